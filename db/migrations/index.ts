@@ -1,0 +1,12 @@
+/**
+ * Every migration, by name, in order. Names are date-prefixed and never change; add new
+ * migrations at the end.
+ */
+import type { Migration } from 'kysely';
+import * as m01 from './20261124_01_accounts_catalogue.js';
+import * as m02 from './20261124_02_bookings_outbox.js';
+
+export const migrations: Record<string, Migration> = {
+  '20261124_01_accounts_catalogue': m01,
+  '20261124_02_bookings_outbox': m02,
+};

@@ -1,0 +1,197 @@
+/**
+ * Accounts: organisations, people, and signing in. Who may create whom is decided here.
+ */
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { parse as parseCsv } from 'csv-parse/sync';
+import type { z } from 'zod';
+import type { OrganisationRow, UserRow } from '../../db/schema.js';
+import { CreateUserInput, Email, Role, type CreateOrgInput, type User } from '../../shared/accounts.js';
+import { AppError, isUniqueViolation } from '../errors.js';
+import type { Deps } from '../platform/deps.js';
+import type { AuthContext, AuthUser } from '../platform/http.js';
+import { decoyHash, hashPassword, verifyPassword } from './passwords.js';
+import * as repo from './repository.js';
+
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export function toUser(u: UserRow, orgName: string | null): User {
+  return { ...repo.toAuthUser(u), orgName };
+}
+
+export async function userView(deps: Deps, u: UserRow): Promise<User> {
+  const org = u.org_id ? await repo.findOrg(deps.db, u.org_id) : undefined;
+  return toUser(u, org?.name ?? null);
+}
+
+/** Signs in; refuses after too many recent failures for the email (429 with Retry-After). */
+export async function login(deps: Deps, email: string, password: string) {
+  const now = deps.now();
+  const { loginMaxFailures, loginWindowMinutes } = deps.config;
+  const windowStart = new Date(now.getTime() - loginWindowMinutes * 60_000).toISOString();
+  const failures = await repo.recentFailures(deps.db, email, windowStart);
+  if (failures.count >= loginMaxFailures) {
+    const retryAt = failures.oldest ? Date.parse(failures.oldest) + loginWindowMinutes * 60_000 : now.getTime() + 60_000;
+    const seconds = Math.max(1, Math.ceil((retryAt - now.getTime()) / 1000));
+    throw new AppError('rate_limited', 'Too many failed sign-ins. Please wait and try again.', { retryAfterSeconds: seconds }, { 'Retry-After': String(seconds) });
+  }
+  const user = await repo.findUserByEmail(deps.db, email);
+  const ok = user && !user.disabled_at ? await verifyPassword(password, user.password_hash) : (await verifyPassword(password, await decoyHash(deps.config.passwordCostLog2)), false);
+  await repo.recordLoginAttempt(deps.db, randomUUID(), email, now.toISOString(), Boolean(ok));
+  if (!ok || !user) throw new AppError('invalid_credentials', 'The email or password is not right.');
+
+  const token = randomBytes(32).toString('base64url');
+  const csrfToken = randomBytes(24).toString('base64url');
+  const expires = new Date(now.getTime() + deps.config.sessionTtlHours * 3_600_000);
+  await repo.insertAuthSession(deps.db, {
+    id: randomUUID(),
+    token_hash: hashToken(token),
+    user_id: user.id,
+    csrf_token: csrfToken,
+    created_at: now.toISOString(),
+    expires_at: expires.toISOString(),
+    revoked_at: null,
+  });
+  return { token, csrfToken, expires, user: await userView(deps, user) };
+}
+
+export async function authenticate(deps: Deps, token: string): Promise<Omit<AuthContext, 'via'> | null> {
+  const row = await repo.findLiveAuthSession(deps.db, hashToken(token), deps.now().toISOString());
+  if (!row) return null;
+  return { user: repo.toAuthUser(row), sessionId: row.session_id, csrfToken: row.csrf_token };
+}
+
+export async function logout(deps: Deps, sessionId: string) {
+  await repo.revokeAuthSession(deps.db, sessionId, deps.now().toISOString());
+}
+
+export function orgView(o: OrganisationRow) {
+  return { id: o.id, name: o.name, urn: o.urn, parentId: o.parent_id, timeZone: o.time_zone, settings: JSON.parse(o.settings) };
+}
+
+export async function createOrg(deps: Deps, input: z.infer<typeof CreateOrgInput>) {
+  if (input.parentId && !(await repo.findOrg(deps.db, input.parentId))) {
+    throw new AppError('validation_failed', 'parentId is not a known organisation.', { issues: [{ path: 'parentId', message: 'not found' }] });
+  }
+  const row: OrganisationRow = {
+    id: randomUUID(),
+    name: input.name,
+    urn: input.urn ?? null,
+    parent_id: input.parentId ?? null,
+    time_zone: input.timeZone,
+    settings: JSON.stringify(input.settings ?? {}),
+    created_at: deps.now().toISOString(),
+  };
+  try {
+    await repo.insertOrg(deps.db, row);
+  } catch (e) {
+    if (isUniqueViolation(e)) throw new AppError('conflict', 'An organisation with that URN already exists.');
+    throw e;
+  }
+  return orgView(row);
+}
+
+/** Admins create anyone; office staff create staff in their own organisation only. */
+function checkMayCreate(actor: AuthUser, role: z.infer<typeof Role>, orgId: string | null) {
+  if (actor.role === 'admin') return;
+  if (actor.role === 'office' && role === 'staff' && orgId !== null && orgId === actor.orgId) return;
+  if (actor.role === 'office') throw new AppError('forbidden', 'Office staff may add staff to their own organisation only.');
+  throw new AppError('forbidden', 'Your role does not allow adding people.');
+}
+
+export async function createUser(deps: Deps, actor: AuthUser, input: z.infer<typeof CreateUserInput>) {
+  const orgId = input.orgId ?? (actor.role === 'office' ? actor.orgId : null);
+  checkMayCreate(actor, input.role, orgId);
+  if (input.role !== 'admin' && input.role !== 'trainer' && !orgId) {
+    throw new AppError('validation_failed', 'orgId is required for staff and office users.', { issues: [{ path: 'orgId', message: 'is required' }] });
+  }
+  if (orgId && !(await repo.findOrg(deps.db, orgId))) throw new AppError('validation_failed', 'orgId is not a known organisation.', { issues: [{ path: 'orgId', message: 'not found' }] });
+  const passwordHash = input.password ? await hashPassword(input.password, deps.config.passwordCostLog2) : null;
+  const id = randomUUID();
+  try {
+    await repo.insertUser(deps.db, { id, email: input.email, name: input.name, role: input.role, orgId, passwordHash, captioner: input.captioner, createdAt: deps.now().toISOString() });
+  } catch (e) {
+    if (isUniqueViolation(e)) throw new AppError('email_taken', `Someone already has the email ${input.email}.`);
+    throw e;
+  }
+  return userView(deps, (await repo.findUserById(deps.db, id))!);
+}
+
+/**
+ * Imports people from CSV (`name,email,role`). Every row is checked first; a file with any
+ * bad row imports nobody and the error lists each bad row by its line number.
+ */
+export async function importUsersCsv(deps: Deps, actor: AuthUser, orgId: string, csv: string) {
+  if (actor.role !== 'admin' && !(actor.role === 'office' && actor.orgId === orgId)) {
+    throw new AppError('forbidden', 'Office staff may add staff to their own organisation only.');
+  }
+  const org = await repo.findOrg(deps.db, orgId);
+  if (!org) throw new AppError('not_found', 'No such organisation.');
+  let records: Record<string, string>[];
+  try {
+    records = parseCsv(csv.replace(/^\uFEFF/, ''), { columns: (h: string[]) => h.map((x) => x.trim().toLowerCase()), skip_empty_lines: true, trim: true, relax_column_count: false });
+  } catch (e) {
+    throw new AppError('validation_failed', `The CSV file could not be read: ${(e as Error).message}`);
+  }
+  if (records.length === 0) throw new AppError('validation_failed', 'The CSV file has no rows. Expected a header row: name,email,role.');
+  const header = Object.keys(records[0]!);
+  for (const col of ['name', 'email']) {
+    if (!header.includes(col)) throw new AppError('validation_failed', `The CSV file needs a "${col}" column (header: name,email,role).`);
+  }
+  if (records.length > 5000) throw new AppError('validation_failed', 'A CSV file may hold at most 5000 people.');
+
+  const errors: { line: number; message: string }[] = [];
+  const seen = new Map<string, number>();
+  const rows: { line: number; name: string; email: string; role: z.infer<typeof Role> }[] = [];
+  records.forEach((r, i) => {
+    const line = i + 2;
+    const parsed = CreateUserInput.safeParse({ name: r.name, email: r.email, role: (r.role || 'staff').toLowerCase() });
+    if (!parsed.success) {
+      errors.push({ line, message: parsed.error.issues.map((x) => `${x.path.join('.')} ${x.message}`).join('; ') });
+      return;
+    }
+    const { email, name, role } = parsed.data;
+    if (actor.role === 'office' && role !== 'staff') errors.push({ line, message: `role ${role} cannot be added by office staff (staff only)` });
+    const dup = seen.get(email);
+    if (dup) errors.push({ line, message: `email ${email} is also on line ${dup}` });
+    seen.set(email, line);
+    rows.push({ line, name, email, role });
+  });
+  const existing = rows.length
+    ? await deps.db.selectFrom('users').select('email').where('email', 'in', rows.map((r) => r.email)).execute()
+    : [];
+  const taken = new Set(existing.map((e) => e.email));
+  for (const r of rows) if (taken.has(r.email)) errors.push({ line: r.line, message: `email ${r.email} already belongs to someone` });
+  if (errors.length) {
+    errors.sort((a, b) => a.line - b.line);
+    throw new AppError('validation_failed', `${errors.length} row(s) have problems; nobody was imported.`, { rows: errors });
+  }
+  const createdAt = deps.now().toISOString();
+  const ids = rows.map(() => randomUUID());
+  await deps.db.transaction().execute(async (trx) => {
+    for (const [i, r] of rows.entries()) {
+      await repo.insertUser(trx, { id: ids[i]!, email: r.email, name: r.name, role: r.role, orgId, passwordHash: null, createdAt });
+    }
+  });
+  const users = await repo.findUsersByIds(deps.db, ids);
+  return { imported: users.length, users: users.map((u) => toUser(u, org.name)) };
+}
+
+/** Start-up: make sure the configured admin exists and has the configured password. */
+export async function ensureAdmin(deps: Deps, email: string, password: string) {
+  const normalised = Email.parse(email);
+  const existing = await repo.findUserByEmail(deps.db, normalised);
+  const passwordHash = await hashPassword(password, deps.config.passwordCostLog2);
+  if (existing) {
+    await deps.db.updateTable('users').set({ role: 'admin', password_hash: passwordHash, disabled_at: null }).where('id', '=', existing.id).execute();
+    return existing.id;
+  }
+  const id = randomUUID();
+  await repo.insertUser(deps.db, { id, email: normalised, name: 'Administrator', role: 'admin', orgId: null, passwordHash, createdAt: deps.now().toISOString() });
+  return id;
+}
+
+/** Can `actor` see or act for `userId`'s bookings? Self, office of the same org, admin. */
+export async function mayActFor(deps: Deps, actor: AuthUser, user: Pick<UserRow, 'id' | 'org_id'>) {
+  if (actor.id === user.id || actor.role === 'admin') return true;
+  return actor.role === 'office' && actor.orgId !== null && actor.orgId === user.org_id;
+}

@@ -1,0 +1,115 @@
+/**
+ * The app factory: builds the whole HTTP service from its dependencies. Tests build it with
+ * an in-memory database and a fixed clock; main.ts builds it from the environment.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { sql } from 'kysely';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import { isMigrated } from '../db/connect.js';
+import { accountRoutes, authMiddleware } from './accounts/routes.js';
+import { bookingRoutes } from './bookings/routes.js';
+import { AppError, toErrorResponse } from './errors.js';
+import { notificationRoutes } from './notifications/routes.js';
+import { apiReferencePage } from './platform/docs.js';
+import type { Deps } from './platform/deps.js';
+import { router } from './platform/http.js';
+import { sessionRoutes } from './sessions/routes.js';
+
+export function createApp(deps: Deps) {
+  const app = router();
+  const https = deps.config.publicUrl.startsWith('https:');
+  const livekitOrigin = deps.config.livekit ? new URL(deps.config.livekit.url.replace(/^ws/, 'http')).host : null;
+
+  app.use('*', requestId());
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    await next();
+    deps.logger.info('request', {
+      requestId: c.get('requestId'),
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+      userId: c.get('auth')?.user.id,
+    });
+  });
+  app.use(
+    '*',
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        mediaSrc: ["'self'", 'blob:'],
+        connectSrc: ["'self'", ...(livekitOrigin ? [`wss://${livekitOrigin}`, `ws://${livekitOrigin}`, `https://${livekitOrigin}`, `http://${livekitOrigin}`] : [])],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        objectSrc: ["'none'"],
+      },
+      strictTransportSecurity: https ? 'max-age=31536000; includeSubDomains' : false,
+      crossOriginEmbedderPolicy: false,
+      permissionsPolicy: { camera: ['self'], microphone: ['self'], displayCapture: ['self'], geolocation: [] },
+    }),
+  );
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: deps.config.maxBodyBytes,
+      onError: () => {
+        throw new AppError('payload_too_large', `The request body is larger than ${Math.round(deps.config.maxBodyBytes / 1024)} KiB.`);
+      },
+    }),
+  );
+  app.use('/api/*', authMiddleware(deps));
+
+  app.get('/api/health', async (c) => {
+    await sql`select 1`.execute(deps.db);
+    return c.json({ ok: true });
+  });
+  app.get('/api/ready', async (c) => {
+    const migrated = await isMigrated(deps.db);
+    if (!migrated) throw new AppError('database_busy', 'The database is not migrated yet.');
+    return c.json({ ok: true, database: deps.dbKind });
+  });
+
+  app.route('/api', accountRoutes(deps));
+  app.route('/api', sessionRoutes(deps));
+  app.route('/api', bookingRoutes(deps));
+  app.route('/api', notificationRoutes(deps));
+
+  const openapi = { openapi: '3.0.3', info: { title: 'SEND Live Training API', version: '1.0.0', description: 'Live SEND and inclusion training sessions: booking, waitlists, calendars, live rooms and attendance.' } };
+  app.doc('/api/openapi.json', openapi);
+  app.get('/api/docs', (c) => c.html(apiReferencePage(app.getOpenAPIDocument(openapi))));
+
+  app.all('/api/*', () => {
+    throw new AppError('not_found', 'There is no such API route.');
+  });
+
+  const webRoot = deps.config.webRoot;
+  if (webRoot && existsSync(path.join(webRoot, 'index.html'))) {
+    const indexHtml = readFileSync(path.join(webRoot, 'index.html'), 'utf8');
+    app.use('/assets/*', serveStatic({ root: path.relative(process.cwd(), webRoot) || '.', onFound: (_p, c) => c.header('Cache-Control', 'public, max-age=31536000, immutable') }));
+    app.use('*', serveStatic({ root: path.relative(process.cwd(), webRoot) || '.' }));
+    // Every other page is the single-page client; it routes on the path itself.
+    app.get('*', (c) => c.html(indexHtml));
+  }
+
+  app.notFound(() => {
+    throw new AppError('not_found', 'Not found.');
+  });
+  app.onError((err, c) => {
+    const { status, body, headers, internal } = toErrorResponse(err);
+    if (internal) deps.logger.error('unhandled error', { requestId: c.get('requestId'), error: String((err as Error)?.stack ?? err) });
+    for (const [k, v] of Object.entries(headers)) c.header(k, v);
+    return c.json(body, status);
+  });
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

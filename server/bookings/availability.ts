@@ -1,0 +1,46 @@
+/**
+ * The seat rule, as a pure function of the rows read under the session lock.
+ *
+ * A seat is taken by a confirmed (or later attended/absent) booking or by a live offer.
+ * Seats an organisation holds, and has not yet filled, are kept from everyone else until
+ * the hold is released. Nothing here is a stored counter: it is recomputed every time.
+ */
+import type { SeatCounts } from '../../shared/sessions.js';
+
+export interface HoldState {
+  orgId: string;
+  seats: number;
+  /** Bookings that took this organisation's held seats and still occupy a seat. */
+  claimed: number;
+}
+
+export interface SeatState {
+  capacity: number;
+  confirmed: number;
+  offered: number;
+  waitlisted: number;
+  holds: HoldState[];
+  /** False once the holds' release time has passed: held seats are then anyone's. */
+  holdsActive: boolean;
+}
+
+export function unclaimed(h: HoldState): number {
+  return Math.max(0, h.seats - h.claimed);
+}
+
+/** Seats a person from `orgId` (null: no organisation, or anyone) can take now. */
+export function freeFor(s: SeatState, orgId: string | null): number {
+  const heldForOthers = s.holdsActive ? s.holds.filter((h) => h.orgId !== orgId).reduce((n, h) => n + unclaimed(h), 0) : 0;
+  return Math.max(0, s.capacity - s.confirmed - s.offered - heldForOthers);
+}
+
+/** Whether a seat taken now by someone from `orgId` should count against their organisation's hold. */
+export function claimsHold(s: SeatState, orgId: string | null): boolean {
+  if (!s.holdsActive || orgId === null) return false;
+  const h = s.holds.find((x) => x.orgId === orgId);
+  return h !== undefined && unclaimed(h) > 0;
+}
+
+export function seatCounts(s: SeatState): SeatCounts {
+  return { capacity: s.capacity, confirmed: s.confirmed, offered: s.offered, waitlisted: s.waitlisted, available: freeFor(s, null) };
+}

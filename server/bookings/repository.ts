@@ -1,0 +1,141 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { BookingRow, Database, SeatKind, SessionRow } from '../../db/schema.js';
+import type { DbKind } from '../../db/connect.js';
+import type { SeatState } from './availability.js';
+
+type Q = Kysely<Database> | Transaction<Database>;
+
+/** Statuses that occupy a seat. */
+export const SEATED = ['confirmed', 'attended', 'absent'] as const;
+/** Statuses that count as "an active booking" (invariant 2). */
+export const ACTIVE = ['confirmed', 'waitlisted', 'offered', 'attended', 'absent'] as const;
+
+/**
+ * Locks the session row for the rest of the transaction. On PostgreSQL this is
+ * SELECT ... FOR UPDATE; on SQLite the transaction already holds the write lock
+ * (BEGIN IMMEDIATE), so a plain read suffices.
+ */
+export function lockSession(trx: Transaction<Database>, kind: DbKind, sessionId: string): Promise<SessionRow | undefined> {
+  let q = trx.selectFrom('sessions').selectAll().where('id', '=', sessionId);
+  if (kind === 'postgres') q = q.forUpdate();
+  return q.executeTakeFirst();
+}
+
+interface CountRow {
+  session_id: string;
+  seat: SeatKind;
+  status: string;
+  hold_org_id: string | null;
+  n: number;
+}
+
+/** Seat state per (session, seat kind), computed from booking and hold rows. */
+export async function loadSeatStates(db: Q, sessions: Pick<SessionRow, 'id' | 'capacity_in_person' | 'capacity_online' | 'holds_release_at' | 'booking_closes_at' | 'ends_at'>[], nowIso: string) {
+  const ids = sessions.map((s) => s.id);
+  const result = new Map<string, Record<SeatKind, SeatState>>();
+  if (ids.length === 0) return result;
+  const [counts, holds] = await Promise.all([
+    db
+      .selectFrom('bookings')
+      .select((eb) => ['session_id', 'seat', 'status', 'hold_org_id', eb.fn.countAll<number>().as('n')])
+      .where('session_id', 'in', ids)
+      .where('status', '<>', 'cancelled')
+      .groupBy(['session_id', 'seat', 'status', 'hold_org_id'])
+      .execute() as Promise<CountRow[]>,
+    db.selectFrom('seat_holds').selectAll().where('session_id', 'in', ids).execute(),
+  ]);
+  for (const s of sessions) {
+    const releaseAt = s.holds_release_at ?? s.booking_closes_at ?? s.ends_at;
+    const holdsActive = nowIso < releaseAt;
+    const make = (capacity: number): SeatState => ({ capacity, confirmed: 0, offered: 0, waitlisted: 0, holds: [], holdsActive });
+    result.set(s.id, { in_person: make(s.capacity_in_person), online: make(s.capacity_online) });
+  }
+  for (const h of holds) {
+    result.get(h.session_id)![h.seat].holds.push({ orgId: h.org_id, seats: h.seats, claimed: 0 });
+  }
+  for (const c of counts) {
+    const st = result.get(c.session_id)![c.seat];
+    const n = Number(c.n);
+    if ((SEATED as readonly string[]).includes(c.status)) st.confirmed += n;
+    else if (c.status === 'offered') st.offered += n;
+    else if (c.status === 'waitlisted') st.waitlisted += n;
+    if (c.hold_org_id && c.status !== 'waitlisted') {
+      const h = st.holds.find((x) => x.orgId === c.hold_org_id);
+      if (h) h.claimed += n;
+    }
+  }
+  return result;
+}
+
+export function findBooking(db: Q, id: string): Promise<BookingRow | undefined> {
+  return db.selectFrom('bookings').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function findActiveBooking(db: Q, sessionId: string, userId: string) {
+  return db
+    .selectFrom('bookings')
+    .selectAll()
+    .where('session_id', '=', sessionId)
+    .where('user_id', '=', userId)
+    .where('status', '<>', 'cancelled')
+    .executeTakeFirst();
+}
+
+export async function nextQueueSeq(trx: Transaction<Database>, sessionId: string): Promise<number> {
+  const row = await trx
+    .selectFrom('bookings')
+    .select((eb) => eb.fn.max('queue_seq').as('m'))
+    .where('session_id', '=', sessionId)
+    .executeTakeFirst();
+  return Number(row?.m ?? 0) + 1;
+}
+
+/** The queue for one seat kind, first come first served, with each person's organisation. */
+export function waitlist(trx: Q, sessionId: string, seat: SeatKind) {
+  return trx
+    .selectFrom('bookings as b')
+    .innerJoin('users as u', 'u.id', 'b.user_id')
+    .selectAll('b')
+    .select('u.org_id')
+    .where('b.session_id', '=', sessionId)
+    .where('b.seat', '=', seat)
+    .where('b.status', '=', 'waitlisted')
+    .orderBy('b.queue_seq')
+    .execute();
+}
+
+/** 1-based place in the queue of a waitlisted booking. */
+export async function queuePosition(db: Q, b: Pick<BookingRow, 'session_id' | 'seat' | 'queue_seq'>): Promise<number> {
+  const row = await db
+    .selectFrom('bookings')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('session_id', '=', b.session_id)
+    .where('seat', '=', b.seat)
+    .where('status', '=', 'waitlisted')
+    .where('queue_seq', '<=', b.queue_seq)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+export async function insertBooking(trx: Transaction<Database>, row: BookingRow) {
+  await trx.insertInto('bookings').values(row).execute();
+}
+
+export async function updateBooking(trx: Transaction<Database>, id: string, set: Partial<Omit<BookingRow, 'id'>>) {
+  await trx.updateTable('bookings').set(set).where('id', '=', id).execute();
+}
+
+export function expiredOffers(trx: Q, sessionId: string, nowIso: string) {
+  return trx
+    .selectFrom('bookings')
+    .selectAll()
+    .where('session_id', '=', sessionId)
+    .where('status', '=', 'offered')
+    .where('offer_expires_at', '<=', nowIso)
+    .orderBy('queue_seq')
+    .execute();
+}
+
+export function activeBookingsOfSession(trx: Q, sessionId: string) {
+  return trx.selectFrom('bookings').selectAll().where('session_id', '=', sessionId).where('status', 'in', ['confirmed', 'waitlisted', 'offered']).orderBy('queue_seq').execute();
+}

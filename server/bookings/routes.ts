@@ -1,0 +1,166 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { BookInput, BookResult, Booking, BookingList, BulkBookResult, HoldInput, HoldList } from '../../shared/bookings.js';
+import { Id, Instant } from '../../shared/common.js';
+import { findOrg } from '../accounts/repository.js';
+import { AppError } from '../errors.js';
+import type { Deps } from '../platform/deps.js';
+import { jsonBody, jsonResponse, requireRole, requireUser, router } from '../platform/http.js';
+import { requireSessionManager } from '../sessions/service.js';
+import { loadSeatStates } from './repository.js';
+import * as engine from './service.js';
+import * as views from './views.js';
+
+const Params = z.object({ id: Id });
+
+export function bookingRoutes(deps: Deps) {
+  const app = router();
+  const tx = deps.db.transaction();
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/sessions/{id}/bookings',
+      tags: ['bookings'],
+      summary: 'Book a seat or join the waitlist (self; office for own staff, one or many; admin for anyone)',
+      request: { params: Params, body: jsonBody(BookInput) },
+      responses: {
+        201: jsonResponse(z.union([BookResult, BulkBookResult]), 'One booking, or with userIds one answer per person'),
+      },
+    }),
+    async (c) => {
+      const actor = requireUser(c);
+      const { id } = c.req.valid('param');
+      const body = c.req.valid('json');
+      const userIds = body.userIds ?? [body.userId ?? actor.id];
+      const results = await tx.execute((trx) => engine.book(trx, deps, actor, id, body.seat, userIds));
+      if (body.userIds) return c.json({ results }, 201);
+      const only = results[0]!;
+      if ('error' in only) throw new AppError(only.error.code as 'already_booked' | 'forbidden' | 'not_found', only.error.message);
+      return c.json(only, 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({ method: 'get', path: '/me/bookings', tags: ['bookings'], summary: 'My bookings, with statuses and queue positions', responses: { 200: jsonResponse(BookingList, 'Own bookings') } }),
+    async (c) => {
+      const user = requireUser(c);
+      return c.json({ items: await views.bookingsOfUser(deps.db, user.id) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({ method: 'get', path: '/bookings/{id}', tags: ['bookings'], summary: 'One booking (its owner; office for own org; admin)', request: { params: Params }, responses: { 200: jsonResponse(Booking, 'The booking') } }),
+    async (c) => {
+      const actor = requireUser(c);
+      const b = await views.bookingView(deps.db, c.req.valid('param').id);
+      const owner = b && (await deps.db.selectFrom('users').select(['id', 'org_id']).where('id', '=', b.userId).executeTakeFirst());
+      if (!b || !owner || !engine.mayActFor(actor, owner)) throw new AppError('not_found', 'No such booking.');
+      return c.json(b, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({ method: 'delete', path: '/bookings/{id}', tags: ['bookings'], summary: 'Cancel a booking or leave the waitlist; the queue moves up', request: { params: Params }, responses: { 200: jsonResponse(Booking, 'The cancelled booking') } }),
+    async (c) => {
+      const actor = requireUser(c);
+      const { id } = c.req.valid('param');
+      await tx.execute((trx) => engine.cancelBooking(trx, deps, actor, id));
+      return c.json((await views.bookingView(deps.db, id))!, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({ method: 'post', path: '/bookings/{id}/accept', tags: ['bookings'], summary: 'Take an offered seat (its owner)', request: { params: Params }, responses: { 200: jsonResponse(Booking, 'Confirmed') } }),
+    async (c) => {
+      const actor = requireUser(c);
+      const { id } = c.req.valid('param');
+      await tx.execute((trx) => engine.acceptOffer(trx, deps, actor, id));
+      return c.json((await views.bookingView(deps.db, id))!, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({ method: 'post', path: '/bookings/{id}/decline', tags: ['bookings'], summary: 'Turn down an offered seat (its owner)', request: { params: Params }, responses: { 200: jsonResponse(Booking, 'Declined') } }),
+    async (c) => {
+      const actor = requireUser(c);
+      const { id } = c.req.valid('param');
+      await tx.execute((trx) => engine.declineOffer(trx, deps, actor, id));
+      return c.json((await views.bookingView(deps.db, id))!, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/sessions/{id}/bookings',
+      tags: ['bookings'],
+      summary: 'Who is booked (its trainers and admin: all; office: own staff)',
+      request: { params: Params },
+      responses: { 200: jsonResponse(BookingList, 'Bookings in queue order') },
+    }),
+    async (c) => {
+      const actor = requireRole(c, 'trainer', 'admin', 'office');
+      const { id } = c.req.valid('param');
+      if (actor.role === 'office') return c.json({ items: await views.bookingsOfSession(deps.db, id, actor.orgId ?? '-') }, 200);
+      await requireSessionManager(deps, actor, id);
+      return c.json({ items: await views.bookingsOfSession(deps.db, id) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/orgs/{id}/bookings',
+      tags: ['bookings'],
+      summary: 'Every booking of an organisation’s staff (its office staff, admin)',
+      request: { params: Params, query: z.object({ from: Instant.optional(), to: Instant.optional() }) },
+      responses: { 200: jsonResponse(BookingList, 'Bookings, soonest first') },
+    }),
+    async (c) => {
+      const actor = requireRole(c, 'office', 'admin');
+      const { id } = c.req.valid('param');
+      if (actor.role === 'office' && actor.orgId !== id) throw new AppError('forbidden', 'You can only see bookings of your own organisation.');
+      const q = c.req.valid('query');
+      return c.json({ items: await views.bookingsOfOrg(deps.db, id, { from: q.from && new Date(q.from).toISOString(), to: q.to && new Date(q.to).toISOString() }) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({ method: 'get', path: '/sessions/{id}/holds', tags: ['bookings'], summary: 'Seats held for organisations', request: { params: Params }, responses: { 200: jsonResponse(HoldList, 'Holds') } }),
+    async (c) => {
+      requireUser(c);
+      const { id } = c.req.valid('param');
+      const session = await deps.db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!session) throw new AppError('not_found', 'No such session.');
+      const states = (await loadSeatStates(deps.db, [session], deps.now().toISOString())).get(id)!;
+      const orgs = await deps.db.selectFrom('organisations').select(['id', 'name']).execute();
+      const items = (['in_person', 'online'] as const).flatMap((seat) =>
+        states[seat].holds.map((h) => ({ orgId: h.orgId, orgName: orgs.find((o) => o.id === h.orgId)?.name ?? '', seat, seats: h.seats, claimed: h.claimed })),
+      );
+      return c.json({ items }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'put',
+      path: '/sessions/{id}/holds',
+      tags: ['bookings'],
+      summary: 'Hold seats for an organisation (its trainers, admin); 0 removes the hold',
+      request: { params: Params, body: jsonBody(HoldInput) },
+      responses: { 204: { description: 'Saved' } },
+    }),
+    async (c) => {
+      const actor = requireRole(c, 'trainer', 'admin');
+      const { id } = c.req.valid('param');
+      const body = c.req.valid('json');
+      await requireSessionManager(deps, actor, id);
+      if (!(await findOrg(deps.db, body.orgId))) throw new AppError('validation_failed', 'orgId is not a known organisation.', { issues: [{ path: 'orgId', message: 'not found' }] });
+      await tx.execute((trx) => engine.setHold(trx, deps, id, body.orgId, body.seat, body.seats));
+      return c.body(null, 204);
+    },
+  );
+
+  return app;
+}
+

@@ -1,0 +1,284 @@
+/**
+ * The booking engine. Every function here runs inside a transaction that holds the
+ * session's lock (see `lockSession`), so availability read from the rows cannot change
+ * between the check and the write. The waitlist rule lives in `promoteWaitlist`.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Transaction } from 'kysely';
+import type { BookingRow, Database, SeatKind, SessionRow, UserRow } from '../../db/schema.js';
+import { findUserById, findUsersByIds } from '../accounts/repository.js';
+import { AppError, isUniqueViolation } from '../errors.js';
+import type { Deps } from '../platform/deps.js';
+import type { AuthUser } from '../platform/http.js';
+import { enqueue } from '../notifications/outbox.js';
+import { claimsHold, freeFor, unclaimed, type SeatState } from './availability.js';
+import * as repo from './repository.js';
+
+type Trx = Transaction<Database>;
+const SEAT_KINDS: SeatKind[] = ['in_person', 'online'];
+
+const capacityOf = (s: Pick<SessionRow, 'capacity_in_person' | 'capacity_online'>, seat: SeatKind) => (seat === 'online' ? s.capacity_online : s.capacity_in_person);
+const seatsOfMode = (mode: SessionRow['mode']): SeatKind[] => (mode === 'hybrid' ? SEAT_KINDS : [mode]);
+
+async function seatState(trx: Trx, deps: Deps, s: SessionRow, seat: SeatKind): Promise<SeatState> {
+  return (await repo.loadSeatStates(trx, [s], deps.now().toISOString())).get(s.id)![seat];
+}
+
+async function lockOpenSession(trx: Trx, deps: Deps, sessionId: string): Promise<SessionRow> {
+  const s = await repo.lockSession(trx, deps.dbKind, sessionId);
+  if (!s) throw new AppError('not_found', 'No such session.');
+  return s;
+}
+
+export interface BookingOutcome {
+  userId: string;
+  id: string;
+  status: 'confirmed' | 'waitlisted';
+  seat: SeatKind;
+  position?: number;
+}
+export interface BookingFailure {
+  userId: string;
+  error: { code: string; message: string };
+}
+
+/** May `actor` book, cancel or see bookings for `user`? Self, office of the same organisation, admin. */
+export function mayActFor(actor: AuthUser, user: Pick<UserRow, 'id' | 'org_id'>): boolean {
+  if (actor.id === user.id || actor.role === 'admin') return true;
+  return actor.role === 'office' && actor.orgId !== null && actor.orgId === user.org_id;
+}
+
+/**
+ * Books each person onto the session: a seat when one is free to them, else a queue place.
+ * Per-person problems (already booked, not allowed) are returned, not thrown, so one bad
+ * name in an office's list does not stop the others.
+ */
+export async function book(
+  trx: Trx,
+  deps: Deps,
+  actor: AuthUser,
+  sessionId: string,
+  seatWanted: SeatKind | undefined,
+  userIds: string[],
+): Promise<(BookingOutcome | BookingFailure)[]> {
+  const s = await lockOpenSession(trx, deps, sessionId);
+  const now = deps.now();
+  if (s.status === 'cancelled') throw new AppError('session_cancelled', 'This session has been cancelled.');
+  const closesAt = s.booking_closes_at ?? s.ends_at;
+  if (now.toISOString() >= closesAt) throw new AppError('booking_closed', 'Booking for this session has closed.');
+  const seat = seatWanted ?? (s.mode === 'online' ? 'online' : 'in_person');
+  if (!seatsOfMode(s.mode).includes(seat) || capacityOf(s, seat) === 0) {
+    throw new AppError('validation_failed', `This session has no ${seat === 'online' ? 'online' : 'in-person'} seats.`, { issues: [{ path: 'seat', message: 'not offered by this session' }] });
+  }
+  // Seats freed by time (expired offers, released holds) go to the queue before any newcomer.
+  await expireOffersLocked(trx, deps, s);
+  await promoteWaitlist(trx, deps, s, seat);
+
+  const users = await findUsersByIds(trx, userIds);
+  const results: (BookingOutcome | BookingFailure)[] = [];
+  for (const userId of userIds) {
+    const user = users.find((u) => u.id === userId);
+    if (!user || user.disabled_at) {
+      results.push({ userId, error: { code: 'not_found', message: 'No such person.' } });
+      continue;
+    }
+    if (!mayActFor(actor, user)) {
+      results.push({ userId, error: { code: 'forbidden', message: 'You may book only yourself, or staff of your own organisation.' } });
+      continue;
+    }
+    const existing = await repo.findActiveBooking(trx, s.id, user.id);
+    if (existing) {
+      results.push({ userId, error: { code: 'already_booked', message: `${user.name} already has a ${existing.status} booking for this session.` } });
+      continue;
+    }
+    const state = await seatState(trx, deps, s, seat);
+    const confirmed = freeFor(state, user.org_id) > 0;
+    const row: BookingRow = {
+      id: randomUUID(),
+      session_id: s.id,
+      user_id: user.id,
+      seat,
+      status: confirmed ? 'confirmed' : 'waitlisted',
+      queue_seq: await repo.nextQueueSeq(trx, s.id),
+      hold_org_id: confirmed && claimsHold(state, user.org_id) ? user.org_id : null,
+      offer_expires_at: null,
+      booked_by: actor.id,
+      revision: 0,
+      created_at: now.toISOString(),
+      updated_at: now.toISOString(),
+      cancelled_at: null,
+    };
+    try {
+      await repo.insertBooking(trx, row);
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new AppError('already_booked', `${user.name} already has a booking for this session.`);
+      throw e;
+    }
+    const outcome: BookingOutcome = { userId, id: row.id, status: row.status as 'confirmed' | 'waitlisted', seat };
+    if (!confirmed) outcome.position = await repo.queuePosition(trx, row);
+    await enqueue(trx, deps, confirmed ? 'confirmed' : 'waitlisted', row.id, { position: outcome.position });
+    results.push(outcome);
+  }
+  return results;
+}
+
+/**
+ * The waitlist rule. While a seat of this kind is free to someone in the queue, the first
+ * such person in queue order gets it: confirmed straight away (policy `auto`, or once the
+ * session has begun), or offered until an expiry (policy `offer`), never past the start.
+ * People whose organisation cannot use a held seat are passed over for that seat only.
+ */
+export async function promoteWaitlist(trx: Trx, deps: Deps, s: SessionRow, seat: SeatKind): Promise<number> {
+  const now = deps.now();
+  let promoted = 0;
+  for (;;) {
+    const state = await seatState(trx, deps, s, seat);
+    if (state.waitlisted === 0 || state.capacity - state.confirmed - state.offered <= 0) return promoted;
+    const queue = await repo.waitlist(trx, s.id, seat);
+    const next = queue.find((w) => freeFor(state, w.org_id) > 0);
+    if (!next) return promoted;
+    const offer = s.waitlist_policy === 'offer' && now.toISOString() < s.starts_at;
+    const expires = offer ? new Date(Math.min(now.getTime() + s.offer_hold_minutes * 60_000, Date.parse(s.starts_at))).toISOString() : null;
+    await repo.updateBooking(trx, next.id, {
+      status: offer ? 'offered' : 'confirmed',
+      offer_expires_at: expires,
+      hold_org_id: claimsHold(state, next.org_id) ? next.org_id : null,
+      revision: next.revision + 1,
+      updated_at: now.toISOString(),
+    });
+    await enqueue(trx, deps, offer ? 'offered' : 'promoted', next.id);
+    promoted++;
+  }
+}
+
+/** Offers whose time has run out go back: the person is told, and the seat moves on. */
+export async function expireOffersLocked(trx: Trx, deps: Deps, s: SessionRow): Promise<number> {
+  const now = deps.now().toISOString();
+  const expired = await repo.expiredOffers(trx, s.id, now);
+  for (const b of expired) {
+    await repo.updateBooking(trx, b.id, { status: 'cancelled', cancelled_at: now, updated_at: now, revision: b.revision + 1, offer_expires_at: null });
+    await enqueue(trx, deps, 'offer_expired', b.id);
+  }
+  if (expired.length) for (const seat of seatsOfMode(s.mode)) await promoteWaitlist(trx, deps, s, seat);
+  return expired.length;
+}
+
+async function bookingForActor(trx: Trx, actor: AuthUser, bookingId: string, ownerOnly = false) {
+  const b = await repo.findBooking(trx, bookingId);
+  if (!b) throw new AppError('not_found', 'No such booking.');
+  const owner = await findUserById(trx, b.user_id);
+  const allowed = ownerOnly ? actor.id === b.user_id : owner !== undefined && mayActFor(actor, owner);
+  // Someone who may not see a booking learns nothing about it, not even that it exists.
+  if (!allowed) throw new AppError('not_found', 'No such booking.');
+  return b;
+}
+
+/** Cancels a booking or leaves the queue; the freed seat moves up the queue at once. */
+export async function cancelBooking(trx: Trx, deps: Deps, actor: AuthUser, bookingId: string): Promise<BookingRow> {
+  const found = await bookingForActor(trx, actor, bookingId);
+  const s = await lockOpenSession(trx, deps, found.session_id);
+  const b = (await repo.findBooking(trx, bookingId))!;
+  if (b.status === 'cancelled') return b;
+  if (b.status === 'attended' || b.status === 'absent') throw new AppError('conflict', 'Attendance has been recorded for this booking; it can no longer be cancelled.');
+  const now = deps.now().toISOString();
+  await repo.updateBooking(trx, b.id, { status: 'cancelled', cancelled_at: now, updated_at: now, revision: b.revision + 1, offer_expires_at: null });
+  await enqueue(trx, deps, b.status === 'waitlisted' ? 'left_waitlist' : 'cancelled', b.id);
+  if (b.status !== 'waitlisted') await promoteWaitlist(trx, deps, s, b.seat);
+  return (await repo.findBooking(trx, b.id))!;
+}
+
+/** Takes an offered seat. */
+export async function acceptOffer(trx: Trx, deps: Deps, actor: AuthUser, bookingId: string): Promise<BookingRow> {
+  const found = await bookingForActor(trx, actor, bookingId, true);
+  const s = await lockOpenSession(trx, deps, found.session_id);
+  const b = (await repo.findBooking(trx, bookingId))!;
+  const now = deps.now().toISOString();
+  if (b.status === 'confirmed') return b;
+  if (b.status !== 'offered') throw new AppError('not_offered', 'There is no seat on offer for this booking.');
+  if (b.offer_expires_at !== null && b.offer_expires_at <= now) {
+    throw new AppError('not_offered', 'This offer has expired and the seat has passed to the next person.');
+  }
+  if (s.status === 'cancelled') throw new AppError('session_cancelled', 'This session has been cancelled.');
+  await repo.updateBooking(trx, b.id, { status: 'confirmed', offer_expires_at: null, updated_at: now, revision: b.revision + 1 });
+  await enqueue(trx, deps, 'confirmed', b.id);
+  return (await repo.findBooking(trx, b.id))!;
+}
+
+/** Turns down an offered seat; it goes to the next person in the queue. */
+export async function declineOffer(trx: Trx, deps: Deps, actor: AuthUser, bookingId: string): Promise<BookingRow> {
+  const found = await bookingForActor(trx, actor, bookingId, true);
+  const s = await lockOpenSession(trx, deps, found.session_id);
+  const b = (await repo.findBooking(trx, bookingId))!;
+  if (b.status !== 'offered') throw new AppError('not_offered', 'There is no seat on offer for this booking.');
+  const now = deps.now().toISOString();
+  await repo.updateBooking(trx, b.id, { status: 'cancelled', cancelled_at: now, offer_expires_at: null, updated_at: now, revision: b.revision + 1 });
+  await enqueue(trx, deps, 'offer_declined', b.id);
+  await promoteWaitlist(trx, deps, s, b.seat);
+  return (await repo.findBooking(trx, b.id))!;
+}
+
+/**
+ * Called by the catalogue before it saves an edit: refuses a capacity below the seats
+ * already taken, or removing a seat kind that people are booked on.
+ */
+export async function checkSessionChange(trx: Trx, deps: Deps, before: SessionRow, after: SessionRow) {
+  const states = (await repo.loadSeatStates(trx, [before], deps.now().toISOString())).get(before.id)!;
+  for (const seat of SEAT_KINDS) {
+    const st = states[seat];
+    const taken = st.confirmed + st.offered;
+    const newCapacity = seatsOfMode(after.mode).includes(seat) ? capacityOf(after, seat) : 0;
+    if (newCapacity < taken) {
+      throw new AppError('capacity_below_confirmed', `${taken} ${seat === 'online' ? 'online' : 'in-person'} seat(s) are already taken; capacity cannot go below that.`, { seat, taken, requested: newCapacity });
+    }
+    if (newCapacity === 0 && st.waitlisted > 0) {
+      throw new AppError('capacity_below_confirmed', `${st.waitlisted} people are waiting for ${seat === 'online' ? 'online' : 'in-person'} seats; those seats cannot be removed.`, { seat, waitlisted: st.waitlisted });
+    }
+  }
+}
+
+/** Called by the catalogue after it saved an edit: tells people, and fills any new seats. */
+export async function afterSessionChange(trx: Trx, deps: Deps, after: SessionRow, opts: { timeOrPlaceChanged: boolean }) {
+  if (opts.timeOrPlaceChanged) {
+    const now = deps.now().toISOString();
+    for (const b of await repo.activeBookingsOfSession(trx, after.id)) {
+      await repo.updateBooking(trx, b.id, { revision: b.revision + 1, updated_at: now });
+      await enqueue(trx, deps, 'session_changed', b.id);
+    }
+  }
+  for (const seat of seatsOfMode(after.mode)) await promoteWaitlist(trx, deps, after, seat);
+}
+
+/** The session is off: every active booking is cancelled and everyone is told. */
+export async function cancelAllForSession(trx: Trx, deps: Deps, s: SessionRow, reason?: string) {
+  const now = deps.now().toISOString();
+  for (const b of await repo.activeBookingsOfSession(trx, s.id)) {
+    await repo.updateBooking(trx, b.id, { status: 'cancelled', cancelled_at: now, updated_at: now, offer_expires_at: null, revision: b.revision + 1 });
+    await enqueue(trx, deps, 'session_cancelled', b.id, { reason });
+  }
+}
+
+/** Sets how many seats of a kind a session holds for an organisation (0 removes the hold). */
+export async function setHold(trx: Trx, deps: Deps, sessionId: string, orgId: string, seat: SeatKind, seats: number) {
+  const s = await lockOpenSession(trx, deps, sessionId);
+  if (!seatsOfMode(s.mode).includes(seat)) throw new AppError('validation_failed', 'This session has no seats of that kind.', { issues: [{ path: 'seat', message: 'not offered by this session' }] });
+  const state = await seatState(trx, deps, s, seat);
+  const claimed = state.holds.find((h) => h.orgId === orgId)?.claimed ?? 0;
+  const others = state.holds.filter((h) => h.orgId !== orgId).reduce((n, h) => n + unclaimed(h), 0);
+  const room = state.capacity - state.confirmed - state.offered - others;
+  const wanted = Math.max(0, seats - claimed);
+  if (wanted > room) throw new AppError('conflict', `Only ${room} more seat(s) can be held on this session.`, { available: room });
+  await trx.deleteFrom('seat_holds').where('session_id', '=', s.id).where('org_id', '=', orgId).where('seat', '=', seat).execute();
+  if (seats > 0) await trx.insertInto('seat_holds').values({ id: randomUUID(), session_id: s.id, org_id: orgId, seat, seats, created_at: deps.now().toISOString() }).execute();
+  await promoteWaitlist(trx, deps, s, seat);
+}
+
+/**
+ * Periodic work on one session under its lock: expire stale offers and hand seats freed by
+ * released holds to the queue. Safe to run from any process, any number of times.
+ */
+export async function sweepSession(trx: Trx, deps: Deps, sessionId: string) {
+  const s = await lockOpenSession(trx, deps, sessionId);
+  if (s.status !== 'scheduled') return;
+  await expireOffersLocked(trx, deps, s);
+  for (const seat of seatsOfMode(s.mode)) await promoteWaitlist(trx, deps, s, seat);
+}

@@ -1,0 +1,95 @@
+/**
+ * The one error type. Services throw AppError with a code; `toResponse` (used by the
+ * app's single onError) turns any error into `{ error: { code, message, details? } }`.
+ */
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
+const STATUS = {
+  validation_failed: 400,
+  malformed_json: 400,
+  bad_request: 400,
+  unauthenticated: 401,
+  invalid_credentials: 401,
+  invalid_signature: 401,
+  forbidden: 403,
+  csrf_failed: 403,
+  not_found: 404,
+  conflict: 409,
+  already_booked: 409,
+  email_taken: 409,
+  capacity_below_confirmed: 409,
+  booking_closed: 409,
+  session_cancelled: 409,
+  not_offered: 409,
+  join_window_closed: 409,
+  not_attendee: 403,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  internal: 500,
+  livekit_not_configured: 503,
+  livekit_unavailable: 503,
+  database_busy: 503,
+} as const satisfies Record<string, ContentfulStatusCode>;
+
+export type ErrorCode = keyof typeof STATUS;
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+  get status(): ContentfulStatusCode {
+    return STATUS[this.code];
+  }
+}
+
+export interface ErrorBody {
+  error: { code: string; message: string; details?: unknown };
+}
+
+/** Maps any thrown value to status, body and headers. Internals never leak on a 500. */
+export function toErrorResponse(err: unknown): { status: ContentfulStatusCode; body: ErrorBody; headers: Record<string, string>; internal: boolean } {
+  if (err instanceof AppError) {
+    const body: ErrorBody = { error: { code: err.code, message: err.message } };
+    if (err.details !== undefined) body.error.details = err.details;
+    return { status: err.status, body, headers: err.headers ?? {}, internal: false };
+  }
+  if (err instanceof HTTPException) {
+    const status = err.status as ContentfulStatusCode;
+    const malformed = /malformed json/i.test(err.message);
+    const code = malformed ? 'malformed_json' : status === 413 ? 'payload_too_large' : status === 401 ? 'unauthenticated' : status >= 500 ? 'internal' : 'bad_request';
+    const message = malformed ? 'The request body is not valid JSON.' : err.message || 'Bad request.';
+    return { status, body: { error: { code, message } }, headers: {}, internal: status >= 500 };
+  }
+  if (isBusyError(err)) {
+    return {
+      status: 503,
+      body: { error: { code: 'database_busy', message: 'The service is busy. Please try again in a moment.' } },
+      headers: { 'Retry-After': '1' },
+      internal: false,
+    };
+  }
+  return { status: 500, body: { error: { code: 'internal', message: 'Something went wrong on our side. Please try again.' } }, headers: {}, internal: true };
+}
+
+/** SQLite's SQLITE_BUSY/LOCKED, PostgreSQL's lock timeout, deadlock or serialization failure. */
+export function isBusyError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return (
+    typeof code === 'string' &&
+    (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED') || code === '55P03' || code === '40P01' || code === '40001')
+  );
+}
+
+/** A unique-constraint violation on either database. */
+export function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
+}

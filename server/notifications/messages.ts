@@ -1,0 +1,83 @@
+/**
+ * What each notification says. Plain, friendly English; times in the reader's own zone;
+ * every message has a text part and an accessible HTML part with the same content.
+ */
+import type { BookingRow, SessionRow, UserRow } from '../../db/schema.js';
+
+export type NoticeKind =
+  | 'confirmed'
+  | 'waitlisted'
+  | 'promoted'
+  | 'offered'
+  | 'offer_expiring'
+  | 'offer_expired'
+  | 'offer_declined'
+  | 'cancelled'
+  | 'left_waitlist'
+  | 'session_cancelled'
+  | 'session_changed'
+  | 'reminder_24h'
+  | 'reminder_1h';
+
+export interface NoticeContext {
+  kind: NoticeKind;
+  user: Pick<UserRow, 'name' | 'email'>;
+  session: Pick<SessionRow, 'title' | 'starts_at' | 'ends_at' | 'venue' | 'mode'>;
+  booking: Pick<BookingRow, 'id' | 'seat' | 'offer_expires_at'>;
+  timeZone: string;
+  manageUrl: string;
+  position?: number;
+  reason?: string;
+}
+
+export function formatWhen(startIso: string, endIso: string, timeZone: string): string {
+  const day = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(new Date(startIso));
+  const time = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  const zone = new Intl.DateTimeFormat('en-GB', { timeZone, timeZoneName: 'short' }).formatToParts(new Date(startIso)).find((p) => p.type === 'timeZoneName')?.value ?? timeZone;
+  return `${day}, ${time.format(new Date(startIso))} to ${time.format(new Date(endIso))} (${zone})`;
+}
+
+export function formatInstant(iso: string, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short' }).format(new Date(iso));
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+export function compose(ctx: NoticeContext): { subject: string; text: string; html: string } {
+  const { session: s, booking: b } = ctx;
+  const when = formatWhen(s.starts_at, s.ends_at, ctx.timeZone);
+  const where = b.seat === 'online' ? 'Online (join from the session page)' : (s.venue ?? 'Venue to be confirmed');
+  const expiry = b.offer_expires_at ? formatInstant(b.offer_expires_at, ctx.timeZone) : '';
+  const lines: Record<NoticeKind, [string, string[]]> = {
+    confirmed: [`Booked: ${s.title}`, ['Your place is confirmed.']],
+    waitlisted: [`On the waiting list: ${s.title}`, [`The session is full, so you are on the waiting list at number ${ctx.position ?? '?'}.`, 'If a place comes up we will let you know straight away.']],
+    promoted: [`You have a place: ${s.title}`, ['A place came up and it is now yours. Your booking is confirmed.']],
+    offered: [`A place is free for you: ${s.title}`, [`A place came up. It is held for you until ${expiry}.`, 'Accept it from your bookings page before then, or it passes to the next person.']],
+    offer_expiring: [`Your offered place expires soon: ${s.title}`, [`The place held for you expires at ${expiry}.`, 'Accept it from your bookings page if you still want it.']],
+    offer_expired: [`Offer expired: ${s.title}`, ['The place we held for you has passed to the next person on the waiting list. You can book again if places free up.']],
+    offer_declined: [`Place declined: ${s.title}`, ['You turned down the offered place. It has gone to the next person on the waiting list.']],
+    cancelled: [`Cancelled: ${s.title}`, ['Your booking has been cancelled.']],
+    left_waitlist: [`Left the waiting list: ${s.title}`, ['You are no longer on the waiting list for this session.']],
+    session_cancelled: [`Session cancelled: ${s.title}`, ['Sorry: this session has been cancelled, and your booking with it.', ...(ctx.reason ? [`Reason given: ${ctx.reason}`] : [])]],
+    session_changed: [`Changed: ${s.title}`, ['The details of this session have changed. Please check the new time and place below.']],
+    reminder_24h: [`Tomorrow: ${s.title}`, ['A reminder that your session is coming up.']],
+    reminder_1h: [`Starting within the hour: ${s.title}`, ['Your session starts soon.']],
+  };
+  const [subject, paras] = lines[ctx.kind];
+  const details = [`Session: ${s.title}`, `When: ${when}`, `Where: ${where}`];
+  const text = [`Hello ${ctx.user.name},`, '', ...paras, '', ...details, '', `Manage your booking: ${ctx.manageUrl}`, '', 'SEND Live Training'].join('\n');
+  const html = `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>
+<body style="font-family: Arial, sans-serif; font-size: 16px; line-height: 1.5; color: #1a1a1a; background: #ffffff;">
+<h1 style="font-size: 22px;">${escapeHtml(subject)}</h1>
+<p>Hello ${escapeHtml(ctx.user.name)},</p>
+${paras.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}
+<dl>
+<dt style="font-weight: bold;">Session</dt><dd>${escapeHtml(s.title)}</dd>
+<dt style="font-weight: bold;">When</dt><dd>${escapeHtml(when)}</dd>
+<dt style="font-weight: bold;">Where</dt><dd>${escapeHtml(where)}</dd>
+</dl>
+<p><a href="${escapeHtml(ctx.manageUrl)}" style="color: #1d4ed8;">Manage your booking for ${escapeHtml(s.title)}</a></p>
+<p>SEND Live Training</p>
+</body></html>`;
+  return { subject, text, html };
+}

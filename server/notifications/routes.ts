@@ -1,0 +1,32 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { OutboxMessage } from '../../shared/bookings.js';
+import type { Deps } from '../platform/deps.js';
+import { jsonResponse, requireRole, router } from '../platform/http.js';
+
+export function notificationRoutes(deps: Deps) {
+  const app = router();
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/outbox',
+      tags: ['notifications'],
+      summary: 'Messages the service has sent or will send (admin): the local outbox when no SMTP server is set',
+      request: { query: z.object({ to: z.string().max(254).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }) },
+      responses: { 200: jsonResponse(z.object({ items: z.array(OutboxMessage) }), 'Newest first') },
+    }),
+    async (c) => {
+      requireRole(c, 'admin');
+      const { to, limit } = c.req.valid('query');
+      let q = deps.db.selectFrom('outbox').selectAll().orderBy('created_at', 'desc').orderBy('id').limit(limit);
+      if (to) q = q.where('to_email', '=', to.toLowerCase());
+      const rows = await q.execute();
+      return c.json(
+        {
+          items: rows.map((r) => ({ id: r.id, kind: r.kind, to: r.to_email, subject: r.subject, text: r.text_body, status: r.status, attempts: r.attempts, lastError: r.last_error, createdAt: r.created_at, sentAt: r.sent_at })),
+        },
+        200,
+      );
+    },
+  );
+  return app;
+}

@@ -1,0 +1,52 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import type { DbKind } from '../../db/connect.js';
+import type { Logger } from './logging.js';
+
+export interface LiveKitConfig {
+  url: string;
+  apiKey: string;
+  apiSecret: string;
+}
+
+export interface Config {
+  publicUrl: string;
+  /** Mail goes by SMTP when set; otherwise it stays in the local outbox. */
+  smtpUrl: string | null;
+  mailFrom: string;
+  livekit: LiveKitConfig | null;
+  /** scrypt cost as log2(N); 15 in production (32 MiB per hash). */
+  passwordCostLog2: number;
+  /** Failed sign-ins per email within `loginWindowMinutes` before sign-in is refused. */
+  loginMaxFailures: number;
+  loginWindowMinutes: number;
+  sessionTtlHours: number;
+  maxBodyBytes: number;
+  /** Directory of the built web client, or null to serve no web pages. */
+  webRoot: string | null;
+}
+
+/** Everything the app needs from the outside world, passed in so tests can fix each part. */
+export interface Deps {
+  db: Kysely<Database>;
+  dbKind: DbKind;
+  now: () => Date;
+  config: Config;
+  logger: Logger;
+}
+
+export function defaultConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    publicUrl: 'http://localhost:3000',
+    smtpUrl: null,
+    mailFrom: 'SEND Live Training <no-reply@localhost>',
+    livekit: null,
+    passwordCostLog2: 15,
+    loginMaxFailures: 5,
+    loginWindowMinutes: 15,
+    sessionTtlHours: 24 * 14,
+    maxBodyBytes: 1024 * 1024,
+    webRoot: null,
+    ...overrides,
+  };
+}

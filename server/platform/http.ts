@@ -1,0 +1,60 @@
+/**
+ * The HTTP plumbing every domain router shares: the Env type, a router whose validation
+ * failures all look the same, and the guards that check who is calling.
+ */
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import type { Role } from '../../db/schema.js';
+import { AppError } from '../errors.js';
+
+export interface AuthUser {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  orgId: string | null;
+  captioner: boolean;
+}
+
+export interface AuthContext {
+  user: AuthUser;
+  sessionId: string;
+  csrfToken: string;
+  via: 'cookie' | 'bearer';
+}
+
+export type Env = { Variables: { auth: AuthContext | null; requestId: string } };
+
+/** A domain router: every zod validation failure becomes one `validation_failed` error. */
+export function router(): OpenAPIHono<Env> {
+  return new OpenAPIHono<Env>({
+    defaultHook: (result) => {
+      if (!result.success) {
+        const issues = result.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+        const first = issues[0];
+        const message = first ? `${first.path || 'body'} ${first.message}` : 'The request is not valid.';
+        throw new AppError('validation_failed', message, { issues });
+      }
+    },
+  });
+}
+
+/** The signed-in user, or a 401. */
+export function requireUser(c: Context<Env>): AuthUser {
+  const auth = c.get('auth');
+  if (!auth) throw new AppError('unauthenticated', 'Please sign in.');
+  return auth.user;
+}
+
+/** The signed-in user if their role is one of `roles`, or a 401/403. */
+export function requireRole(c: Context<Env>, ...roles: Role[]): AuthUser {
+  const user = requireUser(c);
+  if (!roles.includes(user.role)) throw new AppError('forbidden', 'Your role does not allow this.');
+  return user;
+}
+
+export const jsonBody = <T>(schema: T, description = 'JSON body') =>
+  ({ required: true, description, content: { 'application/json': { schema } } }) as const;
+
+export const jsonResponse = <T>(schema: T, description: string) =>
+  ({ description, content: { 'application/json': { schema } } }) as const;

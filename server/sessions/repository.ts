@@ -1,0 +1,79 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database, NewSession, SessionMode, SessionRow, SessionUpdate } from '../../db/schema.js';
+
+type Q = Kysely<Database> | Transaction<Database>;
+
+export function findSession(db: Q, id: string): Promise<SessionRow | undefined> {
+  return db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function trainerIdsOf(db: Q, sessionIds: string[]): Promise<Map<string, string[]>> {
+  const map = new Map<string, string[]>(sessionIds.map((id) => [id, []]));
+  if (sessionIds.length === 0) return map;
+  const rows = await db.selectFrom('session_trainers').select(['session_id', 'user_id']).where('session_id', 'in', sessionIds).orderBy('user_id').execute();
+  for (const r of rows) map.get(r.session_id)?.push(r.user_id);
+  return map;
+}
+
+export async function isTrainerOf(db: Q, sessionId: string, userId: string): Promise<boolean> {
+  const row = await db.selectFrom('session_trainers').select('user_id').where('session_id', '=', sessionId).where('user_id', '=', userId).executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function insertSession(db: Q, row: NewSession, trainerIds: string[]) {
+  await db.insertInto('sessions').values(row).execute();
+  if (trainerIds.length) await db.insertInto('session_trainers').values(trainerIds.map((user_id) => ({ session_id: row.id, user_id }))).execute();
+}
+
+export async function updateSession(db: Q, id: string, set: SessionUpdate) {
+  await db.updateTable('sessions').set(set).where('id', '=', id).execute();
+}
+
+export async function replaceTrainers(db: Q, sessionId: string, trainerIds: string[]) {
+  await db.deleteFrom('session_trainers').where('session_id', '=', sessionId).execute();
+  if (trainerIds.length) await db.insertInto('session_trainers').values(trainerIds.map((user_id) => ({ session_id: sessionId, user_id }))).execute();
+}
+
+export interface SessionFilter {
+  from?: string;
+  to?: string;
+  mode?: SessionMode;
+  courseId?: string;
+  includeCancelled?: boolean;
+}
+
+function filtered(db: Q, f: SessionFilter) {
+  let q = db.selectFrom('sessions');
+  // A session is in range when it overlaps [from, to).
+  if (f.from) q = q.where('ends_at', '>', f.from);
+  if (f.to) q = q.where('starts_at', '<', f.to);
+  if (f.mode) q = q.where('mode', '=', f.mode);
+  if (f.courseId) q = q.where('course_id', '=', f.courseId);
+  if (!f.includeCancelled) q = q.where('status', '=', 'scheduled');
+  return q;
+}
+
+export async function listSessions(db: Q, f: SessionFilter, limit: number, offset: number) {
+  const [rows, total] = await Promise.all([
+    filtered(db, f).selectAll().orderBy('starts_at').orderBy('id').limit(limit).offset(offset).execute(),
+    filtered(db, f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst(),
+  ]);
+  return { rows, total: Number(total?.n ?? 0) };
+}
+
+/** Every matching session (no paging), for filters that must look at each one. */
+export function listAllSessions(db: Q, f: SessionFilter, max = 5000) {
+  return filtered(db, f).selectAll().orderBy('starts_at').orderBy('id').limit(max).execute();
+}
+
+export function findCourse(db: Q, id: string) {
+  return db.selectFrom('courses').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function listCourses(db: Q) {
+  return db.selectFrom('courses').selectAll().orderBy('title').execute();
+}
+
+export async function insertCourse(db: Q, row: Database['courses']) {
+  await db.insertInto('courses').values(row).execute();
+}

@@ -1,0 +1,101 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { Id, Line } from '../../shared/common.js';
+import { Course, CreateCourseInput, CreateSessionInput, Session, SessionList, SessionQuery, UpdateSessionInput } from '../../shared/sessions.js';
+import type { Deps } from '../platform/deps.js';
+import { jsonBody, jsonResponse, requireRole, requireUser, router } from '../platform/http.js';
+import * as repo from './repository.js';
+import * as sessions from './service.js';
+
+const Params = z.object({ id: Id });
+
+export function sessionRoutes(deps: Deps) {
+  const app = router();
+
+  app.openapi(
+    createRoute({ method: 'get', path: '/courses', tags: ['sessions'], summary: 'All courses', responses: { 200: jsonResponse(z.object({ items: z.array(Course) }), 'Courses') } }),
+    async (c) => {
+      requireUser(c);
+      const rows = await repo.listCourses(deps.db);
+      return c.json({ items: rows.map((r) => ({ id: r.id, title: r.title, description: r.description })) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({ method: 'post', path: '/courses', tags: ['sessions'], summary: 'Create a course (trainer, admin)', request: { body: jsonBody(CreateCourseInput) }, responses: { 201: jsonResponse(Course, 'Created') } }),
+    async (c) => {
+      requireRole(c, 'trainer', 'admin');
+      return c.json(await sessions.createCourse(deps, c.req.valid('json')), 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/sessions',
+      tags: ['sessions'],
+      summary: 'Publish a session (trainer, admin)',
+      request: { body: jsonBody(CreateSessionInput) },
+      responses: { 201: jsonResponse(Session, 'Created') },
+    }),
+    async (c) => {
+      const actor = requireRole(c, 'trainer', 'admin');
+      return c.json(await sessions.createSession(deps, actor, c.req.valid('json')), 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/sessions',
+      tags: ['sessions'],
+      summary: 'List sessions (by date range, mode, course; paginated)',
+      request: { query: SessionQuery },
+      responses: { 200: jsonResponse(SessionList, 'A page of sessions, soonest first') },
+    }),
+    async (c) => {
+      requireUser(c);
+      return c.json(await sessions.listSessions(deps, c.req.valid('query')), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({ method: 'get', path: '/sessions/{id}', tags: ['sessions'], summary: 'A session with its seats', request: { params: Params }, responses: { 200: jsonResponse(Session, 'The session') } }),
+    async (c) => {
+      requireUser(c);
+      return c.json(await sessions.getSession(deps, c.req.valid('param').id), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'patch',
+      path: '/sessions/{id}',
+      tags: ['sessions'],
+      summary: 'Change a session (its trainers, admin); attendees are told',
+      request: { params: Params, body: jsonBody(UpdateSessionInput) },
+      responses: { 200: jsonResponse(Session, 'The changed session') },
+    }),
+    async (c) => {
+      const actor = requireRole(c, 'trainer', 'admin');
+      return c.json(await sessions.updateSession(deps, actor, c.req.valid('param').id, c.req.valid('json')), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/sessions/{id}/cancel',
+      tags: ['sessions'],
+      summary: 'Cancel a session (its trainers, admin); every booking is cancelled and everyone told',
+      request: { params: Params, body: { required: false, content: { 'application/json': { schema: z.object({ reason: Line(500).optional() }).strict() } } } },
+      responses: { 200: jsonResponse(Session, 'The cancelled session') },
+    }),
+    async (c) => {
+      const actor = requireRole(c, 'trainer', 'admin');
+      const body = c.req.header('content-type')?.includes('json') ? c.req.valid('json') : {};
+      return c.json(await sessions.cancelSession(deps, actor, c.req.valid('param').id, body?.reason), 200);
+    },
+  );
+
+  return app;
+}

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { Id } from './common.js';
+import { Mode, SeatKind } from './sessions.js';
+
+export const BookingStatus = z.enum(['confirmed', 'waitlisted', 'offered', 'cancelled', 'attended', 'absent']);
+export type BookingStatus = z.infer<typeof BookingStatus>;
+
+export const BookInput = z
+  .object({
+    seat: SeatKind.optional(),
+    /** Book someone else (office staff for their own organisation; admins for anyone). */
+    userId: Id.optional(),
+    /** Book several people at once; each gets their own answer. */
+    userIds: z.array(Id).min(1).max(200).optional(),
+  })
+  .strict()
+  .refine((v) => !(v.userId && v.userIds), { message: 'give userId or userIds, not both' });
+
+export const BookResult = z.object({
+  id: z.string(),
+  userId: z.string(),
+  status: z.enum(['confirmed', 'waitlisted']),
+  seat: SeatKind,
+  position: z.number().optional(),
+});
+export const BookFailure = z.object({ userId: z.string(), error: z.object({ code: z.string(), message: z.string() }) });
+export const BulkBookResult = z.object({ results: z.array(z.union([BookResult, BookFailure])) });
+
+export const BookingSessionSummary = z.object({
+  id: z.string(),
+  title: z.string(),
+  mode: Mode,
+  startsAt: z.string(),
+  endsAt: z.string(),
+  timeZone: z.string(),
+  venue: z.string().nullable(),
+  status: z.enum(['scheduled', 'cancelled']),
+});
+
+export const Booking = z.object({
+  id: z.string(),
+  sessionId: z.string(),
+  userId: z.string(),
+  userName: z.string(),
+  seat: SeatKind,
+  status: BookingStatus,
+  position: z.number().nullable(),
+  offerExpiresAt: z.string().nullable(),
+  heldFor: z.string().nullable(),
+  createdAt: z.string(),
+  session: BookingSessionSummary,
+});
+export type Booking = z.infer<typeof Booking>;
+export const BookingList = z.object({ items: z.array(Booking) });
+
+export const HoldInput = z.object({ orgId: Id, seat: SeatKind, seats: z.number().int().min(0).max(100_000) }).strict();
+export const Hold = z.object({ orgId: z.string(), orgName: z.string(), seat: SeatKind, seats: z.number(), claimed: z.number() });
+export const HoldList = z.object({ items: z.array(Hold) });
+
+export const OutboxMessage = z.object({
+  id: z.string(),
+  kind: z.string(),
+  to: z.string(),
+  subject: z.string(),
+  text: z.string(),
+  status: z.enum(['pending', 'sent', 'local']),
+  attempts: z.number(),
+  lastError: z.string().nullable(),
+  createdAt: z.string(),
+  sentAt: z.string().nullable(),
+});

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+
+export const Id = z.string().min(1).max(64);
+
+/** An ISO 8601 instant with an explicit offset or Z, e.g. 2026-03-29T09:00:00+01:00. */
+export const Instant = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with an offset, e.g. 2026-03-29T09:00:00+01:00' });
+
+export function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone: tz });
+    return tz.length > 0;
+  } catch {
+    return false;
+  }
+}
+export const TimeZone = z.string().max(64).refine(isTimeZone, { message: 'must be an IANA time zone such as Europe/London' });
+
+export const ErrorBody = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+});
+
+export const Page = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+
+/** A short, human string from the user, trimmed, with no control characters. */
+export const Text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s), { message: 'must not contain control characters' });
+/** One line of text: no line breaks either. */
+export const Line = (max: number) =>
+  Text(max).refine((s) => !/[\r\n]/.test(s), { message: 'must be a single line' });

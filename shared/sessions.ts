@@ -1,0 +1,115 @@
+import { z } from 'zod';
+import { Id, Instant, Line, Text, TimeZone } from './common.js';
+
+export const Mode = z.enum(['online', 'in_person', 'hybrid']);
+export type Mode = z.infer<typeof Mode>;
+export const SeatKind = z.enum(['in_person', 'online']);
+export type SeatKind = z.infer<typeof SeatKind>;
+
+const Capacity = z.number().int('must be a whole number').min(0, 'must not be negative').max(100_000);
+
+export const CapacityInput = z.object({ inPerson: Capacity.optional(), online: Capacity.optional() }).strict();
+
+const SessionFields = {
+  title: Line(200).pipe(z.string().min(1, 'is required')),
+  description: Text(10_000).optional(),
+  courseId: Id.nullable().optional(),
+  mode: Mode,
+  startsAt: Instant,
+  endsAt: Instant,
+  timeZone: TimeZone.optional(),
+  venue: Line(300).nullable().optional(),
+  capacity: CapacityInput,
+  trainerIds: z.array(Id).max(20).optional(),
+  waitlistPolicy: z.enum(['auto', 'offer']).optional(),
+  offerHoldMinutes: z.number().int().min(5).max(14 * 24 * 60).optional(),
+  bookingClosesAt: Instant.nullable().optional(),
+  holdsReleaseAt: Instant.nullable().optional(),
+  roomKind: z.enum(['webinar', 'workshop']).optional(),
+  attendanceThreshold: z.number().min(0).max(1).optional(),
+};
+
+/** The rules that tie fields together; used on create and on the merged result of an edit. */
+export interface SessionShape {
+  mode: Mode;
+  startsAt: string;
+  endsAt: string;
+  venue?: string | null;
+  capacity: { inPerson?: number; online?: number };
+}
+export function sessionShapeIssues(s: SessionShape): { path: string[]; message: string }[] {
+  const issues: { path: string[]; message: string }[] = [];
+  if (Date.parse(s.endsAt) <= Date.parse(s.startsAt)) issues.push({ path: ['endsAt'], message: 'must be after startsAt' });
+  const inPerson = s.capacity.inPerson ?? 0;
+  const online = s.capacity.online ?? 0;
+  if (s.mode === 'online' && inPerson > 0) issues.push({ path: ['capacity', 'inPerson'], message: 'an online session has no in-person seats' });
+  if (s.mode === 'in_person' && online > 0) issues.push({ path: ['capacity', 'online'], message: 'an in-person session has no online seats' });
+  if (s.mode !== 'online' && s.capacity.inPerson === undefined) issues.push({ path: ['capacity', 'inPerson'], message: 'is required for this mode' });
+  if (s.mode !== 'in_person' && s.capacity.online === undefined) issues.push({ path: ['capacity', 'online'], message: 'is required for this mode' });
+  if (s.mode !== 'online' && !s.venue) issues.push({ path: ['venue'], message: 'is required for in-person seats' });
+  return issues;
+}
+
+export const CreateSessionInput = z.object(SessionFields).strict().superRefine((s, ctx) => {
+  for (const i of sessionShapeIssues(s)) ctx.addIssue({ code: 'custom', path: i.path, message: i.message });
+});
+export type CreateSessionInput = z.infer<typeof CreateSessionInput>;
+
+export const UpdateSessionInput = z
+  .object({ ...SessionFields, capacity: CapacityInput })
+  .partial()
+  .strict()
+  .refine((v) => Object.keys(v).length > 0, { message: 'nothing to change' });
+export type UpdateSessionInput = z.infer<typeof UpdateSessionInput>;
+
+export const SeatCounts = z.object({
+  capacity: z.number(),
+  confirmed: z.number(),
+  offered: z.number(),
+  waitlisted: z.number(),
+  /** Seats anyone may book now: capacity less confirmed, offers and other organisations' holds. */
+  available: z.number(),
+});
+export type SeatCounts = z.infer<typeof SeatCounts>;
+
+export const Session = z.object({
+  id: z.string(),
+  title: z.string(),
+  description: z.string(),
+  courseId: z.string().nullable(),
+  mode: Mode,
+  startsAt: z.string(),
+  endsAt: z.string(),
+  timeZone: z.string(),
+  venue: z.string().nullable(),
+  capacity: z.object({ inPerson: z.number(), online: z.number() }),
+  status: z.enum(['scheduled', 'cancelled']),
+  trainerIds: z.array(z.string()),
+  waitlistPolicy: z.enum(['auto', 'offer']),
+  offerHoldMinutes: z.number(),
+  bookingClosesAt: z.string().nullable(),
+  holdsReleaseAt: z.string().nullable(),
+  roomKind: z.enum(['webinar', 'workshop']),
+  attendanceThreshold: z.number(),
+  seats: z.object({ inPerson: SeatCounts, online: SeatCounts }),
+});
+export type Session = z.infer<typeof Session>;
+
+export const SessionQuery = z.object({
+  from: Instant.optional(),
+  to: Instant.optional(),
+  mode: Mode.optional(),
+  courseId: Id.optional(),
+  fits: z.enum(['me']).optional(),
+  includeCancelled: z.enum(['true', 'false']).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+
+export const SessionList = z.object({ items: z.array(Session), total: z.number(), limit: z.number(), offset: z.number() });
+
+export const CreateCourseInput = z.object({
+  title: Line(200).pipe(z.string().min(1, 'is required')),
+  description: Text(10_000).optional(),
+});
+export const Course = z.object({ id: z.string(), title: z.string(), description: z.string() });

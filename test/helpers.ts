@@ -1,0 +1,159 @@
+/**
+ * Test context: the real app on a fresh, migrated database per call, a clock the test
+ * controls, and fixture helpers. SQLite in memory by default; with TEST_DATABASE=postgres a
+ * new PostgreSQL database per context (dropped on close), so files run in parallel.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { migrateToLatest, openPostgres, openSqlite, type Db } from '../db/connect.js';
+import type { Role } from '../db/schema.js';
+import { hashPassword } from '../server/accounts/passwords.js';
+import { insertOrg, insertUser } from '../server/accounts/repository.js';
+import { hashToken } from '../server/accounts/service.js';
+import { createApp } from '../server/app.js';
+import { defaultConfig, type Config, type Deps } from '../server/platform/deps.js';
+import { memoryLogger } from '../server/platform/logging.js';
+
+export const PG_ADMIN_URL = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const usePostgres = process.env.TEST_DATABASE === 'postgres';
+
+/** A fresh PostgreSQL database; null (with the reason) when none is reachable. */
+export async function createPgDatabase(): Promise<{ url: string; drop: () => Promise<void> } | { skip: string }> {
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 3000 });
+  try {
+    await admin.connect();
+  } catch (e) {
+    return { skip: `PostgreSQL is not reachable at ${PG_ADMIN_URL}: ${(e as Error).message}` };
+  }
+  const name = `t_${randomBytes(6).toString('hex')}`;
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = PG_ADMIN_URL.replace(/\/[^/]*$/, `/${name}`);
+  return {
+    url,
+    drop: async () => {
+      const c = new pg.Client({ connectionString: PG_ADMIN_URL });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+export async function openTestDb(): Promise<Db> {
+  if (!usePostgres) {
+    const db = openSqlite(':memory:');
+    await migrateToLatest(db.db);
+    return db;
+  }
+  const created = await createPgDatabase();
+  if ('skip' in created) throw new Error(`TEST_DATABASE=postgres but ${created.skip}`);
+  const db = openPostgres(created.url, 20);
+  await migrateToLatest(db.db);
+  return { ...db, close: async () => { await db.close(); await created.drop(); } };
+}
+
+let cheapHash: Promise<string> | null = null;
+export const TEST_PASSWORD = 'correct horse battery staple';
+/** One real scrypt hash (at a low cost) shared by every fixture user. */
+export function testPasswordHash() {
+  cheapHash ??= hashPassword(TEST_PASSWORD, 10);
+  return cheapHash;
+}
+
+export interface TestUser {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  orgId: string | null;
+  token: string;
+  /** Headers for a bearer-token request. */
+  auth: Record<string, string>;
+}
+
+export type TestContext = Awaited<ReturnType<typeof makeTestContext>>;
+
+export async function makeTestContext(opts: { now?: string; config?: Partial<Config> } = {}) {
+  const database = await openTestDb();
+  let current = new Date(opts.now ?? '2026-01-12T09:00:00.000Z');
+  const logger = memoryLogger();
+  const deps: Deps = {
+    db: database.db,
+    dbKind: database.kind,
+    now: () => new Date(current),
+    config: defaultConfig({ passwordCostLog2: 10, publicUrl: 'http://localhost:3000', ...opts.config }),
+    logger,
+  };
+  const app = createApp(deps);
+  let counter = 0;
+
+  const clock = {
+    set(iso: string) {
+      current = new Date(iso);
+    },
+    advance(ms: number) {
+      current = new Date(current.getTime() + ms);
+    },
+    now: () => new Date(current),
+  };
+
+  async function org(name = `School ${++counter}`, settings: Record<string, unknown> = {}) {
+    const id = randomUUID();
+    await insertOrg(deps.db, { id, name, urn: null, parent_id: null, time_zone: 'Europe/London', settings: JSON.stringify(settings), created_at: clock.now().toISOString() });
+    return { id, name };
+  }
+
+  /** A user with a live bearer token (and the fixture password). */
+  async function user(role: Role, orgId: string | null = null, name?: string): Promise<TestUser> {
+    const n = ++counter;
+    const id = randomUUID();
+    const email = `${role}${n}-${id.slice(0, 6)}@example.org`;
+    const display = name ?? `${role[0]!.toUpperCase()}${role.slice(1)} ${n}`;
+    await insertUser(deps.db, { id, email, name: display, role, orgId, passwordHash: await testPasswordHash(), createdAt: clock.now().toISOString() });
+    const token = randomBytes(32).toString('base64url');
+    await deps.db
+      .insertInto('auth_sessions')
+      .values({ id: randomUUID(), token_hash: hashToken(token), user_id: id, csrf_token: 'csrf', created_at: clock.now().toISOString(), expires_at: '2999-01-01T00:00:00.000Z', revoked_at: null })
+      .execute();
+    return { id, email, name: display, role, orgId, token, auth: { authorization: `Bearer ${token}` } };
+  }
+
+  async function request(method: string, path: string, opts: { as?: TestUser; body?: unknown; headers?: Record<string, string> } = {}) {
+    const headers: Record<string, string> = { ...(opts.as?.auth ?? {}), ...(opts.headers ?? {}) };
+    let body: string | undefined;
+    if (opts.body !== undefined) {
+      body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const res = await app.request(path, { method, headers, body });
+    const text = await res.text();
+    let json: any = undefined;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      /* not JSON */
+    }
+    return { status: res.status, headers: res.headers, text, json };
+  }
+
+  /** A session created through the API by `trainer` (or a new trainer). */
+  async function session(input: Record<string, unknown> = {}, trainer?: TestUser) {
+    const t = trainer ?? (await user('trainer'));
+    const res = await request('POST', '/api/sessions', {
+      as: t,
+      body: {
+        title: 'Understanding autism',
+        mode: 'online',
+        startsAt: '2026-02-10T16:00:00.000Z',
+        endsAt: '2026-02-10T17:30:00.000Z',
+        capacity: { online: 10 },
+        ...input,
+      },
+    });
+    if (res.status !== 201) throw new Error(`session fixture failed: ${res.status} ${res.text}`);
+    return { ...res.json, trainer: t } as { id: string; trainer: TestUser } & Record<string, any>;
+  }
+
+  return { app, deps, db: deps.db, clock, logger, org, user, request, session, close: database.close };
+}
