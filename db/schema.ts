@@ -161,6 +161,10 @@ export interface Database {
   bookings: BookingsTable;
   seat_holds: SeatHoldsTable;
   outbox: OutboxTable;
+  // --- calendar (issue 4): add tables below this line ---
+  // --- timetables (issue 5): add tables below this line ---
+  // --- live and attendance (issue 6): add tables below this line ---
+  // --- scale-out (issue 7): add tables below this line ---
 }
 
 export type OrganisationRow = Selectable<OrganisationsTable>;

@@ -82,6 +82,9 @@ export function createApp(deps: Deps) {
   app.route('/api', sessionRoutes(deps));
   app.route('/api', bookingRoutes(deps));
   app.route('/api', notificationRoutes(deps));
+  // calendar routes (issue 4)
+  // timetable routes (issue 5)
+  // live and attendance routes (issue 6)
 
   const openapi = { openapi: '3.0.3', info: { title: 'SEND Live Training API', version: '1.0.0', description: 'Live SEND and inclusion training sessions: booking, waitlists, calendars, live rooms and attendance.' } };
   app.doc('/api/openapi.json', openapi);

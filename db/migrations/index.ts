@@ -5,6 +5,7 @@
 import type { Migration } from 'kysely';
 import * as m01 from './20261124_01_accounts_catalogue.js';
 import * as m02 from './20261124_02_bookings_outbox.js';
+// calendar: 20261124_03_calendar, timetables: 20261124_04_timetables, live: 20261124_05_live, scale: 20261124_06_scale
 
 export const migrations: Record<string, Migration> = {
   '20261124_01_accounts_catalogue': m01,
