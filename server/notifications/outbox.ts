@@ -3,11 +3,11 @@
  * tells of, so a change is never saved without its message, nor a message sent for a
  * change that was rolled back. Delivery happens later (delivery.ts).
  */
-import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { Deps } from '../platform/deps.js';
 import { compose, type NoticeKind } from './messages.js';
+import { timeOrderedId } from '../platform/ids.js';
 
 /** Extra parts of a message. `ical` becomes a text/calendar alternative with its METHOD. */
 export interface OutboxParts {
@@ -54,7 +54,7 @@ export async function enqueue(
   await trx
     .insertInto('outbox')
     .values({
-      id: randomUUID(),
+      id: timeOrderedId(),
       kind,
       to_email: row.email,
       user_id: row.user_id,

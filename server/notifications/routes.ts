@@ -17,7 +17,7 @@ export function notificationRoutes(deps: Deps) {
     async (c) => {
       requireRole(c, 'admin');
       const { to, limit } = c.req.valid('query');
-      let q = deps.db.selectFrom('outbox').selectAll().orderBy('created_at', 'desc').orderBy('id').limit(limit);
+      let q = deps.db.selectFrom('outbox').selectAll().orderBy('id', 'desc').limit(limit);
       if (to) q = q.where('to_email', '=', to.toLowerCase());
       const rows = await q.execute();
       return c.json(

@@ -1,0 +1,322 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runJobsOnce } from '../../server/jobs.js';
+import { makeTestContext, type TestContext, type TestUser } from '../helpers.js';
+
+let t: TestContext;
+beforeEach(async () => {
+  t = await makeTestContext({ now: '2026-02-01T09:00:00.000Z' });
+});
+afterEach(async () => {
+  await t.close();
+});
+
+const book = (as: TestUser, sessionId: string, body: Record<string, unknown> = {}) => t.request('POST', `/api/sessions/${sessionId}/bookings`, { as, body });
+const seats = async (id: string, as: TestUser) => (await t.request('GET', `/api/sessions/${id}`, { as })).json.seats;
+const outboxKinds = async (userId: string) => (await t.db.selectFrom('outbox').select('kind').where('user_id', '=', userId).orderBy('id').execute()).map((r) => r.kind);
+
+async function staff(n: number, orgId?: string) {
+  const org = orgId ?? (await t.org()).id;
+  const people: TestUser[] = [];
+  for (let i = 0; i < n; i++) people.push(await t.user('staff', org));
+  return people;
+}
+
+describe('booking a seat', () => {
+  it('confirms while seats are free, then waitlists with 1-based positions', async () => {
+    const s = await t.session({ capacity: { online: 2 } });
+    const [a, b, c, d] = await staff(4);
+    expect((await book(a!, s.id)).json).toMatchObject({ status: 'confirmed', seat: 'online' });
+    expect((await book(b!, s.id)).json.status).toBe('confirmed');
+    const third = await book(c!, s.id);
+    expect(third.status).toBe(201);
+    expect(third.json).toMatchObject({ status: 'waitlisted', position: 1 });
+    expect((await book(d!, s.id)).json).toMatchObject({ status: 'waitlisted', position: 2 });
+    expect(await seats(s.id, a!)).toMatchObject({ online: { capacity: 2, confirmed: 2, offered: 0, waitlisted: 2, available: 0 } });
+    expect(await outboxKinds(a!.id)).toEqual(['confirmed']);
+    expect(await outboxKinds(c!.id)).toEqual(['waitlisted']);
+  });
+
+  it('allows one active booking per person per session (409)', async () => {
+    const s = await t.session();
+    const [a] = await staff(1);
+    expect((await book(a!, s.id)).status).toBe(201);
+    const again = await book(a!, s.id);
+    expect(again.status).toBe(409);
+    expect(again.json.error.code).toBe('already_booked');
+    expect(await t.db.selectFrom('bookings').select('id').where('user_id', '=', a!.id).execute()).toHaveLength(1);
+  });
+
+  it('lets a person book again after cancelling', async () => {
+    const s = await t.session();
+    const [a] = await staff(1);
+    const first = await book(a!, s.id);
+    expect((await t.request('DELETE', `/api/bookings/${first.json.id}`, { as: a })).json.status).toBe('cancelled');
+    expect((await book(a!, s.id)).json.status).toBe('confirmed');
+  });
+
+  it('keeps separate capacity and queues per seat kind on hybrid sessions', async () => {
+    const s = await t.session({ mode: 'hybrid', venue: 'Main Hall', capacity: { inPerson: 1, online: 1 } });
+    const [a, b, c] = await staff(3);
+    expect((await book(a!, s.id, { seat: 'in_person' })).json.status).toBe('confirmed');
+    expect((await book(b!, s.id, { seat: 'in_person' })).json).toMatchObject({ status: 'waitlisted', position: 1 });
+    expect((await book(c!, s.id, { seat: 'online' })).json.status).toBe('confirmed');
+  });
+
+  it('refuses a seat kind the session does not offer, and changes nothing', async () => {
+    const s = await t.session({ capacity: { online: 5 } });
+    const [a] = await staff(1);
+    const res = await book(a!, s.id, { seat: 'in_person' });
+    expect(res.status).toBe(400);
+    expect(res.json.error.code).toBe('validation_failed');
+    expect(await t.db.selectFrom('bookings').select('id').execute()).toHaveLength(0);
+  });
+
+  it('closes booking at the session end, or at its own cut-off', async () => {
+    const s = await t.session({ startsAt: '2026-02-10T16:00:00Z', endsAt: '2026-02-10T17:00:00Z', bookingClosesAt: '2026-02-09T12:00:00Z' });
+    const [a, b] = await staff(2);
+    t.clock.set('2026-02-09T12:00:00.000Z');
+    const closed = await book(a!, s.id);
+    expect(closed.status).toBe(409);
+    expect(closed.json.error.code).toBe('booking_closed');
+    const past = await t.session({ startsAt: '2026-02-01T08:00:00Z', endsAt: '2026-02-01T09:30:00Z' });
+    t.clock.set('2026-02-01T09:00:00.000Z');
+    expect((await book(b!, past.id)).json.status).toBe('confirmed'); // under way: still open until it ends
+    t.clock.set('2026-02-01T09:30:00.000Z');
+    expect((await book(a!, past.id)).json.error.code).toBe('booking_closed');
+  });
+
+  it('staff book only themselves; office staff book their own staff, several at once; admins anyone', async () => {
+    const orgA = await t.org();
+    const orgB = await t.org();
+    const s = await t.session({ capacity: { online: 2 } });
+    const [a1, a2, a3] = await staff(3, orgA.id);
+    const [b1] = await staff(1, orgB.id);
+    const officeA = await t.user('office', orgA.id);
+    const admin = await t.user('admin');
+
+    const notMine = await book(a1!, s.id, { userId: a2!.id });
+    expect(notMine.status).toBe(403);
+
+    const bulk = await book(officeA, s.id, { userIds: [a1!.id, a2!.id, a3!.id, b1!.id] });
+    expect(bulk.status).toBe(201);
+    const byUser = Object.fromEntries(bulk.json.results.map((r: { userId: string }) => [r.userId, r]));
+    expect(byUser[a1!.id]).toMatchObject({ status: 'confirmed' });
+    expect(byUser[a2!.id]).toMatchObject({ status: 'confirmed' });
+    expect(byUser[a3!.id]).toMatchObject({ status: 'waitlisted', position: 1 });
+    expect(byUser[b1!.id]).toMatchObject({ error: { code: 'forbidden' } });
+    expect(await t.db.selectFrom('bookings').select('id').where('user_id', '=', b1!.id).execute()).toHaveLength(0);
+
+    expect((await book(admin, s.id, { userId: b1!.id })).json).toMatchObject({ status: 'waitlisted', position: 2 });
+    const roster = await t.request('GET', `/api/orgs/${orgA.id}/bookings`, { as: officeA });
+    expect(roster.json.items.map((b: { userName: string }) => b.userName).sort()).toEqual([a1!.name, a2!.name, a3!.name].sort());
+    expect((await t.request('GET', `/api/orgs/${orgB.id}/bookings`, { as: officeA })).status).toBe(403);
+  });
+
+  it('hides bookings from people who may not see them', async () => {
+    const s = await t.session();
+    const [a] = await staff(1);
+    const [other] = await staff(1);
+    const officeElsewhere = await t.user('office', (await t.org()).id);
+    const b = await book(a!, s.id);
+    expect((await t.request('GET', `/api/bookings/${b.json.id}`, { as: a })).status).toBe(200);
+    expect((await t.request('GET', `/api/bookings/${b.json.id}`, { as: other })).status).toBe(404);
+    expect((await t.request('DELETE', `/api/bookings/${b.json.id}`, { as: officeElsewhere })).status).toBe(404);
+    expect((await t.request('GET', `/api/bookings/${b.json.id}`, { as: a })).json.status).toBe('confirmed');
+  });
+});
+
+describe('the waitlist', () => {
+  it('gives a freed seat to the head of the queue in the same transaction (auto policy)', async () => {
+    const s = await t.session({ capacity: { online: 1 } });
+    const [a, b, c] = await staff(3);
+    const first = await book(a!, s.id);
+    await book(b!, s.id);
+    await book(c!, s.id);
+    await t.request('DELETE', `/api/bookings/${first.json.id}`, { as: a });
+    const mine = (await t.request('GET', '/api/me/bookings', { as: b })).json.items;
+    expect(mine[0]).toMatchObject({ status: 'confirmed', position: null });
+    const theirs = (await t.request('GET', '/api/me/bookings', { as: c })).json.items;
+    expect(theirs[0]).toMatchObject({ status: 'waitlisted', position: 1 });
+    expect(await outboxKinds(b!.id)).toEqual(['waitlisted', 'promoted']);
+    expect(await outboxKinds(a!.id)).toEqual(['confirmed', 'cancelled']);
+  });
+
+  it('closes up positions when someone leaves the queue', async () => {
+    const s = await t.session({ capacity: { online: 1 } });
+    const [a, b, c, d] = await staff(4);
+    await book(a!, s.id);
+    const qb = await book(b!, s.id);
+    await book(c!, s.id);
+    await book(d!, s.id);
+    await t.request('DELETE', `/api/bookings/${qb.json.id}`, { as: b });
+    expect((await t.request('GET', '/api/me/bookings', { as: c })).json.items[0].position).toBe(1);
+    expect((await t.request('GET', '/api/me/bookings', { as: d })).json.items[0].position).toBe(2);
+    expect(await outboxKinds(b!.id)).toEqual(['waitlisted', 'left_waitlist']);
+  });
+
+  it('offer policy: holds the seat until expiry, never past the start; accept confirms', async () => {
+    const s = await t.session({ capacity: { online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 24 * 60, startsAt: '2026-02-01T20:00:00Z', endsAt: '2026-02-01T21:00:00Z' });
+    const [a, b, c] = await staff(3);
+    const first = await book(a!, s.id);
+    const qb = await book(b!, s.id);
+    await book(c!, s.id);
+    await t.request('DELETE', `/api/bookings/${first.json.id}`, { as: a });
+    const offered = (await t.request('GET', `/api/bookings/${qb.json.id}`, { as: b })).json;
+    expect(offered.status).toBe('offered');
+    expect(offered.offerExpiresAt).toBe('2026-02-01T20:00:00.000Z'); // capped at the start, not 24 h
+    expect(await seats(s.id, a!)).toMatchObject({ online: { confirmed: 0, offered: 1, waitlisted: 1, available: 0 } });
+    // Someone else cannot take the held seat.
+    const [late] = await staff(1);
+    expect((await book(late!, s.id)).json.status).toBe('waitlisted');
+    expect((await t.request('POST', `/api/bookings/${qb.json.id}/accept`, { as: c })).status).toBe(404);
+    const accepted = await t.request('POST', `/api/bookings/${qb.json.id}/accept`, { as: b });
+    expect(accepted.json.status).toBe('confirmed');
+    expect(await outboxKinds(b!.id)).toEqual(['waitlisted', 'offered', 'confirmed']);
+  });
+
+  it('offer policy: an expired offer passes to the next person; declining does too', async () => {
+    const s = await t.session({ capacity: { online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 60, startsAt: '2026-02-05T16:00:00Z', endsAt: '2026-02-05T17:00:00Z' });
+    const [a, b, c, d] = await staff(4);
+    const first = await book(a!, s.id);
+    const qb = await book(b!, s.id);
+    const qc = await book(c!, s.id);
+    await book(d!, s.id);
+    await t.request('DELETE', `/api/bookings/${first.json.id}`, { as: a });
+    t.clock.advance(61 * 60_000);
+    const tooLate = await t.request('POST', `/api/bookings/${qb.json.id}/accept`, { as: b });
+    expect(tooLate.status).toBe(409);
+    expect(tooLate.json.error.code).toBe('not_offered');
+    await runJobsOnce(t.deps, null);
+    expect((await t.request('GET', `/api/bookings/${qb.json.id}`, { as: b })).json.status).toBe('cancelled');
+    expect((await t.request('GET', `/api/bookings/${qc.json.id}`, { as: c })).json.status).toBe('offered');
+    expect(await outboxKinds(b!.id)).toEqual(['waitlisted', 'offered', 'offer_expired']);
+    const declined = await t.request('POST', `/api/bookings/${qc.json.id}/decline`, { as: c });
+    expect(declined.json.status).toBe('cancelled');
+    expect((await t.request('GET', '/api/me/bookings', { as: d })).json.items[0].status).toBe('offered');
+  });
+
+  it('warns before an offer expires, once', async () => {
+    const s = await t.session({ capacity: { online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 24 * 60, startsAt: '2026-02-08T16:00:00Z', endsAt: '2026-02-08T17:00:00Z' });
+    const [a, b] = await staff(2);
+    const first = await book(a!, s.id);
+    await book(b!, s.id);
+    await t.request('DELETE', `/api/bookings/${first.json.id}`, { as: a });
+    t.clock.advance(23 * 3_600_000);
+    await runJobsOnce(t.deps, null);
+    await runJobsOnce(t.deps, null);
+    expect(await outboxKinds(b!.id)).toEqual(['waitlisted', 'offered', 'offer_expiring']);
+  });
+
+  it('raising capacity promotes from the queue; lowering below taken seats is refused', async () => {
+    const s = await t.session({ capacity: { online: 2 } });
+    const [a, b, c, d] = await staff(4);
+    for (const p of [a, b, c, d]) await book(p!, s.id);
+    const lower = await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { capacity: { online: 1 } } });
+    expect(lower.status).toBe(409);
+    expect(lower.json.error.code).toBe('capacity_below_confirmed');
+    expect((await seats(s.id, a!)).online.capacity).toBe(2);
+    const raise = await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { capacity: { online: 3 } } });
+    expect(raise.status).toBe(200);
+    expect(raise.json.seats.online).toMatchObject({ capacity: 3, confirmed: 3, waitlisted: 1 });
+    expect((await t.request('GET', '/api/me/bookings', { as: c })).json.items[0].status).toBe('confirmed');
+  });
+});
+
+describe('seat holds', () => {
+  it('keeps held seats for the organisation’s staff until the release time', async () => {
+    const schoolA = await t.org('Oak Primary');
+    const schoolB = await t.org('Elm Academy');
+    const s = await t.session({ capacity: { online: 3 }, holdsReleaseAt: '2026-02-03T09:00:00Z' });
+    const hold = await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: s.trainer, body: { orgId: schoolA.id, seat: 'online', seats: 2 } });
+    expect(hold.status).toBe(204);
+    const [b1, b2] = await staff(2, schoolB.id);
+    const [a1] = await staff(1, schoolA.id);
+    expect((await book(b1!, s.id)).json.status).toBe('confirmed');
+    expect((await book(b2!, s.id)).json).toMatchObject({ status: 'waitlisted', position: 1 });
+    expect((await book(a1!, s.id)).json.status).toBe('confirmed');
+    const holds = (await t.request('GET', `/api/sessions/${s.id}/holds`, { as: a1 })).json.items;
+    expect(holds).toEqual([{ orgId: schoolA.id, orgName: 'Oak Primary', seat: 'online', seats: 2, claimed: 1 }]);
+    // At the cut-off the unclaimed held seat goes to the head of the queue.
+    t.clock.set('2026-02-03T09:00:00.000Z');
+    await runJobsOnce(t.deps, null);
+    expect((await t.request('GET', '/api/me/bookings', { as: b2 })).json.items[0].status).toBe('confirmed');
+  });
+
+  it('refuses a hold larger than the free seats, and staff cannot set holds', async () => {
+    const school = await t.org();
+    const s = await t.session({ capacity: { online: 2 } });
+    const [p] = await staff(1);
+    await book(p!, s.id);
+    const tooMany = await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: s.trainer, body: { orgId: school.id, seat: 'online', seats: 2 } });
+    expect(tooMany.status).toBe(409);
+    expect((await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: p, body: { orgId: school.id, seat: 'online', seats: 1 } })).status).toBe(403);
+    expect(await t.db.selectFrom('seat_holds').select('id').execute()).toHaveLength(0);
+  });
+});
+
+describe('session changes', () => {
+  it('cancelling a session cancels every booking and tells everyone', async () => {
+    const s = await t.session({ capacity: { online: 1 } });
+    const [a, b] = await staff(2);
+    await book(a!, s.id);
+    await book(b!, s.id);
+    const res = await t.request('POST', `/api/sessions/${s.id}/cancel`, { as: s.trainer, body: { reason: 'Trainer unwell' } });
+    expect(res.json.status).toBe('cancelled');
+    for (const p of [a, b]) {
+      expect((await t.request('GET', '/api/me/bookings', { as: p })).json.items[0].status).toBe('cancelled');
+      expect((await outboxKinds(p!.id)).at(-1)).toBe('session_cancelled');
+    }
+    const mail = await t.db.selectFrom('outbox').select('text_body').where('kind', '=', 'session_cancelled').executeTakeFirstOrThrow();
+    expect(mail.text_body).toContain('Trainer unwell');
+    expect((await book((await staff(1))[0]!, s.id)).json.error.code).toBe('session_cancelled');
+  });
+
+  it('a time change tells every attendee in their own time zone', async () => {
+    const s = await t.session({ startsAt: '2026-06-10T14:00:00Z', endsAt: '2026-06-10T15:00:00Z' });
+    const [a] = await staff(1);
+    await book(a!, s.id);
+    const moved = await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { startsAt: '2026-06-11T14:00:00+00:00', endsAt: '2026-06-11T15:30:00+00:00' } });
+    expect(moved.status).toBe(200);
+    const mail = await t.db.selectFrom('outbox').selectAll().where('kind', '=', 'session_changed').executeTakeFirstOrThrow();
+    expect(mail.text_body).toContain('Thursday, 11 June 2026, 15:00 to 16:30 (BST)');
+    expect(mail.html_body).toContain('<a href="http://localhost:3000/bookings/');
+  });
+
+  it('only the session’s own trainers or an admin may change it', async () => {
+    const s = await t.session();
+    const otherTrainer = await t.user('trainer');
+    const res = await t.request('PATCH', `/api/sessions/${s.id}`, { as: otherTrainer, body: { title: 'Mine now' } });
+    expect(res.status).toBe(403);
+    expect((await t.request('GET', `/api/sessions/${s.id}`, { as: otherTrainer })).json.title).toBe('Understanding autism');
+  });
+});
+
+describe('reminders', () => {
+  it('sends a 24-hour and a 1-hour reminder once each to confirmed attendees', async () => {
+    const s = await t.session({ startsAt: '2026-02-04T16:00:00Z', endsAt: '2026-02-04T17:00:00Z' });
+    const [a] = await staff(1);
+    await book(a!, s.id);
+    t.clock.set('2026-02-03T16:30:00.000Z');
+    await runJobsOnce(t.deps, null);
+    await runJobsOnce(t.deps, null);
+    t.clock.set('2026-02-04T15:10:00.000Z');
+    await runJobsOnce(t.deps, null);
+    expect(await outboxKinds(a!.id)).toEqual(['confirmed', 'reminder_24h', 'reminder_1h']);
+    const local = await t.db.selectFrom('outbox').select('status').execute();
+    expect(local.every((r) => r.status === 'local')).toBe(true);
+  });
+});
+
+describe('local outbox', () => {
+  it('lets an admin read mail that had no SMTP server to go to', async () => {
+    const s = await t.session();
+    const [a] = await staff(1);
+    await book(a!, s.id);
+    await runJobsOnce(t.deps, null);
+    const admin = await t.user('admin');
+    const res = await t.request('GET', `/api/outbox?to=${encodeURIComponent(a!.email)}`, { as: admin });
+    expect(res.json.items).toHaveLength(1);
+    expect(res.json.items[0]).toMatchObject({ kind: 'confirmed', status: 'local', subject: 'Booked: Understanding autism' });
+    expect((await t.request('GET', '/api/outbox', { as: a })).status).toBe(403);
+  });
+});
