@@ -1,0 +1,125 @@
+/**
+ * Mail goes out through a real SMTP exchange with an in-process server on 127.0.0.1.
+ * With the server down nothing is lost; once it is back everything arrives exactly once.
+ */
+import { SMTPServer } from 'smtp-server';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { deliverDue, smtpMailer } from '../../server/notifications/delivery.js';
+import { makeTestContext, type TestContext } from '../helpers.js';
+
+interface Received {
+  to: string[];
+  raw: string;
+}
+
+function startSmtp(port = 0, opts: { refuse?: boolean } = {}): Promise<{ port: number; received: Received[]; close: () => Promise<void> }> {
+  const received: Received[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onMailFrom(_address, _session, cb) {
+      if (opts.refuse) {
+        const err = new Error('Service not available, try again later') as Error & { responseCode: number };
+        err.responseCode = 421;
+        return cb(err);
+      }
+      cb();
+    },
+    onData(stream, session, cb) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
+        cb();
+      });
+    },
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      const addr = server.server.address() as { port: number };
+      resolve({ port: addr.port, received, close: () => new Promise<void>((r) => server.close(() => r())) });
+    });
+  });
+}
+
+let t: TestContext;
+beforeEach(async () => {
+  t = await makeTestContext({ now: '2026-02-01T09:00:00.000Z' });
+});
+afterEach(async () => {
+  await t.close();
+});
+
+async function bookSome(n: number) {
+  const s = await t.session({ title: 'Supporting pupils with ADHD', capacity: { online: 2 } });
+  const org = await t.org();
+  const people = [];
+  for (let i = 0; i < n; i++) {
+    const p = await t.user('staff', org.id);
+    people.push(p);
+    await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: p, body: {} });
+  }
+  return people;
+}
+
+describe('mail delivery over SMTP', () => {
+  it('delivers each notice with a text and an HTML part, then marks it sent', async () => {
+    const smtp = await startSmtp();
+    try {
+      const [p] = await bookSome(1);
+      const result = await deliverDue(t.deps, smtpMailer(`smtp://127.0.0.1:${smtp.port}`, 'SEND Live Training <noreply@example.org>'));
+      expect(result).toEqual({ sent: 1, failed: 0 });
+      expect(smtp.received).toHaveLength(1);
+      const mail = smtp.received[0]!;
+      expect(mail.to).toEqual([p!.email]);
+      expect(mail.raw).toMatch(/^Subject: Booked: Supporting pupils with ADHD/m);
+      expect(mail.raw).toMatch(/Content-Type: text\/plain/);
+      expect(mail.raw).toMatch(/Content-Type: text\/html/);
+      expect(mail.raw).toContain('Tuesday, 10 February 2026, 16:00 to 17:30 (GMT)');
+      const row = await t.db.selectFrom('outbox').selectAll().executeTakeFirstOrThrow();
+      expect(row).toMatchObject({ status: 'sent', attempts: 1, last_error: null });
+    } finally {
+      await smtp.close();
+    }
+  });
+
+  it('keeps everything while the mail server is down or refusing, and sends each once when it is back', async () => {
+    // Reserve a port, then close it so the first attempts find nobody listening.
+    const probe = await startSmtp();
+    const port = probe.port;
+    await probe.close();
+    const mailer = smtpMailer(`smtp://127.0.0.1:${port}`, 'noreply@example.org');
+    const people = await bookSome(4); // 2 confirmed + 2 waitlisted notices
+
+    const down = await deliverDue(t.deps, mailer);
+    expect(down).toEqual({ sent: 0, failed: 4 });
+    let rows = await t.db.selectFrom('outbox').selectAll().execute();
+    expect(rows.every((r) => r.status === 'pending' && r.attempts === 1 && r.last_error)).toBe(true);
+    // Not retried before its back-off time.
+    expect(await deliverDue(t.deps, mailer)).toEqual({ sent: 0, failed: 0 });
+
+    // The server answers but refuses (421): still nothing lost, back-off grows.
+    const refusing = await startSmtp(port, { refuse: true });
+    t.clock.advance(16_000);
+    expect(await deliverDue(t.deps, mailer)).toEqual({ sent: 0, failed: 4 });
+    expect(refusing.received).toHaveLength(0);
+    await refusing.close();
+    rows = await t.db.selectFrom('outbox').selectAll().execute();
+    expect(rows.every((r) => r.attempts === 2 && Date.parse(r.next_attempt_at) - t.clock.now().getTime() === 30_000)).toBe(true);
+
+    // Back up: every message arrives exactly once.
+    const up = await startSmtp(port);
+    try {
+      t.clock.advance(31_000);
+      expect(await deliverDue(t.deps, mailer)).toEqual({ sent: 4, failed: 0 });
+      expect(await deliverDue(t.deps, mailer)).toEqual({ sent: 0, failed: 0 });
+      expect(up.received.map((m) => m.to[0]).sort()).toEqual(people.map((p) => p.email).sort());
+      rows = await t.db.selectFrom('outbox').selectAll().execute();
+      expect(rows.every((r) => r.status === 'sent')).toBe(true);
+    } finally {
+      await up.close();
+    }
+  });
+});
