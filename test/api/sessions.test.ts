@@ -1,0 +1,148 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeTestContext, type TestContext } from '../helpers.js';
+
+let t: TestContext;
+beforeEach(async () => {
+  t = await makeTestContext({ now: '2026-03-01T09:00:00.000Z' });
+});
+afterEach(async () => {
+  await t.close();
+});
+
+const valid = {
+  title: 'Speech, language and communication',
+  mode: 'in_person',
+  startsAt: '2026-03-29T09:00:00+01:00',
+  endsAt: '2026-03-29T10:30:00+01:00',
+  venue: 'Hilltop Academy, Main Hall',
+  capacity: { inPerson: 30 },
+};
+
+describe('publishing sessions', () => {
+  it('stores UTC instants from any offset and keeps the time zone', async () => {
+    const trainer = await t.user('trainer');
+    const res = await t.request('POST', '/api/sessions', { as: trainer, body: { ...valid, timeZone: 'Europe/London' } });
+    expect(res.status).toBe(201);
+    expect(res.json).toMatchObject({
+      startsAt: '2026-03-29T08:00:00.000Z',
+      endsAt: '2026-03-29T09:30:00.000Z',
+      timeZone: 'Europe/London',
+      mode: 'in_person',
+      capacity: { inPerson: 30, online: 0 },
+      trainerIds: [trainer.id],
+      status: 'scheduled',
+      seats: { inPerson: { capacity: 30, confirmed: 0, available: 30 }, online: { capacity: 0 } },
+    });
+  });
+
+  it.each([
+    ['end before start', { endsAt: '2026-03-29T08:00:00+01:00' }, 'endsAt'],
+    ['no offset', { startsAt: '2026-03-29T09:00:00' }, 'startsAt'],
+    ['not a real time zone', { timeZone: 'Europe/Atlantis' }, 'timeZone'],
+    ['fractional capacity', { capacity: { inPerson: 2.5 } }, 'capacity.inPerson'],
+    ['negative capacity', { capacity: { inPerson: -1 } }, 'capacity.inPerson'],
+    ['online seats on an in-person session', { capacity: { inPerson: 5, online: 5 } }, 'capacity.online'],
+    ['in-person session without a venue', { venue: undefined }, 'venue'],
+    ['hybrid without online capacity', { mode: 'hybrid' }, 'capacity.online'],
+    ['unknown mode', { mode: 'telepathy' }, 'mode'],
+    ['empty title', { title: '   ' }, 'title'],
+    ['unknown field', { colour: 'red' }, ''],
+  ])('refuses %s with a clear 400 and stores nothing', async (_name, change, path) => {
+    const trainer = await t.user('trainer');
+    const res = await t.request('POST', '/api/sessions', { as: trainer, body: { ...valid, ...change } });
+    expect(res.status).toBe(400);
+    expect(res.json.error.code).toBe('validation_failed');
+    if (path) expect(res.json.error.details.issues.map((i: { path: string }) => i.path)).toContain(path);
+    expect(await t.db.selectFrom('sessions').select('id').execute()).toHaveLength(0);
+  });
+
+  it('only trainers and admins publish', async () => {
+    const staff = await t.user('staff', (await t.org()).id);
+    expect((await t.request('POST', '/api/sessions', { as: staff, body: valid })).status).toBe(403);
+    expect((await t.request('POST', '/api/sessions', { body: valid })).status).toBe(401);
+    const admin = await t.user('admin');
+    const trainer = await t.user('trainer');
+    const res = await t.request('POST', '/api/sessions', { as: admin, body: { ...valid, trainerIds: [trainer.id] } });
+    expect(res.status).toBe(201);
+    expect(res.json.trainerIds).toEqual([trainer.id]);
+    const notTrainer = await t.request('POST', '/api/sessions', { as: admin, body: { ...valid, trainerIds: [staff.id] } });
+    expect(notTrainer.status).toBe(400);
+  });
+
+  it('belongs to a course when given one', async () => {
+    const trainer = await t.user('trainer');
+    const course = await t.request('POST', '/api/courses', { as: trainer, body: { title: 'Autism and sensory needs' } });
+    expect(course.status).toBe(201);
+    const res = await t.request('POST', '/api/sessions', { as: trainer, body: { ...valid, courseId: course.json.id } });
+    expect(res.json.courseId).toBe(course.json.id);
+    expect((await t.request('POST', '/api/sessions', { as: trainer, body: { ...valid, courseId: 'nope' } })).status).toBe(400);
+  });
+});
+
+describe('listing sessions', () => {
+  it('filters by date range, mode and course, soonest first, in pages', async () => {
+    const trainer = await t.user('trainer');
+    const staff = await t.user('staff', (await t.org()).id);
+    const course = (await t.request('POST', '/api/courses', { as: trainer, body: { title: 'C' } })).json;
+    for (let d = 10; d < 20; d++) {
+      await t.session({ title: `Day ${d}`, startsAt: `2026-03-${d}T16:00:00Z`, endsAt: `2026-03-${d}T17:00:00Z`, courseId: d % 2 ? course.id : undefined, ...(d % 3 === 0 ? { mode: 'in_person', venue: 'Hall', capacity: { inPerson: 5 } } : {}) }, trainer);
+    }
+    const page1 = await t.request('GET', '/api/sessions?limit=4', { as: staff });
+    expect(page1.json.total).toBe(10);
+    expect(page1.json.items.map((s: { title: string }) => s.title)).toEqual(['Day 10', 'Day 11', 'Day 12', 'Day 13']);
+    const page3 = await t.request('GET', '/api/sessions?limit=4&offset=8', { as: staff });
+    expect(page3.json.items.map((s: { title: string }) => s.title)).toEqual(['Day 18', 'Day 19']);
+    const range = await t.request('GET', `/api/sessions?from=${encodeURIComponent('2026-03-12T00:00:00Z')}&to=${encodeURIComponent('2026-03-14T00:00:00Z')}`, { as: staff });
+    expect(range.json.items.map((s: { title: string }) => s.title)).toEqual(['Day 12', 'Day 13']);
+    const inPerson = await t.request('GET', '/api/sessions?mode=in_person', { as: staff });
+    expect(inPerson.json.items.map((s: { title: string }) => s.title)).toEqual(['Day 12', 'Day 15', 'Day 18']);
+    const byCourse = await t.request('GET', `/api/sessions?courseId=${course.id}`, { as: staff });
+    expect(byCourse.json.total).toBe(5);
+    expect((await t.request('GET', '/api/sessions?limit=500', { as: staff })).status).toBe(400);
+    expect((await t.request('GET', '/api/sessions')).status).toBe(401);
+  });
+
+  it('leaves cancelled sessions out unless asked', async () => {
+    const s = await t.session();
+    const staff = await t.user('staff', (await t.org()).id);
+    await t.request('POST', `/api/sessions/${s.id}/cancel`, { as: s.trainer });
+    expect((await t.request('GET', '/api/sessions', { as: staff })).json.total).toBe(0);
+    expect((await t.request('GET', '/api/sessions?includeCancelled=true', { as: staff })).json.items[0].status).toBe('cancelled');
+  });
+});
+
+describe('editing sessions', () => {
+  it('lets its trainer change time and venue, validated against the merged result', async () => {
+    const trainer = await t.user('trainer');
+    const s = (await t.request('POST', '/api/sessions', { as: trainer, body: valid })).json;
+    const moved = await t.request('PATCH', `/api/sessions/${s.id}`, { as: trainer, body: { startsAt: '2026-10-25T09:00:00Z', endsAt: '2026-10-25T10:00:00Z', venue: 'Library' } });
+    expect(moved.status).toBe(200);
+    expect(moved.json).toMatchObject({ startsAt: '2026-10-25T09:00:00.000Z', venue: 'Library' });
+    const backwards = await t.request('PATCH', `/api/sessions/${s.id}`, { as: trainer, body: { endsAt: '2026-10-25T08:00:00Z' } });
+    expect(backwards.status).toBe(400);
+    expect((await t.request('GET', `/api/sessions/${s.id}`, { as: trainer })).json.endsAt).toBe('2026-10-25T10:00:00.000Z');
+    expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: trainer, body: {} })).status).toBe(400);
+  });
+
+  it('allows sessions in the past (a record of a session already held), and editing them', async () => {
+    const trainer = await t.user('trainer');
+    const past = await t.request('POST', '/api/sessions', { as: trainer, body: { ...valid, startsAt: '2025-11-01T09:00:00Z', endsAt: '2025-11-01T10:00:00Z' } });
+    expect(past.status).toBe(201);
+    expect((await t.request('PATCH', `/api/sessions/${past.json.id}`, { as: trainer, body: { title: 'Held: SLCN' } })).json.title).toBe('Held: SLCN');
+  });
+
+  it('cannot change a cancelled session, and says so', async () => {
+    const s = await t.session();
+    await t.request('POST', `/api/sessions/${s.id}/cancel`, { as: s.trainer });
+    const res = await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { title: 'Back on' } });
+    expect(res.status).toBe(409);
+    expect(res.json.error.code).toBe('session_cancelled');
+  });
+
+  it('404s for a session that does not exist', async () => {
+    const staff = await t.user('staff', (await t.org()).id);
+    const res = await t.request('GET', '/api/sessions/00000000-0000-4000-8000-000000000000', { as: staff });
+    expect(res.status).toBe(404);
+    expect(res.json.error.code).toBe('not_found');
+  });
+});
