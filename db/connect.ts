@@ -82,14 +82,31 @@ export function openSqlite(file: string): Db {
   return { db, kind: 'sqlite', close: () => db.destroy() };
 }
 
-export function openPostgres(url: string, max = 10): Db {
-  const pool = new pg.Pool({ connectionString: url, max });
+export interface PostgresOptions {
+  /** Connections this process may open (the pool's size). */
+  max?: number;
+  /** Told when a pooled connection breaks (database restart, failover, network). */
+  onIdleError?: (error: Error) => void;
+}
+
+export function openPostgres(url: string, opts: number | PostgresOptions = {}): Db {
+  const { max = 10, onIdleError } = typeof opts === 'number' ? { max: opts } : opts;
+  // Waiting forever for a connection would hang requests when the database is unreachable.
+  // The same limit applies to waiting for a free pooled connection, so it is generous: a
+  // burst of bookings for one session queues here behind that session's row lock.
+  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 30_000 });
+  // A connection that breaks (database restart, failover, network) emits 'error' on the pool
+  // when idle and on the client itself when checked out; without listeners Node treats the
+  // event as fatal and the whole process exits. The failed query still rejects, and the pool
+  // drops the broken connection.
+  pool.on('error', (e) => onIdleError?.(e));
+  pool.on('connect', (client) => client.on('error', (e) => onIdleError?.(e)));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, kind: 'postgres', close: () => db.destroy() };
 }
 
-export function openDatabase(url: string): Db {
-  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return openPostgres(url);
+export function openDatabase(url: string, pgOptions: PostgresOptions = {}): Db {
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return openPostgres(url, pgOptions);
   if (url.startsWith('sqlite:')) return openSqlite(url.slice('sqlite:'.length) || ':memory:');
   throw new Error(`DATABASE_URL must start with sqlite: or postgres:// (got ${JSON.stringify(url.split(':')[0])})`);
 }

@@ -150,6 +150,167 @@ export interface OutboxTable {
   sent_at: string | null;
 }
 
+/** One LiveKit room instance (room names are reused; a sid never is), mapped to its session at first sight. */
+export interface LiveRoomsTable {
+  room_sid: string;
+  room_name: string;
+  session_id: string;
+  finished_at: string | null;
+  first_seen_at: string;
+}
+
+export interface LivePollsTable {
+  session_id: string;
+  polled_at: string;
+}
+
+/** A verified LiveKit webhook, stored once per event id. */
+export interface LiveEventsTable {
+  id: string;
+  event: string;
+  room_sid: string | null;
+  room_name: string | null;
+  participant_sid: string | null;
+  participant_identity: string | null;
+  occurred_at: string;
+  received_at: string;
+  payload: string;
+}
+
+/**
+ * One stretch of someone's presence at a session. `source` is livekit (key: participant
+ * sid), client (the browser's own reports) or checkin (in person). Ends are kept apart
+ * (left_at from a participant_left, gone_at from polling, seen_at from heartbeats) so that
+ * merging is order-independent; the effective end is decided when attendance is computed.
+ */
+export interface PresenceIntervalsTable {
+  id: string;
+  session_id: string;
+  user_id: string;
+  source: 'livekit' | 'client' | 'checkin';
+  key: string;
+  room_sid: string | null;
+  started_at: string | null;
+  left_at: string | null;
+  gone_at: string | null;
+  seen_at: string | null;
+  aborted: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A webinar listener the trainer invited to speak. */
+export interface LiveSpeakersTable {
+  session_id: string;
+  user_id: string;
+  granted_by: string;
+  granted_at: string;
+}
+
+export interface CheckinSecretsTable {
+  session_id: string;
+  secret: string;
+  created_at: string;
+}
+
+export interface CheckinFailuresTable {
+  id: string;
+  booking_id: string;
+  at: string;
+}
+
+/** A trainer's register tick or correction: wins over computed attendance. */
+export interface AttendanceOverridesTable {
+  booking_id: string;
+  session_id: string;
+  attended: number;
+  minutes: number | null;
+  note: string | null;
+  changed_by: string;
+  changed_at: string;
+}
+
+export interface AttendanceOverrideLogTable extends AttendanceOverridesTable {
+  id: string;
+}
+
+/** The attendance outcome recorded once a session is over: the CPD record. */
+export interface AttendanceResultsTable {
+  booking_id: string;
+  session_id: string;
+  user_id: string;
+  minutes: number;
+  attended: number;
+  source: string;
+  computed_at: string;
+}
+
+/** One caption segment; the same segment id again replaces it. */
+export interface CaptionSegmentsTable {
+  session_id: string;
+  segment_id: string;
+  text: string;
+  final: number;
+  started_at: string;
+  ended_at: string | null;
+  speaker_identity: string | null;
+  speaker_name: string | null;
+  author_id: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/**
+ * A private calendar subscription URL for a person's or an organisation's bookings. Only
+ * the token's SHA-256 is kept; revoking (rotation) makes the URL answer 404.
+ */
+export interface CalendarFeedTokensTable {
+  id: string;
+  token_hash: string;
+  owner_kind: 'user' | 'org';
+  owner_id: string;
+  created_by: string | null;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+/** A person's timetable: where it came from (an upload or a subscription URL) and its zone. */
+export interface TimetablesTable {
+  user_id: string;
+  source: 'csv' | 'ics' | 'subscription';
+  /** IANA zone the weekly lessons' local times are in. */
+  time_zone: string;
+  subscription_url: string | null;
+  last_fetched_at: string | null;
+  last_error: string | null;
+  next_fetch_at: string | null;
+  /** A refresh job's claim on this subscription (any process), until this instant. */
+  locked_until: string | null;
+  updated_by: string | null;
+  updated_at: string;
+}
+
+/**
+ * One entry of a timetable. `weekly`: a lesson on ISO weekday `day` (1 = Monday) from
+ * `start_time` to `end_time` local ('HH:MM'), every week or only week A/B. `dated`: one busy
+ * occurrence from `starts_at` to `ends_at` (UTC instants). `free`: local dates
+ * [`date_from`, `date_to`) on which the school is closed.
+ */
+export interface TimetablePeriodsTable {
+  id: string;
+  user_id: string;
+  kind: 'weekly' | 'dated' | 'free';
+  label: string;
+  day: number | null;
+  week: 'A' | 'B' | null;
+  start_time: string | null;
+  end_time: string | null;
+  starts_at: string | null;
+  ends_at: string | null;
+  date_from: string | null;
+  date_to: string | null;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   users: UsersTable;
@@ -162,8 +323,22 @@ export interface Database {
   seat_holds: SeatHoldsTable;
   outbox: OutboxTable;
   // --- calendar (issue 4): add tables below this line ---
+  calendar_feed_tokens: CalendarFeedTokensTable;
   // --- timetables (issue 5): add tables below this line ---
+  timetables: TimetablesTable;
+  timetable_periods: TimetablePeriodsTable;
   // --- live and attendance (issue 6): add tables below this line ---
+  live_rooms: LiveRoomsTable;
+  live_events: LiveEventsTable;
+  live_polls: LivePollsTable;
+  presence_intervals: PresenceIntervalsTable;
+  live_speakers: LiveSpeakersTable;
+  checkin_secrets: CheckinSecretsTable;
+  checkin_failures: CheckinFailuresTable;
+  attendance_overrides: AttendanceOverridesTable;
+  attendance_override_log: AttendanceOverrideLogTable;
+  attendance_results: AttendanceResultsTable;
+  caption_segments: CaptionSegmentsTable;
   // --- scale-out (issue 7): add tables below this line ---
 }
 

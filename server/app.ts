@@ -12,12 +12,15 @@ import { secureHeaders } from 'hono/secure-headers';
 import { isMigrated } from '../db/connect.js';
 import { accountRoutes, authMiddleware } from './accounts/routes.js';
 import { bookingRoutes } from './bookings/routes.js';
+import { calendarRoutes } from './calendar/routes.js';
 import { AppError, toErrorResponse } from './errors.js';
+import { liveRoutes } from './live/routes.js';
 import { notificationRoutes } from './notifications/routes.js';
 import { apiReferencePage } from './platform/docs.js';
 import type { Deps } from './platform/deps.js';
 import { router } from './platform/http.js';
 import { sessionRoutes } from './sessions/routes.js';
+import { timetableRoutes } from './timetables/routes.js';
 
 export function createApp(deps: Deps) {
   const app = router();
@@ -68,13 +71,15 @@ export function createApp(deps: Deps) {
   );
   app.use('/api/*', authMiddleware(deps));
 
+  const unreachable = () => new AppError('database_unavailable', 'The database cannot be reached.', undefined, { 'Retry-After': '5' });
   app.get('/api/health', async (c) => {
-    await sql`select 1`.execute(deps.db);
+    await sql`select 1`.execute(deps.db).catch(() => { throw unreachable(); });
     return c.json({ ok: true });
   });
+  // Readiness for a load balancer: the database answers and every migration has run.
   app.get('/api/ready', async (c) => {
-    const migrated = await isMigrated(deps.db);
-    if (!migrated) throw new AppError('database_busy', 'The database is not migrated yet.');
+    const migrated = await isMigrated(deps.db).catch(() => { throw unreachable(); });
+    if (!migrated) throw new AppError('database_not_migrated', 'The database is not migrated to this version yet.', undefined, { 'Retry-After': '5' });
     return c.json({ ok: true, database: deps.dbKind });
   });
 
@@ -83,8 +88,11 @@ export function createApp(deps: Deps) {
   app.route('/api', bookingRoutes(deps));
   app.route('/api', notificationRoutes(deps));
   // calendar routes (issue 4)
+  app.route('/api', calendarRoutes(deps));
   // timetable routes (issue 5)
+  app.route('/api', timetableRoutes(deps));
   // live and attendance routes (issue 6)
+  app.route('/api', liveRoutes(deps));
 
   const openapi = { openapi: '3.0.3', info: { title: 'SEND Live Training API', version: '1.0.0', description: 'Live SEND and inclusion training sessions: booking, waitlists, calendars, live rooms and attendance.' } };
   app.doc('/api/openapi.json', openapi);

@@ -24,13 +24,17 @@ const STATUS = {
   not_offered: 409,
   join_window_closed: 409,
   not_attendee: 403,
+  invalid_checkin_code: 400,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  fetch_failed: 422,
   rate_limited: 429,
   internal: 500,
   livekit_not_configured: 503,
   livekit_unavailable: 503,
   database_busy: 503,
+  database_unavailable: 503,
+  database_not_migrated: 503,
 } as const satisfies Record<string, ContentfulStatusCode>;
 
 export type ErrorCode = keyof typeof STATUS;
@@ -68,6 +72,14 @@ export function toErrorResponse(err: unknown): { status: ContentfulStatusCode; b
     const message = malformed ? 'The request body is not valid JSON.' : err.message || 'Bad request.';
     return { status, body: { error: { code, message } }, headers: {}, internal: status >= 500 };
   }
+  if (isDatabaseUnreachable(err)) {
+    return {
+      status: 503,
+      body: { error: { code: 'database_unavailable', message: 'The database cannot be reached. Please try again in a moment.' } },
+      headers: { 'Retry-After': '5' },
+      internal: false,
+    };
+  }
   if (isBusyError(err)) {
     return {
       status: 503,
@@ -79,13 +91,20 @@ export function toErrorResponse(err: unknown): { status: ContentfulStatusCode; b
   return { status: 500, body: { error: { code: 'internal', message: 'Something went wrong on our side. Please try again.' } }, headers: {}, internal: true };
 }
 
-/** SQLite's SQLITE_BUSY/LOCKED, PostgreSQL's lock timeout, deadlock or serialization failure. */
+/** SQLite's SQLITE_BUSY/LOCKED, PostgreSQL's lock timeout, statement timeout, deadlock or serialization failure. */
 export function isBusyError(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   return (
     typeof code === 'string' &&
-    (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED') || code === '55P03' || code === '40P01' || code === '40001')
+    (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED') || code === '55P03' || code === '57014' || code === '40P01' || code === '40001')
   );
+}
+
+/** The database server is down, restarting or unreachable (connection refused, reset, timed out, shut down). */
+export function isDatabaseUnreachable(err: unknown): boolean {
+  const { code, message } = (err ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', '57P01', '57P02', '57P03'].includes(code) || code.startsWith('08'))) return true;
+  return typeof message === 'string' && /^(Connection terminated|timeout exceeded when trying to connect)/.test(message);
 }
 
 /** A unique-constraint violation on either database. */

@@ -3,18 +3,27 @@
  * number of processes can run it side by side.
  */
 import { sendReminders, sweepSessions, warnExpiringOffers } from './bookings/jobs.js';
+import { recordAttendanceOutcomes } from './attendance/service.js';
+import { repairLiveRooms } from './live/service.js';
 import { deliverDue, type Mailer } from './notifications/delivery.js';
 import type { Deps } from './platform/deps.js';
+import { refreshTimetableSubscriptions } from './timetables/service.js';
 
-export async function runJobsOnce(deps: Deps, mailer: Mailer | null): Promise<void> {
+/** One pass of every job. `shouldStop` (shutdown) ends the pass early between steps and messages. */
+export async function runJobsOnce(deps: Deps, mailer: Mailer | null, shouldStop: () => boolean = () => false): Promise<void> {
   await sweepSessions(deps);
+  if (shouldStop()) return;
   await warnExpiringOffers(deps);
+  if (shouldStop()) return;
   await sendReminders(deps);
+  if (deps.config.livekit && !shouldStop()) await repairLiveRooms(deps);
+  if (!shouldStop()) await recordAttendanceOutcomes(deps);
   // Deliver until nothing due is left, in bounded batches.
-  for (let i = 0; i < 20; i++) {
-    const { sent, failed } = await deliverDue(deps, mailer);
+  for (let i = 0; i < 20 && !shouldStop(); i++) {
+    const { sent, failed } = await deliverDue(deps, mailer, 50, shouldStop);
     if (sent + failed === 0 || failed > 0) break;
   }
+  if (!shouldStop()) await refreshTimetableSubscriptions(deps);
 }
 
 export interface JobRunner {
@@ -27,7 +36,7 @@ export function startJobs(deps: Deps, mailer: Mailer | null, everyMs = 5_000): J
   let stopped = false;
   const tick = () => {
     if (stopped || running) return;
-    running = runJobsOnce(deps, mailer)
+    running = runJobsOnce(deps, mailer, () => stopped)
       .catch((e) => deps.logger.error('job pass failed', { error: String((e as Error)?.message ?? e) }))
       .finally(() => {
         running = null;
@@ -35,7 +44,7 @@ export function startJobs(deps: Deps, mailer: Mailer | null, everyMs = 5_000): J
   };
   const timer = setInterval(tick, everyMs);
   timer.unref();
-  setTimeout(tick, 100).unref();
+  setTimeout(tick, Math.min(100, everyMs)).unref();
   return {
     async stop() {
       stopped = true;

@@ -1,6 +1,7 @@
 /**
  * Starts the service from the environment (see README "Configuration").
  */
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
@@ -20,10 +21,39 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`PORT must be a whole number from 0 to 65535 (got ${env.PORT})`);
   process.exit(2);
 }
+/** A positive whole number from the environment, or the default when unset. */
+function positiveInt(name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) {
+    console.error(`${name} must be a whole number above 0 (got ${raw})`);
+    process.exit(2);
+  }
+  return n;
+}
+const jobsIntervalMs = positiveInt('JOBS_INTERVAL_MS', 5_000);
+const mailLeaseMs = positiveInt('MAIL_LEASE_MS', 2 * 60_000);
+const poolMax = positiveInt('DATABASE_POOL_MAX', 10);
+const shutdownTimeoutMs = positiveInt('SHUTDOWN_TIMEOUT_MS', 25_000);
 
 const logger = jsonLogger();
-const { db, kind, close } = openDatabase(env.DATABASE_URL || 'sqlite:./data/app.db');
-await migrateToLatest(db);
+const { db, kind, close } = openDatabase(env.DATABASE_URL || 'sqlite:./data/app.db', {
+  max: poolMax,
+  onIdleError: (e) => logger.warn('database connection lost', { error: e.message }),
+});
+// Kysely's migration lock is a session-level advisory lock, which a pooler in transaction
+// mode (PgBouncer) cannot hold; DATABASE_MIGRATION_URL lets migrations use a direct connection.
+if (env.DATABASE_MIGRATION_URL) {
+  const direct = openDatabase(env.DATABASE_MIGRATION_URL, { max: 1 });
+  try {
+    await migrateToLatest(direct.db);
+  } finally {
+    await direct.close();
+  }
+} else {
+  await migrateToLatest(db);
+}
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const livekit = env.LIVEKIT_URL && env.LIVEKIT_API_KEY && env.LIVEKIT_API_SECRET ? { url: env.LIVEKIT_URL, apiKey: env.LIVEKIT_API_KEY, apiSecret: env.LIVEKIT_API_SECRET } : null;
@@ -33,6 +63,7 @@ const config = defaultConfig({
   mailFrom: env.MAIL_FROM || 'SEND Live Training <no-reply@localhost>',
   livekit,
   webRoot: path.join(root, 'web', 'dist'),
+  mailLeaseMs,
 });
 const deps: Deps = { db, dbKind: kind, now: () => new Date(), config, logger };
 
@@ -53,7 +84,7 @@ if (env.DEMO === '1') {
 
 const mailer = config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : null;
 const app = createApp(deps);
-const jobs = startJobs(deps, mailer);
+const jobs = startJobs(deps, mailer, jobsIntervalMs);
 
 const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
   const shownHost = info.family === 'IPv6' ? `[${info.address}]` : info.address;
@@ -61,14 +92,42 @@ const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
 });
 
 let stopping = false;
+// Answers given while shutting down tell keep-alive clients (and load balancers) to reconnect elsewhere.
+server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
+  if (stopping) res.setHeader('Connection', 'close');
+});
+
+/**
+ * Graceful stop: refuse new connections, let in-flight requests and the current job step
+ * finish, then close the database and exit 0. Idle keep-alive connections would hold
+ * `server.close()` open, so they are closed as soon as they fall idle. After
+ * SHUTDOWN_TIMEOUT_MS whatever is left is cut off and the exit code is 1.
+ */
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   logger.info('shutting down', { signal });
-  // Stop taking connections, let in-flight requests finish, then the current job pass.
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  await jobs.stop();
+  const http = server as Server;
+  const deadline = setTimeout(() => {
+    logger.error('shutdown timed out; closing remaining connections', { afterMs: shutdownTimeoutMs });
+    http.closeAllConnections();
+    process.exit(1);
+  }, shutdownTimeoutMs);
+  deadline.unref();
+  // close() stops listening and closes connections idle right now; answers to requests in
+  // flight carry `Connection: close`. A connection accepted just before but whose request has
+  // not arrived gets a grace second, then idle connections are closed until none is left.
+  const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+  http.closeIdleConnections();
+  let idleSweep: NodeJS.Timeout | undefined;
+  const grace = setTimeout(() => {
+    idleSweep = setInterval(() => http.closeIdleConnections(), 200);
+  }, 1_000);
+  await Promise.all([closed, jobs.stop()]);
+  clearTimeout(grace);
+  clearInterval(idleSweep);
   await close();
+  logger.info('stopped', { signal });
   process.exit(0);
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));

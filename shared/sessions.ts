@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id, Instant, Line, Text, TimeZone } from './common.js';
+import { SessionFit } from './timetables.js';
 
 export const Mode = z.enum(['online', 'in_person', 'hybrid']);
 export type Mode = z.infer<typeof Mode>;
@@ -92,6 +93,8 @@ export const Session = z.object({
   roomKind: z.enum(['webinar', 'workshop']),
   attendanceThreshold: z.number(),
   seats: z.object({ inPerson: SeatCounts, online: SeatCounts }),
+  /** In listings: whether the session fits the caller's timetable (null: no timetable). */
+  fit: SessionFit.nullable().optional(),
 });
 export type Session = z.infer<typeof Session>;
 

@@ -9,6 +9,8 @@ import { requireSessionManager } from '../sessions/service.js';
 import { loadSeatStates } from './repository.js';
 import * as engine from './service.js';
 import * as views from './views.js';
+import { WithClashes } from '../../shared/timetables.js';
+import { clashesForBookings } from '../timetables/service.js';
 
 const Params = z.object({ id: Id });
 
@@ -24,7 +26,7 @@ export function bookingRoutes(deps: Deps) {
       summary: 'Book a seat or join the waitlist (self; office for own staff, one or many; admin for anyone)',
       request: { params: Params, body: jsonBody(BookInput) },
       responses: {
-        201: jsonResponse(z.union([BookResult, BulkBookResult]), 'One booking, or with userIds one answer per person'),
+        201: jsonResponse(z.union([BookResult.extend(WithClashes.shape), BulkBookResult]), 'One booking (with any timetable clashes: booking is allowed, cover may be needed), or with userIds one answer per person'),
       },
     }),
     async (c) => {
@@ -32,7 +34,10 @@ export function bookingRoutes(deps: Deps) {
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');
       const userIds = body.userIds ?? [body.userId ?? actor.id];
-      const results = await tx.execute((trx) => engine.book(trx, deps, actor, id, body.seat, userIds));
+      const booked = await tx.execute((trx) => engine.book(trx, deps, actor, id, body.seat, userIds));
+      // Timetable clashes do not stop a booking (cover can be arranged); the answer says so.
+      const clashes = await clashesForBookings(deps, booked.map((r) => ('error' in r ? { userId: r.userId, sessionId: id, seat: 'online' as const } : { userId: r.userId, sessionId: id, seat: r.seat })));
+      const results = booked.map((r, i) => ('error' in r ? r : { ...r, clashes: clashes[i] ?? [] }));
       if (body.userIds) return c.json({ results }, 201);
       const only = results[0]!;
       if ('error' in only) throw new AppError(only.error.code as 'already_booked' | 'forbidden' | 'not_found', only.error.message);

@@ -14,8 +14,6 @@ export interface Mailer {
   send(row: OutboxRow): Promise<void>;
 }
 
-const LEASE_MS = 2 * 60_000;
-
 /** Seconds to wait after the n-th failure: 15 s doubling to at most 30 minutes. */
 export function backoffSeconds(attempts: number): number {
   return Math.min(30 * 60, 15 * 2 ** Math.max(0, attempts - 1));
@@ -43,7 +41,7 @@ export function smtpMailer(smtpUrl: string, from: string): Mailer {
 async function claim(deps: Deps, limit: number): Promise<OutboxRow[]> {
   const now = deps.now();
   const nowIso = now.toISOString();
-  const leaseUntil = new Date(now.getTime() + LEASE_MS).toISOString();
+  const leaseUntil = new Date(now.getTime() + deps.config.mailLeaseMs).toISOString();
   return deps.db.transaction().execute(async (trx) => {
     let q = trx
       .selectFrom('outbox')
@@ -51,12 +49,12 @@ async function claim(deps: Deps, limit: number): Promise<OutboxRow[]> {
       .where('status', '=', 'pending')
       .where('next_attempt_at', '<=', nowIso)
       .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', nowIso)]))
-      .orderBy('created_at')
+      .orderBy('id')
       .limit(limit);
     if (deps.dbKind === 'postgres') q = q.forUpdate().skipLocked();
     const rows = await q.execute();
     if (rows.length) await trx.updateTable('outbox').set({ locked_until: leaseUntil }).where('id', 'in', rows.map((r) => r.id)).execute();
-    return rows;
+    return rows.map((r) => ({ ...r, locked_until: leaseUntil }));
   });
 }
 
@@ -64,11 +62,28 @@ async function claim(deps: Deps, limit: number): Promise<OutboxRow[]> {
  * One delivery pass. Without a mailer (no SMTP_URL) messages are kept in the local outbox,
  * marked `local`, for an administrator to read.
  */
-export async function deliverDue(deps: Deps, mailer: Mailer | null, limit = 50): Promise<{ sent: number; failed: number }> {
+export async function deliverDue(deps: Deps, mailer: Mailer | null, limit = 50, shouldStop: () => boolean = () => false): Promise<{ sent: number; failed: number }> {
   const rows = await claim(deps, limit);
   let sent = 0;
   let failed = 0;
-  for (const row of rows) {
+  for (const [i, row] of rows.entries()) {
+    if (shouldStop()) {
+      // Shutting down: hand the rows not yet tried back at once rather than after the lease.
+      const rest = rows.slice(i);
+      await deps.db.updateTable('outbox').set({ locked_until: null }).where('status', '=', 'pending').where((eb) => eb.or(rest.map((r) => eb.and([eb('id', '=', r.id), eb('locked_until', '=', r.locked_until)])))).execute();
+      break;
+    }
+    // A batch can outlast its lease when the mail server is slow; renew this row's lease just
+    // before sending it, and leave it alone if it ran out and another process has claimed it.
+    const lease = new Date(deps.now().getTime() + deps.config.mailLeaseMs).toISOString();
+    const renewed = await deps.db
+      .updateTable('outbox')
+      .set({ locked_until: lease })
+      .where('id', '=', row.id)
+      .where('status', '=', 'pending')
+      .where('locked_until', '=', row.locked_until)
+      .executeTakeFirst();
+    if (Number(renewed.numUpdatedRows) === 0) continue;
     try {
       if (mailer) await mailer.send(row);
       await deps.db
@@ -76,6 +91,7 @@ export async function deliverDue(deps: Deps, mailer: Mailer | null, limit = 50):
         .set({ status: mailer ? 'sent' : 'local', sent_at: deps.now().toISOString(), attempts: row.attempts + 1, locked_until: null, last_error: null })
         .where('id', '=', row.id)
         .execute();
+      if (mailer) deps.logger.info('mail sent', { outboxId: row.id, kind: row.kind });
       sent++;
     } catch (e) {
       const attempts = row.attempts + 1;

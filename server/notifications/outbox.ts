@@ -7,6 +7,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { Deps } from '../platform/deps.js';
 import { compose, type NoticeKind } from './messages.js';
+import { inviteForNotice } from '../calendar/invites.js';
 import { timeOrderedId } from '../platform/ids.js';
 
 /** Extra parts of a message. `ical` becomes a text/calendar alternative with its METHOD. */
@@ -49,7 +50,7 @@ export async function enqueue(
     position: extra.position,
     reason: extra.reason,
   });
-  const parts: OutboxParts = {};
+  const parts: OutboxParts = { ical: await inviteForNotice(trx, deps, kind, bookingId) };
   const now = deps.now().toISOString();
   await trx
     .insertInto('outbox')

@@ -24,6 +24,8 @@ export interface Config {
   maxBodyBytes: number;
   /** Directory of the built web client, or null to serve no web pages. */
   webRoot: string | null;
+  /** How long a process may hold claimed outbox rows before another may retry them. */
+  mailLeaseMs: number;
 }
 
 /** Everything the app needs from the outside world, passed in so tests can fix each part. */
@@ -47,6 +49,7 @@ export function defaultConfig(overrides: Partial<Config> = {}): Config {
     sessionTtlHours: 24 * 14,
     maxBodyBytes: 1024 * 1024,
     webRoot: null,
+    mailLeaseMs: 2 * 60_000,
     ...overrides,
   };
 }

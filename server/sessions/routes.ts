@@ -53,16 +53,16 @@ export function sessionRoutes(deps: Deps) {
       responses: { 200: jsonResponse(SessionList, 'A page of sessions, soonest first') },
     }),
     async (c) => {
-      requireUser(c);
-      return c.json(await sessions.listSessions(deps, c.req.valid('query')), 200);
+      const user = requireUser(c);
+      return c.json(await sessions.listSessions(deps, c.req.valid('query'), user), 200);
     },
   );
 
   app.openapi(
     createRoute({ method: 'get', path: '/sessions/{id}', tags: ['sessions'], summary: 'A session with its seats', request: { params: Params }, responses: { 200: jsonResponse(Session, 'The session') } }),
     async (c) => {
-      requireUser(c);
-      return c.json(await sessions.getSession(deps, c.req.valid('param').id), 200);
+      const user = requireUser(c);
+      return c.json(await sessions.getSession(deps, c.req.valid('param').id, user), 200);
     },
   );
 

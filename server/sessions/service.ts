@@ -22,6 +22,7 @@ import { seatCounts, type SeatState } from '../bookings/availability.js';
 import { loadSeatStates, lockSession } from '../bookings/repository.js';
 import * as engine from '../bookings/service.js';
 import * as repo from './repository.js';
+import { fitsForSessions } from '../timetables/service.js';
 
 export function toSession(row: SessionRow, trainerIds: string[], seats: Record<SeatKind, SeatState>): Session {
   return {
@@ -54,10 +55,13 @@ export async function sessionViews(deps: Deps, rows: SessionRow[]): Promise<Sess
   return rows.map((r) => toSession(r, trainers.get(r.id) ?? [], seats.get(r.id)!));
 }
 
-export async function getSession(deps: Deps, id: string): Promise<Session> {
+/** A session; with a caller, also whether it fits the caller's timetable. */
+export async function getSession(deps: Deps, id: string, caller?: AuthUser): Promise<Session> {
   const row = await repo.findSession(deps.db, id);
   if (!row) throw new AppError('not_found', 'No such session.');
-  return (await sessionViews(deps, [row]))[0]!;
+  const view = (await sessionViews(deps, [row]))[0]!;
+  if (!caller) return view;
+  return { ...view, fit: (await fitsForSessions(deps, caller.id, [row]))?.get(row.id) ?? null };
 }
 
 const iso = (s: string) => new Date(s).toISOString();
@@ -122,7 +126,11 @@ export async function requireSessionManager(deps: Deps, actor: AuthUser, session
   throw new AppError('forbidden', 'Only the session’s trainers or an administrator may change it.');
 }
 
-export async function listSessions(deps: Deps, q: z.infer<typeof SessionQuery>) {
+/**
+ * A page of sessions. With a caller, each says whether it fits the caller's timetable;
+ * `fits=me` keeps only those that do, and pages over that filtered list.
+ */
+export async function listSessions(deps: Deps, q: z.infer<typeof SessionQuery>, caller?: AuthUser) {
   const filter = {
     from: q.from ? iso(q.from) : undefined,
     to: q.to ? iso(q.to) : undefined,
@@ -130,8 +138,18 @@ export async function listSessions(deps: Deps, q: z.infer<typeof SessionQuery>) 
     courseId: q.courseId,
     includeCancelled: q.includeCancelled === 'true',
   };
+  if (q.fits === 'me' && caller) {
+    const all = await repo.listAllSessions(deps.db, filter);
+    const fit = await fitsForSessions(deps, caller.id, all);
+    const kept = fit ? all.filter((r) => fit.get(r.id)?.fits) : all;
+    const page = kept.slice(q.offset, q.offset + q.limit);
+    const items = (await sessionViews(deps, page)).map((s) => ({ ...s, fit: fit?.get(s.id) ?? null }));
+    return { items, total: kept.length, limit: q.limit, offset: q.offset };
+  }
   const { rows, total } = await repo.listSessions(deps.db, filter, q.limit, q.offset);
-  return { items: await sessionViews(deps, rows), total, limit: q.limit, offset: q.offset };
+  const fit = caller ? await fitsForSessions(deps, caller.id, rows) : null;
+  const items = (await sessionViews(deps, rows)).map((s) => (caller ? { ...s, fit: fit?.get(s.id) ?? null } : s));
+  return { items, total, limit: q.limit, offset: q.offset };
 }
 
 export async function updateSession(deps: Deps, actor: AuthUser, id: string, patch: UpdateSessionInput): Promise<Session> {

@@ -1,12 +1,204 @@
+import './styles.css';
 import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { Me } from '../../shared/accounts.js';
+import { api, ApiError, onUnauthenticated, setCsrfToken } from './api.js';
+import { AppContext, LoadError, PageHeading, type MeValue } from './components.js';
+import { BookingPage } from './pages/BookingPage.js';
+import { BookingsPage } from './pages/BookingsPage.js';
+import { CalendarPage } from './pages/CalendarPage.js';
+import { NewSessionPage } from './pages/NewSessionPage.js';
+import { OrgBookingsPage, OrgExportPage } from './pages/OfficePages.js';
+import { SessionPage } from './pages/SessionPage.js';
+import { SessionsPage } from './pages/SessionsPage.js';
+import { SignInPage } from './pages/SignInPage.js';
+import { liveRoute } from './room/routes.js';
+import { Link, match, navigate, useLocation, type Location } from './router.js';
+import { z } from 'zod';
+
+interface NavItem {
+  href: string;
+  label: string;
+  roles?: MeValue['role'][];
+}
+const NAV: NavItem[] = [
+  { href: '/sessions', label: 'Sessions' },
+  { href: '/bookings', label: 'My bookings' },
+  { href: '/calendar', label: 'Calendar feed' },
+  { href: '/office/bookings', label: 'Who is booked where', roles: ['office', 'admin'] },
+  { href: '/office/export', label: 'Export', roles: ['office', 'admin'] },
+  { href: '/sessions/new', label: 'New session', roles: ['trainer', 'admin'] },
+];
+
+function isCurrent(href: string, path: string) {
+  if (href === '/sessions') return path === '/' || (path.startsWith('/sessions') && path !== '/sessions/new');
+  return path === href || path.startsWith(href + '/');
+}
+
+function Header({ me, path, onSignOut }: { me: MeValue | null; path: string; onSignOut: () => void }) {
+  return (
+    <header class="site-header">
+      <div class="wrap header-inner">
+        <Link href="/" class="site-name">
+          SEND Live Training
+        </Link>
+        {me && (
+          <div class="account">
+            <span>
+              Signed in as <strong>{me.name}</strong>
+              {me.orgName ? ` (${me.orgName})` : ''}
+            </span>
+            <button type="button" class="button button-on-dark" onClick={onSignOut}>
+              Sign out
+            </button>
+          </div>
+        )}
+      </div>
+      {me && (
+        <nav aria-label="Main" class="site-nav">
+          <ul class="wrap">
+            {NAV.filter((n) => !n.roles || n.roles.includes(me.role)).map((n) => (
+              <li key={n.href}>
+                <Link href={n.href} aria-current={isCurrent(n.href, path) ? 'page' : undefined}>
+                  {n.label}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      )}
+    </header>
+  );
+}
+
+function NotFound({ loc }: { loc: Location }) {
+  return (
+    <>
+      <PageHeading title="Page not found" navigated={loc.navigated}>
+        Page not found
+      </PageHeading>
+      <p>
+        There is no page at this address. <Link href="/sessions">Go to the list of sessions</Link>.
+      </p>
+    </>
+  );
+}
+
+function Forbidden({ loc }: { loc: Location }) {
+  return (
+    <>
+      <PageHeading title="Not available to you" navigated={loc.navigated}>
+        Not available to you
+      </PageHeading>
+      <p>Your role does not allow this page.</p>
+    </>
+  );
+}
+
+function Routes({ me, loc }: { me: MeValue; loc: Location }) {
+  const p = loc.path;
+  const key = `${p}?${loc.query.toString()}#${loc.key}`;
+  if (p === '/' || p === '/sessions') return <SessionsPage key={p} />;
+  if (p === '/sessions/new') return me.role === 'trainer' || me.role === 'admin' ? <NewSessionPage key={key} /> : <Forbidden loc={loc} />;
+  const live = liveRoute(p, me, loc);
+  if (live) return live;
+  let m = match('/sessions/:id', p);
+  if (m) return <SessionPage key={m.id!} id={m.id!} />;
+  if (p === '/bookings') return <BookingsPage key={key} />;
+  m = match('/bookings/:id', p);
+  if (m) return <BookingPage key={m.id!} id={m.id!} />;
+  if (p === '/calendar') return <CalendarPage key={key} />;
+  if (p === '/office/bookings' || p === '/office/export') {
+    if (me.role !== 'office' && me.role !== 'admin') return <Forbidden loc={loc} />;
+    if (!me.orgId) return <LoadError error={new ApiError(403, 'forbidden', 'Your account does not belong to an organisation.')} />;
+    return p === '/office/bookings' ? <OrgBookingsPage key={p} orgId={me.orgId} /> : <OrgExportPage key={p} orgId={me.orgId} />;
+  }
+  return <NotFound loc={loc} />;
+}
 
 function App() {
-  return (
-    <main>
-      <h1>SEND Live Training</h1>
+  const loc = useLocation();
+  // undefined: still asking the server who is signed in.
+  const [me, setMe] = useState<MeValue | null | undefined>(undefined);
+  const [loadError, setLoadError] = useState<unknown>(null);
+
+  useEffect(() => {
+    api('/api/me', Me, { quiet401: true })
+      .then((m) => {
+        setCsrfToken(m.csrfToken);
+        setMe(m);
+      })
+      .catch((e) => {
+        if (e instanceof ApiError && e.status === 401) setMe(null);
+        else setLoadError(e);
+      });
+    return onUnauthenticated(() => {
+      setCsrfToken(null);
+      setMe(null);
+    });
+  }, []);
+
+  // Signed out on a page that needs sign-in: go to the sign-in page, then come back.
+  useEffect(() => {
+    if (me === null && loc.path !== '/signin') {
+      const next = loc.path + (loc.query.toString() ? `?${loc.query}` : '');
+      navigate(`/signin?next=${encodeURIComponent(next)}`, { replace: true });
+    }
+    if (me && loc.path === '/signin') navigate(safeNext(loc.query.get('next')), { replace: true });
+  }, [me, loc.path]);
+
+  async function signOut() {
+    try {
+      await api('/api/auth/logout', z.unknown(), { method: 'POST', quiet401: true });
+    } catch {
+      /* signed out on this device either way */
+    }
+    setCsrfToken(null);
+    setMe(null);
+    navigate('/signin');
+  }
+
+  let content;
+  if (loadError) content = <LoadError error={loadError} />;
+  else if (me === undefined) content = <p>Loading…</p>;
+  else if (me === null || loc.path === '/signin')
+    content = loc.path === '/signin' ? (
+      <SignInPage
+        navigated={loc.navigated}
+        onSignedIn={(m) => {
+          setCsrfToken(m.csrfToken);
+          setMe(m);
+        }}
+      />
+    ) : (
       <p>Loading…</p>
-    </main>
+    );
+  else
+    content = (
+      <AppContext.Provider value={{ me, loc }}>
+        <Routes me={me} loc={loc} />
+      </AppContext.Provider>
+    );
+
+  return (
+    <>
+      <a href="#main" class="skip-link" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>
+        Skip to main content
+      </a>
+      <Header me={me ?? null} path={loc.path} onSignOut={signOut} />
+      <main id="main" tabIndex={-1} class="wrap">
+        {content}
+      </main>
+      <footer class="site-footer">
+        <p class="wrap">Live sessions of the SEND and inclusion training for the whole school workforce.</p>
+      </footer>
+    </>
   );
+}
+
+/** Only same-site paths may be a "next" target after sign-in. */
+function safeNext(next: string | null) {
+  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/signin') ? next : '/sessions';
 }
 
 render(<App />, document.getElementById('app')!);

@@ -1,0 +1,133 @@
+/**
+ * Attendance as pure functions: presence intervals in, minutes and attended out. Nothing
+ * here reads the clock or the database, so the same inputs always give the same answer
+ * (invariant 6: duplicates and arrival order cannot change the minutes).
+ */
+import type { AttendanceSource } from '../../shared/attendance.js';
+
+/** A stretch of presence in epoch milliseconds; end > start to count. */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+const MINUTE = 60_000;
+
+/** Milliseconds of [from, to) covered by the union of `spans` (overlaps count once). */
+export function coveredMs(spans: readonly Span[], from: number, to: number): number {
+  const clipped = spans
+    .map((s) => ({ start: Math.max(s.start, from), end: Math.min(s.end, to) }))
+    .filter((s) => s.end > s.start)
+    .sort((a, b) => a.start - b.start);
+  let total = 0;
+  let curStart = -Infinity;
+  let curEnd = -Infinity;
+  for (const s of clipped) {
+    if (s.start > curEnd) {
+      if (curEnd > curStart) total += curEnd - curStart;
+      curStart = s.start;
+      curEnd = s.end;
+    } else if (s.end > curEnd) {
+      curEnd = s.end;
+    }
+  }
+  if (curEnd > curStart) total += curEnd - curStart;
+  return total;
+}
+
+export interface SessionWindow {
+  startMs: number;
+  endMs: number;
+  /** Share of the session (0..1) a person must be present for to have attended. */
+  threshold: number;
+}
+
+export interface Summary {
+  /** Whole minutes present, rounded down. */
+  minutes: number;
+  attended: boolean;
+}
+
+/** Minutes of the session covered by the union of spans; attended at or above the threshold. */
+export function summarise(spans: readonly Span[], w: SessionWindow): Summary {
+  const ms = coveredMs(spans, w.startMs, w.endMs);
+  const length = w.endMs - w.startMs;
+  return { minutes: Math.floor(ms / MINUTE), attended: length > 0 && ms > 0 && ms >= w.threshold * length };
+}
+
+/** A stored interval's facts, in epoch ms (null when unknown). */
+export interface IntervalFacts {
+  source: 'livekit' | 'client' | 'checkin';
+  startedAt: number | null;
+  /** participant_left's createdAt, or a client's leave. */
+  leftAt: number | null;
+  /** First poll that no longer saw this connection. */
+  goneAt: number | null;
+  /** Last heartbeat (client) or poll that saw the connection (livekit). */
+  seenAt: number | null;
+  /** room_finished for the connection's room. */
+  roomFinishedAt: number | null;
+  /** participant_connection_aborted for this sid: a failed attempt, not presence. */
+  aborted: boolean;
+}
+
+/**
+ * The end of one interval. A participant_left is the best evidence and wins; otherwise the
+ * earliest of "a poll stopped seeing it" and "the room finished"; a client interval with
+ * no leave ends at its last heartbeat; an open LiveKit connection or a check-in counts up
+ * to `now` (clipping to the session end happens in summarise).
+ */
+export function effectiveEnd(f: IntervalFacts, now: number): number | null {
+  if (f.leftAt !== null) return f.leftAt;
+  // A later sighting by a poll voids an earlier "gone" (the connection was there after all).
+  const gone = f.goneAt !== null && (f.seenAt === null || f.goneAt > f.seenAt) ? f.goneAt : null;
+  const closers = [gone, f.roomFinishedAt].filter((x): x is number => x !== null);
+  if (closers.length) return Math.min(...closers);
+  if (f.source === 'client') return f.seenAt;
+  return now;
+}
+
+/** Intervals that count as presence, as spans. */
+export function toSpans(facts: readonly IntervalFacts[], now: number): Span[] {
+  const spans: Span[] = [];
+  for (const f of facts) {
+    if (f.aborted || f.startedAt === null) continue;
+    const end = effectiveEnd(f, now);
+    if (end !== null && end > f.startedAt) spans.push({ start: f.startedAt, end });
+  }
+  return spans;
+}
+
+export interface Override {
+  attended: boolean;
+  minutes: number | null;
+}
+
+export interface Outcome extends Summary {
+  source: AttendanceSource;
+}
+
+/**
+ * THE RULE THAT COMBINES SOURCES, per booking:
+ * 1. A trainer's register entry (tick or correction) wins outright: its attended flag,
+ *    and its minutes if given (else the minutes computed from the rules below).
+ * 2. Otherwise the server-observed sources count: LiveKit intervals (webhooks and
+ *    polling repair) and in-person check-ins, as one union.
+ * 3. The browser's own join/heartbeat/leave reports count only when the booking has no
+ *    server-observed interval at all (LiveKit webhooks not set up, or never reached us).
+ *    They are never mixed with LiveKit data, because a client can report anything.
+ */
+export function combine(facts: readonly IntervalFacts[], w: SessionWindow, now: number, override: Override | null): Outcome {
+  const observed = facts.filter((f) => f.source !== 'client' && !f.aborted);
+  const hasLivekit = observed.some((f) => f.source === 'livekit');
+  const hasCheckin = observed.some((f) => f.source === 'checkin');
+  let computed: Outcome;
+  if (observed.length) {
+    computed = { ...summarise(toSpans(observed, now), w), source: hasLivekit && hasCheckin ? 'livekit+checkin' : hasLivekit ? 'livekit' : 'checkin' };
+  } else {
+    const client = facts.filter((f) => f.source === 'client');
+    computed = client.length ? { ...summarise(toSpans(client, now), w), source: 'client' } : { minutes: 0, attended: false, source: 'none' };
+  }
+  if (override) return { attended: override.attended, minutes: override.minutes ?? computed.minutes, source: 'register' };
+  return computed;
+}

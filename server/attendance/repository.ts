@@ -1,0 +1,111 @@
+/** Queries of attendance: bookings with people, intervals, overrides, results, check-in secrets. */
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../../db/schema.js';
+
+type Q = Kysely<Database> | Transaction<Database>;
+
+export const SEATED = ['confirmed', 'attended', 'absent'] as const;
+
+/** Seated bookings of a session with each person's name, email and organisation. */
+export function seatedBookings(db: Q, sessionId: string, orgId?: string) {
+  let q = db
+    .selectFrom('bookings as b')
+    .innerJoin('users as u', 'u.id', 'b.user_id')
+    .leftJoin('organisations as o', 'o.id', 'u.org_id')
+    .select(['b.id', 'b.user_id', 'b.seat', 'b.status', 'b.queue_seq', 'u.name', 'u.email', 'u.org_id', 'o.name as org_name'])
+    .where('b.session_id', '=', sessionId)
+    .where('b.status', 'in', [...SEATED]);
+  if (orgId) q = q.where('u.org_id', '=', orgId);
+  return q.orderBy('u.name').orderBy('b.queue_seq').execute();
+}
+
+export function intervalsOfSession(db: Q, sessionId: string) {
+  return db.selectFrom('presence_intervals').selectAll().where('session_id', '=', sessionId).execute();
+}
+
+export function roomsOfSession(db: Q, sessionId: string) {
+  return db.selectFrom('live_rooms').select(['room_sid', 'finished_at']).where('session_id', '=', sessionId).execute();
+}
+
+export function overridesOfSession(db: Q, sessionId: string) {
+  return db
+    .selectFrom('attendance_overrides as a')
+    .leftJoin('users as u', 'u.id', 'a.changed_by')
+    .selectAll('a')
+    .select('u.name as changed_by_name')
+    .where('a.session_id', '=', sessionId)
+    .execute();
+}
+
+export async function saveOverride(trx: Transaction<Database>, row: Database['attendance_overrides']) {
+  await trx
+    .insertInto('attendance_overrides')
+    .values(row)
+    .onConflict((oc) => oc.column('booking_id').doUpdateSet({ attended: row.attended, minutes: row.minutes, note: row.note, changed_by: row.changed_by, changed_at: row.changed_at }))
+    .execute();
+  await trx.insertInto('attendance_override_log').values({ ...row, id: randomUUID() }).execute();
+}
+
+export function overrideLog(db: Q, bookingId: string) {
+  return db.selectFrom('attendance_override_log').selectAll().where('booking_id', '=', bookingId).orderBy('changed_at').execute();
+}
+
+export async function saveResult(trx: Q, row: Database['attendance_results']) {
+  await trx
+    .insertInto('attendance_results')
+    .values(row)
+    .onConflict((oc) => oc.column('booking_id').doUpdateSet({ minutes: row.minutes, attended: row.attended, source: row.source, computed_at: row.computed_at }))
+    .execute();
+}
+
+export async function setBookingStatus(trx: Q, bookingId: string, status: 'attended' | 'absent', nowIso: string) {
+  await trx.updateTable('bookings').set({ status, updated_at: nowIso }).where('id', '=', bookingId).where('status', 'in', [...SEATED]).execute();
+}
+
+/** Ended sessions that still have bookings waiting for their outcome. */
+export function sessionsAwaitingOutcome(db: Q, endedBeforeIso: string, endedAfterIso: string) {
+  return db
+    .selectFrom('sessions as s')
+    .selectAll('s')
+    .where('s.status', '=', 'scheduled')
+    .where('s.ends_at', '<=', endedBeforeIso)
+    .where('s.ends_at', '>', endedAfterIso)
+    .where((eb) => eb.exists(eb.selectFrom('bookings as b').select('b.id').whereRef('b.session_id', '=', 's.id').where('b.status', '=', 'confirmed')))
+    .orderBy('s.ends_at')
+    .limit(100)
+    .execute();
+}
+
+/** The session's check-in secret, made on first use (random, 32 bytes). */
+export async function checkinSecret(db: Q, sessionId: string, nowIso: string): Promise<string> {
+  await db
+    .insertInto('checkin_secrets')
+    .values({ session_id: sessionId, secret: randomBytes(32).toString('base64url'), created_at: nowIso })
+    .onConflict((oc) => oc.column('session_id').doNothing())
+    .execute();
+  return (await db.selectFrom('checkin_secrets').select('secret').where('session_id', '=', sessionId).executeTakeFirstOrThrow()).secret;
+}
+
+export async function countCheckinFailures(db: Q, bookingId: string, sinceIso: string): Promise<number> {
+  const r = await db.selectFrom('checkin_failures').select((eb) => eb.fn.countAll<number>().as('n')).where('booking_id', '=', bookingId).where('at', '>', sinceIso).executeTakeFirst();
+  return Number(r?.n ?? 0);
+}
+
+export async function recordCheckinFailure(db: Q, bookingId: string, at: string) {
+  await db.insertInto('checkin_failures').values({ id: randomUUID(), booking_id: bookingId, at }).execute();
+}
+
+/** Attended sessions (CPD evidence) of one person, or of an organisation's staff. */
+export function completions(db: Q, by: { userId?: string; orgId?: string }) {
+  let q = db
+    .selectFrom('bookings as b')
+    .innerJoin('sessions as s', 's.id', 'b.session_id')
+    .innerJoin('users as u', 'u.id', 'b.user_id')
+    .leftJoin('attendance_results as r', 'r.booking_id', 'b.id')
+    .select(['b.id', 'b.user_id', 'u.name', 'b.seat', 's.id as session_id', 's.title', 's.course_id', 's.starts_at', 's.ends_at', 'r.minutes', 'r.source'])
+    .where('b.status', '=', 'attended');
+  if (by.userId) q = q.where('b.user_id', '=', by.userId);
+  if (by.orgId) q = q.where('u.org_id', '=', by.orgId);
+  return q.orderBy('s.starts_at', 'desc').orderBy('u.name').limit(5000).execute();
+}

@@ -1,0 +1,133 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { AttendanceReport, AttendanceRow, CheckinCode, CheckinInput, CheckinResult, CompletionList, OverrideInput } from '../../shared/attendance.js';
+import { Id } from '../../shared/common.js';
+import type { Deps } from '../platform/deps.js';
+import { jsonBody, jsonResponse, requireUser, router } from '../platform/http.js';
+import * as attendance from './service.js';
+
+const Params = z.object({ id: Id });
+
+export function attendanceRoutes(deps: Deps) {
+  const app = router();
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/sessions/{id}/attendance',
+      tags: ['attendance'],
+      summary: 'Attendance per booking: minutes present, attended, source (trainer, admin; office: own organisation’s rows)',
+      request: { params: Params },
+      responses: { 200: jsonResponse(AttendanceReport, 'The register') },
+    }),
+    async (c) => {
+      const actor = requireUser(c);
+      return c.json(await attendance.attendanceReport(deps, actor, c.req.valid('param').id), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/sessions/{id}/attendance.csv',
+      tags: ['attendance'],
+      summary: 'The same register as CSV',
+      request: { params: Params },
+      responses: { 200: { description: 'CSV (UTF-8 with BOM)', content: { 'text/csv': { schema: z.string() } } } },
+    }),
+    async (c) => {
+      const actor = requireUser(c);
+      const { csv, filename } = await attendance.attendanceCsv(deps, actor, c.req.valid('param').id);
+      return c.body(csv, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${filename}"` });
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'put',
+      path: '/sessions/{id}/attendance/{bookingId}',
+      tags: ['attendance'],
+      summary: 'Tick the register or correct a record (the session’s trainers, admin); kept with who changed it and when',
+      request: { params: z.object({ id: Id, bookingId: Id }), body: jsonBody(OverrideInput) },
+      responses: { 200: jsonResponse(AttendanceRow, 'The row after the change') },
+    }),
+    async (c) => {
+      const actor = requireUser(c);
+      const { id, bookingId } = c.req.valid('param');
+      return c.json(await attendance.setOverride(deps, actor, id, bookingId, c.req.valid('json')), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/sessions/{id}/attendance/{bookingId}/history',
+      tags: ['attendance'],
+      summary: 'Every register change of one booking, oldest first',
+      request: { params: z.object({ id: Id, bookingId: Id }) },
+      responses: {
+        200: jsonResponse(z.object({ items: z.array(z.object({ attended: z.boolean(), minutes: z.number().nullable(), note: z.string().nullable(), changedBy: z.string(), changedAt: z.string() })) }), 'Changes'),
+      },
+    }),
+    async (c) => {
+      const actor = requireUser(c);
+      const { id, bookingId } = c.req.valid('param');
+      return c.json({ items: await attendance.overrideHistory(deps, actor, id, bookingId) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/sessions/{id}/checkin-code',
+      tags: ['attendance'],
+      summary: 'The in-person check-in code and QR code; changes every minute (the session’s trainers)',
+      request: { params: Params },
+      responses: { 200: jsonResponse(CheckinCode, 'Code, when to refresh it, and a QR code (SVG) of the check-in link') },
+    }),
+    async (c) => {
+      const actor = requireUser(c);
+      c.header('cache-control', 'no-store');
+      return c.json(await attendance.checkinCodeFor(deps, actor, c.req.valid('param').id), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/sessions/{id}/checkin',
+      tags: ['attendance'],
+      summary: 'Check in to an in-person session with the code the trainer shows (confirmed in-person attendee)',
+      request: { params: Params, body: jsonBody(CheckinInput) },
+      responses: { 200: jsonResponse(CheckinResult, 'Checked in') },
+    }),
+    async (c) => {
+      const actor = requireUser(c);
+      return c.json(await attendance.checkin(deps, actor, c.req.valid('param').id, c.req.valid('json').code), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({ method: 'get', path: '/me/completions', tags: ['attendance'], summary: 'Sessions I attended (CPD evidence)', responses: { 200: jsonResponse(CompletionList, 'Attended sessions, newest first') } }),
+    async (c) => {
+      const actor = requireUser(c);
+      return c.json(await attendance.myCompletions(deps, actor), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/orgs/{id}/completions',
+      tags: ['attendance'],
+      summary: 'Sessions the organisation’s staff attended (its office staff, admin)',
+      request: { params: Params },
+      responses: { 200: jsonResponse(CompletionList, 'Attended sessions, newest first') },
+    }),
+    async (c) => {
+      const actor = requireUser(c);
+      return c.json(await attendance.orgCompletions(deps, actor, c.req.valid('param').id), 200);
+    },
+  );
+
+  return app;
+}

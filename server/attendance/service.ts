@@ -1,0 +1,241 @@
+/**
+ * Attendance records: per booking, minutes present and attended yes/no, computed from
+ * presence intervals by the pure rules in compute.ts; trainers' register entries win.
+ * Also in-person check-in codes, the outcome job and CPD completions.
+ */
+import QRCode from 'qrcode';
+import { stringify } from 'csv-stringify/sync';
+import type { SessionRow } from '../../db/schema.js';
+import type { AttendanceRow, OverrideInput } from '../../shared/attendance.js';
+import { findActiveBooking, findBooking } from '../bookings/repository.js';
+import { AppError } from '../errors.js';
+import type { Deps } from '../platform/deps.js';
+import type { AuthUser } from '../platform/http.js';
+import { mergeInterval } from '../live/repository.js';
+import { findSession, isTrainerOf } from '../sessions/repository.js';
+import { currentCode, verifyCode } from './checkin-code.js';
+import { combine, effectiveEnd, type IntervalFacts } from './compute.js';
+import * as repo from './repository.js';
+
+const MINUTE = 60_000;
+/** Outcomes are written this long after a session ends, so late webhooks still count. */
+export const OUTCOME_GRACE_MS = 15 * MINUTE;
+/** Ended sessions are looked at for this long; later changes come only from the register. */
+const OUTCOME_LOOKBACK_MS = 14 * 24 * 60 * MINUTE;
+const CHECKIN_MAX_FAILURES = 5;
+const CHECKIN_FAILURE_WINDOW_MS = 10 * MINUTE;
+
+async function requireSession(deps: Deps, id: string): Promise<SessionRow> {
+  const s = await findSession(deps.db, id);
+  if (!s) throw new AppError('not_found', 'No such session.');
+  return s;
+}
+
+const ms = (x: string | null) => (x === null ? null : Date.parse(x));
+
+/** Every seated booking of a session with its computed (or registered) outcome. */
+async function computeRows(deps: Deps, s: SessionRow, orgId?: string): Promise<AttendanceRow[]> {
+  const [bookings, intervals, rooms, overrides] = await Promise.all([
+    repo.seatedBookings(deps.db, s.id, orgId),
+    repo.intervalsOfSession(deps.db, s.id),
+    repo.roomsOfSession(deps.db, s.id),
+    repo.overridesOfSession(deps.db, s.id),
+  ]);
+  const finished = new Map(rooms.map((r) => [r.room_sid, ms(r.finished_at)]));
+  const byUser = new Map<string, IntervalFacts[]>();
+  for (const i of intervals) {
+    const f: IntervalFacts = {
+      source: i.source,
+      startedAt: ms(i.started_at),
+      leftAt: ms(i.left_at),
+      goneAt: ms(i.gone_at),
+      seenAt: ms(i.seen_at),
+      roomFinishedAt: i.room_sid ? (finished.get(i.room_sid) ?? null) : null,
+      aborted: i.aborted === 1,
+    };
+    byUser.set(i.user_id, [...(byUser.get(i.user_id) ?? []), f]);
+  }
+  const now = deps.now().getTime();
+  const window = { startMs: Date.parse(s.starts_at), endMs: Date.parse(s.ends_at), threshold: Number(s.attendance_threshold) };
+  return bookings.map((b) => {
+    const facts = byUser.get(b.user_id) ?? [];
+    const o = overrides.find((x) => x.booking_id === b.id);
+    const outcome = combine(facts, window, now, o ? { attended: o.attended === 1, minutes: o.minutes } : null);
+    const inRoom = facts.some((f) => f.source === 'livekit' && !f.aborted && f.startedAt !== null && effectiveEnd(f, now) === now);
+    return {
+      bookingId: b.id,
+      userId: b.user_id,
+      name: b.name,
+      email: b.email,
+      orgId: b.org_id,
+      org: b.org_name ?? null,
+      seat: b.seat,
+      status: b.status,
+      minutes: outcome.minutes,
+      attended: outcome.attended,
+      source: outcome.source,
+      inRoom,
+      override: o ? { attended: o.attended === 1, minutes: o.minutes, note: o.note, changedBy: o.changed_by, changedByName: o.changed_by_name ?? null, changedAt: o.changed_at } : null,
+    };
+  });
+}
+
+/** Trainers of the session and admins see every row; office staff see their own organisation's. */
+async function readerScope(deps: Deps, actor: AuthUser, sessionId: string): Promise<{ orgId?: string }> {
+  if (actor.role === 'admin') return {};
+  if (actor.role === 'trainer' && (await isTrainerOf(deps.db, sessionId, actor.id))) return {};
+  if (actor.role === 'office' && actor.orgId) return { orgId: actor.orgId };
+  throw new AppError('forbidden', 'Only the session’s trainers, administrators and school office staff can see attendance.');
+}
+
+export async function attendanceReport(deps: Deps, actor: AuthUser, sessionId: string) {
+  const s = await requireSession(deps, sessionId);
+  const scope = await readerScope(deps, actor, sessionId);
+  const items = await computeRows(deps, s, scope.orgId);
+  return {
+    session: { id: s.id, title: s.title, startsAt: s.starts_at, endsAt: s.ends_at, lengthMinutes: Math.round((Date.parse(s.ends_at) - Date.parse(s.starts_at)) / MINUTE), threshold: Number(s.attendance_threshold) },
+    items,
+  };
+}
+
+/** The same rows as CSV (UTF-8 with BOM for spreadsheets; formula-looking cells escaped). */
+export async function attendanceCsv(deps: Deps, actor: AuthUser, sessionId: string): Promise<{ csv: string; filename: string }> {
+  const report = await attendanceReport(deps, actor, sessionId);
+  const csv = stringify(
+    report.items.map((r) => [r.name, r.email, r.org ?? '', r.seat === 'in_person' ? 'in person' : 'online', r.minutes, r.attended ? 'yes' : 'no', r.source, r.override?.note ?? '']),
+    { bom: true, header: true, columns: ['name', 'email', 'organisation', 'seat', 'minutes present', 'attended', 'source', 'note'], escape_formulas: true, record_delimiter: 'windows' },
+  );
+  return { csv, filename: `attendance-${report.session.startsAt.slice(0, 10)}-${s8(sessionId)}.csv` };
+}
+const s8 = (id: string) => id.slice(0, 8);
+
+async function requireRegisterKeeper(deps: Deps, actor: AuthUser, sessionId: string) {
+  if (actor.role === 'admin') return;
+  if (actor.role === 'trainer' && (await isTrainerOf(deps.db, sessionId, actor.id))) return;
+  throw new AppError('forbidden', 'Only the session’s trainers can keep its register.');
+}
+
+/** A trainer's register tick or correction; kept with who made it and when, and it wins. */
+export async function setOverride(deps: Deps, actor: AuthUser, sessionId: string, bookingId: string, input: OverrideInput): Promise<AttendanceRow> {
+  const s = await requireSession(deps, sessionId);
+  await requireRegisterKeeper(deps, actor, sessionId);
+  const b = await findBooking(deps.db, bookingId);
+  if (!b || b.session_id !== sessionId || !(repo.SEATED as readonly string[]).includes(b.status)) throw new AppError('not_found', 'No such booking with a seat at this session.');
+  const nowIso = deps.now().toISOString();
+  await deps.db.transaction().execute((trx) =>
+    repo.saveOverride(trx, { booking_id: b.id, session_id: sessionId, attended: input.attended ? 1 : 0, minutes: input.minutes ?? null, note: input.note ?? null, changed_by: actor.id, changed_at: nowIso }),
+  );
+  await finaliseSessionIfOver(deps, sessionId);
+  return (await computeRows(deps, s)).find((r) => r.bookingId === b.id)!;
+}
+
+export async function overrideHistory(deps: Deps, actor: AuthUser, sessionId: string, bookingId: string) {
+  await requireRegisterKeeper(deps, actor, sessionId);
+  const rows = await repo.overrideLog(deps.db, bookingId);
+  return rows.filter((r) => r.session_id === sessionId).map((r) => ({ attended: r.attended === 1, minutes: r.minutes, note: r.note, changedBy: r.changed_by, changedAt: r.changed_at }));
+}
+
+// ---------------------------------------------------------------- in-person check-in
+
+function requireInPerson(s: SessionRow) {
+  if (s.mode === 'online') throw new AppError('conflict', 'This session is online only; there is nothing to check in to.');
+  if (s.status === 'cancelled') throw new AppError('session_cancelled', 'This session has been cancelled.');
+}
+
+/** The code (and QR code) the trainer shows; it changes every minute. */
+export async function checkinCodeFor(deps: Deps, actor: AuthUser, sessionId: string) {
+  const s = await requireSession(deps, sessionId);
+  await requireRegisterKeeper(deps, actor, sessionId);
+  requireInPerson(s);
+  const secret = await repo.checkinSecret(deps.db, sessionId, deps.now().toISOString());
+  const { code, expiresAt } = currentCode(secret, sessionId, deps.now().getTime());
+  const url = `${deps.config.publicUrl}/sessions/${encodeURIComponent(sessionId)}/checkin?code=${code}`;
+  const qrSvg = await QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+  return { code, expiresAt: expiresAt.toISOString(), url, qrSvg };
+}
+
+/**
+ * A confirmed in-person attendee checks in with the code on the trainer's screen, from
+ * the join window's opening to the session's end. Checking in again changes nothing.
+ * Presence then counts from the check-in to the end unless the trainer corrects it.
+ */
+export async function checkin(deps: Deps, actor: AuthUser, sessionId: string, code: string) {
+  const s = await requireSession(deps, sessionId);
+  requireInPerson(s);
+  const b = await findActiveBooking(deps.db, sessionId, actor.id);
+  if (!b || b.seat !== 'in_person' || !(repo.SEATED as readonly string[]).includes(b.status)) {
+    throw new AppError('not_attendee', 'Only people with a confirmed in-person seat can check in to this session.');
+  }
+  const now = deps.now();
+  const opens = Date.parse(s.starts_at) - s.join_opens_minutes * MINUTE;
+  if (now.getTime() < opens || now.getTime() >= Date.parse(s.ends_at)) {
+    throw new AppError('join_window_closed', `Check-in opens ${s.join_opens_minutes} minutes before the session starts and closes when it ends.`, { opensAt: new Date(opens).toISOString(), closesAt: s.ends_at });
+  }
+  const failures = await repo.countCheckinFailures(deps.db, b.id, new Date(now.getTime() - CHECKIN_FAILURE_WINDOW_MS).toISOString());
+  if (failures >= CHECKIN_MAX_FAILURES) throw new AppError('rate_limited', 'Too many wrong codes. Please ask the trainer to tick you on the register.', undefined, { 'Retry-After': '600' });
+  const secret = await repo.checkinSecret(deps.db, sessionId, now.toISOString());
+  if (!verifyCode(secret, sessionId, code, now.getTime())) {
+    await repo.recordCheckinFailure(deps.db, b.id, now.toISOString());
+    throw new AppError('invalid_checkin_code', 'That code is wrong or has expired. Enter the code the trainer is showing now.');
+  }
+  await deps.db.transaction().execute((trx) =>
+    mergeInterval(trx, deps.dbKind, { sessionId, userId: actor.id, source: 'checkin', key: `checkin:${b.id}`, startedAt: now.toISOString() }, now.toISOString()),
+  );
+  const row = await deps.db.selectFrom('presence_intervals').select('started_at').where('source', '=', 'checkin').where('key', '=', `checkin:${b.id}`).executeTakeFirstOrThrow();
+  return { bookingId: b.id, checkedInAt: row.started_at! };
+}
+
+// ---------------------------------------------------------------- outcomes
+
+/** Writes each seated booking's outcome (attended/absent) and its minutes for a session. */
+export async function finaliseSession(deps: Deps, s: SessionRow): Promise<number> {
+  const rows = await computeRows(deps, s);
+  const nowIso = deps.now().toISOString();
+  await deps.db.transaction().execute(async (trx) => {
+    for (const r of rows) {
+      await repo.saveResult(trx, { booking_id: r.bookingId, session_id: s.id, user_id: r.userId, minutes: r.minutes, attended: r.attended ? 1 : 0, source: r.source, computed_at: nowIso });
+      const status = r.attended ? 'attended' : 'absent';
+      if (r.status !== status) await repo.setBookingStatus(trx, r.bookingId, status, nowIso);
+    }
+  });
+  return rows.length;
+}
+
+/** Re-finalises a session whose outcome time has passed (after late data or a register change). */
+export async function finaliseSessionIfOver(deps: Deps, sessionId: string) {
+  const s = await findSession(deps.db, sessionId);
+  if (!s || s.status !== 'scheduled') return;
+  if (Date.parse(s.ends_at) + OUTCOME_GRACE_MS > deps.now().getTime()) return;
+  await finaliseSession(deps, s);
+}
+
+/** Job: bookings of sessions that ended (plus a grace period) become attended or absent. */
+export async function recordAttendanceOutcomes(deps: Deps): Promise<number> {
+  const now = deps.now().getTime();
+  const due = await repo.sessionsAwaitingOutcome(deps.db, new Date(now - OUTCOME_GRACE_MS).toISOString(), new Date(now - OUTCOME_LOOKBACK_MS).toISOString());
+  let n = 0;
+  for (const s of due) {
+    try {
+      n += await finaliseSession(deps, s);
+    } catch (e) {
+      // One session's trouble must not stop the job loop (mail delivery runs after this).
+      deps.logger.warn('attendance outcome failed', { sessionId: s.id, error: String((e as Error)?.message ?? e) });
+    }
+  }
+  return n;
+}
+
+// ---------------------------------------------------------------- completions
+
+function toCompletion(r: Awaited<ReturnType<typeof repo.completions>>[number]) {
+  return { bookingId: r.id, userId: r.user_id, userName: r.name, sessionId: r.session_id, title: r.title, courseId: r.course_id, startsAt: r.starts_at, endsAt: r.ends_at, seat: r.seat, minutes: r.minutes ?? null, source: r.source ?? null };
+}
+
+export async function myCompletions(deps: Deps, actor: AuthUser) {
+  return { items: (await repo.completions(deps.db, { userId: actor.id })).map(toCompletion) };
+}
+
+export async function orgCompletions(deps: Deps, actor: AuthUser, orgId: string) {
+  if (actor.role === 'admin' || (actor.role === 'office' && actor.orgId === orgId)) return { items: (await repo.completions(deps.db, { orgId })).map(toCompletion) };
+  throw new AppError('forbidden', 'Only the organisation’s office staff and administrators can see its completions.');
+}

@@ -1,0 +1,155 @@
+/**
+ * Writing calendars with ical-generator. `addBookingEvent` is the one VEVENT builder: the
+ * emailed invite, the invite download, the subscription feeds and the office export all
+ * render a booking through it, so a person's calendar sees the same event whichever way
+ * it arrived. Feeds are written piece by piece (`calendarHead`, `renderEvents`,
+ * `calendarTail`) so they can stream.
+ */
+import ical, { ICalAlarmType, ICalAttendeeRole, ICalAttendeeStatus, ICalCalendarMethod, ICalEventStatus, escape, foldLines, type ICalCalendar } from 'ical-generator';
+import type { BookingStatus, SeatKind, SessionMode } from '../../db/schema.js';
+import { eventSequence, eventStatus, eventUid, inviteMethod, partStat, uidHost, type InviteMethod, type SessionStatus } from './rules.js';
+import { vtimezone, yearsAround, zoned } from './timezones.js';
+
+/** Everything one calendar event is made from: a booking, its session and its person. */
+export interface CalendarRow {
+  bookingId: string;
+  status: BookingStatus;
+  seat: SeatKind;
+  bookingRevision: number;
+  bookingUpdatedAt: string;
+  /** Sum over this person's earlier bookings of the session of (revision + 1); see rules.ts. */
+  priorRevisions: number;
+  userId: string;
+  userName: string;
+  userEmail: string;
+  sessionId: string;
+  title: string;
+  description: string;
+  mode: SessionMode;
+  startsAt: string;
+  endsAt: string;
+  timeZone: string;
+  venue: string | null;
+  sessionStatus: SessionStatus;
+  sessionRevision: number;
+  sessionUpdatedAt: string;
+}
+
+export interface CalendarContext {
+  publicUrl: string;
+  /** The ORGANIZER: the service's own address, where Accept/Decline replies go. */
+  organizer: { name: string; email: string };
+}
+
+export const PROD_ID = { company: 'SEND Live Training', product: 'Live sessions', language: 'EN' };
+/** How soon before the start the reminder alarm goes off. */
+export const REMINDER_SECONDS = 60 * 60;
+
+const base = (publicUrl: string) => publicUrl.replace(/\/+$/, '');
+export const sessionPageUrl = (publicUrl: string, sessionId: string) => `${base(publicUrl)}/sessions/${encodeURIComponent(sessionId)}`;
+export const bookingPageUrl = (publicUrl: string, bookingId: string) => `${base(publicUrl)}/bookings/${encodeURIComponent(bookingId)}`;
+
+/** "Name <address>" (MAIL_FROM) as an ORGANIZER. */
+export function organizerFrom(mailFrom: string): { name: string; email: string } {
+  const m = /^\s*"?([^"<]*?)"?\s*<([^<>\s]+@[^<>\s]+)>\s*$/.exec(mailFrom);
+  if (m) return { name: m[1]!.trim() || m[2]!, email: m[2]! };
+  const bare = mailFrom.trim();
+  return { name: 'SEND Live Training', email: /^[^<>\s]+@[^<>\s]+$/.test(bare) ? bare : 'no-reply@localhost' };
+}
+
+/** An address safe to put after `mailto:` (no spaces, quotes, brackets or control characters). */
+const SAFE_ADDRESS = /^[^\s"<>()\\,;:\u0000-\u001f\u007f]+@[^\s"<>()\\,;:\u0000-\u001f\u007f]+$/;
+
+/** Collapses a one-line field: line breaks a person typed become spaces. */
+const oneLine = (s: string) => s.replace(/\s*(?:\r\n|\r|\n)+\s*/g, ' ');
+
+function eventDescription(row: CalendarRow, ctx: CalendarContext): string {
+  const page = sessionPageUrl(ctx.publicUrl, row.sessionId);
+  const lines: string[] = [];
+  if (row.description.trim()) lines.push(row.description.trim(), '');
+  if (row.status === 'waitlisted') lines.push('You are on the waiting list for this session. We will tell you if a place comes up.', '');
+  if (row.status === 'offered') lines.push('A place is being held for you. Accept it from your booking page before the offer expires.', '');
+  if (row.seat === 'online') lines.push(`Join online: ${page}`);
+  else lines.push(`Venue: ${oneLine(row.venue ?? 'to be confirmed')}`, `Session page: ${page}`);
+  lines.push(`Manage your booking: ${bookingPageUrl(ctx.publicUrl, row.bookingId)}`, `Booked for: ${oneLine(row.userName)}`);
+  return lines.join('\n');
+}
+
+/** Adds the event for one booking to `cal`. The same row always gives the same VEVENT. */
+export function addBookingEvent(cal: ICalCalendar, row: CalendarRow, ctx: CalendarContext) {
+  const cancelled = inviteMethod(row.status, row.sessionStatus) === 'CANCEL';
+  const stamp = new Date(Math.max(Date.parse(row.bookingUpdatedAt), Date.parse(row.sessionUpdatedAt)));
+  const page = sessionPageUrl(ctx.publicUrl, row.sessionId);
+  const event = cal.createEvent({
+    id: eventUid(row.sessionId, row.userId, uidHost(ctx.publicUrl)),
+    sequence: eventSequence({ sessionRevision: row.sessionRevision, bookingRevision: row.bookingRevision, priorRevisions: row.priorRevisions }),
+    stamp,
+    lastModified: stamp,
+    start: zoned(Date.parse(row.startsAt), row.timeZone),
+    end: zoned(Date.parse(row.endsAt), row.timeZone),
+    timezone: row.timeZone,
+    summary: oneLine(row.title),
+    description: eventDescription(row, ctx),
+    location: row.seat === 'online' ? page : oneLine(row.venue ?? 'Venue to be confirmed'),
+    url: page,
+    status: { CONFIRMED: ICalEventStatus.CONFIRMED, TENTATIVE: ICalEventStatus.TENTATIVE, CANCELLED: ICalEventStatus.CANCELLED }[eventStatus(row.status, row.sessionStatus)],
+    organizer: { name: oneLine(ctx.organizer.name), email: ctx.organizer.email },
+  });
+  if (SAFE_ADDRESS.test(row.userEmail)) {
+    event.createAttendee({
+      email: row.userEmail,
+      name: oneLine(row.userName),
+      role: ICalAttendeeRole.REQ,
+      status: { ACCEPTED: ICalAttendeeStatus.ACCEPTED, TENTATIVE: ICalAttendeeStatus.TENTATIVE, DECLINED: ICalAttendeeStatus.DECLINED }[partStat(row.status, row.sessionStatus)],
+      rsvp: false,
+    });
+  }
+  if (!cancelled) event.createAlarm({ type: ICalAlarmType.display, trigger: REMINDER_SECONDS, description: `Starting in one hour: ${oneLine(row.title)}` });
+  return event;
+}
+
+function newCalendar(method: InviteMethod | null, name: string | null, timezones: Map<string, [number, number]>): ICalCalendar {
+  const cal = ical({ prodId: PROD_ID });
+  if (method) cal.method(method === 'CANCEL' ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.REQUEST);
+  // ical-generator writes NAME and X-WR-CALNAME as given: escape here.
+  if (name) cal.name(escape(oneLine(name), false));
+  // No calendar-wide zone name: DTSTAMP stays in UTC. The generator writes one VTIMEZONE per event zone.
+  cal.timezone({ name: null, generator: (tz) => { const years = timezones.get(tz); return years ? vtimezone(tz, years[0], years[1]) : null; } });
+  return cal;
+}
+
+/** A whole invite (METHOD:REQUEST, or METHOD:CANCEL once cancelled) for one booking. */
+export function renderInvite(row: CalendarRow, ctx: CalendarContext): { method: InviteMethod; content: string } {
+  const method = inviteMethod(row.status, row.sessionStatus);
+  const cal = newCalendar(method, null, new Map([[row.timeZone, yearsAround(row.startsAt, row.endsAt)]]));
+  addBookingEvent(cal, row, ctx);
+  return { method, content: cal.toString() + '\r\n' };
+}
+
+/** The start of a streamed calendar: VCALENDAR properties and the VTIMEZONEs its events need. */
+export function calendarHead(opts: { name: string; description?: string; refreshHours?: number }, zones: Map<string, [number, number]>): string {
+  const cal = newCalendar(null, opts.name, new Map());
+  if (opts.description) cal.description(escape(oneLine(opts.description), false));
+  if (opts.refreshHours) cal.ttl(opts.refreshHours * 3600);
+  const empty = cal.toString();
+  const head = empty.slice(0, empty.lastIndexOf('END:VCALENDAR'));
+  const tz = [...zones].map(([zone, [from, to]]) => vtimezone(zone, from, to)).filter((s): s is string => s !== null);
+  return head + tz.map((s) => foldLines(s) + '\r\n').join('');
+}
+
+export const calendarTail = () => 'END:VCALENDAR\r\n';
+
+/**
+ * The VEVENTs of a batch of rows, folded, exactly as they appear inside a whole calendar.
+ * One scratch calendar is reused per call, so memory stays at one batch.
+ */
+export function renderEvents(rows: CalendarRow[], ctx: CalendarContext): string {
+  const cal = ical({ prodId: PROD_ID });
+  let out = '';
+  for (const row of rows) {
+    const event = addBookingEvent(cal, row, ctx);
+    out += foldLines(event.toString());
+    cal.clear();
+  }
+  return out;
+}

@@ -1,0 +1,222 @@
+/** The calendar's queries: bookings as calendar rows (paged by keyset), feed tokens. */
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { BookingStatus, Database, SeatKind, SessionMode } from '../../db/schema.js';
+import type { CalendarRow } from './ics.js';
+
+type Q = Kysely<Database> | Transaction<Database>;
+
+/** Whose bookings: one person's, or every person's of one organisation. */
+export type Scope = { userId: string } | { orgId: string };
+
+export interface RowFilter {
+  /** Keep only the latest booking per (session, person): one event per UID. */
+  latestOnly?: boolean;
+  /** Drop cancelled bookings cancelled at or before this instant. */
+  cancelledAfter?: string;
+  /** Sessions overlapping [from, to). */
+  from?: string;
+  to?: string;
+}
+
+/** The keyset position after the last row read: (session start, booking id). */
+export interface Cursor {
+  startsAt: string;
+  bookingId: string;
+}
+
+function base(db: Q) {
+  return db
+    .selectFrom('bookings as b')
+    .innerJoin('sessions as s', 's.id', 'b.session_id')
+    .innerJoin('users as u', 'u.id', 'b.user_id');
+}
+type Base = ReturnType<typeof base>;
+
+/** The bookings of `scope` that pass `f`, joined to their session and person. */
+function scoped(db: Q, scope: Scope, f: RowFilter): Base {
+  let q = base(db);
+  if ('userId' in scope) q = q.where('b.user_id', '=', scope.userId);
+  else q = q.where('u.org_id', '=', scope.orgId);
+  if (f.latestOnly) {
+    q = q.where(sql<boolean>`not exists (select 1 from bookings n where n.session_id = b.session_id and n.user_id = b.user_id and n.queue_seq > b.queue_seq)`);
+  }
+  if (f.cancelledAfter) {
+    const after = f.cancelledAfter;
+    q = q.where((eb) => eb.or([eb('b.status', '<>', 'cancelled'), eb('b.cancelled_at', '>', after)]));
+  }
+  if (f.from) q = q.where('s.ends_at', '>', f.from);
+  if (f.to) q = q.where('s.starts_at', '<', f.to);
+  return q;
+}
+
+function withRowColumns(q: Base) {
+  return q.select([
+    'b.id as booking_id', 'b.status', 'b.seat', 'b.revision as booking_revision', 'b.updated_at as booking_updated_at', 'b.created_at as booking_created_at', 'b.queue_seq',
+    'u.id as user_id', 'u.name as user_name', 'u.email as user_email', 'u.org_id as user_org_id',
+    's.id as session_id', 's.title', 's.description', 's.mode', 's.starts_at', 's.ends_at', 's.time_zone', 's.venue', 's.status as session_status',
+    's.revision as session_revision', 's.updated_at as session_updated_at',
+    sql<number>`(select coalesce(sum(p.revision + 1), 0) from bookings p where p.session_id = b.session_id and p.user_id = b.user_id and p.queue_seq < b.queue_seq)`.as('prior_revisions'),
+  ]);
+}
+
+interface RawRow {
+  booking_id: string;
+  status: BookingStatus;
+  seat: SeatKind;
+  booking_revision: number;
+  booking_updated_at: string;
+  booking_created_at: string;
+  user_id: string;
+  user_name: string;
+  user_email: string;
+  user_org_id: string | null;
+  session_id: string;
+  title: string;
+  description: string;
+  mode: SessionMode;
+  starts_at: string;
+  ends_at: string;
+  time_zone: string;
+  venue: string | null;
+  session_status: 'scheduled' | 'cancelled';
+  session_revision: number;
+  session_updated_at: string;
+  prior_revisions: number | string;
+}
+
+function toRow(r: RawRow): CalendarRow & { userOrgId: string | null; bookedAt: string } {
+  return {
+    bookingId: r.booking_id,
+    status: r.status,
+    seat: r.seat,
+    bookingRevision: Number(r.booking_revision),
+    bookingUpdatedAt: r.booking_updated_at,
+    priorRevisions: Number(r.prior_revisions),
+    userId: r.user_id,
+    userName: r.user_name,
+    userEmail: r.user_email,
+    userOrgId: r.user_org_id,
+    sessionId: r.session_id,
+    title: r.title,
+    description: r.description,
+    mode: r.mode,
+    startsAt: r.starts_at,
+    endsAt: r.ends_at,
+    timeZone: r.time_zone,
+    venue: r.venue,
+    sessionStatus: r.session_status,
+    sessionRevision: Number(r.session_revision),
+    sessionUpdatedAt: r.session_updated_at,
+    bookedAt: r.booking_created_at,
+  };
+}
+
+/** One booking as a calendar row, with its owner's organisation. */
+export async function calendarRowOfBooking(db: Q, bookingId: string) {
+  const r = await withRowColumns(base(db)).where('b.id', '=', bookingId).executeTakeFirst();
+  return r && toRow(r as RawRow);
+}
+
+/**
+ * One page of calendar rows in (start, booking id) order, after `cursor`. Two steps, so the
+ * per-row subqueries run for this page only: the keyset walk reads just (start, id), then
+ * the page's rows are read whole. `next` is null after the last page.
+ */
+export async function calendarRowsPage(db: Q, scope: Scope, f: RowFilter, cursor: Cursor | null, limit: number) {
+  let keys = scoped(db, scope, { ...f, latestOnly: false }).select(['s.starts_at', 'b.id']);
+  if (cursor) {
+    const c = cursor;
+    keys = keys.where((eb) => eb.or([eb('s.starts_at', '>', c.startsAt), eb.and([eb('s.starts_at', '=', c.startsAt), eb('b.id', '>', c.bookingId)])]));
+  }
+  const page = await keys.orderBy('s.starts_at').orderBy('b.id').limit(limit).execute();
+  const last = page[page.length - 1];
+  const next: Cursor | null = page.length === limit && last ? { startsAt: last.starts_at, bookingId: last.id } : null;
+  if (page.length === 0) return { rows: [], next };
+  let q = withRowColumns(base(db)).where(
+    'b.id',
+    'in',
+    page.map((k) => k.id),
+  );
+  if (f.latestOnly) q = q.where(sql<boolean>`not exists (select 1 from bookings n where n.session_id = b.session_id and n.user_id = b.user_id and n.queue_seq > b.queue_seq)`);
+  const rows = (await q.orderBy('s.starts_at').orderBy('b.id').execute()) as RawRow[];
+  return { rows: rows.map(toRow), next };
+}
+
+/** Queue places of waitlisted bookings, for the spreadsheet export. */
+export async function waitlistPositions(db: Q, bookingIds: string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (bookingIds.length === 0) return out;
+  const rows = await db
+    .selectFrom('bookings as b')
+    .select(['b.id'])
+    .select((eb) =>
+      eb
+        .selectFrom('bookings as w')
+        .select(eb.fn.countAll<number>().as('n'))
+        .whereRef('w.session_id', '=', 'b.session_id')
+        .whereRef('w.seat', '=', 'b.seat')
+        .where('w.status', '=', 'waitlisted')
+        .whereRef('w.queue_seq', '<=', 'b.queue_seq')
+        .as('position'),
+    )
+    .where('b.id', 'in', bookingIds)
+    .where('b.status', '=', 'waitlisted')
+    .execute();
+  for (const r of rows) out.set(r.id, Number(r.position));
+  return out;
+}
+
+export interface ZoneSummary {
+  timeZone: string;
+  count: number;
+  firstStart: string;
+  lastEnd: string;
+  lastBookingChange: string;
+  lastSessionChange: string;
+}
+
+/** Per time zone: how many rows, their span, and when they last changed (for VTIMEZONEs and ETags). */
+export async function zoneSummaries(db: Q, scope: Scope, f: RowFilter): Promise<ZoneSummary[]> {
+  const rows = await scoped(db, scope, f)
+    .select((eb) => [
+      's.time_zone',
+      eb.fn.countAll<number>().as('n'),
+      eb.fn.min('s.starts_at').as('first_start'),
+      eb.fn.max('s.ends_at').as('last_end'),
+      eb.fn.max('b.updated_at').as('last_b'),
+      eb.fn.max('s.updated_at').as('last_s'),
+    ])
+    .groupBy('s.time_zone')
+    .orderBy('s.time_zone')
+    .execute();
+  return rows.map((r) => ({
+    timeZone: r.time_zone,
+    count: Number(r.n),
+    firstStart: r.first_start,
+    lastEnd: r.last_end,
+    lastBookingChange: r.last_b,
+    lastSessionChange: r.last_s,
+  }));
+}
+
+/** The latest cancellation that has already dropped out of a feed (the feed changed when it left). */
+export async function lastDroppedCancellation(db: Q, scope: Scope, cutoff: string): Promise<string | null> {
+  const r = await scoped(db, scope, { latestOnly: true })
+    .where('b.status', '=', 'cancelled')
+    .where('b.cancelled_at', '<=', cutoff)
+    .select((eb) => eb.fn.max('b.cancelled_at').as('last'))
+    .executeTakeFirst();
+  return r?.last ?? null;
+}
+
+export async function insertFeedToken(db: Q, row: Database['calendar_feed_tokens']) {
+  await db.insertInto('calendar_feed_tokens').values(row).execute();
+}
+
+export async function revokeFeedTokens(db: Q, ownerKind: 'user' | 'org', ownerId: string, nowIso: string) {
+  await db.updateTable('calendar_feed_tokens').set({ revoked_at: nowIso }).where('owner_kind', '=', ownerKind).where('owner_id', '=', ownerId).where('revoked_at', 'is', null).execute();
+}
+
+export function findLiveFeedToken(db: Q, tokenHash: string) {
+  return db.selectFrom('calendar_feed_tokens').selectAll().where('token_hash', '=', tokenHash).where('revoked_at', 'is', null).executeTakeFirst();
+}

@@ -1,0 +1,159 @@
+/**
+ * Calendar routes: invite downloads, subscription feeds and the office exports. The feed
+ * itself is reached by its unguessable URL alone (calendar apps cannot sign in).
+ */
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { ExportQuery, FeedUrl } from '../../shared/calendar.js';
+import { Id } from '../../shared/common.js';
+import { AppError } from '../errors.js';
+import type { Deps } from '../platform/deps.js';
+import { jsonResponse, requireUser, router, type Env } from '../platform/http.js';
+import * as calendar from './service.js';
+
+const Params = z.object({ id: Id });
+const calendarBody = (description: string) => ({ description, content: { 'text/calendar': { schema: z.string() } } }) as const;
+const ICS = 'text/calendar; charset=utf-8';
+const iso = (s: string | undefined) => (s ? new Date(s).toISOString() : undefined);
+
+export function calendarRoutes(deps: Deps) {
+  const app = router();
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/bookings/{id}/invite.ics',
+      tags: ['calendar'],
+      summary: 'Calendar invite for a booking (its owner; office for own org; admin): METHOD:REQUEST, or METHOD:CANCEL once cancelled',
+      request: { params: Params },
+      responses: { 200: calendarBody('The invite') },
+    }),
+    async (c) => {
+      const actor = requireUser(c);
+      const invite = await calendar.bookingInvite(deps, actor, c.req.valid('param').id);
+      return c.body(invite.content, 200, {
+        'Content-Type': `text/calendar; charset=utf-8; method=${invite.method}`,
+        'Content-Disposition': 'attachment; filename="invite.ics"',
+        'Cache-Control': 'private, no-store',
+      });
+    },
+  );
+
+  app.openapi(
+    createRoute({ method: 'get', path: '/me/calendar', tags: ['calendar'], summary: 'A private subscription URL for my bookings (each call issues one; all stay valid until rotated)', responses: { 200: jsonResponse(FeedUrl, 'Feed URL') } }),
+    async (c) => {
+      const user = requireUser(c);
+      c.header('Cache-Control', 'private, no-store');
+      return c.json(await calendar.issueFeedUrl(deps, user, 'user', user.id), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({ method: 'post', path: '/me/calendar/rotate', tags: ['calendar'], summary: 'Kill every URL of my feed and issue a new one', responses: { 200: jsonResponse(FeedUrl, 'The new feed URL') } }),
+    async (c) => {
+      const user = requireUser(c);
+      c.header('Cache-Control', 'private, no-store');
+      return c.json(await calendar.rotateFeed(deps, user, 'user', user.id), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({ method: 'get', path: '/orgs/{id}/calendar', tags: ['calendar'], summary: 'A private subscription URL for every booking of the organisation’s staff (its office staff, admin)', request: { params: Params }, responses: { 200: jsonResponse(FeedUrl, 'Feed URL') } }),
+    async (c) => {
+      const actor = requireUser(c);
+      const { id } = c.req.valid('param');
+      await calendar.requireOrgCalendarAccess(deps, actor, id);
+      c.header('Cache-Control', 'private, no-store');
+      return c.json(await calendar.issueFeedUrl(deps, actor, 'org', id), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({ method: 'post', path: '/orgs/{id}/calendar/rotate', tags: ['calendar'], summary: 'Kill every URL of the organisation’s feed and issue a new one', request: { params: Params }, responses: { 200: jsonResponse(FeedUrl, 'The new feed URL') } }),
+    async (c) => {
+      const actor = requireUser(c);
+      const { id } = c.req.valid('param');
+      await calendar.requireOrgCalendarAccess(deps, actor, id);
+      c.header('Cache-Control', 'private, no-store');
+      return c.json(await calendar.rotateFeed(deps, actor, 'org', id), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/calendar/feeds/{file}',
+      tags: ['calendar'],
+      summary: 'A subscription feed, by its private URL (`<token>.ics`); answers If-None-Match / If-Modified-Since with 304',
+      request: { params: z.object({ file: z.string().max(200) }) },
+      responses: { 200: calendarBody('The feed'), 304: { description: 'Not modified' } },
+    }),
+    async (c) => {
+      const { file } = c.req.valid('param');
+      if (!file.endsWith('.ics')) throw new AppError('not_found', 'No such calendar feed.');
+      const target = await calendar.feedByToken(deps, file.slice(0, -'.ics'.length));
+      const filter = calendar.feedFilter(deps.now());
+      const plan = await calendar.planCalendar(deps, target, filter, filter.cancelledAfter);
+      const headers: Record<string, string> = {
+        ETag: plan.etag,
+        'Cache-Control': 'private, no-cache',
+        'X-Robots-Tag': 'noindex, nofollow',
+        'Referrer-Policy': 'no-referrer',
+      };
+      if (plan.lastModified) headers['Last-Modified'] = plan.lastModified.toUTCString();
+      if (calendar.notModified(plan, c.req.header('if-none-match'), c.req.header('if-modified-since'))) return c.body(null, 304, headers);
+      return c.body(calendar.streamCalendar(deps, target, filter, plan, 1), 200, { ...headers, 'Content-Type': ICS, 'Content-Disposition': 'inline; filename="calendar.ics"' });
+    },
+  );
+
+  async function orgExport(c: Context<Env>, id: string, q: ExportQuery) {
+    const actor = requireUser(c);
+    const org = await calendar.requireOrgCalendarAccess(deps, actor, id);
+    const range = { from: iso(q.from), to: iso(q.to) };
+    const part = [range.from?.slice(0, 10), range.to?.slice(0, 10)].filter(Boolean).join('-to-');
+    return { org, range, filename: `bookings-${calendar.slug(org.name)}${part ? `-${part}` : ''}` };
+  }
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/orgs/{id}/bookings.ics',
+      tags: ['calendar'],
+      summary: 'Every booking of the organisation’s staff overlapping from/to, as one calendar (its office staff, admin)',
+      request: { params: Params, query: ExportQuery },
+      responses: { 200: calendarBody('The calendar') },
+    }),
+    async (c) => {
+      const { org, range, filename } = await orgExport(c, c.req.valid('param').id, c.req.valid('query'));
+      const target = { scope: { orgId: org.id }, name: `Training bookings: ${org.name}` };
+      const filter = { latestOnly: true, ...range };
+      const plan = await calendar.planCalendar(deps, target, filter);
+      return c.body(calendar.streamCalendar(deps, target, filter, plan), 200, {
+        'Content-Type': ICS,
+        'Content-Disposition': `attachment; filename="${filename}.ics"`,
+        'Cache-Control': 'private, no-store',
+      });
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/orgs/{id}/bookings.csv',
+      tags: ['calendar'],
+      summary: 'Every booking of the organisation’s staff overlapping from/to, as a spreadsheet (UTF-8 CSV for Excel; its office staff, admin)',
+      request: { params: Params, query: ExportQuery },
+      responses: { 200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } } },
+    }),
+    async (c) => {
+      const { org, range, filename } = await orgExport(c, c.req.valid('param').id, c.req.valid('query'));
+      return c.body(calendar.streamBookingsCsv(deps, org.id, range), 200, {
+        'Content-Type': 'text/csv; charset=utf-8',
+        'Content-Disposition': `attachment; filename="${filename}.csv"`,
+        'Cache-Control': 'private, no-store',
+      });
+    },
+  );
+
+  return app;
+}

@@ -1,0 +1,244 @@
+/**
+ * Calendars: invite downloads, private subscription feeds (per person and per
+ * organisation) and the office exports (ICS and CSV). Feeds and exports are streamed in
+ * batches read by keyset, so a calendar of ten thousand events is never held whole.
+ */
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { stringify } from 'csv-stringify/sync';
+import type { Deps } from '../platform/deps.js';
+import type { AuthUser } from '../platform/http.js';
+import { findOrg, findUserById } from '../accounts/repository.js';
+import { mayActFor } from '../bookings/service.js';
+import { AppError } from '../errors.js';
+import { calendarHead, calendarTail, renderEvents, renderInvite } from './ics.js';
+import { calendarContext } from './invites.js';
+import * as repo from './repository.js';
+import { CANCELLED_FEED_RETENTION_DAYS, feedCancelledCutoff } from './rules.js';
+import { localDateTime } from './timezones.js';
+
+/** Rows read and rendered per batch while streaming. */
+export const BATCH_SIZE = 1000;
+/** Bump when the rendering changes, so every ETag changes with it. */
+const FORMAT_VERSION = 1;
+
+const hashFeedToken = (token: string) => createHash('sha256').update(token).digest('hex');
+const base = (deps: Deps) => deps.config.publicUrl.replace(/\/+$/, '');
+
+export interface FeedUrls {
+  url: string;
+  webcalUrl: string;
+}
+
+function feedUrls(deps: Deps, token: string): FeedUrls {
+  const url = `${base(deps)}/api/calendar/feeds/${token}.ics`;
+  return { url, webcalUrl: url.replace(/^https?:\/\//i, 'webcal://') };
+}
+
+/** The invite for one booking: its owner, office staff of the owner's organisation, admins. */
+export async function bookingInvite(deps: Deps, actor: AuthUser, bookingId: string) {
+  const row = await repo.calendarRowOfBooking(deps.db, bookingId);
+  // Someone who may not see a booking learns nothing about it, not even that it exists.
+  if (!row || !mayActFor(actor, { id: row.userId, org_id: row.userOrgId })) throw new AppError('not_found', 'No such booking.');
+  return renderInvite(row, calendarContext(deps));
+}
+
+/** Office staff of that organisation and admins may read or manage its calendars. */
+export async function requireOrgCalendarAccess(deps: Deps, actor: AuthUser, orgId: string) {
+  if (actor.role !== 'admin' && !(actor.role === 'office' && actor.orgId === orgId)) {
+    throw new AppError('forbidden', 'Only office staff of this organisation or an administrator may do this.');
+  }
+  const org = await findOrg(deps.db, orgId);
+  if (!org) throw new AppError('not_found', 'No such organisation.');
+  return org;
+}
+
+/**
+ * A private subscription URL for an owner's feed. Only the token's hash is stored, so the
+ * URL cannot be shown again later: each call issues a fresh URL for the same feed, and
+ * every URL issued stays valid until the owner rotates.
+ */
+export async function issueFeedUrl(deps: Deps, actor: AuthUser, ownerKind: 'user' | 'org', ownerId: string): Promise<FeedUrls> {
+  const token = randomBytes(32).toString('base64url');
+  await repo.insertFeedToken(deps.db, {
+    id: randomUUID(),
+    token_hash: hashFeedToken(token),
+    owner_kind: ownerKind,
+    owner_id: ownerId,
+    created_by: actor.id,
+    created_at: deps.now().toISOString(),
+    revoked_at: null,
+  });
+  return feedUrls(deps, token);
+}
+
+/** Kills every URL issued for the feed so far and issues a new one. */
+export async function rotateFeed(deps: Deps, actor: AuthUser, ownerKind: 'user' | 'org', ownerId: string): Promise<FeedUrls> {
+  await repo.revokeFeedTokens(deps.db, ownerKind, ownerId, deps.now().toISOString());
+  return issueFeedUrl(deps, actor, ownerKind, ownerId);
+}
+
+export interface FeedTarget {
+  scope: repo.Scope;
+  name: string;
+  /** What else shows in the events and has no change time of its own (the person's name). */
+  fingerprint?: string;
+}
+
+/**
+ * The feed behind a token, or a 404 for an unknown or rotated token. An organisation's feed
+ * also dies when the person who made it may no longer read that organisation's bookings.
+ */
+export async function feedByToken(deps: Deps, token: string): Promise<FeedTarget> {
+  const notFound = () => new AppError('not_found', 'No such calendar feed.');
+  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) throw notFound();
+  const row = await repo.findLiveFeedToken(deps.db, hashFeedToken(token));
+  if (!row) throw notFound();
+  if (row.owner_kind === 'user') {
+    const user = await findUserById(deps.db, row.owner_id);
+    if (!user || user.disabled_at) throw notFound();
+    return { scope: { userId: user.id }, name: 'My training sessions', fingerprint: `${user.name}\n${user.email}` };
+  }
+  const [org, maker] = await Promise.all([findOrg(deps.db, row.owner_id), row.created_by ? findUserById(deps.db, row.created_by) : undefined]);
+  const makerMay = maker && !maker.disabled_at && (maker.role === 'admin' || (maker.role === 'office' && maker.org_id === row.owner_id));
+  if (!org || !makerMay) throw notFound();
+  return { scope: { orgId: org.id }, name: `Training bookings: ${org.name}` };
+}
+
+/** Feed filters: one event per UID; cancellations for 30 days. */
+export const feedFilter = (now: Date): repo.RowFilter => ({ latestOnly: true, cancelledAfter: feedCancelledCutoff(now) });
+
+export interface CalendarPlan {
+  zones: Map<string, [number, number]>;
+  etag: string;
+  /** When the content last changed, if it has any. */
+  lastModified: Date | null;
+}
+
+/** What a streamed calendar will hold, read before streaming: its zones, ETag and Last-Modified. */
+export async function planCalendar(deps: Deps, target: FeedTarget, filter: repo.RowFilter, droppedSince?: string): Promise<CalendarPlan> {
+  const [summaries, dropped] = await Promise.all([
+    repo.zoneSummaries(deps.db, target.scope, filter),
+    droppedSince ? repo.lastDroppedCancellation(deps.db, target.scope, droppedSince) : Promise.resolve(null),
+  ]);
+  const zones = new Map<string, [number, number]>();
+  let last = 0;
+  for (const z of summaries) {
+    zones.set(z.timeZone, [new Date(z.firstStart).getUTCFullYear() - 1, new Date(z.lastEnd).getUTCFullYear() + 1]);
+    last = Math.max(last, Date.parse(z.lastBookingChange), Date.parse(z.lastSessionChange));
+  }
+  // A cancellation leaving the feed changes it at the moment it leaves.
+  if (dropped) last = Math.max(last, Date.parse(dropped) + CANCELLED_FEED_RETENTION_DAYS * 86_400_000);
+  const ctx = calendarContext(deps);
+  const etag = createHash('sha256')
+    .update(JSON.stringify([FORMAT_VERSION, target.name, target.fingerprint ?? null, ctx, summaries, dropped, filter.from ?? null, filter.to ?? null]))
+    .digest('base64url')
+    .slice(0, 32);
+  return { zones, etag: `W/"${etag}"`, lastModified: last > 0 ? new Date(Math.floor(last / 1000) * 1000) : null };
+}
+
+/** Does a conditional request already hold this version? If-None-Match wins over If-Modified-Since. */
+export function notModified(plan: CalendarPlan, ifNoneMatch: string | undefined, ifModifiedSince: string | undefined): boolean {
+  if (ifNoneMatch) {
+    const opaque = (t: string) => t.trim().replace(/^W\//, '');
+    return ifNoneMatch.split(',').some((t) => t.trim() === '*' || opaque(t) === opaque(plan.etag));
+  }
+  if (ifModifiedSince && plan.lastModified) {
+    const since = Date.parse(ifModifiedSince);
+    return !Number.isNaN(since) && plan.lastModified.getTime() <= since;
+  }
+  return false;
+}
+
+/** Reads page by page and hands each page to `render`; the stream ends with `tail`. */
+function pagedStream<T>(deps: Deps, head: string, tail: string, readPage: (cursor: repo.Cursor | null) => Promise<{ rows: T[]; next: repo.Cursor | null }>, render: (rows: T[]) => Promise<string> | string) {
+  const encoder = new TextEncoder();
+  let cursor: repo.Cursor | null = null;
+  let started = false;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        if (!started) {
+          started = true;
+          controller.enqueue(encoder.encode(head));
+          return;
+        }
+        const page = await readPage(cursor);
+        if (page.rows.length) controller.enqueue(encoder.encode(await render(page.rows)));
+        cursor = page.next;
+        if (!cursor) {
+          if (tail) controller.enqueue(encoder.encode(tail));
+          controller.close();
+        }
+      } catch (e) {
+        deps.logger.error('calendar stream failed', { error: String((e as Error)?.stack ?? e) });
+        controller.error(e);
+      }
+    },
+  });
+}
+
+/** A whole calendar of `target`'s bookings passing `filter`, as a byte stream. */
+export function streamCalendar(deps: Deps, target: FeedTarget, filter: repo.RowFilter, plan: CalendarPlan, refreshHours?: number): ReadableStream<Uint8Array> {
+  const ctx = calendarContext(deps);
+  return pagedStream(
+    deps,
+    calendarHead({ name: target.name, refreshHours }, plan.zones),
+    calendarTail(),
+    (cursor) => repo.calendarRowsPage(deps.db, target.scope, filter, cursor, BATCH_SIZE),
+    (rows) => renderEvents(rows, ctx),
+  );
+}
+
+export const CSV_COLUMNS = ['name', 'email', 'session title', 'start', 'end', 'time zone', 'mode', 'seat', 'venue', 'status', 'waitlist position', 'booked at'];
+
+const CSV_OPTIONS = {
+  // Excel reads CRLF; cells starting = + - @ tab or CR get a leading ' so they stay text.
+  record_delimiter: 'windows',
+  escape_formulas: true,
+  // csv-stringify leaves a bare line break unquoted when the record delimiter is CRLF.
+  quoted_match: /[\r\n]/,
+} as const;
+
+/** Every booking (history included) of an organisation's staff overlapping the range, as CSV. */
+export function streamBookingsCsv(deps: Deps, orgId: string, filter: repo.RowFilter): ReadableStream<Uint8Array> {
+  const head = stringify([CSV_COLUMNS], { ...CSV_OPTIONS, bom: true });
+  return pagedStream(
+    deps,
+    head,
+    '',
+    (cursor) => repo.calendarRowsPage(deps.db, { orgId }, filter, cursor, BATCH_SIZE),
+    async (rows) => {
+      const positions = await repo.waitlistPositions(deps.db, rows.filter((r) => r.status === 'waitlisted').map((r) => r.bookingId));
+      return stringify(
+        rows.map((r) => [
+          r.userName,
+          r.userEmail,
+          r.title,
+          localDateTime(r.startsAt, r.timeZone),
+          localDateTime(r.endsAt, r.timeZone),
+          r.timeZone,
+          r.mode,
+          r.seat,
+          r.venue ?? '',
+          r.sessionStatus === 'cancelled' && r.status !== 'cancelled' ? `${r.status} (session cancelled)` : r.status,
+          positions.get(r.bookingId) ?? '',
+          localDateTime(r.bookedAt, r.timeZone),
+        ]),
+        CSV_OPTIONS,
+      );
+    },
+  );
+}
+
+/** A filename fragment: letters, digits and dashes only. */
+export function slug(s: string): string {
+  return (
+    s
+      .normalize('NFKD')
+      .replace(/[^\x20-\x7e]/g, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 40) || 'organisation'
+  );
+}

@@ -1,0 +1,80 @@
+/**
+ * The one place that talks to LiveKit, through its official server SDK: join tokens
+ * (AccessToken), room control (RoomServiceClient over LiveKit's Twirp HTTP API) and webhook
+ * verification (WebhookReceiver). Any failure or timeout of LiveKit becomes a clear
+ * `livekit_unavailable`; missing configuration becomes `livekit_not_configured`.
+ */
+import { AccessToken, RoomServiceClient, TwirpError, WebhookReceiver, type ParticipantInfo, type Room, type VideoGrant, type WebhookEvent } from 'livekit-server-sdk';
+import { AppError } from '../errors.js';
+import type { Deps, LiveKitConfig } from '../platform/deps.js';
+
+/** Seconds LiveKit keeps an empty room open, before anyone joins and after the last one leaves. */
+export const EMPTY_TIMEOUT_SECONDS = 10 * 60;
+/** Join tokens are short-lived; a connected client gets refreshed tokens from LiveKit itself. */
+export const TOKEN_TTL_SECONDS = 10 * 60;
+/** A LiveKit API call that takes longer than this is treated as LiveKit being unavailable. */
+export const REQUEST_TIMEOUT_SECONDS = 3;
+
+export function requireLiveKit(deps: Deps): LiveKitConfig {
+  const lk = deps.config.livekit;
+  if (!lk) {
+    throw new AppError(
+      'livekit_not_configured',
+      'Live video is not configured on this server (LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET are not set). Please ask your administrator.',
+    );
+  }
+  return lk;
+}
+
+/** The HTTP(S) base of the LiveKit API for a ws(s):// or http(s):// LIVEKIT_URL. */
+export const apiHost = (url: string) => url.replace(/^ws(s?):\/\//, 'http$1://');
+
+export function roomClient(lk: LiveKitConfig): RoomServiceClient {
+  return new RoomServiceClient(apiHost(lk.url), lk.apiKey, lk.apiSecret, { requestTimeout: REQUEST_TIMEOUT_SECONDS, failover: false });
+}
+
+export interface TokenSpec {
+  identity: string;
+  name: string;
+  room: string;
+  metadata: string;
+  grant: VideoGrant;
+}
+
+export async function mintToken(lk: LiveKitConfig, spec: TokenSpec): Promise<string> {
+  const at = new AccessToken(lk.apiKey, lk.apiSecret, { identity: spec.identity, name: spec.name, metadata: spec.metadata, ttl: TOKEN_TTL_SECONDS });
+  at.addGrant({ ...spec.grant, room: spec.room, roomJoin: true });
+  return at.toJwt();
+}
+
+/**
+ * Verifies a webhook's Authorization JWT (its sha256 claim must be the raw body's hash)
+ * and decodes the event. A forged, tampered or unreadable call is a 401 and nothing else
+ * happens.
+ */
+export async function receiveWebhook(lk: LiveKitConfig, rawBody: string, authorization: string | undefined): Promise<WebhookEvent> {
+  try {
+    return await new WebhookReceiver(lk.apiKey, lk.apiSecret).receive(rawBody, authorization ?? '');
+  } catch {
+    throw new AppError('invalid_signature', 'The webhook signature is missing, expired or does not match its body.');
+  }
+}
+
+/**
+ * Runs one LiveKit API call. "Not found" (the participant or room is not there) is a 404
+ * the caller can act on; anything else (refused, 5xx, timeout) is `livekit_unavailable`.
+ */
+export async function callLiveKit<T>(deps: Deps, what: string, fn: (client: RoomServiceClient) => Promise<T>): Promise<T> {
+  const lk = requireLiveKit(deps);
+  try {
+    return await fn(roomClient(lk));
+  } catch (e) {
+    if (e instanceof TwirpError && (e.status === 404 || e.code === 'not_found')) {
+      throw new AppError('not_found', `LiveKit could not ${what}: that participant or room is not there.`);
+    }
+    deps.logger.warn('livekit call failed', { what, error: String((e as Error)?.message ?? e) });
+    throw new AppError('livekit_unavailable', `The live video service did not answer (could not ${what}). Please try again in a moment.`);
+  }
+}
+
+export type { ParticipantInfo, Room, WebhookEvent };

@@ -1,0 +1,155 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { Id } from '../../shared/common.js';
+import { CaptionInput, CaptionStored, JoinResult, LiveActionResult, LiveStatus, MuteInput, PresenceInput, RemoveInput, SpeakerInput } from '../../shared/live.js';
+import type { Deps } from '../platform/deps.js';
+import { jsonBody, jsonResponse, requireUser, router } from '../platform/http.js';
+import { attendanceRoutes } from '../attendance/routes.js';
+import * as live from './service.js';
+
+const Params = z.object({ id: Id });
+
+export function liveRoutes(deps: Deps) {
+  const app = router();
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/sessions/{id}/join',
+      tags: ['live'],
+      summary: 'A LiveKit token for the live room (confirmed online attendee or the session’s trainer, during the join window)',
+      description: 'Connect with livekit-client: `room.connect(serverUrl, token)`. 409 join_window_closed outside the window (details.opensAt), 503 livekit_not_configured without LiveKit.',
+      request: { params: Params },
+      responses: { 200: jsonResponse(JoinResult, 'Connection details') },
+    }),
+    async (c) => {
+      const actor = requireUser(c);
+      return c.json(await live.join(deps, actor, c.req.valid('param').id), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/sessions/{id}/live',
+      tags: ['live'],
+      summary: 'The caller’s view of the live room before joining: configured, role, join window, rights',
+      request: { params: Params },
+      responses: { 200: jsonResponse(LiveStatus, 'Live room status') },
+    }),
+    async (c) => {
+      const actor = requireUser(c);
+      return c.json(await live.liveStatus(deps, actor, c.req.valid('param').id), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({ method: 'post', path: '/sessions/{id}/live/mute', tags: ['live'], summary: 'Mute (or unmute) a participant’s published track (the session’s trainers)', request: { params: Params, body: jsonBody(MuteInput) }, responses: { 200: jsonResponse(LiveActionResult, 'Done') } }),
+    async (c) => {
+      const actor = requireUser(c);
+      const b = c.req.valid('json');
+      await live.muteTrack(deps, actor, c.req.valid('param').id, b.identity, b.trackSid, b.muted);
+      return c.json({ ok: true as const }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({ method: 'post', path: '/sessions/{id}/live/remove', tags: ['live'], summary: 'Remove a participant from the room (the session’s trainers)', request: { params: Params, body: jsonBody(RemoveInput) }, responses: { 200: jsonResponse(LiveActionResult, 'Done') } }),
+    async (c) => {
+      const actor = requireUser(c);
+      await live.removeParticipant(deps, actor, c.req.valid('param').id, c.req.valid('json').identity);
+      return c.json({ ok: true as const }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/sessions/{id}/live/speaker',
+      tags: ['live'],
+      summary: 'Invite a listener to speak, or stop them (the session’s trainers); kept for their next join too',
+      request: { params: Params, body: jsonBody(SpeakerInput) },
+      responses: { 200: jsonResponse(LiveActionResult.extend({ applied: z.boolean() }), 'Saved; `applied` says whether their live connection was changed now') },
+    }),
+    async (c) => {
+      const actor = requireUser(c);
+      const b = c.req.valid('json');
+      const { applied } = await live.setSpeaker(deps, actor, c.req.valid('param').id, b.identity, b.speaker);
+      return c.json({ ok: true as const, applied }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({ method: 'post', path: '/sessions/{id}/live/end', tags: ['live'], summary: 'End the live room for everyone (the session’s trainers)', request: { params: Params }, responses: { 200: jsonResponse(LiveActionResult, 'Done') } }),
+    async (c) => {
+      const actor = requireUser(c);
+      await live.endRoom(deps, actor, c.req.valid('param').id);
+      return c.json({ ok: true as const }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/livekit/webhook',
+      tags: ['live'],
+      summary: 'LiveKit webhooks (raw body; Authorization is LiveKit’s signed JWT whose sha256 claim is the body’s hash)',
+      responses: { 200: jsonResponse(z.object({ id: z.string(), event: z.string(), duplicate: z.boolean() }), 'Stored (or already stored)') },
+    }),
+    async (c) => {
+      const raw = await c.req.text();
+      return c.json(await live.receive(deps, raw, c.req.header('authorization')), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/sessions/{id}/presence',
+      tags: ['live'],
+      summary: 'The browser’s own presence report: join, a heartbeat every 30 s, leave (fallback when LiveKit webhooks are missing)',
+      request: { params: Params, body: jsonBody(PresenceInput) },
+      responses: { 204: { description: 'Recorded' } },
+    }),
+    async (c) => {
+      const actor = requireUser(c);
+      await live.reportPresence(deps, actor, c.req.valid('param').id, c.req.valid('json').event);
+      return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/sessions/{id}/captions',
+      tags: ['live'],
+      summary: 'Store a caption segment (trainer, captioner, a speaker for own speech); the same segmentId replaces it',
+      request: { params: Params, body: jsonBody(CaptionInput) },
+      responses: { 200: jsonResponse(CaptionStored, 'The stored segment') },
+    }),
+    async (c) => {
+      const actor = requireUser(c);
+      return c.json(await live.saveCaption(deps, actor, c.req.valid('param').id, c.req.valid('json')), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/sessions/{id}/transcript.vtt',
+      tags: ['live'],
+      summary: 'The captions as WebVTT (attendees, trainers)',
+      request: { params: Params },
+      responses: { 200: { description: 'WebVTT', content: { 'text/vtt': { schema: z.string() } } } },
+    }),
+    async (c) => {
+      const actor = requireUser(c);
+      const { vtt, filename } = await live.transcriptVtt(deps, actor, c.req.valid('param').id);
+      return c.body(vtt, 200, { 'content-type': 'text/vtt; charset=utf-8', 'content-disposition': `inline; filename="${filename}"` });
+    },
+  );
+
+  // Attendance records and in-person check-in share this mount point.
+  app.route('/', attendanceRoutes(deps));
+
+  return app;
+}

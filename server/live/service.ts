@@ -1,0 +1,424 @@
+/**
+ * The live room: who may join and with which LiveKit grants, the trainer's room controls,
+ * LiveKit webhooks turned into presence intervals, the polling repair, the browser's own
+ * presence reports, and captions.
+ */
+import { createHash } from 'node:crypto';
+import type { SessionRow } from '../../db/schema.js';
+import { identityOf, roomNameOf, sessionIdOfRoom, userIdOfIdentity, mergeSegment, type CaptionInput, type JoinResult, type LiveStatus, type ParticipantMetadata } from '../../shared/live.js';
+import { findUserById } from '../accounts/repository.js';
+import { finaliseSessionIfOver } from '../attendance/service.js';
+import { findActiveBooking } from '../bookings/repository.js';
+import { AppError } from '../errors.js';
+import type { Deps } from '../platform/deps.js';
+import type { AuthUser } from '../platform/http.js';
+import { findSession, isTrainerOf, trainerIdsOf } from '../sessions/repository.js';
+import { callLiveKit, EMPTY_TIMEOUT_SECONDS, mintToken, receiveWebhook, requireLiveKit, TOKEN_TTL_SECONDS, type WebhookEvent } from './livekit.js';
+import * as repo from './repository.js';
+import { toWebVtt } from './vtt.js';
+
+const MINUTE = 60_000;
+/** The browser reports presence every 30 s; a gap longer than this starts a new interval. */
+export const HEARTBEAT_GAP_MS = 90_000;
+/** Rooms are polled, and late webhooks still finalise attendance, until this long after the end. */
+export const AFTER_END_GRACE_MS = 15 * MINUTE;
+/** Each live room is polled at most this often, however many processes run the jobs. */
+export const REPAIR_EVERY_MS = 30_000;
+
+async function requireSession(deps: Deps, id: string): Promise<SessionRow> {
+  const s = await findSession(deps.db, id);
+  if (!s) throw new AppError('not_found', 'No such session.');
+  return s;
+}
+
+export function joinWindow(s: Pick<SessionRow, 'starts_at' | 'ends_at' | 'join_opens_minutes'>) {
+  return { opensAt: new Date(Date.parse(s.starts_at) - s.join_opens_minutes * MINUTE), closesAt: new Date(s.ends_at) };
+}
+
+function requireJoinWindow(deps: Deps, s: SessionRow) {
+  const { opensAt, closesAt } = joinWindow(s);
+  const now = deps.now().getTime();
+  if (now < opensAt.getTime()) {
+    throw new AppError('join_window_closed', `The live room opens at ${opensAt.toISOString()}, ${s.join_opens_minutes} minutes before the session starts.`, { opensAt: opensAt.toISOString(), closesAt: closesAt.toISOString() });
+  }
+  if (now >= closesAt.getTime()) {
+    throw new AppError('join_window_closed', 'This session has ended, so its live room is closed.', { opensAt: opensAt.toISOString(), closesAt: closesAt.toISOString() });
+  }
+}
+
+/** How the caller takes part in a session's live room, or null. */
+async function liveRole(deps: Deps, s: SessionRow, user: AuthUser) {
+  if (await isTrainerOf(deps.db, s.id, user.id)) return { role: 'trainer' as const, booking: null };
+  const booking = await findActiveBooking(deps.db, s.id, user.id);
+  if (booking && booking.status === 'confirmed' && booking.seat === 'online') return { role: 'attendee' as const, booking };
+  return null;
+}
+
+/** Creates the room with its limits; LiveKit answers with the existing room if it is already there. */
+async function ensureRoom(deps: Deps, s: SessionRow) {
+  const trainers = (await trainerIdsOf(deps.db, [s.id])).get(s.id) ?? [];
+  await callLiveKit(deps, 'open the room', (c) =>
+    c.createRoom({
+      name: roomNameOf(s.id),
+      emptyTimeout: EMPTY_TIMEOUT_SECONDS,
+      departureTimeout: 60,
+      maxParticipants: s.capacity_online + trainers.length,
+      metadata: JSON.stringify({ sessionId: s.id, title: s.title }),
+    }),
+  );
+}
+
+/**
+ * A LiveKit token for a confirmed online attendee or a trainer of the session, during the
+ * join window. Trainers may publish and administer the room; in a webinar attendees listen
+ * and may send data (chat, raised hands, captions as text streams) unless the trainer made
+ * them a speaker; in a workshop everyone may publish.
+ */
+export async function join(deps: Deps, actor: AuthUser, sessionId: string): Promise<JoinResult> {
+  const s = await requireSession(deps, sessionId);
+  if (s.status === 'cancelled') throw new AppError('session_cancelled', 'This session has been cancelled.');
+  const who = await liveRole(deps, s, actor);
+  if (!who) throw new AppError('not_attendee', 'Only confirmed online attendees and the session’s trainers can join its live room.');
+  const lk = requireLiveKit(deps);
+  requireJoinWindow(deps, s);
+  await ensureRoom(deps, s);
+
+  const trainer = who.role === 'trainer';
+  const canPublish = trainer || s.room_kind === 'workshop' || (await repo.isSpeaker(deps.db, s.id, actor.id));
+  const room = roomNameOf(s.id);
+  const identity = identityOf(actor.id);
+  const metadata: ParticipantMetadata = { role: who.role, userId: actor.id, sessionId: s.id, bookingId: who.booking?.id ?? null };
+  const token = await mintToken(lk, {
+    identity,
+    name: actor.name,
+    room,
+    metadata: JSON.stringify(metadata),
+    grant: { roomAdmin: trainer, canPublish, canPublishData: true, canSubscribe: true, canUpdateOwnMetadata: true },
+  });
+  return {
+    serverUrl: lk.url,
+    token,
+    room,
+    identity,
+    role: who.role,
+    canPublish,
+    expiresAt: new Date(Date.now() + TOKEN_TTL_SECONDS * 1000).toISOString(),
+    sessionEndsAt: s.ends_at,
+  };
+}
+
+/** The caller's view of the live room before joining (no LiveKit call). */
+export async function liveStatus(deps: Deps, actor: AuthUser, sessionId: string): Promise<LiveStatus> {
+  const s = await requireSession(deps, sessionId);
+  const who = await liveRole(deps, s, actor);
+  const { opensAt, closesAt } = joinWindow(s);
+  const now = deps.now().getTime();
+  const speaker = who?.role === 'attendee' && (await repo.isSpeaker(deps.db, s.id, actor.id));
+  const canPublish = who?.role === 'trainer' || (who?.role === 'attendee' && (s.room_kind === 'workshop' || speaker));
+  return {
+    configured: deps.config.livekit !== null,
+    role: who?.role ?? null,
+    roomKind: s.room_kind,
+    opensAt: opensAt.toISOString(),
+    closesAt: closesAt.toISOString(),
+    open: s.status === 'scheduled' && now >= opensAt.getTime() && now < closesAt.getTime(),
+    canPublish,
+    canCaption: who?.role === 'trainer' || (who?.role === 'attendee' && (actor.captioner || canPublish)),
+    room: roomNameOf(s.id),
+    identity: identityOf(actor.id),
+  };
+}
+
+/** Trainers of the session (and admins) run the room. */
+async function requireRoomHost(deps: Deps, actor: AuthUser, sessionId: string): Promise<SessionRow> {
+  const s = await requireSession(deps, sessionId);
+  if (actor.role !== 'admin' && !(await isTrainerOf(deps.db, sessionId, actor.id))) {
+    throw new AppError('forbidden', 'Only the session’s trainers can control its live room.');
+  }
+  requireLiveKit(deps);
+  return s;
+}
+
+export async function muteTrack(deps: Deps, actor: AuthUser, sessionId: string, identity: string, trackSid: string, muted: boolean) {
+  await requireRoomHost(deps, actor, sessionId);
+  await callLiveKit(deps, 'mute that track', (c) => c.mutePublishedTrack(roomNameOf(sessionId), identity, trackSid, muted));
+}
+
+export async function removeParticipant(deps: Deps, actor: AuthUser, sessionId: string, identity: string) {
+  await requireRoomHost(deps, actor, sessionId);
+  await callLiveKit(deps, 'remove that participant', (c) => c.removeParticipant(roomNameOf(sessionId), identity));
+}
+
+/**
+ * Invites a listener to speak (or stops them). Saved first, so a reconnect's new token has
+ * the same rights; then applied to the live connection. Permissions replace as a whole.
+ */
+export async function setSpeaker(deps: Deps, actor: AuthUser, sessionId: string, identity: string, speaker: boolean) {
+  const s = await requireRoomHost(deps, actor, sessionId);
+  const userId = userIdOfIdentity(identity);
+  const target = userId ? await findActiveBooking(deps.db, sessionId, userId) : undefined;
+  if (!userId || !target || target.status !== 'confirmed') throw new AppError('not_found', 'That person is not a confirmed attendee of this session.');
+  await repo.setSpeaker(deps.db, sessionId, userId, speaker, actor.id, deps.now().toISOString());
+  const canPublish = speaker || s.room_kind === 'workshop';
+  try {
+    await callLiveKit(deps, speaker ? 'let that person speak' : 'stop that person speaking', (c) =>
+      c.updateParticipant(roomNameOf(sessionId), identity, { permission: { canSubscribe: true, canPublish, canPublishData: true, canUpdateMetadata: true } }),
+    );
+  } catch (e) {
+    // Not connected just now: the saved right applies when they next join.
+    if (!(e instanceof AppError && e.code === 'not_found')) throw e;
+    return { applied: false };
+  }
+  return { applied: true };
+}
+
+/** Ends the live room for everyone (LiveKit disconnects them all; room_finished follows). */
+export async function endRoom(deps: Deps, actor: AuthUser, sessionId: string) {
+  await requireRoomHost(deps, actor, sessionId);
+  await callLiveKit(deps, 'end the room', (c) => c.deleteRoom(roomNameOf(sessionId)));
+}
+
+// ---------------------------------------------------------------- webhooks
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** When a connection started, from the participant info (joinedAtMs, else joinedAt seconds). */
+function joinedAtMs(p: NonNullable<WebhookEvent['participant']>): number | null {
+  const ms = Number(p.joinedAtMs ?? 0n);
+  if (ms > 0) return ms;
+  const s = Number(p.joinedAt ?? 0n);
+  return s > 0 ? s * 1000 : null;
+}
+
+export interface WebhookOutcome {
+  id: string;
+  event: string;
+  duplicate: boolean;
+}
+
+/**
+ * Verifies and stores one LiveKit webhook, once per event id, and folds it into presence
+ * intervals. Intervals are keyed on participant.sid (one connection) and merged by
+ * order-independent rules, so retries, drops and reordering give the same minutes.
+ */
+export async function receive(deps: Deps, rawBody: string, authorization: string | undefined): Promise<WebhookOutcome> {
+  const lk = requireLiveKit(deps);
+  const ev = await receiveWebhook(lk, rawBody, authorization);
+  const id = ev.id || `sha256:${createHash('sha256').update(rawBody).digest('hex')}`;
+  const nowIso = deps.now().toISOString();
+  const createdMs = Number(ev.createdAt ?? 0n) * 1000;
+  const occurredMs = createdMs > 0 ? createdMs : deps.now().getTime();
+  const room = ev.room;
+  const p = ev.participant;
+
+  const applied = await deps.db.transaction().execute(async (trx) => {
+    const fresh = await repo.insertEventOnce(trx, {
+      id,
+      event: ev.event,
+      room_sid: room?.sid || null,
+      room_name: room?.name || null,
+      participant_sid: p?.sid || null,
+      participant_identity: p?.identity || null,
+      occurred_at: iso(occurredMs),
+      received_at: nowIso,
+      payload: rawBody,
+    });
+    if (!fresh || !room?.sid) return fresh ? null : undefined;
+    // The session of a room sid is fixed the first time the sid is seen.
+    let sessionId = (await repo.findLiveRoom(trx, room.sid))?.session_id;
+    if (!sessionId) {
+      const named = sessionIdOfRoom(room.name);
+      if (!named || !(await findSession(trx, named))) return null;
+      sessionId = await repo.ensureLiveRoom(trx, { room_sid: room.sid, room_name: room.name, session_id: named, first_seen_at: nowIso });
+    }
+    if (ev.event === 'room_finished') {
+      await repo.finishLiveRoom(trx, room.sid, iso(occurredMs));
+      return sessionId;
+    }
+    if (!p?.sid || !['participant_joined', 'participant_left', 'participant_connection_aborted'].includes(ev.event)) return sessionId;
+    const userId = userIdOfIdentity(p.identity);
+    if (!userId || !(await findUserById(trx, userId))) return sessionId;
+    const start = joinedAtMs(p);
+    const base = { sessionId, userId, source: 'livekit' as const, key: p.sid, roomSid: room.sid };
+    if (ev.event === 'participant_joined') await repo.mergeInterval(trx, deps.dbKind, { ...base, startedAt: start === null ? iso(occurredMs) : iso(start) }, nowIso);
+    else if (ev.event === 'participant_left') await repo.mergeInterval(trx, deps.dbKind, { ...base, startedAt: start === null ? null : iso(start), leftAt: iso(occurredMs) }, nowIso);
+    // A connection that never became active: stored so that it never counts, whichever event came first.
+    else await repo.mergeInterval(trx, deps.dbKind, { ...base, aborted: true }, nowIso);
+    return sessionId;
+  });
+  if (applied) await finaliseSessionIfOver(deps, applied);
+  return { id, event: ev.event, duplicate: applied === undefined };
+}
+
+/**
+ * Repairs presence from LiveKit's own view while rooms are live: every participant the
+ * room lists is present now; a connection we think is open but the room no longer lists
+ * has gone (a participant_left may have been dropped). Run from the job loop.
+ */
+export async function repairLiveRooms(deps: Deps): Promise<{ rooms: number; participants: number }> {
+  if (!deps.config.livekit) return { rooms: 0, participants: 0 };
+  const now = deps.now();
+  const sessions = (await repo.sessionsPossiblyLive(deps.db, now.toISOString(), new Date(now.getTime() + 24 * 60 * MINUTE).toISOString(), new Date(now.getTime() - AFTER_END_GRACE_MS).toISOString())).filter(
+    (s) => joinWindow(s).opensAt.getTime() <= now.getTime(),
+  );
+  let rooms = 0;
+  let participants = 0;
+  for (const s of sessions) {
+    try {
+      const n = await repairRoom(deps, s);
+      if (n !== null) {
+        rooms++;
+        participants += n;
+      }
+    } catch (e) {
+      // One room's trouble (LiveKit down, a busy database) must not stop the job loop.
+      deps.logger.warn('live room repair skipped', { sessionId: s.id, error: String((e as Error)?.message ?? e) });
+    }
+  }
+  return { rooms, participants };
+}
+
+/** Polls one session's room; the number of people it lists, or null when there is no room (or another process polled it just now). */
+async function repairRoom(deps: Deps, s: SessionRow): Promise<number | null> {
+  const name = roomNameOf(s.id);
+  const pollIso = deps.now().toISOString();
+  if (!(await repo.claimPoll(deps.db, s.id, pollIso, new Date(deps.now().getTime() - REPAIR_EVERY_MS).toISOString()))) return null;
+  const listed = await listRoom(deps, name);
+  let participants = 0;
+  const seen = new Set<string>();
+  if (listed) {
+    const { room, people } = listed;
+    await deps.db.transaction().execute(async (trx) => {
+      await repo.ensureLiveRoom(trx, { room_sid: room.sid, room_name: room.name, session_id: s.id, first_seen_at: pollIso });
+      for (const p of people) {
+        const userId = userIdOfIdentity(p.identity);
+        // ParticipantInfo_State.DISCONNECTED = 3
+        if (!userId || Number(p.state) === 3 || !(await findUserById(trx, userId))) continue;
+        const start = joinedAtMs(p);
+        seen.add(p.sid);
+        participants++;
+        await repo.mergeInterval(trx, deps.dbKind, { sessionId: s.id, userId, source: 'livekit', key: p.sid, roomSid: room.sid, startedAt: start === null ? pollIso : iso(start), seenAt: pollIso }, pollIso);
+      }
+    });
+  }
+  for (const open of await repo.openLivekitIntervals(deps.db, s.id)) {
+    if (seen.has(open.key) || open.created_at >= pollIso) continue;
+    const alreadyGone = open.gone_at !== null && (open.seen_at === null || open.gone_at > open.seen_at);
+    if (!alreadyGone) await repo.markGone(deps.db, open.id, pollIso);
+  }
+  return listed ? participants : null;
+}
+
+async function listRoom(deps: Deps, name: string) {
+  const found = await callLiveKit(deps, 'list rooms', (c) => c.listRooms([name]));
+  const room = found.find((r) => r.name === name);
+  if (!room) return null;
+  const people = await callLiveKit(deps, 'list participants', (c) => c.listParticipants(name));
+  return { room, people };
+}
+
+// ---------------------------------------------------------------- client presence
+
+/**
+ * The browser's own presence reports (join, a heartbeat every 30 s, leave). They are a
+ * fallback: attendance uses them only for a booking with no LiveKit data (see
+ * attendance/compute.ts `combine`). Trainers' reports are accepted and not stored.
+ */
+export async function reportPresence(deps: Deps, actor: AuthUser, sessionId: string, event: 'join' | 'heartbeat' | 'leave'): Promise<{ stored: boolean }> {
+  const s = await requireSession(deps, sessionId);
+  const who = await liveRole(deps, s, actor);
+  if (!who) throw new AppError('not_attendee', 'Only confirmed online attendees report presence in the live room.');
+  requireJoinWindow(deps, s);
+  if (who.role === 'trainer') return { stored: false };
+  const now = deps.now();
+  const nowIso = now.toISOString();
+  await deps.db.transaction().execute(async (trx) => {
+    const last = await repo.latestClientInterval(trx, s.id, actor.id);
+    const live = last && last.left_at === null && last.seen_at !== null && Date.parse(last.seen_at) >= now.getTime() - HEARTBEAT_GAP_MS;
+    if (event === 'leave') {
+      if (live) await repo.updateClientInterval(trx, last.id, { seen_at: nowIso, left_at: nowIso });
+    } else if (live) {
+      await repo.updateClientInterval(trx, last.id, { seen_at: nowIso });
+    } else {
+      await repo.insertClientInterval(trx, s.id, actor.id, nowIso);
+    }
+  });
+  return { stored: true };
+}
+
+// ---------------------------------------------------------------- captions
+
+const SEATED = ['confirmed', 'attended', 'absent'];
+
+const toIso = (m: string | number | undefined, fallback: Date) => (m === undefined ? fallback.toISOString() : new Date(m).toISOString());
+
+/**
+ * Stores a caption segment. Trainers and booked captioners caption anyone; in a workshop,
+ * or once invited to speak, a confirmed attendee captions their own speech. The same
+ * segment id replaces the earlier text, except that a late interim never replaces a final.
+ */
+export async function saveCaption(deps: Deps, actor: AuthUser, sessionId: string, input: CaptionInput) {
+  const s = await requireSession(deps, sessionId);
+  const trainer = await isTrainerOf(deps.db, sessionId, actor.id);
+  const booking = trainer ? undefined : await findActiveBooking(deps.db, sessionId, actor.id);
+  const booked = !!booking && SEATED.includes(booking.status);
+  const self = identityOf(actor.id);
+  let speakerIdentity = input.speakerIdentity ?? null;
+  if (trainer || (actor.captioner && booked)) {
+    if (!speakerIdentity && trainer) speakerIdentity = self;
+  } else if (booking?.status === 'confirmed' && (s.room_kind === 'workshop' || (await repo.isSpeaker(deps.db, sessionId, actor.id)))) {
+    if (speakerIdentity && speakerIdentity !== self) throw new AppError('forbidden', 'You can only caption your own speech.');
+    speakerIdentity = self;
+  } else {
+    throw new AppError('forbidden', 'Only the trainer, a captioner or a speaker can publish captions for this session.');
+  }
+  const speakerUserId = speakerIdentity ? userIdOfIdentity(speakerIdentity) : null;
+  const speakerName = speakerUserId ? ((await findUserById(deps.db, speakerUserId))?.name ?? null) : null;
+  const now = deps.now();
+  const incoming = {
+    segmentId: input.segmentId,
+    text: input.text,
+    final: input.final,
+    startedAt: toIso(input.startedAt, now),
+    endedAt: input.endedAt !== undefined ? toIso(input.endedAt, now) : input.final ? now.toISOString() : null,
+    speakerIdentity,
+  };
+  return deps.db.transaction().execute(async (trx) => {
+    const existing = await repo.findCaptionForUpdate(trx, deps.dbKind, sessionId, input.segmentId);
+    const before = existing && { segmentId: existing.segment_id, text: existing.text, final: existing.final === 1, startedAt: existing.started_at, endedAt: existing.ended_at, speakerIdentity: existing.speaker_identity };
+    const kept = before ? mergeSegment(before, incoming) : incoming;
+    if (kept !== before) {
+      await repo.upsertCaption(trx, {
+        session_id: sessionId,
+        segment_id: kept.segmentId,
+        text: kept.text,
+        final: kept.final ? 1 : 0,
+        started_at: kept.startedAt ?? now.toISOString(),
+        ended_at: kept.endedAt ?? null,
+        speaker_identity: kept.speakerIdentity ?? null,
+        speaker_name: speakerName,
+        author_id: actor.id,
+        created_at: existing?.created_at ?? now.toISOString(),
+        updated_at: now.toISOString(),
+      });
+    }
+    const row = (await repo.findCaptionForUpdate(trx, deps.dbKind, sessionId, input.segmentId))!;
+    return { segmentId: row.segment_id, final: row.final === 1, text: row.text, startedAt: row.started_at, endedAt: row.ended_at, speakerIdentity: row.speaker_identity, speakerName: row.speaker_name };
+  });
+}
+
+/** The transcript (final segments) as WebVTT, for the session's attendees and trainers. */
+export async function transcriptVtt(deps: Deps, actor: AuthUser, sessionId: string): Promise<{ vtt: string; filename: string }> {
+  const s = await requireSession(deps, sessionId);
+  if (actor.role !== 'admin' && !(await isTrainerOf(deps.db, sessionId, actor.id))) {
+    const b = await findActiveBooking(deps.db, sessionId, actor.id);
+    if (!b || !SEATED.includes(b.status)) throw new AppError('forbidden', 'Only the session’s attendees and trainers can read its transcript.');
+  }
+  const segments = await repo.finalCaptions(deps.db, sessionId);
+  const vtt = toWebVtt(
+    segments.map((c) => ({ text: c.text, startedAt: Date.parse(c.started_at), endedAt: c.ended_at ? Date.parse(c.ended_at) : null, speakerName: c.speaker_name })),
+    Date.parse(s.starts_at),
+    s.title,
+  );
+  return { vtt, filename: `transcript-${s.id}.vtt` };
+}

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { bufferFor, busyPeriods, clashesWith, likelySeat, timetableSettings, weekLetter, zonedTimeToUtc, type TimetableRules, type WeeklyPeriod } from './clash.js';
+
+const london = (weekly: WeeklyPeriod[], extra: Partial<TimetableRules> = {}): TimetableRules => ({ timeZone: 'Europe/London', weekAStart: null, weekly, dated: [], freeDays: [], ...extra });
+const lesson = (day: number, start: string, end: string, label: string, week: 'A' | 'B' | null = null): WeeklyPeriod => ({ day, start, end, label, week });
+
+describe('zonedTimeToUtc', () => {
+  it('reads London wall-clock time in GMT and in BST', () => {
+    expect(new Date(zonedTimeToUtc(2026, 1, 12, 13, 0, 'Europe/London')).toISOString()).toBe('2026-01-12T13:00:00.000Z');
+    expect(new Date(zonedTimeToUtc(2026, 6, 15, 13, 0, 'Europe/London')).toISOString()).toBe('2026-06-15T12:00:00.000Z');
+  });
+  it('is right on the days the clocks change', () => {
+    // 29 March 2026: 01:00 GMT becomes 02:00 BST. 25 October 2026: 02:00 BST becomes 01:00 GMT.
+    expect(new Date(zonedTimeToUtc(2026, 3, 29, 13, 0, 'Europe/London')).toISOString()).toBe('2026-03-29T12:00:00.000Z');
+    expect(new Date(zonedTimeToUtc(2026, 3, 29, 0, 30, 'Europe/London')).toISOString()).toBe('2026-03-29T00:30:00.000Z');
+    expect(new Date(zonedTimeToUtc(2026, 10, 25, 13, 0, 'Europe/London')).toISOString()).toBe('2026-10-25T13:00:00.000Z');
+    expect(new Date(zonedTimeToUtc(2026, 10, 24, 13, 0, 'Europe/London')).toISOString()).toBe('2026-10-24T12:00:00.000Z');
+  });
+});
+
+describe('weekLetter', () => {
+  it('alternates from the Monday of the Week A start, backwards too', () => {
+    expect(weekLetter('2026-01-05', '2026-01-05')).toBe('A');
+    expect(weekLetter('2026-01-11', '2026-01-05')).toBe('A'); // Sunday of week A
+    expect(weekLetter('2026-01-12', '2026-01-05')).toBe('B');
+    expect(weekLetter('2026-01-19', '2026-01-05')).toBe('A');
+    expect(weekLetter('2025-12-29', '2026-01-05')).toBe('B');
+    expect(weekLetter('2025-12-22', '2026-01-05')).toBe('A');
+    // A Week A date given mid-week still means its whole week.
+    expect(weekLetter('2026-01-12', '2026-01-07')).toBe('B');
+  });
+});
+
+describe('clashesWith', () => {
+  it('keeps a 13:00 lesson at 13:00 local across the spring clock change', () => {
+    const tt = london([lesson(4, '13:00', '14:00', 'Y9 Science')]);
+    // Thursday before (GMT) and after (BST) 29 March 2026.
+    const before = clashesWith(tt, { startsAt: '2026-03-26T13:00:00Z', endsAt: '2026-03-26T14:00:00Z' });
+    const after = clashesWith(tt, { startsAt: '2026-04-02T12:00:00Z', endsAt: '2026-04-02T13:00:00Z' });
+    expect(before).toEqual([{ label: 'Y9 Science', startsAt: '2026-03-26T13:00:00.000Z', endsAt: '2026-03-26T14:00:00.000Z' }]);
+    expect(after).toEqual([{ label: 'Y9 Science', startsAt: '2026-04-02T12:00:00.000Z', endsAt: '2026-04-02T13:00:00.000Z' }]);
+    // 13:00 UTC after the change is 14:00 in London: the lesson has ended, so no clash.
+    expect(clashesWith(tt, { startsAt: '2026-04-02T13:00:00Z', endsAt: '2026-04-02T14:00:00Z' })).toEqual([]);
+  });
+
+  it('keeps a 13:00 lesson at 13:00 local across the autumn clock change', () => {
+    const tt = london([lesson(4, '13:00', '14:00', 'Y9 Science')]);
+    expect(clashesWith(tt, { startsAt: '2026-10-22T12:00:00Z', endsAt: '2026-10-22T13:00:00Z' })).toHaveLength(1);
+    expect(clashesWith(tt, { startsAt: '2026-10-29T13:00:00Z', endsAt: '2026-10-29T14:00:00Z' })).toHaveLength(1);
+    expect(clashesWith(tt, { startsAt: '2026-10-29T12:00:00Z', endsAt: '2026-10-29T13:00:00Z' })).toEqual([]);
+  });
+
+  it('adds the travel buffer on both sides', () => {
+    const tt = london([lesson(1, '14:15', '15:15', 'P5 English'), lesson(1, '17:00', '18:00', 'Staff meeting')]);
+    const session = { startsAt: '2026-01-12T15:30:00Z', endsAt: '2026-01-12T16:45:00Z' };
+    expect(clashesWith(tt, session, 0)).toEqual([]);
+    expect(clashesWith(tt, session, 30).map((c) => c.label)).toEqual(['P5 English', 'Staff meeting']);
+    expect(clashesWith(tt, session, 10)).toEqual([]);
+  });
+
+  it('lets periods that only touch the session pass', () => {
+    const tt = london([lesson(2, '09:00', '10:00', 'P1')]);
+    expect(clashesWith(tt, { startsAt: '2026-01-13T10:00:00Z', endsAt: '2026-01-13T11:00:00Z' })).toEqual([]);
+    expect(clashesWith(tt, { startsAt: '2026-01-13T08:00:00Z', endsAt: '2026-01-13T09:00:00Z' })).toEqual([]);
+    expect(clashesWith(tt, { startsAt: '2026-01-13T08:00:00Z', endsAt: '2026-01-13T09:01:00Z' })).toHaveLength(1);
+  });
+
+  it('alternates week A and week B lessons from the Week A start', () => {
+    const tt = london([lesson(1, '09:00', '10:00', 'Maths 7X', 'A'), lesson(1, '09:00', '10:00', 'Maths 10Y', 'B'), lesson(1, '11:00', '12:00', 'Tutor time')], { weekAStart: '2026-01-05' });
+    const mon = (date: string) => clashesWith(tt, { startsAt: `${date}T08:30:00Z`, endsAt: `${date}T11:30:00Z` }).map((c) => c.label);
+    expect(mon('2026-01-05')).toEqual(['Maths 7X', 'Tutor time']);
+    expect(mon('2026-01-12')).toEqual(['Maths 10Y', 'Tutor time']);
+    expect(mon('2026-01-19')).toEqual(['Maths 7X', 'Tutor time']);
+  });
+
+  it('treats days the school is closed as free, for weekly and dated periods alike', () => {
+    const tt = london([lesson(1, '09:00', '10:00', 'P1')], {
+      dated: [{ startsAt: '2026-02-16T11:00:00Z', endsAt: '2026-02-16T12:00:00Z', label: 'Cover duty' }],
+      freeDays: [{ from: '2026-02-16', to: '2026-02-21', label: 'Half term' }],
+    });
+    expect(clashesWith(tt, { startsAt: '2026-02-16T08:00:00Z', endsAt: '2026-02-16T13:00:00Z' })).toEqual([]);
+    expect(clashesWith(tt, { startsAt: '2026-02-23T08:00:00Z', endsAt: '2026-02-23T13:00:00Z' })).toHaveLength(1);
+  });
+
+  it('lists dated periods that overlap a session spanning midnight', () => {
+    const tt = london([], { dated: [{ startsAt: '2026-05-01T22:30:00Z', endsAt: '2026-05-01T23:30:00Z', label: 'Residential duty' }] });
+    expect(busyPeriods(tt, Date.parse('2026-05-01T23:00:00Z'), Date.parse('2026-05-02T01:00:00Z'))).toHaveLength(1);
+  });
+});
+
+describe('seat and settings', () => {
+  it('applies the buffer only to in-person attendance', () => {
+    expect(bufferFor('in_person', 30)).toBe(30);
+    expect(bufferFor('online', 30)).toBe(0);
+    expect(likelySeat({ mode: 'hybrid', capacity_online: 5 })).toBe('online');
+    expect(likelySeat({ mode: 'hybrid', capacity_online: 0 })).toBe('in_person');
+    expect(likelySeat({ mode: 'in_person' })).toBe('in_person');
+  });
+  it('reads organisation settings leniently, defaulting the buffer to 30 minutes', () => {
+    expect(timetableSettings('{}')).toEqual({ weekAStart: null, travelBufferMinutes: 30 });
+    expect(timetableSettings('{"weekAStart":"2026-09-07","travelBufferMinutes":45}')).toEqual({ weekAStart: '2026-09-07', travelBufferMinutes: 45 });
+    expect(timetableSettings('{"weekAStart":"soon","travelBufferMinutes":-4}')).toEqual({ weekAStart: null, travelBufferMinutes: 30 });
+    expect(timetableSettings('not json')).toEqual({ weekAStart: null, travelBufferMinutes: 30 });
+  });
+});

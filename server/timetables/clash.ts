@@ -1,0 +1,214 @@
+/**
+ * The clash rule, as pure functions. A timetable keeps weekly lessons as local day and
+ * wall-clock time in its own zone, and expands them to instants date by date, so a 13:00
+ * lesson is at 13:00 on both sides of a clock change. Dated periods (calendar occurrences)
+ * are exact instants already. Days the school is closed are free whatever else is listed.
+ */
+
+export type WeekLetter = 'A' | 'B';
+
+/** A lesson every week (week null) or every other week (A or B). day: 1 = Monday .. 7 = Sunday. */
+export interface WeeklyPeriod {
+  day: number;
+  /** 'HH:MM' local time in the timetable's zone. */
+  start: string;
+  end: string;
+  week: WeekLetter | null;
+  label: string;
+}
+
+export interface DatedPeriod {
+  startsAt: string;
+  endsAt: string;
+  label: string;
+}
+
+/** Local dates [from, to) on which the school is closed. */
+export interface FreeDays {
+  from: string;
+  to: string;
+  label: string;
+}
+
+export interface TimetableRules {
+  timeZone: string;
+  /** Any date in Week A ('YYYY-MM-DD'); weeks alternate from its Monday. */
+  weekAStart: string | null;
+  weekly: WeeklyPeriod[];
+  dated: DatedPeriod[];
+  freeDays: FreeDays[];
+}
+
+export interface BusyPeriod {
+  label: string;
+  startsAt: string;
+  endsAt: string;
+}
+
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(timeZone: string) {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+/** The wall-clock parts of an instant in a zone. */
+export function localParts(ms: number, timeZone: string) {
+  const parts: Record<string, number> = {};
+  for (const p of formatter(timeZone).formatToParts(new Date(ms))) if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  return { year: parts.year!, month: parts.month!, day: parts.day!, hour: parts.hour! % 24, minute: parts.minute!, second: parts.second! };
+}
+
+/** Minutes the zone is ahead of UTC at this instant. */
+export function zoneOffsetMinutes(ms: number, timeZone: string): number {
+  const p = localParts(ms, timeZone);
+  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+  return Math.round((asUtc - Math.floor(ms / 1000) * 1000) / MINUTE);
+}
+
+/**
+ * The instant at which a zone's clocks show this wall-clock time. In the hour skipped in
+ * spring the time is read with the offset from before the change (so 01:30 becomes 02:30).
+ */
+export function zonedTimeToUtc(year: number, month: number, day: number, hour: number, minute: number, timeZone: string): number {
+  const guess = Date.UTC(year, month - 1, day, hour, minute);
+  const first = zoneOffsetMinutes(guess, timeZone);
+  const candidate = guess - first * MINUTE;
+  const second = zoneOffsetMinutes(candidate, timeZone);
+  return second === first ? candidate : guess - second * MINUTE;
+}
+
+/** 'YYYY-MM-DD' of an instant in a zone. */
+export function localDate(ms: number, timeZone: string): string {
+  const p = localParts(ms, timeZone);
+  return `${p.year}-${pad(p.month)}-${pad(p.day)}`;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** Days since 1970-01-01 of a 'YYYY-MM-DD' date (a plain calendar date, no zone). */
+export function dayNumber(date: string): number {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return Math.floor(Date.UTC(y, m - 1, d) / DAY);
+}
+
+export function dateOfDayNumber(n: number): string {
+  return new Date(n * DAY).toISOString().slice(0, 10);
+}
+
+/** ISO weekday of a day number: 1 = Monday .. 7 = Sunday (1970-01-01 was a Thursday). */
+export function isoWeekday(n: number): number {
+  return ((((n + 3) % 7) + 7) % 7) + 1;
+}
+
+/** Week A or B of a date, alternating from the Monday of the week that holds `weekAStart`. */
+export function weekLetter(date: string, weekAStart: string): WeekLetter {
+  const n = dayNumber(date);
+  const a = dayNumber(weekAStart);
+  const monday = (x: number) => x - (isoWeekday(x) - 1);
+  const weeks = Math.round((monday(n) - monday(a)) / 7);
+  return ((weeks % 2) + 2) % 2 === 0 ? 'A' : 'B';
+}
+
+export function parseHm(hm: string): { hour: number; minute: number } {
+  const [h, m] = hm.split(':').map(Number) as [number, number];
+  return { hour: h, minute: m };
+}
+
+function isFree(date: string, freeDays: FreeDays[]): boolean {
+  return freeDays.some((f) => f.from <= date && date < f.to);
+}
+
+/**
+ * Every busy period of the timetable that overlaps [fromMs, toMs), soonest first. Weekly
+ * lessons are placed on each local date in the window; dated periods are taken as they
+ * are. Anything on a free day is left out.
+ */
+export function busyPeriods(tt: TimetableRules, fromMs: number, toMs: number): BusyPeriod[] {
+  const out: { s: number; e: number; label: string }[] = [];
+  if (tt.weekly.length) {
+    // A day either side covers any zone offset.
+    const first = dayNumber(localDate(fromMs, tt.timeZone)) - 1;
+    const last = dayNumber(localDate(toMs, tt.timeZone)) + 1;
+    for (let n = first; n <= last; n++) {
+      const date = dateOfDayNumber(n);
+      if (isFree(date, tt.freeDays)) continue;
+      const weekday = isoWeekday(n);
+      const letter = tt.weekAStart ? weekLetter(date, tt.weekAStart) : null;
+      const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+      for (const p of tt.weekly) {
+        if (p.day !== weekday) continue;
+        // Without a Week A date a week-tagged lesson is taken as every week: it is safer to
+        // warn about a clash that may not be there than to miss one.
+        if (p.week && letter && p.week !== letter) continue;
+        const st = parseHm(p.start);
+        const en = parseHm(p.end);
+        const s = zonedTimeToUtc(y, m, d, st.hour, st.minute, tt.timeZone);
+        const e = zonedTimeToUtc(y, m, d, en.hour, en.minute, tt.timeZone);
+        if (s < toMs && e > fromMs) out.push({ s, e, label: p.label });
+      }
+    }
+  }
+  for (const p of tt.dated) {
+    const s = Date.parse(p.startsAt);
+    const e = Date.parse(p.endsAt);
+    if (!(s < toMs && e > fromMs)) continue;
+    if (isFree(localDate(s, tt.timeZone), tt.freeDays)) continue;
+    out.push({ s, e, label: p.label });
+  }
+  out.sort((a, b) => a.s - b.s || a.e - b.e || a.label.localeCompare(b.label));
+  return out.map((p) => ({ label: p.label, startsAt: new Date(p.s).toISOString(), endsAt: new Date(p.e).toISOString() }));
+}
+
+export interface SessionWindow {
+  startsAt: string;
+  endsAt: string;
+}
+
+/**
+ * The busy periods a session clashes with. A period clashes when it overlaps the session
+ * widened by `bufferMinutes` on each side (travel to and from an in-person session); a
+ * period that only touches it (ends as the session starts) does not.
+ */
+export function clashesWith(tt: TimetableRules, session: SessionWindow, bufferMinutes = 0): BusyPeriod[] {
+  const from = Date.parse(session.startsAt) - bufferMinutes * MINUTE;
+  const to = Date.parse(session.endsAt) + bufferMinutes * MINUTE;
+  return busyPeriods(tt, from, to);
+}
+
+/** Travel buffer for a seat: in-person attendance travels, online does not. */
+export function bufferFor(seat: 'in_person' | 'online', travelBufferMinutes: number): number {
+  return seat === 'in_person' ? travelBufferMinutes : 0;
+}
+
+/**
+ * The seat a person would most likely take when browsing: online where a session offers
+ * online seats (no travel), else in person.
+ */
+export function likelySeat(session: { mode: 'online' | 'in_person' | 'hybrid'; capacity_online?: number; capacityOnline?: number }): 'in_person' | 'online' {
+  if (session.mode === 'online') return 'online';
+  if (session.mode === 'in_person') return 'in_person';
+  const online = session.capacity_online ?? session.capacityOnline ?? 0;
+  return online > 0 ? 'online' : 'in_person';
+}
+
+/** The organisation settings this domain reads, parsed leniently from the settings JSON. */
+export function timetableSettings(settingsJson: string | null | undefined): { weekAStart: string | null; travelBufferMinutes: number } {
+  let s: Record<string, unknown> = {};
+  try {
+    const parsed = JSON.parse(settingsJson || '{}');
+    if (parsed && typeof parsed === 'object') s = parsed as Record<string, unknown>;
+  } catch {
+    s = {};
+  }
+  const weekAStart = typeof s.weekAStart === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(s.weekAStart) && !Number.isNaN(Date.parse(s.weekAStart)) ? s.weekAStart : null;
+  const b = s.travelBufferMinutes;
+  const travelBufferMinutes = typeof b === 'number' && Number.isFinite(b) && b >= 0 && b <= 24 * 60 ? Math.round(b) : 30;
+  return { weekAStart, travelBufferMinutes };
+}

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { partTimeTaCsv, twoWeekCsv } from '../../test/api/timetables.fixtures.js';
+import { parseTimetableCsv } from './csv.js';
+
+describe('parseTimetableCsv', () => {
+  it('reads days in any case, long or short, times as HH:MM, quoted labels and CRLF', () => {
+    const r = parseTimetableCsv(partTimeTaCsv(), { weekAStart: null });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.periods).toHaveLength(6);
+    expect(r.periods[1]).toEqual({ line: 3, day: 1, start: '13:00', end: '15:15', week: null, label: 'Interventions, phonics' });
+    expect(new Set(r.periods.map((p) => p.day))).toEqual(new Set([1, 2, 3]));
+  });
+
+  it('reads a two-week timetable once a Week A date is known', () => {
+    const r = parseTimetableCsv(twoWeekCsv(), { weekAStart: '2026-01-05' });
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(r.periods.filter((p) => p.week === 'A')).toHaveLength(20);
+  });
+
+  it('says, line by line, what is wrong', () => {
+    const text = [
+      '\uFEFFday,start,end,label,week',
+      'Monday,09:00,10:00,P1,',
+      'Funday,09:00,10:00,P1,',
+      'Tue,9am,10:00,P1,',
+      'Wed,11:00,10:00,P1,',
+      'thu,09:00,10:00,P1,C',
+      'Fri,7:05,8:00,Early club,',
+    ].join('\n');
+    const r = parseTimetableCsv(text, { weekAStart: '2026-01-05' });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.problems.map((p) => p.line)).toEqual([3, 4, 5, 6]);
+    expect(r.problems[0]!.message).toMatch(/day "Funday" is not a day of the week/);
+    expect(r.problems[1]!.message).toMatch(/start "9am" is not a time/);
+    expect(r.problems[2]!.message).toMatch(/end 10:00 must be after start 11:00/);
+    expect(r.problems[3]!.message).toMatch(/week "C" must be A, B or empty/);
+  });
+
+  it('refuses week A/B rows without the Week A start date, saying so', () => {
+    const r = parseTimetableCsv('day,start,end,week\nMonday,09:00,10:00,A\nMonday,10:00,11:00,\n', { weekAStart: null });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.problems).toEqual([{ line: 2, message: expect.stringMatching(/Week A start date/) }]);
+  });
+
+  it('needs the day, start and end columns (and email for an office file)', () => {
+    const r = parseTimetableCsv('day,from,to\nMonday,09:00,10:00\n', { weekAStart: null });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.problems[0]).toEqual({ line: 1, message: expect.stringMatching(/needs the columns start, end/) });
+    const office = parseTimetableCsv('day,start,end\nMonday,09:00,10:00\n', { weekAStart: null, needEmail: true });
+    expect(office.ok).toBe(false);
+  });
+
+  it('reports a broken CSV structure with its line', () => {
+    const r = parseTimetableCsv('day,start,end\nMonday,09:00,10:00\nTuesday,"09:00,10:00\n', { weekAStart: null });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.problems[0]!.message).toMatch(/could not be read as CSV/);
+  });
+
+  it('keeps to the row limit', () => {
+    const rows = ['day,start,end', ...Array.from({ length: 11 }, () => 'Monday,09:00,10:00')].join('\n');
+    const r = parseTimetableCsv(rows, { weekAStart: null, maxRows: 10 });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.problems[0]!.message).toMatch(/at most 10 rows/);
+  });
+});

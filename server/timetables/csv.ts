@@ -1,0 +1,113 @@
+/**
+ * Reads a CSV timetable: a header row with day,start,end and optional label,week (and, for
+ * office uploads, email). Every bad row is reported by its line number; nothing is returned
+ * unless every row is good.
+ */
+import { CsvError, parse } from 'csv-parse/sync';
+import type { WeekLetter, WeeklyPeriod } from './clash.js';
+
+export interface RowProblem {
+  line: number;
+  message: string;
+}
+
+export interface CsvPeriod extends WeeklyPeriod {
+  line: number;
+  email?: string;
+}
+
+export const MAX_CSV_ROWS = 20_000;
+
+const DAYS: Record<string, number> = {
+  monday: 1, mon: 1,
+  tuesday: 2, tue: 2, tues: 2,
+  wednesday: 3, wed: 3, weds: 3,
+  thursday: 4, thu: 4, thur: 4, thurs: 4,
+  friday: 5, fri: 5,
+  saturday: 6, sat: 6,
+  sunday: 7, sun: 7,
+};
+
+const TIME = /^([01]?\d|2[0-3]):([0-5]\d)$/;
+const CONTROL = /[\u0000-\u001f\u007f]/g;
+
+/** '9:05' -> '09:05'; null when not a 24-hour HH:MM time. */
+export function normaliseTime(v: string): string | null {
+  const m = TIME.exec(v.trim());
+  return m ? `${m[1]!.padStart(2, '0')}:${m[2]}` : null;
+}
+
+export type CsvResult = { ok: true; periods: CsvPeriod[] } | { ok: false; problems: RowProblem[] };
+
+/**
+ * Parses the text. `weekAStart` is the organisation's Week A date (rows for week A or B are
+ * an error without it); `needEmail` asks for the office's email column.
+ */
+export function parseTimetableCsv(text: string, opts: { weekAStart: string | null; needEmail?: boolean; maxRows?: number }): CsvResult {
+  const maxRows = opts.maxRows ?? MAX_CSV_ROWS;
+  let records: { record: Record<string, string>; info: { lines: number } }[];
+  try {
+    records = parse(text, {
+      bom: true,
+      columns: (h: string[]) => h.map((x) => x.trim().toLowerCase()),
+      skip_empty_lines: true,
+      skip_records_with_empty_values: true,
+      trim: true,
+      info: true,
+      to_line: maxRows + 2,
+    }) as unknown as { record: Record<string, string>; info: { lines: number } }[];
+  } catch (e) {
+    const line = e instanceof CsvError ? Number((e as CsvError & { lines?: number }).lines ?? 0) : 0;
+    const reason = (e as Error).message.replace(/^Invalid (Record|Opening Quote|Closing Quote)[^:]*:\s*/i, '');
+    return { ok: false, problems: [{ line, message: `the file could not be read as CSV: ${reason}` }] };
+  }
+  if (records.length === 0) {
+    return { ok: false, problems: [{ line: 1, message: `the file has no timetable rows; expected a header row ${opts.needEmail ? 'email,' : ''}day,start,end with optional label,week, then one row per lesson` }] };
+  }
+  const header = Object.keys(records[0]!.record);
+  const required = [...(opts.needEmail ? ['email'] : []), 'day', 'start', 'end'];
+  const missing = required.filter((c) => !header.includes(c));
+  if (missing.length) {
+    return { ok: false, problems: [{ line: 1, message: `the header row needs the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (found: ${header.join(', ') || 'nothing'})` }] };
+  }
+  if (records.length > maxRows) {
+    return { ok: false, problems: [{ line: maxRows + 2, message: `a timetable file may hold at most ${maxRows} rows` }] };
+  }
+
+  const problems: RowProblem[] = [];
+  const periods: CsvPeriod[] = [];
+  for (const { record: r, info } of records) {
+    const line = info.lines;
+    const rowProblems: string[] = [];
+    const dayRaw = (r.day ?? '').trim();
+    const day = DAYS[dayRaw.toLowerCase()];
+    if (!day) rowProblems.push(dayRaw ? `day "${clip(dayRaw)}" is not a day of the week (use Monday..Sunday or Mon..Sun)` : 'day is missing');
+    const start = normaliseTime(r.start ?? '');
+    const end = normaliseTime(r.end ?? '');
+    if (!start) rowProblems.push(r.start ? `start "${clip(r.start)}" is not a time in 24-hour HH:MM form` : 'start is missing');
+    if (!end) rowProblems.push(r.end ? `end "${clip(r.end)}" is not a time in 24-hour HH:MM form` : 'end is missing');
+    if (start && end && end <= start) rowProblems.push(`end ${end} must be after start ${start}`);
+    let week: WeekLetter | null = null;
+    const weekRaw = (r.week ?? '').trim().toUpperCase().replace(/^WEEK\s*/, '');
+    if (weekRaw) {
+      if (weekRaw !== 'A' && weekRaw !== 'B') rowProblems.push(`week "${clip(r.week!)}" must be A, B or empty (every week)`);
+      else if (!opts.weekAStart) rowProblems.push(`week ${weekRaw} needs the organisation's Week A start date (settings.weekAStart), which is not set; ask an administrator to set it, or leave week empty`);
+      else week = weekRaw;
+    }
+    const label = (r.label ?? '').replace(CONTROL, ' ').trim().slice(0, 200);
+    let email: string | undefined;
+    if (opts.needEmail) {
+      email = (r.email ?? '').trim().toLowerCase();
+      if (!email) rowProblems.push('email is missing');
+      else if (email.length > 254 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) rowProblems.push(`email "${clip(email)}" is not an email address`);
+    }
+    if (rowProblems.length) {
+      problems.push({ line, message: rowProblems.join('; ') });
+      continue;
+    }
+    periods.push({ line, day: day!, start: start!, end: end!, week, label: label || 'Busy', ...(email ? { email } : {}) });
+  }
+  return problems.length ? { ok: false, problems } : { ok: true, periods };
+}
+
+const clip = (s: string) => (s.length > 40 ? `${s.slice(0, 40)}…` : s).replace(CONTROL, ' ');

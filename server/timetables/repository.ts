@@ -1,0 +1,173 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import type { TimetableRules } from './clash.js';
+
+type Q = Kysely<Database> | Transaction<Database>;
+
+export type TimetableRow = Database['timetables'];
+
+export function findTimetable(db: Q, userId: string) {
+  return db.selectFrom('timetables').selectAll().where('user_id', '=', userId).executeTakeFirst();
+}
+
+export interface TimetableHead {
+  source: TimetableRow['source'];
+  timeZone: string;
+  subscriptionUrl: string | null;
+  lastFetchedAt: string | null;
+  nextFetchAt: string | null;
+  updatedBy: string | null;
+  updatedAt: string;
+  lockWith?: 'sqlite' | 'postgres';
+}
+
+/** Replaces a person's whole timetable (head and every period). Call inside a transaction. */
+export async function replaceTimetable(trx: Transaction<Database>, userId: string, head: TimetableHead, rules: Pick<TimetableRules, 'weekly' | 'dated' | 'freeDays'>) {
+  // Two uploads for one person at once take turns on the person's row (PostgreSQL; SQLite
+  // runs one writer at a time anyway), so neither trips over the other's new rows.
+  if (head.lockWith === 'postgres') await trx.selectFrom('users').select('id').where('id', '=', userId).forUpdate().executeTakeFirst();
+  await trx.deleteFrom('timetable_periods').where('user_id', '=', userId).execute();
+  await trx.deleteFrom('timetables').where('user_id', '=', userId).execute();
+  await trx
+    .insertInto('timetables')
+    .values({
+      user_id: userId,
+      source: head.source,
+      time_zone: head.timeZone,
+      subscription_url: head.subscriptionUrl,
+      last_fetched_at: head.lastFetchedAt,
+      last_error: null,
+      next_fetch_at: head.nextFetchAt,
+      locked_until: null,
+      updated_by: head.updatedBy,
+      updated_at: head.updatedAt,
+    })
+    .execute();
+  const empty = { day: null, week: null, start_time: null, end_time: null, starts_at: null, ends_at: null, date_from: null, date_to: null };
+  const rows: Database['timetable_periods'][] = [
+    ...rules.weekly.map((p) => ({ ...empty, id: randomUUID(), user_id: userId, kind: 'weekly' as const, label: p.label, day: p.day, week: p.week, start_time: p.start, end_time: p.end })),
+    ...rules.dated.map((p) => ({ ...empty, id: randomUUID(), user_id: userId, kind: 'dated' as const, label: p.label, starts_at: p.startsAt, ends_at: p.endsAt })),
+    ...rules.freeDays.map((p) => ({ ...empty, id: randomUUID(), user_id: userId, kind: 'free' as const, label: p.label, date_from: p.from, date_to: p.to })),
+  ];
+  // Bounded batches keep under both databases' bound-parameter limits.
+  for (let i = 0; i < rows.length; i += 200) await trx.insertInto('timetable_periods').values(rows.slice(i, i + 200)).execute();
+}
+
+export async function deleteTimetable(trx: Q, userId: string) {
+  await trx.deleteFrom('timetable_periods').where('user_id', '=', userId).execute();
+  await trx.deleteFrom('timetables').where('user_id', '=', userId).execute();
+}
+
+/**
+ * The timetables (zone, weekly lessons, free days, and dated periods overlapping
+ * [from, to)) of several people, in three queries.
+ */
+export async function loadRules(db: Q, userIds: string[], range?: { from: string; to: string }): Promise<Map<string, Omit<TimetableRules, 'weekAStart'>>> {
+  const out = new Map<string, Omit<TimetableRules, 'weekAStart'>>();
+  const ids = [...new Set(userIds)];
+  if (ids.length === 0) return out;
+  const heads = await db.selectFrom('timetables').select(['user_id', 'time_zone']).where('user_id', 'in', ids).execute();
+  for (const h of heads) out.set(h.user_id, { timeZone: h.time_zone, weekly: [], dated: [], freeDays: [] });
+  if (heads.length === 0) return out;
+  const withTt = heads.map((h) => h.user_id);
+  let dated = db.selectFrom('timetable_periods').select(['user_id', 'label', 'starts_at', 'ends_at']).where('user_id', 'in', withTt).where('kind', '=', 'dated');
+  if (range) dated = dated.where('starts_at', '<', range.to).where('ends_at', '>', range.from);
+  const [others, datedRows] = await Promise.all([
+    db.selectFrom('timetable_periods').selectAll().where('user_id', 'in', withTt).where('kind', 'in', ['weekly', 'free']).execute(),
+    dated.orderBy('starts_at').execute(),
+  ]);
+  for (const r of others) {
+    const t = out.get(r.user_id)!;
+    if (r.kind === 'weekly') t.weekly.push({ day: r.day!, start: r.start_time!, end: r.end_time!, week: r.week, label: r.label });
+    else t.freeDays.push({ from: r.date_from!, to: r.date_to!, label: r.label });
+  }
+  for (const r of datedRows) out.get(r.user_id)!.dated.push({ startsAt: r.starts_at!, endsAt: r.ends_at!, label: r.label });
+  for (const t of out.values()) {
+    t.weekly.sort((a, b) => a.day - b.day || a.start.localeCompare(b.start) || (a.week ?? '').localeCompare(b.week ?? ''));
+    t.freeDays.sort((a, b) => a.from.localeCompare(b.from));
+  }
+  return out;
+}
+
+export async function countPeriods(db: Q, userId: string) {
+  const rows = await db
+    .selectFrom('timetable_periods')
+    .select(['kind', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('user_id', '=', userId)
+    .groupBy('kind')
+    .execute();
+  const n = (k: string) => Number(rows.find((r) => r.kind === k)?.n ?? 0);
+  return { weekly: n('weekly'), dated: n('dated'), freeDays: n('free') };
+}
+
+/** People (with org settings) by id. */
+export function usersWithOrg(db: Q, ids: string[]) {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('users as u')
+    .leftJoin('organisations as o', 'o.id', 'u.org_id')
+    .select(['u.id', 'u.email', 'u.name', 'u.role', 'u.org_id', 'u.disabled_at', 'o.settings', 'o.time_zone as org_time_zone'])
+    .where('u.id', 'in', ids)
+    .execute();
+}
+
+export function usersByEmail(db: Q, emails: string[]) {
+  if (emails.length === 0) return Promise.resolve([]);
+  return db.selectFrom('users').select(['id', 'email', 'name', 'role', 'org_id', 'disabled_at']).where('email', 'in', emails).execute();
+}
+
+export function findOrgSettings(db: Q, orgId: string) {
+  return db.selectFrom('organisations').select(['id', 'settings', 'time_zone']).where('id', '=', orgId).executeTakeFirst();
+}
+
+/** Subscriptions due a refresh that no process holds; each is claimed until `lockUntil`. */
+export async function claimDueSubscriptions(db: Q, nowIso: string, lockUntil: string, limit: number) {
+  const due = await db
+    .selectFrom('timetables')
+    .select(['user_id', 'subscription_url', 'locked_until'])
+    .where('source', '=', 'subscription')
+    .where('next_fetch_at', '<=', nowIso)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', nowIso)]))
+    .orderBy('next_fetch_at')
+    .limit(limit)
+    .execute();
+  const claimed: { userId: string; url: string }[] = [];
+  for (const d of due) {
+    // Compare-and-set on the lock: only one process wins each row.
+    let q = db.updateTable('timetables').set({ locked_until: lockUntil }).where('user_id', '=', d.user_id).where('source', '=', 'subscription');
+    q = d.locked_until === null ? q.where('locked_until', 'is', null) : q.where('locked_until', '=', d.locked_until);
+    const res = await q.executeTakeFirst();
+    if (Number(res.numUpdatedRows) === 1 && d.subscription_url) claimed.push({ userId: d.user_id, url: d.subscription_url });
+  }
+  return claimed;
+}
+
+export async function recordFetchFailure(db: Q, userId: string, url: string, error: string, nowIso: string, nextIso: string) {
+  await db
+    .updateTable('timetables')
+    .set({ last_error: error.slice(0, 500), last_fetched_at: nowIso, next_fetch_at: nextIso, locked_until: null })
+    .where('user_id', '=', userId)
+    .where('subscription_url', '=', url)
+    .execute();
+}
+
+/** Active bookings (confirmed, offered, waitlisted) of some people, or of an organisation's people, with their sessions. */
+export function activeBookings(db: Q, f: { userId?: string; orgId?: string; from?: string; to?: string }) {
+  let q = db
+    .selectFrom('bookings as b')
+    .innerJoin('sessions as s', 's.id', 'b.session_id')
+    .innerJoin('users as u', 'u.id', 'b.user_id')
+    .select([
+      'b.id as booking_id', 'b.status', 'b.seat', 'b.user_id',
+      'u.name as user_name', 'u.email as user_email', 'u.org_id',
+      's.id as session_id', 's.title', 's.mode', 's.starts_at', 's.ends_at', 's.venue',
+    ])
+    .where('b.status', 'in', ['confirmed', 'offered', 'waitlisted'])
+    .where('s.status', '=', 'scheduled');
+  if (f.userId) q = q.where('b.user_id', '=', f.userId);
+  if (f.orgId) q = q.where('u.org_id', '=', f.orgId);
+  if (f.from) q = q.where('s.ends_at', '>', f.from);
+  if (f.to) q = q.where('s.starts_at', '<', f.to);
+  return q.orderBy('s.starts_at').orderBy('u.name').orderBy('b.id').limit(20_000).execute();
+}

@@ -1,0 +1,503 @@
+/**
+ * Timetables: importing them (CSV, ICS, an ICS subscription), and the questions asked of
+ * them: does a session fit, which bookings clash, who needs cover. Every upload is checked
+ * in full before anything is written, and then replaces the old timetable in one
+ * transaction, so a rejected upload changes nothing.
+ */
+import { stringify } from 'csv-stringify/sync';
+import type { Clash, CoverReport, SessionFit, Timetable } from '../../shared/timetables.js';
+import type { Kysely, Transaction } from 'kysely';
+import type { Database, SeatKind, SessionMode } from '../../db/schema.js';
+import { AppError } from '../errors.js';
+import type { Deps } from '../platform/deps.js';
+import type { AuthUser } from '../platform/http.js';
+import { bufferFor, busyPeriods, clashesWith, likelySeat, localParts, timetableSettings, type TimetableRules } from './clash.js';
+import { parseTimetableCsv, type CsvPeriod, type RowProblem } from './csv.js';
+import { describeEvent, parseTimetableIcs } from './ics.js';
+import * as repo from './repository.js';
+
+export const MAX_TIMETABLE_BYTES = 1024 * 1024;
+/** Rows one person's CSV may hold; an office's file for many people may hold MAX_CSV_ROWS. */
+export const MAX_PERSONAL_ROWS = 2_000;
+export const SUBSCRIPTION_TIMEOUT_MS = 10_000;
+const REFRESH_EVERY_MS = 6 * 3_600_000;
+const RETRY_AFTER_FAILURE_MS = 3_600_000;
+const DAY = 86_400_000;
+const DEFAULT_ZONE = 'Europe/London';
+const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'] as const;
+
+type Format = 'csv' | 'ics';
+type Rules = Pick<TimetableRules, 'timeZone' | 'weekly' | 'dated' | 'freeDays'>;
+type Owner = Awaited<ReturnType<typeof repo.usersWithOrg>>[number];
+
+/** The upload format from its media type; text/plain is sniffed. */
+export function formatOf(contentType: string | undefined, body: string): Format {
+  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type === 'text/calendar') return 'ics';
+  if (type === 'text/csv' || type === 'application/csv' || type === 'text/comma-separated-values') return 'csv';
+  if (type === 'text/plain' || type === 'application/octet-stream') return /^\uFEFF?\s*BEGIN:VCALENDAR/i.test(body) ? 'ics' : 'csv';
+  throw new AppError('unsupported_media_type', 'Send the timetable as text/calendar (an ICS calendar) or text/csv (day,start,end,label,week).');
+}
+
+function checkSize(body: string) {
+  if (Buffer.byteLength(body, 'utf8') > MAX_TIMETABLE_BYTES) throw new AppError('payload_too_large', `A timetable file may be at most ${MAX_TIMETABLE_BYTES / 1024} KiB.`);
+}
+
+function rowsError(problems: RowProblem[]): AppError {
+  const sorted = [...problems].sort((a, b) => a.line - b.line);
+  const first = sorted[0]!;
+  const more = sorted.length > 1 ? ` (and ${sorted.length - 1} more problem${sorted.length > 2 ? 's' : ''})` : '';
+  return new AppError('validation_failed', `Line ${first.line}: ${first.message}${more}. The timetable was not changed.`, { rows: sorted.slice(0, 200) });
+}
+
+function eventsError(problems: { uid: string | null; summary: string | null; message: string }[]): AppError {
+  const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
+  return new AppError('validation_failed', `${describeEvent(problems[0]!)}${more}. The timetable was not changed.`, { events: problems.slice(0, 200) });
+}
+
+/** Parses an upload for one person, or throws the full list of problems. */
+export function parseUpload(format: Format, body: string, ctx: { now: Date; weekAStart: string | null; orgZone: string }): Rules {
+  checkSize(body);
+  if (format === 'csv') {
+    const r = parseTimetableCsv(body, { weekAStart: ctx.weekAStart, maxRows: MAX_PERSONAL_ROWS });
+    if (!r.ok) throw rowsError(r.problems);
+    if (r.periods.length === 0) throw rowsError([{ line: 2, message: 'the file has no lessons' }]);
+    return { timeZone: DEFAULT_ZONE, weekly: r.periods.map(stripLine), dated: [], freeDays: [] };
+  }
+  const r = parseTimetableIcs(body.replace(/^\uFEFF/, ''), { now: ctx.now, defaultZone: ctx.orgZone || DEFAULT_ZONE });
+  if (!r.ok) throw eventsError(r.problems);
+  return { timeZone: r.timetable.timeZone, weekly: [], dated: r.timetable.dated, freeDays: r.timetable.freeDays };
+}
+
+const stripLine = (p: CsvPeriod) => ({ day: p.day, start: p.start, end: p.end, week: p.week, label: p.label });
+
+async function ownerOf(deps: Deps, userId: string): Promise<Owner> {
+  const [owner] = await repo.usersWithOrg(deps.db, [userId]);
+  if (!owner || owner.disabled_at) throw new AppError('not_found', 'No such person.');
+  return owner;
+}
+
+/**
+ * May `actor` read or change `target`'s timetable? Everyone their own; office staff the
+ * staff of their own organisation; admins anyone. Out-of-organisation people are "not found".
+ */
+export async function requireTimetableManager(deps: Deps, actor: AuthUser, targetId: string): Promise<Owner> {
+  if (actor.id !== targetId && actor.role !== 'admin' && actor.role !== 'office') throw new AppError('forbidden', 'You may change only your own timetable.');
+  const owner = await ownerOf(deps, targetId);
+  if (actor.role === 'office' && actor.id !== targetId && (actor.orgId === null || owner.org_id !== actor.orgId || !['staff', 'office'].includes(owner.role))) {
+    throw new AppError('not_found', 'No such person in your organisation.');
+  }
+  return owner;
+}
+
+async function save(deps: Deps, userId: string, source: 'csv' | 'ics' | 'subscription', rules: Rules, by: string | null, subscriptionUrl: string | null = null) {
+  const now = deps.now();
+  await deps.db.transaction().execute((trx) =>
+    repo.replaceTimetable(
+      trx,
+      userId,
+      {
+        source,
+        timeZone: rules.timeZone,
+        subscriptionUrl,
+        lastFetchedAt: subscriptionUrl ? now.toISOString() : null,
+        nextFetchAt: subscriptionUrl ? new Date(now.getTime() + REFRESH_EVERY_MS).toISOString() : null,
+        updatedBy: by,
+        updatedAt: now.toISOString(),
+        lockWith: deps.dbKind,
+      },
+      rules,
+    ),
+  );
+}
+
+/** Replaces a person's timetable with an uploaded CSV or ICS file. */
+export async function replaceFromUpload(deps: Deps, actor: AuthUser, userId: string, contentType: string | undefined, body: string): Promise<Timetable> {
+  const owner = await requireTimetableManager(deps, actor, userId);
+  const format = formatOf(contentType, body);
+  const settings = timetableSettings(owner.settings);
+  const rules = parseUpload(format, body, { now: deps.now(), weekAStart: settings.weekAStart, orgZone: owner.org_time_zone ?? DEFAULT_ZONE });
+  await save(deps, userId, format, rules, actor.id);
+  return getTimetable(deps, actor, userId);
+}
+
+/**
+ * An office's CSV for many people: an email column names each row's person, who must be
+ * staff of that organisation. Each person named gets exactly the rows given for them;
+ * everyone else's timetable is left alone. Any bad row rejects the whole file.
+ */
+export async function uploadOrgCsv(deps: Deps, actor: AuthUser, orgId: string, contentType: string | undefined, body: string) {
+  if (actor.role !== 'admin' && !(actor.role === 'office' && actor.orgId === orgId)) throw new AppError('forbidden', 'Office staff may upload timetables for their own organisation only.');
+  const org = await repo.findOrgSettings(deps.db, orgId);
+  if (!org) throw new AppError('not_found', 'No such organisation.');
+  if (formatOf(contentType, body) !== 'csv') throw new AppError('unsupported_media_type', 'Send one CSV file with an email column (email,day,start,end,label,week); upload ICS calendars one person at a time.');
+  checkSize(body);
+  const settings = timetableSettings(org.settings);
+  const r = parseTimetableCsv(body, { weekAStart: settings.weekAStart, needEmail: true });
+  if (!r.ok) throw rowsError(r.problems);
+  const emails = [...new Set(r.periods.map((p) => p.email!))];
+  const users = await repo.usersByEmail(deps.db, emails);
+  const byEmail = new Map(users.map((u) => [u.email.toLowerCase(), u]));
+  const problems: RowProblem[] = [];
+  for (const p of r.periods) {
+    const u = byEmail.get(p.email!);
+    if (!u || u.disabled_at || u.org_id !== orgId || !['staff', 'office'].includes(u.role)) {
+      problems.push({ line: p.line, message: `${p.email} is not a member of staff of this organisation` });
+    }
+  }
+  if (problems.length) throw rowsError(problems);
+  const grouped = new Map<string, CsvPeriod[]>();
+  for (const p of r.periods) grouped.set(byEmail.get(p.email!)!.id, [...(grouped.get(byEmail.get(p.email!)!.id) ?? []), p]);
+  const now = deps.now().toISOString();
+  await deps.db.transaction().execute(async (trx) => {
+    for (const [userId, periods] of grouped) {
+      await repo.replaceTimetable(
+        trx,
+        userId,
+        { source: 'csv', timeZone: DEFAULT_ZONE, subscriptionUrl: null, lastFetchedAt: null, nextFetchAt: null, updatedBy: actor.id, updatedAt: now, lockWith: deps.dbKind },
+        { weekly: periods.map(stripLine), dated: [], freeDays: [] },
+      );
+    }
+  });
+  return { people: [...grouped].map(([userId, periods]) => ({ userId, email: periods[0]!.email!, periods: periods.length })) };
+}
+
+/** A person's timetable: weekly lessons, and dated periods and free days within [from, to). */
+export async function getTimetable(deps: Deps, actor: AuthUser, userId: string, range: { from?: string; to?: string } = {}): Promise<Timetable> {
+  const owner = await requireTimetableManager(deps, actor, userId);
+  const head = await repo.findTimetable(deps.db, userId);
+  if (!head) throw new AppError('not_found', 'There is no timetable yet. Upload one (CSV or ICS) or subscribe to your school’s calendar.');
+  const from = range.from ? new Date(range.from).toISOString() : new Date(deps.now().getTime() - 7 * DAY).toISOString();
+  const to = range.to ? new Date(range.to).toISOString() : new Date(Date.parse(from) + 35 * DAY).toISOString();
+  if (to <= from || Date.parse(to) - Date.parse(from) > 400 * DAY) throw new AppError('validation_failed', 'to must be after from, and at most 400 days after it.', { issues: [{ path: 'to', message: 'must be after from, within 400 days' }] });
+  const rules = (await repo.loadRules(deps.db, [userId], { from, to })).get(userId)!;
+  const settings = timetableSettings(owner.settings);
+  const fromDate = from.slice(0, 10);
+  const toDate = to.slice(0, 10);
+  return {
+    userId,
+    source: head.source,
+    timeZone: head.time_zone,
+    weekAStart: settings.weekAStart,
+    subscription: head.subscription_url ? { url: head.subscription_url, lastFetchedAt: head.last_fetched_at, lastError: head.last_error } : null,
+    updatedAt: head.updated_at,
+    counts: await repo.countPeriods(deps.db, userId),
+    weekly: rules.weekly.map((p) => ({ kind: 'weekly' as const, day: WEEKDAYS[p.day - 1]!, start: p.start, end: p.end, week: p.week, label: p.label })),
+    dated: rules.dated.map((p) => ({ kind: 'dated' as const, ...p })),
+    freeDays: rules.freeDays.filter((f) => f.to > fromDate && f.from <= toDate).map((f) => ({ kind: 'free' as const, ...f })),
+    busy: busyPeriods({ ...rules, weekAStart: settings.weekAStart }, Date.parse(from), Date.parse(to)),
+    from,
+    to,
+  };
+}
+
+export async function clearTimetable(deps: Deps, actor: AuthUser, userId: string) {
+  await requireTimetableManager(deps, actor, userId);
+  await deps.db.transaction().execute((trx) => repo.deleteTimetable(trx, userId));
+}
+
+// ---------------------------------------------------------------- subscriptions
+
+export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+
+/** The URL to fetch: http(s) only (webcal:// is the same calendar over https). */
+export function subscriptionUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw.trim().replace(/^webcals?:\/\//i, 'https://'));
+  } catch {
+    throw new AppError('validation_failed', 'url is not a web address.', { issues: [{ path: 'url', message: 'is not a URL' }] });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new AppError('validation_failed', `url must be an http or https address (not ${url.protocol.replace(':', '')}).`, { issues: [{ path: 'url', message: 'must use http or https' }] });
+  }
+  return url.toString();
+}
+
+/** Fetches a calendar with a time limit and a size limit. Throws an Error saying what went wrong. */
+export async function fetchCalendar(url: string, fetchImpl: FetchLike = fetch, limits = { timeoutMs: SUBSCRIPTION_TIMEOUT_MS, maxBytes: MAX_TIMETABLE_BYTES }): Promise<string> {
+  let res: Response;
+  const signal = AbortSignal.timeout(limits.timeoutMs);
+  try {
+    res = await fetchImpl(url, { signal, redirect: 'follow', headers: { accept: 'text/calendar, text/plain;q=0.5, */*;q=0.1' } });
+  } catch (e) {
+    if (signal.aborted) throw new Error(`the calendar did not answer within ${limits.timeoutMs / 1000} seconds`);
+    throw new Error(`the calendar could not be fetched (${(e as Error).message})`);
+  }
+  if (res.url && !/^https?:/i.test(res.url)) throw new Error('the calendar redirected to an address that is not http or https');
+  if (!res.ok) {
+    await res.body?.cancel().catch(() => {});
+    throw new Error(`the calendar's server answered ${res.status}`);
+  }
+  const declared = Number(res.headers.get('content-length') ?? '0');
+  if (declared > limits.maxBytes) {
+    await res.body?.cancel().catch(() => {});
+    throw new Error(`the calendar is larger than ${limits.maxBytes / 1024} KiB`);
+  }
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > limits.maxBytes) {
+        await reader.cancel().catch(() => {});
+        throw new Error(`the calendar is larger than ${limits.maxBytes / 1024} KiB`);
+      }
+      chunks.push(value);
+    }
+  } catch (e) {
+    if (signal.aborted) throw new Error(`the calendar did not answer within ${limits.timeoutMs / 1000} seconds`);
+    throw e;
+  }
+  return new TextDecoder('utf-8').decode(Buffer.concat(chunks));
+}
+
+/** Subscribes a person's timetable to a calendar URL: fetched and checked now, refreshed on a schedule. */
+export async function setSubscription(deps: Deps, actor: AuthUser, userId: string, rawUrl: string, fetchImpl: FetchLike = fetch): Promise<Timetable> {
+  const owner = await requireTimetableManager(deps, actor, userId);
+  const url = subscriptionUrl(rawUrl);
+  let body: string;
+  try {
+    body = await fetchCalendar(url, fetchImpl);
+  } catch (e) {
+    throw new AppError('fetch_failed', `The timetable was not changed: ${(e as Error).message}.`);
+  }
+  const settings = timetableSettings(owner.settings);
+  const rules = parseUpload('ics', body, { now: deps.now(), weekAStart: settings.weekAStart, orgZone: owner.org_time_zone ?? DEFAULT_ZONE });
+  await save(deps, userId, 'subscription', rules, actor.id, url);
+  return getTimetable(deps, actor, userId);
+}
+
+/**
+ * The scheduled refresh of subscribed timetables (run from the job loop in any number of
+ * processes: each subscription is claimed before it is fetched). A failed fetch or a bad
+ * calendar keeps the last good timetable and records the error.
+ */
+export async function refreshTimetableSubscriptions(deps: Deps, fetchImpl: FetchLike = fetch, batch = 20): Promise<{ refreshed: number; failed: number }> {
+  const now = deps.now();
+  const claimed = await repo.claimDueSubscriptions(deps.db, now.toISOString(), new Date(now.getTime() + 2 * SUBSCRIPTION_TIMEOUT_MS + 60_000).toISOString(), batch);
+  let refreshed = 0;
+  let failed = 0;
+  // A few at a time, so one slow school server does not hold up the rest of the job pass.
+  const queue = [...claimed];
+  const worker = async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) await refreshOne(next);
+  };
+  const refreshOne = async ({ userId, url }: { userId: string; url: string }) => {
+    try {
+      const [owner] = await repo.usersWithOrg(deps.db, [userId]);
+      const body = await fetchCalendar(url, fetchImpl);
+      const settings = timetableSettings(owner?.settings);
+      const rules = parseUpload('ics', body, { now: deps.now(), weekAStart: settings.weekAStart, orgZone: owner?.org_time_zone ?? DEFAULT_ZONE });
+      const done = deps.now();
+      await deps.db.transaction().execute(async (trx) => {
+        const head = await repo.findTimetable(trx, userId);
+        // The person changed or removed the subscription meanwhile: theirs wins.
+        if (!head || head.source !== 'subscription' || head.subscription_url !== url) return;
+        await repo.replaceTimetable(
+          trx,
+          userId,
+          { source: 'subscription', timeZone: rules.timeZone, subscriptionUrl: url, lastFetchedAt: done.toISOString(), nextFetchAt: new Date(done.getTime() + REFRESH_EVERY_MS).toISOString(), updatedBy: head.updated_by, updatedAt: done.toISOString(), lockWith: deps.dbKind },
+          rules,
+        );
+      });
+      refreshed++;
+    } catch (e) {
+      failed++;
+      const message = e instanceof AppError ? e.message : String((e as Error)?.message ?? e);
+      deps.logger.warn('timetable subscription refresh failed', { userId, error: message });
+      const at = deps.now();
+      await repo.recordFetchFailure(deps.db, userId, url, message, at.toISOString(), new Date(at.getTime() + RETRY_AFTER_FAILURE_MS).toISOString());
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(5, claimed.length) }, worker));
+  return { refreshed, failed };
+}
+
+// ---------------------------------------------------------------- clashes
+
+interface SessionLike {
+  id: string;
+  mode: SessionMode;
+  starts_at: string;
+  ends_at: string;
+  capacity_online: number;
+}
+
+function rangeOf(windows: { starts_at: string; ends_at: string }[]) {
+  const starts = windows.map((w) => Date.parse(w.starts_at));
+  const ends = windows.map((w) => Date.parse(w.ends_at));
+  // Buffers are at most a day; a day either side covers them.
+  return { from: new Date(Math.min(...starts) - 2 * DAY).toISOString(), to: new Date(Math.max(...ends) + 2 * DAY).toISOString() };
+}
+
+/**
+ * Whether each session fits around a person's timetable, or null when they have none.
+ * A session that can be joined online is judged without travel; one that can only be
+ * attended in person gets the organisation's travel buffer.
+ */
+export async function fitsForSessions(deps: Deps, userId: string, sessions: SessionLike[]): Promise<Map<string, SessionFit> | null> {
+  const [owner] = await repo.usersWithOrg(deps.db, [userId]);
+  if (!owner) return null;
+  if (sessions.length === 0) return (await repo.findTimetable(deps.db, userId)) ? new Map() : null;
+  const rules = (await repo.loadRules(deps.db, [userId], rangeOf(sessions))).get(userId);
+  if (!rules) return null;
+  const settings = timetableSettings(owner.settings);
+  const tt: TimetableRules = { ...rules, weekAStart: settings.weekAStart };
+  const out = new Map<string, SessionFit>();
+  for (const s of sessions) {
+    const buffer = bufferFor(likelySeat(s), settings.travelBufferMinutes);
+    const clashes = clashesWith(tt, { startsAt: s.starts_at, endsAt: s.ends_at }, buffer);
+    out.set(s.id, { fits: clashes.length === 0, clashes, travelBufferMinutes: buffer });
+  }
+  return out;
+}
+
+/** Clashes of bookings (person, session, seat), in the order given; [] where there is no timetable. */
+export function clashesForBookings(deps: Deps, items: { userId: string; sessionId: string; seat: SeatKind }[]): Promise<Clash[][]> {
+  return clashesIn(deps.db, items);
+}
+
+async function clashesIn(db: Kysely<Database> | Transaction<Database>, items: { userId: string; sessionId: string; seat: SeatKind }[]): Promise<Clash[][]> {
+  if (items.length === 0) return [];
+  const sessions = await db.selectFrom('sessions').select(['id', 'starts_at', 'ends_at']).where('id', 'in', [...new Set(items.map((i) => i.sessionId))]).execute();
+  if (sessions.length === 0) return items.map(() => []);
+  const owners = await repo.usersWithOrg(db, items.map((i) => i.userId));
+  const rules = await repo.loadRules(db, items.map((i) => i.userId), rangeOf(sessions));
+  return items.map((i) => {
+    const s = sessions.find((x) => x.id === i.sessionId);
+    const r = rules.get(i.userId);
+    if (!s || !r) return [];
+    const settings = timetableSettings(owners.find((o) => o.id === i.userId)?.settings);
+    return clashesWith({ ...r, weekAStart: settings.weekAStart }, { startsAt: s.starts_at, endsAt: s.ends_at }, bufferFor(i.seat, settings.travelBufferMinutes));
+  });
+}
+
+/**
+ * What a booking's confirmation should add when the booking clashes with the person's
+ * timetable: one paragraph naming the lessons (times in `timeZone`), or [] when it does not.
+ * For the notification composer; runs inside the booking's transaction.
+ */
+export async function clashNoticeFor(db: Kysely<Database> | Transaction<Database>, bookingId: string, timeZone: string): Promise<string[]> {
+  const b = await db.selectFrom('bookings').select(['user_id', 'session_id', 'seat']).where('id', '=', bookingId).executeTakeFirst();
+  if (!b) return [];
+  const [clashes] = await clashesIn(db, [{ userId: b.user_id, sessionId: b.session_id, seat: b.seat }]);
+  return clashNoticeText(clashes ?? [], timeZone, b.seat);
+}
+
+/** The words for a clash warning, times in `timeZone`. */
+export function clashNoticeText(clashes: Clash[], timeZone: string, seat: SeatKind): string[] {
+  if (clashes.length === 0) return [];
+  const day = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'long', day: 'numeric', month: 'long' });
+  const time = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  const list = clashes.map((c) => `${c.label} (${day.format(new Date(c.startsAt))}, ${time.format(new Date(c.startsAt))} to ${time.format(new Date(c.endsAt))})`).join('; ');
+  const travel = seat === 'in_person' ? ', allowing time to travel' : '';
+  return [`This session overlaps your timetable${travel}: ${list}. You can still go, but you may need cover, so please let your school office know.`];
+}
+
+type BookingWithSession = Awaited<ReturnType<typeof repo.activeBookings>>[number];
+
+async function clashingBookings(deps: Deps, bookings: BookingWithSession[]) {
+  if (bookings.length === 0) return [];
+  const userIds = [...new Set(bookings.map((b) => b.user_id))];
+  const owners = await repo.usersWithOrg(deps.db, userIds);
+  const rules = await repo.loadRules(deps.db, userIds, rangeOf(bookings));
+  const out = [];
+  for (const b of bookings) {
+    const r = rules.get(b.user_id);
+    if (!r) continue;
+    const settings = timetableSettings(owners.find((o) => o.id === b.user_id)?.settings);
+    const buffer = bufferFor(b.seat, settings.travelBufferMinutes);
+    const clashes = clashesWith({ ...r, weekAStart: settings.weekAStart }, { startsAt: b.starts_at, endsAt: b.ends_at }, buffer);
+    if (clashes.length === 0) continue;
+    out.push({
+      bookingId: b.booking_id,
+      status: b.status,
+      seat: b.seat,
+      session: { id: b.session_id, title: b.title, mode: b.mode, startsAt: b.starts_at, endsAt: b.ends_at, venue: b.venue },
+      travelBufferMinutes: buffer,
+      clashes,
+      userId: b.user_id,
+      userName: b.user_name,
+      userEmail: b.user_email,
+    });
+  }
+  return out;
+}
+
+/** The caller's active bookings (confirmed, offered, waitlisted) that clash with their own timetable. */
+export async function myClashes(deps: Deps, userId: string, range: { from?: string; to?: string } = {}) {
+  const bookings = await repo.activeBookings(deps.db, { userId, from: range.from && new Date(range.from).toISOString(), to: range.to && new Date(range.to).toISOString() });
+  const items = await clashingBookings(deps, bookings);
+  return { items: items.map(({ userId: _u, userName: _n, userEmail: _e, ...rest }) => rest) };
+}
+
+/** Every active booking of an organisation's staff in [from, to) that clashes with a timetabled lesson. */
+export async function coverReport(deps: Deps, actor: AuthUser, orgId: string, q: { from?: string; to?: string }): Promise<CoverReport> {
+  if (actor.role !== 'admin' && !(actor.role === 'office' && actor.orgId === orgId)) throw new AppError('forbidden', 'You can only see the cover report of your own organisation.');
+  const org = await repo.findOrgSettings(deps.db, orgId);
+  if (!org) throw new AppError('not_found', 'No such organisation.');
+  const from = q.from ? new Date(q.from).toISOString() : deps.now().toISOString();
+  const to = q.to ? new Date(q.to).toISOString() : new Date(Date.parse(from) + 28 * DAY).toISOString();
+  if (to <= from) throw new AppError('validation_failed', 'to must be after from.', { issues: [{ path: 'to', message: 'must be after from' }] });
+  if (Date.parse(to) - Date.parse(from) > 400 * DAY) throw new AppError('validation_failed', 'A cover report may span at most 400 days.', { issues: [{ path: 'to', message: 'at most 400 days after from' }] });
+  const bookings = await repo.activeBookings(deps.db, { orgId, from, to });
+  return { orgId, from, to, items: await clashingBookings(deps, bookings) };
+}
+
+/** The cover report as a spreadsheet: one row per lesson that needs cover, times in the organisation's zone. */
+export async function coverCsv(deps: Deps, actor: AuthUser, orgId: string, q: { from?: string; to?: string }): Promise<{ csv: string; filename: string }> {
+  const report = await coverReport(deps, actor, orgId, q);
+  const org = await repo.findOrgSettings(deps.db, orgId);
+  const zone = org?.time_zone ?? DEFAULT_ZONE;
+  const date = (iso: string) => {
+    const p = localParts(Date.parse(iso), zone);
+    return `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
+  };
+  const time = (iso: string) => {
+    const p = localParts(Date.parse(iso), zone);
+    return `${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
+  };
+  const rows = report.items.flatMap((i) =>
+    i.clashes.map((c) => ({
+      staff: i.userName,
+      email: i.userEmail,
+      session: i.session.title,
+      sessionDate: date(i.session.startsAt),
+      sessionStart: time(i.session.startsAt),
+      sessionEnd: time(i.session.endsAt),
+      seat: i.seat === 'in_person' ? 'In person' : 'Online',
+      status: i.status,
+      travel: i.travelBufferMinutes,
+      lesson: c.label,
+      lessonDate: date(c.startsAt),
+      lessonStart: time(c.startsAt),
+      lessonEnd: time(c.endsAt),
+    })),
+  );
+  const csv = stringify(rows, {
+    header: true,
+    bom: true,
+    escape_formulas: true,
+    columns: [
+      { key: 'staff', header: 'Staff member' },
+      { key: 'email', header: 'Email' },
+      { key: 'session', header: 'Session' },
+      { key: 'sessionDate', header: 'Session date' },
+      { key: 'sessionStart', header: 'Session start' },
+      { key: 'sessionEnd', header: 'Session end' },
+      { key: 'seat', header: 'Attending' },
+      { key: 'status', header: 'Booking status' },
+      { key: 'travel', header: 'Travel buffer (minutes)' },
+      { key: 'lesson', header: 'Lesson needing cover' },
+      { key: 'lessonDate', header: 'Lesson date' },
+      { key: 'lessonStart', header: 'Lesson start' },
+      { key: 'lessonEnd', header: 'Lesson end' },
+    ],
+  });
+  return { csv, filename: `cover-${report.from.slice(0, 10)}-to-${report.to.slice(0, 10)}.csv` };
+}

@@ -1,0 +1,59 @@
+/** Attendance API shapes, shared by server routes and the web client. */
+import { z } from 'zod';
+import { Line } from './common.js';
+import { SeatKind } from './sessions.js';
+
+/**
+ * Where a row's minutes came from: `register` (a trainer's tick or correction), `livekit`
+ * (webhooks and room polling), `checkin` (in-person code), `client` (the browser's own
+ * reports, used only without LiveKit data), or `none`.
+ */
+export const AttendanceSource = z.enum(['register', 'livekit', 'checkin', 'livekit+checkin', 'client', 'none']);
+export type AttendanceSource = z.infer<typeof AttendanceSource>;
+
+export const AttendanceRow = z.object({
+  bookingId: z.string(),
+  userId: z.string(),
+  name: z.string(),
+  email: z.string(),
+  orgId: z.string().nullable(),
+  org: z.string().nullable(),
+  seat: SeatKind,
+  status: z.string(),
+  minutes: z.number(),
+  attended: z.boolean(),
+  source: AttendanceSource,
+  /** True while the person has an open LiveKit connection (the trainer's live panel). */
+  inRoom: z.boolean(),
+  override: z.object({ attended: z.boolean(), minutes: z.number().nullable(), note: z.string().nullable(), changedBy: z.string(), changedByName: z.string().nullable(), changedAt: z.string() }).nullable(),
+});
+export type AttendanceRow = z.infer<typeof AttendanceRow>;
+
+export const AttendanceReport = z.object({
+  session: z.object({ id: z.string(), title: z.string(), startsAt: z.string(), endsAt: z.string(), lengthMinutes: z.number(), threshold: z.number() }),
+  items: z.array(AttendanceRow),
+});
+
+export const OverrideInput = z
+  .object({ attended: z.boolean(), minutes: z.number().int().min(0).max(24 * 60).optional(), note: Line(500).optional() })
+  .strict();
+export type OverrideInput = z.infer<typeof OverrideInput>;
+
+export const CheckinInput = z.object({ code: z.string().trim().min(1).max(20) }).strict();
+export const CheckinCode = z.object({ code: z.string(), expiresAt: z.string(), url: z.string(), qrSvg: z.string() });
+export const CheckinResult = z.object({ bookingId: z.string(), checkedInAt: z.string() });
+
+export const Completion = z.object({
+  bookingId: z.string(),
+  userId: z.string(),
+  userName: z.string(),
+  sessionId: z.string(),
+  title: z.string(),
+  courseId: z.string().nullable(),
+  startsAt: z.string(),
+  endsAt: z.string(),
+  seat: SeatKind,
+  minutes: z.number().nullable(),
+  source: z.string().nullable(),
+});
+export const CompletionList = z.object({ items: z.array(Completion) });

@@ -1,0 +1,116 @@
+/**
+ * The live room's API shapes, shared by the server routes and the web client, plus the
+ * caption merge both sides use (interim captions are replaced by their final text).
+ */
+import { z } from 'zod';
+import { Instant, Text } from './common.js';
+
+/** Captions travel on this LiveKit text-stream topic, as LiveKit's speech-to-text agents publish them. */
+export const TRANSCRIPTION_TOPIC = 'lk.transcription';
+/** Text-stream attributes LiveKit agents set on each transcription segment. */
+export const TRANSCRIPTION_ATTRIBUTES = { segmentId: 'lk.segment_id', final: 'lk.transcription_final', trackId: 'lk.transcribed_track_id' } as const;
+
+/** The LiveKit identity of a user: stable across joins, so reconnects are one person. */
+export const identityOf = (userId: string) => `user-${userId}`;
+/** The user id inside an identity made by identityOf, or null for any other participant (agents, egress). */
+export function userIdOfIdentity(identity: string): string | null {
+  const m = /^user-([0-9a-f-]{36})$/i.exec(identity);
+  return m ? m[1]!.toLowerCase() : null;
+}
+/** The LiveKit room name of a session. */
+export const roomNameOf = (sessionId: string) => `session-${sessionId}`;
+export function sessionIdOfRoom(name: string): string | null {
+  const m = /^session-([0-9a-f-]{36})$/i.exec(name);
+  return m ? m[1]!.toLowerCase() : null;
+}
+
+export const LiveRole = z.enum(['trainer', 'attendee']);
+/** JSON in the participant's metadata (set in the join token). */
+export const ParticipantMetadata = z.object({ role: LiveRole, userId: z.string(), sessionId: z.string(), bookingId: z.string().nullable() });
+export type ParticipantMetadata = z.infer<typeof ParticipantMetadata>;
+
+export const JoinResult = z.object({
+  /** The LiveKit server URL to pass to `room.connect(serverUrl, token)`. */
+  serverUrl: z.string(),
+  token: z.string(),
+  room: z.string(),
+  identity: z.string(),
+  role: LiveRole,
+  canPublish: z.boolean(),
+  /** When the token stops working for new connections (LiveKit refreshes it for a connected client). */
+  expiresAt: z.string(),
+  sessionEndsAt: z.string(),
+});
+export type JoinResult = z.infer<typeof JoinResult>;
+
+/** What the web client needs before joining: whether and when the caller can join, and with which rights. */
+export const LiveStatus = z.object({
+  configured: z.boolean(),
+  role: LiveRole.nullable(),
+  roomKind: z.enum(['webinar', 'workshop']),
+  opensAt: z.string(),
+  closesAt: z.string(),
+  open: z.boolean(),
+  canPublish: z.boolean(),
+  /** May publish captions (trainer, booked captioner, or a speaker for their own speech). */
+  canCaption: z.boolean(),
+  room: z.string(),
+  identity: z.string(),
+});
+export type LiveStatus = z.infer<typeof LiveStatus>;
+
+export const Identity = z.string().min(1).max(128);
+export const MuteInput = z.object({ identity: Identity, trackSid: z.string().min(1).max(128), muted: z.boolean().default(true) }).strict();
+export const RemoveInput = z.object({ identity: Identity }).strict();
+export const SpeakerInput = z.object({ identity: Identity, speaker: z.boolean() }).strict();
+export const LiveActionResult = z.object({ ok: z.literal(true) });
+
+export const PresenceInput = z.object({ event: z.enum(['join', 'heartbeat', 'leave']) }).strict();
+
+/** Epoch milliseconds or an ISO instant with offset. */
+const Moment = z.union([Instant, z.number().int().min(0).max(8_640_000_000_000)]);
+export const CaptionInput = z
+  .object({
+    segmentId: z.string().min(1).max(128),
+    text: Text(5000),
+    final: z.boolean(),
+    startedAt: Moment.optional(),
+    endedAt: Moment.optional(),
+    speakerIdentity: Identity.optional(),
+  })
+  .strict();
+export type CaptionInput = z.infer<typeof CaptionInput>;
+export const CaptionStored = z.object({ segmentId: z.string(), final: z.boolean(), text: z.string(), startedAt: z.string(), endedAt: z.string().nullable(), speakerIdentity: z.string().nullable(), speakerName: z.string().nullable() });
+
+/** A caption as the room shows it. */
+export interface CaptionSegment {
+  segmentId: string;
+  text: string;
+  final: boolean;
+  speakerIdentity?: string | null;
+  startedAt?: string | null;
+  endedAt?: string | null;
+}
+
+/**
+ * Puts one incoming segment into the list: the same segment id replaces the earlier one
+ * in place (interim text grows, then the final text replaces it); a late interim never
+ * overwrites a final; new segments go to the end. Returns a new array.
+ */
+export function mergeCaption<T extends CaptionSegment>(list: readonly T[], incoming: T): T[] {
+  const i = list.findIndex((s) => s.segmentId === incoming.segmentId);
+  if (i === -1) return [...list, incoming];
+  const existing = list[i]!;
+  const merged = mergeSegment(existing, incoming);
+  if (merged === existing) return list.slice();
+  const out = list.slice();
+  out[i] = merged;
+  return out;
+}
+
+/** The segment to keep when `incoming` has the same id as `existing`. */
+export function mergeSegment<T extends CaptionSegment>(existing: T, incoming: T): T {
+  if (existing.final && !incoming.final) return existing;
+  return { ...incoming, startedAt: existing.startedAt ?? incoming.startedAt ?? null };
+}
+

@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { Instant } from './common.js';
+
+/** A busy period of a timetable that overlaps a session (with any travel buffer). */
+export const Clash = z.object({
+  label: z.string(),
+  startsAt: z.string(),
+  endsAt: z.string(),
+});
+export type Clash = z.infer<typeof Clash>;
+
+/**
+ * Whether a session fits around the caller's timetable. `null` when the caller has no
+ * timetable. `travelBufferMinutes` is the buffer that was applied before and after the
+ * session (0 when the person can attend online).
+ */
+export const SessionFit = z.object({
+  fits: z.boolean(),
+  clashes: z.array(Clash),
+  travelBufferMinutes: z.number(),
+});
+export type SessionFit = z.infer<typeof SessionFit>;
+
+export const Weekday = z.enum(['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday']);
+
+/** A lesson that repeats every week (or every other week: week A or B), in local time. */
+export const WeeklyPeriod = z.object({
+  kind: z.literal('weekly'),
+  day: Weekday,
+  start: z.string(),
+  end: z.string(),
+  week: z.enum(['A', 'B']).nullable(),
+  label: z.string(),
+});
+/** One dated busy period (an occurrence of a calendar event). */
+export const DatedPeriod = z.object({ kind: z.literal('dated'), startsAt: z.string(), endsAt: z.string(), label: z.string() });
+/** Days the school is closed (holidays, INSET days): free whatever the timetable says. */
+export const FreeDays = z.object({ kind: z.literal('free'), from: z.string(), to: z.string(), label: z.string() });
+
+export const TimetableSource = z.enum(['csv', 'ics', 'subscription']);
+
+export const Timetable = z.object({
+  userId: z.string(),
+  source: TimetableSource,
+  timeZone: z.string(),
+  /** The organisation's Week A start, when the timetable has week A/B lessons. */
+  weekAStart: z.string().nullable(),
+  subscription: z
+    .object({ url: z.string(), lastFetchedAt: z.string().nullable(), lastError: z.string().nullable() })
+    .nullable(),
+  updatedAt: z.string(),
+  counts: z.object({ weekly: z.number(), dated: z.number(), freeDays: z.number() }),
+  weekly: z.array(WeeklyPeriod),
+  /** Dated periods and free days from `from` to `to` (GET ?from&to; default the next 4 weeks). */
+  dated: z.array(DatedPeriod),
+  freeDays: z.array(FreeDays),
+  /** Every busy period from `from` to `to`, weekly lessons placed on their dates, closed days left out. */
+  busy: z.array(Clash),
+  from: z.string(),
+  to: z.string(),
+});
+export type Timetable = z.infer<typeof Timetable>;
+
+export const TimetableQuery = z.object({ from: Instant.optional(), to: Instant.optional() });
+
+export const SubscriptionInput = z.object({ url: z.string().trim().min(1, 'is required').max(2000) }).strict();
+
+export const ClashedBooking = z.object({
+  bookingId: z.string(),
+  status: z.string(),
+  seat: z.enum(['in_person', 'online']),
+  session: z.object({ id: z.string(), title: z.string(), mode: z.string(), startsAt: z.string(), endsAt: z.string(), venue: z.string().nullable() }),
+  travelBufferMinutes: z.number(),
+  clashes: z.array(Clash),
+});
+export const ClashList = z.object({ items: z.array(ClashedBooking) });
+
+export const CoverQuery = z.object({ from: Instant.optional(), to: Instant.optional() });
+export const CoverItem = ClashedBooking.extend({ userId: z.string(), userName: z.string(), userEmail: z.string() });
+export const CoverReport = z.object({ orgId: z.string(), from: z.string(), to: z.string(), items: z.array(CoverItem) });
+export type CoverReport = z.infer<typeof CoverReport>;
+
+export const OrgUploadResult = z.object({
+  people: z.array(z.object({ userId: z.string(), email: z.string(), periods: z.number() })),
+});
+
+/** A booking answer with the timetable clashes of the booked person ([] when none or no timetable). */
+export const WithClashes = z.object({ clashes: z.array(Clash) });

@@ -1,0 +1,269 @@
+import { parse } from 'csv-parse/sync';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { currentCode } from '../../server/attendance/checkin-code.js';
+import { recordAttendanceOutcomes } from '../../server/attendance/service.js';
+import { runJobsOnce } from '../../server/jobs.js';
+import { makeTestContext, type TestContext, type TestUser } from '../helpers.js';
+import { ParticipantInfo, Room, signedWebhook, startLiveKitStandIn, type LiveKitStandIn } from '../livekit-standin.js';
+
+let t: TestContext;
+let lk: LiveKitStandIn;
+beforeEach(async () => {
+  lk = await startLiveKitStandIn();
+  t = await makeTestContext({ config: { livekit: lk.config } });
+});
+afterEach(async () => {
+  await t.close();
+  await lk.close();
+});
+
+const START = '2026-02-10T16:00:00.000Z';
+const END = '2026-02-10T17:30:00.000Z';
+const at = (hhmm: string) => `2026-02-10T${hhmm}:00.000Z`;
+const M = 60_000;
+
+const book = async (sessionId: string, u: TestUser, seat: 'online' | 'in_person') => {
+  const res = await t.request('POST', `/api/sessions/${sessionId}/bookings`, { as: u, body: { seat } });
+  expect(res.json.status).toBe('confirmed');
+  return res.json.id as string;
+};
+
+async function secretOf(sessionId: string) {
+  return (await t.db.selectFrom('checkin_secrets').select('secret').where('session_id', '=', sessionId).executeTakeFirstOrThrow()).secret;
+}
+
+describe('in-person check-in', () => {
+  async function inPersonSession() {
+    const org = await t.org();
+    const s = await t.session({ mode: 'hybrid', venue: 'Hall A', startsAt: START, endsAt: END, capacity: { inPerson: 10, online: 10 } });
+    const staff = await t.user('staff', org.id);
+    const bookingId = await book(s.id, staff, 'in_person');
+    return { s, staff, bookingId, org };
+  }
+
+  it('shows the trainer a code and QR code that change every minute', async () => {
+    const { s, staff } = await inPersonSession();
+    t.clock.set('2026-02-10T15:55:20.000Z');
+    const res = await t.request('GET', `/api/sessions/${s.id}/checkin-code`, { as: s.trainer });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.json.code).toMatch(/^\d{6}$/);
+    expect(res.json.expiresAt).toBe('2026-02-10T15:56:00.000Z');
+    expect(res.json.url).toBe(`http://localhost:3000/sessions/${s.id}/checkin?code=${res.json.code}`);
+    expect(res.json.qrSvg).toMatch(/^<svg[\s\S]*<\/svg>\s*$/);
+    t.clock.set('2026-02-10T15:56:00.000Z');
+    expect((await t.request('GET', `/api/sessions/${s.id}/checkin-code`, { as: s.trainer })).json.code).not.toBe(res.json.code);
+    expect((await t.request('GET', `/api/sessions/${s.id}/checkin-code`, { as: staff })).status).toBe(403);
+    expect((await t.request('GET', `/api/sessions/${s.id}/checkin-code`, { as: await t.user('trainer') })).status).toBe(403);
+  });
+
+  it('checks in with the current or previous minute’s code, not a wrong or expired one', async () => {
+    const { s, staff, bookingId } = await inPersonSession();
+    t.clock.set('2026-02-10T16:01:30.000Z');
+    const { code } = (await t.request('GET', `/api/sessions/${s.id}/checkin-code`, { as: s.trainer })).json;
+    const checkin = (c: string) => t.request('POST', `/api/sessions/${s.id}/checkin`, { as: staff, body: { code: c } });
+
+    const wrong = await checkin(code === '123456' ? '654321' : '123456');
+    expect(wrong.status).toBe(400);
+    expect(wrong.json.error.code).toBe('invalid_checkin_code');
+
+    t.clock.set('2026-02-10T16:03:00.000Z'); // two minutes on: expired
+    expect((await checkin(code)).json.error.code).toBe('invalid_checkin_code');
+
+    t.clock.set('2026-02-10T16:02:59.000Z'); // the next minute: still accepted
+    const ok = await checkin(code);
+    expect(ok.status).toBe(200);
+    expect(ok.json).toEqual({ bookingId, checkedInAt: '2026-02-10T16:02:59.000Z' });
+    // Checking in again keeps the first time.
+    t.clock.set('2026-02-10T16:10:00.000Z');
+    const again = await checkin(currentCode(await secretOf(s.id), s.id, t.clock.now().getTime()).code);
+    expect(again.json.checkedInAt).toBe('2026-02-10T16:02:59.000Z');
+
+    t.clock.set(at('18:00'));
+    const report = await t.request('GET', `/api/sessions/${s.id}/attendance`, { as: s.trainer });
+    expect(report.json.items[0]).toMatchObject({ bookingId, source: 'checkin', minutes: 87, attended: true });
+  });
+
+  it('is only for confirmed in-person attendees, during the session, and stops guessing', async () => {
+    const { s, staff, org } = await inPersonSession();
+    const online = await t.user('staff', org.id);
+    await book(s.id, online, 'online');
+    t.clock.set(START);
+    const { code } = (await t.request('GET', `/api/sessions/${s.id}/checkin-code`, { as: s.trainer })).json;
+    expect((await t.request('POST', `/api/sessions/${s.id}/checkin`, { as: online, body: { code } })).json.error.code).toBe('not_attendee');
+    t.clock.set('2026-02-10T15:40:00.000Z');
+    const { code: early } = (await t.request('GET', `/api/sessions/${s.id}/checkin-code`, { as: s.trainer })).json;
+    expect((await t.request('POST', `/api/sessions/${s.id}/checkin`, { as: staff, body: { code: early } })).json.error.code).toBe('join_window_closed');
+
+    t.clock.set(START);
+    for (let i = 0; i < 5; i++) await t.request('POST', `/api/sessions/${s.id}/checkin`, { as: staff, body: { code: String(100000 + i) === code ? '999999' : String(100000 + i) } });
+    const limited = await t.request('POST', `/api/sessions/${s.id}/checkin`, { as: staff, body: { code } });
+    expect(limited.status).toBe(429);
+    expect(await t.db.selectFrom('presence_intervals').selectAll().where('source', '=', 'checkin').execute()).toEqual([]);
+  });
+});
+
+describe('attendance records', () => {
+  async function heldSession() {
+    const [orgA, orgB] = [await t.org('Oak School'), await t.org('Elm School')];
+    const s = await t.session({ startsAt: START, endsAt: END, title: 'Attachment and trauma' });
+    const a = await t.user('staff', orgA.id, 'Ana Diaz');
+    const b = await t.user('staff', orgB.id, '=HYPERLINK("http://evil.example","x")');
+    const [ba, bb] = [await book(s.id, a, 'online'), await book(s.id, b, 'online')];
+    const hook = async (id: string, event: string, user: TestUser, sid: string, joined: string, when: string) => {
+      const signed = await signedWebhook({
+        id,
+        event: event as 'participant_joined',
+        createdAt: BigInt(Date.parse(when) / 1000),
+        room: new Room({ sid: `RM_${s.id}`, name: `session-${s.id}` }),
+        participant: new ParticipantInfo({ sid, identity: `user-${user.id}`, joinedAtMs: BigInt(Date.parse(joined)) }),
+      });
+      expect((await t.request('POST', '/api/livekit/webhook', { body: signed.body, headers: signed.headers })).status).toBe(200);
+    };
+    await hook('1', 'participant_joined', a, 'PA_a', at('16:00'), at('16:00'));
+    await hook('2', 'participant_left', a, 'PA_a', at('16:00'), at('17:25'));
+    await hook('3', 'participant_joined', b, 'PA_b', at('16:00'), at('16:00'));
+    await hook('4', 'participant_left', b, 'PA_b', at('16:00'), at('16:30'));
+    t.clock.set(at('17:40'));
+    return { s, a, b, ba, bb, orgA, orgB };
+  }
+
+  it('gives the trainer and admins every row, office staff only their own, and others nothing', async () => {
+    const { s, a, ba, bb, orgA } = await heldSession();
+    const all = await t.request('GET', `/api/sessions/${s.id}/attendance`, { as: s.trainer });
+    expect(all.json.session).toMatchObject({ id: s.id, lengthMinutes: 90, threshold: 0.75 });
+    expect(all.json.items.map((r: any) => [r.bookingId, r.minutes, r.attended, r.source])).toEqual(
+      expect.arrayContaining([
+        [ba, 85, true, 'livekit'],
+        [bb, 30, false, 'livekit'],
+      ]),
+    );
+    expect((await t.request('GET', `/api/sessions/${s.id}/attendance`, { as: await t.user('admin') })).json.items).toHaveLength(2);
+    const office = await t.request('GET', `/api/sessions/${s.id}/attendance`, { as: await t.user('office', orgA.id) });
+    expect(office.json.items.map((r: any) => r.bookingId)).toEqual([ba]);
+    expect(office.json.items[0]).toMatchObject({ name: 'Ana Diaz', email: a.email, org: 'Oak School', seat: 'online' });
+    for (const u of [a, await t.user('trainer')]) expect((await t.request('GET', `/api/sessions/${s.id}/attendance`, { as: u })).status).toBe(403);
+  });
+
+  it('exports CSV with a BOM, escaped formulas and the same role rules', async () => {
+    const { s, orgA, orgB } = await heldSession();
+    const res = await t.request('GET', `/api/sessions/${s.id}/attendance.csv`, { as: s.trainer });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect(res.headers.get('content-disposition')).toMatch(/attachment; filename="attendance-2026-02-10-/);
+    // Response.text() drops a BOM, so look at the bytes.
+    const bytes = new Uint8Array(await (await t.app.request(`/api/sessions/${s.id}/attendance.csv`, { headers: s.trainer.auth })).arrayBuffer());
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const rows = parse(res.text, { columns: true, bom: true }) as Record<string, string>[];
+    expect(Object.keys(rows[0]!)).toEqual(['name', 'email', 'organisation', 'seat', 'minutes present', 'attended', 'source', 'note']);
+    const ana = rows.find((r) => r.name === 'Ana Diaz')!;
+    expect(ana).toMatchObject({ organisation: 'Oak School', seat: 'online', 'minutes present': '85', attended: 'yes', source: 'livekit' });
+    const evil = rows.find((r) => r.organisation === 'Elm School')!;
+    expect(evil.name!.startsWith("'=")).toBe(true);
+    expect(evil).toMatchObject({ 'minutes present': '30', attended: 'no' });
+
+    const officeB = await t.request('GET', `/api/sessions/${s.id}/attendance.csv`, { as: await t.user('office', orgB.id) });
+    const officeRows = parse(officeB.text, { columns: true, bom: true }) as Record<string, string>[];
+    expect(officeRows.map((r) => r.organisation)).toEqual(['Elm School']);
+    expect((await t.request('GET', `/api/sessions/${s.id}/attendance.csv`, { as: await t.user('staff', orgA.id) })).status).toBe(403);
+  });
+
+  it('lets the trainer tick the register and correct records, keeping who and when; corrections win', async () => {
+    const { s, bb, b } = await heldSession();
+    t.clock.set(at('17:45'));
+    const put = await t.request('PUT', `/api/sessions/${s.id}/attendance/${bb}`, { as: s.trainer, body: { attended: true, note: 'Joined by phone for the second half' } });
+    expect(put.status).toBe(200);
+    expect(put.json).toMatchObject({ bookingId: bb, attended: true, minutes: 30, source: 'register', override: { attended: true, note: 'Joined by phone for the second half', changedBy: s.trainer.id, changedByName: s.trainer.name, changedAt: '2026-02-10T17:45:00.000Z' } });
+    t.clock.set(at('17:50'));
+    const fix = await t.request('PUT', `/api/sessions/${s.id}/attendance/${bb}`, { as: s.trainer, body: { attended: true, minutes: 75 } });
+    expect(fix.json).toMatchObject({ minutes: 75, attended: true, source: 'register' });
+    const history = await t.request('GET', `/api/sessions/${s.id}/attendance/${bb}/history`, { as: s.trainer });
+    expect(history.json.items.map((h: any) => [h.changedAt, h.minutes])).toEqual([
+      ['2026-02-10T17:45:00.000Z', null],
+      ['2026-02-10T17:50:00.000Z', 75],
+    ]);
+    for (const u of [b, await t.user('trainer')]) {
+      expect((await t.request('PUT', `/api/sessions/${s.id}/attendance/${bb}`, { as: u, body: { attended: true } })).status).toBe(403);
+    }
+    expect((await t.request('PUT', `/api/sessions/${s.id}/attendance/no-such-booking`, { as: s.trainer, body: { attended: true } })).status).toBe(404);
+    expect((await t.request('PUT', `/api/sessions/${s.id}/attendance/${bb}`, { as: s.trainer, body: { attended: 'yes' } })).status).toBe(400);
+  });
+
+  it('marks bookings attended or absent after the session, lists completions, and follows later corrections', async () => {
+    const { s, a, b, ba, bb, orgA, orgB } = await heldSession();
+    t.clock.set(at('17:40'));
+    expect(await recordAttendanceOutcomes(t.deps)).toBe(0); // within the grace period for late webhooks
+    t.clock.set(at('17:46'));
+    await runJobsOnce(t.deps, null);
+    const statuses = await t.db.selectFrom('bookings').select(['id', 'status']).where('session_id', '=', s.id).execute();
+    expect(Object.fromEntries(statuses.map((r) => [r.id, r.status]))).toEqual({ [ba]: 'attended', [bb]: 'absent' });
+
+    const mine = await t.request('GET', '/api/me/completions', { as: a });
+    expect(mine.json.items).toEqual([expect.objectContaining({ bookingId: ba, sessionId: s.id, title: 'Attachment and trauma', minutes: 85, source: 'livekit' })]);
+    expect((await t.request('GET', '/api/me/completions', { as: b })).json.items).toEqual([]);
+
+    const officeA = await t.user('office', orgA.id);
+    expect((await t.request('GET', `/api/orgs/${orgA.id}/completions`, { as: officeA })).json.items.map((i: any) => i.userName)).toEqual(['Ana Diaz']);
+    expect((await t.request('GET', `/api/orgs/${orgB.id}/completions`, { as: officeA })).status).toBe(403);
+    expect((await t.request('GET', `/api/orgs/${orgA.id}/completions`, { as: a })).status).toBe(403);
+    expect((await t.request('GET', `/api/orgs/${orgA.id}/completions`, { as: await t.user('admin') })).status).toBe(200);
+
+    // A correction after the outcome changes the booking and the completion at once.
+    await t.request('PUT', `/api/sessions/${s.id}/attendance/${bb}`, { as: s.trainer, body: { attended: true } });
+    expect((await t.db.selectFrom('bookings').select('status').where('id', '=', bb).executeTakeFirstOrThrow()).status).toBe('attended');
+    expect((await t.request('GET', '/api/me/completions', { as: b })).json.items.map((i: any) => i.bookingId)).toEqual([bb]);
+  });
+});
+
+describe('the browser’s own presence reports (fallback)', () => {
+  it('count when there is no LiveKit data, and give way as soon as there is', async () => {
+    const org = await t.org();
+    const s = await t.session({ startsAt: START, endsAt: END });
+    const u = await t.user('staff', org.id);
+    const bookingId = await book(s.id, u, 'online');
+    const report = (event: string) => t.request('POST', `/api/sessions/${s.id}/presence`, { as: u, body: { event } });
+
+    t.clock.set('2026-02-10T15:30:00.000Z');
+    expect((await report('join')).json.error.code).toBe('join_window_closed');
+
+    t.clock.set(START);
+    expect((await report('join')).status).toBe(204);
+    for (let m = 1; m <= 40; m++) {
+      t.clock.set(new Date(Date.parse(START) + m * M).toISOString());
+      await report('heartbeat');
+    }
+    // The laptop slept for 10 minutes: no heartbeats, so that gap is not counted.
+    t.clock.set(at('16:50'));
+    await report('heartbeat');
+    for (let m = 51; m <= 85; m++) {
+      t.clock.set(new Date(Date.parse(START) + m * M).toISOString());
+      await report('heartbeat');
+    }
+    await report('leave');
+    t.clock.set(at('17:45'));
+    const row = async () => (await t.request('GET', `/api/sessions/${s.id}/attendance`, { as: s.trainer })).json.items.find((r: any) => r.bookingId === bookingId);
+    expect(await row()).toMatchObject({ minutes: 75, attended: true, source: 'client' });
+
+    // LiveKit data for the same booking replaces the client's reports entirely.
+    const signed = await signedWebhook({
+      id: 'lk-1',
+      event: 'participant_left',
+      createdAt: BigInt(Date.parse(at('16:20')) / 1000),
+      room: new Room({ sid: 'RM_x', name: `session-${s.id}` }),
+      participant: new ParticipantInfo({ sid: 'PA_x', identity: `user-${u.id}`, joinedAtMs: BigInt(Date.parse(START)) }),
+    });
+    await t.request('POST', '/api/livekit/webhook', { body: signed.body, headers: signed.headers });
+    expect(await row()).toMatchObject({ minutes: 20, attended: false, source: 'livekit' });
+  });
+
+  it('are accepted from trainers but not stored, and refused from others', async () => {
+    const org = await t.org();
+    const s = await t.session({ startsAt: START, endsAt: END });
+    t.clock.set(START);
+    expect((await t.request('POST', `/api/sessions/${s.id}/presence`, { as: s.trainer, body: { event: 'join' } })).status).toBe(204);
+    const stranger = await t.request('POST', `/api/sessions/${s.id}/presence`, { as: await t.user('staff', org.id), body: { event: 'join' } });
+    expect(stranger.json.error.code).toBe('not_attendee');
+    expect((await t.request('POST', `/api/sessions/${s.id}/presence`, { as: s.trainer, body: { event: 'dance' } })).status).toBe(400);
+    expect(await t.db.selectFrom('presence_intervals').selectAll().execute()).toEqual([]);
+  });
+});

@@ -1,0 +1,175 @@
+/**
+ * Invites travel in the notice emails as a `text/calendar; method=...` part, the way
+ * Outlook, Gmail and Apple Mail expect, so the event shows Accept/Decline and updates in
+ * place. Proven over a real SMTP exchange with an in-process server on 127.0.0.1.
+ */
+import { SMTPServer } from 'smtp-server';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { deliverDue, smtpMailer } from '../../server/notifications/delivery.js';
+import { makeTestContext, type TestContext } from '../helpers.js';
+import { readCalendar } from './calendar-ical.js';
+
+interface MimePart {
+  headers: Map<string, string>;
+  body: Buffer;
+}
+
+/** The leaf parts of a MIME message (enough of RFC 2045/2046 for nodemailer's output). */
+function mimeLeaves(raw: string): MimePart[] {
+  const split = raw.indexOf('\r\n\r\n');
+  const headerText = raw.slice(0, split).replace(/\r\n[ \t]+/g, ' ');
+  const bodyText = raw.slice(split + 4);
+  const headers = new Map<string, string>();
+  for (const line of headerText.split('\r\n')) {
+    const i = line.indexOf(':');
+    if (i > 0) headers.set(line.slice(0, i).trim().toLowerCase(), line.slice(i + 1).trim());
+  }
+  const type = headers.get('content-type') ?? 'text/plain';
+  const boundary = /boundary="?([^";]+)"?/i.exec(type)?.[1];
+  if (/^multipart\//i.test(type) && boundary) {
+    const pieces = bodyText.split(`--${boundary}`).slice(1);
+    return pieces.filter((p) => !p.startsWith('--')).flatMap((p) => mimeLeaves(p.replace(/^\r\n/, '')));
+  }
+  const cte = (headers.get('content-transfer-encoding') ?? '7bit').toLowerCase();
+  let body: Buffer;
+  if (cte === 'base64') body = Buffer.from(bodyText.replace(/\s+/g, ''), 'base64');
+  else if (cte === 'quoted-printable') {
+    const soft = bodyText.replace(/=\r\n/g, '');
+    const bytes: number[] = [];
+    for (let i = 0; i < soft.length; i++) {
+      if (soft[i] === '=' && /^[0-9A-F]{2}$/i.test(soft.slice(i + 1, i + 3))) {
+        bytes.push(parseInt(soft.slice(i + 1, i + 3), 16));
+        i += 2;
+      } else bytes.push(...Buffer.from(soft[i]!, 'utf8'));
+    }
+    body = Buffer.from(bytes);
+  } else body = Buffer.from(bodyText, 'utf8');
+  return [{ headers, body }];
+}
+
+function calendarParts(raw: string) {
+  return mimeLeaves(raw)
+    .filter((p) => /^text\/calendar/i.test(p.headers.get('content-type') ?? ''))
+    .map((p) => ({ type: p.headers.get('content-type')!, text: p.body.toString('utf8') }));
+}
+
+function startSmtp(): Promise<{ port: number; received: { to: string[]; raw: string }[]; close: () => Promise<void> }> {
+  const received: { to: string[]; raw: string }[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, session, cb) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
+        cb();
+      });
+    },
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const addr = server.server.address() as { port: number };
+      resolve({ port: addr.port, received, close: () => new Promise<void>((r) => server.close(() => r())) });
+    });
+  });
+}
+
+let t: TestContext;
+let smtp: Awaited<ReturnType<typeof startSmtp>>;
+beforeEach(async () => {
+  t = await makeTestContext({ now: '2026-02-01T09:00:00.000Z' });
+  smtp = await startSmtp();
+});
+afterEach(async () => {
+  await smtp.close();
+  await t.close();
+});
+
+async function deliver() {
+  const mailer = smtpMailer(`smtp://127.0.0.1:${smtp.port}`, t.deps.config.mailFrom);
+  const result = await deliverDue(t.deps, mailer);
+  expect(result.failed).toBe(0);
+  const got = smtp.received.splice(0);
+  expect(got).toHaveLength(result.sent);
+  return got;
+}
+
+describe('invites in notice emails', () => {
+  it('a confirmation carries METHOD:REQUEST, a change an update, a cancellation METHOD:CANCEL, all with one UID', { timeout: 20_000 }, async () => {
+    const staff = await t.user('staff', (await t.org()).id, 'Gwen Hughes');
+    const s = await t.session({ title: 'Hyfforddiant ADY: ŵ ŷ â 🎉', startsAt: '2026-03-29T09:00:00+01:00', endsAt: '2026-03-29T10:00:00+01:00' });
+    const booked = await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: staff, body: {} });
+    expect(booked.status).toBe(201);
+
+    const [confirmation] = await deliver();
+    expect(confirmation!.to).toEqual([staff.email]);
+    const [request] = calendarParts(confirmation!.raw);
+    expect(request!.type).toMatch(/^text\/calendar;.*method=REQUEST/i);
+    const req = readCalendar(request!.text);
+    expect(req.method).toBe('REQUEST');
+    expect(req.events).toHaveLength(1);
+    expect(req.events[0]!.summary).toBe('Hyfforddiant ADY: ŵ ŷ â 🎉');
+    expect([req.events[0]!.startUtc, req.events[0]!.endUtc]).toEqual(['2026-03-29T08:00:00.000Z', '2026-03-29T09:00:00.000Z']);
+    expect(req.events[0]!.attendees[0]!.partstat).toBe('ACCEPTED');
+    // The emailed invite is the same event as the download.
+    const download = await t.request('GET', `/api/bookings/${booked.json.id}/invite.ics`, { as: staff });
+    expect(readCalendar(download.text).events[0]).toEqual(req.events[0]);
+
+    t.clock.advance(60_000);
+    const moved = await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { startsAt: '2026-03-29T11:00:00+01:00', endsAt: '2026-03-29T12:00:00+01:00' } });
+    expect(moved.status).toBe(200);
+    const [changed] = await deliver();
+    const [update] = calendarParts(changed!.raw);
+    expect(update!.type).toMatch(/method=REQUEST/i);
+    const upd = readCalendar(update!.text);
+    expect(upd.events[0]!.uid).toBe(req.events[0]!.uid);
+    expect(upd.events[0]!.sequence).toBeGreaterThan(req.events[0]!.sequence);
+    expect(upd.events[0]!.startUtc).toBe('2026-03-29T10:00:00.000Z');
+
+    t.clock.advance(60_000);
+    expect((await t.request('DELETE', `/api/bookings/${booked.json.id}`, { as: staff })).status).toBe(200);
+    const [cancellation] = await deliver();
+    const [cancel] = calendarParts(cancellation!.raw);
+    expect(cancel!.type).toMatch(/^text\/calendar;.*method=CANCEL/i);
+    const can = readCalendar(cancel!.text);
+    expect(can.method).toBe('CANCEL');
+    expect(can.events[0]!.uid).toBe(req.events[0]!.uid);
+    expect(can.events[0]!.status).toBe('CANCELLED');
+    expect(can.events[0]!.sequence).toBeGreaterThan(upd.events[0]!.sequence);
+  });
+
+  it('a promotion from the waiting list carries the REQUEST; the waiting-list notice carries none; a session cancellation a CANCEL', { timeout: 20_000 }, async () => {
+    const org = await t.org();
+    const [a, b] = [await t.user('staff', org.id), await t.user('staff', org.id)];
+    const s = await t.session({ capacity: { online: 1 } });
+    const first = await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: a, body: {} });
+    await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: b, body: {} });
+    const initial = await deliver();
+    expect(initial.map((m) => [m.to[0], calendarParts(m.raw).length])).toEqual([
+      [a.email, 1],
+      [b.email, 0],
+    ]);
+
+    t.clock.advance(60_000);
+    await t.request('DELETE', `/api/bookings/${first.json.id}`, { as: a });
+    const after = await deliver();
+    const forB = after.find((m) => m.to[0] === b.email)!;
+    const [promoted] = calendarParts(forB.raw);
+    expect(promoted!.type).toMatch(/method=REQUEST/i);
+    expect(readCalendar(promoted!.text).events[0]!.attendees[0]!.partstat).toBe('ACCEPTED');
+    expect(calendarParts(after.find((m) => m.to[0] === a.email)!.raw)[0]!.type).toMatch(/method=CANCEL/i);
+
+    t.clock.advance(60_000);
+    expect((await t.request('POST', `/api/sessions/${s.id}/cancel`, { as: s.trainer, body: {} })).status).toBe(200);
+    const [off] = await deliver();
+    expect(off!.to).toEqual([b.email]);
+    const [cancel] = calendarParts(off!.raw);
+    expect(cancel!.type).toMatch(/method=CANCEL/i);
+    const cal = readCalendar(cancel!.text);
+    expect(cal.method).toBe('CANCEL');
+    expect(cal.events[0]!.uid).toBe(`booking-${s.id}-${b.id}@localhost`);
+  });
+});

@@ -1,0 +1,225 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fetchCalendar, refreshTimetableSubscriptions } from '../../server/timetables/service.js';
+import { makeTestContext, type TestContext } from '../helpers.js';
+import { primaryCsv, secondaryIcs } from './timetables.fixtures.js';
+
+let t: TestContext;
+beforeEach(async () => {
+  t = await makeTestContext();
+});
+afterEach(async () => {
+  await t.close();
+});
+
+const csv = { 'content-type': 'text/csv' };
+const ics = { 'content-type': 'text/calendar' };
+
+async function school(settings: Record<string, unknown> = {}) {
+  const org = await t.org(undefined, settings);
+  const office = await t.user('office', org.id);
+  const a = await t.user('staff', org.id, 'Amira Khan');
+  const b = await t.user('staff', org.id, 'Ben Lowe');
+  return { org, office, a, b };
+}
+
+describe('office uploads', () => {
+  it('replaces the timetables of the staff named in one CSV with an email column', async () => {
+    const { org, office, a, b } = await school();
+    const body = ['email,day,start,end,label', `${a.email},Monday,09:00,12:00,Reception class`, `${b.email.toUpperCase()},Tuesday,13:00,15:00,Y2 phonics`, `${a.email},Friday,13:00,15:15,PPA cover`].join('\n');
+    const res = await t.request('PUT', `/api/orgs/${org.id}/timetables`, { as: office, body, headers: csv });
+    expect(res.status).toBe(200);
+    expect(res.json.people).toEqual(expect.arrayContaining([{ userId: a.id, email: a.email, periods: 2 }, { userId: b.id, email: b.email, periods: 1 }]));
+    const aTt = await t.request('GET', `/api/users/${a.id}/timetable`, { as: office });
+    expect(aTt.json.weekly.map((p: { label: string }) => p.label)).toEqual(['Reception class', 'PPA cover']);
+    const own = await t.request('GET', '/api/me/timetable', { as: b });
+    expect(own.json.weekly).toEqual([{ kind: 'weekly', day: 'Tuesday', start: '13:00', end: '15:00', week: null, label: 'Y2 phonics' }]);
+  });
+
+  it('rejects the whole file when a row names someone outside the organisation', async () => {
+    const { org, office, a } = await school();
+    const otherOrg = await t.org();
+    const outsider = await t.user('staff', otherOrg.id);
+    await t.request('PUT', '/api/me/timetable', { as: a, body: primaryCsv(), headers: csv });
+    const body = ['email,day,start,end', `${a.email},Monday,09:00,10:00`, `${outsider.email},Monday,09:00,10:00`, 'nobody@example.org,Monday,09:00,10:00'].join('\n');
+    const res = await t.request('PUT', `/api/orgs/${org.id}/timetables`, { as: office, body, headers: csv });
+    expect(res.status).toBe(400);
+    expect(res.json.error.message).toMatch(/^Line 3: .* is not a member of staff of this organisation/);
+    expect(res.json.error.details.rows.map((r: { line: number }) => r.line)).toEqual([3, 4]);
+    // a's timetable is untouched.
+    expect((await t.request('GET', '/api/me/timetable', { as: a })).json.weekly).toHaveLength(10);
+    expect((await t.request('GET', '/api/me/timetable', { as: outsider })).status).toBe(404);
+  });
+
+  it('lets office staff upload one ICS per person for their own staff only; staff only their own', async () => {
+    const { org, office, a, b } = await school();
+    const put = await t.request('PUT', `/api/users/${a.id}/timetable`, { as: office, body: secondaryIcs(), headers: ics });
+    expect(put.status).toBe(200);
+    expect(put.json).toMatchObject({ userId: a.id, source: 'ics' });
+
+    const otherOffice = await t.user('office', (await t.org()).id);
+    expect((await t.request('PUT', `/api/users/${a.id}/timetable`, { as: otherOffice, body: secondaryIcs(), headers: ics })).status).toBe(404);
+    expect((await t.request('GET', `/api/users/${a.id}/timetable`, { as: otherOffice })).status).toBe(404);
+    expect((await t.request('PUT', `/api/orgs/${org.id}/timetables`, { as: otherOffice, body: 'email,day,start,end\n', headers: csv })).status).toBe(403);
+    expect((await t.request('PUT', `/api/users/${a.id}/timetable`, { as: b, body: primaryCsv(), headers: csv })).status).toBe(403);
+    expect((await t.request('PUT', `/api/orgs/${org.id}/timetables`, { as: b, body: 'email,day,start,end\n', headers: csv })).status).toBe(403);
+
+    const admin = await t.user('admin');
+    expect((await t.request('DELETE', `/api/users/${a.id}/timetable`, { as: admin })).status).toBe(204);
+    expect((await t.request('GET', `/api/users/${a.id}/timetable`, { as: office })).status).toBe(404);
+  });
+});
+
+describe('cover report', () => {
+  async function setUp() {
+    const s = await school();
+    const up = await t.request('PUT', `/api/orgs/${s.org.id}/timetables`, {
+      as: s.office,
+      headers: csv,
+      body: ['email,day,start,end,label', `${s.a.email},Monday,13:05,14:05,"=HYPERLINK(""http://evil.example"")"`, `${s.a.email},Monday,14:05,15:15,Y5 Science`, `${s.b.email},Tuesday,09:00,15:15,Class 2`].join('\n'),
+    });
+    expect(up.status).toBe(200);
+    const monday = await t.session({ title: 'Emotion coaching', mode: 'in_person', startsAt: '2026-01-19T14:30:00+00:00', endsAt: '2026-01-19T16:00:00+00:00', venue: 'Hub school', capacity: { inPerson: 10 } });
+    const tuesday = await t.session({ title: 'Autism in the classroom', mode: 'online', startsAt: '2026-01-20T16:00:00+00:00', endsAt: '2026-01-20T17:00:00+00:00', capacity: { online: 10 } });
+    const monB = await t.session({ title: 'Monday online', mode: 'online', startsAt: '2026-01-19T13:30:00+00:00', endsAt: '2026-01-19T14:30:00+00:00', capacity: { online: 10 } });
+    for (const [session, who] of [[monday, s.a], [tuesday, s.b], [monB, s.b]] as const) {
+      const r = await t.request('POST', `/api/sessions/${session.id}/bookings`, { as: s.office, body: { userId: who.id } });
+      expect(r.status).toBe(201);
+    }
+    return { ...s, monday };
+  }
+
+  it('lists every booking of the organisation’s staff that needs cover, with the lessons', async () => {
+    const { org, office, a, monday } = await setUp();
+    const res = await t.request('GET', `/api/orgs/${org.id}/cover?from=2026-01-19T00:00:00Z&to=2026-01-26T00:00:00Z`, { as: office });
+    expect(res.status).toBe(200);
+    // Only Amira's in-person Monday session clashes (with travel, 14:00-16:30 overlaps both lessons);
+    // Ben's sessions fall outside his Tuesday lessons.
+    expect(res.json.items).toHaveLength(1);
+    expect(res.json.items[0]).toMatchObject({
+      userId: a.id,
+      userName: 'Amira Khan',
+      userEmail: a.email,
+      seat: 'in_person',
+      status: 'confirmed',
+      travelBufferMinutes: 30,
+      session: { id: monday.id, title: 'Emotion coaching' },
+      clashes: [
+        { label: '=HYPERLINK("http://evil.example")', startsAt: '2026-01-19T13:05:00.000Z', endsAt: '2026-01-19T14:05:00.000Z' },
+        { label: 'Y5 Science', startsAt: '2026-01-19T14:05:00.000Z', endsAt: '2026-01-19T15:15:00.000Z' },
+      ],
+    });
+    const outside = await t.request('GET', `/api/orgs/${org.id}/cover?from=2026-02-01T00:00:00Z&to=2026-02-08T00:00:00Z`, { as: office });
+    expect(outside.json.items).toEqual([]);
+  });
+
+  it('gives the report as a spreadsheet-safe CSV', async () => {
+    const { org, office } = await setUp();
+    const res = await t.request('GET', `/api/orgs/${org.id}/cover.csv?from=2026-01-19T00:00:00Z&to=2026-01-26T00:00:00Z`, { as: office });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect(res.headers.get('content-disposition')).toMatch(/attachment; filename="cover-2026-01-19-to-2026-01-26\.csv"/);
+    // A byte order mark, so that spreadsheet programs read the file as UTF-8.
+    const raw = new Uint8Array(await (await t.app.request(`/api/orgs/${org.id}/cover.csv?from=2026-01-19T00:00:00Z&to=2026-01-26T00:00:00Z`, { headers: office.auth })).arrayBuffer());
+    expect([...raw.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = res.text.replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+    expect(lines[0]).toBe('Staff member,Email,Session,Session date,Session start,Session end,Attending,Booking status,Travel buffer (minutes),Lesson needing cover,Lesson date,Lesson start,Lesson end');
+    expect(lines).toHaveLength(3);
+    // The formula is neutralised, not evaluated by a spreadsheet.
+    expect(lines[1]).toContain(`"'=HYPERLINK(""http://evil.example"")"`);
+    expect(lines[2]).toMatch(/^Amira Khan,.*,Emotion coaching,2026-01-19,14:30,16:00,In person,confirmed,30,Y5 Science,2026-01-19,14:05,15:15$/);
+  });
+
+  it('is for the organisation’s office staff and administrators only', async () => {
+    const { org, a } = await setUp();
+    const otherOffice = await t.user('office', (await t.org()).id);
+    expect((await t.request('GET', `/api/orgs/${org.id}/cover`, { as: otherOffice })).status).toBe(403);
+    expect((await t.request('GET', `/api/orgs/${org.id}/cover.csv`, { as: otherOffice })).status).toBe(403);
+    expect((await t.request('GET', `/api/orgs/${org.id}/cover`, { as: a })).status).toBe(403);
+    const admin = await t.user('admin');
+    expect((await t.request('GET', `/api/orgs/${org.id}/cover?from=2026-01-19T00:00:00Z&to=2026-01-26T00:00:00Z`, { as: admin })).json.items).toHaveLength(1);
+    const backwards = await t.request('GET', `/api/orgs/${org.id}/cover?from=2026-01-26T00:00:00Z&to=2026-01-19T00:00:00Z`, { as: admin });
+    expect(backwards.status).toBe(400);
+  });
+});
+
+describe('timetable subscriptions', () => {
+  let server: Server;
+  let base: string;
+  let served: { status: number; body: string | Buffer; delayMs?: number };
+  beforeEach(async () => {
+    served = { status: 200, body: secondaryIcs() };
+    server = createServer((req, res) => {
+      const send = () => {
+        res.writeHead(served.status, { 'content-type': 'text/calendar' });
+        res.end(served.body);
+      };
+      if (served.delayMs) setTimeout(send, served.delayMs).unref();
+      else send();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterEach(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it('fetches the calendar at once, then refreshes it on schedule; a failed refresh keeps the last good copy', async () => {
+    const { a } = await school();
+    const res = await t.request('PUT', '/api/me/timetable/subscription', { as: a, body: { url: `${base}/sis/a.ics` } });
+    expect(res.status).toBe(200);
+    expect(res.json.source).toBe('subscription');
+    expect(res.json.subscription).toEqual({ url: `${base}/sis/a.ics`, lastFetchedAt: '2026-01-12T09:00:00.000Z', lastError: null });
+    expect(res.json.counts.freeDays).toBe(1);
+
+    // The school changes the feed: Y9 Science is gone.
+    served = { status: 200, body: secondaryIcs().replace(/BEGIN:VEVENT\r\nUID:y9sci-thu[\s\S]*?END:VEVENT\r\n/g, '') };
+    expect(await refreshTimetableSubscriptions(t.deps)).toEqual({ refreshed: 0, failed: 0 }); // not due yet
+    t.clock.advance(7 * 3_600_000);
+    expect(await refreshTimetableSubscriptions(t.deps)).toEqual({ refreshed: 1, failed: 0 });
+    const after = await t.request('GET', '/api/me/timetable?from=2026-01-12T00:00:00Z&to=2026-02-12T00:00:00Z', { as: a });
+    expect(after.json.dated.map((d: { label: string }) => d.label)).not.toContain('Y9 Science (Lab 2)');
+    expect(after.json.dated.map((d: { label: string }) => d.label)).toContain('P1 Maths 8C');
+
+    served = { status: 500, body: 'oops' };
+    t.clock.advance(7 * 3_600_000);
+    expect(await refreshTimetableSubscriptions(t.deps)).toEqual({ refreshed: 0, failed: 1 });
+    const kept = await t.request('GET', '/api/me/timetable?from=2026-01-12T00:00:00Z&to=2026-02-12T00:00:00Z', { as: a });
+    expect(kept.json.dated.map((d: { label: string }) => d.label)).toContain('P1 Maths 8C');
+    expect(kept.json.subscription.lastError).toMatch(/answered 500/);
+  });
+
+  it('accepts only http and https addresses', async () => {
+    const { a } = await school();
+    for (const url of ['file:///etc/passwd', 'ftp://127.0.0.1/a.ics', 'javascript:alert(1)', 'not a url']) {
+      const res = await t.request('PUT', '/api/me/timetable/subscription', { as: a, body: { url } });
+      expect(res.status, url).toBe(400);
+      expect(res.json.error.code).toBe('validation_failed');
+    }
+  });
+
+  it('refuses calendars that are too big, broken or unreachable, and changes nothing', async () => {
+    const { a } = await school();
+    await t.request('PUT', '/api/me/timetable', { as: a, body: primaryCsv(), headers: csv });
+    served = { status: 200, body: Buffer.alloc(1024 * 1024 + 10, 'x') };
+    const big = await t.request('PUT', '/api/me/timetable/subscription', { as: a, body: { url: `${base}/big.ics` } });
+    expect(big.status).toBe(422);
+    expect(big.json.error).toMatchObject({ code: 'fetch_failed', message: expect.stringMatching(/larger than 1024 KiB/) });
+    served = { status: 404, body: 'no' };
+    expect((await t.request('PUT', '/api/me/timetable/subscription', { as: a, body: { url: `${base}/gone.ics` } })).status).toBe(422);
+    served = { status: 200, body: 'BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x\r\nSUMMARY:No start\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' };
+    const broken = await t.request('PUT', '/api/me/timetable/subscription', { as: a, body: { url: `${base}/broken.ics` } });
+    expect(broken.status).toBe(400);
+    expect(broken.json.error.message).toMatch(/UID x/);
+    expect((await t.request('GET', '/api/me/timetable', { as: a })).json.source).toBe('csv');
+  });
+
+  it('gives up on a calendar that does not answer in time', async () => {
+    served = { status: 200, body: secondaryIcs(), delayMs: 5_000 };
+    const started = Date.now();
+    await expect(fetchCalendar(`${base}/slow.ics`, fetch, { timeoutMs: 300, maxBytes: 1024 * 1024 })).rejects.toThrow(/did not answer within 0.3 seconds/);
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+});

@@ -1,0 +1,87 @@
+/**
+ * The one way the client talks to the API: same-origin fetch with the session cookie, the
+ * CSRF token on every request that changes something, and every answer checked against the
+ * same zod schema the server declares for it.
+ */
+import type { z } from 'zod';
+import { ErrorBody } from '../../shared/common.js';
+
+let csrfToken: string | null = null;
+
+/** Remembers the CSRF token from the sign-in answer or GET /api/me. */
+export function setCsrfToken(token: string | null) {
+  csrfToken = token;
+}
+
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+/** An error the API answered with (or a network failure, code `network`). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly issues: FieldIssue[] = [],
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** Listeners told when the server says the sign-in is gone (401), so the app can ask again. */
+const unauthenticatedListeners = new Set<() => void>();
+export function onUnauthenticated(fn: () => void) {
+  unauthenticatedListeners.add(fn);
+  return () => unauthenticatedListeners.delete(fn);
+}
+
+interface CallOptions {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  body?: unknown;
+  /** Do not treat a 401 as "signed out" (the sign-in form itself). */
+  quiet401?: boolean;
+}
+
+function issuesOf(details: unknown): FieldIssue[] {
+  if (!details || typeof details !== 'object' || !('issues' in details) || !Array.isArray(details.issues)) return [];
+  return details.issues.filter((i): i is FieldIssue => typeof i?.path === 'string' && typeof i?.message === 'string');
+}
+
+/** Calls the API and parses its answer with `schema`; throws ApiError on any failure. */
+export async function api<S extends z.ZodType>(path: string, schema: S, opts: CallOptions = {}): Promise<z.infer<S>> {
+  const method = opts.method ?? 'GET';
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  let body: string | undefined;
+  if (opts.body !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(opts.body);
+  }
+  let res: Response;
+  try {
+    res = await fetch(path, { method, headers, body, credentials: 'same-origin' });
+  } catch {
+    throw new ApiError(0, 'network', 'The service could not be reached. Check your connection and try again.');
+  }
+  const text = await res.text();
+  let json: unknown = undefined;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    /* not JSON: handled below */
+  }
+  if (!res.ok) {
+    const parsed = ErrorBody.safeParse(json);
+    const err = parsed.success
+      ? new ApiError(res.status, parsed.data.error.code, parsed.data.error.message, issuesOf(parsed.data.error.details))
+      : new ApiError(res.status, 'http_' + res.status, `The service answered with an error (${res.status}). Please try again.`);
+    if (res.status === 401 && !opts.quiet401) for (const fn of unauthenticatedListeners) fn();
+    throw err;
+  }
+  const parsed = schema.safeParse(json === undefined ? {} : json);
+  if (!parsed.success) throw new ApiError(res.status, 'bad_response', 'The service sent an answer this page does not understand. Please reload the page.');
+  return parsed.data;
+}

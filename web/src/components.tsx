@@ -1,0 +1,223 @@
+/** Building blocks every page shares: headings that take focus, live regions, errors, fields. */
+import type { ComponentChildren, JSX } from 'preact';
+import { createContext } from 'preact';
+import { useContext, useEffect, useRef, useState } from 'preact/hooks';
+import type { z } from 'zod';
+import type { Me } from '../../shared/accounts.js';
+import { ApiError, type FieldIssue } from './api.js';
+import type { Location } from './router.js';
+
+export type MeValue = z.infer<typeof Me>;
+
+export interface AppState {
+  me: MeValue;
+  loc: Location;
+}
+export const AppContext = createContext<AppState | null>(null);
+
+/** The signed-in user and location; pages are only rendered when someone is signed in. */
+export function useApp(): AppState {
+  const v = useContext(AppContext);
+  if (!v) throw new Error('useApp outside a signed-in page');
+  return v;
+}
+
+const SITE = 'SEND Live Training';
+
+/**
+ * The page's one h1. It sets the document title and, after an in-app navigation, takes
+ * focus so screen reader and keyboard users start at the top of the new page.
+ */
+export function PageHeading({ children, title, navigated, error }: { children: ComponentChildren; title: string; navigated: boolean; error?: boolean }) {
+  const ref = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    document.title = `${error ? 'Error: ' : ''}${title} – ${SITE}`;
+  }, [title, error]);
+  useEffect(() => {
+    if (navigated) ref.current?.focus();
+  }, []);
+  return (
+    <h1 ref={ref} tabIndex={-1} class="page-heading">
+      {children}
+    </h1>
+  );
+}
+
+/** A polite live region that is in the page from the start, so changes to it are announced. */
+export function Status({ message, id }: { message: string; id?: string }) {
+  return (
+    <div role="status" aria-live="polite" aria-atomic="true" id={id} class={message ? 'status' : 'status status-empty'}>
+      {message}
+    </div>
+  );
+}
+
+/** An assertive region for errors after an action; in the page from the start so it is announced. */
+export function Alert({ message }: { message: string }) {
+  return (
+    <div role="alert" class={message ? 'notice notice-error' : 'status-empty'}>
+      {message && <p>{message}</p>}
+    </div>
+  );
+}
+
+/** An error that stops the page from showing its content (load failures). */
+export function LoadError({ error }: { error: unknown }) {
+  return (
+    <div role="alert" class="notice notice-error">
+      <p>{messageOf(error)}</p>
+    </div>
+  );
+}
+
+export function messageOf(error: unknown): string {
+  if (error instanceof ApiError) return error.message;
+  return 'Something went wrong. Please reload the page and try again.';
+}
+
+export interface FieldError {
+  /** The id of the field the error belongs to (its link target). */
+  field: string;
+  message: string;
+}
+
+/**
+ * The summary of a form's errors: focused when it appears, each message a link to its field.
+ */
+export function ErrorSummary({ errors }: { errors: FieldError[] }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (errors.length) ref.current?.focus();
+  }, [errors]);
+  if (!errors.length) return null;
+  // List the problems in the order the fields appear on the page.
+  const position = (id: string) => {
+    const el = document.getElementById(id);
+    return el ? Array.prototype.indexOf.call(document.querySelectorAll('input, select, textarea, fieldset, legend'), el) : Number.MAX_SAFE_INTEGER;
+  };
+  const ordered = [...errors].sort((a, b) => position(a.field) - position(b.field));
+  return (
+    <div ref={ref} class="error-summary" tabIndex={-1} role="alert" aria-labelledby="error-summary-title">
+      <h2 id="error-summary-title">There is a problem</h2>
+      <ul>
+        {ordered.map((e) => (
+          <li key={e.field + e.message}>
+            <a
+              href={`#${e.field}`}
+              onClick={(ev) => {
+                ev.preventDefault();
+                document.getElementById(e.field)?.focus();
+              }}
+            >
+              {e.message}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** The first error for a field id, if any. */
+export const errorFor = (errors: FieldError[], field: string) => errors.find((e) => e.field === field)?.message;
+
+/**
+ * Turns zod or API issues into field errors. `fields` maps an issue path (e.g. "capacity.online")
+ * to a field id and a human label; issues with unknown paths go to `fallback`.
+ */
+export function toFieldErrors(issues: readonly { path: readonly PropertyKey[] | string; message: string }[], fields: Record<string, { id: string; label: string }>, fallback: { id: string; label: string }): FieldError[] {
+  const out: FieldError[] = [];
+  for (const i of issues) {
+    const key = typeof i.path === 'string' ? i.path : i.path.map(String).join('.');
+    const f = fields[key] ?? fallback;
+    if (out.some((o) => o.field === f.id)) continue;
+    out.push({ field: f.id, message: fieldMessage(f.label, i.message, fields) });
+  }
+  return out;
+}
+
+/** "Title is required", "End time must be after the start time": field names read as their labels. */
+function fieldMessage(label: string, message: string, fields: Record<string, { label: string }>) {
+  const readable = message.replace(/\b([a-z]+[A-Z][A-Za-z]*)\b/g, (name) => (fields[name] ? `the ${fields[name]!.label.toLowerCase()}` : name));
+  return /^(is|must|should|has|cannot)\b/.test(readable) ? `${label} ${readable}` : `${label}: ${readable}`;
+}
+
+export function apiIssues(e: unknown): FieldIssue[] {
+  return e instanceof ApiError ? e.issues : [];
+}
+
+type InputProps = Omit<JSX.InputHTMLAttributes<HTMLInputElement>, 'id' | 'label'> & { id: string; label: string; hint?: string; error?: string };
+
+/** A labelled input with an optional hint and an error tied to it by aria-describedby. */
+export function TextField({ id, label, hint, error, ...rest }: InputProps) {
+  const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class={error ? 'field field-error' : 'field'}>
+      <label for={id}>{label}</label>
+      {hint && (
+        <p class="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p class="error-message" id={`${id}-error`}>
+          <span class="visually-hidden">Error: </span>
+          {error}
+        </p>
+      )}
+      <input id={id} name={id} type="text" aria-invalid={error ? 'true' : undefined} aria-describedby={describedBy} {...rest} />
+    </div>
+  );
+}
+
+/**
+ * A button for something that cannot be undone: the first press asks, the second does it.
+ * Focus moves to the question so keyboard users meet it straight away.
+ */
+export function ConfirmButton({ label, question, confirmLabel, keepLabel, onConfirm, busy, variant = 'danger' }: { label: string; question: string; confirmLabel: string; keepLabel: string; onConfirm: () => void; busy?: boolean; variant?: 'danger' | 'secondary' }) {
+  const [asking, setAsking] = useState(false);
+  const questionRef = useRef<HTMLParagraphElement>(null);
+  const openerRef = useRef<HTMLButtonElement>(null);
+  const wasAsking = useRef(false);
+  useEffect(() => {
+    if (asking) questionRef.current?.focus();
+    else if (wasAsking.current) openerRef.current?.focus();
+    wasAsking.current = asking;
+  }, [asking]);
+  if (!asking) {
+    return (
+      <button ref={openerRef} type="button" class={`button button-${variant}`} onClick={() => !busy && setAsking(true)} aria-disabled={busy ? 'true' : undefined}>
+        {label}
+      </button>
+    );
+  }
+  return (
+    <div class="confirm" role="group" aria-label={label}>
+      <p ref={questionRef} tabIndex={-1}>
+        {question}
+      </p>
+      <div class="actions">
+        <button
+          type="button"
+          class="button button-danger"
+          aria-disabled={busy ? 'true' : undefined}
+          onClick={() => {
+            if (busy) return;
+            onConfirm();
+            wasAsking.current = false;
+            setAsking(false);
+          }}
+        >
+          {confirmLabel}
+        </button>
+        <button type="button" class="button button-secondary" onClick={() => setAsking(false)}>
+          {keepLabel}
+        </button>
+      </div>
+    </div>
+  );
+}
+
+export function Badge({ tone, children }: { tone: string; children: ComponentChildren }) {
+  return <span class={`badge badge-${tone}`}>{children}</span>;
+}

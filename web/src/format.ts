@@ -1,0 +1,80 @@
+/** Dates and words shown to people: times in the viewer's own time zone, via Intl. */
+import type { Mode, SeatKind } from '../../shared/sessions.js';
+import type { BookingStatus } from '../../shared/bookings.js';
+
+const dateFmt = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+const timeFmt = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit' });
+const zoneFmt = new Intl.DateTimeFormat('en-GB', { timeZoneName: 'short' });
+const dateTimeFmt = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' });
+
+export const viewerZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+export const formatDate = (iso: string) => dateFmt.format(new Date(iso));
+export const formatDateTime = (iso: string) => dateTimeFmt.format(new Date(iso));
+
+function zoneName(d: Date) {
+  return zoneFmt.formatToParts(d).find((p) => p.type === 'timeZoneName')?.value ?? '';
+}
+
+/** "16:00 to 17:30 GMT" in the viewer's zone. */
+export function formatTimeRange(startIso: string, endIso: string) {
+  const s = new Date(startIso);
+  const e = new Date(endIso);
+  return `${timeFmt.format(s)} to ${timeFmt.format(e)} ${zoneName(e)}`.trim();
+}
+
+export const modeLabel: Record<Mode, string> = { online: 'Online', in_person: 'In person', hybrid: 'Hybrid (in person or online)' };
+export const seatLabel: Record<SeatKind, string> = { online: 'Online', in_person: 'In person' };
+export const statusLabel: Record<BookingStatus, string> = {
+  confirmed: 'Confirmed',
+  waitlisted: 'On the waitlist',
+  offered: 'Seat offered',
+  cancelled: 'Cancelled',
+  attended: 'Attended',
+  absent: 'Absent',
+};
+
+export const plural = (n: number, one: string, many = one + 's') => `${n} ${n === 1 ? one : many}`;
+
+/** "3rd" etc., for queue positions. */
+export function ordinal(n: number) {
+  const rem100 = n % 100;
+  const suffix = rem100 >= 11 && rem100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
+  return `${n}${suffix}`;
+}
+
+/** A date input's value (YYYY-MM-DD, the viewer's calendar day) for an instant. */
+export function toDateInput(d: Date) {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** The instant a calendar day starts in the viewer's zone, as ISO UTC; `plusDays` shifts it. */
+export function dayStartIso(day: string, plusDays = 0) {
+  const [y, m, d] = day.split('-').map(Number);
+  return new Date(y!, m! - 1, d! + plusDays).toISOString();
+}
+
+function zoneOffsetMs(utcMs: number, timeZone: string) {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(new Date(utcMs));
+  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
+  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return asUtc - Math.floor(utcMs / 1000) * 1000;
+}
+
+/**
+ * A wall-clock date and time in an IANA zone as an ISO 8601 instant with its offset,
+ * e.g. ("2026-03-29", "09:00", "Europe/London") -> "2026-03-29T09:00:00+01:00".
+ */
+export function zonedIso(day: string, time: string, timeZone: string): string | null {
+  const dm = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  const tm = /^(\d{2}):(\d{2})$/.exec(time);
+  if (!dm || !tm) return null;
+  const wall = Date.UTC(Number(dm[1]), Number(dm[2]) - 1, Number(dm[3]), Number(tm[1]), Number(tm[2]));
+  let offset = zoneOffsetMs(wall, timeZone);
+  offset = zoneOffsetMs(wall - offset, timeZone);
+  const sign = offset >= 0 ? '+' : '-';
+  const abs = Math.abs(offset) / 60000;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${day}T${time}:00${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}

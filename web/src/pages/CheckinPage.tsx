@@ -1,0 +1,122 @@
+/**
+ * `/sessions/:id/checkin?code=...`: an attendee checks in to an in-person session from their
+ * phone, with the code the trainer shows (the QR code fills it in).
+ */
+import '../room.css';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { CheckinResult } from '../../../shared/attendance.js';
+import { Session } from '../../../shared/sessions.js';
+import { api, ApiError } from '../api.js';
+import { messageOf, PageHeading, useApp } from '../components.js';
+import { formatDate, formatTimeRange } from '../format.js';
+import { Link } from '../router.js';
+
+function failureText(e: unknown): string {
+  if (!(e instanceof ApiError)) return messageOf(e);
+  if (e.code === 'invalid_code' || e.code === 'wrong_code' || e.code === 'checkin_code_invalid') {
+    return `${e.message} Check the code on the trainer's screen and try again: it changes every minute.`;
+  }
+  return e.message;
+}
+
+export function CheckinPage({ id }: { id: string }) {
+  const { loc } = useApp();
+  const [session, setSession] = useState<Session | null>(null);
+  const [code, setCode] = useState(() => (loc.query.get('code') ?? '').replace(/\D/g, '').slice(0, 20));
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
+  const [fieldError, setFieldError] = useState('');
+  const resultRef = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    api(`/api/sessions/${encodeURIComponent(id)}`, Session).then(setSession, () => setSession(null));
+  }, [id]);
+
+  useEffect(() => {
+    if (result) resultRef.current?.focus();
+  }, [result]);
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    if (busy) return;
+    const value = code.replace(/\s+/g, '');
+    if (!/^\d{4,10}$/.test(value)) {
+      setFieldError('Enter the check-in code: the digits on the trainer’s screen.');
+      document.getElementById('checkin-code')?.focus();
+      return;
+    }
+    setFieldError('');
+    setBusy(true);
+    setResult(null);
+    try {
+      const r = await api(`/api/sessions/${encodeURIComponent(id)}/checkin`, CheckinResult, { method: 'POST', body: { code: value } });
+      const at = new Date(r.checkedInAt).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
+      setResult({ ok: true, text: `You are checked in${session ? ` to ${session.title}` : ''} at ${at}. You can close this page.` });
+    } catch (err) {
+      setResult({ ok: false, text: failureText(err) });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div class="checkin-page">
+      <PageHeading title="Check in" navigated={loc.navigated}>
+        Check in
+      </PageHeading>
+      {session && (
+        <p class="lede">
+          <strong>{session.title}</strong>
+          <br />
+          {formatDate(session.startsAt)}, {formatTimeRange(session.startsAt, session.endsAt)}
+          {session.venue && (
+            <>
+              <br />
+              {session.venue}
+            </>
+          )}
+        </p>
+      )}
+      {result && (
+        <div ref={resultRef} tabIndex={-1} role={result.ok ? 'status' : 'alert'} class={result.ok ? 'notice notice-success checkin-result' : 'notice notice-error checkin-result'} id="checkin-result">
+          <h2>{result.ok ? 'Checked in' : 'Not checked in'}</h2>
+          <p>{result.text}</p>
+        </div>
+      )}
+      {!result?.ok && (
+        <form onSubmit={submit} noValidate class="checkin-form">
+          <div class={fieldError ? 'field field-error' : 'field'}>
+            <label for="checkin-code">Check-in code</label>
+            <p class="hint" id="checkin-code-hint">
+              The trainer shows this code at the front of the room. It changes every minute.
+            </p>
+            {fieldError && (
+              <p class="error-message" id="checkin-code-error">
+                <span class="visually-hidden">Error: </span>
+                {fieldError}
+              </p>
+            )}
+            <input
+              id="checkin-code"
+              name="code"
+              class="input-code"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              maxLength={20}
+              value={code}
+              aria-invalid={fieldError ? 'true' : undefined}
+              aria-describedby={fieldError ? 'checkin-code-hint checkin-code-error' : 'checkin-code-hint'}
+              onInput={(e) => setCode(e.currentTarget.value)}
+            />
+          </div>
+          <button type="submit" class="button button-large" aria-disabled={busy ? 'true' : undefined}>
+            {busy ? 'Checking in…' : 'Confirm check-in'}
+          </button>
+        </form>
+      )}
+      <p>
+        <Link href={`/sessions/${encodeURIComponent(id)}`}>About this session</Link>
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,194 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { BookingList, type Booking } from '../../../shared/bookings.js';
+import { ExportQuery } from '../../../shared/calendar.js';
+import { api } from '../api.js';
+import { Badge, ErrorSummary, errorFor, LoadError, PageHeading, Status, TextField, useApp, type FieldError } from '../components.js';
+import { dayStartIso, formatDate, formatTimeRange, ordinal, plural, seatLabel, statusLabel, toDateInput } from '../format.js';
+import { Link, navigate } from '../router.js';
+
+/** Checks a From/To pair of date fields; returns the query (ISO instants) or field errors. */
+function readRange(form: HTMLFormElement): { errors: FieldError[]; from: string; to: string } {
+  const f = new FormData(form);
+  const from = String(f.get('from') ?? '');
+  const to = String(f.get('to') ?? '');
+  const errors: FieldError[] = [];
+  const day = /^\d{4}-\d{2}-\d{2}$/;
+  if (from && !day.test(from)) errors.push({ field: 'from', message: 'From: enter a date' });
+  if (to && !day.test(to)) errors.push({ field: 'to', message: 'To: enter a date' });
+  if (!errors.length && from && to && to < from) errors.push({ field: 'to', message: 'To: must be on or after the From date' });
+  return { errors, from, to };
+}
+
+function rangeParams(from: string, to: string) {
+  // The same schema the export routes validate with.
+  const r = ExportQuery.parse({ from: from ? dayStartIso(from) : undefined, to: to ? dayStartIso(to, 1) : undefined });
+  const p = new URLSearchParams();
+  if (r.from) p.set('from', r.from);
+  if (r.to) p.set('to', r.to);
+  return p;
+}
+
+function RangeFields({ from, to, errors }: { from: string; to: string; errors: FieldError[] }) {
+  return (
+    <>
+      <TextField id="from" label="From" type="date" defaultValue={from} error={errorFor(errors, 'from')} />
+      <TextField id="to" label="To (optional)" type="date" defaultValue={to} error={errorFor(errors, 'to')} />
+    </>
+  );
+}
+
+/** Office staff: every booking of their organisation's staff, by session. */
+export function OrgBookingsPage({ orgId }: { orgId: string }) {
+  const { loc } = useApp();
+  const from = loc.query.has('from') ? loc.query.get('from')! : toDateInput(new Date());
+  const to = loc.query.get('to') ?? '';
+  const [items, setItems] = useState<Booking[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const formRef = useRef<HTMLFormElement>(null);
+
+  useEffect(() => {
+    const els = formRef.current?.elements as (HTMLFormControlsCollection & Record<string, HTMLInputElement>) | undefined;
+    if (els) {
+      els['from']!.value = from;
+      els['to']!.value = to;
+    }
+    let live = true;
+    setError(null);
+    api(`/api/orgs/${encodeURIComponent(orgId)}/bookings?${rangeParams(from, to)}`, BookingList).then(
+      (r) => {
+        if (!live) return;
+        setItems(r.items);
+      },
+      (e) => live && setError(e),
+    );
+    return () => {
+      live = false;
+    };
+  }, [loc.key]);
+
+  function submit(e: Event) {
+    e.preventDefault();
+    const r = readRange(e.currentTarget as HTMLFormElement);
+    setErrors(r.errors);
+    if (r.errors.length) return;
+    const p = new URLSearchParams({ from: r.from });
+    if (r.to) p.set('to', r.to);
+    navigate(`/office/bookings?${p}`);
+  }
+
+  return (
+    <>
+      <PageHeading title="Who is booked where" navigated={loc.navigated} error={errors.length > 0}>
+        Who is booked where
+      </PageHeading>
+      <p>Every booking and waitlist place of your organisation’s staff. Use it to plan cover.</p>
+      <ErrorSummary errors={errors} />
+      <form ref={formRef} class="filters" onSubmit={submit} noValidate aria-label="Date range">
+        <RangeFields from={from} to={to} errors={errors} />
+        <div class="field field-action">
+          <button type="submit" class="button">
+            Show bookings
+          </button>
+        </div>
+      </form>
+      <p role="status" class="count">
+        {error ? '' : !items ? 'Loading bookings…' : items.length === 0 ? 'No bookings in this date range.' : `${plural(items.length, 'booking')} found.`}
+      </p>
+      {error ? (
+        <LoadError error={error} />
+      ) : !items || items.length === 0 ? null : (
+        <div class="table-wrap" tabIndex={0} role="region" aria-labelledby="org-bookings-caption">
+          <table>
+            <caption id="org-bookings-caption">{plural(items.length, 'booking')}, soonest first</caption>
+            <thead>
+              <tr>
+                <th scope="col">Person</th>
+                <th scope="col">Session</th>
+                <th scope="col">Date and time</th>
+                <th scope="col">Seat</th>
+                <th scope="col">Status</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((b) => (
+                <tr key={b.id}>
+                  <th scope="row">{b.userName}</th>
+                  <td>
+                    <Link href={`/sessions/${b.sessionId}`}>{b.session.title}</Link>
+                  </td>
+                  <td>
+                    <time dateTime={b.session.startsAt}>{formatDate(b.session.startsAt)}</time>, {formatTimeRange(b.session.startsAt, b.session.endsAt)}
+                  </td>
+                  <td>{seatLabel[b.seat]}</td>
+                  <td>
+                    <Badge tone={b.status}>{statusLabel[b.status]}</Badge>
+                    {b.status === 'waitlisted' && b.position !== null && <> {ordinal(b.position)} in queue</>}
+                    {b.session.status === 'cancelled' && <> (session cancelled)</>}{' '}
+                    <Link href={`/bookings/${b.id}`}>
+                      Manage<span class="visually-hidden"> the booking of {b.userName} for {b.session.title}</span>
+                    </Link>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}
+
+/** Office staff: download every booking in a date range as calendar invites or a spreadsheet. */
+export function OrgExportPage({ orgId }: { orgId: string }) {
+  const { loc } = useApp();
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const [status, setStatus] = useState('');
+
+  function download(format: 'ics' | 'csv', form: HTMLFormElement) {
+    const r = readRange(form);
+    setErrors(r.errors);
+    if (r.errors.length) return;
+    const params = rangeParams(r.from, r.to);
+    const a = document.createElement('a');
+    a.href = `/api/orgs/${encodeURIComponent(orgId)}/bookings.${format}${params.size ? `?${params}` : ''}`;
+    a.download = `bookings${r.from ? `-${r.from}` : ''}${r.to ? `-to-${r.to}` : ''}.${format}`;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setStatus(format === 'ics' ? 'Your calendar file is downloading.' : 'Your spreadsheet is downloading.');
+  }
+
+  return (
+    <>
+      <PageHeading title="Export bookings" navigated={loc.navigated} error={errors.length > 0}>
+        Export bookings
+      </PageHeading>
+      <p>Download every booking of your organisation’s staff in a date range: as a calendar file with one invite per booking, or as a spreadsheet (CSV) that opens in Excel.</p>
+      <ErrorSummary errors={errors} />
+      <form
+        class="export-form"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          const submitter = (e as SubmitEvent).submitter as HTMLButtonElement | null;
+          download(submitter?.value === 'ics' ? 'ics' : 'csv', e.currentTarget as HTMLFormElement);
+        }}
+      >
+        <fieldset class="field">
+          <legend>Date range</legend>
+          <RangeFields from={toDateInput(new Date())} to="" errors={errors} />
+        </fieldset>
+        <div class="actions">
+          <button type="submit" class="button" name="format" value="ics">
+            Download calendar file (ICS)
+          </button>
+          <button type="submit" class="button button-secondary" name="format" value="csv">
+            Download spreadsheet (CSV)
+          </button>
+        </div>
+      </form>
+      <Status message={status} />
+    </>
+  );
+}

@@ -1,0 +1,334 @@
+/**
+ * `/sessions/:id/room`: the online session. First a check of camera and microphone, then
+ * the live room (livekit-client, loaded only on this page), with captions from LiveKit
+ * text streams on `lk.transcription`, chat, raise hand, keyboard shortcuts and, for the
+ * trainer, live attendance. Without LiveKit configured on the server the page says so.
+ */
+import '../room.css';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { z } from 'zod';
+import { identityOf, JoinResult, userIdOfIdentity } from '../../../shared/live.js';
+import { Session } from '../../../shared/sessions.js';
+import { api, ApiError } from '../api.js';
+import { Alert, LoadError, messageOf, PageHeading, Status, useApp } from '../components.js';
+import { formatDate, formatTimeRange } from '../format.js';
+import { Link } from '../router.js';
+import { AttendancePanel, useAttendance } from '../room/AttendancePanel.js';
+import { CaptionerBox, SpeechCaptioning, type CaptionPublisher } from '../room/CaptionComposer.js';
+import { CaptionsPanel } from '../room/CaptionsPanel.js';
+import { HostPanel } from '../room/HostPanel.js';
+import { deliverTranscription, emptyCaptions, loadSettings, saveSettings, type CaptionSettings, type CaptionState, type TranscriptionReader } from '../room/captions.js';
+import { displayName, RoomController, type LiveKit } from '../room/controller.js';
+import { LiveRoom, ShortcutsHelp, useShortcuts } from '../room/LiveRoom.js';
+import { PreJoin, type PreJoinChoice } from '../room/PreJoin.js';
+
+declare global {
+  interface Window {
+    /**
+     * The page's entry point for transcription text streams: the live room hands every
+     * `lk.transcription` stream to it. Also usable by a local speech-to-text bridge or a
+     * test to deliver a stream (same shape as LiveKit's TextStreamReader).
+     */
+    liveRoomCaptions?: { deliver(reader: TranscriptionReader, from: { identity: string }): Promise<void> };
+  }
+}
+
+export const PRESENCE_INTERVAL_MS = 60_000;
+
+type Probe = { kind: 'checking' } | { kind: 'ready'; join: z.infer<typeof JoinResult> } | { kind: 'unavailable'; error: ApiError | Error };
+type Stage = 'prejoin' | 'joining' | 'room' | 'ended';
+
+function JoinProblem({ error, onRetry }: { error: ApiError | Error; onRetry: () => void }) {
+  const code = error instanceof ApiError ? error.code : '';
+  if (code === 'livekit_not_configured') {
+    return (
+      <div class="notice notice-warning" id="join-problem">
+        <h2>Live video is not configured</h2>
+        <p>This server has not been set up for live video yet, so you cannot join online sessions from here. Please tell your administrator: the server needs its LiveKit settings (LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET).</p>
+        <p>You can still check your camera and microphone and set up your captions below.</p>
+      </div>
+    );
+  }
+  return (
+    <div class="notice notice-warning" id="join-problem">
+      <h2>You cannot join yet</h2>
+      <p>{messageOf(error)}</p>
+      <button type="button" class="button button-secondary" onClick={onRetry}>
+        Try again
+      </button>
+    </div>
+  );
+}
+
+/** Tells the server this browser is in the room (the fallback when LiveKit webhooks are not set up). */
+function usePresence(sessionId: string, active: boolean, csrfToken: string | null) {
+  useEffect(() => {
+    if (!active) return;
+    let supported = true;
+    const path = `/api/sessions/${encodeURIComponent(sessionId)}/presence`;
+    const send = (event: 'join' | 'heartbeat') =>
+      api(path, z.unknown(), { method: 'POST', body: { event } }).catch((e) => {
+        // No presence endpoint, or not an attendee (trainers): LiveKit's own records are the source.
+        if (e instanceof ApiError && (e.status === 403 || e.status === 404 || e.status === 405)) supported = false;
+      });
+    const leave = () => {
+      if (!supported) return;
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (csrfToken) headers['x-csrf-token'] = csrfToken;
+      // keepalive lets the request finish while the page is closing.
+      void fetch(path, { method: 'POST', headers, body: JSON.stringify({ event: 'leave' }), credentials: 'same-origin', keepalive: true }).catch(() => undefined);
+    };
+    void send('join');
+    const t = setInterval(() => supported && void send('heartbeat'), PRESENCE_INTERVAL_MS);
+    window.addEventListener('pagehide', leave);
+    return () => {
+      clearInterval(t);
+      window.removeEventListener('pagehide', leave);
+      leave();
+    };
+  }, [sessionId, active]);
+}
+
+export function RoomPage({ id }: { id: string }) {
+  const { me, loc } = useApp();
+  const [session, setSession] = useState<Session | null>(null);
+  const [loadError, setLoadError] = useState<unknown>(null);
+  const [probe, setProbe] = useState<Probe>({ kind: 'checking' });
+  const [lk, setLk] = useState<LiveKit | null>(null);
+  const [lkError, setLkError] = useState('');
+  const [stage, setStage] = useState<Stage>('prejoin');
+  const [endedReason, setEndedReason] = useState('');
+  const [controller, setController] = useState<RoomController | null>(null);
+  const [, setVersion] = useState(0);
+  const [announcement, setAnnouncement] = useState('');
+  const [error, setError] = useState('');
+  const [captions, setCaptions] = useState<CaptionState>(emptyCaptions);
+  const [settings, setSettingsState] = useState<CaptionSettings>(() => loadSettings(window.localStorage, me.id));
+  const controllerRef = useRef<RoomController | null>(null);
+  const names = useRef(new Map<string, string>());
+
+  const setSettings = (s: CaptionSettings) => {
+    setSettingsState(s);
+    saveSettings(window.localStorage, me.id, s);
+  };
+
+  const announce = (m: string) => {
+    // The same words twice in a row would not be read again; a trailing space makes them new.
+    setAnnouncement((prev) => (prev === m ? m + '\u00a0' : m));
+  };
+
+  async function runProbe() {
+    setProbe({ kind: 'checking' });
+    try {
+      const join = await api(`/api/sessions/${encodeURIComponent(id)}/join`, JoinResult, { method: 'POST' });
+      setProbe({ kind: 'ready', join });
+    } catch (e) {
+      setProbe({ kind: 'unavailable', error: e instanceof Error ? e : new Error(String(e)) });
+    }
+  }
+
+  useEffect(() => {
+    api(`/api/sessions/${encodeURIComponent(id)}`, Session).then(setSession, setLoadError);
+    void runProbe();
+    import('livekit-client').then(setLk, () => setLkError('The live video tools could not be loaded. Check your connection and reload the page.'));
+  }, [id]);
+
+  // The one handler for transcription streams, used by the room and exposed for bridges and tests.
+  const deliver = useMemo(
+    () => (reader: TranscriptionReader, from: { identity: string }) =>
+      deliverTranscription(reader, from, (fn) => setCaptions(fn), (sid) => controllerRef.current?.trackOwner(sid) ?? null).catch(() => undefined),
+    [],
+  );
+  useEffect(() => {
+    window.liveRoomCaptions = { deliver };
+    return () => {
+      if (window.liveRoomCaptions?.deliver === deliver) delete window.liveRoomCaptions;
+    };
+  }, [deliver]);
+
+  // Leave the room when the page goes away.
+  useEffect(() => () => void controllerRef.current?.leave().catch(() => undefined), []);
+
+  const isTrainer = (probe.kind === 'ready' && probe.join.role === 'trainer') || me.role === 'admin' || (!!session && session.trainerIds.includes(me.id));
+  const attendance = useAttendance(id, isTrainer);
+  usePresence(id, stage === 'room', me.csrfToken);
+
+  if (controller) {
+    const r = controller.room;
+    for (const p of [r.localParticipant, ...r.remoteParticipants.values()]) if (p.name) names.current.set(p.identity, p.name);
+  }
+  const myIdentity = identityOf(me.id);
+  const nameOf = (identity: string) => {
+    if (identity === myIdentity || identity === controller?.room.localParticipant.identity) return `${me.name} (you)`;
+    const known = names.current.get(identity);
+    if (known) return known;
+    const uid = userIdOfIdentity(identity);
+    const row = uid ? attendance.report?.items.find((r) => r.userId === uid) : undefined;
+    if (row) return row.name;
+    return identity.startsWith('agent-') ? 'Automatic captions' : 'Speaker';
+  };
+
+  async function join(take: () => PreJoinChoice) {
+    if (!lk || stage === 'joining') return;
+    setError('');
+    setStage('joining');
+    let info: z.infer<typeof JoinResult>;
+    try {
+      // A fresh token: the one from the page load may have expired while checking devices.
+      info = await api(`/api/sessions/${encodeURIComponent(id)}/join`, JoinResult, { method: 'POST' });
+    } catch (e) {
+      setStage('prejoin');
+      setProbe({ kind: 'unavailable', error: e instanceof Error ? e : new Error(String(e)) });
+      return;
+    }
+    let connected = false;
+    const c = new RoomController(lk, info, {
+      changed: () => setVersion((v) => v + 1),
+      announce,
+      transcription: (reader, from) => void deliver(reader, from),
+      ended: (reason, byUser) => {
+        // A connection that failed before it was up is reported by the catch below instead.
+        if (controllerRef.current !== c || !connected) return;
+        controllerRef.current = null;
+        setController(null);
+        setEndedReason(reason);
+        setStage('ended');
+        if (!byUser) announce(reason);
+      },
+    });
+    controllerRef.current = c;
+    try {
+      await c.connect(take());
+      connected = true;
+      try {
+        const speaker = sessionStorage.getItem('send-live:speaker');
+        if (speaker) await c.room.switchActiveDevice('audiooutput', speaker);
+      } catch {
+        /* the default output is used */
+      }
+      setController(c);
+      setStage('room');
+    } catch (e) {
+      controllerRef.current = null;
+      setStage('prejoin');
+      setError(`Could not connect to the live video service. Check your connection and try again. (${e instanceof Error ? e.message : String(e)})`);
+    }
+  }
+
+  const toggleCaptions = () => {
+    const next = { ...settings, show: !settings.show };
+    setSettings(next);
+    announce(next.show ? 'Captions shown.' : 'Captions hidden.');
+  };
+
+  // Shortcuts that work before joining too (captions); the room adds its own when connected.
+  useShortcuts(settings.shortcuts && stage !== 'room', (a) => {
+    if (a === 'captions') toggleCaptions();
+  });
+
+  const title = session ? `Live room: ${session.title}` : 'Live room';
+  const publisher: CaptionPublisher | null = controller ? { identity: controller.room.localParticipant.identity, publishCaption: (...a) => controller.publishCaption(...a) } : null;
+  const speakers = controller ? [controller.room.localParticipant, ...controller.room.remoteParticipants.values()].map((p) => ({ identity: p.identity, name: displayName(p) })) : [];
+
+  const captionsPanel = (
+    <CaptionsPanel captions={captions} settings={settings} onSettings={setSettings} nameOf={nameOf} waitingText={stage === 'room' ? 'Captions will appear here when someone speaks and captions are on.' : 'Captions will appear here once you join.'}>
+      {publisher && controller && (
+        <div class="caption-sources">
+          {controller.canPublish() && <SpeechCaptioning sessionId={id} publisher={publisher} onStatus={announce} />}
+          {me.captioner && <CaptionerBox sessionId={id} publisher={publisher} speakers={speakers} />}
+        </div>
+      )}
+    </CaptionsPanel>
+  );
+  const inRoom = new Set(controller ? [...controller.room.remoteParticipants.keys(), controller.room.localParticipant.identity] : []);
+  const attendancePanel = isTrainer ? <AttendancePanel {...attendance} inRoom={inRoom} sessionId={id} /> : null;
+
+  return (
+    <div class={`room-page captions-${settings.position}`}>
+      <p class="back">
+        <Link href={`/sessions/${encodeURIComponent(id)}`}>Back to the session</Link>
+      </p>
+      <PageHeading title={title} navigated={loc.navigated}>
+        {title}
+      </PageHeading>
+      {loadError ? (
+        <LoadError error={loadError} />
+      ) : (
+        <>
+          {session && (
+            <p class="lede">
+              {formatDate(session.startsAt)}, {formatTimeRange(session.startsAt, session.endsAt)}
+              {isTrainer && (
+                <>
+                  {' · '}
+                  <Link href={`/sessions/${encodeURIComponent(id)}/register`}>Register and check-in code</Link>
+                </>
+              )}
+              {' · '}
+              <a href={`/api/sessions/${encodeURIComponent(id)}/transcript.vtt`} download>
+                Download the transcript
+              </a>
+            </p>
+          )}
+          <Status message={announcement} id="room-status" />
+          <Alert message={error || lkError} />
+
+          {stage === 'room' && controller && lk ? (
+            <div class="room-layout">
+              <LiveRoom
+                lk={lk}
+                controller={controller}
+                shortcutsEnabled={settings.shortcuts}
+                onToggleCaptions={toggleCaptions}
+                onError={setError}
+                side={
+                  <>
+                    {settings.position === 'side' && captionsPanel}
+                    {controller.join.role === 'trainer' && <HostPanel lk={lk} controller={controller} sessionId={id} announce={announce} />}
+                  </>
+                }
+              />
+              {settings.position === 'bottom' && captionsPanel}
+              {attendancePanel}
+            </div>
+          ) : (
+            <div class="room-layout">
+              {stage === 'ended' && (
+                <div class="notice" id="room-ended">
+                  <h2>You are not in the room</h2>
+                  <p>{endedReason}</p>
+                  <button type="button" class="button" onClick={() => { setStage('prejoin'); void runProbe(); }}>
+                    Join again
+                  </button>
+                </div>
+              )}
+              {probe.kind === 'unavailable' && <JoinProblem error={probe.error} onRetry={() => void runProbe()} />}
+              {stage !== 'ended' && (
+                <div class={settings.position === 'side' ? 'prejoin-layout prejoin-side' : 'prejoin-layout'}>
+                  <PreJoin
+                    lk={lk}
+                    canPublish={probe.kind === 'ready' ? probe.join.canPublish : true}
+                    joinArea={(take) =>
+                      probe.kind === 'checking' ? (
+                        <p>Checking whether you can join…</p>
+                      ) : probe.kind === 'ready' ? (
+                        <button type="button" class="button button-large" aria-disabled={!lk || stage === 'joining' ? 'true' : undefined} onClick={() => void join(take)}>
+                          {stage === 'joining' ? 'Joining…' : 'Join the session'}
+                        </button>
+                      ) : (
+                        <p>Joining is not available: see the message above.</p>
+                      )
+                    }
+                  />
+                  {captionsPanel}
+                </div>
+              )}
+              {attendancePanel}
+            </div>
+          )}
+          <ShortcutsHelp enabled={settings.shortcuts} onChange={(on) => setSettings({ ...settings, shortcuts: on })} />
+        </>
+      )}
+    </div>
+  );
+}

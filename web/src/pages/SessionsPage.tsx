@@ -1,0 +1,263 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { Mode, SessionList, SessionQuery, type Session } from '../../../shared/sessions.js';
+import { api } from '../api.js';
+import { ErrorSummary, errorFor, LoadError, PageHeading, TextField, useApp, type FieldError } from '../components.js';
+import { dayStartIso, formatDate, formatTimeRange, modeLabel, plural, toDateInput, viewerZone } from '../format.js';
+import { Link, navigate } from '../router.js';
+
+const PAGE_SIZE = 10;
+
+/** Seats left and people waiting, per seat kind the session offers. */
+export function seatSummary(s: Session) {
+  const kinds: { key: 'online' | 'inPerson'; label: string }[] = [];
+  if (s.mode !== 'online') kinds.push({ key: 'inPerson', label: 'In person' });
+  if (s.mode !== 'in_person') kinds.push({ key: 'online', label: 'Online' });
+  return kinds.map(({ key, label }) => {
+    const c = s.seats[key];
+    return { key, label, left: c.available, capacity: c.capacity, waiting: c.waitlisted };
+  });
+}
+
+export function SeatsLeft({ s }: { s: Session }) {
+  return (
+    <ul class="plain seat-list">
+      {seatSummary(s).map((k) => (
+        <li key={k.key}>
+          {k.label}: {k.left > 0 ? <><strong>{k.left}</strong> of {plural(k.capacity, 'seat')} left</> : <><strong>full</strong> (all {k.capacity} taken)</>}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function Waiting({ s }: { s: Session }) {
+  const kinds = seatSummary(s);
+  if (kinds.length === 1) return <>{kinds[0]!.waiting === 0 ? 'No one waiting' : `${kinds[0]!.waiting} waiting`}</>;
+  return (
+    <ul class="plain seat-list">
+      {kinds.map((k) => (
+        <li key={k.key}>
+          {k.label}: {k.waiting === 0 ? 'no one waiting' : `${k.waiting} waiting`}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** Whether the session fits the viewer's timetable (shown only when they have one). */
+export function FitNote({ s }: { s: Session }) {
+  if (!s.fit) return null;
+  if (s.fit.fits) return <>Fits your timetable</>;
+  return (
+    <>
+      Clashes with your timetable:{' '}
+      {s.fit.clashes.map((c, i) => (
+        <span key={c.startsAt + c.label}>
+          {i > 0 && '; '}
+          {c.label || 'busy'} ({formatTimeRange(c.startsAt, c.endsAt)})
+        </span>
+      ))}
+    </>
+  );
+}
+
+export function SessionsPage() {
+  const { loc } = useApp();
+  const q = loc.query;
+  // No "from" in the address means "from today"; an empty one means no lower bound.
+  const from = q.has('from') ? q.get('from')! : toDateInput(new Date());
+  const to = q.get('to') ?? '';
+  const mode = q.get('mode') ?? '';
+  const fits = q.get('fits') === 'me';
+  const page = Math.max(1, Number(q.get('page')) || 1);
+
+  const [data, setData] = useState<{ items: Session[]; total: number } | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const formRef = useRef<HTMLFormElement>(null);
+
+  // Back and forward change the address: show its filters in the form (kept mounted so focus stays).
+  useEffect(() => {
+    const els = formRef.current?.elements as (HTMLFormControlsCollection & Record<string, HTMLInputElement | HTMLSelectElement>) | undefined;
+    if (!els) return;
+    els['from']!.value = from;
+    els['to']!.value = to;
+    els['mode']!.value = mode;
+    (els['fits'] as HTMLInputElement).checked = fits;
+  }, [loc.key]);
+
+  useEffect(() => {
+    const query = SessionQuery.safeParse({
+      from: from ? dayStartIso(from) : undefined,
+      to: to ? dayStartIso(to, 1) : undefined,
+      mode: mode || undefined,
+      fits: fits ? 'me' : undefined,
+      limit: PAGE_SIZE,
+      offset: (page - 1) * PAGE_SIZE,
+    });
+    if (!query.success) {
+      setData({ items: [], total: 0 });
+      return;
+    }
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(query.data)) if (v !== undefined) params.set(k, String(v));
+    let live = true;
+    setError(null);
+    api(`/api/sessions?${params}`, SessionList)
+      .then((r) => {
+        if (!live) return;
+        setData(r);
+      })
+      .catch((e) => live && setError(e));
+    return () => {
+      live = false;
+    };
+  }, [loc.key]);
+
+  function applyFilters(e: Event) {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget as HTMLFormElement);
+    const nf = String(f.get('from') ?? '');
+    const nt = String(f.get('to') ?? '');
+    const nm = String(f.get('mode') ?? '');
+    const nfits = f.get('fits') === 'me';
+    const found: FieldError[] = [];
+    const day = /^\d{4}-\d{2}-\d{2}$/;
+    if (nf && !day.test(nf)) found.push({ field: 'from', message: 'From: enter a date' });
+    if (nt && !day.test(nt)) found.push({ field: 'to', message: 'To: enter a date' });
+    if (!found.length && nf && nt && nt < nf) found.push({ field: 'to', message: 'To: must be on or after the From date' });
+    if (nm && !Mode.safeParse(nm).success) found.push({ field: 'mode', message: 'Mode: choose a mode from the list' });
+    setErrors(found);
+    if (found.length) return;
+    const params = new URLSearchParams({ from: nf });
+    if (nt) params.set('to', nt);
+    if (nm) params.set('mode', nm);
+    if (nfits) params.set('fits', 'me');
+    navigate(`/sessions?${params}`);
+  }
+
+  const pageUrl = (n: number) => {
+    const params = new URLSearchParams(q);
+    params.set('from', from);
+    params.set('page', String(n));
+    return `/sessions?${params}`;
+  };
+  const pages = data ? Math.max(1, Math.ceil(data.total / PAGE_SIZE)) : 1;
+
+  return (
+    <>
+      <PageHeading title={page > 1 ? `Sessions (page ${page} of ${pages})` : 'Sessions'} navigated={loc.navigated} error={errors.length > 0}>
+        Sessions
+      </PageHeading>
+      <p>
+        Times are shown in your time zone ({viewerZone()}). Choose a session to book a seat or join its waitlist.
+      </p>
+      <ErrorSummary errors={errors} />
+      <form ref={formRef} class="filters" onSubmit={applyFilters} noValidate aria-label="Filter sessions">
+        <TextField id="from" label="From" type="date" defaultValue={from} error={errorFor(errors, 'from')} />
+        <TextField id="to" label="To" type="date" defaultValue={to} error={errorFor(errors, 'to')} />
+        <div class={errorFor(errors, 'mode') ? 'field field-error' : 'field'}>
+          <label for="mode">Mode</label>
+          {errorFor(errors, 'mode') && (
+            <p class="error-message" id="mode-error">
+              {errorFor(errors, 'mode')}
+            </p>
+          )}
+          <select id="mode" name="mode" aria-describedby={errorFor(errors, 'mode') ? 'mode-error' : undefined}>
+            <option value="" selected={mode === ''}>Any mode</option>
+            <option value="online" selected={mode === 'online'}>Online</option>
+            <option value="in_person" selected={mode === 'in_person'}>In person</option>
+            <option value="hybrid" selected={mode === 'hybrid'}>Hybrid</option>
+          </select>
+        </div>
+        <div class="field checkbox field-check">
+          <input type="checkbox" id="fits" name="fits" value="me" defaultChecked={fits} />
+          <label for="fits">Only sessions that fit my timetable</label>
+        </div>
+        <div class="field field-action">
+          <button type="submit" class="button">
+            Show sessions
+          </button>
+        </div>
+      </form>
+      <p role="status" class="count">
+        {error ? '' : !data ? 'Loading sessions…' : data.items.length === 0 ? 'No sessions match these filters. Try a wider date range or any mode.' : `Showing ${(page - 1) * PAGE_SIZE + 1} to ${(page - 1) * PAGE_SIZE + data.items.length} of ${plural(data.total, 'session')}`}
+      </p>
+      {error ? (
+        <LoadError error={error} />
+      ) : !data || data.items.length === 0 ? null : (
+        <>
+          <ul class="cards plain">
+            {data.items.map((s) => (
+              <li key={s.id}>
+                <article class="card" aria-labelledby={`session-${s.id}`}>
+                  <h2 id={`session-${s.id}`} class="card-title">
+                    <Link href={`/sessions/${s.id}`}>{s.title}</Link>
+                  </h2>
+                  {s.status === 'cancelled' && <p class="badge badge-cancelled">Cancelled</p>}
+                  <dl class="facts">
+                    <div>
+                      <dt>When</dt>
+                      <dd>
+                        <time dateTime={s.startsAt}>{formatDate(s.startsAt)}</time>
+                        <br />
+                        {formatTimeRange(s.startsAt, s.endsAt)}
+                      </dd>
+                    </div>
+                    <div>
+                      <dt>Mode</dt>
+                      <dd>{modeLabel[s.mode]}</dd>
+                    </div>
+                    <div>
+                      <dt>Seats left</dt>
+                      <dd>
+                        <SeatsLeft s={s} />
+                      </dd>
+                    </div>
+                    <div>
+                      <dt>Waitlist</dt>
+                      <dd>
+                        <Waiting s={s} />
+                      </dd>
+                    </div>
+                    {s.fit && (
+                      <div>
+                        <dt>Your timetable</dt>
+                        <dd>
+                          <FitNote s={s} />
+                        </dd>
+                      </div>
+                    )}
+                  </dl>
+                </article>
+              </li>
+            ))}
+          </ul>
+          {pages > 1 && (
+            <nav aria-label="Pages of sessions" class="pagination">
+              <ul class="plain">
+                {page > 1 && (
+                  <li>
+                    <Link href={pageUrl(page - 1)} rel="prev">
+                      Previous page
+                    </Link>
+                  </li>
+                )}
+                <li aria-current="page">
+                  Page {page} of {pages}
+                </li>
+                {page < pages && (
+                  <li>
+                    <Link href={pageUrl(page + 1)} rel="next">
+                      Next page
+                    </Link>
+                  </li>
+                )}
+              </ul>
+            </nav>
+          )}
+        </>
+      )}
+    </>
+  );
+}

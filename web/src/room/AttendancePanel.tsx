@@ -1,0 +1,109 @@
+/**
+ * The trainer's live attendance panel: everyone booked, who is in the room now (from the
+ * LiveKit room itself and from the server's record), and minutes so far. The server's
+ * record is fetched again every 30 seconds.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import type { z } from 'zod';
+import { AttendanceReport, type AttendanceRow } from '../../../shared/attendance.js';
+import { identityOf } from '../../../shared/live.js';
+import { api } from '../api.js';
+import { messageOf } from '../components.js';
+import { plural, seatLabel } from '../format.js';
+
+export const ATTENDANCE_REFRESH_MS = 30_000;
+
+type Report = z.infer<typeof AttendanceReport>;
+
+/** Loads the session's attendance and keeps it fresh while `enabled`. */
+export function useAttendance(sessionId: string, enabled: boolean) {
+  const [report, setReport] = useState<Report | null>(null);
+  const [error, setError] = useState('');
+  const [loadedAt, setLoadedAt] = useState<Date | null>(null);
+  useEffect(() => {
+    if (!enabled) return;
+    let stopped = false;
+    const load = () =>
+      api(`/api/sessions/${encodeURIComponent(sessionId)}/attendance`, AttendanceReport)
+        .then((r) => {
+          if (stopped) return;
+          setReport(r);
+          setError('');
+          setLoadedAt(new Date());
+        })
+        .catch((e) => !stopped && setError(messageOf(e)));
+    void load();
+    const t = setInterval(load, ATTENDANCE_REFRESH_MS);
+    return () => {
+      stopped = true;
+      clearInterval(t);
+    };
+  }, [sessionId, enabled]);
+  return { report, error, loadedAt };
+}
+
+export function isPresent(row: AttendanceRow, inRoom: ReadonlySet<string>) {
+  return row.inRoom || inRoom.has(identityOf(row.userId));
+}
+
+export function AttendancePanel({ report, error, loadedAt, inRoom, sessionId }: { report: Report | null; error: string; loadedAt: Date | null; inRoom: ReadonlySet<string>; sessionId: string }) {
+  const rows = report?.items ?? [];
+  const present = rows.filter((r) => isPresent(r, inRoom));
+  return (
+    <section aria-labelledby="attendance-title" class="panel attendance-panel">
+      <h2 id="attendance-title">Attendance</h2>
+      {error && (
+        <p class="notice notice-error" role="alert">
+          Attendance could not be loaded: {error}
+        </p>
+      )}
+      {!report ? (
+        !error && <p>Loading attendance…</p>
+      ) : rows.length === 0 ? (
+        <p>No one is booked on this session.</p>
+      ) : (
+        <>
+          <p>
+            Here now: <strong>{present.length}</strong> of {plural(rows.length, 'person', 'people')} booked.
+            {loadedAt && <span class="muted"> Updated {loadedAt.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })}.</span>}
+          </p>
+          <div class="table-wrap" tabIndex={0} role="region" aria-label="Attendance table">
+            <table class="table attendance-table">
+              <caption class="visually-hidden">People booked on this session and whether they are here</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">School</th>
+                  <th scope="col">Seat</th>
+                  <th scope="col">Now</th>
+                  <th scope="col">Minutes</th>
+                  <th scope="col">Attended</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((r) => {
+                  const here = isPresent(r, inRoom);
+                  return (
+                    <tr key={r.bookingId} class={here ? 'row-present' : undefined}>
+                      <th scope="row">{r.name}</th>
+                      <td>{r.org ?? '—'}</td>
+                      <td>{seatLabel[r.seat]}</td>
+                      <td>{here ? <span class="badge badge-confirmed">Here</span> : <span class="muted">Not here</span>}</td>
+                      <td>{r.minutes}</td>
+                      <td>{r.attended ? 'Yes' : 'Not yet'}</td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+          <p>
+            <a href={`/api/sessions/${encodeURIComponent(sessionId)}/attendance.csv`} download>
+              Download attendance (CSV)
+            </a>
+          </p>
+        </>
+      )}
+    </section>
+  );
+}

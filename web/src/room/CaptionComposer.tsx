@@ -1,0 +1,163 @@
+/**
+ * Ways to produce captions from this browser: a speaker's own speech through the browser's
+ * speech recognition, and a captioner's typed live captions. Both publish on
+ * `lk.transcription` (interim, then final) and store each final segment on the server.
+ */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { z } from 'zod';
+import { api } from '../api.js';
+import { messageOf } from '../components.js';
+import { newSegmentId } from './captions.js';
+import { speechRecognitionAvailable, startSpeechCaptions, type SpeechCaptioner } from './speech.js';
+
+export interface CaptionPublisher {
+  identity: string;
+  publishCaption(segmentId: string, text: string, final: boolean, speakerIdentity?: string): Promise<void>;
+}
+
+/** Stores a final segment in the session's transcript. Failures are reported, not thrown. */
+async function storeFinal(sessionId: string, segmentId: string, text: string, startedAt: number, speakerIdentity: string | undefined, onError: (m: string) => void) {
+  try {
+    await api(`/api/sessions/${encodeURIComponent(sessionId)}/captions`, z.unknown(), {
+      method: 'POST',
+      body: { segmentId, text, final: true, startedAt: new Date(startedAt).toISOString(), endedAt: new Date().toISOString(), ...(speakerIdentity ? { speakerIdentity } : {}) },
+    });
+  } catch (e) {
+    onError(`A caption was shown live but not saved in the transcript: ${messageOf(e)}`);
+  }
+}
+
+export function SpeechCaptioning({ sessionId, publisher, onStatus }: { sessionId: string; publisher: CaptionPublisher; onStatus: (m: string) => void }) {
+  const [on, setOn] = useState(false);
+  const [error, setError] = useState('');
+  const recRef = useRef<SpeechCaptioner | null>(null);
+  const segments = useRef(new Map<string, { id: string; startedAt: number }>());
+
+  useEffect(() => () => recRef.current?.stop(), []);
+  if (!speechRecognitionAvailable()) {
+    return <p class="hint">This browser cannot turn your speech into captions. Chrome, Edge and Safari can.</p>;
+  }
+
+  function start() {
+    setError('');
+    try {
+      recRef.current = startSpeechCaptions({
+        lang: document.documentElement.lang || 'en-GB',
+        onSegment: (key, text, final) => {
+          let seg = segments.current.get(key);
+          if (!seg) {
+            seg = { id: newSegmentId(publisher.identity), startedAt: Date.now() };
+            segments.current.set(key, seg);
+          }
+          if (final) segments.current.delete(key);
+          publisher.publishCaption(seg.id, text, final).catch(() => setError('Your captions could not be sent to the room.'));
+          if (final && text.trim()) void storeFinal(sessionId, seg.id, text.trim(), seg.startedAt, undefined, setError);
+        },
+        onError: (m) => {
+          setError(m);
+          setOn(false);
+          recRef.current = null;
+        },
+      });
+      setOn(true);
+      onStatus('Captioning your speech. Everyone sees your words as captions.');
+    } catch (e) {
+      setError(messageOf(e));
+    }
+  }
+  function stop() {
+    recRef.current?.stop();
+    recRef.current = null;
+    setOn(false);
+    onStatus('Stopped captioning your speech.');
+  }
+
+  return (
+    <div class="caption-source">
+      <button type="button" class="button button-secondary" aria-pressed={on ? 'true' : 'false'} onClick={on ? stop : start}>
+        Caption my speech
+      </button>
+      {error && (
+        <p class="error-message" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** The captioner's box: typing shows as interim captions; Enter makes the line final. */
+export function CaptionerBox({ sessionId, publisher, speakers }: { sessionId: string; publisher: CaptionPublisher; speakers: { identity: string; name: string }[] }) {
+  const [text, setText] = useState('');
+  const [speaker, setSpeaker] = useState('');
+  const [error, setError] = useState('');
+  const seg = useRef<{ id: string; startedAt: number } | null>(null);
+  const lastSent = useRef(0);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+
+  useEffect(() => () => void (timer.current && clearTimeout(timer.current)), []);
+
+  function sendInterim(value: string) {
+    if (!seg.current) seg.current = { id: newSegmentId(publisher.identity), startedAt: Date.now() };
+    const id = seg.current.id;
+    publisher.publishCaption(id, value, false, speaker || undefined).catch(() => setError('Your captions could not be sent to the room.'));
+    lastSent.current = Date.now();
+  }
+
+  function onInput(value: string) {
+    setText(value);
+    if (!value.trim()) return;
+    // At most about two interim updates a second while typing.
+    if (timer.current) clearTimeout(timer.current);
+    const wait = Math.max(0, 500 - (Date.now() - lastSent.current));
+    timer.current = setTimeout(() => sendInterim(value), wait);
+  }
+
+  async function finish(e: Event) {
+    e.preventDefault();
+    const value = text.trim();
+    if (!value) return;
+    if (timer.current) clearTimeout(timer.current);
+    const s = seg.current ?? { id: newSegmentId(publisher.identity), startedAt: Date.now() };
+    seg.current = null;
+    setText('');
+    setError('');
+    try {
+      await publisher.publishCaption(s.id, value, true, speaker || undefined);
+    } catch {
+      setError('Your caption could not be sent to the room.');
+    }
+    await storeFinal(sessionId, s.id, value, s.startedAt, speaker || undefined, setError);
+  }
+
+  return (
+    <form class="caption-source captioner-box" onSubmit={finish} noValidate>
+      <div class="field">
+        <label for="captioner-speaker">Who is speaking</label>
+        <select id="captioner-speaker" value={speaker} onChange={(e) => setSpeaker(e.currentTarget.value)}>
+          <option value="">Not said (shown under your name)</option>
+          {speakers.map((s) => (
+            <option key={s.identity} value={s.identity}>
+              {s.name}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div class="field">
+        <label for="captioner-text">Live caption</label>
+        <p class="hint" id="captioner-hint">
+          What you type appears as a caption straight away. Press Enter to finish the line.
+        </p>
+        <input id="captioner-text" type="text" autoComplete="off" maxLength={500} value={text} aria-describedby="captioner-hint" onInput={(e) => onInput(e.currentTarget.value)} />
+      </div>
+      <button type="submit" class="button button-secondary">
+        Send caption line
+      </button>
+      {error && (
+        <p class="error-message" role="alert">
+          {error}
+        </p>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,292 @@
+/**
+ * Inside the live room: the video grid (active speaker highlighted, screen shares first),
+ * the controls (microphone, camera, screen share, hand, leave), chat, and the connection
+ * state. Every control is a labelled button; states are announced by the page's live region.
+ */
+import type { ComponentChildren } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { Participant, Track, TrackPublication } from 'livekit-client';
+import { messageOf } from '../components.js';
+import { displayName, qualityLabel, type LiveKit, type RoomController } from './controller.js';
+import { SHORTCUTS, shortcutFor, type ShortcutAction } from './shortcuts.js';
+
+function VideoView({ track, mirrored, label }: { track: Track; mirrored?: boolean; label: string }) {
+  const ref = useRef<HTMLVideoElement>(null);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    track.attach(el);
+    return () => void track.detach(el);
+  }, [track]);
+  return <video ref={ref} class={mirrored ? 'tile-video mirrored' : 'tile-video'} autoPlay playsInline muted aria-label={label} />;
+}
+
+function AudioView({ track }: { track: Track }) {
+  const ref = useRef<HTMLAudioElement>(null);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    track.attach(el);
+    return () => void track.detach(el);
+  }, [track]);
+  return <audio ref={ref} autoPlay class="room-audio" />;
+}
+
+interface Tile {
+  key: string;
+  participant: Participant;
+  kind: 'camera' | 'screen';
+  pub: TrackPublication | undefined;
+}
+
+function tilesOf(lk: LiveKit, participants: Participant[]): Tile[] {
+  const screens: Tile[] = [];
+  const cams: Tile[] = [];
+  for (const p of participants) {
+    const screen = p.getTrackPublication(lk.Track.Source.ScreenShare);
+    if (screen?.track && !screen.isMuted) screens.push({ key: `${p.identity}-screen`, participant: p, kind: 'screen', pub: screen });
+    cams.push({ key: `${p.identity}-camera`, participant: p, kind: 'camera', pub: p.getTrackPublication(lk.Track.Source.Camera) });
+  }
+  return [...screens, ...cams];
+}
+
+function ParticipantTile({ tile, isLocal, speaking, hand, quality }: { tile: Tile; isLocal: boolean; speaking: boolean; hand: boolean; quality: string }) {
+  const p = tile.participant;
+  const name = isLocal ? `${displayName(p)} (you)` : displayName(p);
+  const video = tile.pub?.track && !tile.pub.isMuted ? tile.pub.track : null;
+  const cls = ['tile', tile.kind === 'screen' ? 'tile-screen' : '', speaking ? 'tile-speaking' : '', hand ? 'tile-hand' : ''].filter(Boolean).join(' ');
+  const label = tile.kind === 'screen' ? `Screen shared by ${name}` : `Video of ${name}`;
+  return (
+    <li class={cls}>
+      <figure class="tile-figure">
+        {video ? <VideoView track={video} mirrored={isLocal && tile.kind === 'camera'} label={label} /> : <div class="tile-placeholder" aria-hidden="true">{initials(displayName(p))}</div>}
+        <figcaption class="tile-caption">
+          <span class="tile-name">{tile.kind === 'screen' ? `${name}: screen` : name}</span>
+          {tile.kind === 'camera' && (
+            <span class="tile-flags">
+              {speaking && <span class="flag flag-speaking">Speaking</span>}
+              {hand && <span class="flag flag-hand">Hand raised</span>}
+              {!p.isMicrophoneEnabled && <span class="flag">Muted</span>}
+              <span class={`flag flag-quality quality-${quality}`}>Connection {qualityLabel(quality)}</span>
+            </span>
+          )}
+        </figcaption>
+      </figure>
+    </li>
+  );
+}
+
+function initials(name: string) {
+  return name
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 2)
+    .map((w) => w[0]!.toUpperCase())
+    .join('');
+}
+
+function ChatPanel({ controller, inputRef }: { controller: RoomController; inputRef: { current: HTMLInputElement | null } }) {
+  const [text, setText] = useState('');
+  const [error, setError] = useState('');
+  const logRef = useRef<HTMLOListElement>(null);
+  useEffect(() => {
+    const el = logRef.current?.parentElement;
+    if (el) el.scrollTop = el.scrollHeight;
+  }, [controller.chat.length]);
+  async function send(e: Event) {
+    e.preventDefault();
+    if (!text.trim()) return;
+    setError('');
+    try {
+      await controller.sendChat(text);
+      setText('');
+    } catch (err) {
+      setError(`Your message was not sent: ${messageOf(err)}`);
+    }
+  }
+  return (
+    <section aria-labelledby="chat-title" class="panel chat-panel">
+      <h2 id="chat-title">Chat</h2>
+      <div class="chat-log" tabIndex={0} role="region" aria-label="Chat messages">
+        {controller.chat.length === 0 ? (
+          <p class="muted">No messages yet.</p>
+        ) : (
+          <ol ref={logRef} class="chat-list">
+            {controller.chat.map((m) => (
+              <li key={m.id} class={m.mine ? 'chat-item chat-mine' : 'chat-item'}>
+                <span class="chat-from">{m.fromName}</span> <span class="chat-time">{new Date(m.at).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })}</span>
+                <p class="chat-text">{m.text}</p>
+              </li>
+            ))}
+          </ol>
+        )}
+      </div>
+      <form onSubmit={send} class="chat-form" noValidate>
+        <label for="chat-input">Message</label>
+        <div class="chat-row">
+          <input ref={inputRef} id="chat-input" type="text" autoComplete="off" maxLength={2000} value={text} onInput={(e) => setText(e.currentTarget.value)} />
+          <button type="submit" class="button">
+            Send
+          </button>
+        </div>
+        {error && (
+          <p class="error-message" role="alert">
+            {error}
+          </p>
+        )}
+      </form>
+    </section>
+  );
+}
+
+export function ShortcutsHelp({ enabled, onChange }: { enabled: boolean; onChange: (on: boolean) => void }) {
+  return (
+    <section aria-labelledby="shortcuts-title" class="panel shortcuts">
+      <h2 id="shortcuts-title">Keyboard shortcuts</h2>
+      <div class="checkbox">
+        <input type="checkbox" id="shortcuts-on" checked={enabled} onChange={(e) => onChange(e.currentTarget.checked)} />
+        <label for="shortcuts-on">Use single-key shortcuts</label>
+      </div>
+      <p class="hint">They do nothing while you are typing in a box. Turn them off if you use speech input or they get in your way.</p>
+      <dl class="shortcut-list">
+        {SHORTCUTS.map((s) => (
+          <div key={s.key}>
+            <dt>
+              <kbd>{s.key}</kbd>
+            </dt>
+            <dd>{s.label}</dd>
+          </div>
+        ))}
+      </dl>
+    </section>
+  );
+}
+
+/** Listens for the room's single-key shortcuts on the whole page. */
+export function useShortcuts(enabled: boolean, run: (a: ShortcutAction) => void) {
+  const runRef = useRef(run);
+  runRef.current = run;
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const a = shortcutFor(e, enabled);
+      if (!a) return;
+      e.preventDefault();
+      runRef.current(a);
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [enabled]);
+}
+
+export function LiveRoom({
+  lk,
+  controller,
+  shortcutsEnabled,
+  onToggleCaptions,
+  onError,
+  side,
+}: {
+  lk: LiveKit;
+  controller: RoomController;
+  shortcutsEnabled: boolean;
+  onToggleCaptions: () => void;
+  onError: (m: string) => void;
+  /** Panels shown beside the grid (captions when placed at the side, attendance). */
+  side?: ComponentChildren;
+}) {
+  const room = controller.room;
+  const lp = room.localParticipant;
+  const chatInput = useRef<HTMLInputElement>(null);
+  const participants: Participant[] = [lp, ...room.remoteParticipants.values()];
+  const speaking = new Set(room.activeSpeakers.map((p) => p.identity));
+  const canPublish = controller.canPublish();
+
+  async function act(fn: () => Promise<void>, what: string) {
+    try {
+      await fn();
+    } catch (e) {
+      onError(`Could not ${what}: ${e instanceof Error && e.name === 'NotAllowedError' ? 'your browser did not allow it.' : messageOf(e)}`);
+    }
+  }
+  const toggleMic = () => act(() => controller.toggleMic(), 'change your microphone');
+  const toggleCam = () => act(() => controller.toggleCamera(), 'change your camera');
+  const toggleHand = () => act(() => controller.toggleHand(), 'raise or lower your hand');
+
+  useShortcuts(shortcutsEnabled, (a) => {
+    if (a === 'mic' && canPublish) void toggleMic();
+    else if (a === 'camera' && canPublish) void toggleCam();
+    else if (a === 'hand') void toggleHand();
+    else if (a === 'captions') onToggleCaptions();
+    else if (a === 'chat') chatInput.current?.focus();
+  });
+
+  const remoteAudio: Track[] = [];
+  for (const p of room.remoteParticipants.values()) {
+    for (const pub of p.audioTrackPublications.values()) if (pub.track) remoteAudio.push(pub.track);
+  }
+  const q = lp.connectionQuality;
+
+  return (
+    <div class="live-room">
+      <div class={`connection connection-${controller.state}`}>
+        <strong>
+          {controller.state === 'reconnecting' ? 'Reconnecting…' : controller.state === 'connected' ? 'Connected' : controller.state === 'connecting' ? 'Connecting…' : 'Disconnected'}
+        </strong>
+        <span class={`quality quality-${q}`}>Your connection: {qualityLabel(q)}</span>
+        <span>{participants.length} in the room</span>
+      </div>
+      {!room.canPlaybackAudio && (
+        <div class="notice notice-warning">
+          <p>Your browser has paused the sound of this session.</p>
+          <button type="button" class="button" onClick={() => void act(() => controller.startAudio(), 'start the sound')}>
+            Turn on sound
+          </button>
+        </div>
+      )}
+      <div class="controls" role="toolbar" aria-label="Room controls">
+        {canPublish ? (
+          <>
+            <button type="button" class="button button-control" aria-pressed={lp.isMicrophoneEnabled ? 'false' : 'true'} onClick={() => void toggleMic()}>
+              Mute microphone
+            </button>
+            <button type="button" class="button button-control" aria-pressed={lp.isCameraEnabled ? 'false' : 'true'} onClick={() => void toggleCam()}>
+              Turn off camera
+            </button>
+            {'getDisplayMedia' in (navigator.mediaDevices ?? {}) && (
+              <button type="button" class="button button-control" aria-pressed={lp.isScreenShareEnabled ? 'true' : 'false'} onClick={() => void act(() => controller.toggleScreenShare(), 'share your screen')}>
+                Share screen
+              </button>
+            )}
+          </>
+        ) : (
+          <p class="listener-note">You are listening. Raise your hand to ask to speak.</p>
+        )}
+        <button type="button" class="button button-control" aria-pressed={controller.handRaised() ? 'true' : 'false'} onClick={() => void toggleHand()}>
+          Raise hand
+        </button>
+        <button type="button" class="button button-danger" onClick={() => void act(() => controller.leave(), 'leave')}>
+          Leave session
+        </button>
+      </div>
+      <div class="room-main">
+        <section aria-labelledby="grid-title" class="grid-area">
+          <h2 id="grid-title" class="visually-hidden">
+            People in the session
+          </h2>
+          <ul class={`video-grid grid-count-${Math.min(participants.length, 9)}`}>
+            {tilesOf(lk, participants).map((t) => (
+              <ParticipantTile key={t.key} tile={t} isLocal={t.participant === lp} speaking={speaking.has(t.participant.identity)} hand={controller.handRaised(t.participant)} quality={t.participant.connectionQuality} />
+            ))}
+          </ul>
+          {remoteAudio.map((t) => (
+            <AudioView key={t.sid ?? t.mediaStreamTrack.id} track={t} />
+          ))}
+        </section>
+        <div class="room-side">
+          {side}
+          <ChatPanel controller={controller} inputRef={chatInput} />
+        </div>
+      </div>
+    </div>
+  );
+}

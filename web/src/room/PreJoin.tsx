@@ -1,0 +1,272 @@
+/**
+ * The check before joining: a preview of the camera, the microphone's level, a choice of
+ * devices (labelled selects), and camera/microphone problems explained in plain words.
+ */
+import type { ComponentChildren } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { LocalAudioTrack, LocalTrack, LocalVideoTrack } from 'livekit-client';
+import type { LiveKit } from './controller.js';
+import { choicesOf, problemMessage, problemOf, type DeviceChoice } from './devices.js';
+
+/** The choice matching the device a track is using (or the first), so the select never shows blank. */
+function inUse(track: LocalTrack | undefined, choices: DeviceChoice[]): string {
+  const id = track?.mediaStreamTrack.getSettings().deviceId;
+  return choices.find((c) => c.deviceId === id)?.deviceId ?? choices[0]?.deviceId ?? '';
+}
+
+export interface PreJoinChoice {
+  audio: LocalAudioTrack | null;
+  video: LocalVideoTrack | null;
+}
+
+function TrackPreview({ track }: { track: LocalVideoTrack }) {
+  const ref = useRef<HTMLVideoElement>(null);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    track.attach(el);
+    return () => void track.detach(el);
+  }, [track]);
+  return <video ref={ref} class="preview-video mirrored" autoPlay playsInline muted aria-label="Preview of your camera" />;
+}
+
+/** A simple level meter for the microphone, so people can see it hears them. */
+function MicLevel({ track }: { track: LocalAudioTrack }) {
+  const [level, setLevel] = useState(0);
+  useEffect(() => {
+    const stream = new MediaStream([track.mediaStreamTrack]);
+    let ctx: AudioContext | null = null;
+    let raf = 0;
+    try {
+      ctx = new AudioContext();
+      const src = ctx.createMediaStreamSource(stream);
+      const an = ctx.createAnalyser();
+      an.fftSize = 256;
+      src.connect(an);
+      const buf = new Uint8Array(an.frequencyBinCount);
+      let last = 0;
+      const tick = (t: number) => {
+        raf = requestAnimationFrame(tick);
+        if (t - last < 150) return;
+        last = t;
+        an.getByteTimeDomainData(buf);
+        let peak = 0;
+        for (const v of buf) peak = Math.max(peak, Math.abs(v - 128));
+        setLevel(Math.min(10, Math.round((peak / 128) * 20)));
+      };
+      raf = requestAnimationFrame(tick);
+    } catch {
+      /* no Web Audio: no meter */
+    }
+    return () => {
+      cancelAnimationFrame(raf);
+      void ctx?.close();
+    };
+  }, [track]);
+  return (
+    <div class="mic-level">
+      <span id="mic-level-label">Microphone level</span>
+      <meter aria-labelledby="mic-level-label" min={0} max={10} low={2} high={9} optimum={5} value={level} class="mic-meter" />
+    </div>
+  );
+}
+
+function DeviceSelect({ id, label, choices, value, onChange }: { id: string; label: string; choices: DeviceChoice[]; value: string; onChange: (v: string) => void }) {
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      {choices.length === 0 ? (
+        <p class="hint" id={id}>
+          None found
+        </p>
+      ) : (
+        <select id={id} value={value} onChange={(e) => onChange(e.currentTarget.value)}>
+          {choices.map((c) => (
+            <option key={c.deviceId} value={c.deviceId}>
+              {c.label}
+            </option>
+          ))}
+        </select>
+      )}
+    </div>
+  );
+}
+
+export function PreJoin({ lk, canPublish, joinArea }: { lk: LiveKit | null; canPublish: boolean; joinArea: (take: () => PreJoinChoice) => ComponentChildren }) {
+  const [audio, setAudio] = useState<LocalAudioTrack | null>(null);
+  const [video, setVideo] = useState<LocalVideoTrack | null>(null);
+  const [cameras, setCameras] = useState<DeviceChoice[]>([]);
+  const [mics, setMics] = useState<DeviceChoice[]>([]);
+  const [speakers, setSpeakers] = useState<DeviceChoice[]>([]);
+  const [camId, setCamId] = useState('');
+  const [micId, setMicId] = useState('');
+  const [speakerId, setSpeakerId] = useState('');
+  const [camOn, setCamOn] = useState(true);
+  const [micOn, setMicOn] = useState(true);
+  const [problems, setProblems] = useState<string[]>([]);
+  const [checking, setChecking] = useState(false);
+  const [attempt, setAttempt] = useState(0);
+  const tracksRef = useRef<LocalTrack[]>([]);
+  const handedOver = useRef(false);
+
+  // Start the camera and microphone (one permission prompt; each alone if both fail together).
+  useEffect(() => {
+    if (!lk || !canPublish) return;
+    let cancelled = false;
+    setChecking(true);
+    setProblems([]);
+    (async () => {
+      const got: LocalTrack[] = [];
+      const found: string[] = [];
+      try {
+        got.push(...(await lk.createLocalTracks({ audio: true, video: true })));
+      } catch (both) {
+        const [a, v] = await Promise.allSettled([lk.createLocalTracks({ audio: true, video: false }), lk.createLocalTracks({ audio: false, video: true })]);
+        if (a.status === 'fulfilled') got.push(...a.value);
+        else found.push(problemMessage(problemOf(a.reason), 'microphone'));
+        if (v.status === 'fulfilled') got.push(...v.value);
+        else found.push(problemMessage(problemOf(v.reason), 'camera'));
+        if (found.length === 2 && problemOf(a.status === 'rejected' ? a.reason : both) === problemOf(v.status === 'rejected' ? v.reason : both)) {
+          found.splice(0, 2, problemMessage(problemOf(both), 'camera and microphone'));
+        }
+      }
+      if (cancelled) {
+        for (const t of got) t.stop();
+        return;
+      }
+      tracksRef.current = got;
+      const at = got.find((t) => t.kind === 'audio') as LocalAudioTrack | undefined;
+      const vt = got.find((t) => t.kind === 'video') as LocalVideoTrack | undefined;
+      setAudio(at ?? null);
+      setVideo(vt ?? null);
+      setProblems(found);
+      try {
+        const devices = await navigator.mediaDevices.enumerateDevices();
+        const cams = choicesOf(devices, 'videoinput', 'Camera');
+        const microphones = choicesOf(devices, 'audioinput', 'Microphone');
+        const outputs = choicesOf(devices, 'audiooutput', 'Speaker');
+        setCameras(cams);
+        setMics(microphones);
+        setSpeakers(outputs);
+        setCamId(inUse(vt, cams));
+        setMicId(inUse(at, microphones));
+        setSpeakerId(outputs.find((d) => d.deviceId === 'default')?.deviceId ?? outputs[0]?.deviceId ?? '');
+      } catch {
+        /* the selects stay empty; the default devices are used */
+      }
+      setChecking(false);
+    })();
+    return () => {
+      cancelled = true;
+    };
+  }, [lk, canPublish, attempt]);
+
+  // Stop the preview tracks when leaving the page, unless they were handed to the room.
+  useEffect(
+    () => () => {
+      if (!handedOver.current) for (const t of tracksRef.current) t.stop();
+    },
+    [],
+  );
+
+  useEffect(() => {
+    if (video) void (camOn ? video.unmute() : video.mute());
+  }, [camOn, video]);
+  useEffect(() => {
+    if (audio) void (micOn ? audio.unmute() : audio.mute());
+  }, [micOn, audio]);
+
+  /** Hands the chosen tracks to the room; tracks the person turned off are stopped. */
+  function take(): PreJoinChoice {
+    handedOver.current = true;
+    if (!micOn) audio?.stop();
+    if (!camOn) video?.stop();
+    return { audio: micOn ? audio : null, video: camOn ? video : null };
+  }
+
+  function retry() {
+    for (const t of tracksRef.current) t.stop();
+    tracksRef.current = [];
+    setAudio(null);
+    setVideo(null);
+    setAttempt((n) => n + 1);
+  }
+
+  return (
+    <section aria-labelledby="prejoin-title" class="panel prejoin">
+      <h2 id="prejoin-title">Check your camera and microphone</h2>
+      {!canPublish ? (
+        <p>You will join this session as a listener: you can watch, listen, chat, raise your hand and follow the captions. The trainer can invite you to speak.</p>
+      ) : !lk ? (
+        <p>Loading the live video tools…</p>
+      ) : (
+        <>
+          {checking && <p>Starting your camera and microphone…</p>}
+          {problems.length > 0 && (
+            <div class="notice notice-warning" role="alert">
+              {problems.map((p) => (
+                <p key={p}>{p}</p>
+              ))}
+              <button type="button" class="button button-secondary" onClick={retry}>
+                Check again
+              </button>
+            </div>
+          )}
+          <div class="prejoin-grid">
+            <div class="preview">
+              {video && camOn ? <TrackPreview track={video} /> : <div class="preview-off">{video ? 'Camera is off' : 'No camera preview'}</div>}
+            </div>
+            <div class="prejoin-controls">
+              <DeviceSelect
+                id="camera-select"
+                label="Camera"
+                choices={cameras}
+                value={camId}
+                onChange={(v) => {
+                  setCamId(v);
+                  void video?.setDeviceId({ exact: v });
+                }}
+              />
+              <DeviceSelect
+                id="mic-select"
+                label="Microphone"
+                choices={mics}
+                value={micId}
+                onChange={(v) => {
+                  setMicId(v);
+                  void audio?.setDeviceId({ exact: v });
+                }}
+              />
+              {speakers.length > 0 && (
+                <DeviceSelect
+                  id="speaker-select"
+                  label="Speaker or headphones"
+                  choices={speakers}
+                  value={speakerId}
+                  onChange={(v) => {
+                    setSpeakerId(v);
+                    try {
+                      sessionStorage.setItem('send-live:speaker', v);
+                    } catch {
+                      /* remembered for this page only */
+                    }
+                  }}
+                />
+              )}
+              {audio && micOn && <MicLevel track={audio} />}
+              <div class="checkbox">
+                <input type="checkbox" id="prejoin-cam" checked={camOn} disabled={!video} onChange={(e) => setCamOn(e.currentTarget.checked)} />
+                <label for="prejoin-cam">Join with my camera on</label>
+              </div>
+              <div class="checkbox">
+                <input type="checkbox" id="prejoin-mic" checked={micOn} disabled={!audio} onChange={(e) => setMicOn(e.currentTarget.checked)} />
+                <label for="prejoin-mic">Join with my microphone on</label>
+              </div>
+            </div>
+          </div>
+        </>
+      )}
+      <div class="prejoin-join">{joinArea(take)}</div>
+    </section>
+  );
+}

@@ -1,0 +1,263 @@
+/**
+ * One live room connection through livekit-client: connects with the server's join answer,
+ * publishes the pre-join tracks, and turns room events into a snapshot the page renders
+ * and into short messages for the page's live region. Captions and chat travel as LiveKit
+ * text streams (`lk.transcription`, `lk.chat`).
+ */
+import type { LocalAudioTrack, LocalVideoTrack, Participant, Room, TextStreamReader } from 'livekit-client';
+import { TRANSCRIPTION_ATTRIBUTES, TRANSCRIPTION_TOPIC, type JoinResult } from '../../../shared/live.js';
+import { wholeTextReader, type TranscriptionReader } from './captions.js';
+
+export type LiveKit = typeof import('livekit-client');
+
+export const CHAT_TOPIC = 'lk.chat';
+/** Participant attribute set while someone's hand is up (value: when it went up). */
+export const HAND_ATTRIBUTE = 'hand_raised_at';
+
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
+
+export interface ChatItem {
+  id: string;
+  fromIdentity: string;
+  fromName: string;
+  text: string;
+  at: number;
+  mine: boolean;
+}
+
+export interface RoomCallbacks {
+  /** Something in the room changed: render again. */
+  changed(): void;
+  /** A short message for the polite live region (connection states, hands, chat). */
+  announce(message: string): void;
+  /** A transcription text stream arrived (the room's `lk.transcription` handler). */
+  transcription(reader: TranscriptionReader, from: { identity: string }): void;
+  /** The connection ended; `byUser` when the person left on purpose. */
+  ended(reason: string, byUser: boolean): void;
+}
+
+const qualityWords: Record<string, string> = { excellent: 'excellent', good: 'good', poor: 'poor', lost: 'lost', unknown: 'unknown' };
+export const qualityLabel = (q: string) => qualityWords[q] ?? 'unknown';
+
+export const displayName = (p: Participant) => p.name || p.identity;
+
+export class RoomController {
+  readonly room: Room;
+  state: ConnectionState = 'connecting';
+  chat: ChatItem[] = [];
+  private leaving = false;
+  private lastQuality = '';
+
+  constructor(
+    private readonly lk: LiveKit,
+    readonly join: JoinResult,
+    private readonly cb: RoomCallbacks,
+  ) {
+    this.room = new lk.Room({ adaptiveStream: true, dynacast: true, disconnectOnPageLeave: true });
+    this.bind();
+  }
+
+  private bind() {
+    const { RoomEvent } = this.lk;
+    const r = this.room;
+    const changed = () => this.cb.changed();
+    for (const ev of [
+      RoomEvent.ParticipantConnected,
+      RoomEvent.ParticipantDisconnected,
+      RoomEvent.TrackSubscribed,
+      RoomEvent.TrackUnsubscribed,
+      RoomEvent.TrackMuted,
+      RoomEvent.TrackUnmuted,
+      RoomEvent.TrackPublished,
+      RoomEvent.TrackUnpublished,
+      RoomEvent.LocalTrackPublished,
+      RoomEvent.LocalTrackUnpublished,
+      RoomEvent.ActiveSpeakersChanged,
+      RoomEvent.AudioPlaybackStatusChanged,
+      RoomEvent.ParticipantNameChanged,
+      RoomEvent.ActiveDeviceChanged,
+      RoomEvent.MediaDevicesChanged,
+    ] as const) {
+      r.on(ev, changed);
+    }
+    r.on(RoomEvent.ParticipantConnected, (p) => this.cb.announce(`${displayName(p)} joined.`));
+    r.on(RoomEvent.ParticipantDisconnected, (p) => this.cb.announce(`${displayName(p)} left.`));
+    r.on(RoomEvent.ParticipantPermissionsChanged, (_prev, p) => {
+      if (p === r.localParticipant) this.cb.announce(p.permissions?.canPublish ? 'You can now use your microphone and camera.' : 'You are now listening only.');
+      changed();
+    });
+    r.on(RoomEvent.ParticipantAttributesChanged, (attrs, p) => {
+      if (HAND_ATTRIBUTE in attrs && p !== r.localParticipant) {
+        this.cb.announce(attrs[HAND_ATTRIBUTE] ? `${displayName(p)} raised their hand.` : `${displayName(p)} lowered their hand.`);
+      }
+      changed();
+    });
+    r.on(RoomEvent.ConnectionQualityChanged, (q, p) => {
+      if (p === r.localParticipant && q !== this.lastQuality) {
+        // Only worth interrupting someone for when it gets bad or recovers from bad.
+        if (q === 'poor' || q === 'lost' || this.lastQuality === 'poor' || this.lastQuality === 'lost') this.cb.announce(`Your connection is ${qualityLabel(q)}.`);
+        this.lastQuality = q;
+      }
+      changed();
+    });
+    r.on(RoomEvent.Reconnecting, () => {
+      this.state = 'reconnecting';
+      this.cb.announce('Connection lost. Reconnecting…');
+      changed();
+    });
+    r.on(RoomEvent.SignalReconnecting, () => {
+      if (this.state === 'reconnecting') return;
+      this.state = 'reconnecting';
+      this.cb.announce('Connection lost. Reconnecting…');
+      changed();
+    });
+    r.on(RoomEvent.Reconnected, () => {
+      this.state = 'connected';
+      this.cb.announce('Reconnected.');
+      changed();
+    });
+    r.on(RoomEvent.Disconnected, (reason) => {
+      this.state = 'disconnected';
+      changed();
+      this.cb.ended(this.leaving ? 'You left the session.' : disconnectWords(this.lk, reason), this.leaving);
+    });
+    r.registerTextStreamHandler(TRANSCRIPTION_TOPIC, (reader: TextStreamReader, from) => this.cb.transcription(reader, from));
+    r.registerTextStreamHandler(CHAT_TOPIC, (reader: TextStreamReader, from) => void this.receiveChat(reader, from.identity));
+  }
+
+  private async receiveChat(reader: TextStreamReader, identity: string) {
+    try {
+      const text = (await reader.readAll()).trim();
+      if (!text) return;
+      const p = this.room.getParticipantByIdentity(identity);
+      const fromName = p ? displayName(p) : identity;
+      this.chat = [...this.chat, { id: reader.info.id, fromIdentity: identity, fromName, text: text.slice(0, 2000), at: Date.now(), mine: false }].slice(-300);
+      this.cb.announce(`Chat from ${fromName}: ${text.slice(0, 300)}`);
+      this.cb.changed();
+    } catch {
+      /* a stream cut off mid-way (the sender left): nothing to show */
+    }
+  }
+
+  /** Connects and publishes the tracks chosen before joining (when allowed to publish). */
+  async connect(tracks: { audio?: LocalAudioTrack | null; video?: LocalVideoTrack | null }) {
+    await this.room.connect(this.join.serverUrl, this.join.token, { autoSubscribe: true });
+    this.state = 'connected';
+    if (this.canPublish()) {
+      for (const t of [tracks.audio, tracks.video]) {
+        if (!t) continue;
+        try {
+          await this.room.localParticipant.publishTrack(t);
+        } catch {
+          this.cb.announce(`Your ${t.kind === 'audio' ? 'microphone' : 'camera'} could not be shared.`);
+        }
+      }
+    } else {
+      for (const t of [tracks.audio, tracks.video]) t?.stop();
+    }
+    this.cb.announce('You have joined the session.');
+    this.cb.changed();
+  }
+
+  canPublish() {
+    const perms = this.room.localParticipant.permissions;
+    return perms ? perms.canPublish : this.join.canPublish;
+  }
+
+  async toggleMic() {
+    const lp = this.room.localParticipant;
+    const on = !lp.isMicrophoneEnabled;
+    await lp.setMicrophoneEnabled(on);
+    this.cb.announce(on ? 'Microphone on.' : 'Microphone muted.');
+    this.cb.changed();
+  }
+
+  async toggleCamera() {
+    const lp = this.room.localParticipant;
+    const on = !lp.isCameraEnabled;
+    await lp.setCameraEnabled(on);
+    this.cb.announce(on ? 'Camera on.' : 'Camera off.');
+    this.cb.changed();
+  }
+
+  async toggleScreenShare() {
+    const lp = this.room.localParticipant;
+    const on = !lp.isScreenShareEnabled;
+    await lp.setScreenShareEnabled(on, { audio: true });
+    this.cb.announce(on ? 'You are sharing your screen.' : 'You stopped sharing your screen.');
+    this.cb.changed();
+  }
+
+  handRaised(p: Participant = this.room.localParticipant) {
+    return !!p.attributes[HAND_ATTRIBUTE];
+  }
+
+  async toggleHand() {
+    const up = !this.handRaised();
+    await this.room.localParticipant.setAttributes({ [HAND_ATTRIBUTE]: up ? new Date().toISOString() : '' });
+    this.cb.announce(up ? 'Your hand is raised.' : 'Your hand is lowered.');
+    this.cb.changed();
+  }
+
+  async sendChat(text: string) {
+    const clean = text.trim().slice(0, 2000);
+    if (!clean) return;
+    const info = await this.room.localParticipant.sendText(clean, { topic: CHAT_TOPIC });
+    const lp = this.room.localParticipant;
+    this.chat = [...this.chat, { id: info.id, fromIdentity: lp.identity, fromName: 'You', text: clean, at: Date.now(), mine: true }].slice(-300);
+    this.cb.changed();
+  }
+
+  /** The sid of a participant's microphone track, for the transcription's track attribute. */
+  micTrackSid(identity: string): string | null {
+    const p = identity === this.room.localParticipant.identity ? this.room.localParticipant : this.room.getParticipantByIdentity(identity);
+    return p?.getTrackPublication(this.lk.Track.Source.Microphone)?.trackSid ?? null;
+  }
+
+  /** Who owns the track with this sid (the speaker of a transcription), if they are here. */
+  trackOwner(trackSid: string): string | null {
+    for (const p of [this.room.localParticipant, ...this.room.remoteParticipants.values()]) {
+      for (const pub of p.trackPublications.values()) if (pub.trackSid === trackSid) return p.identity;
+    }
+    return null;
+  }
+
+  /**
+   * Publishes a caption segment on `lk.transcription` the way LiveKit's speech-to-text
+   * agents do, and shows it here through the same handler (a sender does not get its own
+   * streams back).
+   */
+  async publishCaption(segmentId: string, text: string, final: boolean, speakerIdentity?: string) {
+    const trackSid = this.micTrackSid(speakerIdentity ?? this.room.localParticipant.identity);
+    const attributes: Record<string, string> = { [TRANSCRIPTION_ATTRIBUTES.segmentId]: segmentId, [TRANSCRIPTION_ATTRIBUTES.final]: String(final) };
+    if (trackSid) attributes[TRANSCRIPTION_ATTRIBUTES.trackId] = trackSid;
+    this.cb.transcription(wholeTextReader(`local-${segmentId}-${final ? 'f' : Date.now()}`, text, attributes), { identity: speakerIdentity ?? this.room.localParticipant.identity });
+    await this.room.localParticipant.sendText(text, { topic: TRANSCRIPTION_TOPIC, attributes });
+  }
+
+  async startAudio() {
+    await this.room.startAudio();
+    this.cb.changed();
+  }
+
+  async leave() {
+    this.leaving = true;
+    await this.room.disconnect(true);
+  }
+}
+
+function disconnectWords(lk: LiveKit, reason: unknown): string {
+  const R = lk.DisconnectReason;
+  switch (reason) {
+    case R.PARTICIPANT_REMOVED:
+      return 'The trainer removed you from the session.';
+    case R.ROOM_DELETED:
+      return 'The trainer ended the session for everyone.';
+    case R.DUPLICATE_IDENTITY:
+      return 'You joined this session from another window or device, so this one was disconnected.';
+    case R.JOIN_FAILURE:
+      return 'Could not connect to the live session. Check your connection and try again.';
+    default:
+      return 'You were disconnected from the live session.';
+  }
+}

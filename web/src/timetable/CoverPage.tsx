@@ -1,0 +1,184 @@
+/**
+ * Office staff: who needs cover. Every booking of the organisation's staff that clashes
+ * with a timetabled lesson, with the lessons to cover; as a table and as a spreadsheet.
+ * Also the upload of many staff timetables from one CSV with an email column.
+ */
+import './timetable.css';
+import { useEffect, useState } from 'preact/hooks';
+import type { z } from 'zod';
+import { CoverReport, OrgUploadResult } from '../../../shared/timetables.js';
+import { api } from '../api.js';
+import { ErrorSummary, errorFor, LoadError, messageOf, PageHeading, Status, TextField, useApp, type FieldError } from '../components.js';
+import { dayStartIso, formatDate, formatTimeRange, plural, seatLabel, statusLabel, toDateInput } from '../format.js';
+import { Link, navigate } from '../router.js';
+import { clashText } from './FitNote.js';
+import { sendText, UploadError } from './send.js';
+
+type Report = z.infer<typeof CoverReport>;
+const day = /^\d{4}-\d{2}-\d{2}$/;
+
+export function CoverPage({ orgId }: { orgId: string }) {
+  const { loc } = useApp();
+  const today = toDateInput(new Date());
+  const from = day.test(loc.query.get('from') ?? '') ? loc.query.get('from')! : today;
+  const to = day.test(loc.query.get('to') ?? '') ? loc.query.get('to')! : toDateInput(new Date(Date.now() + 27 * 86_400_000));
+  const [report, setReport] = useState<Report | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const [problems, setProblems] = useState<string[]>([]);
+  const [status, setStatus] = useState('');
+  const [busy, setBusy] = useState(false);
+  const range = new URLSearchParams({ from: dayStartIso(from), to: dayStartIso(to, 1) });
+
+  useEffect(() => {
+    let live = true;
+    setError(null);
+    setReport(null);
+    api(`/api/orgs/${encodeURIComponent(orgId)}/cover?${range}`, CoverReport).then(
+      (r) => live && setReport(r),
+      (e) => live && setError(e),
+    );
+    return () => {
+      live = false;
+    };
+  }, [loc.key]);
+
+  function show(e: Event) {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget as HTMLFormElement);
+    const a = String(f.get('from') ?? '');
+    const b = String(f.get('to') ?? '');
+    const errs: FieldError[] = [];
+    if (!day.test(a)) errs.push({ field: 'from', message: 'From: enter a date' });
+    if (!day.test(b)) errs.push({ field: 'to', message: 'To: enter a date' });
+    if (!errs.length && b < a) errs.push({ field: 'to', message: 'To: must be on or after the From date' });
+    setErrors(errs);
+    if (!errs.length) navigate(`/office/cover?${new URLSearchParams({ from: a, to: b })}`);
+  }
+
+  async function upload(e: Event) {
+    e.preventDefault();
+    if (busy) return;
+    setStatus('');
+    setProblems([]);
+    const form = e.currentTarget as HTMLFormElement;
+    const chosen = new FormData(form).get('staff-file');
+    if (!(chosen instanceof File) || !chosen.name) {
+      setErrors([{ field: 'staff-file', message: 'Staff timetables file: choose a CSV file' }]);
+      return;
+    }
+    setErrors([]);
+    setBusy(true);
+    try {
+      const r = await sendText(`/api/orgs/${encodeURIComponent(orgId)}/timetables`, 'text/csv', await chosen.text(), OrgUploadResult);
+      setStatus(`Timetables saved for ${plural(r.people.length, 'person', 'people')}.`);
+      form.reset();
+      navigate(`/office/cover?${new URLSearchParams({ from, to })}`, { replace: true });
+    } catch (err) {
+      setProblems(err instanceof UploadError ? err.problems : []);
+      setErrors([{ field: 'staff-file', message: `Staff timetables file: ${messageOf(err)}` }]);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const lessons = report?.items.reduce((n, i) => n + i.clashes.length, 0) ?? 0;
+
+  return (
+    <>
+      <PageHeading title="Who needs cover" navigated={loc.navigated} error={errors.length > 0}>
+        Who needs cover
+      </PageHeading>
+      <p>Bookings of your staff that clash with their timetabled lessons, and the lessons that need cover. In-person sessions include time to travel.</p>
+      <ErrorSummary errors={errors} />
+      {problems.length > 0 && (
+        <div class="notice notice-error">
+          <p>Nothing was changed. Fix these and upload the file again:</p>
+          <ul class="problem-list">
+            {problems.slice(0, 30).map((p) => (
+              <li key={p}>{p}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <Status message={status} />
+      <form class="filters" onSubmit={show} noValidate aria-label="Date range">
+        <TextField id="from" label="From" type="date" defaultValue={from} error={errorFor(errors, 'from')} />
+        <TextField id="to" label="To" type="date" defaultValue={to} error={errorFor(errors, 'to')} />
+        <div class="field field-action">
+          <button type="submit" class="button">
+            Show cover needed
+          </button>
+        </div>
+      </form>
+      <p role="status" class="count">
+        {error ? '' : !report ? 'Loading…' : report.items.length === 0 ? 'No bookings need cover in these dates.' : `${plural(report.items.length, 'booking')} need cover for ${plural(lessons, 'lesson')}.`}
+      </p>
+      {error ? (
+        <LoadError error={error} />
+      ) : report && report.items.length > 0 ? (
+        <>
+          <p>
+            <a href={`/api/orgs/${encodeURIComponent(orgId)}/cover.csv?${range}`} download>
+              Download as a spreadsheet (CSV)
+            </a>
+          </p>
+          <div class="table-wrap" tabIndex={0} role="region" aria-labelledby="cover-caption">
+            <table>
+              <caption id="cover-caption">Cover needed from {formatDate(`${from}T12:00:00`)} to {formatDate(`${to}T12:00:00`)}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Person</th>
+                  <th scope="col">Session</th>
+                  <th scope="col">When</th>
+                  <th scope="col">Booking</th>
+                  <th scope="col">Lessons needing cover</th>
+                </tr>
+              </thead>
+              <tbody>
+                {report.items.map((i) => (
+                  <tr key={i.bookingId}>
+                    <th scope="row">{i.userName}</th>
+                    <td>
+                      <Link href={`/sessions/${i.session.id}`}>{i.session.title}</Link>
+                    </td>
+                    <td>
+                      <time dateTime={i.session.startsAt}>{formatDate(i.session.startsAt)}</time>, {formatTimeRange(i.session.startsAt, i.session.endsAt)}
+                    </td>
+                    <td>
+                      {seatLabel[i.seat]}, {statusLabel[i.status as keyof typeof statusLabel] ?? i.status}
+                    </td>
+                    <td>
+                      <ul class="problem-list">
+                        {i.clashes.map((c) => (
+                          <li key={c.startsAt + c.label}>{clashText(c)}</li>
+                        ))}
+                      </ul>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      ) : null}
+
+      <section aria-labelledby="staff-upload-heading">
+        <h2 id="staff-upload-heading">Upload staff timetables</h2>
+        <form onSubmit={upload} noValidate>
+          <TextField
+            id="staff-file"
+            label="Staff timetables file"
+            type="file"
+            accept=".csv,text/csv"
+            hint="One CSV for many people, with the columns email, day, start, end and, if you like, label and week (A or B). Each person named gets exactly the rows given for them; everyone else keeps their timetable."
+            error={errorFor(errors, 'staff-file')}
+          />
+          <button type="submit" class="button" aria-disabled={busy ? 'true' : undefined}>
+            Upload staff timetables
+          </button>
+        </form>
+      </section>
+    </>
+  );
+}

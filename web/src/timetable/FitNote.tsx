@@ -1,0 +1,54 @@
+/**
+ * Whether a session fits the viewer's timetable, in words: for the session list, the
+ * session page and the booking answer. Renders nothing when the viewer has no timetable.
+ */
+import type { Clash, SessionFit } from '../../../shared/timetables.js';
+import { formatTimeRange } from '../format.js';
+
+const shortDay = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short' });
+
+/** "P3 Maths, Mon 19 Jan, 11:10 to 12:10 GMT" for each clash. */
+export function clashText(c: Clash) {
+  return `${c.label}, ${shortDay.format(new Date(c.startsAt))}, ${formatTimeRange(c.startsAt, c.endsAt)}`;
+}
+
+export function FitNote({ fit }: { fit: SessionFit | null | undefined }) {
+  if (!fit) return null;
+  if (fit.fits) {
+    return (
+      <p class="fit fit-yes">
+        <span class="fit-mark" aria-hidden="true">✓</span> Fits your timetable{fit.travelBufferMinutes ? ` (allowing ${fit.travelBufferMinutes} minutes to travel)` : ''}
+      </p>
+    );
+  }
+  return (
+    <div class="fit fit-no">
+      <p>
+        <span class="fit-mark" aria-hidden="true">!</span> Clashes with your timetable{fit.travelBufferMinutes ? ` (allowing ${fit.travelBufferMinutes} minutes to travel)` : ''}:
+      </p>
+      <ul>
+        {fit.clashes.map((c) => (
+          <li key={c.startsAt + c.label}>{clashText(c)}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** The warning after booking a session that clashes: booking stands, cover may be needed. */
+export function BookedClashWarning({ clashes }: { clashes: Clash[] | undefined }) {
+  if (!clashes || clashes.length === 0) return null;
+  return (
+    <div class="notice notice-warning" role="status">
+      <p>
+        <strong>This session clashes with your timetable.</strong> Your booking stands, but you may need cover for:
+      </p>
+      <ul>
+        {clashes.map((c) => (
+          <li key={c.startsAt + c.label}>{clashText(c)}</li>
+        ))}
+      </ul>
+      <p>Please let your school office know.</p>
+    </div>
+  );
+}

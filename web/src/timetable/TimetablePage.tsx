@@ -1,0 +1,308 @@
+/**
+ * My timetable: upload a file or link the school's calendar, and a week view that lays
+ * lessons and candidate sessions side by side, each session marked as fitting or not.
+ */
+import './timetable.css';
+import { useEffect, useState } from 'preact/hooks';
+import { z } from 'zod';
+import { SessionList, type Session } from '../../../shared/sessions.js';
+import { Timetable } from '../../../shared/timetables.js';
+import { api, ApiError } from '../api.js';
+import { Alert, ConfirmButton, ErrorSummary, errorFor, LoadError, messageOf, PageHeading, Status, TextField, useApp, type FieldError } from '../components.js';
+import { dayStartIso, formatDate, formatDateTime, formatTimeRange, plural, toDateInput } from '../format.js';
+import { Link } from '../router.js';
+import { FitNote } from './FitNote.js';
+import { fileType, sendText, UploadError } from './send.js';
+
+type TimetableValue = z.infer<typeof Timetable>;
+
+/** The Monday (YYYY-MM-DD, viewer's calendar) of the week holding `day`. */
+export function mondayOf(day: string): string {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  const date = new Date(y, m - 1, d);
+  date.setDate(date.getDate() - ((date.getDay() + 6) % 7));
+  return toDateInput(date);
+}
+
+function addDays(day: string, n: number): string {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return toDateInput(new Date(y, m - 1, d + n));
+}
+
+const sourceLabel = { csv: 'an uploaded spreadsheet (CSV)', ics: 'an uploaded calendar file (ICS)', subscription: 'your school’s calendar link' } as const;
+
+export function TimetablePage() {
+  const { loc } = useApp();
+  const requested = loc.query.get('week');
+  const week = mondayOf(requested && /^\d{4}-\d{2}-\d{2}$/.test(requested) ? requested : toDateInput(new Date()));
+  const from = dayStartIso(week);
+  const to = dayStartIso(week, 7);
+
+  // undefined: loading; null: no timetable yet.
+  const [tt, setTt] = useState<TimetableValue | null | undefined>(undefined);
+  const [sessions, setSessions] = useState<Session[] | null>(null);
+  const [loadError, setLoadError] = useState<unknown>(null);
+  const [status, setStatus] = useState('');
+  const [failure, setFailure] = useState('');
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const [problems, setProblems] = useState<string[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [reload, setReload] = useState(0);
+
+  useEffect(() => {
+    let live = true;
+    const range = new URLSearchParams({ from, to });
+    api(`/api/me/timetable?${range}`, Timetable).then(
+      (t) => live && setTt(t),
+      (e) => {
+        if (!live) return;
+        if (e instanceof ApiError && e.status === 404) setTt(null);
+        else setLoadError(e);
+      },
+    );
+    api(`/api/sessions?${range}&limit=200`, SessionList).then(
+      (r) => live && setSessions(r.items),
+      (e) => live && setLoadError(e),
+    );
+    return () => {
+      live = false;
+    };
+  }, [loc.key, reload]);
+
+  function showUploadError(e: unknown, field: string, label: string) {
+    setProblems(e instanceof UploadError ? e.problems : []);
+    setErrors([{ field, message: `${label}: ${messageOf(e)}` }]);
+  }
+
+  async function upload(e: Event) {
+    e.preventDefault();
+    if (busy) return;
+    setStatus('');
+    setProblems([]);
+    const form = e.currentTarget as HTMLFormElement;
+    const chosen = new FormData(form).get('timetable-file');
+    const file = chosen instanceof File && chosen.name ? chosen : null;
+    if (!file) {
+      setErrors([{ field: 'timetable-file', message: 'Timetable file: choose a CSV or ICS file' }]);
+      return;
+    }
+    setErrors([]);
+    setBusy(true);
+    try {
+      const t = await sendText('/api/me/timetable', fileType(file), await file.text(), Timetable);
+      setStatus(`Your timetable was saved from ${file.name}: ${describeCounts(t)}.`);
+      form.reset();
+      setReload((n) => n + 1);
+    } catch (err) {
+      showUploadError(err, 'timetable-file', 'Timetable file');
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function subscribe(e: Event) {
+    e.preventDefault();
+    if (busy) return;
+    setStatus('');
+    setProblems([]);
+    const url = String(new FormData(e.currentTarget as HTMLFormElement).get('calendar-url') ?? '').trim();
+    if (!url) {
+      setErrors([{ field: 'calendar-url', message: 'Calendar address: enter the web address of your school calendar' }]);
+      return;
+    }
+    setErrors([]);
+    setBusy(true);
+    try {
+      const t = await api('/api/me/timetable/subscription', Timetable, { method: 'PUT', body: { url } });
+      setStatus(`Your timetable now follows your school’s calendar: ${describeCounts(t)}.`);
+      setReload((n) => n + 1);
+    } catch (err) {
+      showUploadError(err, 'calendar-url', 'Calendar address');
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function remove() {
+    setBusy(true);
+    setFailure('');
+    try {
+      await api('/api/me/timetable', z.unknown(), { method: 'DELETE' });
+      setStatus('Your timetable was removed.');
+      setReload((n) => n + 1);
+    } catch (err) {
+      setFailure(messageOf(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const days = Array.from({ length: 7 }, (_, i) => addDays(week, i));
+  const lessonsOn = (day: string) => (tt?.busy ?? []).filter((b) => toDateInput(new Date(b.startsAt)) === day);
+  const sessionsOn = (day: string) => (sessions ?? []).filter((s) => toDateInput(new Date(s.startsAt)) === day);
+  const closedOn = (day: string) => (tt?.freeDays ?? []).find((f) => f.from <= day && day < f.to);
+  // Weekends only when something happens on them.
+  const shown = days.filter((d, i) => i < 5 || lessonsOn(d).length > 0 || sessionsOn(d).length > 0);
+
+  return (
+    <>
+      <PageHeading title="My timetable" navigated={loc.navigated} error={errors.length > 0}>
+        My timetable
+      </PageHeading>
+      <p>With your timetable here, the session list shows which sessions you can go to without needing cover.</p>
+      <ErrorSummary errors={errors} />
+      {problems.length > 0 && (
+        <div class="notice notice-error">
+          <p>Nothing was changed. Fix these and upload the file again:</p>
+          <ul class="problem-list">
+            {problems.slice(0, 30).map((p) => (
+              <li key={p}>{p}</li>
+            ))}
+          </ul>
+          {problems.length > 30 && <p>and {plural(problems.length - 30, 'more problem')}.</p>}
+        </div>
+      )}
+      <Status message={status} />
+      <Alert message={failure} />
+
+      {loadError ? (
+        <LoadError error={loadError} />
+      ) : (
+        <>
+          <section aria-labelledby="current-heading">
+            <h2 id="current-heading">Your timetable now</h2>
+            {tt === undefined ? (
+              <p>Loading your timetable…</p>
+            ) : tt === null ? (
+              <p>You have no timetable yet. Upload one or link your school’s calendar below.</p>
+            ) : (
+              <>
+                <p>
+                  From {sourceLabel[tt.source]}, last changed {formatDateTime(tt.updatedAt)}: {describeCounts(tt)}.
+                  {tt.weekAStart && <> Two-week timetables count Week A from {formatDate(`${tt.weekAStart}T12:00:00Z`)}.</>}
+                </p>
+                {tt.subscription && (
+                  <p>
+                    Linked to <code>{tt.subscription.url}</code>
+                    {tt.subscription.lastFetchedAt && <>, last fetched {formatDateTime(tt.subscription.lastFetchedAt)}</>}.
+                    {tt.subscription.lastError && <strong> The last refresh failed: {tt.subscription.lastError}. The timetable from before is still used.</strong>}
+                  </p>
+                )}
+                <ConfirmButton label="Remove my timetable" question="Remove your timetable? Sessions will no longer be checked against it." confirmLabel="Yes, remove it" keepLabel="No, keep it" onConfirm={remove} busy={busy} />
+              </>
+            )}
+          </section>
+
+          <section aria-labelledby="week-heading">
+            <h2 id="week-heading">Week of {formatDate(`${week}T12:00:00`)}</h2>
+            <nav class="week-nav" aria-label="Weeks">
+              <Link href={`/timetable?week=${addDays(week, -7)}`}>Previous week</Link>
+              <Link href={`/timetable?week=${addDays(week, 7)}`}>Next week</Link>
+            </nav>
+            {sessions === null ? (
+              <p>Loading the week…</p>
+            ) : (
+              <div class="table-wrap" tabIndex={0} role="region" aria-labelledby="week-caption">
+                <table class="week-table">
+                  <caption id="week-caption">Your lessons and the training sessions, day by day</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">Day</th>
+                      <th scope="col">Your lessons</th>
+                      <th scope="col">Sessions</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {shown.map((day) => {
+                      const closed = closedOn(day);
+                      const lessons = lessonsOn(day);
+                      const daySessions = sessionsOn(day);
+                      return (
+                        <tr key={day}>
+                          <th scope="row">{formatDate(`${day}T12:00:00`)}</th>
+                          <td>
+                            {closed ? (
+                              <p class="closed-day">School closed: {closed.label}</p>
+                            ) : lessons.length === 0 ? (
+                              <p>No lessons</p>
+                            ) : (
+                              <ul>
+                                {lessons.map((l) => (
+                                  <li key={l.startsAt + l.label}>
+                                    <span class="lesson-time">{formatTimeRange(l.startsAt, l.endsAt)}</span> {l.label}
+                                  </li>
+                                ))}
+                              </ul>
+                            )}
+                          </td>
+                          <td>
+                            {daySessions.length === 0 ? (
+                              <p>No sessions</p>
+                            ) : (
+                              <ul>
+                                {daySessions.map((s) => (
+                                  <li key={s.id}>
+                                    <span class="session-time">{formatTimeRange(s.startsAt, s.endsAt)}</span> <Link href={`/sessions/${s.id}`}>{s.title}</Link>
+                                    <FitNote fit={s.fit} />
+                                  </li>
+                                ))}
+                              </ul>
+                            )}
+                          </td>
+                        </tr>
+                      );
+                    })}
+                  </tbody>
+                </table>
+              </div>
+            )}
+          </section>
+        </>
+      )}
+
+      <section aria-labelledby="upload-heading">
+        <h2 id="upload-heading">Upload a timetable file</h2>
+        <form onSubmit={upload} noValidate>
+          <TextField
+            id="timetable-file"
+            label="Timetable file"
+            type="file"
+            accept=".csv,.ics,text/csv,text/calendar"
+            hint="A calendar file (ICS) exported from your school’s system, or a spreadsheet saved as CSV with the columns day, start, end and, if you like, label and week (A or B for two-week timetables). Times are UK times, such as 13:00. Uploading replaces your whole timetable."
+            error={errorFor(errors, 'timetable-file')}
+          />
+          <button type="submit" class="button" aria-disabled={busy ? 'true' : undefined}>
+            Upload timetable
+          </button>
+        </form>
+      </section>
+
+      <section aria-labelledby="link-heading">
+        <h2 id="link-heading">Or link your school’s calendar</h2>
+        <form onSubmit={subscribe} noValidate>
+          <TextField
+            id="calendar-url"
+            label="Calendar address"
+            type="url"
+            inputMode="url"
+            autoComplete="url"
+            defaultValue={tt?.subscription?.url ?? ''}
+            hint="The web address (starting https:// or webcal://) of the calendar your school’s system publishes for you. We check it every few hours."
+            error={errorFor(errors, 'calendar-url')}
+          />
+          <button type="submit" class="button" aria-disabled={busy ? 'true' : undefined}>
+            Link calendar
+          </button>
+        </form>
+      </section>
+    </>
+  );
+}
+
+function describeCounts(t: TimetableValue) {
+  const parts = [];
+  if (t.counts.weekly) parts.push(plural(t.counts.weekly, 'weekly lesson'));
+  if (t.counts.dated) parts.push(plural(t.counts.dated, 'dated lesson'));
+  if (t.counts.freeDays) parts.push(plural(t.counts.freeDays, 'closure day', 'closure days'));
+  return parts.join(', ') || 'no lessons';
+}
