@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { combine, coveredMs, effectiveEnd, summarise, toSpans, type IntervalFacts } from './compute.js';
 
@@ -74,5 +75,29 @@ describe('combining sources', () => {
 
   it('says none when nothing is known', () => {
     expect(combine([], w, 60 * M, null)).toEqual({ minutes: 0, attended: false, source: 'none' });
+  });
+});
+
+describe('invariant 6, as a property', () => {
+  const span = fc.tuple(fc.integer({ min: -20, max: 80 }), fc.integer({ min: 0, max: 60 })).map(([a, len]) => ({ start: a * M, end: (a + len) * M }));
+
+  it('any order and any duplicates of the same intervals give the same minutes', () => {
+    fc.assert(
+      fc.property(fc.array(span, { maxLength: 8 }), fc.infiniteStream(fc.nat()), (spans, rnd) => {
+        const it = rnd[Symbol.iterator]();
+        const shuffled = [...spans, ...spans.filter(() => it.next().value! % 2 === 0)].sort(() => (it.next().value! % 3) - 1);
+        expect(summarise(shuffled, w)).toEqual(summarise(spans, w));
+      }),
+    );
+  });
+
+  it('matches counting minute by minute', () => {
+    fc.assert(
+      fc.property(fc.array(span, { maxLength: 6 }), (spans) => {
+        let minutes = 0;
+        for (let m = 0; m < 60; m++) if (spans.some((s) => s.start <= m * M && s.end >= (m + 1) * M)) minutes++;
+        expect(summarise(spans, w).minutes).toBe(minutes);
+      }),
+    );
   });
 });

@@ -223,7 +223,8 @@ export async function receive(deps: Deps, rawBody: string, authorization: string
       received_at: nowIso,
       payload: rawBody,
     });
-    if (!fresh || !room?.sid) return fresh ? null : undefined;
+    if (!fresh) return undefined; // a retry of an event already stored
+    if (!room?.sid) return null;
     // The session of a room sid is fixed the first time the sid is seen.
     let sessionId = (await repo.findLiveRoom(trx, room.sid))?.session_id;
     if (!sessionId) {

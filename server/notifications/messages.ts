@@ -28,6 +28,8 @@ export interface NoticeContext {
   manageUrl: string;
   position?: number;
   reason?: string;
+  /** Extra paragraphs, e.g. a timetable clash warning. */
+  notes?: string[];
 }
 
 // Building an Intl.DateTimeFormat costs far more than formatting with one (it was an eighth
@@ -77,7 +79,8 @@ export function compose(ctx: NoticeContext): { subject: string; text: string; ht
     reminder_24h: [`Tomorrow: ${s.title}`, ['A reminder that your session is coming up.']],
     reminder_1h: [`Starting within the hour: ${s.title}`, ['Your session starts soon.']],
   };
-  const [subject, paras] = lines[ctx.kind];
+  const [subject, basic] = lines[ctx.kind];
+  const paras = [...basic, ...(ctx.notes ?? [])];
   const details = [`Session: ${s.title}`, `When: ${when}`, `Where: ${where}`];
   const text = [`Hello ${ctx.user.name},`, '', ...paras, '', ...details, '', `Manage your booking: ${ctx.manageUrl}`, '', 'SEND Live Training'].join('\n');
   const html = `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>

@@ -9,11 +9,14 @@ import type { Deps } from '../platform/deps.js';
 import { compose, type NoticeKind } from './messages.js';
 import { inviteForNotice } from '../calendar/invites.js';
 import { timeOrderedId } from '../platform/ids.js';
+import { clashNoticeFor } from '../timetables/service.js';
 
 /** Extra parts of a message. `ical` becomes a text/calendar alternative with its METHOD. */
 export interface OutboxParts {
   ical?: { method: string; content: string };
 }
+
+const CLASH_NOTICE_KINDS = new Set<NoticeKind>(['confirmed', 'promoted', 'offered', 'waitlisted', 'session_changed']);
 
 export function manageUrl(deps: Deps, bookingId: string) {
   return `${deps.config.publicUrl.replace(/\/$/, '')}/bookings/${encodeURIComponent(bookingId)}`;
@@ -40,12 +43,16 @@ export async function enqueue(
     ])
     .where('b.id', '=', bookingId)
     .executeTakeFirstOrThrow();
+  const timeZone = row.user_tz ?? row.org_tz ?? row.session_tz;
+  // People booking a session that overlaps their timetable are told, so they can arrange cover.
+  const notes = CLASH_NOTICE_KINDS.has(kind) ? await clashNoticeFor(trx, bookingId, timeZone) : [];
   const message = compose({
     kind,
+    notes,
     user: row,
     session: row,
     booking: row,
-    timeZone: row.user_tz ?? row.org_tz ?? row.session_tz,
+    timeZone,
     manageUrl: manageUrl(deps, row.id),
     position: extra.position,
     reason: extra.reason,

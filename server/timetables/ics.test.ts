@@ -35,6 +35,12 @@ describe('parseTimetableIcs', () => {
     });
   }
 
+  it('reads files with bare LF line endings as well as CRLF', () => {
+    const crlf = parsed(secondaryIcs());
+    const lf = parseTimetableIcs(secondaryIcs().replace(/\r\n/g, '\n'), { now, defaultZone: 'Europe/London' });
+    expect(lf.ok && lf.timetable.dated).toEqual(crlf.dated);
+  });
+
   it('reads a TZID that is not an IANA name through the file’s own VTIMEZONE', () => {
     const tt = parsed(secondaryIcs({ tzid: 'Custom London Time' }));
     expect(tt.dated.map((d) => d.startsAt)).toContain('2026-04-02T12:00:00.000Z');

@@ -113,6 +113,19 @@ describe('presence from webhooks', () => {
     expect(await row(s.id, bookingId, s.trainer)).toMatchObject({ minutes: 70, attended: true, source: 'livekit', inRoom: false });
   });
 
+  it('copes with LiveKit delivering events and their retries at the same moment', async () => {
+    const { s, staff, bookingId } = await bookedSession();
+    const joined: Ev = { id: 'C1', event: 'participant_joined', at: at('16:00'), sessionId: s.id, user: staff, sid: 'PA_c', joinedAt: at('16:00') };
+    const left: Ev = { id: 'C2', event: 'participant_left', at: at('17:20'), sessionId: s.id, user: staff, sid: 'PA_c', joinedAt: at('16:00') };
+    const results = await Promise.all([send(left), send(joined), send(left), send(joined), send(left)]);
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(results.filter((r) => !r.json.duplicate)).toHaveLength(2);
+    expect(await countEvents()).toBe(2);
+    expect(await t.db.selectFrom('presence_intervals').selectAll().execute()).toHaveLength(1);
+    t.clock.set(at('18:00'));
+    expect(await row(s.id, bookingId, s.trainer)).toMatchObject({ minutes: 80, attended: true });
+  });
+
   it('gives the same minutes whatever order the events arrive in', async () => {
     const events = (sessionId: string, user: TestUser): Ev[] => {
       const roomSid = `RM_${sessionId}`;

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runJobsOnce } from '../../server/jobs.js';
 import { fetchCalendar, refreshTimetableSubscriptions } from '../../server/timetables/service.js';
 import { makeTestContext, type TestContext } from '../helpers.js';
 import { primaryCsv, secondaryIcs } from './timetables.fixtures.js';
@@ -131,6 +132,17 @@ describe('cover report', () => {
     expect(lines[2]).toMatch(/^Amira Khan,.*,Emotion coaching,2026-01-19,14:30,16:00,In person,confirmed,30,Y5 Science,2026-01-19,14:05,15:15$/);
   });
 
+  it('tells office staff which of the people they book at once will need cover', async () => {
+    const { office, a, b } = await school();
+    await t.request('PUT', `/api/users/${a.id}/timetable`, { as: office, headers: csv, body: 'day,start,end,label\nMonday,09:00,12:00,Reception\n' });
+    const s = await t.session({ mode: 'online', startsAt: '2026-01-19T10:00:00+00:00', endsAt: '2026-01-19T11:00:00+00:00', capacity: { online: 10 } });
+    const res = await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: office, body: { userIds: [a.id, b.id] } });
+    expect(res.status).toBe(201);
+    const byUser = Object.fromEntries(res.json.results.map((r: { userId: string; clashes: unknown[] }) => [r.userId, r.clashes]));
+    expect(byUser[a.id]).toEqual([{ label: 'Reception', startsAt: '2026-01-19T09:00:00.000Z', endsAt: '2026-01-19T12:00:00.000Z' }]);
+    expect(byUser[b.id]).toEqual([]);
+  });
+
   it('is for the organisation’s office staff and administrators only', async () => {
     const { org, a } = await setUp();
     const otherOffice = await t.user('office', (await t.org()).id);
@@ -178,7 +190,8 @@ describe('timetable subscriptions', () => {
     served = { status: 200, body: secondaryIcs().replace(/BEGIN:VEVENT\r\nUID:y9sci-thu[\s\S]*?END:VEVENT\r\n/g, '') };
     expect(await refreshTimetableSubscriptions(t.deps)).toEqual({ refreshed: 0, failed: 0 }); // not due yet
     t.clock.advance(7 * 3_600_000);
-    expect(await refreshTimetableSubscriptions(t.deps)).toEqual({ refreshed: 1, failed: 0 });
+    // The server's job loop does the refresh.
+    await runJobsOnce(t.deps, null);
     const after = await t.request('GET', '/api/me/timetable?from=2026-01-12T00:00:00Z&to=2026-02-12T00:00:00Z', { as: a });
     expect(after.json.dated.map((d: { label: string }) => d.label)).not.toContain('Y9 Science (Lab 2)');
     expect(after.json.dated.map((d: { label: string }) => d.label)).toContain('P1 Maths 8C');

@@ -92,6 +92,17 @@ describe('PUT /api/me/timetable', () => {
     expect((await t.request('PUT', '/api/me/timetable', { body: primaryCsv(), headers: csv })).status).toBe(401);
   });
 
+  it('keeps one whole timetable when several uploads for one person race', async () => {
+    const { user } = await staff();
+    const files = [primaryCsv(), partTimeTaCsv(), 'day,start,end\nFriday,09:00,10:00\n', primaryCsv(), partTimeTaCsv()];
+    const answers = await Promise.all(files.map((f) => upload(user, f)));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
+    const got = await t.request('GET', '/api/me/timetable', { as: user });
+    // Exactly one file's lessons, never a mix or a double.
+    expect([10, 6, 1]).toContain(got.json.weekly.length);
+    expect(got.json.counts.weekly).toBe(got.json.weekly.length);
+  });
+
   it('clears the timetable with DELETE; listings then carry no fit', async () => {
     const { user } = await staff();
     await upload(user, primaryCsv());
@@ -250,6 +261,12 @@ describe('booking around a timetable', () => {
       'This session overlaps your timetable, allowing time to travel: Class 4 afternoon (Monday 19 January, 13:00 to 15:15). You can still go, but you may need cover, so please let your school office know.',
     ]);
     expect(await clashNoticeFor(t.db, b2.json.id, 'Europe/London')).toEqual([]);
+    // ...and the confirmation email carries them; the one without a clash does not.
+    const mails = await t.db.selectFrom('outbox').select(['booking_id', 'text_body', 'html_body']).where('kind', '=', 'confirmed').execute();
+    const clashMail = mails.find((m) => m.booking_id === b1.json.id)!;
+    expect(clashMail.text_body).toContain('This session overlaps your timetable, allowing time to travel: Class 4 afternoon (Monday 19 January, 13:00 to 15:15).');
+    expect(clashMail.html_body).toContain('you may need cover');
+    expect(mails.find((m) => m.booking_id === b2.json.id)!.text_body).not.toContain('overlaps your timetable');
 
     const mine = await t.request('GET', '/api/me/clashes', { as: user });
     expect(mine.status).toBe(200);

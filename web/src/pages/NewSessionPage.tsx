@@ -13,8 +13,8 @@ const FIELDS = {
   endsAt: { id: 'end', label: 'End time' },
   timeZone: { id: 'timeZone', label: 'Time zone' },
   venue: { id: 'venue', label: 'Venue' },
-  'capacity.inPerson': { id: 'cap-in-person', label: 'In-person seats' },
-  'capacity.online': { id: 'cap-online', label: 'Online seats' },
+  'capacity.inPerson': { id: 'cap-in-person', label: 'Number of in-person seats' },
+  'capacity.online': { id: 'cap-online', label: 'Number of online seats' },
   waitlistPolicy: { id: 'policy', label: 'When a seat frees up' },
 };
 
@@ -40,11 +40,11 @@ export function NewSessionPage() {
       startsAt = zonedIso(str('date'), str('start'), tz);
       endsAt = zonedIso(str('date'), str('end'), tz);
     } catch {
-      found.push({ field: 'timeZone', message: 'Time zone: must be an IANA time zone such as Europe/London' });
+      found.push({ field: 'timeZone', message: 'Time zone must be an IANA time zone such as Europe/London' });
     }
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(str('date'))) found.push({ field: 'date', message: 'Date: enter the date of the session' });
-    else if (!found.length && !startsAt) found.push({ field: 'start', message: 'Start time: enter a time like 16:00' });
-    else if (!found.length && !endsAt) found.push({ field: 'end', message: 'End time: enter a time like 17:30' });
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(str('date'))) found.push({ field: 'date', message: 'Enter the date of the session' });
+    else if (!found.length && !startsAt) found.push({ field: 'start', message: 'Enter a start time, like 16:00' });
+    else if (!found.length && !endsAt) found.push({ field: 'end', message: 'Enter an end time, like 17:30' });
     const input = CreateSessionInput.safeParse({
       title: str('title'),
       description: str('description') || undefined,
@@ -109,8 +109,8 @@ export function NewSessionPage() {
         <TextField id="timeZone" label="Time zone" defaultValue="Europe/London" hint="The zone the times above are in, such as Europe/London." spellcheck={false} error={errorFor(errors, 'timeZone')} />
         {mode !== 'online' && <TextField id="venue" label="Venue" maxLength={300} error={errorFor(errors, 'venue')} />}
         <div class="row">
-          {mode !== 'online' && <TextField id="cap-in-person" name="capInPerson" label="In-person seats" type="number" inputMode="numeric" min={0} error={errorFor(errors, 'cap-in-person')} />}
-          {mode !== 'in_person' && <TextField id="cap-online" name="capOnline" label="Online seats" type="number" inputMode="numeric" min={0} error={errorFor(errors, 'cap-online')} />}
+          {mode !== 'online' && <TextField id="cap-in-person" name="capInPerson" label="Number of in-person seats" type="number" inputMode="numeric" min={0} error={errorFor(errors, 'cap-in-person')} />}
+          {mode !== 'in_person' && <TextField id="cap-online" name="capOnline" label="Number of online seats" type="number" inputMode="numeric" min={0} error={errorFor(errors, 'cap-online')} />}
         </div>
         <div class="field">
           <label for="policy">When a seat frees up</label>

@@ -11,7 +11,7 @@ import { identityOf, JoinResult, userIdOfIdentity } from '../../../shared/live.j
 import { Session } from '../../../shared/sessions.js';
 import { api, ApiError } from '../api.js';
 import { Alert, LoadError, messageOf, PageHeading, Status, useApp } from '../components.js';
-import { formatDate, formatTimeRange } from '../format.js';
+import { formatDate, formatDateTime, formatTimeRange } from '../format.js';
 import { Link } from '../router.js';
 import { AttendancePanel, useAttendance } from '../room/AttendancePanel.js';
 import { CaptionerBox, SpeechCaptioning, type CaptionPublisher } from '../room/CaptionComposer.js';
@@ -38,8 +38,26 @@ export const PRESENCE_INTERVAL_MS = 60_000;
 type Probe = { kind: 'checking' } | { kind: 'ready'; join: z.infer<typeof JoinResult> } | { kind: 'unavailable'; error: ApiError | Error };
 type Stage = 'prejoin' | 'joining' | 'room' | 'ended';
 
-function JoinProblem({ error, onRetry }: { error: ApiError | Error; onRetry: () => void }) {
+function JoinProblem({ error, onRetry, session }: { error: ApiError | Error; onRetry: () => void; session: Session | null }) {
   const code = error instanceof ApiError ? error.code : '';
+  if (code === 'join_window_closed' && session) {
+    const notYet = Date.now() < Date.parse(session.startsAt);
+    return (
+      <div class="notice notice-warning" id="join-problem">
+        <h2>{notYet ? 'The live room is not open yet' : 'This session has ended'}</h2>
+        <p>
+          {notYet
+            ? `The live room opens shortly before the session starts (${formatDateTime(session.startsAt)}). This page checks again every minute, so you can keep it open.`
+            : 'Its live room is closed. You can still download the transcript.'}
+        </p>
+        {notYet && (
+          <button type="button" class="button button-secondary" onClick={onRetry}>
+            Check now
+          </button>
+        )}
+      </div>
+    );
+  }
   if (code === 'livekit_not_configured') {
     return (
       <div class="notice notice-warning" id="join-problem">
@@ -55,6 +73,23 @@ function JoinProblem({ error, onRetry }: { error: ApiError | Error; onRetry: () 
       <p>{messageOf(error)}</p>
       <button type="button" class="button button-secondary" onClick={onRetry}>
         Try again
+      </button>
+    </div>
+  );
+}
+
+/** After leaving or losing the room; takes focus once, since the room's controls have gone. */
+function EndedNotice({ reason, onRejoin }: { reason: string; onRejoin: () => void }) {
+  const ref = useRef<HTMLHeadingElement>(null);
+  useEffect(() => ref.current?.focus(), []);
+  return (
+    <div class="notice" id="room-ended">
+      <h2 ref={ref} tabIndex={-1}>
+        You are not in the room
+      </h2>
+      <p>{reason}</p>
+      <button type="button" class="button" onClick={onRejoin}>
+        Join again
       </button>
     </div>
   );
@@ -117,8 +152,8 @@ export function RoomPage({ id }: { id: string }) {
     setAnnouncement((prev) => (prev === m ? m + '\u00a0' : m));
   };
 
-  async function runProbe() {
-    setProbe({ kind: 'checking' });
+  async function runProbe(quiet = false) {
+    if (!quiet) setProbe({ kind: 'checking' });
     try {
       const join = await api(`/api/sessions/${encodeURIComponent(id)}/join`, JoinResult, { method: 'POST' });
       setProbe({ kind: 'ready', join });
@@ -132,6 +167,14 @@ export function RoomPage({ id }: { id: string }) {
     void runProbe();
     import('livekit-client').then(setLk, () => setLkError('The live video tools could not be loaded. Check your connection and reload the page.'));
   }, [id]);
+
+  // Before the room opens, ask again every minute so the Join button appears by itself.
+  const waitingForWindow = probe.kind === 'unavailable' && probe.error instanceof ApiError && probe.error.code === 'join_window_closed' && !!session && Date.now() < Date.parse(session.startsAt);
+  useEffect(() => {
+    if (!waitingForWindow) return;
+    const t = setInterval(() => void runProbe(true), 60_000);
+    return () => clearInterval(t);
+  }, [waitingForWindow]);
 
   // The one handler for transcription streams, used by the room and exposed for bridges and tests.
   const deliver = useMemo(
@@ -294,15 +337,15 @@ export function RoomPage({ id }: { id: string }) {
           ) : (
             <div class="room-layout">
               {stage === 'ended' && (
-                <div class="notice" id="room-ended">
-                  <h2>You are not in the room</h2>
-                  <p>{endedReason}</p>
-                  <button type="button" class="button" onClick={() => { setStage('prejoin'); void runProbe(); }}>
-                    Join again
-                  </button>
-                </div>
+                <EndedNotice
+                  reason={endedReason}
+                  onRejoin={() => {
+                    setStage('prejoin');
+                    void runProbe();
+                  }}
+                />
               )}
-              {probe.kind === 'unavailable' && <JoinProblem error={probe.error} onRetry={() => void runProbe()} />}
+              {probe.kind === 'unavailable' && <JoinProblem error={probe.error} session={session} onRetry={() => void runProbe()} />}
               {stage !== 'ended' && (
                 <div class={settings.position === 'side' ? 'prejoin-layout prejoin-side' : 'prejoin-layout'}>
                   <PreJoin

@@ -282,9 +282,21 @@ export function SessionPage({ id }: { id: string }) {
                   {mine.status === 'waitlisted' && mine.position !== null && <> · you are {ordinal(mine.position)} in the queue</>}
                   {mine.status === 'offered' && mine.offerExpiresAt && <> · accept by {formatDateTime(mine.offerExpiresAt)}</>}
                 </p>
-                <p>
-                  <Link href={`/bookings/${mine.id}`}>Manage this booking</Link>
-                </p>
+                <ul class="plain link-list">
+                  {mine.status === 'confirmed' && mine.seat === 'online' && (
+                    <li>
+                      <Link href={`/sessions/${s.id}/room`}>Go to the online session</Link> (opens 15 minutes before the start)
+                    </li>
+                  )}
+                  {mine.status === 'confirmed' && mine.seat === 'in_person' && (
+                    <li>
+                      <Link href={`/sessions/${s.id}/checkin`}>Check in at the venue</Link> (with the code the trainer shows)
+                    </li>
+                  )}
+                  <li>
+                    <Link href={`/bookings/${mine.id}`}>Manage this booking</Link>
+                  </li>
+                </ul>
               </div>
             ) : !open ? (
               <p>Booking for this session is closed.</p>
@@ -304,6 +316,22 @@ export function SessionPage({ id }: { id: string }) {
             <Alert message={error} />
             <Status message={status} />
           </section>
+
+          {(me.role === 'admin' || (me.role === 'trainer' && s.trainerIds.includes(me.id))) && (
+            <section aria-labelledby="running-title" class="panel">
+              <h2 id="running-title">Running this session</h2>
+              <ul class="plain link-list">
+                {s.mode !== 'in_person' && (
+                  <li>
+                    <Link href={`/sessions/${s.id}/room`}>Open the live room</Link>
+                  </li>
+                )}
+                <li>
+                  <Link href={`/sessions/${s.id}/register`}>Attendance register</Link>
+                </li>
+              </ul>
+            </section>
+          )}
 
           {(me.role === 'office' || me.role === 'admin') && me.orgId && open && <BookStaff s={s} orgId={me.orgId} orgName={me.orgName} onBooked={load} />}
         </>

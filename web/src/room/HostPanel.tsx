@@ -48,11 +48,11 @@ export function HostPanel({ lk, controller, sessionId, announce }: { lk: LiveKit
           {error}
         </p>
       )}
-      <h3>Raised hands</h3>
+      <h3 id="hands-title">Raised hands</h3>
       {hands.length === 0 ? (
         <p class="muted">No hands raised.</p>
       ) : (
-        <ol class="hands">
+        <ol class="hands" aria-labelledby="hands-title">
           {hands.map((p) => (
             <li key={p.identity}>{displayName(p)}</li>
           ))}

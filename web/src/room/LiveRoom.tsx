@@ -197,6 +197,9 @@ export function LiveRoom({
   const room = controller.room;
   const lp = room.localParticipant;
   const chatInput = useRef<HTMLInputElement>(null);
+  const statusRef = useRef<HTMLDivElement>(null);
+  // The Join button has gone: start keyboard and screen reader users at the room's state.
+  useEffect(() => statusRef.current?.focus(), []);
   const participants: Participant[] = [lp, ...room.remoteParticipants.values()];
   const speaking = new Set(room.activeSpeakers.map((p) => p.identity));
   const canPublish = controller.canPublish();
@@ -228,7 +231,7 @@ export function LiveRoom({
 
   return (
     <div class="live-room">
-      <div class={`connection connection-${controller.state}`}>
+      <div ref={statusRef} tabIndex={-1} class={`connection connection-${controller.state}`}>
         <strong>
           {controller.state === 'reconnecting' ? 'Reconnecting…' : controller.state === 'connected' ? 'Connected' : controller.state === 'connecting' ? 'Connecting…' : 'Disconnected'}
         </strong>
@@ -243,7 +246,7 @@ export function LiveRoom({
           </button>
         </div>
       )}
-      <div class="controls" role="toolbar" aria-label="Room controls">
+      <div class="controls" role="group" aria-label="Room controls">
         {canPublish ? (
           <>
             <button type="button" class="button button-control" aria-pressed={lp.isMicrophoneEnabled ? 'false' : 'true'} onClick={() => void toggleMic()}>
