@@ -13,6 +13,7 @@ import { SessionPage } from './pages/SessionPage.js';
 import { SessionsPage } from './pages/SessionsPage.js';
 import { SignInPage } from './pages/SignInPage.js';
 import { liveRoute } from './room/routes.js';
+import { TIMETABLE_NAV, timetableRoute } from './timetable/routes.js';
 import { Link, match, navigate, useLocation, type Location } from './router.js';
 import { z } from 'zod';
 
@@ -25,6 +26,7 @@ const NAV: NavItem[] = [
   { href: '/sessions', label: 'Sessions' },
   { href: '/bookings', label: 'My bookings' },
   { href: '/calendar', label: 'Calendar feed' },
+  ...TIMETABLE_NAV,
   { href: '/office/bookings', label: 'Who is booked where', roles: ['office', 'admin'] },
   { href: '/office/export', label: 'Export', roles: ['office', 'admin'] },
   { href: '/sessions/new', label: 'New session', roles: ['trainer', 'admin'] },
@@ -100,6 +102,8 @@ function Routes({ me, loc }: { me: MeValue; loc: Location }) {
   const key = `${p}?${loc.query.toString()}#${loc.key}`;
   if (p === '/' || p === '/sessions') return <SessionsPage key={p} />;
   if (p === '/sessions/new') return me.role === 'trainer' || me.role === 'admin' ? <NewSessionPage key={key} /> : <Forbidden loc={loc} />;
+  const tt = timetableRoute(p, me, key);
+  if (tt) return tt;
   const live = liveRoute(p, me, loc);
   if (live) return live;
   let m = match('/sessions/:id', p);

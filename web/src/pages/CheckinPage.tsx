@@ -6,17 +6,14 @@ import '../room.css';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { CheckinResult } from '../../../shared/attendance.js';
 import { Session } from '../../../shared/sessions.js';
-import { api, ApiError } from '../api.js';
+import { api } from '../api.js';
 import { messageOf, PageHeading, useApp } from '../components.js';
 import { formatDate, formatTimeRange } from '../format.js';
 import { Link } from '../router.js';
 
+/** The server's own words: they say what went wrong (wrong or expired code, no in-person seat, too many tries). */
 function failureText(e: unknown): string {
-  if (!(e instanceof ApiError)) return messageOf(e);
-  if (e.code === 'invalid_code' || e.code === 'wrong_code' || e.code === 'checkin_code_invalid') {
-    return `${e.message} Check the code on the trainer's screen and try again: it changes every minute.`;
-  }
-  return e.message;
+  return messageOf(e);
 }
 
 export function CheckinPage({ id }: { id: string }) {

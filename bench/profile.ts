@@ -1,0 +1,52 @@
+/**
+ * `tsx bench/profile.ts [booking|list]`: runs one load against the real server with V8's
+ * CPU profiler on and prints the heaviest functions (self time). For finding hot spots.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { migrateToLatest, openDatabase } from '../db/connect.js';
+import { seed } from './seed.js';
+import { ROOT, startServer } from './server.js';
+
+const what = process.argv[2] ?? 'booking';
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'send-prof-'));
+const url = `sqlite:${path.join(tmp, 'p.db')}`;
+const h = openDatabase(url);
+await migrateToLatest(h.db);
+const s = await seed(h.db, { bookers: 100, sessions: 100, capacity: 25, signInUsers: 1, feedEvents: 10, passwordCostLog2: 10 });
+await h.close();
+const server = await startServer('server/main.ts', { DATABASE_URL: url }, 60_000, ['--cpu-prof', `--cpu-prof-dir=${tmp}`]);
+const cycle = s.bookers.flatMap((u) => s.sessionIds.map((sid) => ({ path: `/api/sessions/${sid}/bookings`, headers: { authorization: `Bearer ${u.token}` } })));
+const spec =
+  what === 'booking'
+    ? { url: server.url, connections: 50, durationSeconds: 5, method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"seat":"online"}', cycle, maxRequests: cycle.length }
+    : { url: server.url, connections: 50, durationSeconds: 5, path: `/api/sessions?from=${encodeURIComponent(s.upcomingFrom)}&limit=50`, headers: { authorization: `Bearer ${s.bookers[0]!.token}` } };
+writeFileSync(path.join(tmp, 'spec.json'), JSON.stringify(spec));
+const child = spawn(process.execPath, ['--import', 'tsx', 'bench/load.ts', path.join(tmp, 'spec.json')], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+await new Promise((r) => child.once('exit', r));
+await server.stop();
+// One profile per thread (tsx runs a loader thread); the main thread's is the largest.
+const file = readdirSync(tmp).filter((f) => f.endsWith('.cpuprofile')).sort((a, b) => statSync(path.join(tmp, b)).size - statSync(path.join(tmp, a)).size)[0]!;
+const prof = JSON.parse(readFileSync(path.join(tmp, file), 'utf8')) as { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[] };
+const counts = new Map<number, number>();
+for (const id of prof.samples) counts.set(id, (counts.get(id) ?? 0) + 1);
+const byFn = new Map<string, number>();
+for (const n of prof.nodes) {
+  const k = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.replace(/^.*node_modules\//, '~/').replace(/^file:\/\/.*?\/main\//, '')}:${n.callFrame.lineNumber}`;
+  byFn.set(k, (byFn.get(k) ?? 0) + (counts.get(n.id) ?? 0));
+}
+const total = prof.samples.length;
+for (const [k, v] of [...byFn].sort((a, b) => b[1] - a[1]).slice(0, 40)) console.log(`${((100 * v) / total).toFixed(1).padStart(5)}%  ${k}`);
+console.log('profile:', path.join(tmp, file));
+
+// Self time by where the code lives.
+const groups = new Map<string, number>();
+for (const n of prof.nodes) {
+  const u = n.callFrame.url;
+  const g = u.includes('node_modules/') ? u.replace(/^.*node_modules\/((@[^/]+\/)?[^/]+).*$/, '$1') : u.startsWith('node:') ? 'node internals' : u === '' ? n.callFrame.functionName || '(native)' : u.replace(/^file:\/\/.*?\/main\//, '').split('/').slice(0, 2).join('/');
+  groups.set(g, (groups.get(g) ?? 0) + (counts.get(n.id) ?? 0));
+}
+console.log('\nby place:');
+for (const [k, v] of [...groups].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${((100 * v) / total).toFixed(1).padStart(5)}%  ${k}`);

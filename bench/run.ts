@@ -1,0 +1,434 @@
+/**
+ * `npm run bench`: the real server under load, each figure beside a baseline measured in
+ * the same run on the same machine. The ratio is the headline; absolute figures move with
+ * the machine. Prints a table and writes bench/results.json.
+ *
+ * Load comes from a separate process (bench/load.ts, autocannon) on 127.0.0.1. The server
+ * runs as `node --import tsx server/main.ts` with PORT=0 on a fresh SQLite file, and again
+ * on a fresh PostgreSQL database when one is reachable at 127.0.0.1:5432.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import ical, { ICalAlarmType, ICalAttendeeRole, ICalAttendeeStatus, ICalEventStatus } from 'ical-generator';
+import { AccessToken } from 'livekit-server-sdk';
+import { createHash, scrypt } from 'node:crypto';
+import { migrateToLatest, openDatabase } from '../db/connect.js';
+import { identityOf, roomNameOf } from '../shared/live.js';
+import { createPgDatabase } from '../test/helpers.js';
+import type { LoadResult, LoadSpec } from './load.js';
+import { BENCH_PASSWORD, seed, type Seeded } from './seed.js';
+import { ROOT, startServer, type RunningServer } from './server.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS || 8);
+const CONNECTIONS = 50;
+const SIGN_IN_CONNECTIONS = 8;
+const PASSWORD_COST = 15; // the production scrypt cost (main.ts uses the default config)
+const FEED_EVENTS = 10_000;
+const LIVEKIT = { url: 'ws://127.0.0.1:7880', key: 'benchkey', secret: 'bench-secret-that-is-at-least-32-characters-long' };
+
+export interface Entry {
+  value: number | null;
+  unit: string;
+  baseline: number | null;
+  ratio: number | null;
+  p99_ms?: number;
+  baseline_p99_ms?: number;
+  /** What the baseline is, in words. */
+  baseline_is: string;
+  database: 'sqlite' | 'postgres';
+  goal?: string;
+  /** Whether this run met the goal (absent when there is no goal or no figure). */
+  goal_met?: boolean;
+  available?: boolean;
+  note?: string;
+}
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'send-bench-'));
+const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
+
+/** Runs one autocannon load from its own process. */
+async function load(spec: LoadSpec): Promise<LoadResult> {
+  const file = path.join(tmp, `load-${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(file, JSON.stringify(spec));
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench/load.ts'), file], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  const code = await new Promise<number | null>((r) => child.once('exit', r));
+  rmSync(file, { force: true });
+  const line = out.trim().split('\n').pop();
+  if (code !== 0 || !line) throw new Error(`load generator failed (exit ${code}): ${out}`);
+  return JSON.parse(line) as LoadResult;
+}
+
+const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+function describeErrors(r: LoadResult): string | undefined {
+  const bad = Object.entries(r.status).filter(([s]) => !s.startsWith('2'));
+  if (!bad.length && !r.errors && !r.timeouts) return undefined;
+  return `non-2xx: ${bad.map(([s, n]) => `${n}×${s}`).join(', ') || 'none'}; socket errors ${r.errors}; timeouts ${r.timeouts}`;
+}
+
+/**
+ * The baselines, each measured right next to the figure it is compared with, because the
+ * machine is shared: a baseline taken a minute earlier may have run on a quieter machine.
+ */
+class Baselines {
+  private constructor(private readonly hello: RunningServer) {}
+  static async start(): Promise<Baselines> {
+    const hello = await startServer('bench/hello.ts', {});
+    await load({ url: hello.url, connections: CONNECTIONS, durationSeconds: 2 }); // warm-up
+    return new Baselines(hello);
+  }
+  /** Hello-world GET at the same concurrency. */
+  get(): Promise<LoadResult> {
+    log('  baseline: hello-world GET');
+    return load({ url: this.hello.url, connections: CONNECTIONS, durationSeconds: SECONDS });
+  }
+  /** Hello-world POST with a small JSON body and a bearer header, at the same concurrency. */
+  post(): Promise<LoadResult> {
+    log('  baseline: hello-world POST');
+    return load({ url: this.hello.url, connections: CONNECTIONS, durationSeconds: SECONDS, method: 'POST', path: '/', headers: { 'content-type': 'application/json', authorization: `Bearer ${'x'.repeat(43)}` }, body: JSON.stringify({ seat: 'online' }) });
+  }
+  /** One hello-world process: spawn to first answer. */
+  async startupMs(): Promise<number> {
+    const s = await startServer('bench/hello.ts', {});
+    await s.stop();
+    return s.startupMs;
+  }
+  scryptPerSecond = scryptThroughput;
+  icsMs = icalGeneratorMs;
+  stop() {
+    return this.hello.stop();
+  }
+}
+
+/** scrypt hashes per second in this process at the production cost, SIGN_IN_CONNECTIONS at a time. */
+async function scryptThroughput(): Promise<number> {
+  const N = 2 ** PASSWORD_COST;
+  const one = () => new Promise<void>((resolve, reject) => scrypt(BENCH_PASSWORD, 'saltsaltsaltsalt', 32, { N, r: 8, p: 1, maxmem: 256 * N * 8 }, (e) => (e ? reject(e) : resolve())));
+  log('  baseline: scrypt in-process');
+  const until = performance.now() + Math.min(5, SECONDS) * 1000;
+  let done = 0;
+  const worker = async () => {
+    while (performance.now() < until) {
+      await one();
+      done++;
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: SIGN_IN_CONNECTIONS }, worker));
+  return done / ((performance.now() - started) / 1000);
+}
+
+/**
+ * ical-generator building FEED_EVENTS events in memory (median of 3), the feed baseline.
+ * Each event carries what the service's feed events carry: UID, SEQUENCE, stamps, zoned
+ * start and end, summary, a several-line description, location, URL, status, organizer,
+ * one attendee and a reminder alarm.
+ */
+let icalBaselineBytes = 0;
+function icalGeneratorMs(): number {
+  log('  baseline: ical-generator in memory');
+  const times: number[] = [];
+  const start = Date.now() + 30 * 86_400_000;
+  const host = 'http://127.0.0.1';
+  for (let run = 0; run < 3; run++) {
+    const t0 = performance.now();
+    const cal = ical({ name: 'SEND Live Training', prodId: { company: 'SEND Live Training', product: 'Live sessions', language: 'EN' } });
+    for (let i = 0; i < FEED_EVENTS; i++) {
+      const s = new Date(start + i * 5 * 3_600_000);
+      const page = `${host}/sessions/00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+      const event = cal.createEvent({
+        id: `session-${i}-user-feed@127.0.0.1`,
+        sequence: 0,
+        stamp: new Date(start),
+        lastModified: new Date(start),
+        start: s,
+        end: new Date(s.getTime() + 90 * 60_000),
+        timezone: 'Europe/London',
+        summary: `Feed session ${i}`,
+        description: `Strategies for supporting pupils with SEND in mainstream classrooms.\n\nJoin online: ${page}\nManage your booking: ${host}/bookings/${i}\nBooked for: feed`,
+        location: page,
+        url: page,
+        status: ICalEventStatus.CONFIRMED,
+        organizer: { name: 'SEND Live Training', email: 'no-reply@localhost' },
+      });
+      event.createAttendee({ email: 'feed@bench.example.org', name: 'feed', role: ICalAttendeeRole.REQ, status: ICalAttendeeStatus.ACCEPTED, rsvp: false });
+      event.createAlarm({ type: ICalAlarmType.display, trigger: 3600, description: `Starting in one hour: Feed session ${i}` });
+    }
+    const text = cal.toString();
+    times.push(performance.now() - t0);
+    if (!text.includes('END:VCALENDAR')) throw new Error('ical-generator produced no calendar');
+    icalBaselineBytes = Buffer.byteLength(text);
+  }
+  return median(times);
+}
+
+interface DbTarget {
+  kind: 'sqlite' | 'postgres';
+  url: string;
+  drop: () => Promise<void>;
+}
+
+async function targets(): Promise<{ list: DbTarget[]; pgSkip?: string }> {
+  const list: DbTarget[] = [{ kind: 'sqlite', url: `sqlite:${path.join(tmp, 'bench.db')}`, drop: async () => {} }];
+  if (process.env.BENCH_POSTGRES === '0') return { list, pgSkip: 'BENCH_POSTGRES=0' };
+  const pg = await createPgDatabase();
+  if ('skip' in pg) return { list, pgSkip: pg.skip };
+  list.push({ kind: 'postgres', url: pg.url, drop: pg.drop });
+  return { list };
+}
+
+async function hasRoute(server: RunningServer, method: string, p: string): Promise<boolean> {
+  const doc = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+  return Boolean(doc.paths[p]?.[method]);
+}
+
+async function benchDatabase(target: DbTarget, base: Baselines): Promise<Record<string, Entry>> {
+  const db = target.kind;
+  const env = {
+    DATABASE_URL: target.url,
+    LIVEKIT_URL: LIVEKIT.url,
+    LIVEKIT_API_KEY: LIVEKIT.key,
+    LIVEKIT_API_SECRET: LIVEKIT.secret,
+    PUBLIC_URL: 'http://127.0.0.1',
+    // The job loop (reminders, mail) keeps running, as in production, at its normal pace.
+  };
+  const out: Record<string, Entry> = {};
+
+  // Start-up on an empty database (spawn, migrate, listen, first /api/health), then twice
+  // more on the migrated one, each beside a hello-world start.
+  log(`${db}: start-up`);
+  const first = await startServer('server/main.ts', env);
+  await first.stop();
+  const startups = [first.startupMs];
+  const helloStartups = [await base.startupMs()];
+  for (let i = 0; i < 2; i++) {
+    const s = await startServer('server/main.ts', env);
+    startups.push(s.startupMs);
+    await s.stop();
+    helloStartups.push(await base.startupMs());
+  }
+  const helloStartup = median(helloStartups);
+  out.startup = {
+    value: round(median(startups), 0),
+    unit: 'ms',
+    baseline: round(helloStartup, 0),
+    ratio: round(helloStartup / median(startups), 2),
+    baseline_is: 'hello-world process: spawn to first response (median of 3); ratio = baseline / ours',
+    database: db,
+    note: `first start (migrating an empty database): ${round(first.startupMs, 0)} ms`,
+  };
+
+  log(`${db}: seeding`);
+  const handle = openDatabase(target.url);
+  await migrateToLatest(handle.db);
+  const s: Seeded = await seed(handle.db, { bookers: 250, sessions: 200, capacity: 25, signInUsers: 50, feedEvents: FEED_EVENTS, passwordCostLog2: PASSWORD_COST });
+  await handle.close();
+
+  const server = await startServer('server/main.ts', env);
+  try {
+    await load({ url: server.url, connections: CONNECTIONS, durationSeconds: 2, path: '/api/health' }); // warm-up
+
+    // Booking: request n books staff floor(n / sessions) on session n % sessions, so
+    // consecutive requests land on different sessions and no pair repeats.
+    log(`${db}: booking`);
+    const bookingBase = await base.post();
+    const cycle: NonNullable<LoadSpec['cycle']> = [];
+    for (const u of s.bookers) for (const sid of s.sessionIds) cycle.push({ path: `/api/sessions/${sid}/bookings`, headers: { authorization: `Bearer ${u.token}` } });
+    const booking = await load({ url: server.url, connections: CONNECTIONS, durationSeconds: SECONDS, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seat: 'online' }), cycle, maxRequests: cycle.length });
+    out.booking = {
+      value: round(booking.rps, 0),
+      unit: 'req/s',
+      baseline: round(bookingBase.rps, 0),
+      ratio: round(booking.rps / bookingBase.rps, 3),
+      p99_ms: booking.p99_ms,
+      baseline_p99_ms: bookingBase.p99_ms,
+      baseline_is: `hello-world POST on @hono/node-server, ${CONNECTIONS} connections`,
+      database: db,
+      goal: 'ratio >= 0.25 and p99 <= 25 ms',
+      note: describeErrors(booking) ?? `${booking.requests} distinct bookings, all 201`,
+    };
+
+    log(`${db}: session list`);
+    const listBase = await base.get();
+    const list = await load({ url: server.url, connections: CONNECTIONS, durationSeconds: SECONDS, path: `/api/sessions?from=${encodeURIComponent(s.upcomingFrom)}&limit=50`, headers: { authorization: `Bearer ${s.bookers[0]!.token}` } });
+    out.session_list = {
+      value: round(list.rps, 0),
+      unit: 'req/s',
+      baseline: round(listBase.rps, 0),
+      ratio: round(list.rps / listBase.rps, 3),
+      p99_ms: list.p99_ms,
+      baseline_p99_ms: listBase.p99_ms,
+      baseline_is: `hello-world GET, ${CONNECTIONS} connections`,
+      database: db,
+      note: describeErrors(list) ?? 'GET /api/sessions?from&limit=50 (50 sessions with seat counts), signed in',
+    };
+
+    log(`${db}: sign-in`);
+    const scryptRate = await base.scryptPerSecond();
+    const signIn = await load({
+      url: server.url,
+      connections: SIGN_IN_CONNECTIONS,
+      durationSeconds: SECONDS,
+      method: 'POST',
+      path: '/api/auth/login',
+      headers: { 'content-type': 'application/json' },
+      cycle: s.signInEmails.map((email) => ({ body: JSON.stringify({ email, password: BENCH_PASSWORD }) })),
+    });
+    out.sign_in = {
+      value: round(signIn.rps, 1),
+      unit: 'req/s',
+      baseline: round(scryptRate, 1),
+      ratio: round(signIn.rps / scryptRate, 3),
+      p99_ms: signIn.p99_ms,
+      baseline_is: `scrypt hashes/s in one process at the same cost (N=2^${PASSWORD_COST}, r=8), ${SIGN_IN_CONNECTIONS} at a time: the bound sign-in cannot beat`,
+      database: db,
+      note: describeErrors(signIn) ?? `${SIGN_IN_CONNECTIONS} connections`,
+    };
+
+    out.ics_feed = await benchFeed(server, s, base, db);
+    out.webhook = await benchWebhook(server, s, base, db);
+  } finally {
+    await server.stop();
+  }
+  return out;
+}
+
+async function benchFeed(server: RunningServer, s: Seeded, base: Baselines, db: DbTarget['kind']): Promise<Entry> {
+  const icsMs = base.icsMs();
+  const entry: Omit<Entry, 'value' | 'ratio'> = {
+    unit: 'ms',
+    baseline: round(icsMs, 0),
+    baseline_is: `ical-generator building the same ${FEED_EVENTS} events in memory (median of 3); ratio = baseline / ours`,
+    database: db,
+    goal: 'ratio >= 1',
+  };
+  if (!(await hasRoute(server, 'get', '/api/me/calendar'))) {
+    return { ...entry, value: null, ratio: null, available: false, note: 'not available: GET /api/me/calendar is not in the API (calendar feeds not built yet)' };
+  }
+  log(`${db}: calendar feed`);
+  const me = await fetch(`${server.url}/api/me/calendar`, { headers: { authorization: `Bearer ${s.feedUser.token}` } });
+  if (me.status !== 200) return { ...entry, value: null, ratio: null, available: false, note: `not available: GET /api/me/calendar answered ${me.status}` };
+  const feedUrl = new URL(((await me.json()) as { url: string }).url);
+  const local = `${server.url}${feedUrl.pathname}${feedUrl.search}`;
+  const times: number[] = [];
+  let events = 0;
+  let bytes = 0;
+  for (let i = 0; i < 4; i++) {
+    const t0 = performance.now();
+    const res = await fetch(local);
+    const text = await res.text();
+    const ms = performance.now() - t0;
+    if (res.status !== 200) return { ...entry, value: null, ratio: null, available: false, note: `feed answered ${res.status}: ${text.slice(0, 200)}` };
+    events = text.split('BEGIN:VEVENT').length - 1;
+    bytes = Buffer.byteLength(text);
+    if (i > 0) times.push(ms); // the first fetch warms up
+  }
+  const ms = median(times);
+  return { ...entry, value: round(ms, 0), ratio: round(icsMs / ms, 2), note: `${events} events (${(bytes / 1e6).toFixed(1)} MB) fetched fully over HTTP, median of 3 after a warm-up; the baseline calendar is ${(icalBaselineBytes / 1e6).toFixed(1)} MB` };
+}
+
+async function benchWebhook(server: RunningServer, s: Seeded, base: Baselines, db: DbTarget['kind']): Promise<Entry> {
+  const entry: Omit<Entry, 'value' | 'ratio' | 'baseline'> = {
+    unit: 'req/s',
+    baseline_is: `hello-world POST, ${CONNECTIONS} connections`,
+    database: db,
+    goal: 'ratio >= 0.25',
+  };
+  if (!(await hasRoute(server, 'post', '/api/livekit/webhook'))) {
+    return { ...entry, value: null, baseline: null, ratio: null, available: false, note: 'not available: POST /api/livekit/webhook is not in the API (LiveKit webhooks not built yet)' };
+  }
+  log(`${db}: webhooks`);
+  const cycle = await webhookBodies(s, 15_000);
+  const b = await base.post();
+  const r = await load({ url: server.url, connections: CONNECTIONS, durationSeconds: SECONDS, method: 'POST', path: '/api/livekit/webhook', headers: { 'content-type': 'application/webhook+json' }, cycle });
+  return { ...entry, value: round(r.rps, 0), baseline: round(b.rps, 0), baseline_p99_ms: b.p99_ms, ratio: round(r.rps / b.rps, 3), p99_ms: r.p99_ms, note: describeErrors(r) ?? `${r.requests} signed participant_joined/participant_left events (up to 15,000 distinct events, each stored once; any repeats are answered as duplicates)` };
+}
+
+/**
+ * Signed LiveKit webhooks as LiveKit sends them: the JSON event as the body and a JWT in
+ * Authorization whose sha256 claim is the base64 SHA-256 of the body (what
+ * WebhookReceiver checks). Joins and leaves of booked people in the feed person's rooms.
+ */
+async function webhookBodies(s: Seeded, n: number): Promise<NonNullable<LoadSpec['cycle']>> {
+  const cycle: NonNullable<LoadSpec['cycle']> = [];
+  const t0 = Math.floor(Date.now() / 1000);
+  for (let i = 0; i < n; i++) {
+    const sessionId = s.feedSessionIds[i % s.feedSessionIds.length]!;
+    const joined = i % 2 === 0;
+    const event = {
+      event: joined ? 'participant_joined' : 'participant_left',
+      id: `EV_bench_${i}`,
+      createdAt: String(t0 + i),
+      room: { sid: `RM_${sessionId}`, name: roomNameOf(sessionId) },
+      participant: { sid: `PA_${i >> 1}`, identity: identityOf(s.feedUser.id), name: 'feed', joinedAt: String(t0 + (i >> 1)) },
+    };
+    const body = JSON.stringify(event);
+    const at = new AccessToken(LIVEKIT.key, LIVEKIT.secret);
+    at.sha256 = createHash('sha256').update(body).digest('base64');
+    cycle.push({ body, headers: { authorization: await at.toJwt() } });
+  }
+  return cycle;
+}
+
+function table(entries: Record<string, Entry>): string {
+  const rows = [['entry', 'db', 'ours', 'baseline', 'ratio', 'p99 ms', 'goal']];
+  for (const [name, e] of Object.entries(entries)) {
+    const key = name.replace(/_postgres$/, '');
+    rows.push([
+      key,
+      e.database,
+      e.value === null ? 'n/a' : `${e.value} ${e.unit}`,
+      e.baseline === null ? 'n/a' : `${e.baseline} ${e.unit}`,
+      e.ratio === null ? 'n/a' : String(e.ratio),
+      e.p99_ms === undefined ? '' : String(e.p99_ms),
+      e.goal ? `${e.goal}${e.goal_met === undefined ? '' : e.goal_met ? ' (met)' : ' (not met)'}` : '',
+    ]);
+  }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  return [line(rows[0]!), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.slice(1).map(line)].join('\n');
+}
+
+async function main() {
+  const began = performance.now();
+  log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; ${SECONDS} s per load`);
+  const base = await Baselines.start();
+  const { list, pgSkip } = await targets();
+  const results: Record<string, Entry> = {};
+  try {
+    for (const target of list) {
+      try {
+        const entries = await benchDatabase(target, base);
+        for (const [k, v] of Object.entries(entries)) results[target.kind === 'sqlite' ? k : `${k}_postgres`] = v;
+      } finally {
+        await target.drop();
+      }
+    }
+  } finally {
+    await base.stop();
+  }
+  for (const e of Object.values(results)) {
+    if (!e.goal || e.ratio === null) continue;
+    const min = Number(/ratio >= ([\d.]+)/.exec(e.goal)?.[1] ?? 0);
+    const p99 = /p99 <= (\d+) ms/.exec(e.goal)?.[1];
+    e.goal_met = e.ratio >= min && (p99 === undefined || (e.p99_ms ?? Infinity) <= Number(p99));
+  }
+  writeFileSync(path.join(ROOT, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');
+  console.log(`\nSEND Live Training benchmarks: ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, ${SECONDS} s per load`);
+  console.log('Ratios, not absolute numbers, are the comparable figures (ours / baseline for rates; baseline / ours for times).\n');
+  console.log(table(results));
+  if (pgSkip) console.log(`\nPostgreSQL skipped: ${pgSkip}`);
+  for (const [k, e] of Object.entries(results)) if (e.note) console.log(`- ${k}: ${e.note}`);
+  console.log(`\nwrote bench/results.json in ${round((performance.now() - began) / 1000, 0)} s`);
+}
+
+try {
+  await main();
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}

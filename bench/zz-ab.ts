@@ -1,0 +1,15 @@
+import { migrateToLatest, openSqlite } from '../db/connect.js';
+import { createApp } from '../server/app.js';
+import { defaultConfig } from '../server/platform/deps.js';
+import { jsonLogger, silentLogger } from '../server/platform/logging.js';
+import { seed } from './seed.js';
+const mode = process.argv[2];
+const db = openSqlite(`/tmp/ab-${mode}-${process.pid}.db`);
+await migrateToLatest(db.db);
+const s = await seed(db.db, { bookers: 60, sessions: 60, capacity: 25, signInUsers: 0, feedEvents: 0, passwordCostLog2: 10 });
+const app = createApp({ db: db.db, dbKind: 'sqlite', now: () => new Date(), config: defaultConfig(), logger: mode === 'log' ? jsonLogger() : silentLogger });
+const go = async (us: typeof s.bookers) => { for (const u of us) for (const sid of s.sessionIds) { const r = await app.request(`/api/sessions/${sid}/bookings`, { method: 'POST', headers: { authorization: `Bearer ${u.token}`, 'content-type': 'application/json' }, body: '{"seat":"online"}' }); if (r.status !== 201) throw new Error(await r.text()); } };
+await go(s.bookers.slice(0, 10));
+const t0 = performance.now();
+await go(s.bookers.slice(10, 60));
+process.stderr.write(`${mode}: ${((performance.now() - t0) / 3000).toFixed(3)} ms per booking\n`);

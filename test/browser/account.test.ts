@@ -1,0 +1,114 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserAvailable, expectFocused, daysFromNow, expectNoAxeViolations, launchBrowser, newPage, signIn, startServer, warnIfSkipped, type TestServer } from './harness.js';
+
+warnIfSkipped(import.meta.url);
+
+describe.skipIf(!browserAvailable)('calendar subscription, new session, other pages', () => {
+  let server: TestServer;
+  let browser: Browser;
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('shows the private calendar address and copies it with one click, announcing "Copied"', async () => {
+    const { t } = server;
+    const org = await t.org();
+    const staff = await t.user('staff', org.id);
+    const page = await newPage(browser, server, { permissions: ['clipboard-read', 'clipboard-write'] });
+    await signIn(page, staff);
+    await page.getByRole('link', { name: 'Calendar feed' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Subscribe to my calendar' }).waitFor();
+    const field = page.getByLabel('Your calendar address');
+    await field.waitFor();
+    const url = await field.inputValue();
+    expect(url).toMatch(new RegExp(`^${server.baseUrl}/.+\\.ics$`));
+    expect(await field.getAttribute('readonly')).not.toBeNull();
+    await expectNoAxeViolations(page, 'calendar page');
+
+    await page.getByRole('button', { name: 'Copy address' }).click();
+    await page.getByRole('status').filter({ hasText: 'Copied the calendar address.' }).waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(url);
+    // The feed answers at that address.
+    const feed = await page.evaluate(async (u) => (await fetch(u)).text(), url);
+    expect(feed).toContain('BEGIN:VCALENDAR');
+
+    // A new address replaces the old one, which stops working.
+    await page.getByRole('button', { name: 'Make a new address' }).click();
+    await page.getByRole('button', { name: 'Yes, make a new address' }).click();
+    await page.getByRole('status').filter({ hasText: 'You have a new calendar address.' }).waitFor();
+    const fresh = await field.inputValue();
+    expect(fresh).not.toBe(url);
+    expect(await page.evaluate(async (u) => (await fetch(u)).status, url)).toBe(404);
+    await expectNoAxeViolations(page, 'calendar page after a new address');
+  });
+
+  it('the accessibility check itself reports violations (so a clean result means something)', async () => {
+    const { t } = server;
+    const staff = await t.user('staff', (await t.org()).id);
+    const page = await newPage(browser, server);
+    await signIn(page, staff);
+    await page.evaluate(() => {
+      const input = document.createElement('input');
+      input.type = 'text';
+      document.querySelector('main')!.append(input);
+    });
+    await expect(expectNoAxeViolations(page, 'a page with an unlabelled field')).rejects.toThrow(/label/);
+  });
+
+  it('a trainer publishes a session; errors are tied to their fields and summarised', async () => {
+    const { t } = server;
+    const trainer = await t.user('trainer');
+    const page = await newPage(browser, server);
+    await signIn(page, trainer);
+    await page.getByRole('link', { name: 'New session' }).click();
+    await page.getByRole('heading', { level: 1, name: 'New session' }).waitFor();
+    await expectNoAxeViolations(page, 'new session page');
+
+    await page.getByRole('button', { name: 'Publish session' }).click();
+    const summary = page.getByRole('alert').filter({ hasText: 'There is a problem' });
+    await summary.waitFor();
+    await expectFocused(page, '.error-summary');
+    expect(await page.getByLabel('Title').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.title()).toMatch(/^Error: /);
+    await expectNoAxeViolations(page, 'new session page with errors');
+
+    const day = daysFromNow(20).slice(0, 10);
+    await page.getByLabel('Title').fill('Attachment and trauma, Welsh: Ymlyniad a thrawma ✨');
+    await page.getByRole('radio', { name: 'Hybrid (in person or online)' }).check();
+    await page.getByLabel('Date').fill(day);
+    await page.getByLabel('Start time').fill('16:00');
+    await page.getByLabel('End time').fill('15:00');
+    await page.getByLabel('Venue').fill('Trust centre');
+    await page.getByLabel('Number of in-person seats').fill('10');
+    await page.getByLabel('Number of online seats').fill('20');
+    await page.getByRole('button', { name: 'Publish session' }).click();
+    await summary.getByRole('link', { name: /End time must be after the start time/ }).click();
+    await expectFocused(page, '#end');
+
+    await page.getByLabel('End time').fill('17:30');
+    await page.getByRole('button', { name: 'Publish session' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Attachment and trauma, Welsh: Ymlyniad a thrawma ✨' }).waitFor();
+    const id = new URL(page.url()).pathname.split('/').pop()!;
+    const s = (await t.request('GET', `/api/sessions/${id}`, { as: trainer })).json;
+    expect(s).toMatchObject({ mode: 'hybrid', venue: 'Trust centre', capacity: { inPerson: 10, online: 20 }, timeZone: 'Europe/London' });
+    // 16:00 Europe/London on that day, whatever the season.
+    const london = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit' }).format(new Date(s.startsAt));
+    expect(london).toBe('16:00');
+    await expectNoAxeViolations(page, 'new session’s page');
+  });
+
+  it('an unknown address says so (axe clean)', async () => {
+    const { t } = server;
+    const staff = await t.user('staff', (await t.org()).id);
+    const page = await newPage(browser, server);
+    await signIn(page, staff);
+    await page.goto('/no/such/page');
+    await page.getByRole('heading', { level: 1, name: 'Page not found' }).waitFor();
+    await expectNoAxeViolations(page, 'not found page');
+  });
+});

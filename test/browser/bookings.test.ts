@@ -1,0 +1,156 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_PASSWORD } from '../helpers.js';
+import { browserAvailable, expectFocused, daysFromNow, expectNoAxeViolations, launchBrowser, newPage, plusMinutes, signIn, startServer, tabTo, warnIfSkipped, type TestServer } from './harness.js';
+
+warnIfSkipped(import.meta.url);
+
+describe.skipIf(!browserAvailable)('booking and my bookings', () => {
+  let server: TestServer;
+  let browser: Browser;
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('books a seat and joins a waitlist with the keyboard alone (Tab and Enter), the result announced', async () => {
+    const { t } = server;
+    const org = await t.org();
+    const me = await t.user('staff', org.id);
+    const [a, b] = [await t.user('staff', org.id), await t.user('staff', org.id)];
+    const open = await t.session({ title: 'Keyboard open session', startsAt: daysFromNow(5), endsAt: plusMinutes(daysFromNow(5), 60), capacity: { online: 3 } });
+    const full = await t.session({ title: 'Keyboard full session', startsAt: daysFromNow(6), endsAt: plusMinutes(daysFromNow(6), 60), capacity: { online: 1 } });
+    await t.request('POST', `/api/sessions/${full.id}/bookings`, { as: a, body: {} });
+    expect((await t.request('POST', `/api/sessions/${full.id}/bookings`, { as: b, body: {} })).json).toMatchObject({ status: 'waitlisted', position: 1 });
+
+    const page = await newPage(browser, server);
+    await page.goto('/signin');
+    await tabTo(page, 'Email address');
+    await page.keyboard.type(me.email);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(TEST_PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Sessions' }).waitFor();
+
+    // Focus starts on the new page's heading; the skip link (first in the page) moves focus to the main content.
+    await expectFocused(page, 'h1');
+    await tabTo(page, 'Skip to main content', { back: true });
+    await page.keyboard.press('Enter');
+    await expectFocused(page, '#main');
+
+    await tabTo(page, 'Keyboard open session');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Keyboard open session' }).waitFor();
+    await expectFocused(page, 'h1');
+    await tabTo(page, 'Book a seat');
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: 'Booked: your online seat is confirmed.' }).waitFor();
+    await expectFocused(page, '#your-place-title');
+    await page.getByText('Confirmed', { exact: true }).waitFor();
+    await expectNoAxeViolations(page, 'session page after booking');
+
+    await tabTo(page, 'Back to all sessions', { back: true });
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Sessions' }).waitFor();
+    await tabTo(page, 'Keyboard full session');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Keyboard full session' }).waitFor();
+    await tabTo(page, 'Join the waitlist');
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: 'You joined the waitlist. You are number 2 in the queue for online seats.' }).waitFor();
+    await page.getByText('you are 2nd in the queue').waitFor();
+
+    const mine = (await t.request('GET', '/api/me/bookings', { as: me })).json.items;
+    expect(mine.map((x: { sessionId: string; status: string; position: number | null }) => [x.sessionId, x.status, x.position])).toEqual([
+      [open.id, 'confirmed', null],
+      [full.id, 'waitlisted', 2],
+    ]);
+  });
+
+  it('my bookings: shows status, queue place and offer expiry; accepts and declines offers, leaves a waitlist, cancels a booking', async () => {
+    const { t } = server;
+    const org = await t.org();
+    const me = await t.user('staff', org.id);
+    const other = await t.user('staff', org.id);
+    const confirmed = await t.session({ title: 'Cancel me', startsAt: daysFromNow(7), endsAt: plusMinutes(daysFromNow(7), 60) });
+    const queued = await t.session({ title: 'Queue for me', startsAt: daysFromNow(8), endsAt: plusMinutes(daysFromNow(8), 60), capacity: { online: 1 } });
+    const offered = await t.session({ title: 'Offer to me', startsAt: daysFromNow(9), endsAt: plusMinutes(daysFromNow(9), 60), capacity: { online: 1 }, waitlistPolicy: 'offer' });
+    const book = async (sessionId: string, who = me) => (await t.request('POST', `/api/sessions/${sessionId}/bookings`, { as: who, body: {} })).json;
+    const mineConfirmed = await book(confirmed.id);
+    await book(queued.id, other);
+    const mineQueued = await book(queued.id);
+    const othersSeat = await book(offered.id, other);
+    const mineOffered = await book(offered.id);
+    const declined = await t.session({ title: 'Decline me', startsAt: daysFromNow(11), endsAt: plusMinutes(daysFromNow(11), 60), capacity: { online: 1 }, waitlistPolicy: 'offer' });
+    const othersSecondSeat = await book(declined.id, other);
+    const mineToDecline = await book(declined.id);
+    await t.request('DELETE', `/api/bookings/${othersSecondSeat.id}`, { as: other });
+    expect((await t.request('DELETE', `/api/bookings/${othersSeat.id}`, { as: other })).status).toBe(200);
+    expect((await t.request('GET', `/api/bookings/${mineOffered.id}`, { as: me })).json.status).toBe('offered');
+
+    const page = await newPage(browser, server);
+    await signIn(page, me);
+    await page.getByRole('link', { name: 'My bookings' }).click();
+    await page.getByRole('heading', { level: 1, name: 'My bookings' }).waitFor();
+    const card = (title: string) => page.getByRole('article', { name: title });
+    await card('Offer to me').getByText(/held for you until/).waitFor();
+    expect(await card('Queue for me').innerText()).toContain('You are 1st in the queue');
+    expect(await card('Cancel me').getByRole('link', { name: /Add to calendar/ }).getAttribute('href')).toBe(`/api/bookings/${mineConfirmed.id}/invite.ics`);
+    await expectNoAxeViolations(page, 'my bookings');
+
+    // "Add to calendar" downloads the invite.
+    const [download] = await Promise.all([page.waitForEvent('download'), card('Cancel me').getByRole('link', { name: /Add to calendar/ }).click()]);
+    const chunks: Buffer[] = [];
+    for await (const c of await download.createReadStream()) chunks.push(c as Buffer);
+    expect(Buffer.concat(chunks).toString('utf8')).toContain('BEGIN:VCALENDAR');
+
+    await card('Offer to me').getByRole('button', { name: /Accept seat/ }).click();
+    await page.getByRole('status').filter({ hasText: 'Seat accepted' }).waitFor();
+    await card('Offer to me').getByText('Confirmed', { exact: true }).waitFor();
+
+    await card('Decline me').getByRole('button', { name: 'Decline offer' }).click();
+    await card('Decline me').getByRole('button', { name: 'Yes, decline the seat' }).click();
+    await page.getByRole('status').filter({ hasText: 'Offer declined for “Decline me”.' }).waitFor();
+
+    await card('Queue for me').getByRole('button', { name: 'Leave waitlist' }).click();
+    await expectFocused(page, '.confirm p');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toContain('You will lose your place');
+    await expectNoAxeViolations(page, 'my bookings, confirming');
+    await card('Queue for me').getByRole('button', { name: 'Yes, leave the waitlist' }).click();
+    await page.getByRole('status').filter({ hasText: 'You left the waitlist for “Queue for me”.' }).waitFor();
+
+    await card('Cancel me').getByRole('button', { name: 'Cancel booking' }).click();
+    await card('Cancel me').getByRole('button', { name: 'Yes, cancel my booking' }).click();
+    await page.getByRole('status').filter({ hasText: 'Booking cancelled for “Cancel me”.' }).waitFor();
+    await page.getByRole('region', { name: 'Cancelled and past' }).getByRole('article', { name: 'Cancel me' }).waitFor();
+    await expectNoAxeViolations(page, 'my bookings after changes');
+
+    const status = async (id: string) => (await t.request('GET', `/api/bookings/${id}`, { as: me })).json.status;
+    expect([await status(mineConfirmed.id), await status(mineQueued.id), await status(mineOffered.id), await status(mineToDecline.id)]).toEqual(['cancelled', 'cancelled', 'confirmed', 'cancelled']);
+  });
+
+  it('a booking link from an email asks a signed-out person to sign in, then opens the booking (axe clean)', async () => {
+    const { t } = server;
+    const org = await t.org();
+    const me = await t.user('staff', org.id);
+    const s = await t.session({ title: 'Linked from email', startsAt: daysFromNow(10), endsAt: plusMinutes(daysFromNow(10), 60) });
+    const b = (await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: me, body: {} })).json;
+    const page = await newPage(browser, server);
+    await page.goto(`/bookings/${b.id}`);
+    await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+    await page.getByLabel('Email address').fill(me.email);
+    await page.getByLabel('Password').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Booking: Linked from email' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/bookings/${b.id}`);
+    await page.getByText('Confirmed', { exact: true }).waitFor();
+    await expectNoAxeViolations(page, 'booking page');
+    await page.getByRole('button', { name: 'Cancel booking' }).click();
+    await page.getByRole('button', { name: 'Yes, cancel my booking' }).click();
+    await page.getByRole('status').filter({ hasText: 'Booking cancelled' }).waitFor();
+    await page.getByText('Cancelled', { exact: true }).first().waitFor();
+  });
+});

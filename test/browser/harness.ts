@@ -1,0 +1,168 @@
+/**
+ * Browser-test harness: real Chromium (Debian's, through playwright-core) against the real
+ * app and the built web client.
+ *
+ * - test/browser/build.ts is a vitest globalSetup (see vitest.config.ts): it builds web/ into
+ *   web/dist once per run, with vite's own build(), when the sources are newer than the last
+ *   build. It imports nothing from the app, so a half-edited server file cannot break it.
+ * - `startServer()` serves the app (fresh test database, see test/helpers.ts) and web/dist
+ *   on 127.0.0.1 at a free port.
+ * - `launchBrowser()`, `newPage()`, `signIn()` and `expectNoAxeViolations()` drive it.
+ *
+ * Test files guard themselves with `describe.skipIf(!browserAvailable)`; `skipReason` says why.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve } from '@hono/node-server';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import type { Config } from '../../server/platform/deps.js';
+import { makeTestContext, TEST_PASSWORD, type TestContext, type TestUser } from '../helpers.js';
+import { assertWebBuilt, buildWeb, WEB_DIST } from './build.js';
+
+export { buildWeb, WEB_DIST };
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** Why browser tests cannot run here, or null when they can. */
+export const skipReason: string | null = existsSync(CHROMIUM_PATH) ? null : `browser tests skipped: no Chromium at ${CHROMIUM_PATH} (install Debian's "chromium" package, as .ci/run does, or set CHROMIUM_PATH)`;
+export const browserAvailable = skipReason === null;
+/** Call at the top of a browser test file: prints why its tests are skipped, if they are. */
+export function warnIfSkipped(file: string) {
+  if (skipReason) console.warn(`${path.basename(file)}: ${skipReason}`);
+}
+
+export interface TestServer {
+  /** e.g. http://127.0.0.1:41234 */
+  baseUrl: string;
+  /** The test context (fixtures, clock, request) of the app being served. */
+  t: TestContext;
+  close: () => Promise<void>;
+}
+
+/**
+ * Serves the app with the built web client on 127.0.0.1 at a free port. The clock starts
+ * at the real time (cookies the browser keeps must not be born expired); move it with t.clock.
+ */
+export async function startServer(opts: { now?: string; config?: Partial<Config> } = {}): Promise<TestServer> {
+  assertWebBuilt();
+  if (!existsSync(path.join(WEB_DIST, 'index.html'))) await buildWeb({ force: true });
+  const t = await makeTestContext({ now: opts.now ?? new Date().toISOString(), config: { webRoot: WEB_DIST, ...opts.config } });
+  const server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' });
+  await new Promise<void>((resolve, reject) => {
+    if (server.listening) return resolve();
+    server.once('listening', () => resolve());
+    server.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  // Links in feeds and emails should point at this server.
+  t.deps.config.publicUrl = baseUrl;
+  return {
+    baseUrl,
+    t,
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+        server.close(() => resolve());
+      });
+      await t.close();
+    },
+  };
+}
+
+/** Debian's Chromium, headless, with nothing that talks to the network on its own. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true, timeout: 20_000 });
+}
+
+/** A page in a fresh context (own cookies) whose relative URLs resolve against the server. */
+export async function newPage(browser: Browser, server: Pick<TestServer, 'baseUrl'>, opts: BrowserContextOptions = {}): Promise<Page> {
+  const context = await browser.newContext({ baseURL: server.baseUrl, locale: 'en-GB', timezoneId: 'Europe/London', reducedMotion: 'reduce', ...opts });
+  context.setDefaultTimeout(10_000);
+  return context.newPage();
+}
+
+/** Signs in through the sign-in form and waits for the session list. */
+export async function signIn(page: Page, user: Pick<TestUser, 'email'>, password = TEST_PASSWORD) {
+  await page.goto('/signin');
+  await page.getByLabel('Email address').fill(user.email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Sessions' }).waitFor();
+}
+
+let axeSource: string | null = null;
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  helpUrl: string;
+  nodes: { target: unknown[]; failureSummary?: string }[];
+}
+
+/**
+ * Runs axe-core (WCAG 2.0/2.1/2.2 A and AA, plus best practices) on the page and throws an
+ * error listing every violation and the elements it was found on.
+ */
+export async function expectNoAxeViolations(page: Page, what = page.url()) {
+  axeSource ??= readFileSync(path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+  // page.evaluate runs through the DevTools protocol, so the page's CSP does not block it.
+  const hasAxe = await page.evaluate('typeof window.axe !== "undefined"');
+  if (!hasAxe) await page.evaluate(axeSource);
+  const violations = (await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<{ violations: unknown[] }> } }).axe;
+    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] }, resultTypes: ['violations'] });
+    return r.violations;
+  })) as AxeViolation[];
+  if (violations.length) {
+    const lines = violations.map((v) => `- ${v.id} (${v.impact}): ${v.help} [${v.helpUrl}]\n${v.nodes.map((n) => `    at ${JSON.stringify(n.target)}${n.failureSummary ? `: ${n.failureSummary.replace(/\s+/g, ' ')}` : ''}`).join('\n')}`);
+    throw new Error(`axe-core found ${violations.length} accessibility violation(s) on ${what}:\n${lines.join('\n')}`);
+  }
+}
+
+/**
+ * Presses Tab (Shift+Tab with `back`) until the focused element has the accessible-ish name
+ * `name` (its text, aria-label or label), failing after `max` presses. Keyboard-only tests
+ * use this instead of clicking.
+ */
+export async function tabTo(page: Page, name: string | RegExp, { max = 60, back = false } = {}) {
+  const matches = (s: string) => (typeof name === 'string' ? s.trim() === name : name.test(s));
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
+    const label = await page.evaluate(() => {
+      const el = document.activeElement as HTMLElement | null;
+      if (!el || el === document.body) return '';
+      const labelled = el.getAttribute('aria-label') ?? (el.id ? document.querySelector(`label[for="${CSS.escape(el.id)}"]`)?.textContent : null);
+      return (labelled ?? el.textContent ?? '').replace(/\s+/g, ' ');
+    });
+    if (matches(label)) return;
+  }
+  throw new Error(`Tab did not reach ${String(name)} within ${max} presses`);
+}
+
+/** An ISO instant `days` from now at `hourUtc`:00 UTC, for sessions the browser sees as upcoming. */
+export function daysFromNow(days: number, hourUtc = 15): string {
+  const d = new Date();
+  d.setUTCDate(d.getUTCDate() + days);
+  d.setUTCHours(hourUtc, 0, 0, 0);
+  return d.toISOString();
+}
+export const plusMinutes = (iso: string, minutes: number) => new Date(Date.parse(iso) + minutes * 60_000).toISOString();
+
+/** Waits (briefly) until the focused element matches `selector`; fails with what has focus instead. */
+export async function expectFocused(page: Page, selector: string, timeout = 3000) {
+  try {
+    await page.waitForFunction((sel) => document.activeElement?.matches(sel) ?? false, selector, { timeout });
+  } catch {
+    const actual = await page.evaluate(() => {
+      const el = document.activeElement;
+      return el ? `<${el.tagName.toLowerCase()}${el.id ? ` id="${el.id}"` : ''}${el.className ? ` class="${el.className}"` : ''}>` : 'nothing';
+    });
+    throw new Error(`expected focus on ${selector}, but ${actual} has it`);
+  }
+}

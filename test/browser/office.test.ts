@@ -1,0 +1,112 @@
+import type { Browser, Download } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserAvailable, daysFromNow, expectNoAxeViolations, launchBrowser, newPage, plusMinutes, signIn, startServer, warnIfSkipped, type TestServer } from './harness.js';
+
+warnIfSkipped(import.meta.url);
+
+async function text(download: Download) {
+  const chunks: Buffer[] = [];
+  for await (const c of await download.createReadStream()) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+describe.skipIf(!browserAvailable)('office staff', () => {
+  let server: TestServer;
+  let browser: Browser;
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('books two staff at once and sees each outcome; sees who is booked where; exports ICS and CSV', async () => {
+    const { t } = server;
+    const org = await t.org('Riverside Academy');
+    const otherOrg = await t.org('Hilltop School');
+    const office = await t.user('office', org.id, 'Olu Office');
+    const bea = await t.user('staff', org.id, 'Bea Brown');
+    const cai = await t.user('staff', org.id, 'Cai Jones');
+    await t.user('staff', otherOrg.id, 'Dee Outsider');
+    const s = await t.session({ title: 'Team Teach de-escalation', mode: 'hybrid', venue: 'Riverside hall', startsAt: daysFromNow(4), endsAt: plusMinutes(daysFromNow(4), 120), capacity: { inPerson: 1, online: 5 } });
+
+    const page = await newPage(browser, server);
+    await signIn(page, office);
+    await page.getByRole('link', { name: 'Team Teach de-escalation' }).click();
+    const panel = page.getByRole('region', { name: 'Book staff from Riverside Academy' });
+    await panel.getByRole('checkbox', { name: /Bea Brown/ }).waitFor();
+    // Only the office's own organisation is listed.
+    expect(await panel.getByText('Dee Outsider').count()).toBe(0);
+    await expectNoAxeViolations(page, 'session page (office)');
+
+    // Nobody chosen: a clear error, nothing booked.
+    await panel.getByRole('button', { name: 'Book selected people' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Choose at least one person to book.' }).waitFor();
+
+    await panel.getByRole('checkbox', { name: /Bea Brown/ }).check();
+    await panel.getByRole('checkbox', { name: /Cai Jones/ }).check();
+    await panel.getByRole('radio', { name: /In person/ }).check();
+    await panel.getByRole('button', { name: 'Book 2 people' }).click();
+    const outcome = panel.getByRole('status').filter({ hasText: 'Outcome for each person' });
+    await outcome.waitFor();
+    const lines = await outcome.getByRole('listitem').allInnerTexts();
+    expect(lines).toEqual(['Bea Brown: Confirmed, in person seat', 'Cai Jones: On the waitlist, 1st in the queue for in person seats']);
+    await expectNoAxeViolations(page, 'session page with booking outcomes');
+    const booked = (await t.request('GET', `/api/sessions/${s.id}/bookings`, { as: office })).json.items;
+    expect(booked.map((b: { userId: string; status: string }) => [b.userId, b.status])).toEqual([
+      [bea.id, 'confirmed'],
+      [cai.id, 'waitlisted'],
+    ]);
+
+    // Booking Bea again is refused for her alone, and says so.
+    await panel.getByRole('checkbox', { name: /Bea Brown/ }).check();
+    await panel.getByRole('radio', { name: /Online/ }).check();
+    await panel.getByRole('button', { name: 'Book 1 person' }).click();
+    await outcome.getByText(/Bea Brown: Not booked: Bea Brown already has a .*booking/).waitFor();
+
+    await page.getByRole('link', { name: 'Who is booked where' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Who is booked where' }).waitFor();
+    const rows = page.getByRole('table').getByRole('row');
+    await rows.nth(2).waitFor();
+    const table = (await page.getByRole('table').innerText()).replace(/\s+/g, ' ');
+    expect(table).toContain('Bea Brown Team Teach de-escalation');
+    expect(table).toMatch(/Cai Jones Team Teach de-escalation .* In person On the waitlist 1st in queue/);
+    expect(table).not.toContain('Dee Outsider');
+    await expectNoAxeViolations(page, 'who is booked where');
+
+    await page.getByRole('link', { name: 'Export' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Export bookings' }).waitFor();
+    await expectNoAxeViolations(page, 'export page');
+    // A range that ends before it starts is an error on the field.
+    await page.getByLabel('To (optional)').fill(daysFromNow(-3).slice(0, 10));
+    await page.getByRole('button', { name: 'Download spreadsheet (CSV)' }).click();
+    await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
+    expect(await page.getByLabel('To (optional)').getAttribute('aria-describedby')).toBe('to-error');
+    await expectNoAxeViolations(page, 'export page with an error');
+
+    await page.getByLabel('To (optional)').fill(daysFromNow(30).slice(0, 10));
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download spreadsheet (CSV)' }).click()]);
+    const csvText = await text(csv);
+    expect(csvText).toContain('Bea Brown');
+    expect(csvText).toContain('Cai Jones');
+    expect(csv.suggestedFilename()).toMatch(/\.csv$/);
+    const [ics] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download calendar file (ICS)' }).click()]);
+    const icsText = await text(ics);
+    expect(icsText).toContain('BEGIN:VCALENDAR');
+    expect(icsText).toContain('Team Teach de-escalation');
+    await page.getByRole('status').filter({ hasText: 'Your calendar file is downloading.' }).waitFor();
+  });
+
+  it('staff do not see office pages', async () => {
+    const { t } = server;
+    const org = await t.org();
+    const staff = await t.user('staff', org.id);
+    const page = await newPage(browser, server);
+    await signIn(page, staff);
+    expect(await page.getByRole('link', { name: 'Who is booked where' }).count()).toBe(0);
+    await page.goto('/office/export');
+    await page.getByRole('heading', { level: 1, name: 'Not available to you' }).waitFor();
+    await expectNoAxeViolations(page, 'forbidden page');
+  });
+});

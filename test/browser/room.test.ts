@@ -1,0 +1,267 @@
+/**
+ * The live room pages in real Chromium (fake camera and microphone): pre-join device check
+ * and the "not configured" message on a server without LiveKit, the captions panel fed
+ * through the room's own `lk.transcription` handler, caption settings remembered across a
+ * reload, the trainer's attendance panel, the in-person register and the check-in page.
+ */
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLiveKitStandIn } from '../livekit-standin.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, browserAvailable, expectNoAxeViolations, newPage, signIn, startServer, tabTo, warnIfSkipped, type TestServer } from './harness.js';
+
+warnIfSkipped(import.meta.url);
+
+const FAKE_MEDIA = ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'];
+const minutesFromNow = (m: number) => new Date(Date.now() + m * 60_000).toISOString();
+
+/**
+ * Collects the page's Content-Security-Policy violations for styles, scripts, images and
+ * media (inline styles or scripts would show here). Connections are left out: one step
+ * below points the room at a LiveKit address that the policy rightly refuses.
+ */
+function watchCsp(page: Page) {
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    const text = m.text();
+    if (m.type() === 'error' && /Content Security Policy/i.test(text) && /(style|script|img|media|default)-src/.test(text) && !/connect-src/.test(text)) errors.push(text);
+  });
+  return errors;
+}
+
+/** Delivers one transcription stream to the page, as LiveKit would hand it to the room. */
+async function deliverCaption(page: Page, identity: string, segmentId: string, text: string, final: boolean) {
+  await page.evaluate(
+    async ({ identity, segmentId, text, final }) => {
+      const words = text.split(' ');
+      const reader = {
+        info: { id: `stream-${segmentId}-${final}-${Math.random()}`, attributes: { 'lk.segment_id': segmentId, 'lk.transcription_final': String(final) } },
+        async *[Symbol.asyncIterator]() {
+          for (let i = 0; i < words.length; i++) yield (i ? ' ' : '') + words[i];
+        },
+      };
+      await window.liveRoomCaptions!.deliver(reader, { identity });
+    },
+    { identity, segmentId, text, final },
+  );
+}
+
+describe.skipIf(!browserAvailable)('live room, captions, register and check-in pages', () => {
+  let server: TestServer;
+  let browser: Browser;
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startServer(), chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...FAKE_MEDIA], headless: true, timeout: 20_000 })]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('pre-join shows devices and says live video is not configured; captions arrive interim then final with names; settings persist; attendance lists attendees', async () => {
+    const { t } = server;
+    const org = await t.org('Oakfield Primary');
+    const trainer = await t.user('trainer', null, 'Tom Trainer');
+    const attendee = await t.user('staff', org.id, 'Asha Patel');
+    const s = await t.session({ title: 'Understanding autism', startsAt: minutesFromNow(-5), endsAt: minutesFromNow(60), capacity: { online: 5 } }, trainer);
+    expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: attendee, body: {} })).json.status).toBe('confirmed');
+
+    const page = await newPage(browser, server, { permissions: ['camera', 'microphone'] });
+    const cspErrors = watchCsp(page);
+    await signIn(page, trainer);
+    await page.goto(`/sessions/${s.id}/room`);
+    await page.getByRole('heading', { level: 1, name: 'Live room: Understanding autism' }).waitFor();
+
+    // The server has no LIVEKIT_* settings: the page says so plainly and offers no Join button.
+    await page.getByRole('heading', { name: 'Live video is not configured' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Join the session' }).count()).toBe(0);
+
+    // Camera and microphone check with labelled device choices (Chromium's fake devices).
+    const camera = page.getByLabel('Camera', { exact: true });
+    await camera.waitFor();
+    expect(await camera.locator('option').count()).toBeGreaterThan(0);
+    expect(await page.getByLabel('Microphone', { exact: true }).locator('option').count()).toBeGreaterThan(0);
+    expect(await page.getByLabel('Microphone', { exact: true }).inputValue()).not.toBe('');
+    expect(await camera.inputValue()).not.toBe('');
+    await page.getByLabel('Preview of your camera').waitFor();
+    await page.getByRole('checkbox', { name: 'Join with my camera on' }).waitFor();
+
+    // The trainer's attendance panel lists who is booked.
+    const attendance = page.getByRole('region', { name: 'Attendance', exact: true });
+    await attendance.getByRole('rowheader', { name: 'Asha Patel' }).waitFor();
+    expect((await attendance.innerText()).replace(/\s+/g, ' ')).toContain('Here now: 0 of 1 person booked.');
+    await expectNoAxeViolations(page, 'room pre-join (not configured)');
+
+    // Captions through the room's own transcription handler: interim, then final, with names.
+    const captions = page.getByRole('region', { name: 'Caption text' });
+    const attendeeIdentity = `user-${attendee.id}`;
+    await deliverCaption(page, attendeeIdentity, 'seg-1', 'Could you say more', false);
+    const seg1 = captions.locator('[data-segment-id="seg-1"]');
+    await seg1.filter({ hasText: 'Could you say more' }).waitFor();
+    expect(await seg1.getAttribute('class')).toContain('caption-interim');
+    expect(await seg1.innerText()).toContain('Asha Patel:');
+    expect(await page.locator('#caption-announcer').innerText()).toBe('');
+
+    await deliverCaption(page, attendeeIdentity, 'seg-1', 'Could you say more about sensory breaks?', true);
+    await seg1.filter({ hasText: 'Could you say more about sensory breaks?' }).waitFor();
+    expect(await seg1.getAttribute('class')).toContain('caption-final');
+    // Only the final text is announced to screen readers.
+    await page.locator('#caption-announcer').filter({ hasText: 'Asha Patel: Could you say more about sensory breaks?' }).waitFor();
+    // A late interim for the same segment does not overwrite the final text.
+    await deliverCaption(page, attendeeIdentity, 'seg-1', 'Could you', false);
+    expect(await seg1.innerText()).toContain('sensory breaks?');
+
+    await deliverCaption(page, `user-${trainer.id}`, 'seg-2', 'Yes, of course.', true);
+    const seg2 = captions.locator('[data-segment-id="seg-2"]');
+    await seg2.waitFor();
+    expect(await seg2.innerText()).toContain('Tom Trainer (you):');
+    expect(await captions.locator('li').allInnerTexts()).toHaveLength(2);
+
+    // Caption settings: size, contrast and position, remembered after a reload.
+    await page.getByText('Caption settings').click();
+    await page.getByLabel('Text size').selectOption('x-large');
+    await page.getByLabel('High contrast (yellow text on black)').check();
+    await page.getByLabel('Beside the video').check();
+    expect(await captions.getAttribute('class')).toContain('captions-size-x-large');
+    expect(await captions.getAttribute('class')).toContain('captions-contrast');
+    await expectNoAxeViolations(page, 'room pre-join with captions and settings open');
+
+    // Single-key shortcuts: C hides and shows captions (and can be turned off, below).
+    await page.getByRole('heading', { level: 1 }).click();
+    await page.keyboard.press('c');
+    await page.getByText('Captions are hidden.').waitFor();
+    await page.keyboard.press('c');
+    await captions.waitFor();
+
+    // From here the join answer points at a LiveKit server that cannot be reached.
+    await page.route('**/api/sessions/*/join', (route) =>
+      route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ serverUrl: 'ws://127.0.0.1:9', token: 'not-a-token', room: `session-${s.id}`, identity: `user-${trainer.id}`, role: 'trainer', canPublish: true, expiresAt: minutesFromNow(10), sessionEndsAt: minutesFromNow(60) }) }),
+    );
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Live room: Understanding autism' }).waitFor();
+    await page.getByText('Caption settings').click();
+    expect(await page.getByLabel('Text size').inputValue()).toBe('x-large');
+    expect(await page.getByLabel('High contrast (yellow text on black)').isChecked()).toBe(true);
+    expect(await page.getByLabel('Beside the video').isChecked()).toBe(true);
+    const after = page.getByRole('region', { name: 'Caption text' });
+    expect(await after.getAttribute('class')).toContain('captions-size-x-large');
+
+    // Join reports that the live video service cannot be reached, and stays on the check.
+    await page.getByRole('button', { name: 'Join the session' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Could not connect to the live video service' }).waitFor({ timeout: 20_000 });
+    await page.getByRole('heading', { name: 'Check your camera and microphone' }).waitFor();
+    await page.unroute('**/api/sessions/*/join');
+
+    await page.getByLabel('Use single-key shortcuts').uncheck();
+    await page.getByRole('heading', { level: 1 }).click();
+    await page.keyboard.press('c');
+    await after.waitFor();
+    expect(await page.getByText('Captions are hidden.').count()).toBe(0);
+    // Nothing on the page broke the Content Security Policy (no inline styles or scripts).
+    expect(cspErrors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('check-in page: a wrong code is refused clearly, the right code checks in; the register shows the code and QR and records a tick', async () => {
+    const { t } = server;
+    const org = await t.org('Beech Academy');
+    const trainer = await t.user('trainer', null, 'Rita Trainer');
+    const attendee = await t.user('staff', org.id, 'Ben Okafor');
+    const other = await t.user('staff', org.id, 'Cara Singh');
+    const s = await t.session({ title: 'Inclusive classrooms', mode: 'in_person', venue: 'Hall', startsAt: minutesFromNow(-10), endsAt: minutesFromNow(50), capacity: { inPerson: 5 } }, trainer);
+    for (const u of [attendee, other]) expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: u, body: {} })).json.status).toBe('confirmed');
+
+    // The trainer's register: the current code and its QR code, and a tick box per person.
+    const tp = await newPage(browser, server);
+    await signIn(tp, trainer);
+    await tp.goto(`/sessions/${s.id}/register`);
+    await tp.getByRole('heading', { level: 1, name: 'Register: Inclusive classrooms' }).waitFor();
+    const codeText = tp.locator('.checkin-code');
+    await codeText.waitFor();
+    const shown = (await codeText.innerText()).replace(/\D/g, '');
+    expect(shown).toMatch(/^\d{6}$/);
+    const qr = tp.getByRole('img', { name: /QR code that opens the check-in page/ });
+    expect(await qr.getAttribute('src')).toMatch(/^data:image\/svg\+xml/);
+    await tp.getByRole('rowheader', { name: 'Cara Singh' }).waitFor();
+    await expectNoAxeViolations(tp, 'register page');
+
+    const tick = tp.getByRole('checkbox', { name: 'Cara Singh attended' });
+    expect(await tick.isChecked()).toBe(false);
+    await tick.check();
+    await tp.getByRole('status').filter({ hasText: 'Cara Singh marked as attended.' }).waitFor();
+    await tp.getByText(/Corrected by Rita Trainer/).waitFor();
+    expect(await tick.isChecked()).toBe(true);
+    const csv = await tp.evaluate(async (id) => (await fetch(`/api/sessions/${id}/attendance.csv`)).text(), s.id);
+    expect(csv).toContain('Cara Singh');
+
+    // The attendee's phone: a wrong code first, then the code on the trainer's screen.
+    const code = (await t.request('GET', `/api/sessions/${s.id}/checkin-code`, { as: trainer })).json.code as string;
+    const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+    const ap = await newPage(browser, server, { viewport: { width: 390, height: 800 } });
+    const apCsp = watchCsp(ap);
+    await signIn(ap, attendee);
+    await ap.goto(`/sessions/${s.id}/checkin?code=${wrong}`);
+    await ap.getByRole('heading', { level: 1, name: 'Check in' }).waitFor();
+    expect(await ap.getByLabel('Check-in code').inputValue()).toBe(wrong);
+    await ap.getByRole('button', { name: 'Confirm check-in' }).click();
+    const refused = ap.getByRole('alert').filter({ hasText: 'Not checked in' });
+    await refused.waitFor();
+    expect(await refused.innerText()).toMatch(/wrong or has expired/);
+    await expectNoAxeViolations(ap, 'check-in page after a wrong code');
+
+    // Keyboard only: Tab to the field, type the code, Enter.
+    await ap.getByRole('heading', { level: 1 }).focus();
+    await tabTo(ap, 'Check-in code');
+    await ap.keyboard.press('Control+A');
+    await ap.keyboard.type(code);
+    await ap.keyboard.press('Enter');
+    const ok = ap.getByRole('status').filter({ hasText: 'Checked in' });
+    await ok.waitFor();
+    expect(await ok.innerText()).toContain('You are checked in to Inclusive classrooms');
+    await expectNoAxeViolations(ap, 'check-in page after checking in');
+    expect(apCsp).toEqual([]);
+
+    // The register sees the check-in on its next refresh (reload here rather than wait 30 s).
+    await tp.reload();
+    const benRow = tp.getByRole('row').filter({ has: tp.getByRole('rowheader', { name: 'Ben Okafor' }) });
+    await benRow.getByText('Checked in').waitFor();
+    await tp.context().close();
+    await ap.context().close();
+  });
+  it('with LiveKit configured: a listener is told when the room opens, and a failed connection is reported without leaving the page', async () => {
+    const lk = await startLiveKitStandIn();
+    const live = await startServer({ config: { livekit: lk.config } });
+    try {
+      const { t } = live;
+      const org = await t.org('Elm Nursery');
+      const attendee = await t.user('staff', org.id, 'Dee Morgan');
+      const later = await t.session({ title: 'Later session', startsAt: minutesFromNow(120), endsAt: minutesFromNow(180), capacity: { online: 5 } });
+      const now = await t.session({ title: 'Webinar now', startsAt: minutesFromNow(-5), endsAt: minutesFromNow(55), capacity: { online: 5 } });
+      for (const s of [later, now]) expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: attendee, body: {} })).json.status).toBe('confirmed');
+
+      const page = await newPage(browser, live, { permissions: ['camera', 'microphone'] });
+      await signIn(page, attendee);
+      await page.goto(`/sessions/${later.id}/room`);
+      await page.getByRole('heading', { name: 'The live room is not open yet' }).waitFor();
+      await page.getByRole('button', { name: 'Check now' }).waitFor();
+      expect(await page.getByRole('button', { name: 'Join the session' }).count()).toBe(0);
+      await expectNoAxeViolations(page, 'room before it opens');
+
+      // A webinar attendee joins as a listener: no device check, and a Join button.
+      await page.goto(`/sessions/${now.id}/room`);
+      await page.getByText('You will join this session as a listener').waitFor();
+      expect(await page.getByLabel('Camera', { exact: true }).count()).toBe(0);
+      // Keyboard only: Tab to Join and press Enter.
+      await page.getByRole('heading', { level: 1 }).focus();
+      await tabTo(page, 'Join the session');
+      await page.keyboard.press('Enter');
+      // The stand-in only speaks LiveKit's HTTP room API, so the media connection fails: said plainly.
+      await page.getByRole('alert').filter({ hasText: 'Could not connect to the live video service' }).waitFor({ timeout: 20_000 });
+      await page.getByRole('button', { name: 'Join the session' }).waitFor();
+      expect(lk.calls.some((c) => c.method === 'CreateRoom')).toBe(true);
+      await expectNoAxeViolations(page, 'room after a failed connection');
+      await page.context().close();
+    } finally {
+      await live.close();
+      await lk.close();
+    }
+  });
+});

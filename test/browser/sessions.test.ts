@@ -1,0 +1,144 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserAvailable, expectFocused, daysFromNow as inDays, expectNoAxeViolations, launchBrowser, newPage, plusMinutes, signIn, startServer, warnIfSkipped, type TestServer } from './harness.js';
+
+warnIfSkipped(import.meta.url);
+
+
+describe.skipIf(!browserAvailable)('sign in, session list and session page', () => {
+  let server: TestServer;
+  let browser: Browser;
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('signs in and lists sessions with time in the viewer’s zone, mode, seats and waitlist (axe clean)', async () => {
+    const { t } = server;
+    const org = await t.org('Oakfield Primary');
+    const staff = await t.user('staff', org.id, 'Asha Patel');
+    const other = await t.user('staff', org.id);
+    const startsAt = inDays(3, 15); // 15:00 UTC
+    const online = await t.session({ title: 'Understanding autism', startsAt, endsAt: plusMinutes(startsAt, 90), capacity: { online: 1 } });
+    await t.session({ title: 'Hybrid: ADHD in the classroom', mode: 'hybrid', venue: 'Oakfield hall', startsAt: inDays(4), endsAt: plusMinutes(inDays(4), 60), capacity: { inPerson: 5, online: 7 } });
+    expect((await t.request('POST', `/api/sessions/${online.id}/bookings`, { as: other, body: {} })).json.status).toBe('confirmed');
+
+    const page = await newPage(browser, server, { timezoneId: 'America/New_York' });
+    // The server's CSP allows no inline script or style: the client must not need any.
+    const cspErrors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) cspErrors.push(m.text());
+    });
+    await page.goto('/');
+    await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+    await expectNoAxeViolations(page, 'sign-in page');
+
+    // A wrong password is an error tied to the field and summarised.
+    await page.getByLabel('Email address').fill(staff.email);
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
+    expect(await page.getByLabel('Email address').getAttribute('aria-invalid')).toBe('true');
+    await expectNoAxeViolations(page, 'sign-in page with errors');
+
+    await signIn(page, staff);
+    const card = page.getByRole('article', { name: 'Understanding autism' });
+    await card.waitFor();
+    const text = (await card.innerText()).replace(/\s+/g, ' ');
+    // 15:00 UTC is 10:00 or 11:00 in New York, depending on the season.
+    expect(text).toMatch(/(10|11):00 to (11|12):30 GMT-[45]/);
+    expect(text).toContain('Online');
+    expect(text).toContain('Online: full (all 1 taken)');
+    expect(text).toContain('No one waiting');
+    const hybrid = (await page.getByRole('article', { name: 'Hybrid: ADHD in the classroom' }).innerText()).replace(/\s+/g, ' ');
+    expect(hybrid).toContain('In person: 5 of 5 seats left');
+    expect(hybrid).toContain('Online: 7 of 7 seats left');
+    await expectNoAxeViolations(page, 'session list');
+
+    // Filter by mode: only the hybrid session is left.
+    await page.getByLabel('Mode').selectOption('hybrid');
+    await page.getByRole('button', { name: 'Show sessions' }).click();
+    await page.getByRole('status').filter({ hasText: 'Showing 1 to 1 of 1 session' }).waitFor();
+    expect(await page.getByRole('article').count()).toBe(1);
+
+    // The session page, reached by its link, takes focus on its heading.
+    await page.getByRole('link', { name: 'Hybrid: ADHD in the classroom' }).click();
+    const h1 = page.getByRole('heading', { level: 1, name: 'Hybrid: ADHD in the classroom' });
+    await h1.waitFor();
+    await expectFocused(page, 'h1');
+    expect(await page.title()).toContain('Hybrid: ADHD in the classroom');
+    await page.getByText('Oakfield hall').waitFor();
+    await page.getByRole('radio', { name: /In person \(5 left\)/ }).waitFor();
+    await expectNoAxeViolations(page, 'session page');
+
+    expect(cspErrors).toEqual([]);
+
+    // Sign out: back to the sign-in page, and the API no longer knows the browser.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+    expect(await page.evaluate(async () => (await fetch('/api/me')).status)).toBe(401);
+  });
+
+  it('says which sessions clash with my timetable and can show only those that fit', async () => {
+    const { t } = server;
+    const org = await t.org();
+    const staff = await t.user('staff', org.id);
+    const clashing = inDays(30, 10);
+    const weekday = new Intl.DateTimeFormat('en-GB', { weekday: 'long', timeZone: 'Europe/London' }).format(new Date(clashing));
+    await t.session({ title: 'Clashes with maths', startsAt: clashing, endsAt: plusMinutes(clashing, 60) });
+    await t.session({ title: 'Fits after school', startsAt: inDays(31, 10), endsAt: plusMinutes(inDays(31, 10), 60) });
+    const put = await t.request('PUT', '/api/me/timetable', { as: staff, body: `day,start,end,label\n${weekday},08:00,16:00,Year 5 maths\n`, headers: { 'content-type': 'text/csv' } });
+    expect(put.status).toBe(200);
+
+    const page = await newPage(browser, server);
+    await signIn(page, staff);
+    await page.goto(`/sessions?from=${inDays(29).slice(0, 10)}&to=${inDays(32).slice(0, 10)}`);
+    await page.getByRole('article', { name: 'Clashes with maths' }).getByText(/Clashes with your timetable: Year 5 maths/).waitFor();
+    await page.getByRole('article', { name: 'Fits after school' }).getByText('Fits your timetable').waitFor();
+    await page.getByLabel('Only sessions that fit my timetable').check();
+    await page.getByRole('button', { name: 'Show sessions' }).click();
+    await page.getByRole('status').filter({ hasText: 'Showing 1 to 1 of 1 session' }).waitFor();
+    expect(await page.getByRole('article').allInnerTexts()).toEqual([expect.stringContaining('Fits after school')]);
+    await expectNoAxeViolations(page, 'session list filtered by timetable');
+  });
+
+  it('pages through a long list', async () => {
+    const { t } = server;
+    const org = await t.org();
+    const staff = await t.user('staff', org.id);
+    const trainer = await t.user('trainer');
+    for (let i = 0; i < 12; i++) await t.session({ title: `Paged session ${String(i + 1).padStart(2, '0')}`, startsAt: inDays(60 + i), endsAt: plusMinutes(inDays(60 + i), 60) }, trainer);
+    const page = await newPage(browser, server);
+    await signIn(page, staff);
+    const from = inDays(59).slice(0, 10);
+    await page.goto(`/sessions?from=${from}`);
+    await page.getByRole('link', { name: 'Paged session 01' }).waitFor();
+    await page.getByRole('navigation', { name: 'Pages of sessions' }).getByRole('link', { name: 'Next page' }).click();
+    await page.getByRole('link', { name: 'Paged session 11' }).waitFor();
+    expect(await page.getByText('Page 2 of 2').count()).toBe(1);
+    await expectNoAxeViolations(page, 'session list, page 2');
+  });
+
+  it('renders a title containing <script> as text, without running it', async () => {
+    const { t } = server;
+    const org = await t.org();
+    const staff = await t.user('staff', org.id);
+    const title = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">';
+    const s = await t.session({ title, description: '<b>bold?</b> & "quotes"', startsAt: inDays(2), endsAt: plusMinutes(inDays(2), 60) });
+    const page = await newPage(browser, server);
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await signIn(page, staff);
+    await page.getByText(title, { exact: true }).first().waitFor();
+    await page.goto(`/sessions/${s.id}`);
+    await page.getByRole('heading', { level: 1 }).filter({ hasText: '<script>' }).waitFor();
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe(title);
+    await page.getByText('<b>bold?</b> & "quotes"').waitFor();
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.locator('main script, main img').count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+});

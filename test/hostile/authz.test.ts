@@ -1,0 +1,322 @@
+/**
+ * The authorisation matrix: every operation in /api/openapi.json × every kind of caller,
+ * each answer written out below. Adding a route means adding a row; a route in the OpenAPI
+ * document without a row fails the test by name.
+ *
+ * Callers (columns), acting on things that belong to `me`, a staff member of organisation A,
+ * on a session taught by `trainer`:
+ *   anon     no credentials at all
+ *   revoked  me, with a token that was signed out (revoked)
+ *   staff    me, with a live token (the owner)
+ *   staffB   a staff member of organisation B (someone else's things)
+ *   office   office staff of organisation A (me's own organisation)
+ *   officeB  office staff of organisation B (another organisation)
+ *   trainer  a trainer of the session
+ *   trainer2 a trainer who does not teach the session
+ *   admin    an administrator
+ * Every cell runs on fresh objects (a new `me`, new session, new booking) with a new token,
+ * so one cell's change (a sign-out, a cancellation) never leaks into another.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { hashToken } from '../../server/accounts/service.js';
+import { identityOf, roomNameOf } from '../../shared/live.js';
+import { makeTestContext, TEST_PASSWORD, type TestUser } from '../helpers.js';
+import { signedWebhook, startLiveKitStandIn } from '../livekit-standin.js';
+import { fillPath, operations } from './openapi.js';
+
+const ACTORS = ['anon', 'revoked', 'staff', 'staffB', 'office', 'officeB', 'trainer', 'trainer2', 'admin'] as const;
+type Actor = (typeof ACTORS)[number];
+
+const lk = await startLiveKitStandIn();
+// A timetable people subscribe to, served on 127.0.0.1.
+const icsServer = http.createServer((_req, res) => {
+  res.writeHead(200, { 'content-type': 'text/calendar' });
+  res.end('BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:lesson-1@test\r\nDTSTAMP:20260101T000000Z\r\nDTSTART;TZID=Europe/London:20260105T090000\r\nDTEND;TZID=Europe/London:20260105T100000\r\nRRULE:FREQ=WEEKLY\r\nSUMMARY:Year 5 maths\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n');
+});
+await new Promise<void>((r) => icsServer.listen(0, '127.0.0.1', r));
+const icsUrl = `http://127.0.0.1:${(icsServer.address() as AddressInfo).port}/timetable.ics`;
+
+// Ten minutes before a 16:00 session: inside the online join window.
+const t = await makeTestContext({ now: '2026-02-10T15:50:00.000Z', config: { livekit: lk.config } });
+afterAll(async () => {
+  await t.close();
+  await lk.close();
+  await new Promise<void>((r) => icsServer.close(() => r()));
+});
+
+const orgA = await t.org('Riverside Primary');
+const orgB = await t.org('Hilltop College');
+const fixed = {
+  staffB: await t.user('staff', orgB.id),
+  office: await t.user('office', orgA.id),
+  officeB: await t.user('office', orgB.id),
+  trainer: await t.user('trainer'),
+  trainer2: await t.user('trainer'),
+  admin: await t.user('admin'),
+};
+const ops = await operations(t);
+
+/** A new live token for `user` (the fixture tokens are never used, so a sign-out cannot spill over). */
+async function token(user: TestUser, revoked = false): Promise<string> {
+  const raw = randomBytes(32).toString('base64url');
+  await t.db
+    .insertInto('auth_sessions')
+    .values({ id: randomUUID(), token_hash: hashToken(raw), user_id: user.id, csrf_token: 'csrf', created_at: t.clock.now().toISOString(), expires_at: '2999-01-01T00:00:00.000Z', revoked_at: revoked ? t.clock.now().toISOString() : null })
+    .execute();
+  return raw;
+}
+
+async function ok<T = any>(method: string, path: string, as: TestUser, body?: unknown): Promise<T> {
+  const res = await t.request(method, path, { as, body });
+  if (res.status >= 300) throw new Error(`fixture ${method} ${path} failed: ${res.status} ${res.text}`);
+  return res.json as T;
+}
+
+/** What one cell works on: a fresh `me` and, on demand, a fresh session and booking. */
+class Cell {
+  me!: TestUser;
+  /** Who is calling in this cell (me when signed out or revoked). */
+  caller!: TestUser;
+  private _session?: string;
+  static async make() {
+    const c = new Cell();
+    c.me = await t.user('staff', orgA.id);
+    return c;
+  }
+  async session(input: Record<string, unknown> = {}): Promise<string> {
+    this._session ??= (await t.session({ mode: 'hybrid', venue: 'Main hall', startsAt: '2026-02-10T16:00:00Z', endsAt: '2026-02-10T17:30:00Z', capacity: { inPerson: 20, online: 20 }, ...input }, fixed.trainer)).id;
+    return this._session;
+  }
+  async booking(seat: 'online' | 'in_person' = 'online'): Promise<string> {
+    return (await ok<{ id: string }>('POST', `/api/sessions/${await this.session()}/bookings`, this.me, { seat })).id;
+  }
+  /** A seat offered to me: capacity 1, someone else had it and let it go. */
+  async offered(): Promise<string> {
+    const s = (await t.session({ mode: 'online', capacity: { online: 1 }, waitlistPolicy: 'offer' }, fixed.trainer)).id;
+    const first = await t.user('staff', orgA.id);
+    const taken = await ok<{ id: string }>('POST', `/api/sessions/${s}/bookings`, first, {});
+    const mine = await ok<{ id: string; status: string }>('POST', `/api/sessions/${s}/bookings`, this.me, {});
+    await ok('DELETE', `/api/bookings/${taken.id}`, first);
+    return mine.id;
+  }
+  async myTimetable(): Promise<void> {
+    const res = await t.request('PUT', '/api/me/timetable', { as: this.me, body: lessonCsv, headers: { 'content-type': 'text/csv' } });
+    if (res.status !== 200) throw new Error(`fixture timetable failed: ${res.status} ${res.text}`);
+  }
+  /** Gives the caller a timetable, so reading one has something to read. */
+  async callerTimetable(): Promise<void> {
+    const res = await t.request('PUT', '/api/me/timetable', { as: this.caller, body: lessonCsv, headers: { 'content-type': 'text/csv' } });
+    if (res.status !== 200) throw new Error(`fixture timetable failed: ${res.status} ${res.text}`);
+  }
+  async feedFile(): Promise<string> {
+    const { url } = await ok<{ url: string }>('GET', '/api/me/calendar', this.me);
+    return new URL(url).pathname.split('/').pop()!;
+  }
+}
+
+interface Req {
+  params?: Record<string, string>;
+  query?: string;
+  body?: unknown;
+  contentType?: string;
+  /** The route authenticates by its own means (a signature), so no caller credentials are sent. */
+  noCaller?: boolean;
+  headers?: Record<string, string>;
+}
+
+type Row = [route: string, make: (c: Cell) => Promise<Req>, expected: Record<Actor, number>];
+
+/** Columns: anon, revoked, staff, staffB, office, officeB, trainer, trainer2, admin. */
+const e = (...codes: number[]): Record<Actor, number> => {
+  if (codes.length !== ACTORS.length) throw new Error(`a row needs ${ACTORS.length} statuses, got ${codes.length}`);
+  return Object.fromEntries(ACTORS.map((a, i) => [a, codes[i]!])) as Record<Actor, number>;
+};
+const staffCsv = (c: Cell) => `email,day,start,end\n${c.me.email},Monday,09:00,10:00\n`;
+const lessonCsv = 'day,start,end\nMonday,09:00,10:00\n';
+
+// prettier-ignore
+const MATRIX: Row[] = [
+  //                                                                                                                 anon rev  staff staffB office officeB trainer trainer2 admin
+  ['POST /api/auth/login',                  async (c) => ({ body: { email: c.me.email, password: TEST_PASSWORD } }), e(200, 401, 200, 200,  200,   200,    200,    200,     200)],
+  ['POST /api/auth/logout',                 async () => ({}),                                                        e(204, 401, 204, 204,  204,   204,    204,    204,     204)],
+  ['GET /api/me',                           async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
+  ['POST /api/orgs',                        async () => ({ body: { name: `Org ${randomUUID()}` } }),                 e(401, 401, 403, 403,  403,   403,    403,    403,     201)],
+  ['GET /api/orgs',                         async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
+  ['GET /api/orgs/{id}/users',              async () => ({ params: { id: orgA.id } }),                               e(401, 401, 403, 403,  200,   403,    403,    403,     200)],
+  ['POST /api/users',                       async () => ({ body: { email: `${randomUUID()}@example.org`, name: 'New Person', role: 'staff', orgId: orgA.id } }),
+                                                                                                                     e(401, 401, 403, 403,  201,   403,    403,    403,     201)],
+  ['POST /api/orgs/{id}/users/import',      async () => ({ params: { id: orgA.id }, contentType: 'text/csv', body: `name,email,role\nImported Person,${randomUUID()}@example.org,staff\n` }),
+                                                                                                                     e(401, 401, 403, 403,  201,   403,    403,    403,     201)],
+  ['GET /api/courses',                      async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
+  ['POST /api/courses',                     async () => ({ body: { title: 'Adaptive teaching' } }),                  e(401, 401, 403, 403,  403,   403,    201,    201,     201)],
+  ['POST /api/sessions',                    async () => ({ body: { title: 'Inclusive classrooms', mode: 'online', startsAt: '2026-03-02T15:30:00Z', endsAt: '2026-03-02T17:00:00Z', capacity: { online: 5 } } }),
+                                                                                                                     e(401, 401, 403, 403,  403,   403,    201,    201,     201)],
+  ['GET /api/sessions',                     async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
+  ['GET /api/sessions/{id}',                async (c) => ({ params: { id: await c.session() } }),                    e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
+  ['PATCH /api/sessions/{id}',              async (c) => ({ params: { id: await c.session() }, body: { venue: 'Library' } }),
+                                                                                                                     e(401, 401, 403, 403,  403,   403,    200,    403,     200)],
+  ['POST /api/sessions/{id}/cancel',        async (c) => ({ params: { id: await c.session() }, body: { reason: 'Trainer unwell' } }),
+                                                                                                                     e(401, 401, 403, 403,  403,   403,    200,    403,     200)],
+  // Booking me: myself, my organisation's office and an admin may; no one else.
+  ['POST /api/sessions/{id}/bookings',      async (c) => ({ params: { id: await c.session() }, body: { userId: c.me.id, seat: 'online' } }),
+                                                                                                                     e(401, 401, 201, 403,  201,   403,    403,    403,     201)],
+  // Office staff of another organisation get 200 with none of organisation A's rows (checked below).
+  ['GET /api/sessions/{id}/bookings',       async (c) => (await c.booking(), { params: { id: await c.session() } }), e(401, 401, 403, 403,  200,   200,    200,    403,     200)],
+  ['GET /api/me/bookings',                  async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
+  // Someone else's booking does not exist for you (404, so ids cannot be probed).
+  ['GET /api/bookings/{id}',                async (c) => ({ params: { id: await c.booking() } }),                    e(401, 401, 200, 404,  200,   404,    404,    404,     200)],
+  ['DELETE /api/bookings/{id}',             async (c) => ({ params: { id: await c.booking() } }),                    e(401, 401, 200, 404,  200,   404,    404,    404,     200)],
+  ['POST /api/bookings/{id}/accept',        async (c) => ({ params: { id: await c.offered() } }),                    e(401, 401, 200, 404,  404,   404,    404,    404,     404)],
+  ['POST /api/bookings/{id}/decline',       async (c) => ({ params: { id: await c.offered() } }),                    e(401, 401, 200, 404,  404,   404,    404,    404,     404)],
+  ['GET /api/orgs/{id}/bookings',           async () => ({ params: { id: orgA.id } }),                               e(401, 401, 403, 403,  200,   403,    403,    403,     200)],
+  ['GET /api/sessions/{id}/holds',          async (c) => ({ params: { id: await c.session() } }),                    e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
+  ['PUT /api/sessions/{id}/holds',          async (c) => ({ params: { id: await c.session() }, body: { orgId: orgA.id, seat: 'online', seats: 2 } }),
+                                                                                                                     e(401, 401, 403, 403,  403,   403,    204,    403,     204)],
+  ['GET /api/outbox',                       async () => ({}),                                                        e(401, 401, 403, 403,  403,   403,    403,    403,     200)],
+  ['GET /api/bookings/{id}/invite.ics',     async (c) => ({ params: { id: await c.booking() } }),                    e(401, 401, 200, 404,  200,   404,    404,    404,     200)],
+  ['GET /api/me/calendar',                  async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
+  ['POST /api/me/calendar/rotate',          async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
+  ['GET /api/orgs/{id}/calendar',           async () => ({ params: { id: orgA.id } }),                               e(401, 401, 403, 403,  200,   403,    403,    403,     200)],
+  ['POST /api/orgs/{id}/calendar/rotate',   async () => ({ params: { id: orgA.id } }),                               e(401, 401, 403, 403,  200,   403,    403,    403,     200)],
+  // The private URL is the credential: whoever holds it reads the feed (a revoked bearer token is still refused).
+  ['GET /api/calendar/feeds/{file}',        async (c) => (await c.booking(), { params: { file: await c.feedFile() } }),
+                                                                                                                     e(200, 401, 200, 200,  200,   200,    200,    200,     200)],
+  ['GET /api/orgs/{id}/bookings.ics',       async () => ({ params: { id: orgA.id } }),                               e(401, 401, 403, 403,  200,   403,    403,    403,     200)],
+  ['GET /api/orgs/{id}/bookings.csv',       async () => ({ params: { id: orgA.id } }),                               e(401, 401, 403, 403,  200,   403,    403,    403,     200)],
+  ['GET /api/me/timetable',                 async (c) => (await c.callerTimetable(), {}),                            e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
+  ['PUT /api/me/timetable',                 async () => ({ contentType: 'text/csv', body: lessonCsv }),              e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
+  ['DELETE /api/me/timetable',              async () => ({}),                                                        e(401, 401, 204, 204,  204,   204,    204,    204,     204)],
+  ['PUT /api/me/timetable/subscription',    async () => ({ body: { url: icsUrl } }),                                 e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
+  ['GET /api/me/clashes',                   async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
+  // Another organisation's office gets 404 (the person is not theirs to know); anyone else 403.
+  ['GET /api/users/{id}/timetable',         async (c) => (await c.myTimetable(), { params: { id: c.me.id } }),      e(401, 401, 200, 403,  200,   404,    403,    403,     200)],
+  ['PUT /api/users/{id}/timetable',         async (c) => ({ params: { id: c.me.id }, contentType: 'text/csv', body: lessonCsv }),
+                                                                                                                     e(401, 401, 200, 403,  200,   404,    403,    403,     200)],
+  ['DELETE /api/users/{id}/timetable',      async (c) => ({ params: { id: c.me.id } }),                              e(401, 401, 204, 403,  204,   404,    403,    403,     204)],
+  ['PUT /api/users/{id}/timetable/subscription', async (c) => ({ params: { id: c.me.id }, body: { url: icsUrl } }),  e(401, 401, 200, 403,  200,   404,    403,    403,     200)],
+  ['PUT /api/orgs/{id}/timetables',         async (c) => ({ params: { id: orgA.id }, contentType: 'text/csv', body: staffCsv(c) }),
+                                                                                                                     e(401, 401, 403, 403,  200,   403,    403,    403,     200)],
+  ['GET /api/orgs/{id}/cover',              async () => ({ params: { id: orgA.id } }),                               e(401, 401, 403, 403,  200,   403,    403,    403,     200)],
+  ['GET /api/orgs/{id}/cover.csv',          async () => ({ params: { id: orgA.id } }),                               e(401, 401, 403, 403,  200,   403,    403,    403,     200)],
+  // Everyone signed in may ask what the live room means for them (the answer says whether they may join).
+  ['GET /api/sessions/{id}/live',           async (c) => ({ params: { id: await c.session() } }),                    e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
+  // Only a confirmed online attendee and the session's own trainers get a room token.
+  ['POST /api/sessions/{id}/join',          async (c) => (await c.booking('online'), { params: { id: await c.session() } }),
+                                                                                                                     e(401, 401, 200, 403,  403,   403,    200,    403,     403)],
+  ['POST /api/sessions/{id}/live/mute',     async (c) => liveTarget(c, (identity) => ({ identity, trackSid: 'TR_audio', muted: true })),
+                                                                                                                     e(401, 401, 403, 403,  403,   403,    200,    403,     200)],
+  ['POST /api/sessions/{id}/live/remove',   async (c) => liveTarget(c, (identity) => ({ identity })),               e(401, 401, 403, 403,  403,   403,    200,    403,     200)],
+  ['POST /api/sessions/{id}/live/speaker',  async (c) => liveTarget(c, (identity) => ({ identity, speaker: true })), e(401, 401, 403, 403,  403,   403,    200,    403,     200)],
+  ['POST /api/sessions/{id}/live/end',      async (c) => liveTarget(c, () => undefined),                             e(401, 401, 403, 403,  403,   403,    200,    403,     200)],
+  // LiveKit signs the webhook; no caller credentials are involved (unsigned is 401: see the fuzz test).
+  ['POST /api/livekit/webhook',             async (c) => webhook(c),                                                 e(200, 200, 200, 200,  200,   200,    200,    200,     200)],
+  ['POST /api/sessions/{id}/presence',      async (c) => (await c.booking('online'), { params: { id: await c.session() }, body: { event: 'join' } }),
+                                                                                                                     e(401, 401, 204, 403,  403,   403,    204,    403,     403)],
+  ['POST /api/sessions/{id}/captions',      async (c) => (await c.booking('online'), { params: { id: await c.session() }, body: { segmentId: randomUUID(), text: 'Welcome, everyone.', final: true } }),
+                                                                                                                     e(401, 401, 403, 403,  403,   403,    200,    403,     403)],
+  ['GET /api/sessions/{id}/transcript.vtt', async (c) => (await c.booking('online'), { params: { id: await c.session() } }),
+                                                                                                                     e(401, 401, 200, 403,  403,   403,    200,    403,     200)],
+  // Office staff see their own organisation's rows only (checked below).
+  ['GET /api/sessions/{id}/attendance',     async (c) => (await c.booking(), { params: { id: await c.session() } }), e(401, 401, 403, 403,  200,   200,    200,    403,     200)],
+  ['GET /api/sessions/{id}/attendance.csv', async (c) => (await c.booking(), { params: { id: await c.session() } }), e(401, 401, 403, 403,  200,   200,    200,    403,     200)],
+  ['PUT /api/sessions/{id}/attendance/{bookingId}', async (c) => ({ params: { bookingId: await c.booking('in_person'), id: await c.session() }, body: { attended: true, note: 'Signed the paper register' } }),
+                                                                                                                     e(401, 401, 403, 403,  403,   403,    200,    403,     200)],
+  ['GET /api/sessions/{id}/attendance/{bookingId}/history', async (c) => ({ params: { bookingId: await c.booking(), id: await c.session() } }),
+                                                                                                                     e(401, 401, 403, 403,  403,   403,    200,    403,     200)],
+  ['GET /api/sessions/{id}/checkin-code',   async (c) => ({ params: { id: await c.session() } }),                    e(401, 401, 403, 403,  403,   403,    200,    403,     200)],
+  ['POST /api/sessions/{id}/checkin',       async (c) => checkin(c),                                                 e(401, 401, 200, 403,  403,   403,    403,    403,     403)],
+  ['GET /api/me/completions',               async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
+  ['GET /api/orgs/{id}/completions',        async () => ({ params: { id: orgA.id } }),                               e(401, 401, 403, 403,  200,   403,    403,    403,     200)],
+];
+
+/** A live room with me in it (the stand-in plays LiveKit), for the trainer's room controls. */
+async function liveTarget(c: Cell, body: (identity: string) => unknown): Promise<Req> {
+  const id = await c.session();
+  await c.booking('online');
+  lk.addParticipant(roomNameOf(id), { sid: `PA_${randomUUID().slice(0, 8)}`, identity: identityOf(c.me.id), joinedAtMs: Date.now(), tracks: [{ sid: 'TR_audio' }] });
+  return { params: { id }, body: body(identityOf(c.me.id)) };
+}
+
+async function webhook(c: Cell): Promise<Req> {
+  const id = await c.session();
+  await c.booking('online');
+  const { body, headers } = await signedWebhook({
+    event: 'participant_joined',
+    id: `EV_${randomUUID()}`,
+    createdAt: BigInt(Math.floor(t.clock.now().getTime() / 1000)),
+    room: { sid: `RM_${id.slice(0, 8)}`, name: roomNameOf(id) } as never,
+    participant: { sid: `PA_${randomUUID().slice(0, 8)}`, identity: identityOf(c.me.id), joinedAt: BigInt(Math.floor(t.clock.now().getTime() / 1000)) } as never,
+  });
+  return { noCaller: true, body, headers: { ...headers, 'content-type': 'application/webhook+json' } };
+}
+
+async function checkin(c: Cell): Promise<Req> {
+  const id = await c.session({ startsAt: '2026-02-10T15:45:00Z' });
+  await c.booking('in_person');
+  const code = await ok<{ code: string }>('GET', `/api/sessions/${id}/checkin-code`, fixed.trainer);
+  return { params: { id }, body: { code: code.code } };
+}
+
+async function callerHeaders(actor: Actor, c: Cell): Promise<Record<string, string>> {
+  if (actor === 'anon') return {};
+  const user = actor === 'revoked' || actor === 'staff' ? c.me : fixed[actor];
+  return { authorization: `Bearer ${await token(user, actor === 'revoked')}` };
+}
+
+describe('authorisation matrix', () => {
+  it('has a row for every operation in openapi.json, and no row for an operation that is gone', () => {
+    const documented = ops.map((o) => o.key);
+    const rows = MATRIX.map((r) => r[0]);
+    const missing = documented.filter((k) => !rows.includes(k));
+    const stale = rows.filter((k) => !documented.includes(k));
+    expect(missing, `routes in openapi.json with no row in the authorisation matrix (add one to MATRIX in test/hostile/authz.test.ts): ${missing.join(', ')}`).toEqual([]);
+    expect(stale, `rows for routes that are not in openapi.json: ${stale.join(', ')}`).toEqual([]);
+    expect(new Set(rows).size, 'a route has two rows').toBe(rows.length);
+  });
+
+  for (const [route, make, expected] of MATRIX) {
+    it(route, { timeout: 60_000 }, async () => {
+      const [method, pathTemplate] = route.split(' ') as [string, string];
+      const wrong: string[] = [];
+      for (const actor of ACTORS) {
+        const c = await Cell.make();
+        c.caller = actor === 'anon' || actor === 'revoked' || actor === 'staff' ? c.me : fixed[actor];
+        const req = await make(c);
+        const headers: Record<string, string> = { ...(req.noCaller ? {} : await callerHeaders(actor, c)), ...(req.headers ?? {}) };
+        // The webhook's Authorization is LiveKit's; a revoked caller shows up as a revoked cookie instead.
+        if (req.noCaller && actor === 'revoked') headers.cookie = `sid=${await token(c.me, true)}`;
+        let body: string | undefined;
+        if (req.body !== undefined) {
+          body = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
+          headers['content-type'] ??= req.contentType ?? 'application/json';
+        }
+        const url = fillPath(pathTemplate, req.params ?? {}) + (req.query ? `?${req.query}` : '');
+        const res = await t.app.request(url, { method, headers, body });
+        const text = await res.text();
+        if (res.status !== expected[actor]) wrong.push(`${actor}: expected ${expected[actor]}, got ${res.status} ${text.slice(0, 200)}`);
+      }
+      expect(wrong, `${route}\n${wrong.join('\n')}`).toEqual([]);
+    });
+  }
+
+  it('office staff of another organisation see none of its rows where the answer is a filtered list', async () => {
+    const c = await Cell.make();
+    const session = await c.session();
+    await c.booking();
+    const asB = { authorization: `Bearer ${await token(fixed.officeB)}` };
+    const asA = { authorization: `Bearer ${await token(fixed.office)}` };
+    for (const p of [`/api/sessions/${session}/bookings`, `/api/sessions/${session}/attendance`]) {
+      const b = await t.app.request(p, { headers: asB });
+      const a = await t.app.request(p, { headers: asA });
+      const bText = await b.text();
+      expect(bText, p).not.toContain(c.me.id);
+      expect(bText, p).not.toContain(c.me.email);
+      expect(await a.text(), p).toContain(c.me.id);
+    }
+    const csv = await (await t.app.request(`/api/sessions/${session}/attendance.csv`, { headers: asB })).text();
+    expect(csv).not.toContain(c.me.email);
+  });
+});
