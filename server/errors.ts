@@ -72,6 +72,9 @@ export function toErrorResponse(err: unknown): { status: ContentfulStatusCode; b
     const message = malformed ? 'The request body is not valid JSON.' : err.message || 'Bad request.';
     return { status, body: { error: { code, message } }, headers: {}, internal: status >= 500 };
   }
+  if (isUnstorableText(err)) {
+    return { status: 400, body: { error: { code: 'bad_request', message: 'The request contains a character that cannot be stored, such as a NUL byte.' } }, headers: {}, internal: false };
+  }
   if (isDatabaseUnreachable(err)) {
     return {
       status: 503,
@@ -105,6 +108,12 @@ export function isDatabaseUnreachable(err: unknown): boolean {
   const { code, message } = (err ?? {}) as { code?: unknown; message?: unknown };
   if (typeof code === 'string' && (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', '57P01', '57P02', '57P03'].includes(code) || code.startsWith('08'))) return true;
   return typeof message === 'string' && /^(Connection terminated|timeout exceeded when trying to connect)/.test(message);
+}
+
+/** PostgreSQL refused text it cannot store (a NUL byte, or a character outside the encoding). */
+export function isUnstorableText(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === '22021' || code === '22P05';
 }
 
 /** A unique-constraint violation on either database. */

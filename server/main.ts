@@ -100,8 +100,8 @@ server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
 /**
  * Graceful stop: refuse new connections, let in-flight requests and the current job step
  * finish, then close the database and exit 0. Idle keep-alive connections would hold
- * `server.close()` open, so they are closed as soon as they fall idle. After
- * SHUTDOWN_TIMEOUT_MS whatever is left is cut off and the exit code is 1.
+ * `server.close()` open, so they are closed too. After SHUTDOWN_TIMEOUT_MS whatever is
+ * left is cut off and the exit code is 1.
  */
 async function shutdown(signal: string) {
   if (stopping) return;

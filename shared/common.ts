@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
-export const Id = z.string().min(1).max(64);
+/** An identifier. Control characters are refused here (PostgreSQL cannot even store a NUL). */
+export const Id = z.string().min(1).max(64).refine((s) => !/[\u0000-\u001f\u007f]/.test(s), { message: 'must not contain control characters' });
 
 /** An ISO 8601 instant with an explicit offset or Z, e.g. 2026-03-29T09:00:00+01:00. */
 export const Instant = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with an offset, e.g. 2026-03-29T09:00:00+01:00' });
