@@ -1,21 +1,21 @@
 /**
- * Every migration, by name, in order. Names are date-prefixed and never change; add new
- * migrations at the end.
+ * Every migration, by name, in name order (the order Kysely runs them). Names are
+ * date-prefixed and never change once released; add new migrations at the end with a
+ * later name.
  */
 import type { Migration } from 'kysely';
 import * as m01 from './20261124_01_accounts_catalogue.js';
 import * as m02 from './20261124_02_bookings_outbox.js';
-import * as m05 from './20261124_05_live.js';
 import * as m03 from './20261124_03_calendar.js';
 import * as m04 from './20261124_04_timetables.js';
-import * as m07 from './20261124_07_performance.js';
-// calendar: 20261124_03_calendar, timetables: 20261124_04_timetables, live: 20261124_05_live, scale: 20261124_06_scale
+import * as m05 from './20261124_05_live.js';
+import * as m06 from './20261124_06_performance.js';
 
 export const migrations: Record<string, Migration> = {
   '20261124_01_accounts_catalogue': m01,
   '20261124_02_bookings_outbox': m02,
-  '20261124_05_live': m05,
   '20261124_03_calendar': m03,
   '20261124_04_timetables': m04,
-  '20261124_07_performance': m07,
+  '20261124_05_live': m05,
+  '20261124_06_performance': m06,
 };

@@ -65,9 +65,11 @@ interface Seen {
 
 describe('kill -9 during a booking rush', () => {
   it('loses no booking, doubles none, keeps every invariant, and mails every notice exactly once after restart', { timeout: 120_000 }, async () => {
-    const env = { DATABASE_URL: dbUrl, SMTP_URL: smtp.url, JOBS_INTERVAL_MS: '600000', PUBLIC_URL: 'http://localhost:3000' };
+    const env = { DATABASE_URL: dbUrl, SMTP_URL: smtp.url, JOBS_INTERVAL_MS: '600000', MAIL_LEASE_MS: '2000', PUBLIC_URL: 'http://localhost:3000' };
     const first = await startServer('server/main.ts', env);
     servers.push(first);
+    // The job loop makes its first pass 100 ms after start; let it pass over the empty outbox.
+    await sleep(500);
 
     // The rush: every person books every session, 40 requests at a time.
     const requests = seeded.bookers.flatMap((u) => seeded.sessionIds.map((sessionId) => ({ u, sessionId })));
@@ -150,7 +152,10 @@ describe('kill -9 during a booking rush', () => {
       for (;;) {
         const pending = await h.db.selectFrom('outbox').select('id').where('status', '<>', 'sent').execute();
         if (pending.length === 0) break;
-        if (Date.now() > deadline) throw new Error(`${pending.length} notices still not sent after 60 s:\n${second.output().slice(-2000)}`);
+        if (Date.now() > deadline) {
+          const rows = await h.db.selectFrom('outbox').select(['id', 'status', 'attempts', 'last_error', 'locked_until', 'next_attempt_at']).where('status', '<>', 'sent').limit(3).execute();
+          throw new Error(`${pending.length} notices still not sent after 60 s: ${JSON.stringify(rows)}\n${second.output().slice(-3000)}`);
+        }
         await sleep(100);
       }
       await sleep(600); // a few more job passes: nothing is sent twice

@@ -59,6 +59,31 @@ describe('SQL metacharacters round-trip unchanged', () => {
     expect((await t.db.selectFrom('sessions').select('id').execute()).length).toBe(NASTY.length);
   });
 
+  it('in captions, register notes and cancellation reasons', async () => {
+    const trainer = await t.user('trainer');
+    const staff = await t.user('staff', (await t.org()).id);
+    const admin = await t.user('admin');
+    t.clock.set('2026-02-10T16:10:00.000Z'); // the session is under way
+    const s = await t.session({ mode: 'hybrid', venue: 'Hall', startsAt: '2026-02-10T16:00:00Z', endsAt: '2026-02-10T17:30:00Z', capacity: { inPerson: 5, online: 5 } }, trainer);
+    const b = await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: staff, body: { seat: 'in_person' } });
+    expect(b.status, b.text).toBe(201);
+    const text = NASTY.join(' | ');
+    const caption = await t.request('POST', `/api/sessions/${s.id}/captions`, { as: trainer, body: { segmentId: 'seg-1', text, final: true } });
+    expect(caption.status, caption.text).toBe(200);
+    expect(caption.json.text).toBe(text);
+    const note = NASTY[0]! + NASTY[4]!;
+    const mark = await t.request('PUT', `/api/sessions/${s.id}/attendance/${b.json.id}`, { as: trainer, body: { attended: true, note } });
+    expect(mark.status, mark.text).toBe(200);
+    const history = await t.request('GET', `/api/sessions/${s.id}/attendance/${b.json.id}/history`, { as: admin });
+    expect(history.json.items.map((i: { note: string | null }) => i.note)).toContain(note);
+    const reason = `Closed: ${NASTY[1]} ${NASTY[3]}`;
+    const cancelled = await t.request('POST', `/api/sessions/${s.id}/cancel`, { as: trainer, body: { reason } });
+    expect(cancelled.status, cancelled.text).toBe(200);
+    const mail = await t.db.selectFrom('outbox').selectAll().where('kind', '=', 'session_cancelled').executeTakeFirstOrThrow();
+    expect(mail.text_body).toContain(reason);
+    expect((await t.db.selectFrom('users').select('id').execute()).length).toBe(3);
+  });
+
   it('as path parameters and query values: a clean 4xx or an empty answer, never a match', async () => {
     const admin = await t.user('admin');
     await t.session();
