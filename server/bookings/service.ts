@@ -72,7 +72,9 @@ export async function book(
   }
   // Seats freed by time (expired offers, released holds) go to the queue before any newcomer.
   await expireOffersLocked(trx, deps, s);
-  await promoteWaitlist(trx, deps, s, seat);
+  // The state the queue leaves behind, kept current below as each person is placed: the
+  // session lock means no one else can change it meanwhile.
+  const state = await promoteWaitlist(trx, deps, s, seat);
 
   const users = await findUsersByIds(trx, userIds);
   const results: (BookingOutcome | BookingFailure)[] = [];
@@ -91,8 +93,8 @@ export async function book(
       results.push({ userId, error: { code: 'already_booked', message: `${user.name} already has a ${existing.status} booking for this session.` } });
       continue;
     }
-    const state = await seatState(trx, deps, s, seat);
     const confirmed = freeFor(state, user.org_id) > 0;
+    const holdOrg = confirmed && claimsHold(state, user.org_id) ? user.org_id : null;
     const row: BookingRow = {
       id: randomUUID(),
       session_id: s.id,
@@ -100,7 +102,7 @@ export async function book(
       seat,
       status: confirmed ? 'confirmed' : 'waitlisted',
       queue_seq: await repo.nextQueueSeq(trx, s.id),
-      hold_org_id: confirmed && claimsHold(state, user.org_id) ? user.org_id : null,
+      hold_org_id: holdOrg,
       offer_expires_at: null,
       booked_by: actor.id,
       revision: 0,
@@ -114,6 +116,11 @@ export async function book(
       if (isUniqueViolation(e)) throw new AppError('already_booked', `${user.name} already has a booking for this session.`);
       throw e;
     }
+    if (confirmed) {
+      state.confirmed++;
+      const hold = holdOrg === null ? undefined : state.holds.find((h) => h.orgId === holdOrg);
+      if (hold) hold.claimed++;
+    } else state.waitlisted++;
     const outcome: BookingOutcome = { userId, id: row.id, status: row.status as 'confirmed' | 'waitlisted', seat };
     if (!confirmed) outcome.position = await repo.queuePosition(trx, row);
     await enqueue(trx, deps, confirmed ? 'confirmed' : 'waitlisted', row.id, { position: outcome.position });
@@ -127,16 +134,16 @@ export async function book(
  * such person in queue order gets it: confirmed straight away (policy `auto`, or once the
  * session has begun), or offered until an expiry (policy `offer`), never past the start.
  * People whose organisation cannot use a held seat are passed over for that seat only.
+ * Returns the seat state it leaves behind (read under the lock), for the caller to reuse.
  */
-export async function promoteWaitlist(trx: Trx, deps: Deps, s: SessionRow, seat: SeatKind): Promise<number> {
+export async function promoteWaitlist(trx: Trx, deps: Deps, s: SessionRow, seat: SeatKind): Promise<SeatState> {
   const now = deps.now();
-  let promoted = 0;
   for (;;) {
     const state = await seatState(trx, deps, s, seat);
-    if (state.waitlisted === 0 || state.capacity - state.confirmed - state.offered <= 0) return promoted;
+    if (state.waitlisted === 0 || state.capacity - state.confirmed - state.offered <= 0) return state;
     const queue = await repo.waitlist(trx, s.id, seat);
     const next = queue.find((w) => freeFor(state, w.org_id) > 0);
-    if (!next) return promoted;
+    if (!next) return state;
     const offer = s.waitlist_policy === 'offer' && now.toISOString() < s.starts_at;
     const expires = offer ? new Date(Math.min(now.getTime() + s.offer_hold_minutes * 60_000, Date.parse(s.starts_at))).toISOString() : null;
     await repo.updateBooking(trx, next.id, {
@@ -147,7 +154,6 @@ export async function promoteWaitlist(trx: Trx, deps: Deps, s: SessionRow, seat:
       updated_at: now.toISOString(),
     });
     await enqueue(trx, deps, offer ? 'offered' : 'promoted', next.id);
-    promoted++;
   }
 }
 

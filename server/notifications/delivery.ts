@@ -64,6 +64,19 @@ async function claim(deps: Deps, limit: number): Promise<OutboxRow[]> {
  */
 export async function deliverDue(deps: Deps, mailer: Mailer | null, limit = 50, shouldStop: () => boolean = () => false): Promise<{ sent: number; failed: number }> {
   const rows = await claim(deps, limit);
+  if (!mailer) {
+    // Nothing leaves the machine: the whole claimed batch is filed in one write.
+    if (rows.length === 0) return { sent: 0, failed: 0 };
+    const leased = rows[0]!.locked_until!;
+    const filed = await deps.db
+      .updateTable('outbox')
+      .set((eb) => ({ status: 'local', sent_at: deps.now().toISOString(), attempts: eb('attempts', '+', 1), locked_until: null, last_error: null }))
+      .where('id', 'in', rows.map((r) => r.id))
+      .where('status', '=', 'pending')
+      .where('locked_until', '=', leased)
+      .executeTakeFirst();
+    return { sent: Number(filed.numUpdatedRows), failed: 0 };
+  }
   let sent = 0;
   let failed = 0;
   for (const [i, row] of rows.entries()) {
