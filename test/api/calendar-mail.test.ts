@@ -3,11 +3,11 @@
  * Outlook, Gmail and Apple Mail expect, so the event shows Accept/Decline and updates in
  * place. Proven over a real SMTP exchange with an in-process server on 127.0.0.1.
  */
-import { SMTPServer } from 'smtp-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deliverDue, smtpMailer } from '../../server/notifications/delivery.js';
 import { makeTestContext, type TestContext } from '../helpers.js';
 import { readCalendar } from './calendar-ical.js';
+import { startSmtp } from '../smtp.js';
 
 interface MimePart {
   headers: Map<string, string>;
@@ -51,30 +51,6 @@ function calendarParts(raw: string) {
   return mimeLeaves(raw)
     .filter((p) => /^text\/calendar/i.test(p.headers.get('content-type') ?? ''))
     .map((p) => ({ type: p.headers.get('content-type')!, text: p.body.toString('utf8') }));
-}
-
-function startSmtp(): Promise<{ port: number; received: { to: string[]; raw: string }[]; close: () => Promise<void> }> {
-  const received: { to: string[]; raw: string }[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, cb) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
-        cb();
-      });
-    },
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const addr = server.server.address() as { port: number };
-      resolve({ port: addr.port, received, close: () => new Promise<void>((r) => server.close(() => r())) });
-    });
-  });
 }
 
 let t: TestContext;

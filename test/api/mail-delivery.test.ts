@@ -2,47 +2,10 @@
  * Mail goes out through a real SMTP exchange with an in-process server on 127.0.0.1.
  * With the server down nothing is lost; once it is back everything arrives exactly once.
  */
-import { SMTPServer } from 'smtp-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deliverDue, smtpMailer } from '../../server/notifications/delivery.js';
 import { makeTestContext, type TestContext } from '../helpers.js';
-
-interface Received {
-  to: string[];
-  raw: string;
-}
-
-function startSmtp(port = 0, opts: { refuse?: boolean } = {}): Promise<{ port: number; received: Received[]; close: () => Promise<void> }> {
-  const received: Received[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onMailFrom(_address, _session, cb) {
-      if (opts.refuse) {
-        const err = new Error('Service not available, try again later') as Error & { responseCode: number };
-        err.responseCode = 421;
-        return cb(err);
-      }
-      cb();
-    },
-    onData(stream, session, cb) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
-        cb();
-      });
-    },
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      const addr = server.server.address() as { port: number };
-      resolve({ port: addr.port, received, close: () => new Promise<void>((r) => server.close(() => r())) });
-    });
-  });
-}
+import { startSmtp } from '../smtp.js';
 
 let t: TestContext;
 beforeEach(async () => {
@@ -101,7 +64,7 @@ describe('mail delivery over SMTP', () => {
     expect(await deliverDue(t.deps, mailer)).toEqual({ sent: 0, failed: 0 });
 
     // The server answers but refuses (421): still nothing lost, back-off grows.
-    const refusing = await startSmtp(port, { refuse: true });
+    const refusing = await startSmtp(port, '421-mail');
     t.clock.advance(16_000);
     expect(await deliverDue(t.deps, mailer)).toEqual({ sent: 0, failed: 4 });
     expect(refusing.received).toHaveLength(0);

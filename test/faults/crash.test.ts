@@ -19,7 +19,7 @@ import { migrateToLatest, openDatabase } from '../../db/connect.js';
 import { seed, type Seeded } from '../../bench/seed.js';
 import { sleep, startServer, type RunningServer } from '../../bench/server.js';
 import { createPgDatabase, usePostgres } from '../helpers.js';
-import { startSmtp, type TestSmtp } from './smtp.js';
+import { startSmtp, type TestSmtp } from '../smtp.js';
 
 const CAPACITY = 8;
 const SESSIONS = 3;

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runJobsOnce } from '../../server/jobs.js';
 import { smtpMailer } from '../../server/notifications/delivery.js';
 import { makeTestContext, type TestContext } from '../helpers.js';
-import { startSmtp, type TestSmtp } from './smtp.js';
+import { startSmtp, type TestSmtp } from '../smtp.js';
 
 let t: TestContext;
 let smtp: TestSmtp | null = null;

@@ -1,5 +1,6 @@
 /**
- * An in-process SMTP server on 127.0.0.1 for fault tests. It records each message by its
+ * An in-process SMTP server on 127.0.0.1 for tests: a real SMTP exchange. It keeps every
+ * message it accepts (envelope recipients and raw MIME) and counts each by its
  * Message-ID (the outbox row id), and can be told to refuse: `421` at MAIL FROM (service
  * not available), `450` at RCPT TO (mailbox busy) or `451` after the message data (local
  * error in processing), each a temporary failure a sender must retry.
@@ -13,6 +14,8 @@ export interface TestSmtp {
   url: string;
   /** Message-ID → times accepted. */
   accepted: Map<string, number>;
+  /** Every accepted message, in order. */
+  received: { to: string[]; raw: string }[];
   /** Messages refused so far. */
   refused: () => number;
   refuse(mode: Refusal): void;
@@ -25,6 +28,7 @@ function tempError(code: number, text: string) {
 
 export function startSmtp(port = 0, mode: Refusal = 'none'): Promise<TestSmtp> {
   const accepted = new Map<string, number>();
+  const received: { to: string[]; raw: string }[] = [];
   let refusals = 0;
   const server = new SMTPServer({
     authOptional: true,
@@ -38,7 +42,7 @@ export function startSmtp(port = 0, mode: Refusal = 'none'): Promise<TestSmtp> {
       if (mode === '450-rcpt') return refusals++, cb(tempError(450, 'Mailbox busy, try again later'));
       cb();
     },
-    onData(stream, _session, cb) {
+    onData(stream, session, cb) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
@@ -46,6 +50,7 @@ export function startSmtp(port = 0, mode: Refusal = 'none'): Promise<TestSmtp> {
         const raw = Buffer.concat(chunks).toString('utf8');
         const id = raw.match(/^Message-ID:\s*<([^@>]+)/im)?.[1] ?? `unknown-${accepted.size}`;
         accepted.set(id, (accepted.get(id) ?? 0) + 1);
+        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
         cb();
       });
     },
@@ -58,6 +63,7 @@ export function startSmtp(port = 0, mode: Refusal = 'none'): Promise<TestSmtp> {
         port: p,
         url: `smtp://127.0.0.1:${p}`,
         accepted,
+        received,
         refused: () => refusals,
         refuse: (m) => (mode = m),
         close: () => new Promise<void>((r) => server.close(() => r())),
