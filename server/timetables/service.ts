@@ -82,7 +82,7 @@ async function ownerOf(deps: Deps, userId: string): Promise<Owner> {
  * staff of their own organisation; admins anyone. Out-of-organisation people are "not found".
  */
 export async function requireTimetableManager(deps: Deps, actor: AuthUser, targetId: string): Promise<Owner> {
-  if (actor.id !== targetId && actor.role !== 'admin' && actor.role !== 'office') throw new AppError('forbidden', 'You may change only your own timetable.');
+  if (actor.id !== targetId && actor.role !== 'admin' && actor.role !== 'office') throw new AppError('forbidden', 'You may see or change only your own timetable.');
   const owner = await ownerOf(deps, targetId);
   if (actor.role === 'office' && actor.id !== targetId && (actor.orgId === null || owner.org_id !== actor.orgId || !['staff', 'office'].includes(owner.role))) {
     throw new AppError('not_found', 'No such person in your organisation.');
