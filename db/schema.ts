@@ -137,7 +137,7 @@ export interface OutboxTable {
   subject: string;
   text_body: string;
   html_body: string;
-  /** JSON text of extra parts, e.g. { ics, method } for calendar invites. */
+  /** JSON text of extra parts: { ical?: { method, content } } for calendar invites. */
   attachments: string;
   /** An idempotency key: a reminder or notice is enqueued at most once per key. */
   dedupe_key: string | null;

@@ -189,9 +189,3 @@ export async function ensureAdmin(deps: Deps, email: string, password: string) {
   await repo.insertUser(deps.db, { id, email: normalised, name: 'Administrator', role: 'admin', orgId: null, passwordHash, createdAt: deps.now().toISOString() });
   return id;
 }
-
-/** Can `actor` see or act for `userId`'s bookings? Self, office of the same org, admin. */
-export async function mayActFor(deps: Deps, actor: AuthUser, user: Pick<UserRow, 'id' | 'org_id'>) {
-  if (actor.id === user.id || actor.role === 'admin') return true;
-  return actor.role === 'office' && actor.orgId !== null && actor.orgId === user.org_id;
-}

@@ -104,17 +104,28 @@ export function waitlist(trx: Q, sessionId: string, seat: SeatKind) {
     .execute();
 }
 
-/** 1-based place in the queue of a waitlisted booking. */
-export async function queuePosition(db: Q, b: Pick<BookingRow, 'session_id' | 'seat' | 'queue_seq'>): Promise<number> {
-  const row = await db
-    .selectFrom('bookings')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('session_id', '=', b.session_id)
-    .where('seat', '=', b.seat)
-    .where('status', '=', 'waitlisted')
-    .where('queue_seq', '<=', b.queue_seq)
-    .executeTakeFirst();
-  return Number(row?.n ?? 0);
+/** 1-based queue places of waitlisted bookings, by booking id: the one definition of a queue place. */
+export async function queuePositions(db: Q, bookingIds: string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (bookingIds.length === 0) return out;
+  const rows = await db
+    .selectFrom('bookings as b')
+    .select(['b.id'])
+    .select((eb) =>
+      eb
+        .selectFrom('bookings as w')
+        .select(eb.fn.countAll<number>().as('n'))
+        .whereRef('w.session_id', '=', 'b.session_id')
+        .whereRef('w.seat', '=', 'b.seat')
+        .where('w.status', '=', 'waitlisted')
+        .whereRef('w.queue_seq', '<=', 'b.queue_seq')
+        .as('position'),
+    )
+    .where('b.id', 'in', bookingIds)
+    .where('b.status', '=', 'waitlisted')
+    .execute();
+  for (const r of rows) out.set(r.id, Number(r.position));
+  return out;
 }
 
 export async function insertBooking(trx: Transaction<Database>, row: BookingRow) {

@@ -122,7 +122,7 @@ export async function book(
       if (hold) hold.claimed++;
     } else state.waitlisted++;
     const outcome: BookingOutcome = { userId, id: row.id, status: row.status as 'confirmed' | 'waitlisted', seat };
-    if (!confirmed) outcome.position = await repo.queuePosition(trx, row);
+    if (!confirmed) outcome.position = (await repo.queuePositions(trx, [row.id])).get(row.id);
     await enqueue(trx, deps, confirmed ? 'confirmed' : 'waitlisted', row.id, { position: outcome.position });
     results.push(outcome);
   }

@@ -2,6 +2,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { Booking } from '../../shared/bookings.js';
+import { queuePositions } from './repository.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -14,22 +15,18 @@ function bookingQuery(db: Q) {
       'b.id', 'b.session_id', 'b.user_id', 'b.seat', 'b.status', 'b.queue_seq', 'b.offer_expires_at', 'b.hold_org_id', 'b.created_at',
       'u.name as user_name',
       's.title', 's.mode', 's.starts_at', 's.ends_at', 's.time_zone', 's.venue', 's.status as session_status',
-    ])
-    .select((eb) =>
-      eb
-        .selectFrom('bookings as w')
-        .select(eb.fn.countAll<number>().as('n'))
-        .whereRef('w.session_id', '=', 'b.session_id')
-        .whereRef('w.seat', '=', 'b.seat')
-        .where('w.status', '=', 'waitlisted')
-        .whereRef('w.queue_seq', '<=', 'b.queue_seq')
-        .as('position'),
-    );
+    ]);
 }
 
 type Row = Awaited<ReturnType<ReturnType<typeof bookingQuery>['execute']>>[number];
 
-function toBooking(r: Row): Booking {
+/** Rows to views, with the queue place of each waitlisted one. */
+async function toBookings(db: Q, rows: Row[]): Promise<Booking[]> {
+  const positions = await queuePositions(db, rows.filter((r) => r.status === 'waitlisted').map((r) => r.id));
+  return rows.map((r) => toBooking(r, positions));
+}
+
+function toBooking(r: Row, positions: Map<string, number>): Booking {
   return {
     id: r.id,
     sessionId: r.session_id,
@@ -37,7 +34,7 @@ function toBooking(r: Row): Booking {
     userName: r.user_name,
     seat: r.seat,
     status: r.status,
-    position: r.status === 'waitlisted' ? Number(r.position) : null,
+    position: positions.get(r.id) ?? null,
     offerExpiresAt: r.offer_expires_at,
     heldFor: r.hold_org_id,
     createdAt: r.created_at,
@@ -47,11 +44,11 @@ function toBooking(r: Row): Booking {
 
 export async function bookingView(db: Q, id: string): Promise<Booking | undefined> {
   const r = await bookingQuery(db).where('b.id', '=', id).executeTakeFirst();
-  return r && toBooking(r);
+  return r && (await toBookings(db, [r]))[0];
 }
 
 export async function bookingsOfUser(db: Q, userId: string): Promise<Booking[]> {
-  return (await bookingQuery(db).where('b.user_id', '=', userId).orderBy('s.starts_at').orderBy('b.created_at').execute()).map(toBooking);
+  return toBookings(db, await bookingQuery(db).where('b.user_id', '=', userId).orderBy('s.starts_at').orderBy('b.created_at').execute());
 }
 
 /** Bookings of an organisation's staff, optionally within [from, to). */
@@ -59,12 +56,12 @@ export async function bookingsOfOrg(db: Q, orgId: string, range: { from?: string
   let q = bookingQuery(db).where('u.org_id', '=', orgId);
   if (range.from) q = q.where('s.ends_at', '>', range.from);
   if (range.to) q = q.where('s.starts_at', '<', range.to);
-  return (await q.orderBy('s.starts_at').orderBy('u.name').execute()).map(toBooking);
+  return toBookings(db, await q.orderBy('s.starts_at').orderBy('u.name').execute());
 }
 
 /** The roster of one session; `orgId` narrows it to one organisation's staff. */
 export async function bookingsOfSession(db: Q, sessionId: string, orgId?: string): Promise<Booking[]> {
   let q = bookingQuery(db).where('b.session_id', '=', sessionId);
   if (orgId) q = q.where('u.org_id', '=', orgId);
-  return (await q.orderBy('b.queue_seq').execute()).map(toBooking);
+  return toBookings(db, await q.orderBy('b.queue_seq').execute());
 }

@@ -142,30 +142,6 @@ export async function calendarRowsPage(db: Q, scope: Scope, f: RowFilter, cursor
   return { rows: rows.map(toRow), next };
 }
 
-/** Queue places of waitlisted bookings, for the spreadsheet export. */
-export async function waitlistPositions(db: Q, bookingIds: string[]): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
-  if (bookingIds.length === 0) return out;
-  const rows = await db
-    .selectFrom('bookings as b')
-    .select(['b.id'])
-    .select((eb) =>
-      eb
-        .selectFrom('bookings as w')
-        .select(eb.fn.countAll<number>().as('n'))
-        .whereRef('w.session_id', '=', 'b.session_id')
-        .whereRef('w.seat', '=', 'b.seat')
-        .where('w.status', '=', 'waitlisted')
-        .whereRef('w.queue_seq', '<=', 'b.queue_seq')
-        .as('position'),
-    )
-    .where('b.id', 'in', bookingIds)
-    .where('b.status', '=', 'waitlisted')
-    .execute();
-  for (const r of rows) out.set(r.id, Number(r.position));
-  return out;
-}
-
 export interface ZoneSummary {
   timeZone: string;
   count: number;

@@ -8,6 +8,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
 import { findOrg, findUserById } from '../accounts/repository.js';
+import { queuePositions } from '../bookings/repository.js';
 import { mayActFor } from '../bookings/service.js';
 import { AppError } from '../errors.js';
 import { calendarHead, calendarTail, renderEvents, renderInvite } from './ics.js';
@@ -208,7 +209,7 @@ export function streamBookingsCsv(deps: Deps, orgId: string, filter: repo.RowFil
     '',
     (cursor) => repo.calendarRowsPage(deps.db, { orgId }, filter, cursor, BATCH_SIZE),
     async (rows) => {
-      const positions = await repo.waitlistPositions(deps.db, rows.filter((r) => r.status === 'waitlisted').map((r) => r.bookingId));
+      const positions = await queuePositions(deps.db, rows.filter((r) => r.status === 'waitlisted').map((r) => r.bookingId));
       return stringify(
         rows.map((r) => [
           r.userName,
