@@ -1,5 +1,5 @@
 /**
- * `tsx bench/profile.ts [booking|list]`: runs one load against the real server with V8's
+ * `tsx bench/profile.ts [booking|list|/api/some/path]`: runs one load against the real server with V8's
  * CPU profiler on and prints the heaviest functions (self time). For finding hot spots.
  */
 import { spawn } from 'node:child_process';
@@ -22,7 +22,9 @@ const cycle = s.bookers.flatMap((u) => s.sessionIds.map((sid) => ({ path: `/api/
 const spec =
   what === 'booking'
     ? { url: server.url, connections: 50, durationSeconds: 5, method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"seat":"online"}', cycle, maxRequests: cycle.length }
-    : { url: server.url, connections: 50, durationSeconds: 5, path: `/api/sessions?from=${encodeURIComponent(s.upcomingFrom)}&limit=50`, headers: { authorization: `Bearer ${s.bookers[0]!.token}` } };
+    : what === 'list'
+      ? { url: server.url, connections: 50, durationSeconds: 5, path: `/api/sessions?from=${encodeURIComponent(s.upcomingFrom)}&limit=50`, headers: { authorization: `Bearer ${s.bookers[0]!.token}` } }
+      : { url: server.url, connections: 50, durationSeconds: 5, path: what.startsWith('/') ? what : '/api/me', headers: { authorization: `Bearer ${s.bookers[0]!.token}` } };
 writeFileSync(path.join(tmp, 'spec.json'), JSON.stringify(spec));
 const child = spawn(process.execPath, ['--import', 'tsx', 'bench/load.ts', path.join(tmp, 'spec.json')], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
 await new Promise((r) => child.once('exit', r));

@@ -60,15 +60,20 @@ export function createApp(deps: Deps) {
       permissionsPolicy: { camera: ['self'], microphone: ['self'], displayCapture: ['self'], geolocation: [] },
     }),
   );
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: deps.config.maxBodyBytes,
-      onError: () => {
-        throw new AppError('payload_too_large', `The request body is larger than ${Math.round(deps.config.maxBodyBytes / 1024)} KiB.`);
-      },
-    }),
-  );
+  const tooLarge = () => new AppError('payload_too_large', `The request body is larger than ${Math.round(deps.config.maxBodyBytes / 1024)} KiB.`);
+  const streamedBodyLimit = bodyLimit({ maxSize: deps.config.maxBodyBytes, onError: () => { throw tooLarge(); } });
+  // A declared Content-Length is checked from the header alone: Hono's bodyLimit looks at
+  // the request's body stream, which makes @hono/node-server build a whole fetch Request
+  // (with an AbortSignal) for every request, GETs included. Chunked bodies are counted.
+  app.use('/api/*', (c, next) => {
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    const length = c.req.header('content-length');
+    if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
+      if (Number(length) > deps.config.maxBodyBytes) throw tooLarge();
+      return next();
+    }
+    return streamedBodyLimit(c, next);
+  });
   app.use('/api/*', authMiddleware(deps));
 
   const unreachable = () => new AppError('database_unavailable', 'The database cannot be reached.', undefined, { 'Retry-After': '5' });

@@ -12,7 +12,7 @@ import { seedDemo } from './demo.js';
 import { startJobs } from './jobs.js';
 import { smtpMailer } from './notifications/delivery.js';
 import { defaultConfig, type Deps } from './platform/deps.js';
-import { jsonLogger } from './platform/logging.js';
+import { batchedStdout, jsonLogger } from './platform/logging.js';
 
 const env = process.env;
 const port = env.PORT === undefined || env.PORT === '' ? 3000 : Number(env.PORT);
@@ -37,7 +37,7 @@ const mailLeaseMs = positiveInt('MAIL_LEASE_MS', 2 * 60_000);
 const poolMax = positiveInt('DATABASE_POOL_MAX', 10);
 const shutdownTimeoutMs = positiveInt('SHUTDOWN_TIMEOUT_MS', 25_000);
 
-const logger = jsonLogger();
+const logger = jsonLogger(batchedStdout());
 const { db, kind, close } = openDatabase(env.DATABASE_URL || 'sqlite:./data/app.db', {
   max: poolMax,
   onIdleError: (e) => logger.warn('database connection lost', { error: e.message }),

@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, OrganisationRow, Role, UserRow } from '../../db/schema.js';
 import type { AuthUser } from '../platform/http.js';
+import { prepared } from '../../db/prepared.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -60,16 +61,20 @@ export async function insertAuthSession(db: Q, row: Database['auth_sessions']) {
 }
 
 /** The live session behind a token hash, with its user, or undefined if revoked, expired or disabled. */
-export function findLiveAuthSession(db: Q, tokenHash: string, nowIso: string) {
-  return db
+const liveAuthSession = prepared<{ tokenHash: string; now: string }>()((db, arg) =>
+  db
     .selectFrom('auth_sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
     .select(['s.id as session_id', 's.csrf_token', 'u.id', 'u.email', 'u.name', 'u.role', 'u.org_id', 'u.captioner'])
-    .where('s.token_hash', '=', tokenHash)
+    .where('s.token_hash', '=', arg('tokenHash'))
     .where('s.revoked_at', 'is', null)
-    .where('s.expires_at', '>', nowIso)
-    .where('u.disabled_at', 'is', null)
-    .executeTakeFirst();
+    .where('s.expires_at', '>', arg('now'))
+    .where('u.disabled_at', 'is', null),
+);
+
+/** The signed-in person behind a token, unless it was revoked, has expired or the account is disabled. Every request asks. */
+export function findLiveAuthSession(db: Q, tokenHash: string, nowIso: string) {
+  return liveAuthSession.first(db, { tokenHash, now: nowIso });
 }
 
 export async function revokeAuthSession(db: Q, id: string, nowIso: string) {
