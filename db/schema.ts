@@ -134,11 +134,18 @@ export interface OutboxTable {
   user_id: string | null;
   booking_id: string | null;
   session_id: string | null;
-  subject: string;
-  text_body: string;
-  html_body: string;
+  /** The rendered message: null until it is delivered (a notice is rendered then, from its facts). */
+  subject: string | null;
+  text_body: string | null;
+  html_body: string | null;
   /** JSON text of extra parts: { ical?: { method, content } } for calendar invites. */
-  attachments: string;
+  attachments: string | null;
+  /** The facts of a booking notice, as they were when it was written. */
+  booking_status: BookingStatus | null;
+  booking_revision: number | null;
+  offer_expires_at: string | null;
+  queue_position: number | null;
+  reason: string | null;
   /** An idempotency key: a reminder or notice is enqueued at most once per key. */
   dedupe_key: string | null;
   status: 'pending' | 'sent' | 'local';

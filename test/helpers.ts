@@ -14,6 +14,7 @@ import { hashToken } from '../server/accounts/service.js';
 import { createApp } from '../server/app.js';
 import { defaultConfig, type Config, type Deps } from '../server/platform/deps.js';
 import { memoryLogger } from '../server/platform/logging.js';
+import { renderNotice } from '../server/notifications/outbox.js';
 
 export const PG_ADMIN_URL = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const usePostgres = process.env.TEST_DATABASE === 'postgres';
@@ -183,5 +184,11 @@ export async function makeTestContext(opts: { now?: string; config?: Partial<Con
     return { ...res.json, trainer: t } as { id: string; trainer: TestUser } & Record<string, any>;
   }
 
-  return { app, deps, db: deps.db, clock, logger, org, user, request, session, close: database.close };
+  /** Outbox rows of one kind, oldest first, each with its message rendered as it would be sent. */
+  const mails = async (kind: string) => {
+    const rows = await deps.db.selectFrom('outbox').selectAll().where('kind', '=', kind).orderBy('id').execute();
+    return Promise.all(rows.map(async (row) => ({ ...row, message: (await renderNotice(deps.db, deps, row))! })));
+  };
+
+  return { app, deps, db: deps.db, clock, logger, org, user, request, session, mails, close: database.close };
 }

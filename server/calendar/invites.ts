@@ -4,7 +4,7 @@
  * engine.
  */
 import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import type { BookingStatus, Database } from '../../db/schema.js';
 import type { NoticeKind } from '../notifications/messages.js';
 import type { Deps } from '../platform/deps.js';
 import { organizerFrom, renderInvite, type CalendarContext } from './ics.js';
@@ -16,17 +16,20 @@ export function calendarContext(deps: Deps): CalendarContext {
 }
 
 /**
- * The invite to attach to a notice about `bookingId`, read inside the transaction that
- * made the change (so it shows the new state), or undefined when this notice carries none.
+ * The invite to attach to a notice about `bookingId`, or undefined when this notice carries
+ * none. `asOf` is the booking's status and revision when the notice was written: a notice
+ * is rendered when it is delivered, and by then the booking may have moved on.
  */
 export async function inviteForNotice(
-  trx: Kysely<Database> | Transaction<Database>,
+  db: Kysely<Database> | Transaction<Database>,
   deps: Deps,
   kind: NoticeKind,
   bookingId: string,
+  asOf?: { status: BookingStatus; revision: number },
 ): Promise<{ method: string; content: string } | undefined> {
-  const row = await calendarRowOfBooking(trx, bookingId);
-  if (!row) return undefined;
+  const current = await calendarRowOfBooking(db, bookingId);
+  if (!current) return undefined;
+  const row = asOf ? { ...current, status: asOf.status, bookingRevision: asOf.revision } : current;
   const method = noticeInviteMethod(kind, row.status, row.sessionStatus);
   if (!method) return undefined;
   const invite = renderInvite(row, calendarContext(deps));

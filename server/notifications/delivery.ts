@@ -7,11 +7,11 @@
  */
 import nodemailer from 'nodemailer';
 import type { Deps } from '../platform/deps.js';
-import type { OutboxParts } from './outbox.js';
+import { renderNotice, type RenderedMessage } from './outbox.js';
 import type { OutboxRow } from '../../db/schema.js';
 
 export interface Mailer {
-  send(row: OutboxRow): Promise<void>;
+  send(row: OutboxRow, message: RenderedMessage): Promise<void>;
 }
 
 /** Seconds to wait after the n-th failure: 15 s doubling to at most 30 minutes. */
@@ -22,14 +22,14 @@ export function backoffSeconds(attempts: number): number {
 export function smtpMailer(smtpUrl: string, from: string): Mailer {
   const transport = nodemailer.createTransport(smtpUrl, { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 } as object);
   return {
-    async send(row) {
-      const parts = JSON.parse(row.attachments) as OutboxParts;
+    async send(row, message) {
+      const parts = message.parts;
       await transport.sendMail({
         from,
         to: row.to_email,
-        subject: row.subject,
-        text: row.text_body,
-        html: row.html_body,
+        subject: message.subject,
+        text: message.text,
+        html: message.html,
         messageId: `<${row.id}@send-live-training>`,
         ...(parts.ical ? { icalEvent: { method: parts.ical.method, content: parts.ical.content, filename: 'invite.ics' } } : {}),
       });
@@ -59,8 +59,9 @@ async function claim(deps: Deps, limit: number): Promise<OutboxRow[]> {
 }
 
 /**
- * One delivery pass. Without a mailer (no SMTP_URL) messages are kept in the local outbox,
- * marked `local`, for an administrator to read.
+ * One delivery pass: each message is rendered from its facts, sent, and the row keeps what
+ * was sent. Without a mailer (no SMTP_URL) messages are kept in the local outbox, marked
+ * `local`, for an administrator to read (GET /api/outbox renders them).
  */
 export async function deliverDue(deps: Deps, mailer: Mailer | null, limit = 50, shouldStop: () => boolean = () => false): Promise<{ sent: number; failed: number }> {
   const rows = await claim(deps, limit);
@@ -98,13 +99,26 @@ export async function deliverDue(deps: Deps, mailer: Mailer | null, limit = 50, 
       .executeTakeFirst();
     if (Number(renewed.numUpdatedRows) === 0) continue;
     try {
-      if (mailer) await mailer.send(row);
+      const message = await renderNotice(deps.db, deps, row);
+      if (!message) throw new Error(`booking ${row.booking_id} of this notice no longer exists`);
+      await mailer.send(row, message);
+      // The row keeps exactly what was sent.
       await deps.db
         .updateTable('outbox')
-        .set({ status: mailer ? 'sent' : 'local', sent_at: deps.now().toISOString(), attempts: row.attempts + 1, locked_until: null, last_error: null })
+        .set({
+          status: 'sent',
+          sent_at: deps.now().toISOString(),
+          attempts: row.attempts + 1,
+          locked_until: null,
+          last_error: null,
+          subject: message.subject,
+          text_body: message.text,
+          html_body: message.html,
+          attachments: JSON.stringify(message.parts),
+        })
         .where('id', '=', row.id)
         .execute();
-      if (mailer) deps.logger.info('mail sent', { outboxId: row.id, kind: row.kind });
+      deps.logger.info('mail sent', { outboxId: row.id, kind: row.kind });
       sent++;
     } catch (e) {
       const attempts = row.attempts + 1;

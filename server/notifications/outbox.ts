@@ -2,18 +2,36 @@
  * The outbox: a notification is a row written in the same transaction as the change it
  * tells of, so a change is never saved without its message, nor a message sent for a
  * change that was rolled back. Delivery happens later (delivery.ts).
+ *
+ * The row holds facts, not the message: the kind, the booking, the booking's status,
+ * revision and offer expiry at that moment, and a queue place or reason. Writing it is one
+ * statement; the email and its calendar invite are rendered from the facts when it is
+ * delivered (or shown in the local outbox). Rendering inside the booking transaction was
+ * most of a booking's cost, and the session and person details are then current when the
+ * message goes out.
  */
-import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database, OutboxRow } from '../../db/schema.js';
+import { prepared } from '../../db/prepared.js';
 import type { Deps } from '../platform/deps.js';
 import { compose, type NoticeKind } from './messages.js';
 import { inviteForNotice } from '../calendar/invites.js';
 import { timeOrderedId } from '../platform/ids.js';
 import { clashNoticeFor } from '../timetables/service.js';
 
+type Q = Kysely<Database> | Transaction<Database>;
+
 /** Extra parts of a message. `ical` becomes a text/calendar alternative with its METHOD. */
 export interface OutboxParts {
   ical?: { method: string; content: string };
+}
+
+/** A message ready to send. */
+export interface RenderedMessage {
+  subject: string;
+  text: string;
+  html: string;
+  parts: OutboxParts;
 }
 
 const CLASH_NOTICE_KINDS = new Set<NoticeKind>(['confirmed', 'promoted', 'offered', 'waitlisted', 'session_changed']);
@@ -22,65 +40,84 @@ export function manageUrl(deps: Deps, bookingId: string) {
   return `${deps.config.publicUrl.replace(/\/$/, '')}/bookings/${encodeURIComponent(bookingId)}`;
 }
 
+// The booking's owner and its state are read by the insert itself: one statement.
+const insertNotice = prepared<{ id: string; kind: string; bookingId: string; position: number | null; reason: string | null; dedupeKey: string | null; now: string }>()((db, arg) =>
+  db
+    .insertInto('outbox')
+    .columns(['id', 'kind', 'to_email', 'user_id', 'booking_id', 'session_id', 'booking_status', 'booking_revision', 'offer_expires_at', 'queue_position', 'reason', 'dedupe_key', 'status', 'attempts', 'next_attempt_at', 'created_at'])
+    .expression(
+      db
+        .selectFrom('bookings as b')
+        .innerJoin('users as u', 'u.id', 'b.user_id')
+        .select([
+          sql<string>`${arg('id')}`.as('id'),
+          sql<string>`${arg('kind')}`.as('kind'),
+          'u.email',
+          'b.user_id',
+          'b.id as booking_id',
+          'b.session_id',
+          'b.status',
+          'b.revision',
+          'b.offer_expires_at',
+          sql<number | null>`cast(${arg('position')} as integer)`.as('queue_position'),
+          sql<string | null>`cast(${arg('reason')} as text)`.as('reason'),
+          sql<string | null>`cast(${arg('dedupeKey')} as text)`.as('dedupe_key'),
+          sql<string>`'pending'`.as('status'),
+          sql<number>`0`.as('attempts'),
+          sql<string>`${arg('now')}`.as('next_attempt_at'),
+          sql<string>`${arg('now')}`.as('created_at'),
+        ])
+        .where('b.id', '=', arg('bookingId')),
+    )
+    .onConflict((oc) => oc.column('dedupe_key').doNothing()),
+);
+
 /** Writes one notice for a booking's owner. With a dedupe key, a second call is a no-op. */
-export async function enqueue(
-  trx: Kysely<Database> | Transaction<Database>,
-  deps: Deps,
-  kind: NoticeKind,
-  bookingId: string,
-  extra: { position?: number; reason?: string; dedupeKey?: string } = {},
-) {
-  const row = await trx
+export async function enqueue(trx: Q, deps: Deps, kind: NoticeKind, bookingId: string, extra: { position?: number; reason?: string; dedupeKey?: string } = {}) {
+  const now = deps.now().toISOString();
+  await insertNotice.run(trx, { id: timeOrderedId(), kind, bookingId, position: extra.position ?? null, reason: extra.reason ?? null, dedupeKey: extra.dedupeKey ?? null, now });
+}
+
+/**
+ * The message for an outbox row: what was sent, when it has been, else rendered from its
+ * facts with the session and person as they are now. Undefined when the booking is gone.
+ */
+export async function renderNotice(db: Q, deps: Deps, row: OutboxRow): Promise<RenderedMessage | undefined> {
+  if (row.subject !== null && row.text_body !== null && row.html_body !== null) {
+    return { subject: row.subject, text: row.text_body, html: row.html_body, parts: JSON.parse(row.attachments ?? '{}') as OutboxParts };
+  }
+  if (!row.booking_id) return undefined;
+  const found = await db
     .selectFrom('bookings as b')
     .innerJoin('users as u', 'u.id', 'b.user_id')
     .innerJoin('sessions as s', 's.id', 'b.session_id')
     .leftJoin('organisations as o', 'o.id', 'u.org_id')
     .select([
-      'b.id', 'b.seat', 'b.offer_expires_at', 'b.session_id', 'b.user_id',
+      'b.id', 'b.seat', 'b.status', 'b.revision', 'b.offer_expires_at',
       'u.name', 'u.email', 'u.time_zone as user_tz',
       's.title', 's.starts_at', 's.ends_at', 's.venue', 's.mode', 's.time_zone as session_tz',
       'o.time_zone as org_tz',
     ])
-    .where('b.id', '=', bookingId)
-    .executeTakeFirstOrThrow();
-  const timeZone = row.user_tz ?? row.org_tz ?? row.session_tz;
+    .where('b.id', '=', row.booking_id)
+    .executeTakeFirst();
+  if (!found) return undefined;
+  const kind = row.kind as NoticeKind;
+  // The booking as it was when the notice was written.
+  const booking = { ...found, status: row.booking_status ?? found.status, revision: row.booking_revision ?? found.revision, offer_expires_at: row.booking_status ? row.offer_expires_at : found.offer_expires_at };
+  const timeZone = found.user_tz ?? found.org_tz ?? found.session_tz;
   // People booking a session that overlaps their timetable are told, so they can arrange cover.
-  const notes = CLASH_NOTICE_KINDS.has(kind) ? await clashNoticeFor(trx, bookingId, timeZone) : [];
+  const notes = CLASH_NOTICE_KINDS.has(kind) ? await clashNoticeFor(db, row.booking_id, timeZone) : [];
   const message = compose({
     kind,
     notes,
-    user: row,
-    session: row,
-    booking: row,
+    user: found,
+    session: found,
+    booking,
     timeZone,
-    manageUrl: manageUrl(deps, row.id),
-    position: extra.position,
-    reason: extra.reason,
+    manageUrl: manageUrl(deps, found.id),
+    position: row.queue_position ?? undefined,
+    reason: row.reason ?? undefined,
   });
-  const parts: OutboxParts = { ical: await inviteForNotice(trx, deps, kind, bookingId) };
-  const now = deps.now().toISOString();
-  await trx
-    .insertInto('outbox')
-    .values({
-      id: timeOrderedId(),
-      kind,
-      to_email: row.email,
-      user_id: row.user_id,
-      booking_id: row.id,
-      session_id: row.session_id,
-      subject: message.subject,
-      text_body: message.text,
-      html_body: message.html,
-      attachments: JSON.stringify(parts),
-      dedupe_key: extra.dedupeKey ?? null,
-      status: 'pending',
-      attempts: 0,
-      next_attempt_at: now,
-      locked_until: null,
-      last_error: null,
-      created_at: now,
-      sent_at: null,
-    })
-    .onConflict((oc) => oc.column('dedupe_key').doNothing())
-    .execute();
+  const ical = await inviteForNotice(db, deps, kind, found.id, { status: booking.status, revision: booking.revision });
+  return { ...message, parts: ical ? { ical } : {} };
 }

@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { OutboxMessage } from '../../shared/bookings.js';
 import type { Deps } from '../platform/deps.js';
+import { renderNotice } from './outbox.js';
 import { jsonResponse, requireRole, router } from '../platform/http.js';
 
 export function notificationRoutes(deps: Deps) {
@@ -20,12 +21,12 @@ export function notificationRoutes(deps: Deps) {
       let q = deps.db.selectFrom('outbox').selectAll().orderBy('id', 'desc').limit(limit);
       if (to) q = q.where('to_email', '=', to.toLowerCase());
       const rows = await q.execute();
-      return c.json(
-        {
-          items: rows.map((r) => ({ id: r.id, kind: r.kind, to: r.to_email, subject: r.subject, text: r.text_body, status: r.status, attempts: r.attempts, lastError: r.last_error, createdAt: r.created_at, sentAt: r.sent_at })),
-        },
-        200,
-      );
+      const items = [];
+      for (const r of rows) {
+        const m = await renderNotice(deps.db, deps, r);
+        items.push({ id: r.id, kind: r.kind, to: r.to_email, subject: m?.subject ?? '', text: m?.text ?? '', status: r.status, attempts: r.attempts, lastError: r.last_error, createdAt: r.created_at, sentAt: r.sent_at });
+      }
+      return c.json({ items }, 200);
     },
   );
   return app;

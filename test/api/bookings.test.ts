@@ -266,8 +266,8 @@ describe('session changes', () => {
       expect((await t.request('GET', '/api/me/bookings', { as: p })).json.items[0].status).toBe('cancelled');
       expect((await outboxKinds(p!.id)).at(-1)).toBe('session_cancelled');
     }
-    const mail = await t.db.selectFrom('outbox').select('text_body').where('kind', '=', 'session_cancelled').executeTakeFirstOrThrow();
-    expect(mail.text_body).toContain('Trainer unwell');
+    const [mail] = await t.mails('session_cancelled');
+    expect(mail!.message.text).toContain('Trainer unwell');
     expect((await book((await staff(1))[0]!, s.id)).json.error.code).toBe('session_cancelled');
   });
 
@@ -277,9 +277,9 @@ describe('session changes', () => {
     await book(a!, s.id);
     const moved = await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { startsAt: '2026-06-11T14:00:00+00:00', endsAt: '2026-06-11T15:30:00+00:00' } });
     expect(moved.status).toBe(200);
-    const mail = await t.db.selectFrom('outbox').selectAll().where('kind', '=', 'session_changed').executeTakeFirstOrThrow();
-    expect(mail.text_body).toContain('Thursday, 11 June 2026, 15:00 to 16:30 (BST)');
-    expect(mail.html_body).toContain('<a href="http://localhost:3000/bookings/');
+    const [mail] = await t.mails('session_changed');
+    expect(mail!.message.text).toContain('Thursday, 11 June 2026, 15:00 to 16:30 (BST)');
+    expect(mail!.message.html).toContain('<a href="http://localhost:3000/bookings/');
   });
 
   it('only the session’s own trainers or an admin may change it', async () => {

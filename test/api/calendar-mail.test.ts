@@ -47,6 +47,16 @@ function mimeLeaves(raw: string): MimePart[] {
   return [{ headers, body }];
 }
 
+/** A top-level header of a message (unfolded). */
+function header(raw: string, name: string): string | undefined {
+  const head = raw.slice(0, raw.indexOf('\r\n\r\n')).replace(/\r\n[ \t]+/g, ' ');
+  return head.split('\r\n').find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`))?.slice(name.length + 1).trim();
+}
+
+function plainText(raw: string): string {
+  return mimeLeaves(raw).find((p) => /^text\/plain/i.test(p.headers.get('content-type') ?? ''))!.body.toString('utf8');
+}
+
 function calendarParts(raw: string) {
   return mimeLeaves(raw)
     .filter((p) => /^text\/calendar/i.test(p.headers.get('content-type') ?? ''))
@@ -115,6 +125,35 @@ describe('invites in notice emails', () => {
     expect(can.events[0]!.uid).toBe(req.events[0]!.uid);
     expect(can.events[0]!.status).toBe('CANCELLED');
     expect(can.events[0]!.sequence).toBeGreaterThan(upd.events[0]!.sequence);
+  });
+
+  it('notices delivered late say what was true when they were written, and their invites still order by SEQUENCE', { timeout: 20_000 }, async () => {
+    const org = await t.org();
+    const [a, b] = [await t.user('staff', org.id, 'Ada First'), await t.user('staff', org.id, 'Ben Second')];
+    const s = await t.session({ capacity: { online: 1 } });
+    const first = await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: a, body: {} });
+    const second = await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: b, body: {} });
+    expect(second.json.position).toBe(1);
+    // Nothing is delivered yet: a cancels, so b's place moves from the queue to a seat,
+    // and then a books again. Each notice is rendered only now, at delivery.
+    t.clock.advance(60_000);
+    expect((await t.request('DELETE', `/api/bookings/${first.json.id}`, { as: a })).status).toBe(200);
+    const got = await deliver();
+    const toA = got.filter((m) => m.to[0] === a.email);
+    const toB = got.filter((m) => m.to[0] === b.email);
+    // a: confirmed (a REQUEST, though the booking is cancelled by now), then cancelled (a CANCEL with a higher SEQUENCE).
+    expect(toA.map((m) => header(m.raw, 'subject'))).toEqual([`Booked: ${s.title}`, `Cancelled: ${s.title}`]);
+    const [req, can] = toA.map((m) => readCalendar(calendarParts(m.raw)[0]!.text));
+    expect([req!.method, can!.method]).toEqual(['REQUEST', 'CANCEL']);
+    expect(can!.events[0]!.uid).toBe(req!.events[0]!.uid);
+    expect(can!.events[0]!.sequence).toBeGreaterThan(req!.events[0]!.sequence);
+    // b: the waiting-list notice still gives the place b had then, then the promotion.
+    expect(toB.map((m) => header(m.raw, 'subject'))).toEqual([`On the waiting list: ${s.title}`, `You have a place: ${s.title}`]);
+    expect(plainText(toB[0]!.raw)).toContain('on the waiting list at number 1');
+    // What was sent is kept in the row.
+    const rows = await t.db.selectFrom('outbox').select(['subject', 'status']).orderBy('id').execute();
+    expect(rows.map((r) => r.status)).toEqual(['sent', 'sent', 'sent', 'sent']);
+    expect(rows.map((r) => r.subject)).toEqual([`Booked: ${s.title}`, `On the waiting list: ${s.title}`, `Cancelled: ${s.title}`, `You have a place: ${s.title}`]);
   });
 
   it('a promotion from the waiting list carries the REQUEST; the waiting-list notice carries none; a session cancellation a CANCEL', { timeout: 20_000 }, async () => {

@@ -262,11 +262,11 @@ describe('booking around a timetable', () => {
     ]);
     expect(await clashNoticeFor(t.db, b2.json.id, 'Europe/London')).toEqual([]);
     // ...and the confirmation email carries them; the one without a clash does not.
-    const mails = await t.db.selectFrom('outbox').select(['booking_id', 'text_body', 'html_body']).where('kind', '=', 'confirmed').execute();
-    const clashMail = mails.find((m) => m.booking_id === b1.json.id)!;
-    expect(clashMail.text_body).toContain('This session overlaps your timetable, allowing time to travel: Class 4 afternoon (Monday 19 January, 13:00 to 15:15).');
-    expect(clashMail.html_body).toContain('you may need cover');
-    expect(mails.find((m) => m.booking_id === b2.json.id)!.text_body).not.toContain('overlaps your timetable');
+    const mails = await t.mails('confirmed');
+    const clashMail = mails.find((m) => m.booking_id === b1.json.id)!.message;
+    expect(clashMail.text).toContain('This session overlaps your timetable, allowing time to travel: Class 4 afternoon (Monday 19 January, 13:00 to 15:15).');
+    expect(clashMail.html).toContain('you may need cover');
+    expect(mails.find((m) => m.booking_id === b2.json.id)!.message.text).not.toContain('overlaps your timetable');
 
     const mine = await t.request('GET', '/api/me/clashes', { as: user });
     expect(mine.status).toBe(200);

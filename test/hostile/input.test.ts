@@ -79,8 +79,8 @@ describe('SQL metacharacters round-trip unchanged', () => {
     const reason = `Closed: ${NASTY[1]} ${NASTY[3]}`;
     const cancelled = await t.request('POST', `/api/sessions/${s.id}/cancel`, { as: trainer, body: { reason } });
     expect(cancelled.status, cancelled.text).toBe(200);
-    const mail = await t.db.selectFrom('outbox').selectAll().where('kind', '=', 'session_cancelled').executeTakeFirstOrThrow();
-    expect(mail.text_body).toContain(reason);
+    const [mail] = await t.mails('session_cancelled');
+    expect(mail!.message.text).toContain(reason);
     expect((await t.db.selectFrom('users').select('id').execute()).length).toBe(3);
   });
 
