@@ -11,6 +11,7 @@ import * as m04 from './20261124_04_timetables.js';
 import * as m05 from './20261124_05_live.js';
 import * as m06 from './20261124_06_performance.js';
 import * as m07 from './20261124_07_outbox_facts.js';
+import * as m08 from './20261124_08_seat_counts_index.js';
 
 export const migrations: Record<string, Migration> = {
   '20261124_01_accounts_catalogue': m01,
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '20261124_05_live': m05,
   '20261124_06_performance': m06,
   '20261124_07_outbox_facts': m07,
+  '20261124_08_seat_counts_index': m08,
 };

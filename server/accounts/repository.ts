@@ -13,12 +13,15 @@ export function findUserByEmail(db: Q, email: string) {
   return db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
 }
 
+const userById = prepared<{ id: string }>()((db, arg) => db.selectFrom('users').selectAll().where('id', '=', arg('id')));
+
 export function findUserById(db: Q, id: string) {
-  return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  return userById.first(db, { id });
 }
 
 export function findUsersByIds(db: Q, ids: string[]) {
   if (ids.length === 0) return Promise.resolve([] as UserRow[]);
+  if (ids.length === 1) return userById.all(db, { id: ids[0]! }); // every self-booking
   return db.selectFrom('users').selectAll().where('id', 'in', ids).execute();
 }
 

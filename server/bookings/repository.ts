@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { BookingRow, Database, SeatKind, SessionRow } from '../../db/schema.js';
 import type { DbKind } from '../../db/connect.js';
 import type { SeatState } from './availability.js';
+import { prepared } from '../../db/prepared.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -15,10 +16,11 @@ export const ACTIVE = ['confirmed', 'waitlisted', 'offered', 'attended', 'absent
  * SELECT ... FOR UPDATE; on SQLite the transaction already holds the write lock
  * (BEGIN IMMEDIATE), so a plain read suffices.
  */
+const sessionForUpdate = prepared<{ id: string }>()((db, arg) => db.selectFrom('sessions').selectAll().where('id', '=', arg('id')).forUpdate());
+const sessionById = prepared<{ id: string }>()((db, arg) => db.selectFrom('sessions').selectAll().where('id', '=', arg('id')));
+
 export function lockSession(trx: Transaction<Database>, kind: DbKind, sessionId: string): Promise<SessionRow | undefined> {
-  let q = trx.selectFrom('sessions').selectAll().where('id', '=', sessionId);
-  if (kind === 'postgres') q = q.forUpdate();
-  return q.executeTakeFirst();
+  return (kind === 'postgres' ? sessionForUpdate : sessionById).first(trx, { id: sessionId });
 }
 
 interface CountRow {
@@ -29,21 +31,35 @@ interface CountRow {
   n: number;
 }
 
+const seatCountsOfOne = prepared<{ id: string }>()((db, arg) =>
+  db
+    .selectFrom('bookings')
+    .select((eb) => ['session_id', 'seat', 'status', 'hold_org_id', eb.fn.countAll<number>().as('n')])
+    .where('session_id', '=', arg('id'))
+    .where('status', '<>', 'cancelled')
+    .groupBy(['session_id', 'seat', 'status', 'hold_org_id']),
+);
+const holdsOfOne = prepared<{ id: string }>()((db, arg) => db.selectFrom('seat_holds').selectAll().where('session_id', '=', arg('id')));
+
 /** Seat state per (session, seat kind), computed from booking and hold rows. */
 export async function loadSeatStates(db: Q, sessions: Pick<SessionRow, 'id' | 'capacity_in_person' | 'capacity_online' | 'holds_release_at' | 'booking_closes_at' | 'ends_at'>[], nowIso: string) {
   const ids = sessions.map((s) => s.id);
   const result = new Map<string, Record<SeatKind, SeatState>>();
   if (ids.length === 0) return result;
-  const [counts, holds] = await Promise.all([
-    db
-      .selectFrom('bookings')
-      .select((eb) => ['session_id', 'seat', 'status', 'hold_org_id', eb.fn.countAll<number>().as('n')])
-      .where('session_id', 'in', ids)
-      .where('status', '<>', 'cancelled')
-      .groupBy(['session_id', 'seat', 'status', 'hold_org_id'])
-      .execute() as Promise<CountRow[]>,
-    db.selectFrom('seat_holds').selectAll().where('session_id', 'in', ids).execute(),
-  ]);
+  // One session (every booking, every change of holds) takes the prepared queries.
+  const [counts, holds] =
+    ids.length === 1
+      ? await Promise.all([seatCountsOfOne.all(db, { id: ids[0]! }) as Promise<CountRow[]>, holdsOfOne.all(db, { id: ids[0]! })])
+      : await Promise.all([
+          db
+            .selectFrom('bookings')
+            .select((eb) => ['session_id', 'seat', 'status', 'hold_org_id', eb.fn.countAll<number>().as('n')])
+            .where('session_id', 'in', ids)
+            .where('status', '<>', 'cancelled')
+            .groupBy(['session_id', 'seat', 'status', 'hold_org_id'])
+            .execute() as Promise<CountRow[]>,
+          db.selectFrom('seat_holds').selectAll().where('session_id', 'in', ids).execute(),
+        ]);
   for (const s of sessions) {
     const releaseAt = s.holds_release_at ?? s.booking_closes_at ?? s.ends_at;
     const holdsActive = nowIso < releaseAt;
@@ -67,26 +83,24 @@ export async function loadSeatStates(db: Q, sessions: Pick<SessionRow, 'id' | 'c
   return result;
 }
 
+const bookingById = prepared<{ id: string }>()((db, arg) => db.selectFrom('bookings').selectAll().where('id', '=', arg('id')));
+
 export function findBooking(db: Q, id: string): Promise<BookingRow | undefined> {
-  return db.selectFrom('bookings').selectAll().where('id', '=', id).executeTakeFirst();
+  return bookingById.first(db, { id });
 }
+
+const activeBooking = prepared<{ sessionId: string; userId: string }>()((db, arg) =>
+  db.selectFrom('bookings').selectAll().where('session_id', '=', arg('sessionId')).where('user_id', '=', arg('userId')).where('status', '<>', 'cancelled'),
+);
 
 export function findActiveBooking(db: Q, sessionId: string, userId: string) {
-  return db
-    .selectFrom('bookings')
-    .selectAll()
-    .where('session_id', '=', sessionId)
-    .where('user_id', '=', userId)
-    .where('status', '<>', 'cancelled')
-    .executeTakeFirst();
+  return activeBooking.first(db, { sessionId, userId });
 }
 
+const maxQueueSeq = prepared<{ sessionId: string }>()((db, arg) => db.selectFrom('bookings').select((eb) => eb.fn.max('queue_seq').as('m')).where('session_id', '=', arg('sessionId')));
+
 export async function nextQueueSeq(trx: Transaction<Database>, sessionId: string): Promise<number> {
-  const row = await trx
-    .selectFrom('bookings')
-    .select((eb) => eb.fn.max('queue_seq').as('m'))
-    .where('session_id', '=', sessionId)
-    .executeTakeFirst();
+  const row = await maxQueueSeq.first(trx, { sessionId });
   return Number(row?.m ?? 0) + 1;
 }
 
@@ -104,11 +118,8 @@ export function waitlist(trx: Q, sessionId: string, seat: SeatKind) {
     .execute();
 }
 
-/** 1-based queue places of waitlisted bookings, by booking id: the one definition of a queue place. */
-export async function queuePositions(db: Q, bookingIds: string[]): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
-  if (bookingIds.length === 0) return out;
-  const rows = await db
+const queuePlace = (db: Kysely<Database>) =>
+  db
     .selectFrom('bookings as b')
     .select(['b.id'])
     .select((eb) =>
@@ -121,30 +132,38 @@ export async function queuePositions(db: Q, bookingIds: string[]): Promise<Map<s
         .whereRef('w.queue_seq', '<=', 'b.queue_seq')
         .as('position'),
     )
-    .where('b.id', 'in', bookingIds)
-    .where('b.status', '=', 'waitlisted')
-    .execute();
+    .where('b.status', '=', 'waitlisted');
+const queuePlaceOfOne = prepared<{ id: string }>()((db, arg) => queuePlace(db).where('b.id', '=', arg('id')));
+
+/** 1-based queue places of waitlisted bookings, by booking id: the one definition of a queue place. */
+export async function queuePositions(db: Q, bookingIds: string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (bookingIds.length === 0) return out;
+  const rows = bookingIds.length === 1 ? await queuePlaceOfOne.all(db, { id: bookingIds[0]! }) : await queuePlace(db as Kysely<Database>).where('b.id', 'in', bookingIds).execute();
   for (const r of rows) out.set(r.id, Number(r.position));
   return out;
 }
 
+const BOOKING_COLUMNS = ['id', 'session_id', 'user_id', 'seat', 'status', 'queue_seq', 'hold_org_id', 'offer_expires_at', 'booked_by', 'revision', 'created_at', 'updated_at', 'cancelled_at'] as const satisfies readonly (keyof BookingRow)[];
+const insertBookingRow = prepared<BookingRow>()((db, arg) => db.insertInto('bookings').values(Object.fromEntries(BOOKING_COLUMNS.map((c) => [c, arg(c)])) as unknown as BookingRow));
+
 export async function insertBooking(trx: Transaction<Database>, row: BookingRow) {
-  await trx.insertInto('bookings').values(row).execute();
+  await insertBookingRow.run(trx, row);
 }
 
 export async function updateBooking(trx: Transaction<Database>, id: string, set: Partial<Omit<BookingRow, 'id'>>) {
   await trx.updateTable('bookings').set(set).where('id', '=', id).execute();
 }
 
-export function expiredOffers(trx: Q, sessionId: string, nowIso: string) {
-  return trx
-    .selectFrom('bookings')
-    .selectAll()
-    .where('session_id', '=', sessionId)
-    .where('status', '=', 'offered')
-    .where('offer_expires_at', '<=', nowIso)
-    .orderBy('queue_seq')
-    .execute();
+// Sorted here, not by the query: ordering by queue_seq would make SQLite walk every booking
+// of the session in queue order instead of finding the few offered ones by status.
+const expiredOffersOf = prepared<{ sessionId: string; now: string }>()((db, arg) =>
+  db.selectFrom('bookings').selectAll().where('session_id', '=', arg('sessionId')).where('status', '=', 'offered').where('offer_expires_at', '<=', arg('now')),
+);
+
+/** Offers whose expiry has passed, in queue order. */
+export async function expiredOffers(trx: Q, sessionId: string, nowIso: string) {
+  return (await expiredOffersOf.all(trx, { sessionId, now: nowIso })).sort((a, b) => a.queue_seq - b.queue_seq);
 }
 
 export function activeBookingsOfSession(trx: Q, sessionId: string) {

@@ -2,8 +2,19 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { TimetableRules } from './clash.js';
+import { prepared } from '../../db/prepared.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
+
+const timetableOfOne = prepared<{ userId: string }>()((db, arg) => db.selectFrom('timetables').select('user_id').where('user_id', '=', arg('userId')));
+
+/** Whether any of these people has a timetable. */
+export async function anyTimetable(db: Q, userIds: string[]): Promise<boolean> {
+  const ids = [...new Set(userIds)];
+  if (ids.length === 0) return false;
+  if (ids.length === 1) return (await timetableOfOne.first(db, { userId: ids[0]! })) !== undefined;
+  return (await db.selectFrom('timetables').select('user_id').where('user_id', 'in', ids).limit(1).execute()).length > 0;
+}
 
 export type TimetableRow = Database['timetables'];
 

@@ -364,6 +364,8 @@ export function clashesForBookings(deps: Deps, items: { userId: string; sessionI
 
 async function clashesIn(db: Kysely<Database> | Transaction<Database>, items: { userId: string; sessionId: string; seat: SeatKind }[]): Promise<Clash[][]> {
   if (items.length === 0) return [];
+  // Most people have no timetable: one cheap look settles it for them (every booking asks).
+  if (!(await repo.anyTimetable(db, items.map((i) => i.userId)))) return items.map(() => []);
   const sessions = await db.selectFrom('sessions').select(['id', 'starts_at', 'ends_at']).where('id', 'in', [...new Set(items.map((i) => i.sessionId))]).execute();
   if (sessions.length === 0) return items.map(() => []);
   const owners = await repo.usersWithOrg(db, items.map((i) => i.userId));
