@@ -5,6 +5,7 @@ import { findOrg } from '../accounts/repository.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
 import { jsonBody, jsonResponse, requireRole, requireUser, router } from '../platform/http.js';
+import { writeTransaction } from '../platform/transactions.js';
 import { requireSessionManager } from '../sessions/service.js';
 import { loadSeatStates } from './repository.js';
 import * as engine from './service.js';
@@ -16,7 +17,6 @@ const Params = z.object({ id: Id });
 
 export function bookingRoutes(deps: Deps) {
   const app = router();
-  const tx = deps.db.transaction();
 
   app.openapi(
     createRoute({
@@ -34,7 +34,7 @@ export function bookingRoutes(deps: Deps) {
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');
       const userIds = body.userIds ?? [body.userId ?? actor.id];
-      const booked = await tx.execute((trx) => engine.book(trx, deps, actor, id, body.seat, userIds));
+      const booked = await writeTransaction(deps, (trx) => engine.book(trx, deps, actor, id, body.seat, userIds));
       // Timetable clashes do not stop a booking (cover can be arranged); the answer says so.
       const clashes = await clashesForBookings(deps, booked.map((r) => ('error' in r ? { userId: r.userId, sessionId: id, seat: 'online' as const } : { userId: r.userId, sessionId: id, seat: r.seat })));
       const results = booked.map((r, i) => ('error' in r ? r : { ...r, clashes: clashes[i] ?? [] }));
@@ -69,7 +69,7 @@ export function bookingRoutes(deps: Deps) {
     async (c) => {
       const actor = requireUser(c);
       const { id } = c.req.valid('param');
-      await tx.execute((trx) => engine.cancelBooking(trx, deps, actor, id));
+      await writeTransaction(deps, (trx) => engine.cancelBooking(trx, deps, actor, id));
       return c.json((await views.bookingView(deps.db, id))!, 200);
     },
   );
@@ -79,7 +79,7 @@ export function bookingRoutes(deps: Deps) {
     async (c) => {
       const actor = requireUser(c);
       const { id } = c.req.valid('param');
-      await tx.execute((trx) => engine.acceptOffer(trx, deps, actor, id));
+      await writeTransaction(deps, (trx) => engine.acceptOffer(trx, deps, actor, id));
       return c.json((await views.bookingView(deps.db, id))!, 200);
     },
   );
@@ -89,7 +89,7 @@ export function bookingRoutes(deps: Deps) {
     async (c) => {
       const actor = requireUser(c);
       const { id } = c.req.valid('param');
-      await tx.execute((trx) => engine.declineOffer(trx, deps, actor, id));
+      await writeTransaction(deps, (trx) => engine.declineOffer(trx, deps, actor, id));
       return c.json((await views.bookingView(deps.db, id))!, 200);
     },
   );
@@ -161,7 +161,7 @@ export function bookingRoutes(deps: Deps) {
       const body = c.req.valid('json');
       await requireSessionManager(deps, actor, id);
       if (!(await findOrg(deps.db, body.orgId))) throw new AppError('validation_failed', 'orgId is not a known organisation.', { issues: [{ path: 'orgId', message: 'not found' }] });
-      await tx.execute((trx) => engine.setHold(trx, deps, id, body.orgId, body.seat, body.seats));
+      await writeTransaction(deps, (trx) => engine.setHold(trx, deps, id, body.orgId, body.seat, body.seats));
       return c.body(null, 204);
     },
   );

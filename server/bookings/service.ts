@@ -122,7 +122,9 @@ export async function book(
       if (hold) hold.claimed++;
     } else state.waitlisted++;
     const outcome: BookingOutcome = { userId, id: row.id, status: row.status as 'confirmed' | 'waitlisted', seat };
-    if (!confirmed) outcome.position = (await repo.queuePositions(trx, [row.id])).get(row.id);
+    // The newest booking is last in its queue, so its place is the queue's length (the same
+    // number repo.queuePositions gives, without counting the queue again).
+    if (!confirmed) outcome.position = state.waitlisted;
     await enqueue(trx, deps, confirmed ? 'confirmed' : 'waitlisted', row.id, { position: outcome.position });
     results.push(outcome);
   }

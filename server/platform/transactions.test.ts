@@ -1,0 +1,64 @@
+import { sql } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { migrateToLatest, openSqlite, type Db } from '../../db/connect.js';
+import { writeTransaction } from './transactions.js';
+
+// Group commit on SQLite: transactions that queue up behind a running one share its
+// successor's commit, yet each keeps its own outcome.
+let h: Db;
+const deps = () => ({ db: h.db, dbKind: h.kind });
+beforeEach(async () => {
+  h = openSqlite(':memory:');
+  await migrateToLatest(h.db);
+});
+afterEach(() => h.close());
+
+const attempt = (id: string) => writeTransaction(deps(), async (trx) => {
+  await trx.insertInto('login_attempts').values({ id, email: `${id}@example.org`, at: '2026-01-01T00:00:00Z', succeeded: 1 }).execute();
+  return id;
+});
+const stored = async () => (await h.db.selectFrom('login_attempts').select('id').orderBy('id').execute()).map((r) => r.id);
+
+describe('write transactions on SQLite', () => {
+  it('many at once: each is answered with its own result or error, and a failure undoes only its own writes', async () => {
+    await attempt('a00');
+    const ids = Array.from({ length: 30 }, (_, i) => `a${String(i).padStart(2, '0')}`);
+    // a00 exists already, so its second insert fails; so does every fifth, which writes and then throws.
+    const results = await Promise.allSettled(
+      ids.map((id, i) =>
+        i % 5 === 4
+          ? writeTransaction(deps(), async (trx) => {
+              await trx.insertInto('login_attempts').values({ id, email: 'x', at: 'x', succeeded: 0 }).execute();
+              throw new Error(`refused ${id}`);
+            })
+          : attempt(id),
+      ),
+    );
+    expect(results[0]!.status).toBe('rejected');
+    results.forEach((r, i) => {
+      if (i === 0) return;
+      if (i % 5 === 4) expect(r).toEqual({ status: 'rejected', reason: new Error(`refused ${ids[i]}`) });
+      else expect(r).toEqual({ status: 'fulfilled', value: ids[i] });
+    });
+    expect(await stored()).toEqual(ids.filter((_, i) => i % 5 !== 4));
+  });
+
+  it('when the shared commit fails, every transaction in it fails and none of their changes is kept', async () => {
+    await expect(attempt('b0')).resolves.toBe('b0');
+    // Three started in the same turn of the event loop share one commit, which the second's
+    // dangling reference (checked only at commit) makes fail.
+    const batch = [
+      attempt('b1'),
+      writeTransaction(deps(), async (trx) => {
+        await sql`pragma defer_foreign_keys = on`.execute(trx); // until this transaction ends
+        return trx.insertInto('bookings').values({ id: 'dangling', session_id: 'no-such-session', user_id: 'nobody', seat: 'online', status: 'confirmed', queue_seq: 1, hold_org_id: null, offer_expires_at: null, booked_by: null, revision: 0, created_at: 'x', updated_at: 'x', cancelled_at: null }).execute();
+      }),
+      attempt('b3'),
+    ];
+    const settled = await Promise.allSettled(batch);
+    expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(await stored()).toEqual(['b0']);
+    // And the next transaction works as normal.
+    await expect(attempt('b4')).resolves.toBe('b4');
+  });
+});
