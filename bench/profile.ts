@@ -12,7 +12,7 @@ import { ROOT, startServer } from './server.js';
 
 const what = process.argv[2] ?? 'booking';
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'send-prof-'));
-const url = `sqlite:${path.join(tmp, 'p.db')}`;
+const url = process.env.PG || `sqlite:${path.join(tmp, 'p.db')}`; // PG=postgres://... profiles on PostgreSQL
 const h = openDatabase(url);
 await migrateToLatest(h.db);
 const s = await seed(h.db, { bookers: 100, sessions: 100, capacity: 25, signInUsers: 1, feedEvents: Number(process.env.FEED_EVENTS || 10), passwordCostLog2: 10 });

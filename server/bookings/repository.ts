@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { BookingRow, Database, SeatKind, SessionRow } from '../../db/schema.js';
 import type { DbKind } from '../../db/connect.js';
 import type { SeatState } from './availability.js';
@@ -31,15 +31,32 @@ interface CountRow {
   n: number;
 }
 
-const seatCountsOfOne = prepared<{ id: string }>()((db, arg) =>
+// For one session (every booking, every change of holds) the counts and the holds come in
+// one statement: rows of status 'hold' are the holds, with their seats in n.
+const seatRowsOfOne = prepared<{ id: string }>()((db, arg) =>
   db
     .selectFrom('bookings')
-    .select((eb) => ['session_id', 'seat', 'status', 'hold_org_id', eb.fn.countAll<number>().as('n')])
+    .select((eb) => ['session_id', 'seat', sql<string>`status`.as('status'), 'hold_org_id', eb.fn.countAll<number>().as('n')])
     .where('session_id', '=', arg('id'))
     .where('status', '<>', 'cancelled')
-    .groupBy(['session_id', 'status', 'seat', 'hold_org_id']), // the index's order: no sorting
+    .groupBy(['session_id', 'status', 'seat', 'hold_org_id']) // the index's order: no sorting
+    .unionAll(
+      db
+        .selectFrom('seat_holds')
+        .select(['session_id', 'seat', sql<string>`'hold'`.as('status'), sql<string | null>`org_id`.as('hold_org_id'), sql<number>`seats`.as('n')])
+        .where('session_id', '=', arg('id')),
+    ),
 );
-const holdsOfOne = prepared<{ id: string }>()((db, arg) => db.selectFrom('seat_holds').selectAll().where('session_id', '=', arg('id')));
+
+function splitHolds(rows: { session_id: string; seat: SeatKind; status: string; hold_org_id: string | null; n: number }[]) {
+  const counts: CountRow[] = [];
+  const holds: { session_id: string; org_id: string; seat: SeatKind; seats: number }[] = [];
+  for (const r of rows) {
+    if (r.status === 'hold') holds.push({ session_id: r.session_id, org_id: r.hold_org_id!, seat: r.seat, seats: Number(r.n) });
+    else counts.push(r);
+  }
+  return [counts, holds] as const;
+}
 
 /** Seat state per (session, seat kind), computed from booking and hold rows. */
 export async function loadSeatStates(db: Q, sessions: Pick<SessionRow, 'id' | 'capacity_in_person' | 'capacity_online' | 'holds_release_at' | 'booking_closes_at' | 'ends_at'>[], nowIso: string) {
@@ -49,7 +66,7 @@ export async function loadSeatStates(db: Q, sessions: Pick<SessionRow, 'id' | 'c
   // One session (every booking, every change of holds) takes the prepared queries.
   const [counts, holds] =
     ids.length === 1
-      ? await Promise.all([seatCountsOfOne.all(db, { id: ids[0]! }) as Promise<CountRow[]>, holdsOfOne.all(db, { id: ids[0]! })])
+      ? splitHolds(await seatRowsOfOne.all(db, { id: ids[0]! }))
       : await Promise.all([
           db
             .selectFrom('bookings')
@@ -97,13 +114,6 @@ export function findActiveBooking(db: Q, sessionId: string, userId: string) {
   return activeBooking.first(db, { sessionId, userId });
 }
 
-const maxQueueSeq = prepared<{ sessionId: string }>()((db, arg) => db.selectFrom('bookings').select((eb) => eb.fn.max('queue_seq').as('m')).where('session_id', '=', arg('sessionId')));
-
-export async function nextQueueSeq(trx: Transaction<Database>, sessionId: string): Promise<number> {
-  const row = await maxQueueSeq.first(trx, { sessionId });
-  return Number(row?.m ?? 0) + 1;
-}
-
 /** The queue for one seat kind, first come first served, with each person's organisation. */
 export function waitlist(trx: Q, sessionId: string, seat: SeatKind) {
   return trx
@@ -144,11 +154,26 @@ export async function queuePositions(db: Q, bookingIds: string[]): Promise<Map<s
   return out;
 }
 
-const BOOKING_COLUMNS = ['id', 'session_id', 'user_id', 'seat', 'status', 'queue_seq', 'hold_org_id', 'offer_expires_at', 'booked_by', 'revision', 'created_at', 'updated_at', 'cancelled_at'] as const satisfies readonly (keyof BookingRow)[];
-const insertBookingRow = prepared<BookingRow>()((db, arg) => db.insertInto('bookings').values(Object.fromEntries(BOOKING_COLUMNS.map((c) => [c, arg(c)])) as unknown as BookingRow));
+type NewBooking = Omit<BookingRow, 'queue_seq'>;
+const NEW_BOOKING_COLUMNS = ['id', 'session_id', 'user_id', 'seat', 'status', 'hold_org_id', 'offer_expires_at', 'booked_by', 'revision', 'created_at', 'updated_at', 'cancelled_at'] as const satisfies readonly (keyof NewBooking)[];
+// The new booking goes to the back of the session's queue (queue_seq is the next number),
+// unless the person already has an active booking for the session, when nothing is written.
+const insertNewBooking = prepared<NewBooking>()((db, arg) =>
+  db
+    .insertInto('bookings')
+    .values({
+      ...(Object.fromEntries(NEW_BOOKING_COLUMNS.map((c) => [c, arg(c)])) as unknown as NewBooking),
+      queue_seq: sql<number>`(select coalesce(max(q.queue_seq), 0) + 1 from bookings q where q.session_id = ${arg('session_id')})`,
+    })
+    // The target names the partial unique index bookings_one_active; its condition must be
+    // written out as in the index (a literal, not a parameter) for the database to match it.
+    .onConflict((oc) => oc.columns(['session_id', 'user_id']).where(sql<boolean>`status <> 'cancelled'`).doNothing()),
+);
 
-export async function insertBooking(trx: Transaction<Database>, row: BookingRow) {
-  await insertBookingRow.run(trx, row);
+/** Adds a booking at the back of the queue; false (and nothing written) when the person already has an active one. */
+export async function insertBooking(trx: Transaction<Database>, row: NewBooking): Promise<boolean> {
+  const result = await insertNewBooking.run(trx, row);
+  return Number(result.numAffectedRows ?? 0) > 0;
 }
 
 export async function updateBooking(trx: Transaction<Database>, id: string, set: Partial<Omit<BookingRow, 'id'>>) {

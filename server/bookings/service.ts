@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { BookingRow, Database, SeatKind, SessionRow, UserRow } from '../../db/schema.js';
 import { findUserById, findUsersByIds } from '../accounts/repository.js';
-import { AppError, isUniqueViolation } from '../errors.js';
+import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
 import { enqueue } from '../notifications/outbox.js';
@@ -71,12 +71,17 @@ export async function book(
     throw new AppError('validation_failed', `This session has no ${seat === 'online' ? 'online' : 'in-person'} seats.`, { issues: [{ path: 'seat', message: 'not offered by this session' }] });
   }
   // Seats freed by time (expired offers, released holds) go to the queue before any newcomer.
-  await expireOffersLocked(trx, deps, s);
+  // Only a session with offers out can have expired ones, so most bookings skip that look.
+  let states = (await repo.loadSeatStates(trx, [s], now.toISOString())).get(s.id)!;
+  if (states.in_person.offered + states.online.offered > 0 && (await expireOffersLocked(trx, deps, s)) > 0) {
+    states = (await repo.loadSeatStates(trx, [s], now.toISOString())).get(s.id)!;
+  }
   // The state the queue leaves behind, kept current below as each person is placed: the
   // session lock means no one else can change it meanwhile.
-  const state = await promoteWaitlist(trx, deps, s, seat);
+  const state = await promoteWaitlist(trx, deps, s, seat, states[seat]);
 
-  const users = await findUsersByIds(trx, userIds);
+  // Booking oneself (the usual case): the person is the signed-in account just read.
+  const users = userIds.length === 1 && userIds[0] === actor.id ? [{ id: actor.id, name: actor.name, org_id: actor.orgId, disabled_at: null }] : await findUsersByIds(trx, userIds);
   const results: (BookingOutcome | BookingFailure)[] = [];
   for (const userId of userIds) {
     const user = users.find((u) => u.id === userId);
@@ -88,20 +93,14 @@ export async function book(
       results.push({ userId, error: { code: 'forbidden', message: 'You may book only yourself, or staff of your own organisation.' } });
       continue;
     }
-    const existing = await repo.findActiveBooking(trx, s.id, user.id);
-    if (existing) {
-      results.push({ userId, error: { code: 'already_booked', message: `${user.name} already has a ${existing.status} booking for this session.` } });
-      continue;
-    }
     const confirmed = freeFor(state, user.org_id) > 0;
     const holdOrg = confirmed && claimsHold(state, user.org_id) ? user.org_id : null;
-    const row: BookingRow = {
+    const row = {
       id: randomUUID(),
       session_id: s.id,
       user_id: user.id,
       seat,
       status: confirmed ? 'confirmed' : 'waitlisted',
-      queue_seq: await repo.nextQueueSeq(trx, s.id),
       hold_org_id: holdOrg,
       offer_expires_at: null,
       booked_by: actor.id,
@@ -109,19 +108,18 @@ export async function book(
       created_at: now.toISOString(),
       updated_at: now.toISOString(),
       cancelled_at: null,
-    };
-    try {
-      await repo.insertBooking(trx, row);
-    } catch (e) {
-      if (isUniqueViolation(e)) throw new AppError('already_booked', `${user.name} already has a booking for this session.`);
-      throw e;
+    } as const;
+    if (!(await repo.insertBooking(trx, row))) {
+      const existing = await repo.findActiveBooking(trx, s.id, user.id);
+      results.push({ userId, error: { code: 'already_booked', message: `${user.name} already has a ${existing?.status ?? 'current'} booking for this session.` } });
+      continue;
     }
     if (confirmed) {
       state.confirmed++;
       const hold = holdOrg === null ? undefined : state.holds.find((h) => h.orgId === holdOrg);
       if (hold) hold.claimed++;
     } else state.waitlisted++;
-    const outcome: BookingOutcome = { userId, id: row.id, status: row.status as 'confirmed' | 'waitlisted', seat };
+    const outcome: BookingOutcome = { userId, id: row.id, status: row.status, seat };
     // The newest booking is last in its queue, so its place is the queue's length (the same
     // number repo.queuePositions gives, without counting the queue again).
     if (!confirmed) outcome.position = state.waitlisted;
@@ -138,10 +136,11 @@ export async function book(
  * People whose organisation cannot use a held seat are passed over for that seat only.
  * Returns the seat state it leaves behind (read under the lock), for the caller to reuse.
  */
-export async function promoteWaitlist(trx: Trx, deps: Deps, s: SessionRow, seat: SeatKind): Promise<SeatState> {
+export async function promoteWaitlist(trx: Trx, deps: Deps, s: SessionRow, seat: SeatKind, known?: SeatState): Promise<SeatState> {
   const now = deps.now();
-  for (;;) {
-    const state = await seatState(trx, deps, s, seat);
+  for (let first = true; ; first = false) {
+    // `known`: the caller has just read the state under this lock.
+    const state = first && known ? known : await seatState(trx, deps, s, seat);
     if (state.waitlisted === 0 || state.capacity - state.confirmed - state.offered <= 0) return state;
     const queue = await repo.waitlist(trx, s.id, seat);
     const next = queue.find((w) => freeFor(state, w.org_id) > 0);
