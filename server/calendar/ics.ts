@@ -139,6 +139,34 @@ export function calendarHead(opts: { name: string; description?: string; refresh
 
 export const calendarTail = () => 'END:VCALENDAR\r\n';
 
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/**
+ * ical-generator's `foldLines`, byte for byte, with a fast path: an ASCII line is cut every
+ * 74 characters, which is what `foldLines` does to it one character at a time. Lines with
+ * other characters go through `foldLines` itself. Folding is a large part of rendering a feed.
+ */
+export function fold(text: string): string {
+  if (NON_ASCII.test(text)) return text.split('\r\n').map((line) => (NON_ASCII.test(line) ? foldLines(line) : foldAscii(line))).join('\r\n');
+  return foldAscii(text);
+}
+
+/** Folds every line of ASCII `text` longer than 74 characters into pieces of 74. */
+function foldAscii(text: string): string {
+  let out = '';
+  let copied = 0;
+  for (let start = 0; start < text.length; ) {
+    let end = text.indexOf('\r\n', start);
+    if (end === -1) end = text.length;
+    for (let cut = start + 74; cut < end; cut += 74) {
+      out += text.slice(copied, cut) + '\r\n ';
+      copied = cut;
+    }
+    start = end + 2;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
+}
+
 /**
  * The VEVENTs of a batch of rows, folded, exactly as they appear inside a whole calendar.
  * One scratch calendar is reused per call, so memory stays at one batch.
@@ -148,7 +176,7 @@ export function renderEvents(rows: CalendarRow[], ctx: CalendarContext): string 
   let out = '';
   for (const row of rows) {
     const event = addBookingEvent(cal, row, ctx);
-    out += foldLines(event.toString());
+    out += fold(event.toString());
     cal.clear();
   }
   return out;

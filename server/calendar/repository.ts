@@ -49,12 +49,17 @@ function scoped(db: Q, scope: Scope, f: RowFilter): Base {
   return q;
 }
 
+/** Everything a calendar row needs straight from the joined tables (no subqueries). */
+const PAGE_COLUMNS = [
+  'b.id as booking_id', 'b.status', 'b.seat', 'b.revision as booking_revision', 'b.updated_at as booking_updated_at', 'b.created_at as booking_created_at', 'b.queue_seq',
+  'u.id as user_id', 'u.name as user_name', 'u.email as user_email', 'u.org_id as user_org_id',
+  's.id as session_id', 's.title', 's.description', 's.mode', 's.starts_at', 's.ends_at', 's.time_zone', 's.venue', 's.status as session_status',
+  's.revision as session_revision', 's.updated_at as session_updated_at',
+] as const;
+
 function withRowColumns(q: Base) {
   return q.select([
-    'b.id as booking_id', 'b.status', 'b.seat', 'b.revision as booking_revision', 'b.updated_at as booking_updated_at', 'b.created_at as booking_created_at', 'b.queue_seq',
-    'u.id as user_id', 'u.name as user_name', 'u.email as user_email', 'u.org_id as user_org_id',
-    's.id as session_id', 's.title', 's.description', 's.mode', 's.starts_at', 's.ends_at', 's.time_zone', 's.venue', 's.status as session_status',
-    's.revision as session_revision', 's.updated_at as session_updated_at',
+    ...PAGE_COLUMNS,
     sql<number>`(select coalesce(sum(p.revision + 1), 0) from bookings p where p.session_id = b.session_id and p.user_id = b.user_id and p.queue_seq < b.queue_seq)`.as('prior_revisions'),
   ]);
 }
@@ -118,28 +123,44 @@ export async function calendarRowOfBooking(db: Q, bookingId: string) {
 }
 
 /**
- * One page of calendar rows in (start, booking id) order, after `cursor`. Two steps, so the
- * per-row subqueries run for this page only: the keyset walk reads just (start, id), then
- * the page's rows are read whole. `next` is null after the last page.
+ * One page of calendar rows in (start, booking id) order, after `cursor`, in one query. The
+ * keyset walk (join, sort, limit) runs in a materialized CTE, so the per-row subqueries
+ * (earlier revisions; whether a later booking supersedes this one) run for the page's rows
+ * only, never for the whole calendar. Superseded rows are dropped here rather than in SQL,
+ * so the cursor still moves past them. One row past the page is read to learn whether
+ * another page follows without a last, empty round trip. `next` is null after the last page.
  */
 export async function calendarRowsPage(db: Q, scope: Scope, f: RowFilter, cursor: Cursor | null, limit: number) {
-  let keys = scoped(db, scope, { ...f, latestOnly: false }).select(['s.starts_at', 'b.id']);
+  let keys = scoped(db, scope, { ...f, latestOnly: false }).select(PAGE_COLUMNS);
   if (cursor) {
     const c = cursor;
-    keys = keys.where((eb) => eb.or([eb('s.starts_at', '>', c.startsAt), eb.and([eb('s.starts_at', '=', c.startsAt), eb('b.id', '>', c.bookingId)])]));
+    // After the cursor: `starts_at >= ?` on its own is a bound a plan walking sessions by start can seek to; the OR settles ties.
+    keys = keys
+      .where('s.starts_at', '>=', c.startsAt)
+      .where((eb) => eb.or([eb('s.starts_at', '>', c.startsAt), eb('b.id', '>', c.bookingId)]));
   }
-  const page = await keys.orderBy('s.starts_at').orderBy('b.id').limit(limit).execute();
-  const last = page[page.length - 1];
-  const next: Cursor | null = page.length === limit && last ? { startsAt: last.starts_at, bookingId: last.id } : null;
-  if (page.length === 0) return { rows: [], next };
-  let q = withRowColumns(base(db)).where(
-    'b.id',
-    'in',
-    page.map((k) => k.id),
-  );
-  if (f.latestOnly) q = q.where(sql<boolean>`not exists (select 1 from bookings n where n.session_id = b.session_id and n.user_id = b.user_id and n.queue_seq > b.queue_seq)`);
-  const rows = (await q.orderBy('s.starts_at').orderBy('b.id').execute()) as RawRow[];
-  return { rows: rows.map(toRow), next };
+  const pageRows = keys.orderBy('s.starts_at').orderBy('b.id').limit(limit + 1);
+  const superseded = f.latestOnly
+    ? sql<boolean>`exists (select 1 from bookings n where n.session_id = k.session_id and n.user_id = k.user_id and n.queue_seq > k.queue_seq)`
+    : sql<boolean>`0 = 1`;
+  const raw = (await db
+    .with((cte) => cte('k').materialized(), () => pageRows)
+    .selectFrom('k')
+    .selectAll('k')
+    .select([
+      sql<number>`(select coalesce(sum(p.revision + 1), 0) from bookings p where p.session_id = k.session_id and p.user_id = k.user_id and p.queue_seq < k.queue_seq)`.as('prior_revisions'),
+      superseded.as('superseded'),
+    ])
+    .orderBy('k.starts_at')
+    .orderBy('k.booking_id')
+    .execute()) as (RawRow & { superseded: boolean | number })[];
+  const more = raw.length > limit;
+  if (more) raw.length = limit;
+  const last = raw[raw.length - 1];
+  const next: Cursor | null = more && last ? { startsAt: last.starts_at, bookingId: last.booking_id } : null;
+  const rows = [];
+  for (const r of raw) if (!r.superseded) rows.push(toRow(r));
+  return { rows, next };
 }
 
 export interface ZoneSummary {

@@ -19,20 +19,28 @@ export type EventStatus = 'CONFIRMED' | 'TENTATIVE' | 'CANCELLED';
 /** Cancelled bookings stay in subscription feeds this long, so subscribed calendars remove them. */
 export const CANCELLED_FEED_RETENTION_DAYS = 30;
 
+/** The last PUBLIC_URL seen and its host: a feed asks once per event, always with the same URL. */
+let lastHost: { publicUrl: string; host: string } | null = null;
+
 /** The host part of the UID: the host of PUBLIC_URL (a domain the service controls). */
 export function uidHost(publicUrl: string): string {
+  if (lastHost?.publicUrl === publicUrl) return lastHost.host;
+  let host: string;
   try {
-    return new URL(publicUrl).hostname || 'localhost';
+    host = new URL(publicUrl).hostname || 'localhost';
   } catch {
-    return 'localhost';
+    host = 'localhost';
   }
+  lastHost = { publicUrl, host };
+  return host;
 }
+
+// Ids are UUIDs made by the app; keep only safe characters anyway so a UID can never break a line.
+const safeUidPart = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, '');
 
 /** The one UID of the event for `userId` on `sessionId`: stable across changes, cancellation and re-booking. */
 export function eventUid(sessionId: string, userId: string, host: string): string {
-  // Ids are UUIDs made by the app; keep only safe characters anyway so a UID can never break a line.
-  const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, '');
-  return `booking-${safe(sessionId)}-${safe(userId)}@${safe(host)}`;
+  return `booking-${safeUidPart(sessionId)}-${safeUidPart(userId)}@${safeUidPart(host)}`;
 }
 
 export interface SequenceInput {

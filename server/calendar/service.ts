@@ -18,7 +18,7 @@ import { CANCELLED_FEED_RETENTION_DAYS, feedCancelledCutoff } from './rules.js';
 import { localDateTime } from './timezones.js';
 
 /** Rows read and rendered per batch while streaming. */
-export const BATCH_SIZE = 1000;
+export const BATCH_SIZE = 2000;
 /** Bump when the rendering changes, so every ETag changes with it. */
 const FORMAT_VERSION = 1;
 
@@ -150,23 +150,57 @@ export function notModified(plan: CalendarPlan, ifNoneMatch: string | undefined,
   return false;
 }
 
-/** Reads page by page and hands each page to `render`; the stream ends with `tail`. */
-function pagedStream<T>(deps: Deps, head: string, tail: string, readPage: (cursor: repo.Cursor | null) => Promise<{ rows: T[]; next: repo.Cursor | null }>, render: (rows: T[]) => Promise<string> | string) {
+type Page<T> = { rows: T[]; next: repo.Cursor | null };
+type CalendarPage = Awaited<ReturnType<typeof repo.calendarRowsPage>>;
+
+/**
+ * A read awaited later: marked handled now, so a failure while nobody awaits it yet (or
+ * after the client has gone) is not an unhandled rejection. Whoever awaits it still sees it.
+ */
+function handled<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => {});
+  return p;
+}
+
+/**
+ * Starts reading a calendar's first page now, to hand to `streamCalendar` later: the route
+ * reads it while it works out the plan (ETag, zones), which PostgreSQL can do side by side.
+ */
+export function readFirstPage(deps: Deps, target: FeedTarget, filter: repo.RowFilter): Promise<CalendarPage> {
+  return handled(repo.calendarRowsPage(deps.db, target.scope, filter, null, BATCH_SIZE));
+}
+
+/**
+ * Reads page by page and hands each page to `render`; the stream ends with `tail`. The next
+ * page is read while the current one renders (so PostgreSQL works on it in the meantime):
+ * at most two pages are held at once.
+ */
+function pagedStream<T>(
+  deps: Deps,
+  head: string,
+  tail: string,
+  readPage: (cursor: repo.Cursor | null) => Promise<Page<T>>,
+  render: (rows: T[]) => Promise<string> | string,
+  firstPage?: Promise<Page<T>>,
+) {
   const encoder = new TextEncoder();
-  let cursor: repo.Cursor | null = null;
+  let pending: Promise<Page<T>> | null = firstPage ?? null;
   let started = false;
+  let done = false;
+  const read = (cursor: repo.Cursor | null) => handled(readPage(cursor));
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
         if (!started) {
           started = true;
+          pending ??= read(null);
           controller.enqueue(encoder.encode(head));
           return;
         }
-        const page = await readPage(cursor);
+        const page = await pending!;
+        pending = page.next && !done ? read(page.next) : null;
         if (page.rows.length) controller.enqueue(encoder.encode(await render(page.rows)));
-        cursor = page.next;
-        if (!cursor) {
+        if (!page.next) {
           if (tail) controller.enqueue(encoder.encode(tail));
           controller.close();
         }
@@ -175,18 +209,29 @@ function pagedStream<T>(deps: Deps, head: string, tail: string, readPage: (curso
         controller.error(e);
       }
     },
+    cancel() {
+      // The client went away: read no further pages.
+      done = true;
+    },
   });
 }
 
 /** A whole calendar of `target`'s bookings passing `filter`, as a byte stream. */
-export function streamCalendar(deps: Deps, target: FeedTarget, filter: repo.RowFilter, plan: CalendarPlan, refreshHours?: number): ReadableStream<Uint8Array> {
+export function streamCalendar(
+  deps: Deps,
+  target: FeedTarget,
+  filter: repo.RowFilter,
+  plan: CalendarPlan,
+  opts: { refreshHours?: number; firstPage?: Promise<CalendarPage> } = {},
+): ReadableStream<Uint8Array> {
   const ctx = calendarContext(deps);
   return pagedStream(
     deps,
-    calendarHead({ name: target.name, refreshHours }, plan.zones),
+    calendarHead({ name: target.name, refreshHours: opts.refreshHours }, plan.zones),
     calendarTail(),
     (cursor) => repo.calendarRowsPage(deps.db, target.scope, filter, cursor, BATCH_SIZE),
     (rows) => renderEvents(rows, ctx),
+    opts.firstPage,
   );
 }
 

@@ -34,6 +34,13 @@ export async function replaceTrainers(db: Q, sessionId: string, trainerIds: stri
   if (trainerIds.length) await db.insertInto('session_trainers').values(trainerIds.map((user_id) => ({ session_id: sessionId, user_id }))).execute();
 }
 
+/** What a session view shows (service.ts toSession): a listing reads only these, fewer values to build per row. */
+export const VIEW_COLUMNS = [
+  'id', 'title', 'description', 'course_id', 'mode', 'starts_at', 'ends_at', 'time_zone', 'venue', 'capacity_in_person', 'capacity_online', 'status',
+  'waitlist_policy', 'offer_hold_minutes', 'booking_closes_at', 'holds_release_at', 'room_kind', 'attendance_threshold',
+] as const;
+export type SessionViewRow = Pick<SessionRow, (typeof VIEW_COLUMNS)[number]>;
+
 export interface SessionFilter {
   from?: string;
   to?: string;
@@ -53,17 +60,26 @@ function filtered(db: Q, f: SessionFilter) {
   return q;
 }
 
+/**
+ * A page of matching sessions, soonest first, and how many match. The count also reads the
+ * earliest start among the matches, and the page asks for starts from there on: a redundant
+ * bound that lets the page walk the start-time index from the first match. Without it a
+ * listing `from` today walks every past session from the first ever (SQLite picks that plan
+ * for ORDER BY starts_at when the limit is a parameter), so the cost grew with history.
+ */
 export async function listSessions(db: Q, f: SessionFilter, limit: number, offset: number) {
-  const [rows, total] = await Promise.all([
-    filtered(db, f).selectAll().orderBy('starts_at').orderBy('id').limit(limit).offset(offset).execute(),
-    filtered(db, f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst(),
-  ]);
-  return { rows, total: Number(total?.n ?? 0) };
+  const summary = await filtered(db, f)
+    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('starts_at').as('first_start')])
+    .executeTakeFirst();
+  const total = Number(summary?.n ?? 0);
+  if (total === 0 || !summary?.first_start || offset >= total) return { rows: [] as SessionViewRow[], total };
+  const rows: SessionViewRow[] = await filtered(db, f).where('starts_at', '>=', summary.first_start).select(VIEW_COLUMNS).orderBy('starts_at').orderBy('id').limit(limit).offset(offset).execute();
+  return { rows, total };
 }
 
 /** Every matching session (no paging), for filters that must look at each one. */
-export function listAllSessions(db: Q, f: SessionFilter, max = 5000) {
-  return filtered(db, f).selectAll().orderBy('starts_at').orderBy('id').limit(max).execute();
+export function listAllSessions(db: Q, f: SessionFilter, max = 5000): Promise<SessionViewRow[]> {
+  return filtered(db, f).select(VIEW_COLUMNS).orderBy('starts_at').orderBy('id').limit(max).execute();
 }
 
 export function findCourse(db: Q, id: string) {

@@ -24,7 +24,7 @@ import * as engine from '../bookings/service.js';
 import * as repo from './repository.js';
 import { fitsForSessions } from '../timetables/service.js';
 
-export function toSession(row: SessionRow, trainerIds: string[], seats: Record<SeatKind, SeatState>): Session {
+export function toSession(row: repo.SessionViewRow, trainerIds: string[], seats: Record<SeatKind, SeatState>): Session {
   return {
     id: row.id,
     title: row.title,
@@ -49,7 +49,7 @@ export function toSession(row: SessionRow, trainerIds: string[], seats: Record<S
 }
 
 /** Full views of many session rows, with trainers and seats, in two queries. */
-export async function sessionViews(deps: Deps, rows: SessionRow[]): Promise<Session[]> {
+export async function sessionViews(deps: Deps, rows: repo.SessionViewRow[]): Promise<Session[]> {
   const ids = rows.map((r) => r.id);
   const [trainers, seats] = await Promise.all([repo.trainerIdsOf(deps.db, ids), loadSeatStates(deps.db, rows, deps.now().toISOString())]);
   return rows.map((r) => toSession(r, trainers.get(r.id) ?? [], seats.get(r.id)!));
