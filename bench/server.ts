@@ -25,7 +25,9 @@ export interface RunningServer {
 /** Spawns `script` (relative to the repository root) and waits until /api/health answers 200. */
 export async function startServer(script: string, env: Record<string, string>, timeoutMs = 60_000, nodeArgs: string[] = []): Promise<RunningServer> {
   const started = performance.now();
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
+  // Built bundles (.mjs) run on plain Node, as `npm start` runs them; sources go through tsx.
+  const loader = script.endsWith('.mjs') ? [] : ['--import', 'tsx'];
+  const child = spawn(process.execPath, [...nodeArgs, ...loader, script], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production', ...env },
     stdio: ["ignore", "pipe", process.env.SHOW_ERR ? "inherit" : "pipe"],
