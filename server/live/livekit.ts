@@ -47,6 +47,14 @@ export async function mintToken(lk: LiveKitConfig, spec: TokenSpec): Promise<str
   return at.toJwt();
 }
 
+/** One receiver per configuration, made once rather than on every webhook. */
+const receivers = new WeakMap<LiveKitConfig, WebhookReceiver>();
+function webhookReceiver(lk: LiveKitConfig): WebhookReceiver {
+  let r = receivers.get(lk);
+  if (!r) receivers.set(lk, (r = new WebhookReceiver(lk.apiKey, lk.apiSecret)));
+  return r;
+}
+
 /**
  * Verifies a webhook's Authorization JWT (its sha256 claim must be the raw body's hash)
  * and decodes the event. A forged, tampered or unreadable call is a 401 and nothing else
@@ -54,7 +62,7 @@ export async function mintToken(lk: LiveKitConfig, spec: TokenSpec): Promise<str
  */
 export async function receiveWebhook(lk: LiveKitConfig, rawBody: string, authorization: string | undefined): Promise<WebhookEvent> {
   try {
-    return await new WebhookReceiver(lk.apiKey, lk.apiSecret).receive(rawBody, authorization ?? '');
+    return await webhookReceiver(lk).receive(rawBody, authorization ?? '');
   } catch {
     throw new AppError('invalid_signature', 'The webhook signature is missing, expired or does not match its body.');
   }

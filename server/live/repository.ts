@@ -1,36 +1,98 @@
 /** Queries of the live room: LiveKit rooms and events, presence intervals, speakers, captions. */
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type OnConflictBuilder, type Transaction } from 'kysely';
+import { prepared } from '../../db/prepared.js';
 import type { Database, PresenceIntervalsTable } from '../../db/schema.js';
 import type { DbKind } from '../../db/connect.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
+/** A first sighting of a room sid; the session it is already mapped to wins (`returning` is empty then). */
+const insertLiveRoom = prepared<{ roomSid: string; roomName: string; sessionId: string; firstSeenAt: string }>()((db, arg) =>
+  db
+    .insertInto('live_rooms')
+    .values({ room_sid: arg('roomSid'), room_name: arg('roomName'), session_id: arg('sessionId'), first_seen_at: arg('firstSeenAt'), finished_at: null })
+    .onConflict((oc) => oc.column('room_sid').doNothing())
+    .returning('session_id'),
+);
+const liveRoomSession = prepared<{ roomSid: string }>()((db, arg) => db.selectFrom('live_rooms').select('session_id').where('room_sid', '=', arg('roomSid')));
+
 /** Records a room sid's session at first sight and returns the session it was first mapped to. */
 export async function ensureLiveRoom(trx: Q, row: { room_sid: string; room_name: string; session_id: string; first_seen_at: string }): Promise<string> {
-  await trx.insertInto('live_rooms').values({ ...row, finished_at: null }).onConflict((oc) => oc.column('room_sid').doNothing()).execute();
-  const kept = await trx.selectFrom('live_rooms').select('session_id').where('room_sid', '=', row.room_sid).executeTakeFirstOrThrow();
-  return kept.session_id;
+  const args = { roomSid: row.room_sid, roomName: row.room_name, sessionId: row.session_id, firstSeenAt: row.first_seen_at };
+  const inserted = await insertLiveRoom.first(trx, args);
+  if (inserted) return inserted.session_id;
+  // Already there (perhaps from another process just now): its first mapping stands.
+  return (await liveRoomSession.first(trx, args))!.session_id;
 }
 
-export function findLiveRoom(db: Q, roomSid: string) {
-  return db.selectFrom('live_rooms').selectAll().where('room_sid', '=', roomSid).executeTakeFirst();
+/** The sessions room sids are mapped to. */
+export async function liveRoomSessions(trx: Q, roomSids: string[]): Promise<Map<string, string>> {
+  if (roomSids.length === 0) return new Map();
+  const rows = await trx.selectFrom('live_rooms').select(['room_sid', 'session_id']).where('room_sid', 'in', roomSids).execute();
+  return new Map(rows.map((r) => [r.room_sid, r.session_id]));
+}
+
+/**
+ * First sightings of room sids (sorted by sid, so that concurrent writers lock them in the
+ * same order). Returns those inserted; a sid already mapped keeps its mapping.
+ */
+export async function insertLiveRooms(trx: Q, rows: Omit<Database['live_rooms'], 'finished_at'>[]): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  const sorted = [...rows].sort((x, y) => (x.room_sid < y.room_sid ? -1 : 1)).map((r) => ({ ...r, finished_at: null }));
+  const inserted = await trx.insertInto('live_rooms').values(sorted).onConflict((oc) => oc.column('room_sid').doNothing()).returning('room_sid').execute();
+  return new Set(inserted.map((r) => r.room_sid));
 }
 
 /** room_finished: keeps the earliest finish time reported. */
-export async function finishLiveRoom(trx: Q, roomSid: string, at: string) {
-  await trx
+const finishRoom = prepared<{ roomSid: string; at: string }>()((db, arg) =>
+  db
     .updateTable('live_rooms')
-    .set({ finished_at: at })
-    .where('room_sid', '=', roomSid)
-    .where((eb) => eb.or([eb('finished_at', 'is', null), eb('finished_at', '>', at)]))
-    .execute();
+    .set({ finished_at: arg('at') })
+    .where('room_sid', '=', arg('roomSid'))
+    .where((eb) => eb.or([eb('finished_at', 'is', null), eb('finished_at', '>', arg('at'))])),
+);
+export async function finishLiveRoom(trx: Q, roomSid: string, at: string) {
+  await finishRoom.run(trx, { roomSid, at });
 }
 
-/** Stores a webhook event once; false when its id was already stored (a retry). */
-export async function insertEventOnce(trx: Q, row: Database['live_events']): Promise<boolean> {
-  const r = await trx.insertInto('live_events').values(row).onConflict((oc) => oc.column('id').doNothing()).returning('id').executeTakeFirst();
-  return r !== undefined;
+/**
+ * Stores webhook events, skipping ids already stored (retries); ids must be distinct. Returns
+ * the stored ones, each with what applying it needs, read in the same statement (on
+ * PostgreSQL every statement is a round trip): the session its room sid is already mapped
+ * to; the session it belongs to (that one, else the one its room name names) if it exists,
+ * with its status and end; and the person its participant identity names, if they exist.
+ * The reads see the database as it was before the insert, which touches none of it.
+ *
+ * Room names and identities are `session-<id>` and `user-<id>` (shared/live.ts); the SQL
+ * takes the id from its place and the caller checks the whole form (roomNameOf,
+ * identityOf), so a malformed one only looks up an id nobody uses.
+ *
+ * Sorted by id, so that concurrent writers lock them in the same order.
+ */
+export async function insertEvents(trx: Q, rows: Database['live_events'][]) {
+  if (rows.length === 0) return [];
+  const sorted = [...rows].sort((x, y) => (x.id < y.id ? -1 : 1));
+  return trx
+    .insertInto('live_events')
+    .values(sorted)
+    .onConflict((oc) => oc.column('id').doNothing())
+    .returning((eb) => {
+      const mapped = eb.selectFrom('live_rooms').select('live_rooms.session_id').whereRef('live_rooms.room_sid', '=', 'live_events.room_sid');
+      const named = sql<string>`lower(substr(${eb.ref('live_events.room_name')}, ${'session-'.length + 1}))`;
+      const person = sql<string>`lower(substr(${eb.ref('live_events.participant_identity')}, ${'user-'.length + 1}))`;
+      const session = () => eb.selectFrom('sessions').where('sessions.id', '=', eb.fn.coalesce(mapped, named));
+      return [
+        'id',
+        'room_sid',
+        mapped.as('room_session'),
+        session().select('sessions.id').as('session_id'),
+        session().select('sessions.status').as('session_status'),
+        session().select('sessions.ends_at').as('session_ends_at'),
+        eb.selectFrom('users').select('users.id').where('users.id', '=', person).as('user_id'),
+      ];
+    })
+    .execute();
 }
 
 export interface IntervalPatch {
@@ -48,19 +110,103 @@ export interface IntervalPatch {
   aborted?: boolean;
 }
 
-const earliest = (a: string | null, b: string | null | undefined) => (a === null ? (b ?? null) : b == null ? a : a < b ? a : b);
-const latest = (a: string | null, b: string | null | undefined) => (a === null ? (b ?? null) : b == null ? a : a > b ? a : b);
+const earliest = (a: string | null | undefined, b: string | null | undefined) => (a == null ? (b ?? null) : b == null ? a : a < b ? a : b);
+const latest = (a: string | null | undefined, b: string | null | undefined) => (a == null ? (b ?? null) : b == null ? a : a > b ? a : b);
+
+/** Two patches of one interval as one, by the same rules as merging them into the row one after the other. */
+export function combinePatches(a: IntervalPatch, b: IntervalPatch): IntervalPatch {
+  return {
+    ...a,
+    roomSid: a.roomSid ?? b.roomSid ?? null,
+    startedAt: earliest(a.startedAt, b.startedAt),
+    leftAt: earliest(a.leftAt, b.leftAt),
+    seenAt: latest(a.seenAt, b.seenAt),
+    aborted: !!(a.aborted || b.aborted),
+  };
+}
+
+// When the incoming value (excluded.x) changes the stored one (presence_intervals.x) under
+// each field's merge rule. Times are ISO-8601 UTC strings, so text order is time order.
+const cur = (c: string) => sql.ref(`presence_intervals.${c}`);
+const inc = (c: string) => sql.ref<string>(`excluded.${c}`);
+const fillsNull = (c: string) => sql<boolean>`(${cur(c)} is null and ${inc(c)} is not null)`;
+const isEarlier = (c: string) => sql<boolean>`(${inc(c)} is not null and (${cur(c)} is null or ${inc(c)} < ${cur(c)}))`;
+const isLater = (c: string) => sql<boolean>`(${inc(c)} is not null and (${cur(c)} is null or ${inc(c)} > ${cur(c)}))`;
+const setsAborted = sql<boolean>`(${inc('aborted')} <> 0 and ${cur('aborted')} = 0)`;
+const MERGE_CHANGES = {
+  room_sid: fillsNull('room_sid'),
+  started_at: isEarlier('started_at'),
+  left_at: isEarlier('left_at'),
+  seen_at: isLater('seen_at'),
+  aborted: setsAborted,
+};
+const pick = (c: keyof typeof MERGE_CHANGES) => sql<any>`case when ${MERGE_CHANGES[c]} then ${inc(c)} else ${cur(c)} end`;
+
+/** Merges an incoming row (`excluded`) into the stored one, touching updated_at only when something changed. */
+const mergeOnConflict = (oc: OnConflictBuilder<Database, 'presence_intervals'>) =>
+  oc
+    .columns(['source', 'key'])
+    .doUpdateSet({ room_sid: pick('room_sid'), started_at: pick('started_at'), left_at: pick('left_at'), seen_at: pick('seen_at'), aborted: pick('aborted'), updated_at: inc('updated_at') })
+    .where(sql<boolean>`${sql.join(Object.values(MERGE_CHANGES), sql` or `)}`);
+
+/**
+ * One upsert: inserts the interval or merges the facts into the stored one. Atomic on both
+ * databases (PostgreSQL locks the conflicting row), so concurrent merges of one interval
+ * serialise.
+ */
+const upsertInterval = prepared<{ id: string; sessionId: string; userId: string; source: PresenceIntervalsTable['source']; key: string; roomSid: string | null; startedAt: string | null; leftAt: string | null; seenAt: string | null; aborted: number; now: string }>()(
+  (db, arg) =>
+    db
+      .insertInto('presence_intervals')
+      .values({
+        id: arg('id'),
+        session_id: arg('sessionId'),
+        user_id: arg('userId'),
+        source: arg('source'),
+        key: arg('key'),
+        room_sid: arg('roomSid'),
+        started_at: arg('startedAt'),
+        left_at: arg('leftAt'),
+        gone_at: null,
+        seen_at: arg('seenAt'),
+        aborted: arg('aborted'),
+        created_at: arg('now'),
+        updated_at: arg('now'),
+      })
+      .onConflict(mergeOnConflict),
+);
 
 /**
  * Merges facts into the interval (source, key), creating it if needed. Every field merges
  * by a commutative rule (earliest start and leave, latest sighting, aborted sticks), so the
- * same facts in any order, any number of times, leave the same row. Runs inside a
- * transaction; the row is locked on PostgreSQL.
+ * same facts in any order, any number of times, leave the same row. (`_kind` is no longer
+ * needed: the upsert locks the row itself on PostgreSQL.)
  */
-export async function mergeInterval(trx: Transaction<Database>, kind: DbKind, p: IntervalPatch, nowIso: string): Promise<void> {
-  await trx
-    .insertInto('presence_intervals')
-    .values({
+export async function mergeInterval(trx: Q, _kind: DbKind, p: IntervalPatch, nowIso: string): Promise<void> {
+  await upsertInterval.run(trx, {
+    id: randomUUID(),
+    sessionId: p.sessionId,
+    userId: p.userId,
+    source: p.source,
+    key: p.key,
+    roomSid: p.roomSid ?? null,
+    startedAt: p.startedAt ?? null,
+    leftAt: p.leftAt ?? null,
+    seenAt: p.seenAt ?? null,
+    aborted: p.aborted ? 1 : 0,
+    now: nowIso,
+  });
+}
+
+/**
+ * mergeInterval for many intervals in one statement: each patch with the time it creates
+ * the row at and the time it changes it at. One patch per (source, key) (combinePatches
+ * first); sorted by key, so that concurrent writers lock them in the same order.
+ */
+export async function mergeIntervals(trx: Q, patches: { patch: IntervalPatch; createdAt: string; updatedAt: string }[]): Promise<void> {
+  if (patches.length === 0) return;
+  const rows = patches
+    .map(({ patch: p, createdAt, updatedAt }) => ({
       id: randomUUID(),
       session_id: p.sessionId,
       user_id: p.userId,
@@ -72,24 +218,11 @@ export async function mergeInterval(trx: Transaction<Database>, kind: DbKind, p:
       gone_at: null,
       seen_at: p.seenAt ?? null,
       aborted: p.aborted ? 1 : 0,
-      created_at: nowIso,
-      updated_at: nowIso,
-    })
-    .onConflict((oc) => oc.columns(['source', 'key']).doNothing())
-    .execute();
-  let q = trx.selectFrom('presence_intervals').selectAll().where('source', '=', p.source).where('key', '=', p.key);
-  if (kind === 'postgres') q = q.forUpdate();
-  const row = await q.executeTakeFirstOrThrow();
-  const next = {
-    room_sid: row.room_sid ?? p.roomSid ?? null,
-    started_at: earliest(row.started_at, p.startedAt),
-    left_at: earliest(row.left_at, p.leftAt),
-    seen_at: latest(row.seen_at, p.seenAt),
-    aborted: row.aborted || p.aborted ? 1 : 0,
-  };
-  if (next.room_sid !== row.room_sid || next.started_at !== row.started_at || next.left_at !== row.left_at || next.seen_at !== row.seen_at || next.aborted !== row.aborted) {
-    await trx.updateTable('presence_intervals').set({ ...next, updated_at: nowIso }).where('id', '=', row.id).execute();
-  }
+      created_at: createdAt,
+      updated_at: updatedAt,
+    }))
+    .sort((x, y) => (x.source < y.source ? -1 : x.source > y.source ? 1 : x.key < y.key ? -1 : 1));
+  await trx.insertInto('presence_intervals').values(rows).onConflict(mergeOnConflict).execute();
 }
 
 /** Open LiveKit intervals of a session (no leave, not marked gone since last seen). */

@@ -4,16 +4,18 @@
  * presence reports, and captions.
  */
 import { createHash } from 'node:crypto';
-import type { SessionRow } from '../../db/schema.js';
+import type { Transaction } from 'kysely';
+import type { Database, SessionRow } from '../../db/schema.js';
 import { identityOf, roomNameOf, sessionIdOfRoom, userIdOfIdentity, mergeSegment, type CaptionInput, type JoinResult, type LiveStatus, type ParticipantMetadata } from '../../shared/live.js';
 import { findUserById } from '../accounts/repository.js';
-import { finaliseSessionIfOver } from '../attendance/service.js';
+import { finaliseSessionIfOver, OUTCOME_GRACE_MS } from '../attendance/service.js';
 import { findActiveBooking } from '../bookings/repository.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
 import { findSession, isTrainerOf, trainerIdsOf } from '../sessions/repository.js';
 import { callLiveKit, EMPTY_TIMEOUT_SECONDS, mintToken, receiveWebhook, requireLiveKit, TOKEN_TTL_SECONDS, type WebhookEvent } from './livekit.js';
+import { GroupCommit } from './group-commit.js';
 import * as repo from './repository.js';
 import { toWebVtt } from './vtt.js';
 
@@ -208,47 +210,146 @@ export async function receive(deps: Deps, rawBody: string, authorization: string
   const nowIso = deps.now().toISOString();
   const createdMs = Number(ev.createdAt ?? 0n) * 1000;
   const occurredMs = createdMs > 0 ? createdMs : deps.now().getTime();
-  const room = ev.room;
-  const p = ev.participant;
-
-  const applied = await deps.db.transaction().execute(async (trx) => {
-    const fresh = await repo.insertEventOnce(trx, {
-      id,
-      event: ev.event,
-      room_sid: room?.sid || null,
-      room_name: room?.name || null,
-      participant_sid: p?.sid || null,
-      participant_identity: p?.identity || null,
-      occurred_at: iso(occurredMs),
-      received_at: nowIso,
-      payload: rawBody,
-    });
-    if (!fresh) return undefined; // a retry of an event already stored
-    if (!room?.sid) return null;
-    // The session of a room sid is fixed the first time the sid is seen.
-    let sessionId = (await repo.findLiveRoom(trx, room.sid))?.session_id;
-    if (!sessionId) {
-      const named = sessionIdOfRoom(room.name);
-      if (!named || !(await findSession(trx, named))) return null;
-      sessionId = await repo.ensureLiveRoom(trx, { room_sid: room.sid, room_name: room.name, session_id: named, first_seen_at: nowIso });
-    }
-    if (ev.event === 'room_finished') {
-      await repo.finishLiveRoom(trx, room.sid, iso(occurredMs));
-      return sessionId;
-    }
-    if (!p?.sid || !['participant_joined', 'participant_left', 'participant_connection_aborted'].includes(ev.event)) return sessionId;
-    const userId = userIdOfIdentity(p.identity);
-    if (!userId || !(await findUserById(trx, userId))) return sessionId;
-    const start = joinedAtMs(p);
-    const base = { sessionId, userId, source: 'livekit' as const, key: p.sid, roomSid: room.sid };
-    if (ev.event === 'participant_joined') await repo.mergeInterval(trx, deps.dbKind, { ...base, startedAt: start === null ? iso(occurredMs) : iso(start) }, nowIso);
-    else if (ev.event === 'participant_left') await repo.mergeInterval(trx, deps.dbKind, { ...base, startedAt: start === null ? null : iso(start), leftAt: iso(occurredMs) }, nowIso);
-    // A connection that never became active: stored so that it never counts, whichever event came first.
-    else await repo.mergeInterval(trx, deps.dbKind, { ...base, aborted: true }, nowIso);
-    return sessionId;
-  });
-  if (applied) await finaliseSessionIfOver(deps, applied);
+  const applied = await webhookWriter(deps).run({ id, ev, rawBody, nowIso, occurredMs });
+  // Only a session past its outcome time is re-finalised (finaliseSessionIfOver reads it
+  // again and decides); the status read with the event skips that read for all the others.
+  if (applied && (applied.status === null || (applied.status === 'scheduled' && Date.parse(applied.endsAt!) + OUTCOME_GRACE_MS <= deps.now().getTime()))) {
+    await finaliseSessionIfOver(deps, applied.id);
+  }
   return { id, event: ev.event, duplicate: applied === undefined };
+}
+
+interface VerifiedWebhook {
+  id: string;
+  ev: WebhookEvent;
+  rawBody: string;
+  nowIso: string;
+  occurredMs: number;
+}
+
+type Applied = AppliedTo | null | undefined;
+
+/** Webhooks are written with group commit (see group-commit.ts), one writer per database. */
+const writers = new WeakMap<Deps['db'], GroupCommit<VerifiedWebhook, Applied>>();
+function webhookWriter(deps: Deps) {
+  let w = writers.get(deps.db);
+  if (!w) writers.set(deps.db, (w = new GroupCommit(deps.db, applyWebhooks)));
+  return w;
+}
+
+/**
+ * Stores verified webhooks once each and applies them, with a few statements for the whole
+ * batch, leaving what applying them one after another in this order would. Each result is
+ * undefined when the event id was already stored (a retry), null when the event concerns no
+ * known session, else the session it was applied to.
+ *
+ * One after another, an event stores itself unless its id is stored; maps its room sid, if
+ * not yet mapped, to the session its room name names, if that exists (else it concerns no
+ * session); and merges into the room's finish time or a presence interval, both merged by
+ * order-independent rules. Only the mapping depends on order, so it is worked out in order
+ * here; the merges of one interval are combined and written once.
+ */
+async function applyWebhooks(trx: Transaction<Database>, jobs: VerifiedWebhook[]): Promise<Applied[]> {
+  // The first job with an id stores it; later ones with the same id are retries.
+  const firstOfId = new Map<string, VerifiedWebhook>();
+  for (const j of jobs) if (!firstOfId.has(j.id)) firstOfId.set(j.id, j);
+  const stored = await repo.insertEvents(trx, [...firstOfId.values()].map(eventRow));
+  const fresh = new Set(stored.map((r) => firstOfId.get(r.id)!));
+  // What the database held before this batch, as read with the events.
+  const mapped = new Map<string, string>(); // room sid -> session
+  const sessions = new Map<string, { status: string; endsAt: string }>(); // of the events' rooms, that exist
+  const people = new Set<string>(); // of the events' identities, that exist
+  for (const r of stored) {
+    if (r.room_sid && r.room_session) mapped.set(r.room_sid, r.room_session);
+    if (r.session_id) sessions.set(r.session_id, { status: r.session_status!, endsAt: r.session_ends_at! });
+    if (r.user_id) people.add(r.user_id);
+  }
+
+  const facts = new Map(jobs.filter((j) => fresh.has(j) && j.ev.room?.sid).map((j) => [j, factsOf(j)] as const));
+
+  // First sightings: an unmapped sid is mapped by the first event whose room name names a session.
+  const firstSight = new Map<string, number>(); // room sid -> index of the job
+  jobs.forEach((j, i) => {
+    const f = facts.get(j);
+    if (f && !mapped.has(f.roomSid) && !firstSight.has(f.roomSid) && f.named && sessions.has(f.named)) firstSight.set(f.roomSid, i);
+  });
+  const namedBy = (i: number) => facts.get(jobs[i]!)!.named!;
+  const inserted = await repo.insertLiveRooms(
+    trx,
+    [...firstSight].map(([sid, i]) => ({ room_sid: sid, room_name: jobs[i]!.ev.room!.name, session_id: namedBy(i), first_seen_at: jobs[i]!.nowIso })),
+  );
+  // Mapped by someone else meanwhile (another process): that mapping stands.
+  const raced = await repo.liveRoomSessions(trx, [...firstSight.keys()].filter((sid) => !inserted.has(sid)));
+  for (const [sid, i] of firstSight) mapped.set(sid, raced.get(sid) ?? namedBy(i));
+
+  const finished = new Map<string, string>(); // room sid -> earliest room_finished
+  const intervals = new Map<string, { patch: repo.IntervalPatch; createdAt: string; updatedAt: string }>();
+  const results = jobs.map((j, i): Applied => {
+    if (!fresh.has(j)) return undefined; // a retry of an event already stored
+    const f = facts.get(j);
+    if (!f) return null; // no room
+    // Before the sid's first sighting in this batch, it was not mapped yet.
+    const sessionId = (firstSight.get(f.roomSid) ?? -1) > i ? undefined : mapped.get(f.roomSid);
+    if (!sessionId) return null;
+    // A session mapped by another process was not read: finalising reads it itself.
+    const state = sessions.get(sessionId);
+    const session: AppliedTo = { id: sessionId, status: state?.status ?? null, endsAt: state?.endsAt ?? null };
+    if (j.ev.event === 'room_finished') {
+      const at = iso(j.occurredMs);
+      const before = finished.get(f.roomSid);
+      if (before === undefined || at < before) finished.set(f.roomSid, at);
+      return session;
+    }
+    if (!f.userId || !f.participantSid || !people.has(f.userId)) return session;
+    const patch = intervalPatch(j, sessionId, f.userId, f.participantSid, f.roomSid);
+    const seen = intervals.get(patch.key);
+    intervals.set(patch.key, seen ? { patch: repo.combinePatches(seen.patch, patch), createdAt: seen.createdAt, updatedAt: j.nowIso } : { patch, createdAt: j.nowIso, updatedAt: j.nowIso });
+    return session;
+  });
+  // Sorted, as the other writes are, so that concurrent writers lock rows in the same order.
+  for (const [sid, at] of [...finished].sort(([x], [y]) => (x < y ? -1 : 1))) await repo.finishLiveRoom(trx, sid, at);
+  await repo.mergeIntervals(trx, [...intervals.values()]);
+  return results;
+}
+
+function eventRow({ id, ev, rawBody, nowIso, occurredMs }: VerifiedWebhook): Database['live_events'] {
+  return {
+    id,
+    event: ev.event,
+    room_sid: ev.room?.sid || null,
+    room_name: ev.room?.name || null,
+    participant_sid: ev.participant?.sid || null,
+    participant_identity: ev.participant?.identity || null,
+    occurred_at: iso(occurredMs),
+    received_at: nowIso,
+    payload: rawBody,
+  };
+}
+
+/** What an event with a room says: its sid, the session its name names, and for a participant event the connection and person. */
+function factsOf({ ev }: VerifiedWebhook) {
+  const p = ev.participant;
+  const participantSid = p?.sid && PARTICIPANT_EVENTS.has(ev.event) ? p.sid : null;
+  return { roomSid: ev.room!.sid, named: sessionIdOfRoom(ev.room!.name), participantSid, userId: participantSid ? userIdOfIdentity(p!.identity) : null };
+}
+
+/** The facts a participant event adds to its connection's interval. */
+function intervalPatch({ ev, occurredMs }: VerifiedWebhook, sessionId: string, userId: string, key: string, roomSid: string): repo.IntervalPatch {
+  const start = joinedAtMs(ev.participant!);
+  const base = { sessionId, userId, source: 'livekit' as const, key, roomSid };
+  if (ev.event === 'participant_joined') return { ...base, startedAt: start === null ? iso(occurredMs) : iso(start) };
+  if (ev.event === 'participant_left') return { ...base, startedAt: start === null ? null : iso(start), leftAt: iso(occurredMs) };
+  // A connection that never became active: stored so that it never counts, whichever event came first.
+  return { ...base, aborted: true };
+}
+
+const PARTICIPANT_EVENTS = new Set(['participant_joined', 'participant_left', 'participant_connection_aborted']);
+
+/** The session a webhook was applied to, with its status and end as read with the event (null: not read). */
+interface AppliedTo {
+  id: string;
+  status: string | null;
+  endsAt: string | null;
 }
 
 /**
@@ -291,7 +392,8 @@ async function repairRoom(deps: Deps, s: SessionRow): Promise<number | null> {
     const { room, people } = listed;
     await deps.db.transaction().execute(async (trx) => {
       await repo.ensureLiveRoom(trx, { room_sid: room.sid, room_name: room.name, session_id: s.id, first_seen_at: pollIso });
-      for (const p of people) {
+      // By sid, the order webhook batches lock intervals in (no deadlock between them on PostgreSQL).
+      for (const p of [...people].sort((x, y) => (x.sid < y.sid ? -1 : x.sid > y.sid ? 1 : 0))) {
         const userId = userIdOfIdentity(p.identity);
         // ParticipantInfo_State.DISCONNECTED = 3
         if (!userId || Number(p.state) === 3 || !(await findUserById(trx, userId))) continue;

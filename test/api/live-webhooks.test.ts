@@ -126,6 +126,34 @@ describe('presence from webhooks', () => {
     expect(await row(s.id, bookingId, s.trainer)).toMatchObject({ minutes: 80, attended: true });
   });
 
+  it('a burst of events for many rooms at once (written together) leaves what they leave one by one', async () => {
+    const burst = async (together: boolean) => {
+      const people = [];
+      for (let i = 0; i < 4; i++) people.push(await bookedSession());
+      const evs: Ev[] = people.flatMap(({ s, staff }, i) => {
+        const roomSid = `RM_burst_${s.id}`;
+        const sid = `PA_burst_${s.id}`;
+        return [
+          { id: `${s.id}-j`, event: 'participant_joined', at: at('16:00'), sessionId: s.id, roomSid, user: staff, sid, joinedAt: at('16:00') },
+          { id: `${s.id}-l`, event: 'participant_left', at: at(`17:${String(i * 10).padStart(2, '0')}`), sessionId: s.id, roomSid, user: staff, sid, joinedAt: at('16:00') },
+        ] as Ev[];
+      });
+      const all = [...evs, evs[0]!, evs[3]!]; // and two retries
+      const answers = together ? await Promise.all(all.map(send)) : await (async () => { const out = []; for (const e of all) out.push(await send(e)); return out; })();
+      t.clock.set(at('18:00'));
+      const rows = [];
+      for (const p of people) rows.push(await row(p.s.id, p.bookingId, p.s.trainer));
+      t.clock.set('2026-01-12T09:00:00.000Z');
+      return { answers: answers.map((a) => [a.status, a.json.duplicate]), rows: rows.map((r) => [r.minutes, r.attended, r.inRoom]) };
+    };
+    const oneByOne = await burst(false);
+    const together = await burst(true);
+    expect(together).toEqual(oneByOne);
+    // 60 minutes is under 75% of 90; 70, 80 and 90 are over.
+    expect(oneByOne.rows).toEqual([[60, false, false], [70, true, false], [80, true, false], [90, true, false]]);
+    expect(oneByOne.answers.filter(([, dup]) => dup)).toHaveLength(2);
+  });
+
   it('gives the same minutes whatever order the events arrive in', async () => {
     const events = (sessionId: string, user: TestUser): Ev[] => {
       const roomSid = `RM_${sessionId}`;
