@@ -4,7 +4,8 @@
  * the machine. Prints a table and writes bench/results.json.
  *
  * Load comes from a separate process (bench/load.ts, autocannon) on 127.0.0.1. The server
- * runs as `node --import tsx server/main.ts` with PORT=0 on a fresh SQLite file, and again
+ * runs as `npm start` runs it (bundled by server/build.ts, on plain Node; the hello-world
+ * baseline is bundled the same way) with PORT=0 on a fresh SQLite file, and again
  * on a fresh PostgreSQL database when one is reachable at 127.0.0.1:5432.
  */
 import { spawn } from 'node:child_process';
@@ -14,12 +15,14 @@ import path from 'node:path';
 import ical, { ICalAlarmType, ICalAttendeeRole, ICalAttendeeStatus, ICalEventStatus } from 'ical-generator';
 import { AccessToken } from 'livekit-server-sdk';
 import { createHash, scrypt } from 'node:crypto';
+import { sql } from 'kysely';
 import { migrateToLatest, openDatabase } from '../db/connect.js';
 import { identityOf, roomNameOf } from '../shared/live.js';
 import { createPgDatabase } from '../test/helpers.js';
 import type { LoadResult, LoadSpec } from './load.js';
 import { BENCH_PASSWORD, seed, type Seeded } from './seed.js';
 import { ROOT, startServer, type RunningServer } from './server.js';
+import { bundleServer } from '../server/build.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS || 8);
 const CONNECTIONS = 50;
@@ -46,6 +49,10 @@ export interface Entry {
 }
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'send-bench-'));
+// Both run as built bundles on plain Node, the way `npm start` runs the service.
+// (Inside the repository, so the packages left out of the bundle resolve from node_modules.)
+const SERVER = path.relative(ROOT, await bundleServer());
+const HELLO = path.relative(ROOT, await bundleServer('bench/hello.ts', 'dist/bench-hello.mjs'));
 const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 
 /** Runs one autocannon load from its own process. */
@@ -78,7 +85,7 @@ function describeErrors(r: LoadResult): string | undefined {
 class Baselines {
   private constructor(private readonly hello: RunningServer) {}
   static async start(): Promise<Baselines> {
-    const hello = await startServer('bench/hello.ts', {});
+    const hello = await startServer(HELLO, {});
     await load({ url: hello.url, connections: CONNECTIONS, durationSeconds: 2 }); // warm-up
     return new Baselines(hello);
   }
@@ -94,7 +101,7 @@ class Baselines {
   }
   /** One hello-world process: spawn to first answer. */
   async startupMs(): Promise<number> {
-    const s = await startServer('bench/hello.ts', {});
+    const s = await startServer(HELLO, {});
     await s.stop();
     return s.startupMs;
   }
@@ -202,12 +209,12 @@ async function benchDatabase(target: DbTarget, base: Baselines): Promise<Record<
   // Start-up on an empty database (spawn, migrate, listen, first /api/health), then twice
   // more on the migrated one, each beside a hello-world start.
   log(`${db}: start-up`);
-  const first = await startServer('server/main.ts', env);
+  const first = await startServer(SERVER, env);
   await first.stop();
   const startups = [first.startupMs];
   const helloStartups = [await base.startupMs()];
   for (let i = 0; i < 2; i++) {
-    const s = await startServer('server/main.ts', env);
+    const s = await startServer(SERVER, env);
     startups.push(s.startupMs);
     await s.stop();
     helloStartups.push(await base.startupMs());
@@ -227,9 +234,12 @@ async function benchDatabase(target: DbTarget, base: Baselines): Promise<Record<
   const handle = openDatabase(target.url);
   await migrateToLatest(handle.db);
   const s: Seeded = await seed(handle.db, { bookers: 250, sessions: 200, capacity: 25, signInUsers: 50, feedEvents: FEED_EVENTS, passwordCostLog2: PASSWORD_COST });
+  // Planner statistics, as a live database has them (PostgreSQL's autovacuum keeps them
+  // current; it may not have run yet on a database filled seconds ago).
+  await sql`analyze`.execute(handle.db);
   await handle.close();
 
-  const server = await startServer('server/main.ts', env);
+  const server = await startServer(SERVER, env);
   try {
     await load({ url: server.url, connections: CONNECTIONS, durationSeconds: 2, path: '/api/health' }); // warm-up
 
