@@ -144,14 +144,23 @@ describe('presence from webhooks', () => {
       const rows = [];
       for (const p of people) rows.push(await row(p.s.id, p.bookingId, p.s.trainer));
       t.clock.set('2026-01-12T09:00:00.000Z');
-      return { answers: answers.map((a) => [a.status, a.json.duplicate]), rows: rows.map((r) => [r.minutes, r.attended, r.inRoom]) };
+      // Which of an event and its retry arriving together is stored first is a race either
+      // way; what matters is that each event is stored once and every delivery is answered 200.
+      const firsts = new Map<string, number>();
+      for (const a of answers) if (!a.json.duplicate) firsts.set(a.json.id, (firsts.get(a.json.id) ?? 0) + 1);
+      return { statuses: answers.map((a) => a.status), stored: [...firsts.entries()].sort(), rows: rows.map((r) => [r.minutes, r.attended, r.inRoom]) };
     };
     const oneByOne = await burst(false);
     const together = await burst(true);
-    expect(together).toEqual(oneByOne);
+    // Sessions (and so event ids) differ between the two runs: compare their shapes.
+    expect(together.statuses).toEqual(oneByOne.statuses);
+    expect(together.stored.map(([, n]) => n)).toEqual(oneByOne.stored.map(([, n]) => n));
+    expect(together.rows).toEqual(oneByOne.rows);
+    expect(oneByOne.statuses.every((s) => s === 200)).toBe(true);
+    expect(oneByOne.stored).toHaveLength(8); // 8 events, each stored once; the 2 retries were duplicates
+    expect(oneByOne.stored.every(([, n]) => n === 1)).toBe(true);
     // 60 minutes is under 75% of 90; 70, 80 and 90 are over.
     expect(oneByOne.rows).toEqual([[60, false, false], [70, true, false], [80, true, false], [90, true, false]]);
-    expect(oneByOne.answers.filter(([, dup]) => dup)).toHaveLength(2);
   });
 
   it('gives the same minutes whatever order the events arrive in', async () => {
