@@ -179,7 +179,7 @@ export async function checkin(deps: Deps, actor: AuthUser, sessionId: string, co
     throw new AppError('invalid_checkin_code', 'That code is wrong or has expired. Enter the code the trainer is showing now.');
   }
   await deps.db.transaction().execute((trx) =>
-    mergeInterval(trx, deps.dbKind, { sessionId, userId: actor.id, source: 'checkin', key: `checkin:${b.id}`, startedAt: now.toISOString() }, now.toISOString()),
+    mergeInterval(trx, { sessionId, userId: actor.id, source: 'checkin', key: `checkin:${b.id}`, startedAt: now.toISOString() }, now.toISOString()),
   );
   const row = await deps.db.selectFrom('presence_intervals').select('started_at').where('source', '=', 'checkin').where('key', '=', `checkin:${b.id}`).executeTakeFirstOrThrow();
   return { bookingId: b.id, checkedInAt: row.started_at! };

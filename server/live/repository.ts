@@ -179,10 +179,10 @@ const upsertInterval = prepared<{ id: string; sessionId: string; userId: string;
 /**
  * Merges facts into the interval (source, key), creating it if needed. Every field merges
  * by a commutative rule (earliest start and leave, latest sighting, aborted sticks), so the
- * same facts in any order, any number of times, leave the same row. (`_kind` is no longer
- * needed: the upsert locks the row itself on PostgreSQL.)
+ * same facts in any order, any number of times, leave the same row. One upsert: on
+ * PostgreSQL it locks the row itself.
  */
-export async function mergeInterval(trx: Q, _kind: DbKind, p: IntervalPatch, nowIso: string): Promise<void> {
+export async function mergeInterval(trx: Q, p: IntervalPatch, nowIso: string): Promise<void> {
   await upsertInterval.run(trx, {
     id: randomUUID(),
     sessionId: p.sessionId,

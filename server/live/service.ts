@@ -400,7 +400,7 @@ async function repairRoom(deps: Deps, s: SessionRow): Promise<number | null> {
         const start = joinedAtMs(p);
         seen.add(p.sid);
         participants++;
-        await repo.mergeInterval(trx, deps.dbKind, { sessionId: s.id, userId, source: 'livekit', key: p.sid, roomSid: room.sid, startedAt: start === null ? pollIso : iso(start), seenAt: pollIso }, pollIso);
+        await repo.mergeInterval(trx, { sessionId: s.id, userId, source: 'livekit', key: p.sid, roomSid: room.sid, startedAt: start === null ? pollIso : iso(start), seenAt: pollIso }, pollIso);
       }
     });
   }
