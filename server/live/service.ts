@@ -15,7 +15,7 @@ import type { Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
 import { findSession, isTrainerOf, trainerIdsOf } from '../sessions/repository.js';
 import { callLiveKit, EMPTY_TIMEOUT_SECONDS, mintToken, receiveWebhook, requireLiveKit, TOKEN_TTL_SECONDS, type WebhookEvent } from './livekit.js';
-import { GroupCommit } from './group-commit.js';
+import { GroupCommit } from '../platform/transactions.js';
 import * as repo from './repository.js';
 import { toWebVtt } from './vtt.js';
 
@@ -229,7 +229,7 @@ interface VerifiedWebhook {
 
 type Applied = AppliedTo | null | undefined;
 
-/** Webhooks are written with group commit (see group-commit.ts), one writer per database. */
+/** Webhooks are written with group commit (server/platform/transactions.ts), one writer per database. */
 const writers = new WeakMap<Deps['db'], GroupCommit<VerifiedWebhook, Applied>>();
 function webhookWriter(deps: Deps) {
   let w = writers.get(deps.db);

@@ -1,93 +1,124 @@
 /**
- * Write transactions with group commit on SQLite.
+ * Group commit: write transactions that arrive together share one commit.
  *
- * SQLite has one writer at a time, so under load write transactions queue behind each other
- * anyway, and each one's commit (appending every changed page to the write-ahead log) is
- * a large part of a booking's cost. Here the transactions started in one turn of the event
- * loop (the requests read together) and any that queue up while those run are run together:
- * one after another, each inside a savepoint of its own, so one that fails undoes only its
- * own work and gets its own error, and all are committed at once. Nobody is answered before
- * the commit that holds their change. On an idle server a batch is one transaction. If the
- * shared commit itself fails, every transaction in it fails with that error (and none of
- * their changes is kept). Work inside must not start another write transaction (it would
- * wait for itself).
+ * A commit costs more than the few small writes a booking or a webhook makes (appending the
+ * changed pages to SQLite's write-ahead log, with its locks and system calls; a round trip
+ * and a log flush on PostgreSQL), and requests come in bursts. So the jobs started in one
+ * turn of the event loop (the requests read together), and any that queue up while those
+ * are being written, are applied together in one transaction. Nobody is answered before
+ * the commit that holds their change; on an idle server a batch is a single job.
  *
- * On PostgreSQL every transaction has its own connection and commit, as usual.
+ * `GroupCommit` is the mechanism: `apply` gets the batch's jobs in arrival order and must
+ * leave what applying them one after another, each in its own transaction, would leave,
+ * with a result per job. If the shared transaction fails, nothing of it was kept, and every
+ * job is run again alone in its own transaction, so one bad job fails only itself.
+ * Webhooks use it with an `apply` that writes a whole batch in a few multi-row statements
+ * (server/live/service.ts); `writeTransaction` below uses it for any transaction function.
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { Deps } from './deps.js';
 
-type Work<T> = (trx: Transaction<Database>) => Promise<T>;
-interface Job {
-  work: Work<unknown>;
-  resolve(value: unknown): void;
-  reject(error: unknown): void;
+/** Enough to amortise the commit, few enough not to hold other writers up for long. */
+const MAX_BATCH = 64;
+
+interface Waiting<J, R> {
+  job: J;
+  resolve: (r: R) => void;
+  reject: (e: unknown) => void;
 }
 
-function groupCommitter(db: Kysely<Database>) {
-  let queue: Job[] = [];
-  let running = false;
+export class GroupCommit<J, R> {
+  readonly #queue: Waiting<J, R>[] = [];
+  #writing = false;
 
-  async function runBatch(batch: Job[]) {
-    if (batch.length === 1) {
-      const [job] = batch;
-      await db.transaction().execute(job!.work).then(job!.resolve, job!.reject);
-      return;
-    }
-    const outcomes: (() => void)[] = [];
-    try {
-      await db.transaction().execute(async (trx) => {
-        for (const job of batch) {
-          await sql`savepoint one_of_many`.execute(trx);
-          try {
-            const value = await job.work(trx);
-            outcomes.push(() => job.resolve(value));
-          } catch (e) {
-            await sql`rollback to one_of_many`.execute(trx);
-            outcomes.push(() => job.reject(e));
-          }
-          await sql`release one_of_many`.execute(trx);
-        }
-      });
-    } catch (e) {
-      for (const job of batch) job.reject(e);
-      return;
-    }
-    for (const settle of outcomes) settle();
-  }
+  constructor(
+    private readonly db: Kysely<Database>,
+    /** Applies jobs, in order, as if each ran alone after the ones before it; a result per job. */
+    private readonly apply: (trx: Transaction<Database>, jobs: J[]) => Promise<R[]>,
+  ) {}
 
-  async function drain() {
-    try {
-      while (queue.length) {
-        const batch = queue;
-        queue = [];
-        await runBatch(batch);
-      }
-    } finally {
-      running = false;
-    }
-  }
-
-  return <T>(work: Work<T>) =>
-    new Promise<T>((resolve, reject) => {
-      queue.push({ work, resolve: resolve as (v: unknown) => void, reject });
-      // Started after this turn of the event loop: SQLite answers without waiting on I/O, so
-      // a transaction started at once would finish before the next request is even read,
-      // and nothing would ever queue behind it. Requests read in the same turn share a commit.
-      if (!running) {
-        running = true;
-        setImmediate(drain);
+  /** Applies `job` in a transaction, perhaps shared with other jobs; resolves once committed. */
+  run(job: J): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.#queue.push({ job, resolve, reject });
+      if (!this.#writing) {
+        this.#writing = true;
+        // After this turn of the event loop: SQLite answers without waiting on I/O, so a
+        // transaction started at once would end before the next request is even read, and
+        // nothing would ever queue behind it.
+        setImmediate(() => void this.#drain());
       }
     });
+  }
+
+  async #drain() {
+    try {
+      while (this.#queue.length > 0) await this.#write(this.#queue.splice(0, MAX_BATCH));
+    } finally {
+      this.#writing = false;
+    }
+  }
+
+  async #write(batch: Waiting<J, R>[]) {
+    let results: R[];
+    try {
+      results = await this.db.transaction().execute((trx) => this.apply(trx, batch.map((w) => w.job)));
+    } catch (e) {
+      if (batch.length === 1) return batch[0]!.reject(e);
+      for (const w of batch) {
+        await this.db
+          .transaction()
+          .execute((trx) => this.apply(trx, [w.job]))
+          .then((r) => w.resolve(r[0]!), w.reject);
+      }
+      return;
+    }
+    batch.forEach((w, i) => w.resolve(results[i]!));
+  }
 }
 
-const committers = new WeakMap<Kysely<Database>, ReturnType<typeof groupCommitter>>();
+type Work<T> = (trx: Transaction<Database>) => Promise<T>;
+type Settled = { value: unknown } | { error: unknown };
 
-/** Runs `work` in a write transaction (see above); resolves once its change is committed. */
-export function writeTransaction<T>(deps: Pick<Deps, 'db' | 'dbKind'>, work: Work<T>): Promise<T> {
+/**
+ * Each job is an ordinary transaction function, run inside a savepoint of its own: one that
+ * throws (a booking refused because the session is full of holds, say) has its writes
+ * undone and gets its own error, and the others go on.
+ */
+async function applyEachInSavepoint(trx: Transaction<Database>, works: Work<unknown>[]): Promise<Settled[]> {
+  if (works.length === 1) {
+    // Alone, the transaction itself is the savepoint: an error rolls it back.
+    return [{ value: await works[0]!(trx) }];
+  }
+  const out: Settled[] = [];
+  for (const work of works) {
+    await sql`savepoint one_of_many`.execute(trx);
+    try {
+      out.push({ value: await work(trx) });
+    } catch (error) {
+      await sql`rollback to one_of_many`.execute(trx);
+      out.push({ error });
+    }
+    await sql`release one_of_many`.execute(trx);
+  }
+  return out;
+}
+
+const committers = new WeakMap<Kysely<Database>, GroupCommit<Work<unknown>, Settled>>();
+
+/**
+ * Runs `work` in a write transaction; resolves once its change is committed. On SQLite,
+ * where writers queue for the one write lock anyway, with group commit (above); on
+ * PostgreSQL every transaction has its own connection and commit, as usual. `work` must not
+ * start another write transaction (it would wait for itself), and may run more than once if
+ * a shared commit fails (each earlier attempt having been rolled back).
+ */
+export async function writeTransaction<T>(deps: Pick<Deps, 'db' | 'dbKind'>, work: Work<T>): Promise<T> {
   if (deps.dbKind !== 'sqlite') return deps.db.transaction().execute(work);
-  let commit = committers.get(deps.db);
-  if (!commit) committers.set(deps.db, (commit = groupCommitter(deps.db)));
-  return commit(work);
+  let committer = committers.get(deps.db);
+  if (!committer) committers.set(deps.db, (committer = new GroupCommit(deps.db, applyEachInSavepoint)));
+  const settled = await committer.run(work as Work<unknown>);
+  if ('error' in settled) throw settled.error;
+  return settled.value as T;
 }
