@@ -11,13 +11,18 @@
  * `GroupCommit` is the mechanism: `apply` gets the batch's jobs in arrival order and must
  * leave what applying them one after another, each in its own transaction, would leave,
  * with a result per job. If the shared transaction fails, nothing of it was kept, and every
- * job is run again alone in its own transaction, so one bad job fails only itself.
+ * job is run again alone in its own transaction, so one bad job fails only itself; unless
+ * the database was busy or unreachable, which every job of the batch is told at once.
  * Webhooks use it with an `apply` that writes a whole batch in a few multi-row statements
  * (server/live/service.ts); `writeTransaction` below uses it for any transaction function.
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { Deps } from './deps.js';
+import { isBusyError, isDatabaseUnreachable } from '../errors.js';
+
+/** A deadlock or serialization failure (PostgreSQL) may come from the batch's own jobs meeting other writers; alone they may pass. */
+const isConflictBetweenJobs = (e: unknown) => ['40P01', '40001'].includes(String((e as { code?: unknown } | null)?.code));
 
 /** Enough to amortise the commit, few enough not to hold other writers up for long. */
 const MAX_BATCH = 64;
@@ -65,7 +70,12 @@ export class GroupCommit<J, R> {
     try {
       results = await this.db.transaction().execute((trx) => this.apply(trx, batch.map((w) => w.job)));
     } catch (e) {
-      if (batch.length === 1) return batch[0]!.reject(e);
+      // Busy (the write lock or a row lock was not had in time) or unreachable: alone, each
+      // would wait just as long again, one after another; all are told at once instead.
+      if (batch.length === 1 || isDatabaseUnreachable(e) || (isBusyError(e) && !isConflictBetweenJobs(e))) {
+        for (const w of batch) w.reject(e);
+        return;
+      }
       for (const w of batch) {
         await this.db
           .transaction()

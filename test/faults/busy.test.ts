@@ -70,6 +70,8 @@ describe('database busy', () => {
       const started = performance.now();
       expectBusy(await call('POST', `/api/sessions/${sessionId}/bookings`, a!.token, { seat: 'online' }));
       expect(performance.now() - started).toBeLessThan(3000);
+      // Several at once (written together, so they share the wait for the lock): each is told.
+      for (const res of await Promise.all(seeded.bookers.map((u) => call('POST', `/api/sessions/${sessionId}/bookings`, u.token, { seat: 'online' })))) expectBusy(res);
       // A plain insert outside a transaction, and an admin write, are refused the same way.
       expectBusy(await call('POST', '/api/orgs', seeded.admin.token, { name: 'Busy Academy' }));
       expectBusy(await call('PUT', `/api/sessions/${sessionId}/holds`, seeded.admin.token, { orgId: seeded.orgId, seat: 'online', seats: 2 }));
