@@ -30,7 +30,7 @@ export async function startServer(script: string, env: Record<string, string>, t
   const child = spawn(process.execPath, [...nodeArgs, ...loader, script], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production', ...env },
-    stdio: ["ignore", "pipe", process.env.SHOW_ERR ? "inherit" : "pipe"],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
   const keep = (chunk: Buffer) => {
@@ -38,7 +38,7 @@ export async function startServer(script: string, env: Record<string, string>, t
     if (out.length > 200_000) out = out.slice(-100_000);
   };
   child.stdout!.on('data', keep);
-  child.stderr?.on('data', keep);
+  child.stderr!.on('data', keep);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
   const deadline = Date.now() + timeoutMs;

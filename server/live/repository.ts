@@ -150,52 +150,13 @@ const mergeOnConflict = (oc: OnConflictBuilder<Database, 'presence_intervals'>) 
     .where(sql<boolean>`${sql.join(Object.values(MERGE_CHANGES), sql` or `)}`);
 
 /**
- * One upsert: inserts the interval or merges the facts into the stored one. Atomic on both
- * databases (PostgreSQL locks the conflicting row), so concurrent merges of one interval
- * serialise.
- */
-const upsertInterval = prepared<{ id: string; sessionId: string; userId: string; source: PresenceIntervalsTable['source']; key: string; roomSid: string | null; startedAt: string | null; leftAt: string | null; seenAt: string | null; aborted: number; now: string }>()(
-  (db, arg) =>
-    db
-      .insertInto('presence_intervals')
-      .values({
-        id: arg('id'),
-        session_id: arg('sessionId'),
-        user_id: arg('userId'),
-        source: arg('source'),
-        key: arg('key'),
-        room_sid: arg('roomSid'),
-        started_at: arg('startedAt'),
-        left_at: arg('leftAt'),
-        gone_at: null,
-        seen_at: arg('seenAt'),
-        aborted: arg('aborted'),
-        created_at: arg('now'),
-        updated_at: arg('now'),
-      })
-      .onConflict(mergeOnConflict),
-);
-
-/**
  * Merges facts into the interval (source, key), creating it if needed. Every field merges
  * by a commutative rule (earliest start and leave, latest sighting, aborted sticks), so the
- * same facts in any order, any number of times, leave the same row. One upsert: on
- * PostgreSQL it locks the row itself.
+ * same facts in any order, any number of times, leave the same row. One upsert: atomic on
+ * both databases (PostgreSQL locks the conflicting row), so concurrent merges serialise.
  */
 export async function mergeInterval(trx: Q, p: IntervalPatch, nowIso: string): Promise<void> {
-  await upsertInterval.run(trx, {
-    id: randomUUID(),
-    sessionId: p.sessionId,
-    userId: p.userId,
-    source: p.source,
-    key: p.key,
-    roomSid: p.roomSid ?? null,
-    startedAt: p.startedAt ?? null,
-    leftAt: p.leftAt ?? null,
-    seenAt: p.seenAt ?? null,
-    aborted: p.aborted ? 1 : 0,
-    now: nowIso,
-  });
+  await mergeIntervals(trx, [{ patch: p, createdAt: nowIso, updatedAt: nowIso }]);
 }
 
 /**
