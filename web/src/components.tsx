@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import type { Me } from '../../shared/accounts.js';
 import { ApiError, type FieldIssue } from './api.js';
 import type { Location } from './router.js';
+import { formatDate, formatTimeRange } from './format.js';
 
 export type MeValue = z.infer<typeof Me>;
 
@@ -220,4 +221,25 @@ export function ConfirmButton({ label, question, confirmLabel, keepLabel, onConf
 
 export function Badge({ tone, children }: { tone: string; children: ComponentChildren }) {
   return <span class={`badge badge-${tone}`}>{children}</span>;
+}
+
+/** One term and its value in a `dl class="facts"` list. */
+export function Fact({ label, children }: { label: string; children: ComponentChildren }) {
+  return (
+    <div>
+      <dt>{label}</dt>
+      <dd>{children}</dd>
+    </div>
+  );
+}
+
+/** A session's day and times, in the viewer's zone. */
+export function When({ startsAt, endsAt }: { startsAt: string; endsAt: string }) {
+  return (
+    <>
+      <time dateTime={startsAt}>{formatDate(startsAt)}</time>
+      <br />
+      {formatTimeRange(startsAt, endsAt)}
+    </>
+  );
 }

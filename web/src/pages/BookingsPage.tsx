@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { Booking, BookingList } from '../../../shared/bookings.js';
 import { api } from '../api.js';
-import { Alert, Badge, ConfirmButton, LoadError, messageOf, PageHeading, Status, useApp } from '../components.js';
-import { formatDate, formatDateTime, formatTimeRange, ordinal, seatLabel, statusLabel } from '../format.js';
+import { Alert, Badge, ConfirmButton, Fact, LoadError, messageOf, PageHeading, Status, useApp, When } from '../components.js';
+import { formatDateTime, ordinal, seatLabel, statusLabel } from '../format.js';
 import { Link } from '../router.js';
 
 const ACTIVE = new Set(['confirmed', 'waitlisted', 'offered']);
@@ -63,31 +63,13 @@ export function BookingDetails({ b, headingLevel, onChanged }: { b: Booking; hea
       )}
       <dl class="facts">
         {b.userId !== me.id && (
-          <div>
-            <dt>Person</dt>
-            <dd>{b.userName}</dd>
-          </div>
+          <Fact label="Person">{b.userName}</Fact>
         )}
-        <div>
-          <dt>When</dt>
-          <dd>
-            <time dateTime={s.startsAt}>{formatDate(s.startsAt)}</time>
-            <br />
-            {formatTimeRange(s.startsAt, s.endsAt)}
-          </dd>
-        </div>
-        <div>
-          <dt>Seat</dt>
-          <dd>
-            {seatLabel[b.seat]}
-            {s.mode === 'hybrid' && ' (hybrid session)'}
-          </dd>
-        </div>
+        <Fact label="When"><When startsAt={s.startsAt} endsAt={s.endsAt} /></Fact>
+        <Fact label="Seat">{seatLabel[b.seat]}
+            {s.mode === 'hybrid' && ' (hybrid session)'}</Fact>
         {s.venue && b.seat === 'in_person' && (
-          <div>
-            <dt>Venue</dt>
-            <dd>{s.venue}</dd>
-          </div>
+          <Fact label="Venue">{s.venue}</Fact>
         )}
       </dl>
       <div class="actions">

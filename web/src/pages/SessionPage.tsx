@@ -5,8 +5,8 @@ import { BookInput, BookingList, BookResult, BulkBookResult, type Booking } from
 import { Session, type SeatKind } from '../../../shared/sessions.js';
 import { Clash } from '../../../shared/timetables.js';
 import { api } from '../api.js';
-import { Alert, Badge, LoadError, messageOf, PageHeading, Status, useApp } from '../components.js';
-import { formatDate, formatDateTime, formatTimeRange, modeLabel, ordinal, seatLabel, statusLabel } from '../format.js';
+import { Alert, Badge, Fact, LoadError, messageOf, PageHeading, Status, useApp, When } from '../components.js';
+import { formatDateTime, modeLabel, ordinal, seatLabel, statusLabel } from '../format.js';
 import { Link } from '../router.js';
 import { FitNote, SeatsLeft, seatSummary, Waiting } from './SessionsPage.js';
 
@@ -221,49 +221,18 @@ export function SessionPage({ id }: { id: string }) {
             </p>
           )}
           <dl class="facts facts-wide">
-            <div>
-              <dt>When</dt>
-              <dd>
-                <time dateTime={s.startsAt}>{formatDate(s.startsAt)}</time>
-                <br />
-                {formatTimeRange(s.startsAt, s.endsAt)}
-              </dd>
-            </div>
-            <div>
-              <dt>Mode</dt>
-              <dd>{modeLabel[s.mode]}</dd>
-            </div>
+            <Fact label="When"><When startsAt={s.startsAt} endsAt={s.endsAt} /></Fact>
+            <Fact label="Mode">{modeLabel[s.mode]}</Fact>
             {s.venue && (
-              <div>
-                <dt>Venue</dt>
-                <dd>{s.venue}</dd>
-              </div>
+              <Fact label="Venue">{s.venue}</Fact>
             )}
-            <div>
-              <dt>Seats left</dt>
-              <dd>
-                <SeatsLeft s={s} />
-              </dd>
-            </div>
-            <div>
-              <dt>Waitlist</dt>
-              <dd>
-                <Waiting s={s} />
-              </dd>
-            </div>
+            <Fact label="Seats left"><SeatsLeft s={s} /></Fact>
+            <Fact label="Waitlist"><Waiting s={s} /></Fact>
             {s.fit && (
-              <div>
-                <dt>Your timetable</dt>
-                <dd>
-                  <FitNote s={s} />
-                </dd>
-              </div>
+              <Fact label="Your timetable"><FitNote s={s} /></Fact>
             )}
             {s.bookingClosesAt && (
-              <div>
-                <dt>Booking closes</dt>
-                <dd>{formatDateTime(s.bookingClosesAt)}</dd>
-              </div>
+              <Fact label="Booking closes">{formatDateTime(s.bookingClosesAt)}</Fact>
             )}
           </dl>
           {s.description && (

@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { Mode, SessionList, SessionQuery, type Session } from '../../../shared/sessions.js';
 import { api } from '../api.js';
-import { ErrorSummary, errorFor, LoadError, PageHeading, TextField, useApp, type FieldError } from '../components.js';
-import { dayStartIso, formatDate, formatTimeRange, modeLabel, plural, toDateInput, viewerZone } from '../format.js';
+import { errorFor, ErrorSummary, Fact, type FieldError, LoadError, PageHeading, TextField, useApp, When } from '../components.js';
+import { dayStartIso, formatTimeRange, modeLabel, plural, toDateInput, viewerZone } from '../format.js';
 import { Link, navigate } from '../router.js';
 
 const PAGE_SIZE = 10;
@@ -196,37 +196,12 @@ export function SessionsPage() {
                   </h2>
                   {s.status === 'cancelled' && <p class="badge badge-cancelled">Cancelled</p>}
                   <dl class="facts">
-                    <div>
-                      <dt>When</dt>
-                      <dd>
-                        <time dateTime={s.startsAt}>{formatDate(s.startsAt)}</time>
-                        <br />
-                        {formatTimeRange(s.startsAt, s.endsAt)}
-                      </dd>
-                    </div>
-                    <div>
-                      <dt>Mode</dt>
-                      <dd>{modeLabel[s.mode]}</dd>
-                    </div>
-                    <div>
-                      <dt>Seats left</dt>
-                      <dd>
-                        <SeatsLeft s={s} />
-                      </dd>
-                    </div>
-                    <div>
-                      <dt>Waitlist</dt>
-                      <dd>
-                        <Waiting s={s} />
-                      </dd>
-                    </div>
+                    <Fact label="When"><When startsAt={s.startsAt} endsAt={s.endsAt} /></Fact>
+                    <Fact label="Mode">{modeLabel[s.mode]}</Fact>
+                    <Fact label="Seats left"><SeatsLeft s={s} /></Fact>
+                    <Fact label="Waitlist"><Waiting s={s} /></Fact>
                     {s.fit && (
-                      <div>
-                        <dt>Your timetable</dt>
-                        <dd>
-                          <FitNote s={s} />
-                        </dd>
-                      </div>
+                      <Fact label="Your timetable"><FitNote s={s} /></Fact>
                     )}
                   </dl>
                 </article>
