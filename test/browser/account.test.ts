@@ -1,32 +1,23 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, expectFocused, daysFromNow, expectNoAxeViolations, launchBrowser, newPage, signIn, startServer, warnIfSkipped, type TestServer } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { browserAvailable, expectFocused, daysFromNow, expectNoAxeViolations, newPage, signIn, warnIfSkipped, serverAndBrowser } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
 describe.skipIf(!browserAvailable)('calendar subscription, new session, other pages', () => {
-  let server: TestServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = serverAndBrowser();
 
   it('shows the private calendar address and copies it with one click, announcing "Copied"', async () => {
-    const { t } = server;
+    const { t } = env.server;
     const org = await t.org();
     const staff = await t.user('staff', org.id);
-    const page = await newPage(browser, server, { permissions: ['clipboard-read', 'clipboard-write'] });
+    const page = await newPage(env.browser, env.server, { permissions: ['clipboard-read', 'clipboard-write'] });
     await signIn(page, staff);
     await page.getByRole('link', { name: 'Calendar feed' }).click();
     await page.getByRole('heading', { level: 1, name: 'Subscribe to my calendar' }).waitFor();
     const field = page.getByLabel('Your calendar address');
     await field.waitFor();
     const url = await field.inputValue();
-    expect(url).toMatch(new RegExp(`^${server.baseUrl}/.+\\.ics$`));
+    expect(url).toMatch(new RegExp(`^${env.server.baseUrl}/.+\\.ics$`));
     expect(await field.getAttribute('readonly')).not.toBeNull();
     await expectNoAxeViolations(page, 'calendar page');
 
@@ -48,9 +39,9 @@ describe.skipIf(!browserAvailable)('calendar subscription, new session, other pa
   });
 
   it('the accessibility check itself reports violations (so a clean result means something)', async () => {
-    const { t } = server;
+    const { t } = env.server;
     const staff = await t.user('staff', (await t.org()).id);
-    const page = await newPage(browser, server);
+    const page = await newPage(env.browser, env.server);
     await signIn(page, staff);
     await page.evaluate(() => {
       const input = document.createElement('input');
@@ -61,9 +52,9 @@ describe.skipIf(!browserAvailable)('calendar subscription, new session, other pa
   });
 
   it('a trainer publishes a session; errors are tied to their fields and summarised', async () => {
-    const { t } = server;
+    const { t } = env.server;
     const trainer = await t.user('trainer');
-    const page = await newPage(browser, server);
+    const page = await newPage(env.browser, env.server);
     await signIn(page, trainer);
     await page.getByRole('link', { name: 'New session' }).click();
     await page.getByRole('heading', { level: 1, name: 'New session' }).waitFor();
@@ -103,9 +94,9 @@ describe.skipIf(!browserAvailable)('calendar subscription, new session, other pa
   });
 
   it('an unknown address says so (axe clean)', async () => {
-    const { t } = server;
+    const { t } = env.server;
     const staff = await t.user('staff', (await t.org()).id);
-    const page = await newPage(browser, server);
+    const page = await newPage(env.browser, env.server);
     await signIn(page, staff);
     await page.goto('/no/such/page');
     await page.getByRole('heading', { level: 1, name: 'Page not found' }).waitFor();

@@ -1,23 +1,14 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TEST_PASSWORD } from '../helpers.js';
-import { browserAvailable, expectFocused, daysFromNow, expectNoAxeViolations, launchBrowser, newPage, plusMinutes, signIn, startServer, tabTo, warnIfSkipped, type TestServer } from './harness.js';
+import { browserAvailable, expectFocused, daysFromNow, expectNoAxeViolations, newPage, plusMinutes, signIn, tabTo, warnIfSkipped, serverAndBrowser } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
 describe.skipIf(!browserAvailable)('booking and my bookings', () => {
-  let server: TestServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = serverAndBrowser();
 
   it('books a seat and joins a waitlist with the keyboard alone (Tab and Enter), the result announced', async () => {
-    const { t } = server;
+    const { t } = env.server;
     const org = await t.org();
     const me = await t.user('staff', org.id);
     const [a, b] = [await t.user('staff', org.id), await t.user('staff', org.id)];
@@ -26,7 +17,7 @@ describe.skipIf(!browserAvailable)('booking and my bookings', () => {
     await t.request('POST', `/api/sessions/${full.id}/bookings`, { as: a, body: {} });
     expect((await t.request('POST', `/api/sessions/${full.id}/bookings`, { as: b, body: {} })).json).toMatchObject({ status: 'waitlisted', position: 1 });
 
-    const page = await newPage(browser, server);
+    const page = await newPage(env.browser, env.server);
     await page.goto('/signin');
     await tabTo(page, 'Email address');
     await page.keyboard.type(me.email);
@@ -71,7 +62,7 @@ describe.skipIf(!browserAvailable)('booking and my bookings', () => {
   });
 
   it('my bookings: shows status, queue place and offer expiry; accepts and declines offers, leaves a waitlist, cancels a booking', async () => {
-    const { t } = server;
+    const { t } = env.server;
     const org = await t.org();
     const me = await t.user('staff', org.id);
     const other = await t.user('staff', org.id);
@@ -91,7 +82,7 @@ describe.skipIf(!browserAvailable)('booking and my bookings', () => {
     expect((await t.request('DELETE', `/api/bookings/${othersSeat.id}`, { as: other })).status).toBe(200);
     expect((await t.request('GET', `/api/bookings/${mineOffered.id}`, { as: me })).json.status).toBe('offered');
 
-    const page = await newPage(browser, server);
+    const page = await newPage(env.browser, env.server);
     await signIn(page, me);
     await page.getByRole('link', { name: 'My bookings' }).click();
     await page.getByRole('heading', { level: 1, name: 'My bookings' }).waitFor();
@@ -133,12 +124,12 @@ describe.skipIf(!browserAvailable)('booking and my bookings', () => {
   });
 
   it('a booking link from an email asks a signed-out person to sign in, then opens the booking (axe clean)', async () => {
-    const { t } = server;
+    const { t } = env.server;
     const org = await t.org();
     const me = await t.user('staff', org.id);
     const s = await t.session({ title: 'Linked from email', startsAt: daysFromNow(10), endsAt: plusMinutes(daysFromNow(10), 60) });
     const b = (await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: me, body: {} })).json;
-    const page = await newPage(browser, server);
+    const page = await newPage(env.browser, env.server);
     await page.goto(`/bookings/${b.id}`);
     await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
     await page.getByLabel('Email address').fill(me.email);

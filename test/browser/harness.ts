@@ -20,6 +20,7 @@ import { chromium, type Browser, type BrowserContextOptions, type Page } from 'p
 import type { Config } from '../../server/platform/deps.js';
 import { makeTestContext, TEST_PASSWORD, type TestContext, type TestUser } from '../helpers.js';
 import { assertWebBuilt, buildWeb, WEB_DIST } from './build.js';
+import { afterAll, beforeAll } from 'vitest';
 
 export { buildWeb, WEB_DIST };
 
@@ -77,6 +78,22 @@ export async function startServer(opts: { now?: string; config?: Partial<Config>
 /** Debian's Chromium, headless, with nothing that talks to the network on its own. */
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true, timeout: 20_000 });
+}
+
+/**
+ * For a describe block: serves the app and launches the browser before its tests (in
+ * parallel), and closes both after them. `env.server` and `env.browser` are set from then on.
+ */
+export function serverAndBrowser(opts: { server?: Parameters<typeof startServer>[0]; launch?: () => Promise<Browser> } = {}) {
+  const env = {} as { server: TestServer; browser: Browser };
+  beforeAll(async () => {
+    [env.server, env.browser] = await Promise.all([startServer(opts.server), (opts.launch ?? launchBrowser)()]);
+  });
+  afterAll(async () => {
+    await env.browser?.close();
+    await env.server?.close();
+  });
+  return env;
 }
 
 /** A page in a fresh context (own cookies) whose relative URLs resolve against the server. */

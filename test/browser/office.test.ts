@@ -1,6 +1,6 @@
 import type { Browser, Download } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, daysFromNow, expectNoAxeViolations, launchBrowser, newPage, plusMinutes, signIn, startServer, warnIfSkipped, type TestServer } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { browserAvailable, daysFromNow, expectNoAxeViolations, newPage, plusMinutes, signIn, warnIfSkipped, serverAndBrowser } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -11,18 +11,10 @@ async function text(download: Download) {
 }
 
 describe.skipIf(!browserAvailable)('office staff', () => {
-  let server: TestServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = serverAndBrowser();
 
   it('books two staff at once and sees each outcome; sees who is booked where; exports ICS and CSV', async () => {
-    const { t } = server;
+    const { t } = env.server;
     const org = await t.org('Riverside Academy');
     const otherOrg = await t.org('Hilltop School');
     const office = await t.user('office', org.id, 'Olu Office');
@@ -31,7 +23,7 @@ describe.skipIf(!browserAvailable)('office staff', () => {
     await t.user('staff', otherOrg.id, 'Dee Outsider');
     const s = await t.session({ title: 'Team Teach de-escalation', mode: 'hybrid', venue: 'Riverside hall', startsAt: daysFromNow(4), endsAt: plusMinutes(daysFromNow(4), 120), capacity: { inPerson: 1, online: 5 } });
 
-    const page = await newPage(browser, server);
+    const page = await newPage(env.browser, env.server);
     await signIn(page, office);
     await page.getByRole('link', { name: 'Team Teach de-escalation' }).click();
     const panel = page.getByRole('region', { name: 'Book staff from Riverside Academy' });
@@ -99,10 +91,10 @@ describe.skipIf(!browserAvailable)('office staff', () => {
   });
 
   it('staff do not see office pages', async () => {
-    const { t } = server;
+    const { t } = env.server;
     const org = await t.org();
     const staff = await t.user('staff', org.id);
-    const page = await newPage(browser, server);
+    const page = await newPage(env.browser, env.server);
     await signIn(page, staff);
     expect(await page.getByRole('link', { name: 'Who is booked where' }).count()).toBe(0);
     await page.goto('/office/export');

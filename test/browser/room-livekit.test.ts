@@ -6,8 +6,8 @@
  * caption reaches the other browser on `lk.transcription`. Otherwise it says why it skipped.
  */
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, browserAvailable, expectNoAxeViolations, newPage, signIn, skipReason, startServer, type TestServer } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, browserAvailable, expectNoAxeViolations, newPage, signIn, skipReason, serverAndBrowser } from './harness.js';
 
 const url = process.env.LIVEKIT_URL;
 const apiKey = process.env.LIVEKIT_API_KEY;
@@ -31,21 +31,10 @@ async function joinRoom(page: Page, sessionId: string) {
 }
 
 describe.skipIf(!configured || !browserAvailable)('the browser room with a real LiveKit server', () => {
-  let server: TestServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([
-      startServer({ config: { livekit: { url: url!, apiKey: apiKey!, apiSecret: apiSecret! } } }),
-      chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', '--autoplay-policy=no-user-gesture-required'], headless: true, timeout: 20_000 }),
-    ]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = serverAndBrowser({ server: { config: { livekit: { url: url!, apiKey: apiKey!, apiSecret: apiSecret! } } }, launch: () => chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', '--autoplay-policy=no-user-gesture-required'], headless: true, timeout: 20_000 }) });
 
   it('two people join, see each other, chat, raise a hand and get typed captions', async () => {
-    const { t } = server;
+    const { t } = env.server;
     const org = await t.org('Oakfield Primary');
     const trainer = await t.user('trainer', null, 'Tom Trainer');
     const attendee = await t.user('staff', org.id, 'Asha Patel');
@@ -53,8 +42,8 @@ describe.skipIf(!configured || !browserAvailable)('the browser room with a real 
     const s = await t.session({ title: 'Workshop', roomKind: 'workshop', startsAt: minutesFromNow(-5), endsAt: minutesFromNow(60), capacity: { online: 5 } }, trainer);
     expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: attendee, body: {} })).json.status).toBe('confirmed');
 
-    const tp = await newPage(browser, server, { permissions: ['camera', 'microphone'] });
-    const ap = await newPage(browser, server, { permissions: ['camera', 'microphone'] });
+    const tp = await newPage(env.browser, env.server, { permissions: ['camera', 'microphone'] });
+    const ap = await newPage(env.browser, env.server, { permissions: ['camera', 'microphone'] });
     await signIn(tp, trainer);
     await signIn(ap, attendee);
     await joinRoom(tp, s.id);

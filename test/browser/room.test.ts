@@ -5,9 +5,9 @@
  * reload, the trainer's attendance panel, the in-person register and the check-in page.
  */
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startLiveKitStandIn } from '../livekit-standin.js';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, browserAvailable, expectNoAxeViolations, newPage, signIn, startServer, tabTo, warnIfSkipped, type TestServer } from './harness.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, browserAvailable, expectNoAxeViolations, newPage, signIn, startServer, tabTo, warnIfSkipped, serverAndBrowser } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -46,25 +46,17 @@ async function deliverCaption(page: Page, identity: string, segmentId: string, t
 }
 
 describe.skipIf(!browserAvailable)('live room, captions, register and check-in pages', () => {
-  let server: TestServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...FAKE_MEDIA], headless: true, timeout: 20_000 })]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = serverAndBrowser({ launch: () => chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...FAKE_MEDIA], headless: true, timeout: 20_000 }) });
 
   it('pre-join shows devices and says live video is not configured; captions arrive interim then final with names; settings persist; attendance lists attendees', async () => {
-    const { t } = server;
+    const { t } = env.server;
     const org = await t.org('Oakfield Primary');
     const trainer = await t.user('trainer', null, 'Tom Trainer');
     const attendee = await t.user('staff', org.id, 'Asha Patel');
     const s = await t.session({ title: 'Understanding autism', startsAt: minutesFromNow(-5), endsAt: minutesFromNow(60), capacity: { online: 5 } }, trainer);
     expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: attendee, body: {} })).json.status).toBe('confirmed');
 
-    const page = await newPage(browser, server, { permissions: ['camera', 'microphone'] });
+    const page = await newPage(env.browser, env.server, { permissions: ['camera', 'microphone'] });
     const cspErrors = watchCsp(page);
     await signIn(page, trainer);
     await page.goto(`/sessions/${s.id}/room`);
@@ -161,7 +153,7 @@ describe.skipIf(!browserAvailable)('live room, captions, register and check-in p
   });
 
   it('check-in page: a wrong code is refused clearly, the right code checks in; the register shows the code and QR and records a tick', async () => {
-    const { t } = server;
+    const { t } = env.server;
     const org = await t.org('Beech Academy');
     const trainer = await t.user('trainer', null, 'Rita Trainer');
     const attendee = await t.user('staff', org.id, 'Ben Okafor');
@@ -170,7 +162,7 @@ describe.skipIf(!browserAvailable)('live room, captions, register and check-in p
     for (const u of [attendee, other]) expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: u, body: {} })).json.status).toBe('confirmed');
 
     // The trainer's register: the current code and its QR code, and a tick box per person.
-    const tp = await newPage(browser, server);
+    const tp = await newPage(env.browser, env.server);
     await signIn(tp, trainer);
     await tp.goto(`/sessions/${s.id}/register`);
     await tp.getByRole('heading', { level: 1, name: 'Register: Inclusive classrooms' }).waitFor();
@@ -195,7 +187,7 @@ describe.skipIf(!browserAvailable)('live room, captions, register and check-in p
     // The attendee's phone: a wrong code first, then the code on the trainer's screen.
     const code = (await t.request('GET', `/api/sessions/${s.id}/checkin-code`, { as: trainer })).json.code as string;
     const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
-    const ap = await newPage(browser, server, { viewport: { width: 390, height: 800 } });
+    const ap = await newPage(env.browser, env.server, { viewport: { width: 390, height: 800 } });
     const apCsp = watchCsp(ap);
     await signIn(ap, attendee);
     await ap.goto(`/sessions/${s.id}/checkin?code=${wrong}`);
@@ -237,7 +229,7 @@ describe.skipIf(!browserAvailable)('live room, captions, register and check-in p
       const now = await t.session({ title: 'Webinar now', startsAt: minutesFromNow(-5), endsAt: minutesFromNow(55), capacity: { online: 5 } });
       for (const s of [later, now]) expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: attendee, body: {} })).json.status).toBe('confirmed');
 
-      const page = await newPage(browser, live, { permissions: ['camera', 'microphone'] });
+      const page = await newPage(env.browser, live, { permissions: ['camera', 'microphone'] });
       await signIn(page, attendee);
       await page.goto(`/sessions/${later.id}/room`);
       await page.getByRole('heading', { name: 'The live room is not open yet' }).waitFor();

@@ -1,23 +1,14 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, expectFocused, daysFromNow as inDays, expectNoAxeViolations, launchBrowser, newPage, plusMinutes, signIn, startServer, warnIfSkipped, type TestServer } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { browserAvailable, expectFocused, daysFromNow as inDays, expectNoAxeViolations, newPage, plusMinutes, signIn, warnIfSkipped, serverAndBrowser } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
 
 describe.skipIf(!browserAvailable)('sign in, session list and session page', () => {
-  let server: TestServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = serverAndBrowser();
 
   it('signs in and lists sessions with time in the viewer’s zone, mode, seats and waitlist (axe clean)', async () => {
-    const { t } = server;
+    const { t } = env.server;
     const org = await t.org('Oakfield Primary');
     const staff = await t.user('staff', org.id, 'Asha Patel');
     const other = await t.user('staff', org.id);
@@ -26,7 +17,7 @@ describe.skipIf(!browserAvailable)('sign in, session list and session page', () 
     await t.session({ title: 'Hybrid: ADHD in the classroom', mode: 'hybrid', venue: 'Oakfield hall', startsAt: inDays(4), endsAt: plusMinutes(inDays(4), 60), capacity: { inPerson: 5, online: 7 } });
     expect((await t.request('POST', `/api/sessions/${online.id}/bookings`, { as: other, body: {} })).json.status).toBe('confirmed');
 
-    const page = await newPage(browser, server, { timezoneId: 'America/New_York' });
+    const page = await newPage(env.browser, env.server, { timezoneId: 'America/New_York' });
     // The server's CSP allows no inline script or style: the client must not need any.
     const cspErrors: string[] = [];
     page.on('console', (m) => {
@@ -83,7 +74,7 @@ describe.skipIf(!browserAvailable)('sign in, session list and session page', () 
   });
 
   it('says which sessions clash with my timetable and can show only those that fit', async () => {
-    const { t } = server;
+    const { t } = env.server;
     const org = await t.org();
     const staff = await t.user('staff', org.id);
     const clashing = inDays(30, 10);
@@ -93,7 +84,7 @@ describe.skipIf(!browserAvailable)('sign in, session list and session page', () 
     const put = await t.request('PUT', '/api/me/timetable', { as: staff, body: `day,start,end,label\n${weekday},08:00,16:00,Year 5 maths\n`, headers: { 'content-type': 'text/csv' } });
     expect(put.status).toBe(200);
 
-    const page = await newPage(browser, server);
+    const page = await newPage(env.browser, env.server);
     await signIn(page, staff);
     await page.goto(`/sessions?from=${inDays(29).slice(0, 10)}&to=${inDays(32).slice(0, 10)}`);
     await page.getByRole('article', { name: 'Clashes with maths' }).getByText(/Clashes with your timetable: Year 5 maths/).waitFor();
@@ -106,12 +97,12 @@ describe.skipIf(!browserAvailable)('sign in, session list and session page', () 
   });
 
   it('pages through a long list', async () => {
-    const { t } = server;
+    const { t } = env.server;
     const org = await t.org();
     const staff = await t.user('staff', org.id);
     const trainer = await t.user('trainer');
     for (let i = 0; i < 12; i++) await t.session({ title: `Paged session ${String(i + 1).padStart(2, '0')}`, startsAt: inDays(60 + i), endsAt: plusMinutes(inDays(60 + i), 60) }, trainer);
-    const page = await newPage(browser, server);
+    const page = await newPage(env.browser, env.server);
     await signIn(page, staff);
     const from = inDays(59).slice(0, 10);
     await page.goto(`/sessions?from=${from}`);
@@ -123,12 +114,12 @@ describe.skipIf(!browserAvailable)('sign in, session list and session page', () 
   });
 
   it('renders a title containing <script> as text, without running it', async () => {
-    const { t } = server;
+    const { t } = env.server;
     const org = await t.org();
     const staff = await t.user('staff', org.id);
     const title = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">';
     const s = await t.session({ title, description: '<b>bold?</b> & "quotes"', startsAt: inDays(2), endsAt: plusMinutes(inDays(2), 60) });
-    const page = await newPage(browser, server);
+    const page = await newPage(env.browser, env.server);
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await signIn(page, staff);

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, expectNoAxeViolations, launchBrowser, newPage, signIn, startServer, warnIfSkipped, type TestServer } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { browserAvailable, expectNoAxeViolations, newPage, signIn, warnIfSkipped, serverAndBrowser } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -15,17 +15,9 @@ function nextMonday(hourUtc: number): string {
 const plusHours = (iso: string, h: number) => new Date(Date.parse(iso) + h * 3_600_000).toISOString();
 
 describe.skipIf(!browserAvailable)('timetable pages', () => {
-  let server: TestServer;
-  let browser: Browser;
   // The pages live in web/src/timetable; the app's router mounts them with timetableRoute().
   // TIMETABLE_WEB_ROOT points at another build of the client, to check them before they are mounted.
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(process.env.TIMETABLE_WEB_ROOT ? { config: { webRoot: process.env.TIMETABLE_WEB_ROOT } } : {}), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = serverAndBrowser({ server: process.env.TIMETABLE_WEB_ROOT ? { config: { webRoot: process.env.TIMETABLE_WEB_ROOT } } : {} });
 
   async function open(page: Page, path: string, heading: string): Promise<boolean> {
     await page.goto(path);
@@ -40,14 +32,14 @@ describe.skipIf(!browserAvailable)('timetable pages', () => {
   }
 
   it('a teacher uploads a timetable, sees bad lines named, and sees which sessions fit in the week view', async (ctx) => {
-    const { t } = server;
+    const { t } = env.server;
     const org = await t.org();
     const teacher = await t.user('staff', org.id);
     const monday = nextMonday(10);
     await t.session({ title: 'Morning webinar', mode: 'online', startsAt: monday, endsAt: plusHours(monday, 1), capacity: { online: 10 } });
     await t.session({ title: 'Twilight webinar', mode: 'online', startsAt: plusHours(monday, 6), endsAt: plusHours(monday, 7), capacity: { online: 10 } });
 
-    const page = await newPage(browser, server);
+    const page = await newPage(env.browser, env.server);
     await signIn(page, teacher);
     if (!(await open(page, `/timetable?week=${monday.slice(0, 10)}`, 'My timetable'))) return ctx.skip();
     await page.getByText('You have no timetable yet.').waitFor();
@@ -76,7 +68,7 @@ describe.skipIf(!browserAvailable)('timetable pages', () => {
   });
 
   it('office staff see who needs cover and can download it', async (ctx) => {
-    const { t } = server;
+    const { t } = env.server;
     const org = await t.org();
     const office = await t.user('office', org.id);
     const teacher = await t.user('staff', org.id, 'Priya Shah');
@@ -85,7 +77,7 @@ describe.skipIf(!browserAvailable)('timetable pages', () => {
     const s = await t.session({ title: 'Sensory needs workshop', mode: 'online', startsAt: monday, endsAt: plusHours(monday, 1), capacity: { online: 10 } });
     expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: office, body: { userId: teacher.id } })).status).toBe(201);
 
-    const page = await newPage(browser, server);
+    const page = await newPage(env.browser, env.server);
     await signIn(page, office);
     const day = monday.slice(0, 10);
     if (!(await open(page, `/office/cover?from=${day}&to=${day}`, 'Who needs cover'))) return ctx.skip();
