@@ -31,22 +31,27 @@ interface CountRow {
   n: number;
 }
 
-// For one session (every booking, every change of holds) the counts and the holds come in
-// one statement: rows of status 'hold' are the holds, with their seats in n.
-const seatRowsOfOne = prepared<{ id: string }>()((db, arg) =>
-  db
+/**
+ * The seat counts and the holds of sessions in one statement: rows of status 'hold' are the
+ * holds, with their seats in n. `ids` is one session (an id, as the prepared form below
+ * takes for every booking and change of holds) or a list.
+ */
+function seatRows(db: Kysely<Database>, ids: string | readonly string[]) {
+  const match = Array.isArray(ids) ? ('in' as const) : ('=' as const); // (in the prepared form, the id is a placeholder)
+  return db
     .selectFrom('bookings')
     .select((eb) => ['session_id', 'seat', sql<string>`status`.as('status'), 'hold_org_id', eb.fn.countAll<number>().as('n')])
-    .where('session_id', '=', arg('id'))
+    .where('session_id', match, ids)
     .where('status', '<>', 'cancelled')
     .groupBy(['session_id', 'status', 'seat', 'hold_org_id']) // the index's order: no sorting
     .unionAll(
       db
         .selectFrom('seat_holds')
         .select(['session_id', 'seat', sql<string>`'hold'`.as('status'), sql<string | null>`org_id`.as('hold_org_id'), sql<number>`seats`.as('n')])
-        .where('session_id', '=', arg('id')),
-    ),
-);
+        .where('session_id', match, ids),
+    );
+}
+const seatRowsOfOne = prepared<{ id: string }>()((db, arg) => seatRows(db, arg('id')));
 
 function splitHolds(rows: { session_id: string; seat: SeatKind; status: string; hold_org_id: string | null; n: number }[]) {
   const counts: CountRow[] = [];
@@ -64,19 +69,7 @@ export async function loadSeatStates(db: Q, sessions: Pick<SessionRow, 'id' | 'c
   const result = new Map<string, Record<SeatKind, SeatState>>();
   if (ids.length === 0) return result;
   // One session (every booking, every change of holds) takes the prepared queries.
-  const [counts, holds] =
-    ids.length === 1
-      ? splitHolds(await seatRowsOfOne.all(db, { id: ids[0]! }))
-      : await Promise.all([
-          db
-            .selectFrom('bookings')
-            .select((eb) => ['session_id', 'seat', 'status', 'hold_org_id', eb.fn.countAll<number>().as('n')])
-            .where('session_id', 'in', ids)
-            .where('status', '<>', 'cancelled')
-            .groupBy(['session_id', 'seat', 'status', 'hold_org_id'])
-            .execute() as Promise<CountRow[]>,
-          db.selectFrom('seat_holds').selectAll().where('session_id', 'in', ids).execute(),
-        ]);
+  const [counts, holds] = splitHolds(ids.length === 1 ? await seatRowsOfOne.all(db, { id: ids[0]! }) : await seatRows(db as Kysely<Database>, ids).execute());
   for (const s of sessions) {
     const releaseAt = s.holds_release_at ?? s.booking_closes_at ?? s.ends_at;
     const holdsActive = nowIso < releaseAt;
