@@ -15,9 +15,9 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), 'send-prof-'));
 const url = process.env.PG || `sqlite:${path.join(tmp, 'p.db')}`; // PG=postgres://... profiles on PostgreSQL
 const h = openDatabase(url);
 await migrateToLatest(h.db);
-const s = await seed(h.db, { bookers: 100, sessions: 100, capacity: 25, signInUsers: 1, feedEvents: Number(process.env.FEED_EVENTS || 10), passwordCostLog2: 10 });
+const s = await seed(h.db, { bookers: Number(process.env.BOOKERS || 100), sessions: Number(process.env.SESSIONS || 100), capacity: 25, signInUsers: 1, feedEvents: Number(process.env.FEED_EVENTS || 10), passwordCostLog2: 10 });
 await h.close();
-const server = await startServer('server/main.ts', { DATABASE_URL: url, ...(process.env.JOBS_INTERVAL_MS ? { JOBS_INTERVAL_MS: process.env.JOBS_INTERVAL_MS } : {}) }, 60_000, ['--cpu-prof', `--cpu-prof-dir=${tmp}`]);
+const server = await startServer(process.env.SCRIPT ?? 'server/main.ts', { DATABASE_URL: url, ...(process.env.JOBS_INTERVAL_MS ? { JOBS_INTERVAL_MS: process.env.JOBS_INTERVAL_MS } : {}) }, 60_000, ['--cpu-prof', `--cpu-prof-dir=${tmp}`]);
 const cycle = s.bookers.flatMap((u) => s.sessionIds.map((sid) => ({ path: `/api/sessions/${sid}/bookings`, headers: { authorization: `Bearer ${u.token}` } })));
 const spec =
   what === 'booking'

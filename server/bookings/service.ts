@@ -11,6 +11,7 @@ import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
 import { enqueue } from '../notifications/outbox.js';
+import { timeOrderedId } from '../platform/ids.js';
 import { claimsHold, freeFor, unclaimed, type SeatState } from './availability.js';
 import * as repo from './repository.js';
 
@@ -96,7 +97,7 @@ export async function book(
     const confirmed = freeFor(state, user.org_id) > 0;
     const holdOrg = confirmed && claimsHold(state, user.org_id) ? user.org_id : null;
     const row = {
-      id: randomUUID(),
+      id: timeOrderedId(), // appended to the id index, not written into the middle of it
       session_id: s.id,
       user_id: user.id,
       seat,
