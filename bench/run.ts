@@ -9,7 +9,7 @@
  * on a fresh PostgreSQL database when one is reachable at 127.0.0.1:5432.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import ical, { ICalAlarmType, ICalAttendeeRole, ICalAttendeeStatus, ICalEventStatus } from 'ical-generator';
@@ -53,6 +53,7 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), 'send-bench-'));
 // (Inside the repository, so the packages left out of the bundle resolve from node_modules.)
 const SERVER = path.relative(ROOT, await bundleServer());
 const HELLO = path.relative(ROOT, await bundleServer('bench/hello.ts', 'dist/bench-hello.mjs'));
+const FLOOR = path.relative(ROOT, await bundleServer('bench/floor.ts', 'dist/bench-floor.mjs'));
 const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 
 /** Runs one autocannon load from its own process. */
@@ -238,6 +239,10 @@ async function benchDatabase(target: DbTarget, base: Baselines): Promise<Record<
   // current; it may not have run yet on a database filled seconds ago).
   await sql`analyze`.execute(handle.db);
   await handle.close();
+  // The floor (bench/floor.ts) books on its own copy of the seeded database, so the two
+  // loads write the same bookings into the same schema without meeting each other.
+  const floorFile = target.kind === 'sqlite' ? path.join(tmp, 'floor.db') : null;
+  if (floorFile) copyFileSync(target.url.slice('sqlite:'.length), floorFile);
 
   const server = await startServer(SERVER, env);
   try {
@@ -262,6 +267,22 @@ async function benchDatabase(target: DbTarget, base: Baselines): Promise<Record<
       goal: 'ratio >= 0.25 and p99 <= 25 ms',
       note: describeErrors(booking) ?? `${booking.requests} distinct bookings, all 201`,
     };
+    if (floorFile) {
+      log(`${db}: booking floor`);
+      const floor = await withFloor(floorFile, (url) => load({ url, connections: CONNECTIONS, durationSeconds: SECONDS, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seat: 'online' }), cycle, maxRequests: cycle.length }));
+      out.booking_floor = {
+        value: round(floor.rps, 0),
+        unit: 'req/s',
+        baseline: round(bookingBase.rps, 0),
+        ratio: round(floor.rps / bookingBase.rps, 3),
+        p99_ms: floor.p99_ms,
+        baseline_is: out.booking.baseline_is,
+        database: db,
+        note:
+          describeErrors(floor) ??
+          `the same ${floor.requests} bookings with only their unavoidable work (bench/floor.ts): the booking and notice rows, group-committed, with auth and seat counts in memory. The service does all of this and more, so its ratio stays below this one`,
+      };
+    }
 
     log(`${db}: session list`);
     const listBase = await base.get();
@@ -302,6 +323,7 @@ async function benchDatabase(target: DbTarget, base: Baselines): Promise<Record<
 
     out.ics_feed = await benchFeed(server, s, base, db);
     out.webhook = await benchWebhook(server, s, base, db);
+    if (floorFile && out.webhook.value !== null) out.webhook_floor = await benchWebhookFloor(s, base, floorFile);
   } finally {
     await server.stop();
   }
@@ -357,6 +379,34 @@ async function benchWebhook(server: RunningServer, s: Seeded, base: Baselines, d
   const b = await base.post();
   const r = await load({ url: server.url, connections: CONNECTIONS, durationSeconds: SECONDS, method: 'POST', path: '/api/livekit/webhook', headers: { 'content-type': 'application/webhook+json' }, cycle });
   return { ...entry, value: round(r.rps, 0), baseline: round(b.rps, 0), baseline_p99_ms: b.p99_ms, ratio: round(r.rps / b.rps, 3), p99_ms: r.p99_ms, note: describeErrors(r) ?? `${r.requests} signed participant_joined/participant_left events (up to 15,000 distinct events, each stored once; any repeats are answered as duplicates)` };
+}
+
+/** The same signed webhooks answered after WebhookReceiver's check alone (bench/floor.ts), stored nowhere. */
+async function benchWebhookFloor(s: Seeded, base: Baselines, floorFile: string): Promise<Entry> {
+  log('webhook floor');
+  const cycle = await webhookBodies(s, 15_000);
+  const b = await base.post();
+  const r = await withFloor(floorFile, (url) => load({ url, connections: CONNECTIONS, durationSeconds: SECONDS, method: 'POST', path: '/api/livekit/webhook', headers: { 'content-type': 'application/webhook+json' }, cycle }));
+  return {
+    value: round(r.rps, 0),
+    unit: 'req/s',
+    baseline: round(b.rps, 0),
+    ratio: round(r.rps / b.rps, 3),
+    p99_ms: r.p99_ms,
+    baseline_is: `hello-world POST, ${CONNECTIONS} connections`,
+    database: 'sqlite',
+    note: describeErrors(r) ?? `the same signed events, each only checked by livekit-server-sdk's WebhookReceiver (bench/floor.ts), nothing stored. The service does all of this and more, so its ratio stays below this one`,
+  };
+}
+
+/** Runs `work` against the floor server on `file`, then stops it. */
+async function withFloor<T>(file: string, work: (url: string) => Promise<T>): Promise<T> {
+  const floor = await startServer(FLOOR, { DATABASE_FILE: file, LIVEKIT_API_KEY: LIVEKIT.key, LIVEKIT_API_SECRET: LIVEKIT.secret });
+  try {
+    return await work(floor.url);
+  } finally {
+    await floor.stop();
+  }
 }
 
 /**
