@@ -9,3 +9,13 @@ describe('timeOrderedId', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 });
+
+describe('timeOrderedId timestamp', () => {
+  it('carries the creation time in its first 48 bits', () => {
+    const before = Date.now();
+    const id = timeOrderedId();
+    const ms = Number.parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
+    expect(ms).toBeGreaterThanOrEqual(before);
+    expect(ms).toBeLessThanOrEqual(Date.now() + 1);
+  });
+});

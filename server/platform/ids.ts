@@ -1,11 +1,14 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 
 let lastMs = 0;
 let counter = 0;
 
 /**
  * A UUIDv7: random, but sorting by it follows creation order (strictly, within a process).
- * Used where rows are read back in the order they were written, such as the outbox.
+ * Used where rows are read back in the order they were written (the outbox), and where an
+ * id that grows keeps inserts at the end of the index instead of all over it (bookings).
+ * Its 62 random bits come from crypto.randomUUID, which draws on a pooled buffer: asking
+ * the system for 16 fresh bytes per id was 5% of a booking's cost under load.
  */
 export function timeOrderedId(): string {
   const ms = Date.now();
@@ -18,17 +21,7 @@ export function timeOrderedId(): string {
     lastMs++;
     counter = 0;
   }
-  const b = randomBytes(16);
-  const t = lastMs;
-  b[0] = Math.floor(t / 2 ** 40) & 0xff;
-  b[1] = Math.floor(t / 2 ** 32) & 0xff;
-  b[2] = (t >>> 24) & 0xff;
-  b[3] = (t >>> 16) & 0xff;
-  b[4] = (t >>> 8) & 0xff;
-  b[5] = t & 0xff;
-  b[6] = 0x70 | ((counter >>> 8) & 0x0f);
-  b[7] = counter & 0xff;
-  b[8] = 0x80 | (b[8]! & 0x3f);
-  const h = b.toString('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  const t = lastMs.toString(16).padStart(12, '0');
+  // randomUUID() is a v4: xxxxxxxx-xxxx-4xxx-Vxxx-xxxxxxxxxxxx, V already the RFC variant.
+  return `${t.slice(0, 8)}-${t.slice(8, 12)}-7${counter.toString(16).padStart(3, '0')}-${randomUUID().slice(19)}`;
 }
