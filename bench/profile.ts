@@ -1,5 +1,5 @@
 /**
- * `tsx bench/profile.ts [booking|list|/api/some/path]`: runs one load against the real server with V8's
+ * `tsx bench/profile.ts [booking|webhook|list|/api/some/path]`: runs one load against the real server with V8's
  * CPU profiler on and prints the heaviest functions (self time). For finding hot spots.
  */
 import { spawn } from 'node:child_process';
@@ -9,6 +9,7 @@ import path from 'node:path';
 import { migrateToLatest, openDatabase } from '../db/connect.js';
 import { seed } from './seed.js';
 import { ROOT, startServer } from './server.js';
+import { LIVEKIT, webhookBodies } from './webhooks.js';
 
 const what = process.argv[2] ?? 'booking';
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'send-prof-'));
@@ -17,11 +18,13 @@ const h = openDatabase(url);
 await migrateToLatest(h.db);
 const s = await seed(h.db, { bookers: Number(process.env.BOOKERS || 100), sessions: Number(process.env.SESSIONS || 100), capacity: 25, signInUsers: 1, feedEvents: Number(process.env.FEED_EVENTS || 10), passwordCostLog2: 10 });
 await h.close();
-const server = await startServer(process.env.SCRIPT ?? 'server/main.ts', { DATABASE_URL: url, ...(process.env.JOBS_INTERVAL_MS ? { JOBS_INTERVAL_MS: process.env.JOBS_INTERVAL_MS } : {}) }, 60_000, ['--cpu-prof', `--cpu-prof-dir=${tmp}`]);
+const server = await startServer(process.env.SCRIPT ?? 'server/main.ts', { DATABASE_URL: url, LIVEKIT_URL: LIVEKIT.url, LIVEKIT_API_KEY: LIVEKIT.key, LIVEKIT_API_SECRET: LIVEKIT.secret, ...(process.env.JOBS_INTERVAL_MS ? { JOBS_INTERVAL_MS: process.env.JOBS_INTERVAL_MS } : {}) }, 60_000, ['--cpu-prof', `--cpu-prof-dir=${tmp}`]);
 const cycle = s.bookers.flatMap((u) => s.sessionIds.map((sid) => ({ path: `/api/sessions/${sid}/bookings`, headers: { authorization: `Bearer ${u.token}` } })));
 const spec =
   what === 'booking'
     ? { url: server.url, connections: 50, durationSeconds: 5, method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"seat":"online"}', cycle, maxRequests: cycle.length }
+    : what === 'webhook'
+      ? { url: server.url, connections: 50, durationSeconds: 5, method: 'POST', path: '/api/livekit/webhook', headers: { 'content-type': 'application/webhook+json' }, cycle: await webhookBodies(s, 15_000) }
     : what === 'list'
       ? { url: server.url, connections: 50, durationSeconds: 5, path: `/api/sessions?from=${encodeURIComponent(s.upcomingFrom)}&limit=50`, headers: { authorization: `Bearer ${s.bookers[0]!.token}` } }
       : { url: server.url, connections: 50, durationSeconds: 5, path: what.startsWith('/') ? what : '/api/me', headers: { authorization: `Bearer ${s.bookers[0]!.token}` } };
