@@ -4,12 +4,13 @@
  * goal be met here at all?" with a measurement instead of a guess. It is not the service.
  *
  * - POST /api/sessions/:id/bookings does only the writes a booking must make durable (the
- *   booking row and its notice, invariant 4) in the real schema (group-committed on SQLite,
- *   one statement each on PostgreSQL), with the callers' tokens, the sessions and the seat
+ *   booking row and its notice, invariant 4) in the real schema, a turn's writes in one
+ *   transaction (one statement on PostgreSQL), with the callers' tokens, the sessions and the seat
  *   counts already in memory: no validation, no lock, no counting, no logging, no security
  *   headers.
- * - POST /api/livekit/webhook only checks the signature with livekit-server-sdk's
- *   WebhookReceiver (which DESIGN.md asks for), and stores nothing.
+ * - POST /api/livekit/webhook checks the signature with livekit-server-sdk's WebhookReceiver
+ *   (which DESIGN.md asks for) and records the event once, as the same write: no presence
+ *   intervals, no attendance, no logging.
  *
  * Env: DATABASE_URL (a seeded, migrated copy: sqlite:FILE or postgres://...), LIVEKIT_API_KEY,
  * LIVEKIT_API_SECRET.
@@ -20,21 +21,40 @@ import { serve } from '@hono/node-server';
 import Database from 'better-sqlite3';
 import { Hono } from 'hono';
 import pg from 'pg';
-import { WebhookReceiver } from 'livekit-server-sdk';
+import { WebhookReceiver, type WebhookEvent } from 'livekit-server-sdk';
 import { timeOrderedId } from '../server/platform/ids.js';
+
+interface NewBooking {
+  id: string;
+  noticeId: string;
+  sessionId: string;
+  userId: string;
+  email: string;
+  status: string;
+  seq: number;
+  now: string;
+}
+type Write = { booking: NewBooking } | { event: WebhookEvent; payload: string };
 
 interface Store {
   users: Map<string, { id: string; email: string }>;
   capacity: Map<string, number>;
-  /** Writes one booking and its notice durably. */
-  write(b: { id: string; noticeId: string; sessionId: string; userId: string; email: string; status: string; seq: number; now: string }): Promise<void>;
+  /** Writes everything queued in one event-loop turn together, durably, in one transaction. */
+  flush(writes: Write[]): void | Promise<unknown>;
   close(): Promise<void>;
 }
 
 const BOOKING_COLUMNS = 'id, session_id, user_id, seat, status, hold_org_id, offer_expires_at, booked_by, revision, created_at, updated_at, cancelled_at, queue_seq';
 const NOTICE_COLUMNS = 'id, kind, to_email, user_id, booking_id, session_id, booking_status, booking_revision, status, attempts, next_attempt_at, created_at';
+const EVENT_COLUMNS = 'id, event, room_sid, room_name, participant_sid, participant_identity, occurred_at, received_at, payload';
+const bookingValues = (b: NewBooking) => [b.id, b.sessionId, b.userId, b.status, b.userId, b.now, b.now, b.seq];
+const noticeValues = (b: NewBooking) => [b.noticeId, b.status, b.email, b.userId, b.id, b.sessionId, b.status, b.now, b.now];
+const eventValues = (e: WebhookEvent, payload: string) => [e.id, e.event, e.room?.sid ?? null, e.room?.name ?? null, e.participant?.sid ?? null, e.participant?.identity ?? null, new Date(Number(e.createdAt) * 1000).toISOString(), new Date().toISOString(), payload];
+// Column values that are the same for every row, after the ones passed in.
+const BOOKING_ROW = (p: string[]) => `(${p[0]}, ${p[1]}, ${p[2]}, 'online', ${p[3]}, null, null, ${p[4]}, 0, ${p[5]}, ${p[6]}, null, ${p[7]})`;
+const NOTICE_ROW = (p: string[]) => `(${p.slice(0, 7).join(', ')}, 0, 'pending', 0, ${p[7]}, ${p[8]})`;
+const EVENT_ROW = (p: string[]) => `(${p.join(', ')})`;
 
-/** SQLite: the writes of one event-loop turn share one transaction, as the service's bookings do. */
 function sqliteStore(file: string): Store {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
@@ -42,49 +62,49 @@ function sqliteStore(file: string): Store {
   db.pragma('foreign_keys = ON');
   const users = new Map((db.prepare('select s.token_hash, u.id, u.email from auth_sessions s join users u on u.id = s.user_id').all() as { token_hash: string; id: string; email: string }[]).map((r) => [r.token_hash, { id: r.id, email: r.email }]));
   const capacity = new Map((db.prepare('select id, capacity_online from sessions').all() as { id: string; capacity_online: number }[]).map((r) => [r.id, r.capacity_online]));
-  const insertBooking = db.prepare(`insert into bookings (${BOOKING_COLUMNS}) values (?, ?, ?, 'online', ?, null, null, ?, 0, ?, ?, null, ?)`);
-  const insertNotice = db.prepare(`insert into outbox (${NOTICE_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, 0, 'pending', 0, ?, ?)`);
-  const begin = db.prepare('begin immediate');
-  const commit = db.prepare('commit');
-  let queued: (() => void)[] = [];
+  const q = (n: number) => Array.from({ length: n }, () => '?');
+  const insertBooking = db.prepare(`insert into bookings (${BOOKING_COLUMNS}) values ${BOOKING_ROW(q(8))}`);
+  const insertNotice = db.prepare(`insert into outbox (${NOTICE_COLUMNS}) values ${NOTICE_ROW(q(9))}`);
+  const insertEvent = db.prepare(`insert into live_events (${EVENT_COLUMNS}) values ${EVENT_ROW(q(9))} on conflict (id) do nothing`);
+  const transaction = db.transaction((writes: Write[]) => {
+    for (const w of writes) {
+      if ('booking' in w) {
+        insertBooking.run(...bookingValues(w.booking));
+        insertNotice.run(...noticeValues(w.booking));
+      } else insertEvent.run(...eventValues(w.event, w.payload));
+    }
+  });
   return {
     users,
     capacity,
-    write: (b) =>
-      new Promise((resolve) => {
-        if (queued.length === 0) {
-          setImmediate(() => {
-            const batch = queued;
-            queued = [];
-            begin.run();
-            for (const w of batch) w();
-            commit.run();
-          });
-        }
-        queued.push(() => {
-          insertBooking.run(b.id, b.sessionId, b.userId, b.status, b.userId, b.now, b.now, b.seq);
-          insertNotice.run(b.noticeId, b.status, b.email, b.userId, b.id, b.sessionId, b.status, b.now, b.now);
-          resolve();
-        });
-      }),
+    flush: (writes) => transaction.immediate(writes),
     close: async () => {
       db.close();
     },
   };
 }
 
-/** PostgreSQL: one statement (so one round trip and one commit) writes both rows. */
+/** PostgreSQL: a turn's writes are one statement, so one round trip and one commit. */
 async function postgresStore(url: string): Promise<Store> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   const users = new Map((await pool.query<{ token_hash: string; id: string; email: string }>('select s.token_hash, u.id, u.email from auth_sessions s join users u on u.id = s.user_id')).rows.map((r) => [r.token_hash, { id: r.id, email: r.email }]));
   const capacity = new Map((await pool.query<{ id: string; capacity_online: number }>('select id, capacity_online from sessions')).rows.map((r) => [r.id, r.capacity_online]));
-  const text = `with b as (insert into bookings (${BOOKING_COLUMNS}) values ($1, $2, $3, 'online', $4, null, null, $3, 0, $5, $5, null, $6) returning id)
-    insert into outbox (${NOTICE_COLUMNS}) select $7, $4, $8, $3, b.id, $2, $4, 0, 'pending', 0, $5, $5 from b`;
   return {
     users,
     capacity,
-    write: async (b) => {
-      await pool.query({ name: 'floor_booking', text, values: [b.id, b.sessionId, b.userId, b.status, b.now, b.seq, b.noticeId, b.email] });
+    flush: (writes) => {
+      const values: unknown[] = [];
+      const rows = (list: unknown[][], row: (p: string[]) => string) =>
+        list.map((v) => row(v.map((x) => (values.push(x), `$${values.length}`)))).join(', ');
+      const bookings = writes.flatMap((w) => ('booking' in w ? [w.booking] : []));
+      const events = writes.flatMap((w) => ('event' in w ? [eventValues(w.event, w.payload)] : []));
+      const parts: string[] = [];
+      if (bookings.length) {
+        parts.push(`b as (insert into bookings (${BOOKING_COLUMNS}) values ${rows(bookings.map(bookingValues), BOOKING_ROW)} returning 1)`);
+        parts.push(`n as (insert into outbox (${NOTICE_COLUMNS}) values ${rows(bookings.map(noticeValues), NOTICE_ROW)} returning 1)`);
+      }
+      if (events.length) parts.push(`e as (insert into live_events (${EVENT_COLUMNS}) values ${rows(events, EVENT_ROW)} on conflict (id) do nothing returning 1)`);
+      return pool.query(`with ${parts.join(', ')} select 1`, values);
     },
     close: () => pool.end(),
   };
@@ -93,6 +113,23 @@ async function postgresStore(url: string): Promise<Store> {
 const url = process.env.DATABASE_URL!;
 const store = url.startsWith('postgres') ? await postgresStore(url) : sqliteStore(url.slice('sqlite:'.length));
 const taken = new Map<string, number>();
+
+// Writes queued in one event-loop turn share one transaction, as the service's do.
+let queued: { write: Write; done: () => void; failed: (e: unknown) => void }[] = [];
+function persist(write: Write): Promise<void> {
+  return new Promise((done, failed) => {
+    if (queued.length === 0) {
+      setImmediate(() => {
+        const batch = queued;
+        queued = [];
+        Promise.resolve()
+          .then(() => store.flush(batch.map((b) => b.write)))
+          .then(() => batch.forEach((b) => b.done()), (e) => batch.forEach((b) => b.failed(e)));
+      });
+    }
+    queued.push({ write, done, failed });
+  });
+}
 
 const receiver = new WebhookReceiver(process.env.LIVEKIT_API_KEY!, process.env.LIVEKIT_API_SECRET!);
 const app = new Hono();
@@ -107,11 +144,13 @@ app.post('/api/sessions/:id/bookings', async (c) => {
   taken.set(sessionId, n + 1);
   const status = n < (store.capacity.get(sessionId) ?? 0) ? 'confirmed' : 'waitlisted';
   const id = timeOrderedId(); // as the service's bookings and notices are
-  await store.write({ id, noticeId: timeOrderedId(), sessionId, userId: user.id, email: user.email, status, seq: n + 1, now: new Date().toISOString() });
+  await persist({ booking: { id, noticeId: timeOrderedId(), sessionId, userId: user.id, email: user.email, status, seq: n + 1, now: new Date().toISOString() } });
   return c.json({ id, status, seat: 'online' }, 201);
 });
 app.post('/api/livekit/webhook', async (c) => {
-  await receiver.receive(await c.req.text(), c.req.header('authorization'));
+  const body = await c.req.text();
+  const event = await receiver.receive(body, c.req.header('authorization'));
+  await persist({ event, payload: body });
   return c.json({ ok: true });
 });
 app.get('/api/health', (c) => c.json({ ok: true }));
