@@ -147,26 +147,58 @@ export async function queuePositions(db: Q, bookingIds: string[]): Promise<Map<s
   return out;
 }
 
-type NewBooking = Omit<BookingRow, 'queue_seq'>;
-const NEW_BOOKING_COLUMNS = ['id', 'session_id', 'user_id', 'seat', 'status', 'hold_org_id', 'offer_expires_at', 'booked_by', 'revision', 'created_at', 'updated_at', 'cancelled_at'] as const satisfies readonly (keyof NewBooking)[];
-// The new booking goes to the back of the session's queue (queue_seq is the next number),
-// unless the person already has an active booking for the session, when nothing is written.
-const insertNewBooking = prepared<NewBooking>()((db, arg) =>
-  db
-    .insertInto('bookings')
-    .values({
-      ...(Object.fromEntries(NEW_BOOKING_COLUMNS.map((c) => [c, arg(c)])) as unknown as NewBooking),
-      queue_seq: sql<number>`(select coalesce(max(q.queue_seq), 0) + 1 from bookings q where q.session_id = ${arg('session_id')})`,
-    })
-    // The target names the partial unique index bookings_one_active; its condition must be
-    // written out as in the index (a literal, not a parameter) for the database to match it.
-    .onConflict((oc) => oc.columns(['session_id', 'user_id']).where(sql<boolean>`status <> 'cancelled'`).doNothing()),
+/**
+ * Locks sessions for the rest of the transaction (see `lockSession`), in id order: two
+ * transactions locking overlapping sets always take them in the same order, so neither can
+ * hold one the other is waiting for.
+ */
+export async function lockSessions(trx: Transaction<Database>, kind: DbKind, ids: readonly string[]): Promise<SessionRow[]> {
+  if (ids.length === 1) {
+    const s = await lockSession(trx, kind, ids[0]!);
+    return s ? [s] : [];
+  }
+  const q = trx.selectFrom('sessions').selectAll().where('id', 'in', ids).orderBy('id');
+  return (kind === 'postgres' ? q.forUpdate() : q).execute();
+}
+
+/** The status of each active booking (invariant 2: one at most) of these people on these sessions, by `pairKey`. */
+export async function activeBookings(trx: Q, sessionIds: readonly string[], userIds: readonly string[]): Promise<Map<string, string>> {
+  const rows =
+    sessionIds.length === 1 && userIds.length === 1
+      ? await activeBooking.all(trx, { sessionId: sessionIds[0]!, userId: userIds[0]! })
+      : await trx.selectFrom('bookings').select(['session_id', 'user_id', 'status']).where('session_id', 'in', sessionIds).where('user_id', 'in', userIds).where('status', '<>', 'cancelled').execute();
+  return new Map(rows.map((r) => [pairKey(r.session_id, r.user_id), r.status]));
+}
+export const pairKey = (sessionId: string, userId: string) => `${sessionId} ${userId}`;
+
+const lastSeqOfOne = prepared<{ id: string }>()((db, arg) =>
+  db.selectFrom('bookings').select((eb) => [sql<string>`${arg('id')}`.as('session_id'), eb.fn.max('queue_seq').as('seq')]).where('session_id', '=', arg('id')),
 );
 
-/** Adds a booking at the back of the queue; false (and nothing written) when the person already has an active one. */
-export async function insertBooking(trx: Transaction<Database>, row: NewBooking): Promise<boolean> {
-  const result = await insertNewBooking.run(trx, row);
-  return Number(result.numAffectedRows ?? 0) > 0;
+/** The last queue number of each session (0 when it has no bookings): a new booking takes the next. */
+export async function lastQueueSeqs(trx: Q, ids: readonly string[]): Promise<Map<string, number>> {
+  const rows =
+    ids.length === 1
+      ? await lastSeqOfOne.all(trx, { id: ids[0]! })
+      : await trx.selectFrom('bookings').select((eb) => ['session_id', eb.fn.max('queue_seq').as('seq')]).where('session_id', 'in', ids).groupBy('session_id').execute();
+  return new Map(ids.map((id) => [id, Number(rows.find((r) => r.session_id === id)?.seq ?? 0)]));
+}
+
+const BOOKING_COLUMNS = ['id', 'session_id', 'user_id', 'seat', 'status', 'queue_seq', 'hold_org_id', 'offer_expires_at', 'booked_by', 'revision', 'created_at', 'updated_at', 'cancelled_at'] as const satisfies readonly (keyof BookingRow)[];
+const insertOne = prepared<BookingRow>()((db, arg) => db.insertInto('bookings').values(Object.fromEntries(BOOKING_COLUMNS.map((c) => [c, arg(c)])) as unknown as BookingRow));
+/** Rows per INSERT: SQLite allows 32,766 values in one statement; PostgreSQL 65,535. */
+const ROWS_PER_INSERT = 500;
+
+/**
+ * Adds bookings, already checked under the session locks. The unique index on active
+ * (session, person) pairs still stands behind that check: a duplicate fails the statement.
+ */
+export async function insertBookings(trx: Transaction<Database>, rows: BookingRow[]) {
+  if (rows.length === 1) {
+    await insertOne.run(trx, rows[0]!);
+    return;
+  }
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) await trx.insertInto('bookings').values(rows.slice(i, i + ROWS_PER_INSERT)).execute();
 }
 
 export async function updateBooking(trx: Transaction<Database>, id: string, set: Partial<Omit<BookingRow, 'id'>>) {

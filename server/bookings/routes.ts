@@ -34,7 +34,9 @@ export function bookingRoutes(deps: Deps) {
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');
       const userIds = body.userIds ?? [body.userId ?? actor.id];
-      const booked = await writeTransaction(deps, (trx) => engine.book(trx, deps, actor, id, body.seat, userIds));
+      const answer = await engine.book(deps, { actor, sessionId: id, seat: body.seat, userIds });
+      if ('error' in answer) throw answer.error;
+      const booked = answer.results;
       // Timetable clashes do not stop a booking (cover can be arranged); the answer says so.
       const clashes = await clashesForBookings(deps, booked.map((r) => ('error' in r ? { userId: r.userId, sessionId: id, seat: 'online' as const } : { userId: r.userId, sessionId: id, seat: r.seat })));
       const results = booked.map((r, i) => ('error' in r ? r : { ...r, clashes: clashes[i] ?? [] }));

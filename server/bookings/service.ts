@@ -10,7 +10,8 @@ import { findUserById, findUsersByIds } from '../accounts/repository.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
-import { enqueue } from '../notifications/outbox.js';
+import { enqueue, enqueueForNew, type NewBookingNotice } from '../notifications/outbox.js';
+import { GroupCommit } from '../platform/transactions.js';
 import { timeOrderedId } from '../platform/ids.js';
 import { claimsHold, freeFor, unclaimed, type SeatState } from './availability.js';
 import * as repo from './repository.js';
@@ -49,85 +50,139 @@ export function mayActFor(actor: AuthUser, user: Pick<UserRow, 'id' | 'org_id'>)
   return actor.role === 'office' && actor.orgId !== null && actor.orgId === user.org_id;
 }
 
-/**
- * Books each person onto the session: a seat when one is free to them, else a queue place.
- * Per-person problems (already booked, not allowed) are returned, not thrown, so one bad
- * name in an office's list does not stop the others.
- */
-export async function book(
-  trx: Trx,
-  deps: Deps,
-  actor: AuthUser,
-  sessionId: string,
-  seatWanted: SeatKind | undefined,
-  userIds: string[],
-): Promise<(BookingOutcome | BookingFailure)[]> {
-  const s = await lockOpenSession(trx, deps, sessionId);
-  const now = deps.now();
-  if (s.status === 'cancelled') throw new AppError('session_cancelled', 'This session has been cancelled.');
-  const closesAt = s.booking_closes_at ?? s.ends_at;
-  if (now.toISOString() >= closesAt) throw new AppError('booking_closed', 'Booking for this session has closed.');
-  const seat = seatWanted ?? (s.mode === 'online' ? 'online' : 'in_person');
-  if (!seatsOfMode(s.mode).includes(seat) || capacityOf(s, seat) === 0) {
-    throw new AppError('validation_failed', `This session has no ${seat === 'online' ? 'online' : 'in-person'} seats.`, { issues: [{ path: 'seat', message: 'not offered by this session' }] });
-  }
-  // Seats freed by time (expired offers, released holds) go to the queue before any newcomer.
-  // Only a session with offers out can have expired ones, so most bookings skip that look.
-  let states = (await repo.loadSeatStates(trx, [s], now.toISOString())).get(s.id)!;
-  if (states.in_person.offered + states.online.offered > 0 && (await expireOffersLocked(trx, deps, s)) > 0) {
-    states = (await repo.loadSeatStates(trx, [s], now.toISOString())).get(s.id)!;
-  }
-  // The state the queue leaves behind, kept current below as each person is placed: the
-  // session lock means no one else can change it meanwhile.
-  const state = await promoteWaitlist(trx, deps, s, seat, states[seat]);
+/** One booking request: `actor` books `userIds` (usually just themselves) onto a session. */
+export interface BookRequest {
+  actor: AuthUser;
+  sessionId: string;
+  seat: SeatKind | undefined;
+  userIds: string[];
+}
+/** Per person, a booking or why not; or, for the whole request, why not. */
+export type BookAnswer = { results: (BookingOutcome | BookingFailure)[] } | { error: AppError };
 
-  // Booking oneself (the usual case): the person is the signed-in account just read.
-  const users = userIds.length === 1 && userIds[0] === actor.id ? [{ id: actor.id, name: actor.name, org_id: actor.orgId, disabled_at: null }] : await findUsersByIds(trx, userIds);
-  const results: (BookingOutcome | BookingFailure)[] = [];
-  for (const userId of userIds) {
-    const user = users.find((u) => u.id === userId);
-    if (!user || user.disabled_at) {
-      results.push({ userId, error: { code: 'not_found', message: 'No such person.' } });
-      continue;
-    }
-    if (!mayActFor(actor, user)) {
-      results.push({ userId, error: { code: 'forbidden', message: 'You may book only yourself, or staff of your own organisation.' } });
-      continue;
-    }
-    const confirmed = freeFor(state, user.org_id) > 0;
-    const holdOrg = confirmed && claimsHold(state, user.org_id) ? user.org_id : null;
-    const row = {
-      id: timeOrderedId(), // appended to the id index, not written into the middle of it
-      session_id: s.id,
-      user_id: user.id,
-      seat,
-      status: confirmed ? 'confirmed' : 'waitlisted',
-      hold_org_id: holdOrg,
-      offer_expires_at: null,
-      booked_by: actor.id,
-      revision: 0,
-      created_at: now.toISOString(),
-      updated_at: now.toISOString(),
-      cancelled_at: null,
-    } as const;
-    if (!(await repo.insertBooking(trx, row))) {
-      const existing = await repo.findActiveBooking(trx, s.id, user.id);
-      results.push({ userId, error: { code: 'already_booked', message: `${user.name} already has a ${existing?.status ?? 'current'} booking for this session.` } });
-      continue;
-    }
-    if (confirmed) {
-      state.confirmed++;
-      const hold = holdOrg === null ? undefined : state.holds.find((h) => h.orgId === holdOrg);
-      if (hold) hold.claimed++;
-    } else state.waitlisted++;
-    const outcome: BookingOutcome = { userId, id: row.id, status: row.status, seat };
-    // The newest booking is last in its queue, so its place is the queue's length (the same
-    // number repo.queuePositions gives, without counting the queue again).
-    if (!confirmed) outcome.position = state.waitlisted;
-    await enqueue(trx, deps, confirmed ? 'confirmed' : 'waitlisted', row.id, { position: outcome.position });
-    results.push(outcome);
+/** Why nobody can book `seat` on `s` now, if so. */
+function closedFor(s: SessionRow, seat: SeatKind, now: Date): AppError | null {
+  if (s.status === 'cancelled') return new AppError('session_cancelled', 'This session has been cancelled.');
+  if (now.toISOString() >= (s.booking_closes_at ?? s.ends_at)) return new AppError('booking_closed', 'Booking for this session has closed.');
+  if (!seatsOfMode(s.mode).includes(seat) || capacityOf(s, seat) === 0) {
+    return new AppError('validation_failed', `This session has no ${seat === 'online' ? 'online' : 'in-person'} seats.`, { issues: [{ path: 'seat', message: 'not offered by this session' }] });
   }
-  return results;
+  return null;
+}
+const seatOf = (s: SessionRow, wanted: SeatKind | undefined): SeatKind => wanted ?? (s.mode === 'online' ? 'online' : 'in_person');
+const distinct = <T>(xs: T[]) => [...new Set(xs)];
+
+/**
+ * Books each request's people, in the order the requests came: a seat when one is free to
+ * the person, else a queue place. Requests that arrive together (group commit, below) are
+ * booked in one transaction with shared statements: their sessions are locked, counted and
+ * written together, leaving exactly what booking them one after another would. A request
+ * for a session that cannot be booked gets that error; per-person problems (already
+ * booked, not allowed) are results, so one bad name in an office's list does not stop the
+ * others.
+ */
+export async function bookMany(trx: Trx, deps: Deps, requests: BookRequest[]): Promise<BookAnswer[]> {
+  const now = deps.now();
+  const nowIso = now.toISOString();
+  const sessions = new Map((await repo.lockSessions(trx, deps.dbKind, distinct(requests.map((r) => r.sessionId)))).map((s) => [s.id, s]));
+  const answers: (BookAnswer | undefined)[] = requests.map((r) => {
+    const s = sessions.get(r.sessionId);
+    const problem = s ? closedFor(s, seatOf(s, r.seat), now) : new AppError('not_found', 'No such session.');
+    return problem ? { error: problem } : undefined;
+  });
+  const open = requests.flatMap((r, i) => (answers[i] ? [] : [{ r, i, s: sessions.get(r.sessionId)!, seat: seatOf(sessions.get(r.sessionId)!, r.seat) }]));
+  if (open.length === 0) return answers as BookAnswer[];
+  const sessionIds = distinct(open.map((o) => o.s.id));
+
+  // Seats freed by time (expired offers, released holds) go to the queue before any
+  // newcomer. Only a session with offers out can have expired ones, so most skip that look.
+  const states = await repo.loadSeatStates(trx, sessionIds.map((id) => sessions.get(id)!), nowIso);
+  for (const id of sessionIds) {
+    const s = sessions.get(id)!;
+    let st = states.get(id)!;
+    if (st.in_person.offered + st.online.offered > 0 && (await expireOffersLocked(trx, deps, s)) > 0) {
+      states.set(id, (st = (await repo.loadSeatStates(trx, [s], nowIso)).get(id)!));
+    }
+    // The state the queue leaves behind, kept current below as each person is placed: the
+    // session locks mean no one else can change it meanwhile.
+    for (const seat of distinct(open.filter((o) => o.s.id === id).map((o) => o.seat))) st[seat] = await promoteWaitlist(trx, deps, s, seat, st[seat]);
+  }
+
+  // The people: each actor is the signed-in account just read; anyone else is looked up.
+  const people = new Map<string, Pick<UserRow, 'id' | 'name' | 'email' | 'org_id' | 'disabled_at'>>();
+  for (const { r } of open) people.set(r.actor.id, { id: r.actor.id, name: r.actor.name, email: r.actor.email, org_id: r.actor.orgId, disabled_at: null });
+  for (const u of await findUsersByIds(trx, distinct(open.flatMap(({ r }) => r.userIds)).filter((id) => !people.has(id)))) people.set(u.id, u);
+  const booked = await repo.activeBookings(trx, sessionIds, distinct(open.flatMap(({ r }) => r.userIds)));
+  const lastSeq = await repo.lastQueueSeqs(trx, sessionIds);
+
+  const rows: BookingRow[] = [];
+  const notices: NewBookingNotice[] = [];
+  for (const { r, i, s, seat } of open) {
+    const state = states.get(s.id)![seat];
+    const results: (BookingOutcome | BookingFailure)[] = [];
+    for (const userId of r.userIds) {
+      const user = people.get(userId);
+      if (!user || user.disabled_at) {
+        results.push({ userId, error: { code: 'not_found', message: 'No such person.' } });
+        continue;
+      }
+      if (!mayActFor(r.actor, user)) {
+        results.push({ userId, error: { code: 'forbidden', message: 'You may book only yourself, or staff of your own organisation.' } });
+        continue;
+      }
+      const existing = booked.get(repo.pairKey(s.id, user.id));
+      if (existing) {
+        results.push({ userId, error: { code: 'already_booked', message: `${user.name} already has a ${existing} booking for this session.` } });
+        continue;
+      }
+      const confirmed = freeFor(state, user.org_id) > 0;
+      const holdOrg = confirmed && claimsHold(state, user.org_id) ? user.org_id : null;
+      const queueSeq = lastSeq.get(s.id)! + 1; // the back of the session's queue
+      lastSeq.set(s.id, queueSeq);
+      const row: BookingRow = {
+        id: timeOrderedId(), // appended to the id index, not written into the middle of it
+        session_id: s.id,
+        user_id: user.id,
+        seat,
+        status: confirmed ? 'confirmed' : 'waitlisted',
+        queue_seq: queueSeq,
+        hold_org_id: holdOrg,
+        offer_expires_at: null,
+        booked_by: r.actor.id,
+        revision: 0,
+        created_at: nowIso,
+        updated_at: nowIso,
+        cancelled_at: null,
+      };
+      rows.push(row);
+      booked.set(repo.pairKey(s.id, user.id), row.status);
+      if (confirmed) {
+        state.confirmed++;
+        const hold = holdOrg === null ? undefined : state.holds.find((h) => h.orgId === holdOrg);
+        if (hold) hold.claimed++;
+      } else state.waitlisted++;
+      const outcome: BookingOutcome = { userId, id: row.id, status: row.status as BookingOutcome['status'], seat };
+      // The newest booking is last in its queue, so its place is the queue's length (the same
+      // number repo.queuePositions gives, without counting the queue again).
+      if (!confirmed) outcome.position = state.waitlisted;
+      notices.push({ kind: confirmed ? 'confirmed' : 'waitlisted', booking: row, email: user.email, position: outcome.position });
+      results.push(outcome);
+    }
+    answers[i] = { results };
+  }
+  await repo.insertBookings(trx, rows);
+  await enqueueForNew(trx, deps, notices);
+  return answers as BookAnswer[];
+}
+
+/** Booking writers, one per database: requests that arrive together are booked together. */
+const bookers = new WeakMap<Deps['db'], GroupCommit<BookRequest, BookAnswer>>();
+
+/** Books with group commit (server/platform/transactions.ts); resolves once committed. */
+export function book(deps: Deps, request: BookRequest): Promise<BookAnswer> {
+  let b = bookers.get(deps.db);
+  if (!b) bookers.set(deps.db, (b = new GroupCommit(deps.db, (trx, requests) => bookMany(trx, deps, requests))));
+  return b.run(request);
 }
 
 /**

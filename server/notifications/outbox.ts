@@ -11,7 +11,7 @@
  * message goes out.
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database, OutboxRow } from '../../db/schema.js';
+import type { BookingRow, Database, OutboxRow } from '../../db/schema.js';
 import { prepared } from '../../db/prepared.js';
 import type { Deps } from '../platform/deps.js';
 import { compose, type NoticeKind } from './messages.js';
@@ -76,6 +76,47 @@ const insertNotice = prepared<{ id: string; kind: string; bookingId: string; pos
 export async function enqueue(trx: Q, deps: Deps, kind: NoticeKind, bookingId: string, extra: { position?: number; reason?: string; dedupeKey?: string } = {}) {
   const now = deps.now().toISOString();
   await insertNotice.run(trx, { id: timeOrderedId(), kind, bookingId, position: extra.position ?? null, reason: extra.reason ?? null, dedupeKey: extra.dedupeKey ?? null, now });
+}
+
+/** The facts of a booking this transaction has just written, as `enqueue` would read them back. */
+export interface NewBookingNotice {
+  kind: NoticeKind;
+  booking: Pick<BookingRow, 'id' | 'user_id' | 'session_id' | 'status' | 'revision' | 'offer_expires_at'>;
+  /** The booking's owner's address. */
+  email: string;
+  position?: number;
+}
+
+const NOTICE_COLUMNS = ['id', 'kind', 'to_email', 'user_id', 'booking_id', 'session_id', 'booking_status', 'booking_revision', 'offer_expires_at', 'queue_position', 'status', 'attempts', 'next_attempt_at', 'created_at'] as const;
+type NoticeRow = Pick<OutboxRow, (typeof NOTICE_COLUMNS)[number]>;
+const insertOneNotice = prepared<NoticeRow>()((db, arg) => db.insertInto('outbox').values(Object.fromEntries(NOTICE_COLUMNS.map((c) => [c, arg(c)])) as unknown as NoticeRow));
+
+/**
+ * Notices for bookings written earlier in this transaction, from the facts the caller holds
+ * (the same ones `enqueue` reads back from the booking and its owner): one statement for a
+ * whole batch of new bookings.
+ */
+export async function enqueueForNew(trx: Q, deps: Deps, notices: NewBookingNotice[]) {
+  if (notices.length === 0) return;
+  const now = deps.now().toISOString();
+  const rows: NoticeRow[] = notices.map((n) => ({
+    id: timeOrderedId(),
+    kind: n.kind,
+    to_email: n.email,
+    user_id: n.booking.user_id,
+    booking_id: n.booking.id,
+    session_id: n.booking.session_id,
+    booking_status: n.booking.status,
+    booking_revision: n.booking.revision,
+    offer_expires_at: n.booking.offer_expires_at,
+    queue_position: n.position ?? null,
+    status: 'pending',
+    attempts: 0,
+    next_attempt_at: now,
+    created_at: now,
+  }));
+  if (rows.length === 1) await insertOneNotice.run(trx, rows[0]!);
+  else for (let i = 0; i < rows.length; i += 500) await trx.insertInto('outbox').values(rows.slice(i, i + 500)).execute();
 }
 
 /**

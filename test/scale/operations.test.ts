@@ -158,12 +158,18 @@ describe.skipIf(skip !== null)('SIGTERM', () => {
     try {
       await holder.query('begin');
       await holder.query('select id from sessions where id = $1 for update', [session.json.id]);
-      const inFlight = staff.map((p) => call(server.url, 'POST', `/api/sessions/${session.json.id}/bookings`, { token: p.token, body: {}, timeoutMs: 15_000 }));
+      const sent = staff.map((p) => post(server.url, `/api/sessions/${session.json.id}/bookings`, p.token));
+      const inFlight = sent.map((r) => r.answer);
+      await Promise.all(sent.map((r) => r.written));
+      // The server books requests that arrive together in one transaction (group commit), so
+      // the first of them waits on the lock and the rest queue behind it in the process.
       // (Asked on another connection: inside a transaction pg_stat_activity is a frozen snapshot.)
       await waitFor('bookings to queue on the session lock', async () => {
         const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(db.db);
-        return rows[0]!.n >= staff.length;
+        return rows[0]!.n >= 1;
       }, 10_000);
+      // Every request was written before the wait began; an idle event loop reads them at once.
+      await new Promise((r) => setTimeout(r, 200));
 
       const termAt = Date.now();
       server.child.kill('SIGTERM');
@@ -206,3 +212,22 @@ describe.skipIf(skip !== null)('SIGTERM', () => {
     expect(Date.now() - termAt).toBeLessThan(4_000);
   });
 });
+
+/** A booking POST on its own connection: `written` once the whole request is on the wire, `answer` its status and JSON. */
+function post(base: string, path: string, token: string) {
+  let written!: () => void;
+  const whenWritten = new Promise<void>((r) => (written = r));
+  const answer = new Promise<{ status: number; json: any }>((resolve, reject) => {
+    const req = http.request(base + path, { method: 'POST', agent: false, timeout: 15_000, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode!, json: text ? JSON.parse(text) : undefined }));
+    });
+    req.on('finish', written);
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', reject);
+    req.end('{}');
+  });
+  return { written: whenWritten, answer };
+}
