@@ -63,21 +63,27 @@ export async function insertAuthSession(db: Q, row: Database['auth_sessions']) {
   await db.insertInto('auth_sessions').values(row).execute();
 }
 
-/** The live session behind a token hash, with its user, or undefined if revoked, expired or disabled. */
-const liveAuthSession = prepared<{ tokenHash: string; now: string }>()((db, arg) =>
-  db
+/**
+ * The live sessions behind token hashes, each with its user; none for a token revoked,
+ * expired or whose account is disabled. `hashes` is one (an argument, in the prepared form
+ * below) or a list.
+ */
+function liveAuthSessions(db: Kysely<Database>, hashes: string | readonly string[], now: string) {
+  return db
     .selectFrom('auth_sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
-    .select(['s.id as session_id', 's.csrf_token', 'u.id', 'u.email', 'u.name', 'u.role', 'u.org_id', 'u.captioner'])
-    .where('s.token_hash', '=', arg('tokenHash'))
+    .select(['s.token_hash', 's.id as session_id', 's.csrf_token', 'u.id', 'u.email', 'u.name', 'u.role', 'u.org_id', 'u.captioner'])
+    .where('s.token_hash', Array.isArray(hashes) ? 'in' : '=', hashes)
     .where('s.revoked_at', 'is', null)
-    .where('s.expires_at', '>', arg('now'))
-    .where('u.disabled_at', 'is', null),
-);
+    .where('s.expires_at', '>', now)
+    .where('u.disabled_at', 'is', null);
+}
+const liveAuthSessionOfOne = prepared<{ tokenHash: string; now: string }>()((db, arg) => liveAuthSessions(db, arg('tokenHash'), arg('now')));
 
-/** The signed-in person behind a token, unless it was revoked, has expired or the account is disabled. Every request asks. */
-export function findLiveAuthSession(db: Q, tokenHash: string, nowIso: string) {
-  return liveAuthSession.first(db, { tokenHash, now: nowIso });
+/** The signed-in people behind token hashes, by hash. Every request asks (batched: accounts/service.ts). */
+export async function findLiveAuthSessions(db: Q, tokenHashes: readonly string[], nowIso: string) {
+  const rows = tokenHashes.length === 1 ? await liveAuthSessionOfOne.all(db, { tokenHash: tokenHashes[0]!, now: nowIso }) : await liveAuthSessions(db as Kysely<Database>, tokenHashes, nowIso).execute();
+  return new Map(rows.map((r) => [r.token_hash, r]));
 }
 
 export async function revokeAuthSession(db: Q, id: string, nowIso: string) {

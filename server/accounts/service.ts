@@ -11,6 +11,7 @@ import type { Deps } from '../platform/deps.js';
 import type { AuthContext, AuthUser } from '../platform/http.js';
 import { decoyHash, hashPassword, verifyPassword } from './passwords.js';
 import * as repo from './repository.js';
+import { batchedLookup } from '../platform/batching.js';
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -54,8 +55,14 @@ export async function login(deps: Deps, email: string, password: string) {
   return { token, csrfToken, expires, user: await userView(deps, user) };
 }
 
+/** Who is signing in with each token hash, looked up together for the requests read in one turn. */
+const signedIn = new WeakMap<Deps['db'], ReturnType<typeof liveSessionLookup>>();
+const liveSessionLookup = (deps: Deps) => batchedLookup((hashes: string[]) => repo.findLiveAuthSessions(deps.db, hashes, deps.now().toISOString()));
+
 export async function authenticate(deps: Deps, token: string): Promise<Omit<AuthContext, 'via'> | null> {
-  const row = await repo.findLiveAuthSession(deps.db, hashToken(token), deps.now().toISOString());
+  let lookup = signedIn.get(deps.db);
+  if (!lookup) signedIn.set(deps.db, (lookup = liveSessionLookup(deps)));
+  const row = await lookup(hashToken(token));
   if (!row) return null;
   return { user: repo.toAuthUser(row), sessionId: row.session_id, csrfToken: row.csrf_token };
 }
