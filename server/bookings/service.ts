@@ -177,11 +177,19 @@ export async function bookMany(trx: Trx, deps: Deps, requests: BookRequest[]): P
 
 /** Booking writers, one per database: requests that arrive together are booked together. */
 const bookers = new WeakMap<Deps['db'], GroupCommit<BookRequest, BookAnswer>>();
+/**
+ * Batches of bookings in flight at once on PostgreSQL (each holds one pooled connection).
+ * They cannot deadlock: each locks its sessions in id order.
+ */
+const POSTGRES_BATCHES_IN_FLIGHT = 4;
 
 /** Books with group commit (server/platform/transactions.ts); resolves once committed. */
 export function book(deps: Deps, request: BookRequest): Promise<BookAnswer> {
   let b = bookers.get(deps.db);
-  if (!b) bookers.set(deps.db, (b = new GroupCommit(deps.db, (trx, requests) => bookMany(trx, deps, requests))));
+  if (!b) {
+    const inFlight = deps.dbKind === 'postgres' ? POSTGRES_BATCHES_IN_FLIGHT : 1;
+    bookers.set(deps.db, (b = new GroupCommit(deps.db, (trx, requests) => bookMany(trx, deps, requests), inFlight)));
+  }
   return b.run(request);
 }
 

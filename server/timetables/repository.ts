@@ -16,6 +16,12 @@ export async function anyTimetable(db: Q, userIds: string[]): Promise<boolean> {
   return (await db.selectFrom('timetables').select('user_id').where('user_id', 'in', ids).limit(1).execute()).length > 0;
 }
 
+/** Which of these people have a timetable. */
+export async function timetableOwners(db: Q, userIds: readonly string[]): Promise<Set<string>> {
+  const rows = userIds.length === 1 ? await timetableOfOne.all(db, { userId: userIds[0]! }) : await db.selectFrom('timetables').select('user_id').where('user_id', 'in', userIds).execute();
+  return new Set(rows.map((r) => r.user_id));
+}
+
 export type TimetableRow = Database['timetables'];
 
 export function findTimetable(db: Q, userId: string) {
