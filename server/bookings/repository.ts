@@ -171,17 +171,19 @@ export async function activeBookings(trx: Q, sessionIds: readonly string[], user
 }
 export const pairKey = (sessionId: string, userId: string) => `${sessionId} ${userId}`;
 
-const lastSeqOfOne = prepared<{ id: string }>()((db, arg) =>
-  db.selectFrom('bookings').select((eb) => [sql<string>`${arg('id')}`.as('session_id'), eb.fn.max('queue_seq').as('seq')]).where('session_id', '=', arg('id')),
-);
+// Each session's last number is read from the end of bookings_session_seq by a subquery of
+// its own: one seek per session, where grouping the bookings would read every one of them.
+const lastSeqs = (db: Kysely<Database>, ids: string | readonly string[]) =>
+  db
+    .selectFrom('sessions as s')
+    .select((eb) => ['s.id', eb.selectFrom('bookings as b').select((b) => b.fn.max('b.queue_seq').as('seq')).whereRef('b.session_id', '=', 's.id').as('seq')])
+    .where('s.id', Array.isArray(ids) ? 'in' : '=', ids);
+const lastSeqOfOne = prepared<{ id: string }>()((db, arg) => lastSeqs(db, arg('id')));
 
 /** The last queue number of each session (0 when it has no bookings): a new booking takes the next. */
 export async function lastQueueSeqs(trx: Q, ids: readonly string[]): Promise<Map<string, number>> {
-  const rows =
-    ids.length === 1
-      ? await lastSeqOfOne.all(trx, { id: ids[0]! })
-      : await trx.selectFrom('bookings').select((eb) => ['session_id', eb.fn.max('queue_seq').as('seq')]).where('session_id', 'in', ids).groupBy('session_id').execute();
-  return new Map(ids.map((id) => [id, Number(rows.find((r) => r.session_id === id)?.seq ?? 0)]));
+  const rows = ids.length === 1 ? await lastSeqOfOne.all(trx, { id: ids[0]! }) : await lastSeqs(trx as Kysely<Database>, ids).execute();
+  return new Map(ids.map((id) => [id, Number(rows.find((r) => r.id === id)?.seq ?? 0)]));
 }
 
 const BOOKING_COLUMNS = ['id', 'session_id', 'user_id', 'seat', 'status', 'queue_seq', 'hold_org_id', 'offer_expires_at', 'booked_by', 'revision', 'created_at', 'updated_at', 'cancelled_at'] as const satisfies readonly (keyof BookingRow)[];
@@ -192,10 +194,13 @@ const ROWS_PER_INSERT = 500;
 /**
  * Adds bookings, already checked under the session locks. The unique index on active
  * (session, person) pairs still stands behind that check: a duplicate fails the statement.
+ * On PostgreSQL in as few statements as can be (each is a round trip); on SQLite, where a
+ * statement costs no round trip, one prepared statement per row costs less than building
+ * a statement for the whole batch.
  */
-export async function insertBookings(trx: Transaction<Database>, rows: BookingRow[]) {
-  if (rows.length === 1) {
-    await insertOne.run(trx, rows[0]!);
+export async function insertBookings(trx: Transaction<Database>, kind: DbKind, rows: BookingRow[]) {
+  if (kind === 'sqlite' || rows.length === 1) {
+    for (const row of rows) await insertOne.run(trx, row);
     return;
   }
   for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) await trx.insertInto('bookings').values(rows.slice(i, i + ROWS_PER_INSERT)).execute();

@@ -170,7 +170,7 @@ export async function bookMany(trx: Trx, deps: Deps, requests: BookRequest[]): P
     }
     answers[i] = { results };
   }
-  await repo.insertBookings(trx, rows);
+  await repo.insertBookings(trx, deps.dbKind, rows);
   await enqueueForNew(trx, deps, notices);
   return answers as BookAnswer[];
 }

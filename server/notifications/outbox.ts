@@ -115,7 +115,8 @@ export async function enqueueForNew(trx: Q, deps: Deps, notices: NewBookingNotic
     next_attempt_at: now,
     created_at: now,
   }));
-  if (rows.length === 1) await insertOneNotice.run(trx, rows[0]!);
+  // As repo.insertBookings: one statement for the lot on PostgreSQL, a prepared one per row on SQLite.
+  if (deps.dbKind === 'sqlite' || rows.length === 1) for (const row of rows) await insertOneNotice.run(trx, row);
   else for (let i = 0; i < rows.length; i += 500) await trx.insertInto('outbox').values(rows.slice(i, i + 500)).execute();
 }
 
