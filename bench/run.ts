@@ -80,6 +80,20 @@ function describeErrors(r: LoadResult): string | undefined {
   return `non-2xx: ${bad.map(([s, n]) => `${n}×${s}`).join(', ') || 'none'}; socket errors ${r.errors}; timeouts ${r.timeouts}`;
 }
 
+/** A rate entry: our load beside its baseline load, the ratio ours / baseline. */
+function rateEntry(ours: LoadResult, base: LoadResult, rest: Pick<Entry, 'baseline_is' | 'database' | 'goal'> & { note: string }): Entry {
+  return {
+    value: round(ours.rps, 0),
+    unit: 'req/s',
+    baseline: round(base.rps, 0),
+    ratio: round(ours.rps / base.rps, 3),
+    p99_ms: ours.p99_ms,
+    baseline_p99_ms: base.p99_ms,
+    ...rest,
+    note: describeErrors(ours) ?? rest.note,
+  };
+}
+
 /**
  * The baselines, each measured right next to the figure it is compared with, because the
  * machine is shared: a baseline taken a minute earlier may have run on a quieter machine.
@@ -255,49 +269,28 @@ async function benchDatabase(target: DbTarget, base: Baselines): Promise<Record<
     const cycle: NonNullable<LoadSpec['cycle']> = [];
     for (const u of s.bookers) for (const sid of s.sessionIds) cycle.push({ path: `/api/sessions/${sid}/bookings`, headers: { authorization: `Bearer ${u.token}` } });
     const booking = await load({ url: server.url, connections: CONNECTIONS, durationSeconds: SECONDS, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seat: 'online' }), cycle, maxRequests: cycle.length });
-    out.booking = {
-      value: round(booking.rps, 0),
-      unit: 'req/s',
-      baseline: round(bookingBase.rps, 0),
-      ratio: round(booking.rps / bookingBase.rps, 3),
-      p99_ms: booking.p99_ms,
-      baseline_p99_ms: bookingBase.p99_ms,
+    out.booking = rateEntry(booking, bookingBase, {
       baseline_is: `hello-world POST on @hono/node-server, ${CONNECTIONS} connections`,
       database: db,
       goal: 'ratio >= 0.25 and p99 <= 25 ms',
-      note: describeErrors(booking) ?? `${booking.requests} distinct bookings, all 201`,
-    };
-    {
-      log(`${db}: booking floor`);
-      const floor = await withFloor(floorDb.url, (url) => load({ url, connections: CONNECTIONS, durationSeconds: SECONDS, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seat: 'online' }), cycle, maxRequests: cycle.length }));
-      out.booking_floor = {
-        value: round(floor.rps, 0),
-        unit: 'req/s',
-        baseline: round(bookingBase.rps, 0),
-        ratio: round(floor.rps / bookingBase.rps, 3),
-        p99_ms: floor.p99_ms,
-        baseline_is: out.booking.baseline_is,
-        database: db,
-        note:
-          describeErrors(floor) ??
-          `${floor.requests} of the same bookings, with only their unavoidable work (bench/floor.ts): the booking and notice rows, group-committed, with auth and seat counts in memory. The service does all of this and more, so its ratio stays below this one`,
-      };
-    }
+      note: `${booking.requests} distinct bookings, all 201`,
+    });
+    log(`${db}: booking floor`);
+    const floor = await withFloor(floorDb.url, (url) => load({ url, connections: CONNECTIONS, durationSeconds: SECONDS, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seat: 'online' }), cycle, maxRequests: cycle.length }));
+    out.booking_floor = rateEntry(floor, bookingBase, {
+      baseline_is: out.booking.baseline_is,
+      database: db,
+      note: `${floor.requests} of the same bookings, with only their unavoidable work (bench/floor.ts): the booking and notice rows, group-committed, with auth and seat counts in memory. The service does all of this and more, so its ratio stays below this one`,
+    });
 
     log(`${db}: session list`);
     const listBase = await base.get();
     const list = await load({ url: server.url, connections: CONNECTIONS, durationSeconds: SECONDS, path: `/api/sessions?from=${encodeURIComponent(s.upcomingFrom)}&limit=50`, headers: { authorization: `Bearer ${s.bookers[0]!.token}` } });
-    out.session_list = {
-      value: round(list.rps, 0),
-      unit: 'req/s',
-      baseline: round(listBase.rps, 0),
-      ratio: round(list.rps / listBase.rps, 3),
-      p99_ms: list.p99_ms,
-      baseline_p99_ms: listBase.p99_ms,
+    out.session_list = rateEntry(list, listBase, {
       baseline_is: `hello-world GET, ${CONNECTIONS} connections`,
       database: db,
-      note: describeErrors(list) ?? 'GET /api/sessions?from&limit=50 (50 sessions with seat counts), signed in',
-    };
+      note: 'GET /api/sessions?from&limit=50 (50 sessions with seat counts), signed in',
+    });
 
     log(`${db}: sign-in`);
     const scryptRate = await base.scryptPerSecond();
@@ -379,7 +372,7 @@ async function benchWebhook(server: RunningServer, cycle: NonNullable<LoadSpec['
   log(`${db}: webhooks`);
   const b = await base.post();
   const r = await load({ url: server.url, connections: CONNECTIONS, durationSeconds: SECONDS, method: 'POST', path: '/api/livekit/webhook', headers: { 'content-type': 'application/webhook+json' }, cycle, maxRequests: cycle.length });
-  return { ...entry, value: round(r.rps, 0), baseline: round(b.rps, 0), baseline_p99_ms: b.p99_ms, ratio: round(r.rps / b.rps, 3), p99_ms: r.p99_ms, note: describeErrors(r) ?? `${r.requests} distinct signed participant_joined/participant_left events, each stored once` };
+  return rateEntry(r, b, { ...entry, note: `${r.requests} distinct signed participant_joined/participant_left events, each stored once` });
 }
 
 /** The same signed webhooks, each checked by WebhookReceiver and recorded once, and nothing more (bench/floor.ts). */
@@ -387,16 +380,11 @@ async function benchWebhookFloor(cycle: NonNullable<LoadSpec['cycle']>, base: Ba
   log(`${db}: webhook floor`);
   const b = await base.post();
   const r = await withFloor(floorUrl, (url) => load({ url, connections: CONNECTIONS, durationSeconds: SECONDS, method: 'POST', path: '/api/livekit/webhook', headers: { 'content-type': 'application/webhook+json' }, cycle, maxRequests: cycle.length }));
-  return {
-    value: round(r.rps, 0),
-    unit: 'req/s',
-    baseline: round(b.rps, 0),
-    ratio: round(r.rps / b.rps, 3),
-    p99_ms: r.p99_ms,
+  return rateEntry(r, b, {
     baseline_is: `hello-world POST, ${CONNECTIONS} connections`,
     database: db,
-    note: describeErrors(r) ?? `the same signed events, each checked by livekit-server-sdk's WebhookReceiver and recorded once, group-committed (bench/floor.ts): no presence intervals or attendance. The service does all of this and more, so its ratio stays below this one`,
-  };
+    note: `the same signed events, each checked by livekit-server-sdk's WebhookReceiver and recorded once, group-committed (bench/floor.ts): no presence intervals or attendance. The service does all of this and more, so its ratio stays below this one`,
+  });
 }
 
 /** A copy of the seeded database: a file copy, or a PostgreSQL database made from it as a template. */
