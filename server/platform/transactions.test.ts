@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrateToLatest, openSqlite, type Db } from '../../db/connect.js';
-import { GroupCommit, writeTransaction } from './transactions.js';
+import { writeTransaction } from './transactions.js';
 
 // Group commit on SQLite: transactions that queue up behind a running one share its
 // successor's commit, yet each keeps its own outcome.
@@ -63,43 +63,4 @@ describe('write transactions on SQLite', () => {
     // And the next transaction works as normal.
     await expect(attempt('b4')).resolves.toBe('b4');
   });
-});
-
-describe('batches in flight', () => {
-  // The mechanism alone: a stand-in for Kysely whose transactions just run their callback.
-  const db = { transaction: () => ({ execute: <T>(f: (trx: unknown) => Promise<T>) => f({}) }) } as never;
-  const turn = () => new Promise((r) => setImmediate(r));
-
-  for (const inFlight of [1, 2]) {
-    it(`never writes more than ${inFlight} batch(es) at once, and every job is answered in order`, async () => {
-      let writing = 0;
-      let most = 0;
-      const batches: number[][] = [];
-      const release: (() => void)[] = [];
-      const commit = new GroupCommit<number, number>(
-        db,
-        async (_trx, jobs) => {
-          batches.push(jobs);
-          most = Math.max(most, ++writing);
-          await new Promise<void>((r) => release.push(r));
-          writing--;
-          return jobs.map((j) => j * 10);
-        },
-        inFlight,
-      );
-      const answers: Promise<number>[] = [];
-      for (const group of [[1, 2], [3], [4, 5]]) {
-        answers.push(...group.map((j) => commit.run(j)));
-        await turn();
-      }
-      expect(writing).toBe(inFlight);
-      while (release.length) {
-        release.shift()!();
-        await turn();
-      }
-      expect(await Promise.all(answers)).toEqual([10, 20, 30, 40, 50]);
-      expect(most).toBe(inFlight);
-      expect(batches.flat()).toEqual([1, 2, 3, 4, 5]);
-    });
-  }
 });

@@ -35,44 +35,33 @@ interface Waiting<J, R> {
 
 export class GroupCommit<J, R> {
   readonly #queue: Waiting<J, R>[] = [];
-  #writers = 0;
-  #scheduled = false;
+  #writing = false;
 
   constructor(
     private readonly db: Kysely<Database>,
     /** Applies jobs, in order, as if each ran alone after the ones before it; a result per job. */
     private readonly apply: (trx: Transaction<Database>, jobs: J[]) => Promise<R[]>,
-    /**
-     * Batches written at once, each in its own transaction. One on SQLite, which has one
-     * writer. On PostgreSQL a batch spends most of its time waiting for round trips, so
-     * several may be in flight, if `apply` locks what it locks in one fixed order.
-     */
-    private readonly inFlight = 1,
   ) {}
 
   /** Applies `job` in a transaction, perhaps shared with other jobs; resolves once committed. */
   run(job: J): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.#queue.push({ job, resolve, reject });
-      if (this.#writers < this.inFlight && !this.#scheduled) {
-        this.#scheduled = true;
+      if (!this.#writing) {
+        this.#writing = true;
         // After this turn of the event loop: SQLite answers without waiting on I/O, so a
         // transaction started at once would end before the next request is even read, and
         // nothing would ever queue behind it.
-        setImmediate(() => {
-          this.#scheduled = false;
-          void this.#drain();
-        });
+        setImmediate(() => void this.#drain());
       }
     });
   }
 
   async #drain() {
-    this.#writers++;
     try {
       while (this.#queue.length > 0) await this.#write(this.#queue.splice(0, MAX_BATCH));
     } finally {
-      this.#writers--;
+      this.#writing = false;
     }
   }
 
