@@ -7,6 +7,7 @@
  * `?` or `$1`), and later calls only put the values in their places.
  */
 import { CompiledQuery, type Compilable, type Kysely, type QueryResult, type Transaction } from 'kysely';
+import type { DbKind } from './connect.js';
 import type { Database } from './schema.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
@@ -69,5 +70,24 @@ function prepare<A extends Record<string, unknown>, O>(build: (db: Kysely<Databa
     run(db, args) {
       return db.executeQuery(compiledFor(db, args));
     },
+  };
+}
+
+/** Rows per multi-row INSERT: SQLite allows 32,766 values in one statement; PostgreSQL 65,535. */
+const ROWS_PER_INSERT = 500;
+
+/**
+ * Inserts whole rows of `table`, each with every one of `columns`. On PostgreSQL in as few
+ * statements as can be (each is a round trip); on SQLite, where a statement costs no round
+ * trip, a prepared single-row insert per row costs less than building one for them all.
+ */
+export function rowInserter<R extends Record<string, unknown>>(table: keyof Database & string, columns: readonly (keyof R & string)[]) {
+  const one = prepared<R>()((db, arg) => db.insertInto(table).values(Object.fromEntries(columns.map((c) => [c, arg(c)])) as never));
+  return async (db: Q, kind: DbKind, rows: R[]): Promise<void> => {
+    if (kind === 'sqlite' || rows.length === 1) {
+      for (const row of rows) await one.run(db, row);
+      return;
+    }
+    for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) await db.insertInto(table).values(rows.slice(i, i + ROWS_PER_INSERT) as never).execute();
   };
 }

@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import type { OrganisationRow, UserRow } from '../../db/schema.js';
 import { CreateUserInput, Email, Role, type CreateOrgInput, type User } from '../../shared/accounts.js';
 import { AppError, isUniqueViolation } from '../errors.js';
-import type { Deps } from '../platform/deps.js';
+import { perDatabase, type Deps } from '../platform/deps.js';
 import type { AuthContext, AuthUser } from '../platform/http.js';
 import { decoyHash, hashPassword, verifyPassword } from './passwords.js';
 import * as repo from './repository.js';
@@ -56,13 +56,10 @@ export async function login(deps: Deps, email: string, password: string) {
 }
 
 /** Who is signing in with each token hash, looked up together for the requests read in one turn. */
-const signedIn = new WeakMap<Deps['db'], ReturnType<typeof liveSessionLookup>>();
-const liveSessionLookup = (deps: Deps) => batchedLookup((hashes: string[]) => repo.findLiveAuthSessions(deps.db, hashes, deps.now().toISOString()));
+const signedIn = perDatabase((deps: Deps) => batchedLookup((hashes: string[]) => repo.findLiveAuthSessions(deps.db, hashes, deps.now().toISOString())));
 
 export async function authenticate(deps: Deps, token: string): Promise<Omit<AuthContext, 'via'> | null> {
-  let lookup = signedIn.get(deps.db);
-  if (!lookup) signedIn.set(deps.db, (lookup = liveSessionLookup(deps)));
-  const row = await lookup(hashToken(token));
+  const row = await signedIn(deps)(hashToken(token));
   if (!row) return null;
   return { user: repo.toAuthUser(row), sessionId: row.session_id, csrfToken: row.csrf_token };
 }

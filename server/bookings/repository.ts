@@ -2,7 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { BookingRow, Database, SeatKind, SessionRow } from '../../db/schema.js';
 import type { DbKind } from '../../db/connect.js';
 import type { SeatState } from './availability.js';
-import { prepared } from '../../db/prepared.js';
+import { prepared, rowInserter } from '../../db/prepared.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -187,24 +187,11 @@ export async function lastQueueSeqs(trx: Q, ids: readonly string[]): Promise<Map
 }
 
 const BOOKING_COLUMNS = ['id', 'session_id', 'user_id', 'seat', 'status', 'queue_seq', 'hold_org_id', 'offer_expires_at', 'booked_by', 'revision', 'created_at', 'updated_at', 'cancelled_at'] as const satisfies readonly (keyof BookingRow)[];
-const insertOne = prepared<BookingRow>()((db, arg) => db.insertInto('bookings').values(Object.fromEntries(BOOKING_COLUMNS.map((c) => [c, arg(c)])) as unknown as BookingRow));
-/** Rows per INSERT: SQLite allows 32,766 values in one statement; PostgreSQL 65,535. */
-const ROWS_PER_INSERT = 500;
-
 /**
  * Adds bookings, already checked under the session locks. The unique index on active
  * (session, person) pairs still stands behind that check: a duplicate fails the statement.
- * On PostgreSQL in as few statements as can be (each is a round trip); on SQLite, where a
- * statement costs no round trip, one prepared statement per row costs less than building
- * a statement for the whole batch.
  */
-export async function insertBookings(trx: Transaction<Database>, kind: DbKind, rows: BookingRow[]) {
-  if (kind === 'sqlite' || rows.length === 1) {
-    for (const row of rows) await insertOne.run(trx, row);
-    return;
-  }
-  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) await trx.insertInto('bookings').values(rows.slice(i, i + ROWS_PER_INSERT)).execute();
-}
+export const insertBookings = rowInserter<BookingRow>('bookings', BOOKING_COLUMNS);
 
 export async function updateBooking(trx: Transaction<Database>, id: string, set: Partial<Omit<BookingRow, 'id'>>) {
   await trx.updateTable('bookings').set(set).where('id', '=', id).execute();

@@ -8,7 +8,7 @@ import type { Transaction } from 'kysely';
 import type { BookingRow, Database, SeatKind, SessionRow, UserRow } from '../../db/schema.js';
 import { findUserById, findUsersByIds } from '../accounts/repository.js';
 import { AppError } from '../errors.js';
-import type { Deps } from '../platform/deps.js';
+import { perDatabase, type Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
 import { enqueue, enqueueForNew, type NewBookingNotice } from '../notifications/outbox.js';
 import { GroupCommit } from '../platform/transactions.js';
@@ -176,7 +176,7 @@ export async function bookMany(trx: Trx, deps: Deps, requests: BookRequest[]): P
 }
 
 /** Booking writers, one per database: requests that arrive together are booked together. */
-const bookers = new WeakMap<Deps['db'], GroupCommit<BookRequest, BookAnswer>>();
+const booker = perDatabase((deps: Deps) => new GroupCommit(deps.db, (trx, requests: BookRequest[]) => bookMany(trx, deps, requests)));
 
 /**
  * Books with group commit (server/platform/transactions.ts); resolves once committed. One
@@ -184,9 +184,7 @@ const bookers = new WeakMap<Deps['db'], GroupCommit<BookRequest, BookAnswer>>();
  * batches, more round trips) on a machine whose CPU the database shares.
  */
 export function book(deps: Deps, request: BookRequest): Promise<BookAnswer> {
-  let b = bookers.get(deps.db);
-  if (!b) bookers.set(deps.db, (b = new GroupCommit(deps.db, (trx, requests) => bookMany(trx, deps, requests))));
-  return b.run(request);
+  return booker(deps).run(request);
 }
 
 /**

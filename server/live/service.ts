@@ -11,7 +11,7 @@ import { findUserById } from '../accounts/repository.js';
 import { finaliseSessionIfOver, OUTCOME_GRACE_MS } from '../attendance/service.js';
 import { findActiveBooking } from '../bookings/repository.js';
 import { AppError } from '../errors.js';
-import type { Deps } from '../platform/deps.js';
+import { perDatabase, type Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
 import { findSession, isTrainerOf, trainerIdsOf } from '../sessions/repository.js';
 import { callLiveKit, EMPTY_TIMEOUT_SECONDS, mintToken, receiveWebhook, requireLiveKit, TOKEN_TTL_SECONDS, type WebhookEvent } from './livekit.js';
@@ -230,12 +230,7 @@ interface VerifiedWebhook {
 type Applied = AppliedTo | null | undefined;
 
 /** Webhooks are written with group commit (server/platform/transactions.ts), one writer per database. */
-const writers = new WeakMap<Deps['db'], GroupCommit<VerifiedWebhook, Applied>>();
-function webhookWriter(deps: Deps) {
-  let w = writers.get(deps.db);
-  if (!w) writers.set(deps.db, (w = new GroupCommit(deps.db, applyWebhooks)));
-  return w;
-}
+const webhookWriter = perDatabase((deps: Deps) => new GroupCommit(deps.db, applyWebhooks));
 
 /**
  * Stores verified webhooks once each and applies them, with a few statements for the whole

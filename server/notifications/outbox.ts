@@ -12,7 +12,7 @@
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { BookingRow, Database, OutboxRow } from '../../db/schema.js';
-import { prepared } from '../../db/prepared.js';
+import { prepared, rowInserter } from '../../db/prepared.js';
 import type { Deps } from '../platform/deps.js';
 import { compose, type NoticeKind } from './messages.js';
 import { inviteForNotice } from '../calendar/invites.js';
@@ -40,11 +40,15 @@ export function manageUrl(deps: Deps, bookingId: string) {
   return `${deps.config.publicUrl.replace(/\/$/, '')}/bookings/${encodeURIComponent(bookingId)}`;
 }
 
+// A notice's columns, as `enqueue` and `enqueueForNew` write them.
+const NOTICE_COLUMNS = ['id', 'kind', 'to_email', 'user_id', 'booking_id', 'session_id', 'booking_status', 'booking_revision', 'offer_expires_at', 'queue_position', 'reason', 'dedupe_key', 'status', 'attempts', 'next_attempt_at', 'created_at'] as const;
+type NoticeRow = Pick<OutboxRow, (typeof NOTICE_COLUMNS)[number]>;
+
 // The booking's owner and its state are read by the insert itself: one statement.
 const insertNotice = prepared<{ id: string; kind: string; bookingId: string; position: number | null; reason: string | null; dedupeKey: string | null; now: string }>()((db, arg) =>
   db
     .insertInto('outbox')
-    .columns(['id', 'kind', 'to_email', 'user_id', 'booking_id', 'session_id', 'booking_status', 'booking_revision', 'offer_expires_at', 'queue_position', 'reason', 'dedupe_key', 'status', 'attempts', 'next_attempt_at', 'created_at'])
+    .columns(NOTICE_COLUMNS)
     .expression(
       db
         .selectFrom('bookings as b')
@@ -87,14 +91,12 @@ export interface NewBookingNotice {
   position?: number;
 }
 
-const NOTICE_COLUMNS = ['id', 'kind', 'to_email', 'user_id', 'booking_id', 'session_id', 'booking_status', 'booking_revision', 'offer_expires_at', 'queue_position', 'status', 'attempts', 'next_attempt_at', 'created_at'] as const;
-type NoticeRow = Pick<OutboxRow, (typeof NOTICE_COLUMNS)[number]>;
-const insertOneNotice = prepared<NoticeRow>()((db, arg) => db.insertInto('outbox').values(Object.fromEntries(NOTICE_COLUMNS.map((c) => [c, arg(c)])) as unknown as NoticeRow));
+const insertNotices = rowInserter<NoticeRow>('outbox', NOTICE_COLUMNS);
 
 /**
  * Notices for bookings written earlier in this transaction, from the facts the caller holds
- * (the same ones `enqueue` reads back from the booking and its owner): one statement for a
- * whole batch of new bookings.
+ * (the same ones `enqueue` reads back from the booking and its owner), for a whole batch of
+ * new bookings at once.
  */
 export async function enqueueForNew(trx: Q, deps: Deps, notices: NewBookingNotice[]) {
   if (notices.length === 0) return;
@@ -110,14 +112,14 @@ export async function enqueueForNew(trx: Q, deps: Deps, notices: NewBookingNotic
     booking_revision: n.booking.revision,
     offer_expires_at: n.booking.offer_expires_at,
     queue_position: n.position ?? null,
+    reason: null,
+    dedupe_key: null,
     status: 'pending',
     attempts: 0,
     next_attempt_at: now,
     created_at: now,
   }));
-  // As repo.insertBookings: one statement for the lot on PostgreSQL, a prepared one per row on SQLite.
-  if (deps.dbKind === 'sqlite' || rows.length === 1) for (const row of rows) await insertOneNotice.run(trx, row);
-  else for (let i = 0; i < rows.length; i += 500) await trx.insertInto('outbox').values(rows.slice(i, i + 500)).execute();
+  await insertNotices(trx, deps.dbKind, rows);
 }
 
 /**

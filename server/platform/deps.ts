@@ -37,6 +37,20 @@ export interface Deps {
   logger: Logger;
 }
 
+/**
+ * One `T` per database, made from the first dependencies that ask for it: the mechanisms
+ * that gather work across requests (group-commit writers, batched lookups) must be shared by
+ * every request on a database, and tests build many apps, each on its own database.
+ */
+export function perDatabase<D extends Pick<Deps, 'db'>, T>(make: (deps: D) => T): (deps: D) => T {
+  const made = new WeakMap<Deps['db'], T>();
+  return (deps) => {
+    let t = made.get(deps.db);
+    if (t === undefined) made.set(deps.db, (t = make(deps)));
+    return t;
+  };
+}
+
 export function defaultConfig(overrides: Partial<Config> = {}): Config {
   return {
     publicUrl: 'http://localhost:3000',

@@ -18,7 +18,7 @@
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import type { Deps } from './deps.js';
+import { perDatabase, type Deps } from './deps.js';
 import { isBusyError, isDatabaseUnreachable } from '../errors.js';
 
 /** A deadlock or serialization failure (PostgreSQL) may come from the batch's own jobs meeting other writers; alone they may pass. */
@@ -115,7 +115,7 @@ async function applyEachInSavepoint(trx: Transaction<Database>, works: Work<unkn
   return out;
 }
 
-const committers = new WeakMap<Kysely<Database>, GroupCommit<Work<unknown>, Settled>>();
+const committer = perDatabase((deps: Pick<Deps, 'db'>) => new GroupCommit(deps.db, applyEachInSavepoint));
 
 /**
  * Runs `work` in a write transaction; resolves once its change is committed. On SQLite,
@@ -126,9 +126,7 @@ const committers = new WeakMap<Kysely<Database>, GroupCommit<Work<unknown>, Sett
  */
 export async function writeTransaction<T>(deps: Pick<Deps, 'db' | 'dbKind'>, work: Work<T>): Promise<T> {
   if (deps.dbKind !== 'sqlite') return deps.db.transaction().execute(work);
-  let committer = committers.get(deps.db);
-  if (!committer) committers.set(deps.db, (committer = new GroupCommit(deps.db, applyEachInSavepoint)));
-  const settled = await committer.run(work as Work<unknown>);
+  const settled = await committer(deps).run(work as Work<unknown>);
   if ('error' in settled) throw settled.error;
   return settled.value as T;
 }

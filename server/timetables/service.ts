@@ -9,7 +9,7 @@ import type { Clash, CoverReport, SessionFit, Timetable } from '../../shared/tim
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, SeatKind, SessionMode } from '../../db/schema.js';
 import { AppError } from '../errors.js';
-import type { Deps } from '../platform/deps.js';
+import { perDatabase, type Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
 import { bufferFor, busyPeriods, clashesWith, likelySeat, localParts, timetableSettings, type TimetableRules } from './clash.js';
 import { parseTimetableCsv, type CsvPeriod, type RowProblem } from './csv.js';
@@ -359,21 +359,13 @@ export async function fitsForSessions(deps: Deps, userId: string, sessions: Sess
 }
 
 /** Whether a person has a timetable, looked up together for the requests read in one turn. */
-const timetableLookups = new WeakMap<Deps['db'], (userId: string) => Promise<true | undefined>>();
-function hasTimetable(deps: Deps, userId: string) {
-  let lookup = timetableLookups.get(deps.db);
-  if (!lookup) {
-    lookup = batchedLookup(async (ids: string[]) => new Map([...(await repo.timetableOwners(deps.db, ids))].map((id) => [id, true as const])));
-    timetableLookups.set(deps.db, lookup);
-  }
-  return lookup(userId);
-}
+const hasTimetable = perDatabase((deps: Deps) => batchedLookup(async (ids: string[]) => new Map([...(await repo.timetableOwners(deps.db, ids))].map((id) => [id, true as const]))));
 
 /** Clashes of bookings (person, session, seat), in the order given; [] where there is no timetable. */
 export async function clashesForBookings(deps: Deps, items: { userId: string; sessionId: string; seat: SeatKind }[]): Promise<Clash[][]> {
   // Most people have no timetable, and every booking asks: a look shared by the bookings
   // answered together settles it for them.
-  const owners = await Promise.all([...new Set(items.map((i) => i.userId))].map((id) => hasTimetable(deps, id)));
+  const owners = await Promise.all([...new Set(items.map((i) => i.userId))].map(hasTimetable(deps)));
   if (!owners.some(Boolean)) return items.map(() => []);
   return clashesIn(deps.db, items);
 }

@@ -1,4 +1,4 @@
-import type { Browser, Download } from 'playwright-core';
+import type { Download } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { browserAvailable, daysFromNow, expectNoAxeViolations, newPage, plusMinutes, signIn, warnIfSkipped, serverAndBrowser } from './harness.js';
 

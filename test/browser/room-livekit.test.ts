@@ -5,7 +5,7 @@
  * fake camera and microphone, see each other, chat, raise a hand, and a captioner's typed
  * caption reaches the other browser on `lk.transcription`. Otherwise it says why it skipped.
  */
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, browserAvailable, expectNoAxeViolations, newPage, signIn, skipReason, serverAndBrowser } from './harness.js';
 

@@ -4,7 +4,7 @@
  * through the room's own `lk.transcription` handler, caption settings remembered across a
  * reload, the trainer's attendance panel, the in-person register and the check-in page.
  */
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { startLiveKitStandIn } from '../livekit-standin.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, browserAvailable, expectNoAxeViolations, newPage, signIn, startServer, tabTo, warnIfSkipped, serverAndBrowser } from './harness.js';
