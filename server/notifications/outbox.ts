@@ -211,3 +211,10 @@ export async function enqueueMessage(trx: Q, deps: Deps, m: AccountMessage) {
     })
     .execute();
 }
+
+/** The newest outbox rows, newest first; only those to `toEmail` when given. */
+export function latestOutboxRows(db: Q, limit: number, toEmail?: string): Promise<OutboxRow[]> {
+  let q = db.selectFrom('outbox').selectAll().orderBy('id', 'desc').limit(limit);
+  if (toEmail) q = q.where('to_email', '=', toEmail);
+  return q.execute();
+}
