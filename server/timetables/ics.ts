@@ -132,8 +132,10 @@ export function parseTimetableIcs(source: string, opts: { now: Date; defaultZone
   let roots: ICAL.Component[];
   try {
     roots = parseRoots(source);
-  } catch (e) {
-    return { ok: false, problems: [{ uid: null, summary: null, message: `the file is not a valid iCalendar file: ${String((e as Error).message).replace(CONTROL, ' ').slice(0, 200)}` }] };
+  } catch {
+    // The parser's own message names its internals ("Cannot read properties of undefined"),
+    // so people get a plain one.
+    return { ok: false, problems: [{ uid: null, summary: null, message: 'the file is not a valid iCalendar file (it should begin with BEGIN:VCALENDAR and hold one VEVENT per lesson)' }] };
   }
   if (roots.length === 0 || roots.some((r) => r.name !== 'vcalendar')) return { ok: false, problems: [{ uid: null, summary: null, message: 'the file does not start with BEGIN:VCALENDAR' }] };
 
@@ -337,7 +339,7 @@ export function parseTimetableIcs(source: string, opts: { now: Date; defaultZone
         problems.push({ uid, summary, zone: e.zone, message: `${where}, which is not a time zone this service knows: export the calendar with its VTIMEZONE, or with a zone name such as Europe/London` });
         return;
       }
-      problem('could not be read: check its DTSTART, DTEND, RRULE, RDATE and EXDATE lines');
+      problem('could not be read: one of its dates, times or repeat rules is not valid (check its DTSTART, DTEND, RRULE, RDATE and EXDATE lines)');
     }
   };
 
