@@ -11,21 +11,27 @@ const Capacity = z.number().int('must be a whole number').min(0, 'must not be ne
 
 export const CapacityInput = z.object({ inPerson: Capacity.optional(), online: Capacity.optional() }).strict();
 
+/** An instant a session can sensibly have: from 2000 to the end of 2100 (years outside are typing slips). */
+const SessionInstant = Instant.refine((v) => {
+  const t = Date.parse(v);
+  return t >= Date.UTC(2000, 0, 1) && t < Date.UTC(2101, 0, 1);
+}, 'must be between the years 2000 and 2100');
+
 const SessionFields = {
   title: Line(200).pipe(z.string().min(1, 'is required')),
   description: Text(10_000).optional(),
   courseId: Id.nullable().optional(),
   mode: Mode,
-  startsAt: Instant,
-  endsAt: Instant,
+  startsAt: SessionInstant,
+  endsAt: SessionInstant,
   timeZone: TimeZone.optional(),
   venue: Line(300).nullable().optional(),
   capacity: CapacityInput,
   trainerIds: z.array(Id).max(20).optional(),
   waitlistPolicy: z.enum(['auto', 'offer']).optional(),
   offerHoldMinutes: z.number().int().min(5).max(14 * 24 * 60).optional(),
-  bookingClosesAt: Instant.nullable().optional(),
-  holdsReleaseAt: Instant.nullable().optional(),
+  bookingClosesAt: SessionInstant.nullable().optional(),
+  holdsReleaseAt: SessionInstant.nullable().optional(),
   roomKind: z.enum(['webinar', 'workshop']).optional(),
   attendanceThreshold: z.number().min(0).max(1).optional(),
 };

@@ -64,8 +64,10 @@ export function parseTimetableIcs(source: string, opts: { now: Date; defaultZone
   try {
     const jcal = ICAL.parse(source);
     root = new ICAL.Component(jcal as unknown[]);
-  } catch (e) {
-    return { ok: false, problems: [{ uid: null, summary: null, message: `the file is not a valid iCalendar file: ${String((e as Error).message).replace(CONTROL, ' ').slice(0, 200)}` }] };
+  } catch {
+    // The parser's own message names its internals ("Cannot read properties of undefined"),
+    // so people get a plain one.
+    return { ok: false, problems: [{ uid: null, summary: null, message: 'the file is not a valid iCalendar file (it should begin with BEGIN:VCALENDAR and hold one VEVENT per lesson)' }] };
   }
   if (root.name !== 'vcalendar') return { ok: false, problems: [{ uid: null, summary: null, message: 'the file does not start with BEGIN:VCALENDAR' }] };
 
@@ -185,8 +187,8 @@ export function parseTimetableIcs(source: string, opts: { now: Date; defaultZone
         dated.push({ startsAt: new Date(s).toISOString(), endsAt: new Date(e).toISOString(), label });
         if (dated.length > MAX_OCCURRENCES) return problem(`makes the timetable longer than ${MAX_OCCURRENCES} lessons`);
       }
-    } catch (e) {
-      problem(`could not be read: ${String((e as Error).message).replace(CONTROL, ' ').slice(0, 200)}`);
+    } catch {
+      problem('could not be read: one of its dates, times or repeat rules is not valid');
     }
   };
 
