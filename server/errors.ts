@@ -28,6 +28,7 @@ const STATUS = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   fetch_failed: 422,
+  unknown_time_zone: 422,
   rate_limited: 429,
   internal: 500,
   livekit_not_configured: 503,
