@@ -51,6 +51,13 @@ export function findOrg(db: Q, id: string): Promise<OrganisationRow | undefined>
   return db.selectFrom('organisations').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** Organisation names by id. */
+export async function orgNames(db: Q, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('organisations').select(['id', 'name']).where('id', 'in', ids).execute();
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
 export function listOrgs(db: Q) {
   return db.selectFrom('organisations').selectAll().orderBy('name').execute();
 }

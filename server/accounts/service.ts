@@ -3,6 +3,7 @@
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { parse as parseCsv } from 'csv-parse/sync';
+import { csvErrorLine, csvReadProblem } from '../platform/csv-errors.js';
 import type { z } from 'zod';
 import type { OrganisationRow, UserRow } from '../../db/schema.js';
 import { CreateUserInput, Email, Role, type CreateOrgInput, type User } from '../../shared/accounts.js';
@@ -134,7 +135,8 @@ export async function importUsersCsv(deps: Deps, actor: AuthUser, orgId: string,
   try {
     records = parseCsv(csv.replace(/^\uFEFF/, ''), { columns: (h: string[]) => h.map((x) => x.trim().toLowerCase()), skip_empty_lines: true, trim: true, relax_column_count: false });
   } catch (e) {
-    throw new AppError('validation_failed', `The CSV file could not be read: ${(e as Error).message}`);
+    const line = csvErrorLine(e);
+    throw new AppError('validation_failed', `The CSV file could not be read${line ? ` (line ${line})` : ''}: ${csvReadProblem(e)}.`);
   }
   if (records.length === 0) throw new AppError('validation_failed', 'The CSV file has no rows. Expected a header row: name,email,role.');
   const header = Object.keys(records[0]!);

@@ -165,3 +165,10 @@ export async function renderNotice(db: Q, deps: Deps, row: OutboxRow): Promise<R
   const ical = await inviteForNotice(db, deps, kind, found.id, { status: booking.status, revision: booking.revision });
   return { ...message, parts: ical ? { ical } : {} };
 }
+
+/** The newest outbox rows, newest first; only those to `toEmail` when given. */
+export function latestOutboxRows(db: Q, limit: number, toEmail?: string): Promise<OutboxRow[]> {
+  let q = db.selectFrom('outbox').selectAll().orderBy('id', 'desc').limit(limit);
+  if (toEmail) q = q.where('to_email', '=', toEmail);
+  return q.execute();
+}
