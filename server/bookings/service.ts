@@ -139,7 +139,7 @@ export async function bookMany(trx: Trx, deps: Deps, requests: BookRequest[]): P
       }
       const existing = booked.get(repo.pairKey(s.id, user.id));
       if (existing) {
-        results.push({ userId, error: { code: 'already_booked', message: `${user.name} already has a ${existing} booking for this session.` } });
+        results.push({ userId, error: { code: 'already_booked', message: alreadyBookedMessage(user.id === r.actor.id ? null : user.name, existing) } });
         continue;
       }
       const confirmed = freeFor(state, user.org_id) > 0;
@@ -367,6 +367,12 @@ export async function sweepSession(trx: Trx, deps: Deps, sessionId: string) {
   if (s.status !== 'scheduled') return;
   await expireOffersLocked(trx, deps, s);
   for (const seat of seatsOfMode(s.mode)) await promoteWaitlist(trx, deps, s, seat);
+}
+
+/** "You already have a seat…" to the person themselves (`name` null), "Sam Jones already…" to an office booking them. */
+export function alreadyBookedMessage(name: string | null, status: string): string {
+  const what = status === 'waitlisted' ? 'a place on the waitlist' : status === 'offered' ? 'a seat offered' : 'a seat';
+  return name === null ? `You already have ${what} for this session.` : `${name} already has ${what} for this session.`;
 }
 
 /**
