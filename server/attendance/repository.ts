@@ -110,6 +110,13 @@ export function completions(db: Q, by: { userId?: string; orgId?: string }) {
   return q.orderBy('s.starts_at', 'desc').orderBy('u.name').limit(5000).execute();
 }
 
+/** Course titles by id. */
+export async function courseTitles(db: Q, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('courses').select(['id', 'title']).where('id', 'in', ids).execute();
+  return new Map(rows.map((r) => [r.id, r.title]));
+}
+
 // ---------------------------------------------------------------- merging presence intervals
 
 export interface IntervalPatch {
