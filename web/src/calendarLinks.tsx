@@ -55,7 +55,7 @@ export function outlookCalendarUrl(e: EventFacts): string {
 }
 
 /** The three ways into a calendar for a booking with a seat; nothing for one without. */
-export function AddToCalendar({ b, headingLevel = 3 }: { b: Booking; headingLevel?: 2 | 3 }) {
+export function AddToCalendar({ b }: { b: Booking }) {
   if (b.status !== 'confirmed' || b.session.status === 'cancelled') return null;
   const s = b.session;
   const facts: EventFacts = {
@@ -65,13 +65,12 @@ export function AddToCalendar({ b, headingLevel = 3 }: { b: Booking; headingLeve
     venue: b.seat === 'in_person' ? s.venue : null,
     details: `${b.seat === 'online' ? 'Online' : 'In person'} SEND training session. Details and joining: ${location.origin}/sessions/${s.id}`,
   };
-  const H = `h${headingLevel}` as 'h2' | 'h3';
   const id = `add-to-calendar-${b.id}`;
   return (
     <div class="add-to-calendar" role="group" aria-labelledby={id}>
-      <H id={id} class="small-heading">
+      <p id={id} class="small-heading">
         Add to calendar<span class="visually-hidden">: {s.title}</span>
-      </H>
+      </p>
       <ul class="plain link-list">
         <li>
           <a href={`/api/bookings/${encodeURIComponent(b.id)}/invite.ics`} download>

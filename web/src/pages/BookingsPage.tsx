@@ -86,10 +86,10 @@ export function BookingDetails({ b, headingLevel, onChanged, hideSessionFacts }:
           <ConfirmButton label={busy && doing === 'cancel' ? 'Cancelling…' : 'Cancel booking'} question={`Cancel ${mineToAnswer ? 'your' : `${b.userName}’s`} booking for “${s.title}”? The seat will go to someone else.`} confirmLabel={mineToAnswer ? 'Yes, cancel my booking' : 'Yes, cancel the booking'} keepLabel={mineToAnswer ? 'Keep my booking' : 'Keep the booking'} busy={busy} onConfirm={() => void run(b, 'cancel')} />
         )}
         {b.status === 'waitlisted' && s.status !== 'cancelled' && (
-          <ConfirmButton label={busy && doing === 'leave' ? 'Leaving…' : 'Leave waitlist'} question={`Leave the waitlist for “${s.title}”? ${mineToAnswer ? 'You' : b.userName} will lose the place in the queue.`} confirmLabel="Yes, leave the waitlist" keepLabel="Stay on the waitlist" busy={busy} onConfirm={() => void run(b, 'leave')} variant="secondary" />
+          <ConfirmButton label={busy && doing === 'leave' ? 'Leaving…' : 'Leave waitlist'} question={`Leave the waitlist for “${s.title}”? ${mineToAnswer ? 'You will lose your place' : `${b.userName} will lose their place`} in the queue.`} confirmLabel="Yes, leave the waitlist" keepLabel="Stay on the waitlist" busy={busy} onConfirm={() => void run(b, 'leave')} variant="secondary" />
         )}
       </div>
-      <AddToCalendar b={b} headingLevel={headingLevel ? 3 : 3} />
+      <AddToCalendar b={b} />
       <ActionError action={action} />
     </>
   );
