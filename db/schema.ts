@@ -361,7 +361,28 @@ export interface Database {
   attendance_results: AttendanceResultsTable;
   caption_segments: CaptionSegmentsTable;
   // --- scale-out (issue 7): add tables below this line ---
+  idempotency_keys: IdempotencyKeysTable;
 }
+
+/**
+ * A request made with an `Idempotency-Key`, per person, kept 24 hours: a retry with the
+ * same key and body gets `status`/`body` again. Until the first answer is stored, the row is
+ * in flight (its lease runs to `locked_until`); `outcome` is what a booking committed, written
+ * in the booking's own transaction (JSON).
+ */
+export interface IdempotencyKeysTable {
+  user_id: string;
+  key: string;
+  fingerprint: string;
+  status: number | null;
+  content_type: string | null;
+  body: string | null;
+  outcome: string | null;
+  locked_until: string;
+  created_at: string;
+  expires_at: string;
+}
+export type IdempotencyKeyRow = Selectable<IdempotencyKeysTable>;
 
 export type OrganisationRow = Selectable<OrganisationsTable>;
 export type UserRow = Selectable<UsersTable>;

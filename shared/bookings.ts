@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Id } from './common.js';
 import { Mode, SeatKind } from './sessions.js';
+import { Clash } from './timetables.js';
 
 export const BookingStatus = z.enum(['confirmed', 'waitlisted', 'offered', 'cancelled', 'attended', 'absent']);
 export type BookingStatus = z.infer<typeof BookingStatus>;
@@ -70,8 +71,24 @@ export const OutboxMessage = z.object({
   sentAt: z.string().nullable(),
 });
 
-/** One line of a session's "who is coming" list (its trainers and admins). */
+/** One person of an organisation as its office sees them on a session's "Book staff" list. */
 export const RosterEntry = z.object({
+  userId: z.string(),
+  name: z.string(),
+  email: z.string(),
+  role: z.string(),
+  /** Their active booking on this session, if any (then they cannot be booked again). */
+  booking: z
+    .object({ id: z.string(), status: z.enum(['confirmed', 'waitlisted', 'offered']), seat: SeatKind, position: z.number().nullable(), offerExpiresAt: z.string().nullable() })
+    .nullable(),
+  /** Lessons in their timetable the session overlaps (empty: fits, or no timetable). */
+  clashes: z.array(Clash),
+});
+export type RosterEntry = z.infer<typeof RosterEntry>;
+export const Roster = z.object({ items: z.array(RosterEntry) });
+
+/** One line of a session's "who is coming" list (its trainers and admins). */
+export const AttendeeEntry = z.object({
   bookingId: z.string(),
   userId: z.string(),
   name: z.string(),
@@ -87,8 +104,8 @@ export const RosterEntry = z.object({
   bookedAt: z.string(),
   offerExpiresAt: z.string().nullable(),
 });
-export type RosterEntry = z.infer<typeof RosterEntry>;
-export const Roster = z.object({ items: z.array(RosterEntry) });
+export type AttendeeEntry = z.infer<typeof AttendeeEntry>;
+export const AttendeeList = z.object({ items: z.array(AttendeeEntry) });
 
 export const MoveSeatInput = z.object({ seat: SeatKind }).strict();
 const Reason = z.string().trim().min(1, 'is required').max(500).refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s), { message: 'must not contain control characters' });

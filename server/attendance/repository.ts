@@ -109,3 +109,10 @@ export function completions(db: Q, by: { userId?: string; orgId?: string }) {
   if (by.orgId) q = q.where('u.org_id', '=', by.orgId);
   return q.orderBy('s.starts_at', 'desc').orderBy('u.name').limit(5000).execute();
 }
+
+/** Course titles by id. */
+export async function courseTitles(db: Q, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('courses').select(['id', 'title']).where('id', 'in', ids).execute();
+  return new Map(rows.map((r) => [r.id, r.title]));
+}

@@ -235,6 +235,24 @@ export async function myCompletions(deps: Deps, actor: AuthUser) {
   return { items: (await repo.completions(deps.db, { userId: actor.id })).map(toCompletion) };
 }
 
+const londonDate = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
+const londonTime = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+const isoDay = (iso: string) => {
+  const p = Object.fromEntries(londonDate.formatToParts(new Date(iso)).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day}`;
+};
+
+/** A person's CPD record as a spreadsheet: one row per attended session, times in Europe/London. */
+export async function myCompletionsCsv(deps: Deps, actor: AuthUser): Promise<{ csv: string; filename: string }> {
+  const { items } = await myCompletions(deps, actor);
+  const courses = await repo.courseTitles(deps.db, [...new Set(items.map((i) => i.courseId).filter((x): x is string => x !== null))]);
+  const csv = stringify(
+    items.map((r) => [r.title, r.courseId ? (courses.get(r.courseId) ?? '') : '', isoDay(r.startsAt), londonTime.format(new Date(r.startsAt)), londonTime.format(new Date(r.endsAt)), r.seat === 'in_person' ? 'in person' : 'online', r.minutes ?? '']),
+    { bom: true, header: true, columns: ['session', 'course', 'date', 'start', 'end', 'seat', 'minutes present'], escape_formulas: true, record_delimiter: 'windows' },
+  );
+  return { csv, filename: `cpd-record-${isoDay(deps.now().toISOString())}.csv` };
+}
+
 export async function orgCompletions(deps: Deps, actor: AuthUser, orgId: string) {
   if (actor.role === 'admin' || (actor.role === 'office' && actor.orgId === orgId)) return { items: (await repo.completions(deps.db, { orgId })).map(toCompletion) };
   throw new AppError('forbidden', 'Only the organisation’s office staff and administrators can see its completions.');

@@ -1,7 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { BookInput, BookResult, Booking, BookingList, BulkBookResult, HoldInput, HoldList, MoveSeatInput, RemoveBookingInput, Roster } from '../../shared/bookings.js';
+import { AttendeeList, BookInput, BookResult, Booking, BookingList, BulkBookResult, HoldInput, HoldList, MoveSeatInput, RemoveBookingInput, Roster } from '../../shared/bookings.js';
 import { findBooking } from './repository.js';
-import { rosterCsv } from './roster-csv.js';
+import { attendeesCsv } from './attendees-csv.js';
+import { sessionRoster } from './roster.js';
 import { Id, Instant } from '../../shared/common.js';
 import { findOrg, findUserById } from '../accounts/repository.js';
 import { AppError } from '../errors.js';
@@ -35,7 +36,7 @@ export function bookingRoutes(deps: Deps) {
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');
       const userIds = body.userIds ?? [body.userId ?? actor.id];
-      const answer = await engine.book(deps, { actor, sessionId: id, seat: body.seat, userIds });
+      const answer = await engine.book(deps, { actor, sessionId: id, seat: body.seat, userIds, idempotencyKey: c.get('idempotencyKey') });
       if ('error' in answer) throw answer.error;
       const booked = answer.results;
       // Timetable clashes do not stop a booking (cover can be arranged); the answer says so.
@@ -136,6 +137,23 @@ export function bookingRoutes(deps: Deps) {
   app.openapi(
     createRoute({
       method: 'get',
+      path: '/sessions/{id}/roster',
+      tags: ['bookings'],
+      summary: 'The people of an organisation with their place on this session and their timetable clashes (its office staff; admin with ?orgId)',
+      request: { params: Params, query: z.object({ orgId: Id.optional() }) },
+      responses: { 200: jsonResponse(Roster, 'Everyone in the organisation, by name') },
+    }),
+    async (c) => {
+      const actor = requireRole(c, 'office', 'admin');
+      const orgId = c.req.valid('query').orgId ?? actor.orgId;
+      if (!orgId) throw new AppError('validation_failed', 'Choose an organisation.', { issues: [{ path: 'orgId', message: 'is required' }] });
+      return c.json({ items: await sessionRoster(deps, actor, c.req.valid('param').id, orgId) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
       path: '/sessions/{id}/holds',
       tags: ['bookings'],
       summary: 'Seats held for organisations (its trainers and admin: every hold; office: their own organisation’s)',
@@ -176,24 +194,24 @@ export function bookingRoutes(deps: Deps) {
   app.openapi(
     createRoute({
       method: 'get',
-      path: '/sessions/{id}/roster',
+      path: '/sessions/{id}/attendees',
       tags: ['bookings'],
       summary: 'Who is coming: everyone booked, offered and waiting, with school, seat, status, queue place and who booked them (its trainers, admin)',
       request: { params: Params },
-      responses: { 200: jsonResponse(Roster, 'In queue order') },
+      responses: { 200: jsonResponse(AttendeeList, 'In queue order') },
     }),
     async (c) => {
       const actor = requireRole(c, 'trainer', 'admin');
       const { id } = c.req.valid('param');
       await requireSessionManager(deps, actor, id);
-      return c.json({ items: await views.rosterOfSession(deps.db, id) }, 200);
+      return c.json({ items: await views.attendeesOfSession(deps.db, id) }, 200);
     },
   );
 
   app.openapi(
     createRoute({
       method: 'get',
-      path: '/sessions/{id}/roster.csv',
+      path: '/sessions/{id}/attendees.csv',
       tags: ['bookings'],
       summary: 'Who is coming, as a spreadsheet (UTF-8 CSV for Excel; its trainers, admin)',
       request: { params: Params },
@@ -203,8 +221,8 @@ export function bookingRoutes(deps: Deps) {
       const actor = requireRole(c, 'trainer', 'admin');
       const { id } = c.req.valid('param');
       await requireSessionManager(deps, actor, id);
-      const items = await views.rosterOfSession(deps.db, id);
-      return c.body(rosterCsv(items), 200, {
+      const items = await views.attendeesOfSession(deps.db, id);
+      return c.body(attendeesCsv(items), 200, {
         'Content-Type': 'text/csv; charset=utf-8',
         'Content-Disposition': `attachment; filename="who-is-coming-${id.replace(/[^A-Za-z0-9-]/g, '').slice(0, 40)}.csv"`,
         'Cache-Control': 'private, no-store',

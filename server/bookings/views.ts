@@ -1,7 +1,7 @@
 /** Reading bookings for people: with the session summary, the person's name and queue place. */
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import type { Booking, RosterEntry } from '../../shared/bookings.js';
+import type { AttendeeEntry, Booking } from '../../shared/bookings.js';
 import { queuePositions } from './repository.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
@@ -70,7 +70,7 @@ export async function bookingsOfSession(db: Q, sessionId: string, orgId?: string
  * "Who is coming" to a session: everyone with a place or a queue place (cancelled ones
  * left out), with their school, who booked them, and queue places, in queue order.
  */
-export async function rosterOfSession(db: Q, sessionId: string): Promise<RosterEntry[]> {
+export async function attendeesOfSession(db: Q, sessionId: string): Promise<AttendeeEntry[]> {
   const rows = await db
     .selectFrom('bookings as b')
     .innerJoin('users as u', 'u.id', 'b.user_id')

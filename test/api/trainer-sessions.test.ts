@@ -122,7 +122,7 @@ describe('who is coming', () => {
     const cancelled = await book(s.id, gone, 'online');
     expect((await t.request('DELETE', `/api/bookings/${cancelled.id}`, { as: gone })).status).toBe(200);
 
-    const res = await t.request('GET', `/api/sessions/${s.id}/roster`, { as: trainer });
+    const res = await t.request('GET', `/api/sessions/${s.id}/attendees`, { as: trainer });
     expect(res.status).toBe(200);
     const rows = res.json.items.map((r: any) => [r.name, r.orgName, r.seat, r.status, r.position, r.bookedBy]);
     expect(rows).toEqual([
@@ -131,7 +131,7 @@ describe('who is coming', () => {
       ['Cleo Wu', null, 'in_person', 'waitlisted', 2, null],
     ]);
 
-    const csv = await t.request('GET', `/api/sessions/${s.id}/roster.csv`, { as: trainer });
+    const csv = await t.request('GET', `/api/sessions/${s.id}/attendees.csv`, { as: trainer });
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-type')).toContain('text/csv');
     const lines = csv.text.replace(/^\uFEFF/, '').split('\r\n');
@@ -151,8 +151,8 @@ describe('who is coming', () => {
     const s = await t.session(hybrid, trainer);
     const b = await book(s.id, staff, 'in_person');
     for (const who of [stranger, office, staff]) {
-      expect((await t.request('GET', `/api/sessions/${s.id}/roster`, { as: who })).status).toBe(403);
-      expect((await t.request('GET', `/api/sessions/${s.id}/roster.csv`, { as: who })).status).toBe(403);
+      expect((await t.request('GET', `/api/sessions/${s.id}/attendees`, { as: who })).status).toBe(403);
+      expect((await t.request('GET', `/api/sessions/${s.id}/attendees.csv`, { as: who })).status).toBe(403);
       expect((await t.request('POST', `/api/bookings/${b.id}/seat`, { as: who, body: { seat: 'online' } })).status).toBe(403);
       expect((await t.request('POST', `/api/bookings/${b.id}/remove`, { as: who, body: { reason: 'No' } })).status).toBe(403);
       expect((await t.request('POST', `/api/sessions/${s.id}/messages`, { as: who, body: { text: 'Hello' } })).status).toBe(403);
@@ -160,7 +160,7 @@ describe('who is coming', () => {
     expect((await t.request('GET', `/api/bookings/${b.id}`, { as: staff })).json).toMatchObject({ seat: 'in_person', status: 'confirmed' });
     expect(await t.mails('trainer_message')).toHaveLength(0);
     const admin = await t.user('admin');
-    expect((await t.request('GET', `/api/sessions/${s.id}/roster`, { as: admin })).status).toBe(200);
+    expect((await t.request('GET', `/api/sessions/${s.id}/attendees`, { as: admin })).status).toBe(200);
   });
 });
 
@@ -194,7 +194,7 @@ describe('moving and removing people', () => {
     const o = await book(online.id, await t.user('staff'));
     const none = await t.request('POST', `/api/bookings/${o.id}/seat`, { as: trainer, body: { seat: 'in_person' } });
     expect(none.status).toBe(400);
-    expect((await t.request('GET', `/api/sessions/${s.id}/roster`, { as: trainer })).json.items.map((r: any) => r.seat)).toEqual(['in_person', 'online']);
+    expect((await t.request('GET', `/api/sessions/${s.id}/attendees`, { as: trainer })).json.items.map((r: any) => r.seat)).toEqual(['in_person', 'online']);
   });
 
   it('removes a booking with a reason sent to that person; the queue moves up; a reason is required', async () => {
