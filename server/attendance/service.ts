@@ -11,7 +11,6 @@ import { findActiveBooking, findBooking } from '../bookings/repository.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
-import { mergeInterval } from '../live/repository.js';
 import { findSession, isTrainerOf } from '../sessions/repository.js';
 import { currentCode, verifyCode } from './checkin-code.js';
 import { combine, effectiveEnd, type IntervalFacts } from './compute.js';
@@ -179,7 +178,7 @@ export async function checkin(deps: Deps, actor: AuthUser, sessionId: string, co
     throw new AppError('invalid_checkin_code', 'That code is wrong or has expired. Enter the code the trainer is showing now.');
   }
   await deps.db.transaction().execute((trx) =>
-    mergeInterval(trx, { sessionId, userId: actor.id, source: 'checkin', key: `checkin:${b.id}`, startedAt: now.toISOString() }, now.toISOString()),
+    repo.mergeInterval(trx, { sessionId, userId: actor.id, source: 'checkin', key: `checkin:${b.id}`, startedAt: now.toISOString() }, now.toISOString()),
   );
   const row = await deps.db.selectFrom('presence_intervals').select('started_at').where('source', '=', 'checkin').where('key', '=', `checkin:${b.id}`).executeTakeFirstOrThrow();
   return { bookingId: b.id, checkedInAt: row.started_at! };
