@@ -15,6 +15,7 @@ import { defaultConfig, type Deps } from './platform/deps.js';
 import { batchedStdout, jsonLogger } from './platform/logging.js';
 import { parseAllowList } from './platform/outbound.js';
 import { closeParsePool } from './timetables/parsing.js';
+import { parseTrustProxy } from './platform/client-address.js';
 
 const env = process.env;
 const port = env.PORT === undefined || env.PORT === '' ? 3000 : Number(env.PORT);
@@ -82,6 +83,7 @@ const config = defaultConfig({
   mailLeaseMs,
   outbound: { ...defaults.outbound, allow: outboundAllow },
   timetableParsing,
+  trustProxy: parseTrustProxy(env.TRUST_PROXY),
 });
 const deps: Deps = { db, dbKind: kind, now: () => new Date(), config, logger };
 
