@@ -294,8 +294,9 @@ export async function refreshTimetableSubscriptions(deps: Deps, batch = 20): Pro
       refreshed++;
     } catch (e) {
       failed++;
-      const message = e instanceof AppError ? e.message : String((e as Error)?.message ?? e);
-      deps.logger.warn('timetable subscription refresh failed', { userId, error: message });
+      // Kept for the person to read: only which of the two things went wrong, never the details.
+      const message = e instanceof AppError && e.code === 'address_not_allowed' ? 'That address could not be used' : 'No calendar could be read from it';
+      deps.logger.warn('timetable subscription refresh failed', { userId, error: e instanceof AppError ? e.code : String((e as Error)?.message ?? e) });
       const at = deps.now();
       await repo.recordFetchFailure(deps.db, userId, url, message, at.toISOString(), new Date(at.getTime() + RETRY_AFTER_FAILURE_MS).toISOString());
     }

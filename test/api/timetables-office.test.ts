@@ -203,7 +203,7 @@ describe('timetable subscriptions', () => {
     expect(await refreshTimetableSubscriptions(t.deps)).toEqual({ refreshed: 0, failed: 1 });
     const kept = await t.request('GET', '/api/me/timetable?from=2026-01-12T00:00:00Z&to=2026-02-12T00:00:00Z', { as: a });
     expect(kept.json.dated.map((d: { label: string }) => d.label)).toContain('P1 Maths 8C');
-    expect(kept.json.subscription.lastError).toMatch(/^No calendar could be read from it\./);
+    expect(kept.json.subscription.lastError).toBe('No calendar could be read from it');
     expect(kept.json.subscription.lastError).not.toMatch(/500|oops/);
   });
 
@@ -264,5 +264,20 @@ describe('timetable subscriptions', () => {
       expect(res.json.error).toEqual({ code: 'address_not_allowed', message: expect.stringMatching(/^That address could not be used\./) });
     }
     expect(heard).toBe(0);
+  });
+
+  it('checks the address again at every scheduled refresh', async () => {
+    const { a } = await school();
+    expect((await t.request('PUT', '/api/me/timetable/subscription', { as: a, body: { url: `${base}/sis/a.ics` } })).status).toBe(200);
+    // The development setting is gone (or the name now points inside): the refresh sends nothing.
+    t.deps.config.outbound = { ...t.deps.config.outbound, allow: [] };
+    let heard = 0;
+    server.on('connection', () => heard++);
+    t.clock.advance(7 * 3_600_000);
+    expect(await refreshTimetableSubscriptions(t.deps)).toEqual({ refreshed: 0, failed: 1 });
+    expect(heard).toBe(0);
+    const kept = await t.request('GET', '/api/me/timetable', { as: a });
+    expect(kept.json.subscription.lastError).toBe('That address could not be used');
+    expect(kept.json.source).toBe('subscription');
   });
 });
