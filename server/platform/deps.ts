@@ -6,9 +6,14 @@ import type { Logger } from './logging.js';
 import { DEFAULT_OUTBOUND, type OutboundPolicy } from './outbound.js';
 
 export interface LiveKitConfig {
+  /** Where this server reaches LiveKit's API (LIVEKIT_URL; may be a private address). */
   url: string;
   apiKey: string;
   apiSecret: string;
+  /** Where browsers connect (LIVEKIT_PUBLIC_URL); LIVEKIT_URL when unset. */
+  publicUrl?: string;
+  /** An agent deployed for explicit dispatch (LIVEKIT_AGENT_NAME), sent to every room this server creates. */
+  agentName?: string | null;
 }
 
 /**
