@@ -227,6 +227,29 @@ export interface LiveSpeakersTable {
   granted_at: string;
 }
 
+/** A participant a trainer removed from a session's live room: they cannot join it again until a trainer lets them back. */
+export interface LiveRemovalsTable {
+  session_id: string;
+  user_id: string;
+  removed_by: string;
+  removed_at: string;
+}
+
+/** A live room a trainer ended for everyone: from then on only the session's trainers may join it (until one reopens it). */
+export interface LiveRoomEndsTable {
+  session_id: string;
+  ended_by: string;
+  ended_at: string;
+}
+
+/** A captioner a trainer assigned to a session: their captions may name who is speaking. */
+export interface LiveCaptionersTable {
+  session_id: string;
+  user_id: string;
+  assigned_by: string;
+  assigned_at: string;
+}
+
 export interface CheckinSecretsTable {
   session_id: string;
   secret: string;
@@ -360,6 +383,9 @@ export interface Database {
   attendance_override_log: AttendanceOverrideLogTable;
   attendance_results: AttendanceResultsTable;
   caption_segments: CaptionSegmentsTable;
+  live_removals: LiveRemovalsTable;
+  live_room_ends: LiveRoomEndsTable;
+  live_captioners: LiveCaptionersTable;
   // --- scale-out (issue 7): add tables below this line ---
   idempotency_keys: IdempotencyKeysTable;
 }

@@ -25,10 +25,24 @@ import { router } from './platform/http.js';
 import { sessionRoutes } from './sessions/routes.js';
 import { timetableRoutes } from './timetables/routes.js';
 
+/**
+ * What the browser's livekit-client connects to: the public LiveKit URL (signal WebSocket
+ * and its HTTP validation), and on LiveKit Cloud (`*.livekit.cloud`, `*.livekit.run`) the
+ * region settings and the other regions' URLs it fails over to.
+ */
+export function livekitConnectSources(publicUrl: string): string[] {
+  const host = new URL(publicUrl.replace(/^ws/, 'http')).host;
+  const out = [`wss://${host}`, `ws://${host}`, `https://${host}`, `http://${host}`];
+  for (const cloud of ['livekit.cloud', 'livekit.run']) {
+    if (host === cloud || host.endsWith(`.${cloud}`)) out.push(`wss://*.${cloud}`, `https://*.${cloud}`);
+  }
+  return out;
+}
+
 export function createApp(deps: Deps) {
   const app = router();
   const https = deps.config.publicUrl.startsWith('https:');
-  const livekitOrigin = deps.config.livekit ? new URL(deps.config.livekit.url.replace(/^ws/, 'http')).host : null;
+  const livekitSources = deps.config.livekit ? livekitConnectSources(deps.config.livekit.publicUrl || deps.config.livekit.url) : [];
 
   app.use('*', requestId());
   app.use('*', async (c, next) => {
@@ -52,7 +66,7 @@ export function createApp(deps: Deps) {
         styleSrc: ["'self'"],
         imgSrc: ["'self'", 'data:', 'blob:'],
         mediaSrc: ["'self'", 'blob:'],
-        connectSrc: ["'self'", ...(livekitOrigin ? [`wss://${livekitOrigin}`, `ws://${livekitOrigin}`, `https://${livekitOrigin}`, `http://${livekitOrigin}`] : [])],
+        connectSrc: ["'self'", ...livekitSources],
         frameAncestors: ["'none'"],
         baseUri: ["'self'"],
         formAction: ["'self'"],

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Id } from './common.js';
 import { Mode, SeatKind } from './sessions.js';
+import { Clash } from './timetables.js';
 
 export const BookingStatus = z.enum(['confirmed', 'waitlisted', 'offered', 'cancelled', 'attended', 'absent']);
 export type BookingStatus = z.infer<typeof BookingStatus>;
@@ -69,3 +70,52 @@ export const OutboxMessage = z.object({
   createdAt: z.string(),
   sentAt: z.string().nullable(),
 });
+
+/** One person of an organisation as its office sees them on a session's "Book staff" list. */
+export const RosterEntry = z.object({
+  userId: z.string(),
+  name: z.string(),
+  email: z.string(),
+  role: z.string(),
+  /** Their active booking on this session, if any (then they cannot be booked again). */
+  booking: z
+    .object({ id: z.string(), status: z.enum(['confirmed', 'waitlisted', 'offered']), seat: SeatKind, position: z.number().nullable(), offerExpiresAt: z.string().nullable() })
+    .nullable(),
+  /** Lessons in their timetable the session overlaps (empty: fits, or no timetable). */
+  clashes: z.array(Clash),
+});
+export type RosterEntry = z.infer<typeof RosterEntry>;
+export const Roster = z.object({ items: z.array(RosterEntry) });
+
+/** One line of a session's "who is coming" list (its trainers and admins). */
+export const AttendeeEntry = z.object({
+  bookingId: z.string(),
+  userId: z.string(),
+  name: z.string(),
+  email: z.string(),
+  orgId: z.string().nullable(),
+  orgName: z.string().nullable(),
+  seat: SeatKind,
+  status: BookingStatus,
+  /** Place in the queue, for people waiting. */
+  position: z.number().nullable(),
+  /** Who made the booking when it was not the person themselves. */
+  bookedBy: z.string().nullable(),
+  bookedAt: z.string(),
+  offerExpiresAt: z.string().nullable(),
+});
+export type AttendeeEntry = z.infer<typeof AttendeeEntry>;
+export const AttendeeList = z.object({ items: z.array(AttendeeEntry) });
+
+export const MoveSeatInput = z.object({ seat: SeatKind }).strict();
+const Reason = z.string().trim().min(1, 'is required').max(500).refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s), { message: 'must not contain control characters' });
+export const RemoveBookingInput = z.object({ reason: Reason }).strict();
+
+/** A trainer's message to the people booked on a session (and, if chosen, those waiting). */
+export const MessageAttendeesInput = z
+  .object({
+    text: z.string().trim().min(1, 'is required').max(5000, 'must be at most 5000 characters').refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s), { message: 'must not contain control characters' }),
+    includeWaiting: z.boolean().default(false),
+  })
+  .strict();
+export const MessageAttendeesResult = z.object({ told: z.number() });
