@@ -6,7 +6,6 @@ import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
 import { jsonBody, jsonResponse, requireRole, requireUser, router } from '../platform/http.js';
 import { writeTransaction } from '../platform/transactions.js';
-import { requireSessionManager } from '../sessions/service.js';
 import { loadSeatStates } from './repository.js';
 import * as engine from './service.js';
 import * as views from './views.js';
@@ -109,7 +108,7 @@ export function bookingRoutes(deps: Deps) {
       const actor = requireRole(c, 'trainer', 'admin', 'office');
       const { id } = c.req.valid('param');
       if (actor.role === 'office') return c.json({ items: await views.bookingsOfSession(deps.db, id, actor.orgId ?? '-') }, 200);
-      await requireSessionManager(deps, actor, id);
+      await engine.requireSessionManager(deps, actor, id);
       return c.json({ items: await views.bookingsOfSession(deps.db, id) }, 200);
     },
   );
@@ -139,10 +138,10 @@ export function bookingRoutes(deps: Deps) {
       const { id } = c.req.valid('param');
       const session = await deps.db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
       if (!session) throw new AppError('not_found', 'No such session.');
-      const states = (await loadSeatStates(deps.db, [session], deps.now().toISOString())).get(id)!;
+      const states = (await loadSeatStates(deps.db, [id], deps.now().toISOString())).get(id)!;
       const orgs = await deps.db.selectFrom('organisations').select(['id', 'name']).execute();
       const items = (['in_person', 'online'] as const).flatMap((seat) =>
-        states[seat].holds.map((h) => ({ orgId: h.orgId, orgName: orgs.find((o) => o.id === h.orgId)?.name ?? '', seat, seats: h.seats, claimed: h.claimed })),
+        states[seat].holds.filter((h) => h.seats > 0).map((h) => ({ orgId: h.orgId, orgName: orgs.find((o) => o.id === h.orgId)?.name ?? '', seat, seats: h.seats, claimed: h.claimed })),
       );
       return c.json({ items }, 200);
     },
@@ -161,7 +160,7 @@ export function bookingRoutes(deps: Deps) {
       const actor = requireRole(c, 'trainer', 'admin');
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');
-      await requireSessionManager(deps, actor, id);
+      await engine.requireSessionManager(deps, actor, id);
       if (!(await findOrg(deps.db, body.orgId))) throw new AppError('validation_failed', 'orgId is not a known organisation.', { issues: [{ path: 'orgId', message: 'not found' }] });
       await writeTransaction(deps, (trx) => engine.setHold(trx, deps, id, body.orgId, body.seat, body.seats));
       return c.body(null, 204);

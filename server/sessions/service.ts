@@ -19,7 +19,7 @@ import {
   type UpdateSessionInput,
 } from '../../shared/sessions.js';
 import { seatCounts, type SeatState } from '../bookings/availability.js';
-import { loadSeatStates, lockSession } from '../bookings/repository.js';
+import { holdsOf, lockSession, seatStatesOf } from '../bookings/repository.js';
 import * as engine from '../bookings/service.js';
 import * as repo from './repository.js';
 import { fitsForSessions } from '../timetables/service.js';
@@ -48,10 +48,15 @@ export function toSession(row: repo.SessionViewRow, trainerIds: string[], seats:
   };
 }
 
-/** Full views of many session rows, with trainers and seats, in two queries. */
+/**
+ * Full views of many session rows, with trainers and seats, in two queries. The seats are
+ * the counts stored on the rows and their holds: no booking is read, so a page costs the
+ * same however many people have booked.
+ */
 export async function sessionViews(deps: Deps, rows: repo.SessionViewRow[]): Promise<Session[]> {
   const ids = rows.map((r) => r.id);
-  const [trainers, seats] = await Promise.all([repo.trainerIdsOf(deps.db, ids), loadSeatStates(deps.db, rows, deps.now().toISOString())]);
+  const [trainers, holds] = await Promise.all([repo.trainerIdsOf(deps.db, ids), holdsOf(deps.db, ids)]);
+  const seats = seatStatesOf(rows, holds, deps.now().toISOString());
   return rows.map((r) => toSession(r, trainers.get(r.id) ?? [], seats.get(r.id)!));
 }
 
@@ -119,12 +124,7 @@ export async function createSession(deps: Deps, actor: AuthUser, input: CreateSe
   return getSession(deps, id);
 }
 
-/** Trainers change only their own sessions; admins any. */
-export async function requireSessionManager(deps: Deps, actor: AuthUser, sessionId: string) {
-  if (actor.role === 'admin') return;
-  if (actor.role === 'trainer' && (await repo.isTrainerOf(deps.db, sessionId, actor.id))) return;
-  throw new AppError('forbidden', 'Only the session’s trainers or an administrator may change it.');
-}
+export const requireSessionManager = engine.requireSessionManager;
 
 /**
  * A page of sessions. With a caller, each says whether it fits the caller's timetable;
