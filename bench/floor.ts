@@ -58,7 +58,7 @@ const EVENT_ROW = (p: string[]) => `(${p.join(', ')})`;
 function sqliteStore(file: string): Store {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
+  db.pragma('synchronous = FULL'); // as the service: a 201 survives a power loss
   db.pragma('foreign_keys = ON');
   const users = new Map((db.prepare('select s.token_hash, u.id, u.email from auth_sessions s join users u on u.id = s.user_id').all() as { token_hash: string; id: string; email: string }[]).map((r) => [r.token_hash, { id: r.id, email: r.email }]));
   const capacity = new Map((db.prepare('select id, capacity_online from sessions').all() as { id: string; capacity_online: number }[]).map((r) => [r.id, r.capacity_online]));

@@ -47,11 +47,24 @@ export interface AuthSessionsTable {
   revoked_at: string | null;
 }
 
-export interface LoginAttemptsTable {
+/**
+ * A sign-in throttle counter: attempts under one key (an account, a client address, or
+ * both) since `window_start`. Bumped before any password is checked (accounts/throttle.ts).
+ */
+export interface LoginThrottleTable {
+  key: string;
+  window_start: string;
+  hits: number;
+}
+
+/** An emailed password reset link. Only the token's hash is kept; `used_at` makes it single-use. */
+export interface PasswordResetsTable {
   id: string;
-  email: string;
-  at: string;
-  succeeded: number;
+  token_hash: string;
+  user_id: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
 }
 
 export interface CoursesTable {
@@ -338,7 +351,8 @@ export interface Database {
   organisations: OrganisationsTable;
   users: UsersTable;
   auth_sessions: AuthSessionsTable;
-  login_attempts: LoginAttemptsTable;
+  login_throttle: LoginThrottleTable;
+  password_resets: PasswordResetsTable;
   courses: CoursesTable;
   sessions: SessionsTable;
   session_trainers: SessionTrainersTable;

@@ -76,6 +76,13 @@ export function createApp(deps: Deps) {
     return streamedBodyLimit(c, next);
   });
   app.use('/api/*', authMiddleware(deps));
+  // Answers to a signed-in person (and every JSON answer: sign-in's carries a token) are
+  // theirs alone: no shared or browser cache may keep them, unless a route says otherwise.
+  app.use('/api/*', async (c, next) => {
+    await next();
+    if (c.res.headers.has('Cache-Control')) return;
+    if (c.get('auth') || c.res.headers.get('Content-Type')?.startsWith('application/json')) c.res.headers.set('Cache-Control', 'no-store');
+  });
 
   const unreachable = () => new AppError('database_unavailable', 'The database cannot be reached.', undefined, { 'Retry-After': '5' });
   const ping = prepared<Record<string, never>>()((db) => db.selectNoFrom(sql<number>`1`.as('one'))); // compiled once

@@ -9,11 +9,14 @@ const STATUS = {
   validation_failed: 400,
   malformed_json: 400,
   bad_request: 400,
+  invalid_reset_link: 400,
   unauthenticated: 401,
   invalid_credentials: 401,
   invalid_signature: 401,
   forbidden: 403,
   csrf_failed: 403,
+  account_disabled: 403,
+  wrong_password: 403,
   not_found: 404,
   conflict: 409,
   already_booked: 409,
@@ -28,6 +31,7 @@ const STATUS = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   fetch_failed: 422,
+  unknown_time_zone: 422,
   rate_limited: 429,
   internal: 500,
   livekit_not_configured: 503,
@@ -69,7 +73,16 @@ export function toErrorResponse(err: unknown): { status: ContentfulStatusCode; b
     const status = err.status as ContentfulStatusCode;
     const malformed = /malformed json/i.test(err.message);
     const code = malformed ? 'malformed_json' : status === 413 ? 'payload_too_large' : status === 401 ? 'unauthenticated' : status >= 500 ? 'internal' : 'bad_request';
-    const message = malformed ? 'The request body is not valid JSON.' : err.message || 'Bad request.';
+    // Hono's and the body parsers' own texts are for developers; people get a plain sentence.
+    const message = malformed
+      ? 'The request body is not valid JSON.'
+      : status === 413
+        ? 'The request body is too large.'
+        : status === 401
+          ? 'Please sign in.'
+          : status >= 500
+            ? 'Something went wrong on our side. Please try again.'
+            : 'The request is not valid.';
     return { status, body: { error: { code, message } }, headers: {}, internal: status >= 500 };
   }
   if (isUnstorableText(err)) {

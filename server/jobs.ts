@@ -8,6 +8,7 @@ import { repairLiveRooms } from './live/service.js';
 import { deliverDue, type Mailer } from './notifications/delivery.js';
 import type { Deps } from './platform/deps.js';
 import { refreshTimetableSubscriptions } from './timetables/service.js';
+import { pruneThrottles } from './accounts/throttle.js';
 
 /** One pass of every job. `shouldStop` (shutdown) ends the pass early between steps and messages. */
 export async function runJobsOnce(deps: Deps, mailer: Mailer | null, shouldStop: () => boolean = () => false): Promise<void> {
@@ -24,6 +25,7 @@ export async function runJobsOnce(deps: Deps, mailer: Mailer | null, shouldStop:
     if (sent + failed === 0 || failed > 0) break;
   }
   if (!shouldStop()) await refreshTimetableSubscriptions(deps);
+  if (!shouldStop()) await pruneThrottles(deps);
 }
 
 export interface JobRunner {

@@ -13,6 +13,7 @@ import { startJobs } from './jobs.js';
 import { smtpMailer } from './notifications/delivery.js';
 import { defaultConfig, type Deps } from './platform/deps.js';
 import { batchedStdout, jsonLogger } from './platform/logging.js';
+import { parseTrustProxy } from './platform/client-address.js';
 
 const env = process.env;
 const port = env.PORT === undefined || env.PORT === '' ? 3000 : Number(env.PORT);
@@ -64,6 +65,7 @@ const config = defaultConfig({
   livekit,
   webRoot: path.join(root, 'web', 'dist'),
   mailLeaseMs,
+  trustProxy: parseTrustProxy(env.TRUST_PROXY),
 });
 const deps: Deps = { db, dbKind: kind, now: () => new Date(), config, logger };
 

@@ -11,21 +11,27 @@ const Capacity = z.number().int('must be a whole number').min(0, 'must not be ne
 
 export const CapacityInput = z.object({ inPerson: Capacity.optional(), online: Capacity.optional() }).strict();
 
+/** An instant a session can sensibly have: from 2000 to the end of 2100 (years outside are typing slips). */
+const SessionInstant = Instant.refine((v) => {
+  const t = Date.parse(v);
+  return t >= Date.UTC(2000, 0, 1) && t < Date.UTC(2101, 0, 1);
+}, 'must be between the years 2000 and 2100');
+
 const SessionFields = {
   title: Line(200).pipe(z.string().min(1, 'is required')),
   description: Text(10_000).optional(),
   courseId: Id.nullable().optional(),
   mode: Mode,
-  startsAt: Instant,
-  endsAt: Instant,
+  startsAt: SessionInstant,
+  endsAt: SessionInstant,
   timeZone: TimeZone.optional(),
   venue: Line(300).nullable().optional(),
   capacity: CapacityInput,
   trainerIds: z.array(Id).max(20).optional(),
   waitlistPolicy: z.enum(['auto', 'offer']).optional(),
   offerHoldMinutes: z.number().int().min(5).max(14 * 24 * 60).optional(),
-  bookingClosesAt: Instant.nullable().optional(),
-  holdsReleaseAt: Instant.nullable().optional(),
+  bookingClosesAt: SessionInstant.nullable().optional(),
+  holdsReleaseAt: SessionInstant.nullable().optional(),
   roomKind: z.enum(['webinar', 'workshop']).optional(),
   attendanceThreshold: z.number().min(0).max(1).optional(),
 };
@@ -68,8 +74,15 @@ export const SeatCounts = z.object({
   confirmed: z.number(),
   offered: z.number(),
   waitlisted: z.number(),
-  /** Seats anyone may book now: capacity less confirmed, offers and other organisations' holds. */
+  /**
+   * Seats the signed-in viewer may book now: capacity less confirmed seats, live offers and
+   * other organisations' unclaimed holds (so a member of a school with a hold sees its held seats).
+   */
   available: z.number(),
+  /** Seats anyone without a hold may book now (the public count). */
+  publicAvailable: z.number(),
+  /** How many of `available` are held for the viewer's organisation. */
+  heldForViewer: z.number(),
 });
 export type SeatCounts = z.infer<typeof SeatCounts>;
 

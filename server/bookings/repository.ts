@@ -247,6 +247,11 @@ export async function isTrainerOf(db: Q, sessionId: string, userId: string): Pro
 
 const bookingById = prepared<{ id: string }>()((db, arg) => db.selectFrom('bookings').selectAll().where('id', '=', arg('id')));
 
+/** A session row, unlocked (for reading). */
+export function findSession(db: Q, id: string): Promise<SessionRow | undefined> {
+  return db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
 export function findBooking(db: Q, id: string): Promise<BookingRow | undefined> {
   return bookingById.first(db, { id });
 }

@@ -1,12 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { BookInput, BookResult, Booking, BookingList, BulkBookResult, HoldInput, HoldList } from '../../shared/bookings.js';
 import { Id, Instant } from '../../shared/common.js';
-import { findOrg } from '../accounts/repository.js';
+import { findOrg, findUserById } from '../accounts/repository.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
 import { jsonBody, jsonResponse, requireRole, requireUser, router } from '../platform/http.js';
 import { writeTransaction } from '../platform/transactions.js';
-import { loadSeatStates } from './repository.js';
 import * as engine from './service.js';
 import * as views from './views.js';
 import { WithClashes } from '../../shared/timetables.js';
@@ -59,7 +58,7 @@ export function bookingRoutes(deps: Deps) {
     async (c) => {
       const actor = requireUser(c);
       const b = await views.bookingView(deps.db, c.req.valid('param').id);
-      const owner = b && (await deps.db.selectFrom('users').select(['id', 'org_id']).where('id', '=', b.userId).executeTakeFirst());
+      const owner = b && (await findUserById(deps.db, b.userId));
       if (!b || !owner || !engine.mayActFor(actor, owner)) throw new AppError('not_found', 'No such booking.');
       return c.json(b, 200);
     },
@@ -132,17 +131,21 @@ export function bookingRoutes(deps: Deps) {
   );
 
   app.openapi(
-    createRoute({ method: 'get', path: '/sessions/{id}/holds', tags: ['bookings'], summary: 'Seats held for organisations', request: { params: Params }, responses: { 200: jsonResponse(HoldList, 'Holds') } }),
+    createRoute({
+      method: 'get',
+      path: '/sessions/{id}/holds',
+      tags: ['bookings'],
+      summary: 'Seats held for organisations (its trainers and admin: every hold; office: their own organisation’s)',
+      request: { params: Params },
+      responses: { 200: jsonResponse(HoldList, 'Holds') },
+    }),
     async (c) => {
-      requireUser(c);
+      const actor = requireRole(c, 'trainer', 'admin', 'office');
       const { id } = c.req.valid('param');
-      const session = await deps.db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
-      if (!session) throw new AppError('not_found', 'No such session.');
-      const states = (await loadSeatStates(deps.db, [id], deps.now().toISOString())).get(id)!;
-      const orgs = await deps.db.selectFrom('organisations').select(['id', 'name']).execute();
-      const items = (['in_person', 'online'] as const).flatMap((seat) =>
-        states[seat].holds.filter((h) => h.seats > 0).map((h) => ({ orgId: h.orgId, orgName: orgs.find((o) => o.id === h.orgId)?.name ?? '', seat, seats: h.seats, claimed: h.claimed })),
-      );
+      // Which schools hold seats, and how many, is theirs and the organisers' business only.
+      if (actor.role !== 'office') await engine.requireSessionManager(deps, actor, id);
+      const items = await engine.holdsOfSession(deps, id, actor.role === 'office' ? (actor.orgId ?? '-') : undefined);
+      if (!items) throw new AppError('not_found', 'No such session.');
       return c.json({ items }, 200);
     },
   );

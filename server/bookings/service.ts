@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { BookingRow, Database, SeatKind, SessionRow, UserRow } from '../../db/schema.js';
-import { findUserById, findUsersByIds } from '../accounts/repository.js';
+import { findUserById, findUsersByIds, orgNames } from '../accounts/repository.js';
 import { AppError } from '../errors.js';
 import { perDatabase, type Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
@@ -143,7 +143,7 @@ export async function bookMany(trx: Trx, deps: Deps, requests: BookRequest[]): P
       }
       const existing = booked.get(repo.pairKey(s.id, user.id));
       if (existing) {
-        results.push({ userId, error: { code: 'already_booked', message: `${user.name} already has a ${existing} booking for this session.` } });
+        results.push({ userId, error: { code: 'already_booked', message: alreadyBookedMessage(user.id === r.actor.id ? null : user.name, existing) } });
         continue;
       }
       const confirmed = freeFor(state, user.org_id) > 0;
@@ -365,4 +365,24 @@ export async function sweepSession(trx: Trx, deps: Deps, sessionId: string) {
   if (s.status !== 'scheduled') return;
   await expireOffersLocked(trx, deps, s);
   for (const seat of seatsOfMode(s.mode)) await promoteWaitlist(trx, deps, s, seat);
+}
+
+/** "You already have a seat…" to the person themselves (`name` null), "Sam Jones already…" to an office booking them. */
+export function alreadyBookedMessage(name: string | null, status: string): string {
+  const what = status === 'waitlisted' ? 'a place on the waitlist' : status === 'offered' ? 'a seat offered' : 'a seat';
+  return name === null ? `You already have ${what} for this session.` : `${name} already has ${what} for this session.`;
+}
+
+/**
+ * The seats held on a session, per organisation and seat kind; only `orgId`'s when given.
+ * Undefined when there is no such session.
+ */
+export async function holdsOfSession(deps: Deps, sessionId: string, orgId?: string) {
+  const session = await repo.findSession(deps.db, sessionId);
+  if (!session) return undefined;
+  const states = (await repo.loadSeatStates(deps.db, [session.id], deps.now().toISOString())).get(sessionId)!;
+  // A hold of no seats only keeps the claims of one that was removed: it is not shown.
+  const holds = SEAT_KINDS.flatMap((seat) => states[seat].holds.filter((h) => h.seats > 0 && (orgId === undefined || h.orgId === orgId)).map((h) => ({ ...h, seat })));
+  const names = await orgNames(deps.db, distinct(holds.map((h) => h.orgId)));
+  return holds.map((h) => ({ orgId: h.orgId, orgName: names.get(h.orgId) ?? '', seat: h.seat, seats: h.seats, claimed: h.claimed }));
 }

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { OutboxMessage } from '../../shared/bookings.js';
 import type { Deps } from '../platform/deps.js';
-import { renderNotice } from './outbox.js';
+import { latestOutboxRows, renderNotice } from './outbox.js';
 import { jsonResponse, requireRole, router } from '../platform/http.js';
 
 export function notificationRoutes(deps: Deps) {
@@ -18,9 +18,7 @@ export function notificationRoutes(deps: Deps) {
     async (c) => {
       requireRole(c, 'admin');
       const { to, limit } = c.req.valid('query');
-      let q = deps.db.selectFrom('outbox').selectAll().orderBy('id', 'desc').limit(limit);
-      if (to) q = q.where('to_email', '=', to.toLowerCase());
-      const rows = await q.execute();
+      const rows = await latestOutboxRows(deps.db, limit, to?.toLowerCase());
       const items = [];
       for (const r of rows) {
         const m = await renderNotice(deps.db, deps, r);

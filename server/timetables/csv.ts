@@ -3,7 +3,8 @@
  * office uploads, email). Every bad row is reported by its line number; nothing is returned
  * unless every row is good.
  */
-import { CsvError, parse } from 'csv-parse/sync';
+import { parse } from 'csv-parse/sync';
+import { csvErrorLine, csvReadProblem } from '../platform/csv-errors.js';
 import type { WeekLetter, WeeklyPeriod } from './clash.js';
 
 export interface RowProblem {
@@ -57,9 +58,7 @@ export function parseTimetableCsv(text: string, opts: { weekAStart: string | nul
       to_line: maxRows + 2,
     }) as unknown as { record: Record<string, string>; info: { lines: number } }[];
   } catch (e) {
-    const line = e instanceof CsvError ? Number((e as CsvError & { lines?: number }).lines ?? 0) : 0;
-    const reason = (e as Error).message.replace(/^Invalid (Record|Opening Quote|Closing Quote)[^:]*:\s*/i, '');
-    return { ok: false, problems: [{ line, message: `the file could not be read as CSV: ${reason}` }] };
+    return { ok: false, problems: [{ line: csvErrorLine(e), message: `the file could not be read as CSV: ${csvReadProblem(e)}` }] };
   }
   if (records.length === 0) {
     return { ok: false, problems: [{ line: 1, message: `the file has no timetable rows; expected a header row ${opts.needEmail ? 'email,' : ''}day,start,end with optional label,week, then one row per lesson` }] };

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { secondaryIcs } from '../../test/api/timetables.fixtures.js';
-import { clashesWith } from './clash.js';
-import { parseTimetableIcs } from './ics.js';
+import { appleFloating, SHAPES } from '../../test/api/timetables.shapes.js';
+import { busyPeriods, clashesWith } from './clash.js';
+import { describeEvent, parseTimetableIcs } from './ics.js';
 
 const now = new Date('2026-01-12T09:00:00Z');
 
@@ -71,7 +72,7 @@ describe('parseTimetableIcs', () => {
       { now, defaultZone: 'Europe/London' },
     );
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.problems).toEqual([{ uid: 'bad-1@sis', summary: 'Backwards lesson', message: 'ends before it starts (DTEND must be after DTSTART)' }]);
+    if (!r.ok) expect(r.problems).toEqual([{ uid: 'bad-1@sis', summary: 'Backwards lesson', message: 'ends before it starts (DTEND must not be before DTSTART)' }]);
   });
 
   it('refuses a file that is not iCalendar, and one with no events', () => {
@@ -85,5 +86,81 @@ describe('parseTimetableIcs', () => {
   it('refuses a rule that repeats far too often', () => {
     const r = parseTimetableIcs(cal('BEGIN:VEVENT', 'UID:m', 'DTSTAMP:20260101T000000Z', 'DTSTART:20260101T000000Z', 'DTEND:20260101T000100Z', 'RRULE:FREQ=MINUTELY', 'SUMMARY:Spam', 'END:VEVENT'), { now, defaultZone: 'Europe/London' });
     expect(r.ok).toBe(false);
+  });
+});
+
+describe('timetables in the shapes calendar programs write', () => {
+  const from = Date.parse('2026-01-01T00:00:00Z');
+  const to = Date.parse('2026-06-01T00:00:00Z');
+  for (const shape of SHAPES) {
+    it(`reads ${shape.name}: the busy times, closed days and zone`, () => {
+      const tt = parsed(shape.ics);
+      expect(busyPeriods({ ...tt, weekly: [], weekAStart: null }, from, to)).toEqual(shape.busy);
+      expect(tt.freeDays).toEqual(shape.freeDays);
+      expect(tt.timeZone).toBe(shape.timeZone);
+      const rules = { ...tt, weekly: [], weekAStart: null };
+      expect(clashesWith(rules, shape.inside)).not.toEqual([]);
+      expect(clashesWith(rules, shape.outside)).toEqual([]);
+    });
+  }
+
+  it('reads floating times in the organisation’s zone when the calendar names none', () => {
+    const tt = parsed(appleFloating.ics.replace('X-WR-TIMEZONE:Europe/Paris\r\n', ''));
+    expect(tt.dated.map((d) => d.startsAt)).toEqual(['2026-01-21T09:00:00.000Z', '2026-01-28T09:00:00.000Z', '2026-02-04T09:00:00.000Z']);
+    const r = parseTimetableIcs(appleFloating.ics.replace('X-WR-TIMEZONE:Europe/Paris\r\n', ''), { now, defaultZone: 'Europe/Paris' });
+    expect(r.ok && r.timetable.dated[0]!.startsAt).toBe('2026-01-21T08:00:00.000Z');
+  });
+
+  it('maps every Windows zone name through CLDR’s table, whatever its case', () => {
+    const at = (tzid: string) => {
+      const tt = parsed(cal('BEGIN:VEVENT', 'UID:w', 'DTSTAMP:20260101T000000Z', `DTSTART;TZID=${tzid}:20260701T120000`, `DTEND;TZID=${tzid}:20260701T130000`, 'SUMMARY:Meeting', 'END:VEVENT'));
+      return tt.dated[0]!.startsAt;
+    };
+    expect(at('Eastern Standard Time')).toBe('2026-07-01T16:00:00.000Z');
+    expect(at('GMT Standard Time')).toBe('2026-07-01T11:00:00.000Z');
+    expect(at('W. Europe Standard Time')).toBe('2026-07-01T10:00:00.000Z');
+    expect(at('AUS Eastern Standard Time')).toBe('2026-07-01T02:00:00.000Z');
+    expect(at('India Standard Time')).toBe('2026-07-01T06:30:00.000Z');
+    expect(at('"pacific standard time"')).toBe('2026-07-01T19:00:00.000Z');
+  });
+
+  it('reads a TZID by the file’s own VTIMEZONE before its name', () => {
+    // An Outlook export whose zone definition has no summer time, under a Windows name that has.
+    const tt = parsed(
+      cal(
+        'BEGIN:VTIMEZONE', 'TZID:Eastern Standard Time', 'BEGIN:STANDARD', 'DTSTART:16010101T000000', 'TZOFFSETFROM:-0500', 'TZOFFSETTO:-0500', 'END:STANDARD', 'END:VTIMEZONE',
+        'BEGIN:VEVENT', 'UID:v', 'DTSTAMP:20260101T000000Z', 'DTSTART;TZID=Eastern Standard Time:20260701T170000', 'DTEND;TZID=Eastern Standard Time:20260701T180000', 'SUMMARY:Call', 'END:VEVENT',
+      ),
+    );
+    expect(tt.dated).toEqual([{ startsAt: '2026-07-01T22:00:00.000Z', endsAt: '2026-07-01T23:00:00.000Z', label: 'Call' }]);
+  });
+
+  it('refuses a zone it cannot place, naming it, instead of guessing London time', () => {
+    const r = parseTimetableIcs(
+      cal(
+        'BEGIN:VEVENT', 'UID:x1', 'DTSTAMP:20260101T000000Z', 'DTSTART;TZID=Mars Standard Time:20260120T170000', 'DTEND;TZID=Mars Standard Time:20260120T180000', 'SUMMARY:Rover drive', 'END:VEVENT',
+        'BEGIN:VEVENT', 'UID:x2', 'DTSTAMP:20260101T000000Z', 'DTSTART;TZID=Mars Standard Time:20260121T170000', 'DTEND;TZID=Mars Standard Time:20260121T180000', 'SUMMARY:Rover park', 'END:VEVENT',
+      ),
+      { now, defaultZone: 'Europe/London' },
+    );
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      // One problem for the zone, not one per event.
+      expect(r.problems).toHaveLength(1);
+      expect(r.problems[0]).toMatchObject({ uid: 'x1', zone: 'Mars Standard Time', message: expect.stringContaining('"Mars Standard Time"') });
+    }
+    const floating = parseTimetableIcs(appleFloating.ics.replace('X-WR-TIMEZONE:Europe/Paris', 'X-WR-TIMEZONE:Paris Time'), { now, defaultZone: 'Europe/London' });
+    expect(!floating.ok && floating.problems[0]).toMatchObject({ zone: 'Paris Time', message: expect.stringContaining('X-WR-TIMEZONE') });
+  });
+
+  it('explains an empty RRULE in words', () => {
+    const r = parseTimetableIcs(cal('BEGIN:VEVENT', 'UID:e', 'DTSTAMP:20260101T000000Z', 'DTSTART:20260120T160000Z', 'DTEND:20260120T170000Z', 'RRULE:', 'SUMMARY:Club', 'END:VEVENT'), { now, defaultZone: 'Europe/London' });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(describeEvent(r.problems[0]!)).toBe('Event "Club" (UID e) has an empty repeat rule (an RRULE line without FREQ): give the rule, for example RRULE:FREQ=WEEKLY;BYDAY=MO, or remove the line');
+  });
+
+  it('accepts a calendar of reminders only, which leaves nobody busy', () => {
+    const tt = parsed(cal('BEGIN:VEVENT', 'UID:r', 'DTSTAMP:20260101T000000Z', 'DTSTART;VALUE=DATE:20260126', 'TRANSP:TRANSPARENT', 'SUMMARY:Birthday', 'END:VEVENT'));
+    expect(tt).toMatchObject({ dated: [], freeDays: [] });
   });
 });

@@ -1,14 +1,19 @@
 /**
- * Reads an ICS timetable, as school information systems export it: weekly RRULE lessons,
- * EXDATE for lessons that do not happen, moved lessons (RECURRENCE-ID), TZID times and
- * all-day events. ical.js parses the file and expands every recurrence; this module only
- * turns each occurrence into an instant.
+ * Reads an ICS timetable, as school information systems and people's own calendars export
+ * it: weekly RRULE lessons, EXDATE for lessons that do not happen, moved lessons
+ * (RECURRENCE-ID), extra dates (RDATE, as dates or periods), TZID times (IANA names, the
+ * file's own VTIMEZONEs, or the Windows names Outlook and Exchange write), floating times,
+ * all-day events and files holding several VCALENDARs. ical.js parses the file and expands
+ * RRULEs; this module turns each occurrence into an instant.
  *
- * The rule for what counts: a timed event is busy (unless TRANSP:TRANSPARENT or
- * STATUS:CANCELLED); an all-day event marks the school as closed on those days (INSET days,
- * holidays), so the person is free on them whatever lessons the file also lists.
+ * The rule for what counts: an event counts only when it is busy: not TRANSP:TRANSPARENT,
+ * not Outlook's X-MICROSOFT-CDO-BUSYSTATUS:FREE, not STATUS:CANCELLED. A busy timed event
+ * is a busy period (an event of zero length takes no time); a busy all-day event marks the
+ * school as closed on those days (INSET days, holidays), so the person is free on them
+ * whatever lessons the file also lists.
  */
 import ICAL from 'ical.js';
+import { WINDOWS_TO_IANA_MAP } from 'windows-iana';
 import { isTimeZone } from '../../shared/common.js';
 import { zonedTimeToUtc, type DatedPeriod, type FreeDays } from './clash.js';
 
@@ -16,6 +21,8 @@ export interface EventProblem {
   uid: string | null;
   summary: string | null;
   message: string;
+  /** Set when the problem is a time zone that cannot be resolved: its name as the file gives it. */
+  zone?: string;
 }
 
 export interface IcsTimetable {
@@ -35,16 +42,32 @@ const MAX_ITERATIONS = 50_000;
 const DAY = 86_400_000;
 const CONTROL = /[\u0000-\u001f\u007f]/g;
 
-/** Zones named in the Windows style that Microsoft-based systems write without a VTIMEZONE. */
-const WINDOWS_ZONES: Record<string, string> = { 'GMT Standard Time': 'Europe/London', 'W. Europe Standard Time': 'Europe/Berlin', UTC: 'UTC' };
+/** Windows zone names (CLDR's windowsZones, kept by the windows-iana package), lower-cased, to their IANA zone. */
+let windowsZones: Map<string, string> | null = null;
+function windowsZone(name: string): string | null {
+  if (!windowsZones) {
+    windowsZones = new Map();
+    // Territory 001 is CLDR's main zone for each Windows name.
+    for (const z of WINDOWS_TO_IANA_MAP) if (z.territory === '001' && z.iana[0]) windowsZones.set(z.windowsName.toLowerCase(), z.iana[0]);
+  }
+  return windowsZones.get(name.toLowerCase()) ?? null;
+}
 
-function ianaZone(tzid: string | null | undefined): string | null {
-  if (!tzid) return null;
-  if (WINDOWS_ZONES[tzid]) return WINDOWS_ZONES[tzid]!;
-  if (/^[A-Za-z_]+\/[A-Za-z_+-]+(\/[A-Za-z_+-]+)?$/.test(tzid) && isTimeZone(tzid)) return tzid;
-  // Vendor-prefixed ids such as /mozilla.org/20050126_1/Europe/London.
-  const tail = tzid.split('/').filter(Boolean).slice(-2).join('/');
-  return tail !== tzid && /^[A-Za-z_]+\/[A-Za-z_+-]+$/.test(tail) && isTimeZone(tail) ? tail : null;
+const IANA_SHAPE = /^(?:[A-Za-z_]+(?:\/[A-Za-z0-9_+-]+){1,2}|UTC|GMT|Etc\/[A-Za-z0-9+-]+)$/;
+
+/**
+ * The IANA zone a TZID (or X-WR-TIMEZONE) names: an IANA name, a Windows name such as
+ * "Eastern Standard Time", or a vendor-prefixed IANA name such as
+ * /mozilla.org/20050126_1/Europe/London. Null when it names none of these.
+ */
+export function ianaZone(tzid: string | null | undefined): string | null {
+  const name = (tzid ?? '').trim().replace(/^"(.*)"$/, '$1');
+  if (!name) return null;
+  if (IANA_SHAPE.test(name) && isTimeZone(name)) return name;
+  const windows = windowsZone(name);
+  if (windows && isTimeZone(windows)) return windows;
+  const tail = name.split('/').filter(Boolean).slice(-2).join('/');
+  return tail !== name && /^[A-Za-z_]+\/[A-Za-z0-9_+-]+$/.test(tail) && isTimeZone(tail) ? tail : null;
 }
 
 const dateOf = (t: ICAL.Time) => `${t.year}-${String(t.month).padStart(2, '0')}-${String(t.day).padStart(2, '0')}`;
@@ -55,68 +78,136 @@ function text(v: unknown): string | null {
   return s ? s.slice(0, 200) : null;
 }
 
+const upper = (v: unknown) => (typeof v === 'string' ? v.trim().toUpperCase() : '');
+
+/** Does this event take the person's time? Not when cancelled, transparent or shown as free. */
+function isBusy(item: ICAL.Component): boolean {
+  if (upper(item.getFirstPropertyValue('status')) === 'CANCELLED') return false;
+  if (upper(item.getFirstPropertyValue('x-microsoft-cdo-busystatus')) === 'FREE') return false;
+  return upper(item.getFirstPropertyValue('transp')) !== 'TRANSPARENT';
+}
+
+/** How a zone is read: an IANA zone, or a VTIMEZONE carried by the file. */
+type Zone = { kind: 'iana'; name: string } | { kind: 'vtimezone'; tz: ICAL.Timezone };
+
+/** A VEVENT with the floating-time zone of the VCALENDAR it came from. */
+interface Vevent {
+  comp: ICAL.Component;
+  /** X-WR-TIMEZONE of its calendar, as written (null when absent). */
+  calendarTzid: string | null;
+}
+
+interface Occurrence {
+  start: ICAL.Time;
+  startTzid: string | null;
+  end: ICAL.Time | null;
+  endTzid: string | null;
+  item: ICAL.Component;
+}
+
+class UnknownZone extends Error {
+  constructor(readonly zone: string, readonly source: 'tzid' | 'x-wr-timezone') {
+    super(zone);
+  }
+}
+
+const tzidOf = (p: ICAL.Property | null | undefined): string | null => {
+  const v = p?.getParameter('tzid');
+  return typeof v === 'string' && v ? v : null;
+};
+
+/** The roots of a file: one VCALENDAR, or several one after the other. */
+function parseRoots(source: string): ICAL.Component[] {
+  const jcal = ICAL.parse(source) as unknown[];
+  const list = Array.isArray(jcal[0]) ? (jcal as unknown[][]) : [jcal];
+  return list.map((j) => new ICAL.Component(j as unknown[]));
+}
+
 /**
- * Parses and expands an ICS text. `now` fixes the expansion window; `defaultZone` is used
- * for floating times and as the timetable's zone when the file names none.
+ * Parses and expands an ICS text. `now` fixes the expansion window; `defaultZone` (the
+ * organisation's zone) is used for floating times when the calendar names no zone
+ * (X-WR-TIMEZONE), and as the timetable's zone when the file names none.
  */
 export function parseTimetableIcs(source: string, opts: { now: Date; defaultZone: string }): IcsResult {
-  let root: ICAL.Component;
+  let roots: ICAL.Component[];
   try {
-    const jcal = ICAL.parse(source);
-    root = new ICAL.Component(jcal as unknown[]);
-  } catch (e) {
-    return { ok: false, problems: [{ uid: null, summary: null, message: `the file is not a valid iCalendar file: ${String((e as Error).message).replace(CONTROL, ' ').slice(0, 200)}` }] };
+    roots = parseRoots(source);
+  } catch {
+    // The parser's own message names its internals ("Cannot read properties of undefined"),
+    // so people get a plain one.
+    return { ok: false, problems: [{ uid: null, summary: null, message: 'the file is not a valid iCalendar file (it should begin with BEGIN:VCALENDAR and hold one VEVENT per lesson)' }] };
   }
-  if (root.name !== 'vcalendar') return { ok: false, problems: [{ uid: null, summary: null, message: 'the file does not start with BEGIN:VCALENDAR' }] };
+  if (roots.length === 0 || roots.some((r) => r.name !== 'vcalendar')) return { ok: false, problems: [{ uid: null, summary: null, message: 'the file does not start with BEGIN:VCALENDAR' }] };
 
-  const calendarZone = ianaZone(String(root.getFirstPropertyValue('x-wr-timezone') ?? '')) ;
+  // A VTIMEZONE in the file says exactly how its TZID reads, so it wins over what the name means elsewhere.
   const vtimezones = new Map<string, ICAL.Timezone>();
-  for (const vtz of root.getAllSubcomponents('vtimezone')) {
-    const tzid = vtz.getFirstPropertyValue('tzid');
-    if (typeof tzid === 'string') {
-      try {
-        vtimezones.set(tzid, new ICAL.Timezone(vtz));
-      } catch {
-        /* an unreadable VTIMEZONE: the TZID is then read as an IANA name, if it is one */
+  const vevents: Vevent[] = [];
+  for (const root of roots) {
+    for (const vtz of root.getAllSubcomponents('vtimezone')) {
+      const tzid = vtz.getFirstPropertyValue('tzid');
+      if (typeof tzid === 'string' && !vtimezones.has(tzid)) {
+        try {
+          const tz = new ICAL.Timezone(vtz);
+          // Reading an offset now finds an unreadable component here rather than mid-expansion.
+          tz.utcOffset(ICAL.Time.fromData({ year: 2026, month: 1, day: 1 }));
+          vtimezones.set(tzid, tz);
+        } catch {
+          /* an unreadable VTIMEZONE: the TZID is then read as a zone name, if it is one */
+        }
       }
     }
+    const calendarTzid = text(root.getFirstPropertyValue('x-wr-timezone'));
+    for (const comp of root.getAllSubcomponents('vevent')) vevents.push({ comp, calendarTzid });
   }
-
-  const vevents = root.getAllSubcomponents('vevent');
   if (vevents.length > MAX_EVENTS) return { ok: false, problems: [{ uid: null, summary: null, message: `a timetable may hold at most ${MAX_EVENTS} events (this file has ${vevents.length})` }] };
 
-  let firstZone: string | null = null;
-  for (const ev of vevents) {
-    const tzid = ev.getFirstProperty('dtstart')?.getParameter('tzid');
-    const z = ianaZone(typeof tzid === 'string' ? tzid : null);
-    if (z) {
-      firstZone = z;
-      break;
-    }
-  }
-  const timeZone = calendarZone ?? firstZone ?? opts.defaultZone;
+  const zoneOf = (tzid: string): Zone | null => {
+    const vtz = vtimezones.get(tzid);
+    if (vtz) return { kind: 'vtimezone', tz: vtz };
+    const name = ianaZone(tzid);
+    return name ? { kind: 'iana', name } : null;
+  };
 
-  /** The instant of an ical.js time, read in its TZID (IANA, or the file's VTIMEZONE). */
-  const instantOf = (t: ICAL.Time, tzid: string | null): number => {
-    if (t.zone === ICAL.Timezone.utcTimezone) return t.toUnixTime() * 1000;
-    const zone = ianaZone(tzid);
-    if (zone) return zonedTimeToUtc(t.year, t.month, t.day, t.hour, t.minute, zone);
+  // The timetable's own zone (for local dates): the calendar's, or the first event zone with an IANA name.
+  let timeZone: string | null = null;
+  for (const { calendarTzid } of vevents) if (!timeZone && calendarTzid) timeZone = ianaZone(calendarTzid);
+  for (const { comp } of vevents) {
+    if (timeZone) break;
+    const tzid = tzidOf(comp.getFirstProperty('dtstart'));
     const vtz = tzid ? vtimezones.get(tzid) : undefined;
-    if (vtz) return Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second) - vtz.utcOffset(t) * 1000;
-    return zonedTimeToUtc(t.year, t.month, t.day, t.hour, t.minute, timeZone);
+    timeZone = ianaZone(tzid) ?? ianaZone(text(vtz?.component.getFirstPropertyValue('x-lic-location')));
+  }
+  timeZone ??= opts.defaultZone;
+
+  /** The instant of an ical.js time: in UTC, in its TZID, or floating in the calendar's zone. */
+  const instantOf = (t: ICAL.Time, tzid: string | null, calendarTzid: string | null): number => {
+    if (t.zone === ICAL.Timezone.utcTimezone) return t.toUnixTime() * 1000;
+    let zone: Zone | null;
+    if (tzid) {
+      zone = zoneOf(tzid);
+      if (!zone) throw new UnknownZone(tzid, 'tzid');
+    } else if (calendarTzid) {
+      const name = ianaZone(calendarTzid);
+      if (!name) throw new UnknownZone(calendarTzid, 'x-wr-timezone');
+      zone = { kind: 'iana', name };
+    } else {
+      zone = { kind: 'iana', name: opts.defaultZone };
+    }
+    if (zone.kind === 'vtimezone') return Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second) - zone.tz.utcOffset(t) * 1000;
+    return zonedTimeToUtc(t.year, t.month, t.day, t.hour, t.minute, zone.name) + t.second * 1000;
   };
 
   // Masters and their moved occurrences, related by UID only (never across UIDs).
-  const byUid = new Map<string, { master: ICAL.Component | null; exceptions: ICAL.Component[] }>();
-  const loose: ICAL.Component[] = [];
+  const byUid = new Map<string, { master: Vevent | null; exceptions: Vevent[] }>();
+  const loose: Vevent[] = [];
   for (const ev of vevents) {
-    const uid = ev.getFirstPropertyValue('uid');
+    const uid = ev.comp.getFirstPropertyValue('uid');
     if (typeof uid !== 'string' || !uid) {
       loose.push(ev);
       continue;
     }
     const entry = byUid.get(uid) ?? { master: null, exceptions: [] };
-    if (ev.hasProperty('recurrence-id')) entry.exceptions.push(ev);
+    if (ev.comp.hasProperty('recurrence-id')) entry.exceptions.push(ev);
     else if (!entry.master) entry.master = ev;
     else loose.push(ev);
     byUid.set(uid, entry);
@@ -125,40 +216,95 @@ export function parseTimetableIcs(source: string, opts: { now: Date; defaultZone
   const windowStart = opts.now.getTime() - EXPAND_BACK_DAYS * DAY;
   const windowEnd = opts.now.getTime() + EXPAND_AHEAD_DAYS * DAY;
   const problems: EventProblem[] = [];
+  const unknownZones = new Set<string>();
   const dated: DatedPeriod[] = [];
   const freeDays: FreeDays[] = [];
+  /** Events with an occurrence in the window, busy or not: a file of reminders only is still a calendar. */
+  let seen = 0;
   let iterations = 0;
 
-  const handle = (comp: ICAL.Component, exceptions: ICAL.Component[]) => {
+  const handle = ({ comp, calendarTzid }: Vevent, exceptions: Vevent[]) => {
     const uid = text(comp.getFirstPropertyValue('uid'));
     const summary = text(comp.getFirstPropertyValue('summary'));
     const problem = (message: string) => problems.push({ uid, summary, message });
     try {
-      const event = new ICAL.Event(comp, { strictExceptions: true, exceptions });
       if (!comp.hasProperty('dtstart')) return problem('has no DTSTART');
-      const occurrences: { start: ICAL.Time; end: ICAL.Time; item: ICAL.Event }[] = [];
+      const rrules = comp.getAllProperties('rrule').map((p) => p.getFirstValue() as ICAL.Recur | null);
+      if (rrules.some((r) => !r?.freq)) return problem('has an empty repeat rule (an RRULE line without FREQ): give the rule, for example RRULE:FREQ=WEEKLY;BYDAY=MO, or remove the line');
+      const freqs = rrules.map((r) => String(r!.freq));
+      if (freqs.some((f) => !['DAILY', 'WEEKLY', 'MONTHLY', 'YEARLY'].includes(f))) return problem(`repeats ${freqs.join('/').toLowerCase()}, more often than daily; a timetable repeats daily at most`);
+
+      // RDATEs are expanded here (ical.js cannot read RDATE periods), so ical.js sees the rest.
+      const rdates = comp.getAllProperties('rdate');
+      let base = comp;
+      if (rdates.length) {
+        base = new ICAL.Component(JSON.parse(JSON.stringify(comp.toJSON())) as unknown[]);
+        base.removeAllProperties('rdate');
+      }
+      const event = new ICAL.Event(base, { strictExceptions: true, exceptions: exceptions.map((x) => x.comp) });
+      const masterStartTzid = tzidOf(comp.getFirstProperty('dtstart'));
+      const tzidsOf = (item: ICAL.Component) => {
+        const s = tzidOf(item.getFirstProperty('dtstart'));
+        return { startTzid: s, endTzid: tzidOf(item.getFirstProperty('dtend')) ?? s };
+      };
+
+      // EXDATEs are compared as instants, so one written in UTC still removes a local-time occurrence.
+      const exdates = new Set<string>();
+      for (const p of comp.getAllProperties('exdate')) {
+        for (const v of p.getValues() as ICAL.Time[]) exdates.add(v.isDate ? dateOf(v) : String(instantOf(v, tzidOf(p), calendarTzid)));
+      }
+      const excluded = (t: ICAL.Time, tzid: string | null) => exdates.has(t.isDate ? dateOf(t) : String(instantOf(t, tzid, calendarTzid)));
+
+      const occurrences: Occurrence[] = [];
+      const starts = new Set<string>();
+      const add = (o: Occurrence) => {
+        const key = o.start.toString();
+        if (starts.has(key)) return;
+        starts.add(key);
+        occurrences.push(o);
+      };
+      const inWindow = (start: ICAL.Time, end: ICAL.Time | null) =>
+        Date.UTC(start.year, start.month - 1, start.day) <= windowEnd + DAY && Date.UTC((end ?? start).year, (end ?? start).month - 1, (end ?? start).day) + DAY >= windowStart;
+
       if (event.isRecurring()) {
-        const freqs = comp.getAllProperties('rrule').map((p) => String((p.getFirstValue() as ICAL.Recur | null)?.freq ?? ''));
-        if (freqs.some((f) => !['DAILY', 'WEEKLY', 'MONTHLY', 'YEARLY'].includes(f))) return problem(`repeats ${freqs.join('/').toLowerCase()}, more often than daily; a timetable repeats daily at most`);
         const it = event.iterator();
         for (let next = it.next(); next; next = it.next()) {
           if (++iterations > MAX_ITERATIONS) return problem('repeats too often to be a timetable');
           const d = event.getOccurrenceDetails(next);
-          const approx = Date.UTC(d.startDate.year, d.startDate.month - 1, d.startDate.day);
-          if (approx > windowEnd + DAY) break;
-          if (Date.UTC(d.endDate.year, d.endDate.month - 1, d.endDate.day) + DAY < windowStart) continue;
-          occurrences.push({ start: d.startDate, end: d.endDate, item: d.item });
+          if (Date.UTC(d.startDate.year, d.startDate.month - 1, d.startDate.day) > windowEnd + DAY) break;
+          if (!inWindow(d.startDate, d.endDate)) continue;
+          if (excluded(next, masterStartTzid)) continue;
+          add({ start: d.startDate, end: d.endDate, item: d.item.component, ...tzidsOf(d.item.component) });
           if (occurrences.length > MAX_OCCURRENCES) return problem(`has more than ${MAX_OCCURRENCES} occurrences`);
         }
       } else {
-        occurrences.push({ start: event.startDate, end: event.endDate, item: event });
+        const d = event.getOccurrenceDetails(event.startDate);
+        add({ start: d.startDate, end: d.endDate, item: d.item.component, ...tzidsOf(d.item.component) });
       }
+      for (const p of rdates) {
+        const tzid = tzidOf(p) ?? masterStartTzid;
+        for (const v of p.getValues() as (ICAL.Time | ICAL.Period)[]) {
+          if (++iterations > MAX_ITERATIONS) return problem('repeats too often to be a timetable');
+          const period = v instanceof ICAL.Period ? v : null;
+          const start = period ? period.start : (v as ICAL.Time);
+          if (excluded(start, tzid)) continue;
+          const d = event.getOccurrenceDetails(start);
+          if (d.item !== event) {
+            // A moved occurrence (RECURRENCE-ID) replaces this date.
+            add({ start: d.startDate, end: d.endDate, item: d.item.component, ...tzidsOf(d.item.component) });
+          } else {
+            add({ start, startTzid: tzid, end: period ? period.getEnd() : d.endDate, endTzid: tzid, item: comp });
+          }
+          if (occurrences.length > MAX_OCCURRENCES) return problem(`has more than ${MAX_OCCURRENCES} occurrences`);
+        }
+      }
+
       for (const o of occurrences) {
-        const item = o.item.component;
-        const status = String(item.getFirstPropertyValue('status') ?? '').toUpperCase();
-        if (status === 'CANCELLED') continue;
+        if (!inWindow(o.start, o.end)) continue;
+        const item = o.item;
         const label = text(item.getFirstPropertyValue('summary')) ?? summary ?? 'Busy';
         if (o.start.isDate) {
+          // RFC 5545 3.6.1: an all-day event without a later DTEND lasts the one day.
           const from = dateOf(o.start);
           let to = o.end && o.end.isDate ? dateOf(o.end) : '';
           if (!to || to <= from) {
@@ -170,23 +316,30 @@ export function parseTimetableIcs(source: string, opts: { now: Date; defaultZone
           if (Date.UTC(+to.slice(0, 4), +to.slice(5, 7) - 1, +to.slice(8, 10)) - Date.UTC(+from.slice(0, 4), +from.slice(5, 7) - 1, +from.slice(8, 10)) > 400 * DAY) {
             return problem('is an all-day event longer than 400 days');
           }
-          freeDays.push({ from, to, label });
+          seen++;
+          if (isBusy(item)) freeDays.push({ from, to, label });
           continue;
         }
-        const transp = String(item.getFirstPropertyValue('transp') ?? '').toUpperCase();
-        if (transp === 'TRANSPARENT') continue;
-        const startTz = item.getFirstProperty('dtstart')?.getParameter('tzid');
-        const endTz = item.getFirstProperty('dtend')?.getParameter('tzid') ?? startTz;
-        const s = instantOf(o.start, typeof startTz === 'string' ? startTz : null);
-        const e = o.end ? instantOf(o.end, typeof endTz === 'string' ? endTz : null) : s;
-        if (!(e > s)) return problem('ends before it starts (DTEND must be after DTSTART)');
+        const s = instantOf(o.start, o.startTzid, calendarTzid);
+        // RFC 5545 3.6.1: a timed event without DTEND (or with DTEND equal to DTSTART) takes no time.
+        const e = o.end ? instantOf(o.end, o.endTzid, calendarTzid) : s;
+        if (e < s) return problem('ends before it starts (DTEND must not be before DTSTART)');
         if (e - s > 31 * DAY) return problem('is a timed event longer than 31 days');
         if (e < windowStart || s > windowEnd) continue;
+        seen++;
+        if (e === s || !isBusy(item)) continue;
         dated.push({ startsAt: new Date(s).toISOString(), endsAt: new Date(e).toISOString(), label });
         if (dated.length > MAX_OCCURRENCES) return problem(`makes the timetable longer than ${MAX_OCCURRENCES} lessons`);
       }
     } catch (e) {
-      problem(`could not be read: ${String((e as Error).message).replace(CONTROL, ' ').slice(0, 200)}`);
+      if (e instanceof UnknownZone) {
+        if (unknownZones.has(e.zone)) return;
+        unknownZones.add(e.zone);
+        const where = e.source === 'x-wr-timezone' ? `has floating times in the calendar's time zone (X-WR-TIMEZONE) "${e.zone}"` : `is in the time zone "${e.zone}"`;
+        problems.push({ uid, summary, zone: e.zone, message: `${where}, which is not a time zone this service knows: export the calendar with its VTIMEZONE, or with a zone name such as Europe/London` });
+        return;
+      }
+      problem('could not be read: one of its dates, times or repeat rules is not valid (check its DTSTART, DTEND, RRULE, RDATE and EXDATE lines)');
     }
   };
 
@@ -196,8 +349,11 @@ export function parseTimetableIcs(source: string, opts: { now: Date; defaultZone
   }
   for (const ev of loose) handle(ev, []);
 
-  if (problems.length) return { ok: false, problems };
-  if (dated.length === 0 && freeDays.length === 0) {
+  if (problems.length) {
+    // Unknown zones first: they are the one thing to fix for the whole file.
+    return { ok: false, problems: [...problems.filter((p) => p.zone), ...problems.filter((p) => !p.zone)] };
+  }
+  if (seen === 0) {
     return { ok: false, problems: [{ uid: null, summary: null, message: `the calendar has no events between ${new Date(windowStart).toISOString().slice(0, 10)} and ${new Date(windowEnd).toISOString().slice(0, 10)}` }] };
   }
   dated.sort((a, b) => a.startsAt.localeCompare(b.startsAt));

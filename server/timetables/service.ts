@@ -13,7 +13,7 @@ import { perDatabase, type Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
 import { bufferFor, busyPeriods, clashesWith, likelySeat, localParts, timetableSettings, type TimetableRules } from './clash.js';
 import { parseTimetableCsv, type CsvPeriod, type RowProblem } from './csv.js';
-import { describeEvent, parseTimetableIcs } from './ics.js';
+import { describeEvent, parseTimetableIcs, type EventProblem } from './ics.js';
 import * as repo from './repository.js';
 import { batchedLookup } from '../platform/batching.js';
 
@@ -51,9 +51,11 @@ function rowsError(problems: RowProblem[]): AppError {
   return new AppError('validation_failed', `Line ${first.line}: ${first.message}${more}. The timetable was not changed.`, { rows: sorted.slice(0, 200) });
 }
 
-function eventsError(problems: { uid: string | null; summary: string | null; message: string }[]): AppError {
+/** Problems with a file's events; a time zone nobody can place is its own error (422), naming the zone. */
+function eventsError(problems: EventProblem[]): AppError {
   const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
-  return new AppError('validation_failed', `${describeEvent(problems[0]!)}${more}. The timetable was not changed.`, { events: problems.slice(0, 200) });
+  const code = problems[0]!.zone ? 'unknown_time_zone' : 'validation_failed';
+  return new AppError(code, `${describeEvent(problems[0]!)}${more}. The timetable was not changed.`, { events: problems.slice(0, 200) });
 }
 
 /** Parses an upload for one person, or throws the full list of problems. */

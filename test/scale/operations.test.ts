@@ -171,7 +171,6 @@ describe.skipIf(skip !== null)('SIGTERM', () => {
       // Every request was written before the wait began; an idle event loop reads them at once.
       await new Promise((r) => setTimeout(r, 200));
 
-      const termAt = Date.now();
       server.child.kill('SIGTERM');
       await waitFor('the listener to close', async () => (await tryConnect(port)) === 'ECONNREFUSED', 3_000, 20);
       expect(server.alive()).toBe(true);
@@ -183,8 +182,8 @@ describe.skipIf(skip !== null)('SIGTERM', () => {
       expect(answers.filter((a) => a.json.status === 'waitlisted').map((a) => a.json.position).sort((x, y) => x - y)).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
 
       const exit = await Promise.race([server.exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 5_000))]);
+      // 'hung' if it had not exited within 5 s: the outcome is what is asserted, not a time.
       expect(exit).toEqual({ code: 0, signal: null });
-      expect(Date.now() - termAt).toBeLessThan(5_000);
       expect(server.logs().map((l) => l.msg)).toEqual(expect.arrayContaining(['shutting down', 'stopped']));
       expect(await tryConnect(port)).toBe('ECONNREFUSED');
     } finally {
@@ -204,12 +203,12 @@ describe.skipIf(skip !== null)('SIGTERM', () => {
         res.on('end', () => resolve());
       }).on('error', reject);
     });
-    const termAt = Date.now();
     server.child.kill('SIGTERM');
+    // Its keep-alive connection must not hold it open: it exits by itself, well before the
+    // shutdown timeout would cut it off (that would exit 1, and 'hung' means it never exited).
     const exit = await Promise.race([server.exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 5_000))]);
     agent.destroy();
     expect(exit).toEqual({ code: 0, signal: null });
-    expect(Date.now() - termAt).toBeLessThan(4_000);
   });
 });
 
