@@ -57,7 +57,10 @@ if (env.DATABASE_MIGRATION_URL) {
 }
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const livekit = env.LIVEKIT_URL && env.LIVEKIT_API_KEY && env.LIVEKIT_API_SECRET ? { url: env.LIVEKIT_URL, apiKey: env.LIVEKIT_API_KEY, apiSecret: env.LIVEKIT_API_SECRET } : null;
+const livekit =
+  env.LIVEKIT_URL && env.LIVEKIT_API_KEY && env.LIVEKIT_API_SECRET
+    ? { url: env.LIVEKIT_URL, apiKey: env.LIVEKIT_API_KEY, apiSecret: env.LIVEKIT_API_SECRET, publicUrl: env.LIVEKIT_PUBLIC_URL || env.LIVEKIT_URL, agentName: env.LIVEKIT_AGENT_NAME || null }
+    : null;
 const config = defaultConfig({
   publicUrl: (env.PUBLIC_URL || '').replace(/\/$/, '') || `http://localhost:${port}`,
   smtpUrl: env.SMTP_URL || null,

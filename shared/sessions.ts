@@ -112,6 +112,8 @@ export const Session = z.object({
 export type Session = z.infer<typeof Session>;
 
 export const SessionQuery = z.object({
+  /** Words to find in the title, the course's title or the description (all of them, any case). */
+  q: Line(200).optional(),
   from: Instant.optional(),
   to: Instant.optional(),
   mode: Mode.optional(),

@@ -32,7 +32,7 @@ export function bookingRoutes(deps: Deps) {
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');
       const userIds = body.userIds ?? [body.userId ?? actor.id];
-      const answer = await engine.book(deps, { actor, sessionId: id, seat: body.seat, userIds });
+      const answer = await engine.book(deps, { actor, sessionId: id, seat: body.seat, userIds, idempotencyKey: c.get('idempotencyKey') });
       if ('error' in answer) throw answer.error;
       const booked = answer.results;
       // Timetable clashes do not stop a booking (cover can be arranged); the answer says so.

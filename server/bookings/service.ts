@@ -14,6 +14,7 @@ import { perDatabase, type Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
 import { enqueue, enqueueForNew, type NewBookingNotice } from '../notifications/outbox.js';
 import { GroupCommit } from '../platform/transactions.js';
+import * as idempotencyStore from '../platform/idempotency-store.js';
 import { timeOrderedId } from '../platform/ids.js';
 import { claimsHold, freeFor, unclaimed, type SeatState } from './availability.js';
 import * as repo from './repository.js';
@@ -66,6 +67,8 @@ export interface BookRequest {
   sessionId: string;
   seat: SeatKind | undefined;
   userIds: string[];
+  /** The request's Idempotency-Key (the actor's): what it books is recorded under it, in the same transaction. */
+  idempotencyKey?: string;
 }
 /** Per person, a booking or why not; or, for the whole request, why not. */
 export type BookAnswer = { results: (BookingOutcome | BookingFailure)[] } | { error: AppError };
@@ -95,7 +98,11 @@ export async function bookMany(trx: Trx, deps: Deps, requests: BookRequest[]): P
   const now = deps.now();
   const nowIso = now.toISOString();
   const sessions = new Map((await repo.lockSessions(trx, deps.dbKind, distinct(requests.map((r) => r.sessionId)))).map((s) => [s.id, s]));
-  const answers: (BookAnswer | undefined)[] = requests.map((r) => {
+  // A retried request whose first attempt committed (its answer lost to a dropped connection
+  // or a crash) gets what that attempt booked, read under the same session locks.
+  const recorded = requests.some((r) => r.idempotencyKey) ? await recordedAnswers(trx, requests) : [];
+  const answers: (BookAnswer | undefined)[] = requests.map((r, i) => {
+    if (recorded[i]) return recorded[i];
     const s = sessions.get(r.sessionId);
     const problem = s ? closedFor(s, seatOf(s, r.seat), now) : new AppError('not_found', 'No such session.');
     return problem ? { error: problem } : undefined;
@@ -186,7 +193,21 @@ export async function bookMany(trx: Trx, deps: Deps, requests: BookRequest[]): P
   for (const row of rows) deltas.change(undefined, row);
   await deltas.apply(trx);
   await enqueueForNew(trx, deps, notices);
+  for (const { r, i } of open) {
+    const answer = answers[i]!;
+    if (r.idempotencyKey && 'results' in answer) await idempotencyStore.recordOutcome(trx, r.actor.id, r.idempotencyKey, JSON.stringify(answer.results));
+  }
   return answers as BookAnswer[];
+}
+
+/** Per request, what an earlier attempt under the same Idempotency-Key committed, if any. */
+async function recordedAnswers(trx: Trx, requests: BookRequest[]): Promise<(BookAnswer | undefined)[]> {
+  const out: (BookAnswer | undefined)[] = [];
+  for (const r of requests) {
+    const outcome = r.idempotencyKey ? (await idempotencyStore.recordedOutcomes(trx, r.actor.id, [r.idempotencyKey])).get(r.idempotencyKey) : undefined;
+    out.push(outcome === undefined ? undefined : { results: JSON.parse(outcome) as (BookingOutcome | BookingFailure)[] });
+  }
+  return out;
 }
 
 /** Booking writers, one per database: requests that arrive together are booked together. */

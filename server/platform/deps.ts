@@ -4,9 +4,14 @@ import type { DbKind } from '../../db/connect.js';
 import type { Logger } from './logging.js';
 
 export interface LiveKitConfig {
+  /** Where this server reaches LiveKit's API (LIVEKIT_URL; may be a private address). */
   url: string;
   apiKey: string;
   apiSecret: string;
+  /** Where browsers connect (LIVEKIT_PUBLIC_URL); LIVEKIT_URL when unset. */
+  publicUrl?: string;
+  /** An agent deployed for explicit dispatch (LIVEKIT_AGENT_NAME), sent to every room this server creates. */
+  agentName?: string | null;
 }
 
 /**

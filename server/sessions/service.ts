@@ -133,6 +133,7 @@ export const requireSessionManager = engine.requireSessionManager;
  */
 export async function listSessions(deps: Deps, q: z.infer<typeof SessionQuery>, caller?: AuthUser) {
   const filter = {
+    words: q.q ? q.q.split(/\s+/).filter(Boolean).slice(0, 10) : undefined,
     from: q.from ? iso(q.from) : undefined,
     to: q.to ? iso(q.to) : undefined,
     mode: q.mode,
