@@ -22,6 +22,7 @@ import type { AddressInfo } from 'node:net';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../../server/accounts/service.js';
+import { defaultConfig } from '../../server/platform/deps.js';
 import { identityOf, roomNameOf } from '../../shared/live.js';
 import { makeTestContext, TEST_PASSWORD, type TestUser } from '../helpers.js';
 import { signedWebhook, startLiveKitStandIn } from '../livekit-standin.js';
@@ -40,7 +41,8 @@ await new Promise<void>((r) => icsServer.listen(0, '127.0.0.1', r));
 const icsUrl = `http://127.0.0.1:${(icsServer.address() as AddressInfo).port}/timetable.ics`;
 
 // Ten minutes before a 16:00 session: inside the online join window.
-const t = await makeTestContext({ now: '2026-02-10T15:50:00.000Z', config: { livekit: lk.config } });
+// The subscription server is on 127.0.0.1, which only OUTBOUND_ALLOW lets the server fetch.
+const t = await makeTestContext({ now: '2026-02-10T15:50:00.000Z', config: { livekit: lk.config, outbound: { ...defaultConfig().outbound, allow: [`127.0.0.1:${(icsServer.address() as AddressInfo).port}`] } } });
 afterAll(async () => {
   await t.close();
   await lk.close();
