@@ -150,9 +150,9 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     await typeInto(page, 'Venue', 'Hall');
     await typeInto(page, 'Number of in-person seats', '0');
     await typeInto(page, 'Number of online seats', '10');
-    await tabTo(page, 'Once, on the date above');
+    await tabTo(page, 'Once');
     await page.keyboard.press('ArrowDown');
-    expect(await page.getByLabel('Every week, starting on the date above').isChecked()).toBe(true);
+    expect(await page.getByLabel('Every week, for a number of weeks').isChecked()).toBe(true);
     await typeInto(page, 'For how many weeks', '3');
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'There is a problem' }).waitFor();

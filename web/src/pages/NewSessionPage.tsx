@@ -101,13 +101,13 @@ function NewSessionForm({ copyOf, navigated }: { copyOf: Session | null; navigat
       <form onSubmit={submit} noValidate>
         <SessionFields values={values} set={set} errors={errors} />
         <fieldset class="field">
-          <legend>How often</legend>
+          <legend>How often (the first time is on the day above)</legend>
           <div class="radios">
             {(
               [
-                ['once', 'Once, on the date above'],
-                ['weekly', 'Every week, starting on the date above'],
-                ['dates', 'On the date above and on other dates'],
+                ['once', 'Once'],
+                ['weekly', 'Every week, for a number of weeks'],
+                ['dates', 'On a list of days'],
               ] as const
             ).map(([k, label]) => (
               <div class="radio" key={k}>
@@ -122,7 +122,7 @@ function NewSessionForm({ copyOf, navigated }: { copyOf: Session | null; navigat
         )}
         {repeat === 'dates' && (
           <div class={errorFor(errors, 'dates') ? 'field field-error' : 'field'}>
-            <label for="dates">Other dates</label>
+            <label for="dates">The other days</label>
             <p class="hint" id="dates-hint">
               One per line, like 2026-05-04 or 04/05/2026. Same times as above; each date is its own session.
             </p>
