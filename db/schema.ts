@@ -47,11 +47,24 @@ export interface AuthSessionsTable {
   revoked_at: string | null;
 }
 
-export interface LoginAttemptsTable {
+/**
+ * A sign-in throttle counter: attempts under one key (an account, a client address, or
+ * both) since `window_start`. Bumped before any password is checked (accounts/throttle.ts).
+ */
+export interface LoginThrottleTable {
+  key: string;
+  window_start: string;
+  hits: number;
+}
+
+/** An emailed password reset link. Only the token's hash is kept; `used_at` makes it single-use. */
+export interface PasswordResetsTable {
   id: string;
-  email: string;
-  at: string;
-  succeeded: number;
+  token_hash: string;
+  user_id: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
 }
 
 export interface CoursesTable {
@@ -214,6 +227,29 @@ export interface LiveSpeakersTable {
   granted_at: string;
 }
 
+/** A participant a trainer removed from a session's live room: they cannot join it again until a trainer lets them back. */
+export interface LiveRemovalsTable {
+  session_id: string;
+  user_id: string;
+  removed_by: string;
+  removed_at: string;
+}
+
+/** A live room a trainer ended for everyone: from then on only the session's trainers may join it (until one reopens it). */
+export interface LiveRoomEndsTable {
+  session_id: string;
+  ended_by: string;
+  ended_at: string;
+}
+
+/** A captioner a trainer assigned to a session: their captions may name who is speaking. */
+export interface LiveCaptionersTable {
+  session_id: string;
+  user_id: string;
+  assigned_by: string;
+  assigned_at: string;
+}
+
 export interface CheckinSecretsTable {
   session_id: string;
   secret: string;
@@ -322,7 +358,8 @@ export interface Database {
   organisations: OrganisationsTable;
   users: UsersTable;
   auth_sessions: AuthSessionsTable;
-  login_attempts: LoginAttemptsTable;
+  login_throttle: LoginThrottleTable;
+  password_resets: PasswordResetsTable;
   courses: CoursesTable;
   sessions: SessionsTable;
   session_trainers: SessionTrainersTable;
@@ -346,8 +383,32 @@ export interface Database {
   attendance_override_log: AttendanceOverrideLogTable;
   attendance_results: AttendanceResultsTable;
   caption_segments: CaptionSegmentsTable;
+  live_removals: LiveRemovalsTable;
+  live_room_ends: LiveRoomEndsTable;
+  live_captioners: LiveCaptionersTable;
   // --- scale-out (issue 7): add tables below this line ---
+  idempotency_keys: IdempotencyKeysTable;
 }
+
+/**
+ * A request made with an `Idempotency-Key`, per person, kept 24 hours: a retry with the
+ * same key and body gets `status`/`body` again. Until the first answer is stored, the row is
+ * in flight (its lease runs to `locked_until`); `outcome` is what a booking committed, written
+ * in the booking's own transaction (JSON).
+ */
+export interface IdempotencyKeysTable {
+  user_id: string;
+  key: string;
+  fingerprint: string;
+  status: number | null;
+  content_type: string | null;
+  body: string | null;
+  outcome: string | null;
+  locked_until: string;
+  created_at: string;
+  expires_at: string;
+}
+export type IdempotencyKeyRow = Selectable<IdempotencyKeysTable>;
 
 export type OrganisationRow = Selectable<OrganisationsTable>;
 export type UserRow = Selectable<UsersTable>;

@@ -17,16 +17,31 @@ import { calendarRoutes } from './calendar/routes.js';
 import { AppError, toErrorResponse } from './errors.js';
 import { liveRoutes } from './live/routes.js';
 import { notificationRoutes } from './notifications/routes.js';
-import { apiReferencePage } from './platform/docs.js';
+import { apiReferencePage, withIdempotencyKey } from './platform/docs.js';
+import { idempotency } from './platform/idempotency.js';
 import type { Deps } from './platform/deps.js';
 import { router } from './platform/http.js';
 import { sessionRoutes } from './sessions/routes.js';
 import { timetableRoutes } from './timetables/routes.js';
 
+/**
+ * What the browser's livekit-client connects to: the public LiveKit URL (signal WebSocket
+ * and its HTTP validation), and on LiveKit Cloud (`*.livekit.cloud`, `*.livekit.run`) the
+ * region settings and the other regions' URLs it fails over to.
+ */
+export function livekitConnectSources(publicUrl: string): string[] {
+  const host = new URL(publicUrl.replace(/^ws/, 'http')).host;
+  const out = [`wss://${host}`, `ws://${host}`, `https://${host}`, `http://${host}`];
+  for (const cloud of ['livekit.cloud', 'livekit.run']) {
+    if (host === cloud || host.endsWith(`.${cloud}`)) out.push(`wss://*.${cloud}`, `https://*.${cloud}`);
+  }
+  return out;
+}
+
 export function createApp(deps: Deps) {
   const app = router();
   const https = deps.config.publicUrl.startsWith('https:');
-  const livekitOrigin = deps.config.livekit ? new URL(deps.config.livekit.url.replace(/^ws/, 'http')).host : null;
+  const livekitSources = deps.config.livekit ? livekitConnectSources(deps.config.livekit.publicUrl || deps.config.livekit.url) : [];
 
   app.use('*', requestId());
   app.use('*', async (c, next) => {
@@ -50,7 +65,7 @@ export function createApp(deps: Deps) {
         styleSrc: ["'self'"],
         imgSrc: ["'self'", 'data:', 'blob:'],
         mediaSrc: ["'self'", 'blob:'],
-        connectSrc: ["'self'", ...(livekitOrigin ? [`wss://${livekitOrigin}`, `ws://${livekitOrigin}`, `https://${livekitOrigin}`, `http://${livekitOrigin}`] : [])],
+        connectSrc: ["'self'", ...livekitSources],
         frameAncestors: ["'none'"],
         baseUri: ["'self'"],
         formAction: ["'self'"],
@@ -83,6 +98,7 @@ export function createApp(deps: Deps) {
     if (c.res.headers.has('Cache-Control')) return;
     if (c.get('auth') || c.res.headers.get('Content-Type')?.startsWith('application/json')) c.res.headers.set('Cache-Control', 'no-store');
   });
+  app.use('/api/*', idempotency(deps));
 
   const unreachable = () => new AppError('database_unavailable', 'The database cannot be reached.', undefined, { 'Retry-After': '5' });
   const ping = prepared<Record<string, never>>()((db) => db.selectNoFrom(sql<number>`1`.as('one'))); // compiled once
@@ -109,8 +125,9 @@ export function createApp(deps: Deps) {
   app.route('/api', liveRoutes(deps));
 
   const openapi = { openapi: '3.0.3', info: { title: 'SEND Live Training API', version: '1.0.0', description: 'Live SEND and inclusion training sessions: booking, waitlists, calendars, live rooms and attendance.' } };
-  app.doc('/api/openapi.json', openapi);
-  app.get('/api/docs', (c) => c.html(apiReferencePage(app.getOpenAPIDocument(openapi))));
+  const document = () => withIdempotencyKey(app.getOpenAPIDocument(openapi));
+  app.get('/api/openapi.json', (c) => c.json(document()));
+  app.get('/api/docs', (c) => c.html(apiReferencePage(document())));
 
   app.all('/api/*', () => {
     throw new AppError('not_found', 'There is no such API route.');

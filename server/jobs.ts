@@ -7,7 +7,9 @@ import { recordAttendanceOutcomes } from './attendance/service.js';
 import { repairLiveRooms } from './live/service.js';
 import { deliverDue, type Mailer } from './notifications/delivery.js';
 import type { Deps } from './platform/deps.js';
+import { deleteExpiredKeys } from './platform/idempotency-store.js';
 import { refreshTimetableSubscriptions } from './timetables/service.js';
+import { pruneThrottles } from './accounts/throttle.js';
 
 /** One pass of every job. `shouldStop` (shutdown) ends the pass early between steps and messages. */
 export async function runJobsOnce(deps: Deps, mailer: Mailer | null, shouldStop: () => boolean = () => false): Promise<void> {
@@ -18,12 +20,14 @@ export async function runJobsOnce(deps: Deps, mailer: Mailer | null, shouldStop:
   await sendReminders(deps);
   if (deps.config.livekit && !shouldStop()) await repairLiveRooms(deps);
   if (!shouldStop()) await recordAttendanceOutcomes(deps);
+  if (!shouldStop()) await deleteExpiredKeys(deps.db, deps.now().toISOString());
   // Deliver until nothing due is left, in bounded batches.
   for (let i = 0; i < 20 && !shouldStop(); i++) {
     const { sent, failed } = await deliverDue(deps, mailer, 50, shouldStop);
     if (sent + failed === 0 || failed > 0) break;
   }
   if (!shouldStop()) await refreshTimetableSubscriptions(deps);
+  if (!shouldStop()) await pruneThrottles(deps);
 }
 
 export interface JobRunner {

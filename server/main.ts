@@ -13,6 +13,7 @@ import { startJobs } from './jobs.js';
 import { configuredMailer } from './notifications/delivery.js';
 import { defaultConfig, type Deps } from './platform/deps.js';
 import { batchedStdout, jsonLogger } from './platform/logging.js';
+import { parseTrustProxy } from './platform/client-address.js';
 
 const env = process.env;
 const port = env.PORT === undefined || env.PORT === '' ? 3000 : Number(env.PORT);
@@ -56,7 +57,10 @@ if (env.DATABASE_MIGRATION_URL) {
 }
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const livekit = env.LIVEKIT_URL && env.LIVEKIT_API_KEY && env.LIVEKIT_API_SECRET ? { url: env.LIVEKIT_URL, apiKey: env.LIVEKIT_API_KEY, apiSecret: env.LIVEKIT_API_SECRET } : null;
+const livekit =
+  env.LIVEKIT_URL && env.LIVEKIT_API_KEY && env.LIVEKIT_API_SECRET
+    ? { url: env.LIVEKIT_URL, apiKey: env.LIVEKIT_API_KEY, apiSecret: env.LIVEKIT_API_SECRET, publicUrl: env.LIVEKIT_PUBLIC_URL || env.LIVEKIT_URL, agentName: env.LIVEKIT_AGENT_NAME || null }
+    : null;
 const config = defaultConfig({
   publicUrl: (env.PUBLIC_URL || '').replace(/\/$/, '') || `http://localhost:${port}`,
   smtpUrl: env.SMTP_URL || null,
@@ -64,6 +68,7 @@ const config = defaultConfig({
   livekit,
   webRoot: path.join(root, 'web', 'dist'),
   mailLeaseMs,
+  trustProxy: parseTrustProxy(env.TRUST_PROXY),
 });
 const deps: Deps = { db, dbKind: kind, now: () => new Date(), config, logger };
 

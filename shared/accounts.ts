@@ -23,6 +23,8 @@ export const User = z.object({
   orgId: z.string().nullable(),
   orgName: z.string().nullable(),
   captioner: z.boolean(),
+  /** Turned off: cannot sign in, and every sign-in session has ended. */
+  disabled: z.boolean(),
 });
 export type User = z.infer<typeof User>;
 
@@ -62,3 +64,22 @@ export const ImportUsersResult = z.object({
   imported: z.number(),
   users: z.array(User),
 });
+
+/** "Forgot your password?": the answer is the same whether or not the address has an account. */
+export const PasswordResetRequestInput = z.object({ email: Email });
+export const PasswordResetRequested = z.object({ message: z.string() });
+/** A new password with the token from the emailed link. */
+export const PasswordResetInput = z.object({ token: z.string().min(16).max(200), password: Password });
+export const ChangePasswordInput = z.object({ currentPassword: z.string().min(1, 'enter your current password').max(1024), newPassword: Password });
+
+/** What those who manage a person may change: admins both, office staff `disabled` of their own staff. */
+export const UpdateUserInput = z
+  .object({ disabled: z.boolean().optional(), captioner: z.boolean().optional() })
+  .refine((v) => v.disabled !== undefined || v.captioner !== undefined, { message: 'give disabled or captioner' });
+
+export const PeopleQuery = z.object({
+  q: z.string().trim().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+export const PeoplePage = z.object({ items: z.array(User), hasMore: z.boolean() });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Id } from './common.js';
 import { Mode, SeatKind } from './sessions.js';
+import { Clash } from './timetables.js';
 
 export const BookingStatus = z.enum(['confirmed', 'waitlisted', 'offered', 'cancelled', 'attended', 'absent']);
 export type BookingStatus = z.infer<typeof BookingStatus>;
@@ -69,3 +70,19 @@ export const OutboxMessage = z.object({
   createdAt: z.string(),
   sentAt: z.string().nullable(),
 });
+
+/** One person of an organisation as its office sees them on a session's "Book staff" list. */
+export const RosterEntry = z.object({
+  userId: z.string(),
+  name: z.string(),
+  email: z.string(),
+  role: z.string(),
+  /** Their active booking on this session, if any (then they cannot be booked again). */
+  booking: z
+    .object({ id: z.string(), status: z.enum(['confirmed', 'waitlisted', 'offered']), seat: SeatKind, position: z.number().nullable(), offerExpiresAt: z.string().nullable() })
+    .nullable(),
+  /** Lessons in their timetable the session overlaps (empty: fits, or no timetable). */
+  clashes: z.array(Clash),
+});
+export type RosterEntry = z.infer<typeof RosterEntry>;
+export const Roster = z.object({ items: z.array(RosterEntry) });

@@ -25,9 +25,32 @@ export function sessionIdOfRoom(name: string): string | null {
 }
 
 export const LiveRole = z.enum(['trainer', 'attendee']);
-/** JSON in the participant's metadata (set in the join token). */
-export const ParticipantMetadata = z.object({ role: LiveRole, userId: z.string(), sessionId: z.string(), bookingId: z.string().nullable() });
-export type ParticipantMetadata = z.infer<typeof ParticipantMetadata>;
+
+/**
+ * Participant attributes only the server sets (in the join token, then with LiveKit's
+ * UpdateParticipant): participants cannot change their own (no `canUpdateOwnMetadata`).
+ */
+export const ROOM_ATTRIBUTES = {
+  /** The person's part in this session's room: see RoomRole. */
+  role: 'send.role',
+  /** Set while someone's hand is up (value: when it went up); raised and lowered through the server. */
+  hand: 'send.hand_raised_at',
+} as const;
+/** trainer: runs the session; captioner: assigned by a trainer to caption this session (may name who speaks); attendee: everyone else. */
+export const RoomRole = z.enum(['trainer', 'captioner', 'attendee']);
+export type RoomRole = z.infer<typeof RoomRole>;
+
+/**
+ * The browser reports presence this often while in the room. Browsers run timers in a
+ * background tab at most once a minute (Chrome's intensive throttling aligns them to the
+ * minute), so a report can come up to about a minute late.
+ */
+export const HEARTBEAT_INTERVAL_MS = 30_000;
+/**
+ * A gap between reports longer than this starts a new presence interval: two throttled
+ * minutes plus a minute of margin for a slow network, so a background tab is never cut.
+ */
+export const HEARTBEAT_GAP_MS = 3 * 60_000;
 
 export const JoinResult = z.object({
   /** The LiveKit server URL to pass to `room.connect(serverUrl, token)`. */
@@ -37,6 +60,8 @@ export const JoinResult = z.object({
   identity: z.string(),
   role: LiveRole,
   canPublish: z.boolean(),
+  /** webinar: attendees listen unless invited to speak; workshop: everyone may speak. */
+  roomKind: z.enum(['webinar', 'workshop']),
   /** When the token stops working for new connections (LiveKit refreshes it for a connected client). */
   expiresAt: z.string(),
   sessionEndsAt: z.string(),
@@ -52,8 +77,12 @@ export const LiveStatus = z.object({
   closesAt: z.string(),
   open: z.boolean(),
   canPublish: z.boolean(),
-  /** May publish captions (trainer, booked captioner, or a speaker for their own speech). */
+  /** May publish captions (trainer, assigned captioner, or a speaker for their own speech). */
   canCaption: z.boolean(),
+  /** A trainer ended the room for everyone: only trainers may join until one reopens it. */
+  ended: z.boolean(),
+  /** A trainer removed the caller from this room: they may join again only once let back in. */
+  removed: z.boolean(),
   room: z.string(),
   identity: z.string(),
 });
@@ -62,8 +91,20 @@ export type LiveStatus = z.infer<typeof LiveStatus>;
 export const Identity = z.string().min(1).max(128);
 export const MuteInput = z.object({ identity: Identity, trackSid: z.string().min(1).max(128), muted: z.boolean().default(true) }).strict();
 export const RemoveInput = z.object({ identity: Identity }).strict();
+export const ReadmitInput = z.object({ identity: Identity }).strict();
 export const SpeakerInput = z.object({ identity: Identity, speaker: z.boolean() }).strict();
+export const HandInput = z.object({ raised: z.boolean() }).strict();
+export const CaptionerInput = z.object({ identity: Identity, assigned: z.boolean() }).strict();
 export const LiveActionResult = z.object({ ok: z.literal(true) });
+/** `applied`: whether a live connection was changed now (false: not connected; the saved decision applies when they join). */
+export const LiveAppliedResult = z.object({ ok: z.literal(true), applied: z.boolean() });
+
+/** Someone a trainer removed from the room, who cannot join again until let back in. */
+export const RemovedPerson = z.object({ identity: z.string(), name: z.string(), removedAt: z.string() });
+export const RemovedList = z.object({ items: z.array(RemovedPerson) });
+/** A booked person with the captioner flag, and whether a trainer assigned them to caption this session. */
+export const CaptionerCandidate = z.object({ identity: z.string(), name: z.string(), assigned: z.boolean() });
+export const CaptionerList = z.object({ items: z.array(CaptionerCandidate) });
 
 export const PresenceInput = z.object({ event: z.enum(['join', 'heartbeat', 'leave']) }).strict();
 

@@ -74,8 +74,15 @@ export const SeatCounts = z.object({
   confirmed: z.number(),
   offered: z.number(),
   waitlisted: z.number(),
-  /** Seats anyone may book now: capacity less confirmed, offers and other organisations' holds. */
+  /**
+   * Seats the signed-in viewer may book now: capacity less confirmed seats, live offers and
+   * other organisations' unclaimed holds (so a member of a school with a hold sees its held seats).
+   */
   available: z.number(),
+  /** Seats anyone without a hold may book now (the public count). */
+  publicAvailable: z.number(),
+  /** How many of `available` are held for the viewer's organisation. */
+  heldForViewer: z.number(),
 });
 export type SeatCounts = z.infer<typeof SeatCounts>;
 
@@ -105,6 +112,8 @@ export const Session = z.object({
 export type Session = z.infer<typeof Session>;
 
 export const SessionQuery = z.object({
+  /** Words to find in the title, the course's title or the description (all of them, any case). */
+  q: Line(200).optional(),
   from: Instant.optional(),
   to: Instant.optional(),
   mode: Mode.optional(),

@@ -41,14 +41,16 @@ export const TimetableSource = z.enum(['csv', 'ics', 'subscription']);
 
 export const Timetable = z.object({
   userId: z.string(),
-  source: TimetableSource,
+  /** How the timetable was given; null when the person has none yet (then every list is empty). */
+  source: TimetableSource.nullable(),
   timeZone: z.string(),
   /** The organisation's Week A start, when the timetable has week A/B lessons. */
   weekAStart: z.string().nullable(),
   subscription: z
     .object({ url: z.string(), lastFetchedAt: z.string().nullable(), lastError: z.string().nullable() })
     .nullable(),
-  updatedAt: z.string(),
+  /** Null when there is no timetable yet. */
+  updatedAt: z.string().nullable(),
   counts: z.object({ weekly: z.number(), dated: z.number(), freeDays: z.number() }),
   weekly: z.array(WeeklyPeriod),
   /** Dated periods and free days from `from` to `to` (GET ?from&to; default the next 4 weeks). */

@@ -3,6 +3,21 @@
  * for tests only. It checks every call's Bearer JWT with the SDK's own TokenVerifier and
  * the grant each method needs, records the calls, keeps rooms and participants in memory,
  * and can fail (HTTP 503) or hang to show how the app copes when LiveKit is down.
+ *
+ * Each method answers as livekit-server does (pkg/service/roomservice.go and
+ * pkg/rtc/roommanager.go): a missing room or participant is Twirp `not_found` (404);
+ * MutePublishedTrack refuses to unmute (`failed_precondition`, 412, "remote unmute not
+ * enabled") unless the server was configured with `room.enable_remote_unmute`, and answers
+ * with no track when the participant has none with that sid; UpdateParticipant merges
+ * attributes (an empty value deletes one), replaces the permission as a whole and sets
+ * name and metadata only when given; CreateRoom returns the existing room unchanged and
+ * dispatches its agents only when it creates it.
+ *
+ * `selfUpdate` stands for the one thing a participant can do to itself over LiveKit's
+ * signal connection that matters here: change its own name, metadata or attributes, which
+ * the server allows only when the join token's video grant has `canUpdateOwnMetadata`
+ * (or a later permission update set `canUpdateMetadata`).
+ *
  * Also: signed webhooks made exactly as LiveKit makes them (AccessToken with a sha256 claim).
  */
 import { createHash } from 'node:crypto';
@@ -26,6 +41,24 @@ export interface StandInParticipant {
   state?: number;
   permission?: Record<string, unknown>;
   tracks?: { sid: string; muted?: boolean }[];
+  attributes?: Record<string, string>;
+  metadata?: string;
+  /** ParticipantInfo_Kind: 0 standard, 4 agent. */
+  kind?: number;
+  /** The join token's grants (from `connect`), for what the participant may do to itself. */
+  grants?: ClaimGrants;
+}
+
+export interface StandInRoom {
+  sid: string;
+  name: string;
+  emptyTimeout: number;
+  departureTimeout: number;
+  maxParticipants: number;
+  metadata: string;
+  creationTime: number;
+  /** Agents dispatched when the room was created (CreateRoomRequest.agents). */
+  agents: { agentName: string; metadata?: string }[];
 }
 
 type Mode = 'ok' | 'fail' | 'hang';
@@ -41,11 +74,11 @@ const NEEDS: Record<string, (g: ClaimGrants, body: any) => boolean> = {
   UpdateParticipant: (g, b) => !!g.video?.roomAdmin && g.video.room === b.room,
 };
 
-export async function startLiveKitStandIn(keys = TEST_LK) {
+export async function startLiveKitStandIn(keys = TEST_LK, options: { enableRemoteUnmute?: boolean } = {}) {
   const verifier = new TokenVerifier(keys.apiKey, keys.apiSecret);
   const calls: StandInCall[] = [];
   const rejected: { method: string; reason: string }[] = [];
-  const rooms = new Map<string, { sid: string; name: string; emptyTimeout: number; departureTimeout: number; maxParticipants: number; metadata: string; creationTime: number }>();
+  const rooms = new Map<string, StandInRoom>();
   const participants = new Map<string, StandInParticipant[]>();
   let mode: Mode = 'ok';
   let roomCounter = 0;
@@ -64,7 +97,30 @@ export async function startLiveKitStandIn(keys = TEST_LK) {
     return new Room({ sid: r.sid, name: r.name, emptyTimeout: r.emptyTimeout, departureTimeout: r.departureTimeout, maxParticipants: r.maxParticipants, metadata: r.metadata, creationTime: BigInt(r.creationTime), numParticipants: participants.get(name)?.length ?? 0 }).toJson();
   };
   const participantJson = (p: StandInParticipant) =>
-    new ParticipantInfo({ sid: p.sid, identity: p.identity, name: p.name ?? '', state: p.state ?? 2, joinedAt: BigInt(Math.floor(p.joinedAtMs / 1000)), joinedAtMs: BigInt(p.joinedAtMs), permission: p.permission as any }).toJson();
+    new ParticipantInfo({
+      sid: p.sid,
+      identity: p.identity,
+      name: p.name ?? '',
+      state: p.state ?? 2,
+      joinedAt: BigInt(Math.floor(p.joinedAtMs / 1000)),
+      joinedAtMs: BigInt(p.joinedAtMs),
+      permission: p.permission as any,
+      attributes: p.attributes ?? {},
+      metadata: p.metadata ?? '',
+      kind: p.kind ?? 0,
+      tracks: (p.tracks ?? []).map((t) => ({ sid: t.sid, muted: !!t.muted })) as any,
+    }).toJson();
+  const notFound = (res: http.ServerResponse, what: 'room' | 'participant') => twirpError(res, 404, 'not_found', what === 'room' ? 'requested room does not exist' : 'participant does not exist');
+  const newRoom = (name: string, body: any = {}): StandInRoom => ({
+    sid: `RM_stand${++roomCounter}`,
+    name,
+    emptyTimeout: body.emptyTimeout ?? 0,
+    departureTimeout: body.departureTimeout ?? 0,
+    maxParticipants: body.maxParticipants ?? 0,
+    metadata: body.metadata ?? '',
+    creationTime: Math.floor(Date.now() / 1000),
+    agents: (body.agents ?? []).map((a: any) => ({ agentName: a.agentName ?? '', ...(a.metadata ? { metadata: a.metadata } : {}) })),
+  });
 
   const server = http.createServer(async (req, res) => {
     const chunks: Buffer[] = [];
@@ -99,11 +155,14 @@ export async function startLiveKitStandIn(keys = TEST_LK) {
     }
     const list = (room: string) => participants.get(room) ?? [];
     const find = (room: string, identity: string) => list(room).find((p) => p.identity === identity);
+    // roommanager.go roomAndParticipantForReq: the room first, then the participant.
+    const participantOf = (): StandInParticipant | 'room' | 'participant' => {
+      if (!rooms.has(body.room)) return 'room';
+      return find(body.room, body.identity) ?? 'participant';
+    };
     switch (method) {
       case 'CreateRoom': {
-        if (!rooms.has(body.name)) {
-          rooms.set(body.name, { sid: `RM_stand${++roomCounter}`, name: body.name, emptyTimeout: body.emptyTimeout ?? 0, departureTimeout: body.departureTimeout ?? 0, maxParticipants: body.maxParticipants ?? 0, metadata: body.metadata ?? '', creationTime: Math.floor(Date.now() / 1000) });
-        }
+        if (!rooms.has(body.name)) rooms.set(body.name, newRoom(body.name, body));
         return reply(res, roomJson(body.name));
       }
       case 'ListRooms': {
@@ -111,7 +170,7 @@ export async function startLiveKitStandIn(keys = TEST_LK) {
         return reply(res, { rooms: [...rooms.keys()].filter((n) => names.length === 0 || names.includes(n)).map(roomJson) });
       }
       case 'DeleteRoom': {
-        if (!rooms.has(body.room)) return twirpError(res, 404, 'not_found', 'room not found');
+        if (!rooms.has(body.room)) return notFound(res, 'room');
         rooms.delete(body.room);
         participants.delete(body.room);
         return reply(res, {});
@@ -119,20 +178,33 @@ export async function startLiveKitStandIn(keys = TEST_LK) {
       case 'ListParticipants':
         return reply(res, { participants: list(body.room).map(participantJson) });
       case 'RemoveParticipant': {
-        if (!find(body.room, body.identity)) return twirpError(res, 404, 'not_found', 'participant not found');
-        participants.set(body.room, list(body.room).filter((p) => p.identity !== body.identity));
+        const p = participantOf();
+        if (typeof p === 'string') return notFound(res, p);
+        participants.set(body.room, list(body.room).filter((x) => x.identity !== body.identity));
         return reply(res, {});
       }
       case 'MutePublishedTrack': {
-        const p = find(body.room, body.identity);
-        const t = p?.tracks?.find((x) => x.sid === body.trackSid);
-        if (!p || !t) return twirpError(res, 404, 'not_found', 'track not found');
+        const p = participantOf();
+        if (typeof p === 'string') return notFound(res, p);
+        if (!body.muted && !options.enableRemoteUnmute) return twirpError(res, 412, 'failed_precondition', 'remote unmute not enabled');
+        const t = p.tracks?.find((x) => x.sid === body.trackSid);
+        if (!t) return reply(res, {});
         t.muted = !!body.muted;
         return reply(res, { track: { sid: t.sid, muted: t.muted } });
       }
       case 'UpdateParticipant': {
-        const p = find(body.room, body.identity);
-        if (!p) return twirpError(res, 404, 'not_found', 'participant not found');
+        const p = participantOf();
+        if (typeof p === 'string') return notFound(res, p);
+        if (body.name) p.name = body.name;
+        if (body.metadata) p.metadata = body.metadata;
+        if (body.attributes) {
+          const next = { ...(p.attributes ?? {}) };
+          for (const [k, v] of Object.entries(body.attributes as Record<string, string>)) {
+            if (v === '') delete next[k];
+            else next[k] = v;
+          }
+          p.attributes = next;
+        }
         if (body.permission) p.permission = body.permission;
         return reply(res, participantJson(p));
       }
@@ -154,11 +226,42 @@ export async function startLiveKitStandIn(keys = TEST_LK) {
     setMode(m: Mode) {
       mode = m;
     },
+    /** Calls held unanswered in `hang` mode. */
+    hangingCalls: () => [...hanging].filter((r) => !r.writableEnded && !r.destroyed).length,
     /** Puts a participant in a room (creating the room if needed), as if they had connected. */
     addParticipant(roomName: string, p: StandInParticipant) {
-      if (!rooms.has(roomName)) rooms.set(roomName, { sid: `RM_stand${++roomCounter}`, name: roomName, emptyTimeout: 0, departureTimeout: 0, maxParticipants: 0, metadata: '', creationTime: Math.floor(Date.now() / 1000) });
+      if (!rooms.has(roomName)) rooms.set(roomName, newRoom(roomName));
       participants.set(roomName, [...(participants.get(roomName) ?? []).filter((x) => x.sid !== p.sid), p]);
       return rooms.get(roomName)!.sid;
+    },
+    /**
+     * Connects with a join token as livekit-server accepts one: a valid signature, a
+     * `roomJoin` grant for this room; the participant starts with the token's name,
+     * metadata and attributes. Refused with the reason otherwise.
+     */
+    async connect(token: string, sid: string, tracks: { sid: string; muted?: boolean }[] = []): Promise<StandInParticipant> {
+      const grants = await verifier.verify(token);
+      const room = grants.video?.room;
+      if (!grants.video?.roomJoin || !room) throw new Error('permission denied: no roomJoin grant');
+      const p: StandInParticipant = { sid, identity: grants.sub!, name: grants.name, metadata: grants.metadata, attributes: { ...(grants.attributes ?? {}) }, kind: grants.kind === 'agent' ? 4 : 0, joinedAtMs: Date.now(), tracks, grants };
+      this.addParticipant(room, p);
+      return p;
+    },
+    /**
+     * A participant changing its own name, metadata or attributes over the signal
+     * connection (livekit-client's setName / setMetadata / setAttributes). Refused unless
+     * its grants allow it, as livekit-server refuses it.
+     */
+    selfUpdate(roomName: string, identity: string, update: { name?: string; metadata?: string; attributes?: Record<string, string> }): { ok: true } | { ok: false; reason: string } {
+      const p = (participants.get(roomName) ?? []).find((x) => x.identity === identity);
+      if (!p) return { ok: false, reason: 'participant does not exist' };
+      // A permission set through UpdateParticipant replaces the token's (protobuf JSON leaves false out).
+      const allowed = p.permission ? !!p.permission.canUpdateMetadata : !!p.grants?.video?.canUpdateOwnMetadata;
+      if (!allowed) return { ok: false, reason: 'does not have permission to update own metadata' };
+      if (update.name !== undefined) p.name = update.name;
+      if (update.metadata !== undefined) p.metadata = update.metadata;
+      if (update.attributes) p.attributes = { ...(p.attributes ?? {}), ...update.attributes };
+      return { ok: true };
     },
     dropParticipant(roomName: string, sid: string) {
       participants.set(roomName, (participants.get(roomName) ?? []).filter((x) => x.sid !== sid));

@@ -13,6 +13,9 @@ import * as m06 from './20261124_06_performance.js';
 import * as m07 from './20261124_07_outbox_facts.js';
 import * as m08 from './20261124_08_seat_counts_index.js';
 import * as m09 from './20261124_09_bookings_user_index.js';
+import * as m10 from './20261130_10_account_lifecycle.js';
+import * as m11 from './20261130_11_idempotency_keys.js';
+import * as m12live from './20261130_12_live_trust.js';
 
 export const migrations: Record<string, Migration> = {
   '20261124_01_accounts_catalogue': m01,
@@ -24,4 +27,7 @@ export const migrations: Record<string, Migration> = {
   '20261124_07_outbox_facts': m07,
   '20261124_08_seat_counts_index': m08,
   '20261124_09_bookings_user_index': m09,
+  '20261130_10_account_lifecycle': m10,
+  '20261130_11_idempotency_keys': m11,
+  '20261130_12_live_trust': m12live,
 };

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, OrganisationRow, Role, UserRow } from '../../db/schema.js';
 import type { AuthUser } from '../platform/http.js';
 import { prepared } from '../../db/prepared.js';
@@ -97,25 +97,114 @@ export async function revokeAuthSession(db: Q, id: string, nowIso: string) {
   await db.updateTable('auth_sessions').set({ revoked_at: nowIso }).where('id', '=', id).execute();
 }
 
-export async function recordLoginAttempt(db: Q, id: string, email: string, atIso: string, succeeded: boolean) {
-  await db.insertInto('login_attempts').values({ id, email, at: atIso, succeeded: succeeded ? 1 : 0 }).execute();
+/**
+ * Counts one more hit under `key` and returns the count, in one statement (an upsert), so
+ * hits arriving together are each counted: none can read a count another has not yet
+ * written. A window that started at or before `cutoffIso` is over: the count starts again.
+ */
+export async function bumpThrottle(db: Q, key: string, nowIso: string, cutoffIso: string): Promise<{ hits: number; windowStart: string }> {
+  const row = await db
+    .insertInto('login_throttle')
+    .values({ key, window_start: nowIso, hits: 1 })
+    .onConflict((oc) =>
+      oc.column('key').doUpdateSet((eb) => {
+        const expired = eb('login_throttle.window_start', '<=', cutoffIso);
+        return {
+          hits: eb.case().when(expired).then(1).else(eb('login_throttle.hits', '+', 1)).end(),
+          window_start: eb.case().when(expired).then(nowIso).else(eb.ref('login_throttle.window_start')).end(),
+        };
+      }),
+    )
+    .returning(['hits', 'window_start'])
+    .executeTakeFirstOrThrow();
+  return { hits: Number(row.hits), windowStart: row.window_start };
 }
 
-/** Failed attempts for an email since `sinceIso` and after its last success. */
-export async function recentFailures(db: Q, email: string, sinceIso: string): Promise<{ count: number; oldest: string | null }> {
-  const lastSuccess = await db
-    .selectFrom('login_attempts')
-    .select((eb) => eb.fn.max('at').as('at'))
-    .where('email', '=', email)
-    .where('succeeded', '=', 1)
-    .executeTakeFirst();
-  const since = lastSuccess?.at && lastSuccess.at > sinceIso ? lastSuccess.at : sinceIso;
+/** Takes back one hit under each key (an attempt that turned out to be the right password). */
+export async function refundThrottle(db: Q, keys: string[]) {
+  if (keys.length === 0) return;
+  await db.updateTable('login_throttle').set((eb) => ({ hits: eb('hits', '-', 1) })).where('key', 'in', keys).where('hits', '>', 0).execute();
+}
+
+export async function clearThrottle(db: Q, key: string) {
+  await db.deleteFrom('login_throttle').where('key', '=', key).execute();
+}
+
+/** Forgets counters whose window started before `beforeIso`. */
+export async function pruneThrottle(db: Q, beforeIso: string) {
+  await db.deleteFrom('login_throttle').where('window_start', '<', beforeIso).execute();
+}
+
+/** Forgets every sign-in counter of one account (its own, and its pairs with each client). */
+export async function clearThrottlesOfAccount(db: Q, email: string) {
+  const escaped = email.replace(/[\\%_]/g, (c) => `\\${c}`);
+  await db
+    .deleteFrom('login_throttle')
+    .where((eb) => eb.or([eb('key', '=', `account:${email}`), eb('key', 'like', sql<string>`${`pair:%|${escaped}`} escape '\\'`)]))
+    .execute();
+}
+
+export async function setPasswordHash(db: Q, userId: string, passwordHash: string) {
+  await db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', userId).execute();
+}
+
+/** Ends every live sign-in session of a person, but the one `exceptSessionId` if given. */
+export async function revokeSessionsOfUser(db: Q, userId: string, nowIso: string, exceptSessionId?: string) {
+  let q = db.updateTable('auth_sessions').set({ revoked_at: nowIso }).where('user_id', '=', userId).where('revoked_at', 'is', null);
+  if (exceptSessionId) q = q.where('id', '!=', exceptSessionId);
+  await q.execute();
+}
+
+export async function insertPasswordReset(db: Q, row: Database['password_resets']) {
+  await db.insertInto('password_resets').values(row).execute();
+}
+
+/**
+ * Uses up a reset link: marks it used and returns its person, in one statement, so a link
+ * opened twice at once works only once. Undefined when unknown, used or expired.
+ */
+export async function consumePasswordReset(db: Q, tokenHash: string, nowIso: string): Promise<string | undefined> {
   const row = await db
-    .selectFrom('login_attempts')
-    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('at').as('oldest')])
-    .where('email', '=', email)
-    .where('succeeded', '=', 0)
-    .where('at', '>', since)
+    .updateTable('password_resets')
+    .set({ used_at: nowIso })
+    .where('token_hash', '=', tokenHash)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', nowIso)
+    .returning('user_id')
     .executeTakeFirst();
-  return { count: Number(row?.n ?? 0), oldest: (row?.oldest as string | null) ?? null };
+  return row?.user_id;
+}
+
+/** Every unused reset link of a person stops working. */
+export async function voidPasswordResets(db: Q, userId: string, nowIso: string) {
+  await db.updateTable('password_resets').set({ used_at: nowIso }).where('user_id', '=', userId).where('used_at', 'is', null).execute();
+}
+
+export async function setUserDisabled(db: Q, userId: string, disabledAt: string | null) {
+  await db.updateTable('users').set({ disabled_at: disabledAt }).where('id', '=', userId).execute();
+}
+
+export async function setUserCaptioner(db: Q, userId: string, captioner: boolean) {
+  await db.updateTable('users').set({ captioner: captioner ? 1 : 0 }).where('id', '=', userId).execute();
+}
+
+/**
+ * People whose name or email contains `text` (any case), by name, with their organisation's
+ * name; one more than `limit` is read so the caller knows whether there are more.
+ */
+export function searchUsers(db: Q, opts: { text?: string; limit: number; offset: number }) {
+  let q = db
+    .selectFrom('users as u')
+    .leftJoin('organisations as o', 'o.id', 'u.org_id')
+    .selectAll('u')
+    .select('o.name as org_name')
+    .orderBy('u.name')
+    .orderBy('u.id')
+    .limit(opts.limit + 1)
+    .offset(opts.offset);
+  if (opts.text) {
+    const pattern = `%${opts.text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    q = q.where((eb) => eb.or([sql<boolean>`lower(u.name) like ${pattern} escape '\\'`, sql<boolean>`lower(u.email) like ${pattern} escape '\\'`]));
+  }
+  return q.execute();
 }

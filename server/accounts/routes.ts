@@ -1,16 +1,20 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { MiddlewareHandler } from 'hono';
-import { CreateOrgInput, CreateUserInput, ImportUsersResult, LoginInput, LoginResult, Me, Organisation, User } from '../../shared/accounts.js';
+import { ChangePasswordInput, CreateOrgInput, CreateUserInput, ImportUsersResult, LoginInput, LoginResult, Me, Organisation, PasswordResetInput, PasswordResetRequested, PasswordResetRequestInput, PeoplePage, PeopleQuery, UpdateUserInput, User } from '../../shared/accounts.js';
 import { Id } from '../../shared/common.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
 import { jsonBody, jsonResponse, requireRole, requireUser, router, type Env } from '../platform/http.js';
 import * as repo from './repository.js';
 import * as accounts from './service.js';
+import * as lifecycle from './lifecycle.js';
+import { clientAddress } from '../platform/client-address.js';
 
 export const SESSION_COOKIE = 'sid';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Routes for people who are not signed in (yet): a stale token sent along does not stop them. */
+const SIGNED_OUT_ROUTES = /^\/api\/auth\//;
 
 /**
  * Resolves the caller from `Authorization: Bearer` or the session cookie. Cookie-signed
@@ -31,7 +35,7 @@ export function authMiddleware(deps: Deps): MiddlewareHandler<Env> {
           throw new AppError('csrf_failed', 'This request is missing its CSRF token. Reload the page and try again.');
         }
         c.set('auth', { ...auth, via });
-      } else if (bearer) {
+      } else if (bearer && !SIGNED_OUT_ROUTES.test(c.req.path)) {
         throw new AppError('unauthenticated', 'Your sign-in has expired or was revoked. Please sign in again.');
       }
     }
@@ -52,11 +56,16 @@ export function accountRoutes(deps: Deps) {
       tags: ['accounts'],
       summary: 'Sign in with email and password',
       request: { body: jsonBody(LoginInput) },
-      responses: { 200: jsonResponse(LoginResult, 'Signed in; also sets an HttpOnly session cookie') },
+      responses: {
+        200: jsonResponse(LoginResult, 'Signed in; also sets an HttpOnly session cookie'),
+        401: { description: '`invalid_credentials`: the same for a wrong password and an unknown email' },
+        403: { description: '`account_disabled`: the password is right but the account is turned off' },
+        429: { description: '`rate_limited`, with `Retry-After`: too many attempts for this account from this address (5 per 15 minutes), from this address, or for this account' },
+      },
     }),
     async (c) => {
       const { email, password } = c.req.valid('json');
-      const result = await accounts.login(deps, email, password);
+      const result = await accounts.login(deps, email, password, clientAddress(c, deps.config.trustProxy));
       setCookie(c, SESSION_COOKIE, result.token, {
         httpOnly: true,
         sameSite: 'Lax',
@@ -169,6 +178,92 @@ export function accountRoutes(deps: Deps) {
       const type = c.req.header('content-type') ?? '';
       if (!/^text\/csv\b/i.test(type)) throw new AppError('unsupported_media_type', 'Send the file as text/csv.');
       return c.json(await accounts.importUsersCsv(deps, actor, id, await c.req.text()), 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/auth/password-reset',
+      tags: ['accounts'],
+      summary: '"Forgot your password?": emails a single-use link that works for an hour, if the address has an account; the answer is the same either way',
+      request: { body: jsonBody(PasswordResetRequestInput) },
+      responses: { 202: jsonResponse(PasswordResetRequested, 'Accepted') },
+    }),
+    async (c) => {
+      await lifecycle.requestPasswordReset(deps, c.req.valid('json').email);
+      return c.json({ message: 'If that address belongs to an account, we have sent it a link to choose a new password. The link works for one hour.' }, 202);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/auth/password-reset/complete',
+      tags: ['accounts'],
+      summary: 'Choose a new password with the token from the emailed link; every sign-in session of the person ends',
+      request: { body: jsonBody(PasswordResetInput) },
+      responses: { 204: { description: 'Password changed; sign in with it' }, 400: { description: '`invalid_reset_link`: unknown, used or expired' } },
+    }),
+    async (c) => {
+      const { token, password } = c.req.valid('json');
+      await lifecycle.resetPassword(deps, token, password);
+      return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/me/password',
+      tags: ['accounts'],
+      summary: 'Change your password (the current one is required); your other sign-in sessions end',
+      request: { body: jsonBody(ChangePasswordInput) },
+      responses: { 204: { description: 'Changed' }, 403: { description: '`wrong_password`' }, 429: { description: '`rate_limited`, with `Retry-After`' } },
+    }),
+    async (c) => {
+      requireUser(c);
+      const auth = c.get('auth')!;
+      const { currentPassword, newPassword } = c.req.valid('json');
+      await lifecycle.changePassword(deps, auth, currentPassword, newPassword, clientAddress(c, deps.config.trustProxy));
+      return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/users',
+      tags: ['accounts'],
+      summary: 'Everyone whose name or email contains `q` (admin)',
+      request: { query: PeopleQuery },
+      responses: { 200: jsonResponse(PeoplePage, 'By name') },
+    }),
+    async (c) => {
+      const actor = requireRole(c, 'admin');
+      const { q, limit, offset } = c.req.valid('query');
+      return c.json(await lifecycle.searchPeople(deps, actor, { text: q || undefined, limit, offset }), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'patch',
+      path: '/users/{id}',
+      tags: ['accounts'],
+      summary: 'Turn an account off or on (admin; office staff for their own staff) or grant the captioner flag (admin); turning off ends every sign-in session of the person at once',
+      request: { params: OrgParam, body: jsonBody(UpdateUserInput) },
+      responses: { 200: jsonResponse(User, 'The person as they now are') },
+    }),
+    async (c) => {
+      const actor = requireRole(c, 'admin', 'office');
+      const { id } = c.req.valid('param');
+      const { disabled, captioner } = c.req.valid('json');
+      // Checked before anything changes, so a refused part changes nothing.
+      if (captioner !== undefined && actor.role !== 'admin') throw new AppError('forbidden', 'Only administrators can make someone a captioner.');
+      if (disabled !== undefined) await lifecycle.setDisabled(deps, actor, id, disabled);
+      if (captioner !== undefined) await lifecycle.setCaptioner(deps, actor, id, captioner);
+      return c.json(await lifecycle.personView(deps, id), 200);
     },
   );
 

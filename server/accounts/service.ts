@@ -13,11 +13,12 @@ import type { AuthContext, AuthUser } from '../platform/http.js';
 import { decoyHash, hashPassword, verifyPassword } from './passwords.js';
 import * as repo from './repository.js';
 import { batchedLookup } from '../platform/batching.js';
+import { countPasswordCheck } from './throttle.js';
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export function toUser(u: UserRow, orgName: string | null): User {
-  return { ...repo.toAuthUser(u), orgName };
+  return { ...repo.toAuthUser(u), orgName, disabled: u.disabled_at !== null };
 }
 
 export async function userView(deps: Deps, u: UserRow): Promise<User> {
@@ -25,22 +26,31 @@ export async function userView(deps: Deps, u: UserRow): Promise<User> {
   return toUser(u, org?.name ?? null);
 }
 
-/** Signs in; refuses after too many recent failures for the email (429 with Retry-After). */
-export async function login(deps: Deps, email: string, password: string) {
-  const now = deps.now();
-  const { loginMaxFailures, loginWindowMinutes } = deps.config;
-  const windowStart = new Date(now.getTime() - loginWindowMinutes * 60_000).toISOString();
-  const failures = await repo.recentFailures(deps.db, email, windowStart);
-  if (failures.count >= loginMaxFailures) {
-    const retryAt = failures.oldest ? Date.parse(failures.oldest) + loginWindowMinutes * 60_000 : now.getTime() + 60_000;
-    const seconds = Math.max(1, Math.ceil((retryAt - now.getTime()) / 1000));
-    throw new AppError('rate_limited', 'Too many failed sign-ins. Please wait and try again.', { retryAfterSeconds: seconds }, { 'Retry-After': String(seconds) });
-  }
+/**
+ * Signs in with a password. The attempt is counted before the password is checked
+ * (throttle.ts); a wrong password and an unknown email get the same answer, after the same
+ * work. A disabled account is told so only once the password has proved who is asking.
+ */
+export async function login(deps: Deps, email: string, password: string, client: string) {
+  const ticket = await countPasswordCheck(deps, email, client);
   const user = await repo.findUserByEmail(deps.db, email);
-  const ok = user && !user.disabled_at ? await verifyPassword(password, user.password_hash) : (await verifyPassword(password, await decoyHash(deps.config.passwordCostLog2)), false);
-  await repo.recordLoginAttempt(deps.db, randomUUID(), email, now.toISOString(), Boolean(ok));
+  const stored = user?.password_hash ?? (await decoyHash(deps.config.passwordCostLog2));
+  const ok = (await verifyPassword(password, stored)) && Boolean(user?.password_hash);
   if (!ok || !user) throw new AppError('invalid_credentials', 'The email or password is not right.');
+  await ticket.succeeded();
+  if (user.disabled_at) throw accountDisabled();
+  return startSession(deps, user);
+}
 
+export const accountDisabled = () =>
+  new AppError('account_disabled', 'Your account has been turned off, so you cannot sign in. Ask your school office or an administrator to turn it back on.');
+
+/**
+ * A new sign-in session for `user`, however they proved who they are (a password today; an
+ * emailed link or an identity provider too). Only the token's hash is stored.
+ */
+export async function startSession(deps: Deps, user: UserRow) {
+  const now = deps.now();
   const token = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(24).toString('base64url');
   const expires = new Date(now.getTime() + deps.config.sessionTtlHours * 3_600_000);
@@ -106,6 +116,7 @@ function checkMayCreate(actor: AuthUser, role: z.infer<typeof Role>, orgId: stri
 export async function createUser(deps: Deps, actor: AuthUser, input: z.infer<typeof CreateUserInput>) {
   const orgId = input.orgId ?? (actor.role === 'office' ? actor.orgId : null);
   checkMayCreate(actor, input.role, orgId);
+  if (input.captioner && actor.role !== 'admin') throw new AppError('forbidden', 'Only administrators can make someone a captioner.');
   if (input.role !== 'admin' && input.role !== 'trainer' && !orgId) {
     throw new AppError('validation_failed', 'orgId is required for staff and office users.', { issues: [{ path: 'orgId', message: 'is required' }] });
   }
@@ -115,7 +126,8 @@ export async function createUser(deps: Deps, actor: AuthUser, input: z.infer<typ
   try {
     await repo.insertUser(deps.db, { id, email: input.email, name: input.name, role: input.role, orgId, passwordHash, captioner: input.captioner, createdAt: deps.now().toISOString() });
   } catch (e) {
-    if (isUniqueViolation(e)) throw new AppError('email_taken', `Someone already has the email ${input.email}.`);
+    // The same answer wherever the other account is: nothing about it is told.
+    if (isUniqueViolation(e)) throw new AppError('email_taken', 'That email address already belongs to an account. Use a different one.');
     throw e;
   }
   return userView(deps, (await repo.findUserById(deps.db, id))!);

@@ -26,6 +26,12 @@ describe('union of intervals', () => {
     expect(summarise([{ start: 0, end: 45 * M - 1 }], w)).toEqual({ minutes: 44, attended: false });
     expect(summarise([{ start: 0, end: 60 * M }], { ...w, threshold: 1 }).attended).toBe(true);
   });
+
+  it('never counts someone who was not there, even at a threshold of 0 or for a session of no length', () => {
+    expect(summarise([], { ...w, threshold: 0 })).toEqual({ minutes: 0, attended: false });
+    expect(summarise([{ start: 70 * M, end: 80 * M }], { ...w, threshold: 0 })).toEqual({ minutes: 0, attended: false });
+    expect(summarise([{ start: 0, end: 10 * M }], { startMs: 5 * M, endMs: 5 * M, threshold: 0 }).attended).toBe(false);
+  });
 });
 
 describe('end of an interval', () => {
@@ -38,6 +44,15 @@ describe('end of an interval', () => {
 
   it('ignores a poll miss that a later sighting contradicts', () => {
     expect(effectiveEnd(lk({ startedAt: 0, goneAt: 8, seenAt: 9 }), 99)).toBe(99);
+  });
+
+  it('takes a poll miss after the last sighting as the end', () => {
+    expect(effectiveEnd(lk({ startedAt: 0, seenAt: 5, goneAt: 8 }), 99)).toBe(8);
+  });
+
+  it('counts nothing for an interval that ends before it starts or a client that never sent a heartbeat', () => {
+    expect(toSpans([lk({ startedAt: 50, leftAt: 40 })], 99)).toEqual([]);
+    expect(toSpans([{ ...lk({ startedAt: 10 }), source: 'client' }], 99)).toEqual([]);
   });
 
   it('ends a client interval at its last heartbeat when it never said leave', () => {
@@ -75,6 +90,8 @@ describe('combining sources', () => {
 
   it('says none when nothing is known', () => {
     expect(combine([], w, 60 * M, null)).toEqual({ minutes: 0, attended: false, source: 'none' });
+    // An aborted LiveKit attempt is not a client report either.
+    expect(combine([lk({ startedAt: 0, leftAt: 10 * M, aborted: true })], w, 60 * M, null)).toEqual({ minutes: 0, attended: false, source: 'none' });
   });
 });
 

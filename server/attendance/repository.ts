@@ -1,7 +1,7 @@
 /** Queries of attendance: bookings with people, intervals, overrides, results, check-in secrets. */
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import { sql, type Kysely, type OnConflictBuilder, type Transaction } from 'kysely';
+import type { Database, PresenceIntervalsTable } from '../../db/schema.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -108,4 +108,104 @@ export function completions(db: Q, by: { userId?: string; orgId?: string }) {
   if (by.userId) q = q.where('b.user_id', '=', by.userId);
   if (by.orgId) q = q.where('u.org_id', '=', by.orgId);
   return q.orderBy('s.starts_at', 'desc').orderBy('u.name').limit(5000).execute();
+}
+
+/** Course titles by id. */
+export async function courseTitles(db: Q, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('courses').select(['id', 'title']).where('id', 'in', ids).execute();
+  return new Map(rows.map((r) => [r.id, r.title]));
+}
+
+// ---------------------------------------------------------------- merging presence intervals
+
+export interface IntervalPatch {
+  sessionId: string;
+  userId: string;
+  source: PresenceIntervalsTable['source'];
+  key: string;
+  roomSid?: string | null;
+  /** Earliest wins. */
+  startedAt?: string | null;
+  /** Earliest wins. */
+  leftAt?: string | null;
+  /** Latest wins. */
+  seenAt?: string | null;
+  aborted?: boolean;
+}
+
+const earliest = (a: string | null | undefined, b: string | null | undefined) => (a == null ? (b ?? null) : b == null ? a : a < b ? a : b);
+const latest = (a: string | null | undefined, b: string | null | undefined) => (a == null ? (b ?? null) : b == null ? a : a > b ? a : b);
+
+/** Two patches of one interval as one, by the same rules as merging them into the row one after the other. */
+export function combinePatches(a: IntervalPatch, b: IntervalPatch): IntervalPatch {
+  return {
+    ...a,
+    roomSid: a.roomSid ?? b.roomSid ?? null,
+    startedAt: earliest(a.startedAt, b.startedAt),
+    leftAt: earliest(a.leftAt, b.leftAt),
+    seenAt: latest(a.seenAt, b.seenAt),
+    aborted: !!(a.aborted || b.aborted),
+  };
+}
+
+// When the incoming value (excluded.x) changes the stored one (presence_intervals.x) under
+// each field's merge rule. Times are ISO-8601 UTC strings, so text order is time order.
+const cur = (c: string) => sql.ref(`presence_intervals.${c}`);
+const inc = (c: string) => sql.ref<string>(`excluded.${c}`);
+const fillsNull = (c: string) => sql<boolean>`(${cur(c)} is null and ${inc(c)} is not null)`;
+const isEarlier = (c: string) => sql<boolean>`(${inc(c)} is not null and (${cur(c)} is null or ${inc(c)} < ${cur(c)}))`;
+const isLater = (c: string) => sql<boolean>`(${inc(c)} is not null and (${cur(c)} is null or ${inc(c)} > ${cur(c)}))`;
+const setsAborted = sql<boolean>`(${inc('aborted')} <> 0 and ${cur('aborted')} = 0)`;
+const MERGE_CHANGES = {
+  room_sid: fillsNull('room_sid'),
+  started_at: isEarlier('started_at'),
+  left_at: isEarlier('left_at'),
+  seen_at: isLater('seen_at'),
+  aborted: setsAborted,
+};
+const pick = (c: keyof typeof MERGE_CHANGES) => sql<any>`case when ${MERGE_CHANGES[c]} then ${inc(c)} else ${cur(c)} end`;
+
+/** Merges an incoming row (`excluded`) into the stored one, touching updated_at only when something changed. */
+const mergeOnConflict = (oc: OnConflictBuilder<Database, 'presence_intervals'>) =>
+  oc
+    .columns(['source', 'key'])
+    .doUpdateSet({ room_sid: pick('room_sid'), started_at: pick('started_at'), left_at: pick('left_at'), seen_at: pick('seen_at'), aborted: pick('aborted'), updated_at: inc('updated_at') })
+    .where(sql<boolean>`${sql.join(Object.values(MERGE_CHANGES), sql` or `)}`);
+
+/**
+ * Merges facts into the interval (source, key), creating it if needed. Every field merges
+ * by a commutative rule (earliest start and leave, latest sighting, aborted sticks), so the
+ * same facts in any order, any number of times, leave the same row. One upsert: atomic on
+ * both databases (PostgreSQL locks the conflicting row), so concurrent merges serialise.
+ */
+export async function mergeInterval(trx: Q, p: IntervalPatch, nowIso: string): Promise<void> {
+  await mergeIntervals(trx, [{ patch: p, createdAt: nowIso, updatedAt: nowIso }]);
+}
+
+/**
+ * mergeInterval for many intervals in one statement: each patch with the time it creates
+ * the row at and the time it changes it at. One patch per (source, key) (combinePatches
+ * first); sorted by key, so that concurrent writers lock them in the same order.
+ */
+export async function mergeIntervals(trx: Q, patches: { patch: IntervalPatch; createdAt: string; updatedAt: string }[]): Promise<void> {
+  if (patches.length === 0) return;
+  const rows = patches
+    .map(({ patch: p, createdAt, updatedAt }) => ({
+      id: randomUUID(),
+      session_id: p.sessionId,
+      user_id: p.userId,
+      source: p.source,
+      key: p.key,
+      room_sid: p.roomSid ?? null,
+      started_at: p.startedAt ?? null,
+      left_at: p.leftAt ?? null,
+      gone_at: null,
+      seen_at: p.seenAt ?? null,
+      aborted: p.aborted ? 1 : 0,
+      created_at: createdAt,
+      updated_at: updatedAt,
+    }))
+    .sort((x, y) => (x.source < y.source ? -1 : x.source > y.source ? 1 : x.key < y.key ? -1 : 1));
+  await trx.insertInto('presence_intervals').values(rows).onConflict(mergeOnConflict).execute();
 }

@@ -117,6 +117,21 @@ export function attendanceRoutes(deps: Deps) {
   app.openapi(
     createRoute({
       method: 'get',
+      path: '/me/completions.csv',
+      tags: ['attendance'],
+      summary: 'My CPD record as a spreadsheet (UTF-8 CSV for Excel): attended sessions with minutes present',
+      responses: { 200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } } },
+    }),
+    async (c) => {
+      const actor = requireUser(c);
+      const { csv, filename } = await attendance.myCompletionsCsv(deps, actor);
+      return c.body(csv, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${filename}"`, 'cache-control': 'private, no-store' });
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
       path: '/orgs/{id}/completions',
       tags: ['attendance'],
       summary: 'Sessions the organisation’s staff attended (its office staff, admin)',

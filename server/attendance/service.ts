@@ -11,7 +11,6 @@ import { findActiveBooking, findBooking } from '../bookings/repository.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
-import { mergeInterval } from '../live/repository.js';
 import { findSession, isTrainerOf } from '../sessions/repository.js';
 import { currentCode, verifyCode } from './checkin-code.js';
 import { combine, effectiveEnd, type IntervalFacts } from './compute.js';
@@ -179,7 +178,7 @@ export async function checkin(deps: Deps, actor: AuthUser, sessionId: string, co
     throw new AppError('invalid_checkin_code', 'That code is wrong or has expired. Enter the code the trainer is showing now.');
   }
   await deps.db.transaction().execute((trx) =>
-    mergeInterval(trx, { sessionId, userId: actor.id, source: 'checkin', key: `checkin:${b.id}`, startedAt: now.toISOString() }, now.toISOString()),
+    repo.mergeInterval(trx, { sessionId, userId: actor.id, source: 'checkin', key: `checkin:${b.id}`, startedAt: now.toISOString() }, now.toISOString()),
   );
   const row = await deps.db.selectFrom('presence_intervals').select('started_at').where('source', '=', 'checkin').where('key', '=', `checkin:${b.id}`).executeTakeFirstOrThrow();
   return { bookingId: b.id, checkedInAt: row.started_at! };
@@ -233,6 +232,24 @@ function toCompletion(r: Awaited<ReturnType<typeof repo.completions>>[number]) {
 
 export async function myCompletions(deps: Deps, actor: AuthUser) {
   return { items: (await repo.completions(deps.db, { userId: actor.id })).map(toCompletion) };
+}
+
+const londonDate = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
+const londonTime = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+const isoDay = (iso: string) => {
+  const p = Object.fromEntries(londonDate.formatToParts(new Date(iso)).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day}`;
+};
+
+/** A person's CPD record as a spreadsheet: one row per attended session, times in Europe/London. */
+export async function myCompletionsCsv(deps: Deps, actor: AuthUser): Promise<{ csv: string; filename: string }> {
+  const { items } = await myCompletions(deps, actor);
+  const courses = await repo.courseTitles(deps.db, [...new Set(items.map((i) => i.courseId).filter((x): x is string => x !== null))]);
+  const csv = stringify(
+    items.map((r) => [r.title, r.courseId ? (courses.get(r.courseId) ?? '') : '', isoDay(r.startsAt), londonTime.format(new Date(r.startsAt)), londonTime.format(new Date(r.endsAt)), r.seat === 'in_person' ? 'in person' : 'online', r.minutes ?? '']),
+    { bom: true, header: true, columns: ['session', 'course', 'date', 'start', 'end', 'seat', 'minutes present'], escape_formulas: true, record_delimiter: 'windows' },
+  );
+  return { csv, filename: `cpd-record-${isoDay(deps.now().toISOString())}.csv` };
 }
 
 export async function orgCompletions(deps: Deps, actor: AuthUser, orgId: string) {

@@ -41,6 +41,26 @@ export function claimsHold(s: SeatState, orgId: string | null): boolean {
   return h !== undefined && unclaimed(h) > 0;
 }
 
-export function seatCounts(s: SeatState): SeatCounts {
-  return { capacity: s.capacity, confirmed: s.confirmed, offered: s.offered, waitlisted: s.waitlisted, available: freeFor(s, null) };
+/** Unclaimed seats held for `orgId` that it can still take now (0 without a live hold). */
+export function heldFor(s: SeatState, orgId: string | null): number {
+  if (!s.holdsActive || orgId === null) return 0;
+  const h = s.holds.find((x) => x.orgId === orgId);
+  return h ? unclaimed(h) : 0;
+}
+
+/**
+ * The counts a viewer sees: `available` is what someone of `viewerOrgId` can book now (open
+ * seats plus their organisation's unclaimed hold, DESIGN invariant 11), `publicAvailable`
+ * what anyone without a hold can, `heldForViewer` the part of `available` held for them.
+ */
+export function seatCounts(s: SeatState, viewerOrgId: string | null = null): SeatCounts {
+  return {
+    capacity: s.capacity,
+    confirmed: s.confirmed,
+    offered: s.offered,
+    waitlisted: s.waitlisted,
+    available: freeFor(s, viewerOrgId),
+    publicAvailable: freeFor(s, null),
+    heldForViewer: Math.min(heldFor(s, viewerOrgId), freeFor(s, viewerOrgId)),
+  };
 }

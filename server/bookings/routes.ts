@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { BookInput, BookResult, Booking, BookingList, BulkBookResult, HoldInput, HoldList } from '../../shared/bookings.js';
+import { BookInput, BookResult, Booking, BookingList, BulkBookResult, HoldInput, HoldList, Roster } from '../../shared/bookings.js';
+import { sessionRoster } from './roster.js';
 import { Id, Instant } from '../../shared/common.js';
 import { findOrg, findUserById } from '../accounts/repository.js';
 import { AppError } from '../errors.js';
@@ -33,7 +34,7 @@ export function bookingRoutes(deps: Deps) {
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');
       const userIds = body.userIds ?? [body.userId ?? actor.id];
-      const answer = await engine.book(deps, { actor, sessionId: id, seat: body.seat, userIds });
+      const answer = await engine.book(deps, { actor, sessionId: id, seat: body.seat, userIds, idempotencyKey: c.get('idempotencyKey') });
       if ('error' in answer) throw answer.error;
       const booked = answer.results;
       // Timetable clashes do not stop a booking (cover can be arranged); the answer says so.
@@ -128,6 +129,23 @@ export function bookingRoutes(deps: Deps) {
       if (actor.role === 'office' && actor.orgId !== id) throw new AppError('forbidden', 'You can only see bookings of your own organisation.');
       const q = c.req.valid('query');
       return c.json({ items: await views.bookingsOfOrg(deps.db, id, { from: q.from && new Date(q.from).toISOString(), to: q.to && new Date(q.to).toISOString() }) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/sessions/{id}/roster',
+      tags: ['bookings'],
+      summary: 'The people of an organisation with their place on this session and their timetable clashes (its office staff; admin with ?orgId)',
+      request: { params: Params, query: z.object({ orgId: Id.optional() }) },
+      responses: { 200: jsonResponse(Roster, 'Everyone in the organisation, by name') },
+    }),
+    async (c) => {
+      const actor = requireRole(c, 'office', 'admin');
+      const orgId = c.req.valid('query').orgId ?? actor.orgId;
+      if (!orgId) throw new AppError('validation_failed', 'Choose an organisation.', { issues: [{ path: 'orgId', message: 'is required' }] });
+      return c.json({ items: await sessionRoster(deps, actor, c.req.valid('param').id, orgId) }, 200);
     },
   );
 

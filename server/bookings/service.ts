@@ -12,6 +12,7 @@ import { perDatabase, type Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
 import { enqueue, enqueueForNew, type NewBookingNotice } from '../notifications/outbox.js';
 import { GroupCommit } from '../platform/transactions.js';
+import * as idempotencyStore from '../platform/idempotency-store.js';
 import { timeOrderedId } from '../platform/ids.js';
 import { claimsHold, freeFor, unclaimed, type SeatState } from './availability.js';
 import * as repo from './repository.js';
@@ -56,6 +57,8 @@ export interface BookRequest {
   sessionId: string;
   seat: SeatKind | undefined;
   userIds: string[];
+  /** The request's Idempotency-Key (the actor's): what it books is recorded under it, in the same transaction. */
+  idempotencyKey?: string;
 }
 /** Per person, a booking or why not; or, for the whole request, why not. */
 export type BookAnswer = { results: (BookingOutcome | BookingFailure)[] } | { error: AppError };
@@ -85,7 +88,11 @@ export async function bookMany(trx: Trx, deps: Deps, requests: BookRequest[]): P
   const now = deps.now();
   const nowIso = now.toISOString();
   const sessions = new Map((await repo.lockSessions(trx, deps.dbKind, distinct(requests.map((r) => r.sessionId)))).map((s) => [s.id, s]));
-  const answers: (BookAnswer | undefined)[] = requests.map((r) => {
+  // A retried request whose first attempt committed (its answer lost to a dropped connection
+  // or a crash) gets what that attempt booked, read under the same session locks.
+  const recorded = requests.some((r) => r.idempotencyKey) ? await recordedAnswers(trx, requests) : [];
+  const answers: (BookAnswer | undefined)[] = requests.map((r, i) => {
+    if (recorded[i]) return recorded[i];
     const s = sessions.get(r.sessionId);
     const problem = s ? closedFor(s, seatOf(s, r.seat), now) : new AppError('not_found', 'No such session.');
     return problem ? { error: problem } : undefined;
@@ -132,7 +139,7 @@ export async function bookMany(trx: Trx, deps: Deps, requests: BookRequest[]): P
       }
       const existing = booked.get(repo.pairKey(s.id, user.id));
       if (existing) {
-        results.push({ userId, error: { code: 'already_booked', message: `${user.name} already has a ${existing} booking for this session.` } });
+        results.push({ userId, error: { code: 'already_booked', message: alreadyBookedMessage(user.id === r.actor.id ? null : user.name, existing) } });
         continue;
       }
       const confirmed = freeFor(state, user.org_id) > 0;
@@ -172,7 +179,21 @@ export async function bookMany(trx: Trx, deps: Deps, requests: BookRequest[]): P
   }
   await repo.insertBookings(trx, deps.dbKind, rows);
   await enqueueForNew(trx, deps, notices);
+  for (const { r, i } of open) {
+    const answer = answers[i]!;
+    if (r.idempotencyKey && 'results' in answer) await idempotencyStore.recordOutcome(trx, r.actor.id, r.idempotencyKey, JSON.stringify(answer.results));
+  }
   return answers as BookAnswer[];
+}
+
+/** Per request, what an earlier attempt under the same Idempotency-Key committed, if any. */
+async function recordedAnswers(trx: Trx, requests: BookRequest[]): Promise<(BookAnswer | undefined)[]> {
+  const out: (BookAnswer | undefined)[] = [];
+  for (const r of requests) {
+    const outcome = r.idempotencyKey ? (await idempotencyStore.recordedOutcomes(trx, r.actor.id, [r.idempotencyKey])).get(r.idempotencyKey) : undefined;
+    out.push(outcome === undefined ? undefined : { results: JSON.parse(outcome) as (BookingOutcome | BookingFailure)[] });
+  }
+  return out;
 }
 
 /** Booking writers, one per database: requests that arrive together are booked together. */
@@ -346,6 +367,12 @@ export async function sweepSession(trx: Trx, deps: Deps, sessionId: string) {
   if (s.status !== 'scheduled') return;
   await expireOffersLocked(trx, deps, s);
   for (const seat of seatsOfMode(s.mode)) await promoteWaitlist(trx, deps, s, seat);
+}
+
+/** "You already have a seat…" to the person themselves (`name` null), "Sam Jones already…" to an office booking them. */
+export function alreadyBookedMessage(name: string | null, status: string): string {
+  const what = status === 'waitlisted' ? 'a place on the waitlist' : status === 'offered' ? 'a seat offered' : 'a seat';
+  return name === null ? `You already have ${what} for this session.` : `${name} already has ${what} for this session.`;
 }
 
 /**

@@ -33,7 +33,7 @@ export function calendarRoutes(deps: Deps) {
       const invite = await calendar.bookingInvite(deps, actor, c.req.valid('param').id);
       return c.body(invite.content, 200, {
         'Content-Type': `text/calendar; charset=utf-8; method=${invite.method}`,
-        'Content-Disposition': 'attachment; filename="invite.ics"',
+        'Content-Disposition': `attachment; filename="${invite.filename}"`,
         'Cache-Control': 'private, no-store',
       });
     },

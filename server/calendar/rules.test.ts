@@ -58,6 +58,12 @@ describe('invites in notices', () => {
   it('people still in the queue get no event when the session moves', () => {
     expect(noticeInviteMethod('session_changed', 'waitlisted', 'scheduled')).toBeNull();
   });
+  it('a notice delivered after its session was cancelled carries no REQUEST that would bring the event back', () => {
+    expect(noticeInviteMethod('confirmed', 'confirmed', 'cancelled')).toBeNull();
+    expect(noticeInviteMethod('promoted', 'confirmed', 'cancelled')).toBeNull();
+    expect(noticeInviteMethod('promoted', 'cancelled', 'scheduled')).toBeNull();
+    expect(noticeInviteMethod('session_changed', 'confirmed', 'cancelled')).toBeNull();
+  });
 });
 
 describe('feeds keep cancellations for 30 days', () => {
@@ -66,5 +72,7 @@ describe('feeds keep cancellations for 30 days', () => {
     expect(feedListsBooking(null, 'confirmed', now)).toBe(true);
     expect(feedListsBooking('2026-02-01T12:00:01Z', 'cancelled', now)).toBe(true);
     expect(feedListsBooking('2026-01-30T12:00:00Z', 'cancelled', now)).toBe(false);
+    // A cancellation with no recorded time (older rows) is not kept.
+    expect(feedListsBooking(null, 'cancelled', now)).toBe(false);
   });
 });

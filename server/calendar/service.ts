@@ -40,7 +40,13 @@ export async function bookingInvite(deps: Deps, actor: AuthUser, bookingId: stri
   const row = await repo.calendarRowOfBooking(deps.db, bookingId);
   // Someone who may not see a booking learns nothing about it, not even that it exists.
   if (!row || !mayActFor(actor, { id: row.userId, org_id: row.userOrgId })) throw new AppError('not_found', 'No such booking.');
-  return renderInvite(row, calendarContext(deps));
+  return { ...renderInvite(row, calendarContext(deps)), filename: inviteFilename(row.title, row.startsAt, row.timeZone) };
+}
+
+/** "understanding-autism-2026-02-10.ics": the session and its date in its own zone, so a download says what it is. */
+export function inviteFilename(title: string, startsAt: string, timeZone: string): string {
+  const p = Object.fromEntries(new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date(startsAt)).map((x) => [x.type, x.value]));
+  return `${slug(title) === 'organisation' ? 'session' : slug(title)}-${p.year}-${p.month}-${p.day}.ics`;
 }
 
 /** Office staff of that organisation and admins may read or manage its calendars. */

@@ -33,17 +33,26 @@ export function roomClient(lk: LiveKitConfig): RoomServiceClient {
   return new RoomServiceClient(apiHost(lk.url), lk.apiKey, lk.apiSecret, { requestTimeout: REQUEST_TIMEOUT_SECONDS, failover: false });
 }
 
+/** The LiveKit URL browsers connect to (LIVEKIT_PUBLIC_URL, else LIVEKIT_URL). */
+export const publicUrlOf = (lk: LiveKitConfig) => lk.publicUrl || lk.url;
+
 export interface TokenSpec {
   identity: string;
   name: string;
   room: string;
-  metadata: string;
-  grant: VideoGrant;
+  /** Attributes only the server sets: the token carries no right to change them. */
+  attributes: Record<string, string>;
+  grant: Pick<VideoGrant, 'canPublish' | 'canPublishData' | 'canSubscribe'>;
 }
 
+/**
+ * A join token. It never grants `roomAdmin` (every control goes through this server) nor
+ * `canUpdateOwnMetadata`, so a participant cannot change their own name, metadata or
+ * attributes: what the room shows about them is what this server put there.
+ */
 export async function mintToken(lk: LiveKitConfig, spec: TokenSpec): Promise<string> {
-  const at = new AccessToken(lk.apiKey, lk.apiSecret, { identity: spec.identity, name: spec.name, metadata: spec.metadata, ttl: TOKEN_TTL_SECONDS });
-  at.addGrant({ ...spec.grant, room: spec.room, roomJoin: true });
+  const at = new AccessToken(lk.apiKey, lk.apiSecret, { identity: spec.identity, name: spec.name, attributes: spec.attributes, ttl: TOKEN_TTL_SECONDS });
+  at.addGrant({ ...spec.grant, room: spec.room, roomJoin: true, roomAdmin: false, canUpdateOwnMetadata: false });
   return at.toJwt();
 }
 
@@ -70,7 +79,9 @@ export async function receiveWebhook(lk: LiveKitConfig, rawBody: string, authori
 
 /**
  * Runs one LiveKit API call. "Not found" (the participant or room is not there) is a 404
- * the caller can act on; anything else (refused, 5xx, timeout) is `livekit_unavailable`.
+ * the caller can act on; LiveKit refusing to unmute someone (it does unless its
+ * `room.enable_remote_unmute` is on) is `unmute_not_allowed`; anything else (refused, 5xx,
+ * timeout) is `livekit_unavailable`.
  */
 export async function callLiveKit<T>(deps: Deps, what: string, fn: (client: RoomServiceClient) => Promise<T>): Promise<T> {
   const lk = requireLiveKit(deps);
@@ -79,6 +90,9 @@ export async function callLiveKit<T>(deps: Deps, what: string, fn: (client: Room
   } catch (e) {
     if (e instanceof TwirpError && (e.status === 404 || e.code === 'not_found')) {
       throw new AppError('not_found', `LiveKit could not ${what}: that participant or room is not there.`);
+    }
+    if (e instanceof TwirpError && e.code === 'failed_precondition') {
+      throw new AppError('unmute_not_allowed', 'They must unmute themselves: the live video service does not let a trainer turn someone’s microphone on. Ask them to unmute.');
     }
     deps.logger.warn('livekit call failed', { what, error: String((e as Error)?.message ?? e) });
     throw new AppError('livekit_unavailable', `The live video service did not answer (could not ${what}). Please try again in a moment.`);

@@ -1,8 +1,11 @@
-/** Queries of the live room: LiveKit rooms and events, presence intervals, speakers, captions. */
+/**
+ * Queries of the live room: LiveKit rooms and events, open intervals, speakers, removals,
+ * captioners, captions. Merging presence intervals is attendance's (attendance/repository.ts).
+ */
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely, type OnConflictBuilder, type Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { prepared } from '../../db/prepared.js';
-import type { Database, PresenceIntervalsTable } from '../../db/schema.js';
+import type { Database } from '../../db/schema.js';
 import type { DbKind } from '../../db/connect.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
@@ -93,97 +96,6 @@ export async function insertEvents(trx: Q, rows: Database['live_events'][]) {
       ];
     })
     .execute();
-}
-
-export interface IntervalPatch {
-  sessionId: string;
-  userId: string;
-  source: PresenceIntervalsTable['source'];
-  key: string;
-  roomSid?: string | null;
-  /** Earliest wins. */
-  startedAt?: string | null;
-  /** Earliest wins. */
-  leftAt?: string | null;
-  /** Latest wins. */
-  seenAt?: string | null;
-  aborted?: boolean;
-}
-
-const earliest = (a: string | null | undefined, b: string | null | undefined) => (a == null ? (b ?? null) : b == null ? a : a < b ? a : b);
-const latest = (a: string | null | undefined, b: string | null | undefined) => (a == null ? (b ?? null) : b == null ? a : a > b ? a : b);
-
-/** Two patches of one interval as one, by the same rules as merging them into the row one after the other. */
-export function combinePatches(a: IntervalPatch, b: IntervalPatch): IntervalPatch {
-  return {
-    ...a,
-    roomSid: a.roomSid ?? b.roomSid ?? null,
-    startedAt: earliest(a.startedAt, b.startedAt),
-    leftAt: earliest(a.leftAt, b.leftAt),
-    seenAt: latest(a.seenAt, b.seenAt),
-    aborted: !!(a.aborted || b.aborted),
-  };
-}
-
-// When the incoming value (excluded.x) changes the stored one (presence_intervals.x) under
-// each field's merge rule. Times are ISO-8601 UTC strings, so text order is time order.
-const cur = (c: string) => sql.ref(`presence_intervals.${c}`);
-const inc = (c: string) => sql.ref<string>(`excluded.${c}`);
-const fillsNull = (c: string) => sql<boolean>`(${cur(c)} is null and ${inc(c)} is not null)`;
-const isEarlier = (c: string) => sql<boolean>`(${inc(c)} is not null and (${cur(c)} is null or ${inc(c)} < ${cur(c)}))`;
-const isLater = (c: string) => sql<boolean>`(${inc(c)} is not null and (${cur(c)} is null or ${inc(c)} > ${cur(c)}))`;
-const setsAborted = sql<boolean>`(${inc('aborted')} <> 0 and ${cur('aborted')} = 0)`;
-const MERGE_CHANGES = {
-  room_sid: fillsNull('room_sid'),
-  started_at: isEarlier('started_at'),
-  left_at: isEarlier('left_at'),
-  seen_at: isLater('seen_at'),
-  aborted: setsAborted,
-};
-const pick = (c: keyof typeof MERGE_CHANGES) => sql<any>`case when ${MERGE_CHANGES[c]} then ${inc(c)} else ${cur(c)} end`;
-
-/** Merges an incoming row (`excluded`) into the stored one, touching updated_at only when something changed. */
-const mergeOnConflict = (oc: OnConflictBuilder<Database, 'presence_intervals'>) =>
-  oc
-    .columns(['source', 'key'])
-    .doUpdateSet({ room_sid: pick('room_sid'), started_at: pick('started_at'), left_at: pick('left_at'), seen_at: pick('seen_at'), aborted: pick('aborted'), updated_at: inc('updated_at') })
-    .where(sql<boolean>`${sql.join(Object.values(MERGE_CHANGES), sql` or `)}`);
-
-/**
- * Merges facts into the interval (source, key), creating it if needed. Every field merges
- * by a commutative rule (earliest start and leave, latest sighting, aborted sticks), so the
- * same facts in any order, any number of times, leave the same row. One upsert: atomic on
- * both databases (PostgreSQL locks the conflicting row), so concurrent merges serialise.
- */
-export async function mergeInterval(trx: Q, p: IntervalPatch, nowIso: string): Promise<void> {
-  await mergeIntervals(trx, [{ patch: p, createdAt: nowIso, updatedAt: nowIso }]);
-}
-
-/**
- * mergeInterval for many intervals in one statement: each patch with the time it creates
- * the row at and the time it changes it at. One patch per (source, key) (combinePatches
- * first); sorted by key, so that concurrent writers lock them in the same order.
- */
-export async function mergeIntervals(trx: Q, patches: { patch: IntervalPatch; createdAt: string; updatedAt: string }[]): Promise<void> {
-  if (patches.length === 0) return;
-  const rows = patches
-    .map(({ patch: p, createdAt, updatedAt }) => ({
-      id: randomUUID(),
-      session_id: p.sessionId,
-      user_id: p.userId,
-      source: p.source,
-      key: p.key,
-      room_sid: p.roomSid ?? null,
-      started_at: p.startedAt ?? null,
-      left_at: p.leftAt ?? null,
-      gone_at: null,
-      seen_at: p.seenAt ?? null,
-      aborted: p.aborted ? 1 : 0,
-      created_at: createdAt,
-      updated_at: updatedAt,
-    }))
-    .sort((x, y) => (x.source < y.source ? -1 : x.source > y.source ? 1 : x.key < y.key ? -1 : 1));
-  await trx.insertInto('presence_intervals').values(rows).onConflict(mergeOnConflict).execute();
 }
 
 /** Open LiveKit intervals of a session (no leave, not marked gone since last seen). */
@@ -287,4 +199,72 @@ export async function claimPoll(db: Q, sessionId: string, nowIso: string, notAft
   await db.insertInto('live_polls').values({ session_id: sessionId, polled_at: '1970-01-01T00:00:00.000Z' }).onConflict((oc) => oc.column('session_id').doNothing()).execute();
   const r = await db.updateTable('live_polls').set({ polled_at: nowIso }).where('session_id', '=', sessionId).where('polled_at', '<=', notAfterIso).executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
+}
+
+// ---------------------------------------------------------------- trainer decisions that outlast a connection
+
+export async function isRemoved(db: Q, sessionId: string, userId: string): Promise<boolean> {
+  return (await db.selectFrom('live_removals').select('user_id').where('session_id', '=', sessionId).where('user_id', '=', userId).executeTakeFirst()) !== undefined;
+}
+
+/** Records a removal; the first one stands (its time and trainer). */
+export async function addRemoval(db: Q, row: Database['live_removals']) {
+  await db.insertInto('live_removals').values(row).onConflict((oc) => oc.columns(['session_id', 'user_id']).doNothing()).execute();
+}
+
+/** Lets a removed person back; true when they had been removed. */
+export async function deleteRemoval(db: Q, sessionId: string, userId: string): Promise<boolean> {
+  const r = await db.deleteFrom('live_removals').where('session_id', '=', sessionId).where('user_id', '=', userId).executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
+}
+
+/** The people removed from a session's room, first removed first, with their names. */
+export function removals(db: Q, sessionId: string) {
+  return db
+    .selectFrom('live_removals')
+    .innerJoin('users', 'users.id', 'live_removals.user_id')
+    .select(['live_removals.user_id', 'users.name', 'live_removals.removed_at'])
+    .where('live_removals.session_id', '=', sessionId)
+    .orderBy('live_removals.removed_at')
+    .orderBy('live_removals.user_id')
+    .execute();
+}
+
+export async function roomEnded(db: Q, sessionId: string): Promise<boolean> {
+  return (await db.selectFrom('live_room_ends').select('session_id').where('session_id', '=', sessionId).executeTakeFirst()) !== undefined;
+}
+
+export async function markRoomEnded(db: Q, row: Database['live_room_ends']) {
+  await db.insertInto('live_room_ends').values(row).onConflict((oc) => oc.column('session_id').doNothing()).execute();
+}
+
+export async function reopenRoom(db: Q, sessionId: string) {
+  await db.deleteFrom('live_room_ends').where('session_id', '=', sessionId).execute();
+}
+
+export async function isAssignedCaptioner(db: Q, sessionId: string, userId: string): Promise<boolean> {
+  return (await db.selectFrom('live_captioners').select('user_id').where('session_id', '=', sessionId).where('user_id', '=', userId).executeTakeFirst()) !== undefined;
+}
+
+export async function setCaptioner(db: Q, sessionId: string, userId: string, assigned: boolean, by: string, at: string) {
+  if (assigned) {
+    await db.insertInto('live_captioners').values({ session_id: sessionId, user_id: userId, assigned_by: by, assigned_at: at }).onConflict((oc) => oc.columns(['session_id', 'user_id']).doNothing()).execute();
+  } else {
+    await db.deleteFrom('live_captioners').where('session_id', '=', sessionId).where('user_id', '=', userId).execute();
+  }
+}
+
+/** People with a seat at the session who hold the captioner flag, each with whether they are assigned to it. */
+export function captionerCandidates(db: Q, sessionId: string) {
+  return db
+    .selectFrom('bookings')
+    .innerJoin('users', 'users.id', 'bookings.user_id')
+    .leftJoin('live_captioners', (j) => j.onRef('live_captioners.session_id', '=', 'bookings.session_id').onRef('live_captioners.user_id', '=', 'bookings.user_id'))
+    .select(['users.id as user_id', 'users.name', 'live_captioners.assigned_at'])
+    .where('bookings.session_id', '=', sessionId)
+    .where('bookings.status', 'in', ['confirmed', 'attended', 'absent'])
+    .where('users.captioner', '=', 1)
+    .orderBy('users.name')
+    .orderBy('users.id')
+    .execute();
 }

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { Id } from '../../shared/common.js';
-import { CaptionInput, CaptionStored, JoinResult, LiveActionResult, LiveStatus, MuteInput, PresenceInput, RemoveInput, SpeakerInput } from '../../shared/live.js';
+import { CaptionerInput, CaptionerList, CaptionInput, CaptionStored, HandInput, JoinResult, LiveActionResult, LiveAppliedResult, LiveStatus, MuteInput, PresenceInput, ReadmitInput, RemovedList, RemoveInput, SpeakerInput } from '../../shared/live.js';
 import type { Deps } from '../platform/deps.js';
 import { jsonBody, jsonResponse, requireUser, router } from '../platform/http.js';
 import { attendanceRoutes } from '../attendance/routes.js';
@@ -43,7 +43,15 @@ export function liveRoutes(deps: Deps) {
   );
 
   app.openapi(
-    createRoute({ method: 'post', path: '/sessions/{id}/live/mute', tags: ['live'], summary: 'Mute (or unmute) a participant’s published track (the session’s trainers)', request: { params: Params, body: jsonBody(MuteInput) }, responses: { 200: jsonResponse(LiveActionResult, 'Done') } }),
+    createRoute({
+      method: 'post',
+      path: '/sessions/{id}/live/mute',
+      tags: ['live'],
+      summary: 'Mute a participant’s published track (the session’s trainers)',
+      description: 'Unmuting (`muted: false`) is refused by LiveKit unless its `room.enable_remote_unmute` is on: 409 unmute_not_allowed then (they must unmute themselves).',
+      request: { params: Params, body: jsonBody(MuteInput) },
+      responses: { 200: jsonResponse(LiveActionResult, 'Done') },
+    }),
     async (c) => {
       const actor = requireUser(c);
       const b = c.req.valid('json');
@@ -53,10 +61,34 @@ export function liveRoutes(deps: Deps) {
   );
 
   app.openapi(
-    createRoute({ method: 'post', path: '/sessions/{id}/live/remove', tags: ['live'], summary: 'Remove a participant from the room (the session’s trainers)', request: { params: Params, body: jsonBody(RemoveInput) }, responses: { 200: jsonResponse(LiveActionResult, 'Done') } }),
+    createRoute({
+      method: 'post',
+      path: '/sessions/{id}/live/remove',
+      tags: ['live'],
+      summary: 'Remove a participant from the room (the session’s trainers); they cannot join again until let back in',
+      request: { params: Params, body: jsonBody(RemoveInput) },
+      responses: { 200: jsonResponse(LiveAppliedResult, 'Saved; `applied` says whether a live connection was ended now') },
+    }),
     async (c) => {
       const actor = requireUser(c);
-      await live.removeParticipant(deps, actor, c.req.valid('param').id, c.req.valid('json').identity);
+      const { applied } = await live.removeParticipant(deps, actor, c.req.valid('param').id, c.req.valid('json').identity);
+      return c.json({ ok: true as const, applied }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({ method: 'get', path: '/sessions/{id}/live/removed', tags: ['live'], summary: 'People removed from the room, who cannot join until let back in (the session’s trainers)', request: { params: Params }, responses: { 200: jsonResponse(RemovedList, 'Removed people') } }),
+    async (c) => {
+      const actor = requireUser(c);
+      return c.json(await live.removedPeople(deps, actor, c.req.valid('param').id), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({ method: 'post', path: '/sessions/{id}/live/readmit', tags: ['live'], summary: 'Let a removed person join the room again (the session’s trainers)', request: { params: Params, body: jsonBody(ReadmitInput) }, responses: { 200: jsonResponse(LiveActionResult, 'Done') } }),
+    async (c) => {
+      const actor = requireUser(c);
+      await live.readmit(deps, actor, c.req.valid('param').id, c.req.valid('json').identity);
       return c.json({ ok: true as const }, 200);
     },
   );
@@ -66,9 +98,10 @@ export function liveRoutes(deps: Deps) {
       method: 'post',
       path: '/sessions/{id}/live/speaker',
       tags: ['live'],
-      summary: 'Invite a listener to speak, or stop them (the session’s trainers); kept for their next join too',
+      summary: 'Invite a webinar listener to speak, or stop them (the session’s trainers); kept for their next join too',
+      description: '409 conflict in a workshop room, where everyone may speak.',
       request: { params: Params, body: jsonBody(SpeakerInput) },
-      responses: { 200: jsonResponse(LiveActionResult.extend({ applied: z.boolean() }), 'Saved; `applied` says whether their live connection was changed now') },
+      responses: { 200: jsonResponse(LiveAppliedResult, 'Saved; `applied` says whether their live connection was changed now') },
     }),
     async (c) => {
       const actor = requireUser(c);
@@ -79,10 +112,60 @@ export function liveRoutes(deps: Deps) {
   );
 
   app.openapi(
-    createRoute({ method: 'post', path: '/sessions/{id}/live/end', tags: ['live'], summary: 'End the live room for everyone (the session’s trainers)', request: { params: Params }, responses: { 200: jsonResponse(LiveActionResult, 'Done') } }),
+    createRoute({ method: 'get', path: '/sessions/{id}/live/captioners', tags: ['live'], summary: 'Booked people with the captioner flag, and whether each is assigned to caption this session (the session’s trainers)', request: { params: Params }, responses: { 200: jsonResponse(CaptionerList, 'Captioners') } }),
+    async (c) => {
+      const actor = requireUser(c);
+      return c.json(await live.captioners(deps, actor, c.req.valid('param').id), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'put',
+      path: '/sessions/{id}/live/captioners',
+      tags: ['live'],
+      summary: 'Assign a booked captioner to caption this session, or take it back (the session’s trainers)',
+      request: { params: Params, body: jsonBody(CaptionerInput) },
+      responses: { 200: jsonResponse(LiveAppliedResult, 'Saved; `applied` says whether their live connection was changed now') },
+    }),
+    async (c) => {
+      const actor = requireUser(c);
+      const b = c.req.valid('json');
+      const { applied } = await live.setCaptioner(deps, actor, c.req.valid('param').id, b.identity, b.assigned);
+      return c.json({ ok: true as const, applied }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/sessions/{id}/live/hand',
+      tags: ['live'],
+      summary: 'Raise or lower the caller’s hand in the room (attendees, trainers): the server sets it on their LiveKit participant',
+      description: '409 not_in_room when the caller is not connected to the room.',
+      request: { params: Params, body: jsonBody(HandInput) },
+      responses: { 200: jsonResponse(z.object({ raisedAt: z.string().nullable() }), 'Done') },
+    }),
+    async (c) => {
+      const actor = requireUser(c);
+      return c.json(await live.setHand(deps, actor, c.req.valid('param').id, c.req.valid('json').raised), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({ method: 'post', path: '/sessions/{id}/live/end', tags: ['live'], summary: 'End the live room for everyone (the session’s trainers); only trainers can join it afterwards, until reopened', request: { params: Params }, responses: { 200: jsonResponse(LiveActionResult, 'Done') } }),
     async (c) => {
       const actor = requireUser(c);
       await live.endRoom(deps, actor, c.req.valid('param').id);
+      return c.json({ ok: true as const }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({ method: 'post', path: '/sessions/{id}/live/reopen', tags: ['live'], summary: 'Let attendees join the room again after it was ended (the session’s trainers)', request: { params: Params }, responses: { 200: jsonResponse(LiveActionResult, 'Done') } }),
+    async (c) => {
+      const actor = requireUser(c);
+      await live.reopenRoom(deps, actor, c.req.valid('param').id);
       return c.json({ ok: true as const }, 200);
     },
   );
@@ -106,7 +189,7 @@ export function liveRoutes(deps: Deps) {
       method: 'post',
       path: '/sessions/{id}/presence',
       tags: ['live'],
-      summary: 'The browser’s own presence report: join, a heartbeat every 30 s, leave (fallback when LiveKit webhooks are missing)',
+      summary: 'The browser’s own presence report: join, a heartbeat every 30 s, leave (fallback when LiveKit webhooks are missing); a gap over 3 minutes starts a new interval',
       request: { params: Params, body: jsonBody(PresenceInput) },
       responses: { 204: { description: 'Recorded' } },
     }),

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Database, SessionRow } from '../../db/schema.js';
-import { identityOf, roomNameOf, sessionIdOfRoom, userIdOfIdentity, mergeSegment, type CaptionInput, type JoinResult, type LiveStatus, type ParticipantMetadata } from '../../shared/live.js';
+import { HEARTBEAT_GAP_MS, identityOf, mergeSegment, ROOM_ATTRIBUTES, roomNameOf, sessionIdOfRoom, userIdOfIdentity, type CaptionInput, type JoinResult, type LiveStatus, type RoomRole } from '../../shared/live.js';
 import { findUserById } from '../accounts/repository.js';
 import { finaliseSessionIfOver, OUTCOME_GRACE_MS } from '../attendance/service.js';
 import { findActiveBooking } from '../bookings/repository.js';
@@ -14,14 +14,16 @@ import { AppError } from '../errors.js';
 import { perDatabase, type Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
 import { findSession, isTrainerOf, trainerIdsOf } from '../sessions/repository.js';
-import { callLiveKit, EMPTY_TIMEOUT_SECONDS, mintToken, receiveWebhook, requireLiveKit, TOKEN_TTL_SECONDS, type WebhookEvent } from './livekit.js';
+import { RoomAgentDispatch } from 'livekit-server-sdk';
+import { callLiveKit, EMPTY_TIMEOUT_SECONDS, mintToken, publicUrlOf, receiveWebhook, requireLiveKit, TOKEN_TTL_SECONDS, type WebhookEvent } from './livekit.js';
 import { GroupCommit } from '../platform/transactions.js';
 import * as repo from './repository.js';
+import * as presence from '../attendance/repository.js';
 import { toWebVtt } from './vtt.js';
 
 const MINUTE = 60_000;
-/** The browser reports presence every 30 s; a gap longer than this starts a new interval. */
-export const HEARTBEAT_GAP_MS = 90_000;
+/** The browser's presence reports and the gap rule that splits them (shared/live.ts, where the browser reads them too). */
+export { HEARTBEAT_GAP_MS };
 /** Rooms are polled, and late webhooks still finalise attendance, until this long after the end. */
 export const AFTER_END_GRACE_MS = 15 * MINUTE;
 /** Each live room is polled at most this often, however many processes run the jobs. */
@@ -56,25 +58,40 @@ async function liveRole(deps: Deps, s: SessionRow, user: AuthUser) {
   return null;
 }
 
-/** Creates the room with its limits; LiveKit answers with the existing room if it is already there. */
+/** The role the room shows for a person: trainers, captioners a trainer assigned to this session, everyone else. */
+async function roomRoleOf(deps: Deps, sessionId: string, userId: string, liveRoleOf: 'trainer' | 'attendee'): Promise<RoomRole> {
+  if (liveRoleOf === 'trainer') return 'trainer';
+  return (await repo.isAssignedCaptioner(deps.db, sessionId, userId)) ? 'captioner' : 'attendee';
+}
+
+/**
+ * Creates the room with its limits, and with the configured speech-to-text agent dispatched
+ * to it (LIVEKIT_AGENT_NAME: an agent deployed for explicit dispatch joins only rooms that
+ * ask for it). LiveKit answers with the existing room if it is already there.
+ */
 async function ensureRoom(deps: Deps, s: SessionRow) {
+  const lk = requireLiveKit(deps);
   const trainers = (await trainerIdsOf(deps.db, [s.id])).get(s.id) ?? [];
   await callLiveKit(deps, 'open the room', (c) =>
     c.createRoom({
       name: roomNameOf(s.id),
       emptyTimeout: EMPTY_TIMEOUT_SECONDS,
       departureTimeout: 60,
-      maxParticipants: s.capacity_online + trainers.length,
+      maxParticipants: s.capacity_online + trainers.length + (lk.agentName ? 1 : 0),
+      // Visible to everyone in the room: the session and its title, never people's ids.
       metadata: JSON.stringify({ sessionId: s.id, title: s.title }),
+      ...(lk.agentName ? { agents: [new RoomAgentDispatch({ agentName: lk.agentName, metadata: JSON.stringify({ sessionId: s.id, transcribe: 'every_speaker' }) })] } : {}),
     }),
   );
 }
 
 /**
  * A LiveKit token for a confirmed online attendee or a trainer of the session, during the
- * join window. Trainers may publish and administer the room; in a webinar attendees listen
- * and may send data (chat, raised hands, captions as text streams) unless the trainer made
- * them a speaker; in a workshop everyone may publish.
+ * join window. In a webinar attendees listen and may send data (chat, captions as text
+ * streams) unless the trainer made them a speaker; in a workshop everyone may publish.
+ * Nobody gets `roomAdmin` or the right to change their own name, metadata or attributes:
+ * the trainer's controls and the raised hand go through this server. Someone a trainer
+ * removed cannot join again until let back in; after "End for everyone" only trainers can.
  */
 export async function join(deps: Deps, actor: AuthUser, sessionId: string): Promise<JoinResult> {
   const s = await requireSession(deps, sessionId);
@@ -83,27 +100,33 @@ export async function join(deps: Deps, actor: AuthUser, sessionId: string): Prom
   if (!who) throw new AppError('not_attendee', 'Only confirmed online attendees and the session’s trainers can join its live room.');
   const lk = requireLiveKit(deps);
   requireJoinWindow(deps, s);
+  const trainer = who.role === 'trainer';
+  if (!trainer && (await repo.isRemoved(deps.db, s.id, actor.id))) {
+    throw new AppError('removed_from_room', 'A trainer removed you from this session’s live room, so you cannot join it again unless a trainer lets you back in.');
+  }
+  if (!trainer && (await repo.roomEnded(deps.db, s.id))) {
+    throw new AppError('room_ended', 'The trainer has ended this session’s live room for everyone.');
+  }
   await ensureRoom(deps, s);
 
-  const trainer = who.role === 'trainer';
   const canPublish = trainer || s.room_kind === 'workshop' || (await repo.isSpeaker(deps.db, s.id, actor.id));
   const room = roomNameOf(s.id);
   const identity = identityOf(actor.id);
-  const metadata: ParticipantMetadata = { role: who.role, userId: actor.id, sessionId: s.id, bookingId: who.booking?.id ?? null };
   const token = await mintToken(lk, {
     identity,
     name: actor.name,
     room,
-    metadata: JSON.stringify(metadata),
-    grant: { roomAdmin: trainer, canPublish, canPublishData: true, canSubscribe: true, canUpdateOwnMetadata: true },
+    attributes: { [ROOM_ATTRIBUTES.role]: await roomRoleOf(deps, s.id, actor.id, who.role) },
+    grant: { canPublish, canPublishData: true, canSubscribe: true },
   });
   return {
-    serverUrl: lk.url,
+    serverUrl: publicUrlOf(lk),
     token,
     room,
     identity,
     role: who.role,
     canPublish,
+    roomKind: s.room_kind,
     expiresAt: new Date(Date.now() + TOKEN_TTL_SECONDS * 1000).toISOString(),
     sessionEndsAt: s.ends_at,
   };
@@ -115,8 +138,10 @@ export async function liveStatus(deps: Deps, actor: AuthUser, sessionId: string)
   const who = await liveRole(deps, s, actor);
   const { opensAt, closesAt } = joinWindow(s);
   const now = deps.now().getTime();
-  const speaker = who?.role === 'attendee' && (await repo.isSpeaker(deps.db, s.id, actor.id));
-  const canPublish = who?.role === 'trainer' || (who?.role === 'attendee' && (s.room_kind === 'workshop' || speaker));
+  const attendee = who?.role === 'attendee';
+  const speaker = attendee && (await repo.isSpeaker(deps.db, s.id, actor.id));
+  const canPublish = who?.role === 'trainer' || (attendee && (s.room_kind === 'workshop' || speaker));
+  const assigned = attendee && (await repo.isAssignedCaptioner(deps.db, s.id, actor.id));
   return {
     configured: deps.config.livekit !== null,
     role: who?.role ?? null,
@@ -125,59 +150,153 @@ export async function liveStatus(deps: Deps, actor: AuthUser, sessionId: string)
     closesAt: closesAt.toISOString(),
     open: s.status === 'scheduled' && now >= opensAt.getTime() && now < closesAt.getTime(),
     canPublish,
-    canCaption: who?.role === 'trainer' || (who?.role === 'attendee' && (actor.captioner || canPublish)),
+    canCaption: who?.role === 'trainer' || assigned || canPublish,
+    ended: await repo.roomEnded(deps.db, s.id),
+    removed: attendee && (await repo.isRemoved(deps.db, s.id, actor.id)),
     room: roomNameOf(s.id),
     identity: identityOf(actor.id),
   };
 }
 
-/** Trainers of the session (and admins) run the room. */
-async function requireRoomHost(deps: Deps, actor: AuthUser, sessionId: string): Promise<SessionRow> {
+/** Trainers of the session (and admins) run the room; most controls need LiveKit, the saved decisions do not. */
+async function requireRoomHost(deps: Deps, actor: AuthUser, sessionId: string, needsLiveKit = true): Promise<SessionRow> {
   const s = await requireSession(deps, sessionId);
   if (actor.role !== 'admin' && !(await isTrainerOf(deps.db, sessionId, actor.id))) {
     throw new AppError('forbidden', 'Only the session’s trainers can control its live room.');
   }
-  requireLiveKit(deps);
+  if (needsLiveKit) requireLiveKit(deps);
   return s;
 }
 
-export async function muteTrack(deps: Deps, actor: AuthUser, sessionId: string, identity: string, trackSid: string, muted: boolean) {
-  await requireRoomHost(deps, actor, sessionId);
-  await callLiveKit(deps, 'mute that track', (c) => c.mutePublishedTrack(roomNameOf(sessionId), identity, trackSid, muted));
-}
-
-export async function removeParticipant(deps: Deps, actor: AuthUser, sessionId: string, identity: string) {
-  await requireRoomHost(deps, actor, sessionId);
-  await callLiveKit(deps, 'remove that participant', (c) => c.removeParticipant(roomNameOf(sessionId), identity));
+/** Runs a LiveKit call on someone's live connection; false when they are not connected just now. */
+async function onConnection(deps: Deps, what: string, fn: Parameters<typeof callLiveKit>[2]): Promise<boolean> {
+  try {
+    await callLiveKit(deps, what, fn);
+    return true;
+  } catch (e) {
+    if (e instanceof AppError && e.code === 'not_found') return false;
+    throw e;
+  }
 }
 
 /**
- * Invites a listener to speak (or stops them). Saved first, so a reconnect's new token has
- * the same rights; then applied to the live connection. Permissions replace as a whole.
+ * Mutes a participant's published track. Unmuting is asked of LiveKit too, which refuses
+ * unless its `room.enable_remote_unmute` is on: then the answer is `unmute_not_allowed`
+ * ("they must unmute themselves"), not an outage.
+ */
+export async function muteTrack(deps: Deps, actor: AuthUser, sessionId: string, identity: string, trackSid: string, muted: boolean) {
+  await requireRoomHost(deps, actor, sessionId);
+  const track = await callLiveKit(deps, muted ? 'mute that microphone' : 'unmute that microphone', (c) => c.mutePublishedTrack(roomNameOf(sessionId), identity, trackSid, muted));
+  if (!track) throw new AppError('not_found', 'That person is no longer sharing that microphone or camera.');
+}
+
+/** A person of this session's room named by their identity, who is not one of its trainers. */
+async function requireRemovable(deps: Deps, sessionId: string, identity: string): Promise<string | null> {
+  const userId = userIdOfIdentity(identity);
+  if (userId && (await isTrainerOf(deps.db, sessionId, userId))) throw new AppError('conflict', 'A trainer of the session cannot be removed from its room.');
+  return userId && (await findUserById(deps.db, userId)) ? userId : null;
+}
+
+/**
+ * Removes a participant. The removal is saved first, so it sticks: they cannot join again
+ * until a trainer lets them back (`readmit`). Then they are disconnected if connected.
+ */
+export async function removeParticipant(deps: Deps, actor: AuthUser, sessionId: string, identity: string): Promise<{ applied: boolean }> {
+  await requireRoomHost(deps, actor, sessionId);
+  const userId = await requireRemovable(deps, sessionId, identity);
+  if (userId) await repo.addRemoval(deps.db, { session_id: sessionId, user_id: userId, removed_by: actor.id, removed_at: deps.now().toISOString() });
+  const applied = await onConnection(deps, 'remove that participant', (c) => c.removeParticipant(roomNameOf(sessionId), identity));
+  if (!userId && !applied) throw new AppError('not_found', 'That participant is not in the room.');
+  return { applied };
+}
+
+/** Lets a removed person join the room again. */
+export async function readmit(deps: Deps, actor: AuthUser, sessionId: string, identity: string) {
+  await requireRoomHost(deps, actor, sessionId, false);
+  const userId = userIdOfIdentity(identity);
+  if (!userId || !(await repo.deleteRemoval(deps.db, sessionId, userId))) throw new AppError('not_found', 'That person was not removed from this room.');
+}
+
+export async function removedPeople(deps: Deps, actor: AuthUser, sessionId: string) {
+  await requireRoomHost(deps, actor, sessionId, false);
+  const rows = await repo.removals(deps.db, sessionId);
+  return { items: rows.map((r) => ({ identity: identityOf(r.user_id), name: r.name, removedAt: r.removed_at })) };
+}
+
+/** LiveKit permissions of an attendee; never the right to change their own name, metadata or attributes. */
+const attendeePermission = (canPublish: boolean) => ({ canSubscribe: true, canPublish, canPublishData: true, canUpdateMetadata: false });
+
+/**
+ * Invites a webinar listener to speak (or stops them). Saved first, so a reconnect's new
+ * token has the same rights; then applied to the live connection. Permissions replace as
+ * a whole. In a workshop everyone may speak, so it is not offered there.
  */
 export async function setSpeaker(deps: Deps, actor: AuthUser, sessionId: string, identity: string, speaker: boolean) {
   const s = await requireRoomHost(deps, actor, sessionId);
+  if (s.room_kind === 'workshop') throw new AppError('conflict', 'In a workshop everyone may speak, so there is no one to invite or stop. Mute or remove someone instead.');
   const userId = userIdOfIdentity(identity);
   const target = userId ? await findActiveBooking(deps.db, sessionId, userId) : undefined;
   if (!userId || !target || target.status !== 'confirmed') throw new AppError('not_found', 'That person is not a confirmed attendee of this session.');
   await repo.setSpeaker(deps.db, sessionId, userId, speaker, actor.id, deps.now().toISOString());
-  const canPublish = speaker || s.room_kind === 'workshop';
-  try {
-    await callLiveKit(deps, speaker ? 'let that person speak' : 'stop that person speaking', (c) =>
-      c.updateParticipant(roomNameOf(sessionId), identity, { permission: { canSubscribe: true, canPublish, canPublishData: true, canUpdateMetadata: true } }),
-    );
-  } catch (e) {
-    // Not connected just now: the saved right applies when they next join.
-    if (!(e instanceof AppError && e.code === 'not_found')) throw e;
-    return { applied: false };
-  }
-  return { applied: true };
+  const applied = await onConnection(deps, speaker ? 'let that person speak' : 'stop that person speaking', (c) => c.updateParticipant(roomNameOf(sessionId), identity, { permission: attendeePermission(speaker) }));
+  return { applied };
 }
 
-/** Ends the live room for everyone (LiveKit disconnects them all; room_finished follows). */
+/**
+ * Assigns a booked captioner to caption this session (or takes it back): their captions
+ * may then name who is speaking, and the room shows them as the captioner. Saved first;
+ * the room's role attribute is updated now when they are connected.
+ */
+export async function setCaptioner(deps: Deps, actor: AuthUser, sessionId: string, identity: string, assigned: boolean) {
+  await requireRoomHost(deps, actor, sessionId, false);
+  const userId = userIdOfIdentity(identity);
+  const user = userId ? await findUserById(deps.db, userId) : undefined;
+  const booking = userId ? await findActiveBooking(deps.db, sessionId, userId) : undefined;
+  if (!userId || !user || !booking || !SEATED.includes(booking.status)) throw new AppError('not_found', 'That person does not have a place at this session.');
+  if (!user.captioner) throw new AppError('conflict', 'Only people an administrator made captioners can be assigned to caption a session.');
+  await repo.setCaptioner(deps.db, sessionId, userId, assigned, actor.id, deps.now().toISOString());
+  const role: RoomRole = assigned ? 'captioner' : 'attendee';
+  if (!deps.config.livekit) return { applied: false };
+  const applied = await onConnection(deps, 'change their role', (c) => c.updateParticipant(roomNameOf(sessionId), identity, { attributes: { [ROOM_ATTRIBUTES.role]: role } }));
+  return { applied };
+}
+
+export async function captioners(deps: Deps, actor: AuthUser, sessionId: string) {
+  await requireRoomHost(deps, actor, sessionId, false);
+  const rows = await repo.captionerCandidates(deps.db, sessionId);
+  return { items: rows.map((r) => ({ identity: identityOf(r.user_id), name: r.name, assigned: r.assigned_at !== null })) };
+}
+
+/**
+ * Raises or lowers the caller's hand: the server sets the participant attribute with
+ * LiveKit's UpdateParticipant (participants cannot set their own attributes).
+ */
+export async function setHand(deps: Deps, actor: AuthUser, sessionId: string, raised: boolean): Promise<{ raisedAt: string | null }> {
+  const s = await requireSession(deps, sessionId);
+  if (!(await liveRole(deps, s, actor))) throw new AppError('not_attendee', 'Only the session’s attendees and trainers can raise a hand in its live room.');
+  const raisedAt = raised ? deps.now().toISOString() : null;
+  const applied = await onConnection(deps, raised ? 'raise your hand' : 'lower your hand', (c) =>
+    c.updateParticipant(roomNameOf(sessionId), identityOf(actor.id), { attributes: { [ROOM_ATTRIBUTES.hand]: raisedAt ?? '' } }),
+  );
+  if (!applied) throw new AppError('not_in_room', 'You are not connected to the live room just now, so your hand could not be raised or lowered.');
+  return { raisedAt };
+}
+
+/**
+ * Ends the live room for everyone. Saved first, so that from now on only trainers can join
+ * (until a trainer reopens it); then LiveKit disconnects everyone (room_finished follows).
+ */
 export async function endRoom(deps: Deps, actor: AuthUser, sessionId: string) {
   await requireRoomHost(deps, actor, sessionId);
-  await callLiveKit(deps, 'end the room', (c) => c.deleteRoom(roomNameOf(sessionId)));
+  await repo.markRoomEnded(deps.db, { session_id: sessionId, ended_by: actor.id, ended_at: deps.now().toISOString() });
+  // No room running (nobody joined, or it closed when empty): ended all the same.
+  await onConnection(deps, 'end the room', (c) => c.deleteRoom(roomNameOf(sessionId)));
+}
+
+/** Lets attendees join again after "End for everyone". */
+export async function reopenRoom(deps: Deps, actor: AuthUser, sessionId: string) {
+  await requireRoomHost(deps, actor, sessionId, false);
+  await repo.reopenRoom(deps.db, sessionId);
 }
 
 // ---------------------------------------------------------------- webhooks
@@ -278,7 +397,7 @@ async function applyWebhooks(trx: Transaction<Database>, jobs: VerifiedWebhook[]
   for (const [sid, i] of firstSight) mapped.set(sid, raced.get(sid) ?? namedBy(i));
 
   const finished = new Map<string, string>(); // room sid -> earliest room_finished
-  const intervals = new Map<string, { patch: repo.IntervalPatch; createdAt: string; updatedAt: string }>();
+  const intervals = new Map<string, { patch: presence.IntervalPatch; createdAt: string; updatedAt: string }>();
   const results = jobs.map((j, i): Applied => {
     if (!fresh.has(j)) return undefined; // a retry of an event already stored
     const f = facts.get(j);
@@ -298,12 +417,12 @@ async function applyWebhooks(trx: Transaction<Database>, jobs: VerifiedWebhook[]
     if (!f.userId || !f.participantSid || !people.has(f.userId)) return session;
     const patch = intervalPatch(j, sessionId, f.userId, f.participantSid, f.roomSid);
     const seen = intervals.get(patch.key);
-    intervals.set(patch.key, seen ? { patch: repo.combinePatches(seen.patch, patch), createdAt: seen.createdAt, updatedAt: j.nowIso } : { patch, createdAt: j.nowIso, updatedAt: j.nowIso });
+    intervals.set(patch.key, seen ? { patch: presence.combinePatches(seen.patch, patch), createdAt: seen.createdAt, updatedAt: j.nowIso } : { patch, createdAt: j.nowIso, updatedAt: j.nowIso });
     return session;
   });
   // Sorted, as the other writes are, so that concurrent writers lock rows in the same order.
   for (const [sid, at] of [...finished].sort(([x], [y]) => (x < y ? -1 : 1))) await repo.finishLiveRoom(trx, sid, at);
-  await repo.mergeIntervals(trx, [...intervals.values()]);
+  await presence.mergeIntervals(trx, [...intervals.values()]);
   return results;
 }
 
@@ -329,7 +448,7 @@ function factsOf({ ev }: VerifiedWebhook) {
 }
 
 /** The facts a participant event adds to its connection's interval. */
-function intervalPatch({ ev, occurredMs }: VerifiedWebhook, sessionId: string, userId: string, key: string, roomSid: string): repo.IntervalPatch {
+function intervalPatch({ ev, occurredMs }: VerifiedWebhook, sessionId: string, userId: string, key: string, roomSid: string): presence.IntervalPatch {
   const start = joinedAtMs(ev.participant!);
   const base = { sessionId, userId, source: 'livekit' as const, key, roomSid };
   if (ev.event === 'participant_joined') return { ...base, startedAt: start === null ? iso(occurredMs) : iso(start) };
@@ -395,7 +514,7 @@ async function repairRoom(deps: Deps, s: SessionRow): Promise<number | null> {
         const start = joinedAtMs(p);
         seen.add(p.sid);
         participants++;
-        await repo.mergeInterval(trx, { sessionId: s.id, userId, source: 'livekit', key: p.sid, roomSid: room.sid, startedAt: start === null ? pollIso : iso(start), seenAt: pollIso }, pollIso);
+        await presence.mergeInterval(trx, { sessionId: s.id, userId, source: 'livekit', key: p.sid, roomSid: room.sid, startedAt: start === null ? pollIso : iso(start), seenAt: pollIso }, pollIso);
       }
     });
   }
@@ -451,9 +570,12 @@ const SEATED = ['confirmed', 'attended', 'absent'];
 const toIso = (m: string | number | undefined, fallback: Date) => (m === undefined ? fallback.toISOString() : new Date(m).toISOString());
 
 /**
- * Stores a caption segment. Trainers and booked captioners caption anyone; in a workshop,
- * or once invited to speak, a confirmed attendee captions their own speech. The same
- * segment id replaces the earlier text, except that a late interim never replaces a final.
+ * Stores a caption segment. Trainers, and captioners a trainer assigned to the session,
+ * caption anyone (a trainer also stores what a speech-to-text agent said, naming the
+ * speaker). A captioner not assigned, and in a workshop or once invited to speak a
+ * confirmed attendee, caption only their own words: their text is stored as theirs. The
+ * same segment id replaces the earlier text, except that a late interim never replaces a
+ * final, and only the segment's author or a trainer may replace it.
  */
 export async function saveCaption(deps: Deps, actor: AuthUser, sessionId: string, input: CaptionInput) {
   const s = await requireSession(deps, sessionId);
@@ -462,9 +584,14 @@ export async function saveCaption(deps: Deps, actor: AuthUser, sessionId: string
   const booked = !!booking && SEATED.includes(booking.status);
   const self = identityOf(actor.id);
   let speakerIdentity = input.speakerIdentity ?? null;
-  if (trainer || (actor.captioner && booked)) {
+  const assigned = booked && (await repo.isAssignedCaptioner(deps.db, sessionId, actor.id));
+  const speaker = booking?.status === 'confirmed' && (s.room_kind === 'workshop' || (await repo.isSpeaker(deps.db, sessionId, actor.id)));
+  if (trainer || assigned) {
     if (!speakerIdentity && trainer) speakerIdentity = self;
-  } else if (booking?.status === 'confirmed' && (s.room_kind === 'workshop' || (await repo.isSpeaker(deps.db, sessionId, actor.id)))) {
+  } else if (actor.captioner && booked) {
+    // Not assigned to this session by a trainer: the words show as the captioner's own.
+    speakerIdentity = self;
+  } else if (speaker) {
     if (speakerIdentity && speakerIdentity !== self) throw new AppError('forbidden', 'You can only caption your own speech.');
     speakerIdentity = self;
   } else {
@@ -483,6 +610,9 @@ export async function saveCaption(deps: Deps, actor: AuthUser, sessionId: string
   };
   return deps.db.transaction().execute(async (trx) => {
     const existing = await repo.findCaptionForUpdate(trx, deps.dbKind, sessionId, input.segmentId);
+    if (existing && existing.author_id !== actor.id && !trainer) {
+      throw new AppError('forbidden', 'Someone else wrote this caption, so only they or a trainer can change it.');
+    }
     const before = existing && { segmentId: existing.segment_id, text: existing.text, final: existing.final === 1, startedAt: existing.started_at, endedAt: existing.ended_at, speakerIdentity: existing.speaker_identity };
     const kept = before ? mergeSegment(before, incoming) : incoming;
     if (kept !== before) {

@@ -166,6 +166,52 @@ export async function renderNotice(db: Q, deps: Deps, row: OutboxRow): Promise<R
   return { ...message, parts: ical ? { ical } : {} };
 }
 
+/** A message about a person's account (not a booking), written already rendered. */
+export interface AccountMessage {
+  kind: string;
+  to: string;
+  userId: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/**
+ * Writes an account message (a password reset link, later a sign-in link) to the outbox in
+ * the caller's transaction; it is delivered like every notice, with retries.
+ */
+export async function enqueueMessage(trx: Q, deps: Deps, m: AccountMessage) {
+  const now = deps.now().toISOString();
+  await trx
+    .insertInto('outbox')
+    .values({
+      id: timeOrderedId(),
+      kind: m.kind,
+      to_email: m.to,
+      user_id: m.userId,
+      booking_id: null,
+      session_id: null,
+      subject: m.subject,
+      text_body: m.text,
+      html_body: m.html,
+      attachments: '{}',
+      booking_status: null,
+      booking_revision: null,
+      offer_expires_at: null,
+      queue_position: null,
+      reason: null,
+      dedupe_key: null,
+      status: 'pending',
+      attempts: 0,
+      next_attempt_at: now,
+      locked_until: null,
+      last_error: null,
+      created_at: now,
+      sent_at: null,
+    })
+    .execute();
+}
+
 /** The newest outbox rows, newest first; only those to `toEmail` when given. */
 export function latestOutboxRows(db: Q, limit: number, toEmail?: string): Promise<OutboxRow[]> {
   let q = db.selectFrom('outbox').selectAll().orderBy('id', 'desc').limit(limit);

@@ -4,9 +4,28 @@ import type { DbKind } from '../../db/connect.js';
 import type { Logger } from './logging.js';
 
 export interface LiveKitConfig {
+  /** Where this server reaches LiveKit's API (LIVEKIT_URL; may be a private address). */
   url: string;
   apiKey: string;
   apiSecret: string;
+  /** Where browsers connect (LIVEKIT_PUBLIC_URL); LIVEKIT_URL when unset. */
+  publicUrl?: string;
+  /** An agent deployed for explicit dispatch (LIVEKIT_AGENT_NAME), sent to every room this server creates. */
+  agentName?: string | null;
+}
+
+/**
+ * Sign-in throttling. Every attempt is counted before its password is checked; a count over
+ * its limit refuses the attempt until the window (started by its first attempt) ends.
+ */
+export interface SignInLimits {
+  windowMinutes: number;
+  /** One account from one client address: the guessing limit. */
+  perAccountAndClient: number;
+  /** One client address, all accounts: spraying one password over many accounts. */
+  perClient: number;
+  /** One account, all addresses (only attempts that passed the two limits above count). */
+  perAccount: number;
 }
 
 export interface Config {
@@ -17,9 +36,10 @@ export interface Config {
   livekit: LiveKitConfig | null;
   /** scrypt cost as log2(N); 15 in production (32 MiB per hash). */
   passwordCostLog2: number;
-  /** Failed sign-ins per email within `loginWindowMinutes` before sign-in is refused. */
-  loginMaxFailures: number;
-  loginWindowMinutes: number;
+  /** Password checks allowed per window before sign-in is refused (accounts/throttle.ts). */
+  signInLimits: SignInLimits;
+  /** Proxies in front of the service whose `X-Forwarded-For` is believed (`TRUST_PROXY`); 0 = none. */
+  trustProxy: number;
   sessionTtlHours: number;
   maxBodyBytes: number;
   /** Directory of the built web client, or null to serve no web pages. */
@@ -80,8 +100,8 @@ export function defaultConfig(overrides: Partial<Config> = {}): Config {
     mailFrom: `SEND Live Training <no-reply@${mailDomain(publicUrl)}>`,
     livekit: null,
     passwordCostLog2: 15,
-    loginMaxFailures: 5,
-    loginWindowMinutes: 15,
+    signInLimits: { windowMinutes: 15, perAccountAndClient: 5, perClient: 100, perAccount: 100 },
+    trustProxy: 0,
     sessionTtlHours: 24 * 14,
     maxBodyBytes: 1024 * 1024,
     webRoot: null,

@@ -23,7 +23,14 @@ export interface AuthContext {
   via: 'cookie' | 'bearer';
 }
 
-export type Env = { Variables: { auth: AuthContext | null; requestId: string } };
+export type Env = {
+  Variables: {
+    auth: AuthContext | null;
+    requestId: string;
+    /** The request's Idempotency-Key, once claimed (server/platform/idempotency.ts). */
+    idempotencyKey: string | undefined;
+  };
+};
 
 /** A domain router: every zod validation failure becomes one `validation_failed` error. */
 export function router(): OpenAPIHono<Env> {

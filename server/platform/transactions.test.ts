@@ -14,10 +14,10 @@ beforeEach(async () => {
 afterEach(() => h.close());
 
 const attempt = (id: string) => writeTransaction(deps(), async (trx) => {
-  await trx.insertInto('login_attempts').values({ id, email: `${id}@example.org`, at: '2026-01-01T00:00:00Z', succeeded: 1 }).execute();
+  await trx.insertInto('login_throttle').values({ key: id, window_start: '2026-01-01T00:00:00Z', hits: 1 }).execute();
   return id;
 });
-const stored = async () => (await h.db.selectFrom('login_attempts').select('id').orderBy('id').execute()).map((r) => r.id);
+const stored = async () => (await h.db.selectFrom('login_throttle').select('key').orderBy('key').execute()).map((r) => r.key);
 
 describe('write transactions on SQLite', () => {
   it('many at once: each is answered with its own result or error, and a failure undoes only its own writes', async () => {
@@ -28,7 +28,7 @@ describe('write transactions on SQLite', () => {
       ids.map((id, i) =>
         i % 5 === 4
           ? writeTransaction(deps(), async (trx) => {
-              await trx.insertInto('login_attempts').values({ id, email: 'x', at: 'x', succeeded: 0 }).execute();
+              await trx.insertInto('login_throttle').values({ key: id, window_start: 'x', hits: 0 }).execute();
               throw new Error(`refused ${id}`);
             })
           : attempt(id),

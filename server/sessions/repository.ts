@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, NewSession, SessionMode, SessionRow, SessionUpdate } from '../../db/schema.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
@@ -42,6 +42,8 @@ export const VIEW_COLUMNS = [
 export type SessionViewRow = Pick<SessionRow, (typeof VIEW_COLUMNS)[number]>;
 
 export interface SessionFilter {
+  /** Every word must appear in the title, the description or the course's title (any case). */
+  words?: string[];
   from?: string;
   to?: string;
   mode?: SessionMode;
@@ -57,6 +59,16 @@ function filtered(db: Q, f: SessionFilter) {
   if (f.mode) q = q.where('mode', '=', f.mode);
   if (f.courseId) q = q.where('course_id', '=', f.courseId);
   if (!f.includeCancelled) q = q.where('status', '=', 'scheduled');
+  for (const word of f.words ?? []) {
+    const pattern = `%${word.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+    q = q.where((eb) =>
+      eb.or([
+        sql<boolean>`lower(title) like ${pattern} escape '\\'`,
+        sql<boolean>`lower(description) like ${pattern} escape '\\'`,
+        eb('course_id', 'in', eb.selectFrom('courses').select('courses.id').where(sql<boolean>`lower(courses.title) like ${pattern} escape '\\'`)),
+      ]),
+    );
+  }
   return q;
 }
 

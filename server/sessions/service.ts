@@ -24,7 +24,8 @@ import * as engine from '../bookings/service.js';
 import * as repo from './repository.js';
 import { fitsForSessions } from '../timetables/service.js';
 
-export function toSession(row: repo.SessionViewRow, trainerIds: string[], seats: Record<SeatKind, SeatState>): Session {
+/** A session as `viewerOrgId`'s people see it (their organisation's held seats count as free to them). */
+export function toSession(row: repo.SessionViewRow, trainerIds: string[], seats: Record<SeatKind, SeatState>, viewerOrgId: string | null = null): Session {
   return {
     id: row.id,
     title: row.title,
@@ -44,22 +45,22 @@ export function toSession(row: repo.SessionViewRow, trainerIds: string[], seats:
     holdsReleaseAt: row.holds_release_at,
     roomKind: row.room_kind,
     attendanceThreshold: Number(row.attendance_threshold),
-    seats: { inPerson: seatCounts(seats.in_person), online: seatCounts(seats.online) },
+    seats: { inPerson: seatCounts(seats.in_person, viewerOrgId), online: seatCounts(seats.online, viewerOrgId) },
   };
 }
 
-/** Full views of many session rows, with trainers and seats, in two queries. */
-export async function sessionViews(deps: Deps, rows: repo.SessionViewRow[]): Promise<Session[]> {
+/** Full views of many session rows, with trainers and seats, in two queries; seats as `viewer` sees them. */
+export async function sessionViews(deps: Deps, rows: repo.SessionViewRow[], viewer?: Pick<AuthUser, 'orgId'>): Promise<Session[]> {
   const ids = rows.map((r) => r.id);
   const [trainers, seats] = await Promise.all([repo.trainerIdsOf(deps.db, ids), loadSeatStates(deps.db, rows, deps.now().toISOString())]);
-  return rows.map((r) => toSession(r, trainers.get(r.id) ?? [], seats.get(r.id)!));
+  return rows.map((r) => toSession(r, trainers.get(r.id) ?? [], seats.get(r.id)!, viewer?.orgId ?? null));
 }
 
 /** A session; with a caller, also whether it fits the caller's timetable. */
 export async function getSession(deps: Deps, id: string, caller?: AuthUser): Promise<Session> {
   const row = await repo.findSession(deps.db, id);
   if (!row) throw new AppError('not_found', 'No such session.');
-  const view = (await sessionViews(deps, [row]))[0]!;
+  const view = (await sessionViews(deps, [row], caller))[0]!;
   if (!caller) return view;
   return { ...view, fit: (await fitsForSessions(deps, caller.id, [row]))?.get(row.id) ?? null };
 }
@@ -132,6 +133,7 @@ export async function requireSessionManager(deps: Deps, actor: AuthUser, session
  */
 export async function listSessions(deps: Deps, q: z.infer<typeof SessionQuery>, caller?: AuthUser) {
   const filter = {
+    words: q.q ? q.q.split(/\s+/).filter(Boolean).slice(0, 10) : undefined,
     from: q.from ? iso(q.from) : undefined,
     to: q.to ? iso(q.to) : undefined,
     mode: q.mode,
@@ -143,12 +145,12 @@ export async function listSessions(deps: Deps, q: z.infer<typeof SessionQuery>, 
     const fit = await fitsForSessions(deps, caller.id, all);
     const kept = fit ? all.filter((r) => fit.get(r.id)?.fits) : all;
     const page = kept.slice(q.offset, q.offset + q.limit);
-    const items = (await sessionViews(deps, page)).map((s) => ({ ...s, fit: fit?.get(s.id) ?? null }));
+    const items = (await sessionViews(deps, page, caller)).map((s) => ({ ...s, fit: fit?.get(s.id) ?? null }));
     return { items, total: kept.length, limit: q.limit, offset: q.offset };
   }
   const { rows, total } = await repo.listSessions(deps.db, filter, q.limit, q.offset);
   const fit = caller ? await fitsForSessions(deps, caller.id, rows) : null;
-  const items = (await sessionViews(deps, rows)).map((s) => (caller ? { ...s, fit: fit?.get(s.id) ?? null } : s));
+  const items = (await sessionViews(deps, rows, caller)).map((s) => (caller ? { ...s, fit: fit?.get(s.id) ?? null } : s));
   return { items, total, limit: q.limit, offset: q.offset };
 }
 

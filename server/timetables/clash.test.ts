@@ -103,3 +103,68 @@ describe('seat and settings', () => {
     expect(timetableSettings('not json')).toEqual({ weekAStart: null, travelBufferMinutes: 30 });
   });
 });
+
+describe('edges the mutation run found untested', () => {
+  it('reads a wall-clock time in the hour skipped in spring with the offset from before the change', () => {
+    // London 29 March 2026: 01:30 does not exist; it is read as 01:30 GMT (02:30 BST).
+    expect(new Date(zonedTimeToUtc(2026, 3, 29, 1, 30, 'Europe/London')).toISOString()).toBe('2026-03-29T01:30:00.000Z');
+    // New York 8 March 2026: 02:30 does not exist; read with EST (UTC-5), it is 03:30 EDT.
+    expect(new Date(zonedTimeToUtc(2026, 3, 8, 2, 30, 'America/New_York')).toISOString()).toBe('2026-03-08T07:30:00.000Z');
+    // Sydney 4 October 2026 (southern spring): 02:30 does not exist; read with AEST (UTC+10).
+    expect(new Date(zonedTimeToUtc(2026, 10, 4, 2, 30, 'Australia/Sydney')).toISOString()).toBe('2026-10-03T16:30:00.000Z');
+  });
+
+  it('reads a wall-clock time in the hour repeated in autumn as the first of the two (RFC 5545 3.3.5)', () => {
+    expect(new Date(zonedTimeToUtc(2026, 10, 25, 1, 30, 'Europe/London')).toISOString()).toBe('2026-10-25T00:30:00.000Z'); // 01:30 BST
+    expect(new Date(zonedTimeToUtc(2026, 11, 1, 1, 30, 'America/New_York')).toISOString()).toBe('2026-11-01T05:30:00.000Z'); // 01:30 EDT
+  });
+
+  it('takes a mid-week Week A date to mean its whole week, from Monday to Sunday', () => {
+    expect(weekLetter('2026-01-05', '2026-01-08')).toBe('A'); // the Monday before a Thursday start
+    expect(weekLetter('2026-01-11', '2026-01-08')).toBe('A'); // that week's Sunday
+    expect(weekLetter('2026-01-12', '2026-01-08')).toBe('B');
+    expect(weekLetter('2026-01-04', '2026-01-08')).toBe('B'); // the Sunday before
+    expect(weekLetter('2026-03-02', '2026-01-08')).toBe('A'); // eight weeks on
+    expect(weekLetter('2025-11-17', '2026-01-08')).toBe('B'); // seven weeks back
+  });
+
+  it('ends a closure on the day before its `to` date', () => {
+    const tt = london([lesson(6, '09:00', '10:00', 'Saturday club')], { freeDays: [{ from: '2026-02-16', to: '2026-02-21', label: 'Half term' }] });
+    // 21 February 2026 is a Saturday: the first day after the closure.
+    expect(clashesWith(tt, { startsAt: '2026-02-21T09:30:00Z', endsAt: '2026-02-21T10:30:00Z' })).toHaveLength(1);
+  });
+
+  it('lists busy periods soonest first, then by end, then by name, whatever order the timetable gave', () => {
+    const tt = london([lesson(1, '11:00', '12:00', 'Later'), lesson(1, '09:00', '10:30', 'Long'), lesson(1, '09:00', '10:00', 'Short B'), lesson(1, '09:00', '10:00', 'Short A')], {
+      dated: [{ startsAt: '2026-02-09T08:00:00Z', endsAt: '2026-02-09T08:30:00Z', label: 'Briefing' }],
+    });
+    expect(busyPeriods(tt, Date.parse('2026-02-09T00:00:00Z'), Date.parse('2026-02-10T00:00:00Z')).map((p) => p.label)).toEqual(['Briefing', 'Short A', 'Short B', 'Long', 'Later']);
+  });
+
+  it('finds lessons on the first and last local days of a window, and none that only touch its edges', () => {
+    const tt = london([lesson(1, '15:00', '16:00', 'Monday P6'), lesson(5, '08:00', '09:00', 'Friday P1')]);
+    const from = Date.parse('2026-02-09T15:30:00Z');
+    const to = Date.parse('2026-02-13T08:30:00Z');
+    expect(busyPeriods(tt, from, to).map((p) => p.label)).toEqual(['Monday P6', 'Friday P1']);
+    expect(busyPeriods(tt, Date.parse('2026-02-09T16:00:00Z'), Date.parse('2026-02-13T08:00:00Z'))).toEqual([]);
+  });
+
+  it('picks the likely seat from the mode first, the online capacity only for hybrids', () => {
+    expect(likelySeat({ mode: 'online' })).toBe('online');
+    expect(likelySeat({ mode: 'online', capacity_online: 0 })).toBe('online');
+    expect(likelySeat({ mode: 'in_person', capacity_online: 5 })).toBe('in_person');
+    expect(likelySeat({ mode: 'hybrid', capacityOnline: 3 })).toBe('online');
+    expect(likelySeat({ mode: 'hybrid' })).toBe('in_person');
+  });
+
+  it('ignores settings that are not an object, dates that are not whole dates, and buffers over a day', () => {
+    for (const json of ['null', '[]', '"text"', '42', '', null, undefined]) expect(timetableSettings(json)).toEqual({ weekAStart: null, travelBufferMinutes: 30 });
+    expect(timetableSettings('{"weekAStart":"2026-13-45"}').weekAStart).toBeNull();
+    expect(timetableSettings('{"weekAStart":"x2026-09-07"}').weekAStart).toBeNull();
+    expect(timetableSettings('{"weekAStart":"2026-09-07T00:00"}').weekAStart).toBeNull();
+    expect(timetableSettings('{"travelBufferMinutes":1440}').travelBufferMinutes).toBe(1440);
+    expect(timetableSettings('{"travelBufferMinutes":1441}').travelBufferMinutes).toBe(30);
+    expect(timetableSettings('{"travelBufferMinutes":12.6}').travelBufferMinutes).toBe(13);
+    expect(timetableSettings('{"travelBufferMinutes":"45"}').travelBufferMinutes).toBe(30);
+  });
+});

@@ -77,11 +77,18 @@ export function zoneOffsetMinutes(ms: number, timeZone: string): number {
  * spring the time is read with the offset from before the change (so 01:30 becomes 02:30).
  */
 export function zonedTimeToUtc(year: number, month: number, day: number, hour: number, minute: number, timeZone: string): number {
-  const guess = Date.UTC(year, month - 1, day, hour, minute);
-  const first = zoneOffsetMinutes(guess, timeZone);
-  const candidate = guess - first * MINUTE;
-  const second = zoneOffsetMinutes(candidate, timeZone);
-  return second === first ? candidate : guess - second * MINUTE;
+  const wall = Date.UTC(year, month - 1, day, hour, minute);
+  // The offsets in force a day either side: no zone changes its clocks twice in two days.
+  const before = zoneOffsetMinutes(wall - DAY, timeZone);
+  const after = zoneOffsetMinutes(wall + DAY, timeZone);
+  const readBefore = wall - before * MINUTE;
+  const readAfter = wall - after * MINUTE;
+  const beforeFits = zoneOffsetMinutes(readBefore, timeZone) === before;
+  const afterFits = zoneOffsetMinutes(readAfter, timeZone) === after;
+  // Both fit in the hour repeated in autumn: the first of the two (RFC 5545 3.3.5).
+  if (beforeFits && afterFits) return Math.min(readBefore, readAfter);
+  if (afterFits) return readAfter;
+  return readBefore; // fits, or falls in the hour skipped in spring
 }
 
 /** 'YYYY-MM-DD' of an instant in a zone. */

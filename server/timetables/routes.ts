@@ -25,10 +25,10 @@ export function timetableRoutes(deps: Deps, fetchImpl: timetables.FetchLike = fe
 
   // ---- own timetable
   app.openapi(
-    createRoute({ method: 'get', path: '/me/timetable', tags: ['timetables'], summary: 'My timetable (weekly lessons; dated lessons and closed days in ?from&to)', request: { query: TimetableQuery }, responses: { 200: jsonResponse(Timetable, 'The timetable') } }),
+    createRoute({ method: 'get', path: '/me/timetable', tags: ['timetables'], summary: 'My timetable (weekly lessons; dated lessons and closed days in ?from&to); an empty one (source null) when I have none', request: { query: TimetableQuery }, responses: { 200: jsonResponse(Timetable, 'The timetable') } }),
     async (c) => {
       const user = requireUser(c);
-      return c.json(await timetables.getTimetable(deps, user, user.id, c.req.valid('query')), 200);
+      return c.json(await timetables.getTimetable(deps, user, user.id, c.req.valid('query'), { emptyWhenNone: true }), 200);
     },
   );
 

@@ -166,13 +166,22 @@ export async function uploadOrgCsv(deps: Deps, actor: AuthUser, orgId: string, c
 }
 
 /** A person's timetable: weekly lessons, and dated periods and free days within [from, to). */
-export async function getTimetable(deps: Deps, actor: AuthUser, userId: string, range: { from?: string; to?: string } = {}): Promise<Timetable> {
+/**
+ * A person's timetable with its busy periods from `from` to `to`. With `emptyWhenNone` (the
+ * person's own, GET /api/me/timetable) someone without one gets an empty timetable (source
+ * null) rather than 404: having none yet is an answer, not a missing thing.
+ */
+export async function getTimetable(deps: Deps, actor: AuthUser, userId: string, range: { from?: string; to?: string } = {}, opts: { emptyWhenNone?: boolean } = {}): Promise<Timetable> {
   const owner = await requireTimetableManager(deps, actor, userId);
-  const head = await repo.findTimetable(deps.db, userId);
-  if (!head) throw new AppError('not_found', 'There is no timetable yet. Upload one (CSV or ICS) or subscribe to your school’s calendar.');
   const from = range.from ? new Date(range.from).toISOString() : new Date(deps.now().getTime() - 7 * DAY).toISOString();
   const to = range.to ? new Date(range.to).toISOString() : new Date(Date.parse(from) + 35 * DAY).toISOString();
-  if (to <= from || Date.parse(to) - Date.parse(from) > 400 * DAY) throw new AppError('validation_failed', 'to must be after from, and at most 400 days after it.', { issues: [{ path: 'to', message: 'must be after from, within 400 days' }] });
+  if (to <= from || Date.parse(to) - Date.parse(from) > 400 * DAY) throw new AppError('validation_failed', 'The end of the range must be after its start, and at most 400 days after it.', { issues: [{ path: 'to', message: 'must be after from, within 400 days' }] });
+  const head = await repo.findTimetable(deps.db, userId);
+  if (!head && opts.emptyWhenNone) {
+    const settings = timetableSettings(owner.settings);
+    return { userId, source: null, timeZone: 'Europe/London', weekAStart: settings.weekAStart, subscription: null, updatedAt: null, counts: { weekly: 0, dated: 0, freeDays: 0 }, weekly: [], dated: [], freeDays: [], busy: [], from, to };
+  }
+  if (!head) throw new AppError('not_found', 'There is no timetable yet. Upload one (CSV or ICS) or subscribe to your school’s calendar.');
   const rules = (await repo.loadRules(deps.db, [userId], { from, to })).get(userId)!;
   const settings = timetableSettings(owner.settings);
   const fromDate = from.slice(0, 10);

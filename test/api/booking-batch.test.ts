@@ -54,7 +54,7 @@ describe('a batch of booking requests', () => {
       ['forbidden'],
     ]);
     const second = answers[1]!;
-    expect('results' in second && second.results[0]).toMatchObject({ error: { message: `${a!.name} already has a confirmed booking for this session.` } });
+    expect('results' in second && second.results[0]).toMatchObject({ error: { message: 'You already have a seat for this session.' } });
 
     // The rows: first come, first served, one queue number each, in order.
     const rows = await t.db.selectFrom('bookings').select(['id', 'user_id', 'status', 'queue_seq', 'booked_by']).where('session_id', '=', s1.id).orderBy('queue_seq').execute();

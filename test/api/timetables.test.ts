@@ -76,7 +76,9 @@ describe('PUT /api/me/timetable', () => {
     const res = await upload(user, twoWeekCsv());
     expect(res.status).toBe(400);
     expect(res.json.error.message).toMatch(/^Line 2: week A needs the organisation's Week A start date/);
-    expect((await t.request('GET', '/api/me/timetable', { as: user })).status).toBe(404);
+    const none = await t.request('GET', '/api/me/timetable', { as: user });
+    expect(none.status).toBe(200);
+    expect(none.json).toMatchObject({ source: null, updatedAt: null, counts: { weekly: 0, dated: 0, freeDays: 0 }, weekly: [], busy: [] });
   });
 
   it('refuses other media types, oversized bodies and anonymous callers', async () => {
@@ -109,7 +111,9 @@ describe('PUT /api/me/timetable', () => {
     await online('2026-01-19T10:00:00+00:00', '2026-01-19T11:00:00+00:00');
     expect((await listing(user)).items[0]!.fit?.fits).toBe(false);
     expect((await t.request('DELETE', '/api/me/timetable', { as: user })).status).toBe(204);
-    expect((await t.request('GET', '/api/me/timetable', { as: user })).status).toBe(404);
+    const none = await t.request('GET', '/api/me/timetable', { as: user });
+    expect(none.status).toBe(200);
+    expect(none.json).toMatchObject({ source: null, updatedAt: null, counts: { weekly: 0, dated: 0, freeDays: 0 }, weekly: [], busy: [] });
     expect((await listing(user)).items[0]!.fit).toBeNull();
   });
 });

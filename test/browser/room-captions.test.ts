@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { TRANSCRIPTION_ATTRIBUTES as A } from '../../shared/live.js';
-import { deliverTranscription, emptyCaptions, handleTranscriptionChunk, loadSettings, parseSettings, saveSettings, DEFAULT_SETTINGS, type CaptionState, type TranscriptionReader } from '../../web/src/room/captions.js';
+import { captionSpeaker, deliverTranscription, emptyCaptions, handleTranscriptionChunk, loadSettings, parseSettings, saveSettings, DEFAULT_SETTINGS, type CaptionSender, type CaptionState, type TranscriptionReader } from '../../web/src/room/captions.js';
 import { shortcutFor } from '../../web/src/room/shortcuts.js';
 
 const attrs = (segmentId: string, final: boolean, trackId?: string) => ({ [A.segmentId]: segmentId, [A.final]: String(final), ...(trackId ? { [A.trackId]: trackId } : {}) });
@@ -18,14 +18,33 @@ function reader(id: string, chunks: string[], attributes: Record<string, string>
   };
 }
 
-async function feed(state: CaptionState, r: TranscriptionReader, identity: string, owner: (sid: string) => string | null = () => null) {
+/** Senders as the room knows them: LiveKit's agent kind and permissions, the server's role. */
+const agent = (identity: string): CaptionSender => ({ identity, agent: true, role: null, canPublish: true });
+const speaker = (identity: string): CaptionSender => ({ identity, agent: false, role: 'attendee', canPublish: true });
+const listener = (identity: string): CaptionSender => ({ identity, agent: false, role: 'attendee', canPublish: false });
+const trainer = (identity: string): CaptionSender => ({ identity, agent: false, role: 'trainer', canPublish: true });
+
+async function feed(state: CaptionState, r: TranscriptionReader, from: CaptionSender | string, owner: (sid: string) => string | null = () => null) {
   let s = state;
   const seen: CaptionState[] = [];
-  await deliverTranscription(r, { identity }, (fn) => {
+  const final = await deliverTranscription(r, typeof from === 'string' ? speaker(from) : from, (fn) => {
     s = fn(s);
     seen.push(s);
   }, owner);
-  return { state: s, seen };
+  return { state: s, seen, final };
+}
+
+/** A stream as LiveKit's agents send it: opening attributes, text deltas, then closing (trailer) attributes merged into info. */
+function agentReader(id: string, chunks: string[], opening: Record<string, string>, closing: Record<string, string>): TranscriptionReader {
+  const info = { id, attributes: opening };
+  return {
+    info,
+    async *[Symbol.asyncIterator]() {
+      for (const c of chunks) yield c;
+      // livekit-client's handleStreamTrailer: info.attributes = { ...info.attributes, ...trailer.attributes }, then close.
+      info.attributes = { ...info.attributes, ...closing };
+    },
+  };
 }
 
 describe('caption handler', () => {
@@ -59,10 +78,50 @@ describe('caption handler', () => {
 
   it('names the transcribed track’s owner as the speaker when an agent sends the stream', async () => {
     const owner = (sid: string) => (sid === 'TR_mic' ? 'user-speaker' : null);
-    const { state } = await feed(emptyCaptions(), reader('s2', ['Welcome'], attrs('seg', true, 'TR_mic')), 'agent-stt', owner);
+    const { state } = await feed(emptyCaptions(), reader('s2', ['Welcome'], attrs('seg', true, 'TR_mic')), agent('agent-stt'), owner);
     expect(state.segments[0]?.speakerIdentity).toBe('user-speaker');
-    const other = await feed(emptyCaptions(), reader('s3', ['Hi'], attrs('seg2', true, 'TR_gone')), 'agent-stt', owner);
+    const other = await feed(emptyCaptions(), reader('s3', ['Hi'], attrs('seg2', true, 'TR_gone')), agent('agent-stt'), owner);
     expect(other.state.segments[0]?.speakerIdentity).toBe('agent-stt');
+  });
+
+  it('honours a track attribute only from agents (and trusted captioners), not from an attendee naming someone else’s track', async () => {
+    const owner = (sid: string) => (sid === 'TR_trainer_mic' ? 'user-trainer' : sid === 'TR_asha_mic' ? 'user-asha' : null);
+    const fromAgent = await feed(emptyCaptions(), reader('a1', ['Welcome all'], attrs('seg-a', true, 'TR_trainer_mic')), agent('agent-AJ_1'), owner);
+    expect(fromAgent.state.segments[0]).toMatchObject({ speakerIdentity: 'user-trainer', text: 'Welcome all', final: true });
+    // An attendee who may speak sends a caption claiming the trainer's track: shown as the attendee's own words.
+    const spoofed = await feed(emptyCaptions(), reader('a2', ['I am the trainer'], attrs('seg-b', true, 'TR_trainer_mic')), speaker('user-asha'), owner);
+    expect(spoofed.state.segments[0]).toMatchObject({ speakerIdentity: 'user-asha', text: 'I am the trainer' });
+    // Their own track is fine.
+    const own = await feed(emptyCaptions(), reader('a3', ['My question'], attrs('seg-c', true, 'TR_asha_mic')), speaker('user-asha'), owner);
+    expect(own.state.segments[0]?.speakerIdentity).toBe('user-asha');
+    // A listener (not allowed to caption) is not shown at all, whatever it claims.
+    const ignored = await feed(emptyCaptions(), reader('a4', ['Fake words'], attrs('seg-d', true, 'TR_trainer_mic')), listener('user-bob'), owner);
+    expect(ignored.state.segments).toEqual([]);
+    expect(ignored.final).toBeNull();
+    // A trainer captioning someone else names them.
+    const byTrainer = await feed(emptyCaptions(), reader('a5', ['Yes'], attrs('seg-e', true, 'TR_asha_mic')), trainer('user-trainer'), owner);
+    expect(byTrainer.state.segments[0]?.speakerIdentity).toBe('user-asha');
+    expect(captionSpeaker({ identity: 'user-x', agent: false, role: 'captioner', canPublish: false }, 'user-trainer')).toEqual({ accept: true, speakerIdentity: 'user-trainer' });
+  });
+
+  it('makes an agent’s caption final when the final flag comes only in the stream’s closing attributes', async () => {
+    const r = agentReader('py-1', ['Good ', 'afternoon ', 'everyone'], { [A.segmentId]: 'SG_1', [A.trackId]: 'TR_mic' }, { [A.final]: 'true' });
+    const { state, seen, final } = await feed(emptyCaptions(), r, agent('agent-AJ_py'), () => 'user-trainer');
+    // Interim while it arrives, final once it closes, and announced.
+    expect(seen.slice(0, -1).every((x) => x.segments[0]?.final === false)).toBe(true);
+    expect(state.segments).toMatchObject([{ segmentId: 'SG_1', text: 'Good afternoon everyone', final: true, speakerIdentity: 'user-trainer' }]);
+    expect(state.lastFinal?.text).toBe('Good afternoon everyone');
+    expect(final).toMatchObject({ segmentId: 'SG_1', text: 'Good afternoon everyone', speakerIdentity: 'user-trainer' });
+  });
+
+  it('ends a segment when its stream closes with no final flag at all (LiveKit’s Node agents), but not when it says false', async () => {
+    const node = agentReader('node-1', ['Hello ', 'there'], { [A.segmentId]: 'SG_n', [A.trackId]: 'TR_mic' }, {});
+    const done = await feed(emptyCaptions(), node, agent('agent-AJ_node'), () => 'user-trainer');
+    expect(done.state.segments[0]).toMatchObject({ text: 'Hello there', final: true });
+    expect(done.state.lastFinal?.text).toBe('Hello there');
+    const interim = await feed(emptyCaptions(), reader('i-1', ['Still'], attrs('SG_i', false)), agent('agent-AJ_node'));
+    expect(interim.state.segments[0]).toMatchObject({ text: 'Still', final: false });
+    expect(interim.final).toBeNull();
   });
 
   it('treats a stream without a segment id as its own segment and ignores empty interim text', async () => {

@@ -28,21 +28,35 @@ function watchCsp(page: Page) {
   return errors;
 }
 
-/** Delivers one transcription stream to the page, as LiveKit would hand it to the room. */
-async function deliverCaption(page: Page, identity: string, segmentId: string, text: string, final: boolean) {
+/** A caption sender as the room knows it (LiveKit's kind and permissions, the server's role). */
+type Sender = { identity: string; agent: boolean; role: 'trainer' | 'captioner' | 'attendee' | null; canPublish: boolean };
+const speakerSender = (identity: string): Sender => ({ identity, agent: false, role: 'attendee', canPublish: true });
+
+/**
+ * Delivers one transcription stream to the page, as LiveKit would hand it to the room:
+ * opening attributes, the text in pieces, then the closing (trailer) attributes merged
+ * into the stream's info as livekit-client does when the stream ends.
+ */
+async function deliverStream(page: Page, from: Sender, opening: Record<string, string>, text: string, closing: Record<string, string> = {}) {
   await page.evaluate(
-    async ({ identity, segmentId, text, final }) => {
+    async ({ from, opening, text, closing }) => {
       const words = text.split(' ');
+      const info = { id: `stream-${Math.random()}`, attributes: opening };
       const reader = {
-        info: { id: `stream-${segmentId}-${final}-${Math.random()}`, attributes: { 'lk.segment_id': segmentId, 'lk.transcription_final': String(final) } },
+        info,
         async *[Symbol.asyncIterator]() {
           for (let i = 0; i < words.length; i++) yield (i ? ' ' : '') + words[i];
+          info.attributes = { ...info.attributes, ...closing };
         },
       };
-      await window.liveRoomCaptions!.deliver(reader, { identity });
+      await window.liveRoomCaptions!.deliver(reader, from);
     },
-    { identity, segmentId, text, final },
+    { from, opening, text, closing },
   );
+}
+
+async function deliverCaption(page: Page, identity: string, segmentId: string, text: string, final: boolean) {
+  await deliverStream(page, speakerSender(identity), { 'lk.segment_id': segmentId, 'lk.transcription_final': String(final) }, text);
 }
 
 describe.skipIf(!browserAvailable)('live room, captions, register and check-in pages', () => {
@@ -125,7 +139,7 @@ describe.skipIf(!browserAvailable)('live room, captions, register and check-in p
 
     // From here the join answer points at a LiveKit server that cannot be reached.
     await page.route('**/api/sessions/*/join', (route) =>
-      route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ serverUrl: 'ws://127.0.0.1:9', token: 'not-a-token', room: `session-${s.id}`, identity: `user-${trainer.id}`, role: 'trainer', canPublish: true, expiresAt: minutesFromNow(10), sessionEndsAt: minutesFromNow(60) }) }),
+      route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ serverUrl: 'ws://127.0.0.1:9', token: 'not-a-token', room: `session-${s.id}`, identity: `user-${trainer.id}`, role: 'trainer', canPublish: true, roomKind: 'webinar', expiresAt: minutesFromNow(10), sessionEndsAt: minutesFromNow(60) }) }),
     );
     await page.reload();
     await page.getByRole('heading', { level: 1, name: 'Live room: Understanding autism' }).waitFor();

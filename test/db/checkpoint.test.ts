@@ -23,9 +23,9 @@ it('writes reach the database file within a second or two, without any commit ch
   const before = statSync(file).size;
   // About 4 MB in one transaction: far below the 20,000-page backstop, so SQLite itself
   // would leave all of it in the log.
-  const rows = Array.from({ length: 2000 }, (_, i) => ({ id: `r${i}`, email: 'x'.repeat(2000), at: '2026-01-01T00:00:00Z', succeeded: 0 }));
+  const rows = Array.from({ length: 2000 }, (_, i) => ({ key: `r${i}${'x'.repeat(2000)}`, window_start: '2026-01-01T00:00:00Z', hits: 0 }));
   await h.db.transaction().execute(async (trx) => {
-    for (let i = 0; i < rows.length; i += 100) await trx.insertInto('login_attempts').values(rows.slice(i, i + 100)).execute();
+    for (let i = 0; i < rows.length; i += 100) await trx.insertInto('login_throttle').values(rows.slice(i, i + 100)).execute();
   });
   const deadline = Date.now() + 10_000;
   while (statSync(file).size < before + 3_000_000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));

@@ -34,3 +34,52 @@ it('the bundled server starts on an empty database, serves the API and the web c
   await server.stop();
   expect(server.child.exitCode).toBe(0);
 });
+
+it('runs on the Node that `npm install` brings (24 LTS), whatever the machine has', () => {
+  // package.json depends on the registry's `node` package, so npm scripts, vitest and every
+  // process they spawn run on it; better-sqlite3 12 aborted on Node 24.19+, 13 does not.
+  expect(Number(process.versions.node.split('.')[0])).toBe(24);
+});
+
+it('the bundled server keeps serving under a sustained mixed load without crashing', { timeout: 120_000 }, async () => {
+  const bundle = await bundleServer();
+  const loaded = await startServer(path.relative(process.cwd(), bundle), { DATABASE_URL: `sqlite:${path.join(dir, 'load.db')}`, ADMIN_EMAIL: 'admin@example.org', ADMIN_PASSWORD: 'a long enough admin password', JOBS_INTERVAL_MS: '50' });
+  try {
+    const json = async (method: string, url: string, token: string, body?: unknown) => {
+      const res = await fetch(`${loaded.url}${url}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(20_000) });
+      return { status: res.status, json: (await res.json()) as any };
+    };
+    const login = await fetch(`${loaded.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@example.org', password: 'a long enough admin password' }) });
+    const { token: admin } = (await login.json()) as { token: string };
+    const org = await json('POST', '/api/orgs', admin, { name: 'Load Academy' });
+    const trainer = await json('POST', '/api/users', admin, { email: 'trainer@example.org', name: 'Trainer', role: 'trainer', orgId: org.json.id, password: 'a long enough trainer password' });
+    expect(trainer.status).toBe(201);
+    // Sessions and bookings made and cancelled over and over: statements are prepared,
+    // cached, dropped and collected all the while, which is where better-sqlite3 12 crashed.
+    const sessions: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const starts = new Date(Date.UTC(2027, 0, 4 + i, 16));
+      const s = await json('POST', '/api/sessions', admin, { title: `Load ${i}`, mode: 'online', startsAt: starts.toISOString(), endsAt: new Date(starts.getTime() + 3_600_000).toISOString(), capacity: { online: 3 }, trainerIds: [trainer.json.id] });
+      expect(s.status).toBe(201);
+      sessions.push(s.json.id);
+    }
+    const statuses: number[] = [];
+    for (let round = 0; round < 15; round++) {
+      const ids: string[] = [];
+      await Promise.all(sessions.map(async (id, i) => {
+        const booked = await json('POST', `/api/sessions/${id}/bookings`, admin, { userId: trainer.json.id });
+        statuses.push(booked.status);
+        if (booked.status === 201) ids.push(booked.json.id);
+        statuses.push((await json('GET', `/api/sessions?from=2027-01-01T00:00:00Z&limit=${5 + ((round + i) % 20)}`, admin)).status);
+      }));
+      for (const id of ids) statuses.push((await json('DELETE', `/api/bookings/${id}`, admin)).status);
+    }
+    expect(statuses.filter((s) => s >= 500)).toEqual([]);
+    expect(loaded.child.exitCode).toBeNull();
+    expect((await fetch(`${loaded.url}/api/health`)).status).toBe(200);
+  } finally {
+    await loaded.stop();
+  }
+  expect(loaded.output()).not.toMatch(/Assertion failed|SIGABRT|Segmentation/);
+  expect(loaded.child.exitCode).toBe(0);
+});

@@ -140,8 +140,16 @@ const lessonCsv = 'day,start,end\nMonday,09:00,10:00\n';
 // prettier-ignore
 const MATRIX: Row[] = [
   //                                                                                                                 anon rev  staff staffB office officeB trainer trainer2 admin
-  ['POST /api/auth/login',                  async (c) => ({ body: { email: c.me.email, password: TEST_PASSWORD } }), e(200, 401, 200, 200,  200,   200,    200,    200,     200)],
-  ['POST /api/auth/logout',                 async () => ({}),                                                        e(204, 401, 204, 204,  204,   204,    204,    204,     204)],
+  ['POST /api/auth/login',                  async (c) => ({ body: { email: c.me.email, password: TEST_PASSWORD } }), e(200, 200, 200, 200,  200,   200,    200,    200,     200)],
+  ['POST /api/auth/logout',                 async () => ({}),                                                        e(204, 204, 204, 204,  204,   204,    204,    204,     204)],
+  ['POST /api/auth/password-reset',         async (c) => ({ body: { email: c.me.email } }),                          e(202, 202, 202, 202,  202,   202,    202,    202,     202)],
+  ['POST /api/auth/password-reset/complete', async () => ({ body: { token: randomBytes(32).toString('base64url'), password: 'a new long passphrase' } }),
+                                                                                                                     e(400, 400, 400, 400,  400,   400,    400,    400,     400)],
+  // A wrong current password (403 wrong_password): a right one would end the shared fixture users' other sessions.
+  ['POST /api/me/password',                 async () => ({ body: { currentPassword: 'not the password', newPassword: 'a new long passphrase' } }),
+                                                                                                                     e(401, 401, 403, 403,  403,   403,    403,    403,     403)],
+  ['GET /api/users',                        async () => ({ query: 'q=staff' }),                                      e(401, 401, 403, 403,  403,   403,    403,    403,     200)],
+  ['PATCH /api/users/{id}',                 async (c) => ({ params: { id: c.me.id }, body: { disabled: true } }),    e(401, 401, 403, 403,  200,   404,    403,    403,     200)],
   ['GET /api/me',                           async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
   ['POST /api/orgs',                        async () => ({ body: { name: `Org ${randomUUID()}` } }),                 e(401, 401, 403, 403,  403,   403,    403,    403,     201)],
   ['GET /api/orgs',                         async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],

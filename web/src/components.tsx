@@ -71,9 +71,31 @@ export function LoadError({ error }: { error: unknown }) {
   );
 }
 
+/**
+ * What to tell a person about a failure. An answer's message is shown only when it reads as
+ * words for people: one that names a setting (LIVEKIT_URL), a field path (capacity.online),
+ * an identifier (trainerIds) or a JavaScript failure ("fetch failed") is replaced by a
+ * plain sentence for its kind of failure.
+ */
 export function messageOf(error: unknown): string {
-  if (error instanceof ApiError) return error.message;
-  return 'Something went wrong. Please reload the page and try again.';
+  if (error instanceof ApiError) return isInternalWording(error.message) ? plainMessage(error) : error.message;
+  return 'Something went wrong. Please try again.';
+}
+
+const INTERNAL = [/\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b/, /\b[a-z]+[A-Z][A-Za-z]*\b/, /\b[a-z]+_[a-z_]+\b/, /^[^@]*\b[a-z]{3,}\.[a-z]{3,}[A-Za-z]*\b(?![\w/.-]*\/)/, /fetch failed|ECONN|ETIMEDOUT|ENOTFOUND|TypeError|undefined|null\b|\bat [\w.]+ \(/i];
+export function isInternalWording(message: string): boolean {
+  return !message.trim() || INTERNAL.some((re) => re.test(message));
+}
+
+function plainMessage(e: ApiError): string {
+  if (e.code === 'network' || e.status === 0) return 'The service could not be reached. Check your connection and try again.';
+  if (e.status === 401) return 'Please sign in again.';
+  if (e.status === 403) return 'You are not allowed to do this.';
+  if (e.status === 404) return 'This could not be found. It may have been removed.';
+  if (e.status === 409) return 'This has changed since the page was loaded. Please reload and try again.';
+  if (e.status === 400 || e.status === 422) return 'Some of what was entered could not be used. Check it and try again.';
+  if (e.status >= 500) return 'The service is having a problem. Please try again in a moment.';
+  return 'Something went wrong. Please try again.';
 }
 
 export interface FieldError {

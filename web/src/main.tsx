@@ -14,6 +14,7 @@ import { SessionsPage } from './pages/SessionsPage.js';
 import { SignInPage } from './pages/SignInPage.js';
 import { liveRoute } from './room/routes.js';
 import { TIMETABLE_NAV, timetableRoute } from './timetable/routes.js';
+import { ACCOUNT_NAV, accountRoute, isSignedOutPath, signedOutRoute } from './accounts/routes.js';
 import { Link, match, navigate, useLocation, type Location } from './router.js';
 import { z } from 'zod';
 
@@ -30,6 +31,7 @@ const NAV: NavItem[] = [
   { href: '/office/bookings', label: 'Who is booked where', roles: ['office', 'admin'] },
   { href: '/office/export', label: 'Export', roles: ['office', 'admin'] },
   { href: '/sessions/new', label: 'New session', roles: ['trainer', 'admin'] },
+  ...ACCOUNT_NAV,
 ];
 
 function isCurrent(href: string, path: string) {
@@ -104,6 +106,8 @@ function Routes({ me, loc }: { me: MeValue; loc: Location }) {
   if (p === '/sessions/new') return me.role === 'trainer' || me.role === 'admin' ? <NewSessionPage key={key} /> : <Forbidden loc={loc} />;
   const tt = timetableRoute(p, me, key);
   if (tt) return tt;
+  const account = accountRoute(p, me, key);
+  if (account) return account;
   const live = liveRoute(p, me, loc);
   if (live) return live;
   let m = match('/sessions/:id', p);
@@ -144,7 +148,7 @@ function App() {
 
   // Signed out on a page that needs sign-in: go to the sign-in page, then come back.
   useEffect(() => {
-    if (me === null && loc.path !== '/signin') {
+    if (me === null && loc.path !== '/signin' && !isSignedOutPath(loc.path)) {
       const next = loc.path + (loc.query.toString() ? `?${loc.query}` : '');
       navigate(`/signin?next=${encodeURIComponent(next)}`, { replace: true });
     }
@@ -163,7 +167,12 @@ function App() {
   }
 
   let content;
-  if (loadError) content = <LoadError error={loadError} />;
+  const signedOutPage = signedOutRoute(loc.path, loc.navigated, () => {
+    setCsrfToken(null);
+    setMe(null);
+  });
+  if (signedOutPage) content = signedOutPage;
+  else if (loadError) content = <LoadError error={loadError} />;
   else if (me === undefined) content = <p>Loading…</p>;
   else if (me === null || loc.path === '/signin')
     content = loc.path === '/signin' ? (

@@ -7,7 +7,7 @@
 import '../room.css';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { z } from 'zod';
-import { identityOf, JoinResult, userIdOfIdentity } from '../../../shared/live.js';
+import { HEARTBEAT_INTERVAL_MS, identityOf, JoinResult, userIdOfIdentity } from '../../../shared/live.js';
 import { Session } from '../../../shared/sessions.js';
 import { api, ApiError } from '../api.js';
 import { Alert, LoadError, messageOf, PageHeading, Status, useApp } from '../components.js';
@@ -17,7 +17,8 @@ import { AttendancePanel, useAttendance } from '../room/AttendancePanel.js';
 import { CaptionerBox, SpeechCaptioning, type CaptionPublisher } from '../room/CaptionComposer.js';
 import { CaptionsPanel } from '../room/CaptionsPanel.js';
 import { HostPanel } from '../room/HostPanel.js';
-import { deliverTranscription, emptyCaptions, loadSettings, saveSettings, type CaptionSettings, type CaptionState, type TranscriptionReader } from '../room/captions.js';
+import { deliverTranscription, emptyCaptions, loadSettings, saveSettings, type CaptionSender, type CaptionSettings, type CaptionState, type DeliveredFinal, type TranscriptionReader } from '../room/captions.js';
+import { storesAgentCaptions, TrainerRoomPanel } from '../room/TrainerRoomPanel.js';
 import { displayName, RoomController, type LiveKit } from '../room/controller.js';
 import { LiveRoom, ShortcutsHelp, useShortcuts } from '../room/LiveRoom.js';
 import { PreJoin, type PreJoinChoice } from '../room/PreJoin.js';
@@ -29,11 +30,10 @@ declare global {
      * `lk.transcription` stream to it. Also usable by a local speech-to-text bridge or a
      * test to deliver a stream (same shape as LiveKit's TextStreamReader).
      */
-    liveRoomCaptions?: { deliver(reader: TranscriptionReader, from: { identity: string }): Promise<void> };
+    liveRoomCaptions?: { deliver(reader: TranscriptionReader, from: CaptionSender): Promise<DeliveredFinal | null> };
   }
 }
 
-export const PRESENCE_INTERVAL_MS = 60_000;
 
 type Probe = { kind: 'checking' } | { kind: 'ready'; join: z.infer<typeof JoinResult> } | { kind: 'unavailable'; error: ApiError | Error };
 type Stage = 'prejoin' | 'joining' | 'room' | 'ended';
@@ -58,6 +58,25 @@ function JoinProblem({ error, onRetry, session }: { error: ApiError | Error; onR
       </div>
     );
   }
+  if (code === 'removed_from_room') {
+    return (
+      <div class="notice notice-warning" id="join-problem">
+        <h2>You were removed from this live room</h2>
+        <p>A trainer removed you from this session’s live room, so you cannot join it again unless a trainer lets you back in. If you think this is a mistake, contact the trainer.</p>
+        <button type="button" class="button button-secondary" onClick={onRetry}>
+          Check again
+        </button>
+      </div>
+    );
+  }
+  if (code === 'room_ended') {
+    return (
+      <div class="notice notice-warning" id="join-problem">
+        <h2>The trainer has ended this live room</h2>
+        <p>The session’s live room was ended for everyone. You can still download the transcript.</p>
+      </div>
+    );
+  }
   if (code === 'livekit_not_configured') {
     return (
       <div class="notice notice-warning" id="join-problem">
@@ -78,8 +97,12 @@ function JoinProblem({ error, onRetry, session }: { error: ApiError | Error; onR
   );
 }
 
-/** After leaving or losing the room; takes focus once, since the room's controls have gone. */
-function EndedNotice({ reason, onRejoin }: { reason: string; onRejoin: () => void }) {
+/**
+ * After leaving or losing the room; takes focus once, since the room's controls have gone.
+ * Someone removed, or everyone after "End for everyone", is not offered to join again
+ * (trainers always are).
+ */
+function EndedNotice({ reason, onRejoin }: { reason: string; onRejoin: (() => void) | null }) {
   const ref = useRef<HTMLHeadingElement>(null);
   useEffect(() => ref.current?.focus(), []);
   return (
@@ -88,9 +111,11 @@ function EndedNotice({ reason, onRejoin }: { reason: string; onRejoin: () => voi
         You are not in the room
       </h2>
       <p>{reason}</p>
-      <button type="button" class="button" onClick={onRejoin}>
-        Join again
-      </button>
+      {onRejoin && (
+        <button type="button" class="button" onClick={onRejoin}>
+          Join again
+        </button>
+      )}
     </div>
   );
 }
@@ -114,7 +139,7 @@ function usePresence(sessionId: string, active: boolean, csrfToken: string | nul
       void fetch(path, { method: 'POST', headers, body: JSON.stringify({ event: 'leave' }), credentials: 'same-origin', keepalive: true }).catch(() => undefined);
     };
     void send('join');
-    const t = setInterval(() => supported && void send('heartbeat'), PRESENCE_INTERVAL_MS);
+    const t = setInterval(() => supported && void send('heartbeat'), HEARTBEAT_INTERVAL_MS);
     window.addEventListener('pagehide', leave);
     return () => {
       clearInterval(t);
@@ -133,6 +158,7 @@ export function RoomPage({ id }: { id: string }) {
   const [lkError, setLkError] = useState('');
   const [stage, setStage] = useState<Stage>('prejoin');
   const [endedReason, setEndedReason] = useState('');
+  const [endedFinal, setEndedFinal] = useState(false);
   const [controller, setController] = useState<RoomController | null>(null);
   const [, setVersion] = useState(0);
   const [announcement, setAnnouncement] = useState('');
@@ -176,11 +202,23 @@ export function RoomPage({ id }: { id: string }) {
     return () => clearInterval(t);
   }, [waitingForWindow]);
 
-  // The one handler for transcription streams, used by the room and exposed for bridges and tests.
+  // The one handler for transcription streams, used by the room and exposed for bridges and
+  // tests. A final caption from a speech-to-text agent is stored in the transcript by one
+  // receiver: the trainer whose identity sorts first among the trainers in the room (the
+  // server keeps one copy per segment id whoever sends it).
   const deliver = useMemo(
-    () => (reader: TranscriptionReader, from: { identity: string }) =>
-      deliverTranscription(reader, from, (fn) => setCaptions(fn), (sid) => controllerRef.current?.trackOwner(sid) ?? null).catch(() => undefined),
-    [],
+    () => async (reader: TranscriptionReader, from: CaptionSender) => {
+      const c = controllerRef.current;
+      const final = await deliverTranscription(reader, from, (fn) => setCaptions(fn), (sid) => c?.trackOwner(sid) ?? null).catch(() => null);
+      if (final && from.agent && c && storesAgentCaptions(c)) {
+        await api(`/api/sessions/${encodeURIComponent(id)}/captions`, z.unknown(), {
+          method: 'POST',
+          body: { segmentId: final.segmentId, text: final.text, final: true, startedAt: new Date(final.startedAt).toISOString(), endedAt: new Date(final.endedAt).toISOString(), speakerIdentity: final.speakerIdentity },
+        }).catch(() => setError('An automatic caption was shown but not saved in the transcript.'));
+      }
+      return final;
+    },
+    [id],
   );
   useEffect(() => {
     window.liveRoomCaptions = { deliver };
@@ -208,7 +246,8 @@ export function RoomPage({ id }: { id: string }) {
     const uid = userIdOfIdentity(identity);
     const row = uid ? attendance.report?.items.find((r) => r.userId === uid) : undefined;
     if (row) return row.name;
-    return identity.startsWith('agent-') ? 'Automatic captions' : 'Speaker';
+    const p = controller?.room.getParticipantByIdentity(identity);
+    return p?.isAgent ? 'Automatic captions' : 'Speaker';
   };
 
   async function join(take: () => PreJoinChoice) {
@@ -225,20 +264,30 @@ export function RoomPage({ id }: { id: string }) {
       return;
     }
     let connected = false;
-    const c = new RoomController(lk, info, {
-      changed: () => setVersion((v) => v + 1),
-      announce,
-      transcription: (reader, from) => void deliver(reader, from),
-      ended: (reason, byUser) => {
-        // A connection that failed before it was up is reported by the catch below instead.
-        if (controllerRef.current !== c || !connected) return;
-        controllerRef.current = null;
-        setController(null);
-        setEndedReason(reason);
-        setStage('ended');
-        if (!byUser) announce(reason);
+    const trainerIdentities = new Set((session?.trainerIds ?? []).map(identityOf));
+    const c = new RoomController(
+      lk,
+      info,
+      {
+        changed: () => setVersion((v) => v + 1),
+        announce,
+        transcription: (reader, from) => void deliver(reader, from),
+        setHand: async (raised) => {
+          await api(`/api/sessions/${encodeURIComponent(id)}/live/hand`, z.object({ raisedAt: z.string().nullable() }), { method: 'POST', body: { raised } });
+        },
+        ended: (reason, byUser, final) => {
+          // A connection that failed before it was up is reported by the catch below instead.
+          if (controllerRef.current !== c || !connected) return;
+          controllerRef.current = null;
+          setController(null);
+          setEndedReason(reason);
+          setEndedFinal(final);
+          setStage('ended');
+          if (!byUser) announce(reason);
+        },
       },
-    });
+      trainerIdentities,
+    );
     controllerRef.current = c;
     try {
       await c.connect(take());
@@ -278,13 +327,22 @@ export function RoomPage({ id }: { id: string }) {
       {publisher && controller && (
         <div class="caption-sources">
           {controller.canPublish() && <SpeechCaptioning sessionId={id} publisher={publisher} onStatus={announce} />}
-          {me.captioner && <CaptionerBox sessionId={id} publisher={publisher} speakers={speakers} />}
+          {controller.roleOf(controller.room.localParticipant) === 'captioner' ? (
+            <CaptionerBox sessionId={id} publisher={publisher} speakers={speakers} />
+          ) : (
+            me.captioner && !isTrainer && <p class="hint">A trainer of this session can assign you as its captioner; then you can type live captions here.</p>
+          )}
         </div>
       )}
     </CaptionsPanel>
   );
   const inRoom = new Set(controller ? [...controller.room.remoteParticipants.keys(), controller.room.localParticipant.identity] : []);
-  const attendancePanel = isTrainer ? <AttendancePanel {...attendance} inRoom={inRoom} sessionId={id} /> : null;
+  const attendancePanel = isTrainer ? (
+    <>
+      <TrainerRoomPanel sessionId={id} announce={announce} />
+      <AttendancePanel {...attendance} inRoom={inRoom} sessionId={id} />
+    </>
+  ) : null;
 
   return (
     <div class={`room-page captions-${settings.position}`}>
@@ -339,10 +397,14 @@ export function RoomPage({ id }: { id: string }) {
               {stage === 'ended' && (
                 <EndedNotice
                   reason={endedReason}
-                  onRejoin={() => {
-                    setStage('prejoin');
-                    void runProbe();
-                  }}
+                  onRejoin={
+                    endedFinal && !isTrainer
+                      ? null
+                      : () => {
+                          setStage('prejoin');
+                          void runProbe();
+                        }
+                  }
                 />
               )}
               {probe.kind === 'unavailable' && <JoinProblem error={probe.error} session={session} onRetry={() => void runProbe()} />}

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { LoginInput, LoginResult, type User } from '../../../shared/accounts.js';
 import { api, ApiError } from '../api.js';
+import { Link } from '../router.js';
 import { apiIssues, ErrorSummary, errorFor, PageHeading, TextField, toFieldErrors, type FieldError, type MeValue } from '../components.js';
 
 const FIELDS = { email: { id: 'email', label: 'Email address' }, password: { id: 'password', label: 'Password' } };
@@ -46,6 +47,9 @@ export function SignInPage({ navigated, onSignedIn }: { navigated: boolean; onSi
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
       </form>
+      <p class="signin-help">
+        <Link href="/forgot-password">Forgot your password?</Link>
+      </p>
     </div>
   );
 }

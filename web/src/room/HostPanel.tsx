@@ -1,22 +1,21 @@
 /**
  * The trainer's room controls: raised hands in the order they went up, and for each person
- * in the room: invite to speak (or stop), mute their microphone, remove them; and end the
- * session for everyone. The server does each action through LiveKit's room API.
+ * in the room: in a webinar invite to speak (or stop), mute their microphone, remove them;
+ * and end the session for everyone. The server does each action through LiveKit's room
+ * API. Only what LiveKit will really do is offered: a trainer can mute someone but not
+ * unmute them (LiveKit refuses remote unmute), and in a workshop everyone may speak.
+ * Roles come from the session's trainers and the roles the server set, never from what a
+ * participant wrote.
  */
 import { useState } from 'preact/hooks';
-import type { Participant } from 'livekit-client';
-import { LiveActionResult, ParticipantMetadata } from '../../../shared/live.js';
+import { z } from 'zod';
+import { LiveActionResult } from '../../../shared/live.js';
 import { api } from '../api.js';
 import { ConfirmButton, messageOf } from '../components.js';
 import { displayName, HAND_ATTRIBUTE, type LiveKit, type RoomController } from './controller.js';
+import { ROOM_CHANGED_EVENT } from './TrainerRoomPanel.js';
 
-function roleOf(p: Participant): 'trainer' | 'attendee' | 'other' {
-  try {
-    return ParticipantMetadata.parse(JSON.parse(p.metadata ?? '')).role;
-  } catch {
-    return 'other';
-  }
-}
+const ROLE_WORDS = { trainer: 'trainer', captioner: 'captioner', attendee: '' } as const;
 
 export function HostPanel({ lk, controller, sessionId, announce }: { lk: LiveKit; controller: RoomController; sessionId: string; announce: (m: string) => void }) {
   const [error, setError] = useState('');
@@ -25,14 +24,16 @@ export function HostPanel({ lk, controller, sessionId, announce }: { lk: LiveKit
   const remotes = [...room.remoteParticipants.values()];
   const hands = remotes.filter((p) => p.attributes[HAND_ATTRIBUTE]).sort((a, b) => (a.attributes[HAND_ATTRIBUTE]! < b.attributes[HAND_ATTRIBUTE]! ? -1 : 1));
   const base = `/api/sessions/${encodeURIComponent(sessionId)}/live`;
+  const webinar = controller.join.roomKind === 'webinar';
 
   async function act(path: string, body: unknown, done: string) {
     if (busy) return;
     setBusy(true);
     setError('');
     try {
-      await api(`${base}/${path}`, LiveActionResult, { method: 'POST', body });
+      await api(`${base}/${path}`, LiveActionResult.extend({ applied: z.boolean().optional() }), { method: 'POST', body });
       announce(done);
+      window.dispatchEvent(new Event(ROOM_CHANGED_EVENT));
     } catch (e) {
       setError(messageOf(e));
     } finally {
@@ -67,26 +68,29 @@ export function HostPanel({ lk, controller, sessionId, announce }: { lk: LiveKit
             const name = displayName(p);
             const mic = p.getTrackPublication(lk.Track.Source.Microphone);
             const speaker = !!p.permissions?.canPublish;
-            const attendee = roleOf(p) === 'attendee';
+            const role = controller.roleOf(p);
+            const attendee = role === 'attendee' || role === 'captioner';
+            const roleWord = p.isAgent ? 'automatic captions' : role ? ROLE_WORDS[role] : '';
             return (
               <li key={p.identity} class="host-person">
                 <span class="host-name">
                   {name}
-                  {speaker ? ' (speaker)' : attendee ? ' (listening)' : ''}
+                  {[roleWord, attendee && webinar ? (speaker ? 'speaker' : 'listening') : ''].filter(Boolean).map((w) => ` (${w})`).join('')}
                 </span>
                 <span class="host-actions">
-                  {attendee && (
+                  {attendee && webinar && (
                     <button type="button" class="button button-secondary" aria-disabled={busy ? 'true' : undefined} onClick={() => void act('speaker', { identity: p.identity, speaker: !speaker }, speaker ? `${name} is listening only now.` : `${name} was invited to speak.`)}>
                       {speaker ? 'Stop speaking' : 'Invite to speak'}
                       <span class="visually-hidden">: {name}</span>
                     </button>
                   )}
                   {mic && !mic.isMuted && (
-                    <button type="button" class="button button-secondary" aria-disabled={busy ? 'true' : undefined} onClick={() => void act('mute', { identity: p.identity, trackSid: mic.trackSid, muted: true }, `${name}'s microphone was muted.`)}>
+                    <button type="button" class="button button-secondary" aria-disabled={busy ? 'true' : undefined} onClick={() => void act('mute', { identity: p.identity, trackSid: mic.trackSid, muted: true }, `${name}'s microphone was muted. Only they can turn it back on.`)}>
                       Mute<span class="visually-hidden"> {name}</span>
                     </button>
                   )}
-                  <button type="button" class="button button-secondary" aria-disabled={busy ? 'true' : undefined} onClick={() => void act('remove', { identity: p.identity }, `${name} was removed from the room.`)}>
+                  {mic && mic.isMuted && <span class="muted">Microphone muted: only they can unmute it.</span>}
+                  <button type="button" class="button button-secondary" aria-disabled={busy ? 'true' : undefined} onClick={() => void act('remove', { identity: p.identity }, `${name} was removed from the room and cannot join again unless you let them back in.`)}>
                     Remove<span class="visually-hidden"> {name}</span>
                   </button>
                 </span>

@@ -50,7 +50,7 @@ function tilesOf(lk: LiveKit, participants: Participant[]): Tile[] {
   return [...screens, ...cams];
 }
 
-function ParticipantTile({ tile, isLocal, speaking, hand, quality }: { tile: Tile; isLocal: boolean; speaking: boolean; hand: boolean; quality: string }) {
+function ParticipantTile({ tile, isLocal, speaking, hand, quality, role }: { tile: Tile; isLocal: boolean; speaking: boolean; hand: boolean; quality: string; role: string }) {
   const p = tile.participant;
   const name = isLocal ? `${displayName(p)} (you)` : displayName(p);
   const video = tile.pub?.track && !tile.pub.isMuted ? tile.pub.track : null;
@@ -64,6 +64,7 @@ function ParticipantTile({ tile, isLocal, speaking, hand, quality }: { tile: Til
           <span class="tile-name">{tile.kind === 'screen' ? `${name}: screen` : name}</span>
           {tile.kind === 'camera' && (
             <span class="tile-flags">
+              {role && <span class="flag flag-role">{role}</span>}
               {speaking && <span class="flag flag-speaking">Speaking</span>}
               {hand && <span class="flag flag-hand">Hand raised</span>}
               {!p.isMicrophoneEnabled && <span class="flag">Muted</span>}
@@ -74,6 +75,13 @@ function ParticipantTile({ tile, isLocal, speaking, hand, quality }: { tile: Til
       </figure>
     </li>
   );
+}
+
+/** The role a tile shows: from the session's trainers and the server-set role, or LiveKit's agent kind. */
+function roleLabel(controller: RoomController, p: Participant): string {
+  if (p.isAgent) return 'Automatic captions';
+  const role = controller.roleOf(p);
+  return role === 'trainer' ? 'Trainer' : role === 'captioner' ? 'Captioner' : '';
 }
 
 function initials(name: string) {
@@ -278,7 +286,7 @@ export function LiveRoom({
           </h2>
           <ul class={`video-grid grid-count-${Math.min(participants.length, 9)}`}>
             {tilesOf(lk, participants).map((t) => (
-              <ParticipantTile key={t.key} tile={t} isLocal={t.participant === lp} speaking={speaking.has(t.participant.identity)} hand={controller.handRaised(t.participant)} quality={t.participant.connectionQuality} />
+              <ParticipantTile key={t.key} tile={t} isLocal={t.participant === lp} speaking={speaking.has(t.participant.identity)} hand={controller.handRaised(t.participant)} quality={t.participant.connectionQuality} role={roleLabel(controller, t.participant)} />
             ))}
           </ul>
           {remoteAudio.map((t) => (

@@ -17,6 +17,9 @@ function inUse(track: LocalTrack | undefined, choices: DeviceChoice[]): string {
 export interface PreJoinChoice {
   audio: LocalAudioTrack | null;
   video: LocalVideoTrack | null;
+  /** The chosen devices, also for a microphone or camera turned on only after joining. */
+  micId: string;
+  camId: string;
 }
 
 function TrackPreview({ track }: { track: LocalVideoTrack }) {
@@ -181,7 +184,7 @@ export function PreJoin({ lk, canPublish, joinArea }: { lk: LiveKit | null; canP
     handedOver.current = true;
     if (!micOn) audio?.stop();
     if (!camOn) video?.stop();
-    return { audio: micOn ? audio : null, video: camOn ? video : null };
+    return { audio: micOn ? audio : null, video: camOn ? video : null, micId, camId };
   }
 
   function retry() {

@@ -82,31 +82,88 @@ export function handleTranscriptionChunk(state: CaptionState, chunk: Transcripti
 
 /** The part of LiveKit's TextStreamReader the caption handler uses. */
 export interface TranscriptionReader {
+  /** `attributes` may change while the stream is read: LiveKit adds the closing (trailer) attributes when it ends. */
   info: { id: string; attributes?: Record<string, string> };
   [Symbol.asyncIterator](): AsyncIterator<string>;
 }
 
 /**
+ * Who sent a transcription stream, as the room knows it from what LiveKit and this server
+ * set (never from what the sender wrote): LiveKit fills in the sender of every data packet
+ * and a participant's kind; the server sets roles in the join token and permissions.
+ */
+export interface CaptionSender {
+  identity: string;
+  /** A LiveKit agent (ParticipantKind.AGENT), such as a speech-to-text agent. */
+  agent: boolean;
+  /** trainer: one of the session's trainers; captioner: assigned by a trainer to this session. */
+  role: 'trainer' | 'captioner' | 'attendee' | null;
+  /** May publish audio (a speaker): their captions are accepted as their own speech. */
+  canPublish: boolean;
+}
+
+/**
+ * Whether the room shows a sender's captions, and as whose speech. Agents, trainers and
+ * assigned captioners caption anyone: the transcribed track's owner (`lk.transcribed_track_id`)
+ * is the speaker when the room knows it. A speaker captions only their own speech: a
+ * track attribute naming someone else's track is not honoured. Anyone else is ignored.
+ */
+export function captionSpeaker(sender: CaptionSender, trackOwnerIdentity: string | null): { accept: boolean; speakerIdentity: string } {
+  const trusted = sender.agent || sender.role === 'trainer' || sender.role === 'captioner';
+  if (trusted) return { accept: true, speakerIdentity: trackOwnerIdentity || sender.identity };
+  return { accept: sender.canPublish, speakerIdentity: sender.identity };
+}
+
+/** What a delivered stream became: its segment when it ended final and was accepted, else null. */
+export interface DeliveredFinal {
+  segmentId: string;
+  text: string;
+  speakerIdentity: string;
+  startedAt: number;
+  endedAt: number;
+}
+
+/**
  * Reads one `lk.transcription` text stream as it arrives (each chunk is a delta) and
- * dispatches its growing text through handleTranscriptionChunk; the final flag counts
- * once the stream is complete.
+ * dispatches its growing text through handleTranscriptionChunk, all of it as interim.
+ * When the stream ends its attributes are read again, since LiveKit's agents add
+ * `lk.transcription_final` only in the stream's closing attributes; a stream that closes
+ * with no final flag at all (LiveKit's Node agents never send one) ends its segment too.
+ * Only an explicit `lk.transcription_final: "false"` keeps it interim.
  */
 export async function deliverTranscription(
   reader: TranscriptionReader,
-  from: { identity: string },
+  sender: CaptionSender,
   apply: (fn: (s: CaptionState) => CaptionState) => void,
   trackOwner: (trackSid: string) => string | null = () => null,
-): Promise<void> {
-  const attributes = reader.info.attributes ?? {};
-  const trackSid = attributes[TRANSCRIPTION_ATTRIBUTES.trackId];
-  const base = { attributes, participantIdentity: from.identity, trackOwnerIdentity: trackSid ? trackOwner(trackSid) : null, streamId: reader.info.id };
+): Promise<DeliveredFinal | null> {
+  const opening = { ...(reader.info.attributes ?? {}) };
+  const trackSid = opening[TRANSCRIPTION_ATTRIBUTES.trackId];
+  const who = captionSpeaker(sender, trackSid ? trackOwner(trackSid) : null);
+  if (!who.accept) {
+    // Drain it so LiveKit can free the stream; nothing is shown.
+    for await (const _ of reader) void _;
+    return null;
+  }
+  const startedAt = Date.now();
+  const base = { participantIdentity: who.speakerIdentity, trackOwnerIdentity: null, streamId: reader.info.id };
   let text = '';
   for await (const delta of reader) {
     text += delta;
     const partial = text;
-    apply((s) => handleTranscriptionChunk(s, { ...base, text: partial, complete: false }));
+    apply((s) => handleTranscriptionChunk(s, { ...base, attributes: opening, text: partial, complete: false }));
   }
-  apply((s) => handleTranscriptionChunk(s, { ...base, text, complete: true }));
+  const closing = { ...opening, ...(reader.info.attributes ?? {}) };
+  if (closing[TRANSCRIPTION_ATTRIBUTES.final] === undefined) closing[TRANSCRIPTION_ATTRIBUTES.final] = 'true';
+  let result: DeliveredFinal | null = null;
+  apply((s) => {
+    const next = handleTranscriptionChunk(s, { ...base, attributes: closing, text, complete: true });
+    const segmentId = closing[TRANSCRIPTION_ATTRIBUTES.segmentId] || reader.info.id;
+    const seg = next.segments.find((x) => x.segmentId === segmentId);
+    if (seg?.final && seg.text) result = { segmentId, text: seg.text, speakerIdentity: seg.speakerIdentity, startedAt, endedAt: Date.now() };
+    return next;
+  });
+  return result;
 }
 
 /** A reader over text that is already whole: used for the local speaker's own captions. */

@@ -5,14 +5,14 @@
  * text streams (`lk.transcription`, `lk.chat`).
  */
 import type { LocalAudioTrack, LocalVideoTrack, Participant, Room, TextStreamReader } from 'livekit-client';
-import { TRANSCRIPTION_ATTRIBUTES, TRANSCRIPTION_TOPIC, type JoinResult } from '../../../shared/live.js';
-import { wholeTextReader, type TranscriptionReader } from './captions.js';
+import { ROOM_ATTRIBUTES, RoomRole, TRANSCRIPTION_ATTRIBUTES, TRANSCRIPTION_TOPIC, type JoinResult } from '../../../shared/live.js';
+import { wholeTextReader, type CaptionSender, type TranscriptionReader } from './captions.js';
 
 export type LiveKit = typeof import('livekit-client');
 
 export const CHAT_TOPIC = 'lk.chat';
-/** Participant attribute set while someone's hand is up (value: when it went up). */
-export const HAND_ATTRIBUTE = 'hand_raised_at';
+/** Participant attribute set (by the server) while someone's hand is up (value: when it went up). */
+export const HAND_ATTRIBUTE = ROOM_ATTRIBUTES.hand;
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
 
@@ -30,16 +30,18 @@ export interface RoomCallbacks {
   changed(): void;
   /** A short message for the polite live region (connection states, hands, chat). */
   announce(message: string): void;
-  /** A transcription text stream arrived (the room's `lk.transcription` handler). */
-  transcription(reader: TranscriptionReader, from: { identity: string }): void;
-  /** The connection ended; `byUser` when the person left on purpose. */
-  ended(reason: string, byUser: boolean): void;
+  /** A transcription text stream arrived (the room's `lk.transcription` handler), with what the room knows of its sender. */
+  transcription(reader: TranscriptionReader, from: CaptionSender): void;
+  /** Raises or lowers this person's hand through the server (participants cannot set their own attributes). */
+  setHand(raised: boolean): Promise<void>;
+  /** The connection ended; `byUser` when the person left on purpose; `final` when a trainer removed them or ended the room for everyone. */
+  ended(reason: string, byUser: boolean, final: boolean): void;
 }
 
 const qualityWords: Record<string, string> = { excellent: 'excellent', good: 'good', poor: 'poor', lost: 'lost', unknown: 'unknown' };
 export const qualityLabel = (q: string) => qualityWords[q] ?? 'unknown';
 
-export const displayName = (p: Participant) => p.name || p.identity;
+export const displayName = (p: Participant) => p.name || (p.isAgent ? 'Automatic captions' : p.identity);
 
 export class RoomController {
   readonly room: Room;
@@ -52,9 +54,29 @@ export class RoomController {
     private readonly lk: LiveKit,
     readonly join: JoinResult,
     private readonly cb: RoomCallbacks,
+    /** The identities of the session's trainers (from the session itself, not from the room). */
+    private readonly trainerIdentities: ReadonlySet<string> = new Set(),
   ) {
     this.room = new lk.Room({ adaptiveStream: true, dynacast: true, disconnectOnPageLeave: true });
     this.bind();
+  }
+
+  /**
+   * The role the room shows for a participant: the session's trainers, then the role the
+   * server put in their attributes (participants cannot change their own), else none.
+   */
+  roleOf(p: Participant): RoomRole | null {
+    if (this.trainerIdentities.has(p.identity)) return 'trainer';
+    const r = RoomRole.safeParse(p.attributes[ROOM_ATTRIBUTES.role]);
+    return r.success ? r.data : null;
+  }
+
+  /** What the room knows of a participant as a caption sender (LiveKit's kind and permissions, the server's role). */
+  senderOf(identity: string): CaptionSender {
+    const lp = this.room.localParticipant;
+    const p = identity === lp.identity ? lp : this.room.getParticipantByIdentity(identity);
+    if (!p) return { identity, agent: false, role: this.trainerIdentities.has(identity) ? 'trainer' : null, canPublish: false };
+    return { identity, agent: p.isAgent, role: this.roleOf(p), canPublish: p === lp ? this.canPublish() : !!p.permissions?.canPublish };
   }
 
   private bind() {
@@ -119,9 +141,12 @@ export class RoomController {
     r.on(RoomEvent.Disconnected, (reason) => {
       this.state = 'disconnected';
       changed();
-      this.cb.ended(this.leaving ? 'You left the session.' : disconnectWords(this.lk, reason), this.leaving);
+      const R = this.lk.DisconnectReason;
+      const final = !this.leaving && (reason === R.PARTICIPANT_REMOVED || reason === R.ROOM_DELETED);
+      this.cb.ended(this.leaving ? 'You left the session.' : disconnectWords(this.lk, reason), this.leaving, final);
     });
-    r.registerTextStreamHandler(TRANSCRIPTION_TOPIC, (reader: TextStreamReader, from) => this.cb.transcription(reader, from));
+    // `from` is the sender as LiveKit's server stamped it on the data packets.
+    r.registerTextStreamHandler(TRANSCRIPTION_TOPIC, (reader: TextStreamReader, from) => this.cb.transcription(reader, this.senderOf(from.identity)));
     r.registerTextStreamHandler(CHAT_TOPIC, (reader: TextStreamReader, from) => void this.receiveChat(reader, from.identity));
   }
 
@@ -139,8 +164,15 @@ export class RoomController {
     }
   }
 
-  /** Connects and publishes the tracks chosen before joining (when allowed to publish). */
-  async connect(tracks: { audio?: LocalAudioTrack | null; video?: LocalVideoTrack | null }) {
+  /**
+   * Connects and publishes the tracks chosen before joining (when allowed to publish). The
+   * chosen devices become the room's defaults, so a microphone or camera turned on later
+   * (or after being invited to speak) uses them too.
+   */
+  async connect(tracks: { audio?: LocalAudioTrack | null; video?: LocalVideoTrack | null; micId?: string; camId?: string }) {
+    const opts = this.room.options;
+    if (tracks.micId) opts.audioCaptureDefaults = { ...opts.audioCaptureDefaults, deviceId: tracks.micId };
+    if (tracks.camId) opts.videoCaptureDefaults = { ...opts.videoCaptureDefaults, deviceId: tracks.camId };
     await this.room.connect(this.join.serverUrl, this.join.token, { autoSubscribe: true });
     this.state = 'connected';
     if (this.canPublish()) {
@@ -194,7 +226,7 @@ export class RoomController {
 
   async toggleHand() {
     const up = !this.handRaised();
-    await this.room.localParticipant.setAttributes({ [HAND_ATTRIBUTE]: up ? new Date().toISOString() : '' });
+    await this.cb.setHand(up);
     this.cb.announce(up ? 'Your hand is raised.' : 'Your hand is lowered.');
     this.cb.changed();
   }
@@ -231,7 +263,7 @@ export class RoomController {
     const trackSid = this.micTrackSid(speakerIdentity ?? this.room.localParticipant.identity);
     const attributes: Record<string, string> = { [TRANSCRIPTION_ATTRIBUTES.segmentId]: segmentId, [TRANSCRIPTION_ATTRIBUTES.final]: String(final) };
     if (trackSid) attributes[TRANSCRIPTION_ATTRIBUTES.trackId] = trackSid;
-    this.cb.transcription(wholeTextReader(`local-${segmentId}-${final ? 'f' : Date.now()}`, text, attributes), { identity: speakerIdentity ?? this.room.localParticipant.identity });
+    this.cb.transcription(wholeTextReader(`local-${segmentId}-${final ? 'f' : Date.now()}`, text, attributes), this.senderOf(this.room.localParticipant.identity));
     await this.room.localParticipant.sendText(text, { topic: TRANSCRIPTION_TOPIC, attributes });
   }
 
@@ -250,7 +282,7 @@ function disconnectWords(lk: LiveKit, reason: unknown): string {
   const R = lk.DisconnectReason;
   switch (reason) {
     case R.PARTICIPANT_REMOVED:
-      return 'The trainer removed you from the session.';
+      return 'A trainer removed you from the session. You cannot join it again unless a trainer lets you back in.';
     case R.ROOM_DELETED:
       return 'The trainer ended the session for everyone.';
     case R.DUPLICATE_IDENTITY:

@@ -53,7 +53,7 @@ export function TimetablePage() {
     let live = true;
     const range = new URLSearchParams({ from, to });
     api(`/api/me/timetable?${range}`, Timetable).then(
-      (t) => live && setTt(t),
+      (t) => live && setTt(t.source === null ? null : t),
       (e) => {
         if (!live) return;
         if (e instanceof ApiError && e.status === 404) setTt(null);
@@ -178,7 +178,7 @@ export function TimetablePage() {
             ) : (
               <>
                 <p>
-                  From {sourceLabel[tt.source]}, last changed {formatDateTime(tt.updatedAt)}: {describeCounts(tt)}.
+                  From {tt.source ? sourceLabel[tt.source] : 'nowhere yet'}, last changed {tt.updatedAt ? formatDateTime(tt.updatedAt) : 'never'}: {describeCounts(tt)}.
                   {tt.weekAStart && <> Two-week timetables count Week A from {formatDate(`${tt.weekAStart}T12:00:00Z`)}.</>}
                 </p>
                 {tt.subscription && (

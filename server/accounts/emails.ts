@@ -1,0 +1,23 @@
+/** What account emails say: plain English, a text part and an accessible HTML part with the same content. */
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+export function passwordResetEmail(name: string, link: string, validMinutes: number) {
+  const subject = 'Reset your password for SEND Live Training';
+  const paras = [
+    'Someone (we hope you) asked to reset the password of your SEND Live Training account.',
+    `Use this link within ${validMinutes} minutes to choose a new password. It works once.`,
+    'If you did not ask for this, you can ignore this email: your password stays as it is.',
+  ];
+  const text = [`Hello ${name},`, '', paras[0], '', paras[1], link, '', paras[2], '', 'SEND Live Training'].join('\n');
+  const html = `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>
+<body style="font-family: Arial, sans-serif; font-size: 16px; line-height: 1.5; color: #1a1a1a; background: #ffffff;">
+<h1 style="font-size: 22px;">${escapeHtml(subject)}</h1>
+<p>Hello ${escapeHtml(name)},</p>
+<p>${escapeHtml(paras[0]!)}</p>
+<p>${escapeHtml(paras[1]!)}</p>
+<p><a href="${escapeHtml(link)}" style="color: #1d4ed8;">Choose a new password</a></p>
+<p>${escapeHtml(paras[2]!)}</p>
+<p>SEND Live Training</p>
+</body></html>`;
+  return { subject, text, html };
+}

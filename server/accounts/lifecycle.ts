@@ -1,0 +1,144 @@
+/**
+ * An account's life after it is created: changing and resetting its password, turning it
+ * off and on, and the captioner flag. Every function takes the acting person and checks
+ * what they may do here, so the web pages and any later admin area share one rule.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { UserRow } from '../../db/schema.js';
+import { AppError } from '../errors.js';
+import type { Deps } from '../platform/deps.js';
+import type { AuthUser } from '../platform/http.js';
+import { enqueueMessage } from '../notifications/outbox.js';
+import { passwordResetEmail } from './emails.js';
+import { hashPassword, verifyPassword } from './passwords.js';
+import * as repo from './repository.js';
+import { accountDisabled, hashToken, toUser } from './service.js';
+import { countPasswordCheck, hit } from './throttle.js';
+
+/** How long an emailed reset link works. */
+export const RESET_LINK_MINUTES = 60;
+/** Reset emails per address per hour; more requests are answered the same way but send nothing. */
+const RESET_EMAILS_PER_HOUR = 3;
+
+/**
+ * Changes the caller's password. The current one is required (and its check is throttled
+ * like a sign-in); every other sign-in session of the person ends, this one stays.
+ */
+export async function changePassword(deps: Deps, actor: { user: AuthUser; sessionId: string }, currentPassword: string, newPassword: string, client: string) {
+  const ticket = await countPasswordCheck(deps, actor.user.email, client);
+  const row = await repo.findUserById(deps.db, actor.user.id);
+  if (!row || !(await verifyPassword(currentPassword, row.password_hash))) {
+    throw new AppError('wrong_password', 'Your current password is not right.', { issues: [{ path: 'currentPassword', message: 'is not right' }] });
+  }
+  await ticket.succeeded();
+  const passwordHash = await hashPassword(newPassword, deps.config.passwordCostLog2);
+  const now = deps.now().toISOString();
+  await deps.db.transaction().execute(async (trx) => {
+    await repo.setPasswordHash(trx, row.id, passwordHash);
+    await repo.revokeSessionsOfUser(trx, row.id, now, actor.sessionId);
+    await repo.voidPasswordResets(trx, row.id, now);
+  });
+}
+
+/**
+ * "Forgot your password?": emails a single-use link that works for an hour, when the
+ * address belongs to an account that is not turned off. The caller is told the same
+ * whatever the address, and nothing is sent beyond a few emails per address per hour.
+ */
+export async function requestPasswordReset(deps: Deps, email: string) {
+  if ((await hit(deps, { key: `reset:${email}`, limit: RESET_EMAILS_PER_HOUR, windowMs: 3_600_000 })) !== null) return;
+  const user = await repo.findUserByEmail(deps.db, email);
+  if (!user || user.disabled_at) return;
+  const token = randomBytes(32).toString('base64url');
+  const now = deps.now();
+  const link = `${deps.config.publicUrl.replace(/\/$/, '')}/reset-password#token=${token}`;
+  await deps.db.transaction().execute(async (trx) => {
+    await repo.insertPasswordReset(trx, {
+      id: randomUUID(),
+      token_hash: hashToken(token),
+      user_id: user.id,
+      created_at: now.toISOString(),
+      expires_at: new Date(now.getTime() + RESET_LINK_MINUTES * 60_000).toISOString(),
+      used_at: null,
+    });
+    await enqueueMessage(trx, deps, { kind: 'password_reset', to: user.email, userId: user.id, ...passwordResetEmail(user.name, link, RESET_LINK_MINUTES) });
+  });
+}
+
+/**
+ * Sets a new password from an emailed link. The link works once and for an hour; every
+ * sign-in session of the person ends (whoever had the old password is out), and the sign-in
+ * counters of the account start again.
+ */
+export async function resetPassword(deps: Deps, token: string, newPassword: string) {
+  const passwordHash = await hashPassword(newPassword, deps.config.passwordCostLog2);
+  const now = deps.now().toISOString();
+  await deps.db.transaction().execute(async (trx) => {
+    const userId = await repo.consumePasswordReset(trx, hashToken(token), now);
+    const user = userId ? await repo.findUserById(trx, userId) : undefined;
+    if (!user) throw new AppError('invalid_reset_link', 'This link to reset your password has expired or has already been used. Ask for a new link.');
+    if (user.disabled_at) throw accountDisabled();
+    await repo.setPasswordHash(trx, user.id, passwordHash);
+    await repo.revokeSessionsOfUser(trx, user.id, now);
+    await repo.voidPasswordResets(trx, user.id, now);
+    await repo.clearThrottlesOfAccount(trx, user.email);
+  });
+}
+
+/**
+ * The person `actor` may manage: admins anyone but themselves; office staff the staff of
+ * their own organisation. Anyone else is "not found" to office staff, so other
+ * organisations' people stay unseen.
+ */
+async function manageable(deps: Deps, actor: AuthUser, userId: string): Promise<UserRow> {
+  const target = await repo.findUserById(deps.db, userId);
+  if (actor.role === 'admin') {
+    if (!target) throw new AppError('not_found', 'There is no such person.');
+    return target;
+  }
+  if (actor.role === 'office') {
+    if (!target || target.org_id === null || target.org_id !== actor.orgId) throw new AppError('not_found', 'There is no such person in your organisation.');
+    if (target.role !== 'staff') throw new AppError('forbidden', 'Office staff can turn off staff accounts only; ask an administrator.');
+    return target;
+  }
+  throw new AppError('forbidden', 'Your role does not allow this.');
+}
+
+/**
+ * Turns an account off (`disabled`) or on again. Turning off ends every sign-in session of
+ * the person at once and voids their reset links; they are told why when they sign in.
+ */
+export async function setDisabled(deps: Deps, actor: AuthUser, userId: string, disabled: boolean) {
+  const target = await manageable(deps, actor, userId);
+  if (disabled && target.id === actor.id) throw new AppError('forbidden', 'You cannot turn off your own account.');
+  const now = deps.now().toISOString();
+  await deps.db.transaction().execute(async (trx) => {
+    await repo.setUserDisabled(trx, target.id, disabled ? (target.disabled_at ?? now) : null);
+    if (disabled) {
+      await repo.revokeSessionsOfUser(trx, target.id, now);
+      await repo.voidPasswordResets(trx, target.id, now);
+    }
+  });
+}
+
+/** Grants or removes the captioner flag (a person who may type live captions): administrators only. */
+export async function setCaptioner(deps: Deps, actor: AuthUser, userId: string, captioner: boolean) {
+  if (actor.role !== 'admin') throw new AppError('forbidden', 'Only administrators can make someone a captioner.');
+  const target = await manageable(deps, actor, userId);
+  await repo.setUserCaptioner(deps.db, target.id, captioner);
+}
+
+/** A person as shown to those who manage them. */
+export async function personView(deps: Deps, userId: string) {
+  const row = await repo.findUserById(deps.db, userId);
+  if (!row) throw new AppError('not_found', 'There is no such person.');
+  const org = row.org_id ? await repo.findOrg(deps.db, row.org_id) : undefined;
+  return toUser(row, org?.name ?? null);
+}
+
+/** Administrators: everyone whose name or email contains `text`, a page at a time. */
+export async function searchPeople(deps: Deps, actor: AuthUser, opts: { text?: string; limit: number; offset: number }) {
+  if (actor.role !== 'admin') throw new AppError('forbidden', 'Only administrators can search everyone.');
+  const rows = await repo.searchUsers(deps.db, opts);
+  return { items: rows.slice(0, opts.limit).map((r) => toUser(r, r.org_name ?? null)), hasMore: rows.length > opts.limit };
+}

@@ -1,0 +1,36 @@
+/**
+ * What a school office needs to see before booking its people on a session: for each of the
+ * organisation's people, whether they already have a seat, an offer or a queue place (and
+ * which), and whether the session clashes with their timetable (and with which lesson).
+ */
+import { listUsersOfOrg } from '../accounts/repository.js';
+import { AppError } from '../errors.js';
+import type { Deps } from '../platform/deps.js';
+import type { AuthUser } from '../platform/http.js';
+import { getSession } from '../sessions/service.js';
+import { clashesForBookings } from '../timetables/service.js';
+import type { RosterEntry } from '../../shared/bookings.js';
+import { bookingsOfSession } from './views.js';
+
+const ACTIVE = new Set(['confirmed', 'waitlisted', 'offered']);
+
+/** The office's own organisation (an admin names one); everyone in it, with their place and clashes. */
+export async function sessionRoster(deps: Deps, actor: AuthUser, sessionId: string, orgId: string): Promise<RosterEntry[]> {
+  if (actor.role !== 'admin' && !(actor.role === 'office' && actor.orgId === orgId)) throw new AppError('forbidden', 'You can only see the people of your own organisation.');
+  const session = await getSession(deps, sessionId, actor); // not_found for a session the actor cannot see
+  const [people, bookings] = await Promise.all([listUsersOfOrg(deps.db, orgId), bookingsOfSession(deps.db, sessionId, orgId)]);
+  const active = people.filter((p) => !p.disabled_at);
+  const seat = session.mode === 'in_person' ? 'in_person' : 'online';
+  const clashes = await clashesForBookings(deps, active.map((p) => ({ userId: p.id, sessionId, seat })));
+  return active.map((p, i) => {
+    const b = bookings.find((x) => x.userId === p.id && ACTIVE.has(x.status));
+    return {
+      userId: p.id,
+      name: p.name,
+      email: p.email,
+      role: p.role,
+      booking: b ? { id: b.id, status: b.status as 'confirmed' | 'waitlisted' | 'offered', seat: b.seat, position: b.position, offerExpiresAt: b.offerExpiresAt } : null,
+      clashes: clashes[i] ?? [],
+    };
+  });
+}

@@ -1,0 +1,82 @@
+/**
+ * `Idempotency-Key` (IETF httpapi draft "The Idempotency-Key HTTP Header Field"): a signed-in
+ * person's POST that carries a key is answered once; the same key with the same request
+ * (method, path and body, byte for byte) gets that first answer again, status and body, with
+ * `Idempotent-Replayed: true`; the same key with another request gets 422
+ * `idempotency_key_reused`. Keys are per person and kept 24 hours, in the database, so they
+ * hold across processes and restarts.
+ *
+ * A retry that arrives while the first is still being answered gets 409
+ * `idempotency_key_in_flight` with Retry-After (the draft's choice), unless the first has
+ * already committed a booking: bookings record what they made in their own transaction
+ * (`outcome`), so a retry after a crash between that commit and the answer returns the
+ * booking rather than making another or answering `already_booked`. An answer of 500 or
+ * 503 is not kept: the retry runs the request again.
+ */
+import { createHash } from 'node:crypto';
+import type { MiddlewareHandler } from 'hono';
+import { AppError } from '../errors.js';
+import type { Deps } from './deps.js';
+import type { Env } from './http.js';
+import * as store from './idempotency-store.js';
+
+const KEPT_MS = 24 * 60 * 60_000;
+/** How long a request in flight keeps its key from others (then a retry may take it over). */
+const LEASE_MS = 60_000;
+/** Answers larger than this are not kept (no creating POST answers anything near it). */
+const MAX_KEPT_BYTES = 256 * 1024;
+
+/** The key from the header: an sf-string (`"..."`) as the draft says, or the bare text. */
+function parseKey(raw: string): string | null {
+  const v = raw.trim();
+  const key = v.length >= 2 && v.startsWith('"') && v.endsWith('"') ? v.slice(1, -1) : v;
+  return /^[\x20-\x7e]{1,255}$/.test(key) && key.trim() !== '' ? key : null;
+}
+
+export function idempotency(deps: Deps): MiddlewareHandler<Env> {
+  return async (c, next) => {
+    const raw = c.req.method === 'POST' ? c.req.header('idempotency-key') : undefined;
+    const auth = c.get('auth');
+    // Keys are per person: without a sign-in there is no one to keep them for.
+    if (raw === undefined || !auth) return next();
+    const key = parseKey(raw);
+    if (key === null) {
+      throw new AppError('validation_failed', 'The Idempotency-Key header must be 1 to 255 letters, digits or other visible characters.', { issues: [{ path: 'Idempotency-Key', message: 'not a valid key' }] });
+    }
+    const userId = auth.user.id;
+    const body = await c.req.text();
+    const fingerprint = createHash('sha256').update(`${c.req.method} ${c.req.path}\n`).update(body).digest('base64url');
+    const now = deps.now();
+    const claim = await store.claimKey(deps.db, {
+      userId,
+      key,
+      fingerprint,
+      nowIso: now.toISOString(),
+      lockedUntil: new Date(now.getTime() + LEASE_MS).toISOString(),
+      expiresAt: new Date(now.getTime() + KEPT_MS).toISOString(),
+    });
+    if (claim.kind === 'mismatch') {
+      throw new AppError('idempotency_key_reused', 'This Idempotency-Key was already used for a different request. Use a new key for a new request.');
+    }
+    if (claim.kind === 'in_flight') {
+      throw new AppError('idempotency_key_in_flight', 'A request with this Idempotency-Key is still being handled. Try again in a moment.', undefined, { 'Retry-After': '1' });
+    }
+    if (claim.kind === 'answered') {
+      const { row } = claim;
+      return new Response(row.body, { status: row.status!, headers: { ...(row.content_type ? { 'Content-Type': row.content_type } : {}), 'Idempotent-Replayed': 'true' } });
+    }
+
+    c.set('idempotencyKey', key);
+    await next();
+    const res = c.res;
+    const nowIso = deps.now().toISOString();
+    try {
+      const text = res.status >= 500 ? null : await res.clone().text();
+      if (text === null || Buffer.byteLength(text) > MAX_KEPT_BYTES) await store.releaseKey(deps.db, userId, key, nowIso);
+      else await store.storeAnswer(deps.db, userId, key, { status: res.status, contentType: res.headers.get('content-type'), body: text });
+    } catch (e) {
+      // The answer is still given; a retry finds the key in flight until its lease ends.
+      deps.logger.warn('idempotency key not stored', { requestId: c.get('requestId'), error: String((e as Error)?.message ?? e) });
+    }
+  };
+}

@@ -1,0 +1,297 @@
+/**
+ * An account's life: changing the password, "Forgot your password?" with an emailed
+ * single-use link, turning accounts off and on, and who may grant the captioner flag.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deliverDue, smtpMailer } from '../../server/notifications/delivery.js';
+import { makeTestContext, TEST_PASSWORD, type TestContext, type TestUser } from '../helpers.js';
+import { startSmtp } from '../smtp.js';
+
+let t: TestContext;
+beforeAll(async () => {
+  t = await makeTestContext();
+});
+afterAll(() => t.close());
+
+const NEW_PASSWORD = 'a much longer new passphrase';
+
+const login = (email: string, password: string) => t.request('POST', '/api/auth/login', { body: { email, password } });
+const me = (auth: Record<string, string>) => t.request('GET', '/api/me', { headers: auth });
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** The reset link in a message's text. */
+function linkIn(text: string): string {
+  return text.match(/http:\/\/localhost:3000\/reset-password#token=[A-Za-z0-9_-]+/)![0];
+}
+/** The text of a raw MIME message whose text part is quoted-printable. */
+const decodeQuotedPrintable = (raw: string) => raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+const tokenOf = (link: string) => new URL(link).hash.replace(/^#token=/, '');
+
+async function resetMailsTo(email: string) {
+  return (await t.mails('password_reset')).filter((m) => m.to_email === email);
+}
+
+describe('changing your password', () => {
+  it('needs the current password; ends every other sign-in session but keeps this one', async () => {
+    const u = await t.user('staff', (await t.org()).id);
+    const here = await login(u.email, TEST_PASSWORD);
+    const elsewhere = await login(u.email, TEST_PASSWORD);
+    const wrong = await t.request('POST', '/api/me/password', { headers: bearer(here.json.token), body: { currentPassword: 'not my password', newPassword: NEW_PASSWORD } });
+    expect(wrong.status).toBe(403);
+    expect(wrong.json.error.code).toBe('wrong_password');
+    expect((await login(u.email, TEST_PASSWORD)).status).toBe(200); // unchanged
+
+    const short = await t.request('POST', '/api/me/password', { headers: bearer(here.json.token), body: { currentPassword: TEST_PASSWORD, newPassword: 'short' } });
+    expect(short.status).toBe(400);
+    expect(short.json.error.details.issues[0].path).toBe('newPassword');
+
+    const ok = await t.request('POST', '/api/me/password', { headers: bearer(here.json.token), body: { currentPassword: TEST_PASSWORD, newPassword: NEW_PASSWORD } });
+    expect(ok.status).toBe(204);
+    expect((await me(bearer(here.json.token))).status).toBe(200);
+    expect((await me(bearer(elsewhere.json.token))).status).toBe(401);
+    expect((await me(u.auth)).status).toBe(401);
+    expect((await login(u.email, TEST_PASSWORD)).status).toBe(401);
+    expect((await login(u.email, NEW_PASSWORD)).status).toBe(200);
+  });
+
+  it('works with the session cookie and its CSRF token, and not without the token', async () => {
+    const u = await t.user('staff', (await t.org()).id);
+    const here = await login(u.email, TEST_PASSWORD);
+    const cookie = here.headers.get('set-cookie')!.split(';')[0]!;
+    const body = { currentPassword: TEST_PASSWORD, newPassword: NEW_PASSWORD };
+    expect((await t.request('POST', '/api/me/password', { headers: { cookie }, body })).status).toBe(403);
+    expect((await t.request('POST', '/api/me/password', { headers: { cookie, 'x-csrf-token': here.json.csrfToken }, body })).status).toBe(204);
+  });
+
+  it('guessing the current password is throttled like signing in', async () => {
+    const u = await t.user('staff', (await t.org()).id);
+    const statuses = [];
+    for (let i = 0; i < 6; i++) statuses.push((await t.request('POST', '/api/me/password', { as: u, body: { currentPassword: `guess ${i}`, newPassword: NEW_PASSWORD } })).status);
+    expect(statuses).toEqual([403, 403, 403, 403, 403, 429]);
+  });
+
+  it('needs a sign-in', async () => {
+    expect((await t.request('POST', '/api/me/password', { body: { currentPassword: TEST_PASSWORD, newPassword: NEW_PASSWORD } })).status).toBe(401);
+  });
+});
+
+describe('forgot your password', () => {
+  it('emails a single-use link (over SMTP) that sets a new password and ends every sign-in session', async () => {
+    const u = await t.user('staff', (await t.org()).id);
+    const session = await login(u.email, TEST_PASSWORD);
+    const asked = await t.request('POST', '/api/auth/password-reset', { body: { email: u.email.toUpperCase() } });
+    expect(asked.status).toBe(202);
+
+    const smtp = await startSmtp();
+    let link: string;
+    try {
+      await deliverDue(t.deps, smtpMailer(smtp.url, 'SEND Live Training <noreply@example.org>'));
+      const mail = smtp.received.find((m) => m.to.includes(u.email))!;
+      expect(mail.raw).toMatch(/^Subject: Reset your password for SEND Live Training/m);
+      link = linkIn(decodeQuotedPrintable(mail.raw));
+    } finally {
+      await smtp.close();
+    }
+    const token = tokenOf(link);
+    // Only the token's hash is kept.
+    const stored = await t.db.selectFrom('password_resets').selectAll().execute();
+    expect(JSON.stringify(stored)).not.toContain(token);
+
+    const done = await t.request('POST', '/api/auth/password-reset/complete', { body: { token, password: NEW_PASSWORD } });
+    expect(done.status).toBe(204);
+    expect((await me(bearer(session.json.token))).status).toBe(401);
+    expect((await me(u.auth)).status).toBe(401);
+    expect((await login(u.email, TEST_PASSWORD)).status).toBe(401);
+    expect((await login(u.email, NEW_PASSWORD)).status).toBe(200);
+
+    const again = await t.request('POST', '/api/auth/password-reset/complete', { body: { token, password: 'yet another passphrase' } });
+    expect(again.status).toBe(400);
+    expect(again.json.error.code).toBe('invalid_reset_link');
+    expect((await login(u.email, NEW_PASSWORD)).status).toBe(200);
+  });
+
+  it('answers the same for an unknown address, and sends nothing', async () => {
+    const u = await t.user('staff', (await t.org()).id);
+    const known = await t.request('POST', '/api/auth/password-reset', { body: { email: u.email } });
+    const unknown = await t.request('POST', '/api/auth/password-reset', { body: { email: 'no-such-person@example.org' } });
+    expect(unknown.status).toBe(known.status);
+    expect(unknown.json).toEqual(known.json);
+    expect(await resetMailsTo('no-such-person@example.org')).toHaveLength(0);
+    expect(await resetMailsTo(u.email)).toHaveLength(1);
+  });
+
+  it('a link stops working after an hour', async () => {
+    const u = await t.user('staff', (await t.org()).id);
+    await t.request('POST', '/api/auth/password-reset', { body: { email: u.email } });
+    const [mail] = await resetMailsTo(u.email);
+    const token = tokenOf(linkIn(mail!.message.text));
+    t.clock.advance(60 * 60_000 + 1000);
+    const late = await t.request('POST', '/api/auth/password-reset/complete', { body: { token, password: NEW_PASSWORD } });
+    expect(late.status).toBe(400);
+    expect(late.json.error.code).toBe('invalid_reset_link');
+    expect((await login(u.email, TEST_PASSWORD)).status).toBe(200);
+  });
+
+  it('a link used up by a password change, or a made-up token, does not work', async () => {
+    const u = await t.user('staff', (await t.org()).id);
+    await t.request('POST', '/api/auth/password-reset', { body: { email: u.email } });
+    const token = tokenOf(linkIn((await resetMailsTo(u.email))[0]!.message.text));
+    expect((await t.request('POST', '/api/me/password', { as: await signedIn(u), body: { currentPassword: TEST_PASSWORD, newPassword: NEW_PASSWORD } })).status).toBe(204);
+    expect((await t.request('POST', '/api/auth/password-reset/complete', { body: { token, password: 'another long passphrase' } })).status).toBe(400);
+    expect((await t.request('POST', '/api/auth/password-reset/complete', { body: { token: 'x'.repeat(43), password: 'another long passphrase' } })).status).toBe(400);
+  });
+
+  it('sends at most three emails an hour to one address, answering the same each time', async () => {
+    const u = await t.user('staff', (await t.org()).id);
+    const answers = [];
+    for (let i = 0; i < 5; i++) answers.push((await t.request('POST', '/api/auth/password-reset', { body: { email: u.email } })).status);
+    expect(answers).toEqual([202, 202, 202, 202, 202]);
+    expect(await resetMailsTo(u.email)).toHaveLength(3);
+  });
+
+  it('after a reset the person can sign in from the address that was throttled', async () => {
+    const u = await t.user('staff', (await t.org()).id);
+    for (let i = 0; i < 5; i++) await login(u.email, `wrong ${i}`);
+    expect((await login(u.email, TEST_PASSWORD)).status).toBe(429);
+    await t.request('POST', '/api/auth/password-reset', { body: { email: u.email } });
+    const token = tokenOf(linkIn((await resetMailsTo(u.email))[0]!.message.text));
+    expect((await t.request('POST', '/api/auth/password-reset/complete', { body: { token, password: NEW_PASSWORD } })).status).toBe(204);
+    expect((await login(u.email, NEW_PASSWORD)).status).toBe(200);
+  });
+
+  it('works with a stale Authorization header', async () => {
+    const u = await t.user('staff', (await t.org()).id);
+    const res = await t.request('POST', '/api/auth/password-reset', { headers: { authorization: 'Bearer no-longer-valid' }, body: { email: u.email } });
+    expect(res.status).toBe(202);
+  });
+});
+
+/** A fresh password sign-in for a fixture user (bearer). */
+async function signedIn(u: TestUser): Promise<TestUser> {
+  const res = await login(u.email, TEST_PASSWORD);
+  return { ...u, token: res.json.token, auth: bearer(res.json.token) };
+}
+
+describe('turning accounts off and on', () => {
+  it('office staff turn off their own staff: every session ends at once and sign-in says why', async () => {
+    const org = await t.org();
+    const office = await t.user('office', org.id);
+    const staff = await t.user('staff', org.id);
+    const second = await signedIn(staff);
+    const off = await t.request('PATCH', `/api/users/${staff.id}`, { as: office, body: { disabled: true } });
+    expect(off.status).toBe(200);
+    expect(off.json).toMatchObject({ id: staff.id, disabled: true });
+    expect((await me(staff.auth)).status).toBe(401);
+    expect((await me(second.auth)).status).toBe(401);
+
+    const refused = await login(staff.email, TEST_PASSWORD);
+    expect(refused.status).toBe(403);
+    expect(refused.json.error.code).toBe('account_disabled');
+    expect(refused.json.error.message).toMatch(/turned off/);
+    // A wrong password learns nothing about the account.
+    const wrong = await login(staff.email, 'not the password');
+    expect(wrong.status).toBe(401);
+    expect(wrong.json.error.code).toBe('invalid_credentials');
+    // No reset email either.
+    await t.request('POST', '/api/auth/password-reset', { body: { email: staff.email } });
+    expect(await resetMailsTo(staff.email)).toHaveLength(0);
+
+    const list = await t.request('GET', `/api/orgs/${org.id}/users`, { as: office });
+    expect(list.json.items.find((p: any) => p.id === staff.id).disabled).toBe(true);
+
+    const on = await t.request('PATCH', `/api/users/${staff.id}`, { as: office, body: { disabled: false } });
+    expect(on.json.disabled).toBe(false);
+    expect((await me(staff.auth)).status).toBe(401); // ended sessions stay ended
+    expect((await login(staff.email, TEST_PASSWORD)).status).toBe(200);
+  });
+
+  it('office staff cannot turn off people of another organisation, other office staff, or anyone as staff', async () => {
+    const org = await t.org();
+    const office = await t.user('office', org.id);
+    const colleague = await t.user('office', org.id);
+    const staff = await t.user('staff', org.id);
+    const outsider = await t.user('staff', (await t.org()).id);
+    const other = await t.request('PATCH', `/api/users/${outsider.id}`, { as: office, body: { disabled: true } });
+    expect(other.status).toBe(404);
+    expect((await t.request('PATCH', `/api/users/${colleague.id}`, { as: office, body: { disabled: true } })).status).toBe(403);
+    expect((await t.request('PATCH', `/api/users/${office.id}`, { as: staff, body: { disabled: true } })).status).toBe(403);
+    for (const u of [outsider, colleague, office]) expect((await me(u.auth)).status).toBe(200);
+  });
+
+  it('admins turn off and on anyone but themselves', async () => {
+    const admin = await t.user('admin');
+    const trainer = await t.user('trainer');
+    expect((await t.request('PATCH', `/api/users/${trainer.id}`, { as: admin, body: { disabled: true } })).status).toBe(200);
+    expect((await me(trainer.auth)).status).toBe(401);
+    expect((await login(trainer.email, TEST_PASSWORD)).json.error.code).toBe('account_disabled');
+    expect((await t.request('PATCH', `/api/users/${trainer.id}`, { as: admin, body: { disabled: false } })).status).toBe(200);
+    expect((await login(trainer.email, TEST_PASSWORD)).status).toBe(200);
+    expect((await t.request('PATCH', `/api/users/${admin.id}`, { as: admin, body: { disabled: true } })).status).toBe(403);
+    expect((await t.request('PATCH', `/api/users/00000000-0000-4000-8000-000000000000`, { as: admin, body: { disabled: true } })).status).toBe(404);
+  });
+
+  it('a reset link sent before the account was turned off no longer works', async () => {
+    const admin = await t.user('admin');
+    const u = await t.user('staff', (await t.org()).id);
+    await t.request('POST', '/api/auth/password-reset', { body: { email: u.email } });
+    const token = tokenOf(linkIn((await resetMailsTo(u.email))[0]!.message.text));
+    await t.request('PATCH', `/api/users/${u.id}`, { as: admin, body: { disabled: true } });
+    await t.request('PATCH', `/api/users/${u.id}`, { as: admin, body: { disabled: false } });
+    expect((await t.request('POST', '/api/auth/password-reset/complete', { body: { token, password: NEW_PASSWORD } })).status).toBe(400);
+  });
+});
+
+describe('captioner flag and people', () => {
+  it('only admins grant the captioner flag', async () => {
+    const org = await t.org();
+    const office = await t.user('office', org.id);
+    const admin = await t.user('admin');
+    const staff = await t.user('staff', org.id);
+    const made = await t.request('POST', '/api/users', { as: office, body: { email: 'captioner-by-office@example.org', name: 'Cap Tioner', role: 'staff', captioner: true } });
+    expect(made.status).toBe(403);
+    expect((await t.request('GET', `/api/orgs/${org.id}/users`, { as: office })).json.items.some((p: any) => p.email === 'captioner-by-office@example.org')).toBe(false);
+    const flag = await t.request('PATCH', `/api/users/${staff.id}`, { as: office, body: { captioner: true } });
+    expect(flag.status).toBe(403);
+    // Nothing changed, even with a part office staff may change.
+    expect((await t.request('PATCH', `/api/users/${staff.id}`, { as: office, body: { captioner: true, disabled: true } })).status).toBe(403);
+    expect((await me(staff.auth)).json).toMatchObject({ captioner: false, disabled: false });
+
+    expect((await t.request('PATCH', `/api/users/${staff.id}`, { as: admin, body: { captioner: true } })).json.captioner).toBe(true);
+    expect((await me(staff.auth)).json.captioner).toBe(true);
+    const byAdmin = await t.request('POST', '/api/users', { as: admin, body: { email: 'captioner-by-admin@example.org', name: 'Cap Tioner', role: 'staff', orgId: org.id, captioner: true } });
+    expect(byAdmin.status).toBe(201);
+    expect(byAdmin.json.captioner).toBe(true);
+  });
+
+  it('an email taken in another school is refused without naming that school', async () => {
+    const schoolA = await t.org('Oakfield Primary Academy');
+    const taken = await t.user('staff', schoolA.id);
+    const office = await t.user('office', (await t.org('Birchwood School')).id);
+    const res = await t.request('POST', '/api/users', { as: office, body: { email: taken.email, name: 'Someone Else', role: 'staff' } });
+    expect(res.status).toBe(409);
+    expect(res.json.error.code).toBe('email_taken');
+    expect(res.text).not.toContain('Oakfield');
+    expect(res.text).not.toContain(taken.name);
+    expect(res.text).not.toContain(schoolA.id);
+  });
+
+  it('admins search everyone by name or email, a page at a time; no one else can', async () => {
+    const admin = await t.user('admin');
+    const org = await t.org('Search Test School');
+    const people = [];
+    for (const name of ['Zara Quill', 'zack quillon', 'Ann Other']) people.push(await t.user('staff', org.id, name));
+    const found = await t.request('GET', '/api/users?q=QUILL', { as: admin });
+    expect(found.status).toBe(200);
+    expect(found.json.items.map((p: any) => p.name).sort()).toEqual(['Zara Quill', 'zack quillon']);
+    expect(found.json.items[0].orgName).toBe('Search Test School');
+    const byEmail = await t.request('GET', `/api/users?q=${encodeURIComponent(people[2]!.email)}`, { as: admin });
+    expect(byEmail.json.items.map((p: any) => p.id)).toEqual([people[2]!.id]);
+    const wild = await t.request('GET', '/api/users?q=%25', { as: admin });
+    expect(wild.json.items).toEqual([]);
+    const page = await t.request('GET', '/api/users?limit=2', { as: admin });
+    expect(page.json.items).toHaveLength(2);
+    expect(page.json.hasMore).toBe(true);
+    const office = await t.user('office', org.id);
+    expect((await t.request('GET', '/api/users', { as: office })).status).toBe(403);
+  });
+});

@@ -1,0 +1,188 @@
+/**
+ * Account pages in a real browser, by keyboard alone, at 320 CSS pixels wide, axe-clean:
+ * "Forgot your password?" and the emailed reset link, changing a password, and turning
+ * accounts off and on (office staff for their staff, administrators for anyone).
+ */
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { TEST_PASSWORD } from '../helpers.js';
+import { browserAvailable, expectFocused, expectNoAxeViolations, newPage, serverAndBrowser, signIn, tabTo, warnIfSkipped } from './harness.js';
+
+warnIfSkipped(import.meta.url);
+
+const NARROW = { viewport: { width: 320, height: 720 } };
+const NEW_PASSWORD = 'a much longer new passphrase';
+
+/** Axe-clean and nothing wider than the window. */
+async function checkPage(page: Page, what: string) {
+  await expectNoAxeViolations(page, what);
+  const fits = await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
+  expect(fits, `${what} scrolls sideways at 320 px`).toBe(true);
+}
+
+/** Presses Enter on the control Tab reaches by this name. */
+async function activate(page: Page, name: string | RegExp, opts: { back?: boolean } = {}) {
+  await tabTo(page, name, opts);
+  await page.keyboard.press('Enter');
+}
+
+describe.skipIf(!browserAvailable)('account pages', () => {
+  const env = serverAndBrowser();
+
+  it('"Forgot your password?": the emailed link sets a new password once, by keyboard, at 320 px', async () => {
+    const { t, baseUrl } = env.server;
+    const staff = await t.user('staff', (await t.org()).id);
+    const page = await newPage(env.browser, env.server, NARROW);
+    await page.goto('/signin');
+    await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+    await activate(page, 'Forgot your password?');
+    await page.getByRole('heading', { level: 1, name: 'Forgot your password?' }).waitFor();
+    await expectFocused(page, 'h1');
+    await checkPage(page, 'forgot password page');
+
+    await tabTo(page, 'Email address');
+    await page.keyboard.type(staff.email);
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: 'If that address belongs to an account, we have sent it a link' }).waitFor();
+    await checkPage(page, 'forgot password page, link sent');
+
+    const [mail] = (await t.mails('password_reset')).filter((m) => m.to_email === staff.email);
+    const link = mail!.message.text.match(/http\S+\/reset-password#token=\S+/)![0];
+    expect(link.startsWith(`${baseUrl}/reset-password#token=`)).toBe(true);
+
+    await page.goto(link);
+    await page.getByRole('heading', { level: 1, name: 'Choose a new password' }).waitFor();
+    await checkPage(page, 'reset password page');
+    await tabTo(page, 'New password');
+    await page.keyboard.type(NEW_PASSWORD);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('something different');
+    await page.keyboard.press('Enter');
+    await page.getByRole('alert').filter({ hasText: 'Type the same new password again' }).waitFor();
+    await expectFocused(page, '.error-summary');
+    await checkPage(page, 'reset password page with an error');
+
+    await tabTo(page, 'Type the new password again');
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type(NEW_PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Your password has been changed' }).waitFor();
+    expect(page.url()).not.toContain('token=');
+    await checkPage(page, 'password changed page');
+    await activate(page, 'Sign in');
+    await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+    await signIn(page, staff, NEW_PASSWORD);
+
+    // The link worked once.
+    const again = await newPage(env.browser, env.server, NARROW);
+    await again.goto(link);
+    await again.getByLabel('New password', { exact: true }).fill('yet another long passphrase');
+    await again.getByLabel('Type the new password again').fill('yet another long passphrase');
+    await again.getByRole('button', { name: 'Set new password' }).click();
+    await again.getByRole('alert').filter({ hasText: 'has expired or has already been used' }).waitFor();
+    await again.getByRole('link', { name: 'Ask for a new link' }).waitFor();
+    await checkPage(again, 'reset page with a used link');
+  });
+
+  it('changing my password on my account page, by keyboard, at 320 px; my other sign-ins end', async () => {
+    const { t } = env.server;
+    const staff = await t.user('staff', (await t.org()).id);
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signIn(page, staff);
+    await activate(page, 'My account');
+    await page.getByRole('heading', { level: 1, name: 'My account' }).waitFor();
+    await checkPage(page, 'account page');
+
+    await tabTo(page, 'Current password');
+    await page.keyboard.type('not my password');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(NEW_PASSWORD);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(NEW_PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.getByRole('alert').filter({ hasText: 'Your current password is not right' }).waitFor();
+    await expectFocused(page, '.error-summary');
+    await checkPage(page, 'account page with an error');
+
+    await page.getByLabel('Current password').fill(TEST_PASSWORD);
+    await page.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
+    await page.getByLabel('Type the new password again').fill(NEW_PASSWORD);
+    await tabTo(page, 'Change password');
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: 'Your password has been changed.' }).waitFor();
+    await checkPage(page, 'account page after the change');
+    // This browser stays signed in; the person's other sign-in (the fixture token) has ended.
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'My account' }).waitFor();
+    expect((await t.request('GET', '/api/me', { as: staff })).status).toBe(401);
+    expect((await t.request('POST', '/api/auth/login', { body: { email: staff.email, password: NEW_PASSWORD } })).status).toBe(200);
+  });
+
+  it('office staff turn off a staff account: that person is signed out at once and told why at sign-in', async () => {
+    const { t } = env.server;
+    const org = await t.org('Maple Grove Primary');
+    const office = await t.user('office', org.id);
+    const staff = await t.user('staff', org.id, 'Priya Leaving-Shortly');
+    const theirs = await newPage(env.browser, env.server, NARROW);
+    await signIn(theirs, staff);
+
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signIn(page, office);
+    await activate(page, 'Staff accounts');
+    await page.getByRole('heading', { level: 1, name: 'Staff accounts' }).waitFor();
+    await page.getByRole('heading', { level: 2, name: staff.name }).waitFor();
+    await checkPage(page, 'staff accounts page');
+
+    await activate(page, `Turn off account: ${staff.name}`);
+    await expectFocused(page, '.confirm p');
+    await activate(page, 'Yes, turn it off');
+    await page.getByRole('status').filter({ hasText: `${staff.name}'s account is turned off` }).waitFor();
+    const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: staff.name }) });
+    await card.getByText('Turned off', { exact: true }).waitFor();
+    await checkPage(page, 'staff accounts page after turning one off');
+
+    // Their open page finds itself signed out, and signing in says why.
+    await theirs.reload();
+    await theirs.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+    await theirs.getByLabel('Email address').fill(staff.email);
+    await theirs.getByLabel('Password').fill(TEST_PASSWORD);
+    await theirs.getByRole('button', { name: 'Sign in' }).click();
+    await theirs.getByRole('alert').filter({ hasText: 'Your account has been turned off' }).waitFor();
+    await checkPage(theirs, 'sign-in page refusing a turned-off account');
+
+    await activate(page, `Turn on account: ${staff.name}`, { back: true });
+    await page.getByRole('status').filter({ hasText: `${staff.name}'s account is on again` }).waitFor();
+    await card.getByText('Active', { exact: true }).waitFor();
+    await signIn(theirs, staff);
+  });
+
+  it('administrators find people by name, turn accounts off and make captioners, at 320 px', async () => {
+    const { t } = env.server;
+    const admin = await t.user('admin');
+    const org = await t.org('Willow Academy');
+    const person = await t.user('staff', org.id, 'Quentin Findable');
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signIn(page, admin);
+    await activate(page, 'People');
+    await page.getByRole('heading', { level: 1, name: 'People' }).waitFor();
+    await tabTo(page, 'Name or email');
+    await page.keyboard.type('findable');
+    await page.keyboard.press('Enter');
+    await page.getByText('People matching “findable”').waitFor();
+    const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: person.name }) });
+    await card.waitFor();
+    expect(await page.getByRole('listitem').filter({ has: page.locator('h2') }).count()).toBe(1);
+    await checkPage(page, 'people page with a search');
+
+    await activate(page, `Make captioner: ${person.name}`);
+    await page.getByRole('status').filter({ hasText: `${person.name} is now a captioner.` }).waitFor();
+    await card.getByText('Captioner', { exact: true }).waitFor();
+    await activate(page, `Turn off account: ${person.name}`, { back: true });
+    await activate(page, 'Yes, turn it off');
+    await card.getByText('Turned off', { exact: true }).waitFor();
+    await checkPage(page, 'people page after changes');
+    const row = await t.db.selectFrom('users').select(['captioner', 'disabled_at']).where('id', '=', person.id).executeTakeFirstOrThrow();
+    expect(row.captioner).toBe(1);
+    expect(row.disabled_at).not.toBeNull();
+  });
+});

@@ -1,0 +1,71 @@
+/** My account: who I am, and changing my password (my other sign-ins end). */
+import { useRef, useState } from 'preact/hooks';
+import { z } from 'zod';
+import { ChangePasswordInput } from '../../../shared/accounts.js';
+import { api, ApiError } from '../api.js';
+import { apiIssues, ErrorSummary, errorFor, Fact, messageOf, PageHeading, Status, TextField, toFieldErrors, useApp, type FieldError } from '../components.js';
+
+const ROLE_LABEL = { staff: 'Staff', office: 'School office', trainer: 'Trainer', admin: 'Administrator' } as const;
+const FIELDS = {
+  currentPassword: { id: 'current-password', label: 'Current password' },
+  newPassword: { id: 'new-password', label: 'New password' },
+};
+
+export function AccountPage() {
+  const { me, loc } = useApp();
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const [saved, setSaved] = useState('');
+  const [busy, setBusy] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    if (busy) return;
+    const form = new FormData(e.currentTarget as HTMLFormElement);
+    const again = String(form.get('new-password-again') ?? '');
+    const input = ChangePasswordInput.safeParse({ currentPassword: String(form.get('current-password') ?? ''), newPassword: String(form.get('new-password') ?? '') });
+    const found: FieldError[] = input.success ? [] : toFieldErrors(input.error.issues, FIELDS, FIELDS.newPassword);
+    if (input.success && again !== input.data.newPassword) found.push({ field: 'new-password-again', message: 'Type the same new password again' });
+    setErrors(found);
+    setSaved('');
+    if (found.length || !input.success) return;
+    setBusy(true);
+    try {
+      await api('/api/me/password', z.unknown(), { method: 'POST', body: input.data });
+      formRef.current?.reset();
+      setSaved('Your password has been changed. You have been signed out on your other devices.');
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'wrong_password') setErrors([{ field: 'current-password', message: 'Your current password is not right' }]);
+      else if (apiIssues(err).length) setErrors(toFieldErrors(apiIssues(err), FIELDS, FIELDS.newPassword));
+      else setErrors([{ field: 'current-password', message: messageOf(err) }]);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div class="narrow">
+      <PageHeading title="My account" navigated={loc.navigated} error={errors.length > 0}>
+        My account
+      </PageHeading>
+      <dl class="facts facts-wide">
+        <Fact label="Name">{me.name}</Fact>
+        <Fact label="Email address">{me.email}</Fact>
+        <Fact label="Role">{ROLE_LABEL[me.role]}</Fact>
+        {me.orgName && <Fact label="Organisation">{me.orgName}</Fact>}
+      </dl>
+      <h2 id="change-password-title">Change your password</h2>
+      <p>When you change it, you stay signed in here and are signed out everywhere else.</p>
+      <ErrorSummary errors={errors} />
+      <Status message={saved} id="password-saved" />
+      <form ref={formRef} onSubmit={submit} noValidate aria-labelledby="change-password-title">
+        <TextField id="current-password" label="Current password" type="password" autocomplete="current-password" error={errorFor(errors, 'current-password')} />
+        <TextField id="new-password" label="New password" hint="At least 10 characters." type="password" autocomplete="new-password" error={errorFor(errors, 'new-password')} />
+        <TextField id="new-password-again" label="Type the new password again" type="password" autocomplete="new-password" error={errorFor(errors, 'new-password-again')} />
+        <button type="submit" class="button" aria-disabled={busy ? 'true' : undefined}>
+          {busy ? 'Changing…' : 'Change password'}
+        </button>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,151 @@
+/**
+ * Passwords, for people who are signed out: "Forgot your password?" asks for an emailed
+ * link; the link opens the reset page (its token is in the address's #fragment, which the
+ * browser never sends to a server).
+ */
+import { useState } from 'preact/hooks';
+import { PasswordResetInput, PasswordResetRequested, PasswordResetRequestInput } from '../../../shared/accounts.js';
+import { z } from 'zod';
+import { api, ApiError } from '../api.js';
+import { apiIssues, ErrorSummary, errorFor, messageOf, PageHeading, Status, TextField, toFieldErrors, type FieldError } from '../components.js';
+import { Link } from '../router.js';
+
+export function ForgotPasswordPage({ navigated }: { navigated: boolean }) {
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const [sent, setSent] = useState('');
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    if (busy) return;
+    const form = new FormData(e.currentTarget as HTMLFormElement);
+    const input = PasswordResetRequestInput.safeParse({ email: String(form.get('email') ?? '') });
+    if (!input.success) {
+      setErrors([{ field: 'email', message: 'Enter an email address like name@school.org.uk' }]);
+      return;
+    }
+    setErrors([]);
+    setBusy(true);
+    try {
+      const r = await api('/api/auth/password-reset', PasswordResetRequested, { method: 'POST', body: input.data, quiet401: true });
+      setSent(r.message);
+    } catch (err) {
+      setErrors([{ field: 'email', message: messageOf(err) }]);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div class="narrow">
+      <PageHeading title="Forgot your password?" navigated={navigated} error={errors.length > 0}>
+        Forgot your password?
+      </PageHeading>
+      <ErrorSummary errors={errors} />
+      <Status message={sent} id="reset-sent" />
+      {sent ? (
+        <p>
+          Nothing arrived? Check your junk folder, or <Link href="/forgot-password" onClick={() => setSent('')}>ask again</Link>. <Link href="/signin">Back to sign in</Link>
+        </p>
+      ) : (
+        <>
+          <p>Enter the email address you sign in with. We will email you a link to choose a new password. The link works once, for one hour.</p>
+          <form onSubmit={submit} noValidate>
+            <TextField id="email" label="Email address" type="email" autocomplete="username" spellcheck={false} error={errorFor(errors, 'email')} />
+            <button type="submit" class="button" aria-disabled={busy ? 'true' : undefined}>
+              {busy ? 'Sending…' : 'Send me a link'}
+            </button>
+          </form>
+          <p>
+            <Link href="/signin">Back to sign in</Link>
+          </p>
+        </>
+      )}
+    </div>
+  );
+}
+
+const RESET_FIELDS = { password: { id: 'new-password', label: 'New password' } };
+
+/** The token from the emailed link (`/reset-password#token=…`). */
+function tokenFromAddress(): string {
+  return new URLSearchParams(location.hash.replace(/^#/, '')).get('token') ?? '';
+}
+
+export function ResetPasswordPage({ navigated, onSignedOut }: { navigated: boolean; onSignedOut: () => void }) {
+  const [token] = useState(tokenFromAddress);
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const [linkProblem, setLinkProblem] = useState('');
+  const [done, setDone] = useState(false);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    if (busy) return;
+    const form = new FormData(e.currentTarget as HTMLFormElement);
+    const password = String(form.get('new-password') ?? '');
+    const again = String(form.get('new-password-again') ?? '');
+    const input = PasswordResetInput.safeParse({ token, password });
+    const found: FieldError[] = [];
+    if (!input.success) found.push(...toFieldErrors(input.error.issues.filter((i) => i.path[0] === 'password'), RESET_FIELDS, RESET_FIELDS.password));
+    if (password && again !== password) found.push({ field: 'new-password-again', message: 'Type the same new password again' });
+    setErrors(found);
+    if (found.length || !input.success) return;
+    setBusy(true);
+    try {
+      await api('/api/auth/password-reset/complete', z.unknown(), { method: 'POST', body: input.data, quiet401: true });
+      history.replaceState(null, '', '/reset-password'); // the used token leaves the address bar
+      setDone(true);
+      onSignedOut();
+    } catch (err) {
+      if (err instanceof ApiError && (err.code === 'invalid_reset_link' || err.code === 'account_disabled')) setLinkProblem(err.message);
+      else if (apiIssues(err).length) setErrors(toFieldErrors(apiIssues(err), RESET_FIELDS, RESET_FIELDS.password));
+      else setErrors([{ field: 'new-password', message: messageOf(err) }]);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (done) {
+    return (
+      <div class="narrow">
+        <PageHeading title="Your password has been changed" navigated={navigated}>
+          Your password has been changed
+        </PageHeading>
+        <p>You have been signed out everywhere. Sign in with your new password.</p>
+        <p>
+          <Link href="/signin" class="button">
+            Sign in
+          </Link>
+        </p>
+      </div>
+    );
+  }
+  const problem = linkProblem || (token.length < 16 ? 'This link is not complete. Open the link from the email again, or ask for a new one.' : '');
+  return (
+    <div class="narrow">
+      <PageHeading title="Choose a new password" navigated={navigated} error={errors.length > 0 || problem !== ''}>
+        Choose a new password
+      </PageHeading>
+      {problem ? (
+        <div role="alert" class="notice notice-error">
+          <p>{problem}</p>
+          <p>
+            <Link href="/forgot-password">Ask for a new link</Link>
+          </p>
+        </div>
+      ) : (
+        <>
+          <ErrorSummary errors={errors} />
+          <form onSubmit={submit} noValidate>
+            <TextField id="new-password" label="New password" hint="At least 10 characters. A few words you will remember make a good one." type="password" autocomplete="new-password" error={errorFor(errors, 'new-password')} />
+            <TextField id="new-password-again" label="Type the new password again" type="password" autocomplete="new-password" error={errorFor(errors, 'new-password-again')} />
+            <button type="submit" class="button" aria-disabled={busy ? 'true' : undefined}>
+              {busy ? 'Saving…' : 'Set new password'}
+            </button>
+          </form>
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,83 @@
+/**
+ * One person, for those who manage them: name, email, role and whether the account is on,
+ * with the changes the viewer may make (turning the account off or on; for administrators,
+ * the captioner flag). Used by the office's staff list and the administrators' people list.
+ */
+import { useState } from 'preact/hooks';
+import { User } from '../../../shared/accounts.js';
+import { api } from '../api.js';
+import { Alert, Badge, ConfirmButton, messageOf } from '../components.js';
+
+const ROLE_LABEL = { staff: 'Staff', office: 'School office', trainer: 'Trainer', admin: 'Administrator' } as const;
+
+export function PersonCard({ person, canDisable, canSetCaptioner, onChanged }: { person: User; canDisable: boolean; canSetCaptioner: boolean; onChanged: (p: User, message: string) => void }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  const headingId = `person-${person.id}`;
+
+  async function change(body: { disabled?: boolean; captioner?: boolean }, message: string) {
+    if (busy) return;
+    setBusy(true);
+    setError('');
+    try {
+      const next = await api(`/api/users/${encodeURIComponent(person.id)}`, User, { method: 'PATCH', body });
+      onChanged(next, message);
+    } catch (e) {
+      setError(messageOf(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <li class="card" aria-labelledby={headingId}>
+      <h2 id={headingId} class="card-title">
+        {person.name}
+      </h2>
+      <p class="booking-status">
+        {person.disabled ? <Badge tone="cancelled">Turned off</Badge> : <Badge tone="confirmed">Active</Badge>}
+        {person.captioner && <Badge tone="offered">Captioner</Badge>}
+      </p>
+      <dl class="facts">
+        <div>
+          <dt>Email address</dt>
+          <dd class="break">{person.email}</dd>
+        </div>
+        <div>
+          <dt>Role</dt>
+          <dd>{ROLE_LABEL[person.role]}</dd>
+        </div>
+        {person.orgName && (
+          <div>
+            <dt>Organisation</dt>
+            <dd>{person.orgName}</dd>
+          </div>
+        )}
+      </dl>
+      <div class="actions">
+        {canDisable &&
+          (person.disabled ? (
+            <button type="button" class="button button-secondary" aria-disabled={busy ? 'true' : undefined} onClick={() => change({ disabled: false }, `${person.name}'s account is on again. They can sign in.`)}>
+              Turn on account<span class="visually-hidden">: {person.name}</span>
+            </button>
+          ) : (
+            <ConfirmButton
+              label={`Turn off account: ${person.name}`}
+              question={`Turn off ${person.name}'s account? They are signed out at once and cannot sign in until it is turned on again.`}
+              confirmLabel="Yes, turn it off"
+              keepLabel="No, keep it on"
+              busy={busy}
+              onConfirm={() => void change({ disabled: true }, `${person.name}'s account is turned off and they have been signed out.`)}
+            />
+          ))}
+        {canSetCaptioner && (
+          <button type="button" class="button button-secondary" aria-disabled={busy ? 'true' : undefined} onClick={() => change({ captioner: !person.captioner }, person.captioner ? `${person.name} is no longer a captioner.` : `${person.name} is now a captioner.`)}>
+            {person.captioner ? 'Remove captioner' : 'Make captioner'}
+            <span class="visually-hidden">: {person.name}</span>
+          </button>
+        )}
+      </div>
+      <Alert message={error} />
+    </li>
+  );
+}

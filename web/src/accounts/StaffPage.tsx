@@ -1,0 +1,43 @@
+/** Office staff: the people of their own organisation, with their staff's accounts turned off or on. */
+import { useState } from 'preact/hooks';
+import { z } from 'zod';
+import { User } from '../../../shared/accounts.js';
+import { api } from '../api.js';
+import { PageHeading, Status, useApp } from '../components.js';
+import { Loaded, useLoad } from '../load.js';
+import { PersonCard } from './PersonCard.js';
+
+const People = z.object({ items: z.array(User) });
+
+export function StaffPage({ orgId }: { orgId: string }) {
+  const { me, loc } = useApp();
+  const people = useLoad(() => api(`/api/orgs/${encodeURIComponent(orgId)}/users`, People), [orgId]);
+  const [message, setMessage] = useState('');
+  return (
+    <>
+      <PageHeading title="Staff accounts" navigated={loc.navigated}>
+        Staff accounts
+      </PageHeading>
+      <p>Everyone in {me.orgName ?? 'your organisation'}. Turn off the account of someone who has left: they are signed out at once and cannot sign in again until you turn it back on.</p>
+      <Status message={message} />
+      <Loaded state={people} what="your organisation's people">
+        {(data) => (
+          <ul class="plain cards" aria-label="People">
+            {data.items.map((p) => (
+              <PersonCard
+                key={p.id}
+                person={p}
+                canDisable={p.role === 'staff' && p.id !== me.id}
+                canSetCaptioner={false}
+                onChanged={(next, m) => {
+                  people.set({ items: data.items.map((x) => (x.id === next.id ? next : x)) });
+                  setMessage(m);
+                }}
+              />
+            ))}
+          </ul>
+        )}
+      </Loaded>
+    </>
+  );
+}

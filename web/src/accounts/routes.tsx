@@ -1,0 +1,33 @@
+/**
+ * Account pages, for the app's router. `signedOutRoute(path)` gives the pages that work
+ * without signing in (forgot / reset password), whoever is signed in; `accountRoute(path,
+ * me)` the signed-in ones (my account, the office's staff accounts, the admin people list);
+ * each returns null for any other path. Nav entries: ACCOUNT_NAV.
+ */
+import type { MeValue } from '../components.js';
+import { PeoplePage } from '../admin/PeoplePage.js';
+import { AccountPage } from './AccountPage.js';
+import { ForgotPasswordPage, ResetPasswordPage } from './PasswordPages.js';
+import { StaffPage } from './StaffPage.js';
+
+export const ACCOUNT_NAV: { href: string; label: string; roles?: MeValue['role'][] }[] = [
+  { href: '/account', label: 'My account' },
+  { href: '/office/people', label: 'Staff accounts', roles: ['office'] },
+  { href: '/admin/people', label: 'People', roles: ['admin'] },
+];
+
+/** Paths shown whether or not anyone is signed in (no redirect to the sign-in page). */
+export const isSignedOutPath = (path: string) => path === '/forgot-password' || path === '/reset-password';
+
+export function signedOutRoute(path: string, navigated: boolean, onSignedOut: () => void) {
+  if (path === '/forgot-password') return <ForgotPasswordPage navigated={navigated} />;
+  if (path === '/reset-password') return <ResetPasswordPage navigated={navigated} onSignedOut={onSignedOut} />;
+  return null;
+}
+
+export function accountRoute(path: string, me: MeValue, key: string) {
+  if (path === '/account') return <AccountPage key={key} />;
+  if (path === '/office/people') return me.role === 'office' && me.orgId ? <StaffPage key={key} orgId={me.orgId} /> : null;
+  if (path === '/admin/people') return me.role === 'admin' ? <PeoplePage key={key} /> : null;
+  return null;
+}

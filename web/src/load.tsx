@@ -1,0 +1,180 @@
+/**
+ * The one load / error / retry path for every page (use it instead of a useEffect + useState
+ * pair per fetch):
+ *
+ * - `useLoad(fn, deps)` runs `fn` when `deps` change and keeps its answer. A reload keeps the
+ *   answer already shown (nothing blanks while it runs, nothing blanks when it fails). When a
+ *   load failed because the network was away, it runs again by itself when the browser says
+ *   the network is back (`online` event).
+ * - `<Loaded state={…} what="your bookings">{(data) => …}</Loaded>` shows "Loading your
+ *   bookings…", then the content; a failure is said in words with a "Try again" button (and
+ *   above the content, not instead of it, when an earlier answer is still shown).
+ * - `useAction()` is the same for actions (book, cancel, accept…): `run(fn)` remembers the
+ *   action, says what went wrong in words and offers "Try again"; the page and whatever the
+ *   person typed stay as they were. `<ActionButton busy={…} busyLabel="Booking…">` says what
+ *   it is doing while it runs. `<ActionError action={…} />` is the error with its retry.
+ *
+ * Messages come from `messageOf` (components.tsx), which never shows internal wording.
+ */
+import type { ComponentChildren, JSX } from 'preact';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError } from './api.js';
+import { messageOf } from './components.js';
+
+export interface LoadState<T> {
+  /** The latest answer (kept while reloading and after a failed reload). */
+  data: T | undefined;
+  /** The last failure, cleared when a load succeeds. */
+  error: unknown;
+  loading: boolean;
+  /** Loads again; resolves when done (never rejects). */
+  reload: () => Promise<void>;
+  /** Replaces the shown answer (e.g. with what an action returned). */
+  set: (data: T) => void;
+}
+
+const isNetwork = (e: unknown) => e instanceof ApiError && (e.code === 'network' || e.status === 503 || e.status === 502 || e.status === 504);
+
+/** Calls `fn` whenever the browser says the network is back, while `when` is true. */
+function useOnline(when: boolean, fn: () => void) {
+  const ref = useRef(fn);
+  ref.current = fn;
+  useEffect(() => {
+    if (!when) return;
+    const on = () => ref.current();
+    window.addEventListener('online', on);
+    return () => window.removeEventListener('online', on);
+  }, [when]);
+}
+
+/** Loads `fn()` now and whenever `deps` change; see the file comment. */
+export function useLoad<T>(fn: () => Promise<T>, deps: unknown[]): LoadState<T> {
+  const [data, setData] = useState<T | undefined>(undefined);
+  const [error, setError] = useState<unknown>(null);
+  const [loading, setLoading] = useState(true);
+  const fnRef = useRef(fn);
+  fnRef.current = fn;
+  // Only the newest load may set state: an older answer arriving late is dropped.
+  const generation = useRef(0);
+
+  const reload = useCallback(async () => {
+    const mine = ++generation.current;
+    setLoading(true);
+    try {
+      const v = await fnRef.current();
+      if (mine !== generation.current) return;
+      setData(() => v);
+      setError(null);
+    } catch (e) {
+      if (mine === generation.current) setError(e);
+    } finally {
+      if (mine === generation.current) setLoading(false);
+    }
+  }, []);
+
+  useEffect(() => {
+    void reload();
+    return () => {
+      generation.current++;
+    };
+  }, deps);
+  useOnline(error !== null && isNetwork(error), () => void reload());
+
+  return { data, error, loading, reload, set: (v: T) => setData(() => v) };
+}
+
+/** A failure said in words, with a button that tries again. */
+export function Retry({ error, onRetry, busy, label = 'Try again' }: { error: unknown; onRetry: () => void; busy?: boolean; label?: string }) {
+  return (
+    <div role="alert" class="notice notice-error retry">
+      <p>{messageOf(error)}</p>
+      <button type="button" class="button button-secondary" onClick={() => !busy && onRetry()} aria-disabled={busy ? 'true' : undefined}>
+        {busy ? 'Trying again…' : label}
+      </button>
+    </div>
+  );
+}
+
+/** Loading text, then the content; failures with a retry (above the content once there is some). */
+export function Loaded<T>({ state, what, children }: { state: LoadState<T>; what: string; children: (data: T) => ComponentChildren }) {
+  if (state.data === undefined) {
+    if (state.error) return <Retry error={state.error} onRetry={() => void state.reload()} busy={state.loading} />;
+    return <p class="loading">Loading {what}…</p>;
+  }
+  return (
+    <>
+      {state.error ? <Retry error={state.error} onRetry={() => void state.reload()} busy={state.loading} /> : null}
+      {children(state.data)}
+    </>
+  );
+}
+
+export interface ActionState {
+  busy: boolean;
+  error: unknown;
+  /** Runs `fn` (ignored while another action runs); resolves to its result, or undefined when it failed. */
+  run: <R>(fn: () => Promise<R>) => Promise<R | undefined>;
+  /** Runs the last failed action again. */
+  retry: () => void;
+  clear: () => void;
+}
+
+/** One action at a time, its failure kept with a way to try again; see the file comment. */
+export function useAction(): ActionState {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const busyRef = useRef(false);
+  const last = useRef<(() => Promise<unknown>) | null>(null);
+
+  const run = useCallback(async <R,>(fn: () => Promise<R>): Promise<R | undefined> => {
+    if (busyRef.current) return undefined;
+    busyRef.current = true;
+    last.current = fn;
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await fn();
+      last.current = null;
+      return r;
+    } catch (e) {
+      setError(e);
+      return undefined;
+    } finally {
+      busyRef.current = false;
+      setBusy(false);
+    }
+  }, []);
+  const retry = useCallback(() => {
+    if (last.current) void run(last.current);
+  }, [run]);
+  return { busy, error, run, retry, clear: () => setError(null) };
+}
+
+/** An action's failure with "Try again"; an empty live region otherwise, so it is announced. */
+export function ActionError({ action, retryLabel }: { action: ActionState; retryLabel?: string }) {
+  if (!action.error) return <div role="alert" class="status-empty" />;
+  return <Retry error={action.error} onRetry={action.retry} busy={action.busy} label={retryLabel} />;
+}
+
+type ButtonProps = Omit<JSX.HTMLAttributes<HTMLButtonElement>, 'type'> & { type?: 'button' | 'submit'; busy: boolean; busyLabel: string; children: ComponentChildren };
+
+/** A button that says what it is doing ("Booking…") while its action runs, and ignores presses meanwhile. */
+export function ActionButton({ busy, busyLabel, children, type = 'submit', class: cls, onClick, ...rest }: ButtonProps) {
+  return (
+    <button
+      {...rest}
+      type={type}
+      class={(cls as string | undefined) ?? 'button'}
+      aria-disabled={busy ? 'true' : undefined}
+      onClick={(e) => {
+        if (busy) {
+          e.preventDefault();
+          return;
+        }
+        if (typeof onClick === 'function') onClick(e);
+      }}
+    >
+      {busy ? busyLabel : children}
+    </button>
+  );
+}

@@ -1,0 +1,134 @@
+/**
+ * The trainer's decisions about the room that outlast a connection, shown before joining
+ * too: whether the room was ended for everyone (and reopening it), the people removed
+ * (who cannot join again until let back in), and which booked captioner captions this
+ * session. Also the rule for which trainer's browser stores an agent's captions.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { CaptionerList, LiveActionResult, LiveAppliedResult, LiveStatus, RemovedList } from '../../../shared/live.js';
+import type { z } from 'zod';
+import { api } from '../api.js';
+import { messageOf } from '../components.js';
+import type { RoomController } from './controller.js';
+
+/** Sent on the window when a trainer's action changes who may join (the panel then loads again). */
+export const ROOM_CHANGED_EVENT = 'live-room-changed';
+const REFRESH_MS = 30_000;
+
+/**
+ * True when this browser is the one that stores a speech-to-text agent's final captions:
+ * a trainer's, and of the trainers in the room the one whose identity sorts first (so one
+ * receiver sends each segment; the server keeps one copy per segment id regardless).
+ */
+export function storesAgentCaptions(c: RoomController): boolean {
+  const lp = c.room.localParticipant;
+  if (c.roleOf(lp) !== 'trainer') return false;
+  return [...c.room.remoteParticipants.values()].every((p) => c.roleOf(p) !== 'trainer' || p.identity > lp.identity);
+}
+
+export function TrainerRoomPanel({ sessionId, announce }: { sessionId: string; announce: (m: string) => void }) {
+  const base = `/api/sessions/${encodeURIComponent(sessionId)}/live`;
+  const [status, setStatus] = useState<z.infer<typeof LiveStatus> | null>(null);
+  const [removed, setRemoved] = useState<z.infer<typeof RemovedList>['items']>([]);
+  const [captioners, setCaptioners] = useState<z.infer<typeof CaptionerList>['items']>([]);
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [version, setVersion] = useState(0);
+
+  useEffect(() => {
+    let stopped = false;
+    const load = () =>
+      Promise.all([api(base, LiveStatus), api(`${base}/removed`, RemovedList), api(`${base}/captioners`, CaptionerList)])
+        .then(([s, r, c]) => {
+          if (stopped) return;
+          setStatus(s);
+          setRemoved(r.items);
+          setCaptioners(c.items);
+        })
+        .catch((e) => !stopped && setError(messageOf(e)));
+    void load();
+    const t = setInterval(load, REFRESH_MS);
+    const again = () => void load();
+    window.addEventListener(ROOM_CHANGED_EVENT, again);
+    return () => {
+      stopped = true;
+      clearInterval(t);
+      window.removeEventListener(ROOM_CHANGED_EVENT, again);
+    };
+  }, [sessionId, version]);
+
+  async function act(path: string, method: 'POST' | 'PUT', body: unknown, done: string) {
+    if (busy) return;
+    setBusy(true);
+    setError('');
+    try {
+      await api(`${base}/${path}`, path === 'captioners' ? LiveAppliedResult : LiveActionResult, { method, body });
+      announce(done);
+      setVersion((v) => v + 1);
+    } catch (e) {
+      setError(messageOf(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section aria-labelledby="trainer-room-title" class="panel trainer-room-panel">
+      <h2 id="trainer-room-title">Who may join</h2>
+      {error && (
+        <p class="notice notice-error" role="alert">
+          {error}
+        </p>
+      )}
+      {status?.ended ? (
+        <div class="notice notice-warning">
+          <p>This live room was ended for everyone. Only trainers can join it until you reopen it.</p>
+          <button type="button" class="button button-secondary" aria-disabled={busy ? 'true' : undefined} onClick={() => void act('reopen', 'POST', undefined, 'The room is open to attendees again.')}>
+            Reopen the room for attendees
+          </button>
+        </div>
+      ) : (
+        <p class="muted">The room is open to everyone booked online.</p>
+      )}
+      <h3 id="removed-title">Removed from the room</h3>
+      {removed.length === 0 ? (
+        <p class="muted">No one has been removed.</p>
+      ) : (
+        <ul class="host-people" aria-labelledby="removed-title">
+          {removed.map((p) => (
+            <li key={p.identity} class="host-person">
+              <span class="host-name">{p.name}</span>
+              <button type="button" class="button button-secondary" aria-disabled={busy ? 'true' : undefined} onClick={() => void act('readmit', 'POST', { identity: p.identity }, `${p.name} can join the room again.`)}>
+                Let back in<span class="visually-hidden">: {p.name}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <h3 id="captioners-title">Captioners</h3>
+      {captioners.length === 0 ? (
+        <p class="muted">No one booked on this session is a captioner.</p>
+      ) : (
+        <ul class="host-people" aria-labelledby="captioners-title">
+          {captioners.map((p) => (
+            <li key={p.identity} class="host-person">
+              <span class="host-name">
+                {p.name}
+                {p.assigned ? ' (captioning this session)' : ''}
+              </span>
+              <button
+                type="button"
+                class="button button-secondary"
+                aria-disabled={busy ? 'true' : undefined}
+                onClick={() => void act('captioners', 'PUT', { identity: p.identity, assigned: !p.assigned }, p.assigned ? `${p.name} no longer captions this session.` : `${p.name} now captions this session.`)}
+              >
+                {p.assigned ? 'Stop captioning' : 'Assign to caption'}
+                <span class="visually-hidden">: {p.name}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
