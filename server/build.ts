@@ -16,6 +16,14 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 export async function bundleServer(entry = 'server/main.ts', outfile = 'dist/server.mjs'): Promise<string> {
   const out = path.resolve(ROOT, outfile);
+  await bundle(entry, out);
+  // The timetable-parsing worker threads load their own file, found beside the server's
+  // (server/timetables/parsing.ts).
+  await bundle('server/timetables/parse-worker.ts', path.join(path.dirname(out), 'timetable-worker.mjs'));
+  return out;
+}
+
+async function bundle(entry: string, out: string) {
   await build({
     entryPoints: [path.resolve(ROOT, entry)],
     outfile: out,
@@ -24,13 +32,13 @@ export async function bundleServer(entry = 'server/main.ts', outfile = 'dist/ser
     format: 'esm',
     target: 'node20',
     sourcemap: 'linked',
-    // better-sqlite3 loads a compiled addon; pg-native is an optional peer of pg.
-    external: ['better-sqlite3', 'pg-native'],
+    // better-sqlite3 loads a compiled addon; pg-native is an optional peer of pg; piscina
+    // starts its worker threads from a file beside its own.
+    external: ['better-sqlite3', 'pg-native', 'piscina'],
     // Bundled CommonJS packages call require(); ESM has none unless one is made.
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
     logLevel: 'warning',
   });
-  return out;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

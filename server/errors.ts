@@ -36,6 +36,8 @@ const STATUS = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   fetch_failed: 422,
+  address_not_allowed: 422,
+  timetable_too_complex: 422,
   unknown_time_zone: 422,
   idempotency_key_reused: 422,
   rate_limited: 429,
@@ -43,6 +45,7 @@ const STATUS = {
   livekit_not_configured: 503,
   livekit_unavailable: 503,
   database_busy: 503,
+  service_busy: 503,
   database_unavailable: 503,
   database_not_migrated: 503,
 } as const satisfies Record<string, ContentfulStatusCode>;

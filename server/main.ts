@@ -13,6 +13,8 @@ import { startJobs } from './jobs.js';
 import { configuredMailer } from './notifications/delivery.js';
 import { defaultConfig, type Deps } from './platform/deps.js';
 import { batchedStdout, jsonLogger } from './platform/logging.js';
+import { parseAllowList } from './platform/outbound.js';
+import { closeParsePool } from './timetables/parsing.js';
 import { parseTrustProxy } from './platform/client-address.js';
 
 const env = process.env;
@@ -37,6 +39,20 @@ const jobsIntervalMs = positiveInt('JOBS_INTERVAL_MS', 5_000);
 const mailLeaseMs = positiveInt('MAIL_LEASE_MS', 2 * 60_000);
 const poolMax = positiveInt('DATABASE_POOL_MAX', 10);
 const shutdownTimeoutMs = positiveInt('SHUTDOWN_TIMEOUT_MS', 25_000);
+const defaults = defaultConfig();
+const timetableParsing = {
+  timeMs: positiveInt('TIMETABLE_PARSE_TIMEOUT_MS', defaults.timetableParsing.timeMs),
+  maxExamined: positiveInt('TIMETABLE_MAX_EXAMINED', defaults.timetableParsing.maxExamined),
+  workers: positiveInt('TIMETABLE_WORKERS', defaults.timetableParsing.workers),
+};
+let outboundAllow: string[];
+try {
+  outboundAllow = parseAllowList(env.OUTBOUND_ALLOW);
+} catch {
+  console.error(`OUTBOUND_ALLOW must be a comma-separated list of host:port (got ${env.OUTBOUND_ALLOW})`);
+  process.exit(2);
+}
+if (outboundAllow.length) console.warn(`OUTBOUND_ALLOW: the server may fetch these internal addresses: ${outboundAllow.join(', ')} (development and tests only)`);
 
 const logger = jsonLogger(batchedStdout());
 const { db, kind, close } = openDatabase(env.DATABASE_URL || 'sqlite:./data/app.db', {
@@ -68,6 +84,8 @@ const config = defaultConfig({
   livekit,
   webRoot: path.join(root, 'web', 'dist'),
   mailLeaseMs,
+  outbound: { ...defaults.outbound, allow: outboundAllow },
+  timetableParsing,
   trustProxy: parseTrustProxy(env.TRUST_PROXY),
 });
 const deps: Deps = { db, dbKind: kind, now: () => new Date(), config, logger };
@@ -131,6 +149,7 @@ async function shutdown(signal: string) {
   await Promise.all([closed, jobs.stop()]);
   clearTimeout(grace);
   clearInterval(idleSweep);
+  await closeParsePool();
   await close();
   logger.info('stopped', { signal });
   process.exit(0);

@@ -86,3 +86,36 @@ export const RosterEntry = z.object({
 });
 export type RosterEntry = z.infer<typeof RosterEntry>;
 export const Roster = z.object({ items: z.array(RosterEntry) });
+
+/** One line of a session's "who is coming" list (its trainers and admins). */
+export const AttendeeEntry = z.object({
+  bookingId: z.string(),
+  userId: z.string(),
+  name: z.string(),
+  email: z.string(),
+  orgId: z.string().nullable(),
+  orgName: z.string().nullable(),
+  seat: SeatKind,
+  status: BookingStatus,
+  /** Place in the queue, for people waiting. */
+  position: z.number().nullable(),
+  /** Who made the booking when it was not the person themselves. */
+  bookedBy: z.string().nullable(),
+  bookedAt: z.string(),
+  offerExpiresAt: z.string().nullable(),
+});
+export type AttendeeEntry = z.infer<typeof AttendeeEntry>;
+export const AttendeeList = z.object({ items: z.array(AttendeeEntry) });
+
+export const MoveSeatInput = z.object({ seat: SeatKind }).strict();
+const Reason = z.string().trim().min(1, 'is required').max(500).refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s), { message: 'must not contain control characters' });
+export const RemoveBookingInput = z.object({ reason: Reason }).strict();
+
+/** A trainer's message to the people booked on a session (and, if chosen, those waiting). */
+export const MessageAttendeesInput = z
+  .object({
+    text: z.string().trim().min(1, 'is required').max(5000, 'must be at most 5000 characters').refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s), { message: 'must not contain control characters' }),
+    includeWaiting: z.boolean().default(false),
+  })
+  .strict();
+export const MessageAttendeesResult = z.object({ told: z.number() });

@@ -54,6 +54,9 @@ export function sessionShapeIssues(s: SessionShape): { path: string[]; message: 
   if (s.mode !== 'online' && s.capacity.inPerson === undefined) issues.push({ path: ['capacity', 'inPerson'], message: 'is required for this mode' });
   if (s.mode !== 'in_person' && s.capacity.online === undefined) issues.push({ path: ['capacity', 'online'], message: 'is required for this mode' });
   if (s.mode !== 'online' && !s.venue) issues.push({ path: ['venue'], message: 'is required for in-person seats' });
+  // A seat kind the session offers must have seats: 0 would publish a session nobody can book that way.
+  if (s.mode !== 'online' && s.capacity.inPerson === 0) issues.push({ path: ['capacity', 'inPerson'], message: 'must be at least 1 for a session with in-person seats' });
+  if (s.mode !== 'in_person' && s.capacity.online === 0) issues.push({ path: ['capacity', 'online'], message: 'must be at least 1 for a session with online seats' });
   return issues;
 }
 
@@ -131,3 +134,39 @@ export const CreateCourseInput = z.object({
   description: Text(10_000).optional(),
 });
 export const Course = z.object({ id: z.string(), title: z.string(), description: z.string() });
+
+/** A session and its dates: the same session on several dates at once, each its own session. */
+export const Occurrence = z.object({ startsAt: SessionInstant, endsAt: SessionInstant }).strict();
+export const CreateSeriesInput = z
+  .object({
+    session: CreateSessionInput,
+    occurrences: z.array(Occurrence).min(1, 'give at least one date').max(52, 'at most 52 dates at once'),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    v.occurrences.forEach((o, i) => {
+      if (Date.parse(o.endsAt) <= Date.parse(o.startsAt)) ctx.addIssue({ code: 'custom', path: ['occurrences', i, 'endsAt'], message: 'must be after startsAt' });
+    });
+  });
+export type CreateSeriesInput = z.infer<typeof CreateSeriesInput>;
+
+/** A cancelled session and how many people were told. */
+export const CancelResult = Session.extend({ told: z.number() });
+
+/** One of a trainer's sessions, with what they need to run it. */
+export const TrainerSession = z.object({
+  session: Session,
+  /** Seats held for schools, per kind, and how many of them are claimed. */
+  held: z.object({ inPerson: z.number(), online: z.number(), claimed: z.number() }),
+  /** People booked, offered or waiting: who a change of time or place is told to. */
+  people: z.number(),
+  /** After the session: how many attended (null before). */
+  attended: z.number().nullable(),
+});
+export type TrainerSession = z.infer<typeof TrainerSession>;
+export const TrainerSessionQuery = z.object({
+  when: z.enum(['upcoming', 'past']).default('upcoming'),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+export const TrainerSessionList = z.object({ items: z.array(TrainerSession), total: z.number(), limit: z.number(), offset: z.number() });

@@ -1,5 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { BookInput, BookResult, Booking, BookingList, BulkBookResult, HoldInput, HoldList, Roster } from '../../shared/bookings.js';
+import { AttendeeList, BookInput, BookResult, Booking, BookingList, BulkBookResult, HoldInput, HoldList, MoveSeatInput, RemoveBookingInput, Roster } from '../../shared/bookings.js';
+import { findBooking } from './repository.js';
+import { attendeesCsv } from './attendees-csv.js';
 import { sessionRoster } from './roster.js';
 import { Id, Instant } from '../../shared/common.js';
 import { findOrg, findUserById } from '../accounts/repository.js';
@@ -186,6 +188,91 @@ export function bookingRoutes(deps: Deps) {
       if (!(await findOrg(deps.db, body.orgId))) throw new AppError('validation_failed', 'orgId is not a known organisation.', { issues: [{ path: 'orgId', message: 'not found' }] });
       await writeTransaction(deps, (trx) => engine.setHold(trx, deps, id, body.orgId, body.seat, body.seats));
       return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/sessions/{id}/attendees',
+      tags: ['bookings'],
+      summary: 'Who is coming: everyone booked, offered and waiting, with school, seat, status, queue place and who booked them (its trainers, admin)',
+      request: { params: Params },
+      responses: { 200: jsonResponse(AttendeeList, 'In queue order') },
+    }),
+    async (c) => {
+      const actor = requireRole(c, 'trainer', 'admin');
+      const { id } = c.req.valid('param');
+      await requireSessionManager(deps, actor, id);
+      return c.json({ items: await views.attendeesOfSession(deps.db, id) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/sessions/{id}/attendees.csv',
+      tags: ['bookings'],
+      summary: 'Who is coming, as a spreadsheet (UTF-8 CSV for Excel; its trainers, admin)',
+      request: { params: Params },
+      responses: { 200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } } },
+    }),
+    async (c) => {
+      const actor = requireRole(c, 'trainer', 'admin');
+      const { id } = c.req.valid('param');
+      await requireSessionManager(deps, actor, id);
+      const items = await views.attendeesOfSession(deps.db, id);
+      return c.body(attendeesCsv(items), 200, {
+        'Content-Type': 'text/csv; charset=utf-8',
+        'Content-Disposition': `attachment; filename="who-is-coming-${id.replace(/[^A-Za-z0-9-]/g, '').slice(0, 40)}.csv"`,
+        'Cache-Control': 'private, no-store',
+      });
+    },
+  );
+
+  /** The booking, if `actor` runs its session (else a 403, or a 404 when there is no such booking). */
+  async function bookingOfManagedSession(actor: Parameters<typeof requireSessionManager>[1], id: string) {
+    const b = await findBooking(deps.db, id);
+    if (!b) throw new AppError('not_found', 'No such booking.');
+    await requireSessionManager(deps, actor, b.session_id);
+    return b;
+  }
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/bookings/{id}/seat',
+      tags: ['bookings'],
+      summary: 'Move a person to the other seat kind of a hybrid session (its trainers, admin); they are told',
+      request: { params: Params, body: jsonBody(MoveSeatInput) },
+      responses: { 200: jsonResponse(Booking, 'The moved booking') },
+    }),
+    async (c) => {
+      const actor = requireRole(c, 'trainer', 'admin');
+      const { id } = c.req.valid('param');
+      await bookingOfManagedSession(actor, id);
+      const { seat } = c.req.valid('json');
+      await writeTransaction(deps, (trx) => engine.moveSeat(trx, deps, id, seat));
+      return c.json((await views.bookingView(deps.db, id))!, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/bookings/{id}/remove',
+      tags: ['bookings'],
+      summary: 'Take a person off a session with a reason they are sent (its trainers, admin); the queue moves up',
+      request: { params: Params, body: jsonBody(RemoveBookingInput) },
+      responses: { 200: jsonResponse(Booking, 'The cancelled booking') },
+    }),
+    async (c) => {
+      const actor = requireRole(c, 'trainer', 'admin');
+      const { id } = c.req.valid('param');
+      await bookingOfManagedSession(actor, id);
+      const { reason } = c.req.valid('json');
+      await writeTransaction(deps, (trx) => engine.removeBooking(trx, deps, id, reason));
+      return c.json((await views.bookingView(deps.db, id))!, 200);
     },
   );
 

@@ -273,6 +273,53 @@ export async function cancelBooking(trx: Trx, deps: Deps, actor: AuthUser, booki
   return (await repo.findBooking(trx, b.id))!;
 }
 
+/**
+ * A trainer moves a person to the other seat kind of a hybrid session. A seat (confirmed or
+ * offered) moves only when one of the other kind is free to them; a place in the queue
+ * keeps its turn in the other kind's queue. The seat left behind goes to that kind's queue.
+ */
+export async function moveSeat(trx: Trx, deps: Deps, bookingId: string, seat: SeatKind): Promise<BookingRow> {
+  const found = await repo.findBooking(trx, bookingId);
+  if (!found) throw new AppError('not_found', 'No such booking.');
+  const s = await lockOpenSession(trx, deps, found.session_id);
+  const b = (await repo.findBooking(trx, bookingId))!;
+  if (b.seat === seat) return b;
+  if (s.status === 'cancelled') throw new AppError('session_cancelled', 'This session has been cancelled.');
+  if (b.status !== 'confirmed' && b.status !== 'offered' && b.status !== 'waitlisted') throw new AppError('conflict', 'Only a booked, offered or waiting place can be moved.');
+  if (!seatsOfMode(s.mode).includes(seat) || capacityOf(s, seat) === 0) {
+    throw new AppError('validation_failed', `This session has no ${seat === 'online' ? 'online' : 'in-person'} seats.`, { issues: [{ path: 'seat', message: 'not offered by this session' }] });
+  }
+  const owner = (await findUserById(trx, b.user_id))!;
+  const now = deps.now().toISOString();
+  let holdOrg: string | null = null;
+  if (b.status !== 'waitlisted') {
+    const target = await seatState(trx, deps, s, seat);
+    if (freeFor(target, owner.org_id) <= 0) throw new AppError('conflict', `There is no free ${seat === 'online' ? 'online' : 'in-person'} seat to move ${owner.name} to.`);
+    holdOrg = claimsHold(target, owner.org_id) ? owner.org_id : null;
+  }
+  await repo.updateBooking(trx, b.id, { seat, hold_org_id: holdOrg, revision: b.revision + 1, updated_at: now });
+  await enqueue(trx, deps, 'seat_changed', b.id);
+  // The seat left behind (or, for the queue, a seat of the new kind) may now go to someone waiting.
+  await promoteWaitlist(trx, deps, s, b.seat);
+  await promoteWaitlist(trx, deps, s, seat);
+  return (await repo.findBooking(trx, b.id))!;
+}
+
+/** A trainer takes a person off a session, saying why; they are told, and the queue moves. */
+export async function removeBooking(trx: Trx, deps: Deps, bookingId: string, reason: string): Promise<BookingRow> {
+  const found = await repo.findBooking(trx, bookingId);
+  if (!found) throw new AppError('not_found', 'No such booking.');
+  const s = await lockOpenSession(trx, deps, found.session_id);
+  const b = (await repo.findBooking(trx, bookingId))!;
+  if (b.status === 'cancelled') return b;
+  if (b.status === 'attended' || b.status === 'absent') throw new AppError('conflict', 'Attendance has been recorded for this booking; it can no longer be removed.');
+  const now = deps.now().toISOString();
+  await repo.updateBooking(trx, b.id, { status: 'cancelled', cancelled_at: now, updated_at: now, revision: b.revision + 1, offer_expires_at: null });
+  await enqueue(trx, deps, 'removed', b.id, { reason });
+  if (b.status !== 'waitlisted') await promoteWaitlist(trx, deps, s, b.seat);
+  return (await repo.findBooking(trx, b.id))!;
+}
+
 /** Takes an offered seat. */
 export async function acceptOffer(trx: Trx, deps: Deps, actor: AuthUser, bookingId: string): Promise<BookingRow> {
   const found = await bookingForActor(trx, actor, bookingId, true);

@@ -1,7 +1,7 @@
 /** Reading bookings for people: with the session summary, the person's name and queue place. */
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import type { Booking } from '../../shared/bookings.js';
+import type { AttendeeEntry, Booking } from '../../shared/bookings.js';
 import { queuePositions } from './repository.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
@@ -64,4 +64,36 @@ export async function bookingsOfSession(db: Q, sessionId: string, orgId?: string
   let q = bookingQuery(db).where('b.session_id', '=', sessionId);
   if (orgId) q = q.where('u.org_id', '=', orgId);
   return toBookings(db, await q.orderBy('b.queue_seq').execute());
+}
+
+/**
+ * "Who is coming" to a session: everyone with a place or a queue place (cancelled ones
+ * left out), with their school, who booked them, and queue places, in queue order.
+ */
+export async function attendeesOfSession(db: Q, sessionId: string): Promise<AttendeeEntry[]> {
+  const rows = await db
+    .selectFrom('bookings as b')
+    .innerJoin('users as u', 'u.id', 'b.user_id')
+    .leftJoin('organisations as o', 'o.id', 'u.org_id')
+    .leftJoin('users as by', 'by.id', 'b.booked_by')
+    .select(['b.id', 'b.user_id', 'b.seat', 'b.status', 'b.booked_by', 'b.created_at', 'b.offer_expires_at', 'u.name', 'u.email', 'u.org_id', 'o.name as org_name', 'by.name as booked_by_name'])
+    .where('b.session_id', '=', sessionId)
+    .where('b.status', '<>', 'cancelled')
+    .orderBy('b.queue_seq')
+    .execute();
+  const positions = await queuePositions(db, rows.filter((r) => r.status === 'waitlisted').map((r) => r.id));
+  return rows.map((r) => ({
+    bookingId: r.id,
+    userId: r.user_id,
+    name: r.name,
+    email: r.email,
+    orgId: r.org_id,
+    orgName: r.org_name,
+    seat: r.seat,
+    status: r.status,
+    position: positions.get(r.id) ?? null,
+    bookedBy: r.booked_by && r.booked_by !== r.user_id ? (r.booked_by_name ?? null) : null,
+    bookedAt: r.created_at,
+    offerExpiresAt: r.offer_expires_at,
+  }));
 }

@@ -93,7 +93,9 @@ export function noticeInviteMethod(kind: NoticeKind, status: BookingStatus, sess
     case 'promoted':
       return inviteMethod(status, sessionStatus) === 'REQUEST' ? 'REQUEST' : null;
     case 'session_changed':
+    case 'seat_changed':
       return status === 'confirmed' && sessionStatus === 'scheduled' ? 'REQUEST' : null;
+    case 'removed':
     case 'cancelled':
     case 'session_cancelled':
     case 'offer_expired':

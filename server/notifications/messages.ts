@@ -17,7 +17,10 @@ export type NoticeKind =
   | 'session_cancelled'
   | 'session_changed'
   | 'reminder_24h'
-  | 'reminder_1h';
+  | 'reminder_1h'
+  | 'seat_changed'
+  | 'removed'
+  | 'trainer_message';
 
 export interface NoticeContext {
   kind: NoticeKind;
@@ -78,6 +81,9 @@ export function compose(ctx: NoticeContext): { subject: string; text: string; ht
     session_changed: [`Changed: ${s.title}`, ['The details of this session have changed. Please check the new time and place below.']],
     reminder_24h: [`Tomorrow: ${s.title}`, ['A reminder that your session is coming up.']],
     reminder_1h: [`Starting within the hour: ${s.title}`, ['Your session starts soon.']],
+    seat_changed: [`Your place has changed: ${s.title}`, [b.seat === 'online' ? 'The trainer has moved your place to an online seat: you join from the session page.' : 'The trainer has moved your place to an in-person seat: please come to the venue below.']],
+    removed: [`Removed from: ${s.title}`, ['The trainer has taken you off this session, so your place is cancelled.', ...(ctx.reason ? [`Reason given: ${ctx.reason}`] : [])]],
+    trainer_message: [`Message from your trainer: ${s.title}`, ['Your trainer has sent this message about the session:', ...(ctx.reason ?? '').split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean)]],
   };
   const [subject, basic] = lines[ctx.kind];
   const paras = [...basic, ...(ctx.notes ?? [])];

@@ -218,3 +218,14 @@ export function latestOutboxRows(db: Q, limit: number, toEmail?: string): Promis
   if (toEmail) q = q.where('to_email', '=', toEmail);
   return q.execute();
 }
+
+/** Sends a pending message again now (an administrator's "retry now"); false when there is no such pending message. */
+export async function retryNow(db: Q, deps: Deps, outboxId: string): Promise<boolean> {
+  const r = await db
+    .updateTable('outbox')
+    .set({ next_attempt_at: deps.now().toISOString(), locked_until: null })
+    .where('id', '=', outboxId)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}

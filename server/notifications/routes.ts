@@ -1,8 +1,15 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { OutboxMessage } from '../../shared/bookings.js';
+import { MessageAttendeesInput, MessageAttendeesResult, OutboxMessage } from '../../shared/bookings.js';
+import { Id } from '../../shared/common.js';
+import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
-import { latestOutboxRows, renderNotice } from './outbox.js';
-import { jsonResponse, requireRole, router } from '../platform/http.js';
+import { writeTransaction } from '../platform/transactions.js';
+import { requireSessionManager } from '../sessions/service.js';
+import { messageAttendees } from './attendees.js';
+import { latestOutboxRows, renderNotice, retryNow } from './outbox.js';
+import { jsonBody, jsonResponse, requireRole, router } from '../platform/http.js';
+
+const Params = z.object({ id: Id });
 
 export function notificationRoutes(deps: Deps) {
   const app = router();
@@ -27,5 +34,41 @@ export function notificationRoutes(deps: Deps) {
       return c.json({ items }, 200);
     },
   );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/outbox/{id}/retry',
+      tags: ['notifications'],
+      summary: 'Try to send a message that has not gone yet again now (admin)',
+      request: { params: Params },
+      responses: { 204: { description: 'It will be sent at the next delivery round' } },
+    }),
+    async (c) => {
+      requireRole(c, 'admin');
+      if (!(await retryNow(deps.db, deps, c.req.valid('param').id))) throw new AppError('not_found', 'There is no message waiting to be sent with this id.');
+      return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/sessions/{id}/messages',
+      tags: ['notifications'],
+      summary: 'Message everyone booked on a session, and optionally those waiting (its trainers, admin); once per person, through the outbox',
+      request: { params: Params, body: jsonBody(MessageAttendeesInput) },
+      responses: { 201: jsonResponse(MessageAttendeesResult, 'How many people will receive it') },
+    }),
+    async (c) => {
+      const actor = requireRole(c, 'trainer', 'admin');
+      const { id } = c.req.valid('param');
+      await requireSessionManager(deps, actor, id);
+      const { text, includeWaiting } = c.req.valid('json');
+      const told = await writeTransaction(deps, (trx) => messageAttendees(trx, deps, id, text, includeWaiting));
+      return c.json({ told }, 201);
+    },
+  );
+
   return app;
 }

@@ -26,7 +26,8 @@ export function clientAddress(c: Context, trustProxy: number): string {
 
 export function normaliseAddress(raw: string | undefined): string {
   if (!raw) return 'unknown';
-  const text = raw.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
+  // Some proxies write a port too: `203.0.113.7:51234`, `[2001:db8::1]:51234`.
+  const text = raw.trim().replace(/^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/, '$1').replace(/^\[([^\]]+)\](?::\d+)?$/, '$1').replace(/%.*$/, '');
   if (!ipaddr.isValid(text)) return 'unknown';
   let addr = ipaddr.parse(text);
   if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress()) addr = (addr as ipaddr.IPv6).toIPv4Address();

@@ -1,7 +1,9 @@
+import { availableParallelism } from 'node:os';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { DbKind } from '../../db/connect.js';
 import type { Logger } from './logging.js';
+import { DEFAULT_OUTBOUND, type OutboundPolicy } from './outbound.js';
 
 export interface LiveKitConfig {
   /** Where this server reaches LiveKit's API (LIVEKIT_URL; may be a private address). */
@@ -46,6 +48,10 @@ export interface Config {
   webRoot: string | null;
   /** How long a process may hold claimed outbox rows before another may retry them. */
   mailLeaseMs: number;
+  /** Fetches to addresses users give (timetable subscriptions); `allow` is OUTBOUND_ALLOW. */
+  outbound: Omit<OutboundPolicy, 'resolve'>;
+  /** The work budget of one timetable file (see server/timetables/parsing.ts). */
+  timetableParsing: { timeMs: number; maxExamined: number; workers: number };
 }
 
 /** Everything the app needs from the outside world, passed in so tests can fix each part. */
@@ -106,6 +112,8 @@ export function defaultConfig(overrides: Partial<Config> = {}): Config {
     maxBodyBytes: 1024 * 1024,
     webRoot: null,
     mailLeaseMs: 2 * 60_000,
+    outbound: { ...DEFAULT_OUTBOUND, allow: [] },
+    timetableParsing: { timeMs: 5_000, maxExamined: 150_000, workers: Math.min(4, Math.max(2, availableParallelism() - 1)) },
     ...overrides,
   };
 }

@@ -105,3 +105,48 @@ export function listCourses(db: Q) {
 export async function insertCourse(db: Q, row: Database['courses']) {
   await db.insertInto('courses').values(row).execute();
 }
+
+/**
+ * Sessions `trainerId` runs (every session when null), upcoming (not yet ended, soonest
+ * first) or past (latest first), cancelled ones included, and how many there are.
+ */
+export async function listSessionsRunBy(db: Q, trainerId: string | null, when: 'upcoming' | 'past', nowIso: string, limit: number, offset: number) {
+  let q = db.selectFrom('sessions');
+  if (trainerId) q = q.where('id', 'in', db.selectFrom('session_trainers').select('session_id').where('user_id', '=', trainerId));
+  q = when === 'upcoming' ? q.where('ends_at', '>', nowIso) : q.where('ends_at', '<=', nowIso);
+  const counted = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+  const rows: SessionViewRow[] = await q
+    .select(VIEW_COLUMNS)
+    .orderBy('starts_at', when === 'upcoming' ? 'asc' : 'desc')
+    .orderBy('id')
+    .limit(limit)
+    .offset(offset)
+    .execute();
+  return { rows, total: Number(counted?.n ?? 0) };
+}
+
+/** How many bookings of each session are marked attended. */
+export async function attendedCounts(db: Q, sessionIds: string[]): Promise<Map<string, number>> {
+  const map = new Map<string, number>();
+  if (sessionIds.length === 0) return map;
+  const rows = await db
+    .selectFrom('bookings')
+    .select((eb) => ['session_id', eb.fn.countAll<number>().as('n')])
+    .where('session_id', 'in', sessionIds)
+    .where('status', '=', 'attended')
+    .groupBy('session_id')
+    .execute();
+  for (const r of rows) map.set(r.session_id, Number(r.n));
+  return map;
+}
+
+/** How many people have an active place (booked, offered, waiting, or marked after the session). */
+export async function activeBookingCount(db: Q, sessionId: string): Promise<number> {
+  const row = await db
+    .selectFrom('bookings')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('session_id', '=', sessionId)
+    .where('status', '<>', 'cancelled')
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { Id, Line } from '../../shared/common.js';
-import { Course, CreateCourseInput, CreateSessionInput, Session, SessionList, SessionQuery, UpdateSessionInput } from '../../shared/sessions.js';
+import { CancelResult, Course, CreateCourseInput, CreateSeriesInput, CreateSessionInput, Session, SessionList, SessionQuery, TrainerSessionList, TrainerSessionQuery, UpdateSessionInput } from '../../shared/sessions.js';
 import type { Deps } from '../platform/deps.js';
 import { jsonBody, jsonResponse, requireRole, requireUser, router } from '../platform/http.js';
 import * as repo from './repository.js';
@@ -40,6 +40,36 @@ export function sessionRoutes(deps: Deps) {
     async (c) => {
       const actor = requireRole(c, 'trainer', 'admin');
       return c.json(await sessions.createSession(deps, actor, c.req.valid('json')), 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/sessions/series',
+      tags: ['sessions'],
+      summary: 'Publish the same session on several dates at once, each its own session (trainer, admin); all or none',
+      request: { body: jsonBody(CreateSeriesInput) },
+      responses: { 201: jsonResponse(z.object({ items: z.array(Session) }), 'The sessions, in the order of the dates given') },
+    }),
+    async (c) => {
+      const actor = requireRole(c, 'trainer', 'admin');
+      return c.json({ items: await sessions.createSeries(deps, actor, c.req.valid('json')) }, 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/me/sessions',
+      tags: ['sessions'],
+      summary: 'Sessions I run (trainer; an administrator: every session), upcoming or past, with held seats, people and attendance',
+      request: { query: TrainerSessionQuery },
+      responses: { 200: jsonResponse(TrainerSessionList, 'Upcoming soonest first; past latest first') },
+    }),
+    async (c) => {
+      const actor = requireRole(c, 'trainer', 'admin');
+      return c.json(await sessions.sessionsRunBy(deps, actor, c.req.valid('query')), 200);
     },
   );
 
@@ -88,7 +118,7 @@ export function sessionRoutes(deps: Deps) {
       tags: ['sessions'],
       summary: 'Cancel a session (its trainers, admin); every booking is cancelled and everyone told',
       request: { params: Params, body: { required: false, content: { 'application/json': { schema: z.object({ reason: Line(500).optional() }).strict() } } } },
-      responses: { 200: jsonResponse(Session, 'The cancelled session') },
+      responses: { 200: jsonResponse(CancelResult, 'The cancelled session, and how many people were told') },
     }),
     async (c) => {
       const actor = requireRole(c, 'trainer', 'admin');

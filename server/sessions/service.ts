@@ -13,9 +13,11 @@ import type { AuthUser } from '../platform/http.js';
 import {
   sessionShapeIssues,
   type CreateCourseInput,
+  type CreateSeriesInput,
   type CreateSessionInput,
   type Session,
   type SessionQuery,
+  type TrainerSessionQuery,
   type UpdateSessionInput,
 } from '../../shared/sessions.js';
 import { seatCounts, type SeatState } from '../bookings/availability.js';
@@ -81,43 +83,82 @@ async function checkCourse(deps: Deps, courseId: string | null | undefined) {
   }
 }
 
+/** The row of a new session from its input (times as given, or `at` for one of a series). */
+function newSessionRow(actor: AuthUser, input: CreateSessionInput, now: string, at: { startsAt: string; endsAt: string } = input) {
+  return {
+    id: randomUUID(),
+    course_id: input.courseId ?? null,
+    title: input.title,
+    description: input.description ?? '',
+    mode: input.mode,
+    starts_at: iso(at.startsAt),
+    ends_at: iso(at.endsAt),
+    time_zone: input.timeZone ?? 'Europe/London',
+    venue: input.mode === 'online' ? (input.venue ?? null) : input.venue!,
+    capacity_in_person: input.capacity.inPerson ?? 0,
+    capacity_online: input.capacity.online ?? 0,
+    status: 'scheduled' as const,
+    booking_closes_at: input.bookingClosesAt ? iso(input.bookingClosesAt) : null,
+    waitlist_policy: input.waitlistPolicy ?? 'auto',
+    offer_hold_minutes: input.offerHoldMinutes ?? 1440,
+    holds_release_at: input.holdsReleaseAt ? iso(input.holdsReleaseAt) : null,
+    room_kind: input.roomKind ?? 'webinar',
+    attendance_threshold: input.attendanceThreshold ?? 0.75,
+    join_opens_minutes: 15,
+    revision: 0,
+    created_by: actor.id,
+    created_at: now,
+    updated_at: now,
+  };
+}
+
 export async function createSession(deps: Deps, actor: AuthUser, input: CreateSessionInput): Promise<Session> {
   await checkCourse(deps, input.courseId);
   const trainerIds = await checkTrainers(deps, input.trainerIds ?? (actor.role === 'trainer' ? [actor.id] : []));
+  const row = newSessionRow(actor, input, deps.now().toISOString());
+  await deps.db.transaction().execute((trx) => repo.insertSession(trx, row, trainerIds));
+  return getSession(deps, row.id);
+}
+
+/**
+ * The same session on several dates at once, each its own session, all or none. A booking
+ * cut-off or hold release set on the template moves with each date (same distance before
+ * its start).
+ */
+export async function createSeries(deps: Deps, actor: AuthUser, input: CreateSeriesInput): Promise<Session[]> {
+  const template = input.session;
+  await checkCourse(deps, template.courseId);
+  const trainerIds = await checkTrainers(deps, template.trainerIds ?? (actor.role === 'trainer' ? [actor.id] : []));
   const now = deps.now().toISOString();
-  const id = randomUUID();
-  await deps.db.transaction().execute((trx) =>
-    repo.insertSession(
-      trx,
-      {
-        id,
-        course_id: input.courseId ?? null,
-        title: input.title,
-        description: input.description ?? '',
-        mode: input.mode,
-        starts_at: iso(input.startsAt),
-        ends_at: iso(input.endsAt),
-        time_zone: input.timeZone ?? 'Europe/London',
-        venue: input.mode === 'online' ? (input.venue ?? null) : input.venue!,
-        capacity_in_person: input.capacity.inPerson ?? 0,
-        capacity_online: input.capacity.online ?? 0,
-        status: 'scheduled',
-        booking_closes_at: input.bookingClosesAt ? iso(input.bookingClosesAt) : null,
-        waitlist_policy: input.waitlistPolicy ?? 'auto',
-        offer_hold_minutes: input.offerHoldMinutes ?? 1440,
-        holds_release_at: input.holdsReleaseAt ? iso(input.holdsReleaseAt) : null,
-        room_kind: input.roomKind ?? 'webinar',
-        attendance_threshold: input.attendanceThreshold ?? 0.75,
-        join_opens_minutes: 15,
-        revision: 0,
-        created_by: actor.id,
-        created_at: now,
-        updated_at: now,
-      },
-      trainerIds,
-    ),
+  const shift = (instant: string | null | undefined, start: string) =>
+    instant ? new Date(Date.parse(instant) - Date.parse(template.startsAt) + Date.parse(start)).toISOString() : instant;
+  const rows = input.occurrences.map((o) =>
+    newSessionRow(actor, { ...template, bookingClosesAt: shift(template.bookingClosesAt, o.startsAt), holdsReleaseAt: shift(template.holdsReleaseAt, o.startsAt) }, now, o),
   );
-  return getSession(deps, id);
+  await deps.db.transaction().execute(async (trx) => {
+    for (const row of rows) await repo.insertSession(trx, row, trainerIds);
+  });
+  return sessionViews(deps, rows.map((r) => ({ ...r })), actor);
+}
+
+/**
+ * The sessions `actor` runs (an administrator: every session), upcoming or past, each with
+ * its held seats, how many people a change would be told to, and, once over, attendance.
+ */
+export async function sessionsRunBy(deps: Deps, actor: AuthUser, q: z.infer<typeof TrainerSessionQuery>) {
+  const now = deps.now().toISOString();
+  const { rows, total } = await repo.listSessionsRunBy(deps.db, actor.role === 'admin' ? null : actor.id, q.when, now, q.limit, q.offset);
+  const ids = rows.map((r) => r.id);
+  const [trainers, seats, attended] = await Promise.all([repo.trainerIdsOf(deps.db, ids), loadSeatStates(deps.db, rows, now), repo.attendedCounts(deps.db, ids)]);
+  const items = rows.map((r) => {
+    const st = seats.get(r.id)!;
+    const session = toSession(r, trainers.get(r.id) ?? [], st);
+    const heldOf = (k: SeatKind) => st[k].holds.reduce((n, h) => n + h.seats, 0);
+    const claimed = [...st.in_person.holds, ...st.online.holds].reduce((n, h) => n + h.claimed, 0);
+    const people = (['in_person', 'online'] as const).reduce((n, k) => n + st[k].confirmed + st[k].offered + st[k].waitlisted, 0);
+    return { session, held: { inPerson: heldOf('in_person'), online: heldOf('online'), claimed }, people, attended: r.ends_at <= now ? (attended.get(r.id) ?? 0) : null };
+  });
+  return { items, total, limit: q.limit, offset: q.offset };
 }
 
 /** Trainers change only their own sessions; admins any. */
@@ -205,18 +246,21 @@ export async function updateSession(deps: Deps, actor: AuthUser, id: string, pat
   return getSession(deps, id);
 }
 
-export async function cancelSession(deps: Deps, actor: AuthUser, id: string, reason?: string): Promise<Session> {
+/** Cancels a session; the answer says how many people were told (0 when it already was cancelled). */
+export async function cancelSession(deps: Deps, actor: AuthUser, id: string, reason?: string): Promise<Session & { told: number }> {
   await requireSessionManager(deps, actor, id);
+  let told = 0;
   await deps.db.transaction().execute(async (trx) => {
     const row = await lockSession(trx, deps.dbKind, id);
     if (!row) throw new AppError('not_found', 'No such session.');
     if (row.status === 'cancelled') return;
+    told = await repo.activeBookingCount(trx, id);
     const now = deps.now().toISOString();
     const cancelled = { ...row, status: 'cancelled' as const, revision: row.revision + 1, updated_at: now };
     await repo.updateSession(trx, id, { status: 'cancelled', revision: cancelled.revision, updated_at: now });
     await engine.cancelAllForSession(trx, deps, cancelled, reason);
   });
-  return getSession(deps, id);
+  return { ...(await getSession(deps, id)), told };
 }
 
 export async function createCourse(deps: Deps, input: z.infer<typeof CreateCourseInput>) {

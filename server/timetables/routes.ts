@@ -17,10 +17,10 @@ const fileBody = {
 const read = async (c: Context<Env>) => ({ type: c.req.header('content-type'), body: await c.req.text() });
 
 /**
- * Timetable routes. `fetchImpl` is how subscriptions reach the network: the real fetch,
- * or in tests the same fetch pointed at a local server.
+ * Timetable routes. Subscriptions reach the network only through server/platform/outbound.ts
+ * (local test servers are allowed with the config's `outbound.allow`, OUTBOUND_ALLOW).
  */
-export function timetableRoutes(deps: Deps, fetchImpl: timetables.FetchLike = fetch) {
+export function timetableRoutes(deps: Deps) {
   const app = router();
 
   // ---- own timetable
@@ -61,7 +61,7 @@ export function timetableRoutes(deps: Deps, fetchImpl: timetables.FetchLike = fe
     }),
     async (c) => {
       const user = requireUser(c);
-      return c.json(await timetables.setSubscription(deps, user, user.id, c.req.valid('json').url, fetchImpl), 200);
+      return c.json(await timetables.setSubscription(deps, user, user.id, c.req.valid('json').url), 200);
     },
   );
 
@@ -111,7 +111,7 @@ export function timetableRoutes(deps: Deps, fetchImpl: timetables.FetchLike = fe
     }),
     async (c) => {
       const actor = requireUser(c);
-      return c.json(await timetables.setSubscription(deps, actor, c.req.valid('param').id, c.req.valid('json').url, fetchImpl), 200);
+      return c.json(await timetables.setSubscription(deps, actor, c.req.valid('param').id, c.req.valid('json').url), 200);
     },
   );
 

@@ -12,15 +12,17 @@ import { AppError } from '../errors.js';
 import { perDatabase, type Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
 import { bufferFor, busyPeriods, clashesWith, likelySeat, localParts, timetableSettings, type TimetableRules } from './clash.js';
-import { parseTimetableCsv, type CsvPeriod, type RowProblem } from './csv.js';
-import { describeEvent, parseTimetableIcs, type EventProblem } from './ics.js';
+import type { CsvPeriod, CsvResult, RowProblem } from './csv.js';
+import { describeEvent, type EventProblem, type IcsResult } from './ics.js';
+import { parseOffThread } from './parsing.js';
+import type { ParseTask } from './parse-worker.js';
+import { fetchOutbound, OutboundError, outboundUrl } from '../platform/outbound.js';
 import * as repo from './repository.js';
 import { batchedLookup } from '../platform/batching.js';
 
 export const MAX_TIMETABLE_BYTES = 1024 * 1024;
 /** Rows one person's CSV may hold; an office's file for many people may hold MAX_CSV_ROWS. */
 export const MAX_PERSONAL_ROWS = 2_000;
-export const SUBSCRIPTION_TIMEOUT_MS = 10_000;
 const REFRESH_EVERY_MS = 6 * 3_600_000;
 const RETRY_AFTER_FAILURE_MS = 3_600_000;
 const DAY = 86_400_000;
@@ -40,8 +42,17 @@ export function formatOf(contentType: string | undefined, body: string): Format 
   throw new AppError('unsupported_media_type', 'Send the timetable as text/calendar (an ICS calendar) or text/csv (day,start,end,label,week).');
 }
 
-function checkSize(body: string) {
-  if (Buffer.byteLength(body, 'utf8') > MAX_TIMETABLE_BYTES) throw new AppError('payload_too_large', `A timetable file may be at most ${MAX_TIMETABLE_BYTES / 1024} KiB.`);
+function checkSize(body: string, max = MAX_TIMETABLE_BYTES) {
+  if (Buffer.byteLength(body, 'utf8') > max) throw new AppError('payload_too_large', `A timetable file may be at most ${max / 1024} KiB.`);
+}
+
+/** Reads a CSV or ICS file in a worker thread, under the work budget (parsing.ts). */
+async function parseFile(deps: Deps, task: ParseTask & { kind: 'csv' }): Promise<CsvResult>;
+async function parseFile(deps: Deps, task: ParseTask & { kind: 'ics' }): Promise<IcsResult>;
+async function parseFile(deps: Deps, task: ParseTask): Promise<CsvResult | IcsResult> {
+  const outcome = await parseOffThread(task, deps.config.timetableParsing);
+  if (outcome.kind !== task.kind) throw new Error(`a ${task.kind} parse answered ${outcome.kind}`);
+  return (outcome as { result: CsvResult | IcsResult }).result;
 }
 
 function rowsError(problems: RowProblem[]): AppError {
@@ -58,16 +69,16 @@ function eventsError(problems: EventProblem[]): AppError {
   return new AppError(code, `${describeEvent(problems[0]!)}${more}. The timetable was not changed.`, { events: problems.slice(0, 200) });
 }
 
-/** Parses an upload for one person, or throws the full list of problems. */
-export function parseUpload(format: Format, body: string, ctx: { now: Date; weekAStart: string | null; orgZone: string }): Rules {
+/** Parses an upload for one person (off the event loop), or throws the full list of problems. */
+export async function parseUpload(deps: Deps, format: Format, body: string, ctx: { now: Date; weekAStart: string | null; orgZone: string }): Promise<Rules> {
   checkSize(body);
   if (format === 'csv') {
-    const r = parseTimetableCsv(body, { weekAStart: ctx.weekAStart, maxRows: MAX_PERSONAL_ROWS });
+    const r = await parseFile(deps, { kind: 'csv', text: body, weekAStart: ctx.weekAStart, maxRows: MAX_PERSONAL_ROWS });
     if (!r.ok) throw rowsError(r.problems);
     if (r.periods.length === 0) throw rowsError([{ line: 2, message: 'the file has no lessons' }]);
     return { timeZone: DEFAULT_ZONE, weekly: r.periods.map(stripLine), dated: [], freeDays: [] };
   }
-  const r = parseTimetableIcs(body.replace(/^\uFEFF/, ''), { now: ctx.now, defaultZone: ctx.orgZone || DEFAULT_ZONE });
+  const r = await parseFile(deps, { kind: 'ics', text: body.replace(/^\uFEFF/, ''), now: ctx.now.getTime(), defaultZone: ctx.orgZone || DEFAULT_ZONE });
   if (!r.ok) throw eventsError(r.problems);
   return { timeZone: r.timetable.timeZone, weekly: [], dated: r.timetable.dated, freeDays: r.timetable.freeDays };
 }
@@ -119,7 +130,7 @@ export async function replaceFromUpload(deps: Deps, actor: AuthUser, userId: str
   const owner = await requireTimetableManager(deps, actor, userId);
   const format = formatOf(contentType, body);
   const settings = timetableSettings(owner.settings);
-  const rules = parseUpload(format, body, { now: deps.now(), weekAStart: settings.weekAStart, orgZone: owner.org_time_zone ?? DEFAULT_ZONE });
+  const rules = await parseUpload(deps, format, body, { now: deps.now(), weekAStart: settings.weekAStart, orgZone: owner.org_time_zone ?? DEFAULT_ZONE });
   await save(deps, userId, format, rules, actor.id);
   return getTimetable(deps, actor, userId);
 }
@@ -136,7 +147,7 @@ export async function uploadOrgCsv(deps: Deps, actor: AuthUser, orgId: string, c
   if (formatOf(contentType, body) !== 'csv') throw new AppError('unsupported_media_type', 'Send one CSV file with an email column (email,day,start,end,label,week); upload ICS calendars one person at a time.');
   checkSize(body);
   const settings = timetableSettings(org.settings);
-  const r = parseTimetableCsv(body, { weekAStart: settings.weekAStart, needEmail: true });
+  const r = await parseFile(deps, { kind: 'csv', text: body, weekAStart: settings.weekAStart, needEmail: true });
   if (!r.ok) throw rowsError(r.problems);
   const emails = [...new Set(r.periods.map((p) => p.email!))];
   const users = await repo.usersByEmail(deps.db, emails);
@@ -210,76 +221,49 @@ export async function clearTimetable(deps: Deps, actor: AuthUser, userId: string
 
 // ---------------------------------------------------------------- subscriptions
 
-export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+const ADDRESS_REFUSED = 'That address could not be used. Give the http, https or webcal address of a calendar on the internet (without a user name or password).';
+const NO_CALENDAR = 'No calendar could be read from it.';
 
-/** The URL to fetch: http(s) only (webcal:// is the same calendar over https). */
+/** The URL to fetch: http(s) only (webcal:// is the same calendar over https), no credentials. */
 export function subscriptionUrl(raw: string): string {
-  let url: URL;
   try {
-    url = new URL(raw.trim().replace(/^webcals?:\/\//i, 'https://'));
+    return outboundUrl(raw).toString();
   } catch {
-    throw new AppError('validation_failed', 'url is not a web address.', { issues: [{ path: 'url', message: 'is not a URL' }] });
+    throw new AppError('address_not_allowed', ADDRESS_REFUSED);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new AppError('validation_failed', `url must be an http or https address (not ${url.protocol.replace(':', '')}).`, { issues: [{ path: 'url', message: 'must use http or https' }] });
-  }
-  return url.toString();
 }
 
-/** Fetches a calendar with a time limit and a size limit. Throws an Error saying what went wrong. */
-export async function fetchCalendar(url: string, fetchImpl: FetchLike = fetch, limits = { timeoutMs: SUBSCRIPTION_TIMEOUT_MS, maxBytes: MAX_TIMETABLE_BYTES }): Promise<string> {
-  let res: Response;
-  const signal = AbortSignal.timeout(limits.timeoutMs);
+/**
+ * Fetches a subscribed calendar and reads it as a timetable (server/platform/outbound.ts
+ * guards the fetch). What went wrong stays in the log: people see only that the address
+ * could not be used or that no calendar could be read from it, never what the remote
+ * server answered or what its file held.
+ */
+async function fetchTimetable(deps: Deps, url: string, ctx: { weekAStart: string | null; orgZone: string }, logFields: Record<string, unknown>): Promise<Rules> {
+  let body: string;
   try {
-    res = await fetchImpl(url, { signal, redirect: 'follow', headers: { accept: 'text/calendar, text/plain;q=0.5, */*;q=0.1' } });
+    const res = await fetchOutbound(url, deps.config.outbound, 'text/calendar, text/plain;q=0.5, */*;q=0.1');
+    body = new TextDecoder('utf-8').decode(res.body);
   } catch (e) {
-    if (signal.aborted) throw new Error(`the calendar did not answer within ${limits.timeoutMs / 1000} seconds`);
-    throw new Error(`the calendar could not be fetched (${(e as Error).message})`);
+    const refused = e instanceof OutboundError && e.kind === 'refused';
+    deps.logger.warn('timetable subscription fetch failed', { ...logFields, url, reason: e instanceof OutboundError ? e.reason : String((e as Error)?.message ?? e) });
+    throw refused ? new AppError('address_not_allowed', ADDRESS_REFUSED) : new AppError('fetch_failed', `${NO_CALENDAR} The address did not give a calendar file of at most ${Math.round(deps.config.outbound.maxBytes / 1024 / 1024)} MB within ${Math.round(deps.config.outbound.timeoutMs / 1000)} seconds. The timetable was not changed.`);
   }
-  if (res.url && !/^https?:/i.test(res.url)) throw new Error('the calendar redirected to an address that is not http or https');
-  if (!res.ok) {
-    await res.body?.cancel().catch(() => {});
-    throw new Error(`the calendar's server answered ${res.status}`);
+  checkSize(body, deps.config.outbound.maxBytes);
+  const r = await parseFile(deps, { kind: 'ics', text: body.replace(/^\uFEFF/, ''), now: deps.now().getTime(), defaultZone: ctx.orgZone || DEFAULT_ZONE });
+  if (!r.ok) {
+    deps.logger.warn('timetable subscription is not a timetable', { ...logFields, url, problems: r.problems.length });
+    throw new AppError('fetch_failed', `${NO_CALENDAR} The file there is not an iCalendar timetable this service can read. The timetable was not changed.`);
   }
-  const declared = Number(res.headers.get('content-length') ?? '0');
-  if (declared > limits.maxBytes) {
-    await res.body?.cancel().catch(() => {});
-    throw new Error(`the calendar is larger than ${limits.maxBytes / 1024} KiB`);
-  }
-  if (!res.body) return '';
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > limits.maxBytes) {
-        await reader.cancel().catch(() => {});
-        throw new Error(`the calendar is larger than ${limits.maxBytes / 1024} KiB`);
-      }
-      chunks.push(value);
-    }
-  } catch (e) {
-    if (signal.aborted) throw new Error(`the calendar did not answer within ${limits.timeoutMs / 1000} seconds`);
-    throw e;
-  }
-  return new TextDecoder('utf-8').decode(Buffer.concat(chunks));
+  return { timeZone: r.timetable.timeZone, weekly: [], dated: r.timetable.dated, freeDays: r.timetable.freeDays };
 }
 
 /** Subscribes a person's timetable to a calendar URL: fetched and checked now, refreshed on a schedule. */
-export async function setSubscription(deps: Deps, actor: AuthUser, userId: string, rawUrl: string, fetchImpl: FetchLike = fetch): Promise<Timetable> {
+export async function setSubscription(deps: Deps, actor: AuthUser, userId: string, rawUrl: string): Promise<Timetable> {
   const owner = await requireTimetableManager(deps, actor, userId);
   const url = subscriptionUrl(rawUrl);
-  let body: string;
-  try {
-    body = await fetchCalendar(url, fetchImpl);
-  } catch (e) {
-    throw new AppError('fetch_failed', `The timetable was not changed: ${(e as Error).message}.`);
-  }
   const settings = timetableSettings(owner.settings);
-  const rules = parseUpload('ics', body, { now: deps.now(), weekAStart: settings.weekAStart, orgZone: owner.org_time_zone ?? DEFAULT_ZONE });
+  const rules = await fetchTimetable(deps, url, { weekAStart: settings.weekAStart, orgZone: owner.org_time_zone ?? DEFAULT_ZONE }, { userId });
   await save(deps, userId, 'subscription', rules, actor.id, url);
   return getTimetable(deps, actor, userId);
 }
@@ -289,9 +273,9 @@ export async function setSubscription(deps: Deps, actor: AuthUser, userId: strin
  * processes: each subscription is claimed before it is fetched). A failed fetch or a bad
  * calendar keeps the last good timetable and records the error.
  */
-export async function refreshTimetableSubscriptions(deps: Deps, fetchImpl: FetchLike = fetch, batch = 20): Promise<{ refreshed: number; failed: number }> {
+export async function refreshTimetableSubscriptions(deps: Deps, batch = 20): Promise<{ refreshed: number; failed: number }> {
   const now = deps.now();
-  const claimed = await repo.claimDueSubscriptions(deps.db, now.toISOString(), new Date(now.getTime() + 2 * SUBSCRIPTION_TIMEOUT_MS + 60_000).toISOString(), batch);
+  const claimed = await repo.claimDueSubscriptions(deps.db, now.toISOString(), new Date(now.getTime() + 2 * deps.config.outbound.timeoutMs + 2 * deps.config.timetableParsing.timeMs + 60_000).toISOString(), batch);
   let refreshed = 0;
   let failed = 0;
   // A few at a time, so one slow school server does not hold up the rest of the job pass.
@@ -302,9 +286,8 @@ export async function refreshTimetableSubscriptions(deps: Deps, fetchImpl: Fetch
   const refreshOne = async ({ userId, url }: { userId: string; url: string }) => {
     try {
       const [owner] = await repo.usersWithOrg(deps.db, [userId]);
-      const body = await fetchCalendar(url, fetchImpl);
       const settings = timetableSettings(owner?.settings);
-      const rules = parseUpload('ics', body, { now: deps.now(), weekAStart: settings.weekAStart, orgZone: owner?.org_time_zone ?? DEFAULT_ZONE });
+      const rules = await fetchTimetable(deps, url, { weekAStart: settings.weekAStart, orgZone: owner?.org_time_zone ?? DEFAULT_ZONE }, { userId });
       const done = deps.now();
       await deps.db.transaction().execute(async (trx) => {
         const head = await repo.findTimetable(trx, userId);
@@ -320,8 +303,9 @@ export async function refreshTimetableSubscriptions(deps: Deps, fetchImpl: Fetch
       refreshed++;
     } catch (e) {
       failed++;
-      const message = e instanceof AppError ? e.message : String((e as Error)?.message ?? e);
-      deps.logger.warn('timetable subscription refresh failed', { userId, error: message });
+      // Kept for the person to read: only which of the two things went wrong, never the details.
+      const message = e instanceof AppError && e.code === 'address_not_allowed' ? 'That address could not be used' : 'No calendar could be read from it';
+      deps.logger.warn('timetable subscription refresh failed', { userId, error: e instanceof AppError ? e.code : String((e as Error)?.message ?? e) });
       const at = deps.now();
       await repo.recordFetchFailure(deps.db, userId, url, message, at.toISOString(), new Date(at.getTime() + RETRY_AFTER_FAILURE_MS).toISOString());
     }

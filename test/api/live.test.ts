@@ -1,5 +1,6 @@
 import { TokenVerifier } from 'livekit-server-sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { HEARTBEAT_GAP_MS, HEARTBEAT_INTERVAL_MS } from '../../shared/live.js';
 import { makeTestContext, type TestContext, type TestUser } from '../helpers.js';
 import { startLiveKitStandIn, TEST_LK, type LiveKitStandIn } from '../livekit-standin.js';
 
@@ -352,6 +353,32 @@ describe('room control by the trainer', () => {
       }
     }
     expect(lk.calls.length).toBe(before);
+  });
+});
+
+describe('the browser’s presence reports and the server’s gap rule', () => {
+  it('agree with margin: a background tab’s throttled heartbeats keep one interval, a longer silence starts another', async () => {
+    // The browser beats every 30 s; a background tab's timers fire at most once a minute, so
+    // beats can come two minutes apart. The gap rule must not cut such a tab.
+    expect(HEARTBEAT_INTERVAL_MS).toBeLessThanOrEqual(60_000);
+    expect(HEARTBEAT_GAP_MS).toBeGreaterThanOrEqual(2 * 60_000 + HEARTBEAT_INTERVAL_MS);
+    const { s, staff } = await bookedSession();
+    const report = (event: string, at: string) => {
+      t.clock.set(at);
+      return t.request('POST', `/api/sessions/${s.id}/presence`, { as: staff, body: { event } });
+    };
+    expect((await report('join', '2026-02-10T16:00:00.000Z')).status).toBe(204);
+    await report('heartbeat', '2026-02-10T16:02:00.000Z');
+    await report('heartbeat', '2026-02-10T16:04:10.000Z');
+    await report('heartbeat', '2026-02-10T16:06:15.000Z');
+    const rows = () => t.db.selectFrom('presence_intervals').select(['started_at', 'seen_at']).where('source', '=', 'client').orderBy('started_at').execute();
+    expect(await rows()).toEqual([{ started_at: '2026-02-10T16:00:00.000Z', seen_at: '2026-02-10T16:06:15.000Z' }]);
+    // Silent for longer than the gap rule (the laptop slept): a new interval, the gap not counted.
+    await report('heartbeat', '2026-02-10T16:10:00.000Z');
+    expect(await rows()).toEqual([
+      { started_at: '2026-02-10T16:00:00.000Z', seen_at: '2026-02-10T16:06:15.000Z' },
+      { started_at: '2026-02-10T16:10:00.000Z', seen_at: '2026-02-10T16:10:00.000Z' },
+    ]);
   });
 });
 

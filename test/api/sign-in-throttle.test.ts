@@ -163,3 +163,17 @@ describe('sign-in throttle', () => {
     expect(me.status).toBe(401);
   });
 });
+
+describe('old counters', () => {
+  it('are forgotten by the background jobs a day after their window started; current ones stay', async () => {
+    const { runJobsOnce } = await import('../../server/jobs.js');
+    const now = t.clock.now().getTime();
+    await t.db.insertInto('login_throttle').values([
+      { key: 'pair:old', window_start: new Date(now - 25 * 3_600_000).toISOString(), hits: 9 },
+      { key: 'pair:current', window_start: new Date(now - 60_000).toISOString(), hits: 2 },
+    ]).execute();
+    await runJobsOnce(t.deps, null);
+    const keys = (await t.db.selectFrom('login_throttle').select('key').where('key', 'in', ['pair:old', 'pair:current']).execute()).map((r) => r.key);
+    expect(keys).toEqual(['pair:current']);
+  });
+});

@@ -41,6 +41,8 @@ describe.skipIf(!configured || !browserAvailable)('the browser room with a real 
     await t.db.updateTable('users').set({ captioner: 1 }).where('id', '=', attendee.id).execute();
     const s = await t.session({ title: 'Workshop', roomKind: 'workshop', startsAt: minutesFromNow(-5), endsAt: minutesFromNow(60), capacity: { online: 5 } }, trainer);
     expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: attendee, body: {} })).json.status).toBe('confirmed');
+    // Captioners caption a session once a trainer assigns them to it.
+    expect((await t.request('PUT', `/api/sessions/${s.id}/live/captioners`, { as: trainer, body: { identity: `user-${attendee.id}`, assigned: true } })).status).toBe(200);
 
     const tp = await newPage(env.browser, env.server, { permissions: ['camera', 'microphone'] });
     const ap = await newPage(env.browser, env.server, { permissions: ['camera', 'microphone'] });
@@ -60,7 +62,7 @@ describe.skipIf(!configured || !browserAvailable)('the browser room with a real 
     await ap.getByRole('button', { name: 'Send' }).click();
     await tp.getByRole('region', { name: 'Chat messages' }).getByText('Hello from Asha').waitFor();
 
-    // Raise hand: a participant attribute the trainer sees.
+    // Raise hand: a participant attribute the server sets, which the trainer sees.
     await ap.getByRole('button', { name: 'Raise hand' }).click();
     await tp.getByRole('list', { name: 'Raised hands' }).getByRole('listitem').filter({ hasText: 'Asha Patel' }).waitFor();
 

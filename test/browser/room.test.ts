@@ -270,4 +270,74 @@ describe.skipIf(!browserAvailable)('live room, captions, register and check-in p
       await lk.close();
     }
   });
+
+  it('removal and "End for everyone" stick until a trainer undoes them; only allowed senders’ captions show, an agent’s becoming final when its stream closes', async () => {
+    const lk = await startLiveKitStandIn();
+    const live = await startServer({ config: { livekit: lk.config } });
+    try {
+      const { t } = live;
+      const org = await t.org('Ash Primary');
+      const trainer = await t.user('trainer', null, 'Rosa Trainer');
+      const attendee = await t.user('staff', org.id, 'Dee Morgan');
+      const s = await t.session({ title: 'Webinar now', startsAt: minutesFromNow(-5), endsAt: minutesFromNow(55), capacity: { online: 5 } }, trainer);
+      expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: attendee, body: {} })).json.status).toBe('confirmed');
+      expect((await t.request('POST', `/api/sessions/${s.id}/live/remove`, { as: trainer, body: { identity: `user-${attendee.id}` } })).json).toEqual({ ok: true, applied: false });
+
+      // The removed attendee is told so, with no way to join.
+      const ap = await newPage(env.browser, live);
+      await signIn(ap, attendee);
+      await ap.goto(`/sessions/${s.id}/room`);
+      await ap.getByRole('heading', { name: 'You were removed from this live room' }).waitFor();
+      expect(await ap.getByRole('button', { name: 'Join the session' }).count()).toBe(0);
+      await expectNoAxeViolations(ap, 'room for a removed attendee');
+
+      // Captions on the attendee's page: an agent's stream that says it is final only when it
+      // closes becomes final and is announced; a listener's stream (not allowed to caption) is not shown.
+      const captions = ap.getByRole('region', { name: 'Caption text' });
+      await deliverStream(ap, { identity: `user-${attendee.id}`, agent: false, role: 'attendee', canPublish: false }, { 'lk.segment_id': 'fake-1', 'lk.transcription_final': 'true' }, 'Words a listener made up');
+      await deliverStream(ap, { identity: 'agent-AJ_stt', agent: true, role: null, canPublish: true }, { 'lk.segment_id': 'SG_1', 'lk.transcribed_track_id': 'TR_trainer' }, 'Welcome to the webinar', { 'lk.transcription_final': 'true' });
+      const agentCaption = captions.locator('[data-segment-id="SG_1"]');
+      await agentCaption.waitFor();
+      expect(await agentCaption.getAttribute('class')).toContain('caption-final');
+      expect(await agentCaption.innerText()).toContain('Automatic captions:');
+      await ap.locator('#caption-announcer').filter({ hasText: 'Automatic captions: Welcome to the webinar' }).waitFor();
+      expect(await captions.locator('[data-segment-id="fake-1"]').count()).toBe(0);
+      expect(await captions.innerText()).not.toContain('Words a listener made up');
+
+      // The trainer sees who was removed and lets them back in, by keyboard.
+      const tp = await newPage(env.browser, live);
+      await signIn(tp, trainer);
+      await tp.goto(`/sessions/${s.id}/room`);
+      const panel = tp.getByRole('region', { name: 'Who may join' });
+      await panel.getByRole('list', { name: 'Removed from the room' }).getByText('Dee Morgan', { exact: true }).waitFor();
+      await expectNoAxeViolations(tp, 'trainer room page with a removed attendee');
+      await tp.getByRole('heading', { level: 1 }).focus();
+      await tabTo(tp, 'Let back in: Dee Morgan');
+      await tp.keyboard.press('Enter');
+      await tp.getByRole('status').filter({ hasText: 'Dee Morgan can join the room again.' }).waitFor();
+      await panel.getByText('No one has been removed.').waitFor();
+
+      await ap.getByRole('button', { name: 'Check again' }).click();
+      await ap.getByRole('button', { name: 'Join the session' }).waitFor();
+
+      // "End for everyone": the attendee cannot join; the trainer reopens the room.
+      expect((await t.request('POST', `/api/sessions/${s.id}/live/end`, { as: trainer })).status).toBe(200);
+      await ap.reload();
+      await ap.getByRole('heading', { name: 'The trainer has ended this live room' }).waitFor();
+      expect(await ap.getByRole('button', { name: 'Join the session' }).count()).toBe(0);
+      await tp.reload();
+      await tp.getByRole('button', { name: 'Reopen the room for attendees' }).click();
+      await tp.getByRole('status').filter({ hasText: 'The room is open to attendees again.' }).waitFor();
+      // The trainer's page, with its panels, fits a 320 px wide screen without sideways scrolling.
+      await tp.setViewportSize({ width: 320, height: 800 });
+      expect(await tp.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
+      await ap.reload();
+      await ap.getByRole('button', { name: 'Join the session' }).waitFor();
+      await ap.context().close();
+      await tp.context().close();
+    } finally {
+      await live.close();
+      await lk.close();
+    }
+  });
 });

@@ -28,6 +28,13 @@ it('the bundled server starts on an empty database, serves the API and the web c
   const { token } = (await login.json()) as { token: string };
   const me = await fetch(`${server.url}/api/me`, { headers: { authorization: `Bearer ${token}` } });
   expect(((await me.json()) as { role: string }).role).toBe('admin');
+  // Timetable files are read in worker threads, whose file the bundle carries beside it.
+  const ics = 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:l1@t\r\nDTSTAMP:20260101T000000Z\r\nDTSTART;TZID=Europe/London:20260105T090000\r\nDTEND;TZID=Europe/London:20260105T100000\r\nRRULE:FREQ=WEEKLY\r\nSUMMARY:Year 5 maths\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n';
+  const upload = await fetch(`${server.url}/api/me/timetable`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/calendar' }, body: ics });
+  expect(upload.status).toBe(200);
+  expect(((await upload.json()) as { source: string }).source).toBe('ics');
+  const csvUpload = await fetch(`${server.url}/api/me/timetable`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' }, body: 'day,start,end\nMonday,09:00,10:00\n' });
+  expect(csvUpload.status).toBe(200);
   const page = await fetch(`${server.url}/sessions`);
   expect(page.headers.get('content-type')).toMatch(/text\/html/);
   expect(await page.text()).toContain('<div id="app"');

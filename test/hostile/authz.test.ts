@@ -22,6 +22,7 @@ import type { AddressInfo } from 'node:net';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../../server/accounts/service.js';
+import { defaultConfig } from '../../server/platform/deps.js';
 import { identityOf, roomNameOf } from '../../shared/live.js';
 import { makeTestContext, TEST_PASSWORD, type TestUser } from '../helpers.js';
 import { signedWebhook, startLiveKitStandIn } from '../livekit-standin.js';
@@ -40,7 +41,8 @@ await new Promise<void>((r) => icsServer.listen(0, '127.0.0.1', r));
 const icsUrl = `http://127.0.0.1:${(icsServer.address() as AddressInfo).port}/timetable.ics`;
 
 // Ten minutes before a 16:00 session: inside the online join window.
-const t = await makeTestContext({ now: '2026-02-10T15:50:00.000Z', config: { livekit: lk.config } });
+// The subscription server is on 127.0.0.1, which only OUTBOUND_ALLOW lets the server fetch.
+const t = await makeTestContext({ now: '2026-02-10T15:50:00.000Z', config: { livekit: lk.config, outbound: { ...defaultConfig().outbound, allow: [`127.0.0.1:${(icsServer.address() as AddressInfo).port}`] } } });
 afterAll(async () => {
   await t.close();
   await lk.close();
@@ -185,6 +187,20 @@ const MATRIX: Row[] = [
   ['PUT /api/sessions/{id}/holds',          async (c) => ({ params: { id: await c.session() }, body: { orgId: orgA.id, seat: 'online', seats: 2 } }),
                                                                                                                      e(401, 401, 403, 403,  403,   403,    204,    403,     204)],
   ['GET /api/outbox',                       async () => ({}),                                                        e(401, 401, 403, 403,  403,   403,    403,    403,     200)],
+  ['POST /api/outbox/{id}/retry',           async (c) => (await c.booking(), { params: { id: (await t.db.selectFrom('outbox').select('id').where('to_email', '=', c.me.email).executeTakeFirstOrThrow()).id } }),
+                                                                                                                     e(401, 401, 403, 403,  403,   403,    403,    403,     204)],
+  // A trainer's own sessions: only the session's trainers (trainer, not trainer2) and admins manage them.
+  ['GET /api/me/sessions',                  async () => ({}),                                                        e(401, 401, 403, 403,  403,   403,    200,    200,     200)],
+  ['POST /api/sessions/series',             async () => ({ body: { session: { title: 'Inclusive classrooms', mode: 'online', startsAt: '2026-03-02T15:30:00Z', endsAt: '2026-03-02T17:00:00Z', capacity: { online: 5 } }, occurrences: [{ startsAt: '2026-03-02T15:30:00Z', endsAt: '2026-03-02T17:00:00Z' }, { startsAt: '2026-03-09T15:30:00Z', endsAt: '2026-03-09T17:00:00Z' }] } }),
+                                                                                                                     e(401, 401, 403, 403,  403,   403,    201,    201,     201)],
+  ['GET /api/sessions/{id}/attendees',      async (c) => (await c.booking(), { params: { id: await c.session() } }), e(401, 401, 403, 403,  403,   403,    200,    403,     200)],
+  ['GET /api/sessions/{id}/attendees.csv',  async (c) => (await c.booking(), { params: { id: await c.session() } }), e(401, 401, 403, 403,  403,   403,    200,    403,     200)],
+  ['POST /api/bookings/{id}/seat',          async (c) => ({ params: { id: await c.booking('online') }, body: { seat: 'in_person' } }),
+                                                                                                                     e(401, 401, 403, 403,  403,   403,    200,    403,     200)],
+  ['POST /api/bookings/{id}/remove',        async (c) => ({ params: { id: await c.booking() }, body: { reason: 'Booked twice' } }),
+                                                                                                                     e(401, 401, 403, 403,  403,   403,    200,    403,     200)],
+  ['POST /api/sessions/{id}/messages',      async (c) => (await c.booking(), { params: { id: await c.session() }, body: { text: 'Bring a laptop' } }),
+                                                                                                                     e(401, 401, 403, 403,  403,   403,    201,    403,     201)],
   ['GET /api/bookings/{id}/invite.ics',     async (c) => ({ params: { id: await c.booking() } }),                    e(401, 401, 200, 404,  200,   404,    404,    404,     200)],
   ['GET /api/me/calendar',                  async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
   ['POST /api/me/calendar/rotate',          async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],

@@ -167,6 +167,8 @@ export function RoomPage({ id }: { id: string }) {
   const [settings, setSettingsState] = useState<CaptionSettings>(() => loadSettings(window.localStorage, me.id));
   const controllerRef = useRef<RoomController | null>(null);
   const names = useRef(new Map<string, string>());
+  /** Senders LiveKit marked as agents: their captions, when no speaker is known, are "Automatic captions". */
+  const agents = useRef(new Set<string>());
 
   const setSettings = (s: CaptionSettings) => {
     setSettingsState(s);
@@ -209,6 +211,7 @@ export function RoomPage({ id }: { id: string }) {
   const deliver = useMemo(
     () => async (reader: TranscriptionReader, from: CaptionSender) => {
       const c = controllerRef.current;
+      if (from.agent) agents.current.add(from.identity);
       const final = await deliverTranscription(reader, from, (fn) => setCaptions(fn), (sid) => c?.trackOwner(sid) ?? null).catch(() => null);
       if (final && from.agent && c && storesAgentCaptions(c)) {
         await api(`/api/sessions/${encodeURIComponent(id)}/captions`, z.unknown(), {
@@ -247,7 +250,7 @@ export function RoomPage({ id }: { id: string }) {
     const row = uid ? attendance.report?.items.find((r) => r.userId === uid) : undefined;
     if (row) return row.name;
     const p = controller?.room.getParticipantByIdentity(identity);
-    return p?.isAgent ? 'Automatic captions' : 'Speaker';
+    return p?.isAgent || agents.current.has(identity) ? 'Automatic captions' : 'Speaker';
   };
 
   async function join(take: () => PreJoinChoice) {

@@ -1,0 +1,24 @@
+/**
+ * A trainer's message to a session's people. Each person gets it once, as a notice in the
+ * outbox (delivered and retried like every other), with the session's details and a link
+ * to their booking; the text travels as the notice's `reason`.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Transaction } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import { activeBookingsOfSession, lockSession } from '../bookings/repository.js';
+import { AppError } from '../errors.js';
+import type { Deps } from '../platform/deps.js';
+import { enqueue } from './outbox.js';
+
+/** Writes one `trainer_message` notice per person booked or offered (and waiting, if asked); returns how many. */
+export async function messageAttendees(trx: Transaction<Database>, deps: Deps, sessionId: string, text: string, includeWaiting: boolean): Promise<number> {
+  const s = await lockSession(trx, deps.dbKind, sessionId);
+  if (!s) throw new AppError('not_found', 'No such session.');
+  if (s.status === 'cancelled') throw new AppError('session_cancelled', 'This session has been cancelled; its people have already been told.');
+  const messageId = randomUUID();
+  const people = (await activeBookingsOfSession(trx, sessionId)).filter((b) => b.status !== 'waitlisted' || includeWaiting);
+  // One place per person and session (invariant 2), and a key per message and person besides.
+  for (const b of people) await enqueue(trx, deps, 'trainer_message', b.id, { reason: text, dedupeKey: `message:${messageId}:${b.user_id}` });
+  return people.length;
+}

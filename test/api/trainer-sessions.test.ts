@@ -1,0 +1,262 @@
+/**
+ * What a trainer needs to run their sessions: their own list, a series, cancel with a count,
+ * who is coming (and as CSV), moving people between seat kinds, removing a booking with a
+ * reason, messaging attendees; and that only the session's own trainers (or an admin) can.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeTestContext, type TestContext, type TestUser } from '../helpers.js';
+
+let t: TestContext;
+beforeEach(async () => {
+  t = await makeTestContext({ now: '2026-03-01T09:00:00.000Z' });
+});
+afterEach(async () => {
+  await t.close();
+});
+
+const hybrid = { title: 'ADHD in the classroom', mode: 'hybrid', venue: 'Oak hall', startsAt: '2026-03-10T16:00:00Z', endsAt: '2026-03-10T17:00:00Z', capacity: { inPerson: 1, online: 2 } };
+
+async function book(sessionId: string, who: TestUser, seat?: 'in_person' | 'online', as?: TestUser) {
+  const res = await t.request('POST', `/api/sessions/${sessionId}/bookings`, { as: as ?? who, body: { seat, ...(as ? { userId: who.id } : {}) } });
+  expect(res.status).toBe(201);
+  return res.json as { id: string; status: string };
+}
+
+describe('my sessions', () => {
+  it('lists only the sessions a trainer runs, upcoming soonest first or past latest first, with seats, holds, people and attendance', async () => {
+    const trainer = await t.user('trainer');
+    const other = await t.user('trainer');
+    const school = await t.org('Hill Primary');
+    const s = await t.session({ ...hybrid }, trainer);
+    await t.session({ ...hybrid, title: 'Not mine' }, other);
+    await t.session({ ...hybrid, title: 'Later', startsAt: '2026-04-10T16:00:00Z', endsAt: '2026-04-10T17:00:00Z' }, trainer);
+    await t.session({ ...hybrid, title: 'Held last month', startsAt: '2026-02-10T16:00:00Z', endsAt: '2026-02-10T17:00:00Z' }, trainer);
+    expect((await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: trainer, body: { orgId: school.id, seat: 'online', seats: 1 } })).status).toBe(204);
+    const a = await t.user('staff', school.id);
+    const b = await t.user('staff', school.id);
+    const c = await t.user('staff');
+    await book(s.id, a, 'in_person');
+    await book(s.id, b, 'in_person'); // waits
+    await book(s.id, c, 'online');
+
+    const res = await t.request('GET', '/api/me/sessions', { as: trainer });
+    expect(res.status).toBe(200);
+    expect(res.json.items.map((i: any) => i.session.title)).toEqual(['ADHD in the classroom', 'Later']);
+    const first = res.json.items[0];
+    expect(first.session.seats.inPerson).toMatchObject({ confirmed: 1, waitlisted: 1 });
+    expect(first.session.seats.online).toMatchObject({ confirmed: 1 });
+    expect(first.held).toEqual({ inPerson: 0, online: 1, claimed: 0 });
+    expect(first.people).toBe(3);
+    expect(first.attended).toBeNull();
+
+    const past = await t.request('GET', '/api/me/sessions?when=past', { as: trainer });
+    expect(past.json.items.map((i: any) => i.session.title)).toEqual(['Held last month']);
+    expect(past.json.items[0].attended).toBe(0);
+
+    expect((await t.request('GET', '/api/me/sessions', { as: a })).status).toBe(403);
+    const admin = await t.user('admin');
+    expect((await t.request('GET', '/api/me/sessions', { as: admin })).json.total).toBe(3);
+  });
+});
+
+describe('series, zero seats and cancelling', () => {
+  it('publishes the same session on several dates, each its own session, all or none', async () => {
+    const trainer = await t.user('trainer');
+    const weeks = [0, 7, 14].map((d) => ({ startsAt: new Date(Date.parse('2026-03-10T16:00:00Z') + d * 86_400_000).toISOString(), endsAt: new Date(Date.parse('2026-03-10T17:00:00Z') + d * 86_400_000).toISOString() }));
+    const res = await t.request('POST', '/api/sessions/series', { as: trainer, body: { session: { ...hybrid, bookingClosesAt: '2026-03-09T16:00:00Z' }, occurrences: weeks } });
+    expect(res.status).toBe(201);
+    expect(res.json.items.map((s: any) => s.startsAt)).toEqual(weeks.map((w) => w.startsAt));
+    expect(new Set(res.json.items.map((s: any) => s.id)).size).toBe(3);
+    // The cut-off keeps its distance before each start.
+    expect(res.json.items.map((s: any) => s.bookingClosesAt)).toEqual(['2026-03-09T16:00:00.000Z', '2026-03-16T16:00:00.000Z', '2026-03-23T16:00:00.000Z']);
+    expect(res.json.items.every((s: any) => s.trainerIds.includes(trainer.id))).toBe(true);
+
+    const bad = await t.request('POST', '/api/sessions/series', { as: trainer, body: { session: hybrid, occurrences: [weeks[0], { startsAt: '2026-04-01T10:00:00Z', endsAt: '2026-04-01T09:00:00Z' }] } });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.details.issues[0].path).toBe('occurrences.1.endsAt');
+    expect((await t.request('GET', '/api/me/sessions', { as: trainer })).json.total).toBe(3);
+
+    const staff = await t.user('staff', (await t.org()).id);
+    expect((await t.request('POST', '/api/sessions/series', { as: staff, body: { session: hybrid, occurrences: weeks } })).status).toBe(403);
+  });
+
+  it('refuses 0 seats of a kind the session offers, on create and on edit', async () => {
+    const trainer = await t.user('trainer');
+    const zero = await t.request('POST', '/api/sessions', { as: trainer, body: { ...hybrid, capacity: { inPerson: 0, online: 5 } } });
+    expect(zero.status).toBe(400);
+    expect(zero.json.error.details.issues[0].path).toBe('capacity.inPerson');
+    const s = await t.session(hybrid, trainer);
+    const edit = await t.request('PATCH', `/api/sessions/${s.id}`, { as: trainer, body: { capacity: { online: 0 } } });
+    expect(edit.status).toBe(400);
+    expect(edit.json.error.details.issues[0].path).toBe('capacity.online');
+    expect((await t.request('GET', `/api/sessions/${s.id}`, { as: trainer })).json.capacity.online).toBe(2);
+  });
+
+  it('cancelling says how many people were told, and each of them is told the reason', async () => {
+    const trainer = await t.user('trainer');
+    const s = await t.session(hybrid, trainer);
+    for (const seat of ['in_person', 'in_person', 'online'] as const) await book(s.id, await t.user('staff'), seat);
+    const res = await t.request('POST', `/api/sessions/${s.id}/cancel`, { as: trainer, body: { reason: 'Trainer unwell' } });
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ status: 'cancelled', told: 3 });
+    const mails = await t.mails('session_cancelled');
+    expect(mails).toHaveLength(3);
+    expect(mails[0]!.message.text).toContain('Reason given: Trainer unwell');
+    expect((await t.request('POST', `/api/sessions/${s.id}/cancel`, { as: trainer, body: {} })).json.told).toBe(0);
+  });
+});
+
+describe('who is coming', () => {
+  it('lists booked, offered and waiting people with school, seat, status, queue place and who booked them; CSV too', async () => {
+    const trainer = await t.user('trainer');
+    const s = await t.session(hybrid, trainer);
+    const school = await t.org('Hill Primary');
+    const office = await t.user('office', school.id, 'Olu Office');
+    const asha = await t.user('staff', school.id, 'Asha Patel');
+    const ben = await t.user('staff', null, '=cmd Ben');
+    const cleo = await t.user('staff', null, 'Cleo Wu');
+    await book(s.id, asha, 'in_person', office);
+    await book(s.id, ben, 'in_person');
+    await book(s.id, cleo, 'in_person');
+    const gone = await t.user('staff');
+    const cancelled = await book(s.id, gone, 'online');
+    expect((await t.request('DELETE', `/api/bookings/${cancelled.id}`, { as: gone })).status).toBe(200);
+
+    const res = await t.request('GET', `/api/sessions/${s.id}/attendees`, { as: trainer });
+    expect(res.status).toBe(200);
+    const rows = res.json.items.map((r: any) => [r.name, r.orgName, r.seat, r.status, r.position, r.bookedBy]);
+    expect(rows).toEqual([
+      ['Asha Patel', 'Hill Primary', 'in_person', 'confirmed', null, 'Olu Office'],
+      ['=cmd Ben', null, 'in_person', 'waitlisted', 1, null],
+      ['Cleo Wu', null, 'in_person', 'waitlisted', 2, null],
+    ]);
+
+    const csv = await t.request('GET', `/api/sessions/${s.id}/attendees.csv`, { as: trainer });
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    const lines = csv.text.replace(/^\uFEFF/, '').split('\r\n');
+    expect(lines[0]).toBe('name,email,school,seat,status,waitlist position,booked by,booked at');
+    expect(lines[1]).toMatch(/^Asha Patel,.*,Hill Primary,in person,confirmed,,Olu Office,/);
+    expect(lines[2]!.startsWith("'=cmd Ben,")).toBe(true); // a formula-looking name is kept as text
+    expect(lines[3]).toMatch(/^Cleo Wu,.*,,in person,waitlisted,2,,/);
+    expect(lines).toHaveLength(5); // header, three people, the final line break
+  });
+
+  it('only the session’s own trainers and admins see who is coming or change it', async () => {
+    const trainer = await t.user('trainer');
+    const stranger = await t.user('trainer');
+    const org = await t.org();
+    const office = await t.user('office', org.id);
+    const staff = await t.user('staff', org.id);
+    const s = await t.session(hybrid, trainer);
+    const b = await book(s.id, staff, 'in_person');
+    for (const who of [stranger, office, staff]) {
+      expect((await t.request('GET', `/api/sessions/${s.id}/attendees`, { as: who })).status).toBe(403);
+      expect((await t.request('GET', `/api/sessions/${s.id}/attendees.csv`, { as: who })).status).toBe(403);
+      expect((await t.request('POST', `/api/bookings/${b.id}/seat`, { as: who, body: { seat: 'online' } })).status).toBe(403);
+      expect((await t.request('POST', `/api/bookings/${b.id}/remove`, { as: who, body: { reason: 'No' } })).status).toBe(403);
+      expect((await t.request('POST', `/api/sessions/${s.id}/messages`, { as: who, body: { text: 'Hello' } })).status).toBe(403);
+    }
+    expect((await t.request('GET', `/api/bookings/${b.id}`, { as: staff })).json).toMatchObject({ seat: 'in_person', status: 'confirmed' });
+    expect(await t.mails('trainer_message')).toHaveLength(0);
+    const admin = await t.user('admin');
+    expect((await t.request('GET', `/api/sessions/${s.id}/attendees`, { as: admin })).status).toBe(200);
+  });
+});
+
+describe('moving and removing people', () => {
+  it('moves a person to a free seat of the other kind; the seat left goes to the head of the queue; the person is told', async () => {
+    const trainer = await t.user('trainer');
+    const s = await t.session(hybrid, trainer); // 1 in person, 2 online
+    const asha = await t.user('staff', null, 'Asha');
+    const ben = await t.user('staff', null, 'Ben');
+    const a = await book(s.id, asha, 'in_person');
+    const b = await book(s.id, ben, 'in_person');
+    expect(b.status).toBe('waitlisted');
+    const res = await t.request('POST', `/api/bookings/${a.id}/seat`, { as: trainer, body: { seat: 'online' } });
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ seat: 'online', status: 'confirmed' });
+    expect((await t.request('GET', `/api/bookings/${b.id}`, { as: ben })).json).toMatchObject({ seat: 'in_person', status: 'confirmed' });
+    const [told] = await t.mails('seat_changed');
+    expect(told!.to_email).toBe(asha.email);
+    expect(told!.message.text).toContain('online seat');
+  });
+
+  it('refuses a move when the other kind is full, or the session has no seats of that kind', async () => {
+    const trainer = await t.user('trainer');
+    const s = await t.session({ ...hybrid, capacity: { inPerson: 1, online: 1 } }, trainer);
+    const a = await book(s.id, await t.user('staff'), 'in_person');
+    await book(s.id, await t.user('staff'), 'online');
+    const full = await t.request('POST', `/api/bookings/${a.id}/seat`, { as: trainer, body: { seat: 'online' } });
+    expect(full.status).toBe(409);
+    expect(full.json.error.message).toMatch(/no free online seat/);
+    const online = await t.session({ title: 'Online only', startsAt: hybrid.startsAt, endsAt: hybrid.endsAt }, trainer);
+    const o = await book(online.id, await t.user('staff'));
+    const none = await t.request('POST', `/api/bookings/${o.id}/seat`, { as: trainer, body: { seat: 'in_person' } });
+    expect(none.status).toBe(400);
+    expect((await t.request('GET', `/api/sessions/${s.id}/attendees`, { as: trainer })).json.items.map((r: any) => r.seat)).toEqual(['in_person', 'online']);
+  });
+
+  it('removes a booking with a reason sent to that person; the queue moves up; a reason is required', async () => {
+    const trainer = await t.user('trainer');
+    const s = await t.session(hybrid, trainer);
+    const asha = await t.user('staff');
+    const ben = await t.user('staff');
+    const a = await book(s.id, asha, 'in_person');
+    const b = await book(s.id, ben, 'in_person');
+    expect((await t.request('POST', `/api/bookings/${a.id}/remove`, { as: trainer, body: { reason: '' } })).status).toBe(400);
+    const res = await t.request('POST', `/api/bookings/${a.id}/remove`, { as: trainer, body: { reason: 'Booked twice under two names' } });
+    expect(res.status).toBe(200);
+    expect(res.json.status).toBe('cancelled');
+    expect((await t.request('GET', `/api/bookings/${b.id}`, { as: ben })).json.status).toBe('confirmed');
+    const [mail] = await t.mails('removed');
+    expect(mail!.to_email).toBe(asha.email);
+    expect(mail!.message.text).toContain('Reason given: Booked twice under two names');
+    expect(mail!.message.parts.ical?.method).toBe('CANCEL');
+  });
+});
+
+describe('messaging attendees', () => {
+  it('sends one message per person booked, and to those waiting only when asked, with the session’s details and link', async () => {
+    const trainer = await t.user('trainer');
+    const s = await t.session({ ...hybrid, capacity: { inPerson: 1, online: 1 } }, trainer);
+    const people = [await t.user('staff'), await t.user('staff'), await t.user('staff')];
+    await book(s.id, people[0]!, 'in_person');
+    await book(s.id, people[1]!, 'online');
+    await book(s.id, people[2]!, 'online'); // waits
+    const res = await t.request('POST', `/api/sessions/${s.id}/messages`, { as: trainer, body: { text: 'Please bring a laptop.\n\nParking is at the back.' } });
+    expect(res.status).toBe(201);
+    expect(res.json.told).toBe(2);
+    let mails = await t.mails('trainer_message');
+    expect(mails.map((m) => m.to_email).sort()).toEqual([people[0]!.email, people[1]!.email].sort());
+    expect(mails[0]!.message.subject).toBe('Message from your trainer: ADHD in the classroom');
+    expect(mails[0]!.message.text).toContain('Please bring a laptop.');
+    expect(mails[0]!.message.text).toContain('Parking is at the back.');
+    expect(mails[0]!.message.text).toMatch(/Manage your booking: http:\/\/localhost:3000\/bookings\//);
+
+    const withWaiting = await t.request('POST', `/api/sessions/${s.id}/messages`, { as: trainer, body: { text: 'Room changed', includeWaiting: true } });
+    expect(withWaiting.json.told).toBe(3);
+    mails = await t.mails('trainer_message');
+    expect(mails).toHaveLength(5);
+    expect((await t.request('POST', `/api/sessions/${s.id}/messages`, { as: trainer, body: { text: '   ' } })).status).toBe(400);
+    expect(await t.mails('trainer_message')).toHaveLength(5);
+  });
+});
+
+describe('mail outbox', () => {
+  it('an administrator can send a waiting message again now; others cannot', async () => {
+    const trainer = await t.user('trainer');
+    const s = await t.session(hybrid, trainer);
+    await book(s.id, await t.user('staff'), 'online');
+    const [row] = await t.mails('confirmed');
+    await t.db.updateTable('outbox').set({ attempts: 3, last_error: 'Connection refused', next_attempt_at: '2026-03-01T10:00:00.000Z' }).where('id', '=', row!.id).execute();
+    const admin = await t.user('admin');
+    const list = await t.request('GET', '/api/outbox', { as: admin });
+    expect(list.json.items.find((m: any) => m.id === row!.id)).toMatchObject({ status: 'pending', attempts: 3, lastError: 'Connection refused' });
+    expect((await t.request('POST', `/api/outbox/${row!.id}/retry`, { as: trainer })).status).toBe(403);
+    expect((await t.request('POST', `/api/outbox/${row!.id}/retry`, { as: admin })).status).toBe(204);
+    const after = await t.db.selectFrom('outbox').select('next_attempt_at').where('id', '=', row!.id).executeTakeFirstOrThrow();
+    expect(after.next_attempt_at).toBe('2026-03-01T09:00:00.000Z');
+    expect((await t.request('POST', '/api/outbox/nope/retry', { as: admin })).status).toBe(404);
+  });
+});
