@@ -6,19 +6,9 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import path from 'node:path';
-import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
-import {
-  CompiledQuery,
-  Kysely,
-  Migrator,
-  PostgresDialect,
-  SqliteDialect,
-  SqliteDriver,
-  type DatabaseConnection,
-  type Driver,
-  type SqliteDialectConfig,
-} from 'kysely';
+import { Kysely, Migrator, PostgresDialect } from 'kysely';
+import { ResilientSqliteDialect, type SqliteOptions } from './sqlite.js';
 import type { Database } from './schema.js';
 import { migrations } from './migrations/index.js';
 
@@ -37,56 +27,30 @@ pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
 /**
  * Writers take SQLite's write lock when their transaction begins (BEGIN IMMEDIATE), so a
  * transaction that reads availability and then books can never be overtaken between the
- * read and the write, across processes too; busy_timeout makes the others wait, not fail.
+ * read and the write, across processes too. Waiting for that lock happens off the event
+ * loop's back, and faults of the file are recovered from: see db/sqlite.ts.
  */
-class ImmediateSqliteDriver extends SqliteDriver {
-  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
-  }
-}
-class ImmediateSqliteDialect extends SqliteDialect {
-  readonly #config: SqliteDialectConfig;
-  constructor(config: SqliteDialectConfig) {
-    super(config);
-    this.#config = config;
-  }
-  override createDriver(): Driver {
-    return new ImmediateSqliteDriver(this.#config);
-  }
-}
-
-/**
- * Kysely's SQLite driver prepares every statement anew; preparing costs as much as running
- * a small query, so statements are cached by their SQL text (bounded, oldest dropped).
- */
-function withStatementCache(raw: SqliteDatabase.Database, max = 500) {
-  const cache = new Map<string, SqliteDatabase.Statement>();
-  return {
-    close: () => raw.close(),
-    prepare(sql: string) {
-      let stmt = cache.get(sql);
-      if (!stmt) {
-        stmt = raw.prepare(sql);
-        if (cache.size >= max) cache.delete(cache.keys().next().value as string);
-        cache.set(sql, stmt);
-      }
-      return stmt;
-    },
-  };
-}
-
-export function openSqlite(file: string): Db {
+export function openSqlite(file: string, opts: SqliteOptions = {}): Db {
   if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const raw = new SqliteDatabase(file);
-  raw.pragma('journal_mode = WAL');
-  raw.pragma('foreign_keys = ON');
-  raw.pragma('busy_timeout = 5000');
-  // FULL: every commit is fsynced to the write-ahead log before it returns, so a 201 survives
-  // a power loss, not only a crash of this process (NORMAL may lose the last commits then).
-  // Group commit (server/platform/transactions.ts) shares one fsync among a burst's writes.
-  raw.pragma('synchronous = FULL');
-  const checkpoints = file === ':memory:' ? null : startCheckpointer(file, raw);
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(raw) }) });
+  const dialect = new ResilientSqliteDialect(
+    file,
+    (raw) => {
+      raw.pragma('journal_mode = WAL');
+      raw.pragma('foreign_keys = ON');
+      // 0: a locked database is waited for by db/sqlite.ts without blocking the event loop.
+      raw.pragma('busy_timeout = 0');
+      // FULL: every commit is fsynced to the write-ahead log before it returns, so a 201
+      // survives a power loss, not only a crash of this process (NORMAL may lose the last
+      // commits then). Group commit (server/platform/transactions.ts) shares one fsync
+      // among a burst's writes.
+      raw.pragma('synchronous = FULL');
+      if (file !== ':memory:') raw.pragma('wal_autocheckpoint = 20000'); // see startCheckpointer
+    },
+    opts,
+  );
+  const checkpoints = file === ':memory:' ? null : startCheckpointer(file);
+  const db = new Kysely<Database>({ dialect });
+  dialect.register(db);
   return {
     db,
     kind: 'sqlite',
@@ -104,8 +68,7 @@ export function openSqlite(file: string): Db {
  * these machines that was about a third of a booking's cost. The commit-time checkpoint
  * stays as a backstop at a much larger log, in case the worker falls behind or stops.
  */
-function startCheckpointer(file: string, raw: SqliteDatabase.Database, everyMs = 500) {
-  raw.pragma('wal_autocheckpoint = 20000');
+function startCheckpointer(file: string, everyMs = 500) {
   const worker = new Worker(
     `const { workerData, parentPort } = require('node:worker_threads');
      const Database = require(workerData.driver);
@@ -152,9 +115,9 @@ export function openPostgres(url: string, opts: number | PostgresOptions = {}): 
   return { db, kind: 'postgres', close: () => db.destroy() };
 }
 
-export function openDatabase(url: string, pgOptions: PostgresOptions = {}): Db {
+export function openDatabase(url: string, pgOptions: PostgresOptions = {}, sqliteOptions: SqliteOptions = {}): Db {
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return openPostgres(url, pgOptions);
-  if (url.startsWith('sqlite:')) return openSqlite(url.slice('sqlite:'.length) || ':memory:');
+  if (url.startsWith('sqlite:')) return openSqlite(url.slice('sqlite:'.length) || ':memory:', sqliteOptions);
   throw new Error(`DATABASE_URL must start with sqlite: or postgres:// (got ${JSON.stringify(url.split(':')[0])})`);
 }
 

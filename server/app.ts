@@ -10,11 +10,12 @@ import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { isMigrated } from '../db/connect.js';
+import { sqliteFault } from '../db/sqlite.js';
 import { prepared } from '../db/prepared.js';
 import { accountRoutes, authMiddleware } from './accounts/routes.js';
 import { bookingRoutes } from './bookings/routes.js';
 import { calendarRoutes } from './calendar/routes.js';
-import { AppError, toErrorResponse } from './errors.js';
+import { AppError, FAULT_ANSWERS, toErrorResponse } from './errors.js';
 import { liveRoutes } from './live/routes.js';
 import { notificationRoutes } from './notifications/routes.js';
 import { apiReferencePage, withIdempotencyKey } from './platform/docs.js';
@@ -108,6 +109,13 @@ export function createApp(deps: Deps) {
   });
   // Readiness for a load balancer: the database answers and every migration has run.
   app.get('/api/ready', async (c) => {
+    // A database file that cannot take changes (read-only, full, failing) is not ready,
+    // though reads still work; the connection is reopened until it can (db/sqlite.ts).
+    const fault = sqliteFault(deps.db);
+    if (fault) {
+      const { code, message } = FAULT_ANSWERS[fault.kind];
+      throw new AppError(code, message, undefined, { 'Retry-After': '30' });
+    }
     const migrated = await isMigrated(deps.db).catch(() => { throw unreachable(); });
     if (!migrated) throw new AppError('database_not_migrated', 'The database is not migrated to this version yet.', undefined, { 'Retry-After': '5' });
     return c.json({ ok: true, database: deps.dbKind });

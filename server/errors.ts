@@ -4,6 +4,7 @@
  */
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { sqliteFaultKind, type SqliteFaultKind } from '../db/sqlite.js';
 
 const STATUS = {
   validation_failed: 400,
@@ -47,6 +48,8 @@ const STATUS = {
   database_busy: 503,
   service_busy: 503,
   database_unavailable: 503,
+  database_read_only: 503,
+  database_full: 503,
   database_not_migrated: 503,
 } as const satisfies Record<string, ContentfulStatusCode>;
 
@@ -70,6 +73,13 @@ export class AppError extends Error {
 export interface ErrorBody {
   error: { code: string; message: string; details?: unknown };
 }
+
+/** What people are told while the database file cannot take changes (db/sqlite.ts). */
+export const FAULT_ANSWERS = {
+  read_only: { code: 'database_read_only', message: 'Changes cannot be saved right now: the database is read-only. Nothing was changed; please try again later.' },
+  full: { code: 'database_full', message: 'Changes cannot be saved right now: the database’s disk is full. Nothing was changed; please try again later.' },
+  failing: { code: 'database_unavailable', message: 'The database cannot be used right now. Nothing was changed; please try again later.' },
+} as const satisfies Record<SqliteFaultKind, { code: ErrorCode; message: string }>;
 
 /** Maps any thrown value to status, body and headers. Internals never leak on a 500. */
 export function toErrorResponse(err: unknown): { status: ContentfulStatusCode; body: ErrorBody; headers: Record<string, string>; internal: boolean } {
@@ -104,6 +114,11 @@ export function toErrorResponse(err: unknown): { status: ContentfulStatusCode; b
       headers: { 'Retry-After': '5' },
       internal: false,
     };
+  }
+  const fault = sqliteFaultKind(err);
+  if (fault) {
+    const { code, message } = FAULT_ANSWERS[fault];
+    return { status: 503, body: { error: { code, message } }, headers: { 'Retry-After': '30' }, internal: false };
   }
   if (isBusyError(err)) {
     return {

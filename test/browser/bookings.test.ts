@@ -89,11 +89,14 @@ describe.skipIf(!browserAvailable)('booking and my bookings', () => {
     const card = (title: string) => page.getByRole('article', { name: title });
     await card('Offer to me').getByText(/held for you until/).waitFor();
     expect(await card('Queue for me').innerText()).toContain('You are 1st in the queue');
-    expect(await card('Cancel me').getByRole('link', { name: /Add to calendar/ }).getAttribute('href')).toBe(`/api/bookings/${mineConfirmed.id}/invite.ics`);
+    expect(await card('Cancel me').getByRole('link', { name: /Download the invite/ }).getAttribute('href')).toBe(`/api/bookings/${mineConfirmed.id}/invite.ics`);
+    // A waiting place has nothing to put in a calendar yet.
+    expect(await card('Queue for me').getByRole('link', { name: /Download the invite|Google|Outlook/ }).count()).toBe(0);
     await expectNoAxeViolations(page, 'my bookings');
 
     // "Add to calendar" downloads the invite.
-    const [download] = await Promise.all([page.waitForEvent('download'), card('Cancel me').getByRole('link', { name: /Add to calendar/ }).click()]);
+    const [download] = await Promise.all([page.waitForEvent('download'), card('Cancel me').getByRole('link', { name: /Download the invite/ }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^cancel-me-\d{4}-\d{2}-\d{2}\.ics$/);
     const chunks: Buffer[] = [];
     for await (const c of await download.createReadStream()) chunks.push(c as Buffer);
     expect(Buffer.concat(chunks).toString('utf8')).toContain('BEGIN:VCALENDAR');

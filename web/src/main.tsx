@@ -5,7 +5,7 @@ import { Me } from '../../shared/accounts.js';
 import { api, ApiError, onUnauthenticated, setCsrfToken } from './api.js';
 import { AppContext, LoadError, PageHeading, type MeValue } from './components.js';
 import { BookingPage } from './pages/BookingPage.js';
-import { BookingsPage } from './pages/BookingsPage.js';
+import { BookingsPage, CompletionsPage } from './pages/BookingsPage.js';
 import { CalendarPage } from './pages/CalendarPage.js';
 import { NewSessionPage } from './pages/NewSessionPage.js';
 import { OrgBookingsPage, OrgExportPage } from './pages/OfficePages.js';
@@ -40,6 +40,9 @@ function isCurrent(href: string, path: string) {
 }
 
 function Header({ me, path, onSignOut }: { me: MeValue | null; path: string; onSignOut: () => void }) {
+  const [menuOpen, setMenuOpen] = useState(false);
+  // A link followed from the menu closes it.
+  useEffect(() => setMenuOpen(false), [path]);
   return (
     <header class="site-header">
       <div class="wrap header-inner">
@@ -59,8 +62,14 @@ function Header({ me, path, onSignOut }: { me: MeValue | null; path: string; onS
         )}
       </div>
       {me && (
-        <nav aria-label="Main" class="site-nav">
-          <ul class="wrap">
+        <nav aria-label="Main" class={menuOpen ? 'site-nav menu-open' : 'site-nav'}>
+          {/* On narrow screens the links fold behind this button, so the page starts on the first screen. */}
+          <div class="wrap menu-toggle-row">
+            <button type="button" class="menu-toggle" aria-expanded={menuOpen ? 'true' : 'false'} aria-controls="main-nav-links" onClick={() => setMenuOpen(!menuOpen)}>
+              Menu
+            </button>
+          </div>
+          <ul class="wrap" id="main-nav-links">
             {NAV.filter((n) => !n.roles || n.roles.includes(me.role)).map((n) => (
               <li key={n.href}>
                 <Link href={n.href} aria-current={isCurrent(n.href, path) ? 'page' : undefined}>
@@ -113,6 +122,7 @@ function Routes({ me, loc }: { me: MeValue; loc: Location }) {
   let m = match('/sessions/:id', p);
   if (m) return <SessionPage key={m.id!} id={m.id!} />;
   if (p === '/bookings') return <BookingsPage key={key} />;
+  if (p === '/completions') return <CompletionsPage key={key} />;
   m = match('/bookings/:id', p);
   if (m) return <BookingPage key={m.id!} id={m.id!} />;
   if (p === '/calendar') return <CalendarPage key={key} />;

@@ -1,0 +1,304 @@
+/**
+ * The SQLite connection: one better-sqlite3 handle per process, driven through Kysely.
+ *
+ * better-sqlite3 is synchronous, so SQLite's own busy_timeout would wait for another
+ * process's write lock *inside* the call, with the whole event loop stopped: no read, no
+ * health check, no other request meanwhile. Here busy_timeout is 0, and a statement that
+ * finds the database locked gives the connection back and tries again after a short,
+ * growing pause (up to `busyWaitMs`, then SQLITE_BUSY: 503 `database_busy`). Reads never
+ * wait for writers (WAL), so they go on while a write waits.
+ *
+ * Faults of the file itself (read-only, disk full, I/O errors) are noted per database
+ * (`sqliteFault`, for readiness and for the error's code); while one lasts the connection
+ * is reopened every `recoverEveryMs` and tested with a real write, and the fault is over
+ * once that write commits. So the process recovers by itself once the file is writable.
+ */
+import SqliteDatabase from 'better-sqlite3';
+import {
+  CompiledQuery,
+  SqliteDialect,
+  type DatabaseConnection,
+  type Driver,
+  type QueryCompiler,
+  type QueryResult,
+  type Kysely,
+} from 'kysely';
+
+export type SqliteFaultKind = 'read_only' | 'full' | 'failing';
+export interface SqliteFault {
+  kind: SqliteFaultKind;
+  /** SQLite's extended error code, for the log. */
+  code: string;
+  since: Date;
+}
+
+export interface SqliteOptions {
+  /** How long a write waits for another connection's write lock before it is refused (ms). */
+  busyWaitMs?: number;
+  /** While the file is faulty, how often the connection is reopened and tried (ms). */
+  recoverEveryMs?: number;
+  /** Told when a fault starts and ends. */
+  onFault?: (fault: SqliteFault | null) => void;
+}
+
+/** What kind of fault of the database file an error shows, if it is one. */
+export function sqliteFaultKind(err: unknown): SqliteFaultKind | null {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return null;
+  if (code.startsWith('SQLITE_READONLY')) return 'read_only';
+  if (code === 'SQLITE_FULL') return 'full';
+  if (/^SQLITE_(IOERR|CORRUPT|NOTADB|CANTOPEN|PROTOCOL)/.test(code)) return 'failing';
+  return null;
+}
+
+const isBusy = (e: unknown) => {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
+};
+
+const faults = new WeakMap<object, () => SqliteFault | null>();
+/** The current fault of a SQLite database opened here (null when healthy or not SQLite). */
+export function sqliteFault(db: Kysely<any>): SqliteFault | null {
+  return faults.get(db)?.() ?? null;
+}
+
+class Mutex {
+  #held: Promise<void> | undefined;
+  #release: (() => void) | undefined;
+  async lock() {
+    while (this.#held) await this.#held;
+    this.#held = new Promise((r) => (this.#release = r));
+  }
+  unlock() {
+    const release = this.#release;
+    this.#held = undefined;
+    this.#release = undefined;
+    release?.();
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** The one better-sqlite3 handle, with its statement cache; reopened after a fault. */
+class Handle {
+  raw!: SqliteDatabase.Database;
+  #cache = new Map<string, SqliteDatabase.Statement>();
+  constructor(
+    readonly file: string,
+    private readonly configure: (raw: SqliteDatabase.Database) => void,
+  ) {
+    this.open();
+  }
+  open() {
+    this.raw = new SqliteDatabase(this.file);
+    this.#cache.clear();
+    this.configure(this.raw);
+  }
+  reopen() {
+    try {
+      this.raw.close();
+    } catch {
+      /* a broken handle: the new one replaces it anyway */
+    }
+    this.open();
+  }
+  /**
+   * Kysely's SQLite driver prepares every statement anew; preparing costs as much as
+   * running a small query, so statements are cached by their SQL text (bounded).
+   */
+  prepare(sql: string, max = 500) {
+    let stmt = this.#cache.get(sql);
+    if (!stmt) {
+      stmt = this.raw.prepare(sql);
+      if (this.#cache.size >= max) this.#cache.delete(this.#cache.keys().next().value as string);
+      this.#cache.set(sql, stmt);
+    }
+    return stmt;
+  }
+  run(q: CompiledQuery): QueryResult<unknown> {
+    const stmt = this.prepare(q.sql);
+    if (stmt.reader) return { rows: stmt.all(q.parameters as unknown[]) };
+    const { changes, lastInsertRowid } = stmt.run(q.parameters as unknown[]);
+    return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
+  }
+}
+
+class ResilientConnection implements DatabaseConnection {
+  constructor(private readonly driver: ResilientSqliteDriver) {}
+  executeQuery<R>(q: CompiledQuery): Promise<QueryResult<R>> {
+    return this.driver.execute(q) as Promise<QueryResult<R>>;
+  }
+  // eslint-disable-next-line require-yield
+  async *streamQuery<R>(q: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
+    yield (await this.driver.execute(q)) as QueryResult<R>;
+  }
+}
+
+class ResilientSqliteDriver implements Driver {
+  readonly #mutex = new Mutex();
+  readonly #connection = new ResilientConnection(this);
+  #inTransaction = false;
+  #fault: SqliteFault | null = null;
+  #recovery: NodeJS.Timeout | null = null;
+  #closed = false;
+  readonly #busyWaitMs: number;
+  readonly #recoverEveryMs: number;
+
+  constructor(
+    readonly handle: Handle,
+    private readonly opts: SqliteOptions,
+  ) {
+    this.#busyWaitMs = opts.busyWaitMs ?? 5000;
+    this.#recoverEveryMs = opts.recoverEveryMs ?? 1000;
+  }
+
+  get fault() {
+    return this.#fault;
+  }
+
+  async init() {}
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    await this.#mutex.lock();
+    return this.#connection;
+  }
+
+  async releaseConnection(): Promise<void> {
+    this.#mutex.unlock();
+  }
+
+  /**
+   * Runs one statement. Outside a transaction a locked database is waited for without
+   * holding the event loop or the connection: the connection is given back, and taken
+   * again after the pause, so reads run meanwhile.
+   */
+  async execute(q: CompiledQuery): Promise<QueryResult<unknown>> {
+    const deadline = Date.now() + this.#busyWaitMs;
+    for (let pause = 2; ; pause = Math.min(pause * 2, 50)) {
+      try {
+        const result = this.handle.run(q);
+        if (this.#fault && !this.#inTransaction && result.numAffectedRows !== undefined && result.numAffectedRows > 0n) this.#setFault(null);
+        return result;
+      } catch (e) {
+        if (isBusy(e) && !this.#inTransaction && Date.now() < deadline) {
+          this.#mutex.unlock();
+          await sleep(pause);
+          await this.#mutex.lock();
+          continue;
+        }
+        const kind = sqliteFaultKind(e);
+        if (kind) this.#setFault({ kind, code: String((e as { code?: unknown }).code), since: new Date() });
+        throw e;
+      }
+    }
+  }
+
+  /** BEGIN IMMEDIATE: the write lock is taken at the start (see connect.ts), waited for as above. */
+  async beginTransaction(): Promise<void> {
+    await this.execute(CompiledQuery.raw('begin immediate'));
+    this.#inTransaction = true;
+  }
+
+  async commitTransaction(): Promise<void> {
+    try {
+      this.handle.run(CompiledQuery.raw('commit'));
+    } catch (e) {
+      const kind = sqliteFaultKind(e);
+      if (kind) this.#setFault({ kind, code: String((e as { code?: unknown }).code), since: new Date() });
+      throw e;
+    }
+    this.#inTransaction = false;
+    if (this.#fault) this.#setFault(null); // a commit went through: the file takes writes again
+  }
+
+  async rollbackTransaction(): Promise<void> {
+    this.#inTransaction = false;
+    try {
+      this.handle.run(CompiledQuery.raw('rollback'));
+    } catch (e) {
+      // A failed commit may already have rolled back; nothing is left to undo then.
+      if (!/no transaction is active/i.test(String((e as Error)?.message))) throw e;
+    }
+  }
+
+  async savepoint(c: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']) {
+    await c.executeQuery(CompiledQuery.raw(`savepoint ${name}`));
+    void compile;
+  }
+  async rollbackToSavepoint(c: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']) {
+    await c.executeQuery(CompiledQuery.raw(`rollback to ${name}`));
+    void compile;
+  }
+  async releaseSavepoint(c: DatabaseConnection, name: string, compile: QueryCompiler['compileQuery']) {
+    await c.executeQuery(CompiledQuery.raw(`release ${name}`));
+    void compile;
+  }
+
+  async destroy(): Promise<void> {
+    this.#closed = true;
+    if (this.#recovery) clearTimeout(this.#recovery);
+    this.handle.raw.close();
+  }
+
+  #setFault(fault: SqliteFault | null) {
+    const was = this.#fault;
+    this.#fault = fault && was ? was : fault; // keep when it began
+    if ((was === null) !== (fault === null)) this.opts.onFault?.(this.#fault);
+    if (fault && !this.#recovery && !this.#closed) this.#scheduleRecovery();
+  }
+
+  #scheduleRecovery() {
+    this.#recovery = setTimeout(() => void this.#recover(), this.#recoverEveryMs);
+    this.#recovery.unref();
+  }
+
+  /** Reopens the connection and tries a real write; the fault is over once it commits. */
+  async #recover() {
+    this.#recovery = null;
+    if (this.#closed || !this.#fault) return;
+    await this.#mutex.lock();
+    try {
+      if (this.#closed || !this.#fault) return;
+      this.handle.reopen();
+      const raw = this.handle.raw;
+      raw.exec('begin immediate');
+      try {
+        // Rewriting the schema's user_version with its own value changes nothing, but it is a
+        // write that must reach the disk: it fails while the file is read-only or full.
+        raw.pragma(`user_version = ${Number(raw.pragma('user_version', { simple: true }))}`);
+        raw.exec('commit');
+      } catch (e) {
+        if (raw.inTransaction) raw.exec('rollback');
+        throw e;
+      }
+      this.#setFault(null);
+    } catch (e) {
+      if (isBusy(e)) {
+        /* someone else is writing: the file takes writes; try again shortly */
+      } else {
+        const kind = sqliteFaultKind(e);
+        if (kind && this.#fault) this.#fault = { ...this.#fault, kind, code: String((e as { code?: unknown }).code) };
+      }
+    } finally {
+      this.#mutex.unlock();
+      if (this.#fault && !this.#recovery && !this.#closed) this.#scheduleRecovery();
+    }
+  }
+}
+
+/** Kysely's SQLite dialect (compiler, adapter, introspection) over the driver above. */
+export class ResilientSqliteDialect extends SqliteDialect {
+  readonly driver: ResilientSqliteDriver;
+  constructor(file: string, configure: (raw: SqliteDatabase.Database) => void, opts: SqliteOptions = {}) {
+    const handle = new Handle(file, configure);
+    super({ database: { close: () => handle.raw.close(), prepare: (sql: string) => handle.prepare(sql) } });
+    this.driver = new ResilientSqliteDriver(handle, opts);
+  }
+  override createDriver(): Driver {
+    return this.driver;
+  }
+  /** Registers `db` (built on this dialect) for `sqliteFault`. */
+  register(db: Kysely<any>) {
+    faults.set(db, () => this.driver.fault);
+  }
+}
