@@ -51,11 +51,11 @@ describe.skipIf(!browserAvailable)('office staff', () => {
       [cai.id, 'waitlisted'],
     ]);
 
-    // Booking Bea again is refused for her alone, and says so.
-    await panel.getByRole('checkbox', { name: /Bea Brown/ }).check();
-    await panel.getByRole('radio', { name: /Online/ }).check();
-    await panel.getByRole('button', { name: 'Book 1 person' }).click();
-    await outcome.getByText(/Bea Brown: Not booked: Bea Brown already has a .*booking/).waitFor();
+    // Already-booked people say so and cannot be ticked again; the waiting one shows her place.
+    await panel.getByText('Already booked (in person seat).').waitFor();
+    expect(await panel.getByRole('checkbox', { name: /Bea Brown/ }).isDisabled()).toBe(true);
+    expect(await panel.getByRole('checkbox', { name: /Cai Jones/ }).isDisabled()).toBe(true);
+    await panel.getByText('Waiting: 1st in the queue.').waitFor();
 
     await page.getByRole('link', { name: 'Who is booked where' }).click();
     await page.getByRole('heading', { level: 1, name: 'Who is booked where' }).waitFor();

@@ -42,14 +42,15 @@ describe.skipIf(!browserAvailable)('sign in, session list and session page', () 
     // 15:00 UTC is 10:00 or 11:00 in New York, depending on the season.
     expect(text).toMatch(/(10|11):00 to (11|12):30 GMT-[45]/);
     expect(text).toContain('Online');
-    expect(text).toContain('Online: full (all 1 taken)');
+    expect(text).toContain('Online: full (no seats free to you)');
     expect(text).toContain('No one waiting');
     const hybrid = (await page.getByRole('article', { name: 'Hybrid: ADHD in the classroom' }).innerText()).replace(/\s+/g, ' ');
-    expect(hybrid).toContain('In person: 5 of 5 seats left');
-    expect(hybrid).toContain('Online: 7 of 7 seats left');
+    expect(hybrid).toContain('In person: 5 of 5 seats free to you');
+    expect(hybrid).toContain('Online: 7 of 7 seats free to you');
     await expectNoAxeViolations(page, 'session list');
 
-    // Filter by mode: only the hybrid session is left.
+    // Filter by mode (behind "More filters", folded so the list starts on the first screen): only the hybrid session is left.
+    await page.getByText('More filters').click();
     await page.getByLabel('Mode').selectOption('hybrid');
     await page.getByRole('button', { name: 'Show sessions' }).click();
     await page.getByRole('status').filter({ hasText: 'Showing 1 to 1 of 1 session' }).waitFor();
@@ -62,7 +63,7 @@ describe.skipIf(!browserAvailable)('sign in, session list and session page', () 
     await expectFocused(page, 'h1');
     expect(await page.title()).toContain('Hybrid: ADHD in the classroom');
     await page.getByText('Oakfield hall').waitFor();
-    await page.getByRole('radio', { name: /In person \(5 left\)/ }).waitFor();
+    await page.getByRole('radio', { name: /In person \(5 free\)/ }).waitFor();
     await expectNoAxeViolations(page, 'session page');
 
     expect(cspErrors).toEqual([]);

@@ -5,7 +5,7 @@ import { Me } from '../../shared/accounts.js';
 import { api, ApiError, onUnauthenticated, setCsrfToken } from './api.js';
 import { AppContext, LoadError, PageHeading, type MeValue } from './components.js';
 import { BookingPage } from './pages/BookingPage.js';
-import { BookingsPage } from './pages/BookingsPage.js';
+import { BookingsPage, CompletionsPage } from './pages/BookingsPage.js';
 import { CalendarPage } from './pages/CalendarPage.js';
 import { NewSessionPage } from './pages/NewSessionPage.js';
 import { OrgBookingsPage, OrgExportPage } from './pages/OfficePages.js';
@@ -13,6 +13,7 @@ import { SessionPage } from './pages/SessionPage.js';
 import { SessionsPage } from './pages/SessionsPage.js';
 import { SignInPage } from './pages/SignInPage.js';
 import { liveRoute } from './room/routes.js';
+import { FORBIDDEN, TRAINER_NAV, trainerRoute } from './pages/trainer/routes.js';
 import { TIMETABLE_NAV, timetableRoute } from './timetable/routes.js';
 import { ACCOUNT_NAV, accountRoute, isSignedOutPath, signedOutRoute } from './accounts/routes.js';
 import { Link, match, navigate, useLocation, type Location } from './router.js';
@@ -31,6 +32,7 @@ const NAV: NavItem[] = [
   { href: '/office/bookings', label: 'Who is booked where', roles: ['office', 'admin'] },
   { href: '/office/export', label: 'Export', roles: ['office', 'admin'] },
   { href: '/sessions/new', label: 'New session', roles: ['trainer', 'admin'] },
+  ...TRAINER_NAV,
   ...ACCOUNT_NAV,
 ];
 
@@ -40,6 +42,9 @@ function isCurrent(href: string, path: string) {
 }
 
 function Header({ me, path, onSignOut }: { me: MeValue | null; path: string; onSignOut: () => void }) {
+  const [menuOpen, setMenuOpen] = useState(false);
+  // A link followed from the menu closes it.
+  useEffect(() => setMenuOpen(false), [path]);
   return (
     <header class="site-header">
       <div class="wrap header-inner">
@@ -59,8 +64,14 @@ function Header({ me, path, onSignOut }: { me: MeValue | null; path: string; onS
         )}
       </div>
       {me && (
-        <nav aria-label="Main" class="site-nav">
-          <ul class="wrap">
+        <nav aria-label="Main" class={menuOpen ? 'site-nav menu-open' : 'site-nav'}>
+          {/* On narrow screens the links fold behind this button, so the page starts on the first screen. */}
+          <div class="wrap menu-toggle-row">
+            <button type="button" class="menu-toggle" aria-expanded={menuOpen ? 'true' : 'false'} aria-controls="main-nav-links" onClick={() => setMenuOpen(!menuOpen)}>
+              Menu
+            </button>
+          </div>
+          <ul class="wrap" id="main-nav-links">
             {NAV.filter((n) => !n.roles || n.roles.includes(me.role)).map((n) => (
               <li key={n.href}>
                 <Link href={n.href} aria-current={isCurrent(n.href, path) ? 'page' : undefined}>
@@ -104,6 +115,9 @@ function Routes({ me, loc }: { me: MeValue; loc: Location }) {
   const key = `${p}?${loc.query.toString()}#${loc.key}`;
   if (p === '/' || p === '/sessions') return <SessionsPage key={p} />;
   if (p === '/sessions/new') return me.role === 'trainer' || me.role === 'admin' ? <NewSessionPage key={key} /> : <Forbidden loc={loc} />;
+  const tr = trainerRoute(p, me, key);
+  if (tr === FORBIDDEN) return <Forbidden loc={loc} />;
+  if (tr) return tr;
   const tt = timetableRoute(p, me, key);
   if (tt) return tt;
   const account = accountRoute(p, me, key);
@@ -113,6 +127,7 @@ function Routes({ me, loc }: { me: MeValue; loc: Location }) {
   let m = match('/sessions/:id', p);
   if (m) return <SessionPage key={m.id!} id={m.id!} />;
   if (p === '/bookings') return <BookingsPage key={key} />;
+  if (p === '/completions') return <CompletionsPage key={key} />;
   m = match('/bookings/:id', p);
   if (m) return <BookingPage key={m.id!} id={m.id!} />;
   if (p === '/calendar') return <CalendarPage key={key} />;

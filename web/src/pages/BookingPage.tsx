@@ -1,22 +1,19 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { Booking } from '../../../shared/bookings.js';
 import { api } from '../api.js';
-import { LoadError, PageHeading, Status, useApp } from '../components.js';
+import { PageHeading, Status, useApp } from '../components.js';
+import { Loaded, useLoad } from '../load.js';
 import { Link } from '../router.js';
 import { BookingDetails } from './BookingsPage.js';
 
 /** One booking, the page emails link to. */
 export function BookingPage({ id }: { id: string }) {
   const { loc } = useApp();
-  const [b, setB] = useState<Booking | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const booking = useLoad(() => api(`/api/bookings/${encodeURIComponent(id)}`, Booking), [id]);
   const [status, setStatus] = useState('');
+  const b = booking.data;
 
-  useEffect(() => {
-    api(`/api/bookings/${encodeURIComponent(id)}`, Booking).then(setB, setError);
-  }, [id]);
-
-  const title = b ? `Booking: ${b.session.title}` : error ? 'Booking not available' : 'Booking';
+  const title = b ? `Booking: ${b.session.title}` : booking.error ? 'Booking not available' : 'Booking';
   return (
     <>
       <p class="back">
@@ -26,26 +23,24 @@ export function BookingPage({ id }: { id: string }) {
         {title}
       </PageHeading>
       <Status message={status} />
-      {error ? (
-        <LoadError error={error} />
-      ) : !b ? (
-        <p>Loading booking…</p>
-      ) : (
-        <>
-          <BookingDetails
-            b={b}
-            headingLevel={null}
-            onChanged={(next, message) => {
-              setB(next);
-              setStatus(message);
-              document.querySelector<HTMLElement>('h1')?.focus();
-            }}
-          />
-          <p>
-            <Link href={`/sessions/${b.sessionId}`}>See the session’s details</Link>
-          </p>
-        </>
-      )}
+      <Loaded state={booking} what="the booking">
+        {(b) => (
+          <>
+            <BookingDetails
+              b={b}
+              headingLevel={null}
+              onChanged={(next, message) => {
+                booking.set(next);
+                setStatus(message);
+                document.querySelector<HTMLElement>('h1')?.focus();
+              }}
+            />
+            <p>
+              <Link href={`/sessions/${b.sessionId}`}>See the session’s details</Link>
+            </p>
+          </>
+        )}
+      </Loaded>
     </>
   );
 }

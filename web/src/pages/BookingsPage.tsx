@@ -1,49 +1,53 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
+import { CompletionList } from '../../../shared/attendance.js';
 import { Booking, BookingList } from '../../../shared/bookings.js';
 import { api } from '../api.js';
-import { Alert, Badge, ConfirmButton, Fact, LoadError, messageOf, PageHeading, Status, useApp, When } from '../components.js';
-import { formatDateTime, ordinal, seatLabel, statusLabel } from '../format.js';
+import { AddToCalendar, JoinNow } from '../calendarLinks.js';
+import { Badge, ConfirmButton, Fact, PageHeading, Status, useApp, When } from '../components.js';
+import { formatDate, formatDateTime, formatTimeRange, ordinal, plural, seatLabel, statusLabel } from '../format.js';
+import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../load.js';
 import { Link } from '../router.js';
 
 const ACTIVE = new Set(['confirmed', 'waitlisted', 'offered']);
 
-/** What the person can do with a booking, and what happened when they did. */
+const ACTION_WORDS = { accept: 'Accepting…', decline: 'Declining…', cancel: 'Cancelling…', leave: 'Leaving…' } as const;
+
+/** What the person can do with a booking, and what happened when they did (failures kept with a retry). */
 function useBookingActions(onChanged: (b: Booking, message: string) => void) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState('');
-  async function run(b: Booking, action: 'cancel' | 'leave' | 'accept' | 'decline') {
-    if (busy) return;
-    setBusy(true);
-    setError('');
-    try {
-      const path = `/api/bookings/${encodeURIComponent(b.id)}`;
-      const next =
-        action === 'accept' ? await api(`${path}/accept`, Booking, { method: 'POST' })
-        : action === 'decline' ? await api(`${path}/decline`, Booking, { method: 'POST' })
-        : await api(path, Booking, { method: 'DELETE' });
-      const t = b.session.title;
-      const message =
-        action === 'accept' ? `Seat accepted: your place on “${t}” is confirmed.`
-        : action === 'decline' ? `Offer declined for “${t}”. The seat passes to the next person.`
-        : action === 'leave' ? `You left the waitlist for “${t}”.`
-        : `Booking cancelled for “${t}”.`;
-      onChanged(next, message);
-    } catch (e) {
-      setError(messageOf(e));
-    } finally {
-      setBusy(false);
-    }
+  const action = useAction();
+  const [doing, setDoing] = useState<keyof typeof ACTION_WORDS | null>(null);
+  async function run(b: Booking, what: keyof typeof ACTION_WORDS) {
+    setDoing(what);
+    const path = `/api/bookings/${encodeURIComponent(b.id)}`;
+    const next = await action.run(() =>
+      what === 'accept' ? api(`${path}/accept`, Booking, { method: 'POST' })
+      : what === 'decline' ? api(`${path}/decline`, Booking, { method: 'POST' })
+      : api(path, Booking, { method: 'DELETE' }),
+    );
+    if (!next) return;
+    const t = b.session.title;
+    const message =
+      what === 'accept' ? `Seat accepted: your place on “${t}” is confirmed.`
+      : what === 'decline' ? `Offer declined for “${t}”. The seat passes to the next person.`
+      : what === 'leave' ? `You left the waitlist for “${t}”.`
+      : `Booking cancelled for “${t}”.`;
+    onChanged(next, message);
   }
-  return { busy, error, run };
+  return { action, doing, run };
 }
 
-/** One booking: its session, status, queue place or offer expiry, and the actions it allows. */
-export function BookingDetails({ b, headingLevel, onChanged }: { b: Booking; headingLevel: 3 | null; onChanged: (b: Booking, message: string) => void }) {
-  const { busy, error, run } = useBookingActions(onChanged);
+/**
+ * One booking: its session, status, queue place or offer expiry, and the actions it allows
+ * (accept or decline an offer, cancel, leave the waitlist, add to a calendar, join online).
+ * `hideSessionFacts` leaves out when and where (the session page already says it).
+ */
+export function BookingDetails({ b, headingLevel, onChanged, hideSessionFacts }: { b: Booking; headingLevel: 3 | null; onChanged: (b: Booking, message: string) => void; hideSessionFacts?: boolean }) {
+  const { action, doing, run } = useBookingActions(onChanged);
+  const busy = action.busy;
   const { me } = useApp();
   const s = b.session;
   const headingId = `booking-${b.id}-title`;
-  const active = ACTIVE.has(b.status) && s.status !== 'cancelled';
+  const mineToAnswer = b.userId === me.id;
   return (
     <>
       {headingLevel && (
@@ -53,72 +57,56 @@ export function BookingDetails({ b, headingLevel, onChanged }: { b: Booking; hea
       )}
       <p class="booking-status">
         <Badge tone={b.status}>{statusLabel[b.status]}</Badge>
-        {b.status === 'waitlisted' && b.position !== null && <span class="queue">You are {ordinal(b.position)} in the queue</span>}
+        {b.status === 'waitlisted' && b.position !== null && <span class="queue">{mineToAnswer ? 'You are' : `${b.userName} is`} {ordinal(b.position)} in the queue</span>}
         {s.status === 'cancelled' && <Badge tone="cancelled">Session cancelled</Badge>}
       </p>
       {b.status === 'offered' && b.offerExpiresAt && (
         <p class="notice notice-info">
-          A seat has come free and is held for you until <strong>{formatDateTime(b.offerExpiresAt)}</strong>. Accept it before then, or it goes to the next person.
+          A seat has come free and is held for {mineToAnswer ? 'you' : b.userName} until <strong>{formatDateTime(b.offerExpiresAt)}</strong>. Accept it before then, or it goes to the next person.
         </p>
       )}
+      {b.status === 'waitlisted' && <p class="hint">You can add it to your calendar once you have a seat.</p>}
       <dl class="facts">
-        {b.userId !== me.id && (
-          <Fact label="Person">{b.userName}</Fact>
-        )}
-        <Fact label="When"><When startsAt={s.startsAt} endsAt={s.endsAt} /></Fact>
-        <Fact label="Seat">{seatLabel[b.seat]}
-            {s.mode === 'hybrid' && ' (hybrid session)'}</Fact>
-        {s.venue && b.seat === 'in_person' && (
-          <Fact label="Venue">{s.venue}</Fact>
-        )}
+        {b.userId !== me.id && <Fact label="Person">{b.userName}</Fact>}
+        {!hideSessionFacts && <Fact label="When"><When startsAt={s.startsAt} endsAt={s.endsAt} /></Fact>}
+        <Fact label="Seat">{seatLabel[b.seat]}{s.mode === 'hybrid' && ' (hybrid session)'}</Fact>
+        {!hideSessionFacts && s.venue && b.seat === 'in_person' && <Fact label="Venue"><span class="break">{s.venue}</span></Fact>}
       </dl>
+      {b.status === 'confirmed' && b.seat === 'online' && s.status !== 'cancelled' && !hideSessionFacts && mineToAnswer && <JoinNow sessionId={s.id} startsAt={s.startsAt} endsAt={s.endsAt} title={s.title} />}
       <div class="actions">
-        {active && (
-          <a class="button button-secondary" href={`/api/bookings/${encodeURIComponent(b.id)}/invite.ics`} download={`booking-${b.id}.ics`}>
-            Add to calendar<span class="visually-hidden">: {s.title}</span>
-          </a>
-        )}
-        {b.status === 'offered' && s.status !== 'cancelled' && (
+        {b.status === 'offered' && s.status !== 'cancelled' && mineToAnswer && (
           <>
-            <button type="button" class="button" onClick={() => run(b, 'accept')} aria-disabled={busy ? 'true' : undefined}>
+            <ActionButton type="button" busy={busy && doing === 'accept'} busyLabel="Accepting…" onClick={() => !busy && void run(b, 'accept')}>
               Accept seat<span class="visually-hidden">: {s.title}</span>
-            </button>
-            <ConfirmButton label="Decline offer" question="Decline this seat? It will go to the next person on the waitlist." confirmLabel="Yes, decline the seat" keepLabel="Keep the offer" busy={busy} onConfirm={() => run(b, 'decline')} variant="secondary" />
+            </ActionButton>
+            <ConfirmButton label="Decline offer" question="Decline this seat? It will go to the next person on the waitlist." confirmLabel={busy && doing === 'decline' ? 'Declining…' : 'Yes, decline the seat'} keepLabel="Keep the offer" busy={busy} onConfirm={() => void run(b, 'decline')} variant="secondary" />
           </>
         )}
         {b.status === 'confirmed' && s.status !== 'cancelled' && (
-          <ConfirmButton label="Cancel booking" question={`Cancel your booking for “${s.title}”? Your seat will go to someone else.`} confirmLabel="Yes, cancel my booking" keepLabel="Keep my booking" busy={busy} onConfirm={() => run(b, 'cancel')} />
+          <ConfirmButton label={busy && doing === 'cancel' ? 'Cancelling…' : 'Cancel booking'} question={`Cancel ${mineToAnswer ? 'your' : `${b.userName}’s`} booking for “${s.title}”? The seat will go to someone else.`} confirmLabel={mineToAnswer ? 'Yes, cancel my booking' : 'Yes, cancel the booking'} keepLabel={mineToAnswer ? 'Keep my booking' : 'Keep the booking'} busy={busy} onConfirm={() => void run(b, 'cancel')} />
         )}
         {b.status === 'waitlisted' && s.status !== 'cancelled' && (
-          <ConfirmButton label="Leave waitlist" question={`Leave the waitlist for “${s.title}”? You will lose your place in the queue.`} confirmLabel="Yes, leave the waitlist" keepLabel="Stay on the waitlist" busy={busy} onConfirm={() => run(b, 'leave')} />
+          <ConfirmButton label={busy && doing === 'leave' ? 'Leaving…' : 'Leave waitlist'} question={`Leave the waitlist for “${s.title}”? ${mineToAnswer ? 'You will lose your place' : `${b.userName} will lose their place`} in the queue.`} confirmLabel="Yes, leave the waitlist" keepLabel="Stay on the waitlist" busy={busy} onConfirm={() => void run(b, 'leave')} variant="secondary" />
         )}
       </div>
-      <Alert message={error} />
+      <AddToCalendar b={b} />
+      <ActionError action={action} />
     </>
   );
 }
 
 export function BookingsPage() {
   const { loc } = useApp();
-  const [items, setItems] = useState<Booking[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const bookings = useLoad(() => api('/api/me/bookings', BookingList).then((r) => r.items), []);
   const [status, setStatus] = useState('');
-
-  async function load() {
-    try {
-      setItems((await api('/api/me/bookings', BookingList)).items);
-    } catch (e) {
-      setError(e);
-    }
-  }
-  useEffect(() => void load(), []);
+  const items = bookings.data;
 
   const upcoming = items?.filter((b) => ACTIVE.has(b.status) && b.session.status !== 'cancelled') ?? [];
   const past = items?.filter((b) => !upcoming.includes(b)) ?? [];
 
   function changed(b: Booking, message: string) {
     setStatus(message);
-    void load().then(() => document.getElementById(`booking-${b.id}-title`)?.focus());
+    void bookings.reload().then(() => document.getElementById(`booking-${b.id}-title`)?.focus());
   }
 
   const list = (bs: Booking[]) => (
@@ -138,29 +126,90 @@ export function BookingsPage() {
       <PageHeading title="My bookings" navigated={loc.navigated}>
         My bookings
       </PageHeading>
+      <p>
+        <Link href="/completions">My training record (sessions attended)</Link>
+      </p>
       <Status message={status} />
-      {error ? (
-        <LoadError error={error} />
-      ) : !items ? (
-        <p>Loading your bookings…</p>
-      ) : items.length === 0 ? (
-        <p>
-          You have no bookings yet. <Link href="/sessions">Find a session to book</Link>.
-        </p>
-      ) : (
-        <>
-          <section aria-labelledby="current-title">
-            <h2 id="current-title" class="section-title">Current bookings and waitlist places</h2>
-            {upcoming.length ? list(upcoming) : <p>None at the moment.</p>}
-          </section>
-          {past.length > 0 && (
-            <section aria-labelledby="past-title">
-              <h2 id="past-title" class="section-title">Cancelled and past</h2>
-              {list(past)}
-            </section>
-          )}
-        </>
-      )}
+      <Loaded state={bookings} what="your bookings">
+        {(items) =>
+          items.length === 0 ? (
+            <p>
+              You have no bookings yet. <Link href="/sessions">Find a session to book</Link>.
+            </p>
+          ) : (
+            <>
+              <section aria-labelledby="current-title">
+                <h2 id="current-title" class="section-title">Current bookings and waitlist places</h2>
+                {upcoming.length ? list(upcoming) : <p>None at the moment.</p>}
+              </section>
+              {past.length > 0 && (
+                <section aria-labelledby="past-title">
+                  <h2 id="past-title" class="section-title">Cancelled and past</h2>
+                  {list(past)}
+                </section>
+              )}
+            </>
+          )
+        }
+      </Loaded>
+    </>
+  );
+}
+
+/** My CPD record: every session attended, with minutes present, and the same as a spreadsheet. */
+export function CompletionsPage() {
+  const { loc } = useApp();
+  const record = useLoad(() => api('/api/me/completions', CompletionList).then((r) => r.items), []);
+  const total = record.data?.reduce((n, c) => n + (c.minutes ?? 0), 0) ?? 0;
+  return (
+    <>
+      <PageHeading title="My training record" navigated={loc.navigated}>
+        My training record
+      </PageHeading>
+      <p>Live sessions you attended, as evidence of your continuing professional development (CPD).</p>
+      <Loaded state={record} what="your training record">
+        {(items) =>
+          items.length === 0 ? (
+            <p>
+              No attended sessions yet. Sessions appear here after they end, once your attendance is recorded. <Link href="/sessions">Find a session</Link>.
+            </p>
+          ) : (
+            <>
+              <p>
+                {plural(items.length, 'session')} attended, {plural(total, 'minute')} in all.{' '}
+                <a href="/api/me/completions.csv" download>
+                  Download as a spreadsheet (CSV)
+                </a>
+              </p>
+              <table class="stack">
+                <caption class="visually-hidden">Sessions attended, newest first</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Session</th>
+                    <th scope="col">Date</th>
+                    <th scope="col">Seat</th>
+                    <th scope="col">Minutes present</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {items.map((c) => (
+                    <tr key={c.bookingId}>
+                      <th scope="row" data-label="Session">
+                        <Link href={`/sessions/${c.sessionId}`}>{c.title}</Link>
+                      </th>
+                      <td data-label="Date">
+                        <time dateTime={c.startsAt}>{formatDate(c.startsAt)}</time>, {formatTimeRange(c.startsAt, c.endsAt)}
+                      </td>
+                      <td data-label="Seat">{seatLabel[c.seat]}</td>
+                      <td data-label="Minutes present">{c.minutes ?? 'not recorded'}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </>
+          )
+        }
+      </Loaded>
     </>
   );
 }

@@ -1,7 +1,8 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { FeedUrl } from '../../../shared/calendar.js';
-import { api, ApiError } from '../api.js';
-import { Alert, ConfirmButton, LoadError, messageOf, PageHeading, Status, useApp } from '../components.js';
+import { api } from '../api.js';
+import { ConfirmButton, PageHeading, Status, useApp } from '../components.js';
+import { ActionError, Loaded, useAction, useLoad } from '../load.js';
 
 /** Copies text with the Clipboard API, or by selecting the field and the older copy command. */
 async function copyText(text: string, field: HTMLInputElement | null): Promise<boolean> {
@@ -23,26 +24,16 @@ async function copyText(text: string, field: HTMLInputElement | null): Promise<b
   }
 }
 
-/** "Subscribe to my calendar": the private feed address and a one-click copy. */
-export function CalendarPage() {
-  const { loc } = useApp();
-  const [feed, setFeed] = useState<FeedUrl | null>(null);
-  const [rotateError, setRotateError] = useState('');
-  const [busy, setBusy] = useState(false);
-  const url = feed?.url ?? null;
-  const [error, setError] = useState<unknown>(null);
+/** One private feed address with copy, open and "make a new address"; `base` is /api/me/calendar or /api/orgs/:id/calendar. */
+function FeedPanel({ base, idPrefix, label, rotateQuestion }: { base: string; idPrefix: string; label: string; rotateQuestion: string }) {
+  const feed = useLoad(() => api(base, FeedUrl), [base]);
+  const rotating = useAction();
   const [status, setStatus] = useState('');
   const [rotateStatus, setRotateStatus] = useState('');
   const field = useRef<HTMLInputElement>(null);
 
-  useEffect(() => {
-    api('/api/me/calendar', FeedUrl).then(
-      (r) => setFeed(r),
-      (e) => setError(e instanceof ApiError && e.status === 404 ? new ApiError(404, 'not_found', 'Calendar subscriptions are not available yet. Please try again later.') : e),
-    );
-  }, []);
-
   async function copy() {
+    const url = feed.data?.url;
     if (!url) return;
     // Clear first so the same message is announced again on a second copy.
     setStatus('');
@@ -52,22 +43,50 @@ export function CalendarPage() {
   }
 
   async function rotate() {
-    if (busy) return;
-    setBusy(true);
-    setRotateError('');
     setRotateStatus('');
     setStatus('');
-    try {
-      setFeed(await api('/api/me/calendar/rotate', FeedUrl, { method: 'POST' }));
-      setRotateStatus('You have a new calendar address. The old one has stopped working: subscribe again with the new one.');
-      field.current?.focus();
-    } catch (e) {
-      setRotateError(messageOf(e));
-    } finally {
-      setBusy(false);
-    }
+    const next = await rotating.run(() => api(`${base}/rotate`, FeedUrl, { method: 'POST' }));
+    if (!next) return;
+    feed.set(next);
+    setRotateStatus('There is a new calendar address. The old one has stopped working: subscribe again with the new one.');
+    field.current?.focus();
   }
 
+  return (
+    <Loaded state={feed} what="the calendar address">
+      {(f) => (
+        <div class="copy-field">
+          <div class="field">
+            <label for={`${idPrefix}-url`}>{label}</label>
+            <p class="hint" id={`${idPrefix}-url-hint`}>
+              Read only. Use the Copy button, then paste it into your calendar’s “subscribe” or “add from URL” option.
+            </p>
+            <input ref={field} id={`${idPrefix}-url`} type="text" readOnly value={f.url} aria-describedby={`${idPrefix}-url-hint`} spellcheck={false} onFocus={(e) => (e.currentTarget as HTMLInputElement).select()} />
+          </div>
+          <div class="actions">
+            <button type="button" class="button" onClick={copy}>
+              Copy address<span class="visually-hidden">: {label}</span>
+            </button>
+            <a class="button button-secondary" href={f.webcalUrl}>
+              Open in my calendar app<span class="visually-hidden">: {label}</span>
+            </a>
+          </div>
+          <Status message={status} />
+          <h3>If someone else has the address</h3>
+          <p>Make a new address. The old one stops working at once, in every calendar that uses it.</p>
+          <ConfirmButton label={rotating.busy ? 'Making a new address…' : 'Make a new address'} question={rotateQuestion} confirmLabel="Yes, make a new address" keepLabel="Keep the current address" busy={rotating.busy} onConfirm={() => void rotate()} variant="secondary" />
+          <ActionError action={rotating} />
+          <Status message={rotateStatus} />
+        </div>
+      )}
+    </Loaded>
+  );
+}
+
+/** "Subscribe to my calendar": the private feed address and a one-click copy; office staff also get their school's. */
+export function CalendarPage() {
+  const { me, loc } = useApp();
+  const office = (me.role === 'office' || me.role === 'admin') && me.orgId;
   return (
     <>
       <PageHeading title="Subscribe to my calendar" navigated={loc.navigated}>
@@ -75,35 +94,17 @@ export function CalendarPage() {
       </PageHeading>
       <p>Add this private address to Outlook, Google Calendar or Apple Calendar as a subscription. Your bookings then appear in your calendar and follow every change, including cancellations.</p>
       <p>Keep the address to yourself: anyone who has it can see your bookings.</p>
-      {error ? (
-        <LoadError error={error} />
-      ) : !url ? (
-        <p>Loading your calendar address…</p>
-      ) : (
-        <div class="copy-field">
-          <div class="field">
-            <label for="feed-url">Your calendar address</label>
-            <p class="hint" id="feed-url-hint">
-              Read only. Use the Copy button, then paste it into your calendar’s “subscribe” or “add from URL” option.
-            </p>
-            <input ref={field} id="feed-url" type="text" readOnly value={url} aria-describedby="feed-url-hint" spellcheck={false} onFocus={(e) => (e.currentTarget as HTMLInputElement).select()} />
-          </div>
-          <div class="actions">
-            <button type="button" class="button" onClick={copy}>
-              Copy address
-            </button>
-            <a class="button button-secondary" href={feed!.webcalUrl}>
-              Open in my calendar app
-            </a>
-          </div>
-          <Status message={status} />
-          <h2>If someone else has the address</h2>
-          <p>Make a new address. The old one stops working at once, in every calendar that uses it.</p>
-          <ConfirmButton label="Make a new address" question="Make a new address? Calendars subscribed with the old one will stop updating until you subscribe again." confirmLabel="Yes, make a new address" keepLabel="Keep the current address" busy={busy} onConfirm={rotate} variant="secondary" />
-        </div>
+      <section aria-labelledby="my-feed-title">
+        <h2 id="my-feed-title">My bookings</h2>
+        <FeedPanel base="/api/me/calendar" idPrefix="feed" label="Your calendar address" rotateQuestion="Make a new address? Calendars subscribed with the old one will stop updating until you subscribe again." />
+      </section>
+      {office && (
+        <section aria-labelledby="school-feed-title">
+          <h2 id="school-feed-title">Every booking of {me.orgName ?? 'your school'}’s staff</h2>
+          <p>For the school office: one calendar with every booking and waitlist place of your staff, kept up to date.</p>
+          <FeedPanel base={`/api/orgs/${encodeURIComponent(me.orgId!)}/calendar`} idPrefix="school-feed" label="Your school’s calendar address" rotateQuestion="Make a new address for the school’s calendar? Calendars subscribed with the old one will stop updating until they subscribe again." />
+        </section>
       )}
-      <Alert message={rotateError} />
-      <Status message={rotateStatus} />
     </>
   );
 }

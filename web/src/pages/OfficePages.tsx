@@ -1,8 +1,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { BookingList, type Booking } from '../../../shared/bookings.js';
+import { BookingList } from '../../../shared/bookings.js';
 import { ExportQuery } from '../../../shared/calendar.js';
 import { api } from '../api.js';
-import { Badge, ErrorSummary, errorFor, LoadError, PageHeading, Status, TextField, useApp, type FieldError } from '../components.js';
+import { Badge, ErrorSummary, errorFor, PageHeading, Status, TextField, useApp, type FieldError } from '../components.js';
+import { Loaded, useLoad } from '../load.js';
 import { dayStartIso, formatDate, formatTimeRange, ordinal, plural, seatLabel, statusLabel, toDateInput } from '../format.js';
 import { Link, navigate } from '../router.js';
 
@@ -42,10 +43,10 @@ export function OrgBookingsPage({ orgId }: { orgId: string }) {
   const { loc } = useApp();
   const from = loc.query.has('from') ? loc.query.get('from')! : toDateInput(new Date());
   const to = loc.query.get('to') ?? '';
-  const [items, setItems] = useState<Booking[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const [errors, setErrors] = useState<FieldError[]>([]);
   const formRef = useRef<HTMLFormElement>(null);
+  const bookings = useLoad(() => api(`/api/orgs/${encodeURIComponent(orgId)}/bookings?${rangeParams(from, to)}`, BookingList).then((r) => r.items), [loc.key]);
+  const items = bookings.data;
 
   useEffect(() => {
     const els = formRef.current?.elements as (HTMLFormControlsCollection & Record<string, HTMLInputElement>) | undefined;
@@ -53,18 +54,6 @@ export function OrgBookingsPage({ orgId }: { orgId: string }) {
       els['from']!.value = from;
       els['to']!.value = to;
     }
-    let live = true;
-    setError(null);
-    api(`/api/orgs/${encodeURIComponent(orgId)}/bookings?${rangeParams(from, to)}`, BookingList).then(
-      (r) => {
-        if (!live) return;
-        setItems(r.items);
-      },
-      (e) => live && setError(e),
-    );
-    return () => {
-      live = false;
-    };
   }, [loc.key]);
 
   function submit(e: Event) {
@@ -93,48 +82,49 @@ export function OrgBookingsPage({ orgId }: { orgId: string }) {
         </div>
       </form>
       <p role="status" class="count">
-        {error ? '' : !items ? 'Loading bookings…' : items.length === 0 ? 'No bookings in this date range.' : `${plural(items.length, 'booking')} found.`}
+        {!items ? (bookings.error ? '' : 'Loading bookings…') : items.length === 0 ? 'No bookings in this date range.' : `${plural(items.length, 'booking')} found.`}
       </p>
-      {error ? (
-        <LoadError error={error} />
-      ) : !items || items.length === 0 ? null : (
-        <div class="table-wrap" tabIndex={0} role="region" aria-labelledby="org-bookings-caption">
-          <table>
-            <caption id="org-bookings-caption">{plural(items.length, 'booking')}, soonest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Person</th>
-                <th scope="col">Session</th>
-                <th scope="col">Date and time</th>
-                <th scope="col">Seat</th>
-                <th scope="col">Status</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((b) => (
-                <tr key={b.id}>
-                  <th scope="row">{b.userName}</th>
-                  <td>
-                    <Link href={`/sessions/${b.sessionId}`}>{b.session.title}</Link>
-                  </td>
-                  <td>
-                    <time dateTime={b.session.startsAt}>{formatDate(b.session.startsAt)}</time>, {formatTimeRange(b.session.startsAt, b.session.endsAt)}
-                  </td>
-                  <td>{seatLabel[b.seat]}</td>
-                  <td>
-                    <Badge tone={b.status}>{statusLabel[b.status]}</Badge>
-                    {b.status === 'waitlisted' && b.position !== null && <> {ordinal(b.position)} in queue</>}
-                    {b.session.status === 'cancelled' && <> (session cancelled)</>}{' '}
-                    <Link href={`/bookings/${b.id}`}>
-                      Manage<span class="visually-hidden"> the booking of {b.userName} for {b.session.title}</span>
-                    </Link>
-                  </td>
+      <Loaded state={bookings} what="bookings">
+        {(items) =>
+          items.length === 0 ? null : (
+            <table class="stack">
+              <caption id="org-bookings-caption">{plural(items.length, 'booking')}, soonest first</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Person</th>
+                  <th scope="col">Session</th>
+                  <th scope="col">Date and time</th>
+                  <th scope="col">Seat</th>
+                  <th scope="col">Status</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+              </thead>
+              <tbody>
+                {items.map((b) => (
+                  <tr key={b.id}>
+                    <th scope="row" data-label="Person">{b.userName}</th>
+                    <td data-label="Session">
+                      <Link href={`/sessions/${b.sessionId}`}>{b.session.title}</Link>
+                    </td>
+                    <td data-label="When">
+                      <time dateTime={b.session.startsAt}>{formatDate(b.session.startsAt)}</time>, {formatTimeRange(b.session.startsAt, b.session.endsAt)}
+                    </td>
+                    <td data-label="Seat">{seatLabel[b.seat]}</td>
+                    <td data-label="Status">
+                      <Badge tone={b.status}>{statusLabel[b.status]}</Badge>
+                      {b.status === 'waitlisted' && b.position !== null && <> {ordinal(b.position)} in queue</>}
+                      {b.status === 'confirmed' && b.heldFor && <> (a seat held for your school)</>}
+                      {b.session.status === 'cancelled' && <> (session cancelled)</>}{' '}
+                      <Link href={`/bookings/${b.id}`}>
+                        Manage<span class="visually-hidden"> the booking of {b.userName} for {b.session.title}</span>
+                      </Link>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )
+        }
+      </Loaded>
     </>
   );
 }

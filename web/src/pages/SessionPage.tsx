@@ -1,14 +1,16 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { z } from 'zod';
-import { User } from '../../../shared/accounts.js';
-import { BookInput, BookingList, BookResult, BulkBookResult, type Booking } from '../../../shared/bookings.js';
+import { BookInput, Booking, BookingList, BookResult, BulkBookResult, HoldList, Roster, type RosterEntry } from '../../../shared/bookings.js';
 import { Session, type SeatKind } from '../../../shared/sessions.js';
 import { Clash } from '../../../shared/timetables.js';
 import { api } from '../api.js';
-import { Alert, Badge, Fact, LoadError, messageOf, PageHeading, Status, useApp, When } from '../components.js';
-import { formatDateTime, modeLabel, ordinal, seatLabel, statusLabel } from '../format.js';
+import { JoinNow } from '../calendarLinks.js';
+import { Fact, isInternalWording, PageHeading, Status, useApp, When } from '../components.js';
+import { formatDateTime, formatTimeRange, modeLabel, ordinal, plural, seatLabel } from '../format.js';
+import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../load.js';
 import { Link } from '../router.js';
-import { FitNote, SeatsLeft, seatSummary, Waiting } from './SessionsPage.js';
+import { BookingDetails } from './BookingsPage.js';
+import { FitNote, SeatsLeft, Waiting } from './SessionsPage.js';
 
 /** The booking answer; timetable clashes (if any) do not stop a booking but are worth saying. */
 const BookAnswer = BookResult.extend({ clashes: z.array(Clash).optional() });
@@ -18,9 +20,10 @@ const ACTIVE = new Set(['confirmed', 'waitlisted', 'offered']);
 function seatKindsOf(s: Session): SeatKind[] {
   return s.mode === 'hybrid' ? ['in_person', 'online'] : [s.mode];
 }
-const leftFor = (s: Session, seat: SeatKind) => (seat === 'online' ? s.seats.online.available : s.seats.inPerson.available);
+const countsFor = (s: Session, seat: SeatKind) => (seat === 'online' ? s.seats.online : s.seats.inPerson);
+const leftFor = (s: Session, seat: SeatKind) => countsFor(s, seat).available;
 
-/** Radio buttons for the seat kind of a hybrid session, each saying how many are left. */
+/** Radio buttons for the seat kind of a hybrid session, each saying how many are free to the viewer. */
 function SeatChoice({ s, name, value, onChange }: { s: Session; name: string; value: SeatKind; onChange: (v: SeatKind) => void }) {
   return (
     <fieldset class="field">
@@ -32,7 +35,7 @@ function SeatChoice({ s, name, value, onChange }: { s: Session; name: string; va
             <div class="radio" key={k}>
               <input type="radio" id={`${name}-${k}`} name={name} value={k} checked={value === k} onChange={() => onChange(k)} />
               <label for={`${name}-${k}`}>
-                {seatLabel[k]} ({left > 0 ? `${left} left` : 'full: join the waitlist'})
+                {seatLabel[k]} ({left > 0 ? `${left} free` : 'full: join the waitlist'})
               </label>
             </div>
           );
@@ -46,93 +49,135 @@ function outcomeText(r: z.infer<typeof BookResult>) {
   return r.status === 'confirmed' ? `Confirmed, ${seatLabel[r.seat].toLowerCase()} seat` : `On the waitlist, ${ordinal(r.position ?? 0)} in the queue for ${seatLabel[r.seat].toLowerCase()} seats`;
 }
 
-/** Office staff: book several people of their own school at once and see each outcome. */
-function BookStaff({ s, orgId, orgName, onBooked }: { s: Session; orgId: string; orgName: string | null; onBooked: () => void }) {
-  const [people, setPeople] = useState<z.infer<typeof User>[] | null>(null);
-  const [loadError, setLoadError] = useState<unknown>(null);
+/** What an office sees about one person before booking them. */
+function placeText(p: RosterEntry): string {
+  const b = p.booking;
+  if (!b) return 'Not booked';
+  if (b.status === 'confirmed') return `Already booked (${seatLabel[b.seat].toLowerCase()} seat)`;
+  if (b.status === 'offered') return `Seat offered${b.offerExpiresAt ? `, to accept by ${formatDateTime(b.offerExpiresAt)}` : ''}`;
+  return `Waiting: ${b.position ? `${ordinal(b.position)} in the queue` : 'on the waitlist'}`;
+}
+
+/** Office staff: their school's holds and claims on this session. */
+function SchoolHolds({ s }: { s: Session }) {
+  const holds = useLoad(() => api(`/api/sessions/${encodeURIComponent(s.id)}/holds`, HoldList), [s.id]);
+  if (!holds.data?.items.length && !holds.error) return null;
+  return (
+    <Loaded state={holds} what="your school’s held seats">
+      {(h) => (
+        <ul class="plain">
+          {h.items.map((x) => (
+            <li key={x.seat}>
+              {plural(x.seats, `${seatLabel[x.seat].toLowerCase()} seat`)} held for {x.orgName || 'your school'}: {x.claimed} taken, {Math.max(0, x.seats - x.claimed)} still held
+              {s.holdsReleaseAt && <> until {formatDateTime(s.holdsReleaseAt)}</>}.
+            </li>
+          ))}
+        </ul>
+      )}
+    </Loaded>
+  );
+}
+
+/** Office staff: book several people of their own school at once, seeing each person's place and clashes first. */
+function BookStaff({ s, orgId, orgName, onBooked }: { s: Session; orgId: string; orgName: string | null; onBooked: () => Promise<void> }) {
+  const roster = useLoad(() => api(`/api/sessions/${encodeURIComponent(s.id)}/roster?orgId=${encodeURIComponent(orgId)}`, Roster), [s.id, orgId]);
   const [chosen, setChosen] = useState<Set<string>>(new Set());
-  const [seat, setSeat] = useState<SeatKind>(seatKindsOf(s)[0]!);
+  const [seat, setSeat] = useState<SeatKind>(seatKindsOf(s).find((k) => leftFor(s, k) > 0) ?? seatKindsOf(s)[0]!);
   const [outcomes, setOutcomes] = useState<{ name: string; text: string; ok: boolean }[]>([]);
   const [status, setStatus] = useState('');
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
-
-  useEffect(() => {
-    api(`/api/orgs/${encodeURIComponent(orgId)}/users`, z.object({ items: z.array(User) }))
-      .then((r) => setPeople(r.items))
-      .catch(setLoadError);
-  }, [orgId]);
+  const [problem, setProblem] = useState('');
+  const action = useAction();
+  const free = leftFor(s, seat);
 
   async function submit(e: Event) {
     e.preventDefault();
-    if (busy) return;
-    setError('');
+    setProblem('');
     const input = BookInput.safeParse({ userIds: [...chosen], seat: s.mode === 'hybrid' ? seat : undefined });
     if (!input.success || chosen.size === 0) {
-      setError('Choose at least one person to book.');
+      setProblem('Choose at least one person to book.');
       document.getElementById('staff-legend')?.focus();
       return;
     }
-    setBusy(true);
-    try {
-      const r = await api(`/api/sessions/${encodeURIComponent(s.id)}/bookings`, BulkBookResult, { method: 'POST', body: input.data });
-      const nameOf = (id: string) => people?.find((p) => p.id === id)?.name ?? id;
-      const list = r.results.map((x) => ('error' in x ? { name: nameOf(x.userId), text: `Not booked: ${x.error.message}`, ok: false } : { name: nameOf(x.userId), text: outcomeText(x), ok: true }));
-      setOutcomes(list);
-      const ok = list.filter((o) => o.ok).length;
-      setStatus(`${ok} of ${list.length} ${list.length === 1 ? 'person' : 'people'} booked or added to the waitlist.`);
-      setChosen(new Set());
-      onBooked();
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    const r = await action.run(() => api(`/api/sessions/${encodeURIComponent(s.id)}/bookings`, BulkBookResult, { method: 'POST', body: input.data }));
+    if (!r) return; // the failure is shown with a retry; the ticks stay as they were
+    const nameOf = (id: string) => roster.data?.items.find((p) => p.userId === id)?.name ?? 'Someone';
+    const list = r.results.map((x) => ('error' in x ? { name: nameOf(x.userId), text: `Not booked: ${isInternalWording(x.error.message) ? 'this person could not be booked.' : x.error.message}`, ok: false } : { name: nameOf(x.userId), text: outcomeText(x), ok: true }));
+    setOutcomes(list);
+    const ok = list.filter((o) => o.ok).length;
+    setStatus(`${ok} of ${list.length} ${list.length === 1 ? 'person' : 'people'} booked or added to the waitlist.`);
+    setChosen(new Set());
+    await Promise.all([onBooked(), roster.reload()]);
   }
 
   return (
     <section aria-labelledby="book-staff-title" class="panel">
       <h2 id="book-staff-title">Book staff{orgName ? ` from ${orgName}` : ''}</h2>
-      {loadError ? (
-        <LoadError error={loadError} />
-      ) : !people ? (
-        <p>Loading staff…</p>
-      ) : people.length === 0 ? (
-        <p>There is no one in your organisation to book yet.</p>
-      ) : (
-        <form onSubmit={submit} noValidate>
-          <fieldset class="field">
-            <legend id="staff-legend" tabIndex={-1}>
-              People to book
-            </legend>
-            <div class="checkboxes">
-              {people.map((p) => (
-                <div class="checkbox" key={p.id}>
-                  <input
-                    type="checkbox"
-                    id={`person-${p.id}`}
-                    checked={chosen.has(p.id)}
-                    onChange={(e) => {
-                      const next = new Set(chosen);
-                      if ((e.currentTarget as HTMLInputElement).checked) next.add(p.id);
-                      else next.delete(p.id);
-                      setChosen(next);
-                    }}
-                  />
-                  <label for={`person-${p.id}`}>
-                    {p.name} <span class="muted">({p.email})</span>
-                  </label>
-                </div>
-              ))}
-            </div>
-          </fieldset>
-          {s.mode === 'hybrid' && <SeatChoice s={s} name="staff-seat" value={seat} onChange={setSeat} />}
-          <button type="submit" class="button" aria-disabled={busy ? 'true' : undefined}>
-            Book {chosen.size > 0 ? `${chosen.size} ${chosen.size === 1 ? 'person' : 'people'}` : 'selected people'}
-          </button>
-        </form>
-      )}
-      <Alert message={error} />
+      <p>
+        {free > 0 ? (
+          <>
+            <strong>{plural(free, `${seatKindsOf(s).length > 1 ? `${seatLabel[seat].toLowerCase()} ` : ''}seat`)}</strong> free to your school now
+            {countsFor(s, seat).heldForViewer > 0 && <> ({countsFor(s, seat).heldForViewer} of them held for your school)</>}. Anyone past that joins the waitlist.
+          </>
+        ) : (
+          <>No {seatKindsOf(s).length > 1 ? `${seatLabel[seat].toLowerCase()} ` : ''}seats are free to your school now: anyone you book joins the waitlist.</>
+        )}
+      </p>
+      <SchoolHolds s={s} />
+      <Loaded state={roster} what="your staff">
+        {(r) =>
+          r.items.length === 0 ? (
+            <p>There is no one in your organisation to book yet.</p>
+          ) : (
+            <form onSubmit={submit} noValidate>
+              {s.mode === 'hybrid' && <SeatChoice s={s} name="staff-seat" value={seat} onChange={setSeat} />}
+              <fieldset class="field">
+                <legend id="staff-legend" tabIndex={-1}>
+                  People to book
+                </legend>
+                <ul class="plain roster">
+                  {r.items.map((p) => {
+                    const booked = p.booking !== null;
+                    const factsId = `person-${p.userId}-facts`;
+                    return (
+                      <li class="checkbox roster-person" key={p.userId}>
+                        <input
+                          type="checkbox"
+                          id={`person-${p.userId}`}
+                          checked={chosen.has(p.userId)}
+                          disabled={booked}
+                          aria-describedby={factsId}
+                          onChange={(e) => {
+                            const next = new Set(chosen);
+                            if ((e.currentTarget as HTMLInputElement).checked) next.add(p.userId);
+                            else next.delete(p.userId);
+                            setChosen(next);
+                          }}
+                        />
+                        <label for={`person-${p.userId}`}>
+                          {p.name} <span class="muted break">({p.email})</span>
+                        </label>
+                        <p class="roster-facts hint" id={factsId}>
+                          {placeText(p)}.{' '}
+                          {p.clashes.length > 0
+                            ? `Clashes with their timetable: ${p.clashes.map((c) => `${c.label || 'busy'} (${formatTimeRange(c.startsAt, c.endsAt)})`).join('; ')}.`
+                            : 'No timetable clash.'}
+                        </p>
+                      </li>
+                    );
+                  })}
+                </ul>
+              </fieldset>
+              <ActionButton busy={action.busy} busyLabel="Booking…">
+                Book {chosen.size > 0 ? `${chosen.size} ${chosen.size === 1 ? 'person' : 'people'}` : 'selected people'}
+              </ActionButton>
+            </form>
+          )
+        }
+      </Loaded>
+      <div role="alert" class={problem ? 'notice notice-error' : 'status-empty'}>
+        {problem && <p>{problem}</p>}
+      </div>
+      <ActionError action={action} retryLabel="Try booking again" />
       {/* The outcome list itself is the live region, so it is announced once and shown once. */}
       <div role="status" aria-live="polite" class={outcomes.length ? 'outcome-panel' : 'status-empty'}>
         {outcomes.length > 0 && (
@@ -140,8 +185,8 @@ function BookStaff({ s, orgId, orgName, onBooked }: { s: Session; orgId: string;
             <h3>Outcome for each person</h3>
             <p>{status}</p>
             <ul class="outcomes">
-              {outcomes.map((o) => (
-                <li key={o.name} class={o.ok ? 'outcome-ok' : 'outcome-failed'}>
+              {outcomes.map((o, i) => (
+                <li key={o.name + i} class={o.ok ? 'outcome-ok' : 'outcome-failed'}>
                   <strong>{o.name}</strong>: {o.text}
                 </li>
               ))}
@@ -155,51 +200,43 @@ function BookStaff({ s, orgId, orgName, onBooked }: { s: Session; orgId: string;
 
 export function SessionPage({ id }: { id: string }) {
   const { me, loc } = useApp();
-  const [s, setS] = useState<Session | null>(null);
-  const [mine, setMine] = useState<Booking | null>(null);
-  const [loadError, setLoadError] = useState<unknown>(null);
+  const page = useLoad(async () => {
+    const [session, bookings] = await Promise.all([api(`/api/sessions/${encodeURIComponent(id)}`, Session), api('/api/me/bookings', BookingList)]);
+    return { session, mine: bookings.items.find((b) => b.sessionId === id && ACTIVE.has(b.status)) ?? null };
+  }, [id]);
   const [seat, setSeat] = useState<SeatKind | null>(null);
   const [status, setStatus] = useState('');
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
+  const booking = useAction();
 
-  async function load() {
-    try {
-      const [session, bookings] = await Promise.all([api(`/api/sessions/${encodeURIComponent(id)}`, Session), api('/api/me/bookings', BookingList)]);
-      setS(session);
-      setMine(bookings.items.find((b) => b.sessionId === id && ACTIVE.has(b.status)) ?? null);
-      setSeat((cur) => cur ?? seatKindsOf(session).find((k) => leftFor(session, k) > 0) ?? seatKindsOf(session)[0]!);
-    } catch (e) {
-      setLoadError(e);
-    }
-  }
-  useEffect(() => void load(), [id]);
+  const s = page.data?.session;
+  const mine = page.data?.mine ?? null;
+  const chosenSeat: SeatKind | null = s ? (seat ?? seatKindsOf(s).find((k) => leftFor(s, k) > 0) ?? seatKindsOf(s)[0]!) : null;
 
   async function book(e: Event) {
     e.preventDefault();
-    if (!s || !seat || busy) return;
-    setError('');
-    const input = BookInput.safeParse({ seat });
-    if (!input.success) return setError('Choose a seat.');
-    setBusy(true);
-    try {
-      const r = await api(`/api/sessions/${encodeURIComponent(s.id)}/bookings`, BookAnswer, { method: 'POST', body: input.data });
-      const clash = r.clashes?.length ? ` This clashes with your timetable (${r.clashes.map((c) => c.label || 'busy').join(', ')}): you may need cover.` : '';
-      setStatus((r.status === 'confirmed' ? `Booked: your ${seatLabel[r.seat].toLowerCase()} seat is confirmed.` : `You joined the waitlist. You are number ${r.position} in the queue for ${seatLabel[r.seat].toLowerCase()} seats.`) + clash);
-      await load();
-      // The form has gone; put focus where the new state is described.
-      document.getElementById('your-place-title')?.focus();
-    } catch (err) {
-      setError(messageOf(err));
-      await load();
-    } finally {
-      setBusy(false);
-    }
+    if (!s || !chosenSeat) return;
+    setStatus('');
+    const input = BookInput.safeParse({ seat: chosenSeat });
+    if (!input.success) return;
+    const r = await booking.run(() => api(`/api/sessions/${encodeURIComponent(s.id)}/bookings`, BookAnswer, { method: 'POST', body: input.data }));
+    if (!r) return; // said with a retry; the page and the chosen seat stay as they were
+    const clash = r.clashes?.length ? ` This clashes with your timetable (${r.clashes.map((c) => c.label || 'busy').join(', ')}): you may need cover.` : '';
+    setStatus((r.status === 'confirmed' ? `Booked: your ${seatLabel[r.seat].toLowerCase()} seat is confirmed.` : `You joined the waitlist. You are number ${r.position} in the queue for ${seatLabel[r.seat].toLowerCase()} seats. You can add it to your calendar once you have a seat.`) + clash);
+    await page.reload();
+    // The form has gone; put focus where the new state is described.
+    document.getElementById('your-place-title')?.focus();
   }
 
-  const title = s ? s.title : loadError ? 'Session not available' : 'Session';
-  const full = s && seat ? leftFor(s, seat) <= 0 : false;
+  function changed(_b: Booking, message: string) {
+    setStatus(message);
+    void page.reload().then(() => document.getElementById('your-place-title')?.focus());
+  }
+
+  const title = s ? s.title : page.error ? 'Session not available' : 'Session';
+  const counts = s && chosenSeat ? countsFor(s, chosenSeat) : null;
+  const full = counts ? counts.available <= 0 : false;
   const open = s && s.status === 'scheduled' && Date.parse(s.bookingClosesAt ?? s.endsAt) > Date.now();
+  const kindWord = chosenSeat === 'online' ? 'online' : 'in-person';
 
   return (
     <>
@@ -209,102 +246,86 @@ export function SessionPage({ id }: { id: string }) {
       <PageHeading title={title} navigated={loc.navigated}>
         {title}
       </PageHeading>
-      {loadError ? (
-        <LoadError error={loadError} />
-      ) : !s ? (
-        <p>Loading session…</p>
-      ) : (
-        <>
-          {s.status === 'cancelled' && (
-            <p class="notice notice-warning">
-              <strong>This session has been cancelled.</strong>
-            </p>
-          )}
-          <dl class="facts facts-wide">
-            <Fact label="When"><When startsAt={s.startsAt} endsAt={s.endsAt} /></Fact>
-            <Fact label="Mode">{modeLabel[s.mode]}</Fact>
-            {s.venue && (
-              <Fact label="Venue">{s.venue}</Fact>
+      <Loaded state={page} what="the session">
+        {({ session: s }) => (
+          <>
+            {s.status === 'cancelled' && (
+              <p class="notice notice-warning">
+                <strong>This session has been cancelled.</strong>
+              </p>
             )}
-            <Fact label="Seats left"><SeatsLeft s={s} /></Fact>
-            <Fact label="Waitlist"><Waiting s={s} /></Fact>
-            {s.fit && (
-              <Fact label="Your timetable"><FitNote s={s} /></Fact>
+            <dl class="facts facts-wide">
+              <Fact label="When"><When startsAt={s.startsAt} endsAt={s.endsAt} /></Fact>
+              <Fact label="Mode">{modeLabel[s.mode]}</Fact>
+              {s.venue && <Fact label="Venue"><span class="break">{s.venue}</span></Fact>}
+              <Fact label="Seats free to you"><SeatsLeft s={s} /></Fact>
+              <Fact label="Waitlist"><Waiting s={s} /></Fact>
+              {s.fit && <Fact label="Your timetable"><FitNote s={s} /></Fact>}
+              {s.bookingClosesAt && <Fact label="Booking closes">{formatDateTime(s.bookingClosesAt)}</Fact>}
+            </dl>
+            {s.description && (
+              <section aria-labelledby="about-title">
+                <h2 id="about-title">About this session</h2>
+                <p class="prose">{s.description}</p>
+              </section>
             )}
-            {s.bookingClosesAt && (
-              <Fact label="Booking closes">{formatDateTime(s.bookingClosesAt)}</Fact>
-            )}
-          </dl>
-          {s.description && (
-            <section aria-labelledby="about-title">
-              <h2 id="about-title">About this session</h2>
-              <p class="prose">{s.description}</p>
-            </section>
-          )}
 
-          <section aria-labelledby="your-place-title" class="panel">
-            <h2 id="your-place-title" tabIndex={-1}>Your place</h2>
-            {mine ? (
-              <div class="my-booking">
-                <p>
-                  <Badge tone={mine.status}>{statusLabel[mine.status]}</Badge> {seatLabel[mine.seat]} seat
-                  {mine.status === 'waitlisted' && mine.position !== null && <> · you are {ordinal(mine.position)} in the queue</>}
-                  {mine.status === 'offered' && mine.offerExpiresAt && <> · accept by {formatDateTime(mine.offerExpiresAt)}</>}
-                </p>
-                <ul class="plain link-list">
-                  {mine.status === 'confirmed' && mine.seat === 'online' && (
+            <section aria-labelledby="your-place-title" class="panel">
+              <h2 id="your-place-title" tabIndex={-1}>Your place</h2>
+              {mine ? (
+                <div class="my-booking">
+                  <BookingDetails b={mine} headingLevel={null} onChanged={changed} hideSessionFacts />
+                  {mine.status === 'confirmed' && mine.seat === 'online' && s.status === 'scheduled' && <JoinNow sessionId={s.id} startsAt={s.startsAt} endsAt={s.endsAt} />}
+                  <ul class="plain link-list">
+                    {mine.status === 'confirmed' && mine.seat === 'in_person' && (
+                      <li>
+                        <Link href={`/sessions/${s.id}/checkin`}>Check in at the venue</Link> (with the code the trainer shows)
+                      </li>
+                    )}
                     <li>
-                      <Link href={`/sessions/${s.id}/room`}>Go to the online session</Link> (opens 15 minutes before the start)
+                      <Link href={`/bookings/${mine.id}`}>Manage this booking</Link>
                     </li>
-                  )}
-                  {mine.status === 'confirmed' && mine.seat === 'in_person' && (
+                  </ul>
+                </div>
+              ) : !open ? (
+                <p>Booking for this session is closed.</p>
+              ) : (
+                <form onSubmit={book} noValidate>
+                  {s.mode === 'hybrid' && chosenSeat && <SeatChoice s={s} name="seat" value={chosenSeat} onChange={setSeat} />}
+                  <p class="hint" id="book-hint">
+                    {full
+                      ? `All ${kindWord} seats are taken. Join the waitlist and you will be told if a seat frees up.`
+                      : `${plural(counts?.available ?? 0, `${kindWord} seat`)} free to you${counts && counts.heldForViewer > 0 ? `, ${counts.heldForViewer} of them held for your school` : ''}.`}
+                  </p>
+                  <ActionButton busy={booking.busy} busyLabel={full ? 'Joining the waitlist…' : 'Booking…'} aria-describedby="book-hint">
+                    {full ? 'Join the waitlist' : 'Book a seat'}
+                  </ActionButton>
+                </form>
+              )}
+              <ActionError action={booking} retryLabel={full ? 'Try joining again' : 'Try booking again'} />
+              <Status message={status} />
+            </section>
+
+            {(me.role === 'admin' || (me.role === 'trainer' && s.trainerIds.includes(me.id))) && (
+              <section aria-labelledby="running-title" class="panel">
+                <h2 id="running-title">Running this session</h2>
+                <ul class="plain link-list">
+                  {s.mode !== 'in_person' && (
                     <li>
-                      <Link href={`/sessions/${s.id}/checkin`}>Check in at the venue</Link> (with the code the trainer shows)
+                      <Link href={`/sessions/${s.id}/room`}>Open the live room</Link>
                     </li>
                   )}
                   <li>
-                    <Link href={`/bookings/${mine.id}`}>Manage this booking</Link>
+                    <Link href={`/sessions/${s.id}/register`}>Attendance register</Link>
                   </li>
                 </ul>
-              </div>
-            ) : !open ? (
-              <p>Booking for this session is closed.</p>
-            ) : (
-              <form onSubmit={book} noValidate>
-                {s.mode === 'hybrid' && seat && <SeatChoice s={s} name="seat" value={seat} onChange={setSeat} />}
-                <p class="hint" id="book-hint">
-                  {full
-                    ? `All ${seat === 'online' ? 'online' : 'in-person'} seats are taken. Join the waitlist and you will be told if a seat frees up.`
-                    : `${seatSummary(s).find((k) => k.key === (seat === 'online' ? 'online' : 'inPerson'))?.left ?? 0} ${seat === 'online' ? 'online' : 'in-person'} seats left.`}
-                </p>
-                <button type="submit" class="button" aria-describedby="book-hint" aria-disabled={busy ? 'true' : undefined}>
-                  {full ? 'Join the waitlist' : 'Book a seat'}
-                </button>
-              </form>
+              </section>
             )}
-            <Alert message={error} />
-            <Status message={status} />
-          </section>
 
-          {(me.role === 'admin' || (me.role === 'trainer' && s.trainerIds.includes(me.id))) && (
-            <section aria-labelledby="running-title" class="panel">
-              <h2 id="running-title">Running this session</h2>
-              <ul class="plain link-list">
-                {s.mode !== 'in_person' && (
-                  <li>
-                    <Link href={`/sessions/${s.id}/room`}>Open the live room</Link>
-                  </li>
-                )}
-                <li>
-                  <Link href={`/sessions/${s.id}/register`}>Attendance register</Link>
-                </li>
-              </ul>
-            </section>
-          )}
-
-          {(me.role === 'office' || me.role === 'admin') && me.orgId && open && <BookStaff s={s} orgId={me.orgId} orgName={me.orgName} onBooked={load} />}
-        </>
-      )}
+            {(me.role === 'office' || me.role === 'admin') && me.orgId && open && <BookStaff s={s} orgId={me.orgId} orgName={me.orgName} onBooked={page.reload} />}
+          </>
+        )}
+      </Loaded>
     </>
   );
 }

@@ -1,11 +1,16 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { Mode, SessionList, SessionQuery, type Session } from '../../../shared/sessions.js';
+import { z } from 'zod';
+import { Course, Mode, SessionList, SessionQuery, type Session } from '../../../shared/sessions.js';
 import { api } from '../api.js';
-import { errorFor, ErrorSummary, Fact, type FieldError, LoadError, PageHeading, TextField, useApp, When } from '../components.js';
+import { errorFor, ErrorSummary, Fact, type FieldError, PageHeading, TextField, useApp, When } from '../components.js';
+import { Loaded, useLoad } from '../load.js';
 import { dayStartIso, formatTimeRange, modeLabel, plural, toDateInput, viewerZone } from '../format.js';
 import { Link, navigate } from '../router.js';
 
 const PAGE_SIZE = 10;
+const CourseList = z.object({ items: z.array(Course) });
+/** Enough of GET /api/me/timetable to know whether there is one (source null: none yet). */
+const TimetableHead = z.object({ source: z.string().nullable() });
 
 /** Seats left and people waiting, per seat kind the session offers. */
 export function seatSummary(s: Session) {
@@ -14,7 +19,7 @@ export function seatSummary(s: Session) {
   if (s.mode !== 'in_person') kinds.push({ key: 'online', label: 'Online' });
   return kinds.map(({ key, label }) => {
     const c = s.seats[key];
-    return { key, label, left: c.available, capacity: c.capacity, waiting: c.waitlisted };
+    return { key, label, left: c.available, held: c.heldForViewer, capacity: c.capacity, waiting: c.waitlisted };
   });
 }
 
@@ -23,7 +28,7 @@ export function SeatsLeft({ s }: { s: Session }) {
     <ul class="plain seat-list">
       {seatSummary(s).map((k) => (
         <li key={k.key}>
-          {k.label}: {k.left > 0 ? <><strong>{k.left}</strong> of {plural(k.capacity, 'seat')} left</> : <><strong>full</strong> (all {k.capacity} taken)</>}
+          {k.label}: {k.left > 0 ? <><strong>{k.left}</strong> of {plural(k.capacity, 'seat')} free to you{k.held > 0 ? ` (${k.held} held for your school)` : ''}</> : <><strong>full</strong> (no seats free to you)</>}
         </li>
       ))}
     </ul>
@@ -61,68 +66,71 @@ export function FitNote({ s }: { s: Session }) {
   );
 }
 
+/** What the list is filtered by, read from the address (the address is the state). */
+function filtersOf(q: URLSearchParams) {
+  return {
+    // No "from" in the address means "from today"; an empty one means no lower bound.
+    from: q.has('from') ? q.get('from')! : toDateInput(new Date()),
+    to: q.get('to') ?? '',
+    mode: q.get('mode') ?? '',
+    course: q.get('course') ?? '',
+    words: q.get('q') ?? '',
+    fits: q.get('fits') === 'me',
+    page: Math.max(1, Number(q.get('page')) || 1),
+  };
+}
+
 export function SessionsPage() {
   const { loc } = useApp();
   const q = loc.query;
-  // No "from" in the address means "from today"; an empty one means no lower bound.
-  const from = q.has('from') ? q.get('from')! : toDateInput(new Date());
-  const to = q.get('to') ?? '';
-  const mode = q.get('mode') ?? '';
-  const fits = q.get('fits') === 'me';
-  const page = Math.max(1, Number(q.get('page')) || 1);
-
-  const [data, setData] = useState<{ items: Session[]; total: number } | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const { from, to, mode, course, words, fits, page } = filtersOf(q);
   const [errors, setErrors] = useState<FieldError[]>([]);
   const formRef = useRef<HTMLFormElement>(null);
+
+  const courses = useLoad(() => api('/api/courses', CourseList).then((r) => r.items), []);
+  // Only asked when "fits my timetable" is on: whether there is a timetable to fit.
+  const timetable = useLoad(() => (fits ? api('/api/me/timetable', TimetableHead) : Promise.resolve(null)), [fits]);
+  const list = useLoad(async () => {
+    const query = SessionQuery.safeParse({
+      q: words || undefined,
+      from: from ? dayStartIso(from) : undefined,
+      to: to ? dayStartIso(to, 1) : undefined,
+      mode: mode || undefined,
+      courseId: course || undefined,
+      fits: fits ? 'me' : undefined,
+      limit: PAGE_SIZE,
+      offset: (page - 1) * PAGE_SIZE,
+    });
+    if (!query.success) return { items: [] as Session[], total: 0 };
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(query.data)) if (v !== undefined) params.set(k, String(v));
+    return api(`/api/sessions?${params}`, SessionList);
+  }, [loc.key]);
 
   // Back and forward change the address: show its filters in the form (kept mounted so focus stays).
   useEffect(() => {
     const els = formRef.current?.elements as (HTMLFormControlsCollection & Record<string, HTMLInputElement | HTMLSelectElement>) | undefined;
     if (!els) return;
+    els['q']!.value = words;
     els['from']!.value = from;
     els['to']!.value = to;
     els['mode']!.value = mode;
+    els['course']!.value = course;
     (els['fits'] as HTMLInputElement).checked = fits;
-  }, [loc.key]);
-
-  useEffect(() => {
-    const query = SessionQuery.safeParse({
-      from: from ? dayStartIso(from) : undefined,
-      to: to ? dayStartIso(to, 1) : undefined,
-      mode: mode || undefined,
-      fits: fits ? 'me' : undefined,
-      limit: PAGE_SIZE,
-      offset: (page - 1) * PAGE_SIZE,
-    });
-    if (!query.success) {
-      setData({ items: [], total: 0 });
-      return;
-    }
-    const params = new URLSearchParams();
-    for (const [k, v] of Object.entries(query.data)) if (v !== undefined) params.set(k, String(v));
-    let live = true;
-    setError(null);
-    api(`/api/sessions?${params}`, SessionList)
-      .then((r) => {
-        if (!live) return;
-        setData(r);
-      })
-      .catch((e) => live && setError(e));
-    return () => {
-      live = false;
-    };
   }, [loc.key]);
 
   function applyFilters(e: Event) {
     e.preventDefault();
     const f = new FormData(e.currentTarget as HTMLFormElement);
+    const nq = String(f.get('q') ?? '').trim();
     const nf = String(f.get('from') ?? '');
     const nt = String(f.get('to') ?? '');
     const nm = String(f.get('mode') ?? '');
+    const nc = String(f.get('course') ?? '');
     const nfits = f.get('fits') === 'me';
     const found: FieldError[] = [];
     const day = /^\d{4}-\d{2}-\d{2}$/;
+    if (nq.length > 200) found.push({ field: 'q', message: 'Search: use 200 characters or fewer' });
     if (nf && !day.test(nf)) found.push({ field: 'from', message: 'From: enter a date' });
     if (nt && !day.test(nt)) found.push({ field: 'to', message: 'To: enter a date' });
     if (!found.length && nf && nt && nt < nf) found.push({ field: 'to', message: 'To: must be on or after the From date' });
@@ -130,8 +138,10 @@ export function SessionsPage() {
     setErrors(found);
     if (found.length) return;
     const params = new URLSearchParams({ from: nf });
+    if (nq) params.set('q', nq);
     if (nt) params.set('to', nt);
     if (nm) params.set('mode', nm);
+    if (nc) params.set('course', nc);
     if (nfits) params.set('fits', 'me');
     navigate(`/sessions?${params}`);
   }
@@ -142,97 +152,129 @@ export function SessionsPage() {
     params.set('page', String(n));
     return `/sessions?${params}`;
   };
+  const data = list.data;
   const pages = data ? Math.max(1, Math.ceil(data.total / PAGE_SIZE)) : 1;
+  const courseTitle = (id: string | null) => (id ? courses.data?.find((c) => c.id === id)?.title : undefined);
+  const moreFilters = Boolean(to || mode || course || fits || (q.has('from') && from !== toDateInput(new Date())));
+  const noTimetable = fits && timetable.data?.source === null;
 
   return (
     <>
       <PageHeading title={page > 1 ? `Sessions (page ${page} of ${pages})` : 'Sessions'} navigated={loc.navigated} error={errors.length > 0}>
         Sessions
       </PageHeading>
-      <p>
-        Times are shown in your time zone ({viewerZone()}). Choose a session to book a seat or join its waitlist.
-      </p>
       <ErrorSummary errors={errors} />
-      <form ref={formRef} class="filters" onSubmit={applyFilters} noValidate aria-label="Filter sessions">
-        <TextField id="from" label="From" type="date" defaultValue={from} error={errorFor(errors, 'from')} />
-        <TextField id="to" label="To" type="date" defaultValue={to} error={errorFor(errors, 'to')} />
-        <div class={errorFor(errors, 'mode') ? 'field field-error' : 'field'}>
-          <label for="mode">Mode</label>
-          {errorFor(errors, 'mode') && (
-            <p class="error-message" id="mode-error">
-              {errorFor(errors, 'mode')}
-            </p>
-          )}
-          <select id="mode" name="mode" aria-describedby={errorFor(errors, 'mode') ? 'mode-error' : undefined}>
-            <option value="" selected={mode === ''}>Any mode</option>
-            <option value="online" selected={mode === 'online'}>Online</option>
-            <option value="in_person" selected={mode === 'in_person'}>In person</option>
-            <option value="hybrid" selected={mode === 'hybrid'}>Hybrid</option>
-          </select>
+      <form ref={formRef} class="filters" onSubmit={applyFilters} noValidate aria-label="Find sessions">
+        <div class="search-row">
+          <TextField id="q" label="Search sessions" hint="Words in the title, course or description" type="search" defaultValue={words} error={errorFor(errors, 'q')} />
+          <div class="field field-action">
+            <button type="submit" class="button">
+              Search
+            </button>
+          </div>
         </div>
-        <div class="field checkbox field-check">
-          <input type="checkbox" id="fits" name="fits" value="me" defaultChecked={fits} />
-          <label for="fits">Only sessions that fit my timetable</label>
-        </div>
-        <div class="field field-action">
-          <button type="submit" class="button">
-            Show sessions
-          </button>
-        </div>
+        <details class="more-filters" open={moreFilters || errors.length > 0}>
+          <summary>More filters: dates, mode, course, timetable</summary>
+          <div class="filter-fields">
+            <TextField id="from" label="From" type="date" defaultValue={from} error={errorFor(errors, 'from')} />
+            <TextField id="to" label="To" type="date" defaultValue={to} error={errorFor(errors, 'to')} />
+            <div class={errorFor(errors, 'mode') ? 'field field-error' : 'field'}>
+              <label for="mode">Mode</label>
+              {errorFor(errors, 'mode') && (
+                <p class="error-message" id="mode-error">
+                  {errorFor(errors, 'mode')}
+                </p>
+              )}
+              <select id="mode" name="mode" aria-describedby={errorFor(errors, 'mode') ? 'mode-error' : undefined}>
+                <option value="" selected={mode === ''}>Any mode</option>
+                <option value="online" selected={mode === 'online'}>Online</option>
+                <option value="in_person" selected={mode === 'in_person'}>In person</option>
+                <option value="hybrid" selected={mode === 'hybrid'}>Hybrid</option>
+              </select>
+            </div>
+            <div class="field">
+              <label for="course">Course</label>
+              <select id="course" name="course">
+                <option value="" selected={course === ''}>Any course</option>
+                {(courses.data ?? []).map((c) => (
+                  <option key={c.id} value={c.id} selected={course === c.id}>
+                    {c.title}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div class="field checkbox field-check">
+              <input type="checkbox" id="fits" name="fits" value="me" defaultChecked={fits} />
+              <label for="fits">Only sessions that fit my timetable</label>
+            </div>
+            <div class="field field-action">
+              <button type="submit" class="button button-secondary">
+                Show sessions
+              </button>
+            </div>
+          </div>
+        </details>
       </form>
-      <p role="status" class="count">
-        {error ? '' : !data ? 'Loading sessions…' : data.items.length === 0 ? 'No sessions match these filters. Try a wider date range or any mode.' : `Showing ${(page - 1) * PAGE_SIZE + 1} to ${(page - 1) * PAGE_SIZE + data.items.length} of ${plural(data.total, 'session')}`}
-      </p>
-      {error ? (
-        <LoadError error={error} />
-      ) : !data || data.items.length === 0 ? null : (
-        <>
-          <ul class="cards plain">
-            {data.items.map((s) => (
-              <li key={s.id}>
-                <article class="card" aria-labelledby={`session-${s.id}`}>
-                  <h2 id={`session-${s.id}`} class="card-title">
-                    <Link href={`/sessions/${s.id}`}>{s.title}</Link>
-                  </h2>
-                  {s.status === 'cancelled' && <p class="badge badge-cancelled">Cancelled</p>}
-                  <dl class="facts">
-                    <Fact label="When"><When startsAt={s.startsAt} endsAt={s.endsAt} /></Fact>
-                    <Fact label="Mode">{modeLabel[s.mode]}</Fact>
-                    <Fact label="Seats left"><SeatsLeft s={s} /></Fact>
-                    <Fact label="Waitlist"><Waiting s={s} /></Fact>
-                    {s.fit && (
-                      <Fact label="Your timetable"><FitNote s={s} /></Fact>
-                    )}
-                  </dl>
-                </article>
-              </li>
-            ))}
-          </ul>
-          {pages > 1 && (
-            <nav aria-label="Pages of sessions" class="pagination">
-              <ul class="plain">
-                {page > 1 && (
-                  <li>
-                    <Link href={pageUrl(page - 1)} rel="prev">
-                      Previous page
-                    </Link>
-                  </li>
-                )}
-                <li aria-current="page">
-                  Page {page} of {pages}
-                </li>
-                {page < pages && (
-                  <li>
-                    <Link href={pageUrl(page + 1)} rel="next">
-                      Next page
-                    </Link>
-                  </li>
-                )}
-              </ul>
-            </nav>
-          )}
-        </>
+      {noTimetable && (
+        <p class="notice notice-info">
+          You have no timetable yet, so every session is shown. <Link href="/timetable">Upload your timetable</Link> to see only the sessions that fit around your lessons.
+        </p>
       )}
+      <p role="status" class="count">
+        {list.error && !data ? '' : !data ? 'Loading sessions…' : data.items.length === 0 ? 'No sessions match. Try other words, a wider date range or any mode.' : `Showing ${(page - 1) * PAGE_SIZE + 1} to ${(page - 1) * PAGE_SIZE + data.items.length} of ${plural(data.total, 'session')}. Times in your time zone (${viewerZone()}).`}
+      </p>
+      <Loaded state={list} what="sessions">
+        {(data) =>
+          data.items.length === 0 ? null : (
+            <>
+              <ul class="cards plain">
+                {data.items.map((s) => (
+                  <li key={s.id}>
+                    <article class="card" aria-labelledby={`session-${s.id}`}>
+                      <h2 id={`session-${s.id}`} class="card-title">
+                        <Link href={`/sessions/${s.id}`}>{s.title}</Link>
+                      </h2>
+                      {s.status === 'cancelled' && <p class="badge badge-cancelled">Cancelled</p>}
+                      <dl class="facts">
+                        <Fact label="When"><When startsAt={s.startsAt} endsAt={s.endsAt} /></Fact>
+                        <Fact label="Mode">{modeLabel[s.mode]}</Fact>
+                        {s.venue && <Fact label="Venue"><span class="break">{s.venue}</span></Fact>}
+                        {courseTitle(s.courseId) && <Fact label="Course">{courseTitle(s.courseId)}</Fact>}
+                        <Fact label="Seats free to you"><SeatsLeft s={s} /></Fact>
+                        <Fact label="Waitlist"><Waiting s={s} /></Fact>
+                        {s.fit && <Fact label="Your timetable"><FitNote s={s} /></Fact>}
+                      </dl>
+                    </article>
+                  </li>
+                ))}
+              </ul>
+              {pages > 1 && (
+                <nav aria-label="Pages of sessions" class="pagination">
+                  <ul class="plain">
+                    {page > 1 && (
+                      <li>
+                        <Link href={pageUrl(page - 1)} rel="prev">
+                          Previous page
+                        </Link>
+                      </li>
+                    )}
+                    <li aria-current="page">
+                      Page {page} of {pages}
+                    </li>
+                    {page < pages && (
+                      <li>
+                        <Link href={pageUrl(page + 1)} rel="next">
+                          Next page
+                        </Link>
+                      </li>
+                    )}
+                  </ul>
+                </nav>
+              )}
+            </>
+          )
+        }
+      </Loaded>
     </>
   );
 }

@@ -123,8 +123,8 @@ export function CoverPage({ orgId }: { orgId: string }) {
               Download as a spreadsheet (CSV)
             </a>
           </p>
-          <div class="table-wrap" tabIndex={0} role="region" aria-labelledby="cover-caption">
-            <table>
+          <div class="table-wrap">
+            <table class="stack">
               <caption id="cover-caption">Cover needed from {formatDate(`${from}T12:00:00`)} to {formatDate(`${to}T12:00:00`)}</caption>
               <thead>
                 <tr>
@@ -138,17 +138,17 @@ export function CoverPage({ orgId }: { orgId: string }) {
               <tbody>
                 {report.items.map((i) => (
                   <tr key={i.bookingId}>
-                    <th scope="row">{i.userName}</th>
-                    <td>
+                    <th scope="row" data-label="Person">{i.userName}</th>
+                    <td data-label="Session">
                       <Link href={`/sessions/${i.session.id}`}>{i.session.title}</Link>
                     </td>
-                    <td>
+                    <td data-label="When">
                       <time dateTime={i.session.startsAt}>{formatDate(i.session.startsAt)}</time>, {formatTimeRange(i.session.startsAt, i.session.endsAt)}
                     </td>
-                    <td>
+                    <td data-label="Booking">
                       {seatLabel[i.seat]}, {statusLabel[i.status as keyof typeof statusLabel] ?? i.status}
                     </td>
-                    <td>
+                    <td data-label="Lessons needing cover">
                       <ul class="problem-list">
                         {i.clashes.map((c) => (
                           <li key={c.startsAt + c.label}>{clashText(c)}</li>

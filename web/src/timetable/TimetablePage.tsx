@@ -202,8 +202,8 @@ export function TimetablePage() {
             {sessions === null ? (
               <p>Loading the week…</p>
             ) : (
-              <div class="table-wrap" tabIndex={0} role="region" aria-labelledby="week-caption">
-                <table class="week-table">
+              <div class="table-wrap">
+                <table class="week-table stack">
                   <caption id="week-caption">Your lessons and the training sessions, day by day</caption>
                   <thead>
                     <tr>
@@ -220,7 +220,7 @@ export function TimetablePage() {
                       return (
                         <tr key={day}>
                           <th scope="row">{formatDate(`${day}T12:00:00`)}</th>
-                          <td>
+                          <td data-label="Your lessons">
                             {closed ? (
                               <p class="closed-day">School closed: {closed.label}</p>
                             ) : lessons.length === 0 ? (
@@ -235,7 +235,7 @@ export function TimetablePage() {
                               </ul>
                             )}
                           </td>
-                          <td>
+                          <td data-label="Sessions">
                             {daySessions.length === 0 ? (
                               <p>No sessions</p>
                             ) : (
