@@ -98,7 +98,8 @@ export async function seed(
   // The feed person's sessions: from next month on, one every five hours (years of them).
   const feedStart = new Date(Date.now() + 30 * 86_400_000);
   feedStart.setUTCMinutes(0, 0, 0);
-  const feed = Array.from({ length: opts.feedEvents }, (_, i) => session(`Feed session ${i}`, new Date(feedStart.getTime() + i * 5 * 3_600_000), 30));
+  // Each has the feed person's one confirmed seat, in the stored counts too.
+  const feed = Array.from({ length: opts.feedEvents }, (_, i) => ({ ...session(`Feed session ${i}`, new Date(feedStart.getTime() + i * 5 * 3_600_000), 30), confirmed_online: 1 }));
   // The sessions everyone books start after the last of those, one per hour.
   const upcomingStart = new Date(feedStart.getTime() + (opts.feedEvents * 5 + 24) * 3_600_000);
   const upcoming = Array.from({ length: opts.sessions }, (_, i) => session(`Bench session ${i}`, new Date(upcomingStart.getTime() + i * 3_600_000), opts.capacity));

@@ -3,7 +3,7 @@
  * (`2026-03-29T00:30:00.000Z`), which sort correctly as text on SQLite and PostgreSQL alike;
  * booleans are 0/1 integers for the same reason. Ids are random UUIDs made by the app.
  */
-import type { ColumnType, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 export type Role = 'staff' | 'office' | 'trainer' | 'admin';
 export type SessionMode = 'online' | 'in_person' | 'hybrid';
@@ -100,6 +100,19 @@ export interface SessionsTable {
   /** Raised on every change of time, place or status: the calendar SEQUENCE base. */
   revision: number;
   created_by: string | null;
+  /**
+   * Seat counts per seat kind, stored for speed (listing sessions reads no booking rows):
+   * seats taken (confirmed, attended, absent), live offers, people waiting. Changed only in
+   * the transaction that changes the bookings, under the session's lock
+   * (server/bookings/repository.ts, `applySeatDeltas`); `npm run check:counts` compares
+   * them with the rows.
+   */
+  confirmed_in_person: Generated<number>;
+  offered_in_person: Generated<number>;
+  waiting_in_person: Generated<number>;
+  confirmed_online: Generated<number>;
+  offered_online: Generated<number>;
+  waiting_online: Generated<number>;
   created_at: string;
   updated_at: string;
 }
@@ -135,7 +148,10 @@ export interface SeatHoldsTable {
   session_id: string;
   org_id: string;
   seat: SeatKind;
+  /** 0 when the hold was removed while bookings still claim it (the claims are kept). */
   seats: number;
+  /** Bookings that took these held seats and still occupy one (stored like the session's counts). */
+  claimed: Generated<number>;
   created_at: string;
 }
 

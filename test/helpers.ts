@@ -103,8 +103,9 @@ export interface TestUser {
 
 export type TestContext = Awaited<ReturnType<typeof makeTestContext>>;
 
-export async function makeTestContext(opts: { now?: string; config?: Partial<Config> } = {}) {
-  const database = await openTestDb();
+/** `database`: an already migrated database to use instead of a fresh one (it is closed with the context). */
+export async function makeTestContext(opts: { now?: string; config?: Partial<Config>; database?: Db } = {}) {
+  const database = opts.database ?? (await openTestDb());
   let current = new Date(opts.now ?? '2026-01-12T09:00:00.000Z');
   const logger = memoryLogger();
   const deps: Deps = {

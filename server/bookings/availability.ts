@@ -1,9 +1,11 @@
 /**
- * The seat rule, as a pure function of the rows read under the session lock.
+ * The seat rule, as a pure function of the seat counts read under the session lock.
  *
  * A seat is taken by a confirmed (or later attended/absent) booking or by a live offer.
  * Seats an organisation holds, and has not yet filled, are kept from everyone else until
- * the hold is released. Nothing here is a stored counter: it is recomputed every time.
+ * the hold is released. The counts are stored on the session and its holds and change only
+ * with the bookings, under the lock (server/bookings/repository.ts); this rule is recomputed
+ * from them every time, for each viewer.
  */
 import type { SeatCounts } from '../../shared/sessions.js';
 

@@ -25,7 +25,7 @@ async function sessionsToSweep(deps: Deps): Promise<string[]> {
     .where('s.status', '=', 'scheduled')
     .where('s.ends_at', '>', now)
     .where('s.holds_release_at', '<=', now)
-    .where((eb) => eb.exists(eb.selectFrom('seat_holds as h').select('h.id').whereRef('h.session_id', '=', 's.id')))
+    .where((eb) => eb.exists(eb.selectFrom('seat_holds as h').select('h.id').whereRef('h.session_id', '=', 's.id').where('h.seats', '>', 0)))
     .where((eb) => eb.exists(eb.selectFrom('bookings as b').select('b.id').whereRef('b.session_id', '=', 's.id').where('b.status', '=', 'waitlisted')))
     .execute();
   return [...new Set([...expired, ...released].map((r) => r.session_id))];

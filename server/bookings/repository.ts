@@ -23,74 +23,226 @@ export function lockSession(trx: Transaction<Database>, kind: DbKind, sessionId:
   return (kind === 'postgres' ? sessionForUpdate : sessionById).first(trx, { id: sessionId });
 }
 
-interface CountRow {
+/** The stored count columns of a session, per seat kind. */
+export const SEAT_COUNT_COLUMNS = ['confirmed_in_person', 'offered_in_person', 'waiting_in_person', 'confirmed_online', 'offered_online', 'waiting_online'] as const;
+/** What seat states are made of: the session's capacities, stored counts and hold release time. */
+export const SEAT_STATE_COLUMNS = ['id', 'capacity_in_person', 'capacity_online', 'holds_release_at', 'booking_closes_at', 'ends_at', ...SEAT_COUNT_COLUMNS] as const;
+export type SeatStateRow = Pick<SessionRow, (typeof SEAT_STATE_COLUMNS)[number]>;
+type Count = 'confirmed' | 'offered' | 'waiting';
+const countColumn = (count: Count, seat: SeatKind) => `${count}_${seat}` as (typeof SEAT_COUNT_COLUMNS)[number];
+
+/** Which stored count a booking of this status adds to, if any. */
+function countOf(status: BookingRow['status']): Count | null {
+  if ((SEATED as readonly string[]).includes(status)) return 'confirmed';
+  if (status === 'offered') return 'offered';
+  if (status === 'waitlisted') return 'waiting';
+  return null;
+}
+/** Whether a booking of this status takes a seat from the hold it names (a queue place does not). */
+const claims = (status: BookingRow['status']) => (SEATED as readonly string[]).includes(status) || status === 'offered';
+
+export interface HoldRow {
   session_id: string;
+  org_id: string;
   seat: SeatKind;
-  status: string;
-  hold_org_id: string | null;
-  n: number;
+  seats: number;
+  claimed: number;
+}
+
+const holdsOfOne = prepared<{ id: string }>()((db, arg) => db.selectFrom('seat_holds').select(['session_id', 'org_id', 'seat', 'seats', 'claimed']).where('session_id', '=', arg('id')));
+
+/** The holds of sessions, with their stored claims (one indexed look per session). */
+export async function holdsOf(db: Q, ids: readonly string[]): Promise<HoldRow[]> {
+  if (ids.length === 0) return [];
+  if (ids.length === 1) return holdsOfOne.all(db, { id: ids[0]! });
+  return db.selectFrom('seat_holds').select(['session_id', 'org_id', 'seat', 'seats', 'claimed']).where('session_id', 'in', ids).execute();
 }
 
 /**
- * The seat counts and the holds of sessions in one statement: rows of status 'hold' are the
- * holds, with their seats in n. `ids` is one session (an id, as the prepared form below
- * takes for every booking and change of holds) or a list.
+ * Seat state per (session, seat kind) from sessions' stored counts and their holds. Pure:
+ * the rows must have been read together (in a transaction holding the session locks, when
+ * the caller will write).
  */
-function seatRows(db: Kysely<Database>, ids: string | readonly string[]) {
-  const match = Array.isArray(ids) ? ('in' as const) : ('=' as const); // (in the prepared form, the id is a placeholder)
-  return db
-    .selectFrom('bookings')
-    .select((eb) => ['session_id', 'seat', sql<string>`status`.as('status'), 'hold_org_id', eb.fn.countAll<number>().as('n')])
-    .where('session_id', match, ids)
-    .where('status', '<>', 'cancelled')
-    .groupBy(['session_id', 'status', 'seat', 'hold_org_id']) // the index's order: no sorting
-    .unionAll(
-      db
-        .selectFrom('seat_holds')
-        .select(['session_id', 'seat', sql<string>`'hold'`.as('status'), sql<string | null>`org_id`.as('hold_org_id'), sql<number>`seats`.as('n')])
-        .where('session_id', match, ids),
-    );
-}
-const seatRowsOfOne = prepared<{ id: string }>()((db, arg) => seatRows(db, arg('id')));
-
-function splitHolds(rows: { session_id: string; seat: SeatKind; status: string; hold_org_id: string | null; n: number }[]) {
-  const counts: CountRow[] = [];
-  const holds: { session_id: string; org_id: string; seat: SeatKind; seats: number }[] = [];
-  for (const r of rows) {
-    if (r.status === 'hold') holds.push({ session_id: r.session_id, org_id: r.hold_org_id!, seat: r.seat, seats: Number(r.n) });
-    else counts.push(r);
-  }
-  return [counts, holds] as const;
-}
-
-/** Seat state per (session, seat kind), computed from booking and hold rows. */
-export async function loadSeatStates(db: Q, sessions: Pick<SessionRow, 'id' | 'capacity_in_person' | 'capacity_online' | 'holds_release_at' | 'booking_closes_at' | 'ends_at'>[], nowIso: string) {
-  const ids = sessions.map((s) => s.id);
+export function seatStatesOf(sessions: readonly SeatStateRow[], holds: readonly HoldRow[], nowIso: string): Map<string, Record<SeatKind, SeatState>> {
   const result = new Map<string, Record<SeatKind, SeatState>>();
-  if (ids.length === 0) return result;
-  // One session (every booking, every change of holds) takes the prepared queries.
-  const [counts, holds] = splitHolds(ids.length === 1 ? await seatRowsOfOne.all(db, { id: ids[0]! }) : await seatRows(db as Kysely<Database>, ids).execute());
   for (const s of sessions) {
     const releaseAt = s.holds_release_at ?? s.booking_closes_at ?? s.ends_at;
     const holdsActive = nowIso < releaseAt;
-    const make = (capacity: number): SeatState => ({ capacity, confirmed: 0, offered: 0, waitlisted: 0, holds: [], holdsActive });
-    result.set(s.id, { in_person: make(s.capacity_in_person), online: make(s.capacity_online) });
+    const make = (seat: SeatKind, capacity: number): SeatState => ({
+      capacity,
+      confirmed: Number(s[countColumn('confirmed', seat)]),
+      offered: Number(s[countColumn('offered', seat)]),
+      waitlisted: Number(s[countColumn('waiting', seat)]),
+      holds: [],
+      holdsActive,
+    });
+    result.set(s.id, { in_person: make('in_person', s.capacity_in_person), online: make('online', s.capacity_online) });
   }
-  for (const h of holds) {
-    result.get(h.session_id)![h.seat].holds.push({ orgId: h.org_id, seats: h.seats, claimed: 0 });
+  for (const h of holds) result.get(h.session_id)?.[h.seat].holds.push({ orgId: h.org_id, seats: Number(h.seats), claimed: Number(h.claimed) });
+  return result;
+}
+
+const seatStateRowOf = prepared<{ id: string }>()((db, arg) => db.selectFrom('sessions').select(SEAT_STATE_COLUMNS).where('id', '=', arg('id')));
+
+/**
+ * Seat states of sessions as stored now: reads the sessions' counts afresh (a session row
+ * read earlier in the transaction may predate its changes) and their holds. Reads no bookings.
+ */
+export async function loadSeatStates(db: Q, ids: readonly string[], nowIso: string) {
+  if (ids.length === 0) return new Map<string, Record<SeatKind, SeatState>>();
+  const [rows, holds] = await Promise.all([
+    ids.length === 1 ? seatStateRowOf.all(db, { id: ids[0]! }) : db.selectFrom('sessions').select(SEAT_STATE_COLUMNS).where('id', 'in', ids).execute(),
+    holdsOf(db, ids),
+  ]);
+  return seatStatesOf(rows, holds, nowIso);
+}
+
+/**
+ * Changes to the stored counts, gathered from booking changes and written together. Only
+ * for use inside the transaction that changes those bookings, holding their sessions' locks.
+ */
+export class SeatDeltas {
+  private readonly sessions = new Map<string, Map<string, number>>();
+  private readonly holds = new Map<string, { session_id: string; org_id: string; seat: SeatKind; n: number }>();
+
+  /** A booking went from `before` (absent: it is new) to `after` (absent: it is gone). */
+  change(before: Pick<BookingRow, 'session_id' | 'seat' | 'status' | 'hold_org_id'> | undefined, after: Pick<BookingRow, 'session_id' | 'seat' | 'status' | 'hold_org_id'> | undefined) {
+    if (before) this.add(before, -1);
+    if (after) this.add(after, 1);
   }
-  for (const c of counts) {
-    const st = result.get(c.session_id)![c.seat];
-    const n = Number(c.n);
-    if ((SEATED as readonly string[]).includes(c.status)) st.confirmed += n;
-    else if (c.status === 'offered') st.offered += n;
-    else if (c.status === 'waitlisted') st.waitlisted += n;
-    if (c.hold_org_id && c.status !== 'waitlisted') {
-      const h = st.holds.find((x) => x.orgId === c.hold_org_id);
-      if (h) h.claimed += n;
+
+  private add(b: Pick<BookingRow, 'session_id' | 'seat' | 'status' | 'hold_org_id'>, n: number) {
+    const count = countOf(b.status);
+    if (count) {
+      const cols = this.sessions.get(b.session_id) ?? new Map<string, number>();
+      this.sessions.set(b.session_id, cols);
+      const col = countColumn(count, b.seat);
+      cols.set(col, (cols.get(col) ?? 0) + n);
+    }
+    if (b.hold_org_id && claims(b.status)) {
+      const key = `${b.session_id} ${b.hold_org_id} ${b.seat}`;
+      const h = this.holds.get(key) ?? { session_id: b.session_id, org_id: b.hold_org_id, seat: b.seat, n: 0 };
+      this.holds.set(key, h);
+      h.n += n;
     }
   }
-  return result;
+
+  /** Writes the gathered changes (one statement per session and per hold touched) and forgets them. */
+  async apply(trx: Transaction<Database>): Promise<void> {
+    for (const [id, cols] of this.sessions) {
+      const set = Object.fromEntries([...cols].filter(([, n]) => n !== 0).map(([col, n]) => [col, sql`${sql.ref(col)} + ${n}`]));
+      if (Object.keys(set).length) await trx.updateTable('sessions').set(set).where('id', '=', id).execute();
+    }
+    for (const h of this.holds.values()) {
+      if (h.n === 0) continue;
+      // A claim is only ever made against an existing hold, and a hold with claims is kept
+      // (with no seats) when removed, so the row is there.
+      await trx.updateTable('seat_holds').set({ claimed: sql`claimed + ${h.n}` }).where('session_id', '=', h.session_id).where('org_id', '=', h.org_id).where('seat', '=', h.seat).execute();
+    }
+    this.sessions.clear();
+    this.holds.clear();
+  }
+}
+
+/**
+ * Changes one booking and its session's stored counts together (the caller holds the
+ * session's lock). `before` is the booking as read under that lock.
+ */
+export async function changeBooking(trx: Transaction<Database>, before: BookingRow, set: Partial<Omit<BookingRow, 'id' | 'session_id'>>) {
+  await trx.updateTable('bookings').set(set).where('id', '=', before.id).execute();
+  const after = { ...before, ...set };
+  if (after.status !== before.status || after.seat !== before.seat || after.hold_org_id !== before.hold_org_id) {
+    const d = new SeatDeltas();
+    d.change(before, after);
+    await d.apply(trx);
+  }
+}
+
+/** The counts as the booking rows give them, per session (or for the sessions named). */
+export async function countedSeats(db: Q, ids?: readonly string[]) {
+  let q = db
+    .selectFrom('bookings')
+    .select((eb) => ['session_id', 'seat', sql<string>`status`.as('status'), 'hold_org_id', eb.fn.countAll<number>().as('n')])
+    .where('status', '<>', 'cancelled')
+    .groupBy(['session_id', 'status', 'seat', 'hold_org_id']);
+  if (ids) q = q.where('session_id', 'in', ids);
+  const rows = await q.execute();
+  const sessions = new Map<string, Record<(typeof SEAT_COUNT_COLUMNS)[number], number>>();
+  const holds = new Map<string, number>();
+  for (const r of rows) {
+    const n = Number(r.n);
+    const counts = sessions.get(r.session_id) ?? Object.fromEntries(SEAT_COUNT_COLUMNS.map((c) => [c, 0])) as Record<(typeof SEAT_COUNT_COLUMNS)[number], number>;
+    sessions.set(r.session_id, counts);
+    const count = countOf(r.status as BookingRow['status']);
+    if (count) counts[countColumn(count, r.seat)] += n;
+    if (r.hold_org_id && claims(r.status as BookingRow['status'])) {
+      const key = `${r.session_id} ${r.hold_org_id} ${r.seat}`;
+      holds.set(key, (holds.get(key) ?? 0) + n);
+    }
+  }
+  return { sessions, holds };
+}
+
+export interface SeatCountDrift {
+  sessionId: string;
+  /** A count column, or `claimed` of the hold of `orgId`. */
+  count: string;
+  orgId?: string;
+  seat?: SeatKind;
+  stored: number;
+  counted: number;
+}
+
+/** Every difference between the stored counts and a count of the booking rows. */
+export async function seatCountDrift(db: Q): Promise<SeatCountDrift[]> {
+  const { sessions: counted, holds: countedHolds } = await countedSeats(db);
+  const drift: SeatCountDrift[] = [];
+  for (const s of await db.selectFrom('sessions').select(['id', ...SEAT_COUNT_COLUMNS]).orderBy('id').execute()) {
+    for (const col of SEAT_COUNT_COLUMNS) {
+      const want = counted.get(s.id)?.[col] ?? 0;
+      if (Number(s[col]) !== want) drift.push({ sessionId: s.id, count: col, stored: Number(s[col]), counted: want });
+    }
+  }
+  const stored = await db.selectFrom('seat_holds').select(['session_id', 'org_id', 'seat', 'claimed']).orderBy('session_id').execute();
+  const seen = new Set<string>();
+  for (const h of stored) {
+    const key = `${h.session_id} ${h.org_id} ${h.seat}`;
+    seen.add(key);
+    const want = countedHolds.get(key) ?? 0;
+    if (Number(h.claimed) !== want) drift.push({ sessionId: h.session_id, count: 'claimed', orgId: h.org_id, seat: h.seat, stored: Number(h.claimed), counted: want });
+  }
+  for (const [key, n] of countedHolds) {
+    if (seen.has(key)) continue;
+    const [sessionId, orgId, seat] = key.split(' ') as [string, string, SeatKind];
+    drift.push({ sessionId, count: 'claimed', orgId, seat, stored: 0, counted: n });
+  }
+  return drift;
+}
+
+/**
+ * Sets the stored counts of sessions to a count of their rows (under their locks): for data
+ * written past the engine, such as a bench's seed, and to repair what `seatCountDrift` found.
+ */
+export async function recountSeats(trx: Transaction<Database>, ids: readonly string[]): Promise<void> {
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    const { sessions, holds } = await countedSeats(trx, chunk);
+    for (const id of chunk) {
+      const counts = sessions.get(id) ?? Object.fromEntries(SEAT_COUNT_COLUMNS.map((c) => [c, 0]));
+      await trx.updateTable('sessions').set(counts).where('id', '=', id).execute();
+    }
+    await trx.updateTable('seat_holds').set({ claimed: 0 }).where('session_id', 'in', chunk).execute();
+    for (const [key, n] of holds) {
+      const [session_id, org_id, seat] = key.split(' ') as [string, string, SeatKind];
+      const done = await trx.updateTable('seat_holds').set({ claimed: n }).where('session_id', '=', session_id).where('org_id', '=', org_id).where('seat', '=', seat).executeTakeFirst();
+      if (Number(done.numUpdatedRows) === 0) await trx.insertInto('seat_holds').values({ id: `${session_id}:${org_id}:${seat}`, session_id, org_id, seat, seats: 0, claimed: n, created_at: new Date(0).toISOString() }).execute();
+    }
+  }
+}
+
+export async function isTrainerOf(db: Q, sessionId: string, userId: string): Promise<boolean> {
+  const row = await db.selectFrom('session_trainers').select('user_id').where('session_id', '=', sessionId).where('user_id', '=', userId).executeTakeFirst();
+  return row !== undefined;
 }
 
 const bookingById = prepared<{ id: string }>()((db, arg) => db.selectFrom('bookings').selectAll().where('id', '=', arg('id')));
@@ -198,7 +350,27 @@ const BOOKING_COLUMNS = ['id', 'session_id', 'user_id', 'seat', 'status', 'queue
  */
 export const insertBookings = rowInserter<BookingRow>('bookings', BOOKING_COLUMNS);
 
-export async function updateBooking(trx: Transaction<Database>, id: string, set: Partial<Omit<BookingRow, 'id'>>) {
+/** Cancels a booking, leaving the counts to the caller's `SeatDeltas` (many at once: a cancelled session). */
+export async function cancelledWith(trx: Transaction<Database>, id: string, set: Pick<BookingRow, 'cancelled_at' | 'updated_at' | 'revision'>) {
+  await trx.updateTable('bookings').set({ ...set, status: 'cancelled', offer_expires_at: null }).where('id', '=', id).execute();
+}
+
+/**
+ * Sets the seats of a hold. A hold that bookings still claim is kept with no seats when
+ * removed, so that its count of claims lives on (and counts again if the hold is set again).
+ */
+export async function setHoldSeats(trx: Transaction<Database>, h: { id: string; session_id: string; org_id: string; seat: SeatKind; seats: number; claimed: number; created_at: string }) {
+  const match = trx.updateTable('seat_holds').where('session_id', '=', h.session_id).where('org_id', '=', h.org_id).where('seat', '=', h.seat);
+  if (h.seats === 0 && h.claimed === 0) {
+    await trx.deleteFrom('seat_holds').where('session_id', '=', h.session_id).where('org_id', '=', h.org_id).where('seat', '=', h.seat).execute();
+    return;
+  }
+  const done = await match.set({ seats: h.seats }).executeTakeFirst();
+  if (Number(done.numUpdatedRows) === 0) await trx.insertInto('seat_holds').values({ id: h.id, session_id: h.session_id, org_id: h.org_id, seat: h.seat, seats: h.seats, claimed: 0, created_at: h.created_at }).execute();
+}
+
+/** Changes a booking in ways that leave the counts alone (revision, times). */
+export async function touchBooking(trx: Transaction<Database>, id: string, set: Pick<Partial<BookingRow>, 'revision' | 'updated_at'>) {
   await trx.updateTable('bookings').set(set).where('id', '=', id).execute();
 }
 

@@ -1,15 +1,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { AttendeeList, BookInput, BookResult, Booking, BookingList, BulkBookResult, HoldInput, HoldList, MoveSeatInput, RemoveBookingInput, Roster } from '../../shared/bookings.js';
+import { AttendeeList, BookInput, BookResult, Booking, BookingList, BulkBookResult, HoldInput, HoldList, MoveSeatInput, RemoveBookingInput } from '../../shared/bookings.js';
 import { findBooking } from './repository.js';
 import { attendeesCsv } from './attendees-csv.js';
-import { sessionRoster } from './roster.js';
 import { Id, Instant } from '../../shared/common.js';
 import { findOrg, findUserById } from '../accounts/repository.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
 import { jsonBody, jsonResponse, requireRole, requireUser, router } from '../platform/http.js';
 import { writeTransaction } from '../platform/transactions.js';
-import { requireSessionManager } from '../sessions/service.js';
 import * as engine from './service.js';
 import * as views from './views.js';
 import { WithClashes } from '../../shared/timetables.js';
@@ -111,7 +109,7 @@ export function bookingRoutes(deps: Deps) {
       const actor = requireRole(c, 'trainer', 'admin', 'office');
       const { id } = c.req.valid('param');
       if (actor.role === 'office') return c.json({ items: await views.bookingsOfSession(deps.db, id, actor.orgId ?? '-') }, 200);
-      await requireSessionManager(deps, actor, id);
+      await engine.requireSessionManager(deps, actor, id);
       return c.json({ items: await views.bookingsOfSession(deps.db, id) }, 200);
     },
   );
@@ -137,23 +135,6 @@ export function bookingRoutes(deps: Deps) {
   app.openapi(
     createRoute({
       method: 'get',
-      path: '/sessions/{id}/roster',
-      tags: ['bookings'],
-      summary: 'The people of an organisation with their place on this session and their timetable clashes (its office staff; admin with ?orgId)',
-      request: { params: Params, query: z.object({ orgId: Id.optional() }) },
-      responses: { 200: jsonResponse(Roster, 'Everyone in the organisation, by name') },
-    }),
-    async (c) => {
-      const actor = requireRole(c, 'office', 'admin');
-      const orgId = c.req.valid('query').orgId ?? actor.orgId;
-      if (!orgId) throw new AppError('validation_failed', 'Choose an organisation.', { issues: [{ path: 'orgId', message: 'is required' }] });
-      return c.json({ items: await sessionRoster(deps, actor, c.req.valid('param').id, orgId) }, 200);
-    },
-  );
-
-  app.openapi(
-    createRoute({
-      method: 'get',
       path: '/sessions/{id}/holds',
       tags: ['bookings'],
       summary: 'Seats held for organisations (its trainers and admin: every hold; office: their own organisation’s)',
@@ -164,7 +145,7 @@ export function bookingRoutes(deps: Deps) {
       const actor = requireRole(c, 'trainer', 'admin', 'office');
       const { id } = c.req.valid('param');
       // Which schools hold seats, and how many, is theirs and the organisers' business only.
-      if (actor.role !== 'office') await requireSessionManager(deps, actor, id);
+      if (actor.role !== 'office') await engine.requireSessionManager(deps, actor, id);
       const items = await engine.holdsOfSession(deps, id, actor.role === 'office' ? (actor.orgId ?? '-') : undefined);
       if (!items) throw new AppError('not_found', 'No such session.');
       return c.json({ items }, 200);
@@ -184,7 +165,7 @@ export function bookingRoutes(deps: Deps) {
       const actor = requireRole(c, 'trainer', 'admin');
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');
-      await requireSessionManager(deps, actor, id);
+      await engine.requireSessionManager(deps, actor, id);
       if (!(await findOrg(deps.db, body.orgId))) throw new AppError('validation_failed', 'orgId is not a known organisation.', { issues: [{ path: 'orgId', message: 'not found' }] });
       await writeTransaction(deps, (trx) => engine.setHold(trx, deps, id, body.orgId, body.seat, body.seats));
       return c.body(null, 204);
@@ -203,7 +184,7 @@ export function bookingRoutes(deps: Deps) {
     async (c) => {
       const actor = requireRole(c, 'trainer', 'admin');
       const { id } = c.req.valid('param');
-      await requireSessionManager(deps, actor, id);
+      await engine.requireSessionManager(deps, actor, id);
       return c.json({ items: await views.attendeesOfSession(deps.db, id) }, 200);
     },
   );
@@ -220,7 +201,7 @@ export function bookingRoutes(deps: Deps) {
     async (c) => {
       const actor = requireRole(c, 'trainer', 'admin');
       const { id } = c.req.valid('param');
-      await requireSessionManager(deps, actor, id);
+      await engine.requireSessionManager(deps, actor, id);
       const items = await views.attendeesOfSession(deps.db, id);
       return c.body(attendeesCsv(items), 200, {
         'Content-Type': 'text/csv; charset=utf-8',
@@ -231,10 +212,10 @@ export function bookingRoutes(deps: Deps) {
   );
 
   /** The booking, if `actor` runs its session (else a 403, or a 404 when there is no such booking). */
-  async function bookingOfManagedSession(actor: Parameters<typeof requireSessionManager>[1], id: string) {
+  async function bookingOfManagedSession(actor: Parameters<typeof engine.requireSessionManager>[1], id: string) {
     const b = await findBooking(deps.db, id);
     if (!b) throw new AppError('not_found', 'No such booking.');
-    await requireSessionManager(deps, actor, b.session_id);
+    await engine.requireSessionManager(deps, actor, b.session_id);
     return b;
   }
 

@@ -1,7 +1,9 @@
 /**
  * The booking engine. Every function here runs inside a transaction that holds the
- * session's lock (see `lockSession`), so availability read from the rows cannot change
- * between the check and the write. The waitlist rule lives in `promoteWaitlist`.
+ * session's lock (see `lockSession`), so the seat counts cannot change between the check
+ * and the write. The counts are stored on the session and its holds, and every change of a
+ * booking changes them in the same statement batch (`repo.changeBooking`, `SeatDeltas`).
+ * The waitlist rule lives in `promoteWaitlist`.
  */
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
@@ -23,8 +25,9 @@ const SEAT_KINDS: SeatKind[] = ['in_person', 'online'];
 const capacityOf = (s: Pick<SessionRow, 'capacity_in_person' | 'capacity_online'>, seat: SeatKind) => (seat === 'online' ? s.capacity_online : s.capacity_in_person);
 const seatsOfMode = (mode: SessionRow['mode']): SeatKind[] => (mode === 'hybrid' ? SEAT_KINDS : [mode]);
 
-async function seatState(trx: Trx, deps: Deps, s: SessionRow, seat: SeatKind): Promise<SeatState> {
-  return (await repo.loadSeatStates(trx, [s], deps.now().toISOString())).get(s.id)![seat];
+/** The seat state as stored now (read afresh: `s` may be older than this transaction's changes). */
+async function seatState(trx: Trx, deps: Deps, s: Pick<SessionRow, 'id'>, seat: SeatKind): Promise<SeatState> {
+  return (await repo.loadSeatStates(trx, [s.id], deps.now().toISOString())).get(s.id)![seat];
 }
 
 async function lockOpenSession(trx: Trx, deps: Deps, sessionId: string): Promise<SessionRow> {
@@ -49,6 +52,13 @@ export interface BookingFailure {
 export function mayActFor(actor: AuthUser, user: Pick<UserRow, 'id' | 'org_id'>): boolean {
   if (actor.id === user.id || actor.role === 'admin') return true;
   return actor.role === 'office' && actor.orgId !== null && actor.orgId === user.org_id;
+}
+
+/** Trainers change only their own sessions (their seats, holds, rosters); admins any. */
+export async function requireSessionManager(deps: Deps, actor: AuthUser, sessionId: string) {
+  if (actor.role === 'admin') return;
+  if (actor.role === 'trainer' && (await repo.isTrainerOf(deps.db, sessionId, actor.id))) return;
+  throw new AppError('forbidden', 'Only the session’s trainers or an administrator may change it.');
 }
 
 /** One booking request: `actor` books `userIds` (usually just themselves) onto a session. */
@@ -103,12 +113,13 @@ export async function bookMany(trx: Trx, deps: Deps, requests: BookRequest[]): P
 
   // Seats freed by time (expired offers, released holds) go to the queue before any
   // newcomer. Only a session with offers out can have expired ones, so most skip that look.
-  const states = await repo.loadSeatStates(trx, sessionIds.map((id) => sessions.get(id)!), nowIso);
+  // The session rows were read under their locks just now, so their stored counts are current.
+  const states = repo.seatStatesOf(sessionIds.map((id) => sessions.get(id)!), await repo.holdsOf(trx, sessionIds), nowIso);
   for (const id of sessionIds) {
     const s = sessions.get(id)!;
     let st = states.get(id)!;
     if (st.in_person.offered + st.online.offered > 0 && (await expireOffersLocked(trx, deps, s)) > 0) {
-      states.set(id, (st = (await repo.loadSeatStates(trx, [s], nowIso)).get(id)!));
+      states.set(id, (st = (await repo.loadSeatStates(trx, [id], nowIso)).get(id)!));
     }
     // The state the queue leaves behind, kept current below as each person is placed: the
     // session locks mean no one else can change it meanwhile.
@@ -178,6 +189,9 @@ export async function bookMany(trx: Trx, deps: Deps, requests: BookRequest[]): P
     answers[i] = { results };
   }
   await repo.insertBookings(trx, deps.dbKind, rows);
+  const deltas = new repo.SeatDeltas();
+  for (const row of rows) deltas.change(undefined, row);
+  await deltas.apply(trx);
   await enqueueForNew(trx, deps, notices);
   for (const { r, i } of open) {
     const answer = answers[i]!;
@@ -217,24 +231,27 @@ export function book(deps: Deps, request: BookRequest): Promise<BookAnswer> {
  */
 export async function promoteWaitlist(trx: Trx, deps: Deps, s: SessionRow, seat: SeatKind, known?: SeatState): Promise<SeatState> {
   const now = deps.now();
-  for (let first = true; ; first = false) {
-    // `known`: the caller has just read the state under this lock.
-    const state = first && known ? known : await seatState(trx, deps, s, seat);
-    if (state.waitlisted === 0 || state.capacity - state.confirmed - state.offered <= 0) return state;
-    const queue = await repo.waitlist(trx, s.id, seat);
-    const next = queue.find((w) => freeFor(state, w.org_id) > 0);
-    if (!next) return state;
+  // `known`: the caller has just read the state under this lock. It is kept current below.
+  const state = known ?? (await seatState(trx, deps, s, seat));
+  let queue: Awaited<ReturnType<typeof repo.waitlist>> | undefined;
+  while (state.waitlisted > 0 && state.capacity - state.confirmed - state.offered > 0) {
+    queue ??= await repo.waitlist(trx, s.id, seat);
+    const at = queue.findIndex((w) => freeFor(state, w.org_id) > 0);
+    if (at < 0) break;
+    const [next] = queue.splice(at, 1) as [(typeof queue)[number]];
     const offer = s.waitlist_policy === 'offer' && now.toISOString() < s.starts_at;
     const expires = offer ? new Date(Math.min(now.getTime() + s.offer_hold_minutes * 60_000, Date.parse(s.starts_at))).toISOString() : null;
-    await repo.updateBooking(trx, next.id, {
-      status: offer ? 'offered' : 'confirmed',
-      offer_expires_at: expires,
-      hold_org_id: claimsHold(state, next.org_id) ? next.org_id : null,
-      revision: next.revision + 1,
-      updated_at: now.toISOString(),
-    });
+    const holdOrg = claimsHold(state, next.org_id) ? next.org_id : null;
+    const { org_id: _org, ...before } = next;
+    await repo.changeBooking(trx, before, { status: offer ? 'offered' : 'confirmed', offer_expires_at: expires, hold_org_id: holdOrg, revision: next.revision + 1, updated_at: now.toISOString() });
+    state.waitlisted--;
+    if (offer) state.offered++;
+    else state.confirmed++;
+    const hold = holdOrg === null ? undefined : state.holds.find((h) => h.orgId === holdOrg);
+    if (hold) hold.claimed++;
     await enqueue(trx, deps, offer ? 'offered' : 'promoted', next.id);
   }
+  return state;
 }
 
 /** Offers whose time has run out go back: the person is told, and the seat moves on. */
@@ -242,7 +259,7 @@ export async function expireOffersLocked(trx: Trx, deps: Deps, s: SessionRow): P
   const now = deps.now().toISOString();
   const expired = await repo.expiredOffers(trx, s.id, now);
   for (const b of expired) {
-    await repo.updateBooking(trx, b.id, { status: 'cancelled', cancelled_at: now, updated_at: now, revision: b.revision + 1, offer_expires_at: null });
+    await repo.changeBooking(trx, b, { status: 'cancelled', cancelled_at: now, updated_at: now, revision: b.revision + 1, offer_expires_at: null });
     await enqueue(trx, deps, 'offer_expired', b.id);
   }
   if (expired.length) for (const seat of seatsOfMode(s.mode)) await promoteWaitlist(trx, deps, s, seat);
@@ -267,7 +284,7 @@ export async function cancelBooking(trx: Trx, deps: Deps, actor: AuthUser, booki
   if (b.status === 'cancelled') return b;
   if (b.status === 'attended' || b.status === 'absent') throw new AppError('conflict', 'Attendance has been recorded for this booking; it can no longer be cancelled.');
   const now = deps.now().toISOString();
-  await repo.updateBooking(trx, b.id, { status: 'cancelled', cancelled_at: now, updated_at: now, revision: b.revision + 1, offer_expires_at: null });
+  await repo.changeBooking(trx, b, { status: 'cancelled', cancelled_at: now, updated_at: now, revision: b.revision + 1, offer_expires_at: null });
   await enqueue(trx, deps, b.status === 'waitlisted' ? 'left_waitlist' : 'cancelled', b.id);
   if (b.status !== 'waitlisted') await promoteWaitlist(trx, deps, s, b.seat);
   return (await repo.findBooking(trx, b.id))!;
@@ -297,7 +314,7 @@ export async function moveSeat(trx: Trx, deps: Deps, bookingId: string, seat: Se
     if (freeFor(target, owner.org_id) <= 0) throw new AppError('conflict', `There is no free ${seat === 'online' ? 'online' : 'in-person'} seat to move ${owner.name} to.`);
     holdOrg = claimsHold(target, owner.org_id) ? owner.org_id : null;
   }
-  await repo.updateBooking(trx, b.id, { seat, hold_org_id: holdOrg, revision: b.revision + 1, updated_at: now });
+  await repo.changeBooking(trx, b, { seat, hold_org_id: holdOrg, revision: b.revision + 1, updated_at: now });
   await enqueue(trx, deps, 'seat_changed', b.id);
   // The seat left behind (or, for the queue, a seat of the new kind) may now go to someone waiting.
   await promoteWaitlist(trx, deps, s, b.seat);
@@ -314,7 +331,7 @@ export async function removeBooking(trx: Trx, deps: Deps, bookingId: string, rea
   if (b.status === 'cancelled') return b;
   if (b.status === 'attended' || b.status === 'absent') throw new AppError('conflict', 'Attendance has been recorded for this booking; it can no longer be removed.');
   const now = deps.now().toISOString();
-  await repo.updateBooking(trx, b.id, { status: 'cancelled', cancelled_at: now, updated_at: now, revision: b.revision + 1, offer_expires_at: null });
+  await repo.changeBooking(trx, b, { status: 'cancelled', cancelled_at: now, updated_at: now, revision: b.revision + 1, offer_expires_at: null });
   await enqueue(trx, deps, 'removed', b.id, { reason });
   if (b.status !== 'waitlisted') await promoteWaitlist(trx, deps, s, b.seat);
   return (await repo.findBooking(trx, b.id))!;
@@ -332,7 +349,7 @@ export async function acceptOffer(trx: Trx, deps: Deps, actor: AuthUser, booking
     throw new AppError('not_offered', 'This offer has expired and the seat has passed to the next person.');
   }
   if (s.status === 'cancelled') throw new AppError('session_cancelled', 'This session has been cancelled.');
-  await repo.updateBooking(trx, b.id, { status: 'confirmed', offer_expires_at: null, updated_at: now, revision: b.revision + 1 });
+  await repo.changeBooking(trx, b, { status: 'confirmed', offer_expires_at: null, updated_at: now, revision: b.revision + 1 });
   await enqueue(trx, deps, 'confirmed', b.id);
   return (await repo.findBooking(trx, b.id))!;
 }
@@ -344,7 +361,7 @@ export async function declineOffer(trx: Trx, deps: Deps, actor: AuthUser, bookin
   const b = (await repo.findBooking(trx, bookingId))!;
   if (b.status !== 'offered') throw new AppError('not_offered', 'There is no seat on offer for this booking.');
   const now = deps.now().toISOString();
-  await repo.updateBooking(trx, b.id, { status: 'cancelled', cancelled_at: now, offer_expires_at: null, updated_at: now, revision: b.revision + 1 });
+  await repo.changeBooking(trx, b, { status: 'cancelled', cancelled_at: now, offer_expires_at: null, updated_at: now, revision: b.revision + 1 });
   await enqueue(trx, deps, 'offer_declined', b.id);
   await promoteWaitlist(trx, deps, s, b.seat);
   return (await repo.findBooking(trx, b.id))!;
@@ -355,7 +372,7 @@ export async function declineOffer(trx: Trx, deps: Deps, actor: AuthUser, bookin
  * already taken, or removing a seat kind that people are booked on.
  */
 export async function checkSessionChange(trx: Trx, deps: Deps, before: SessionRow, after: SessionRow) {
-  const states = (await repo.loadSeatStates(trx, [before], deps.now().toISOString())).get(before.id)!;
+  const states = (await repo.loadSeatStates(trx, [before.id], deps.now().toISOString())).get(before.id)!;
   for (const seat of SEAT_KINDS) {
     const st = states[seat];
     const taken = st.confirmed + st.offered;
@@ -374,7 +391,7 @@ export async function afterSessionChange(trx: Trx, deps: Deps, after: SessionRow
   if (opts.timeOrPlaceChanged) {
     const now = deps.now().toISOString();
     for (const b of await repo.activeBookingsOfSession(trx, after.id)) {
-      await repo.updateBooking(trx, b.id, { revision: b.revision + 1, updated_at: now });
+      await repo.touchBooking(trx, b.id, { revision: b.revision + 1, updated_at: now });
       await enqueue(trx, deps, 'session_changed', b.id);
     }
   }
@@ -384,10 +401,13 @@ export async function afterSessionChange(trx: Trx, deps: Deps, after: SessionRow
 /** The session is off: every active booking is cancelled and everyone is told. */
 export async function cancelAllForSession(trx: Trx, deps: Deps, s: SessionRow, reason?: string) {
   const now = deps.now().toISOString();
+  const deltas = new repo.SeatDeltas();
   for (const b of await repo.activeBookingsOfSession(trx, s.id)) {
-    await repo.updateBooking(trx, b.id, { status: 'cancelled', cancelled_at: now, updated_at: now, offer_expires_at: null, revision: b.revision + 1 });
+    await repo.cancelledWith(trx, b.id, { cancelled_at: now, updated_at: now, revision: b.revision + 1 });
+    deltas.change(b, { ...b, status: 'cancelled' });
     await enqueue(trx, deps, 'session_cancelled', b.id, { reason });
   }
+  await deltas.apply(trx);
 }
 
 /** Sets how many seats of a kind a session holds for an organisation (0 removes the hold). */
@@ -400,8 +420,7 @@ export async function setHold(trx: Trx, deps: Deps, sessionId: string, orgId: st
   const room = state.capacity - state.confirmed - state.offered - others;
   const wanted = Math.max(0, seats - claimed);
   if (wanted > room) throw new AppError('conflict', `Only ${room} more seat(s) can be held on this session.`, { available: room });
-  await trx.deleteFrom('seat_holds').where('session_id', '=', s.id).where('org_id', '=', orgId).where('seat', '=', seat).execute();
-  if (seats > 0) await trx.insertInto('seat_holds').values({ id: randomUUID(), session_id: s.id, org_id: orgId, seat, seats, created_at: deps.now().toISOString() }).execute();
+  await repo.setHoldSeats(trx, { session_id: s.id, org_id: orgId, seat, seats, claimed, id: randomUUID(), created_at: deps.now().toISOString() });
   await promoteWaitlist(trx, deps, s, seat);
 }
 
@@ -429,8 +448,9 @@ export function alreadyBookedMessage(name: string | null, status: string): strin
 export async function holdsOfSession(deps: Deps, sessionId: string, orgId?: string) {
   const session = await repo.findSession(deps.db, sessionId);
   if (!session) return undefined;
-  const states = (await repo.loadSeatStates(deps.db, [session], deps.now().toISOString())).get(sessionId)!;
-  const holds = SEAT_KINDS.flatMap((seat) => states[seat].holds.filter((h) => orgId === undefined || h.orgId === orgId).map((h) => ({ ...h, seat })));
+  const states = (await repo.loadSeatStates(deps.db, [session.id], deps.now().toISOString())).get(sessionId)!;
+  // A hold of no seats only keeps the claims of one that was removed: it is not shown.
+  const holds = SEAT_KINDS.flatMap((seat) => states[seat].holds.filter((h) => h.seats > 0 && (orgId === undefined || h.orgId === orgId)).map((h) => ({ ...h, seat })));
   const names = await orgNames(deps.db, distinct(holds.map((h) => h.orgId)));
   return holds.map((h) => ({ orgId: h.orgId, orgName: names.get(h.orgId) ?? '', seat: h.seat, seats: h.seats, claimed: h.claimed }));
 }

@@ -230,6 +230,17 @@ export function removals(db: Q, sessionId: string) {
     .execute();
 }
 
+/** Removed from the session's room, or the room was ended for everyone (one query, for the webhook path). */
+export async function isKeptOut(db: Q, sessionId: string, userId: string): Promise<boolean> {
+  const row = await db
+    .selectNoFrom((eb) => [
+      eb.exists(eb.selectFrom('live_removals').select('user_id').where('session_id', '=', sessionId).where('user_id', '=', userId)).as('removed'),
+      eb.exists(eb.selectFrom('live_room_ends').select('session_id').where('session_id', '=', sessionId)).as('ended'),
+    ])
+    .executeTakeFirstOrThrow();
+  return !!Number(row.removed) || !!Number(row.ended);
+}
+
 export async function roomEnded(db: Q, sessionId: string): Promise<boolean> {
   return (await db.selectFrom('live_room_ends').select('session_id').where('session_id', '=', sessionId).executeTakeFirst()) !== undefined;
 }

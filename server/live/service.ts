@@ -335,7 +335,23 @@ export async function receive(deps: Deps, rawBody: string, authorization: string
   if (applied && (applied.status === null || (applied.status === 'scheduled' && Date.parse(applied.endsAt!) + OUTCOME_GRACE_MS <= deps.now().getTime()))) {
     await finaliseSessionIfOver(deps, applied.id);
   }
+  if (applied?.id && ev.event === 'participant_joined' && ev.participant) await keepOut(deps, applied.id, ev.participant.identity);
   return { id, event: ev.event, duplicate: applied === undefined };
+}
+
+/**
+ * LiveKit cannot revoke a join token, so someone removed (or an attendee after "End for
+ * everyone") could reconnect with a token they still hold until it expires: when LiveKit
+ * reports them joining, they are removed again. Best effort: a LiveKit failure is logged.
+ */
+async function keepOut(deps: Deps, sessionId: string, identity: string) {
+  const userId = userIdOfIdentity(identity);
+  if (!userId || !(await repo.isKeptOut(deps.db, sessionId, userId)) || (await isTrainerOf(deps.db, sessionId, userId))) return;
+  try {
+    await callLiveKit(deps, 'remove that participant', (c) => c.removeParticipant(roomNameOf(sessionId), identity));
+  } catch (e) {
+    deps.logger.warn('could not remove a participant who may not join', { sessionId, error: String((e as Error)?.message ?? e) });
+  }
 }
 
 interface VerifiedWebhook {

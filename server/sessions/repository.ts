@@ -15,10 +15,9 @@ export async function trainerIdsOf(db: Q, sessionIds: string[]): Promise<Map<str
   return map;
 }
 
-export async function isTrainerOf(db: Q, sessionId: string, userId: string): Promise<boolean> {
-  const row = await db.selectFrom('session_trainers').select('user_id').where('session_id', '=', sessionId).where('user_id', '=', userId).executeTakeFirst();
-  return row !== undefined;
-}
+// Who runs a session is asked by the booking engine too (holds, rosters); it lives there,
+// since the catalogue builds on the engine and not the other way round.
+export { isTrainerOf } from '../bookings/repository.js';
 
 export async function insertSession(db: Q, row: NewSession, trainerIds: string[]) {
   await db.insertInto('sessions').values(row).execute();
@@ -38,6 +37,8 @@ export async function replaceTrainers(db: Q, sessionId: string, trainerIds: stri
 export const VIEW_COLUMNS = [
   'id', 'title', 'description', 'course_id', 'mode', 'starts_at', 'ends_at', 'time_zone', 'venue', 'capacity_in_person', 'capacity_online', 'status',
   'waitlist_policy', 'offer_hold_minutes', 'booking_closes_at', 'holds_release_at', 'room_kind', 'attendance_threshold',
+  // the stored seat counts (server/bookings/repository.ts): a listing reads no bookings
+  'confirmed_in_person', 'offered_in_person', 'waiting_in_person', 'confirmed_online', 'offered_online', 'waiting_online',
 ] as const;
 export type SessionViewRow = Pick<SessionRow, (typeof VIEW_COLUMNS)[number]>;
 

@@ -1,9 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { Roster } from '../../shared/bookings.js';
 import { Id, Line } from '../../shared/common.js';
+import { AppError } from '../errors.js';
 import { CancelResult, Course, CreateCourseInput, CreateSeriesInput, CreateSessionInput, Session, SessionList, SessionQuery, TrainerSessionList, TrainerSessionQuery, UpdateSessionInput } from '../../shared/sessions.js';
 import type { Deps } from '../platform/deps.js';
 import { jsonBody, jsonResponse, requireRole, requireUser, router } from '../platform/http.js';
 import * as repo from './repository.js';
+import { sessionRoster } from './roster.js';
 import * as sessions from './service.js';
 
 const Params = z.object({ id: Id });
@@ -124,6 +127,24 @@ export function sessionRoutes(deps: Deps) {
       const actor = requireRole(c, 'trainer', 'admin');
       const body = c.req.header('content-type')?.includes('json') ? c.req.valid('json') : {};
       return c.json(await sessions.cancelSession(deps, actor, c.req.valid('param').id, body?.reason), 200);
+    },
+  );
+
+  // The office's view of a session's seats for its own people (what it needs before booking them).
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/sessions/{id}/roster',
+      tags: ['bookings'],
+      summary: 'The people of an organisation with their place on this session and their timetable clashes (its office staff; admin with ?orgId)',
+      request: { params: Params, query: z.object({ orgId: Id.optional() }) },
+      responses: { 200: jsonResponse(Roster, 'Everyone in the organisation, by name') },
+    }),
+    async (c) => {
+      const actor = requireRole(c, 'office', 'admin');
+      const orgId = c.req.valid('query').orgId ?? actor.orgId;
+      if (!orgId) throw new AppError('validation_failed', 'Choose an organisation.', { issues: [{ path: 'orgId', message: 'is required' }] });
+      return c.json({ items: await sessionRoster(deps, actor, c.req.valid('param').id, orgId) }, 200);
     },
   );
 

@@ -21,7 +21,10 @@ import {
   type UpdateSessionInput,
 } from '../../shared/sessions.js';
 import { seatCounts, type SeatState } from '../bookings/availability.js';
-import { loadSeatStates, lockSession } from '../bookings/repository.js';
+import { holdsOf, lockSession, seatStatesOf } from '../bookings/repository.js';
+
+/** The stored counts of a session no one has booked yet. */
+const NO_SEATS_TAKEN = { confirmed_in_person: 0, offered_in_person: 0, waiting_in_person: 0, confirmed_online: 0, offered_online: 0, waiting_online: 0 };
 import * as engine from '../bookings/service.js';
 import * as repo from './repository.js';
 import { fitsForSessions } from '../timetables/service.js';
@@ -51,10 +54,15 @@ export function toSession(row: repo.SessionViewRow, trainerIds: string[], seats:
   };
 }
 
-/** Full views of many session rows, with trainers and seats, in two queries; seats as `viewer` sees them. */
+/**
+ * Full views of many session rows, with trainers and seats (as `viewer` sees them), in two
+ * queries. The seats are the counts stored on the rows and their holds: no booking is read,
+ * so a page costs the same however many people have booked.
+ */
 export async function sessionViews(deps: Deps, rows: repo.SessionViewRow[], viewer?: Pick<AuthUser, 'orgId'>): Promise<Session[]> {
   const ids = rows.map((r) => r.id);
-  const [trainers, seats] = await Promise.all([repo.trainerIdsOf(deps.db, ids), loadSeatStates(deps.db, rows, deps.now().toISOString())]);
+  const [trainers, holds] = await Promise.all([repo.trainerIdsOf(deps.db, ids), holdsOf(deps.db, ids)]);
+  const seats = seatStatesOf(rows, holds, deps.now().toISOString());
   return rows.map((r) => toSession(r, trainers.get(r.id) ?? [], seats.get(r.id)!, viewer?.orgId ?? null));
 }
 
@@ -138,7 +146,7 @@ export async function createSeries(deps: Deps, actor: AuthUser, input: CreateSer
   await deps.db.transaction().execute(async (trx) => {
     for (const row of rows) await repo.insertSession(trx, row, trainerIds);
   });
-  return sessionViews(deps, rows.map((r) => ({ ...r })), actor);
+  return sessionViews(deps, rows.map((r) => ({ ...r, ...NO_SEATS_TAKEN })), actor);
 }
 
 /**
@@ -149,24 +157,22 @@ export async function sessionsRunBy(deps: Deps, actor: AuthUser, q: z.infer<type
   const now = deps.now().toISOString();
   const { rows, total } = await repo.listSessionsRunBy(deps.db, actor.role === 'admin' ? null : actor.id, q.when, now, q.limit, q.offset);
   const ids = rows.map((r) => r.id);
-  const [trainers, seats, attended] = await Promise.all([repo.trainerIdsOf(deps.db, ids), loadSeatStates(deps.db, rows, now), repo.attendedCounts(deps.db, ids)]);
+  const [trainers, holds, attended] = await Promise.all([repo.trainerIdsOf(deps.db, ids), holdsOf(deps.db, ids), repo.attendedCounts(deps.db, ids)]);
+  const seats = seatStatesOf(rows, holds, now);
   const items = rows.map((r) => {
     const st = seats.get(r.id)!;
     const session = toSession(r, trainers.get(r.id) ?? [], st);
-    const heldOf = (k: SeatKind) => st[k].holds.reduce((n, h) => n + h.seats, 0);
-    const claimed = [...st.in_person.holds, ...st.online.holds].reduce((n, h) => n + h.claimed, 0);
+    // (a hold of no seats only keeps the claims of a removed one: not shown)
+    const live = (k: SeatKind) => st[k].holds.filter((h) => h.seats > 0);
+    const heldOf = (k: SeatKind) => live(k).reduce((n, h) => n + h.seats, 0);
+    const claimed = [...live('in_person'), ...live('online')].reduce((n, h) => n + h.claimed, 0);
     const people = (['in_person', 'online'] as const).reduce((n, k) => n + st[k].confirmed + st[k].offered + st[k].waitlisted, 0);
     return { session, held: { inPerson: heldOf('in_person'), online: heldOf('online'), claimed }, people, attended: r.ends_at <= now ? (attended.get(r.id) ?? 0) : null };
   });
   return { items, total, limit: q.limit, offset: q.offset };
 }
 
-/** Trainers change only their own sessions; admins any. */
-export async function requireSessionManager(deps: Deps, actor: AuthUser, sessionId: string) {
-  if (actor.role === 'admin') return;
-  if (actor.role === 'trainer' && (await repo.isTrainerOf(deps.db, sessionId, actor.id))) return;
-  throw new AppError('forbidden', 'Only the session’s trainers or an administrator may change it.');
-}
+export const requireSessionManager = engine.requireSessionManager;
 
 /**
  * A page of sessions. With a caller, each says whether it fits the caller's timetable;

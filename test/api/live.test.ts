@@ -2,7 +2,7 @@ import { TokenVerifier } from 'livekit-server-sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HEARTBEAT_GAP_MS, HEARTBEAT_INTERVAL_MS } from '../../shared/live.js';
 import { makeTestContext, type TestContext, type TestUser } from '../helpers.js';
-import { startLiveKitStandIn, TEST_LK, type LiveKitStandIn } from '../livekit-standin.js';
+import { ParticipantInfo, Room, signedWebhook, startLiveKitStandIn, TEST_LK, type LiveKitStandIn } from '../livekit-standin.js';
 
 let t: TestContext;
 let lk: LiveKitStandIn;
@@ -294,6 +294,29 @@ describe('room control by the trainer', () => {
     expect((await t.request('POST', `/api/sessions/${s.id}/live/readmit`, { as: s.trainer, body: { identity: `user-${staff.id}` } })).status).toBe(200);
     expect((await join(s.id, staff)).status).toBe(200);
     expect((await t.request('GET', `/api/sessions/${s.id}/live/removed`, { as: s.trainer })).json.items).toEqual([]);
+  });
+
+  it('removes again someone removed who reconnects with a token they still hold, when LiveKit reports them joining', async () => {
+    const { s, staff, room } = await liveRoom();
+    const oldToken = (await join(s.id, staff)).json.token as string;
+    const stayer = await t.user('staff', (await t.org()).id, 'Stays In');
+    expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: stayer, body: { seat: 'online' } })).json.status).toBe('confirmed');
+    await t.request('POST', `/api/sessions/${s.id}/live/remove`, { as: s.trainer, body: { identity: `user-${staff.id}` } });
+    const joined = async (sid: string, identity: string) => {
+      const hook = await signedWebhook({ id: `ev-${sid}`, event: 'participant_joined', createdAt: BigInt(Math.floor(Date.parse(START) / 1000)), room: new Room({ sid: lk.rooms.get(room)!.sid, name: room }), participant: new ParticipantInfo({ sid, identity, joinedAtMs: BigInt(Date.parse(START)) }) });
+      expect((await t.request('POST', '/api/livekit/webhook', { body: hook.body, headers: hook.headers })).status).toBe(200);
+    };
+    // The old token still works at LiveKit (it cannot be revoked)...
+    await lk.connect(oldToken, 'PA_again');
+    const stayerToken = (await join(s.id, stayer)).json.token as string;
+    await lk.connect(stayerToken, 'PA_stayer');
+    const removalsBefore = lk.calls.filter((c) => c.method === 'RemoveParticipant').length;
+    await joined('PA_stayer', `user-${stayer.id}`);
+    expect(lk.calls.filter((c) => c.method === 'RemoveParticipant').length).toBe(removalsBefore);
+    // ...but the join LiveKit reports makes the server remove them again.
+    await joined('PA_again', `user-${staff.id}`);
+    expect(lk.calls.filter((c) => c.method === 'RemoveParticipant').length).toBe(removalsBefore + 1);
+    expect(lk.participants.get(room)!.map((p) => p.identity)).toEqual([`user-${stayer.id}`]);
   });
 
   it('after "End for everyone" lets only trainers join, until a trainer reopens the room', async () => {

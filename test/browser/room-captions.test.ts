@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { TRANSCRIPTION_ATTRIBUTES as A } from '../../shared/live.js';
 import { captionSpeaker, deliverTranscription, emptyCaptions, handleTranscriptionChunk, loadSettings, parseSettings, saveSettings, DEFAULT_SETTINGS, type CaptionSender, type CaptionState, type TranscriptionReader } from '../../web/src/room/captions.js';
 import { shortcutFor } from '../../web/src/room/shortcuts.js';
+import { roomRoleOf, type RoomController } from '../../web/src/room/controller.js';
+import { storesAgentCaptions } from '../../web/src/room/TrainerRoomPanel.js';
 
 const attrs = (segmentId: string, final: boolean, trackId?: string) => ({ [A.segmentId]: segmentId, [A.final]: String(final), ...(trackId ? { [A.trackId]: trackId } : {}) });
 
@@ -136,6 +138,28 @@ describe('caption handler', () => {
     const first = s.lastFinal;
     s = handleTranscriptionChunk(s, { text: 'Done.', attributes: attrs('a', true), participantIdentity: 'u' });
     expect(s.lastFinal).toBe(first);
+  });
+});
+
+describe('roles in the room', () => {
+  it('come from the session’s trainers and the server-set role attribute only', () => {
+    const trainers = new Set(['user-t1']);
+    expect(roomRoleOf(trainers, 'user-t1', {})).toBe('trainer');
+    expect(roomRoleOf(trainers, 'user-a', { 'send.role': 'captioner' })).toBe('captioner');
+    expect(roomRoleOf(trainers, 'user-a', { 'send.role': 'attendee', role: 'trainer', 'lk.agent.state': 'speaking' })).toBe('attendee');
+    expect(roomRoleOf(trainers, 'user-a', { 'send.role': 'admin' })).toBeNull();
+    expect(roomRoleOf(trainers, 'agent-1', {})).toBeNull();
+  });
+
+  it('make one trainer’s browser, the first by identity, the one that stores an agent’s captions', () => {
+    const p = (identity: string, role?: string) => ({ identity, attributes: (role ? { 'send.role': role } : {}) as Record<string, string> });
+    const trainers = new Set(['user-b', 'user-c']);
+    const controller = (local: ReturnType<typeof p>, remotes: ReturnType<typeof p>[]) =>
+      ({ room: { localParticipant: local, remoteParticipants: new Map(remotes.map((r) => [r.identity, r])) }, roleOf: (x: ReturnType<typeof p>) => roomRoleOf(trainers, x.identity, x.attributes) }) as unknown as RoomController;
+    expect(storesAgentCaptions(controller(p('user-b'), [p('user-c'), p('user-a', 'attendee'), p('agent-x')]))).toBe(true);
+    expect(storesAgentCaptions(controller(p('user-c'), [p('user-b'), p('user-a', 'attendee')]))).toBe(false);
+    expect(storesAgentCaptions(controller(p('user-c'), [p('user-a', 'attendee')]))).toBe(true);
+    expect(storesAgentCaptions(controller(p('user-a', 'captioner'), [p('agent-x')]))).toBe(false);
   });
 });
 

@@ -41,6 +41,17 @@ export interface RoomCallbacks {
 const qualityWords: Record<string, string> = { excellent: 'excellent', good: 'good', poor: 'poor', lost: 'lost', unknown: 'unknown' };
 export const qualityLabel = (q: string) => qualityWords[q] ?? 'unknown';
 
+/**
+ * The role the room shows for a participant: one of the session's trainers, else the role
+ * the server set in their attributes (which participants cannot change), else none.
+ * Metadata, names and any other attribute are never read for it.
+ */
+export function roomRoleOf(trainerIdentities: ReadonlySet<string>, identity: string, attributes: Readonly<Record<string, string>>): RoomRole | null {
+  if (trainerIdentities.has(identity)) return 'trainer';
+  const r = RoomRole.safeParse(attributes[ROOM_ATTRIBUTES.role]);
+  return r.success ? r.data : null;
+}
+
 export const displayName = (p: Participant) => p.name || (p.isAgent ? 'Automatic captions' : p.identity);
 
 export class RoomController {
@@ -66,9 +77,7 @@ export class RoomController {
    * server put in their attributes (participants cannot change their own), else none.
    */
   roleOf(p: Participant): RoomRole | null {
-    if (this.trainerIdentities.has(p.identity)) return 'trainer';
-    const r = RoomRole.safeParse(p.attributes[ROOM_ATTRIBUTES.role]);
-    return r.success ? r.data : null;
+    return roomRoleOf(this.trainerIdentities, p.identity, p.attributes);
   }
 
   /** What the room knows of a participant as a caption sender (LiveKit's kind and permissions, the server's role). */

@@ -7,10 +7,10 @@ import { listUsersOfOrg } from '../accounts/repository.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
-import { getSession } from '../sessions/service.js';
+import { getSession } from './service.js';
 import { clashesForBookings } from '../timetables/service.js';
 import type { RosterEntry } from '../../shared/bookings.js';
-import { bookingsOfSession } from './views.js';
+import { bookingsOfSession } from '../bookings/views.js';
 
 const ACTIVE = new Set(['confirmed', 'waitlisted', 'offered']);
 
