@@ -277,7 +277,8 @@ describe.skipIf(!browserAvailable)('staff and office journey', () => {
     await page.getByRole('link', { name: 'Back to all sessions' }).click();
     await page.getByRole('alert').filter({ hasText: 'could not be reached' }).waitFor();
     await page.context().setOffline(false);
-    await page.getByRole('article', { name: 'Offline booking' }).waitFor();
+    // By itself: on the browser's "online" event, or at the next periodic retry.
+    await page.getByRole('article', { name: 'Offline booking' }).waitFor({ timeout: 25_000 });
 
     // An error answer: the session is cancelled after the page loaded. The page stays, says why.
     const s2 = await t.session({ title: 'Cancelled meanwhile', startsAt: d, endsAt: plusMinutes(d, 60) });
@@ -305,7 +306,7 @@ describe.skipIf(!browserAvailable)('staff and office journey', () => {
     release();
     await page.getByRole('status').filter({ hasText: 'Booked: your online seat is confirmed.' }).waitFor();
     expect((await t.request('GET', `/api/sessions/${s3.id}/bookings`, { as: s3.trainer })).json.items).toHaveLength(1);
-  });
+  }, 60_000);
 
   it('messages never show internal wording; a person is told "you already have a seat"', async () => {
     const { t } = env.server;
