@@ -10,7 +10,7 @@ import { ensureAdmin } from './accounts/service.js';
 import { createApp } from './app.js';
 import { seedDemo } from './demo.js';
 import { startJobs } from './jobs.js';
-import { smtpMailer } from './notifications/delivery.js';
+import { configuredMailer } from './notifications/delivery.js';
 import { defaultConfig, type Deps } from './platform/deps.js';
 import { batchedStdout, jsonLogger } from './platform/logging.js';
 import { parseAllowList } from './platform/outbound.js';
@@ -80,7 +80,7 @@ const livekit =
 const config = defaultConfig({
   publicUrl: (env.PUBLIC_URL || '').replace(/\/$/, '') || `http://localhost:${port}`,
   smtpUrl: env.SMTP_URL || null,
-  mailFrom: env.MAIL_FROM || 'SEND Live Training <no-reply@localhost>',
+  ...(env.MAIL_FROM ? { mailFrom: env.MAIL_FROM } : {}),
   livekit,
   webRoot: path.join(root, 'web', 'dist'),
   mailLeaseMs,
@@ -105,7 +105,7 @@ if (env.DEMO === '1') {
   }
 }
 
-const mailer = config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : null;
+const mailer = configuredMailer(config);
 const app = createApp(deps);
 const jobs = startJobs(deps, mailer, jobsIntervalMs);
 
