@@ -10,7 +10,7 @@ import { ensureAdmin } from './accounts/service.js';
 import { createApp } from './app.js';
 import { seedDemo } from './demo.js';
 import { startJobs } from './jobs.js';
-import { smtpMailer } from './notifications/delivery.js';
+import { configuredMailer } from './notifications/delivery.js';
 import { defaultConfig, type Deps } from './platform/deps.js';
 import { batchedStdout, jsonLogger } from './platform/logging.js';
 import { parseAllowList } from './platform/outbound.js';
@@ -38,6 +38,7 @@ function positiveInt(name: string, fallback: number): number {
 const jobsIntervalMs = positiveInt('JOBS_INTERVAL_MS', 5_000);
 const mailLeaseMs = positiveInt('MAIL_LEASE_MS', 2 * 60_000);
 const poolMax = positiveInt('DATABASE_POOL_MAX', 10);
+const poolWaitMs = positiveInt('DATABASE_POOL_WAIT_MS', 30_000);
 const shutdownTimeoutMs = positiveInt('SHUTDOWN_TIMEOUT_MS', 25_000);
 const defaults = defaultConfig();
 const timetableParsing = {
@@ -57,6 +58,7 @@ if (outboundAllow.length) console.warn(`OUTBOUND_ALLOW: the server may fetch the
 const logger = jsonLogger(batchedStdout());
 const { db, kind, close } = openDatabase(env.DATABASE_URL || 'sqlite:./data/app.db', {
   max: poolMax,
+  waitMs: poolWaitMs,
   onIdleError: (e) => logger.warn('database connection lost', { error: e.message }),
 });
 // Kysely's migration lock is a session-level advisory lock, which a pooler in transaction
@@ -80,7 +82,7 @@ const livekit =
 const config = defaultConfig({
   publicUrl: (env.PUBLIC_URL || '').replace(/\/$/, '') || `http://localhost:${port}`,
   smtpUrl: env.SMTP_URL || null,
-  mailFrom: env.MAIL_FROM || 'SEND Live Training <no-reply@localhost>',
+  ...(env.MAIL_FROM ? { mailFrom: env.MAIL_FROM } : {}),
   livekit,
   webRoot: path.join(root, 'web', 'dist'),
   mailLeaseMs,
@@ -105,7 +107,7 @@ if (env.DEMO === '1') {
   }
 }
 
-const mailer = config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : null;
+const mailer = configuredMailer(config);
 const app = createApp(deps);
 const jobs = startJobs(deps, mailer, jobsIntervalMs);
 

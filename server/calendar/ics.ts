@@ -7,8 +7,9 @@
  */
 import ical, { ICalAlarmType, ICalAttendeeRole, ICalAttendeeStatus, ICalCalendarMethod, ICalEventStatus, escape, foldLines, type ICalCalendar } from 'ical-generator';
 import type { BookingStatus, SeatKind, SessionMode } from '../../db/schema.js';
+import { mailDomain } from '../platform/deps.js';
 import { eventSequence, eventStatus, eventUid, inviteMethod, partStat, uidHost, type InviteMethod, type SessionStatus } from './rules.js';
-import { vtimezone, yearsAround, zoned } from './timezones.js';
+import { localTimeIsExact, vtimezone, zoned } from './timezones.js';
 
 /** Everything one calendar event is made from: a booking, its session and its person. */
 export interface CalendarRow {
@@ -41,6 +42,9 @@ export interface CalendarContext {
   organizer: { name: string; email: string };
 }
 
+/** The zone a calendar with no events carries: the service's default zone for sessions. */
+const DEFAULT_ZONE = 'Europe/London';
+
 export const PROD_ID = { company: 'SEND Live Training', product: 'Live sessions', language: 'EN' };
 /** How soon before the start the reminder alarm goes off. */
 export const REMINDER_SECONDS = 60 * 60;
@@ -49,12 +53,12 @@ const base = (publicUrl: string) => publicUrl.replace(/\/+$/, '');
 export const sessionPageUrl = (publicUrl: string, sessionId: string) => `${base(publicUrl)}/sessions/${encodeURIComponent(sessionId)}`;
 export const bookingPageUrl = (publicUrl: string, bookingId: string) => `${base(publicUrl)}/bookings/${encodeURIComponent(bookingId)}`;
 
-/** "Name <address>" (MAIL_FROM) as an ORGANIZER. */
-export function organizerFrom(mailFrom: string): { name: string; email: string } {
+/** "Name <address>" (MAIL_FROM) as an ORGANIZER; without an address, no-reply at PUBLIC_URL's mail domain. */
+export function organizerFrom(mailFrom: string, publicUrl: string): { name: string; email: string } {
   const m = /^\s*"?([^"<]*?)"?\s*<([^<>\s]+@[^<>\s]+)>\s*$/.exec(mailFrom);
   if (m) return { name: m[1]!.trim() || m[2]!, email: m[2]! };
   const bare = mailFrom.trim();
-  return { name: 'SEND Live Training', email: /^[^<>\s]+@[^<>\s]+$/.test(bare) ? bare : 'no-reply@localhost' };
+  return { name: 'SEND Live Training', email: /^[^<>\s]+@[^<>\s]+$/.test(bare) ? bare : `no-reply@${mailDomain(publicUrl)}` };
 }
 
 /** An address safe to put after `mailto:` (no spaces, quotes, brackets or control characters). */
@@ -80,14 +84,19 @@ export function addBookingEvent(cal: ICalCalendar, row: CalendarRow, ctx: Calend
   const cancelled = inviteMethod(row.status, row.sessionStatus) === 'CANCEL';
   const stamp = new Date(Math.max(Date.parse(row.bookingUpdatedAt), Date.parse(row.sessionUpdatedAt)));
   const page = sessionPageUrl(ctx.publicUrl, row.sessionId);
+  const startMs = Date.parse(row.startsAt);
+  const endMs = Date.parse(row.endsAt);
+  // Local time with TZID where every client reads it back as this instant; otherwise UTC
+  // (a start in the hour repeated when clocks go back, the second time round).
+  const local = localTimeIsExact(startMs, row.timeZone) && localTimeIsExact(endMs, row.timeZone);
   const event = cal.createEvent({
     id: eventUid(row.sessionId, row.userId, uidHost(ctx.publicUrl)),
     sequence: eventSequence({ sessionRevision: row.sessionRevision, bookingRevision: row.bookingRevision, priorRevisions: row.priorRevisions }),
     stamp,
     lastModified: stamp,
-    start: zoned(Date.parse(row.startsAt), row.timeZone),
-    end: zoned(Date.parse(row.endsAt), row.timeZone),
-    timezone: row.timeZone,
+    start: zoned(startMs, row.timeZone),
+    end: zoned(endMs, row.timeZone),
+    timezone: local ? row.timeZone : null,
     summary: oneLine(row.title),
     description: eventDescription(row, ctx),
     location: row.seat === 'online' ? page : oneLine(row.venue ?? 'Venue to be confirmed'),
@@ -100,7 +109,7 @@ export function addBookingEvent(cal: ICalCalendar, row: CalendarRow, ctx: Calend
       email: row.userEmail,
       name: oneLine(row.userName),
       role: ICalAttendeeRole.REQ,
-      status: { ACCEPTED: ICalAttendeeStatus.ACCEPTED, TENTATIVE: ICalAttendeeStatus.TENTATIVE, DECLINED: ICalAttendeeStatus.DECLINED }[partStat(row.status, row.sessionStatus)],
+      status: { ACCEPTED: ICalAttendeeStatus.ACCEPTED, TENTATIVE: ICalAttendeeStatus.TENTATIVE, none: null }[partStat(row.status, row.sessionStatus) ?? 'none'],
       rsvp: false,
     });
   }
@@ -108,32 +117,37 @@ export function addBookingEvent(cal: ICalCalendar, row: CalendarRow, ctx: Calend
   return event;
 }
 
-function newCalendar(method: InviteMethod | null, name: string | null, timezones: Map<string, [number, number]>): ICalCalendar {
+function newCalendar(method: InviteMethod | null, name: string | null): ICalCalendar {
   const cal = ical({ prodId: PROD_ID });
   if (method) cal.method(method === 'CANCEL' ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.REQUEST);
   // ical-generator writes NAME and X-WR-CALNAME as given: escape here.
   if (name) cal.name(escape(oneLine(name), false));
   // No calendar-wide zone name: DTSTAMP stays in UTC. The generator writes one VTIMEZONE per event zone.
-  cal.timezone({ name: null, generator: (tz) => { const years = timezones.get(tz); return years ? vtimezone(tz, years[0], years[1]) : null; } });
+  cal.timezone({ name: null, generator: vtimezone });
   return cal;
 }
 
 /** A whole invite (METHOD:REQUEST, or METHOD:CANCEL once cancelled) for one booking. */
 export function renderInvite(row: CalendarRow, ctx: CalendarContext): { method: InviteMethod; content: string } {
   const method = inviteMethod(row.status, row.sessionStatus);
-  const cal = newCalendar(method, null, new Map([[row.timeZone, yearsAround(row.startsAt, row.endsAt)]]));
+  const cal = newCalendar(method, null);
   addBookingEvent(cal, row, ctx);
   return { method, content: cal.toString() + '\r\n' };
 }
 
-/** The start of a streamed calendar: VCALENDAR properties and the VTIMEZONEs its events need. */
-export function calendarHead(opts: { name: string; description?: string; refreshHours?: number }, zones: Map<string, [number, number]>): string {
-  const cal = newCalendar(null, opts.name, new Map());
+/**
+ * The start of a streamed calendar: VCALENDAR properties and the VTIMEZONEs its events need.
+ * A calendar with no events still holds a component, as RFC 5545 requires: the VTIMEZONE of
+ * `emptyZone`.
+ */
+export function calendarHead(opts: { name: string; description?: string; refreshHours?: number; emptyZone?: string }, zones: Iterable<string>): string {
+  const cal = newCalendar(null, opts.name);
   if (opts.description) cal.description(escape(oneLine(opts.description), false));
   if (opts.refreshHours) cal.ttl(opts.refreshHours * 3600);
   const empty = cal.toString();
   const head = empty.slice(0, empty.lastIndexOf('END:VCALENDAR'));
-  const tz = [...zones].map(([zone, [from, to]]) => vtimezone(zone, from, to)).filter((s): s is string => s !== null);
+  let tz = [...zones].map(vtimezone).filter((s): s is string => s !== null);
+  if (tz.length === 0) tz = [vtimezone(opts.emptyZone ?? DEFAULT_ZONE) ?? vtimezone(DEFAULT_ZONE)!];
   return head + tz.map((s) => foldLines(s) + '\r\n').join('');
 }
 

@@ -12,7 +12,7 @@ import { calendarRowOfBooking } from './repository.js';
 import { noticeInviteMethod } from './rules.js';
 
 export function calendarContext(deps: Deps): CalendarContext {
-  return { publicUrl: deps.config.publicUrl, organizer: organizerFrom(deps.config.mailFrom) };
+  return { publicUrl: deps.config.publicUrl, organizer: organizerFrom(deps.config.mailFrom, deps.config.publicUrl) };
 }
 
 /**

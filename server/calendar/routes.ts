@@ -130,7 +130,7 @@ export function calendarRoutes(deps: Deps) {
     }),
     async (c) => {
       const { org, range, filename } = await orgExport(c, c.req.valid('param').id, c.req.valid('query'));
-      const target = { scope: { orgId: org.id }, name: `Training bookings: ${org.name}` };
+      const target = { scope: { orgId: org.id }, name: `Training bookings: ${org.name}`, timeZone: org.time_zone };
       const filter = { latestOnly: true, ...range };
       const plan = await calendar.planCalendar(deps, target, filter);
       return c.body(calendar.streamCalendar(deps, target, filter, plan), 200, {

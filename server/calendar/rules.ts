@@ -13,7 +13,7 @@ import type { BookingStatus } from '../../db/schema.js';
 import type { NoticeKind } from '../notifications/messages.js';
 
 export type InviteMethod = 'REQUEST' | 'CANCEL';
-export type PartStat = 'ACCEPTED' | 'TENTATIVE' | 'DECLINED';
+export type PartStat = 'ACCEPTED' | 'TENTATIVE';
 export type EventStatus = 'CONFIRMED' | 'TENTATIVE' | 'CANCELLED';
 
 /** Cancelled bookings stay in subscription feeds this long, so subscribed calendars remove them. */
@@ -66,9 +66,13 @@ export function inviteMethod(status: BookingStatus, sessionStatus: SessionStatus
   return isCancelled(status, sessionStatus) ? 'CANCEL' : 'REQUEST';
 }
 
-/** The attendee's PARTSTAT: a seat is ACCEPTED, a queue place or an offer TENTATIVE, a cancellation DECLINED. */
-export function partStat(status: BookingStatus, sessionStatus: SessionStatus): PartStat {
-  if (isCancelled(status, sessionStatus)) return 'DECLINED';
+/**
+ * The attendee's PARTSTAT: a seat is ACCEPTED, a queue place or an offer TENTATIVE. A
+ * cancellation has none: METHOD:CANCEL says the organiser called the event off, and
+ * DECLINED would tell the person's calendar that they had turned it down.
+ */
+export function partStat(status: BookingStatus, sessionStatus: SessionStatus): PartStat | null {
+  if (isCancelled(status, sessionStatus)) return null;
   return status === 'waitlisted' || status === 'offered' ? 'TENTATIVE' : 'ACCEPTED';
 }
 

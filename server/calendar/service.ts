@@ -20,7 +20,7 @@ import { localDateTime } from './timezones.js';
 /** Rows read and rendered per batch while streaming. */
 export const BATCH_SIZE = 2000;
 /** Bump when the rendering changes, so every ETag changes with it. */
-const FORMAT_VERSION = 1;
+const FORMAT_VERSION = 2;
 
 const hashFeedToken = (token: string) => createHash('sha256').update(token).digest('hex');
 const base = (deps: Deps) => deps.config.publicUrl.replace(/\/+$/, '');
@@ -87,6 +87,8 @@ export async function rotateFeed(deps: Deps, actor: AuthUser, ownerKind: 'user' 
 export interface FeedTarget {
   scope: repo.Scope;
   name: string;
+  /** The zone whose VTIMEZONE a calendar with no events carries (an organisation's own zone). */
+  timeZone?: string;
   /** What else shows in the events and has no change time of its own (the person's name). */
   fingerprint?: string;
 }
@@ -108,14 +110,15 @@ export async function feedByToken(deps: Deps, token: string): Promise<FeedTarget
   const [org, maker] = await Promise.all([findOrg(deps.db, row.owner_id), row.created_by ? findUserById(deps.db, row.created_by) : undefined]);
   const makerMay = maker && !maker.disabled_at && (maker.role === 'admin' || (maker.role === 'office' && maker.org_id === row.owner_id));
   if (!org || !makerMay) throw notFound();
-  return { scope: { orgId: org.id }, name: `Training bookings: ${org.name}` };
+  return { scope: { orgId: org.id }, name: `Training bookings: ${org.name}`, timeZone: org.time_zone };
 }
 
 /** Feed filters: one event per UID; cancellations for 30 days. */
 export const feedFilter = (now: Date): repo.RowFilter => ({ latestOnly: true, cancelledAfter: feedCancelledCutoff(now) });
 
 export interface CalendarPlan {
-  zones: Map<string, [number, number]>;
+  /** The zones of the calendar's events, each written once as a VTIMEZONE. */
+  zones: string[];
   etag: string;
   /** When the content last changed, if it has any. */
   lastModified: Date | null;
@@ -127,10 +130,9 @@ export async function planCalendar(deps: Deps, target: FeedTarget, filter: repo.
     repo.zoneSummaries(deps.db, target.scope, filter),
     droppedSince ? repo.lastDroppedCancellation(deps.db, target.scope, droppedSince) : Promise.resolve(null),
   ]);
-  const zones = new Map<string, [number, number]>();
+  const zones = [...new Set(summaries.map((z) => z.timeZone))];
   let last = 0;
   for (const z of summaries) {
-    zones.set(z.timeZone, [new Date(z.firstStart).getUTCFullYear() - 1, new Date(z.lastEnd).getUTCFullYear() + 1]);
     last = Math.max(last, Date.parse(z.lastBookingChange), Date.parse(z.lastSessionChange));
   }
   // A cancellation leaving the feed changes it at the moment it leaves.
@@ -233,7 +235,7 @@ export function streamCalendar(
   const ctx = calendarContext(deps);
   return pagedStream(
     deps,
-    calendarHead({ name: target.name, refreshHours: opts.refreshHours }, plan.zones),
+    calendarHead({ name: target.name, refreshHours: opts.refreshHours, emptyZone: target.timeZone }, plan.zones),
     calendarTail(),
     (cursor) => repo.calendarRowsPage(deps.db, target.scope, filter, cursor, BATCH_SIZE),
     (rows) => renderEvents(rows, ctx),

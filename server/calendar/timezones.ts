@@ -1,66 +1,64 @@
 /**
- * Time zones for calendars without a time zone package: wall-clock times and VTIMEZONE
- * components are computed from the runtime's own IANA data (Intl), so they agree with
- * every other place the service shows a local time.
+ * Time zones for the calendars the service writes, from kept libraries: Temporal
+ * (temporal-polyfill, on the runtime's own IANA data, the same data every other local time
+ * the service shows comes from) finds each zone's changes of offset, and
+ * timezones-ical-library gives the VTIMEZONE components.
  *
- * ical-generator writes `DTSTART;TZID=...` from a Temporal.ZonedDateTime-like value; Node 20
- * has no Temporal, so `zoned()` gives the small part of that shape the library reads.
+ * The polyfill computes a wall clock through several Intl calls (tens of microseconds), so
+ * a 10,000-event feed asking it for every DTSTART and DTEND took seconds. Here Temporal is
+ * asked once per zone and year for that year's changes of offset; each event's wall clock
+ * is then arithmetic, handed to ical-generator in the Temporal.ZonedDateTime shape it reads.
  */
+import ICAL from 'ical.js';
 import type { ICalTemporalInstantStub, ICalTemporalPlainDateTimeStub, ICalTemporalZonedDateTimeStub } from 'ical-generator';
+import { Temporal } from 'temporal-polyfill';
+import { tzlib_get_ical_block, tzlib_get_timezones } from 'timezones-ical-library';
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
-    formatters.set(timeZone, f);
-  }
-  return f;
+const MINUTE = 60_000;
+
+interface Transition {
+  at: number;
+  /** Offsets in minutes east of UTC before and after `at`. */
+  from: number;
+  to: number;
 }
 
-export interface WallClock {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
+interface YearTable {
+  initial: number;
+  transitions: Transition[];
+  /** Does our VTIMEZONE, read as ical.js reads it, give the same offsets all year? */
+  vtimezoneAgrees: boolean;
 }
 
-/** The local date and time at `epochMs` in `timeZone`. */
-export function wallClock(epochMs: number, timeZone: string): WallClock {
-  const out: Record<string, number> = {};
-  for (const p of formatter(timeZone).formatToParts(new Date(epochMs))) if (p.type !== 'literal') out[p.type] = Number(p.value);
-  return { year: out.year!, month: out.month!, day: out.day!, hour: out.hour! % 24, minute: out.minute!, second: out.second! };
-}
+const years = new Map<string, YearTable>();
 
-/** UTC offset in minutes at `epochMs` in `timeZone` (e.g. +60 for BST). */
-export function offsetMinutes(epochMs: number, timeZone: string): number {
-  const w = wallClock(epochMs, timeZone);
-  const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
-  return Math.round((asUtc - Math.floor(epochMs / 1000) * 1000) / 60_000);
-}
-
-const pad = (n: number, len = 2) => String(n).padStart(len, '0');
-
-/** Per zone and UTC year: the offset at the year's start and every change within it. */
-const yearOffsets = new Map<string, { initial: number; transitions: Transition[] }>();
-
-/**
- * The UTC offset at `epochMs`, from the same transition table the VTIMEZONE is written from
- * (so a DTSTART and its VTIMEZONE always agree), cached per zone and year: rendering ten
- * thousand events costs a few hundred Intl calls, not tens of thousands.
- */
-export function zoneOffset(epochMs: number, timeZone: string): number {
-  const year = new Date(epochMs).getUTCFullYear();
+/** A zone's offset at the start of a UTC year and every change within it, from Temporal; cached. */
+function yearTable(timeZone: string, year: number): YearTable {
   const key = `${timeZone}|${year}`;
-  let table = yearOffsets.get(key);
-  if (!table) {
-    const start = Date.UTC(year, 0, 1);
-    table = { initial: offsetMinutes(start, timeZone), transitions: offsetTransitions(timeZone, start, Date.UTC(year + 1, 0, 1)) };
-    if (yearOffsets.size > 10_000) yearOffsets.clear();
-    yearOffsets.set(key, table);
+  let table = years.get(key);
+  if (table) return table;
+  const end = Date.UTC(year + 1, 0, 1);
+  let at = Temporal.Instant.fromEpochMilliseconds(Date.UTC(year, 0, 1)).toZonedDateTimeISO(timeZone);
+  const initial = at.offsetNanoseconds / 60e9;
+  const transitions: Transition[] = [];
+  for (let from = initial; ; ) {
+    const next = at.getTimeZoneTransition('next');
+    if (!next || next.epochMilliseconds >= end) break;
+    const to = next.offsetNanoseconds / 60e9;
+    transitions.push({ at: next.epochMilliseconds, from, to });
+    from = to;
+    at = next;
   }
+  const block = zoneBlock(timeZone);
+  table = { initial, transitions, vtimezoneAgrees: block !== null && sameChanges(block.reader, year, initial, transitions) };
+  if (years.size > 10_000) years.clear();
+  years.set(key, table);
+  return table;
+}
+
+/** The offset at `epochMs` in `timeZone`, in minutes east of UTC (e.g. +60 for BST). */
+function offsetAt(epochMs: number, timeZone: string): number {
+  const table = yearTable(timeZone, new Date(epochMs).getUTCFullYear());
   let offset = table.initial;
   for (const t of table.transitions) {
     if (t.at > epochMs) break;
@@ -69,19 +67,29 @@ export function zoneOffset(epochMs: number, timeZone: string): number {
   return offset;
 }
 
-/** The local date and time at `epochMs` in `timeZone`, via the cached offset table. */
-function fastWallClock(epochMs: number, timeZone: string): WallClock {
-  return wallAtOffset(epochMs, zoneOffset(epochMs, timeZone));
+interface WallClock {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
 }
+
+function wallClock(epochMs: number, timeZone: string): WallClock {
+  const d = new Date(epochMs + offsetAt(epochMs, timeZone) * MINUTE);
+  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds() };
+}
+
+const pad = (n: number, len = 2) => String(n).padStart(len, '0');
+const isoText = (w: WallClock) => `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}`;
 
 /** `YYYY-MM-DD HH:mm` local time, for spreadsheets. */
 export function localDateTime(iso: string, timeZone: string): string {
-  const w = fastWallClock(Date.parse(iso), timeZone);
-  return `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)} ${pad(w.hour)}:${pad(w.minute)}`;
+  return isoText(wallClock(Date.parse(iso), timeZone)).slice(0, 16).replace('T', ' ');
 }
 
-const isoText = (w: WallClock) => `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}`;
-
+/** The wall clock of an instant, in the Temporal.PlainDateTime shape ical-generator reads. */
 class PlainDateTime implements ICalTemporalPlainDateTimeStub {
   readonly year: number;
   readonly month: number;
@@ -89,13 +97,8 @@ class PlainDateTime implements ICalTemporalPlainDateTimeStub {
   readonly hour: number;
   readonly minute: number;
   readonly second: number;
-  constructor(w: WallClock, private readonly epochMs: number, private readonly zoneId: string) {
-    this.year = w.year;
-    this.month = w.month;
-    this.day = w.day;
-    this.hour = w.hour;
-    this.minute = w.minute;
-    this.second = w.second;
+  constructor(w: WallClock, private readonly epochMs: number) {
+    ({ year: this.year, month: this.month, day: this.day, hour: this.hour, minute: this.minute, second: this.second } = w);
   }
   toString() {
     return isoText(this);
@@ -108,11 +111,11 @@ class PlainDateTime implements ICalTemporalPlainDateTimeStub {
     return { year: this.year, month: this.month, day: this.day, toJSON: () => text, toString: () => text };
   }
   toZonedDateTime(timeZone: string) {
-    return new ZonedDateTime(this.epochMs, timeZone ?? this.zoneId);
+    return new ZonedDateTime(this.epochMs, timeZone);
   }
 }
 
-/** An instant seen in a time zone, in the Temporal.ZonedDateTime shape ical-generator accepts. */
+/** An instant seen in a time zone, in the Temporal.ZonedDateTime shape ical-generator reads. */
 class ZonedDateTime implements ICalTemporalZonedDateTimeStub {
   readonly year: number;
   readonly month: number;
@@ -120,14 +123,11 @@ class ZonedDateTime implements ICalTemporalZonedDateTimeStub {
   readonly hour: number;
   readonly minute: number;
   readonly second: number;
-  constructor(readonly epochMilliseconds: number, readonly timeZoneId: string) {
-    const w = fastWallClock(epochMilliseconds, timeZoneId);
-    this.year = w.year;
-    this.month = w.month;
-    this.day = w.day;
-    this.hour = w.hour;
-    this.minute = w.minute;
-    this.second = w.second;
+  constructor(
+    readonly epochMilliseconds: number,
+    readonly timeZoneId: string,
+  ) {
+    ({ year: this.year, month: this.month, day: this.day, hour: this.hour, minute: this.minute, second: this.second } = wallClock(epochMilliseconds, timeZoneId));
   }
   toInstant(): ICalTemporalInstantStub {
     return new Instant(this.epochMilliseconds);
@@ -139,17 +139,14 @@ class ZonedDateTime implements ICalTemporalZonedDateTimeStub {
     return this.toString();
   }
   toPlainDateTime() {
-    return new PlainDateTime(this, this.epochMilliseconds, this.timeZoneId);
+    return new PlainDateTime(this, this.epochMilliseconds);
   }
   withTimeZone(timeZone: string) {
     return timeZone === this.timeZoneId ? this : new ZonedDateTime(this.epochMilliseconds, timeZone);
   }
 }
 
-/**
- * An instant in the Temporal.Instant shape. A class, not an object of closures: ical-generator
- * asks for several per event, and closures made per call cost more than the rest of it.
- */
+/** An instant in the Temporal.Instant shape (a class: ical-generator asks for several per event). */
 class Instant implements ICalTemporalInstantStub {
   constructor(readonly epochMilliseconds: number) {}
   toJSON() {
@@ -168,99 +165,81 @@ export function zoned(epochMs: number, timeZone: string): ICalTemporalZonedDateT
   return new ZonedDateTime(epochMs, timeZone);
 }
 
-interface Transition {
-  at: number;
-  from: number;
-  to: number;
+interface ZoneBlock {
+  /** The VTIMEZONE component, CRLF line ends, without a final CRLF. */
+  text: string;
+  /** The same component as ical.js reads it: how a client will convert local times. */
+  reader: ICAL.Timezone;
 }
 
-/** Every change of UTC offset in [startMs, endMs), found to the minute. */
-export function offsetTransitions(timeZone: string, startMs: number, endMs: number): Transition[] {
-  const DAY = 86_400_000;
-  const out: Transition[] = [];
-  let prevT = startMs;
-  let prevOff = offsetMinutes(startMs, timeZone);
-  for (let t = startMs + DAY; t <= endMs + DAY; t += DAY) {
-    const off = offsetMinutes(t, timeZone);
-    if (off !== prevOff) {
-      // The change lies in (prevT, t]: narrow it to the minute.
-      let lo = prevT;
-      let hi = t;
-      while (hi - lo > 60_000) {
-        const mid = lo + Math.floor((hi - lo) / 120_000) * 60_000;
-        if (offsetMinutes(mid, timeZone) === prevOff) lo = mid;
-        else hi = mid;
-      }
-      if (hi < endMs) out.push({ at: hi, from: prevOff, to: offsetMinutes(hi, timeZone) });
-      prevOff = offsetMinutes(t, timeZone);
+let known: Set<string> | null = null;
+const blocks = new Map<string, ZoneBlock | null>();
+
+function zoneBlock(timeZone: string): ZoneBlock | null {
+  const cached = blocks.get(timeZone);
+  if (cached !== undefined) return cached;
+  known ??= new Set(tzlib_get_timezones() as string[]);
+  let block: ZoneBlock | null = null;
+  if (timeZone !== 'UTC' && known.has(timeZone)) {
+    const found = tzlib_get_ical_block(timeZone);
+    const raw = Array.isArray(found) ? found[0] : '';
+    if (raw) {
+      // A linked zone (Asia/Calcutta) comes under its target's name (Asia/Kolkata); the
+      // events name the zone the session was given, so the component must too.
+      const text = raw.replace(/^TZID:.*$/m, `TZID:${timeZone}`).replace(/^X-LIC-LOCATION:.*$/m, `X-LIC-LOCATION:${timeZone}`);
+      const root = new ICAL.Component(ICAL.parse(`BEGIN:VCALENDAR\r\n${text}\r\nEND:VCALENDAR\r\n`) as unknown[]);
+      block = { text, reader: new ICAL.Timezone(root.getFirstSubcomponent('vtimezone')!) };
     }
-    prevT = t;
   }
-  return out;
+  if (blocks.size > 1_000) blocks.clear();
+  blocks.set(timeZone, block);
+  return block;
 }
-
-const fmtOffset = (m: number) => `${m < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(m) / 60))}${pad(Math.abs(m) % 60)}`;
-const fmtLocal = (w: WallClock) => `${pad(w.year, 4)}${pad(w.month)}${pad(w.day)}T${pad(w.hour)}${pad(w.minute)}${pad(w.second)}`;
-/** The wall clock at `epochMs` in a fixed offset (a VTIMEZONE's DTSTART is local time in TZOFFSETFROM). */
-function wallAtOffset(epochMs: number, offset: number): WallClock {
-  const d = new Date(epochMs + offset * 60_000);
-  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds() };
-}
-
-const shortNames = new Map<string, Intl.DateTimeFormat>();
-function zoneAbbreviation(epochMs: number, timeZone: string): string | null {
-  let f = shortNames.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-GB', { timeZone, timeZoneName: 'short' });
-    shortNames.set(timeZone, f);
-  }
-  const name = f.formatToParts(new Date(epochMs)).find((p) => p.type === 'timeZoneName')?.value ?? '';
-  // TZNAME is plain text; keep it to the characters a zone abbreviation uses.
-  return /^[A-Za-z0-9+\-:]{1,16}$/.test(name) ? name : null;
-}
-
-const cache = new Map<string, string | null>();
 
 /**
- * A VTIMEZONE for `timeZone` that is exact for every instant in the years
- * [fromYear, toYear]: one component per actual change of offset (no RRULE to guess), so
- * clients convert local times to the same UTC instants the service stored. Null for UTC
- * (times in UTC need no VTIMEZONE) and for zones the runtime does not know.
+ * Does the VTIMEZONE, as ical.js expands it, change offset at the same instants as the
+ * zone's own history in `year`, starting from the same offset?
  */
-export function vtimezone(timeZone: string, fromYear: number, toYear: number): string | null {
-  if (timeZone === 'UTC') return null;
-  const key = `${timeZone}|${fromYear}|${toYear}`;
-  if (cache.has(key)) return cache.get(key)!;
-  let result: string | null = null;
-  try {
-    formatter(timeZone);
-    if (/^[A-Za-z0-9_+\-/]+$/.test(timeZone)) {
-      const start = Date.UTC(fromYear, 0, 1) - 14 * 3_600_000;
-      const end = Date.UTC(toYear + 1, 0, 1) + 14 * 3_600_000;
-      const transitions = offsetTransitions(timeZone, start, end);
-      const initial = offsetMinutes(start, timeZone);
-      const lines = ['BEGIN:VTIMEZONE', `TZID:${timeZone}`, `X-LIC-LOCATION:${timeZone}`];
-      const component = (kind: 'STANDARD' | 'DAYLIGHT', at: number, from: number, to: number) => {
-        const name = zoneAbbreviation(at, timeZone);
-        lines.push(`BEGIN:${kind}`, `DTSTART:${fmtLocal(wallAtOffset(at, from))}`, `TZOFFSETFROM:${fmtOffset(from)}`, `TZOFFSETTO:${fmtOffset(to)}`);
-        if (name) lines.push(`TZNAME:${name}`);
-        lines.push(`END:${kind}`);
-      };
-      // The offset in force at the start of the range; it is summer time if the first change goes back.
-      const firstGoesBack = transitions.length > 0 && transitions[0]!.to < transitions[0]!.from;
-      component(firstGoesBack ? 'DAYLIGHT' : 'STANDARD', start, initial, initial);
-      for (const t of transitions) component(t.to > t.from ? 'DAYLIGHT' : 'STANDARD', t.at, t.from, t.to);
-      lines.push('END:VTIMEZONE');
-      result = lines.join('\r\n');
-    }
-  } catch {
-    result = null;
+function sameChanges(reader: ICAL.Timezone, year: number, initial: number, transitions: Transition[]): boolean {
+  // Expanding a time in the next year makes ical.js list every change up to it.
+  reader.utcOffset(ICAL.Time.fromData({ year: year + 1, month: 1, day: 2, hour: 0, minute: 0, second: 0, isDate: false }));
+  const start = Date.UTC(year, 0, 1);
+  const end = Date.UTC(year + 1, 0, 1);
+  let before: number | null = null;
+  const within: Transition[] = [];
+  for (const c of reader.changes as { year: number; month: number; day: number; hour: number; minute: number; second: number; utcOffset: number; prevUtcOffset: number }[]) {
+    // ical.js keeps each change's time in UTC.
+    const at = Date.UTC(c.year, c.month - 1, c.day, c.hour, c.minute, c.second);
+    if (at <= start) before = c.utcOffset / 60;
+    else if (at < end && c.utcOffset !== c.prevUtcOffset) within.push({ at, from: c.prevUtcOffset / 60, to: c.utcOffset / 60 });
   }
-  cache.set(key, result);
-  return result;
+  if (before === null && within.length === 0) return false;
+  if ((before ?? within[0]!.from) !== initial || within.length !== transitions.length) return false;
+  return within.every((c, i) => c.at === transitions[i]!.at && c.to === transitions[i]!.to);
 }
 
-/** The calendar years an event from `startIso` to `endIso` touches, with a year either side. */
-export function yearsAround(startIso: string, endIso: string): [number, number] {
-  return [new Date(startIso).getUTCFullYear() - 1, new Date(endIso).getUTCFullYear() + 1];
+/**
+ * The VTIMEZONE for `timeZone` (its current rules, as RRULEs, so it holds for any date
+ * ahead). Null for UTC (times in UTC need none) and for zones the library does not know.
+ */
+export function vtimezone(timeZone: string): string | null {
+  return zoneBlock(timeZone)?.text ?? null;
+}
+
+/**
+ * Does the local time of `epochMs` in `timeZone`, written with TZID and read back through
+ * our VTIMEZONE, name exactly this instant for every client? Not in the hour repeated when
+ * clocks go back: RFC 5545 3.3.5 reads such a local time as the first one, ical.js (and so
+ * the clients built on it) as the second, so neither is safe. Nor where the VTIMEZONE's
+ * current rules differ from the zone's history (an old session in a zone that has since
+ * changed its rules), nor in a zone with no VTIMEZONE. Such times are written in UTC.
+ */
+export function localTimeIsExact(epochMs: number, timeZone: string): boolean {
+  const table = yearTable(timeZone, new Date(epochMs).getUTCFullYear());
+  if (!table.vtimezoneAgrees) return false;
+  for (const t of table.transitions) {
+    const repeated = (t.from - t.to) * MINUTE;
+    if (repeated > 0 && epochMs >= t.at - repeated && epochMs < t.at + repeated) return false;
+  }
+  return true;
 }

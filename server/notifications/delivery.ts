@@ -6,7 +6,7 @@
  * attempts: nothing is dropped while the mail server is down.
  */
 import nodemailer from 'nodemailer';
-import type { Deps } from '../platform/deps.js';
+import { FALLBACK_MAIL_DOMAIN, mailDomain, type Config, type Deps } from '../platform/deps.js';
 import { renderNotice, type RenderedMessage } from './outbox.js';
 import type { OutboxRow } from '../../db/schema.js';
 
@@ -19,7 +19,8 @@ export function backoffSeconds(attempts: number): number {
   return Math.min(30 * 60, 15 * 2 ** Math.max(0, attempts - 1));
 }
 
-export function smtpMailer(smtpUrl: string, from: string): Mailer {
+/** Sends by SMTP; `domain` (see `mailDomain`) ends every Message-ID. */
+export function smtpMailer(smtpUrl: string, from: string, domain = FALLBACK_MAIL_DOMAIN): Mailer {
   const transport = nodemailer.createTransport(smtpUrl, { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 } as object);
   return {
     async send(row, message) {
@@ -30,11 +31,16 @@ export function smtpMailer(smtpUrl: string, from: string): Mailer {
         subject: message.subject,
         text: message.text,
         html: message.html,
-        messageId: `<${row.id}@send-live-training>`,
+        messageId: `<${row.id}@${domain}>`,
         ...(parts.ical ? { icalEvent: { method: parts.ical.method, content: parts.ical.content, filename: 'invite.ics' } } : {}),
       });
     },
   };
+}
+
+/** The mailer the configuration asks for: SMTP with Message-IDs in PUBLIC_URL's mail domain, or none (local outbox). */
+export function configuredMailer(config: Config): Mailer | null {
+  return config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom, mailDomain(config.publicUrl)) : null;
 }
 
 /** Claims up to `limit` due rows for this process. */

@@ -77,11 +77,33 @@ export function perDatabase<D extends Pick<Deps, 'db'>, T>(make: (deps: D) => T)
   };
 }
 
+/** Where mail is said to come from when PUBLIC_URL names no real domain (RFC 2606: never resolves). */
+export const FALLBACK_MAIL_DOMAIN = 'send-live-training.invalid';
+
+/**
+ * The domain the service's mail speaks for (the default sender and organiser address, and
+ * every Message-ID): PUBLIC_URL's host when it is a domain name with a dot. A development
+ * address (localhost, an IP address, a name without a dot) is no mail domain, so mail then
+ * uses `send-live-training.invalid`, which is well-formed and can never be delivered to.
+ */
+export function mailDomain(publicUrl: string): string {
+  let host = '';
+  try {
+    host = new URL(publicUrl).hostname.toLowerCase().replace(/\.$/, '');
+  } catch {
+    return FALLBACK_MAIL_DOMAIN;
+  }
+  const ipLiteral = host.startsWith('[') || /^\d+(\.\d+){3}$/.test(host);
+  const local = host === 'localhost' || host.endsWith('.localhost');
+  return !ipLiteral && !local && /^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(host) ? host : FALLBACK_MAIL_DOMAIN;
+}
+
 export function defaultConfig(overrides: Partial<Config> = {}): Config {
+  const publicUrl = overrides.publicUrl ?? 'http://localhost:3000';
   return {
-    publicUrl: 'http://localhost:3000',
+    publicUrl,
     smtpUrl: null,
-    mailFrom: 'SEND Live Training <no-reply@localhost>',
+    mailFrom: `SEND Live Training <no-reply@${mailDomain(publicUrl)}>`,
     livekit: null,
     passwordCostLog2: 15,
     signInLimits: { windowMinutes: 15, perAccountAndClient: 5, perClient: 100, perAccount: 100 },

@@ -61,6 +61,36 @@ describe.skipIf(!browserAvailable)('booking and my bookings', () => {
     ]);
   });
 
+  it('a booking whose answer was lost on the way (connection reset after the server booked) is retried with the same Idempotency-Key: booked once, and the page says so', async () => {
+    const { t } = env.server;
+    const me = await t.user('staff', (await t.org()).id);
+    const s = await t.session({ title: 'Dropped answer session', startsAt: daysFromNow(5), endsAt: plusMinutes(daysFromNow(5), 60), capacity: { online: 3 } });
+    const page = await newPage(env.browser, env.server);
+    await signIn(page, me);
+    const keys: string[] = [];
+    let dropped = false;
+    await page.route(`**/api/sessions/${s.id}/bookings`, async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      keys.push(route.request().headers()['idempotency-key'] ?? '');
+      if (dropped) return route.continue();
+      dropped = true;
+      // The server gets the request and books; the browser never sees the answer.
+      const answer = await route.fetch();
+      expect(answer.status()).toBe(201);
+      await route.abort('connectionreset');
+    });
+    await page.goto(`/sessions/${s.id}`);
+    await page.getByRole('heading', { level: 1, name: 'Dropped answer session' }).waitFor();
+    await page.getByRole('button', { name: 'Book a seat' }).click();
+    await page.getByRole('status').filter({ hasText: 'Booked: your online seat is confirmed.' }).waitFor();
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toMatch(/^[0-9a-f]{32}$/);
+    expect(keys[1]).toBe(keys[0]);
+    const mine = (await t.request('GET', '/api/me/bookings', { as: me })).json.items;
+    expect(mine.map((b: { sessionId: string; status: string }) => [b.sessionId, b.status])).toEqual([[s.id, 'confirmed']]);
+    await expectNoAxeViolations(page, 'session page after a retried booking');
+  });
+
   it('my bookings: shows status, queue place and offer expiry; accepts and declines offers, leaves a waitlist, cancels a booking', async () => {
     const { t } = env.server;
     const org = await t.org();

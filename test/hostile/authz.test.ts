@@ -155,6 +155,8 @@ const MATRIX: Row[] = [
   ['GET /api/me',                           async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
   ['POST /api/orgs',                        async () => ({ body: { name: `Org ${randomUUID()}` } }),                 e(401, 401, 403, 403,  403,   403,    403,    403,     201)],
   ['GET /api/orgs',                         async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
+  ['PATCH /api/orgs/{id}',                  async () => ({ params: { id: orgA.id }, body: { settings: { travelBufferMinutes: 30 } } }),
+                                                                                                                     e(401, 401, 403, 403,  403,   403,    403,    403,     200)],
   ['GET /api/orgs/{id}/users',              async () => ({ params: { id: orgA.id } }),                               e(401, 401, 403, 403,  200,   403,    403,    403,     200)],
   ['POST /api/users',                       async () => ({ body: { email: `${randomUUID()}@example.org`, name: 'New Person', role: 'staff', orgId: orgA.id } }),
                                                                                                                      e(401, 401, 403, 403,  201,   403,    403,    403,     201)],
@@ -162,6 +164,8 @@ const MATRIX: Row[] = [
                                                                                                                      e(401, 401, 403, 403,  201,   403,    403,    403,     201)],
   ['GET /api/courses',                      async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
   ['POST /api/courses',                     async () => ({ body: { title: 'Adaptive teaching' } }),                  e(401, 401, 403, 403,  403,   403,    201,    201,     201)],
+  ['PUT /api/courses/{id}/trainers',        async () => ({ params: { id: (await ok<{ id: string }>('POST', '/api/courses', fixed.trainer, { title: `Course ${randomUUID()}` })).id }, body: { trainerIds: [fixed.trainer.id] } }),
+                                                                                                                     e(401, 401, 403, 403,  403,   403,    403,    403,     200)],
   ['POST /api/sessions',                    async () => ({ body: { title: 'Inclusive classrooms', mode: 'online', startsAt: '2026-03-02T15:30:00Z', endsAt: '2026-03-02T17:00:00Z', capacity: { online: 5 } } }),
                                                                                                                      e(401, 401, 403, 403,  403,   403,    201,    201,     201)],
   ['GET /api/sessions',                     async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
@@ -183,6 +187,7 @@ const MATRIX: Row[] = [
   ['POST /api/bookings/{id}/decline',       async (c) => ({ params: { id: await c.offered() } }),                    e(401, 401, 200, 404,  404,   404,    404,    404,     404)],
   ['GET /api/orgs/{id}/bookings',           async () => ({ params: { id: orgA.id } }),                               e(401, 401, 403, 403,  200,   403,    403,    403,     200)],
   // Office staff see only their own organisation's holds (checked in test/hostile/leaks.test.ts).
+  ['GET /api/sessions/{id}/roster',         async (c) => ({ params: { id: await c.session() }, query: `orgId=${orgA.id}` }),  e(401, 401, 403, 403,  200,   403,    403,    403,     200)],
   ['GET /api/sessions/{id}/holds',          async (c) => ({ params: { id: await c.session() } }),                    e(401, 401, 403, 403,  200,   200,    200,    403,     200)],
   ['PUT /api/sessions/{id}/holds',          async (c) => ({ params: { id: await c.session() }, body: { orgId: orgA.id, seat: 'online', seats: 2 } }),
                                                                                                                      e(401, 401, 403, 403,  403,   403,    204,    403,     204)],
@@ -236,6 +241,14 @@ const MATRIX: Row[] = [
   ['POST /api/sessions/{id}/live/remove',   async (c) => liveTarget(c, (identity) => ({ identity })),               e(401, 401, 403, 403,  403,   403,    200,    403,     200)],
   ['POST /api/sessions/{id}/live/speaker',  async (c) => liveTarget(c, (identity) => ({ identity, speaker: true })), e(401, 401, 403, 403,  403,   403,    200,    403,     200)],
   ['POST /api/sessions/{id}/live/end',      async (c) => liveTarget(c, () => undefined),                             e(401, 401, 403, 403,  403,   403,    200,    403,     200)],
+  // The trainer's saved decisions about the room: who was removed (and letting them back), the captioners, reopening.
+  ['GET /api/sessions/{id}/live/removed',   async (c) => ({ params: { id: await c.session() } }),                    e(401, 401, 403, 403,  403,   403,    200,    403,     200)],
+  ['POST /api/sessions/{id}/live/readmit',  async (c) => removedTarget(c),                                           e(401, 401, 403, 403,  403,   403,    200,    403,     200)],
+  ['GET /api/sessions/{id}/live/captioners', async (c) => ({ params: { id: await c.session() } }),                   e(401, 401, 403, 403,  403,   403,    200,    403,     200)],
+  ['PUT /api/sessions/{id}/live/captioners', async (c) => captionerTarget(c),                                        e(401, 401, 403, 403,  403,   403,    200,    403,     200)],
+  ['POST /api/sessions/{id}/live/reopen',   async (c) => liveTarget(c, () => undefined),                             e(401, 401, 403, 403,  403,   403,    200,    403,     200)],
+  // Raising a hand is the caller's own (attendees and the session's trainers, connected to the room).
+  ['POST /api/sessions/{id}/live/hand',     async (c) => handTarget(c),                                              e(401, 401, 200, 403,  403,   403,    200,    403,     403)],
   // LiveKit signs the webhook; no caller credentials are involved (unsigned is 401: see the fuzz test).
   ['POST /api/livekit/webhook',             async (c) => webhook(c),                                                 e(200, 200, 200, 200,  200,   200,    200,    200,     200)],
   ['POST /api/sessions/{id}/presence',      async (c) => (await c.booking('online'), { params: { id: await c.session() }, body: { event: 'join' } }),
@@ -254,6 +267,7 @@ const MATRIX: Row[] = [
   ['GET /api/sessions/{id}/checkin-code',   async (c) => ({ params: { id: await c.session() } }),                    e(401, 401, 403, 403,  403,   403,    200,    403,     200)],
   ['POST /api/sessions/{id}/checkin',       async (c) => checkin(c),                                                 e(401, 401, 200, 403,  403,   403,    403,    403,     403)],
   ['GET /api/me/completions',               async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
+  ['GET /api/me/completions.csv',           async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
   ['GET /api/orgs/{id}/completions',        async () => ({ params: { id: orgA.id } }),                               e(401, 401, 403, 403,  200,   403,    403,    403,     200)],
 ];
 
@@ -263,6 +277,29 @@ async function liveTarget(c: Cell, body: (identity: string) => unknown): Promise
   await c.booking('online');
   lk.addParticipant(roomNameOf(id), { sid: `PA_${randomUUID().slice(0, 8)}`, identity: identityOf(c.me.id), joinedAtMs: Date.now(), tracks: [{ sid: 'TR_audio' }] });
   return { params: { id }, body: body(identityOf(c.me.id)) };
+}
+
+/** `me` booked online and removed from the session's room by its trainer. */
+async function removedTarget(c: Cell): Promise<Req> {
+  const id = await c.session();
+  await c.booking('online');
+  await t.db.insertInto('live_removals').values({ session_id: id, user_id: c.me.id, removed_by: fixed.trainer.id, removed_at: t.clock.now().toISOString() }).execute();
+  return { params: { id }, body: { identity: identityOf(c.me.id) } };
+}
+
+/** `me`, a captioner, booked online. */
+async function captionerTarget(c: Cell): Promise<Req> {
+  const id = await c.session();
+  await c.booking('online');
+  await t.db.updateTable('users').set({ captioner: 1 }).where('id', '=', c.me.id).execute();
+  return { params: { id }, body: { identity: identityOf(c.me.id), assigned: true } };
+}
+
+/** `me` booked online; `me` and the session's trainer connected to its room. */
+async function handTarget(c: Cell): Promise<Req> {
+  const req = await liveTarget(c, () => ({ raised: true }));
+  lk.addParticipant(roomNameOf(req.params!.id!), { sid: `PA_${randomUUID().slice(0, 8)}`, identity: identityOf(fixed.trainer.id), joinedAtMs: Date.now() });
+  return req;
 }
 
 async function webhook(c: Cell): Promise<Req> {

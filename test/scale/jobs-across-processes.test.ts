@@ -180,8 +180,8 @@ describe.skipIf(skip !== null)('jobs across three server processes on one Postgr
     const ids = countBy(smtp.received, (r) => r.messageId);
     expect(smtp.received).toHaveLength(outbox.length);
     for (const o of outbox) {
-      expect(ids.get(`<${o.id}@send-live-training>`)).toBe(1);
-      expect(smtp.received.find((r) => r.messageId === `<${o.id}@send-live-training>`)!.to).toEqual([o.to_email]);
+      expect(ids.get(`<${o.id}@send-live-training.invalid>`)).toBe(1);
+      expect(smtp.received.find((r) => r.messageId === `<${o.id}@send-live-training.invalid>`)!.to).toEqual([o.to_email]);
     }
     // Each row was sent by exactly one process, and the work really was shared out.
     const who = sentBy(servers);
@@ -259,7 +259,7 @@ describe.skipIf(skip !== null)('a process killed mid-delivery', () => {
     const leaseEnd = Math.max(...claimed.map((c) => Date.parse(c.locked_until!)));
     expect(smtp.received).toHaveLength(20);
     const ids = countBy(smtp.received, (r) => r.messageId);
-    for (const c of claimed) expect(ids.get(`<${c.id}@send-live-training>`)).toBe(1);
+    for (const c of claimed) expect(ids.get(`<${c.id}@send-live-training.invalid>`)).toBe(1);
     // Nothing was retried while process A's lease still stood.
     expect(Math.min(...smtp.received.map((r) => r.at))).toBeGreaterThanOrEqual(leaseEnd - 50);
     const who = sentBy(others);

@@ -50,6 +50,38 @@ function issuesOf(details: unknown): FieldIssue[] {
   return details.issues.filter((i): i is FieldIssue => typeof i?.path === 'string' && typeof i?.message === 'string');
 }
 
+/** A fresh Idempotency-Key (random, 128 bits; crypto.randomUUID needs https, this does not). */
+function newIdempotencyKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Sends a request. A POST carries an Idempotency-Key, so when the connection drops (the
+ * answer lost, perhaps after the server acted) or the key is still being handled, the same
+ * request is sent again with the same key, a few times: the server answers what it did the
+ * first time, never a second booking or "already booked".
+ */
+async function send(path: string, init: RequestInit & { headers: Record<string, string> }): Promise<Response> {
+  if (init.method !== 'POST') return fetch(path, init);
+  init.headers['idempotency-key'] = newIdempotencyKey();
+  for (let attempt = 0; ; attempt++) {
+    const last = attempt >= 3;
+    let res: Response;
+    try {
+      res = await fetch(path, init);
+    } catch (e) {
+      if (last) throw e;
+      await pause(300 * 2 ** attempt);
+      continue;
+    }
+    if (res.status !== 409 || last || !/idempotency_key_in_flight/.test(await res.clone().text())) return res;
+    await pause(1000 * Math.max(1, Number(res.headers.get('retry-after')) || 1));
+  }
+}
+
 /** Calls the API and parses its answer with `schema`; throws ApiError on any failure. */
 export async function api<S extends z.ZodType>(path: string, schema: S, opts: CallOptions = {}): Promise<z.infer<S>> {
   const method = opts.method ?? 'GET';
@@ -62,7 +94,7 @@ export async function api<S extends z.ZodType>(path: string, schema: S, opts: Ca
   }
   let res: Response;
   try {
-    res = await fetch(path, { method, headers, body, credentials: 'same-origin' });
+    res = await send(path, { method, headers, body, credentials: 'same-origin' });
   } catch {
     throw new ApiError(0, 'network', 'The service could not be reached. Check your connection and try again.');
   }

@@ -13,6 +13,7 @@ import { SessionPage } from './pages/SessionPage.js';
 import { SessionsPage } from './pages/SessionsPage.js';
 import { SignInPage } from './pages/SignInPage.js';
 import { liveRoute } from './room/routes.js';
+import { FORBIDDEN, TRAINER_NAV, trainerRoute } from './pages/trainer/routes.js';
 import { TIMETABLE_NAV, timetableRoute } from './timetable/routes.js';
 import { ACCOUNT_NAV, accountRoute, isSignedOutPath, signedOutRoute } from './accounts/routes.js';
 import { Link, match, navigate, useLocation, type Location } from './router.js';
@@ -31,6 +32,7 @@ const NAV: NavItem[] = [
   { href: '/office/bookings', label: 'Who is booked where', roles: ['office', 'admin'] },
   { href: '/office/export', label: 'Export', roles: ['office', 'admin'] },
   { href: '/sessions/new', label: 'New session', roles: ['trainer', 'admin'] },
+  ...TRAINER_NAV,
   ...ACCOUNT_NAV,
 ];
 
@@ -113,6 +115,9 @@ function Routes({ me, loc }: { me: MeValue; loc: Location }) {
   const key = `${p}?${loc.query.toString()}#${loc.key}`;
   if (p === '/' || p === '/sessions') return <SessionsPage key={p} />;
   if (p === '/sessions/new') return me.role === 'trainer' || me.role === 'admin' ? <NewSessionPage key={key} /> : <Forbidden loc={loc} />;
+  const tr = trainerRoute(p, me, key);
+  if (tr === FORBIDDEN) return <Forbidden loc={loc} />;
+  if (tr) return tr;
   const tt = timetableRoute(p, me, key);
   if (tt) return tt;
   const account = accountRoute(p, me, key);

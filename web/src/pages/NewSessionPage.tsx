@@ -1,128 +1,144 @@
 import { useState } from 'preact/hooks';
-import { CreateSessionInput, Session, type Mode } from '../../../shared/sessions.js';
+import { z } from 'zod';
+import { Session } from '../../../shared/sessions.js';
 import { api } from '../api.js';
-import { apiIssues, ErrorSummary, errorFor, messageOf, PageHeading, TextField, toFieldErrors, useApp, type FieldError } from '../components.js';
-import { modeLabel, zonedIso } from '../format.js';
+import { ErrorSummary, errorFor, PageHeading, TextField, useApp, type FieldError } from '../components.js';
+import { addDays, zonedIso } from '../format.js';
+import { Loaded, useLoad } from '../load.js';
 import { navigate } from '../router.js';
+import { apiFieldErrors, EMPTY_SESSION, SessionFields, toInput, valuesOf, type SessionValues } from './trainer/SessionForm.js';
 
-const FIELDS = {
-  title: { id: 'title', label: 'Title' },
-  description: { id: 'description', label: 'Description' },
-  mode: { id: 'mode-online', label: 'Mode' },
-  startsAt: { id: 'start', label: 'Start time' },
-  endsAt: { id: 'end', label: 'End time' },
-  timeZone: { id: 'timeZone', label: 'Time zone' },
-  venue: { id: 'venue', label: 'Venue' },
-  'capacity.inPerson': { id: 'cap-in-person', label: 'Number of in-person seats' },
-  'capacity.online': { id: 'cap-online', label: 'Number of online seats' },
-  waitlistPolicy: { id: 'policy', label: 'When a seat frees up' },
-};
+type Repeat = 'once' | 'weekly' | 'dates';
 
-const num = (v: FormDataEntryValue | null) => (v === null || String(v).trim() === '' ? undefined : Number(v));
+/** "2026-05-04" or "04/05/2026" -> "2026-05-04"; null when it is neither. */
+function parseDay(s: string): string | null {
+  const t = s.trim();
+  if (/^\d{4}-\d{2}-\d{2}$/.test(t)) return t;
+  const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(t);
+  return m ? `${m[3]}-${m[2]!.padStart(2, '0')}-${m[1]!.padStart(2, '0')}` : null;
+}
 
-/** Trainers and admins publish a session. */
+/**
+ * Trainers and admins publish a session: once, weekly for a number of weeks, or on a list of
+ * dates (each its own session). With `?from=ID` the form starts as a copy of that session.
+ */
 export function NewSessionPage() {
   const { loc } = useApp();
+  const from = loc.query.get('from');
+  const source = useLoad(() => (from ? api(`/api/sessions/${encodeURIComponent(from)}`, Session) : Promise.resolve(null)), [from]);
+  return (
+    <div class="narrow">
+      <Loaded state={source} what="the session to copy">
+        {(s) => <NewSessionForm key={s?.id ?? 'new'} copyOf={s} navigated={loc.navigated} />}
+      </Loaded>
+    </div>
+  );
+}
+
+function NewSessionForm({ copyOf, navigated }: { copyOf: Session | null; navigated: boolean }) {
+  const [values, setValues] = useState<SessionValues>(copyOf ? { ...valuesOf(copyOf), title: copyOf.title } : EMPTY_SESSION);
   const [errors, setErrors] = useState<FieldError[]>([]);
-  const [mode, setMode] = useState<Mode>('online');
+  const [repeat, setRepeat] = useState<Repeat>('once');
+  const [weeks, setWeeks] = useState('6');
+  const [dates, setDates] = useState('');
   const [busy, setBusy] = useState(false);
+  const set = (patch: Partial<SessionValues>) => setValues((v) => ({ ...v, ...patch }));
+  const title = copyOf ? `New session (a copy of ${copyOf.title})` : 'New session';
+
+  /** The dates of the series (the form's own date first), or the problem with them. */
+  function seriesDays(): string[] | FieldError {
+    if (repeat === 'weekly') {
+      const n = Number(weeks);
+      if (!Number.isInteger(n) || n < 2 || n > 52) return { field: 'weeks', message: 'Number of weeks must be a whole number from 2 to 52' };
+      return Array.from({ length: n }, (_, i) => addDays(values.date, 7 * i));
+    }
+    const lines = dates.split(/[\n,;]+/).map((l) => l.trim()).filter(Boolean);
+    if (!lines.length) return { field: 'dates', message: 'Enter at least one more date, one per line' };
+    const days = lines.map(parseDay);
+    const bad = lines.find((_, i) => !days[i]);
+    if (bad) return { field: 'dates', message: `“${bad}” is not a date: write dates like 2026-05-04 or 04/05/2026` };
+    const all = [...new Set([values.date, ...(days as string[])])].sort();
+    if (all.length > 52) return { field: 'dates', message: 'At most 52 dates at once' };
+    return all;
+  }
 
   async function submit(e: Event) {
     e.preventDefault();
     if (busy) return;
-    const f = new FormData(e.currentTarget as HTMLFormElement);
-    const str = (k: string) => String(f.get(k) ?? '');
-    const tz = str('timeZone').trim() || 'Europe/London';
-    const found: FieldError[] = [];
-    let startsAt: string | null = null;
-    let endsAt: string | null = null;
-    try {
-      startsAt = zonedIso(str('date'), str('start'), tz);
-      endsAt = zonedIso(str('date'), str('end'), tz);
-    } catch {
-      found.push({ field: 'timeZone', message: 'Time zone must be an IANA time zone such as Europe/London' });
-    }
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(str('date'))) found.push({ field: 'date', message: 'Enter the date of the session' });
-    else if (!found.length && !startsAt) found.push({ field: 'start', message: 'Enter a start time, like 16:00' });
-    else if (!found.length && !endsAt) found.push({ field: 'end', message: 'Enter an end time, like 17:30' });
-    const input = CreateSessionInput.safeParse({
-      title: str('title'),
-      description: str('description') || undefined,
-      mode,
-      startsAt: startsAt ?? '',
-      endsAt: endsAt ?? '',
-      timeZone: tz,
-      venue: mode === 'online' ? undefined : str('venue') || undefined,
-      capacity: { inPerson: mode === 'online' ? undefined : num(f.get('capInPerson')), online: mode === 'in_person' ? undefined : num(f.get('capOnline')) },
-      waitlistPolicy: str('policy') === 'offer' ? 'offer' : 'auto',
-    });
-    if (!input.success) {
-      for (const fe of toFieldErrors(input.error.issues, FIELDS, FIELDS.title)) if (!found.some((x) => x.field === fe.field) && !(found.length && (fe.field === 'start' || fe.field === 'end'))) found.push(fe);
+    const { input, errors: found } = toInput(values);
+    let days: string[] | null = null;
+    if (repeat !== 'once' && input) {
+      const r = seriesDays();
+      if (Array.isArray(r)) days = r;
+      else found.push(r);
     }
     setErrors(found);
-    if (found.length || !input.success) return;
+    if (found.length || !input) return;
     setBusy(true);
     try {
-      const created = await api('/api/sessions', Session, { method: 'POST', body: input.data });
-      navigate(`/sessions/${created.id}`);
+      if (!days) {
+        const created = await api('/api/sessions', Session, { method: 'POST', body: input });
+        navigate(`/sessions/${created.id}`);
+        return;
+      }
+      const tz = input.timeZone ?? 'Europe/London';
+      const occurrences = days.map((d) => ({ startsAt: zonedIso(d, values.start, tz)!, endsAt: zonedIso(d, values.end, tz)! }));
+      const made = await api('/api/sessions/series', z.object({ items: z.array(Session) }), { method: 'POST', body: { session: input, occurrences } });
+      navigate(`/trainer/sessions?created=${made.items.length}`);
     } catch (err) {
-      const issues = apiIssues(err);
-      setErrors(issues.length ? toFieldErrors(issues, FIELDS, FIELDS.title) : [{ field: 'title', message: messageOf(err) }]);
+      setErrors(apiFieldErrors(err));
     } finally {
       setBusy(false);
     }
   }
 
   return (
-    <div class="narrow">
-      <PageHeading title="New session" navigated={loc.navigated} error={errors.length > 0}>
-        New session
+    <>
+      <PageHeading title={title} navigated={navigated} error={errors.length > 0}>
+        {title}
       </PageHeading>
       <ErrorSummary errors={errors} />
       <form onSubmit={submit} noValidate>
-        <TextField id="title" label="Title" maxLength={200} error={errorFor(errors, 'title')} />
-        <div class={errorFor(errors, 'description') ? 'field field-error' : 'field'}>
-          <label for="description">Description (optional)</label>
-          {errorFor(errors, 'description') && (
-            <p class="error-message" id="description-error">
-              {errorFor(errors, 'description')}
-            </p>
-          )}
-          <textarea id="description" name="description" rows={5} aria-describedby={errorFor(errors, 'description') ? 'description-error' : undefined} />
-        </div>
+        <SessionFields values={values} set={set} errors={errors} />
         <fieldset class="field">
-          <legend>Mode</legend>
+          <legend>How often (the first time is on the day above)</legend>
           <div class="radios">
-            {(['online', 'in_person', 'hybrid'] as const).map((m) => (
-              <div class="radio" key={m}>
-                <input type="radio" id={`mode-${m}`} name="mode" value={m} checked={mode === m} onChange={() => setMode(m)} />
-                <label for={`mode-${m}`}>{modeLabel[m]}</label>
+            {(
+              [
+                ['once', 'Once'],
+                ['weekly', 'Every week, for a number of weeks'],
+                ['dates', 'On a list of days'],
+              ] as const
+            ).map(([k, label]) => (
+              <div class="radio" key={k}>
+                <input type="radio" id={`repeat-${k}`} name="repeat" value={k} checked={repeat === k} onChange={() => setRepeat(k)} />
+                <label for={`repeat-${k}`}>{label}</label>
               </div>
             ))}
           </div>
         </fieldset>
-        <TextField id="date" label="Date" type="date" error={errorFor(errors, 'date')} />
-        <div class="row">
-          <TextField id="start" label="Start time" type="time" error={errorFor(errors, 'start')} />
-          <TextField id="end" label="End time" type="time" error={errorFor(errors, 'end')} />
-        </div>
-        <TextField id="timeZone" label="Time zone" defaultValue="Europe/London" hint="The zone the times above are in, such as Europe/London." spellcheck={false} error={errorFor(errors, 'timeZone')} />
-        {mode !== 'online' && <TextField id="venue" label="Venue" maxLength={300} error={errorFor(errors, 'venue')} />}
-        <div class="row">
-          {mode !== 'online' && <TextField id="cap-in-person" name="capInPerson" label="Number of in-person seats" type="number" inputMode="numeric" min={0} error={errorFor(errors, 'cap-in-person')} />}
-          {mode !== 'in_person' && <TextField id="cap-online" name="capOnline" label="Number of online seats" type="number" inputMode="numeric" min={0} error={errorFor(errors, 'cap-online')} />}
-        </div>
-        <div class="field">
-          <label for="policy">When a seat frees up</label>
-          <select id="policy" name="policy">
-            <option value="auto">Give it straight to the next person on the waitlist</option>
-            <option value="offer">Offer it to the next person for a limited time</option>
-          </select>
-        </div>
+        {repeat === 'weekly' && (
+          <TextField id="weeks" label="For how many weeks" type="number" inputMode="numeric" min={2} max={52} hint="Each week is its own session, with its own bookings." value={weeks} onInput={(e) => setWeeks((e.currentTarget as HTMLInputElement).value)} error={errorFor(errors, 'weeks')} />
+        )}
+        {repeat === 'dates' && (
+          <div class={errorFor(errors, 'dates') ? 'field field-error' : 'field'}>
+            <label for="dates">The other days</label>
+            <p class="hint" id="dates-hint">
+              One per line, like 2026-05-04 or 04/05/2026. Same times as above; each date is its own session.
+            </p>
+            {errorFor(errors, 'dates') && (
+              <p class="error-message" id="dates-error">
+                <span class="visually-hidden">Error: </span>
+                {errorFor(errors, 'dates')}
+              </p>
+            )}
+            <textarea id="dates" name="dates" rows={4} aria-describedby={`dates-hint${errorFor(errors, 'dates') ? ' dates-error' : ''}`} aria-invalid={errorFor(errors, 'dates') ? 'true' : undefined} value={dates} onInput={(e) => setDates((e.currentTarget as HTMLTextAreaElement).value)} />
+          </div>
+        )}
         <button type="submit" class="button" aria-disabled={busy ? 'true' : undefined}>
-          Publish session
+          {busy ? 'Publishing…' : repeat === 'once' ? 'Publish session' : 'Publish sessions'}
         </button>
       </form>
-    </div>
+    </>
   );
 }

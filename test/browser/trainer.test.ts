@@ -1,0 +1,378 @@
+/**
+ * Trainers and administrators run the programme from the web, in a real browser: my
+ * sessions, edit (saying how many people will be told), cancel, duplicate and series, who is
+ * coming (filter, CSV, move, remove with a reason), messages to attendees, seat holds, and
+ * the administrator's mail outbox with "retry now". Flows run by keyboard at 320 CSS px;
+ * every page is checked with axe-core and for sideways scrolling at desktop size and 320 px.
+ */
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { TestUser } from '../helpers.js';
+import { browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, newPage, plusMinutes, serverAndBrowser, signIn, tabTo, warnIfSkipped } from './harness.js';
+
+warnIfSkipped(import.meta.url);
+
+const NARROW = { viewport: { width: 320, height: 720 } };
+const DESKTOP = { viewport: { width: 1280, height: 900 } };
+
+/** Axe-clean and nothing wider than the window. */
+async function checkPage(page: Page, what: string) {
+  await expectNoAxeViolations(page, what);
+  const fits = await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
+  expect(fits, `${what} scrolls sideways at ${page.viewportSize()?.width} px`).toBe(true);
+}
+
+/** Presses Enter on the control Tab reaches by this name. */
+async function activate(page: Page, name: string | RegExp, opts: { back?: boolean; max?: number } = {}) {
+  await tabTo(page, name, opts);
+  await page.keyboard.press('Enter');
+}
+
+/** Tabs to a field and types into it (replacing what is there). */
+async function typeInto(page: Page, label: string | RegExp, text: string) {
+  await tabTo(page, label);
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.type(text);
+}
+
+describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
+  const env = serverAndBrowser();
+
+  async function hybridWithPeople(trainer: TestUser, title: string, opts: { inPerson?: number; online?: number } = {}) {
+    const { t } = env.server;
+    const start = daysFromNow(10, 15);
+    const s = await t.session({ title, mode: 'hybrid', venue: 'Oak hall', startsAt: start, endsAt: plusMinutes(start, 60), capacity: { inPerson: opts.inPerson ?? 2, online: opts.online ?? 5 } }, trainer);
+    return s;
+  }
+  async function book(sessionId: string, user: TestUser, seat: 'in_person' | 'online', as?: TestUser) {
+    const res = await env.server.t.request('POST', `/api/sessions/${sessionId}/bookings`, { as: as ?? user, body: { seat, ...(as ? { userId: user.id } : {}) } });
+    expect(res.status).toBe(201);
+    return res.json as { id: string; status: string };
+  }
+
+  it('my sessions, edit with "N people will be told", an API refusal beside its field, and cancel with the count told (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const trainer = await t.user('trainer', null, 'Tara Trainer');
+    const other = await t.user('trainer');
+    const school = await t.org('Hill Primary');
+    const s = await hybridWithPeople(trainer, 'Autism in the early years');
+    await t.session({ title: 'Someone else’s session', startsAt: daysFromNow(11), endsAt: plusMinutes(daysFromNow(11), 60) }, other);
+    await book(s.id, await t.user('staff', school.id), 'in_person');
+    await book(s.id, await t.user('staff', school.id), 'in_person');
+    await book(s.id, await t.user('staff', school.id), 'in_person'); // waits
+
+    for (const size of [DESKTOP, NARROW]) {
+      const look = await newPage(env.browser, env.server, size);
+      await signIn(look, trainer);
+      await look.goto('/trainer/sessions');
+      const card = look.getByRole('article', { name: 'Autism in the early years' });
+      await card.waitFor();
+      const text = (await card.innerText()).replace(/\s+/g, ' ');
+      expect(text).toContain('In person: 2 of 2 taken, 1 waiting');
+      expect(text).toContain('Online: 0 of 5 taken, 0 waiting');
+      expect(await look.getByRole('article', { name: 'Someone else’s session' }).count()).toBe(0);
+      await checkPage(look, `my sessions at ${size.viewport.width} px`);
+      await look.goto(`/trainer/sessions/${s.id}/edit`);
+      await look.getByRole('heading', { level: 1, name: 'Edit: Autism in the early years' }).waitFor();
+      await checkPage(look, `edit page at ${size.viewport.width} px`);
+      await look.context().close();
+    }
+
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signIn(page, trainer);
+    await activate(page, 'My sessions');
+    await page.getByRole('heading', { level: 1, name: 'My sessions' }).waitFor();
+    await activate(page, 'Edit or cancel');
+    await page.getByRole('heading', { level: 1, name: 'Edit: Autism in the early years' }).waitFor();
+    await expectFocused(page, 'h1');
+
+    // Fewer in-person seats than are taken: the API's refusal is shown beside that field.
+    await typeInto(page, 'Number of in-person seats', '1');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
+    expect(await page.getByLabel('Number of in-person seats').getAttribute('aria-invalid')).toBe('true');
+    await page.locator('#cap-in-person-error').filter({ hasText: '2 in-person seat(s) are already taken' }).waitFor();
+    await checkPage(page, 'edit page with an API error');
+
+    // A new venue: the page says how many will be told before saving.
+    await typeInto(page, 'Number of in-person seats', '2');
+    await typeInto(page, 'Venue', 'Library, first floor');
+    await page.keyboard.press('Enter');
+    await page.getByText('3 people booked or waiting will be told by email').waitFor();
+    expect(await t.mails('session_changed')).toHaveLength(0);
+    await checkPage(page, 'edit page asking to tell people');
+    await activate(page, 'Save and tell 3 people');
+    await page.getByRole('status').filter({ hasText: 'Changes saved. 3 people have been told.' }).waitFor();
+    expect(await t.mails('session_changed')).toHaveLength(3);
+    expect((await t.request('GET', `/api/sessions/${s.id}`, { as: trainer })).json.venue).toBe('Library, first floor');
+
+    // Cancel with a reason: everyone is told, and the page says how many.
+    await typeInto(page, 'Reason (sent to everyone; optional)', 'Trainer unwell');
+    await activate(page, 'Cancel this session');
+    await expectFocused(page, '.confirm p');
+    await checkPage(page, 'cancel question');
+    await activate(page, 'Yes, cancel the session');
+    await page.getByRole('status').filter({ hasText: 'Session cancelled. 3 people have been told.' }).waitFor();
+    const cancelled = await t.mails('session_cancelled');
+    expect(cancelled).toHaveLength(3);
+    expect(cancelled[0]!.message.text).toContain('Reason given: Trainer unwell');
+    await checkPage(page, 'cancelled session');
+  });
+
+  it('a weekly series, a warning for a start in the past, 0 seats refused, and duplicating a session (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const trainer = await t.user('trainer');
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signIn(page, trainer);
+    await page.goto('/sessions/new');
+    await page.getByRole('heading', { level: 1, name: 'New session' }).waitFor();
+    await checkPage(page, 'new session page');
+
+    await typeInto(page, 'Title', 'Sensory needs');
+    await tabTo(page, 'Online'); // the checked radio of the mode group; arrows choose
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    expect(await page.getByLabel('Hybrid (in person or online)').isChecked()).toBe(true);
+    await page.getByLabel('Venue').waitFor();
+    // A date in the past is allowed, with a warning.
+    await tabTo(page, 'Date');
+    await page.getByLabel('Date', { exact: true }).fill('2020-02-01'); // the field's own date format depends on the browser's
+    await typeInto(page, 'Start time', '1600');
+    await typeInto(page, 'End time', '1700');
+    await page.getByRole('status').filter({ hasText: 'This start time is in the past' }).waitFor();
+    await checkPage(page, 'new session page with a past warning');
+
+    const next = daysFromNow(20).slice(0, 10); // YYYY-MM-DD
+    await tabTo(page, 'Date', { back: true });
+    await page.getByLabel('Date', { exact: true }).fill(next);
+    expect(await page.getByLabel('Date', { exact: true }).inputValue()).toBe(next);
+    expect(await page.getByText('This start time is in the past').count()).toBe(0);
+    await typeInto(page, 'Venue', 'Hall');
+    await typeInto(page, 'Number of in-person seats', '0');
+    await typeInto(page, 'Number of online seats', '10');
+    await tabTo(page, 'Once');
+    await page.keyboard.press('ArrowDown');
+    expect(await page.getByLabel('Every week, for a number of weeks').isChecked()).toBe(true);
+    await typeInto(page, 'For how many weeks', '3');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
+    await page.getByRole('link', { name: /Number of in-person seats must be at least 1/ }).waitFor();
+    expect((await t.request('GET', '/api/me/sessions', { as: trainer })).json.total).toBe(0);
+    await checkPage(page, 'new session page refusing 0 seats');
+
+    await typeInto(page, 'Number of in-person seats', '12');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'My sessions' }).waitFor();
+    await page.getByRole('status').filter({ hasText: '3 sessions published.' }).waitFor();
+    const mine = (await t.request('GET', '/api/me/sessions', { as: trainer })).json.items;
+    expect(mine.map((i: any) => i.session.title)).toEqual(['Sensory needs', 'Sensory needs', 'Sensory needs']);
+    const starts = mine.map((i: any) => Date.parse(i.session.startsAt));
+    expect(Math.round((starts[1] - starts[0]) / 86_400_000)).toBe(7);
+    expect(Math.round((starts[2] - starts[1]) / 86_400_000)).toBe(7);
+    expect(mine[0].session.capacity).toEqual({ inPerson: 12, online: 10 });
+    await checkPage(page, 'my sessions after a series');
+
+    // Duplicate: the form starts as a copy; a new date makes a new session.
+    await activate(page, 'Duplicate');
+    await page.getByRole('heading', { level: 1, name: 'New session (a copy of Sensory needs)' }).waitFor();
+    expect(await page.getByLabel('Venue').inputValue()).toBe('Hall');
+    expect(await page.getByLabel('Number of in-person seats').inputValue()).toBe('12');
+    await checkPage(page, 'duplicate form');
+    const later = daysFromNow(60).slice(0, 10);
+    await tabTo(page, 'Date');
+    await page.getByLabel('Date', { exact: true }).fill(later);
+    await activate(page, 'Publish session');
+    await page.getByRole('heading', { level: 1, name: 'Sensory needs' }).waitFor();
+    expect((await t.request('GET', '/api/me/sessions', { as: trainer })).json.total).toBe(4);
+  });
+
+  it('who is coming: filter, sort, CSV, move between seat kinds and remove with a reason (keyboard, 320 px and desktop)', async () => {
+    const { t } = env.server;
+    const trainer = await t.user('trainer');
+    const school = await t.org('Hill Primary');
+    const office = await t.user('office', school.id, 'Olu Office');
+    const s = await hybridWithPeople(trainer, 'Speech and language', { inPerson: 1, online: 2 });
+    const asha = await t.user('staff', school.id, 'Asha Patel');
+    const ben = await t.user('staff', null, 'Ben Jones');
+    await book(s.id, asha, 'in_person', office);
+    await book(s.id, ben, 'in_person'); // waits
+
+    const desk = await newPage(env.browser, env.server, DESKTOP);
+    await signIn(desk, trainer);
+    await desk.goto(`/trainer/sessions/${s.id}/people`);
+    const table = desk.getByRole('table');
+    await table.waitFor();
+    const row = (name: string) => desk.getByRole('row').filter({ hasText: name });
+    expect((await row('Asha Patel').innerText()).replace(/\s+/g, ' ')).toMatch(/Asha Patel .*Hill Primary In person Confirmed Olu Office/);
+    expect((await row('Ben Jones').innerText()).replace(/\s+/g, ' ')).toMatch(/Ben Jones .*None In person On the waitlist 1st in the queue Themselves/);
+    await checkPage(desk, 'who is coming at desktop size');
+    const csv = await desk.evaluate(async (href) => (await fetch(href)).text(), (await desk.getByRole('link', { name: /Download everyone/ }).getAttribute('href'))!);
+    expect(csv).toContain('Asha Patel');
+    expect(csv).toContain('Hill Primary,in person,confirmed,,Olu Office');
+    await desk.getByLabel('Status').selectOption('waitlisted');
+    await desk.getByRole('status').filter({ hasText: 'Showing 1 person of 2.' }).waitFor();
+    await desk.getByLabel('Sort by').selectOption('name');
+    await desk.context().close();
+
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signIn(page, trainer);
+    await page.goto(`/trainer/sessions/${s.id}/people`);
+    await page.getByRole('table').waitFor();
+    await checkPage(page, 'who is coming at 320 px');
+
+    // Asha moves online; Ben, first in the queue, gets her in-person seat.
+    await activate(page, 'Move to online: Asha Patel');
+    await page.getByRole('status').filter({ hasText: 'Asha Patel moved to online. They have been told.' }).waitFor();
+    expect((await page.getByRole('row').filter({ hasText: 'Ben Jones' }).innerText()).replace(/\s+/g, ' ')).toContain('Confirmed');
+    expect((await t.mails('seat_changed')).map((m) => m.to_email)).toEqual([asha.email]);
+
+    // Remove Ben, with a reason sent to him.
+    await activate(page, 'Remove Ben Jones');
+    await expectFocused(page, 'input[id^="reason-"]');
+    await page.keyboard.press('Enter');
+    await page.getByText('Give a reason: it is sent to Ben Jones').waitFor();
+    await checkPage(page, 'remove form with an error');
+    await page.keyboard.type('Not a member of staff at a school in the programme');
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: 'Ben Jones removed. They have been sent your reason.' }).waitFor();
+    expect(await page.getByRole('row').filter({ hasText: 'Ben Jones' }).count()).toBe(0);
+    const [removed] = await t.mails('removed');
+    expect(removed!.to_email).toBe(ben.email);
+    expect(removed!.message.text).toContain('Reason given: Not a member of staff at a school in the programme');
+    await checkPage(page, 'who is coming after changes');
+  });
+
+  it('messages everyone booked, and those waiting when chosen, once each (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const trainer = await t.user('trainer');
+    const s = await hybridWithPeople(trainer, 'Inclusive PE', { inPerson: 1, online: 1 });
+    const a = await t.user('staff');
+    const b = await t.user('staff');
+    const c = await t.user('staff');
+    await book(s.id, a, 'in_person');
+    await book(s.id, b, 'online');
+    await book(s.id, c, 'online'); // waits
+    for (const size of [DESKTOP, NARROW]) {
+      const look = await newPage(env.browser, env.server, size);
+      await signIn(look, trainer);
+      await look.goto(`/trainer/sessions/${s.id}/message`);
+      await look.getByRole('heading', { level: 1, name: 'Message attendees: Inclusive PE' }).waitFor();
+      await checkPage(look, `message page at ${size.viewport.width} px`);
+      await look.context().close();
+    }
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signIn(page, trainer);
+    await activate(page, 'My sessions');
+    await activate(page, 'Message attendees');
+    await page.getByRole('heading', { level: 1, name: 'Message attendees: Inclusive PE' }).waitFor();
+    await activate(page, 'Send message');
+    await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
+    await checkPage(page, 'message page with an error');
+    await typeInto(page, 'Message', 'Please bring a towel.');
+    await activate(page, 'Send message');
+    await page.getByRole('status').filter({ hasText: 'Message sent to 2 people.' }).waitFor();
+    expect((await t.mails('trainer_message')).map((m) => m.to_email).sort()).toEqual([a.email, b.email].sort());
+    await typeInto(page, 'Message', 'The hall has moved.');
+    await tabTo(page, 'Also send it to the 1 person waiting');
+    await page.keyboard.press('Space');
+    await activate(page, 'Send message');
+    await page.getByRole('status').filter({ hasText: 'Message sent to 3 people.' }).waitFor();
+    const mails = await t.mails('trainer_message');
+    expect(mails).toHaveLength(5);
+    expect(mails.at(-1)!.message.text).toContain('The hall has moved.');
+    await checkPage(page, 'message sent');
+  });
+
+  it('seat holds: pick a school, hold seats per kind, see claims, release, and set the release time (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const trainer = await t.user('trainer');
+    const hill = await t.org('Holly Bank School');
+    await t.org('Vale Academy');
+    const s = await hybridWithPeople(trainer, 'Attachment and trauma', { inPerson: 5, online: 5 });
+    for (const size of [DESKTOP, NARROW]) {
+      const look = await newPage(env.browser, env.server, size);
+      await signIn(look, trainer);
+      await look.goto(`/trainer/sessions/${s.id}/holds`);
+      await look.getByRole('heading', { level: 1, name: 'Seat holds: Attachment and trauma' }).waitFor();
+      await checkPage(look, `holds page at ${size.viewport.width} px`);
+      await look.context().close();
+    }
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signIn(page, trainer);
+    await page.goto(`/trainer/sessions/${s.id}/holds`);
+    await page.getByRole('heading', { level: 1, name: 'Seat holds: Attachment and trauma' }).waitFor();
+    await tabTo(page, 'School');
+    await page.keyboard.type('Holly Bank'); // a focused list picks the option typed
+    await tabTo(page, 'In person');
+    await page.keyboard.press('ArrowDown');
+    expect(await page.getByLabel('Online', { exact: true }).isChecked()).toBe(true);
+    await typeInto(page, 'Number of seats to hold', '3');
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: '3 online seat(s) held for Holly Bank School.' }).waitFor();
+    await book(s.id, await t.user('staff', hill.id), 'online');
+    await page.reload();
+    const held = page.getByRole('row').filter({ hasText: 'Holly Bank School' });
+    await held.waitFor();
+    expect((await held.innerText()).replace(/\s+/g, ' ')).toContain('1 of 3');
+    await checkPage(page, 'holds page with a hold');
+
+    const release = daysFromNow(8).slice(0, 10);
+    await tabTo(page, 'Release on (optional)');
+    await page.getByLabel('Release on (optional)').fill(release);
+    await tabTo(page, 'Release at');
+    await page.getByLabel('Release at').fill('09:00');
+    await activate(page, 'Save release time');
+    await page.getByRole('status').filter({ hasText: 'Unclaimed held seats will be released on' }).waitFor();
+    const releaseAt = (await t.request('GET', `/api/sessions/${s.id}`, { as: trainer })).json.holdsReleaseAt;
+    expect(new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(releaseAt))).toBe(`${release}, 09:00`);
+
+    await activate(page, 'Release the online hold for Holly Bank School', { back: true });
+    await page.getByRole('status').filter({ hasText: 'Hold for Holly Bank School released.' }).waitFor();
+    // The claimed seat stays with its booking; the hold itself keeps only what was claimed.
+    const holds = (await t.request('GET', `/api/sessions/${s.id}/holds`, { as: trainer })).json.items;
+    expect(holds.filter((h: any) => h.seats > h.claimed)).toEqual([]);
+    await checkPage(page, 'holds page after release');
+  });
+
+  it('administrators see the mail outbox with status, attempts and last error, and retry a failed message now (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const admin = await t.user('admin');
+    const trainer = await t.user('trainer');
+    const s = await hybridWithPeople(trainer, 'Mail check');
+    const staff = await t.user('staff');
+    await book(s.id, staff, 'online');
+    const [row] = (await t.mails('confirmed')).filter((m) => m.to_email === staff.email);
+    const later = new Date(Date.now() + 3_600_000).toISOString();
+    await t.db.updateTable('outbox').set({ status: 'pending', attempts: 4, last_error: 'Mail server refused the connection', next_attempt_at: later }).where('id', '=', row!.id).execute();
+
+    for (const size of [DESKTOP, NARROW]) {
+      const look = await newPage(env.browser, env.server, size);
+      await signIn(look, admin);
+      await look.goto(`/admin/mail?to=${encodeURIComponent(staff.email)}`);
+      await look.getByRole('heading', { level: 1, name: 'Mail' }).waitFor();
+      await look.getByRole('row').filter({ hasText: 'Mail server refused the connection' }).waitFor();
+      await checkPage(look, `mail page at ${size.viewport.width} px`);
+      await look.context().close();
+    }
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signIn(page, admin);
+    await activate(page, 'Mail');
+    await page.getByRole('heading', { level: 1, name: 'Mail' }).waitFor();
+    await typeInto(page, 'To (email address)', staff.email);
+    await page.keyboard.press('Enter');
+    const r = page.getByRole('row').filter({ hasText: 'Mail server refused the connection' });
+    await r.waitFor();
+    expect((await r.innerText()).replace(/\s+/g, ' ')).toMatch(/Failed, will be tried again .*4/);
+    await activate(page, /^Retry now: Booked: Mail check/);
+    await page.getByRole('status').filter({ hasText: 'will be sent again now' }).waitFor();
+    const after = await t.db.selectFrom('outbox').select('next_attempt_at').where('id', '=', row!.id).executeTakeFirstOrThrow();
+    expect(after.next_attempt_at < later).toBe(true);
+    await checkPage(page, 'mail page after retry');
+
+    // Not for trainers.
+    const tp = await newPage(env.browser, env.server, NARROW);
+    await signIn(tp, trainer);
+    await tp.goto('/admin/mail');
+    await tp.getByRole('heading', { level: 1, name: 'Not available to you' }).waitFor();
+  });
+});

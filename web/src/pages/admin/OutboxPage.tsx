@@ -1,0 +1,111 @@
+import { useState } from 'preact/hooks';
+import { z } from 'zod';
+import { OutboxMessage } from '../../../../shared/bookings.js';
+import { api } from '../../api.js';
+import { Badge, PageHeading, Status, TextField, useApp } from '../../components.js';
+import { formatDateTime } from '../../format.js';
+import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
+
+type Message = z.infer<typeof OutboxMessage>;
+
+/** pending with an error is a failed attempt waiting for its next try. */
+function statusOf(m: Message): { label: string; tone: string } {
+  if (m.status === 'sent') return { label: 'Sent', tone: 'confirmed' };
+  if (m.status === 'local') return { label: 'Kept in the local outbox (no mail server set)', tone: 'offered' };
+  if (m.lastError) return { label: 'Failed, will be tried again', tone: 'cancelled' };
+  return { label: 'Waiting to be sent', tone: 'waitlisted' };
+}
+
+/** Administrators: every message the service sends, its status, attempts and last error, and "retry now". */
+export function OutboxPage() {
+  const { loc } = useApp();
+  const [to, setTo] = useState(loc.query.get('to') ?? '');
+  const [query, setQuery] = useState(to);
+  const [message, setMessage] = useState('');
+  const state = useLoad(() => api(`/api/outbox?limit=200${query ? `&to=${encodeURIComponent(query)}` : ''}`, z.object({ items: z.array(OutboxMessage) })), [query]);
+  const action = useAction();
+
+  async function retry(m: Message) {
+    setMessage('');
+    const ok = await action.run(() => api(`/api/outbox/${encodeURIComponent(m.id)}/retry`, z.unknown(), { method: 'POST' }));
+    if (ok !== undefined) {
+      setMessage(`“${m.subject}” to ${m.to} will be sent again now.`);
+      await state.reload();
+    }
+  }
+
+  return (
+    <>
+      <PageHeading title="Mail" navigated={loc.navigated}>
+        Mail
+      </PageHeading>
+      <form
+        class="filters"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setQuery(to.trim());
+        }}
+      >
+        <TextField id="to" label="To (email address)" type="email" value={to} onInput={(e) => setTo((e.currentTarget as HTMLInputElement).value)} />
+        <div class="field field-action">
+          <button type="submit" class="button">
+            Show messages
+          </button>
+        </div>
+      </form>
+      <Status message={message} />
+      <ActionError action={action} />
+      <Loaded state={state} what="the mail">
+        {(d) =>
+          d.items.length === 0 ? (
+            <p>No messages{query ? ` to ${query}` : ''}.</p>
+          ) : (
+            <table class="stack">
+              <caption>Newest first: {d.items.length} messages</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Subject</th>
+                  <th scope="col">To</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Attempts</th>
+                  <th scope="col">Last error</th>
+                  <th scope="col">Written</th>
+                  <th scope="col">Actions</th>
+                </tr>
+              </thead>
+              <tbody>
+                {d.items.map((m) => {
+                  const st = statusOf(m);
+                  return (
+                    <tr key={m.id}>
+                      <th scope="row" data-label="Subject">
+                        {m.subject || '(no subject)'}
+                      </th>
+                      <td data-label="To">{m.to}</td>
+                      <td data-label="Status">
+                        <Badge tone={st.tone}>{st.label}</Badge>
+                        {m.sentAt && <> {formatDateTime(m.sentAt)}</>}
+                      </td>
+                      <td data-label="Attempts">{m.attempts}</td>
+                      <td data-label="Last error">{m.lastError ?? 'None'}</td>
+                      <td data-label="Written">{formatDateTime(m.createdAt)}</td>
+                      <td data-label="Actions">
+                        {m.status === 'pending' ? (
+                          <ActionButton type="button" class="button button-secondary" busy={action.busy} busyLabel="Retrying…" onClick={() => void retry(m)} aria-label={`Retry now: ${m.subject} to ${m.to}`}>
+                            Retry now
+                          </ActionButton>
+                        ) : (
+                          'None'
+                        )}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          )
+        }
+      </Loaded>
+    </>
+  );
+}

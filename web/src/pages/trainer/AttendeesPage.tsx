@@ -1,0 +1,208 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { AttendeeList, Booking, type AttendeeEntry } from '../../../../shared/bookings.js';
+import { Session, type SeatKind } from '../../../../shared/sessions.js';
+import { api } from '../../api.js';
+import { Badge, PageHeading, Status, TextField, useApp } from '../../components.js';
+import { formatDateTime, ordinal, plural, seatLabel, statusLabel } from '../../format.js';
+import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
+import { Link } from '../../router.js';
+
+type SortKey = 'queue' | 'name' | 'school' | 'status';
+const SORTS: Record<SortKey, string> = { queue: 'Booking order', name: 'Name', school: 'School', status: 'Status' };
+const STATUS_ORDER = ['confirmed', 'offered', 'waitlisted', 'attended', 'absent', 'cancelled'];
+
+/** Who is coming to a session: filter, sort, download; move people between seat kinds; remove a booking with a reason. */
+export function AttendeesPage({ id }: { id: string }) {
+  const { loc } = useApp();
+  const state = useLoad(async () => {
+    const [session, list] = await Promise.all([api(`/api/sessions/${encodeURIComponent(id)}`, Session), api(`/api/sessions/${encodeURIComponent(id)}/attendees`, AttendeeList)]);
+    return { session, items: list.items };
+  }, [id]);
+  return (
+    <Loaded state={state} what="who is coming">
+      {(d) => <Attendees s={d.session} items={d.items} navigated={loc.navigated} reload={state.reload} />}
+    </Loaded>
+  );
+}
+
+function Attendees({ s, items, navigated, reload }: { s: Session; items: AttendeeEntry[]; navigated: boolean; reload: () => Promise<void> }) {
+  const [status, setStatus] = useState('all');
+  const [seat, setSeat] = useState('all');
+  const [text, setText] = useState('');
+  const [sort, setSort] = useState<SortKey>('queue');
+  const [message, setMessage] = useState('');
+  const [removing, setRemoving] = useState<string | null>(null);
+  const action = useAction();
+  const title = `Who is coming: ${s.title}`;
+
+  const q = text.trim().toLowerCase();
+  const shown = items
+    .filter((r) => (status === 'all' || r.status === status) && (seat === 'all' || r.seat === seat) && (!q || r.name.toLowerCase().includes(q) || (r.orgName ?? '').toLowerCase().includes(q) || r.email.toLowerCase().includes(q)))
+    .map((r, i) => ({ r, i }))
+    .sort((a, b) => {
+      const by = sort === 'name' ? a.r.name.localeCompare(b.r.name) : sort === 'school' ? (a.r.orgName ?? '').localeCompare(b.r.orgName ?? '') : sort === 'status' ? STATUS_ORDER.indexOf(a.r.status) - STATUS_ORDER.indexOf(b.r.status) : 0;
+      return by || a.i - b.i;
+    })
+    .map((x) => x.r);
+
+  async function move(r: AttendeeEntry, to: SeatKind) {
+    const done = await action.run(() => api(`/api/bookings/${encodeURIComponent(r.bookingId)}/seat`, Booking, { method: 'POST', body: { seat: to } }));
+    if (done) {
+      setMessage(`${r.name} moved to ${seatLabel[to].toLowerCase()}. They have been told.`);
+      await reload();
+    }
+  }
+  async function remove(r: AttendeeEntry, reason: string) {
+    const done = await action.run(() => api(`/api/bookings/${encodeURIComponent(r.bookingId)}/remove`, Booking, { method: 'POST', body: { reason } }));
+    if (done) {
+      setRemoving(null);
+      setMessage(`${r.name} removed. They have been sent your reason.`);
+      await reload();
+    }
+  }
+
+  const counts = { confirmed: 0, offered: 0, waitlisted: 0 } as Record<string, number>;
+  for (const r of items) counts[r.status] = (counts[r.status] ?? 0) + 1;
+
+  return (
+    <>
+      <PageHeading title={title} navigated={navigated}>
+        {title}
+      </PageHeading>
+      <p class="back">
+        <Link href="/trainer/sessions">Back to my sessions</Link>
+      </p>
+      <p>
+        {plural(counts.confirmed ?? 0, 'person', 'people')} booked, {counts.offered ?? 0} offered a seat, {counts.waitlisted ?? 0} waiting.
+      </p>
+      <p>
+        <a href={`/api/sessions/${encodeURIComponent(s.id)}/attendees.csv`} download>
+          Download everyone as a spreadsheet (CSV)
+        </a>
+      </p>
+      <form class="filters" aria-label="Filter and sort" onSubmit={(e) => e.preventDefault()}>
+        <div class="field">
+          <label for="f-status">Status</label>
+          <select id="f-status" value={status} onChange={(e) => setStatus((e.currentTarget as HTMLSelectElement).value)}>
+            <option value="all">Everyone</option>
+            <option value="confirmed">Booked</option>
+            <option value="offered">Offered a seat</option>
+            <option value="waitlisted">Waiting</option>
+          </select>
+        </div>
+        {s.mode === 'hybrid' && (
+          <div class="field">
+            <label for="f-seat">Seat</label>
+            <select id="f-seat" value={seat} onChange={(e) => setSeat((e.currentTarget as HTMLSelectElement).value)}>
+              <option value="all">Both kinds</option>
+              <option value="in_person">In person</option>
+              <option value="online">Online</option>
+            </select>
+          </div>
+        )}
+        <TextField id="f-text" label="Name, email or school" type="search" value={text} onInput={(e) => setText((e.currentTarget as HTMLInputElement).value)} />
+        <div class="field">
+          <label for="f-sort">Sort by</label>
+          <select id="f-sort" value={sort} onChange={(e) => setSort((e.currentTarget as HTMLSelectElement).value as SortKey)}>
+            {Object.entries(SORTS).map(([k, label]) => (
+              <option key={k} value={k}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </div>
+      </form>
+      <Status message={message || `Showing ${plural(shown.length, 'person', 'people')} of ${items.length}.`} />
+      <ActionError action={action} />
+      {shown.length > 0 && (
+        <table class="stack">
+          <caption>{plural(shown.length, 'person', 'people')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">School</th>
+              <th scope="col">Seat</th>
+              <th scope="col">Status</th>
+              <th scope="col">Booked by</th>
+              <th scope="col">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {shown.map((r) => (
+              <tr key={r.bookingId}>
+                <th scope="row" data-label="Name">
+                  {r.name}
+                  <br />
+                  <span class="muted">{r.email}</span>
+                </th>
+                <td data-label="School">{r.orgName ?? 'None'}</td>
+                <td data-label="Seat">{seatLabel[r.seat]}</td>
+                <td data-label="Status">
+                  <Badge tone={r.status}>{statusLabel[r.status]}</Badge>
+                  {r.position !== null && <> {ordinal(r.position)} in the queue</>}
+                  {r.offerExpiresAt && <> until {formatDateTime(r.offerExpiresAt)}</>}
+                </td>
+                <td data-label="Booked by">{r.bookedBy ?? 'Themselves'}</td>
+                <td data-label="Actions">
+                  {s.status === 'scheduled' && removing !== r.bookingId && (
+                    <div class="actions">
+                      {s.mode === 'hybrid' && (
+                        <ActionButton type="button" class="button button-secondary" busy={action.busy} busyLabel="Working…" onClick={() => void move(r, r.seat === 'online' ? 'in_person' : 'online')} aria-label={`Move to ${r.seat === 'online' ? 'in person' : 'online'}: ${r.name}`}>
+                          Move to {r.seat === 'online' ? 'in person' : 'online'}
+                        </ActionButton>
+                      )}
+                      <button type="button" class="button button-danger" onClick={() => setRemoving(r.bookingId)} aria-label={`Remove ${r.name}`}>
+                        Remove
+                      </button>
+                    </div>
+                  )}
+                  {removing === r.bookingId && <RemoveForm r={r} busy={action.busy} onRemove={(reason) => void remove(r, reason)} onKeep={() => setRemoving(null)} />}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}
+
+function RemoveForm({ r, busy, onRemove, onKeep }: { r: AttendeeEntry; busy: boolean; onRemove: (reason: string) => void; onKeep: () => void }) {
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState('');
+  const ref = useRef<HTMLInputElement>(null);
+  useEffect(() => ref.current?.focus(), []);
+  const id = `reason-${r.bookingId}`;
+  return (
+    <form
+      class="confirm"
+      aria-label={`Remove ${r.name}`}
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (!reason.trim()) return setError(`Give a reason: it is sent to ${r.name}`);
+        setError('');
+        onRemove(reason.trim());
+      }}
+    >
+      <div class={error ? 'field field-error' : 'field'}>
+        <label for={id}>Reason (sent to {r.name})</label>
+        {error && (
+          <p class="error-message" id={`${id}-error`}>
+            <span class="visually-hidden">Error: </span>
+            {error}
+          </p>
+        )}
+        <input ref={ref} id={id} type="text" maxLength={500} value={reason} aria-invalid={error ? 'true' : undefined} aria-describedby={error ? `${id}-error` : undefined} onInput={(e) => setReason((e.currentTarget as HTMLInputElement).value)} />
+      </div>
+      <div class="actions">
+        <ActionButton class="button button-danger" busy={busy} busyLabel="Removing…">
+          Remove and tell them
+        </ActionButton>
+        <button type="button" class="button button-secondary" onClick={onKeep}>
+          Keep {r.name}
+        </button>
+      </div>
+    </form>
+  );
+}

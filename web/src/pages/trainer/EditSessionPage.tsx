@@ -1,0 +1,135 @@
+import { useRef, useState } from 'preact/hooks';
+import { CancelResult, Session } from '../../../../shared/sessions.js';
+import { api } from '../../api.js';
+import { ConfirmButton, ErrorSummary, PageHeading, Status, TextField, useApp, type FieldError } from '../../components.js';
+import { plural } from '../../format.js';
+import { ActionError, Loaded, useAction, useLoad } from '../../load.js';
+import { Link } from '../../router.js';
+import { apiFieldErrors, SessionFields, toInput, valuesOf, type SessionValues } from './SessionForm.js';
+
+/** Everyone a change of time or place is told to: booked, offered and waiting. */
+export const peopleOf = (s: Session) => s.seats.inPerson.confirmed + s.seats.inPerson.offered + s.seats.inPerson.waitlisted + s.seats.online.confirmed + s.seats.online.offered + s.seats.online.waitlisted;
+
+/** A trainer changes a session (saying first how many people a new time or place is told to), or cancels it. */
+export function EditSessionPage({ id }: { id: string }) {
+  const { loc } = useApp();
+  const state = useLoad(() => api(`/api/sessions/${encodeURIComponent(id)}`, Session), [id]);
+  return (
+    <div class="narrow">
+      <Loaded state={state} what="the session">
+        {(s) => <EditForm key={s.id} s={s} navigated={loc.navigated} onChanged={state.set} />}
+      </Loaded>
+    </div>
+  );
+}
+
+function EditForm({ s, navigated, onChanged }: { s: Session; navigated: boolean; onChanged: (s: Session) => void }) {
+  const [values, setValues] = useState<SessionValues>(valuesOf(s));
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const [confirming, setConfirming] = useState<number | null>(null);
+  const [status, setStatus] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [reason, setReason] = useState('');
+  const cancel = useAction();
+  const confirmRef = useRef<HTMLDivElement>(null);
+  const set = (patch: Partial<SessionValues>) => {
+    setConfirming(null);
+    setValues((v) => ({ ...v, ...patch }));
+  };
+  const people = peopleOf(s);
+
+  async function save(e: Event | null, told: boolean) {
+    e?.preventDefault();
+    if (busy) return;
+    setStatus('');
+    const { input, errors: found } = toInput(values);
+    setErrors(found);
+    if (!input) return;
+    const venue = input.mode === 'online' ? null : (input.venue ?? null);
+    // The rule the server tells people by: a new time, venue or mode.
+    const moved = Date.parse(input.startsAt) !== Date.parse(s.startsAt) || Date.parse(input.endsAt) !== Date.parse(s.endsAt) || venue !== s.venue || input.mode !== s.mode;
+    if (moved && people > 0 && !told) {
+      setConfirming(people);
+      setTimeout(() => confirmRef.current?.focus(), 0);
+      return;
+    }
+    setBusy(true);
+    try {
+      const { trainerIds: _t, courseId: _c, ...patch } = input;
+      const saved = await api(`/api/sessions/${encodeURIComponent(s.id)}`, Session, { method: 'PATCH', body: { ...patch, venue, description: input.description ?? '' } });
+      setConfirming(null);
+      onChanged(saved);
+      setValues(valuesOf(saved));
+      setStatus(moved && people > 0 ? `Changes saved. ${plural(people, 'person has', 'people have')} been told.` : 'Changes saved.');
+    } catch (err) {
+      setConfirming(null);
+      setErrors(apiFieldErrors(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function doCancel() {
+    const r = await cancel.run(() => api(`/api/sessions/${encodeURIComponent(s.id)}/cancel`, CancelResult, { method: 'POST', body: reason.trim() ? { reason: reason.trim() } : {} }));
+    if (r) {
+      onChanged(r);
+      setStatus(`Session cancelled. ${plural(r.told, 'person has', 'people have')} been told.`);
+    }
+  }
+
+  const title = `Edit: ${s.title}`;
+  return (
+    <>
+      <PageHeading title={title} navigated={navigated} error={errors.length > 0}>
+        {title}
+      </PageHeading>
+      <p class="back">
+        <Link href="/trainer/sessions">Back to my sessions</Link>
+      </p>
+      <Status message={status} />
+      {s.status === 'cancelled' ? (
+        <p>This session has been cancelled, so it can no longer be changed.</p>
+      ) : (
+        <>
+          <ErrorSummary errors={errors} />
+          <form onSubmit={(e) => save(e, false)} noValidate>
+            <SessionFields values={values} set={set} errors={errors} />
+            {confirming !== null ? (
+              <div class="confirm" role="group" aria-labelledby="tell-question" ref={confirmRef} tabIndex={-1}>
+                <p id="tell-question">
+                  This changes the time or place. {plural(confirming, 'person', 'people')} booked or waiting will be told by email, with an updated calendar invite. Save and tell them?
+                </p>
+                <div class="actions">
+                  <button type="button" class="button" onClick={() => save(null, true)} aria-disabled={busy ? 'true' : undefined}>
+                    {busy ? 'Saving…' : `Save and tell ${plural(confirming, 'person', 'people')}`}
+                  </button>
+                  <button type="button" class="button button-secondary" onClick={() => setConfirming(null)}>
+                    Keep editing
+                  </button>
+                </div>
+              </div>
+            ) : (
+              <button type="submit" class="button" aria-disabled={busy ? 'true' : undefined}>
+                {busy ? 'Saving…' : 'Save changes'}
+              </button>
+            )}
+          </form>
+          <section class="panel" aria-labelledby="cancel-heading">
+            <h2 id="cancel-heading">Cancel this session</h2>
+            <p>Everyone booked, offered a seat or waiting ({plural(people, 'person', 'people')}) is told, with the reason you give.</p>
+            <TextField id="cancel-reason" label="Reason (sent to everyone; optional)" maxLength={500} value={reason} onInput={(e) => setReason((e.currentTarget as HTMLInputElement).value)} />
+            <ActionError action={cancel} />
+            <ConfirmButton
+              label="Cancel this session"
+              question={`Cancel “${s.title}”? ${plural(people, 'person', 'people')} will be told. This cannot be undone.`}
+              confirmLabel="Yes, cancel the session"
+              keepLabel="No, keep it"
+              busy={cancel.busy}
+              onConfirm={() => void doCancel()}
+            />
+          </section>
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,187 @@
+import { useState } from 'preact/hooks';
+import { z } from 'zod';
+import { Organisation } from '../../../../shared/accounts.js';
+import { HoldList, type Hold } from '../../../../shared/bookings.js';
+import { Session, type SeatKind } from '../../../../shared/sessions.js';
+import { api } from '../../api.js';
+import { ErrorSummary, errorFor, PageHeading, Status, TextField, useApp, type FieldError } from '../../components.js';
+import { formatDateTime, seatLabel, wallClock, zonedIso } from '../../format.js';
+import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
+import { Link } from '../../router.js';
+import { apiFieldErrors } from './SessionForm.js';
+
+type HoldRow = z.infer<typeof Hold>;
+const Orgs = z.object({ items: z.array(Organisation) });
+
+/** Seats a trainer keeps for schools on a session: set, change, release; how many of each hold are claimed; when holds are released. */
+export function HoldsPage({ id }: { id: string }) {
+  const { loc } = useApp();
+  const state = useLoad(async () => {
+    const [session, holds, orgs] = await Promise.all([
+      api(`/api/sessions/${encodeURIComponent(id)}`, Session),
+      api(`/api/sessions/${encodeURIComponent(id)}/holds`, HoldList),
+      api('/api/orgs', Orgs),
+    ]);
+    return { session, holds: holds.items, orgs: orgs.items };
+  }, [id]);
+  return (
+    <Loaded state={state} what="the seat holds">
+      {(d) => <Holds s={d.session} holds={d.holds} orgs={d.orgs} navigated={loc.navigated} reload={state.reload} />}
+    </Loaded>
+  );
+}
+
+function Holds({ s, holds, orgs, navigated, reload }: { s: Session; holds: HoldRow[]; orgs: z.infer<typeof Organisation>[]; navigated: boolean; reload: () => Promise<void> }) {
+  const kinds: SeatKind[] = s.mode === 'hybrid' ? ['in_person', 'online'] : [s.mode];
+  const [orgId, setOrgId] = useState('');
+  const [seat, setSeat] = useState<SeatKind>(kinds[0]!);
+  const [seats, setSeats] = useState('');
+  const release = s.holdsReleaseAt ? wallClock(s.holdsReleaseAt, s.timeZone) : null;
+  const [relDate, setRelDate] = useState(release?.date ?? '');
+  const [relTime, setRelTime] = useState(release?.time ?? '');
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const [message, setMessage] = useState('');
+  const action = useAction();
+  const title = `Seat holds: ${s.title}`;
+  const orgName = (id: string) => orgs.find((o) => o.id === id)?.name ?? holds.find((h) => h.orgId === id)?.orgName ?? 'the school';
+
+  async function saveHold(e: Event) {
+    e.preventDefault();
+    const found: FieldError[] = [];
+    const n = Number(seats);
+    if (!orgId) found.push({ field: 'hold-org', message: 'Choose a school' });
+    if (seats.trim() === '' || !Number.isInteger(n) || n < 0) found.push({ field: 'hold-seats', message: 'Number of seats must be a whole number, 0 or more' });
+    setErrors(found);
+    if (found.length) return;
+    setMessage('');
+    const ok = await action.run(() => api(`/api/sessions/${encodeURIComponent(s.id)}/holds`, z.unknown(), { method: 'PUT', body: { orgId, seat, seats: n } }));
+    if (ok !== undefined) {
+      setMessage(n === 0 ? `Hold for ${orgName(orgId)} released.` : `${n} ${seatLabel[seat].toLowerCase()} seat(s) held for ${orgName(orgId)}.`);
+      setSeats('');
+      await reload();
+    }
+  }
+  async function releaseHold(h: HoldRow) {
+    setMessage('');
+    const ok = await action.run(() => api(`/api/sessions/${encodeURIComponent(s.id)}/holds`, z.unknown(), { method: 'PUT', body: { orgId: h.orgId, seat: h.seat, seats: 0 } }));
+    if (ok !== undefined) {
+      setMessage(`Hold for ${h.orgName} released.`);
+      await reload();
+    }
+  }
+  async function saveRelease(e: Event) {
+    e.preventDefault();
+    let at: string | null = null;
+    if (relDate) {
+      at = /^\d{4}-\d{2}-\d{2}$/.test(relDate) ? zonedIso(relDate, relTime || '00:00', s.timeZone) : null;
+      if (!at) return setErrors([{ field: 'release-date', message: 'Enter the date unclaimed holds are released, or leave it empty' }]);
+    }
+    setErrors([]);
+    setMessage('');
+    try {
+      await api(`/api/sessions/${encodeURIComponent(s.id)}`, Session, { method: 'PATCH', body: { holdsReleaseAt: at } });
+      setMessage(at ? `Unclaimed held seats will be released on ${formatDateTime(at)}.` : 'Unclaimed held seats will be released when booking closes.');
+      await reload();
+    } catch (err) {
+      setErrors(apiFieldErrors(err, 'release-date').map((f) => ({ ...f, field: 'release-date' })));
+    }
+  }
+
+  return (
+    <>
+      <PageHeading title={title} navigated={navigated} error={errors.length > 0}>
+        {title}
+      </PageHeading>
+      <p class="back">
+        <Link href="/trainer/sessions">Back to my sessions</Link>
+      </p>
+      <Status message={message} />
+      <ErrorSummary errors={errors} />
+      <ActionError action={action} />
+      <h2>Current holds</h2>
+      {holds.length === 0 ? (
+        <p>No seats are held for schools on this session.</p>
+      ) : (
+        <table class="stack">
+          <caption class="visually-hidden">Seats held for schools</caption>
+          <thead>
+            <tr>
+              <th scope="col">School</th>
+              <th scope="col">Seat</th>
+              <th scope="col">Held</th>
+              <th scope="col">Claimed</th>
+              <th scope="col">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {holds.map((h) => (
+              <tr key={h.orgId + h.seat}>
+                <th scope="row" data-label="School">
+                  {h.orgName}
+                </th>
+                <td data-label="Seat">{seatLabel[h.seat]}</td>
+                <td data-label="Held">{h.seats}</td>
+                <td data-label="Claimed">
+                  {h.claimed} of {h.seats}
+                </td>
+                <td data-label="Actions">
+                  <ActionButton type="button" class="button button-secondary" busy={action.busy} busyLabel="Releasing…" onClick={() => void releaseHold(h)} aria-label={`Release the ${seatLabel[h.seat].toLowerCase()} hold for ${h.orgName}`}>
+                    Release
+                  </ActionButton>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <form class="panel narrow" onSubmit={saveHold} noValidate aria-labelledby="hold-heading">
+        <h2 id="hold-heading">Hold or change seats for a school</h2>
+        <div class={errorFor(errors, 'hold-org') ? 'field field-error' : 'field'}>
+          <label for="hold-org">School</label>
+          {errorFor(errors, 'hold-org') && (
+            <p class="error-message" id="hold-org-error">
+              {errorFor(errors, 'hold-org')}
+            </p>
+          )}
+          <select id="hold-org" value={orgId} aria-invalid={errorFor(errors, 'hold-org') ? 'true' : undefined} aria-describedby={errorFor(errors, 'hold-org') ? 'hold-org-error' : undefined} onChange={(e) => setOrgId((e.currentTarget as HTMLSelectElement).value)}>
+            <option value="">Choose a school</option>
+            {orgs.map((o) => (
+              <option key={o.id} value={o.id}>
+                {o.name}
+                {o.urn ? ` (URN ${o.urn})` : ''}
+              </option>
+            ))}
+          </select>
+        </div>
+        {kinds.length > 1 && (
+          <fieldset class="field">
+            <legend>Seat</legend>
+            <div class="radios">
+              {kinds.map((k) => (
+                <div class="radio" key={k}>
+                  <input type="radio" id={`hold-seat-${k}`} name="hold-seat" checked={seat === k} onChange={() => setSeat(k)} />
+                  <label for={`hold-seat-${k}`}>{seatLabel[k]}</label>
+                </div>
+              ))}
+            </div>
+          </fieldset>
+        )}
+        <TextField id="hold-seats" label="Number of seats to hold" hint="0 releases the hold." type="number" inputMode="numeric" min={0} value={seats} onInput={(e) => setSeats((e.currentTarget as HTMLInputElement).value)} error={errorFor(errors, 'hold-seats')} />
+        <ActionButton busy={action.busy} busyLabel="Saving…">
+          Save hold
+        </ActionButton>
+      </form>
+      <form class="panel narrow" onSubmit={saveRelease} noValidate aria-labelledby="release-heading">
+        <h2 id="release-heading">When unclaimed holds are released</h2>
+        <p>{s.holdsReleaseAt ? `Now: ${formatDateTime(s.holdsReleaseAt)}.` : 'Now: when booking closes.'} Held seats nobody has claimed by then go to everyone.</p>
+        <div class="row">
+          <TextField id="release-date" label="Release on (optional)" type="date" value={relDate} onInput={(e) => setRelDate((e.currentTarget as HTMLInputElement).value)} error={errorFor(errors, 'release-date')} />
+          <TextField id="release-time" label="Release at" type="time" value={relTime} onInput={(e) => setRelTime((e.currentTarget as HTMLInputElement).value)} />
+        </div>
+        <button type="submit" class="button button-secondary">
+          Save release time
+        </button>
+      </form>
+    </>
+  );
+}

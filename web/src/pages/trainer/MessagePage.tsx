@@ -1,0 +1,83 @@
+import { useState } from 'preact/hooks';
+import { MessageAttendeesInput, MessageAttendeesResult } from '../../../../shared/bookings.js';
+import { Session } from '../../../../shared/sessions.js';
+import { api } from '../../api.js';
+import { ErrorSummary, errorFor, PageHeading, Status, useApp, type FieldError } from '../../components.js';
+import { plural } from '../../format.js';
+import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
+import { Link } from '../../router.js';
+import { peopleOf } from './EditSessionPage.js';
+
+/** A trainer writes to everyone booked on a session (and, if chosen, those waiting); each gets it once, by email. */
+export function MessagePage({ id }: { id: string }) {
+  const { loc } = useApp();
+  const state = useLoad(() => api(`/api/sessions/${encodeURIComponent(id)}`, Session), [id]);
+  return (
+    <div class="narrow">
+      <Loaded state={state} what="the session">
+        {(s) => <MessageForm s={s} navigated={loc.navigated} />}
+      </Loaded>
+    </div>
+  );
+}
+
+function MessageForm({ s, navigated }: { s: Session; navigated: boolean }) {
+  const [text, setText] = useState('');
+  const [includeWaiting, setIncludeWaiting] = useState(false);
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const [sent, setSent] = useState('');
+  const action = useAction();
+  const booked = s.seats.inPerson.confirmed + s.seats.inPerson.offered + s.seats.online.confirmed + s.seats.online.offered;
+  const waiting = peopleOf(s) - booked;
+  const title = `Message attendees: ${s.title}`;
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    setSent('');
+    const parsed = MessageAttendeesInput.safeParse({ text, includeWaiting });
+    if (!parsed.success) return setErrors([{ field: 'message', message: 'Write a message (up to 5000 characters)' }]);
+    setErrors([]);
+    const r = await action.run(() => api(`/api/sessions/${encodeURIComponent(s.id)}/messages`, MessageAttendeesResult, { method: 'POST', body: parsed.data }));
+    if (r) {
+      setText('');
+      setSent(`Message sent to ${plural(r.told, 'person', 'people')}.`);
+    }
+  }
+
+  const error = errorFor(errors, 'message');
+  return (
+    <>
+      <PageHeading title={title} navigated={navigated} error={errors.length > 0}>
+        {title}
+      </PageHeading>
+      <p class="back">
+        <Link href="/trainer/sessions">Back to my sessions</Link>
+      </p>
+      <p>
+        It is emailed to each person once, with the session’s time, place and a link to their booking. {plural(booked, 'person', 'people')} booked, {waiting} waiting.
+      </p>
+      <Status message={sent} />
+      <ErrorSummary errors={errors} />
+      <form onSubmit={submit} noValidate>
+        <div class={error ? 'field field-error' : 'field'}>
+          <label for="message">Message</label>
+          {error && (
+            <p class="error-message" id="message-error">
+              <span class="visually-hidden">Error: </span>
+              {error}
+            </p>
+          )}
+          <textarea id="message" rows={8} maxLength={5000} value={text} aria-invalid={error ? 'true' : undefined} aria-describedby={error ? 'message-error' : undefined} onInput={(e) => setText((e.currentTarget as HTMLTextAreaElement).value)} />
+        </div>
+        <div class="field checkbox">
+          <input type="checkbox" id="include-waiting" checked={includeWaiting} onChange={(e) => setIncludeWaiting((e.currentTarget as HTMLInputElement).checked)} />
+          <label for="include-waiting">Also send it to the {plural(waiting, 'person', 'people')} waiting</label>
+        </div>
+        <ActionError action={action} />
+        <ActionButton busy={action.busy} busyLabel="Sending…">
+          Send message
+        </ActionButton>
+      </form>
+    </>
+  );
+}

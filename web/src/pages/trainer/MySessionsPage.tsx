@@ -1,0 +1,114 @@
+import { TrainerSessionList, type TrainerSession } from '../../../../shared/sessions.js';
+import { api } from '../../api.js';
+import { Badge, Fact, PageHeading, Status, useApp, When } from '../../components.js';
+import { modeLabel, plural } from '../../format.js';
+import { Loaded, useLoad } from '../../load.js';
+import { Link } from '../../router.js';
+
+const PAGE = 20;
+
+function seatsLine(label: string, c: { capacity: number; confirmed: number; offered: number; waitlisted: number }) {
+  return `${label}: ${c.confirmed} of ${c.capacity} taken${c.offered ? `, ${c.offered} offered` : ''}, ${c.waitlisted} waiting`;
+}
+
+function SessionCard({ item, past }: { item: TrainerSession; past: boolean }) {
+  const s = item.session;
+  const headingId = `s-${s.id}`;
+  const base = `/trainer/sessions/${encodeURIComponent(s.id)}`;
+  const held = item.held.inPerson + item.held.online;
+  return (
+    <li>
+      <article class="card" aria-labelledby={headingId}>
+        <h2 class="card-title" id={headingId}>
+          <Link href={`/sessions/${encodeURIComponent(s.id)}`}>{s.title}</Link>
+        </h2>
+        {s.status === 'cancelled' && <Badge tone="cancelled">Cancelled</Badge>}
+        <dl class="facts">
+          <Fact label="When">
+            <When startsAt={s.startsAt} endsAt={s.endsAt} />
+          </Fact>
+          <Fact label="Mode">{modeLabel[s.mode]}</Fact>
+          <Fact label="Seats">
+            <ul class="plain">
+              {s.mode !== 'online' && <li>{seatsLine('In person', s.seats.inPerson)}</li>}
+              {s.mode !== 'in_person' && <li>{seatsLine('Online', s.seats.online)}</li>}
+            </ul>
+          </Fact>
+          <Fact label="Held for schools">{held ? `${held} held, ${item.held.claimed} claimed` : 'None'}</Fact>
+          {past && <Fact label="Attended">{item.attended === null ? 'Not recorded yet' : plural(item.attended, 'person', 'people')}</Fact>}
+        </dl>
+        <ul class="actions plain" aria-label={`Actions for ${s.title}`}>
+          <li>
+            <Link href={`${base}/people`}>Who is coming</Link>
+          </li>
+          {s.status === 'scheduled' && (
+            <>
+              <li>
+                <Link href={`${base}/edit`}>Edit or cancel</Link>
+              </li>
+              <li>
+                <Link href={`${base}/message`}>Message attendees</Link>
+              </li>
+              <li>
+                <Link href={`${base}/holds`}>Seat holds</Link>
+              </li>
+            </>
+          )}
+          <li>
+            <Link href={`/sessions/new?from=${encodeURIComponent(s.id)}`}>Duplicate</Link>
+          </li>
+        </ul>
+      </article>
+    </li>
+  );
+}
+
+/** A trainer's own sessions (an administrator's: every session), upcoming or past. */
+export function MySessionsPage() {
+  const { loc, me } = useApp();
+  const past = loc.query.get('when') === 'past';
+  const offset = Math.max(0, Number(loc.query.get('offset')) || 0);
+  const created = Number(loc.query.get('created')) || 0;
+  const state = useLoad(() => api(`/api/me/sessions?when=${past ? 'past' : 'upcoming'}&limit=${PAGE}&offset=${offset}`, TrainerSessionList), [past, offset]);
+  const title = me.role === 'admin' ? 'All sessions' : 'My sessions';
+  const link = (when: string, off = 0) => `/trainer/sessions?when=${when}${off ? `&offset=${off}` : ''}`;
+  return (
+    <>
+      <PageHeading title={`${title}: ${past ? 'past' : 'upcoming'}`} navigated={loc.navigated}>
+        {title}
+      </PageHeading>
+      <Status message={created ? `${plural(created, 'session')} published.` : ''} />
+      <nav aria-label="Upcoming or past" class="actions">
+        <Link href={link('upcoming')} aria-current={!past ? 'page' : undefined}>
+          Upcoming
+        </Link>
+        <Link href={link('past')} aria-current={past ? 'page' : undefined}>
+          Past
+        </Link>
+        <Link href="/sessions/new" class="button button-secondary">
+          New session or series
+        </Link>
+      </nav>
+      <Loaded state={state} what="your sessions">
+        {(list) => (
+          <>
+            <p class="count">
+              {list.total === 0 ? `No ${past ? 'past' : 'upcoming'} sessions.` : `Showing ${offset + 1} to ${offset + list.items.length} of ${plural(list.total, `${past ? 'past' : 'upcoming'} session`)}`}
+            </p>
+            <ul class="cards plain">
+              {list.items.map((i) => (
+                <SessionCard key={i.session.id} item={i} past={past} />
+              ))}
+            </ul>
+            {list.total > PAGE && (
+              <nav aria-label="Pages of sessions" class="actions">
+                {offset > 0 && <Link href={link(past ? 'past' : 'upcoming', Math.max(0, offset - PAGE))}>Previous page</Link>}
+                {offset + PAGE < list.total && <Link href={link(past ? 'past' : 'upcoming', offset + PAGE)}>Next page</Link>}
+              </nav>
+            )}
+          </>
+        )}
+      </Loaded>
+    </>
+  );
+}

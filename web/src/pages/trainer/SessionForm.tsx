@@ -1,0 +1,174 @@
+/**
+ * The fields of a session (new, duplicate, series and edit share them), what they become for
+ * the API, and how the API's refusals map back onto the fields.
+ */
+import { CreateSessionInput, type Mode, type Session } from '../../../../shared/sessions.js';
+import { ApiError } from '../../api.js';
+import { errorFor, messageOf, TextField, toFieldErrors, type FieldError } from '../../components.js';
+import { modeLabel, wallClock, zonedIso } from '../../format.js';
+
+export interface SessionValues {
+  title: string;
+  description: string;
+  mode: Mode;
+  date: string;
+  start: string;
+  end: string;
+  timeZone: string;
+  venue: string;
+  capInPerson: string;
+  capOnline: string;
+  policy: 'auto' | 'offer';
+  closesDate: string;
+  closesTime: string;
+}
+
+export const EMPTY_SESSION: SessionValues = { title: '', description: '', mode: 'online', date: '', start: '', end: '', timeZone: 'Europe/London', venue: '', capInPerson: '', capOnline: '', policy: 'auto', closesDate: '', closesTime: '' };
+
+/** A session's values as the form shows them (times on the session's own clock). */
+export function valuesOf(s: Session): SessionValues {
+  const start = wallClock(s.startsAt, s.timeZone);
+  const end = wallClock(s.endsAt, s.timeZone);
+  const closes = s.bookingClosesAt ? wallClock(s.bookingClosesAt, s.timeZone) : null;
+  return {
+    title: s.title,
+    description: s.description,
+    mode: s.mode,
+    date: start.date,
+    start: start.time,
+    end: end.time,
+    timeZone: s.timeZone,
+    venue: s.venue ?? '',
+    capInPerson: s.mode === 'online' ? '' : String(s.capacity.inPerson),
+    capOnline: s.mode === 'in_person' ? '' : String(s.capacity.online),
+    policy: s.waitlistPolicy,
+    closesDate: closes?.date ?? '',
+    closesTime: closes?.time ?? '',
+  };
+}
+
+export const SESSION_FIELDS = {
+  title: { id: 'title', label: 'Title' },
+  description: { id: 'description', label: 'Description' },
+  mode: { id: 'mode-online', label: 'Mode' },
+  startsAt: { id: 'start', label: 'Start time' },
+  endsAt: { id: 'end', label: 'End time' },
+  timeZone: { id: 'timeZone', label: 'Time zone' },
+  venue: { id: 'venue', label: 'Venue' },
+  'capacity.inPerson': { id: 'cap-in-person', label: 'Number of in-person seats' },
+  'capacity.online': { id: 'cap-online', label: 'Number of online seats' },
+  waitlistPolicy: { id: 'policy', label: 'When a seat frees up' },
+  bookingClosesAt: { id: 'closes-date', label: 'Booking closes' },
+};
+
+const num = (v: string) => (v.trim() === '' ? undefined : Number(v));
+
+/** The API input for the form's values, or the problems with them (for the fields). */
+export function toInput(v: SessionValues): { input: CreateSessionInput; errors: FieldError[] } | { input: null; errors: FieldError[] } {
+  const found: FieldError[] = [];
+  const tz = v.timeZone.trim() || 'Europe/London';
+  let startsAt: string | null = null;
+  let endsAt: string | null = null;
+  let closesAt: string | null = null;
+  try {
+    startsAt = zonedIso(v.date, v.start, tz);
+    endsAt = zonedIso(v.date, v.end, tz);
+    closesAt = v.closesDate ? zonedIso(v.closesDate, v.closesTime || '00:00', tz) : null;
+  } catch {
+    found.push({ field: 'timeZone', message: 'Time zone must be an IANA time zone such as Europe/London' });
+  }
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(v.date)) found.push({ field: 'date', message: 'Enter the date of the session' });
+  else if (!found.length && !startsAt) found.push({ field: 'start', message: 'Enter a start time, like 16:00' });
+  else if (!found.length && !endsAt) found.push({ field: 'end', message: 'Enter an end time, like 17:30' });
+  if (v.closesDate && !/^\d{4}-\d{2}-\d{2}$/.test(v.closesDate)) found.push({ field: 'closes-date', message: 'Enter the date booking closes, or leave it empty' });
+  const parsed = CreateSessionInput.safeParse({
+    title: v.title,
+    description: v.description || undefined,
+    mode: v.mode,
+    startsAt: startsAt ?? '',
+    endsAt: endsAt ?? '',
+    timeZone: tz,
+    venue: v.mode === 'online' ? undefined : v.venue || undefined,
+    capacity: { inPerson: v.mode === 'online' ? undefined : num(v.capInPerson), online: v.mode === 'in_person' ? undefined : num(v.capOnline) },
+    waitlistPolicy: v.policy,
+    bookingClosesAt: closesAt,
+  });
+  if (!parsed.success) {
+    for (const fe of toFieldErrors(parsed.error.issues, SESSION_FIELDS, SESSION_FIELDS.title)) {
+      if (!found.some((x) => x.field === fe.field) && !(found.length && (fe.field === 'start' || fe.field === 'end'))) found.push(fe);
+    }
+  }
+  if (found.length || !parsed.success) return { input: null, errors: found };
+  return { input: parsed.data, errors: [] };
+}
+
+/** The API's refusal as field errors: its field issues, a capacity below the seats taken beside that capacity, else the message on `fallback`. */
+export function apiFieldErrors(err: unknown, fallback = 'title'): FieldError[] {
+  if (err instanceof ApiError && err.issues.length) return toFieldErrors(err.issues, SESSION_FIELDS, SESSION_FIELDS.title);
+  if (err instanceof ApiError && err.code === 'capacity_below_confirmed') return [{ field: /online/.test(err.message) ? 'cap-online' : 'cap-in-person', message: err.message }];
+  return [{ field: fallback, message: messageOf(err) }];
+}
+
+/** The form's fields; `set` changes one value. */
+export function SessionFields({ values, set, errors }: { values: SessionValues; set: (patch: Partial<SessionValues>) => void; errors: FieldError[] }) {
+  const v = values;
+  const text = (k: keyof SessionValues) => ({ value: v[k] as string, onInput: (e: Event) => set({ [k]: (e.currentTarget as HTMLInputElement).value } as Partial<SessionValues>) });
+  const startsAt = (() => {
+    try {
+      return zonedIso(v.date, v.start, v.timeZone || 'Europe/London');
+    } catch {
+      return null;
+    }
+  })();
+  const inPast = startsAt !== null && Date.parse(startsAt) < Date.now();
+  return (
+    <>
+      <TextField id="title" label="Title" maxLength={200} error={errorFor(errors, 'title')} {...text('title')} />
+      <div class={errorFor(errors, 'description') ? 'field field-error' : 'field'}>
+        <label for="description">Description (optional)</label>
+        {errorFor(errors, 'description') && (
+          <p class="error-message" id="description-error">
+            {errorFor(errors, 'description')}
+          </p>
+        )}
+        <textarea id="description" name="description" rows={5} aria-describedby={errorFor(errors, 'description') ? 'description-error' : undefined} {...text('description')} />
+      </div>
+      <fieldset class="field">
+        <legend>Mode</legend>
+        <div class="radios">
+          {(['online', 'in_person', 'hybrid'] as const).map((m) => (
+            <div class="radio" key={m}>
+              <input type="radio" id={`mode-${m}`} name="mode" value={m} checked={v.mode === m} onChange={() => set({ mode: m })} />
+              <label for={`mode-${m}`}>{modeLabel[m]}</label>
+            </div>
+          ))}
+        </div>
+      </fieldset>
+      <TextField id="date" label="Date" type="date" error={errorFor(errors, 'date')} {...text('date')} />
+      <div class="row">
+        <TextField id="start" label="Start time" type="time" error={errorFor(errors, 'start')} {...text('start')} />
+        <TextField id="end" label="End time" type="time" error={errorFor(errors, 'end')} {...text('end')} />
+      </div>
+      <div role="status" class={inPast ? 'notice notice-warning' : 'status-empty'}>
+        {inPast && <p>This start time is in the past. You can still save it, for example to record a session that has already taken place.</p>}
+      </div>
+      <TextField id="timeZone" label="Time zone" hint="The zone the times above are in, such as Europe/London." spellcheck={false} error={errorFor(errors, 'timeZone')} {...text('timeZone')} />
+      {v.mode !== 'online' && <TextField id="venue" label="Venue" maxLength={300} error={errorFor(errors, 'venue')} {...text('venue')} />}
+      <div class="row">
+        {v.mode !== 'online' && <TextField id="cap-in-person" name="capInPerson" label="Number of in-person seats" type="number" inputMode="numeric" min={1} error={errorFor(errors, 'cap-in-person')} {...text('capInPerson')} />}
+        {v.mode !== 'in_person' && <TextField id="cap-online" name="capOnline" label="Number of online seats" type="number" inputMode="numeric" min={1} error={errorFor(errors, 'cap-online')} {...text('capOnline')} />}
+      </div>
+      <div class="field">
+        <label for="policy">When a seat frees up</label>
+        <select id="policy" name="policy" value={v.policy} onChange={(e) => set({ policy: (e.currentTarget as HTMLSelectElement).value === 'offer' ? 'offer' : 'auto' })}>
+          <option value="auto">Give it straight to the next person on the waitlist</option>
+          <option value="offer">Offer it to the next person for a limited time</option>
+        </select>
+      </div>
+      <div class="row">
+        <TextField id="closes-date" label="Booking closes on (optional)" type="date" hint="Empty: booking stays open until the session ends." error={errorFor(errors, 'closes-date')} {...text('closesDate')} />
+        <TextField id="closes-time" label="Booking closes at" type="time" {...text('closesTime')} />
+      </div>
+    </>
+  );
+}

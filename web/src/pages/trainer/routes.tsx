@@ -1,0 +1,39 @@
+/**
+ * The trainer's and administrator's pages, for the app's router: `trainerRoute(path, me, key)`
+ * returns the page for /trainer/... or /admin/..., a "not allowed" marker for the wrong role,
+ * or null for any other path. Nav entries: TRAINER_NAV.
+ */
+import type { MeValue } from '../../components.js';
+import { match } from '../../router.js';
+import { OutboxPage } from '../admin/OutboxPage.js';
+import { AttendeesPage } from './AttendeesPage.js';
+import { EditSessionPage } from './EditSessionPage.js';
+import { HoldsPage } from './HoldsPage.js';
+import { MessagePage } from './MessagePage.js';
+import { MySessionsPage } from './MySessionsPage.js';
+import './trainer.css';
+
+export const TRAINER_NAV: { href: string; label: string; roles?: MeValue['role'][] }[] = [
+  { href: '/trainer/sessions', label: 'My sessions', roles: ['trainer'] },
+  { href: '/trainer/sessions', label: 'All sessions', roles: ['admin'] },
+  { href: '/admin/mail', label: 'Mail', roles: ['admin'] },
+];
+
+export const FORBIDDEN = 'forbidden' as const;
+
+export function trainerRoute(path: string, me: MeValue, key: string) {
+  if (path.startsWith('/admin/')) {
+    if (me.role !== 'admin') return FORBIDDEN;
+    if (path === '/admin/mail') return <OutboxPage key={key} />;
+    return null;
+  }
+  if (!path.startsWith('/trainer/')) return null;
+  if (me.role !== 'trainer' && me.role !== 'admin') return FORBIDDEN;
+  if (path === '/trainer/sessions') return <MySessionsPage key={key} />;
+  const pages = { edit: EditSessionPage, people: AttendeesPage, message: MessagePage, holds: HoldsPage } as const;
+  for (const [name, Page] of Object.entries(pages)) {
+    const m = match(`/trainer/sessions/:id/${name}`, path);
+    if (m) return <Page key={key} id={m.id!} />;
+  }
+  return null;
+}
