@@ -9,6 +9,7 @@ export type Role = 'staff' | 'office' | 'trainer' | 'admin';
 export type SessionMode = 'online' | 'in_person' | 'hybrid';
 export type SeatKind = 'in_person' | 'online';
 export type SessionAudienceKind = 'programme' | 'organisation' | 'trust';
+export type OrgKind = 'school' | 'college' | 'nursery' | 'trust' | 'local_authority';
 export type BookingStatus = 'confirmed' | 'waitlisted' | 'offered' | 'cancelled' | 'attended' | 'absent';
 
 /** A school, college, nursery or trust. Trusts are parents of their schools. */
@@ -17,6 +18,8 @@ export interface OrganisationsTable {
   name: string;
   urn: string | null;
   parent_id: string | null;
+  /** school, college, nursery; trust and local_authority are parents of others. */
+  kind: ColumnType<OrgKind, OrgKind | undefined, OrgKind>;
   time_zone: string;
   /** JSON text: { weekAStart?: 'YYYY-MM-DD', travelBufferMinutes?: number } */
   settings: string;
@@ -128,6 +131,12 @@ export interface InhouseLeadsTable {
   org_id: string;
   created_by: string;
   created_at: string;
+}
+
+/** Trainers who may run a course's sessions (none listed: any trainer). */
+export interface CourseTrainersTable {
+  course_id: string;
+  user_id: string;
 }
 
 export interface SessionTrainersTable {
@@ -393,6 +402,7 @@ export interface Database {
   sessions: SessionsTable;
   session_trainers: SessionTrainersTable;
   inhouse_leads: InhouseLeadsTable;
+  course_trainers: CourseTrainersTable;
   bookings: BookingsTable;
   seat_holds: SeatHoldsTable;
   outbox: OutboxTable;
