@@ -78,6 +78,10 @@ describe('combining sources', () => {
     expect(combine([client(0, 50 * M), lk({ startedAt: 0, leftAt: 10 * M, aborted: true })], w, 60 * M, null).source).toBe('client');
   });
 
+  it('says where minutes came from when there is only a check-in', () => {
+    expect(combine([{ ...lk({ startedAt: 0 }), source: 'checkin' }], w, 60 * M, null)).toEqual({ minutes: 60, attended: true, source: 'checkin' });
+  });
+
   it('joins LiveKit and check-in intervals as one union', () => {
     const r = combine([lk({ startedAt: 0, leftAt: 20 * M }), { ...lk({ startedAt: 10 * M }), source: 'checkin' }], w, 60 * M, null);
     expect(r).toEqual({ minutes: 60, attended: true, source: 'livekit+checkin' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eventSequence, eventStatus, eventUid, feedListsBooking, inviteMethod, noticeInviteMethod, partStat, uidHost } from './rules.js';
+import { eventSequence, eventStatus, eventUid, feedCancelledCutoff, feedListsBooking, inviteMethod, noticeInviteMethod, partStat, uidHost } from './rules.js';
 
 describe('UID', () => {
   it('is one per (session, person), at the host of PUBLIC_URL', () => {
@@ -64,6 +64,11 @@ describe('invites in notices', () => {
     expect(noticeInviteMethod('promoted', 'cancelled', 'scheduled')).toBeNull();
     expect(noticeInviteMethod('session_changed', 'confirmed', 'cancelled')).toBeNull();
   });
+  it('a move to another seat kind updates the event of a seat holder; a removal cancels it', () => {
+    expect(noticeInviteMethod('seat_changed', 'confirmed', 'scheduled')).toBe('REQUEST');
+    expect(noticeInviteMethod('seat_changed', 'waitlisted', 'scheduled')).toBeNull();
+    expect(noticeInviteMethod('removed', 'cancelled', 'scheduled')).toBe('CANCEL');
+  });
 });
 
 describe('feeds keep cancellations for 30 days', () => {
@@ -74,5 +79,6 @@ describe('feeds keep cancellations for 30 days', () => {
     expect(feedListsBooking('2026-01-30T12:00:00Z', 'cancelled', now)).toBe(false);
     // A cancellation with no recorded time (older rows) is not kept.
     expect(feedListsBooking(null, 'cancelled', now)).toBe(false);
+    expect(feedCancelledCutoff(now)).toBe('2026-01-30T12:00:00.000Z');
   });
 });

@@ -268,7 +268,7 @@ export function TimetablePage() {
             label="Timetable file"
             type="file"
             accept=".csv,.ics,text/csv,text/calendar"
-            hint="A calendar file (ICS) exported from your school’s system, or a spreadsheet saved as CSV with the columns day, start, end and, if you like, label and week (A or B for two-week timetables). Times are UK times, such as 13:00. Uploading replaces your whole timetable."
+            hint="A calendar file (ICS) exported from your school’s system, or a spreadsheet saved as CSV with the columns day, start, end and, if you like, label and week (A or B for two-week timetables). Times are UK times, such as 13:00. In a calendar file only busy events count: events shown as free (birthdays, reminders) change nothing, and a busy all-day event (an INSET day) marks the school closed. Uploading replaces your whole timetable."
             error={errorFor(errors, 'timetable-file')}
           />
           <button type="submit" class="button" aria-disabled={busy ? 'true' : undefined}>
