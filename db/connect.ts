@@ -97,14 +97,16 @@ export interface PostgresOptions {
   max?: number;
   /** Told when a pooled connection breaks (database restart, failover, network). */
   onIdleError?: (error: Error) => void;
+  /** How long a query waits for a connection (a new one, or a free pooled one); default 30 s. */
+  waitMs?: number;
 }
 
 export function openPostgres(url: string, opts: number | PostgresOptions = {}): Db {
-  const { max = 10, onIdleError } = typeof opts === 'number' ? { max: opts } : opts;
+  const { max = 10, onIdleError, waitMs = 30_000 } = typeof opts === 'number' ? { max: opts } : opts;
   // Waiting forever for a connection would hang requests when the database is unreachable.
   // The same limit applies to waiting for a free pooled connection, so it is generous: a
   // burst of bookings for one session queues here behind that session's row lock.
-  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 30_000 });
+  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: waitMs });
   // A connection that breaks (database restart, failover, network) emits 'error' on the pool
   // when idle and on the client itself when checked out; without listeners Node treats the
   // event as fatal and the whole process exits. The failed query still rejects, and the pool

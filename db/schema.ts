@@ -8,6 +8,7 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
 export type Role = 'staff' | 'office' | 'trainer' | 'admin';
 export type SessionMode = 'online' | 'in_person' | 'hybrid';
 export type SeatKind = 'in_person' | 'online';
+export type OrgKind = 'school' | 'college' | 'nursery' | 'trust' | 'local_authority';
 export type BookingStatus = 'confirmed' | 'waitlisted' | 'offered' | 'cancelled' | 'attended' | 'absent';
 
 /** A school, college, nursery or trust. Trusts are parents of their schools. */
@@ -16,6 +17,8 @@ export interface OrganisationsTable {
   name: string;
   urn: string | null;
   parent_id: string | null;
+  /** school, college, nursery; trust and local_authority are parents of others. */
+  kind: ColumnType<OrgKind, OrgKind | undefined, OrgKind>;
   time_zone: string;
   /** JSON text: { weekAStart?: 'YYYY-MM-DD', travelBufferMinutes?: number } */
   settings: string;
@@ -115,6 +118,12 @@ export interface SessionsTable {
   waiting_online: Generated<number>;
   created_at: string;
   updated_at: string;
+}
+
+/** Trainers who may run a course's sessions (none listed: any trainer). */
+export interface CourseTrainersTable {
+  course_id: string;
+  user_id: string;
 }
 
 export interface SessionTrainersTable {
@@ -379,6 +388,7 @@ export interface Database {
   courses: CoursesTable;
   sessions: SessionsTable;
   session_trainers: SessionTrainersTable;
+  course_trainers: CourseTrainersTable;
   bookings: BookingsTable;
   seat_holds: SeatHoldsTable;
   outbox: OutboxTable;

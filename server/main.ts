@@ -38,6 +38,7 @@ function positiveInt(name: string, fallback: number): number {
 const jobsIntervalMs = positiveInt('JOBS_INTERVAL_MS', 5_000);
 const mailLeaseMs = positiveInt('MAIL_LEASE_MS', 2 * 60_000);
 const poolMax = positiveInt('DATABASE_POOL_MAX', 10);
+const poolWaitMs = positiveInt('DATABASE_POOL_WAIT_MS', 30_000);
 const shutdownTimeoutMs = positiveInt('SHUTDOWN_TIMEOUT_MS', 25_000);
 const defaults = defaultConfig();
 const timetableParsing = {
@@ -57,6 +58,7 @@ if (outboundAllow.length) console.warn(`OUTBOUND_ALLOW: the server may fetch the
 const logger = jsonLogger(batchedStdout());
 const { db, kind, close } = openDatabase(env.DATABASE_URL || 'sqlite:./data/app.db', {
   max: poolMax,
+  waitMs: poolWaitMs,
   onIdleError: (e) => logger.warn('database connection lost', { error: e.message }),
 });
 // Kysely's migration lock is a session-level advisory lock, which a pooler in transaction

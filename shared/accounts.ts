@@ -35,16 +35,40 @@ export const OrgSettings = z.object({
   weekAStart: z.iso.date().optional(),
   travelBufferMinutes: z.number().int().min(0).max(240).optional(),
 });
+/** What an organisation is: a setting where people work, or a trust or local authority that settings sit under. */
+export const OrgKind = z.enum(['school', 'college', 'nursery', 'trust', 'local_authority']);
+export type OrgKind = z.infer<typeof OrgKind>;
+/** The kinds that other organisations can sit under. */
+export const PARENT_KINDS: readonly OrgKind[] = ['trust', 'local_authority'];
+/** A DfE unique reference number (Get Information about Schools): 6 to 8 digits. */
+export const Urn = z.string().trim().regex(/^\d{6,8}$/, 'must be a 6 to 8 digit URN');
+
 export const CreateOrgInput = z.object({
   name: Line(200).pipe(z.string().min(1, 'is required')),
-  urn: z.string().trim().regex(/^\d{6,8}$/, 'must be a 6 to 8 digit URN').optional(),
+  kind: OrgKind.default('school'),
+  urn: Urn.optional(),
   parentId: Id.optional(),
   timeZone: TimeZone.default('Europe/London'),
   settings: OrgSettings.default({}),
 });
+export const UpdateOrgInput = z
+  .object({
+    name: Line(200).pipe(z.string().min(1, 'is required')),
+    kind: OrgKind,
+    urn: Urn.nullable(),
+    parentId: Id.nullable(),
+    timeZone: TimeZone,
+    settings: OrgSettings,
+  })
+  .partial()
+  .strict()
+  .refine((v) => Object.keys(v).length > 0, { message: 'nothing to change' });
+export const OrgQuery = z.object({ q: z.string().trim().max(200).optional() });
+
 export const Organisation = z.object({
   id: z.string(),
   name: z.string(),
+  kind: OrgKind.optional(),
   urn: z.string().nullable(),
   parentId: z.string().nullable(),
   timeZone: z.string(),

@@ -133,7 +133,14 @@ export const CreateCourseInput = z.object({
   title: Line(200).pipe(z.string().min(1, 'is required')),
   description: Text(10_000).optional(),
 });
-export const Course = z.object({ id: z.string(), title: z.string(), description: z.string() });
+export const Course = z.object({
+  id: z.string(),
+  title: z.string(),
+  description: z.string(),
+  /** Trainers who may run its sessions; empty: any trainer. */
+  trainerIds: z.array(z.string()).optional(),
+});
+export const CourseTrainersInput = z.object({ trainerIds: z.array(Id).max(200) }).strict();
 
 /** A session and its dates: the same session on several dates at once, each its own session. */
 export const Occurrence = z.object({ startsAt: SessionInstant, endsAt: SessionInstant }).strict();

@@ -17,6 +17,7 @@ import * as m10 from './20261130_10_account_lifecycle.js';
 import * as m11 from './20261130_11_idempotency_keys.js';
 import * as m12live from './20261130_12_live_trust.js';
 import * as m13 from './20261130_13_stored_seat_counts.js';
+import * as m14 from './20261130_14_org_kinds_course_trainers.js';
 
 export const migrations: Record<string, Migration> = {
   '20261124_01_accounts_catalogue': m01,
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '20261130_11_idempotency_keys': m11,
   '20261130_12_live_trust': m12live,
   '20261130_13_stored_seat_counts': m13,
+  '20261130_14_org_kinds_course_trainers': m14,
 };

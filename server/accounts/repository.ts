@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import type { Database, OrganisationRow, Role, UserRow } from '../../db/schema.js';
 import type { AuthUser } from '../platform/http.js';
 import { prepared } from '../../db/prepared.js';
@@ -58,11 +58,29 @@ export async function orgNames(db: Q, ids: readonly string[]): Promise<Map<strin
   return new Map(rows.map((r) => [r.id, r.name]));
 }
 
-export function listOrgs(db: Q) {
-  return db.selectFrom('organisations').selectAll().orderBy('name').execute();
+export function listOrgs(db: Q, text?: string) {
+  let q = db.selectFrom('organisations').selectAll();
+  if (text) {
+    const pattern = `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    q = q.where((eb) => eb.or([sql<boolean>`lower(name) like ${pattern} escape '\\'`, eb('urn', '=', text)]));
+  }
+  return q.orderBy('name').execute();
 }
 
-export async function insertOrg(db: Q, row: OrganisationRow) {
+export function findOrgByUrn(db: Q, urn: string) {
+  return db.selectFrom('organisations').selectAll().where('urn', '=', urn).executeTakeFirst();
+}
+
+export async function countChildOrgs(db: Q, id: string): Promise<number> {
+  const r = await db.selectFrom('organisations').select((eb) => eb.fn.countAll<number>().as('n')).where('parent_id', '=', id).executeTakeFirst();
+  return Number(r?.n ?? 0);
+}
+
+export async function updateOrg(db: Q, id: string, set: Partial<Omit<OrganisationRow, 'id' | 'created_at'>>) {
+  await db.updateTable('organisations').set(set).where('id', '=', id).execute();
+}
+
+export async function insertOrg(db: Q, row: Insertable<Database['organisations']>) {
   await db.insertInto('organisations').values(row).execute();
 }
 

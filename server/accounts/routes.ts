@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { MiddlewareHandler } from 'hono';
-import { ChangePasswordInput, CreateOrgInput, CreateUserInput, ImportUsersResult, LoginInput, LoginResult, Me, Organisation, PasswordResetInput, PasswordResetRequested, PasswordResetRequestInput, PeoplePage, PeopleQuery, UpdateUserInput, User } from '../../shared/accounts.js';
+import { ChangePasswordInput, CreateOrgInput, CreateUserInput, ImportUsersResult, LoginInput, LoginResult, Me, Organisation, OrgQuery, PasswordResetInput, PasswordResetRequested, PasswordResetRequestInput, PeoplePage, PeopleQuery, UpdateOrgInput, UpdateUserInput, User } from '../../shared/accounts.js';
 import { Id } from '../../shared/common.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
@@ -120,10 +120,26 @@ export function accountRoutes(deps: Deps) {
   );
 
   app.openapi(
-    createRoute({ method: 'get', path: '/orgs', tags: ['accounts'], summary: 'Organisations the caller may see', responses: { 200: jsonResponse(z.object({ items: z.array(Organisation) }), 'Organisations') } }),
+    createRoute({
+      method: 'patch',
+      path: '/orgs/{id}',
+      tags: ['accounts'],
+      summary: 'Change an organisation: name, kind, URN, the trust or local authority it sits under, time zone, settings (admin)',
+      request: { params: z.object({ id: Id }), body: jsonBody(UpdateOrgInput) },
+      responses: { 200: jsonResponse(Organisation, 'The changed organisation') },
+    }),
+    async (c) => {
+      requireRole(c, 'admin');
+      return c.json(await accounts.updateOrg(deps, c.req.valid('param').id, c.req.valid('json')), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({ method: 'get', path: '/orgs', tags: ['accounts'], summary: 'Organisations the caller may see; q searches names and URNs (admin, trainer)', request: { query: OrgQuery }, responses: { 200: jsonResponse(z.object({ items: z.array(Organisation) }), 'Organisations') } }),
     async (c) => {
       const user = requireUser(c);
-      const rows = user.role === 'admin' || user.role === 'trainer' ? await repo.listOrgs(deps.db) : user.orgId ? [await repo.findOrg(deps.db, user.orgId)].filter((o) => o !== undefined) : [];
+      const { q } = c.req.valid('query');
+      const rows = user.role === 'admin' || user.role === 'trainer' ? await repo.listOrgs(deps.db, q) : user.orgId ? [await repo.findOrg(deps.db, user.orgId)].filter((o) => o !== undefined) : [];
       return c.json({ items: rows.map(accounts.orgView) }, 200);
     },
   );

@@ -6,7 +6,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { csvErrorLine, csvReadProblem } from '../platform/csv-errors.js';
 import type { z } from 'zod';
 import type { OrganisationRow, UserRow } from '../../db/schema.js';
-import { CreateUserInput, Email, Role, type CreateOrgInput, type User } from '../../shared/accounts.js';
+import { CreateUserInput, Email, PARENT_KINDS, Role, type CreateOrgInput, type OrgKind, type UpdateOrgInput, type User } from '../../shared/accounts.js';
 import { AppError, isUniqueViolation } from '../errors.js';
 import { perDatabase, type Deps } from '../platform/deps.js';
 import type { AuthContext, AuthUser } from '../platform/http.js';
@@ -80,16 +80,32 @@ export async function logout(deps: Deps, sessionId: string) {
 }
 
 export function orgView(o: OrganisationRow) {
-  return { id: o.id, name: o.name, urn: o.urn, parentId: o.parent_id, timeZone: o.time_zone, settings: JSON.parse(o.settings) };
+  return { id: o.id, name: o.name, kind: o.kind, urn: o.urn, parentId: o.parent_id, timeZone: o.time_zone, settings: JSON.parse(o.settings) };
+}
+
+const URN_TAKEN = () => new AppError('conflict', 'Another organisation already has this URN.', { issues: [{ path: 'urn', message: 'is already used by another organisation' }] });
+
+/**
+ * Organisations nest one level: a school, college or nursery sits under a trust or local
+ * authority; a trust or local authority sits under nothing.
+ */
+async function checkParent(deps: Deps, kind: OrgKind, parentId: string | null | undefined, selfId?: string) {
+  if (!parentId) return;
+  const bad = (message: string) => new AppError('validation_failed', message, { issues: [{ path: 'parentId', message }] });
+  if (parentId === selfId) throw bad('An organisation cannot sit under itself.');
+  if (PARENT_KINDS.includes(kind)) throw bad('A trust or local authority does not sit under another organisation.');
+  const parent = await repo.findOrg(deps.db, parentId);
+  if (!parent) throw bad('The parent organisation was not found.');
+  if (!PARENT_KINDS.includes(parent.kind)) throw bad('The parent must be a trust or a local authority.');
 }
 
 export async function createOrg(deps: Deps, input: z.infer<typeof CreateOrgInput>) {
-  if (input.parentId && !(await repo.findOrg(deps.db, input.parentId))) {
-    throw new AppError('validation_failed', 'parentId is not a known organisation.', { issues: [{ path: 'parentId', message: 'not found' }] });
-  }
+  await checkParent(deps, input.kind, input.parentId);
+  if (input.urn && (await repo.findOrgByUrn(deps.db, input.urn))) throw URN_TAKEN();
   const row: OrganisationRow = {
     id: randomUUID(),
     name: input.name,
+    kind: input.kind,
     urn: input.urn ?? null,
     parent_id: input.parentId ?? null,
     time_zone: input.timeZone,
@@ -99,10 +115,41 @@ export async function createOrg(deps: Deps, input: z.infer<typeof CreateOrgInput
   try {
     await repo.insertOrg(deps.db, row);
   } catch (e) {
-    if (isUniqueViolation(e)) throw new AppError('conflict', 'An organisation with that URN already exists.');
+    if (isUniqueViolation(e)) throw URN_TAKEN();
     throw e;
   }
   return orgView(row);
+}
+
+/** Changes an organisation (administrators). Its schools stay under it only while it is a trust or local authority. */
+export async function updateOrg(deps: Deps, id: string, input: z.infer<typeof UpdateOrgInput>) {
+  const org = await repo.findOrg(deps.db, id);
+  if (!org) throw new AppError('not_found', 'No such organisation.');
+  const kind = input.kind ?? org.kind;
+  const parentId = input.parentId !== undefined ? input.parentId : org.parent_id;
+  await checkParent(deps, kind, parentId, id);
+  if (!PARENT_KINDS.includes(kind) && (await repo.countChildOrgs(deps.db, id)) > 0) {
+    throw new AppError('validation_failed', 'Other organisations sit under this one, so it must stay a trust or local authority.', { issues: [{ path: 'kind', message: 'has organisations under it' }] });
+  }
+  if (input.urn) {
+    const other = await repo.findOrgByUrn(deps.db, input.urn);
+    if (other && other.id !== id) throw URN_TAKEN();
+  }
+  const set = {
+    name: input.name ?? org.name,
+    kind,
+    urn: input.urn !== undefined ? input.urn : org.urn,
+    parent_id: parentId,
+    time_zone: input.timeZone ?? org.time_zone,
+    settings: input.settings ? JSON.stringify(input.settings) : org.settings,
+  };
+  try {
+    await repo.updateOrg(deps.db, id, set);
+  } catch (e) {
+    if (isUniqueViolation(e)) throw URN_TAKEN();
+    throw e;
+  }
+  return orgView({ ...org, ...set });
 }
 
 /** Admins create anyone; office staff create staff in their own organisation only. */

@@ -151,3 +151,17 @@ export async function activeBookingCount(db: Q, sessionId: string): Promise<numb
     .executeTakeFirst();
   return Number(row?.n ?? 0);
 }
+
+/** Trainers allowed per course (courses without a list are missing from the map). */
+export async function courseTrainers(db: Q, courseIds: string[]): Promise<Map<string, string[]>> {
+  const map = new Map<string, string[]>();
+  if (courseIds.length === 0) return map;
+  const rows = await db.selectFrom('course_trainers').select(['course_id', 'user_id']).where('course_id', 'in', courseIds).orderBy('user_id').execute();
+  for (const r of rows) map.set(r.course_id, [...(map.get(r.course_id) ?? []), r.user_id]);
+  return map;
+}
+
+export async function replaceCourseTrainers(db: Q, courseId: string, trainerIds: string[]) {
+  await db.deleteFrom('course_trainers').where('course_id', '=', courseId).execute();
+  if (trainerIds.length) await db.insertInto('course_trainers').values(trainerIds.map((user_id) => ({ course_id: courseId, user_id }))).execute();
+}

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { Roster } from '../../shared/bookings.js';
 import { Id, Line } from '../../shared/common.js';
 import { AppError } from '../errors.js';
-import { CancelResult, Course, CreateCourseInput, CreateSeriesInput, CreateSessionInput, Session, SessionList, SessionQuery, TrainerSessionList, TrainerSessionQuery, UpdateSessionInput } from '../../shared/sessions.js';
+import { CancelResult, Course, CourseTrainersInput, CreateCourseInput, CreateSeriesInput, CreateSessionInput, Session, SessionList, SessionQuery, TrainerSessionList, TrainerSessionQuery, UpdateSessionInput } from '../../shared/sessions.js';
 import type { Deps } from '../platform/deps.js';
 import { jsonBody, jsonResponse, requireRole, requireUser, router } from '../platform/http.js';
 import * as repo from './repository.js';
@@ -18,8 +18,22 @@ export function sessionRoutes(deps: Deps) {
     createRoute({ method: 'get', path: '/courses', tags: ['sessions'], summary: 'All courses', responses: { 200: jsonResponse(z.object({ items: z.array(Course) }), 'Courses') } }),
     async (c) => {
       requireUser(c);
-      const rows = await repo.listCourses(deps.db);
-      return c.json({ items: rows.map((r) => ({ id: r.id, title: r.title, description: r.description })) }, 200);
+      return c.json({ items: await sessions.listCourses(deps) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'put',
+      path: '/courses/{id}/trainers',
+      tags: ['sessions'],
+      summary: 'Which trainers may run a course’s sessions (admin); an empty list lets any trainer',
+      request: { params: Params, body: jsonBody(CourseTrainersInput) },
+      responses: { 200: jsonResponse(Course, 'The course with its trainers') },
+    }),
+    async (c) => {
+      requireRole(c, 'admin');
+      return c.json(await sessions.setCourseTrainers(deps, c.req.valid('param').id, c.req.valid('json').trainerIds), 200);
     },
   );
 

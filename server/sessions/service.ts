@@ -123,6 +123,7 @@ function newSessionRow(actor: AuthUser, input: CreateSessionInput, now: string, 
 export async function createSession(deps: Deps, actor: AuthUser, input: CreateSessionInput): Promise<Session> {
   await checkCourse(deps, input.courseId);
   const trainerIds = await checkTrainers(deps, input.trainerIds ?? (actor.role === 'trainer' ? [actor.id] : []));
+  await checkCourseTrainers(deps, input.courseId, trainerIds);
   const row = newSessionRow(actor, input, deps.now().toISOString());
   await deps.db.transaction().execute((trx) => repo.insertSession(trx, row, trainerIds));
   return getSession(deps, row.id);
@@ -137,6 +138,7 @@ export async function createSeries(deps: Deps, actor: AuthUser, input: CreateSer
   const template = input.session;
   await checkCourse(deps, template.courseId);
   const trainerIds = await checkTrainers(deps, template.trainerIds ?? (actor.role === 'trainer' ? [actor.id] : []));
+  await checkCourseTrainers(deps, template.courseId, trainerIds);
   const now = deps.now().toISOString();
   const shift = (instant: string | null | undefined, start: string) =>
     instant ? new Date(Date.parse(instant) - Date.parse(template.startsAt) + Date.parse(start)).toISOString() : instant;
@@ -205,6 +207,10 @@ export async function updateSession(deps: Deps, actor: AuthUser, id: string, pat
   await requireSessionManager(deps, actor, id);
   if (patch.courseId !== undefined) await checkCourse(deps, patch.courseId);
   const trainerIds = patch.trainerIds ? await checkTrainers(deps, patch.trainerIds) : undefined;
+  if (patch.courseId || trainerIds) {
+    const current = await repo.findSession(deps.db, id);
+    await checkCourseTrainers(deps, patch.courseId !== undefined ? patch.courseId : current?.course_id, trainerIds ?? (await repo.trainerIdsOf(deps.db, [id])).get(id) ?? []);
+  }
   await deps.db.transaction().execute(async (trx) => {
     const row = await lockSession(trx, deps.dbKind, id);
     if (!row) throw new AppError('not_found', 'No such session.');
@@ -269,8 +275,37 @@ export async function cancelSession(deps: Deps, actor: AuthUser, id: string, rea
   return { ...(await getSession(deps, id)), told };
 }
 
+/** Every course with the trainers who may run it. */
+export async function listCourses(deps: Deps) {
+  const rows = await repo.listCourses(deps.db);
+  const trainers = await repo.courseTrainers(deps.db, rows.map((r) => r.id));
+  return rows.map((r) => ({ id: r.id, title: r.title, description: r.description, trainerIds: trainers.get(r.id) ?? [] }));
+}
+
+/** Sets which trainers may run a course's sessions (an empty list: any trainer). */
+export async function setCourseTrainers(deps: Deps, courseId: string, trainerIds: string[]) {
+  const course = await repo.findCourse(deps.db, courseId);
+  if (!course) throw new AppError('not_found', 'No such course.');
+  const ids = await checkTrainers(deps, trainerIds);
+  await deps.db.transaction().execute((trx) => repo.replaceCourseTrainers(trx, courseId, ids));
+  return { id: course.id, title: course.title, description: course.description, trainerIds: ids.sort() };
+}
+
+/** A course that names its trainers is run only by them. */
+async function checkCourseTrainers(deps: Deps, courseId: string | null | undefined, trainerIds: string[]) {
+  if (!courseId) return;
+  const allowed = (await repo.courseTrainers(deps.db, [courseId])).get(courseId);
+  if (!allowed) return;
+  const users = await findUsersByIds(deps.db, trainerIds);
+  const bad = trainerIds.filter((id) => !allowed.includes(id) && users.find((u) => u.id === id)?.role !== 'admin');
+  if (bad.length) {
+    const names = bad.map((id) => users.find((u) => u.id === id)?.name ?? id).join(', ');
+    throw new AppError('validation_failed', `${names} may not run sessions of this course.`, { issues: [{ path: 'courseId', message: `${names} may not run sessions of this course` }] });
+  }
+}
+
 export async function createCourse(deps: Deps, input: z.infer<typeof CreateCourseInput>) {
   const row = { id: randomUUID(), title: input.title, description: input.description ?? '', created_at: deps.now().toISOString() };
   await repo.insertCourse(deps.db, row);
-  return { id: row.id, title: row.title, description: row.description };
+  return { id: row.id, title: row.title, description: row.description, trainerIds: [] };
 }

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { TRANSCRIPTION_ATTRIBUTES as A } from '../../shared/live.js';
 import { captionSpeaker, deliverTranscription, emptyCaptions, handleTranscriptionChunk, loadSettings, parseSettings, saveSettings, DEFAULT_SETTINGS, type CaptionSender, type CaptionState, type TranscriptionReader } from '../../web/src/room/captions.js';
 import { shortcutFor } from '../../web/src/room/shortcuts.js';
-import { roomRoleOf, type RoomController } from '../../web/src/room/controller.js';
+import { RoomController, roomRoleOf, type LiveKit } from '../../web/src/room/controller.js';
 import { storesAgentCaptions } from '../../web/src/room/TrainerRoomPanel.js';
 
 const attrs = (segmentId: string, final: boolean, trackId?: string) => ({ [A.segmentId]: segmentId, [A.final]: String(final), ...(trackId ? { [A.trackId]: trackId } : {}) });
@@ -160,6 +160,51 @@ describe('roles in the room', () => {
     expect(storesAgentCaptions(controller(p('user-c'), [p('user-b'), p('user-a', 'attendee')]))).toBe(false);
     expect(storesAgentCaptions(controller(p('user-c'), [p('user-a', 'attendee')]))).toBe(true);
     expect(storesAgentCaptions(controller(p('user-a', 'captioner'), [p('agent-x')]))).toBe(false);
+  });
+});
+
+describe('devices chosen before joining', () => {
+  it('become the room’s capture defaults, which livekit-client uses for a microphone or camera turned on later', async () => {
+    // Just enough of livekit-client's Room for the controller: its options and the calls connect makes.
+    class FakeRoom {
+      options = { audioCaptureDefaults: { autoGainControl: true } as Record<string, unknown>, videoCaptureDefaults: { resolution: { width: 1280, height: 720 } } as Record<string, unknown> };
+      localParticipant = { identity: 'user-me', permissions: undefined, attributes: {}, publishTrack: async () => undefined };
+      on() {
+        return this;
+      }
+      registerTextStreamHandler() {}
+      async connect() {}
+    }
+    const lk = { Room: FakeRoom, RoomEvent: {}, DisconnectReason: {} } as unknown as LiveKit;
+    const join = { serverUrl: 'wss://lk.example', token: 't', room: 'r', identity: 'user-me', role: 'attendee', canPublish: false, roomKind: 'webinar', expiresAt: '', sessionEndsAt: '' } as const;
+    const c = new RoomController(lk, join, { changed() {}, announce() {}, transcription() {}, setHand: async () => undefined, ended() {} });
+    await c.connect({ audio: null, video: null, micId: 'mic-2', camId: 'cam-3' });
+    const opts = (c.room as unknown as FakeRoom).options;
+    expect(opts.audioCaptureDefaults).toEqual({ autoGainControl: true, deviceId: 'mic-2' });
+    expect(opts.videoCaptureDefaults).toMatchObject({ deviceId: 'cam-3', resolution: { width: 1280, height: 720 } });
+  });
+});
+
+describe('the end of a connection', () => {
+  it('is final (no "Join again" for attendees) when a trainer removed them or ended the room, and not when the network dropped', () => {
+    const handlers = new Map<unknown, (...a: unknown[]) => void>();
+    class FakeRoom {
+      options = {};
+      localParticipant = { identity: 'user-me', attributes: {} };
+      on(ev: unknown, fn: (...a: unknown[]) => void) {
+        if (ev === 'disconnected') handlers.set(ev, fn);
+        return this;
+      }
+      registerTextStreamHandler() {}
+    }
+    const R = { CLIENT_INITIATED: 1, DUPLICATE_IDENTITY: 2, PARTICIPANT_REMOVED: 4, ROOM_DELETED: 5, JOIN_FAILURE: 7, SIGNAL_CLOSE: 9 };
+    const lk = { Room: FakeRoom, RoomEvent: { Disconnected: 'disconnected' }, DisconnectReason: R } as unknown as LiveKit;
+    const ended: [string, boolean, boolean][] = [];
+    const join = { serverUrl: '', token: '', room: 'r', identity: 'user-me', role: 'attendee', canPublish: false, roomKind: 'webinar', expiresAt: '', sessionEndsAt: '' } as const;
+    new RoomController(lk, join, { changed() {}, announce() {}, transcription() {}, setHand: async () => undefined, ended: (...a) => void ended.push(a) });
+    for (const reason of [R.PARTICIPANT_REMOVED, R.ROOM_DELETED, R.SIGNAL_CLOSE]) handlers.get('disconnected')!(reason);
+    expect(ended.map(([, , final]) => final)).toEqual([true, true, false]);
+    expect(ended[0]![0]).toMatch(/cannot join it again unless a trainer lets you back in/);
   });
 });
 

@@ -155,6 +155,8 @@ const MATRIX: Row[] = [
   ['GET /api/me',                           async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
   ['POST /api/orgs',                        async () => ({ body: { name: `Org ${randomUUID()}` } }),                 e(401, 401, 403, 403,  403,   403,    403,    403,     201)],
   ['GET /api/orgs',                         async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
+  ['PATCH /api/orgs/{id}',                  async () => ({ params: { id: orgA.id }, body: { settings: { travelBufferMinutes: 30 } } }),
+                                                                                                                     e(401, 401, 403, 403,  403,   403,    403,    403,     200)],
   ['GET /api/orgs/{id}/users',              async () => ({ params: { id: orgA.id } }),                               e(401, 401, 403, 403,  200,   403,    403,    403,     200)],
   ['POST /api/users',                       async () => ({ body: { email: `${randomUUID()}@example.org`, name: 'New Person', role: 'staff', orgId: orgA.id } }),
                                                                                                                      e(401, 401, 403, 403,  201,   403,    403,    403,     201)],
@@ -162,6 +164,8 @@ const MATRIX: Row[] = [
                                                                                                                      e(401, 401, 403, 403,  201,   403,    403,    403,     201)],
   ['GET /api/courses',                      async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
   ['POST /api/courses',                     async () => ({ body: { title: 'Adaptive teaching' } }),                  e(401, 401, 403, 403,  403,   403,    201,    201,     201)],
+  ['PUT /api/courses/{id}/trainers',        async () => ({ params: { id: (await ok<{ id: string }>('POST', '/api/courses', fixed.trainer, { title: `Course ${randomUUID()}` })).id }, body: { trainerIds: [fixed.trainer.id] } }),
+                                                                                                                     e(401, 401, 403, 403,  403,   403,    403,    403,     200)],
   ['POST /api/sessions',                    async () => ({ body: { title: 'Inclusive classrooms', mode: 'online', startsAt: '2026-03-02T15:30:00Z', endsAt: '2026-03-02T17:00:00Z', capacity: { online: 5 } } }),
                                                                                                                      e(401, 401, 403, 403,  403,   403,    201,    201,     201)],
   ['GET /api/sessions',                     async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
@@ -183,6 +187,7 @@ const MATRIX: Row[] = [
   ['POST /api/bookings/{id}/decline',       async (c) => ({ params: { id: await c.offered() } }),                    e(401, 401, 200, 404,  404,   404,    404,    404,     404)],
   ['GET /api/orgs/{id}/bookings',           async () => ({ params: { id: orgA.id } }),                               e(401, 401, 403, 403,  200,   403,    403,    403,     200)],
   // Office staff see only their own organisation's holds (checked in test/hostile/leaks.test.ts).
+  ['GET /api/sessions/{id}/roster',         async (c) => ({ params: { id: await c.session() }, query: `orgId=${orgA.id}` }),  e(401, 401, 403, 403,  200,   403,    403,    403,     200)],
   ['GET /api/sessions/{id}/holds',          async (c) => ({ params: { id: await c.session() } }),                    e(401, 401, 403, 403,  200,   200,    200,    403,     200)],
   ['PUT /api/sessions/{id}/holds',          async (c) => ({ params: { id: await c.session() }, body: { orgId: orgA.id, seat: 'online', seats: 2 } }),
                                                                                                                      e(401, 401, 403, 403,  403,   403,    204,    403,     204)],
@@ -262,6 +267,7 @@ const MATRIX: Row[] = [
   ['GET /api/sessions/{id}/checkin-code',   async (c) => ({ params: { id: await c.session() } }),                    e(401, 401, 403, 403,  403,   403,    200,    403,     200)],
   ['POST /api/sessions/{id}/checkin',       async (c) => checkin(c),                                                 e(401, 401, 200, 403,  403,   403,    403,    403,     403)],
   ['GET /api/me/completions',               async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
+  ['GET /api/me/completions.csv',           async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
   ['GET /api/orgs/{id}/completions',        async () => ({ params: { id: orgA.id } }),                               e(401, 401, 403, 403,  200,   403,    403,    403,     200)],
 ];
 

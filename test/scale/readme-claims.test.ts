@@ -2,6 +2,7 @@
  * README claims about running real server processes that no other test held it to:
  * - `DEMO=1` seeds an empty database and prints sign-in details that work (and seeds once);
  * - a statement timeout on PostgreSQL answers 503 `database_busy` with Retry-After;
+ * - a request that cannot get a pooled connection within DATABASE_POOL_WAIT_MS answers 503;
  * - after SIGTERM, work still open at SHUTDOWN_TIMEOUT_MS is cut off and the process exits 1;
  * - a LiveKit webhook may reach a different process from the one that minted the join token.
  */
@@ -104,6 +105,28 @@ describe.skipIf(skip !== null)('PostgreSQL processes', () => {
     expect(rows).toEqual([]);
     // Once the lock is gone the same booking goes through.
     expect((await call(server.url, 'POST', `/api/sessions/${sessionId}/bookings`, { token: staff.token, body: {} })).status).toBe(201);
+  }, 60_000);
+
+  it('a request that waits longer than DATABASE_POOL_WAIT_MS for a pooled connection answers 503, and the pool recovers', async () => {
+    const server = await startServer('pool-wait', { DATABASE_URL: pgDb.url, DATABASE_POOL_MAX: '1', DATABASE_POOL_WAIT_MS: '300' });
+    const { sessionId, staff } = await sessionAndStaff(server.url, future());
+    // The booking holds the process's only connection while it waits on the session lock.
+    const lock = await holdSessionLock(sessionId);
+    let booking: ReturnType<typeof call> | undefined;
+    try {
+      booking = call(server.url, 'POST', `/api/sessions/${sessionId}/bookings`, { token: staff.token, body: {} });
+      await waitFor('the booking to wait on the session lock', async () => {
+        const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(db.db);
+        return rows[0]!.n >= 1;
+      }, 10_000);
+      const res = await fetch(`${server.url}/api/sessions/${sessionId}`, { headers: { authorization: `Bearer ${staff.token}` }, signal: AbortSignal.timeout(20_000) });
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
+    } finally {
+      await lock.release();
+    }
+    expect((await booking).status).toBe(201);
+    expect((await call(server.url, 'GET', `/api/sessions/${sessionId}`, { token: staff.token })).status).toBe(200);
   }, 60_000);
 
   it('after SIGTERM, a request still waiting at SHUTDOWN_TIMEOUT_MS is cut off and the process exits 1', async () => {

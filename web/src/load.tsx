@@ -4,8 +4,8 @@
  *
  * - `useLoad(fn, deps)` runs `fn` when `deps` change and keeps its answer. A reload keeps the
  *   answer already shown (nothing blanks while it runs, nothing blanks when it fails). When a
- *   load failed because the network was away, it runs again by itself when the browser says
- *   the network is back (`online` event).
+ *   load failed because the network or the service was away, it runs again by itself when the
+ *   browser says the network is back (`online` event) and every few seconds meanwhile.
  * - `<Loaded state={…} what="your bookings">{(data) => …}</Loaded>` shows "Loading your
  *   bookings…", then the content; a failure is said in words with a "Try again" button (and
  *   above the content, not instead of it, when an earlier answer is still shown).
@@ -35,15 +35,24 @@ export interface LoadState<T> {
 
 const isNetwork = (e: unknown) => e instanceof ApiError && (e.code === 'network' || e.status === 503 || e.status === 502 || e.status === 504);
 
-/** Calls `fn` whenever the browser says the network is back, while `when` is true. */
-function useOnline(when: boolean, fn: () => void) {
+/**
+ * While `when` is true, calls `fn` when the browser says the network is back, and every few
+ * seconds besides (the service itself may have been away while the network was not).
+ */
+function useOnline(when: boolean, fn: () => void, everyMs = 4000) {
   const ref = useRef(fn);
   ref.current = fn;
   useEffect(() => {
     if (!when) return;
     const on = () => ref.current();
     window.addEventListener('online', on);
-    return () => window.removeEventListener('online', on);
+    const timer = setInterval(() => {
+      if (navigator.onLine) ref.current();
+    }, everyMs);
+    return () => {
+      window.removeEventListener('online', on);
+      clearInterval(timer);
+    };
   }, [when]);
 }
 
@@ -112,7 +121,10 @@ export function Loaded<T>({ state, what, children }: { state: LoadState<T>; what
 export interface ActionState {
   busy: boolean;
   error: unknown;
-  /** Runs `fn` (ignored while another action runs); resolves to its result, or undefined when it failed. */
+  /**
+   * Runs `fn` (ignored while another action runs); resolves to its result, or undefined when it
+   * failed. Put what follows success inside `fn` too, so "Try again" repeats all of it.
+   */
   run: <R>(fn: () => Promise<R>) => Promise<R | undefined>;
   /** Runs the last failed action again. */
   retry: () => void;

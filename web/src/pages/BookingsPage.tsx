@@ -19,12 +19,11 @@ function useBookingActions(onChanged: (b: Booking, message: string) => void) {
   async function run(b: Booking, what: keyof typeof ACTION_WORDS) {
     setDoing(what);
     const path = `/api/bookings/${encodeURIComponent(b.id)}`;
-    const next = await action.run(() =>
+    await action.run(async () => {
+    const next = await (
       what === 'accept' ? api(`${path}/accept`, Booking, { method: 'POST' })
       : what === 'decline' ? api(`${path}/decline`, Booking, { method: 'POST' })
-      : api(path, Booking, { method: 'DELETE' }),
-    );
-    if (!next) return;
+      : api(path, Booking, { method: 'DELETE' }));
     const t = b.session.title;
     const message =
       what === 'accept' ? `Seat accepted: your place on “${t}” is confirmed.`
@@ -32,6 +31,7 @@ function useBookingActions(onChanged: (b: Booking, message: string) => void) {
       : what === 'leave' ? `You left the waitlist for “${t}”.`
       : `Booking cancelled for “${t}”.`;
     onChanged(next, message);
+    });
   }
   return { action, doing, run };
 }

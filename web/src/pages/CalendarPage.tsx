@@ -45,11 +45,11 @@ function FeedPanel({ base, idPrefix, label, rotateQuestion }: { base: string; id
   async function rotate() {
     setRotateStatus('');
     setStatus('');
-    const next = await rotating.run(() => api(`${base}/rotate`, FeedUrl, { method: 'POST' }));
-    if (!next) return;
-    feed.set(next);
-    setRotateStatus('There is a new calendar address. The old one has stopped working: subscribe again with the new one.');
-    field.current?.focus();
+    await rotating.run(async () => {
+      feed.set(await api(`${base}/rotate`, FeedUrl, { method: 'POST' }));
+      setRotateStatus('There is a new calendar address. The old one has stopped working: subscribe again with the new one.');
+      field.current?.focus();
+    });
   }
 
   return (

@@ -98,8 +98,9 @@ function BookStaff({ s, orgId, orgName, onBooked }: { s: Session; orgId: string;
       document.getElementById('staff-legend')?.focus();
       return;
     }
-    const r = await action.run(() => api(`/api/sessions/${encodeURIComponent(s.id)}/bookings`, BulkBookResult, { method: 'POST', body: input.data }));
-    if (!r) return; // the failure is shown with a retry; the ticks stay as they were
+    // A failure is shown with a retry (which runs all of this again); the ticks stay as they were.
+    await action.run(async () => {
+    const r = await api(`/api/sessions/${encodeURIComponent(s.id)}/bookings`, BulkBookResult, { method: 'POST', body: input.data });
     const nameOf = (id: string) => roster.data?.items.find((p) => p.userId === id)?.name ?? 'Someone';
     const list = r.results.map((x) => ('error' in x ? { name: nameOf(x.userId), text: `Not booked: ${isInternalWording(x.error.message) ? 'this person could not be booked.' : x.error.message}`, ok: false } : { name: nameOf(x.userId), text: outcomeText(x), ok: true }));
     setOutcomes(list);
@@ -107,6 +108,7 @@ function BookStaff({ s, orgId, orgName, onBooked }: { s: Session; orgId: string;
     setStatus(`${ok} of ${list.length} ${list.length === 1 ? 'person' : 'people'} booked or added to the waitlist.`);
     setChosen(new Set());
     await Promise.all([onBooked(), roster.reload()]);
+    });
   }
 
   return (
@@ -218,13 +220,15 @@ export function SessionPage({ id }: { id: string }) {
     setStatus('');
     const input = BookInput.safeParse({ seat: chosenSeat });
     if (!input.success) return;
-    const r = await booking.run(() => api(`/api/sessions/${encodeURIComponent(s.id)}/bookings`, BookAnswer, { method: 'POST', body: input.data }));
-    if (!r) return; // said with a retry; the page and the chosen seat stay as they were
-    const clash = r.clashes?.length ? ` This clashes with your timetable (${r.clashes.map((c) => c.label || 'busy').join(', ')}): you may need cover.` : '';
-    setStatus((r.status === 'confirmed' ? `Booked: your ${seatLabel[r.seat].toLowerCase()} seat is confirmed.` : `You joined the waitlist. You are number ${r.position} in the queue for ${seatLabel[r.seat].toLowerCase()} seats. You can add it to your calendar once you have a seat.`) + clash);
-    await page.reload();
-    // The form has gone; put focus where the new state is described.
-    document.getElementById('your-place-title')?.focus();
+    // A failure is said with "Try again" (which runs all of this again); the page and the chosen seat stay as they were.
+    await booking.run(async () => {
+      const r = await api(`/api/sessions/${encodeURIComponent(s.id)}/bookings`, BookAnswer, { method: 'POST', body: input.data });
+      const clash = r.clashes?.length ? ` This clashes with your timetable (${r.clashes.map((c) => c.label || 'busy').join(', ')}): you may need cover.` : '';
+      setStatus((r.status === 'confirmed' ? `Booked: your ${seatLabel[r.seat].toLowerCase()} seat is confirmed.` : `You joined the waitlist. You are number ${r.position} in the queue for ${seatLabel[r.seat].toLowerCase()} seats. You can add it to your calendar once you have a seat.`) + clash);
+      await page.reload();
+      // The form has gone; put focus where the new state is described.
+      document.getElementById('your-place-title')?.focus();
+    });
   }
 
   function changed(_b: Booking, message: string) {
