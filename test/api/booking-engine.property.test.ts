@@ -7,6 +7,7 @@
  *
  * The checks:
  * - confirmed + live offers <= capacity per seat kind, and the API's counts agree with the rows;
+ * - the seat counts stored on the session and its holds equal a count of the rows;
  * - a school takes more of its hold only while some of it is unclaimed;
  * - at most one active booking per person;
  * - nobody waits while a seat is free to them (open seats plus their school's unclaimed hold);
@@ -18,6 +19,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { seatCountDrift } from '../../server/bookings/repository.js';
 import { runJobsOnce } from '../../server/jobs.js';
 import { makeTestContext, usePostgres, type TestUser } from '../helpers.js';
 
@@ -116,6 +118,8 @@ describe('the booking engine under random sequences', () => {
             expect(status === 0 || status < 500, `${a.kind} answered ${status}`).toBe(true);
 
             const after = await rows();
+            // The counts stored on the session and its holds equal a count of the rows.
+            expect(await seatCountDrift(ctx.db)).toEqual([]);
             const session = (await ctx.request('GET', `/api/sessions/${s.id}`, { as: s.trainer })).json;
             const holds: { orgId: string; seat: string; seats: number; claimed: number }[] = (await ctx.request('GET', `/api/sessions/${s.id}/holds`, { as: s.trainer })).json.items;
             const listed: { id: string; seat: string; status: string; position?: number }[] = (await ctx.request('GET', `/api/sessions/${s.id}/bookings`, { as: s.trainer })).json.items;
