@@ -17,6 +17,8 @@ declare module 'autocannon' {
   interface Instance {
     on(event: 'response', cb: (client: unknown, statusCode: number, bytes: number, ms: number) => void): void;
     on(event: 'done', cb: (result: Result) => void): void;
+    /** Ends the load now; 'done' still fires with what was measured. */
+    stop(): void;
   }
   function autocannon(opts: Record<string, unknown>): Instance;
   namespace autocannon {

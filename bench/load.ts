@@ -2,7 +2,8 @@
  * The load generator, run as its own process so it never shares a CPU queue with the
  * server's event loop: `tsx bench/load.ts SPEC.json` runs autocannon and prints one JSON
  * line with the result. With `cycle`, request n uses cycle[n % length] (path, headers,
- * body), so every request can be a distinct booking or a distinct webhook.
+ * body), so every request can be a distinct booking or a distinct webhook. SIGTERM stops the
+ * load early and still prints its result.
  */
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
@@ -65,6 +66,9 @@ const instance = autocannon({
     },
   ],
 });
+// SIGTERM ends a load early (one kept running beside another until that one is done) and
+// still reports what it measured.
+process.once('SIGTERM', () => instance.stop());
 instance.on('response', (_client, statusCode) => {
   status[statusCode] = (status[statusCode] ?? 0) + 1;
 });

@@ -32,6 +32,12 @@ export interface Seeded {
   feedSessionIds: string[];
   /** Upcoming sessions start here (the listing asks from this instant). */
   upcomingFrom: string;
+  /** Two windows of `listSessions` sessions each: [from, to) for the listing. */
+  list: { from: string; to: string; bookingsPerSession: number };
+  /** The same, with 20 times the bookings per session. */
+  deepList: { from: string; to: string; bookingsPerSession: number };
+  /** The launch-morning session (30 seats) and its many distinct would-be attendees. */
+  launch: { sessionId: string; capacity: number; staff: SeededUser[] };
 }
 
 async function insertChunked<T extends keyof Database>(db: Kysely<Database>, table: T, rows: Record<string, unknown>[], size = 400) {
@@ -42,8 +48,21 @@ async function insertChunked<T extends keyof Database>(db: Kysely<Database>, tab
 
 export async function seed(
   db: Kysely<Database>,
-  opts: { bookers: number; sessions: number; capacity: number; signInUsers: number; feedEvents: number; passwordCostLog2: number },
+  opts: {
+    bookers: number;
+    sessions: number;
+    capacity: number;
+    signInUsers: number;
+    feedEvents: number;
+    passwordCostLog2: number;
+    /** Sessions in each listing window, and the bookings each of the first window's has (the second's: 20 times). */
+    listSessions?: number;
+    listBookings?: number;
+    launchStaff?: number;
+  },
 ): Promise<Seeded> {
+  const listSessions = opts.listSessions ?? 0;
+  const listBookings = opts.listBookings ?? 0;
   const now = new Date().toISOString();
   const orgId = randomUUID();
   await db.insertInto('organisations').values({ id: orgId, name: 'Bench Academy', urn: null, parent_id: null, time_zone: 'Europe/London', settings: '{}', created_at: now }).execute();
@@ -64,6 +83,7 @@ export async function seed(
   const hash = await hashPassword(BENCH_PASSWORD, opts.passwordCostLog2);
   const signInEmails = Array.from({ length: opts.signInUsers }, (_, i) => makeUser('staff', `signin${i}`, hash).email);
   const feedUser = makeUser('staff', 'feed');
+  const launchStaff = Array.from({ length: opts.launchStaff ?? 0 }, (_, i) => makeUser('staff', `launch${i}`));
   await insertChunked(db, 'users', users);
   await insertChunked(db, 'auth_sessions', tokens);
 
@@ -93,6 +113,13 @@ export async function seed(
       created_by: trainer.id,
       created_at: now,
       updated_at: now,
+      // The stored seat counts (every row lists them: a multi-row insert has one column list).
+      confirmed_in_person: 0,
+      offered_in_person: 0,
+      waiting_in_person: 0,
+      confirmed_online: 0,
+      offered_online: 0,
+      waiting_online: 0,
     };
   };
   // The feed person's sessions: from next month on, one every five hours (years of them).
@@ -103,8 +130,36 @@ export async function seed(
   // The sessions everyone books start after the last of those, one per hour.
   const upcomingStart = new Date(feedStart.getTime() + (opts.feedEvents * 5 + 24) * 3_600_000);
   const upcoming = Array.from({ length: opts.sessions }, (_, i) => session(`Bench session ${i}`, new Date(upcomingStart.getTime() + i * 3_600_000), opts.capacity));
-  await insertChunked(db, 'sessions', [...upcoming, ...feed], 200);
-  await insertChunked(db, 'session_trainers', [...upcoming, ...feed].map((s) => ({ session_id: s.id, user_id: trainer.id })));
+  // Two listing windows after those (a month on): the list sessions, then the deep ones, and
+  // the launch session after both. Their bookings and stored counts are written here.
+  const listStart = new Date(upcomingStart.getTime() + (opts.sessions + 24 * 30) * 3_600_000);
+  const deepStart = new Date(listStart.getTime() + (listSessions + 24) * 3_600_000);
+  const deepBookings = listBookings * 20;
+  const queued = (id: string, n: number, capacity: number) =>
+    Array.from({ length: n }, (_, i) => ({
+      id: randomUUID(),
+      session_id: id,
+      user_id: (i < bookers.length ? bookers[i]! : launchStaff[i - bookers.length]!).id,
+      seat: 'online',
+      status: i < capacity ? 'confirmed' : 'waitlisted',
+      queue_seq: i + 1,
+      hold_org_id: null,
+      offer_expires_at: null,
+      booked_by: null,
+      revision: 0,
+      created_at: now,
+      updated_at: now,
+      cancelled_at: null,
+    }));
+  const withCounts = (title: string, at: Date, capacity: number, n: number) => ({ ...session(title, at, capacity), confirmed_online: Math.min(n, capacity), waiting_online: Math.max(0, n - capacity) });
+  const list = Array.from({ length: listSessions }, (_, i) => withCounts(`List session ${i}`, new Date(listStart.getTime() + i * 3_600_000), opts.capacity, listBookings));
+  const deep = Array.from({ length: listSessions }, (_, i) => withCounts(`Deep list session ${i}`, new Date(deepStart.getTime() + i * 3_600_000), opts.capacity, deepBookings));
+  const launch = session('Launch morning', new Date(deepStart.getTime() + (listSessions + 24) * 3_600_000), 30);
+  if (deepBookings > bookers.length + launchStaff.length) throw new Error('seed: not enough distinct people for the deep list');
+
+  await insertChunked(db, 'sessions', [...upcoming, ...feed, ...list, ...deep, launch], 200);
+  await insertChunked(db, 'session_trainers', [...upcoming, ...feed, ...list, ...deep, launch].map((s) => ({ session_id: s.id, user_id: trainer.id })));
+  await insertChunked(db, 'bookings', [...list.flatMap((s) => queued(s.id, listBookings, opts.capacity)), ...deep.flatMap((s) => queued(s.id, deepBookings, opts.capacity))]);
   await insertChunked(
     db,
     'bookings',
@@ -134,5 +189,8 @@ export async function seed(
     feedUser,
     feedSessionIds: feed.map((s) => s.id),
     upcomingFrom: upcomingStart.toISOString(),
+    list: { from: listStart.toISOString(), to: new Date(listStart.getTime() + listSessions * 3_600_000).toISOString(), bookingsPerSession: listBookings },
+    deepList: { from: deepStart.toISOString(), to: new Date(deepStart.getTime() + listSessions * 3_600_000).toISOString(), bookingsPerSession: deepBookings },
+    launch: { sessionId: launch.id, capacity: 30, staff: launchStaff },
   };
 }

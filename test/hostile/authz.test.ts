@@ -187,6 +187,7 @@ const MATRIX: Row[] = [
   ['POST /api/bookings/{id}/decline',       async (c) => ({ params: { id: await c.offered() } }),                    e(401, 401, 200, 404,  404,   404,    404,    404,     404)],
   ['GET /api/orgs/{id}/bookings',           async () => ({ params: { id: orgA.id } }),                               e(401, 401, 403, 403,  200,   403,    403,    403,     200)],
   // Office staff see only their own organisation's holds (checked in test/hostile/leaks.test.ts).
+  ['GET /api/sessions/{id}/roster',         async (c) => ({ params: { id: await c.session() }, query: `orgId=${orgA.id}` }),  e(401, 401, 403, 403,  200,   403,    403,    403,     200)],
   ['GET /api/sessions/{id}/holds',          async (c) => ({ params: { id: await c.session() } }),                    e(401, 401, 403, 403,  200,   200,    200,    403,     200)],
   ['PUT /api/sessions/{id}/holds',          async (c) => ({ params: { id: await c.session() }, body: { orgId: orgA.id, seat: 'online', seats: 2 } }),
                                                                                                                      e(401, 401, 403, 403,  403,   403,    204,    403,     204)],
@@ -266,6 +267,7 @@ const MATRIX: Row[] = [
   ['GET /api/sessions/{id}/checkin-code',   async (c) => ({ params: { id: await c.session() } }),                    e(401, 401, 403, 403,  403,   403,    200,    403,     200)],
   ['POST /api/sessions/{id}/checkin',       async (c) => checkin(c),                                                 e(401, 401, 200, 403,  403,   403,    403,    403,     403)],
   ['GET /api/me/completions',               async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
+  ['GET /api/me/completions.csv',           async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
   ['GET /api/orgs/{id}/completions',        async () => ({ params: { id: orgA.id } }),                               e(401, 401, 403, 403,  200,   403,    403,    403,     200)],
 ];
 
