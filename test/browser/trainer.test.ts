@@ -28,6 +28,12 @@ async function activate(page: Page, name: string | RegExp, opts: { back?: boolea
   await page.keyboard.press('Enter');
 }
 
+/** Follows a main-menu link by keyboard, opening the folded menu first on a narrow screen. */
+async function navTo(page: Page, name: string) {
+  if (await page.getByRole('button', { name: 'Menu' }).isVisible()) await activate(page, 'Menu');
+  await activate(page, name);
+}
+
 /** Tabs to a field and types into it (replacing what is there). */
 async function typeInto(page: Page, label: string | RegExp, text: string) {
   await tabTo(page, label);
@@ -80,7 +86,7 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
 
     const page = await newPage(env.browser, env.server, NARROW);
     await signIn(page, trainer);
-    await activate(page, 'My sessions');
+    await navTo(page, 'My sessions');
     await page.getByRole('heading', { level: 1, name: 'My sessions' }).waitFor();
     await activate(page, 'Edit or cancel');
     await page.getByRole('heading', { level: 1, name: 'Edit: Autism in the early years' }).waitFor();
@@ -262,7 +268,7 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     }
     const page = await newPage(env.browser, env.server, NARROW);
     await signIn(page, trainer);
-    await activate(page, 'My sessions');
+    await navTo(page, 'My sessions');
     await activate(page, 'Message attendees');
     await page.getByRole('heading', { level: 1, name: 'Message attendees: Inclusive PE' }).waitFor();
     await activate(page, 'Send message');
@@ -356,7 +362,7 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     }
     const page = await newPage(env.browser, env.server, NARROW);
     await signIn(page, admin);
-    await activate(page, 'Mail');
+    await navTo(page, 'Mail');
     await page.getByRole('heading', { level: 1, name: 'Mail' }).waitFor();
     await typeInto(page, 'To (email address)', staff.email);
     await page.keyboard.press('Enter');
