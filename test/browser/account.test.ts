@@ -31,7 +31,7 @@ describe.skipIf(!browserAvailable)('calendar subscription, new session, other pa
     // A new address replaces the old one, which stops working.
     await page.getByRole('button', { name: 'Make a new address' }).click();
     await page.getByRole('button', { name: 'Yes, make a new address' }).click();
-    await page.getByRole('status').filter({ hasText: 'You have a new calendar address.' }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'There is a new calendar address.' }).waitFor();
     const fresh = await field.inputValue();
     expect(fresh).not.toBe(url);
     expect(await page.evaluate(async (u) => (await fetch(u)).status, url)).toBe(404);

@@ -144,20 +144,23 @@ export async function expectNoAxeViolations(page: Page, what = page.url()) {
 
 /**
  * Presses Tab (Shift+Tab with `back`) until the focused element has the accessible-ish name
- * `name` (its text, aria-label or label), failing after `max` presses. Keyboard-only tests
- * use this instead of clicking.
+ * `name` (its text, aria-label or label), failing after `max` presses; a collapsed menu
+ * button in the main navigation met on the way is opened. Keyboard-only tests use this
+ * instead of clicking.
  */
 export async function tabTo(page: Page, name: string | RegExp, { max = 60, back = false } = {}) {
   const matches = (s: string) => (typeof name === 'string' ? s.trim() === name : name.test(s));
   for (let i = 0; i < max; i++) {
     await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
-    const label = await page.evaluate(() => {
+    const { label, collapsedMenu } = await page.evaluate(() => {
       const el = document.activeElement as HTMLElement | null;
-      if (!el || el === document.body) return '';
+      if (!el || el === document.body) return { label: '', collapsedMenu: false };
       const labelled = el.getAttribute('aria-label') ?? (el.id ? document.querySelector(`label[for="${CSS.escape(el.id)}"]`)?.textContent : null);
-      return (labelled ?? el.textContent ?? '').replace(/\s+/g, ' ');
+      return { label: (labelled ?? el.textContent ?? '').replace(/\s+/g, ' '), collapsedMenu: el.closest('nav') !== null && el.getAttribute('aria-expanded') === 'false' };
     });
     if (matches(label)) return;
+    // On a narrow screen the main links sit behind a Menu button: open it, as a person would.
+    if (collapsedMenu) await page.keyboard.press('Enter');
   }
   throw new Error(`Tab did not reach ${String(name)} within ${max} presses`);
 }

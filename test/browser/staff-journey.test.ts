@@ -160,6 +160,11 @@ describe.skipIf(!browserAvailable)('staff and office journey', () => {
     await page.getByRole('article', { name: 'Starting soon' }).getByRole('link', { name: /Join now/ }).waitFor();
     expect(await page.getByRole('article', { name: 'Offered seat' }).getByRole('link', { name: /Join now/ }).count()).toBe(0);
     await checkPage(page, 'my bookings (320 px)');
+    await page.getByRole('article', { name: 'Offered seat' }).getByRole('link', { name: 'Offered seat' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Booking: Offered seat' }).waitFor();
+    await page.getByRole('group', { name: /Add to calendar/ }).waitFor();
+    await checkPage(page, 'one booking (320 px)');
+    await page.goto('/bookings');
 
     await page.getByRole('link', { name: 'My training record (sessions attended)' }).click();
     await page.getByRole('heading', { level: 1, name: 'My training record' }).waitFor();
@@ -278,7 +283,9 @@ describe.skipIf(!browserAvailable)('staff and office journey', () => {
     await page.getByRole('alert').filter({ hasText: 'could not be reached' }).waitFor();
     await page.context().setOffline(false);
     // By itself: on the browser's "online" event, or at the next periodic retry.
-    await page.getByRole('article', { name: 'Offline booking' }).waitFor({ timeout: 25_000 });
+    await page.getByRole('status').filter({ hasText: /^Showing 1 to \d+ of \d+ sessions?\./ }).waitFor({ timeout: 25_000 });
+    expect(await page.getByRole('article').count()).toBeGreaterThan(0);
+    expect(await page.getByRole('alert').filter({ hasText: 'could not be reached' }).count()).toBe(0);
 
     // An error answer: the session is cancelled after the page loaded. The page stays, says why.
     const s2 = await t.session({ title: 'Cancelled meanwhile', startsAt: d, endsAt: plusMinutes(d, 60) });

@@ -4,12 +4,13 @@
  * Also the upload of many staff timetables from one CSV with an email column.
  */
 import './timetable.css';
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { z } from 'zod';
 import { CoverReport, OrgUploadResult } from '../../../shared/timetables.js';
 import { api } from '../api.js';
-import { ErrorSummary, errorFor, LoadError, messageOf, PageHeading, Status, TextField, useApp, type FieldError } from '../components.js';
+import { ErrorSummary, errorFor, messageOf, PageHeading, Status, TextField, useApp, type FieldError } from '../components.js';
 import { dayStartIso, formatDate, formatTimeRange, plural, seatLabel, statusLabel, toDateInput } from '../format.js';
+import { ActionButton, Retry, useLoad } from '../load.js';
 import { Link, navigate } from '../router.js';
 import { clashText } from './FitNote.js';
 import { sendText, UploadError } from './send.js';
@@ -22,26 +23,14 @@ export function CoverPage({ orgId }: { orgId: string }) {
   const today = toDateInput(new Date());
   const from = day.test(loc.query.get('from') ?? '') ? loc.query.get('from')! : today;
   const to = day.test(loc.query.get('to') ?? '') ? loc.query.get('to')! : toDateInput(new Date(Date.now() + 27 * 86_400_000));
-  const [report, setReport] = useState<Report | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [problems, setProblems] = useState<string[]>([]);
   const [status, setStatus] = useState('');
   const [busy, setBusy] = useState(false);
   const range = new URLSearchParams({ from: dayStartIso(from), to: dayStartIso(to, 1) });
 
-  useEffect(() => {
-    let live = true;
-    setError(null);
-    setReport(null);
-    api(`/api/orgs/${encodeURIComponent(orgId)}/cover?${range}`, CoverReport).then(
-      (r) => live && setReport(r),
-      (e) => live && setError(e),
-    );
-    return () => {
-      live = false;
-    };
-  }, [loc.key]);
+  const cover = useLoad(() => api(`/api/orgs/${encodeURIComponent(orgId)}/cover?${range}`, CoverReport), [loc.key]);
+  const report: Report | undefined = cover.data;
 
   function show(e: Event) {
     e.preventDefault();
@@ -112,11 +101,10 @@ export function CoverPage({ orgId }: { orgId: string }) {
         </div>
       </form>
       <p role="status" class="count">
-        {error ? '' : !report ? 'Loading…' : report.items.length === 0 ? 'No bookings need cover in these dates.' : `${plural(report.items.length, 'booking')} need cover for ${plural(lessons, 'lesson')}.`}
+        {!report ? (cover.error ? '' : 'Loading…') : report.items.length === 0 ? 'No bookings need cover in these dates.' : `${plural(report.items.length, 'booking')} need cover for ${plural(lessons, 'lesson')}.`}
       </p>
-      {error ? (
-        <LoadError error={error} />
-      ) : report && report.items.length > 0 ? (
+      {cover.error ? <Retry error={cover.error} onRetry={() => void cover.reload()} busy={cover.loading} /> : null}
+      {report && report.items.length > 0 ? (
         <>
           <p>
             <a href={`/api/orgs/${encodeURIComponent(orgId)}/cover.csv?${range}`} download>
@@ -174,9 +162,9 @@ export function CoverPage({ orgId }: { orgId: string }) {
             hint="One CSV for many people, with the columns email, day, start, end and, if you like, label and week (A or B). Each person named gets exactly the rows given for them; everyone else keeps their timetable."
             error={errorFor(errors, 'staff-file')}
           />
-          <button type="submit" class="button" aria-disabled={busy ? 'true' : undefined}>
+          <ActionButton busy={busy} busyLabel="Uploading…">
             Upload staff timetables
-          </button>
+          </ActionButton>
         </form>
       </section>
     </>
