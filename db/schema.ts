@@ -70,6 +70,21 @@ export interface PasswordResetsTable {
   used_at: string | null;
 }
 
+/**
+ * An emailed sign-in link. Only the token's hash is kept; `used_at` makes it single-use;
+ * `browser_hash` is the hash of a random cookie set in the browser that asked for it, which
+ * must come back with the link.
+ */
+export interface SignInLinksTable {
+  id: string;
+  token_hash: string;
+  user_id: string;
+  browser_hash: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
 export interface CoursesTable {
   id: string;
   title: string;
@@ -385,6 +400,7 @@ export interface Database {
   auth_sessions: AuthSessionsTable;
   login_throttle: LoginThrottleTable;
   password_resets: PasswordResetsTable;
+  sign_in_links: SignInLinksTable;
   courses: CoursesTable;
   sessions: SessionsTable;
   session_trainers: SessionTrainersTable;

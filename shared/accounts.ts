@@ -92,6 +92,11 @@ export const ImportUsersResult = z.object({
 /** "Forgot your password?": the answer is the same whether or not the address has an account. */
 export const PasswordResetRequestInput = z.object({ email: Email });
 export const PasswordResetRequested = z.object({ message: z.string() });
+/** "Email me a sign-in link". */
+export const SignInLinkRequestInput = z.object({ email: Email });
+export const SignInLinkRequested = z.object({ message: z.string() });
+/** The token from an emailed sign-in link. */
+export const SignInLinkInput = z.object({ token: z.string().min(16).max(200) });
 /** A new password with the token from the emailed link. */
 export const PasswordResetInput = z.object({ token: z.string().min(16).max(200), password: Password });
 export const ChangePasswordInput = z.object({ currentPassword: z.string().min(1, 'enter your current password').max(1024), newPassword: Password });

@@ -21,3 +21,24 @@ export function passwordResetEmail(name: string, link: string, validMinutes: num
 </body></html>`;
   return { subject, text, html };
 }
+
+export function signInLinkEmail(name: string, link: string, validMinutes: number) {
+  const subject = 'Your sign-in link for SEND Live Training';
+  const paras = [
+    'Someone (we hope you) asked for a link to sign in to SEND Live Training without a password.',
+    `Open this link within ${validMinutes} minutes, in the same browser you asked from. It works once.`,
+    'If you did not ask for this, you can ignore this email: nobody can sign in with it without that browser.',
+  ];
+  const text = [`Hello ${name},`, '', paras[0], '', paras[1], link, '', paras[2], '', 'SEND Live Training'].join('\n');
+  const html = `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>
+<body style="font-family: Arial, sans-serif; font-size: 16px; line-height: 1.5; color: #1a1a1a; background: #ffffff;">
+<h1 style="font-size: 22px;">${escapeHtml(subject)}</h1>
+<p>Hello ${escapeHtml(name)},</p>
+<p>${escapeHtml(paras[0]!)}</p>
+<p>${escapeHtml(paras[1]!)}</p>
+<p><a href="${escapeHtml(link)}" style="color: #1d4ed8;">Sign in to SEND Live Training</a></p>
+<p>${escapeHtml(paras[2]!)}</p>
+<p>SEND Live Training</p>
+</body></html>`;
+  return { subject, text, html };
+}

@@ -37,6 +37,7 @@ export async function changePassword(deps: Deps, actor: { user: AuthUser; sessio
     await repo.setPasswordHash(trx, row.id, passwordHash);
     await repo.revokeSessionsOfUser(trx, row.id, now, actor.sessionId);
     await repo.voidPasswordResets(trx, row.id, now);
+    await repo.voidSignInLinks(trx, row.id, now);
   });
 }
 
@@ -81,6 +82,7 @@ export async function resetPassword(deps: Deps, token: string, newPassword: stri
     await repo.setPasswordHash(trx, user.id, passwordHash);
     await repo.revokeSessionsOfUser(trx, user.id, now);
     await repo.voidPasswordResets(trx, user.id, now);
+    await repo.voidSignInLinks(trx, user.id, now);
     await repo.clearThrottlesOfAccount(trx, user.email);
   });
 }
@@ -117,6 +119,7 @@ export async function setDisabled(deps: Deps, actor: AuthUser, userId: string, d
     if (disabled) {
       await repo.revokeSessionsOfUser(trx, target.id, now);
       await repo.voidPasswordResets(trx, target.id, now);
+      await repo.voidSignInLinks(trx, target.id, now);
     }
   });
 }

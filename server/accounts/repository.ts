@@ -226,3 +226,35 @@ export function searchUsers(db: Q, opts: { text?: string; limit: number; offset:
   }
   return q.execute();
 }
+
+export async function insertSignInLink(db: Q, row: Database['sign_in_links']) {
+  await db.insertInto('sign_in_links').values(row).execute();
+}
+
+/** A sign-in link by its token's hash, used or not. */
+export function findSignInLink(db: Q, tokenHash: string) {
+  return db.selectFrom('sign_in_links').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+}
+
+/**
+ * Uses up a sign-in link opened in the browser that asked for it: marks it used and returns
+ * its person, in one statement, so a link opened twice at once works only once. Undefined
+ * when unknown, used, expired or from another browser.
+ */
+export async function consumeSignInLink(db: Q, tokenHash: string, browserHash: string, nowIso: string): Promise<string | undefined> {
+  const row = await db
+    .updateTable('sign_in_links')
+    .set({ used_at: nowIso })
+    .where('token_hash', '=', tokenHash)
+    .where('browser_hash', '=', browserHash)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', nowIso)
+    .returning('user_id')
+    .executeTakeFirst();
+  return row?.user_id;
+}
+
+/** Every unused sign-in link of a person stops working. */
+export async function voidSignInLinks(db: Q, userId: string, nowIso: string) {
+  await db.updateTable('sign_in_links').set({ used_at: nowIso }).where('user_id', '=', userId).where('used_at', 'is', null).execute();
+}

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import type { MiddlewareHandler } from 'hono';
-import { ChangePasswordInput, CreateOrgInput, CreateUserInput, ImportUsersResult, LoginInput, LoginResult, Me, Organisation, OrgQuery, PasswordResetInput, PasswordResetRequested, PasswordResetRequestInput, PeoplePage, PeopleQuery, UpdateOrgInput, UpdateUserInput, User } from '../../shared/accounts.js';
+import type { Context, MiddlewareHandler } from 'hono';
+import { ChangePasswordInput, CreateOrgInput, CreateUserInput, ImportUsersResult, LoginInput, LoginResult, Me, Organisation, OrgQuery, PasswordResetInput, PasswordResetRequested, PasswordResetRequestInput, PeoplePage, PeopleQuery, SignInLinkInput, SignInLinkRequested, SignInLinkRequestInput, UpdateOrgInput, UpdateUserInput, User } from '../../shared/accounts.js';
 import { Id } from '../../shared/common.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
@@ -9,9 +9,14 @@ import { jsonBody, jsonResponse, requireRole, requireUser, router, type Env } fr
 import * as repo from './repository.js';
 import * as accounts from './service.js';
 import * as lifecycle from './lifecycle.js';
+import * as links from './signin-links.js';
+import { SIGN_IN_LINK_MINUTES } from './signin-links.js';
 import { clientAddress } from '../platform/client-address.js';
 
 export const SESSION_COOKIE = 'sid';
+/** The random value that binds an emailed sign-in link to the browser that asked for it. */
+export const LINK_BROWSER_COOKIE = 'signin_browser';
+const LINK_COOKIE_PATH = '/api/auth/email-link';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Routes for people who are not signed in (yet): a stale token sent along does not stop them. */
 const SIGNED_OUT_ROUTES = /^\/api\/auth\//;
@@ -48,6 +53,11 @@ const OrgParam = z.object({ id: Id });
 export function accountRoutes(deps: Deps) {
   const app = router();
   const secureCookie = deps.config.publicUrl.startsWith('https:');
+  /** The answer to any way of signing in: the session cookie, and the token for API use. */
+  const signedIn = (c: Context<Env>, result: Awaited<ReturnType<typeof accounts.startSession>>) => {
+    setCookie(c, SESSION_COOKIE, result.token, { httpOnly: true, sameSite: 'Lax', secure: secureCookie, path: '/', expires: result.expires });
+    return c.json({ token: result.token, csrfToken: result.csrfToken, user: result.user }, 200);
+  };
 
   app.openapi(
     createRoute({
@@ -66,14 +76,51 @@ export function accountRoutes(deps: Deps) {
     async (c) => {
       const { email, password } = c.req.valid('json');
       const result = await accounts.login(deps, email, password, clientAddress(c, deps.config.trustProxy));
-      setCookie(c, SESSION_COOKIE, result.token, {
-        httpOnly: true,
-        sameSite: 'Lax',
-        secure: secureCookie,
-        path: '/',
-        expires: result.expires,
-      });
-      return c.json({ token: result.token, csrfToken: result.csrfToken, user: result.user }, 200);
+      return signedIn(c, result);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/auth/email-link',
+      tags: ['accounts'],
+      summary: '"Email me a sign-in link": a single-use link that works for 15 minutes in this browser only, if the address has an account; the answer is the same either way',
+      request: { body: jsonBody(SignInLinkRequestInput) },
+      responses: {
+        202: jsonResponse(SignInLinkRequested, 'Accepted; sets the HttpOnly cookie that the link needs when it is opened'),
+        429: { description: '`rate_limited`, with `Retry-After`: counted like password sign-ins' },
+      },
+    }),
+    async (c) => {
+      const { email } = c.req.valid('json');
+      // One value per browser, kept while it asks again, so every link it asked for works there.
+      const existing = getCookie(c, LINK_BROWSER_COOKIE);
+      const nonce = existing && /^[A-Za-z0-9_-]{32}$/.test(existing) ? existing : links.newBrowserNonce();
+      await links.requestSignInLink(deps, email, clientAddress(c, deps.config.trustProxy), nonce);
+      setCookie(c, LINK_BROWSER_COOKIE, nonce, { httpOnly: true, sameSite: 'Strict', secure: secureCookie, path: LINK_COOKIE_PATH, maxAge: SIGN_IN_LINK_MINUTES * 60 });
+      return c.json({ message: `If that address belongs to an account, we have sent it a sign-in link. Open it in this browser within ${SIGN_IN_LINK_MINUTES} minutes.` }, 202);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/auth/email-link/complete',
+      tags: ['accounts'],
+      summary: 'Sign in with the token from an emailed sign-in link, in the browser that asked for it',
+      request: { body: jsonBody(SignInLinkInput) },
+      responses: {
+        200: jsonResponse(LoginResult, 'Signed in; also sets an HttpOnly session cookie'),
+        400: { description: '`invalid_sign_in_link` (unknown, used or expired) or `sign_in_link_other_browser` (the link is not used up)' },
+        403: { description: '`account_disabled`' },
+        429: { description: '`rate_limited`, with `Retry-After`' },
+      },
+    }),
+    async (c) => {
+      const { token } = c.req.valid('json');
+      const result = await links.redeemSignInLink(deps, token, getCookie(c, LINK_BROWSER_COOKIE), clientAddress(c, deps.config.trustProxy));
+      return signedIn(c, result);
     },
   );
 

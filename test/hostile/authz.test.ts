@@ -147,6 +147,9 @@ const MATRIX: Row[] = [
   ['POST /api/auth/password-reset',         async (c) => ({ body: { email: c.me.email } }),                          e(202, 202, 202, 202,  202,   202,    202,    202,     202)],
   ['POST /api/auth/password-reset/complete', async () => ({ body: { token: randomBytes(32).toString('base64url'), password: 'a new long passphrase' } }),
                                                                                                                      e(400, 400, 400, 400,  400,   400,    400,    400,     400)],
+  ['POST /api/auth/email-link',             async (c) => ({ body: { email: c.me.email } }),                          e(202, 202, 202, 202,  202,   202,    202,    202,     202)],
+  ['POST /api/auth/email-link/complete',    async () => ({ body: { token: randomBytes(32).toString('base64url') } }),
+                                                                                                                     e(400, 400, 400, 400,  400,   400,    400,    400,     400)],
   // A wrong current password (403 wrong_password): a right one would end the shared fixture users' other sessions.
   ['POST /api/me/password',                 async () => ({ body: { currentPassword: 'not the password', newPassword: 'a new long passphrase' } }),
                                                                                                                      e(401, 401, 403, 403,  403,   403,    403,    403,     403)],

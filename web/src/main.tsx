@@ -182,10 +182,18 @@ function App() {
   }
 
   let content;
-  const signedOutPage = signedOutRoute(loc.path, loc.navigated, () => {
-    setCsrfToken(null);
-    setMe(null);
-  });
+  const signedOutPage = signedOutRoute(
+    loc.path,
+    loc.navigated,
+    () => {
+      setCsrfToken(null);
+      setMe(null);
+    },
+    (m) => {
+      setCsrfToken(m.csrfToken);
+      setMe(m);
+    },
+  );
   if (signedOutPage) content = signedOutPage;
   else if (loadError) content = <LoadError error={loadError} />;
   else if (me === undefined) content = <p>Loading…</p>;

@@ -8,6 +8,7 @@ import type { MeValue } from '../components.js';
 import { PeoplePage } from '../admin/PeoplePage.js';
 import { AccountPage } from './AccountPage.js';
 import { ForgotPasswordPage, ResetPasswordPage } from './PasswordPages.js';
+import { EmailSignInPage, SignInLinkPage } from './SignInLinkPages.js';
 import { StaffPage } from './StaffPage.js';
 
 export const ACCOUNT_NAV: { href: string; label: string; roles?: MeValue['role'][] }[] = [
@@ -17,9 +18,11 @@ export const ACCOUNT_NAV: { href: string; label: string; roles?: MeValue['role']
 ];
 
 /** Paths shown whether or not anyone is signed in (no redirect to the sign-in page). */
-export const isSignedOutPath = (path: string) => path === '/forgot-password' || path === '/reset-password';
+export const isSignedOutPath = (path: string) => path === '/forgot-password' || path === '/reset-password' || path === '/email-sign-in' || path === '/signin-link';
 
-export function signedOutRoute(path: string, navigated: boolean, onSignedOut: () => void) {
+export function signedOutRoute(path: string, navigated: boolean, onSignedOut: () => void, onSignedIn: (me: MeValue) => void) {
+  if (path === '/email-sign-in') return <EmailSignInPage navigated={navigated} />;
+  if (path === '/signin-link') return <SignInLinkPage navigated={navigated} onSignedIn={onSignedIn} />;
   if (path === '/forgot-password') return <ForgotPasswordPage navigated={navigated} />;
   if (path === '/reset-password') return <ResetPasswordPage navigated={navigated} onSignedOut={onSignedOut} />;
   return null;

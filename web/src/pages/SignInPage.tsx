@@ -50,6 +50,10 @@ export function SignInPage({ navigated, onSignedIn }: { navigated: boolean; onSi
       <p class="signin-help">
         <Link href="/forgot-password">Forgot your password?</Link>
       </p>
+      <h2>Sign in without a password</h2>
+      <p>
+        <Link href="/email-sign-in">Email me a sign-in link</Link>
+      </p>
     </div>
   );
 }

@@ -1,0 +1,81 @@
+/**
+ * Signing in with a link sent by email, for anyone with an account: no password needed.
+ *
+ * Asking for a link is counted like a password sign-in (the same three counters, so it
+ * cannot be used to probe or flood an address faster than guessing passwords), and the
+ * answer is the same whether or not the address has an account. The link works once, for
+ * 15 minutes, and only in the browser that asked for it: asking sets a random cookie whose
+ * hash is stored with the link, and opening the link must bring the cookie back, so a link
+ * that leaks from a mailbox is of no use elsewhere.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { AppError } from '../errors.js';
+import type { Deps } from '../platform/deps.js';
+import { enqueueMessage } from '../notifications/outbox.js';
+import { signInLinkEmail } from './emails.js';
+import * as repo from './repository.js';
+import { accountDisabled, hashToken, startSession } from './service.js';
+import { countPasswordCheck, hit, rateLimited } from './throttle.js';
+
+/** How long an emailed sign-in link works. */
+export const SIGN_IN_LINK_MINUTES = 15;
+/** Sign-in emails per address per 15 minutes; more requests are answered the same way but send nothing. */
+const LINK_EMAILS_PER_WINDOW = 3;
+
+/** A new random value for the browser-binding cookie. */
+export const newBrowserNonce = () => randomBytes(24).toString('base64url');
+
+export const invalidSignInLink = () =>
+  new AppError('invalid_sign_in_link', 'This sign-in link has expired or has already been used. Ask for a new link.');
+
+/**
+ * Emails a sign-in link to `email` when it belongs to an account that is not turned off.
+ * `browserNonce` is the value of the cookie set in the asking browser. Throws `rate_limited`
+ * after as many requests as password sign-in allows; otherwise the caller is told the same
+ * whatever the address.
+ */
+export async function requestSignInLink(deps: Deps, email: string, client: string, browserNonce: string) {
+  await countPasswordCheck(deps, email, client);
+  if ((await hit(deps, { key: `signin-link:${email}`, limit: LINK_EMAILS_PER_WINDOW, windowMs: SIGN_IN_LINK_MINUTES * 60_000 })) !== null) return;
+  const user = await repo.findUserByEmail(deps.db, email);
+  if (!user || user.disabled_at) return;
+  const token = randomBytes(32).toString('base64url');
+  const now = deps.now();
+  const link = `${deps.config.publicUrl.replace(/\/$/, '')}/signin-link#token=${token}`;
+  await deps.db.transaction().execute(async (trx) => {
+    await repo.insertSignInLink(trx, {
+      id: randomUUID(),
+      token_hash: hashToken(token),
+      user_id: user.id,
+      browser_hash: hashToken(browserNonce),
+      created_at: now.toISOString(),
+      expires_at: new Date(now.getTime() + SIGN_IN_LINK_MINUTES * 60_000).toISOString(),
+      used_at: null,
+    });
+    await enqueueMessage(trx, deps, { kind: 'sign_in_link', to: user.email, userId: user.id, ...signInLinkEmail(user.name, link, SIGN_IN_LINK_MINUTES) });
+  });
+}
+
+/**
+ * Signs in with the token from an emailed link, opened in the browser whose cookie value is
+ * `browserNonce`. Tries from one client address are counted (like password sign-ins from
+ * it), so tokens cannot be guessed in bulk. A link opened in another browser is not used up:
+ * the person can still open it where they asked.
+ */
+export async function redeemSignInLink(deps: Deps, token: string, browserNonce: string | undefined, client: string) {
+  const { windowMinutes, perClient } = deps.config.signInLimits;
+  const wait = await hit(deps, { key: `client:${client}`, limit: perClient, windowMs: windowMinutes * 60_000 });
+  if (wait !== null) throw rateLimited(wait);
+  const tokenHash = hashToken(token);
+  const nowIso = deps.now().toISOString();
+  const link = await repo.findSignInLink(deps.db, tokenHash);
+  if (!link || link.used_at !== null || link.expires_at <= nowIso) throw invalidSignInLink();
+  if (!browserNonce || hashToken(browserNonce) !== link.browser_hash) {
+    throw new AppError('sign_in_link_other_browser', 'This sign-in link works only in the browser where you asked for it. Open it there, or ask for a new link in this browser.');
+  }
+  const userId = await repo.consumeSignInLink(deps.db, tokenHash, link.browser_hash, nowIso);
+  const user = userId ? await repo.findUserById(deps.db, userId) : undefined;
+  if (!user) throw invalidSignInLink();
+  if (user.disabled_at) throw accountDisabled();
+  return startSession(deps, user);
+}

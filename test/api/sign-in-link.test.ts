@@ -1,0 +1,152 @@
+/**
+ * "Email me a sign-in link": a single-use link, for 15 minutes, in the browser that asked
+ * for it only; asking is throttled like password sign-in and never tells whether the address
+ * has an account. The email goes through the outbox and a real SMTP exchange.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deliverDue, smtpMailer } from '../../server/notifications/delivery.js';
+import { makeTestContext, TEST_PASSWORD, type TestContext } from '../helpers.js';
+import { startSmtp } from '../smtp.js';
+
+let t: TestContext;
+beforeAll(async () => {
+  t = await makeTestContext();
+});
+afterAll(() => t.close());
+
+const decodeQuotedPrintable = (raw: string) => raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+const linkIn = (text: string) => text.match(/http:\/\/localhost:3000\/signin-link#token=[A-Za-z0-9_-]+/)![0];
+const tokenOf = (link: string) => new URL(link).hash.replace(/^#token=/, '');
+
+/** Asks for a link as a browser holding `cookie` (if any); returns the answer and the browser cookie it now holds. */
+async function ask(email: string, cookie?: string, headers: Record<string, string> = {}) {
+  const res = await t.request('POST', '/api/auth/email-link', { body: { email }, headers: { ...(cookie ? { cookie } : {}), ...headers } });
+  const set = res.headers.get('set-cookie') ?? '';
+  const browser = set.match(/signin_browser=([^;]+)/)?.[1];
+  return { ...res, cookie: browser ? `signin_browser=${browser}` : cookie, setCookie: set };
+}
+const redeem = (token: string, cookie?: string) => t.request('POST', '/api/auth/email-link/complete', { body: { token }, headers: cookie ? { cookie } : {} });
+const linkMailsTo = async (email: string) => (await t.mails('sign_in_link')).filter((m) => m.to_email === email);
+const tokenFor = async (email: string, n = 0) => tokenOf(linkIn((await linkMailsTo(email))[n]!.message.text));
+
+describe('sign-in link by email', () => {
+  it('is emailed over SMTP and signs the person in once, in the browser that asked, with a working session', async () => {
+    const u = await t.user('staff', (await t.org()).id);
+    const asked = await ask(u.email.toUpperCase());
+    expect(asked.status).toBe(202);
+    expect(asked.setCookie).toMatch(/HttpOnly/i);
+    expect(asked.setCookie).toMatch(/SameSite=Strict/i);
+
+    const smtp = await startSmtp();
+    let link: string;
+    try {
+      await deliverDue(t.deps, smtpMailer(smtp.url, 'SEND Live Training <noreply@example.org>'));
+      const mail = smtp.received.find((m) => m.to.includes(u.email))!;
+      expect(mail.raw).toMatch(/^Subject: Your sign-in link for SEND Live Training/m);
+      link = linkIn(decodeQuotedPrintable(mail.raw));
+    } finally {
+      await smtp.close();
+    }
+    const token = tokenOf(link);
+    expect(JSON.stringify(await t.db.selectFrom('sign_in_links').selectAll().execute())).not.toContain(token);
+
+    const done = await redeem(token, asked.cookie);
+    expect(done.status).toBe(200);
+    expect(done.json.user).toMatchObject({ id: u.id, email: u.email });
+    // The session behaves like a password one: bearer works, the cookie needs its CSRF token to change anything, signing out ends it.
+    const bearer = { authorization: `Bearer ${done.json.token}` };
+    expect((await t.request('GET', '/api/me', { headers: bearer })).json.id).toBe(u.id);
+    const sid = done.headers.get('set-cookie')!.match(/sid=[^;]+/)![0];
+    const body = { currentPassword: TEST_PASSWORD, newPassword: 'a much longer new passphrase' };
+    expect((await t.request('POST', '/api/me/password', { headers: { cookie: sid }, body })).status).toBe(403);
+    expect((await t.request('POST', '/api/auth/logout', { headers: bearer })).status).toBe(204);
+    expect((await t.request('GET', '/api/me', { headers: bearer })).status).toBe(401);
+
+    const again = await redeem(token, asked.cookie);
+    expect(again.status).toBe(400);
+    expect(again.json.error.code).toBe('invalid_sign_in_link');
+  });
+
+  it('answers the same for an unknown address, and sends nothing', async () => {
+    const u = await t.user('staff', (await t.org()).id);
+    const known = await ask(u.email);
+    const unknown = await ask('no-such-person@example.org');
+    expect(unknown.status).toBe(known.status);
+    expect(unknown.json).toEqual(known.json);
+    expect(unknown.setCookie.replace(/=[^;]+;/, '')).toBe(known.setCookie.replace(/=[^;]+;/, ''));
+    expect(await linkMailsTo('no-such-person@example.org')).toHaveLength(0);
+    expect(await linkMailsTo(u.email)).toHaveLength(1);
+  });
+
+  it('does not work in another browser, and is not used up by trying there', async () => {
+    const u = await t.user('staff', (await t.org()).id);
+    const asked = await ask(u.email);
+    const token = await tokenFor(u.email);
+    const elsewhere = await ask('someone-else@example.org'); // another browser, with its own cookie
+    for (const cookie of [undefined, elsewhere.cookie]) {
+      const refused = await redeem(token, cookie);
+      expect(refused.status).toBe(400);
+      expect(refused.json.error.code).toBe('sign_in_link_other_browser');
+      expect(refused.json.error.message).toMatch(/browser where you asked/);
+    }
+    expect((await redeem(token, asked.cookie)).status).toBe(200);
+  });
+
+  it('a browser that asks twice can use either link', async () => {
+    const u = await t.user('staff', (await t.org()).id);
+    const first = await ask(u.email);
+    const second = await ask(u.email, first.cookie);
+    expect(second.cookie).toBe(first.cookie);
+    expect((await redeem(await tokenFor(u.email, 0), first.cookie)).status).toBe(200);
+    expect((await redeem(await tokenFor(u.email, 1), first.cookie)).status).toBe(200);
+  });
+
+  it('stops working after 15 minutes', async () => {
+    const u = await t.user('staff', (await t.org()).id);
+    const asked = await ask(u.email);
+    const token = await tokenFor(u.email);
+    t.clock.advance(15 * 60_000 + 1000);
+    const late = await redeem(token, asked.cookie);
+    expect(late.status).toBe(400);
+    expect(late.json.error.code).toBe('invalid_sign_in_link');
+  });
+
+  it('a made-up token does not work; a password change voids the person’s links', async () => {
+    const u = await t.user('staff', (await t.org()).id);
+    const asked = await ask(u.email);
+    expect((await redeem('x'.repeat(43), asked.cookie)).json.error.code).toBe('invalid_sign_in_link');
+    const token = await tokenFor(u.email);
+    expect((await t.request('POST', '/api/me/password', { as: u, body: { currentPassword: TEST_PASSWORD, newPassword: 'a much longer new passphrase' } })).status).toBe(204);
+    expect((await redeem(token, asked.cookie)).json.error.code).toBe('invalid_sign_in_link');
+  });
+
+  it('an account turned off gets no link, and a link sent before cannot sign in', async () => {
+    const org = await t.org();
+    const office = await t.user('office', org.id);
+    const u = await t.user('staff', org.id);
+    const asked = await ask(u.email);
+    const token = await tokenFor(u.email);
+    expect((await t.request('PATCH', `/api/users/${u.id}`, { as: office, body: { disabled: true } })).status).toBe(200);
+    expect((await redeem(token, asked.cookie)).status).toBe(400);
+    await ask(u.email, asked.cookie);
+    expect(await linkMailsTo(u.email)).toHaveLength(1);
+  });
+
+  it('asking is throttled like password sign-in, the same for known and unknown addresses, and at most three emails go out', async () => {
+    const u = await t.user('staff', (await t.org()).id);
+    const statuses = async (email: string) => {
+      const out: number[] = [];
+      for (let i = 0; i < 6; i++) out.push((await ask(email)).status);
+      return out;
+    };
+    const known = await statuses(u.email);
+    const unknown = await statuses('nobody-here@example.org');
+    expect(known).toEqual([202, 202, 202, 202, 202, 429]);
+    expect(unknown).toEqual(known);
+    expect(await linkMailsTo(u.email)).toHaveLength(3);
+    // A link request counts as a sign-in attempt: the password is not even checked now.
+    const login = await t.request('POST', '/api/auth/login', { body: { email: u.email, password: TEST_PASSWORD } });
+    expect(login.status).toBe(429);
+    expect(login.headers.get('retry-after')).toBeTruthy();
+  });
+});

@@ -1,0 +1,82 @@
+/**
+ * "Email me a sign-in link" in a real browser, by keyboard alone, at 320 CSS pixels wide,
+ * axe-clean: asking from the sign-in page, opening the emailed link in the same browser, and
+ * the same link refused in another browser and once used.
+ */
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { browserAvailable, expectFocused, expectNoAxeViolations, newPage, serverAndBrowser, tabTo, warnIfSkipped } from './harness.js';
+
+warnIfSkipped(import.meta.url);
+
+const NARROW = { viewport: { width: 320, height: 720 } };
+
+async function checkPage(page: Page, what: string) {
+  await expectNoAxeViolations(page, what);
+  const fits = await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
+  expect(fits, `${what} scrolls sideways at 320 px`).toBe(true);
+}
+
+async function activate(page: Page, name: string | RegExp) {
+  await tabTo(page, name);
+  await page.keyboard.press('Enter');
+}
+
+describe.skipIf(!browserAvailable)('sign-in link by email', () => {
+  const env = serverAndBrowser();
+
+  it('asks for a link from the sign-in page and signs in with it in the same browser, once, by keyboard, at 320 px', async () => {
+    const { t, baseUrl } = env.server;
+    const staff = await t.user('staff', (await t.org()).id);
+    const page = await newPage(env.browser, env.server, NARROW);
+    await page.goto('/signin');
+    await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+    await checkPage(page, 'sign-in page');
+    await activate(page, 'Email me a sign-in link');
+    await page.getByRole('heading', { level: 1, name: 'Email me a sign-in link' }).waitFor();
+    await expectFocused(page, 'h1');
+    await checkPage(page, 'email sign-in page');
+
+    // A mistyped address is caught first.
+    await tabTo(page, 'Email address');
+    await page.keyboard.type('not-an-address');
+    await page.keyboard.press('Enter');
+    await page.getByRole('alert').filter({ hasText: 'Enter an email address like' }).waitFor();
+    await checkPage(page, 'email sign-in page with an error');
+
+    await tabTo(page, 'Email address');
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type(staff.email);
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: 'If that address belongs to an account, we have sent it a sign-in link' }).waitFor();
+    await checkPage(page, 'email sign-in page, link sent');
+
+    const [mail] = (await t.mails('sign_in_link')).filter((m) => m.to_email === staff.email);
+    const link = mail!.message.text.match(/http\S+\/signin-link#token=\S+/)![0];
+    expect(link.startsWith(`${baseUrl}/signin-link#token=`)).toBe(true);
+
+    // Another browser (its own cookies) cannot use it, and does not use it up.
+    const other = await newPage(env.browser, env.server, NARROW);
+    await other.goto(link);
+    await other.getByRole('heading', { level: 1, name: 'Sign in with your link' }).waitFor();
+    await other.getByRole('button', { name: 'Continue and sign in' }).click();
+    await other.getByRole('alert').filter({ hasText: 'works only in the browser where you asked for it' }).waitFor();
+    await checkPage(other, 'sign-in link page in another browser');
+
+    await page.goto(link);
+    await page.getByRole('heading', { level: 1, name: 'Sign in with your link' }).waitFor();
+    await checkPage(page, 'sign-in link page');
+    await activate(page, 'Continue and sign in');
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    expect(page.url()).not.toContain('token=');
+    expect(new URL(page.url()).pathname).toBe('/sessions');
+
+    // Used once: opening it again (even in the same browser) says so.
+    const again = await page.context().newPage();
+    await again.goto(link);
+    await again.getByRole('button', { name: 'Continue and sign in' }).click();
+    await again.getByRole('alert').filter({ hasText: 'has expired or has already been used' }).waitFor();
+    await again.getByRole('link', { name: 'Ask for a new link' }).waitFor();
+    await checkPage(again, 'sign-in link page with a used link');
+  });
+});

@@ -1,0 +1,118 @@
+/**
+ * Signing in without a password: "Email me a sign-in link" asks for a link; the link opens
+ * the landing page (its token is in the address's #fragment, which the browser never sends
+ * to a server), where one button signs the person in. The link works only in the browser
+ * that asked for it, which the server knows by a cookie set when asking.
+ */
+import { useState } from 'preact/hooks';
+import { LoginResult, SignInLinkInput, SignInLinkRequested, SignInLinkRequestInput } from '../../../shared/accounts.js';
+import { api, ApiError } from '../api.js';
+import { ErrorSummary, errorFor, messageOf, PageHeading, Status, TextField, type FieldError, type MeValue } from '../components.js';
+import { Link, navigate } from '../router.js';
+
+export function EmailSignInPage({ navigated }: { navigated: boolean }) {
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const [sent, setSent] = useState('');
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    if (busy) return;
+    const form = new FormData(e.currentTarget as HTMLFormElement);
+    const input = SignInLinkRequestInput.safeParse({ email: String(form.get('email') ?? '') });
+    if (!input.success) {
+      setErrors([{ field: 'email', message: 'Enter an email address like name@school.org.uk' }]);
+      return;
+    }
+    setErrors([]);
+    setBusy(true);
+    try {
+      const r = await api('/api/auth/email-link', SignInLinkRequested, { method: 'POST', body: input.data, quiet401: true });
+      setSent(r.message);
+    } catch (err) {
+      setErrors([{ field: 'email', message: messageOf(err) }]);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div class="narrow">
+      <PageHeading title="Email me a sign-in link" navigated={navigated} error={errors.length > 0}>
+        Email me a sign-in link
+      </PageHeading>
+      <ErrorSummary errors={errors} />
+      <Status message={sent} id="link-sent" />
+      {sent ? (
+        <p>
+          Nothing arrived? Check your junk folder, or <Link href="/email-sign-in" onClick={() => setSent('')}>ask again</Link>. <Link href="/signin">Back to sign in</Link>
+        </p>
+      ) : (
+        <>
+          <p>Enter the email address of your account. We will email you a link that signs you in without a password. It works once, for 15 minutes, and only in this browser.</p>
+          <form onSubmit={submit} noValidate>
+            <TextField id="email" label="Email address" type="email" autocomplete="username" spellcheck={false} error={errorFor(errors, 'email')} />
+            <button type="submit" class="button" aria-disabled={busy ? 'true' : undefined}>
+              {busy ? 'Sending…' : 'Email me a sign-in link'}
+            </button>
+          </form>
+          <p>
+            <Link href="/signin">Back to sign in</Link>
+          </p>
+        </>
+      )}
+    </div>
+  );
+}
+
+/** The token from the emailed link (`/signin-link#token=…`). */
+function tokenFromAddress(): string {
+  return new URLSearchParams(location.hash.replace(/^#/, '')).get('token') ?? '';
+}
+
+export function SignInLinkPage({ navigated, onSignedIn }: { navigated: boolean; onSignedIn: (me: MeValue) => void }) {
+  const [token] = useState(tokenFromAddress);
+  const [problem, setProblem] = useState(token.length < 16 ? 'This link is not complete. Open the link from the email again, or ask for a new one.' : '');
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    if (busy) return;
+    const input = SignInLinkInput.safeParse({ token });
+    if (!input.success) return;
+    setBusy(true);
+    try {
+      const result = await api('/api/auth/email-link/complete', LoginResult, { method: 'POST', body: input.data, quiet401: true });
+      history.replaceState(null, '', '/signin-link'); // the used token leaves the address bar
+      onSignedIn({ ...result.user, csrfToken: result.csrfToken });
+      navigate('/sessions', { replace: true });
+    } catch (err) {
+      setProblem(err instanceof ApiError ? messageOf(err) : 'Signing in failed. Please try again.');
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div class="narrow">
+      <PageHeading title="Sign in with your link" navigated={navigated} error={problem !== ''}>
+        Sign in with your link
+      </PageHeading>
+      {problem ? (
+        <div role="alert" class="notice notice-error">
+          <p>{problem}</p>
+          <p>
+            <Link href="/email-sign-in">Ask for a new link</Link>
+          </p>
+        </div>
+      ) : (
+        <form onSubmit={submit}>
+          <p>Your link is ready. Continue to sign in to SEND Live Training.</p>
+          <button type="submit" class="button" aria-disabled={busy ? 'true' : undefined}>
+            {busy ? 'Signing in…' : 'Continue and sign in'}
+          </button>
+        </form>
+      )}
+    </div>
+  );
+}
