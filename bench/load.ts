@@ -19,6 +19,8 @@ export interface LoadSpec {
   cycle?: { path?: string; headers?: Record<string, string>; body?: string }[];
   /** Stop after this many requests, even before the duration is up (no request repeats). */
   maxRequests?: number;
+  /** Seconds before a request counts as timed out (default 10). */
+  timeoutSeconds?: number;
 }
 
 export interface LoadResult {
@@ -43,7 +45,7 @@ const instance = autocannon({
   connections: spec.connections,
   duration: spec.durationSeconds,
   ...(spec.maxRequests ? { maxOverallRequests: Math.max(spec.maxRequests, spec.connections) } : {}),
-  timeout: 10,
+  timeout: spec.timeoutSeconds ?? 10,
   requests: [
     {
       method: spec.method ?? 'GET',

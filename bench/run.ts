@@ -525,6 +525,8 @@ async function benchLaunch(server: RunningServer, s: Seeded, db: DbTarget['kind'
       body: '{}',
       cycle: s.launch.staff.map((u) => ({ path: `/api/sessions/${s.launch.sessionId}/bookings`, headers: { authorization: `Bearer ${u.token}` } })),
       maxRequests: s.launch.staff.length,
+      // A rush queues: an answer is late, not lost, so each booking waits up to a minute for it.
+      timeoutSeconds: 60,
     });
   } finally {
     await during.stop().catch(() => undefined);

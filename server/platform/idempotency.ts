@@ -10,8 +10,8 @@
  * `idempotency_key_in_flight` with Retry-After (the draft's choice), unless the first has
  * already committed a booking: bookings record what they made in their own transaction
  * (`outcome`), so a retry after a crash between that commit and the answer returns the
- * booking rather than making another or answering `already_booked`. An answer of 500 or
- * 503 is not kept: the retry runs the request again.
+ * booking rather than making another or answering `already_booked`. An answer of 500,
+ * 503 or 429 is not kept: the retry runs the request again.
  */
 import { createHash } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
@@ -71,7 +71,8 @@ export function idempotency(deps: Deps): MiddlewareHandler<Env> {
     const res = c.res;
     const nowIso = deps.now().toISOString();
     try {
-      const text = res.status >= 500 ? null : await res.clone().text();
+      // 5xx and 429 say "not now", not what the request did: the retry runs it again.
+      const text = res.status >= 500 || res.status === 429 ? null : await res.clone().text();
       if (text === null || Buffer.byteLength(text) > MAX_KEPT_BYTES) await store.releaseKey(deps.db, userId, key, nowIso);
       else await store.storeAnswer(deps.db, userId, key, { status: res.status, contentType: res.headers.get('content-type'), body: text });
     } catch (e) {

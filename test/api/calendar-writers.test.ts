@@ -82,6 +82,20 @@ describe('the night the clocks go back', () => {
   });
 });
 
+describe('a zone whose rules have changed', () => {
+  it('writes a session from before the change in UTC, since the VTIMEZONE holds today’s rules', async () => {
+    t = await makeTestContext({ now: '2018-11-01T09:00:00.000Z' });
+    const staff = await t.user('staff', (await t.org()).id);
+    // São Paulo kept summer time (UTC-2) until 2019; today it is UTC-3 all year.
+    const old = await t.session({ startsAt: '2018-12-03T10:00:00-02:00', endsAt: '2018-12-03T11:00:00-02:00', timeZone: 'America/Sao_Paulo' });
+    const now = await t.session({ startsAt: '2026-12-03T10:00:00-03:00', endsAt: '2026-12-03T11:00:00-03:00', timeZone: 'America/Sao_Paulo' });
+    const o = (await invite((await book(old.id, staff)).id, staff)).cal.events[0]!;
+    expect([o.tzid, o.localStart, o.startUtc]).toEqual([null, '20181203T120000Z', '2018-12-03T12:00:00.000Z']);
+    const n = (await invite((await book(now.id, staff)).id, staff)).cal.events[0]!;
+    expect([n.tzid, n.localStart, n.startUtc]).toEqual(['America/Sao_Paulo', '20261203T100000', '2026-12-03T13:00:00.000Z']);
+  });
+});
+
 describe('who the mail and invites are from', () => {
   it('uses PUBLIC_URL’s host for the default organiser and the Message-ID domain', async () => {
     t = await makeTestContext({ now: '2026-02-01T09:00:00.000Z', config: { publicUrl: 'https://training.example.org' } });

@@ -28,6 +28,12 @@ async function activate(page: Page, name: string | RegExp, opts: { back?: boolea
   await page.keyboard.press('Enter');
 }
 
+/** Follows a main-menu link by keyboard, opening the folded menu first on a narrow screen. */
+async function navTo(page: Page, name: string) {
+  if (await page.getByRole('button', { name: 'Menu' }).isVisible()) await activate(page, 'Menu');
+  await activate(page, name);
+}
+
 /** Tabs to a field and types into it (replacing what is there). */
 async function typeInto(page: Page, label: string | RegExp, text: string) {
   await tabTo(page, label);
@@ -80,7 +86,7 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
 
     const page = await newPage(env.browser, env.server, NARROW);
     await signIn(page, trainer);
-    await activate(page, 'My sessions');
+    await navTo(page, 'My sessions');
     await page.getByRole('heading', { level: 1, name: 'My sessions' }).waitFor();
     await activate(page, 'Edit or cancel');
     await page.getByRole('heading', { level: 1, name: 'Edit: Autism in the early years' }).waitFor();
@@ -262,7 +268,7 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     }
     const page = await newPage(env.browser, env.server, NARROW);
     await signIn(page, trainer);
-    await activate(page, 'My sessions');
+    await navTo(page, 'My sessions');
     await activate(page, 'Message attendees');
     await page.getByRole('heading', { level: 1, name: 'Message attendees: Inclusive PE' }).waitFor();
     await activate(page, 'Send message');
@@ -356,7 +362,7 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     }
     const page = await newPage(env.browser, env.server, NARROW);
     await signIn(page, admin);
-    await activate(page, 'Mail');
+    await navTo(page, 'Mail');
     await page.getByRole('heading', { level: 1, name: 'Mail' }).waitFor();
     await typeInto(page, 'To (email address)', staff.email);
     await page.keyboard.press('Enter');
@@ -374,5 +380,58 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     await signIn(tp, trainer);
     await tp.goto('/admin/mail');
     await tp.getByRole('heading', { level: 1, name: 'Not available to you' }).waitFor();
+  });
+
+  it('administrators manage organisations under a trust, with a unique URN and settings, and who may run each course (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const admin = await t.user('admin');
+    const tara = await t.user('trainer', null, 'Tara Course');
+    const trust = (await t.request('POST', '/api/orgs', { as: admin, body: { name: 'Beech Learning Trust', kind: 'trust' } })).json;
+    await t.request('POST', '/api/orgs', { as: admin, body: { name: 'Elm Primary', urn: '700001', parentId: trust.id } });
+    const course = (await t.request('POST', '/api/courses', { as: admin, body: { title: 'Dyslexia in depth' } })).json;
+    for (const size of [DESKTOP, NARROW]) {
+      const look = await newPage(env.browser, env.server, size);
+      await signIn(look, admin);
+      await look.goto('/admin/orgs?q=elm');
+      await look.getByRole('row').filter({ hasText: 'Elm Primary' }).filter({ hasText: 'Beech Learning Trust' }).waitFor();
+      await checkPage(look, `organisations at ${size.viewport.width} px`);
+      await look.goto('/admin/courses');
+      await look.getByRole('article', { name: 'Dyslexia in depth' }).waitFor();
+      await checkPage(look, `courses at ${size.viewport.width} px`);
+      await look.context().close();
+    }
+
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signIn(page, admin);
+    await page.goto('/admin/orgs');
+    await page.getByRole('heading', { level: 1, name: 'Organisations' }).waitFor();
+    // A URN another organisation has: refused beside the field.
+    await typeInto(page, 'Name', 'Ash Nursery');
+    await tabTo(page, 'Kind');
+    await page.keyboard.type('Nur');
+    await typeInto(page, 'URN (optional)', '700001');
+    await tabTo(page, 'Part of (trust or local authority)');
+    await page.keyboard.type('Beech');
+    await typeInto(page, 'Travel time around in-person sessions, in minutes (optional)', '40');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
+    await page.locator('#org-urn-error').filter({ hasText: 'already used by another organisation' }).waitFor();
+    await checkPage(page, 'new organisation with a taken URN');
+    await typeInto(page, 'URN (optional)', '700002');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Ash Nursery' }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'Organisation saved.' }).waitFor();
+    const made = (await t.request('GET', '/api/orgs?q=700002', { as: admin })).json.items[0];
+    expect(made).toMatchObject({ name: 'Ash Nursery', kind: 'nursery', urn: '700002', parentId: trust.id, settings: { travelBufferMinutes: 40 } });
+    await checkPage(page, 'organisation page');
+
+    await page.goto('/admin/courses');
+    await page.getByRole('heading', { level: 1, name: 'Courses' }).waitFor();
+    await tabTo(page, 'Tara Course');
+    await page.keyboard.press('Space');
+    await activate(page, 'Save trainers for Dyslexia in depth');
+    await page.getByRole('status').filter({ hasText: 'Dyslexia in depth: 1 trainer(s) may run its sessions.' }).waitFor();
+    expect((await t.request('GET', '/api/courses', { as: admin })).json.items.find((c: any) => c.id === course.id).trainerIds).toEqual([tara.id]);
+    await checkPage(page, 'courses after saving');
   });
 });

@@ -26,8 +26,8 @@ async function appOn(db: Db) {
   await migrateToLatest(db.db);
   const seeded = await seed(db.db, { bookers: 3, sessions: 1, capacity: 5, signInUsers: 0, feedEvents: 0, passwordCostLog2: 10 });
   const app = createApp({ db: db.db, dbKind: db.kind, now: () => new Date(), config: defaultConfig({ passwordCostLog2: 10 }), logger: memoryLogger() });
-  const call = async (method: string, p: string, token?: string, body?: unknown) => {
-    const res = await app.request(p, { method, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const call = async (method: string, p: string, token?: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const res = await app.request(p, { method, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
     return { status: res.status, headers: res.headers, json: (await res.json().catch(() => null)) as any };
   };
   const bookings = async () => Number((await db.db.selectFrom('bookings').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
@@ -73,7 +73,8 @@ describe('the database file cannot take changes', () => {
 
     // The connection can no longer write, as when the file or its disk turns read-only.
     await sql`pragma query_only = 1`.execute(db.db);
-    expectFault(await call('POST', `/api/sessions/${sessionId}/bookings`, seeded.bookers[0]!.token, { seat: 'online' }), 'database_read_only');
+    const key = { 'idempotency-key': 'read-only-retry' };
+    expectFault(await call('POST', `/api/sessions/${sessionId}/bookings`, seeded.bookers[0]!.token, { seat: 'online' }, key), 'database_read_only');
     expectFault(await call('POST', '/api/orgs', seeded.admin.token, { name: 'Read Only Academy' }), 'database_read_only');
     expectFault(await call('GET', '/api/ready'), 'database_read_only');
     const read = await call('GET', `/api/sessions/${sessionId}`, seeded.bookers[1]!.token);
@@ -83,8 +84,10 @@ describe('the database file cannot take changes', () => {
 
     // No restart: the process reopens the connection and finds the file writable.
     expect(await eventually(async () => (await call('GET', '/api/ready')).status === 200)).toBe(true);
-    const ok = await call('POST', `/api/sessions/${sessionId}/bookings`, seeded.bookers[0]!.token, { seat: 'online' });
+    // The 503 was not kept under the Idempotency-Key: the same request with it now books.
+    const ok = await call('POST', `/api/sessions/${sessionId}/bookings`, seeded.bookers[0]!.token, { seat: 'online' }, key);
     expect(ok.status).toBe(201);
+    expect(ok.headers.get('idempotent-replayed')).toBeNull();
     expect(await bookings()).toBe(1);
   });
 

@@ -5,6 +5,8 @@
  */
 import type { MeValue } from '../../components.js';
 import { match } from '../../router.js';
+import { CoursesPage } from '../admin/CoursesPage.js';
+import { OrgPage, OrgsPage } from '../admin/OrgsPage.js';
 import { OutboxPage } from '../admin/OutboxPage.js';
 import { AttendeesPage } from './AttendeesPage.js';
 import { EditSessionPage } from './EditSessionPage.js';
@@ -16,6 +18,8 @@ import './trainer.css';
 export const TRAINER_NAV: { href: string; label: string; roles?: MeValue['role'][] }[] = [
   { href: '/trainer/sessions', label: 'My sessions', roles: ['trainer'] },
   { href: '/trainer/sessions', label: 'All sessions', roles: ['admin'] },
+  { href: '/admin/orgs', label: 'Organisations', roles: ['admin'] },
+  { href: '/admin/courses', label: 'Courses', roles: ['admin'] },
   { href: '/admin/mail', label: 'Mail', roles: ['admin'] },
 ];
 
@@ -25,6 +29,10 @@ export function trainerRoute(path: string, me: MeValue, key: string) {
   if (path.startsWith('/admin/')) {
     if (me.role !== 'admin') return FORBIDDEN;
     if (path === '/admin/mail') return <OutboxPage key={key} />;
+    if (path === '/admin/orgs') return <OrgsPage key={key} />;
+    if (path === '/admin/courses') return <CoursesPage key={key} />;
+    const m = match('/admin/orgs/:id', path);
+    if (m) return <OrgPage key={key} id={m.id!} />;
     return null;
   }
   if (!path.startsWith('/trainer/')) return null;

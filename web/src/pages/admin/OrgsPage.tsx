@@ -1,0 +1,190 @@
+import { useState } from 'preact/hooks';
+import { z } from 'zod';
+import { CreateOrgInput, Organisation, OrgKind, PARENT_KINDS, UpdateOrgInput } from '../../../../shared/accounts.js';
+import { api } from '../../api.js';
+import { apiIssues, ErrorSummary, errorFor, messageOf, PageHeading, Status, TextField, toFieldErrors, useApp, type FieldError } from '../../components.js';
+import { Loaded, useLoad } from '../../load.js';
+import { Link, navigate } from '../../router.js';
+
+type Org = z.infer<typeof Organisation>;
+const Orgs = z.object({ items: z.array(Organisation) });
+
+export const KIND_LABEL: Record<z.infer<typeof OrgKind>, string> = { school: 'School', college: 'College', nursery: 'Nursery', trust: 'Trust', local_authority: 'Local authority' };
+
+const FIELDS = {
+  name: { id: 'org-name', label: 'Name' },
+  kind: { id: 'org-kind', label: 'Kind' },
+  urn: { id: 'org-urn', label: 'URN' },
+  parentId: { id: 'org-parent', label: 'Part of' },
+  timeZone: { id: 'org-tz', label: 'Time zone' },
+  'settings.weekAStart': { id: 'org-week-a', label: 'Week A starts on' },
+  'settings.travelBufferMinutes': { id: 'org-buffer', label: 'Travel time around in-person sessions' },
+};
+
+/** Administrators: every organisation, grouped under its trust or local authority; search; create. */
+export function OrgsPage() {
+  const { loc } = useApp();
+  const [text, setText] = useState(loc.query.get('q') ?? '');
+  const q = loc.query.get('q') ?? '';
+  const state = useLoad(async () => ({ found: (await api(`/api/orgs${q ? `?q=${encodeURIComponent(q)}` : ''}`, Orgs)).items, all: (await api('/api/orgs', Orgs)).items }), [q]);
+  return (
+    <>
+      <PageHeading title="Organisations" navigated={loc.navigated}>
+        Organisations
+      </PageHeading>
+      <form
+        class="filters"
+        role="search"
+        onSubmit={(e) => {
+          e.preventDefault();
+          navigate(`/admin/orgs${text.trim() ? `?q=${encodeURIComponent(text.trim())}` : ''}`);
+        }}
+      >
+        <TextField id="org-search" label="Name or URN" type="search" value={text} onInput={(e) => setText((e.currentTarget as HTMLInputElement).value)} />
+        <div class="field field-action">
+          <button type="submit" class="button">
+            Search
+          </button>
+        </div>
+      </form>
+      <Loaded state={state} what="organisations">
+        {({ found, all }) => (
+          <>
+            <p class="count">{found.length === 1 ? '1 organisation' : `${found.length} organisations`}</p>
+            <table class="stack">
+              <caption class="visually-hidden">Organisations</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Kind</th>
+                  <th scope="col">URN</th>
+                  <th scope="col">Part of</th>
+                </tr>
+              </thead>
+              <tbody>
+                {found.map((o) => (
+                  <tr key={o.id}>
+                    <th scope="row" data-label="Name">
+                      <Link href={`/admin/orgs/${encodeURIComponent(o.id)}`}>{o.name}</Link>
+                    </th>
+                    <td data-label="Kind">{KIND_LABEL[o.kind ?? 'school']}</td>
+                    <td data-label="URN">{o.urn ?? 'None'}</td>
+                    <td data-label="Part of">{all.find((p) => p.id === o.parentId)?.name ?? 'None'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <section class="panel narrow" aria-labelledby="new-org">
+              <h2 id="new-org">Add an organisation</h2>
+              <OrgForm org={null} all={all} onSaved={(o) => navigate(`/admin/orgs/${encodeURIComponent(o.id)}?saved=1`)} />
+            </section>
+          </>
+        )}
+      </Loaded>
+    </>
+  );
+}
+
+/** One organisation: change its name, kind, URN, parent and settings. */
+export function OrgPage({ id }: { id: string }) {
+  const { loc } = useApp();
+  const state = useLoad(async () => (await api('/api/orgs', Orgs)).items, [id]);
+  return (
+    <div class="narrow">
+      <Loaded state={state} what="the organisation">
+        {(all) => {
+          const org = all.find((o) => o.id === id);
+          if (!org) return <p role="alert">There is no such organisation.</p>;
+          return (
+            <>
+              <PageHeading title={org.name} navigated={loc.navigated}>
+                {org.name}
+              </PageHeading>
+              <p class="back">
+                <Link href="/admin/orgs">All organisations</Link>
+              </p>
+              <Status message={loc.query.get('saved') ? 'Organisation saved.' : ''} />
+              <OrgForm key={JSON.stringify(org)} org={org} all={all} onSaved={(o) => { state.set(all.map((x) => (x.id === o.id ? o : x))); navigate(`/admin/orgs/${encodeURIComponent(o.id)}?saved=1`, { replace: true }); }} />
+            </>
+          );
+        }}
+      </Loaded>
+    </div>
+  );
+}
+
+function OrgForm({ org, all, onSaved }: { org: Org | null; all: Org[]; onSaved: (o: Org) => void }) {
+  const [name, setName] = useState(org?.name ?? '');
+  const [kind, setKind] = useState<z.infer<typeof OrgKind>>(org?.kind ?? 'school');
+  const [urn, setUrn] = useState(org?.urn ?? '');
+  const [parentId, setParentId] = useState(org?.parentId ?? '');
+  const [timeZone, setTimeZone] = useState(org?.timeZone ?? 'Europe/London');
+  const [weekA, setWeekA] = useState(org?.settings.weekAStart ?? '');
+  const [buffer, setBuffer] = useState(org?.settings.travelBufferMinutes === undefined ? '' : String(org.settings.travelBufferMinutes));
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const [busy, setBusy] = useState(false);
+  const parents = all.filter((o) => PARENT_KINDS.includes(o.kind ?? 'school') && o.id !== org?.id);
+  const isParent = PARENT_KINDS.includes(kind);
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    if (busy) return;
+    const settings = { ...(weekA ? { weekAStart: weekA } : {}), ...(buffer.trim() !== '' ? { travelBufferMinutes: Number(buffer) } : {}) };
+    const body = { name, kind, urn: urn.trim() || (org ? null : undefined), parentId: isParent ? (org ? null : undefined) : parentId || (org ? null : undefined), timeZone, settings };
+    const parsed = org ? UpdateOrgInput.safeParse(body) : CreateOrgInput.safeParse(body);
+    if (!parsed.success) return setErrors(toFieldErrors(parsed.error.issues, FIELDS, FIELDS.name));
+    setErrors([]);
+    setBusy(true);
+    try {
+      onSaved(await api(org ? `/api/orgs/${encodeURIComponent(org.id)}` : '/api/orgs', Organisation, { method: org ? 'PATCH' : 'POST', body: parsed.data }));
+    } catch (err) {
+      const issues = apiIssues(err);
+      setErrors(issues.length ? toFieldErrors(issues, FIELDS, FIELDS.name) : [{ field: 'org-name', message: messageOf(err) }]);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form onSubmit={submit} noValidate>
+      <ErrorSummary errors={errors} />
+      <TextField id="org-name" label="Name" maxLength={200} value={name} onInput={(e) => setName((e.currentTarget as HTMLInputElement).value)} error={errorFor(errors, 'org-name')} />
+      <div class="field">
+        <label for="org-kind">Kind</label>
+        <select id="org-kind" value={kind} onChange={(e) => setKind((e.currentTarget as HTMLSelectElement).value as z.infer<typeof OrgKind>)}>
+          {Object.entries(KIND_LABEL).map(([k, label]) => (
+            <option key={k} value={k}>
+              {label}
+            </option>
+          ))}
+        </select>
+        {errorFor(errors, 'org-kind') && <p class="error-message">{errorFor(errors, 'org-kind')}</p>}
+      </div>
+      <TextField id="org-urn" label="URN (optional)" hint="The DfE unique reference number from Get Information about Schools: 6 to 8 digits." inputMode="numeric" value={urn} onInput={(e) => setUrn((e.currentTarget as HTMLInputElement).value)} error={errorFor(errors, 'org-urn')} />
+      {!isParent && (
+        <div class={errorFor(errors, 'org-parent') ? 'field field-error' : 'field'}>
+          <label for="org-parent">Part of (trust or local authority)</label>
+          {errorFor(errors, 'org-parent') && (
+            <p class="error-message" id="org-parent-error">
+              {errorFor(errors, 'org-parent')}
+            </p>
+          )}
+          <select id="org-parent" value={parentId} aria-describedby={errorFor(errors, 'org-parent') ? 'org-parent-error' : undefined} onChange={(e) => setParentId((e.currentTarget as HTMLSelectElement).value)}>
+            <option value="">None</option>
+            {parents.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
+      <TextField id="org-tz" label="Time zone" spellcheck={false} value={timeZone} onInput={(e) => setTimeZone((e.currentTarget as HTMLInputElement).value)} error={errorFor(errors, 'org-tz')} />
+      <TextField id="org-week-a" label="Week A starts on (optional)" hint="For two-week timetables: a Monday of a Week A." type="date" value={weekA} onInput={(e) => setWeekA((e.currentTarget as HTMLInputElement).value)} error={errorFor(errors, 'org-week-a')} />
+      <TextField id="org-buffer" label="Travel time around in-person sessions, in minutes (optional)" type="number" inputMode="numeric" min={0} max={240} value={buffer} onInput={(e) => setBuffer((e.currentTarget as HTMLInputElement).value)} error={errorFor(errors, 'org-buffer')} />
+      <button type="submit" class="button" aria-disabled={busy ? 'true' : undefined}>
+        {busy ? 'Saving…' : org ? 'Save organisation' : 'Add organisation'}
+      </button>
+    </form>
+  );
+}
