@@ -190,7 +190,8 @@ async function personFor(deps: Deps, provider: IdentityProviderRow, claims: Reco
     }
   }
   const email = typeof claims.email === 'string' ? claims.email.trim().toLowerCase() : '';
-  if (!email || claims.email_verified !== true) {
+  // Microsoft Entra ID does not send `email_verified`; its optional claim `xms_edov` (the email's domain owner verified it) stands in.
+  if (!email || (claims.email_verified !== true && claims.xms_edov !== true)) {
     throw new AppError('sso_email_unverified', `${provider.label} did not confirm your email address, so you have not been signed in. Ask your IT team to make sure your account’s email address is verified.`);
   }
   const domain = email.slice(email.lastIndexOf('@') + 1);
