@@ -112,3 +112,6 @@ export const PeopleQuery = z.object({
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
 export const PeoplePage = z.object({ items: z.array(User), hasMore: z.boolean() });
+
+/** An administrator changes a person's role and organisation (staff and office staff need one). */
+export const PlacementInput = z.object({ role: Role, orgId: Id.nullable() }).strict();
