@@ -8,6 +8,7 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
 export type Role = 'staff' | 'office' | 'trainer' | 'admin';
 export type SessionMode = 'online' | 'in_person' | 'hybrid';
 export type SeatKind = 'in_person' | 'online';
+export type SessionAudienceKind = 'programme' | 'organisation' | 'trust';
 export type OrgKind = 'school' | 'college' | 'nursery' | 'trust' | 'local_authority';
 export type BookingStatus = 'confirmed' | 'waitlisted' | 'offered' | 'cancelled' | 'attended' | 'absent';
 
@@ -118,6 +119,10 @@ export interface SessionsTable {
   /** Raised on every change of time, place or status: the calendar SEQUENCE base. */
   revision: number;
   created_by: string | null;
+  /** Who the session is for: the whole programme, one organisation's staff, or a trust and its schools (in-house training). */
+  audience_kind: ColumnType<SessionAudienceKind, SessionAudienceKind | undefined, SessionAudienceKind>;
+  /** The organisation or trust of an in-house session (null for the programme). */
+  audience_org_id: ColumnType<string | null, string | null | undefined, string | null>;
   /**
    * Seat counts per seat kind, stored for speed (listing sessions reads no booking rows):
    * seats taken (confirmed, attended, absent), live offers, people waiting. Changed only in
@@ -133,6 +138,14 @@ export interface SessionsTable {
   waiting_online: Generated<number>;
   created_at: string;
   updated_at: string;
+}
+
+/** A member of staff who may create and run sessions for one organisation (and its schools, for a trust). */
+export interface InhouseLeadsTable {
+  user_id: string;
+  org_id: string;
+  created_by: string;
+  created_at: string;
 }
 
 /** Trainers who may run a course's sessions (none listed: any trainer). */
@@ -404,6 +417,7 @@ export interface Database {
   courses: CoursesTable;
   sessions: SessionsTable;
   session_trainers: SessionTrainersTable;
+  inhouse_leads: InhouseLeadsTable;
   course_trainers: CourseTrainersTable;
   bookings: BookingsTable;
   seat_holds: SeatHoldsTable;

@@ -22,7 +22,7 @@ import { apiReferencePage, withIdempotencyKey } from './platform/docs.js';
 import { idempotency } from './platform/idempotency.js';
 import type { Deps } from './platform/deps.js';
 import { router } from './platform/http.js';
-import { sessionRoutes } from './sessions/routes.js';
+import { sessionAudienceGuard, sessionRoutes } from './sessions/routes.js';
 import { timetableRoutes } from './timetables/routes.js';
 
 /**
@@ -100,6 +100,9 @@ export function createApp(deps: Deps) {
     if (c.get('auth') || c.res.headers.get('Content-Type')?.startsWith('application/json')) c.res.headers.set('Cache-Control', 'no-store');
   });
   app.use('/api/*', idempotency(deps));
+  // In-house sessions do not exist for anyone outside them, on every route about one session.
+  app.use('/api/sessions/:id', sessionAudienceGuard(deps));
+  app.use('/api/sessions/:id/*', sessionAudienceGuard(deps));
 
   const unreachable = () => new AppError('database_unavailable', 'The database cannot be reached.', undefined, { 'Retry-After': '5' });
   const ping = prepared<Record<string, never>>()((db) => db.selectNoFrom(sql<number>`1`.as('one'))); // compiled once

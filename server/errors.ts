@@ -26,6 +26,8 @@ const STATUS = {
   not_found: 404,
   conflict: 409,
   already_booked: 409,
+  /** An in-house session's audience would leave out people already booked on it. */
+  audience_excludes_booked: 409,
   email_taken: 409,
   capacity_below_confirmed: 409,
   booking_closed: 409,

@@ -17,6 +17,21 @@ const SessionInstant = Instant.refine((v) => {
   return t >= Date.UTC(2000, 0, 1) && t < Date.UTC(2101, 0, 1);
 }, 'must be between the years 2000 and 2100');
 
+/**
+ * Who a session is for: the whole programme (everyone), one organisation's staff only, or a
+ * trust or local authority and every school under it (in-house training). People outside
+ * see nothing of it.
+ */
+export const AudienceInput = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('programme') }).strict(),
+  z.object({ kind: z.literal('organisation'), orgId: Id }).strict(),
+  z.object({ kind: z.literal('trust'), orgId: Id }).strict(),
+]);
+export type AudienceInput = z.infer<typeof AudienceInput>;
+export const AudienceKind = z.enum(['programme', 'organisation', 'trust']);
+export const Audience = z.object({ kind: AudienceKind, orgId: z.string().nullable() });
+export type Audience = z.infer<typeof Audience>;
+
 const SessionFields = {
   title: Line(200).pipe(z.string().min(1, 'is required')),
   description: Text(10_000).optional(),
@@ -34,6 +49,8 @@ const SessionFields = {
   holdsReleaseAt: SessionInstant.nullable().optional(),
   roomKind: z.enum(['webinar', 'workshop']).optional(),
   attendanceThreshold: z.number().min(0).max(1).optional(),
+  /** Who may see and book it; the whole programme when not given. */
+  audience: AudienceInput.optional(),
 };
 
 /** The rules that tie fields together; used on create and on the merged result of an edit. */
@@ -109,6 +126,8 @@ export const Session = z.object({
   roomKind: z.enum(['webinar', 'workshop']),
   attendanceThreshold: z.number(),
   seats: z.object({ inPerson: SeatCounts, online: SeatCounts }),
+  /** Who the session is for (orgId null for the whole programme). */
+  audience: Audience,
   /** In listings: whether the session fits the caller's timetable (null: no timetable). */
   fit: SessionFit.nullable().optional(),
 });

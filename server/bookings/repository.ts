@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Expression, type Kysely, type SqlBool, type Transaction } from 'kysely';
 import type { BookingRow, Database, SeatKind, SessionRow } from '../../db/schema.js';
 import type { DbKind } from '../../db/connect.js';
 import type { SeatState } from './availability.js';
@@ -238,6 +238,59 @@ export async function recountSeats(trx: Transaction<Database>, ids: readonly str
       if (Number(done.numUpdatedRows) === 0) await trx.insertInto('seat_holds').values({ id: `${session_id}:${org_id}:${seat}`, session_id, org_id, seat, seats: 0, claimed: n, created_at: new Date(0).toISOString() }).execute();
     }
   }
+}
+
+/**
+ * Whom sessions are shown to (DESIGN.md invariant 12): everything (administrators), or one
+ * person with their organisation and the organisations above it (their trust or local
+ * authority). Build it with `viewerFor`.
+ */
+export type Viewer = { kind: 'all' } | { kind: 'person'; userId: string; orgId: string | null; orgChain: string[] };
+
+/**
+ * The one rule of who sees a session, as a condition on the sessions table (or its alias
+ * `table`): a programme session is everyone's; an organisation's session its own staff's; a
+ * trust's session its own staff's and its schools'; and a session is always its trainers'
+ * and in-house leads'. Every query that reads sessions for a person adds this.
+ */
+export function visibleTo(viewer: Viewer, table = 'sessions'): Expression<SqlBool> {
+  if (viewer.kind === 'all') return sql<SqlBool>`1 = 1`;
+  const col = (c: string) => sql.ref(`${table}.${c}`);
+  const parts = [sql`${col('audience_kind')} = 'programme'`];
+  if (viewer.orgId) parts.push(sql`(${col('audience_kind')} = 'organisation' and ${col('audience_org_id')} = ${viewer.orgId})`);
+  if (viewer.orgChain.length) parts.push(sql`(${col('audience_kind')} = 'trust' and ${col('audience_org_id')} in (${sql.join(viewer.orgChain)}))`);
+  parts.push(sql`${col('id')} in (select st.session_id from session_trainers st where st.user_id = ${viewer.userId})`);
+  return sql<SqlBool>`(${sql.join(parts, sql` or `)})`;
+}
+
+/** Whether a session exists, and whether `viewer` may see it (one query). */
+export async function sessionVisibility(db: Q, id: string, viewer: Viewer): Promise<'visible' | 'hidden' | 'missing'> {
+  const row = await db
+    .selectFrom('sessions')
+    .select(sql<number>`case when ${visibleTo(viewer)} then 1 else 0 end`.as('visible'))
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!row) return 'missing';
+  return Number(row.visible) === 1 ? 'visible' : 'hidden';
+}
+
+/** An organisation and the organisations above it, nearest first (a school, then its trust). */
+export async function orgChain(db: Q, orgId: string): Promise<string[]> {
+  const chain: string[] = [];
+  let next: string | null = orgId;
+  while (next && !chain.includes(next) && chain.length < 10) {
+    const row: { id: string; parent_id: string | null } | undefined = await db.selectFrom('organisations').select(['id', 'parent_id']).where('id', '=', next).executeTakeFirst();
+    if (!row) break;
+    chain.push(row.id);
+    next = row.parent_id;
+  }
+  return chain;
+}
+
+/** Whom `user` sees sessions as: an administrator everything; anyone else by their organisation, its trust, and the sessions they run. */
+export async function viewerFor(db: Q, user: { id: string; role: string; orgId: string | null }): Promise<Viewer> {
+  if (user.role === 'admin') return { kind: 'all' };
+  return { kind: 'person', userId: user.id, orgId: user.orgId, orgChain: user.orgId ? await orgChain(db, user.orgId) : [] };
 }
 
 export async function isTrainerOf(db: Q, sessionId: string, userId: string): Promise<boolean> {

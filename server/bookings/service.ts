@@ -127,8 +127,8 @@ export async function bookMany(trx: Trx, deps: Deps, requests: BookRequest[]): P
   }
 
   // The people: each actor is the signed-in account just read; anyone else is looked up.
-  const people = new Map<string, Pick<UserRow, 'id' | 'name' | 'email' | 'org_id' | 'disabled_at'>>();
-  for (const { r } of open) people.set(r.actor.id, { id: r.actor.id, name: r.actor.name, email: r.actor.email, org_id: r.actor.orgId, disabled_at: null });
+  const people = new Map<string, Pick<UserRow, 'id' | 'name' | 'email' | 'org_id' | 'disabled_at' | 'role'>>();
+  for (const { r } of open) people.set(r.actor.id, { id: r.actor.id, name: r.actor.name, email: r.actor.email, org_id: r.actor.orgId, disabled_at: null, role: r.actor.role });
   for (const u of await findUsersByIds(trx, distinct(open.flatMap(({ r }) => r.userIds)).filter((id) => !people.has(id)))) people.set(u.id, u);
   const booked = await repo.activeBookings(trx, sessionIds, distinct(open.flatMap(({ r }) => r.userIds)));
   const lastSeq = await repo.lastQueueSeqs(trx, sessionIds);
@@ -146,6 +146,12 @@ export async function bookMany(trx: Trx, deps: Deps, requests: BookRequest[]): P
       }
       if (!mayActFor(r.actor, user)) {
         results.push({ userId, error: { code: 'forbidden', message: 'You may book only yourself, or staff of your own organisation.' } });
+        continue;
+      }
+      // An in-house session does not exist for anyone outside it (DESIGN.md invariant 12),
+      // whoever books them.
+      if (s.audience_kind !== 'programme' && (await repo.sessionVisibility(trx, s.id, await repo.viewerFor(trx, { id: user.id, role: user.role, orgId: user.org_id }))) !== 'visible') {
+        results.push({ userId, error: { code: 'not_found', message: 'No such session.' } });
         continue;
       }
       const existing = booked.get(repo.pairKey(s.id, user.id));

@@ -7,6 +7,16 @@ export function findSession(db: Q, id: string): Promise<SessionRow | undefined> 
   return db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+// Who may see a session (DESIGN.md invariant 12) is asked by the booking engine too (who
+// may be booked); the one rule lives there, for the same reason as isTrainerOf.
+export { orgChain, sessionVisibility, viewerFor, visibleTo, type Viewer } from '../bookings/repository.js';
+import { visibleTo, type Viewer } from '../bookings/repository.js';
+
+/** Whether any organisation has `orgId` as its parent (a trust or local authority). */
+export async function hasChildOrgs(db: Q, orgId: string): Promise<boolean> {
+  return !!(await db.selectFrom('organisations').select('id').where('parent_id', '=', orgId).limit(1).executeTakeFirst());
+}
+
 export async function trainerIdsOf(db: Q, sessionIds: string[]): Promise<Map<string, string[]>> {
   const map = new Map<string, string[]>(sessionIds.map((id) => [id, []]));
   if (sessionIds.length === 0) return map;
@@ -39,6 +49,7 @@ export const VIEW_COLUMNS = [
   'waitlist_policy', 'offer_hold_minutes', 'booking_closes_at', 'holds_release_at', 'room_kind', 'attendance_threshold',
   // the stored seat counts (server/bookings/repository.ts): a listing reads no bookings
   'confirmed_in_person', 'offered_in_person', 'waiting_in_person', 'confirmed_online', 'offered_online', 'waiting_online',
+  'audience_kind', 'audience_org_id',
 ] as const;
 export type SessionViewRow = Pick<SessionRow, (typeof VIEW_COLUMNS)[number]>;
 
@@ -50,10 +61,13 @@ export interface SessionFilter {
   mode?: SessionMode;
   courseId?: string;
   includeCancelled?: boolean;
+  /** Only the sessions this viewer may see (always given for a person's listing). */
+  viewer?: Viewer;
 }
 
 function filtered(db: Q, f: SessionFilter) {
   let q = db.selectFrom('sessions');
+  if (f.viewer) q = q.where(visibleTo(f.viewer));
   // A session is in range when it overlaps [from, to).
   if (f.from) q = q.where('ends_at', '>', f.from);
   if (f.to) q = q.where('starts_at', '<', f.to);
@@ -150,6 +164,20 @@ export async function activeBookingCount(db: Q, sessionId: string): Promise<numb
     .where('status', '<>', 'cancelled')
     .executeTakeFirst();
   return Number(row?.n ?? 0);
+}
+
+/** How many people with an active place on a session `viewerOf` says could not see it. */
+export async function bookedOutside(db: Q, sessionId: string, sees: (u: { id: string; role: string; orgId: string | null }) => Promise<boolean>): Promise<number> {
+  const people = await db
+    .selectFrom('bookings as b')
+    .innerJoin('users as u', 'u.id', 'b.user_id')
+    .select(['u.id', 'u.role', 'u.org_id'])
+    .where('b.session_id', '=', sessionId)
+    .where('b.status', 'in', ['confirmed', 'waitlisted', 'offered'])
+    .execute();
+  let outside = 0;
+  for (const p of people) if (!(await sees({ id: p.id, role: p.role, orgId: p.org_id }))) outside++;
+  return outside;
 }
 
 /** Trainers allowed per course (courses without a list are missing from the map). */

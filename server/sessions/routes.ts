@@ -4,12 +4,31 @@ import { Id, Line } from '../../shared/common.js';
 import { AppError } from '../errors.js';
 import { CancelResult, Course, CourseTrainersInput, CreateCourseInput, CreateSeriesInput, CreateSessionInput, Session, SessionList, SessionQuery, TrainerSessionList, TrainerSessionQuery, UpdateSessionInput } from '../../shared/sessions.js';
 import type { Deps } from '../platform/deps.js';
-import { jsonBody, jsonResponse, requireRole, requireUser, router } from '../platform/http.js';
+import type { MiddlewareHandler } from 'hono';
+import { jsonBody, jsonResponse, requireRole, requireUser, router, type Env } from '../platform/http.js';
 import * as repo from './repository.js';
 import { sessionRoster } from './roster.js';
 import * as sessions from './service.js';
 
 const Params = z.object({ id: Id });
+
+/**
+ * Middleware for every route under `/sessions/:id` (whichever domain serves it): to a
+ * signed-in person outside an in-house session's audience, the session does not exist.
+ * A session id that names no session is answered the same way, before any role check, so
+ * no answer tells a hidden session from a missing one. Routes still check their own roles;
+ * a path that names no session id (e.g. `/sessions/series`) passes through.
+ */
+const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function sessionAudienceGuard(deps: Deps): MiddlewareHandler<Env> {
+  return async (c, next) => {
+    const user = c.get('auth')?.user;
+    const id = c.req.param('id');
+    if (user && id && SESSION_ID.test(id)) await sessions.requireVisibleSession(deps, user, id);
+    await next();
+  };
+}
 
 export function sessionRoutes(deps: Deps) {
   const app = router();

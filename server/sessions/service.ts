@@ -6,12 +6,13 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { SeatKind, SessionRow } from '../../db/schema.js';
-import { findUsersByIds } from '../accounts/repository.js';
+import { findOrg, findUsersByIds } from '../accounts/repository.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
 import {
   sessionShapeIssues,
+  type AudienceInput,
   type CreateCourseInput,
   type CreateSeriesInput,
   type CreateSessionInput,
@@ -51,7 +52,39 @@ export function toSession(row: repo.SessionViewRow, trainerIds: string[], seats:
     roomKind: row.room_kind,
     attendanceThreshold: Number(row.attendance_threshold),
     seats: { inPerson: seatCounts(seats.in_person, viewerOrgId), online: seatCounts(seats.online, viewerOrgId) },
+    audience: { kind: row.audience_kind, orgId: row.audience_org_id },
   };
+}
+
+/** Whom `user` sees sessions as: an administrator everything; anyone else by their organisation, its trust, and the sessions they run. */
+export async function viewerOf(deps: Deps, user: Pick<AuthUser, 'id' | 'role' | 'orgId'>): Promise<repo.Viewer> {
+  return repo.viewerFor(deps.db, user);
+}
+
+/**
+ * The guard every route about one session goes through: a session `user` may not see is
+ * answered exactly as one that does not exist (a 404).
+ */
+export async function requireVisibleSession(deps: Deps, user: Pick<AuthUser, 'id' | 'role' | 'orgId'>, id: string): Promise<void> {
+  const seen = await repo.sessionVisibility(deps.db, id, await viewerOf(deps, user));
+  if (seen !== 'visible') throw new AppError('not_found', 'No such session.');
+}
+
+/** Whether `user` (a person being booked, say) is among the people a session is for. */
+export async function isVisibleTo(deps: Deps, user: Pick<AuthUser, 'id' | 'role' | 'orgId'>, id: string): Promise<boolean> {
+  return (await repo.sessionVisibility(deps.db, id, await viewerOf(deps, user))) === 'visible';
+}
+
+/** The stored audience of a session from its input, after checking the organisation named. */
+async function checkAudience(deps: Deps, audience: AudienceInput | undefined): Promise<{ audience_kind: 'programme' | 'organisation' | 'trust'; audience_org_id: string | null }> {
+  if (!audience || audience.kind === 'programme') return { audience_kind: 'programme', audience_org_id: null };
+  if (!(await findOrg(deps.db, audience.orgId))) {
+    throw new AppError('validation_failed', 'audience.orgId is not a known organisation.', { issues: [{ path: 'audience.orgId', message: 'not found' }] });
+  }
+  if (audience.kind === 'trust' && !(await repo.hasChildOrgs(deps.db, audience.orgId))) {
+    throw new AppError('validation_failed', 'audience.orgId has no schools under it: choose "one organisation" for its own staff.', { issues: [{ path: 'audience.orgId', message: 'is not a trust or local authority' }] });
+  }
+  return { audience_kind: audience.kind, audience_org_id: audience.orgId };
 }
 
 /**
@@ -68,6 +101,7 @@ export async function sessionViews(deps: Deps, rows: repo.SessionViewRow[], view
 
 /** A session; with a caller, also whether it fits the caller's timetable. */
 export async function getSession(deps: Deps, id: string, caller?: AuthUser): Promise<Session> {
+  if (caller) await requireVisibleSession(deps, caller, id);
   const row = await repo.findSession(deps.db, id);
   if (!row) throw new AppError('not_found', 'No such session.');
   const view = (await sessionViews(deps, [row], caller))[0]!;
@@ -92,9 +126,10 @@ async function checkCourse(deps: Deps, courseId: string | null | undefined) {
 }
 
 /** The row of a new session from its input (times as given, or `at` for one of a series). */
-function newSessionRow(actor: AuthUser, input: CreateSessionInput, now: string, at: { startsAt: string; endsAt: string } = input) {
+function newSessionRow(actor: AuthUser, input: CreateSessionInput, now: string, audience: Awaited<ReturnType<typeof checkAudience>>, at: { startsAt: string; endsAt: string } = input) {
   return {
     id: randomUUID(),
+    ...audience,
     course_id: input.courseId ?? null,
     title: input.title,
     description: input.description ?? '',
@@ -123,8 +158,9 @@ function newSessionRow(actor: AuthUser, input: CreateSessionInput, now: string, 
 export async function createSession(deps: Deps, actor: AuthUser, input: CreateSessionInput): Promise<Session> {
   await checkCourse(deps, input.courseId);
   const trainerIds = await checkTrainers(deps, input.trainerIds ?? (actor.role === 'trainer' ? [actor.id] : []));
+  const audience = await checkAudience(deps, input.audience);
   await checkCourseTrainers(deps, input.courseId, trainerIds);
-  const row = newSessionRow(actor, input, deps.now().toISOString());
+  const row = newSessionRow(actor, input, deps.now().toISOString(), audience);
   await deps.db.transaction().execute((trx) => repo.insertSession(trx, row, trainerIds));
   return getSession(deps, row.id);
 }
@@ -138,12 +174,13 @@ export async function createSeries(deps: Deps, actor: AuthUser, input: CreateSer
   const template = input.session;
   await checkCourse(deps, template.courseId);
   const trainerIds = await checkTrainers(deps, template.trainerIds ?? (actor.role === 'trainer' ? [actor.id] : []));
+  const audience = await checkAudience(deps, template.audience);
   await checkCourseTrainers(deps, template.courseId, trainerIds);
   const now = deps.now().toISOString();
   const shift = (instant: string | null | undefined, start: string) =>
     instant ? new Date(Date.parse(instant) - Date.parse(template.startsAt) + Date.parse(start)).toISOString() : instant;
   const rows = input.occurrences.map((o) =>
-    newSessionRow(actor, { ...template, bookingClosesAt: shift(template.bookingClosesAt, o.startsAt), holdsReleaseAt: shift(template.holdsReleaseAt, o.startsAt) }, now, o),
+    newSessionRow(actor, { ...template, bookingClosesAt: shift(template.bookingClosesAt, o.startsAt), holdsReleaseAt: shift(template.holdsReleaseAt, o.startsAt) }, now, audience, o),
   );
   await deps.db.transaction().execute(async (trx) => {
     for (const row of rows) await repo.insertSession(trx, row, trainerIds);
@@ -188,6 +225,7 @@ export async function listSessions(deps: Deps, q: z.infer<typeof SessionQuery>, 
     mode: q.mode,
     courseId: q.courseId,
     includeCancelled: q.includeCancelled === 'true',
+    viewer: caller ? await viewerOf(deps, caller) : undefined,
   };
   if (q.fits === 'me' && caller) {
     const all = await repo.listAllSessions(deps.db, filter);
@@ -207,6 +245,7 @@ export async function updateSession(deps: Deps, actor: AuthUser, id: string, pat
   await requireSessionManager(deps, actor, id);
   if (patch.courseId !== undefined) await checkCourse(deps, patch.courseId);
   const trainerIds = patch.trainerIds ? await checkTrainers(deps, patch.trainerIds) : undefined;
+  const audience = patch.audience ? await checkAudience(deps, patch.audience) : undefined;
   if (patch.courseId || trainerIds) {
     const current = await repo.findSession(deps.db, id);
     await checkCourseTrainers(deps, patch.courseId !== undefined ? patch.courseId : current?.course_id, trainerIds ?? (await repo.trainerIdsOf(deps.db, [id])).get(id) ?? []);
@@ -246,12 +285,20 @@ export async function updateSession(deps: Deps, actor: AuthUser, id: string, pat
       offer_hold_minutes: patch.offerHoldMinutes ?? row.offer_hold_minutes,
       room_kind: patch.roomKind ?? row.room_kind,
       attendance_threshold: patch.attendanceThreshold ?? row.attendance_threshold,
+      ...audience,
       revision: row.revision + (timeOrPlaceChanged || patch.title !== undefined ? 1 : 0),
       updated_at: deps.now().toISOString(),
     };
     const after: SessionRow = { ...row, ...next };
     await engine.checkSessionChange(trx, deps, row, after);
     await repo.updateSession(trx, id, next);
+    if (audience) {
+      // Checked against the stored change, under the session's lock: no one booked may be left outside.
+      const outside = await repo.bookedOutside(trx, id, async (u) => (await repo.sessionVisibility(trx, id, await repo.viewerFor(trx, u))) === 'visible');
+      if (outside > 0) {
+        throw new AppError('audience_excludes_booked', `${outside === 1 ? 'One person booked on this session is' : `${outside} people booked on this session are`} outside that audience: cancel their places first, or choose a wider audience.`);
+      }
+    }
     await engine.afterSessionChange(trx, deps, after, { timeOrPlaceChanged });
     if (trainerIds) await repo.replaceTrainers(trx, id, trainerIds);
   });

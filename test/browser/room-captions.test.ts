@@ -86,7 +86,7 @@ describe('caption handler', () => {
     expect(other.state.segments[0]?.speakerIdentity).toBe('agent-stt');
   });
 
-  it('honours a track attribute only from agents (and trusted captioners), not from an attendee naming someone else’s track', async () => {
+  it('honours a track attribute only from agents or for the sender’s own track, not from anyone naming someone else’s track', async () => {
     const owner = (sid: string) => (sid === 'TR_trainer_mic' ? 'user-trainer' : sid === 'TR_asha_mic' ? 'user-asha' : null);
     const fromAgent = await feed(emptyCaptions(), reader('a1', ['Welcome all'], attrs('seg-a', true, 'TR_trainer_mic')), agent('agent-AJ_1'), owner);
     expect(fromAgent.state.segments[0]).toMatchObject({ speakerIdentity: 'user-trainer', text: 'Welcome all', final: true });
@@ -100,10 +100,11 @@ describe('caption handler', () => {
     const ignored = await feed(emptyCaptions(), reader('a4', ['Fake words'], attrs('seg-d', true, 'TR_trainer_mic')), listener('user-bob'), owner);
     expect(ignored.state.segments).toEqual([]);
     expect(ignored.final).toBeNull();
-    // A trainer captioning someone else names them.
+    // Not even a trainer or a captioner can name another person's track: their captions show as their own.
     const byTrainer = await feed(emptyCaptions(), reader('a5', ['Yes'], attrs('seg-e', true, 'TR_asha_mic')), trainer('user-trainer'), owner);
-    expect(byTrainer.state.segments[0]?.speakerIdentity).toBe('user-asha');
-    expect(captionSpeaker({ identity: 'user-x', agent: false, role: 'captioner', canPublish: false }, 'user-trainer')).toEqual({ accept: true, speakerIdentity: 'user-trainer' });
+    expect(byTrainer.state.segments[0]?.speakerIdentity).toBe('user-trainer');
+    expect(captionSpeaker({ identity: 'user-x', agent: false, role: 'captioner', canPublish: false }, 'user-trainer')).toEqual({ accept: true, speakerIdentity: 'user-x' });
+    expect(captionSpeaker({ identity: 'agent-AJ_1', agent: true, role: null, canPublish: true }, 'user-trainer')).toEqual({ accept: true, speakerIdentity: 'user-trainer' });
   });
 
   it('makes an agent’s caption final when the final flag comes only in the stream’s closing attributes', async () => {

@@ -6,6 +6,7 @@ import { ErrorSummary, errorFor, PageHeading, TextField, useApp, type FieldError
 import { addDays, zonedIso } from '../format.js';
 import { Loaded, useLoad } from '../load.js';
 import { navigate } from '../router.js';
+import { AudienceField, audienceInput, PROGRAMME, type AudienceValue } from './AudienceField.js';
 import { apiFieldErrors, EMPTY_SESSION, SessionFields, toInput, valuesOf, type SessionValues } from './trainer/SessionForm.js';
 
 type Repeat = 'once' | 'weekly' | 'dates';
@@ -42,6 +43,7 @@ function NewSessionForm({ copyOf, navigated }: { copyOf: Session | null; navigat
   const [weeks, setWeeks] = useState('6');
   const [dates, setDates] = useState('');
   const [busy, setBusy] = useState(false);
+  const [audience, setAudience] = useState<AudienceValue>(copyOf && copyOf.audience.orgId ? { kind: copyOf.audience.kind, orgId: copyOf.audience.orgId } : PROGRAMME);
   const set = (patch: Partial<SessionValues>) => setValues((v) => ({ ...v, ...patch }));
   const title = copyOf ? `New session (a copy of ${copyOf.title})` : 'New session';
 
@@ -72,6 +74,9 @@ function NewSessionForm({ copyOf, navigated }: { copyOf: Session | null; navigat
       if (Array.isArray(r)) days = r;
       else found.push(r);
     }
+    const who = audienceInput(audience);
+    if ('field' in who) found.push(who);
+    else if (input) input.audience = who;
     setErrors(found);
     if (found.length || !input) return;
     setBusy(true);
@@ -100,6 +105,7 @@ function NewSessionForm({ copyOf, navigated }: { copyOf: Session | null; navigat
       <ErrorSummary errors={errors} />
       <form onSubmit={submit} noValidate>
         <SessionFields values={values} set={set} errors={errors} />
+        <AudienceField value={audience} onChange={setAudience} errors={errors} />
         <fieldset class="field">
           <legend>How often (the first time is on the day above)</legend>
           <div class="radios">

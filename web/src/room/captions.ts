@@ -103,15 +103,16 @@ export interface CaptionSender {
 }
 
 /**
- * Whether the room shows a sender's captions, and as whose speech. Agents, trainers and
- * assigned captioners caption anyone: the transcribed track's owner (`lk.transcribed_track_id`)
- * is the speaker when the room knows it. A speaker captions only their own speech: a
- * track attribute naming someone else's track is not honoured. Anyone else is ignored.
+ * Whether the room shows a sender's captions, and as whose speech. Agents, trainers,
+ * assigned captioners and speakers (for their own speech) may caption; anyone else is
+ * ignored. The transcribed track (`lk.transcribed_track_id`) names the speaker only when an
+ * agent sent it or it is the sender's own track: a person naming someone else's track is
+ * shown as saying it themselves, so no participant can put words in another's mouth.
  */
 export function captionSpeaker(sender: CaptionSender, trackOwnerIdentity: string | null): { accept: boolean; speakerIdentity: string } {
-  const trusted = sender.agent || sender.role === 'trainer' || sender.role === 'captioner';
-  if (trusted) return { accept: true, speakerIdentity: trackOwnerIdentity || sender.identity };
-  return { accept: sender.canPublish, speakerIdentity: sender.identity };
+  const accept = sender.agent || sender.role === 'trainer' || sender.role === 'captioner' || sender.canPublish;
+  const speakerIdentity = sender.agent && trackOwnerIdentity ? trackOwnerIdentity : sender.identity;
+  return { accept, speakerIdentity };
 }
 
 /** What a delivered stream became: its segment when it ended final and was accepted, else null. */

@@ -3,13 +3,14 @@
  * lessons and candidate sessions side by side, each session marked as fitting or not.
  */
 import './timetable.css';
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { z } from 'zod';
 import { SessionList, type Session } from '../../../shared/sessions.js';
 import { Timetable } from '../../../shared/timetables.js';
-import { api, ApiError } from '../api.js';
-import { Alert, ConfirmButton, ErrorSummary, errorFor, LoadError, messageOf, PageHeading, Status, TextField, useApp, type FieldError } from '../components.js';
+import { api } from '../api.js';
+import { Alert, ConfirmButton, ErrorSummary, errorFor, messageOf, PageHeading, Status, TextField, useApp, type FieldError } from '../components.js';
 import { dayStartIso, formatDate, formatDateTime, formatTimeRange, plural, toDateInput } from '../format.js';
+import { Retry, useLoad } from '../load.js';
 import { Link } from '../router.js';
 import { FitNote } from './FitNote.js';
 import { fileType, sendText, UploadError } from './send.js';
@@ -39,9 +40,6 @@ export function TimetablePage() {
   const to = dayStartIso(week, 7);
 
   // undefined: loading; null: no timetable yet.
-  const [tt, setTt] = useState<TimetableValue | null | undefined>(undefined);
-  const [sessions, setSessions] = useState<Session[] | null>(null);
-  const [loadError, setLoadError] = useState<unknown>(null);
   const [status, setStatus] = useState('');
   const [failure, setFailure] = useState('');
   const [errors, setErrors] = useState<FieldError[]>([]);
@@ -49,25 +47,15 @@ export function TimetablePage() {
   const [busy, setBusy] = useState(false);
   const [reload, setReload] = useState(0);
 
-  useEffect(() => {
-    let live = true;
+  // One load for both: the timetable (source null: none yet) and the week's sessions.
+  const page = useLoad(async () => {
     const range = new URLSearchParams({ from, to });
-    api(`/api/me/timetable?${range}`, Timetable).then(
-      (t) => live && setTt(t.source === null ? null : t),
-      (e) => {
-        if (!live) return;
-        if (e instanceof ApiError && e.status === 404) setTt(null);
-        else setLoadError(e);
-      },
-    );
-    api(`/api/sessions?${range}&limit=200`, SessionList).then(
-      (r) => live && setSessions(r.items),
-      (e) => live && setLoadError(e),
-    );
-    return () => {
-      live = false;
-    };
+    const [t, list] = await Promise.all([api(`/api/me/timetable?${range}`, Timetable), api(`/api/sessions?${range}&limit=200`, SessionList)]);
+    return { tt: t.source === null ? null : t, sessions: list.items };
   }, [loc.key, reload]);
+  const tt: TimetableValue | null | undefined = page.data ? page.data.tt : undefined;
+  const sessions: Session[] | null = page.data ? page.data.sessions : null;
+  const loadError = page.data ? null : page.error;
 
   function showUploadError(e: unknown, field: string, label: string) {
     setProblems(e instanceof UploadError ? e.problems : []);
@@ -165,9 +153,8 @@ export function TimetablePage() {
       <Status message={status} />
       <Alert message={failure} />
 
-      {loadError ? (
-        <LoadError error={loadError} />
-      ) : (
+      {page.error ? <Retry error={page.error} onRetry={() => void page.reload()} busy={page.loading} /> : null}
+      {loadError ? null : (
         <>
           <section aria-labelledby="current-heading">
             <h2 id="current-heading">Your timetable now</h2>

@@ -1,0 +1,201 @@
+/**
+ * In-house training (issue 20, DESIGN.md invariant 12): a session for one organisation, or
+ * for a trust and its schools, does not exist for anyone outside it: not in lists (with and
+ * without fits=me), counts, the session page, any route about the session (booking, join,
+ * attendance, holds, roster, transcript…), feeds or exports. Its people, its trainers and
+ * administrators see it as any other session.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeTestContext, type TestContext, type TestUser } from '../helpers.js';
+
+let t: TestContext;
+beforeEach(async () => {
+  t = await makeTestContext({ now: '2026-03-01T09:00:00.000Z' });
+});
+afterEach(async () => {
+  await t.close();
+});
+
+const base = { mode: 'hybrid', venue: 'Main hall', startsAt: '2026-03-10T16:00:00Z', endsAt: '2026-03-10T17:00:00Z', capacity: { inPerson: 5, online: 5 } };
+
+/** A trust with two schools, a school outside it, and people in each. */
+async function world() {
+  const trust = await t.org('Oak Trust');
+  const hill = await t.org('Hill Primary');
+  const dale = await t.org('Dale Academy');
+  const other = await t.org('Far School');
+  await t.db.updateTable('organisations').set({ parent_id: trust.id }).where('id', 'in', [hill.id, dale.id]).execute();
+  const trainer = await t.user('trainer');
+  const people = {
+    hill: await t.user('staff', hill.id),
+    hillOffice: await t.user('office', hill.id),
+    dale: await t.user('staff', dale.id),
+    trustStaff: await t.user('staff', trust.id),
+    other: await t.user('staff', other.id),
+    otherOffice: await t.user('office', other.id),
+    otherTrainer: await t.user('trainer'),
+    admin: await t.user('admin'),
+  };
+  const forHill = await t.session({ ...base, title: 'Hill INSET: zones of regulation', audience: { kind: 'organisation', orgId: hill.id } }, trainer);
+  const forTrust = await t.session({ ...base, title: 'Oak Trust SENCO network', audience: { kind: 'trust', orgId: trust.id } }, trainer);
+  const forAll = await t.session({ ...base, title: 'Programme: autism awareness' }, trainer);
+  return { trustOrg: trust, hillOrg: hill, daleOrg: dale, otherOrg: other, trainer, ...people, forHill, forTrust, forAll };
+}
+
+const titles = (res: { json: { items: { title: string }[] } }) => res.json.items.map((s) => s.title).sort();
+
+describe('who a session is for', () => {
+  it('creates sessions for the programme, one organisation or a trust, and says so', async () => {
+    const w = await world();
+    expect(w.forHill.audience).toEqual({ kind: 'organisation', orgId: w.hillOrg.id });
+    expect(w.forTrust.audience).toEqual({ kind: 'trust', orgId: w.trustOrg.id });
+    expect(w.forAll.audience).toEqual({ kind: 'programme', orgId: null });
+  });
+
+  it('refuses an audience naming no organisation, or a "trust" with no schools, and creates nothing', async () => {
+    const w = await world();
+    const before = (await t.request('GET', '/api/sessions', { as: w.admin })).json.total;
+    const missing = await t.request('POST', '/api/sessions', { as: w.trainer, body: { ...base, title: 'x', audience: { kind: 'organisation', orgId: randomUUID() } } });
+    expect(missing.status).toBe(400);
+    expect(missing.json.error.code).toBe('validation_failed');
+    expect(missing.json.error.message).toMatch(/organisation/);
+    const notTrust = await t.request('POST', '/api/sessions', { as: w.trainer, body: { ...base, title: 'x', audience: { kind: 'trust', orgId: w.otherOrg.id } } });
+    expect(notTrust.status).toBe(400);
+    expect(notTrust.json.error.message).toMatch(/no schools/);
+    const badKind = await t.request('POST', '/api/sessions', { as: w.trainer, body: { ...base, title: 'x', audience: { kind: 'everyone' } } });
+    expect(badKind.status).toBe(400);
+    expect((await t.request('GET', '/api/sessions', { as: w.admin })).json.total).toBe(before);
+  });
+
+  it('lists and counts only the sessions a person may see, with and without fits=me', async () => {
+    const w = await world();
+    const all = ['Hill INSET: zones of regulation', 'Oak Trust SENCO network', 'Programme: autism awareness'];
+    const cases: [TestUser, string[]][] = [
+      [w.hill, all],
+      [w.hillOffice, all],
+      [w.dale, ['Oak Trust SENCO network', 'Programme: autism awareness']],
+      [w.trustStaff, ['Oak Trust SENCO network', 'Programme: autism awareness']],
+      [w.other, ['Programme: autism awareness']],
+      [w.otherOffice, ['Programme: autism awareness']],
+      [w.otherTrainer, ['Programme: autism awareness']],
+      [w.trainer, all],
+      [w.admin, all],
+    ];
+    for (const [who, expected] of cases) {
+      const res = await t.request('GET', '/api/sessions', { as: who });
+      expect(res.status).toBe(200);
+      expect(titles(res)).toEqual(expected);
+      expect(res.json.total).toBe(expected.length);
+      const fits = await t.request('GET', '/api/sessions?fits=me', { as: who });
+      expect(titles(fits)).toEqual(expected);
+      expect(fits.json.total).toBe(expected.length);
+      const searched = await t.request('GET', '/api/sessions?q=SENCO', { as: who });
+      expect(searched.json.total).toBe(expected.includes('Oak Trust SENCO network') ? 1 : 0);
+    }
+  });
+
+  it('answers every route about a hidden session exactly as for a session that does not exist', async () => {
+    const w = await world();
+    const routes: [string, string, unknown?][] = [
+      ['GET', ''],
+      ['PATCH', '', { title: 'Renamed' }],
+      ['POST', '/cancel', {}],
+      ['POST', '/bookings', { seat: 'online' }],
+      ['GET', '/bookings'],
+      ['GET', '/attendees'],
+      ['GET', '/attendees.csv'],
+      ['GET', '/holds'],
+      ['PUT', '/holds', { orgId: w.otherOrg.id, seat: 'online', seats: 1 }],
+      ['GET', '/roster'],
+      ['POST', '/join', {}],
+      ['GET', '/live'],
+      ['POST', '/presence', { event: 'join' }],
+      ['GET', '/attendance'],
+      ['GET', '/attendance.csv'],
+      ['GET', '/checkin-code'],
+      ['POST', '/checkin', { code: '123456' }],
+      ['POST', '/captions', { segmentId: 'a', text: 'hello', final: true }],
+      ['GET', '/transcript.vtt'],
+      ['POST', '/messages', { subject: 'Hello', body: 'Hello all' }],
+    ];
+    const missing = randomUUID();
+    for (const [who, sessionIds] of [
+      [w.other, [w.forHill.id, w.forTrust.id]],
+      [w.otherOffice, [w.forHill.id, w.forTrust.id]],
+      [w.otherTrainer, [w.forHill.id, w.forTrust.id]],
+      [w.dale, [w.forHill.id]],
+    ] as [TestUser, string[]][]) {
+      for (const [method, suffix, body] of routes) {
+        const absent = await t.request(method, `/api/sessions/${missing}${suffix}`, { as: who, body });
+        expect(absent.status, `${method} ${suffix} on a missing session`).toBe(404);
+        for (const id of sessionIds) {
+          const hidden = await t.request(method, `/api/sessions/${id}${suffix}`, { as: who, body });
+          expect([hidden.status, hidden.json?.error], `${who.role} ${method} ${suffix}`).toEqual([absent.status, absent.json?.error]);
+        }
+      }
+    }
+    // Nothing was booked, held or changed by the attempts.
+    const seen = await t.request('GET', `/api/sessions/${w.forHill.id}`, { as: w.admin });
+    expect(seen.json.title).toBe('Hill INSET: zones of regulation');
+    expect(seen.json.status).toBe('scheduled');
+    expect(seen.json.seats.online.confirmed).toBe(0);
+    expect((await t.request('GET', `/api/sessions/${w.forHill.id}/holds`, { as: w.admin })).json.items).toEqual([]);
+  });
+
+  it('lets the people it is for see, book and be booked on it, and keeps it out of everyone else’s feeds and exports', async () => {
+    const w = await world();
+    expect((await t.request('GET', `/api/sessions/${w.forHill.id}`, { as: w.hill })).status).toBe(200);
+    expect((await t.request('GET', `/api/sessions/${w.forTrust.id}`, { as: w.dale })).status).toBe(200);
+    expect((await t.request('GET', `/api/sessions/${w.forTrust.id}`, { as: w.trustStaff })).status).toBe(200);
+    expect((await t.request('GET', `/api/sessions/${w.forHill.id}`, { as: w.admin })).status).toBe(200);
+    expect((await t.request('POST', `/api/sessions/${w.forHill.id}/bookings`, { as: w.hill, body: { seat: 'online' } })).status).toBe(201);
+    expect((await t.request('POST', `/api/sessions/${w.forTrust.id}/bookings`, { as: w.dale, body: { seat: 'online' } })).status).toBe(201);
+    expect((await t.request('POST', `/api/sessions/${w.forAll.id}/bookings`, { as: w.other, body: { seat: 'online' } })).status).toBe(201);
+    expect((await t.request('GET', `/api/sessions/${w.forHill.id}/roster`, { as: w.hillOffice })).status).toBe(200);
+
+    // The trust's own session shows in a trust school's people's calendar feed; the outsider's feed has only the programme's.
+    const feed = async (who: TestUser) => {
+      const url = (await t.request('GET', '/api/me/calendar', { as: who })).json.url as string;
+      return (await t.request('GET', new URL(url).pathname)).text;
+    };
+    expect(await feed(w.dale)).toContain('Oak Trust SENCO network');
+    const outsiderFeed = await feed(w.other);
+    expect(outsiderFeed).toContain('Programme: autism awareness');
+    expect(outsiderFeed).not.toMatch(/Hill INSET|Oak Trust/);
+
+    // The outsider school's exports and org feed hold only the programme session.
+    const csv = await t.request('GET', `/api/orgs/${w.otherOrg.id}/bookings.csv`, { as: w.otherOffice });
+    expect(csv.status).toBe(200);
+    expect(csv.text).toContain('Programme: autism awareness');
+    expect(csv.text).not.toMatch(/Hill INSET|Oak Trust/);
+    const ics = await t.request('GET', `/api/orgs/${w.otherOrg.id}/bookings.ics`, { as: w.otherOffice });
+    expect(ics.text).not.toMatch(/Hill INSET|Oak Trust/);
+    const hillCsv = await t.request('GET', `/api/orgs/${w.hillOrg.id}/bookings.csv`, { as: w.hillOffice });
+    expect(hillCsv.text).toContain('Hill INSET: zones of regulation');
+  });
+
+  it('does not let anyone book a person outside the session’s audience, not even an administrator', async () => {
+    const w = await world();
+    const res = await t.request('POST', `/api/sessions/${w.forHill.id}/bookings`, { as: w.admin, body: { seat: 'online', userId: w.other.id } });
+    expect(res.status).toBe(404);
+    expect((await t.request('GET', `/api/sessions/${w.forHill.id}`, { as: w.admin })).json.seats.online.confirmed).toBe(0);
+    expect((await t.request('POST', `/api/sessions/${w.forHill.id}/bookings`, { as: w.admin, body: { seat: 'online', userId: w.hill.id } })).status).toBe(201);
+  });
+
+  it('will not narrow the audience past people already booked, and can widen it', async () => {
+    const w = await world();
+    expect((await t.request('POST', `/api/sessions/${w.forTrust.id}/bookings`, { as: w.dale, body: { seat: 'online' } })).status).toBe(201);
+    const narrow = await t.request('PATCH', `/api/sessions/${w.forTrust.id}`, { as: w.trainer, body: { audience: { kind: 'organisation', orgId: w.hillOrg.id } } });
+    expect(narrow.status).toBe(409);
+    expect(narrow.json.error.code).toBe('audience_excludes_booked');
+    expect((await t.request('GET', `/api/sessions/${w.forTrust.id}`, { as: w.dale })).status).toBe(200);
+    const widen = await t.request('PATCH', `/api/sessions/${w.forHill.id}`, { as: w.trainer, body: { audience: { kind: 'trust', orgId: w.trustOrg.id } } });
+    expect(widen.status).toBe(200);
+    expect(widen.json.audience).toEqual({ kind: 'trust', orgId: w.trustOrg.id });
+    expect((await t.request('GET', `/api/sessions/${w.forHill.id}`, { as: w.dale })).status).toBe(200);
+    const open = await t.request('PATCH', `/api/sessions/${w.forHill.id}`, { as: w.trainer, body: { audience: { kind: 'programme' } } });
+    expect(open.json.audience).toEqual({ kind: 'programme', orgId: null });
+    expect((await t.request('GET', `/api/sessions/${w.forHill.id}`, { as: w.other })).status).toBe(200);
+  });
+});

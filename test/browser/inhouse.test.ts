@@ -1,0 +1,76 @@
+/**
+ * In-house training in a real browser: a trainer publishes a session for one school's staff
+ * only, by keyboard at 320 CSS px (axe-clean, no sideways scroll); the school's staff see it,
+ * another school's staff do not.
+ */
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { browserAvailable, daysFromNow, expectNoAxeViolations, newPage, serverAndBrowser, signIn, tabTo, warnIfSkipped } from './harness.js';
+
+warnIfSkipped(import.meta.url);
+
+const NARROW = { viewport: { width: 320, height: 720 } };
+
+async function checkPage(page: Page, what: string) {
+  await expectNoAxeViolations(page, what);
+  const fits = await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
+  expect(fits, `${what} scrolls sideways at ${page.viewportSize()?.width} px`).toBe(true);
+}
+
+async function typeInto(page: Page, label: string | RegExp, text: string) {
+  await tabTo(page, label);
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.type(text);
+}
+
+describe.skipIf(!browserAvailable)('in-house sessions', () => {
+  const env = serverAndBrowser();
+
+  it('a trainer publishes a session for one school’s staff only, choosing the school by keyboard (320 px, axe)', async () => {
+    const { t } = env.server;
+    const trainer = await t.user('trainer');
+    const hill = await t.org('Hill Primary');
+    const far = await t.org('Far School');
+    const hillStaff = await t.user('staff', hill.id);
+    const farStaff = await t.user('staff', far.id);
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signIn(page, trainer);
+    await page.goto('/sessions/new');
+    await page.getByRole('heading', { level: 1, name: 'New session' }).waitFor();
+    expect(await page.getByLabel('Everyone in the programme').isChecked()).toBe(true);
+
+    await typeInto(page, 'Title', 'Hill INSET: zones of regulation');
+    await tabTo(page, 'Date');
+    await page.getByLabel('Date', { exact: true }).fill(daysFromNow(10).slice(0, 10));
+    await typeInto(page, 'Start time', '1600');
+    await typeInto(page, 'End time', '1700');
+    await typeInto(page, 'Number of online seats', '20');
+    await tabTo(page, 'Everyone in the programme'); // the checked radio of the group; arrows choose
+    await page.keyboard.press('ArrowDown');
+    expect(await page.getByLabel('One organisation’s staff only (in-house)').isChecked()).toBe(true);
+    await page.getByLabel('Organisation', { exact: true }).waitFor();
+    await checkPage(page, 'new session page choosing an organisation');
+
+    // Publishing without choosing the school is refused beside the field; nothing is created.
+    await tabTo(page, 'Publish session');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
+    await page.getByRole('link', { name: 'Choose the organisation' }).waitFor();
+    expect((await t.request('GET', '/api/me/sessions', { as: trainer })).json.total).toBe(0);
+    await checkPage(page, 'new session page refusing a missing organisation');
+
+    await tabTo(page, 'Organisation');
+    await page.keyboard.type('Hill');
+    expect(await page.getByLabel('Organisation', { exact: true }).inputValue()).toBe(hill.id);
+    await tabTo(page, 'Publish session');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Hill INSET: zones of regulation' }).waitFor();
+
+    const mine = (await t.request('GET', '/api/me/sessions', { as: trainer })).json.items;
+    expect(mine.map((i: any) => i.session.audience)).toEqual([{ kind: 'organisation', orgId: hill.id }]);
+    const id = mine[0].session.id;
+    expect((await t.request('GET', `/api/sessions/${id}`, { as: hillStaff })).status).toBe(200);
+    expect((await t.request('GET', `/api/sessions/${id}`, { as: farStaff })).status).toBe(404);
+    expect((await t.request('GET', '/api/sessions', { as: farStaff })).json.total).toBe(0);
+  });
+});
