@@ -10,6 +10,7 @@ import * as repo from './repository.js';
 import * as accounts from './service.js';
 import * as lifecycle from './lifecycle.js';
 import * as links from './signin-links.js';
+import { oidcRoutes } from './oidc-routes.js';
 import { SIGN_IN_LINK_MINUTES } from './signin-links.js';
 import { clientAddress } from '../platform/client-address.js';
 
@@ -361,6 +362,10 @@ export function accountRoutes(deps: Deps) {
       return c.json(await lifecycle.personView(deps, id), 200);
     },
   );
+
+  app.route('/', oidcRoutes(deps, (c, result) => {
+    setCookie(c, SESSION_COOKIE, result.token, { httpOnly: true, sameSite: 'Lax', secure: secureCookie, path: '/', expires: result.expires });
+  }));
 
   return app;
 }
