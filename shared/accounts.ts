@@ -115,6 +115,9 @@ export const PeopleQuery = z.object({
 });
 export const PeoplePage = z.object({ items: z.array(User), hasMore: z.boolean() });
 
+/** An administrator changes a person's role and organisation (staff and office staff need one). */
+export const PlacementInput = z.object({ role: Role, orgId: Id.nullable() }).strict();
+
 /** An identity provider as administrators see it: the client secret is never shown back. */
 export const IdentityProvider = z.object({
   id: z.string(),
