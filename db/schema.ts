@@ -86,6 +86,43 @@ export interface SignInLinksTable {
   used_at: string | null;
 }
 
+/** An OpenID Connect identity provider an administrator configured. `org_domains` is JSON: [{domain, orgId}]. */
+export interface IdentityProvidersTable {
+  id: string;
+  label: string;
+  issuer: string;
+  client_id: string;
+  /** AES-256-GCM, key from OIDC_SECRET_KEY; null for a public client. */
+  client_secret_enc: string | null;
+  org_domains: string;
+  /** An ID token claim whose value is an organisation's URN (e.g. DfE Sign-in's). */
+  org_claim: string | null;
+  created_at: string;
+}
+
+/** A sign-in with an identity provider under way: PKCE verifier and nonce kept here, keyed by `state`, used once. */
+export interface OidcLoginsTable {
+  state: string;
+  provider_id: string;
+  code_verifier: string;
+  nonce: string;
+  browser_hash: string;
+  next_path: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+/** A person's account at an identity provider (`subject` is its `sub`). */
+export interface UserIdentitiesTable {
+  id: string;
+  provider_id: string;
+  subject: string;
+  user_id: string;
+  created_at: string;
+  last_used_at: string;
+}
+
 export interface CoursesTable {
   id: string;
   title: string;
@@ -414,6 +451,9 @@ export interface Database {
   login_throttle: LoginThrottleTable;
   password_resets: PasswordResetsTable;
   sign_in_links: SignInLinksTable;
+  identity_providers: IdentityProvidersTable;
+  oidc_logins: OidcLoginsTable;
+  user_identities: UserIdentitiesTable;
   courses: CoursesTable;
   sessions: SessionsTable;
   session_trainers: SessionTrainersTable;
@@ -474,3 +514,4 @@ export type NewSession = Insertable<SessionsTable>;
 export type SessionUpdate = Updateable<SessionsTable>;
 export type BookingRow = Selectable<BookingsTable>;
 export type OutboxRow = Selectable<OutboxTable>;
+export type IdentityProviderRow = Selectable<IdentityProvidersTable>;

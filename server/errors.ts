@@ -14,6 +14,7 @@ const STATUS = {
   invalid_sign_in_link: 400,
   sign_in_link_other_browser: 400,
   sso_failed: 400,
+  sso_email_unverified: 400,
   sso_no_organisation: 403,
   sso_required: 403,
   unauthenticated: 401,

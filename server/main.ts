@@ -87,6 +87,7 @@ const config = defaultConfig({
   webRoot: path.join(root, 'web', 'dist'),
   mailLeaseMs,
   outbound: { ...defaults.outbound, allow: outboundAllow },
+  oidcSecretKey: env.OIDC_SECRET_KEY || null,
   timetableParsing,
   trustProxy: parseTrustProxy(env.TRUST_PROXY),
 });

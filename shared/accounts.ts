@@ -34,6 +34,8 @@ export const Me = User.extend({ csrfToken: z.string().nullable() });
 export const OrgSettings = z.object({
   weekAStart: z.iso.date().optional(),
   travelBufferMinutes: z.number().int().min(0).max(240).optional(),
+  /** Staff must sign in with the organisation's identity provider (not a password); admins excepted. */
+  ssoRequired: z.boolean().optional(),
 });
 /** What an organisation is: a setting where people work, or a trust or local authority that settings sit under. */
 export const OrgKind = z.enum(['school', 'college', 'nursery', 'trust', 'local_authority']);
@@ -112,3 +114,30 @@ export const PeopleQuery = z.object({
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
 export const PeoplePage = z.object({ items: z.array(User), hasMore: z.boolean() });
+
+/** An administrator changes a person's role and organisation (staff and office staff need one). */
+export const PlacementInput = z.object({ role: Role, orgId: Id.nullable() }).strict();
+
+/** An identity provider as administrators see it: the client secret is never shown back. */
+export const IdentityProvider = z.object({
+  id: z.string(),
+  label: z.string(),
+  issuer: z.string(),
+  clientId: z.string(),
+  hasClientSecret: z.boolean(),
+  orgDomains: z.array(z.object({ domain: z.string(), orgId: z.string() })),
+  orgClaim: z.string().nullable(),
+});
+const Domain = z.string().trim().toLowerCase().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a domain like school.org.uk');
+export const CreateIdentityProviderInput = z.object({
+  label: z.string().trim().min(1).max(80),
+  issuer: z.url().max(500),
+  clientId: z.string().trim().min(1).max(500),
+  clientSecret: z.string().min(1).max(2000).optional(),
+  orgDomains: z.array(z.object({ domain: Domain, orgId: z.string().min(1).max(100) })).max(500).default([]),
+  orgClaim: z.string().trim().min(1).max(100).nullable().optional(),
+});
+/** What the sign-in page shows: one button per provider. */
+export const SignInProvider = z.object({ id: z.string(), label: z.string() });
+/** A person's ways of signing in, for their account page. */
+export const SignInMethods = z.object({ password: z.boolean(), emailLink: z.boolean(), providers: z.array(z.object({ label: z.string(), linkedAt: z.string() })) });

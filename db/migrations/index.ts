@@ -19,6 +19,7 @@ import * as m12live from './20261130_12_live_trust.js';
 import * as m13 from './20261130_13_stored_seat_counts.js';
 import * as m14 from './20261130_14_org_kinds_course_trainers.js';
 import * as m18 from './20261130_18_sign_in_links.js';
+import * as m18b from './20261130_18b_identity_providers.js';
 import * as m20 from './20261130_20_inhouse.js';
 
 export const migrations: Record<string, Migration> = {
@@ -37,5 +38,6 @@ export const migrations: Record<string, Migration> = {
   '20261130_13_stored_seat_counts': m13,
   '20261130_14_org_kinds_course_trainers': m14,
   '20261130_18_sign_in_links': m18,
+  '20261130_18b_identity_providers': m18b,
   '20261130_20_inhouse': m20,
 };

@@ -4,7 +4,7 @@
  * what they may do here, so the web pages and any later admin area share one rule.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { UserRow } from '../../db/schema.js';
+import type { Role, UserRow } from '../../db/schema.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
@@ -132,6 +132,24 @@ export async function setCaptioner(deps: Deps, actor: AuthUser, userId: string, 
 }
 
 /** A person as shown to those who manage them. */
+/** An administrator changes someone's role or moves them to another organisation. */
+export async function setPlacement(deps: Deps, userId: string, role: Role, orgId: string | null) {
+  const row = await repo.findUserById(deps.db, userId);
+  if (!row) throw new AppError('not_found', 'There is no such person.');
+  if ((role === 'staff' || role === 'office') && !orgId) throw new AppError('validation_failed', 'Staff and office staff belong to an organisation.', { issues: [{ path: 'orgId', message: 'is required for staff and office staff' }] });
+  if (orgId && !(await repo.findOrg(deps.db, orgId))) throw new AppError('validation_failed', 'That organisation was not found.', { issues: [{ path: 'orgId', message: 'not found' }] });
+  await repo.setUserPlacement(deps.db, userId, role, orgId);
+  return personView(deps, userId);
+}
+
+/** An administrator sends someone a password reset link (as if they had asked for one). */
+export async function sendResetLink(deps: Deps, userId: string) {
+  const row = await repo.findUserById(deps.db, userId);
+  if (!row) throw new AppError('not_found', 'There is no such person.');
+  if (row.disabled_at) throw new AppError('conflict', 'This account is turned off: turn it on before sending a reset link.');
+  await requestPasswordReset(deps, row.email);
+}
+
 export async function personView(deps: Deps, userId: string) {
   const row = await repo.findUserById(deps.db, userId);
   if (!row) throw new AppError('not_found', 'There is no such person.');

@@ -258,3 +258,7 @@ export async function consumeSignInLink(db: Q, tokenHash: string, browserHash: s
 export async function voidSignInLinks(db: Q, userId: string, nowIso: string) {
   await db.updateTable('sign_in_links').set({ used_at: nowIso }).where('user_id', '=', userId).where('used_at', 'is', null).execute();
 }
+
+export async function setUserPlacement(db: Q, userId: string, role: Role, orgId: string | null) {
+  await db.updateTable('users').set({ role, org_id: orgId }).where('id', '=', userId).execute();
+}

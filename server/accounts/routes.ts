@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Context, MiddlewareHandler } from 'hono';
-import { ChangePasswordInput, CreateOrgInput, CreateUserInput, ImportUsersResult, LoginInput, LoginResult, Me, Organisation, OrgQuery, PasswordResetInput, PasswordResetRequested, PasswordResetRequestInput, PeoplePage, PeopleQuery, SignInLinkInput, SignInLinkRequested, SignInLinkRequestInput, UpdateOrgInput, UpdateUserInput, User } from '../../shared/accounts.js';
+import { ChangePasswordInput, CreateOrgInput, CreateUserInput, ImportUsersResult, LoginInput, LoginResult, Me, Organisation, OrgQuery, PasswordResetInput, PasswordResetRequested, PasswordResetRequestInput, PeoplePage, PeopleQuery, PlacementInput, SignInLinkInput, SignInLinkRequested, SignInLinkRequestInput, UpdateOrgInput, UpdateUserInput, User } from '../../shared/accounts.js';
 import { Id } from '../../shared/common.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
@@ -10,6 +10,7 @@ import * as repo from './repository.js';
 import * as accounts from './service.js';
 import * as lifecycle from './lifecycle.js';
 import * as links from './signin-links.js';
+import { oidcRoutes } from './oidc-routes.js';
 import { SIGN_IN_LINK_MINUTES } from './signin-links.js';
 import { clientAddress } from '../platform/client-address.js';
 
@@ -311,6 +312,38 @@ export function accountRoutes(deps: Deps) {
 
   app.openapi(
     createRoute({
+      method: 'put',
+      path: '/users/{id}/placement',
+      tags: ['accounts'],
+      summary: 'Change a person’s role and organisation (admin)',
+      request: { params: OrgParam, body: jsonBody(PlacementInput) },
+      responses: { 200: jsonResponse(User, 'The person as they now are') },
+    }),
+    async (c) => {
+      requireRole(c, 'admin');
+      const { role, orgId } = c.req.valid('json');
+      return c.json(await lifecycle.setPlacement(deps, c.req.valid('param').id, role, orgId), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/users/{id}/password-reset',
+      tags: ['accounts'],
+      summary: 'Email a person a password reset link (admin)',
+      request: { params: OrgParam },
+      responses: { 202: jsonResponse(z.object({ message: z.string() }), 'The link is on its way') },
+    }),
+    async (c) => {
+      requireRole(c, 'admin');
+      await lifecycle.sendResetLink(deps, c.req.valid('param').id);
+      return c.json({ message: 'A password reset link is on its way.' }, 202);
+    },
+  );
+
+  app.openapi(
+    createRoute({
       method: 'patch',
       path: '/users/{id}',
       tags: ['accounts'],
@@ -329,6 +362,10 @@ export function accountRoutes(deps: Deps) {
       return c.json(await lifecycle.personView(deps, id), 200);
     },
   );
+
+  app.route('/', oidcRoutes(deps, (c, result) => {
+    setCookie(c, SESSION_COOKIE, result.token, { httpOnly: true, sameSite: 'Lax', secure: secureCookie, path: '/', expires: result.expires });
+  }));
 
   return app;
 }

@@ -39,7 +39,17 @@ export async function login(deps: Deps, email: string, password: string, client:
   if (!ok || !user) throw new AppError('invalid_credentials', 'The email or password is not right.');
   await ticket.succeeded();
   if (user.disabled_at) throw accountDisabled();
+  if (await ssoRequiredFor(deps, user)) {
+    throw new AppError('sso_required', 'Your organisation asks its staff to sign in with their school account. Use the button for your school’s sign-in on the sign-in page.');
+  }
   return startSession(deps, user);
+}
+
+/** Does the person's organisation require its staff to sign in with its identity provider? Administrators are never held to it. */
+export async function ssoRequiredFor(deps: Deps, user: UserRow): Promise<boolean> {
+  if (user.role === 'admin' || !user.org_id) return false;
+  const org = await repo.findOrg(deps.db, user.org_id);
+  return Boolean(org && (JSON.parse(org.settings) as { ssoRequired?: boolean }).ssoRequired);
 }
 
 export const accountDisabled = () =>

@@ -14,7 +14,7 @@ import type { Deps } from '../platform/deps.js';
 import { enqueueMessage } from '../notifications/outbox.js';
 import { signInLinkEmail } from './emails.js';
 import * as repo from './repository.js';
-import { accountDisabled, hashToken, startSession } from './service.js';
+import { accountDisabled, hashToken, ssoRequiredFor, startSession } from './service.js';
 import { countPasswordCheck, hit, rateLimited } from './throttle.js';
 
 /** How long an emailed sign-in link works. */
@@ -38,7 +38,7 @@ export async function requestSignInLink(deps: Deps, email: string, client: strin
   await countPasswordCheck(deps, email, client);
   if ((await hit(deps, { key: `signin-link:${email}`, limit: LINK_EMAILS_PER_WINDOW, windowMs: SIGN_IN_LINK_MINUTES * 60_000 })) !== null) return;
   const user = await repo.findUserByEmail(deps.db, email);
-  if (!user || user.disabled_at) return;
+  if (!user || user.disabled_at || (await ssoRequiredFor(deps, user))) return;
   const token = randomBytes(32).toString('base64url');
   const now = deps.now();
   const link = `${deps.config.publicUrl.replace(/\/$/, '')}/signin-link#token=${token}`;

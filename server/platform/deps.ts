@@ -50,6 +50,8 @@ export interface Config {
   mailLeaseMs: number;
   /** Fetches to addresses users give (timetable subscriptions); `allow` is OUTBOUND_ALLOW. */
   outbound: Omit<OutboundPolicy, 'resolve'>;
+  /** Encrypts identity providers' client secrets at rest (`OIDC_SECRET_KEY`); null = none can be stored. */
+  oidcSecretKey: string | null;
   /** The work budget of one timetable file (see server/timetables/parsing.ts). */
   timetableParsing: { timeMs: number; maxExamined: number; workers: number };
 }
@@ -113,6 +115,7 @@ export function defaultConfig(overrides: Partial<Config> = {}): Config {
     webRoot: null,
     mailLeaseMs: 2 * 60_000,
     outbound: { ...DEFAULT_OUTBOUND, allow: [] },
+    oidcSecretKey: null,
     timetableParsing: { timeMs: 5_000, maxExamined: 150_000, workers: Math.min(4, Math.max(2, availableParallelism() - 1)) },
     ...overrides,
   };

@@ -74,3 +74,31 @@ describe('courses and their trainers', () => {
     expect((await t.request('PUT', `/api/courses/${course.id}/trainers`, { as: admin, body: { trainerIds: [staff.id] } })).status).toBe(400);
   });
 });
+
+describe('people', () => {
+  it('an administrator changes a role, moves a person to another organisation and sends a reset link; nobody else can', async () => {
+    const admin = await t.user('admin');
+    const hill = await t.org('Hill');
+    const vale = await t.org('Vale');
+    const sam = await t.user('staff', hill.id, 'Sam');
+    const moved = await t.request('PUT', `/api/users/${sam.id}/placement`, { as: admin, body: { role: 'office', orgId: vale.id } });
+    expect(moved.status).toBe(200);
+    expect(moved.json).toMatchObject({ role: 'office', orgId: vale.id, orgName: 'Vale' });
+    const noOrg = await t.request('PUT', `/api/users/${sam.id}/placement`, { as: admin, body: { role: 'staff', orgId: null } });
+    expect(noOrg.status).toBe(400);
+    expect(noOrg.json.error.details.issues[0].path).toBe('orgId');
+    expect((await t.request('GET', '/api/me', { as: sam })).json).toMatchObject({ role: 'office', orgId: vale.id });
+
+    const office = await t.user('office', hill.id);
+    const trainer = await t.user('trainer');
+    for (const who of [office, trainer, sam]) {
+      expect((await t.request('PUT', `/api/users/${sam.id}/placement`, { as: who, body: { role: 'admin', orgId: null } })).status).toBe(403);
+      expect((await t.request('POST', `/api/users/${sam.id}/password-reset`, { as: who })).status).toBe(403);
+    }
+    const sent = await t.request('POST', `/api/users/${sam.id}/password-reset`, { as: admin });
+    expect(sent.status).toBe(202);
+    const mails = await t.db.selectFrom('outbox').select(['to_email', 'text_body']).where('kind', '=', 'password_reset').execute();
+    expect(mails.map((m) => m.to_email)).toEqual([sam.email]);
+    expect(mails[0]!.text_body).toMatch(/reset-password#token=/);
+  });
+});

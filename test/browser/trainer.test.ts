@@ -434,4 +434,40 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     expect((await t.request('GET', '/api/courses', { as: admin })).json.items.find((c: any) => c.id === course.id).trainerIds).toEqual([tara.id]);
     await checkPage(page, 'courses after saving');
   });
+
+  it('administrators change a person’s role and organisation and send a reset link from the people page (keyboard, 320 px and desktop)', async () => {
+    const { t } = env.server;
+    const admin = await t.user('admin');
+    const from = await t.org('Rowan School');
+    await t.org('Zebra Academy');
+    const person = await t.user('staff', from.id, 'Petra Movable');
+    for (const size of [DESKTOP, NARROW]) {
+      const page = await newPage(env.browser, env.server, size);
+      await signIn(page, admin);
+      await page.goto('/admin/people');
+      await page.getByRole('heading', { level: 1, name: 'People' }).waitFor();
+      await tabTo(page, 'Name or email');
+      await page.keyboard.type('movable');
+      await page.keyboard.press('Enter');
+      await page.getByText('People matching “movable”').waitFor();
+      await tabTo(page, 'Change role or organisation, or send a reset link');
+      await page.keyboard.press('Enter');
+      await tabTo(page, 'Role');
+      await checkPage(page, `person controls at ${size.viewport.width} px`);
+      if (size === DESKTOP) {
+        await page.context().close();
+        continue;
+      }
+      await page.keyboard.type('Sch'); // School office
+      await tabTo(page, 'Organisation');
+      await page.keyboard.type('Zebra');
+      await activate(page, `Save role and organisation for ${person.name}`);
+      await page.getByRole('status').filter({ hasText: `${person.name} is now school office at Zebra Academy.` }).waitFor();
+      expect((await t.request('GET', '/api/me', { as: person })).json).toMatchObject({ role: 'office', orgName: 'Zebra Academy' });
+      await activate(page, `Send a password reset link to ${person.name}`);
+      await page.getByRole('status').filter({ hasText: `A password reset link is on its way to ${person.email}.` }).waitFor();
+      expect((await t.db.selectFrom('outbox').select('to_email').where('kind', '=', 'password_reset').execute()).map((m) => m.to_email)).toContain(person.email);
+      await checkPage(page, 'people page after changes');
+    }
+  });
 });

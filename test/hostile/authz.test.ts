@@ -150,6 +150,16 @@ const MATRIX: Row[] = [
   ['POST /api/auth/email-link',             async (c) => ({ body: { email: c.me.email } }),                          e(202, 202, 202, 202,  202,   202,    202,    202,     202)],
   ['POST /api/auth/email-link/complete',    async () => ({ body: { token: randomBytes(32).toString('base64url') } }),
                                                                                                                      e(400, 400, 400, 400,  400,   400,    400,    400,     400)],
+  ['GET /api/auth/oidc/providers',          async () => ({}),                                                        e(200, 200, 200, 200,  200,   200,    200,    200,     200)],
+  ['GET /api/auth/oidc/{id}/start',         async () => ({ params: { id: randomUUID() } }),                          e(404, 404, 404, 404,  404,   404,    404,    404,     404)],
+  // Without a sign-in under way: back to the sign-in page with sso_error, for anyone.
+  ['GET /api/auth/oidc/callback',           async () => ({ query: 'code=x&state=y' }),                               e(302, 302, 302, 302,  302,   302,    302,    302,     302)],
+  ['GET /api/identity-providers',           async () => ({}),                                                        e(401, 401, 403, 403,  403,   403,    403,    403,     200)],
+  // A plain-http issuer not on the allow list: refused (400) even for an administrator, so nothing is fetched.
+  ['POST /api/identity-providers',          async () => ({ body: { label: 'Sign in with X', issuer: 'http://127.0.0.1:9', clientId: 'x' } }),
+                                                                                                                     e(401, 401, 403, 403,  403,   403,    403,    403,     400)],
+  ['DELETE /api/identity-providers/{id}',   async () => ({ params: { id: randomUUID() } }),                          e(401, 401, 403, 403,  403,   403,    403,    403,     404)],
+  ['GET /api/me/sign-in-methods',           async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
   // A wrong current password (403 wrong_password): a right one would end the shared fixture users' other sessions.
   ['POST /api/me/password',                 async () => ({ body: { currentPassword: 'not the password', newPassword: 'a new long passphrase' } }),
                                                                                                                      e(401, 401, 403, 403,  403,   403,    403,    403,     403)],
@@ -158,6 +168,9 @@ const MATRIX: Row[] = [
   ['GET /api/me',                           async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
   ['POST /api/orgs',                        async () => ({ body: { name: `Org ${randomUUID()}` } }),                 e(401, 401, 403, 403,  403,   403,    403,    403,     201)],
   ['GET /api/orgs',                         async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
+  ['PUT /api/users/{id}/placement',         async (c) => ({ params: { id: c.me.id }, body: { role: 'staff', orgId: orgA.id } }),
+                                                                                                                     e(401, 401, 403, 403,  403,   403,    403,    403,     200)],
+  ['POST /api/users/{id}/password-reset',   async (c) => ({ params: { id: c.me.id } }),                              e(401, 401, 403, 403,  403,   403,    403,    403,     202)],
   ['PATCH /api/orgs/{id}',                  async () => ({ params: { id: orgA.id }, body: { settings: { travelBufferMinutes: 30 } } }),
                                                                                                                      e(401, 401, 403, 403,  403,   403,    403,    403,     200)],
   ['GET /api/orgs/{id}/leads',              async () => ({ params: { id: orgA.id } }),                               e(401, 401, 403, 403,  200,   403,    403,    403,     200)],

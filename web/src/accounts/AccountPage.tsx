@@ -1,7 +1,7 @@
 /** My account: who I am, and changing my password (my other sign-ins end). */
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { z } from 'zod';
-import { ChangePasswordInput } from '../../../shared/accounts.js';
+import { ChangePasswordInput, SignInMethods } from '../../../shared/accounts.js';
 import { api, ApiError } from '../api.js';
 import { apiIssues, ErrorSummary, errorFor, Fact, messageOf, PageHeading, Status, TextField, toFieldErrors, useApp, type FieldError } from '../components.js';
 
@@ -17,6 +17,10 @@ export function AccountPage() {
   const [saved, setSaved] = useState('');
   const [busy, setBusy] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
+  const [methods, setMethods] = useState<z.infer<typeof SignInMethods> | null>(null);
+  useEffect(() => {
+    api('/api/me/sign-in-methods', SignInMethods).then(setMethods, () => setMethods(null));
+  }, []);
 
   async function submit(e: Event) {
     e.preventDefault();
@@ -54,6 +58,20 @@ export function AccountPage() {
         <Fact label="Role">{ROLE_LABEL[me.role]}</Fact>
         {me.orgName && <Fact label="Organisation">{me.orgName}</Fact>}
       </dl>
+      <h2>How you sign in</h2>
+      {methods ? (
+        <ul>
+          {methods.password && <li>With your email address and password</li>}
+          {methods.emailLink && <li>With a sign-in link sent to your email address</li>}
+          {methods.providers.map((p) => (
+            <li key={p.label}>
+              {p.label} (linked {new Date(p.linkedAt).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric' })})
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p>Loading…</p>
+      )}
       <h2 id="change-password-title">Change your password</h2>
       <p>When you change it, you stay signed in here and are signed out everywhere else.</p>
       <ErrorSummary errors={errors} />

@@ -6,6 +6,7 @@
 import { useState } from 'preact/hooks';
 import { User } from '../../../shared/accounts.js';
 import { api } from '../api.js';
+import { PersonAdmin } from '../pages/admin/PersonAdmin.js';
 import { Alert, Badge, ConfirmButton, messageOf } from '../components.js';
 
 const ROLE_LABEL = { staff: 'Staff', office: 'School office', trainer: 'Trainer', admin: 'Administrator' } as const;
@@ -77,6 +78,7 @@ export function PersonCard({ person, canDisable, canSetCaptioner, onChanged }: {
           </button>
         )}
       </div>
+      {canSetCaptioner && <PersonAdmin person={person} onChanged={onChanged} />}
       <Alert message={error} />
     </li>
   );

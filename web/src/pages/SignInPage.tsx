@@ -1,14 +1,32 @@
-import { useState } from 'preact/hooks';
-import { LoginInput, LoginResult, type User } from '../../../shared/accounts.js';
+import { useEffect, useState } from 'preact/hooks';
+import { z } from 'zod';
+import { LoginInput, LoginResult, SignInProvider, type User } from '../../../shared/accounts.js';
 import { api, ApiError } from '../api.js';
 import { Link } from '../router.js';
 import { apiIssues, ErrorSummary, errorFor, PageHeading, TextField, toFieldErrors, type FieldError, type MeValue } from '../components.js';
+
+/** What the callback's `sso_error` means, in words (the code only: no text from the address is shown). */
+const SSO_ERRORS: Record<string, string> = {
+  sso_failed: 'Signing in with your school account did not work, so you have not been signed in. Please try again, or use another way to sign in.',
+  sso_email_unverified: 'Your school account did not confirm your email address, so you have not been signed in. Ask your IT team to make sure your email address is verified.',
+  sso_no_organisation: 'Your school account does not belong to an organisation that uses this service (or is not set up for your email address here), so no account was made. Ask your school office to add you.',
+  account_disabled: 'Your account has been turned off, so you cannot sign in. Ask your school office or an administrator to turn it back on.',
+};
 
 const FIELDS = { email: { id: 'email', label: 'Email address' }, password: { id: 'password', label: 'Password' } };
 
 export function SignInPage({ navigated, onSignedIn }: { navigated: boolean; onSignedIn: (me: MeValue) => void }) {
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [busy, setBusy] = useState(false);
+  const [providers, setProviders] = useState<{ id: string; label: string }[]>([]);
+  const query = new URLSearchParams(location.search);
+  const ssoError = query.get('sso_error');
+  const next = query.get('next');
+  useEffect(() => {
+    api('/api/auth/oidc/providers', z.object({ items: z.array(SignInProvider) }), { quiet401: true })
+      .then((r) => setProviders(r.items))
+      .catch(() => setProviders([]));
+  }, []);
 
   async function submit(e: Event) {
     e.preventDefault();
@@ -39,6 +57,26 @@ export function SignInPage({ navigated, onSignedIn }: { navigated: boolean; onSi
         Sign in
       </PageHeading>
       <p>Sign in to book live SEND and inclusion training sessions.</p>
+      {ssoError && errors.length === 0 && (
+        <div role="alert" class="notice notice-error">
+          <p>{SSO_ERRORS[ssoError] ?? SSO_ERRORS.sso_failed}</p>
+        </div>
+      )}
+      {providers.length > 0 && (
+        <>
+          <h2>Sign in with your school account</h2>
+          <ul class="plain-list sso-buttons">
+            {providers.map((p) => (
+              <li key={p.id}>
+                <a class="button button-secondary" href={`/api/auth/oidc/${encodeURIComponent(p.id)}/start${next ? `?next=${encodeURIComponent(next)}` : ''}`}>
+                  {p.label}
+                </a>
+              </li>
+            ))}
+          </ul>
+          <h2>Or sign in with your email and password</h2>
+        </>
+      )}
       <ErrorSummary errors={errors} />
       <form onSubmit={submit} noValidate>
         <TextField id="email" label="Email address" type="email" autocomplete="username" spellcheck={false} error={errorFor(errors, 'email')} />

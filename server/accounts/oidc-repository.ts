@@ -1,0 +1,75 @@
+/** Identity providers, sign-ins under way with them, and which provider account is which person. */
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../../db/schema.js';
+
+type Q = Kysely<Database> | Transaction<Database>;
+
+export async function insertProvider(db: Q, row: Database['identity_providers']) {
+  await db.insertInto('identity_providers').values(row).execute();
+}
+
+export function listProviders(db: Q) {
+  return db.selectFrom('identity_providers').selectAll().orderBy('label').execute();
+}
+
+export function findProvider(db: Q, id: string) {
+  return db.selectFrom('identity_providers').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function deleteProvider(db: Q, id: string) {
+  await db.deleteFrom('user_identities').where('provider_id', '=', id).execute();
+  await db.deleteFrom('oidc_logins').where('provider_id', '=', id).execute();
+  const r = await db.deleteFrom('identity_providers').where('id', '=', id).executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
+}
+
+export async function insertLogin(db: Q, row: Database['oidc_logins']) {
+  await db.insertInto('oidc_logins').values(row).execute();
+}
+
+/**
+ * Uses up a sign-in under way: marks it used and returns it, in one statement, so a callback
+ * replayed (or sent twice at once) gets nothing the second time. Undefined when unknown,
+ * used, expired or from another browser.
+ */
+export function consumeLogin(db: Q, state: string, browserHash: string, nowIso: string) {
+  return db
+    .updateTable('oidc_logins')
+    .set({ used_at: nowIso })
+    .where('state', '=', state)
+    .where('browser_hash', '=', browserHash)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', nowIso)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function pruneLogins(db: Q, beforeIso: string) {
+  await db.deleteFrom('oidc_logins').where('expires_at', '<', beforeIso).execute();
+}
+
+export function findIdentity(db: Q, providerId: string, subject: string) {
+  return db.selectFrom('user_identities').selectAll().where('provider_id', '=', providerId).where('subject', '=', subject).executeTakeFirst();
+}
+
+export async function insertIdentity(db: Q, row: Database['user_identities']) {
+  await db.insertInto('user_identities').values(row).execute();
+}
+
+export async function touchIdentity(db: Q, id: string, nowIso: string) {
+  await db.updateTable('user_identities').set({ last_used_at: nowIso }).where('id', '=', id).execute();
+}
+
+export function identitiesOfUser(db: Q, userId: string) {
+  return db
+    .selectFrom('user_identities as i')
+    .innerJoin('identity_providers as p', 'p.id', 'i.provider_id')
+    .select(['p.label', 'i.created_at'])
+    .where('i.user_id', '=', userId)
+    .orderBy('p.label')
+    .execute();
+}
+
+export function findOrgByUrn(db: Q, urn: string) {
+  return db.selectFrom('organisations').selectAll().where('urn', '=', urn).executeTakeFirst();
+}

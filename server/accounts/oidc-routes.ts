@@ -1,0 +1,112 @@
+/**
+ * OpenID Connect sign-in: the buttons' list, start (a redirect to the provider), the
+ * callback (`PUBLIC_URL/api/auth/oidc/callback`), and administrators' provider settings.
+ */
+import { createRoute, z } from '@hono/zod-openapi';
+import { getCookie, setCookie } from 'hono/cookie';
+import type { Context } from 'hono';
+import { CreateIdentityProviderInput, IdentityProvider, SignInMethods, SignInProvider } from '../../shared/accounts.js';
+import { Id } from '../../shared/common.js';
+import { AppError } from '../errors.js';
+import type { Deps } from '../platform/deps.js';
+import { jsonBody, jsonResponse, requireRole, requireUser, router, type Env } from '../platform/http.js';
+import * as oidc from './oidc.js';
+import { newBrowserNonce } from './signin-links.js';
+import type { startSession } from './service.js';
+
+/** The random value that binds a sign-in at a provider to the browser that started it. */
+export const OIDC_BROWSER_COOKIE = 'oidc_browser';
+const OIDC_COOKIE_PATH = '/api/auth/oidc';
+
+/** Only same-site paths may be where a person lands after signing in. */
+const safeNext = (next: string | undefined) => (next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') && !next.startsWith('/signin') ? next.slice(0, 500) : '/sessions');
+
+export function oidcRoutes(deps: Deps, signedInCookie: (c: Context<Env>, result: Awaited<ReturnType<typeof startSession>>) => void) {
+  const app = router();
+  const secureCookie = deps.config.publicUrl.startsWith('https:');
+
+  app.openapi(
+    createRoute({ method: 'get', path: '/auth/oidc/providers', tags: ['accounts'], summary: 'Identity providers people can sign in with (the sign-in page’s buttons)', responses: { 200: jsonResponse(z.object({ items: z.array(SignInProvider) }), 'Providers') } }),
+    async (c) => c.json({ items: await oidc.publicProviders(deps) }, 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/auth/oidc/{id}/start',
+      tags: ['accounts'],
+      summary: 'Start signing in with an identity provider: redirects the browser there (authorization code flow with PKCE, state and nonce)',
+      request: { params: z.object({ id: Id }), query: z.object({ next: z.string().max(500).optional() }) },
+      responses: { 302: { description: 'To the identity provider; sets the HttpOnly cookie the callback needs' }, 404: { description: '`not_found`' } },
+    }),
+    async (c) => {
+      const existing = getCookie(c, OIDC_BROWSER_COOKIE);
+      const nonce = existing && /^[A-Za-z0-9_-]{32}$/.test(existing) ? existing : newBrowserNonce();
+      const url = await oidc.startLogin(deps, c.req.valid('param').id, safeNext(c.req.valid('query').next), nonce);
+      setCookie(c, OIDC_BROWSER_COOKIE, nonce, { httpOnly: true, sameSite: 'Lax', secure: secureCookie, path: OIDC_COOKIE_PATH, maxAge: oidc.LOGIN_MINUTES * 60 });
+      return c.redirect(url.toString(), 302);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/auth/oidc/callback',
+      tags: ['accounts'],
+      summary: 'Where identity providers send people back: signs them in and redirects to where they were going, or to the sign-in page with `sso_error`',
+      responses: { 302: { description: 'Signed in (session cookie set), or refused: `/signin?sso_error=sso_failed|sso_email_unverified|sso_no_organisation|account_disabled`' } },
+    }),
+    async (c) => {
+      try {
+        const result = await oidc.finishLogin(deps, new URL(c.req.url).searchParams, getCookie(c, OIDC_BROWSER_COOKIE));
+        signedInCookie(c, result.session);
+        return c.redirect(result.next, 302);
+      } catch (e) {
+        if (!(e instanceof AppError)) throw e;
+        return c.redirect(`/signin?sso_error=${encodeURIComponent(e.code)}`, 302);
+      }
+    },
+  );
+
+  app.openapi(
+    createRoute({ method: 'get', path: '/identity-providers', tags: ['accounts'], summary: 'Identity providers with their settings (admin); client secrets are never shown', responses: { 200: jsonResponse(z.object({ items: z.array(IdentityProvider), callbackUrl: z.string() }), 'Providers') } }),
+    async (c) => {
+      const actor = requireRole(c, 'admin');
+      return c.json({ items: await oidc.listProviders(deps, actor), callbackUrl: oidc.callbackUrl(deps) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/identity-providers',
+      tags: ['accounts'],
+      summary: 'Add an identity provider (admin): its discovery document must be readable at the issuer address; the client secret is stored encrypted',
+      request: { body: jsonBody(CreateIdentityProviderInput) },
+      responses: { 201: jsonResponse(IdentityProvider, 'Added'), 422: { description: '`fetch_failed`: no discovery document there' } },
+    }),
+    async (c) => {
+      const actor = requireRole(c, 'admin');
+      return c.json(await oidc.createProvider(deps, actor, c.req.valid('json')), 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({ method: 'delete', path: '/identity-providers/{id}', tags: ['accounts'], summary: 'Remove an identity provider (admin); people linked to it sign in another way', request: { params: z.object({ id: Id }) }, responses: { 204: { description: 'Removed' } } }),
+    async (c) => {
+      const actor = requireRole(c, 'admin');
+      await oidc.deleteProvider(deps, actor, c.req.valid('param').id);
+      return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    createRoute({ method: 'get', path: '/me/sign-in-methods', tags: ['accounts'], summary: 'How the caller can sign in: password, emailed link, identity providers', responses: { 200: jsonResponse(SignInMethods, 'Methods') } }),
+    async (c) => {
+      const user = requireUser(c);
+      return c.json(await oidc.signInMethods(deps, user.id), 200);
+    },
+  );
+
+  return app;
+}

@@ -1,0 +1,246 @@
+/**
+ * Signing in with a school's own identity provider (Microsoft Entra ID, Google Workspace,
+ * DfE Sign-in...) over OpenID Connect, with the certified `openid-client`: authorization
+ * code flow with PKCE, `state` and `nonce`. The verifier and nonce stay on the server, in a
+ * row keyed by `state` that lives 10 minutes, is bound to the browser that started (a
+ * cookie's hash) and is used once, so a callback cannot be replayed. openid-client checks
+ * the ID token (signature against the provider's keys, `iss`, `aud`, `exp`, `nonce`);
+ * this module then requires a verified email.
+ *
+ * Who the person is: their provider account if already linked; else the account with the
+ * same email, if this provider serves that email's domain (or, with an organisation claim,
+ * the person's organisation); else a new staff account in the organisation mapped from the
+ * email domain or the claim. Nothing maps: a clear refusal, and nothing is created.
+ */
+import { randomUUID } from 'node:crypto';
+import * as client from 'openid-client';
+import type { z } from 'zod';
+import type { IdentityProviderRow, UserRow } from '../../db/schema.js';
+import type { CreateIdentityProviderInput, IdentityProvider } from '../../shared/accounts.js';
+import { AppError, isUniqueViolation } from '../errors.js';
+import type { Deps } from '../platform/deps.js';
+import type { AuthUser } from '../platform/http.js';
+import { guardedFetch, isAllowListed } from '../platform/outbound-fetch.js';
+import * as oidcRepo from './oidc-repository.js';
+import * as repo from './repository.js';
+import { decryptSecret, encryptSecret } from './secrets.js';
+import { accountDisabled, hashToken, startSession } from './service.js';
+
+/** How long a started sign-in may take at the provider. */
+export const LOGIN_MINUTES = 10;
+
+type OrgDomain = { domain: string; orgId: string };
+const domainsOf = (p: IdentityProviderRow): OrgDomain[] => JSON.parse(p.org_domains) as OrgDomain[];
+
+export function providerView(p: IdentityProviderRow): z.infer<typeof IdentityProvider> {
+  return { id: p.id, label: p.label, issuer: p.issuer, clientId: p.client_id, hasClientSecret: p.client_secret_enc !== null, orgDomains: domainsOf(p), orgClaim: p.org_claim };
+}
+
+/** The callback address registered at every provider. */
+export const callbackUrl = (deps: Deps) => `${deps.config.publicUrl.replace(/\/$/, '')}/api/auth/oidc/callback`;
+
+const ssoFailed = (message = 'Your identity provider’s answer could not be trusted, so you have not been signed in. Please try again.') => new AppError('sso_failed', message);
+
+/** Reads the provider's discovery document and gives openid-client's configuration for it. */
+async function configurationOf(deps: Deps, p: Pick<IdentityProviderRow, 'issuer' | 'client_id' | 'client_secret_enc'>): Promise<client.Configuration> {
+  const issuer = new URL(p.issuer);
+  let secret: string | undefined;
+  if (p.client_secret_enc) {
+    if (!deps.config.oidcSecretKey) throw ssoFailed('Signing in with this identity provider is not available right now. Please use another way to sign in, and tell an administrator.');
+    secret = decryptSecret(p.client_secret_enc, deps.config.oidcSecretKey);
+  }
+  const options: client.DiscoveryRequestOptions = {
+    [client.customFetch]: guardedFetch(deps.config.outbound) as unknown as client.CustomFetch,
+    // Plain http only for an issuer on the development/test allow list (OUTBOUND_ALLOW).
+    // ID token signatures are checked against the provider's published keys too, not only trusted for arriving over TLS.
+    execute: [client.enableNonRepudiationChecks, ...(issuer.protocol === 'http:' && isAllowListed(issuer, deps.config.outbound.allow) ? [client.allowInsecureRequests] : [])],
+    timeout: Math.ceil(deps.config.outbound.timeoutMs / 1000),
+  };
+  return client.discovery(issuer, p.client_id, secret ? { client_secret: secret } : undefined, secret ? client.ClientSecretPost(secret) : client.None(), options);
+}
+
+/** Administrators add an identity provider; its discovery document must be readable. */
+export async function createProvider(deps: Deps, actor: AuthUser, input: z.infer<typeof CreateIdentityProviderInput>) {
+  if (actor.role !== 'admin') throw new AppError('forbidden', 'Only administrators can set up identity providers.');
+  const issuer = new URL(input.issuer);
+  if (issuer.protocol !== 'https:' && !(issuer.protocol === 'http:' && isAllowListed(issuer, deps.config.outbound.allow))) {
+    throw new AppError('validation_failed', 'The issuer address must start with https://.', { issues: [{ path: 'issuer', message: 'must start with https://' }] });
+  }
+  for (const [i, d] of input.orgDomains.entries()) {
+    if (!(await repo.findOrg(deps.db, d.orgId))) throw new AppError('validation_failed', `The organisation for ${d.domain} does not exist.`, { issues: [{ path: `orgDomains.${i}.orgId`, message: 'not found' }] });
+  }
+  if (new Set(input.orgDomains.map((d) => d.domain)).size !== input.orgDomains.length) {
+    throw new AppError('validation_failed', 'Each email domain may be listed once.', { issues: [{ path: 'orgDomains', message: 'a domain is listed twice' }] });
+  }
+  if (input.clientSecret && !deps.config.oidcSecretKey) {
+    throw new AppError('validation_failed', 'Client secrets cannot be stored until the server has an encryption key for them. Ask whoever runs the service to set one up.', { issues: [{ path: 'clientSecret', message: 'cannot be stored yet' }] });
+  }
+  const row: IdentityProviderRow = {
+    id: randomUUID(),
+    label: input.label,
+    issuer: input.issuer,
+    client_id: input.clientId,
+    client_secret_enc: input.clientSecret ? encryptSecret(input.clientSecret, deps.config.oidcSecretKey!) : null,
+    org_domains: JSON.stringify(input.orgDomains),
+    org_claim: input.orgClaim ?? null,
+    created_at: deps.now().toISOString(),
+  };
+  try {
+    await configurationOf(deps, row);
+  } catch (e) {
+    deps.logger.warn?.('identity provider discovery failed', { issuer: input.issuer, reason: (e as Error).message });
+    throw new AppError('fetch_failed', 'The identity provider’s discovery document could not be read at that issuer address. Check the address and try again.', { issues: [{ path: 'issuer', message: 'discovery document not readable' }] });
+  }
+  await oidcRepo.insertProvider(deps.db, row);
+  return providerView(row);
+}
+
+export async function deleteProvider(deps: Deps, actor: AuthUser, id: string) {
+  if (actor.role !== 'admin') throw new AppError('forbidden', 'Only administrators can set up identity providers.');
+  const gone = await deps.db.transaction().execute((trx) => oidcRepo.deleteProvider(trx, id));
+  if (!gone) throw new AppError('not_found', 'There is no such identity provider.');
+}
+
+/**
+ * Starts a sign-in with provider `providerId` from the browser whose binding cookie is
+ * `browserNonce`: keeps a fresh PKCE verifier and nonce under a fresh `state`, and gives
+ * the provider's address to send the browser to.
+ */
+export async function startLogin(deps: Deps, providerId: string, nextPath: string, browserNonce: string): Promise<URL> {
+  const provider = await oidcRepo.findProvider(deps.db, providerId);
+  if (!provider) throw new AppError('not_found', 'There is no such identity provider.');
+  let config: client.Configuration;
+  try {
+    config = await configurationOf(deps, provider);
+  } catch (e) {
+    if (e instanceof AppError) throw e;
+    deps.logger.warn?.('identity provider discovery failed', { provider: provider.id, reason: (e as Error).message });
+    throw ssoFailed(`${provider.label} could not be reached just now. Please try again in a few minutes, or use another way to sign in.`);
+  }
+  const codeVerifier = client.randomPKCECodeVerifier();
+  const state = client.randomState();
+  const nonce = client.randomNonce();
+  const now = deps.now();
+  await oidcRepo.insertLogin(deps.db, {
+    state,
+    provider_id: provider.id,
+    code_verifier: codeVerifier,
+    nonce,
+    browser_hash: hashToken(browserNonce),
+    next_path: nextPath,
+    created_at: now.toISOString(),
+    expires_at: new Date(now.getTime() + LOGIN_MINUTES * 60_000).toISOString(),
+    used_at: null,
+  });
+  return client.buildAuthorizationUrl(config, {
+    redirect_uri: callbackUrl(deps),
+    scope: 'openid email profile',
+    code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
+    code_challenge_method: 'S256',
+    state,
+    nonce,
+  });
+}
+
+/** A claim by name, or a dotted path into an object claim (DfE Sign-in: `organisation.urn`). */
+function claimAt(claims: Record<string, unknown>, path: string): string | undefined {
+  let v: unknown = claims;
+  for (const part of path.split('.')) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[part] : undefined;
+  return typeof v === 'string' || typeof v === 'number' ? String(v) : undefined;
+}
+
+/**
+ * Finishes a sign-in at the callback: `query` is the callback's query string, `browserNonce`
+ * the binding cookie. Returns the new sign-in session and where to go next.
+ */
+export async function finishLogin(deps: Deps, query: URLSearchParams, browserNonce: string | undefined) {
+  const state = query.get('state');
+  const nowIso = deps.now().toISOString();
+  const login = state && browserNonce ? await oidcRepo.consumeLogin(deps.db, state, hashToken(browserNonce), nowIso) : undefined;
+  if (!login) throw ssoFailed('This sign-in has expired, was already used, or was started in another browser. Please start again.');
+  if (query.get('error')) throw ssoFailed('Your identity provider did not sign you in. Please try again, or use another way to sign in.');
+  const provider = await oidcRepo.findProvider(deps.db, login.provider_id);
+  if (!provider) throw ssoFailed();
+  let claims: Record<string, unknown>;
+  try {
+    const config = await configurationOf(deps, provider);
+    const current = new URL(callbackUrl(deps));
+    current.search = query.toString();
+    const tokens = await client.authorizationCodeGrant(config, current, { pkceCodeVerifier: login.code_verifier, expectedState: login.state, expectedNonce: login.nonce, idTokenExpected: true });
+    claims = (tokens.claims() ?? {}) as Record<string, unknown>;
+  } catch (e) {
+    if (e instanceof AppError) throw e;
+    deps.logger.warn?.('identity provider sign-in refused', { provider: provider.id, reason: (e as Error).message, code: (e as { code?: string }).code });
+    throw ssoFailed();
+  }
+  const user = await personFor(deps, provider, claims);
+  if (user.disabled_at) throw accountDisabled();
+  return { session: await startSession(deps, user), next: login.next_path };
+}
+
+async function personFor(deps: Deps, provider: IdentityProviderRow, claims: Record<string, unknown>): Promise<UserRow> {
+  const subject = typeof claims.sub === 'string' ? claims.sub : '';
+  const now = deps.now().toISOString();
+  const linked = subject ? await oidcRepo.findIdentity(deps.db, provider.id, subject) : undefined;
+  if (linked) {
+    const user = await repo.findUserById(deps.db, linked.user_id);
+    if (user) {
+      await oidcRepo.touchIdentity(deps.db, linked.id, now);
+      return user;
+    }
+  }
+  const email = typeof claims.email === 'string' ? claims.email.trim().toLowerCase() : '';
+  // Microsoft Entra ID does not send `email_verified`; its optional claim `xms_edov` (the email's domain owner verified it) stands in.
+  if (!email || (claims.email_verified !== true && claims.xms_edov !== true)) {
+    throw new AppError('sso_email_unverified', `${provider.label} did not confirm your email address, so you have not been signed in. Ask your IT team to make sure your account’s email address is verified.`);
+  }
+  const domain = email.slice(email.lastIndexOf('@') + 1);
+  const domainOrgId = domainsOf(provider).find((d) => d.domain === domain)?.orgId;
+  const urn = provider.org_claim ? claimAt(claims, provider.org_claim) : undefined;
+  const claimOrg = urn ? await oidcRepo.findOrgByUrn(deps.db, urn) : undefined;
+  const existing = await repo.findUserByEmail(deps.db, email);
+  const link = async (userId: string) => {
+    try {
+      await oidcRepo.insertIdentity(deps.db, { id: randomUUID(), provider_id: provider.id, subject, user_id: userId, created_at: now, last_used_at: now });
+    } catch (e) {
+      if (!isUniqueViolation(e)) throw e; // linked at the same moment by a parallel sign-in
+    }
+  };
+  if (existing) {
+    // A provider may speak for an existing account only within what it serves.
+    if (!domainOrgId && !(claimOrg && existing.org_id === claimOrg.id)) {
+      throw new AppError('sso_no_organisation', `${provider.label} is not set up for your email address here. Sign in another way, or ask your school office.`);
+    }
+    await link(existing.id);
+    return existing;
+  }
+  const orgId = claimOrg?.id ?? domainOrgId;
+  if (!orgId) {
+    throw new AppError('sso_no_organisation', `Your account at ${provider.label} does not belong to an organisation that uses this service, so no account was made. Ask your school office to add you.`);
+  }
+  const id = randomUUID();
+  const name = typeof claims.name === 'string' && claims.name.trim() ? claims.name.trim().slice(0, 200) : email;
+  await deps.db.transaction().execute(async (trx) => {
+    await repo.insertUser(trx, { id, email, name, role: 'staff', orgId, passwordHash: null, createdAt: now });
+    await oidcRepo.insertIdentity(trx, { id: randomUUID(), provider_id: provider.id, subject, user_id: id, created_at: now, last_used_at: now });
+  });
+  return (await repo.findUserById(deps.db, id))!;
+}
+
+/** Everyone may see which providers they can sign in with (the buttons on the sign-in page). */
+export async function publicProviders(deps: Deps) {
+  return (await oidcRepo.listProviders(deps.db)).map((p) => ({ id: p.id, label: p.label }));
+}
+
+export async function listProviders(deps: Deps, actor: AuthUser) {
+  if (actor.role !== 'admin') throw new AppError('forbidden', 'Only administrators can see identity provider settings.');
+  return (await oidcRepo.listProviders(deps.db)).map(providerView);
+}
+
+/** A person's ways of signing in, for their account page. */
+export async function signInMethods(deps: Deps, userId: string) {
+  const user = await repo.findUserById(deps.db, userId);
+  if (!user) throw new AppError('unauthenticated', 'Please sign in.');
+  const providers = await oidcRepo.identitiesOfUser(deps.db, userId);
+  return { password: user.password_hash !== null, emailLink: true, providers: providers.map((p) => ({ label: p.label, linkedAt: p.created_at })) };
+}

@@ -1,0 +1,82 @@
+import { useState } from 'preact/hooks';
+import { z } from 'zod';
+import { Organisation, Role, User } from '../../../../shared/accounts.js';
+import { api } from '../../api.js';
+import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
+
+const ROLE_LABEL = { staff: 'Staff', office: 'School office', trainer: 'Trainer', admin: 'Administrator' } as const;
+
+/** An administrator's extra controls on a person: role, organisation, and a password reset link. Opened on demand. */
+export function PersonAdmin({ person, onChanged }: { person: z.infer<typeof User>; onChanged: (p: z.infer<typeof User>, message: string) => void }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <details class="field" onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}>
+      <summary>Change role or organisation, or send a reset link</summary>
+      {open && <PersonAdminForm person={person} onChanged={onChanged} />}
+    </details>
+  );
+}
+
+function PersonAdminForm({ person, onChanged }: { person: z.infer<typeof User>; onChanged: (p: z.infer<typeof User>, message: string) => void }) {
+  const orgs = useLoad(() => api('/api/orgs', z.object({ items: z.array(Organisation) })), []);
+  const [role, setRole] = useState(person.role);
+  const [orgId, setOrgId] = useState(person.orgId ?? '');
+  const save = useAction();
+  const reset = useAction();
+  const id = (k: string) => `${k}-${person.id}`;
+  return (
+    <Loaded state={orgs} what="organisations">
+      {(d) => (
+        <>
+          <form
+            onSubmit={async (e) => {
+              e.preventDefault();
+              const next = await save.run(() => api(`/api/users/${encodeURIComponent(person.id)}/placement`, User, { method: 'PUT', body: { role, orgId: orgId || null } }));
+              if (next) onChanged(next, `${next.name} is now ${ROLE_LABEL[next.role].toLowerCase()}${next.orgName ? ` at ${next.orgName}` : ''}.`);
+            }}
+          >
+            <div class="field">
+              <label for={id('role')}>Role</label>
+              <select id={id('role')} value={role} onChange={(e) => setRole(Role.parse((e.currentTarget as HTMLSelectElement).value))}>
+                {Object.entries(ROLE_LABEL).map(([k, label]) => (
+                  <option key={k} value={k}>
+                    {label}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div class="field">
+              <label for={id('org')}>Organisation</label>
+              <select id={id('org')} value={orgId} onChange={(e) => setOrgId((e.currentTarget as HTMLSelectElement).value)}>
+                <option value="">None</option>
+                {d.items.map((o) => (
+                  <option key={o.id} value={o.id}>
+                    {o.name}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <ActionError action={save} />
+            <ActionButton class="button button-secondary" busy={save.busy} busyLabel="Saving…" aria-label={`Save role and organisation for ${person.name}`}>
+              Save role and organisation
+            </ActionButton>
+          </form>
+          <ActionError action={reset} />
+          <ActionButton
+            type="button"
+            class="button button-secondary"
+            busy={reset.busy}
+            busyLabel="Sending…"
+            aria-label={`Send a password reset link to ${person.name}`}
+            onClick={async () => {
+              const done = await reset.run(() => api(`/api/users/${encodeURIComponent(person.id)}/password-reset`, z.object({ message: z.string() }), { method: 'POST' }));
+              if (done) onChanged(person, `A password reset link is on its way to ${person.email}.`);
+            }}
+          >
+            Send a password reset link
+          </ActionButton>
+        </>
+      )}
+    </Loaded>
+  );
+}
