@@ -82,7 +82,7 @@ async function computeRows(deps: Deps, s: SessionRow, orgId?: string): Promise<A
 /** Trainers of the session and admins see every row; office staff see their own organisation's. */
 async function readerScope(deps: Deps, actor: AuthUser, sessionId: string): Promise<{ orgId?: string }> {
   if (actor.role === 'admin') return {};
-  if (actor.role === 'trainer' && (await isTrainerOf(deps.db, sessionId, actor.id))) return {};
+  if (await isTrainerOf(deps.db, sessionId, actor.id)) return {}; // its trainers and in-house leads
   if (actor.role === 'office' && actor.orgId) return { orgId: actor.orgId };
   throw new AppError('forbidden', 'Only the session’s trainers, administrators and school office staff can see attendance.');
 }
@@ -110,7 +110,7 @@ const s8 = (id: string) => id.slice(0, 8);
 
 async function requireRegisterKeeper(deps: Deps, actor: AuthUser, sessionId: string) {
   if (actor.role === 'admin') return;
-  if (actor.role === 'trainer' && (await isTrainerOf(deps.db, sessionId, actor.id))) return;
+  if (await isTrainerOf(deps.db, sessionId, actor.id)) return; // its trainers and in-house leads
   throw new AppError('forbidden', 'Only the session’s trainers can keep its register.');
 }
 

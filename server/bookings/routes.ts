@@ -106,7 +106,7 @@ export function bookingRoutes(deps: Deps) {
       responses: { 200: jsonResponse(BookingList, 'Bookings in queue order') },
     }),
     async (c) => {
-      const actor = requireRole(c, 'trainer', 'admin', 'office');
+      const actor = requireUser(c); // its trainers and in-house leads, admin, office (own org's)
       const { id } = c.req.valid('param');
       if (actor.role === 'office') return c.json({ items: await views.bookingsOfSession(deps.db, id, actor.orgId ?? '-') }, 200);
       await engine.requireSessionManager(deps, actor, id);
@@ -142,7 +142,7 @@ export function bookingRoutes(deps: Deps) {
       responses: { 200: jsonResponse(HoldList, 'Holds') },
     }),
     async (c) => {
-      const actor = requireRole(c, 'trainer', 'admin', 'office');
+      const actor = requireUser(c); // its trainers and in-house leads, admin, office (own org's)
       const { id } = c.req.valid('param');
       // Which schools hold seats, and how many, is theirs and the organisers' business only.
       if (actor.role !== 'office') await engine.requireSessionManager(deps, actor, id);
@@ -162,7 +162,7 @@ export function bookingRoutes(deps: Deps) {
       responses: { 204: { description: 'Saved' } },
     }),
     async (c) => {
-      const actor = requireRole(c, 'trainer', 'admin');
+      const actor = requireUser(c); // the session's trainers and in-house leads, admin
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');
       await engine.requireSessionManager(deps, actor, id);
@@ -182,7 +182,7 @@ export function bookingRoutes(deps: Deps) {
       responses: { 200: jsonResponse(AttendeeList, 'In queue order') },
     }),
     async (c) => {
-      const actor = requireRole(c, 'trainer', 'admin');
+      const actor = requireUser(c); // the session's trainers and in-house leads, admin
       const { id } = c.req.valid('param');
       await engine.requireSessionManager(deps, actor, id);
       return c.json({ items: await views.attendeesOfSession(deps.db, id) }, 200);
@@ -199,7 +199,7 @@ export function bookingRoutes(deps: Deps) {
       responses: { 200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } } },
     }),
     async (c) => {
-      const actor = requireRole(c, 'trainer', 'admin');
+      const actor = requireUser(c); // the session's trainers and in-house leads, admin
       const { id } = c.req.valid('param');
       await engine.requireSessionManager(deps, actor, id);
       const items = await views.attendeesOfSession(deps.db, id);
@@ -229,7 +229,7 @@ export function bookingRoutes(deps: Deps) {
       responses: { 200: jsonResponse(Booking, 'The moved booking') },
     }),
     async (c) => {
-      const actor = requireRole(c, 'trainer', 'admin');
+      const actor = requireUser(c); // the session's trainers and in-house leads, admin
       const { id } = c.req.valid('param');
       await bookingOfManagedSession(actor, id);
       const { seat } = c.req.valid('json');
@@ -248,7 +248,7 @@ export function bookingRoutes(deps: Deps) {
       responses: { 200: jsonResponse(Booking, 'The cancelled booking') },
     }),
     async (c) => {
-      const actor = requireRole(c, 'trainer', 'admin');
+      const actor = requireUser(c); // the session's trainers and in-house leads, admin
       const { id } = c.req.valid('param');
       await bookingOfManagedSession(actor, id);
       const { reason } = c.req.valid('json');

@@ -54,10 +54,13 @@ export function mayActFor(actor: AuthUser, user: Pick<UserRow, 'id' | 'org_id'>)
   return actor.role === 'office' && actor.orgId !== null && actor.orgId === user.org_id;
 }
 
-/** Trainers change only their own sessions (their seats, holds, rosters); admins any. */
+/**
+ * Trainers change only their own sessions (their seats, holds, rosters); admins any. An
+ * in-house lead runs the sessions they created exactly as their trainer does.
+ */
 export async function requireSessionManager(deps: Deps, actor: AuthUser, sessionId: string) {
   if (actor.role === 'admin') return;
-  if (actor.role === 'trainer' && (await repo.isTrainerOf(deps.db, sessionId, actor.id))) return;
+  if (await repo.isTrainerOf(deps.db, sessionId, actor.id)) return;
   throw new AppError('forbidden', 'Only the session’s trainers or an administrator may change it.');
 }
 

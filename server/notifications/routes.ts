@@ -7,7 +7,7 @@ import { writeTransaction } from '../platform/transactions.js';
 import { requireSessionManager } from '../sessions/service.js';
 import { messageAttendees } from './attendees.js';
 import { latestOutboxRows, renderNotice, retryNow } from './outbox.js';
-import { jsonBody, jsonResponse, requireRole, router } from '../platform/http.js';
+import { jsonBody, jsonResponse, requireRole, requireUser, router } from '../platform/http.js';
 
 const Params = z.object({ id: Id });
 
@@ -61,7 +61,7 @@ export function notificationRoutes(deps: Deps) {
       responses: { 201: jsonResponse(MessageAttendeesResult, 'How many people will receive it') },
     }),
     async (c) => {
-      const actor = requireRole(c, 'trainer', 'admin');
+      const actor = requireUser(c); // the session's trainers and in-house leads, admin
       const { id } = c.req.valid('param');
       await requireSessionManager(deps, actor, id);
       const { text, includeWaiting } = c.req.valid('json');

@@ -193,3 +193,28 @@ export async function replaceCourseTrainers(db: Q, courseId: string, trainerIds:
   await db.deleteFrom('course_trainers').where('course_id', '=', courseId).execute();
   if (trainerIds.length) await db.insertInto('course_trainers').values(trainerIds.map((user_id) => ({ course_id: courseId, user_id }))).execute();
 }
+
+/** The organisations `userId` is an in-house lead for. */
+export async function leadOrgIds(db: Q, userId: string): Promise<string[]> {
+  return (await db.selectFrom('inhouse_leads').select('org_id').where('user_id', '=', userId).orderBy('org_id').execute()).map((r) => r.org_id);
+}
+
+/** An organisation's in-house leads, by name. */
+export function leadsOfOrg(db: Q, orgId: string) {
+  return db
+    .selectFrom('inhouse_leads as l')
+    .innerJoin('users as u', 'u.id', 'l.user_id')
+    .select(['u.id', 'u.name', 'u.email', 'u.org_id', 'l.created_at'])
+    .where('l.org_id', '=', orgId)
+    .orderBy('u.name')
+    .execute();
+}
+
+export async function addLead(db: Q, row: Database['inhouse_leads']) {
+  const exists = await db.selectFrom('inhouse_leads').select('user_id').where('user_id', '=', row.user_id).where('org_id', '=', row.org_id).executeTakeFirst();
+  if (!exists) await db.insertInto('inhouse_leads').values(row).execute();
+}
+
+export async function removeLead(db: Q, orgId: string, userId: string) {
+  await db.deleteFrom('inhouse_leads').where('org_id', '=', orgId).where('user_id', '=', userId).execute();
+}

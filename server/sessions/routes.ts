@@ -9,6 +9,7 @@ import { jsonBody, jsonResponse, requireRole, requireUser, router, type Env } fr
 import * as repo from './repository.js';
 import { sessionRoster } from './roster.js';
 import * as sessions from './service.js';
+import * as leads from './leads.js';
 
 const Params = z.object({ id: Id });
 
@@ -74,7 +75,7 @@ export function sessionRoutes(deps: Deps) {
       responses: { 201: jsonResponse(Session, 'Created') },
     }),
     async (c) => {
-      const actor = requireRole(c, 'trainer', 'admin');
+      const actor = requireUser(c); // trainers, admins; in-house leads for their own organisation (service)
       return c.json(await sessions.createSession(deps, actor, c.req.valid('json')), 201);
     },
   );
@@ -89,7 +90,7 @@ export function sessionRoutes(deps: Deps) {
       responses: { 201: jsonResponse(z.object({ items: z.array(Session) }), 'The sessions, in the order of the dates given') },
     }),
     async (c) => {
-      const actor = requireRole(c, 'trainer', 'admin');
+      const actor = requireUser(c); // trainers, admins; in-house leads for their own organisation (service)
       return c.json({ items: await sessions.createSeries(deps, actor, c.req.valid('json')) }, 201);
     },
   );
@@ -104,7 +105,8 @@ export function sessionRoutes(deps: Deps) {
       responses: { 200: jsonResponse(TrainerSessionList, 'Upcoming soonest first; past latest first') },
     }),
     async (c) => {
-      const actor = requireRole(c, 'trainer', 'admin');
+      const actor = requireUser(c);
+      if (!(await leads.runsSessions(deps, actor))) throw new AppError('forbidden', 'Your role does not allow this.');
       return c.json(await sessions.sessionsRunBy(deps, actor, c.req.valid('query')), 200);
     },
   );
@@ -142,7 +144,7 @@ export function sessionRoutes(deps: Deps) {
       responses: { 200: jsonResponse(Session, 'The changed session') },
     }),
     async (c) => {
-      const actor = requireRole(c, 'trainer', 'admin');
+      const actor = requireUser(c); // trainers, admins; in-house leads for their own organisation (service)
       return c.json(await sessions.updateSession(deps, actor, c.req.valid('param').id, c.req.valid('json')), 200);
     },
   );
@@ -157,7 +159,7 @@ export function sessionRoutes(deps: Deps) {
       responses: { 200: jsonResponse(CancelResult, 'The cancelled session, and how many people were told') },
     }),
     async (c) => {
-      const actor = requireRole(c, 'trainer', 'admin');
+      const actor = requireUser(c); // trainers, admins; in-house leads for their own organisation (service)
       const body = c.req.header('content-type')?.includes('json') ? c.req.valid('json') : {};
       return c.json(await sessions.cancelSession(deps, actor, c.req.valid('param').id, body?.reason), 200);
     },
@@ -179,6 +181,33 @@ export function sessionRoutes(deps: Deps) {
       if (!orgId) throw new AppError('validation_failed', 'Choose an organisation.', { issues: [{ path: 'orgId', message: 'is required' }] });
       return c.json({ items: await sessionRoster(deps, actor, c.req.valid('param').id, orgId) }, 200);
     },
+  );
+
+  const LeadParams = z.object({ id: Id, userId: Id });
+  const Lead = z.object({ userId: z.string(), name: z.string(), email: z.string(), orgId: z.string().nullable(), since: z.string() });
+  app.openapi(
+    createRoute({ method: 'get', path: '/orgs/{id}/leads', tags: ['sessions'], summary: 'The organisation’s in-house leads (admin; its office)', request: { params: Params }, responses: { 200: jsonResponse(z.object({ items: z.array(Lead) }), 'Leads, by name') } }),
+    async (c) => c.json({ items: await leads.listLeads(deps, requireUser(c), c.req.valid('param').id) }, 200),
+  );
+  app.openapi(
+    createRoute({ method: 'put', path: '/orgs/{id}/leads/{userId}', tags: ['sessions'], summary: 'Make a member of staff an in-house lead for the organisation (admin; its office)', request: { params: LeadParams }, responses: { 204: { description: 'Done' } } }),
+    async (c) => {
+      const { id, userId } = c.req.valid('param');
+      await leads.addLead(deps, requireUser(c), id, userId);
+      return c.body(null, 204);
+    },
+  );
+  app.openapi(
+    createRoute({ method: 'delete', path: '/orgs/{id}/leads/{userId}', tags: ['sessions'], summary: 'Stop someone being an in-house lead for the organisation (admin; its office); their sessions keep them as trainer', request: { params: LeadParams }, responses: { 204: { description: 'Done' } } }),
+    async (c) => {
+      const { id, userId } = c.req.valid('param');
+      await leads.removeLead(deps, requireUser(c), id, userId);
+      return c.body(null, 204);
+    },
+  );
+  app.openapi(
+    createRoute({ method: 'get', path: '/me/lead-orgs', tags: ['sessions'], summary: 'The organisations I lead in-house training for', responses: { 200: jsonResponse(z.object({ items: z.array(z.object({ id: z.string(), name: z.string(), trust: z.boolean() })) }), 'Organisations') } }),
+    async (c) => c.json({ items: await leads.leadOrgsOf(deps, requireUser(c)) }, 200),
   );
 
   return app;

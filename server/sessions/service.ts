@@ -28,6 +28,7 @@ import { holdsOf, lockSession, seatStatesOf } from '../bookings/repository.js';
 const NO_SEATS_TAKEN = { confirmed_in_person: 0, offered_in_person: 0, waiting_in_person: 0, confirmed_online: 0, offered_online: 0, waiting_online: 0 };
 import * as engine from '../bookings/service.js';
 import * as repo from './repository.js';
+import { requireLeadMayPublish } from './leads.js';
 import { fitsForSessions } from '../timetables/service.js';
 
 /** A session as `viewerOrgId`'s people see it (their organisation's held seats count as free to them). */
@@ -155,11 +156,27 @@ function newSessionRow(actor: AuthUser, input: CreateSessionInput, now: string, 
   };
 }
 
+/** Whether `actor` publishes as an in-house lead (not a trainer or administrator). */
+const asLead = (actor: AuthUser) => actor.role !== 'trainer' && actor.role !== 'admin';
+
+/**
+ * Who runs a new session: those named (trainers allowed for its course), or the trainer
+ * publishing it. An in-house lead publishes only for their own organisation, and runs it.
+ */
+async function trainersOfNew(deps: Deps, actor: AuthUser, input: CreateSessionInput): Promise<string[]> {
+  if (asLead(actor)) {
+    await requireLeadMayPublish(deps, actor, input.audience, input.trainerIds);
+    return [actor.id];
+  }
+  const trainerIds = await checkTrainers(deps, input.trainerIds ?? (actor.role === 'trainer' ? [actor.id] : []));
+  await checkCourseTrainers(deps, input.courseId, trainerIds);
+  return trainerIds;
+}
+
 export async function createSession(deps: Deps, actor: AuthUser, input: CreateSessionInput): Promise<Session> {
   await checkCourse(deps, input.courseId);
-  const trainerIds = await checkTrainers(deps, input.trainerIds ?? (actor.role === 'trainer' ? [actor.id] : []));
+  const trainerIds = await trainersOfNew(deps, actor, input);
   const audience = await checkAudience(deps, input.audience);
-  await checkCourseTrainers(deps, input.courseId, trainerIds);
   const row = newSessionRow(actor, input, deps.now().toISOString(), audience);
   await deps.db.transaction().execute((trx) => repo.insertSession(trx, row, trainerIds));
   return getSession(deps, row.id);
@@ -173,9 +190,8 @@ export async function createSession(deps: Deps, actor: AuthUser, input: CreateSe
 export async function createSeries(deps: Deps, actor: AuthUser, input: CreateSeriesInput): Promise<Session[]> {
   const template = input.session;
   await checkCourse(deps, template.courseId);
-  const trainerIds = await checkTrainers(deps, template.trainerIds ?? (actor.role === 'trainer' ? [actor.id] : []));
+  const trainerIds = await trainersOfNew(deps, actor, template);
   const audience = await checkAudience(deps, template.audience);
-  await checkCourseTrainers(deps, template.courseId, trainerIds);
   const now = deps.now().toISOString();
   const shift = (instant: string | null | undefined, start: string) =>
     instant ? new Date(Date.parse(instant) - Date.parse(template.startsAt) + Date.parse(start)).toISOString() : instant;
@@ -243,6 +259,11 @@ export async function listSessions(deps: Deps, q: z.infer<typeof SessionQuery>, 
 
 export async function updateSession(deps: Deps, actor: AuthUser, id: string, patch: UpdateSessionInput): Promise<Session> {
   await requireSessionManager(deps, actor, id);
+  if (asLead(actor) && (patch.audience || patch.trainerIds)) {
+    const current = await repo.findSession(deps.db, id);
+    const audience = patch.audience ?? (current?.audience_org_id ? { kind: current.audience_kind as 'organisation' | 'trust', orgId: current.audience_org_id } : undefined);
+    await requireLeadMayPublish(deps, actor, audience, patch.trainerIds);
+  }
   if (patch.courseId !== undefined) await checkCourse(deps, patch.courseId);
   const trainerIds = patch.trainerIds ? await checkTrainers(deps, patch.trainerIds) : undefined;
   const audience = patch.audience ? await checkAudience(deps, patch.audience) : undefined;

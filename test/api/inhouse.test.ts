@@ -199,3 +199,73 @@ describe('who a session is for', () => {
     expect((await t.request('GET', `/api/sessions/${w.forHill.id}`, { as: w.other })).status).toBe(200);
   });
 });
+
+describe('in-house leads', () => {
+  it('are chosen by an administrator or the organisation’s own office, from its own staff', async () => {
+    const w = await world();
+    const trustOffice = await t.user('office', w.trustOrg.id);
+    expect((await t.request('PUT', `/api/orgs/${w.hillOrg.id}/leads/${w.hill.id}`, { as: w.hill })).status).toBe(403);
+    expect((await t.request('PUT', `/api/orgs/${w.hillOrg.id}/leads/${w.hill.id}`, { as: w.otherOffice })).status).toBe(403);
+    expect((await t.request('PUT', `/api/orgs/${w.hillOrg.id}/leads/${w.hill.id}`, { as: w.trainer })).status).toBe(403);
+    const outsider = await t.request('PUT', `/api/orgs/${w.hillOrg.id}/leads/${w.dale.id}`, { as: w.hillOffice });
+    expect(outsider.status).toBe(400);
+    expect(outsider.json.error.message).toMatch(/not a member/);
+    expect((await t.request('PUT', `/api/orgs/${w.hillOrg.id}/leads/${w.hill.id}`, { as: w.hillOffice })).status).toBe(204);
+    // A trust's office chooses from the trust's schools too.
+    expect((await t.request('PUT', `/api/orgs/${w.trustOrg.id}/leads/${w.dale.id}`, { as: trustOffice })).status).toBe(204);
+    expect((await t.request('PUT', `/api/orgs/${w.otherOrg.id}/leads/${w.other.id}`, { as: w.admin })).status).toBe(204);
+    const list = await t.request('GET', `/api/orgs/${w.hillOrg.id}/leads`, { as: w.hillOffice });
+    expect(list.json.items.map((l: any) => l.userId)).toEqual([w.hill.id]);
+    expect((await t.request('GET', `/api/orgs/${w.hillOrg.id}/leads`, { as: w.otherOffice })).status).toBe(403);
+    expect((await t.request('GET', '/api/me/lead-orgs', { as: w.dale })).json.items).toEqual([{ id: w.trustOrg.id, name: 'Oak Trust', trust: true }]);
+    expect((await t.request('DELETE', `/api/orgs/${w.otherOrg.id}/leads/${w.other.id}`, { as: w.admin })).status).toBe(204);
+    expect((await t.request('GET', '/api/me/lead-orgs', { as: w.other })).json.items).toEqual([]);
+  });
+
+  it('create and run sessions for their own organisation (or trust’s schools) only, with a trainer’s tools for them and nothing beyond', async () => {
+    const w = await world();
+    expect((await t.request('PUT', `/api/orgs/${w.hillOrg.id}/leads/${w.hill.id}`, { as: w.admin })).status).toBe(204);
+    expect((await t.request('PUT', `/api/orgs/${w.trustOrg.id}/leads/${w.dale.id}`, { as: w.admin })).status).toBe(204);
+    const inset = { ...base, title: 'Our INSET', mode: 'online', venue: null, capacity: { online: 30 } };
+
+    // Not a lead: no publishing at all. A lead: not for the programme, not for another school.
+    expect((await t.request('POST', '/api/sessions', { as: w.other, body: { ...inset, audience: { kind: 'organisation', orgId: w.otherOrg.id } } })).status).toBe(403);
+    expect((await t.request('POST', '/api/sessions', { as: w.hill, body: inset })).status).toBe(403);
+    expect((await t.request('POST', '/api/sessions', { as: w.hill, body: { ...inset, audience: { kind: 'organisation', orgId: w.daleOrg.id } } })).status).toBe(403);
+    expect((await t.request('POST', '/api/sessions', { as: w.hill, body: { ...inset, audience: { kind: 'trust', orgId: w.trustOrg.id } } })).status).toBe(403);
+    expect((await t.request('POST', '/api/sessions', { as: w.hill, body: { ...inset, audience: { kind: 'organisation', orgId: w.hillOrg.id }, trainerIds: [w.trainer.id] } })).status).toBe(403);
+    expect((await t.request('GET', '/api/me/sessions', { as: w.other })).status).toBe(403);
+
+    const mine = await t.request('POST', '/api/sessions', { as: w.hill, body: { ...inset, audience: { kind: 'organisation', orgId: w.hillOrg.id } } });
+    expect(mine.status).toBe(201);
+    expect(mine.json.trainerIds).toEqual([w.hill.id]);
+    // A trust's lead publishes for the trust, or one of its schools.
+    expect((await t.request('POST', '/api/sessions', { as: w.dale, body: { ...inset, title: 'Trust network', audience: { kind: 'trust', orgId: w.trustOrg.id } } })).status).toBe(201);
+    expect((await t.request('POST', '/api/sessions', { as: w.dale, body: { ...inset, title: 'For Hill', audience: { kind: 'organisation', orgId: w.hillOrg.id } } })).status).toBe(201);
+    expect((await t.request('POST', '/api/sessions/series', { as: w.hill, body: { session: { ...inset, audience: { kind: 'organisation', orgId: w.hillOrg.id } }, occurrences: [{ startsAt: '2026-03-17T16:00:00Z', endsAt: '2026-03-17T17:00:00Z' }] } })).status).toBe(201);
+
+    // Everything a trainer has for their own session: my sessions, edit, attendees, register, messages, holds.
+    const id = mine.json.id;
+    const hillColleague = await t.user('staff', w.hillOrg.id);
+    expect((await t.request('POST', `/api/sessions/${id}/bookings`, { as: hillColleague, body: { seat: 'online' } })).status).toBe(201);
+    const runs = await t.request('GET', '/api/me/sessions', { as: w.hill });
+    expect(runs.status).toBe(200);
+    expect(runs.json.items.map((i: any) => i.session.title)).toEqual(['Our INSET', 'Our INSET']);
+    expect((await t.request('PATCH', `/api/sessions/${id}`, { as: w.hill, body: { title: 'Our INSET day' } })).json.title).toBe('Our INSET day');
+    expect((await t.request('PATCH', `/api/sessions/${id}`, { as: w.hill, body: { audience: { kind: 'programme' } } })).status).toBe(403);
+    expect((await t.request('GET', `/api/sessions/${id}/attendees`, { as: w.hill })).json.items.map((a: any) => a.userId ?? a.user?.id)).toHaveLength(1);
+    expect((await t.request('GET', `/api/sessions/${id}/attendance`, { as: w.hill })).status).toBe(200);
+    expect((await t.request('POST', `/api/sessions/${id}/messages`, { as: w.hill, body: { text: 'Bring your laptop.' } })).status).toBe(201);
+    expect((await t.request('POST', `/api/sessions/${id}/cancel`, { as: w.hill, body: {} })).status).toBe(200);
+
+    // Nothing beyond: not the programme's sessions, not the trust lead's, not admin's pages.
+    for (const other of [w.forAll.id, w.forHill.id]) {
+      expect((await t.request('PATCH', `/api/sessions/${other}`, { as: w.hill, body: { title: 'Mine now' } })).status).toBe(403);
+      expect((await t.request('GET', `/api/sessions/${other}/attendees`, { as: w.hill })).status).toBe(403);
+      expect((await t.request('GET', `/api/sessions/${other}/attendance`, { as: w.hill })).status).toBe(403);
+      expect((await t.request('POST', `/api/sessions/${other}/cancel`, { as: w.hill, body: {} })).status).toBe(403);
+    }
+    expect((await t.request('GET', '/api/outbox', { as: w.hill })).status).toBe(403);
+    expect((await t.request('POST', '/api/courses', { as: w.hill, body: { title: 'x' } })).status).toBe(403);
+  });
+});

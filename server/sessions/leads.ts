@@ -1,0 +1,78 @@
+/**
+ * In-house leads: a member of a school's or trust's staff whom an administrator or the
+ * organisation's office lets create and run sessions for that organisation (and, for a trust,
+ * its schools), with everything a trainer has for their own sessions and nothing beyond.
+ */
+import { findOrg, findUserById, findUsersByIds } from '../accounts/repository.js';
+import { AppError } from '../errors.js';
+import type { Deps } from '../platform/deps.js';
+import type { AuthUser } from '../platform/http.js';
+import type { AudienceInput } from '../../shared/sessions.js';
+import * as repo from './repository.js';
+
+/** Admins for any organisation; office staff for their own. */
+async function requireLeadManager(deps: Deps, actor: AuthUser, orgId: string) {
+  if (!(await findOrg(deps.db, orgId))) throw new AppError('not_found', 'No such organisation.');
+  if (actor.role === 'admin') return;
+  if (actor.role === 'office' && actor.orgId === orgId) return;
+  throw new AppError('forbidden', 'Only an administrator or the organisation’s own office can choose its in-house leads.');
+}
+
+export async function listLeads(deps: Deps, actor: AuthUser, orgId: string) {
+  await requireLeadManager(deps, actor, orgId);
+  return (await repo.leadsOfOrg(deps.db, orgId)).map((r) => ({ userId: r.id, name: r.name, email: r.email, orgId: r.org_id, since: r.created_at }));
+}
+
+/** Makes a member of the organisation's staff (or, for a trust, of one of its schools) a lead for it. */
+export async function addLead(deps: Deps, actor: AuthUser, orgId: string, userId: string) {
+  await requireLeadManager(deps, actor, orgId);
+  const user = await findUserById(deps.db, userId);
+  if (!user || user.disabled_at) throw new AppError('not_found', 'No such person.');
+  if (!user.org_id || !(await repo.orgChain(deps.db, user.org_id)).includes(orgId)) {
+    throw new AppError('validation_failed', `${user.name} is not a member of this organisation's staff.`, { issues: [{ path: 'userId', message: 'is not in this organisation' }] });
+  }
+  if (user.role !== 'staff' && user.role !== 'office') {
+    throw new AppError('validation_failed', `${user.name} is a ${user.role} and can already run sessions.`, { issues: [{ path: 'userId', message: 'is already a trainer or administrator' }] });
+  }
+  await repo.addLead(deps.db, { user_id: userId, org_id: orgId, created_by: actor.id, created_at: deps.now().toISOString() });
+}
+
+export async function removeLead(deps: Deps, actor: AuthUser, orgId: string, userId: string) {
+  await requireLeadManager(deps, actor, orgId);
+  await repo.removeLead(deps.db, orgId, userId);
+}
+
+/** The organisations `user` leads in-house training for, with whether each is a trust (has schools). */
+export async function leadOrgsOf(deps: Deps, user: Pick<AuthUser, 'id'>) {
+  const ids = await repo.leadOrgIds(deps.db, user.id);
+  const out = [];
+  for (const id of ids) {
+    const org = await findOrg(deps.db, id);
+    if (org) out.push({ id, name: org.name, trust: await repo.hasChildOrgs(deps.db, id) });
+  }
+  return out;
+}
+
+/** Whether `user` runs sessions: a trainer, an administrator, or an in-house lead. */
+export async function runsSessions(deps: Deps, user: AuthUser): Promise<boolean> {
+  return user.role === 'trainer' || user.role === 'admin' || (await repo.leadOrgIds(deps.db, user.id)).length > 0;
+}
+
+/**
+ * What an in-house lead (not a trainer or administrator) may publish: a session for an
+ * organisation they lead or one of its schools, or for a trust they lead; never for the
+ * whole programme, and with themselves as its only trainer.
+ */
+export async function requireLeadMayPublish(deps: Deps, actor: AuthUser, audience: AudienceInput | undefined, trainerIds: string[] | undefined) {
+  const leads = await repo.leadOrgIds(deps.db, actor.id);
+  if (leads.length === 0) throw new AppError('forbidden', 'Your role does not allow this.');
+  if (!audience || audience.kind === 'programme') {
+    throw new AppError('forbidden', 'In-house leads publish sessions for their own organisation only: choose it under “Who is it for”.');
+  }
+  const chain = await repo.orgChain(deps.db, audience.orgId);
+  if (!chain.some((id) => leads.includes(id))) throw new AppError('forbidden', 'You lead in-house training for other organisations only.');
+  if (trainerIds && (trainerIds.length !== 1 || trainerIds[0] !== actor.id)) {
+    const names = (await findUsersByIds(deps.db, trainerIds)).map((u) => u.name);
+    throw new AppError('forbidden', `In-house leads run their own sessions: you cannot name ${names.join(', ') || 'other trainers'}.`);
+  }
+}
