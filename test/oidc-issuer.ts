@@ -2,7 +2,8 @@
  * A minimal OpenID provider for tests, on 127.0.0.1: discovery, JWKS and a token endpoint
  * that answers with an ID token the test shapes (signed with jose), so each way an ID token
  * can be wrong (issuer, audience, nonce, expiry, signature, unverified email) can be served.
- * The token endpoint checks PKCE (the verifier against the challenge the client sent).
+ * The token endpoint checks PKCE (the verifier against the challenge the client sent); the
+ * authorization endpoint signs the person in at once and sends the browser back with a code.
  */
 import { createHash } from 'node:crypto';
 import http from 'node:http';
@@ -64,6 +65,15 @@ export async function startTestIssuer(clientId = 'send-live-test'): Promise<Test
       });
     }
     if (url.pathname === '/jwks') return json(200, { keys: [jwk] });
+    // The person "signs in" at once (for browser tests): back to the client with a code.
+    if (url.pathname === '/authorize') {
+      const { state } = self.authorize(url.toString());
+      const back = new URL(url.searchParams.get('redirect_uri')!);
+      back.searchParams.set('code', lastCode);
+      back.searchParams.set('state', state);
+      res.writeHead(302, { location: back.toString() });
+      return res.end();
+    }
     if (url.pathname === '/token' && req.method === 'POST') {
       self.tokenRequests++;
       let body = '';

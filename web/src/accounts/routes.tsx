@@ -6,6 +6,7 @@
  */
 import type { MeValue } from '../components.js';
 import { PeoplePage } from '../admin/PeoplePage.js';
+import { IdentityProvidersPage } from '../admin/IdentityProvidersPage.js';
 import { AccountPage } from './AccountPage.js';
 import { ForgotPasswordPage, ResetPasswordPage } from './PasswordPages.js';
 import { EmailSignInPage, SignInLinkPage } from './SignInLinkPages.js';
@@ -15,6 +16,7 @@ export const ACCOUNT_NAV: { href: string; label: string; roles?: MeValue['role']
   { href: '/account', label: 'My account' },
   { href: '/office/people', label: 'Staff accounts', roles: ['office'] },
   { href: '/admin/people', label: 'People', roles: ['admin'] },
+  { href: '/admin/identity-providers', label: 'Identity providers', roles: ['admin'] },
 ];
 
 /** Paths shown whether or not anyone is signed in (no redirect to the sign-in page). */
@@ -32,5 +34,6 @@ export function accountRoute(path: string, me: MeValue, key: string) {
   if (path === '/account') return <AccountPage key={key} />;
   if (path === '/office/people') return me.role === 'office' && me.orgId ? <StaffPage key={key} orgId={me.orgId} /> : null;
   if (path === '/admin/people') return me.role === 'admin' ? <PeoplePage key={key} /> : null;
+  if (path === '/admin/identity-providers') return me.role === 'admin' ? <IdentityProvidersPage key={key} /> : null;
   return null;
 }

@@ -1,0 +1,94 @@
+/**
+ * Signing in with an identity provider in a real browser, by keyboard, at 320 CSS pixels,
+ * axe-clean: an administrator adds the provider on the Identity providers page; a person
+ * presses its button on the sign-in page, goes to the provider (a test issuer on 127.0.0.1
+ * that signs them in at once) and comes back signed in, with a staff account in the school of
+ * their email domain, listed on My account; a refusal is told in plain words.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestIssuer, type TestIssuer } from '../oidc-issuer.js';
+import { browserAvailable, expectNoAxeViolations, newPage, serverAndBrowser, signIn, tabTo, warnIfSkipped } from './harness.js';
+
+warnIfSkipped(import.meta.url);
+
+const NARROW = { viewport: { width: 320, height: 720 } };
+
+async function checkPage(page: Page, what: string) {
+  await expectNoAxeViolations(page, what);
+  const fits = await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
+  expect(fits, `${what} scrolls sideways at 320 px`).toBe(true);
+}
+
+describe.skipIf(!browserAvailable)('sign in with an identity provider', () => {
+  const env = serverAndBrowser();
+  let op: TestIssuer;
+  beforeAll(async () => {
+    op = await startTestIssuer();
+    env.server.t.deps.config.outbound.allow = [op.hostPort];
+    env.server.t.deps.config.oidcSecretKey = 'a browser test key that is long enough';
+  });
+  afterAll(async () => {
+    await op?.close();
+  });
+
+  it('an administrator adds a provider; a person signs in with it and gets a staff account in their school', async () => {
+    const { t } = env.server;
+    const org = await t.org('Birch Primary');
+    const admin = await t.user('admin');
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signIn(page, admin);
+    await page.goto('/admin/identity-providers');
+    await page.getByRole('heading', { level: 1, name: 'Identity providers' }).waitFor();
+    await checkPage(page, 'identity providers page');
+
+    await tabTo(page, 'Button text');
+    await page.keyboard.type('Sign in with Birch');
+    await tabTo(page, 'Issuer address');
+    await page.keyboard.type(op.issuer);
+    await tabTo(page, 'Client ID');
+    await page.keyboard.type(op.clientId);
+    await tabTo(page, 'Client secret');
+    await page.keyboard.type('test-client-secret');
+    await tabTo(page, 'Email domain');
+    await page.keyboard.type('birch.sch.uk');
+    await page.getByLabel('Organisation for that email domain').selectOption({ label: 'Birch Primary' });
+    await tabTo(page, 'Add identity provider');
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: 'Added “Sign in with Birch”' }).waitFor();
+    await page.getByRole('heading', { level: 2, name: 'Sign in with Birch' }).waitFor();
+    expect(await page.content()).not.toContain('test-client-secret');
+    await checkPage(page, 'identity providers page with a provider');
+
+    op.next = { claims: (nonce, d) => ({ ...d, nonce, sub: 'birch-1', email: 'robin@birch.sch.uk', name: 'Robin Ash' }) };
+    const person = await newPage(env.browser, env.server, NARROW);
+    await person.goto('/signin');
+    await person.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+    await person.getByRole('link', { name: 'Sign in with Birch' }).waitFor();
+    await checkPage(person, 'sign-in page with a provider');
+    await tabTo(person, 'Sign in with Birch');
+    await person.keyboard.press('Enter');
+    await person.getByRole('button', { name: 'Sign out' }).waitFor();
+    const me = await person.evaluate(async () => (await fetch('/api/me')).json());
+    expect(me).toMatchObject({ email: 'robin@birch.sch.uk', name: 'Robin Ash', role: 'staff', orgId: org.id });
+
+    await person.goto('/account');
+    await person.getByRole('heading', { level: 2, name: 'How you sign in' }).waitFor();
+    await person.getByText(/Sign in with Birch \(linked/).waitFor();
+    await checkPage(person, 'my account with sign-in methods');
+  });
+
+  it('someone whose email maps to no school is told so in plain words, and nothing is created', async () => {
+    const { t, baseUrl } = env.server;
+    const admin = await t.user('admin');
+    const made = await t.request('POST', '/api/identity-providers', { as: admin, body: { label: 'Sign in with Nowhere', issuer: op.issuer, clientId: op.clientId, clientSecret: 'test-client-secret' } });
+    expect(made.status).toBe(201);
+    op.next = { claims: (nonce, d) => ({ ...d, nonce, sub: 'lost-1', email: 'lost@elsewhere.org.uk' }) };
+    const page = await newPage(env.browser, env.server, NARROW);
+    await page.goto(`${baseUrl}/signin`);
+    await page.getByRole('link', { name: 'Sign in with Nowhere' }).click();
+    await page.getByRole('alert').filter({ hasText: 'does not belong to an organisation that uses this service' }).waitFor();
+    await checkPage(page, 'sign-in page after a refusal');
+    expect(await t.db.selectFrom('users').select('id').where('email', '=', 'lost@elsewhere.org.uk').execute()).toHaveLength(0);
+  });
+});

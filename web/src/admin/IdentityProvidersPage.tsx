@@ -1,0 +1,146 @@
+/**
+ * Administrators: the identity providers people can sign in with (OpenID Connect). Each
+ * shows its issuer, client id, whether a client secret is stored (never the secret) and the
+ * email domains it serves; a form adds one (its discovery document must be readable).
+ */
+import { useState } from 'preact/hooks';
+import { z } from 'zod';
+import { CreateIdentityProviderInput, IdentityProvider, Organisation } from '../../../shared/accounts.js';
+import { api } from '../api.js';
+import { apiIssues, ErrorSummary, errorFor, messageOf, PageHeading, Status, TextField, toFieldErrors, useApp, Fact, type FieldError } from '../components.js';
+import { Loaded, useLoad } from '../load.js';
+
+const Providers = z.object({ items: z.array(IdentityProvider), callbackUrl: z.string() });
+const Orgs = z.object({ items: z.array(Organisation) });
+
+const FIELDS = {
+  label: { id: 'idp-label', label: 'Button text' },
+  issuer: { id: 'idp-issuer', label: 'Issuer address' },
+  clientId: { id: 'idp-client-id', label: 'Client ID' },
+  clientSecret: { id: 'idp-client-secret', label: 'Client secret' },
+  orgDomains: { id: 'idp-domain', label: 'Email domain' },
+  orgClaim: { id: 'idp-claim', label: 'Organisation claim' },
+};
+
+export function IdentityProvidersPage() {
+  const { loc } = useApp();
+  const state = useLoad(async () => ({ ...(await api('/api/identity-providers', Providers)), orgs: (await api('/api/orgs', Orgs)).items }), []);
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const [saved, setSaved] = useState('');
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    if (busy) return;
+    const formEl = e.currentTarget as HTMLFormElement;
+    const form = new FormData(formEl);
+    const get = (k: string) => String(form.get(k) ?? '').trim();
+    const domain = get('idp-domain');
+    const orgId = get('idp-org');
+    const found: FieldError[] = [];
+    if (domain && !orgId) found.push({ field: 'idp-org', message: 'Choose the organisation for this email domain' });
+    const input = CreateIdentityProviderInput.safeParse({
+      label: get('idp-label'),
+      issuer: get('idp-issuer'),
+      clientId: get('idp-client-id'),
+      clientSecret: get('idp-client-secret') || undefined,
+      orgDomains: domain ? [{ domain, orgId: orgId || 'none' }] : [],
+      orgClaim: get('idp-claim') || null,
+    });
+    if (!input.success) found.unshift(...toFieldErrors(input.error.issues.map((i) => ({ ...i, path: [String(i.path[0])] })), FIELDS, FIELDS.label));
+    setErrors(found);
+    setSaved('');
+    if (found.length || !input.success) return;
+    setBusy(true);
+    try {
+      const made = await api('/api/identity-providers', IdentityProvider, { method: 'POST', body: input.data });
+      formEl.reset();
+      setSaved(`Added “${made.label}”. It now shows on the sign-in page.`);
+      await state.reload();
+    } catch (err) {
+      if (apiIssues(err).length) setErrors(toFieldErrors(apiIssues(err).map((i) => ({ ...i, path: String(i.path).split('.')[0] ?? '' })), FIELDS, FIELDS.issuer));
+      else setErrors([{ field: 'idp-issuer', message: messageOf(err) }]);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function remove(id: string, label: string) {
+    try {
+      await api(`/api/identity-providers/${id}`, z.unknown(), { method: 'DELETE' });
+      setSaved(`Removed “${label}”. People who used it can sign in with a link by email.`);
+      await state.reload();
+    } catch (err) {
+      setSaved(messageOf(err));
+    }
+  }
+
+  return (
+    <>
+      <PageHeading title="Identity providers" navigated={loc.navigated} error={errors.length > 0}>
+        Identity providers
+      </PageHeading>
+      <Status message={saved} id="idp-saved" />
+      <Loaded state={state} what="identity providers">
+        {(data) => (
+          <>
+            <p>
+              Register this redirect address at each provider: <code class="break">{data.callbackUrl}</code>
+            </p>
+            {data.items.length === 0 ? (
+              <p>No identity providers yet: people sign in with a password or a link by email.</p>
+            ) : (
+              <ul class="plain-list">
+                {data.items.map((p) => (
+                  <li key={p.id} class="card">
+                    <h2>{p.label}</h2>
+                    <dl class="facts">
+                      <Fact label="Issuer"><span class="break">{p.issuer}</span></Fact>
+                      <Fact label="Client ID"><span class="break">{p.clientId}</span></Fact>
+                      <Fact label="Client secret">{p.hasClientSecret ? 'Stored (encrypted; never shown)' : 'None'}</Fact>
+                      <Fact label="Email domains">{p.orgDomains.length ? p.orgDomains.map((d) => `${d.domain} → ${data.orgs.find((o) => o.id === d.orgId)?.name ?? 'unknown organisation'}`).join('; ') : 'None'}</Fact>
+                      <Fact label="Organisation claim">{p.orgClaim ?? 'None'}</Fact>
+                    </dl>
+                    <button type="button" class="button button-secondary" onClick={() => void remove(p.id, p.label)}>
+                      Remove {p.label}
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            )}
+            <h2>Add an identity provider</h2>
+            <ErrorSummary errors={errors} />
+            <form onSubmit={submit} noValidate class="narrow">
+              <TextField id="idp-label" label="Button text" hint="For example: Sign in with Microsoft" error={errorFor(errors, 'idp-label')} />
+              <TextField id="idp-issuer" label="Issuer address" hint="Starts with https://; its discovery document is read from there" type="url" spellcheck={false} error={errorFor(errors, 'idp-issuer')} />
+              <TextField id="idp-client-id" label="Client ID" spellcheck={false} error={errorFor(errors, 'idp-client-id')} />
+              <TextField id="idp-client-secret" label="Client secret" hint="Stored encrypted and never shown again. Leave empty for a public client." type="password" autocomplete="off" error={errorFor(errors, 'idp-client-secret')} />
+              <TextField id="idp-domain" label="Email domain" hint="People with this email domain get a staff account in the organisation below" spellcheck={false} error={errorFor(errors, 'idp-domain')} />
+              <div class={errorFor(errors, 'idp-org') ? 'field field-error' : 'field'}>
+                <label for="idp-org">Organisation for that email domain</label>
+                {errorFor(errors, 'idp-org') && (
+                  <p class="error-message" id="idp-org-error">
+                    <span class="visually-hidden">Error: </span>
+                    {errorFor(errors, 'idp-org')}
+                  </p>
+                )}
+                <select id="idp-org" name="idp-org" aria-describedby={errorFor(errors, 'idp-org') ? 'idp-org-error' : undefined}>
+                  <option value="">None</option>
+                  {data.orgs.map((o) => (
+                    <option key={o.id} value={o.id}>
+                      {o.name}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <TextField id="idp-claim" label="Organisation claim" hint="Optional: an ID token claim holding the organisation's URN, such as organisation.urn for DfE Sign-in" spellcheck={false} error={errorFor(errors, 'idp-claim')} />
+              <button type="submit" class="button" aria-disabled={busy ? 'true' : undefined}>
+                {busy ? 'Checking the provider…' : 'Add identity provider'}
+              </button>
+            </form>
+          </>
+        )}
+      </Loaded>
+    </>
+  );
+}
