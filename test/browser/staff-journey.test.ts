@@ -104,7 +104,8 @@ describe.skipIf(!browserAvailable)('staff and office journey', () => {
       await panel.getByRole('checkbox', { name: /Cai Cole/ }).check();
       await panel.getByRole('button', { name: 'Book 1 person' }).click();
       await panel.getByRole('status').filter({ hasText: 'Cai Cole: On the waitlist, 2nd in the queue for online seats' }).waitFor();
-      expect(await facts('Cai Cole')).toContain('Waiting: 2nd in the queue.');
+      // The list is read again after booking: wait for it rather than read it at once.
+      await expect.poll(() => facts('Cai Cole'), { timeout: 10_000 }).toContain('Waiting: 2nd in the queue.');
 
       await page.goto('/calendar');
       await page.getByRole('heading', { level: 2, name: 'Every booking of Riverside Academy’s staff' }).waitFor();

@@ -143,14 +143,17 @@ describe.skipIf(skip !== null)('jobs across three server processes on one Postgr
 
     // Ten people booked days ago onto a session that starts in half an hour: due their 1-hour reminder.
     const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000).toISOString();
-    await db.db.insertInto('bookings').values(early.map((p, i) => bookingRow(soon, p.id, i + 1, { created_at: twoDaysAgo, updated_at: twoDaysAgo }))).execute();
     // An offered seat that ran out a minute ago, with two people queuing behind it.
     const lapsed = bookingRow(offering, queuing[0]!.id, 1, { status: 'offered', offer_expires_at: new Date(Date.now() - 60_000).toISOString() });
     const next = bookingRow(offering, queuing[1]!.id, 2, { status: 'waitlisted' });
     const after = bookingRow(offering, queuing[2]!.id, 3, { status: 'waitlisted' });
-    await db.db.insertInto('bookings').values([lapsed, next, after]).execute();
-    // Written past the engine: their sessions' stored seat counts are set from the rows.
-    await db.db.transaction().execute((trx) => recountSeats(trx, [soon, offering]));
+    // Written past the engine, so their sessions' stored seat counts are set from the rows in
+    // the same transaction: the processes' jobs, already running, must never see one without the other.
+    await db.db.transaction().execute(async (trx) => {
+      await trx.insertInto('bookings').values(early.map((p, i) => bookingRow(soon, p.id, i + 1, { created_at: twoDaysAgo, updated_at: twoDaysAgo }))).execute();
+      await trx.insertInto('bookings').values([lapsed, next, after]).execute();
+      await recountSeats(trx, [soon, offering]);
+    });
 
     // Sixty bookings in waves across the three processes while all three deliver mail.
     for (let wave = 0; wave < 6; wave++) {
