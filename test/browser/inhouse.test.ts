@@ -73,4 +73,25 @@ describe.skipIf(!browserAvailable)('in-house sessions', () => {
     expect((await t.request('GET', `/api/sessions/${id}`, { as: farStaff })).status).toBe(404);
     expect((await t.request('GET', '/api/sessions', { as: farStaff })).json.total).toBe(0);
   });
+
+  it('a school office makes a member of staff an in-house lead from its staff page, by keyboard (320 px, axe)', async () => {
+    const { t } = env.server;
+    const org = await t.org('Birch Primary');
+    const office = await t.user('office', org.id);
+    const senco = await t.user('staff', org.id, 'Sam Senco');
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signIn(page, office);
+    await page.goto('/office/people');
+    await page.getByRole('heading', { level: 2, name: senco.name }).waitFor();
+    await checkPage(page, 'staff page with lead controls');
+    await tabTo(page, `Make in-house lead: ${senco.name}`);
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: 'Sam Senco is now an in-house lead' }).waitFor();
+    expect((await t.request('GET', '/api/me/lead-orgs', { as: senco })).json.items.map((o: any) => o.id)).toEqual([org.id]);
+    await checkPage(page, 'staff page after making a lead');
+    await tabTo(page, `Stop being in-house lead: ${senco.name}`, { back: true });
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: 'Sam Senco is no longer an in-house lead' }).waitFor();
+    expect((await t.request('GET', '/api/me/lead-orgs', { as: senco })).json.items).toEqual([]);
+  });
 });

@@ -4,6 +4,7 @@
  * the captioner flag). Used by the office's staff list and the administrators' people list.
  */
 import { useState } from 'preact/hooks';
+import { z } from 'zod';
 import { User } from '../../../shared/accounts.js';
 import { api } from '../api.js';
 import { PersonAdmin } from '../pages/admin/PersonAdmin.js';
@@ -11,7 +12,14 @@ import { Alert, Badge, ConfirmButton, messageOf } from '../components.js';
 
 const ROLE_LABEL = { staff: 'Staff', office: 'School office', trainer: 'Trainer', admin: 'Administrator' } as const;
 
-export function PersonCard({ person, canDisable, canSetCaptioner, onChanged }: { person: User; canDisable: boolean; canSetCaptioner: boolean; onChanged: (p: User, message: string) => void }) {
+/** An in-house lead control: whether the person leads in-house training for `orgId`, and what to do after a change. */
+export interface LeadControl {
+  orgId: string;
+  isLead: boolean;
+  onChanged: (isLead: boolean, message: string) => void;
+}
+
+export function PersonCard({ person, canDisable, canSetCaptioner, onChanged, lead }: { person: User; canDisable: boolean; canSetCaptioner: boolean; onChanged: (p: User, message: string) => void; lead?: LeadControl }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
   const headingId = `person-${person.id}`;
@@ -30,6 +38,20 @@ export function PersonCard({ person, canDisable, canSetCaptioner, onChanged }: {
     }
   }
 
+  async function setLead(on: boolean) {
+    if (busy || !lead) return;
+    setBusy(true);
+    setError('');
+    try {
+      await api(`/api/orgs/${encodeURIComponent(lead.orgId)}/leads/${encodeURIComponent(person.id)}`, z.unknown(), { method: on ? 'PUT' : 'DELETE' });
+      lead.onChanged(on, on ? `${person.name} is now an in-house lead: they can publish and run sessions for your organisation's staff.` : `${person.name} is no longer an in-house lead.`);
+    } catch (e) {
+      setError(messageOf(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
   return (
     <li class="card" aria-labelledby={headingId}>
       <h2 id={headingId} class="card-title">
@@ -38,6 +60,7 @@ export function PersonCard({ person, canDisable, canSetCaptioner, onChanged }: {
       <p class="booking-status">
         {person.disabled ? <Badge tone="cancelled">Turned off</Badge> : <Badge tone="confirmed">Active</Badge>}
         {person.captioner && <Badge tone="offered">Captioner</Badge>}
+        {lead?.isLead && <Badge tone="offered">In-house lead</Badge>}
       </p>
       <dl class="facts">
         <div>
@@ -74,6 +97,12 @@ export function PersonCard({ person, canDisable, canSetCaptioner, onChanged }: {
         {canSetCaptioner && (
           <button type="button" class="button button-secondary" aria-disabled={busy ? 'true' : undefined} onClick={() => change({ captioner: !person.captioner }, person.captioner ? `${person.name} is no longer a captioner.` : `${person.name} is now a captioner.`)}>
             {person.captioner ? 'Remove captioner' : 'Make captioner'}
+            <span class="visually-hidden">: {person.name}</span>
+          </button>
+        )}
+        {lead && !person.disabled && (person.role === 'staff' || person.role === 'office') && (
+          <button type="button" class="button button-secondary" aria-disabled={busy ? 'true' : undefined} onClick={() => void setLead(!lead.isLead)}>
+            {lead.isLead ? 'Stop being in-house lead' : 'Make in-house lead'}
             <span class="visually-hidden">: {person.name}</span>
           </button>
         )}

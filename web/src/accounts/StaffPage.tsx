@@ -12,13 +12,14 @@ const People = z.object({ items: z.array(User) });
 export function StaffPage({ orgId }: { orgId: string }) {
   const { me, loc } = useApp();
   const people = useLoad(() => api(`/api/orgs/${encodeURIComponent(orgId)}/users`, People), [orgId]);
+  const leads = useLoad(() => api(`/api/orgs/${encodeURIComponent(orgId)}/leads`, z.object({ items: z.array(z.object({ userId: z.string() })) })).then((r) => r.items.map((l) => l.userId)), [orgId]);
   const [message, setMessage] = useState('');
   return (
     <>
       <PageHeading title="Staff accounts" navigated={loc.navigated}>
         Staff accounts
       </PageHeading>
-      <p>Everyone in {me.orgName ?? 'your organisation'}. Turn off the account of someone who has left: they are signed out at once and cannot sign in again until you turn it back on.</p>
+      <p>Everyone in {me.orgName ?? 'your organisation'}. Turn off the account of someone who has left: they are signed out at once and cannot sign in again until you turn it back on. An in-house lead can publish and run training sessions for your organisation's staff only.</p>
       <Status message={message} />
       <Loaded state={people} what="your organisation's people">
         {(data) => (
@@ -29,6 +30,18 @@ export function StaffPage({ orgId }: { orgId: string }) {
                 person={p}
                 canDisable={p.role === 'staff' && p.id !== me.id}
                 canSetCaptioner={false}
+                lead={
+                  leads.data
+                    ? {
+                        orgId,
+                        isLead: leads.data.includes(p.id),
+                        onChanged: (on, m) => {
+                          leads.set(on ? [...(leads.data ?? []), p.id] : (leads.data ?? []).filter((id) => id !== p.id));
+                          setMessage(m);
+                        },
+                      }
+                    : undefined
+                }
                 onChanged={(next, m) => {
                   people.set({ items: data.items.map((x) => (x.id === next.id ? next : x)) });
                   setMessage(m);
