@@ -8,6 +8,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { SessionRow } from '../../db/schema.js';
 import type { AttendanceRow, OverrideInput } from '../../shared/attendance.js';
 import { findActiveBooking, findBooking } from '../bookings/repository.js';
+import { findOrg } from '../accounts/repository.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
@@ -100,9 +101,13 @@ export async function attendanceReport(deps: Deps, actor: AuthUser, sessionId: s
 /** The same rows as CSV (UTF-8 with BOM for spreadsheets; formula-looking cells escaped). */
 export async function attendanceCsv(deps: Deps, actor: AuthUser, sessionId: string): Promise<{ csv: string; filename: string }> {
   const report = await attendanceReport(deps, actor, sessionId);
+  // In-house attendance counts the same; the last column tells it apart ("programme", or "in-house: " and whose).
+  const s = await requireSession(deps, sessionId);
+  const owner = s.audience_org_id ? await findOrg(deps.db, s.audience_org_id) : undefined;
+  const audience = s.audience_kind === 'programme' ? 'programme' : `in-house: ${owner?.name ?? ''}${s.audience_kind === 'trust' ? ' and its schools' : ''}`;
   const csv = stringify(
-    report.items.map((r) => [r.name, r.email, r.org ?? '', r.seat === 'in_person' ? 'in person' : 'online', r.minutes, r.attended ? 'yes' : 'no', r.source, r.override?.note ?? '']),
-    { bom: true, header: true, columns: ['name', 'email', 'organisation', 'seat', 'minutes present', 'attended', 'source', 'note'], escape_formulas: true, record_delimiter: 'windows' },
+    report.items.map((r) => [r.name, r.email, r.org ?? '', r.seat === 'in_person' ? 'in person' : 'online', r.minutes, r.attended ? 'yes' : 'no', r.source, r.override?.note ?? '', audience]),
+    { bom: true, header: true, columns: ['name', 'email', 'organisation', 'seat', 'minutes present', 'attended', 'source', 'note', 'audience'], escape_formulas: true, record_delimiter: 'windows' },
   );
   return { csv, filename: `attendance-${report.session.startsAt.slice(0, 10)}-${s8(sessionId)}.csv` };
 }

@@ -155,7 +155,7 @@ describe('attendance records', () => {
     const bytes = new Uint8Array(await (await t.app.request(`/api/sessions/${s.id}/attendance.csv`, { headers: s.trainer.auth })).arrayBuffer());
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const rows = parse(res.text, { columns: true, bom: true }) as Record<string, string>[];
-    expect(Object.keys(rows[0]!)).toEqual(['name', 'email', 'organisation', 'seat', 'minutes present', 'attended', 'source', 'note']);
+    expect(Object.keys(rows[0]!)).toEqual(['name', 'email', 'organisation', 'seat', 'minutes present', 'attended', 'source', 'note', 'audience']);
     const ana = rows.find((r) => r.name === 'Ana Diaz')!;
     expect(ana).toMatchObject({ organisation: 'Oak School', seat: 'online', 'minutes present': '85', attended: 'yes', source: 'livekit' });
     const evil = rows.find((r) => r.organisation === 'Elm School')!;

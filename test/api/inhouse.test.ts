@@ -255,6 +255,11 @@ describe('in-house leads', () => {
     expect((await t.request('PATCH', `/api/sessions/${id}`, { as: w.hill, body: { audience: { kind: 'programme' } } })).status).toBe(403);
     expect((await t.request('GET', `/api/sessions/${id}/attendees`, { as: w.hill })).json.items.map((a: any) => a.userId ?? a.user?.id)).toHaveLength(1);
     expect((await t.request('GET', `/api/sessions/${id}/attendance`, { as: w.hill })).status).toBe(200);
+    // In-house attendance is told apart in the export.
+    const csv = await t.request('GET', `/api/sessions/${id}/attendance.csv`, { as: w.hill });
+    expect(csv.text.split('\r\n')[0]).toMatch(/,audience$/);
+    expect(csv.text.split('\r\n')[1]).toMatch(/,in-house: Hill Primary$/);
+    expect((await t.request('GET', `/api/sessions/${w.forAll.id}/attendance.csv`, { as: w.admin })).text.split('\r\n')[0]).toMatch(/,audience$/);
     expect((await t.request('POST', `/api/sessions/${id}/messages`, { as: w.hill, body: { text: 'Bring your laptop.' } })).status).toBe(201);
     expect((await t.request('POST', `/api/sessions/${id}/cancel`, { as: w.hill, body: {} })).status).toBe(200);
 

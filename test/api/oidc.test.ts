@@ -193,4 +193,15 @@ describe('OpenID Connect sign-in', () => {
     expect((await t.mails('sign_in_link')).filter((m) => m.to_email === staff.email)).toHaveLength(0);
     expect((await t.request('POST', '/api/auth/login', { body: { email: admin.email, password: TEST_PASSWORD } })).status).toBe(200);
   });
+
+  it('an administrator turns "require SSO" on and off in the organisation settings', async () => {
+    const org = await t.org();
+    const staff = await t.user('staff', org.id);
+    const login = () => t.request('POST', '/api/auth/login', { body: { email: staff.email, password: TEST_PASSWORD } });
+    expect((await login()).status).toBe(200);
+    expect((await t.request('PATCH', `/api/orgs/${org.id}`, { as: admin, body: { settings: { ssoRequired: true } } })).status).toBe(200);
+    expect((await login()).json.error.code).toBe('sso_required');
+    expect((await t.request('PATCH', `/api/orgs/${org.id}`, { as: admin, body: { settings: {} } })).status).toBe(200);
+    expect((await login()).status).toBe(200);
+  });
 });

@@ -89,6 +89,28 @@ describe.skipIf(!browserAvailable)('in-house sessions', () => {
     await page.getByRole('status').filter({ hasText: 'Sam Senco is now an in-house lead' }).waitFor();
     expect((await t.request('GET', '/api/me/lead-orgs', { as: senco })).json.items.map((o: any) => o.id)).toEqual([org.id]);
     await checkPage(page, 'staff page after making a lead');
+
+    // The lead publishes a session for their own school only (the programme is not among the choices).
+    const leadPage = await newPage(env.browser, env.server, NARROW);
+    await signIn(leadPage, senco);
+    await leadPage.goto('/sessions/new');
+    await leadPage.getByRole('heading', { level: 1, name: 'New session' }).waitFor();
+    expect(await leadPage.getByLabel('Everyone in the programme').count()).toBe(0);
+    expect(await leadPage.getByLabel('One organisation’s staff only (in-house)').isChecked()).toBe(true);
+    await checkPage(leadPage, 'new session page for an in-house lead');
+    await typeInto(leadPage, 'Title', 'Birch twilight: ADHD');
+    await tabTo(leadPage, 'Date');
+    await leadPage.getByLabel('Date', { exact: true }).fill(daysFromNow(5).slice(0, 10));
+    await typeInto(leadPage, 'Start time', '1600');
+    await typeInto(leadPage, 'End time', '1700');
+    await typeInto(leadPage, 'Number of online seats', '15');
+    await tabTo(leadPage, 'Organisation');
+    await leadPage.keyboard.type('Birch');
+    await tabTo(leadPage, 'Publish session');
+    await leadPage.keyboard.press('Enter');
+    await leadPage.getByRole('heading', { level: 1, name: 'Birch twilight: ADHD' }).waitFor();
+    const published = (await t.request('GET', '/api/me/sessions', { as: senco })).json.items;
+    expect(published.map((i: any) => [i.session.title, i.session.audience, i.session.trainerIds])).toEqual([['Birch twilight: ADHD', { kind: 'organisation', orgId: org.id }, [senco.id]]]);
     await tabTo(page, `Stop being in-house lead: ${senco.name}`, { back: true });
     await page.keyboard.press('Enter');
     await page.getByRole('status').filter({ hasText: 'Sam Senco is no longer an in-house lead' }).waitFor();

@@ -114,7 +114,8 @@ function Routes({ me, loc }: { me: MeValue; loc: Location }) {
   const p = loc.path;
   const key = `${p}?${loc.query.toString()}#${loc.key}`;
   if (p === '/' || p === '/sessions') return <SessionsPage key={p} />;
-  if (p === '/sessions/new') return me.role === 'trainer' || me.role === 'admin' ? <NewSessionPage key={key} /> : <Forbidden loc={loc} />;
+  // Trainers and admins; in-house leads (any role) publish for their own organisation, which the server checks.
+  if (p === '/sessions/new') return <NewSessionPage key={key} />;
   const tr = trainerRoute(p, me, key);
   if (tr === FORBIDDEN) return <Forbidden loc={loc} />;
   if (tr) return tr;

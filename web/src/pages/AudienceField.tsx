@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Organisation } from '../../../shared/accounts.js';
 import type { AudienceInput } from '../../../shared/sessions.js';
 import { api } from '../api.js';
-import { errorFor, type FieldError } from '../components.js';
+import { errorFor, useApp, type FieldError } from '../components.js';
 import { Loaded, useLoad } from '../load.js';
 
 export type AudienceKind = AudienceInput['kind'];
@@ -31,7 +31,17 @@ const KINDS: [AudienceKind, string][] = [
  * it. `orgIds`, when given, limits the choice (an in-house lead's own organisations).
  */
 export function AudienceField({ value, onChange, errors }: { value: AudienceValue; onChange: (v: AudienceValue) => void; errors: FieldError[] }) {
-  const orgs = useLoad(() => api('/api/orgs', z.object({ items: z.array(Organisation) })).then((r) => r.items), []);
+  const { me } = useApp();
+  const lead = me.role !== 'trainer' && me.role !== 'admin';
+  // An in-house lead chooses among the organisations they lead (and a trust's schools are its own staff's choice of "trust").
+  const orgs = useLoad(
+    () =>
+      lead
+        ? api('/api/me/lead-orgs', z.object({ items: z.array(z.object({ id: z.string(), name: z.string(), trust: z.boolean() })) })).then((r) => r.items.map((o) => ({ id: o.id, name: o.name, parentId: null, trust: o.trust })))
+        : api('/api/orgs', z.object({ items: z.array(Organisation) })).then((r) => r.items.map((o) => ({ id: o.id, name: o.name, parentId: o.parentId, trust: false }))),
+    [lead],
+  );
+  const kinds = lead ? KINDS.filter(([k]) => k !== 'programme') : KINDS;
   const error = errorFor(errors, 'audience-org');
   return (
     <>
@@ -41,7 +51,7 @@ export function AudienceField({ value, onChange, errors }: { value: AudienceValu
           An in-house session does not appear for anyone outside the organisation or trust.
         </p>
         <div class="radios">
-          {KINDS.map(([k, label]) => (
+          {kinds.map(([k, label]) => (
             <div class="radio" key={k}>
               <input type="radio" id={`audience-${k}`} name="audience" value={k} aria-describedby="audience-hint" checked={value.kind === k} onChange={() => onChange({ kind: k, orgId: '' })} />
               <label for={`audience-${k}`}>{label}</label>
@@ -53,7 +63,7 @@ export function AudienceField({ value, onChange, errors }: { value: AudienceValu
         <Loaded state={orgs} what="the organisations">
           {(items) => {
             const parents = new Set(items.map((o) => o.parentId).filter((id): id is string => !!id));
-            const choices = (value.kind === 'trust' ? items.filter((o) => parents.has(o.id)) : items).slice().sort((a, b) => a.name.localeCompare(b.name));
+            const choices = (value.kind === 'trust' ? items.filter((o) => o.trust || parents.has(o.id)) : items).slice().sort((a, b) => a.name.localeCompare(b.name));
             const label = value.kind === 'trust' ? 'Trust or local authority' : 'Organisation';
             return (
               <div class={error ? 'field field-error' : 'field'}>

@@ -43,7 +43,9 @@ function NewSessionForm({ copyOf, navigated }: { copyOf: Session | null; navigat
   const [weeks, setWeeks] = useState('6');
   const [dates, setDates] = useState('');
   const [busy, setBusy] = useState(false);
-  const [audience, setAudience] = useState<AudienceValue>(copyOf && copyOf.audience.orgId ? { kind: copyOf.audience.kind, orgId: copyOf.audience.orgId } : PROGRAMME);
+  const { me } = useApp();
+  const lead = me.role !== 'trainer' && me.role !== 'admin';
+  const [audience, setAudience] = useState<AudienceValue>(copyOf && copyOf.audience.orgId ? { kind: copyOf.audience.kind, orgId: copyOf.audience.orgId } : lead ? { kind: 'organisation', orgId: '' } : PROGRAMME);
   const set = (patch: Partial<SessionValues>) => setValues((v) => ({ ...v, ...patch }));
   const title = copyOf ? `New session (a copy of ${copyOf.title})` : 'New session';
 

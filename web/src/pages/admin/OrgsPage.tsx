@@ -121,6 +121,7 @@ function OrgForm({ org, all, onSaved }: { org: Org | null; all: Org[]; onSaved: 
   const [timeZone, setTimeZone] = useState(org?.timeZone ?? 'Europe/London');
   const [weekA, setWeekA] = useState(org?.settings.weekAStart ?? '');
   const [buffer, setBuffer] = useState(org?.settings.travelBufferMinutes === undefined ? '' : String(org.settings.travelBufferMinutes));
+  const [ssoRequired, setSsoRequired] = useState(org?.settings.ssoRequired === true);
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [busy, setBusy] = useState(false);
   const parents = all.filter((o) => PARENT_KINDS.includes(o.kind ?? 'school') && o.id !== org?.id);
@@ -129,7 +130,7 @@ function OrgForm({ org, all, onSaved }: { org: Org | null; all: Org[]; onSaved: 
   async function submit(e: Event) {
     e.preventDefault();
     if (busy) return;
-    const settings = { ...(weekA ? { weekAStart: weekA } : {}), ...(buffer.trim() !== '' ? { travelBufferMinutes: Number(buffer) } : {}) };
+    const settings = { ...(weekA ? { weekAStart: weekA } : {}), ...(buffer.trim() !== '' ? { travelBufferMinutes: Number(buffer) } : {}), ...(ssoRequired ? { ssoRequired: true } : {}) };
     const body = { name, kind, urn: urn.trim() || (org ? null : undefined), parentId: isParent ? (org ? null : undefined) : parentId || (org ? null : undefined), timeZone, settings };
     const parsed = org ? UpdateOrgInput.safeParse(body) : CreateOrgInput.safeParse(body);
     if (!parsed.success) return setErrors(toFieldErrors(parsed.error.issues, FIELDS, FIELDS.name));
@@ -182,6 +183,10 @@ function OrgForm({ org, all, onSaved }: { org: Org | null; all: Org[]; onSaved: 
       <TextField id="org-tz" label="Time zone" spellcheck={false} value={timeZone} onInput={(e) => setTimeZone((e.currentTarget as HTMLInputElement).value)} error={errorFor(errors, 'org-tz')} />
       <TextField id="org-week-a" label="Week A starts on (optional)" hint="For two-week timetables: a Monday of a Week A." type="date" value={weekA} onInput={(e) => setWeekA((e.currentTarget as HTMLInputElement).value)} error={errorFor(errors, 'org-week-a')} />
       <TextField id="org-buffer" label="Travel time around in-person sessions, in minutes (optional)" type="number" inputMode="numeric" min={0} max={240} value={buffer} onInput={(e) => setBuffer((e.currentTarget as HTMLInputElement).value)} error={errorFor(errors, 'org-buffer')} />
+      <div class="checkbox">
+        <input type="checkbox" id="org-sso" checked={ssoRequired} onChange={(e) => setSsoRequired(e.currentTarget.checked)} />
+        <label for="org-sso">Staff must sign in with their school account (identity provider), not a password</label>
+      </div>
       <button type="submit" class="button" aria-disabled={busy ? 'true' : undefined}>
         {busy ? 'Saving…' : org ? 'Save organisation' : 'Add organisation'}
       </button>
