@@ -229,7 +229,8 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     // Asha moves online; Ben, first in the queue, gets her in-person seat.
     await activate(page, 'Move to online: Asha Patel');
     await page.getByRole('status').filter({ hasText: 'Asha Patel moved to online. They have been told.' }).waitFor();
-    expect((await page.getByRole('row').filter({ hasText: 'Ben Jones' }).innerText()).replace(/\s+/g, ' ')).toContain('Confirmed');
+    // The list is read again after each change: wait for it rather than read it at once.
+    await expect.poll(async () => (await page.getByRole('row').filter({ hasText: 'Ben Jones' }).innerText()).replace(/\s+/g, ' '), { timeout: 10_000 }).toContain('Confirmed');
     expect((await t.mails('seat_changed')).map((m) => m.to_email)).toEqual([asha.email]);
 
     // Remove Ben, with a reason sent to him.
@@ -241,7 +242,7 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     await page.keyboard.type('Not a member of staff at a school in the programme');
     await page.keyboard.press('Enter');
     await page.getByRole('status').filter({ hasText: 'Ben Jones removed. They have been sent your reason.' }).waitFor();
-    expect(await page.getByRole('row').filter({ hasText: 'Ben Jones' }).count()).toBe(0);
+    await expect.poll(() => page.getByRole('row').filter({ hasText: 'Ben Jones' }).count(), { timeout: 10_000 }).toBe(0);
     const [removed] = await t.mails('removed');
     expect(removed!.to_email).toBe(ben.email);
     expect(removed!.message.text).toContain('Reason given: Not a member of staff at a school in the programme');
