@@ -8,33 +8,11 @@ import { PasswordResetInput, PasswordResetRequested, PasswordResetRequestInput }
 import { z } from 'zod';
 import { api, ApiError } from '../api.js';
 import { apiIssues, ErrorSummary, errorFor, messageOf, PageHeading, Status, TextField, toFieldErrors, type FieldError } from '../components.js';
+import { useEmailRequest } from './useEmailRequest.js';
 import { Link } from '../router.js';
 
 export function ForgotPasswordPage({ navigated }: { navigated: boolean }) {
-  const [errors, setErrors] = useState<FieldError[]>([]);
-  const [sent, setSent] = useState('');
-  const [busy, setBusy] = useState(false);
-
-  async function submit(e: Event) {
-    e.preventDefault();
-    if (busy) return;
-    const form = new FormData(e.currentTarget as HTMLFormElement);
-    const input = PasswordResetRequestInput.safeParse({ email: String(form.get('email') ?? '') });
-    if (!input.success) {
-      setErrors([{ field: 'email', message: 'Enter an email address like name@school.org.uk' }]);
-      return;
-    }
-    setErrors([]);
-    setBusy(true);
-    try {
-      const r = await api('/api/auth/password-reset', PasswordResetRequested, { method: 'POST', body: input.data, quiet401: true });
-      setSent(r.message);
-    } catch (err) {
-      setErrors([{ field: 'email', message: messageOf(err) }]);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { errors, sent, busy, submit, again } = useEmailRequest('/api/auth/password-reset', PasswordResetRequestInput, PasswordResetRequested);
 
   return (
     <div class="narrow">
@@ -45,7 +23,7 @@ export function ForgotPasswordPage({ navigated }: { navigated: boolean }) {
       <Status message={sent} id="reset-sent" />
       {sent ? (
         <p>
-          Nothing arrived? Check your junk folder, or <Link href="/forgot-password" onClick={() => setSent('')}>ask again</Link>. <Link href="/signin">Back to sign in</Link>
+          Nothing arrived? Check your junk folder, or <Link href="/forgot-password" onClick={again}>ask again</Link>. <Link href="/signin">Back to sign in</Link>
         </p>
       ) : (
         <>

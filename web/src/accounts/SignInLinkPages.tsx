@@ -8,33 +8,11 @@ import { useState } from 'preact/hooks';
 import { LoginResult, SignInLinkInput, SignInLinkRequested, SignInLinkRequestInput } from '../../../shared/accounts.js';
 import { api, ApiError } from '../api.js';
 import { ErrorSummary, errorFor, messageOf, PageHeading, Status, TextField, type FieldError, type MeValue } from '../components.js';
+import { useEmailRequest } from './useEmailRequest.js';
 import { Link, navigate } from '../router.js';
 
 export function EmailSignInPage({ navigated }: { navigated: boolean }) {
-  const [errors, setErrors] = useState<FieldError[]>([]);
-  const [sent, setSent] = useState('');
-  const [busy, setBusy] = useState(false);
-
-  async function submit(e: Event) {
-    e.preventDefault();
-    if (busy) return;
-    const form = new FormData(e.currentTarget as HTMLFormElement);
-    const input = SignInLinkRequestInput.safeParse({ email: String(form.get('email') ?? '') });
-    if (!input.success) {
-      setErrors([{ field: 'email', message: 'Enter an email address like name@school.org.uk' }]);
-      return;
-    }
-    setErrors([]);
-    setBusy(true);
-    try {
-      const r = await api('/api/auth/email-link', SignInLinkRequested, { method: 'POST', body: input.data, quiet401: true });
-      setSent(r.message);
-    } catch (err) {
-      setErrors([{ field: 'email', message: messageOf(err) }]);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { errors, sent, busy, submit, again } = useEmailRequest('/api/auth/email-link', SignInLinkRequestInput, SignInLinkRequested);
 
   return (
     <div class="narrow">
@@ -45,7 +23,7 @@ export function EmailSignInPage({ navigated }: { navigated: boolean }) {
       <Status message={sent} id="link-sent" />
       {sent ? (
         <p>
-          Nothing arrived? Check your junk folder, or <Link href="/email-sign-in" onClick={() => setSent('')}>ask again</Link>. <Link href="/signin">Back to sign in</Link>
+          Nothing arrived? Check your junk folder, or <Link href="/email-sign-in" onClick={again}>ask again</Link>. <Link href="/signin">Back to sign in</Link>
         </p>
       ) : (
         <>
