@@ -55,5 +55,7 @@ export const Completion = z.object({
   seat: SeatKind,
   minutes: z.number().nullable(),
   source: z.string().nullable(),
+  /** Who the session was for: `programme`, or `in-house: <organisation>` (counts the same; told apart). */
+  audience: z.string(),
 });
 export const CompletionList = z.object({ items: z.array(Completion) });

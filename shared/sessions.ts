@@ -35,6 +35,15 @@ export const AudienceKind = z.enum(['programme', 'organisation', 'trust']);
 export const Audience = z.object({ kind: AudienceKind, orgId: z.string().nullable() });
 export type Audience = z.infer<typeof Audience>;
 
+/**
+ * Who a session is for, in the words exports use to tell in-house training apart:
+ * `programme`, or `in-house: <organisation>` (`… and its schools` for a trust's session).
+ */
+export function audienceLabel(kind: z.infer<typeof AudienceKind>, orgName: string | null | undefined): string {
+  if (kind === 'programme') return 'programme';
+  return `in-house: ${orgName ?? 'unknown organisation'}${kind === 'trust' ? ' and its schools' : ''}`;
+}
+
 const SessionFields = {
   title: Line(200).pipe(z.string().min(1, 'is required')),
   description: Text(10_000).optional(),

@@ -7,8 +7,7 @@ import QRCode from 'qrcode';
 import { stringify } from 'csv-stringify/sync';
 import type { SessionRow } from '../../db/schema.js';
 import type { AttendanceRow, OverrideInput } from '../../shared/attendance.js';
-import { findActiveBooking, findBooking } from '../bookings/repository.js';
-import { findOrg } from '../accounts/repository.js';
+import { audienceLabels, findActiveBooking, findBooking } from '../bookings/repository.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
@@ -102,9 +101,7 @@ export async function attendanceReport(deps: Deps, actor: AuthUser, sessionId: s
 export async function attendanceCsv(deps: Deps, actor: AuthUser, sessionId: string): Promise<{ csv: string; filename: string }> {
   const report = await attendanceReport(deps, actor, sessionId);
   // In-house attendance counts the same; the last column tells it apart ("programme", or "in-house: " and whose).
-  const s = await requireSession(deps, sessionId);
-  const owner = s.audience_org_id ? await findOrg(deps.db, s.audience_org_id) : undefined;
-  const audience = s.audience_kind === 'programme' ? 'programme' : `in-house: ${owner?.name ?? ''}${s.audience_kind === 'trust' ? ' and its schools' : ''}`;
+  const audience = (await audienceLabels(deps.db, [sessionId])).get(sessionId) ?? 'programme';
   const csv = stringify(
     report.items.map((r) => [r.name, r.email, r.org ?? '', r.seat === 'in_person' ? 'in person' : 'online', r.minutes, r.attended ? 'yes' : 'no', r.source, r.override?.note ?? '', audience]),
     { bom: true, header: true, columns: ['name', 'email', 'organisation', 'seat', 'minutes present', 'attended', 'source', 'note', 'audience'], escape_formulas: true, record_delimiter: 'windows' },
@@ -231,12 +228,19 @@ export async function recordAttendanceOutcomes(deps: Deps): Promise<number> {
 
 // ---------------------------------------------------------------- completions
 
-function toCompletion(r: Awaited<ReturnType<typeof repo.completions>>[number]) {
-  return { bookingId: r.id, userId: r.user_id, userName: r.name, sessionId: r.session_id, title: r.title, courseId: r.course_id, startsAt: r.starts_at, endsAt: r.ends_at, seat: r.seat, minutes: r.minutes ?? null, source: r.source ?? null };
+function toCompletion(r: Awaited<ReturnType<typeof repo.completions>>[number], audiences: Map<string, string>) {
+  return { bookingId: r.id, userId: r.user_id, userName: r.name, sessionId: r.session_id, title: r.title, courseId: r.course_id, startsAt: r.starts_at, endsAt: r.ends_at, seat: r.seat, minutes: r.minutes ?? null, source: r.source ?? null, audience: audiences.get(r.session_id) ?? 'programme' };
+}
+
+/** Attended sessions, each saying who it was for: in-house ones count the same and are told apart. */
+async function completionsOf(deps: Deps, by: { userId?: string; orgId?: string }) {
+  const rows = await repo.completions(deps.db, by);
+  const audiences = await audienceLabels(deps.db, rows.map((r) => r.session_id));
+  return { items: rows.map((r) => toCompletion(r, audiences)) };
 }
 
 export async function myCompletions(deps: Deps, actor: AuthUser) {
-  return { items: (await repo.completions(deps.db, { userId: actor.id })).map(toCompletion) };
+  return completionsOf(deps, { userId: actor.id });
 }
 
 const londonDate = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
@@ -251,13 +255,13 @@ export async function myCompletionsCsv(deps: Deps, actor: AuthUser): Promise<{ c
   const { items } = await myCompletions(deps, actor);
   const courses = await repo.courseTitles(deps.db, [...new Set(items.map((i) => i.courseId).filter((x): x is string => x !== null))]);
   const csv = stringify(
-    items.map((r) => [r.title, r.courseId ? (courses.get(r.courseId) ?? '') : '', isoDay(r.startsAt), londonTime.format(new Date(r.startsAt)), londonTime.format(new Date(r.endsAt)), r.seat === 'in_person' ? 'in person' : 'online', r.minutes ?? '']),
-    { bom: true, header: true, columns: ['session', 'course', 'date', 'start', 'end', 'seat', 'minutes present'], escape_formulas: true, record_delimiter: 'windows' },
+    items.map((r) => [r.title, r.courseId ? (courses.get(r.courseId) ?? '') : '', isoDay(r.startsAt), londonTime.format(new Date(r.startsAt)), londonTime.format(new Date(r.endsAt)), r.seat === 'in_person' ? 'in person' : 'online', r.minutes ?? '', r.audience]),
+    { bom: true, header: true, columns: ['session', 'course', 'date', 'start', 'end', 'seat', 'minutes present', 'audience'], escape_formulas: true, record_delimiter: 'windows' },
   );
   return { csv, filename: `cpd-record-${isoDay(deps.now().toISOString())}.csv` };
 }
 
 export async function orgCompletions(deps: Deps, actor: AuthUser, orgId: string) {
-  if (actor.role === 'admin' || (actor.role === 'office' && actor.orgId === orgId)) return { items: (await repo.completions(deps.db, { orgId })).map(toCompletion) };
+  if (actor.role === 'admin' || (actor.role === 'office' && actor.orgId === orgId)) return completionsOf(deps, { orgId });
   throw new AppError('forbidden', 'Only the organisation’s office staff and administrators can see its completions.');
 }

@@ -1,4 +1,5 @@
 import { sql, type Expression, type Kysely, type SqlBool, type Transaction } from 'kysely';
+import { audienceLabel } from '../../shared/sessions.js';
 import type { BookingRow, Database, SeatKind, SessionRow } from '../../db/schema.js';
 import type { DbKind } from '../../db/connect.js';
 import type { SeatState } from './availability.js';
@@ -261,6 +262,19 @@ export function visibleTo(viewer: Viewer, table = 'sessions'): Expression<SqlBoo
   if (viewer.orgChain.length) parts.push(sql`(${col('audience_kind')} = 'trust' and ${col('audience_org_id')} in (${sql.join(viewer.orgChain)}))`);
   parts.push(sql`${col('id')} in (select st.session_id from session_trainers st where st.user_id = ${viewer.userId})`);
   return sql<SqlBool>`(${sql.join(parts, sql` or `)})`;
+}
+
+/** Who each session is for, as exports say it (`audienceLabel`), in one query. */
+export async function audienceLabels(db: Q, sessionIds: readonly string[]): Promise<Map<string, string>> {
+  const ids = [...new Set(sessionIds)];
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('sessions as s')
+    .leftJoin('organisations as o', 'o.id', 's.audience_org_id')
+    .select(['s.id', 's.audience_kind', 'o.name as org_name'])
+    .where('s.id', 'in', ids)
+    .execute();
+  return new Map(rows.map((r) => [r.id, audienceLabel(r.audience_kind, r.org_name)]));
 }
 
 /** Whether a session exists, and whether `viewer` may see it (one query). */

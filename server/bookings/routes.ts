@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { AttendeeList, BookInput, BookResult, Booking, BookingList, BulkBookResult, HoldInput, HoldList, MoveSeatInput, RemoveBookingInput } from '../../shared/bookings.js';
-import { findBooking } from './repository.js';
+import { audienceLabels, findBooking } from './repository.js';
 import { attendeesCsv } from './attendees-csv.js';
 import { Id, Instant } from '../../shared/common.js';
 import { findOrg, findUserById } from '../accounts/repository.js';
@@ -203,7 +203,8 @@ export function bookingRoutes(deps: Deps) {
       const { id } = c.req.valid('param');
       await engine.requireSessionManager(deps, actor, id);
       const items = await views.attendeesOfSession(deps.db, id);
-      return c.body(attendeesCsv(items), 200, {
+      const audience = (await audienceLabels(deps.db, [id])).get(id) ?? 'programme';
+      return c.body(attendeesCsv(items, audience), 200, {
         'Content-Type': 'text/csv; charset=utf-8',
         'Content-Disposition': `attachment; filename="who-is-coming-${id.replace(/[^A-Za-z0-9-]/g, '').slice(0, 40)}.csv"`,
         'Cache-Control': 'private, no-store',

@@ -8,7 +8,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
 import { findOrg, findUserById } from '../accounts/repository.js';
-import { queuePositions } from '../bookings/repository.js';
+import { audienceLabels, queuePositions } from '../bookings/repository.js';
 import { mayActFor } from '../bookings/service.js';
 import { AppError } from '../errors.js';
 import { calendarHead, calendarTail, renderEvents, renderInvite } from './ics.js';
@@ -243,7 +243,7 @@ export function streamCalendar(
   );
 }
 
-export const CSV_COLUMNS = ['name', 'email', 'session title', 'start', 'end', 'time zone', 'mode', 'seat', 'venue', 'status', 'waitlist position', 'booked at'];
+export const CSV_COLUMNS = ['name', 'email', 'session title', 'start', 'end', 'time zone', 'mode', 'seat', 'venue', 'status', 'waitlist position', 'booked at', 'audience'];
 
 const CSV_OPTIONS = {
   // Excel reads CRLF; cells starting = + - @ tab or CR get a leading ' so they stay text.
@@ -262,7 +262,7 @@ export function streamBookingsCsv(deps: Deps, orgId: string, filter: repo.RowFil
     '',
     (cursor) => repo.calendarRowsPage(deps.db, { orgId }, filter, cursor, BATCH_SIZE),
     async (rows) => {
-      const positions = await queuePositions(deps.db, rows.filter((r) => r.status === 'waitlisted').map((r) => r.bookingId));
+      const [positions, audiences] = await Promise.all([queuePositions(deps.db, rows.filter((r) => r.status === 'waitlisted').map((r) => r.bookingId)), audienceLabels(deps.db, rows.map((r) => r.sessionId))]);
       return stringify(
         rows.map((r) => [
           r.userName,
@@ -277,6 +277,7 @@ export function streamBookingsCsv(deps: Deps, orgId: string, filter: repo.RowFil
           r.sessionStatus === 'cancelled' && r.status !== 'cancelled' ? `${r.status} (session cancelled)` : r.status,
           positions.get(r.bookingId) ?? '',
           localDateTime(r.bookedAt, r.timeZone),
+          audiences.get(r.sessionId) ?? 'programme',
         ]),
         CSV_OPTIONS,
       );

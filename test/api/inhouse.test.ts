@@ -7,6 +7,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parse } from 'csv-parse/sync';
+import { runJobsOnce } from '../../server/jobs.js';
 import { makeTestContext, type TestContext, type TestUser } from '../helpers.js';
 
 let t: TestContext;
@@ -277,5 +279,55 @@ describe('in-house leads', () => {
     }
     expect((await t.request('GET', '/api/outbox', { as: w.hill })).status).toBe(403);
     expect((await t.request('POST', '/api/courses', { as: w.hill, body: { title: 'x' } })).status).toBe(403);
+  });
+});
+
+describe('in-house training counts the same, and exports tell it apart', () => {
+  const csvRows = (text: string) => parse(text.replace(/^\uFEFF/, ''), { columns: true }) as Record<string, string>[];
+
+  it('completions (JSON and CSV), the organisation’s completions, its bookings export and the attendees list say who each session was for', async () => {
+    const w = await world();
+    const booked: Record<string, string> = {};
+    for (const [who, s] of [[w.hill, w.forHill], [w.hill, w.forAll], [w.dale, w.forTrust]] as [TestUser, { id: string }][]) {
+      const res = await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: who, body: { seat: 'online' } });
+      expect(res.status).toBe(201);
+      booked[`${who.id}:${s.id}`] = res.json.id;
+    }
+    t.clock.set('2026-03-10T17:05:00Z');
+    for (const [key, bookingId] of Object.entries(booked)) {
+      const sessionId = key.split(':')[1]!;
+      expect((await t.request('PUT', `/api/sessions/${sessionId}/attendance/${bookingId}`, { as: w.trainer, body: { attended: true, minutes: 55 } })).status).toBe(200);
+    }
+    t.clock.set('2026-03-10T18:30:00Z');
+    await runJobsOnce(t.deps, null);
+
+    // Both of Hill's person's sessions count towards their CPD record, each saying who it was for.
+    const mine = await t.request('GET', '/api/me/completions', { as: w.hill });
+    expect(mine.json.items.map((i: any) => [i.title, i.audience]).sort()).toEqual([
+      ['Hill INSET: zones of regulation', 'in-house: Hill Primary'],
+      ['Programme: autism awareness', 'programme'],
+    ]);
+    const mineCsv = csvRows((await t.request('GET', '/api/me/completions.csv', { as: w.hill })).text);
+    expect(mineCsv.map((r) => [r.session, r['minutes present'], r.audience]).sort()).toEqual([
+      ['Hill INSET: zones of regulation', '55', 'in-house: Hill Primary'],
+      ['Programme: autism awareness', '55', 'programme'],
+    ]);
+    const daleCsv = csvRows((await t.request('GET', '/api/me/completions.csv', { as: w.dale })).text);
+    expect(daleCsv.map((r) => r.audience)).toEqual(['in-house: Oak Trust and its schools']);
+    const orgCompletions = await t.request('GET', `/api/orgs/${w.hillOrg.id}/completions`, { as: w.hillOffice });
+    expect(orgCompletions.json.items.map((i: any) => i.audience).sort()).toEqual(['in-house: Hill Primary', 'programme']);
+
+    // The office's bookings export.
+    const bookingsCsv = csvRows((await t.request('GET', `/api/orgs/${w.hillOrg.id}/bookings.csv`, { as: w.hillOffice })).text);
+    expect(bookingsCsv.map((r) => [r['session title'], r.audience]).sort()).toEqual([
+      ['Hill INSET: zones of regulation', 'in-house: Hill Primary'],
+      ['Programme: autism awareness', 'programme'],
+    ]);
+
+    // The trainer's "who is coming" lists.
+    const attendees = async (id: string) => csvRows((await t.request('GET', `/api/sessions/${id}/attendees.csv`, { as: w.trainer })).text).map((r) => r.audience);
+    expect(await attendees(w.forHill.id)).toEqual(['in-house: Hill Primary']);
+    expect(await attendees(w.forTrust.id)).toEqual(['in-house: Oak Trust and its schools']);
+    expect(await attendees(w.forAll.id)).toEqual(['programme']);
   });
 });

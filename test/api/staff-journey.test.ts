@@ -79,7 +79,7 @@ describe('downloads named for what they hold', () => {
     expect(r.headers.get('content-type')).toMatch(/^text\/csv/);
     expect(r.headers.get('content-disposition')).toBe('attachment; filename="cpd-record-2026-02-10.csv"');
     const rows = parse(r.text.replace(/^\uFEFF/, ''), { columns: true });
-    expect(rows).toEqual([{ session: 'Attachment and trauma', course: '', date: '2026-02-10', start: '16:00', end: '17:30', seat: 'online', 'minutes present': '80' }]);
+    expect(rows).toEqual([{ session: 'Attachment and trauma', course: '', date: '2026-02-10', start: '16:00', end: '17:30', seat: 'online', 'minutes present': '80', audience: 'programme' }]);
     const theirs = parse((await t.request('GET', '/api/me/completions.csv', { as: other })).text.replace(/^\uFEFF/, ''), { columns: true });
     expect(theirs).toEqual([]);
     expect((await t.request('GET', '/api/me/completions.csv')).status).toBe(401);
