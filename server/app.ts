@@ -17,6 +17,7 @@ import { bookingRoutes } from './bookings/routes.js';
 import { calendarRoutes } from './calendar/routes.js';
 import { AppError, FAULT_ANSWERS, toErrorResponse } from './errors.js';
 import { liveRoutes } from './live/routes.js';
+import { reachRoutes } from './reach/routes.js';
 import { notificationRoutes } from './notifications/routes.js';
 import { apiReferencePage, withIdempotencyKey } from './platform/docs.js';
 import { idempotency } from './platform/idempotency.js';
@@ -134,6 +135,8 @@ export function createApp(deps: Deps) {
   app.route('/api', timetableRoutes(deps));
   // live and attendance routes (issue 6)
   app.route('/api', liveRoutes(deps));
+  // the programme's reach (issue 19)
+  app.route('/api', reachRoutes(deps));
 
   const openapi = { openapi: '3.0.3', info: { title: 'SEND Live Training API', version: '1.0.0', description: 'Live SEND and inclusion training sessions: booking, waitlists, calendars, live rooms and attendance.' } };
   const document = () => withIdempotencyKey(app.getOpenAPIDocument(openapi));
