@@ -17,6 +17,8 @@ import { bookingRoutes } from './bookings/routes.js';
 import { calendarRoutes } from './calendar/routes.js';
 import { AppError, FAULT_ANSWERS, toErrorResponse } from './errors.js';
 import { liveRoutes } from './live/routes.js';
+import { feedbackRoutes } from './feedback/routes.js';
+import { certificateRoutes } from './certificates/routes.js';
 import { notificationRoutes } from './notifications/routes.js';
 import { apiReferencePage, withIdempotencyKey } from './platform/docs.js';
 import { idempotency } from './platform/idempotency.js';
@@ -134,6 +136,9 @@ export function createApp(deps: Deps) {
   app.route('/api', timetableRoutes(deps));
   // live and attendance routes (issue 6)
   app.route('/api', liveRoutes(deps));
+  // feedback and certificates (issue 19)
+  app.route('/api', feedbackRoutes(deps));
+  app.route('/api', certificateRoutes(deps));
 
   const openapi = { openapi: '3.0.3', info: { title: 'SEND Live Training API', version: '1.0.0', description: 'Live SEND and inclusion training sessions: booking, waitlists, calendars, live rooms and attendance.' } };
   const document = () => withIdempotencyKey(app.getOpenAPIDocument(openapi));

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import type { Database, NewSession, SessionMode, SessionRow, SessionUpdate } from '../../db/schema.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
@@ -117,7 +117,7 @@ export function listCourses(db: Q) {
   return db.selectFrom('courses').selectAll().orderBy('title').execute();
 }
 
-export async function insertCourse(db: Q, row: Database['courses']) {
+export async function insertCourse(db: Q, row: Insertable<Database['courses']>) {
   await db.insertInto('courses').values(row).execute();
 }
 
