@@ -7,6 +7,7 @@ import { Badge, ConfirmButton, Fact, PageHeading, Status, useApp, When } from '.
 import { formatDate, formatDateTime, formatTimeRange, ordinal, plural, seatLabel, statusLabel } from '../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../load.js';
 import { Link } from '../router.js';
+import { AfterSession } from '../feedback/FeedbackForm.js';
 
 const ACTIVE = new Set(['confirmed', 'waitlisted', 'offered']);
 
@@ -91,6 +92,7 @@ export function BookingDetails({ b, headingLevel, onChanged, hideSessionFacts }:
       </div>
       <AddToCalendar b={b} />
       <ActionError action={action} />
+      {b.status === 'attended' && mineToAnswer && <AfterSession b={b} level={headingLevel === 3 ? 4 : hideSessionFacts ? 3 : 2} />}
     </>
   );
 }
@@ -189,6 +191,7 @@ export function CompletionsPage() {
                     <th scope="col">Date</th>
                     <th scope="col">Seat</th>
                     <th scope="col">Minutes present</th>
+                    <th scope="col">Certificate</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -202,6 +205,11 @@ export function CompletionsPage() {
                       </td>
                       <td data-label="Seat">{seatLabel[c.seat]}</td>
                       <td data-label="Minutes present">{c.minutes ?? 'not recorded'}</td>
+                      <td data-label="Certificate">
+                        <a href={`/api/bookings/${encodeURIComponent(c.bookingId)}/certificate.pdf`} download>
+                          Certificate (PDF)<span class="visually-hidden"> for {c.title}</span>
+                        </a>
+                      </td>
                     </tr>
                   ))}
                 </tbody>
