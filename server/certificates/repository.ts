@@ -48,3 +48,7 @@ export function attendedBookings(db: Q, userId: string) {
     .limit(1000)
     .execute();
 }
+
+export function findCourse(db: Q, id: string) {
+  return db.selectFrom('courses').select(['id', 'title']).where('id', '=', id).executeTakeFirst();
+}

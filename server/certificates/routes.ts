@@ -29,6 +29,23 @@ export function certificateRoutes(deps: Deps) {
   );
 
   app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/courses/{id}/certificate.pdf',
+      tags: ['certificates'],
+      summary: 'Course completion certificate (PDF) once the course is complete (the person; admin with ?userId=); issued once, with a verification code',
+      request: { params: z.object({ id: Id }), query: z.object({ userId: Id.optional() }) },
+      responses: pdfResponse,
+    }),
+    async (c) => {
+      const actor = requireUser(c);
+      const row = await certificates.courseCertificate(deps, actor, c.req.valid('param').id, c.req.valid('query').userId);
+      const { pdf, filename } = await certificates.certificatePdf(deps, row);
+      return c.body(new Uint8Array(pdf), 200, { 'content-type': 'application/pdf', 'content-disposition': `attachment; filename="${filename}"`, 'cache-control': 'private, no-store' });
+    },
+  );
+
+  app.openapi(
     createRoute({ method: 'get', path: '/me/certificates', tags: ['certificates'], summary: 'My certificates: of attendance, and of courses completed', responses: { 200: jsonResponse(MyCertificates, 'Certificates and their download links') } }),
     async (c) => c.json(await certificates.myCertificates(deps, requireUser(c)), 200),
   );

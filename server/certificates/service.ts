@@ -12,6 +12,8 @@
 import { randomBytes } from 'node:crypto';
 import { CERT_CODE_LENGTH, formatCertCode, isCertCode, normaliseCertCode, type CertificateFacts, type Verification } from '../../shared/feedback.js';
 import { hit, rateLimited } from '../accounts/throttle.js';
+import { findUserById } from '../accounts/repository.js';
+import { courseCompletion, courseCompletionsFor } from '../reach/completion.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
@@ -71,12 +73,41 @@ export async function certificatePdf(deps: Deps, row: repo.CertificateRow): Prom
   return { pdf, filename: `certificate-${row.held_on}-${slug}.pdf` };
 }
 
-/** The caller's downloadable certificates of attendance. */
+/**
+ * The course completion certificate of a person (the caller, or for an administrator anyone),
+ * issued on first asking once the course is complete by the completion rule
+ * (server/reach/completion.ts).
+ */
+export async function courseCertificate(deps: Deps, actor: AuthUser, courseId: string, userId = actor.id): Promise<repo.CertificateRow> {
+  if (userId !== actor.id && actor.role !== 'admin') throw new AppError('not_found', 'No such person.');
+  const course = await repo.findCourse(deps.db, courseId);
+  if (!course) throw new AppError('not_found', 'No such course.');
+  const person = userId === actor.id ? { name: actor.name } : await findUserById(deps.db, userId);
+  if (!person) throw new AppError('not_found', 'No such person.');
+  const done = await courseCompletion(deps.db, userId, courseId);
+  if (!done) throw new AppError('not_attendee', 'A course certificate is given once the course is complete: a session of each of its required parts attended.');
+  return repo.issue(deps.db, {
+    code: newCertCode(),
+    subject_key: `course:${userId}:${courseId}`,
+    kind: 'course',
+    user_id: userId,
+    booking_id: null,
+    course_id: courseId,
+    person_name: person.name,
+    session_title: null,
+    course_title: course.title,
+    held_on: londonDay(done.completedAt),
+    minutes: null,
+    issued_at: deps.now().toISOString(),
+  });
+}
+
+/** The caller's downloadable certificates: of each session attended and each course completed. */
 export async function myCertificates(deps: Deps, actor: AuthUser) {
-  const rows = await repo.attendedBookings(deps.db, actor.id);
+  const [rows, courses] = await Promise.all([repo.attendedBookings(deps.db, actor.id), courseCompletionsFor(deps.db, [actor.id])]);
   return {
     attendance: rows.map((r) => ({ bookingId: r.id, sessionId: r.session_id, title: r.title, startsAt: r.starts_at, url: `/api/bookings/${encodeURIComponent(r.id)}/certificate.pdf` })),
-    courses: [] as { courseId: string; title: string; completedOn: string | null; url: string }[],
+    courses: (courses.get(actor.id) ?? []).map((c) => ({ courseId: c.courseId, title: c.courseTitle, completedOn: londonDay(c.completedAt), url: `/api/courses/${encodeURIComponent(c.courseId)}/certificate.pdf` })),
   };
 }
 
@@ -95,5 +126,6 @@ export async function verify(deps: Deps, rawCode: string, client: string): Promi
     const b = await repo.bookingStatus(deps.db, row.booking_id);
     if (b?.status !== 'attended') return { status: 'withdrawn' };
   }
+  if (row.kind === 'course' && row.course_id && !(await courseCompletion(deps.db, row.user_id, row.course_id))) return { status: 'withdrawn' };
   return { status: 'genuine', certificate: factsOf(row) };
 }

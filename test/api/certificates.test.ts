@@ -141,3 +141,49 @@ describe('verifying a certificate', () => {
     expect((await t.request('GET', `/api/certificates/${newCertCode()}`)).status).toBe(200);
   });
 });
+
+describe('course completion certificate', () => {
+  it('is given once every required part is attended, says the course and completion date, and verifies', async () => {
+    const admin = await t.user('admin');
+    const course = (await t.request('POST', '/api/courses', { as: admin, body: { title: 'Whole-school SEND', partsRequired: 2 } })).json;
+    const org = await t.org();
+    const me = await t.user('staff', org.id, 'Ravi Patel');
+    const other = await t.user('staff', org.id, 'Other Person');
+    const attend = async (part: number, startsAt: string) => {
+      const s = await t.session({ title: `Part ${part}`, courseId: course.id, part, startsAt, endsAt: new Date(Date.parse(startsAt) + 3_600_000).toISOString() });
+      const b = await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: me, body: {} });
+      await t.request('PUT', `/api/sessions/${s.id}/attendance/${b.json.id}`, { as: s.trainer, body: { attended: true, minutes: 60 } });
+      return s;
+    };
+    await attend(1, '2026-02-10T16:00:00.000Z');
+    t.clock.set('2026-02-10T18:00:00.000Z');
+    await recordAttendanceOutcomes(t.deps);
+    const notYet = await t.request('GET', `/api/courses/${course.id}/certificate.pdf`, { as: me });
+    expect(notYet.status).toBe(403);
+    expect(notYet.json.error.code).toBe('not_attendee');
+    expect((await t.request('GET', '/api/me/certificates', { as: me })).json.courses).toEqual([]);
+
+    t.clock.set('2026-02-01T09:00:00.000Z');
+    await attend(2, '2026-02-17T16:00:00.000Z');
+    t.clock.set('2026-02-17T18:00:00.000Z');
+    await recordAttendanceOutcomes(t.deps);
+
+    expect((await t.request('GET', '/api/me/certificates', { as: me })).json.courses).toEqual([{ courseId: course.id, title: 'Whole-school SEND', completedOn: '2026-02-17', url: `/api/courses/${course.id}/certificate.pdf` }]);
+    const res = await t.app.request(`/api/courses/${course.id}/certificate.pdf`, { headers: me.auth });
+    expect(res.status).toBe(200);
+    const { text, meta } = await pdfText(new Uint8Array(await res.arrayBuffer()));
+    const cert = await t.db.selectFrom('certificates').selectAll().where('kind', '=', 'course').executeTakeFirstOrThrow();
+    for (const s of ['Certificate of course completion', 'Ravi Patel', 'Whole-school SEND', '17 February 2026', formatCertCode(cert.code)]) expect(text).toContain(s);
+    expect(meta.Title).toBe('Certificate of course completion: Ravi Patel');
+    expect((await t.request('GET', `/api/certificates/${cert.code}`)).json).toEqual({
+      status: 'genuine',
+      certificate: { kind: 'course', code: cert.code, name: 'Ravi Patel', sessionTitle: null, courseTitle: 'Whole-school SEND', date: '2026-02-17', minutes: null },
+    });
+    // Someone else's: not for another member of staff; an administrator may ask for it by person.
+    expect((await t.request('GET', `/api/courses/${course.id}/certificate.pdf?userId=${me.id}`, { as: other })).status).toBe(404);
+    expect((await t.request('GET', `/api/courses/${course.id}/certificate.pdf`, { as: other })).status).toBe(403);
+    const byAdmin = await t.app.request(`/api/courses/${course.id}/certificate.pdf?userId=${me.id}`, { headers: admin.auth });
+    expect(byAdmin.status).toBe(200);
+    expect((await pdfText(new Uint8Array(await byAdmin.arrayBuffer()))).text).toContain(formatCertCode(cert.code));
+  });
+});

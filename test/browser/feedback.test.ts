@@ -93,6 +93,12 @@ describe.skipIf(!browserAvailable)('feedback and certificates', () => {
     // The training record links each attended session's certificate too.
     await page.goto('/completions');
     await page.getByRole('link', { name: 'Certificate (PDF) for Sensory needs in class' }).waitFor();
+    // The course has one required part, so attending this session completed it.
+    const courseLink = page.getByRole('link', { name: 'Course certificate (PDF) for Sensory needs in class course' });
+    const courseHref = await courseLink.getAttribute('href');
+    const coursePdf = await page.request.get(courseHref!);
+    expect(coursePdf.status()).toBe(200);
+    expect(coursePdf.headers()['content-type']).toBe('application/pdf');
     await checkPage(page, 'training record with certificate links');
 
     // The session page of the past session shows the same form, with the answer given.

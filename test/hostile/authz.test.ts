@@ -119,6 +119,14 @@ class Cell {
     await t.db.updateTable('bookings').set({ status: 'attended' }).where('id', '=', id).execute();
     return id;
   }
+  /** A course I completed (its one session attended, set directly). */
+  async completedCourse(): Promise<string> {
+    const course = await ok<{ id: string }>('POST', '/api/courses', fixed.trainer, { title: `Course ${randomUUID()}` });
+    const s = (await t.session({ courseId: course.id, mode: 'online', capacity: { online: 5 } }, fixed.trainer)).id;
+    const b = await ok<{ id: string }>('POST', `/api/sessions/${s}/bookings`, this.me, {});
+    await t.db.updateTable('bookings').set({ status: 'attended' }).where('id', '=', b.id).execute();
+    return course.id;
+  }
   async feedFile(): Promise<string> {
     const { url } = await ok<{ url: string }>('GET', '/api/me/calendar', this.me);
     return new URL(url).pathname.split('/').pop()!;
@@ -313,6 +321,8 @@ const MATRIX: Row[] = [
                                                                                                                      e(401, 401, 403, 403,  403,   403,    403,    403,     200)],
   // Certificates: the attendee's own (someone else's booking does not exist for you), and admins; the check is public.
   ['GET /api/bookings/{id}/certificate.pdf', async (c) => ({ params: { id: await c.attended() } }),                 e(401, 401, 200, 404,  404,   404,    404,    404,     200)],
+  ['GET /api/courses/{id}/certificate.pdf', async (c) => ({ params: { id: await c.completedCourse() }, query: `userId=${c.me.id}` }),
+                                                                                                                     e(401, 401, 200, 404,  404,   404,    404,    404,     200)],
   ['GET /api/me/certificates',              async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
   ['GET /api/certificates/{code}',          async () => ({ params: { code: 'ABCD-EFGH-JKMN-PQRS' } }),               e(200, 401, 200, 200,  200,   200,    200,    200,     200)],
 ];
