@@ -92,7 +92,7 @@ describe.skipIf(!browserAvailable)('feedback and certificates', () => {
 
     // The training record links each attended session's certificate too.
     await page.goto('/completions');
-    await page.getByRole('link', { name: 'Certificate (PDF) for Sensory needs in class' }).waitFor();
+    await page.getByRole('link', { name: 'Certificate (PDF) for Sensory needs in class', exact: true }).waitFor();
     // The course has one required part, so attending this session completed it.
     const courseLink = page.getByRole('link', { name: 'Course certificate (PDF) for Sensory needs in class course' });
     const courseHref = await courseLink.getAttribute('href');
