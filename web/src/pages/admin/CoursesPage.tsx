@@ -8,6 +8,7 @@ import { PageHeading, Status, TextField, useApp } from '../../components.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
 import { CourseFeedbackSettingsList } from '../../../../shared/feedback.js';
 import { AnonymousFeedbackToggle } from '../../feedback/pages.js';
+import { Link } from '../../router.js';
 
 type CourseRow = z.infer<typeof Course>;
 type Person = z.infer<typeof PeoplePage>['items'][number];
@@ -83,6 +84,9 @@ function CourseTrainers({ course, trainers, onSaved, children }: { course: Cours
       <h2 class="card-title" id={headingId}>
         {course.title}
       </h2>
+      <p>
+        <Link href={`/admin/courses/${course.id}/materials`}>Materials library: {course.title}</Link>
+      </p>
       <form onSubmit={submit}>
         <fieldset class="field">
           <legend>Trainers who may run it (none ticked: any trainer)</legend>
