@@ -19,6 +19,7 @@ import { AppError, FAULT_ANSWERS, toErrorResponse } from './errors.js';
 import { liveRoutes } from './live/routes.js';
 import { feedbackRoutes } from './feedback/routes.js';
 import { certificateRoutes } from './certificates/routes.js';
+import { reachRoutes } from './reach/routes.js';
 import { MATERIAL_UPLOAD_PATH, materialRoutes } from './materials/routes.js';
 import { notificationRoutes } from './notifications/routes.js';
 import { apiReferencePage, withIdempotencyKey } from './platform/docs.js';
@@ -152,6 +153,8 @@ export function createApp(deps: Deps) {
   // feedback and certificates (issue 19)
   app.route('/api', feedbackRoutes(deps));
   app.route('/api', certificateRoutes(deps));
+  // the programme's reach (issue 19)
+  app.route('/api', reachRoutes(deps));
   // training materials (issue 20)
   app.route('/api', materialRoutes(deps));
 
