@@ -12,6 +12,7 @@ import { enqueueMessage } from '../notifications/outbox.js';
 import { passwordResetEmail } from './emails.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import * as repo from './repository.js';
+import { orgsActableBy } from './acting.js';
 import { accountDisabled, hashToken, toUser } from './service.js';
 import { countPasswordCheck, hit } from './throttle.js';
 
@@ -89,8 +90,8 @@ export async function resetPassword(deps: Deps, token: string, newPassword: stri
 
 /**
  * The person `actor` may manage: admins anyone but themselves; office staff the staff of
- * their own organisation. Anyone else is "not found" to office staff, so other
- * organisations' people stay unseen.
+ * the organisations they act for (accounts/acting.ts). Anyone else is "not found" to office
+ * staff, so other organisations' people stay unseen.
  */
 async function manageable(deps: Deps, actor: AuthUser, userId: string): Promise<UserRow> {
   const target = await repo.findUserById(deps.db, userId);
@@ -99,7 +100,7 @@ async function manageable(deps: Deps, actor: AuthUser, userId: string): Promise<
     return target;
   }
   if (actor.role === 'office') {
-    if (!target || target.org_id === null || target.org_id !== actor.orgId) throw new AppError('not_found', 'There is no such person in your organisation.');
+    if (!target || !(await orgsActableBy(deps.db, actor)).has(target.org_id)) throw new AppError('not_found', 'There is no such person in your organisation.');
     if (target.role !== 'staff') throw new AppError('forbidden', 'Office staff can turn off staff accounts only; ask an administrator.');
     return target;
   }

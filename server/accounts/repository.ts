@@ -3,7 +3,7 @@ import type { Database, OrganisationRow, Role, UserRow } from '../../db/schema.j
 import type { AuthUser } from '../platform/http.js';
 import { prepared } from '../../db/prepared.js';
 
-type Q = Kysely<Database> | Transaction<Database>;
+export type Q = Kysely<Database> | Transaction<Database>;
 
 export function toAuthUser(u: Pick<UserRow, 'id' | 'email' | 'name' | 'role' | 'org_id' | 'captioner'>): AuthUser {
   return { id: u.id, email: u.email, name: u.name, role: u.role, orgId: u.org_id, captioner: u.captioner === 1 };
@@ -65,6 +65,20 @@ export function listOrgs(db: Q, text?: string) {
     q = q.where((eb) => eb.or([sql<boolean>`lower(name) like ${pattern} escape '\\'`, eb('urn', '=', text)]));
   }
   return q.orderBy('name').execute();
+}
+
+/** An organisation's id and those of the organisations directly under it (its own first). */
+export async function orgAndChildren(db: Q, orgId: string): Promise<string[]> {
+  const rows = await db.selectFrom('organisations').select('id').where((eb) => eb.or([eb('id', '=', orgId), eb('parent_id', '=', orgId)])).orderBy('name').execute();
+  const ids = rows.map((r) => r.id);
+  return ids.includes(orgId) ? [orgId, ...ids.filter((id) => id !== orgId)] : [];
+}
+
+/** Organisations by id, `ids[0]` first and the rest by name. */
+export async function findOrgs(db: Q, ids: readonly string[]): Promise<OrganisationRow[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('organisations').selectAll().where('id', 'in', ids).orderBy('name').execute();
+  return [...rows.filter((r) => r.id === ids[0]), ...rows.filter((r) => r.id !== ids[0])];
 }
 
 export function findOrgByUrn(db: Q, urn: string) {

@@ -7,6 +7,7 @@ import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
 import { jsonBody, jsonResponse, requireRole, requireUser, router, type Env } from '../platform/http.js';
 import * as repo from './repository.js';
+import { orgsActableBy } from './acting.js';
 import * as accounts from './service.js';
 import * as lifecycle from './lifecycle.js';
 import * as links from './signin-links.js';
@@ -183,11 +184,18 @@ export function accountRoutes(deps: Deps) {
   );
 
   app.openapi(
-    createRoute({ method: 'get', path: '/orgs', tags: ['accounts'], summary: 'Organisations the caller may see; q searches names and URNs (admin, trainer)', request: { query: OrgQuery }, responses: { 200: jsonResponse(z.object({ items: z.array(Organisation) }), 'Organisations') } }),
+    createRoute({ method: 'get', path: '/orgs', tags: ['accounts'], summary: 'Organisations the caller may see; q searches names and URNs (admin, trainer: all; office: those they book for, their own first; others: their own)', request: { query: OrgQuery }, responses: { 200: jsonResponse(z.object({ items: z.array(Organisation) }), 'Organisations') } }),
     async (c) => {
       const user = requireUser(c);
       const { q } = c.req.valid('query');
-      const rows = user.role === 'admin' || user.role === 'trainer' ? await repo.listOrgs(deps.db, q) : user.orgId ? [await repo.findOrg(deps.db, user.orgId)].filter((o) => o !== undefined) : [];
+      const rows =
+        user.role === 'admin' || user.role === 'trainer'
+          ? await repo.listOrgs(deps.db, q)
+          : user.role === 'office'
+            ? await repo.findOrgs(deps.db, (await orgsActableBy(deps.db, user)).ids)
+            : user.orgId
+              ? [await repo.findOrg(deps.db, user.orgId)].filter((o) => o !== undefined)
+              : [];
       return c.json({ items: rows.map(accounts.orgView) }, 200);
     },
   );
@@ -197,14 +205,14 @@ export function accountRoutes(deps: Deps) {
       method: 'get',
       path: '/orgs/{id}/users',
       tags: ['accounts'],
-      summary: 'People in an organisation (its office staff, admin)',
+      summary: 'People in an organisation (office staff who book for it, admin)',
       request: { params: OrgParam },
       responses: { 200: jsonResponse(z.object({ items: z.array(User) }), 'People') },
     }),
     async (c) => {
       const user = requireRole(c, 'office', 'admin');
       const { id } = c.req.valid('param');
-      if (user.role === 'office' && user.orgId !== id) throw new AppError('forbidden', 'You can only see people in your own organisation.');
+      if (!(await orgsActableBy(deps.db, user)).has(id)) throw new AppError('forbidden', 'You can only see people in the organisations you book for.');
       const org = await repo.findOrg(deps.db, id);
       if (!org) throw new AppError('not_found', 'No such organisation.');
       const rows = await repo.listUsersOfOrg(deps.db, id);

@@ -12,6 +12,7 @@ import { perDatabase, type Deps } from '../platform/deps.js';
 import type { AuthContext, AuthUser } from '../platform/http.js';
 import { decoyHash, hashPassword, verifyPassword } from './passwords.js';
 import * as repo from './repository.js';
+import { orgsActableBy } from './acting.js';
 import { batchedLookup } from '../platform/batching.js';
 import { countPasswordCheck } from './throttle.js';
 
@@ -162,17 +163,17 @@ export async function updateOrg(deps: Deps, id: string, input: z.infer<typeof Up
   return orgView({ ...org, ...set });
 }
 
-/** Admins create anyone; office staff create staff in their own organisation only. */
-function checkMayCreate(actor: AuthUser, role: z.infer<typeof Role>, orgId: string | null) {
+/** Admins create anyone; office staff create staff in the organisations they act for only (accounts/acting.ts). */
+async function checkMayCreate(deps: Deps, actor: AuthUser, role: z.infer<typeof Role>, orgId: string | null) {
   if (actor.role === 'admin') return;
-  if (actor.role === 'office' && role === 'staff' && orgId !== null && orgId === actor.orgId) return;
-  if (actor.role === 'office') throw new AppError('forbidden', 'Office staff may add staff to their own organisation only.');
+  if (actor.role === 'office' && role === 'staff' && (await orgsActableBy(deps.db, actor)).has(orgId)) return;
+  if (actor.role === 'office') throw new AppError('forbidden', 'Office staff may add staff only to the organisations they book for.');
   throw new AppError('forbidden', 'Your role does not allow adding people.');
 }
 
 export async function createUser(deps: Deps, actor: AuthUser, input: z.infer<typeof CreateUserInput>) {
   const orgId = input.orgId ?? (actor.role === 'office' ? actor.orgId : null);
-  checkMayCreate(actor, input.role, orgId);
+  await checkMayCreate(deps, actor, input.role, orgId);
   if (input.captioner && actor.role !== 'admin') throw new AppError('forbidden', 'Only administrators can make someone a captioner.');
   if (input.role !== 'admin' && input.role !== 'trainer' && !orgId) {
     throw new AppError('validation_failed', 'orgId is required for staff and office users.', { issues: [{ path: 'orgId', message: 'is required' }] });
@@ -195,8 +196,8 @@ export async function createUser(deps: Deps, actor: AuthUser, input: z.infer<typ
  * bad row imports nobody and the error lists each bad row by its line number.
  */
 export async function importUsersCsv(deps: Deps, actor: AuthUser, orgId: string, csv: string) {
-  if (actor.role !== 'admin' && !(actor.role === 'office' && actor.orgId === orgId)) {
-    throw new AppError('forbidden', 'Office staff may add staff to their own organisation only.');
+  if (!(actor.role === 'admin' || actor.role === 'office') || !(await orgsActableBy(deps.db, actor)).has(orgId)) {
+    throw new AppError('forbidden', 'Office staff may add staff only to the organisations they book for.');
   }
   const org = await repo.findOrg(deps.db, orgId);
   if (!org) throw new AppError('not_found', 'No such organisation.');
