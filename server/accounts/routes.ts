@@ -307,14 +307,14 @@ export function accountRoutes(deps: Deps) {
       method: 'get',
       path: '/users',
       tags: ['accounts'],
-      summary: 'Everyone whose name or email contains `q` (admin)',
+      summary: 'Everyone whose name or email contains `q`, or (`role`) only people with that role, by name, a page at a time (admin)',
       request: { query: PeopleQuery },
       responses: { 200: jsonResponse(PeoplePage, 'By name') },
     }),
     async (c) => {
       const actor = requireRole(c, 'admin');
-      const { q, limit, offset } = c.req.valid('query');
-      return c.json(await lifecycle.searchPeople(deps, actor, { text: q || undefined, limit, offset }), 200);
+      const { q, role, limit, offset } = c.req.valid('query');
+      return c.json(await lifecycle.searchPeople(deps, actor, { text: q || undefined, role, limit, offset }), 200);
     },
   );
 

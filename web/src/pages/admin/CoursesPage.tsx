@@ -9,12 +9,22 @@ import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../loa
 type CourseRow = z.infer<typeof Course>;
 type Person = z.infer<typeof PeoplePage>['items'][number];
 
+/** Every trainer, however many people there are: the trainers-only list, a page at a time. */
+async function everyTrainer(): Promise<Person[]> {
+  const all: Person[] = [];
+  for (;;) {
+    const page = await api(`/api/users?${new URLSearchParams({ role: 'trainer', limit: '100', offset: String(all.length) })}`, PeoplePage);
+    all.push(...page.items);
+    if (!page.hasMore || page.items.length === 0) return all;
+  }
+}
+
 /** Administrators: courses, and which trainers may run each one's sessions. */
 export function CoursesPage() {
   const { loc } = useApp();
   const state = useLoad(async () => {
-    const [courses, people] = await Promise.all([api('/api/courses', z.object({ items: z.array(Course) })), api('/api/users?limit=100', PeoplePage)]);
-    return { courses: courses.items, trainers: people.items.filter((p) => p.role === 'trainer' && !p.disabled) };
+    const [courses, trainers] = await Promise.all([api('/api/courses', z.object({ items: z.array(Course) })), everyTrainer()]);
+    return { courses: courses.items, trainers: trainers.filter((p) => !p.disabled) };
   }, []);
   const [title, setTitle] = useState('');
   const [message, setMessage] = useState('');
