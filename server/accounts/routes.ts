@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Context, MiddlewareHandler } from 'hono';
-import { ChangePasswordInput, CreateOrgInput, CreateUserInput, ImportUsersResult, LoginInput, LoginResult, Me, Organisation, OrgQuery, PasswordResetInput, PasswordResetRequested, PasswordResetRequestInput, PeoplePage, PeopleQuery, PlacementInput, SignInLinkInput, SignInLinkRequested, SignInLinkRequestInput, UpdateOrgInput, UpdateUserInput, User } from '../../shared/accounts.js';
+import { ChangePasswordInput, CreateOrgInput, CreateUserInput, ImportQuery, ImportUsersResult, LoginInput, LoginResult, Me, Organisation, OrgQuery, PasswordResetInput, PasswordResetRequested, PasswordResetRequestInput, PeoplePage, PeopleQuery, PlacementInput, SignInLinkInput, SignInLinkRequested, SignInLinkRequestInput, UpdateOrgInput, UpdateUserInput, User } from '../../shared/accounts.js';
 import { Id } from '../../shared/common.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
@@ -240,16 +240,18 @@ export function accountRoutes(deps: Deps) {
       method: 'post',
       path: '/orgs/{id}/users/import',
       tags: ['accounts'],
-      summary: 'Add many people from CSV (name,email,role); a file with any bad row imports nobody',
-      request: { params: OrgParam, body: { required: true, content: { 'text/csv': { schema: z.string() } } } },
-      responses: { 201: jsonResponse(ImportUsersResult, 'Imported') },
+      summary: 'Add many people from CSV (name,email,role) to an organisation (admin; office staff add staff to the organisations they book for); a file with any bad line imports nobody (400 with `details.rows`, each bad line and why, and `details.lines`, every line read); `dryRun=true` checks every line and changes nothing',
+      request: { params: OrgParam, query: ImportQuery, body: { required: true, content: { 'text/csv': { schema: z.string() } } } },
+      responses: { 201: jsonResponse(ImportUsersResult, 'Imported, line by line'), 200: jsonResponse(ImportUsersResult, 'dryRun: every line is ready; nothing was changed'), 400: { description: '`validation_failed`: the file, or lines of it, cannot be used; nobody was imported' } },
     }),
     async (c) => {
       const actor = requireRole(c, 'admin', 'office');
       const { id } = c.req.valid('param');
       const type = c.req.header('content-type') ?? '';
       if (!/^text\/csv\b/i.test(type)) throw new AppError('unsupported_media_type', 'Send the file as text/csv.');
-      return c.json(await accounts.importUsersCsv(deps, actor, id, await c.req.text()), 201);
+      const dryRun = c.req.valid('query').dryRun === 'true';
+      const result = await accounts.importUsersCsv(deps, actor, id, await c.req.text(), { dryRun });
+      return dryRun ? c.json(result, 200) : c.json(result, 201);
     },
   );
 

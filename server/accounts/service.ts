@@ -191,11 +191,23 @@ export async function createUser(deps: Deps, actor: AuthUser, input: z.infer<typ
   return userView(deps, (await repo.findUserById(deps.db, id))!);
 }
 
+const ROLES_IN_WORDS = 'staff, office, trainer or admin';
+
+/** A CSV line's problem with a field, said in words a school office understands. */
+function importProblem(field: string, value: unknown): string {
+  const text = typeof value === 'string' ? value.trim() : '';
+  if (field === 'email') return text ? `“${text}” is not an email address` : 'there is no email address';
+  if (field === 'name') return text ? 'the name is longer than 200 characters' : 'there is no name';
+  if (field === 'role') return `the role “${text}” is not one of ${ROLES_IN_WORDS}`;
+  return `the ${field} cannot be used`;
+}
+
 /**
  * Imports people from CSV (`name,email,role`). Every row is checked first; a file with any
- * bad row imports nobody and the error lists each bad row by its line number.
+ * bad row imports nobody and the error lists each bad row by its line number, with every
+ * line read (so a page can show each line's fate). `dryRun` checks and changes nothing.
  */
-export async function importUsersCsv(deps: Deps, actor: AuthUser, orgId: string, csv: string) {
+export async function importUsersCsv(deps: Deps, actor: AuthUser, orgId: string, csv: string, opts: { dryRun?: boolean } = {}) {
   if (!(actor.role === 'admin' || actor.role === 'office') || !(await orgsActableBy(deps.db, actor)).has(orgId)) {
     throw new AppError('forbidden', 'Office staff may add staff only to the organisations they book for.');
   }
@@ -218,17 +230,21 @@ export async function importUsersCsv(deps: Deps, actor: AuthUser, orgId: string,
   const errors: { line: number; message: string }[] = [];
   const seen = new Map<string, number>();
   const rows: { line: number; name: string; email: string; role: z.infer<typeof Role> }[] = [];
+  const lines = records.map((r, i) => ({ line: i + 2, name: r.name ?? '', email: r.email ?? '', role: (r.role || 'staff').toLowerCase() }));
   records.forEach((r, i) => {
     const line = i + 2;
-    const parsed = CreateUserInput.safeParse({ name: r.name, email: r.email, role: (r.role || 'staff').toLowerCase() });
+    const raw = { name: r.name, email: r.email, role: (r.role || 'staff').toLowerCase() };
+    const parsed = CreateUserInput.safeParse(raw);
     if (!parsed.success) {
-      errors.push({ line, message: parsed.error.issues.map((x) => `${x.path.join('.')} ${x.message}`).join('; ') });
+      const fields = [...new Set(parsed.error.issues.map((x) => String(x.path[0] ?? '')))];
+      const said = fields.map((f) => importProblem(f, raw[f as keyof typeof raw]));
+      errors.push({ line, message: said.join('; ').replace(/^./, (c) => c.toUpperCase()) + '.' });
       return;
     }
     const { email, name, role } = parsed.data;
-    if (actor.role === 'office' && role !== 'staff') errors.push({ line, message: `role ${role} cannot be added by office staff (staff only)` });
+    if (actor.role === 'office' && role !== 'staff') errors.push({ line, message: `Office staff can add staff only; ask an administrator to add “${role}” accounts.` });
     const dup = seen.get(email);
-    if (dup) errors.push({ line, message: `email ${email} is also on line ${dup}` });
+    if (dup) errors.push({ line, message: `${email} is also on line ${dup}.` });
     seen.set(email, line);
     rows.push({ line, name, email, role });
   });
@@ -236,11 +252,13 @@ export async function importUsersCsv(deps: Deps, actor: AuthUser, orgId: string,
     ? await deps.db.selectFrom('users').select('email').where('email', 'in', rows.map((r) => r.email)).execute()
     : [];
   const taken = new Set(existing.map((e) => e.email));
-  for (const r of rows) if (taken.has(r.email)) errors.push({ line: r.line, message: `email ${r.email} already belongs to someone` });
+  for (const r of rows) if (taken.has(r.email)) errors.push({ line: r.line, message: `${r.email} already has an account (existing accounts are not changed by an import).` });
   if (errors.length) {
     errors.sort((a, b) => a.line - b.line);
-    throw new AppError('validation_failed', `${errors.length} row(s) have problems; nobody was imported.`, { rows: errors });
+    const bad = new Set(errors.map((e) => e.line)).size;
+    throw new AppError('validation_failed', `${bad === 1 ? '1 line has a problem' : `${bad} lines have problems`}; nobody was imported.`, { rows: errors, lines });
   }
+  if (opts.dryRun) return { imported: 0, dryRun: true, users: [], lines: rows.map((r) => ({ line: r.line, name: r.name, email: r.email, role: r.role, outcome: 'ready' as const })) };
   const createdAt = deps.now().toISOString();
   const ids = rows.map(() => randomUUID());
   await deps.db.transaction().execute(async (trx) => {
@@ -249,7 +267,7 @@ export async function importUsersCsv(deps: Deps, actor: AuthUser, orgId: string,
     }
   });
   const users = await repo.findUsersByIds(deps.db, ids);
-  return { imported: users.length, users: users.map((u) => toUser(u, org.name)) };
+  return { imported: users.length, dryRun: false, users: users.map((u) => toUser(u, org.name)), lines: rows.map((r) => ({ line: r.line, name: r.name, email: r.email, role: r.role, outcome: 'created' as const })) };
 }
 
 /** Start-up: make sure the configured admin exists and has the configured password. */
