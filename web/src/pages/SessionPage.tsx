@@ -9,6 +9,7 @@ import { Fact, isInternalWording, PageHeading, Status, useApp, When } from '../c
 import { formatDateTime, formatTimeRange, modeLabel, ordinal, plural, seatLabel } from '../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../load.js';
 import { Link } from '../router.js';
+import { SchoolSelect, useOrgs } from '../orgs.js';
 import { BookingDetails } from './BookingsPage.js';
 import { FitNote, SeatsLeft, Waiting } from './SessionsPage.js';
 
@@ -67,7 +68,7 @@ function SchoolHolds({ s }: { s: Session }) {
       {(h) => (
         <ul class="plain">
           {h.items.map((x) => (
-            <li key={x.seat}>
+            <li key={x.orgId + x.seat}>
               {plural(x.seats, `${seatLabel[x.seat].toLowerCase()} seat`)} held for {x.orgName || 'your school'}: {x.claimed} taken, {Math.max(0, x.seats - x.claimed)} still held
               {s.holdsReleaseAt && <> until {formatDateTime(s.holdsReleaseAt)}</>}.
             </li>
@@ -78,7 +79,29 @@ function SchoolHolds({ s }: { s: Session }) {
   );
 }
 
-/** Office staff: book several people of their own school at once, seeing each person's place and clashes first. */
+/**
+ * Office staff book for their own organisation; a trust's office chooses which of its
+ * schools (or the trust itself) to book from. Administrators book from their own.
+ */
+function OfficeBookStaff({ s, onBooked }: { s: Session; onBooked: () => Promise<void> }) {
+  const { me } = useApp();
+  const orgs = useOrgs(me.role === 'office');
+  const [orgId, setOrgId] = useState(me.orgId ?? '');
+  const list = me.role === 'office' ? (orgs.data ?? []) : [];
+  const name = list.find((o) => o.id === orgId)?.name ?? me.orgName;
+  return (
+    <>
+      {list.length > 1 && (
+        <div class="panel">
+          <SchoolSelect id="book-org" label="Book staff of" orgs={list} value={orgId} onChange={setOrgId} />
+        </div>
+      )}
+      <BookStaff key={orgId} s={s} orgId={orgId} orgName={name} onBooked={onBooked} />
+    </>
+  );
+}
+
+/** Office staff: book several people of one organisation they book for at once, seeing each person's place and clashes first. */
 function BookStaff({ s, orgId, orgName, onBooked }: { s: Session; orgId: string; orgName: string | null; onBooked: () => Promise<void> }) {
   const roster = useLoad(() => api(`/api/sessions/${encodeURIComponent(s.id)}/roster?orgId=${encodeURIComponent(orgId)}`, Roster), [s.id, orgId]);
   const [chosen, setChosen] = useState<Set<string>>(new Set());
@@ -326,7 +349,7 @@ export function SessionPage({ id }: { id: string }) {
               </section>
             )}
 
-            {(me.role === 'office' || me.role === 'admin') && me.orgId && open && <BookStaff s={s} orgId={me.orgId} orgName={me.orgName} onBooked={page.reload} />}
+            {(me.role === 'office' || me.role === 'admin') && me.orgId && open && <OfficeBookStaff s={s} onBooked={page.reload} />}
           </>
         )}
       </Loaded>
