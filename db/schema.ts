@@ -10,6 +10,8 @@ export type SessionMode = 'online' | 'in_person' | 'hybrid';
 export type SeatKind = 'in_person' | 'online';
 export type SessionAudienceKind = 'programme' | 'organisation' | 'trust';
 export type OrgKind = 'school' | 'college' | 'nursery' | 'trust' | 'local_authority';
+/** A person's job, for coverage by role (not their account role). */
+export type JobRole = 'teacher' | 'teaching_assistant' | 'support_staff' | 'leadership' | 'early_years';
 export type BookingStatus = 'confirmed' | 'waitlisted' | 'offered' | 'cancelled' | 'attended' | 'absent';
 
 /** A school, college, nursery or trust. Trusts are parents of their schools. */
@@ -38,6 +40,8 @@ export interface UsersTable {
   time_zone: string | null;
   created_at: string;
   disabled_at: string | null;
+  /** What the person does at work (apart from their account role); null: not stated. */
+  job_role: ColumnType<JobRole | null, JobRole | null | undefined, JobRole | null>;
 }
 
 /** A signed-in browser or API client. The token itself is never stored, only its hash. */
@@ -127,6 +131,8 @@ export interface CoursesTable {
   id: string;
   title: string;
   description: string;
+  /** A person completes the course by attending a session of each part 1..parts_required. */
+  parts_required: ColumnType<number, number | undefined, number>;
   created_at: string;
 }
 
@@ -134,6 +140,8 @@ export interface CoursesTable {
 export interface SessionsTable {
   id: string;
   course_id: string | null;
+  /** Which part (1..n) of its course this session is; attending any session of a part counts for that part. */
+  part: ColumnType<number, number | undefined, number>;
   title: string;
   description: string;
   mode: SessionMode;
@@ -178,6 +186,37 @@ export interface SessionsTable {
 }
 
 /** A member of staff who may create and run sessions for one organisation (and its schools, for a trust). */
+/**
+ * A training material: a file kept in the database (`content`, BLOB on SQLite, bytea on
+ * PostgreSQL; read back as a Buffer) or a link. It belongs to a course's library
+ * (`course_id`, kept by administrators) or is one session's own (`session_id`, added by its
+ * trainer or in-house lead). `content_type` is what the bytes were found to be, never what
+ * the uploader said.
+ */
+export interface MaterialsTable {
+  id: string;
+  kind: 'file' | 'link';
+  title: string;
+  course_id: string | null;
+  session_id: string | null;
+  url: string | null;
+  file_name: string | null;
+  content_type: string | null;
+  size_bytes: number | null;
+  sha256: string | null;
+  content: Buffer | null;
+  created_by: string;
+  created_at: string;
+}
+
+/** The materials a session uses: library materials it attached, and its own. */
+export interface SessionMaterialsTable {
+  session_id: string;
+  material_id: string;
+  added_by: string;
+  added_at: string;
+}
+
 export interface InhouseLeadsTable {
   user_id: string;
   org_id: string;
@@ -458,6 +497,8 @@ export interface Database {
   sessions: SessionsTable;
   session_trainers: SessionTrainersTable;
   inhouse_leads: InhouseLeadsTable;
+  materials: MaterialsTable;
+  session_materials: SessionMaterialsTable;
   course_trainers: CourseTrainersTable;
   bookings: BookingsTable;
   seat_holds: SeatHoldsTable;

@@ -7,6 +7,9 @@ export type Mode = z.infer<typeof Mode>;
 export const SeatKind = z.enum(['in_person', 'online']);
 export type SeatKind = z.infer<typeof SeatKind>;
 
+/** A part of a course (1..20): a course is complete once a session of each required part is attended. */
+export const CoursePart = z.number().int('must be a whole number').min(1, 'must be at least 1').max(20, 'must be at most 20');
+
 const Capacity = z.number().int('must be a whole number').min(0, 'must not be negative').max(100_000);
 
 export const CapacityInput = z.object({ inPerson: Capacity.optional(), online: Capacity.optional() }).strict();
@@ -36,6 +39,8 @@ const SessionFields = {
   title: Line(200).pipe(z.string().min(1, 'is required')),
   description: Text(10_000).optional(),
   courseId: Id.nullable().optional(),
+  /** Which part (1..20) of its course this session is (1 when not given). */
+  part: CoursePart.optional(),
   mode: Mode,
   startsAt: SessionInstant,
   endsAt: SessionInstant,
@@ -111,6 +116,8 @@ export const Session = z.object({
   title: z.string(),
   description: z.string(),
   courseId: z.string().nullable(),
+  /** Which part of its course this session is. */
+  part: z.number(),
   mode: Mode,
   startsAt: z.string(),
   endsAt: z.string(),
@@ -151,13 +158,19 @@ export const SessionList = z.object({ items: z.array(Session), total: z.number()
 export const CreateCourseInput = z.object({
   title: Line(200).pipe(z.string().min(1, 'is required')),
   description: Text(10_000).optional(),
+  /** A person completes the course by attending a session of each part 1..partsRequired (default 1). */
+  partsRequired: CoursePart.optional(),
 });
+/** What an administrator changes on a course: its completion rule. */
+export const UpdateCourseInput = z.object({ partsRequired: CoursePart }).strict();
 export const Course = z.object({
   id: z.string(),
   title: z.string(),
   description: z.string(),
   /** Trainers who may run its sessions; empty: any trainer. */
   trainerIds: z.array(z.string()).optional(),
+  /** Complete once a session of each part 1..partsRequired is attended. */
+  partsRequired: z.number(),
 });
 export const CourseTrainersInput = z.object({ trainerIds: z.array(Id).max(200) }).strict();
 

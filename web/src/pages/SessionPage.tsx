@@ -10,6 +10,7 @@ import { formatDateTime, formatTimeRange, modeLabel, ordinal, plural, seatLabel 
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../load.js';
 import { Link } from '../router.js';
 import { SchoolSelect, useOrgs } from '../orgs.js';
+import { SessionMaterials } from '../materials/SessionMaterials.js';
 import { BookingDetails } from './BookingsPage.js';
 import { FitNote, SeatsLeft, Waiting } from './SessionsPage.js';
 
@@ -333,7 +334,10 @@ export function SessionPage({ id }: { id: string }) {
               <Status message={status} />
             </section>
 
-            {(me.role === 'admin' || (me.role === 'trainer' && s.trainerIds.includes(me.id))) && (
+            <SessionMaterials s={s} />
+
+            {/* Its trainers, in-house leads among them (who may be staff), and administrators. */}
+            {(me.role === 'admin' || s.trainerIds.includes(me.id)) && (
               <section aria-labelledby="running-title" class="panel">
                 <h2 id="running-title">Running this session</h2>
                 <ul class="plain link-list">
