@@ -109,7 +109,8 @@ export async function feedByToken(deps: Deps, token: string): Promise<FeedTarget
     return { scope: { userId: user.id }, name: 'My training sessions', fingerprint: `${user.name}\n${user.email}` };
   }
   const [org, maker] = await Promise.all([findOrg(deps.db, row.owner_id), row.created_by ? findUserById(deps.db, row.created_by) : undefined]);
-  const makerMay = maker && !maker.disabled_at && (maker.role === 'admin' || (maker.role === 'office' && maker.org_id === row.owner_id));
+  // A feed works while the person who made it still acts for the organisation (accounts/acting.ts).
+  const makerMay = maker && !maker.disabled_at && (await orgsActableBy(deps.db, { role: maker.role, orgId: maker.org_id })).has(row.owner_id);
   if (!org || !makerMay) throw notFound();
   return { scope: { orgId: org.id }, name: `Training bookings: ${org.name}`, timeZone: org.time_zone };
 }
