@@ -446,6 +446,20 @@ export interface CalendarFeedTokensTable {
   revoked_at: string | null;
 }
 
+/**
+ * A subscription feed's stored revision (one per person, one per organisation), raised in
+ * the transaction of every change that alters what the feed shows.
+ */
+export interface CalendarFeedRevisionsTable {
+  owner_kind: 'user' | 'org';
+  owner_id: string;
+  revision: number;
+  /** When the feed last changed (its Last-Modified). */
+  changed_at: string;
+  /** The latest cancellation among its bookings: until 30 days after it, cancellations are still leaving the feed. */
+  last_cancelled_at: string | null;
+}
+
 /** A person's timetable: where it came from (an upload or a subscription URL) and its zone. */
 export interface TimetablesTable {
   user_id: string;
@@ -505,6 +519,7 @@ export interface Database {
   outbox: OutboxTable;
   // --- calendar (issue 4): add tables below this line ---
   calendar_feed_tokens: CalendarFeedTokensTable;
+  calendar_feed_revisions: CalendarFeedRevisionsTable;
   // --- timetables (issue 5): add tables below this line ---
   timetables: TimetablesTable;
   timetable_periods: TimetablePeriodsTable;

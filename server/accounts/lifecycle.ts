@@ -4,7 +4,7 @@
  * what they may do here, so the web pages and any later admin area share one rule.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Role, UserRow } from '../../db/schema.js';
+import type { JobRole, Role, UserRow } from '../../db/schema.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
@@ -13,6 +13,7 @@ import { passwordResetEmail } from './emails.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import * as repo from './repository.js';
 import { orgsActableBy } from './acting.js';
+import { feedRevision, raiseFeeds } from '../calendar/feed-revisions.js';
 import { accountDisabled, hashToken, toUser } from './service.js';
 import { countPasswordCheck, hit } from './throttle.js';
 
@@ -132,6 +133,12 @@ export async function setCaptioner(deps: Deps, actor: AuthUser, userId: string, 
   await repo.setUserCaptioner(deps.db, target.id, captioner);
 }
 
+/** Sets what a person does at work (null: not stated): administrators anyone's, office staff their own staff's. */
+export async function setJobRole(deps: Deps, actor: AuthUser, userId: string, jobRole: JobRole | null) {
+  const target = await manageable(deps, actor, userId);
+  await repo.setUserJobRole(deps.db, target.id, jobRole);
+}
+
 /** A person as shown to those who manage them. */
 /** An administrator changes someone's role or moves them to another organisation. */
 export async function setPlacement(deps: Deps, userId: string, role: Role, orgId: string | null) {
@@ -139,7 +146,15 @@ export async function setPlacement(deps: Deps, userId: string, role: Role, orgId
   if (!row) throw new AppError('not_found', 'There is no such person.');
   if ((role === 'staff' || role === 'office') && !orgId) throw new AppError('validation_failed', 'Staff and office staff belong to an organisation.', { issues: [{ path: 'orgId', message: 'is required for staff and office staff' }] });
   if (orgId && !(await repo.findOrg(deps.db, orgId))) throw new AppError('validation_failed', 'That organisation was not found.', { issues: [{ path: 'orgId', message: 'not found' }] });
-  await repo.setUserPlacement(deps.db, userId, role, orgId);
+  await deps.db.transaction().execute(async (trx) => {
+    // Their bookings leave the old organisation's calendar feed and join the new one's.
+    const now = deps.now().toISOString();
+    // Their cancellations still leaving feeds now leave the new organisation's too.
+    const { lastCancelledAt } = await feedRevision(trx, 'user', userId);
+    await raiseFeeds(trx, { userIds: [userId] }, now);
+    await repo.setUserPlacement(trx, userId, role, orgId);
+    await raiseFeeds(trx, { userIds: [userId] }, now, lastCancelledAt);
+  });
   return personView(deps, userId);
 }
 
