@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { z } from 'zod';
 import { PeoplePage } from '../../../../shared/accounts.js';
@@ -5,6 +6,8 @@ import { Course } from '../../../../shared/sessions.js';
 import { api } from '../../api.js';
 import { PageHeading, Status, TextField, useApp } from '../../components.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
+import { CourseFeedbackSettingsList } from '../../../../shared/feedback.js';
+import { AnonymousFeedbackToggle } from '../../feedback/pages.js';
 import { Link } from '../../router.js';
 
 type CourseRow = z.infer<typeof Course>;
@@ -24,8 +27,9 @@ async function everyTrainer(): Promise<Person[]> {
 export function CoursesPage() {
   const { loc } = useApp();
   const state = useLoad(async () => {
-    const [courses, trainers] = await Promise.all([api('/api/courses', z.object({ items: z.array(Course) })), everyTrainer()]);
-    return { courses: courses.items, trainers: trainers.filter((p) => !p.disabled) };
+    const [courses, trainers, feedback] = await Promise.all([api('/api/courses', z.object({ items: z.array(Course) })), everyTrainer(), api('/api/feedback/settings', CourseFeedbackSettingsList)]);
+    const anonymous = new Set(feedback.items.filter((f) => f.anonymous).map((f) => f.courseId));
+    return { courses: courses.items, trainers: trainers.filter((p) => !p.disabled), anonymous };
   }, []);
   const [title, setTitle] = useState('');
   const [message, setMessage] = useState('');
@@ -49,13 +53,15 @@ export function CoursesPage() {
       </PageHeading>
       <Status message={message} />
       <Loaded state={state} what="courses">
-        {({ courses, trainers }) => (
+        {({ courses, trainers, anonymous }) => (
           <>
             {courses.length === 0 && <p>No courses yet.</p>}
             <ul class="cards plain">
               {courses.map((c) => (
                 <li key={c.id}>
-                  <CourseTrainers course={c} trainers={trainers} onSaved={(m) => setMessage(m)} />
+                  <CourseTrainers course={c} trainers={trainers} onSaved={(m) => setMessage(m)}>
+                    <AnonymousFeedbackToggle courseId={c.id} title={c.title} anonymous={anonymous.has(c.id)} onSaved={(m) => setMessage(m)} />
+                  </CourseTrainers>
                   <CompletionRule course={c} onSaved={(m) => setMessage(m)} />
                 </li>
               ))}
@@ -115,7 +121,7 @@ function CompletionRule({ course, onSaved }: { course: CourseRow; onSaved: (mess
   );
 }
 
-function CourseTrainers({ course, trainers, onSaved }: { course: CourseRow; trainers: Person[]; onSaved: (message: string) => void }) {
+function CourseTrainers({ course, trainers, onSaved, children }: { course: CourseRow; trainers: Person[]; onSaved: (message: string) => void; children?: ComponentChildren }) {
   const [chosen, setChosen] = useState<Set<string>>(new Set(course.trainerIds ?? []));
   const save = useAction();
   const headingId = `course-${course.id}`;
@@ -159,6 +165,7 @@ function CourseTrainers({ course, trainers, onSaved }: { course: CourseRow; trai
           Save trainers
         </ActionButton>
       </form>
+      {children}
     </article>
   );
 }
