@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database, NewSession, SessionMode, SessionRow, SessionUpdate } from '../../db/schema.js';
+import type { Database, NewSession, SessionArea, SessionMode, SessionRow, SessionUpdate } from '../../db/schema.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -45,7 +45,7 @@ export async function replaceTrainers(db: Q, sessionId: string, trainerIds: stri
 
 /** What a session view shows (service.ts toSession): a listing reads only these, fewer values to build per row. */
 export const VIEW_COLUMNS = [
-  'id', 'title', 'description', 'course_id', 'mode', 'starts_at', 'ends_at', 'time_zone', 'venue', 'capacity_in_person', 'capacity_online', 'status',
+  'id', 'title', 'description', 'course_id', 'mode', 'starts_at', 'ends_at', 'time_zone', 'venue', 'area', 'capacity_in_person', 'capacity_online', 'status',
   'waitlist_policy', 'offer_hold_minutes', 'booking_closes_at', 'holds_release_at', 'room_kind', 'attendance_threshold',
   // the stored seat counts (server/bookings/repository.ts): a listing reads no bookings
   'confirmed_in_person', 'offered_in_person', 'waiting_in_person', 'confirmed_online', 'offered_online', 'waiting_online',
@@ -60,6 +60,8 @@ export interface SessionFilter {
   to?: string;
   mode?: SessionMode;
   courseId?: string;
+  /** Only sessions in this area. */
+  area?: SessionArea;
   includeCancelled?: boolean;
   /** Only the sessions this viewer may see (always given for a person's listing). */
   viewer?: Viewer;
@@ -73,6 +75,7 @@ function filtered(db: Q, f: SessionFilter) {
   if (f.to) q = q.where('starts_at', '<', f.to);
   if (f.mode) q = q.where('mode', '=', f.mode);
   if (f.courseId) q = q.where('course_id', '=', f.courseId);
+  if (f.area) q = q.where('area', '=', f.area);
   if (!f.includeCancelled) q = q.where('status', '=', 'scheduled');
   for (const word of f.words ?? []) {
     const pattern = `%${word.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
