@@ -3,6 +3,7 @@
  * filter, an empty timetable instead of 404, invite and CPD downloads named for what they
  * hold, and the office's "Book staff" roster (place, queue number, timetable clash).
  */
+import { randomUUID } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runJobsOnce } from '../../server/jobs.js';
@@ -95,6 +96,26 @@ describe('finding a session', () => {
     });
     expect(series.status).toBe(201);
     expect(titles(await list('area=south-west'))).toEqual(['Weekly in Bristol', 'Weekly in Bristol']);
+  });
+
+  it('refusals of a session say what is wrong in words for people; the field paths stay in details', async () => {
+    const trainer = await t.user('trainer');
+    const staff = await t.user('staff', (await t.org()).id);
+    const s = await t.session({ title: 'Words', startsAt: '2026-02-10T16:00:00Z', endsAt: '2026-02-10T17:00:00Z' }, trainer);
+    const patch = (body: object) => t.request('PATCH', `/api/sessions/${s.id}`, { as: trainer, body });
+    const refusals = [
+      [await patch({ mode: 'in_person' }), 'The venue is required for in-person seats.', 'venue'],
+      [await patch({ endsAt: '2026-02-10T15:00:00Z' }), 'The end time must be after the start time.', 'endsAt'],
+      [await patch({ capacity: { inPerson: 5 } }), 'An online session has no in-person seats.', 'capacity.inPerson'],
+      [await patch({ courseId: randomUUID() }), 'That course does not exist. It may have been removed.', 'courseId'],
+      [await patch({ trainerIds: [staff.id] }), 'Only trainers and administrators can run sessions.', 'trainerIds'],
+    ] as const;
+    for (const [r, message, path] of refusals) {
+      expect(r.status).toBe(400);
+      expect(r.json.error.message).toBe(message);
+      expect(r.json.error.details.issues[0].path).toBe(path);
+    }
+    expect((await t.request('GET', `/api/sessions/${s.id}`, { as: trainer })).json).toMatchObject({ mode: 'online', endsAt: '2026-02-10T17:00:00.000Z', capacity: { inPerson: 0, online: 10 }, courseId: null, trainerIds: [trainer.id] });
   });
 
   it('GET /api/me/timetable answers 200 with an empty timetable when there is none', async () => {

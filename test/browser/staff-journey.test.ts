@@ -62,7 +62,9 @@ describe.skipIf(!browserAvailable)('staff and office journey', () => {
       await pc.getByRole('link', { name: `Held seats ${size}` }).click();
       await pc.getByRole('button', { name: 'Join the waitlist' }).click();
       await pc.getByRole('status').filter({ hasText: 'You joined the waitlist. You are number 1 in the queue for online seats.' }).waitFor();
-      // A waiting place has nothing to put in a calendar yet.
+      // A waiting place has nothing to put in a calendar yet. The status is said before the
+      // page is read again: wait for "Your place" to show the queue place before looking.
+      await pc.locator('.my-booking').getByText('You are 1st in the queue').waitFor();
       expect(await pc.getByRole('link', { name: /Download the invite|Google Calendar|Outlook/ }).count()).toBe(0);
       await checkPage(pc, `session page after joining the waitlist (${size})`);
 
@@ -159,6 +161,7 @@ describe.skipIf(!browserAvailable)('staff and office journey', () => {
     expect(await join.getAttribute('href')).toBe(`/sessions/${live.id}/room`);
     await page.goto('/bookings');
     await page.getByRole('article', { name: 'Starting soon' }).getByRole('link', { name: /Join now/ }).waitFor();
+    await page.getByRole('article', { name: 'Offered seat' }).getByText('You can join online from 15 minutes before the start.').waitFor();
     expect(await page.getByRole('article', { name: 'Offered seat' }).getByRole('link', { name: /Join now/ }).count()).toBe(0);
     await checkPage(page, 'my bookings (320 px)');
     await page.getByRole('article', { name: 'Offered seat' }).getByRole('link', { name: 'Offered seat' }).click();
