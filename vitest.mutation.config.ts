@@ -1,22 +1,34 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * The tests StrykerJS runs against each mutant (`npm run test:mutation`): the unit tests beside
- * the mutated rules and the API tests that exercise them, without the browser tests (and so
- * without building the web client), which never reach these files in a way the others do not.
+ * The tests StrykerJS runs against each mutant (`npm run test:mutation`), chosen by the files
+ * being mutated (MUTATE, as in stryker.config.mjs; a `:lines` range is allowed): for each rule
+ * file, the tests that drive it. No browser tests (and so no web client build): they never
+ * reach these files in a way the others do not, and every test file is paid once per mutant it
+ * covers, so each list is kept to the tests that exercise that file's rules.
  */
+const engine = [
+  'test/api/bookings.test.ts',
+  'test/api/booking-batch.test.ts',
+  'test/api/booking-invariants.test.ts',
+  'test/api/booking-engine.property.test.ts',
+  'test/api/outbox-atomicity.test.ts',
+];
+const testsFor: Record<string, string[]> = {
+  'server/bookings/availability.ts': ['server/bookings/availability.test.ts', 'test/api/viewer-availability.test.ts', 'test/api/bookings.test.ts'],
+  'server/bookings/service.ts': [...engine, 'test/api/staff-journey.test.ts'],
+  'server/bookings/jobs.ts': ['test/api/bookings.test.ts', 'test/api/booking-invariants.test.ts', 'test/api/booking-engine.property.test.ts'],
+  'server/bookings/views.ts': ['test/api/bookings.test.ts', 'test/api/staff-journey.test.ts', 'test/api/trainer-sessions.test.ts'],
+  'server/attendance/compute.ts': ['server/attendance/**/*.test.ts', 'test/api/attendance.test.ts'],
+  'server/calendar/rules.ts': ['server/calendar/**/*.test.ts', 'test/api/calendar.test.ts'],
+  'server/timetables/clash.ts': ['server/timetables/**/*.test.ts', 'test/api/timetables.test.ts'],
+};
+const mutate = process.env.MUTATE ? process.env.MUTATE.split(',').map((f) => f.replace(/:[\d-]+$/, '')) : Object.keys(testsFor);
+const include = [...new Set(mutate.flatMap((f) => testsFor[f] ?? [...Object.values(testsFor).flat()]))];
+
 export default defineConfig({
   test: {
-    include: [
-      'server/**/*.test.ts',
-      'test/api/bookings.test.ts',
-      'test/api/booking-batch.test.ts',
-      'test/api/booking-invariants.test.ts',
-      'test/api/outbox-atomicity.test.ts',
-      'test/api/attendance.test.ts',
-      'test/api/calendar.test.ts',
-      'test/api/timetables.test.ts',
-    ],
+    include,
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -12,6 +12,8 @@ export type SessionAudienceKind = 'programme' | 'organisation' | 'trust';
 /** England's nine regions and "national" (shared/sessions.ts AREAS has their names). */
 export type SessionArea = 'north-east' | 'north-west' | 'yorkshire-humber' | 'east-midlands' | 'west-midlands' | 'east' | 'london' | 'south-east' | 'south-west' | 'national';
 export type OrgKind = 'school' | 'college' | 'nursery' | 'trust' | 'local_authority';
+/** A person's job, for coverage by role (not their account role). */
+export type JobRole = 'teacher' | 'teaching_assistant' | 'support_staff' | 'leadership' | 'early_years';
 export type BookingStatus = 'confirmed' | 'waitlisted' | 'offered' | 'cancelled' | 'attended' | 'absent';
 
 /** A school, college, nursery or trust. Trusts are parents of their schools. */
@@ -40,6 +42,8 @@ export interface UsersTable {
   time_zone: string | null;
   created_at: string;
   disabled_at: string | null;
+  /** What the person does at work (apart from their account role); null: not stated. */
+  job_role: ColumnType<JobRole | null, JobRole | null | undefined, JobRole | null>;
 }
 
 /** A signed-in browser or API client. The token itself is never stored, only its hash. */
@@ -129,6 +133,8 @@ export interface CoursesTable {
   id: string;
   title: string;
   description: string;
+  /** A person completes the course by attending a session of each part 1..parts_required. */
+  parts_required: ColumnType<number, number | undefined, number>;
   created_at: string;
 }
 
@@ -136,6 +142,8 @@ export interface CoursesTable {
 export interface SessionsTable {
   id: string;
   course_id: string | null;
+  /** Which part (1..n) of its course this session is; attending any session of a part counts for that part. */
+  part: ColumnType<number, number | undefined, number>;
   title: string;
   description: string;
   mode: SessionMode;

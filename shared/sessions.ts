@@ -31,6 +31,8 @@ const AREA_CODES = AREAS.map(([code]) => code) as [Area, ...Area[]];
 export const Area = z.enum(AREA_CODES, { error: `must be one of the areas: ${AREA_CODES.join(', ')}` });
 /** The name people read for an area code. */
 export const areaLabel = (code: Area): string => AREAS.find(([c]) => c === code)![1];
+/** A part of a course (1..20): a course is complete once a session of each required part is attended. */
+export const CoursePart = z.number().int('must be a whole number').min(1, 'must be at least 1').max(20, 'must be at most 20');
 
 const Capacity = z.number().int('must be a whole number').min(0, 'must not be negative').max(100_000);
 
@@ -61,6 +63,8 @@ const SessionFields = {
   title: Line(200).pipe(z.string().min(1, 'is required')),
   description: Text(10_000).optional(),
   courseId: Id.nullable().optional(),
+  /** Which part (1..20) of its course this session is (1 when not given). */
+  part: CoursePart.optional(),
   mode: Mode,
   startsAt: SessionInstant,
   endsAt: SessionInstant,
@@ -138,6 +142,8 @@ export const Session = z.object({
   title: z.string(),
   description: z.string(),
   courseId: z.string().nullable(),
+  /** Which part of its course this session is. */
+  part: z.number(),
   mode: Mode,
   startsAt: z.string(),
   endsAt: z.string(),
@@ -181,13 +187,19 @@ export const SessionList = z.object({ items: z.array(Session), total: z.number()
 export const CreateCourseInput = z.object({
   title: Line(200).pipe(z.string().min(1, 'is required')),
   description: Text(10_000).optional(),
+  /** A person completes the course by attending a session of each part 1..partsRequired (default 1). */
+  partsRequired: CoursePart.optional(),
 });
+/** What an administrator changes on a course: its completion rule. */
+export const UpdateCourseInput = z.object({ partsRequired: CoursePart }).strict();
 export const Course = z.object({
   id: z.string(),
   title: z.string(),
   description: z.string(),
   /** Trainers who may run its sessions; empty: any trainer. */
   trainerIds: z.array(z.string()).optional(),
+  /** Complete once a session of each part 1..partsRequired is attended. */
+  partsRequired: z.number(),
 });
 export const CourseTrainersInput = z.object({ trainerIds: z.array(Id).max(200) }).strict();
 

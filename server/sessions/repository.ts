@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import type { Database, NewSession, SessionArea, SessionMode, SessionRow, SessionUpdate } from '../../db/schema.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
@@ -45,7 +45,7 @@ export async function replaceTrainers(db: Q, sessionId: string, trainerIds: stri
 
 /** What a session view shows (service.ts toSession): a listing reads only these, fewer values to build per row. */
 export const VIEW_COLUMNS = [
-  'id', 'title', 'description', 'course_id', 'mode', 'starts_at', 'ends_at', 'time_zone', 'venue', 'area', 'capacity_in_person', 'capacity_online', 'status',
+  'id', 'title', 'description', 'course_id', 'part', 'mode', 'starts_at', 'ends_at', 'time_zone', 'venue', 'area', 'capacity_in_person', 'capacity_online', 'status',
   'waitlist_policy', 'offer_hold_minutes', 'booking_closes_at', 'holds_release_at', 'room_kind', 'attendance_threshold',
   // the stored seat counts (server/bookings/repository.ts): a listing reads no bookings
   'confirmed_in_person', 'offered_in_person', 'waiting_in_person', 'confirmed_online', 'offered_online', 'waiting_online',
@@ -120,7 +120,7 @@ export function listCourses(db: Q) {
   return db.selectFrom('courses').selectAll().orderBy('title').execute();
 }
 
-export async function insertCourse(db: Q, row: Database['courses']) {
+export async function insertCourse(db: Q, row: Insertable<Database['courses']>) {
   await db.insertInto('courses').values(row).execute();
 }
 
@@ -190,6 +190,10 @@ export async function courseTrainers(db: Q, courseIds: string[]): Promise<Map<st
   const rows = await db.selectFrom('course_trainers').select(['course_id', 'user_id']).where('course_id', 'in', courseIds).orderBy('user_id').execute();
   for (const r of rows) map.set(r.course_id, [...(map.get(r.course_id) ?? []), r.user_id]);
   return map;
+}
+
+export async function setCoursePartsRequired(db: Q, courseId: string, partsRequired: number) {
+  await db.updateTable('courses').set({ parts_required: partsRequired }).where('id', '=', courseId).execute();
 }
 
 export async function replaceCourseTrainers(db: Q, courseId: string, trainerIds: string[]) {

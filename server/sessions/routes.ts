@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { Roster } from '../../shared/bookings.js';
 import { Id, Line } from '../../shared/common.js';
 import { AppError } from '../errors.js';
-import { CancelResult, Course, CourseTrainersInput, CreateCourseInput, CreateSeriesInput, CreateSessionInput, Session, SessionList, SessionQuery, TrainerSessionList, TrainerSessionQuery, UpdateSessionInput } from '../../shared/sessions.js';
+import { CancelResult, Course, CourseTrainersInput, CreateCourseInput, UpdateCourseInput, CreateSeriesInput, CreateSessionInput, Session, SessionList, SessionQuery, TrainerSessionList, TrainerSessionQuery, UpdateSessionInput } from '../../shared/sessions.js';
 import type { Deps } from '../platform/deps.js';
 import type { MiddlewareHandler } from 'hono';
 import { jsonBody, jsonResponse, requireRole, requireUser, router, type Env } from '../platform/http.js';
@@ -54,6 +54,21 @@ export function sessionRoutes(deps: Deps) {
     async (c) => {
       requireRole(c, 'admin');
       return c.json(await sessions.setCourseTrainers(deps, c.req.valid('param').id, c.req.valid('json').trainerIds), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'patch',
+      path: '/courses/{id}',
+      tags: ['sessions'],
+      summary: 'Set a course’s completion rule (admin): a session of each part 1..partsRequired must be attended',
+      request: { params: Params, body: jsonBody(UpdateCourseInput) },
+      responses: { 200: jsonResponse(Course, 'The course') },
+    }),
+    async (c) => {
+      requireRole(c, 'admin');
+      return c.json(await sessions.setCoursePartsRequired(deps, c.req.valid('param').id, c.req.valid('json').partsRequired), 200);
     },
   );
 

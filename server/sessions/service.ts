@@ -38,6 +38,7 @@ export function toSession(row: repo.SessionViewRow, trainerIds: string[], seats:
     title: row.title,
     description: row.description,
     courseId: row.course_id,
+    part: Number(row.part),
     mode: row.mode,
     startsAt: row.starts_at,
     endsAt: row.ends_at,
@@ -142,6 +143,7 @@ function newSessionRow(actor: AuthUser, input: CreateSessionInput, now: string, 
     id: randomUUID(),
     ...audience,
     course_id: input.courseId ?? null,
+    part: input.part ?? 1,
     title: input.title,
     description: input.description ?? '',
     mode: input.mode,
@@ -305,6 +307,7 @@ export async function updateSession(deps: Deps, actor: AuthUser, id: string, pat
       title: patch.title ?? row.title,
       description: patch.description ?? row.description,
       course_id: patch.courseId !== undefined ? patch.courseId : row.course_id,
+      part: patch.part ?? row.part,
       mode: merged.mode,
       starts_at: merged.startsAt,
       ends_at: merged.endsAt,
@@ -362,7 +365,7 @@ export async function cancelSession(deps: Deps, actor: AuthUser, id: string, rea
 export async function listCourses(deps: Deps) {
   const rows = await repo.listCourses(deps.db);
   const trainers = await repo.courseTrainers(deps.db, rows.map((r) => r.id));
-  return rows.map((r) => ({ id: r.id, title: r.title, description: r.description, trainerIds: trainers.get(r.id) ?? [] }));
+  return rows.map((r) => ({ id: r.id, title: r.title, description: r.description, trainerIds: trainers.get(r.id) ?? [], partsRequired: Number(r.parts_required) }));
 }
 
 /** Sets which trainers may run a course's sessions (an empty list: any trainer). */
@@ -371,7 +374,16 @@ export async function setCourseTrainers(deps: Deps, courseId: string, trainerIds
   if (!course) throw new AppError('not_found', 'No such course.');
   const ids = await checkTrainers(deps, trainerIds);
   await deps.db.transaction().execute((trx) => repo.replaceCourseTrainers(trx, courseId, ids));
-  return { id: course.id, title: course.title, description: course.description, trainerIds: ids.sort() };
+  return { id: course.id, title: course.title, description: course.description, trainerIds: ids.sort(), partsRequired: Number(course.parts_required) };
+}
+
+/** Sets a course's completion rule: how many parts (1..n) a person must attend a session of. */
+export async function setCoursePartsRequired(deps: Deps, courseId: string, partsRequired: number) {
+  const course = await repo.findCourse(deps.db, courseId);
+  if (!course) throw new AppError('not_found', 'No such course.');
+  await repo.setCoursePartsRequired(deps.db, courseId, partsRequired);
+  const trainers = await repo.courseTrainers(deps.db, [courseId]);
+  return { id: course.id, title: course.title, description: course.description, trainerIds: trainers.get(courseId) ?? [], partsRequired };
 }
 
 /** A course that names its trainers is run only by them. */
@@ -388,7 +400,7 @@ async function checkCourseTrainers(deps: Deps, courseId: string | null | undefin
 }
 
 export async function createCourse(deps: Deps, input: z.infer<typeof CreateCourseInput>) {
-  const row = { id: randomUUID(), title: input.title, description: input.description ?? '', created_at: deps.now().toISOString() };
+  const row = { id: randomUUID(), title: input.title, description: input.description ?? '', parts_required: input.partsRequired ?? 1, created_at: deps.now().toISOString() };
   await repo.insertCourse(deps.db, row);
-  return { id: row.id, title: row.title, description: row.description, trainerIds: [] };
+  return { id: row.id, title: row.title, description: row.description, trainerIds: [], partsRequired: row.parts_required };
 }

@@ -95,8 +95,9 @@ describe.skipIf(!browserAvailable)('in-house sessions', () => {
     await signIn(leadPage, senco);
     await leadPage.goto('/sessions/new');
     await leadPage.getByRole('heading', { level: 1, name: 'New session' }).waitFor();
-    expect(await leadPage.getByLabel('Everyone in the programme').count()).toBe(0);
+    // Read once the audience choices are there (the heading shows before the form).
     expect(await leadPage.getByLabel('One organisation’s staff only (in-house)').isChecked()).toBe(true);
+    expect(await leadPage.getByLabel('Everyone in the programme').count()).toBe(0);
     await checkPage(leadPage, 'new session page for an in-house lead');
     await typeInto(leadPage, 'Title', 'Birch twilight: ADHD');
     await tabTo(leadPage, 'Date');

@@ -188,6 +188,8 @@ const MATRIX: Row[] = [
   ['POST /api/courses',                     async () => ({ body: { title: 'Adaptive teaching' } }),                  e(401, 401, 403, 403,  403,   403,    201,    201,     201)],
   ['PUT /api/courses/{id}/trainers',        async () => ({ params: { id: (await ok<{ id: string }>('POST', '/api/courses', fixed.trainer, { title: `Course ${randomUUID()}` })).id }, body: { trainerIds: [fixed.trainer.id] } }),
                                                                                                                      e(401, 401, 403, 403,  403,   403,    403,    403,     200)],
+  ['PATCH /api/courses/{id}',               async () => ({ params: { id: (await ok<{ id: string }>('POST', '/api/courses', fixed.trainer, { title: `Course ${randomUUID()}` })).id }, body: { partsRequired: 2 } }),
+                                                                                                                     e(401, 401, 403, 403,  403,   403,    403,    403,     200)],
   ['POST /api/sessions',                    async () => ({ body: { title: 'Inclusive classrooms', mode: 'online', startsAt: '2026-03-02T15:30:00Z', endsAt: '2026-03-02T17:00:00Z', capacity: { online: 5 } } }),
                                                                                                                      e(401, 401, 403, 403,  403,   403,    201,    201,     201)],
   ['GET /api/sessions',                     async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],

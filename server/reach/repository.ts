@@ -1,0 +1,179 @@
+/**
+ * Queries of the programme's reach: attended course parts, and coverage counts for a set of
+ * organisations (or the whole programme), all set-based (grouped in the database, never one
+ * query per person).
+ */
+import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
+import type { Database, JobRole } from '../../db/schema.js';
+
+type Q = Kysely<Database> | Transaction<Database>;
+
+/** Whose figures: everyone in the programme, or the people of these organisations. */
+export type PeopleScope = { kind: 'all' } | { kind: 'orgs'; orgIds: readonly string[] };
+
+/** Booking statuses that hold (or held) a seat: "booked". */
+export const SEATED = ['confirmed', 'attended', 'absent'] as const;
+/** Account roles that are part of a school's workforce (trainers and administrators run the programme). */
+export const WORKFORCE_ROLES = ['staff', 'office'] as const;
+
+const CHUNK = 500;
+
+/**
+ * Each attended session of a required part (part <= the course's parts_required) of each
+ * course, for these people; ordered by person, course, part, then end, so the first row of
+ * a part is its earliest attended session.
+ */
+export async function attendedPartRows(db: Q, userIds: readonly string[]) {
+  const out = [];
+  for (let i = 0; i < userIds.length; i += CHUNK) {
+    const rows = await db
+      .selectFrom('bookings as b')
+      .innerJoin('sessions as s', 's.id', 'b.session_id')
+      .innerJoin('courses as c', 'c.id', 's.course_id')
+      .select(['b.user_id', 'c.id as course_id', 'c.title as course_title', 'c.parts_required', 's.part', 's.id as session_id', 's.title as session_title', 's.ends_at'])
+      .where('b.status', '=', 'attended')
+      .whereRef('s.part', '<=', 'c.parts_required')
+      .where('b.user_id', 'in', userIds.slice(i, i + CHUNK))
+      .orderBy('b.user_id')
+      .orderBy('c.id')
+      .orderBy('s.part')
+      .orderBy('s.ends_at')
+      .execute();
+    out.push(...rows);
+  }
+  return out;
+}
+
+/** The people counted: workforce roles, not turned off, at their current organisation in scope. */
+function inWorkforce(scope: PeopleScope) {
+  return (eb: ExpressionBuilder<Database & { u: Database['users'] }, 'u'>) => {
+    const parts = [eb('u.role', 'in', [...WORKFORCE_ROLES]), eb('u.disabled_at', 'is', null), eb('u.org_id', 'is not', null)];
+    if (scope.kind === 'orgs') parts.push(eb('u.org_id', 'in', scope.orgIds.length ? [...scope.orgIds] : ['']));
+    return eb.and(parts);
+  };
+}
+
+/**
+ * One row per (person, course) completed, with the person's organisation and job role and
+ * when the course was completed (the latest of the earliest attended session of each
+ * required part). The rule in SQL: the same as completion.ts.
+ */
+function completedCourses(db: Q, scope: PeopleScope) {
+  const firsts = db
+    .selectFrom('bookings as b')
+    .innerJoin('sessions as s', 's.id', 'b.session_id')
+    .innerJoin('courses as c', 'c.id', 's.course_id')
+    .innerJoin('users as u', 'u.id', 'b.user_id')
+    .where(inWorkforce(scope))
+    .where('b.status', '=', 'attended')
+    .whereRef('s.part', '<=', 'c.parts_required')
+    .select((eb) => ['b.user_id', 'u.org_id', 'u.job_role', 'c.id as course_id', 'c.parts_required', 's.part', eb.fn.min('s.ends_at').as('first_end')])
+    .groupBy(['b.user_id', 'u.org_id', 'u.job_role', 'c.id', 'c.parts_required', 's.part']);
+  return db
+    .selectFrom(firsts.as('t'))
+    .select((eb) => ['t.user_id', 't.org_id', 't.job_role', 't.course_id', eb.fn.max('t.first_end').as('completed_at')])
+    .groupBy(['t.user_id', 't.org_id', 't.job_role', 't.course_id', 't.parts_required'])
+    .having((eb) => eb(eb.fn.countAll(), '=', eb.ref('t.parts_required')));
+}
+
+/** Per organisation and job role: staff, how many booked (any seat), how many attended at least one session. */
+export async function workforceCounts(db: Q, scope: PeopleScope) {
+  const rows = await db
+    .selectFrom('users as u')
+    .where(inWorkforce(scope))
+    .select([
+      'u.org_id',
+      'u.job_role',
+      sql<number>`count(*)`.as('staff'),
+      sql<number>`sum(case when exists (select 1 from bookings b where b.user_id = u.id and b.status in ('confirmed', 'attended', 'absent')) then 1 else 0 end)`.as('booked'),
+      sql<number>`sum(case when exists (select 1 from bookings b where b.user_id = u.id and b.status = 'attended') then 1 else 0 end)`.as('attended'),
+    ])
+    .groupBy(['u.org_id', 'u.job_role'])
+    .execute();
+  return rows.map((r) => ({ orgId: r.org_id!, jobRole: (r.job_role ?? null) as JobRole | null, staff: Number(r.staff), booked: Number(r.booked ?? 0), attended: Number(r.attended ?? 0) }));
+}
+
+/** Per organisation, job role and course: how many people completed it. */
+export async function completionCounts(db: Q, scope: PeopleScope) {
+  const rows = await db
+    .selectFrom(completedCourses(db, scope).as('cc'))
+    .select((eb) => ['cc.org_id', 'cc.job_role', 'cc.course_id', eb.fn.countAll<number>().as('n')])
+    .groupBy(['cc.org_id', 'cc.job_role', 'cc.course_id'])
+    .execute();
+  return rows.map((r) => ({ orgId: r.org_id!, jobRole: (r.job_role ?? null) as JobRole | null, courseId: r.course_id, completed: Number(r.n) }));
+}
+
+/** Course completions per UTC day (the day of the session that completed each). */
+export async function completionsPerDay(db: Q, scope: PeopleScope) {
+  const rows = await db
+    .selectFrom(completedCourses(db, scope).as('cc'))
+    .select((eb) => [sql<string>`substr(cc.completed_at, 1, 10)`.as('day'), 'cc.course_id', eb.fn.countAll<number>().as('n')])
+    .groupBy([sql`substr(cc.completed_at, 1, 10)`, 'cc.course_id'])
+    .execute();
+  return rows.map((r) => ({ day: r.day, courseId: r.course_id, n: Number(r.n) }));
+}
+
+/** People who attended their first session, per UTC day (of that session's end). */
+export async function firstAttendancePerDay(db: Q, scope: PeopleScope) {
+  const firsts = db
+    .selectFrom('bookings as b')
+    .innerJoin('sessions as s', 's.id', 'b.session_id')
+    .innerJoin('users as u', 'u.id', 'b.user_id')
+    .where(inWorkforce(scope))
+    .where('b.status', '=', 'attended')
+    .select((eb) => ['b.user_id', eb.fn.min('s.ends_at').as('first_end')])
+    .groupBy('b.user_id');
+  const rows = await db
+    .selectFrom(firsts.as('f'))
+    .select((eb) => [sql<string>`substr(f.first_end, 1, 10)`.as('day'), eb.fn.countAll<number>().as('n')])
+    .groupBy(sql`substr(f.first_end, 1, 10)`)
+    .execute();
+  return rows.map((r) => ({ day: r.day, n: Number(r.n) }));
+}
+
+/** People in scope with no seat ever booked, with whether they wait on a list now. */
+export async function notBooked(db: Q, scope: PeopleScope, limit: number) {
+  return db
+    .selectFrom('users as u')
+    .leftJoin('organisations as o', 'o.id', 'u.org_id')
+    .where(inWorkforce(scope))
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('bookings as b').select('b.id').whereRef('b.user_id', '=', 'u.id').where('b.status', 'in', [...SEATED]))))
+    .select((eb) => [
+      'u.id',
+      'u.name',
+      'u.email',
+      'u.org_id',
+      'u.job_role',
+      'o.name as org_name',
+      eb.exists(eb.selectFrom('bookings as w').select('w.id').whereRef('w.user_id', '=', 'u.id').where('w.status', 'in', ['waitlisted', 'offered'])).as('waiting'),
+    ])
+    .orderBy('o.name')
+    .orderBy('u.name')
+    .orderBy('u.id')
+    .limit(limit)
+    .execute();
+}
+
+/** Organisations by id (name, kind, parent). */
+export function orgsByIds(db: Q, ids: readonly string[]) {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db.selectFrom('organisations').select(['id', 'name', 'kind', 'parent_id']).where('id', 'in', [...ids]).execute();
+}
+
+/** Every organisation under `rootId` (children, their children...), not the root itself. */
+export async function descendantOrgs(db: Q, rootId: string) {
+  const found: { id: string; name: string; kind: string; parent_id: string | null }[] = [];
+  let frontier = [rootId];
+  const seen = new Set(frontier);
+  for (let depth = 0; depth < 5 && frontier.length; depth++) {
+    const rows = await db.selectFrom('organisations').select(['id', 'name', 'kind', 'parent_id']).where('parent_id', 'in', frontier).execute();
+    frontier = rows.map((r) => r.id).filter((id) => !seen.has(id));
+    for (const r of rows) if (!seen.has(r.id)) { seen.add(r.id); found.push(r); }
+  }
+  return found;
+}
+
+/** Every course, with how many parts complete it. */
+export function allCourses(db: Q) {
+  return db.selectFrom('courses').select(['id', 'title', 'parts_required']).orderBy('title').execute();
+}
