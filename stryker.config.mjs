@@ -27,6 +27,7 @@ export default {
   concurrency: Number(process.env.STRYKER_CONCURRENCY ?? 1),
   // Generous: a loaded machine otherwise reports slow runs as "timed out" (counted as killed).
   timeoutMS: 45_000,
+  dryRunTimeoutMinutes: 20,
   reporters: ['clear-text', 'progress', 'json'],
   jsonReporter: { fileName: `reports/mutation/${name}.json` },
   incrementalFile: `reports/mutation/incremental-${name}.json`,

@@ -73,6 +73,24 @@ function prepare<A extends Record<string, unknown>, O>(build: (db: Kysely<Databa
   };
 }
 
+/**
+ * A query over a list of values (`where x in (...)`), prepared once per list length up to
+ * `max` (a page's ids: usually the same length every time); longer lists are built as usual.
+ */
+export function preparedIn<V, O>(build: (db: Kysely<Database>, values: readonly V[]) => Compilable<O>, max = 100) {
+  const byLength = new Map<number, Prepared<Record<string, V>, O>>();
+  return (db: Q, values: readonly V[]): Promise<O[]> => {
+    if (values.length > max) return db.executeQuery(build(db as Kysely<Database>, values).compile()).then((r) => r.rows);
+    let p = byLength.get(values.length);
+    if (!p) {
+      const n = values.length;
+      p = prepared<Record<string, V>>()((kdb, arg) => build(kdb, Array.from({ length: n }, (_, i) => arg(`v${i}`))));
+      byLength.set(n, p);
+    }
+    return p.all(db, Object.fromEntries(values.map((v, i) => [`v${i}`, v])));
+  };
+}
+
 /** Rows per multi-row INSERT: SQLite allows 32,766 values in one statement; PostgreSQL 65,535. */
 const ROWS_PER_INSERT = 500;
 

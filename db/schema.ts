@@ -190,6 +190,37 @@ export interface SessionsTable {
 }
 
 /** A member of staff who may create and run sessions for one organisation (and its schools, for a trust). */
+/**
+ * A training material: a file kept in the database (`content`, BLOB on SQLite, bytea on
+ * PostgreSQL; read back as a Buffer) or a link. It belongs to a course's library
+ * (`course_id`, kept by administrators) or is one session's own (`session_id`, added by its
+ * trainer or in-house lead). `content_type` is what the bytes were found to be, never what
+ * the uploader said.
+ */
+export interface MaterialsTable {
+  id: string;
+  kind: 'file' | 'link';
+  title: string;
+  course_id: string | null;
+  session_id: string | null;
+  url: string | null;
+  file_name: string | null;
+  content_type: string | null;
+  size_bytes: number | null;
+  sha256: string | null;
+  content: Buffer | null;
+  created_by: string;
+  created_at: string;
+}
+
+/** The materials a session uses: library materials it attached, and its own. */
+export interface SessionMaterialsTable {
+  session_id: string;
+  material_id: string;
+  added_by: string;
+  added_at: string;
+}
+
 export interface InhouseLeadsTable {
   user_id: string;
   org_id: string;
@@ -419,6 +450,20 @@ export interface CalendarFeedTokensTable {
   revoked_at: string | null;
 }
 
+/**
+ * A subscription feed's stored revision (one per person, one per organisation), raised in
+ * the transaction of every change that alters what the feed shows.
+ */
+export interface CalendarFeedRevisionsTable {
+  owner_kind: 'user' | 'org';
+  owner_id: string;
+  revision: number;
+  /** When the feed last changed (its Last-Modified). */
+  changed_at: string;
+  /** The latest cancellation among its bookings: until 30 days after it, cancellations are still leaving the feed. */
+  last_cancelled_at: string | null;
+}
+
 /** A person's timetable: where it came from (an upload or a subscription URL) and its zone. */
 export interface TimetablesTable {
   user_id: string;
@@ -470,12 +515,15 @@ export interface Database {
   sessions: SessionsTable;
   session_trainers: SessionTrainersTable;
   inhouse_leads: InhouseLeadsTable;
+  materials: MaterialsTable;
+  session_materials: SessionMaterialsTable;
   course_trainers: CourseTrainersTable;
   bookings: BookingsTable;
   seat_holds: SeatHoldsTable;
   outbox: OutboxTable;
   // --- calendar (issue 4): add tables below this line ---
   calendar_feed_tokens: CalendarFeedTokensTable;
+  calendar_feed_revisions: CalendarFeedRevisionsTable;
   // --- timetables (issue 5): add tables below this line ---
   timetables: TimetablesTable;
   timetable_periods: TimetablePeriodsTable;

@@ -123,20 +123,30 @@ class Handle {
   }
 }
 
-class ResilientConnection implements DatabaseConnection {
+/**
+ * What Kysely holds for one query or one transaction. Only a transaction, or a statement
+ * that writes, takes the write connection (and its lock); a read outside a transaction runs
+ * on the reading connection, so a page being listed never queues behind a booking batch's
+ * transaction (WAL: readers and the writer do not wait for each other).
+ */
+const READ_ONLY_SQL = /^\s*(select|with)\b/i;
+
+class Lease implements DatabaseConnection {
+  /** Holds the write connection's lock (from BEGIN until Kysely releases the lease). */
+  holdsLock = false;
+  inTransaction = false;
   constructor(private readonly driver: ResilientSqliteDriver) {}
   executeQuery<R>(q: CompiledQuery): Promise<QueryResult<R>> {
-    return this.driver.execute(q) as Promise<QueryResult<R>>;
+    return this.driver.execute(this, q) as Promise<QueryResult<R>>;
   }
   // eslint-disable-next-line require-yield
   async *streamQuery<R>(q: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
-    yield (await this.driver.execute(q)) as QueryResult<R>;
+    yield (await this.driver.execute(this, q)) as QueryResult<R>;
   }
 }
 
 class ResilientSqliteDriver implements Driver {
   readonly #mutex = new Mutex();
-  readonly #connection = new ResilientConnection(this);
   #inTransaction = false;
   #fault: SqliteFault | null = null;
   #recovery: NodeJS.Timeout | null = null;
@@ -146,6 +156,8 @@ class ResilientSqliteDriver implements Driver {
 
   constructor(
     readonly handle: Handle,
+    /** A second connection for reads outside transactions (none for an in-memory database, which a second connection cannot see). */
+    readonly reader: Handle | null,
     private readonly opts: SqliteOptions,
   ) {
     this.#busyWaitMs = opts.busyWaitMs ?? 5000;
@@ -159,20 +171,60 @@ class ResilientSqliteDriver implements Driver {
   async init() {}
 
   async acquireConnection(): Promise<DatabaseConnection> {
-    await this.#mutex.lock();
-    return this.#connection;
+    return new Lease(this);
   }
 
-  async releaseConnection(): Promise<void> {
-    this.#mutex.unlock();
+  async releaseConnection(c: DatabaseConnection): Promise<void> {
+    const lease = c as Lease;
+    lease.inTransaction = false;
+    if (lease.holdsLock) {
+      lease.holdsLock = false;
+      this.#mutex.unlock();
+    }
   }
 
   /**
-   * Runs one statement. Outside a transaction a locked database is waited for without
-   * holding the event loop or the connection: the connection is given back, and taken
-   * again after the pause, so reads run meanwhile.
+   * Runs one statement. A read outside a transaction runs on the reading connection, at
+   * once (in WAL it never waits for a writer; should it find the file busy or faulty, it
+   * goes the writers' way instead). Anything else runs on the write connection: inside a
+   * transaction under the lock its lease holds, otherwise under the lock for this one
+   * statement.
    */
-  async execute(q: CompiledQuery): Promise<QueryResult<unknown>> {
+  async execute(lease: Lease, q: CompiledQuery): Promise<QueryResult<unknown>> {
+    if (lease.inTransaction) return this.#run(q);
+    if (this.reader && !this.#fault) {
+      const result = this.#read(this.reader, q);
+      if (result) return result;
+    }
+    await this.#mutex.lock();
+    try {
+      return await this.#run(q);
+    } finally {
+      this.#mutex.unlock();
+    }
+  }
+
+  /** The rows of a read on `reader`, or undefined when `q` writes (or the reader cannot answer now). */
+  #read(reader: Handle, q: CompiledQuery): QueryResult<unknown> | undefined {
+    // Only queries go there: a schema change is prepared against the writer's schema, which
+    // the reader may not have read yet.
+    if (!READ_ONLY_SQL.test(q.sql)) return undefined;
+    try {
+      const stmt = reader.prepare(q.sql);
+      if (!stmt.reader) return undefined;
+      return { rows: stmt.all(q.parameters as unknown[]) };
+    } catch (e) {
+      if (isBusy(e) || sqliteFaultKind(e)) return undefined;
+      throw e;
+    }
+  }
+
+  /**
+   * Runs one statement on the write connection, whose lock the caller holds. Outside a
+   * transaction a locked database is waited for without holding the event loop or the
+   * connection: the lock is given back, and taken again after the pause.
+   */
+  async #run(q: CompiledQuery): Promise<QueryResult<unknown>> {
     const deadline = Date.now() + this.#busyWaitMs;
     for (let pause = 2; ; pause = Math.min(pause * 2, 50)) {
       try {
@@ -194,9 +246,13 @@ class ResilientSqliteDriver implements Driver {
   }
 
   /** BEGIN IMMEDIATE: the write lock is taken at the start (see connect.ts), waited for as above. */
-  async beginTransaction(): Promise<void> {
-    await this.execute(CompiledQuery.raw('begin immediate'));
+  async beginTransaction(c: DatabaseConnection): Promise<void> {
+    const lease = c as Lease;
+    await this.#mutex.lock();
+    lease.holdsLock = true; // given back when Kysely releases the lease, whatever happens
+    await this.#run(CompiledQuery.raw('begin immediate'));
     this.#inTransaction = true;
+    lease.inTransaction = true;
   }
 
   async commitTransaction(): Promise<void> {
@@ -238,6 +294,7 @@ class ResilientSqliteDriver implements Driver {
     this.#closed = true;
     if (this.#recovery) clearTimeout(this.#recovery);
     this.handle.raw.close();
+    this.reader?.raw.close();
   }
 
   #setFault(fault: SqliteFault | null) {
@@ -260,6 +317,7 @@ class ResilientSqliteDriver implements Driver {
     try {
       if (this.#closed || !this.#fault) return;
       this.handle.reopen();
+      this.reader?.reopen();
       const raw = this.handle.raw;
       raw.exec('begin immediate');
       try {
@@ -292,7 +350,13 @@ export class ResilientSqliteDialect extends SqliteDialect {
   constructor(file: string, configure: (raw: SqliteDatabase.Database) => void, opts: SqliteOptions = {}) {
     const handle = new Handle(file, configure);
     super({ database: { close: () => handle.raw.close(), prepare: (sql: string) => handle.prepare(sql) } });
-    this.driver = new ResilientSqliteDriver(handle, opts);
+    // Opened after the writer, which has put the file in WAL mode. It never writes; a lock
+    // it meets is not waited for (busy_timeout 0): the read goes the writers' way instead.
+    const reader = file === ':memory:' || file === '' ? null : new Handle(file, (raw) => {
+      raw.pragma('busy_timeout = 0');
+      raw.pragma('query_only = ON');
+    });
+    this.driver = new ResilientSqliteDriver(handle, reader, opts);
   }
   override createDriver(): Driver {
     return this.driver;

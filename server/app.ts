@@ -17,6 +17,7 @@ import { bookingRoutes } from './bookings/routes.js';
 import { calendarRoutes } from './calendar/routes.js';
 import { AppError, FAULT_ANSWERS, toErrorResponse } from './errors.js';
 import { liveRoutes } from './live/routes.js';
+import { MATERIAL_UPLOAD_PATH, materialRoutes } from './materials/routes.js';
 import { notificationRoutes } from './notifications/routes.js';
 import { apiReferencePage, withIdempotencyKey } from './platform/docs.js';
 import { idempotency } from './platform/idempotency.js';
@@ -75,21 +76,33 @@ export function createApp(deps: Deps) {
       strictTransportSecurity: https ? 'max-age=31536000; includeSubDomains' : false,
       crossOriginEmbedderPolicy: false,
       permissionsPolicy: { camera: ['self'], microphone: ['self'], displayCapture: ['self'], geolocation: [] },
+      // A route's own header stands (a material download's sandboxing Content-Security-Policy).
+      overwrite: false,
     }),
   );
-  const tooLarge = () => new AppError('payload_too_large', `The request body is larger than ${Math.round(deps.config.maxBodyBytes / 1024)} KiB.`);
-  const streamedBodyLimit = bodyLimit({ maxSize: deps.config.maxBodyBytes, onError: () => { throw tooLarge(); } });
+  const limits = {
+    body: { max: deps.config.maxBodyBytes, what: `${Math.round(deps.config.maxBodyBytes / 1024)} KiB` },
+    material: { max: deps.config.maxMaterialBytes, what: `${Math.round(deps.config.maxMaterialBytes / (1024 * 1024))} MB` },
+  };
+  const tooLarge = (limit: { what: string }) => new AppError('payload_too_large', `The request body is larger than ${limit.what}.`);
+  const streamed = {
+    body: bodyLimit({ maxSize: limits.body.max, onError: () => { throw tooLarge(limits.body); } }),
+    material: bodyLimit({ maxSize: limits.material.max, onError: () => { throw tooLarge(limits.material); } }),
+  };
   // A declared Content-Length is checked from the header alone: Hono's bodyLimit looks at
   // the request's body stream, which makes @hono/node-server build a whole fetch Request
-  // (with an AbortSignal) for every request, GETs included. Chunked bodies are counted.
+  // (with an AbortSignal) for every request, GETs included. Chunked bodies are counted as
+  // they are read, and refused as soon as they pass the limit. Material uploads (files up
+  // to maxMaterialBytes) have their own limit; every other body maxBodyBytes.
   app.use('/api/*', (c, next) => {
     if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    const which = c.req.method === 'POST' && MATERIAL_UPLOAD_PATH.test(c.req.path) ? 'material' : 'body';
     const length = c.req.header('content-length');
     if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
-      if (Number(length) > deps.config.maxBodyBytes) throw tooLarge();
+      if (Number(length) > limits[which].max) throw tooLarge(limits[which]);
       return next();
     }
-    return streamedBodyLimit(c, next);
+    return streamed[which](c, next);
   });
   app.use('/api/*', authMiddleware(deps));
   // Answers to a signed-in person (and every JSON answer: sign-in's carries a token) are
@@ -134,6 +147,8 @@ export function createApp(deps: Deps) {
   app.route('/api', timetableRoutes(deps));
   // live and attendance routes (issue 6)
   app.route('/api', liveRoutes(deps));
+  // training materials (issue 20)
+  app.route('/api', materialRoutes(deps));
 
   const openapi = { openapi: '3.0.3', info: { title: 'SEND Live Training API', version: '1.0.0', description: 'Live SEND and inclusion training sessions: booking, waitlists, calendars, live rooms and attendance.' } };
   const document = () => withIdempotencyKey(app.getOpenAPIDocument(openapi));

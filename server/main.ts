@@ -90,6 +90,7 @@ const config = defaultConfig({
   oidcSecretKey: env.OIDC_SECRET_KEY || null,
   timetableParsing,
   trustProxy: parseTrustProxy(env.TRUST_PROXY),
+  maxMaterialBytes: positiveInt('MATERIAL_MAX_MB', 20) * 1024 * 1024,
 });
 const deps: Deps = { db, dbKind: kind, now: () => new Date(), config, logger };
 

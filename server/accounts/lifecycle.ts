@@ -12,6 +12,7 @@ import { enqueueMessage } from '../notifications/outbox.js';
 import { passwordResetEmail } from './emails.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import * as repo from './repository.js';
+import { feedRevision, raiseFeeds } from '../calendar/feed-revisions.js';
 import { accountDisabled, hashToken, toUser } from './service.js';
 import { countPasswordCheck, hit } from './throttle.js';
 
@@ -138,7 +139,15 @@ export async function setPlacement(deps: Deps, userId: string, role: Role, orgId
   if (!row) throw new AppError('not_found', 'There is no such person.');
   if ((role === 'staff' || role === 'office') && !orgId) throw new AppError('validation_failed', 'Staff and office staff belong to an organisation.', { issues: [{ path: 'orgId', message: 'is required for staff and office staff' }] });
   if (orgId && !(await repo.findOrg(deps.db, orgId))) throw new AppError('validation_failed', 'That organisation was not found.', { issues: [{ path: 'orgId', message: 'not found' }] });
-  await repo.setUserPlacement(deps.db, userId, role, orgId);
+  await deps.db.transaction().execute(async (trx) => {
+    // Their bookings leave the old organisation's calendar feed and join the new one's.
+    const now = deps.now().toISOString();
+    // Their cancellations still leaving feeds now leave the new organisation's too.
+    const { lastCancelledAt } = await feedRevision(trx, 'user', userId);
+    await raiseFeeds(trx, { userIds: [userId] }, now);
+    await repo.setUserPlacement(trx, userId, role, orgId);
+    await raiseFeeds(trx, { userIds: [userId] }, now, lastCancelledAt);
+  });
   return personView(deps, userId);
 }
 

@@ -2,6 +2,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { sql, type Kysely, type OnConflictBuilder, type Transaction } from 'kysely';
 import type { Database, PresenceIntervalsTable } from '../../db/schema.js';
+import { raiseFeeds } from '../calendar/feed-revisions.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -60,7 +61,8 @@ export async function saveResult(trx: Q, row: Database['attendance_results']) {
 }
 
 export async function setBookingStatus(trx: Q, bookingId: string, status: 'attended' | 'absent', nowIso: string) {
-  await trx.updateTable('bookings').set({ status, updated_at: nowIso }).where('id', '=', bookingId).where('status', 'in', [...SEATED]).execute();
+  const done = await trx.updateTable('bookings').set({ status, updated_at: nowIso }).where('id', '=', bookingId).where('status', 'in', [...SEATED]).executeTakeFirst();
+  if (Number(done.numUpdatedRows) > 0) await raiseFeeds(trx, { bookingIds: [bookingId] }, nowIso);
 }
 
 /** Ended sessions that still have bookings waiting for their outcome. */

@@ -2,7 +2,8 @@ import { sql, type Expression, type Kysely, type SqlBool, type Transaction } fro
 import type { BookingRow, Database, SeatKind, SessionRow } from '../../db/schema.js';
 import type { DbKind } from '../../db/connect.js';
 import type { SeatState } from './availability.js';
-import { prepared, rowInserter } from '../../db/prepared.js';
+import { prepared, preparedIn, rowInserter } from '../../db/prepared.js';
+import { raiseFeeds } from '../calendar/feed-revisions.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -51,11 +52,13 @@ export interface HoldRow {
 
 const holdsOfOne = prepared<{ id: string }>()((db, arg) => db.selectFrom('seat_holds').select(['session_id', 'org_id', 'seat', 'seats', 'claimed']).where('session_id', '=', arg('id')));
 
+const holdsOfMany = preparedIn((db, ids: readonly string[]) => db.selectFrom('seat_holds').select(['session_id', 'org_id', 'seat', 'seats', 'claimed']).where('session_id', 'in', ids));
+
 /** The holds of sessions, with their stored claims (one indexed look per session). */
 export async function holdsOf(db: Q, ids: readonly string[]): Promise<HoldRow[]> {
   if (ids.length === 0) return [];
   if (ids.length === 1) return holdsOfOne.all(db, { id: ids[0]! });
-  return db.selectFrom('seat_holds').select(['session_id', 'org_id', 'seat', 'seats', 'claimed']).where('session_id', 'in', ids).execute();
+  return holdsOfMany(db, ids);
 }
 
 /**
@@ -151,6 +154,8 @@ export class SeatDeltas {
 export async function changeBooking(trx: Transaction<Database>, before: BookingRow, set: Partial<Omit<BookingRow, 'id' | 'session_id'>>) {
   await trx.updateTable('bookings').set(set).where('id', '=', before.id).execute();
   const after = { ...before, ...set };
+  // Every change of a booking shows in its person's calendar feeds.
+  await raiseFeeds(trx, { userIds: [before.user_id] }, after.updated_at, after.status === 'cancelled' && before.status !== 'cancelled' ? after.cancelled_at : null);
   if (after.status !== before.status || after.seat !== before.seat || after.hold_org_id !== before.hold_org_id) {
     const d = new SeatDeltas();
     d.change(before, after);
@@ -275,11 +280,13 @@ export async function sessionVisibility(db: Q, id: string, viewer: Viewer): Prom
 }
 
 /** An organisation and the organisations above it, nearest first (a school, then its trust). */
+const orgParent = prepared<{ id: string }>()((db, arg) => db.selectFrom('organisations').select(['id', 'parent_id']).where('id', '=', arg('id')));
+
 export async function orgChain(db: Q, orgId: string): Promise<string[]> {
   const chain: string[] = [];
   let next: string | null = orgId;
   while (next && !chain.includes(next) && chain.length < 10) {
-    const row: { id: string; parent_id: string | null } | undefined = await db.selectFrom('organisations').select(['id', 'parent_id']).where('id', '=', next).executeTakeFirst();
+    const row: { id: string; parent_id: string | null } | undefined = await orgParent.first(db, { id: next });
     if (!row) break;
     chain.push(row.id);
     next = row.parent_id;
@@ -401,9 +408,18 @@ const BOOKING_COLUMNS = ['id', 'session_id', 'user_id', 'seat', 'status', 'queue
  * Adds bookings, already checked under the session locks. The unique index on active
  * (session, person) pairs still stands behind that check: a duplicate fails the statement.
  */
-export const insertBookings = rowInserter<BookingRow>('bookings', BOOKING_COLUMNS);
+const insertBookingRows = rowInserter<BookingRow>('bookings', BOOKING_COLUMNS);
+export async function insertBookings(trx: Transaction<Database>, kind: DbKind, rows: BookingRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await insertBookingRows(trx, kind, rows);
+  // New bookings show in their people's calendar feeds: one statement for the lot.
+  await raiseFeeds(trx, { userIds: rows.map((r) => r.user_id) }, rows[0]!.updated_at);
+}
 
-/** Cancels a booking, leaving the counts to the caller's `SeatDeltas` (many at once: a cancelled session). */
+/**
+ * Cancels a booking, leaving the counts to the caller's `SeatDeltas` (many at once: a
+ * cancelled session) and the calendar feeds to the caller's one `raiseFeeds` for them all.
+ */
 export async function cancelledWith(trx: Transaction<Database>, id: string, set: Pick<BookingRow, 'cancelled_at' | 'updated_at' | 'revision'>) {
   await trx.updateTable('bookings').set({ ...set, status: 'cancelled', offer_expires_at: null }).where('id', '=', id).execute();
 }
@@ -422,7 +438,10 @@ export async function setHoldSeats(trx: Transaction<Database>, h: { id: string; 
   if (Number(done.numUpdatedRows) === 0) await trx.insertInto('seat_holds').values({ id: h.id, session_id: h.session_id, org_id: h.org_id, seat: h.seat, seats: h.seats, claimed: 0, created_at: h.created_at }).execute();
 }
 
-/** Changes a booking in ways that leave the counts alone (revision, times). */
+/**
+ * Changes a booking in ways that leave the counts alone (revision, times), after its
+ * session changed: the session's edit raises the calendar feeds of everyone on it.
+ */
 export async function touchBooking(trx: Transaction<Database>, id: string, set: Pick<Partial<BookingRow>, 'revision' | 'updated_at'>) {
   await trx.updateTable('bookings').set(set).where('id', '=', id).execute();
 }

@@ -18,6 +18,7 @@ import * as idempotencyStore from '../platform/idempotency-store.js';
 import { timeOrderedId } from '../platform/ids.js';
 import { claimsHold, freeFor, unclaimed, type SeatState } from './availability.js';
 import * as repo from './repository.js';
+import { raiseFeeds } from '../calendar/feed-revisions.js';
 
 type Trx = Transaction<Database>;
 const SEAT_KINDS: SeatKind[] = ['in_person', 'online'];
@@ -417,6 +418,7 @@ export async function cancelAllForSession(trx: Trx, deps: Deps, s: SessionRow, r
     await enqueue(trx, deps, 'session_cancelled', b.id, { reason });
   }
   await deltas.apply(trx);
+  await raiseFeeds(trx, { sessionId: s.id }, now, now);
 }
 
 /** Sets how many seats of a kind a session holds for an organisation (0 removes the hold). */

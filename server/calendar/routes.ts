@@ -93,20 +93,20 @@ export function calendarRoutes(deps: Deps) {
       if (!file.endsWith('.ics')) throw new AppError('not_found', 'No such calendar feed.');
       const target = await calendar.feedByToken(deps, file.slice(0, -'.ics'.length));
       const filter = calendar.feedFilter(deps.now());
-      const ifNoneMatch = c.req.header('if-none-match');
-      const ifModifiedSince = c.req.header('if-modified-since');
-      // An unconditional fetch will send the whole feed: read its first page while the plan is
-      // worked out. A conditional one usually ends in 304, so it reads nothing it may not need.
-      const firstPage = ifNoneMatch || ifModifiedSince ? undefined : calendar.readFirstPage(deps, target, filter);
-      const plan = await calendar.planCalendar(deps, target, filter, filter.cancelledAfter);
+      // The version comes from the feed's stored revision: a calendar polling an unchanged
+      // feed gets its 304 without a read of the events.
+      const version = await calendar.feedVersion(deps, target, filter.cancelledAfter!);
       const headers: Record<string, string> = {
-        ETag: plan.etag,
+        ETag: version.etag,
         'Cache-Control': 'private, no-cache',
         'X-Robots-Tag': 'noindex, nofollow',
         'Referrer-Policy': 'no-referrer',
       };
-      if (plan.lastModified) headers['Last-Modified'] = plan.lastModified.toUTCString();
-      if (calendar.notModified(plan, ifNoneMatch, ifModifiedSince)) return c.body(null, 304, headers);
+      if (version.lastModified) headers['Last-Modified'] = version.lastModified.toUTCString();
+      if (calendar.notModified(version, c.req.header('if-none-match'), c.req.header('if-modified-since'))) return c.body(null, 304, headers);
+      // The whole feed: its first page is read while its zones are worked out.
+      const firstPage = calendar.readFirstPage(deps, target, filter);
+      const plan = await calendar.planCalendar(deps, target, filter);
       return c.body(calendar.streamCalendar(deps, target, filter, plan, { refreshHours: 1, firstPage }), 200, { ...headers, 'Content-Type': ICS, 'Content-Disposition': 'inline; filename="calendar.ics"' });
     },
   );

@@ -14,13 +14,14 @@ import { AppError } from '../errors.js';
 import { calendarHead, calendarTail, renderEvents, renderInvite } from './ics.js';
 import { calendarContext } from './invites.js';
 import * as repo from './repository.js';
+import { feedRevision, type FeedRevision } from './feed-revisions.js';
 import { CANCELLED_FEED_RETENTION_DAYS, feedCancelledCutoff } from './rules.js';
 import { localDateTime } from './timezones.js';
 
 /** Rows read and rendered per batch while streaming. */
 export const BATCH_SIZE = 2000;
 /** Bump when the rendering changes, so every ETag changes with it. */
-const FORMAT_VERSION = 2;
+const FORMAT_VERSION = 3;
 
 const hashFeedToken = (token: string) => createHash('sha256').update(token).digest('hex');
 const base = (deps: Deps) => deps.config.publicUrl.replace(/\/+$/, '');
@@ -86,6 +87,8 @@ export async function rotateFeed(deps: Deps, actor: AuthUser, ownerKind: 'user' 
 
 export interface FeedTarget {
   scope: repo.Scope;
+  /** A subscription feed's stored revision (absent for the office exports, which have no ETag). */
+  revision?: FeedRevision;
   name: string;
   /** The zone whose VTIMEZONE a calendar with no events carries (an organisation's own zone). */
   timeZone?: string;
@@ -97,20 +100,26 @@ export interface FeedTarget {
  * The feed behind a token, or a 404 for an unknown or rotated token. An organisation's feed
  * also dies when the person who made it may no longer read that organisation's bookings.
  */
-export async function feedByToken(deps: Deps, token: string): Promise<FeedTarget> {
+export type SubscribedFeed = FeedTarget & { revision: FeedRevision };
+
+export async function feedByToken(deps: Deps, token: string): Promise<SubscribedFeed> {
   const notFound = () => new AppError('not_found', 'No such calendar feed.');
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) throw notFound();
   const row = await repo.findLiveFeedToken(deps.db, hashFeedToken(token));
   if (!row) throw notFound();
   if (row.owner_kind === 'user') {
-    const user = await findUserById(deps.db, row.owner_id);
+    const [user, revision] = await Promise.all([findUserById(deps.db, row.owner_id), feedRevision(deps.db, 'user', row.owner_id)]);
     if (!user || user.disabled_at) throw notFound();
-    return { scope: { userId: user.id }, name: 'My training sessions', fingerprint: `${user.name}\n${user.email}` };
+    return { scope: { userId: user.id }, revision, name: 'My training sessions', fingerprint: `${user.name}\n${user.email}` };
   }
-  const [org, maker] = await Promise.all([findOrg(deps.db, row.owner_id), row.created_by ? findUserById(deps.db, row.created_by) : undefined]);
+  const [org, maker, revision] = await Promise.all([
+    findOrg(deps.db, row.owner_id),
+    row.created_by ? findUserById(deps.db, row.created_by) : undefined,
+    feedRevision(deps.db, 'org', row.owner_id),
+  ]);
   const makerMay = maker && !maker.disabled_at && (maker.role === 'admin' || (maker.role === 'office' && maker.org_id === row.owner_id));
   if (!org || !makerMay) throw notFound();
-  return { scope: { orgId: org.id }, name: `Training bookings: ${org.name}`, timeZone: org.time_zone };
+  return { scope: { orgId: org.id }, revision, name: `Training bookings: ${org.name}`, timeZone: org.time_zone };
 }
 
 /** Feed filters: one event per UID; cancellations for 30 days. */
@@ -145,8 +154,40 @@ export async function planCalendar(deps: Deps, target: FeedTarget, filter: repo.
   return { zones, etag: `W/"${etag}"`, lastModified: last > 0 ? new Date(Math.floor(last / 1000) * 1000) : null };
 }
 
+export interface FeedVersion {
+  etag: string;
+  lastModified: Date | null;
+}
+
+/**
+ * A subscription feed's ETag and Last-Modified from its stored revision (read with the
+ * token), without reading its events: what a polling calendar's If-None-Match is checked
+ * against. Besides the revision, a feed changes as time passes while cancellations are
+ * leaving it (30 days after each): only then is the latest one gone read, a bounded read.
+ */
+export async function feedVersion(deps: Deps, target: SubscribedFeed, cancelledAfter: string): Promise<FeedVersion> {
+  const rev = target.revision;
+  let gone: string;
+  let last = rev.changedAt ? Date.parse(rev.changedAt) : 0;
+  if (!rev.lastCancelledAt) gone = 'none';
+  else if (rev.lastCancelledAt <= cancelledAfter) {
+    // Every cancellation has left; it changed when the latest one left.
+    gone = `all ${rev.lastCancelledAt}`;
+    last = Math.max(last, Date.parse(rev.lastCancelledAt) + CANCELLED_FEED_RETENTION_DAYS * 86_400_000);
+  } else {
+    const dropped = await repo.lastDroppedCancellation(deps.db, target.scope, cancelledAfter);
+    gone = `some ${dropped}`;
+    if (dropped) last = Math.max(last, Date.parse(dropped) + CANCELLED_FEED_RETENTION_DAYS * 86_400_000);
+  }
+  const etag = createHash('sha256')
+    .update(JSON.stringify([FORMAT_VERSION, target.scope, rev.revision, rev.changedAt, gone, target.name, target.fingerprint ?? null, target.timeZone ?? null, calendarContext(deps)]))
+    .digest('base64url')
+    .slice(0, 32);
+  return { etag: `W/"${etag}"`, lastModified: last > 0 ? new Date(Math.floor(last / 1000) * 1000) : null };
+}
+
 /** Does a conditional request already hold this version? If-None-Match wins over If-Modified-Since. */
-export function notModified(plan: CalendarPlan, ifNoneMatch: string | undefined, ifModifiedSince: string | undefined): boolean {
+export function notModified(plan: FeedVersion, ifNoneMatch: string | undefined, ifModifiedSince: string | undefined): boolean {
   if (ifNoneMatch) {
     const opaque = (t: string) => t.trim().replace(/^W\//, '');
     return ifNoneMatch.split(',').some((t) => t.trim() === '*' || opaque(t) === opaque(plan.etag));

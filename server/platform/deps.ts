@@ -44,6 +44,8 @@ export interface Config {
   trustProxy: number;
   sessionTtlHours: number;
   maxBodyBytes: number;
+  /** The largest training material file that may be uploaded (MATERIAL_MAX_MB; 20 MB). */
+  maxMaterialBytes: number;
   /** Directory of the built web client, or null to serve no web pages. */
   webRoot: string | null;
   /** How long a process may hold claimed outbox rows before another may retry them. */
@@ -112,6 +114,7 @@ export function defaultConfig(overrides: Partial<Config> = {}): Config {
     trustProxy: 0,
     sessionTtlHours: 24 * 14,
     maxBodyBytes: 1024 * 1024,
+    maxMaterialBytes: 20 * 1024 * 1024,
     webRoot: null,
     mailLeaseMs: 2 * 60_000,
     outbound: { ...DEFAULT_OUTBOUND, allow: [] },

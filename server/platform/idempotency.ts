@@ -44,7 +44,9 @@ export function idempotency(deps: Deps): MiddlewareHandler<Env> {
       throw new AppError('validation_failed', 'The Idempotency-Key header must be 1 to 255 letters, digits or other visible characters.', { issues: [{ path: 'Idempotency-Key', message: 'not a valid key' }] });
     }
     const userId = auth.user.id;
-    const body = await c.req.text();
+    // The bytes, not text: a file upload is no UTF-8, and what is read here is what the
+    // handler reads after (Hono keeps the body read first and derives the other forms from it).
+    const body = new Uint8Array(await c.req.arrayBuffer());
     const fingerprint = createHash('sha256').update(`${c.req.method} ${c.req.path}\n`).update(body).digest('base64url');
     const now = deps.now();
     const claim = await store.claimKey(deps.db, {

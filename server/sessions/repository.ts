@@ -1,5 +1,7 @@
 import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import type { Database, NewSession, SessionArea, SessionMode, SessionRow, SessionUpdate } from '../../db/schema.js';
+import { raiseFeeds } from '../calendar/feed-revisions.js';
+import { prepared, preparedIn, type Prepared } from '../../db/prepared.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -17,10 +19,12 @@ export async function hasChildOrgs(db: Q, orgId: string): Promise<boolean> {
   return !!(await db.selectFrom('organisations').select('id').where('parent_id', '=', orgId).limit(1).executeTakeFirst());
 }
 
+const trainersOf = preparedIn((db, ids: readonly string[]) => db.selectFrom('session_trainers').select(['session_id', 'user_id']).where('session_id', 'in', ids).orderBy('user_id'));
+
 export async function trainerIdsOf(db: Q, sessionIds: string[]): Promise<Map<string, string[]>> {
   const map = new Map<string, string[]>(sessionIds.map((id) => [id, []]));
   if (sessionIds.length === 0) return map;
-  const rows = await db.selectFrom('session_trainers').select(['session_id', 'user_id']).where('session_id', 'in', sessionIds).orderBy('user_id').execute();
+  const rows = await trainersOf(db, sessionIds);
   for (const r of rows) map.get(r.session_id)?.push(r.user_id);
   return map;
 }
@@ -34,8 +38,10 @@ export async function insertSession(db: Q, row: NewSession, trainerIds: string[]
   if (trainerIds.length) await db.insertInto('session_trainers').values(trainerIds.map((user_id) => ({ session_id: row.id, user_id }))).execute();
 }
 
-export async function updateSession(db: Q, id: string, set: SessionUpdate) {
+/** Saves a change of a session; what its attendees' calendar feeds show changes with it. */
+export async function updateSession(db: Q, id: string, set: SessionUpdate & { updated_at: string }) {
   await db.updateTable('sessions').set(set).where('id', '=', id).execute();
+  await raiseFeeds(db, { sessionId: id }, set.updated_at);
 }
 
 export async function replaceTrainers(db: Q, sessionId: string, trainerIds: string[]) {
@@ -67,7 +73,10 @@ export interface SessionFilter {
   viewer?: Viewer;
 }
 
-function filtered(db: Q, f: SessionFilter) {
+/** A LIKE pattern matching `word` anywhere, any case. */
+const wordPattern = (word: string) => `%${word.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+
+function filtered(db: Q, f: SessionFilter, patterns: string[] = (f.words ?? []).map(wordPattern)) {
   let q = db.selectFrom('sessions');
   if (f.viewer) q = q.where(visibleTo(f.viewer));
   // A session is in range when it overlaps [from, to).
@@ -77,8 +86,7 @@ function filtered(db: Q, f: SessionFilter) {
   if (f.courseId) q = q.where('course_id', '=', f.courseId);
   if (f.area) q = q.where('area', '=', f.area);
   if (!f.includeCancelled) q = q.where('status', '=', 'scheduled');
-  for (const word of f.words ?? []) {
-    const pattern = `%${word.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+  for (const pattern of patterns) {
     q = q.where((eb) =>
       eb.or([
         sql<boolean>`lower(title) like ${pattern} escape '\\'`,
@@ -98,13 +106,64 @@ function filtered(db: Q, f: SessionFilter) {
  * for ORDER BY starts_at when the limit is a parameter), so the cost grew with history.
  */
 export async function listSessions(db: Q, f: SessionFilter, limit: number, offset: number) {
-  const summary = await filtered(db, f)
-    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('starts_at').as('first_start')])
-    .executeTakeFirst();
+  const { count, page, values } = listQueries(f);
+  const summary = await count.first(db, values);
   const total = Number(summary?.n ?? 0);
   if (total === 0 || !summary?.first_start || offset >= total) return { rows: [] as SessionViewRow[], total };
-  const rows: SessionViewRow[] = await filtered(db, f).where('starts_at', '>=', summary.first_start).select(VIEW_COLUMNS).orderBy('starts_at').orderBy('id').limit(limit).offset(offset).execute();
+  const rows = await page.all(db, { ...values, firstStart: summary.first_start, limit, offset });
   return { rows, total };
+}
+
+type ListArgs = Record<string, unknown>;
+type ListQueries = { count: Prepared<ListArgs, { n: number | string; first_start: string | null }>; page: Prepared<ListArgs, SessionViewRow> };
+/** The listing's two queries, prepared once per shape of filter (which filters are given, how many words, the viewer's kind). */
+const listShapes = new Map<string, ListQueries>();
+
+/**
+ * The listing's queries for `f`: built and compiled once per shape of filter, since building
+ * them costs more than running them. Values go in as arguments; the shape (which parts the
+ * filter has, how many words and organisations) picks the compiled form.
+ */
+function listQueries(f: SessionFilter): ListQueries & { values: ListArgs } {
+  const v = f.viewer;
+  const key = [f.from ? 'f' : '', f.to ? 't' : '', f.mode ? 'm' : '', f.courseId ? 'c' : '', f.area ? 'a' : '', f.includeCancelled ? 'x' : '', f.words?.length ?? 0, !v ? '-' : v.kind === 'all' ? 'all' : `${v.orgId ? 'o' : ''}${v.orgChain.length}`].join(' ');
+  const values: ListArgs = { from: f.from, to: f.to, mode: f.mode, courseId: f.courseId, area: f.area };
+  (f.words ?? []).forEach((w, i) => (values[`w${i}`] = wordPattern(w)));
+  if (v?.kind === 'person') {
+    values.userId = v.userId;
+    values.orgId = v.orgId;
+    v.orgChain.forEach((o, i) => (values[`c${i}`] = o));
+  }
+  for (const k of Object.keys(values)) if (values[k] === undefined || values[k] === null) delete values[k];
+  // The same filter with an argument where each value goes.
+  const template = (arg: (name: string) => unknown) => {
+    const a = <T>(name: string) => arg(name) as T;
+    const viewer: Viewer | undefined = !v || v.kind === 'all' ? v : { kind: 'person', userId: a('userId'), orgId: v.orgId ? a('orgId') : null, orgChain: v.orgChain.map((_, i) => a(`c${i}`)) };
+    const shaped: SessionFilter = { from: f.from && a('from'), to: f.to && a('to'), mode: f.mode && a('mode'), courseId: f.courseId && a('courseId'), area: f.area && a('area'), includeCancelled: f.includeCancelled, viewer };
+    return { shaped, patterns: (f.words ?? []).map((_, i) => a<string>(`w${i}`)) };
+  };
+  let q = listShapes.get(key);
+  if (!q) {
+    q = {
+      count: prepared<ListArgs>()((db, arg) => {
+        const { shaped, patterns } = template(arg);
+        return filtered(db, shaped, patterns).select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('starts_at').as('first_start')]);
+      }),
+      page: prepared<ListArgs>()((db, arg) => {
+        const { shaped, patterns } = template(arg);
+        return filtered(db, shaped, patterns)
+          .where('starts_at', '>=', arg('firstStart') as string)
+          .select(VIEW_COLUMNS)
+          .orderBy('starts_at')
+          .orderBy('id')
+          .limit(arg('limit') as number)
+          .offset(arg('offset') as number);
+      }) as Prepared<ListArgs, SessionViewRow>,
+    };
+    // Shapes are few (flags, up to 10 words, up to 10 organisations); a bound all the same.
+    if (listShapes.size < 1000) listShapes.set(key, q);
+  }
+  return { ...q, values };
 }
 
 /** Every matching session (no paging), for filters that must look at each one. */

@@ -337,6 +337,8 @@ function rangeOf(windows: { starts_at: string; ends_at: string }[]) {
  * attended in person gets the organisation's travel buffer.
  */
 export async function fitsForSessions(deps: Deps, userId: string, sessions: SessionLike[]): Promise<Map<string, SessionFit> | null> {
+  // Most people have no timetable: one look, shared by the requests read together, settles it.
+  if (!(await hasTimetable(deps)(userId))) return null;
   const [owner] = await repo.usersWithOrg(deps.db, [userId]);
   if (!owner) return null;
   if (sessions.length === 0) return (await repo.findTimetable(deps.db, userId)) ? new Map() : null;

@@ -42,7 +42,7 @@ describe('a rush of bookings over HTTP', () => {
           method: 'POST',
           headers: { ...p.auth, 'content-type': 'application/json' },
           body: '{}',
-          signal: AbortSignal.timeout(20_000),
+          signal: AbortSignal.timeout(60_000), // a guard against a hung request, generous for a loaded machine
         });
         return { user: p, status: res.status, body: (await res.json()) as { id: string; status: string; position?: number } };
       }),

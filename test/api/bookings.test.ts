@@ -307,6 +307,47 @@ describe('reminders', () => {
   });
 });
 
+describe('who is reminded, and when', () => {
+  it('reminds confirmed people only; someone who booked within the last day gets only the 1-hour reminder; a first look inside the last hour sends only that one', async () => {
+    const day4 = { startsAt: '2026-02-04T16:00:00Z', endsAt: '2026-02-04T17:00:00Z' };
+    const full = await t.session({ capacity: { online: 1 }, ...day4 });
+    const [a, waiting] = await staff(2);
+    await book(a!, full.id);
+    expect((await book(waiting!, full.id)).json.status).toBe('waitlisted');
+    const lateBooked = await t.session({ title: 'Booked late', ...day4 });
+    const nextDay = await t.session({ title: 'Next day', startsAt: '2026-02-05T16:00:00Z', endsAt: '2026-02-05T17:00:00Z' });
+    const [late, early] = await staff(2);
+    await book(early!, nextDay.id);
+
+    t.clock.set('2026-02-03T16:30:00.000Z');
+    await runJobsOnce(t.deps, null);
+    t.clock.set('2026-02-04T06:00:00.000Z'); // ten hours before: past the 24-hour point
+    await book(late!, lateBooked.id);
+    await runJobsOnce(t.deps, null);
+    t.clock.set('2026-02-04T15:10:00.000Z');
+    await runJobsOnce(t.deps, null);
+    t.clock.set('2026-02-05T15:10:00.000Z'); // the first look at the next day's session is inside its last hour
+    await runJobsOnce(t.deps, null);
+
+    expect(await outboxKinds(a!.id)).toEqual(['confirmed', 'reminder_24h', 'reminder_1h']);
+    expect(await outboxKinds(waiting!.id)).toEqual(['waitlisted']);
+    expect(await outboxKinds(late!.id)).toEqual(['confirmed', 'reminder_1h']);
+    expect(await outboxKinds(early!.id)).toEqual(['confirmed', 'reminder_1h']);
+  });
+
+  it('does not warn about an offer made with under two hours to run (its own notice says when it expires)', async () => {
+    const s = await t.session({ capacity: { online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 90, startsAt: '2026-02-08T16:00:00Z', endsAt: '2026-02-08T17:00:00Z' });
+    const [a, b] = await staff(2);
+    const first = await book(a!, s.id);
+    await book(b!, s.id);
+    await t.request('DELETE', `/api/bookings/${first.json.id}`, { as: a });
+    t.clock.advance(30 * 60_000);
+    await runJobsOnce(t.deps, null);
+    expect((await t.request('GET', '/api/me/bookings', { as: b })).json.items[0].status).toBe('offered');
+    expect(await outboxKinds(b!.id)).toEqual(['waitlisted', 'offered']);
+  });
+});
+
 describe('local outbox', () => {
   it('lets an admin read mail that had no SMTP server to go to', async () => {
     const s = await t.session();

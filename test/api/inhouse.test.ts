@@ -118,6 +118,11 @@ describe('who a session is for', () => {
       ['POST', '/captions', { segmentId: 'a', text: 'hello', final: true }],
       ['GET', '/transcript.vtt'],
       ['POST', '/messages', { subject: 'Hello', body: 'Hello all' }],
+      ['GET', '/materials'],
+      ['POST', '/materials', { materialId: randomUUID() }],
+      ['POST', '/materials/links', { title: 'Slides', url: 'https://example.org/slides' }],
+      ['DELETE', `/materials/${randomUUID()}`],
+      ['GET', `/materials/${randomUUID()}/download`],
     ];
     const missing = randomUUID();
     for (const [who, sessionIds] of [

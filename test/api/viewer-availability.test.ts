@@ -47,11 +47,30 @@ describe('held seats are seen by the school they are held for', () => {
     await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: s.trainer, body: { orgId: b.id, seat: 'online', seats: 4 } });
     const [bStaff, cStaff] = [await t.user('staff', b.id), await t.user('staff', c.id)];
     const seen = async (who: TestUser) => (await t.request('GET', `/api/sessions/${s.id}`, { as: who })).json.seats.online;
-    expect(await seen(bStaff)).toMatchObject({ available: 10, publicAvailable: 6 });
-    expect(await seen(cStaff)).toMatchObject({ available: 6, publicAvailable: 6 });
+    expect(await seen(bStaff)).toMatchObject({ available: 10, publicAvailable: 6, heldForViewer: 4 });
+    // Another school is told of no seats held for it, though seats are free to it.
+    expect(await seen(cStaff)).toMatchObject({ available: 6, publicAvailable: 6, heldForViewer: 0 });
     t.clock.set('2026-02-02T10:00:00Z');
     expect(await seen(bStaff)).toMatchObject({ available: 10, publicAvailable: 10, heldForViewer: 0 });
     expect(await seen(cStaff)).toMatchObject({ available: 10, publicAvailable: 10 });
+  });
+
+  it('a school that books more people than it holds seats for: the extra ones take open seats, so a held seat given up goes back to the school, not to everyone', async () => {
+    const [b, c] = [await t.org('School B'), await t.org('School C')];
+    const s = await t.session({ capacity: { online: 3 }, holdsReleaseAt: '2026-02-09T09:00:00Z' });
+    await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: s.trainer, body: { orgId: b.id, seat: 'online', seats: 1 } });
+    const [b1, b2, cStaff] = [await t.user('staff', b.id), await t.user('staff', b.id), await t.user('staff', c.id)];
+    const seen = async (who: TestUser) => (await t.request('GET', `/api/sessions/${s.id}`, { as: who })).json.seats.online;
+    const first = (await book(b1, s.id)).json;
+    expect(first.status).toBe('confirmed');
+    expect((await book(b2, s.id)).json.status).toBe('confirmed');
+    expect(await seen(cStaff)).toMatchObject({ confirmed: 2, available: 1 });
+    // The first took the held seat; when they cancel, it is held for School B again.
+    expect((await t.request('DELETE', `/api/bookings/${first.id}`, { as: b1 })).status).toBe(200);
+    expect(await seen(cStaff)).toMatchObject({ confirmed: 1, available: 1, publicAvailable: 1, heldForViewer: 0 });
+    expect(await seen(await t.user('staff', b.id))).toMatchObject({ confirmed: 1, available: 2, heldForViewer: 1 });
+    // The trainer sees the hold unclaimed again (the second booking never counted against it).
+    expect((await t.request('GET', `/api/sessions/${s.id}/holds`, { as: s.trainer })).json.items).toEqual([expect.objectContaining({ orgId: b.id, seats: 1, claimed: 0 })]);
   });
 
   it('tells a person who books twice that they already have a seat, and an office the person’s name', async () => {

@@ -293,7 +293,44 @@ const MATRIX: Row[] = [
   ['GET /api/me/completions',               async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
   ['GET /api/me/completions.csv',           async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
   ['GET /api/orgs/{id}/completions',        async () => ({ params: { id: orgA.id } }),                               e(401, 401, 403, 403,  200,   403,    403,    403,     200)],
+  // Materials (issue 20): the library is kept by administrators and read by those who run sessions.
+  ['GET /api/courses/{id}/materials',       async () => ({ params: { id: await newCourse() } }),                    e(401, 401, 403, 403,  403,   403,    200,    200,     200)],
+  ['POST /api/courses/{id}/materials/files', async () => ({ params: { id: await newCourse() }, query: 'name=slides.pdf', contentType: 'application/octet-stream', body: PDF }),
+                                                                                                                     e(401, 401, 403, 403,  403,   403,    403,    403,     201)],
+  ['POST /api/courses/{id}/materials/links', async () => ({ params: { id: await newCourse() }, body: { title: 'Video', url: 'https://example.org/v' } }),
+                                                                                                                     e(401, 401, 403, 403,  403,   403,    403,    403,     201)],
+  ['DELETE /api/materials/{id}',            async () => ({ params: { id: await libraryFile() } }),                   e(401, 401, 403, 403,  403,   403,    403,    403,     204)],
+  ['GET /api/materials/{id}/download',      async () => ({ params: { id: await libraryFile() } }),                   e(401, 401, 403, 403,  403,   403,    200,    200,     200)],
+  // A session's materials: anyone who sees the session sees the list; its trainers and admins change it;
+  // its trainers, the people booked on it (me) and admins download.
+  ['GET /api/sessions/{id}/materials',      async (c) => ({ params: { id: await c.session() } }),                    e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
+  ['POST /api/sessions/{id}/materials',     async (c) => ({ params: { id: await c.session() }, body: { materialId: await libraryFile() } }),
+                                                                                                                     e(401, 401, 403, 403,  403,   403,    201,    403,     201)],
+  ['POST /api/sessions/{id}/materials/files', async (c) => ({ params: { id: await c.session() }, query: 'name=handout.pdf', contentType: 'application/octet-stream', body: PDF }),
+                                                                                                                     e(401, 401, 403, 403,  403,   403,    201,    403,     201)],
+  ['POST /api/sessions/{id}/materials/links', async (c) => ({ params: { id: await c.session() }, body: { title: 'Padlet', url: 'https://example.org/p' } }),
+                                                                                                                     e(401, 401, 403, 403,  403,   403,    201,    403,     201)],
+  ['DELETE /api/sessions/{id}/materials/{materialId}', async (c) => ({ params: { id: await c.session(), materialId: await sessionFile(c) } }),
+                                                                                                                     e(401, 401, 403, 403,  403,   403,    204,    403,     204)],
+  ['GET /api/sessions/{id}/materials/{materialId}/download', async (c) => (await c.booking(), { params: { id: await c.session(), materialId: await sessionFile(c) } }),
+                                                                                                                     e(401, 401, 200, 403,  403,   403,    200,    403,     200)],
 ];
+
+const PDF = '%PDF-1.4\n%%EOF\n';
+async function newCourse(): Promise<string> {
+  return (await ok<{ id: string }>('POST', '/api/courses', fixed.admin, { title: `Course ${randomUUID()}` })).id;
+}
+async function libraryFile(): Promise<string> {
+  const res = await t.request('POST', `/api/courses/${await newCourse()}/materials/files?name=lib.pdf`, { as: fixed.admin, body: PDF, headers: { 'content-type': 'application/octet-stream' } });
+  if (res.status !== 201) throw new Error(`fixture library file failed: ${res.status} ${res.text}`);
+  return res.json.id;
+}
+/** The cell's session's own file, added by its trainer. */
+async function sessionFile(c: Cell): Promise<string> {
+  const res = await t.request('POST', `/api/sessions/${await c.session()}/materials/files?name=own.pdf`, { as: fixed.trainer, body: PDF, headers: { 'content-type': 'application/octet-stream' } });
+  if (res.status !== 201) throw new Error(`fixture session file failed: ${res.status} ${res.text}`);
+  return res.json.id;
+}
 
 /** A live room with me in it (the stand-in plays LiveKit), for the trainer's room controls. */
 async function liveTarget(c: Cell, body: (identity: string) => unknown): Promise<Req> {

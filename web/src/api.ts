@@ -41,6 +41,8 @@ export function onUnauthenticated(fn: () => void) {
 interface CallOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   body?: unknown;
+  /** A file sent as it is (its bytes are the body), instead of a JSON `body`. */
+  file?: Blob;
   /** Do not treat a 401 as "signed out" (the sign-in form itself). */
   quiet401?: boolean;
 }
@@ -87,8 +89,11 @@ export async function api<S extends z.ZodType>(path: string, schema: S, opts: Ca
   const method = opts.method ?? 'GET';
   const headers: Record<string, string> = { accept: 'application/json' };
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
-  let body: string | undefined;
-  if (opts.body !== undefined) {
+  let body: string | Blob | undefined;
+  if (opts.file !== undefined) {
+    headers['content-type'] = 'application/octet-stream';
+    body = opts.file;
+  } else if (opts.body !== undefined) {
     headers['content-type'] = 'application/json';
     body = JSON.stringify(opts.body);
   }

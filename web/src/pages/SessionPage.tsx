@@ -9,6 +9,7 @@ import { Fact, isInternalWording, PageHeading, Status, useApp, When } from '../c
 import { formatDateTime, formatTimeRange, modeLabel, ordinal, plural, seatLabel } from '../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../load.js';
 import { Link } from '../router.js';
+import { SessionMaterials } from '../materials/SessionMaterials.js';
 import { BookingDetails } from './BookingsPage.js';
 import { FitNote, SeatsLeft, Waiting } from './SessionsPage.js';
 
@@ -311,7 +312,10 @@ export function SessionPage({ id }: { id: string }) {
               <Status message={status} />
             </section>
 
-            {(me.role === 'admin' || (me.role === 'trainer' && s.trainerIds.includes(me.id))) && (
+            <SessionMaterials s={s} />
+
+            {/* Its trainers, in-house leads among them (who may be staff), and administrators. */}
+            {(me.role === 'admin' || s.trainerIds.includes(me.id)) && (
               <section aria-labelledby="running-title" class="panel">
                 <h2 id="running-title">Running this session</h2>
                 <ul class="plain link-list">

@@ -5,6 +5,7 @@ import { Course } from '../../../../shared/sessions.js';
 import { api } from '../../api.js';
 import { PageHeading, Status, TextField, useApp } from '../../components.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
+import { Link } from '../../router.js';
 
 type CourseRow = z.infer<typeof Course>;
 type Person = z.infer<typeof PeoplePage>['items'][number];
@@ -77,6 +78,9 @@ function CourseTrainers({ course, trainers, onSaved }: { course: CourseRow; trai
       <h2 class="card-title" id={headingId}>
         {course.title}
       </h2>
+      <p>
+        <Link href={`/admin/courses/${course.id}/materials`}>Materials library: {course.title}</Link>
+      </p>
       <form onSubmit={submit}>
         <fieldset class="field">
           <legend>Trainers who may run it (none ticked: any trainer)</legend>

@@ -6,6 +6,7 @@
 import type { MeValue } from '../../components.js';
 import { match } from '../../router.js';
 import { CoursesPage } from '../admin/CoursesPage.js';
+import { LibraryPage } from '../../materials/LibraryPage.js';
 import { OrgPage, OrgsPage } from '../admin/OrgsPage.js';
 import { OutboxPage } from '../admin/OutboxPage.js';
 import { AttendeesPage } from './AttendeesPage.js';
@@ -33,6 +34,8 @@ export function trainerRoute(path: string, me: MeValue, key: string) {
     if (path === '/admin/courses') return <CoursesPage key={key} />;
     const m = match('/admin/orgs/:id', path);
     if (m) return <OrgPage key={key} id={m.id!} />;
+    const lib = match('/admin/courses/:id/materials', path);
+    if (lib) return <LibraryPage key={key} courseId={lib.id!} />;
     return null;
   }
   if (!path.startsWith('/trainer/')) return null;

@@ -1,0 +1,68 @@
+/**
+ * Stored feed revisions (a repository). Every subscription feed (a person's, an
+ * organisation's) has a revision that is raised in the same transaction as any change that
+ * alters what the feed shows: a booking made, moved, cancelled, offered, confirmed or marked
+ * attended; a session edited or cancelled; a person moved to another organisation. A
+ * calendar polling its feed with If-None-Match is then answered from this one row.
+ *
+ * The writers call `raiseFeeds` from the lowest level that changes those rows (the booking
+ * and session repositories), so a new caller of those cannot forget it.
+ */
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import { prepared } from '../../db/prepared.js';
+
+type Q = Kysely<Database> | Transaction<Database>;
+
+/** Whose feeds a change alters: people by id, the people of bookings, or everyone ever booked on a session. */
+export type FeedPeople = { userIds: readonly string[] } | { bookingIds: readonly string[] } | { sessionId: string };
+
+/**
+ * Raises the feed revision of each person named and of each of their organisations, once
+ * each. `cancelledAt`: the change cancelled bookings at that instant (the feed keeps showing
+ * them for 30 days, so it changes again as they leave). Rows are taken in key order, so two
+ * transactions raising the same feeds (an organisation's, under a rush) cannot deadlock.
+ */
+export async function raiseFeeds(trx: Q, people: FeedPeople, nowIso: string, cancelledAt: string | null = null): Promise<void> {
+  let who;
+  if ('userIds' in people) {
+    if (people.userIds.length === 0) return;
+    who = sql`u.id in (${sql.join([...new Set(people.userIds)])})`;
+  } else if ('bookingIds' in people) {
+    if (people.bookingIds.length === 0) return;
+    who = sql`u.id in (select b.user_id from bookings b where b.id in (${sql.join([...new Set(people.bookingIds)])}))`;
+  } else {
+    who = sql`u.id in (select b.user_id from bookings b where b.session_id = ${people.sessionId})`;
+  }
+  await sql`insert into calendar_feed_revisions (owner_kind, owner_id, revision, changed_at, last_cancelled_at)
+    select t.k, t.id, 1, cast(${nowIso} as text), cast(${cancelledAt} as text) from (
+      select 'user' as k, u.id as id from users u where ${who}
+      union
+      select 'org' as k, u.org_id as id from users u where ${who} and u.org_id is not null
+    ) t where true
+    order by t.k, t.id
+    on conflict (owner_kind, owner_id) do update set
+      revision = calendar_feed_revisions.revision + 1,
+      changed_at = excluded.changed_at,
+      last_cancelled_at = case
+        when excluded.last_cancelled_at is null then calendar_feed_revisions.last_cancelled_at
+        when calendar_feed_revisions.last_cancelled_at is null or excluded.last_cancelled_at > calendar_feed_revisions.last_cancelled_at then excluded.last_cancelled_at
+        else calendar_feed_revisions.last_cancelled_at
+      end`.execute(trx);
+}
+
+export interface FeedRevision {
+  revision: number;
+  changedAt: string | null;
+  lastCancelledAt: string | null;
+}
+
+const revisionRow = prepared<{ kind: 'user' | 'org'; id: string }>()((db, arg) =>
+  db.selectFrom('calendar_feed_revisions').select(['revision', 'changed_at', 'last_cancelled_at']).where('owner_kind', '=', arg('kind')).where('owner_id', '=', arg('id')),
+);
+
+/** A feed's stored revision (one primary-key read); a feed nothing has changed yet is at 0. */
+export async function feedRevision(db: Q, kind: 'user' | 'org', id: string): Promise<FeedRevision> {
+  const r = await revisionRow.first(db, { kind, id });
+  return { revision: Number(r?.revision ?? 0), changedAt: r?.changed_at ?? null, lastCancelledAt: r?.last_cancelled_at ?? null };
+}

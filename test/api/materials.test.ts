@@ -1,0 +1,288 @@
+/**
+ * Training materials (issue 20, point 3): a course library kept by administrators, the
+ * materials a session uses, in-house leads' own files and links, who may download them, and
+ * how uploads are checked (size limit while reading, type by content, safe names) and served
+ * (attachment, the checked type, nosniff, a sandboxing CSP).
+ */
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeTestContext, type TestContext, type TestUser } from '../helpers.js';
+import { FILES } from '../materials-files.js';
+
+const LIMIT = 64 * 1024;
+let t: TestContext;
+beforeEach(async () => {
+  t = await makeTestContext({ now: '2026-03-01T09:00:00.000Z', config: { maxMaterialBytes: LIMIT } });
+});
+afterEach(async () => {
+  await t.close();
+});
+
+const base = { mode: 'online', startsAt: '2026-03-10T16:00:00Z', endsAt: '2026-03-10T17:00:00Z', capacity: { online: 5 } };
+
+/** Sends raw bytes, as the web client sends a file. */
+async function upload(path: string, as: TestUser, bytes: Uint8Array | ReadableStream<Uint8Array>, headers: Record<string, string> = {}) {
+  const init: RequestInit & { duplex?: 'half' } = { method: 'POST', headers: { ...as.auth, 'content-type': 'application/octet-stream', ...headers }, body: bytes as BodyInit };
+  if (bytes instanceof ReadableStream) init.duplex = 'half';
+  const res = await t.app.request(path, init);
+  const text = await res.text();
+  return { status: res.status, json: text ? JSON.parse(text) : undefined };
+}
+
+async function download(path: string, as?: TestUser) {
+  const res = await t.app.request(path, { headers: as ? as.auth : {} });
+  return { status: res.status, headers: res.headers, bytes: Buffer.from(await res.arrayBuffer()) };
+}
+
+const countMaterials = async () => Number((await t.db.selectFrom('materials').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+
+async function world() {
+  const school = await t.org('Birch Primary');
+  const far = await t.org('Far School');
+  const admin = await t.user('admin');
+  const trainer = await t.user('trainer');
+  const lead = await t.user('staff', school.id, 'Sam Senco');
+  const booked = await t.user('staff', school.id, 'Bea Booked');
+  const colleague = await t.user('staff', school.id, 'Cal Colleague');
+  const outsider = await t.user('staff', far.id);
+  expect((await t.request('PUT', `/api/orgs/${school.id}/leads/${lead.id}`, { as: admin })).status).toBe(204);
+  const course = (await t.request('POST', '/api/courses', { as: admin, body: { title: 'Zones of regulation' } })).json;
+  const inhouse = (await t.request('POST', '/api/sessions', { as: lead, body: { ...base, title: 'Birch twilight', courseId: course.id, audience: { kind: 'organisation', orgId: school.id } } })).json;
+  expect((await t.request('POST', `/api/sessions/${inhouse.id}/bookings`, { as: booked, body: {} })).status).toBe(201);
+  return { school, far, admin, trainer, lead, booked, colleague, outsider, course, inhouse };
+}
+
+describe('the library of a course', () => {
+  it('administrators add files and links, everyone who runs sessions reads it, others cannot', async () => {
+    const w = await world();
+    const pdf = await upload(`/api/courses/${w.course.id}/materials/files?name=${encodeURIComponent('Slides (v2).pdf')}&title=Slides`, w.admin, FILES.pdf);
+    expect(pdf.status).toBe(201);
+    expect(pdf.json).toMatchObject({ kind: 'file', title: 'Slides', fileName: 'Slides (v2).pdf', contentType: 'application/pdf', sizeBytes: FILES.pdf.length, courseId: w.course.id, sessionId: null });
+    const pptx = await upload(`/api/courses/${w.course.id}/materials/files?name=deck.pptx`, w.admin, FILES.pptx);
+    expect(pptx.json.contentType).toBe('application/vnd.openxmlformats-officedocument.presentationml.presentation');
+    const link = await t.request('POST', `/api/courses/${w.course.id}/materials/links`, { as: w.admin, body: { title: 'Programme video', url: 'https://example.org/video' } });
+    expect(link.status).toBe(201);
+    expect(link.json).toMatchObject({ kind: 'link', url: 'https://example.org/video', downloadUrl: null });
+
+    for (const who of [w.admin, w.trainer, w.lead]) {
+      const list = await t.request('GET', `/api/courses/${w.course.id}/materials`, { as: who });
+      expect(list.status).toBe(200);
+      expect(list.json.items.map((m: any) => m.title).sort()).toEqual(['Programme video', 'Slides', 'deck.pptx']);
+    }
+    for (const who of [w.booked, w.outsider]) expect((await t.request('GET', `/api/courses/${w.course.id}/materials`, { as: who })).status).toBe(403);
+    // Only administrators change it.
+    expect((await upload(`/api/courses/${w.course.id}/materials/files?name=x.pdf`, w.trainer, FILES.pdf)).status).toBe(403);
+    expect((await upload(`/api/courses/${w.course.id}/materials/files?name=x.pdf`, w.lead, FILES.pdf)).status).toBe(403);
+    expect((await t.request('POST', `/api/courses/${w.course.id}/materials/links`, { as: w.lead, body: { title: 'x', url: 'https://example.org' } })).status).toBe(403);
+    expect((await t.request('DELETE', `/api/materials/${pdf.json.id}`, { as: w.trainer })).status).toBe(403);
+    expect(await countMaterials()).toBe(3);
+
+    const got = await download(pdf.json.downloadUrl, w.lead);
+    expect(got.status).toBe(200);
+    expect(got.bytes.equals(FILES.pdf)).toBe(true);
+    expect((await download(pdf.json.downloadUrl, w.booked)).status).toBe(403);
+    expect((await download(pdf.json.downloadUrl)).status).toBe(401);
+
+    expect((await t.request('DELETE', `/api/materials/${pdf.json.id}`, { as: w.admin })).status).toBe(204);
+    expect((await t.request('GET', `/api/courses/${w.course.id}/materials`, { as: w.admin })).json.items).toHaveLength(2);
+    expect((await download(pdf.json.downloadUrl, w.admin)).status).toBe(404);
+    expect((await upload(`/api/courses/${randomUUID()}/materials/files?name=x.pdf`, w.admin, FILES.pdf)).status).toBe(404);
+  });
+
+  it('takes only http(s) links', async () => {
+    const w = await world();
+    for (const url of ['javascript:alert(1)', 'data:text/html,<script>alert(1)</script>', 'ftp://example.org/x', '/relative', 'https://user:pw@example.org/']) {
+      const res = await t.request('POST', `/api/courses/${w.course.id}/materials/links`, { as: w.admin, body: { title: 'Bad', url } });
+      expect(res.status, url).toBe(400);
+      expect(res.json.error.details.issues[0].path).toBe('url');
+    }
+    expect(await countMaterials()).toBe(0);
+  });
+});
+
+describe('uploads', () => {
+  it('refuses a file over the limit with 413 and stores nothing, whether its length is declared or it is streamed', async () => {
+    const w = await world();
+    const big = Buffer.concat([FILES.pdf, Buffer.alloc(LIMIT)]);
+    const declared = await upload(`/api/courses/${w.course.id}/materials/files?name=big.pdf`, w.admin, big, { 'content-length': String(big.length) });
+    expect(declared.status).toBe(413);
+    expect(declared.json.error.code).toBe('payload_too_large');
+    // Streamed in chunks with no length: refused once it passes the limit, not after reading all of it.
+    let sent = 0;
+    const chunk = Buffer.alloc(16 * 1024, 0x41);
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        sent += chunk.length;
+        if (sent > 100 * LIMIT) controller.close();
+        else controller.enqueue(chunk);
+      },
+    });
+    const streamed = await upload(`/api/sessions/${w.inhouse.id}/materials/files?name=big.txt`, w.lead, endless);
+    expect(streamed.status).toBe(413);
+    expect(sent).toBeLessThan(10 * LIMIT);
+    expect(await countMaterials()).toBe(0);
+    // Exactly at the limit is fine.
+    const atLimit = Buffer.concat([FILES.pdf, Buffer.alloc(LIMIT - FILES.pdf.length, 0x20)]);
+    expect((await upload(`/api/courses/${w.course.id}/materials/files?name=fits.pdf`, w.admin, atLimit)).status).toBe(201);
+  });
+
+  it('the default limit is 20 MB, and other request bodies keep theirs', async () => {
+    const ctx = await makeTestContext();
+    try {
+      expect(ctx.deps.config.maxMaterialBytes).toBe(20 * 1024 * 1024);
+      const admin = await ctx.user('admin');
+      const course = (await ctx.request('POST', '/api/courses', { as: admin, body: { title: 'C' } })).json;
+      const res = await ctx.app.request(`/api/courses/${course.id}/materials/files?name=big.pdf`, { method: 'POST', headers: { ...admin.auth, 'content-length': String(20 * 1024 * 1024 + 1) }, body: FILES.pdf });
+      expect(res.status).toBe(413);
+      // A JSON body over 1 MiB is still refused on an ordinary route.
+      const json = await ctx.request('POST', '/api/courses', { as: admin, body: { title: 'x'.repeat(2 * 1024 * 1024) } });
+      expect(json.status).toBe(413);
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  it('refuses kinds outside the allow-list by their content, whatever their name says', async () => {
+    const w = await world();
+    const cases: [string, Buffer][] = [
+      ['page.html', FILES.html],
+      ['slides.pdf', FILES.html], // an HTML page named as a PDF
+      ['notes.txt', FILES.html],
+      ['logo.svg', FILES.svg],
+      ['archive.zip', FILES.plainZip],
+      ['setup.exe', FILES.exe],
+      ['handout.pdf', FILES.exe],
+      ['empty.txt', Buffer.alloc(0)],
+    ];
+    for (const [name, bytes] of cases) {
+      const res = await upload(`/api/sessions/${w.inhouse.id}/materials/files?name=${encodeURIComponent(name)}`, w.lead, bytes);
+      expect(res.status, name).toBe(bytes.length ? 415 : 400);
+      if (bytes.length) {
+        expect(res.json.error.code).toBe('unsupported_media_type');
+        expect(res.json.error.message).toMatch(/PDF, Word, PowerPoint, Excel, PNG, JPEG, MP4 or plain text/);
+      }
+    }
+    expect(await countMaterials()).toBe(0);
+    // The type the uploader claims counts for nothing: a PDF sent as text/html is stored as a PDF.
+    const pdf = await upload(`/api/sessions/${w.inhouse.id}/materials/files?name=a.pdf`, w.lead, FILES.pdf, { 'content-type': 'text/html' });
+    expect(pdf.json.contentType).toBe('application/pdf');
+  });
+
+  it('keeps a file named ../x.html under a safe name and serves it only as an attachment of what it is', async () => {
+    const w = await world();
+    const res = await upload(`/api/sessions/${w.inhouse.id}/materials/files?name=${encodeURIComponent('../x.html')}`, w.lead, FILES.pdf);
+    expect(res.status).toBe(201);
+    expect(res.json.fileName).toBe('x.pdf');
+    const got = await download(res.json.downloadUrl, w.booked);
+    expect(got.status).toBe(200);
+    expect(got.headers.get('content-type')).toBe('application/pdf');
+    expect(got.headers.get('content-disposition')).toBe(`attachment; filename="x.pdf"; filename*=UTF-8''x.pdf`);
+    expect(got.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(got.headers.get('content-security-policy')).toMatch(/^sandbox;/);
+    expect(got.bytes.equals(FILES.pdf)).toBe(true);
+  });
+
+  it('serves a text file holding <script> as a plain-text attachment that cannot run', async () => {
+    const w = await world();
+    const res = await upload(`/api/sessions/${w.inhouse.id}/materials/files?name=${encodeURIComponent('notes.html')}&title=Notes`, w.lead, FILES.textWithScript);
+    expect(res.status).toBe(201);
+    expect(res.json.fileName).toBe('notes.txt');
+    const got = await download(res.json.downloadUrl, w.booked);
+    expect(got.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect(got.headers.get('content-disposition')).toMatch(/^attachment;/);
+    expect(got.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(got.headers.get('content-security-policy')).toBe("sandbox; default-src 'none'; frame-ancestors 'none'");
+    expect(got.bytes.toString()).toContain('<script>');
+  });
+
+  it('keeps every byte of a binary file, with an Idempotency-Key as the web client sends', async () => {
+    const w = await world();
+    const bytes = Buffer.concat([FILES.png, Buffer.from([0x00, 0xff, 0xfe, 0x80, 0xc3])]);
+    const res = await upload(`/api/sessions/${w.inhouse.id}/materials/files?name=pic.png`, w.lead, bytes, { 'idempotency-key': 'k1' });
+    expect(res.status).toBe(201);
+    const again = await upload(`/api/sessions/${w.inhouse.id}/materials/files?name=pic.png`, w.lead, bytes, { 'idempotency-key': 'k1' });
+    expect(again.json.id).toBe(res.json.id);
+    expect(await countMaterials()).toBe(1);
+    expect((await download(res.json.downloadUrl, w.lead)).bytes.equals(bytes)).toBe(true);
+  });
+});
+
+describe('a session’s materials', () => {
+  it('its in-house lead attaches library materials and adds files and links; the people booked and admins download; no one else', async () => {
+    const w = await world();
+    const slides = await upload(`/api/courses/${w.course.id}/materials/files?name=slides.pdf&title=Slides`, w.admin, FILES.pdf);
+    const s = w.inhouse.id;
+    expect((await t.request('POST', `/api/sessions/${s}/materials`, { as: w.lead, body: { materialId: slides.json.id } })).status).toBe(201);
+    // Attaching twice changes nothing.
+    expect((await t.request('POST', `/api/sessions/${s}/materials`, { as: w.lead, body: { materialId: slides.json.id } })).status).toBe(201);
+    t.clock.advance(60_000); // listed in the order added
+    const own = await upload(`/api/sessions/${s}/materials/files?name=handout.docx&title=Our%20handout`, w.lead, FILES.docx);
+    expect(own.status).toBe(201);
+    expect(own.json).toMatchObject({ sessionId: s, courseId: null, contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document' });
+    t.clock.advance(60_000);
+    const link = await t.request('POST', `/api/sessions/${s}/materials/links`, { as: w.lead, body: { title: 'Padlet', url: 'https://padlet.example/board' } });
+    expect(link.status).toBe(201);
+
+    const asLead = await t.request('GET', `/api/sessions/${s}/materials`, { as: w.lead });
+    expect(asLead.json.items.map((m: any) => m.title)).toEqual(['Slides', 'Our handout', 'Padlet']);
+    expect(asLead.json).toMatchObject({ canDownload: true, canManage: true });
+    const asBooked = await t.request('GET', `/api/sessions/${s}/materials`, { as: w.booked });
+    expect(asBooked.json).toMatchObject({ canDownload: true, canManage: false });
+    expect(asBooked.json.items[2].url).toBe('https://padlet.example/board');
+    for (const m of asBooked.json.items.filter((x: any) => x.kind === 'file')) {
+      const got = await download(m.downloadUrl, w.booked);
+      expect(got.status).toBe(200);
+      expect(got.headers.get('content-type')).toBe(m.contentType);
+    }
+    // A colleague at the same school who has not booked sees the list, without addresses, and cannot download.
+    const asColleague = await t.request('GET', `/api/sessions/${s}/materials`, { as: w.colleague });
+    expect(asColleague.json.canDownload).toBe(false);
+    expect(asColleague.json.items.map((m: any) => [m.downloadUrl, m.url])).toEqual([[null, null], [null, null], [null, null]]);
+    expect((await download(`/api/sessions/${s}/materials/${own.json.id}/download`, w.colleague)).status).toBe(403);
+    expect((await download(`/api/sessions/${s}/materials/${own.json.id}/download`, w.admin)).status).toBe(200);
+    // Another trainer cannot download or change it; the library route does not serve a session's own file.
+    expect((await download(`/api/materials/${own.json.id}/download`, w.trainer)).status).toBe(404);
+    // Someone outside the session's audience: it does not exist.
+    for (const path of [`/api/sessions/${s}/materials`, `/api/sessions/${s}/materials/${own.json.id}/download`]) {
+      const hidden = await t.request('GET', path, { as: w.outsider });
+      const missing = await t.request('GET', path.replace(s, randomUUID()), { as: w.outsider });
+      expect([hidden.status, hidden.json]).toEqual([404, missing.json]);
+    }
+    expect((await upload(`/api/sessions/${s}/materials/files?name=x.pdf`, w.outsider, FILES.pdf)).status).toBe(404);
+    expect((await t.request('POST', `/api/sessions/${s}/materials/links`, { as: w.trainer, body: { title: 'x', url: 'https://example.org' } })).status).toBe(404);
+
+    // People who do not run the session change nothing.
+    expect((await upload(`/api/sessions/${s}/materials/files?name=x.pdf`, w.booked, FILES.pdf)).status).toBe(403);
+    expect((await t.request('POST', `/api/sessions/${s}/materials/links`, { as: w.booked, body: { title: 'x', url: 'https://example.org' } })).status).toBe(403);
+    expect((await t.request('DELETE', `/api/sessions/${s}/materials/${slides.json.id}`, { as: w.booked })).status).toBe(403);
+    // A cancelled booking no longer downloads.
+    const mine = (await t.request('GET', '/api/me/bookings', { as: w.booked })).json.items[0];
+    expect((await t.request('DELETE', `/api/bookings/${mine.id}`, { as: w.booked })).status).toBeLessThan(300);
+    expect((await download(`/api/sessions/${s}/materials/${own.json.id}/download`, w.booked)).status).toBe(403);
+
+    // Removing: a library material is only taken off; the session's own file is deleted.
+    expect((await t.request('DELETE', `/api/sessions/${s}/materials/${slides.json.id}`, { as: w.lead })).status).toBe(204);
+    expect((await t.request('DELETE', `/api/sessions/${s}/materials/${own.json.id}`, { as: w.lead })).status).toBe(204);
+    expect((await t.request('GET', `/api/sessions/${s}/materials`, { as: w.lead })).json.items.map((m: any) => m.title)).toEqual(['Padlet']);
+    expect((await t.request('GET', `/api/courses/${w.course.id}/materials`, { as: w.admin })).json.items.map((m: any) => m.title)).toEqual(['Slides']);
+    expect(await countMaterials()).toBe(2);
+  });
+
+  it('refuses to attach what is not in the library, and a deleted library material leaves every session', async () => {
+    const w = await world();
+    const s = w.inhouse.id;
+    const own = await upload(`/api/sessions/${s}/materials/files?name=a.pdf`, w.lead, FILES.pdf);
+    const other = await t.session({ ...base, title: 'Other' }, w.trainer);
+    const refused = await t.request('POST', `/api/sessions/${other.id}/materials`, { as: w.trainer, body: { materialId: own.json.id } });
+    expect(refused.status).toBe(400);
+    expect((await t.request('POST', `/api/sessions/${other.id}/materials`, { as: w.trainer, body: { materialId: randomUUID() } })).status).toBe(400);
+    const lib = await upload(`/api/courses/${w.course.id}/materials/files?name=lib.pdf`, w.admin, FILES.pdf);
+    expect((await t.request('POST', `/api/sessions/${other.id}/materials`, { as: w.trainer, body: { materialId: lib.json.id } })).status).toBe(201);
+    expect((await t.request('POST', `/api/sessions/${s}/materials`, { as: w.lead, body: { materialId: lib.json.id } })).status).toBe(201);
+    expect((await t.request('DELETE', `/api/materials/${lib.json.id}`, { as: w.admin })).status).toBe(204);
+    expect((await t.request('GET', `/api/sessions/${other.id}/materials`, { as: w.trainer })).json.items).toEqual([]);
+    expect((await t.request('GET', `/api/sessions/${s}/materials`, { as: w.lead })).json.items.map((m: any) => m.fileName)).toEqual(['a.pdf']);
+    // A session's own material cannot be deleted through the library.
+    expect((await t.request('DELETE', `/api/materials/${own.json.id}`, { as: w.admin })).status).toBe(404);
+  });
+});

@@ -1,0 +1,132 @@
+/**
+ * Training materials in a real browser, at 320 CSS px, axe-clean: an administrator fills a
+ * course's library; an in-house lead publishes a session for their school, adds a library
+ * material and uploads their own handout; a member of staff who booked downloads it (a real
+ * download, saved as an attachment under its safe name); a colleague who has not booked sees
+ * the list but no download.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { FILES } from '../materials-files.js';
+import { browserAvailable, daysFromNow, expectNoAxeViolations, newPage, serverAndBrowser, signIn, tabTo, warnIfSkipped } from './harness.js';
+
+warnIfSkipped(import.meta.url);
+
+const NARROW = { viewport: { width: 320, height: 720 }, acceptDownloads: true };
+
+async function checkPage(page: Page, what: string) {
+  await expectNoAxeViolations(page, what);
+  const fits = await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
+  expect(fits, `${what} scrolls sideways at ${page.viewportSize()?.width} px`).toBe(true);
+}
+
+async function typeInto(page: Page, label: string | RegExp, text: string) {
+  await tabTo(page, label);
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.type(text);
+}
+
+describe.skipIf(!browserAvailable)('training materials', () => {
+  const env = serverAndBrowser();
+
+  it('an admin fills a course’s library by keyboard, and an HTML page is refused (320 px, axe)', { timeout: 150_000 }, async () => {
+    const { t } = env.server;
+    const admin = await t.user('admin');
+    const course = (await t.request('POST', '/api/courses', { as: admin, body: { title: 'Zones of regulation' } })).json;
+
+    // The administrator's library page.
+    const adminPage = await newPage(env.browser, env.server, NARROW);
+    await signIn(adminPage, admin);
+    await adminPage.goto('/admin/courses');
+    await adminPage.getByRole('heading', { level: 1, name: 'Courses' }).waitFor();
+    await tabTo(adminPage, 'Materials library: Zones of regulation');
+    await adminPage.keyboard.press('Enter');
+    await adminPage.getByRole('heading', { level: 1, name: 'Materials: Zones of regulation' }).waitFor();
+    await adminPage.getByText('No materials yet.').waitFor();
+    await checkPage(adminPage, 'empty course library');
+    await adminPage.getByLabel('File', { exact: true }).setInputFiles({ name: 'Zones slides.pdf', mimeType: 'application/pdf', buffer: FILES.pdf });
+    await typeInto(adminPage, 'Title (optional)', 'Programme slides');
+    await tabTo(adminPage, 'Upload file');
+    await adminPage.keyboard.press('Enter');
+    await adminPage.getByRole('status').filter({ hasText: '“Programme slides” added to the library.' }).waitFor();
+    await adminPage.getByRole('link', { name: 'Download Programme slides' }).waitFor();
+    // An HTML page is refused, in plain words, and nothing is added.
+    await adminPage.getByLabel('File', { exact: true }).setInputFiles({ name: 'page.html', mimeType: 'text/html', buffer: FILES.html });
+    await tabTo(adminPage, 'Upload file');
+    await adminPage.keyboard.press('Enter');
+    await adminPage.getByText(/must be a PDF, Word, PowerPoint, Excel, PNG, JPEG, MP4 or plain text file/).waitFor();
+    expect((await t.request('GET', `/api/courses/${course.id}/materials`, { as: admin })).json.items).toHaveLength(1);
+    await checkPage(adminPage, 'course library with a refused upload');
+  });
+
+  it('an in-house lead publishes a session, adds a library material and uploads a handout; a booked member of staff downloads it (320 px, axe)', { timeout: 150_000 }, async () => {
+    const { t } = env.server;
+    const admin = await t.user('admin');
+    const school = await t.org('Birch Primary');
+    const lead = await t.user('staff', school.id, 'Sam Senco');
+    const booked = await t.user('staff', school.id, 'Bea Booked');
+    const colleague = await t.user('staff', school.id, 'Cal Colleague');
+    expect((await t.request('PUT', `/api/orgs/${school.id}/leads/${lead.id}`, { as: admin })).status).toBe(204);
+    const course = (await t.request('POST', '/api/courses', { as: admin, body: { title: 'Zones of regulation' } })).json;
+    const slides = await t.app.request(`/api/courses/${course.id}/materials/files?name=slides.pdf&title=Programme%20slides`, { method: 'POST', headers: { ...admin.auth, 'content-type': 'application/octet-stream' }, body: FILES.pdf });
+    expect(slides.status).toBe(201);
+
+    // The lead publishes an in-house session for their school, for this course.
+    const leadPage = await newPage(env.browser, env.server, NARROW);
+    await signIn(leadPage, lead);
+    await leadPage.goto('/sessions/new');
+    await leadPage.getByRole('heading', { level: 1, name: 'New session' }).waitFor();
+    await typeInto(leadPage, 'Title', 'Birch twilight: zones');
+    await tabTo(leadPage, 'Date');
+    await leadPage.getByLabel('Date', { exact: true }).fill(daysFromNow(5).slice(0, 10));
+    await typeInto(leadPage, 'Start time', '1600');
+    await typeInto(leadPage, 'End time', '1700');
+    await typeInto(leadPage, 'Number of online seats', '15');
+    await tabTo(leadPage, 'Organisation');
+    await leadPage.keyboard.type('Birch');
+    await tabTo(leadPage, 'Publish session');
+    await leadPage.keyboard.press('Enter');
+    await leadPage.getByRole('heading', { level: 1, name: 'Birch twilight: zones' }).waitFor();
+    const sessionId = (await t.request('GET', '/api/me/sessions', { as: lead })).json.items[0].session.id as string;
+
+    // On the session page: the materials panel, with the library of a course chosen by keyboard.
+    await leadPage.getByRole('heading', { level: 2, name: 'Materials' }).waitFor();
+    await leadPage.getByText('No materials yet.').waitFor();
+    await tabTo(leadPage, 'Course');
+    await leadPage.keyboard.type('Zones');
+    await tabTo(leadPage, 'Add to session: Programme slides');
+    await leadPage.keyboard.press('Enter');
+    await leadPage.getByRole('status').filter({ hasText: '“Programme slides” added to this session’s materials.' }).waitFor();
+    await leadPage.getByLabel('File', { exact: true }).setInputFiles({ name: '../handout.html', mimeType: 'text/html', buffer: FILES.textWithScript });
+    await typeInto(leadPage, 'Title (optional)', 'Our handout');
+    await tabTo(leadPage, 'Upload file');
+    await leadPage.keyboard.press('Enter');
+    await leadPage.getByRole('status').filter({ hasText: '“Our handout” added to this session’s materials.' }).waitFor();
+    await leadPage.getByRole('link', { name: 'Download Our handout' }).waitFor();
+    await checkPage(leadPage, 'session page with materials, as its in-house lead');
+
+    // A member of staff books, and downloads the handout: an attachment under its safe name, as plain text.
+    expect((await t.request('POST', `/api/sessions/${sessionId}/bookings`, { as: booked, body: {} })).status).toBe(201);
+    const staffPage = await newPage(env.browser, env.server, NARROW);
+    await signIn(staffPage, booked);
+    await staffPage.goto(`/sessions/${sessionId}`);
+    await staffPage.getByRole('heading', { level: 2, name: 'Materials' }).waitFor();
+    await staffPage.getByRole('link', { name: 'Download Our handout' }).waitFor();
+    expect(await staffPage.getByRole('button', { name: /Remove/ }).count()).toBe(0);
+    await checkPage(staffPage, 'session page with materials, as a booked member of staff');
+    const [download] = await Promise.all([staffPage.waitForEvent('download'), (async () => { await tabTo(staffPage, 'Download Our handout'); await staffPage.keyboard.press('Enter'); })()]);
+    expect(download.suggestedFilename()).toBe('handout.txt');
+    expect(await readFile((await download.path())!)).toEqual(FILES.textWithScript);
+    // The page is still the session page: nothing was opened or run.
+    expect(staffPage.url()).toContain(`/sessions/${sessionId}`);
+
+    // A colleague who has not booked sees what the session uses, and is told to book to download.
+    const colleaguePage = await newPage(env.browser, env.server, NARROW);
+    await signIn(colleaguePage, colleague);
+    await colleaguePage.goto(`/sessions/${sessionId}`);
+    await colleaguePage.getByText('Book a place on this session to download its materials.').waitFor();
+    expect(await colleaguePage.getByRole('link', { name: /Download/ }).count()).toBe(0);
+    await checkPage(colleaguePage, 'session page with materials, as a colleague not booked');
+  });
+});

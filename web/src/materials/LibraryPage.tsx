@@ -1,0 +1,75 @@
+/** Administrators: one course's materials library (files and links): add, download, delete. */
+import { useState } from 'preact/hooks';
+import { z } from 'zod';
+import { MaterialList, type Material } from '../../../shared/materials.js';
+import { Course } from '../../../shared/sessions.js';
+import { api } from '../api.js';
+import { PageHeading, Status, useApp } from '../components.js';
+import { ActionError, Loaded, useAction, useLoad } from '../load.js';
+import { Link } from '../router.js';
+import { LinkForm, UploadForm } from './AddMaterialForms.js';
+import { MaterialItem } from './MaterialItem.js';
+
+export function LibraryPage({ courseId }: { courseId: string }) {
+  const { loc } = useApp();
+  const state = useLoad(async () => {
+    const [courses, library] = await Promise.all([api('/api/courses', z.object({ items: z.array(Course) })), api(`/api/courses/${encodeURIComponent(courseId)}/materials`, MaterialList)]);
+    return { course: courses.items.find((c) => c.id === courseId) ?? null, items: library.items };
+  }, [courseId]);
+  const [message, setMessage] = useState('');
+  const remove = useAction();
+  const base = `/api/courses/${encodeURIComponent(courseId)}/materials`;
+  const title = state.data?.course ? `Materials: ${state.data.course.title}` : 'Materials library';
+
+  async function added(m: Material) {
+    setMessage(`“${m.title}” added to the library.`);
+    await state.reload();
+  }
+
+  return (
+    <>
+      <p class="back">
+        <Link href="/admin/courses">Back to courses</Link>
+      </p>
+      <PageHeading title={title} navigated={loc.navigated}>
+        {title}
+      </PageHeading>
+      <p>Trainers and in-house leads choose from this library for their sessions; the people booked on a session download what it uses.</p>
+      <Status message={message} />
+      <Loaded state={state} what="the library">
+        {(d) => (
+          <section aria-labelledby="library-list">
+            <h2 id="library-list">In the library</h2>
+            {d.items.length === 0 ? (
+              <p>No materials yet.</p>
+            ) : (
+              <ul class="plain materials">
+                {d.items.map((m) => (
+                  <MaterialItem
+                    key={m.id}
+                    m={m}
+                    busy={remove.busy}
+                    removeLabel={`Delete ${m.title}`}
+                    onRemove={() =>
+                      void remove.run(async () => {
+                        await api(`/api/materials/${encodeURIComponent(m.id)}`, z.unknown(), { method: 'DELETE' });
+                        setMessage(`“${m.title}” deleted. Sessions that used it no longer list it.`);
+                        await state.reload();
+                      })
+                    }
+                  />
+                ))}
+              </ul>
+            )}
+            <ActionError action={remove} retryLabel="Try deleting again" />
+          </section>
+        )}
+      </Loaded>
+      <section class="panel narrow" aria-labelledby="library-add">
+        <h2 id="library-add">Add to the library</h2>
+        <UploadForm idPrefix="library" path={`${base}/files`} onAdded={added} />
+        <LinkForm idPrefix="library" path={`${base}/links`} onAdded={added} />
+      </section>
+    </>
+  );
+}

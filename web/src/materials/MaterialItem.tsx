@@ -1,0 +1,53 @@
+/** One material in a list: a file to download (name, kind, size) or a link, and, for those who may, a way to remove it. */
+import type { Material } from '../../../shared/materials.js';
+import { ConfirmButton } from '../components.js';
+
+const KIND_WORDS: Record<string, string> = {
+  'application/pdf': 'PDF',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'Word',
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation': 'PowerPoint',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'Excel',
+  'image/png': 'PNG image',
+  'image/jpeg': 'JPEG image',
+  'video/mp4': 'MP4 video',
+  'text/plain; charset=utf-8': 'text',
+};
+
+export function sizeText(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+export function describeMaterial(m: Material): string {
+  if (m.kind === 'link') return 'Link';
+  return [m.contentType ? KIND_WORDS[m.contentType] ?? 'File' : 'File', m.sizeBytes !== null ? sizeText(m.sizeBytes) : ''].filter(Boolean).join(', ');
+}
+
+export function MaterialItem({ m, onRemove, removeLabel, busy }: { m: Material; onRemove?: () => void; removeLabel?: string; busy?: boolean }) {
+  return (
+    <li class="material">
+      <p class="material-title">
+        {m.kind === 'file' && m.downloadUrl ? (
+          <a href={m.downloadUrl} download={m.fileName ?? true}>
+            Download {m.title}
+          </a>
+        ) : m.kind === 'link' && m.url ? (
+          <a href={m.url} rel="noopener noreferrer" target="_blank">
+            {m.title} <span class="visually-hidden">(opens in a new tab)</span>
+          </a>
+        ) : (
+          <strong>{m.title}</strong>
+        )}
+      </p>
+      <p class="hint break">
+        {describeMaterial(m)}
+        {m.kind === 'file' && m.fileName ? ` · ${m.fileName}` : ''}
+        {m.kind === 'link' && m.url ? ` · ${m.url}` : ''}
+      </p>
+      {onRemove && (
+        <ConfirmButton label={removeLabel ?? `Remove ${m.title}`} question={`Remove “${m.title}”?`} confirmLabel="Yes, remove it" keepLabel="Keep it" onConfirm={onRemove} busy={busy} variant="secondary" />
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,144 @@
+/**
+ * A session's materials on its page: everyone who can see the session sees what it uses;
+ * its trainers, the people booked on it and administrators download them; its trainer or
+ * in-house lead (and administrators) add materials from the course library, upload their
+ * own files or add links, and remove them.
+ */
+import { useState } from 'preact/hooks';
+import { z } from 'zod';
+import { Material, MaterialList, SessionMaterials as SessionMaterialsSchema } from '../../../shared/materials.js';
+import { Course, type Session } from '../../../shared/sessions.js';
+import { api } from '../api.js';
+import { Status } from '../components.js';
+import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../load.js';
+import { LinkForm, UploadForm } from './AddMaterialForms.js';
+import { MaterialItem } from './MaterialItem.js';
+
+export function SessionMaterials({ s }: { s: Session }) {
+  const base = `/api/sessions/${encodeURIComponent(s.id)}/materials`;
+  const state = useLoad(() => api(base, SessionMaterialsSchema), [s.id]);
+  const [message, setMessage] = useState('');
+  const remove = useAction();
+  const data = state.data;
+  // Nothing to say to someone who can neither use nor change an empty list.
+  if (data && data.items.length === 0 && !data.canManage) return null;
+
+  async function added(m: Material) {
+    setMessage(`“${m.title}” added to this session’s materials.`);
+    await state.reload();
+  }
+
+  return (
+    <section aria-labelledby="materials-title" class="panel">
+      <h2 id="materials-title">Materials</h2>
+      <Status message={message} />
+      <Loaded state={state} what="the session’s materials">
+        {(d) => (
+          <>
+            {d.items.length === 0 ? (
+              <p>No materials yet.</p>
+            ) : (
+              <>
+                {!d.canDownload && <p class="hint">Book a place on this session to download its materials.</p>}
+                <ul class="plain materials">
+                  {d.items.map((m) => (
+                    <MaterialItem
+                      key={m.id}
+                      m={m}
+                      busy={remove.busy}
+                      removeLabel={`Remove ${m.title}`}
+                      onRemove={
+                        d.canManage
+                          ? () =>
+                              void remove.run(async () => {
+                                await api(`${base}/${encodeURIComponent(m.id)}`, z.unknown(), { method: 'DELETE' });
+                                setMessage(`“${m.title}” removed from this session.`);
+                                await state.reload();
+                              })
+                          : undefined
+                      }
+                    />
+                  ))}
+                </ul>
+              </>
+            )}
+            <ActionError action={remove} retryLabel="Try removing again" />
+            {d.canManage && (
+              <div class="material-forms">
+                <FromLibrary s={s} used={new Set(d.items.map((m) => m.id))} onAdded={added} />
+                <UploadForm idPrefix="session-material" path={`${base}/files`} onAdded={added} />
+                <LinkForm idPrefix="session-material" path={`${base}/links`} onAdded={added} />
+              </div>
+            )}
+          </>
+        )}
+      </Loaded>
+    </section>
+  );
+}
+
+/** The course library to choose from: the session's course first, any other course on request. */
+function FromLibrary({ s, used, onAdded }: { s: Session; used: Set<string>; onAdded: (m: Material) => Promise<void> }) {
+  const courses = useLoad(() => api('/api/courses', z.object({ items: z.array(Course) })), []);
+  const [courseId, setCourseId] = useState<string>(s.courseId ?? '');
+  const library = useLoad(() => (courseId ? api(`/api/courses/${encodeURIComponent(courseId)}/materials`, MaterialList) : Promise.resolve({ items: [] as Material[] })), [courseId]);
+  const attach = useAction();
+
+  return (
+    <section aria-labelledby="from-library-heading">
+      <h3 id="from-library-heading">Add from the programme’s library</h3>
+      <Loaded state={courses} what="courses">
+        {(c) => (
+          <div class="field">
+            <label for="library-course">Course</label>
+            <select id="library-course" value={courseId} onChange={(e) => setCourseId((e.currentTarget as HTMLSelectElement).value)}>
+              <option value="">Choose a course</option>
+              {c.items.map((x) => (
+                <option key={x.id} value={x.id}>
+                  {x.title}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
+      </Loaded>
+      {courseId && (
+        <Loaded state={library} what="the library">
+          {(l) =>
+            l.items.length === 0 ? (
+              <p>This course’s library has no materials yet.</p>
+            ) : (
+              <ul class="plain materials">
+                {l.items.map((m) => (
+                  <li key={m.id} class="material">
+                    <p class="material-title">
+                      <strong>{m.title}</strong>
+                    </p>
+                    {used.has(m.id) ? (
+                      <p class="hint">Already used by this session.</p>
+                    ) : (
+                      <ActionButton
+                        type="button"
+                        class="button button-secondary"
+                        busy={attach.busy}
+                        busyLabel="Adding…"
+                        onClick={() =>
+                          void attach.run(async () => {
+                            await onAdded(await api(`/api/sessions/${encodeURIComponent(s.id)}/materials`, Material, { method: 'POST', body: { materialId: m.id } }));
+                          })
+                        }
+                      >
+                        Add to session: {m.title}
+                      </ActionButton>
+                    )}
+                  </li>
+                ))}
+              </ul>
+            )
+          }
+        </Loaded>
+      )}
+      <ActionError action={attach} retryLabel="Try adding again" />
+    </section>
+  );
+}
