@@ -17,6 +17,7 @@ import { bookingRoutes } from './bookings/routes.js';
 import { calendarRoutes } from './calendar/routes.js';
 import { AppError, FAULT_ANSWERS, toErrorResponse } from './errors.js';
 import { liveRoutes } from './live/routes.js';
+import { reachRoutes } from './reach/routes.js';
 import { MATERIAL_UPLOAD_PATH, materialRoutes } from './materials/routes.js';
 import { notificationRoutes } from './notifications/routes.js';
 import { apiReferencePage, withIdempotencyKey } from './platform/docs.js';
@@ -147,6 +148,8 @@ export function createApp(deps: Deps) {
   app.route('/api', timetableRoutes(deps));
   // live and attendance routes (issue 6)
   app.route('/api', liveRoutes(deps));
+  // the programme's reach (issue 19)
+  app.route('/api', reachRoutes(deps));
   // training materials (issue 20)
   app.route('/api', materialRoutes(deps));
 

@@ -15,6 +15,20 @@ export const LoginInput = z.object({ email: Email, password: z.string().min(1).m
 
 export const Password = z.string().min(10, 'must be at least 10 characters').max(1024);
 
+/**
+ * What a person does at work, apart from their account role: the breakdown coverage is
+ * reported by. Not stated: null.
+ */
+export const JobRole = z.enum(['teacher', 'teaching_assistant', 'support_staff', 'leadership', 'early_years']);
+export type JobRole = z.infer<typeof JobRole>;
+export const JOB_ROLE_LABEL: Record<JobRole, string> = {
+  teacher: 'Teacher',
+  teaching_assistant: 'Teaching assistant',
+  support_staff: 'Support staff',
+  leadership: 'Leadership',
+  early_years: 'Early years',
+};
+
 export const User = z.object({
   id: z.string(),
   email: z.string(),
@@ -25,6 +39,8 @@ export const User = z.object({
   captioner: z.boolean(),
   /** Turned off: cannot sign in, and every sign-in session has ended. */
   disabled: z.boolean(),
+  /** What they do at work (null: not stated). */
+  jobRole: JobRole.nullable(),
 });
 export type User = z.infer<typeof User>;
 
@@ -84,6 +100,7 @@ export const CreateUserInput = z.object({
   orgId: Id.optional(),
   password: Password.optional(),
   captioner: z.boolean().optional(),
+  jobRole: JobRole.nullable().optional(),
 });
 
 export const ImportUsersResult = z.object({
@@ -105,8 +122,8 @@ export const ChangePasswordInput = z.object({ currentPassword: z.string().min(1,
 
 /** What those who manage a person may change: admins both, office staff `disabled` of their own staff. */
 export const UpdateUserInput = z
-  .object({ disabled: z.boolean().optional(), captioner: z.boolean().optional() })
-  .refine((v) => v.disabled !== undefined || v.captioner !== undefined, { message: 'give disabled or captioner' });
+  .object({ disabled: z.boolean().optional(), captioner: z.boolean().optional(), jobRole: JobRole.nullable().optional() })
+  .refine((v) => v.disabled !== undefined || v.captioner !== undefined || v.jobRole !== undefined, { message: 'give disabled, captioner or jobRole' });
 
 export const PeopleQuery = z.object({
   q: z.string().trim().max(200).optional(),

@@ -4,7 +4,7 @@
  * what they may do here, so the web pages and any later admin area share one rule.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Role, UserRow } from '../../db/schema.js';
+import type { JobRole, Role, UserRow } from '../../db/schema.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
@@ -130,6 +130,12 @@ export async function setCaptioner(deps: Deps, actor: AuthUser, userId: string, 
   if (actor.role !== 'admin') throw new AppError('forbidden', 'Only administrators can make someone a captioner.');
   const target = await manageable(deps, actor, userId);
   await repo.setUserCaptioner(deps.db, target.id, captioner);
+}
+
+/** Sets what a person does at work (null: not stated): administrators anyone's, office staff their own staff's. */
+export async function setJobRole(deps: Deps, actor: AuthUser, userId: string, jobRole: JobRole | null) {
+  const target = await manageable(deps, actor, userId);
+  await repo.setUserJobRole(deps.db, target.id, jobRole);
 }
 
 /** A person as shown to those who manage them. */

@@ -1,5 +1,5 @@
 import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
-import type { Database, OrganisationRow, Role, UserRow } from '../../db/schema.js';
+import type { Database, JobRole, OrganisationRow, Role, UserRow } from '../../db/schema.js';
 import type { AuthUser } from '../platform/http.js';
 import { prepared } from '../../db/prepared.js';
 
@@ -25,7 +25,7 @@ export function findUsersByIds(db: Q, ids: string[]) {
   return db.selectFrom('users').selectAll().where('id', 'in', ids).execute();
 }
 
-export async function insertUser(db: Q, row: { id: string; email: string; name: string; role: Role; orgId: string | null; passwordHash: string | null; captioner?: boolean; createdAt: string }) {
+export async function insertUser(db: Q, row: { id: string; email: string; name: string; role: Role; orgId: string | null; passwordHash: string | null; captioner?: boolean; jobRole?: JobRole | null; createdAt: string }) {
   await db
     .insertInto('users')
     .values({
@@ -39,8 +39,13 @@ export async function insertUser(db: Q, row: { id: string; email: string; name: 
       time_zone: null,
       created_at: row.createdAt,
       disabled_at: null,
+      job_role: row.jobRole ?? null,
     })
     .execute();
+}
+
+export async function setUserJobRole(db: Q, userId: string, jobRole: JobRole | null) {
+  await db.updateTable('users').set({ job_role: jobRole }).where('id', '=', userId).execute();
 }
 
 export function listUsersOfOrg(db: Q, orgId: string) {

@@ -347,18 +347,19 @@ export function accountRoutes(deps: Deps) {
       method: 'patch',
       path: '/users/{id}',
       tags: ['accounts'],
-      summary: 'Turn an account off or on (admin; office staff for their own staff) or grant the captioner flag (admin); turning off ends every sign-in session of the person at once',
+      summary: 'Turn an account off or on, or set a job role (admin; office staff for their own staff), or grant the captioner flag (admin); turning off ends every sign-in session of the person at once',
       request: { params: OrgParam, body: jsonBody(UpdateUserInput) },
       responses: { 200: jsonResponse(User, 'The person as they now are') },
     }),
     async (c) => {
       const actor = requireRole(c, 'admin', 'office');
       const { id } = c.req.valid('param');
-      const { disabled, captioner } = c.req.valid('json');
+      const { disabled, captioner, jobRole } = c.req.valid('json');
       // Checked before anything changes, so a refused part changes nothing.
       if (captioner !== undefined && actor.role !== 'admin') throw new AppError('forbidden', 'Only administrators can make someone a captioner.');
       if (disabled !== undefined) await lifecycle.setDisabled(deps, actor, id, disabled);
       if (captioner !== undefined) await lifecycle.setCaptioner(deps, actor, id, captioner);
+      if (jobRole !== undefined) await lifecycle.setJobRole(deps, actor, id, jobRole);
       return c.json(await lifecycle.personView(deps, id), 200);
     },
   );

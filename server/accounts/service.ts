@@ -6,7 +6,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { csvErrorLine, csvReadProblem } from '../platform/csv-errors.js';
 import type { z } from 'zod';
 import type { OrganisationRow, UserRow } from '../../db/schema.js';
-import { CreateUserInput, Email, PARENT_KINDS, Role, type CreateOrgInput, type OrgKind, type UpdateOrgInput, type User } from '../../shared/accounts.js';
+import { CreateUserInput, Email, JOB_ROLE_LABEL, JobRole, PARENT_KINDS, Role, type CreateOrgInput, type OrgKind, type UpdateOrgInput, type User } from '../../shared/accounts.js';
 import { AppError, isUniqueViolation } from '../errors.js';
 import { perDatabase, type Deps } from '../platform/deps.js';
 import type { AuthContext, AuthUser } from '../platform/http.js';
@@ -18,7 +18,7 @@ import { countPasswordCheck } from './throttle.js';
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export function toUser(u: UserRow, orgName: string | null): User {
-  return { ...repo.toAuthUser(u), orgName, disabled: u.disabled_at !== null };
+  return { ...repo.toAuthUser(u), orgName, disabled: u.disabled_at !== null, jobRole: u.job_role ?? null };
 }
 
 export async function userView(deps: Deps, u: UserRow): Promise<User> {
@@ -181,7 +181,7 @@ export async function createUser(deps: Deps, actor: AuthUser, input: z.infer<typ
   const passwordHash = input.password ? await hashPassword(input.password, deps.config.passwordCostLog2) : null;
   const id = randomUUID();
   try {
-    await repo.insertUser(deps.db, { id, email: input.email, name: input.name, role: input.role, orgId, passwordHash, captioner: input.captioner, createdAt: deps.now().toISOString() });
+    await repo.insertUser(deps.db, { id, email: input.email, name: input.name, role: input.role, orgId, passwordHash, captioner: input.captioner, jobRole: input.jobRole ?? null, createdAt: deps.now().toISOString() });
   } catch (e) {
     // The same answer wherever the other account is: nothing about it is told.
     if (isUniqueViolation(e)) throw new AppError('email_taken', 'That email address already belongs to an account. Use a different one.');
@@ -191,8 +191,10 @@ export async function createUser(deps: Deps, actor: AuthUser, input: z.infer<typ
 }
 
 /**
- * Imports people from CSV (`name,email,role`). Every row is checked first; a file with any
- * bad row imports nobody and the error lists each bad row by its line number.
+ * Imports people from CSV (`name,email,role`, and optionally `job_role`: teacher,
+ * teaching_assistant, support_staff, leadership or early_years, the words as written or as
+ * their labels, e.g. "Teaching assistant"; empty: not stated). Every row is checked first; a
+ * file with any bad row imports nobody and the error lists each bad row by its line number.
  */
 export async function importUsersCsv(deps: Deps, actor: AuthUser, orgId: string, csv: string) {
   if (actor.role !== 'admin' && !(actor.role === 'office' && actor.orgId === orgId)) {
@@ -216,20 +218,25 @@ export async function importUsersCsv(deps: Deps, actor: AuthUser, orgId: string,
 
   const errors: { line: number; message: string }[] = [];
   const seen = new Map<string, number>();
-  const rows: { line: number; name: string; email: string; role: z.infer<typeof Role> }[] = [];
+  const rows: { line: number; name: string; email: string; role: z.infer<typeof Role>; jobRole: JobRole | null }[] = [];
   records.forEach((r, i) => {
     const line = i + 2;
+    const jobRole = jobRoleOf(r.job_role);
+    if (jobRole === undefined) {
+      errors.push({ line, message: `job_role "${(r.job_role ?? '').slice(0, 40)}" is not one of: ${JobRole.options.join(', ')} (or leave it empty)` });
+    }
     const parsed = CreateUserInput.safeParse({ name: r.name, email: r.email, role: (r.role || 'staff').toLowerCase() });
     if (!parsed.success) {
       errors.push({ line, message: parsed.error.issues.map((x) => `${x.path.join('.')} ${x.message}`).join('; ') });
       return;
     }
+    if (jobRole === undefined) return;
     const { email, name, role } = parsed.data;
     if (actor.role === 'office' && role !== 'staff') errors.push({ line, message: `role ${role} cannot be added by office staff (staff only)` });
     const dup = seen.get(email);
     if (dup) errors.push({ line, message: `email ${email} is also on line ${dup}` });
     seen.set(email, line);
-    rows.push({ line, name, email, role });
+    rows.push({ line, name, email, role, jobRole });
   });
   const existing = rows.length
     ? await deps.db.selectFrom('users').select('email').where('email', 'in', rows.map((r) => r.email)).execute()
@@ -244,11 +251,22 @@ export async function importUsersCsv(deps: Deps, actor: AuthUser, orgId: string,
   const ids = rows.map(() => randomUUID());
   await deps.db.transaction().execute(async (trx) => {
     for (const [i, r] of rows.entries()) {
-      await repo.insertUser(trx, { id: ids[i]!, email: r.email, name: r.name, role: r.role, orgId, passwordHash: null, createdAt });
+      await repo.insertUser(trx, { id: ids[i]!, email: r.email, name: r.name, role: r.role, orgId, passwordHash: null, jobRole: r.jobRole, createdAt });
     }
   });
   const users = await repo.findUsersByIds(deps.db, ids);
   return { imported: users.length, users: users.map((u) => toUser(u, org.name)) };
+}
+
+/** A CSV `job_role` cell as a job role: null when empty, undefined when it names none. */
+function jobRoleOf(cell: string | undefined): JobRole | null | undefined {
+  const text = (cell ?? '').trim().toLowerCase();
+  if (!text) return null;
+  const key = text.replace(/[\s-]+/g, '_');
+  const found = JobRole.safeParse(key);
+  if (found.success) return found.data;
+  const byLabel = (Object.entries(JOB_ROLE_LABEL) as [JobRole, string][]).find(([, label]) => label.toLowerCase() === text);
+  return byLabel ? byLabel[0] : undefined;
 }
 
 /** Start-up: make sure the configured admin exists and has the configured password. */

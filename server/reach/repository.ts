@@ -177,3 +177,8 @@ export async function descendantOrgs(db: Q, rootId: string) {
 export function allCourses(db: Q) {
   return db.selectFrom('courses').select(['id', 'title', 'parts_required']).orderBy('title').execute();
 }
+
+/** Every organisation (id, name, parent), for rolling the programme up to its top-level organisations. */
+export function allOrgs(db: Q) {
+  return db.selectFrom('organisations').select(['id', 'name', 'parent_id']).execute();
+}

@@ -195,16 +195,20 @@ describe('the waitlist', () => {
     expect((await t.request('GET', '/api/me/bookings', { as: d })).json.items[0].status).toBe('offered');
   });
 
-  it('warns before an offer expires, once', async () => {
-    const s = await t.session({ capacity: { online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 24 * 60, startsAt: '2026-02-08T16:00:00Z', endsAt: '2026-02-08T17:00:00Z' });
-    const [a, b] = await staff(2);
+  it('warns before an offer expires, once, each person offered', async () => {
+    const s = await t.session({ capacity: { online: 2 }, waitlistPolicy: 'offer', offerHoldMinutes: 24 * 60, startsAt: '2026-02-08T16:00:00Z', endsAt: '2026-02-08T17:00:00Z' });
+    const [a, c, b, d] = await staff(4);
     const first = await book(a!, s.id);
+    const second = await book(c!, s.id);
     await book(b!, s.id);
+    await book(d!, s.id);
     await t.request('DELETE', `/api/bookings/${first.json.id}`, { as: a });
+    await t.request('DELETE', `/api/bookings/${second.json.id}`, { as: c });
     t.clock.advance(23 * 3_600_000);
     await runJobsOnce(t.deps, null);
     await runJobsOnce(t.deps, null);
     expect(await outboxKinds(b!.id)).toEqual(['waitlisted', 'offered', 'offer_expiring']);
+    expect(await outboxKinds(d!.id)).toEqual(['waitlisted', 'offered', 'offer_expiring']);
   });
 
   it('raising capacity promotes from the queue; lowering below taken seats is refused', async () => {
@@ -335,8 +339,8 @@ describe('who is reminded, and when', () => {
     expect(await outboxKinds(early!.id)).toEqual(['confirmed', 'reminder_1h']);
   });
 
-  it('does not warn about an offer made with under two hours to run (its own notice says when it expires)', async () => {
-    const s = await t.session({ capacity: { online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 90, startsAt: '2026-02-08T16:00:00Z', endsAt: '2026-02-08T17:00:00Z' });
+  it('does not warn about an offer made with two hours or less to run (its own notice says when it expires)', async () => {
+    const s = await t.session({ capacity: { online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 120, startsAt: '2026-02-08T16:00:00Z', endsAt: '2026-02-08T17:00:00Z' });
     const [a, b] = await staff(2);
     const first = await book(a!, s.id);
     await book(b!, s.id);

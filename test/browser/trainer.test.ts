@@ -452,7 +452,7 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
       await page.keyboard.type('movable');
       await page.keyboard.press('Enter');
       await page.getByText('People matching “movable”').waitFor();
-      await tabTo(page, 'Change role or organisation, or send a reset link');
+      await tabTo(page, 'Change role, job role or organisation, or send a reset link');
       await page.keyboard.press('Enter');
       await tabTo(page, 'Role');
       await checkPage(page, `person controls at ${size.viewport.width} px`);
@@ -466,6 +466,12 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
       await activate(page, `Save role and organisation for ${person.name}`);
       await page.getByRole('status').filter({ hasText: `${person.name} is now school office at Zebra Academy.` }).waitFor();
       expect((await t.request('GET', '/api/me', { as: person })).json).toMatchObject({ role: 'office', orgName: 'Zebra Academy' });
+      // The job role is apart from the account role.
+      await tabTo(page, 'Job role');
+      await page.keyboard.type('Lea'); // Leadership
+      await activate(page, `Save job role for ${person.name}`);
+      await page.getByRole('status').filter({ hasText: `${person.name}’s job role is now leadership.` }).waitFor();
+      expect((await t.request('GET', '/api/me', { as: person })).json).toMatchObject({ role: 'office', jobRole: 'leadership' });
       await activate(page, `Send a password reset link to ${person.name}`);
       await page.getByRole('status').filter({ hasText: `A password reset link is on its way to ${person.email}.` }).waitFor();
       expect((await t.db.selectFrom('outbox').select('to_email').where('kind', '=', 'password_reset').execute()).map((m) => m.to_email)).toContain(person.email);

@@ -293,6 +293,10 @@ const MATRIX: Row[] = [
   ['GET /api/me/completions',               async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
   ['GET /api/me/completions.csv',           async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
   ['GET /api/orgs/{id}/completions',        async () => ({ params: { id: orgA.id } }),                               e(401, 401, 403, 403,  200,   403,    403,    403,     200)],
+  // Coverage of orgA: its office and admins; orgB's office is refused (a sibling, not under it).
+  ['GET /api/reach/coverage',               async () => ({ query: `orgId=${orgA.id}` }),                             e(401, 401, 403, 403,  200,   403,    403,    403,     200)],
+  ['GET /api/reach/coverage.csv',           async () => ({ query: `figure=schools&orgId=${orgA.id}` }),              e(401, 401, 403, 403,  200,   403,    403,    403,     200)],
+  ['GET /api/reach/not-booked',             async () => ({ query: `orgId=${orgA.id}` }),                             e(401, 401, 403, 403,  200,   403,    403,    403,     200)],
   // Materials (issue 20): the library is kept by administrators and read by those who run sessions.
   ['GET /api/courses/{id}/materials',       async () => ({ params: { id: await newCourse() } }),                    e(401, 401, 403, 403,  403,   403,    200,    200,     200)],
   ['POST /api/courses/{id}/materials/files', async () => ({ params: { id: await newCourse() }, query: 'name=slides.pdf', contentType: 'application/octet-stream', body: PDF }),

@@ -9,6 +9,8 @@ import { BookingsPage, CompletionsPage } from './pages/BookingsPage.js';
 import { CalendarPage } from './pages/CalendarPage.js';
 import { NewSessionPage } from './pages/NewSessionPage.js';
 import { OrgBookingsPage, OrgExportPage } from './pages/OfficePages.js';
+import { CoveragePage } from './reach/CoveragePage.js';
+import { NotBookedPage } from './reach/NotBookedPage.js';
 import { SessionPage } from './pages/SessionPage.js';
 import { SessionsPage } from './pages/SessionsPage.js';
 import { SignInPage } from './pages/SignInPage.js';
@@ -31,6 +33,7 @@ const NAV: NavItem[] = [
   ...TIMETABLE_NAV,
   { href: '/office/bookings', label: 'Who is booked where', roles: ['office', 'admin'] },
   { href: '/office/export', label: 'Export', roles: ['office', 'admin'] },
+  { href: '/reach', label: 'Training coverage', roles: ['office', 'admin'] },
   { href: '/sessions/new', label: 'New session', roles: ['trainer', 'admin'] },
   ...TRAINER_NAV,
   ...ACCOUNT_NAV,
@@ -132,6 +135,10 @@ function Routes({ me, loc }: { me: MeValue; loc: Location }) {
   m = match('/bookings/:id', p);
   if (m) return <BookingPage key={m.id!} id={m.id!} />;
   if (p === '/calendar') return <CalendarPage key={key} />;
+  if (p === '/reach' || p === '/reach/not-booked') {
+    if (me.role !== 'office' && me.role !== 'admin') return <Forbidden loc={loc} />;
+    return p === '/reach' ? <CoveragePage key={key} /> : <NotBookedPage key={key} />;
+  }
   if (p === '/office/bookings' || p === '/office/export') {
     if (me.role !== 'office' && me.role !== 'admin') return <Forbidden loc={loc} />;
     if (!me.orgId) return <LoadError error={new ApiError(403, 'forbidden', 'Your account does not belong to an organisation.')} />;

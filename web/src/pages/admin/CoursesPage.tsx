@@ -46,6 +46,7 @@ export function CoursesPage() {
               {courses.map((c) => (
                 <li key={c.id}>
                   <CourseTrainers course={c} trainers={trainers} onSaved={(m) => setMessage(m)} />
+                  <CompletionRule course={c} onSaved={(m) => setMessage(m)} />
                 </li>
               ))}
             </ul>
@@ -61,6 +62,46 @@ export function CoursesPage() {
         </ActionButton>
       </form>
     </>
+  );
+}
+
+/** The course's completion rule: how many parts (1..n) a person must attend a session of. */
+function CompletionRule({ course, onSaved }: { course: CourseRow; onSaved: (message: string) => void }) {
+  const [parts, setParts] = useState(String(course.partsRequired));
+  const [error, setError] = useState('');
+  const save = useAction();
+  const id = `parts-${course.id}`;
+  async function submit(e: Event) {
+    e.preventDefault();
+    const n = Number(parts);
+    if (!Number.isInteger(n) || n < 1 || n > 20) {
+      setError('Enter a whole number of parts from 1 to 20.');
+      return;
+    }
+    setError('');
+    const saved = await save.run(() => api(`/api/courses/${encodeURIComponent(course.id)}`, Course, { method: 'PATCH', body: { partsRequired: n } }));
+    if (saved) onSaved(`${saved.title}: complete once a session of ${saved.partsRequired === 1 ? 'part 1' : `each of parts 1 to ${saved.partsRequired}`} is attended.`);
+  }
+  return (
+    <form class="card" onSubmit={submit} aria-label={`Completion rule for ${course.title}`}>
+      <TextField
+        id={id}
+        label={`Parts to attend to complete ${course.title}`}
+        hint="A person completes the course once they have attended a session of each part from 1 to this number. Trainers say which part each session is."
+        type="number"
+        min={1}
+        max={20}
+        step={1}
+        inputMode="numeric"
+        value={parts}
+        error={error || undefined}
+        onInput={(e) => setParts((e.currentTarget as HTMLInputElement).value)}
+      />
+      <ActionError action={save} />
+      <ActionButton busy={save.busy} busyLabel="Saving…" aria-label={`Save completion rule for ${course.title}`}>
+        Save completion rule
+      </ActionButton>
+    </form>
   );
 }
 

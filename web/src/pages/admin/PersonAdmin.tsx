@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { z } from 'zod';
-import { Organisation, Role, User } from '../../../../shared/accounts.js';
+import { JOB_ROLE_LABEL, JobRole, Organisation, Role, User } from '../../../../shared/accounts.js';
 import { api } from '../../api.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
 
@@ -11,7 +11,7 @@ export function PersonAdmin({ person, onChanged }: { person: z.infer<typeof User
   const [open, setOpen] = useState(false);
   return (
     <details class="field" onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}>
-      <summary>Change role or organisation, or send a reset link</summary>
+      <summary>Change role, job role or organisation, or send a reset link</summary>
       {open && <PersonAdminForm person={person} onChanged={onChanged} />}
     </details>
   );
@@ -21,7 +21,9 @@ function PersonAdminForm({ person, onChanged }: { person: z.infer<typeof User>; 
   const orgs = useLoad(() => api('/api/orgs', z.object({ items: z.array(Organisation) })), []);
   const [role, setRole] = useState(person.role);
   const [orgId, setOrgId] = useState(person.orgId ?? '');
+  const [jobRole, setJobRole] = useState<string>(person.jobRole ?? '');
   const save = useAction();
+  const saveJob = useAction();
   const reset = useAction();
   const id = (k: string) => `${k}-${person.id}`;
   return (
@@ -59,6 +61,32 @@ function PersonAdminForm({ person, onChanged }: { person: z.infer<typeof User>; 
             <ActionError action={save} />
             <ActionButton class="button button-secondary" busy={save.busy} busyLabel="Saving…" aria-label={`Save role and organisation for ${person.name}`}>
               Save role and organisation
+            </ActionButton>
+          </form>
+          <form
+            onSubmit={async (e) => {
+              e.preventDefault();
+              const next = await saveJob.run(() => api(`/api/users/${encodeURIComponent(person.id)}`, User, { method: 'PATCH', body: { jobRole: jobRole ? JobRole.parse(jobRole) : null } }));
+              if (next) onChanged(next, next.jobRole ? `${next.name}’s job role is now ${JOB_ROLE_LABEL[next.jobRole].toLowerCase()}.` : `${next.name}’s job role is now not stated.`);
+            }}
+          >
+            <div class="field">
+              <label for={id('job')}>Job role</label>
+              <p class="hint" id={id('job-hint')}>
+                What they do at work, for training coverage by role. Separate from their account role.
+              </p>
+              <select id={id('job')} aria-describedby={id('job-hint')} value={jobRole} onChange={(e) => setJobRole((e.currentTarget as HTMLSelectElement).value)}>
+                <option value="">Not stated</option>
+                {Object.entries(JOB_ROLE_LABEL).map(([k, label]) => (
+                  <option key={k} value={k}>
+                    {label}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <ActionError action={saveJob} />
+            <ActionButton class="button button-secondary" busy={saveJob.busy} busyLabel="Saving…" aria-label={`Save job role for ${person.name}`}>
+              Save job role
             </ActionButton>
           </form>
           <ActionError action={reset} />

@@ -55,8 +55,10 @@ function EditForm({ s, navigated, onChanged }: { s: Session; navigated: boolean;
     }
     setBusy(true);
     try {
-      const { trainerIds: _t, courseId: _c, ...patch } = input;
-      const saved = await api(`/api/sessions/${encodeURIComponent(s.id)}`, Session, { method: 'PATCH', body: { ...patch, venue, description: input.description ?? '' } });
+      const { trainerIds: _t, courseId, ...patch } = input;
+      // The course is sent only when it changed (changing it checks who may run the course's sessions).
+      const course = (courseId ?? null) !== s.courseId ? { courseId: courseId ?? null } : {};
+      const saved = await api(`/api/sessions/${encodeURIComponent(s.id)}`, Session, { method: 'PATCH', body: { ...patch, ...course, venue, description: input.description ?? '' } });
       setConfirming(null);
       onChanged(saved);
       setValues(valuesOf(saved));

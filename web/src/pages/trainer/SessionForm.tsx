@@ -2,8 +2,10 @@
  * The fields of a session (new, duplicate, series and edit share them), what they become for
  * the API, and how the API's refusals map back onto the fields.
  */
-import { CreateSessionInput, type Mode, type Session } from '../../../../shared/sessions.js';
-import { ApiError } from '../../api.js';
+import { z } from 'zod';
+import { Course, CreateSessionInput, type Mode, type Session } from '../../../../shared/sessions.js';
+import { api, ApiError } from '../../api.js';
+import { Loaded, useLoad } from '../../load.js';
 import { errorFor, messageOf, TextField, toFieldErrors, type FieldError } from '../../components.js';
 import { modeLabel, wallClock, zonedIso } from '../../format.js';
 
@@ -21,9 +23,13 @@ export interface SessionValues {
   policy: 'auto' | 'offer';
   closesDate: string;
   closesTime: string;
+  /** '' for no course. */
+  courseId: string;
+  /** Which part of its course (a whole number from 1). */
+  part: string;
 }
 
-export const EMPTY_SESSION: SessionValues = { title: '', description: '', mode: 'online', date: '', start: '', end: '', timeZone: 'Europe/London', venue: '', capInPerson: '', capOnline: '', policy: 'auto', closesDate: '', closesTime: '' };
+export const EMPTY_SESSION: SessionValues = { title: '', description: '', mode: 'online', date: '', start: '', end: '', timeZone: 'Europe/London', venue: '', capInPerson: '', capOnline: '', policy: 'auto', closesDate: '', closesTime: '', courseId: '', part: '1' };
 
 /** A session's values as the form shows them (times on the session's own clock). */
 export function valuesOf(s: Session): SessionValues {
@@ -44,6 +50,8 @@ export function valuesOf(s: Session): SessionValues {
     policy: s.waitlistPolicy,
     closesDate: closes?.date ?? '',
     closesTime: closes?.time ?? '',
+    courseId: s.courseId ?? '',
+    part: String(s.part ?? 1),
   };
 }
 
@@ -59,6 +67,8 @@ export const SESSION_FIELDS = {
   'capacity.online': { id: 'cap-online', label: 'Number of online seats' },
   waitlistPolicy: { id: 'policy', label: 'When a seat frees up' },
   bookingClosesAt: { id: 'closes-date', label: 'Booking closes' },
+  courseId: { id: 'course', label: 'Course' },
+  part: { id: 'part', label: 'Part of the course' },
 };
 
 const num = (v: string) => (v.trim() === '' ? undefined : Number(v));
@@ -92,6 +102,8 @@ export function toInput(v: SessionValues): { input: CreateSessionInput; errors: 
     capacity: { inPerson: v.mode === 'online' ? undefined : num(v.capInPerson), online: v.mode === 'in_person' ? undefined : num(v.capOnline) },
     waitlistPolicy: v.policy,
     bookingClosesAt: closesAt,
+    courseId: v.courseId || null,
+    part: v.courseId ? num(v.part) : undefined,
   });
   if (!parsed.success) {
     for (const fe of toFieldErrors(parsed.error.issues, SESSION_FIELDS, SESSION_FIELDS.title)) {
@@ -165,10 +177,52 @@ export function SessionFields({ values, set, errors }: { values: SessionValues; 
           <option value="offer">Offer it to the next person for a limited time</option>
         </select>
       </div>
+      <CourseFields values={v} set={set} errors={errors} />
       <div class="row">
         <TextField id="closes-date" label="Booking closes on (optional)" type="date" hint="Empty: booking stays open until the session ends." error={errorFor(errors, 'closes-date')} {...text('closesDate')} />
         <TextField id="closes-time" label="Booking closes at" type="time" {...text('closesTime')} />
       </div>
     </>
+  );
+}
+
+/** The course a session belongs to, and which part of it (a course is complete once a session of each required part is attended). */
+function CourseFields({ values: v, set, errors }: { values: SessionValues; set: (patch: Partial<SessionValues>) => void; errors: FieldError[] }) {
+  const courses = useLoad(() => api('/api/courses', z.object({ items: z.array(Course) })), []);
+  return (
+    <Loaded state={courses} what="the courses">
+      {({ items }) => {
+        const course = items.find((c) => c.id === v.courseId);
+        return (
+          <div class="row">
+            <div class="field">
+              <label for="course">Course (optional)</label>
+              <select id="course" name="course" value={v.courseId} onChange={(e) => set({ courseId: (e.currentTarget as HTMLSelectElement).value })}>
+                <option value="">No course</option>
+                {items.map((c) => (
+                  <option key={c.id} value={c.id}>
+                    {c.title}
+                  </option>
+                ))}
+              </select>
+            </div>
+            {v.courseId && (
+              <TextField
+                id="part"
+                label="Part of the course"
+                hint={course ? `${course.title} is complete once a session of ${course.partsRequired === 1 ? 'part 1' : `each of parts 1 to ${course.partsRequired}`} is attended.` : undefined}
+                type="number"
+                inputMode="numeric"
+                min={1}
+                max={20}
+                error={errorFor(errors, 'part')}
+                value={v.part}
+                onInput={(e) => set({ part: (e.currentTarget as HTMLInputElement).value })}
+              />
+            )}
+          </div>
+        );
+      }}
+    </Loaded>
   );
 }

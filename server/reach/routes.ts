@@ -1,0 +1,51 @@
+import { createRoute } from '@hono/zod-openapi';
+import { Coverage, CoverageCsvQuery, CoverageQuery, NotBookedList } from '../../shared/reach.js';
+import type { Deps } from '../platform/deps.js';
+import { jsonResponse, requireUser, router } from '../platform/http.js';
+import * as reach from './service.js';
+
+export function reachRoutes(deps: Deps) {
+  const app = router();
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/reach/coverage',
+      tags: ['reach'],
+      summary: 'Training coverage: staff, booked, attended, completed per course; by organisation, job role and week (office: own organisation and those under it; admin: any, or the whole programme without orgId)',
+      request: { query: CoverageQuery },
+      responses: { 200: jsonResponse(Coverage, 'The figures') },
+    }),
+    async (c) => c.json(await reach.coverage(deps, requireUser(c), c.req.valid('query').orgId), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/reach/coverage.csv',
+      tags: ['reach'],
+      summary: 'One coverage figure as CSV (schools, roles, weekly, courses, not_booked); same access as the figures',
+      request: { query: CoverageCsvQuery },
+      responses: { 200: { description: 'CSV (UTF-8 with BOM)', content: { 'text/csv': { schema: { type: 'string' } } } } },
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      const { csv, filename } = await reach.coverageCsv(deps, requireUser(c), q.figure, q.orgId);
+      return c.body(csv, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${filename}"` });
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/reach/not-booked',
+      tags: ['reach'],
+      summary: 'Staff who have never booked a seat (office: own organisation and those under it; admin: any, or everyone)',
+      request: { query: CoverageQuery },
+      responses: { 200: jsonResponse(NotBookedList, 'People, by organisation and name') },
+    }),
+    async (c) => c.json(await reach.notBooked(deps, requireUser(c), c.req.valid('query').orgId), 200),
+  );
+
+  return app;
+}

@@ -1,0 +1,192 @@
+/**
+ * The programme's reach: for a school, a trust or local authority (its schools together) or
+ * the whole programme, how many staff there are, how many booked, attended and completed
+ * each course, by organisation, by job role and week by week.
+ *
+ * Who counts: people whose account role is staff or office (the workforce; trainers and
+ * administrators run the programme), whose account is not turned off, counted at the
+ * organisation they belong to now. A person who moved school is counted at their new
+ * school, with everything they booked, attended and completed before (their training
+ * moved with them); their old school no longer counts them. A turned-off account is not
+ * counted anywhere, in staff or in any figure, so no rate can pass 100%.
+ *
+ * Office staff see their own organisation (a trust's or local authority's office: it and
+ * every organisation under it); administrators everything; anyone else nothing.
+ */
+import { stringify } from 'csv-stringify/sync';
+import { JOB_ROLE_LABEL, type JobRole } from '../../shared/accounts.js';
+import type { Coverage, CoverageCounts, CoverageFigure } from '../../shared/reach.js';
+import { AppError } from '../errors.js';
+import type { Deps } from '../platform/deps.js';
+import type { AuthUser } from '../platform/http.js';
+import * as repo from './repository.js';
+
+const JOB_ROLES: (JobRole | null)[] = ['teacher', 'teaching_assistant', 'support_staff', 'leadership', 'early_years', null];
+const NOT_BOOKED_LIMIT = 5000;
+
+interface ResolvedScope {
+  kind: 'programme' | 'group' | 'school';
+  org: { id: string; name: string } | null;
+  people: repo.PeopleScope;
+  /** Organisation id -> the row its figures are shown under (the organisation itself, or for the programme its top-level organisation). */
+  rowOf: Map<string, { id: string; name: string }>;
+}
+
+/** The scope `actor` asked for, if they may see it. */
+async function resolveScope(deps: Deps, actor: AuthUser, orgId: string | undefined): Promise<ResolvedScope> {
+  if (actor.role !== 'admin' && actor.role !== 'office') throw new AppError('forbidden', 'Only school office staff and administrators can see training coverage.');
+  if (actor.role === 'admin' && !orgId) {
+    const all = await repo.allOrgs(deps.db);
+    const byId = new Map(all.map((o) => [o.id, o]));
+    const top = (id: string) => {
+      let o = byId.get(id)!;
+      for (let i = 0; i < 10 && o.parent_id && byId.has(o.parent_id); i++) o = byId.get(o.parent_id)!;
+      return { id: o.id, name: o.name };
+    };
+    return { kind: 'programme', org: null, people: { kind: 'all' }, rowOf: new Map(all.map((o) => [o.id, top(o.id)])) };
+  }
+  const targetId = orgId ?? actor.orgId;
+  if (!targetId) throw new AppError('forbidden', 'You do not belong to an organisation, so there is no coverage to show.');
+  if (actor.role === 'office' && targetId !== actor.orgId) {
+    const mine = await repo.descendantOrgs(deps.db, actor.orgId ?? '');
+    if (!mine.some((o) => o.id === targetId)) throw new AppError('forbidden', 'You can see the coverage of your own organisation (and the schools under it) only.');
+  }
+  const [org] = await repo.orgsByIds(deps.db, [targetId]);
+  if (!org) throw new AppError('not_found', 'No such organisation.');
+  const under = await repo.descendantOrgs(deps.db, org.id);
+  const orgs = [org, ...under];
+  return {
+    kind: under.length ? 'group' : 'school',
+    org: { id: org.id, name: org.name },
+    people: { kind: 'orgs', orgIds: orgs.map((o) => o.id) },
+    rowOf: new Map(orgs.map((o) => [o.id, { id: o.id, name: o.name }])),
+  };
+}
+
+const zero = (): CoverageCounts => ({ staff: 0, booked: 0, attended: 0, completed: {} });
+function add(into: CoverageCounts, c: { staff?: number; booked?: number; attended?: number }) {
+  into.staff += c.staff ?? 0;
+  into.booked += c.booked ?? 0;
+  into.attended += c.attended ?? 0;
+}
+function addCompleted(into: CoverageCounts, courseId: string, n: number) {
+  into.completed[courseId] = (into.completed[courseId] ?? 0) + n;
+}
+
+const DAY = 86_400_000;
+/** The Monday (UTC date) of the week holding `day` (YYYY-MM-DD). */
+function weekOf(day: string): string {
+  const t = Date.parse(`${day}T00:00:00Z`);
+  const dow = (new Date(t).getUTCDay() + 6) % 7;
+  return new Date(t - dow * DAY).toISOString().slice(0, 10);
+}
+
+/** Coverage for the scope `actor` asked for (none: their own organisation; an administrator: the whole programme). */
+export async function coverage(deps: Deps, actor: AuthUser, orgId?: string): Promise<Coverage> {
+  const scope = await resolveScope(deps, actor, orgId);
+  const [counts, completions, perDay, firstPerDay, courses] = await Promise.all([
+    repo.workforceCounts(deps.db, scope.people),
+    repo.completionCounts(deps.db, scope.people),
+    repo.completionsPerDay(deps.db, scope.people),
+    repo.firstAttendancePerDay(deps.db, scope.people),
+    repo.allCourses(deps.db),
+  ]);
+
+  const totals = zero();
+  const byOrg = new Map<string, Coverage['byOrg'][number]>();
+  const orgRow = (orgId: string) => {
+    const row = scope.rowOf.get(orgId) ?? { id: orgId, name: 'Unknown organisation' };
+    let r = byOrg.get(row.id);
+    if (!r) byOrg.set(row.id, (r = { orgId: row.id, name: row.name, ...zero() }));
+    return r;
+  };
+  const byRole = new Map(JOB_ROLES.map((j) => [j, { jobRole: j, ...zero() }]));
+  for (const c of counts) {
+    add(totals, c);
+    add(orgRow(c.orgId), c);
+    add(byRole.get(c.jobRole)!, c);
+  }
+  for (const c of completions) {
+    addCompleted(totals, c.courseId, c.completed);
+    addCompleted(orgRow(c.orgId), c.courseId, c.completed);
+    addCompleted(byRole.get(c.jobRole)!, c.courseId, c.completed);
+  }
+  // In a school or trust, every organisation is listed, even with nobody in it yet.
+  if (scope.kind !== 'programme') for (const o of scope.rowOf.keys()) orgRow(o);
+
+  return {
+    scope: { kind: scope.kind, orgId: scope.org?.id ?? null, name: scope.org?.name ?? 'The whole programme' },
+    totals,
+    courses: courses.map((c) => ({ courseId: c.id, title: c.title, partsRequired: Number(c.parts_required) })),
+    byOrg: [...byOrg.values()].sort((a, b) => a.name.localeCompare(b.name) || a.orgId.localeCompare(b.orgId)),
+    byRole: [...byRole.values()],
+    weekly: weekly(perDay, firstPerDay, deps.now()),
+  };
+}
+
+function weekly(perDay: { day: string; n: number }[], firstPerDay: { day: string; n: number }[], now: Date): Coverage['weekly'] {
+  const completions = new Map<string, number>();
+  const first = new Map<string, number>();
+  for (const r of perDay) completions.set(weekOf(r.day), (completions.get(weekOf(r.day)) ?? 0) + r.n);
+  for (const r of firstPerDay) first.set(weekOf(r.day), (first.get(weekOf(r.day)) ?? 0) + r.n);
+  const weeks = [...completions.keys(), ...first.keys()].sort();
+  if (weeks.length === 0) return [];
+  const last = [weekOf(now.toISOString().slice(0, 10)), weeks[weeks.length - 1]!].sort()[1]!;
+  const out: Coverage['weekly'] = [];
+  let attendedToDate = 0;
+  let completionsToDate = 0;
+  for (let t = Date.parse(`${weeks[0]}T00:00:00Z`); t <= Date.parse(`${last}T00:00:00Z`); t += 7 * DAY) {
+    const w = new Date(t).toISOString().slice(0, 10);
+    attendedToDate += first.get(w) ?? 0;
+    completionsToDate += completions.get(w) ?? 0;
+    out.push({ weekStart: w, firstAttended: first.get(w) ?? 0, completions: completions.get(w) ?? 0, attendedToDate, completionsToDate });
+  }
+  return out.slice(-104);
+}
+
+/** Staff in scope who have never had a seat, and whether the viewer can book each one. */
+export async function notBooked(deps: Deps, actor: AuthUser, orgId?: string) {
+  const scope = await resolveScope(deps, actor, orgId);
+  const rows = await repo.notBooked(deps.db, scope.people, NOT_BOOKED_LIMIT + 1);
+  return {
+    items: rows.slice(0, NOT_BOOKED_LIMIT).map((r) => ({
+      userId: r.id,
+      name: r.name,
+      email: r.email,
+      orgId: r.org_id!,
+      orgName: r.org_name ?? '',
+      jobRole: (r.job_role ?? null) as JobRole | null,
+      waiting: Boolean(Number(r.waiting)),
+      // The office booking API books the office's own organisation's people.
+      canBook: actor.role === 'admin' || r.org_id === actor.orgId,
+    })),
+    truncated: rows.length > NOT_BOOKED_LIMIT,
+  };
+}
+
+const pct = (n: number, of: number) => (of === 0 ? '' : String(Math.round((1000 * n) / of) / 10));
+const roleLabel = (j: JobRole | null) => (j ? JOB_ROLE_LABEL[j] : 'Not stated');
+
+/** One figure of the coverage as CSV (UTF-8 with BOM, CRLF, formula-looking cells neutralised). */
+export async function coverageCsv(deps: Deps, actor: AuthUser, figure: CoverageFigure, orgId?: string): Promise<{ csv: string; filename: string }> {
+  const write = (columns: string[], rows: (string | number)[][]) => stringify([columns, ...rows], { bom: true, record_delimiter: 'windows', escape_formulas: true, quoted_match: /[\r\n]/ });
+  const day = deps.now().toISOString().slice(0, 10);
+  if (figure === 'not_booked') {
+    const list = await notBooked(deps, actor, orgId);
+    return {
+      csv: write(['name', 'email', 'organisation', 'job role', 'on a waiting list'], list.items.map((p) => [p.name, p.email, p.orgName, roleLabel(p.jobRole), p.waiting ? 'yes' : 'no'])),
+      filename: `not-booked-${day}.csv`,
+    };
+  }
+  const c = await coverage(deps, actor, orgId);
+  const courseCols = c.courses.map((k) => `completed: ${k.title}`);
+  const done = (x: CoverageCounts) => c.courses.map((k) => x.completed[k.courseId] ?? 0);
+  const base = (x: CoverageCounts) => [x.staff, x.booked, pct(x.booked, x.staff), x.attended, pct(x.attended, x.staff)];
+  const baseCols = ['staff', 'booked', 'booked %', 'attended at least one session', 'attended %'];
+  let csv: string;
+  if (figure === 'schools') csv = write(['organisation', ...baseCols, ...courseCols], c.byOrg.map((o) => [o.name, ...base(o), ...done(o)]));
+  else if (figure === 'roles') csv = write(['job role', ...baseCols, ...courseCols], c.byRole.map((r) => [roleLabel(r.jobRole), ...base(r), ...done(r)]));
+  else if (figure === 'weekly') csv = write(['week starting', 'attended a first session', 'course completions', 'attended to date', 'course completions to date'], c.weekly.map((w) => [w.weekStart, w.firstAttended, w.completions, w.attendedToDate, w.completionsToDate]));
+  else csv = write(['course', 'parts required', 'staff', 'completed', 'completed %'], c.courses.map((k) => [k.title, k.partsRequired, c.totals.staff, c.totals.completed[k.courseId] ?? 0, pct(c.totals.completed[k.courseId] ?? 0, c.totals.staff)]));
+  return { csv, filename: `coverage-${figure}-${day}.csv` };
+}

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { JobRole } from './accounts.js';
+import { Id } from './common.js';
+
+/** Whose coverage: the whole programme (admins; no orgId), or one organisation and the organisations under it. */
+export const CoverageQuery = z.object({ orgId: Id.optional() });
+
+/** The figures a coverage page can download as CSV. */
+export const CoverageFigure = z.enum(['schools', 'roles', 'weekly', 'courses', 'not_booked']);
+export type CoverageFigure = z.infer<typeof CoverageFigure>;
+export const CoverageCsvQuery = CoverageQuery.extend({ figure: CoverageFigure });
+
+/** Course completions per course id. */
+const Completed = z.record(z.string(), z.number());
+
+/** Counts for one group of people: staff (active accounts), booked (a seat, ever), attended at least one session, completed each course. */
+export const CoverageCounts = z.object({ staff: z.number(), booked: z.number(), attended: z.number(), completed: Completed });
+export type CoverageCounts = z.infer<typeof CoverageCounts>;
+
+export const Coverage = z.object({
+  scope: z.object({ kind: z.enum(['programme', 'group', 'school']), orgId: z.string().nullable(), name: z.string() }),
+  totals: CoverageCounts,
+  courses: z.array(z.object({ courseId: z.string(), title: z.string(), partsRequired: z.number() })),
+  /** Per organisation in scope (the whole programme: per trust, local authority or stand-alone school). */
+  byOrg: z.array(CoverageCounts.extend({ orgId: z.string(), name: z.string() })),
+  /** Per job role; null: not stated. Every role is listed, with zeros. */
+  byRole: z.array(CoverageCounts.extend({ jobRole: JobRole.nullable() })),
+  /** Monday-start weeks (UTC dates) from the first with anything to the current one (at most 104). */
+  weekly: z.array(z.object({ weekStart: z.string(), firstAttended: z.number(), completions: z.number(), attendedToDate: z.number(), completionsToDate: z.number() })),
+});
+export type Coverage = z.infer<typeof Coverage>;
+
+export const NotBookedPerson = z.object({
+  userId: z.string(),
+  name: z.string(),
+  email: z.string(),
+  orgId: z.string(),
+  orgName: z.string(),
+  jobRole: JobRole.nullable(),
+  /** On a waiting list (or offered a seat) now. */
+  waiting: z.boolean(),
+  /** Whether the viewer can book this person (office: their own organisation's people; admin: anyone). */
+  canBook: z.boolean(),
+});
+export const NotBookedList = z.object({ items: z.array(NotBookedPerson), truncated: z.boolean() });

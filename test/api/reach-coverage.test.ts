@@ -1,0 +1,189 @@
+/**
+ * Coverage figures on a seeded trust with two schools (and a stand-alone school outside it),
+ * checked against the rows: a turned-off teacher, a person who moved school after training,
+ * someone only on a waiting list, office staff (part of the workforce) and people with no
+ * job role stated.
+ */
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { courseCompletionsFor } from '../../server/reach/completion.js';
+import { makeTestContext, type TestContext, type TestUser } from '../helpers.js';
+
+let t: TestContext;
+let admin: TestUser, trainer: TestUser;
+let officeT: TestUser, officeA: TestUser, officeB: TestUser;
+let a1: TestUser, a2: TestUser, a3: TestUser, a4: TestUser, b1: TestUser, b2: TestUser, b3: TestUser, c1: TestUser;
+let trust: { id: string }, schoolA: { id: string }, schoolB: { id: string }, schoolC: { id: string };
+let courseX: string, courseY: string;
+
+async function held(courseId: string | null, part: number, date: string, people: [TestUser, boolean][], capacity = 20) {
+  t.clock.set('2026-01-12T09:00:00.000Z');
+  const s = await t.session({ title: `Session ${date}`, courseId, part, startsAt: `${date}T15:00:00.000Z`, endsAt: `${date}T16:00:00.000Z`, capacity: { online: capacity } }, trainer);
+  const ids: string[] = [];
+  for (const [u] of people) {
+    const b = await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: u, body: { seat: 'online' } });
+    expect(b.status).toBe(201);
+    ids.push(b.json.id);
+  }
+  t.clock.set(`${date}T17:00:00.000Z`);
+  for (const [i, [, attended]] of people.entries()) {
+    expect((await t.request('PUT', `/api/sessions/${s.id}/attendance/${ids[i]}`, { as: trainer, body: { attended } })).status).toBe(200);
+  }
+}
+
+const person = async (role: 'staff' | 'office', orgId: string, name: string, jobRole?: string) => {
+  const u = await t.user(role, orgId, name);
+  if (jobRole) await t.db.updateTable('users').set({ job_role: jobRole as 'teacher' }).where('id', '=', u.id).execute();
+  return u;
+};
+
+beforeAll(async () => {
+  t = await makeTestContext();
+  admin = await t.user('admin');
+  trainer = await t.user('trainer');
+  const org = async (body: Record<string, unknown>) => (await t.request('POST', '/api/orgs', { as: admin, body })).json as { id: string };
+  trust = await org({ name: 'Oak Trust', kind: 'trust' });
+  schoolA = await org({ name: 'Ash Primary', parentId: trust.id });
+  schoolB = await org({ name: 'Birch Academy', parentId: trust.id });
+  schoolC = await org({ name: '=Cliff School' });
+  officeT = await person('office', trust.id, 'Olive Trust-Office');
+  officeA = await person('office', schoolA.id, 'Omar Ash-Office');
+  officeB = await person('office', schoolB.id, 'Orla Birch-Office');
+  a1 = await person('staff', schoolA.id, 'Ann Teacher', 'teacher');
+  a2 = await person('staff', schoolA.id, 'Abe Assistant', 'teaching_assistant');
+  a3 = await person('staff', schoolA.id, 'Amy Unstated');
+  a4 = await person('staff', schoolA.id, 'Al Leaver', 'teacher');
+  b1 = await person('staff', schoolB.id, 'Bea Support', 'support_staff');
+  b2 = await person('staff', schoolA.id, 'Bob Mover'); // moves from Ash to Birch after training
+  b3 = await person('staff', schoolB.id, 'Bill Leader', 'leadership');
+  c1 = await person('staff', schoolC.id, 'Cat Outside', 'teacher');
+  courseX = (await t.request('POST', '/api/courses', { as: admin, body: { title: 'SEND in depth', partsRequired: 2 } })).json.id;
+  courseY = (await t.request('POST', '/api/courses', { as: admin, body: { title: 'Inclusion basics' } })).json.id;
+
+  await held(courseX, 1, '2026-02-02', [[a1, true], [a2, false], [b2, true]]);
+  await held(courseX, 2, '2026-02-09', [[a1, true]]);
+  await held(courseY, 1, '2026-02-11', [[a1, true], [b1, true], [a4, true], [c1, true]]);
+  // A full session: Bea has the seat, Bill waits.
+  t.clock.set('2026-01-12T09:00:00.000Z');
+  const full = await t.session({ title: 'Full', startsAt: '2026-03-02T15:00:00.000Z', endsAt: '2026-03-02T16:00:00.000Z', capacity: { online: 1 } }, trainer);
+  expect((await t.request('POST', `/api/sessions/${full.id}/bookings`, { as: b1, body: { seat: 'online' } })).json.status).toBe('confirmed');
+  expect((await t.request('POST', `/api/sessions/${full.id}/bookings`, { as: b3, body: { seat: 'online' } })).json.status).toBe('waitlisted');
+
+  t.clock.set('2026-02-20T12:00:00.000Z');
+  expect((await t.request('PATCH', `/api/users/${a4.id}`, { as: admin, body: { disabled: true } })).status).toBe(200);
+  expect((await t.request('PUT', `/api/users/${b2.id}/placement`, { as: admin, body: { role: 'staff', orgId: schoolB.id } })).status).toBe(200);
+}, 120_000);
+afterAll(async () => {
+  await t.close();
+});
+
+const get = (as: TestUser, query = '') => t.request('GET', `/api/reach/coverage${query}`, { as });
+const done = (x: number, y: number) => ({ [courseX]: x, [courseY]: y });
+const strip = (c: { completed: Record<string, number> }) => ({ ...c, completed: Object.fromEntries(Object.entries(c.completed).filter(([, n]) => n > 0)) });
+
+describe('coverage of a trust', () => {
+  it('counts active staff at their current school, booked, attended and completed, by school, role and week', async () => {
+    const res = await get(officeT);
+    expect(res.status).toBe(200);
+    const c = res.json;
+    expect(c.scope).toEqual({ kind: 'group', orgId: trust.id, name: 'Oak Trust' });
+    // Staff: 3 office staff, Ann, Abe, Amy, Bea, Bob, Bill (Al is turned off). Booked: Ann, Abe (absent), Bea, Bob.
+    // Attended: Ann, Bea, Bob. Completed: X by Ann (Bob has part 1 only); Y by Ann and Bea (Al's does not count).
+    expect(strip(c.totals)).toEqual({ staff: 9, booked: 4, attended: 3, completed: done(1, 2) });
+    expect(c.byOrg.map(strip)).toEqual([
+      { orgId: schoolA.id, name: 'Ash Primary', staff: 4, booked: 2, attended: 1, completed: done(1, 1) },
+      { orgId: schoolB.id, name: 'Birch Academy', staff: 4, booked: 2, attended: 2, completed: { [courseY]: 1 } },
+      { orgId: trust.id, name: 'Oak Trust', staff: 1, booked: 0, attended: 0, completed: {} },
+    ]);
+    expect(c.byRole.map(strip)).toEqual([
+      { jobRole: 'teacher', staff: 1, booked: 1, attended: 1, completed: done(1, 1) },
+      { jobRole: 'teaching_assistant', staff: 1, booked: 1, attended: 0, completed: {} },
+      { jobRole: 'support_staff', staff: 1, booked: 1, attended: 1, completed: { [courseY]: 1 } },
+      { jobRole: 'leadership', staff: 1, booked: 0, attended: 0, completed: {} },
+      { jobRole: 'early_years', staff: 0, booked: 0, attended: 0, completed: {} },
+      { jobRole: null, staff: 5, booked: 1, attended: 1, completed: {} },
+    ]);
+    expect(c.weekly).toEqual([
+      { weekStart: '2026-02-02', firstAttended: 2, completions: 0, attendedToDate: 2, completionsToDate: 0 },
+      { weekStart: '2026-02-09', firstAttended: 1, completions: 3, attendedToDate: 3, completionsToDate: 3 },
+      { weekStart: '2026-02-16', firstAttended: 0, completions: 0, attendedToDate: 3, completionsToDate: 3 },
+    ]);
+    expect(c.courses).toEqual(expect.arrayContaining([{ courseId: courseX, title: 'SEND in depth', partsRequired: 2 }]));
+  });
+
+  it('agrees with the rows: a count of users and bookings, and the completion rule person by person', async () => {
+    const orgIds = [trust.id, schoolA.id, schoolB.id];
+    const users = (await t.db.selectFrom('users').selectAll().execute()).filter((u) => orgIds.includes(u.org_id ?? '') && u.disabled_at === null && (u.role === 'staff' || u.role === 'office'));
+    const bookings = await t.db.selectFrom('bookings').select(['user_id', 'status']).execute();
+    const booked = users.filter((u) => bookings.some((b) => b.user_id === u.id && ['confirmed', 'attended', 'absent'].includes(b.status)));
+    const attended = users.filter((u) => bookings.some((b) => b.user_id === u.id && b.status === 'attended'));
+    const rule = await courseCompletionsFor(t.db, users.map((u) => u.id));
+    const completedY = users.filter((u) => rule.get(u.id)!.some((x) => x.courseId === courseY)).length;
+    const completedX = users.filter((u) => rule.get(u.id)!.some((x) => x.courseId === courseX)).length;
+    const c = (await get(admin, `?orgId=${trust.id}`)).json;
+    expect(strip(c.totals)).toEqual({ staff: users.length, booked: booked.length, attended: attended.length, completed: done(completedX, completedY) });
+  });
+
+  it('shows a school to its office and its trust office; never a sibling school; staff and trainers get 403', async () => {
+    const ash = await get(officeA);
+    expect(ash.status).toBe(200);
+    expect(ash.json.scope).toEqual({ kind: 'school', orgId: schoolA.id, name: 'Ash Primary' });
+    expect(strip(ash.json.totals)).toEqual({ staff: 4, booked: 2, attended: 1, completed: done(1, 1) });
+    expect((await get(officeT, `?orgId=${schoolA.id}`)).json.scope.orgId).toBe(schoolA.id);
+
+    for (const [who, query] of [[officeA, `?orgId=${schoolB.id}`], [officeA, `?orgId=${trust.id}`], [officeB, `?orgId=${schoolA.id}`], [officeT, `?orgId=${schoolC.id}`], [a1, ''], [trainer, ''], [a1, `?orgId=${schoolA.id}`]] as const) {
+      const r = await get(who, query);
+      expect(r.status, `${who.name} ${query}`).toBe(403);
+      expect(r.json.error.code).toBe('forbidden');
+      expect((await t.request('GET', `/api/reach/not-booked${query}`, { as: who })).status).toBe(403);
+      expect((await t.request('GET', `/api/reach/coverage.csv?figure=schools${query.replace('?', '&')}`, { as: who })).status).toBe(403);
+    }
+    expect((await t.request('GET', '/api/reach/coverage')).status).toBe(401);
+  });
+
+  it('gives administrators the whole programme, rolled up to trusts and stand-alone schools', async () => {
+    const c = (await get(admin)).json;
+    expect(c.scope).toEqual({ kind: 'programme', orgId: null, name: 'The whole programme' });
+    expect(strip(c.totals)).toEqual({ staff: 10, booked: 5, attended: 4, completed: done(1, 3) });
+    expect(c.byOrg.map((o: { name: string; staff: number }) => [o.name, o.staff])).toEqual([['=Cliff School', 1], ['Oak Trust', 9]]);
+  });
+
+  it('lists staff never booked, with who is waiting and whom the viewer can book', async () => {
+    const r = await t.request('GET', '/api/reach/not-booked', { as: officeT });
+    expect(r.status).toBe(200);
+    expect(r.json.truncated).toBe(false);
+    expect(r.json.items.map((p: { name: string; waiting: boolean; canBook: boolean }) => [p.name, p.waiting, p.canBook])).toEqual([
+      ['Amy Unstated', false, false],
+      ['Omar Ash-Office', false, false],
+      ['Bill Leader', true, false],
+      ['Orla Birch-Office', false, false],
+      ['Olive Trust-Office', false, true],
+    ]);
+    const ash = await t.request('GET', '/api/reach/not-booked', { as: officeA });
+    expect(ash.json.items.map((p: { name: string; canBook: boolean }) => [p.name, p.canBook])).toEqual([['Amy Unstated', true], ['Omar Ash-Office', true]]);
+  });
+
+  it('downloads every figure as CSV, with spreadsheet formulas neutralised', async () => {
+    const csv = async (as: TestUser, figure: string, org = '') => {
+      const r = await t.request('GET', `/api/reach/coverage.csv?figure=${figure}${org}`, { as });
+      expect(r.status).toBe(200);
+      expect(r.headers.get('content-type')).toMatch(/^text\/csv/);
+      expect(r.headers.get('content-disposition')).toMatch(new RegExp(`attachment; filename="(coverage-${figure}|not-booked)-2026-02-20\\.csv"`));
+      const raw = await t.app.request(`/api/reach/coverage.csv?figure=${figure}${org}`, { headers: as.auth });
+      expect([...new Uint8Array(await raw.arrayBuffer()).slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      return parse(r.text, { columns: true, bom: true }) as Record<string, string>[];
+    };
+    const schools = await csv(officeT, 'schools');
+    expect(schools.map((r) => [r.organisation, r.staff, r.booked, r['booked %'], r['attended at least one session'], r['completed: SEND in depth']])).toEqual([
+      ['Ash Primary', '4', '2', '50', '1', '1'],
+      ['Birch Academy', '4', '2', '50', '2', '0'],
+      ['Oak Trust', '1', '0', '0', '0', '0'],
+    ]);
+    expect((await csv(officeT, 'roles')).map((r) => [r['job role'], r.staff])).toEqual([['Teacher', '1'], ['Teaching assistant', '1'], ['Support staff', '1'], ['Leadership', '1'], ['Early years', '0'], ['Not stated', '5']]);
+    expect((await csv(officeT, 'weekly')).map((r) => [r['week starting'], r['course completions']])).toEqual([['2026-02-02', '0'], ['2026-02-09', '3'], ['2026-02-16', '0']]);
+    expect((await csv(officeT, 'courses')).find((r) => r.course === 'Inclusion basics')).toMatchObject({ 'parts required': '1', staff: '9', completed: '2' });
+    expect((await csv(officeA, 'not_booked')).map((r) => r.name)).toEqual(['Amy Unstated', 'Omar Ash-Office']);
+    expect((await csv(admin, 'schools')).map((r) => r.organisation)).toEqual(["'=Cliff School", 'Oak Trust']);
+    expect((await t.request('GET', '/api/reach/coverage.csv?figure=everything', { as: admin })).status).toBe(400);
+  });
+});

@@ -1,0 +1,96 @@
+import type { Download, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { TestUser } from '../helpers.js';
+import { browserAvailable, daysFromNow, expectNoAxeViolations, newPage, plusMinutes, signIn, tabTo, warnIfSkipped, serverAndBrowser } from './harness.js';
+
+warnIfSkipped(import.meta.url);
+
+const NARROW = { viewport: { width: 320, height: 720 } };
+
+async function fitsWidth(page: Page, what: string) {
+  const fits = await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
+  expect(fits, `${what} scrolls sideways at 320 px`).toBe(true);
+}
+
+async function text(download: Download) {
+  const chunks: Buffer[] = [];
+  for await (const c of await download.createReadStream()) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+describe.skipIf(!browserAvailable)('training coverage pages', () => {
+  const env = serverAndBrowser();
+
+  it('shows a trust office its schools as charts with text summaries and tables, downloads CSV, and books someone not yet booked', async () => {
+    const { t } = env.server;
+    const admin = await t.user('admin');
+    const trainer = await t.user('trainer');
+    const org = async (body: Record<string, unknown>) => (await t.request('POST', '/api/orgs', { as: admin, body })).json as { id: string };
+    const trust = await org({ name: 'Willow Trust', kind: 'trust' });
+    const ash = await org({ name: 'Ash Primary', parentId: trust.id });
+    const birch = await org({ name: 'Birch Academy', parentId: trust.id });
+    const trustOffice = await t.user('office', trust.id, 'Tess Trust');
+    const ashOffice = await t.user('office', ash.id, 'Omar Office');
+    const ann = await t.user('staff', ash.id, 'Ann Attended');
+    await t.user('staff', ash.id, 'Nia Notbooked');
+    const bea = await t.user('staff', birch.id, 'Bea Birch');
+    await t.db.updateTable('users').set({ job_role: 'teacher' }).where('id', 'in', [ann.id, bea.id]).execute();
+    const course = (await t.request('POST', '/api/courses', { as: admin, body: { title: 'Inclusion basics' } })).json.id as string;
+
+    // A session held two days from now, attended by Ann and Bea (the clock moves past it and back).
+    const realNow = t.clock.now().toISOString();
+    const held = await t.session({ title: 'Inclusion part 1', courseId: course, startsAt: daysFromNow(2), endsAt: plusMinutes(daysFromNow(2), 60), capacity: { online: 10 } }, trainer);
+    const ids: string[] = [];
+    for (const u of [ann, bea] as TestUser[]) ids.push((await t.request('POST', `/api/sessions/${held.id}/bookings`, { as: u, body: { seat: 'online' } })).json.id);
+    t.clock.set(plusMinutes(daysFromNow(2), 120));
+    for (const id of ids) expect((await t.request('PUT', `/api/sessions/${held.id}/attendance/${id}`, { as: trainer, body: { attended: true } })).status).toBe(200);
+    t.clock.set(realNow);
+    await t.session({ title: 'Inclusion part 1 again', courseId: course, startsAt: daysFromNow(5), endsAt: plusMinutes(daysFromNow(5), 60), capacity: { online: 10 } }, trainer);
+
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signIn(page, trustOffice);
+    await tabTo(page, 'Training coverage');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Training coverage: Willow Trust' }).waitFor();
+
+    // The chart is an image named by its title, with a text summary, and the same numbers in a table.
+    const chart = page.getByRole('img', { name: /Share of staff who attended at least one session, by school/ });
+    await chart.waitFor();
+    const desc = await chart.evaluate((svg) => svg.querySelector('desc')?.textContent ?? '');
+    expect(desc).toContain('Overall 2 of 5 (40%) staff attended at least one session');
+    const table = page.getByRole('table', { name: 'By school' });
+    const rows = await table.getByRole('row').allInnerTexts();
+    expect(rows.slice(1).map((r) => r.replace(/\s+/g, ' ').trim())).toEqual([
+      expect.stringMatching(/^Ash Primary.*3.*1 of 3 \(33%\).*1 of 3 \(33%\).*1 of 3 \(33%\)/),
+      expect.stringMatching(/^Birch Academy.*1.*1 of 1 \(100%\)/),
+      expect.stringMatching(/^Willow Trust.*1.*0 of 1 \(0%\)/),
+    ]);
+    await page.getByRole('img', { name: 'Course completions per week' }).waitFor();
+    await page.getByRole('table', { name: 'By job role' }).getByRole('row', { name: /Teacher/ }).waitFor();
+    await expectNoAxeViolations(page, 'coverage page (trust office)');
+    await fitsWidth(page, 'coverage page');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download “Progress towards 100% by school” as a spreadsheet (CSV)' }).click()]);
+    const csv = await text(download);
+    expect(csv.charCodeAt(0)).toBe(0xfeff);
+    expect(csv).toContain('organisation,staff,booked,booked %,attended at least one session,attended %,completed: Inclusion basics');
+    expect(csv).toContain('Ash Primary,3,1,33.3,1,33.3,1');
+
+    // The school office books a colleague from the "not yet booked" list.
+    const office = await newPage(env.browser, env.server, NARROW);
+    await signIn(office, ashOffice);
+    await office.goto('/reach');
+    await office.getByRole('heading', { level: 1, name: 'Training coverage: Ash Primary' }).waitFor();
+    await office.getByRole('link', { name: 'Staff not yet booked' }).click();
+    await office.getByRole('heading', { level: 1, name: 'Staff not yet booked' }).waitFor();
+    await office.getByRole('row', { name: /Nia Notbooked/ }).waitFor();
+    await expectNoAxeViolations(office, 'staff not yet booked');
+    await fitsWidth(office, 'staff not yet booked');
+    const value = await office.locator('#book-session option', { hasText: 'Inclusion part 1 again' }).getAttribute('value');
+    await office.getByLabel('Session to book people on').selectOption(value!);
+    await office.getByRole('button', { name: 'Book Nia Notbooked on Inclusion part 1 again' }).click();
+    await office.getByRole('status').filter({ hasText: 'Nia Notbooked is booked.' }).waitFor();
+    await expect.poll(() => office.getByRole('row', { name: /Nia Notbooked/ }).count()).toBe(0);
+    await office.getByRole('row', { name: /Omar Office/ }).waitFor();
+  }, 90_000);
+});
