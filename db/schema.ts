@@ -134,6 +134,8 @@ export interface CoursesTable {
   /** A person completes the course by attending a session of each part 1..parts_required. */
   parts_required: ColumnType<number, number | undefined, number>;
   created_at: string;
+  /** 1: feedback comments on this course's sessions are shown without names. */
+  anonymous_feedback: Generated<number>;
 }
 
 /** One live occurrence of training: a time, a mode, and seats of one or two kinds. */
@@ -540,6 +542,44 @@ export interface Database {
   live_captioners: LiveCaptionersTable;
   // --- scale-out (issue 7): add tables below this line ---
   idempotency_keys: IdempotencyKeysTable;
+  // --- feedback and certificates (issue 19) ---
+  feedback: FeedbackTable;
+  certificates: CertificatesTable;
+}
+
+/** One attendee's evaluation of one session (scores 1-5), editable for a while after it. */
+export interface FeedbackTable {
+  id: string;
+  session_id: string;
+  user_id: string;
+  booking_id: string;
+  usefulness: number;
+  confidence_before: number;
+  confidence_after: number;
+  comment: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/**
+ * A certificate as issued: what it certifies (`subject_key`), what is printed on it, and the
+ * code that verifies it. The printed fields are kept as printed, so the public check shows
+ * exactly what the paper says.
+ */
+export interface CertificatesTable {
+  code: string;
+  subject_key: string;
+  kind: 'attendance' | 'course';
+  user_id: string;
+  booking_id: string | null;
+  course_id: string | null;
+  person_name: string;
+  session_title: string | null;
+  course_title: string | null;
+  /** The session's date, or the course's completion date (YYYY-MM-DD, Europe/London). */
+  held_on: string;
+  minutes: number | null;
+  issued_at: string;
 }
 
 /**

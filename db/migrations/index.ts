@@ -23,6 +23,7 @@ import * as m18b from './20261130_18b_identity_providers.js';
 import * as m20 from './20261130_20_inhouse.js';
 import * as m2103 from './20261201_03_materials.js';
 import * as m1204 from './20261201_04_reach.js';
+import * as m2605 from './20261201_05_feedback_certificates.js';
 import * as m0106 from './20261201_06_feed_revisions.js';
 
 export const migrations: Record<string, Migration> = {
@@ -45,5 +46,6 @@ export const migrations: Record<string, Migration> = {
   '20261130_20_inhouse': m20,
   '20261201_03_materials': m2103,
   '20261201_04_reach': m1204,
+  '20261201_05_feedback_certificates': m2605,
   '20261201_06_feed_revisions': m0106,
 };

@@ -18,6 +18,7 @@ import { liveRoute } from './room/routes.js';
 import { FORBIDDEN, TRAINER_NAV, trainerRoute } from './pages/trainer/routes.js';
 import { TIMETABLE_NAV, timetableRoute } from './timetable/routes.js';
 import { ACCOUNT_NAV, accountRoute, isSignedOutPath, signedOutRoute } from './accounts/routes.js';
+import { FEEDBACK_NAV, feedbackRoute, isVerifyPath, verifyRoute } from './feedback/routes.js';
 import { Link, match, navigate, useLocation, type Location } from './router.js';
 import { z } from 'zod';
 
@@ -36,6 +37,7 @@ const NAV: NavItem[] = [
   { href: '/reach', label: 'Training coverage', roles: ['office', 'admin'] },
   { href: '/sessions/new', label: 'New session', roles: ['trainer', 'admin'] },
   ...TRAINER_NAV,
+  ...FEEDBACK_NAV,
   ...ACCOUNT_NAV,
 ];
 
@@ -122,6 +124,8 @@ function Routes({ me, loc }: { me: MeValue; loc: Location }) {
   const tr = trainerRoute(p, me, key);
   if (tr === FORBIDDEN) return <Forbidden loc={loc} />;
   if (tr) return tr;
+  const fb = feedbackRoute(p, me, key);
+  if (fb) return fb;
   const tt = timetableRoute(p, me, key);
   if (tt) return tt;
   const account = accountRoute(p, me, key);
@@ -171,7 +175,7 @@ function App() {
 
   // Signed out on a page that needs sign-in: go to the sign-in page, then come back.
   useEffect(() => {
-    if (me === null && loc.path !== '/signin' && !isSignedOutPath(loc.path)) {
+    if (me === null && loc.path !== '/signin' && !isSignedOutPath(loc.path) && !isVerifyPath(loc.path)) {
       const next = loc.path + (loc.query.toString() ? `?${loc.query}` : '');
       navigate(`/signin?next=${encodeURIComponent(next)}`, { replace: true });
     }
@@ -190,7 +194,8 @@ function App() {
   }
 
   let content;
-  const signedOutPage = signedOutRoute(
+  // The certificate check is public: the same page whether or not anyone is signed in.
+  const signedOutPage = verifyRoute(loc.path, loc.navigated) ?? signedOutRoute(
     loc.path,
     loc.navigated,
     () => {

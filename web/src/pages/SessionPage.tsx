@@ -205,7 +205,8 @@ export function SessionPage({ id }: { id: string }) {
   const { me, loc } = useApp();
   const page = useLoad(async () => {
     const [session, bookings] = await Promise.all([api(`/api/sessions/${encodeURIComponent(id)}`, Session), api('/api/me/bookings', BookingList)]);
-    return { session, mine: bookings.items.find((b) => b.sessionId === id && ACTIVE.has(b.status)) ?? null };
+    // A past session shows the place the person had (attended: with the certificate and feedback form).
+    return { session, mine: bookings.items.find((b) => b.sessionId === id && (ACTIVE.has(b.status) || b.status === 'attended' || b.status === 'absent')) ?? null };
   }, [id]);
   const [seat, setSeat] = useState<SeatKind | null>(null);
   const [status, setStatus] = useState('');
@@ -326,6 +327,11 @@ export function SessionPage({ id }: { id: string }) {
                   <li>
                     <Link href={`/sessions/${s.id}/register`}>Attendance register</Link>
                   </li>
+                  {Date.parse(s.endsAt) <= Date.now() && (
+                    <li>
+                      <Link href={`/sessions/${s.id}/feedback`}>Feedback from attendees</Link>
+                    </li>
+                  )}
                 </ul>
               </section>
             )}
