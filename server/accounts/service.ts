@@ -176,9 +176,9 @@ export async function createUser(deps: Deps, actor: AuthUser, input: z.infer<typ
   await checkMayCreate(deps, actor, input.role, orgId);
   if (input.captioner && actor.role !== 'admin') throw new AppError('forbidden', 'Only administrators can make someone a captioner.');
   if (input.role !== 'admin' && input.role !== 'trainer' && !orgId) {
-    throw new AppError('validation_failed', 'orgId is required for staff and office users.', { issues: [{ path: 'orgId', message: 'is required' }] });
+    throw new AppError('validation_failed', 'Staff and office users must belong to an organisation: choose one.', { issues: [{ path: 'orgId', message: 'is required' }] });
   }
-  if (orgId && !(await repo.findOrg(deps.db, orgId))) throw new AppError('validation_failed', 'orgId is not a known organisation.', { issues: [{ path: 'orgId', message: 'not found' }] });
+  if (orgId && !(await repo.findOrg(deps.db, orgId))) throw new AppError('validation_failed', 'That organisation does not exist.', { issues: [{ path: 'orgId', message: 'not found' }] });
   const passwordHash = input.password ? await hashPassword(input.password, deps.config.passwordCostLog2) : null;
   const id = randomUUID();
   try {

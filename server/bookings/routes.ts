@@ -167,7 +167,7 @@ export function bookingRoutes(deps: Deps) {
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');
       await engine.requireSessionManager(deps, actor, id);
-      if (!(await findOrg(deps.db, body.orgId))) throw new AppError('validation_failed', 'orgId is not a known organisation.', { issues: [{ path: 'orgId', message: 'not found' }] });
+      if (!(await findOrg(deps.db, body.orgId))) throw new AppError('validation_failed', 'That organisation does not exist.', { issues: [{ path: 'orgId', message: 'not found' }] });
       await writeTransaction(deps, (trx) => engine.setHold(trx, deps, id, body.orgId, body.seat, body.seats));
       return c.body(null, 204);
     },

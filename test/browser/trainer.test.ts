@@ -189,7 +189,7 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     await tabTo(page, 'Date');
     await page.getByLabel('Date', { exact: true }).fill(later);
     await activate(page, 'Publish session');
-    await page.getByRole('heading', { level: 1, name: 'Sensory needs' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Sensory needs', exact: true }).waitFor();
     expect((await t.request('GET', '/api/me/sessions', { as: trainer })).json.total).toBe(4);
   });
 
