@@ -9,6 +9,8 @@ export type Role = 'staff' | 'office' | 'trainer' | 'admin';
 export type SessionMode = 'online' | 'in_person' | 'hybrid';
 export type SeatKind = 'in_person' | 'online';
 export type SessionAudienceKind = 'programme' | 'organisation' | 'trust';
+/** England's nine regions and "national" (shared/sessions.ts AREAS has their names). */
+export type SessionArea = 'north-east' | 'north-west' | 'yorkshire-humber' | 'east-midlands' | 'west-midlands' | 'east' | 'london' | 'south-east' | 'south-west' | 'national';
 export type OrgKind = 'school' | 'college' | 'nursery' | 'trust' | 'local_authority';
 /** A person's job, for coverage by role (not their account role). */
 export type JobRole = 'teacher' | 'teaching_assistant' | 'support_staff' | 'leadership' | 'early_years';
@@ -134,6 +136,8 @@ export interface CoursesTable {
   /** A person completes the course by attending a session of each part 1..parts_required. */
   parts_required: ColumnType<number, number | undefined, number>;
   created_at: string;
+  /** 1: feedback comments on this course's sessions are shown without names. */
+  anonymous_feedback: Generated<number>;
 }
 
 /** One live occurrence of training: a time, a mode, and seats of one or two kinds. */
@@ -149,6 +153,8 @@ export interface SessionsTable {
   ends_at: string;
   time_zone: string;
   venue: string | null;
+  /** The region people find the session under (null: none given). */
+  area: ColumnType<SessionArea | null, SessionArea | null | undefined, SessionArea | null>;
   capacity_in_person: number;
   capacity_online: number;
   status: 'scheduled' | 'cancelled';
@@ -540,6 +546,44 @@ export interface Database {
   live_captioners: LiveCaptionersTable;
   // --- scale-out (issue 7): add tables below this line ---
   idempotency_keys: IdempotencyKeysTable;
+  // --- feedback and certificates (issue 19) ---
+  feedback: FeedbackTable;
+  certificates: CertificatesTable;
+}
+
+/** One attendee's evaluation of one session (scores 1-5), editable for a while after it. */
+export interface FeedbackTable {
+  id: string;
+  session_id: string;
+  user_id: string;
+  booking_id: string;
+  usefulness: number;
+  confidence_before: number;
+  confidence_after: number;
+  comment: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/**
+ * A certificate as issued: what it certifies (`subject_key`), what is printed on it, and the
+ * code that verifies it. The printed fields are kept as printed, so the public check shows
+ * exactly what the paper says.
+ */
+export interface CertificatesTable {
+  code: string;
+  subject_key: string;
+  kind: 'attendance' | 'course';
+  user_id: string;
+  booking_id: string | null;
+  course_id: string | null;
+  person_name: string;
+  session_title: string | null;
+  course_title: string | null;
+  /** The session's date, or the course's completion date (YYYY-MM-DD, Europe/London). */
+  held_on: string;
+  minutes: number | null;
+  issued_at: string;
 }
 
 /**

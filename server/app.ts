@@ -17,6 +17,8 @@ import { bookingRoutes } from './bookings/routes.js';
 import { calendarRoutes } from './calendar/routes.js';
 import { AppError, FAULT_ANSWERS, toErrorResponse } from './errors.js';
 import { liveRoutes } from './live/routes.js';
+import { feedbackRoutes } from './feedback/routes.js';
+import { certificateRoutes } from './certificates/routes.js';
 import { reachRoutes } from './reach/routes.js';
 import { MATERIAL_UPLOAD_PATH, materialRoutes } from './materials/routes.js';
 import { notificationRoutes } from './notifications/routes.js';
@@ -148,6 +150,9 @@ export function createApp(deps: Deps) {
   app.route('/api', timetableRoutes(deps));
   // live and attendance routes (issue 6)
   app.route('/api', liveRoutes(deps));
+  // feedback and certificates (issue 19)
+  app.route('/api', feedbackRoutes(deps));
+  app.route('/api', certificateRoutes(deps));
   // the programme's reach (issue 19)
   app.route('/api', reachRoutes(deps));
   // training materials (issue 20)

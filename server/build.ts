@@ -33,8 +33,9 @@ async function bundle(entry: string, out: string) {
     target: 'node20',
     sourcemap: 'linked',
     // better-sqlite3 loads a compiled addon; pg-native is an optional peer of pg; piscina
-    // starts its worker threads from a file beside its own.
-    external: ['better-sqlite3', 'pg-native', 'piscina'],
+    // starts its worker threads from a file beside its own; pdfkit reads its font data files
+    // from beside its own.
+    external: ['better-sqlite3', 'pg-native', 'piscina', 'pdfkit'],
     // Bundled CommonJS packages call require(); ESM has none unless one is made.
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
     logLevel: 'warning',

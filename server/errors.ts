@@ -40,6 +40,8 @@ const STATUS = {
   unmute_not_allowed: 409,
   not_in_room: 409,
   not_attendee: 403,
+  /** Feedback on a session can be given or changed only for a while after it. */
+  feedback_closed: 409,
   invalid_checkin_code: 400,
   idempotency_key_in_flight: 409,
   payload_too_large: 413,

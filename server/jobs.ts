@@ -4,6 +4,7 @@
  */
 import { sendReminders, sweepSessions, warnExpiringOffers } from './bookings/jobs.js';
 import { recordAttendanceOutcomes } from './attendance/service.js';
+import { requestFeedback } from './feedback/service.js';
 import { repairLiveRooms } from './live/service.js';
 import { deliverDue, type Mailer } from './notifications/delivery.js';
 import type { Deps } from './platform/deps.js';
@@ -20,6 +21,7 @@ export async function runJobsOnce(deps: Deps, mailer: Mailer | null, shouldStop:
   await sendReminders(deps);
   if (deps.config.livekit && !shouldStop()) await repairLiveRooms(deps);
   if (!shouldStop()) await recordAttendanceOutcomes(deps);
+  if (!shouldStop()) await requestFeedback(deps);
   if (!shouldStop()) await deleteExpiredKeys(deps.db, deps.now().toISOString());
   // Deliver until nothing due is left, in bounded batches.
   for (let i = 0; i < 20 && !shouldStop(); i++) {

@@ -20,7 +20,8 @@ export type NoticeKind =
   | 'reminder_1h'
   | 'seat_changed'
   | 'removed'
-  | 'trainer_message';
+  | 'trainer_message'
+  | 'feedback_request';
 
 export interface NoticeContext {
   kind: NoticeKind;
@@ -83,12 +84,16 @@ export function compose(ctx: NoticeContext): { subject: string; text: string; ht
     reminder_1h: [`Starting within the hour: ${s.title}`, ['Your session starts soon.']],
     seat_changed: [`Your place has changed: ${s.title}`, [b.seat === 'online' ? 'The trainer has moved your place to an online seat: you join from the session page.' : 'The trainer has moved your place to an in-person seat: please come to the venue below.']],
     removed: [`Removed from: ${s.title}`, ['The trainer has taken you off this session, so your place is cancelled.', ...(ctx.reason ? [`Reason given: ${ctx.reason}`] : [])]],
+    feedback_request: [`How was it? ${s.title}`, ['Thank you for coming to this session. Please tell us how useful it was and how confident you felt before and after it: four short questions, two minutes at most.', 'You can answer, and change your answer, for 14 days after the session, from your bookings page. Your answer helps trainers improve the training.']],
     trainer_message: [`Message from your trainer: ${s.title}`, ['Your trainer has sent this message about the session:', ...(ctx.reason ?? '').split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean)]],
   };
   const [subject, basic] = lines[ctx.kind];
   const paras = [...basic, ...(ctx.notes ?? [])];
   const details = [`Session: ${s.title}`, `When: ${when}`, `Where: ${where}`];
-  const text = [`Hello ${ctx.user.name},`, '', ...paras, '', ...details, '', `Manage your booking: ${ctx.manageUrl}`, '', 'SEND Live Training'].join('\n');
+  // A feedback request's link leads to the form; every other notice's to the booking.
+  const feedback = ctx.kind === 'feedback_request';
+  const linkLabel = feedback ? 'Give your feedback' : 'Manage your booking';
+  const text = [`Hello ${ctx.user.name},`, '', ...paras, '', ...details, '', `${linkLabel}: ${ctx.manageUrl}`, '', 'SEND Live Training'].join('\n');
   const html = `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>
 <body style="font-family: Arial, sans-serif; font-size: 16px; line-height: 1.5; color: #1a1a1a; background: #ffffff;">
 <h1 style="font-size: 22px;">${escapeHtml(subject)}</h1>
@@ -99,7 +104,7 @@ ${paras.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}
 <dt style="font-weight: bold;">When</dt><dd>${escapeHtml(when)}</dd>
 <dt style="font-weight: bold;">Where</dt><dd>${escapeHtml(where)}</dd>
 </dl>
-<p><a href="${escapeHtml(ctx.manageUrl)}" style="color: #1d4ed8;">Manage your booking for ${escapeHtml(s.title)}</a></p>
+<p><a href="${escapeHtml(ctx.manageUrl)}" style="color: #1d4ed8;">${feedback ? 'Give your feedback on' : 'Manage your booking for'} ${escapeHtml(s.title)}</a></p>
 <p>SEND Live Training</p>
 </body></html>`;
   return { subject, text, html };

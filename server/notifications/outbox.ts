@@ -158,7 +158,7 @@ export async function renderNotice(db: Q, deps: Deps, row: OutboxRow): Promise<R
     session: found,
     booking,
     timeZone,
-    manageUrl: manageUrl(deps, found.id),
+    manageUrl: kind === 'feedback_request' ? `${manageUrl(deps, found.id)}#feedback` : manageUrl(deps, found.id),
     position: row.queue_position ?? undefined,
     reason: row.reason ?? undefined,
   });

@@ -113,6 +113,20 @@ class Cell {
     const res = await t.request('PUT', '/api/me/timetable', { as: this.caller, body: lessonCsv, headers: { 'content-type': 'text/csv' } });
     if (res.status !== 200) throw new Error(`fixture timetable failed: ${res.status} ${res.text}`);
   }
+  /** A booking of mine that the session's outcome made `attended` (set directly: the session is still to come). */
+  async attended(): Promise<string> {
+    const id = await this.booking();
+    await t.db.updateTable('bookings').set({ status: 'attended' }).where('id', '=', id).execute();
+    return id;
+  }
+  /** A course I completed (its one session attended, set directly). */
+  async completedCourse(): Promise<string> {
+    const course = await ok<{ id: string }>('POST', '/api/courses', fixed.trainer, { title: `Course ${randomUUID()}` });
+    const s = (await t.session({ courseId: course.id, mode: 'online', capacity: { online: 5 } }, fixed.trainer)).id;
+    const b = await ok<{ id: string }>('POST', `/api/sessions/${s}/bookings`, this.me, {});
+    await t.db.updateTable('bookings').set({ status: 'attended' }).where('id', '=', b.id).execute();
+    return course.id;
+  }
   async feedFile(): Promise<string> {
     const { url } = await ok<{ url: string }>('GET', '/api/me/calendar', this.me);
     return new URL(url).pathname.split('/').pop()!;
@@ -293,6 +307,24 @@ const MATRIX: Row[] = [
   ['GET /api/me/completions',               async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
   ['GET /api/me/completions.csv',           async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
   ['GET /api/orgs/{id}/completions',        async () => ({ params: { id: orgA.id } }),                               e(401, 401, 403, 403,  200,   403,    403,    403,     200)],
+  // Feedback (issue 19): only the attendee answers; the session's trainers and admins see results; admins per course and overall.
+  ['GET /api/sessions/{id}/feedback/mine',  async (c) => (await c.attended(), { params: { id: await c.session() } }), e(401, 401, 200, 403,  403,   403,    403,    403,     403)],
+  ['PUT /api/sessions/{id}/feedback/mine',  async (c) => (await c.attended(), { params: { id: await c.session() }, body: { usefulness: 4, confidenceBefore: 2, confidenceAfter: 4, comment: 'Useful' } }),
+                                                                                                                     e(401, 401, 200, 403,  403,   403,    403,    403,     403)],
+  ['GET /api/sessions/{id}/feedback',       async (c) => (await c.attended(), { params: { id: await c.session() } }), e(401, 401, 403, 403,  403,   403,    200,    403,     200)],
+  ['GET /api/me/feedback/sessions',         async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
+  ['GET /api/feedback',                     async () => ({}),                                                        e(401, 401, 403, 403,  403,   403,    403,    403,     200)],
+  ['GET /api/feedback/settings',            async () => ({}),                                                        e(401, 401, 403, 403,  403,   403,    403,    403,     200)],
+  ['GET /api/courses/{id}/feedback',        async () => ({ params: { id: (await ok<{ id: string }>('POST', '/api/courses', fixed.trainer, { title: `Course ${randomUUID()}` })).id } }),
+                                                                                                                     e(401, 401, 403, 403,  403,   403,    403,    403,     200)],
+  ['PUT /api/courses/{id}/feedback-settings', async () => ({ params: { id: (await ok<{ id: string }>('POST', '/api/courses', fixed.trainer, { title: `Course ${randomUUID()}` })).id }, body: { anonymous: true } }),
+                                                                                                                     e(401, 401, 403, 403,  403,   403,    403,    403,     200)],
+  // Certificates: the attendee's own (someone else's booking does not exist for you), and admins; the check is public.
+  ['GET /api/bookings/{id}/certificate.pdf', async (c) => ({ params: { id: await c.attended() } }),                 e(401, 401, 200, 404,  404,   404,    404,    404,     200)],
+  ['GET /api/courses/{id}/certificate.pdf', async (c) => ({ params: { id: await c.completedCourse() }, query: `userId=${c.me.id}` }),
+                                                                                                                     e(401, 401, 200, 404,  404,   404,    404,    404,     200)],
+  ['GET /api/me/certificates',              async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
+  ['GET /api/certificates/{code}',          async () => ({ params: { code: 'ABCD-EFGH-JKMN-PQRS' } }),               e(200, 401, 200, 200,  200,   200,    200,    200,     200)],
   // Coverage of orgA: its office and admins; orgB's office is refused (a sibling, not under it).
   ['GET /api/reach/coverage',               async () => ({ query: `orgId=${orgA.id}` }),                             e(401, 401, 403, 403,  200,   403,    403,    403,     200)],
   ['GET /api/reach/coverage.csv',           async () => ({ query: `figure=schools&orgId=${orgA.id}` }),              e(401, 401, 403, 403,  200,   403,    403,    403,     200)],

@@ -8,7 +8,7 @@ import { BookingPage } from './pages/BookingPage.js';
 import { BookingsPage, CompletionsPage } from './pages/BookingsPage.js';
 import { CalendarPage } from './pages/CalendarPage.js';
 import { NewSessionPage } from './pages/NewSessionPage.js';
-import { OrgBookingsPage, OrgExportPage } from './pages/OfficePages.js';
+import { OfficeOrgPage } from './pages/OfficePages.js';
 import { CoveragePage } from './reach/CoveragePage.js';
 import { NotBookedPage } from './reach/NotBookedPage.js';
 import { SessionPage } from './pages/SessionPage.js';
@@ -18,6 +18,7 @@ import { liveRoute } from './room/routes.js';
 import { FORBIDDEN, TRAINER_NAV, trainerRoute } from './pages/trainer/routes.js';
 import { TIMETABLE_NAV, timetableRoute } from './timetable/routes.js';
 import { ACCOUNT_NAV, accountRoute, isSignedOutPath, signedOutRoute } from './accounts/routes.js';
+import { FEEDBACK_NAV, feedbackRoute, isVerifyPath, verifyRoute } from './feedback/routes.js';
 import { Link, match, navigate, useLocation, type Location } from './router.js';
 import { z } from 'zod';
 
@@ -36,6 +37,7 @@ const NAV: NavItem[] = [
   { href: '/reach', label: 'Training coverage', roles: ['office', 'admin'] },
   { href: '/sessions/new', label: 'New session', roles: ['trainer', 'admin'] },
   ...TRAINER_NAV,
+  ...FEEDBACK_NAV,
   ...ACCOUNT_NAV,
 ];
 
@@ -122,6 +124,8 @@ function Routes({ me, loc }: { me: MeValue; loc: Location }) {
   const tr = trainerRoute(p, me, key);
   if (tr === FORBIDDEN) return <Forbidden loc={loc} />;
   if (tr) return tr;
+  const fb = feedbackRoute(p, me, key);
+  if (fb) return fb;
   const tt = timetableRoute(p, me, key);
   if (tt) return tt;
   const account = accountRoute(p, me, key);
@@ -142,7 +146,7 @@ function Routes({ me, loc }: { me: MeValue; loc: Location }) {
   if (p === '/office/bookings' || p === '/office/export') {
     if (me.role !== 'office' && me.role !== 'admin') return <Forbidden loc={loc} />;
     if (!me.orgId) return <LoadError error={new ApiError(403, 'forbidden', 'Your account does not belong to an organisation.')} />;
-    return p === '/office/bookings' ? <OrgBookingsPage key={p} orgId={me.orgId} /> : <OrgExportPage key={p} orgId={me.orgId} />;
+    return <OfficeOrgPage key={p} page={p === '/office/bookings' ? 'bookings' : 'export'} />;
   }
   return <NotFound loc={loc} />;
 }
@@ -171,7 +175,7 @@ function App() {
 
   // Signed out on a page that needs sign-in: go to the sign-in page, then come back.
   useEffect(() => {
-    if (me === null && loc.path !== '/signin' && !isSignedOutPath(loc.path)) {
+    if (me === null && loc.path !== '/signin' && !isSignedOutPath(loc.path) && !isVerifyPath(loc.path)) {
       const next = loc.path + (loc.query.toString() ? `?${loc.query}` : '');
       navigate(`/signin?next=${encodeURIComponent(next)}`, { replace: true });
     }
@@ -190,7 +194,8 @@ function App() {
   }
 
   let content;
-  const signedOutPage = signedOutRoute(
+  // The certificate check is public: the same page whether or not anyone is signed in.
+  const signedOutPage = verifyRoute(loc.path, loc.navigated) ?? signedOutRoute(
     loc.path,
     loc.navigated,
     () => {

@@ -7,6 +7,8 @@ import { Badge, ConfirmButton, Fact, PageHeading, Status, useApp, When } from '.
 import { formatDate, formatDateTime, formatTimeRange, ordinal, plural, seatLabel, statusLabel } from '../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../load.js';
 import { Link } from '../router.js';
+import { AfterSession } from '../feedback/FeedbackForm.js';
+import { MyCertificates } from '../../../shared/feedback.js';
 
 const ACTIVE = new Set(['confirmed', 'waitlisted', 'offered']);
 
@@ -91,6 +93,7 @@ export function BookingDetails({ b, headingLevel, onChanged, hideSessionFacts }:
       </div>
       <AddToCalendar b={b} />
       <ActionError action={action} />
+      {b.status === 'attended' && mineToAnswer && <AfterSession b={b} level={headingLevel === 3 ? 4 : hideSessionFacts ? 3 : 2} />}
     </>
   );
 }
@@ -160,6 +163,7 @@ export function BookingsPage() {
 export function CompletionsPage() {
   const { loc } = useApp();
   const record = useLoad(() => api('/api/me/completions', CompletionList).then((r) => r.items), []);
+  const certificates = useLoad(() => api('/api/me/certificates', MyCertificates), []);
   const total = record.data?.reduce((n, c) => n + (c.minutes ?? 0), 0) ?? 0;
   return (
     <>
@@ -167,6 +171,29 @@ export function CompletionsPage() {
         My training record
       </PageHeading>
       <p>Live sessions you attended, as evidence of your continuing professional development (CPD).</p>
+      <section aria-labelledby="courses-done-title">
+        <h2 id="courses-done-title">Courses completed</h2>
+        <Loaded state={certificates} what="your completed courses">
+          {({ courses }) =>
+            courses.length === 0 ? (
+              <p>No course completed yet. A course is complete once you have attended a session of each of its required parts.</p>
+            ) : (
+              <ul class="link-list">
+                {courses.map((c) => (
+                  <li key={c.courseId}>
+                    {c.title}
+                    {c.completedOn ? `, completed ${formatDate(`${c.completedOn}T12:00:00Z`)}` : ''}:{' '}
+                    <a href={c.url} download>
+                      Course certificate (PDF)<span class="visually-hidden"> for {c.title}</span>
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            )
+          }
+        </Loaded>
+      </section>
+      <h2>Sessions attended</h2>
       <Loaded state={record} what="your training record">
         {(items) =>
           items.length === 0 ? (
@@ -189,6 +216,7 @@ export function CompletionsPage() {
                     <th scope="col">Date</th>
                     <th scope="col">Seat</th>
                     <th scope="col">Minutes present</th>
+                    <th scope="col">Certificate</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -202,6 +230,11 @@ export function CompletionsPage() {
                       </td>
                       <td data-label="Seat">{seatLabel[c.seat]}</td>
                       <td data-label="Minutes present">{c.minutes ?? 'not recorded'}</td>
+                      <td data-label="Certificate">
+                        <a href={`/api/bookings/${encodeURIComponent(c.bookingId)}/certificate.pdf`} download>
+                          Certificate (PDF)<span class="visually-hidden"> for {c.title}</span>
+                        </a>
+                      </td>
                     </tr>
                   ))}
                 </tbody>

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { z } from 'zod';
 import { PeoplePage } from '../../../../shared/accounts.js';
@@ -5,17 +6,30 @@ import { Course } from '../../../../shared/sessions.js';
 import { api } from '../../api.js';
 import { PageHeading, Status, TextField, useApp } from '../../components.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
+import { CourseFeedbackSettingsList } from '../../../../shared/feedback.js';
+import { AnonymousFeedbackToggle } from '../../feedback/pages.js';
 import { Link } from '../../router.js';
 
 type CourseRow = z.infer<typeof Course>;
 type Person = z.infer<typeof PeoplePage>['items'][number];
 
+/** Every trainer, however many people there are: the trainers-only list, a page at a time. */
+async function everyTrainer(): Promise<Person[]> {
+  const all: Person[] = [];
+  for (;;) {
+    const page = await api(`/api/users?${new URLSearchParams({ role: 'trainer', limit: '100', offset: String(all.length) })}`, PeoplePage);
+    all.push(...page.items);
+    if (!page.hasMore || page.items.length === 0) return all;
+  }
+}
+
 /** Administrators: courses, and which trainers may run each one's sessions. */
 export function CoursesPage() {
   const { loc } = useApp();
   const state = useLoad(async () => {
-    const [courses, people] = await Promise.all([api('/api/courses', z.object({ items: z.array(Course) })), api('/api/users?limit=100', PeoplePage)]);
-    return { courses: courses.items, trainers: people.items.filter((p) => p.role === 'trainer' && !p.disabled) };
+    const [courses, trainers, feedback] = await Promise.all([api('/api/courses', z.object({ items: z.array(Course) })), everyTrainer(), api('/api/feedback/settings', CourseFeedbackSettingsList)]);
+    const anonymous = new Set(feedback.items.filter((f) => f.anonymous).map((f) => f.courseId));
+    return { courses: courses.items, trainers: trainers.filter((p) => !p.disabled), anonymous };
   }, []);
   const [title, setTitle] = useState('');
   const [message, setMessage] = useState('');
@@ -39,13 +53,15 @@ export function CoursesPage() {
       </PageHeading>
       <Status message={message} />
       <Loaded state={state} what="courses">
-        {({ courses, trainers }) => (
+        {({ courses, trainers, anonymous }) => (
           <>
             {courses.length === 0 && <p>No courses yet.</p>}
             <ul class="cards plain">
               {courses.map((c) => (
                 <li key={c.id}>
-                  <CourseTrainers course={c} trainers={trainers} onSaved={(m) => setMessage(m)} />
+                  <CourseTrainers course={c} trainers={trainers} onSaved={(m) => setMessage(m)}>
+                    <AnonymousFeedbackToggle courseId={c.id} title={c.title} anonymous={anonymous.has(c.id)} onSaved={(m) => setMessage(m)} />
+                  </CourseTrainers>
                   <CompletionRule course={c} onSaved={(m) => setMessage(m)} />
                 </li>
               ))}
@@ -105,7 +121,7 @@ function CompletionRule({ course, onSaved }: { course: CourseRow; onSaved: (mess
   );
 }
 
-function CourseTrainers({ course, trainers, onSaved }: { course: CourseRow; trainers: Person[]; onSaved: (message: string) => void }) {
+function CourseTrainers({ course, trainers, onSaved, children }: { course: CourseRow; trainers: Person[]; onSaved: (message: string) => void; children?: ComponentChildren }) {
   const [chosen, setChosen] = useState<Set<string>>(new Set(course.trainerIds ?? []));
   const save = useAction();
   const headingId = `course-${course.id}`;
@@ -149,6 +165,7 @@ function CourseTrainers({ course, trainers, onSaved }: { course: CourseRow; trai
           Save trainers
         </ActionButton>
       </form>
+      {children}
     </article>
   );
 }

@@ -54,6 +54,11 @@ function SessionCard({ item, past }: { item: TrainerSession; past: boolean }) {
               </li>
             </>
           )}
+          {past && (
+            <li>
+              <Link href={`/sessions/${encodeURIComponent(s.id)}/feedback`}>Feedback</Link>
+            </li>
+          )}
           <li>
             <Link href={`/sessions/new?from=${encodeURIComponent(s.id)}`}>Duplicate</Link>
           </li>

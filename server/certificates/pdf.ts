@@ -1,0 +1,91 @@
+/**
+ * The certificate as a PDF (pdfkit), with DejaVu Sans embedded from the `dejavu-fonts-ttf`
+ * package (so it never depends on the machine's fonts). The document is tagged: a
+ * structure tree (Document, H1, P), the language (en-GB) and a title shown in the window
+ * bar; the border is marked as an artifact so screen readers skip it.
+ */
+import { createRequire } from 'node:module';
+import PDFDocument from 'pdfkit';
+import { formatCertCode, type CertificateFacts } from '../../shared/feedback.js';
+
+const require = createRequire(import.meta.url);
+const FONT = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf');
+const FONT_BOLD = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf');
+
+const longDate = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+/** A YYYY-MM-DD date as "10 February 2026". */
+export const printedDate = (ymd: string) => longDate.format(new Date(`${ymd}T00:00:00Z`));
+
+/** The lines a certificate prints, in order, as label and value (shared with the tests and the verify page's wording). */
+export function certificateLines(c: CertificateFacts): { heading: string; lines: [string, string][] } {
+  const lines: [string, string][] = [];
+  if (c.kind === 'attendance') {
+    lines.push(['Session', c.sessionTitle ?? '']);
+    if (c.courseTitle) lines.push(['Course', c.courseTitle]);
+    lines.push(['Date', printedDate(c.date)]);
+    if (c.minutes !== null) lines.push(['Minutes attended', String(c.minutes)]);
+  } else {
+    lines.push(['Course', c.courseTitle ?? '']);
+    lines.push(['Completed on', printedDate(c.date)]);
+  }
+  lines.push(['Verification code', formatCertCode(c.code)]);
+  return {
+    heading: c.kind === 'attendance' ? 'Certificate of attendance' : 'Certificate of course completion',
+    lines,
+  };
+}
+
+/** Renders the certificate; `verifyUrl` is printed so anyone can check the code. */
+export function renderCertificatePdf(c: CertificateFacts, verifyUrl: string, issuedAt: Date): Promise<Buffer> {
+  const { heading, lines } = certificateLines(c);
+  const doc = new PDFDocument({
+    size: 'A4',
+    layout: 'landscape',
+    margin: 60,
+    pdfVersion: '1.7',
+    tagged: true,
+    lang: 'en-GB',
+    displayTitle: true,
+    font: FONT,
+    info: { Title: `${heading}: ${c.name}`, Author: 'SEND Live Training', Subject: c.kind === 'attendance' ? (c.sessionTitle ?? '') : (c.courseTitle ?? ''), Keywords: `certificate, ${c.code}`, CreationDate: issuedAt, ModDate: issuedAt },
+  });
+  doc.registerFont('body', FONT);
+  doc.registerFont('bold', FONT_BOLD);
+  const chunks: Buffer[] = [];
+  doc.on('data', (b: Buffer) => chunks.push(b));
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+
+  const { width, height } = doc.page;
+  // The border is decoration.
+  doc.markContent('Artifact', { type: 'Layout' });
+  doc.lineWidth(3).strokeColor('#1d4ed8').rect(24, 24, width - 48, height - 48).stroke();
+  doc.lineWidth(1).rect(32, 32, width - 64, height - 64).stroke();
+  doc.endMarkedContent();
+
+  const root = doc.struct('Document');
+  doc.addStructure(root);
+  const textWidth = width - 120;
+  root.add(doc.struct('H1', {}, () => doc.font('bold').fontSize(30).fillColor('#1a1a1a').text(heading, 60, 80, { width: textWidth, align: 'center' })));
+  root.add(doc.struct('P', {}, () => doc.font('body').fontSize(14).moveDown(1).text('This certifies that', { width: textWidth, align: 'center' })));
+  root.add(doc.struct('P', {}, () => doc.font('bold').fontSize(26).moveDown(0.3).text(c.name, { width: textWidth, align: 'center' })));
+  root.add(
+    doc.struct('P', {}, () =>
+      doc
+        .font('body')
+        .fontSize(14)
+        .moveDown(0.3)
+        .text(c.kind === 'attendance' ? 'attended this live session of the SEND and inclusion training.' : 'completed this course of the SEND and inclusion training.', { width: textWidth, align: 'center' }),
+    ),
+  );
+  doc.moveDown(1);
+  for (const [label, value] of lines) {
+    root.add(doc.struct('P', {}, () => doc.font('body').fontSize(14).text(`${label}: `, { width: textWidth, align: 'center', continued: true }).font('bold').text(value)));
+  }
+  root.add(doc.struct('P', {}, () => doc.font('body').fontSize(11).moveDown(1.5).text(`Check this certificate at ${verifyUrl}`, { width: textWidth, align: 'center' })));
+  root.end();
+  doc.end();
+  return done;
+}

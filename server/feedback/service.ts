@@ -1,0 +1,165 @@
+/**
+ * Feedback after a session: each attendee (a booking that ended `attended`, by the
+ * attendance threshold) answers once, and may change the answer until 14 days after the
+ * session ends. The session's trainers (and in-house leads: the same "runs this session"
+ * check) see its results; administrators see them per course and overall. A course set to
+ * anonymous feedback shows comments without names, to everyone.
+ */
+import { FEEDBACK_EDIT_DAYS, type FeedbackInput, type MyFeedback } from '../../shared/feedback.js';
+import { AppError } from '../errors.js';
+import type { Deps } from '../platform/deps.js';
+import type { AuthUser } from '../platform/http.js';
+import { enqueue } from '../notifications/outbox.js';
+import { findSession, isTrainerOf } from '../sessions/repository.js';
+import * as repo from './repository.js';
+import { summarise, type AnswerFacts } from './summary.js';
+
+const DAY = 24 * 3_600_000;
+/** Requests go out for sessions that ended within this long (after it, feedback is closed). */
+const EDIT_WINDOW_MS = FEEDBACK_EDIT_DAYS * DAY;
+export const FEEDBACK_REQUEST_KEY = 'feedback_request:';
+
+export const editableUntil = (endsAtIso: string) => new Date(Date.parse(endsAtIso) + EDIT_WINDOW_MS).toISOString();
+
+const notAttendee = () => new AppError('not_attendee', 'Only people who attended this session can give feedback on it.');
+
+const toAnswer = (f: NonNullable<Awaited<ReturnType<typeof repo.findFeedback>>>) => ({
+  usefulness: f.usefulness,
+  confidenceBefore: f.confidence_before,
+  confidenceAfter: f.confidence_after,
+  comment: f.comment,
+  updatedAt: f.updated_at,
+});
+
+/** The caller's own feedback on a session they attended, and whether they can still change it. */
+export async function myFeedback(deps: Deps, actor: AuthUser, sessionId: string): Promise<MyFeedback> {
+  const b = await repo.attendedBooking(deps.db, sessionId, actor.id);
+  if (!b) throw notAttendee();
+  const f = await repo.findFeedback(deps.db, sessionId, actor.id);
+  const until = editableUntil(b.ends_at);
+  return { sessionId, title: b.title, editableUntil: until, open: deps.now().toISOString() < until, answer: f ? toAnswer(f) : null };
+}
+
+const londonDay = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', day: 'numeric', month: 'long', year: 'numeric' });
+
+/** Gives or changes the caller's answer: attendees only, until 14 days after the session. */
+export async function saveMyFeedback(deps: Deps, actor: AuthUser, sessionId: string, input: FeedbackInput): Promise<MyFeedback> {
+  const b = await repo.attendedBooking(deps.db, sessionId, actor.id);
+  if (!b) throw notAttendee();
+  const until = editableUntil(b.ends_at);
+  if (deps.now().toISOString() >= until) {
+    throw new AppError('feedback_closed', `Feedback on this session closed on ${londonDay.format(new Date(until))}: answers can be given or changed for ${FEEDBACK_EDIT_DAYS} days after a session.`, { closedAt: until });
+  }
+  const comment = input.comment?.trim() ? input.comment.trim() : null;
+  await repo.saveFeedback(deps.db, { sessionId, userId: actor.id, bookingId: b.id }, { usefulness: input.usefulness, confidence_before: input.confidenceBefore, confidence_after: input.confidenceAfter, comment }, deps.now().toISOString());
+  return myFeedback(deps, actor, sessionId);
+}
+
+const facts = (rows: Awaited<ReturnType<typeof repo.answers>>): AnswerFacts[] =>
+  rows.map((r) => ({
+    usefulness: r.usefulness,
+    confidenceBefore: r.confidence_before,
+    confidenceAfter: r.confidence_after,
+    comment: r.comment,
+    name: r.name,
+    sessionTitle: r.title,
+    at: r.updated_at,
+    anonymous: r.anonymous_feedback === 1,
+  }));
+const total = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+
+/** Results of one session: its trainers (and in-house leads), administrators. */
+export async function sessionFeedback(deps: Deps, actor: AuthUser, sessionId: string) {
+  const s = await findSession(deps.db, sessionId);
+  if (!s) throw new AppError('not_found', 'No such session.');
+  if (actor.role !== 'admin' && !(await isTrainerOf(deps.db, sessionId, actor.id))) {
+    throw new AppError('forbidden', 'Only the session’s trainers and administrators can see its feedback.');
+  }
+  const c = s.course_id ? await repo.course(deps.db, s.course_id) : undefined;
+  const [rows, attendees] = await Promise.all([repo.answers(deps.db, { sessionId }), repo.attendeesPerSession(deps.db, { sessionId })]);
+  return {
+    session: { id: s.id, title: s.title, startsAt: s.starts_at, endsAt: s.ends_at, courseId: s.course_id, courseTitle: c?.title ?? null },
+    summary: summarise(facts(rows), total(attendees), c?.anonymous_feedback === 1),
+  };
+}
+
+/** One row per session: attendees, answers, average usefulness and confidence shift. */
+async function sessionRows(deps: Deps, sessions: Awaited<ReturnType<typeof repo.endedSessions>>, bySession: Map<string, AnswerFacts[]>) {
+  const attendees = await repo.attendeesPerSession(deps.db, { sessionIds: sessions.map((s) => s.id) });
+  return sessions.map((s) => {
+    const sum = summarise(bySession.get(s.id) ?? [], attendees.get(s.id) ?? 0, true);
+    return { sessionId: s.id, title: s.title, startsAt: s.starts_at, endsAt: s.ends_at, courseTitle: s.course_title ?? null, attendees: sum.attendees, responses: sum.responses, usefulness: sum.usefulness.average, confidenceShift: sum.confidenceShift };
+  });
+}
+
+function groupBySession(rows: Awaited<ReturnType<typeof repo.answers>>): Map<string, AnswerFacts[]> {
+  const out = new Map<string, AnswerFacts[]>();
+  const f = facts(rows);
+  rows.forEach((r, i) => out.set(r.session_id, [...(out.get(r.session_id) ?? []), f[i]!]));
+  return out;
+}
+
+/** The sessions the caller runs that have ended, with their feedback in brief (an admin: every ended session). */
+export async function mySessionsFeedback(deps: Deps, actor: AuthUser) {
+  const sessions = await repo.endedSessions(deps.db, deps.now().toISOString(), actor.role === 'admin' ? {} : { trainerId: actor.id });
+  const answers = await repo.answers(deps.db, { sessionIds: sessions.map((s) => s.id) });
+  return { items: await sessionRows(deps, sessions, groupBySession(answers)) };
+}
+
+function requireAdmin(actor: AuthUser) {
+  if (actor.role !== 'admin') throw new AppError('forbidden', 'Only administrators can see feedback per course and overall.');
+}
+
+/** A course's feedback: all its sessions together, and each session (administrators). */
+export async function courseFeedback(deps: Deps, actor: AuthUser, courseId: string) {
+  requireAdmin(actor);
+  const c = await repo.course(deps.db, courseId);
+  if (!c) throw new AppError('not_found', 'No such course.');
+  const anonymous = c.anonymous_feedback === 1;
+  const [rows, attendees, sessions] = await Promise.all([repo.answers(deps.db, { courseId }), repo.attendeesPerSession(deps.db, { courseId }), repo.endedSessions(deps.db, deps.now().toISOString(), { courseId })]);
+  return {
+    course: { id: c.id, title: c.title, anonymousFeedback: anonymous },
+    summary: summarise(facts(rows), total(attendees), anonymous),
+    sessions: await sessionRows(deps, sessions, groupBySession(rows)),
+  };
+}
+
+/** Every answer together, and a row per course (administrators). */
+export async function feedbackOverview(deps: Deps, actor: AuthUser) {
+  requireAdmin(actor);
+  const [rows, attendees, courses] = await Promise.all([repo.answers(deps.db, {}), repo.attendeesPerSession(deps.db, {}), repo.courses(deps.db)]);
+  const all = facts(rows);
+  const byCourse = new Map<string, AnswerFacts[]>();
+  rows.forEach((r, i) => r.course_id && byCourse.set(r.course_id, [...(byCourse.get(r.course_id) ?? []), all[i]!]));
+  return {
+    summary: summarise(all, total(attendees), false),
+    courses: courses.map((c) => {
+      const sum = summarise(byCourse.get(c.id) ?? [], 0, true);
+      return { courseId: c.id, title: c.title, anonymousFeedback: c.anonymous_feedback === 1, responses: sum.responses, usefulness: sum.usefulness.average, confidenceShift: sum.confidenceShift };
+    }),
+  };
+}
+
+export async function courseFeedbackSettings(deps: Deps, actor: AuthUser) {
+  requireAdmin(actor);
+  return { items: (await repo.courses(deps.db)).map((c) => ({ courseId: c.id, title: c.title, anonymous: c.anonymous_feedback === 1 })) };
+}
+
+export async function setCourseAnonymous(deps: Deps, actor: AuthUser, courseId: string, anonymous: boolean) {
+  if (actor.role !== 'admin') throw new AppError('forbidden', 'Only administrators can change a course’s feedback settings.');
+  if (!(await repo.course(deps.db, courseId))) throw new AppError('not_found', 'No such course.');
+  await repo.setCourseAnonymous(deps.db, courseId, anonymous);
+  return { anonymous };
+}
+
+/**
+ * Job: once per attended booking, an email asking for feedback, for sessions that ended
+ * within the feedback window (attendance outcomes are written 15 minutes after the end).
+ * The outbox's dedupe key makes it once per person and session, from any process.
+ */
+export async function requestFeedback(deps: Deps): Promise<number> {
+  const now = deps.now().getTime();
+  const due = await repo.attendeesNotYetAsked(deps.db, new Date(now - EDIT_WINDOW_MS).toISOString(), new Date(now).toISOString(), FEEDBACK_REQUEST_KEY);
+  for (const b of due) await enqueue(deps.db, deps, 'feedback_request', b.id, { dedupeKey: `${FEEDBACK_REQUEST_KEY}${b.id}` });
+  return due.length;
+}

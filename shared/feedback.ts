@@ -1,0 +1,133 @@
+/** Feedback and certificate API shapes, shared by server routes and the web client. */
+import { z } from 'zod';
+import { Text } from './common.js';
+
+/** How long after a session ends an attendee may still give or change their feedback. */
+export const FEEDBACK_EDIT_DAYS = 14;
+export const COMMENT_MAX = 2000;
+
+const Score = z.number().int().min(1, 'must be from 1 to 5').max(5, 'must be from 1 to 5');
+
+export const FeedbackInput = z
+  .object({
+    usefulness: Score,
+    confidenceBefore: Score,
+    confidenceAfter: Score,
+    comment: Text(COMMENT_MAX).optional(),
+  })
+  .strict();
+export type FeedbackInput = z.infer<typeof FeedbackInput>;
+
+export const FeedbackAnswer = z.object({
+  usefulness: z.number(),
+  confidenceBefore: z.number(),
+  confidenceAfter: z.number(),
+  comment: z.string().nullable(),
+  updatedAt: z.string(),
+});
+
+/** An attendee's own feedback on one session: whether they may answer, until when, and what they said. */
+export const MyFeedback = z.object({
+  sessionId: z.string(),
+  title: z.string(),
+  editableUntil: z.string(),
+  open: z.boolean(),
+  answer: FeedbackAnswer.nullable(),
+});
+export type MyFeedback = z.infer<typeof MyFeedback>;
+
+/** Counts of each score 1..5 (index 0 is score 1). */
+export const Distribution = z.array(z.number()).length(5);
+
+export const FeedbackSummary = z.object({
+  responses: z.number(),
+  /** People who attended (and so were asked). */
+  attendees: z.number(),
+  usefulness: z.object({ average: z.number().nullable(), distribution: Distribution }),
+  confidenceBefore: z.object({ average: z.number().nullable(), distribution: Distribution }),
+  confidenceAfter: z.object({ average: z.number().nullable(), distribution: Distribution }),
+  /** Average of (after − before) per person. */
+  confidenceShift: z.number().nullable(),
+  comments: z.array(z.object({ name: z.string().nullable(), text: z.string(), sessionTitle: z.string(), at: z.string() })),
+  /** True when names are hidden on comments (the course is set to anonymous feedback). */
+  anonymous: z.boolean(),
+});
+export type FeedbackSummary = z.infer<typeof FeedbackSummary>;
+
+export const SessionFeedback = z.object({
+  session: z.object({ id: z.string(), title: z.string(), startsAt: z.string(), endsAt: z.string(), courseId: z.string().nullable(), courseTitle: z.string().nullable() }),
+  summary: FeedbackSummary,
+});
+
+/** A row per session in a list of results (a trainer's sessions, a course's sessions). */
+export const SessionFeedbackRow = z.object({
+  sessionId: z.string(),
+  title: z.string(),
+  startsAt: z.string(),
+  endsAt: z.string(),
+  courseTitle: z.string().nullable(),
+  attendees: z.number(),
+  responses: z.number(),
+  usefulness: z.number().nullable(),
+  confidenceShift: z.number().nullable(),
+});
+export const SessionFeedbackList = z.object({ items: z.array(SessionFeedbackRow) });
+
+export const CourseFeedback = z.object({
+  course: z.object({ id: z.string(), title: z.string(), anonymousFeedback: z.boolean() }),
+  summary: FeedbackSummary,
+  sessions: z.array(SessionFeedbackRow),
+});
+
+export const CourseFeedbackRow = z.object({
+  courseId: z.string(),
+  title: z.string(),
+  anonymousFeedback: z.boolean(),
+  responses: z.number(),
+  usefulness: z.number().nullable(),
+  confidenceShift: z.number().nullable(),
+});
+export const FeedbackOverview = z.object({ summary: FeedbackSummary, courses: z.array(CourseFeedbackRow) });
+
+export const CourseFeedbackSettings = z.object({ anonymous: z.boolean() }).strict();
+export const CourseFeedbackSettingsList = z.object({ items: z.array(z.object({ courseId: z.string(), title: z.string(), anonymous: z.boolean() })) });
+
+// ---------------------------------------------------------------- certificates
+
+/**
+ * A verification code: 16 characters of Crockford base32 (80 random bits), printed in
+ * groups of four. Reading one is forgiving: any case, hyphens and spaces ignored, and
+ * O/I/L read as 0/1/1.
+ */
+export const CERT_CODE_LENGTH = 16;
+export function normaliseCertCode(raw: string): string {
+  return raw.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+}
+export const isCertCode = (code: string) => /^[0-9A-HJKMNP-TV-Z]{16}$/.test(code);
+export const formatCertCode = (code: string) => code.match(/.{1,4}/g)!.join('-');
+
+/** What a certificate says, exactly as printed. */
+export const CertificateFacts = z.object({
+  kind: z.enum(['attendance', 'course']),
+  code: z.string(),
+  name: z.string(),
+  sessionTitle: z.string().nullable(),
+  courseTitle: z.string().nullable(),
+  date: z.string(),
+  minutes: z.number().nullable(),
+});
+export type CertificateFacts = z.infer<typeof CertificateFacts>;
+
+/** The public check: `genuine` with what the certificate says, or not. */
+export const Verification = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('genuine'), certificate: CertificateFacts }),
+  z.object({ status: z.literal('withdrawn') }),
+  z.object({ status: z.literal('unknown') }),
+]);
+export type Verification = z.infer<typeof Verification>;
+
+/** The caller's certificates that can be downloaded. */
+export const MyCertificates = z.object({
+  attendance: z.array(z.object({ bookingId: z.string(), sessionId: z.string(), title: z.string(), startsAt: z.string(), url: z.string() })),
+  courses: z.array(z.object({ courseId: z.string(), title: z.string(), completedOn: z.string().nullable(), url: z.string() })),
+});

@@ -1,0 +1,218 @@
+/**
+ * Feedback after a session: only attendees answer, once each, editable for 14 days; the
+ * request goes out once by email (a real SMTP exchange); trainers see their sessions'
+ * results, administrators per course and overall; an anonymous course hides names.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { recordAttendanceOutcomes } from '../../server/attendance/service.js';
+import { runJobsOnce } from '../../server/jobs.js';
+import { smtpMailer } from '../../server/notifications/delivery.js';
+import { makeTestContext, type TestContext, type TestUser } from '../helpers.js';
+import { startSmtp, type TestSmtp } from '../smtp.js';
+
+let t: TestContext;
+beforeEach(async () => {
+  t = await makeTestContext({ now: '2026-02-01T09:00:00.000Z' });
+});
+afterEach(async () => {
+  await t.close();
+});
+
+const START = '2026-02-10T16:00:00.000Z';
+const END = '2026-02-10T17:30:00.000Z';
+const AFTER = '2026-02-10T18:00:00.000Z'; // outcomes are written 15 minutes after the end
+const DAY = 86_400_000;
+
+/** A course session where `attendees` attended (by the trainer's register) and `absentees` did not. */
+async function heldSession(opts: { attendees: string[]; absentees?: string[]; course?: { id: string }; admin?: TestUser }) {
+  const admin = opts.admin ?? (await t.user('admin'));
+  const course = opts.course ?? (await t.request('POST', '/api/courses', { as: admin, body: { title: 'SEND foundations' } })).json;
+  const s = await t.session({ title: 'Understanding autism', courseId: course.id, startsAt: START, endsAt: END });
+  const org = await t.org();
+  const people: Record<string, TestUser & { bookingId: string }> = {};
+  for (const [name, attended] of [...opts.attendees.map((n) => [n, true] as const), ...(opts.absentees ?? []).map((n) => [n, false] as const)]) {
+    const u = await t.user('staff', org.id, name);
+    const b = await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: u, body: {} });
+    expect(b.status).toBe(201);
+    const reg = await t.request('PUT', `/api/sessions/${s.id}/attendance/${b.json.id}`, { as: s.trainer, body: attended ? { attended: true, minutes: 85 } : { attended: false } });
+    expect(reg.status).toBe(200);
+    people[name] = { ...u, bookingId: b.json.id };
+  }
+  return { s, course, admin, people };
+}
+
+const answer = (usefulness: number, confidenceBefore: number, confidenceAfter: number, comment?: string) => ({ usefulness, confidenceBefore, confidenceAfter, ...(comment !== undefined ? { comment } : {}) });
+
+describe('giving feedback', () => {
+  it('an attendee answers once; answering again changes the same answer', async () => {
+    const { s, people } = await heldSession({ attendees: ['Ann Jones'] });
+    t.clock.set(AFTER);
+    await recordAttendanceOutcomes(t.deps);
+    const ann = people['Ann Jones']!;
+
+    const before = await t.request('GET', `/api/sessions/${s.id}/feedback/mine`, { as: ann });
+    expect(before.status).toBe(200);
+    expect(before.json).toMatchObject({ sessionId: s.id, open: true, answer: null, editableUntil: new Date(Date.parse(END) + 14 * DAY).toISOString() });
+
+    const first = await t.request('PUT', `/api/sessions/${s.id}/feedback/mine`, { as: ann, body: answer(4, 2, 4, '  Clear and practical.  ') });
+    expect(first.status).toBe(200);
+    expect(first.json.answer).toMatchObject({ usefulness: 4, confidenceBefore: 2, confidenceAfter: 4, comment: 'Clear and practical.' });
+
+    t.clock.advance(DAY);
+    const second = await t.request('PUT', `/api/sessions/${s.id}/feedback/mine`, { as: ann, body: answer(5, 2, 5) });
+    expect(second.status).toBe(200);
+    expect(second.json.answer).toMatchObject({ usefulness: 5, confidenceAfter: 5, comment: null });
+    const rows = await t.db.selectFrom('feedback').selectAll().where('session_id', '=', s.id).execute();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ user_id: ann.id, usefulness: 5, confidence_after: 5 });
+  });
+
+  it('is editable for 14 days after the session and refused after, with a clear message and nothing changed', async () => {
+    const { s, people } = await heldSession({ attendees: ['Ann Jones'] });
+    t.clock.set(AFTER);
+    await recordAttendanceOutcomes(t.deps);
+    const ann = people['Ann Jones']!;
+    expect((await t.request('PUT', `/api/sessions/${s.id}/feedback/mine`, { as: ann, body: answer(3, 3, 3) })).status).toBe(200);
+
+    t.clock.set(new Date(Date.parse(END) + 14 * DAY - 60_000).toISOString()); // a minute before it closes
+    expect((await t.request('PUT', `/api/sessions/${s.id}/feedback/mine`, { as: ann, body: answer(4, 3, 4) })).status).toBe(200);
+
+    t.clock.set(new Date(Date.parse(END) + 14 * DAY).toISOString());
+    const late = await t.request('PUT', `/api/sessions/${s.id}/feedback/mine`, { as: ann, body: answer(1, 1, 1, 'Too late') });
+    expect(late.status).toBe(409);
+    expect(late.json.error.code).toBe('feedback_closed');
+    expect(late.json.error.message).toBe('Feedback on this session closed on 24 February 2026: answers can be given or changed for 14 days after a session.');
+    const mine = await t.request('GET', `/api/sessions/${s.id}/feedback/mine`, { as: ann });
+    expect(mine.json).toMatchObject({ open: false, answer: { usefulness: 4, confidenceAfter: 4, comment: null } });
+  });
+
+  it('only attendees can answer: not someone absent, nor someone not booked, nor a trainer', async () => {
+    const { s, people } = await heldSession({ attendees: ['Ann Jones'], absentees: ['Bob Smith'] });
+    t.clock.set(AFTER);
+    await recordAttendanceOutcomes(t.deps);
+    for (const who of [people['Bob Smith']!, await t.user('staff', (await t.org()).id), s.trainer]) {
+      const put = await t.request('PUT', `/api/sessions/${s.id}/feedback/mine`, { as: who, body: answer(5, 5, 5) });
+      expect(put.status).toBe(403);
+      expect(put.json.error).toMatchObject({ code: 'not_attendee', message: 'Only people who attended this session can give feedback on it.' });
+      expect((await t.request('GET', `/api/sessions/${s.id}/feedback/mine`, { as: who })).status).toBe(403);
+    }
+    expect(await t.db.selectFrom('feedback').selectAll().execute()).toEqual([]);
+    // Before the session is over nobody has attended yet.
+    t.clock.set('2026-02-01T09:00:00.000Z');
+    const early = await heldSession({ attendees: ['Cat Evans'] });
+    expect((await t.request('PUT', `/api/sessions/${early.s.id}/feedback/mine`, { as: early.people['Cat Evans']!, body: answer(5, 5, 5) })).status).toBe(403);
+  });
+
+  it('refuses scores outside 1 to 5 and an over-long comment, changing nothing', async () => {
+    const { s, people } = await heldSession({ attendees: ['Ann Jones'] });
+    t.clock.set(AFTER);
+    await recordAttendanceOutcomes(t.deps);
+    const ann = people['Ann Jones']!;
+    for (const body of [answer(0, 3, 3), answer(6, 3, 3), answer(3, 2.5, 3), answer(3, 3, 3, 'x'.repeat(2001)), { usefulness: 3, confidenceBefore: 3 }, { ...answer(3, 3, 3), name: 'x' }]) {
+      const res = await t.request('PUT', `/api/sessions/${s.id}/feedback/mine`, { as: ann, body });
+      expect(res.status).toBe(400);
+      expect(res.json.error.code).toBe('validation_failed');
+    }
+    expect(await t.db.selectFrom('feedback').selectAll().execute()).toEqual([]);
+  });
+});
+
+describe('the feedback request email', () => {
+  let smtp: TestSmtp;
+  beforeEach(async () => {
+    smtp = await startSmtp();
+  });
+  afterEach(async () => {
+    await smtp.close();
+  });
+
+  it('goes once to each attendee (not to the absent), over SMTP, linking to the form', { timeout: 30_000 }, async () => {
+    const { people } = await heldSession({ attendees: ['Ann Jones', 'Cat Evans'], absentees: ['Bob Smith'] });
+    const mailer = smtpMailer(`smtp://127.0.0.1:${smtp.port}`, t.deps.config.mailFrom);
+    await runJobsOnce(t.deps, mailer); // booking confirmations
+    smtp.received.splice(0);
+
+    t.clock.set(AFTER);
+    await runJobsOnce(t.deps, mailer);
+    t.clock.advance(60_000);
+    await runJobsOnce(t.deps, mailer); // a second pass asks nobody again
+    t.clock.advance(DAY);
+    await runJobsOnce(t.deps, mailer);
+
+    const requests = smtp.received.filter((m) => /^Subject: How was it\? Understanding autism/m.test(m.raw));
+    expect(requests.map((m) => m.to).sort()).toEqual([[people['Ann Jones']!.email], [people['Cat Evans']!.email]].sort());
+    expect(smtp.received).toHaveLength(2);
+    for (const m of requests) {
+      const text = m.raw.replace(/=\r?\n/g, '');
+      const person = m.to[0] === people['Ann Jones']!.email ? people['Ann Jones']! : people['Cat Evans']!;
+      expect(text).toContain(`Give your feedback: http://localhost:3000/bookings/${person.bookingId}#feedback`);
+    }
+    expect(await t.db.selectFrom('outbox').select('id').where('kind', '=', 'feedback_request').execute()).toHaveLength(2);
+  });
+});
+
+describe('feedback results', () => {
+  async function answered() {
+    const h = await heldSession({ attendees: ['Ann Jones', 'Bob Smith', 'Cat Evans'] });
+    t.clock.set(AFTER);
+    await recordAttendanceOutcomes(t.deps);
+    await t.request('PUT', `/api/sessions/${h.s.id}/feedback/mine`, { as: h.people['Ann Jones']!, body: answer(5, 2, 4, 'Very useful examples.') });
+    await t.request('PUT', `/api/sessions/${h.s.id}/feedback/mine`, { as: h.people['Bob Smith']!, body: answer(3, 3, 3, 'Too fast.') });
+    return h;
+  }
+
+  it('the session’s trainer sees averages, distributions, the confidence shift and named comments; others may not', async () => {
+    const { s, people } = await answered();
+    const res = await t.request('GET', `/api/sessions/${s.id}/feedback`, { as: s.trainer });
+    expect(res.status).toBe(200);
+    expect(res.json.session).toMatchObject({ id: s.id, title: 'Understanding autism', courseTitle: 'SEND foundations' });
+    expect(res.json.summary).toMatchObject({
+      responses: 2,
+      attendees: 3,
+      usefulness: { average: 4, distribution: [0, 0, 1, 0, 1] },
+      confidenceBefore: { average: 2.5, distribution: [0, 1, 1, 0, 0] },
+      confidenceAfter: { average: 3.5, distribution: [0, 0, 1, 1, 0] },
+      confidenceShift: 1,
+      anonymous: false,
+    });
+    expect(res.json.summary.comments.map((c: any) => [c.name, c.text]).sort()).toEqual([['Ann Jones', 'Very useful examples.'], ['Bob Smith', 'Too fast.']]);
+    for (const who of [await t.user('trainer'), people['Cat Evans']!, await t.user('office', (await t.org()).id)]) {
+      expect((await t.request('GET', `/api/sessions/${s.id}/feedback`, { as: who })).status).toBe(403);
+    }
+    const list = await t.request('GET', '/api/me/feedback/sessions', { as: s.trainer });
+    expect(list.json.items).toEqual([expect.objectContaining({ sessionId: s.id, attendees: 3, responses: 2, usefulness: 4, confidenceShift: 1 })]);
+    expect((await t.request('GET', '/api/me/feedback/sessions', { as: await t.user('trainer') })).json.items).toEqual([]);
+  });
+
+  it('administrators see a course and the overall figures; an anonymous course hides names from everyone', async () => {
+    const { s, course, admin } = await answered();
+    const byCourse = await t.request('GET', `/api/courses/${course.id}/feedback`, { as: admin });
+    expect(byCourse.status).toBe(200);
+    expect(byCourse.json.course).toEqual({ id: course.id, title: 'SEND foundations', anonymousFeedback: false });
+    expect(byCourse.json.summary).toMatchObject({ responses: 2, attendees: 3, confidenceShift: 1 });
+    expect(byCourse.json.sessions).toEqual([expect.objectContaining({ sessionId: s.id, responses: 2 })]);
+    const overall = await t.request('GET', '/api/feedback', { as: admin });
+    expect(overall.json.summary).toMatchObject({ responses: 2, attendees: 3 });
+    expect(overall.json.courses).toEqual([{ courseId: course.id, title: 'SEND foundations', anonymousFeedback: false, responses: 2, usefulness: 4, confidenceShift: 1 }]);
+    expect((await t.request('GET', '/api/feedback', { as: s.trainer })).status).toBe(403);
+    expect((await t.request('GET', `/api/courses/${course.id}/feedback`, { as: s.trainer })).status).toBe(403);
+
+    // Only an administrator changes the setting.
+    expect((await t.request('PUT', `/api/courses/${course.id}/feedback-settings`, { as: s.trainer, body: { anonymous: true } })).status).toBe(403);
+    const set = await t.request('PUT', `/api/courses/${course.id}/feedback-settings`, { as: admin, body: { anonymous: true } });
+    expect(set.json).toEqual({ anonymous: true });
+    expect((await t.request('GET', '/api/feedback/settings', { as: admin })).json.items).toEqual([{ courseId: course.id, title: 'SEND foundations', anonymous: true }]);
+
+    const views = [
+      (await t.request('GET', `/api/sessions/${s.id}/feedback`, { as: s.trainer })).json.summary,
+      (await t.request('GET', `/api/courses/${course.id}/feedback`, { as: admin })).json.summary,
+      (await t.request('GET', '/api/feedback', { as: admin })).json.summary,
+    ];
+    for (const v of views) {
+      expect(v.comments.map((c: any) => c.text).sort()).toEqual(['Too fast.', 'Very useful examples.']);
+      expect(v.comments.every((c: any) => c.name === null)).toBe(true);
+      expect(JSON.stringify(v)).not.toMatch(/Ann Jones|Bob Smith/);
+    }
+    expect(views[0].anonymous).toBe(true);
+  });
+});

@@ -1,0 +1,184 @@
+/**
+ * Feedback and certificates in a real browser, by keyboard, at 320 CSS pixels wide,
+ * axe-clean: an attendee's feedback form and certificate link on My bookings, the trainer's
+ * and the administrator's results (SVG charts with tables), the anonymous-feedback setting,
+ * and the public certificate check, which rejects a forged code.
+ */
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { recordAttendanceOutcomes } from '../../server/attendance/service.js';
+import { formatCertCode } from '../../shared/feedback.js';
+import { newCertCode } from '../../server/certificates/service.js';
+import type { TestContext } from '../helpers.js';
+import { browserAvailable, daysFromNow, expectNoAxeViolations, newPage, plusMinutes, serverAndBrowser, signIn, tabTo, warnIfSkipped } from './harness.js';
+
+warnIfSkipped(import.meta.url);
+
+const NARROW = { viewport: { width: 320, height: 720 } };
+
+async function checkPage(page: Page, what: string) {
+  await expectNoAxeViolations(page, what);
+  const fits = await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
+  expect(fits, `${what} scrolls sideways at 320 px`).toBe(true);
+}
+
+/** A session two days ago that `names` attended (by the register), in a course. */
+async function heldSession(t: TestContext, names: string[], title = 'Sensory needs in class') {
+  const now = t.clock.now().toISOString();
+  const admin = await t.user('admin');
+  const course = (await t.request('POST', '/api/courses', { as: admin, body: { title: `${title} course` } })).json;
+  const startsAt = daysFromNow(-2);
+  t.clock.set(plusMinutes(startsAt, -24 * 60)); // book the day before
+  const s = await t.session({ title, courseId: course.id, startsAt, endsAt: plusMinutes(startsAt, 90), capacity: { online: 10 } });
+  const org = await t.org();
+  const people = [];
+  for (const name of names) {
+    const u = await t.user('staff', org.id, name);
+    const b = await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: u, body: {} });
+    await t.request('PUT', `/api/sessions/${s.id}/attendance/${b.json.id}`, { as: s.trainer, body: { attended: true, minutes: 88 } });
+    people.push({ ...u, bookingId: b.json.id as string });
+  }
+  t.clock.set(now);
+  await recordAttendanceOutcomes(t.deps);
+  return { s, course, admin, people };
+}
+
+describe.skipIf(!browserAvailable)('feedback and certificates', () => {
+  const env = serverAndBrowser();
+
+  it('an attendee gives feedback from My bookings by keyboard at 320 px, and downloads the certificate', { timeout: 120_000 }, async () => {
+    const { t } = env.server;
+    const { s, people } = await heldSession(t, ['Priya Shah']);
+    const me = people[0]!;
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signIn(page, me);
+    await page.goto('/bookings');
+    await page.getByRole('heading', { name: 'Your feedback on Sensory needs in class' }).waitFor();
+    await checkPage(page, 'my bookings with the feedback form');
+
+    // Sending with nothing chosen says what is missing.
+    await tabTo(page, 'Send my feedback');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
+    await page.getByRole('link', { name: 'Choose a score for “How useful was the session?”' }).waitFor();
+    await checkPage(page, 'feedback form with errors');
+
+    // Each question is a radio group: Tab into it, arrows choose.
+    await tabTo(page, '1 (not useful)', { back: true, max: 40 });
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight'); // 4
+    await page.keyboard.press('Tab'); // confidence before: 1
+    await page.keyboard.press('ArrowRight'); // 2
+    await page.keyboard.press('Tab'); // confidence after: 1
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight'); // 4
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('The visual timetable ideas were great.');
+    await tabTo(page, 'Send my feedback');
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: 'Thank you: your feedback has been sent.' }).waitFor();
+    await page.getByRole('button', { name: 'Update my feedback' }).waitFor();
+    await expect.poll(async () => (await t.db.selectFrom('feedback').selectAll().where('session_id', '=', s.id).execute()).map((f) => [f.usefulness, f.confidence_before, f.confidence_after, f.comment])).toEqual([[4, 2, 4, 'The visual timetable ideas were great.']]);
+    await checkPage(page, 'feedback form after sending');
+
+    // The certificate link downloads a PDF for this person.
+    const link = page.getByRole('link', { name: 'Download your certificate of attendance (PDF) for Sensory needs in class' });
+    const href = await link.getAttribute('href');
+    expect(href).toBe(`/api/bookings/${me.bookingId}/certificate.pdf`);
+    const pdf = await page.request.get(href!);
+    expect(pdf.status()).toBe(200);
+    expect(pdf.headers()['content-type']).toBe('application/pdf');
+    expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
+
+    // The training record links each attended session's certificate too.
+    await page.goto('/completions');
+    await page.getByRole('link', { name: 'Certificate (PDF) for Sensory needs in class', exact: true }).waitFor();
+    // The course has one required part, so attending this session completed it.
+    const courseLink = page.getByRole('link', { name: 'Course certificate (PDF) for Sensory needs in class course' });
+    const courseHref = await courseLink.getAttribute('href');
+    const coursePdf = await page.request.get(courseHref!);
+    expect(coursePdf.status()).toBe(200);
+    expect(coursePdf.headers()['content-type']).toBe('application/pdf');
+    await checkPage(page, 'training record with certificate links');
+
+    // The session page of the past session shows the same form, with the answer given.
+    await page.goto(`/sessions/${s.id}`);
+    await page.getByRole('button', { name: 'Update my feedback' }).waitFor();
+    expect(await page.getByRole('radio', { name: '4', exact: true }).first().isChecked()).toBe(true);
+    await checkPage(page, 'past session page with feedback');
+  });
+
+  it('the trainer and the administrator see results as charts with tables at 320 px; the course can be made anonymous by keyboard', { timeout: 120_000 }, async () => {
+    const { t } = env.server;
+    const { s, course, admin, people } = await heldSession(t, ['Ann Jones', 'Bob Smith'], 'Speech and language');
+    await t.request('PUT', `/api/sessions/${s.id}/feedback/mine`, { as: people[0]!, body: { usefulness: 5, confidenceBefore: 2, confidenceAfter: 4, comment: 'Loved the role play.' } });
+    await t.request('PUT', `/api/sessions/${s.id}/feedback/mine`, { as: people[1]!, body: { usefulness: 3, confidenceBefore: 3, confidenceAfter: 4 } });
+
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signIn(page, s.trainer);
+    await tabTo(page, 'Feedback');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Feedback on my sessions' }).waitFor();
+    await checkPage(page, 'trainer feedback list');
+    await tabTo(page, 'Speech and language');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Feedback: Speech and language' }).waitFor();
+    const useful = page.getByRole('img', { name: 'Answers by usefulness score, 1 (not useful) to 5 (very useful)' });
+    await useful.waitFor();
+    expect(await useful.getAttribute('aria-describedby')).toBeTruthy();
+    await page.getByText('Average usefulness 4.0 out of 5 from 2 answers', { exact: false }).first().waitFor({ state: 'attached' });
+    await page.getByRole('img', { name: /confidence score, before and after/ }).waitFor();
+    await page.getByRole('table', { name: 'Confidence: answers per score' }).waitFor();
+    await page.getByText('Loved the role play.').waitFor();
+    await page.getByText('Ann Jones, Speech and language', { exact: false }).waitFor();
+    await checkPage(page, 'session feedback results');
+
+    const adminPage = await newPage(env.browser, env.server, NARROW);
+    await signIn(adminPage, admin);
+    await adminPage.goto('/admin/courses');
+    await adminPage.getByRole('heading', { level: 1, name: 'Courses' }).waitFor();
+    await tabTo(adminPage, 'Anonymous feedback for Speech and language course', { max: 200 });
+    await adminPage.keyboard.press('Space');
+    await adminPage.getByRole('status').filter({ hasText: 'Speech and language course: feedback comments are now shown without names.' }).waitFor();
+    await checkPage(adminPage, 'courses page with the anonymous setting');
+
+    await adminPage.goto('/admin/feedback');
+    await adminPage.getByRole('heading', { level: 1, name: 'Feedback' }).waitFor();
+    await adminPage.getByRole('link', { name: 'Speech and language course' }).click();
+    await adminPage.getByRole('heading', { level: 1, name: 'Feedback: Speech and language course' }).waitFor();
+    await adminPage.getByText('Loved the role play.').waitFor();
+    await adminPage.getByText('comments are shown without names', { exact: false }).waitFor();
+    expect(await adminPage.getByText('Ann Jones').count()).toBe(0);
+    await checkPage(adminPage, 'course feedback (anonymous)');
+    expect(course.id).toBeTruthy();
+  });
+
+  it('the public check says a real certificate is genuine with what it prints, and a forged code is not, at 320 px without signing in', { timeout: 120_000 }, async () => {
+    const { t } = env.server;
+    const { people } = await heldSession(t, ['Zoë Ní Bhriain'], 'Inclusive early years');
+    const me = people[0]!;
+    expect((await t.app.request(`/api/bookings/${me.bookingId}/certificate.pdf`, { headers: me.auth })).status).toBe(200);
+    const { code } = await t.db.selectFrom('certificates').select('code').where('booking_id', '=', me.bookingId).executeTakeFirstOrThrow();
+
+    const page = await newPage(env.browser, env.server, NARROW);
+    await page.goto(`/verify/${formatCertCode(code)}`);
+    await page.getByRole('heading', { level: 1, name: 'Certificate is genuine' }).waitFor();
+    await page.getByText('Zoë Ní Bhriain').waitFor();
+    await page.getByText('Inclusive early years', { exact: true }).waitFor();
+    await page.getByText('88', { exact: true }).waitFor();
+    expect(await page.getByText(me.email).count()).toBe(0);
+    await checkPage(page, 'verify page, genuine');
+
+    // A forged code typed into the form, by keyboard.
+    let forged = newCertCode();
+    while (forged === code) forged = newCertCode();
+    await tabTo(page, 'Verification code');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type(formatCertCode(forged));
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Certificate not genuine' }).waitFor();
+    await page.getByText('No certificate has this code.', { exact: false }).waitFor();
+    expect(await page.getByText('Zoë Ní Bhriain').count()).toBe(0);
+    await checkPage(page, 'verify page, forged code');
+  });
+});

@@ -1,0 +1,287 @@
+import { useState } from 'preact/hooks';
+import { z } from 'zod';
+import { CourseFeedback, CourseFeedbackSettings, FeedbackOverview, SessionFeedback, SessionFeedbackList, formatCertCode, Verification } from '../../../shared/feedback.js';
+import { api } from '../api.js';
+import { PageHeading, TextField, useApp } from '../components.js';
+import { formatDate, formatTimeRange } from '../format.js';
+import { ActionError, Loaded, useAction, useLoad } from '../load.js';
+import { Link, navigate } from '../router.js';
+import { FeedbackResults } from './FeedbackResults.js';
+import './feedback.css';
+
+type Row = z.infer<typeof SessionFeedbackList>['items'][number];
+const avg = (x: number | null) => (x === null ? '–' : x.toFixed(1));
+const shift = (x: number | null) => (x === null ? '–' : `${x > 0 ? '+' : x < 0 ? '−' : ''}${Math.abs(x).toFixed(1)}`);
+
+/** Sessions with their feedback in brief, each linking to its full results. */
+function SessionsTable({ items, caption }: { items: Row[]; caption: string }) {
+  return (
+    <table class="stack">
+      <caption>{caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">Session</th>
+          <th scope="col">Date</th>
+          <th scope="col">Answers</th>
+          <th scope="col">Usefulness</th>
+          <th scope="col">Confidence shift</th>
+        </tr>
+      </thead>
+      <tbody>
+        {items.map((r) => (
+          <tr key={r.sessionId}>
+            <th scope="row" data-label="Session">
+              <Link href={`/sessions/${r.sessionId}/feedback`}>{r.title}</Link>
+            </th>
+            <td data-label="Date">
+              <time dateTime={r.startsAt}>{formatDate(r.startsAt)}</time>, {formatTimeRange(r.startsAt, r.endsAt)}
+            </td>
+            <td data-label="Answers">
+              {r.responses} of {r.attendees}
+            </td>
+            <td data-label="Usefulness">{avg(r.usefulness)}</td>
+            <td data-label="Confidence shift">{shift(r.confidenceShift)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** Trainers (and in-house leads): feedback on the sessions they ran. */
+export function MySessionsFeedbackPage() {
+  const { loc } = useApp();
+  const state = useLoad(() => api('/api/me/feedback/sessions', SessionFeedbackList), []);
+  return (
+    <>
+      <PageHeading title="Feedback on my sessions" navigated={loc.navigated}>
+        Feedback on my sessions
+      </PageHeading>
+      <p>What attendees said after the sessions you ran. Attendees can answer for 14 days after a session.</p>
+      <Loaded state={state} what="feedback">
+        {({ items }) => (items.length === 0 ? <p>None of your sessions has ended yet.</p> : <SessionsTable items={items} caption="Sessions that have ended, newest first" />)}
+      </Loaded>
+    </>
+  );
+}
+
+/** One session's results (its trainers, administrators). */
+export function SessionFeedbackPage({ id }: { id: string }) {
+  const { loc } = useApp();
+  const state = useLoad(() => api(`/api/sessions/${encodeURIComponent(id)}/feedback`, SessionFeedback), [id]);
+  const title = state.data ? `Feedback: ${state.data.session.title}` : 'Session feedback';
+  return (
+    <>
+      <p class="back">
+        <Link href={`/sessions/${id}`}>Back to the session</Link>
+      </p>
+      <PageHeading title={title} navigated={loc.navigated}>
+        {title}
+      </PageHeading>
+      <Loaded state={state} what="the feedback">
+        {({ session: s, summary }) => (
+          <>
+            <p>
+              <time dateTime={s.startsAt}>{formatDate(s.startsAt)}</time>, {formatTimeRange(s.startsAt, s.endsAt)}
+              {s.courseTitle ? `. Course: ${s.courseTitle}` : ''}
+            </p>
+            <FeedbackResults summary={summary} idPrefix="session" />
+          </>
+        )}
+      </Loaded>
+    </>
+  );
+}
+
+/** Administrators: every answer together and a row per course. */
+export function FeedbackOverviewPage() {
+  const { loc } = useApp();
+  const state = useLoad(() => api('/api/feedback', FeedbackOverview), []);
+  return (
+    <>
+      <PageHeading title="Feedback" navigated={loc.navigated}>
+        Feedback
+      </PageHeading>
+      <p>
+        What attendees said after their sessions, over the whole programme. Whether a course’s comments show names is set on the <Link href="/admin/courses">Courses</Link> page.
+      </p>
+      <Loaded state={state} what="feedback">
+        {({ summary, courses }) => (
+          <>
+            <section aria-labelledby="per-course">
+              <h2 id="per-course">By course</h2>
+              {courses.length === 0 ? (
+                <p>No courses yet.</p>
+              ) : (
+                <table class="stack">
+                  <caption class="visually-hidden">Feedback per course</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">Course</th>
+                      <th scope="col">Answers</th>
+                      <th scope="col">Usefulness</th>
+                      <th scope="col">Confidence shift</th>
+                      <th scope="col">Comments</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {courses.map((c) => (
+                      <tr key={c.courseId}>
+                        <th scope="row" data-label="Course">
+                          <Link href={`/admin/feedback/courses/${c.courseId}`}>{c.title}</Link>
+                        </th>
+                        <td data-label="Answers">{c.responses}</td>
+                        <td data-label="Usefulness">{avg(c.usefulness)}</td>
+                        <td data-label="Confidence shift">{shift(c.confidenceShift)}</td>
+                        <td data-label="Comments">{c.anonymousFeedback ? 'anonymous' : 'with names'}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              )}
+            </section>
+            <section aria-labelledby="overall">
+              <h2 id="overall">All sessions together</h2>
+              <FeedbackResults summary={summary} idPrefix="overall" level={3} />
+            </section>
+          </>
+        )}
+      </Loaded>
+    </>
+  );
+}
+
+/** Administrators: one course's sessions together, and each session. */
+export function CourseFeedbackPage({ id }: { id: string }) {
+  const { loc } = useApp();
+  const state = useLoad(() => api(`/api/courses/${encodeURIComponent(id)}/feedback`, CourseFeedback), [id]);
+  const title = state.data ? `Feedback: ${state.data.course.title}` : 'Course feedback';
+  return (
+    <>
+      <p class="back">
+        <Link href="/admin/feedback">Back to all feedback</Link>
+      </p>
+      <PageHeading title={title} navigated={loc.navigated}>
+        {title}
+      </PageHeading>
+      <Loaded state={state} what="the feedback">
+        {({ summary, sessions }) => (
+          <>
+            <FeedbackResults summary={summary} idPrefix="course" />
+            <section aria-labelledby="course-sessions">
+              <h2 id="course-sessions">Sessions</h2>
+              {sessions.length === 0 ? <p>None of this course’s sessions has ended yet.</p> : <SessionsTable items={sessions} caption="Sessions of this course that have ended, newest first" />}
+            </section>
+          </>
+        )}
+      </Loaded>
+    </>
+  );
+}
+
+/** On the admin courses page: whether a course's feedback comments show names. */
+export function AnonymousFeedbackToggle({ courseId, title, anonymous: initial, onSaved }: { courseId: string; title: string; anonymous: boolean; onSaved: (message: string) => void }) {
+  const [anonymous, setAnonymous] = useState(initial);
+  const save = useAction();
+  const id = `anon-${courseId}`;
+  async function change(next: boolean) {
+    const saved = await save.run(() => api(`/api/courses/${encodeURIComponent(courseId)}/feedback-settings`, CourseFeedbackSettings, { method: 'PUT', body: { anonymous: next } }));
+    if (saved) {
+      setAnonymous(saved.anonymous);
+      onSaved(saved.anonymous ? `${title}: feedback comments are now shown without names.` : `${title}: feedback comments now show who wrote them.`);
+    }
+  }
+  return (
+    <div class="field">
+      <div class="checkbox">
+        <input type="checkbox" id={id} checked={anonymous} aria-describedby={`${id}-hint`} onChange={(e) => void change((e.currentTarget as HTMLInputElement).checked)} />
+        <label for={id}>
+          Anonymous feedback<span class="visually-hidden"> for {title}</span>
+        </label>
+      </div>
+      <p class="hint" id={`${id}-hint`}>
+        Comments on this course’s sessions are shown to trainers and administrators without names.
+      </p>
+      <ActionError action={save} />
+    </div>
+  );
+}
+
+/** The public check of a certificate's code (no sign-in): genuine with what it says, or not. */
+export function VerifyPage({ code, navigated }: { code: string | null; navigated: boolean }) {
+  const [typed, setTyped] = useState(code ? formatCertCode(code.toUpperCase().replace(/[\s-]/g, '').slice(0, 32)) : '');
+  const result = useLoad(async () => (code ? api(`/api/certificates/${encodeURIComponent(code)}`, Verification) : null), [code]);
+  function submit(e: Event) {
+    e.preventDefault();
+    const c = typed.trim();
+    if (c) navigate(`/verify/${encodeURIComponent(c)}`);
+  }
+  const r = result.data;
+  const title = !code ? 'Check a certificate' : r?.status === 'genuine' ? 'Certificate is genuine' : r ? 'Certificate not genuine' : 'Checking a certificate';
+  return (
+    <>
+      <PageHeading title={title} navigated={navigated}>
+        {title}
+      </PageHeading>
+      {code && (
+        <Loaded state={result} what="the check">
+          {(r) =>
+            r === null ? null : r.status === 'genuine' ? (
+              <div class="verify-result verify-genuine">
+                <p>
+                  This {r.certificate.kind === 'attendance' ? 'certificate of attendance' : 'certificate of course completion'} was issued by SEND Live Training. It says:
+                </p>
+                <dl class="facts">
+                  <div>
+                    <dt>Name</dt>
+                    <dd>{r.certificate.name}</dd>
+                  </div>
+                  {r.certificate.sessionTitle && (
+                    <div>
+                      <dt>Session</dt>
+                      <dd>{r.certificate.sessionTitle}</dd>
+                    </div>
+                  )}
+                  {r.certificate.courseTitle && (
+                    <div>
+                      <dt>Course</dt>
+                      <dd>{r.certificate.courseTitle}</dd>
+                    </div>
+                  )}
+                  <div>
+                    <dt>{r.certificate.kind === 'attendance' ? 'Date' : 'Completed on'}</dt>
+                    <dd>{formatDate(`${r.certificate.date}T12:00:00Z`)}</dd>
+                  </div>
+                  {r.certificate.minutes !== null && (
+                    <div>
+                      <dt>Minutes attended</dt>
+                      <dd>{r.certificate.minutes}</dd>
+                    </div>
+                  )}
+                  <div>
+                    <dt>Verification code</dt>
+                    <dd class="code">{formatCertCode(r.certificate.code)}</dd>
+                  </div>
+                </dl>
+              </div>
+            ) : (
+              <div class="verify-result verify-not">
+                <p>
+                  <strong>{r.status === 'withdrawn' ? 'This certificate has been withdrawn: the attendance it recorded was corrected.' : 'No certificate has this code. The certificate is not genuine, or the code was typed wrongly.'}</strong>
+                </p>
+              </div>
+            )
+          }
+        </Loaded>
+      )}
+      <form onSubmit={submit} class="panel narrow" aria-labelledby="verify-form-title">
+        <h2 id="verify-form-title">{code ? 'Check another code' : 'Enter the code printed on the certificate'}</h2>
+        <TextField id="verify-code" label="Verification code" hint="16 letters and digits, for example ABCD-2345-EFGH-6789." autocomplete="off" spellcheck={false} maxLength={40} value={typed} onInput={(e) => setTyped((e.currentTarget as HTMLInputElement).value)} />
+        <button type="submit" class="button">
+          Check
+        </button>
+      </form>
+    </>
+  );
+}
+

@@ -1,0 +1,34 @@
+/**
+ * Feedback and certificate pages, for the app's router. `feedbackRoute(path, me, key)` gives
+ * the signed-in pages (null for other paths); `verifyRoute(path, navigated)` the public
+ * certificate check, shown whether or not anyone is signed in. Nav entries: FEEDBACK_NAV.
+ */
+import type { MeValue } from '../components.js';
+import { match } from '../router.js';
+import { CourseFeedbackPage, FeedbackOverviewPage, MySessionsFeedbackPage, SessionFeedbackPage, VerifyPage } from './pages.js';
+
+export const FEEDBACK_NAV: { href: string; label: string; roles?: MeValue['role'][] }[] = [
+  { href: '/feedback', label: 'Feedback', roles: ['trainer'] },
+  { href: '/admin/feedback', label: 'Feedback', roles: ['admin'] },
+];
+
+export const isVerifyPath = (path: string) => path === '/verify' || path.startsWith('/verify/');
+
+export function verifyRoute(path: string, navigated: boolean) {
+  if (path === '/verify') return <VerifyPage key="form" code={null} navigated={navigated} />;
+  const m = match('/verify/:code', path);
+  if (m) return <VerifyPage key={m.code} code={m.code!} navigated={navigated} />;
+  return null;
+}
+
+export function feedbackRoute(path: string, me: MeValue, key: string) {
+  // Anyone who runs sessions (trainers, in-house leads, admins); the server says whose.
+  if (path === '/feedback') return <MySessionsFeedbackPage key={key} />;
+  let m = match('/sessions/:id/feedback', path);
+  if (m) return <SessionFeedbackPage key={key} id={m.id!} />;
+  if (me.role !== 'admin') return null;
+  if (path === '/admin/feedback') return <FeedbackOverviewPage key={key} />;
+  m = match('/admin/feedback/courses/:id', path);
+  if (m) return <CourseFeedbackPage key={key} id={m.id!} />;
+  return null;
+}
