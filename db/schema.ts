@@ -9,6 +9,8 @@ export type Role = 'staff' | 'office' | 'trainer' | 'admin';
 export type SessionMode = 'online' | 'in_person' | 'hybrid';
 export type SeatKind = 'in_person' | 'online';
 export type SessionAudienceKind = 'programme' | 'organisation' | 'trust';
+/** England's nine regions and "national" (shared/sessions.ts AREAS has their names). */
+export type SessionArea = 'north-east' | 'north-west' | 'yorkshire-humber' | 'east-midlands' | 'west-midlands' | 'east' | 'london' | 'south-east' | 'south-west' | 'national';
 export type OrgKind = 'school' | 'college' | 'nursery' | 'trust' | 'local_authority';
 /** A person's job, for coverage by role (not their account role). */
 export type JobRole = 'teacher' | 'teaching_assistant' | 'support_staff' | 'leadership' | 'early_years';
@@ -151,6 +153,8 @@ export interface SessionsTable {
   ends_at: string;
   time_zone: string;
   venue: string | null;
+  /** The region people find the session under (null: none given). */
+  area: ColumnType<SessionArea | null, SessionArea | null | undefined, SessionArea | null>;
   capacity_in_person: number;
   capacity_online: number;
   status: 'scheduled' | 'cancelled';

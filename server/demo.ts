@@ -88,6 +88,8 @@ export async function seedDemo(deps: Deps): Promise<{ password: string; users: {
           ends_at: end.toISOString(),
           time_zone: 'Europe/London',
           venue: mode === 'online' ? null : venues[k % 2]!,
+          // The venues are in Leeds; online sessions are for anyone.
+          area: mode === 'online' ? 'national' : 'yorkshire-humber',
           capacity_in_person: mode === 'online' ? 0 : 20 + (k % 3) * 5,
           capacity_online: mode === 'in_person' ? 0 : k === 0 ? 3 : 60,
           status: 'scheduled',

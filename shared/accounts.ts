@@ -103,10 +103,23 @@ export const CreateUserInput = z.object({
   jobRole: JobRole.nullable().optional(),
 });
 
+/** One line of a people CSV as read: its line number in the file (the header is line 1). */
+export const ImportLine = z.object({ line: z.number(), name: z.string(), email: z.string(), role: z.string() });
+/** Why a line of a people CSV was refused, in plain words. */
+export const ImportProblem = z.object({ line: z.number(), message: z.string() });
+/**
+ * What an import did: with `dryRun`, nothing (every line checked and ready); otherwise every
+ * line created. A file with any bad line is refused as a whole (400, `details.rows` the
+ * problems by line, `details.lines` every line read).
+ */
 export const ImportUsersResult = z.object({
   imported: z.number(),
+  dryRun: z.boolean(),
   users: z.array(User),
+  lines: z.array(ImportLine.extend({ outcome: z.enum(['created', 'ready']) })),
 });
+export const ImportRefusal = z.object({ rows: z.array(ImportProblem), lines: z.array(ImportLine) });
+export const ImportQuery = z.object({ dryRun: z.enum(['true', 'false']).optional() });
 
 /** "Forgot your password?": the answer is the same whether or not the address has an account. */
 export const PasswordResetRequestInput = z.object({ email: Email });
@@ -127,6 +140,8 @@ export const UpdateUserInput = z
 
 export const PeopleQuery = z.object({
   q: z.string().trim().max(200).optional(),
+  /** Only people with this role (e.g. every trainer, for a course's trainer list). */
+  role: Role.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });

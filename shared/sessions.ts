@@ -7,6 +7,30 @@ export type Mode = z.infer<typeof Mode>;
 export const SeatKind = z.enum(['in_person', 'online']);
 export type SeatKind = z.infer<typeof SeatKind>;
 
+/**
+ * Where a session is, for finding one near you: one of England's nine regions (the ONS
+ * regions, which every school's local authority sits in), or "Online / national" for a
+ * session meant for anyone anywhere. A fixed list rather than free text, so a filter finds
+ * every session of a region however its trainer would have spelt it; the venue says exactly
+ * where. Codes are stable (stored and in addresses); labels are what people read.
+ */
+export const AREAS = [
+  ['north-east', 'North East'],
+  ['north-west', 'North West'],
+  ['yorkshire-humber', 'Yorkshire and the Humber'],
+  ['east-midlands', 'East Midlands'],
+  ['west-midlands', 'West Midlands'],
+  ['east', 'East of England'],
+  ['london', 'London'],
+  ['south-east', 'South East'],
+  ['south-west', 'South West'],
+  ['national', 'Online / national'],
+] as const;
+export type Area = (typeof AREAS)[number][0];
+const AREA_CODES = AREAS.map(([code]) => code) as [Area, ...Area[]];
+export const Area = z.enum(AREA_CODES, { error: `must be one of the areas: ${AREA_CODES.join(', ')}` });
+/** The name people read for an area code. */
+export const areaLabel = (code: Area): string => AREAS.find(([c]) => c === code)![1];
 /** A part of a course (1..20): a course is complete once a session of each required part is attended. */
 export const CoursePart = z.number().int('must be a whole number').min(1, 'must be at least 1').max(20, 'must be at most 20');
 
@@ -55,6 +79,8 @@ const SessionFields = {
   endsAt: SessionInstant,
   timeZone: TimeZone.optional(),
   venue: Line(300).nullable().optional(),
+  /** The region people find it under (null: none given). */
+  area: Area.nullable().optional(),
   capacity: CapacityInput,
   trainerIds: z.array(Id).max(20).optional(),
   waitlistPolicy: z.enum(['auto', 'offer']).optional(),
@@ -132,6 +158,7 @@ export const Session = z.object({
   endsAt: z.string(),
   timeZone: z.string(),
   venue: z.string().nullable(),
+  area: Area.nullable(),
   capacity: z.object({ inPerson: z.number(), online: z.number() }),
   status: z.enum(['scheduled', 'cancelled']),
   trainerIds: z.array(z.string()),
@@ -156,6 +183,8 @@ export const SessionQuery = z.object({
   to: Instant.optional(),
   mode: Mode.optional(),
   courseId: Id.optional(),
+  /** Only sessions in this area (exactly: an online/national session is not in every region). */
+  area: Area.optional(),
   fits: z.enum(['me']).optional(),
   includeCancelled: z.enum(['true', 'false']).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),

@@ -21,6 +21,7 @@ import * as m14 from './20261130_14_org_kinds_course_trainers.js';
 import * as m18 from './20261130_18_sign_in_links.js';
 import * as m18b from './20261130_18b_identity_providers.js';
 import * as m20 from './20261130_20_inhouse.js';
+import * as m21area from './20261201_01_session_area.js';
 import * as m2103 from './20261201_03_materials.js';
 import * as m1204 from './20261201_04_reach.js';
 import * as m2605 from './20261201_05_feedback_certificates.js';
@@ -44,6 +45,7 @@ export const migrations: Record<string, Migration> = {
   '20261130_18_sign_in_links': m18,
   '20261130_18b_identity_providers': m18b,
   '20261130_20_inhouse': m20,
+  '20261201_01_session_area': m21area,
   '20261201_03_materials': m2103,
   '20261201_04_reach': m1204,
   '20261201_05_feedback_certificates': m2605,

@@ -12,6 +12,7 @@ import { enqueueMessage } from '../notifications/outbox.js';
 import { passwordResetEmail } from './emails.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import * as repo from './repository.js';
+import { orgsActableBy } from './acting.js';
 import { feedRevision, raiseFeeds } from '../calendar/feed-revisions.js';
 import { accountDisabled, hashToken, toUser } from './service.js';
 import { countPasswordCheck, hit } from './throttle.js';
@@ -90,8 +91,8 @@ export async function resetPassword(deps: Deps, token: string, newPassword: stri
 
 /**
  * The person `actor` may manage: admins anyone but themselves; office staff the staff of
- * their own organisation. Anyone else is "not found" to office staff, so other
- * organisations' people stay unseen.
+ * the organisations they act for (accounts/acting.ts). Anyone else is "not found" to office
+ * staff, so other organisations' people stay unseen.
  */
 async function manageable(deps: Deps, actor: AuthUser, userId: string): Promise<UserRow> {
   const target = await repo.findUserById(deps.db, userId);
@@ -100,7 +101,7 @@ async function manageable(deps: Deps, actor: AuthUser, userId: string): Promise<
     return target;
   }
   if (actor.role === 'office') {
-    if (!target || target.org_id === null || target.org_id !== actor.orgId) throw new AppError('not_found', 'There is no such person in your organisation.');
+    if (!target || !(await orgsActableBy(deps.db, actor)).has(target.org_id)) throw new AppError('not_found', 'There is no such person in your organisation.');
     if (target.role !== 'staff') throw new AppError('forbidden', 'Office staff can turn off staff accounts only; ask an administrator.');
     return target;
   }
@@ -172,8 +173,8 @@ export async function personView(deps: Deps, userId: string) {
   return toUser(row, org?.name ?? null);
 }
 
-/** Administrators: everyone whose name or email contains `text`, a page at a time. */
-export async function searchPeople(deps: Deps, actor: AuthUser, opts: { text?: string; limit: number; offset: number }) {
+/** Administrators: everyone whose name or email contains `text` (and who has `role`), a page at a time. */
+export async function searchPeople(deps: Deps, actor: AuthUser, opts: { text?: string; role?: Role; limit: number; offset: number }) {
   if (actor.role !== 'admin') throw new AppError('forbidden', 'Only administrators can search everyone.');
   const rows = await repo.searchUsers(deps.db, opts);
   return { items: rows.slice(0, opts.limit).map((r) => toUser(r, r.org_name ?? null)), hasMore: rows.length > opts.limit };

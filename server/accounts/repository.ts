@@ -3,7 +3,7 @@ import type { Database, JobRole, OrganisationRow, Role, UserRow } from '../../db
 import type { AuthUser } from '../platform/http.js';
 import { prepared } from '../../db/prepared.js';
 
-type Q = Kysely<Database> | Transaction<Database>;
+export type Q = Kysely<Database> | Transaction<Database>;
 
 export function toAuthUser(u: Pick<UserRow, 'id' | 'email' | 'name' | 'role' | 'org_id' | 'captioner'>): AuthUser {
   return { id: u.id, email: u.email, name: u.name, role: u.role, orgId: u.org_id, captioner: u.captioner === 1 };
@@ -70,6 +70,20 @@ export function listOrgs(db: Q, text?: string) {
     q = q.where((eb) => eb.or([sql<boolean>`lower(name) like ${pattern} escape '\\'`, eb('urn', '=', text)]));
   }
   return q.orderBy('name').execute();
+}
+
+/** An organisation's id and those of the organisations directly under it (its own first). */
+export async function orgAndChildren(db: Q, orgId: string): Promise<string[]> {
+  const rows = await db.selectFrom('organisations').select('id').where((eb) => eb.or([eb('id', '=', orgId), eb('parent_id', '=', orgId)])).orderBy('name').execute();
+  const ids = rows.map((r) => r.id);
+  return ids.includes(orgId) ? [orgId, ...ids.filter((id) => id !== orgId)] : [];
+}
+
+/** Organisations by id, `ids[0]` first and the rest by name. */
+export async function findOrgs(db: Q, ids: readonly string[]): Promise<OrganisationRow[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('organisations').selectAll().where('id', 'in', ids).orderBy('name').execute();
+  return [...rows.filter((r) => r.id === ids[0]), ...rows.filter((r) => r.id !== ids[0])];
 }
 
 export function findOrgByUrn(db: Q, urn: string) {
@@ -212,10 +226,10 @@ export async function setUserCaptioner(db: Q, userId: string, captioner: boolean
 }
 
 /**
- * People whose name or email contains `text` (any case), by name, with their organisation's
+ * People whose name or email contains `text` (any case) and who have `role`, by name, with their organisation's
  * name; one more than `limit` is read so the caller knows whether there are more.
  */
-export function searchUsers(db: Q, opts: { text?: string; limit: number; offset: number }) {
+export function searchUsers(db: Q, opts: { text?: string; role?: Role; limit: number; offset: number }) {
   let q = db
     .selectFrom('users as u')
     .leftJoin('organisations as o', 'o.id', 'u.org_id')
@@ -225,6 +239,7 @@ export function searchUsers(db: Q, opts: { text?: string; limit: number; offset:
     .orderBy('u.id')
     .limit(opts.limit + 1)
     .offset(opts.offset);
+  if (opts.role) q = q.where('u.role', '=', opts.role);
   if (opts.text) {
     const pattern = `%${opts.text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     q = q.where((eb) => eb.or([sql<boolean>`lower(u.name) like ${pattern} escape '\\'`, sql<boolean>`lower(u.email) like ${pattern} escape '\\'`]));

@@ -1,12 +1,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Context, MiddlewareHandler } from 'hono';
-import { ChangePasswordInput, CreateOrgInput, CreateUserInput, ImportUsersResult, LoginInput, LoginResult, Me, Organisation, OrgQuery, PasswordResetInput, PasswordResetRequested, PasswordResetRequestInput, PeoplePage, PeopleQuery, PlacementInput, SignInLinkInput, SignInLinkRequested, SignInLinkRequestInput, UpdateOrgInput, UpdateUserInput, User } from '../../shared/accounts.js';
+import { ChangePasswordInput, CreateOrgInput, CreateUserInput, ImportQuery, ImportUsersResult, LoginInput, LoginResult, Me, Organisation, OrgQuery, PasswordResetInput, PasswordResetRequested, PasswordResetRequestInput, PeoplePage, PeopleQuery, PlacementInput, SignInLinkInput, SignInLinkRequested, SignInLinkRequestInput, UpdateOrgInput, UpdateUserInput, User } from '../../shared/accounts.js';
 import { Id } from '../../shared/common.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
 import { jsonBody, jsonResponse, requireRole, requireUser, router, type Env } from '../platform/http.js';
 import * as repo from './repository.js';
+import { orgsActableBy } from './acting.js';
 import * as accounts from './service.js';
 import * as lifecycle from './lifecycle.js';
 import * as links from './signin-links.js';
@@ -183,11 +184,18 @@ export function accountRoutes(deps: Deps) {
   );
 
   app.openapi(
-    createRoute({ method: 'get', path: '/orgs', tags: ['accounts'], summary: 'Organisations the caller may see; q searches names and URNs (admin, trainer)', request: { query: OrgQuery }, responses: { 200: jsonResponse(z.object({ items: z.array(Organisation) }), 'Organisations') } }),
+    createRoute({ method: 'get', path: '/orgs', tags: ['accounts'], summary: 'Organisations the caller may see; q searches names and URNs (admin, trainer: all; office: those they book for, their own first; others: their own)', request: { query: OrgQuery }, responses: { 200: jsonResponse(z.object({ items: z.array(Organisation) }), 'Organisations') } }),
     async (c) => {
       const user = requireUser(c);
       const { q } = c.req.valid('query');
-      const rows = user.role === 'admin' || user.role === 'trainer' ? await repo.listOrgs(deps.db, q) : user.orgId ? [await repo.findOrg(deps.db, user.orgId)].filter((o) => o !== undefined) : [];
+      const rows =
+        user.role === 'admin' || user.role === 'trainer'
+          ? await repo.listOrgs(deps.db, q)
+          : user.role === 'office'
+            ? await repo.findOrgs(deps.db, (await orgsActableBy(deps.db, user)).ids)
+            : user.orgId
+              ? [await repo.findOrg(deps.db, user.orgId)].filter((o) => o !== undefined)
+              : [];
       return c.json({ items: rows.map(accounts.orgView) }, 200);
     },
   );
@@ -197,14 +205,14 @@ export function accountRoutes(deps: Deps) {
       method: 'get',
       path: '/orgs/{id}/users',
       tags: ['accounts'],
-      summary: 'People in an organisation (its office staff, admin)',
+      summary: 'People in an organisation (office staff who book for it, admin)',
       request: { params: OrgParam },
       responses: { 200: jsonResponse(z.object({ items: z.array(User) }), 'People') },
     }),
     async (c) => {
       const user = requireRole(c, 'office', 'admin');
       const { id } = c.req.valid('param');
-      if (user.role === 'office' && user.orgId !== id) throw new AppError('forbidden', 'You can only see people in your own organisation.');
+      if (!(await orgsActableBy(deps.db, user)).has(id)) throw new AppError('forbidden', 'You can only see people in the organisations you book for.');
       const org = await repo.findOrg(deps.db, id);
       if (!org) throw new AppError('not_found', 'No such organisation.');
       const rows = await repo.listUsersOfOrg(deps.db, id);
@@ -232,16 +240,18 @@ export function accountRoutes(deps: Deps) {
       method: 'post',
       path: '/orgs/{id}/users/import',
       tags: ['accounts'],
-      summary: 'Add many people from CSV (name,email,role); a file with any bad row imports nobody',
-      request: { params: OrgParam, body: { required: true, content: { 'text/csv': { schema: z.string() } } } },
-      responses: { 201: jsonResponse(ImportUsersResult, 'Imported') },
+      summary: 'Add many people from CSV (name,email,role) to an organisation (admin; office staff add staff to the organisations they book for); a file with any bad line imports nobody (400 with `details.rows`, each bad line and why, and `details.lines`, every line read); `dryRun=true` checks every line and changes nothing',
+      request: { params: OrgParam, query: ImportQuery, body: { required: true, content: { 'text/csv': { schema: z.string() } } } },
+      responses: { 201: jsonResponse(ImportUsersResult, 'Imported, line by line'), 200: jsonResponse(ImportUsersResult, 'dryRun: every line is ready; nothing was changed'), 400: { description: '`validation_failed`: the file, or lines of it, cannot be used; nobody was imported' } },
     }),
     async (c) => {
       const actor = requireRole(c, 'admin', 'office');
       const { id } = c.req.valid('param');
       const type = c.req.header('content-type') ?? '';
       if (!/^text\/csv\b/i.test(type)) throw new AppError('unsupported_media_type', 'Send the file as text/csv.');
-      return c.json(await accounts.importUsersCsv(deps, actor, id, await c.req.text()), 201);
+      const dryRun = c.req.valid('query').dryRun === 'true';
+      const result = await accounts.importUsersCsv(deps, actor, id, await c.req.text(), { dryRun });
+      return dryRun ? c.json(result, 200) : c.json(result, 201);
     },
   );
 
@@ -299,14 +309,14 @@ export function accountRoutes(deps: Deps) {
       method: 'get',
       path: '/users',
       tags: ['accounts'],
-      summary: 'Everyone whose name or email contains `q` (admin)',
+      summary: 'Everyone whose name or email contains `q`, or (`role`) only people with that role, by name, a page at a time (admin)',
       request: { query: PeopleQuery },
       responses: { 200: jsonResponse(PeoplePage, 'By name') },
     }),
     async (c) => {
       const actor = requireRole(c, 'admin');
-      const { q, limit, offset } = c.req.valid('query');
-      return c.json(await lifecycle.searchPeople(deps, actor, { text: q || undefined, limit, offset }), 200);
+      const { q, role, limit, offset } = c.req.valid('query');
+      return c.json(await lifecycle.searchPeople(deps, actor, { text: q || undefined, role, limit, offset }), 200);
     },
   );
 

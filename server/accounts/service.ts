@@ -12,6 +12,7 @@ import { perDatabase, type Deps } from '../platform/deps.js';
 import type { AuthContext, AuthUser } from '../platform/http.js';
 import { decoyHash, hashPassword, verifyPassword } from './passwords.js';
 import * as repo from './repository.js';
+import { orgsActableBy } from './acting.js';
 import { batchedLookup } from '../platform/batching.js';
 import { countPasswordCheck } from './throttle.js';
 
@@ -162,22 +163,22 @@ export async function updateOrg(deps: Deps, id: string, input: z.infer<typeof Up
   return orgView({ ...org, ...set });
 }
 
-/** Admins create anyone; office staff create staff in their own organisation only. */
-function checkMayCreate(actor: AuthUser, role: z.infer<typeof Role>, orgId: string | null) {
+/** Admins create anyone; office staff create staff in the organisations they act for only (accounts/acting.ts). */
+async function checkMayCreate(deps: Deps, actor: AuthUser, role: z.infer<typeof Role>, orgId: string | null) {
   if (actor.role === 'admin') return;
-  if (actor.role === 'office' && role === 'staff' && orgId !== null && orgId === actor.orgId) return;
-  if (actor.role === 'office') throw new AppError('forbidden', 'Office staff may add staff to their own organisation only.');
+  if (actor.role === 'office' && role === 'staff' && (await orgsActableBy(deps.db, actor)).has(orgId)) return;
+  if (actor.role === 'office') throw new AppError('forbidden', 'Office staff may add staff only to the organisations they book for.');
   throw new AppError('forbidden', 'Your role does not allow adding people.');
 }
 
 export async function createUser(deps: Deps, actor: AuthUser, input: z.infer<typeof CreateUserInput>) {
   const orgId = input.orgId ?? (actor.role === 'office' ? actor.orgId : null);
-  checkMayCreate(actor, input.role, orgId);
+  await checkMayCreate(deps, actor, input.role, orgId);
   if (input.captioner && actor.role !== 'admin') throw new AppError('forbidden', 'Only administrators can make someone a captioner.');
   if (input.role !== 'admin' && input.role !== 'trainer' && !orgId) {
-    throw new AppError('validation_failed', 'orgId is required for staff and office users.', { issues: [{ path: 'orgId', message: 'is required' }] });
+    throw new AppError('validation_failed', 'Staff and office users must belong to an organisation: choose one.', { issues: [{ path: 'orgId', message: 'is required' }] });
   }
-  if (orgId && !(await repo.findOrg(deps.db, orgId))) throw new AppError('validation_failed', 'orgId is not a known organisation.', { issues: [{ path: 'orgId', message: 'not found' }] });
+  if (orgId && !(await repo.findOrg(deps.db, orgId))) throw new AppError('validation_failed', 'That organisation does not exist.', { issues: [{ path: 'orgId', message: 'not found' }] });
   const passwordHash = input.password ? await hashPassword(input.password, deps.config.passwordCostLog2) : null;
   const id = randomUUID();
   try {
@@ -190,15 +191,27 @@ export async function createUser(deps: Deps, actor: AuthUser, input: z.infer<typ
   return userView(deps, (await repo.findUserById(deps.db, id))!);
 }
 
+const ROLES_IN_WORDS = 'staff, office, trainer or admin';
+
+/** A CSV line's problem with a field, said in words a school office understands. */
+function importProblem(field: string, value: unknown): string {
+  const text = typeof value === 'string' ? value.trim() : '';
+  if (field === 'email') return text ? `“${text}” is not an email address` : 'there is no email address';
+  if (field === 'name') return text ? 'the name is longer than 200 characters' : 'there is no name';
+  if (field === 'role') return `the role “${text}” is not one of ${ROLES_IN_WORDS}`;
+  return `the ${field} cannot be used`;
+}
+
 /**
  * Imports people from CSV (`name,email,role`, and optionally `job_role`: teacher,
  * teaching_assistant, support_staff, leadership or early_years, the words as written or as
  * their labels, e.g. "Teaching assistant"; empty: not stated). Every row is checked first; a
- * file with any bad row imports nobody and the error lists each bad row by its line number.
+ * file with any bad row imports nobody and the error lists each bad row by its line number,
+ * with every line read (so a page can show each line's fate). `dryRun` checks and changes nothing.
  */
-export async function importUsersCsv(deps: Deps, actor: AuthUser, orgId: string, csv: string) {
-  if (actor.role !== 'admin' && !(actor.role === 'office' && actor.orgId === orgId)) {
-    throw new AppError('forbidden', 'Office staff may add staff to their own organisation only.');
+export async function importUsersCsv(deps: Deps, actor: AuthUser, orgId: string, csv: string, opts: { dryRun?: boolean } = {}) {
+  if (!(actor.role === 'admin' || actor.role === 'office') || !(await orgsActableBy(deps.db, actor)).has(orgId)) {
+    throw new AppError('forbidden', 'Office staff may add staff only to the organisations they book for.');
   }
   const org = await repo.findOrg(deps.db, orgId);
   if (!org) throw new AppError('not_found', 'No such organisation.');
@@ -219,22 +232,26 @@ export async function importUsersCsv(deps: Deps, actor: AuthUser, orgId: string,
   const errors: { line: number; message: string }[] = [];
   const seen = new Map<string, number>();
   const rows: { line: number; name: string; email: string; role: z.infer<typeof Role>; jobRole: JobRole | null }[] = [];
+  const lines = records.map((r, i) => ({ line: i + 2, name: r.name ?? '', email: r.email ?? '', role: (r.role || 'staff').toLowerCase() }));
   records.forEach((r, i) => {
     const line = i + 2;
     const jobRole = jobRoleOf(r.job_role);
     if (jobRole === undefined) {
       errors.push({ line, message: `job_role "${(r.job_role ?? '').slice(0, 40)}" is not one of: ${JobRole.options.join(', ')} (or leave it empty)` });
     }
-    const parsed = CreateUserInput.safeParse({ name: r.name, email: r.email, role: (r.role || 'staff').toLowerCase() });
+    const raw = { name: r.name, email: r.email, role: (r.role || 'staff').toLowerCase() };
+    const parsed = CreateUserInput.safeParse(raw);
     if (!parsed.success) {
-      errors.push({ line, message: parsed.error.issues.map((x) => `${x.path.join('.')} ${x.message}`).join('; ') });
+      const fields = [...new Set(parsed.error.issues.map((x) => String(x.path[0] ?? '')))];
+      const said = fields.map((f) => importProblem(f, raw[f as keyof typeof raw]));
+      errors.push({ line, message: said.join('; ').replace(/^./, (c) => c.toUpperCase()) + '.' });
       return;
     }
     if (jobRole === undefined) return;
     const { email, name, role } = parsed.data;
-    if (actor.role === 'office' && role !== 'staff') errors.push({ line, message: `role ${role} cannot be added by office staff (staff only)` });
+    if (actor.role === 'office' && role !== 'staff') errors.push({ line, message: `Office staff can add staff only; ask an administrator to add “${role}” accounts.` });
     const dup = seen.get(email);
-    if (dup) errors.push({ line, message: `email ${email} is also on line ${dup}` });
+    if (dup) errors.push({ line, message: `${email} is also on line ${dup}.` });
     seen.set(email, line);
     rows.push({ line, name, email, role, jobRole });
   });
@@ -242,11 +259,13 @@ export async function importUsersCsv(deps: Deps, actor: AuthUser, orgId: string,
     ? await deps.db.selectFrom('users').select('email').where('email', 'in', rows.map((r) => r.email)).execute()
     : [];
   const taken = new Set(existing.map((e) => e.email));
-  for (const r of rows) if (taken.has(r.email)) errors.push({ line: r.line, message: `email ${r.email} already belongs to someone` });
+  for (const r of rows) if (taken.has(r.email)) errors.push({ line: r.line, message: `${r.email} already has an account (existing accounts are not changed by an import).` });
   if (errors.length) {
     errors.sort((a, b) => a.line - b.line);
-    throw new AppError('validation_failed', `${errors.length} row(s) have problems; nobody was imported.`, { rows: errors });
+    const bad = new Set(errors.map((e) => e.line)).size;
+    throw new AppError('validation_failed', `${bad === 1 ? '1 line has a problem' : `${bad} lines have problems`}; nobody was imported.`, { rows: errors, lines });
   }
+  if (opts.dryRun) return { imported: 0, dryRun: true, users: [], lines: rows.map((r) => ({ line: r.line, name: r.name, email: r.email, role: r.role, outcome: 'ready' as const })) };
   const createdAt = deps.now().toISOString();
   const ids = rows.map(() => randomUUID());
   await deps.db.transaction().execute(async (trx) => {
@@ -255,7 +274,7 @@ export async function importUsersCsv(deps: Deps, actor: AuthUser, orgId: string,
     }
   });
   const users = await repo.findUsersByIds(deps.db, ids);
-  return { imported: users.length, users: users.map((u) => toUser(u, org.name)) };
+  return { imported: users.length, dryRun: false, users: users.map((u) => toUser(u, org.name)), lines: rows.map((r) => ({ line: r.line, name: r.name, email: r.email, role: r.role, outcome: 'created' as const })) };
 }
 
 /** A CSV `job_role` cell as a job role: null when empty, undefined when it names none. */

@@ -9,7 +9,8 @@ type Q = Kysely<Database> | Transaction<Database>;
 export const SEATED = ['confirmed', 'attended', 'absent'] as const;
 
 /** Seated bookings of a session with each person's name, email and organisation. */
-export function seatedBookings(db: Q, sessionId: string, orgId?: string) {
+/** `orgIds`: only these organisations' staff (none: nobody). */
+export function seatedBookings(db: Q, sessionId: string, orgIds?: readonly string[]) {
   let q = db
     .selectFrom('bookings as b')
     .innerJoin('users as u', 'u.id', 'b.user_id')
@@ -17,7 +18,7 @@ export function seatedBookings(db: Q, sessionId: string, orgId?: string) {
     .select(['b.id', 'b.user_id', 'b.seat', 'b.status', 'b.queue_seq', 'u.name', 'u.email', 'u.org_id', 'o.name as org_name'])
     .where('b.session_id', '=', sessionId)
     .where('b.status', 'in', [...SEATED]);
-  if (orgId) q = q.where('u.org_id', '=', orgId);
+  if (orgIds) q = orgIds.length ? q.where('u.org_id', 'in', orgIds) : q.where(sql<boolean>`1 = 0`);
   return q.orderBy('u.name').orderBy('b.queue_seq').execute();
 }
 

@@ -8,6 +8,8 @@ import { stringify } from 'csv-stringify/sync';
 import type { SessionRow } from '../../db/schema.js';
 import type { AttendanceRow, OverrideInput } from '../../shared/attendance.js';
 import { audienceLabels, findActiveBooking, findBooking } from '../bookings/repository.js';
+import { findOrg } from '../accounts/repository.js';
+import { orgsActableBy } from '../accounts/acting.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
@@ -33,9 +35,9 @@ async function requireSession(deps: Deps, id: string): Promise<SessionRow> {
 const ms = (x: string | null) => (x === null ? null : Date.parse(x));
 
 /** Every seated booking of a session with its computed (or registered) outcome. */
-async function computeRows(deps: Deps, s: SessionRow, orgId?: string): Promise<AttendanceRow[]> {
+async function computeRows(deps: Deps, s: SessionRow, orgIds?: readonly string[]): Promise<AttendanceRow[]> {
   const [bookings, intervals, rooms, overrides] = await Promise.all([
-    repo.seatedBookings(deps.db, s.id, orgId),
+    repo.seatedBookings(deps.db, s.id, orgIds),
     repo.intervalsOfSession(deps.db, s.id),
     repo.roomsOfSession(deps.db, s.id),
     repo.overridesOfSession(deps.db, s.id),
@@ -79,18 +81,18 @@ async function computeRows(deps: Deps, s: SessionRow, orgId?: string): Promise<A
   });
 }
 
-/** Trainers of the session and admins see every row; office staff see their own organisation's. */
-async function readerScope(deps: Deps, actor: AuthUser, sessionId: string): Promise<{ orgId?: string }> {
+/** Trainers of the session and admins see every row; office staff see those of the organisations they act for. */
+async function readerScope(deps: Deps, actor: AuthUser, sessionId: string): Promise<{ orgIds?: readonly string[] }> {
   if (actor.role === 'admin') return {};
   if (await isTrainerOf(deps.db, sessionId, actor.id)) return {}; // its trainers and in-house leads
-  if (actor.role === 'office' && actor.orgId) return { orgId: actor.orgId };
+  if (actor.role === 'office' && actor.orgId) return { orgIds: (await orgsActableBy(deps.db, actor)).ids };
   throw new AppError('forbidden', 'Only the session’s trainers, administrators and school office staff can see attendance.');
 }
 
 export async function attendanceReport(deps: Deps, actor: AuthUser, sessionId: string) {
   const s = await requireSession(deps, sessionId);
   const scope = await readerScope(deps, actor, sessionId);
-  const items = await computeRows(deps, s, scope.orgId);
+  const items = await computeRows(deps, s, scope.orgIds);
   return {
     session: { id: s.id, title: s.title, startsAt: s.starts_at, endsAt: s.ends_at, lengthMinutes: Math.round((Date.parse(s.ends_at) - Date.parse(s.starts_at)) / MINUTE), threshold: Number(s.attendance_threshold) },
     items,
@@ -262,6 +264,6 @@ export async function myCompletionsCsv(deps: Deps, actor: AuthUser): Promise<{ c
 }
 
 export async function orgCompletions(deps: Deps, actor: AuthUser, orgId: string) {
-  if (actor.role === 'admin' || (actor.role === 'office' && actor.orgId === orgId)) return completionsOf(deps, { orgId });
+  if ((await orgsActableBy(deps.db, actor)).has(orgId)) return completionsOf(deps, { orgId });
   throw new AppError('forbidden', 'Only the organisation’s office staff and administrators can see its completions.');
 }

@@ -4,6 +4,7 @@ import { audienceLabels, findBooking } from './repository.js';
 import { attendeesCsv } from './attendees-csv.js';
 import { Id, Instant } from '../../shared/common.js';
 import { findOrg, findUserById } from '../accounts/repository.js';
+import { orgsActableBy } from '../accounts/acting.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
 import { jsonBody, jsonResponse, requireRole, requireUser, router } from '../platform/http.js';
@@ -61,7 +62,7 @@ export function bookingRoutes(deps: Deps) {
       const actor = requireUser(c);
       const b = await views.bookingView(deps.db, c.req.valid('param').id);
       const owner = b && (await findUserById(deps.db, b.userId));
-      if (!b || !owner || !engine.mayActFor(actor, owner)) throw new AppError('not_found', 'No such booking.');
+      if (!b || !owner || !(await engine.mayActFor(deps.db, actor, owner))) throw new AppError('not_found', 'No such booking.');
       return c.json(b, 200);
     },
   );
@@ -108,7 +109,7 @@ export function bookingRoutes(deps: Deps) {
     async (c) => {
       const actor = requireUser(c); // its trainers and in-house leads, admin, office (own org's)
       const { id } = c.req.valid('param');
-      if (actor.role === 'office') return c.json({ items: await views.bookingsOfSession(deps.db, id, actor.orgId ?? '-') }, 200);
+      if (actor.role === 'office') return c.json({ items: await views.bookingsOfSession(deps.db, id, (await orgsActableBy(deps.db, actor)).ids) }, 200);
       await engine.requireSessionManager(deps, actor, id);
       return c.json({ items: await views.bookingsOfSession(deps.db, id) }, 200);
     },
@@ -126,7 +127,7 @@ export function bookingRoutes(deps: Deps) {
     async (c) => {
       const actor = requireRole(c, 'office', 'admin');
       const { id } = c.req.valid('param');
-      if (actor.role === 'office' && actor.orgId !== id) throw new AppError('forbidden', 'You can only see bookings of your own organisation.');
+      if (!(await orgsActableBy(deps.db, actor)).has(id)) throw new AppError('forbidden', 'You can only see bookings of the organisations you book for.');
       const q = c.req.valid('query');
       return c.json({ items: await views.bookingsOfOrg(deps.db, id, { from: q.from && new Date(q.from).toISOString(), to: q.to && new Date(q.to).toISOString() }) }, 200);
     },
@@ -146,7 +147,7 @@ export function bookingRoutes(deps: Deps) {
       const { id } = c.req.valid('param');
       // Which schools hold seats, and how many, is theirs and the organisers' business only.
       if (actor.role !== 'office') await engine.requireSessionManager(deps, actor, id);
-      const items = await engine.holdsOfSession(deps, id, actor.role === 'office' ? (actor.orgId ?? '-') : undefined);
+      const items = await engine.holdsOfSession(deps, id, actor.role === 'office' ? (await orgsActableBy(deps.db, actor)).ids : undefined);
       if (!items) throw new AppError('not_found', 'No such session.');
       return c.json({ items }, 200);
     },
@@ -166,7 +167,7 @@ export function bookingRoutes(deps: Deps) {
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');
       await engine.requireSessionManager(deps, actor, id);
-      if (!(await findOrg(deps.db, body.orgId))) throw new AppError('validation_failed', 'orgId is not a known organisation.', { issues: [{ path: 'orgId', message: 'not found' }] });
+      if (!(await findOrg(deps.db, body.orgId))) throw new AppError('validation_failed', 'That organisation does not exist.', { issues: [{ path: 'orgId', message: 'not found' }] });
       await writeTransaction(deps, (trx) => engine.setHold(trx, deps, id, body.orgId, body.seat, body.seats));
       return c.body(null, 204);
     },

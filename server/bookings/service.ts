@@ -6,9 +6,10 @@
  * The waitlist rule lives in `promoteWaitlist`.
  */
 import { randomUUID } from 'node:crypto';
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { BookingRow, Database, SeatKind, SessionRow, UserRow } from '../../db/schema.js';
 import { findUserById, findUsersByIds, orgNames } from '../accounts/repository.js';
+import { orgsActableBy, type ActableOrgs } from '../accounts/acting.js';
 import { AppError } from '../errors.js';
 import { perDatabase, type Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
@@ -49,10 +50,15 @@ export interface BookingFailure {
   error: { code: string; message: string };
 }
 
-/** May `actor` book, cancel or see bookings for `user`? Self, office of the same organisation, admin. */
-export function mayActFor(actor: AuthUser, user: Pick<UserRow, 'id' | 'org_id'>): boolean {
+/**
+ * May `actor` book, cancel or see bookings for `user`? Self, admin, and office staff of an
+ * organisation they act for (accounts/acting.ts: their own, or a school of their trust).
+ * `db` may be the transaction the caller holds.
+ */
+export async function mayActFor(db: Kysely<Database> | Trx, actor: AuthUser, user: Pick<UserRow, 'id' | 'org_id'>): Promise<boolean> {
   if (actor.id === user.id || actor.role === 'admin') return true;
-  return actor.role === 'office' && actor.orgId !== null && actor.orgId === user.org_id;
+  if (actor.role !== 'office') return false;
+  return (await orgsActableBy(db, actor)).has(user.org_id);
 }
 
 /**
@@ -139,6 +145,14 @@ export async function bookMany(trx: Trx, deps: Deps, requests: BookRequest[]): P
 
   const rows: BookingRow[] = [];
   const notices: NewBookingNotice[] = [];
+  // Whom each office actor acts for, asked once per actor (self-bookings never ask).
+  const actable = new Map<string, Promise<ActableOrgs>>();
+  const mayBook = async (actor: AuthUser, user: Pick<UserRow, 'id' | 'org_id'>) => {
+    if (actor.id === user.id || actor.role === 'admin') return true;
+    if (actor.role !== 'office') return false;
+    if (!actable.has(actor.id)) actable.set(actor.id, orgsActableBy(trx, actor));
+    return (await actable.get(actor.id)!).has(user.org_id);
+  };
   for (const { r, i, s, seat } of open) {
     const state = states.get(s.id)![seat];
     const results: (BookingOutcome | BookingFailure)[] = [];
@@ -148,8 +162,8 @@ export async function bookMany(trx: Trx, deps: Deps, requests: BookRequest[]): P
         results.push({ userId, error: { code: 'not_found', message: 'No such person.' } });
         continue;
       }
-      if (!mayActFor(r.actor, user)) {
-        results.push({ userId, error: { code: 'forbidden', message: 'You may book only yourself, or staff of your own organisation.' } });
+      if (!(await mayBook(r.actor, user))) {
+        results.push({ userId, error: { code: 'forbidden', message: 'You may book only yourself, or staff of the organisations you book for.' } });
         continue;
       }
       // An in-house session does not exist for anyone outside it (DESIGN.md invariant 12),
@@ -280,7 +294,7 @@ async function bookingForActor(trx: Trx, actor: AuthUser, bookingId: string, own
   const b = await repo.findBooking(trx, bookingId);
   if (!b) throw new AppError('not_found', 'No such booking.');
   const owner = await findUserById(trx, b.user_id);
-  const allowed = ownerOnly ? actor.id === b.user_id : owner !== undefined && mayActFor(actor, owner);
+  const allowed = ownerOnly ? actor.id === b.user_id : owner !== undefined && (await mayActFor(trx, actor, owner));
   // Someone who may not see a booking learns nothing about it, not even that it exists.
   if (!allowed) throw new AppError('not_found', 'No such booking.');
   return b;
@@ -456,12 +470,13 @@ export function alreadyBookedMessage(name: string | null, status: string): strin
  * The seats held on a session, per organisation and seat kind; only `orgId`'s when given.
  * Undefined when there is no such session.
  */
-export async function holdsOfSession(deps: Deps, sessionId: string, orgId?: string) {
+/** Every hold on a session, or (`orgIds`) only those of these organisations. */
+export async function holdsOfSession(deps: Deps, sessionId: string, orgIds?: readonly string[]) {
   const session = await repo.findSession(deps.db, sessionId);
   if (!session) return undefined;
   const states = (await repo.loadSeatStates(deps.db, [session.id], deps.now().toISOString())).get(sessionId)!;
   // A hold of no seats only keeps the claims of one that was removed: it is not shown.
-  const holds = SEAT_KINDS.flatMap((seat) => states[seat].holds.filter((h) => h.seats > 0 && (orgId === undefined || h.orgId === orgId)).map((h) => ({ ...h, seat })));
+  const holds = SEAT_KINDS.flatMap((seat) => states[seat].holds.filter((h) => h.seats > 0 && (orgIds === undefined || orgIds.includes(h.orgId))).map((h) => ({ ...h, seat })));
   const names = await orgNames(deps.db, distinct(holds.map((h) => h.orgId)));
   return holds.map((h) => ({ orgId: h.orgId, orgName: names.get(h.orgId) ?? '', seat: h.seat, seats: h.seats, claimed: h.claimed }));
 }

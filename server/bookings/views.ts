@@ -59,10 +59,11 @@ export async function bookingsOfOrg(db: Q, orgId: string, range: { from?: string
   return toBookings(db, await q.orderBy('s.starts_at').orderBy('u.name').execute());
 }
 
-/** The roster of one session; `orgId` narrows it to one organisation's staff. */
-export async function bookingsOfSession(db: Q, sessionId: string, orgId?: string): Promise<Booking[]> {
+/** The roster of one session; `orgIds` narrows it to those organisations' staff (none: nobody). */
+export async function bookingsOfSession(db: Q, sessionId: string, orgIds?: readonly string[]): Promise<Booking[]> {
+  if (orgIds && orgIds.length === 0) return [];
   let q = bookingQuery(db).where('b.session_id', '=', sessionId);
-  if (orgId) q = q.where('u.org_id', '=', orgId);
+  if (orgIds) q = q.where('u.org_id', 'in', orgIds);
   return toBookings(db, await q.orderBy('b.queue_seq').execute());
 }
 

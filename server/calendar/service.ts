@@ -10,6 +10,7 @@ import type { AuthUser } from '../platform/http.js';
 import { findOrg, findUserById } from '../accounts/repository.js';
 import { audienceLabels, queuePositions } from '../bookings/repository.js';
 import { mayActFor } from '../bookings/service.js';
+import { orgsActableBy } from '../accounts/acting.js';
 import { AppError } from '../errors.js';
 import { calendarHead, calendarTail, renderEvents, renderInvite } from './ics.js';
 import { calendarContext } from './invites.js';
@@ -40,7 +41,7 @@ function feedUrls(deps: Deps, token: string): FeedUrls {
 export async function bookingInvite(deps: Deps, actor: AuthUser, bookingId: string) {
   const row = await repo.calendarRowOfBooking(deps.db, bookingId);
   // Someone who may not see a booking learns nothing about it, not even that it exists.
-  if (!row || !mayActFor(actor, { id: row.userId, org_id: row.userOrgId })) throw new AppError('not_found', 'No such booking.');
+  if (!row || !(await mayActFor(deps.db, actor, { id: row.userId, org_id: row.userOrgId }))) throw new AppError('not_found', 'No such booking.');
   return { ...renderInvite(row, calendarContext(deps)), filename: inviteFilename(row.title, row.startsAt, row.timeZone) };
 }
 
@@ -50,9 +51,9 @@ export function inviteFilename(title: string, startsAt: string, timeZone: string
   return `${slug(title) === 'organisation' ? 'session' : slug(title)}-${p.year}-${p.month}-${p.day}.ics`;
 }
 
-/** Office staff of that organisation and admins may read or manage its calendars. */
+/** Office staff who act for that organisation (its own, or its trust's) and admins may read or manage its calendars. */
 export async function requireOrgCalendarAccess(deps: Deps, actor: AuthUser, orgId: string) {
-  if (actor.role !== 'admin' && !(actor.role === 'office' && actor.orgId === orgId)) {
+  if (!(await orgsActableBy(deps.db, actor)).has(orgId)) {
     throw new AppError('forbidden', 'Only office staff of this organisation or an administrator may do this.');
   }
   const org = await findOrg(deps.db, orgId);
@@ -117,7 +118,8 @@ export async function feedByToken(deps: Deps, token: string): Promise<Subscribed
     row.created_by ? findUserById(deps.db, row.created_by) : undefined,
     feedRevision(deps.db, 'org', row.owner_id),
   ]);
-  const makerMay = maker && !maker.disabled_at && (maker.role === 'admin' || (maker.role === 'office' && maker.org_id === row.owner_id));
+  // A feed works while the person who made it still acts for the organisation (accounts/acting.ts).
+  const makerMay = maker && !maker.disabled_at && (await orgsActableBy(deps.db, { role: maker.role, orgId: maker.org_id })).has(row.owner_id);
   if (!org || !makerMay) throw notFound();
   return { scope: { orgId: org.id }, revision, name: `Training bookings: ${org.name}`, timeZone: org.time_zone };
 }

@@ -18,10 +18,10 @@ export const REQUEST_TIMEOUT_SECONDS = 3;
 export function requireLiveKit(deps: Deps): LiveKitConfig {
   const lk = deps.config.livekit;
   if (!lk) {
-    throw new AppError(
-      'livekit_not_configured',
-      'Live video is not configured on this server (LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET are not set). Please ask your administrator.',
-    );
+    // The settings it needs are named in details (for whoever runs the server), not in the words people read.
+    throw new AppError('livekit_not_configured', 'Live video has not been set up on this server yet. Please ask your administrator.', {
+      settings: ['LIVEKIT_URL', 'LIVEKIT_API_KEY', 'LIVEKIT_API_SECRET'],
+    });
   }
   return lk;
 }

@@ -39,11 +39,15 @@ export function joinWindow(s: Pick<SessionRow, 'starts_at' | 'ends_at' | 'join_o
   return { opensAt: new Date(Date.parse(s.starts_at) - s.join_opens_minutes * MINUTE), closesAt: new Date(s.ends_at) };
 }
 
+/** "15:45 on Tuesday 10 February 2026": an instant as people read it, on the session's own clock. */
+const wallClock = (at: Date, timeZone: string) =>
+  `${at.toLocaleTimeString('en-GB', { timeZone, hour: '2-digit', minute: '2-digit' })} on ${at.toLocaleDateString('en-GB', { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' })}`;
+
 function requireJoinWindow(deps: Deps, s: SessionRow) {
   const { opensAt, closesAt } = joinWindow(s);
   const now = deps.now().getTime();
   if (now < opensAt.getTime()) {
-    throw new AppError('join_window_closed', `The live room opens at ${opensAt.toISOString()}, ${s.join_opens_minutes} minutes before the session starts.`, { opensAt: opensAt.toISOString(), closesAt: closesAt.toISOString() });
+    throw new AppError('join_window_closed', `The live room opens at ${wallClock(opensAt, s.time_zone)} (${s.time_zone} time), ${s.join_opens_minutes} minutes before the session starts.`, { opensAt: opensAt.toISOString(), closesAt: closesAt.toISOString() });
   }
   if (now >= closesAt.getTime()) {
     throw new AppError('join_window_closed', 'This session has ended, so its live room is closed.', { opensAt: opensAt.toISOString(), closesAt: closesAt.toISOString() });

@@ -4,17 +4,17 @@
  * its schools), with everything a trainer has for their own sessions and nothing beyond.
  */
 import { findOrg, findUserById, findUsersByIds } from '../accounts/repository.js';
+import { orgsActableBy } from '../accounts/acting.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
 import type { AudienceInput } from '../../shared/sessions.js';
 import * as repo from './repository.js';
 
-/** Admins for any organisation; office staff for their own. */
+/** Admins for any organisation; office staff for those they act for (their own, or their trust's schools). */
 async function requireLeadManager(deps: Deps, actor: AuthUser, orgId: string) {
   if (!(await findOrg(deps.db, orgId))) throw new AppError('not_found', 'No such organisation.');
-  if (actor.role === 'admin') return;
-  if (actor.role === 'office' && actor.orgId === orgId) return;
+  if ((await orgsActableBy(deps.db, actor)).has(orgId)) return;
   throw new AppError('forbidden', 'Only an administrator or the organisation’s own office can choose its in-house leads.');
 }
 

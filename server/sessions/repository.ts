@@ -1,5 +1,5 @@
 import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
-import type { Database, NewSession, SessionMode, SessionRow, SessionUpdate } from '../../db/schema.js';
+import type { Database, NewSession, SessionArea, SessionMode, SessionRow, SessionUpdate } from '../../db/schema.js';
 import { raiseFeeds } from '../calendar/feed-revisions.js';
 import { prepared, preparedIn, type Prepared } from '../../db/prepared.js';
 
@@ -51,7 +51,7 @@ export async function replaceTrainers(db: Q, sessionId: string, trainerIds: stri
 
 /** What a session view shows (service.ts toSession): a listing reads only these, fewer values to build per row. */
 export const VIEW_COLUMNS = [
-  'id', 'title', 'description', 'course_id', 'part', 'mode', 'starts_at', 'ends_at', 'time_zone', 'venue', 'capacity_in_person', 'capacity_online', 'status',
+  'id', 'title', 'description', 'course_id', 'part', 'mode', 'starts_at', 'ends_at', 'time_zone', 'venue', 'area', 'capacity_in_person', 'capacity_online', 'status',
   'waitlist_policy', 'offer_hold_minutes', 'booking_closes_at', 'holds_release_at', 'room_kind', 'attendance_threshold',
   // the stored seat counts (server/bookings/repository.ts): a listing reads no bookings
   'confirmed_in_person', 'offered_in_person', 'waiting_in_person', 'confirmed_online', 'offered_online', 'waiting_online',
@@ -66,6 +66,8 @@ export interface SessionFilter {
   to?: string;
   mode?: SessionMode;
   courseId?: string;
+  /** Only sessions in this area. */
+  area?: SessionArea;
   includeCancelled?: boolean;
   /** Only the sessions this viewer may see (always given for a person's listing). */
   viewer?: Viewer;
@@ -82,6 +84,7 @@ function filtered(db: Q, f: SessionFilter, patterns: string[] = (f.words ?? []).
   if (f.to) q = q.where('starts_at', '<', f.to);
   if (f.mode) q = q.where('mode', '=', f.mode);
   if (f.courseId) q = q.where('course_id', '=', f.courseId);
+  if (f.area) q = q.where('area', '=', f.area);
   if (!f.includeCancelled) q = q.where('status', '=', 'scheduled');
   for (const pattern of patterns) {
     q = q.where((eb) =>
@@ -123,8 +126,8 @@ const listShapes = new Map<string, ListQueries>();
  */
 function listQueries(f: SessionFilter): ListQueries & { values: ListArgs } {
   const v = f.viewer;
-  const key = [f.from ? 'f' : '', f.to ? 't' : '', f.mode ? 'm' : '', f.courseId ? 'c' : '', f.includeCancelled ? 'x' : '', f.words?.length ?? 0, !v ? '-' : v.kind === 'all' ? 'all' : `${v.orgId ? 'o' : ''}${v.orgChain.length}`].join(' ');
-  const values: ListArgs = { from: f.from, to: f.to, mode: f.mode, courseId: f.courseId };
+  const key = [f.from ? 'f' : '', f.to ? 't' : '', f.mode ? 'm' : '', f.courseId ? 'c' : '', f.area ? 'a' : '', f.includeCancelled ? 'x' : '', f.words?.length ?? 0, !v ? '-' : v.kind === 'all' ? 'all' : `${v.orgId ? 'o' : ''}${v.orgChain.length}`].join(' ');
+  const values: ListArgs = { from: f.from, to: f.to, mode: f.mode, courseId: f.courseId, area: f.area };
   (f.words ?? []).forEach((w, i) => (values[`w${i}`] = wordPattern(w)));
   if (v?.kind === 'person') {
     values.userId = v.userId;
@@ -136,7 +139,7 @@ function listQueries(f: SessionFilter): ListQueries & { values: ListArgs } {
   const template = (arg: (name: string) => unknown) => {
     const a = <T>(name: string) => arg(name) as T;
     const viewer: Viewer | undefined = !v || v.kind === 'all' ? v : { kind: 'person', userId: a('userId'), orgId: v.orgId ? a('orgId') : null, orgChain: v.orgChain.map((_, i) => a(`c${i}`)) };
-    const shaped: SessionFilter = { from: f.from && a('from'), to: f.to && a('to'), mode: f.mode && a('mode'), courseId: f.courseId && a('courseId'), includeCancelled: f.includeCancelled, viewer };
+    const shaped: SessionFilter = { from: f.from && a('from'), to: f.to && a('to'), mode: f.mode && a('mode'), courseId: f.courseId && a('courseId'), area: f.area && a('area'), includeCancelled: f.includeCancelled, viewer };
     return { shaped, patterns: (f.words ?? []).map((_, i) => a<string>(`w${i}`)) };
   };
   let q = listShapes.get(key);

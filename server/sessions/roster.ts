@@ -4,6 +4,7 @@
  * which), and whether the session clashes with their timetable (and with which lesson).
  */
 import { listUsersOfOrg } from '../accounts/repository.js';
+import { orgsActableBy } from '../accounts/acting.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
@@ -14,11 +15,11 @@ import { bookingsOfSession } from '../bookings/views.js';
 
 const ACTIVE = new Set(['confirmed', 'waitlisted', 'offered']);
 
-/** The office's own organisation (an admin names one); everyone in it, with their place and clashes. */
+/** One organisation the actor books for (accounts/acting.ts); everyone in it, with their place and clashes. */
 export async function sessionRoster(deps: Deps, actor: AuthUser, sessionId: string, orgId: string): Promise<RosterEntry[]> {
-  if (actor.role !== 'admin' && !(actor.role === 'office' && actor.orgId === orgId)) throw new AppError('forbidden', 'You can only see the people of your own organisation.');
+  if (!(await orgsActableBy(deps.db, actor)).has(orgId)) throw new AppError('forbidden', 'You can only see the people of the organisations you book for.');
   const session = await getSession(deps, sessionId, actor); // not_found for a session the actor cannot see
-  const [people, bookings] = await Promise.all([listUsersOfOrg(deps.db, orgId), bookingsOfSession(deps.db, sessionId, orgId)]);
+  const [people, bookings] = await Promise.all([listUsersOfOrg(deps.db, orgId), bookingsOfSession(deps.db, sessionId, [orgId])]);
   const active = people.filter((p) => !p.disabled_at);
   const seat = session.mode === 'in_person' ? 'in_person' : 'online';
   const clashes = await clashesForBookings(deps, active.map((p) => ({ userId: p.id, sessionId, seat })));

@@ -44,6 +44,7 @@ export function toSession(row: repo.SessionViewRow, trainerIds: string[], seats:
     endsAt: row.ends_at,
     timeZone: row.time_zone,
     venue: row.venue,
+    area: row.area,
     capacity: { inPerson: row.capacity_in_person, online: row.capacity_online },
     status: row.status,
     trainerIds,
@@ -81,10 +82,10 @@ export async function isVisibleTo(deps: Deps, user: Pick<AuthUser, 'id' | 'role'
 async function checkAudience(deps: Deps, audience: AudienceInput | undefined): Promise<{ audience_kind: 'programme' | 'organisation' | 'trust'; audience_org_id: string | null }> {
   if (!audience || audience.kind === 'programme') return { audience_kind: 'programme', audience_org_id: null };
   if (!(await findOrg(deps.db, audience.orgId))) {
-    throw new AppError('validation_failed', 'audience.orgId is not a known organisation.', { issues: [{ path: 'audience.orgId', message: 'not found' }] });
+    throw new AppError('validation_failed', 'The organisation chosen for who the session is for does not exist.', { issues: [{ path: 'audience.orgId', message: 'not found' }] });
   }
   if (audience.kind === 'trust' && !(await repo.hasChildOrgs(deps.db, audience.orgId))) {
-    throw new AppError('validation_failed', 'audience.orgId has no schools under it: choose "one organisation" for its own staff.', { issues: [{ path: 'audience.orgId', message: 'is not a trust or local authority' }] });
+    throw new AppError('validation_failed', 'That organisation has no schools under it: choose "one organisation" for its own staff.', { issues: [{ path: 'audience.orgId', message: 'is not a trust or local authority' }] });
   }
   return { audience_kind: audience.kind, audience_org_id: audience.orgId };
 }
@@ -113,17 +114,26 @@ export async function getSession(deps: Deps, id: string, caller?: AuthUser): Pro
 
 const iso = (s: string) => new Date(s).toISOString();
 
+/** A session-shape problem in words for people ("The number of online seats is required for this mode"); the field path stays in the issues. */
+const FIELD_NAMES: Record<string, string> = { endsAt: 'The end time', startsAt: 'the start time', venue: 'The venue', 'capacity.inPerson': 'The number of in-person seats', 'capacity.online': 'The number of online seats' };
+function shapeMessage(issue: { path: string[]; message: string }): string {
+  const message = issue.message.replace(/\bstartsAt\b/, FIELD_NAMES.startsAt!);
+  // "must ...", "is ...": said of the field; anything else is a sentence of its own.
+  if (!/^(must|is)\b/.test(message)) return `${message[0]!.toUpperCase()}${message.slice(1)}.`;
+  return `${FIELD_NAMES[issue.path.join('.')] ?? 'The session'} ${message}.`;
+}
+
 async function checkTrainers(deps: Deps, ids: string[]) {
   const unique = [...new Set(ids)];
   const users = await findUsersByIds(deps.db, unique);
   const bad = unique.filter((id) => users.find((u) => u.id === id)?.role !== 'trainer' && users.find((u) => u.id === id)?.role !== 'admin');
-  if (bad.length) throw new AppError('validation_failed', 'trainerIds must name trainers.', { issues: bad.map((id) => ({ path: 'trainerIds', message: `${id} is not a trainer` })) });
+  if (bad.length) throw new AppError('validation_failed', 'Only trainers and administrators can run sessions.', { issues: bad.map((id) => ({ path: 'trainerIds', message: `${id} is not a trainer` })) });
   return unique;
 }
 
 async function checkCourse(deps: Deps, courseId: string | null | undefined) {
   if (courseId && !(await repo.findCourse(deps.db, courseId))) {
-    throw new AppError('validation_failed', 'courseId is not a known course.', { issues: [{ path: 'courseId', message: 'not found' }] });
+    throw new AppError('validation_failed', 'That course does not exist. It may have been removed.', { issues: [{ path: 'courseId', message: 'not found' }] });
   }
 }
 
@@ -141,6 +151,7 @@ function newSessionRow(actor: AuthUser, input: CreateSessionInput, now: string, 
     ends_at: iso(at.endsAt),
     time_zone: input.timeZone ?? 'Europe/London',
     venue: input.mode === 'online' ? (input.venue ?? null) : input.venue!,
+    area: input.area ?? null,
     capacity_in_person: input.capacity.inPerson ?? 0,
     capacity_online: input.capacity.online ?? 0,
     status: 'scheduled' as const,
@@ -242,6 +253,7 @@ export async function listSessions(deps: Deps, q: z.infer<typeof SessionQuery>, 
     to: q.to ? iso(q.to) : undefined,
     mode: q.mode,
     courseId: q.courseId,
+    area: q.area,
     includeCancelled: q.includeCancelled === 'true',
     viewer: caller ? await viewerOf(deps, caller) : undefined,
   };
@@ -288,7 +300,7 @@ export async function updateSession(deps: Deps, actor: AuthUser, id: string, pat
       },
     };
     const issues = sessionShapeIssues(merged);
-    if (issues.length) throw new AppError('validation_failed', `${issues[0]!.path.join('.')} ${issues[0]!.message}`, { issues: issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
+    if (issues.length) throw new AppError('validation_failed', shapeMessage(issues[0]!), { issues: issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
 
     const timeOrPlaceChanged = merged.startsAt !== row.starts_at || merged.endsAt !== row.ends_at || (merged.venue ?? null) !== row.venue || merged.mode !== row.mode;
     const next = {
@@ -301,6 +313,9 @@ export async function updateSession(deps: Deps, actor: AuthUser, id: string, pat
       ends_at: merged.endsAt,
       time_zone: patch.timeZone ?? row.time_zone,
       venue: merged.venue ?? null,
+      // The area helps people find the session; it is not its place (the venue), so a new
+      // area alone tells no one and leaves the calendar invite as it was.
+      area: patch.area !== undefined ? patch.area : row.area,
       capacity_in_person: merged.capacity.inPerson,
       capacity_online: merged.capacity.online,
       booking_closes_at: patch.bookingClosesAt !== undefined ? (patch.bookingClosesAt ? iso(patch.bookingClosesAt) : null) : row.booking_closes_at,

@@ -4,6 +4,7 @@
  * in full before anything is written, and then replaces the old timetable in one
  * transaction, so a rejected upload changes nothing.
  */
+import { orgsActableBy } from '../accounts/acting.js';
 import { stringify } from 'csv-stringify/sync';
 import type { Clash, CoverReport, SessionFit, Timetable } from '../../shared/timetables.js';
 import type { Kysely, Transaction } from 'kysely';
@@ -98,7 +99,7 @@ async function ownerOf(deps: Deps, userId: string): Promise<Owner> {
 export async function requireTimetableManager(deps: Deps, actor: AuthUser, targetId: string): Promise<Owner> {
   if (actor.id !== targetId && actor.role !== 'admin' && actor.role !== 'office') throw new AppError('forbidden', 'You may see or change only your own timetable.');
   const owner = await ownerOf(deps, targetId);
-  if (actor.role === 'office' && actor.id !== targetId && (actor.orgId === null || owner.org_id !== actor.orgId || !['staff', 'office'].includes(owner.role))) {
+  if (actor.role === 'office' && actor.id !== targetId && (!(await orgsActableBy(deps.db, actor)).has(owner.org_id) || !['staff', 'office'].includes(owner.role))) {
     throw new AppError('not_found', 'No such person in your organisation.');
   }
   return owner;
@@ -141,7 +142,7 @@ export async function replaceFromUpload(deps: Deps, actor: AuthUser, userId: str
  * everyone else's timetable is left alone. Any bad row rejects the whole file.
  */
 export async function uploadOrgCsv(deps: Deps, actor: AuthUser, orgId: string, contentType: string | undefined, body: string) {
-  if (actor.role !== 'admin' && !(actor.role === 'office' && actor.orgId === orgId)) throw new AppError('forbidden', 'Office staff may upload timetables for their own organisation only.');
+  if (!(await orgsActableBy(deps.db, actor)).has(orgId)) throw new AppError('forbidden', 'Office staff may upload timetables only for the organisations they book for.');
   const org = await repo.findOrgSettings(deps.db, orgId);
   if (!org) throw new AppError('not_found', 'No such organisation.');
   if (formatOf(contentType, body) !== 'csv') throw new AppError('unsupported_media_type', 'Send one CSV file with an email column (email,day,start,end,label,week); upload ICS calendars one person at a time.');
@@ -445,7 +446,7 @@ export async function myClashes(deps: Deps, userId: string, range: { from?: stri
 
 /** Every active booking of an organisation's staff in [from, to) that clashes with a timetabled lesson. */
 export async function coverReport(deps: Deps, actor: AuthUser, orgId: string, q: { from?: string; to?: string }): Promise<CoverReport> {
-  if (actor.role !== 'admin' && !(actor.role === 'office' && actor.orgId === orgId)) throw new AppError('forbidden', 'You can only see the cover report of your own organisation.');
+  if (!(await orgsActableBy(deps.db, actor)).has(orgId)) throw new AppError('forbidden', 'You can only see the cover report of the organisations you book for.');
   const org = await repo.findOrgSettings(deps.db, orgId);
   if (!org) throw new AppError('not_found', 'No such organisation.');
   const from = q.from ? new Date(q.from).toISOString() : deps.now().toISOString();

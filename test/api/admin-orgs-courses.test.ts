@@ -75,6 +75,26 @@ describe('courses and their trainers', () => {
   });
 });
 
+describe('the trainers-only list', () => {
+  it('finds every trainer however many people come before them by name (more than 100 people)', async () => {
+    const admin = await t.user('admin', null, 'Aardvark Admin');
+    const school = await t.org();
+    for (let i = 0; i < 105; i++) await t.user('staff', school.id, `Abbott ${String(i).padStart(3, '0')}`);
+    const zoe = await t.user('trainer', null, 'Zoe Trainer');
+    const yan = await t.user('trainer', null, 'Yan Trainer');
+    const firstHundred = await t.request('GET', '/api/users?limit=100', { as: admin });
+    expect(firstHundred.json.items.map((p: any) => p.id)).not.toContain(zoe.id); // why a trainer list is needed
+    const trainers = await t.request('GET', '/api/users?role=trainer', { as: admin });
+    expect(trainers.status).toBe(200);
+    expect(trainers.json).toEqual({ items: [expect.objectContaining({ name: 'Yan Trainer', role: 'trainer' }), expect.objectContaining({ id: zoe.id, name: 'Zoe Trainer' })], hasMore: false });
+    const paged = await t.request('GET', '/api/users?role=trainer&limit=1&offset=1', { as: admin });
+    expect(paged.json.items.map((p: any) => p.id)).toEqual([zoe.id]);
+    expect((await t.request('GET', '/api/users?role=trainer&q=yan', { as: admin })).json.items.map((p: any) => p.id)).toEqual([yan.id]);
+    expect((await t.request('GET', '/api/users?role=wizard', { as: admin })).status).toBe(400);
+    expect((await t.request('GET', '/api/users?role=trainer', { as: zoe })).status).toBe(403);
+  });
+});
+
 describe('people', () => {
   it('an administrator changes a role, moves a person to another organisation and sends a reset link; nobody else can', async () => {
     const admin = await t.user('admin');

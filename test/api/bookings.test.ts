@@ -258,6 +258,47 @@ describe('seat holds', () => {
   });
 });
 
+describe('the queue and held seats', () => {
+  it('a held seat given up by its school stays held: the head of the queue from another school does not get it while the hold lasts', async () => {
+    const [oak, elm] = [await t.org('Oak Primary'), await t.org('Elm Academy')];
+    const s = await t.session({ capacity: { online: 3 }, holdsReleaseAt: '2026-02-09T09:00:00Z' });
+    await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: s.trainer, body: { orgId: oak.id, seat: 'online', seats: 1 } });
+    const [e1, e2, e3] = await staff(3, elm.id);
+    const [o1] = await staff(1, oak.id);
+    for (const p of [e1, e2]) expect((await book(p!, s.id)).json.status).toBe('confirmed');
+    const waiting = await book(e3!, s.id);
+    expect(waiting.json).toMatchObject({ status: 'waitlisted', position: 1 });
+    const held = await book(o1!, s.id);
+    expect(held.json.status).toBe('confirmed');
+    expect((await t.request('DELETE', `/api/bookings/${held.json.id}`, { as: o1 })).status).toBe(200);
+    expect((await t.request('GET', `/api/bookings/${waiting.json.id}`, { as: e3 })).json).toMatchObject({ status: 'waitlisted', position: 1 });
+    expect((await seats(s.id, (await staff(1, oak.id))[0]!)).online).toMatchObject({ available: 1, heldForViewer: 1 });
+  });
+
+  it('an offer that lapsed is passed to the next in the queue when someone next books, and the newcomer queues behind', async () => {
+    const s = await t.session({ capacity: { online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 60, startsAt: '2026-02-08T16:00:00Z', endsAt: '2026-02-08T17:00:00Z' });
+    const [a, b, c, d] = await staff(4);
+    const first = await book(a!, s.id);
+    const qb = await book(b!, s.id);
+    const qc = await book(c!, s.id);
+    await t.request('DELETE', `/api/bookings/${first.json.id}`, { as: a });
+    t.clock.advance(61 * 60_000);
+    expect((await book(d!, s.id)).json).toMatchObject({ status: 'waitlisted', position: 1 });
+    expect((await t.request('GET', `/api/bookings/${qb.json.id}`, { as: b })).json.status).toBe('cancelled');
+    expect((await t.request('GET', `/api/bookings/${qc.json.id}`, { as: c })).json.status).toBe('offered');
+  });
+
+  it('once the session has begun, a freed seat goes straight to the next person (no offer to wait on)', async () => {
+    const s = await t.session({ capacity: { online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 60, startsAt: '2026-02-01T08:30:00Z', endsAt: '2026-02-01T10:00:00Z' });
+    const [a, b] = await staff(2);
+    const first = await book(a!, s.id);
+    const queued = await book(b!, s.id);
+    expect(queued.json.status).toBe('waitlisted');
+    await t.request('DELETE', `/api/bookings/${first.json.id}`, { as: a });
+    expect((await t.request('GET', `/api/bookings/${queued.json.id}`, { as: b })).json.status).toBe('confirmed');
+  });
+});
+
 describe('session changes', () => {
   it('cancelling a session cancels every booking and tells everyone', async () => {
     const s = await t.session({ capacity: { online: 1 } });

@@ -3,6 +3,7 @@
  * filter, an empty timetable instead of 404, invite and CPD downloads named for what they
  * hold, and the office's "Book staff" roster (place, queue number, timetable clash).
  */
+import { randomUUID } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runJobsOnce } from '../../server/jobs.js';
@@ -37,6 +38,84 @@ describe('finding a session', () => {
     expect((await find('%')).json.total).toBe(1);
     expect(titles(await t.request('GET', `/api/sessions?from=2026-02-01T00:00:00Z&courseId=${course.id}`, { as: me }))).toEqual(['Attachment and trauma']);
     expect((await find('x'.repeat(201))).status).toBe(400);
+  });
+
+  it('a session has an area, set on publishing and on editing; the list filters by it alongside words and course', async () => {
+    const me = await t.user('staff', (await t.org()).id);
+    const trainer = await t.user('trainer');
+    const course = (await t.request('POST', '/api/courses', { as: trainer, body: { title: 'Speech and language' } })).json;
+    const nw = await t.session({ title: 'Autism in Manchester', mode: 'in_person', venue: 'Town Hall, Manchester', capacity: { inPerson: 10 }, area: 'north-west', startsAt: '2026-02-10T16:00:00Z', endsAt: '2026-02-10T17:00:00Z' }, trainer);
+    expect(nw.area).toBe('north-west');
+    await t.session({ title: 'Autism in Lambeth', mode: 'in_person', venue: 'Lambeth Civic Centre', capacity: { inPerson: 10 }, area: 'london', courseId: course.id, startsAt: '2026-02-11T16:00:00Z', endsAt: '2026-02-11T17:00:00Z' }, trainer);
+    await t.session({ title: 'Autism webinar', area: 'national', startsAt: '2026-02-12T16:00:00Z', endsAt: '2026-02-12T17:00:00Z' }, trainer);
+    const plain = await t.session({ title: 'Autism with no area', startsAt: '2026-02-13T16:00:00Z', endsAt: '2026-02-13T17:00:00Z' }, trainer);
+    expect(plain.area).toBeNull();
+    const list = (query: string) => t.request('GET', `/api/sessions?from=2026-02-01T00:00:00Z&${query}`, { as: me });
+
+    expect(titles(await list('area=north-west'))).toEqual(['Autism in Manchester']);
+    expect((await list('area=north-west')).json.items[0]).toMatchObject({ venue: 'Town Hall, Manchester', area: 'north-west' });
+    expect(titles(await list('area=national'))).toEqual(['Autism webinar']);
+    expect(titles(await list('area=south-west'))).toEqual([]);
+    expect(titles(await list('q=autism&area=london'))).toEqual(['Autism in Lambeth']);
+    expect(titles(await list(`courseId=${course.id}&area=north-west`))).toEqual([]);
+    expect(titles(await list('q=autism'))).toHaveLength(4);
+
+    // An area that is not on the list: a clear 400 naming the parameter and the choices.
+    for (const bad of ['narnia', 'North%20West', 'NORTH-WEST', '']) {
+      const r = await list(`area=${bad}`);
+      expect(r.status, bad).toBe(400);
+      expect(r.json.error.code).toBe('validation_failed');
+      expect(r.json.error.message).toMatch(/^area must be one of the areas: north-east, north-west, .*national$/);
+    }
+
+    // Editing: a new area is kept; null clears it; an unknown one is refused and changes nothing.
+    const moved = await t.request('PATCH', `/api/sessions/${nw.id}`, { as: trainer, body: { area: 'yorkshire-humber' } });
+    expect(moved.status).toBe(200);
+    expect(moved.json.area).toBe('yorkshire-humber');
+    expect(titles(await list('area=yorkshire-humber'))).toEqual(['Autism in Manchester']);
+    expect(titles(await list('area=north-west'))).toEqual([]);
+    const before = (await t.request('GET', `/api/sessions/${nw.id}`, { as: trainer })).json;
+    const refused = await t.request('PATCH', `/api/sessions/${nw.id}`, { as: trainer, body: { area: 'Yorkshire', title: 'Renamed' } });
+    expect(refused.status).toBe(400);
+    expect(refused.json.error.details.issues).toEqual([{ path: 'area', message: expect.stringMatching(/^must be one of the areas/) }]);
+    expect((await t.request('GET', `/api/sessions/${nw.id}`, { as: trainer })).json).toEqual(before);
+    const cleared = await t.request('PATCH', `/api/sessions/${nw.id}`, { as: trainer, body: { area: null } });
+    expect(cleared.json.area).toBeNull();
+    expect(titles(await list('area=yorkshire-humber'))).toEqual([]);
+
+    // Publishing with an unknown area is refused too, and publishes nothing.
+    const count = (await list('')).json.total;
+    const bad = await t.request('POST', '/api/sessions', { as: trainer, body: { title: 'Nowhere', mode: 'online', area: 'Wales', startsAt: '2026-02-14T16:00:00Z', endsAt: '2026-02-14T17:00:00Z', capacity: { online: 5 } } });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.details.issues[0].path).toBe('area');
+    expect((await list('')).json.total).toBe(count);
+    // A series carries the area to every date.
+    const series = await t.request('POST', '/api/sessions/series', {
+      as: trainer,
+      body: { session: { title: 'Weekly in Bristol', mode: 'in_person', venue: 'Bristol Library', area: 'south-west', capacity: { inPerson: 5 }, startsAt: '2026-02-16T16:00:00Z', endsAt: '2026-02-16T17:00:00Z' }, occurrences: [{ startsAt: '2026-02-16T16:00:00Z', endsAt: '2026-02-16T17:00:00Z' }, { startsAt: '2026-02-23T16:00:00Z', endsAt: '2026-02-23T17:00:00Z' }] },
+    });
+    expect(series.status).toBe(201);
+    expect(titles(await list('area=south-west'))).toEqual(['Weekly in Bristol', 'Weekly in Bristol']);
+  });
+
+  it('refusals of a session say what is wrong in words for people; the field paths stay in details', async () => {
+    const trainer = await t.user('trainer');
+    const staff = await t.user('staff', (await t.org()).id);
+    const s = await t.session({ title: 'Words', startsAt: '2026-02-10T16:00:00Z', endsAt: '2026-02-10T17:00:00Z' }, trainer);
+    const patch = (body: object) => t.request('PATCH', `/api/sessions/${s.id}`, { as: trainer, body });
+    const refusals = [
+      [await patch({ mode: 'in_person' }), 'The venue is required for in-person seats.', 'venue'],
+      [await patch({ endsAt: '2026-02-10T15:00:00Z' }), 'The end time must be after the start time.', 'endsAt'],
+      [await patch({ capacity: { inPerson: 5 } }), 'An online session has no in-person seats.', 'capacity.inPerson'],
+      [await patch({ courseId: randomUUID() }), 'That course does not exist. It may have been removed.', 'courseId'],
+      [await patch({ trainerIds: [staff.id] }), 'Only trainers and administrators can run sessions.', 'trainerIds'],
+    ] as const;
+    for (const [r, message, path] of refusals) {
+      expect(r.status).toBe(400);
+      expect(r.json.error.message).toBe(message);
+      expect(r.json.error.details.issues[0].path).toBe(path);
+    }
+    expect((await t.request('GET', `/api/sessions/${s.id}`, { as: trainer })).json).toMatchObject({ mode: 'online', endsAt: '2026-02-10T17:00:00.000Z', capacity: { inPerson: 0, online: 10 }, courseId: null, trainerIds: [trainer.id] });
   });
 
   it('GET /api/me/timetable answers 200 with an empty timetable when there is none', async () => {

@@ -160,6 +160,7 @@ describe.skipIf(!browserAvailable)('staff and office journey', () => {
     expect(await join.getAttribute('href')).toBe(`/sessions/${live.id}/room`);
     await page.goto('/bookings');
     await page.getByRole('article', { name: 'Starting soon' }).getByRole('link', { name: /Join now/ }).waitFor();
+    await page.getByRole('article', { name: 'Offered seat' }).getByText('You can join online from 15 minutes before the start.').waitFor();
     expect(await page.getByRole('article', { name: 'Offered seat' }).getByRole('link', { name: /Join now/ }).count()).toBe(0);
     await checkPage(page, 'my bookings (320 px)');
     await page.getByRole('article', { name: 'Offered seat' }).getByRole('link', { name: 'Offered seat' }).click();
@@ -253,6 +254,83 @@ describe.skipIf(!browserAvailable)('staff and office journey', () => {
       await checkPage(page, `timetable page (${size})`);
     });
   }
+
+  it('area: the trainer sets it when publishing and when editing; the session page shows venue and area', async () => {
+    const { t } = env.server;
+    const trainer = await t.user('trainer');
+    const d = daysFromNow(16);
+    const later = await t.session({ title: 'Area: given on editing', startsAt: d, endsAt: plusMinutes(d, 60) }, trainer);
+
+    const tp = await newPage(env.browser, env.server, DESKTOP);
+    await signIn(tp, trainer);
+    await tp.goto('/sessions/new');
+    await tp.getByRole('heading', { level: 1, name: 'New session' }).waitFor();
+    await tp.getByLabel('Title').fill('Area: in Manchester');
+    await tp.getByLabel('In person', { exact: true }).check();
+    await tp.getByLabel('Date', { exact: true }).fill(d.slice(0, 10));
+    await tp.getByLabel('Start time').fill('16:00');
+    await tp.getByLabel('End time').fill('17:00');
+    await tp.getByLabel('Venue').fill('Manchester Central Library, St Peter’s Square');
+    await tp.getByLabel('Number of in-person seats').fill('12');
+    await tp.getByLabel('Area (optional)').selectOption({ label: 'North West' });
+    await checkPage(tp, 'new session form with an area');
+    await tp.getByRole('button', { name: 'Publish session' }).click();
+    await tp.getByRole('heading', { level: 1, name: 'Area: in Manchester' }).waitFor();
+    expect((await tp.locator('dl.facts').innerText()).replace(/\s+/g, ' ')).toMatch(/Venue Manchester Central Library, St Peter’s Square Area North West/);
+    const created = (await t.request('GET', '/api/sessions?area=north-west', { as: trainer })).json.items;
+    expect(created.map((s: { title: string }) => s.title)).toEqual(['Area: in Manchester']);
+
+    await tp.goto(`/trainer/sessions/${later.id}/edit`);
+    await tp.getByRole('heading', { level: 1, name: 'Edit: Area: given on editing' }).waitFor();
+    expect(await tp.getByLabel('Area (optional)').inputValue()).toBe('');
+    await tp.getByLabel('Area (optional)').selectOption({ label: 'North West' });
+    await tp.getByRole('button', { name: 'Save changes' }).click();
+    await tp.getByRole('status').filter({ hasText: 'Changes saved.' }).waitFor();
+    expect((await t.request('GET', `/api/sessions/${later.id}`, { as: trainer })).json.area).toBe('north-west');
+    await checkPage(tp, 'edit session form with an area');
+  }, 60_000);
+
+  it('area: staff see venue and area in the list and filter by area by keyboard, the filter in the address (320 px)', async () => {
+    const { t } = env.server;
+    const trainer = await t.user('trainer');
+    const me = await t.user('staff', (await t.org()).id);
+    const d = daysFromNow(17);
+    await t.session({ title: 'Area: in Derby', mode: 'in_person', venue: 'Derby Museum, The Strand', capacity: { inPerson: 8 }, area: 'east-midlands', startsAt: d, endsAt: plusMinutes(d, 60) }, trainer);
+    await t.session({ title: 'Area: online for Nottingham', area: 'east-midlands', startsAt: d, endsAt: plusMinutes(d, 60) }, trainer);
+    // Another area's session and one with no area: the filter leaves both out.
+    await t.session({ title: 'Area: in Bristol', mode: 'in_person', venue: 'Bristol Central Library', capacity: { inPerson: 8 }, area: 'south-west', startsAt: d, endsAt: plusMinutes(d, 60) }, trainer);
+    await t.session({ title: 'Area: none given', startsAt: d, endsAt: plusMinutes(d, 60) }, trainer);
+
+    const page = await newPage(env.browser, env.server, PHONE);
+    await signIn(page, me);
+    await tabTo(page, 'More filters: dates, area, mode, course, timetable');
+    await page.keyboard.press('Enter');
+    await tabTo(page, 'Area');
+    for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowDown'); // North East, North West, Yorkshire and the Humber, East Midlands
+    expect(await page.getByLabel('Area', { exact: true }).inputValue()).toBe('east-midlands');
+    await tabTo(page, 'Show sessions');
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: 'Showing 1 to 2 of 2 sessions' }).waitFor();
+    expect(new URL(page.url()).searchParams.get('area')).toBe('east-midlands');
+    // Only now, with the filtered list shown, is it safe to say what is not there.
+    expect(await page.getByRole('article').count()).toBe(2);
+    expect(await page.getByRole('article', { name: 'Area: in Bristol' }).count()).toBe(0);
+    expect(await page.getByRole('article', { name: 'Area: none given' }).count()).toBe(0);
+    const card = (await page.getByRole('article', { name: 'Area: in Derby' }).innerText()).replace(/\s+/g, ' ');
+    expect(card).toContain('Venue Derby Museum, The Strand');
+    expect(card).toContain('Area East Midlands');
+    await checkPage(page, 'sessions filtered by area (320 px)');
+
+    // The address is the filter: opened afresh, it shows that list and the chosen area.
+    await page.goto('/sessions?area=south-west');
+    await page.getByRole('status').filter({ hasText: 'Showing 1 to 1 of 1 session' }).waitFor();
+    expect(await page.getByLabel('Area', { exact: true }).inputValue()).toBe('south-west');
+    expect((await page.getByRole('article', { name: 'Area: in Bristol' }).innerText()).replace(/\s+/g, ' ')).toContain('Area South West');
+    // Back: the East Midlands list and its filter return.
+    await page.goBack();
+    await page.getByRole('status').filter({ hasText: 'Showing 1 to 2 of 2 sessions' }).waitFor();
+    expect(await page.getByLabel('Area', { exact: true }).inputValue()).toBe('east-midlands');
+  }, 60_000);
 
   it('nothing blanks a page: the network goes away mid-booking and comes back; an error answer keeps the choice; buttons say what they are doing', async () => {
     const { t } = env.server;

@@ -189,7 +189,7 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     await tabTo(page, 'Date');
     await page.getByLabel('Date', { exact: true }).fill(later);
     await activate(page, 'Publish session');
-    await page.getByRole('heading', { level: 1, name: 'Sensory needs' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Sensory needs', exact: true }).waitFor();
     expect((await t.request('GET', '/api/me/sessions', { as: trainer })).json.total).toBe(4);
   });
 
@@ -454,6 +454,8 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
       await page.getByText('People matching “movable”').waitFor();
       await tabTo(page, 'Change role, job role or organisation, or send a reset link');
       await page.keyboard.press('Enter');
+      // The controls load when opened; wait for them, or Tab would pass them by (on to the add-a-person form's Role).
+      await page.getByRole('button', { name: `Save role and organisation for ${person.name}` }).waitFor();
       await tabTo(page, 'Role');
       await checkPage(page, `person controls at ${size.viewport.width} px`);
       if (size === DESKTOP) {

@@ -8,7 +8,7 @@ import { BookingPage } from './pages/BookingPage.js';
 import { BookingsPage, CompletionsPage } from './pages/BookingsPage.js';
 import { CalendarPage } from './pages/CalendarPage.js';
 import { NewSessionPage } from './pages/NewSessionPage.js';
-import { OrgBookingsPage, OrgExportPage } from './pages/OfficePages.js';
+import { OfficeOrgPage } from './pages/OfficePages.js';
 import { CoveragePage } from './reach/CoveragePage.js';
 import { NotBookedPage } from './reach/NotBookedPage.js';
 import { SessionPage } from './pages/SessionPage.js';
@@ -146,7 +146,7 @@ function Routes({ me, loc }: { me: MeValue; loc: Location }) {
   if (p === '/office/bookings' || p === '/office/export') {
     if (me.role !== 'office' && me.role !== 'admin') return <Forbidden loc={loc} />;
     if (!me.orgId) return <LoadError error={new ApiError(403, 'forbidden', 'Your account does not belong to an organisation.')} />;
-    return p === '/office/bookings' ? <OrgBookingsPage key={p} orgId={me.orgId} /> : <OrgExportPage key={p} orgId={me.orgId} />;
+    return <OfficeOrgPage key={p} page={p === '/office/bookings' ? 'bookings' : 'export'} />;
   }
   return <NotFound loc={loc} />;
 }

@@ -5,12 +5,24 @@ import { User } from '../../../shared/accounts.js';
 import { api } from '../api.js';
 import { PageHeading, Status, useApp } from '../components.js';
 import { Loaded, useLoad } from '../load.js';
+import { Link, navigate } from '../router.js';
+import { officeOrgOf, SchoolForm, useOrgs } from '../orgs.js';
 import { PersonCard } from './PersonCard.js';
 
 const People = z.object({ items: z.array(User) });
 
-export function StaffPage({ orgId }: { orgId: string }) {
+/** Office staff: the people of an organisation they book for (a trust's office chooses one of its schools). */
+export function StaffPage() {
   const { me, loc } = useApp();
+  const orgs = useOrgs();
+  if (!orgs.data) return <Loaded state={orgs} what="your organisations">{() => null}</Loaded>;
+  const orgId = officeOrgOf(me, orgs.data, loc.query.get('org'))!;
+  return <StaffOf key={orgId} orgId={orgId} orgs={orgs.data} />;
+}
+
+function StaffOf({ orgId, orgs }: { orgId: string; orgs: NonNullable<ReturnType<typeof useOrgs>['data']> }) {
+  const { me, loc } = useApp();
+  const orgName = orgs.find((o) => o.id === orgId)?.name ?? me.orgName;
   const people = useLoad(() => api(`/api/orgs/${encodeURIComponent(orgId)}/users`, People), [orgId]);
   const leads = useLoad(() => api(`/api/orgs/${encodeURIComponent(orgId)}/leads`, z.object({ items: z.array(z.object({ userId: z.string() })) })).then((r) => r.items.map((l) => l.userId)), [orgId]);
   const [message, setMessage] = useState('');
@@ -19,7 +31,11 @@ export function StaffPage({ orgId }: { orgId: string }) {
       <PageHeading title="Staff accounts" navigated={loc.navigated}>
         Staff accounts
       </PageHeading>
-      <p>Everyone in {me.orgName ?? 'your organisation'}. Turn off the account of someone who has left: they are signed out at once and cannot sign in again until you turn it back on. An in-house lead can publish and run training sessions for your organisation's staff only.</p>
+      <SchoolForm id="staff-org" label="Organisation" orgs={orgs} value={orgId} onChoose={(id) => navigate(`/office/people?org=${encodeURIComponent(id)}`)} />
+      <p>
+        <Link href={`/office/people/import?org=${encodeURIComponent(orgId)}`}>Import staff from a spreadsheet (CSV)</Link>
+      </p>
+      <p>Everyone in {orgName ?? 'your organisation'}. Turn off the account of someone who has left: they are signed out at once and cannot sign in again until you turn it back on. An in-house lead can publish and run training sessions for your organisation's staff only.</p>
       <Status message={message} />
       <Loaded state={people} what="your organisation's people">
         {(data) => (

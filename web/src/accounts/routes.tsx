@@ -11,6 +11,7 @@ import { AccountPage } from './AccountPage.js';
 import { ForgotPasswordPage, ResetPasswordPage } from './PasswordPages.js';
 import { EmailSignInPage, SignInLinkPage } from './SignInLinkPages.js';
 import { StaffPage } from './StaffPage.js';
+import { ImportPage } from './ImportPage.js';
 
 export const ACCOUNT_NAV: { href: string; label: string; roles?: MeValue['role'][] }[] = [
   { href: '/account', label: 'My account' },
@@ -32,7 +33,9 @@ export function signedOutRoute(path: string, navigated: boolean, onSignedOut: ()
 
 export function accountRoute(path: string, me: MeValue, key: string) {
   if (path === '/account') return <AccountPage key={key} />;
-  if (path === '/office/people') return me.role === 'office' && me.orgId ? <StaffPage key={key} orgId={me.orgId} /> : null;
+  if (path === '/office/people') return me.role === 'office' && me.orgId ? <StaffPage key={key} /> : null;
+  if (path === '/office/people/import') return me.role === 'office' && me.orgId ? <ImportPage key={key} /> : null;
+  if (path === '/admin/people/import') return me.role === 'admin' ? <ImportPage key={key} /> : null;
   if (path === '/admin/people') return me.role === 'admin' ? <PeoplePage key={key} /> : null;
   if (path === '/admin/identity-providers') return me.role === 'admin' ? <IdentityProvidersPage key={key} /> : null;
   return null;

@@ -9,6 +9,7 @@ import { PageHeading, Status, TextField, useApp } from '../components.js';
 import { ActionButton, Loaded, Retry, useLoad } from '../load.js';
 import { navigate } from '../router.js';
 import { PersonCard } from '../accounts/PersonCard.js';
+import { NewPersonForm } from './NewPersonForm.js';
 
 const PAGE = 50;
 
@@ -45,7 +46,9 @@ export function PeoplePage() {
       <PageHeading title="People" navigated={loc.navigated}>
         People
       </PageHeading>
-      <form class="filters" role="search" aria-label="People" onSubmit={search}>
+      <NewPersonForm onAdded={() => void people.reload()} />
+      <h2 id="find-people">Find people</h2>
+      <form class="filters" role="search" aria-labelledby="find-people" onSubmit={search}>
         <TextField id="q" label="Name or email" type="search" defaultValue={q} spellcheck={false} />
         <div class="field field-action">
           <button type="submit" class="button">

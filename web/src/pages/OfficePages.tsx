@@ -6,6 +6,25 @@ import { Badge, ErrorSummary, errorFor, PageHeading, Status, TextField, useApp, 
 import { Loaded, useLoad } from '../load.js';
 import { dayStartIso, formatDate, formatTimeRange, ordinal, plural, seatLabel, statusLabel, toDateInput } from '../format.js';
 import { Link, navigate } from '../router.js';
+import { officeOrgOf, SchoolForm, useOrgs, type Org } from '../orgs.js';
+
+/**
+ * An office page about one organisation: the person's own, or (`?org=`) another they book
+ * for; office staff of a trust choose one of its schools with the picker above the page.
+ */
+export function OfficeOrgPage({ page }: { page: 'bookings' | 'export' }) {
+  const { me, loc } = useApp();
+  const orgs = useOrgs();
+  if (!orgs.data) return <Loaded state={orgs} what="your organisations">{() => null}</Loaded>;
+  const orgId = officeOrgOf(me, orgs.data, loc.query.get('org'));
+  if (!orgId) return <p role="alert">Your account does not belong to an organisation.</p>;
+  const Page = page === 'bookings' ? OrgBookingsPage : OrgExportPage;
+  return <Page key={orgId} orgId={orgId} orgs={me.role === 'office' ? orgs.data : []} />;
+}
+
+function OrgChooser({ orgs, orgId, path }: { orgs: Org[]; orgId: string; path: string }) {
+  return <SchoolForm id="office-org" orgs={orgs} value={orgId} onChoose={(id) => navigate(`${path}?org=${encodeURIComponent(id)}`)} />;
+}
 
 /** Checks a From/To pair of date fields; returns the query (ISO instants) or field errors. */
 function readRange(form: HTMLFormElement): { errors: FieldError[]; from: string; to: string } {
@@ -39,7 +58,7 @@ function RangeFields({ from, to, errors }: { from: string; to: string; errors: F
 }
 
 /** Office staff: every booking of their organisation's staff, by session. */
-export function OrgBookingsPage({ orgId }: { orgId: string }) {
+export function OrgBookingsPage({ orgId, orgs = [] }: { orgId: string; orgs?: Org[] }) {
   const { loc } = useApp();
   const from = loc.query.has('from') ? loc.query.get('from')! : toDateInput(new Date());
   const to = loc.query.get('to') ?? '';
@@ -63,6 +82,7 @@ export function OrgBookingsPage({ orgId }: { orgId: string }) {
     if (r.errors.length) return;
     const p = new URLSearchParams({ from: r.from });
     if (r.to) p.set('to', r.to);
+    if (loc.query.get('org')) p.set('org', loc.query.get('org')!);
     navigate(`/office/bookings?${p}`);
   }
 
@@ -71,7 +91,8 @@ export function OrgBookingsPage({ orgId }: { orgId: string }) {
       <PageHeading title="Who is booked where" navigated={loc.navigated} error={errors.length > 0}>
         Who is booked where
       </PageHeading>
-      <p>Every booking and waitlist place of your organisation’s staff. Use it to plan cover.</p>
+      <OrgChooser orgs={orgs} orgId={orgId} path="/office/bookings" />
+      <p>Every booking and waitlist place of {orgs.length > 1 ? `the staff of ${orgs.find((o) => o.id === orgId)?.name ?? 'this organisation'}` : 'your organisation’s staff'}. Use it to plan cover.</p>
       <ErrorSummary errors={errors} />
       <form ref={formRef} class="filters" onSubmit={submit} noValidate aria-label="Date range">
         <RangeFields from={from} to={to} errors={errors} />
@@ -130,7 +151,7 @@ export function OrgBookingsPage({ orgId }: { orgId: string }) {
 }
 
 /** Office staff: download every booking in a date range as calendar invites or a spreadsheet. */
-export function OrgExportPage({ orgId }: { orgId: string }) {
+export function OrgExportPage({ orgId, orgs = [] }: { orgId: string; orgs?: Org[] }) {
   const { loc } = useApp();
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [status, setStatus] = useState('');
@@ -154,7 +175,8 @@ export function OrgExportPage({ orgId }: { orgId: string }) {
       <PageHeading title="Export bookings" navigated={loc.navigated} error={errors.length > 0}>
         Export bookings
       </PageHeading>
-      <p>Download every booking of your organisation’s staff in a date range: as a calendar file with one invite per booking, or as a spreadsheet (CSV) that opens in Excel.</p>
+      <OrgChooser orgs={orgs} orgId={orgId} path="/office/export" />
+      <p>Download every booking of {orgs.length > 1 ? `the staff of ${orgs.find((o) => o.id === orgId)?.name ?? 'this organisation'}` : 'your organisation’s staff'} in a date range: as a calendar file with one invite per booking, or as a spreadsheet (CSV) that opens in Excel.</p>
       <ErrorSummary errors={errors} />
       <form
         class="export-form"

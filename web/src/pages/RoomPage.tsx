@@ -81,7 +81,7 @@ function JoinProblem({ error, onRetry, session }: { error: ApiError | Error; onR
     return (
       <div class="notice notice-warning" id="join-problem">
         <h2>Live video is not configured</h2>
-        <p>This server has not been set up for live video yet, so you cannot join online sessions from here. Please tell your administrator: the server needs its LiveKit settings (LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET).</p>
+        <p>This server has not been set up for live video yet, so you cannot join online sessions from here. Please tell your administrator that live video needs setting up (the server’s installation guide says how).</p>
         <p>You can still check your camera and microphone and set up your captions below.</p>
       </div>
     );

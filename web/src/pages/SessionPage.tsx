@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { z } from 'zod';
 import { BookInput, Booking, BookingList, BookResult, BulkBookResult, HoldList, Roster, type RosterEntry } from '../../../shared/bookings.js';
-import { Session, type SeatKind } from '../../../shared/sessions.js';
+import { areaLabel, Session, type SeatKind } from '../../../shared/sessions.js';
 import { Clash } from '../../../shared/timetables.js';
 import { api } from '../api.js';
 import { JoinNow } from '../calendarLinks.js';
@@ -9,6 +9,7 @@ import { Fact, isInternalWording, PageHeading, Status, useApp, When } from '../c
 import { formatDateTime, formatTimeRange, modeLabel, ordinal, plural, seatLabel } from '../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../load.js';
 import { Link } from '../router.js';
+import { SchoolSelect, useOrgs } from '../orgs.js';
 import { SessionMaterials } from '../materials/SessionMaterials.js';
 import { BookingDetails } from './BookingsPage.js';
 import { FitNote, SeatsLeft, Waiting } from './SessionsPage.js';
@@ -68,7 +69,7 @@ function SchoolHolds({ s }: { s: Session }) {
       {(h) => (
         <ul class="plain">
           {h.items.map((x) => (
-            <li key={x.seat}>
+            <li key={x.orgId + x.seat}>
               {plural(x.seats, `${seatLabel[x.seat].toLowerCase()} seat`)} held for {x.orgName || 'your school'}: {x.claimed} taken, {Math.max(0, x.seats - x.claimed)} still held
               {s.holdsReleaseAt && <> until {formatDateTime(s.holdsReleaseAt)}</>}.
             </li>
@@ -79,7 +80,29 @@ function SchoolHolds({ s }: { s: Session }) {
   );
 }
 
-/** Office staff: book several people of their own school at once, seeing each person's place and clashes first. */
+/**
+ * Office staff book for their own organisation; a trust's office chooses which of its
+ * schools (or the trust itself) to book from. Administrators book from their own.
+ */
+function OfficeBookStaff({ s, onBooked }: { s: Session; onBooked: () => Promise<void> }) {
+  const { me } = useApp();
+  const orgs = useOrgs(me.role === 'office');
+  const [orgId, setOrgId] = useState(me.orgId ?? '');
+  const list = me.role === 'office' ? (orgs.data ?? []) : [];
+  const name = list.find((o) => o.id === orgId)?.name ?? me.orgName;
+  return (
+    <>
+      {list.length > 1 && (
+        <div class="panel">
+          <SchoolSelect id="book-org" label="Book staff of" orgs={list} value={orgId} onChange={setOrgId} />
+        </div>
+      )}
+      <BookStaff key={orgId} s={s} orgId={orgId} orgName={name} onBooked={onBooked} />
+    </>
+  );
+}
+
+/** Office staff: book several people of one organisation they book for at once, seeing each person's place and clashes first. */
 function BookStaff({ s, orgId, orgName, onBooked }: { s: Session; orgId: string; orgName: string | null; onBooked: () => Promise<void> }) {
   const roster = useLoad(() => api(`/api/sessions/${encodeURIComponent(s.id)}/roster?orgId=${encodeURIComponent(orgId)}`, Roster), [s.id, orgId]);
   const [chosen, setChosen] = useState<Set<string>>(new Set());
@@ -264,6 +287,7 @@ export function SessionPage({ id }: { id: string }) {
               <Fact label="When"><When startsAt={s.startsAt} endsAt={s.endsAt} /></Fact>
               <Fact label="Mode">{modeLabel[s.mode]}</Fact>
               {s.venue && <Fact label="Venue"><span class="break">{s.venue}</span></Fact>}
+              {s.area && <Fact label="Area">{areaLabel(s.area)}</Fact>}
               <Fact label="Seats free to you"><SeatsLeft s={s} /></Fact>
               <Fact label="Waitlist"><Waiting s={s} /></Fact>
               {s.fit && <Fact label="Your timetable"><FitNote s={s} /></Fact>}
@@ -336,7 +360,7 @@ export function SessionPage({ id }: { id: string }) {
               </section>
             )}
 
-            {(me.role === 'office' || me.role === 'admin') && me.orgId && open && <BookStaff s={s} orgId={me.orgId} orgName={me.orgName} onBooked={page.reload} />}
+            {(me.role === 'office' || me.role === 'admin') && me.orgId && open && <OfficeBookStaff s={s} onBooked={page.reload} />}
           </>
         )}
       </Loaded>

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { z } from 'zod';
-import { Course, Mode, SessionList, SessionQuery, type Session } from '../../../shared/sessions.js';
+import { Area, AREAS, areaLabel, Course, Mode, SessionList, SessionQuery, type Session } from '../../../shared/sessions.js';
 import { api } from '../api.js';
 import { errorFor, ErrorSummary, Fact, type FieldError, PageHeading, TextField, useApp, When } from '../components.js';
 import { Loaded, useLoad } from '../load.js';
@@ -74,6 +74,7 @@ function filtersOf(q: URLSearchParams) {
     to: q.get('to') ?? '',
     mode: q.get('mode') ?? '',
     course: q.get('course') ?? '',
+    area: q.get('area') ?? '',
     words: q.get('q') ?? '',
     fits: q.get('fits') === 'me',
     page: Math.max(1, Number(q.get('page')) || 1),
@@ -83,7 +84,7 @@ function filtersOf(q: URLSearchParams) {
 export function SessionsPage() {
   const { loc } = useApp();
   const q = loc.query;
-  const { from, to, mode, course, words, fits, page } = filtersOf(q);
+  const { from, to, mode, course, area, words, fits, page } = filtersOf(q);
   const [errors, setErrors] = useState<FieldError[]>([]);
   const formRef = useRef<HTMLFormElement>(null);
 
@@ -97,6 +98,7 @@ export function SessionsPage() {
       to: to ? dayStartIso(to, 1) : undefined,
       mode: mode || undefined,
       courseId: course || undefined,
+      area: area || undefined,
       fits: fits ? 'me' : undefined,
       limit: PAGE_SIZE,
       offset: (page - 1) * PAGE_SIZE,
@@ -116,6 +118,7 @@ export function SessionsPage() {
     els['to']!.value = to;
     els['mode']!.value = mode;
     els['course']!.value = course;
+    els['area']!.value = area;
     (els['fits'] as HTMLInputElement).checked = fits;
   }, [loc.key]);
 
@@ -127,6 +130,7 @@ export function SessionsPage() {
     const nt = String(f.get('to') ?? '');
     const nm = String(f.get('mode') ?? '');
     const nc = String(f.get('course') ?? '');
+    const na = String(f.get('area') ?? '');
     const nfits = f.get('fits') === 'me';
     const found: FieldError[] = [];
     const day = /^\d{4}-\d{2}-\d{2}$/;
@@ -134,6 +138,7 @@ export function SessionsPage() {
     if (nf && !day.test(nf)) found.push({ field: 'from', message: 'From: enter a date' });
     if (nt && !day.test(nt)) found.push({ field: 'to', message: 'To: enter a date' });
     if (!found.length && nf && nt && nt < nf) found.push({ field: 'to', message: 'To: must be on or after the From date' });
+    if (na && !Area.safeParse(na).success) found.push({ field: 'area', message: 'Area: choose an area from the list' });
     if (nm && !Mode.safeParse(nm).success) found.push({ field: 'mode', message: 'Mode: choose a mode from the list' });
     setErrors(found);
     if (found.length) return;
@@ -142,6 +147,7 @@ export function SessionsPage() {
     if (nt) params.set('to', nt);
     if (nm) params.set('mode', nm);
     if (nc) params.set('course', nc);
+    if (na) params.set('area', na);
     if (nfits) params.set('fits', 'me');
     navigate(`/sessions?${params}`);
   }
@@ -155,7 +161,7 @@ export function SessionsPage() {
   const data = list.data;
   const pages = data ? Math.max(1, Math.ceil(data.total / PAGE_SIZE)) : 1;
   const courseTitle = (id: string | null) => (id ? courses.data?.find((c) => c.id === id)?.title : undefined);
-  const moreFilters = Boolean(to || mode || course || fits || (q.has('from') && from !== toDateInput(new Date())));
+  const moreFilters = Boolean(to || mode || course || area || fits || (q.has('from') && from !== toDateInput(new Date())));
   const noTimetable = fits && timetable.data?.source === null;
 
   return (
@@ -174,10 +180,26 @@ export function SessionsPage() {
           </div>
         </div>
         <details class="more-filters" open={moreFilters || errors.length > 0}>
-          <summary>More filters: dates, mode, course, timetable</summary>
+          <summary>More filters: dates, area, mode, course, timetable</summary>
           <div class="filter-fields">
             <TextField id="from" label="From" type="date" defaultValue={from} error={errorFor(errors, 'from')} />
             <TextField id="to" label="To" type="date" defaultValue={to} error={errorFor(errors, 'to')} />
+            <div class={errorFor(errors, 'area') ? 'field field-error' : 'field'}>
+              <label for="area">Area</label>
+              {errorFor(errors, 'area') && (
+                <p class="error-message" id="area-error">
+                  {errorFor(errors, 'area')}
+                </p>
+              )}
+              <select id="area" name="area" aria-describedby={errorFor(errors, 'area') ? 'area-error' : undefined}>
+                <option value="" selected={area === ''}>Any area</option>
+                {AREAS.map(([code, label]) => (
+                  <option key={code} value={code} selected={area === code}>
+                    {label}
+                  </option>
+                ))}
+              </select>
+            </div>
             <div class={errorFor(errors, 'mode') ? 'field field-error' : 'field'}>
               <label for="mode">Mode</label>
               {errorFor(errors, 'mode') && (
@@ -221,7 +243,7 @@ export function SessionsPage() {
         </p>
       )}
       <p role="status" class="count">
-        {list.error && !data ? '' : !data ? 'Loading sessions…' : data.items.length === 0 ? 'No sessions match. Try other words, a wider date range or any mode.' : `Showing ${(page - 1) * PAGE_SIZE + 1} to ${(page - 1) * PAGE_SIZE + data.items.length} of ${plural(data.total, 'session')}. Times in your time zone (${viewerZone()}).`}
+        {list.error && !data ? '' : !data ? 'Loading sessions…' : data.items.length === 0 ? 'No sessions match. Try other words, a wider date range, any area or any mode.' : `Showing ${(page - 1) * PAGE_SIZE + 1} to ${(page - 1) * PAGE_SIZE + data.items.length} of ${plural(data.total, 'session')}. Times in your time zone (${viewerZone()}).`}
       </p>
       <Loaded state={list} what="sessions">
         {(data) =>
@@ -239,6 +261,7 @@ export function SessionsPage() {
                         <Fact label="When"><When startsAt={s.startsAt} endsAt={s.endsAt} /></Fact>
                         <Fact label="Mode">{modeLabel[s.mode]}</Fact>
                         {s.venue && <Fact label="Venue"><span class="break">{s.venue}</span></Fact>}
+                        {s.area && <Fact label="Area">{areaLabel(s.area)}</Fact>}
                         {courseTitle(s.courseId) && <Fact label="Course">{courseTitle(s.courseId)}</Fact>}
                         <Fact label="Seats free to you"><SeatsLeft s={s} /></Fact>
                         <Fact label="Waitlist"><Waiting s={s} /></Fact>

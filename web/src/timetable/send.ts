@@ -10,7 +10,7 @@ import { api, ApiError } from '../api.js';
 
 /** An upload the server refused, with each problem it named (line or event). */
 export class UploadError extends ApiError {
-  constructor(status: number, code: string, message: string, readonly problems: string[]) {
+  constructor(status: number, code: string, message: string, readonly problems: string[], readonly details?: unknown) {
     super(status, code, message);
   }
 }
@@ -27,13 +27,13 @@ function problemsOf(details: unknown): string[] {
   return [];
 }
 
-export async function sendText<S extends z.ZodType>(path: string, contentType: string, body: string, schema: S): Promise<z.infer<S>> {
+export async function sendText<S extends z.ZodType>(path: string, contentType: string, body: string, schema: S, method: 'PUT' | 'POST' = 'PUT'): Promise<z.infer<S>> {
   const me = await api('/api/me', Me);
   const headers: Record<string, string> = { 'content-type': contentType, accept: 'application/json' };
   if (me.csrfToken) headers['x-csrf-token'] = me.csrfToken;
   let res: Response;
   try {
-    res = await fetch(path, { method: 'PUT', headers, body, credentials: 'same-origin' });
+    res = await fetch(path, { method, headers, body, credentials: 'same-origin' });
   } catch {
     throw new ApiError(0, 'network', 'The service could not be reached. Check your connection and try again.');
   }
@@ -47,7 +47,7 @@ export async function sendText<S extends z.ZodType>(path: string, contentType: s
   if (!res.ok) {
     const parsed = ErrorBody.safeParse(json);
     if (!parsed.success) throw new ApiError(res.status, `http_${res.status}`, `The service answered with an error (${res.status}). Please try again.`);
-    throw new UploadError(res.status, parsed.data.error.code, parsed.data.error.message, problemsOf(parsed.data.error.details));
+    throw new UploadError(res.status, parsed.data.error.code, parsed.data.error.message, problemsOf(parsed.data.error.details), parsed.data.error.details);
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) throw new ApiError(res.status, 'bad_response', 'The service sent an answer this page does not understand. Please reload the page.');

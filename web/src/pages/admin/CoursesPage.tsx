@@ -13,13 +13,23 @@ import { Link } from '../../router.js';
 type CourseRow = z.infer<typeof Course>;
 type Person = z.infer<typeof PeoplePage>['items'][number];
 
+/** Every trainer, however many people there are: the trainers-only list, a page at a time. */
+async function everyTrainer(): Promise<Person[]> {
+  const all: Person[] = [];
+  for (;;) {
+    const page = await api(`/api/users?${new URLSearchParams({ role: 'trainer', limit: '100', offset: String(all.length) })}`, PeoplePage);
+    all.push(...page.items);
+    if (!page.hasMore || page.items.length === 0) return all;
+  }
+}
+
 /** Administrators: courses, and which trainers may run each one's sessions. */
 export function CoursesPage() {
   const { loc } = useApp();
   const state = useLoad(async () => {
-    const [courses, people, feedback] = await Promise.all([api('/api/courses', z.object({ items: z.array(Course) })), api('/api/users?limit=100', PeoplePage), api('/api/feedback/settings', CourseFeedbackSettingsList)]);
+    const [courses, trainers, feedback] = await Promise.all([api('/api/courses', z.object({ items: z.array(Course) })), everyTrainer(), api('/api/feedback/settings', CourseFeedbackSettingsList)]);
     const anonymous = new Set(feedback.items.filter((f) => f.anonymous).map((f) => f.courseId));
-    return { courses: courses.items, trainers: people.items.filter((p) => p.role === 'trainer' && !p.disabled), anonymous };
+    return { courses: courses.items, trainers: trainers.filter((p) => !p.disabled), anonymous };
   }, []);
   const [title, setTitle] = useState('');
   const [message, setMessage] = useState('');

@@ -3,7 +3,7 @@
  * the API, and how the API's refusals map back onto the fields.
  */
 import { z } from 'zod';
-import { Course, CreateSessionInput, type Mode, type Session } from '../../../../shared/sessions.js';
+import { AREAS, Course, CreateSessionInput, type Mode, type Session } from '../../../../shared/sessions.js';
 import { api, ApiError } from '../../api.js';
 import { Loaded, useLoad } from '../../load.js';
 import { errorFor, messageOf, TextField, toFieldErrors, type FieldError } from '../../components.js';
@@ -18,6 +18,8 @@ export interface SessionValues {
   end: string;
   timeZone: string;
   venue: string;
+  /** An area code, or '' for none. */
+  area: string;
   capInPerson: string;
   capOnline: string;
   policy: 'auto' | 'offer';
@@ -29,7 +31,7 @@ export interface SessionValues {
   part: string;
 }
 
-export const EMPTY_SESSION: SessionValues = { title: '', description: '', mode: 'online', date: '', start: '', end: '', timeZone: 'Europe/London', venue: '', capInPerson: '', capOnline: '', policy: 'auto', closesDate: '', closesTime: '', courseId: '', part: '1' };
+export const EMPTY_SESSION: SessionValues = { title: '', description: '', mode: 'online', date: '', start: '', end: '', timeZone: 'Europe/London', venue: '', area: '', capInPerson: '', capOnline: '', policy: 'auto', closesDate: '', closesTime: '', courseId: '', part: '1' };
 
 /** A session's values as the form shows them (times on the session's own clock). */
 export function valuesOf(s: Session): SessionValues {
@@ -45,6 +47,7 @@ export function valuesOf(s: Session): SessionValues {
     end: end.time,
     timeZone: s.timeZone,
     venue: s.venue ?? '',
+    area: s.area ?? '',
     capInPerson: s.mode === 'online' ? '' : String(s.capacity.inPerson),
     capOnline: s.mode === 'in_person' ? '' : String(s.capacity.online),
     policy: s.waitlistPolicy,
@@ -63,6 +66,7 @@ export const SESSION_FIELDS = {
   endsAt: { id: 'end', label: 'End time' },
   timeZone: { id: 'timeZone', label: 'Time zone' },
   venue: { id: 'venue', label: 'Venue' },
+  area: { id: 'area', label: 'Area' },
   'capacity.inPerson': { id: 'cap-in-person', label: 'Number of in-person seats' },
   'capacity.online': { id: 'cap-online', label: 'Number of online seats' },
   waitlistPolicy: { id: 'policy', label: 'When a seat frees up' },
@@ -99,6 +103,8 @@ export function toInput(v: SessionValues): { input: CreateSessionInput; errors: 
     endsAt: endsAt ?? '',
     timeZone: tz,
     venue: v.mode === 'online' ? undefined : v.venue || undefined,
+    // null, not left out: on an edit, an emptied area is cleared.
+    area: v.area || null,
     capacity: { inPerson: v.mode === 'online' ? undefined : num(v.capInPerson), online: v.mode === 'in_person' ? undefined : num(v.capOnline) },
     waitlistPolicy: v.policy,
     bookingClosesAt: closesAt,
@@ -166,6 +172,25 @@ export function SessionFields({ values, set, errors }: { values: SessionValues; 
       </div>
       <TextField id="timeZone" label="Time zone" hint="The zone the times above are in, such as Europe/London." spellcheck={false} error={errorFor(errors, 'timeZone')} {...text('timeZone')} />
       {v.mode !== 'online' && <TextField id="venue" label="Venue" maxLength={300} error={errorFor(errors, 'venue')} {...text('venue')} />}
+      <div class={errorFor(errors, 'area') ? 'field field-error' : 'field'}>
+        <label for="area">Area (optional)</label>
+        <p class="hint" id="area-hint">
+          The region people find this session under. Choose Online / national for a session meant for anyone, anywhere.
+        </p>
+        {errorFor(errors, 'area') && (
+          <p class="error-message" id="area-error">
+            {errorFor(errors, 'area')}
+          </p>
+        )}
+        <select id="area" name="area" aria-describedby={errorFor(errors, 'area') ? 'area-hint area-error' : 'area-hint'} value={v.area} onChange={(e) => set({ area: (e.currentTarget as HTMLSelectElement).value })}>
+          <option value="">No area</option>
+          {AREAS.map(([code, label]) => (
+            <option key={code} value={code}>
+              {label}
+            </option>
+          ))}
+        </select>
+      </div>
       <div class="row">
         {v.mode !== 'online' && <TextField id="cap-in-person" name="capInPerson" label="Number of in-person seats" type="number" inputMode="numeric" min={1} error={errorFor(errors, 'cap-in-person')} {...text('capInPerson')} />}
         {v.mode !== 'in_person' && <TextField id="cap-online" name="capOnline" label="Number of online seats" type="number" inputMode="numeric" min={1} error={errorFor(errors, 'cap-online')} {...text('capOnline')} />}

@@ -1,0 +1,35 @@
+/**
+ * Who may act for which organisations as its office: book its staff, see their bookings,
+ * holds, attendance, timetables and exports, and manage their accounts. The one rule every
+ * office route asks, so a trust's office and a school's office are treated alike everywhere.
+ */
+import type { Role } from '../../db/schema.js';
+import * as repo from './repository.js';
+
+/**
+ * The organisations a person acts for. `any` for administrators; otherwise `ids`, which
+ * `has` checks (a person with no organisation acts for none).
+ */
+export interface ActableOrgs {
+  readonly any: boolean;
+  readonly ids: readonly string[];
+  has(orgId: string | null | undefined): boolean;
+}
+
+const ANY: ActableOrgs = { any: true, ids: [], has: (orgId) => Boolean(orgId) };
+const NONE: ActableOrgs = { any: false, ids: [], has: () => false };
+
+/**
+ * Administrators act for every organisation. Office staff act for their own organisation
+ * and, when it is a trust or local authority, for every school, college and nursery under
+ * it (organisations nest one level: accounts/service.ts `checkParent`). A school's office
+ * does not act for its sister schools, nor for its trust. Everyone else acts for none.
+ * `db` may be a transaction, so the booking engine asks under its locks.
+ */
+export async function orgsActableBy(db: repo.Q, user: { role: Role; orgId: string | null }): Promise<ActableOrgs> {
+  if (user.role === 'admin') return ANY;
+  if (user.role !== 'office' || !user.orgId) return NONE;
+  const ids = await repo.orgAndChildren(db, user.orgId);
+  const set = new Set(ids);
+  return { any: false, ids, has: (orgId) => Boolean(orgId) && set.has(orgId!) };
+}

@@ -1,0 +1,68 @@
+/** The staff CSV import, line by line: a check that changes nothing, plain reasons per refused line, and who may import where. */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeTestContext, type TestContext } from '../helpers.js';
+
+let t: TestContext;
+beforeEach(async () => {
+  t = await makeTestContext();
+});
+afterEach(async () => {
+  await t.close();
+});
+
+const csv = { 'content-type': 'text/csv' };
+
+describe('staff CSV import', () => {
+  it('a check (dryRun) reports every line as ready and creates nobody; the import then reports every line created', async () => {
+    const org = await t.org('Hill Primary');
+    const office = await t.user('office', org.id);
+    const body = 'name,email,role\nAmira Khan,amira@example.org,staff\nBen Evans,BEN@example.org,\n';
+    const check = await t.request('POST', `/api/orgs/${org.id}/users/import?dryRun=true`, { as: office, body, headers: csv });
+    expect(check.status).toBe(200);
+    expect(check.json).toMatchObject({ imported: 0, dryRun: true, users: [] });
+    expect(check.json.lines).toEqual([
+      { line: 2, name: 'Amira Khan', email: 'amira@example.org', role: 'staff', outcome: 'ready' },
+      { line: 3, name: 'Ben Evans', email: 'ben@example.org', role: 'staff', outcome: 'ready' },
+    ]);
+    expect(await t.db.selectFrom('users').select('id').where('email', '=', 'amira@example.org').executeTakeFirst()).toBeUndefined();
+
+    const done = await t.request('POST', `/api/orgs/${org.id}/users/import`, { as: office, body, headers: csv });
+    expect(done.status).toBe(201);
+    expect(done.json.imported).toBe(2);
+    expect(done.json.lines.map((l: any) => [l.line, l.outcome])).toEqual([[2, 'created'], [3, 'created']]);
+    expect(done.json.users.map((u: any) => u.orgName)).toEqual(['Hill Primary', 'Hill Primary']);
+  });
+
+  it('refuses the whole file with each bad line’s reason in plain words, and every line read', async () => {
+    const org = await t.org();
+    const admin = await t.user('admin');
+    await t.request('POST', '/api/users', { as: admin, body: { name: 'Already', email: 'taken@example.org', role: 'staff', orgId: org.id } });
+    const body = 'name,email,role\nGood Person,good@example.org,staff\n,nobody@example.org,staff\nNo At,not-an-email,staff\nWizard,wiz@example.org,wizard\nTaken,taken@example.org,staff\nGood Again,good@example.org,staff\n';
+    const refused = await t.request('POST', `/api/orgs/${org.id}/users/import?dryRun=true`, { as: admin, body, headers: csv });
+    expect(refused.status).toBe(400);
+    expect(refused.json.error.message).toBe('5 lines have problems; nobody was imported.');
+    expect(refused.json.error.details.rows).toEqual([
+      { line: 3, message: 'There is no name.' },
+      { line: 4, message: '“not-an-email” is not an email address.' },
+      { line: 5, message: 'The role “wizard” is not one of staff, office, trainer or admin.' },
+      { line: 6, message: 'taken@example.org already has an account (existing accounts are not changed by an import).' },
+      { line: 7, message: 'good@example.org is also on line 2.' },
+    ]);
+    expect(refused.json.error.details.lines.map((l: any) => l.line)).toEqual([2, 3, 4, 5, 6, 7]);
+    expect(refused.json.error.details.lines[0]).toEqual({ line: 2, name: 'Good Person', email: 'good@example.org', role: 'staff' });
+    const real = await t.request('POST', `/api/orgs/${org.id}/users/import`, { as: admin, body, headers: csv });
+    expect(real.status).toBe(400);
+    expect(await t.db.selectFrom('users').select('id').where('email', '=', 'good@example.org').executeTakeFirst()).toBeUndefined();
+  });
+
+  it('office staff import staff only, into their own organisation; others may not import', async () => {
+    const org = await t.org();
+    const other = await t.org();
+    const office = await t.user('office', org.id);
+    const boss = await t.request('POST', `/api/orgs/${org.id}/users/import`, { as: office, body: 'name,email,role\nBoss,boss@example.org,admin\n', headers: csv });
+    expect(boss.json.error.details.rows).toEqual([{ line: 2, message: 'Office staff can add staff only; ask an administrator to add “admin” accounts.' }]);
+    expect((await t.request('POST', `/api/orgs/${other.id}/users/import?dryRun=true`, { as: office, body: 'name,email\nX,x@example.org\n', headers: csv })).status).toBe(403);
+    const staff = await t.user('staff', org.id);
+    expect((await t.request('POST', `/api/orgs/${org.id}/users/import?dryRun=true`, { as: staff, body: 'name,email\nX,x@example.org\n', headers: csv })).status).toBe(403);
+  });
+});

@@ -1,0 +1,260 @@
+/**
+ * Issue 16, point 5, in a real browser, as the role that does each thing, by keyboard, at
+ * desktop size and at 320 CSS pixels (no sideways scrolling), axe-clean: an administrator
+ * adds a person and sends them a link; administrators and school offices import staff from
+ * CSV with a line-by-line report; a trust's office books and sees the staff of its schools;
+ * the courses page offers a trainer who comes after the first 100 people.
+ */
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { TestUser } from '../helpers.js';
+import { browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, newPage, plusMinutes, serverAndBrowser, signIn, tabTo, warnIfSkipped } from './harness.js';
+
+warnIfSkipped(import.meta.url);
+
+const NARROW = { viewport: { width: 320, height: 720 } };
+const WIDE = { viewport: { width: 1280, height: 900 } };
+
+async function checkPage(page: Page, what: string) {
+  await expectNoAxeViolations(page, what);
+  const fits = await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
+  expect(fits, `${what} scrolls sideways`).toBe(true);
+}
+
+async function typeInto(page: Page, label: string | RegExp, text: string, back = false) {
+  await tabTo(page, label, { back });
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.type(text);
+}
+
+describe.skipIf(!browserAvailable)('administration of people, imports and trust offices', { timeout: 120_000 }, () => {
+  const env = serverAndBrowser();
+
+  async function orgs(admin: TestUser) {
+    const { t } = env.server;
+    const mk = async (body: Record<string, unknown>) => (await t.request('POST', '/api/orgs', { as: admin, body })).json as { id: string; name: string };
+    const trust = await mk({ name: `Oak Trust ${Math.random().toString(36).slice(2, 6)}`, kind: 'trust' });
+    const hill = await mk({ name: `Hill Primary ${trust.name.slice(-4)}`, parentId: trust.id, urn: String(100000 + Math.floor(Math.random() * 899999)) });
+    const vale = await mk({ name: `Vale Academy ${trust.name.slice(-4)}`, parentId: trust.id });
+    const other = await mk({ name: `Elm School ${trust.name.slice(-4)}` });
+    return { trust, hill, vale, other };
+  }
+
+  for (const [size, viewport] of [['320 px', NARROW], ['desktop', WIDE]] as const) {
+    it(`an administrator adds a person (errors beside fields, duplicate email) and emails them a link, by keyboard, at ${size}`, async () => {
+      const { t } = env.server;
+      const admin = await t.user('admin');
+      const { hill } = await orgs(admin);
+      const taken = await t.user('staff', hill.id, 'Already Here');
+      const page = await newPage(env.browser, env.server, viewport);
+      await signIn(page, admin);
+      await page.goto('/admin/people');
+      await page.getByRole('heading', { level: 1, name: 'People' }).waitFor();
+      await page.getByRole('combobox', { name: 'Organisation' }).waitFor();
+      await checkPage(page, `people page with the add form (${size})`);
+
+      // Nothing filled in: each problem beside its field, the summary focused.
+      await tabTo(page, 'Add person');
+      await page.keyboard.press('Enter');
+      await expectFocused(page, '.error-summary');
+      await page.locator('#new-name-error').filter({ hasText: 'Full name is required' }).waitFor();
+      await page.locator('#new-email-error').waitFor();
+      await page.locator('#new-org-error').filter({ hasText: 'choose the organisation this person works for' }).waitFor();
+      await checkPage(page, `add form with errors (${size})`);
+
+      // An address that already has an account: said beside the email field.
+      await typeInto(page, 'Full name', 'Amira Khan');
+      await typeInto(page, 'Email address', taken.email);
+      await typeInto(page, /^Find organisation by name or URN/, hill.name);
+      await expect.poll(() => page.getByRole('combobox', { name: 'Organisation' }).inputValue()).toBe(hill.id);
+      await tabTo(page, 'Add person');
+      await page.keyboard.press('Enter');
+      await page.locator('#new-email-error').filter({ hasText: 'already belongs to an account' }).waitFor();
+      await checkPage(page, `add form, email taken (${size})`);
+
+      const email = `amira.${size === '320 px' ? 'narrow' : 'wide'}@hill.example`;
+      await typeInto(page, 'Email address', email);
+      await tabTo(page, 'Add person');
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { name: `Amira Khan was added to ${hill.name}` }).waitFor();
+      await expectFocused(page, '#added-title');
+      const created = await t.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirstOrThrow();
+      expect([created.name, created.role, created.org_id]).toEqual(['Amira Khan', 'staff', hill.id]);
+      await checkPage(page, `person added (${size})`);
+
+      await tabTo(page, 'Email Amira Khan a link to choose a password');
+      await page.keyboard.press('Enter');
+      await page.getByRole('status').filter({ hasText: `A link to choose a password is on its way to ${email}` }).first().waitFor();
+      const mails = (await t.mails('password_reset')).filter((m) => m.to_email === email);
+      expect(mails).toHaveLength(1);
+      await checkPage(page, `link sent (${size})`);
+    });
+
+    it(`an administrator checks a staff CSV, sees each refused line and why, fixes it and imports, by keyboard, at ${size}`, async () => {
+      const { t } = env.server;
+      const admin = await t.user('admin');
+      const { vale } = await orgs(admin);
+      const existing = await t.user('staff', vale.id, 'Existing Person');
+      const tag = size === '320 px' ? 'n' : 'w';
+      const page = await newPage(env.browser, env.server, viewport);
+      await signIn(page, admin);
+      await page.goto('/admin/people');
+      await page.getByRole('heading', { level: 1, name: 'People' }).waitFor();
+      await tabTo(page, 'import them from a spreadsheet (CSV)');
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { level: 1, name: 'Import staff from a spreadsheet' }).waitFor();
+      await page.getByRole('combobox', { name: 'Organisation' }).waitFor();
+      await checkPage(page, `import page (${size})`);
+
+      await typeInto(page, /^Find organisation by name or URN/, vale.name);
+      await expect.poll(() => page.getByRole('combobox', { name: 'Organisation' }).inputValue()).toBe(vale.id);
+      const bad = `name,email,role\nAsha Patel,asha.${tag}@vale.example,staff\nBen Ode,not-an-email,staff\nCal Reed,${existing.email},office\n`;
+      await typeInto(page, /^Lines/, bad);
+      await tabTo(page, 'Check the lines');
+      await page.keyboard.press('Enter');
+      const report = page.getByRole('region', { name: 'Check: some lines cannot be imported' });
+      await report.waitFor();
+      await expectFocused(page, '#import-report');
+      const rows = report.getByRole('row');
+      await expect.poll(() => rows.count()).toBe(4);
+      await report.getByRole('cell', { name: 'Refused: “not-an-email” is not an email address.' }).waitFor();
+      await report.getByRole('cell', { name: /Refused: .* already has an account/ }).waitFor();
+      await report.getByRole('cell', { name: 'Not imported: this line is fine, but other lines have problems' }).waitFor();
+      await checkPage(page, `import check with refused lines (${size})`);
+      expect(await t.db.selectFrom('users').select('id').where('email', '=', `asha.${tag}@vale.example`).executeTakeFirst()).toBeUndefined();
+
+      await typeInto(page, /^Lines/, `name,email,role\nAsha Patel,asha.${tag}@vale.example,staff\nBen Ode,ben.${tag}@vale.example,office\n`, true);
+      await tabTo(page, 'Check the lines');
+      await page.keyboard.press('Enter');
+      const ready = page.getByRole('region', { name: 'Check: every line can be imported' });
+      await ready.getByRole('cell', { name: 'Ready to create' }).first().waitFor();
+      expect(await t.db.selectFrom('users').select('id').where('email', '=', `asha.${tag}@vale.example`).executeTakeFirst()).toBeUndefined();
+      await tabTo(page, 'Import', { back: true });
+      await page.keyboard.press('Enter');
+      const done = page.getByRole('region', { name: 'Imported' });
+      await done.getByText(`2 people were added to ${vale.name}.`).waitFor();
+      await expect.poll(() => done.getByRole('cell', { name: 'Created' }).count()).toBe(2);
+      await done.getByRole('cell', { name: 'School office' }).waitFor();
+      await checkPage(page, `import done (${size})`);
+      const ben = await t.db.selectFrom('users').selectAll().where('email', '=', `ben.${tag}@vale.example`).executeTakeFirstOrThrow();
+      expect([ben.role, ben.org_id]).toEqual(['office', vale.id]);
+    });
+  }
+
+  it('a school office imports staff into its own school from a chosen file, and may not import office accounts', async () => {
+    const { t } = env.server;
+    const admin = await t.user('admin');
+    const { hill } = await orgs(admin);
+    const office = await t.user('office', hill.id, 'Harriet Office');
+    for (const viewport of [NARROW, WIDE]) {
+      const page = await newPage(env.browser, env.server, viewport);
+      await signIn(page, office);
+      await page.goto('/office/people');
+      await page.getByRole('heading', { level: 1, name: 'Staff accounts' }).waitFor();
+      await tabTo(page, 'Import staff from a spreadsheet (CSV)');
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { level: 1, name: 'Import staff from a spreadsheet' }).waitFor();
+      await page.getByText(`Into: ${hill.name}`).waitFor();
+      await checkPage(page, 'office import page');
+      const tag = viewport === NARROW ? 'n' : 'w';
+      await page.locator('#import-file').setInputFiles({ name: 'staff.csv', mimeType: 'text/csv', buffer: Buffer.from(`name,email,role\nDina Shah,dina.${tag}@hill.example,\nEd Boss,ed.${tag}@hill.example,office\n`) });
+      await expect.poll(() => page.getByLabel(/^Lines/).inputValue()).toContain(`dina.${tag}@hill.example`);
+      await tabTo(page, 'Import');
+      await page.keyboard.press('Enter');
+      const refused = page.getByRole('region', { name: 'Nobody was imported' });
+      await refused.getByRole('cell', { name: /Refused: Office staff can add staff only/ }).waitFor();
+      await checkPage(page, 'office import refused');
+      await typeInto(page, /^Lines/, `name,email\nDina Shah,dina.${tag}@hill.example\n`, true);
+      await tabTo(page, 'Import');
+      await page.keyboard.press('Enter');
+      await page.getByRole('region', { name: 'Imported' }).getByText(`1 person was added to ${hill.name}.`).waitFor();
+      await checkPage(page, 'office import done');
+      const dina = await t.db.selectFrom('users').selectAll().where('email', '=', `dina.${tag}@hill.example`).executeTakeFirstOrThrow();
+      expect([dina.role, dina.org_id]).toEqual(['staff', hill.id]);
+    }
+  });
+
+  it('a trust office books staff of a school in its trust and sees that school’s bookings; another trust’s school is not offered', async () => {
+    const { t } = env.server;
+    const admin = await t.user('admin');
+    const { trust, hill, vale, other } = await orgs(admin);
+    const office = await t.user('office', trust.id, 'Tess Trust');
+    await t.user('staff', hill.id, 'Hana Hill');
+    await t.user('staff', vale.id, 'Vic Vale');
+    await t.user('staff', other.id, 'Olly Other');
+    const start = daysFromNow(5);
+    const s = await t.session({ title: `Trust inclusion day ${trust.name.slice(-4)}`, startsAt: start, endsAt: plusMinutes(start, 90), capacity: { online: 10 } });
+    for (const [size, viewport] of [['320 px', NARROW], ['desktop', WIDE]] as const) {
+      const page = await newPage(env.browser, env.server, viewport);
+      await signIn(page, office);
+      await page.goto(`/sessions/${s.id}`);
+      const picker = page.getByRole('combobox', { name: 'Book staff of' });
+      await picker.waitFor();
+      const options = await picker.locator('option').allTextContents();
+      expect(options).toEqual([trust.name, hill.name, vale.name]);
+      await checkPage(page, `session page, trust office (${size})`);
+
+      if (size === '320 px') {
+        await tabTo(page, 'Book staff of');
+        // Keyboard choice of the school: Vale is the third option.
+        await page.keyboard.press('ArrowDown');
+        await page.keyboard.press('ArrowDown');
+        await expect.poll(() => picker.inputValue()).toBe(vale.id);
+        const panel = page.getByRole('region', { name: `Book staff from ${vale.name}` });
+        await panel.getByRole('checkbox', { name: /Vic Vale/ }).waitFor();
+        await tabTo(page, /Vic Vale/);
+        await page.keyboard.press('Space');
+        await tabTo(page, 'Book 1 person');
+        await page.keyboard.press('Enter');
+        await panel.getByText('1 of 1 person booked or added to the waitlist.').waitFor();
+        await checkPage(page, `trust office booked a school's staff (${size})`);
+        const booked = await t.db.selectFrom('bookings as b').innerJoin('users as u', 'u.id', 'b.user_id').select(['u.name', 'b.status', 'b.booked_by']).where('b.session_id', '=', s.id).execute();
+        expect(booked).toEqual([{ name: 'Vic Vale', status: 'confirmed', booked_by: office.id }]);
+      }
+
+      // Who is booked where, for a school of the trust.
+      await page.goto('/office/bookings');
+      await page.getByRole('heading', { level: 1, name: 'Who is booked where' }).waitFor();
+      await page.getByRole('combobox', { name: 'School' }).waitFor();
+      await tabTo(page, 'School');
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('ArrowDown');
+      await tabTo(page, 'Show');
+      await page.keyboard.press('Enter');
+      await page.waitForURL(/org=/);
+      await page.locator('table').getByText('Vic Vale', { exact: true }).waitFor();
+      expect(await page.getByText('Olly Other').count()).toBe(0);
+      await checkPage(page, `who is booked where, a school of the trust (${size})`);
+    }
+    // The server refuses the other trust's school, whatever the page offers.
+    const res = await t.request('GET', `/api/orgs/${other.id}/bookings`, { as: office });
+    expect(res.status).toBe(403);
+  });
+
+  it('the courses page offers a trainer who comes after the first 100 people by name', async () => {
+    const { t } = env.server;
+    const admin = await t.user('admin', null, 'Aaa Admin');
+    const school = await t.org('Many People School');
+    for (let i = 0; i < 105; i++) await t.user('staff', school.id, `Aardvark ${String(i).padStart(3, '0')}`);
+    await t.user('trainer', null, 'Zebedee Trainer');
+    await t.request('POST', '/api/courses', { as: admin, body: { title: 'Attention and autism' } });
+    for (const viewport of [WIDE, NARROW]) {
+      const page = await newPage(env.browser, env.server, viewport);
+      await signIn(page, admin);
+      await page.goto('/admin/courses');
+      const card = page.getByRole('article', { name: 'Attention and autism' });
+      const zeb = card.getByRole('checkbox', { name: 'Zebedee Trainer' });
+      await zeb.waitFor();
+      await checkPage(page, 'courses page with many people');
+      if (viewport === NARROW) {
+        expect(await zeb.isChecked()).toBe(true); // saved at desktop size
+        continue;
+      }
+      await tabTo(page, 'Zebedee Trainer');
+      await page.keyboard.press('Space');
+      await tabTo(page, 'Save trainers for Attention and autism');
+      await page.keyboard.press('Enter');
+      await page.getByRole('status').filter({ hasText: 'Attention and autism: 1 trainer(s) may run its sessions.' }).waitFor();
+    }
+  });
+});

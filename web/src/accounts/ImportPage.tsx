@@ -1,0 +1,212 @@
+/**
+ * Importing staff from a spreadsheet (CSV: name,email,role) into one organisation, for
+ * administrators (any organisation) and office staff (the organisations they book for;
+ * staff only). A file is chosen or its lines pasted, checked (nothing changes), then
+ * imported; either way every line's outcome is shown in a table. A file with any refused
+ * line imports nobody, so the page says which lines to fix.
+ */
+import { useRef, useState } from 'preact/hooks';
+import type { z } from 'zod';
+import { ImportRefusal, ImportUsersResult } from '../../../shared/accounts.js';
+import { ErrorSummary, errorFor, messageOf, PageHeading, Status, useApp, type FieldError } from '../components.js';
+import { Loaded } from '../load.js';
+import { Link } from '../router.js';
+import { OrgSearchPicker, SchoolSelect, useOrgs, type Org } from '../orgs.js';
+import { sendText, UploadError } from '../timetable/send.js';
+
+type Result = z.infer<typeof ImportUsersResult>;
+interface ReportLine {
+  line: number;
+  name: string;
+  email: string;
+  role: string;
+  outcome: string;
+  ok: boolean;
+}
+interface Report {
+  title: string;
+  summary: string;
+  lines: ReportLine[];
+  done: boolean;
+}
+
+const ROLE_WORD: Record<string, string> = { staff: 'Staff', office: 'School office', trainer: 'Trainer', admin: 'Administrator' };
+
+function reportOf(r: Result, orgName: string): Report {
+  const n = r.lines.length;
+  return {
+    title: r.dryRun ? 'Check: every line can be imported' : 'Imported',
+    summary: r.dryRun ? `All ${n === 1 ? '1 line is' : `${n} lines are`} ready. Nothing has been changed yet: press “Import” to create ${n === 1 ? 'this account' : 'these accounts'} in ${orgName}.` : `${r.imported === 1 ? '1 person was' : `${r.imported} people were`} added to ${orgName}.`,
+    lines: r.lines.map((l) => ({ ...l, role: ROLE_WORD[l.role] ?? l.role, outcome: l.outcome === 'created' ? 'Created' : 'Ready to create', ok: true })),
+    done: !r.dryRun,
+  };
+}
+
+function refusalReport(e: UploadError, dryRun: boolean): Report | null {
+  const d = ImportRefusal.safeParse(e.details);
+  if (!d.success) return null;
+  const why = new Map<number, string[]>();
+  for (const p of d.data.rows) why.set(p.line, [...(why.get(p.line) ?? []), p.message]);
+  return {
+    title: dryRun ? 'Check: some lines cannot be imported' : 'Nobody was imported',
+    summary: `${e.message} Fix the lines marked “Refused” and check again; the other lines are fine.`,
+    lines: d.data.lines.map((l) => ({ ...l, role: ROLE_WORD[l.role] ?? l.role, outcome: why.has(l.line) ? `Refused: ${why.get(l.line)!.join(' ')}` : 'Not imported: this line is fine, but other lines have problems', ok: !why.has(l.line) })),
+    done: false,
+  };
+}
+
+export function ImportPage() {
+  const { me, loc } = useApp();
+  const orgs = useOrgs();
+  return (
+    <>
+      <PageHeading title="Import staff" navigated={loc.navigated}>
+        Import staff from a spreadsheet
+      </PageHeading>
+      <p class="back">
+        <Link href={me.role === 'admin' ? '/admin/people' : '/office/people'}>{me.role === 'admin' ? 'People' : 'Staff accounts'}</Link>
+      </p>
+      <Loaded state={orgs} what="organisations">
+        {(list) => <ImportForm orgs={list} admin={me.role === 'admin'} initialOrg={loc.query.get('org') ?? (me.role === 'admin' ? '' : (me.orgId ?? list[0]?.id ?? ''))} />}
+      </Loaded>
+    </>
+  );
+}
+
+function ImportForm({ orgs, admin, initialOrg }: { orgs: Org[]; admin: boolean; initialOrg: string }) {
+  const [orgId, setOrgId] = useState(orgs.some((o) => o.id === initialOrg) ? initialOrg : admin ? '' : (orgs[0]?.id ?? ''));
+  const [text, setText] = useState('');
+  const [fileNote, setFileNote] = useState('');
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const [busy, setBusy] = useState<'check' | 'import' | null>(null);
+  const [failure, setFailure] = useState('');
+  const [report, setReport] = useState<Report | null>(null);
+  const reportRef = useRef<HTMLHeadingElement>(null);
+  const org = orgs.find((o) => o.id === orgId);
+
+  async function readFile(input: HTMLInputElement) {
+    const file = input.files?.[0];
+    if (!file) return;
+    setText(await file.text());
+    setFileNote(`The lines of ${file.name} are below: check them, or change them before importing.`);
+    setReport(null);
+  }
+
+  async function run(dryRun: boolean) {
+    if (busy) return;
+    const found: FieldError[] = [];
+    if (!org) found.push({ field: 'import-org', message: 'Organisation: choose where these people work' });
+    if (!text.trim()) found.push({ field: 'import-text', message: 'Lines: choose a CSV file or paste its lines' });
+    setErrors(found);
+    setFailure('');
+    if (found.length || !org) return;
+    setBusy(dryRun ? 'check' : 'import');
+    try {
+      const r = await sendText(`/api/orgs/${encodeURIComponent(org.id)}/users/import${dryRun ? '?dryRun=true' : ''}`, 'text/csv', text, ImportUsersResult, 'POST');
+      setReport(reportOf(r, org.name));
+      if (!dryRun) setText('');
+    } catch (e) {
+      const refused = e instanceof UploadError ? refusalReport(e, dryRun) : null;
+      if (refused) setReport(refused);
+      else {
+        setReport(null);
+        setFailure(messageOf(e));
+      }
+    } finally {
+      setBusy(null);
+      setTimeout(() => reportRef.current?.focus());
+    }
+  }
+
+  return (
+    <>
+      <p>
+        Use a CSV file (Excel: “Save as CSV UTF-8”) with a header line <code>name,email,role</code>. The role may be left empty for staff{admin ? '' : '; office staff can import staff only'}. An address that already has an account is refused: an import adds people, it does not change anyone. If any line is refused, nobody is imported, so check first.
+      </p>
+      <form
+        noValidate
+        aria-label="Import staff"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const submitter = (e as SubmitEvent).submitter as HTMLButtonElement | null;
+          void run(submitter?.value !== 'import');
+        }}
+      >
+        <ErrorSummary errors={errors} />
+        {admin ? (
+          <OrgSearchPicker id="import-org" label="Organisation" orgs={orgs} value={orgId} onChange={(id) => { setOrgId(id); setReport(null); }} error={errorFor(errors, 'import-org')} />
+        ) : orgs.length > 1 ? (
+          <SchoolSelect id="import-org" label="Organisation" orgs={orgs} value={orgId} onChange={(id) => { setOrgId(id); setReport(null); }} />
+        ) : (
+          <p>
+            Into: <strong>{org?.name ?? 'your organisation'}</strong>
+          </p>
+        )}
+        <div class="field">
+          <label for="import-file">CSV file</label>
+          <input id="import-file" type="file" accept=".csv,text/csv" aria-describedby="import-file-note" onChange={(e) => void readFile(e.currentTarget as HTMLInputElement)} />
+          <p class="hint" id="import-file-note" aria-live="polite">
+            {fileNote || 'Its lines appear below, where you can check them before importing.'}
+          </p>
+        </div>
+        <div class={errorFor(errors, 'import-text') ? 'field field-error' : 'field'}>
+          <label for="import-text">Lines (paste from a spreadsheet, or choose a file above)</label>
+          {errorFor(errors, 'import-text') && (
+            <p class="error-message" id="import-text-error">
+              <span class="visually-hidden">Error: </span>
+              {errorFor(errors, 'import-text')}
+            </p>
+          )}
+          <textarea id="import-text" rows={8} spellcheck={false} class="import-lines" placeholder={'name,email,role\nAmira Khan,amira.khan@school.example,staff'} aria-invalid={errorFor(errors, 'import-text') ? 'true' : undefined} aria-describedby={errorFor(errors, 'import-text') ? 'import-text-error' : undefined} value={text} onInput={(e) => { setText((e.currentTarget as HTMLTextAreaElement).value); setReport(null); }} />
+        </div>
+        <div class="actions">
+          <button type="submit" class="button button-secondary" name="action" value="check" aria-disabled={busy ? 'true' : undefined}>
+            {busy === 'check' ? 'Checking…' : 'Check the lines'}
+          </button>
+          <button type="submit" class="button" name="action" value="import" aria-disabled={busy ? 'true' : undefined}>
+            {busy === 'import' ? 'Importing…' : 'Import'}
+          </button>
+        </div>
+      </form>
+      <div role="alert" class={failure ? 'notice notice-error' : 'status-empty'}>
+        {failure && <p>{failure}</p>}
+      </div>
+      <Status message={report ? `${report.title}. ${report.summary}` : ''} />
+      {report && (
+        <section aria-labelledby="import-report" class="import-report">
+          <h2 id="import-report" ref={reportRef} tabIndex={-1}>
+            {report.title}
+          </h2>
+          <p>{report.summary}</p>
+          <table class="stack">
+            <caption class="visually-hidden">Each line of the file and what happened to it</caption>
+            <thead>
+              <tr>
+                <th scope="col">Line</th>
+                <th scope="col">Name</th>
+                <th scope="col">Email</th>
+                <th scope="col">Role</th>
+                <th scope="col">Outcome</th>
+              </tr>
+            </thead>
+            <tbody>
+              {report.lines.map((l) => (
+                <tr key={l.line} class={l.ok ? undefined : 'line-refused'}>
+                  <th scope="row" data-label="Line">
+                    {l.line}
+                  </th>
+                  <td data-label="Name">{l.name || '(none)'}</td>
+                  <td data-label="Email" class="break">
+                    {l.email || '(none)'}
+                  </td>
+                  <td data-label="Role">{l.role}</td>
+                  <td data-label="Outcome">{l.outcome}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
+    </>
+  );
+}

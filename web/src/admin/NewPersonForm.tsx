@@ -1,0 +1,132 @@
+/**
+ * Administrators add one person: name, email, role and organisation, each problem shown
+ * beside its field; then they may email the new person a link to choose a password (the
+ * account has none, so that link is how they first sign in).
+ */
+import { useRef, useState } from 'preact/hooks';
+import { z } from 'zod';
+import { CreateUserInput, User } from '../../../shared/accounts.js';
+import { api, ApiError } from '../api.js';
+import { apiIssues, ErrorSummary, errorFor, TextField, toFieldErrors, type FieldError } from '../components.js';
+import { ActionButton, ActionError, Loaded, useAction } from '../load.js';
+import { Link } from '../router.js';
+import { OrgSearchPicker, useOrgs } from '../orgs.js';
+
+const ROLE_LABEL = { staff: 'Staff', office: 'School office', trainer: 'Trainer', admin: 'Administrator' } as const;
+const FIELDS = {
+  name: { id: 'new-name', label: 'Full name' },
+  email: { id: 'new-email', label: 'Email address' },
+  role: { id: 'new-role', label: 'Role' },
+  orgId: { id: 'new-org', label: 'Organisation' },
+};
+
+export function NewPersonForm({ onAdded }: { onAdded: (p: z.infer<typeof User>) => void }) {
+  const orgs = useOrgs();
+  const [name, setName] = useState('');
+  const [email, setEmail] = useState('');
+  const [role, setRole] = useState<keyof typeof ROLE_LABEL>('staff');
+  const [orgId, setOrgId] = useState('');
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const [added, setAdded] = useState<z.infer<typeof User> | null>(null);
+  const [sent, setSent] = useState('');
+  const create = useAction();
+  const send = useAction();
+  const addedRef = useRef<HTMLHeadingElement>(null);
+  const needsOrg = role === 'staff' || role === 'office';
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    const parsed = CreateUserInput.safeParse({ name, email, role, orgId: orgId || undefined });
+    const found: FieldError[] = parsed.success ? [] : toFieldErrors(parsed.error.issues, FIELDS, FIELDS.name);
+    if (needsOrg && !orgId && !found.some((f) => f.field === 'new-org')) found.push({ field: 'new-org', message: 'Organisation: choose the organisation this person works for' });
+    setErrors(found);
+    if (found.length || !parsed.success) return;
+    const person = await create.run(async () => {
+      try {
+        return await api('/api/users', User, { method: 'POST', body: parsed.data });
+      } catch (err) {
+        // Problems with what was typed go beside their fields; anything else is an action error.
+        if (err instanceof ApiError && err.code === 'email_taken') {
+          setErrors([{ field: 'new-email', message: 'Email address: this address already belongs to an account. Use a different one, or find that person in the list.' }]);
+          return undefined;
+        }
+        const issues = apiIssues(err);
+        if (issues.length) {
+          setErrors(toFieldErrors(issues, FIELDS, FIELDS.name));
+          return undefined;
+        }
+        throw err;
+      }
+    });
+    if (!person) return;
+    setAdded(person);
+    setSent('');
+    setName('');
+    setEmail('');
+    onAdded(person);
+    setTimeout(() => addedRef.current?.focus());
+  }
+
+  async function sendLink(p: z.infer<typeof User>) {
+    const ok = await send.run(() => api(`/api/users/${encodeURIComponent(p.id)}/password-reset`, z.object({ message: z.string() }), { method: 'POST' }));
+    if (ok) setSent(`A link to choose a password is on its way to ${p.email}. It works for one hour.`);
+  }
+
+  return (
+    <section class="panel narrow" aria-labelledby="new-person-title">
+      <h2 id="new-person-title">Add a person</h2>
+      <p>
+        To add many staff of one school at once, <Link href="/admin/people/import">import them from a spreadsheet (CSV)</Link>.
+      </p>
+      {added && (
+        <div class="notice" role="group" aria-labelledby="added-title">
+          <h3 id="added-title" ref={addedRef} tabIndex={-1}>
+            {added.name} was added{added.orgName ? ` to ${added.orgName}` : ''}
+          </h3>
+          <p>They have no password yet. Email them a link to choose one, or they can ask for a sign-in link on the sign-in page.</p>
+          {sent ? (
+            <p role="status">{sent}</p>
+          ) : (
+            <ActionButton type="button" class="button button-secondary" busy={send.busy} busyLabel="Sending…" onClick={() => void sendLink(added)}>
+              Email {added.name} a link to choose a password
+            </ActionButton>
+          )}
+          <ActionError action={send} />
+        </div>
+      )}
+      <Loaded state={orgs} what="organisations">
+        {(list) => (
+          <form onSubmit={submit} noValidate aria-labelledby="new-person-title">
+            <ErrorSummary errors={errors} />
+            <TextField id="new-name" label="Full name" autoComplete="off" maxLength={200} value={name} onInput={(e) => setName((e.currentTarget as HTMLInputElement).value)} error={errorFor(errors, 'new-name')} />
+            <TextField id="new-email" label="Email address" type="email" autoComplete="off" spellcheck={false} value={email} onInput={(e) => setEmail((e.currentTarget as HTMLInputElement).value)} error={errorFor(errors, 'new-email')} />
+            <div class={errorFor(errors, 'new-role') ? 'field field-error' : 'field'}>
+              <label for="new-role">Role</label>
+              <select id="new-role" value={role} onChange={(e) => setRole((e.currentTarget as HTMLSelectElement).value as keyof typeof ROLE_LABEL)}>
+                {Object.entries(ROLE_LABEL).map(([k, label]) => (
+                  <option key={k} value={k}>
+                    {label}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <OrgSearchPicker
+              id="new-org"
+              label="Organisation"
+              orgs={list}
+              value={orgId}
+              onChange={setOrgId}
+              noneLabel={needsOrg ? 'Choose an organisation' : 'None'}
+              hint={needsOrg ? 'Staff and school office belong to a school, college, nursery, trust or local authority.' : 'Optional for trainers and administrators.'}
+              error={errorFor(errors, 'new-org')}
+            />
+            <ActionError action={create} />
+            <ActionButton busy={create.busy} busyLabel="Adding…">
+              Add person
+            </ActionButton>
+          </form>
+        )}
+      </Loaded>
+    </section>
+  );
+}

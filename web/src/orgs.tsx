@@ -1,0 +1,140 @@
+/**
+ * Choosing an organisation: a searchable picker for administrators (any organisation), and
+ * the school picker of office staff who book for more than one (a trust's office books for
+ * every school of its trust; the server decides which: GET /api/orgs).
+ */
+import { useState } from 'preact/hooks';
+import { z } from 'zod';
+import { Organisation } from '../../shared/accounts.js';
+import { api } from './api.js';
+import type { MeValue } from './components.js';
+import { useLoad } from './load.js';
+
+export type Org = z.infer<typeof Organisation>;
+const Orgs = z.object({ items: z.array(Organisation) });
+
+/** Every organisation the signed-in person may see (office staff: those they book for, their own first). */
+export function useOrgs(enabled = true) {
+  return useLoad(async () => (enabled ? (await api('/api/orgs', Orgs)).items : []), [enabled]);
+}
+
+/** How many options a picker lists at once; the search narrows the rest. */
+const SHOWN = 50;
+
+/**
+ * A select of organisations with a search box above it that narrows the list by name or URN,
+ * so a list of thousands of schools stays usable by keyboard and screen reader.
+ */
+export function OrgSearchPicker({ id, label, orgs, value, onChange, error, hint, noneLabel = 'Choose an organisation' }: { id: string; label: string; orgs: Org[]; value: string; onChange: (orgId: string) => void; error?: string; hint?: string; noneLabel?: string }) {
+  const [text, setText] = useState('');
+  const needle = text.trim().toLowerCase();
+  const matching = needle ? orgs.filter((o) => o.name.toLowerCase().includes(needle) || o.urn === needle) : orgs;
+  const shown = matching.slice(0, SHOWN);
+  const chosen = orgs.find((o) => o.id === value);
+  if (chosen && !shown.includes(chosen)) shown.unshift(chosen);
+  const countId = `${id}-count`;
+  return (
+    <div class={error ? 'field field-error org-picker' : 'field org-picker'}>
+      <div class="field">
+        <label for={`${id}-search`}>Find {label.toLowerCase()} by name or URN</label>
+        <input
+          id={`${id}-search`}
+          type="search"
+          spellcheck={false}
+          value={text}
+          aria-describedby={countId}
+          onInput={(e) => {
+            const next = (e.currentTarget as HTMLInputElement).value;
+            setText(next);
+            // One match: choose it, so typing a URN is enough.
+            const n = next.trim().toLowerCase();
+            const only = n ? orgs.filter((o) => o.name.toLowerCase().includes(n) || o.urn === n) : [];
+            if (only.length === 1) onChange(only[0]!.id);
+          }}
+        />
+        <p class="hint" id={countId} aria-live="polite">
+          {matching.length === 0 ? 'No organisation matches.' : matching.length === 1 ? '1 organisation matches.' : matching.length > SHOWN ? `${matching.length} match; the first ${SHOWN} are listed. Type more to narrow them.` : `${matching.length} organisations match.`}
+        </p>
+      </div>
+      <label for={id}>{label}</label>
+      {hint && (
+        <p class="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p class="error-message" id={`${id}-error`}>
+          <span class="visually-hidden">Error: </span>
+          {error}
+        </p>
+      )}
+      <select id={id} value={value} aria-invalid={error ? 'true' : undefined} aria-describedby={[hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined} onChange={(e) => onChange((e.currentTarget as HTMLSelectElement).value)}>
+        <option value="">{noneLabel}</option>
+        {shown.map((o) => (
+          <option key={o.id} value={o.id}>
+            {o.name}
+            {o.urn ? ` (URN ${o.urn})` : ''}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** Office staff who book for several organisations choose one; with a single one there is nothing to choose. */
+export function SchoolSelect({ id, orgs, value, onChange, label = 'School' }: { id: string; orgs: Org[]; value: string; onChange: (orgId: string) => void; label?: string }) {
+  if (orgs.length < 2) return null;
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      <select id={id} value={value} onChange={(e) => onChange((e.currentTarget as HTMLSelectElement).value)}>
+        {orgs.map((o) => (
+          <option key={o.id} value={o.id}>
+            {o.name}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** The organisation an office page works on: `?org=` if the person books for it, else their own. */
+export function officeOrgOf(me: MeValue, orgs: Org[] | undefined, wanted: string | null): string | null {
+  if (wanted && (me.role === 'admin' || orgs?.some((o) => o.id === wanted))) return wanted;
+  return me.orgId;
+}
+
+/**
+ * The school picker of a page about one organisation (office staff who book for several):
+ * a select and a "Show" button, so moving through the options does not reload the page.
+ */
+export function SchoolForm({ id, orgs, value, onChoose, label = 'School' }: { id: string; orgs: Org[]; value: string; onChoose: (orgId: string) => void; label?: string }) {
+  if (orgs.length < 2) return null;
+  return (
+    <form
+      class="filters"
+      aria-label={`Choose the ${label.toLowerCase()}`}
+      onSubmit={(e) => {
+        e.preventDefault();
+        const chosen = String(new FormData(e.currentTarget as HTMLFormElement).get(id) ?? '');
+        if (chosen) onChoose(chosen);
+      }}
+    >
+      <div class="field">
+        <label for={id}>{label}</label>
+        <select id={id} name={id} defaultValue={value} key={value}>
+          {orgs.map((o) => (
+            <option key={o.id} value={o.id}>
+              {o.name}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div class="field field-action">
+        <button type="submit" class="button button-secondary">
+          Show
+        </button>
+      </div>
+    </form>
+  );
+}
