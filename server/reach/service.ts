@@ -16,6 +16,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { JOB_ROLE_LABEL, type JobRole } from '../../shared/accounts.js';
 import type { Coverage, CoverageCounts, CoverageFigure } from '../../shared/reach.js';
+import { orgsActableBy } from '../accounts/acting.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
@@ -148,6 +149,7 @@ function weekly(perDay: { day: string; n: number }[], firstPerDay: { day: string
 export async function notBooked(deps: Deps, actor: AuthUser, orgId?: string) {
   const scope = await resolveScope(deps, actor, orgId);
   const rows = await repo.notBooked(deps.db, scope.people, NOT_BOOKED_LIMIT + 1);
+  const actable = await orgsActableBy(deps.db, actor);
   return {
     items: rows.slice(0, NOT_BOOKED_LIMIT).map((r) => ({
       userId: r.id,
@@ -157,8 +159,8 @@ export async function notBooked(deps: Deps, actor: AuthUser, orgId?: string) {
       orgName: r.org_name ?? '',
       jobRole: (r.job_role ?? null) as JobRole | null,
       waiting: Boolean(Number(r.waiting)),
-      // The office booking API books the office's own organisation's people.
-      canBook: actor.role === 'admin' || r.org_id === actor.orgId,
+      // The office booking API books the people of every organisation the office acts for.
+      canBook: actable.has(r.org_id),
     })),
     truncated: rows.length > NOT_BOOKED_LIMIT,
   };
