@@ -41,6 +41,8 @@ export async function managesSession(deps: Deps, actor: AuthUser, sessionId: str
 }
 
 export async function requireManages(deps: Deps, actor: AuthUser, sessionId: string) {
+  // The session guard lets administrators through to any id; a session that does not exist is a 404 for them too.
+  if (!(await findSession(deps.db, sessionId))) throw new AppError('not_found', 'No such session.');
   if (!(await managesSession(deps, actor, sessionId))) throw new AppError('forbidden', 'Only the session’s trainer or in-house lead, or an administrator, can change its materials.');
 }
 

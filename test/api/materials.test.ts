@@ -286,3 +286,14 @@ describe('a session’s materials', () => {
     expect((await t.request('DELETE', `/api/materials/${own.json.id}`, { as: w.admin })).status).toBe(404);
   });
 });
+
+describe('a session that does not exist', () => {
+  it('answers 404 to an administrator adding a file, or a link to it, and stores nothing', async () => {
+    const admin = await t.user('admin');
+    const file = await t.app.request('/api/sessions/no-such-session/materials/files?name=me.txt', { method: 'POST', headers: { ...admin.auth, 'content-type': 'application/octet-stream' }, body: 'plain words' });
+    expect(file.status).toBe(404);
+    const link = await t.request('POST', '/api/sessions/no-such-session/materials/links', { as: admin, body: { title: 'A link', url: 'https://example.org/x' } });
+    expect(link.status).toBe(404);
+    expect(await countMaterials()).toBe(0);
+  });
+});
