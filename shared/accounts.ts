@@ -45,7 +45,13 @@ export const User = z.object({
 export type User = z.infer<typeof User>;
 
 export const LoginResult = z.object({ token: z.string(), csrfToken: z.string(), user: User });
-export const Me = User.extend({ csrfToken: z.string().nullable() });
+export const Me = User.extend({
+  csrfToken: z.string().nullable(),
+  /** Runs sessions: a trainer, an administrator, or an in-house lead (who may be staff or office). */
+  runsSessions: z.boolean(),
+});
+/** What signing in answers about the person (the rest of Me is asked for after). */
+export type SignedIn = User & { csrfToken: string | null };
 
 export const OrgSettings = z.object({
   weekAStart: z.iso.date().optional(),

@@ -57,6 +57,8 @@ export const BookingList = z.object({ items: z.array(Booking) });
 export const HoldInput = z.object({ orgId: Id, seat: SeatKind, seats: z.number().int().min(0).max(100_000) }).strict();
 export const Hold = z.object({ orgId: z.string(), orgName: z.string(), seat: SeatKind, seats: z.number(), claimed: z.number() });
 export const HoldList = z.object({ items: z.array(Hold) });
+/** The organisations seats may be held for on a session (those it is for). */
+export const HoldableOrgs = z.object({ items: z.array(z.object({ id: z.string(), name: z.string(), urn: z.string().nullable() })) });
 
 export const OutboxMessage = z.object({
   id: z.string(),

@@ -56,7 +56,7 @@ export const AudienceInput = z.discriminatedUnion('kind', [
 ]);
 export type AudienceInput = z.infer<typeof AudienceInput>;
 export const AudienceKind = z.enum(['programme', 'organisation', 'trust']);
-export const Audience = z.object({ kind: AudienceKind, orgId: z.string().nullable() });
+export const Audience = z.object({ kind: AudienceKind, orgId: z.string().nullable(), /** The organisation's name (null for the programme). */ orgName: z.string().nullable() });
 export type Audience = z.infer<typeof Audience>;
 
 /**
@@ -66,6 +66,17 @@ export type Audience = z.infer<typeof Audience>;
 export function audienceLabel(kind: z.infer<typeof AudienceKind>, orgName: string | null | undefined): string {
   if (kind === 'programme') return 'programme';
   return `in-house: ${orgName ?? 'unknown organisation'}${kind === 'trust' ? ' and its schools' : ''}`;
+}
+
+/** A member of an organisation's (or its schools') staff who publishes and runs its in-house sessions. */
+export const InHouseLead = z.object({ userId: z.string(), name: z.string(), email: z.string(), orgId: z.string().nullable(), since: z.string() });
+export const InHouseLeadList = z.object({ items: z.array(InHouseLead) });
+
+/** Who a session is for, in words for the people looking at it. */
+export function audienceWords(a: Audience): string {
+  if (a.kind === 'programme') return 'Everyone in the programme';
+  const name = a.orgName ?? 'one organisation';
+  return a.kind === 'trust' ? `Staff of ${name} and its schools (in-house)` : `Staff of ${name} only (in-house)`;
 }
 
 const SessionFields = {

@@ -14,6 +14,7 @@ import * as links from './signin-links.js';
 import { oidcRoutes } from './oidc-routes.js';
 import { SIGN_IN_LINK_MINUTES } from './signin-links.js';
 import { clientAddress } from '../platform/client-address.js';
+import { runsSessions } from '../sessions/leads.js';
 
 export const SESSION_COOKIE = 'sid';
 /** The random value that binds an emailed sign-in link to the browser that asked for it. */
@@ -149,7 +150,7 @@ export function accountRoutes(deps: Deps) {
       const user = requireUser(c);
       const row = await repo.findUserById(deps.db, user.id);
       if (!row) throw new AppError('unauthenticated', 'Please sign in.');
-      return c.json({ ...(await accounts.userView(deps, row)), csrfToken: auth?.via === 'cookie' ? auth.csrfToken : null }, 200);
+      return c.json({ ...(await accounts.userView(deps, row)), csrfToken: auth?.via === 'cookie' ? auth.csrfToken : null, runsSessions: await runsSessions(deps, user) }, 200);
     },
   );
 

@@ -308,6 +308,17 @@ export async function orgChain(db: Q, orgId: string): Promise<string[]> {
   return chain;
 }
 
+/**
+ * Whether an organisation's people are among those a session is for: any organisation for
+ * the whole programme; the named one for an organisation's session; the trust and its
+ * schools for a trust's. Seats may be held only for such organisations.
+ */
+export async function orgInAudience(db: Q, s: Pick<SessionRow, 'audience_kind' | 'audience_org_id'>, orgId: string): Promise<boolean> {
+  if (s.audience_kind === 'programme') return true;
+  if (s.audience_kind === 'organisation') return orgId === s.audience_org_id;
+  return s.audience_org_id !== null && (await orgChain(db, orgId)).includes(s.audience_org_id);
+}
+
 /** Whom `user` sees sessions as: an administrator everything; anyone else by their organisation, its trust, and the sessions they run. */
 export async function viewerFor(db: Q, user: { id: string; role: string; orgId: string | null }): Promise<Viewer> {
   if (user.role === 'admin') return { kind: 'all' };

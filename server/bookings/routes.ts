@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { AttendeeList, BookInput, BookResult, Booking, BookingList, BulkBookResult, HoldInput, HoldList, MoveSeatInput, RemoveBookingInput } from '../../shared/bookings.js';
+import { AttendeeList, BookInput, BookResult, Booking, BookingList, BulkBookResult, HoldableOrgs, HoldInput, HoldList, MoveSeatInput, RemoveBookingInput } from '../../shared/bookings.js';
 import { audienceLabels, findBooking } from './repository.js';
 import { attendeesCsv } from './attendees-csv.js';
 import { Id, Instant } from '../../shared/common.js';
@@ -150,6 +150,23 @@ export function bookingRoutes(deps: Deps) {
       const items = await engine.holdsOfSession(deps, id, actor.role === 'office' ? (await orgsActableBy(deps.db, actor)).ids : undefined);
       if (!items) throw new AppError('not_found', 'No such session.');
       return c.json({ items }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/sessions/{id}/holds/organisations',
+      tags: ['bookings'],
+      summary: 'The organisations seats may be held for: those the session is for (its trainers and in-house leads, admin)',
+      request: { params: Params },
+      responses: { 200: jsonResponse(HoldableOrgs, 'By name') },
+    }),
+    async (c) => {
+      const actor = requireUser(c); // the session's trainers and in-house leads, admin
+      const { id } = c.req.valid('param');
+      await engine.requireSessionManager(deps, actor, id);
+      return c.json({ items: await engine.holdableOrgs(deps, id) }, 200);
     },
   );
 

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { BookingRow, Database, SeatKind, SessionRow, UserRow } from '../../db/schema.js';
-import { findUserById, findUsersByIds, orgNames } from '../accounts/repository.js';
+import { findOrgs, findUserById, findUsersByIds, listOrgs, orgAndChildren, orgNames } from '../accounts/repository.js';
 import { orgsActableBy, type ActableOrgs } from '../accounts/acting.js';
 import { AppError } from '../errors.js';
 import { perDatabase, type Deps } from '../platform/deps.js';
@@ -439,6 +439,9 @@ export async function cancelAllForSession(trx: Trx, deps: Deps, s: SessionRow, r
 export async function setHold(trx: Trx, deps: Deps, sessionId: string, orgId: string, seat: SeatKind, seats: number) {
   const s = await lockOpenSession(trx, deps, sessionId);
   if (!seatsOfMode(s.mode).includes(seat)) throw new AppError('validation_failed', 'This session has no seats of that kind.', { issues: [{ path: 'seat', message: 'not offered by this session' }] });
+  if (seats > 0 && !(await repo.orgInAudience(trx, s, orgId))) {
+    throw new AppError('validation_failed', 'Seats can only be held for an organisation the session is for.', { issues: [{ path: 'orgId', message: 'is outside who the session is for' }] });
+  }
   const state = await seatState(trx, deps, s, seat);
   const claimed = state.holds.find((h) => h.orgId === orgId)?.claimed ?? 0;
   const others = state.holds.filter((h) => h.orgId !== orgId).reduce((n, h) => n + unclaimed(h), 0);
@@ -470,6 +473,17 @@ export function alreadyBookedMessage(name: string | null, status: string): strin
  * The seats held on a session, per organisation and seat kind; only `orgId`'s when given.
  * Undefined when there is no such session.
  */
+/** The organisations seats may be held for on a session: those it is for (every one for the programme), by name. */
+export async function holdableOrgs(deps: Deps, sessionId: string): Promise<{ id: string; name: string; urn: string | null }[]> {
+  const s = await repo.findSession(deps.db, sessionId);
+  if (!s) throw new AppError('not_found', 'No such session.');
+  const rows =
+    s.audience_kind === 'programme' || !s.audience_org_id
+      ? await listOrgs(deps.db)
+      : await findOrgs(deps.db, s.audience_kind === 'trust' ? await orgAndChildren(deps.db, s.audience_org_id) : [s.audience_org_id]);
+  return rows.map((o) => ({ id: o.id, name: o.name, urn: o.urn ?? null })).sort((a, b) => a.name.localeCompare(b.name));
+}
+
 /** Every hold on a session, or (`orgIds`) only those of these organisations. */
 export async function holdsOfSession(deps: Deps, sessionId: string, orgIds?: readonly string[]) {
   const session = await repo.findSession(deps.db, sessionId);

@@ -11,8 +11,8 @@ export function findSession(db: Q, id: string): Promise<SessionRow | undefined> 
 
 // Who may see a session (DESIGN.md invariant 12) is asked by the booking engine too (who
 // may be booked); the one rule lives there, for the same reason as isTrainerOf.
-export { orgChain, sessionVisibility, viewerFor, visibleTo, type Viewer } from '../bookings/repository.js';
-import { visibleTo, type Viewer } from '../bookings/repository.js';
+export { orgChain, orgInAudience, sessionVisibility, viewerFor, visibleTo, type Viewer } from '../bookings/repository.js';
+import { orgInAudience, visibleTo, type Viewer } from '../bookings/repository.js';
 
 /** Whether any organisation has `orgId` as its parent (a trust or local authority). */
 export async function hasChildOrgs(db: Q, orgId: string): Promise<boolean> {
@@ -240,6 +240,20 @@ export async function bookedOutside(db: Q, sessionId: string, sees: (u: { id: st
   let outside = 0;
   for (const p of people) if (!(await sees({ id: p.id, role: p.role, orgId: p.org_id }))) outside++;
   return outside;
+}
+
+/** The names of organisations holding seats (unreleased, any claimed or not) on a session that are outside its audience. */
+export async function holdOrgsOutside(db: Q, sessionId: string, s: Pick<SessionRow, 'audience_kind' | 'audience_org_id'>): Promise<string[]> {
+  const holds = await db
+    .selectFrom('seat_holds as h')
+    .innerJoin('organisations as o', 'o.id', 'h.org_id')
+    .select(['h.org_id', 'o.name'])
+    .where('h.session_id', '=', sessionId)
+    .where('h.seats', '>', 0)
+    .execute();
+  const outside = new Set<string>();
+  for (const h of holds) if (!(await orgInAudience(db, s, h.org_id))) outside.add(h.name);
+  return [...outside].sort();
 }
 
 /** Trainers allowed per course (courses without a list are missing from the map). */

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { Roster } from '../../shared/bookings.js';
 import { Id, Line } from '../../shared/common.js';
 import { AppError } from '../errors.js';
-import { CancelResult, Course, CourseTrainersInput, CreateCourseInput, UpdateCourseInput, CreateSeriesInput, CreateSessionInput, Session, SessionList, SessionQuery, TrainerSessionList, TrainerSessionQuery, UpdateSessionInput } from '../../shared/sessions.js';
+import { CancelResult, Course, CourseTrainersInput, CreateCourseInput, UpdateCourseInput, CreateSeriesInput, CreateSessionInput, InHouseLeadList, Session, SessionList, SessionQuery, TrainerSessionList, TrainerSessionQuery, UpdateSessionInput } from '../../shared/sessions.js';
 import type { Deps } from '../platform/deps.js';
 import type { MiddlewareHandler } from 'hono';
 import { jsonBody, jsonResponse, requireRole, requireUser, router, type Env } from '../platform/http.js';
@@ -199,9 +199,8 @@ export function sessionRoutes(deps: Deps) {
   );
 
   const LeadParams = z.object({ id: Id, userId: Id });
-  const Lead = z.object({ userId: z.string(), name: z.string(), email: z.string(), orgId: z.string().nullable(), since: z.string() });
   app.openapi(
-    createRoute({ method: 'get', path: '/orgs/{id}/leads', tags: ['sessions'], summary: 'The organisation’s in-house leads (admin; its office)', request: { params: Params }, responses: { 200: jsonResponse(z.object({ items: z.array(Lead) }), 'Leads, by name') } }),
+    createRoute({ method: 'get', path: '/orgs/{id}/leads', tags: ['sessions'], summary: 'The organisation’s in-house leads (admin; its office)', request: { params: Params }, responses: { 200: jsonResponse(InHouseLeadList, 'Leads, by name') } }),
     async (c) => c.json({ items: await leads.listLeads(deps, requireUser(c), c.req.valid('param').id) }, 200),
   );
   app.openapi(

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { SeatKind, SessionRow } from '../../db/schema.js';
-import { findOrg, findUsersByIds } from '../accounts/repository.js';
+import { findOrg, findUsersByIds, orgNames } from '../accounts/repository.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
@@ -32,7 +32,7 @@ import { requireLeadMayPublish } from './leads.js';
 import { fitsForSessions } from '../timetables/service.js';
 
 /** A session as `viewerOrgId`'s people see it (their organisation's held seats count as free to them). */
-export function toSession(row: repo.SessionViewRow, trainerIds: string[], seats: Record<SeatKind, SeatState>, viewerOrgId: string | null = null): Session {
+export function toSession(row: repo.SessionViewRow, trainerIds: string[], seats: Record<SeatKind, SeatState>, viewerOrgId: string | null = null, names: ReadonlyMap<string, string> = new Map()): Session {
   return {
     id: row.id,
     title: row.title,
@@ -55,7 +55,7 @@ export function toSession(row: repo.SessionViewRow, trainerIds: string[], seats:
     roomKind: row.room_kind,
     attendanceThreshold: Number(row.attendance_threshold),
     seats: { inPerson: seatCounts(seats.in_person, viewerOrgId), online: seatCounts(seats.online, viewerOrgId) },
-    audience: { kind: row.audience_kind, orgId: row.audience_org_id },
+    audience: { kind: row.audience_kind, orgId: row.audience_org_id, orgName: row.audience_org_id ? (names.get(row.audience_org_id) ?? null) : null },
   };
 }
 
@@ -97,9 +97,14 @@ async function checkAudience(deps: Deps, audience: AudienceInput | undefined): P
  */
 export async function sessionViews(deps: Deps, rows: repo.SessionViewRow[], viewer?: Pick<AuthUser, 'orgId'>): Promise<Session[]> {
   const ids = rows.map((r) => r.id);
-  const [trainers, holds] = await Promise.all([repo.trainerIdsOf(deps.db, ids), holdsOf(deps.db, ids)]);
+  const [trainers, holds, names] = await Promise.all([repo.trainerIdsOf(deps.db, ids), holdsOf(deps.db, ids), audienceNames(deps, rows)]);
   const seats = seatStatesOf(rows, holds, deps.now().toISOString());
-  return rows.map((r) => toSession(r, trainers.get(r.id) ?? [], seats.get(r.id)!, viewer?.orgId ?? null));
+  return rows.map((r) => toSession(r, trainers.get(r.id) ?? [], seats.get(r.id)!, viewer?.orgId ?? null, names));
+}
+
+/** The names of the organisations in-house sessions among `rows` are for (no query when there are none). */
+function audienceNames(deps: Deps, rows: readonly Pick<repo.SessionViewRow, 'audience_org_id'>[]) {
+  return orgNames(deps.db, [...new Set(rows.flatMap((r) => (r.audience_org_id ? [r.audience_org_id] : [])))]);
 }
 
 /** A session; with a caller, also whether it fits the caller's timetable. */
@@ -225,11 +230,11 @@ export async function sessionsRunBy(deps: Deps, actor: AuthUser, q: z.infer<type
   const now = deps.now().toISOString();
   const { rows, total } = await repo.listSessionsRunBy(deps.db, actor.role === 'admin' ? null : actor.id, q.when, now, q.limit, q.offset);
   const ids = rows.map((r) => r.id);
-  const [trainers, holds, attended] = await Promise.all([repo.trainerIdsOf(deps.db, ids), holdsOf(deps.db, ids), repo.attendedCounts(deps.db, ids)]);
+  const [trainers, holds, attended, names] = await Promise.all([repo.trainerIdsOf(deps.db, ids), holdsOf(deps.db, ids), repo.attendedCounts(deps.db, ids), audienceNames(deps, rows)]);
   const seats = seatStatesOf(rows, holds, now);
   const items = rows.map((r) => {
     const st = seats.get(r.id)!;
-    const session = toSession(r, trainers.get(r.id) ?? [], st);
+    const session = toSession(r, trainers.get(r.id) ?? [], st, null, names);
     // (a hold of no seats only keeps the claims of a removed one: not shown)
     const live = (k: SeatKind) => st[k].holds.filter((h) => h.seats > 0);
     const heldOf = (k: SeatKind) => live(k).reduce((n, h) => n + h.seats, 0);
@@ -336,6 +341,10 @@ export async function updateSession(deps: Deps, actor: AuthUser, id: string, pat
       const outside = await repo.bookedOutside(trx, id, async (u) => (await repo.sessionVisibility(trx, id, await repo.viewerFor(trx, u))) === 'visible');
       if (outside > 0) {
         throw new AppError('audience_excludes_booked', `${outside === 1 ? 'One person booked on this session is' : `${outside} people booked on this session are`} outside that audience: cancel their places first, or choose a wider audience.`);
+      }
+      const heldFor = await repo.holdOrgsOutside(trx, id, after);
+      if (heldFor.length > 0) {
+        throw new AppError('audience_excludes_booked', `Seats are held on this session for ${heldFor.join(', ')}, outside that audience: release the hold first, or choose a wider audience.`);
       }
     }
     await engine.afterSessionChange(trx, deps, after, { timeOrPlaceChanged });

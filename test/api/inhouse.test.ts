@@ -50,9 +50,13 @@ const titles = (res: { json: { items: { title: string }[] } }) => res.json.items
 describe('who a session is for', () => {
   it('creates sessions for the programme, one organisation or a trust, and says so', async () => {
     const w = await world();
-    expect(w.forHill.audience).toEqual({ kind: 'organisation', orgId: w.hillOrg.id });
-    expect(w.forTrust.audience).toEqual({ kind: 'trust', orgId: w.trustOrg.id });
-    expect(w.forAll.audience).toEqual({ kind: 'programme', orgId: null });
+    expect(w.forHill.audience).toEqual({ kind: 'organisation', orgId: w.hillOrg.id, orgName: 'Hill Primary' });
+    expect(w.forTrust.audience).toEqual({ kind: 'trust', orgId: w.trustOrg.id, orgName: 'Oak Trust' });
+    expect(w.forAll.audience).toEqual({ kind: 'programme', orgId: null, orgName: null });
+    // The list and the session page name the organisation too.
+    expect((await t.request('GET', `/api/sessions/${w.forHill.id}`, { as: w.hill })).json.audience.orgName).toBe('Hill Primary');
+    const listed = (await t.request('GET', '/api/sessions', { as: w.dale })).json.items.find((s: any) => s.id === w.forTrust.id);
+    expect(listed.audience).toEqual({ kind: 'trust', orgId: w.trustOrg.id, orgName: 'Oak Trust' });
   });
 
   it('refuses an audience naming no organisation, or a "trust" with no schools, and creates nothing', async () => {
@@ -199,15 +203,61 @@ describe('who a session is for', () => {
     expect((await t.request('GET', `/api/sessions/${w.forTrust.id}`, { as: w.dale })).status).toBe(200);
     const widen = await t.request('PATCH', `/api/sessions/${w.forHill.id}`, { as: w.trainer, body: { audience: { kind: 'trust', orgId: w.trustOrg.id } } });
     expect(widen.status).toBe(200);
-    expect(widen.json.audience).toEqual({ kind: 'trust', orgId: w.trustOrg.id });
+    expect(widen.json.audience).toEqual({ kind: 'trust', orgId: w.trustOrg.id, orgName: 'Oak Trust' });
     expect((await t.request('GET', `/api/sessions/${w.forHill.id}`, { as: w.dale })).status).toBe(200);
     const open = await t.request('PATCH', `/api/sessions/${w.forHill.id}`, { as: w.trainer, body: { audience: { kind: 'programme' } } });
-    expect(open.json.audience).toEqual({ kind: 'programme', orgId: null });
+    expect(open.json.audience).toEqual({ kind: 'programme', orgId: null, orgName: null });
     expect((await t.request('GET', `/api/sessions/${w.forHill.id}`, { as: w.other })).status).toBe(200);
   });
 });
 
+describe('seat holds on an in-house session', () => {
+  it('are offered and allowed only for the organisations the session is for', async () => {
+    const w = await world();
+    const names = async (id: string) => (await t.request('GET', `/api/sessions/${id}/holds/organisations`, { as: w.trainer })).json.items.map((o: any) => o.name);
+    expect(await names(w.forHill.id)).toEqual(['Hill Primary']);
+    expect(await names(w.forTrust.id)).toEqual(['Dale Academy', 'Hill Primary', 'Oak Trust']);
+    expect(await names(w.forAll.id)).toEqual(['Dale Academy', 'Far School', 'Hill Primary', 'Oak Trust']);
+    // Who may see the list: those who run the session.
+    expect((await t.request('GET', `/api/sessions/${w.forAll.id}/holds/organisations`, { as: w.otherTrainer })).status).toBe(403);
+    expect((await t.request('GET', `/api/sessions/${w.forTrust.id}/holds/organisations`, { as: w.otherTrainer })).status).toBe(404);
+    expect((await t.request('GET', `/api/sessions/${w.forHill.id}/holds/organisations`, { as: w.other })).status).toBe(404);
+
+    const hold = (id: string, orgId: string, seats = 2) => t.request('PUT', `/api/sessions/${id}/holds`, { as: w.trainer, body: { orgId, seat: 'online', seats } });
+    const outside = await hold(w.forTrust.id, w.otherOrg.id);
+    expect(outside.status).toBe(400);
+    expect(outside.json.error.message).toMatch(/only be held for an organisation the session is for/);
+    expect((await hold(w.forHill.id, w.daleOrg.id)).status).toBe(400);
+    // Nothing was held by the refusals.
+    expect((await t.request('GET', `/api/sessions/${w.forTrust.id}/holds`, { as: w.trainer })).json.items).toEqual([]);
+    expect((await hold(w.forTrust.id, w.hillOrg.id)).status).toBe(204);
+    expect((await hold(w.forHill.id, w.hillOrg.id)).status).toBe(204);
+    expect((await hold(w.forAll.id, w.otherOrg.id)).status).toBe(204);
+
+    // The audience cannot be narrowed past a school seats are held for; releasing the hold lets it.
+    const narrow = await t.request('PATCH', `/api/sessions/${w.forTrust.id}`, { as: w.trainer, body: { audience: { kind: 'organisation', orgId: w.daleOrg.id } } });
+    expect(narrow.status).toBe(409);
+    expect(narrow.json.error.message).toMatch(/held on this session for Hill Primary/);
+    expect((await t.request('GET', `/api/sessions/${w.forTrust.id}`, { as: w.trainer })).json.audience.kind).toBe('trust');
+    expect((await hold(w.forTrust.id, w.hillOrg.id, 0)).status).toBe(204);
+    expect((await t.request('PATCH', `/api/sessions/${w.forTrust.id}`, { as: w.trainer, body: { audience: { kind: 'organisation', orgId: w.daleOrg.id } } })).status).toBe(200);
+  });
+});
+
 describe('in-house leads', () => {
+  it('are told by /api/me that they run sessions, as trainers and admins are, and others are not', async () => {
+    const w = await world();
+    const runs = async (u: TestUser) => (await t.request('GET', '/api/me', { as: u })).json.runsSessions;
+    expect(await runs(w.hill)).toBe(false);
+    expect(await runs(w.trainer)).toBe(true);
+    expect(await runs(w.admin)).toBe(true);
+    expect(await runs(w.hillOffice)).toBe(false);
+    expect((await t.request('PUT', `/api/orgs/${w.hillOrg.id}/leads/${w.hill.id}`, { as: w.hillOffice })).status).toBe(204);
+    expect(await runs(w.hill)).toBe(true);
+    expect((await t.request('DELETE', `/api/orgs/${w.hillOrg.id}/leads/${w.hill.id}`, { as: w.admin })).status).toBe(204);
+    expect(await runs(w.hill)).toBe(false);
+  });
+
   it('are chosen by an administrator or the organisation’s own office, from its own staff', async () => {
     const w = await world();
     const trustOffice = await t.user('office', w.trustOrg.id);

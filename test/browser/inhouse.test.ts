@@ -67,7 +67,7 @@ describe.skipIf(!browserAvailable)('in-house sessions', () => {
     await page.getByRole('heading', { level: 1, name: 'Hill INSET: zones of regulation' }).waitFor();
 
     const mine = (await t.request('GET', '/api/me/sessions', { as: trainer })).json.items;
-    expect(mine.map((i: any) => i.session.audience)).toEqual([{ kind: 'organisation', orgId: hill.id }]);
+    expect(mine.map((i: any) => i.session.audience)).toEqual([{ kind: 'organisation', orgId: hill.id, orgName: 'Hill Primary' }]);
     const id = mine[0].session.id;
     expect((await t.request('GET', `/api/sessions/${id}`, { as: hillStaff })).status).toBe(200);
     expect((await t.request('GET', `/api/sessions/${id}`, { as: farStaff })).status).toBe(404);
@@ -111,10 +111,69 @@ describe.skipIf(!browserAvailable)('in-house sessions', () => {
     await leadPage.keyboard.press('Enter');
     await leadPage.getByRole('heading', { level: 1, name: 'Birch twilight: ADHD' }).waitFor();
     const published = (await t.request('GET', '/api/me/sessions', { as: senco })).json.items;
-    expect(published.map((i: any) => [i.session.title, i.session.audience, i.session.trainerIds])).toEqual([['Birch twilight: ADHD', { kind: 'organisation', orgId: org.id }, [senco.id]]]);
+    expect(published.map((i: any) => [i.session.title, i.session.audience, i.session.trainerIds])).toEqual([['Birch twilight: ADHD', { kind: 'organisation', orgId: org.id, orgName: 'Birch Primary' }, [senco.id]]]);
+    const sessionId = published[0].session.id;
+    // The session page says who it is for.
+    await leadPage.getByText('Staff of Birch Primary only (in-house)').waitFor();
+
+    // Everything a trainer has for their own sessions, from the menu: My sessions, who is coming, seat holds.
+    const colleague = await t.user('staff', org.id, 'Cal Colleague');
+    expect((await t.request('POST', `/api/sessions/${sessionId}/bookings`, { as: colleague, body: { seat: 'online' } })).status).toBe(201);
+    await tabTo(leadPage, 'My sessions');
+    await leadPage.keyboard.press('Enter');
+    await leadPage.getByRole('heading', { level: 1, name: 'My sessions' }).waitFor();
+    await leadPage.getByRole('link', { name: 'Birch twilight: ADHD' }).waitFor();
+    await checkPage(leadPage, 'an in-house lead’s My sessions page');
+    await tabTo(leadPage, 'Who is coming');
+    await leadPage.keyboard.press('Enter');
+    await leadPage.getByRole('heading', { level: 1, name: /Birch twilight: ADHD/ }).waitFor();
+    await leadPage.getByText('Cal Colleague').first().waitFor();
+    await checkPage(leadPage, 'an in-house lead’s attendee list');
+    await leadPage.goBack();
+    await leadPage.getByRole('heading', { level: 1, name: 'My sessions' }).waitFor();
+    await tabTo(leadPage, 'Seat holds');
+    await leadPage.keyboard.press('Enter');
+    await leadPage.getByLabel('School', { exact: true }).waitFor();
+    // Seats can be held only for the school the session is for.
+    await leadPage.locator('#hold-org option[value]:not([value=""])').first().waitFor({ state: 'attached' });
+    expect(await leadPage.locator('#hold-org option').allTextContents()).toEqual(['Choose a school', 'Birch Primary']);
+    await checkPage(leadPage, 'an in-house lead’s seat holds page');
     await tabTo(page, `Stop being in-house lead: ${senco.name}`, { back: true });
     await page.keyboard.press('Enter');
     await page.getByRole('status').filter({ hasText: 'Sam Senco is no longer an in-house lead' }).waitFor();
     expect((await t.request('GET', '/api/me/lead-orgs', { as: senco })).json.items).toEqual([]);
+  });
+  it('an administrator makes and unmakes an in-house lead from the organisation’s page, by keyboard (320 px, axe)', async () => {
+    const { t } = env.server;
+    const trust = await t.org('Elm Trust');
+    const school = await t.org('Elm Juniors');
+    await t.db.updateTable('organisations').set({ parent_id: trust.id }).where('id', '=', school.id).execute();
+    const admin = await t.user('admin');
+    const teacher = await t.user('staff', school.id, 'Tia Teacher');
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signIn(page, admin);
+    await page.goto(`/admin/orgs/${trust.id}`);
+    await page.getByRole('heading', { level: 2, name: 'In-house leads' }).waitFor();
+    await page.getByText('No one leads in-house training here yet.').waitFor();
+    await checkPage(page, 'an organisation page with its in-house leads');
+    // Nobody chosen: said beside the field, nothing changes.
+    await tabTo(page, 'Make in-house lead');
+    await page.keyboard.press('Enter');
+    await page.getByText('Choose a person to make an in-house lead').waitFor();
+    expect((await t.request('GET', `/api/orgs/${trust.id}/leads`, { as: admin })).json.items).toEqual([]);
+    // A trust's lead may come from its schools.
+    await tabTo(page, 'Make an in-house lead', { back: true });
+    await page.keyboard.type('Tia');
+    expect(await page.getByLabel('Make an in-house lead').inputValue()).toBe(teacher.id);
+    await tabTo(page, 'Make in-house lead');
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: 'Tia Teacher is now an in-house lead for Elm Trust.' }).waitFor();
+    expect((await t.request('GET', `/api/orgs/${trust.id}/leads`, { as: admin })).json.items.map((l: any) => l.userId)).toEqual([teacher.id]);
+    expect((await t.request('GET', '/api/me', { as: teacher })).json.runsSessions).toBe(true);
+    await checkPage(page, 'an organisation page after making a lead');
+    await tabTo(page, 'Stop Tia Teacher being a lead', { back: true });
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: 'Tia Teacher is no longer an in-house lead for Elm Trust.' }).waitFor();
+    expect((await t.request('GET', `/api/orgs/${trust.id}/leads`, { as: admin })).json.items).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import './styles.css';
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { Me } from '../../shared/accounts.js';
+import { Me, type SignedIn } from '../../shared/accounts.js';
 import { api, ApiError, onUnauthenticated, setCsrfToken } from './api.js';
 import { AppContext, LoadError, PageHeading, type MeValue } from './components.js';
 import { BookingPage } from './pages/BookingPage.js';
@@ -26,6 +26,8 @@ interface NavItem {
   href: string;
   label: string;
   roles?: MeValue['role'][];
+  /** Shown to whoever this says, instead of by role. */
+  shows?: (me: MeValue) => boolean;
 }
 const NAV: NavItem[] = [
   { href: '/sessions', label: 'Sessions' },
@@ -35,7 +37,7 @@ const NAV: NavItem[] = [
   { href: '/office/bookings', label: 'Who is booked where', roles: ['office', 'admin'] },
   { href: '/office/export', label: 'Export', roles: ['office', 'admin'] },
   { href: '/reach', label: 'Training coverage', roles: ['office', 'admin'] },
-  { href: '/sessions/new', label: 'New session', roles: ['trainer', 'admin'] },
+  { href: '/sessions/new', label: 'New session', shows: (me) => me.runsSessions },
   ...TRAINER_NAV,
   ...FEEDBACK_NAV,
   ...ACCOUNT_NAV,
@@ -77,7 +79,7 @@ function Header({ me, path, onSignOut }: { me: MeValue | null; path: string; onS
             </button>
           </div>
           <ul class="wrap" id="main-nav-links">
-            {NAV.filter((n) => !n.roles || n.roles.includes(me.role)).map((n) => (
+            {NAV.filter((n) => (n.shows ? n.shows(me) : !n.roles || n.roles.includes(me.role))).map((n) => (
               <li key={n.href}>
                 <Link href={n.href} aria-current={isCurrent(n.href, path) ? 'page' : undefined}>
                   {n.label}
@@ -120,7 +122,7 @@ function Routes({ me, loc }: { me: MeValue; loc: Location }) {
   const key = `${p}?${loc.query.toString()}#${loc.key}`;
   if (p === '/' || p === '/sessions') return <SessionsPage key={p} />;
   // Trainers and admins; in-house leads (any role) publish for their own organisation, which the server checks.
-  if (p === '/sessions/new') return <NewSessionPage key={key} />;
+  if (p === '/sessions/new') return me.runsSessions ? <NewSessionPage key={key} /> : <Forbidden loc={loc} />;
   const tr = trainerRoute(p, me, key);
   if (tr === FORBIDDEN) return <Forbidden loc={loc} />;
   if (tr) return tr;
@@ -157,7 +159,7 @@ function App() {
   const [me, setMe] = useState<MeValue | null | undefined>(undefined);
   const [loadError, setLoadError] = useState<unknown>(null);
 
-  useEffect(() => {
+  function loadMe() {
     api('/api/me', Me, { quiet401: true })
       .then((m) => {
         setCsrfToken(m.csrfToken);
@@ -167,6 +169,16 @@ function App() {
         if (e instanceof ApiError && e.status === 401) setMe(null);
         else setLoadError(e);
       });
+  }
+  /** Signed in: the answer says who; what they may do (run sessions, say) is asked for after. */
+  function signedIn(m: SignedIn) {
+    setCsrfToken(m.csrfToken);
+    setMe(undefined);
+    loadMe();
+  }
+
+  useEffect(() => {
+    loadMe();
     return onUnauthenticated(() => {
       setCsrfToken(null);
       setMe(null);
@@ -202,10 +214,7 @@ function App() {
       setCsrfToken(null);
       setMe(null);
     },
-    (m) => {
-      setCsrfToken(m.csrfToken);
-      setMe(m);
-    },
+    signedIn,
   );
   if (signedOutPage) content = signedOutPage;
   else if (loadError) content = <LoadError error={loadError} />;
@@ -214,10 +223,7 @@ function App() {
     content = loc.path === '/signin' ? (
       <SignInPage
         navigated={loc.navigated}
-        onSignedIn={(m) => {
-          setCsrfToken(m.csrfToken);
-          setMe(m);
-        }}
+        onSignedIn={signedIn}
       />
     ) : (
       <p>Loading…</p>

@@ -7,7 +7,8 @@
 import { useState } from 'preact/hooks';
 import { LoginResult, SignInLinkInput, SignInLinkRequested, SignInLinkRequestInput } from '../../../shared/accounts.js';
 import { api, ApiError } from '../api.js';
-import { ErrorSummary, errorFor, messageOf, PageHeading, Status, TextField, type FieldError, type MeValue } from '../components.js';
+import { ErrorSummary, errorFor, messageOf, PageHeading, Status, TextField, type FieldError } from '../components.js';
+import type { SignedIn } from '../../../shared/accounts.js';
 import { useEmailRequest } from './useEmailRequest.js';
 import { Link, navigate } from '../router.js';
 
@@ -48,7 +49,7 @@ function tokenFromAddress(): string {
   return new URLSearchParams(location.hash.replace(/^#/, '')).get('token') ?? '';
 }
 
-export function SignInLinkPage({ navigated, onSignedIn }: { navigated: boolean; onSignedIn: (me: MeValue) => void }) {
+export function SignInLinkPage({ navigated, onSignedIn }: { navigated: boolean; onSignedIn: (me: SignedIn) => void }) {
   const [token] = useState(tokenFromAddress);
   const [problem, setProblem] = useState(token.length < 16 ? 'This link is not complete. Open the link from the email again, or ask for a new one.' : '');
   const [busy, setBusy] = useState(false);

@@ -5,6 +5,7 @@
  * each returns null for any other path. Nav entries: ACCOUNT_NAV.
  */
 import type { MeValue } from '../components.js';
+import type { SignedIn } from '../../../shared/accounts.js';
 import { PeoplePage } from '../admin/PeoplePage.js';
 import { IdentityProvidersPage } from '../admin/IdentityProvidersPage.js';
 import { AccountPage } from './AccountPage.js';
@@ -23,7 +24,7 @@ export const ACCOUNT_NAV: { href: string; label: string; roles?: MeValue['role']
 /** Paths shown whether or not anyone is signed in (no redirect to the sign-in page). */
 export const isSignedOutPath = (path: string) => path === '/forgot-password' || path === '/reset-password' || path === '/email-sign-in' || path === '/signin-link';
 
-export function signedOutRoute(path: string, navigated: boolean, onSignedOut: () => void, onSignedIn: (me: MeValue) => void) {
+export function signedOutRoute(path: string, navigated: boolean, onSignedOut: () => void, onSignedIn: (me: SignedIn) => void) {
   if (path === '/email-sign-in') return <EmailSignInPage navigated={navigated} />;
   if (path === '/signin-link') return <SignInLinkPage navigated={navigated} onSignedIn={onSignedIn} />;
   if (path === '/forgot-password') return <ForgotPasswordPage navigated={navigated} />;

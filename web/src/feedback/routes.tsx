@@ -7,8 +7,9 @@ import type { MeValue } from '../components.js';
 import { match } from '../router.js';
 import { CourseFeedbackPage, FeedbackOverviewPage, MySessionsFeedbackPage, SessionFeedbackPage, VerifyPage } from './pages.js';
 
-export const FEEDBACK_NAV: { href: string; label: string; roles?: MeValue['role'][] }[] = [
-  { href: '/feedback', label: 'Feedback', roles: ['trainer'] },
+export const FEEDBACK_NAV: { href: string; label: string; roles?: MeValue['role'][]; shows?: (me: MeValue) => boolean }[] = [
+  // Trainers and in-house leads: feedback on the sessions they ran.
+  { href: '/feedback', label: 'Feedback', shows: (me) => me.runsSessions && me.role !== 'admin' },
   { href: '/admin/feedback', label: 'Feedback', roles: ['admin'] },
 ];
 

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { z } from 'zod';
 import { BookInput, Booking, BookingList, BookResult, BulkBookResult, HoldList, Roster, type RosterEntry } from '../../../shared/bookings.js';
-import { areaLabel, Session, type SeatKind } from '../../../shared/sessions.js';
+import { areaLabel, audienceWords, Session, type SeatKind } from '../../../shared/sessions.js';
 import { Clash } from '../../../shared/timetables.js';
 import { api } from '../api.js';
 import { JoinNow } from '../calendarLinks.js';
@@ -288,6 +288,7 @@ export function SessionPage({ id }: { id: string }) {
               <Fact label="Mode">{modeLabel[s.mode]}</Fact>
               {s.venue && <Fact label="Venue"><span class="break">{s.venue}</span></Fact>}
               {s.area && <Fact label="Area">{areaLabel(s.area)}</Fact>}
+              <Fact label="Who it is for">{audienceWords(s.audience)}</Fact>
               <Fact label="Seats free to you"><SeatsLeft s={s} /></Fact>
               <Fact label="Waitlist"><Waiting s={s} /></Fact>
               {s.fit && <Fact label="Your timetable"><FitNote s={s} /></Fact>}

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { z } from 'zod';
-import { Area, AREAS, areaLabel, Course, Mode, SessionList, SessionQuery, type Session } from '../../../shared/sessions.js';
+import { Area, AREAS, areaLabel, audienceWords, Course, Mode, SessionList, SessionQuery, type Session } from '../../../shared/sessions.js';
 import { api } from '../api.js';
 import { errorFor, ErrorSummary, Fact, type FieldError, PageHeading, TextField, useApp, When } from '../components.js';
 import { Loaded, useLoad } from '../load.js';
@@ -262,6 +262,7 @@ export function SessionsPage() {
                         <Fact label="Mode">{modeLabel[s.mode]}</Fact>
                         {s.venue && <Fact label="Venue"><span class="break">{s.venue}</span></Fact>}
                         {s.area && <Fact label="Area">{areaLabel(s.area)}</Fact>}
+                        {s.audience.kind !== 'programme' && <Fact label="Who it is for">{audienceWords(s.audience)}</Fact>}
                         {courseTitle(s.courseId) && <Fact label="Course">{courseTitle(s.courseId)}</Fact>}
                         <Fact label="Seats free to you"><SeatsLeft s={s} /></Fact>
                         <Fact label="Waitlist"><Waiting s={s} /></Fact>

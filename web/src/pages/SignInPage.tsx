@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { LoginInput, LoginResult, SignInProvider, type User } from '../../../shared/accounts.js';
 import { api, ApiError } from '../api.js';
 import { Link } from '../router.js';
-import { apiIssues, ErrorSummary, errorFor, PageHeading, TextField, toFieldErrors, type FieldError, type MeValue } from '../components.js';
+import { apiIssues, ErrorSummary, errorFor, PageHeading, TextField, toFieldErrors, type FieldError } from '../components.js';
+import type { SignedIn } from '../../../shared/accounts.js';
 
 /** What the callback's `sso_error` means, in words (the code only: no text from the address is shown). */
 const SSO_ERRORS: Record<string, string> = {
@@ -15,7 +16,7 @@ const SSO_ERRORS: Record<string, string> = {
 
 const FIELDS = { email: { id: 'email', label: 'Email address' }, password: { id: 'password', label: 'Password' } };
 
-export function SignInPage({ navigated, onSignedIn }: { navigated: boolean; onSignedIn: (me: MeValue) => void }) {
+export function SignInPage({ navigated, onSignedIn }: { navigated: boolean; onSignedIn: (me: SignedIn) => void }) {
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [busy, setBusy] = useState(false);
   const [providers, setProviders] = useState<{ id: string; label: string }[]>([]);

@@ -5,6 +5,7 @@ import { api } from '../../api.js';
 import { apiIssues, ErrorSummary, errorFor, messageOf, PageHeading, Status, TextField, toFieldErrors, useApp, type FieldError } from '../../components.js';
 import { Loaded, useLoad } from '../../load.js';
 import { Link, navigate } from '../../router.js';
+import { LeadsPanel } from './LeadsPanel.js';
 
 type Org = z.infer<typeof Organisation>;
 const Orgs = z.object({ items: z.array(Organisation) });
@@ -105,6 +106,7 @@ export function OrgPage({ id }: { id: string }) {
               </p>
               <Status message={loc.query.get('saved') ? 'Organisation saved.' : ''} />
               <OrgForm key={JSON.stringify(org)} org={org} all={all} onSaved={(o) => { state.set(all.map((x) => (x.id === o.id ? o : x))); navigate(`/admin/orgs/${encodeURIComponent(o.id)}?saved=1`, { replace: true }); }} />
+              <LeadsPanel orgId={org.id} orgName={org.name} schoolIds={all.filter((o) => o.parentId === org.id).map((o) => o.id)} />
             </>
           );
         }}

@@ -1,7 +1,6 @@
 import { useState } from 'preact/hooks';
 import { z } from 'zod';
-import { Organisation } from '../../../../shared/accounts.js';
-import { HoldList, type Hold } from '../../../../shared/bookings.js';
+import { HoldableOrgs, HoldList, type Hold } from '../../../../shared/bookings.js';
 import { Session, type SeatKind } from '../../../../shared/sessions.js';
 import { api } from '../../api.js';
 import { ErrorSummary, errorFor, PageHeading, Status, TextField, useApp, type FieldError } from '../../components.js';
@@ -11,7 +10,8 @@ import { Link } from '../../router.js';
 import { apiFieldErrors } from './SessionForm.js';
 
 type HoldRow = z.infer<typeof Hold>;
-const Orgs = z.object({ items: z.array(Organisation) });
+/** Those the session is for: seats cannot be held for anyone else. */
+const Orgs = HoldableOrgs;
 
 /** Seats a trainer keeps for schools on a session: set, change, release; how many of each hold are claimed; when holds are released. */
 export function HoldsPage({ id }: { id: string }) {
@@ -20,7 +20,7 @@ export function HoldsPage({ id }: { id: string }) {
     const [session, holds, orgs] = await Promise.all([
       api(`/api/sessions/${encodeURIComponent(id)}`, Session),
       api(`/api/sessions/${encodeURIComponent(id)}/holds`, HoldList),
-      api('/api/orgs', Orgs),
+      api(`/api/sessions/${encodeURIComponent(id)}/holds/organisations`, Orgs),
     ]);
     return { session, holds: holds.items, orgs: orgs.items };
   }, [id]);
@@ -31,7 +31,7 @@ export function HoldsPage({ id }: { id: string }) {
   );
 }
 
-function Holds({ s, holds, orgs, navigated, reload }: { s: Session; holds: HoldRow[]; orgs: z.infer<typeof Organisation>[]; navigated: boolean; reload: () => Promise<void> }) {
+function Holds({ s, holds, orgs, navigated, reload }: { s: Session; holds: HoldRow[]; orgs: z.infer<typeof Orgs>['items']; navigated: boolean; reload: () => Promise<void> }) {
   const kinds: SeatKind[] = s.mode === 'hybrid' ? ['in_person', 'online'] : [s.mode];
   const [orgId, setOrgId] = useState('');
   const [seat, setSeat] = useState<SeatKind>(kinds[0]!);

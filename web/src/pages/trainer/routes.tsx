@@ -16,8 +16,9 @@ import { MessagePage } from './MessagePage.js';
 import { MySessionsPage } from './MySessionsPage.js';
 import './trainer.css';
 
-export const TRAINER_NAV: { href: string; label: string; roles?: MeValue['role'][] }[] = [
-  { href: '/trainer/sessions', label: 'My sessions', roles: ['trainer'] },
+export const TRAINER_NAV: { href: string; label: string; roles?: MeValue['role'][]; shows?: (me: MeValue) => boolean }[] = [
+  // Trainers, and in-house leads (staff or office) for the sessions they run.
+  { href: '/trainer/sessions', label: 'My sessions', shows: (me) => me.runsSessions && me.role !== 'admin' },
   { href: '/trainer/sessions', label: 'All sessions', roles: ['admin'] },
   { href: '/admin/orgs', label: 'Organisations', roles: ['admin'] },
   { href: '/admin/courses', label: 'Courses', roles: ['admin'] },
@@ -39,7 +40,8 @@ export function trainerRoute(path: string, me: MeValue, key: string) {
     return null;
   }
   if (!path.startsWith('/trainer/')) return null;
-  if (me.role !== 'trainer' && me.role !== 'admin') return FORBIDDEN;
+  // Trainers, administrators and in-house leads; the server answers for each session whether it is theirs.
+  if (!me.runsSessions) return FORBIDDEN;
   if (path === '/trainer/sessions') return <MySessionsPage key={key} />;
   const pages = { edit: EditSessionPage, people: AttendeesPage, message: MessagePage, holds: HoldsPage } as const;
   for (const [name, Page] of Object.entries(pages)) {
