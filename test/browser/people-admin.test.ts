@@ -225,6 +225,35 @@ describe.skipIf(!browserAvailable)('administration of people, imports and trust 
       await page.locator('table').getByText('Vic Vale', { exact: true }).waitFor();
       expect(await page.getByText('Olly Other').count()).toBe(0);
       await checkPage(page, `who is booked where, a school of the trust (${size})`);
+
+      if (size === '320 px') {
+        // Who needs cover, for a school of the trust: the picker, then that school's report and spreadsheet.
+        await page.goto('/office/cover');
+        await page.getByRole('heading', { level: 1, name: 'Who needs cover' }).waitFor();
+        await page.getByRole('combobox', { name: 'School' }).waitFor();
+        await tabTo(page, 'School');
+        await page.keyboard.press('ArrowDown');
+        await page.keyboard.press('ArrowDown');
+        await tabTo(page, 'Show');
+        await page.keyboard.press('Enter');
+        await page.waitForURL(new RegExp(`org=${vale.id}`));
+        await page.getByRole('table').or(page.getByText('No bookings need cover in these dates.')).first().waitFor();
+        // The range form keeps the school chosen.
+        await tabTo(page, 'Show cover needed');
+        await page.keyboard.press('Enter');
+        await page.waitForURL(/from=/);
+        expect(new URL(page.url()).searchParams.get('org')).toBe(vale.id);
+        await checkPage(page, `who needs cover, a school of the trust (${size})`);
+
+        // The school's calendar feed: the picker chooses whose.
+        await page.goto(`/calendar?org=${vale.id}`);
+        await page.getByRole('heading', { level: 2, name: `Every booking of ${vale.name}’s staff` }).waitFor();
+        await page.getByLabel('Your school’s calendar address').waitFor();
+        await checkPage(page, `calendar feeds, a school of the trust (${size})`);
+        // Another trust's school in the address is not taken: the page shows the office's own organisation.
+        await page.goto(`/calendar?org=${other.id}`);
+        await page.getByRole('heading', { level: 2, name: `Every booking of ${trust.name}’s staff` }).waitFor();
+      }
     }
     // The server refuses the other trust's school, whatever the page offers.
     const res = await t.request('GET', `/api/orgs/${other.id}/bookings`, { as: office });

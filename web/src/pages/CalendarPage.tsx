@@ -3,6 +3,8 @@ import { FeedUrl } from '../../../shared/calendar.js';
 import { api } from '../api.js';
 import { ConfirmButton, PageHeading, Status, useApp } from '../components.js';
 import { ActionError, Loaded, useAction, useLoad } from '../load.js';
+import { officeOrgOf, SchoolForm, useOrgs } from '../orgs.js';
+import { navigate } from '../router.js';
 
 /** Copies text with the Clipboard API, or by selecting the field and the older copy command. */
 async function copyText(text: string, field: HTMLInputElement | null): Promise<boolean> {
@@ -87,6 +89,10 @@ function FeedPanel({ base, idPrefix, label, rotateQuestion }: { base: string; id
 export function CalendarPage() {
   const { me, loc } = useApp();
   const office = (me.role === 'office' || me.role === 'admin') && me.orgId;
+  // A trust's office has a calendar for each of its schools: the picker chooses which (`?org=`).
+  const orgs = useOrgs(me.role === 'office');
+  const orgId = office ? officeOrgOf(me, orgs.data, loc.query.get('org')) : null;
+  const orgName = orgs.data?.find((o) => o.id === orgId)?.name ?? me.orgName;
   return (
     <>
       <PageHeading title="Subscribe to my calendar" navigated={loc.navigated}>
@@ -98,11 +104,12 @@ export function CalendarPage() {
         <h2 id="my-feed-title">My bookings</h2>
         <FeedPanel base="/api/me/calendar" idPrefix="feed" label="Your calendar address" rotateQuestion="Make a new address? Calendars subscribed with the old one will stop updating until you subscribe again." />
       </section>
-      {office && (
+      {office && orgId && (
         <section aria-labelledby="school-feed-title">
-          <h2 id="school-feed-title">Every booking of {me.orgName ?? 'your school'}’s staff</h2>
+          <h2 id="school-feed-title">Every booking of {orgName ?? 'your school'}’s staff</h2>
+          <SchoolForm id="feed-org" orgs={orgs.data ?? []} value={orgId} onChoose={(id) => navigate(`/calendar?org=${encodeURIComponent(id)}`)} />
           <p>For the school office: one calendar with every booking and waitlist place of your staff, kept up to date.</p>
-          <FeedPanel base={`/api/orgs/${encodeURIComponent(me.orgId!)}/calendar`} idPrefix="school-feed" label="Your school’s calendar address" rotateQuestion="Make a new address for the school’s calendar? Calendars subscribed with the old one will stop updating until they subscribe again." />
+          <FeedPanel key={orgId} base={`/api/orgs/${encodeURIComponent(orgId)}/calendar`} idPrefix="school-feed" label="Your school’s calendar address" rotateQuestion="Make a new address for the school’s calendar? Calendars subscribed with the old one will stop updating until they subscribe again." />
         </section>
       )}
     </>

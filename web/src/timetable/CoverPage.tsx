@@ -12,14 +12,28 @@ import { ErrorSummary, errorFor, messageOf, PageHeading, Status, TextField, useA
 import { dayStartIso, formatDate, formatTimeRange, plural, seatLabel, statusLabel, toDateInput } from '../format.js';
 import { ActionButton, Retry, useLoad } from '../load.js';
 import { Link, navigate } from '../router.js';
+import { officeOrgOf, SchoolForm, useOrgs, type Org } from '../orgs.js';
+import { Loaded } from '../load.js';
 import { clashText } from './FitNote.js';
 import { sendText, UploadError } from './send.js';
 
 type Report = z.infer<typeof CoverReport>;
 const day = /^\d{4}-\d{2}-\d{2}$/;
 
-export function CoverPage({ orgId }: { orgId: string }) {
+/** The cover page of the person's own organisation, or (`?org=`) another they book for: a trust's office chooses one of its schools. */
+export function CoverPage() {
+  const { me, loc } = useApp();
+  const orgs = useOrgs();
+  if (!orgs.data) return <Loaded state={orgs} what="your organisations">{() => null}</Loaded>;
+  const orgId = officeOrgOf(me, orgs.data, loc.query.get('org'));
+  if (!orgId) return <p role="alert">Your account does not belong to an organisation.</p>;
+  return <CoverOf key={orgId} orgId={orgId} orgs={me.role === 'office' ? orgs.data : []} />;
+}
+
+function CoverOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
   const { loc } = useApp();
+  // Every address this page moves to keeps the organisation chosen.
+  const here = (q: Record<string, string>) => `/office/cover?${new URLSearchParams({ ...(loc.query.get('org') ? { org: orgId } : {}), ...q })}`;
   const today = toDateInput(new Date());
   const from = day.test(loc.query.get('from') ?? '') ? loc.query.get('from')! : today;
   const to = day.test(loc.query.get('to') ?? '') ? loc.query.get('to')! : toDateInput(new Date(Date.now() + 27 * 86_400_000));
@@ -42,7 +56,7 @@ export function CoverPage({ orgId }: { orgId: string }) {
     if (!day.test(b)) errs.push({ field: 'to', message: 'To: enter a date' });
     if (!errs.length && b < a) errs.push({ field: 'to', message: 'To: must be on or after the From date' });
     setErrors(errs);
-    if (!errs.length) navigate(`/office/cover?${new URLSearchParams({ from: a, to: b })}`);
+    if (!errs.length) navigate(here({ from: a, to: b }));
   }
 
   async function upload(e: Event) {
@@ -62,7 +76,7 @@ export function CoverPage({ orgId }: { orgId: string }) {
       const r = await sendText(`/api/orgs/${encodeURIComponent(orgId)}/timetables`, 'text/csv', await chosen.text(), OrgUploadResult);
       setStatus(`Timetables saved for ${plural(r.people.length, 'person', 'people')}.`);
       form.reset();
-      navigate(`/office/cover?${new URLSearchParams({ from, to })}`, { replace: true });
+      navigate(here({ from, to }), { replace: true });
     } catch (err) {
       setProblems(err instanceof UploadError ? err.problems : []);
       setErrors([{ field: 'staff-file', message: `Staff timetables file: ${messageOf(err)}` }]);
@@ -78,6 +92,7 @@ export function CoverPage({ orgId }: { orgId: string }) {
       <PageHeading title="Who needs cover" navigated={loc.navigated} error={errors.length > 0}>
         Who needs cover
       </PageHeading>
+      <SchoolForm id="cover-org" orgs={orgs} value={orgId} onChoose={(id) => navigate(`/office/cover?${new URLSearchParams({ org: id, from, to })}`)} />
       <p>Bookings of your staff that clash with their timetabled lessons, and the lessons that need cover. In-person sessions include time to travel.</p>
       <ErrorSummary errors={errors} />
       {problems.length > 0 && (

@@ -15,7 +15,7 @@ export function timetableRoute(path: string, me: MeValue, key: string) {
   if (path === '/timetable') return <TimetablePage key={key} />;
   if (path === '/office/cover') {
     if ((me.role !== 'office' && me.role !== 'admin') || !me.orgId) return null;
-    return <CoverPage key={key} orgId={me.orgId} />;
+    return <CoverPage key={key} />;
   }
   return null;
 }
