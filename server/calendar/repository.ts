@@ -2,6 +2,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { BookingStatus, Database, SeatKind, SessionMode } from '../../db/schema.js';
 import type { CalendarRow } from './ics.js';
+import { prepared } from '../../db/prepared.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -214,6 +215,24 @@ export async function revokeFeedTokens(db: Q, ownerKind: 'user' | 'org', ownerId
   await db.updateTable('calendar_feed_tokens').set({ revoked_at: nowIso }).where('owner_kind', '=', ownerKind).where('owner_id', '=', ownerId).where('revoked_at', 'is', null).execute();
 }
 
+const liveFeedToken = prepared<{ tokenHash: string }>()((db, arg) =>
+  db
+    .selectFrom('calendar_feed_tokens as t')
+    .leftJoin('users as u', (j) => j.on('t.owner_kind', '=', 'user').onRef('u.id', '=', 't.owner_id'))
+    .leftJoin('calendar_feed_revisions as r', (j) => j.onRef('r.owner_kind', '=', 't.owner_kind').onRef('r.owner_id', '=', 't.owner_id'))
+    .select([
+      't.owner_kind', 't.owner_id', 't.created_by',
+      'u.id as user_id', 'u.name as user_name', 'u.email as user_email', 'u.disabled_at as user_disabled_at',
+      'r.revision', 'r.changed_at', 'r.last_cancelled_at',
+    ])
+    .where('t.token_hash', '=', arg('tokenHash'))
+    .where('t.revoked_at', 'is', null),
+);
+
+/**
+ * A feed token that has not been revoked, with its owner (a person's feed) and the feed's
+ * stored revision, in one read: asked on every calendar poll, so prepared once.
+ */
 export function findLiveFeedToken(db: Q, tokenHash: string) {
-  return db.selectFrom('calendar_feed_tokens').selectAll().where('token_hash', '=', tokenHash).where('revoked_at', 'is', null).executeTakeFirst();
+  return liveFeedToken.first(db, { tokenHash });
 }

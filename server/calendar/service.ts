@@ -15,7 +15,7 @@ import { AppError } from '../errors.js';
 import { calendarHead, calendarTail, renderEvents, renderInvite } from './ics.js';
 import { calendarContext } from './invites.js';
 import * as repo from './repository.js';
-import { feedRevision, type FeedRevision } from './feed-revisions.js';
+import type { FeedRevision } from './feed-revisions.js';
 import { CANCELLED_FEED_RETENTION_DAYS, feedCancelledCutoff } from './rules.js';
 import { localDateTime } from './timezones.js';
 
@@ -108,16 +108,12 @@ export async function feedByToken(deps: Deps, token: string): Promise<Subscribed
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) throw notFound();
   const row = await repo.findLiveFeedToken(deps.db, hashFeedToken(token));
   if (!row) throw notFound();
+  const revision = { revision: Number(row.revision ?? 0), changedAt: row.changed_at ?? null, lastCancelledAt: row.last_cancelled_at ?? null };
   if (row.owner_kind === 'user') {
-    const [user, revision] = await Promise.all([findUserById(deps.db, row.owner_id), feedRevision(deps.db, 'user', row.owner_id)]);
-    if (!user || user.disabled_at) throw notFound();
-    return { scope: { userId: user.id }, revision, name: 'My training sessions', fingerprint: `${user.name}\n${user.email}` };
+    if (!row.user_id || row.user_disabled_at) throw notFound();
+    return { scope: { userId: row.user_id }, revision, name: 'My training sessions', fingerprint: `${row.user_name}\n${row.user_email}` };
   }
-  const [org, maker, revision] = await Promise.all([
-    findOrg(deps.db, row.owner_id),
-    row.created_by ? findUserById(deps.db, row.created_by) : undefined,
-    feedRevision(deps.db, 'org', row.owner_id),
-  ]);
+  const [org, maker] = await Promise.all([findOrg(deps.db, row.owner_id), row.created_by ? findUserById(deps.db, row.created_by) : undefined]);
   // A feed works while the person who made it still acts for the organisation (accounts/acting.ts).
   const makerMay = maker && !maker.disabled_at && (await orgsActableBy(deps.db, { role: maker.role, orgId: maker.org_id })).has(row.owner_id);
   if (!org || !makerMay) throw notFound();
