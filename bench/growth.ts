@@ -487,19 +487,20 @@ export function verdictOf(expect: Case['expect'], points: Point[]): Pick<Row, 'c
 const fmt = (n: number) => n.toLocaleString('en-GB', { maximumFractionDigits: n >= 100 ? 0 : n >= 10 ? 1 : 2 });
 
 export function growthTable(rows: Row[]): string {
-  const out = ['| operation | db | input | CPU ms per operation | CPU ms per unit | cost growth, smallest to largest | verdict |', '| --- | --- | --- | --- | --- | --- | --- |'];
+  const out = ['| operation | db | input | CPU ms per operation | CPU ms per unit | cost growth, smallest to largest | verdict | wall ms per operation |', '| --- | --- | --- | --- | --- | --- | --- | --- |'];
   for (const r of rows) {
     const sizes = r.points.map((p) => fmt(p.size)).join(' / ');
     const cpu = r.points.map((p) => fmt(p.cpu_ms)).join(' / ');
     const unit = r.points.map((p) => (p.cpu_ms_per_unit === null ? '–' : fmt(p.cpu_ms_per_unit))).join(' / ');
     const growth = r.cost_growth === null ? '' : `${r.cost_growth}x cost${r.per_unit_growth === null ? '' : `, ${r.per_unit_growth}x per unit`}`;
-    out.push(`| ${r.op} | ${r.database} | ${sizes} ${r.unit} | ${cpu} | ${unit} (per ${fmt(r.per_unit)}) | ${growth} | ${r.verdict}${r.verdict === 'worse than linear' ? ' (**fix**)' : r.expect === 'flat' && r.verdict !== 'flat' ? ' (expected flat)' : ''} |`);
+    out.push(`| ${r.op} | ${r.database} | ${sizes} ${r.unit} | ${cpu} | ${unit} (per ${fmt(r.per_unit)}) | ${growth} | ${r.verdict}${r.verdict === 'worse than linear' ? ' (**fix**)' : r.expect === 'flat' && r.verdict !== 'flat' ? ' (expected flat)' : ''} | ${r.points.map((p) => fmt(p.wall_ms)).join(' / ')} |`);
   }
   return out.join('\n');
 }
 
 export async function runGrowth(): Promise<Row[]> {
   const began = performance.now();
+  // GROWTH_ONLY=cover,feed: only the operations whose names begin so.
   const only = process.env.GROWTH_ONLY ? process.env.GROWTH_ONLY.split(',').map((x) => x.trim()) : null;
   const cases = CASES.filter((c) => !only || only.some((o) => c.op.startsWith(o)));
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'send-growth-'));
@@ -510,7 +511,9 @@ export async function runGrowth(): Promise<Row[]> {
       for (const c of cases) {
         const points: Point[] = [];
         try {
-          for (const size of c.sizes) {
+          // GROWTH_SIZES=50000: only those sizes (for profiling one of them; no verdict from one).
+          const sizes = process.env.GROWTH_SIZES ? c.sizes.filter((n) => process.env.GROWTH_SIZES!.split(',').map(Number).includes(n)) : c.sizes;
+          for (const size of sizes) {
             log(`${target.kind}: ${c.op}, ${size} ${c.unit}`);
             const p = await measure(target, c, size);
             log(`  ${p.cpu_ms} CPU ms (${p.wall_ms} wall ms) per operation, median of ${p.reps}; seeded in ${p.seed_s} s`);
