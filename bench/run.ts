@@ -7,6 +7,8 @@
  * runs as `npm start` runs it (bundled by server/build.ts, on plain Node; the hello-world
  * baseline is bundled the same way) with PORT=0 on a fresh SQLite file, and again
  * on a fresh PostgreSQL database when one is reachable at 127.0.0.1:5432.
+ *
+ * With BENCH_SCALE=1 it then measures how each cost grows with its input (bench/growth.ts).
  */
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -694,6 +696,11 @@ async function main() {
   if (pgSkip) console.log(`\nPostgreSQL skipped: ${pgSkip}`);
   for (const [k, e] of Object.entries(results)) if (e.note) console.log(`- ${k}: ${e.note}`);
   console.log(`\nwrote bench/results.json in ${round((performance.now() - began) / 1000, 0)} s`);
+  // BENCH_SCALE=1: how each cost grows with its input as well (bench/growth.ts; `npm run bench:growth` runs only that).
+  if (process.env.BENCH_SCALE === '1') {
+    const { runGrowth } = await import('./growth.js');
+    await runGrowth();
+  }
 }
 
 try {

@@ -77,6 +77,22 @@ export function zoneOffsetMinutes(ms: number, timeZone: string): number {
  * spring the time is read with the offset from before the change (so 01:30 becomes 02:30).
  */
 export function zonedTimeToUtc(year: number, month: number, day: number, hour: number, minute: number, timeZone: string): number {
+  // A pure function of its arguments, and a costly one (six reads of the zone's clock), asked
+  // the same few questions over and over: a cover report places the same lesson times on the
+  // same dates for every person. The answers are kept, up to a bound.
+  const key = `${timeZone} ${year} ${month} ${day} ${hour} ${minute}`;
+  const known = instants.get(key);
+  if (known !== undefined) return known;
+  const instant = computeZonedTimeToUtc(year, month, day, hour, minute, timeZone);
+  if (instants.size >= MAX_KEPT_INSTANTS) instants.clear();
+  instants.set(key, instant);
+  return instant;
+}
+
+const MAX_KEPT_INSTANTS = 50_000;
+const instants = new Map<string, number>();
+
+function computeZonedTimeToUtc(year: number, month: number, day: number, hour: number, minute: number, timeZone: string): number {
   const wall = Date.UTC(year, month - 1, day, hour, minute);
   // The offsets in force a day either side: no zone changes its clocks twice in two days.
   const before = zoneOffsetMinutes(wall - DAY, timeZone);

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import ICAL from 'ical.js';
+import { describe, expect, it, vi } from 'vitest';
 import { secondaryIcs } from '../../test/api/timetables.fixtures.js';
 import { appleFloating, SHAPES } from '../../test/api/timetables.shapes.js';
 import { busyPeriods, clashesWith } from './clash.js';
@@ -15,6 +16,25 @@ function parsed(text: string) {
 const cal = (...lines: string[]) => ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//t//t//EN', ...lines, 'END:VCALENDAR'].join('\r\n');
 
 describe('parseTimetableIcs', () => {
+  it('looks for a TZID the file has no VTIMEZONE for once, not once per date (a file of n events read in time n, not n squared)', () => {
+    const n = 300;
+    const events = Array.from({ length: n }, (_, i) => {
+      const day = String(1 + (i % 28)).padStart(2, '0');
+      const hour = String(8 + Math.floor(i / 28)).padStart(2, '0');
+      return ['BEGIN:VEVENT', `UID:e${i}@t`, `DTSTART;TZID=Europe/London:202602${day}T${hour}0000`, `DTEND;TZID=Europe/London:202602${day}T${hour}3000`, `SUMMARY:Lesson ${i}`, 'END:VEVENT'];
+    }).flat();
+    const scans = vi.spyOn(ICAL.Component.prototype, 'getAllSubcomponents');
+    try {
+      const tt = parsed(cal(...events));
+      expect(tt.dated).toHaveLength(n);
+      expect(tt.dated[0]!.startsAt).toBe('2026-02-01T08:00:00.000Z');
+      // Each scan of the calendar for VTIMEZONEs walks all n events: a handful, not one per DTSTART and DTEND.
+      expect(scans.mock.calls.filter(([name]) => name === 'vtimezone').length).toBeLessThan(10);
+    } finally {
+      scans.mockRestore();
+    }
+  });
+
   for (const withVtimezone of [true, false]) {
     it(`expands weekly RRULEs in local time, with EXDATE and a moved lesson (${withVtimezone ? 'with' : 'without'} VTIMEZONE)`, () => {
       const tt = parsed(secondaryIcs({ withVtimezone }));

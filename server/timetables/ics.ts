@@ -120,7 +120,27 @@ const tzidOf = (p: ICAL.Property | null | undefined): string | null => {
 function parseRoots(source: string): ICAL.Component[] {
   const jcal = ICAL.parse(source) as unknown[];
   const list = Array.isArray(jcal[0]) ? (jcal as unknown[][]) : [jcal];
-  return list.map((j) => new ICAL.Component(j as unknown[]));
+  return list.map((j) => rememberMissingZones(new ICAL.Component(j as unknown[])));
+}
+
+/**
+ * ical.js reads each DTSTART, DTEND and EXDATE with a TZID by asking the VCALENDAR for that
+ * zone's VTIMEZONE. It caches the zones it finds, but not the ones it does not: a TZID with
+ * no VTIMEZONE in the file (TZID=Europe/London, as many exporters write it) is looked for
+ * again through every component of the calendar, each time, so reading a file of n such
+ * events took time in n squared. This root remembers which TZIDs it has no VTIMEZONE for.
+ * (The roots are only read here, never added to, so what is missing stays missing.)
+ */
+function rememberMissingZones(root: ICAL.Component): ICAL.Component {
+  const lookup = root.getTimeZoneByID.bind(root);
+  const missing = new Set<string>();
+  root.getTimeZoneByID = (tzid: string) => {
+    if (missing.has(tzid)) return null as unknown as ICAL.Timezone;
+    const zone = lookup(tzid);
+    if (!zone) missing.add(tzid);
+    return zone;
+  };
+  return root;
 }
 
 /**
@@ -161,11 +181,21 @@ export function parseTimetableIcs(source: string, opts: { now: Date; defaultZone
   }
   if (vevents.length > MAX_EVENTS) return { ok: false, problems: [{ uid: null, summary: null, message: `a timetable may hold at most ${MAX_EVENTS} events (this file has ${vevents.length})` }] };
 
+  // Each zone name is resolved once per file (resolving one builds an Intl.DateTimeFormat).
+  const zones = new Map<string, Zone | null>();
   const zoneOf = (tzid: string): Zone | null => {
+    let zone = zones.get(tzid);
+    if (zone !== undefined) return zone;
     const vtz = vtimezones.get(tzid);
-    if (vtz) return { kind: 'vtimezone', tz: vtz };
-    const name = ianaZone(tzid);
-    return name ? { kind: 'iana', name } : null;
+    const name = vtz ? null : ianaZone(tzid);
+    zone = vtz ? { kind: 'vtimezone', tz: vtz } : name ? { kind: 'iana', name } : null;
+    zones.set(tzid, zone);
+    return zone;
+  };
+  const calendarZones = new Map<string, string | null>();
+  const calendarZone = (tzid: string): string | null => {
+    if (!calendarZones.has(tzid)) calendarZones.set(tzid, ianaZone(tzid));
+    return calendarZones.get(tzid)!;
   };
 
   // The timetable's own zone (for local dates): the calendar's, or the first event zone with an IANA name.
@@ -187,7 +217,7 @@ export function parseTimetableIcs(source: string, opts: { now: Date; defaultZone
       zone = zoneOf(tzid);
       if (!zone) throw new UnknownZone(tzid, 'tzid');
     } else if (calendarTzid) {
-      const name = ianaZone(calendarTzid);
+      const name = calendarZone(calendarTzid);
       if (!name) throw new UnknownZone(calendarTzid, 'x-wr-timezone');
       zone = { kind: 'iana', name };
     } else {

@@ -414,11 +414,13 @@ async function clashingBookings(deps: Deps, bookings: BookingWithSession[]) {
   const userIds = [...new Set(bookings.map((b) => b.user_id))];
   const owners = await repo.usersWithOrg(deps.db, userIds);
   const rules = await repo.loadRules(deps.db, userIds, rangeOf(bookings));
+  // Each person's settings once, found by id (a search of every owner per booking made an organisation's report quadratic).
+  const settingsOf = new Map(owners.map((o) => [o.id, timetableSettings(o.settings)]));
   const out = [];
   for (const b of bookings) {
     const r = rules.get(b.user_id);
     if (!r) continue;
-    const settings = timetableSettings(owners.find((o) => o.id === b.user_id)?.settings);
+    const settings = settingsOf.get(b.user_id) ?? timetableSettings(undefined);
     const buffer = bufferFor(b.seat, settings.travelBufferMinutes);
     const clashes = clashesWith({ ...r, weekAStart: settings.weekAStart }, { startsAt: b.starts_at, endsAt: b.ends_at }, buffer);
     if (clashes.length === 0) continue;
