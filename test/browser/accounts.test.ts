@@ -179,7 +179,8 @@ describe.skipIf(!browserAvailable)('account pages', () => {
     await card.getByText('Captioner', { exact: true }).waitFor();
     await activate(page, `Turn off account: ${person.name}`, { back: true });
     await activate(page, 'Yes, turn it off');
-    await card.getByText('Turned off', { exact: true }).waitFor();
+    // (turning an account off also ends its sign-ins: slower than the rest on a loaded PostgreSQL)
+    await card.getByText('Turned off', { exact: true }).waitFor({ timeout: 30_000 });
     await checkPage(page, 'people page after changes');
     const row = await t.db.selectFrom('users').select(['captioner', 'disabled_at']).where('id', '=', person.id).executeTakeFirstOrThrow();
     expect(row.captioner).toBe(1);
