@@ -187,6 +187,94 @@ describe('acting for someone else', () => {
   });
 });
 
+describe('cancelling, accepting and declining', () => {
+  it('cancelling raises the event’s SEQUENCE once: cancelling again changes and sends nothing; a booking that does not exist is 404', async () => {
+    const s = await t.session();
+    const [a, other] = await staff(2);
+    const b = await book(a!, s.id);
+    const booked = await event(b.json.id, a!);
+    expect((await t.request('DELETE', `/api/bookings/${b.json.id}`, { as: a })).json.status).toBe('cancelled');
+    const cancelled = await event(b.json.id, a!);
+    expect(cancelled.method).toBe('CANCEL');
+    expect(cancelled.sequence).toBeGreaterThan(booked.sequence);
+    const again = await t.request('DELETE', `/api/bookings/${b.json.id}`, { as: a });
+    expect(again.status).toBe(200);
+    expect(again.json.status).toBe('cancelled');
+    expect(await event(b.json.id, a!)).toEqual(cancelled);
+    expect(await outboxKinds(a!.id)).toEqual(['confirmed', 'cancelled']);
+    const missing = await t.request('DELETE', '/api/bookings/00000000-0000-4000-8000-000000000000', { as: a });
+    expect(missing.status).toBe(404);
+    expect(missing.json.error).toMatchObject({ code: 'not_found', message: 'No such booking.' });
+    expect((await t.request('DELETE', `/api/bookings/${b.json.id}`, { as: other })).json.error).toMatchObject({ code: 'not_found', message: 'No such booking.' });
+  });
+
+  it('only the person offered may accept or decline; a place still waiting cannot be; accepting twice is fine; an offer is gone at its expiry to the millisecond', async () => {
+    const s = await t.session({ capacity: { online: 2 }, waitlistPolicy: 'offer', offerHoldMinutes: 60, startsAt: '2026-02-05T16:00:00Z', endsAt: '2026-02-05T17:00:00Z' });
+    const org = await t.org();
+    const [a, x, b, c, d] = await staff(5, org.id);
+    const office = await t.user('office', org.id);
+    const first = await book(a!, s.id);
+    const second = await book(x!, s.id);
+    const qb = await book(b!, s.id);
+    const qc = await book(c!, s.id);
+    const qd = await book(d!, s.id);
+    await t.request('DELETE', `/api/bookings/${first.json.id}`, { as: a });
+    await t.request('DELETE', `/api/bookings/${second.json.id}`, { as: x });
+    const offerB = (await t.request('GET', `/api/bookings/${qb.json.id}`, { as: b })).json;
+    expect(offerB.status).toBe('offered');
+    expect((await t.request('GET', `/api/bookings/${qc.json.id}`, { as: c })).json.status).toBe('offered');
+
+    // Their office may cancel for them, but not answer an offer for them.
+    expect((await t.request('POST', `/api/bookings/${qc.json.id}/accept`, { as: office })).status).toBe(404);
+    expect((await t.request('POST', `/api/bookings/${qc.json.id}/decline`, { as: office })).status).toBe(404);
+    for (const action of ['accept', 'decline']) {
+      const waiting = await t.request('POST', `/api/bookings/${qd.json.id}/${action}`, { as: d });
+      expect(waiting.status).toBe(409);
+      expect(waiting.json.error).toMatchObject({ code: 'not_offered', message: 'There is no seat on offer for this booking.' });
+    }
+    expect((await t.request('GET', `/api/bookings/${qd.json.id}`, { as: d })).json).toMatchObject({ status: 'waitlisted', position: 1 });
+
+    const offeredC = await event(qc.json.id, c!);
+    expect((await t.request('POST', `/api/bookings/${qc.json.id}/accept`, { as: c })).json.status).toBe('confirmed');
+    expect((await event(qc.json.id, c!)).sequence).toBeGreaterThan(offeredC.sequence);
+    const twice = await t.request('POST', `/api/bookings/${qc.json.id}/accept`, { as: c });
+    expect(twice.status).toBe(200);
+    expect(twice.json.status).toBe('confirmed');
+    expect(await outboxKinds(c!.id)).toEqual(['waitlisted', 'offered', 'confirmed']);
+
+    t.clock.set(offerB.offerExpiresAt);
+    const atExpiry = await t.request('POST', `/api/bookings/${qb.json.id}/accept`, { as: b });
+    expect(atExpiry.status).toBe(409);
+    expect(atExpiry.json.error).toMatchObject({ code: 'not_offered', message: 'This offer has expired and the seat has passed to the next person.' });
+  });
+
+  it('declining an offer raises the event’s SEQUENCE, says so, and offers the seat on', async () => {
+    const s = await t.session({ capacity: { online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 60, startsAt: '2026-02-05T16:00:00Z', endsAt: '2026-02-05T17:00:00Z' });
+    const [a, b, c] = await staff(3);
+    const first = await book(a!, s.id);
+    const qb = await book(b!, s.id);
+    const qc = await book(c!, s.id);
+    await t.request('DELETE', `/api/bookings/${first.json.id}`, { as: a });
+    const offered = await event(qb.json.id, b!);
+    expect((await t.request('POST', `/api/bookings/${qb.json.id}/decline`, { as: b })).json.status).toBe('cancelled');
+    const declined = await event(qb.json.id, b!);
+    expect(declined.method).toBe('CANCEL');
+    expect(declined.sequence).toBeGreaterThan(offered.sequence);
+    expect(await outboxKinds(b!.id)).toEqual(['waitlisted', 'offered', 'offer_declined']);
+    expect((await t.request('GET', `/api/bookings/${qc.json.id}`, { as: c })).json.status).toBe('offered');
+  });
+
+  it('at the very start of the session a freed seat is confirmed, not offered', async () => {
+    const s = await t.session({ capacity: { online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 60, startsAt: '2026-02-01T12:00:00Z', endsAt: '2026-02-01T13:00:00Z' });
+    const [a, b] = await staff(2);
+    const first = await book(a!, s.id);
+    const queued = await book(b!, s.id);
+    t.clock.set('2026-02-01T12:00:00.000Z');
+    await t.request('DELETE', `/api/bookings/${first.json.id}`, { as: a });
+    expect((await t.request('GET', `/api/bookings/${queued.json.id}`, { as: b })).json).toMatchObject({ status: 'confirmed', offerExpiresAt: null });
+  });
+});
+
 describe('the waitlist', () => {
   it('gives a freed seat to the head of the queue in the same transaction (auto policy)', async () => {
     const s = await t.session({ capacity: { online: 1 } });
