@@ -421,6 +421,23 @@ describe('the waitlist', () => {
     expect((await t.request('GET', `/api/sessions/${s.id}/holds`, { as: s.trainer })).json.items).toEqual([{ orgId: oak.id, orgName: 'Oak Primary', seat: 'online', seats: 1, claimed: 1 }]);
   });
 
+  it('when capacity is raised, waiting people of two schools with held seats each take their own, and the seat left goes to the next in the queue', async () => {
+    const [oak, ash, elm] = [await t.org('Oak Primary'), await t.org('Ash Academy'), await t.org('Elm Academy')];
+    const s = await t.session({ capacity: { online: 4 }, holdsReleaseAt: '2026-02-09T09:00:00Z' });
+    for (const org of [oak, ash]) await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: s.trainer, body: { orgId: org.id, seat: 'online', seats: 1 } });
+    const [e1, e2, e3] = await staff(3, elm.id);
+    const [o1] = await staff(1, oak.id);
+    const [a1] = await staff(1, ash.id);
+    for (const p of [e1, e2]) expect((await book(p!, s.id)).json.status).toBe('confirmed');
+    expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { capacity: { online: 2 } } })).status).toBe(200);
+    const waiting = [];
+    for (const p of [o1, a1, e3]) waiting.push({ p: p!, id: (await book(p!, s.id)).json.id as string });
+    expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { capacity: { online: 5 } } })).status).toBe(200);
+    for (const w of waiting) expect((await t.request('GET', `/api/bookings/${w.id}`, { as: w.p })).json.status).toBe('confirmed');
+    const holds = (await t.request('GET', `/api/sessions/${s.id}/holds`, { as: s.trainer })).json.items;
+    expect(holds.map((h: { orgName: string; claimed: number }) => [h.orgName, h.claimed]).sort()).toEqual([['Ash Academy', 1], ['Oak Primary', 1]]);
+  });
+
   it('raising capacity by one under the offer policy offers one seat, not one to everyone waiting', async () => {
     const s = await t.session({ capacity: { online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 60, startsAt: '2026-02-05T16:00:00Z', endsAt: '2026-02-05T17:00:00Z' });
     const [a, b, c] = await staff(3);
