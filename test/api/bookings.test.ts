@@ -541,6 +541,19 @@ describe('the queue and held seats', () => {
     expect((await t.request('GET', `/api/bookings/${qc.json.id}`, { as: c })).json.status).toBe('offered');
   });
 
+  it('on a hybrid session, an online offer that lapsed is passed on when someone next books an in-person seat', async () => {
+    const s = await t.session({ mode: 'hybrid', venue: 'Main Hall', capacity: { inPerson: 1, online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 60, startsAt: '2026-02-08T16:00:00Z', endsAt: '2026-02-08T17:00:00Z' });
+    const [a, b, c, d] = await staff(4);
+    const first = await book(a!, s.id, { seat: 'online' });
+    const qb = await book(b!, s.id, { seat: 'online' });
+    const qc = await book(c!, s.id, { seat: 'online' });
+    await t.request('DELETE', `/api/bookings/${first.json.id}`, { as: a });
+    t.clock.advance(61 * 60_000);
+    expect((await book(d!, s.id, { seat: 'in_person' })).json.status).toBe('confirmed');
+    expect((await t.request('GET', `/api/bookings/${qb.json.id}`, { as: b })).json.status).toBe('cancelled');
+    expect((await t.request('GET', `/api/bookings/${qc.json.id}`, { as: c })).json.status).toBe('offered');
+  });
+
   it('once the session has begun, a freed seat goes straight to the next person (no offer to wait on)', async () => {
     const s = await t.session({ capacity: { online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 60, startsAt: '2026-02-01T08:30:00Z', endsAt: '2026-02-01T10:00:00Z' });
     const [a, b] = await staff(2);

@@ -248,6 +248,25 @@ describe('moving and removing: the edges', () => {
     expect((await t.mails('seat_changed')).map((m) => m.to_email)).toEqual([p3.email]);
   });
 
+  it('an offered seat moves with its offer; a move to online seats a session lacks says so', async () => {
+    const trainer = await t.user('trainer');
+    const s = await t.session({ ...hybrid, waitlistPolicy: 'offer', offerHoldMinutes: 60 }, trainer); // 1 in person, 2 online
+    const [p1, p2] = [await t.user('staff'), await t.user('staff')];
+    const b1 = await book(s.id, p1, 'in_person');
+    const b2 = await book(s.id, p2, 'in_person');
+    expect((await t.request('DELETE', `/api/bookings/${b1.id}`, { as: p1 })).status).toBe(200);
+    expect((await t.request('GET', `/api/bookings/${b2.id}`, { as: p2 })).json.status).toBe('offered');
+    const moved = await t.request('POST', `/api/bookings/${b2.id}/seat`, { as: trainer, body: { seat: 'online' } });
+    expect(moved.status).toBe(200);
+    expect(moved.json).toMatchObject({ seat: 'online', status: 'offered' });
+
+    const inPerson = await t.session({ title: 'In the hall', mode: 'in_person', venue: 'Oak hall', startsAt: hybrid.startsAt, endsAt: hybrid.endsAt, capacity: { inPerson: 2 } }, trainer);
+    const h = await book(inPerson.id, await t.user('staff'));
+    const none = await t.request('POST', `/api/bookings/${h.id}/seat`, { as: trainer, body: { seat: 'online' } });
+    expect(none.status).toBe(400);
+    expect(none.json.error.message).toBe('This session has no online seats.');
+  });
+
   it('removing twice tells the person once; a cancelled place cannot be moved; nor any place on a cancelled session', async () => {
     const trainer = await t.user('trainer');
     const s = await t.session(hybrid, trainer);
