@@ -208,6 +208,30 @@ describe('cancelling, accepting and declining', () => {
     expect((await t.request('DELETE', `/api/bookings/${b.json.id}`, { as: other })).json.error).toMatchObject({ code: 'not_found', message: 'No such booking.' });
   });
 
+  it('once attendance is recorded a booking can no longer be cancelled by the person or removed by the trainer, whether present or absent', async () => {
+    const s = await t.session({ startsAt: '2026-02-01T10:00:00Z', endsAt: '2026-02-01T11:00:00Z' });
+    const [a, b] = await staff(2);
+    const ba = await book(a!, s.id);
+    const bb = await book(b!, s.id);
+    t.clock.set('2026-02-01T11:30:00.000Z');
+    for (const [id, attended] of [[ba.json.id, true], [bb.json.id, false]] as const) {
+      expect((await t.request('PUT', `/api/sessions/${s.id}/attendance/${id}`, { as: s.trainer, body: { attended } })).status).toBe(200);
+    }
+    expect((await t.request('GET', `/api/bookings/${ba.json.id}`, { as: a })).json.status).toBe('attended');
+    expect((await t.request('GET', `/api/bookings/${bb.json.id}`, { as: b })).json.status).toBe('absent');
+    for (const [id, who] of [[ba.json.id, a!], [bb.json.id, b!]] as const) {
+      const cancel = await t.request('DELETE', `/api/bookings/${id}`, { as: who });
+      expect(cancel.status).toBe(409);
+      expect(cancel.json.error).toMatchObject({ code: 'conflict', message: 'Attendance has been recorded for this booking; it can no longer be cancelled.' });
+      const remove = await t.request('POST', `/api/bookings/${id}/remove`, { as: s.trainer, body: { reason: 'Left early' } });
+      expect(remove.status).toBe(409);
+      expect(remove.json.error).toMatchObject({ code: 'conflict', message: 'Attendance has been recorded for this booking; it can no longer be removed.' });
+    }
+    expect((await t.request('GET', `/api/bookings/${ba.json.id}`, { as: a })).json.status).toBe('attended');
+    expect((await t.request('GET', `/api/bookings/${bb.json.id}`, { as: b })).json.status).toBe('absent');
+    expect(await t.mails('removed')).toHaveLength(0);
+  });
+
   it('only the person offered may accept or decline; a place still waiting cannot be; accepting twice is fine; an offer is gone at its expiry to the millisecond', async () => {
     const s = await t.session({ capacity: { online: 2 }, waitlistPolicy: 'offer', offerHoldMinutes: 60, startsAt: '2026-02-05T16:00:00Z', endsAt: '2026-02-05T17:00:00Z' });
     const org = await t.org();
