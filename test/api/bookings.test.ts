@@ -587,6 +587,19 @@ describe('the queue and held seats', () => {
     await t.request('DELETE', `/api/bookings/${first.json.id}`, { as: a });
     expect((await t.request('GET', `/api/bookings/${queued.json.id}`, { as: b })).json.status).toBe('confirmed');
   });
+  it('in one batch, a school’s person who fills its held seat leaves the open seats to the others in the batch', async () => {
+    const [oak, elm] = [await t.org('Oak Primary'), await t.org('Elm Academy')];
+    const s = await t.session({ capacity: { online: 3 }, holdsReleaseAt: '2026-02-09T09:00:00Z' });
+    await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: s.trainer, body: { orgId: oak.id, seat: 'online', seats: 1 } });
+    const [o1] = await staff(1, oak.id);
+    const [e1, e2] = await staff(2, elm.id);
+    const admin = await t.user('admin');
+    const batch = await book(admin, s.id, { userIds: [o1!.id, e1!.id, e2!.id] });
+    expect(batch.status).toBe(201);
+    expect(batch.json.results.map((r: { status: string }) => r.status)).toEqual(['confirmed', 'confirmed', 'confirmed']);
+    expect((await t.request('GET', `/api/sessions/${s.id}/holds`, { as: s.trainer })).json.items).toEqual([{ orgId: oak.id, orgName: 'Oak Primary', seat: 'online', seats: 1, claimed: 1 }]);
+  });
+
   it('an office batch after a hold lapsed: the freed seat goes to the head of the queue first, and the batch queues behind with the right places', async () => {
     const [oak, elm] = [await t.org('Oak Primary'), await t.org('Elm Academy')];
     const s = await t.session({ capacity: { online: 2 }, holdsReleaseAt: '2026-02-03T09:00:00Z' });
