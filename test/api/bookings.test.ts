@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runJobsOnce } from '../../server/jobs.js';
 import { makeTestContext, type TestContext, type TestUser } from '../helpers.js';
+import { readCalendar } from './calendar-ical.js';
 
 let t: TestContext;
 beforeEach(async () => {
@@ -12,6 +13,13 @@ afterEach(async () => {
 
 const book = (as: TestUser, sessionId: string, body: Record<string, unknown> = {}) => t.request('POST', `/api/sessions/${sessionId}/bookings`, { as, body });
 const seats = async (id: string, as: TestUser) => (await t.request('GET', `/api/sessions/${id}`, { as })).json.seats;
+/** The person's calendar event for a booking, as its invite download has it now. */
+const event = async (bookingId: string, as: TestUser) => {
+  const res = await t.request('GET', `/api/bookings/${bookingId}/invite.ics`, { as });
+  expect(res.status, res.text).toBe(200);
+  const cal = readCalendar(res.text);
+  return { method: cal.method, status: cal.events[0]!.status, sequence: cal.events[0]!.sequence };
+};
 const outboxKinds = async (userId: string) => (await t.db.selectFrom('outbox').select('kind').where('user_id', '=', userId).orderBy('id').execute()).map((r) => r.kind);
 
 async function staff(n: number, orgId?: string) {
@@ -68,7 +76,19 @@ describe('booking a seat', () => {
     const res = await book(a!, s.id, { seat: 'in_person' });
     expect(res.status).toBe(400);
     expect(res.json.error.code).toBe('validation_failed');
+    expect(res.json.error.message).toBe('This session has no in-person seats.');
+    expect(res.json.error.details.issues).toEqual([{ path: 'seat', message: 'not offered by this session' }]);
     expect(await t.db.selectFrom('bookings').select('id').execute()).toHaveLength(0);
+  });
+
+  it('an in-person session is booked in person without saying so; it has no online seats to book', async () => {
+    const s = await t.session({ mode: 'in_person', venue: 'Main Hall', capacity: { inPerson: 1 } });
+    const [a, b] = await staff(2);
+    expect((await book(a!, s.id)).json).toMatchObject({ status: 'confirmed', seat: 'in_person' });
+    const online = await book(b!, s.id, { seat: 'online' });
+    expect(online.status).toBe(400);
+    expect(online.json.error.message).toBe('This session has no online seats.');
+    expect((await book(b!, s.id)).json).toMatchObject({ status: 'waitlisted', seat: 'in_person', position: 1 });
   });
 
   it('closes booking at the session end, or at its own cut-off', async () => {
@@ -78,6 +98,7 @@ describe('booking a seat', () => {
     const closed = await book(a!, s.id);
     expect(closed.status).toBe(409);
     expect(closed.json.error.code).toBe('booking_closed');
+    expect(closed.json.error.message).toBe('Booking for this session has closed.');
     const past = await t.session({ startsAt: '2026-02-01T08:00:00Z', endsAt: '2026-02-01T09:30:00Z' });
     t.clock.set('2026-02-01T09:00:00.000Z');
     expect((await book(b!, past.id)).json.status).toBe('confirmed'); // under way: still open until it ends
@@ -122,6 +143,159 @@ describe('booking a seat', () => {
     expect((await t.request('GET', `/api/bookings/${b.json.id}`, { as: other })).status).toBe(404);
     expect((await t.request('DELETE', `/api/bookings/${b.json.id}`, { as: officeElsewhere })).status).toBe(404);
     expect((await t.request('GET', `/api/bookings/${b.json.id}`, { as: a })).json.status).toBe('confirmed');
+  });
+});
+
+describe('acting for someone else', () => {
+  it('their school office or an administrator can cancel a booking for them; a colleague cannot, and learns nothing of it', async () => {
+    const org = await t.org();
+    const s = await t.session();
+    const [a, colleague] = await staff(2, org.id);
+    const office = await t.user('office', org.id);
+    const admin = await t.user('admin');
+    const first = await book(a!, s.id);
+    expect((await t.request('DELETE', `/api/bookings/${first.json.id}`, { as: colleague })).status).toBe(404);
+    const byOffice = await t.request('DELETE', `/api/bookings/${first.json.id}`, { as: office });
+    expect(byOffice.status).toBe(200);
+    expect(byOffice.json.status).toBe('cancelled');
+    const second = await book(a!, s.id);
+    const byAdmin = await t.request('DELETE', `/api/bookings/${second.json.id}`, { as: admin });
+    expect(byAdmin.status).toBe(200);
+    expect(byAdmin.json.status).toBe('cancelled');
+    expect(await outboxKinds(a!.id)).toEqual(['confirmed', 'cancelled', 'confirmed', 'cancelled']);
+  });
+
+  it('says what someone already has when they, or their office, book again', async () => {
+    const s = await t.session({ capacity: { online: 2 }, waitlistPolicy: 'offer', offerHoldMinutes: 60, startsAt: '2026-02-05T16:00:00Z', endsAt: '2026-02-05T17:00:00Z' });
+    const org = await t.org();
+    const [a, x, b, c] = await staff(4, org.id);
+    const office = await t.user('office', org.id);
+    const first = await book(a!, s.id);
+    await book(x!, s.id);
+    await book(b!, s.id);
+    await book(c!, s.id);
+    await t.request('DELETE', `/api/bookings/${first.json.id}`, { as: a });
+    const again = async (p: TestUser) => (await book(p, s.id)).json.error.message;
+    expect(await again(x!)).toBe('You already have a seat for this session.');
+    expect(await again(b!)).toBe('You already have a seat offered for this session.');
+    expect(await again(c!)).toBe('You already have a place on the waitlist for this session.');
+    const byOffice = await book(office, s.id, { userIds: [x!.id, c!.id] });
+    expect(byOffice.json.results.map((r: { error: { message: string } }) => r.error.message)).toEqual([
+      `${x!.name} already has a seat for this session.`,
+      `${c!.name} already has a place on the waitlist for this session.`,
+    ]);
+  });
+});
+
+describe('cancelling, accepting and declining', () => {
+  it('cancelling raises the event’s SEQUENCE once: cancelling again changes and sends nothing; a booking that does not exist is 404', async () => {
+    const s = await t.session();
+    const [a, other] = await staff(2);
+    const b = await book(a!, s.id);
+    const booked = await event(b.json.id, a!);
+    expect((await t.request('DELETE', `/api/bookings/${b.json.id}`, { as: a })).json.status).toBe('cancelled');
+    const cancelled = await event(b.json.id, a!);
+    expect(cancelled.method).toBe('CANCEL');
+    expect(cancelled.sequence).toBeGreaterThan(booked.sequence);
+    const again = await t.request('DELETE', `/api/bookings/${b.json.id}`, { as: a });
+    expect(again.status).toBe(200);
+    expect(again.json.status).toBe('cancelled');
+    expect(await event(b.json.id, a!)).toEqual(cancelled);
+    expect(await outboxKinds(a!.id)).toEqual(['confirmed', 'cancelled']);
+    const missing = await t.request('DELETE', '/api/bookings/00000000-0000-4000-8000-000000000000', { as: a });
+    expect(missing.status).toBe(404);
+    expect(missing.json.error).toMatchObject({ code: 'not_found', message: 'No such booking.' });
+    expect((await t.request('DELETE', `/api/bookings/${b.json.id}`, { as: other })).json.error).toMatchObject({ code: 'not_found', message: 'No such booking.' });
+  });
+
+  it('once attendance is recorded a booking can no longer be cancelled by the person or removed by the trainer, whether present or absent', async () => {
+    const s = await t.session({ startsAt: '2026-02-01T10:00:00Z', endsAt: '2026-02-01T11:00:00Z' });
+    const [a, b] = await staff(2);
+    const ba = await book(a!, s.id);
+    const bb = await book(b!, s.id);
+    t.clock.set('2026-02-01T11:30:00.000Z');
+    for (const [id, attended] of [[ba.json.id, true], [bb.json.id, false]] as const) {
+      expect((await t.request('PUT', `/api/sessions/${s.id}/attendance/${id}`, { as: s.trainer, body: { attended } })).status).toBe(200);
+    }
+    expect((await t.request('GET', `/api/bookings/${ba.json.id}`, { as: a })).json.status).toBe('attended');
+    expect((await t.request('GET', `/api/bookings/${bb.json.id}`, { as: b })).json.status).toBe('absent');
+    for (const [id, who] of [[ba.json.id, a!], [bb.json.id, b!]] as const) {
+      const cancel = await t.request('DELETE', `/api/bookings/${id}`, { as: who });
+      expect(cancel.status).toBe(409);
+      expect(cancel.json.error).toMatchObject({ code: 'conflict', message: 'Attendance has been recorded for this booking; it can no longer be cancelled.' });
+      const remove = await t.request('POST', `/api/bookings/${id}/remove`, { as: s.trainer, body: { reason: 'Left early' } });
+      expect(remove.status).toBe(409);
+      expect(remove.json.error).toMatchObject({ code: 'conflict', message: 'Attendance has been recorded for this booking; it can no longer be removed.' });
+    }
+    expect((await t.request('GET', `/api/bookings/${ba.json.id}`, { as: a })).json.status).toBe('attended');
+    expect((await t.request('GET', `/api/bookings/${bb.json.id}`, { as: b })).json.status).toBe('absent');
+    expect(await t.mails('removed')).toHaveLength(0);
+  });
+
+  it('only the person offered may accept or decline; a place still waiting cannot be; accepting twice is fine; an offer is gone at its expiry to the millisecond', async () => {
+    const s = await t.session({ capacity: { online: 2 }, waitlistPolicy: 'offer', offerHoldMinutes: 60, startsAt: '2026-02-05T16:00:00Z', endsAt: '2026-02-05T17:00:00Z' });
+    const org = await t.org();
+    const [a, x, b, c, d] = await staff(5, org.id);
+    const office = await t.user('office', org.id);
+    const first = await book(a!, s.id);
+    const second = await book(x!, s.id);
+    const qb = await book(b!, s.id);
+    const qc = await book(c!, s.id);
+    const qd = await book(d!, s.id);
+    await t.request('DELETE', `/api/bookings/${first.json.id}`, { as: a });
+    await t.request('DELETE', `/api/bookings/${second.json.id}`, { as: x });
+    const offerB = (await t.request('GET', `/api/bookings/${qb.json.id}`, { as: b })).json;
+    expect(offerB.status).toBe('offered');
+    expect((await t.request('GET', `/api/bookings/${qc.json.id}`, { as: c })).json.status).toBe('offered');
+
+    // Their office may cancel for them, but not answer an offer for them.
+    expect((await t.request('POST', `/api/bookings/${qc.json.id}/accept`, { as: office })).status).toBe(404);
+    expect((await t.request('POST', `/api/bookings/${qc.json.id}/decline`, { as: office })).status).toBe(404);
+    for (const action of ['accept', 'decline']) {
+      const waiting = await t.request('POST', `/api/bookings/${qd.json.id}/${action}`, { as: d });
+      expect(waiting.status).toBe(409);
+      expect(waiting.json.error).toMatchObject({ code: 'not_offered', message: 'There is no seat on offer for this booking.' });
+    }
+    expect((await t.request('GET', `/api/bookings/${qd.json.id}`, { as: d })).json).toMatchObject({ status: 'waitlisted', position: 1 });
+
+    const offeredC = await event(qc.json.id, c!);
+    expect((await t.request('POST', `/api/bookings/${qc.json.id}/accept`, { as: c })).json.status).toBe('confirmed');
+    expect((await event(qc.json.id, c!)).sequence).toBeGreaterThan(offeredC.sequence);
+    const twice = await t.request('POST', `/api/bookings/${qc.json.id}/accept`, { as: c });
+    expect(twice.status).toBe(200);
+    expect(twice.json.status).toBe('confirmed');
+    expect(await outboxKinds(c!.id)).toEqual(['waitlisted', 'offered', 'confirmed']);
+
+    t.clock.set(offerB.offerExpiresAt);
+    const atExpiry = await t.request('POST', `/api/bookings/${qb.json.id}/accept`, { as: b });
+    expect(atExpiry.status).toBe(409);
+    expect(atExpiry.json.error).toMatchObject({ code: 'not_offered', message: 'This offer has expired and the seat has passed to the next person.' });
+  });
+
+  it('declining an offer raises the event’s SEQUENCE, says so, and offers the seat on', async () => {
+    const s = await t.session({ capacity: { online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 60, startsAt: '2026-02-05T16:00:00Z', endsAt: '2026-02-05T17:00:00Z' });
+    const [a, b, c] = await staff(3);
+    const first = await book(a!, s.id);
+    const qb = await book(b!, s.id);
+    const qc = await book(c!, s.id);
+    await t.request('DELETE', `/api/bookings/${first.json.id}`, { as: a });
+    const offered = await event(qb.json.id, b!);
+    expect((await t.request('POST', `/api/bookings/${qb.json.id}/decline`, { as: b })).json.status).toBe('cancelled');
+    const declined = await event(qb.json.id, b!);
+    expect(declined.method).toBe('CANCEL');
+    expect(declined.sequence).toBeGreaterThan(offered.sequence);
+    expect(await outboxKinds(b!.id)).toEqual(['waitlisted', 'offered', 'offer_declined']);
+    expect((await t.request('GET', `/api/bookings/${qc.json.id}`, { as: c })).json.status).toBe('offered');
+  });
+
+  it('at the very start of the session a freed seat is confirmed, not offered', async () => {
+    const s = await t.session({ capacity: { online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 60, startsAt: '2026-02-01T12:00:00Z', endsAt: '2026-02-01T13:00:00Z' });
+    const [a, b] = await staff(2);
+    const first = await book(a!, s.id);
+    const queued = await book(b!, s.id);
+    t.clock.set('2026-02-01T12:00:00.000Z');
+    await t.request('DELETE', `/api/bookings/${first.json.id}`, { as: a });
+    expect((await t.request('GET', `/api/bookings/${queued.json.id}`, { as: b })).json).toMatchObject({ status: 'confirmed', offerExpiresAt: null });
   });
 });
 
@@ -224,6 +398,81 @@ describe('the waitlist', () => {
     expect(raise.json.seats.online).toMatchObject({ capacity: 3, confirmed: 3, waitlisted: 1 });
     expect((await t.request('GET', '/api/me/bookings', { as: c })).json.items[0].status).toBe('confirmed');
   });
+  it('a promotion and a lapsed offer each raise the calendar event’s SEQUENCE, so calendars apply them', async () => {
+    const s = await t.session({ capacity: { online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 60, startsAt: '2026-02-05T16:00:00Z', endsAt: '2026-02-05T17:00:00Z' });
+    const [a, b, c] = await staff(3);
+    const first = await book(a!, s.id);
+    const qb = await book(b!, s.id);
+    const qc = await book(c!, s.id);
+    const waiting = await event(qb.json.id, b!);
+    expect(waiting.status).toBe('TENTATIVE');
+    const cWaiting = await event(qc.json.id, c!);
+
+    await t.request('DELETE', `/api/bookings/${first.json.id}`, { as: a });
+    const offered = await event(qb.json.id, b!);
+    expect((await t.request('GET', `/api/bookings/${qb.json.id}`, { as: b })).json.status).toBe('offered');
+    expect(offered.sequence).toBeGreaterThan(waiting.sequence);
+
+    t.clock.advance(61 * 60_000);
+    await runJobsOnce(t.deps, null);
+    const lapsed = await event(qb.json.id, b!);
+    expect(lapsed.method).toBe('CANCEL');
+    expect(lapsed.sequence).toBeGreaterThan(offered.sequence);
+    // The seat passed on: the next person's event changes too, with a higher number.
+    expect((await t.request('GET', `/api/bookings/${qc.json.id}`, { as: c })).json.status).toBe('offered');
+    expect((await event(qc.json.id, c!)).sequence).toBeGreaterThan(cWaiting.sequence);
+  });
+
+  it('when capacity is raised, a waiting person from a school with a held seat takes it, and the other new seat goes to the next in the queue', async () => {
+    const [oak, elm] = [await t.org('Oak Primary'), await t.org('Elm Academy')];
+    const s = await t.session({ capacity: { online: 3 }, holdsReleaseAt: '2026-02-09T09:00:00Z' });
+    await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: s.trainer, body: { orgId: oak.id, seat: 'online', seats: 1 } });
+    const [e1, e2, e3] = await staff(3, elm.id);
+    const [o1] = await staff(1, oak.id);
+    for (const p of [e1, e2]) expect((await book(p!, s.id)).json.status).toBe('confirmed');
+    // Two seats taken, so capacity may come down to two: Oak's held seat then has no room.
+    expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { capacity: { online: 2 } } })).status).toBe(200);
+    const oakWaits = await book(o1!, s.id);
+    expect(oakWaits.json).toMatchObject({ status: 'waitlisted', position: 1 });
+    const elmWaits = await book(e3!, s.id);
+    expect(elmWaits.json).toMatchObject({ status: 'waitlisted', position: 2 });
+
+    // Two more seats: Oak's person fills the held one, so the other is free to Elm's.
+    const raise = await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { capacity: { online: 4 } } });
+    expect(raise.status).toBe(200);
+    expect((await t.request('GET', `/api/bookings/${oakWaits.json.id}`, { as: o1 })).json.status).toBe('confirmed');
+    expect((await t.request('GET', `/api/bookings/${elmWaits.json.id}`, { as: e3 })).json.status).toBe('confirmed');
+    expect((await t.request('GET', `/api/sessions/${s.id}/holds`, { as: s.trainer })).json.items).toEqual([{ orgId: oak.id, orgName: 'Oak Primary', seat: 'online', seats: 1, claimed: 1 }]);
+  });
+
+  it('when capacity is raised, waiting people of two schools with held seats each take their own, and the seat left goes to the next in the queue', async () => {
+    const [oak, ash, elm] = [await t.org('Oak Primary'), await t.org('Ash Academy'), await t.org('Elm Academy')];
+    const s = await t.session({ capacity: { online: 4 }, holdsReleaseAt: '2026-02-09T09:00:00Z' });
+    for (const org of [oak, ash]) await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: s.trainer, body: { orgId: org.id, seat: 'online', seats: 1 } });
+    const [e1, e2, e3] = await staff(3, elm.id);
+    const [o1] = await staff(1, oak.id);
+    const [a1] = await staff(1, ash.id);
+    for (const p of [e1, e2]) expect((await book(p!, s.id)).json.status).toBe('confirmed');
+    expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { capacity: { online: 2 } } })).status).toBe(200);
+    const waiting = [];
+    for (const p of [o1, a1, e3]) waiting.push({ p: p!, id: (await book(p!, s.id)).json.id as string });
+    expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { capacity: { online: 5 } } })).status).toBe(200);
+    for (const w of waiting) expect((await t.request('GET', `/api/bookings/${w.id}`, { as: w.p })).json.status).toBe('confirmed');
+    const holds = (await t.request('GET', `/api/sessions/${s.id}/holds`, { as: s.trainer })).json.items;
+    expect(holds.map((h: { orgName: string; claimed: number }) => [h.orgName, h.claimed]).sort()).toEqual([['Ash Academy', 1], ['Oak Primary', 1]]);
+  });
+
+  it('raising capacity by one under the offer policy offers one seat, not one to everyone waiting', async () => {
+    const s = await t.session({ capacity: { online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 60, startsAt: '2026-02-05T16:00:00Z', endsAt: '2026-02-05T17:00:00Z' });
+    const [a, b, c] = await staff(3);
+    await book(a!, s.id);
+    const qb = await book(b!, s.id);
+    const qc = await book(c!, s.id);
+    expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { capacity: { online: 2 } } })).status).toBe(200);
+    expect((await t.request('GET', `/api/bookings/${qb.json.id}`, { as: b })).json.status).toBe('offered');
+    expect((await t.request('GET', `/api/bookings/${qc.json.id}`, { as: c })).json).toMatchObject({ status: 'waitlisted', position: 1 });
+    expect(await seats(s.id, a!)).toMatchObject({ online: { capacity: 2, confirmed: 1, offered: 1, waitlisted: 1, available: 0 } });
+  });
 });
 
 describe('seat holds', () => {
@@ -255,6 +504,34 @@ describe('seat holds', () => {
     expect(tooMany.status).toBe(409);
     expect((await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: p, body: { orgId: school.id, seat: 'online', seats: 1 } })).status).toBe(403);
     expect(await t.db.selectFrom('seat_holds').select('id').execute()).toHaveLength(0);
+  });
+
+  it('an administrator may hold seats on any session; another trainer may not; a seat kind the session lacks cannot be held', async () => {
+    const school = await t.org('Oak Primary');
+    const s = await t.session({ capacity: { online: 2 } });
+    const admin = await t.user('admin');
+    const otherTrainer = await t.user('trainer');
+    const refused = await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: otherTrainer, body: { orgId: school.id, seat: 'online', seats: 1 } });
+    expect(refused.status).toBe(403);
+    expect(refused.json.error.message).toBe('Only the session’s trainers or an administrator may change it.');
+    const inPerson = await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: admin, body: { orgId: school.id, seat: 'in_person', seats: 1 } });
+    expect(inPerson.status).toBe(400);
+    expect(inPerson.json.error.code).toBe('validation_failed');
+    expect((await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: admin, body: { orgId: school.id, seat: 'online', seats: 1 } })).status).toBe(204);
+    expect((await t.request('GET', `/api/sessions/${s.id}/holds`, { as: admin })).json.items).toEqual([{ orgId: school.id, orgName: 'Oak Primary', seat: 'online', seats: 1, claimed: 0 }]);
+  });
+
+  it('each school office sees only its own holds; a hold set to nothing is no longer listed, though its seat stays taken', async () => {
+    const [oak, elm] = [await t.org('Oak Primary'), await t.org('Elm Academy')];
+    const s = await t.session({ capacity: { online: 4 } });
+    for (const org of [oak, elm]) expect((await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: s.trainer, body: { orgId: org.id, seat: 'online', seats: 1 } })).status).toBe(204);
+    const oakOffice = await t.user('office', oak.id);
+    expect((await t.request('GET', `/api/sessions/${s.id}/holds`, { as: oakOffice })).json.items).toEqual([{ orgId: oak.id, orgName: 'Oak Primary', seat: 'online', seats: 1, claimed: 0 }]);
+    // Elm's held seat is taken, then the hold removed: the claim is kept (the seat stays Elm's person's), the hold is not shown.
+    const [e1] = await staff(1, elm.id);
+    expect((await book(e1!, s.id)).json.status).toBe('confirmed');
+    expect((await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: s.trainer, body: { orgId: elm.id, seat: 'online', seats: 0 } })).status).toBe(204);
+    expect((await t.request('GET', `/api/sessions/${s.id}/holds`, { as: s.trainer })).json.items).toEqual([{ orgId: oak.id, orgName: 'Oak Primary', seat: 'online', seats: 1, claimed: 0 }]);
   });
 });
 
@@ -288,6 +565,19 @@ describe('the queue and held seats', () => {
     expect((await t.request('GET', `/api/bookings/${qc.json.id}`, { as: c })).json.status).toBe('offered');
   });
 
+  it('on a hybrid session, an online offer that lapsed is passed on when someone next books an in-person seat', async () => {
+    const s = await t.session({ mode: 'hybrid', venue: 'Main Hall', capacity: { inPerson: 1, online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 60, startsAt: '2026-02-08T16:00:00Z', endsAt: '2026-02-08T17:00:00Z' });
+    const [a, b, c, d] = await staff(4);
+    const first = await book(a!, s.id, { seat: 'online' });
+    const qb = await book(b!, s.id, { seat: 'online' });
+    const qc = await book(c!, s.id, { seat: 'online' });
+    await t.request('DELETE', `/api/bookings/${first.json.id}`, { as: a });
+    t.clock.advance(61 * 60_000);
+    expect((await book(d!, s.id, { seat: 'in_person' })).json.status).toBe('confirmed');
+    expect((await t.request('GET', `/api/bookings/${qb.json.id}`, { as: b })).json.status).toBe('cancelled');
+    expect((await t.request('GET', `/api/bookings/${qc.json.id}`, { as: c })).json.status).toBe('offered');
+  });
+
   it('once the session has begun, a freed seat goes straight to the next person (no offer to wait on)', async () => {
     const s = await t.session({ capacity: { online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 60, startsAt: '2026-02-01T08:30:00Z', endsAt: '2026-02-01T10:00:00Z' });
     const [a, b] = await staff(2);
@@ -296,6 +586,39 @@ describe('the queue and held seats', () => {
     expect(queued.json.status).toBe('waitlisted');
     await t.request('DELETE', `/api/bookings/${first.json.id}`, { as: a });
     expect((await t.request('GET', `/api/bookings/${queued.json.id}`, { as: b })).json.status).toBe('confirmed');
+  });
+  it('in one batch, a school’s person who fills its held seat leaves the open seats to the others in the batch', async () => {
+    const [oak, elm] = [await t.org('Oak Primary'), await t.org('Elm Academy')];
+    const s = await t.session({ capacity: { online: 3 }, holdsReleaseAt: '2026-02-09T09:00:00Z' });
+    await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: s.trainer, body: { orgId: oak.id, seat: 'online', seats: 1 } });
+    const [o1] = await staff(1, oak.id);
+    const [e1, e2] = await staff(2, elm.id);
+    const admin = await t.user('admin');
+    const batch = await book(admin, s.id, { userIds: [o1!.id, e1!.id, e2!.id] });
+    expect(batch.status).toBe(201);
+    expect(batch.json.results.map((r: { status: string }) => r.status)).toEqual(['confirmed', 'confirmed', 'confirmed']);
+    expect((await t.request('GET', `/api/sessions/${s.id}/holds`, { as: s.trainer })).json.items).toEqual([{ orgId: oak.id, orgName: 'Oak Primary', seat: 'online', seats: 1, claimed: 1 }]);
+  });
+
+  it('an office batch after a hold lapsed: the freed seat goes to the head of the queue first, and the batch queues behind with the right places', async () => {
+    const [oak, elm] = [await t.org('Oak Primary'), await t.org('Elm Academy')];
+    const s = await t.session({ capacity: { online: 2 }, holdsReleaseAt: '2026-02-03T09:00:00Z' });
+    await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: s.trainer, body: { orgId: oak.id, seat: 'online', seats: 1 } });
+    const [e1, e2, e3, e4] = await staff(4, elm.id);
+    const office = await t.user('office', elm.id);
+    expect((await book(e1!, s.id)).json.status).toBe('confirmed');
+    const queued = await book(e2!, s.id);
+    expect(queued.json).toMatchObject({ status: 'waitlisted', position: 1 });
+    // The hold lapses; no sweep has run, so the seat is handed on by the next booking.
+    t.clock.set('2026-02-03T09:00:00.000Z');
+    const batch = await book(office, s.id, { userIds: [e3!.id, e4!.id] });
+    expect(batch.status).toBe(201);
+    expect(batch.json.results).toMatchObject([
+      { userId: e3!.id, status: 'waitlisted', position: 1 },
+      { userId: e4!.id, status: 'waitlisted', position: 2 },
+    ]);
+    expect((await t.request('GET', `/api/bookings/${queued.json.id}`, { as: e2 })).json.status).toBe('confirmed');
+    expect(await seats(s.id, e1!)).toMatchObject({ online: { capacity: 2, confirmed: 2, offered: 0, waitlisted: 2, available: 0 } });
   });
 });
 
@@ -313,7 +636,7 @@ describe('session changes', () => {
     }
     const [mail] = await t.mails('session_cancelled');
     expect(mail!.message.text).toContain('Trainer unwell');
-    expect((await book((await staff(1))[0]!, s.id)).json.error.code).toBe('session_cancelled');
+    expect((await book((await staff(1))[0]!, s.id)).json.error).toMatchObject({ code: 'session_cancelled', message: 'This session has been cancelled.' });
   });
 
   it('a time change tells every attendee in their own time zone', async () => {

@@ -5,6 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestContext, type TestContext, type TestUser } from '../helpers.js';
+import { readCalendar } from './calendar-ical.js';
 
 let t: TestContext;
 beforeEach(async () => {
@@ -194,6 +195,8 @@ describe('moving and removing people', () => {
     const o = await book(online.id, await t.user('staff'));
     const none = await t.request('POST', `/api/bookings/${o.id}/seat`, { as: trainer, body: { seat: 'in_person' } });
     expect(none.status).toBe(400);
+    expect(none.json.error.message).toBe('This session has no in-person seats.');
+    expect(none.json.error.details.issues).toEqual([{ path: 'seat', message: 'not offered by this session' }]);
     expect((await t.request('GET', `/api/sessions/${s.id}/attendees`, { as: trainer })).json.items.map((r: any) => r.seat)).toEqual(['in_person', 'online']);
   });
 
@@ -213,6 +216,79 @@ describe('moving and removing people', () => {
     expect(mail!.to_email).toBe(asha.email);
     expect(mail!.message.text).toContain('Reason given: Booked twice under two names');
     expect(mail!.message.parts.ical?.method).toBe('CANCEL');
+  });
+});
+
+describe('moving and removing: the edges', () => {
+  /** The SEQUENCE of the person's calendar event for a booking now. */
+  const sequence = async (bookingId: string, as: TestUser) => readCalendar((await t.request('GET', `/api/bookings/${bookingId}/invite.ics`, { as })).text).events[0]!.sequence;
+
+  it('a move to the seat kind a person already has changes nothing; a waiting place moves to a full kind’s queue; a seat does not; each real move raises the SEQUENCE', async () => {
+    const trainer = await t.user('trainer');
+    const s = await t.session({ ...hybrid, capacity: { inPerson: 1, online: 1 } }, trainer);
+    const [p1, p2, p3] = [await t.user('staff', null, 'Asha'), await t.user('staff', null, 'Ben'), await t.user('staff', null, 'Cai')];
+    const b1 = await book(s.id, p1, 'in_person');
+    const b2 = await book(s.id, p2, 'online');
+    const b3 = await book(s.id, p3, 'in_person');
+    expect(b3.status).toBe('waitlisted');
+    const same = await t.request('POST', `/api/bookings/${b1.id}/seat`, { as: trainer, body: { seat: 'in_person' } });
+    expect(same.status).toBe(200);
+    expect(same.json).toMatchObject({ seat: 'in_person', status: 'confirmed' });
+    expect(await t.mails('seat_changed')).toHaveLength(0);
+
+    const full = await t.request('POST', `/api/bookings/${b2.id}/seat`, { as: trainer, body: { seat: 'in_person' } });
+    expect(full.status).toBe(409);
+    expect(full.json.error.message).toBe('There is no free in-person seat to move Ben to.');
+
+    const before = await sequence(b3.id, p3);
+    const moved = await t.request('POST', `/api/bookings/${b3.id}/seat`, { as: trainer, body: { seat: 'online' } });
+    expect(moved.status).toBe(200);
+    expect(moved.json).toMatchObject({ seat: 'online', status: 'waitlisted' });
+    expect(await sequence(b3.id, p3)).toBeGreaterThan(before);
+    expect((await t.mails('seat_changed')).map((m) => m.to_email)).toEqual([p3.email]);
+  });
+
+  it('an offered seat moves with its offer; a move to online seats a session lacks says so', async () => {
+    const trainer = await t.user('trainer');
+    const s = await t.session({ ...hybrid, waitlistPolicy: 'offer', offerHoldMinutes: 60 }, trainer); // 1 in person, 2 online
+    const [p1, p2] = [await t.user('staff'), await t.user('staff')];
+    const b1 = await book(s.id, p1, 'in_person');
+    const b2 = await book(s.id, p2, 'in_person');
+    expect((await t.request('DELETE', `/api/bookings/${b1.id}`, { as: p1 })).status).toBe(200);
+    expect((await t.request('GET', `/api/bookings/${b2.id}`, { as: p2 })).json.status).toBe('offered');
+    const moved = await t.request('POST', `/api/bookings/${b2.id}/seat`, { as: trainer, body: { seat: 'online' } });
+    expect(moved.status).toBe(200);
+    expect(moved.json).toMatchObject({ seat: 'online', status: 'offered' });
+
+    const inPerson = await t.session({ title: 'In the hall', mode: 'in_person', venue: 'Oak hall', startsAt: hybrid.startsAt, endsAt: hybrid.endsAt, capacity: { inPerson: 2 } }, trainer);
+    const h = await book(inPerson.id, await t.user('staff'));
+    const none = await t.request('POST', `/api/bookings/${h.id}/seat`, { as: trainer, body: { seat: 'online' } });
+    expect(none.status).toBe(400);
+    expect(none.json.error.message).toBe('This session has no online seats.');
+  });
+
+  it('removing twice tells the person once; a cancelled place cannot be moved; nor any place on a cancelled session', async () => {
+    const trainer = await t.user('trainer');
+    const s = await t.session(hybrid, trainer);
+    const [asha, ben] = [await t.user('staff'), await t.user('staff')];
+    const a = await book(s.id, asha, 'in_person');
+    const b = await book(s.id, ben, 'online');
+    const before = await sequence(a.id, asha);
+    for (let i = 0; i < 2; i++) {
+      const res = await t.request('POST', `/api/bookings/${a.id}/remove`, { as: trainer, body: { reason: 'Booked twice' } });
+      expect(res.status).toBe(200);
+      expect(res.json.status).toBe('cancelled');
+    }
+    expect(await t.mails('removed')).toHaveLength(1);
+    expect(await sequence(a.id, asha)).toBeGreaterThan(before);
+    const gone = await t.request('POST', `/api/bookings/${a.id}/seat`, { as: trainer, body: { seat: 'online' } });
+    expect(gone.status).toBe(409);
+    expect(gone.json.error).toMatchObject({ code: 'conflict', message: 'Only a booked, offered or waiting place can be moved.' });
+
+    expect((await t.request('POST', `/api/sessions/${s.id}/cancel`, { as: trainer, body: {} })).status).toBe(200);
+    const off = await t.request('POST', `/api/bookings/${b.id}/seat`, { as: trainer, body: { seat: 'in_person' } });
+    expect(off.status).toBe(409);
+    expect(off.json.error).toMatchObject({ code: 'session_cancelled', message: 'This session has been cancelled.' });
   });
 });
 
