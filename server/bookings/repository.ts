@@ -309,14 +309,12 @@ export async function orgChain(db: Q, orgId: string): Promise<string[]> {
 }
 
 /**
- * Whether an organisation's people are among those a session is for: any organisation for
- * the whole programme; the named one for an organisation's session; the trust and its
- * schools for a trust's. Seats may be held only for such organisations.
+ * Whether an organisation's people are among those a session is for, by the one visibility
+ * rule (`visibleTo`) as it stands stored: seats may be held only for such organisations.
  */
-export async function orgInAudience(db: Q, s: Pick<SessionRow, 'audience_kind' | 'audience_org_id'>, orgId: string): Promise<boolean> {
-  if (s.audience_kind === 'programme') return true;
-  if (s.audience_kind === 'organisation') return orgId === s.audience_org_id;
-  return s.audience_org_id !== null && (await orgChain(db, orgId)).includes(s.audience_org_id);
+export async function orgInAudience(db: Q, sessionId: string, orgId: string): Promise<boolean> {
+  const viewer: Viewer = { kind: 'person', userId: '', orgId, orgChain: await orgChain(db, orgId) };
+  return (await sessionVisibility(db, sessionId, viewer)) === 'visible';
 }
 
 /** Whom `user` sees sessions as: an administrator everything; anyone else by their organisation, its trust, and the sessions they run. */

@@ -439,7 +439,7 @@ export async function cancelAllForSession(trx: Trx, deps: Deps, s: SessionRow, r
 export async function setHold(trx: Trx, deps: Deps, sessionId: string, orgId: string, seat: SeatKind, seats: number) {
   const s = await lockOpenSession(trx, deps, sessionId);
   if (!seatsOfMode(s.mode).includes(seat)) throw new AppError('validation_failed', 'This session has no seats of that kind.', { issues: [{ path: 'seat', message: 'not offered by this session' }] });
-  if (seats > 0 && !(await repo.orgInAudience(trx, s, orgId))) {
+  if (seats > 0 && !(await repo.orgInAudience(trx, s.id, orgId))) {
     throw new AppError('validation_failed', 'Seats can only be held for an organisation the session is for.', { issues: [{ path: 'orgId', message: 'is outside who the session is for' }] });
   }
   const state = await seatState(trx, deps, s, seat);

@@ -1,5 +1,5 @@
 /** The calendar's queries: bookings as calendar rows (paged by keyset), feed tokens. */
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Compilable, type Kysely, type Transaction } from 'kysely';
 import type { BookingStatus, Database, SeatKind, SessionMode } from '../../db/schema.js';
 import type { CalendarRow } from './ics.js';
 import { prepared } from '../../db/prepared.js';
@@ -150,20 +150,7 @@ export async function calendarRowsPage(db: Q, scope: Scope, f: RowFilter, cursor
       .where((eb) => eb.or([eb('s.starts_at', '>', c.startsAt), eb('b.id', '>', c.bookingId)]));
   }
   const pageRows = keys.orderBy('s.starts_at').orderBy('b.id').limit(limit + 1);
-  const superseded = f.latestOnly
-    ? sql<boolean>`exists (select 1 from bookings n where n.session_id = k.session_id and n.user_id = k.user_id and n.queue_seq > k.queue_seq)`
-    : sql<boolean>`0 = 1`;
-  const raw = (await db
-    .with((cte) => cte('k').materialized(), () => pageRows)
-    .selectFrom('k')
-    .selectAll('k')
-    .select([
-      sql<number>`(select coalesce(sum(p.revision + 1), 0) from bookings p where p.session_id = k.session_id and p.user_id = k.user_id and p.queue_seq < k.queue_seq)`.as('prior_revisions'),
-      superseded.as('superseded'),
-    ])
-    .orderBy('k.starts_at')
-    .orderBy('k.booking_id')
-    .execute()) as (RawRow & { superseded: boolean | number })[];
+  const raw = (await withPageExtras(db, pageRows, f).orderBy(sql`k.starts_at`).orderBy(sql`k.booking_id`).execute()) as PageRow[];
   const more = raw.length > limit;
   if (more) raw.length = limit;
   const last = raw[raw.length - 1];
@@ -171,6 +158,27 @@ export async function calendarRowsPage(db: Q, scope: Scope, f: RowFilter, cursor
   const rows = [];
   for (const r of raw) if (!r.superseded) rows.push(toRow(r));
   return { rows, next };
+}
+
+type PageRow = RawRow & { superseded: boolean | number };
+
+/**
+ * A page's rows (`pageRows`, selecting PAGE_COLUMNS) as the CTE `k`, with the per-row
+ * subqueries computed for those rows only: the revisions of the person's earlier bookings of
+ * the session, and (for `latestOnly`) whether a later booking supersedes the row.
+ */
+function withPageExtras(db: Q, pageRows: Compilable<unknown>, f: RowFilter) {
+  const superseded = f.latestOnly
+    ? sql<boolean>`exists (select 1 from bookings n where n.session_id = k.session_id and n.user_id = k.user_id and n.queue_seq > k.queue_seq)`
+    : sql<boolean>`0 = 1`;
+  return db
+    .with((cte) => cte('k').materialized(), () => pageRows as never)
+    .selectFrom('k' as never)
+    .selectAll('k' as never)
+    .select([
+      sql<number>`(select coalesce(sum(p.revision + 1), 0) from bookings p where p.session_id = k.session_id and p.user_id = k.user_id and p.queue_seq < k.queue_seq)`.as('prior_revisions'),
+      superseded.as('superseded'),
+    ]);
 }
 
 type Order = NonNullable<Cursor['order']>;
@@ -191,19 +199,8 @@ async function pageInOrder(db: Q, scope: Scope, f: RowFilter, order: Order, limi
   const end = order.next + ids.length;
   const next: Cursor | null = end < order.ids.length ? { startsAt: order.starts[end - 1]!, bookingId: order.ids[end - 1]!, order: { ...order, next: end } } : null;
   if (ids.length === 0) return { rows: [], next };
-  const superseded = f.latestOnly
-    ? sql<boolean>`exists (select 1 from bookings n where n.session_id = k.session_id and n.user_id = k.user_id and n.queue_seq > k.queue_seq)`
-    : sql<boolean>`0 = 1`;
   const pageRows = scoped(db, scope, { ...f, latestOnly: false }).select(PAGE_COLUMNS).where('b.id', 'in', ids);
-  const raw = (await db
-    .with((cte) => cte('k').materialized(), () => pageRows)
-    .selectFrom('k')
-    .selectAll('k')
-    .select([
-      sql<number>`(select coalesce(sum(p.revision + 1), 0) from bookings p where p.session_id = k.session_id and p.user_id = k.user_id and p.queue_seq < k.queue_seq)`.as('prior_revisions'),
-      superseded.as('superseded'),
-    ])
-    .execute()) as (RawRow & { superseded: boolean | number })[];
+  const raw = (await withPageExtras(db, pageRows, f).execute()) as PageRow[];
   // In the order read (a session moved meanwhile keeps its place in this walk).
   const at = new Map(ids.map((id, i) => [id, i]));
   raw.sort((a, b) => at.get(a.booking_id)! - at.get(b.booking_id)!);

@@ -11,7 +11,7 @@ export function findSession(db: Q, id: string): Promise<SessionRow | undefined> 
 
 // Who may see a session (DESIGN.md invariant 12) is asked by the booking engine too (who
 // may be booked); the one rule lives there, for the same reason as isTrainerOf.
-export { orgChain, orgInAudience, sessionVisibility, viewerFor, visibleTo, type Viewer } from '../bookings/repository.js';
+export { orgChain, sessionVisibility, viewerFor, visibleTo, type Viewer } from '../bookings/repository.js';
 import { orgInAudience, visibleTo, type Viewer } from '../bookings/repository.js';
 
 /** Whether any organisation has `orgId` as its parent (a trust or local authority). */
@@ -242,8 +242,8 @@ export async function bookedOutside(db: Q, sessionId: string, sees: (u: { id: st
   return outside;
 }
 
-/** The names of organisations holding seats (unreleased, any claimed or not) on a session that are outside its audience. */
-export async function holdOrgsOutside(db: Q, sessionId: string, s: Pick<SessionRow, 'audience_kind' | 'audience_org_id'>): Promise<string[]> {
+/** The names of organisations holding seats on a session that are outside its stored audience. */
+export async function holdOrgsOutside(db: Q, sessionId: string): Promise<string[]> {
   const holds = await db
     .selectFrom('seat_holds as h')
     .innerJoin('organisations as o', 'o.id', 'h.org_id')
@@ -252,7 +252,7 @@ export async function holdOrgsOutside(db: Q, sessionId: string, s: Pick<SessionR
     .where('h.seats', '>', 0)
     .execute();
   const outside = new Set<string>();
-  for (const h of holds) if (!(await orgInAudience(db, s, h.org_id))) outside.add(h.name);
+  for (const h of holds) if (!(await orgInAudience(db, sessionId, h.org_id))) outside.add(h.name);
   return [...outside].sort();
 }
 

@@ -342,7 +342,7 @@ export async function updateSession(deps: Deps, actor: AuthUser, id: string, pat
       if (outside > 0) {
         throw new AppError('audience_excludes_booked', `${outside === 1 ? 'One person booked on this session is' : `${outside} people booked on this session are`} outside that audience: cancel their places first, or choose a wider audience.`);
       }
-      const heldFor = await repo.holdOrgsOutside(trx, id, after);
+      const heldFor = await repo.holdOrgsOutside(trx, id);
       if (heldFor.length > 0) {
         throw new AppError('audience_excludes_booked', `Seats are held on this session for ${heldFor.join(', ')}, outside that audience: release the hold first, or choose a wider audience.`);
       }
