@@ -178,9 +178,10 @@ describe.skipIf(!browserAvailable)('account pages', () => {
     await page.getByRole('status').filter({ hasText: `${person.name} is now a captioner.` }).waitFor();
     await card.getByText('Captioner', { exact: true }).waitFor();
     await activate(page, `Turn off account: ${person.name}`, { back: true });
+    // Focus moves to the question, so the next Tab reaches its answers.
+    await expectFocused(page, '.confirm p');
     await activate(page, 'Yes, turn it off');
-    // (turning an account off also ends its sign-ins: slower than the rest on a loaded PostgreSQL)
-    await card.getByText('Turned off', { exact: true }).waitFor({ timeout: 30_000 });
+    await card.getByText('Turned off', { exact: true }).waitFor();
     await checkPage(page, 'people page after changes');
     const row = await t.db.selectFrom('users').select(['captioner', 'disabled_at']).where('id', '=', person.id).executeTakeFirstOrThrow();
     expect(row.captioner).toBe(1);

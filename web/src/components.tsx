@@ -1,7 +1,7 @@
 /** Building blocks every page shares: headings that take focus, live regions, errors, fields. */
 import type { ComponentChildren, JSX } from 'preact';
 import { createContext } from 'preact';
-import { useContext, useEffect, useRef, useState } from 'preact/hooks';
+import { useContext, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { z } from 'zod';
 import type { Me } from '../../shared/accounts.js';
 import { ApiError, type FieldIssue } from './api.js';
@@ -202,7 +202,10 @@ export function ConfirmButton({ label, question, confirmLabel, keepLabel, onConf
   const questionRef = useRef<HTMLParagraphElement>(null);
   const openerRef = useRef<HTMLButtonElement>(null);
   const wasAsking = useRef(false);
-  useEffect(() => {
+  // A layout effect moves focus in the same task as the change, so a key pressed straight
+  // after opening the question can never land on the opener that has just gone (and then
+  // be undone by focus arriving late on the question).
+  useLayoutEffect(() => {
     if (asking) questionRef.current?.focus();
     else if (wasAsking.current) openerRef.current?.focus();
     wasAsking.current = asking;
