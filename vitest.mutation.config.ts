@@ -14,10 +14,10 @@ const property = process.env.MUTATION_PROPERTY_TESTS === '1' ? ['test/api/bookin
 // trainer-sessions drives moveSeat and removeBooking (a trainer's seat moves and removals),
 // and idempotency a retried booking's recorded answer (recordedAnswers), which no other file
 // in this list reaches: without them those mutants show as not covered.
-// sessions, inhouse and trust-office drive the session edits, cancellations and seat holds
+// sessions, inhouse, trust-office and calendar-feed-revision drive the session edits, cancellations and seat holds
 // (checkSessionChange, afterSessionChange, cancelAllForSession, setHold) and the in-house
 // audience checks of bookMany.
-const engine = ['test/api/bookings.test.ts', 'test/api/booking-batch.test.ts', 'test/api/outbox-atomicity.test.ts', 'test/api/viewer-availability.test.ts', 'test/api/trainer-sessions.test.ts', 'test/api/idempotency.test.ts', 'test/api/sessions.test.ts', 'test/api/inhouse.test.ts', 'test/api/trust-office.test.ts', ...property];
+const engine = ['test/api/bookings.test.ts', 'test/api/booking-batch.test.ts', 'test/api/outbox-atomicity.test.ts', 'test/api/viewer-availability.test.ts', 'test/api/trainer-sessions.test.ts', 'test/api/idempotency.test.ts', 'test/api/sessions.test.ts', 'test/api/inhouse.test.ts', 'test/api/trust-office.test.ts', 'test/api/calendar-feed-revision.test.ts', ...property];
 const testsFor: Record<string, string[]> = {
   'server/bookings/availability.ts': ['server/bookings/availability.test.ts', 'test/api/viewer-availability.test.ts', 'test/api/bookings.test.ts'],
   'server/bookings/service.ts': engine,

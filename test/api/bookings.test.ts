@@ -516,7 +516,7 @@ describe('seat holds', () => {
     expect(refused.json.error.message).toBe('Only the session’s trainers or an administrator may change it.');
     const inPerson = await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: admin, body: { orgId: school.id, seat: 'in_person', seats: 1 } });
     expect(inPerson.status).toBe(400);
-    expect(inPerson.json.error.code).toBe('validation_failed');
+    expect(inPerson.json.error).toMatchObject({ code: 'validation_failed', message: 'This session has no seats of that kind.', details: { issues: [{ path: 'seat', message: 'not offered by this session' }] } });
     expect((await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: admin, body: { orgId: school.id, seat: 'online', seats: 1 } })).status).toBe(204);
     expect((await t.request('GET', `/api/sessions/${s.id}/holds`, { as: admin })).json.items).toEqual([{ orgId: school.id, orgName: 'Oak Primary', seat: 'online', seats: 1, claimed: 0 }]);
   });
@@ -532,6 +532,59 @@ describe('seat holds', () => {
     expect((await book(e1!, s.id)).json.status).toBe('confirmed');
     expect((await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: s.trainer, body: { orgId: elm.id, seat: 'online', seats: 0 } })).status).toBe(204);
     expect((await t.request('GET', `/api/sessions/${s.id}/holds`, { as: s.trainer })).json.items).toEqual([{ orgId: oak.id, orgName: 'Oak Primary', seat: 'online', seats: 1, claimed: 0 }]);
+  });
+});
+
+describe('how many seats a hold may take', () => {
+  it('a school’s hold can grow by what is free once other schools’ unclaimed held seats are set aside; seats its own staff took from it count as its own; the refusal says how many more', async () => {
+    const [oak, elm] = [await t.org('Oak Primary'), await t.org('Elm Academy')];
+    const s = await t.session({ capacity: { online: 6 } });
+    const hold = (orgId: string, n: number) => t.request('PUT', `/api/sessions/${s.id}/holds`, { as: s.trainer, body: { orgId, seat: 'online', seats: n } });
+    expect((await hold(oak.id, 2)).status).toBe(204);
+    expect((await hold(elm.id, 2)).status).toBe(204);
+    const [o1] = await staff(1, oak.id);
+    expect((await book(o1!, s.id)).json.status).toBe('confirmed');
+    // Six seats: one taken (from Oak's hold), Elm's two held. Oak may hold 1 + 3 more.
+    const tooMany = await hold(oak.id, 5);
+    expect(tooMany.status).toBe(409);
+    expect(tooMany.json.error).toMatchObject({ code: 'conflict', message: 'Only 3 more seat(s) can be held on this session.', details: { available: 3 } });
+    expect((await hold(oak.id, 4)).status).toBe(204);
+    // Elm: Oak's three unclaimed seats and the taken one leave it exactly the two it holds.
+    const elmMore = await hold(elm.id, 3);
+    expect(elmMore.status).toBe(409);
+    expect(elmMore.json.error.details).toEqual({ available: 2 });
+    expect((await hold(elm.id, 2)).status).toBe(204);
+    const items = (await t.request('GET', `/api/sessions/${s.id}/holds`, { as: s.trainer })).json.items;
+    expect(items.map((h: { orgName: string; seats: number; claimed: number }) => [h.orgName, h.seats, h.claimed]).sort()).toEqual([
+      ['Elm Academy', 2, 0],
+      ['Oak Primary', 4, 1],
+    ]);
+  });
+
+  it('a seat on offer is taken: it cannot be held for a school', async () => {
+    const school = await t.org('Oak Primary');
+    const s = await t.session({ capacity: { online: 2 }, waitlistPolicy: 'offer', offerHoldMinutes: 60 });
+    const [a, b, c] = await staff(3);
+    const first = await book(a!, s.id);
+    await book(b!, s.id);
+    expect((await book(c!, s.id)).json.status).toBe('waitlisted');
+    await t.request('DELETE', `/api/bookings/${first.json.id}`, { as: a });
+    expect(await seats(s.id, s.trainer)).toMatchObject({ online: { confirmed: 1, offered: 1 } });
+    const res = await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: s.trainer, body: { orgId: school.id, seat: 'online', seats: 1 } });
+    expect(res.status).toBe(409);
+    expect(res.json.error.message).toBe('Only 0 more seat(s) can be held on this session.');
+    expect((await t.request('GET', `/api/sessions/${s.id}/holds`, { as: s.trainer })).json.items).toEqual([]);
+  });
+
+  it('removing a hold is never refused, even for an organisation the session is not for (there is nothing to remove)', async () => {
+    const [hill, far] = [await t.org('Hill Primary'), await t.org('Far School')];
+    const s = await t.session({ capacity: { online: 4 }, audience: { kind: 'organisation', orgId: hill.id } });
+    const remove = await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: s.trainer, body: { orgId: far.id, seat: 'online', seats: 0 } });
+    expect(remove.status, remove.text).toBe(204);
+    const add = await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: s.trainer, body: { orgId: far.id, seat: 'online', seats: 1 } });
+    expect(add.status).toBe(400);
+    expect(add.json.error.details.issues).toEqual([{ path: 'orgId', message: 'is outside who the session is for' }]);
+    expect((await t.request('GET', `/api/sessions/${s.id}/holds`, { as: s.trainer })).json.items).toEqual([]);
   });
 });
 
@@ -648,6 +701,73 @@ describe('session changes', () => {
     const [mail] = await t.mails('session_changed');
     expect(mail!.message.text).toContain('Thursday, 11 June 2026, 15:00 to 16:30 (BST)');
     expect(mail!.message.html).toContain('<a href="http://localhost:3000/bookings/');
+  });
+
+  it('capacity cannot go below the seats taken, offered seats included; the refusal says how many, of which kind', async () => {
+    const s = await t.session({ capacity: { online: 3 }, waitlistPolicy: 'offer', offerHoldMinutes: 60 });
+    const [a, b, c, d] = await staff(4);
+    const first = await book(a!, s.id);
+    for (const p of [b, c, d]) await book(p!, s.id);
+    await t.request('DELETE', `/api/bookings/${first.json.id}`, { as: a });
+    expect(await seats(s.id, s.trainer)).toMatchObject({ online: { confirmed: 2, offered: 1 } });
+    const lower = await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { capacity: { online: 2 } } });
+    expect(lower.status).toBe(409);
+    expect(lower.json.error).toMatchObject({ code: 'capacity_below_confirmed', message: '3 online seat(s) are already taken; capacity cannot go below that.', details: { seat: 'online', taken: 3, requested: 2 } });
+
+    const room = await t.session({ mode: 'in_person', venue: 'Hall', capacity: { inPerson: 2 } });
+    for (const p of [b, c]) await book(p!, room.id);
+    const fewer = await t.request('PATCH', `/api/sessions/${room.id}`, { as: room.trainer, body: { capacity: { inPerson: 1 } } });
+    expect(fewer.status).toBe(409);
+    expect(fewer.json.error).toMatchObject({ message: '2 in-person seat(s) are already taken; capacity cannot go below that.', details: { seat: 'in_person', taken: 2, requested: 1 } });
+    expect((await seats(room.id, room.trainer)).inPerson.capacity).toBe(2);
+  });
+
+  it('a seat kind people are waiting for cannot be removed, though none of its seats is taken', async () => {
+    const [oak, elm] = [await t.org('Oak Primary'), await t.org('Elm Academy')];
+    const s = await t.session({ mode: 'hybrid', venue: 'Hall', capacity: { online: 1, inPerson: 1 }, holdsReleaseAt: '2026-02-09T09:00:00Z' });
+    for (const seat of ['online', 'in_person']) {
+      expect((await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: s.trainer, body: { orgId: oak.id, seat, seats: 1 } })).status).toBe(204);
+    }
+    // Every seat is held for Oak, so Elm's people wait.
+    const [e1, e2] = await staff(2, elm.id);
+    expect((await book(e1!, s.id, { seat: 'online' })).json.status).toBe('waitlisted');
+    expect((await book(e2!, s.id, { seat: 'in_person' })).json.status).toBe('waitlisted');
+    const noOnline = await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { mode: 'in_person' } });
+    expect(noOnline.status).toBe(409);
+    expect(noOnline.json.error).toMatchObject({ code: 'capacity_below_confirmed', message: '1 people are waiting for online seats; those seats cannot be removed.', details: { seat: 'online', waitlisted: 1 } });
+    const noRoom = await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { mode: 'online', venue: null } });
+    expect(noRoom.status).toBe(409);
+    expect(noRoom.json.error).toMatchObject({ message: '1 people are waiting for in-person seats; those seats cannot be removed.', details: { seat: 'in_person', waitlisted: 1 } });
+    expect((await t.request('GET', `/api/sessions/${s.id}`, { as: s.trainer })).json.mode).toBe('hybrid');
+  });
+
+  it('a new title tells no one by email and leaves invites as they were; a new time tells everyone and raises the invite’s SEQUENCE', async () => {
+    const s = await t.session();
+    const [a] = await staff(1);
+    const b = await book(a!, s.id);
+    const before = await event(b.json.id, a!);
+    const kindsBefore = await outboxKinds(a!.id);
+    expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { title: 'Autism in the classroom', description: 'Bring a laptop.' } })).status).toBe(200);
+    expect(await outboxKinds(a!.id)).toEqual(kindsBefore);
+    const renamed = await event(b.json.id, a!);
+    const moved = await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { startsAt: '2026-02-11T16:00:00.000Z', endsAt: '2026-02-11T17:30:00.000Z' } });
+    expect(moved.status).toBe(200);
+    expect(await outboxKinds(a!.id)).toEqual([...kindsBefore, 'session_changed']);
+    const after = await event(b.json.id, a!);
+    expect(renamed.sequence).toBeGreaterThanOrEqual(before.sequence);
+    expect(after.sequence).toBeGreaterThan(renamed.sequence);
+  });
+
+  it('cancelling a session raises each invite’s SEQUENCE, so calendars remove it', async () => {
+    const s = await t.session();
+    const [a] = await staff(1);
+    const b = await book(a!, s.id);
+    const before = await event(b.json.id, a!);
+    expect((await t.request('POST', `/api/sessions/${s.id}/cancel`, { as: s.trainer, body: {} })).status).toBe(200);
+    const after = await event(b.json.id, a!);
+    expect(after.method).toBe('CANCEL');
+    expect(after.sequence).toBeGreaterThan(before.sequence);
+    expect((await t.request('GET', `/api/bookings/${b.json.id}`, { as: a })).json).toMatchObject({ status: 'cancelled' });
   });
 
   it('only the session’s own trainers or an admin may change it', async () => {

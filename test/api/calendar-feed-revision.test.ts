@@ -200,4 +200,20 @@ describe('subscription feed revisions', () => {
     t.clock.advance(DAY);
     await mine.unchanged();
   });
+
+  it('so does a whole session’s cancellation: the cancelled event leaves both feeds 30 days later, and they change then', async () => {
+    const { me, s, mine, orgFeed } = await setup();
+    await book(s.id, me);
+    await mine.changed();
+    await orgFeed.changed();
+    t.clock.advance(MINUTE);
+    expect((await t.request('POST', `/api/sessions/${s.id}/cancel`, { as: s.trainer, body: {} })).status).toBe(200);
+    expect((await mine.changed()).events.map((e) => e.status)).toEqual(['CANCELLED']);
+    await orgFeed.changed();
+    t.clock.advance(29 * DAY);
+    await mine.unchanged();
+    t.clock.advance(2 * DAY);
+    expect((await mine.changed()).events).toEqual([]);
+    expect((await orgFeed.changed()).events).toEqual([]);
+  });
 });
