@@ -393,7 +393,8 @@ export async function declineOffer(trx: Trx, deps: Deps, actor: AuthUser, bookin
 
 /**
  * Called by the catalogue before it saves an edit: refuses a capacity below the seats
- * already taken, or removing a seat kind that people are booked on.
+ * already taken or still held for organisations, or removing a seat kind that people are
+ * booked on or waiting for.
  */
 export async function checkSessionChange(trx: Trx, deps: Deps, before: SessionRow, after: SessionRow) {
   const states = (await repo.loadSeatStates(trx, [before.id], deps.now().toISOString())).get(before.id)!;
@@ -406,6 +407,11 @@ export async function checkSessionChange(trx: Trx, deps: Deps, before: SessionRo
     }
     if (newCapacity === 0 && st.waitlisted > 0) {
       throw new AppError('capacity_below_confirmed', `${st.waitlisted} people are waiting for ${seat === 'online' ? 'online' : 'in-person'} seats; those seats cannot be removed.`, { seat, waitlisted: st.waitlisted });
+    }
+    // Seats promised to organisations are kept too, until the holds are released.
+    const held = st.holdsActive ? st.holds.reduce((n, h) => n + unclaimed(h), 0) : 0;
+    if (newCapacity < taken + held) {
+      throw new AppError('capacity_below_confirmed', `${held} ${seat === 'online' ? 'online' : 'in-person'} seat(s) are held for organisations and ${taken} taken; capacity cannot go below ${taken + held}. Reduce the held seats first.`, { seat, taken, held, requested: newCapacity });
     }
   }
 }
