@@ -12,7 +12,7 @@ export function findSession(db: Q, id: string): Promise<SessionRow | undefined> 
 // Who may see a session (DESIGN.md invariant 12) is asked by the booking engine too (who
 // may be booked); the one rule lives there, for the same reason as isTrainerOf.
 export { orgChain, sessionVisibility, viewerFor, visibleTo, type Viewer } from '../bookings/repository.js';
-import { orgInAudience, visibleTo, type Viewer } from '../bookings/repository.js';
+import { orgInAudience, visibleTo, type HoldRow, type Viewer } from '../bookings/repository.js';
 
 /** Whether any organisation has `orgId` as its parent (a trust or local authority). */
 export async function hasChildOrgs(db: Q, orgId: string): Promise<boolean> {
@@ -105,17 +105,47 @@ function filtered(db: Q, f: SessionFilter, patterns: string[] = (f.words ?? []).
  * listing `from` today walks every past session from the first ever (SQLite picks that plan
  * for ORDER BY starts_at when the limit is a parameter), so the cost grew with history.
  */
-export async function listSessions(db: Q, f: SessionFilter, limit: number, offset: number) {
+export async function listSessions(db: Q, f: SessionFilter, limit: number, offset: number): Promise<SessionPage> {
   const { count, page, values } = listQueries(f);
   const summary = await count.first(db, values);
   const total = Number(summary?.n ?? 0);
-  if (total === 0 || !summary?.first_start || offset >= total) return { rows: [] as SessionViewRow[], total };
-  const rows = await page.all(db, { ...values, firstStart: summary.first_start, limit, offset });
-  return { rows, total };
+  if (total === 0 || !summary?.first_start || offset >= total) return unpackPage([], total);
+  return unpackPage(await page.all(db, { ...values, firstStart: summary.first_start, limit, offset }), total);
 }
 
 type ListArgs = Record<string, unknown>;
-type ListQueries = { count: Prepared<ListArgs, { n: number | string; first_start: string | null }>; page: Prepared<ListArgs, SessionViewRow> };
+/** A listed session's trainers and seat holds, read with it (one query for the page, not three). */
+type PageRow = SessionViewRow & { trainer_ids: string | null; hold_list: string | null };
+type ListQueries = { count: Prepared<ListArgs, { n: number | string; first_start: string | null }>; page: Prepared<ListArgs, PageRow> };
+
+// The same SQL on both databases (SQLite 3.44+ has string_agg with ORDER BY). Ids are UUIDs
+// and seat kinds single words, so ',' and ' ' separate them safely.
+const PAGE_EXTRAS = [
+  sql<string | null>`(select string_agg(st.user_id, ',' order by st.user_id) from session_trainers st where st.session_id = sessions.id)`.as('trainer_ids'),
+  sql<string | null>`(select string_agg(h.org_id || ' ' || h.seat || ' ' || cast(h.seats as text) || ' ' || cast(h.claimed as text), ',' order by h.org_id, h.seat) from seat_holds h where h.session_id = sessions.id)`.as('hold_list'),
+] as const;
+
+/** A page's rows, with each session's trainers and holds as the catalogue's other reads give them. */
+export interface SessionPage {
+  rows: SessionViewRow[];
+  total: number;
+  trainers: Map<string, string[]>;
+  holds: HoldRow[];
+}
+
+function unpackPage(rows: PageRow[], total: number): SessionPage {
+  const trainers = new Map<string, string[]>();
+  const holds: HoldRow[] = [];
+  const plain = rows.map(({ trainer_ids, hold_list, ...row }) => {
+    trainers.set(row.id, trainer_ids ? trainer_ids.split(',') : []);
+    for (const h of hold_list ? hold_list.split(',') : []) {
+      const [org_id, seat, seats, claimed] = h.split(' ');
+      holds.push({ session_id: row.id, org_id: org_id!, seat: seat as HoldRow['seat'], seats: Number(seats), claimed: Number(claimed) });
+    }
+    return row;
+  });
+  return { rows: plain, total, trainers, holds };
+}
 /** The listing's two queries, prepared once per shape of filter (which filters are given, how many words, the viewer's kind). */
 const listShapes = new Map<string, ListQueries>();
 
@@ -154,11 +184,12 @@ function listQueries(f: SessionFilter): ListQueries & { values: ListArgs } {
         return filtered(db, shaped, patterns)
           .where('starts_at', '>=', arg('firstStart') as string)
           .select(VIEW_COLUMNS)
+          .select(PAGE_EXTRAS)
           .orderBy('starts_at')
           .orderBy('id')
           .limit(arg('limit') as number)
           .offset(arg('offset') as number);
-      }) as Prepared<ListArgs, SessionViewRow>,
+      }) as Prepared<ListArgs, PageRow>,
     };
     // Shapes are few (flags, up to 10 words, up to 10 organisations); a bound all the same.
     if (listShapes.size < 1000) listShapes.set(key, q);

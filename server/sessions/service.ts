@@ -95,9 +95,10 @@ async function checkAudience(deps: Deps, audience: AudienceInput | undefined): P
  * queries. The seats are the counts stored on the rows and their holds: no booking is read,
  * so a page costs the same however many people have booked.
  */
-export async function sessionViews(deps: Deps, rows: repo.SessionViewRow[], viewer?: Pick<AuthUser, 'orgId'>): Promise<Session[]> {
+/** Sessions as people see them; `known` gives their trainers and holds when they were read with the rows. */
+export async function sessionViews(deps: Deps, rows: repo.SessionViewRow[], viewer?: Pick<AuthUser, 'orgId'>, known?: Pick<repo.SessionPage, 'trainers' | 'holds'>): Promise<Session[]> {
   const ids = rows.map((r) => r.id);
-  const [trainers, holds, names] = await Promise.all([repo.trainerIdsOf(deps.db, ids), holdsOf(deps.db, ids), audienceNames(deps, rows)]);
+  const [trainers, holds, names] = await Promise.all([known?.trainers ?? repo.trainerIdsOf(deps.db, ids), known?.holds ?? holdsOf(deps.db, ids), audienceNames(deps, rows)]);
   const seats = seatStatesOf(rows, holds, deps.now().toISOString());
   return rows.map((r) => toSession(r, trainers.get(r.id) ?? [], seats.get(r.id)!, viewer?.orgId ?? null, names));
 }
@@ -270,9 +271,10 @@ export async function listSessions(deps: Deps, q: z.infer<typeof SessionQuery>, 
     const items = (await sessionViews(deps, page, caller)).map((s) => ({ ...s, fit: fit?.get(s.id) ?? null }));
     return { items, total: kept.length, limit: q.limit, offset: q.offset };
   }
-  const { rows, total } = await repo.listSessions(deps.db, filter, q.limit, q.offset);
+  const listed = await repo.listSessions(deps.db, filter, q.limit, q.offset);
+  const { rows, total } = listed;
   const fit = caller ? await fitsForSessions(deps, caller.id, rows) : null;
-  const items = (await sessionViews(deps, rows, caller)).map((s) => (caller ? { ...s, fit: fit?.get(s.id) ?? null } : s));
+  const items = (await sessionViews(deps, rows, caller, listed)).map((s) => (caller ? { ...s, fit: fit?.get(s.id) ?? null } : s));
   return { items, total, limit: q.limit, offset: q.offset };
 }
 

@@ -756,6 +756,11 @@ describe('session changes', () => {
     const released = await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { capacity: { online: 2 } } });
     expect(released.status, released.text).toBe(200);
     expect(released.json.seats.online).toMatchObject({ capacity: 2, confirmed: 2 });
+
+    const room = await t.session({ mode: 'in_person', venue: 'Hall', capacity: { inPerson: 3 } });
+    expect((await t.request('PUT', `/api/sessions/${room.id}/holds`, { as: room.trainer, body: { orgId: oak.id, seat: 'in_person', seats: 2 } })).status).toBe(204);
+    const fewer = await t.request('PATCH', `/api/sessions/${room.id}`, { as: room.trainer, body: { capacity: { inPerson: 1 } } });
+    expect(fewer.json.error.message).toBe('2 in-person seat(s) are held for organisations and 0 taken; capacity cannot go below 2. Reduce the held seats first.');
   });
 
   it('a seat kind people are waiting for cannot be removed, though none of its seats is taken', async () => {
