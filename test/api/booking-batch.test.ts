@@ -55,6 +55,12 @@ describe('a batch of booking requests', () => {
     ]);
     const second = answers[1]!;
     expect('results' in second && second.results[0]).toMatchObject({ error: { message: 'You already have a seat for this session.' } });
+    // The words each refusal gives, as the person or office reads them.
+    expect('error' in answers[2]! && answers[2].error.message).toBe('No such session.');
+    const office4 = answers[4]!;
+    expect('results' in office4 && office4.results[3]).toMatchObject({ error: { message: 'No such person.' } });
+    const last = answers[7]!;
+    expect('results' in last && last.results[0]).toMatchObject({ error: { message: 'You may book only yourself, or staff of the organisations you book for.' } });
 
     // The rows: first come, first served, one queue number each, in order.
     const rows = await t.db.selectFrom('bookings').select(['id', 'user_id', 'status', 'queue_seq', 'booked_by']).where('session_id', '=', s1.id).orderBy('queue_seq').execute();
@@ -79,6 +85,27 @@ describe('a batch of booking requests', () => {
     );
     // What the session shows is what the rows say.
     expect((await t.request('GET', `/api/sessions/${s1.id}`, { as: a })).json.seats.online).toMatchObject({ capacity: 2, confirmed: 2, waitlisted: 2, available: 0 });
+  });
+
+  it('a retry whose first attempt committed gets that booking, though it is booked together with a request that has no key', async () => {
+    const s = await t.session({ capacity: { online: 3 } });
+    const org = await t.org();
+    const [me, other] = [await t.user('staff', org.id), await t.user('staff', org.id)];
+    const first = await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: me, body: {}, headers: { 'idempotency-key': 'lost-answer' } });
+    expect(first.status).toBe(201);
+    // What a crash right after the commit leaves: the key in flight with no answer stored.
+    await t.db.updateTable('idempotency_keys').set({ status: null, body: null, content_type: null, locked_until: '2999-01-01T00:00:00.000Z' }).where('user_id', '=', me.id).execute();
+    const answers = await t.db.transaction().execute((trx) =>
+      bookMany(trx, t.deps, [
+        { actor: actor(me), sessionId: s.id, seat: undefined, userIds: [me.id], idempotencyKey: 'lost-answer' },
+        { actor: actor(other), sessionId: s.id, seat: undefined, userIds: [other.id] },
+      ]),
+    );
+    expect(answers.map((a) => ('results' in a ? a.results : a.error.code))).toMatchObject([
+      [{ userId: me.id, id: first.json.id, status: 'confirmed' }],
+      [{ userId: other.id, status: 'confirmed' }],
+    ]);
+    expect(await t.db.selectFrom('bookings').select('id').where('user_id', '=', me.id).execute()).toHaveLength(1);
   });
 
   it('over HTTP: a burst for one session fills it first come, first served, with one answer each', async () => {

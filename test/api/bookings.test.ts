@@ -156,6 +156,48 @@ describe('booking a seat', () => {
   });
 });
 
+describe('reading bookings', () => {
+  it('a person’s bookings say what each session is, when and where; an office narrows its school’s bookings to a range of dates', async () => {
+    const org = await t.org();
+    const [a] = await staff(1, org.id);
+    const office = await t.user('office', org.id);
+    const early = await t.session({ title: 'Early one', mode: 'in_person', venue: 'Main Hall', capacity: { inPerson: 5 }, startsAt: '2026-02-10T16:00:00.000Z', endsAt: '2026-02-10T17:00:00.000Z' });
+    const late = await t.session({ title: 'Late one', startsAt: '2026-03-10T16:00:00.000Z', endsAt: '2026-03-10T17:00:00.000Z' });
+    for (const s of [early, late]) expect((await book(a!, s.id)).status).toBe(201);
+
+    const mine = (await t.request('GET', '/api/me/bookings', { as: a })).json.items;
+    expect(mine.map((b: { session: unknown }) => b.session)).toEqual([
+      { id: early.id, title: 'Early one', mode: 'in_person', startsAt: '2026-02-10T16:00:00.000Z', endsAt: '2026-02-10T17:00:00.000Z', timeZone: 'Europe/London', venue: 'Main Hall', status: 'scheduled' },
+      { id: late.id, title: 'Late one', mode: 'online', startsAt: '2026-03-10T16:00:00.000Z', endsAt: '2026-03-10T17:00:00.000Z', timeZone: 'Europe/London', venue: null, status: 'scheduled' },
+    ]);
+
+    const titles = async (query: string) => (await t.request('GET', `/api/orgs/${org.id}/bookings${query}`, { as: office })).json.items.map((b: { session: { title: string } }) => b.session.title);
+    expect(await titles('')).toEqual(['Early one', 'Late one']);
+    expect(await titles('?from=2026-03-01T00:00:00.000Z')).toEqual(['Late one']);
+    expect(await titles('?to=2026-03-01T00:00:00.000Z')).toEqual(['Early one']);
+    // A session under way at `from` is still in the range; one starting at `to` is not.
+    expect(await titles('?from=2026-02-10T16:30:00.000Z&to=2026-03-10T16:00:00.000Z')).toEqual(['Early one']);
+  });
+
+  it('a session’s trainer sees everyone on its roster in queue order; an office only its own staff', async () => {
+    const [oak, elm] = [await t.org('Oak Primary'), await t.org('Elm Academy')];
+    const s = await t.session({ capacity: { online: 1 } });
+    const [o1, o2] = await staff(2, oak.id);
+    const [e1] = await staff(1, elm.id);
+    for (const p of [o1!, e1!, o2!]) expect((await book(p, s.id)).status).toBe(201);
+    const roster = async (as: TestUser) => (await t.request('GET', `/api/sessions/${s.id}/bookings`, { as })).json.items.map((b: { userName: string; status: string; position: number | null }) => [b.userName, b.status, b.position]);
+    expect(await roster(s.trainer)).toEqual([
+      [o1!.name, 'confirmed', null],
+      [e1!.name, 'waitlisted', 1],
+      [o2!.name, 'waitlisted', 2],
+    ]);
+    expect(await roster(await t.user('office', oak.id))).toEqual([
+      [o1!.name, 'confirmed', null],
+      [o2!.name, 'waitlisted', 2],
+    ]);
+  });
+});
+
 describe('acting for someone else', () => {
   it('their school office or an administrator can cancel a booking for them; a colleague cannot, and learns nothing of it', async () => {
     const org = await t.org();
@@ -662,6 +704,21 @@ describe('the queue and held seats', () => {
     expect(batch.status).toBe(201);
     expect(batch.json.results.map((r: { status: string }) => r.status)).toEqual(['confirmed', 'confirmed', 'confirmed']);
     expect((await t.request('GET', `/api/sessions/${s.id}/holds`, { as: s.trainer })).json.items).toEqual([{ orgId: oak.id, orgName: 'Oak Primary', seat: 'online', seats: 1, claimed: 1 }]);
+  });
+
+  it('in one batch, people of two schools with held seats each fill their own school’s hold, leaving the open seat to the next person', async () => {
+    const [oak, elm, ash] = [await t.org('Oak Primary'), await t.org('Elm Academy'), await t.org('Ash College')];
+    const s = await t.session({ capacity: { online: 3 }, holdsReleaseAt: '2026-02-09T09:00:00Z' });
+    for (const org of [oak, elm]) expect((await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: s.trainer, body: { orgId: org.id, seat: 'online', seats: 1 } })).status).toBe(204);
+    const [o1] = await staff(1, oak.id);
+    const [e1] = await staff(1, elm.id);
+    const [a1] = await staff(1, ash.id);
+    const admin = await t.user('admin');
+    const batch = await book(admin, s.id, { userIds: [e1!.id, o1!.id, a1!.id] });
+    expect(batch.status).toBe(201);
+    expect(batch.json.results.map((r: { status: string }) => r.status)).toEqual(['confirmed', 'confirmed', 'confirmed']);
+    const holds = (await t.request('GET', `/api/sessions/${s.id}/holds`, { as: s.trainer })).json.items;
+    expect(holds.map((h: { orgName: string; claimed: number }) => [h.orgName, h.claimed]).sort()).toEqual([['Elm Academy', 1], ['Oak Primary', 1]]);
   });
 
   it('an office batch after a hold lapsed: the freed seat goes to the head of the queue first, and the batch queues behind with the right places', async () => {

@@ -190,6 +190,7 @@ describe('who a session is for', () => {
     const w = await world();
     const res = await t.request('POST', `/api/sessions/${w.forHill.id}/bookings`, { as: w.admin, body: { seat: 'online', userId: w.other.id } });
     expect(res.status).toBe(404);
+    expect(res.json.error.message).toBe('No such session.');
     expect((await t.request('GET', `/api/sessions/${w.forHill.id}`, { as: w.admin })).json.seats.online.confirmed).toBe(0);
     expect((await t.request('POST', `/api/sessions/${w.forHill.id}/bookings`, { as: w.admin, body: { seat: 'online', userId: w.hill.id } })).status).toBe(201);
   });
@@ -218,6 +219,12 @@ describe('seat holds on an in-house session', () => {
     expect(await names(w.forHill.id)).toEqual(['Hill Primary']);
     expect(await names(w.forTrust.id)).toEqual(['Dale Academy', 'Hill Primary', 'Oak Trust']);
     expect(await names(w.forAll.id)).toEqual(['Dale Academy', 'Far School', 'Hill Primary', 'Oak Trust']);
+    // A session for a trust's own staff ("one organisation") is not for its schools.
+    const forTrustStaff = await t.session({ ...base, title: 'Oak Trust central team', audience: { kind: 'organisation', orgId: w.trustOrg.id } }, w.trainer);
+    expect(await names(forTrustStaff.id)).toEqual(['Oak Trust']);
+    // Each organisation comes with its URN, when it has one.
+    await t.db.updateTable('organisations').set({ urn: '100001' }).where('id', '=', w.hillOrg.id).execute();
+    expect((await t.request('GET', `/api/sessions/${w.forHill.id}/holds/organisations`, { as: w.trainer })).json.items).toEqual([{ id: w.hillOrg.id, name: 'Hill Primary', urn: '100001' }]);
     // Who may see the list: those who run the session.
     expect((await t.request('GET', `/api/sessions/${w.forAll.id}/holds/organisations`, { as: w.otherTrainer })).status).toBe(403);
     expect((await t.request('GET', `/api/sessions/${w.forTrust.id}/holds/organisations`, { as: w.otherTrainer })).status).toBe(404);
