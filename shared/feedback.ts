@@ -48,7 +48,10 @@ export const FeedbackSummary = z.object({
   confidenceAfter: z.object({ average: z.number().nullable(), distribution: Distribution }),
   /** Average of (after − before) per person. */
   confidenceShift: z.number().nullable(),
+  /** The most recent comments, newest first (at most 200: `commentCount` says how many there are). */
   comments: z.array(z.object({ name: z.string().nullable(), text: z.string(), sessionTitle: z.string(), at: z.string() })),
+  /** How many comments there are in all. */
+  commentCount: z.number(),
   /** True when names are hidden on comments (the course is set to anonymous feedback). */
   anonymous: z.boolean(),
 });

@@ -43,20 +43,80 @@ export interface Scope {
   sessionIds?: string[];
 }
 
-/** Every answer in scope with who gave it, the session and whether its course hides names. */
-export async function answers(db: Q, scope: Scope) {
-  if (scope.sessionIds && scope.sessionIds.length === 0) return [];
-  let q = db
-    .selectFrom('feedback as f')
-    .innerJoin('users as u', 'u.id', 'f.user_id')
-    .innerJoin('sessions as s', 's.id', 'f.session_id')
-    .leftJoin('courses as c', 'c.id', 's.course_id')
-    .select(['f.session_id', 'f.usefulness', 'f.confidence_before', 'f.confidence_after', 'f.comment', 'f.updated_at', 'u.name', 's.title', 's.course_id', 'c.anonymous_feedback'])
-    .where('s.status', '<>', 'cancelled');
+/** Answers in scope, on sessions that were not cancelled. */
+function answersIn(db: Q, scope: Scope) {
+  let q = db.selectFrom('feedback as f').innerJoin('sessions as s', 's.id', 'f.session_id').where('s.status', '<>', 'cancelled');
   if (scope.sessionId) q = q.where('f.session_id', '=', scope.sessionId);
   if (scope.courseId) q = q.where('s.course_id', '=', scope.courseId);
   if (scope.sessionIds) q = q.where('f.session_id', 'in', scope.sessionIds);
-  return q.orderBy('f.updated_at', 'desc').limit(20_000).execute();
+  return q;
+}
+
+/** The figures of a set of answers: how many, each score's count (1..5) and the sums. */
+export interface AnswerFigures {
+  responses: number;
+  usefulness: number[];
+  confidenceBefore: number[];
+  confidenceAfter: number[];
+  sums: { usefulness: number; confidenceBefore: number; confidenceAfter: number };
+}
+
+const SCORES = [1, 2, 3, 4, 5] as const;
+const SCORED = { usefulness: 'f.usefulness', confidenceBefore: 'f.confidence_before', confidenceAfter: 'f.confidence_after' } as const;
+
+/**
+ * The figures of the answers in scope, counted by the database (so they hold however many
+ * people answered): one group (key '') or one per session or course (answers on sessions of
+ * no course are left out of the per-course groups).
+ */
+export async function figures(db: Q, scope: Scope, by: 'all' | 'session' | 'course' = 'all'): Promise<Map<string, AnswerFigures>> {
+  if (scope.sessionIds && scope.sessionIds.length === 0) return new Map();
+  const columns = [
+    sql<number | string>`count(*)`.as('n'),
+    ...Object.entries(SCORED).flatMap(([name, col]) => [
+      sql<number | string | null>`sum(${sql.ref(col)})`.as(`${name}_sum`),
+      ...SCORES.map((k) => sql<number | string | null>`sum(case when ${sql.ref(col)} = ${sql.lit(k)} then 1 else 0 end)`.as(`${name}_${k}`)),
+    ]),
+  ];
+  const base = answersIn(db, scope);
+  const rows: Record<string, unknown>[] =
+    by === 'all'
+      ? await base.select(columns).execute()
+      : by === 'session'
+        ? await base.select([sql<string>`f.session_id`.as('k'), ...columns]).groupBy('f.session_id').execute()
+        : await base.where('s.course_id', 'is not', null).select([sql<string>`s.course_id`.as('k'), ...columns]).groupBy('s.course_id').execute();
+  const out = new Map<string, AnswerFigures>();
+  for (const r of rows) {
+    const responses = Number(r.n);
+    if (responses === 0) continue;
+    const counts = (name: string) => SCORES.map((k) => Number(r[`${name}_${k}`] ?? 0));
+    out.set(by === 'all' ? '' : String(r.k), {
+      responses,
+      usefulness: counts('usefulness'),
+      confidenceBefore: counts('confidenceBefore'),
+      confidenceAfter: counts('confidenceAfter'),
+      sums: { usefulness: Number(r.usefulness_sum ?? 0), confidenceBefore: Number(r.confidenceBefore_sum ?? 0), confidenceAfter: Number(r.confidenceAfter_sum ?? 0) },
+    });
+  }
+  return out;
+}
+
+/** The latest `limit` comments in scope, newest first, with who gave each and the course's anonymity, and how many comments there are in all. */
+export async function latestComments(db: Q, scope: Scope, limit: number) {
+  if (scope.sessionIds && scope.sessionIds.length === 0) return { rows: [], total: 0 };
+  const withComment = answersIn(db, scope).where('f.comment', 'is not', null);
+  const [rows, counted] = await Promise.all([
+    withComment
+      .innerJoin('users as u', 'u.id', 'f.user_id')
+      .leftJoin('courses as c', 'c.id', 's.course_id')
+      .select(['f.comment', 'f.updated_at', 'u.name', 's.title', 'c.anonymous_feedback'])
+      .orderBy('f.updated_at', 'desc')
+      .orderBy('f.id')
+      .limit(limit)
+      .execute(),
+    withComment.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirst(),
+  ]);
+  return { rows: rows.map((r) => ({ ...r, comment: r.comment! })), total: Number(counted?.n ?? 0) };
 }
 
 /** People who attended, per session, in scope. */

@@ -12,7 +12,7 @@ import type { AuthUser } from '../platform/http.js';
 import { enqueue } from '../notifications/outbox.js';
 import { findSession, isTrainerOf } from '../sessions/repository.js';
 import * as repo from './repository.js';
-import { summarise, type AnswerFacts } from './summary.js';
+import { COMMENTS_SHOWN, summarise } from './summary.js';
 
 const DAY = 24 * 3_600_000;
 /** Requests go out for sessions that ended within this long (after it, feedback is closed). */
@@ -55,17 +55,6 @@ export async function saveMyFeedback(deps: Deps, actor: AuthUser, sessionId: str
   return myFeedback(deps, actor, sessionId);
 }
 
-const facts = (rows: Awaited<ReturnType<typeof repo.answers>>): AnswerFacts[] =>
-  rows.map((r) => ({
-    usefulness: r.usefulness,
-    confidenceBefore: r.confidence_before,
-    confidenceAfter: r.confidence_after,
-    comment: r.comment,
-    name: r.name,
-    sessionTitle: r.title,
-    at: r.updated_at,
-    anonymous: r.anonymous_feedback === 1,
-  }));
 const total = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
 
 /** Results of one session: its trainers (and in-house leads), administrators. */
@@ -76,34 +65,28 @@ export async function sessionFeedback(deps: Deps, actor: AuthUser, sessionId: st
     throw new AppError('forbidden', 'Only the session’s trainers and administrators can see its feedback.');
   }
   const c = s.course_id ? await repo.course(deps.db, s.course_id) : undefined;
-  const [rows, attendees] = await Promise.all([repo.answers(deps.db, { sessionId }), repo.attendeesPerSession(deps.db, { sessionId })]);
+  const scope = { sessionId };
+  const [fig, comments, attendees] = await Promise.all([repo.figures(deps.db, scope), repo.latestComments(deps.db, scope, COMMENTS_SHOWN), repo.attendeesPerSession(deps.db, scope)]);
   return {
     session: { id: s.id, title: s.title, startsAt: s.starts_at, endsAt: s.ends_at, courseId: s.course_id, courseTitle: c?.title ?? null },
-    summary: summarise(facts(rows), total(attendees), c?.anonymous_feedback === 1),
+    summary: summarise(fig.get(''), total(attendees), c?.anonymous_feedback === 1, comments),
   };
 }
 
 /** One row per session: attendees, answers, average usefulness and confidence shift. */
-async function sessionRows(deps: Deps, sessions: Awaited<ReturnType<typeof repo.endedSessions>>, bySession: Map<string, AnswerFacts[]>) {
-  const attendees = await repo.attendeesPerSession(deps.db, { sessionIds: sessions.map((s) => s.id) });
+async function sessionRows(deps: Deps, sessions: Awaited<ReturnType<typeof repo.endedSessions>>) {
+  const scope = { sessionIds: sessions.map((s) => s.id) };
+  const [attendees, bySession] = await Promise.all([repo.attendeesPerSession(deps.db, scope), repo.figures(deps.db, scope, 'session')]);
   return sessions.map((s) => {
-    const sum = summarise(bySession.get(s.id) ?? [], attendees.get(s.id) ?? 0, true);
+    const sum = summarise(bySession.get(s.id), attendees.get(s.id) ?? 0, true);
     return { sessionId: s.id, title: s.title, startsAt: s.starts_at, endsAt: s.ends_at, courseTitle: s.course_title ?? null, attendees: sum.attendees, responses: sum.responses, usefulness: sum.usefulness.average, confidenceShift: sum.confidenceShift };
   });
-}
-
-function groupBySession(rows: Awaited<ReturnType<typeof repo.answers>>): Map<string, AnswerFacts[]> {
-  const out = new Map<string, AnswerFacts[]>();
-  const f = facts(rows);
-  rows.forEach((r, i) => out.set(r.session_id, [...(out.get(r.session_id) ?? []), f[i]!]));
-  return out;
 }
 
 /** The sessions the caller runs that have ended, with their feedback in brief (an admin: every ended session). */
 export async function mySessionsFeedback(deps: Deps, actor: AuthUser) {
   const sessions = await repo.endedSessions(deps.db, deps.now().toISOString(), actor.role === 'admin' ? {} : { trainerId: actor.id });
-  const answers = await repo.answers(deps.db, { sessionIds: sessions.map((s) => s.id) });
-  return { items: await sessionRows(deps, sessions, groupBySession(answers)) };
+  return { items: await sessionRows(deps, sessions) };
 }
 
 function requireAdmin(actor: AuthUser) {
@@ -116,25 +99,34 @@ export async function courseFeedback(deps: Deps, actor: AuthUser, courseId: stri
   const c = await repo.course(deps.db, courseId);
   if (!c) throw new AppError('not_found', 'No such course.');
   const anonymous = c.anonymous_feedback === 1;
-  const [rows, attendees, sessions] = await Promise.all([repo.answers(deps.db, { courseId }), repo.attendeesPerSession(deps.db, { courseId }), repo.endedSessions(deps.db, deps.now().toISOString(), { courseId })]);
+  const scope = { courseId };
+  const [fig, comments, attendees, sessions] = await Promise.all([
+    repo.figures(deps.db, scope),
+    repo.latestComments(deps.db, scope, COMMENTS_SHOWN),
+    repo.attendeesPerSession(deps.db, scope),
+    repo.endedSessions(deps.db, deps.now().toISOString(), scope),
+  ]);
   return {
     course: { id: c.id, title: c.title, anonymousFeedback: anonymous },
-    summary: summarise(facts(rows), total(attendees), anonymous),
-    sessions: await sessionRows(deps, sessions, groupBySession(rows)),
+    summary: summarise(fig.get(''), total(attendees), anonymous, comments),
+    sessions: await sessionRows(deps, sessions),
   };
 }
 
 /** Every answer together, and a row per course (administrators). */
 export async function feedbackOverview(deps: Deps, actor: AuthUser) {
   requireAdmin(actor);
-  const [rows, attendees, courses] = await Promise.all([repo.answers(deps.db, {}), repo.attendeesPerSession(deps.db, {}), repo.courses(deps.db)]);
-  const all = facts(rows);
-  const byCourse = new Map<string, AnswerFacts[]>();
-  rows.forEach((r, i) => r.course_id && byCourse.set(r.course_id, [...(byCourse.get(r.course_id) ?? []), all[i]!]));
+  const [fig, comments, attendees, courses, byCourse] = await Promise.all([
+    repo.figures(deps.db, {}),
+    repo.latestComments(deps.db, {}, COMMENTS_SHOWN),
+    repo.attendeesPerSession(deps.db, {}),
+    repo.courses(deps.db),
+    repo.figures(deps.db, {}, 'course'),
+  ]);
   return {
-    summary: summarise(all, total(attendees), false),
+    summary: summarise(fig.get(''), total(attendees), false, comments),
     courses: courses.map((c) => {
-      const sum = summarise(byCourse.get(c.id) ?? [], 0, true);
+      const sum = summarise(byCourse.get(c.id), 0, true);
       return { courseId: c.id, title: c.title, anonymousFeedback: c.anonymous_feedback === 1, responses: sum.responses, usefulness: sum.usefulness.average, confidenceShift: sum.confidenceShift };
     }),
   };

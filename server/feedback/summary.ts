@@ -1,41 +1,41 @@
 /** The figures of a set of feedback answers: averages, distributions, confidence shift, comments. */
 import type { FeedbackSummary } from '../../shared/feedback.js';
+import type { AnswerFigures } from './repository.js';
 
-export interface AnswerFacts {
-  usefulness: number;
-  confidenceBefore: number;
-  confidenceAfter: number;
-  comment: string | null;
+/** How many comments a summary carries: the most recent; `commentCount` says how many there are in all. */
+export const COMMENTS_SHOWN = 200;
+
+/** A comment as read with its answer: who gave it, on which session, and whether its course hides names. */
+export interface CommentFacts {
+  comment: string;
   name: string;
-  sessionTitle: string;
-  at: string;
-  /** The answer's course hides names on comments. */
-  anonymous: boolean;
+  title: string;
+  updated_at: string;
+  /** 1: the answer's course hides names on comments. */
+  anonymous_feedback: number | null;
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
-const average = (xs: number[]) => (xs.length ? round2(xs.reduce((a, b) => a + b, 0) / xs.length) : null);
-function distribution(xs: number[]): number[] {
-  const d = [0, 0, 0, 0, 0];
-  for (const x of xs) if (x >= 1 && x <= 5) d[x - 1]!++;
-  return d;
-}
+const averageOf = (sum: number, n: number) => (n > 0 ? round2(sum / n) : null);
 
-/** Summarises answers; `anonymous` says whether the whole set hides names (a course's or session's setting). */
-export function summarise(answers: AnswerFacts[], attendees: number, anonymous: boolean): FeedbackSummary {
-  const u = answers.map((a) => a.usefulness);
-  const before = answers.map((a) => a.confidenceBefore);
-  const after = answers.map((a) => a.confidenceAfter);
+/**
+ * Summarises answers from their figures (counted by the database, `undefined` when there are
+ * none) and their latest comments; `anonymous` says whether the whole set hides names (a
+ * course's or session's setting).
+ */
+export function summarise(fig: AnswerFigures | undefined, attendees: number, anonymous: boolean, comments: { rows: CommentFacts[]; total: number } = { rows: [], total: 0 }): FeedbackSummary {
+  const n = fig?.responses ?? 0;
+  const none = [0, 0, 0, 0, 0];
   return {
-    responses: answers.length,
+    responses: n,
     attendees,
-    usefulness: { average: average(u), distribution: distribution(u) },
-    confidenceBefore: { average: average(before), distribution: distribution(before) },
-    confidenceAfter: { average: average(after), distribution: distribution(after) },
-    confidenceShift: average(answers.map((a) => a.confidenceAfter - a.confidenceBefore)),
-    comments: answers
-      .filter((a) => a.comment && a.comment.trim())
-      .map((a) => ({ name: anonymous || a.anonymous ? null : a.name, text: a.comment!, sessionTitle: a.sessionTitle, at: a.at })),
+    usefulness: { average: averageOf(fig?.sums.usefulness ?? 0, n), distribution: fig?.usefulness ?? none },
+    confidenceBefore: { average: averageOf(fig?.sums.confidenceBefore ?? 0, n), distribution: fig?.confidenceBefore ?? none },
+    confidenceAfter: { average: averageOf(fig?.sums.confidenceAfter ?? 0, n), distribution: fig?.confidenceAfter ?? none },
+    // The average of each person's (after - before) is the difference of the sums over n.
+    confidenceShift: fig ? averageOf(fig.sums.confidenceAfter - fig.sums.confidenceBefore, n) : null,
+    comments: comments.rows.map((c) => ({ name: anonymous || c.anonymous_feedback === 1 ? null : c.name, text: c.comment, sessionTitle: c.title, at: c.updated_at })),
+    commentCount: comments.total,
     anonymous,
   };
 }

@@ -216,3 +216,46 @@ describe('feedback results', () => {
     expect(views[0].anonymous).toBe(true);
   });
 });
+
+describe('feedback at scale', () => {
+  it('counts every answer, however many; carries the 200 latest comments, newest first, and says how many there are', async () => {
+    const { s, course, admin, people } = await heldSession({ attendees: ['Ann Jones'] });
+    t.clock.set(AFTER);
+    await recordAttendanceOutcomes(t.deps);
+    // 300 more attendees' answers as stored (written directly: the form's path is tested above).
+    const template = await t.db.selectFrom('bookings').selectAll().where('id', '=', people['Ann Jones']!.bookingId).executeTakeFirstOrThrow();
+    const org = await t.org();
+    for (let i = 0; i < 300; i++) {
+      const u = await t.user('staff', org.id, `Person ${String(i).padStart(3, '0')}`);
+      const bookingId = crypto.randomUUID();
+      await t.db.insertInto('bookings').values({ ...template, id: bookingId, user_id: u.id, queue_seq: template.queue_seq + 1 + i }).execute();
+      const at = new Date(Date.parse(AFTER) + i * 60_000).toISOString();
+      await t.db
+        .insertInto('feedback')
+        .values({ id: crypto.randomUUID(), session_id: s.id, user_id: u.id, booking_id: bookingId, usefulness: (i % 5) + 1, confidence_before: 2, confidence_after: i < 100 ? 5 : 3, comment: i % 3 === 0 ? null : `Comment ${i}`, created_at: at, updated_at: at })
+        .execute();
+    }
+    // usefulness 1..5 sixty times each: average 3; shift: 100 people +3, 200 people +1.
+    const expected = { responses: 300, attendees: 301, usefulness: { average: 3, distribution: [60, 60, 60, 60, 60] }, confidenceShift: 1.67, commentCount: 200 };
+    const views = [
+      (await t.request('GET', `/api/sessions/${s.id}/feedback`, { as: s.trainer })).json.summary,
+      (await t.request('GET', `/api/courses/${course.id}/feedback`, { as: admin })).json.summary,
+      (await t.request('GET', '/api/feedback', { as: admin })).json.summary,
+    ];
+    for (const v of views) {
+      expect(v).toMatchObject(expected);
+      expect(v.comments).toHaveLength(200);
+      expect(v.comments[0]).toMatchObject({ text: 'Comment 299', name: 'Person 299' });
+      expect(v.comments.at(-1).text).toBe('Comment 1'); // the oldest (0, 3, 6… have none)
+    }
+    // 201 comments: the oldest is left out of the list, and the count says so.
+    const [extra] = await t.db.selectFrom('feedback').select('id').where('comment', 'is', null).orderBy('updated_at').limit(1).execute();
+    await t.db.updateTable('feedback').set({ comment: 'An early comment' }).where('id', '=', extra!.id).execute();
+    const more = (await t.request('GET', '/api/feedback', { as: admin })).json;
+    expect(more.summary.commentCount).toBe(201);
+    expect(more.summary.comments).toHaveLength(200);
+    expect(more.summary.comments.map((c: any) => c.text)).not.toContain('An early comment');
+    expect(more.courses).toEqual([expect.objectContaining({ courseId: course.id, responses: 300, usefulness: 3, confidenceShift: 1.67 })]);
+    expect((await t.request('GET', '/api/me/feedback/sessions', { as: s.trainer })).json.items).toEqual([expect.objectContaining({ sessionId: s.id, attendees: 301, responses: 300, usefulness: 3, confidenceShift: 1.67 })]);
+  });
+});

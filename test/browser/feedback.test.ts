@@ -153,6 +153,31 @@ describe.skipIf(!browserAvailable)('feedback and certificates', () => {
     expect(course.id).toBeTruthy();
   });
 
+  it('a session with more comments than are shown says how many there are and which are shown, at 320 px', { timeout: 120_000 }, async () => {
+    const { t } = env.server;
+    const { s, people } = await heldSession(t, ['Ann Jones'], 'Attention and listening');
+    const template = await t.db.selectFrom('bookings').selectAll().where('id', '=', people[0]!.bookingId).executeTakeFirstOrThrow();
+    const org = await t.org();
+    // 201 attendees' answers as stored (the form's own path is tested above).
+    for (let i = 0; i < 201; i++) {
+      const u = await t.user('staff', org.id, `Person ${String(i).padStart(3, '0')}`);
+      const bookingId = crypto.randomUUID();
+      await t.db.insertInto('bookings').values({ ...template, id: bookingId, user_id: u.id, queue_seq: template.queue_seq + 1 + i }).execute();
+      const at = new Date(Date.parse(s.endsAt) + (i + 1) * 60_000).toISOString();
+      await t.db.insertInto('feedback').values({ id: crypto.randomUUID(), session_id: s.id, user_id: u.id, booking_id: bookingId, usefulness: 4, confidence_before: 2, confidence_after: 4, comment: `Comment ${i}`, created_at: at, updated_at: at }).execute();
+    }
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signIn(page, s.trainer);
+    await page.goto(`/sessions/${s.id}/feedback`);
+    await page.getByRole('heading', { level: 1, name: 'Feedback: Attention and listening' }).waitFor();
+    await page.getByText('The 200 most recent of 201 comments, newest first.').waitFor();
+    await page.getByText('Average usefulness 4.0 out of 5 from 201 answers', { exact: false }).first().waitFor({ state: 'attached' });
+    expect(await page.locator('ul.comments > li').count()).toBe(200);
+    expect(await page.locator('ul.comments > li blockquote').first().textContent()).toBe('Comment 200');
+    expect(await page.getByText('Comment 0', { exact: true }).count()).toBe(0);
+    await checkPage(page, 'session feedback with many comments');
+  });
+
   it('the public check says a real certificate is genuine with what it prints, and a forged code is not, at 320 px without signing in', { timeout: 120_000 }, async () => {
     const { t } = env.server;
     const { people } = await heldSession(t, ['Zoë Ní Bhriain'], 'Inclusive early years');

@@ -111,6 +111,11 @@ export function FeedbackResults({ summary: s, idPrefix, level = 2 }: { summary: 
       <section aria-labelledby={`${idPrefix}-comments-h`}>
         <H id={`${idPrefix}-comments-h`}>Comments</H>
         {s.anonymous && <p class="hint">This course’s feedback is anonymous: comments are shown without names.</p>}
+        {s.commentCount > s.comments.length && (
+          <p class="hint">
+            The {s.comments.length.toLocaleString('en-GB')} most recent of {s.commentCount.toLocaleString('en-GB')} comments, newest first.
+          </p>
+        )}
         {s.comments.length === 0 ? (
           <p>No comments yet.</p>
         ) : (
