@@ -49,6 +49,7 @@ const STATUS = {
   fetch_failed: 422,
   address_not_allowed: 422,
   timetable_too_complex: 422,
+  report_too_large: 422,
   unknown_time_zone: 422,
   idempotency_key_reused: 422,
   rate_limited: 429,

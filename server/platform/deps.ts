@@ -46,6 +46,8 @@ export interface Config {
   maxBodyBytes: number;
   /** The largest training material file that may be uploaded (MATERIAL_MAX_MB; 20 MB). */
   maxMaterialBytes: number;
+  /** Bookings a report (who needs cover) reads at most; a range holding more is refused, never cut short. */
+  maxReportBookings: number;
   /** Directory of the built web client, or null to serve no web pages. */
   webRoot: string | null;
   /** How long a process may hold claimed outbox rows before another may retry them. */
@@ -115,6 +117,7 @@ export function defaultConfig(overrides: Partial<Config> = {}): Config {
     sessionTtlHours: 24 * 14,
     maxBodyBytes: 1024 * 1024,
     maxMaterialBytes: 20 * 1024 * 1024,
+    maxReportBookings: 20_000,
     webRoot: null,
     mailLeaseMs: 2 * 60_000,
     outbound: { ...DEFAULT_OUTBOUND, allow: [] },

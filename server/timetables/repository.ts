@@ -170,7 +170,7 @@ export async function recordFetchFailure(db: Q, userId: string, url: string, err
 }
 
 /** Active bookings (confirmed, offered, waitlisted) of some people, or of an organisation's people, with their sessions. */
-export function activeBookings(db: Q, f: { userId?: string; orgId?: string; from?: string; to?: string }) {
+export function activeBookings(db: Q, f: { userId?: string; orgId?: string; from?: string; to?: string }, max = 20_000) {
   let q = db
     .selectFrom('bookings as b')
     .innerJoin('sessions as s', 's.id', 'b.session_id')
@@ -186,5 +186,5 @@ export function activeBookings(db: Q, f: { userId?: string; orgId?: string; from
   if (f.orgId) q = q.where('u.org_id', '=', f.orgId);
   if (f.from) q = q.where('s.ends_at', '>', f.from);
   if (f.to) q = q.where('s.starts_at', '<', f.to);
-  return q.orderBy('s.starts_at').orderBy('u.name').orderBy('b.id').limit(20_000).execute();
+  return q.orderBy('s.starts_at').orderBy('u.name').orderBy('b.id').limit(max).execute();
 }

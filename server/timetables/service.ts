@@ -455,7 +455,12 @@ export async function coverReport(deps: Deps, actor: AuthUser, orgId: string, q:
   const to = q.to ? new Date(q.to).toISOString() : new Date(Date.parse(from) + 28 * DAY).toISOString();
   if (to <= from) throw new AppError('validation_failed', 'to must be after from.', { issues: [{ path: 'to', message: 'must be after from' }] });
   if (Date.parse(to) - Date.parse(from) > 400 * DAY) throw new AppError('validation_failed', 'A cover report may span at most 400 days.', { issues: [{ path: 'to', message: 'at most 400 days after from' }] });
-  const bookings = await repo.activeBookings(deps.db, { orgId, from, to });
+  // One more than the bound is read, so a range holding more is refused rather than cut short.
+  const max = deps.config.maxReportBookings;
+  const bookings = await repo.activeBookings(deps.db, { orgId, from, to }, max + 1);
+  if (bookings.length > max) {
+    throw new AppError('report_too_large', `There are more than ${max.toLocaleString('en-GB')} bookings between these dates, too many for one report: choose a shorter range.`, { max });
+  }
   return { orgId, from, to, items: await clashingBookings(deps, bookings) };
 }
 

@@ -115,6 +115,24 @@ describe('cover report', () => {
     expect(outside.json.items).toEqual([]);
   });
 
+  it('refuses a range holding more bookings than one report reads, saying so, rather than cutting the report short', async () => {
+    const { org, office } = await setUp();
+    const week = `/api/orgs/${org.id}/cover?from=2026-01-19T00:00:00Z&to=2026-01-26T00:00:00Z`;
+    // Three bookings that week (one needing cover); a report may read three, but not two.
+    t.deps.config.maxReportBookings = 3;
+    expect((await t.request('GET', week, { as: office })).json.items).toHaveLength(1);
+    t.deps.config.maxReportBookings = 2;
+    for (const path of [week, week.replace('/cover?', '/cover.csv?')]) {
+      const res = await t.request('GET', path, { as: office });
+      expect(res.status).toBe(422);
+      expect(res.json.error).toMatchObject({ code: 'report_too_large', message: 'There are more than 2 bookings between these dates, too many for one report: choose a shorter range.', details: { max: 2 } });
+    }
+    // A shorter range holding two is answered.
+    const monday = await t.request('GET', `/api/orgs/${org.id}/cover?from=2026-01-19T00:00:00Z&to=2026-01-20T00:00:00Z`, { as: office });
+    expect(monday.status).toBe(200);
+    expect(monday.json.items).toHaveLength(1);
+  });
+
   it('gives the report as a spreadsheet-safe CSV', async () => {
     const { org, office } = await setUp();
     const res = await t.request('GET', `/api/orgs/${org.id}/cover.csv?from=2026-01-19T00:00:00Z&to=2026-01-26T00:00:00Z`, { as: office });
