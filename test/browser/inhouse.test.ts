@@ -5,7 +5,9 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { browserAvailable, daysFromNow, expectNoAxeViolations, newPage, serverAndBrowser, signIn, tabTo, warnIfSkipped } from './harness.js';
+import { recordAttendanceOutcomes } from '../../server/attendance/service.js';
+import { runJobsOnce } from '../../server/jobs.js';
+import { browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, newPage, plusMinutes, serverAndBrowser, signIn, tabTo, warnIfSkipped } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -143,6 +145,60 @@ describe.skipIf(!browserAvailable)('in-house sessions', () => {
     await page.getByRole('status').filter({ hasText: 'Sam Senco is no longer an in-house lead' }).waitFor();
     expect((await t.request('GET', '/api/me/lead-orgs', { as: senco })).json.items).toEqual([]);
   });
+  it('staff see who an in-house session is for on the list; the emailed feedback link opens at the form; the lead reads the feedback from the Feedback menu (320 px, axe)', { timeout: 120_000 }, async () => {
+    const { t } = env.server;
+    const org = await t.org('Rowan Primary');
+    const office = await t.user('office', org.id);
+    const lead = await t.user('staff', org.id, 'Lia Lead');
+    expect((await t.request('PUT', `/api/orgs/${org.id}/leads/${lead.id}`, { as: office })).status).toBe(204);
+    const forRowan = { audience: { kind: 'organisation', orgId: org.id }, mode: 'online', capacity: { online: 10 } };
+    const upcoming = daysFromNow(4);
+    expect((await t.request('POST', '/api/sessions', { as: lead, body: { ...forRowan, title: 'Rowan twilight: speech and language', startsAt: upcoming, endsAt: plusMinutes(upcoming, 60) } })).status).toBe(201);
+    // A session two days ago that Ann attended (booked and registered the day before it).
+    const now = t.clock.now().toISOString();
+    const startsAt = daysFromNow(-2);
+    t.clock.set(plusMinutes(startsAt, -24 * 60));
+    const past = await t.request('POST', '/api/sessions', { as: lead, body: { ...forRowan, title: 'Rowan twilight: dyslexia', startsAt, endsAt: plusMinutes(startsAt, 60) } });
+    expect(past.status, past.text).toBe(201);
+    const ann = await t.user('staff', org.id, 'Ann Attendee');
+    const booking = await t.request('POST', `/api/sessions/${past.json.id}/bookings`, { as: ann, body: {} });
+    expect((await t.request('PUT', `/api/sessions/${past.json.id}/attendance/${booking.json.id}`, { as: lead, body: { attended: true, minutes: 58 } })).status).toBe(200);
+    t.clock.set(now);
+    await recordAttendanceOutcomes(t.deps);
+    await runJobsOnce(t.deps, null);
+
+    // Ann's session list: the in-house card says who it is for.
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signIn(page, ann);
+    await page.goto('/sessions');
+    const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Rowan twilight: speech and language' }) });
+    await card.getByText('Staff of Rowan Primary only (in-house)').waitFor();
+    await checkPage(page, 'session list with an in-house session');
+
+    // The emailed link opens her booking with focus on the feedback form.
+    const mail = (await t.mails('feedback_request')).find((m) => m.user_id === ann.id);
+    const link = mail!.message.text.match(/http\S+\/bookings\/\S+#feedback/)![0];
+    await page.goto(link);
+    await expectFocused(page, '.feedback > [tabindex="-1"]', 10_000);
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toContain('Your feedback');
+    await checkPage(page, 'booking page opened from the feedback email');
+    expect((await t.request('PUT', `/api/sessions/${past.json.id}/feedback/mine`, { as: ann, body: { usefulness: 5, confidenceBefore: 2, confidenceAfter: 4, comment: 'Practical ideas for phonics.' } })).status).toBe(200);
+
+    // The lead finds it from the menu, as trainers do.
+    const leadPage = await newPage(env.browser, env.server, NARROW);
+    await signIn(leadPage, lead);
+    await tabTo(leadPage, 'Feedback');
+    await leadPage.keyboard.press('Enter');
+    await leadPage.getByRole('heading', { level: 1, name: 'Feedback on my sessions' }).waitFor();
+    await checkPage(leadPage, 'an in-house lead’s feedback list');
+    await tabTo(leadPage, 'Rowan twilight: dyslexia');
+    await leadPage.keyboard.press('Enter');
+    await leadPage.getByRole('heading', { level: 1, name: 'Feedback: Rowan twilight: dyslexia' }).waitFor();
+    await leadPage.getByText('Practical ideas for phonics.').waitFor();
+    await leadPage.getByText('Ann Attendee, Rowan twilight: dyslexia', { exact: false }).waitFor();
+    await checkPage(leadPage, 'an in-house lead’s session feedback');
+  });
+
   it('an administrator makes and unmakes an in-house lead from the organisation’s page, by keyboard (320 px, axe)', async () => {
     const { t } = env.server;
     const trust = await t.org('Elm Trust');
