@@ -440,7 +440,10 @@ export interface CaptionSegmentsTable {
 
 /**
  * A private calendar subscription URL for a person's or an organisation's bookings. Only
- * the token's SHA-256 is kept; revoking (rotation) makes the URL answer 404.
+ * the token's SHA-256 is kept; revoking (rotation) makes the URL answer 404. A token is
+ * derived from the feed, its maker and `generation` under the feed secret
+ * (server/calendar/feed-tokens.ts), so it can be made again; rows from before that (random
+ * tokens) have a null generation.
  */
 export interface CalendarFeedTokensTable {
   id: string;
@@ -448,8 +451,17 @@ export interface CalendarFeedTokensTable {
   owner_kind: 'user' | 'org';
   owner_id: string;
   created_by: string | null;
+  /** Unique per (owner_kind, owner_id, created_by); null for a random token of old. */
+  generation: number | null;
   created_at: string;
   revoked_at: string | null;
+}
+
+/** Secrets the server made for itself (e.g. the calendar feed secret when FEED_TOKEN_SECRET is unset). */
+export interface ServerSecretsTable {
+  name: string;
+  value: string;
+  created_at: string;
 }
 
 /**
@@ -526,6 +538,7 @@ export interface Database {
   // --- calendar (issue 4): add tables below this line ---
   calendar_feed_tokens: CalendarFeedTokensTable;
   calendar_feed_revisions: CalendarFeedRevisionsTable;
+  server_secrets: ServerSecretsTable;
   // --- timetables (issue 5): add tables below this line ---
   timetables: TimetablesTable;
   timetable_periods: TimetablePeriodsTable;

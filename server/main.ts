@@ -53,6 +53,11 @@ try {
   console.error(`OUTBOUND_ALLOW must be a comma-separated list of host:port (got ${env.OUTBOUND_ALLOW})`);
   process.exit(2);
 }
+// Feed addresses are HMACs under this key: one short enough to guess would give them away.
+if (env.FEED_TOKEN_SECRET && env.FEED_TOKEN_SECRET.length < 32) {
+  console.error(`FEED_TOKEN_SECRET must be at least 32 characters (got ${env.FEED_TOKEN_SECRET.length}); e.g. openssl rand -base64 32`);
+  process.exit(2);
+}
 if (outboundAllow.length) console.warn(`OUTBOUND_ALLOW: the server may fetch these internal addresses: ${outboundAllow.join(', ')} (development and tests only)`);
 
 const logger = jsonLogger(batchedStdout());
@@ -88,6 +93,7 @@ const config = defaultConfig({
   mailLeaseMs,
   outbound: { ...defaults.outbound, allow: outboundAllow },
   oidcSecretKey: env.OIDC_SECRET_KEY || null,
+  feedTokenSecret: env.FEED_TOKEN_SECRET || null,
   timetableParsing,
   trustProxy: parseTrustProxy(env.TRUST_PROXY),
   maxMaterialBytes: positiveInt('MATERIAL_MAX_MB', 20) * 1024 * 1024,

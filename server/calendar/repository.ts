@@ -252,8 +252,39 @@ export async function lastDroppedCancellation(db: Q, scope: Scope, cutoff: strin
   return r?.last ?? null;
 }
 
-export async function insertFeedToken(db: Q, row: Database['calendar_feed_tokens']) {
-  await db.insertInto('calendar_feed_tokens').values(row).execute();
+/** Adds a derived token's row, unless that token (or the same maker's same generation) is there already. */
+export async function insertFeedTokenIfAbsent(db: Q, row: Database['calendar_feed_tokens']) {
+  await db.insertInto('calendar_feed_tokens').values(row).onConflict((oc) => oc.doNothing()).execute();
+}
+
+/** The live derived tokens one person made for a feed (generation and hash), latest generation first. */
+export function liveDerivedFeedTokens(db: Q, ownerKind: 'user' | 'org', ownerId: string, makerId: string) {
+  return db
+    .selectFrom('calendar_feed_tokens')
+    .select(['generation', 'token_hash'])
+    .where('owner_kind', '=', ownerKind)
+    .where('owner_id', '=', ownerId)
+    .where('created_by', '=', makerId)
+    .where('generation', 'is not', null)
+    .where('revoked_at', 'is', null)
+    .orderBy('generation', 'desc')
+    .execute() as Promise<{ generation: number; token_hash: string }[]>;
+}
+
+/** The latest generation any token of the feed has had (revoked ones included), or null. */
+export async function lastFeedGeneration(db: Q, ownerKind: 'user' | 'org', ownerId: string): Promise<number | null> {
+  const r = await db
+    .selectFrom('calendar_feed_tokens')
+    .select((eb) => eb.fn.max('generation').as('g'))
+    .where('owner_kind', '=', ownerKind)
+    .where('owner_id', '=', ownerId)
+    .executeTakeFirst();
+  return r?.g === null || r?.g === undefined ? null : Number(r.g);
+}
+
+/** Is there a live token with this hash? */
+export async function liveFeedTokenExists(db: Q, tokenHash: string): Promise<boolean> {
+  return !!(await db.selectFrom('calendar_feed_tokens').select('id').where('token_hash', '=', tokenHash).where('revoked_at', 'is', null).executeTakeFirst());
 }
 
 export async function revokeFeedTokens(db: Q, ownerKind: 'user' | 'org', ownerId: string, nowIso: string) {

@@ -40,16 +40,16 @@ export function calendarRoutes(deps: Deps) {
   );
 
   app.openapi(
-    createRoute({ method: 'get', path: '/me/calendar', tags: ['calendar'], summary: 'A private subscription URL for my bookings (each call issues one; all stay valid until rotated)', responses: { 200: jsonResponse(FeedUrl, 'Feed URL') } }),
+    createRoute({ method: 'get', path: '/me/calendar', tags: ['calendar'], summary: 'My private subscription URL for my bookings: the same URL on every call until I rotate it', responses: { 200: jsonResponse(FeedUrl, 'Feed URL') } }),
     async (c) => {
       const user = requireUser(c);
       c.header('Cache-Control', 'private, no-store');
-      return c.json(await calendar.issueFeedUrl(deps, user, 'user', user.id), 200);
+      return c.json(await calendar.subscriptionUrl(deps, user, 'user', user.id), 200);
     },
   );
 
   app.openapi(
-    createRoute({ method: 'post', path: '/me/calendar/rotate', tags: ['calendar'], summary: 'Kill every URL of my feed and issue a new one', responses: { 200: jsonResponse(FeedUrl, 'The new feed URL') } }),
+    createRoute({ method: 'post', path: '/me/calendar/rotate', tags: ['calendar'], summary: 'Kill every URL of my feed; the new URL (returned) is then the one GET gives', responses: { 200: jsonResponse(FeedUrl, 'The new feed URL') } }),
     async (c) => {
       const user = requireUser(c);
       c.header('Cache-Control', 'private, no-store');
@@ -58,18 +58,18 @@ export function calendarRoutes(deps: Deps) {
   );
 
   app.openapi(
-    createRoute({ method: 'get', path: '/orgs/{id}/calendar', tags: ['calendar'], summary: 'A private subscription URL for every booking of the organisation’s staff (its office staff, admin)', request: { params: Params }, responses: { 200: jsonResponse(FeedUrl, 'Feed URL') } }),
+    createRoute({ method: 'get', path: '/orgs/{id}/calendar', tags: ['calendar'], summary: 'A private subscription URL for every booking of the organisation’s staff (its office staff, admin): one per person asking, the same on every call until the feed is rotated, working while that person acts for the organisation', request: { params: Params }, responses: { 200: jsonResponse(FeedUrl, 'Feed URL') } }),
     async (c) => {
       const actor = requireUser(c);
       const { id } = c.req.valid('param');
       await calendar.requireOrgCalendarAccess(deps, actor, id);
       c.header('Cache-Control', 'private, no-store');
-      return c.json(await calendar.issueFeedUrl(deps, actor, 'org', id), 200);
+      return c.json(await calendar.subscriptionUrl(deps, actor, 'org', id), 200);
     },
   );
 
   app.openapi(
-    createRoute({ method: 'post', path: '/orgs/{id}/calendar/rotate', tags: ['calendar'], summary: 'Kill every URL of the organisation’s feed and issue a new one', request: { params: Params }, responses: { 200: jsonResponse(FeedUrl, 'The new feed URL') } }),
+    createRoute({ method: 'post', path: '/orgs/{id}/calendar/rotate', tags: ['calendar'], summary: 'Kill every URL of the organisation’s feed (every office person’s); the new URL (returned) is then the one GET gives the caller', request: { params: Params }, responses: { 200: jsonResponse(FeedUrl, 'The new feed URL') } }),
     async (c) => {
       const actor = requireUser(c);
       const { id } = c.req.valid('param');

@@ -3,7 +3,7 @@
  * organisation) and the office exports (ICS and CSV). Feeds and exports are streamed in
  * batches read by keyset, so a calendar of ten thousand events is never held whole.
  */
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { stringify } from 'csv-stringify/sync';
 import type { Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
@@ -15,6 +15,7 @@ import { AppError } from '../errors.js';
 import { calendarHead, calendarTail, renderEvents, renderInvite } from './ics.js';
 import { calendarContext } from './invites.js';
 import * as repo from './repository.js';
+import { deriveFeedToken, feedTokenSecret, hashFeedToken, type FeedOwnerKind } from './feed-tokens.js';
 import type { FeedRevision } from './feed-revisions.js';
 import { CANCELLED_FEED_RETENTION_DAYS, feedCancelledCutoff } from './rules.js';
 import { localDateTime } from './timezones.js';
@@ -24,7 +25,6 @@ export const BATCH_SIZE = 2000;
 /** Bump when the rendering changes, so every ETag changes with it. */
 const FORMAT_VERSION = 3;
 
-const hashFeedToken = (token: string) => createHash('sha256').update(token).digest('hex');
 const base = (deps: Deps) => deps.config.publicUrl.replace(/\/+$/, '');
 
 export interface FeedUrls {
@@ -62,28 +62,52 @@ export async function requireOrgCalendarAccess(deps: Deps, actor: AuthUser, orgI
 }
 
 /**
- * A private subscription URL for an owner's feed. Only the token's hash is stored, so the
- * URL cannot be shown again later: each call issues a fresh URL for the same feed, and
- * every URL issued stays valid until the owner rotates.
+ * The caller's private subscription URL for an owner's feed: the same every time they ask,
+ * until the feed is rotated. The token is derived (feed-tokens.ts) from the feed, the caller
+ * and a generation, and only its hash is stored, so it is made again from the stored
+ * generation. An organisation's feed has one URL per office person who asks (a feed works
+ * only while its maker still acts for the organisation, see `feedByToken`).
  */
-export async function issueFeedUrl(deps: Deps, actor: AuthUser, ownerKind: 'user' | 'org', ownerId: string): Promise<FeedUrls> {
-  const token = randomBytes(32).toString('base64url');
-  await repo.insertFeedToken(deps.db, {
-    id: randomUUID(),
-    token_hash: hashFeedToken(token),
-    owner_kind: ownerKind,
-    owner_id: ownerId,
-    created_by: actor.id,
-    created_at: deps.now().toISOString(),
-    revoked_at: null,
-  });
-  return feedUrls(deps, token);
+export async function subscriptionUrl(deps: Deps, actor: AuthUser, ownerKind: FeedOwnerKind, ownerId: string): Promise<FeedUrls> {
+  const secret = await feedTokenSecret(deps);
+  const derive = (generation: number) => deriveFeedToken(secret, ownerKind, ownerId, actor.id, generation);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    // The feed's latest generation is read first: a request that finds no live token of its
+    // own after another request made one (between the two reads) then finds that one, instead
+    // of making the generation after it.
+    const last = await repo.lastFeedGeneration(deps.db, ownerKind, ownerId);
+    // A live row whose hash the token made again matches (one made under another secret,
+    // before FEED_TOKEN_SECRET was set or changed, keeps working but cannot be shown).
+    for (const row of await repo.liveDerivedFeedTokens(deps.db, ownerKind, ownerId, actor.id)) {
+      const token = derive(row.generation);
+      if (hashFeedToken(token) === row.token_hash) return feedUrls(deps, token);
+    }
+    // None: the next generation of the feed, later than any token it has had, so a rotated
+    // token is never made again. Two requests racing here derive the same token and the
+    // unique index keeps one row; both answers are that row's URL.
+    const generation = (last ?? -1) + 1;
+    const token = derive(generation);
+    const tokenHash = hashFeedToken(token);
+    await repo.insertFeedTokenIfAbsent(deps.db, {
+      id: randomUUID(),
+      token_hash: tokenHash,
+      owner_kind: ownerKind,
+      owner_id: ownerId,
+      created_by: actor.id,
+      generation,
+      created_at: deps.now().toISOString(),
+      revoked_at: null,
+    });
+    // Read back: the row kept may be another request's, or (a rotation in between) revoked.
+    if (await repo.liveFeedTokenExists(deps.db, tokenHash)) return feedUrls(deps, token);
+  }
+  throw new Error('could not make a calendar feed token');
 }
 
-/** Kills every URL issued for the feed so far and issues a new one. */
-export async function rotateFeed(deps: Deps, actor: AuthUser, ownerKind: 'user' | 'org', ownerId: string): Promise<FeedUrls> {
+/** Kills every URL of the feed so far (every maker's) and gives the caller the next one. */
+export async function rotateFeed(deps: Deps, actor: AuthUser, ownerKind: FeedOwnerKind, ownerId: string): Promise<FeedUrls> {
   await repo.revokeFeedTokens(deps.db, ownerKind, ownerId, deps.now().toISOString());
-  return issueFeedUrl(deps, actor, ownerKind, ownerId);
+  return subscriptionUrl(deps, actor, ownerKind, ownerId);
 }
 
 export interface FeedTarget {

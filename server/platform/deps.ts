@@ -56,6 +56,11 @@ export interface Config {
   outbound: Omit<OutboundPolicy, 'resolve'>;
   /** Encrypts identity providers' client secrets at rest (`OIDC_SECRET_KEY`); null = none can be stored. */
   oidcSecretKey: string | null;
+  /**
+   * The key calendar feed tokens are derived with (`FEED_TOKEN_SECRET`); null = a random one
+   * the server makes once and keeps in the database (server/calendar/feed-tokens.ts).
+   */
+  feedTokenSecret: string | null;
   /** The work budget of one timetable file (see server/timetables/parsing.ts). */
   timetableParsing: { timeMs: number; maxExamined: number; workers: number };
 }
@@ -122,6 +127,7 @@ export function defaultConfig(overrides: Partial<Config> = {}): Config {
     mailLeaseMs: 2 * 60_000,
     outbound: { ...DEFAULT_OUTBOUND, allow: [] },
     oidcSecretKey: null,
+    feedTokenSecret: null,
     timetableParsing: { timeMs: 5_000, maxExamined: 150_000, workers: Math.min(4, Math.max(2, availableParallelism() - 1)) },
     ...overrides,
   };

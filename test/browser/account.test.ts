@@ -27,6 +27,11 @@ describe.skipIf(!browserAvailable)('calendar subscription, new session, other pa
     // The feed answers at that address.
     const feed = await page.evaluate(async (u) => (await fetch(u)).text(), url);
     expect(feed).toContain('BEGIN:VCALENDAR');
+    // Coming back shows the same address, not another one.
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Subscribe to my calendar' }).waitFor();
+    await field.waitFor();
+    expect(await field.inputValue()).toBe(url);
 
     // A new address replaces the old one, which stops working.
     await page.getByRole('button', { name: 'Make a new address' }).click();
@@ -36,6 +41,11 @@ describe.skipIf(!browserAvailable)('calendar subscription, new session, other pa
     expect(fresh).not.toBe(url);
     expect(await page.evaluate(async (u) => (await fetch(u)).status, url)).toBe(404);
     await expectNoAxeViolations(page, 'calendar page after a new address');
+    // After a reload the page shows the new address, which works.
+    await page.reload();
+    await field.waitFor();
+    expect(await field.inputValue()).toBe(fresh);
+    expect(await page.evaluate(async (u) => (await fetch(u)).status, fresh)).toBe(200);
   });
 
   it('the accessibility check itself reports violations (so a clean result means something)', async () => {

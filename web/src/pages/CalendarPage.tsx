@@ -99,7 +99,7 @@ export function CalendarPage() {
         Subscribe to my calendar
       </PageHeading>
       <p>Add this private address to Outlook, Google Calendar or Apple Calendar as a subscription. Your bookings then appear in your calendar and follow every change, including cancellations.</p>
-      <p>Keep the address to yourself: anyone who has it can see your bookings.</p>
+      <p>Keep the address to yourself: anyone who has it can see your bookings. It stays the same each time you come back here, until you make a new one.</p>
       <section aria-labelledby="my-feed-title">
         <h2 id="my-feed-title">My bookings</h2>
         <FeedPanel base="/api/me/calendar" idPrefix="feed" label="Your calendar address" rotateQuestion="Make a new address? Calendars subscribed with the old one will stop updating until you subscribe again." />
@@ -108,8 +108,8 @@ export function CalendarPage() {
         <section aria-labelledby="school-feed-title">
           <h2 id="school-feed-title">Every booking of {orgName ?? 'your school'}’s staff</h2>
           <SchoolForm id="feed-org" orgs={orgs.data ?? []} value={orgId} onChoose={(id) => navigate(`/calendar?org=${encodeURIComponent(id)}`)} />
-          <p>For the school office: one calendar with every booking and waitlist place of your staff, kept up to date.</p>
-          <FeedPanel key={orgId} base={`/api/orgs/${encodeURIComponent(orgId)}/calendar`} idPrefix="school-feed" label="Your school’s calendar address" rotateQuestion="Make a new address for the school’s calendar? Calendars subscribed with the old one will stop updating until they subscribe again." />
+          <p>For the school office: one calendar with every booking and waitlist place of your staff, kept up to date. This address is yours alone (each member of the office has their own) and works while you are office staff for this school.</p>
+          <FeedPanel key={orgId} base={`/api/orgs/${encodeURIComponent(orgId)}/calendar`} idPrefix="school-feed" label="Your school’s calendar address" rotateQuestion="Make a new address for the school’s calendar? Every address of it stops working, yours and those of the rest of the office: calendars subscribed with them will stop updating until they subscribe again." />
         </section>
       )}
     </>
