@@ -7,6 +7,11 @@ describe('UID', () => {
     expect(eventUid('s-1', 'u-1', 'h')).toBe(eventUid('s-1', 'u-1', 'h'));
     expect(eventUid('s-1', 'u-2', 'h')).not.toBe(eventUid('s-1', 'u-1', 'h'));
   });
+  it('falls back to localhost when PUBLIC_URL has no host or cannot be read', () => {
+    expect(uidHost('not a url')).toBe('localhost');
+    expect(uidHost('file:///srv/app')).toBe('localhost');
+    expect(uidHost('https://training.example.org')).toBe('training.example.org');
+  });
   it('cannot carry a line break or a property into the calendar', () => {
     expect(eventUid('s\r\nATTENDEE:x', 'u;1', 'h')).toBe('booking-sATTENDEEx-u1@h');
   });

@@ -102,6 +102,22 @@ describe('seat and settings', () => {
     expect(timetableSettings('{"weekAStart":"soon","travelBufferMinutes":-4}')).toEqual({ weekAStart: null, travelBufferMinutes: 30 });
     expect(timetableSettings('not json')).toEqual({ weekAStart: null, travelBufferMinutes: 30 });
   });
+  it('keeps a buffer of 0 (the school wants none) and refuses a Week A date that is not a plain date', () => {
+    expect(timetableSettings('{"travelBufferMinutes":0}').travelBufferMinutes).toBe(0);
+    // Date.parse would take both of these; neither is a YYYY-MM-DD string.
+    expect(timetableSettings('{"weekAStart":["2026-09-07"]}').weekAStart).toBeNull();
+    expect(timetableSettings('{"weekAStart":"12026-09-07"}').weekAStart).toBeNull();
+  });
+  it('a dated period that only touches the window (ends as it starts, or starts as it ends) is not busy in it', () => {
+    const tt = london([], {
+      dated: [
+        { startsAt: '2026-05-01T13:00:00Z', endsAt: '2026-05-01T14:00:00Z', label: 'Before' },
+        { startsAt: '2026-05-01T15:00:00Z', endsAt: '2026-05-01T16:00:00Z', label: 'After' },
+      ],
+    });
+    expect(busyPeriods(tt, Date.parse('2026-05-01T14:00:00Z'), Date.parse('2026-05-01T15:00:00Z'))).toEqual([]);
+    expect(busyPeriods(tt, Date.parse('2026-05-01T13:59:00Z'), Date.parse('2026-05-01T15:01:00Z')).map((p) => p.label)).toEqual(['Before', 'After']);
+  });
 });
 
 describe('edges the mutation run found untested', () => {
