@@ -3,12 +3,15 @@
  * build(), skipping the build when web/dist is newer than every source it is built from.
  * Deliberately imports nothing from the app.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const WEB_DIST = path.join(ROOT, 'web', 'dist');
+/** A short name for this checkout, for the files it keeps in node_modules/.cache. */
+const CHECKOUT = createHash('sha256').update(ROOT).digest('hex').slice(0, 12);
 
 function newestMtime(p: string): number {
   if (!existsSync(p)) return 0;
@@ -22,7 +25,9 @@ function newestMtime(p: string): number {
 /** Builds web/ into web/dist unless the last build is newer than every source it uses. */
 export async function buildWeb({ force = false } = {}) {
   // The stamp lives outside web/ (not served, not a source) and records when the build began.
-  const stamp = path.join(ROOT, 'node_modules', '.cache', 'web-dist-built-at');
+  // It is named for this checkout: git worktrees that share one node_modules (a symlink)
+  // would otherwise skip their own builds on another checkout's stamp.
+  const stamp = path.join(ROOT, 'node_modules', '.cache', `web-dist-built-at-${CHECKOUT}`);
   const sources = Math.max(newestMtime(path.join(ROOT, 'web')), newestMtime(path.join(ROOT, 'shared')));
   const built = existsSync(stamp) && existsSync(path.join(WEB_DIST, 'index.html')) ? Number(readFileSync(stamp, 'utf8')) || 0 : 0;
   if (!force && built > sources) return;
@@ -35,7 +40,7 @@ export async function buildWeb({ force = false } = {}) {
 }
 
 /** Where a failed build leaves its error, so browser tests fail with it instead of using a stale build. */
-export const BUILD_ERROR_FILE = path.join(ROOT, 'node_modules', '.cache', 'web-dist-build-error');
+export const BUILD_ERROR_FILE = path.join(ROOT, 'node_modules', '.cache', `web-dist-build-error-${CHECKOUT}`);
 
 /**
  * vitest globalSetup: build the web client once before any test file runs. A failed build does
