@@ -26,6 +26,8 @@ const SEAT_KINDS: SeatKind[] = ['in_person', 'online'];
 
 const capacityOf = (s: Pick<SessionRow, 'capacity_in_person' | 'capacity_online'>, seat: SeatKind) => (seat === 'online' ? s.capacity_online : s.capacity_in_person);
 const seatsOfMode = (mode: SessionRow['mode']): SeatKind[] => (mode === 'hybrid' ? SEAT_KINDS : [mode]);
+/** A seat kind as people read it in a message. */
+const seatWord = (seat: SeatKind) => (seat === 'online' ? 'online' : 'in-person');
 
 /** The seat state as stored now (read afresh: `s` may be older than this transaction's changes). */
 async function seatState(trx: Trx, deps: Deps, s: Pick<SessionRow, 'id'>, seat: SeatKind): Promise<SeatState> {
@@ -88,7 +90,7 @@ function closedFor(s: SessionRow, seat: SeatKind, now: Date): AppError | null {
   if (s.status === 'cancelled') return new AppError('session_cancelled', 'This session has been cancelled.');
   if (now.toISOString() >= (s.booking_closes_at ?? s.ends_at)) return new AppError('booking_closed', 'Booking for this session has closed.');
   if (!seatsOfMode(s.mode).includes(seat) || capacityOf(s, seat) === 0) {
-    return new AppError('validation_failed', `This session has no ${seat === 'online' ? 'online' : 'in-person'} seats.`, { issues: [{ path: 'seat', message: 'not offered by this session' }] });
+    return new AppError('validation_failed', `This session has no ${seatWord(seat)} seats.`, { issues: [{ path: 'seat', message: 'not offered by this session' }] });
   }
   return null;
 }
@@ -328,14 +330,14 @@ export async function moveSeat(trx: Trx, deps: Deps, bookingId: string, seat: Se
   if (s.status === 'cancelled') throw new AppError('session_cancelled', 'This session has been cancelled.');
   if (b.status !== 'confirmed' && b.status !== 'offered' && b.status !== 'waitlisted') throw new AppError('conflict', 'Only a booked, offered or waiting place can be moved.');
   if (!seatsOfMode(s.mode).includes(seat) || capacityOf(s, seat) === 0) {
-    throw new AppError('validation_failed', `This session has no ${seat === 'online' ? 'online' : 'in-person'} seats.`, { issues: [{ path: 'seat', message: 'not offered by this session' }] });
+    throw new AppError('validation_failed', `This session has no ${seatWord(seat)} seats.`, { issues: [{ path: 'seat', message: 'not offered by this session' }] });
   }
   const owner = (await findUserById(trx, b.user_id))!;
   const now = deps.now().toISOString();
   let holdOrg: string | null = null;
   if (b.status !== 'waitlisted') {
     const target = await seatState(trx, deps, s, seat);
-    if (freeFor(target, owner.org_id) <= 0) throw new AppError('conflict', `There is no free ${seat === 'online' ? 'online' : 'in-person'} seat to move ${owner.name} to.`);
+    if (freeFor(target, owner.org_id) <= 0) throw new AppError('conflict', `There is no free ${seatWord(seat)} seat to move ${owner.name} to.`);
     holdOrg = claimsHold(target, owner.org_id) ? owner.org_id : null;
   }
   await repo.changeBooking(trx, b, { seat, hold_org_id: holdOrg, revision: b.revision + 1, updated_at: now });
@@ -403,15 +405,15 @@ export async function checkSessionChange(trx: Trx, deps: Deps, before: SessionRo
     const taken = st.confirmed + st.offered;
     const newCapacity = seatsOfMode(after.mode).includes(seat) ? capacityOf(after, seat) : 0;
     if (newCapacity < taken) {
-      throw new AppError('capacity_below_confirmed', `${taken} ${seat === 'online' ? 'online' : 'in-person'} seat(s) are already taken; capacity cannot go below that.`, { seat, taken, requested: newCapacity });
+      throw new AppError('capacity_below_confirmed', `${taken} ${seatWord(seat)} seat(s) are already taken; capacity cannot go below that.`, { seat, taken, requested: newCapacity });
     }
     if (newCapacity === 0 && st.waitlisted > 0) {
-      throw new AppError('capacity_below_confirmed', `${st.waitlisted} people are waiting for ${seat === 'online' ? 'online' : 'in-person'} seats; those seats cannot be removed.`, { seat, waitlisted: st.waitlisted });
+      throw new AppError('capacity_below_confirmed', `${st.waitlisted} people are waiting for ${seatWord(seat)} seats; those seats cannot be removed.`, { seat, waitlisted: st.waitlisted });
     }
     // Seats promised to organisations are kept too, until the holds are released.
     const held = st.holdsActive ? st.holds.reduce((n, h) => n + unclaimed(h), 0) : 0;
     if (newCapacity < taken + held) {
-      throw new AppError('capacity_below_confirmed', `${held} ${seat === 'online' ? 'online' : 'in-person'} seat(s) are held for organisations and ${taken} taken; capacity cannot go below ${taken + held}. Reduce the held seats first.`, { seat, taken, held, requested: newCapacity });
+      throw new AppError('capacity_below_confirmed', `${held} ${seatWord(seat)} seat(s) are held for organisations and ${taken} taken; capacity cannot go below ${taken + held}. Reduce the held seats first.`, { seat, taken, held, requested: newCapacity });
     }
   }
 }

@@ -92,10 +92,10 @@ async function checkAudience(deps: Deps, audience: AudienceInput | undefined): P
 
 /**
  * Full views of many session rows, with trainers and seats (as `viewer` sees them), in two
- * queries. The seats are the counts stored on the rows and their holds: no booking is read,
+ * queries, or none when `known` gives the trainers and holds read with the rows (a listing
+ * page). The seats are the counts stored on the rows and their holds: no booking is read,
  * so a page costs the same however many people have booked.
  */
-/** Sessions as people see them; `known` gives their trainers and holds when they were read with the rows. */
 export async function sessionViews(deps: Deps, rows: repo.SessionViewRow[], viewer?: Pick<AuthUser, 'orgId'>, known?: Pick<repo.SessionPage, 'trainers' | 'holds'>): Promise<Session[]> {
   const ids = rows.map((r) => r.id);
   const [trainers, holds, names] = await Promise.all([known?.trainers ?? repo.trainerIdsOf(deps.db, ids), known?.holds ?? holdsOf(deps.db, ids), audienceNames(deps, rows)]);
