@@ -9,6 +9,7 @@ import { runJobsOnce } from '../../server/jobs.js';
 import { smtpMailer } from '../../server/notifications/delivery.js';
 import { makeTestContext, type TestContext, type TestUser } from '../helpers.js';
 import { startSmtp, type TestSmtp } from '../smtp.js';
+import { storedAnswers } from '../feedback-fixtures.js';
 
 let t: TestContext;
 beforeEach(async () => {
@@ -222,19 +223,13 @@ describe('feedback at scale', () => {
     const { s, course, admin, people } = await heldSession({ attendees: ['Ann Jones'] });
     t.clock.set(AFTER);
     await recordAttendanceOutcomes(t.deps);
-    // 300 more attendees' answers as stored (written directly: the form's path is tested above).
-    const template = await t.db.selectFrom('bookings').selectAll().where('id', '=', people['Ann Jones']!.bookingId).executeTakeFirstOrThrow();
-    const org = await t.org();
-    for (let i = 0; i < 300; i++) {
-      const u = await t.user('staff', org.id, `Person ${String(i).padStart(3, '0')}`);
-      const bookingId = crypto.randomUUID();
-      await t.db.insertInto('bookings').values({ ...template, id: bookingId, user_id: u.id, queue_seq: template.queue_seq + 1 + i }).execute();
-      const at = new Date(Date.parse(AFTER) + i * 60_000).toISOString();
-      await t.db
-        .insertInto('feedback')
-        .values({ id: crypto.randomUUID(), session_id: s.id, user_id: u.id, booking_id: bookingId, usefulness: (i % 5) + 1, confidence_before: 2, confidence_after: i < 100 ? 5 : 3, comment: i % 3 === 0 ? null : `Comment ${i}`, created_at: at, updated_at: at })
-        .execute();
-    }
+    // 300 more attendees' answers as stored (the form's path is tested above).
+    await storedAnswers(t, {
+      attendedBookingId: people['Ann Jones']!.bookingId,
+      n: 300,
+      firstAt: AFTER,
+      answer: (i) => ({ usefulness: (i % 5) + 1, confidence_before: 2, confidence_after: i < 100 ? 5 : 3, comment: i % 3 === 0 ? null : `Comment ${i}` }),
+    });
     // usefulness 1..5 sixty times each: average 3; shift: 100 people +3, 200 people +1.
     const expected = { responses: 300, attendees: 301, usefulness: { average: 3, distribution: [60, 60, 60, 60, 60] }, confidenceShift: 1.67, commentCount: 200 };
     const views = [

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { recordAttendanceOutcomes } from '../../server/attendance/service.js';
 import { formatCertCode } from '../../shared/feedback.js';
 import { newCertCode } from '../../server/certificates/service.js';
+import { storedAnswers } from '../feedback-fixtures.js';
 import type { TestContext } from '../helpers.js';
 import { browserAvailable, daysFromNow, expectNoAxeViolations, newPage, plusMinutes, serverAndBrowser, signIn, tabTo, warnIfSkipped } from './harness.js';
 
@@ -156,16 +157,8 @@ describe.skipIf(!browserAvailable)('feedback and certificates', () => {
   it('a session with more comments than are shown says how many there are and which are shown, at 320 px', { timeout: 120_000 }, async () => {
     const { t } = env.server;
     const { s, people } = await heldSession(t, ['Ann Jones'], 'Attention and listening');
-    const template = await t.db.selectFrom('bookings').selectAll().where('id', '=', people[0]!.bookingId).executeTakeFirstOrThrow();
-    const org = await t.org();
     // 201 attendees' answers as stored (the form's own path is tested above).
-    for (let i = 0; i < 201; i++) {
-      const u = await t.user('staff', org.id, `Person ${String(i).padStart(3, '0')}`);
-      const bookingId = crypto.randomUUID();
-      await t.db.insertInto('bookings').values({ ...template, id: bookingId, user_id: u.id, queue_seq: template.queue_seq + 1 + i }).execute();
-      const at = new Date(Date.parse(s.endsAt) + (i + 1) * 60_000).toISOString();
-      await t.db.insertInto('feedback').values({ id: crypto.randomUUID(), session_id: s.id, user_id: u.id, booking_id: bookingId, usefulness: 4, confidence_before: 2, confidence_after: 4, comment: `Comment ${i}`, created_at: at, updated_at: at }).execute();
-    }
+    await storedAnswers(t, { attendedBookingId: people[0]!.bookingId, n: 201, firstAt: plusMinutes(s.endsAt, 1), answer: (i) => ({ usefulness: 4, confidence_before: 2, confidence_after: 4, comment: `Comment ${i}` }) });
     const page = await newPage(env.browser, env.server, NARROW);
     await signIn(page, s.trainer);
     await page.goto(`/sessions/${s.id}/feedback`);
