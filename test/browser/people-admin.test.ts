@@ -260,6 +260,31 @@ describe.skipIf(!browserAvailable)('administration of people, imports and trust 
     expect(res.status).toBe(403);
   });
 
+  it('an office page about one school has its heading while the schools load, axe-clean at 320 px', async () => {
+    const { t } = env.server;
+    const org = await t.org('Slow Lane Primary');
+    const office = await t.user('office', org.id);
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signIn(page, office);
+    // The list of schools answers only when the test lets it.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    await page.route('**/api/orgs', async (route) => {
+      await held;
+      await route.continue();
+    });
+    for (const [path, title] of [['/office/cover', 'Who needs cover'], ['/office/bookings', 'Who is booked where'], ['/office/export', 'Export bookings'], ['/office/people', 'Staff accounts']] as const) {
+      await page.goto(path);
+      await page.getByText('Loading your organisations…').waitFor();
+      await page.getByRole('heading', { level: 1, name: title }).waitFor();
+      await checkPage(page, `${title} while the schools load`);
+    }
+    release();
+    await page.getByRole('heading', { level: 1, name: 'Staff accounts' }).waitFor();
+    await page.getByText('Loading your organisations…').waitFor({ state: 'detached' });
+    await checkPage(page, 'staff accounts once the schools are in');
+  });
+
   it('the courses page offers a trainer who comes after the first 100 people by name', async () => {
     const { t } = env.server;
     const admin = await t.user('admin', null, 'Aaa Admin');

@@ -3,12 +3,13 @@
  * the school picker of office staff who book for more than one (a trust's office books for
  * every school of its trust; the server decides which: GET /api/orgs).
  */
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { z } from 'zod';
 import { Organisation } from '../../shared/accounts.js';
 import { api } from './api.js';
-import type { MeValue } from './components.js';
-import { useLoad } from './load.js';
+import { PageHeading, useApp, type MeValue } from './components.js';
+import { Loaded, useLoad } from './load.js';
 
 export type Org = z.infer<typeof Organisation>;
 const Orgs = z.object({ items: z.array(Organisation) });
@@ -102,6 +103,27 @@ export function SchoolSelect({ id, orgs, value, onChange, label = 'School' }: { 
 export function officeOrgOf(me: MeValue, orgs: Org[] | undefined, wanted: string | null): string | null {
   if (wanted && (me.role === 'admin' || orgs?.some((o) => o.id === wanted))) return wanted;
   return me.orgId;
+}
+
+/**
+ * A page about one organisation: the person's own, or (`?org=`) another they book for (a
+ * trust's office chooses one of its schools). While the organisations load, and when the
+ * person belongs to none, the page already has its heading, so it is never a page without
+ * one (every move within these pages loads them again).
+ */
+export function OfficeOrgGate({ title, children }: { title: string; children: (orgId: string, orgs: Org[]) => ComponentChildren }) {
+  const { me, loc } = useApp();
+  const orgs = useOrgs();
+  const orgId = orgs.data ? officeOrgOf(me, orgs.data, loc.query.get('org')) : null;
+  if (orgs.data && orgId) return <>{children(orgId, orgs.data)}</>;
+  return (
+    <>
+      <PageHeading title={title} navigated={loc.navigated}>
+        {title}
+      </PageHeading>
+      {orgs.data ? <p role="alert">Your account does not belong to an organisation.</p> : <Loaded state={orgs} what="your organisations">{() => null}</Loaded>}
+    </>
+  );
 }
 
 /**

@@ -6,21 +6,17 @@ import { api } from '../api.js';
 import { PageHeading, Status, useApp } from '../components.js';
 import { Loaded, useLoad } from '../load.js';
 import { Link, navigate } from '../router.js';
-import { officeOrgOf, SchoolForm, useOrgs } from '../orgs.js';
+import { OfficeOrgGate, SchoolForm, type Org } from '../orgs.js';
 import { PersonCard } from './PersonCard.js';
 
 const People = z.object({ items: z.array(User) });
 
 /** Office staff: the people of an organisation they book for (a trust's office chooses one of its schools). */
 export function StaffPage() {
-  const { me, loc } = useApp();
-  const orgs = useOrgs();
-  if (!orgs.data) return <Loaded state={orgs} what="your organisations">{() => null}</Loaded>;
-  const orgId = officeOrgOf(me, orgs.data, loc.query.get('org'))!;
-  return <StaffOf key={orgId} orgId={orgId} orgs={orgs.data} />;
+  return <OfficeOrgGate title="Staff accounts">{(orgId, orgs) => <StaffOf key={orgId} orgId={orgId} orgs={orgs} />}</OfficeOrgGate>;
 }
 
-function StaffOf({ orgId, orgs }: { orgId: string; orgs: NonNullable<ReturnType<typeof useOrgs>['data']> }) {
+function StaffOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
   const { me, loc } = useApp();
   const orgName = orgs.find((o) => o.id === orgId)?.name ?? me.orgName;
   const people = useLoad(() => api(`/api/orgs/${encodeURIComponent(orgId)}/users`, People), [orgId]);

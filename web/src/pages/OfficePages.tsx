@@ -6,20 +6,16 @@ import { Badge, ErrorSummary, errorFor, PageHeading, Status, TextField, useApp, 
 import { Loaded, useLoad } from '../load.js';
 import { dayStartIso, formatDate, formatTimeRange, ordinal, plural, seatLabel, statusLabel, toDateInput } from '../format.js';
 import { Link, navigate } from '../router.js';
-import { officeOrgOf, SchoolForm, useOrgs, type Org } from '../orgs.js';
+import { OfficeOrgGate, SchoolForm, type Org } from '../orgs.js';
 
 /**
  * An office page about one organisation: the person's own, or (`?org=`) another they book
  * for; office staff of a trust choose one of its schools with the picker above the page.
  */
 export function OfficeOrgPage({ page }: { page: 'bookings' | 'export' }) {
-  const { me, loc } = useApp();
-  const orgs = useOrgs();
-  if (!orgs.data) return <Loaded state={orgs} what="your organisations">{() => null}</Loaded>;
-  const orgId = officeOrgOf(me, orgs.data, loc.query.get('org'));
-  if (!orgId) return <p role="alert">Your account does not belong to an organisation.</p>;
+  const { me } = useApp();
   const Page = page === 'bookings' ? OrgBookingsPage : OrgExportPage;
-  return <Page key={orgId} orgId={orgId} orgs={me.role === 'office' ? orgs.data : []} />;
+  return <OfficeOrgGate title={page === 'bookings' ? 'Who is booked where' : 'Export bookings'}>{(orgId, orgs) => <Page key={orgId} orgId={orgId} orgs={me.role === 'office' ? orgs : []} />}</OfficeOrgGate>;
 }
 
 function OrgChooser({ orgs, orgId, path }: { orgs: Org[]; orgId: string; path: string }) {

@@ -12,8 +12,7 @@ import { ErrorSummary, errorFor, messageOf, PageHeading, Status, TextField, useA
 import { dayStartIso, formatDate, formatTimeRange, plural, seatLabel, statusLabel, toDateInput } from '../format.js';
 import { ActionButton, Retry, useLoad } from '../load.js';
 import { Link, navigate } from '../router.js';
-import { officeOrgOf, SchoolForm, useOrgs, type Org } from '../orgs.js';
-import { Loaded } from '../load.js';
+import { OfficeOrgGate, SchoolForm, type Org } from '../orgs.js';
 import { clashText } from './FitNote.js';
 import { sendText, UploadError } from './send.js';
 
@@ -22,12 +21,8 @@ const day = /^\d{4}-\d{2}-\d{2}$/;
 
 /** The cover page of the person's own organisation, or (`?org=`) another they book for: a trust's office chooses one of its schools. */
 export function CoverPage() {
-  const { me, loc } = useApp();
-  const orgs = useOrgs();
-  if (!orgs.data) return <Loaded state={orgs} what="your organisations">{() => null}</Loaded>;
-  const orgId = officeOrgOf(me, orgs.data, loc.query.get('org'));
-  if (!orgId) return <p role="alert">Your account does not belong to an organisation.</p>;
-  return <CoverOf key={orgId} orgId={orgId} orgs={me.role === 'office' ? orgs.data : []} />;
+  const { me } = useApp();
+  return <OfficeOrgGate title="Who needs cover">{(orgId, orgs) => <CoverOf key={orgId} orgId={orgId} orgs={me.role === 'office' ? orgs : []} />}</OfficeOrgGate>;
 }
 
 function CoverOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
