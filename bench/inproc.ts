@@ -32,6 +32,8 @@ let req: () => Response | Promise<Response>;
 if (what === 'list' || what === 'deep') {
   const p = listPath(what === 'list' ? s.list : s.deepList);
   req = () => app.request(p, { headers: auth });
+} else if (what.startsWith('/')) {
+  req = () => app.request(what, { headers: auth });
 } else {
   const me = await app.request('/api/me/calendar', { headers: { authorization: `Bearer ${s.feedUser.token}` } });
   const feed = new URL(((await me.json()) as { url: string }).url).pathname;

@@ -20,8 +20,19 @@ const s = await seed(h.db, { bookers: Number(process.env.BOOKERS || 100), sessio
 await h.close();
 const server = await startServer(process.env.SCRIPT ?? 'server/main.ts', { DATABASE_URL: url, LIVEKIT_URL: LIVEKIT.url, LIVEKIT_API_KEY: LIVEKIT.key, LIVEKIT_API_SECRET: LIVEKIT.secret, ...(process.env.JOBS_INTERVAL_MS ? { JOBS_INTERVAL_MS: process.env.JOBS_INTERVAL_MS } : {}) }, 60_000, ['--cpu-prof', `--cpu-prof-dir=${tmp}`]);
 const cycle = s.bookers.flatMap((u) => s.sessionIds.map((sid) => ({ path: `/api/sessions/${sid}/bookings`, headers: { authorization: `Bearer ${u.token}` } })));
+let feedPath = '';
+let etag = '';
+if (what === 'feed304') {
+  const me = await fetch(`${server.url}/api/me/calendar`, { headers: { authorization: `Bearer ${s.feedUser.token}` } });
+  feedPath = new URL(((await me.json()) as { url: string }).url).pathname;
+  const full = await fetch(`${server.url}${feedPath}`);
+  await full.arrayBuffer();
+  etag = full.headers.get('etag')!;
+}
 const spec =
-  what === 'booking'
+  what === 'feed304'
+    ? { url: server.url, connections: 50, durationSeconds: 5, path: feedPath, headers: { 'if-none-match': etag } }
+    : what === 'booking'
     ? { url: server.url, connections: 50, durationSeconds: 5, method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"seat":"online"}', cycle, maxRequests: cycle.length }
     : what === 'webhook'
       ? { url: server.url, connections: 50, durationSeconds: 5, method: 'POST', path: '/api/livekit/webhook', headers: { 'content-type': 'application/webhook+json' }, cycle: await webhookBodies(s, 15_000) }

@@ -57,9 +57,21 @@ const isBusy = (e: unknown) => {
 };
 
 const faults = new WeakMap<object, () => SqliteFault | null>();
+const versions = new WeakMap<object, () => string | null>();
 /** The current fault of a SQLite database opened here (null when healthy or not SQLite). */
 export function sqliteFault(db: Kysely<any>): SqliteFault | null {
   return faults.get(db)?.() ?? null;
+}
+
+/**
+ * A token that changes whenever committed data of a SQLite database opened here may have
+ * changed, by this process or any other (null when it cannot be told: not registered, or the
+ * connection failed). Synchronous and cheap: a cache of what was read can be checked with it
+ * on every request. See ResilientSqliteDriver.changeVersion.
+ */
+export function sqliteChangeVersion(db: Kysely<any>): string | null {
+  // By the dialect's adapter, which the instance's plugins and transactions share with it.
+  return versions.get(db.getExecutor().adapter)?.() ?? null;
 }
 
 class Mutex {
@@ -151,6 +163,10 @@ class ResilientSqliteDriver implements Driver {
   #fault: SqliteFault | null = null;
   #recovery: NodeJS.Timeout | null = null;
   #closed = false;
+  /** Writes run on this process's write connection (statements that change rows, and commits). */
+  #writes = 0;
+  /** How many times the connections were opened: data_version is a property of one connection. */
+  #opened = 0;
   readonly #busyWaitMs: number;
   readonly #recoverEveryMs: number;
 
@@ -166,6 +182,22 @@ class ResilientSqliteDriver implements Driver {
 
   get fault() {
     return this.#fault;
+  }
+
+  /**
+   * `PRAGMA data_version` of the reading connection changes whenever another connection
+   * (this process's writer, or another process) commits; this process's own writes are also
+   * counted, for an in-memory database, whose one connection does not see its own commits
+   * in data_version. A write counted before its commit is harmless: what is read meanwhile
+   * is only ever served again under a token that has since changed.
+   */
+  changeVersion(): string | null {
+    try {
+      const row = (this.reader ?? this.handle).prepare('pragma data_version').get() as { data_version: number };
+      return `${this.#opened}.${this.#writes}.${row.data_version}`;
+    } catch {
+      return null;
+    }
   }
 
   async init() {}
@@ -229,6 +261,7 @@ class ResilientSqliteDriver implements Driver {
     for (let pause = 2; ; pause = Math.min(pause * 2, 50)) {
       try {
         const result = this.handle.run(q);
+        if (result.numAffectedRows !== undefined) this.#writes++;
         if (this.#fault && !this.#inTransaction && result.numAffectedRows !== undefined && result.numAffectedRows > 0n) this.#setFault(null);
         return result;
       } catch (e) {
@@ -264,6 +297,7 @@ class ResilientSqliteDriver implements Driver {
       throw e;
     }
     this.#inTransaction = false;
+    this.#writes++;
     if (this.#fault) this.#setFault(null); // a commit went through: the file takes writes again
   }
 
@@ -318,6 +352,7 @@ class ResilientSqliteDriver implements Driver {
       if (this.#closed || !this.#fault) return;
       this.handle.reopen();
       this.reader?.reopen();
+      this.#opened++;
       const raw = this.handle.raw;
       raw.exec('begin immediate');
       try {
@@ -361,8 +396,9 @@ export class ResilientSqliteDialect extends SqliteDialect {
   override createDriver(): Driver {
     return this.driver;
   }
-  /** Registers `db` (built on this dialect) for `sqliteFault`. */
+  /** Registers `db` (built on this dialect) for `sqliteFault` and `sqliteChangeVersion`. */
   register(db: Kysely<any>) {
     faults.set(db, () => this.driver.fault);
+    versions.set(db.getExecutor().adapter, () => this.driver.changeVersion());
   }
 }

@@ -62,6 +62,11 @@ export async function holdsOf(db: Q, ids: readonly string[]): Promise<HoldRow[]>
   return holdsOfMany(db, ids);
 }
 
+/** When a session's held seats stop being held for their organisations (they are open to anyone from then). */
+export function holdsReleaseAt(s: Pick<SeatStateRow, 'holds_release_at' | 'booking_closes_at' | 'ends_at'>): string {
+  return s.holds_release_at ?? s.booking_closes_at ?? s.ends_at;
+}
+
 /**
  * Seat state per (session, seat kind) from sessions' stored counts and their holds. Pure:
  * the rows must have been read together (in a transaction holding the session locks, when
@@ -70,8 +75,7 @@ export async function holdsOf(db: Q, ids: readonly string[]): Promise<HoldRow[]>
 export function seatStatesOf(sessions: readonly SeatStateRow[], holds: readonly HoldRow[], nowIso: string): Map<string, Record<SeatKind, SeatState>> {
   const result = new Map<string, Record<SeatKind, SeatState>>();
   for (const s of sessions) {
-    const releaseAt = s.holds_release_at ?? s.booking_closes_at ?? s.ends_at;
-    const holdsActive = nowIso < releaseAt;
+    const holdsActive = nowIso < holdsReleaseAt(s);
     const make = (seat: SeatKind, capacity: number): SeatState => ({
       capacity,
       confirmed: Number(s[countColumn('confirmed', seat)]),

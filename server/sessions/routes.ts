@@ -4,7 +4,7 @@ import { Id, Line } from '../../shared/common.js';
 import { AppError } from '../errors.js';
 import { CancelResult, Course, CourseTrainersInput, CreateCourseInput, UpdateCourseInput, CreateSeriesInput, CreateSessionInput, InHouseLeadList, Session, SessionList, SessionQuery, TrainerSessionList, TrainerSessionQuery, UpdateSessionInput } from '../../shared/sessions.js';
 import type { Deps } from '../platform/deps.js';
-import type { MiddlewareHandler } from 'hono';
+import type { MiddlewareHandler, TypedResponse } from 'hono';
 import { jsonBody, jsonResponse, requireRole, requireUser, router, type Env } from '../platform/http.js';
 import * as repo from './repository.js';
 import { sessionRoster } from './roster.js';
@@ -137,7 +137,9 @@ export function sessionRoutes(deps: Deps) {
     }),
     async (c) => {
       const user = requireUser(c);
-      return c.json(await sessions.listSessions(deps, c.req.valid('query'), user), 200);
+      // The JSON is written by the service, which keeps each page's sessions written out; it is a SessionList.
+      const json = await sessions.listSessionsJson(deps, c.req.valid('query'), user);
+      return c.body(json, 200, { 'Content-Type': 'application/json' }) as unknown as TypedResponse<z.infer<typeof SessionList>, 200, 'json'>;
     },
   );
 

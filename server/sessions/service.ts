@@ -8,7 +8,10 @@ import type { z } from 'zod';
 import type { SeatKind, SessionRow } from '../../db/schema.js';
 import { findOrg, findUsersByIds, orgNames } from '../accounts/repository.js';
 import { AppError } from '../errors.js';
-import type { Deps } from '../platform/deps.js';
+import { perDatabase, type Deps } from '../platform/deps.js';
+import { batchedLookup } from '../platform/batching.js';
+import { changeVersion } from '../platform/change-version.js';
+import { PageCache, windowAround } from './page-cache.js';
 import type { AuthUser } from '../platform/http.js';
 import {
   sessionShapeIssues,
@@ -22,7 +25,7 @@ import {
   type UpdateSessionInput,
 } from '../../shared/sessions.js';
 import { seatCounts, type SeatState } from '../bookings/availability.js';
-import { holdsOf, lockSession, seatStatesOf } from '../bookings/repository.js';
+import { holdsOf, holdsReleaseAt, lockSession, seatStatesOf } from '../bookings/repository.js';
 
 /** The stored counts of a session no one has booked yet. */
 const NO_SEATS_TAKEN = { confirmed_in_person: 0, offered_in_person: 0, waiting_in_person: 0, confirmed_online: 0, offered_online: 0, waiting_online: 0 };
@@ -249,10 +252,13 @@ export async function sessionsRunBy(deps: Deps, actor: AuthUser, q: z.infer<type
 export const requireSessionManager = engine.requireSessionManager;
 
 /**
- * A page of sessions. With a caller, each says whether it fits the caller's timetable;
- * `fits=me` keeps only those that do, and pages over that filtered list.
+ * A page of sessions, as the JSON the list answers with. With a caller, each says whether
+ * it fits the caller's timetable; `fits=me` keeps only those that do, and pages over that
+ * filtered list. Each session's JSON is kept with the page (see sharedPage), and only the
+ * caller's fit is written per request: a page is 50 sessions, and writing them out again
+ * each time cost as much as the rest of the request.
  */
-export async function listSessions(deps: Deps, q: z.infer<typeof SessionQuery>, caller?: AuthUser) {
+export async function listSessionsJson(deps: Deps, q: z.infer<typeof SessionQuery>, caller?: AuthUser): Promise<string> {
   const filter = {
     words: q.q ? q.q.split(/\s+/).filter(Boolean).slice(0, 10) : undefined,
     from: q.from ? iso(q.from) : undefined,
@@ -263,19 +269,48 @@ export async function listSessions(deps: Deps, q: z.infer<typeof SessionQuery>, 
     includeCancelled: q.includeCancelled === 'true',
     viewer: caller ? await viewerOf(deps, caller) : undefined,
   };
+  const tail = (total: number) => `],"total":${total},"limit":${q.limit},"offset":${q.offset}}`;
   if (q.fits === 'me' && caller) {
     const all = await repo.listAllSessions(deps.db, filter);
     const fit = await fitsForSessions(deps, caller.id, all);
     const kept = fit ? all.filter((r) => fit.get(r.id)?.fits) : all;
     const page = kept.slice(q.offset, q.offset + q.limit);
     const items = (await sessionViews(deps, page, caller)).map((s) => ({ ...s, fit: fit?.get(s.id) ?? null }));
-    return { items, total: kept.length, limit: q.limit, offset: q.offset };
+    return JSON.stringify({ items, total: kept.length, limit: q.limit, offset: q.offset });
   }
+  const { items, json, total } = await sharedPage(deps, filter, q, caller);
+  if (!caller) return `{"items":[${json.join(',')}${tail(total)}`;
+  const fit = await fitsForSessions(deps, caller.id, items.map((s) => ({ id: s.id, mode: s.mode, starts_at: s.startsAt, ends_at: s.endsAt, capacity_online: s.capacity.online })));
+  // Each session's JSON ends with its closing brace; its fit goes last, as { ...session, fit } would put it.
+  const withFit = json.map((j, i) => `${j.slice(0, -1)},"fit":${JSON.stringify(fit?.get(items[i]!.id) ?? null)}}`);
+  return `{"items":[${withFit.join(',')}${tail(total)}`;
+}
+
+/** Pages as read, shared by everyone who sees the same sessions (page-cache.ts). */
+const pages = perDatabase(() => new PageCache<{ items: Session[]; json: string[]; total: number }>());
+/** Which of the people asking in one turn run sessions (and so see sessions as themselves). */
+const runsAny = perDatabase((deps: Deps) => batchedLookup(async (ids: string[]) => new Map([...(await repo.trainersAmong(deps.db, ids))].map((id) => [id, true as const]))));
+
+/**
+ * A page of the list as everyone who sees the same sessions sees it (without the caller's
+ * timetable fit): read afresh, or as read before when nothing it shows can have changed.
+ * Who sees what is the viewer's organisation and its trust, and the sessions they run: two
+ * people of one school who run none share pages; someone who runs one has their own.
+ */
+async function sharedPage(deps: Deps, filter: repo.SessionFilter, q: z.infer<typeof SessionQuery>, caller?: AuthUser) {
+  const v = filter.viewer;
+  const [version, runs] = await Promise.all([changeVersion(deps), v?.kind === 'person' ? runsAny(deps)(v.userId) : undefined]);
+  const seenAs = !v ? 'anyone' : v.kind === 'all' ? 'all' : ['person', v.orgId, v.orgChain.join(','), runs ? v.userId : ''].join('|');
+  const key = JSON.stringify([seenAs, caller?.orgId ?? null, filter.words ?? [], filter.from, filter.to, filter.mode, filter.courseId, filter.area, filter.includeCancelled, q.limit, q.offset]);
+  const now = deps.now();
+  const cache = pages(deps);
+  const kept = cache.get(key, version, now.getTime());
+  if (kept) return kept;
   const listed = await repo.listSessions(deps.db, filter, q.limit, q.offset);
-  const { rows, total } = listed;
-  const fit = caller ? await fitsForSessions(deps, caller.id, rows) : null;
-  const items = (await sessionViews(deps, rows, caller, listed)).map((s) => (caller ? { ...s, fit: fit?.get(s.id) ?? null } : s));
-  return { items, total, limit: q.limit, offset: q.offset };
+  const items = await sessionViews(deps, listed.rows, caller, listed);
+  const page = { items, json: items.map((s) => JSON.stringify(s)), total: listed.total };
+  cache.set(key, version, windowAround(now.getTime(), listed.rows.map(holdsReleaseAt)), page, page.json.reduce((n, j) => n + 2 * j.length + 200, 0));
+  return page;
 }
 
 export async function updateSession(deps: Deps, actor: AuthUser, id: string, patch: UpdateSessionInput): Promise<Session> {

@@ -1,0 +1,85 @@
+/**
+ * Pages of the session list as they were last read, so that the people who open the same
+ * page (the same filters, seeing the same sessions) while nothing has changed are answered
+ * without reading it again: on launch morning thousands of staff of one school or trust open
+ * the same first page.
+ *
+ * A page is served again only while both of these hold:
+ * - the database's change token (server/platform/change-version.ts) is the one read before
+ *   the page was: no change has been committed since, by this process or any other;
+ * - the clock is still on the same side of every moment at which the page's content turns
+ *   by itself, without a write: the moments its sessions' held seats are released
+ *   (`validFrom` <= now < `validUntil`).
+ * Anything else reads the page afresh. Bounded in entries and in size; the least recently
+ * used go first.
+ */
+
+export interface PageWindow {
+  /** The latest of the page's turning moments at or before the time it was read (ms), or -Infinity. */
+  validFrom: number;
+  /** The earliest of them after that time (ms), or Infinity. */
+  validUntil: number;
+}
+
+/** The window around `nowMs` in which none of `moments` (ISO times) is crossed. */
+export function windowAround(nowMs: number, moments: readonly string[]): PageWindow {
+  let validFrom = -Infinity;
+  let validUntil = Infinity;
+  for (const m of moments) {
+    const t = Date.parse(m);
+    if (t <= nowMs) validFrom = Math.max(validFrom, t);
+    else validUntil = Math.min(validUntil, t);
+  }
+  return { validFrom, validUntil };
+}
+
+interface Entry<T> extends PageWindow {
+  version: string;
+  value: T;
+  bytes: number;
+}
+
+export class PageCache<T> {
+  readonly #entries = new Map<string, Entry<T>>();
+  #bytes = 0;
+  constructor(
+    readonly maxEntries = 500,
+    readonly maxBytes = 32 * 1024 * 1024,
+  ) {}
+
+  get size() {
+    return this.#entries.size;
+  }
+
+  /** The page stored under `key`, if it was read under `version` and `nowMs` is in its window. */
+  get(key: string, version: string | null, nowMs: number): T | undefined {
+    const e = this.#entries.get(key);
+    if (!e || version === null) return undefined;
+    if (e.version !== version || nowMs < e.validFrom || nowMs >= e.validUntil) {
+      this.#drop(key, e);
+      return undefined;
+    }
+    // Most recently used last.
+    this.#entries.delete(key);
+    this.#entries.set(key, e);
+    return e.value;
+  }
+
+  /** Keeps a page read under `version` (read before the page was); `bytes` is about its size. */
+  set(key: string, version: string | null, window: PageWindow, value: T, bytes: number): void {
+    if (version === null || bytes > this.maxBytes / 4) return;
+    const old = this.#entries.get(key);
+    if (old) this.#drop(key, old);
+    this.#entries.set(key, { ...window, version, value, bytes });
+    this.#bytes += bytes;
+    for (const [k, e] of this.#entries) {
+      if (this.#entries.size <= this.maxEntries && this.#bytes <= this.maxBytes) break;
+      this.#drop(k, e);
+    }
+  }
+
+  #drop(key: string, e: Entry<T>) {
+    this.#entries.delete(key);
+    this.#bytes -= e.bytes;
+  }
+}
