@@ -53,3 +53,37 @@ describe('PageCache', () => {
     expect(c.get('huge', 'v', 150)).toBeUndefined();
   });
 });
+
+describe('PageCache.read', () => {
+  const w = { validFrom: 100, validUntil: 200 };
+  it('requests that miss the same page under the same token together share one read; another token reads its own', async () => {
+    const c = new PageCache<string>();
+    let reads = 0;
+    const read = (value: string) => async () => {
+      reads++;
+      await new Promise((r) => setTimeout(r, 5));
+      return { value, window: w, bytes: 10 };
+    };
+    const [a, b, other] = await Promise.all([c.read('k', 'v1', 150, read('first')), c.read('k', 'v1', 160, read('second')), c.read('k', 'v2', 150, read('newer'))]);
+    expect([a, b, other]).toEqual(['first', 'first', 'newer']);
+    expect(reads).toBe(2);
+    // Kept for the next request under the token it was read with.
+    expect(await c.read('k', 'v2', 150, read('again'))).toBe('newer');
+    expect(reads).toBe(2);
+  });
+
+  it('a request whose time is outside the shared read’s window reads for itself', async () => {
+    const c = new PageCache<string>();
+    const read = (value: string) => async () => ({ value, window: w, bytes: 10 });
+    const [a, b] = await Promise.all([c.read('k', 'v1', 150, read('before')), c.read('k', 'v1', 250, read('after'))]);
+    expect([a, b]).toEqual(['before', 'after']);
+  });
+
+  it('without a token nothing is shared or kept', async () => {
+    const c = new PageCache<string>();
+    let reads = 0;
+    const read = async () => ({ value: `read ${++reads}`, window: w, bytes: 10 });
+    expect(await Promise.all([c.read('k', null, 150, read), c.read('k', null, 150, read)])).toEqual(['read 1', 'read 2']);
+    expect(c.size).toBe(0);
+  });
+});

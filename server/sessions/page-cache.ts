@@ -10,8 +10,9 @@
  * - the clock is still on the same side of every moment at which the page's content turns
  *   by itself, without a write: the moments its sessions' held seats are released
  *   (`validFrom` <= now < `validUntil`).
- * Anything else reads the page afresh. Bounded in entries and in size; the least recently
- * used go first.
+ * Anything else reads the page afresh; requests that miss the same page under the same token
+ * together share one read (one whose window holds their own time). Bounded in entries and in
+ * size; the least recently used go first.
  */
 
 export interface PageWindow {
@@ -39,8 +40,16 @@ interface Entry<T> extends PageWindow {
   bytes: number;
 }
 
+/** A page as read: its value, the window it holds in, and about how many bytes it keeps. */
+export interface ReadPage<T> {
+  value: T;
+  window: PageWindow;
+  bytes: number;
+}
+
 export class PageCache<T> {
   readonly #entries = new Map<string, Entry<T>>();
+  readonly #reading = new Map<string, Promise<ReadPage<T>>>();
   #bytes = 0;
   constructor(
     readonly maxEntries = 500,
@@ -49,6 +58,32 @@ export class PageCache<T> {
 
   get size() {
     return this.#entries.size;
+  }
+
+  /**
+   * The page under `key`: as kept, or as being read by another request under the same
+   * token, or read now by `read` (and kept). `version` must have been read before this call.
+   */
+  async read(key: string, version: string | null, nowMs: number, read: () => Promise<ReadPage<T>>): Promise<T> {
+    const kept = this.get(key, version, nowMs);
+    if (kept !== undefined) return kept;
+    if (version === null) return (await read()).value;
+    const flight = `${version}\n${key}`;
+    const shared = this.#reading.get(flight);
+    if (shared) {
+      const page = await shared.catch(() => undefined);
+      if (page && nowMs >= page.window.validFrom && nowMs < page.window.validUntil) return page.value;
+      return (await read()).value;
+    }
+    const reading = read();
+    this.#reading.set(flight, reading);
+    try {
+      const page = await reading;
+      this.set(key, version, page.window, page.value, page.bytes);
+      return page.value;
+    } finally {
+      this.#reading.delete(flight);
+    }
   }
 
   /** The page stored under `key`, if it was read under `version` and `nowMs` is in its window. */

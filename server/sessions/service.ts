@@ -99,10 +99,10 @@ async function checkAudience(deps: Deps, audience: AudienceInput | undefined): P
  * page). The seats are the counts stored on the rows and their holds: no booking is read,
  * so a page costs the same however many people have booked.
  */
-export async function sessionViews(deps: Deps, rows: repo.SessionViewRow[], viewer?: Pick<AuthUser, 'orgId'>, known?: Pick<repo.SessionPage, 'trainers' | 'holds'>): Promise<Session[]> {
+export async function sessionViews(deps: Deps, rows: repo.SessionViewRow[], viewer?: Pick<AuthUser, 'orgId'>, known?: Pick<repo.SessionPage, 'trainers' | 'holds'>, now = deps.now()): Promise<Session[]> {
   const ids = rows.map((r) => r.id);
   const [trainers, holds, names] = await Promise.all([known?.trainers ?? repo.trainerIdsOf(deps.db, ids), known?.holds ?? holdsOf(deps.db, ids), audienceNames(deps, rows)]);
-  const seats = seatStatesOf(rows, holds, deps.now().toISOString());
+  const seats = seatStatesOf(rows, holds, now.toISOString());
   return rows.map((r) => toSession(r, trainers.get(r.id) ?? [], seats.get(r.id)!, viewer?.orgId ?? null, names));
 }
 
@@ -303,14 +303,12 @@ async function sharedPage(deps: Deps, filter: repo.SessionFilter, q: z.infer<typ
   const seenAs = !v ? 'anyone' : v.kind === 'all' ? 'all' : ['person', v.orgId, v.orgChain.join(','), runs ? v.userId : ''].join('|');
   const key = JSON.stringify([seenAs, caller?.orgId ?? null, filter.words ?? [], filter.from, filter.to, filter.mode, filter.courseId, filter.area, filter.includeCancelled, q.limit, q.offset]);
   const now = deps.now();
-  const cache = pages(deps);
-  const kept = cache.get(key, version, now.getTime());
-  if (kept) return kept;
-  const listed = await repo.listSessions(deps.db, filter, q.limit, q.offset);
-  const items = await sessionViews(deps, listed.rows, caller, listed);
-  const page = { items, json: items.map((s) => JSON.stringify(s)), total: listed.total };
-  cache.set(key, version, windowAround(now.getTime(), listed.rows.map(holdsReleaseAt)), page, page.json.reduce((n, j) => n + 2 * j.length + 200, 0));
-  return page;
+  return pages(deps).read(key, version, now.getTime(), async () => {
+    const listed = await repo.listSessions(deps.db, filter, q.limit, q.offset);
+    const items = await sessionViews(deps, listed.rows, caller, listed, now);
+    const json = items.map((s) => JSON.stringify(s));
+    return { value: { items, json, total: listed.total }, window: windowAround(now.getTime(), listed.rows.map(holdsReleaseAt)), bytes: json.reduce((n, j) => n + 2 * j.length + 200, 0) };
+  });
 }
 
 export async function updateSession(deps: Deps, actor: AuthUser, id: string, patch: UpdateSessionInput): Promise<Session> {
