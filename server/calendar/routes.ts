@@ -91,11 +91,11 @@ export function calendarRoutes(deps: Deps) {
     async (c) => {
       const { file } = c.req.valid('param');
       if (!file.endsWith('.ics')) throw new AppError('not_found', 'No such calendar feed.');
-      const target = await calendar.feedByToken(deps, file.slice(0, -'.ics'.length));
-      const filter = calendar.feedFilter(deps.now());
+      const now = deps.now();
       // The version comes from the feed's stored revision: a calendar polling an unchanged
-      // feed gets its 304 without a read of the events.
-      const version = await calendar.feedVersion(deps, target, filter.cancelledAfter!);
+      // feed gets its 304 without a read of the events (nor, while nothing has changed, of the token).
+      const { target, version } = await calendar.feedForPolling(deps, file.slice(0, -'.ics'.length), now);
+      const filter = calendar.feedFilter(now);
       const headers: Record<string, string> = {
         ETag: version.etag,
         'Cache-Control': 'private, no-cache',

@@ -5,7 +5,9 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { stringify } from 'csv-stringify/sync';
-import type { Deps } from '../platform/deps.js';
+import { perDatabase, type Deps } from '../platform/deps.js';
+import { changeVersion } from '../platform/change-version.js';
+import { ReadCache, type PageWindow } from '../platform/read-cache.js';
 import type { AuthUser } from '../platform/http.js';
 import { findOrg, findUserById } from '../accounts/repository.js';
 import { audienceLabels, queuePositions } from '../bookings/repository.js';
@@ -206,6 +208,30 @@ export async function feedVersion(deps: Deps, target: SubscribedFeed, cancelledA
     .digest('base64url')
     .slice(0, 32);
   return { etag: `W/"${etag}"`, lastModified: last > 0 ? new Date(Math.floor(last / 1000) * 1000) : null };
+}
+
+/** Feeds as last looked up by token, with their version (platform/read-cache.ts): a polling calendar's 304 reads nothing. */
+const polled = perDatabase(() => new ReadCache<{ target: SubscribedFeed; version: FeedVersion }>(20_000, 16 * 1024 * 1024));
+
+/**
+ * The feed a token opens and its version now, as `feedByToken` and `feedVersion` give them:
+ * kept while nothing is committed and no cancellation is still leaving the feed (its version
+ * turns with the clock then, so it is read each time). An unknown token is never kept.
+ */
+export async function feedForPolling(deps: Deps, token: string, now: Date): Promise<{ target: SubscribedFeed; version: FeedVersion }> {
+  const version = await changeVersion(deps);
+  return polled(deps).read(hashFeedToken(token), version, now.getTime(), async () => {
+    const target = await feedByToken(deps, token);
+    const found = { target, version: await feedVersion(deps, target, feedFilter(now).cancelledAfter!) };
+    return { value: found, window: polledWindow(target.revision, now), bytes: 600 + target.name.length + (target.fingerprint?.length ?? 0) };
+  });
+}
+
+/** While a feed's version stands with no write: for good once its last cancellation has left; not at all while one is leaving. */
+function polledWindow(rev: SubscribedFeed['revision'], now: Date): PageWindow {
+  if (!rev.lastCancelledAt) return { validFrom: -Infinity, validUntil: Infinity };
+  const allGone = Date.parse(rev.lastCancelledAt) + CANCELLED_FEED_RETENTION_DAYS * 86_400_000;
+  return allGone <= now.getTime() ? { validFrom: allGone, validUntil: Infinity } : { validFrom: now.getTime(), validUntil: now.getTime() };
 }
 
 /** Does a conditional request already hold this version? If-None-Match wins over If-Modified-Since. */

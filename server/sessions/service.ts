@@ -11,7 +11,7 @@ import { AppError } from '../errors.js';
 import { perDatabase, type Deps } from '../platform/deps.js';
 import { batchedLookup } from '../platform/batching.js';
 import { changeVersion } from '../platform/change-version.js';
-import { PageCache, windowAround } from './page-cache.js';
+import { ReadCache, windowAround } from '../platform/read-cache.js';
 import type { AuthUser } from '../platform/http.js';
 import {
   sessionShapeIssues,
@@ -286,8 +286,8 @@ export async function listSessionsJson(deps: Deps, q: z.infer<typeof SessionQuer
   return `{"items":[${withFit.join(',')}${tail(total)}`;
 }
 
-/** Pages as read, shared by everyone who sees the same sessions (page-cache.ts). */
-const pages = perDatabase(() => new PageCache<{ items: Session[]; json: string[]; total: number }>());
+/** Pages as read, shared by everyone who sees the same sessions (platform/read-cache.ts). */
+const pages = perDatabase(() => new ReadCache<{ items: Session[]; json: string[]; total: number }>());
 /** Which of the people asking in one turn run sessions (and so see sessions as themselves). */
 const runsAny = perDatabase((deps: Deps) => batchedLookup(async (ids: string[]) => new Map([...(await repo.trainersAmong(deps.db, ids))].map((id) => [id, true as const]))));
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PageCache, windowAround } from './page-cache.js';
+import { ReadCache, windowAround } from './read-cache.js';
 
 const at = (iso: string) => Date.parse(iso);
 
@@ -11,10 +11,10 @@ describe('windowAround', () => {
   });
 });
 
-describe('PageCache', () => {
+describe('ReadCache', () => {
   const w = { validFrom: 100, validUntil: 200 };
   it('serves a page only under the version it was read with, inside its window', () => {
-    const c = new PageCache<string>();
+    const c = new ReadCache<string>();
     c.set('k', 'v1', w, 'page', 10);
     expect(c.get('k', 'v1', 150)).toBe('page');
     expect(c.get('k', 'v1', 100)).toBe('page');
@@ -30,13 +30,13 @@ describe('PageCache', () => {
   });
 
   it('keeps nothing read without a version', () => {
-    const c = new PageCache<string>();
+    const c = new ReadCache<string>();
     c.set('k', null, w, 'page', 10);
     expect(c.size).toBe(0);
   });
 
   it('is bounded in entries and in size, dropping the least recently used first', () => {
-    const c = new PageCache<string>(3, 1000);
+    const c = new ReadCache<string>(3, 1000);
     for (const k of ['a', 'b', 'c']) c.set(k, 'v', w, k, 10);
     expect(c.get('a', 'v', 150)).toBe('a'); // a is now the most recently used
     c.set('d', 'v', w, 'd', 10);
@@ -54,10 +54,10 @@ describe('PageCache', () => {
   });
 });
 
-describe('PageCache.read', () => {
+describe('ReadCache.read', () => {
   const w = { validFrom: 100, validUntil: 200 };
   it('requests that miss the same page under the same token together share one read; another token reads its own', async () => {
-    const c = new PageCache<string>();
+    const c = new ReadCache<string>();
     let reads = 0;
     const read = (value: string) => async () => {
       reads++;
@@ -73,14 +73,14 @@ describe('PageCache.read', () => {
   });
 
   it('a request whose time is outside the shared read’s window reads for itself', async () => {
-    const c = new PageCache<string>();
+    const c = new ReadCache<string>();
     const read = (value: string) => async () => ({ value, window: w, bytes: 10 });
     const [a, b] = await Promise.all([c.read('k', 'v1', 150, read('before')), c.read('k', 'v1', 250, read('after'))]);
     expect([a, b]).toEqual(['before', 'after']);
   });
 
   it('without a token nothing is shared or kept', async () => {
-    const c = new PageCache<string>();
+    const c = new ReadCache<string>();
     let reads = 0;
     const read = async () => ({ value: `read ${++reads}`, window: w, bytes: 10 });
     expect(await Promise.all([c.read('k', null, 150, read), c.read('k', null, 150, read)])).toEqual(['read 1', 'read 2']);

@@ -1,9 +1,10 @@
 /**
- * The session list keeps pages as read and serves them again while nothing they show can
- * have changed (server/sessions/page-cache.ts, issue 17). These tests hold it to what people
- * would notice if it went wrong: every change shows on the next read, whoever made it and
- * however (through the API, another process's connection, the clock passing a release
- * time), and nobody is ever shown a page meant for someone who sees other sessions.
+ * The session list keeps pages as read, and calendar feeds their versions, and serves them
+ * again while nothing they show can have changed (server/platform/read-cache.ts, issue 17).
+ * These tests hold it to what people would notice if it went wrong: every change shows on
+ * the next read, whoever made it and however (through the API, another process, the clock
+ * passing a release time), and nobody is ever shown a page meant for someone who sees other
+ * sessions.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -143,5 +144,32 @@ describe('a page is only ever shown to people who see the same sessions', () => 
     expect(bFit?.fits).toBe(false);
     const other = await t.user('staff', b.id);
     expect((await one(other, s.id))?.fit).toBeNull();
+  });
+});
+
+describe('a calendar polling its feed', () => {
+  it('gets 304 while nothing changes, and the new feed as soon as another server process changes the session', async () => {
+    const { app, other } = await twoConnections();
+    t = await makeTestContext({ now: '2026-02-01T09:00:00.000Z', database: app });
+    const elsewhere = await makeTestContext({ now: '2026-02-01T09:00:00.000Z', database: other });
+    const school = await t.org('School A');
+    const ana = await t.user('staff', school.id);
+    const s = await t.session({ capacity: { online: 5 } });
+    expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: ana, body: {} })).json.status).toBe('confirmed');
+    const feed = new URL((await t.request('GET', '/api/me/calendar', { as: ana })).json.url).pathname;
+    const first = await t.request('GET', feed);
+    expect(first.status).toBe(200);
+    const etag = first.headers.get('etag')!;
+    for (let i = 0; i < 3; i++) expect((await t.request('GET', feed, { headers: { 'if-none-match': etag } })).status).toBe(304);
+
+    expect((await elsewhere.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { title: 'Moved to a new title' } })).status).toBe(200);
+    const changed = await t.request('GET', feed, { headers: { 'if-none-match': etag } });
+    expect(changed.status).toBe(200);
+    expect(changed.text).toContain('Moved to a new title');
+    expect(changed.headers.get('etag')).not.toBe(etag);
+
+    // A feed address rotated by the other process stops working here at once.
+    expect((await elsewhere.request('POST', '/api/me/calendar/rotate', { as: ana })).status).toBe(200);
+    expect((await t.request('GET', feed, { headers: { 'if-none-match': changed.headers.get('etag')! } })).status).toBe(404);
   });
 });

@@ -1,18 +1,17 @@
 /**
- * Pages of the session list as they were last read, so that the people who open the same
- * page (the same filters, seeing the same sessions) while nothing has changed are answered
- * without reading it again: on launch morning thousands of staff of one school or trust open
- * the same first page.
+ * What was read, kept to answer the same question again while nothing it shows can have
+ * changed: the session list's pages (thousands of staff of one school or trust open the same
+ * first page on launch morning) and calendar feeds' versions (every calendar polls).
  *
- * A page is served again only while both of these hold:
+ * A read is served again only while both of these hold:
  * - the database's change token (server/platform/change-version.ts) is the one read before
- *   the page was: no change has been committed since, by this process or any other;
- * - the clock is still on the same side of every moment at which the page's content turns
- *   by itself, without a write: the moments its sessions' held seats are released
- *   (`validFrom` <= now < `validUntil`).
- * Anything else reads the page afresh; requests that miss the same page under the same token
- * together share one read (one whose window holds their own time). Bounded in entries and in
- * size; the least recently used go first.
+ *   the read was: no change has been committed since, by this process or any other;
+ * - the clock is still on the same side of every moment at which the answer turns by
+ *   itself, without a write (a session's held seats released, a cancellation leaving a
+ *   feed): `validFrom` <= now < `validUntil`.
+ * Anything else reads afresh; requests that miss the same key under the same token together
+ * share one read (one whose window holds their own time). Bounded in entries and in size; the
+ * least recently used go first.
  */
 
 export interface PageWindow {
@@ -47,7 +46,7 @@ export interface ReadPage<T> {
   bytes: number;
 }
 
-export class PageCache<T> {
+export class ReadCache<T> {
   readonly #entries = new Map<string, Entry<T>>();
   readonly #reading = new Map<string, Promise<ReadPage<T>>>();
   #bytes = 0;
@@ -102,7 +101,7 @@ export class PageCache<T> {
 
   /** Keeps a page read under `version` (read before the page was); `bytes` is about its size. */
   set(key: string, version: string | null, window: PageWindow, value: T, bytes: number): void {
-    if (version === null || bytes > this.maxBytes / 4) return;
+    if (version === null || bytes > this.maxBytes / 4 || window.validUntil <= window.validFrom) return;
     const old = this.#entries.get(key);
     if (old) this.#drop(key, old);
     this.#entries.set(key, { ...window, version, value, bytes });
