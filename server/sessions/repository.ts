@@ -32,9 +32,9 @@ export async function trainerIdsOf(db: Q, sessionIds: string[]): Promise<Map<str
 /** Which of `userIds` run at least one session (who sees sessions as themselves, not only as their organisation). */
 export async function trainersAmong(db: Q, userIds: readonly string[]): Promise<Set<string>> {
   if (userIds.length === 0) return new Set();
-  const rows = await db.selectFrom('session_trainers').select('user_id').distinct().where('user_id', 'in', userIds).execute();
-  return new Set(rows.map((r) => r.user_id));
+  return new Set((await runningAny(db, userIds)).map((r) => r.user_id));
 }
+const runningAny = preparedIn((db, ids: readonly string[]) => db.selectFrom('session_trainers').select('user_id').distinct().where('user_id', 'in', ids));
 
 // Who runs a session is asked by the booking engine too (holds, rosters); it lives there,
 // since the catalogue builds on the engine and not the other way round.
