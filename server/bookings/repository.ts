@@ -297,6 +297,20 @@ export async function sessionVisibility(db: Q, id: string, viewer: Viewer): Prom
   return Number(row.visible) === 1 ? 'visible' : 'hidden';
 }
 
+const audienceKindOf = prepared<{ id: string }>()((db, arg) => db.selectFrom('sessions').select('audience_kind').where('id', '=', arg('id')));
+
+/**
+ * `sessionVisibility`, with the viewer worked out only for a session that is not for
+ * everyone: a programme session (most of them) costs one prepared look, and no look at the
+ * viewer's organisations. Every request about one session asks this.
+ */
+export async function sessionVisibilityFor(db: Q, id: string, viewer: () => Promise<Viewer>): Promise<'visible' | 'hidden' | 'missing'> {
+  const row = await audienceKindOf.first(db, { id });
+  if (!row) return 'missing';
+  if (row.audience_kind === 'programme') return 'visible';
+  return sessionVisibility(db, id, await viewer());
+}
+
 /** An organisation and the organisations above it, nearest first (a school, then its trust). */
 const orgParent = prepared<{ id: string }>()((db, arg) => db.selectFrom('organisations').select(['id', 'parent_id']).where('id', '=', arg('id')));
 

@@ -72,13 +72,13 @@ export async function viewerOf(deps: Deps, user: Pick<AuthUser, 'id' | 'role' | 
  * answered exactly as one that does not exist (a 404).
  */
 export async function requireVisibleSession(deps: Deps, user: Pick<AuthUser, 'id' | 'role' | 'orgId'>, id: string): Promise<void> {
-  const seen = await repo.sessionVisibility(deps.db, id, await viewerOf(deps, user));
+  const seen = await repo.sessionVisibilityFor(deps.db, id, () => viewerOf(deps, user));
   if (seen !== 'visible') throw new AppError('not_found', 'No such session.');
 }
 
 /** Whether `user` (a person being booked, say) is among the people a session is for. */
 export async function isVisibleTo(deps: Deps, user: Pick<AuthUser, 'id' | 'role' | 'orgId'>, id: string): Promise<boolean> {
-  return (await repo.sessionVisibility(deps.db, id, await viewerOf(deps, user))) === 'visible';
+  return (await repo.sessionVisibilityFor(deps.db, id, () => viewerOf(deps, user))) === 'visible';
 }
 
 /** The stored audience of a session from its input, after checking the organisation named. */
