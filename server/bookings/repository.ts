@@ -297,18 +297,12 @@ export async function sessionVisibility(db: Q, id: string, viewer: Viewer): Prom
   return Number(row.visible) === 1 ? 'visible' : 'hidden';
 }
 
-const audienceKindOf = prepared<{ id: string }>()((db, arg) => db.selectFrom('sessions').select('audience_kind').where('id', '=', arg('id')));
+const audienceKindsOf = preparedIn((db, ids: readonly string[]) => db.selectFrom('sessions').select(['id', 'audience_kind']).where('id', 'in', ids));
 
-/**
- * `sessionVisibility`, with the viewer worked out only for a session that is not for
- * everyone: a programme session (most of them) costs one prepared look, and no look at the
- * viewer's organisations. Every request about one session asks this.
- */
-export async function sessionVisibilityFor(db: Q, id: string, viewer: () => Promise<Viewer>): Promise<'visible' | 'hidden' | 'missing'> {
-  const row = await audienceKindOf.first(db, { id });
-  if (!row) return 'missing';
-  if (row.audience_kind === 'programme') return 'visible';
-  return sessionVisibility(db, id, await viewer());
+/** Who each of these sessions is for (programme, organisation, trust); a missing session is absent. */
+export async function audienceKinds(db: Q, ids: readonly string[]): Promise<Map<string, SessionRow['audience_kind']>> {
+  if (ids.length === 0) return new Map();
+  return new Map((await audienceKindsOf(db, ids)).map((r) => [r.id, r.audience_kind]));
 }
 
 /** An organisation and the organisations above it, nearest first (a school, then its trust). */

@@ -72,13 +72,28 @@ export async function viewerOf(deps: Deps, user: Pick<AuthUser, 'id' | 'role' | 
  * answered exactly as one that does not exist (a 404).
  */
 export async function requireVisibleSession(deps: Deps, user: Pick<AuthUser, 'id' | 'role' | 'orgId'>, id: string): Promise<void> {
-  const seen = await repo.sessionVisibilityFor(deps.db, id, () => viewerOf(deps, user));
+  const seen = await visibility(deps, user, id);
   if (seen !== 'visible') throw new AppError('not_found', 'No such session.');
+}
+
+/** Who each session is for, looked up together for the requests read in one turn (every request about one session asks). */
+const audienceKindOf = perDatabase((deps: Deps) => batchedLookup((ids: string[]) => repo.audienceKinds(deps.db, ids)));
+
+/**
+ * Whether `user` may see a session: a programme session (most of them) is everyone's, known
+ * from one look shared by the turn's requests, with no look at the viewer's organisations;
+ * any other takes the one visibility rule (`visibleTo`).
+ */
+async function visibility(deps: Deps, user: Pick<AuthUser, 'id' | 'role' | 'orgId'>, id: string): Promise<'visible' | 'hidden' | 'missing'> {
+  const kind = await audienceKindOf(deps)(id);
+  if (kind === undefined) return 'missing';
+  if (kind === 'programme') return 'visible';
+  return repo.sessionVisibility(deps.db, id, await viewerOf(deps, user));
 }
 
 /** Whether `user` (a person being booked, say) is among the people a session is for. */
 export async function isVisibleTo(deps: Deps, user: Pick<AuthUser, 'id' | 'role' | 'orgId'>, id: string): Promise<boolean> {
-  return (await repo.sessionVisibilityFor(deps.db, id, () => viewerOf(deps, user))) === 'visible';
+  return (await visibility(deps, user, id)) === 'visible';
 }
 
 /** The stored audience of a session from its input, after checking the organisation named. */
