@@ -59,3 +59,9 @@ export const Completion = z.object({
   audience: z.string(),
 });
 export const CompletionList = z.object({ items: z.array(Completion) });
+/** A page of an organisation's training record: attended sessions, newest first. */
+export const CompletionQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+export const CompletionPage = CompletionList.extend({ total: z.number(), limit: z.number(), offset: z.number() });

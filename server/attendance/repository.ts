@@ -99,18 +99,31 @@ export async function recordCheckinFailure(db: Q, bookingId: string, at: string)
   await db.insertInto('checkin_failures').values({ id: randomUUID(), booking_id: bookingId, at }).execute();
 }
 
-/** Attended sessions (CPD evidence) of one person, or of an organisation's staff. */
-export function completions(db: Q, by: { userId?: string; orgId?: string }) {
-  let q = db
-    .selectFrom('bookings as b')
-    .innerJoin('sessions as s', 's.id', 'b.session_id')
-    .innerJoin('users as u', 'u.id', 'b.user_id')
-    .leftJoin('attendance_results as r', 'r.booking_id', 'b.id')
-    .select(['b.id', 'b.user_id', 'u.name', 'b.seat', 's.id as session_id', 's.title', 's.course_id', 's.starts_at', 's.ends_at', 'r.minutes', 'r.source'])
-    .where('b.status', '=', 'attended');
+/** Attended bookings (CPD evidence) of one person, or of an organisation's staff. */
+function attended(db: Q, by: { userId?: string; orgId?: string }) {
+  let q = db.selectFrom('bookings as b').innerJoin('users as u', 'u.id', 'b.user_id').where('b.status', '=', 'attended');
   if (by.userId) q = q.where('b.user_id', '=', by.userId);
   if (by.orgId) q = q.where('u.org_id', '=', by.orgId);
-  return q.orderBy('s.starts_at', 'desc').orderBy('u.name').limit(5000).execute();
+  return q;
+}
+
+/** Attended sessions, newest first: all of them, or the page `limit`/`offset`. */
+export function completions(db: Q, by: { userId?: string; orgId?: string }, page?: { limit: number; offset: number }) {
+  let q = attended(db, by)
+    .innerJoin('sessions as s', 's.id', 'b.session_id')
+    .leftJoin('attendance_results as r', 'r.booking_id', 'b.id')
+    .select(['b.id', 'b.user_id', 'u.name', 'u.email', 'b.seat', 's.id as session_id', 's.title', 's.course_id', 's.starts_at', 's.ends_at', 'r.minutes', 'r.source'])
+    .orderBy('s.starts_at', 'desc')
+    .orderBy('u.name')
+    .orderBy('b.id');
+  if (page) q = q.limit(page.limit).offset(page.offset);
+  return q.execute();
+}
+
+/** How many attended sessions there are (for paging, and to refuse a spreadsheet too large to build). */
+export async function countCompletions(db: Q, by: { userId?: string; orgId?: string }): Promise<number> {
+  const row = await attended(db, by).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+  return Number(row?.n ?? 0);
 }
 
 /** Course titles by id. */

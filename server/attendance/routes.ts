@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { AttendanceReport, AttendanceRow, CheckinCode, CheckinInput, CheckinResult, CompletionList, OverrideInput } from '../../shared/attendance.js';
+import { AttendanceReport, AttendanceRow, CheckinCode, CheckinInput, CheckinResult, CompletionList, CompletionPage, CompletionQuery, OverrideInput } from '../../shared/attendance.js';
 import { Id } from '../../shared/common.js';
 import type { Deps } from '../platform/deps.js';
 import { jsonBody, jsonResponse, requireUser, router } from '../platform/http.js';
@@ -134,13 +134,29 @@ export function attendanceRoutes(deps: Deps) {
       method: 'get',
       path: '/orgs/{id}/completions',
       tags: ['attendance'],
-      summary: 'Sessions the organisation’s staff attended (its office staff, admin)',
-      request: { params: Params },
-      responses: { 200: jsonResponse(CompletionList, 'Attended sessions, newest first') },
+      summary: 'The training record of the organisation’s staff: sessions they attended, newest first, a page at a time (its office staff, admin)',
+      request: { params: Params, query: CompletionQuery },
+      responses: { 200: jsonResponse(CompletionPage, 'A page of attended sessions, newest first, and how many there are') },
     }),
     async (c) => {
       const actor = requireUser(c);
-      return c.json(await attendance.orgCompletions(deps, actor, c.req.valid('param').id), 200);
+      return c.json(await attendance.orgCompletions(deps, actor, c.req.valid('param').id, c.req.valid('query')), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/orgs/{id}/completions.csv',
+      tags: ['attendance'],
+      summary: 'The whole training record of the organisation’s staff as a spreadsheet (its office staff, admin)',
+      request: { params: Params },
+      responses: { 200: { description: 'CSV (UTF-8 with BOM), one row per attended session', content: { 'text/csv': { schema: z.string() } } } },
+    }),
+    async (c) => {
+      const actor = requireUser(c);
+      const { csv, filename } = await attendance.orgCompletionsCsv(deps, actor, c.req.valid('param').id);
+      return c.body(csv, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${filename}"`, 'cache-control': 'private, no-store' });
     },
   );
 

@@ -6,9 +6,11 @@
 import QRCode from 'qrcode';
 import { stringify } from 'csv-stringify/sync';
 import type { SessionRow } from '../../db/schema.js';
-import type { AttendanceRow, OverrideInput } from '../../shared/attendance.js';
+import type { z } from 'zod';
+import type { AttendanceRow, Completion, OverrideInput } from '../../shared/attendance.js';
 import { audienceLabels, findActiveBooking, findBooking } from '../bookings/repository.js';
 import { findOrg } from '../accounts/repository.js';
+import { slug } from '../calendar/service.js';
 import { orgsActableBy } from '../accounts/acting.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
@@ -235,14 +237,14 @@ function toCompletion(r: Awaited<ReturnType<typeof repo.completions>>[number], a
 }
 
 /** Attended sessions, each saying who it was for: in-house ones count the same and are told apart. */
-async function completionsOf(deps: Deps, by: { userId?: string; orgId?: string }) {
-  const rows = await repo.completions(deps.db, by);
+async function completionsOf(deps: Deps, by: { userId?: string; orgId?: string }, page?: { limit: number; offset: number }) {
+  const rows = await repo.completions(deps.db, by, page);
   const audiences = await audienceLabels(deps.db, rows.map((r) => r.session_id));
-  return { items: rows.map((r) => toCompletion(r, audiences)) };
+  return { rows, items: rows.map((r) => toCompletion(r, audiences)) };
 }
 
 export async function myCompletions(deps: Deps, actor: AuthUser) {
-  return completionsOf(deps, { userId: actor.id });
+  return { items: (await completionsOf(deps, { userId: actor.id })).items };
 }
 
 const londonDate = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
@@ -252,18 +254,39 @@ const isoDay = (iso: string) => {
   return `${p.year}-${p.month}-${p.day}`;
 };
 
+/** Spreadsheet cells of attended sessions: the session's own, times in Europe/London. */
+async function recordCells(deps: Deps, items: z.infer<typeof Completion>[]) {
+  const courses = await repo.courseTitles(deps.db, [...new Set(items.map((i) => i.courseId).filter((x): x is string => x !== null))]);
+  return items.map((r) => [r.title, r.courseId ? (courses.get(r.courseId) ?? '') : '', isoDay(r.startsAt), londonTime.format(new Date(r.startsAt)), londonTime.format(new Date(r.endsAt)), r.seat === 'in_person' ? 'in person' : 'online', r.minutes ?? '', r.audience]);
+}
+const RECORD_COLUMNS = ['session', 'course', 'date', 'start', 'end', 'seat', 'minutes present', 'audience'];
+const writeCsv = (columns: string[], rows: unknown[][]) => stringify(rows, { bom: true, header: true, columns, escape_formulas: true, record_delimiter: 'windows' });
+
 /** A person's CPD record as a spreadsheet: one row per attended session, times in Europe/London. */
 export async function myCompletionsCsv(deps: Deps, actor: AuthUser): Promise<{ csv: string; filename: string }> {
   const { items } = await myCompletions(deps, actor);
-  const courses = await repo.courseTitles(deps.db, [...new Set(items.map((i) => i.courseId).filter((x): x is string => x !== null))]);
-  const csv = stringify(
-    items.map((r) => [r.title, r.courseId ? (courses.get(r.courseId) ?? '') : '', isoDay(r.startsAt), londonTime.format(new Date(r.startsAt)), londonTime.format(new Date(r.endsAt)), r.seat === 'in_person' ? 'in person' : 'online', r.minutes ?? '', r.audience]),
-    { bom: true, header: true, columns: ['session', 'course', 'date', 'start', 'end', 'seat', 'minutes present', 'audience'], escape_formulas: true, record_delimiter: 'windows' },
-  );
-  return { csv, filename: `cpd-record-${isoDay(deps.now().toISOString())}.csv` };
+  return { csv: writeCsv(RECORD_COLUMNS, await recordCells(deps, items)), filename: `cpd-record-${isoDay(deps.now().toISOString())}.csv` };
 }
 
-export async function orgCompletions(deps: Deps, actor: AuthUser, orgId: string) {
-  if ((await orgsActableBy(deps.db, actor)).has(orgId)) return completionsOf(deps, { orgId });
-  throw new AppError('forbidden', 'Only the organisation’s office staff and administrators can see its completions.');
+async function requireOrgRecord(deps: Deps, actor: AuthUser, orgId: string) {
+  if (!(await orgsActableBy(deps.db, actor)).has(orgId)) throw new AppError('forbidden', 'Only the organisation’s office staff and administrators can see its training record.');
+}
+
+/** A page of the training record of an organisation's staff: every attended session, newest first, and how many there are. */
+export async function orgCompletions(deps: Deps, actor: AuthUser, orgId: string, page: { limit: number; offset: number }) {
+  await requireOrgRecord(deps, actor, orgId);
+  const [{ items }, total] = await Promise.all([completionsOf(deps, { orgId }, page), repo.countCompletions(deps.db, { orgId })]);
+  return { items, total, limit: page.limit, offset: page.offset };
+}
+
+/** The whole training record of an organisation's staff as a spreadsheet: who attended which session, and for how long. */
+export async function orgCompletionsCsv(deps: Deps, actor: AuthUser, orgId: string): Promise<{ csv: string; filename: string }> {
+  await requireOrgRecord(deps, actor, orgId);
+  const max = deps.config.maxReportBookings;
+  const total = await repo.countCompletions(deps.db, { orgId });
+  if (total > max) throw new AppError('report_too_large', `The record has ${total.toLocaleString('en-GB')} attended sessions, more than the ${max.toLocaleString('en-GB')} one spreadsheet can hold. Read it page by page on the Training record page.`, { max });
+  const { rows, items } = await completionsOf(deps, { orgId });
+  const cells = await recordCells(deps, items);
+  const org = await findOrg(deps.db, orgId);
+  return { csv: writeCsv(['name', 'email', ...RECORD_COLUMNS], cells.map((c, i) => [rows[i]!.name, rows[i]!.email, ...c])), filename: `training-record-${slug(org?.name ?? '') || 'organisation'}-${isoDay(deps.now().toISOString())}.csv` };
 }

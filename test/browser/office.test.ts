@@ -1,6 +1,7 @@
 import type { Download } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { browserAvailable, daysFromNow, expectNoAxeViolations, newPage, plusMinutes, signIn, warnIfSkipped, serverAndBrowser } from './harness.js';
+import { schoolWithRecord } from '../record-fixtures.js';
+import { browserAvailable, daysFromNow, expectNoAxeViolations, newPage, plusMinutes, signIn, tabTo, warnIfSkipped, serverAndBrowser } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -102,5 +103,44 @@ describe.skipIf(!browserAvailable)('office staff', () => {
     await page.goto('/office/export');
     await page.getByRole('heading', { level: 1, name: 'Not available to you' }).waitFor();
     await expectNoAxeViolations(page, 'forbidden page');
+  });
+});
+
+describe.skipIf(!browserAvailable)('the training record of a school', () => {
+  const env = serverAndBrowser();
+
+  it('office staff reach it by keyboard at 320 px, read it page by page, and download it whole; staff do not see it', async () => {
+    const { t } = env.server;
+    const { school, office } = await schoolWithRecord(t, 3, 34, 'Birch School'); // 102 attended sessions: two pages
+    const page = await newPage(env.browser, env.server, { viewport: { width: 320, height: 720 } });
+    await signIn(page, office);
+    await page.getByRole('button', { name: 'Menu' }).waitFor();
+    await tabTo(page, 'Training record');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Training record' }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'Showing 1 to 100 of 102 attended sessions.' }).waitFor();
+    expect(await page.getByRole('row').count()).toBe(101);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
+    await expectNoAxeViolations(page, 'training record (320 px)');
+
+    await tabTo(page, 'Next page', { max: 250 }); // past the 100 rows' session links
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: 'Showing 101 to 102 of 102 attended sessions.' }).waitFor();
+    await page.getByText('Page 2 of 2').waitFor();
+    expect(await page.title()).toContain('Training record, page 2');
+    await expectNoAxeViolations(page, 'training record, page 2');
+
+    await tabTo(page, 'Download the whole record as a spreadsheet (CSV)', { back: true, max: 250 });
+    const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
+    expect(download.suggestedFilename()).toMatch(/^training-record-birch-school-\d{4}-\d{2}-\d{2}\.csv$/);
+    const csv = (await text(download)).replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(csv).toHaveLength(1 + 102);
+
+    const staffPage = await newPage(env.browser, env.server);
+    await signIn(staffPage, await t.user('staff', school.id));
+    await staffPage.getByRole('link', { name: 'My bookings' }).waitFor({ state: 'attached' });
+    expect(await staffPage.getByRole('link', { name: 'Training record' }).count()).toBe(0);
+    await staffPage.goto('/office/record');
+    await staffPage.getByRole('heading', { level: 1, name: 'Not available to you' }).waitFor();
   });
 });

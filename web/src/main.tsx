@@ -36,6 +36,7 @@ const NAV: NavItem[] = [
   ...TIMETABLE_NAV,
   { href: '/office/bookings', label: 'Who is booked where', roles: ['office', 'admin'] },
   { href: '/office/export', label: 'Export', roles: ['office', 'admin'] },
+  { href: '/office/record', label: 'Training record', roles: ['office', 'admin'] },
   { href: '/reach', label: 'Training coverage', roles: ['office', 'admin'] },
   { href: '/sessions/new', label: 'New session', shows: (me) => me.runsSessions },
   ...TRAINER_NAV,
@@ -145,10 +146,10 @@ function Routes({ me, loc }: { me: MeValue; loc: Location }) {
     if (me.role !== 'office' && me.role !== 'admin') return <Forbidden loc={loc} />;
     return p === '/reach' ? <CoveragePage key={key} /> : <NotBookedPage key={key} />;
   }
-  if (p === '/office/bookings' || p === '/office/export') {
+  if (p === '/office/bookings' || p === '/office/export' || p === '/office/record') {
     if (me.role !== 'office' && me.role !== 'admin') return <Forbidden loc={loc} />;
     if (!me.orgId) return <LoadError error={new ApiError(403, 'forbidden', 'Your account does not belong to an organisation.')} />;
-    return <OfficeOrgPage key={p} page={p === '/office/bookings' ? 'bookings' : 'export'} />;
+    return <OfficeOrgPage key={p} page={p === '/office/bookings' ? 'bookings' : p === '/office/export' ? 'export' : 'record'} />;
   }
   return <NotFound loc={loc} />;
 }

@@ -1,8 +1,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { CompletionPage, CompletionQuery } from '../../../shared/attendance.js';
 import { BookingList } from '../../../shared/bookings.js';
 import { ExportQuery } from '../../../shared/calendar.js';
 import { api } from '../api.js';
-import { Badge, ErrorSummary, errorFor, PageHeading, Status, TextField, useApp, type FieldError } from '../components.js';
+import { Badge, ErrorSummary, errorFor, PageHeading, Pagination, Status, TextField, useApp, type FieldError } from '../components.js';
 import { Loaded, useLoad } from '../load.js';
 import { dayStartIso, formatDate, formatTimeRange, ordinal, plural, seatLabel, statusLabel, toDateInput } from '../format.js';
 import { Link, navigate } from '../router.js';
@@ -12,10 +13,16 @@ import { OfficeOrgGate, SchoolForm, type Org } from '../orgs.js';
  * An office page about one organisation: the person's own, or (`?org=`) another they book
  * for; office staff of a trust choose one of its schools with the picker above the page.
  */
-export function OfficeOrgPage({ page }: { page: 'bookings' | 'export' }) {
+const OFFICE_PAGES = {
+  bookings: { Page: OrgBookingsPage, title: 'Who is booked where' },
+  export: { Page: OrgExportPage, title: 'Export bookings' },
+  record: { Page: OrgRecordPage, title: 'Training record' },
+};
+
+export function OfficeOrgPage({ page }: { page: keyof typeof OFFICE_PAGES }) {
   const { me } = useApp();
-  const Page = page === 'bookings' ? OrgBookingsPage : OrgExportPage;
-  return <OfficeOrgGate title={page === 'bookings' ? 'Who is booked where' : 'Export bookings'}>{(orgId, orgs) => <Page key={orgId} orgId={orgId} orgs={me.role === 'office' ? orgs : []} />}</OfficeOrgGate>;
+  const { Page, title } = OFFICE_PAGES[page];
+  return <OfficeOrgGate title={title}>{(orgId, orgs) => <Page key={orgId} orgId={orgId} orgs={me.role === 'office' ? orgs : []} />}</OfficeOrgGate>;
 }
 
 function OrgChooser({ orgs, orgId, path }: { orgs: Org[]; orgId: string; path: string }) {
@@ -197,6 +204,83 @@ export function OrgExportPage({ orgId, orgs = [] }: { orgId: string; orgs?: Org[
         </div>
       </form>
       <Status message={status} />
+    </>
+  );
+}
+
+const RECORD_PAGE = 100;
+
+/** Office staff: who of their organisation's staff attended which session, a page at a time, and the whole record as a spreadsheet. */
+export function OrgRecordPage({ orgId, orgs = [] }: { orgId: string; orgs?: Org[] }) {
+  const { loc } = useApp();
+  const page = Math.max(1, Number.parseInt(loc.query.get('page') ?? '1', 10) || 1);
+  const q = CompletionQuery.parse({ limit: RECORD_PAGE, offset: (page - 1) * RECORD_PAGE });
+  const record = useLoad(() => api(`/api/orgs/${encodeURIComponent(orgId)}/completions?limit=${q.limit}&offset=${q.offset}`, CompletionPage), [loc.key]);
+  const whose = orgs.length > 1 ? `the staff of ${orgs.find((o) => o.id === orgId)?.name ?? 'this organisation'}` : 'your organisation’s staff';
+  const pageUrl = (n: number) => {
+    const p = new URLSearchParams();
+    if (loc.query.get('org')) p.set('org', loc.query.get('org')!);
+    if (n > 1) p.set('page', String(n));
+    return `/office/record${p.size ? `?${p}` : ''}`;
+  };
+  return (
+    <>
+      <PageHeading title={page > 1 ? `Training record, page ${page}` : 'Training record'} navigated={loc.navigated}>
+        Training record
+      </PageHeading>
+      <OrgChooser orgs={orgs} orgId={orgId} path="/office/record" />
+      <p>
+        Every live session {whose} attended, newest first, with the minutes each person was present: evidence of their training.{' '}
+        <a href={`/api/orgs/${encodeURIComponent(orgId)}/completions.csv`} download>
+          Download the whole record as a spreadsheet (CSV)
+        </a>
+      </p>
+      <Loaded state={record} what="the training record">
+        {(r) => {
+          const pages = Math.max(1, Math.ceil(r.total / RECORD_PAGE));
+          if (r.total === 0) return <p>No attended sessions yet. Sessions appear here after they end, once attendance is recorded.</p>;
+          const first = r.offset + 1;
+          const last = r.offset + r.items.length;
+          return (
+            <>
+              <p role="status" class="count">
+                {r.items.length === 0 ? `There is no page ${page}: the record has ${pages} ${pages === 1 ? 'page' : 'pages'}.` : `Showing ${first} to ${last} of ${plural(r.total, 'attended session')}.`}
+              </p>
+              {r.items.length > 0 && (
+                <table class="stack">
+                  <caption class="visually-hidden">Attended sessions, newest first</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">Person</th>
+                      <th scope="col">Session</th>
+                      <th scope="col">Date and time</th>
+                      <th scope="col">Seat</th>
+                      <th scope="col">Minutes present</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {r.items.map((c) => (
+                      <tr key={c.bookingId}>
+                        <th scope="row" data-label="Person">{c.userName}</th>
+                        <td data-label="Session">
+                          <Link href={`/sessions/${c.sessionId}`}>{c.title}</Link>
+                          {c.audience !== 'programme' && <> ({c.audience})</>}
+                        </td>
+                        <td data-label="When">
+                          <time dateTime={c.startsAt}>{formatDate(c.startsAt)}</time>, {formatTimeRange(c.startsAt, c.endsAt)}
+                        </td>
+                        <td data-label="Seat">{seatLabel[c.seat]}</td>
+                        <td data-label="Minutes present">{c.minutes ?? 'not recorded'}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              )}
+              <Pagination label="Pages of the training record" page={page} pages={pages} href={pageUrl} />
+            </>
+          );
+        }}
+      </Loaded>
     </>
   );
 }

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { z } from 'zod';
 import { Area, AREAS, areaLabel, audienceWords, Course, Mode, SessionList, SessionQuery, type Session } from '../../../shared/sessions.js';
 import { api } from '../api.js';
-import { errorFor, ErrorSummary, Fact, type FieldError, PageHeading, TextField, useApp, When } from '../components.js';
+import { errorFor, ErrorSummary, Fact, type FieldError, PageHeading, Pagination, TextField, useApp, When } from '../components.js';
 import { Loaded, useLoad } from '../load.js';
 import { dayStartIso, formatTimeRange, modeLabel, plural, toDateInput, viewerZone } from '../format.js';
 import { Link, navigate } from '../router.js';
@@ -272,29 +272,7 @@ export function SessionsPage() {
                   </li>
                 ))}
               </ul>
-              {pages > 1 && (
-                <nav aria-label="Pages of sessions" class="pagination">
-                  <ul class="plain">
-                    {page > 1 && (
-                      <li>
-                        <Link href={pageUrl(page - 1)} rel="prev">
-                          Previous page
-                        </Link>
-                      </li>
-                    )}
-                    <li aria-current="page">
-                      Page {page} of {pages}
-                    </li>
-                    {page < pages && (
-                      <li>
-                        <Link href={pageUrl(page + 1)} rel="next">
-                          Next page
-                        </Link>
-                      </li>
-                    )}
-                  </ul>
-                </nav>
-              )}
+              <Pagination label="Pages of sessions" page={page} pages={pages} href={pageUrl} />
             </>
           )
         }

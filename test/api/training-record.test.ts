@@ -1,0 +1,87 @@
+/**
+ * An organisation's training record (who attended which session): read a page at a time
+ * with its total, and downloaded whole as a spreadsheet. It used to stop at 5,000 rows
+ * without saying so; now every attended session is on some page and in the spreadsheet.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeTestContext, type TestContext } from '../helpers.js';
+import { schoolWithRecord as fixture } from '../record-fixtures.js';
+
+let t: TestContext;
+beforeEach(async () => {
+  t = await makeTestContext({ now: '2026-06-01T09:00:00.000Z' });
+});
+afterEach(async () => {
+  await t.close();
+});
+
+const schoolWithRecord = (people: number, sessions: number) => fixture(t, people, sessions);
+
+describe('an organisation’s training record', () => {
+  it('is read a page at a time, newest first, with its total: every attended session on exactly one page, past 5,000', async () => {
+    const { school, ids, office } = await schoolWithRecord(102, 50); // 5,100 attended sessions
+    const seen: string[] = [];
+    let total = 0;
+    for (let offset = 0; ; offset += 500) {
+      const r = await t.request('GET', `/api/orgs/${school.id}/completions?limit=500&offset=${offset}`, { as: office });
+      expect(r.status).toBe(200);
+      total = r.json.total;
+      expect(r.json).toMatchObject({ limit: 500, offset });
+      seen.push(...r.json.items.map((i: { bookingId: string }) => i.bookingId));
+      if (r.json.items.length < 500) break;
+    }
+    expect(total).toBe(5100);
+    expect(seen).toHaveLength(5100);
+    expect(new Set(seen)).toEqual(new Set(ids));
+    const first = await t.request('GET', `/api/orgs/${school.id}/completions`, { as: office });
+    expect(first.json).toMatchObject({ total: 5100, limit: 100, offset: 0 });
+    expect(first.json.items[0]).toMatchObject({ title: 'Session 49', userName: 'Person 0000' });
+    // And the spreadsheet holds every one of them.
+    const csv = await t.request('GET', `/api/orgs/${school.id}/completions.csv`, { as: office });
+    expect(csv.text.trim().split('\r\n')).toHaveLength(1 + 5100);
+  });
+
+  it('downloads whole as a spreadsheet: one row per attended session, with the person and their email', async () => {
+    const { school, staff, office } = await schoolWithRecord(3, 2);
+    const r = await t.request('GET', `/api/orgs/${school.id}/completions.csv`, { as: office });
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toContain('text/csv');
+    expect(r.headers.get('content-disposition')).toMatch(/^attachment; filename="training-record-oak-school-2026-06-01\.csv"$/);
+    const lines = r.text.replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(lines[0]).toBe('name,email,session,course,date,start,end,seat,minutes present,audience');
+    expect(lines).toHaveLength(1 + 6);
+    expect(lines[1]).toBe(`Person 0000,${staff[0]!.email},Session 1,,2026-03-03,15:00,16:00,online,,programme`);
+  });
+
+  it('writes a name that looks like a formula as text', async () => {
+    const { school, staff, office } = await schoolWithRecord(1, 1);
+    await t.db.updateTable('users').set({ name: '=HYPERLINK("http://x")' }).where('id', '=', staff[0]!.id).execute();
+    const r = await t.request('GET', `/api/orgs/${school.id}/completions.csv`, { as: office });
+    expect(r.text).toContain(`"'=HYPERLINK(""http://x"")"`);
+  });
+
+  it('refuses a spreadsheet larger than a report may be, saying how to read it instead, and changes nothing', async () => {
+    await t.close();
+    t = await makeTestContext({ now: '2026-06-01T09:00:00.000Z', config: { maxReportBookings: 5 } });
+    const { school, office } = await schoolWithRecord(3, 2);
+    const r = await t.request('GET', `/api/orgs/${school.id}/completions.csv`, { as: office });
+    expect(r.status).toBe(422);
+    expect(r.json.error).toMatchObject({ code: 'report_too_large' });
+    expect(r.json.error.message).toContain('page by page');
+    expect((await t.request('GET', `/api/orgs/${school.id}/completions?limit=10`, { as: office })).json.total).toBe(6);
+  });
+
+  it('is its own organisation’s office staff’s and administrators’ only; bad paging is a clear error', async () => {
+    const { school, staff } = await schoolWithRecord(1, 1);
+    const other = await t.user('office', (await t.org('Elm School')).id);
+    for (const path of [`/api/orgs/${school.id}/completions`, `/api/orgs/${school.id}/completions.csv`]) {
+      expect((await t.request('GET', path, { as: other })).status).toBe(403);
+      expect((await t.request('GET', path, { as: staff[0]! })).status).toBe(403);
+      expect((await t.request('GET', path, { as: await t.user('admin') })).status).toBe(200);
+    }
+    for (const q of ['limit=0', 'limit=501', 'offset=-1', 'limit=ten']) {
+      const r = await t.request('GET', `/api/orgs/${school.id}/completions?${q}`, { as: await t.user('admin') });
+      expect(r.status).toBe(400);
+    }
+  });
+});
