@@ -32,7 +32,7 @@ const NO_SEATS_TAKEN = { confirmed_in_person: 0, offered_in_person: 0, waiting_i
 import * as engine from '../bookings/service.js';
 import * as repo from './repository.js';
 import { requireLeadMayPublish } from './leads.js';
-import { fitsForSessions } from '../timetables/service.js';
+import { fitsForSessions, hasTimetableFor } from '../timetables/service.js';
 
 /** A session as `viewerOrgId`'s people see it (their organisation's held seats count as free to them). */
 export function toSession(row: repo.SessionViewRow, trainerIds: string[], seats: Record<SeatKind, SeatState>, viewerOrgId: string | null = null, names: ReadonlyMap<string, string> = new Map()): Session {
@@ -293,9 +293,10 @@ export async function listSessionsJson(deps: Deps, q: z.infer<typeof SessionQuer
     const items = (await sessionViews(deps, page, caller)).map((s) => ({ ...s, fit: fit?.get(s.id) ?? null }));
     return JSON.stringify({ items, total: kept.length, limit: q.limit, offset: q.offset });
   }
-  const { items, json, total } = await sharedPage(deps, filter, q, caller);
+  // Whether the caller has a timetable is asked with the page's own looks, in the same turn.
+  const [{ items, json, total }, hasTimetable] = await Promise.all([sharedPage(deps, filter, q, caller), caller ? hasTimetableFor(deps, caller.id) : false]);
   if (!caller) return `{"items":[${json.join(',')}${tail(total)}`;
-  const fit = await fitsForSessions(deps, caller.id, items.map((s) => ({ id: s.id, mode: s.mode, starts_at: s.startsAt, ends_at: s.endsAt, capacity_online: s.capacity.online })));
+  const fit = await fitsForSessions(deps, caller.id, items.map((s) => ({ id: s.id, mode: s.mode, starts_at: s.startsAt, ends_at: s.endsAt, capacity_online: s.capacity.online })), { hasTimetable });
   // Each session's JSON ends with its closing brace; its fit goes last, as { ...session, fit } would put it.
   const withFit = json.map((j, i) => `${j.slice(0, -1)},"fit":${JSON.stringify(fit?.get(items[i]!.id) ?? null)}}`);
   return `{"items":[${withFit.join(',')}${tail(total)}`;

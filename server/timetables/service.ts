@@ -337,9 +337,9 @@ function rangeOf(windows: { starts_at: string; ends_at: string }[]) {
  * A session that can be joined online is judged without travel; one that can only be
  * attended in person gets the organisation's travel buffer.
  */
-export async function fitsForSessions(deps: Deps, userId: string, sessions: SessionLike[]): Promise<Map<string, SessionFit> | null> {
+export async function fitsForSessions(deps: Deps, userId: string, sessions: SessionLike[], known?: { hasTimetable: boolean }): Promise<Map<string, SessionFit> | null> {
   // Most people have no timetable: one look, shared by the requests read together, settles it.
-  if (!(await hasTimetable(deps)(userId))) return null;
+  if (!(known ? known.hasTimetable : await hasTimetableFor(deps, userId))) return null;
   const [owner] = await repo.usersWithOrg(deps.db, [userId]);
   if (!owner) return null;
   if (sessions.length === 0) return (await repo.findTimetable(deps.db, userId)) ? new Map() : null;
@@ -356,7 +356,13 @@ export async function fitsForSessions(deps: Deps, userId: string, sessions: Sess
   return out;
 }
 
-/** Whether a person has a timetable, looked up together for the requests read in one turn. */
+/**
+ * Whether a person has a timetable, looked up together for the requests read in one turn: a
+ * caller that asks it alongside its other looks of the turn saves a turn of waiting.
+ */
+export async function hasTimetableFor(deps: Deps, userId: string): Promise<boolean> {
+  return (await hasTimetable(deps)(userId)) === true;
+}
 const hasTimetable = perDatabase((deps: Deps) => batchedLookup(async (ids: string[]) => new Map([...(await repo.timetableOwners(deps.db, ids))].map((id) => [id, true as const]))));
 
 /** Clashes of bookings (person, session, seat), in the order given; [] where there is no timetable. */
