@@ -308,6 +308,7 @@ const MATRIX: Row[] = [
   ['GET /api/me/completions',               async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
   ['GET /api/me/completions.csv',           async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
   ['GET /api/orgs/{id}/completions',        async () => ({ params: { id: orgA.id } }),                               e(401, 401, 403, 403,  200,   403,    403,    403,     200)],
+  ['GET /api/orgs/{id}/completions.csv',    async () => ({ params: { id: orgA.id } }),                               e(401, 401, 403, 403,  200,   403,    403,    403,     200)],
   // Feedback (issue 19): only the attendee answers; the session's trainers and admins see results; admins per course and overall.
   ['GET /api/sessions/{id}/feedback/mine',  async (c) => (await c.attended(), { params: { id: await c.session() } }), e(401, 401, 200, 403,  403,   403,    403,    403,     403)],
   ['PUT /api/sessions/{id}/feedback/mine',  async (c) => (await c.attended(), { params: { id: await c.session() }, body: { usefulness: 4, confidenceBefore: 2, confidenceAfter: 4, comment: 'Useful' } }),
