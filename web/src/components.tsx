@@ -5,7 +5,7 @@ import { useContext, useEffect, useLayoutEffect, useRef, useState } from 'preact
 import type { z } from 'zod';
 import type { Me } from '../../shared/accounts.js';
 import { ApiError, type FieldIssue } from './api.js';
-import { Link, type Location } from './router.js';
+import type { Location } from './router.js';
 import { formatDate, formatTimeRange } from './format.js';
 
 export type MeValue = z.infer<typeof Me>;
@@ -269,30 +269,3 @@ export function When({ startsAt, endsAt }: { startsAt: string; endsAt: string })
   );
 }
 
-/** Previous and next links around "Page n of m", for a list read a page at a time (nothing when it fits on one page). */
-export function Pagination({ label, page, pages, href }: { label: string; page: number; pages: number; href: (page: number) => string }) {
-  if (pages <= 1) return null;
-  return (
-    <nav aria-label={label} class="pagination">
-      <ul class="plain">
-        {page > 1 && (
-          <li>
-            <Link href={href(Math.min(page - 1, pages))} rel="prev">
-              Previous page
-            </Link>
-          </li>
-        )}
-        <li aria-current="page">
-          Page {page} of {pages}
-        </li>
-        {page < pages && (
-          <li>
-            <Link href={href(page + 1)} rel="next">
-              Next page
-            </Link>
-          </li>
-        )}
-      </ul>
-    </nav>
-  );
-}
