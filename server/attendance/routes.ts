@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { AttendanceReport, AttendanceRow, CheckinCode, CheckinInput, CheckinResult, CompletionList, CompletionPage, CompletionQuery, OverrideInput } from '../../shared/attendance.js';
 import { Id } from '../../shared/common.js';
 import type { Deps } from '../platform/deps.js';
-import { jsonBody, jsonResponse, requireUser, router } from '../platform/http.js';
+import { csvAttachment, jsonBody, jsonResponse, requireUser, router } from '../platform/http.js';
 import * as attendance from './service.js';
 
 const Params = z.object({ id: Id });
@@ -36,8 +36,7 @@ export function attendanceRoutes(deps: Deps) {
     }),
     async (c) => {
       const actor = requireUser(c);
-      const { csv, filename } = await attendance.attendanceCsv(deps, actor, c.req.valid('param').id);
-      return c.body(csv, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${filename}"` });
+      return csvAttachment(c, await attendance.attendanceCsv(deps, actor, c.req.valid('param').id));
     },
   );
 
@@ -124,8 +123,7 @@ export function attendanceRoutes(deps: Deps) {
     }),
     async (c) => {
       const actor = requireUser(c);
-      const { csv, filename } = await attendance.myCompletionsCsv(deps, actor);
-      return c.body(csv, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${filename}"`, 'cache-control': 'private, no-store' });
+      return csvAttachment(c, await attendance.myCompletionsCsv(deps, actor), { 'cache-control': 'private, no-store' });
     },
   );
 
@@ -155,8 +153,7 @@ export function attendanceRoutes(deps: Deps) {
     }),
     async (c) => {
       const actor = requireUser(c);
-      const { csv, filename } = await attendance.orgCompletionsCsv(deps, actor, c.req.valid('param').id);
-      return c.body(csv, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${filename}"`, 'cache-control': 'private, no-store' });
+      return csvAttachment(c, await attendance.orgCompletionsCsv(deps, actor, c.req.valid('param').id), { 'cache-control': 'private, no-store' });
     },
   );
 

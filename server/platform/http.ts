@@ -65,3 +65,11 @@ export const jsonBody = <T>(schema: T, description = 'JSON body') =>
 
 export const jsonResponse = <T>(schema: T, description: string) =>
   ({ description, content: { 'application/json': { schema } } }) as const;
+
+/**
+ * A spreadsheet download: `csv` (UTF-8) as an attachment named `filename`, with any `extra`
+ * headers (a personal record adds `Cache-Control: private, no-store`).
+ */
+export function csvAttachment(c: Context, file: { csv: string; filename: string }, extra: Record<string, string> = {}) {
+  return c.body(file.csv, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${file.filename}"`, ...extra });
+}

@@ -1,7 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { Coverage, CoverageCsvQuery, CoverageQuery, NotBookedList } from '../../shared/reach.js';
 import type { Deps } from '../platform/deps.js';
-import { jsonResponse, requireUser, router } from '../platform/http.js';
+import { csvAttachment, jsonResponse, requireUser, router } from '../platform/http.js';
 import * as reach from './service.js';
 
 export function reachRoutes(deps: Deps) {
@@ -30,8 +30,7 @@ export function reachRoutes(deps: Deps) {
     }),
     async (c) => {
       const q = c.req.valid('query');
-      const { csv, filename } = await reach.coverageCsv(deps, requireUser(c), q.figure, q.orgId);
-      return c.body(csv, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${filename}"` });
+      return csvAttachment(c, await reach.coverageCsv(deps, requireUser(c), q.figure, q.orgId));
     },
   );
 
