@@ -14,7 +14,7 @@ import { sqliteFault } from '../db/sqlite.js';
 import { prepared } from '../db/prepared.js';
 import { accountRoutes, authMiddleware } from './accounts/routes.js';
 import { bookingRoutes } from './bookings/routes.js';
-import { calendarRoutes } from './calendar/routes.js';
+import { calendarRoutes, feedPoll, loggedPath } from './calendar/routes.js';
 import { AppError, FAULT_ANSWERS, toErrorResponse } from './errors.js';
 import { liveRoutes } from './live/routes.js';
 import { feedbackRoutes } from './feedback/routes.js';
@@ -48,6 +48,8 @@ export function createApp(deps: Deps) {
   const https = deps.config.publicUrl.startsWith('https:');
   const livekitSources = deps.config.livekit ? livekitConnectSources(deps.config.livekit.publicUrl || deps.config.livekit.url) : [];
 
+  // Calendars polling a feed they hold are answered first, with a bare 304 (calendar/routes.ts).
+  app.get('/api/calendar/feeds/:file', feedPoll(deps));
   app.use('*', requestId());
   app.use('*', async (c, next) => {
     const started = performance.now();
@@ -55,7 +57,7 @@ export function createApp(deps: Deps) {
     deps.logger.info('request', {
       requestId: c.get('requestId'),
       method: c.req.method,
-      path: c.req.path,
+      path: loggedPath(c.req.path),
       status: c.res.status,
       ms: Math.round((performance.now() - started) * 10) / 10,
       userId: c.get('auth')?.user.id,

@@ -3,7 +3,7 @@
  * itself is reached by its unguessable URL alone (calendar apps cannot sign in).
  */
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { ExportQuery, FeedUrl } from '../../shared/calendar.js';
 import { Id } from '../../shared/common.js';
 import { AppError } from '../errors.js';
@@ -15,6 +15,51 @@ const Params = z.object({ id: Id });
 const calendarBody = (description: string) => ({ description, content: { 'text/calendar': { schema: z.string() } } }) as const;
 const ICS = 'text/calendar; charset=utf-8';
 const iso = (s: string | undefined) => (s ? new Date(s).toISOString() : undefined);
+const FEED_FILE_MAX = 200;
+
+/** What every answer about a feed's version says, 304 or 200. */
+function feedHeaders(version: calendar.FeedVersion): Record<string, string> {
+  const headers: Record<string, string> = {
+    ETag: version.etag,
+    'Cache-Control': 'private, no-cache',
+    'X-Robots-Tag': 'noindex, nofollow',
+    'Referrer-Policy': 'no-referrer',
+  };
+  if (version.lastModified) headers['Last-Modified'] = version.lastModified.toUTCString();
+  return headers;
+}
+
+/** The feed's token from its file name (`<token>.ics`), or null when it is not one. */
+const feedToken = (file: string | undefined) => (file && file.length <= FEED_FILE_MAX && file.endsWith('.ics') ? file.slice(0, -'.ics'.length) : null);
+
+/**
+ * A calendar polling a feed it already holds: every subscribed calendar asks every few
+ * minutes to hours, so this is the commonest request the service gets. app.ts mounts this
+ * ahead of the request id, security headers, sign-in and idempotency layers: when the feed's
+ * kept version (calendar.feedForPolling: no read while nothing has changed) matches the
+ * caller's If-None-Match or If-Modified-Since, the answer is a bare 304 with the headers a 200
+ * would carry about the feed (RFC 9110 §15.4.5: a 304 has no body, so a page's security
+ * headers say nothing). Anything else (no condition, a changed feed, an unknown or rotated
+ * token, a fault) goes on to the full route below, which answers it as it always has.
+ * Polls are logged like any request, with the token left out of the path.
+ */
+export function feedPoll(deps: Deps): MiddlewareHandler {
+  return async (c, next) => {
+    const ifNoneMatch = c.req.header('if-none-match');
+    const ifModifiedSince = c.req.header('if-modified-since');
+    const token = feedToken(c.req.param('file'));
+    if ((!ifNoneMatch && !ifModifiedSince) || !token) return next();
+    const started = performance.now();
+    const found = await calendar.feedForPolling(deps, token, deps.now()).catch(() => null);
+    if (!found || !calendar.notModified(found.version, ifNoneMatch, ifModifiedSince)) return next();
+    deps.logger.info('request', { method: c.req.method, path: FEED_LOG_PATH, status: 304, ms: Math.round((performance.now() - started) * 10) / 10 });
+    return c.body(null, 304, feedHeaders(found.version));
+  };
+}
+
+/** A feed's path as logged: its token is a password to the person's bookings, so it is not written. */
+export const FEED_LOG_PATH = '/api/calendar/feeds/(token).ics';
+export const loggedPath = (path: string) => (path.startsWith('/api/calendar/feeds/') ? FEED_LOG_PATH : path);
 
 export function calendarRoutes(deps: Deps) {
   const app = router();
@@ -85,24 +130,18 @@ export function calendarRoutes(deps: Deps) {
       path: '/calendar/feeds/{file}',
       tags: ['calendar'],
       summary: 'A subscription feed, by its private URL (`<token>.ics`); answers If-None-Match / If-Modified-Since with 304',
-      request: { params: z.object({ file: z.string().max(200) }) },
+      request: { params: z.object({ file: z.string().max(FEED_FILE_MAX) }) },
       responses: { 200: calendarBody('The feed'), 304: { description: 'Not modified' } },
     }),
     async (c) => {
-      const { file } = c.req.valid('param');
-      if (!file.endsWith('.ics')) throw new AppError('not_found', 'No such calendar feed.');
+      const token = feedToken(c.req.valid('param').file);
+      if (!token) throw new AppError('not_found', 'No such calendar feed.');
       const now = deps.now();
       // The version comes from the feed's stored revision: a calendar polling an unchanged
       // feed gets its 304 without a read of the events (nor, while nothing has changed, of the token).
-      const { target, version } = await calendar.feedForPolling(deps, file.slice(0, -'.ics'.length), now);
+      const { target, version } = await calendar.feedForPolling(deps, token, now);
       const filter = calendar.feedFilter(now);
-      const headers: Record<string, string> = {
-        ETag: version.etag,
-        'Cache-Control': 'private, no-cache',
-        'X-Robots-Tag': 'noindex, nofollow',
-        'Referrer-Policy': 'no-referrer',
-      };
-      if (version.lastModified) headers['Last-Modified'] = version.lastModified.toUTCString();
+      const headers = feedHeaders(version);
       if (calendar.notModified(version, c.req.header('if-none-match'), c.req.header('if-modified-since'))) return c.body(null, 304, headers);
       // The whole feed: its first page is read while its zones are worked out.
       const firstPage = calendar.readFirstPage(deps, target, filter);

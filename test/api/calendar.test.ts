@@ -279,6 +279,41 @@ describe('personal subscription feed', () => {
     expect(readCalendar(dropped.text).events).toEqual([]);
   });
 
+  it('a poll of an unchanged feed is a bare 304 with the feed headers, and no log line holds the token', async () => {
+    const me = await t.user('staff', (await t.org()).id);
+    await book((await t.session()).id, me);
+    const path = await feedPath((await t.request('GET', '/api/me/calendar', { as: me })).json.url);
+    const token = path.slice('/api/calendar/feeds/'.length, -'.ics'.length);
+    const full = await t.request('GET', path);
+    // The whole feed goes through every layer: request id, security headers.
+    expect(full.status).toBe(200);
+    expect(full.headers.get('x-request-id')).toBeTruthy();
+    expect(full.headers.get('x-content-type-options')).toBe('nosniff');
+    const etag = full.headers.get('etag')!;
+
+    const poll = await t.request('GET', path, { headers: { 'if-none-match': etag } });
+    expect(poll.status).toBe(304);
+    expect(poll.text).toBe('');
+    // What a 200 would say about the feed (RFC 9110 15.4.5), so the calendar keeps its copy.
+    expect(poll.headers.get('etag')).toBe(etag);
+    expect(poll.headers.get('last-modified')).toBe(full.headers.get('last-modified'));
+    expect(poll.headers.get('cache-control')).toBe('private, no-cache');
+    expect(poll.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(poll.headers.get('x-robots-tag')).toBe('noindex, nofollow');
+
+    // A stale or unknown condition, and an unknown token, still get the full route's answers.
+    expect((await t.request('GET', path, { headers: { 'if-none-match': 'W/"old"' } })).status).toBe(200);
+    const unknown = await t.request('GET', '/api/calendar/feeds/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.ics', { headers: { 'if-none-match': etag } });
+    expect(unknown.status).toBe(404);
+    expect(unknown.json.error.code).toBe('not_found');
+    expect(unknown.headers.get('x-content-type-options')).toBe('nosniff');
+
+    // Polls are logged like any request; the token, a password to the person's bookings, is not.
+    const feedLines = t.logger.lines.filter((l) => l.msg === 'request' && String(l.path).startsWith('/api/calendar/feeds/'));
+    expect(feedLines.map((l) => l.status)).toEqual([200, 304, 200, 404]);
+    expect(JSON.stringify(t.logger.lines)).not.toContain(token);
+  });
+
   it('rotation kills the old URL and gives a working new one, which GET then gives', async () => {
     const me = await t.user('staff', (await t.org()).id);
     const s = await t.session();
