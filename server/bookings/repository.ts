@@ -135,12 +135,14 @@ export class SeatDeltas {
     }
   }
 
-  /** Writes the gathered changes (one statement per session and per hold touched) and forgets them. */
+  /**
+   * Writes the gathered changes and forgets them: the sessions' counts in one statement (a
+   * batch of bookings touches up to a few hundred sessions, and a statement each was most
+   * of a PostgreSQL batch's round trips), and one per hold touched.
+   */
   async apply(trx: Transaction<Database>): Promise<void> {
-    for (const [id, cols] of this.sessions) {
-      const set = Object.fromEntries([...cols].filter(([, n]) => n !== 0).map(([col, n]) => [col, sql`${sql.ref(col)} + ${n}`]));
-      if (Object.keys(set).length) await trx.updateTable('sessions').set(set).where('id', '=', id).execute();
-    }
+    const changed = [...this.sessions].filter(([, cols]) => [...cols.values()].some((n) => n !== 0));
+    for (let at = 0; at < changed.length; at += DELTA_ROWS) await addToCounts(trx, changed.slice(at, at + DELTA_ROWS));
     for (const h of this.holds.values()) {
       if (h.n === 0) continue;
       // A claim is only ever made against an existing hold, and a hold with claims is kept
@@ -150,6 +152,22 @@ export class SeatDeltas {
     this.sessions.clear();
     this.holds.clear();
   }
+}
+
+/** Sessions per counts statement: seven parameters each, far inside either database's limit. */
+const DELTA_ROWS = 1000;
+
+/**
+ * Adds each session's deltas to its stored counts, in one `UPDATE … FROM` over a list of
+ * values (the same SQL on SQLite 3.33+ and PostgreSQL). Every count column is written, a
+ * zero where nothing changed, so the statement's text depends only on how many sessions.
+ */
+async function addToCounts(trx: Transaction<Database>, changed: [string, Map<string, number>][]) {
+  const cols = SEAT_COUNT_COLUMNS;
+  const rows = changed.map(([id, d]) => sql`(${id}, ${sql.join(cols.map((c) => sql`cast(${d.get(c) ?? 0} as integer)`))})`);
+  await sql`with d (id, ${sql.join(cols.map((c) => sql.id(c)))}) as (values ${sql.join(rows)})
+    update sessions set ${sql.join(cols.map((c) => sql`${sql.id(c)} = sessions.${sql.id(c)} + d.${sql.id(c)}`))}
+    from d where sessions.id = d.id`.execute(trx);
 }
 
 /**
