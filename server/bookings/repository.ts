@@ -432,13 +432,28 @@ export async function lockSessions(trx: Transaction<Database>, kind: DbKind, ids
 }
 
 /** The status of each active booking (invariant 2: one at most) of these people on these sessions, by `pairKey`. */
-export async function activeBookings(trx: Q, sessionIds: readonly string[], userIds: readonly string[]): Promise<Map<string, string>> {
-  const rows =
-    sessionIds.length === 1 && userIds.length === 1
-      ? await activeBooking.all(trx, { sessionId: sessionIds[0]!, userId: userIds[0]! })
-      : await trx.selectFrom('bookings').select(['session_id', 'user_id', 'status']).where('session_id', 'in', sessionIds).where('user_id', 'in', userIds).where('status', '<>', 'cancelled').execute();
+/**
+ * The active bookings among these (session, person) pairs, by pairKey. One index seek per
+ * pair: the pairs are listed first and joined to bookings in that order (SQLite keeps a
+ * CROSS JOIN's order; PostgreSQL plans it as any join). An IN list of sessions and one of
+ * people would probe every combination (2,500 for a batch of 50), and with statistics
+ * gathered before the bookings grew, SQLite chose to scan every booking instead.
+ */
+export async function activeBookings(trx: Q, pairs: readonly { sessionId: string; userId: string }[]): Promise<Map<string, string>> {
+  const unique = [...new Map(pairs.map((p) => [pairKey(p.sessionId, p.userId), p])).values()];
+  const rows: { session_id: string; user_id: string; status: string }[] = [];
+  if (unique.length === 1) rows.push(...(await activeBooking.all(trx, unique[0]!)));
+  for (let at = 0; unique.length > 1 && at < unique.length; at += PAIR_ROWS) {
+    const list = sql.join(unique.slice(at, at + PAIR_ROWS).map((p) => sql`(${p.sessionId}, ${p.userId})`));
+    const { rows: found } = await sql<{ session_id: string; user_id: string; status: string }>`with p (session_id, user_id) as (values ${list})
+      select b.session_id, b.user_id, b.status from p cross join bookings b
+      where b.session_id = p.session_id and b.user_id = p.user_id and b.status <> 'cancelled'`.execute(trx);
+    rows.push(...found);
+  }
   return new Map(rows.map((r) => [pairKey(r.session_id, r.user_id), r.status]));
 }
+/** Pairs per activeBookings statement: two parameters each. */
+const PAIR_ROWS = 5000;
 export const pairKey = (sessionId: string, userId: string) => `${sessionId} ${userId}`;
 
 // Each session's last number is read from the end of bookings_session_seq by a subquery of
