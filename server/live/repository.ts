@@ -230,16 +230,24 @@ export function removals(db: Q, sessionId: string) {
     .execute();
 }
 
-/** Removed from the session's room, or the room was ended for everyone (one query, for the webhook path). */
-export async function isKeptOut(db: Q, sessionId: string, userId: string): Promise<boolean> {
-  const row = await db
-    .selectNoFrom((eb) => [
-      eb.exists(eb.selectFrom('live_removals').select('user_id').where('session_id', '=', sessionId).where('user_id', '=', userId)).as('removed'),
-      eb.exists(eb.selectFrom('live_room_ends').select('session_id').where('session_id', '=', sessionId)).as('ended'),
-    ])
-    .executeTakeFirstOrThrow();
-  return !!Number(row.removed) || !!Number(row.ended);
+/**
+ * Which of these (session, person) pairs are kept out of the session's room: removed from
+ * it, or the room was ended for everyone. One query for all of them (the webhook path asks
+ * for every join LiveKit reports), keyed as `${sessionId} ${userId}`.
+ */
+export async function keptOutAmong(db: Q, pairs: readonly { sessionId: string; userId: string }[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (let at = 0; at < pairs.length; at += KEPT_OUT_ROWS) {
+    const list = sql.join(pairs.slice(at, at + KEPT_OUT_ROWS).map((p) => sql`(${p.sessionId}, ${p.userId})`));
+    const { rows } = await sql<{ session_id: string; user_id: string }>`with p (session_id, user_id) as (values ${list})
+      select p.session_id, p.user_id from p
+      where exists (select 1 from live_removals r where r.session_id = p.session_id and r.user_id = p.user_id)
+         or exists (select 1 from live_room_ends e where e.session_id = p.session_id)`.execute(db);
+    for (const r of rows) out.add(`${r.session_id} ${r.user_id}`);
+  }
+  return out;
 }
+const KEPT_OUT_ROWS = 5000;
 
 export async function roomEnded(db: Q, sessionId: string): Promise<boolean> {
   return (await db.selectFrom('live_room_ends').select('session_id').where('session_id', '=', sessionId).executeTakeFirst()) !== undefined;

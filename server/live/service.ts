@@ -17,6 +17,7 @@ import { findSession, isTrainerOf, trainerIdsOf } from '../sessions/repository.j
 import { RoomAgentDispatch } from 'livekit-server-sdk';
 import { callLiveKit, EMPTY_TIMEOUT_SECONDS, mintToken, publicUrlOf, receiveWebhook, requireLiveKit, TOKEN_TTL_SECONDS, type WebhookEvent } from './livekit.js';
 import { GroupCommit } from '../platform/transactions.js';
+import { batchedLookup } from '../platform/batching.js';
 import * as repo from './repository.js';
 import * as presence from '../attendance/repository.js';
 import { toWebVtt } from './vtt.js';
@@ -348,9 +349,17 @@ export async function receive(deps: Deps, rawBody: string, authorization: string
  * everyone") could reconnect with a token they still hold until it expires: when LiveKit
  * reports them joining, they are removed again. Best effort: a LiveKit failure is logged.
  */
+/** Whether a person is kept out of a session's room, asked for every reported join: the joins answered in one turn are looked up together. */
+const keptOut = perDatabase((deps: Deps) =>
+  batchedLookup(async (keys: string[]) => {
+    const found = await repo.keptOutAmong(deps.db, keys.map((k) => ({ sessionId: k.slice(0, k.indexOf(' ')), userId: k.slice(k.indexOf(' ') + 1) })));
+    return new Map(keys.map((k) => [k, found.has(k)]));
+  }),
+);
+
 async function keepOut(deps: Deps, sessionId: string, identity: string) {
   const userId = userIdOfIdentity(identity);
-  if (!userId || !(await repo.isKeptOut(deps.db, sessionId, userId)) || (await isTrainerOf(deps.db, sessionId, userId))) return;
+  if (!userId || !(await keptOut(deps)(`${sessionId} ${userId}`)) || (await isTrainerOf(deps.db, sessionId, userId))) return;
   try {
     await callLiveKit(deps, 'remove that participant', (c) => c.removeParticipant(roomNameOf(sessionId), identity));
   } catch (e) {
