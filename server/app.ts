@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
+import type { MiddlewareHandler } from 'hono';
 import { sql } from 'kysely';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
@@ -16,7 +17,7 @@ import { accountRoutes, authMiddleware } from './accounts/routes.js';
 import { bookingRoutes } from './bookings/routes.js';
 import { calendarRoutes, feedPoll, loggedPath } from './calendar/routes.js';
 import { AppError, FAULT_ANSWERS, toErrorResponse } from './errors.js';
-import { liveRoutes } from './live/routes.js';
+import { liveRoutes, webhookRoutes } from './live/routes.js';
 import { feedbackRoutes } from './feedback/routes.js';
 import { certificateRoutes } from './certificates/routes.js';
 import { reachRoutes } from './reach/routes.js';
@@ -25,7 +26,7 @@ import { notificationRoutes } from './notifications/routes.js';
 import { apiReferencePage, withIdempotencyKey } from './platform/docs.js';
 import { idempotency } from './platform/idempotency.js';
 import type { Deps } from './platform/deps.js';
-import { router } from './platform/http.js';
+import { router, type Env } from './platform/http.js';
 import { sessionAudienceGuard, sessionRoutes } from './sessions/routes.js';
 import { timetableRoutes } from './timetables/routes.js';
 
@@ -48,10 +49,7 @@ export function createApp(deps: Deps) {
   const https = deps.config.publicUrl.startsWith('https:');
   const livekitSources = deps.config.livekit ? livekitConnectSources(deps.config.livekit.publicUrl || deps.config.livekit.url) : [];
 
-  // Calendars polling a feed they hold are answered first, with a bare 304 (calendar/routes.ts).
-  app.get('/api/calendar/feeds/:file', feedPoll(deps));
-  app.use('*', requestId());
-  app.use('*', async (c, next) => {
+  const logRequest: MiddlewareHandler<Env> = async (c, next) => {
     const started = performance.now();
     await next();
     deps.logger.info('request', {
@@ -62,7 +60,41 @@ export function createApp(deps: Deps) {
       ms: Math.round((performance.now() - started) * 10) / 10,
       userId: c.get('auth')?.user.id,
     });
-  });
+  };
+  const limits = {
+    body: { max: deps.config.maxBodyBytes, what: `${Math.round(deps.config.maxBodyBytes / 1024)} KiB` },
+    material: { max: deps.config.maxMaterialBytes, what: `${Math.round(deps.config.maxMaterialBytes / (1024 * 1024))} MB` },
+  };
+  const tooLarge = (limit: { what: string }) => new AppError('payload_too_large', `The request body is larger than ${limit.what}.`);
+  const streamed = {
+    body: bodyLimit({ maxSize: limits.body.max, onError: () => { throw tooLarge(limits.body); } }),
+    material: bodyLimit({ maxSize: limits.material.max, onError: () => { throw tooLarge(limits.material); } }),
+  };
+  // A declared Content-Length is checked from the header alone: Hono's bodyLimit looks at
+  // the request's body stream, which makes @hono/node-server build a whole fetch Request
+  // (with an AbortSignal) for every request, GETs included. Chunked bodies are counted as
+  // they are read, and refused as soon as they pass the limit. Material uploads (files up
+  // to maxMaterialBytes) have their own limit; every other body maxBodyBytes.
+  const limitBody: MiddlewareHandler<Env> = (c, next) => {
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    const which = c.req.method === 'POST' && MATERIAL_UPLOAD_PATH.test(c.req.path) ? 'material' : 'body';
+    const length = c.req.header('content-length');
+    if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
+      if (Number(length) > limits[which].max) throw tooLarge(limits[which]);
+      return next();
+    }
+    return streamed[which](c, next);
+  };
+
+  // Requests from machines, answered ahead of the layers a browser's requests need:
+  // calendars polling a feed they hold get a bare 304 (calendar/routes.ts), and LiveKit's
+  // signed webhooks are logged, size-limited and answered (live/routes.ts).
+  app.get('/api/calendar/feeds/:file', feedPoll(deps));
+  app.use('/api/livekit/webhook', logRequest, limitBody);
+  app.route('/api', webhookRoutes(deps));
+
+  app.use('*', requestId());
+  app.use('*', logRequest);
   app.use(
     '*',
     secureHeaders({
@@ -85,30 +117,7 @@ export function createApp(deps: Deps) {
       overwrite: false,
     }),
   );
-  const limits = {
-    body: { max: deps.config.maxBodyBytes, what: `${Math.round(deps.config.maxBodyBytes / 1024)} KiB` },
-    material: { max: deps.config.maxMaterialBytes, what: `${Math.round(deps.config.maxMaterialBytes / (1024 * 1024))} MB` },
-  };
-  const tooLarge = (limit: { what: string }) => new AppError('payload_too_large', `The request body is larger than ${limit.what}.`);
-  const streamed = {
-    body: bodyLimit({ maxSize: limits.body.max, onError: () => { throw tooLarge(limits.body); } }),
-    material: bodyLimit({ maxSize: limits.material.max, onError: () => { throw tooLarge(limits.material); } }),
-  };
-  // A declared Content-Length is checked from the header alone: Hono's bodyLimit looks at
-  // the request's body stream, which makes @hono/node-server build a whole fetch Request
-  // (with an AbortSignal) for every request, GETs included. Chunked bodies are counted as
-  // they are read, and refused as soon as they pass the limit. Material uploads (files up
-  // to maxMaterialBytes) have their own limit; every other body maxBodyBytes.
-  app.use('/api/*', (c, next) => {
-    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
-    const which = c.req.method === 'POST' && MATERIAL_UPLOAD_PATH.test(c.req.path) ? 'material' : 'body';
-    const length = c.req.header('content-length');
-    if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
-      if (Number(length) > limits[which].max) throw tooLarge(limits[which]);
-      return next();
-    }
-    return streamed[which](c, next);
-  });
+  app.use('/api/*', limitBody);
   app.use('/api/*', authMiddleware(deps));
   // Answers to a signed-in person (and every JSON answer: sign-in's carries a token) are
   // theirs alone: no shared or browser cache may keep them, unless a route says otherwise.

@@ -8,6 +8,30 @@ import * as live from './service.js';
 
 const Params = z.object({ id: Id });
 
+/**
+ * LiveKit's webhooks: requests from LiveKit's server, signed by it, never from a browser.
+ * app.ts mounts these ahead of the layers a browser's requests need (request id, security
+ * headers, sign-in, idempotency: event ids already make a retry harmless), with their own
+ * request log and body limit.
+ */
+export function webhookRoutes(deps: Deps) {
+  const app = router();
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/livekit/webhook',
+      tags: ['live'],
+      summary: 'LiveKit webhooks (raw body; Authorization is LiveKit’s signed JWT whose sha256 claim is the body’s hash)',
+      responses: { 200: jsonResponse(z.object({ id: z.string(), event: z.string(), duplicate: z.boolean() }), 'Stored (or already stored)') },
+    }),
+    async (c) => {
+      const raw = await c.req.text();
+      return c.json(await live.receive(deps, raw, c.req.header('authorization')), 200);
+    },
+  );
+  return app;
+}
+
 export function liveRoutes(deps: Deps) {
   const app = router();
 
@@ -167,20 +191,6 @@ export function liveRoutes(deps: Deps) {
       const actor = requireUser(c);
       await live.reopenRoom(deps, actor, c.req.valid('param').id);
       return c.json({ ok: true as const }, 200);
-    },
-  );
-
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/livekit/webhook',
-      tags: ['live'],
-      summary: 'LiveKit webhooks (raw body; Authorization is LiveKit’s signed JWT whose sha256 claim is the body’s hash)',
-      responses: { 200: jsonResponse(z.object({ id: z.string(), event: z.string(), duplicate: z.boolean() }), 'Stored (or already stored)') },
-    }),
-    async (c) => {
-      const raw = await c.req.text();
-      return c.json(await live.receive(deps, raw, c.req.header('authorization')), 200);
     },
   );
 

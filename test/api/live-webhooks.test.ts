@@ -98,6 +98,26 @@ describe('webhook signatures', () => {
   });
 });
 
+describe('the webhook entry', () => {
+  it('refuses a body over the limit, signed or not, storing nothing, and logs every webhook without browser headers', async () => {
+    const { s, staff } = await bookedSession();
+    const e = body({ id: 'EV_big', event: 'participant_joined', at: at('16:00'), sessionId: s.id, user: staff, sid: 'PA_1', joinedAt: at('16:00') });
+    const padded = { ...e, room: new Room({ sid: 'RM_one', name: `session-${s.id}`, metadata: 'x'.repeat(1024 * 1024) }) };
+    const big = await signedWebhook(padded);
+    const r1 = await t.request('POST', '/api/livekit/webhook', { body: big.body, headers: big.headers });
+    expect(r1.status).toBe(413);
+    expect(r1.json.error.code).toBe('payload_too_large');
+    expect(await countEvents()).toBe(0);
+
+    const ok = await send({ id: 'EV_ok', event: 'participant_joined', at: at('16:00'), sessionId: s.id, user: staff, sid: 'PA_1', joinedAt: at('16:00') });
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await countEvents()).toBe(1);
+    const logged = t.logger.lines.filter((l) => l.msg === 'request' && l.path === '/api/livekit/webhook').map((l) => [l.method, l.status]);
+    expect(logged).toEqual([['POST', 413], ['POST', 200]]);
+  });
+});
+
 describe('presence from webhooks', () => {
   it('stores a retried event once and counts it once', async () => {
     const { s, staff, bookingId } = await bookedSession();
