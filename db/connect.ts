@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import path from 'node:path';
 import pg from 'pg';
-import { Kysely, Migrator, PostgresDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, type LogConfig } from 'kysely';
 import { ResilientSqliteDialect, type SqliteOptions } from './sqlite.js';
 import type { Database } from './schema.js';
 import { migrations } from './migrations/index.js';
@@ -49,7 +49,7 @@ export function openSqlite(file: string, opts: SqliteOptions = {}): Db {
     opts,
   );
   const checkpoints = file === ':memory:' ? null : startCheckpointer(file);
-  const db = new Kysely<Database>({ dialect });
+  const db = new Kysely<Database>({ dialect, log: opts.log });
   dialect.register(db);
   return {
     db,
@@ -99,10 +99,12 @@ export interface PostgresOptions {
   onIdleError?: (error: Error) => void;
   /** How long a query waits for a connection (a new one, or a free pooled one); default 30 s. */
   waitMs?: number;
+  /** Kysely's query log (each statement and how long it took): for bench/statements.ts, not for production. */
+  log?: LogConfig;
 }
 
 export function openPostgres(url: string, opts: number | PostgresOptions = {}): Db {
-  const { max = 10, onIdleError, waitMs = 30_000 } = typeof opts === 'number' ? { max: opts } : opts;
+  const { max = 10, onIdleError, waitMs = 30_000, log } = typeof opts === 'number' ? { max: opts } : opts;
   // Waiting forever for a connection would hang requests when the database is unreachable.
   // The same limit applies to waiting for a free pooled connection, so it is generous: a
   // burst of bookings for one session queues here behind that session's row lock.
@@ -113,7 +115,7 @@ export function openPostgres(url: string, opts: number | PostgresOptions = {}): 
   // drops the broken connection.
   pool.on('error', (e) => onIdleError?.(e));
   pool.on('connect', (client) => client.on('error', (e) => onIdleError?.(e)));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
   return { db, kind: 'postgres', close: () => db.destroy() };
 }
 

@@ -22,6 +22,7 @@ import {
   type QueryCompiler,
   type QueryResult,
   type Kysely,
+  type LogConfig,
 } from 'kysely';
 
 export type SqliteFaultKind = 'read_only' | 'full' | 'failing';
@@ -39,6 +40,8 @@ export interface SqliteOptions {
   recoverEveryMs?: number;
   /** Told when a fault starts and ends. */
   onFault?: (fault: SqliteFault | null) => void;
+  /** Kysely's query log (each statement and how long it took): for bench/statements.ts, not for production. */
+  log?: LogConfig;
 }
 
 /** What kind of fault of the database file an error shows, if it is one. */
