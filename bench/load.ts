@@ -33,6 +33,8 @@ export interface LoadResult {
   timeouts: number;
   status: Record<string, number>;
   seconds: number;
+  /** Cycle items taken (requests sent, answered or not): where a load that goes on from this one starts, so none repeats. */
+  sent: number;
 }
 
 const spec = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as LoadSpec;
@@ -86,6 +88,7 @@ instance.on('done', (r) => {
     timeouts: r.timeouts,
     status,
     seconds,
+    sent: next,
   };
   process.stdout.write(JSON.stringify(out) + '\n');
 });
