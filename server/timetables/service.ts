@@ -235,6 +235,19 @@ export function subscriptionUrl(raw: string): string {
 }
 
 /**
+ * Where a subscribed calendar lives, for the log: its scheme and host only. The rest of a
+ * calendar's address is often its password (a "secret address" in iCal format), so it is
+ * never written down.
+ */
+function siteOf(url: string): string {
+  try {
+    return new URL(url.replace(/^webcal:/i, 'https:')).origin;
+  } catch {
+    return '(not a URL)';
+  }
+}
+
+/**
  * Fetches a subscribed calendar and reads it as a timetable (server/platform/outbound.ts
  * guards the fetch). What went wrong stays in the log: people see only that the address
  * could not be used or that no calendar could be read from it, never what the remote
@@ -247,13 +260,13 @@ async function fetchTimetable(deps: Deps, url: string, ctx: { weekAStart: string
     body = new TextDecoder('utf-8').decode(res.body);
   } catch (e) {
     const refused = e instanceof OutboundError && e.kind === 'refused';
-    deps.logger.warn('timetable subscription fetch failed', { ...logFields, url, reason: e instanceof OutboundError ? e.reason : String((e as Error)?.message ?? e) });
+    deps.logger.warn('timetable subscription fetch failed', { ...logFields, site: siteOf(url), reason: e instanceof OutboundError ? e.reason : String((e as Error)?.message ?? e) });
     throw refused ? new AppError('address_not_allowed', ADDRESS_REFUSED) : new AppError('fetch_failed', `${NO_CALENDAR} The address did not give a calendar file of at most ${Math.round(deps.config.outbound.maxBytes / 1024 / 1024)} MB within ${Math.round(deps.config.outbound.timeoutMs / 1000)} seconds. The timetable was not changed.`);
   }
   checkSize(body, deps.config.outbound.maxBytes);
   const r = await parseFile(deps, { kind: 'ics', text: body.replace(/^\uFEFF/, ''), now: deps.now().getTime(), defaultZone: ctx.orgZone || DEFAULT_ZONE });
   if (!r.ok) {
-    deps.logger.warn('timetable subscription is not a timetable', { ...logFields, url, problems: r.problems.length });
+    deps.logger.warn('timetable subscription is not a timetable', { ...logFields, site: siteOf(url), problems: r.problems.length });
     throw new AppError('fetch_failed', `${NO_CALENDAR} The file there is not an iCalendar timetable this service can read. The timetable was not changed.`);
   }
   return { timeZone: r.timetable.timeZone, weekly: [], dated: r.timetable.dated, freeDays: r.timetable.freeDays };

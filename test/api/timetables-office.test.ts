@@ -259,6 +259,12 @@ describe('timetable subscriptions', () => {
     expect(html.json.error.message).toMatch(/^No calendar could be read from it\./);
     expect(JSON.stringify(html.json)).not.toMatch(/intranet/);
     expect((await t.request('GET', '/api/me/timetable', { as: a })).json.source).toBe('csv');
+    // The log says what went wrong and where, but not the address's path: it is often the
+    // calendar's password (a "secret address").
+    const warned = t.logger.lines.filter((l) => String(l.msg).startsWith('timetable subscription'));
+    expect(warned.length).toBeGreaterThanOrEqual(4);
+    for (const l of warned) expect(l.site).toBe(new URL(base).origin);
+    expect(JSON.stringify(t.logger.lines)).not.toMatch(/big\.ics|gone\.ics|broken\.ics|\/page/);
   });
 
   it('gives up on a calendar that does not answer in time', async () => {
