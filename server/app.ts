@@ -86,15 +86,16 @@ export function createApp(deps: Deps) {
     return streamed[which](c, next);
   };
 
+  // Every request is logged, those answered first below too.
+  app.use('*', logRequest);
   // Requests from machines, answered ahead of the layers a browser's requests need:
   // calendars polling a feed they hold get a bare 304 (calendar/routes.ts), and LiveKit's
-  // signed webhooks are logged, size-limited and answered (live/routes.ts).
+  // signed webhooks are size-limited and answered (live/routes.ts).
   app.get('/api/calendar/feeds/:file', feedPoll(deps));
-  app.use('/api/livekit/webhook', logRequest, limitBody);
+  app.use('/api/livekit/webhook', limitBody);
   app.route('/api', webhookRoutes(deps));
 
   app.use('*', requestId());
-  app.use('*', logRequest);
   app.use(
     '*',
     secureHeaders({

@@ -41,7 +41,7 @@ const feedToken = (file: string | undefined) => (file && file.length <= FEED_FIL
  * would carry about the feed (RFC 9110 §15.4.5: a 304 has no body, so a page's security
  * headers say nothing). Anything else (no condition, a changed feed, an unknown or rotated
  * token, a fault) goes on to the full route below, which answers it as it always has.
- * Polls are logged like any request, with the token left out of the path.
+ * Polls are logged like any request (app.ts), with the token left out of the path.
  */
 export function feedPoll(deps: Deps): MiddlewareHandler {
   return async (c, next) => {
@@ -49,17 +49,14 @@ export function feedPoll(deps: Deps): MiddlewareHandler {
     const ifModifiedSince = c.req.header('if-modified-since');
     const token = feedToken(c.req.param('file'));
     if ((!ifNoneMatch && !ifModifiedSince) || !token) return next();
-    const started = performance.now();
     const found = await calendar.feedForPolling(deps, token, deps.now()).catch(() => null);
     if (!found || !calendar.notModified(found.version, ifNoneMatch, ifModifiedSince)) return next();
-    deps.logger.info('request', { method: c.req.method, path: FEED_LOG_PATH, status: 304, ms: Math.round((performance.now() - started) * 10) / 10 });
     return c.body(null, 304, feedHeaders(found.version));
   };
 }
 
-/** A feed's path as logged: its token is a password to the person's bookings, so it is not written. */
-export const FEED_LOG_PATH = '/api/calendar/feeds/(token).ics';
-export const loggedPath = (path: string) => (path.startsWith('/api/calendar/feeds/') ? FEED_LOG_PATH : path);
+/** A path as logged: a feed's token is a password to the person's bookings, so it is not written. */
+export const loggedPath = (path: string) => (path.startsWith('/api/calendar/feeds/') ? '/api/calendar/feeds/(token).ics' : path);
 
 export function calendarRoutes(deps: Deps) {
   const app = router();
