@@ -6,7 +6,7 @@
  * goes; it is compiled the first time it runs on each kind of database (the SQL differs:
  * `?` or `$1`), and later calls only put the values in their places.
  */
-import { CompiledQuery, type Compilable, type Kysely, type QueryResult, type Transaction } from 'kysely';
+import { CompiledQuery, sql, type Compilable, type Kysely, type QueryResult, type RawBuilder, type Transaction } from 'kysely';
 import type { DbKind } from './connect.js';
 import type { Database } from './schema.js';
 
@@ -108,4 +108,12 @@ export function rowInserter<R extends Record<string, unknown>>(table: keyof Data
     }
     for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) await db.insertInto(table).values(rows.slice(i, i + ROWS_PER_INSERT) as never).execute();
   };
+}
+
+/**
+ * `values (…), (…)`: a list of rows for `with name (columns) as (values …)`, the same SQL on
+ * SQLite and PostgreSQL. Each cell is a parameter, or an expression (a cast, say).
+ */
+export function valuesRows(rows: readonly (readonly unknown[])[]): RawBuilder<unknown> {
+  return sql`values ${sql.join(rows.map((r) => sql`(${sql.join(r)})`))}`;
 }

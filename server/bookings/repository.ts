@@ -3,7 +3,7 @@ import { audienceLabel } from '../../shared/sessions.js';
 import type { BookingRow, Database, SeatKind, SessionRow } from '../../db/schema.js';
 import type { DbKind } from '../../db/connect.js';
 import type { SeatState } from './availability.js';
-import { prepared, preparedIn, rowInserter } from '../../db/prepared.js';
+import { prepared, preparedIn, rowInserter, valuesRows } from '../../db/prepared.js';
 import { raiseFeeds } from '../calendar/feed-revisions.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
@@ -164,8 +164,8 @@ const DELTA_ROWS = 1000;
  */
 async function addToCounts(trx: Transaction<Database>, changed: [string, Map<string, number>][]) {
   const cols = SEAT_COUNT_COLUMNS;
-  const rows = changed.map(([id, d]) => sql`(${id}, ${sql.join(cols.map((c) => sql`cast(${d.get(c) ?? 0} as integer)`))})`);
-  await sql`with d (id, ${sql.join(cols.map((c) => sql.id(c)))}) as (values ${sql.join(rows)})
+  const rows = changed.map(([id, d]) => [id, ...cols.map((c) => sql`cast(${d.get(c) ?? 0} as integer)`)]);
+  await sql`with d (id, ${sql.join(cols.map((c) => sql.id(c)))}) as (${valuesRows(rows)})
     update sessions set ${sql.join(cols.map((c) => sql`${sql.id(c)} = sessions.${sql.id(c)} + d.${sql.id(c)}`))}
     from d where sessions.id = d.id`.execute(trx);
 }
@@ -445,18 +445,18 @@ export async function lockSessions(trx: Transaction<Database>, kind: DbKind, ids
 export async function activeBookings(trx: Q, kind: DbKind, pairs: readonly { sessionId: string; userId: string }[]): Promise<Map<string, string>> {
   const unique = [...new Map(pairs.map((p) => [pairKey(p.sessionId, p.userId), p])).values()];
   const rows: { session_id: string; user_id: string; status: string }[] = [];
-  if (unique.length === 1) rows.push(...(await activeBooking.all(trx, unique[0]!)));
-  else if (kind === 'postgres' && unique.length > 1) {
+  if (unique.length <= 1) rows.push(...(unique.length ? await activeBooking.all(trx, unique[0]!) : []));
+  else if (kind === 'postgres') {
     const sessionIds = [...new Set(unique.map((p) => p.sessionId))];
     const userIds = [...new Set(unique.map((p) => p.userId))];
     rows.push(...(await trx.selectFrom('bookings').select(['session_id', 'user_id', 'status']).where('session_id', 'in', sessionIds).where('user_id', 'in', userIds).where('status', '<>', 'cancelled').execute()));
-  } else for (let at = 0; unique.length > 1 && at < unique.length; at += PAIR_ROWS) {
-    const list = sql.join(unique.slice(at, at + PAIR_ROWS).map((p) => sql`(${p.sessionId}, ${p.userId})`));
-    const { rows: found } = await sql<{ session_id: string; user_id: string; status: string }>`with p (session_id, user_id) as (values ${list})
-      select b.session_id, b.user_id, b.status from p cross join bookings b
-      where b.session_id = p.session_id and b.user_id = p.user_id and b.status <> 'cancelled'`.execute(trx);
-    rows.push(...found);
-  }
+  } else
+    for (let at = 0; at < unique.length; at += PAIR_ROWS) {
+      const { rows: found } = await sql<{ session_id: string; user_id: string; status: string }>`with p (session_id, user_id) as (${valuesRows(unique.slice(at, at + PAIR_ROWS).map((p) => [p.sessionId, p.userId]))})
+        select b.session_id, b.user_id, b.status from p cross join bookings b
+        where b.session_id = p.session_id and b.user_id = p.user_id and b.status <> 'cancelled'`.execute(trx);
+      rows.push(...found);
+    }
   return new Map(rows.map((r) => [pairKey(r.session_id, r.user_id), r.status]));
 }
 /** Pairs per activeBookings statement: two parameters each. */

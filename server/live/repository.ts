@@ -4,7 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { prepared } from '../../db/prepared.js';
+import { prepared, valuesRows } from '../../db/prepared.js';
+import { pairKey } from '../bookings/repository.js';
 import type { Database } from '../../db/schema.js';
 import type { DbKind } from '../../db/connect.js';
 
@@ -233,17 +234,16 @@ export function removals(db: Q, sessionId: string) {
 /**
  * Which of these (session, person) pairs are kept out of the session's room: removed from
  * it, or the room was ended for everyone. One query for all of them (the webhook path asks
- * for every join LiveKit reports), keyed as `${sessionId} ${userId}`.
+ * for every join LiveKit reports), by pairKey.
  */
 export async function keptOutAmong(db: Q, pairs: readonly { sessionId: string; userId: string }[]): Promise<Set<string>> {
   const out = new Set<string>();
   for (let at = 0; at < pairs.length; at += KEPT_OUT_ROWS) {
-    const list = sql.join(pairs.slice(at, at + KEPT_OUT_ROWS).map((p) => sql`(${p.sessionId}, ${p.userId})`));
-    const { rows } = await sql<{ session_id: string; user_id: string }>`with p (session_id, user_id) as (values ${list})
+    const { rows } = await sql<{ session_id: string; user_id: string }>`with p (session_id, user_id) as (${valuesRows(pairs.slice(at, at + KEPT_OUT_ROWS).map((p) => [p.sessionId, p.userId]))})
       select p.session_id, p.user_id from p
       where exists (select 1 from live_removals r where r.session_id = p.session_id and r.user_id = p.user_id)
          or exists (select 1 from live_room_ends e where e.session_id = p.session_id)`.execute(db);
-    for (const r of rows) out.add(`${r.session_id} ${r.user_id}`);
+    for (const r of rows) out.add(pairKey(r.session_id, r.user_id));
   }
   return out;
 }

@@ -9,7 +9,7 @@ import type { Database, SessionRow } from '../../db/schema.js';
 import { HEARTBEAT_GAP_MS, identityOf, mergeSegment, ROOM_ATTRIBUTES, roomNameOf, sessionIdOfRoom, userIdOfIdentity, type CaptionInput, type JoinResult, type LiveStatus, type RoomRole } from '../../shared/live.js';
 import { findUserById } from '../accounts/repository.js';
 import { finaliseSessionIfOver, OUTCOME_GRACE_MS } from '../attendance/service.js';
-import { findActiveBooking } from '../bookings/repository.js';
+import { findActiveBooking, pairKey } from '../bookings/repository.js';
 import { AppError } from '../errors.js';
 import { perDatabase, type Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
@@ -344,22 +344,25 @@ export async function receive(deps: Deps, rawBody: string, authorization: string
   return { id, event: ev.event, duplicate: applied === undefined };
 }
 
+/** Whether a person is kept out of a session's room, asked for every reported join: the joins answered in one turn are looked up together. */
+const keptOut = perDatabase((deps: Deps) =>
+  batchedLookup(async (keys: string[]) => {
+    const found = await repo.keptOutAmong(deps.db, keys.map((k) => {
+      const [sessionId, userId] = k.split(' ') as [string, string];
+      return { sessionId, userId };
+    }));
+    return new Map(keys.map((k) => [k, found.has(k)]));
+  }),
+);
+
 /**
  * LiveKit cannot revoke a join token, so someone removed (or an attendee after "End for
  * everyone") could reconnect with a token they still hold until it expires: when LiveKit
  * reports them joining, they are removed again. Best effort: a LiveKit failure is logged.
  */
-/** Whether a person is kept out of a session's room, asked for every reported join: the joins answered in one turn are looked up together. */
-const keptOut = perDatabase((deps: Deps) =>
-  batchedLookup(async (keys: string[]) => {
-    const found = await repo.keptOutAmong(deps.db, keys.map((k) => ({ sessionId: k.slice(0, k.indexOf(' ')), userId: k.slice(k.indexOf(' ') + 1) })));
-    return new Map(keys.map((k) => [k, found.has(k)]));
-  }),
-);
-
 async function keepOut(deps: Deps, sessionId: string, identity: string) {
   const userId = userIdOfIdentity(identity);
-  if (!userId || !(await keptOut(deps)(`${sessionId} ${userId}`)) || (await isTrainerOf(deps.db, sessionId, userId))) return;
+  if (!userId || !(await keptOut(deps)(pairKey(sessionId, userId))) || (await isTrainerOf(deps.db, sessionId, userId))) return;
   try {
     await callLiveKit(deps, 'remove that participant', (c) => c.removeParticipant(roomNameOf(sessionId), identity));
   } catch (e) {

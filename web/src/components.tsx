@@ -268,4 +268,3 @@ export function When({ startsAt, endsAt }: { startsAt: string; endsAt: string })
     </>
   );
 }
-
