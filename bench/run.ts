@@ -424,12 +424,9 @@ async function benchLists(server: RunningServer, s: Seeded, base: Baselines, db:
   // rate is compared with the shallow one's measured seconds before, not minutes.
   log(`${db}: session_list and session_list_deep, alternating`);
   const listBase = await base.get();
-  const runs: Record<string, LoadResult[]> = { session_list: [], session_list_deep: [] };
-  for (let i = 0; i < FLOOR_ROUNDS; i++) {
-    for (const [name, w] of pages) runs[name]!.push(await load({ url: server.url, connections: CONNECTIONS, durationSeconds: SECONDS / FLOOR_ROUNDS, path: listPath(w), headers }));
-  }
-  for (const [name, w] of pages) {
-    out[name] = rateEntry(combined(runs[name]!), listBase, {
+  const runs = await alternate(pages.map(([, w]) => () => load({ url: server.url, connections: CONNECTIONS, durationSeconds: SECONDS / ROUNDS, path: listPath(w), headers })));
+  for (const [i, [name, w]] of pages.entries()) {
+    out[name] = rateEntry(combined(runs[i]!), listBase, {
       baseline_is: `hello-world GET, ${CONNECTIONS} connections`,
       database: db,
       goal: name === 'session_list' ? `ratio >= ${db === 'sqlite' ? '0.1' : '0.05'}` : 'rate >= 0.9 x session_list',
@@ -437,7 +434,7 @@ async function benchLists(server: RunningServer, s: Seeded, base: Baselines, db:
     });
   }
   const deep = out.session_list_deep!;
-  const ratios = runs.session_list_deep!.map((d, i) => d.rps / runs.session_list![i]!.rps);
+  const ratios = roundRatios(runs[1]!, runs[0]!);
   if (out.session_list!.value && deep.value) {
     const ratio = median(ratios);
     deep.goal_met = ratio >= 0.9;
@@ -627,12 +624,25 @@ async function benchWebhook(server: RunningServer, cycle: NonNullable<LoadSpec['
 
 /** Per entry measured against its floor: ours / floor in each round, in the order run. */
 const pairRatios = new WeakMap<Entry, number[]>();
-/** Rounds of the alternation: each an adjacent pair of loads, ours then the floor's. */
-const FLOOR_ROUNDS = 3;
+/** Rounds of an alternation: each runs the compared loads one after the other. */
+const ROUNDS = 3;
+
+/**
+ * Runs the loads in turn, ROUNDS times over, so that loads compared with each other are
+ * measured seconds apart rather than minutes: each load's results, round by round.
+ */
+async function alternate(loads: (() => Promise<LoadResult>)[]): Promise<LoadResult[][]> {
+  const runs = loads.map((): LoadResult[] => []);
+  for (let round = 0; round < ROUNDS; round++) for (const [i, run] of loads.entries()) runs[i]!.push(await run());
+  return runs;
+}
+
+/** `a`'s rate over `b`'s, round by round. */
+const roundRatios = (a: LoadResult[], b: LoadResult[]) => a.map((r, i) => r.rps / b[i]!.rps);
 
 /**
  * Our load and the floor's (bench/floor.ts, on its own copy of the database), alternated
- * FLOOR_ROUNDS times over the same cycle, each load a FLOOR_ROUNDS-th of the seconds. Run
+ * ROUNDS times over the same cycle, each load a ROUNDS-th of the seconds. Run
  * one after the other, the two rates were minutes apart on a shared machine, and their
  * ratio moved by 2x between runs of the same code (webhook 0.36 and 0.87); each pair here
  * is measured seconds apart, and the ratio taken is the median pair's. Each side goes on
@@ -640,19 +650,17 @@ const FLOOR_ROUNDS = 3;
  */
 async function alternateWithFloor(server: RunningServer, floorUrl: string, spec: Pick<LoadSpec, 'method' | 'path' | 'headers' | 'body'>, cycle: NonNullable<LoadSpec['cycle']>): Promise<{ ours: LoadResult; floor: LoadResult; ratios: number[] }> {
   return withFloor(floorUrl, async (floorServerUrl) => {
-    const ours: LoadResult[] = [];
-    const floors: LoadResult[] = [];
-    const at = { ours: 0, floor: 0 };
-    const run = async (url: string, side: 'ours' | 'floor') => {
-      const r = await load({ ...spec, url, connections: CONNECTIONS, durationSeconds: SECONDS / FLOOR_ROUNDS, cycle: cycle.slice(at[side]), maxRequests: cycle.length - at[side] });
-      at[side] += r.sent;
-      return r;
+    // Each side goes on through the cycle from where its last round stopped.
+    const side = (url: string) => {
+      let at = 0;
+      return async () => {
+        const r = await load({ ...spec, url, connections: CONNECTIONS, durationSeconds: SECONDS / ROUNDS, cycle: cycle.slice(at), maxRequests: cycle.length - at });
+        at += r.sent;
+        return r;
+      };
     };
-    for (let i = 0; i < FLOOR_ROUNDS; i++) {
-      ours.push(await run(server.url, 'ours'));
-      floors.push(await run(floorServerUrl, 'floor'));
-    }
-    return { ours: combined(ours), floor: combined(floors), ratios: ours.map((o, i) => o.rps / floors[i]!.rps) };
+    const [ours, floors] = (await alternate([side(server.url), side(floorServerUrl)])) as [LoadResult[], LoadResult[]];
+    return { ours: combined(ours), floor: combined(floors), ratios: roundRatios(ours, floors) };
   });
 }
 
