@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrateToLatest, openSqlite, type Db } from '../../db/connect.js';
-import { writeTransaction } from './transactions.js';
+import { GroupCommit, writeTransaction } from './transactions.js';
 
 // Group commit on SQLite: transactions that queue up behind a running one share its
 // successor's commit, yet each keeps its own outcome.
@@ -62,5 +62,56 @@ describe('write transactions on SQLite', () => {
     expect(await h.db.selectFrom('bookings').select('id').execute()).toEqual([]);
     // And the next transaction works as normal.
     await expect(attempt('b4')).resolves.toBe('b4');
+  });
+});
+
+describe('group commit gathers a batch while it grows', () => {
+  const nextTurn = () => new Promise((r) => setImmediate(r));
+  /** A writer that records the size of each batch it commits. */
+  const recorder = () => {
+    const batches: number[] = [];
+    const writer = new GroupCommit(h.db, async (trx, keys: string[]) => {
+      batches.push(keys.length);
+      await trx.insertInto('login_throttle').values(keys.map((key) => ({ key, window_start: 'x', hits: 1 }))).execute();
+      return keys;
+    });
+    return { batches, writer };
+  };
+
+  it('jobs that reach the writer over several turns in a row share one commit', async () => {
+    const { batches, writer } = recorder();
+    const pending: Promise<string>[] = [];
+    // As under load: each turn reads a few more requests, which reach the writer then.
+    for (let turn = 0; turn < 6; turn++) {
+      for (let i = 0; i < 3; i++) pending.push(writer.run(`t${turn}-${i}`));
+      await nextTurn();
+    }
+    expect(await Promise.all(pending)).toHaveLength(18);
+    expect(batches).toEqual([18]);
+    expect(await stored()).toHaveLength(18);
+  });
+
+  it('a job alone is written on its own, and a burst beyond a full batch goes in full batches', async () => {
+    const { batches, writer } = recorder();
+    await writer.run('alone');
+    await Promise.all(Array.from({ length: 100 }, (_, i) => writer.run(`b${i}`)));
+    expect(batches).toEqual([1, 64, 36]);
+  });
+
+  it('a steady trickle does not hold a batch back: it is written while the trickle goes on', async () => {
+    const { batches, writer } = recorder();
+    const first = writer.run('first');
+    let firstDone = false;
+    void first.then(() => (firstDone = true));
+    const rest: Promise<string>[] = [];
+    let turns = 0;
+    while (!firstDone && turns < 200) {
+      rest.push(writer.run(`r${turns++}`));
+      await nextTurn();
+    }
+    await Promise.all(rest);
+    expect(firstDone).toBe(true);
+    expect(turns).toBeLessThan(40);
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(turns + 1);
   });
 });

@@ -8,6 +8,12 @@
  * are being written, are applied together in one transaction. Nobody is answered before
  * the commit that holds their change; on an idle server a batch is a single job.
  *
+ * A batch is gathered turn by turn while it is still growing: under load the requests reach
+ * the writer over a few turns (each read in a different turn, or waiting on its sign-in
+ * lookup), and writing only what one turn brought split a burst into commits of a dozen or
+ * so. A batch is written once a turn passes in which nothing joined it, or it is full; on an
+ * idle server that costs one turn of the event loop, microseconds.
+ *
  * `GroupCommit` is the mechanism: `apply` gets the batch's jobs in arrival order and must
  * leave what applying them one after another, each in its own transaction, would leave,
  * with a result per job. If the shared transaction fails, nothing of it was kept, and every
@@ -26,6 +32,8 @@ const isConflictBetweenJobs = (e: unknown) => ['40P01', '40001'].includes(String
 
 /** Enough to amortise the commit, few enough not to hold other writers up for long. */
 const MAX_BATCH = 64;
+/** A batch still growing after this many turns is written anyway, so a steady trickle cannot hold it back. */
+const MAX_GATHER_TURNS = 16;
 
 interface Waiting<J, R> {
   job: J;
@@ -49,19 +57,29 @@ export class GroupCommit<J, R> {
       this.#queue.push({ job, resolve, reject });
       if (!this.#writing) {
         this.#writing = true;
-        // After this turn of the event loop: SQLite answers without waiting on I/O, so a
-        // transaction started at once would end before the next request is even read, and
-        // nothing would ever queue behind it.
-        setImmediate(() => void this.#drain());
+        // Not at once: SQLite answers without waiting on I/O, so a transaction started now
+        // would end before the next request is even read, and nothing would ever join it.
+        this.#gather();
       }
+    });
+  }
+
+  /** Waits a turn, then another while the batch grew in the last one (see above), then writes. */
+  #gather(turns = 0, seen = -1) {
+    setImmediate(() => {
+      const size = this.#queue.length;
+      if (size > seen && size < MAX_BATCH && turns < MAX_GATHER_TURNS) this.#gather(turns + 1, size);
+      else void this.#drain();
     });
   }
 
   async #drain() {
     try {
-      while (this.#queue.length > 0) await this.#write(this.#queue.splice(0, MAX_BATCH));
+      await this.#write(this.#queue.splice(0, MAX_BATCH));
     } finally {
-      this.#writing = false;
+      // Jobs that came during the write (or did not fit) start the next batch.
+      if (this.#queue.length > 0) this.#gather();
+      else this.#writing = false;
     }
   }
 
