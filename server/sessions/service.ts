@@ -273,7 +273,7 @@ export const requireSessionManager = engine.requireSessionManager;
  * caller's fit is written per request: a page is 50 sessions, and writing them out again
  * each time cost as much as the rest of the request.
  */
-export async function listSessionsJson(deps: Deps, q: z.infer<typeof SessionQuery>, caller?: AuthUser): Promise<string> {
+export async function listSessionsJson(deps: Deps, q: z.infer<typeof SessionQuery>, caller?: AuthUser): Promise<string | Uint8Array<ArrayBuffer>> {
   const filter = {
     words: q.q ? q.q.split(/\s+/).filter(Boolean).slice(0, 10) : undefined,
     from: q.from ? iso(q.from) : undefined,
@@ -284,7 +284,6 @@ export async function listSessionsJson(deps: Deps, q: z.infer<typeof SessionQuer
     includeCancelled: q.includeCancelled === 'true',
     viewer: caller ? await viewerOf(deps, caller) : undefined,
   };
-  const tail = (total: number) => `],"total":${total},"limit":${q.limit},"offset":${q.offset}}`;
   if (q.fits === 'me' && caller) {
     const all = await repo.listAllSessions(deps.db, filter);
     const fit = await fitsForSessions(deps, caller.id, all);
@@ -294,16 +293,26 @@ export async function listSessionsJson(deps: Deps, q: z.infer<typeof SessionQuer
     return JSON.stringify({ items, total: kept.length, limit: q.limit, offset: q.offset });
   }
   // Whether the caller has a timetable is asked with the page's own looks, in the same turn.
-  const [{ items, json, total }, hasTimetable] = await Promise.all([sharedPage(deps, filter, q, caller), caller ? hasTimetableFor(deps, caller.id) : false]);
-  if (!caller) return `{"items":[${json.join(',')}${tail(total)}`;
-  const fit = await fitsForSessions(deps, caller.id, items.map((s) => ({ id: s.id, mode: s.mode, starts_at: s.startsAt, ends_at: s.endsAt, capacity_online: s.capacity.online })), { hasTimetable });
-  // Each session's JSON ends with its closing brace; its fit goes last, as { ...session, fit } would put it.
-  const withFit = json.map((j, i) => `${j.slice(0, -1)},"fit":${JSON.stringify(fit?.get(items[i]!.id) ?? null)}}`);
-  return `{"items":[${withFit.join(',')}${tail(total)}`;
+  const [page, hasTimetable] = await Promise.all([sharedPage(deps, filter, q, caller), caller ? hasTimetableFor(deps, caller.id) : false]);
+  if (!caller) return listJson(page.json, page.total, q);
+  // Most people have no timetable: every session's fit is null, and the page is the one
+  // written out (and encoded) once for all of them.
+  if (!hasTimetable) return page.untimed;
+  const fit = await fitsForSessions(deps, caller.id, page.items.map((s) => ({ id: s.id, mode: s.mode, starts_at: s.startsAt, ends_at: s.endsAt, capacity_online: s.capacity.online })), { hasTimetable });
+  return listJson(page.json, page.total, q, (i) => JSON.stringify(fit?.get(page.items[i]!.id) ?? null));
+}
+
+/**
+ * A SessionList written out from its sessions' JSON; with `fitOf`, each session gets its
+ * fit last, as { ...session, fit } would put it (each session's JSON ends with its brace).
+ */
+function listJson(json: string[], total: number, q: Pick<z.infer<typeof SessionQuery>, 'limit' | 'offset'>, fitOf?: (i: number) => string): string {
+  const items = fitOf ? json.map((j, i) => `${j.slice(0, -1)},"fit":${fitOf(i)}}`) : json;
+  return `{"items":[${items.join(',')}],"total":${total},"limit":${q.limit},"offset":${q.offset}}`;
 }
 
 /** Pages as read, shared by everyone who sees the same sessions (platform/read-cache.ts). */
-const pages = perDatabase(() => new ReadCache<{ items: Session[]; json: string[]; total: number }>());
+const pages = perDatabase(() => new ReadCache<{ items: Session[]; json: string[]; total: number; untimed: Uint8Array<ArrayBuffer> }>());
 /** Which of the people asking in one turn run sessions (and so see sessions as themselves). */
 const runsAny = perDatabase((deps: Deps) => batchedLookup(async (ids: string[]) => new Map([...(await repo.trainersAmong(deps.db, ids))].map((id) => [id, true as const]))));
 
@@ -312,6 +321,7 @@ const runsAny = perDatabase((deps: Deps) => batchedLookup(async (ids: string[]) 
  * timetable fit): read afresh, or as read before when nothing it shows can have changed.
  * Who sees what is the viewer's organisation and its trust, and the sessions they run: two
  * people of one school who run none share pages; someone who runs one has their own.
+ * `untimed` is the whole answer for a caller with no timetable, encoded once.
  */
 async function sharedPage(deps: Deps, filter: repo.SessionFilter, q: z.infer<typeof SessionQuery>, caller?: AuthUser) {
   const v = filter.viewer;
@@ -323,7 +333,8 @@ async function sharedPage(deps: Deps, filter: repo.SessionFilter, q: z.infer<typ
     const listed = await repo.listSessions(deps.db, filter, q.limit, q.offset);
     const items = await sessionViews(deps, listed.rows, caller, listed, now);
     const json = items.map((s) => JSON.stringify(s));
-    return { value: { items, json, total: listed.total }, window: windowAround(now.getTime(), listed.rows.map(holdsReleaseAt)), bytes: json.reduce((n, j) => n + 2 * j.length + 200, 0) };
+    const untimed = Buffer.from(listJson(json, listed.total, q, () => 'null'));
+    return { value: { items, json, total: listed.total, untimed }, window: windowAround(now.getTime(), listed.rows.map(holdsReleaseAt)), bytes: json.reduce((n, j) => n + 2 * j.length + 200, 0) + untimed.byteLength };
   });
 }
 
