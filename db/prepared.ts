@@ -6,7 +6,7 @@
  * goes; it is compiled the first time it runs on each kind of database (the SQL differs:
  * `?` or `$1`), and later calls only put the values in their places.
  */
-import { CompiledQuery, sql, type Compilable, type Kysely, type QueryResult, type RawBuilder, type Transaction } from 'kysely';
+import { CompiledQuery, sql, type Compilable, type Kysely, type OperationNodeSource, type QueryResult, type RawBuilder, type Transaction } from 'kysely';
 import type { DbKind } from './connect.js';
 import type { Database } from './schema.js';
 
@@ -101,13 +101,56 @@ const ROWS_PER_INSERT = 500;
  */
 export function rowInserter<R extends Record<string, unknown>>(table: keyof Database & string, columns: readonly (keyof R & string)[]) {
   const one = prepared<R>()((db, arg) => db.insertInto(table).values(Object.fromEntries(columns.map((c) => [c, arg(c)])) as never));
-  return async (db: Q, kind: DbKind, rows: R[]): Promise<void> => {
+  const insert = async (db: Q, kind: DbKind, rows: R[]): Promise<void> => {
     if (kind === 'sqlite' || rows.length === 1) {
       for (const row of rows) await one.run(db, row);
       return;
     }
     for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) await db.insertInto(table).values(rows.slice(i, i + ROWS_PER_INSERT) as never).execute();
   };
+  /** The same rows, as part of `writes` (on PostgreSQL sent with its other writes). */
+  insert.into = async (writes: WriteBatch, rows: R[]): Promise<void> => {
+    if (writes.kind === 'sqlite') return insert(writes.trx, 'sqlite', rows);
+    for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) await writes.add(writes.trx.insertInto(table).values(rows.slice(i, i + ROWS_PER_INSERT) as never));
+  };
+  return insert;
+}
+
+/** A statement (a query builder or `sql`), run inside the batch's transaction. */
+export type Statement = OperationNodeSource;
+
+/** Runs a statement in `trx` (wrapped, so a query builder and raw `sql` run alike). */
+export const runIn = (trx: Q, statement: Statement) => sql`${statement}`.execute(trx);
+
+/**
+ * Writes made inside one transaction that do not read what each other write: on
+ * PostgreSQL they are sent together as one statement, each a data-modifying WITH of it
+ * (one round trip for the lot: on these machines a round trip costs more than a small
+ * write); on SQLite, where a statement costs no round trip, each runs as it is added.
+ * PostgreSQL runs them all on one snapshot, in no given order, so none may read a row
+ * another writes, and no two may change the same row. `flush` sends what is waiting.
+ */
+export class WriteBatch {
+  readonly #waiting: Statement[] = [];
+  constructor(
+    readonly trx: Transaction<Database>,
+    readonly kind: DbKind,
+  ) {}
+
+  async add(statement: Statement): Promise<void> {
+    if (this.kind === 'sqlite') await runIn(this.trx, statement);
+    else this.#waiting.push(statement);
+  }
+
+  async flush(): Promise<void> {
+    const waiting = this.#waiting.splice(0);
+    if (waiting.length === 0) return;
+    if (waiting.length === 1) {
+      await runIn(this.trx, waiting[0]!);
+      return;
+    }
+    await sql`with ${sql.join(waiting.map((q, i) => sql`${sql.id(`w${i}`)} as (${q})`))} select 1`.execute(this.trx);
+  }
 }
 
 /**

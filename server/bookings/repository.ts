@@ -3,8 +3,8 @@ import { audienceLabel } from '../../shared/sessions.js';
 import type { BookingRow, Database, SeatKind, SessionRow } from '../../db/schema.js';
 import type { DbKind } from '../../db/connect.js';
 import type { SeatState } from './availability.js';
-import { prepared, preparedIn, rowInserter, valuesRows } from '../../db/prepared.js';
-import { raiseFeeds } from '../calendar/feed-revisions.js';
+import { prepared, preparedIn, rowInserter, runIn, valuesRows, type Statement, type WriteBatch } from '../../db/prepared.js';
+import { raiseFeeds, raiseFeedsWith } from '../calendar/feed-revisions.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -140,14 +140,15 @@ export class SeatDeltas {
    * batch of bookings touches up to a few hundred sessions, and a statement each was most
    * of a PostgreSQL batch's round trips), and one per hold touched.
    */
-  async apply(trx: Transaction<Database>): Promise<void> {
+  async apply(trx: Transaction<Database>, writes?: WriteBatch): Promise<void> {
+    const write = async (q: Statement) => (writes ? writes.add(q) : void (await runIn(trx, q)));
     const changed = [...this.sessions].filter(([, cols]) => [...cols.values()].some((n) => n !== 0));
-    for (let at = 0; at < changed.length; at += DELTA_ROWS) await addToCounts(trx, changed.slice(at, at + DELTA_ROWS));
+    for (let at = 0; at < changed.length; at += DELTA_ROWS) await write(countsAdded(changed.slice(at, at + DELTA_ROWS)));
     for (const h of this.holds.values()) {
       if (h.n === 0) continue;
       // A claim is only ever made against an existing hold, and a hold with claims is kept
       // (with no seats) when removed, so the row is there.
-      await trx.updateTable('seat_holds').set({ claimed: sql`claimed + ${h.n}` }).where('session_id', '=', h.session_id).where('org_id', '=', h.org_id).where('seat', '=', h.seat).execute();
+      await write(trx.updateTable('seat_holds').set({ claimed: sql`claimed + ${h.n}` }).where('session_id', '=', h.session_id).where('org_id', '=', h.org_id).where('seat', '=', h.seat));
     }
     this.sessions.clear();
     this.holds.clear();
@@ -162,12 +163,12 @@ const DELTA_ROWS = 1000;
  * values (the same SQL on SQLite 3.33+ and PostgreSQL). Every count column is written, a
  * zero where nothing changed, so the statement's text depends only on how many sessions.
  */
-async function addToCounts(trx: Transaction<Database>, changed: [string, Map<string, number>][]) {
+function countsAdded(changed: [string, Map<string, number>][]) {
   const cols = SEAT_COUNT_COLUMNS;
   const rows = changed.map(([id, d]) => [id, ...cols.map((c) => sql`cast(${d.get(c) ?? 0} as integer)`)]);
-  await sql`with d (id, ${sql.join(cols.map((c) => sql.id(c)))}) as (${valuesRows(rows)})
+  return sql`with d (id, ${sql.join(cols.map((c) => sql.id(c)))}) as (${valuesRows(rows)})
     update sessions set ${sql.join(cols.map((c) => sql`${sql.id(c)} = sessions.${sql.id(c)} + d.${sql.id(c)}`))}
-    from d where sessions.id = d.id`.execute(trx);
+    from d where sessions.id = d.id`;
 }
 
 /**
@@ -484,11 +485,11 @@ const BOOKING_COLUMNS = ['id', 'session_id', 'user_id', 'seat', 'status', 'queue
  * (session, person) pairs still stands behind that check: a duplicate fails the statement.
  */
 const insertBookingRows = rowInserter<BookingRow>('bookings', BOOKING_COLUMNS);
-export async function insertBookings(trx: Transaction<Database>, kind: DbKind, rows: BookingRow[]): Promise<void> {
+export async function insertBookings(writes: WriteBatch, rows: BookingRow[]): Promise<void> {
   if (rows.length === 0) return;
-  await insertBookingRows(trx, kind, rows);
+  await insertBookingRows.into(writes, rows);
   // New bookings show in their people's calendar feeds: one statement for the lot.
-  await raiseFeeds(trx, { userIds: rows.map((r) => r.user_id) }, rows[0]!.updated_at);
+  await raiseFeedsWith(writes, rows.map((r) => r.user_id), rows[0]!.updated_at);
 }
 
 /**

@@ -10,7 +10,7 @@
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import { prepared } from '../../db/prepared.js';
+import { prepared, type WriteBatch } from '../../db/prepared.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -24,17 +24,28 @@ export type FeedPeople = { userIds: readonly string[] } | { bookingIds: readonly
  * transactions raising the same feeds (an organisation's, under a rush) cannot deadlock.
  */
 export async function raiseFeeds(trx: Q, people: FeedPeople, nowIso: string, cancelledAt: string | null = null): Promise<void> {
+  await feedsRaised(people, nowIso, cancelledAt)?.execute(trx);
+}
+
+/** `raiseFeeds` of people named by id, as one of `writes` (PostgreSQL sends it with the others). */
+export async function raiseFeedsWith(writes: WriteBatch, userIds: readonly string[], nowIso: string): Promise<void> {
+  const q = feedsRaised({ userIds }, nowIso, null);
+  if (q) await writes.add(q);
+}
+
+/** The statement that raises those feeds, or null when nobody is named. */
+function feedsRaised(people: FeedPeople, nowIso: string, cancelledAt: string | null) {
   let who;
   if ('userIds' in people) {
-    if (people.userIds.length === 0) return;
+    if (people.userIds.length === 0) return null;
     who = sql`u.id in (${sql.join([...new Set(people.userIds)])})`;
   } else if ('bookingIds' in people) {
-    if (people.bookingIds.length === 0) return;
+    if (people.bookingIds.length === 0) return null;
     who = sql`u.id in (select b.user_id from bookings b where b.id in (${sql.join([...new Set(people.bookingIds)])}))`;
   } else {
     who = sql`u.id in (select b.user_id from bookings b where b.session_id = ${people.sessionId})`;
   }
-  await sql`insert into calendar_feed_revisions (owner_kind, owner_id, revision, changed_at, last_cancelled_at)
+  return sql`insert into calendar_feed_revisions (owner_kind, owner_id, revision, changed_at, last_cancelled_at)
     select t.k, t.id, 1, cast(${nowIso} as text), cast(${cancelledAt} as text) from (
       select 'user' as k, u.id as id from users u where ${who}
       union
@@ -48,7 +59,7 @@ export async function raiseFeeds(trx: Q, people: FeedPeople, nowIso: string, can
         when excluded.last_cancelled_at is null then calendar_feed_revisions.last_cancelled_at
         when calendar_feed_revisions.last_cancelled_at is null or excluded.last_cancelled_at > calendar_feed_revisions.last_cancelled_at then excluded.last_cancelled_at
         else calendar_feed_revisions.last_cancelled_at
-      end`.execute(trx);
+      end`;
 }
 
 export interface FeedRevision {

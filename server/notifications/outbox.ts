@@ -12,7 +12,7 @@
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { BookingRow, Database, OutboxRow } from '../../db/schema.js';
-import { prepared, rowInserter } from '../../db/prepared.js';
+import { prepared, rowInserter, type WriteBatch } from '../../db/prepared.js';
 import type { Deps } from '../platform/deps.js';
 import { compose, type NoticeKind } from './messages.js';
 import { inviteForNotice } from '../calendar/invites.js';
@@ -98,7 +98,7 @@ const insertNotices = rowInserter<NoticeRow>('outbox', NOTICE_COLUMNS);
  * (the same ones `enqueue` reads back from the booking and its owner), for a whole batch of
  * new bookings at once.
  */
-export async function enqueueForNew(trx: Q, deps: Deps, notices: NewBookingNotice[]) {
+export async function enqueueForNew(writes: WriteBatch, deps: Deps, notices: NewBookingNotice[]) {
   if (notices.length === 0) return;
   const now = deps.now().toISOString();
   const rows: NoticeRow[] = notices.map((n) => ({
@@ -119,7 +119,7 @@ export async function enqueueForNew(trx: Q, deps: Deps, notices: NewBookingNotic
     next_attempt_at: now,
     created_at: now,
   }));
-  await insertNotices(trx, deps.dbKind, rows);
+  await insertNotices.into(writes, rows);
 }
 
 /**
