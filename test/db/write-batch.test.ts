@@ -1,0 +1,58 @@
+/**
+ * WriteBatch (db/prepared.ts): writes that do not read each other's rows, made in one
+ * transaction. On PostgreSQL they go as one statement (one round trip: a booking batch's
+ * bookings, feeds, counts and notices), on SQLite one by one as they are added. Either way
+ * every write lands, or with the transaction none does.
+ */
+import { sql, type KyselyPlugin } from 'kysely';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import type { Db } from '../../db/connect.js';
+import { WriteBatch } from '../../db/prepared.js';
+import { openTestDb } from '../helpers.js';
+
+let h: Db;
+beforeEach(async () => {
+  h = await openTestDb();
+});
+afterEach(() => h.close());
+
+/** Counts the statements sent through a transaction. */
+function statementCounter() {
+  const counter = { statements: 0 };
+  const plugin: KyselyPlugin = {
+    transformQuery: (args) => args.node,
+    transformResult: async (args) => (counter.statements++, args.result), // once per statement run
+  };
+  return { counter, plugin };
+}
+
+const keys = async () => (await h.db.selectFrom('login_throttle').select(['key', 'hits']).orderBy('key').execute()).map((r) => `${r.key}:${r.hits}`);
+
+it(`writes to several tables and rows land together, ${process.env.TEST_DATABASE === 'postgres' ? 'as one statement on PostgreSQL' : 'one by one on SQLite'}`, async () => {
+  await h.db.insertInto('login_throttle').values({ key: 'old', window_start: 'x', hits: 1 }).execute();
+  const { counter, plugin } = statementCounter();
+  await h.db.transaction().execute(async (outer) => {
+    const trx = outer.withPlugin(plugin);
+    const writes = new WriteBatch(trx, h.kind);
+    await writes.add(trx.insertInto('login_throttle').values([{ key: 'a', window_start: 'x', hits: 0 }, { key: 'b', window_start: 'x', hits: 0 }]));
+    await writes.add(sql`update login_throttle set hits = hits + 41 where key = ${'old'}`);
+    await writes.add(trx.insertInto('server_secrets').values({ name: 'batch-test', value: 'v', created_at: 'x' }));
+    await writes.flush();
+    await writes.flush(); // nothing waiting: nothing sent
+  });
+  expect(await keys()).toEqual(['a:0', 'b:0', 'old:42']);
+  expect(await h.db.selectFrom('server_secrets').select('value').where('name', '=', 'batch-test').executeTakeFirst()).toEqual({ value: 'v' });
+  expect(counter.statements).toBe(h.kind === 'postgres' ? 1 : 3);
+});
+
+it('a write that fails fails the flush, and the transaction keeps none of the batch', async () => {
+  await h.db.insertInto('login_throttle').values({ key: 'taken', window_start: 'x', hits: 1 }).execute();
+  const attempt = h.db.transaction().execute(async (trx) => {
+    const writes = new WriteBatch(trx, h.kind);
+    await writes.add(trx.insertInto('login_throttle').values({ key: 'new', window_start: 'x', hits: 0 }));
+    await writes.add(trx.insertInto('login_throttle').values({ key: 'taken', window_start: 'x', hits: 0 }));
+    await writes.flush();
+  });
+  await expect(attempt).rejects.toThrow(/unique|duplicate/i);
+  expect(await keys()).toEqual(['taken:1']);
+});
