@@ -74,9 +74,21 @@ export async function finishLiveRoom(trx: Q, roomSid: string, at: string) {
  *
  * Sorted by id, so that concurrent writers lock them in the same order.
  */
-export async function insertEvents(trx: Q, rows: Database['live_events'][]) {
+export async function insertEvents(trx: Q, kind: DbKind, rows: Database['live_events'][]) {
   if (rows.length === 0) return [];
   const sorted = [...rows].sort((x, y) => (x.id < y.id ? -1 : 1));
+  if (kind === 'postgres') {
+    // The same, with the stored events joined to the rows they name: one look each per
+    // event, where correlated subqueries in RETURNING made eight (SQLite has no INSERT in WITH).
+    return trx
+      .with('ins', (db) => db.insertInto('live_events').values(sorted).onConflict((oc) => oc.column('id').doNothing()).returning(['id', 'room_sid', 'room_name', 'participant_identity']))
+      .selectFrom('ins')
+      .leftJoin('live_rooms as r', 'r.room_sid', 'ins.room_sid')
+      .leftJoin('sessions as s', (j) => j.on('s.id', '=', sql<string>`coalesce(${sql.ref('r.session_id')}, lower(substr(${sql.ref('ins.room_name')}, ${'session-'.length + 1})))`))
+      .leftJoin('users as u', (j) => j.on('u.id', '=', sql<string>`lower(substr(${sql.ref('ins.participant_identity')}, ${'user-'.length + 1}))`))
+      .select(['ins.id', 'ins.room_sid', 'r.session_id as room_session', 's.id as session_id', 's.status as session_status', 's.ends_at as session_ends_at', 'u.id as user_id'])
+      .execute();
+  }
   return trx
     .insertInto('live_events')
     .values(sorted)
