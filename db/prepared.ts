@@ -101,17 +101,19 @@ const ROWS_PER_INSERT = 500;
  */
 export function rowInserter<R extends Record<string, unknown>>(table: keyof Database & string, columns: readonly (keyof R & string)[]) {
   const one = prepared<R>()((db, arg) => db.insertInto(table).values(Object.fromEntries(columns.map((c) => [c, arg(c)])) as never));
+  /** Multi-row inserts of `rows`, as few as the parameter limits allow. */
+  const inserts = (db: Q, rows: R[]) => Array.from({ length: Math.ceil(rows.length / ROWS_PER_INSERT) }, (_, i) => db.insertInto(table).values(rows.slice(i * ROWS_PER_INSERT, (i + 1) * ROWS_PER_INSERT) as never));
   const insert = async (db: Q, kind: DbKind, rows: R[]): Promise<void> => {
     if (kind === 'sqlite' || rows.length === 1) {
       for (const row of rows) await one.run(db, row);
       return;
     }
-    for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) await db.insertInto(table).values(rows.slice(i, i + ROWS_PER_INSERT) as never).execute();
+    for (const q of inserts(db, rows)) await q.execute();
   };
   /** The same rows, as part of `writes` (on PostgreSQL sent with its other writes). */
   insert.into = async (writes: WriteBatch, rows: R[]): Promise<void> => {
     if (writes.kind === 'sqlite') return insert(writes.trx, 'sqlite', rows);
-    for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) await writes.add(writes.trx.insertInto(table).values(rows.slice(i, i + ROWS_PER_INSERT) as never));
+    for (const q of inserts(writes.trx, rows)) await writes.add(q);
   };
   return insert;
 }

@@ -3,7 +3,7 @@
  * captioners, captions. Merging presence intervals is attendance's (attendance/repository.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Expression, type Kysely, type QueryCreator, type Transaction } from 'kysely';
 import { prepared, valuesRows } from '../../db/prepared.js';
 import { pairKey } from '../bookings/repository.js';
 import type { Database } from '../../db/schema.js';
@@ -77,27 +77,23 @@ export async function finishLiveRoom(trx: Q, roomSid: string, at: string) {
 export async function insertEvents(trx: Q, kind: DbKind, rows: Database['live_events'][]) {
   if (rows.length === 0) return [];
   const sorted = [...rows].sort((x, y) => (x.id < y.id ? -1 : 1));
+  const insert = (db: QueryCreator<Database>) => db.insertInto('live_events').values(sorted).onConflict((oc) => oc.column('id').doNothing());
   if (kind === 'postgres') {
     // The same, with the stored events joined to the rows they name: one look each per
     // event, where correlated subqueries in RETURNING made eight (SQLite has no INSERT in WITH).
     return trx
-      .with('ins', (db) => db.insertInto('live_events').values(sorted).onConflict((oc) => oc.column('id').doNothing()).returning(['id', 'room_sid', 'room_name', 'participant_identity']))
+      .with('ins', (db) => insert(db).returning(['id', 'room_sid', 'room_name', 'participant_identity']))
       .selectFrom('ins')
       .leftJoin('live_rooms as r', 'r.room_sid', 'ins.room_sid')
-      .leftJoin('sessions as s', (j) => j.on('s.id', '=', sql<string>`coalesce(${sql.ref('r.session_id')}, lower(substr(${sql.ref('ins.room_name')}, ${'session-'.length + 1})))`))
-      .leftJoin('users as u', (j) => j.on('u.id', '=', sql<string>`lower(substr(${sql.ref('ins.participant_identity')}, ${'user-'.length + 1}))`))
+      .leftJoin('sessions as s', (j) => j.on('s.id', '=', sql<string>`coalesce(${sql.ref('r.session_id')}, ${idIn(sql.ref('ins.room_name'), 'session-')})`))
+      .leftJoin('users as u', (j) => j.on('u.id', '=', idIn(sql.ref('ins.participant_identity'), 'user-')))
       .select(['ins.id', 'ins.room_sid', 'r.session_id as room_session', 's.id as session_id', 's.status as session_status', 's.ends_at as session_ends_at', 'u.id as user_id'])
       .execute();
   }
-  return trx
-    .insertInto('live_events')
-    .values(sorted)
-    .onConflict((oc) => oc.column('id').doNothing())
+  return insert(trx)
     .returning((eb) => {
       const mapped = eb.selectFrom('live_rooms').select('live_rooms.session_id').whereRef('live_rooms.room_sid', '=', 'live_events.room_sid');
-      const named = sql<string>`lower(substr(${eb.ref('live_events.room_name')}, ${'session-'.length + 1}))`;
-      const person = sql<string>`lower(substr(${eb.ref('live_events.participant_identity')}, ${'user-'.length + 1}))`;
-      const session = () => eb.selectFrom('sessions').where('sessions.id', '=', eb.fn.coalesce(mapped, named));
+      const session = () => eb.selectFrom('sessions').where('sessions.id', '=', eb.fn.coalesce(mapped, idIn(eb.ref('live_events.room_name'), 'session-')));
       return [
         'id',
         'room_sid',
@@ -105,11 +101,14 @@ export async function insertEvents(trx: Q, kind: DbKind, rows: Database['live_ev
         session().select('sessions.id').as('session_id'),
         session().select('sessions.status').as('session_status'),
         session().select('sessions.ends_at').as('session_ends_at'),
-        eb.selectFrom('users').select('users.id').where('users.id', '=', person).as('user_id'),
+        eb.selectFrom('users').select('users.id').where('users.id', '=', idIn(eb.ref('live_events.participant_identity'), 'user-')).as('user_id'),
       ];
     })
     .execute();
 }
+
+/** The id in a room name or identity (`session-<id>`, `user-<id>`), in SQL: what follows the prefix. */
+const idIn = (name: Expression<string | null>, prefix: 'session-' | 'user-') => sql<string>`lower(substr(${name}, ${prefix.length + 1}))`;
 
 /** Open LiveKit intervals of a session (no leave, not marked gone since last seen). */
 export function openLivekitIntervals(db: Q, sessionId: string) {
