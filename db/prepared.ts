@@ -6,7 +6,7 @@
  * goes; it is compiled the first time it runs on each kind of database (the SQL differs:
  * `?` or `$1`), and later calls only put the values in their places.
  */
-import { CompiledQuery, sql, type Compilable, type Kysely, type OperationNodeSource, type QueryResult, type RawBuilder, type Transaction } from 'kysely';
+import { CompiledQuery, SqliteAdapter, sql, type Compilable, type Kysely, type OperationNodeSource, type QueryResult, type RawBuilder, type Transaction } from 'kysely';
 import type { DbKind } from './connect.js';
 import type { Database } from './schema.js';
 
@@ -91,32 +91,37 @@ export function preparedIn<V, O>(build: (db: Kysely<Database>, values: readonly 
   };
 }
 
-/** Rows per multi-row INSERT: SQLite allows 32,766 values in one statement; PostgreSQL 65,535. */
-const ROWS_PER_INSERT = 500;
-
 /**
- * Inserts whole rows of `table`, each with every one of `columns`. On PostgreSQL in as few
- * statements as can be (each is a round trip); on SQLite, where a statement costs no round
- * trip, a prepared single-row insert per row costs less than building one for them all.
+ * Inserts whole rows of `table`, each with every one of `columns`. On SQLite, where a
+ * statement costs no round trip, a prepared single-row insert per row. On PostgreSQL one
+ * statement for them all, whose rows travel as one JSON parameter
+ * (`json_populate_recordset`, typed by the table's own columns): its text is the same
+ * however many rows, so PostgreSQL parses and plans a few lines, not a `VALUES` list that
+ * grows with the rows (planning that list took longer than inserting the rows).
  */
 export function rowInserter<R extends Record<string, unknown>>(table: keyof Database & string, columns: readonly (keyof R & string)[]) {
   const one = prepared<R>()((db, arg) => db.insertInto(table).values(Object.fromEntries(columns.map((c) => [c, arg(c)])) as never));
-  /** Multi-row inserts of `rows`, as few as the parameter limits allow. */
-  const inserts = (db: Q, rows: R[]) => Array.from({ length: Math.ceil(rows.length / ROWS_PER_INSERT) }, (_, i) => db.insertInto(table).values(rows.slice(i * ROWS_PER_INSERT, (i + 1) * ROWS_PER_INSERT) as never));
+  const cols = sql.join(columns.map((c) => sql.id(c)));
+  /** One insert of `rows` (PostgreSQL). */
+  const jsonInsert = (rows: R[]) =>
+    sql`insert into ${sql.table(table)} (${cols}) select ${cols} from json_populate_recordset(null::${sql.table(table)}, ${JSON.stringify(rows.map((r) => Object.fromEntries(columns.map((c) => [c, r[c] ?? null]))))}::json)`;
   const insert = async (db: Q, kind: DbKind, rows: R[]): Promise<void> => {
     if (kind === 'sqlite' || rows.length === 1) {
       for (const row of rows) await one.run(db, row);
       return;
     }
-    for (const q of inserts(db, rows)) await q.execute();
+    if (rows.length) await runIn(db, jsonInsert(rows));
   };
   /** The same rows, as part of `writes` (on PostgreSQL sent with its other writes). */
   insert.into = async (writes: WriteBatch, rows: R[]): Promise<void> => {
     if (writes.kind === 'sqlite') return insert(writes.trx, 'sqlite', rows);
-    for (const q of inserts(writes.trx, rows)) await writes.add(q);
+    if (rows.length) await writes.add(jsonInsert(rows));
   };
   return insert;
 }
+
+/** Which database `db` (or a transaction on it) talks to. */
+export const kindOf = (db: Q): DbKind => (db.getExecutor().adapter instanceof SqliteAdapter ? 'sqlite' : 'postgres');
 
 /** A statement (a query builder or `sql`), run inside the batch's transaction. */
 export type Statement = OperationNodeSource;

@@ -3,7 +3,7 @@ import { audienceLabel } from '../../shared/sessions.js';
 import type { BookingRow, Database, SeatKind, SessionRow } from '../../db/schema.js';
 import type { DbKind } from '../../db/connect.js';
 import type { SeatState } from './availability.js';
-import { prepared, preparedIn, rowInserter, runIn, valuesRows, type Statement, type WriteBatch } from '../../db/prepared.js';
+import { kindOf, prepared, preparedIn, rowInserter, runIn, valuesRows, type Statement, type WriteBatch } from '../../db/prepared.js';
 import { raiseFeeds, raiseFeedsWith } from '../calendar/feed-revisions.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
@@ -143,7 +143,8 @@ export class SeatDeltas {
   async apply(trx: Transaction<Database>, writes?: WriteBatch): Promise<void> {
     const write = async (q: Statement) => (writes ? writes.add(q) : void (await runIn(trx, q)));
     const changed = [...this.sessions].filter(([, cols]) => [...cols.values()].some((n) => n !== 0));
-    for (let at = 0; at < changed.length; at += DELTA_ROWS) await write(countsAdded(changed.slice(at, at + DELTA_ROWS)));
+    const postgres = (writes?.kind ?? kindOf(trx)) === 'postgres';
+    for (let at = 0; at < changed.length; at += DELTA_ROWS) await write(countsAdded(changed.slice(at, at + DELTA_ROWS), postgres));
     for (const h of this.holds.values()) {
       if (h.n === 0) continue;
       // A claim is only ever made against an existing hold, and a hold with claims is kept
@@ -159,15 +160,21 @@ export class SeatDeltas {
 const DELTA_ROWS = 1000;
 
 /**
- * Adds each session's deltas to its stored counts, in one `UPDATE … FROM` over a list of
- * values (the same SQL on SQLite 3.33+ and PostgreSQL). Every count column is written, a
- * zero where nothing changed, so the statement's text depends only on how many sessions.
+ * Adds each session's deltas to its stored counts in one `UPDATE … FROM`: on SQLite over a
+ * list of values, on PostgreSQL over one JSON parameter (so its text, which PostgreSQL
+ * parses and plans each time, is the same however many sessions). Every count column is
+ * written, a zero where nothing changed.
  */
-function countsAdded(changed: [string, Map<string, number>][]) {
+function countsAdded(changed: [string, Map<string, number>][], postgres: boolean) {
   const cols = SEAT_COUNT_COLUMNS;
+  const set = sql.join(cols.map((c) => sql`${sql.id(c)} = sessions.${sql.id(c)} + d.${sql.id(c)}`));
+  if (postgres) {
+    const json = JSON.stringify(changed.map(([id, d]) => Object.fromEntries([['id', id], ...cols.map((c) => [c, d.get(c) ?? 0])])));
+    return sql`update sessions set ${set} from json_to_recordset(${json}::json) as d(id text, ${sql.join(cols.map((c) => sql`${sql.id(c)} integer`))}) where sessions.id = d.id`;
+  }
   const rows = changed.map(([id, d]) => [id, ...cols.map((c) => sql`cast(${d.get(c) ?? 0} as integer)`)]);
   return sql`with d (id, ${sql.join(cols.map((c) => sql.id(c)))}) as (${valuesRows(rows)})
-    update sessions set ${sql.join(cols.map((c) => sql`${sql.id(c)} = sessions.${sql.id(c)} + d.${sql.id(c)}`))}
+    update sessions set ${set}
     from d where sessions.id = d.id`;
 }
 

@@ -11,6 +11,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { prepared, type WriteBatch } from '../../db/prepared.js';
+import type { DbKind } from '../../db/connect.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -29,16 +30,18 @@ export async function raiseFeeds(trx: Q, people: FeedPeople, nowIso: string, can
 
 /** `raiseFeeds` of people named by id, as one of `writes` (PostgreSQL sends it with the others). */
 export async function raiseFeedsWith(writes: WriteBatch, userIds: readonly string[], nowIso: string): Promise<void> {
-  const q = feedsRaised({ userIds }, nowIso, null);
+  const q = feedsRaised({ userIds }, nowIso, null, writes.kind);
   if (q) await writes.add(q);
 }
 
 /** The statement that raises those feeds, or null when nobody is named. */
-function feedsRaised(people: FeedPeople, nowIso: string, cancelledAt: string | null) {
+function feedsRaised(people: FeedPeople, nowIso: string, cancelledAt: string | null, kind: DbKind = 'sqlite') {
   let who;
   if ('userIds' in people) {
     if (people.userIds.length === 0) return null;
-    who = sql`u.id in (${sql.join([...new Set(people.userIds)])})`;
+    const ids = [...new Set(people.userIds)];
+    // On PostgreSQL one array parameter, so the statement's text (which it plans) does not grow with the batch.
+    who = kind === 'postgres' ? sql`u.id = any(cast(${ids} as text[]))` : sql`u.id in (${sql.join(ids)})`;
   } else if ('bookingIds' in people) {
     if (people.bookingIds.length === 0) return null;
     who = sql`u.id in (select b.user_id from bookings b where b.id in (${sql.join([...new Set(people.bookingIds)])}))`;

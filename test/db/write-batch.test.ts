@@ -7,7 +7,7 @@
 import { sql, type KyselyPlugin } from 'kysely';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
-import { WriteBatch } from '../../db/prepared.js';
+import { rowInserter, WriteBatch } from '../../db/prepared.js';
 import { openTestDb } from '../helpers.js';
 
 let h: Db;
@@ -55,4 +55,32 @@ it('a write that fails fails the flush, and the transaction keeps none of the ba
   });
   await expect(attempt).rejects.toThrow(/unique|duplicate/i);
   expect(await keys()).toEqual(['taken:1']);
+});
+
+it('rowInserter stores every value as given, and on PostgreSQL sends the same statement text however many rows (so it is planned as a short statement, not a growing VALUES list)', async () => {
+  const texts: string[] = [];
+  const plugin: KyselyPlugin = {
+    transformQuery: (args) => (texts.push(h.db.getExecutor().compileQuery(args.node, args.queryId).sql), args.node),
+    transformResult: async (args) => args.result,
+  };
+  const insert = rowInserter<{ key: string; window_start: string; hits: number }>('login_throttle', ['key', 'window_start', 'hits']);
+  const tricky = ['it\'s "quoted" \\ back', 'Zoë — ünïcödé 😀', 'comma, {brace}', ' spaced '];
+  for (const n of [2, 5]) {
+    await h.db.transaction().execute(async (outer) => {
+      const trx = outer.withPlugin(plugin);
+      const writes = new WriteBatch(trx, h.kind);
+      await insert.into(writes, Array.from({ length: n }, (_, i) => ({ key: `${n}:${i}:${tricky[i % tricky.length]}`, window_start: i % 2 ? 'x' : tricky[i % tricky.length]!, hits: i * 1000 + 7 })));
+      await writes.flush();
+    });
+  }
+  const rows = await h.db.selectFrom('login_throttle').selectAll().orderBy('key').execute();
+  expect(rows).toHaveLength(7);
+  expect(rows).toContainEqual({ key: `5:1:${tricky[1]}`, window_start: 'x', hits: 1007 });
+  expect(rows).toContainEqual({ key: `5:4:${tricky[0]}`, window_start: tricky[0], hits: 4007 });
+  expect(rows).toContainEqual({ key: `2:0:${tricky[0]}`, window_start: tricky[0], hits: 7 });
+  if (h.kind === 'postgres') {
+    const inserts = texts.filter((t) => t.startsWith('insert into "login_throttle"'));
+    expect(inserts).toHaveLength(2);
+    expect(inserts[0]).toBe(inserts[1]);
+  }
 });
