@@ -6,7 +6,7 @@
  * goes; it is compiled the first time it runs on each kind of database (the SQL differs:
  * `?` or `$1`), and later calls only put the values in their places.
  */
-import { CompiledQuery, SqliteAdapter, sql, type Compilable, type Kysely, type OperationNodeSource, type QueryResult, type RawBuilder, type Transaction } from 'kysely';
+import { CompiledQuery, SqliteAdapter, sql, type Compilable, type Kysely, type OnConflictBuilder, type OperationNodeSource, type QueryResult, type RawBuilder, type Transaction } from 'kysely';
 import type { DbKind } from './connect.js';
 import type { Database } from './schema.js';
 
@@ -92,30 +92,34 @@ export function preparedIn<V, O>(build: (db: Kysely<Database>, values: readonly 
 }
 
 /**
- * Inserts whole rows of `table`, each with every one of `columns`. On SQLite, where a
- * statement costs no round trip, a prepared single-row insert per row. On PostgreSQL one
- * statement for them all, whose rows travel as one JSON parameter
- * (`json_populate_recordset`, typed by the table's own columns): its text is the same
- * however many rows, so PostgreSQL parses and plans a few lines, not a `VALUES` list that
- * grows with the rows (planning that list took longer than inserting the rows).
+ * Inserts whole rows of `table`, each with every one of `columns` (with `onConflict`, if
+ * given, as an upsert). On SQLite, where a statement costs no round trip, a prepared
+ * single-row insert per row. On PostgreSQL one statement for them all, whose rows travel
+ * as one JSON parameter (`json_populate_recordset`, typed by the table's own columns): its
+ * text is the same however many rows, so PostgreSQL parses and plans a few lines, not a
+ * `VALUES` list that grows with the rows (planning that list took longer than inserting
+ * the rows). Rows are inserted in the order given.
  */
-export function rowInserter<R extends Record<string, unknown>>(table: keyof Database & string, columns: readonly (keyof R & string)[]) {
-  const one = prepared<R>()((db, arg) => db.insertInto(table).values(Object.fromEntries(columns.map((c) => [c, arg(c)])) as never));
+export function rowInserter<R extends Record<string, unknown>>(table: keyof Database & string, columns: readonly (keyof R & string)[], onConflict?: (oc: OnConflictBuilder<Database, never>) => unknown) {
+  const withConflict = <T>(q: T): T => (onConflict ? ((q as unknown as { onConflict: (f: unknown) => T }).onConflict(onConflict)) : q);
+  const one = prepared<R>()((db, arg) => withConflict(db.insertInto(table).values(Object.fromEntries(columns.map((c) => [c, arg(c)])) as never)));
   const cols = sql.join(columns.map((c) => sql.id(c)));
   /** One insert of `rows` (PostgreSQL). */
-  const jsonInsert = (rows: R[]) =>
-    sql`insert into ${sql.table(table)} (${cols}) select ${cols} from json_populate_recordset(null::${sql.table(table)}, ${JSON.stringify(rows.map((r) => Object.fromEntries(columns.map((c) => [c, r[c] ?? null]))))}::json)`;
+  const jsonInsert = (db: Q, rows: R[]) => {
+    const json = JSON.stringify(rows.map((r) => Object.fromEntries(columns.map((c) => [c, r[c] ?? null]))));
+    return withConflict(db.insertInto(table).columns(columns as never).expression(sql`select ${cols} from json_populate_recordset(null::${sql.table(table)}, ${json}::json)`));
+  };
   const insert = async (db: Q, kind: DbKind, rows: R[]): Promise<void> => {
     if (kind === 'sqlite' || rows.length === 1) {
       for (const row of rows) await one.run(db, row);
       return;
     }
-    if (rows.length) await runIn(db, jsonInsert(rows));
+    if (rows.length) await jsonInsert(db, rows).execute();
   };
   /** The same rows, as part of `writes` (on PostgreSQL sent with its other writes). */
   insert.into = async (writes: WriteBatch, rows: R[]): Promise<void> => {
     if (writes.kind === 'sqlite') return insert(writes.trx, 'sqlite', rows);
-    if (rows.length) await writes.add(jsonInsert(rows));
+    if (rows.length) await writes.add(jsonInsert(writes.trx, rows));
   };
   return insert;
 }

@@ -2,6 +2,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { sql, type Kysely, type OnConflictBuilder, type Transaction } from 'kysely';
 import type { Database, PresenceIntervalsTable } from '../../db/schema.js';
+import { kindOf, rowInserter } from '../../db/prepared.js';
 import { raiseFeeds } from '../calendar/feed-revisions.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
@@ -204,6 +205,9 @@ export async function mergeInterval(trx: Q, p: IntervalPatch, nowIso: string): P
  * the row at and the time it changes it at. One patch per (source, key) (combinePatches
  * first); sorted by key, so that concurrent writers lock them in the same order.
  */
+const INTERVAL_COLUMNS = ['id', 'session_id', 'user_id', 'source', 'key', 'room_sid', 'started_at', 'left_at', 'gone_at', 'seen_at', 'aborted', 'created_at', 'updated_at'] as const satisfies readonly (keyof PresenceIntervalsTable)[];
+const upsertIntervals = rowInserter<Record<(typeof INTERVAL_COLUMNS)[number], unknown>>('presence_intervals', INTERVAL_COLUMNS, mergeOnConflict as never);
+
 export async function mergeIntervals(trx: Q, patches: { patch: IntervalPatch; createdAt: string; updatedAt: string }[]): Promise<void> {
   if (patches.length === 0) return;
   const rows = patches
@@ -223,5 +227,5 @@ export async function mergeIntervals(trx: Q, patches: { patch: IntervalPatch; cr
       updated_at: updatedAt,
     }))
     .sort((x, y) => (x.source < y.source ? -1 : x.source > y.source ? 1 : x.key < y.key ? -1 : 1));
-  await trx.insertInto('presence_intervals').values(rows).onConflict(mergeOnConflict).execute();
+  await upsertIntervals(trx, kindOf(trx), rows);
 }
