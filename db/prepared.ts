@@ -103,12 +103,8 @@ export function preparedIn<V, O>(build: (db: Kysely<Database>, values: readonly 
 export function rowInserter<R extends Record<string, unknown>>(table: keyof Database & string, columns: readonly (keyof R & string)[], onConflict?: (oc: OnConflictBuilder<Database, never>) => unknown) {
   const withConflict = <T>(q: T): T => (onConflict ? ((q as unknown as { onConflict: (f: unknown) => T }).onConflict(onConflict)) : q);
   const one = prepared<R>()((db, arg) => withConflict(db.insertInto(table).values(Object.fromEntries(columns.map((c) => [c, arg(c)])) as never)));
-  const cols = sql.join(columns.map((c) => sql.id(c)));
   /** One insert of `rows` (PostgreSQL). */
-  const jsonInsert = (db: Q, rows: R[]) => {
-    const json = JSON.stringify(rows.map((r) => Object.fromEntries(columns.map((c) => [c, r[c] ?? null]))));
-    return withConflict(db.insertInto(table).columns(columns as never).expression(sql`select ${cols} from json_populate_recordset(null::${sql.table(table)}, ${json}::json)`));
-  };
+  const jsonInsert = (db: Q, rows: R[]) => withConflict(db.insertInto(table).columns(columns as never).expression(jsonRows(table, columns, rows)));
   const insert = async (db: Q, kind: DbKind, rows: R[]): Promise<void> => {
     if (kind === 'sqlite' || rows.length === 1) {
       for (const row of rows) await one.run(db, row);
@@ -122,6 +118,15 @@ export function rowInserter<R extends Record<string, unknown>>(table: keyof Data
     if (rows.length) await writes.add(jsonInsert(writes.trx, rows));
   };
   return insert;
+}
+
+/**
+ * PostgreSQL: `rows` of `table` as a query over one JSON parameter, typed by the table's
+ * own columns; the source of an `INSERT … SELECT` whose text does not change with the rows.
+ */
+export function jsonRows<R extends object>(table: keyof Database & string, columns: readonly (keyof R & string)[], rows: readonly R[]): RawBuilder<unknown> {
+  const json = JSON.stringify(rows.map((r) => Object.fromEntries(columns.map((c) => [c, r[c] ?? null]))));
+  return sql`select ${sql.join(columns.map((c) => sql.id(c)))} from json_populate_recordset(null::${sql.table(table)}, ${json}::json)`;
 }
 
 /** Which database `db` (or a transaction on it) talks to. */

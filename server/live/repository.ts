@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sql, type Expression, type Kysely, type QueryCreator, type Transaction } from 'kysely';
-import { prepared, valuesRows } from '../../db/prepared.js';
+import { jsonRows, prepared, valuesRows } from '../../db/prepared.js';
 import { pairKey } from '../bookings/repository.js';
 import type { Database } from '../../db/schema.js';
 import type { DbKind } from '../../db/connect.js';
@@ -77,12 +77,20 @@ export async function finishLiveRoom(trx: Q, roomSid: string, at: string) {
 export async function insertEvents(trx: Q, kind: DbKind, rows: Database['live_events'][]) {
   if (rows.length === 0) return [];
   const sorted = [...rows].sort((x, y) => (x.id < y.id ? -1 : 1));
-  const insert = (db: QueryCreator<Database>) => db.insertInto('live_events').values(sorted).onConflict((oc) => oc.column('id').doNothing());
   if (kind === 'postgres') {
     // The same, with the stored events joined to the rows they name: one look each per
-    // event, where correlated subqueries in RETURNING made eight (SQLite has no INSERT in WITH).
+    // event, where correlated subqueries in RETURNING made eight (SQLite has no INSERT in
+    // WITH). The events travel as one JSON parameter, so the statement's text (which
+    // PostgreSQL parses and plans) is the same however many there are.
     return trx
-      .with('ins', (db) => insert(db).returning(['id', 'room_sid', 'room_name', 'participant_identity']))
+      .with('ins', (db) =>
+        db
+          .insertInto('live_events')
+          .columns(EVENT_COLUMNS)
+          .expression(jsonRows('live_events', EVENT_COLUMNS, sorted))
+          .onConflict((oc) => oc.column('id').doNothing())
+          .returning(['id', 'room_sid', 'room_name', 'participant_identity']),
+      )
       .selectFrom('ins')
       .leftJoin('live_rooms as r', 'r.room_sid', 'ins.room_sid')
       .leftJoin('sessions as s', (j) => j.on('s.id', '=', sql<string>`coalesce(${sql.ref('r.session_id')}, ${idIn(sql.ref('ins.room_name'), 'session-')})`))
@@ -90,7 +98,24 @@ export async function insertEvents(trx: Q, kind: DbKind, rows: Database['live_ev
       .select(['ins.id', 'ins.room_sid', 'r.session_id as room_session', 's.id as session_id', 's.status as session_status', 's.ends_at as session_ends_at', 'u.id as user_id'])
       .execute();
   }
-  return insert(trx)
+  // SQLite: a prepared single-row insert per event (a statement costs no round trip there).
+  const out = [];
+  for (const row of sorted) {
+    const stored = await insertEvent.first(trx, row as EventArgs);
+    if (stored) out.push(stored);
+  }
+  return out;
+}
+
+const EVENT_COLUMNS = ['id', 'event', 'room_sid', 'room_name', 'participant_sid', 'participant_identity', 'occurred_at', 'received_at', 'payload'] as const satisfies readonly (keyof Database['live_events'])[];
+
+type EventArgs = Record<(typeof EVENT_COLUMNS)[number], string | null>;
+/** One event, stored unless its id is, returned with what it names (SQLite). */
+const insertEvent = prepared<EventArgs>()((db, arg) =>
+  db
+    .insertInto('live_events')
+    .values(Object.fromEntries(EVENT_COLUMNS.map((c) => [c, arg(c)])) as never)
+    .onConflict((oc) => oc.column('id').doNothing())
     .returning((eb) => {
       const mapped = eb.selectFrom('live_rooms').select('live_rooms.session_id').whereRef('live_rooms.room_sid', '=', 'live_events.room_sid');
       const session = () => eb.selectFrom('sessions').where('sessions.id', '=', eb.fn.coalesce(mapped, idIn(eb.ref('live_events.room_name'), 'session-')));
@@ -103,9 +128,8 @@ export async function insertEvents(trx: Q, kind: DbKind, rows: Database['live_ev
         session().select('sessions.ends_at').as('session_ends_at'),
         eb.selectFrom('users').select('users.id').where('users.id', '=', idIn(eb.ref('live_events.participant_identity'), 'user-')).as('user_id'),
       ];
-    })
-    .execute();
-}
+    }),
+);
 
 /** The id in a room name or identity (`session-<id>`, `user-<id>`), in SQL: what follows the prefix. */
 const idIn = (name: Expression<string | null>, prefix: 'session-' | 'user-') => sql<string>`lower(substr(${name}, ${prefix.length + 1}))`;
