@@ -3,7 +3,7 @@
  * captioners, captions. Merging presence intervals is attendance's (attendance/repository.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { sql, type Expression, type Kysely, type QueryCreator, type Transaction } from 'kysely';
+import { sql, type Expression, type Kysely, type Transaction } from 'kysely';
 import { jsonRows, prepared, valuesRows } from '../../db/prepared.js';
 import { pairKey } from '../bookings/repository.js';
 import type { Database } from '../../db/schema.js';
