@@ -105,8 +105,8 @@ export function rowInserter<R extends Record<string, unknown>>(table: keyof Data
   const one = prepared<R>()((db, arg) => withConflict(db.insertInto(table).values(Object.fromEntries(columns.map((c) => [c, arg(c)])) as never)));
   /** One insert of `rows` (PostgreSQL). */
   const jsonInsert = (db: Q, rows: R[]) => withConflict(db.insertInto(table).columns(columns as never).expression(jsonRows(table, columns, rows)));
-  const insert = async (db: Q, kind: DbKind, rows: R[]): Promise<void> => {
-    if (kind === 'sqlite' || rows.length === 1) {
+  const insert = async (db: Q, rows: R[]): Promise<void> => {
+    if (kindOf(db) === 'sqlite' || rows.length === 1) {
       for (const row of rows) await one.run(db, row);
       return;
     }
@@ -114,7 +114,7 @@ export function rowInserter<R extends Record<string, unknown>>(table: keyof Data
   };
   /** The same rows, as part of `writes` (on PostgreSQL sent with its other writes). */
   insert.into = async (writes: WriteBatch, rows: R[]): Promise<void> => {
-    if (writes.kind === 'sqlite') return insert(writes.trx, 'sqlite', rows);
+    if (writes.kind === 'sqlite') return insert(writes.trx, rows);
     if (rows.length) await writes.add(jsonInsert(writes.trx, rows));
   };
   return insert;

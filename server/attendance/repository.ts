@@ -2,7 +2,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { sql, type Kysely, type OnConflictBuilder, type Transaction } from 'kysely';
 import type { Database, PresenceIntervalsTable } from '../../db/schema.js';
-import { kindOf, rowInserter } from '../../db/prepared.js';
+import { rowInserter } from '../../db/prepared.js';
 import { raiseFeeds } from '../calendar/feed-revisions.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
@@ -227,5 +227,5 @@ export async function mergeIntervals(trx: Q, patches: { patch: IntervalPatch; cr
       updated_at: updatedAt,
     }))
     .sort((x, y) => (x.source < y.source ? -1 : x.source > y.source ? 1 : x.key < y.key ? -1 : 1));
-  await upsertIntervals(trx, kindOf(trx), rows);
+  await upsertIntervals(trx, rows);
 }

@@ -143,8 +143,7 @@ export class SeatDeltas {
   async apply(trx: Transaction<Database>, writes?: WriteBatch): Promise<void> {
     const write = async (q: Statement) => (writes ? writes.add(q) : void (await runIn(trx, q)));
     const changed = [...this.sessions].filter(([, cols]) => [...cols.values()].some((n) => n !== 0));
-    const postgres = (writes?.kind ?? kindOf(trx)) === 'postgres';
-    for (let at = 0; at < changed.length; at += DELTA_ROWS) await write(countsAdded(changed.slice(at, at + DELTA_ROWS), postgres));
+    for (let at = 0; at < changed.length; at += DELTA_ROWS) await write(countsAdded(changed.slice(at, at + DELTA_ROWS), kindOf(trx)));
     for (const h of this.holds.values()) {
       if (h.n === 0) continue;
       // A claim is only ever made against an existing hold, and a hold with claims is kept
@@ -165,10 +164,10 @@ const DELTA_ROWS = 1000;
  * parses and plans each time, is the same however many sessions). Every count column is
  * written, a zero where nothing changed.
  */
-function countsAdded(changed: [string, Map<string, number>][], postgres: boolean) {
+function countsAdded(changed: [string, Map<string, number>][], kind: DbKind) {
   const cols = SEAT_COUNT_COLUMNS;
   const set = sql.join(cols.map((c) => sql`${sql.id(c)} = sessions.${sql.id(c)} + d.${sql.id(c)}`));
-  if (postgres) {
+  if (kind === 'postgres') {
     const json = JSON.stringify(changed.map(([id, d]) => Object.fromEntries([['id', id], ...cols.map((c) => [c, d.get(c) ?? 0])])));
     return sql`update sessions set ${set} from json_to_recordset(${json}::json) as d(id text, ${sql.join(cols.map((c) => sql`${sql.id(c)} integer`))}) where sessions.id = d.id`;
   }

@@ -10,7 +10,7 @@
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import { prepared, type WriteBatch } from '../../db/prepared.js';
+import { kindOf, prepared, type WriteBatch } from '../../db/prepared.js';
 import type { DbKind } from '../../db/connect.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
@@ -25,7 +25,7 @@ export type FeedPeople = { userIds: readonly string[] } | { bookingIds: readonly
  * transactions raising the same feeds (an organisation's, under a rush) cannot deadlock.
  */
 export async function raiseFeeds(trx: Q, people: FeedPeople, nowIso: string, cancelledAt: string | null = null): Promise<void> {
-  await feedsRaised(people, nowIso, cancelledAt)?.execute(trx);
+  await feedsRaised(people, nowIso, cancelledAt, kindOf(trx))?.execute(trx);
 }
 
 /** `raiseFeeds` of people named by id, as one of `writes` (PostgreSQL sends it with the others). */
@@ -35,7 +35,7 @@ export async function raiseFeedsWith(writes: WriteBatch, userIds: readonly strin
 }
 
 /** The statement that raises those feeds, or null when nobody is named. */
-function feedsRaised(people: FeedPeople, nowIso: string, cancelledAt: string | null, kind: DbKind = 'sqlite') {
+function feedsRaised(people: FeedPeople, nowIso: string, cancelledAt: string | null, kind: DbKind) {
   let who;
   if ('userIds' in people) {
     if (people.userIds.length === 0) return null;

@@ -1,8 +1,8 @@
 /** The calendar's queries: bookings as calendar rows (paged by keyset), feed tokens. */
-import { PostgresAdapter, sql, type Compilable, type Kysely, type RawBuilder, type Transaction } from 'kysely';
+import { sql, type Compilable, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { BookingStatus, Database, SeatKind, SessionMode } from '../../db/schema.js';
 import type { CalendarRow } from './ics.js';
-import { prepared } from '../../db/prepared.js';
+import { kindOf, prepared } from '../../db/prepared.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -218,7 +218,7 @@ async function pageInOrder(db: Q, scope: Scope, f: RowFilter, order: Order, limi
  */
 function rowsByIds(db: Q, scope: Scope, f: RowFilter, ids: string[]): Compilable<unknown> | RawBuilder<unknown> {
   const rows = scoped(db, scope, { ...f, latestOnly: false }).select(PAGE_COLUMNS);
-  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return rows.where('b.id', 'in', ids);
+  if (kindOf(db) !== 'postgres') return rows.where('b.id', 'in', ids);
   const one = rows.where(sql<boolean>`b.id = p.id`).limit(1);
   // In parentheses of its own: it becomes the body of the page's CTE, which Kysely writes bare.
   return sql`(select x.* from unnest(cast(${ids} as text[])) as p (id) cross join lateral ${one} as x)`;

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sql, type Expression, type Kysely, type Transaction } from 'kysely';
-import { jsonRows, prepared, valuesRows } from '../../db/prepared.js';
+import { jsonRows, kindOf, prepared, valuesRows } from '../../db/prepared.js';
 import { pairKey } from '../bookings/repository.js';
 import type { Database } from '../../db/schema.js';
 import type { DbKind } from '../../db/connect.js';
@@ -74,10 +74,10 @@ export async function finishLiveRoom(trx: Q, roomSid: string, at: string) {
  *
  * Sorted by id, so that concurrent writers lock them in the same order.
  */
-export async function insertEvents(trx: Q, kind: DbKind, rows: Database['live_events'][]) {
+export async function insertEvents(trx: Q, rows: Database['live_events'][]) {
   if (rows.length === 0) return [];
   const sorted = [...rows].sort((x, y) => (x.id < y.id ? -1 : 1));
-  if (kind === 'postgres') {
+  if (kindOf(trx) === 'postgres') {
     // The same, with the stored events joined to the rows they name: one look each per
     // event, where correlated subqueries in RETURNING made eight (SQLite has no INSERT in
     // WITH). The events travel as one JSON parameter, so the statement's text (which

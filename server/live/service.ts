@@ -6,7 +6,6 @@
 import { createHash } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Database, SessionRow } from '../../db/schema.js';
-import type { DbKind } from '../../db/connect.js';
 import { HEARTBEAT_GAP_MS, identityOf, mergeSegment, ROOM_ATTRIBUTES, roomNameOf, sessionIdOfRoom, userIdOfIdentity, type CaptionInput, type JoinResult, type LiveStatus, type RoomRole } from '../../shared/live.js';
 import { findUserById } from '../accounts/repository.js';
 import { finaliseSessionIfOver, OUTCOME_GRACE_MS } from '../attendance/service.js';
@@ -382,7 +381,7 @@ interface VerifiedWebhook {
 type Applied = AppliedTo | null | undefined;
 
 /** Webhooks are written with group commit (server/platform/transactions.ts), one writer per database. */
-const webhookWriter = perDatabase((deps: Deps) => new GroupCommit(deps.db, (trx, jobs: VerifiedWebhook[]) => applyWebhooks(trx, deps.dbKind, jobs)));
+const webhookWriter = perDatabase((deps: Deps) => new GroupCommit(deps.db, applyWebhooks));
 
 /**
  * Stores verified webhooks once each and applies them, with a few statements for the whole
@@ -396,11 +395,11 @@ const webhookWriter = perDatabase((deps: Deps) => new GroupCommit(deps.db, (trx,
  * order-independent rules. Only the mapping depends on order, so it is worked out in order
  * here; the merges of one interval are combined and written once.
  */
-async function applyWebhooks(trx: Transaction<Database>, kind: DbKind, jobs: VerifiedWebhook[]): Promise<Applied[]> {
+async function applyWebhooks(trx: Transaction<Database>, jobs: VerifiedWebhook[]): Promise<Applied[]> {
   // The first job with an id stores it; later ones with the same id are retries.
   const firstOfId = new Map<string, VerifiedWebhook>();
   for (const j of jobs) if (!firstOfId.has(j.id)) firstOfId.set(j.id, j);
-  const stored = await repo.insertEvents(trx, kind, [...firstOfId.values()].map(eventRow));
+  const stored = await repo.insertEvents(trx, [...firstOfId.values()].map(eventRow));
   const fresh = new Set(stored.map((r) => firstOfId.get(r.id)!));
   // What the database held before this batch, as read with the events.
   const mapped = new Map<string, string>(); // room sid -> session
