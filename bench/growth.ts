@@ -143,6 +143,8 @@ function session(title: string, startsAt: Date, createdBy: string, counts: Parti
     confirmed_online: counts.confirmed_online ?? 0,
     offered_online: 0,
     waiting_online: counts.waiting_online ?? 0,
+    // Every seed booking of a session is counted here and numbered 1..n.
+    last_queue_seq: (counts.confirmed_online ?? 0) + (counts.waiting_online ?? 0),
   };
 }
 
@@ -282,7 +284,7 @@ const coverReport: Case = {
       }),
     );
     // Seats enough for everyone who booked, and the stored counts to match.
-    for (const s of sessions) await db.updateTable('sessions').set({ capacity_online: Math.max(30, seq.get(s.id) ?? 0), confirmed_online: seq.get(s.id) ?? 0 }).where('id', '=', s.id).execute();
+    for (const s of sessions) await db.updateTable('sessions').set({ capacity_online: Math.max(30, seq.get(s.id) ?? 0), confirmed_online: seq.get(s.id) ?? 0, last_queue_seq: seq.get(s.id) ?? 0 }).where('id', '=', s.id).execute();
     await insertChunked(db, 'bookings', rows);
     const headers = await tokenFor(db, office.id);
     const p = `/api/orgs/${o.id}/cover?from=${encodeURIComponent(from.toISOString())}&to=${encodeURIComponent(new Date(from.getTime() + 28 * DAY).toISOString())}`;

@@ -120,13 +120,14 @@ export async function seed(
       confirmed_online: 0,
       offered_online: 0,
       waiting_online: 0,
+      last_queue_seq: 0,
     };
   };
   // The feed person's sessions: from next month on, one every five hours (years of them).
   const feedStart = new Date(Date.now() + 30 * 86_400_000);
   feedStart.setUTCMinutes(0, 0, 0);
   // Each has the feed person's one confirmed seat, in the stored counts too.
-  const feed = Array.from({ length: opts.feedEvents }, (_, i) => ({ ...session(`Feed session ${i}`, new Date(feedStart.getTime() + i * 5 * 3_600_000), 30), confirmed_online: 1 }));
+  const feed = Array.from({ length: opts.feedEvents }, (_, i) => ({ ...session(`Feed session ${i}`, new Date(feedStart.getTime() + i * 5 * 3_600_000), 30), confirmed_online: 1, last_queue_seq: 1 }));
   // The sessions everyone books start after the last of those, one per hour.
   const upcomingStart = new Date(feedStart.getTime() + (opts.feedEvents * 5 + 24) * 3_600_000);
   const upcoming = Array.from({ length: opts.sessions }, (_, i) => session(`Bench session ${i}`, new Date(upcomingStart.getTime() + i * 3_600_000), opts.capacity));
@@ -151,7 +152,7 @@ export async function seed(
       updated_at: now,
       cancelled_at: null,
     }));
-  const withCounts = (title: string, at: Date, capacity: number, n: number) => ({ ...session(title, at, capacity), confirmed_online: Math.min(n, capacity), waiting_online: Math.max(0, n - capacity) });
+  const withCounts = (title: string, at: Date, capacity: number, n: number) => ({ ...session(title, at, capacity), confirmed_online: Math.min(n, capacity), waiting_online: Math.max(0, n - capacity), last_queue_seq: n });
   const list = Array.from({ length: listSessions }, (_, i) => withCounts(`List session ${i}`, new Date(listStart.getTime() + i * 3_600_000), opts.capacity, listBookings));
   const deep = Array.from({ length: listSessions }, (_, i) => withCounts(`Deep list session ${i}`, new Date(deepStart.getTime() + i * 3_600_000), opts.capacity, deepBookings));
   const launch = session('Launch morning', new Date(deepStart.getTime() + (listSessions + 24) * 3_600_000), 30);

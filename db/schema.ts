@@ -187,6 +187,11 @@ export interface SessionsTable {
   confirmed_online: Generated<number>;
   offered_online: Generated<number>;
   waiting_online: Generated<number>;
+  /**
+   * The last queue number given to a booking of this session (0: none yet); the next booking
+   * takes the one after. Stored like the counts, raised only with the bookings it numbers.
+   */
+  last_queue_seq: Generated<number>;
   created_at: string;
   updated_at: string;
 }

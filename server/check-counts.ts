@@ -1,6 +1,7 @@
 /**
  * `npm run check:counts`: compares the seat counts stored on sessions and holds with a
- * count of the booking rows, on the database DATABASE_URL names (default as `npm start`).
+ * count of the booking rows, and each session's last queue number with its bookings'
+ * highest, on the database DATABASE_URL names (default as `npm start`).
  * Prints every difference; exits 1 when there is any, 2 when the check cannot run, 0 when
  * every count agrees. Reads one consistent snapshot and changes nothing.
  */
@@ -11,6 +12,7 @@ const url = process.env.DATABASE_URL || 'sqlite:./data/app.db';
 const { db, kind, close } = openDatabase(url, { max: 1 });
 
 function describe(d: SeatCountDrift): string {
+  if (d.count === 'last_queue_seq') return `session ${d.sessionId}: the last queue number is stored as ${d.stored} but a booking already has ${d.counted}`;
   const what = d.count === 'claimed' ? `seats claimed from the ${d.seat === 'online' ? 'online' : 'in-person'} hold of organisation ${d.orgId}` : d.count;
   return `session ${d.sessionId}: ${what} is stored as ${d.stored} but the bookings count ${d.counted}`;
 }

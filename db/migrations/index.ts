@@ -27,6 +27,7 @@ import * as m1204 from './20261201_04_reach.js';
 import * as m2605 from './20261201_05_feedback_certificates.js';
 import * as m0106 from './20261201_06_feed_revisions.js';
 import * as m0201 from './20261202_01_stable_feed_tokens.js';
+import * as m0301 from './20261203_01_last_queue_seq.js';
 
 export const migrations: Record<string, Migration> = {
   '20261124_01_accounts_catalogue': m01,
@@ -52,4 +53,5 @@ export const migrations: Record<string, Migration> = {
   '20261201_05_feedback_certificates': m2605,
   '20261201_06_feed_revisions': m0106,
   '20261202_01_stable_feed_tokens': m0201,
+  '20261203_01_last_queue_seq': m0301,
 };

@@ -112,11 +112,14 @@ export async function loadSeatStates(db: Q, ids: readonly string[], nowIso: stri
 export class SeatDeltas {
   private readonly sessions = new Map<string, Map<string, number>>();
   private readonly holds = new Map<string, { session_id: string; org_id: string; seat: SeatKind; n: number }>();
+  /** The highest queue number among each session's new bookings. */
+  private readonly lastSeqs = new Map<string, number>();
 
   /** A booking went from `before` (absent: it is new) to `after` (absent: it is gone). */
-  change(before: Pick<BookingRow, 'session_id' | 'seat' | 'status' | 'hold_org_id'> | undefined, after: Pick<BookingRow, 'session_id' | 'seat' | 'status' | 'hold_org_id'> | undefined) {
+  change(before: Pick<BookingRow, 'session_id' | 'seat' | 'status' | 'hold_org_id'> | undefined, after: Pick<BookingRow, 'session_id' | 'seat' | 'status' | 'hold_org_id' | 'queue_seq'> | undefined) {
     if (before) this.add(before, -1);
     if (after) this.add(after, 1);
+    if (after && !before) this.lastSeqs.set(after.session_id, Math.max(this.lastSeqs.get(after.session_id) ?? 0, after.queue_seq));
   }
 
   private add(b: Pick<BookingRow, 'session_id' | 'seat' | 'status' | 'hold_org_id'>, n: number) {
@@ -142,7 +145,9 @@ export class SeatDeltas {
    */
   async apply(trx: Transaction<Database>, writes?: WriteBatch): Promise<void> {
     const write = async (q: Statement) => (writes ? writes.add(q) : void (await runIn(trx, q)));
-    const changed = [...this.sessions].filter(([, cols]) => [...cols.values()].some((n) => n !== 0));
+    const changed = [...new Set([...this.sessions.keys(), ...this.lastSeqs.keys()])]
+      .map((id): SessionDelta => [id, this.sessions.get(id) ?? new Map<string, number>(), this.lastSeqs.get(id) ?? 0])
+      .filter(([, cols, last]) => last > 0 || [...cols.values()].some((n) => n !== 0));
     for (let at = 0; at < changed.length; at += DELTA_ROWS) await write(countsAdded(changed.slice(at, at + DELTA_ROWS), kindOf(trx)));
     for (const h of this.holds.values()) {
       if (h.n === 0) continue;
@@ -152,27 +157,35 @@ export class SeatDeltas {
     }
     this.sessions.clear();
     this.holds.clear();
+    this.lastSeqs.clear();
   }
 }
 
-/** Sessions per counts statement: seven parameters each, far inside either database's limit. */
+/** Sessions per counts statement: eight parameters each, far inside either database's limit. */
 const DELTA_ROWS = 1000;
 
+/** A session's count changes, and the highest queue number of its new bookings (0: none). */
+type SessionDelta = [id: string, counts: Map<string, number>, lastSeq: number];
+
 /**
- * Adds each session's deltas to its stored counts in one `UPDATE … FROM`: on SQLite over a
- * list of values, on PostgreSQL over one JSON parameter (so its text, which PostgreSQL
- * parses and plans each time, is the same however many sessions). Every count column is
- * written, a zero where nothing changed.
+ * Adds each session's deltas to its stored counts, and raises its last queue number to its
+ * new bookings' highest, in one `UPDATE … FROM`: on SQLite over a list of values, on
+ * PostgreSQL over one JSON parameter (so its text, which PostgreSQL parses and plans each
+ * time, is the same however many sessions). Every count column is written, a zero where
+ * nothing changed.
  */
-function countsAdded(changed: [string, Map<string, number>][], kind: DbKind) {
+function countsAdded(changed: SessionDelta[], kind: DbKind) {
   const cols = SEAT_COUNT_COLUMNS;
-  const set = sql.join(cols.map((c) => sql`${sql.id(c)} = sessions.${sql.id(c)} + d.${sql.id(c)}`));
+  const set = sql.join([
+    ...cols.map((c) => sql`${sql.id(c)} = sessions.${sql.id(c)} + d.${sql.id(c)}`),
+    sql`last_queue_seq = ${sql.raw(kind === 'postgres' ? 'greatest' : 'max')}(sessions.last_queue_seq, d.last_queue_seq)`,
+  ]);
   if (kind === 'postgres') {
-    const json = JSON.stringify(changed.map(([id, d]) => Object.fromEntries([['id', id], ...cols.map((c) => [c, d.get(c) ?? 0])])));
-    return sql`update sessions set ${set} from json_to_recordset(${json}::json) as d(id text, ${sql.join(cols.map((c) => sql`${sql.id(c)} integer`))}) where sessions.id = d.id`;
+    const json = JSON.stringify(changed.map(([id, d, last]) => Object.fromEntries([['id', id], ...cols.map((c) => [c, d.get(c) ?? 0]), ['last_queue_seq', last]])));
+    return sql`update sessions set ${set} from json_to_recordset(${json}::json) as d(id text, ${sql.join([...cols, 'last_queue_seq'].map((c) => sql`${sql.id(c)} integer`))}) where sessions.id = d.id`;
   }
-  const rows = changed.map(([id, d]) => [id, ...cols.map((c) => sql`cast(${d.get(c) ?? 0} as integer)`)]);
-  return sql`with d (id, ${sql.join(cols.map((c) => sql.id(c)))}) as (${valuesRows(rows)})
+  const rows = changed.map(([id, d, last]) => [id, ...[...cols.map((c) => d.get(c) ?? 0), last].map((n) => sql`cast(${n} as integer)`)]);
+  return sql`with d (id, ${sql.join([...cols, 'last_queue_seq'].map((c) => sql.id(c)))}) as (${valuesRows(rows)})
     update sessions set ${set}
     from d where sessions.id = d.id`;
 }
@@ -215,12 +228,15 @@ export async function countedSeats(db: Q, ids?: readonly string[]) {
       holds.set(key, (holds.get(key) ?? 0) + n);
     }
   }
-  return { sessions, holds };
+  let last = db.selectFrom('bookings').select((eb) => ['session_id', eb.fn.max('queue_seq').as('seq')]).groupBy('session_id');
+  if (ids) last = last.where('session_id', 'in', ids);
+  const lastSeqs = new Map((await last.execute()).map((r) => [r.session_id, Number(r.seq)]));
+  return { sessions, holds, lastSeqs };
 }
 
 export interface SeatCountDrift {
   sessionId: string;
-  /** A count column, or `claimed` of the hold of `orgId`. */
+  /** A count column, `last_queue_seq`, or `claimed` of the hold of `orgId`. */
   count: string;
   orgId?: string;
   seat?: SeatKind;
@@ -230,13 +246,17 @@ export interface SeatCountDrift {
 
 /** Every difference between the stored counts and a count of the booking rows. */
 export async function seatCountDrift(db: Q): Promise<SeatCountDrift[]> {
-  const { sessions: counted, holds: countedHolds } = await countedSeats(db);
+  const { sessions: counted, holds: countedHolds, lastSeqs } = await countedSeats(db);
   const drift: SeatCountDrift[] = [];
-  for (const s of await db.selectFrom('sessions').select(['id', ...SEAT_COUNT_COLUMNS]).orderBy('id').execute()) {
+  for (const s of await db.selectFrom('sessions').select(['id', 'last_queue_seq', ...SEAT_COUNT_COLUMNS]).orderBy('id').execute()) {
     for (const col of SEAT_COUNT_COLUMNS) {
       const want = counted.get(s.id)?.[col] ?? 0;
       if (Number(s[col]) !== want) drift.push({ sessionId: s.id, count: col, stored: Number(s[col]), counted: want });
     }
+    // Behind its bookings, the next booking would take a number already taken. (Ahead is
+    // harmless: a gap in the numbers, as when a booking is erased.)
+    const highest = lastSeqs.get(s.id) ?? 0;
+    if (Number(s.last_queue_seq) < highest) drift.push({ sessionId: s.id, count: 'last_queue_seq', stored: Number(s.last_queue_seq), counted: highest });
   }
   const stored = await db.selectFrom('seat_holds').select(['session_id', 'org_id', 'seat', 'claimed']).orderBy('session_id').execute();
   const seen = new Set<string>();
@@ -261,10 +281,10 @@ export async function seatCountDrift(db: Q): Promise<SeatCountDrift[]> {
 export async function recountSeats(trx: Transaction<Database>, ids: readonly string[]): Promise<void> {
   for (let i = 0; i < ids.length; i += 500) {
     const chunk = ids.slice(i, i + 500);
-    const { sessions, holds } = await countedSeats(trx, chunk);
+    const { sessions, holds, lastSeqs } = await countedSeats(trx, chunk);
     for (const id of chunk) {
       const counts = sessions.get(id) ?? Object.fromEntries(SEAT_COUNT_COLUMNS.map((c) => [c, 0]));
-      await trx.updateTable('sessions').set(counts).where('id', '=', id).execute();
+      await trx.updateTable('sessions').set({ ...counts, last_queue_seq: lastSeqs.get(id) ?? 0 }).where('id', '=', id).execute();
     }
     await trx.updateTable('seat_holds').set({ claimed: 0 }).where('session_id', 'in', chunk).execute();
     for (const [key, n] of holds) {
@@ -469,21 +489,6 @@ export async function activeBookings(trx: Q, kind: DbKind, pairs: readonly { ses
 /** Pairs per activeBookings statement: two parameters each. */
 const PAIR_ROWS = 5000;
 export const pairKey = (sessionId: string, userId: string) => `${sessionId} ${userId}`;
-
-// Each session's last number is read from the end of bookings_session_seq by a subquery of
-// its own: one seek per session, where grouping the bookings would read every one of them.
-const lastSeqs = (db: Kysely<Database>, ids: string | readonly string[]) =>
-  db
-    .selectFrom('sessions as s')
-    .select((eb) => ['s.id', eb.selectFrom('bookings as b').select((b) => b.fn.max('b.queue_seq').as('seq')).whereRef('b.session_id', '=', 's.id').as('seq')])
-    .where('s.id', Array.isArray(ids) ? 'in' : '=', ids);
-const lastSeqOfOne = prepared<{ id: string }>()((db, arg) => lastSeqs(db, arg('id')));
-
-/** The last queue number of each session (0 when it has no bookings): a new booking takes the next. */
-export async function lastQueueSeqs(trx: Q, ids: readonly string[]): Promise<Map<string, number>> {
-  const rows = ids.length === 1 ? await lastSeqOfOne.all(trx, { id: ids[0]! }) : await lastSeqs(trx as Kysely<Database>, ids).execute();
-  return new Map(ids.map((id) => [id, Number(rows.find((r) => r.id === id)?.seq ?? 0)]));
-}
 
 const BOOKING_COLUMNS = ['id', 'session_id', 'user_id', 'seat', 'status', 'queue_seq', 'hold_org_id', 'offer_expires_at', 'booked_by', 'revision', 'created_at', 'updated_at', 'cancelled_at'] as const satisfies readonly (keyof BookingRow)[];
 /**

@@ -144,7 +144,8 @@ export async function bookMany(trx: Trx, deps: Deps, requests: BookRequest[]): P
   for (const { r } of open) people.set(r.actor.id, { id: r.actor.id, name: r.actor.name, email: r.actor.email, org_id: r.actor.orgId, disabled_at: null, role: r.actor.role });
   for (const u of await findUsersByIds(trx, distinct(open.flatMap(({ r }) => r.userIds)).filter((id) => !people.has(id)))) people.set(u.id, u);
   const booked = await repo.activeBookings(trx, deps.dbKind, open.flatMap(({ s, r }) => r.userIds.map((userId) => ({ sessionId: s.id, userId }))));
-  const lastSeq = await repo.lastQueueSeqs(trx, sessionIds);
+  // Read with the session's lock: the next booking takes the number after its last.
+  const lastSeq = new Map(sessionIds.map((id) => [id, sessions.get(id)!.last_queue_seq]));
 
   const rows: BookingRow[] = [];
   const notices: NewBookingNotice[] = [];

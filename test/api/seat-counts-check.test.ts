@@ -45,7 +45,7 @@ function checkCounts(url: string): Promise<{ code: number; out: string }> {
 }
 
 describe('npm run check:counts', () => {
-  it('agrees after bookings, a queue, a hold and a cancellation, then reports a drifted count and fails', async () => {
+  it('agrees after bookings, a queue, a hold and a cancellation, then reports a drifted count or queue number and fails', async () => {
     const live = await liveContext();
     t = live.ctx;
     const school = await t.org();
@@ -69,5 +69,12 @@ describe('npm run check:counts', () => {
     expect(bad.out).toContain(`session ${s.id}: confirmed_online is stored as 3 but the bookings count 2`);
     expect(bad.out).toContain(`session ${s.id}: seats claimed from the online hold of organisation ${school.id} is stored as 1 but the bookings count 0`);
     expect(bad.out).toContain('2 stored count(s) differ from the bookings.');
+
+    // A last queue number behind the bookings would give the next booking a taken number.
+    await t.db.updateTable('sessions').set({ last_queue_seq: 2 }).where('id', '=', s.id).execute();
+    const behind = await checkCounts(live.url);
+    expect(behind.code).toBe(1);
+    expect(behind.out).toContain(`session ${s.id}: the last queue number is stored as 2 but a booking already has 5`);
+    expect(behind.out).toContain('3 stored count(s) differ from the bookings.');
   }, 120_000);
 });
