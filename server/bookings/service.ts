@@ -127,12 +127,17 @@ export async function bookMany(trx: Trx, deps: Deps, requests: BookRequest[]): P
   // Seats freed by time (expired offers, released holds) go to the queue before any
   // newcomer. Only a session with offers out can have expired ones, so most skip that look.
   // The session rows were read under their locks just now, so their stored counts are current.
-  const states = repo.seatStatesOf(sessionIds.map((id) => sessions.get(id)!), await repo.holdsOf(trx, sessionIds), nowIso);
+  // Who is already booked is read with the holds, in one statement on PostgreSQL.
+  const pairs = open.flatMap(({ s, r }) => r.userIds.map((userId) => ({ sessionId: s.id, userId })));
+  const { holds, booked: bookedBefore } = await repo.holdsAndActiveBookings(trx, sessionIds, pairs);
+  const states = repo.seatStatesOf(sessionIds.map((id) => sessions.get(id)!), holds, nowIso);
+  let expired = false;
   for (const id of sessionIds) {
     const s = sessions.get(id)!;
     let st = states.get(id)!;
     if (st.in_person.offered + st.online.offered > 0 && (await expireOffersLocked(trx, deps, s)) > 0) {
       states.set(id, (st = (await repo.loadSeatStates(trx, [id], nowIso)).get(id)!));
+      expired = true;
     }
     // The state the queue leaves behind, kept current below as each person is placed: the
     // session locks mean no one else can change it meanwhile.
@@ -143,7 +148,8 @@ export async function bookMany(trx: Trx, deps: Deps, requests: BookRequest[]): P
   const people = new Map<string, Pick<UserRow, 'id' | 'name' | 'email' | 'org_id' | 'disabled_at' | 'role'>>();
   for (const { r } of open) people.set(r.actor.id, { id: r.actor.id, name: r.actor.name, email: r.actor.email, org_id: r.actor.orgId, disabled_at: null, role: r.actor.role });
   for (const u of await findUsersByIds(trx, distinct(open.flatMap(({ r }) => r.userIds)).filter((id) => !people.has(id)))) people.set(u.id, u);
-  const booked = await repo.activeBookings(trx, deps.dbKind, open.flatMap(({ s, r }) => r.userIds.map((userId) => ({ sessionId: s.id, userId }))));
+  // An offer that expired just now no longer counts as booked: then read them again.
+  const booked = expired ? await repo.activeBookings(trx, deps.dbKind, pairs) : bookedBefore;
   // Read with the session's lock: the next booking takes the number after its last.
   const lastSeq = new Map(sessionIds.map((id) => [id, sessions.get(id)!.last_queue_seq]));
 

@@ -421,6 +421,24 @@ describe('the waitlist', () => {
     expect((await t.request('GET', '/api/me/bookings', { as: d })).json.items[0].status).toBe('offered');
   });
 
+  it('offer policy: someone whose offer lapsed unanswered can book again, and the booking itself lapses the offer first', async () => {
+    const s = await t.session({ capacity: { online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 60, startsAt: '2026-02-05T16:00:00Z', endsAt: '2026-02-05T17:00:00Z' });
+    const [a, b, c] = await staff(3);
+    const first = await book(a!, s.id);
+    const qb = await book(b!, s.id);
+    await book(c!, s.id);
+    await t.request('DELETE', `/api/bookings/${first.json.id}`, { as: a });
+    expect((await t.request('GET', `/api/bookings/${qb.json.id}`, { as: b })).json.status).toBe('offered');
+    t.clock.advance(61 * 60_000);
+    // No job has run: booking again finds the lapsed offer, passes the seat on, and queues b.
+    const again = await book(b!, s.id);
+    expect(again.status).toBe(201);
+    expect(again.json.status).toBe('waitlisted');
+    expect(again.json.position).toBe(1);
+    expect((await t.request('GET', `/api/bookings/${qb.json.id}`, { as: b })).json.status).toBe('cancelled');
+    expect((await t.request('GET', '/api/me/bookings', { as: c })).json.items[0].status).toBe('offered');
+  });
+
   it('warns before an offer expires, once, each person offered', async () => {
     const s = await t.session({ capacity: { online: 2 }, waitlistPolicy: 'offer', offerHoldMinutes: 24 * 60, startsAt: '2026-02-08T16:00:00Z', endsAt: '2026-02-08T17:00:00Z' });
     const [a, c, b, d] = await staff(4);
