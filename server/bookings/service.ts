@@ -114,12 +114,15 @@ export async function bookMany(trx: Trx, deps: Deps, requests: BookRequest[]): P
   // A retried request whose first attempt committed (its answer lost to a dropped connection
   // or a crash) gets what that attempt booked, read under the same session locks.
   const recorded = requests.some((r) => r.idempotencyKey) ? await recordedAnswers(trx, requests) : [];
-  const answers: (BookAnswer | undefined)[] = requests.map((r, i) => {
-    if (recorded[i]) return recorded[i];
+  const answers: (BookAnswer | undefined)[] = [];
+  for (const [i, r] of requests.entries()) {
     const s = sessions.get(r.sessionId);
-    const problem = s ? closedFor(s, seatOf(s, r.seat), now) : new AppError('not_found', 'No such session.');
-    return problem ? { error: problem } : undefined;
-  });
+    // A session the one booking may not see is answered as one that does not exist (DESIGN.md
+    // invariant 12), before anything about it is told; the route's guard leaves this to here.
+    const hidden = s && s.audience_kind !== 'programme' && (await repo.sessionVisibility(trx, s.id, await repo.viewerFor(trx, r.actor))) !== 'visible';
+    const problem = !s || hidden ? new AppError('not_found', 'No such session.') : recorded[i] ? undefined : closedFor(s, seatOf(s, r.seat), now);
+    answers.push(problem ? { error: problem } : recorded[i]);
+  }
   const open = requests.flatMap((r, i) => (answers[i] ? [] : [{ r, i, s: sessions.get(r.sessionId)!, seat: seatOf(sessions.get(r.sessionId)!, r.seat) }]));
   if (open.length === 0) return answers as BookAnswer[];
   const sessionIds = distinct(open.map((o) => o.s.id));

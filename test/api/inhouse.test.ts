@@ -195,6 +195,22 @@ describe('who a session is for', () => {
     expect((await t.request('POST', `/api/sessions/${w.forHill.id}/bookings`, { as: w.admin, body: { seat: 'online', userId: w.hill.id } })).status).toBe(201);
   });
 
+  it('is not bookable by someone who may not see it, even for a person who may: a trust office and a school-only session', async () => {
+    const w = await world();
+    const trustOffice = await t.user('office', w.trustOrg.id);
+    // The trust's office books for the trust's schools, but a session for Hill alone is not theirs to see.
+    expect((await t.request('GET', `/api/sessions/${w.forHill.id}`, { as: trustOffice })).status).toBe(404);
+    const missing = await t.request('POST', `/api/sessions/${randomUUID()}/bookings`, { as: trustOffice, body: { seat: 'online', userId: w.hill.id } });
+    for (const body of [{ seat: 'online', userId: w.hill.id }, { seat: 'online', userIds: [w.hill.id] }]) {
+      const res = await t.request('POST', `/api/sessions/${w.forHill.id}/bookings`, { as: trustOffice, body });
+      expect([res.status, res.json.error]).toEqual([missing.status, missing.json.error]);
+    }
+    expect(missing.status).toBe(404);
+    expect((await t.request('GET', `/api/sessions/${w.forHill.id}`, { as: w.admin })).json.seats.online.confirmed).toBe(0);
+    // The same office books the same person onto the trust's own session.
+    expect((await t.request('POST', `/api/sessions/${w.forTrust.id}/bookings`, { as: trustOffice, body: { seat: 'online', userId: w.hill.id } })).status).toBe(201);
+  });
+
   it('will not narrow the audience past people already booked, and can widen it', async () => {
     const w = await world();
     expect((await t.request('POST', `/api/sessions/${w.forTrust.id}/bookings`, { as: w.dale, body: { seat: 'online' } })).status).toBe(201);
