@@ -114,12 +114,22 @@ export async function bookMany(trx: Trx, deps: Deps, requests: BookRequest[]): P
   // A retried request whose first attempt committed (its answer lost to a dropped connection
   // or a crash) gets what that attempt booked, read under the same session locks.
   const recorded = requests.some((r) => r.idempotencyKey) ? await recordedAnswers(trx, requests) : [];
+  // Whether someone may see a session (DESIGN.md invariant 12): a programme session is
+  // everyone's; an in-house one is asked once per person in the batch, whether they book
+  // or are booked.
+  const seen = new Map<string, Promise<boolean>>();
+  const maySee = (s: SessionRow, who: Pick<AuthUser, 'id' | 'role' | 'orgId'>) => {
+    if (s.audience_kind === 'programme') return true;
+    const key = repo.pairKey(s.id, who.id);
+    if (!seen.has(key)) seen.set(key, repo.viewerFor(trx, who).then(async (viewer) => (await repo.sessionVisibility(trx, s.id, viewer)) === 'visible'));
+    return seen.get(key)!;
+  };
   const answers: (BookAnswer | undefined)[] = [];
   for (const [i, r] of requests.entries()) {
     const s = sessions.get(r.sessionId);
-    // A session the one booking may not see is answered as one that does not exist (DESIGN.md
-    // invariant 12), before anything about it is told; the route's guard leaves this to here.
-    const hidden = s && s.audience_kind !== 'programme' && (await repo.sessionVisibility(trx, s.id, await repo.viewerFor(trx, r.actor))) !== 'visible';
+    // A session the one booking may not see is answered as one that does not exist, before
+    // anything about it is told; the route's audience guard leaves this to here.
+    const hidden = s && !(await maySee(s, r.actor));
     const problem = !s || hidden ? new AppError('not_found', 'No such session.') : recorded[i] ? undefined : closedFor(s, seatOf(s, r.seat), now);
     answers.push(problem ? { error: problem } : recorded[i]);
   }
@@ -181,7 +191,7 @@ export async function bookMany(trx: Trx, deps: Deps, requests: BookRequest[]): P
       }
       // An in-house session does not exist for anyone outside it (DESIGN.md invariant 12),
       // whoever books them.
-      if (s.audience_kind !== 'programme' && (await repo.sessionVisibility(trx, s.id, await repo.viewerFor(trx, { id: user.id, role: user.role, orgId: user.org_id }))) !== 'visible') {
+      if (!(await maySee(s, { id: user.id, role: user.role, orgId: user.org_id }))) {
         results.push({ userId, error: { code: 'not_found', message: 'No such session.' } });
         continue;
       }
