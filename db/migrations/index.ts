@@ -28,6 +28,7 @@ import * as m2605 from './20261201_05_feedback_certificates.js';
 import * as m0106 from './20261201_06_feed_revisions.js';
 import * as m0201 from './20261202_01_stable_feed_tokens.js';
 import * as m0301 from './20261203_01_last_queue_seq.js';
+import * as m0401 from './20261204_01_outbox_due_order.js';
 
 export const migrations: Record<string, Migration> = {
   '20261124_01_accounts_catalogue': m01,
@@ -54,4 +55,5 @@ export const migrations: Record<string, Migration> = {
   '20261201_06_feed_revisions': m0106,
   '20261202_01_stable_feed_tokens': m0201,
   '20261203_01_last_queue_seq': m0301,
+  '20261204_01_outbox_due_order': m0401,
 };

@@ -43,7 +43,7 @@ export function configuredMailer(config: Config): Mailer | null {
   return config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom, mailDomain(config.publicUrl)) : null;
 }
 
-/** Claims up to `limit` due rows for this process. */
+/** Claims up to `limit` due rows for this process, soonest due first. */
 async function claim(deps: Deps, limit: number): Promise<OutboxRow[]> {
   const now = deps.now();
   const nowIso = now.toISOString();
@@ -55,6 +55,9 @@ async function claim(deps: Deps, limit: number): Promise<OutboxRow[]> {
       .where('status', '=', 'pending')
       .where('next_attempt_at', '<=', nowIso)
       .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', nowIso)]))
+      // Soonest due first, in the order of the index outbox_due (status, next_attempt_at, id),
+      // so a claim reads only the rows it takes, however many are waiting.
+      .orderBy('next_attempt_at')
       .orderBy('id')
       .limit(limit);
     if (deps.dbKind === 'postgres') q = q.forUpdate().skipLocked();

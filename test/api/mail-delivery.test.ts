@@ -85,4 +85,29 @@ describe('mail delivery over SMTP', () => {
       await up.close();
     }
   });
+
+  it('sends what has been due longest first: a message waiting to be retried does not push ahead of one due before it', async () => {
+    const probe = await startSmtp();
+    const port = probe.port;
+    await probe.close();
+    const mailer = smtpMailer(`smtp://127.0.0.1:${port}`, 'noreply@example.org');
+    const s = await t.session({ title: 'Autism awareness', capacity: { online: 5 } });
+    const [first, second] = [await t.user('staff'), await t.user('staff')];
+    // The first booking's notice fails (nobody listening) and is due again in 15 s.
+    await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: first, body: {} });
+    expect(await deliverDue(t.deps, mailer)).toEqual({ sent: 0, failed: 1 });
+    // The second booking's notice is due at once, 5 s later: before the first's retry.
+    t.clock.advance(5_000);
+    await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: second, body: {} });
+    const up = await startSmtp(port);
+    try {
+      t.clock.advance(20_000); // both are due now
+      expect(await deliverDue(t.deps, mailer, 1)).toEqual({ sent: 1, failed: 0 });
+      expect(up.received.map((m) => m.to[0])).toEqual([second.email]);
+      expect(await deliverDue(t.deps, mailer, 1)).toEqual({ sent: 1, failed: 0 });
+      expect(up.received.map((m) => m.to[0])).toEqual([second.email, first.email]);
+    } finally {
+      await up.close();
+    }
+  });
 });
