@@ -466,19 +466,16 @@ export async function lockSessions(trx: Transaction<Database>, kind: DbKind, ids
  *   that order (SQLite keeps a CROSS JOIN's order). An IN list of sessions and one of people
  *   probed every combination (2,500 for a batch of 50), and with statistics gathered before
  *   the bookings grew, SQLite chose to scan every booking instead.
- * - PostgreSQL: the two IN lists, which it answers from the (session, person) index of
- *   active bookings; the list of pairs it plans afresh each time (more than the query costs)
- *   and answers from an index on the session alone.
+ * - PostgreSQL: the sessions and the people as two arrays (activeAmong), which it answers
+ *   from the (session, person) index of active bookings; the list of pairs it plans afresh
+ *   each time (more than the query costs) and answers from an index on the session alone.
  */
 export async function activeBookings(trx: Q, kind: DbKind, pairs: readonly { sessionId: string; userId: string }[]): Promise<Map<string, string>> {
   const unique = [...new Map(pairs.map((p) => [pairKey(p.sessionId, p.userId), p])).values()];
   const rows: { session_id: string; user_id: string; status: string }[] = [];
   if (unique.length <= 1) rows.push(...(unique.length ? await activeBooking.all(trx, unique[0]!) : []));
-  else if (kind === 'postgres') {
-    const sessionIds = [...new Set(unique.map((p) => p.sessionId))];
-    const userIds = [...new Set(unique.map((p) => p.userId))];
-    rows.push(...(await trx.selectFrom('bookings').select(['session_id', 'user_id', 'status']).where('session_id', 'in', sessionIds).where('user_id', 'in', userIds).where('status', '<>', 'cancelled').execute()));
-  } else
+  else if (kind === 'postgres') rows.push(...(await activeAmong(trx, unique).execute()));
+  else
     for (let at = 0; at < unique.length; at += PAIR_ROWS) {
       const { rows: found } = await sql<{ session_id: string; user_id: string; status: string }>`with p (session_id, user_id) as (${valuesRows(unique.slice(at, at + PAIR_ROWS).map((p) => [p.sessionId, p.userId]))})
         select b.session_id, b.user_id, b.status from p cross join bookings b
@@ -499,21 +496,26 @@ export async function holdsAndActiveBookings(trx: Transaction<Database>, ids: re
     const [holds, booked] = [await holdsOf(trx, ids), await activeBookings(trx, kindOf(trx), pairs)];
     return { holds, booked };
   }
-  const anyOf = (column: string, values: readonly string[]) => sql<SqlBool>`${sql.ref(column)} = any(cast(${[...values]} as text[]))`;
   const row = await trx
     .selectNoFrom((eb) => [
       jsonArrayFrom(eb.selectFrom('seat_holds').select(['session_id', 'org_id', 'seat', 'seats', 'claimed']).where(anyOf('session_id', ids))).as('holds'),
-      jsonArrayFrom(
-        eb
-          .selectFrom('bookings')
-          .select(['session_id', 'user_id', 'status'])
-          .where(anyOf('session_id', [...new Set(pairs.map((p) => p.sessionId))]))
-          .where(anyOf('user_id', [...new Set(pairs.map((p) => p.userId))]))
-          .where('status', '<>', 'cancelled'),
-      ).as('booked'),
+      jsonArrayFrom(activeAmong(trx, pairs)).as('booked'),
     ])
     .executeTakeFirstOrThrow();
   return { holds: row.holds, booked: new Map(row.booked.map((r) => [pairKey(r.session_id, r.user_id), r.status])) };
+}
+
+/** PostgreSQL: `column = any($1)` with the values as one array parameter, so the statement's text is the same however many there are. */
+const anyOf = (column: string, values: readonly string[]) => sql<SqlBool>`${sql.ref(column)} = any(cast(${[...values]} as text[]))`;
+
+/** PostgreSQL: the active bookings of the pairs' sessions and people (a superset of the pairs'), each list one array. */
+function activeAmong(trx: Q, pairs: readonly { sessionId: string; userId: string }[]) {
+  return trx
+    .selectFrom('bookings')
+    .select(['session_id', 'user_id', 'status'])
+    .where(anyOf('session_id', [...new Set(pairs.map((p) => p.sessionId))]))
+    .where(anyOf('user_id', [...new Set(pairs.map((p) => p.userId))]))
+    .where('status', '<>', 'cancelled');
 }
 
 /** Pairs per activeBookings statement: two parameters each. */
