@@ -457,8 +457,8 @@ const mailClaim: Case = {
   perUnit: 1_000,
   expect: 'flat',
   sizes: [1_000, 10_000, 50_000],
-  reps: () => 30,
-  warm: () => 5,
+  reps: () => 100,
+  warm: () => 20,
   async setup(db, _app, size, deps) {
     const sent = new Date(Date.now() - DAY).toISOString();
     const due = new Date(Date.now() - 60_000).toISOString();
