@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads';
 import path from 'node:path';
 import pg from 'pg';
 import { Kysely, Migrator, PostgresDialect, type LogConfig } from 'kysely';
+import { keepStatementPlans } from './pg-statements.js';
 import { ResilientSqliteDialect, type SqliteOptions } from './sqlite.js';
 import type { Database } from './schema.js';
 import { migrations } from './migrations/index.js';
@@ -101,10 +102,12 @@ export interface PostgresOptions {
   waitMs?: number;
   /** Kysely's query log (each statement and how long it took): for bench/statements.ts, not for production. */
   log?: LogConfig;
+  /** Keep statements' plans on each connection (db/pg-statements.ts); default true. */
+  keepPlans?: boolean;
 }
 
 export function openPostgres(url: string, opts: number | PostgresOptions = {}): Db {
-  const { max = 10, onIdleError, waitMs = 30_000, log } = typeof opts === 'number' ? { max: opts } : opts;
+  const { max = 10, onIdleError, waitMs = 30_000, log, keepPlans = true } = typeof opts === 'number' ? { max: opts } : opts;
   // Waiting forever for a connection would hang requests when the database is unreachable.
   // The same limit applies to waiting for a free pooled connection, so it is generous: a
   // burst of bookings for one session queues here behind that session's row lock.
@@ -115,6 +118,7 @@ export function openPostgres(url: string, opts: number | PostgresOptions = {}): 
   // drops the broken connection.
   pool.on('error', (e) => onIdleError?.(e));
   pool.on('connect', (client) => client.on('error', (e) => onIdleError?.(e)));
+  if (keepPlans) keepStatementPlans(pool);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
   return { db, kind: 'postgres', close: () => db.destroy() };
 }

@@ -61,9 +61,14 @@ if (env.FEED_TOKEN_SECRET && env.FEED_TOKEN_SECRET.length < 32) {
 if (outboundAllow.length) console.warn(`OUTBOUND_ALLOW: the server may fetch these internal addresses: ${outboundAllow.join(', ')} (development and tests only)`);
 
 const logger = jsonLogger(batchedStdout());
+if (env.DATABASE_PREPARED_STATEMENTS && !['0', '1'].includes(env.DATABASE_PREPARED_STATEMENTS)) {
+  console.error(`DATABASE_PREPARED_STATEMENTS must be 0 or 1 (got ${env.DATABASE_PREPARED_STATEMENTS})`);
+  process.exit(2);
+}
 const { db, kind, close } = openDatabase(env.DATABASE_URL || 'sqlite:./data/app.db', {
   max: poolMax,
   waitMs: poolWaitMs,
+  keepPlans: env.DATABASE_PREPARED_STATEMENTS !== '0',
   onIdleError: (e) => logger.warn('database connection lost', { error: e.message }),
 });
 // Kysely's migration lock is a session-level advisory lock, which a pooler in transaction
