@@ -6,7 +6,7 @@
  * goes; it is compiled the first time it runs on each kind of database (the SQL differs:
  * `?` or `$1`), and later calls only put the values in their places.
  */
-import { CompiledQuery, SqliteAdapter, sql, type Compilable, type Kysely, type OnConflictBuilder, type OperationNodeSource, type QueryResult, type RawBuilder, type Transaction } from 'kysely';
+import { CompiledQuery, SqliteAdapter, sql, type Compilable, type Kysely, type OnConflictBuilder, type OperationNodeSource, type QueryResult, type RawBuilder, type SqlBool, type Transaction } from 'kysely';
 import type { DbKind } from './connect.js';
 import type { Database } from './schema.js';
 
@@ -131,6 +131,15 @@ export function jsonRows<R extends object>(table: keyof Database & string, colum
 
 /** Which database `db` (or a transaction on it) talks to. */
 export const kindOf = (db: Q): DbKind => (db.getExecutor().adapter instanceof SqliteAdapter ? 'sqlite' : 'postgres');
+
+/**
+ * `column in (values)` for text values. On PostgreSQL the list is one array parameter
+ * (`= any($1)`), so the statement's text, and with it the plan each connection keeps
+ * (db/pg-statements.ts), is the same however many values there are; SQLite has no arrays.
+ */
+export function oneOf(db: Q, column: string, values: readonly string[]): RawBuilder<SqlBool> {
+  return kindOf(db) === 'postgres' ? sql<SqlBool>`${sql.ref(column)} = any(cast(${[...values]} as text[]))` : sql<SqlBool>`${sql.ref(column)} in (${sql.join([...values])})`;
+}
 
 /** A statement (a query builder or `sql`), run inside the batch's transaction. */
 export type Statement = OperationNodeSource;

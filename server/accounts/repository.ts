@@ -1,7 +1,7 @@
 import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import type { Database, JobRole, OrganisationRow, Role, UserRow } from '../../db/schema.js';
 import type { AuthUser } from '../platform/http.js';
-import { prepared } from '../../db/prepared.js';
+import { oneOf, prepared } from '../../db/prepared.js';
 
 export type Q = Kysely<Database> | Transaction<Database>;
 
@@ -117,7 +117,7 @@ function liveAuthSessions(db: Kysely<Database>, hashes: string | readonly string
     .selectFrom('auth_sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
     .select(['s.token_hash', 's.id as session_id', 's.csrf_token', 'u.id', 'u.email', 'u.name', 'u.role', 'u.org_id', 'u.captioner'])
-    .where('s.token_hash', Array.isArray(hashes) ? 'in' : '=', hashes)
+    .where((eb) => (Array.isArray(hashes) ? oneOf(db, 's.token_hash', hashes) : eb('s.token_hash', '=', hashes as string)))
     .where('s.revoked_at', 'is', null)
     .where('s.expires_at', '>', now)
     .where('u.disabled_at', 'is', null);

@@ -4,7 +4,7 @@ import { audienceLabel } from '../../shared/sessions.js';
 import type { BookingRow, Database, SeatKind, SessionRow } from '../../db/schema.js';
 import type { DbKind } from '../../db/connect.js';
 import type { SeatState } from './availability.js';
-import { kindOf, prepared, preparedIn, rowInserter, runIn, valuesRows, type Statement, type WriteBatch } from '../../db/prepared.js';
+import { kindOf, oneOf, prepared, preparedIn, rowInserter, runIn, valuesRows, type Statement, type WriteBatch } from '../../db/prepared.js';
 import { raiseFeeds, raiseFeedsWith } from '../calendar/feed-revisions.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
@@ -455,7 +455,7 @@ export async function lockSessions(trx: Transaction<Database>, kind: DbKind, ids
     const s = await lockSession(trx, kind, ids[0]!);
     return s ? [s] : [];
   }
-  const q = trx.selectFrom('sessions').selectAll().where('id', 'in', ids).orderBy('id');
+  const q = trx.selectFrom('sessions').selectAll().where(oneOf(trx, 'id', ids)).orderBy('id');
   return (kind === 'postgres' ? q.forUpdate() : q).execute();
 }
 
@@ -498,23 +498,20 @@ export async function holdsAndActiveBookings(trx: Transaction<Database>, ids: re
   }
   const row = await trx
     .selectNoFrom((eb) => [
-      jsonArrayFrom(eb.selectFrom('seat_holds').select(['session_id', 'org_id', 'seat', 'seats', 'claimed']).where(anyOf('session_id', ids))).as('holds'),
+      jsonArrayFrom(eb.selectFrom('seat_holds').select(['session_id', 'org_id', 'seat', 'seats', 'claimed']).where(oneOf(trx, 'session_id', ids))).as('holds'),
       jsonArrayFrom(activeAmong(trx, pairs)).as('booked'),
     ])
     .executeTakeFirstOrThrow();
   return { holds: row.holds, booked: new Map(row.booked.map((r) => [pairKey(r.session_id, r.user_id), r.status])) };
 }
 
-/** PostgreSQL: `column = any($1)` with the values as one array parameter, so the statement's text is the same however many there are. */
-const anyOf = (column: string, values: readonly string[]) => sql<SqlBool>`${sql.ref(column)} = any(cast(${[...values]} as text[]))`;
-
 /** PostgreSQL: the active bookings of the pairs' sessions and people (a superset of the pairs'), each list one array. */
 function activeAmong(trx: Q, pairs: readonly { sessionId: string; userId: string }[]) {
   return trx
     .selectFrom('bookings')
     .select(['session_id', 'user_id', 'status'])
-    .where(anyOf('session_id', [...new Set(pairs.map((p) => p.sessionId))]))
-    .where(anyOf('user_id', [...new Set(pairs.map((p) => p.userId))]))
+    .where(oneOf(trx, 'session_id', [...new Set(pairs.map((p) => p.sessionId))]))
+    .where(oneOf(trx, 'user_id', [...new Set(pairs.map((p) => p.userId))]))
     .where('status', '<>', 'cancelled');
 }
 
