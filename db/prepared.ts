@@ -133,12 +133,13 @@ export function jsonRows<R extends object>(table: keyof Database & string, colum
 export const kindOf = (db: Q): DbKind => (db.getExecutor().adapter instanceof SqliteAdapter ? 'sqlite' : 'postgres');
 
 /**
- * `column in (values)` for text values. On PostgreSQL the list is one array parameter
+ * `column in (values)` for text values, on `db`'s kind of database. On PostgreSQL the list is one array parameter
  * (`= any($1)`), so the statement's text, and with it the plan each connection keeps
  * (db/pg-statements.ts), is the same however many values there are; SQLite has no arrays.
  */
-export function oneOf(db: Q, column: string, values: readonly string[]): RawBuilder<SqlBool> {
-  return kindOf(db) === 'postgres' ? sql<SqlBool>`${sql.ref(column)} = any(cast(${[...values]} as text[]))` : sql<SqlBool>`${sql.ref(column)} in (${sql.join([...values])})`;
+export function oneOf(on: Q | DbKind, column: string, values: readonly string[]): RawBuilder<SqlBool> {
+  const kind = typeof on === 'string' ? on : kindOf(on);
+  return kind === 'postgres' ? sql<SqlBool>`${sql.ref(column)} = any(cast(${[...values]} as text[]))` : sql<SqlBool>`${sql.ref(column)} in (${sql.join([...values])})`;
 }
 
 /** A statement (a query builder or `sql`), run inside the batch's transaction. */

@@ -10,7 +10,7 @@
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import { kindOf, prepared, type WriteBatch } from '../../db/prepared.js';
+import { kindOf, oneOf, prepared, type WriteBatch } from '../../db/prepared.js';
 import type { DbKind } from '../../db/connect.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
@@ -39,9 +39,8 @@ function feedsRaised(people: FeedPeople, nowIso: string, cancelledAt: string | n
   let who;
   if ('userIds' in people) {
     if (people.userIds.length === 0) return null;
-    const ids = [...new Set(people.userIds)];
     // On PostgreSQL one array parameter, so the statement's text (which it plans) does not grow with the batch.
-    who = kind === 'postgres' ? sql`u.id = any(cast(${ids} as text[]))` : sql`u.id in (${sql.join(ids)})`;
+    who = oneOf(kind, 'u.id', [...new Set(people.userIds)]);
   } else if ('bookingIds' in people) {
     if (people.bookingIds.length === 0) return null;
     who = sql`u.id in (select b.user_id from bookings b where b.id in (${sql.join([...new Set(people.bookingIds)])}))`;
