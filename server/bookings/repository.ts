@@ -460,21 +460,21 @@ export async function lockSessions(trx: Transaction<Database>, kind: DbKind, ids
 }
 
 /**
- * The active bookings among these (session, person) pairs (and perhaps others), by pairKey.
+ * The active bookings of these (session, person) pairs, by pairKey.
  *
  * - SQLite: one index seek per pair. The pairs are listed first and joined to bookings in
  *   that order (SQLite keeps a CROSS JOIN's order). An IN list of sessions and one of people
  *   probed every combination (2,500 for a batch of 50), and with statistics gathered before
  *   the bookings grew, SQLite chose to scan every booking instead.
- * - PostgreSQL: the sessions and the people as two arrays (activeAmong), which it answers
- *   from the (session, person) index of active bookings; the list of pairs it plans afresh
- *   each time (more than the query costs) and answers from an index on the session alone.
+ * - PostgreSQL: the sessions and the people as two arrays walked side by side (activeAmong),
+ *   one probe of the (session, person) index of active bookings each; a list of pairs as
+ *   `VALUES` it plans afresh each time (more than the query costs).
  */
 export async function activeBookings(trx: Q, kind: DbKind, pairs: readonly { sessionId: string; userId: string }[]): Promise<Map<string, string>> {
   const unique = [...new Map(pairs.map((p) => [pairKey(p.sessionId, p.userId), p])).values()];
   const rows: { session_id: string; user_id: string; status: string }[] = [];
   if (unique.length <= 1) rows.push(...(unique.length ? await activeBooking.all(trx, unique[0]!) : []));
-  else if (kind === 'postgres') rows.push(...(await activeAmong(trx, unique).execute()));
+  else if (kind === 'postgres') rows.push(...(await activeAmong(trx, unique).execute(trx)).rows);
   else
     for (let at = 0; at < unique.length; at += PAIR_ROWS) {
       const { rows: found } = await sql<{ session_id: string; user_id: string; status: string }>`with p (session_id, user_id) as (${valuesRows(unique.slice(at, at + PAIR_ROWS).map((p) => [p.sessionId, p.userId]))})
@@ -505,14 +505,20 @@ export async function holdsAndActiveBookings(trx: Transaction<Database>, ids: re
   return { holds: row.holds, booked: new Map(row.booked.map((r) => [pairKey(r.session_id, r.user_id), r.status])) };
 }
 
-/** PostgreSQL: the active bookings of the pairs' sessions and people (a superset of the pairs'), each list one array. */
+/**
+ * PostgreSQL: the active bookings of exactly these pairs, the sessions and the people as two
+ * arrays walked side by side: one probe each of the (session, person) index of active
+ * bookings. `'cancelled'` is written into the text, not passed, so that the partial index
+ * (`where status <> 'cancelled'`) is usable by the plan each connection keeps. (Asking for
+ * the sessions' and the people's arrays separately read every active booking of the one
+ * among the other: in the bench, where everyone books every session, several hundred rows
+ * for a batch's 25 pairs, and more as bookings grew.) The `limit 1` keeps each probe a probe.
+ * In parentheses, so that it also serves as a subquery (holdsAndActiveBookings).
+ */
 function activeAmong(trx: Q, pairs: readonly { sessionId: string; userId: string }[]) {
-  return trx
-    .selectFrom('bookings')
-    .select(['session_id', 'user_id', 'status'])
-    .where(oneOf(trx, 'session_id', [...new Set(pairs.map((p) => p.sessionId))]))
-    .where(oneOf(trx, 'user_id', [...new Set(pairs.map((p) => p.userId))]))
-    .where('status', '<>', 'cancelled');
+  return sql<{ session_id: string; user_id: string; status: string }>`(select p.session_id, p.user_id, b.status
+    from unnest(cast(${pairs.map((p) => p.sessionId)} as text[]), cast(${pairs.map((p) => p.userId)} as text[])) as p (session_id, user_id)
+    cross join lateral (select status from bookings where session_id = p.session_id and user_id = p.user_id and status <> 'cancelled' limit 1) b)`;
 }
 
 /** Pairs per activeBookings statement: two parameters each. */
