@@ -12,7 +12,7 @@ import { writeTransaction } from '../platform/transactions.js';
 import * as engine from './service.js';
 import * as views from './views.js';
 import { WithClashes } from '../../shared/timetables.js';
-import { clashLook } from '../timetables/service.js';
+import { clashesForBookings } from '../timetables/service.js';
 
 const Params = z.object({ id: Id });
 
@@ -35,13 +35,13 @@ export function bookingRoutes(deps: Deps) {
       const { id } = c.req.valid('param');
       const body = c.req.valid('json');
       const userIds = body.userIds ?? [body.userId ?? actor.id];
-      // Timetable clashes do not stop a booking (cover can be arranged); the answer says so.
-      // Who has a timetable is asked while the booking is made.
-      const clashesOf = clashLook(deps, userIds);
       const answer = await engine.book(deps, { actor, sessionId: id, seat: body.seat, userIds, idempotencyKey: c.get('idempotencyKey') });
       if ('error' in answer) throw answer.error;
       const booked = answer.results;
-      const clashes = await clashesOf(booked.map((r) => ('error' in r ? { userId: r.userId, sessionId: id, seat: 'online' as const } : { userId: r.userId, sessionId: id, seat: r.seat })));
+      // Timetable clashes do not stop a booking (cover can be arranged); the answer says so.
+      // Asked once booked: the answers of a batch are given together, and so are their looks
+      // (one query for who of them has a timetable, where asking while booking took one each).
+      const clashes = await clashesForBookings(deps, booked.map((r) => ('error' in r ? { userId: r.userId, sessionId: id, seat: 'online' as const } : { userId: r.userId, sessionId: id, seat: r.seat })));
       const results = booked.map((r, i) => ('error' in r ? r : { ...r, clashes: clashes[i] ?? [] }));
       if (body.userIds) return c.json({ results }, 201);
       const only = results[0]!;

@@ -378,21 +378,14 @@ export async function hasTimetableFor(deps: Deps, userId: string): Promise<boole
 }
 const hasTimetable = perDatabase((deps: Deps) => batchedLookup(async (ids: string[]) => new Map([...(await repo.timetableOwners(deps.db, ids))].map((id) => [id, true as const]))));
 
-/** Clashes of bookings (person, session, seat), in the order given; [] where there is no timetable. */
-export async function clashesForBookings(deps: Deps, items: { userId: string; sessionId: string; seat: SeatKind }[]): Promise<Clash[][]> {
-  return clashLook(deps, items.map((i) => i.userId))(items);
-}
-
 /**
- * Starts asking which of `userIds` have a timetable, so that the look runs while they are
- * being booked rather than after; the function returned gives their bookings' clashes.
- * Most people have no timetable, and every booking asks: a look shared by the requests
- * answered together settles it for them, and nothing more is read.
+ * Clashes of bookings (person, session, seat), in the order given; [] where there is no
+ * timetable. Most people have no timetable, and every booking asks: a look shared by the
+ * requests answered together (batchedLookup) settles it for them, and nothing more is read.
  */
-export function clashLook(deps: Deps, userIds: readonly string[]): (items: { userId: string; sessionId: string; seat: SeatKind }[]) => Promise<Clash[][]> {
-  const owners = Promise.all([...new Set(userIds)].map(hasTimetable(deps)));
-  owners.catch(() => undefined); // its error is met where it is awaited, or not at all when the booking failed first
-  return async (items) => ((await owners).some(Boolean) ? clashesIn(deps.db, items) : items.map(() => []));
+export async function clashesForBookings(deps: Deps, items: { userId: string; sessionId: string; seat: SeatKind }[]): Promise<Clash[][]> {
+  const owners = await Promise.all([...new Set(items.map((i) => i.userId))].map(hasTimetable(deps)));
+  return owners.some(Boolean) ? clashesIn(deps.db, items) : items.map(() => []);
 }
 
 async function clashesIn(db: Kysely<Database> | Transaction<Database>, items: { userId: string; sessionId: string; seat: SeatKind }[]): Promise<Clash[][]> {
