@@ -352,18 +352,31 @@ export async function audienceKinds(db: Q, ids: readonly string[]): Promise<Map<
 }
 
 /** An organisation and the organisations above it, nearest first (a school, then its trust). */
-const orgParent = prepared<{ id: string }>()((db, arg) => db.selectFrom('organisations').select(['id', 'parent_id']).where('id', '=', arg('id')));
-
 export async function orgChain(db: Q, orgId: string): Promise<string[]> {
-  const chain: string[] = [];
-  let next: string | null = orgId;
-  while (next && !chain.includes(next) && chain.length < 10) {
-    const row: { id: string; parent_id: string | null } | undefined = await orgParent.first(db, { id: next });
-    if (!row) break;
-    chain.push(row.id);
-    next = row.parent_id;
+  return (await orgChains(db, [orgId])).get(orgId) ?? [];
+}
+
+const orgParents = preparedIn((db, ids: readonly string[]) => db.selectFrom('organisations').select(['id', 'parent_id']).where('id', 'in', ids));
+
+/**
+ * `orgChain` of each of these organisations, read together: a query per level (the
+ * organisations, then their parents, and so on; one level deep today), not per
+ * organisation. A missing organisation's chain is empty.
+ */
+export async function orgChains(db: Q, orgIds: readonly string[]): Promise<Map<string, string[]>> {
+  const parentOf = new Map<string, string | null>();
+  let wanted = [...new Set(orgIds)];
+  for (let level = 0; wanted.length > 0 && level < 10; level++) {
+    for (const r of await orgParents(db, wanted)) parentOf.set(r.id, r.parent_id);
+    wanted = [...new Set(wanted.map((id) => parentOf.get(id)).filter((p): p is string => !!p && !parentOf.has(p)))];
   }
-  return chain;
+  return new Map(
+    orgIds.map((orgId) => {
+      const chain: string[] = [];
+      for (let next: string | null | undefined = orgId; next && parentOf.has(next) && !chain.includes(next) && chain.length < 10; next = parentOf.get(next)) chain.push(next);
+      return [orgId, chain];
+    }),
+  );
 }
 
 /**
@@ -375,10 +388,14 @@ export async function orgInAudience(db: Q, sessionId: string, orgId: string): Pr
   return (await sessionVisibility(db, sessionId, viewer)) === 'visible';
 }
 
-/** Whom `user` sees sessions as: an administrator everything; anyone else by their organisation, its trust, and the sessions they run. */
-export async function viewerFor(db: Q, user: { id: string; role: string; orgId: string | null }): Promise<Viewer> {
+/**
+ * Whom `user` sees sessions as: an administrator everything; anyone else by their
+ * organisation, its trust, and the sessions they run. `chainOf` reads an organisation's
+ * chain (orgChain by default; batched across requests in server/sessions/service.ts).
+ */
+export async function viewerFor(db: Q, user: { id: string; role: string; orgId: string | null }, chainOf: (orgId: string) => Promise<string[]> = (id) => orgChain(db, id)): Promise<Viewer> {
   if (user.role === 'admin') return { kind: 'all' };
-  return { kind: 'person', userId: user.id, orgId: user.orgId, orgChain: user.orgId ? await orgChain(db, user.orgId) : [] };
+  return { kind: 'person', userId: user.id, orgId: user.orgId, orgChain: user.orgId ? await chainOf(user.orgId) : [] };
 }
 
 export async function isTrainerOf(db: Q, sessionId: string, userId: string): Promise<boolean> {

@@ -11,7 +11,7 @@ export function findSession(db: Q, id: string): Promise<SessionRow | undefined> 
 
 // Who may see a session (DESIGN.md invariant 12) is asked by the booking engine too (who
 // may be booked); the one rule lives there, for the same reason as isTrainerOf.
-export { audienceKinds, orgChain, sessionVisibility, viewerFor, visibleTo, type Viewer } from '../bookings/repository.js';
+export { audienceKinds, orgChain, orgChains, sessionVisibility, viewerFor, visibleTo, type Viewer } from '../bookings/repository.js';
 import { orgInAudience, visibleTo, type HoldRow, type Viewer } from '../bookings/repository.js';
 
 /** Whether any organisation has `orgId` as its parent (a trust or local authority). */

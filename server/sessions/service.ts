@@ -62,9 +62,12 @@ export function toSession(row: repo.SessionViewRow, trainerIds: string[], seats:
   };
 }
 
+/** Organisations' chains, looked up together for the requests read together (every signed-in list and session page asks). */
+const orgChainOf = perDatabase((deps: Deps) => batchedLookup((ids: string[]) => repo.orgChains(deps.db, ids)));
+
 /** Whom `user` sees sessions as: an administrator everything; anyone else by their organisation, its trust, and the sessions they run. */
 export async function viewerOf(deps: Deps, user: Pick<AuthUser, 'id' | 'role' | 'orgId'>): Promise<repo.Viewer> {
-  return repo.viewerFor(deps.db, user);
+  return repo.viewerFor(deps.db, user, async (orgId) => (await orgChainOf(deps)(orgId)) ?? []);
 }
 
 /**
