@@ -43,7 +43,7 @@ function feedsRaised(people: FeedPeople, nowIso: string, cancelledAt: string | n
     who = oneOf(kind, 'u.id', [...new Set(people.userIds)]);
   } else if ('bookingIds' in people) {
     if (people.bookingIds.length === 0) return null;
-    who = sql`u.id in (select b.user_id from bookings b where b.id in (${sql.join([...new Set(people.bookingIds)])}))`;
+    who = sql`u.id in (select b.user_id from bookings b where ${oneOf(kind, 'b.id', [...new Set(people.bookingIds)])})`;
   } else {
     who = sql`u.id in (select b.user_id from bookings b where b.session_id = ${people.sessionId})`;
   }
