@@ -117,6 +117,9 @@ function liveAuthSessions(db: Kysely<Database>, hashes: string | readonly string
     .selectFrom('auth_sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
     .select(['s.token_hash', 's.id as session_id', 's.csrf_token', 'u.id', 'u.email', 'u.name', 'u.role', 'u.org_id', 'u.captioner'])
+    // Whether they have a timetable: the session list and a booking's answer want it for
+    // the caller, and read here it costs them no look of their own.
+    .select(sql<number>`case when exists (select 1 from timetables t where t.user_id = u.id) then 1 else 0 end`.as('has_timetable'))
     .where((eb) => (Array.isArray(hashes) ? oneOf(db, 's.token_hash', hashes) : eb('s.token_hash', '=', hashes as string)))
     .where('s.revoked_at', 'is', null)
     .where('s.expires_at', '>', now)

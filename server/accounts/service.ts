@@ -83,7 +83,7 @@ const signedIn = perDatabase((deps: Deps) => batchedLookup((hashes: string[]) =>
 export async function authenticate(deps: Deps, token: string): Promise<Omit<AuthContext, 'via'> | null> {
   const row = await signedIn(deps)(hashToken(token));
   if (!row) return null;
-  return { user: repo.toAuthUser(row), sessionId: row.session_id, csrfToken: row.csrf_token };
+  return { user: { ...repo.toAuthUser(row), hasTimetable: Number(row.has_timetable) === 1 }, sessionId: row.session_id, csrfToken: row.csrf_token };
 }
 
 export async function logout(deps: Deps, sessionId: string) {

@@ -39,9 +39,10 @@ export function bookingRoutes(deps: Deps) {
       if ('error' in answer) throw answer.error;
       const booked = answer.results;
       // Timetable clashes do not stop a booking (cover can be arranged); the answer says so.
-      // Asked once booked: the answers of a batch are given together, and so are their looks
-      // (one query for who of them has a timetable, where asking while booking took one each).
-      const clashes = await clashesForBookings(deps, booked.map((r) => ('error' in r ? { userId: r.userId, sessionId: id, seat: 'online' as const } : { userId: r.userId, sessionId: id, seat: r.seat })));
+      // Whether the caller has a timetable came with their sign-in; anyone else booked is
+      // asked once booked, when the answers of a batch are given together and their looks
+      // share one query (asked while booking it took one each).
+      const clashes = await clashesForBookings(deps, booked.map((r) => ('error' in r ? { userId: r.userId, sessionId: id, seat: 'online' as const } : { userId: r.userId, sessionId: id, seat: r.seat })), actor);
       const results = booked.map((r, i) => ('error' in r ? r : { ...r, clashes: clashes[i] ?? [] }));
       if (body.userIds) return c.json({ results }, 201);
       const only = results[0]!;

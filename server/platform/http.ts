@@ -14,6 +14,8 @@ export interface AuthUser {
   role: Role;
   orgId: string | null;
   captioner: boolean;
+  /** Whether they have a timetable, when read with the sign-in (every request's look). */
+  hasTimetable?: boolean;
 }
 
 export interface AuthContext {

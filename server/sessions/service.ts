@@ -32,7 +32,7 @@ const NO_SEATS_TAKEN = { confirmed_in_person: 0, offered_in_person: 0, waiting_i
 import * as engine from '../bookings/service.js';
 import * as repo from './repository.js';
 import { requireLeadMayPublish } from './leads.js';
-import { fitsForSessions, hasTimetableFor } from '../timetables/service.js';
+import { callerHasTimetable, fitsForSessions } from '../timetables/service.js';
 
 /** A session as `viewerOrgId`'s people see it (their organisation's held seats count as free to them). */
 export function toSession(row: repo.SessionViewRow, trainerIds: string[], seats: Record<SeatKind, SeatState>, viewerOrgId: string | null = null, names: ReadonlyMap<string, string> = new Map()): Session {
@@ -136,7 +136,7 @@ export async function getSession(deps: Deps, id: string, caller?: AuthUser): Pro
   if (!row) throw new AppError('not_found', 'No such session.');
   const view = (await sessionViews(deps, [row], caller))[0]!;
   if (!caller) return view;
-  return { ...view, fit: (await fitsForSessions(deps, caller.id, [row]))?.get(row.id) ?? null };
+  return { ...view, fit: (await fitsForSessions(deps, caller, [row]))?.get(row.id) ?? null };
 }
 
 const iso = (s: string) => new Date(s).toISOString();
@@ -289,19 +289,19 @@ export async function listSessionsJson(deps: Deps, q: z.infer<typeof SessionQuer
   };
   if (q.fits === 'me' && caller) {
     const all = await repo.listAllSessions(deps.db, filter);
-    const fit = await fitsForSessions(deps, caller.id, all);
+    const fit = await fitsForSessions(deps, caller, all);
     const kept = fit ? all.filter((r) => fit.get(r.id)?.fits) : all;
     const page = kept.slice(q.offset, q.offset + q.limit);
     const items = (await sessionViews(deps, page, caller)).map((s) => ({ ...s, fit: fit?.get(s.id) ?? null }));
     return JSON.stringify({ items, total: kept.length, limit: q.limit, offset: q.offset });
   }
   // Whether the caller has a timetable is asked with the page's own looks, in the same turn.
-  const [page, hasTimetable] = await Promise.all([sharedPage(deps, filter, q, caller), caller ? hasTimetableFor(deps, caller.id) : false]);
+  const [page, hasTimetable] = await Promise.all([sharedPage(deps, filter, q, caller), caller ? callerHasTimetable(deps, caller) : false]);
   if (!caller) return listJson(page.json, page.total, q);
   // Most people have no timetable: every session's fit is null, and the page is the one
   // written out (and encoded) once for all of them.
   if (!hasTimetable) return page.untimed;
-  const fit = await fitsForSessions(deps, caller.id, page.items.map((s) => ({ id: s.id, mode: s.mode, starts_at: s.startsAt, ends_at: s.endsAt, capacity_online: s.capacity.online })), { hasTimetable });
+  const fit = await fitsForSessions(deps, { id: caller.id, hasTimetable }, page.items.map((s) => ({ id: s.id, mode: s.mode, starts_at: s.startsAt, ends_at: s.endsAt, capacity_online: s.capacity.online })));
   return listJson(page.json, page.total, q, (i) => JSON.stringify(fit?.get(page.items[i]!.id) ?? null));
 }
 

@@ -350,9 +350,11 @@ function rangeOf(windows: { starts_at: string; ends_at: string }[]) {
  * A session that can be joined online is judged without travel; one that can only be
  * attended in person gets the organisation's travel buffer.
  */
-export async function fitsForSessions(deps: Deps, userId: string, sessions: SessionLike[], known?: { hasTimetable: boolean }): Promise<Map<string, SessionFit> | null> {
-  // Most people have no timetable: one look, shared by the requests read together, settles it.
-  if (!(known ? known.hasTimetable : await hasTimetableFor(deps, userId))) return null;
+export async function fitsForSessions(deps: Deps, who: Pick<AuthUser, 'id' | 'hasTimetable'>, sessions: SessionLike[]): Promise<Map<string, SessionFit> | null> {
+  // Most people have no timetable: known from their sign-in, or one look shared by the
+  // requests read together settles it.
+  if (!(await callerHasTimetable(deps, who))) return null;
+  const userId = who.id;
   const [owner] = await repo.usersWithOrg(deps.db, [userId]);
   if (!owner) return null;
   if (sessions.length === 0) return (await repo.findTimetable(deps.db, userId)) ? new Map() : null;
@@ -376,6 +378,11 @@ export async function fitsForSessions(deps: Deps, userId: string, sessions: Sess
 export async function hasTimetableFor(deps: Deps, userId: string): Promise<boolean> {
   return (await hasTimetable(deps)(userId)) === true;
 }
+
+/** The same for a signed-in caller: already known when read with their sign-in. */
+export async function callerHasTimetable(deps: Deps, caller: Pick<AuthUser, 'id' | 'hasTimetable'>): Promise<boolean> {
+  return caller.hasTimetable ?? hasTimetableFor(deps, caller.id);
+}
 const hasTimetable = perDatabase((deps: Deps) => batchedLookup(async (ids: string[]) => new Map([...(await repo.timetableOwners(deps.db, ids))].map((id) => [id, true as const]))));
 
 /**
@@ -383,8 +390,8 @@ const hasTimetable = perDatabase((deps: Deps) => batchedLookup(async (ids: strin
  * timetable. Most people have no timetable, and every booking asks: a look shared by the
  * requests answered together (batchedLookup) settles it for them, and nothing more is read.
  */
-export async function clashesForBookings(deps: Deps, items: { userId: string; sessionId: string; seat: SeatKind }[]): Promise<Clash[][]> {
-  const owners = await Promise.all([...new Set(items.map((i) => i.userId))].map(hasTimetable(deps)));
+export async function clashesForBookings(deps: Deps, items: { userId: string; sessionId: string; seat: SeatKind }[], caller?: Pick<AuthUser, 'id' | 'hasTimetable'>): Promise<Clash[][]> {
+  const owners = await Promise.all([...new Set(items.map((i) => i.userId))].map((id) => (id === caller?.id ? callerHasTimetable(deps, caller) : hasTimetable(deps)(id))));
   return owners.some(Boolean) ? clashesIn(deps.db, items) : items.map(() => []);
 }
 
