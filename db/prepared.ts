@@ -142,6 +142,19 @@ export function oneOf(on: Q | DbKind, column: string, values: readonly string[])
   return kind === 'postgres' ? sql<SqlBool>`${sql.ref(column)} = any(cast(${[...values]} as text[]))` : sql<SqlBool>`${sql.ref(column)} in (${sql.join([...values])})`;
 }
 
+/**
+ * (session, person) pairs as rows `(session_id, user_id)`, for `with p (session_id, user_id)
+ * as (…)` or a subquery. On PostgreSQL two array parameters walked side by side (`unnest`),
+ * so the statement's text and kept plan are the same however many pairs, as with `oneOf`;
+ * on SQLite, which has no arrays, a `VALUES` list.
+ */
+export function pairRows(on: Q | DbKind, pairs: readonly { sessionId: string; userId: string }[]): RawBuilder<unknown> {
+  const kind = typeof on === 'string' ? on : kindOf(on);
+  return kind === 'postgres'
+    ? sql`select * from unnest(cast(${pairs.map((p) => p.sessionId)} as text[]), cast(${pairs.map((p) => p.userId)} as text[]))`
+    : valuesRows(pairs.map((p) => [p.sessionId, p.userId]));
+}
+
 /** A statement (a query builder or `sql`), run inside the batch's transaction. */
 export type Statement = OperationNodeSource;
 

@@ -4,7 +4,7 @@ import { audienceLabel } from '../../shared/sessions.js';
 import type { BookingRow, Database, SeatKind, SessionRow } from '../../db/schema.js';
 import type { DbKind } from '../../db/connect.js';
 import type { SeatState } from './availability.js';
-import { kindOf, oneOf, prepared, preparedIn, rowInserter, runIn, valuesRows, type Statement, type WriteBatch } from '../../db/prepared.js';
+import { kindOf, oneOf, pairRows, prepared, preparedIn, rowInserter, runIn, valuesRows, type Statement, type WriteBatch } from '../../db/prepared.js';
 import { raiseFeeds, raiseFeedsWith } from '../calendar/feed-revisions.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
@@ -494,7 +494,7 @@ export async function activeBookings(trx: Q, kind: DbKind, pairs: readonly { ses
   else if (kind === 'postgres') rows.push(...(await activeAmong(trx, unique).execute(trx)).rows);
   else
     for (let at = 0; at < unique.length; at += PAIR_ROWS) {
-      const { rows: found } = await sql<{ session_id: string; user_id: string; status: string }>`with p (session_id, user_id) as (${valuesRows(unique.slice(at, at + PAIR_ROWS).map((p) => [p.sessionId, p.userId]))})
+      const { rows: found } = await sql<{ session_id: string; user_id: string; status: string }>`with p (session_id, user_id) as (${pairRows(kind, unique.slice(at, at + PAIR_ROWS))})
         select b.session_id, b.user_id, b.status from p cross join bookings b
         where b.session_id = p.session_id and b.user_id = p.user_id and b.status <> 'cancelled'`.execute(trx);
       rows.push(...found);
@@ -534,7 +534,7 @@ export async function holdsAndActiveBookings(trx: Transaction<Database>, ids: re
  */
 function activeAmong(trx: Q, pairs: readonly { sessionId: string; userId: string }[]) {
   return sql<{ session_id: string; user_id: string; status: string }>`(select p.session_id, p.user_id, b.status
-    from unnest(cast(${pairs.map((p) => p.sessionId)} as text[]), cast(${pairs.map((p) => p.userId)} as text[])) as p (session_id, user_id)
+    from (${pairRows('postgres', pairs)}) as p (session_id, user_id)
     cross join lateral (select status from bookings where session_id = p.session_id and user_id = p.user_id and status <> 'cancelled' limit 1) b)`;
 }
 

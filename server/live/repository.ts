@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sql, type Expression, type Kysely, type Transaction } from 'kysely';
-import { jsonRows, kindOf, prepared, valuesRows } from '../../db/prepared.js';
+import { jsonRows, kindOf, pairRows, prepared } from '../../db/prepared.js';
 import { pairKey } from '../bookings/repository.js';
 import type { Database } from '../../db/schema.js';
 import type { DbKind } from '../../db/connect.js';
@@ -294,16 +294,8 @@ export function removals(db: Q, sessionId: string) {
  */
 export async function keptOutAmong(db: Q, pairs: readonly { sessionId: string; userId: string }[]): Promise<Set<string>> {
   const out = new Set<string>();
-  const kind = kindOf(db);
   for (let at = 0; at < pairs.length; at += KEPT_OUT_ROWS) {
-    const some = pairs.slice(at, at + KEPT_OUT_ROWS);
-    // PostgreSQL: the pairs as two arrays walked side by side, so the text (and the plan each
-    // connection keeps) is the same however many; SQLite has no arrays.
-    const p =
-      kind === 'postgres'
-        ? sql`select * from unnest(cast(${some.map((x) => x.sessionId)} as text[]), cast(${some.map((x) => x.userId)} as text[]))`
-        : valuesRows(some.map((x) => [x.sessionId, x.userId]));
-    const { rows } = await sql<{ session_id: string; user_id: string }>`with p (session_id, user_id) as (${p})
+    const { rows } = await sql<{ session_id: string; user_id: string }>`with p (session_id, user_id) as (${pairRows(db, pairs.slice(at, at + KEPT_OUT_ROWS))})
       select p.session_id, p.user_id from p
       where exists (select 1 from live_removals r where r.session_id = p.session_id and r.user_id = p.user_id)
          or exists (select 1 from live_room_ends e where e.session_id = p.session_id)`.execute(db);

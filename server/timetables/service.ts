@@ -372,16 +372,11 @@ export async function fitsForSessions(deps: Deps, who: Pick<AuthUser, 'id' | 'ha
 }
 
 /**
- * Whether a person has a timetable, looked up together for the requests read in one turn: a
- * caller that asks it alongside its other looks of the turn saves a turn of waiting.
+ * Whether a signed-in caller has a timetable: known when read with their sign-in, else
+ * looked up together with the others asked for meanwhile (batchedLookup).
  */
-export async function hasTimetableFor(deps: Deps, userId: string): Promise<boolean> {
-  return (await hasTimetable(deps)(userId)) === true;
-}
-
-/** The same for a signed-in caller: already known when read with their sign-in. */
 export async function callerHasTimetable(deps: Deps, caller: Pick<AuthUser, 'id' | 'hasTimetable'>): Promise<boolean> {
-  return caller.hasTimetable ?? hasTimetableFor(deps, caller.id);
+  return caller.hasTimetable ?? (await hasTimetable(deps)(caller.id)) === true;
 }
 const hasTimetable = perDatabase((deps: Deps) => batchedLookup(async (ids: string[]) => new Map([...(await repo.timetableOwners(deps.db, ids))].map((id) => [id, true as const]))));
 
