@@ -26,6 +26,8 @@ export interface Prepared<A, O> {
   first(db: Q, args: A): Promise<O | undefined>;
   /** Runs a write; the result carries numAffectedRows. */
   run(db: Q, args: A): Promise<QueryResult<O>>;
+  /** The statement with these values, to run later (a WriteBatch's). */
+  compiled(db: Q, args: A): CompiledQuery<O>;
 }
 
 /**
@@ -70,6 +72,7 @@ function prepare<A extends Record<string, unknown>, O>(build: (db: Kysely<Databa
     run(db, args) {
       return db.executeQuery(compiledFor(db, args));
     },
+    compiled: compiledFor,
   };
 }
 
@@ -103,29 +106,34 @@ export function preparedIn<V, O>(build: (db: Kysely<Database>, values: readonly 
 export function rowInserter<R extends Record<string, unknown>>(table: keyof Database & string, columns: readonly (keyof R & string)[], onConflict?: (oc: OnConflictBuilder<Database, never>) => unknown) {
   const withConflict = <T>(q: T): T => (onConflict ? ((q as unknown as { onConflict: (f: unknown) => T }).onConflict(onConflict)) : q);
   const one = prepared<R>()((db, arg) => withConflict(db.insertInto(table).values(Object.fromEntries(columns.map((c) => [c, arg(c)])) as never)));
-  /** One insert of `rows` (PostgreSQL). */
-  const jsonInsert = (db: Q, rows: R[]) => withConflict(db.insertInto(table).columns(columns as never).expression(jsonRows(table, columns, rows)));
+  /** One insert of many rows (PostgreSQL), built and compiled once: the rows are its one parameter. */
+  const many = prepared<{ rows: string }>()((db, arg) => withConflict(db.insertInto(table).columns(columns as never).expression(jsonRows(table, columns, arg('rows')))));
   const insert = async (db: Q, rows: R[]): Promise<void> => {
     if (kindOf(db) === 'sqlite' || rows.length === 1) {
       for (const row of rows) await one.run(db, row);
       return;
     }
-    if (rows.length) await jsonInsert(db, rows).execute();
+    if (rows.length) await many.run(db, { rows: rowsJson(columns, rows) });
   };
   /** The same rows, as part of `writes` (on PostgreSQL sent with its other writes). */
   insert.into = async (writes: WriteBatch, rows: R[]): Promise<void> => {
     if (writes.kind === 'sqlite') return insert(writes.trx, rows);
-    if (rows.length) await writes.add(jsonInsert(writes.trx, rows));
+    if (rows.length) await writes.add(many.compiled(writes.trx, { rows: rowsJson(columns, rows) }));
   };
   return insert;
 }
 
+/** `rows` as the JSON text `jsonRows` reads: an array of objects with exactly `columns`. */
+export function rowsJson<R extends object>(columns: readonly (keyof R & string)[], rows: readonly R[]): string {
+  return JSON.stringify(rows.map((r) => Object.fromEntries(columns.map((c) => [c, r[c] ?? null]))));
+}
+
 /**
- * PostgreSQL: `rows` of `table` as a query over one JSON parameter, typed by the table's
- * own columns; the source of an `INSERT … SELECT` whose text does not change with the rows.
+ * PostgreSQL: rows of `table` as a query over one JSON parameter (`rowsJson`, or a prepared
+ * query's `arg`), typed by the table's own columns; the source of an `INSERT … SELECT` whose
+ * text does not change with the rows.
  */
-export function jsonRows<R extends object>(table: keyof Database & string, columns: readonly (keyof R & string)[], rows: readonly R[]): RawBuilder<unknown> {
-  const json = JSON.stringify(rows.map((r) => Object.fromEntries(columns.map((c) => [c, r[c] ?? null]))));
+export function jsonRows(table: keyof Database & string, columns: readonly string[], json: unknown): RawBuilder<unknown> {
   return sql`select ${sql.join(columns.map((c) => sql.id(c)))} from json_populate_recordset(null::${sql.table(table)}, ${json}::json)`;
 }
 
@@ -139,7 +147,7 @@ export const kindOf = (db: Q): DbKind => (db.getExecutor().adapter instanceof Sq
  */
 export function oneOf(on: Q | DbKind, column: string, values: readonly string[]): RawBuilder<SqlBool> {
   const kind = typeof on === 'string' ? on : kindOf(on);
-  return kind === 'postgres' ? sql<SqlBool>`${sql.ref(column)} = any(cast(${[...values]} as text[]))` : sql<SqlBool>`${sql.ref(column)} in (${sql.join([...values])})`;
+  return kind === 'postgres' ? sql<SqlBool>`${sql.ref(column)} = any(cast(${values} as text[]))` : sql<SqlBool>`${sql.ref(column)} in (${sql.join([...values])})`;
 }
 
 /**
@@ -150,9 +158,12 @@ export function oneOf(on: Q | DbKind, column: string, values: readonly string[])
  */
 export function pairRows(on: Q | DbKind, pairs: readonly { sessionId: string; userId: string }[]): RawBuilder<unknown> {
   const kind = typeof on === 'string' ? on : kindOf(on);
-  return kind === 'postgres'
-    ? sql`select * from unnest(cast(${pairs.map((p) => p.sessionId)} as text[]), cast(${pairs.map((p) => p.userId)} as text[]))`
-    : valuesRows(pairs.map((p) => [p.sessionId, p.userId]));
+  return kind === 'postgres' ? pairArrays(pairs.map((p) => p.sessionId), pairs.map((p) => p.userId)) : valuesRows(pairs.map((p) => [p.sessionId, p.userId]));
+}
+
+/** PostgreSQL: pairRows from its two arrays (or a prepared query's two `arg`s). */
+export function pairArrays(sessionIds: readonly string[], userIds: readonly string[]): RawBuilder<unknown> {
+  return sql`select * from unnest(cast(${sessionIds} as text[]), cast(${userIds} as text[]))`;
 }
 
 /** A statement (a query builder or `sql`), run inside the batch's transaction. */
@@ -168,28 +179,48 @@ export const runIn = (trx: Q, statement: Statement) => sql`${statement}`.execute
  * write); on SQLite, where a statement costs no round trip, each runs as it is added.
  * PostgreSQL runs them all on one snapshot, in no given order, so none may read a row
  * another writes, and no two may change the same row. `flush` sends what is waiting.
+ *
+ * A write may come already compiled (a prepared query's `compiled`): the hot ones do, so
+ * that a batch's statement is put together from texts compiled once, not built anew.
  */
 export class WriteBatch {
-  readonly #waiting: Statement[] = [];
+  readonly #waiting: (Statement | CompiledQuery)[] = [];
   constructor(
     readonly trx: Transaction<Database>,
     readonly kind: DbKind,
   ) {}
 
-  async add(statement: Statement): Promise<void> {
-    if (this.kind === 'sqlite') await runIn(this.trx, statement);
+  async add(statement: Statement | CompiledQuery): Promise<void> {
+    if (this.kind === 'sqlite') await (isCompiled(statement) ? this.trx.executeQuery(statement) : runIn(this.trx, statement));
     else this.#waiting.push(statement);
   }
 
   async flush(): Promise<void> {
-    const waiting = this.#waiting.splice(0);
+    const waiting = this.#waiting.splice(0).map((q) => (isCompiled(q) ? q : sql`${q}`.compile(this.trx)));
     if (waiting.length === 0) return;
     if (waiting.length === 1) {
-      await runIn(this.trx, waiting[0]!);
+      await this.trx.executeQuery(waiting[0]!);
       return;
     }
-    await sql`with ${sql.join(waiting.map((q, i) => sql`${sql.id(`w${i}`)} as (${q})`))} select 1`.execute(this.trx);
+    const parameters: unknown[] = [];
+    const parts = waiting.map((q, i) => {
+      const text = `"w${i}" as (${shiftPlaceholders(q.sql, parameters.length)})`;
+      parameters.push(...q.parameters);
+      return text;
+    });
+    await this.trx.executeQuery(CompiledQuery.raw(`with ${parts.join(', ')} select 1`, parameters));
   }
+}
+
+const isCompiled = (q: Statement | CompiledQuery): q is CompiledQuery => 'sql' in q && 'parameters' in q;
+
+/**
+ * PostgreSQL: the `$n` placeholders of a compiled statement's text numbered from `by + 1`,
+ * for putting statements together. Quoted literals and identifiers (the only quoting
+ * Kysely and this code write) are passed over whole.
+ */
+export function shiftPlaceholders(text: string, by: number): string {
+  return by === 0 ? text : text.replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"|\$(\d+)/g, (m, n: string | undefined) => (n === undefined ? m : `$${Number(n) + by}`));
 }
 
 /**

@@ -4,7 +4,7 @@ import { audienceLabel } from '../../shared/sessions.js';
 import type { BookingRow, Database, SeatKind, SessionRow } from '../../db/schema.js';
 import type { DbKind } from '../../db/connect.js';
 import type { SeatState } from './availability.js';
-import { kindOf, oneOf, pairRows, prepared, preparedIn, rowInserter, runIn, valuesRows, type Statement, type WriteBatch } from '../../db/prepared.js';
+import { kindOf, oneOf, pairArrays, pairRows, prepared, preparedIn, rowInserter, runIn, valuesRows, type Statement, type WriteBatch } from '../../db/prepared.js';
 import { raiseFeeds, raiseFeedsWith } from '../calendar/feed-revisions.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
@@ -472,9 +472,10 @@ export async function lockSessions(trx: Transaction<Database>, kind: DbKind, ids
     const s = await lockSession(trx, kind, ids[0]!);
     return s ? [s] : [];
   }
-  const q = trx.selectFrom('sessions').selectAll().where(oneOf(trx, 'id', ids)).orderBy('id');
-  return (kind === 'postgres' ? q.forUpdate() : q).execute();
+  if (kind === 'postgres') return sessionsForUpdate.all(trx, { ids: [...ids] });
+  return trx.selectFrom('sessions').selectAll().where(oneOf(trx, 'id', ids)).orderBy('id').execute();
 }
+const sessionsForUpdate = prepared<{ ids: string[] }>()((db, arg) => db.selectFrom('sessions').selectAll().where(oneOf('postgres', 'id', arg('ids'))).orderBy('id').forUpdate());
 
 /**
  * The active bookings of these (session, person) pairs, by pairKey.
@@ -491,7 +492,7 @@ export async function activeBookings(trx: Q, kind: DbKind, pairs: readonly { ses
   const unique = [...new Map(pairs.map((p) => [pairKey(p.sessionId, p.userId), p])).values()];
   const rows: { session_id: string; user_id: string; status: string }[] = [];
   if (unique.length <= 1) rows.push(...(unique.length ? await activeBooking.all(trx, unique[0]!) : []));
-  else if (kind === 'postgres') rows.push(...(await activeAmong(trx, unique).execute(trx)).rows);
+  else if (kind === 'postgres') rows.push(...(await activeAmong(unique.map((p) => p.sessionId), unique.map((p) => p.userId)).execute(trx)).rows);
   else
     for (let at = 0; at < unique.length; at += PAIR_ROWS) {
       const { rows: found } = await sql<{ session_id: string; user_id: string; status: string }>`with p (session_id, user_id) as (${pairRows(kind, unique.slice(at, at + PAIR_ROWS))})
@@ -513,14 +514,15 @@ export async function holdsAndActiveBookings(trx: Transaction<Database>, ids: re
     const [holds, booked] = [await holdsOf(trx, ids), await activeBookings(trx, kindOf(trx), pairs)];
     return { holds, booked };
   }
-  const row = await trx
-    .selectNoFrom((eb) => [
-      jsonArrayFrom(eb.selectFrom('seat_holds').select(['session_id', 'org_id', 'seat', 'seats', 'claimed']).where(oneOf(trx, 'session_id', ids))).as('holds'),
-      jsonArrayFrom(activeAmong(trx, pairs)).as('booked'),
-    ])
-    .executeTakeFirstOrThrow();
+  const row = (await holdsAndActiveAmong.first(trx, { ids: [...ids], sessionIds: pairs.map((p) => p.sessionId), userIds: pairs.map((p) => p.userId) }))!;
   return { holds: row.holds, booked: new Map(row.booked.map((r) => [pairKey(r.session_id, r.user_id), r.status])) };
 }
+const holdsAndActiveAmong = prepared<{ ids: string[]; sessionIds: string[]; userIds: string[] }>()((db, arg) =>
+  db.selectNoFrom((eb) => [
+    jsonArrayFrom(eb.selectFrom('seat_holds').select(['session_id', 'org_id', 'seat', 'seats', 'claimed']).where(oneOf('postgres', 'session_id', arg('ids')))).as('holds'),
+    jsonArrayFrom(activeAmong(arg('sessionIds'), arg('userIds'))).as('booked'),
+  ]),
+);
 
 /**
  * PostgreSQL: the active bookings of exactly these pairs, the sessions and the people as two
@@ -532,9 +534,9 @@ export async function holdsAndActiveBookings(trx: Transaction<Database>, ids: re
  * for a batch's 25 pairs, and more as bookings grew.) The `limit 1` keeps each probe a probe.
  * In parentheses, so that it also serves as a subquery (holdsAndActiveBookings).
  */
-function activeAmong(trx: Q, pairs: readonly { sessionId: string; userId: string }[]) {
+function activeAmong(sessionIds: readonly string[], userIds: readonly string[]) {
   return sql<{ session_id: string; user_id: string; status: string }>`(select p.session_id, p.user_id, b.status
-    from (${pairRows('postgres', pairs)}) as p (session_id, user_id)
+    from (${pairArrays(sessionIds, userIds)}) as p (session_id, user_id)
     cross join lateral (select status from bookings where session_id = p.session_id and user_id = p.user_id and status <> 'cancelled' limit 1) b)`;
 }
 
