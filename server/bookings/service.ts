@@ -261,12 +261,16 @@ async function recordedAnswers(trx: Trx, requests: BookRequest[]): Promise<(Book
 }
 
 /** Booking writers, one per database: requests that arrive together are booked together. */
-const booker = perDatabase((deps: Deps) => new GroupCommit(deps.db, (trx, requests: BookRequest[]) => bookMany(trx, deps, requests)));
+const booker = perDatabase((deps: Deps) => new GroupCommit(deps.db, (trx, requests: BookRequest[]) => bookMany(trx, deps, requests), deps.dbKind === 'postgres'));
 
 /**
  * Books with group commit (server/platform/transactions.ts); resolves once committed. One
- * batch at a time, on PostgreSQL too: several in flight were measured slower (smaller
- * batches, more round trips) on a machine whose CPU the database shares.
+ * batch is written at a time: several in flight were measured slower (smaller batches, more
+ * round trips) on a machine whose CPU the database shares. On PostgreSQL the next batch may
+ * start while the one before waits for its commit (the log flush): it locks its sessions
+ * first, so where the two share a session it waits for that commit and then reads what it
+ * left; elsewhere its first round trips overlap the flush. Measured at about 0.05 of the
+ * floor better (booking_of_floor 0.55-0.59 against 0.48-0.53 without, same machine and hour).
  */
 export function book(deps: Deps, request: BookRequest): Promise<BookAnswer> {
   return booker(deps).run(request);

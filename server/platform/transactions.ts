@@ -49,6 +49,8 @@ export class GroupCommit<J, R> {
     private readonly db: Kysely<Database>,
     /** Applies jobs, in order, as if each ran alone after the ones before it; a result per job. */
     private readonly apply: (trx: Transaction<Database>, jobs: J[]) => Promise<R[]>,
+    /** Whether the next batch may start while this one's commit is on its way (see #drain). */
+    private readonly overlapCommits = false,
   ) {}
 
   /** Applies `job` in a transaction, perhaps shared with other jobs; resolves once committed. */
@@ -73,20 +75,36 @@ export class GroupCommit<J, R> {
     });
   }
 
+  /**
+   * Writes a batch; jobs that came meanwhile (or did not fit) then start the next. With
+   * `overlapCommits` (PostgreSQL, where each transaction has its own connection) the next
+   * starts as soon as this batch's writes are all sent, while its COMMIT is still on its way:
+   * so its log flush overlaps the next batch's first statements. A commit that then
+   * fails still has its jobs retried alone (#write), after the batch that started meanwhile.
+   */
   async #drain() {
-    try {
-      await this.#write(this.#queue.splice(0, MAX_BATCH));
-    } finally {
-      // Jobs that came during the write (or did not fit) start the next batch.
+    let next = false;
+    const startNext = () => {
+      if (next) return;
+      next = true;
       if (this.#queue.length > 0) this.#gather();
       else this.#writing = false;
+    };
+    try {
+      await this.#write(this.#queue.splice(0, MAX_BATCH), this.overlapCommits ? startNext : undefined);
+    } finally {
+      startNext();
     }
   }
 
-  async #write(batch: Waiting<J, R>[]) {
+  async #write(batch: Waiting<J, R>[], applied?: () => void) {
     let results: R[];
     try {
-      results = await this.db.transaction().execute((trx) => this.apply(trx, batch.map((w) => w.job)));
+      results = await this.db.transaction().execute(async (trx) => {
+        const out = await this.apply(trx, batch.map((w) => w.job));
+        applied?.();
+        return out;
+      });
     } catch (e) {
       // Busy (the write lock or a row lock was not had in time) or unreachable: alone, each
       // would wait just as long again, one after another; all are told at once instead.
