@@ -424,7 +424,7 @@ async function benchLists(server: RunningServer, s: Seeded, base: Baselines, db:
   // rate is compared with the shallow one's measured seconds before, not minutes.
   log(`${db}: session_list and session_list_deep, alternating`);
   const listBase = await base.get();
-  const runs = await alternate(pages.map(([, w]) => () => load({ url: server.url, connections: CONNECTIONS, durationSeconds: SECONDS / ROUNDS, path: listPath(w), headers })));
+  const runs = await alternate(pages.map(([, w]) => () => load({ url: server.url, connections: CONNECTIONS, durationSeconds: ROUND_SECONDS, path: listPath(w), headers })));
   for (const [i, [name, w]] of pages.entries()) {
     out[name] = rateEntry(combined(runs[i]!), listBase, {
       baseline_is: `hello-world GET, ${CONNECTIONS} connections`,
@@ -624,8 +624,14 @@ async function benchWebhook(server: RunningServer, cycle: NonNullable<LoadSpec['
 
 /** Per entry measured against its floor: ours / floor in each round, in the order run. */
 const pairRatios = new WeakMap<Entry, number[]>();
-/** Rounds of an alternation: each runs the compared loads one after the other. */
-const ROUNDS = 3;
+/**
+ * Rounds of an alternation: each runs the compared loads one after the other, each load for
+ * ROUND_SECONDS. Five, not three: on these shared machines one entry's rounds spread from
+ * 0.46 to 0.60 of the floor within a minute, and the median of three moved with any one of
+ * them; the median of five is steadier, and no higher or lower on average.
+ */
+const ROUNDS = 5;
+const ROUND_SECONDS = SECONDS / 3;
 
 /**
  * Runs the loads in turn, ROUNDS times over, so that loads compared with each other are
@@ -642,7 +648,7 @@ const roundRatios = (a: LoadResult[], b: LoadResult[]) => a.map((r, i) => r.rps 
 
 /**
  * Our load and the floor's (bench/floor.ts, on its own copy of the database), alternated
- * ROUNDS times over the same cycle, each load a ROUNDS-th of the seconds. Run
+ * ROUNDS times over the same cycle, each load ROUND_SECONDS at a time. Run
  * one after the other, the two rates were minutes apart on a shared machine, and their
  * ratio moved by 2x between runs of the same code (webhook 0.36 and 0.87); each pair here
  * is measured seconds apart, and the ratio taken is the median pair's. Each side goes on
@@ -654,7 +660,7 @@ async function alternateWithFloor(server: RunningServer, floorUrl: string, spec:
     const side = (url: string) => {
       let at = 0;
       return async () => {
-        const r = await load({ ...spec, url, connections: CONNECTIONS, durationSeconds: SECONDS / ROUNDS, cycle: cycle.slice(at), maxRequests: cycle.length - at });
+        const r = await load({ ...spec, url, connections: CONNECTIONS, durationSeconds: ROUND_SECONDS, cycle: cycle.slice(at), maxRequests: cycle.length - at });
         at += r.sent;
         return r;
       };
