@@ -1,6 +1,8 @@
 /**
  * `tsx bench/profile.ts [booking|webhook|list|/api/some/path]`: runs one load against the real server with V8's
  * CPU profiler on and prints the heaviest functions (self time). For finding hot spots.
+ * With `SCRIPT=dist/server.mjs` and then `SCRIPT=dist/bench-floor.mjs` (after `npm run build`
+ * and a bench run, which bundles the floor), `bench/compare-profiles.ts` sets the two side by side.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
