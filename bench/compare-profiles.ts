@@ -8,44 +8,13 @@
  * compilation at start-up is in both (`node:internal`), more in the larger bundle.
  */
 import { readFileSync } from 'node:fs';
-import { SourceMap } from 'node:module';
-import { fileURLToPath } from 'node:url';
-
-interface Profile {
-  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number } }[];
-  samples: number[];
-  startTime: number;
-  endTime: number;
-}
-
-const maps = new Map<string, SourceMap | null>();
-function mapOf(url: string): SourceMap | null {
-  if (!maps.has(url)) {
-    try {
-      maps.set(url, new SourceMap(JSON.parse(readFileSync(`${fileURLToPath(url)}.map`, 'utf8'))));
-    } catch {
-      maps.set(url, null);
-    }
-  }
-  return maps.get(url)!;
-}
-
-/** Where a frame's code lives: a package, one of our files, Node, or the engine. */
-function placeOf({ url, lineNumber, columnNumber, functionName }: Profile['nodes'][number]['callFrame']): string {
-  if (!url) return functionName || '(native)';
-  if (url.startsWith('node:')) return url.startsWith('node:internal') ? 'node:internal' : 'node:lib';
-  const entry = url.endsWith('.mjs') ? mapOf(url)?.findEntry(lineNumber, columnNumber) : undefined;
-  const source = (entry as { originalSource?: string } | undefined)?.originalSource ?? url;
-  const pkg = source.match(/node_modules\/((@[^/]+\/)?[^/]+)/);
-  return pkg ? pkg[1]! : source.replace(/^.*?\/(server|db|shared|bench)\//, '$1/');
-}
+import { placeOf, sampleCounts, type Profile } from './profile-places.js';
 
 /** Microseconds of self time per request, by place. */
 function perRequest(file: string, requests: number): Map<string, number> {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const perSample = (profile.endTime - profile.startTime) / profile.samples.length;
-  const counts = new Map<number, number>();
-  for (const id of profile.samples) counts.set(id, (counts.get(id) ?? 0) + 1);
+  const counts = sampleCounts(profile);
   const out = new Map<string, number>();
   for (const n of profile.nodes) {
     const c = counts.get(n.id);

@@ -9,6 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 
 import os from 'node:os';
 import path from 'node:path';
 import { migrateToLatest, openDatabase } from '../db/connect.js';
+import { placeOf, sampleCounts, type Profile } from './profile-places.js';
 import { seed } from './seed.js';
 import { ROOT, startServer } from './server.js';
 import { LIVEKIT, webhookBodies } from './webhooks.js';
@@ -47,9 +48,8 @@ await new Promise((r) => child.once('exit', r));
 await server.stop();
 // One profile per thread (tsx runs a loader thread); the main thread's is the largest.
 const file = readdirSync(tmp).filter((f) => f.endsWith('.cpuprofile')).sort((a, b) => statSync(path.join(tmp, b)).size - statSync(path.join(tmp, a)).size)[0]!;
-const prof = JSON.parse(readFileSync(path.join(tmp, file), 'utf8')) as { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[] };
-const counts = new Map<number, number>();
-for (const id of prof.samples) counts.set(id, (counts.get(id) ?? 0) + 1);
+const prof = JSON.parse(readFileSync(path.join(tmp, file), 'utf8')) as Profile;
+const counts = sampleCounts(prof);
 const byFn = new Map<string, number>();
 for (const n of prof.nodes) {
   const k = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.replace(/^.*node_modules\//, '~/').replace(/^file:\/\/.*?\/main\//, '')}:${n.callFrame.lineNumber}`;
@@ -59,12 +59,11 @@ const total = prof.samples.length;
 for (const [k, v] of [...byFn].sort((a, b) => b[1] - a[1]).slice(0, 40)) console.log(`${((100 * v) / total).toFixed(1).padStart(5)}%  ${k}`);
 console.log('profile:', path.join(tmp, file));
 
-// Self time by where the code lives.
+// Self time by where the code lives (through the bundle's source map when SCRIPT is a bundle).
 const groups = new Map<string, number>();
 for (const n of prof.nodes) {
-  const u = n.callFrame.url;
-  const g = u.includes('node_modules/') ? u.replace(/^.*node_modules\/((@[^/]+\/)?[^/]+).*$/, '$1') : u.startsWith('node:') ? 'node internals' : u === '' ? n.callFrame.functionName || '(native)' : u.replace(/^file:\/\/.*?\/main\//, '').split('/').slice(0, 2).join('/');
-  groups.set(g, (groups.get(g) ?? 0) + (counts.get(n.id) ?? 0));
+  const place = placeOf(n.callFrame);
+  groups.set(place, (groups.get(place) ?? 0) + (counts.get(n.id) ?? 0));
 }
 console.log('\nby place:');
 for (const [k, v] of [...groups].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${((100 * v) / total).toFixed(1).padStart(5)}%  ${k}`);
