@@ -219,7 +219,7 @@ const isCompiled = (q: Statement | CompiledQuery): q is CompiledQuery => 'sql' i
  * for putting statements together. Quoted literals and identifiers (the only quoting
  * Kysely and this code write) are passed over whole.
  */
-export function shiftPlaceholders(text: string, by: number): string {
+function shiftPlaceholders(text: string, by: number): string {
   return by === 0 ? text : text.replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"|\$(\d+)/g, (m, n: string | undefined) => (n === undefined ? m : `$${Number(n) + by}`));
 }
 
