@@ -492,7 +492,7 @@ export async function activeBookings(trx: Q, kind: DbKind, pairs: readonly { ses
   const unique = [...new Map(pairs.map((p) => [pairKey(p.sessionId, p.userId), p])).values()];
   const rows: { session_id: string; user_id: string; status: string }[] = [];
   if (unique.length <= 1) rows.push(...(unique.length ? await activeBooking.all(trx, unique[0]!) : []));
-  else if (kind === 'postgres') rows.push(...(await activeAmong(unique.map((p) => p.sessionId), unique.map((p) => p.userId)).execute(trx)).rows);
+  else if (kind === 'postgres') rows.push(...(await activeAmongPairs.all(trx, { sessionIds: unique.map((p) => p.sessionId), userIds: unique.map((p) => p.userId) })));
   else
     for (let at = 0; at < unique.length; at += PAIR_ROWS) {
       const { rows: found } = await sql<{ session_id: string; user_id: string; status: string }>`with p (session_id, user_id) as (${pairRows(kind, unique.slice(at, at + PAIR_ROWS))})
@@ -540,7 +540,9 @@ function activeAmong(sessionIds: readonly string[], userIds: readonly string[]) 
     cross join lateral (select status from bookings where session_id = p.session_id and user_id = p.user_id and status <> 'cancelled' limit 1) b)`;
 }
 
-/** Pairs per activeBookings statement: two parameters each. */
+const activeAmongPairs = prepared<{ sessionIds: string[]; userIds: string[] }>()((db, arg) => db.selectFrom(activeAmong(arg('sessionIds'), arg('userIds')).as('a')).selectAll());
+
+/** Pairs per activeBookings statement (SQLite): two parameters each. */
 const PAIR_ROWS = 5000;
 export const pairKey = (sessionId: string, userId: string) => `${sessionId} ${userId}`;
 
