@@ -77,19 +77,7 @@ export async function finishLiveRoom(trx: Q, roomSid: string, at: string) {
 export async function insertEvents(trx: Q, rows: Database['live_events'][]) {
   if (rows.length === 0) return [];
   const sorted = [...rows].sort((x, y) => (x.id < y.id ? -1 : 1));
-  if (kindOf(trx) === 'postgres') {
-    // The same, with the stored events joined to the rows they name: one look each per
-    // event, where correlated subqueries in RETURNING made eight (SQLite has no INSERT in
-    // WITH). The events travel as one JSON parameter, so the statement's text (which
-    // PostgreSQL parses and plans) is the same however many there are.
-    //
-    // Each look is a LATERAL subquery whose LIMIT 1 (a key names one row) keeps it from
-    // being flattened into a join: as plain joins, PostgreSQL (expecting 100 rows from the
-    // insert, where a batch brings 20-50) read the whole of sessions and users into hash
-    // tables for every batch while they were small enough for that to look cheap (2.8 ms a
-    // batch with 10,000 sessions, against 0.7 ms looked up by key).
-    return insertEventsJson.all(trx, { rows: rowsJson(EVENT_COLUMNS, sorted) });
-  }
+  if (kindOf(trx) === 'postgres') return insertEventsJson.all(trx, { rows: rowsJson(EVENT_COLUMNS, sorted) });
   // SQLite: a prepared single-row insert per event (a statement costs no round trip there).
   const out = [];
   for (const row of sorted) {
@@ -102,7 +90,18 @@ export async function insertEvents(trx: Q, rows: Database['live_events'][]) {
 const EVENT_COLUMNS = ['id', 'event', 'room_sid', 'room_name', 'participant_sid', 'participant_identity', 'occurred_at', 'received_at', 'payload'] as const satisfies readonly (keyof Database['live_events'])[];
 
 type EventArgs = Record<(typeof EVENT_COLUMNS)[number], string | null>;
-/** PostgreSQL: many events, stored and joined to what they name (insertEvents), built and compiled once: the events are its one parameter. */
+/**
+ * PostgreSQL: many events, stored and joined to what they name (insertEvents): one look each
+ * per event, where correlated subqueries in RETURNING made eight (SQLite has no INSERT in
+ * WITH). Built and compiled once; the events travel as its one JSON parameter, so the
+ * statement's text (which PostgreSQL parses and plans) is the same however many there are.
+ *
+ * Each look is a LATERAL subquery whose LIMIT 1 (a key names one row) keeps it from being
+ * flattened into a join: as plain joins, PostgreSQL (expecting 100 rows from the insert,
+ * where a batch brings 20-50) read the whole of sessions and users into hash tables for
+ * every batch while they were small enough for that to look cheap (2.8 ms a batch with
+ * 10,000 sessions, against 0.7 ms looked up by key).
+ */
 const insertEventsJson = prepared<{ rows: string }>()((db, arg) =>
   db
     .with('ins', (db) =>
