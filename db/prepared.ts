@@ -125,7 +125,15 @@ export function rowInserter<R extends Record<string, unknown>>(table: keyof Data
 
 /** `rows` as the JSON text `jsonRows` reads: an array of objects with exactly `columns`. */
 export function rowsJson<R extends object>(columns: readonly (keyof R & string)[], rows: readonly R[]): string {
-  return JSON.stringify(rows.map((r) => Object.fromEntries(columns.map((c) => [c, r[c] ?? null]))));
+  // A plain loop into plain objects: Object.fromEntries over mapped pairs cost twice as much
+  // (every booking batch and webhook batch writes its rows through here).
+  return JSON.stringify(
+    rows.map((r) => {
+      const o: Record<string, unknown> = {};
+      for (const c of columns) o[c] = r[c] ?? null;
+      return o;
+    }),
+  );
 }
 
 /**
