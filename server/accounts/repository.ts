@@ -1,7 +1,7 @@
-import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
+import { sql, type Expression, type Insertable, type Kysely, type SqlBool, type Transaction } from 'kysely';
 import type { Database, JobRole, OrganisationRow, Role, UserRow } from '../../db/schema.js';
 import type { AuthUser } from '../platform/http.js';
-import { oneOf, prepared } from '../../db/prepared.js';
+import { kindOf, oneOf, prepared } from '../../db/prepared.js';
 
 export type Q = Kysely<Database> | Transaction<Database>;
 
@@ -109,10 +109,9 @@ export async function insertAuthSession(db: Q, row: Database['auth_sessions']) {
 
 /**
  * The live sessions behind token hashes, each with its user; none for a token revoked,
- * expired or whose account is disabled. `hashes` is one (an argument, in the prepared form
- * below) or a list.
+ * expired or whose account is disabled. `which` picks the hashes: one, or a list.
  */
-function liveAuthSessions(db: Kysely<Database>, hashes: string | readonly string[], now: string) {
+function liveAuthSessions(db: Kysely<Database>, which: Expression<SqlBool>, now: string) {
   return db
     .selectFrom('auth_sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
@@ -120,16 +119,23 @@ function liveAuthSessions(db: Kysely<Database>, hashes: string | readonly string
     // Whether they have a timetable: the session list and a booking's answer want it for
     // the caller, and read here it costs them no look of their own.
     .select(sql<number>`case when exists (select 1 from timetables t where t.user_id = u.id) then 1 else 0 end`.as('has_timetable'))
-    .where((eb) => (Array.isArray(hashes) ? oneOf(db, 's.token_hash', hashes) : eb('s.token_hash', '=', hashes as string)))
+    .where(which)
     .where('s.revoked_at', 'is', null)
     .where('s.expires_at', '>', now)
     .where('u.disabled_at', 'is', null);
 }
-const liveAuthSessionOfOne = prepared<{ tokenHash: string; now: string }>()((db, arg) => liveAuthSessions(db, arg('tokenHash'), arg('now')));
+const liveAuthSessionOfOne = prepared<{ tokenHash: string; now: string }>()((db, arg) => liveAuthSessions(db, sql<SqlBool>`s.token_hash = ${arg('tokenHash')}`, arg('now')));
+/** PostgreSQL: many hashes as one array parameter, so the statement is built and compiled once, whatever their number. */
+const liveAuthSessionsAmong = prepared<{ tokenHashes: string[]; now: string }>()((db, arg) => liveAuthSessions(db, oneOf('postgres', 's.token_hash', arg('tokenHashes')), arg('now')));
 
 /** The signed-in people behind token hashes, by hash. Every request asks (batched: accounts/service.ts). */
 export async function findLiveAuthSessions(db: Q, tokenHashes: readonly string[], nowIso: string) {
-  const rows = tokenHashes.length === 1 ? await liveAuthSessionOfOne.all(db, { tokenHash: tokenHashes[0]!, now: nowIso }) : await liveAuthSessions(db as Kysely<Database>, tokenHashes, nowIso).execute();
+  const rows =
+    tokenHashes.length === 1
+      ? await liveAuthSessionOfOne.all(db, { tokenHash: tokenHashes[0]!, now: nowIso })
+      : kindOf(db) === 'postgres'
+        ? await liveAuthSessionsAmong.all(db, { tokenHashes: [...tokenHashes], now: nowIso })
+        : await liveAuthSessions(db as Kysely<Database>, oneOf('sqlite', 's.token_hash', tokenHashes), nowIso).execute();
   return new Map(rows.map((r) => [r.token_hash, r]));
 }
 
