@@ -177,8 +177,8 @@ export function pairArrays(sessionIds: readonly string[], userIds: readonly stri
 /** A statement (a query builder or `sql`), run inside the batch's transaction. */
 export type Statement = OperationNodeSource;
 
-/** Runs a statement in `trx` (wrapped, so a query builder and raw `sql` run alike). */
-export const runIn = (trx: Q, statement: Statement) => sql`${statement}`.execute(trx);
+/** Runs a statement in `trx`: a query builder and raw `sql` alike (wrapped), or one already compiled. */
+export const runIn = (trx: Q, statement: Statement | CompiledQuery): Promise<QueryResult<unknown>> => (isCompiled(statement) ? trx.executeQuery(statement) : sql`${statement}`.execute(trx));
 
 /**
  * Writes made inside one transaction that do not read what each other write: on
@@ -199,7 +199,7 @@ export class WriteBatch {
   ) {}
 
   async add(statement: Statement | CompiledQuery): Promise<void> {
-    if (this.kind === 'sqlite') await (isCompiled(statement) ? this.trx.executeQuery(statement) : runIn(this.trx, statement));
+    if (this.kind === 'sqlite') await runIn(this.trx, statement);
     else this.#waiting.push(statement);
   }
 

@@ -1,4 +1,4 @@
-import { sql, type Expression, type Kysely, type SqlBool, type Transaction } from 'kysely';
+import { sql, type CompiledQuery, type Expression, type Kysely, type SqlBool, type Transaction } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { audienceLabel } from '../../shared/sessions.js';
 import type { BookingRow, Database, SeatKind, SessionRow } from '../../db/schema.js';
@@ -145,11 +145,11 @@ export class SeatDeltas {
    * of a PostgreSQL batch's round trips), and one per hold touched.
    */
   async apply(trx: Transaction<Database>, writes?: WriteBatch): Promise<void> {
-    const write = async (q: Statement) => (writes ? writes.add(q) : void (await runIn(trx, q)));
+    const write = async (q: Statement | CompiledQuery) => (writes ? writes.add(q) : void (await runIn(trx, q)));
     const changed = [...new Set([...this.sessions.keys(), ...this.lastSeqs.keys()])]
       .map((id): SessionDelta => [id, this.sessions.get(id) ?? new Map<string, number>(), this.lastSeqs.get(id) ?? 0])
       .filter(([, cols, last]) => last > 0 || [...cols.values()].some((n) => n !== 0));
-    for (let at = 0; at < changed.length; at += DELTA_ROWS) await write(countsAdded(changed.slice(at, at + DELTA_ROWS), kindOf(trx)));
+    for (let at = 0; at < changed.length; at += DELTA_ROWS) await write(countsAdded(changed.slice(at, at + DELTA_ROWS), kindOf(trx), trx));
     for (const h of this.holds.values()) {
       if (h.n === 0) continue;
       // A claim is only ever made against an existing hold, and a hold with claims is kept
@@ -175,21 +175,28 @@ type SessionDelta = [id: string, counts: Map<string, number>, lastSeq: number];
  * time, is the same however many sessions). Every count column is written, a zero where
  * nothing changed.
  */
-function countsAdded(changed: SessionDelta[], kind: DbKind) {
+function countsAdded(changed: SessionDelta[], kind: DbKind, trx: Q): Statement | CompiledQuery {
   const cols = SEAT_COUNT_COLUMNS;
-  const set = sql.join([
-    ...cols.map((c) => sql`${sql.id(c)} = sessions.${sql.id(c)} + d.${sql.id(c)}`),
-    sql`last_queue_seq = ${sql.raw(kind === 'postgres' ? 'greatest' : 'max')}(sessions.last_queue_seq, d.last_queue_seq)`,
-  ]);
   if (kind === 'postgres') {
     const json = JSON.stringify(changed.map(([id, d, last]) => Object.fromEntries([['id', id], ...cols.map((c) => [c, d.get(c) ?? 0]), ['last_queue_seq', last]])));
-    return sql`update sessions set ${set} from json_to_recordset(${json}::json) as d(id text, ${sql.join([...cols, 'last_queue_seq'].map((c) => sql`${sql.id(c)} integer`))}) where sessions.id = d.id`;
+    return countsAddedJson.compiled(trx, { json });
   }
   const rows = changed.map(([id, d, last]) => [id, ...[...cols.map((c) => d.get(c) ?? 0), last].map((n) => sql`cast(${n} as integer)`)]);
   return sql`with d (id, ${sql.join([...cols, 'last_queue_seq'].map((c) => sql.id(c)))}) as (${valuesRows(rows)})
-    update sessions set ${set}
+    update sessions set ${countsSet('sqlite')}
     from d where sessions.id = d.id`;
 }
+/** Each count column plus its delta, and the last queue number raised to the new bookings' highest. */
+const countsSet = (kind: DbKind) =>
+  sql.join([
+    ...SEAT_COUNT_COLUMNS.map((c) => sql`${sql.id(c)} = sessions.${sql.id(c)} + d.${sql.id(c)}`),
+    sql`last_queue_seq = ${sql.raw(kind === 'postgres' ? 'greatest' : 'max')}(sessions.last_queue_seq, d.last_queue_seq)`,
+  ]);
+/** PostgreSQL: countsAdded's statement, whose text never changes, built and compiled once. */
+const countsAddedJson = prepared<{ json: string }>()((db, arg) => ({
+  compile: () =>
+    sql`update sessions set ${countsSet('postgres')} from json_to_recordset(${arg('json')}::json) as d(id text, ${sql.join([...SEAT_COUNT_COLUMNS, 'last_queue_seq'].map((c) => sql`${sql.id(c)} integer`))}) where sessions.id = d.id`.compile(db),
+}));
 
 /**
  * Changes one booking and its session's stored counts together (the caller holds the

@@ -8,10 +8,9 @@
  * The writers call `raiseFeeds` from the lowest level that changes those rows (the booking
  * and session repositories), so a new caller of those cannot forget it.
  */
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type CompiledQuery, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import { kindOf, oneOf, prepared, type WriteBatch } from '../../db/prepared.js';
-import type { DbKind } from '../../db/connect.js';
+import { kindOf, oneOf, prepared, runIn, type Statement, type WriteBatch } from '../../db/prepared.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -25,21 +24,25 @@ export type FeedPeople = { userIds: readonly string[] } | { bookingIds: readonly
  * transactions raising the same feeds (an organisation's, under a rush) cannot deadlock.
  */
 export async function raiseFeeds(trx: Q, people: FeedPeople, nowIso: string, cancelledAt: string | null = null): Promise<void> {
-  await feedsRaised(people, nowIso, cancelledAt, kindOf(trx))?.execute(trx);
+  const q = feedsRaised(trx, people, nowIso, cancelledAt);
+  if (q) await runIn(trx, q);
 }
 
 /** `raiseFeeds` of people named by id, as one of `writes` (PostgreSQL sends it with the others). */
 export async function raiseFeedsWith(writes: WriteBatch, userIds: readonly string[], nowIso: string): Promise<void> {
-  const q = feedsRaised({ userIds }, nowIso, null, writes.kind);
+  const q = feedsRaised(writes.trx, { userIds }, nowIso, null);
   if (q) await writes.add(q);
 }
 
 /** The statement that raises those feeds, or null when nobody is named. */
-function feedsRaised(people: FeedPeople, nowIso: string, cancelledAt: string | null, kind: DbKind) {
+function feedsRaised(db: Q, people: FeedPeople, nowIso: string, cancelledAt: string | null): Statement | CompiledQuery | null {
+  const kind = kindOf(db);
   let who;
   if ('userIds' in people) {
     if (people.userIds.length === 0) return null;
-    // On PostgreSQL one array parameter, so the statement's text (which it plans) does not grow with the batch.
+    // On PostgreSQL one array parameter, so the statement's text (which it plans) does not
+    // grow with the batch, and is built and compiled once (every booking batch raises feeds).
+    if (kind === 'postgres') return feedsOfPeopleRaised.compiled(db, { userIds: [...new Set(people.userIds)], now: nowIso, cancelledAt });
     who = oneOf(kind, 'u.id', [...new Set(people.userIds)]);
   } else if ('bookingIds' in people) {
     if (people.bookingIds.length === 0) return null;
@@ -47,6 +50,16 @@ function feedsRaised(people: FeedPeople, nowIso: string, cancelledAt: string | n
   } else {
     who = sql`u.id in (select b.user_id from bookings b where b.session_id = ${people.sessionId})`;
   }
+  return raising(who, nowIso, cancelledAt);
+}
+
+/** PostgreSQL: the feeds of people named by id raised (feedsRaised), built and compiled once. */
+const feedsOfPeopleRaised = prepared<{ userIds: string[]; now: string; cancelledAt: string | null }>()((db, arg) => ({
+  compile: () => raising(oneOf('postgres', 'u.id', arg('userIds')), arg('now'), arg('cancelledAt')).compile(db),
+}));
+
+/** Raises the feeds of the people `who` picks (as `u`), and of their organisations. */
+function raising(who: RawBuilder<unknown>, nowIso: unknown, cancelledAt: unknown) {
   return sql`insert into calendar_feed_revisions (owner_kind, owner_id, revision, changed_at, last_cancelled_at)
     select t.k, t.id, 1, cast(${nowIso} as text), cast(${cancelledAt} as text) from (
       select 'user' as k, u.id as id from users u where ${who}
