@@ -265,6 +265,8 @@ describe.skipIf(skip !== null)('a process killed mid-delivery', () => {
     for (const c of claimed) expect(ids.get(`<${c.id}@send-live-training.invalid>`)).toBe(1);
     // Nothing was retried while process A's lease still stood.
     expect(Math.min(...smtp.received.map((r) => r.at))).toBeGreaterThanOrEqual(leaseEnd - 50);
+    // Log lines reach standard output within a flush interval (server/platform/logging.ts).
+    await waitFor('their log lines', () => sentBy(others).size >= 20, 5_000);
     const who = sentBy(others);
     expect(who.size).toBe(20);
     for (const names of who.values()) expect(names).toHaveLength(1);

@@ -1,0 +1,47 @@
+/**
+ * Log lines reach standard output gathered: on the next turn when the server is quiet, at
+ * most once every `everyMs` under load, at once when many are waiting, and never lost or
+ * reordered.
+ */
+import { describe, expect, it } from 'vitest';
+import { batchedStdout } from './logging.js';
+
+const turn = () => new Promise((r) => setImmediate(r));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('batched standard output', () => {
+  it('writes a quiet server’s line on the next turn, and lines logged together in one write', async () => {
+    const writes: string[] = [];
+    const log = batchedStdout(60_000, 1000, (c) => writes.push(c));
+    log('a');
+    log('b');
+    expect(writes).toEqual([]);
+    await turn();
+    expect(writes).toEqual(['a\nb\n']);
+  });
+
+  it('under load writes at most once per interval, every line in order', async () => {
+    const writes: string[] = [];
+    const log = batchedStdout(300, 1000, (c) => writes.push(c));
+    log('1');
+    await turn();
+    expect(writes).toEqual(['1\n']);
+    // Within the interval after a write: held back, then written together.
+    log('2');
+    await turn();
+    log('3');
+    await turn();
+    expect(writes).toEqual(['1\n']);
+    for (let waited = 0; writes.length < 2 && waited < 5_000; waited += 20) await sleep(20);
+    expect(writes).toEqual(['1\n', '2\n3\n']);
+  });
+
+  it('writes at once when many lines are waiting', async () => {
+    const writes: string[] = [];
+    const log = batchedStdout(60_000, 3, (c) => writes.push(c));
+    log('x');
+    await turn();
+    for (const l of ['p', 'q', 'r']) log(l);
+    expect(writes).toEqual(['x\n', 'p\nq\nr\n']);
+  });
+});
