@@ -149,7 +149,7 @@ export class SeatDeltas {
     const changed = [...new Set([...this.sessions.keys(), ...this.lastSeqs.keys()])]
       .map((id): SessionDelta => [id, this.sessions.get(id) ?? new Map<string, number>(), this.lastSeqs.get(id) ?? 0])
       .filter(([, cols, last]) => last > 0 || [...cols.values()].some((n) => n !== 0));
-    for (let at = 0; at < changed.length; at += DELTA_ROWS) await write(countsAdded(changed.slice(at, at + DELTA_ROWS), kindOf(trx), trx));
+    for (let at = 0; at < changed.length; at += DELTA_ROWS) await write(countsAdded(changed.slice(at, at + DELTA_ROWS), trx));
     for (const h of this.holds.values()) {
       if (h.n === 0) continue;
       // A claim is only ever made against an existing hold, and a hold with claims is kept
@@ -175,9 +175,9 @@ type SessionDelta = [id: string, counts: Map<string, number>, lastSeq: number];
  * time, is the same however many sessions). Every count column is written, a zero where
  * nothing changed.
  */
-function countsAdded(changed: SessionDelta[], kind: DbKind, trx: Q): Statement | CompiledQuery {
+function countsAdded(changed: SessionDelta[], trx: Q): Statement | CompiledQuery {
   const cols = SEAT_COUNT_COLUMNS;
-  if (kind === 'postgres') {
+  if (kindOf(trx) === 'postgres') {
     const json = JSON.stringify(changed.map(([id, d, last]) => Object.fromEntries([['id', id], ...cols.map((c) => [c, d.get(c) ?? 0]), ['last_queue_seq', last]])));
     return countsAddedJson.compiled(trx, { json });
   }
@@ -547,6 +547,7 @@ function activeAmong(sessionIds: readonly string[], userIds: readonly string[]) 
     cross join lateral (select status from bookings where session_id = p.session_id and user_id = p.user_id and status <> 'cancelled' limit 1) b)`;
 }
 
+/** PostgreSQL: activeAmong on its own (activeBookings), built and compiled once. */
 const activeAmongPairs = prepared<{ sessionIds: string[]; userIds: string[] }>()((db, arg) => db.selectFrom(activeAmong(arg('sessionIds'), arg('userIds')).as('a')).selectAll());
 
 /** Pairs per activeBookings statement (SQLite): two parameters each. */
