@@ -17,7 +17,7 @@ class Arg {
   constructor(readonly name: string) {}
 }
 
-type ArgFn<A> = <K extends keyof A & string>(name: K) => A[K];
+export type ArgFn<A> = <K extends keyof A & string>(name: K) => A[K];
 
 export interface Prepared<A, O> {
   /** Every row. */
@@ -79,18 +79,25 @@ function prepare<A extends Record<string, unknown>, O>(build: (db: Kysely<Databa
 /**
  * A query over a list of values (`where x in (...)`), prepared once per list length up to
  * `max` (a page's ids: usually the same length every time); longer lists are built as usual.
+ * Other values the query needs come as named `args`, with `arg` as in `prepared` (names of
+ * the form `in0`, `in1`… are the list's own).
  */
-export function preparedIn<V, O>(build: (db: Kysely<Database>, values: readonly V[]) => Compilable<O>, max = 100) {
-  const byLength = new Map<number, Prepared<Record<string, V>, O>>();
-  return (db: Q, values: readonly V[]): Promise<O[]> => {
-    if (values.length > max) return db.executeQuery(build(db as Kysely<Database>, values).compile()).then((r) => r.rows);
+export function preparedIn<V, O, A extends Record<string, unknown> = Record<never, never>>(build: (db: Kysely<Database>, values: readonly V[], arg: ArgFn<A>) => Compilable<O>, max = 100) {
+  const byLength = new Map<number, Prepared<Record<string, unknown>, O>>();
+  return (db: Q, values: readonly V[], args?: A): Promise<O[]> => {
+    if (values.length > max) {
+      const given = ((name: string) => args?.[name]) as ArgFn<A>;
+      return db.executeQuery(build(db as Kysely<Database>, values, given).compile()).then((r) => r.rows);
+    }
     let p = byLength.get(values.length);
     if (!p) {
       const n = values.length;
-      p = prepared<Record<string, V>>()((kdb, arg) => build(kdb, Array.from({ length: n }, (_, i) => arg(`v${i}`))));
+      p = prepared<Record<string, unknown>>()((kdb, arg) => build(kdb, Array.from({ length: n }, (_, i) => arg(`in${i}`) as V), arg as ArgFn<A>));
       byLength.set(n, p);
     }
-    return p.all(db, Object.fromEntries(values.map((v, i) => [`v${i}`, v])));
+    const all: Record<string, unknown> = { ...args };
+    values.forEach((v, i) => (all[`in${i}`] = v));
+    return p.all(db, all);
   };
 }
 

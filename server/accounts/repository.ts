@@ -1,7 +1,7 @@
 import { sql, type Expression, type Insertable, type Kysely, type SqlBool, type Transaction } from 'kysely';
 import type { Database, JobRole, OrganisationRow, Role, UserRow } from '../../db/schema.js';
 import type { AuthUser } from '../platform/http.js';
-import { kindOf, oneOf, prepared } from '../../db/prepared.js';
+import { kindOf, oneOf, prepared, preparedIn, type ArgFn } from '../../db/prepared.js';
 
 export type Q = Kysely<Database> | Transaction<Database>;
 
@@ -127,6 +127,8 @@ function liveAuthSessions(db: Kysely<Database>, which: Expression<SqlBool>, now:
 const liveAuthSessionOfOne = prepared<{ tokenHash: string; now: string }>()((db, arg) => liveAuthSessions(db, sql<SqlBool>`s.token_hash = ${arg('tokenHash')}`, arg('now')));
 /** PostgreSQL: many hashes as one array parameter, so the statement is built and compiled once, whatever their number. */
 const liveAuthSessionsAmong = prepared<{ tokenHashes: string[]; now: string }>()((db, arg) => liveAuthSessions(db, oneOf('postgres', 's.token_hash', arg('tokenHashes')), arg('now')));
+/** SQLite (no arrays): many hashes as a list, prepared once per number of hashes. */
+const liveAuthSessionsIn = preparedIn((db, tokenHashes: readonly string[], arg: ArgFn<{ now: string }>) => liveAuthSessions(db, oneOf('sqlite', 's.token_hash', tokenHashes), arg('now')));
 
 /** The signed-in people behind token hashes, by hash. Every request asks (batched: accounts/service.ts). */
 export async function findLiveAuthSessions(db: Q, tokenHashes: readonly string[], nowIso: string) {
@@ -135,7 +137,7 @@ export async function findLiveAuthSessions(db: Q, tokenHashes: readonly string[]
       ? await liveAuthSessionOfOne.all(db, { tokenHash: tokenHashes[0]!, now: nowIso })
       : kindOf(db) === 'postgres'
         ? await liveAuthSessionsAmong.all(db, { tokenHashes: [...tokenHashes], now: nowIso })
-        : await liveAuthSessions(db as Kysely<Database>, oneOf('sqlite', 's.token_hash', tokenHashes), nowIso).execute();
+        : await liveAuthSessionsIn(db, tokenHashes, { now: nowIso });
   return new Map(rows.map((r) => [r.token_hash, r]));
 }
 

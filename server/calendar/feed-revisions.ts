@@ -40,10 +40,11 @@ function feedsRaised(db: Q, people: FeedPeople, nowIso: string, cancelledAt: str
   let who;
   if ('userIds' in people) {
     if (people.userIds.length === 0) return null;
+    const userIds = [...new Set(people.userIds)];
     // On PostgreSQL one array parameter, so the statement's text (which it plans) does not
     // grow with the batch, and is built and compiled once (every booking batch raises feeds).
-    if (kind === 'postgres') return feedsOfPeopleRaised.compiled(db, { userIds: [...new Set(people.userIds)], now: nowIso, cancelledAt });
-    who = oneOf(kind, 'u.id', [...new Set(people.userIds)]);
+    if (kind === 'postgres') return feedsOfPeopleRaised.compiled(db, { userIds, now: nowIso, cancelledAt });
+    who = oneOf(kind, 'u.id', userIds);
   } else if ('bookingIds' in people) {
     if (people.bookingIds.length === 0) return null;
     who = sql`u.id in (select b.user_id from bookings b where ${oneOf(kind, 'b.id', [...new Set(people.bookingIds)])})`;

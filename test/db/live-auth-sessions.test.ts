@@ -32,5 +32,12 @@ describe('live sign-ins by token hash', () => {
     });
     expect([...(await findLiveAuthSessions(t.db, [hash(live)], now)).values()].map((r) => r.email)).toEqual([live.email]);
     for (const gone of [revoked, expired, disabled]) expect((await findLiveAuthSessions(t.db, [hash(gone)], now)).size).toBe(0);
+
+    // The same number of hashes again, when every sign-in has run out: the time is the
+    // call's own, not the first call's (the statement is kept per number of hashes).
+    expect((await findLiveAuthSessions(t.db, [...all, hashToken('still nobody')], '9999-01-01T00:00:00.000Z')).size).toBe(0);
+    // More hashes than are kept prepared (a burst of requests): the live ones are still found.
+    const many = [...Array.from({ length: 150 }, (_, i) => hashToken(`stranger ${i}`)), hash(alsoLive), hash(revoked), hash(live)];
+    expect([...(await findLiveAuthSessions(t.db, many, now)).values()].map((r) => r.id).sort()).toEqual([live.id, alsoLive.id].sort());
   });
 });
