@@ -86,7 +86,11 @@ export function preparedIn<V, O, A extends Record<string, unknown> = Record<neve
   const byLength = new Map<number, Prepared<Record<string, unknown>, O>>();
   return (db: Q, values: readonly V[], args?: A): Promise<O[]> => {
     if (values.length > max) {
-      const given = ((name: string) => args?.[name]) as ArgFn<A>;
+      const given = ((name: string) => {
+        const v = args?.[name];
+        if (v === undefined) throw new Error(`prepared query: no value for ${name}`);
+        return v;
+      }) as ArgFn<A>;
       return db.executeQuery(build(db as Kysely<Database>, values, given).compile()).then((r) => r.rows);
     }
     let p = byLength.get(values.length);
