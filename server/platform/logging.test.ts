@@ -3,6 +3,7 @@
  * most once every `everyMs` under load, at once when many are waiting, and never lost or
  * reordered.
  */
+import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { batchedStdout } from './logging.js';
 
@@ -44,4 +45,26 @@ describe('batched standard output', () => {
     for (const l of ['p', 'q', 'r']) log(l);
     expect(writes).toEqual(['x\n', 'p\nq\nr\n']);
   });
+});
+
+describe('batched standard output at exit', () => {
+  it('adds one exit listener however many writers there are', () => {
+    const before = process.listenerCount('exit');
+    for (let i = 0; i < 20; i++) batchedStdout(60_000, 1000, () => {});
+    expect(process.listenerCount('exit') - before).toBeLessThanOrEqual(1);
+  });
+
+  it('writes the lines still held back when the process exits', async () => {
+    // A child process logs a line, then one more within the interval (held back), and exits.
+    const script = `import { batchedStdout } from ${JSON.stringify(new URL('./logging.ts', import.meta.url).href)};
+      const log = batchedStdout(60_000);
+      log('first');
+      setImmediate(() => { log('held back'); process.exit(0); });`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    expect(code).toBe(0);
+    expect(out).toBe('first\nheld back\n');
+  }, 30_000);
 });

@@ -7,6 +7,13 @@ export interface Logger {
   error(msg: string, fields?: Record<string, unknown>): void;
 }
 
+/** What each batched writer still holds is written when the process exits: one listener for them all. */
+const atExit = new Set<() => void>();
+function flushedAtExit(flushSync: () => void) {
+  if (atExit.size === 0) process.on('exit', () => atExit.forEach((f) => f()));
+  atExit.add(flushSync);
+}
+
 /**
  * Standard output, with log lines gathered and written together: a write per line (a
  * system call each) was a tenth of the CPU time of a small request, and under load even a
@@ -34,7 +41,7 @@ export function batchedStdout(everyMs = 25, maxLines = 1000, write: (chunk: stri
     lastWrite = performance.now();
     write(take());
   };
-  process.on('exit', () => {
+  flushedAtExit(() => {
     if (pending.length) writeSync(1, take());
   });
   return (line) => {
