@@ -3,6 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { sql, type Kysely, type OnConflictBuilder, type Transaction } from 'kysely';
 import type { Database, PresenceIntervalsTable } from '../../db/schema.js';
 import { rowInserter } from '../../db/prepared.js';
+import { timeOrderedId } from '../platform/ids.js';
 import { raiseFeeds } from '../calendar/feed-revisions.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
@@ -212,7 +213,7 @@ export async function mergeIntervals(trx: Q, patches: { patch: IntervalPatch; cr
   if (patches.length === 0) return;
   const rows = patches
     .map(({ patch: p, createdAt, updatedAt }) => ({
-      id: randomUUID(),
+      id: timeOrderedId(), // appended to the id index, not written into the middle of it
       session_id: p.sessionId,
       user_id: p.userId,
       source: p.source,

@@ -2,10 +2,10 @@
  * Queries of the live room: LiveKit rooms and events, open intervals, speakers, removals,
  * captioners, captions. Merging presence intervals is attendance's (attendance/repository.ts).
  */
-import { randomUUID } from 'node:crypto';
 import { sql, type Expression, type Kysely, type Transaction } from 'kysely';
 import { jsonRows, kindOf, pairRows, prepared, rowsJson } from '../../db/prepared.js';
 import { pairKey } from '../bookings/repository.js';
+import { timeOrderedId } from '../platform/ids.js';
 import type { Database } from '../../db/schema.js';
 import type { DbKind } from '../../db/connect.js';
 
@@ -189,7 +189,7 @@ export function latestClientInterval(db: Q, sessionId: string, userId: string) {
 export async function insertClientInterval(db: Q, sessionId: string, userId: string, at: string) {
   await db
     .insertInto('presence_intervals')
-    .values({ id: randomUUID(), session_id: sessionId, user_id: userId, source: 'client', key: `client:${randomUUID()}`, room_sid: null, started_at: at, left_at: null, gone_at: null, seen_at: at, aborted: 0, created_at: at, updated_at: at })
+    .values({ id: timeOrderedId(), session_id: sessionId, user_id: userId, source: 'client', key: `client:${timeOrderedId()}`, room_sid: null, started_at: at, left_at: null, gone_at: null, seen_at: at, aborted: 0, created_at: at, updated_at: at })
     .execute();
 }
 
