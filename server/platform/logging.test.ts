@@ -63,7 +63,8 @@ describe('batched standard output at exit', () => {
     const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    const code = await new Promise((resolve) => child.once('exit', resolve));
+    // 'close', not 'exit': it comes after the child's output has all been read.
+    const code = await new Promise((resolve) => child.once('close', resolve));
     expect(code).toBe(0);
     expect(out).toBe('first\nheld back\n');
   }, 30_000);
