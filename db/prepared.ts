@@ -17,6 +17,13 @@ class Arg {
   constructor(readonly name: string) {}
 }
 
+/** The call's value for a prepared query's `arg(name)`; a missing one is a mistake in the caller. */
+function valueOf(args: Record<string, unknown>, name: string): unknown {
+  const v = args[name];
+  if (v === undefined) throw new Error(`prepared query: no value for ${name}`);
+  return v;
+}
+
 export type ArgFn<A> = <K extends keyof A & string>(name: K) => A[K];
 
 export interface Prepared<A, O> {
@@ -53,12 +60,7 @@ function prepare<A extends Record<string, unknown>, O>(build: (db: Kysely<Databa
       c = { sql: q.sql, slots: q.parameters.map((p) => (p instanceof Arg ? p : { value: p })) };
       compiled.set(key, c);
     }
-    const parameters = c.slots.map((s) => {
-      if (!(s instanceof Arg)) return s.value;
-      const v = args[s.name];
-      if (v === undefined) throw new Error(`prepared query: no value for ${s.name}`);
-      return v;
-    });
+    const parameters = c.slots.map((s) => (s instanceof Arg ? valueOf(args, s.name) : s.value));
     return CompiledQuery.raw(c.sql, parameters) as CompiledQuery<O>;
   }
 
@@ -86,11 +88,7 @@ export function preparedIn<V, O, A extends Record<string, unknown> = Record<neve
   const byLength = new Map<number, Prepared<Record<string, unknown>, O>>();
   return (db: Q, values: readonly V[], args?: A): Promise<O[]> => {
     if (values.length > max) {
-      const given = ((name: string) => {
-        const v = args?.[name];
-        if (v === undefined) throw new Error(`prepared query: no value for ${name}`);
-        return v;
-      }) as ArgFn<A>;
+      const given = ((name: string) => valueOf(args ?? {}, name)) as ArgFn<A>;
       return db.executeQuery(build(db as Kysely<Database>, values, given).compile()).then((r) => r.rows);
     }
     let p = byLength.get(values.length);
