@@ -1,5 +1,7 @@
 /**
- * `tsx bench/profile.ts [booking|webhook|list|/api/some/path]`: runs one load against the real server with V8's
+ * `tsx bench/profile.ts [booking|webhook|list|launch|/api/some/path]`: runs one load (for `launch`,
+ * the launch-morning rush: 5,000 distinct staff book one 30-seat session while 50 other
+ * connections list sessions, as the bench's `launch` entry) against the real server with V8's
  * CPU profiler on and prints the heaviest functions (self time). For finding hot spots.
  * With `SCRIPT=dist/server.mjs` and then `SCRIPT=dist/bench-floor.mjs` (after `npm run build`
  * and a bench run, which bundles the floor), `bench/compare-profiles.ts` sets the two side by side.
@@ -19,7 +21,7 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), 'send-prof-'));
 const url = process.env.PG || `sqlite:${path.join(tmp, 'p.db')}`; // PG=postgres://... profiles on PostgreSQL
 const h = openDatabase(url);
 await migrateToLatest(h.db);
-const s = await seed(h.db, { bookers: Number(process.env.BOOKERS || 100), sessions: Number(process.env.SESSIONS || 100), capacity: 25, signInUsers: 1, feedEvents: Number(process.env.FEED_EVENTS || 10), passwordCostLog2: 10 });
+const s = await seed(h.db, { bookers: Number(process.env.BOOKERS || 100), sessions: Number(process.env.SESSIONS || 100), capacity: 25, signInUsers: 1, feedEvents: Number(process.env.FEED_EVENTS || 10), passwordCostLog2: 10, ...(what === 'launch' ? { listSessions: 50, listBookings: 25, launchStaff: 5000 } : {}) });
 await h.close();
 const server = await startServer(process.env.SCRIPT ?? 'server/main.ts', { DATABASE_URL: url, LIVEKIT_URL: LIVEKIT.url, LIVEKIT_API_KEY: LIVEKIT.key, LIVEKIT_API_SECRET: LIVEKIT.secret, ...(process.env.JOBS_INTERVAL_MS ? { JOBS_INTERVAL_MS: process.env.JOBS_INTERVAL_MS } : {}) }, 60_000, ['--cpu-prof', `--cpu-prof-dir=${tmp}`]);
 const cycle = s.bookers.flatMap((u) => s.sessionIds.map((sid) => ({ path: `/api/sessions/${sid}/bookings`, headers: { authorization: `Bearer ${u.token}` } })));
@@ -42,9 +44,20 @@ const spec =
     : what === 'list'
       ? { url: server.url, connections: 50, durationSeconds: 5, path: `/api/sessions?from=${encodeURIComponent(s.upcomingFrom)}&limit=50`, headers: { authorization: `Bearer ${s.bookers[0]!.token}` } }
       : { url: server.url, connections: 50, durationSeconds: 5, path: what.startsWith('/') ? what : '/api/me', headers: { authorization: `Bearer ${s.bookers[0]!.token}` } };
-writeFileSync(path.join(tmp, 'spec.json'), JSON.stringify(spec));
-const child = spawn(process.execPath, ['--import', 'tsx', 'bench/load.ts', path.join(tmp, 'spec.json')], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
-await new Promise((r) => child.once('exit', r));
+/** Runs one load in its own process (bench/load.ts); resolves when it has printed its result. */
+const runLoad = (name: string, spec: object) => {
+  writeFileSync(path.join(tmp, `${name}.json`), JSON.stringify(spec));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/load.ts', path.join(tmp, `${name}.json`)], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  return { child, done: new Promise((r) => child.once('exit', r)) };
+};
+if (what === 'launch') {
+  const listing = runLoad('list', { url: server.url, connections: 50, durationSeconds: 600, path: `/api/sessions?from=${encodeURIComponent(s.list.from)}&to=${encodeURIComponent(s.list.to)}&limit=50`, headers: { authorization: `Bearer ${s.bookers[1]!.token}` } });
+  await new Promise((r) => setTimeout(r, 500));
+  const staff = s.launch.staff.map((u) => ({ path: `/api/sessions/${s.launch.sessionId}/bookings`, headers: { authorization: `Bearer ${u.token}` } }));
+  await runLoad('rush', { url: server.url, connections: 50, durationSeconds: 600, method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}', cycle: staff, maxRequests: staff.length, timeoutSeconds: 60 }).done;
+  listing.child.kill('SIGTERM');
+  await listing.done;
+} else await runLoad('load', spec).done;
 await server.stop();
 // One profile per thread (tsx runs a loader thread); the main thread's is the largest.
 const file = readdirSync(tmp).filter((f) => f.endsWith('.cpuprofile')).sort((a, b) => statSync(path.join(tmp, b)).size - statSync(path.join(tmp, a)).size)[0]!;
