@@ -72,6 +72,7 @@ export const OutboxMessage = z.object({
   createdAt: z.string(),
   sentAt: z.string().nullable(),
 });
+export type OutboxMessage = z.infer<typeof OutboxMessage>;
 
 /** One person of an organisation as its office sees them on a session's "Book staff" list. */
 export const RosterEntry = z.object({

@@ -126,9 +126,24 @@ export async function setDisabled(deps: Deps, actor: AuthUser, userId: string, d
   });
 }
 
+/**
+ * Changes what `patch` names of a person (administrators; office staff for their own staff,
+ * all but the captioner flag) and answers with the person as they now are. A part the actor
+ * may not change is refused before any part is changed.
+ */
+export async function updatePerson(deps: Deps, actor: AuthUser, userId: string, patch: { disabled?: boolean; captioner?: boolean; jobRole?: JobRole | null }) {
+  if (patch.captioner !== undefined && actor.role !== 'admin') throw CAPTIONER_ADMIN_ONLY();
+  if (patch.disabled !== undefined) await setDisabled(deps, actor, userId, patch.disabled);
+  if (patch.captioner !== undefined) await setCaptioner(deps, actor, userId, patch.captioner);
+  if (patch.jobRole !== undefined) await setJobRole(deps, actor, userId, patch.jobRole);
+  return personView(deps, userId);
+}
+
+const CAPTIONER_ADMIN_ONLY = () => new AppError('forbidden', 'Only administrators can make someone a captioner.');
+
 /** Grants or removes the captioner flag (a person who may type live captions): administrators only. */
 export async function setCaptioner(deps: Deps, actor: AuthUser, userId: string, captioner: boolean) {
-  if (actor.role !== 'admin') throw new AppError('forbidden', 'Only administrators can make someone a captioner.');
+  if (actor.role !== 'admin') throw CAPTIONER_ADMIN_ONLY();
   const target = await manageable(deps, actor, userId);
   await repo.setUserCaptioner(deps.db, target.id, captioner);
 }
@@ -139,7 +154,6 @@ export async function setJobRole(deps: Deps, actor: AuthUser, userId: string, jo
   await repo.setUserJobRole(deps.db, target.id, jobRole);
 }
 
-/** A person as shown to those who manage them. */
 /** An administrator changes someone's role or moves them to another organisation. */
 export async function setPlacement(deps: Deps, userId: string, role: Role, orgId: string | null) {
   const row = await repo.findUserById(deps.db, userId);
@@ -166,6 +180,7 @@ export async function sendResetLink(deps: Deps, userId: string) {
   await requestPasswordReset(deps, row.email);
 }
 
+/** A person as shown to those who manage them. */
 export async function personView(deps: Deps, userId: string) {
   const row = await repo.findUserById(deps.db, userId);
   if (!row) throw new AppError('not_found', 'There is no such person.');

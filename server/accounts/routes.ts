@@ -6,8 +6,6 @@ import { Id } from '../../shared/common.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
 import { jsonBody, jsonResponse, requireRole, requireUser, router, type Env } from '../platform/http.js';
-import * as repo from './repository.js';
-import { orgsActableBy } from './acting.js';
 import * as accounts from './service.js';
 import * as lifecycle from './lifecycle.js';
 import * as links from './signin-links.js';
@@ -148,9 +146,7 @@ export function accountRoutes(deps: Deps) {
     async (c) => {
       const auth = c.get('auth');
       const user = requireUser(c);
-      const row = await repo.findUserById(deps.db, user.id);
-      if (!row) throw new AppError('unauthenticated', 'Please sign in.');
-      return c.json({ ...(await accounts.userView(deps, row)), csrfToken: auth?.via === 'cookie' ? auth.csrfToken : null, runsSessions: await runsSessions(deps, user) }, 200);
+      return c.json({ ...(await accounts.signedInUser(deps, user.id)), csrfToken: auth?.via === 'cookie' ? auth.csrfToken : null, runsSessions: await runsSessions(deps, user) }, 200);
     },
   );
 
@@ -187,17 +183,7 @@ export function accountRoutes(deps: Deps) {
   app.openapi(
     createRoute({ method: 'get', path: '/orgs', tags: ['accounts'], summary: 'Organisations the caller may see; q searches names and URNs (admin, trainer: all; office: those they book for, their own first; others: their own)', request: { query: OrgQuery }, responses: { 200: jsonResponse(z.object({ items: z.array(Organisation) }), 'Organisations') } }),
     async (c) => {
-      const user = requireUser(c);
-      const { q } = c.req.valid('query');
-      const rows =
-        user.role === 'admin' || user.role === 'trainer'
-          ? await repo.listOrgs(deps.db, q)
-          : user.role === 'office'
-            ? await repo.findOrgs(deps.db, (await orgsActableBy(deps.db, user)).ids)
-            : user.orgId
-              ? [await repo.findOrg(deps.db, user.orgId)].filter((o) => o !== undefined)
-              : [];
-      return c.json({ items: rows.map(accounts.orgView) }, 200);
+      return c.json({ items: await accounts.orgsVisibleTo(deps, requireUser(c), c.req.valid('query').q) }, 200);
     },
   );
 
@@ -211,13 +197,7 @@ export function accountRoutes(deps: Deps) {
       responses: { 200: jsonResponse(z.object({ items: z.array(User) }), 'People') },
     }),
     async (c) => {
-      const user = requireRole(c, 'office', 'admin');
-      const { id } = c.req.valid('param');
-      if (!(await orgsActableBy(deps.db, user)).has(id)) throw new AppError('forbidden', 'You can only see people in the organisations you book for.');
-      const org = await repo.findOrg(deps.db, id);
-      if (!org) throw new AppError('not_found', 'No such organisation.');
-      const rows = await repo.listUsersOfOrg(deps.db, id);
-      return c.json({ items: rows.map((u) => accounts.toUser(u, org.name)) }, 200);
+      return c.json({ items: await accounts.peopleOfOrgFor(deps, requireRole(c, 'office', 'admin'), c.req.valid('param').id) }, 200);
     },
   );
 
@@ -363,15 +343,7 @@ export function accountRoutes(deps: Deps) {
       responses: { 200: jsonResponse(User, 'The person as they now are') },
     }),
     async (c) => {
-      const actor = requireRole(c, 'admin', 'office');
-      const { id } = c.req.valid('param');
-      const { disabled, captioner, jobRole } = c.req.valid('json');
-      // Checked before anything changes, so a refused part changes nothing.
-      if (captioner !== undefined && actor.role !== 'admin') throw new AppError('forbidden', 'Only administrators can make someone a captioner.');
-      if (disabled !== undefined) await lifecycle.setDisabled(deps, actor, id, disabled);
-      if (captioner !== undefined) await lifecycle.setCaptioner(deps, actor, id, captioner);
-      if (jobRole !== undefined) await lifecycle.setJobRole(deps, actor, id, jobRole);
-      return c.json(await lifecycle.personView(deps, id), 200);
+      return c.json(await lifecycle.updatePerson(deps, requireRole(c, 'admin', 'office'), c.req.valid('param').id, c.req.valid('json')), 200);
     },
   );
 

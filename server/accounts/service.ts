@@ -90,8 +90,40 @@ export async function logout(deps: Deps, sessionId: string) {
   await repo.revokeAuthSession(deps.db, sessionId, deps.now().toISOString());
 }
 
+/** The signed-in person as they now are (an account removed meanwhile is signed out). */
+export async function signedInUser(deps: Deps, userId: string): Promise<User> {
+  const row = await repo.findUserById(deps.db, userId);
+  if (!row) throw new AppError('unauthenticated', 'Please sign in.');
+  return userView(deps, row);
+}
+
 export function orgView(o: OrganisationRow) {
   return { id: o.id, name: o.name, kind: o.kind, urn: o.urn, parentId: o.parent_id, timeZone: o.time_zone, settings: JSON.parse(o.settings) };
+}
+
+/**
+ * The organisations `user` may see, matching `q` (names and URNs): every one to
+ * administrators and trainers, those they book for to office staff (their own first), and
+ * their own to anyone else.
+ */
+export async function orgsVisibleTo(deps: Deps, user: AuthUser, q?: string) {
+  const rows =
+    user.role === 'admin' || user.role === 'trainer'
+      ? await repo.listOrgs(deps.db, q)
+      : user.role === 'office'
+        ? await repo.findOrgs(deps.db, (await orgsActableBy(deps.db, user)).ids)
+        : user.orgId
+          ? [await repo.findOrg(deps.db, user.orgId)].filter((o) => o !== undefined)
+          : [];
+  return rows.map(orgView);
+}
+
+/** The people of an organisation (its office staff and its trust's, administrators). */
+export async function peopleOfOrgFor(deps: Deps, actor: AuthUser, orgId: string): Promise<User[]> {
+  if (!(await orgsActableBy(deps.db, actor)).has(orgId)) throw new AppError('forbidden', 'You can only see people in the organisations you book for.');
+  const org = await repo.findOrg(deps.db, orgId);
+  if (!org) throw new AppError('not_found', 'No such organisation.');
+  return (await repo.listUsersOfOrg(deps.db, orgId)).map((u) => toUser(u, org.name));
 }
 
 const URN_TAKEN = () => new AppError('conflict', 'Another organisation already has this URN.', { issues: [{ path: 'urn', message: 'is already used by another organisation' }] });

@@ -505,10 +505,6 @@ export function alreadyBookedMessage(name: string | null, status: string): strin
   return name === null ? `You already have ${what} for this session.` : `${name} already has ${what} for this session.`;
 }
 
-/**
- * The seats held on a session, per organisation and seat kind; only `orgId`'s when given.
- * Undefined when there is no such session.
- */
 /** The organisations seats may be held for on a session: those it is for (every one for the programme), by name. */
 export async function holdableOrgs(deps: Deps, sessionId: string): Promise<{ id: string; name: string; urn: string | null }[]> {
   const s = await repo.findSession(deps.db, sessionId);
@@ -520,7 +516,10 @@ export async function holdableOrgs(deps: Deps, sessionId: string): Promise<{ id:
   return rows.map((o) => ({ id: o.id, name: o.name, urn: o.urn ?? null })).sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** Every hold on a session, or (`orgIds`) only those of these organisations. */
+/**
+ * The seats held on a session, per organisation and seat kind, or (`orgIds`) only those of
+ * these organisations. Undefined when there is no such session.
+ */
 export async function holdsOfSession(deps: Deps, sessionId: string, orgIds?: readonly string[]) {
   const session = await repo.findSession(deps.db, sessionId);
   if (!session) return undefined;

@@ -14,6 +14,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { BookingRow, Database, OutboxRow } from '../../db/schema.js';
 import { prepared, rowInserter, type WriteBatch } from '../../db/prepared.js';
 import type { Deps } from '../platform/deps.js';
+import type { OutboxMessage } from '../../shared/bookings.js';
 import { compose, type NoticeKind } from './messages.js';
 import { inviteForNotice } from '../calendar/invites.js';
 import { timeOrderedId } from '../platform/ids.js';
@@ -217,6 +218,16 @@ export function latestOutboxRows(db: Q, limit: number, toEmail?: string): Promis
   let q = db.selectFrom('outbox').selectAll().orderBy('id', 'desc').limit(limit);
   if (toEmail) q = q.where('to_email', '=', toEmail);
   return q.execute();
+}
+
+/** The newest messages, as an administrator reads them (newest first; only those to `toEmail` when given). */
+export async function latestMessages(deps: Deps, limit: number, toEmail?: string): Promise<OutboxMessage[]> {
+  const items: OutboxMessage[] = [];
+  for (const r of await latestOutboxRows(deps.db, limit, toEmail?.toLowerCase())) {
+    const m = await renderNotice(deps.db, deps, r);
+    items.push({ id: r.id, kind: r.kind, to: r.to_email, subject: m?.subject ?? '', text: m?.text ?? '', status: r.status, attempts: r.attempts, lastError: r.last_error, createdAt: r.created_at, sentAt: r.sent_at });
+  }
+  return items;
 }
 
 /** Sends a pending message again now (an administrator's "retry now"); false when there is no such pending message. */

@@ -6,7 +6,7 @@ import type { Deps } from '../platform/deps.js';
 import { writeTransaction } from '../platform/transactions.js';
 import { requireSessionManager } from '../sessions/service.js';
 import { messageAttendees } from './attendees.js';
-import { latestOutboxRows, renderNotice, retryNow } from './outbox.js';
+import { latestMessages, retryNow } from './outbox.js';
 import { jsonBody, jsonResponse, requireRole, requireUser, router } from '../platform/http.js';
 
 const Params = z.object({ id: Id });
@@ -25,13 +25,7 @@ export function notificationRoutes(deps: Deps) {
     async (c) => {
       requireRole(c, 'admin');
       const { to, limit } = c.req.valid('query');
-      const rows = await latestOutboxRows(deps.db, limit, to?.toLowerCase());
-      const items = [];
-      for (const r of rows) {
-        const m = await renderNotice(deps.db, deps, r);
-        items.push({ id: r.id, kind: r.kind, to: r.to_email, subject: m?.subject ?? '', text: m?.text ?? '', status: r.status, attempts: r.attempts, lastError: r.last_error, createdAt: r.created_at, sentAt: r.sent_at });
-      }
-      return c.json({ items }, 200);
+      return c.json({ items: await latestMessages(deps, limit, to) }, 200);
     },
   );
 

@@ -1,0 +1,113 @@
+/**
+ * Who may see and change which bookings, as each route asks: the rule for every role in one
+ * place, so the HTTP handlers only validate, call one of these and answer.
+ *
+ * - A booking is its owner's, and seen or changed by office staff who book for the owner's
+ *   organisation and by administrators (`mayActFor`); to anyone else it does not exist.
+ * - A session's roster, attendees and holds are its trainers' and in-house leads' and
+ *   administrators' (`requireSessionManager`); office staff see their own staff's part.
+ * - An organisation's bookings are its office staff's (and its trust's) and administrators'.
+ */
+import type { Transaction } from 'kysely';
+import type { AttendeeEntry, Booking } from '../../shared/bookings.js';
+import type { Database, SeatKind } from '../../db/schema.js';
+import { findOrg, findUserById } from '../accounts/repository.js';
+import { orgsActableBy } from '../accounts/acting.js';
+import { AppError } from '../errors.js';
+import type { Deps } from '../platform/deps.js';
+import type { AuthUser } from '../platform/http.js';
+import { writeTransaction } from '../platform/transactions.js';
+import { attendeesCsv } from './attendees-csv.js';
+import { audienceLabels, findBooking } from './repository.js';
+import * as engine from './service.js';
+import * as views from './views.js';
+
+/** The caller's own bookings, soonest first, with statuses and queue places. */
+export const ownBookings = (deps: Deps, actor: AuthUser): Promise<Booking[]> => views.bookingsOfUser(deps.db, actor.id);
+
+/** One booking, to those who may act for its owner; to anyone else there is no such booking. */
+export async function bookingFor(deps: Deps, actor: AuthUser, id: string): Promise<Booking> {
+  const b = await views.bookingView(deps.db, id);
+  const owner = b && (await findUserById(deps.db, b.userId));
+  if (!b || !owner || !(await engine.mayActFor(deps.db, actor, owner))) throw new AppError('not_found', 'No such booking.');
+  return b;
+}
+
+/** The booking as it is after `change` (run in a write transaction) has been committed. */
+async function changed(deps: Deps, id: string, change: (trx: Transaction<Database>) => Promise<unknown>): Promise<Booking> {
+  await writeTransaction(deps, change);
+  return (await views.bookingView(deps.db, id))!;
+}
+
+/** Cancels a booking or a queue place (its owner, or someone who may act for them); the queue moves up. */
+export const cancel = (deps: Deps, actor: AuthUser, id: string) => changed(deps, id, (trx) => engine.cancelBooking(trx, deps, actor, id));
+/** Takes an offered seat (its owner). */
+export const accept = (deps: Deps, actor: AuthUser, id: string) => changed(deps, id, (trx) => engine.acceptOffer(trx, deps, actor, id));
+/** Turns down an offered seat (its owner). */
+export const decline = (deps: Deps, actor: AuthUser, id: string) => changed(deps, id, (trx) => engine.declineOffer(trx, deps, actor, id));
+
+/** Checks that `actor` runs the session of booking `id` (a 404 when there is no such booking, else a 403). */
+async function requireManagerOfBooking(deps: Deps, actor: AuthUser, id: string) {
+  const b = await findBooking(deps.db, id);
+  if (!b) throw new AppError('not_found', 'No such booking.');
+  await engine.requireSessionManager(deps, actor, b.session_id);
+}
+
+/** Moves a person to the other seat kind of a hybrid session (its trainers, admin); they are told. */
+export async function moveSeat(deps: Deps, actor: AuthUser, id: string, seat: SeatKind): Promise<Booking> {
+  await requireManagerOfBooking(deps, actor, id);
+  return changed(deps, id, (trx) => engine.moveSeat(trx, deps, id, seat));
+}
+
+/** Takes a person off a session with a reason they are sent (its trainers, admin); the queue moves up. */
+export async function remove(deps: Deps, actor: AuthUser, id: string, reason: string): Promise<Booking> {
+  await requireManagerOfBooking(deps, actor, id);
+  return changed(deps, id, (trx) => engine.removeBooking(trx, deps, id, reason));
+}
+
+/** A session's roster in queue order: office staff see their organisations' staff on it; its trainers and admins everyone. */
+export async function sessionBookingsFor(deps: Deps, actor: AuthUser, sessionId: string): Promise<Booking[]> {
+  if (actor.role === 'office') return views.bookingsOfSession(deps.db, sessionId, (await orgsActableBy(deps.db, actor)).ids);
+  await engine.requireSessionManager(deps, actor, sessionId);
+  return views.bookingsOfSession(deps.db, sessionId);
+}
+
+/** Every booking of an organisation's staff, optionally within [from, to) (office staff who book for it, admin). */
+export async function orgBookingsFor(deps: Deps, actor: AuthUser, orgId: string, range: { from?: string; to?: string }): Promise<Booking[]> {
+  if (!(await orgsActableBy(deps.db, actor)).has(orgId)) throw new AppError('forbidden', 'You can only see bookings of the organisations you book for.');
+  return views.bookingsOfOrg(deps.db, orgId, range);
+}
+
+/** Who is coming to a session (its trainers and in-house leads, admin). */
+export async function attendeesFor(deps: Deps, actor: AuthUser, sessionId: string): Promise<AttendeeEntry[]> {
+  await engine.requireSessionManager(deps, actor, sessionId);
+  return views.attendeesOfSession(deps.db, sessionId);
+}
+
+/** Who is coming, as a spreadsheet (see attendees-csv.ts), with who the session is for on every row. */
+export async function attendeesSpreadsheetFor(deps: Deps, actor: AuthUser, sessionId: string): Promise<string> {
+  const items = await attendeesFor(deps, actor, sessionId);
+  return attendeesCsv(items, (await audienceLabels(deps.db, [sessionId])).get(sessionId) ?? 'programme');
+}
+
+/** The seats held on a session: every hold to its trainers and admins, their own organisations' to office staff. */
+export async function holdsFor(deps: Deps, actor: AuthUser, sessionId: string) {
+  // Which schools hold seats, and how many, is theirs and the organisers' business only.
+  if (actor.role !== 'office') await engine.requireSessionManager(deps, actor, sessionId);
+  const items = await engine.holdsOfSession(deps, sessionId, actor.role === 'office' ? (await orgsActableBy(deps.db, actor)).ids : undefined);
+  if (!items) throw new AppError('not_found', 'No such session.');
+  return items;
+}
+
+/** The organisations seats may be held for on a session (its trainers and in-house leads, admin). */
+export async function holdableOrgsFor(deps: Deps, actor: AuthUser, sessionId: string) {
+  await engine.requireSessionManager(deps, actor, sessionId);
+  return engine.holdableOrgs(deps, sessionId);
+}
+
+/** Holds seats of a kind for an organisation (its trainers and in-house leads, admin); 0 removes the hold. */
+export async function holdSeats(deps: Deps, actor: AuthUser, sessionId: string, hold: { orgId: string; seat: SeatKind; seats: number }) {
+  await engine.requireSessionManager(deps, actor, sessionId);
+  if (!(await findOrg(deps.db, hold.orgId))) throw new AppError('validation_failed', 'That organisation does not exist.', { issues: [{ path: 'orgId', message: 'not found' }] });
+  await writeTransaction(deps, (trx) => engine.setHold(trx, deps, sessionId, hold.orgId, hold.seat, hold.seats));
+}
