@@ -111,3 +111,34 @@ describe('mail delivery over SMTP', () => {
     }
   });
 });
+
+describe('the local outbox (no mail server configured)', () => {
+  it('files only what is due and not claimed by another process, soonest due first, each once, with when and how often it was tried', async () => {
+    await bookSome(4); // four notices, due at once
+    const rows = await t.db.selectFrom('outbox').select(['id', 'next_attempt_at']).orderBy('id').execute();
+    const [later, leased, ...due] = rows.map((r) => r.id);
+    const now = t.clock.now().getTime();
+    // One is not due for another minute; another is being sent by another process (its lease still runs).
+    await t.db.updateTable('outbox').set({ next_attempt_at: new Date(now + 60_000).toISOString() }).where('id', '=', later!).execute();
+    await t.db.updateTable('outbox').set({ locked_until: new Date(now + 60_000).toISOString() }).where('id', '=', leased!).execute();
+    // The two due ones: the one due earlier is filed first.
+    await t.db.updateTable('outbox').set({ next_attempt_at: new Date(now - 1_000).toISOString() }).where('id', '=', due[1]!).execute();
+
+    expect(await deliverDue(t.deps, null, 1)).toEqual({ sent: 1, failed: 0 });
+    const status = async () => new Map((await t.db.selectFrom('outbox').select(['id', 'status']).execute()).map((r) => [r.id, r.status]));
+    expect((await status()).get(due[1]!)).toBe('local');
+    expect((await status()).get(due[0]!)).toBe('pending');
+    expect(await deliverDue(t.deps, null)).toEqual({ sent: 1, failed: 0 });
+    expect(await deliverDue(t.deps, null)).toEqual({ sent: 0, failed: 0 });
+
+    const after = new Map((await t.db.selectFrom('outbox').selectAll().execute()).map((r) => [r.id, r]));
+    for (const id of due) expect(after.get(id)).toMatchObject({ status: 'local', attempts: 1, locked_until: null, last_error: null, sent_at: t.clock.now().toISOString() });
+    expect(after.get(later!)).toMatchObject({ status: 'pending', attempts: 0, sent_at: null });
+    expect(after.get(leased!)).toMatchObject({ status: 'pending', attempts: 0, sent_at: null });
+
+    // Once the minute has passed (and the other process's lease with it), both are filed too.
+    t.clock.advance(61_000);
+    expect(await deliverDue(t.deps, null)).toEqual({ sent: 2, failed: 0 });
+    expect([...(await status()).values()].every((s) => s === 'local')).toBe(true);
+  });
+});
