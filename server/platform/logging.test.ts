@@ -68,4 +68,20 @@ describe('batched standard output at exit', () => {
     expect(code).toBe(0);
     expect(out).toBe('first\nheld back\n');
   }, 30_000);
+
+  it('writes them to the writer given in place of standard output, not to standard output', async () => {
+    const script = `import { writeSync } from 'node:fs';
+      import { batchedStdout } from ${JSON.stringify(new URL('./logging.ts', import.meta.url).href)};
+      const log = batchedStdout(60_000, 1000, (c) => writeSync(2, 'given: ' + c));
+      log('first');
+      setImmediate(() => { log('held back'); process.exit(0); });`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let given = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (given += c.toString()));
+    expect(await new Promise((resolve) => child.once('close', resolve))).toBe(0);
+    expect(given).toBe('given: first\ngiven: held back\n');
+    expect(out).toBe('');
+  }, 30_000);
 });

@@ -22,8 +22,13 @@ function flushedAtExit(flushSync: () => void) {
  * are written on the next turn, but at most once every `everyMs`: at once when the server
  * is quiet, within `everyMs` under load, and at once whenever `maxLines` are waiting.
  * Whatever is still waiting when the process exits is written synchronously.
+ * `to` replaces standard output (tests).
  */
-export function batchedStdout(everyMs = 25, maxLines = 1000, write: (chunk: string) => void = (c) => void process.stdout.write(c)): (line: string) => void {
+export function batchedStdout(everyMs = 25, maxLines = 1000, to?: (chunk: string) => void): (line: string) => void {
+  const write = to ?? ((c: string) => void process.stdout.write(c));
+  // At exit an asynchronous write to a pipe may never be made: standard output is written
+  // synchronously then. A writer given in its place (a test's) is used at exit too.
+  const writeAtExit = to ?? ((c: string) => void writeSync(1, c));
   let pending: string[] = [];
   let lastWrite = -Infinity;
   let timer: ReturnType<typeof setTimeout> | null = null;
@@ -42,7 +47,7 @@ export function batchedStdout(everyMs = 25, maxLines = 1000, write: (chunk: stri
     write(take());
   };
   flushedAtExit(() => {
-    if (pending.length) writeSync(1, take());
+    if (pending.length) writeAtExit(take());
   });
   return (line) => {
     const n = pending.push(line);
