@@ -552,7 +552,13 @@ const activeAmongPairs = prepared<{ sessionIds: string[]; userIds: string[] }>()
 
 /** Pairs per activeBookings statement (SQLite): two parameters each. */
 const PAIR_ROWS = 5000;
+/** One key for a (session, person) pair, for maps and sets (ids hold no space). */
 export const pairKey = (sessionId: string, userId: string) => `${sessionId} ${userId}`;
+/** The pair a `pairKey` was made from. */
+export function pairOfKey(key: string): { sessionId: string; userId: string } {
+  const at = key.indexOf(' ');
+  return { sessionId: key.slice(0, at), userId: key.slice(at + 1) };
+}
 
 const BOOKING_COLUMNS = ['id', 'session_id', 'user_id', 'seat', 'status', 'queue_seq', 'hold_org_id', 'offer_expires_at', 'booked_by', 'revision', 'created_at', 'updated_at', 'cancelled_at'] as const satisfies readonly (keyof BookingRow)[];
 /**

@@ -9,7 +9,7 @@ import type { Database, SessionRow } from '../../db/schema.js';
 import { HEARTBEAT_GAP_MS, identityOf, mergeSegment, ROOM_ATTRIBUTES, roomNameOf, sessionIdOfRoom, userIdOfIdentity, type CaptionInput, type JoinResult, type LiveStatus, type RoomRole } from '../../shared/live.js';
 import { findUserById } from '../accounts/repository.js';
 import { finaliseSessionIfOver, OUTCOME_GRACE_MS } from '../attendance/service.js';
-import { findActiveBooking, pairKey } from '../bookings/repository.js';
+import { findActiveBooking, pairKey, pairOfKey } from '../bookings/repository.js';
 import { AppError } from '../errors.js';
 import { perDatabase, type Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
@@ -347,10 +347,7 @@ export async function receive(deps: Deps, rawBody: string, authorization: string
 /** Whether a person is kept out of a session's room, asked for every reported join: the joins answered in one turn are looked up together. */
 const keptOut = perDatabase((deps: Deps) =>
   batchedLookup(async (keys: string[]) => {
-    const found = await repo.keptOutAmong(deps.db, keys.map((k) => {
-      const [sessionId, userId] = k.split(' ') as [string, string];
-      return { sessionId, userId };
-    }));
+    const found = await repo.keptOutAmong(deps.db, keys.map(pairOfKey));
     return new Map(keys.map((k) => [k, found.has(k)]));
   }),
 );
