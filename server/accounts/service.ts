@@ -102,9 +102,9 @@ export function orgView(o: OrganisationRow) {
 }
 
 /**
- * The organisations `user` may see, matching `q` (names and URNs): every one to
- * administrators and trainers, those they book for to office staff (their own first), and
- * their own to anyone else.
+ * The organisations `user` may see: every one to administrators and trainers (those whose
+ * name or URN matches `q`, when given), those they book for to office staff (their own
+ * first), and their own to anyone else.
  */
 export async function orgsVisibleTo(deps: Deps, user: AuthUser, q?: string) {
   const rows =
