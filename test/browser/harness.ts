@@ -136,10 +136,37 @@ export async function expectNoAxeViolations(page: Page, what = page.url()) {
     const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] }, resultTypes: ['violations'] });
     return r.violations;
   })) as AxeViolation[];
+  // Every page checked with axe is checked for this too (axe has no rule for it).
+  await expectStackedLabelsMatchHeaders(page, what);
   if (violations.length) {
     const lines = violations.map((v) => `- ${v.id} (${v.impact}): ${v.help} [${v.helpUrl}]\n${v.nodes.map((n) => `    at ${JSON.stringify(n.target)}${n.failureSummary ? `: ${n.failureSummary.replace(/\s+/g, ' ')}` : ''}`).join('\n')}`);
     throw new Error(`axe-core found ${violations.length} accessibility violation(s) on ${what}:\n${lines.join('\n')}`);
   }
+}
+
+/**
+ * On a narrow screen a `table.stack` shows each cell under the label in its `data-label`
+ * (styles.css); that label must be the column's header, or the two widths name one column
+ * differently. Rows with merged cells are left out.
+ */
+export async function expectStackedLabelsMatchHeaders(page: Page, what = page.url()) {
+  const mismatches = await page.evaluate(() => {
+    const text = (el: Element) => (el.textContent ?? '').replace(/\s+/g, ' ').trim();
+    const out: string[] = [];
+    for (const table of document.querySelectorAll('table.stack')) {
+      const headers = [...table.querySelectorAll('thead tr:last-child th')].map(text);
+      for (const row of table.querySelectorAll('tbody tr')) {
+        const cells = [...row.children];
+        if (cells.some((c) => (c as HTMLTableCellElement).colSpan > 1)) continue;
+        cells.forEach((cell, i) => {
+          const label = cell.getAttribute('data-label');
+          if (label !== null && label !== headers[i]) out.push(`"${label}" under the header "${headers[i] ?? '(none)'}"`);
+        });
+      }
+    }
+    return [...new Set(out)];
+  });
+  if (mismatches.length) throw new Error(`stacked table cells labelled otherwise than their column on ${what}: ${mismatches.join('; ')}`);
 }
 
 /**

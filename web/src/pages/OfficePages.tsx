@@ -130,7 +130,7 @@ export function OrgBookingsPage({ orgId, orgs = [] }: { orgId: string; orgs?: Or
                     <td data-label="Session">
                       <Link href={`/sessions/${b.sessionId}`}>{b.session.title}</Link>
                     </td>
-                    <td data-label="When">
+                    <td data-label="Date and time">
                       <time dateTime={b.session.startsAt}>{formatDate(b.session.startsAt)}</time>, {formatTimeRange(b.session.startsAt, b.session.endsAt)}
                     </td>
                     <td data-label="Seat">{seatLabel[b.seat]}</td>
@@ -269,7 +269,7 @@ export function OrgRecordPage({ orgId, orgs = [] }: { orgId: string; orgs?: Org[
                           <Link href={`/sessions/${c.sessionId}`}>{c.title}</Link>
                           {c.audience !== 'programme' && <> ({c.audience})</>}
                         </td>
-                        <td data-label="When">
+                        <td data-label="Date and time">
                           <time dateTime={c.startsAt}>{formatDate(c.startsAt)}</time>, {formatTimeRange(c.startsAt, c.endsAt)}
                         </td>
                         <td data-label="Seat">{seatLabel[c.seat]}</td>
