@@ -4,6 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { Me, type SignedIn } from '../../shared/accounts.js';
 import { api, ApiError, onUnauthenticated, setCsrfToken } from './api.js';
 import { AppContext, LoadError, PageHeading, type MeValue } from './components.js';
+import { Retry } from './load.js';
 import { BookingPage } from './pages/BookingPage.js';
 import { BookingsPage, CompletionsPage } from './pages/BookingsPage.js';
 import { CalendarPage } from './pages/CalendarPage.js';
@@ -159,27 +160,31 @@ function App() {
   // undefined: still asking the server who is signed in.
   const [me, setMe] = useState<MeValue | null | undefined>(undefined);
   const [loadError, setLoadError] = useState<unknown>(null);
+  const [retrying, setRetrying] = useState(false);
 
   function loadMe() {
-    api('/api/me', Me, { quiet401: true })
+    return api('/api/me', Me, { quiet401: true })
       .then((m) => {
         setCsrfToken(m.csrfToken);
+        setLoadError(null);
         setMe(m);
       })
       .catch((e) => {
-        if (e instanceof ApiError && e.status === 401) setMe(null);
-        else setLoadError(e);
+        if (e instanceof ApiError && e.status === 401) {
+          setLoadError(null);
+          setMe(null);
+        } else setLoadError(e);
       });
   }
   /** Signed in: the answer says who; what they may do (run sessions, say) is asked for after. */
   function signedIn(m: SignedIn) {
     setCsrfToken(m.csrfToken);
     setMe(undefined);
-    loadMe();
+    void loadMe();
   }
 
   useEffect(() => {
-    loadMe();
+    void loadMe();
     return onUnauthenticated(() => {
       setCsrfToken(null);
       setMe(null);
@@ -218,7 +223,22 @@ function App() {
     signedIn,
   );
   if (signedOutPage) content = signedOutPage;
-  else if (loadError) content = <LoadError error={loadError} />;
+  else if (loadError && me === undefined)
+    content = (
+      <>
+        <PageHeading title="The page could not be loaded" navigated={loc.navigated}>
+          The page could not be loaded
+        </PageHeading>
+        <Retry
+          error={loadError}
+          busy={retrying}
+          onRetry={() => {
+            setRetrying(true);
+            void loadMe().finally(() => setRetrying(false));
+          }}
+        />
+      </>
+    );
   else if (me === undefined) content = <p>Loading…</p>;
   else if (me === null || loc.path === '/signin')
     content = loc.path === '/signin' ? (

@@ -1,9 +1,10 @@
 /** My account: who I am, and changing my password (my other sign-ins end). */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { z } from 'zod';
 import { ChangePasswordInput, SignInMethods } from '../../../shared/accounts.js';
 import { api, ApiError } from '../api.js';
 import { apiIssues, ErrorSummary, errorFor, Fact, messageOf, PageHeading, Status, TextField, toFieldErrors, useApp, type FieldError } from '../components.js';
+import { Loaded, useLoad } from '../load.js';
 
 const ROLE_LABEL = { staff: 'Staff', office: 'School office', trainer: 'Trainer', admin: 'Administrator' } as const;
 const FIELDS = {
@@ -17,10 +18,7 @@ export function AccountPage() {
   const [saved, setSaved] = useState('');
   const [busy, setBusy] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
-  const [methods, setMethods] = useState<z.infer<typeof SignInMethods> | null>(null);
-  useEffect(() => {
-    api('/api/me/sign-in-methods', SignInMethods).then(setMethods, () => setMethods(null));
-  }, []);
+  const methods = useLoad(() => api('/api/me/sign-in-methods', SignInMethods), []);
 
   async function submit(e: Event) {
     e.preventDefault();
@@ -59,19 +57,19 @@ export function AccountPage() {
         {me.orgName && <Fact label="Organisation">{me.orgName}</Fact>}
       </dl>
       <h2>How you sign in</h2>
-      {methods ? (
-        <ul>
-          {methods.password && <li>With your email address and password</li>}
-          {methods.emailLink && <li>With a sign-in link sent to your email address</li>}
-          {methods.providers.map((p) => (
-            <li key={p.label}>
-              {p.label} (linked {new Date(p.linkedAt).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric' })})
-            </li>
-          ))}
-        </ul>
-      ) : (
-        <p>Loading…</p>
-      )}
+      <Loaded state={methods} what="how you sign in">
+        {(m) => (
+          <ul>
+            {m.password && <li>With your email address and password</li>}
+            {m.emailLink && <li>With a sign-in link sent to your email address</li>}
+            {m.providers.map((p) => (
+              <li key={p.label}>
+                {p.label} (linked {new Date(p.linkedAt).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric' })})
+              </li>
+            ))}
+          </ul>
+        )}
+      </Loaded>
       <h2 id="change-password-title">Change your password</h2>
       <p>When you change it, you stay signed in here and are signed out everywhere else.</p>
       <ErrorSummary errors={errors} />

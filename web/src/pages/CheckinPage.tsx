@@ -9,6 +9,7 @@ import { Session } from '../../../shared/sessions.js';
 import { api } from '../api.js';
 import { messageOf, PageHeading, useApp } from '../components.js';
 import { formatDate, formatTimeRange } from '../format.js';
+import { Loaded, useLoad } from '../load.js';
 import { Link } from '../router.js';
 
 /** The server's own words: they say what went wrong (wrong or expired code, no in-person seat, too many tries). */
@@ -18,16 +19,14 @@ function failureText(e: unknown): string {
 
 export function CheckinPage({ id }: { id: string }) {
   const { loc } = useApp();
-  const [session, setSession] = useState<Session | null>(null);
+  // What the session is, above the form; the form works without it.
+  const sessionLoad = useLoad(() => api(`/api/sessions/${encodeURIComponent(id)}`, Session), [id]);
+  const session = sessionLoad.data;
   const [code, setCode] = useState(() => (loc.query.get('code') ?? '').replace(/\D/g, '').slice(0, 20));
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
   const [fieldError, setFieldError] = useState('');
   const resultRef = useRef<HTMLDivElement>(null);
-
-  useEffect(() => {
-    api(`/api/sessions/${encodeURIComponent(id)}`, Session).then(setSession, () => setSession(null));
-  }, [id]);
 
   useEffect(() => {
     if (result) resultRef.current?.focus();
@@ -61,19 +60,21 @@ export function CheckinPage({ id }: { id: string }) {
       <PageHeading title="Check in" navigated={loc.navigated}>
         Check in
       </PageHeading>
-      {session && (
-        <p class="lede">
-          <strong>{session.title}</strong>
-          <br />
-          {formatDate(session.startsAt)}, {formatTimeRange(session.startsAt, session.endsAt)}
-          {session.venue && (
-            <>
-              <br />
-              {session.venue}
-            </>
-          )}
-        </p>
-      )}
+      <Loaded state={sessionLoad} what="the session">
+        {(session) => (
+          <p class="lede">
+            <strong>{session.title}</strong>
+            <br />
+            {formatDate(session.startsAt)}, {formatTimeRange(session.startsAt, session.endsAt)}
+            {session.venue && (
+              <>
+                <br />
+                {session.venue}
+              </>
+            )}
+          </p>
+        )}
+      </Loaded>
       {result && (
         <div ref={resultRef} tabIndex={-1} role={result.ok ? 'status' : 'alert'} class={result.ok ? 'notice notice-success checkin-result' : 'notice notice-error checkin-result'} id="checkin-result">
           <h2>{result.ok ? 'Checked in' : 'Not checked in'}</h2>

@@ -10,7 +10,8 @@ import { z } from 'zod';
 import { HEARTBEAT_INTERVAL_MS, identityOf, JoinResult, userIdOfIdentity } from '../../../shared/live.js';
 import { Session } from '../../../shared/sessions.js';
 import { api, ApiError } from '../api.js';
-import { Alert, LoadError, messageOf, PageHeading, Status, useApp } from '../components.js';
+import { Alert, messageOf, PageHeading, Status, useApp } from '../components.js';
+import { Retry, useLoad } from '../load.js';
 import { formatDate, formatDateTime, formatTimeRange } from '../format.js';
 import { Link } from '../router.js';
 import { AttendancePanel, useAttendance } from '../room/AttendancePanel.js';
@@ -151,8 +152,8 @@ function usePresence(sessionId: string, active: boolean, csrfToken: string | nul
 
 export function RoomPage({ id }: { id: string }) {
   const { me, loc } = useApp();
-  const [session, setSession] = useState<Session | null>(null);
-  const [loadError, setLoadError] = useState<unknown>(null);
+  const sessionLoad = useLoad(() => api(`/api/sessions/${encodeURIComponent(id)}`, Session), [id]);
+  const session = sessionLoad.data ?? null;
   const [probe, setProbe] = useState<Probe>({ kind: 'checking' });
   const [lk, setLk] = useState<LiveKit | null>(null);
   const [lkError, setLkError] = useState('');
@@ -191,7 +192,6 @@ export function RoomPage({ id }: { id: string }) {
   }
 
   useEffect(() => {
-    api(`/api/sessions/${encodeURIComponent(id)}`, Session).then(setSession, setLoadError);
     void runProbe();
     import('livekit-client').then(setLk, () => setLkError('The live video tools could not be loaded. Check your connection and reload the page.'));
   }, [id]);
@@ -355,8 +355,8 @@ export function RoomPage({ id }: { id: string }) {
       <PageHeading title={title} navigated={loc.navigated}>
         {title}
       </PageHeading>
-      {loadError ? (
-        <LoadError error={loadError} />
+      {!session && sessionLoad.error ? (
+        <Retry error={sessionLoad.error} onRetry={() => void sessionLoad.reload()} busy={sessionLoad.loading} />
       ) : (
         <>
           {session && (

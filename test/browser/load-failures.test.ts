@@ -1,0 +1,109 @@
+/**
+ * When what a page loads does not come, the page says so in words and offers "Try again"
+ * (web/src/load.tsx), and a refresh that fails never takes away what is already on screen.
+ * Each case below was seen to fail before these pages used the shared path: the account
+ * page said "Loading…" for ever, the register's table vanished behind an error when a
+ * refresh failed, and a failed first question to the server ("who is signed in?") left the
+ * whole app on an error with no way on but reloading.
+ */
+import type { Page, Route } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { browserAvailable, expectNoAxeViolations, newPage, signIn, warnIfSkipped, serverAndBrowser } from './harness.js';
+
+warnIfSkipped(import.meta.url);
+
+const minutesFromNow = (m: number) => new Date(Date.now() + m * 60_000).toISOString();
+const NARROW = { viewport: { width: 320, height: 720 } };
+
+/** Answers like the service does when something broke on its side (not a network failure, so nothing retries by itself). */
+const broken = (route: Route) => route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: { code: 'internal', message: 'Something went wrong on our side. Please try again.' } }) });
+
+/** Fails GETs of `pattern` while `failing()` is true; everything else goes through. */
+async function failWhile(page: Page, pattern: string, failing: () => boolean) {
+  await page.route(pattern, (route) => (route.request().method() === 'GET' && failing() ? broken(route) : route.continue()));
+}
+
+describe.skipIf(!browserAvailable)('pages whose data fails to load', () => {
+  const env = serverAndBrowser();
+
+  it('my account: how I sign in fails to load, says so with Try again, and comes when tried again', async () => {
+    const { t } = env.server;
+    const staff = await t.user('staff', (await t.org()).id);
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signIn(page, staff);
+    let failing = true;
+    await failWhile(page, '**/api/me/sign-in-methods', () => failing);
+    await page.goto('/account');
+    await page.getByRole('heading', { level: 1, name: 'My account' }).waitFor();
+    const alert = page.getByRole('alert').filter({ hasText: 'Something went wrong on our side' });
+    await alert.waitFor();
+    expect(await page.getByText('With your email address and password').count()).toBe(0);
+    await expectNoAxeViolations(page, 'account page when how you sign in did not load');
+    failing = false;
+    await alert.getByRole('button', { name: 'Try again' }).click();
+    await page.getByText('With your email address and password').waitFor();
+    await alert.waitFor({ state: 'detached' });
+  });
+
+  it('the register: a refresh that fails keeps the table on screen with Try again; the check-in code panel recovers', async () => {
+    const { t } = env.server;
+    const org = await t.org('Rowan School');
+    const trainer = await t.user('trainer', null, 'Rita Trainer');
+    const ben = await t.user('staff', org.id, 'Ben Okafor');
+    const s = await t.session({ title: 'Sensory needs', mode: 'in_person', venue: 'Hall', startsAt: minutesFromNow(-10), endsAt: minutesFromNow(50), capacity: { inPerson: 5 } }, trainer);
+    expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: ben, body: {} })).json.status).toBe('confirmed');
+    const page = await newPage(env.browser, env.server);
+    await signIn(page, trainer);
+
+    let attendanceFails = false;
+    let codeFails = true;
+    await failWhile(page, `**/api/sessions/${s.id}/attendance`, () => attendanceFails);
+    await failWhile(page, `**/api/sessions/${s.id}/checkin-code`, () => codeFails);
+    await page.goto(`/sessions/${s.id}/register`);
+    await page.getByRole('heading', { level: 1, name: 'Register: Sensory needs' }).waitFor();
+
+    // The code did not come: said in its panel, with Try again; the register loads regardless.
+    const codePanel = page.getByRole('region', { name: 'Check-in code' });
+    const codeAlert = codePanel.getByRole('alert');
+    await codeAlert.waitFor();
+    await page.getByRole('rowheader', { name: 'Ben Okafor' }).waitFor();
+    await expectNoAxeViolations(page, 'register page without its code');
+    codeFails = false;
+    await codeAlert.getByRole('button', { name: 'Try again' }).click();
+    await codePanel.locator('.checkin-code').waitFor();
+    await codeAlert.waitFor({ state: 'detached' });
+
+    // The tick is saved, but the register read after it fails: the table stays, with the failure above it.
+    attendanceFails = true;
+    await page.getByRole('checkbox', { name: 'Ben Okafor attended' }).check();
+    const registerPanel = page.getByRole('region', { name: 'Register', exact: true });
+    const registerAlert = registerPanel.getByRole('alert').filter({ hasText: 'Something went wrong on our side' });
+    await registerAlert.waitFor();
+    expect(await page.getByRole('rowheader', { name: 'Ben Okafor' }).isVisible()).toBe(true);
+    await expectNoAxeViolations(page, 'register page after a failed refresh');
+    attendanceFails = false;
+    await registerAlert.getByRole('button', { name: 'Try again' }).click();
+    await page.getByText(/Corrected by Rita Trainer/).waitFor();
+    await registerAlert.waitFor({ state: 'detached' });
+    expect(await page.getByRole('checkbox', { name: 'Ben Okafor attended' }).isChecked()).toBe(true);
+    await page.context().close();
+  });
+
+  it('who is signed in could not be asked: the app says so with Try again, and goes on when it answers', async () => {
+    const { t } = env.server;
+    const staff = await t.user('staff', (await t.org()).id);
+    const page = await newPage(env.browser, env.server);
+    await signIn(page, staff);
+    let failing = true;
+    await failWhile(page, '**/api/me', () => failing);
+    await page.goto('/bookings');
+    const alert = page.getByRole('alert').filter({ hasText: 'Something went wrong on our side' });
+    await alert.waitFor();
+    await expectNoAxeViolations(page, 'the app when /api/me failed');
+    failing = false;
+    await alert.getByRole('button', { name: 'Try again' }).click();
+    await page.getByRole('heading', { level: 1, name: 'My bookings' }).waitFor();
+    await alert.waitFor({ state: 'detached' });
+    await page.context().close();
+  });
+});
