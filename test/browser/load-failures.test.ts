@@ -89,6 +89,37 @@ describe.skipIf(!browserAvailable)('pages whose data fails to load', () => {
     await page.context().close();
   });
 
+  it('the trainer’s room page: who may join and attendance that did not load are not shown as empty, and come on Try again', async () => {
+    const { t } = env.server;
+    const org = await t.org('Ash Nursery');
+    const trainer = await t.user('trainer', null, 'Tom Trainer');
+    const dee = await t.user('staff', org.id, 'Dee Morgan');
+    const s = await t.session({ title: 'Webinar on autism', startsAt: minutesFromNow(-5), endsAt: minutesFromNow(55), capacity: { online: 5 } }, trainer);
+    expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: dee, body: {} })).json.status).toBe('confirmed');
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signIn(page, trainer);
+    let failing = true;
+    await failWhile(page, `**/api/sessions/${s.id}/live/removed`, () => failing);
+    await failWhile(page, `**/api/sessions/${s.id}/attendance`, () => failing);
+    await page.goto(`/sessions/${s.id}/room`);
+    await page.getByRole('heading', { level: 1, name: 'Live room: Webinar on autism' }).waitFor();
+    const who = page.getByRole('region', { name: 'Who may join' });
+    const attendance = page.getByRole('region', { name: 'Attendance' });
+    await who.getByRole('alert').filter({ hasText: 'Something went wrong on our side' }).waitFor();
+    await attendance.getByRole('alert').filter({ hasText: 'Something went wrong on our side' }).waitFor();
+    // Not "No one has been removed": that was not known.
+    expect(await who.getByText('No one has been removed.').count()).toBe(0);
+    expect(await who.getByText('The room is open to everyone booked online.').count()).toBe(0);
+    await expectNoAxeViolations(page, 'trainer room page when its panels did not load');
+    failing = false;
+    await who.getByRole('button', { name: 'Try again' }).click();
+    await who.getByText('No one has been removed.').waitFor();
+    await attendance.getByRole('button', { name: 'Try again' }).click();
+    await attendance.getByRole('rowheader', { name: 'Dee Morgan' }).waitFor();
+    expect(await page.getByRole('alert').filter({ hasText: 'Something went wrong on our side' }).count()).toBe(0);
+    await page.context().close();
+  });
+
   it('who is signed in could not be asked: the app says so with Try again, and goes on when it answers', async () => {
     const { t } = env.server;
     const staff = await t.user('staff', (await t.org()).id);

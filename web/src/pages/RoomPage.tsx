@@ -247,7 +247,7 @@ export function RoomPage({ id }: { id: string }) {
     const known = names.current.get(identity);
     if (known) return known;
     const uid = userIdOfIdentity(identity);
-    const row = uid ? attendance.report?.items.find((r) => r.userId === uid) : undefined;
+    const row = uid ? attendance.state.data?.items.find((r) => r.userId === uid) : undefined;
     if (row) return row.name;
     const p = controller?.room.getParticipantByIdentity(identity);
     return p?.isAgent || agents.current.has(identity) ? 'Automatic captions' : 'Speaker';

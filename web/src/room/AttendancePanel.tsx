@@ -8,58 +8,49 @@ import type { z } from 'zod';
 import { AttendanceReport, type AttendanceRow } from '../../../shared/attendance.js';
 import { identityOf } from '../../../shared/live.js';
 import { api } from '../api.js';
-import { messageOf } from '../components.js';
 import { plural, seatLabel } from '../format.js';
+import { Loaded, useLoad, type LoadState } from '../load.js';
 
 export const ATTENDANCE_REFRESH_MS = 30_000;
 
 type Report = z.infer<typeof AttendanceReport>;
 
-/** Loads the session's attendance and keeps it fresh while `enabled`. */
+/** Loads the session's attendance and keeps it fresh while `enabled` (null while not). */
 export function useAttendance(sessionId: string, enabled: boolean) {
-  const [report, setReport] = useState<Report | null>(null);
-  const [error, setError] = useState('');
+  const state = useLoad(() => (enabled ? api(`/api/sessions/${encodeURIComponent(sessionId)}/attendance`, AttendanceReport) : Promise.resolve(null)), [sessionId, enabled]);
   const [loadedAt, setLoadedAt] = useState<Date | null>(null);
   useEffect(() => {
+    if (state.data) setLoadedAt(new Date());
+  }, [state.data]);
+  useEffect(() => {
     if (!enabled) return;
-    let stopped = false;
-    const load = () =>
-      api(`/api/sessions/${encodeURIComponent(sessionId)}/attendance`, AttendanceReport)
-        .then((r) => {
-          if (stopped) return;
-          setReport(r);
-          setError('');
-          setLoadedAt(new Date());
-        })
-        .catch((e) => !stopped && setError(messageOf(e)));
-    void load();
-    const t = setInterval(load, ATTENDANCE_REFRESH_MS);
-    return () => {
-      stopped = true;
-      clearInterval(t);
-    };
+    const t = setInterval(() => void state.reload(), ATTENDANCE_REFRESH_MS);
+    return () => clearInterval(t);
   }, [sessionId, enabled]);
-  return { report, error, loadedAt };
+  return { state, loadedAt };
 }
 
 export function isPresent(row: AttendanceRow, inRoom: ReadonlySet<string>) {
   return row.inRoom || inRoom.has(identityOf(row.userId));
 }
 
-export function AttendancePanel({ report, error, loadedAt, inRoom, sessionId }: { report: Report | null; error: string; loadedAt: Date | null; inRoom: ReadonlySet<string>; sessionId: string }) {
-  const rows = report?.items ?? [];
-  const present = rows.filter((r) => isPresent(r, inRoom));
+export function AttendancePanel({ state, loadedAt, inRoom, sessionId }: { state: LoadState<Report | null>; loadedAt: Date | null; inRoom: ReadonlySet<string>; sessionId: string }) {
   return (
     <section aria-labelledby="attendance-title" class="panel attendance-panel">
       <h2 id="attendance-title">Attendance</h2>
-      {error && (
-        <p class="notice notice-error" role="alert">
-          Attendance could not be loaded: {error}
-        </p>
-      )}
-      {!report ? (
-        !error && <p>Loading attendance…</p>
-      ) : rows.length === 0 ? (
+      <Loaded state={state} what="attendance">
+        {(report) => (report ? <AttendanceTable report={report} loadedAt={loadedAt} inRoom={inRoom} sessionId={sessionId} /> : <p class="loading">Loading attendance…</p>)}
+      </Loaded>
+    </section>
+  );
+}
+
+function AttendanceTable({ report, loadedAt, inRoom, sessionId }: { report: Report; loadedAt: Date | null; inRoom: ReadonlySet<string>; sessionId: string }) {
+  const rows = report.items;
+  const present = rows.filter((r) => isPresent(r, inRoom));
+  return (
+    <>
+      {rows.length === 0 ? (
         <p>No one is booked on this session.</p>
       ) : (
         <>
@@ -104,6 +95,6 @@ export function AttendancePanel({ report, error, loadedAt, inRoom, sessionId }: 
           </p>
         </>
       )}
-    </section>
+    </>
   );
 }

@@ -4,11 +4,11 @@
  * (who cannot join again until let back in), and which booked captioner captions this
  * session. Also the rule for which trainer's browser stores an agent's captions.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect } from 'preact/hooks';
 import { CaptionerList, LiveActionResult, LiveAppliedResult, LiveStatus, RemovedList } from '../../../shared/live.js';
 import type { z } from 'zod';
 import { api } from '../api.js';
-import { messageOf } from '../components.js';
+import { ActionError, Loaded, useAction, useLoad } from '../load.js';
 import type { RoomController } from './controller.js';
 
 /** Sent on the window when a trainer's action changes who may join (the panel then loads again). */
@@ -28,62 +28,48 @@ export function storesAgentCaptions(c: RoomController): boolean {
 
 export function TrainerRoomPanel({ sessionId, announce }: { sessionId: string; announce: (m: string) => void }) {
   const base = `/api/sessions/${encodeURIComponent(sessionId)}/live`;
-  const [status, setStatus] = useState<z.infer<typeof LiveStatus> | null>(null);
-  const [removed, setRemoved] = useState<z.infer<typeof RemovedList>['items']>([]);
-  const [captioners, setCaptioners] = useState<z.infer<typeof CaptionerList>['items']>([]);
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [version, setVersion] = useState(0);
-
+  // Loaded now, every half minute, and when a trainer's action elsewhere on the page changes who may join.
+  const state = useLoad(async () => {
+    const [status, removed, captioners] = await Promise.all([api(base, LiveStatus), api(`${base}/removed`, RemovedList), api(`${base}/captioners`, CaptionerList)]);
+    return { status, removed: removed.items, captioners: captioners.items };
+  }, [sessionId]);
+  const action = useAction();
   useEffect(() => {
-    let stopped = false;
-    const load = () =>
-      Promise.all([api(base, LiveStatus), api(`${base}/removed`, RemovedList), api(`${base}/captioners`, CaptionerList)])
-        .then(([s, r, c]) => {
-          if (stopped) return;
-          setStatus(s);
-          setRemoved(r.items);
-          setCaptioners(c.items);
-        })
-        .catch((e) => !stopped && setError(messageOf(e)));
-    void load();
-    const t = setInterval(load, REFRESH_MS);
-    const again = () => void load();
+    const again = () => void state.reload();
+    const t = setInterval(again, REFRESH_MS);
     window.addEventListener(ROOM_CHANGED_EVENT, again);
     return () => {
-      stopped = true;
       clearInterval(t);
       window.removeEventListener(ROOM_CHANGED_EVENT, again);
     };
-  }, [sessionId, version]);
+  }, [sessionId]);
 
-  async function act(path: string, method: 'POST' | 'PUT', body: unknown, done: string) {
-    if (busy) return;
-    setBusy(true);
-    setError('');
-    try {
+  const act = (path: string, method: 'POST' | 'PUT', body: unknown, done: string) =>
+    void action.run(async () => {
       await api(`${base}/${path}`, path === 'captioners' ? LiveAppliedResult : LiveActionResult, { method, body });
       announce(done);
-      setVersion((v) => v + 1);
-    } catch (e) {
-      setError(messageOf(e));
-    } finally {
-      setBusy(false);
-    }
-  }
+      await state.reload();
+    });
+  const busy = action.busy;
 
   return (
     <section aria-labelledby="trainer-room-title" class="panel trainer-room-panel">
       <h2 id="trainer-room-title">Who may join</h2>
-      {error && (
-        <p class="notice notice-error" role="alert">
-          {error}
-        </p>
-      )}
-      {status?.ended ? (
+      <ActionError action={action} />
+      <Loaded state={state} what="who may join">
+        {({ status, removed, captioners }) => <WhoMayJoin status={status} removed={removed} captioners={captioners} busy={busy} act={act} />}
+      </Loaded>
+    </section>
+  );
+}
+
+function WhoMayJoin({ status, removed, captioners, busy, act }: { status: z.infer<typeof LiveStatus>; removed: z.infer<typeof RemovedList>['items']; captioners: z.infer<typeof CaptionerList>['items']; busy: boolean; act: (path: string, method: 'POST' | 'PUT', body: unknown, done: string) => void }) {
+  return (
+    <>
+      {status.ended ? (
         <div class="notice notice-warning">
           <p>This live room was ended for everyone. Only trainers can join it until you reopen it.</p>
-          <button type="button" class="button button-secondary" aria-disabled={busy ? 'true' : undefined} onClick={() => void act('reopen', 'POST', undefined, 'The room is open to attendees again.')}>
+          <button type="button" class="button button-secondary" aria-disabled={busy ? 'true' : undefined} onClick={() => act('reopen', 'POST', undefined, 'The room is open to attendees again.')}>
             Reopen the room for attendees
           </button>
         </div>
@@ -98,7 +84,7 @@ export function TrainerRoomPanel({ sessionId, announce }: { sessionId: string; a
           {removed.map((p) => (
             <li key={p.identity} class="host-person">
               <span class="host-name">{p.name}</span>
-              <button type="button" class="button button-secondary" aria-disabled={busy ? 'true' : undefined} onClick={() => void act('readmit', 'POST', { identity: p.identity }, `${p.name} can join the room again.`)}>
+              <button type="button" class="button button-secondary" aria-disabled={busy ? 'true' : undefined} onClick={() => act('readmit', 'POST', { identity: p.identity }, `${p.name} can join the room again.`)}>
                 Let back in<span class="visually-hidden">: {p.name}</span>
               </button>
             </li>
@@ -120,7 +106,7 @@ export function TrainerRoomPanel({ sessionId, announce }: { sessionId: string; a
                 type="button"
                 class="button button-secondary"
                 aria-disabled={busy ? 'true' : undefined}
-                onClick={() => void act('captioners', 'PUT', { identity: p.identity, assigned: !p.assigned }, p.assigned ? `${p.name} no longer captions this session.` : `${p.name} now captions this session.`)}
+                onClick={() => act('captioners', 'PUT', { identity: p.identity, assigned: !p.assigned }, p.assigned ? `${p.name} no longer captions this session.` : `${p.name} now captions this session.`)}
               >
                 {p.assigned ? 'Stop captioning' : 'Assign to caption'}
                 <span class="visually-hidden">: {p.name}</span>
@@ -129,6 +115,6 @@ export function TrainerRoomPanel({ sessionId, announce }: { sessionId: string; a
           ))}
         </ul>
       )}
-    </section>
+    </>
   );
 }
