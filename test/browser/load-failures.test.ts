@@ -3,11 +3,14 @@
  * (web/src/load.tsx), and a refresh that fails never takes away what is already on screen.
  * Each case below was seen to fail before these pages used the shared path: the account
  * page said "Loading…" for ever, the register's table vanished behind an error when a
- * refresh failed, and a failed first question to the server ("who is signed in?") left the
- * whole app on an error with no way on but reloading.
+ * refresh failed, the live room's trainer panel said "No one has been removed" when it
+ * could not ask, the sign-in page silently left out the school sign-in buttons, and a
+ * failed first question to the server ("who is signed in?") left the whole app on an error
+ * with no heading and no way on but reloading.
  */
 import type { Page, Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { TEST_PASSWORD } from '../helpers.js';
 import { browserAvailable, expectNoAxeViolations, newPage, signIn, warnIfSkipped, serverAndBrowser } from './harness.js';
 
 warnIfSkipped(import.meta.url);
@@ -117,6 +120,27 @@ describe.skipIf(!browserAvailable)('pages whose data fails to load', () => {
     await attendance.getByRole('button', { name: 'Try again' }).click();
     await attendance.getByRole('rowheader', { name: 'Dee Morgan' }).waitFor();
     expect(await page.getByRole('alert').filter({ hasText: 'Something went wrong on our side' }).count()).toBe(0);
+    await page.context().close();
+  });
+
+  it('the sign-in page: school sign-ins that did not load are said to be missing, with Try again; password sign-in still works', async () => {
+    const { t } = env.server;
+    const staff = await t.user('staff', (await t.org()).id);
+    const page = await newPage(env.browser, env.server, NARROW);
+    let failing = true;
+    await failWhile(page, '**/api/auth/oidc/providers', () => failing);
+    await page.goto('/signin');
+    await page.getByText('The ways to sign in with a school account could not be loaded.').waitFor();
+    await expectNoAxeViolations(page, 'sign-in page when school sign-ins did not load');
+    failing = false;
+    await page.getByRole('button', { name: 'Try again' }).click();
+    // This server has no school sign-ins: once asked, nothing about them is shown.
+    await page.getByText('The ways to sign in with a school account could not be loaded.').waitFor({ state: 'detached' });
+    expect(await page.getByRole('heading', { name: 'Sign in with your school account' }).count()).toBe(0);
+    await page.getByLabel('Email address').fill(staff.email);
+    await page.getByLabel('Password').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Sessions' }).waitFor();
     await page.context().close();
   });
 

@@ -1,7 +1,8 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { z } from 'zod';
 import { LoginInput, LoginResult, SignInProvider, type User } from '../../../shared/accounts.js';
 import { api, ApiError } from '../api.js';
+import { Retry, useLoad, type LoadState } from '../load.js';
 import { Link } from '../router.js';
 import { apiIssues, ErrorSummary, errorFor, PageHeading, TextField, toFieldErrors, type FieldError } from '../components.js';
 import type { SignedIn } from '../../../shared/accounts.js';
@@ -19,15 +20,12 @@ const FIELDS = { email: { id: 'email', label: 'Email address' }, password: { id:
 export function SignInPage({ navigated, onSignedIn }: { navigated: boolean; onSignedIn: (me: SignedIn) => void }) {
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [busy, setBusy] = useState(false);
-  const [providers, setProviders] = useState<{ id: string; label: string }[]>([]);
+  // Schools' own sign-ins (OIDC). Should they not load, the page says so: staff whose school
+  // signs them in that way may have no password to use instead.
+  const providers = useLoad(async () => (await api('/api/auth/oidc/providers', z.object({ items: z.array(SignInProvider) }), { quiet401: true })).items, []);
   const query = new URLSearchParams(location.search);
   const ssoError = query.get('sso_error');
   const next = query.get('next');
-  useEffect(() => {
-    api('/api/auth/oidc/providers', z.object({ items: z.array(SignInProvider) }), { quiet401: true })
-      .then((r) => setProviders(r.items))
-      .catch(() => setProviders([]));
-  }, []);
 
   async function submit(e: Event) {
     e.preventDefault();
@@ -63,21 +61,7 @@ export function SignInPage({ navigated, onSignedIn }: { navigated: boolean; onSi
           <p>{SSO_ERRORS[ssoError] ?? SSO_ERRORS.sso_failed}</p>
         </div>
       )}
-      {providers.length > 0 && (
-        <>
-          <h2>Sign in with your school account</h2>
-          <ul class="plain-list sso-buttons">
-            {providers.map((p) => (
-              <li key={p.id}>
-                <a class="button button-secondary" href={`/api/auth/oidc/${encodeURIComponent(p.id)}/start${next ? `?next=${encodeURIComponent(next)}` : ''}`}>
-                  {p.label}
-                </a>
-              </li>
-            ))}
-          </ul>
-          <h2>Or sign in with your email and password</h2>
-        </>
-      )}
+      <SchoolSignIns providers={providers} next={next} />
       <ErrorSummary errors={errors} />
       <form onSubmit={submit} noValidate>
         <TextField id="email" label="Email address" type="email" autocomplete="username" spellcheck={false} error={errorFor(errors, 'email')} />
@@ -94,5 +78,35 @@ export function SignInPage({ navigated, onSignedIn }: { navigated: boolean; onSi
         <Link href="/email-sign-in">Email me a sign-in link</Link>
       </p>
     </div>
+  );
+}
+
+/** The buttons for signing in with a school account (none when no school uses one); if they did not load, says so with "Try again". */
+function SchoolSignIns({ providers, next }: { providers: LoadState<{ id: string; label: string }[]>; next: string | null }) {
+  if (!providers.data && providers.error) {
+    return (
+      <>
+        <h2>Sign in with your school account</h2>
+        <p>The ways to sign in with a school account could not be loaded.</p>
+        <Retry error={providers.error} onRetry={() => void providers.reload()} busy={providers.loading} />
+        <h2>Or sign in with your email and password</h2>
+      </>
+    );
+  }
+  if (!providers.data?.length) return null;
+  return (
+    <>
+      <h2>Sign in with your school account</h2>
+      <ul class="plain-list sso-buttons">
+        {providers.data.map((p) => (
+          <li key={p.id}>
+            <a class="button button-secondary" href={`/api/auth/oidc/${encodeURIComponent(p.id)}/start${next ? `?next=${encodeURIComponent(next)}` : ''}`}>
+              {p.label}
+            </a>
+          </li>
+        ))}
+      </ul>
+      <h2>Or sign in with your email and password</h2>
+    </>
   );
 }
