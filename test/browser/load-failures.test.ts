@@ -92,6 +92,25 @@ describe.skipIf(!browserAvailable)('pages whose data fails to load', () => {
     await page.context().close();
   });
 
+  it('the register on a computer whose clock runs five minutes fast still shows the server’s check-in code (only a failed refresh hides an expired one)', async () => {
+    const { t } = env.server;
+    const trainer = await t.user('trainer', null, 'Rita Trainer');
+    const s = await t.session({ title: 'Clock drift', mode: 'in_person', venue: 'Hall', startsAt: minutesFromNow(-10), endsAt: minutesFromNow(50), capacity: { inPerson: 5 } }, trainer);
+    const page = await newPage(env.browser, env.server);
+    await signIn(page, trainer);
+    await page.clock.setFixedTime(new Date(Date.now() + 5 * 60_000));
+    await page.goto(`/sessions/${s.id}/register`);
+    const shown = page.getByRole('region', { name: 'Check-in code' }).locator('.checkin-code');
+    await shown.waitFor();
+    // The page asks again every second (by its clock the code has expired) and goes on showing it.
+    await page.waitForTimeout(2500);
+    expect(await shown.isVisible()).toBe(true);
+    // The server's current code (asked again should the minute turn between the two reads).
+    const current = async () => ((await t.request('GET', `/api/sessions/${s.id}/checkin-code`, { as: trainer })).json.code as string);
+    await expect.poll(async () => (await shown.innerText()).replace(/\D/g, '') === (await current()), { timeout: 5000 }).toBe(true);
+    await page.context().close();
+  });
+
   it('the trainer’s room page: who may join and attendance that did not load are not shown as empty, and come on Try again', async () => {
     const { t } = env.server;
     const org = await t.org('Ash Nursery');

@@ -187,7 +187,10 @@ describe.skipIf(!browserAvailable)('live room, captions, register and check-in p
     await tp.goto(`/sessions/${s.id}/register`);
     await tp.getByRole('heading', { level: 1, name: 'Register: Inclusive classrooms' }).waitFor();
     const codeText = tp.locator('.checkin-code');
-    await codeText.waitFor();
+    // Should the code not come, the failure says what the panel showed instead.
+    await codeText.waitFor().catch(async (e: Error) => {
+      throw new Error(`${e.message}\nThe check-in code panel showed: ${await tp.getByRole('region', { name: 'Check-in code' }).innerText()}`);
+    });
     const shown = (await codeText.innerText()).replace(/\D/g, '');
     expect(shown).toMatch(/^\d{6}$/);
     const qr = tp.getByRole('img', { name: /QR code that opens the check-in page/ });

@@ -16,6 +16,7 @@ import { Link } from '../router.js';
 export const CODE_REFRESH_MS = 60_000;
 const REGISTER_REFRESH_MS = 30_000;
 
+type Code = z.infer<typeof CheckinCode>;
 type Report = z.infer<typeof AttendanceReport>;
 
 /** The QR code as an image: the SVG text becomes a data: URL, never markup in the page. */
@@ -33,35 +34,47 @@ function CheckinCodePanel({ sessionId }: { sessionId: string }) {
     const timer = setTimeout(() => void code.reload(), wait);
     return () => clearTimeout(timer);
   }, [code.loading, code.error, expiresAt, unsupported]);
-  // The code shown stays up while the next one loads; once it has expired and the next could
+  // The code shown stays up while the next one loads. Once it has expired and the next could
   // not be had, the failure is shown instead (with a way to try again), never a stale code.
-  const current = code.data && (expiresAt > Date.now() || (code.loading && !code.error)) ? code.data : undefined;
+  // Without a failure the server's code is shown whatever this computer's clock says.
+  const stale = !!code.error && expiresAt <= Date.now();
+  const current = code.data && !stale ? code.data : undefined;
 
   return (
     <section aria-labelledby="code-title" class="panel checkin-code-panel">
       <h2 id="code-title">Check-in code</h2>
       {unsupported ? (
         <p>This server does not show check-in codes. Use the register below.</p>
-      ) : !current && code.error ? (
+      ) : current ? (
+        <>
+          {code.error ? <Retry error={code.error} onRetry={() => void code.reload()} busy={code.loading} /> : null}
+          <CodeView code={current} />
+        </>
+      ) : code.error ? (
         <Retry error={code.error} onRetry={() => void code.reload()} busy={code.loading} />
-      ) : !current ? (
-        <p>Loading the code…</p>
       ) : (
-        <div class="checkin-code-body">
-          <img class="checkin-qr" src={svgDataUrl(current.qrSvg)} alt={`QR code that opens the check-in page with code ${current.code.split('').join(' ')}`} />
-          <div>
-            <p class="checkin-code" aria-describedby="code-help">
-              <span class="visually-hidden">Code: </span>
-              {current.code}
-            </p>
-            <p id="code-help">
-              Attendees scan the QR code with their phone, or go to <strong>{current.url.replace(/\?.*$/, '')}</strong> and type the code. It changes every minute; the page updates by itself.
-            </p>
-            <p class="muted">Changes at {new Date(current.expiresAt).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })}.</p>
-          </div>
-        </div>
+        <p>Loading the code…</p>
       )}
     </section>
+  );
+}
+
+/** The code in large digits and as a QR code that opens the check-in page with it. */
+function CodeView({ code }: { code: Code }) {
+  return (
+    <div class="checkin-code-body">
+      <img class="checkin-qr" src={svgDataUrl(code.qrSvg)} alt={`QR code that opens the check-in page with code ${code.code.split('').join(' ')}`} />
+      <div>
+        <p class="checkin-code" aria-describedby="code-help">
+          <span class="visually-hidden">Code: </span>
+          {code.code}
+        </p>
+        <p id="code-help">
+          Attendees scan the QR code with their phone, or go to <strong>{code.url.replace(/\?.*$/, '')}</strong> and type the code. It changes every minute; the page updates by itself.
+        </p>
+        <p class="muted">Changes at {new Date(code.expiresAt).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })}.</p>
+      </div>
+    </div>
   );
 }
 
