@@ -2,7 +2,8 @@
  * The one load / error / retry path for every page (use it instead of a useEffect + useState
  * pair per fetch):
  *
- * - `useLoad(fn, deps)` runs `fn` when `deps` change and keeps its answer. A reload keeps the
+ * - `useLoad(fn, deps, { everyMs })` runs `fn` when `deps` change (and every `everyMs`, for
+ *   a page that keeps itself current) and keeps its answer. A reload keeps the
  *   answer already shown (nothing blanks while it runs, nothing blanks when it fails). When a
  *   load failed because the network or the service was away, it runs again by itself when the
  *   browser says the network is back (`online` event) and every few seconds meanwhile.
@@ -56,8 +57,8 @@ function useOnline(when: boolean, fn: () => void, everyMs = 4000) {
   }, [when]);
 }
 
-/** Loads `fn()` now and whenever `deps` change; see the file comment. */
-export function useLoad<T>(fn: () => Promise<T>, deps: unknown[]): LoadState<T> {
+/** Loads `fn()` now, whenever `deps` change, and every `everyMs` if given; see the file comment. */
+export function useLoad<T>(fn: () => Promise<T>, deps: unknown[], { everyMs }: { everyMs?: number } = {}): LoadState<T> {
   const [data, setData] = useState<T | undefined>(undefined);
   const [error, setError] = useState<unknown>(null);
   const [loading, setLoading] = useState(true);
@@ -87,6 +88,11 @@ export function useLoad<T>(fn: () => Promise<T>, deps: unknown[]): LoadState<T> 
       generation.current++;
     };
   }, deps);
+  useEffect(() => {
+    if (!everyMs) return;
+    const timer = setInterval(() => void reload(), everyMs);
+    return () => clearInterval(timer);
+  }, [...deps, everyMs]);
   useOnline(error !== null && isNetwork(error), () => void reload());
 
   return { data, error, loading, reload, set: (v: T) => setData(() => v) };

@@ -45,15 +45,11 @@ function CheckinCodePanel({ sessionId }: { sessionId: string }) {
       <h2 id="code-title">Check-in code</h2>
       {unsupported ? (
         <p>This server does not show check-in codes. Use the register below.</p>
-      ) : current ? (
+      ) : (
         <>
           {code.error ? <Retry error={code.error} onRetry={() => void code.reload()} busy={code.loading} /> : null}
-          <CodeView code={current} />
+          {current ? <CodeView code={current} /> : !code.error && <p>Loading the code…</p>}
         </>
-      ) : code.error ? (
-        <Retry error={code.error} onRetry={() => void code.reload()} busy={code.loading} />
-      ) : (
-        <p>Loading the code…</p>
       )}
     </section>
   );
@@ -89,16 +85,11 @@ const sourceLabel: Record<AttendanceRow['source'], string> = {
 
 function Register({ sessionId }: { sessionId: string }) {
   // Loaded now and every half minute; a refresh that fails keeps the register on screen.
-  const report = useLoad(() => api(`/api/sessions/${encodeURIComponent(sessionId)}/attendance`, AttendanceReport), [sessionId]);
+  const report = useLoad(() => api(`/api/sessions/${encodeURIComponent(sessionId)}/attendance`, AttendanceReport), [sessionId], { everyMs: REGISTER_REFRESH_MS });
   const [saveError, setSaveError] = useState('');
   const [status, setStatus] = useState('');
   /** Ticks the trainer just gave, shown at once while they are saved (booking id -> attended). */
   const [pending, setPending] = useState<ReadonlyMap<string, boolean>>(new Map());
-
-  useEffect(() => {
-    const t = setInterval(() => void report.reload(), REGISTER_REFRESH_MS);
-    return () => clearInterval(t);
-  }, [sessionId]);
 
   const setPendingFor = (id: string, v: boolean | null) =>
     setPending((cur) => {

@@ -17,16 +17,11 @@ type Report = z.infer<typeof AttendanceReport>;
 
 /** Loads the session's attendance and keeps it fresh while `enabled` (null while not). */
 export function useAttendance(sessionId: string, enabled: boolean) {
-  const state = useLoad(() => (enabled ? api(`/api/sessions/${encodeURIComponent(sessionId)}/attendance`, AttendanceReport) : Promise.resolve(null)), [sessionId, enabled]);
+  const state = useLoad(() => (enabled ? api(`/api/sessions/${encodeURIComponent(sessionId)}/attendance`, AttendanceReport) : Promise.resolve(null)), [sessionId, enabled], { everyMs: enabled ? ATTENDANCE_REFRESH_MS : undefined });
   const [loadedAt, setLoadedAt] = useState<Date | null>(null);
   useEffect(() => {
     if (state.data) setLoadedAt(new Date());
   }, [state.data]);
-  useEffect(() => {
-    if (!enabled) return;
-    const t = setInterval(() => void state.reload(), ATTENDANCE_REFRESH_MS);
-    return () => clearInterval(t);
-  }, [sessionId, enabled]);
   return { state, loadedAt };
 }
 

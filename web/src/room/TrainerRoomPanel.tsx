@@ -32,16 +32,12 @@ export function TrainerRoomPanel({ sessionId, announce }: { sessionId: string; a
   const state = useLoad(async () => {
     const [status, removed, captioners] = await Promise.all([api(base, LiveStatus), api(`${base}/removed`, RemovedList), api(`${base}/captioners`, CaptionerList)]);
     return { status, removed: removed.items, captioners: captioners.items };
-  }, [sessionId]);
+  }, [sessionId], { everyMs: REFRESH_MS });
   const action = useAction();
   useEffect(() => {
     const again = () => void state.reload();
-    const t = setInterval(again, REFRESH_MS);
     window.addEventListener(ROOM_CHANGED_EVENT, again);
-    return () => {
-      clearInterval(t);
-      window.removeEventListener(ROOM_CHANGED_EVENT, again);
-    };
+    return () => window.removeEventListener(ROOM_CHANGED_EVENT, again);
   }, [sessionId]);
 
   const act = (path: string, method: 'POST' | 'PUT', body: unknown, done: string) =>
