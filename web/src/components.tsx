@@ -169,14 +169,10 @@ export function apiIssues(e: unknown): FieldIssue[] {
   return e instanceof ApiError ? e.issues : [];
 }
 
-type InputProps = Omit<JSX.InputHTMLAttributes<HTMLInputElement>, 'id' | 'label'> & { id: string; label: string; hint?: string; error?: string };
-
-/** A labelled input with an optional hint and an error tied to it by aria-describedby. */
-export function TextField({ id, label, hint, error, ...rest }: InputProps) {
-  const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+/** A field's hint and error, each with the id its control names (see `described`). */
+export function FieldNotes({ id, hint, error }: { id: string; hint?: ComponentChildren; error?: string }) {
   return (
-    <div class={error ? 'field field-error' : 'field'}>
-      <label for={id}>{label}</label>
+    <>
       {hint && (
         <p class="hint" id={`${id}-hint`}>
           {hint}
@@ -188,15 +184,41 @@ export function TextField({ id, label, hint, error, ...rest }: InputProps) {
           {error}
         </p>
       )}
-      <input id={id} name={id} type="text" aria-invalid={error ? 'true' : undefined} aria-describedby={describedBy} {...rest} />
+    </>
+  );
+}
+
+/** The control's side of FieldNotes: marked invalid with an error, and described by both notes. */
+export const described = (id: string, hint: unknown, error: unknown) => ({
+  'aria-invalid': error ? ('true' as const) : undefined,
+  'aria-describedby': [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined,
+});
+
+/**
+ * A labelled field: its label, hint and error above the control it holds, which takes
+ * `described(id, hint, error)`. Every form's fields look and read the same through it.
+ */
+export function Field({ id, label, hint, error, children }: { id: string; label: ComponentChildren; hint?: ComponentChildren; error?: string; children: ComponentChildren }) {
+  return (
+    <div class={error ? 'field field-error' : 'field'}>
+      <label for={id}>{label}</label>
+      <FieldNotes id={id} hint={hint} error={error} />
+      {children}
     </div>
   );
 }
 
-/**
- * A button for something that cannot be undone: the first press asks, the second does it.
- * Focus moves to the question so keyboard users meet it straight away.
- */
+type InputProps = Omit<JSX.InputHTMLAttributes<HTMLInputElement>, 'id' | 'label'> & { id: string; label: string; hint?: string; error?: string };
+
+/** A labelled text input with an optional hint and an error tied to it by aria-describedby. */
+export function TextField({ id, label, hint, error, ...rest }: InputProps) {
+  return (
+    <Field id={id} label={label} hint={hint} error={error}>
+      <input id={id} name={id} type="text" {...described(id, hint, error)} {...rest} />
+    </Field>
+  );
+}
+
 export function ConfirmButton({ label, question, confirmLabel, keepLabel, onConfirm, busy, variant = 'danger' }: { label: string; question: string; confirmLabel: string; keepLabel: string; onConfirm: () => void; busy?: boolean; variant?: 'danger' | 'secondary' }) {
   const [asking, setAsking] = useState(false);
   const questionRef = useRef<HTMLParagraphElement>(null);

@@ -8,7 +8,7 @@ import { useState } from 'preact/hooks';
 import { z } from 'zod';
 import { Organisation } from '../../shared/accounts.js';
 import { api } from './api.js';
-import { PageHeading, useApp, type MeValue } from './components.js';
+import { described, FieldNotes, PageHeading, useApp, type MeValue } from './components.js';
 import { Loaded, useLoad } from './load.js';
 
 export type Org = z.infer<typeof Organisation>;
@@ -58,18 +58,8 @@ export function OrgSearchPicker({ id, label, orgs, value, onChange, error, hint,
         </p>
       </div>
       <label for={id}>{label}</label>
-      {hint && (
-        <p class="hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p class="error-message" id={`${id}-error`}>
-          <span class="visually-hidden">Error: </span>
-          {error}
-        </p>
-      )}
-      <select id={id} value={value} aria-invalid={error ? 'true' : undefined} aria-describedby={[hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined} onChange={(e) => onChange((e.currentTarget as HTMLSelectElement).value)}>
+      <FieldNotes id={id} hint={hint} error={error} />
+      <select id={id} value={value} {...described(id, hint, error)} onChange={(e) => onChange((e.currentTarget as HTMLSelectElement).value)}>
         <option value="">{noneLabel}</option>
         {shown.map((o) => (
           <option key={o.id} value={o.id}>

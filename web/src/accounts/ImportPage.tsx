@@ -8,7 +8,7 @@
 import { useRef, useState } from 'preact/hooks';
 import type { z } from 'zod';
 import { ImportRefusal, ImportUsersResult } from '../../../shared/accounts.js';
-import { ErrorSummary, errorFor, messageOf, PageHeading, Status, useApp, type FieldError } from '../components.js';
+import { described, ErrorSummary, Field, errorFor, messageOf, PageHeading, Status, useApp, type FieldError } from '../components.js';
 import { Loaded } from '../load.js';
 import { Link } from '../router.js';
 import { OrgSearchPicker, SchoolSelect, useOrgs, type Org } from '../orgs.js';
@@ -149,16 +149,9 @@ function ImportForm({ orgs, admin, initialOrg }: { orgs: Org[]; admin: boolean; 
             {fileNote || 'Its lines appear below, where you can check them before importing.'}
           </p>
         </div>
-        <div class={errorFor(errors, 'import-text') ? 'field field-error' : 'field'}>
-          <label for="import-text">Lines (paste from a spreadsheet, or choose a file above)</label>
-          {errorFor(errors, 'import-text') && (
-            <p class="error-message" id="import-text-error">
-              <span class="visually-hidden">Error: </span>
-              {errorFor(errors, 'import-text')}
-            </p>
-          )}
-          <textarea id="import-text" rows={8} spellcheck={false} class="import-lines" placeholder={'name,email,role\nAmira Khan,amira.khan@school.example,staff'} aria-invalid={errorFor(errors, 'import-text') ? 'true' : undefined} aria-describedby={errorFor(errors, 'import-text') ? 'import-text-error' : undefined} value={text} onInput={(e) => { setText((e.currentTarget as HTMLTextAreaElement).value); setReport(null); }} />
-        </div>
+        <Field id="import-text" label="Lines (paste from a spreadsheet, or choose a file above)" error={errorFor(errors, 'import-text')}>
+          <textarea id="import-text" rows={8} spellcheck={false} class="import-lines" placeholder={'name,email,role\nAmira Khan,amira.khan@school.example,staff'} {...described('import-text', undefined, errorFor(errors, 'import-text'))} value={text} onInput={(e) => { setText((e.currentTarget as HTMLTextAreaElement).value); setReport(null); }} />
+        </Field>
         <div class="actions">
           <button type="submit" class="button button-secondary" name="action" value="check" aria-disabled={busy ? 'true' : undefined}>
             {busy === 'check' ? 'Checking…' : 'Check the lines'}

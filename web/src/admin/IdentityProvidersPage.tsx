@@ -7,7 +7,7 @@ import { useState } from 'preact/hooks';
 import { z } from 'zod';
 import { CreateIdentityProviderInput, IdentityProvider, Organisation } from '../../../shared/accounts.js';
 import { api } from '../api.js';
-import { apiIssues, ErrorSummary, errorFor, messageOf, PageHeading, Status, TextField, toFieldErrors, useApp, Fact, type FieldError } from '../components.js';
+import { apiIssues, described, Field, ErrorSummary, errorFor, messageOf, PageHeading, Status, TextField, toFieldErrors, useApp, Fact, type FieldError } from '../components.js';
 import { Loaded, useLoad } from '../load.js';
 
 const Providers = z.object({ items: z.array(IdentityProvider), callbackUrl: z.string() });
@@ -116,15 +116,8 @@ export function IdentityProvidersPage() {
               <TextField id="idp-client-id" label="Client ID" spellcheck={false} error={errorFor(errors, 'idp-client-id')} />
               <TextField id="idp-client-secret" label="Client secret" hint="Stored encrypted and never shown again. Leave empty for a public client." type="password" autocomplete="off" error={errorFor(errors, 'idp-client-secret')} />
               <TextField id="idp-domain" label="Email domain" hint="People with this email domain get a staff account in the organisation below" spellcheck={false} error={errorFor(errors, 'idp-domain')} />
-              <div class={errorFor(errors, 'idp-org') ? 'field field-error' : 'field'}>
-                <label for="idp-org">Organisation for that email domain</label>
-                {errorFor(errors, 'idp-org') && (
-                  <p class="error-message" id="idp-org-error">
-                    <span class="visually-hidden">Error: </span>
-                    {errorFor(errors, 'idp-org')}
-                  </p>
-                )}
-                <select id="idp-org" name="idp-org" aria-describedby={errorFor(errors, 'idp-org') ? 'idp-org-error' : undefined}>
+              <Field id="idp-org" label="Organisation for that email domain" error={errorFor(errors, 'idp-org')}>
+                <select id="idp-org" name="idp-org" {...described('idp-org', undefined, errorFor(errors, 'idp-org'))}>
                   <option value="">None</option>
                   {data.orgs.map((o) => (
                     <option key={o.id} value={o.id}>
@@ -132,7 +125,7 @@ export function IdentityProvidersPage() {
                     </option>
                   ))}
                 </select>
-              </div>
+              </Field>
               <TextField id="idp-claim" label="Organisation claim" hint="Optional: an ID token claim holding the organisation's URN, such as organisation.urn for DfE Sign-in" spellcheck={false} error={errorFor(errors, 'idp-claim')} />
               <button type="submit" class="button" aria-disabled={busy ? 'true' : undefined}>
                 {busy ? 'Checking the provider…' : 'Add identity provider'}

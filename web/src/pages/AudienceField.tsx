@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Organisation } from '../../../shared/accounts.js';
 import type { AudienceInput } from '../../../shared/sessions.js';
 import { api } from '../api.js';
-import { errorFor, useApp, type FieldError } from '../components.js';
+import { described, errorFor, Field, useApp, type FieldError } from '../components.js';
 import { Loaded, useLoad } from '../load.js';
 
 export type AudienceKind = AudienceInput['kind'];
@@ -66,15 +66,8 @@ export function AudienceField({ value, onChange, errors }: { value: AudienceValu
             const choices = (value.kind === 'trust' ? items.filter((o) => o.trust || parents.has(o.id)) : items).slice().sort((a, b) => a.name.localeCompare(b.name));
             const label = value.kind === 'trust' ? 'Trust or local authority' : 'Organisation';
             return (
-              <div class={error ? 'field field-error' : 'field'}>
-                <label for="audience-org">{label}</label>
-                {error && (
-                  <p class="error-message" id="audience-org-error">
-                    <span class="visually-hidden">Error: </span>
-                    {error}
-                  </p>
-                )}
-                <select id="audience-org" name="audience-org" value={value.orgId} aria-invalid={error ? 'true' : undefined} aria-describedby={error ? 'audience-org-error' : undefined} onChange={(e) => onChange({ ...value, orgId: (e.currentTarget as HTMLSelectElement).value })}>
+              <Field id="audience-org" label={label} error={error}>
+                <select id="audience-org" name="audience-org" value={value.orgId} {...described('audience-org', undefined, error)} onChange={(e) => onChange({ ...value, orgId: (e.currentTarget as HTMLSelectElement).value })}>
                   <option value="">Choose…</option>
                   {choices.map((o) => (
                     <option key={o.id} value={o.id}>
@@ -82,7 +75,7 @@ export function AudienceField({ value, onChange, errors }: { value: AudienceValu
                     </option>
                   ))}
                 </select>
-              </div>
+              </Field>
             );
           }}
         </Loaded>

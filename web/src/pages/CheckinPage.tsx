@@ -7,12 +7,14 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { CheckinResult } from '../../../shared/attendance.js';
 import { Session } from '../../../shared/sessions.js';
 import { api } from '../api.js';
-import { messageOf, PageHeading, useApp } from '../components.js';
+import { described, Field, messageOf, PageHeading, useApp } from '../components.js';
 import { formatDate, formatTimeRange } from '../format.js';
 import { Loaded, useLoad } from '../load.js';
 import { Link } from '../router.js';
 
 /** The server's own words: they say what went wrong (wrong or expired code, no in-person seat, too many tries). */
+const CODE_HINT = 'The trainer shows this code at the front of the room. It changes every minute.';
+
 function failureText(e: unknown): string {
   return messageOf(e);
 }
@@ -83,17 +85,7 @@ export function CheckinPage({ id }: { id: string }) {
       )}
       {!result?.ok && (
         <form onSubmit={submit} noValidate class="checkin-form">
-          <div class={fieldError ? 'field field-error' : 'field'}>
-            <label for="checkin-code">Check-in code</label>
-            <p class="hint" id="checkin-code-hint">
-              The trainer shows this code at the front of the room. It changes every minute.
-            </p>
-            {fieldError && (
-              <p class="error-message" id="checkin-code-error">
-                <span class="visually-hidden">Error: </span>
-                {fieldError}
-              </p>
-            )}
+          <Field id="checkin-code" label="Check-in code" hint={CODE_HINT} error={fieldError}>
             <input
               id="checkin-code"
               name="code"
@@ -102,11 +94,10 @@ export function CheckinPage({ id }: { id: string }) {
               autoComplete="one-time-code"
               maxLength={20}
               value={code}
-              aria-invalid={fieldError ? 'true' : undefined}
-              aria-describedby={fieldError ? 'checkin-code-hint checkin-code-error' : 'checkin-code-hint'}
+              {...described('checkin-code', CODE_HINT, fieldError)}
               onInput={(e) => setCode(e.currentTarget.value)}
             />
-          </div>
+          </Field>
           <button type="submit" class="button button-large" aria-disabled={busy ? 'true' : undefined}>
             {busy ? 'Checking in…' : 'Confirm check-in'}
           </button>

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { z } from 'zod';
 import { Session } from '../../../shared/sessions.js';
 import { api } from '../api.js';
-import { ErrorSummary, errorFor, PageHeading, TextField, useApp, type FieldError } from '../components.js';
+import { described, ErrorSummary, Field, errorFor, PageHeading, TextField, useApp, type FieldError } from '../components.js';
 import { addDays, zonedIso } from '../format.js';
 import { Loaded, useLoad } from '../load.js';
 import { navigate } from '../router.js';
@@ -12,6 +12,8 @@ import { apiFieldErrors, EMPTY_SESSION, SessionFields, toInput, valuesOf, type S
 type Repeat = 'once' | 'weekly' | 'dates';
 
 /** "2026-05-04" or "04/05/2026" -> "2026-05-04"; null when it is neither. */
+const DATES_HINT = 'One per line, like 2026-05-04 or 04/05/2026. Same times as above; each date is its own session.';
+
 function parseDay(s: string): string | null {
   const t = s.trim();
   if (/^\d{4}-\d{2}-\d{2}$/.test(t)) return t;
@@ -129,19 +131,9 @@ function NewSessionForm({ copyOf, navigated }: { copyOf: Session | null; navigat
           <TextField id="weeks" label="For how many weeks" type="number" inputMode="numeric" min={2} max={52} hint="Each week is its own session, with its own bookings." value={weeks} onInput={(e) => setWeeks((e.currentTarget as HTMLInputElement).value)} error={errorFor(errors, 'weeks')} />
         )}
         {repeat === 'dates' && (
-          <div class={errorFor(errors, 'dates') ? 'field field-error' : 'field'}>
-            <label for="dates">The other days</label>
-            <p class="hint" id="dates-hint">
-              One per line, like 2026-05-04 or 04/05/2026. Same times as above; each date is its own session.
-            </p>
-            {errorFor(errors, 'dates') && (
-              <p class="error-message" id="dates-error">
-                <span class="visually-hidden">Error: </span>
-                {errorFor(errors, 'dates')}
-              </p>
-            )}
-            <textarea id="dates" name="dates" rows={4} aria-describedby={`dates-hint${errorFor(errors, 'dates') ? ' dates-error' : ''}`} aria-invalid={errorFor(errors, 'dates') ? 'true' : undefined} value={dates} onInput={(e) => setDates((e.currentTarget as HTMLTextAreaElement).value)} />
-          </div>
+          <Field id="dates" label="The other days" hint={DATES_HINT} error={errorFor(errors, 'dates')}>
+            <textarea id="dates" name="dates" rows={4} {...described('dates', DATES_HINT, errorFor(errors, 'dates'))} value={dates} onInput={(e) => setDates((e.currentTarget as HTMLTextAreaElement).value)} />
+          </Field>
         )}
         <button type="submit" class="button" aria-disabled={busy ? 'true' : undefined}>
           {busy ? 'Publishing…' : repeat === 'once' ? 'Publish session' : 'Publish sessions'}

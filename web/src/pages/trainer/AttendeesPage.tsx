@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { AttendeeList, Booking, type AttendeeEntry } from '../../../../shared/bookings.js';
 import { Session, type SeatKind } from '../../../../shared/sessions.js';
 import { api } from '../../api.js';
-import { Badge, PageHeading, Status, TextField, useApp } from '../../components.js';
+import { Badge, described, Field, PageHeading, Status, TextField, useApp } from '../../components.js';
 import { formatDateTime, ordinal, plural, seatLabel, statusLabel } from '../../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
 import { Link } from '../../router.js';
@@ -185,16 +185,9 @@ function RemoveForm({ r, busy, onRemove, onKeep }: { r: AttendeeEntry; busy: boo
         onRemove(reason.trim());
       }}
     >
-      <div class={error ? 'field field-error' : 'field'}>
-        <label for={id}>Reason (sent to {r.name})</label>
-        {error && (
-          <p class="error-message" id={`${id}-error`}>
-            <span class="visually-hidden">Error: </span>
-            {error}
-          </p>
-        )}
-        <input ref={ref} id={id} type="text" maxLength={500} value={reason} aria-invalid={error ? 'true' : undefined} aria-describedby={error ? `${id}-error` : undefined} onInput={(e) => setReason((e.currentTarget as HTMLInputElement).value)} />
-      </div>
+      <Field id={id} label={`Reason (sent to ${r.name})`} error={error}>
+        <input ref={ref} id={id} type="text" maxLength={500} value={reason} {...described(id, undefined, error)} onInput={(e) => setReason((e.currentTarget as HTMLInputElement).value)} />
+      </Field>
       <div class="actions">
         <ActionButton class="button button-danger" busy={busy} busyLabel="Removing…">
           Remove and tell them

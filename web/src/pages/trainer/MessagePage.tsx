@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { MessageAttendeesInput, MessageAttendeesResult } from '../../../../shared/bookings.js';
 import { Session } from '../../../../shared/sessions.js';
 import { api } from '../../api.js';
-import { ErrorSummary, errorFor, PageHeading, Status, useApp, type FieldError } from '../../components.js';
+import { described, ErrorSummary, Field, errorFor, PageHeading, Status, useApp, type FieldError } from '../../components.js';
 import { plural } from '../../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
 import { Link } from '../../router.js';
@@ -59,16 +59,9 @@ function MessageForm({ s, navigated }: { s: Session; navigated: boolean }) {
       <Status message={sent} />
       <ErrorSummary errors={errors} />
       <form onSubmit={submit} noValidate>
-        <div class={error ? 'field field-error' : 'field'}>
-          <label for="message">Message</label>
-          {error && (
-            <p class="error-message" id="message-error">
-              <span class="visually-hidden">Error: </span>
-              {error}
-            </p>
-          )}
-          <textarea id="message" rows={8} maxLength={5000} value={text} aria-invalid={error ? 'true' : undefined} aria-describedby={error ? 'message-error' : undefined} onInput={(e) => setText((e.currentTarget as HTMLTextAreaElement).value)} />
-        </div>
+        <Field id="message" label="Message" error={error}>
+          <textarea id="message" rows={8} maxLength={5000} value={text} {...described('message', undefined, error)} onInput={(e) => setText((e.currentTarget as HTMLTextAreaElement).value)} />
+        </Field>
         <div class="field checkbox">
           <input type="checkbox" id="include-waiting" checked={includeWaiting} onChange={(e) => setIncludeWaiting((e.currentTarget as HTMLInputElement).checked)} />
           <label for="include-waiting">Also send it to the {plural(waiting, 'person', 'people')} waiting</label>
