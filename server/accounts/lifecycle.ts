@@ -16,6 +16,8 @@ import { orgsActableBy } from './acting.js';
 import { feedRevision, raiseFeeds } from '../calendar/feed-revisions.js';
 import { accountDisabled, hashToken, toUser } from './service.js';
 import { countPasswordCheck, hit } from './throttle.js';
+import { releasePlaces } from '../bookings/service.js';
+import { sessionVisibility, viewerFor } from '../bookings/repository.js';
 
 /** How long an emailed reset link works. */
 export const RESET_LINK_MINUTES = 60;
@@ -110,7 +112,9 @@ async function manageable(deps: Deps, actor: AuthUser, userId: string): Promise<
 
 /**
  * Turns an account off (`disabled`) or on again. Turning off ends every sign-in session of
- * the person at once and voids their reset links; they are told why when they sign in.
+ * the person at once and voids their reset links; they are told why when they sign in. Their
+ * places on sessions still to come are given up (told by email), so the seats go to people
+ * waiting instead of standing empty; turning the account on again does not bring them back.
  */
 export async function setDisabled(deps: Deps, actor: AuthUser, userId: string, disabled: boolean) {
   const target = await manageable(deps, actor, userId);
@@ -122,6 +126,7 @@ export async function setDisabled(deps: Deps, actor: AuthUser, userId: string, d
       await repo.revokeSessionsOfUser(trx, target.id, now);
       await repo.voidPasswordResets(trx, target.id, now);
       await repo.voidSignInLinks(trx, target.id, now);
+      if (!target.disabled_at) await releasePlaces(trx, deps, target.id, 'Your account has been turned off, so your place has been given up for someone else.');
     }
   });
 }
@@ -168,6 +173,10 @@ export async function setPlacement(deps: Deps, userId: string, role: Role, orgId
     await raiseFeeds(trx, { userIds: [userId] }, now);
     await repo.setUserPlacement(trx, userId, role, orgId);
     await raiseFeeds(trx, { userIds: [userId] }, now, lastCancelledAt);
+    // An in-house session not for their new organisation no longer exists for them
+    // (DESIGN.md invariant 12): their places on such sessions are given up.
+    const viewer = await viewerFor(trx, { id: userId, role, orgId });
+    await releasePlaces(trx, deps, userId, 'You have moved to another organisation, and this session is only for the staff of the one you were in.', async (s) => (await sessionVisibility(trx, s.id, viewer)) !== 'visible');
   });
   return personView(deps, userId);
 }

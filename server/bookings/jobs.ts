@@ -24,7 +24,8 @@ async function sessionsToSweep(deps: Deps): Promise<string[]> {
     .select('s.id as session_id')
     .where('s.status', '=', 'scheduled')
     .where('s.ends_at', '>', now)
-    .where('s.holds_release_at', '<=', now)
+    // Released as repo.holdsReleaseAt says: at the release time set, else at the booking cut-off.
+    .where((eb) => eb(eb.fn.coalesce('s.holds_release_at', 's.booking_closes_at', 's.ends_at'), '<=', now))
     .where((eb) => eb.exists(eb.selectFrom('seat_holds as h').select('h.id').whereRef('h.session_id', '=', 's.id').where('h.seats', '>', 0)))
     .where((eb) => eb.exists(eb.selectFrom('bookings as b').select('b.id').whereRef('b.session_id', '=', 's.id').where('b.status', '=', 'waitlisted')))
     .execute();

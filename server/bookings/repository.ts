@@ -439,6 +439,8 @@ export function waitlist(trx: Q, sessionId: string, seat: SeatKind) {
     .where('b.session_id', '=', sessionId)
     .where('b.seat', '=', seat)
     .where('b.status', '=', 'waitlisted')
+    // A turned-off account is passed over (its places are given up as it is turned off).
+    .where('u.disabled_at', 'is', null)
     .orderBy('b.queue_seq')
     .execute();
 }
@@ -612,6 +614,19 @@ const expiredOffersOf = prepared<{ sessionId: string; now: string }>()((db, arg)
 /** Offers whose expiry has passed, in queue order. */
 export async function expiredOffers(trx: Q, sessionId: string, nowIso: string) {
   return (await expiredOffersOf.all(trx, { sessionId, now: nowIso })).sort((a, b) => a.queue_seq - b.queue_seq);
+}
+
+/** The sessions not yet over on which a person is booked, offered a seat or waiting (ids). */
+export async function sessionsWithPlacesOf(trx: Q, userId: string, nowIso: string): Promise<string[]> {
+  const rows = await trx
+    .selectFrom('bookings as b')
+    .innerJoin('sessions as s', 's.id', 'b.session_id')
+    .select('b.session_id')
+    .where('b.user_id', '=', userId)
+    .where('b.status', 'in', ['confirmed', 'offered', 'waitlisted'])
+    .where('s.ends_at', '>', nowIso)
+    .execute();
+  return rows.map((r) => r.session_id);
 }
 
 export function activeBookingsOfSession(trx: Q, sessionId: string) {

@@ -287,6 +287,8 @@ export async function promoteWaitlist(trx: Trx, deps: Deps, s: SessionRow, seat:
   const now = deps.now();
   // `known`: the caller has just read the state under this lock. It is kept current below.
   const state = known ?? (await seatState(trx, deps, s, seat));
+  // Once the session is over a freed seat is no use to anyone: no one is told they have one.
+  if (now.toISOString() >= s.ends_at) return state;
   let queue: Awaited<ReturnType<typeof repo.waitlist>> | undefined;
   while (state.waitlisted > 0 && state.capacity - state.confirmed - state.offered > 0) {
     queue ??= await repo.waitlist(trx, s.id, seat);
@@ -338,10 +340,33 @@ export async function cancelBooking(trx: Trx, deps: Deps, actor: AuthUser, booki
   if (b.status === 'cancelled') return b;
   if (b.status === 'attended' || b.status === 'absent') throw new AppError('conflict', 'Attendance has been recorded for this booking; it can no longer be cancelled.');
   const now = deps.now().toISOString();
+  // A seat on a session that has ended was used or not: its attendance is recorded, not undone.
+  if (b.status !== 'waitlisted' && now >= s.ends_at) throw new AppError('conflict', 'This session has ended, so its booking can no longer be cancelled; attendance is recorded instead.');
   await repo.changeBooking(trx, b, { status: 'cancelled', cancelled_at: now, updated_at: now, revision: b.revision + 1, offer_expires_at: null });
   await enqueue(trx, deps, b.status === 'waitlisted' ? 'left_waitlist' : 'cancelled', b.id);
   if (b.status !== 'waitlisted') await promoteWaitlist(trx, deps, s, b.seat);
   return (await repo.findBooking(trx, b.id))!;
+}
+
+/**
+ * Gives up the places a person can no longer use (their account turned off, or a move out of
+ * an in-house session's audience): each of their active bookings on a session not yet over
+ * that `drop` picks is cancelled under its session's lock, they are told why, and a freed
+ * seat goes to the queue at once. Returns how many places were given up.
+ */
+export async function releasePlaces(trx: Trx, deps: Deps, userId: string, reason: string, drop: (s: SessionRow) => boolean | Promise<boolean> = () => true): Promise<number> {
+  const now = deps.now().toISOString();
+  let given = 0;
+  for (const s of await repo.lockSessions(trx, deps.dbKind, await repo.sessionsWithPlacesOf(trx, userId, now))) {
+    if (!(await drop(s))) continue;
+    const b = await repo.findActiveBooking(trx, s.id, userId);
+    if (!b || (b.status !== 'confirmed' && b.status !== 'offered' && b.status !== 'waitlisted')) continue;
+    await repo.changeBooking(trx, b, { status: 'cancelled', cancelled_at: now, updated_at: now, revision: b.revision + 1, offer_expires_at: null });
+    await enqueue(trx, deps, b.status === 'waitlisted' ? 'left_waitlist' : 'cancelled', b.id, { reason });
+    if (b.status !== 'waitlisted') await promoteWaitlist(trx, deps, s, b.seat);
+    given++;
+  }
+  return given;
 }
 
 /**
@@ -364,6 +389,8 @@ export async function moveSeat(trx: Trx, deps: Deps, bookingId: string, seat: Se
   const now = deps.now().toISOString();
   let holdOrg: string | null = null;
   if (b.status !== 'waitlisted') {
+    // An offer whose time ran out (the sweep not yet come) holds no seat, as when booking.
+    await expireOffersLocked(trx, deps, s);
     const target = await seatState(trx, deps, s, seat);
     if (freeFor(target, owner.org_id) <= 0) throw new AppError('conflict', `There is no free ${seatWord(seat)} seat to move ${owner.name} to.`);
     holdOrg = claimsHold(target, owner.org_id) ? owner.org_id : null;
@@ -446,29 +473,38 @@ export async function checkSessionChange(trx: Trx, deps: Deps, before: SessionRo
   }
 }
 
-/** Called by the catalogue after it saved an edit: tells people, and fills any new seats. */
+/**
+ * Called by the catalogue after it saved an edit: tells people, and fills any new seats. An
+ * offer never runs past the start (the waitlist rule): a session moved earlier brings its
+ * offers' expiry forward with it, and one already due passes on at once.
+ */
 export async function afterSessionChange(trx: Trx, deps: Deps, after: SessionRow, opts: { timeOrPlaceChanged: boolean }) {
   if (opts.timeOrPlaceChanged) {
     const now = deps.now().toISOString();
     for (const b of await repo.activeBookingsOfSession(trx, after.id)) {
-      await repo.touchBooking(trx, b.id, { revision: b.revision + 1, updated_at: now });
+      if (b.status === 'offered' && b.offer_expires_at !== null && b.offer_expires_at > after.starts_at) {
+        await repo.changeBooking(trx, b, { offer_expires_at: after.starts_at, revision: b.revision + 1, updated_at: now });
+      } else await repo.touchBooking(trx, b.id, { revision: b.revision + 1, updated_at: now });
       await enqueue(trx, deps, 'session_changed', b.id);
     }
+    await expireOffersLocked(trx, deps, after);
   }
   for (const seat of seatsOfMode(after.mode)) await promoteWaitlist(trx, deps, after, seat);
 }
 
-/** The session is off: every active booking is cancelled and everyone is told. */
-export async function cancelAllForSession(trx: Trx, deps: Deps, s: SessionRow, reason?: string) {
+/** The session is off: every active booking is cancelled and everyone is told. Returns how many were told. */
+export async function cancelAllForSession(trx: Trx, deps: Deps, s: SessionRow, reason?: string): Promise<number> {
   const now = deps.now().toISOString();
   const deltas = new repo.SeatDeltas();
-  for (const b of await repo.activeBookingsOfSession(trx, s.id)) {
+  const active = await repo.activeBookingsOfSession(trx, s.id);
+  for (const b of active) {
     await repo.cancelledWith(trx, b.id, { cancelled_at: now, updated_at: now, revision: b.revision + 1 });
     deltas.change(b, { ...b, status: 'cancelled' });
     await enqueue(trx, deps, 'session_cancelled', b.id, { reason });
   }
   await deltas.apply(trx);
   await raiseFeeds(trx, { sessionId: s.id }, now, now);
+  return active.length;
 }
 
 /** Sets how many seats of a kind a session holds for an organisation (0 removes the hold). */
@@ -479,11 +515,13 @@ export async function setHold(trx: Trx, deps: Deps, sessionId: string, orgId: st
     throw new AppError('validation_failed', 'Seats can only be held for an organisation the session is for.', { issues: [{ path: 'orgId', message: 'is outside who the session is for' }] });
   }
   const state = await seatState(trx, deps, s, seat);
-  const claimed = state.holds.find((h) => h.orgId === orgId)?.claimed ?? 0;
+  const current = state.holds.find((h) => h.orgId === orgId);
+  const claimed = current?.claimed ?? 0;
   const others = state.holds.filter((h) => h.orgId !== orgId).reduce((n, h) => n + unclaimed(h), 0);
   const room = state.capacity - state.confirmed - state.offered - others;
   const wanted = Math.max(0, seats - claimed);
-  if (wanted > room) throw new AppError('conflict', `Only ${room} more seat(s) can be held on this session.`, { available: room });
+  // Fewer held seats than now is always possible (even once the hold is released and the seats taken).
+  if (seats > (current?.seats ?? 0) && wanted > room) throw new AppError('conflict', `Only ${room} more seat(s) can be held on this session.`, { available: room });
   await repo.setHoldSeats(trx, { session_id: s.id, org_id: orgId, seat, seats, claimed, id: randomUUID(), created_at: deps.now().toISOString() });
   await promoteWaitlist(trx, deps, s, seat);
 }

@@ -27,7 +27,8 @@ export interface NoticeContext {
   kind: NoticeKind;
   user: Pick<UserRow, 'name' | 'email'>;
   session: Pick<SessionRow, 'title' | 'starts_at' | 'ends_at' | 'venue' | 'mode'>;
-  booking: Pick<BookingRow, 'id' | 'seat' | 'offer_expires_at'>;
+  /** As it was when the notice was written (its status then). */
+  booking: Pick<BookingRow, 'id' | 'seat' | 'status' | 'offer_expires_at'>;
   timeZone: string;
   manageUrl: string;
   position?: number;
@@ -63,6 +64,13 @@ export function formatInstant(iso: string, timeZone: string): string {
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
+/** What a seat move means to the person: a seat to use, or a turn in the other queue. */
+function seatChanged(b: NoticeContext['booking']): string {
+  const kind = b.seat === 'online' ? 'online' : 'in-person';
+  if (b.status === 'waitlisted') return `The trainer has moved your place on the waiting list to the queue for ${kind} seats. You keep your turn, and we will let you know if a seat comes up.`;
+  return b.seat === 'online' ? 'The trainer has moved your place to an online seat: you join from the session page.' : 'The trainer has moved your place to an in-person seat: please come to the venue below.';
+}
+
 export function compose(ctx: NoticeContext): { subject: string; text: string; html: string } {
   const { session: s, booking: b } = ctx;
   const when = formatWhen(s.starts_at, s.ends_at, ctx.timeZone);
@@ -76,13 +84,13 @@ export function compose(ctx: NoticeContext): { subject: string; text: string; ht
     offer_expiring: [`Your offered place expires soon: ${s.title}`, [`The place held for you expires at ${expiry}.`, 'Accept it from your bookings page if you still want it.']],
     offer_expired: [`Offer expired: ${s.title}`, ['The place we held for you has passed to the next person on the waiting list. You can book again if places free up.']],
     offer_declined: [`Place declined: ${s.title}`, ['You turned down the offered place. It has gone to the next person on the waiting list.']],
-    cancelled: [`Cancelled: ${s.title}`, ['Your booking has been cancelled.']],
-    left_waitlist: [`Left the waiting list: ${s.title}`, ['You are no longer on the waiting list for this session.']],
+    cancelled: [`Cancelled: ${s.title}`, ['Your booking has been cancelled.', ...(ctx.reason ? [ctx.reason] : [])]],
+    left_waitlist: [`Left the waiting list: ${s.title}`, ['You are no longer on the waiting list for this session.', ...(ctx.reason ? [ctx.reason] : [])]],
     session_cancelled: [`Session cancelled: ${s.title}`, ['Sorry: this session has been cancelled, and your booking with it.', ...(ctx.reason ? [`Reason given: ${ctx.reason}`] : [])]],
     session_changed: [`Changed: ${s.title}`, ['The details of this session have changed. Please check the new time and place below.']],
     reminder_24h: [`Tomorrow: ${s.title}`, ['A reminder that your session is coming up.']],
     reminder_1h: [`Starting within the hour: ${s.title}`, ['Your session starts soon.']],
-    seat_changed: [`Your place has changed: ${s.title}`, [b.seat === 'online' ? 'The trainer has moved your place to an online seat: you join from the session page.' : 'The trainer has moved your place to an in-person seat: please come to the venue below.']],
+    seat_changed: [`Your place has changed: ${s.title}`, [seatChanged(b)]],
     removed: [`Removed from: ${s.title}`, ['The trainer has taken you off this session, so your place is cancelled.', ...(ctx.reason ? [`Reason given: ${ctx.reason}`] : [])]],
     feedback_request: [`How was it? ${s.title}`, ['Thank you for coming to this session. Please tell us how useful it was and how confident you felt before and after it: four short questions, two minutes at most.', 'You can answer, and change your answer, for 14 days after the session, from your bookings page. Your answer helps trainers improve the training.']],
     trainer_message: [`Message from your trainer: ${s.title}`, ['Your trainer has sent this message about the session:', ...(ctx.reason ?? '').split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean)]],

@@ -255,17 +255,6 @@ export async function attendedCounts(db: Q, sessionIds: string[]): Promise<Map<s
   return map;
 }
 
-/** How many people have an active place (booked, offered, waiting, or marked after the session). */
-export async function activeBookingCount(db: Q, sessionId: string): Promise<number> {
-  const row = await db
-    .selectFrom('bookings')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('session_id', '=', sessionId)
-    .where('status', '<>', 'cancelled')
-    .executeTakeFirst();
-  return Number(row?.n ?? 0);
-}
-
 /** How many people with an active place on a session `viewerOf` says could not see it. */
 export async function bookedOutside(db: Q, sessionId: string, sees: (u: { id: string; role: string; orgId: string | null }) => Promise<boolean>): Promise<number> {
   const people = await db

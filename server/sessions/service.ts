@@ -426,11 +426,10 @@ export async function cancelSession(deps: Deps, actor: AuthUser, id: string, rea
     const row = await lockSession(trx, deps.dbKind, id);
     if (!row) throw new AppError('not_found', 'No such session.');
     if (row.status === 'cancelled') return;
-    told = await repo.activeBookingCount(trx, id);
     const now = deps.now().toISOString();
     const cancelled = { ...row, status: 'cancelled' as const, revision: row.revision + 1, updated_at: now };
     await repo.updateSession(trx, id, { status: 'cancelled', revision: cancelled.revision, updated_at: now });
-    await engine.cancelAllForSession(trx, deps, cancelled, reason);
+    told = await engine.cancelAllForSession(trx, deps, cancelled, reason);
   });
   return { ...(await getSession(deps, id)), told };
 }

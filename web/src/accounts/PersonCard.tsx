@@ -87,7 +87,7 @@ export function PersonCard({ person, canDisable, canSetCaptioner, onChanged, lea
           ) : (
             <ConfirmButton
               label={`Turn off account: ${person.name}`}
-              question={`Turn off ${person.name}'s account? They are signed out at once and cannot sign in until it is turned on again.`}
+              question={`Turn off ${person.name}'s account? They are signed out at once and cannot sign in until it is turned on again. Their places on sessions still to come are given up for others.`}
               confirmLabel="Yes, turn it off"
               keepLabel="No, keep it on"
               busy={busy}

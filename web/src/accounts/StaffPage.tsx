@@ -31,7 +31,7 @@ function StaffOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
       <p>
         <Link href={`/office/people/import?org=${encodeURIComponent(orgId)}`}>Import staff from a spreadsheet (CSV)</Link>
       </p>
-      <p>Everyone in {orgName ?? 'your organisation'}. Turn off the account of someone who has left: they are signed out at once and cannot sign in again until you turn it back on. An in-house lead can publish and run training sessions for your organisation's staff only.</p>
+      <p>Everyone in {orgName ?? 'your organisation'}. Turn off the account of someone who has left: they are signed out at once and cannot sign in again until you turn it back on, and their places on sessions still to come go to others. An in-house lead can publish and run training sessions for your organisation's staff only.</p>
       <Status message={message} />
       <Loaded state={people} what="your organisation's people">
         {(data) => (

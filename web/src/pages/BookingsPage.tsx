@@ -50,6 +50,8 @@ export function BookingDetails({ b, headingLevel, onChanged, hideSessionFacts }:
   const s = b.session;
   const headingId = `booking-${b.id}-title`;
   const mineToAnswer = b.userId === me.id;
+  // A seat on a session that is over is not cancelled: its attendance is recorded instead.
+  const ended = Date.parse(s.endsAt) <= Date.now();
   return (
     <>
       {headingLevel && (
@@ -84,7 +86,7 @@ export function BookingDetails({ b, headingLevel, onChanged, hideSessionFacts }:
             <ConfirmButton label="Decline offer" question="Decline this seat? It will go to the next person on the waitlist." confirmLabel={busy && doing === 'decline' ? 'Declining…' : 'Yes, decline the seat'} keepLabel="Keep the offer" busy={busy} onConfirm={() => void run(b, 'decline')} variant="secondary" />
           </>
         )}
-        {b.status === 'confirmed' && s.status !== 'cancelled' && (
+        {b.status === 'confirmed' && s.status !== 'cancelled' && !ended && (
           <ConfirmButton label={busy && doing === 'cancel' ? 'Cancelling…' : 'Cancel booking'} question={`Cancel ${mineToAnswer ? 'your' : `${b.userName}’s`} booking for “${s.title}”? The seat will go to someone else.`} confirmLabel={mineToAnswer ? 'Yes, cancel my booking' : 'Yes, cancel the booking'} keepLabel={mineToAnswer ? 'Keep my booking' : 'Keep the booking'} busy={busy} onConfirm={() => void run(b, 'cancel')} />
         )}
         {b.status === 'waitlisted' && s.status !== 'cancelled' && (

@@ -1,0 +1,219 @@
+/**
+ * The waitlist rule at the edges of a session's life: holds released at the booking cut-off,
+ * seats freed after the end, offers of a session moved earlier, lapsed offers and seat moves,
+ * shrinking a released hold, and people who leave (account turned off, moved to another
+ * school). After each, the stored seat counts still equal a count of the rows.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runJobsOnce } from '../../server/jobs.js';
+import { seatCountDrift } from '../../server/bookings/repository.js';
+import { makeTestContext, type TestContext, type TestUser } from '../helpers.js';
+
+let t: TestContext;
+beforeEach(async () => {
+  t = await makeTestContext({ now: '2026-02-01T09:00:00.000Z' });
+});
+afterEach(async () => {
+  expect(await seatCountDrift(t.db)).toEqual([]);
+  await t.close();
+});
+
+const book = (as: TestUser, sessionId: string, body: Record<string, unknown> = {}) => t.request('POST', `/api/sessions/${sessionId}/bookings`, { as, body });
+const noticesTo = async (userId: string) => (await t.db.selectFrom('outbox').select('kind').where('user_id', '=', userId).orderBy('id').execute()).map((r) => r.kind);
+const statusOf = async (userId: string, sessionId: string) => (await t.db.selectFrom('bookings').select('status').where('user_id', '=', userId).where('session_id', '=', sessionId).orderBy('id', 'desc').executeTakeFirstOrThrow()).status;
+const staff = async () => t.user('staff', (await t.org()).id);
+
+describe('holds and the queue', () => {
+  it('a hold released at the booking cut-off (no release time set) hands its seat to the queue', async () => {
+    const held = await t.org();
+    const s = await t.session({ capacity: { online: 2 }, bookingClosesAt: '2026-02-04T16:00:00Z', startsAt: '2026-02-05T16:00:00Z', endsAt: '2026-02-05T17:00:00Z' });
+    expect((await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: s.trainer, body: { orgId: held.id, seat: 'online', seats: 1 } })).status).toBe(204);
+    const [p1, p2] = [await staff(), await staff()];
+    expect((await book(p1, s.id)).json.status).toBe('confirmed');
+    expect((await book(p2, s.id)).json.status).toBe('waitlisted');
+    t.clock.set('2026-02-04T17:00:00Z');
+    await runJobsOnce(t.deps, null);
+    expect(await statusOf(p2.id, s.id)).toBe('confirmed');
+    expect(await noticesTo(p2.id)).toContain('promoted');
+  });
+
+  it('a hold can be made smaller after its release, when everyone else has taken the seats', async () => {
+    const org = await t.org();
+    const s = await t.session({ capacity: { online: 3 }, holdsReleaseAt: '2026-02-03T09:00:00Z', startsAt: '2026-02-05T16:00:00Z', endsAt: '2026-02-05T17:00:00Z' });
+    expect((await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: s.trainer, body: { orgId: org.id, seat: 'online', seats: 2 } })).status).toBe(204);
+    t.clock.set('2026-02-04T09:00:00Z');
+    for (let i = 0; i < 3; i++) expect((await book(await staff(), s.id)).json.status).toBe('confirmed');
+    expect((await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: s.trainer, body: { orgId: org.id, seat: 'online', seats: 1 } })).status).toBe(204);
+    // Growing it again is still refused: there is no room.
+    const grow = await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: s.trainer, body: { orgId: org.id, seat: 'online', seats: 3 } });
+    expect(grow.status).toBe(409);
+  });
+});
+
+describe('after the session has ended', () => {
+  it('a seat cannot be cancelled once the session is over, and no one waiting is told a place came up', async () => {
+    const s = await t.session({ capacity: { online: 1 }, startsAt: '2026-02-01T10:00:00Z', endsAt: '2026-02-01T11:00:00Z' });
+    const [a, w] = [await staff(), await staff()];
+    const ab = (await book(a, s.id)).json;
+    expect(ab.status).toBe('confirmed');
+    expect((await book(w, s.id)).json.status).toBe('waitlisted');
+    t.clock.set('2026-02-01T11:05:00Z');
+    const cancel = await t.request('DELETE', `/api/bookings/${ab.id}`, { as: a });
+    expect(cancel.status).toBe(409);
+    expect(cancel.json.error.message).toMatch(/ended/);
+    expect(await statusOf(a.id, s.id)).toBe('confirmed');
+    // Someone still waiting may leave the queue.
+    const wb = (await t.db.selectFrom('bookings').select('id').where('user_id', '=', w.id).executeTakeFirstOrThrow()).id;
+    expect((await t.request('DELETE', `/api/bookings/${wb}`, { as: w })).status).toBe(200);
+    expect(await noticesTo(w.id)).not.toContain('promoted');
+  });
+
+  it('more seats on a finished session go to no one', async () => {
+    const s = await t.session({ capacity: { online: 1 }, startsAt: '2026-02-01T10:00:00Z', endsAt: '2026-02-01T11:00:00Z' });
+    const [a, w] = [await staff(), await staff()];
+    await book(a, s.id);
+    await book(w, s.id);
+    t.clock.set('2026-02-01T13:00:00Z');
+    expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { capacity: { online: 2 } } })).status).toBe(200);
+    expect(await noticesTo(w.id)).not.toContain('promoted');
+    expect(await statusOf(w.id, s.id)).toBe('waitlisted');
+  });
+
+  it('cancelling a session after its attendance was recorded says it told no one, and tells no one', async () => {
+    const s = await t.session({ capacity: { online: 2 }, startsAt: '2026-02-01T10:00:00Z', endsAt: '2026-02-01T11:00:00Z' });
+    const a = await staff();
+    await book(a, s.id);
+    t.clock.set('2026-02-01T12:00:00Z');
+    await runJobsOnce(t.deps, null);
+    expect(await statusOf(a.id, s.id)).toBe('absent');
+    const c = await t.request('POST', `/api/sessions/${s.id}/cancel`, { as: s.trainer, body: {} });
+    expect(c.status).toBe(200);
+    expect(c.json.told).toBe(0);
+    expect(await noticesTo(a.id)).not.toContain('session_cancelled');
+  });
+
+  it('cancelling a session tells, and counts, everyone with a place or in the queue', async () => {
+    const s = await t.session({ capacity: { online: 1 } });
+    const [a, w] = [await staff(), await staff()];
+    await book(a, s.id);
+    await book(w, s.id);
+    const c = await t.request('POST', `/api/sessions/${s.id}/cancel`, { as: s.trainer, body: {} });
+    expect(c.json.told).toBe(2);
+    for (const p of [a, w]) expect(await noticesTo(p.id)).toContain('session_cancelled');
+  });
+});
+
+describe('offers', () => {
+  it('moving a session earlier brings a live offer’s expiry forward to the new start, and it lapses there', async () => {
+    const s = await t.session({ capacity: { online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 24 * 60, startsAt: '2026-02-05T16:00:00Z', endsAt: '2026-02-05T17:00:00Z' });
+    const [a, w, x] = [await staff(), await staff(), await staff()];
+    const ab = (await book(a, s.id)).json;
+    const wb = (await book(w, s.id)).json;
+    await t.request('DELETE', `/api/bookings/${ab.id}`, { as: a });
+    expect((await t.request('GET', `/api/bookings/${wb.id}`, { as: w })).json.offerExpiresAt).toBe('2026-02-02T09:00:00.000Z');
+    expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { startsAt: '2026-02-01T12:00:00Z', endsAt: '2026-02-01T13:00:00Z' } })).status).toBe(200);
+    expect((await t.request('GET', `/api/bookings/${wb.id}`, { as: w })).json.offerExpiresAt).toBe('2026-02-01T12:00:00.000Z');
+    expect((await book(x, s.id)).json.status).toBe('waitlisted');
+    t.clock.set('2026-02-01T12:30:00Z');
+    await runJobsOnce(t.deps, null);
+    const accept = await t.request('POST', `/api/bookings/${wb.id}/accept`, { as: w });
+    expect(accept.status).toBe(409);
+    expect(await statusOf(w.id, s.id)).toBe('cancelled');
+    // The session has begun: the next in the queue gets the seat outright.
+    expect(await statusOf(x.id, s.id)).toBe('confirmed');
+  });
+
+  it('moving a session to a start already passed ends its offers at once', async () => {
+    const s = await t.session({ capacity: { online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 60, startsAt: '2026-02-05T16:00:00Z', endsAt: '2026-02-05T17:00:00Z' });
+    const [a, w] = [await staff(), await staff()];
+    const ab = (await book(a, s.id)).json;
+    await book(w, s.id);
+    await t.request('DELETE', `/api/bookings/${ab.id}`, { as: a });
+    expect(await statusOf(w.id, s.id)).toBe('offered');
+    expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { startsAt: '2026-02-01T08:30:00Z', endsAt: '2026-02-01T10:00:00Z' } })).status).toBe(200);
+    expect(await statusOf(w.id, s.id)).toBe('cancelled');
+    expect(await noticesTo(w.id)).toContain('offer_expired');
+  });
+
+  it('a seat move counts an offer whose time has run out as gone, as booking does', async () => {
+    const s = await t.session({ mode: 'hybrid', venue: 'Hall', capacity: { online: 1, inPerson: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 60, startsAt: '2026-02-05T16:00:00Z', endsAt: '2026-02-05T17:00:00Z' });
+    const [a, w, m] = [await staff(), await staff(), await staff()];
+    const ab = (await book(a, s.id, { seat: 'online' })).json;
+    await book(w, s.id, { seat: 'online' });
+    await t.request('DELETE', `/api/bookings/${ab.id}`, { as: a });
+    const mb = (await book(m, s.id, { seat: 'in_person' })).json;
+    t.clock.advance(61 * 60_000);
+    const mv = await t.request('POST', `/api/bookings/${mb.id}/seat`, { as: s.trainer, body: { seat: 'online' } });
+    expect(mv.status).toBe(200);
+    expect(mv.json.seat).toBe('online');
+    expect(await statusOf(w.id, s.id)).toBe('cancelled');
+  });
+});
+
+describe('seat moves', () => {
+  it('moving a waiting place to the other queue says so, not that they have a seat', async () => {
+    const s = await t.session({ mode: 'hybrid', venue: 'Hall', capacity: { online: 1, inPerson: 1 } });
+    const [a, b, w] = [await staff(), await staff(), await staff()];
+    await book(a, s.id, { seat: 'online' });
+    await book(b, s.id, { seat: 'in_person' });
+    const wb = (await book(w, s.id, { seat: 'in_person' })).json;
+    const mv = await t.request('POST', `/api/bookings/${wb.id}/seat`, { as: s.trainer, body: { seat: 'online' } });
+    expect(mv.json.status).toBe('waitlisted');
+    const mail = (await t.mails('seat_changed')).find((m) => m.user_id === w.id)!;
+    expect(mail.message.text).toMatch(/waiting list to the queue for online seats/);
+    expect(mail.message.text).not.toMatch(/moved your place to an online seat/);
+  });
+});
+
+describe('people who leave', () => {
+  it('turning an account off gives up its places: the seat goes to the next person, the queue place is left', async () => {
+    const org = await t.org();
+    const office = await t.user('office', org.id);
+    const [s1, s2] = [await t.session({ capacity: { online: 1 } }), await t.session({ capacity: { online: 1 } })];
+    const gone = await t.user('staff', org.id);
+    const [next, first] = [await staff(), await staff()];
+    expect((await book(gone, s1.id)).json.status).toBe('confirmed');
+    expect((await book(next, s1.id)).json.status).toBe('waitlisted');
+    expect((await book(first, s2.id)).json.status).toBe('confirmed');
+    expect((await book(gone, s2.id)).json.status).toBe('waitlisted');
+    expect((await t.request('PATCH', `/api/users/${gone.id}`, { as: office, body: { disabled: true } })).status).toBe(200);
+    expect(await statusOf(gone.id, s1.id)).toBe('cancelled');
+    expect(await statusOf(next.id, s1.id)).toBe('confirmed');
+    expect(await statusOf(gone.id, s2.id)).toBe('cancelled');
+    const told = await t.mails('cancelled');
+    expect(told.find((m) => m.user_id === gone.id)!.message.text).toMatch(/account has been turned off/);
+    expect(await noticesTo(gone.id)).toContain('left_waitlist');
+  });
+
+  it('someone turned off while waiting (before places were given up) is passed over for a freed seat', async () => {
+    const s = await t.session({ capacity: { online: 1 } });
+    const [a, gone, next] = [await staff(), await staff(), await staff()];
+    const ab = (await book(a, s.id)).json;
+    await book(gone, s.id);
+    await book(next, s.id);
+    // As an account turned off before its places were given up on turning off.
+    await t.db.updateTable('users').set({ disabled_at: '2026-02-01T08:00:00.000Z' }).where('id', '=', gone.id).execute();
+    expect((await t.request('DELETE', `/api/bookings/${ab.id}`, { as: a })).status).toBe(200);
+    expect(await statusOf(next.id, s.id)).toBe('confirmed');
+    expect(await statusOf(gone.id, s.id)).toBe('waitlisted');
+  });
+
+  it('someone moved to another school gives up their places on the old school’s in-house sessions only', async () => {
+    const hill = await t.org('Hill');
+    const dale = await t.org('Dale');
+    const admin = await t.user('admin');
+    const inHouse = await t.session({ capacity: { online: 1 }, audience: { kind: 'organisation', orgId: hill.id } });
+    const open = await t.session({ capacity: { online: 2 } });
+    const p = await t.user('staff', hill.id);
+    const next = await t.user('staff', hill.id);
+    expect((await book(p, inHouse.id)).json.status).toBe('confirmed');
+    expect((await book(next, inHouse.id)).json.status).toBe('waitlisted');
+    expect((await book(p, open.id)).json.status).toBe('confirmed');
+    expect((await t.request('PUT', `/api/users/${p.id}/placement`, { as: admin, body: { role: 'staff', orgId: dale.id } })).status).toBe(200);
+    expect((await t.request('GET', `/api/sessions/${inHouse.id}`, { as: p })).status).toBe(404);
+    const mine = (await t.request('GET', '/api/me/bookings', { as: p })).json.items as { sessionId: string; status: string }[];
+    expect(mine.filter((b) => b.status !== 'cancelled').map((b) => b.sessionId)).toEqual([open.id]);
+    expect(await statusOf(next.id, inHouse.id)).toBe('confirmed');
+    expect((await t.mails('cancelled')).find((m) => m.user_id === p.id)!.message.text).toMatch(/moved to another organisation/);
+  });
+});
