@@ -16,6 +16,8 @@ const STATUS = {
   sso_failed: 400,
   sso_email_unverified: 400,
   sso_no_organisation: 403,
+  /** An account with the email exists in an organisation the identity provider does not sign in for: not linked. */
+  sso_account_elsewhere: 403,
   sso_required: 403,
   unauthenticated: 401,
   invalid_credentials: 401,

@@ -16,6 +16,28 @@ export function isTimeZone(tz: string): boolean {
 }
 export const TimeZone = z.string().max(64).refine(isTimeZone, { message: 'must be an IANA time zone such as Europe/London' });
 
+/**
+ * Where a person may be sent after signing in: a path on this site, else `/sessions`.
+ * `next` must start with `/` and hold no whitespace, control characters or backslashes
+ * (browsers drop a tab or newline and read `\` as `/`, so `/\t/evil.example` or `/\evil.example`
+ * would lead off the site), and must resolve, against `origin` (the site's own, e.g.
+ * PUBLIC_URL), to that same origin and a path not starting `//` (`/.//evil.example` resolves
+ * to `//evil.example`, which a browser reads as another site); not the sign-in page itself.
+ * The answer is the resolved path, query and fragment, so what is checked is what is used.
+ */
+export function safeNextPath(next: string | null | undefined, origin: string): string {
+  const fallback = '/sessions';
+  if (!next || next.length > 500 || !next.startsWith('/') || /[\s\\\u0000-\u001f\u007f-\u009f]/.test(next)) return fallback;
+  let url: URL;
+  try {
+    url = new URL(next, origin);
+  } catch {
+    return fallback;
+  }
+  if (url.origin !== new URL(origin).origin || url.pathname.startsWith('//') || url.pathname.startsWith('/signin')) return fallback;
+  return url.pathname + url.search + url.hash;
+}
+
 export const ErrorBody = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
 });

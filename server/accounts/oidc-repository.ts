@@ -70,6 +70,17 @@ export function identitiesOfUser(db: Q, userId: string) {
     .execute();
 }
 
+/** Which organisations identity providers sign people in for, by email domain (every provider's `org_domains`). */
+export async function orgsByDomain(db: Q): Promise<Map<string, Set<string>>> {
+  const byDomain = new Map<string, Set<string>>();
+  for (const p of await db.selectFrom('identity_providers').select('org_domains').execute()) {
+    for (const d of JSON.parse(p.org_domains) as { domain: string; orgId: string }[]) {
+      byDomain.set(d.domain, (byDomain.get(d.domain) ?? new Set()).add(d.orgId));
+    }
+  }
+  return byDomain;
+}
+
 export function findOrgByUrn(db: Q, urn: string) {
   return db.selectFrom('organisations').selectAll().where('urn', '=', urn).executeTakeFirst();
 }

@@ -6,7 +6,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { getCookie, setCookie } from 'hono/cookie';
 import type { Context } from 'hono';
 import { CreateIdentityProviderInput, IdentityProvider, SignInMethods, SignInProvider } from '../../shared/accounts.js';
-import { Id } from '../../shared/common.js';
+import { Id, safeNextPath } from '../../shared/common.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
 import { jsonBody, jsonResponse, requireRole, requireUser, router, type Env } from '../platform/http.js';
@@ -17,9 +17,6 @@ import type { startSession } from './service.js';
 /** The random value that binds a sign-in at a provider to the browser that started it. */
 export const OIDC_BROWSER_COOKIE = 'oidc_browser';
 const OIDC_COOKIE_PATH = '/api/auth/oidc';
-
-/** Only same-site paths may be where a person lands after signing in. */
-const safeNext = (next: string | undefined) => (next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') && !next.startsWith('/signin') ? next.slice(0, 500) : '/sessions');
 
 export function oidcRoutes(deps: Deps, signedInCookie: (c: Context<Env>, result: Awaited<ReturnType<typeof startSession>>) => void) {
   const app = router();
@@ -42,7 +39,8 @@ export function oidcRoutes(deps: Deps, signedInCookie: (c: Context<Env>, result:
     async (c) => {
       const existing = getCookie(c, OIDC_BROWSER_COOKIE);
       const nonce = existing && /^[A-Za-z0-9_-]{32}$/.test(existing) ? existing : newBrowserNonce();
-      const url = await oidc.startLogin(deps, c.req.valid('param').id, safeNext(c.req.valid('query').next), nonce);
+      // Only a path on this site may be where the person lands after signing in (no open redirect).
+      const url = await oidc.startLogin(deps, c.req.valid('param').id, safeNextPath(c.req.valid('query').next, deps.config.publicUrl), nonce);
       setCookie(c, OIDC_BROWSER_COOKIE, nonce, { httpOnly: true, sameSite: 'Lax', secure: secureCookie, path: OIDC_COOKIE_PATH, maxAge: oidc.LOGIN_MINUTES * 60 });
       return c.redirect(url.toString(), 302);
     },
@@ -54,7 +52,7 @@ export function oidcRoutes(deps: Deps, signedInCookie: (c: Context<Env>, result:
       path: '/auth/oidc/callback',
       tags: ['accounts'],
       summary: 'Where identity providers send people back: signs them in and redirects to where they were going, or to the sign-in page with `sso_error`',
-      responses: { 302: { description: 'Signed in (session cookie set), or refused: `/signin?sso_error=sso_failed|sso_email_unverified|sso_no_organisation|account_disabled`' } },
+      responses: { 302: { description: 'Signed in (session cookie set), or refused: `/signin?sso_error=sso_failed|sso_email_unverified|sso_no_organisation|sso_account_elsewhere|account_disabled`' } },
     }),
     async (c) => {
       try {

@@ -8,9 +8,10 @@
  * this module then requires a verified email.
  *
  * Who the person is: their provider account if already linked; else the account with the
- * same email, if this provider serves that email's domain (or, with an organisation claim,
- * the person's organisation); else a new staff account in the organisation mapped from the
- * email domain or the claim. Nothing maps: a clear refusal, and nothing is created.
+ * same email, if it is in the organisation this provider maps that email's domain to (or,
+ * with an organisation claim, the claim's organisation); else a new staff account in the
+ * organisation mapped from the email domain or the claim. Nothing maps, or the same email's
+ * account is in another organisation: a clear refusal, and nothing is created or linked.
  */
 import { randomUUID } from 'node:crypto';
 import * as client from 'openid-client';
@@ -207,9 +208,15 @@ async function personFor(deps: Deps, provider: IdentityProviderRow, claims: Reco
     }
   };
   if (existing) {
-    // A provider may speak for an existing account only within what it serves.
+    // A provider may speak for an existing account only within what it serves: an account in
+    // the organisation it maps the email's domain to (or the claim's). An account elsewhere
+    // (made by another school's office, or an administrator's or trainer's with no school) is
+    // never linked: whoever made it, or holds its password, would then hold this person too.
     if (!domainOrgId && !(claimOrg && existing.org_id === claimOrg.id)) {
       throw new AppError('sso_no_organisation', `${provider.label} is not set up for your email address here. Sign in another way, or ask your school office.`);
+    }
+    if (!existing.org_id || (existing.org_id !== domainOrgId && existing.org_id !== claimOrg?.id)) {
+      throw new AppError('sso_account_elsewhere', `There is already an account for ${email} here that ${provider.label} does not look after, so it was not linked and you have not been signed in. Ask your school office or an administrator to sort out the account.`);
     }
     await link(existing.id);
     return existing;
@@ -219,7 +226,7 @@ async function personFor(deps: Deps, provider: IdentityProviderRow, claims: Reco
     throw new AppError('sso_no_organisation', `Your account at ${provider.label} does not belong to an organisation that uses this service, so no account was made. Ask your school office to add you.`);
   }
   const id = randomUUID();
-  const name = typeof claims.name === 'string' && claims.name.trim() ? claims.name.trim().slice(0, 200) : email;
+  const name = (typeof claims.name === 'string' && oneLineName(claims.name)) || email;
   await deps.db.transaction().execute(async (trx) => {
     await repo.insertUser(trx, { id, email, name, role: 'staff', orgId, passwordHash: null, createdAt: now });
     await oidcRepo.insertIdentity(trx, { id: randomUUID(), provider_id: provider.id, subject, user_id: id, created_at: now, last_used_at: now });
@@ -243,4 +250,13 @@ export async function signInMethods(deps: Deps, userId: string) {
   if (!user) throw new AppError('unauthenticated', 'Please sign in.');
   const providers = await oidcRepo.identitiesOfUser(deps.db, userId);
   return { password: user.password_hash !== null, emailLink: true, providers: providers.map((p) => ({ label: p.label, linkedAt: p.created_at })) };
+}
+
+/**
+ * A name from an identity provider as one line of at most 200 characters: line breaks and
+ * other control characters become a space (names typed here are refused them, shared/common.ts
+ * `Line`), so no export or email ever gets a new line (and, in a spreadsheet, a new row) from one.
+ */
+function oneLineName(raw: string): string {
+  return raw.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/ {2,}/g, ' ').trim().slice(0, 200).trim();
 }

@@ -12,6 +12,7 @@ import * as links from './signin-links.js';
 import { oidcRoutes } from './oidc-routes.js';
 import { SIGN_IN_LINK_MINUTES } from './signin-links.js';
 import { clientAddress } from '../platform/client-address.js';
+import { answerHoldsSecret } from '../platform/idempotency.js';
 import { runsSessions } from '../sessions/leads.js';
 
 export const SESSION_COOKIE = 'sid';
@@ -56,6 +57,7 @@ export function accountRoutes(deps: Deps) {
   const secureCookie = deps.config.publicUrl.startsWith('https:');
   /** The answer to any way of signing in: the session cookie, and the token for API use. */
   const signedIn = (c: Context<Env>, result: Awaited<ReturnType<typeof accounts.startSession>>) => {
+    answerHoldsSecret(c); // the new session's token
     setCookie(c, SESSION_COOKIE, result.token, { httpOnly: true, sameSite: 'Lax', secure: secureCookie, path: '/', expires: result.expires });
     return c.json({ token: result.token, csrfToken: result.csrfToken, user: result.user }, 200);
   };

@@ -12,6 +12,7 @@ import { perDatabase, type Deps } from '../platform/deps.js';
 import type { AuthContext, AuthUser } from '../platform/http.js';
 import { decoyHash, hashPassword, verifyPassword } from './passwords.js';
 import * as repo from './repository.js';
+import * as oidcRepo from './oidc-repository.js';
 import { orgsActableBy } from './acting.js';
 import { batchedLookup } from '../platform/batching.js';
 import { countPasswordCheck } from './throttle.js';
@@ -203,6 +204,25 @@ async function checkMayCreate(deps: Deps, actor: AuthUser, role: z.infer<typeof 
   throw new AppError('forbidden', 'Your role does not allow adding people.');
 }
 
+/**
+ * The emails among `emails` whose domain an identity provider signs in for other
+ * organisations than `orgId` only, each with the name of one of those. An office may not add
+ * such a person: their own school's sign-in would then find an account it does not look
+ * after and refuse them (oidc.ts), and the office that made it would hold it (and perhaps
+ * its password). Administrators are trusted to place anyone.
+ */
+async function ssoHomesElsewhere(deps: Deps, emails: readonly string[], orgId: string): Promise<Map<string, string>> {
+  const byDomain = await oidcRepo.orgsByDomain(deps.db);
+  const home = new Map<string, string>();
+  for (const email of emails) {
+    const orgs = byDomain.get(email.slice(email.lastIndexOf('@') + 1));
+    if (orgs && !orgs.has(orgId)) home.set(email, [...orgs][0]!);
+  }
+  const names = new Map((await repo.findOrgs(deps.db, [...new Set(home.values())])).map((o) => [o.id, o.name]));
+  return new Map([...home].map(([email, id]) => [email, names.get(id) ?? 'another organisation']));
+}
+const ssoHomeProblem = (org: string, email = 'This email') => `${email} belongs to ${org}’s sign-in, so only ${org}’s office or an administrator can add an account for it.`;
+
 export async function createUser(deps: Deps, actor: AuthUser, input: z.infer<typeof CreateUserInput>) {
   const orgId = input.orgId ?? (actor.role === 'office' ? actor.orgId : null);
   await checkMayCreate(deps, actor, input.role, orgId);
@@ -211,6 +231,8 @@ export async function createUser(deps: Deps, actor: AuthUser, input: z.infer<typ
     throw new AppError('validation_failed', 'Staff and office users must belong to an organisation: choose one.', { issues: [{ path: 'orgId', message: 'is required' }] });
   }
   if (orgId && !(await repo.findOrg(deps.db, orgId))) throw new AppError('validation_failed', 'That organisation does not exist.', { issues: [{ path: 'orgId', message: 'not found' }] });
+  const home = actor.role !== 'admin' && orgId ? (await ssoHomesElsewhere(deps, [input.email], orgId)).get(input.email) : undefined;
+  if (home) throw new AppError('validation_failed', ssoHomeProblem(home), { issues: [{ path: 'email', message: ssoHomeProblem(home) }] });
   const passwordHash = input.password ? await hashPassword(input.password, deps.config.passwordCostLog2) : null;
   const id = randomUUID();
   try {
@@ -292,6 +314,10 @@ export async function importUsersCsv(deps: Deps, actor: AuthUser, orgId: string,
     : [];
   const taken = new Set(existing.map((e) => e.email));
   for (const r of rows) if (taken.has(r.email)) errors.push({ line: r.line, message: `${r.email} already has an account (existing accounts are not changed by an import).` });
+  if (actor.role !== 'admin') {
+    const homes = await ssoHomesElsewhere(deps, rows.filter((r) => !taken.has(r.email)).map((r) => r.email), orgId);
+    for (const r of rows) if (homes.has(r.email)) errors.push({ line: r.line, message: ssoHomeProblem(homes.get(r.email)!, r.email) });
+  }
   if (errors.length) {
     errors.sort((a, b) => a.line - b.line);
     const bad = new Set(errors.map((e) => e.line)).size;

@@ -5,6 +5,7 @@ import type { Database, PresenceIntervalsTable } from '../../db/schema.js';
 import { rowInserter } from '../../db/prepared.js';
 import { timeOrderedId } from '../platform/ids.js';
 import { raiseFeeds } from '../calendar/feed-revisions.js';
+import { visibleTo, type Viewer } from '../bookings/repository.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -101,18 +102,23 @@ export async function recordCheckinFailure(db: Q, bookingId: string, at: string)
   await db.insertInto('checkin_failures').values({ id: randomUUID(), booking_id: bookingId, at }).execute();
 }
 
-/** Attended bookings (CPD evidence) of one person, or of an organisation's staff. */
-function attended(db: Q, by: { userId?: string; orgId?: string }) {
-  let q = db.selectFrom('bookings as b').innerJoin('users as u', 'u.id', 'b.user_id').where('b.status', '=', 'attended');
-  if (by.userId) q = q.where('b.user_id', '=', by.userId);
-  if (by.orgId) q = q.where('u.org_id', '=', by.orgId);
-  return q;
+/**
+ * Whose record: one person's, or an organisation's staff's on the sessions `viewer` (who
+ * reads it) may see, so a trust's office never reads a school's own in-house sessions
+ * (DESIGN.md invariant 12).
+ */
+export type Whose = { userId: string } | { orgId: string; viewer: Viewer };
+
+/** Attended bookings (CPD evidence) of one person, or of an organisation's staff, with their sessions. */
+function attended(db: Q, by: Whose) {
+  const q = db.selectFrom('bookings as b').innerJoin('users as u', 'u.id', 'b.user_id').innerJoin('sessions as s', 's.id', 'b.session_id').where('b.status', '=', 'attended');
+  if ('userId' in by) return q.where('b.user_id', '=', by.userId);
+  return q.where('u.org_id', '=', by.orgId).where(visibleTo(by.viewer, 's'));
 }
 
 /** Attended sessions, newest first: all of them, or the page `limit`/`offset`. */
-export function completions(db: Q, by: { userId?: string; orgId?: string }, page?: { limit: number; offset: number }) {
+export function completions(db: Q, by: Whose, page?: { limit: number; offset: number }) {
   let q = attended(db, by)
-    .innerJoin('sessions as s', 's.id', 'b.session_id')
     .leftJoin('attendance_results as r', 'r.booking_id', 'b.id')
     .select(['b.id', 'b.user_id', 'u.name', 'u.email', 'b.seat', 's.id as session_id', 's.title', 's.course_id', 's.starts_at', 's.ends_at', 'r.minutes', 'r.source'])
     .orderBy('s.starts_at', 'desc')
@@ -123,7 +129,7 @@ export function completions(db: Q, by: { userId?: string; orgId?: string }, page
 }
 
 /** How many attended sessions there are (for paging, and to refuse a spreadsheet too large to build). */
-export async function countCompletions(db: Q, by: { userId?: string; orgId?: string }): Promise<number> {
+export async function countCompletions(db: Q, by: Whose): Promise<number> {
   const row = await attended(db, by).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
   return Number(row?.n ?? 0);
 }

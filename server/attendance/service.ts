@@ -4,16 +4,16 @@
  * Also in-person check-in codes, the outcome job and CPD completions.
  */
 import QRCode from 'qrcode';
-import { stringify } from 'csv-stringify/sync';
 import type { SessionRow } from '../../db/schema.js';
 import type { z } from 'zod';
 import type { AttendanceRow, Completion, OverrideInput } from '../../shared/attendance.js';
-import { audienceLabels, findActiveBooking, findBooking } from '../bookings/repository.js';
+import { audienceLabels, findActiveBooking, findBooking, viewerFor } from '../bookings/repository.js';
 import { findOrg } from '../accounts/repository.js';
 import { slug } from '../calendar/service.js';
 import { orgsActableBy } from '../accounts/acting.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
+import { writeCsv } from '../platform/csv.js';
 import type { AuthUser } from '../platform/http.js';
 import { findSession, isTrainerOf } from '../sessions/repository.js';
 import { currentCode, verifyCode } from './checkin-code.js';
@@ -106,9 +106,9 @@ export async function attendanceCsv(deps: Deps, actor: AuthUser, sessionId: stri
   const report = await attendanceReport(deps, actor, sessionId);
   // In-house attendance counts the same; the last column tells it apart ("programme", or "in-house: " and whose).
   const audience = (await audienceLabels(deps.db, [sessionId])).get(sessionId) ?? 'programme';
-  const csv = stringify(
+  const csv = writeCsv(
     report.items.map((r) => [r.name, r.email, r.org ?? '', r.seat === 'in_person' ? 'in person' : 'online', r.minutes, r.attended ? 'yes' : 'no', r.source, r.override?.note ?? '', audience]),
-    { bom: true, header: true, columns: ['name', 'email', 'organisation', 'seat', 'minutes present', 'attended', 'source', 'note', 'audience'], escape_formulas: true, record_delimiter: 'windows' },
+    { bom: true, header: true, columns: ['name', 'email', 'organisation', 'seat', 'minutes present', 'attended', 'source', 'note', 'audience'] },
   );
   return { csv, filename: `attendance-${report.session.startsAt.slice(0, 10)}-${s8(sessionId)}.csv` };
 }
@@ -237,7 +237,7 @@ function toCompletion(r: Awaited<ReturnType<typeof repo.completions>>[number], a
 }
 
 /** Attended sessions, each saying who it was for: in-house ones count the same and are told apart. */
-async function completionsOf(deps: Deps, by: { userId?: string; orgId?: string }, page?: { limit: number; offset: number }) {
+async function completionsOf(deps: Deps, by: repo.Whose, page?: { limit: number; offset: number }) {
   const rows = await repo.completions(deps.db, by, page);
   const audiences = await audienceLabels(deps.db, rows.map((r) => r.session_id));
   return { rows, items: rows.map((r) => toCompletion(r, audiences)) };
@@ -260,33 +260,35 @@ async function recordCells(deps: Deps, items: z.infer<typeof Completion>[]) {
   return items.map((r) => [r.title, r.courseId ? (courses.get(r.courseId) ?? '') : '', isoDay(r.startsAt), londonTime.format(new Date(r.startsAt)), londonTime.format(new Date(r.endsAt)), r.seat === 'in_person' ? 'in person' : 'online', r.minutes ?? '', r.audience]);
 }
 const RECORD_COLUMNS = ['session', 'course', 'date', 'start', 'end', 'seat', 'minutes present', 'audience'];
-const writeCsv = (columns: string[], rows: unknown[][]) => stringify(rows, { bom: true, header: true, columns, escape_formulas: true, record_delimiter: 'windows' });
+const recordCsv = (columns: string[], rows: unknown[][]) => writeCsv(rows, { bom: true, header: true, columns });
 
 /** A person's CPD record as a spreadsheet: one row per attended session, times in Europe/London. */
 export async function myCompletionsCsv(deps: Deps, actor: AuthUser): Promise<{ csv: string; filename: string }> {
   const { items } = await myCompletions(deps, actor);
-  return { csv: writeCsv(RECORD_COLUMNS, await recordCells(deps, items)), filename: `cpd-record-${isoDay(deps.now().toISOString())}.csv` };
+  return { csv: recordCsv(RECORD_COLUMNS, await recordCells(deps, items)), filename: `cpd-record-${isoDay(deps.now().toISOString())}.csv` };
 }
 
-async function requireOrgRecord(deps: Deps, actor: AuthUser, orgId: string) {
+/** The organisation's record as `actor` may read it: on the sessions they may see (DESIGN.md invariant 12). */
+async function requireOrgRecord(deps: Deps, actor: AuthUser, orgId: string): Promise<repo.Whose> {
   if (!(await orgsActableBy(deps.db, actor)).has(orgId)) throw new AppError('forbidden', 'Only the organisation’s office staff and administrators can see its training record.');
+  return { orgId, viewer: await viewerFor(deps.db, actor) };
 }
 
 /** A page of the training record of an organisation's staff: every attended session, newest first, and how many there are. */
 export async function orgCompletions(deps: Deps, actor: AuthUser, orgId: string, page: { limit: number; offset: number }) {
-  await requireOrgRecord(deps, actor, orgId);
-  const [{ items }, total] = await Promise.all([completionsOf(deps, { orgId }, page), repo.countCompletions(deps.db, { orgId })]);
+  const whose = await requireOrgRecord(deps, actor, orgId);
+  const [{ items }, total] = await Promise.all([completionsOf(deps, whose, page), repo.countCompletions(deps.db, whose)]);
   return { items, total, limit: page.limit, offset: page.offset };
 }
 
 /** The whole training record of an organisation's staff as a spreadsheet: who attended which session, and for how long. */
 export async function orgCompletionsCsv(deps: Deps, actor: AuthUser, orgId: string): Promise<{ csv: string; filename: string }> {
-  await requireOrgRecord(deps, actor, orgId);
+  const whose = await requireOrgRecord(deps, actor, orgId);
   const max = deps.config.maxReportBookings;
-  const total = await repo.countCompletions(deps.db, { orgId });
+  const total = await repo.countCompletions(deps.db, whose);
   if (total > max) throw new AppError('report_too_large', `The record has ${total.toLocaleString('en-GB')} attended sessions, more than the ${max.toLocaleString('en-GB')} one spreadsheet can hold. Read it page by page on the Training record page.`, { max });
-  const { rows, items } = await completionsOf(deps, { orgId });
+  const { rows, items } = await completionsOf(deps, whose);
   const cells = await recordCells(deps, items);
   const org = await findOrg(deps.db, orgId);
-  return { csv: writeCsv(['name', 'email', ...RECORD_COLUMNS], cells.map((c, i) => [rows[i]!.name, rows[i]!.email, ...c])), filename: `training-record-${slug(org?.name ?? '') || 'organisation'}-${isoDay(deps.now().toISOString())}.csv` };
+  return { csv: recordCsv(['name', 'email', ...RECORD_COLUMNS], cells.map((c, i) => [rows[i]!.name, rows[i]!.email, ...c])), filename: `training-record-${slug(org?.name ?? '') || 'organisation'}-${isoDay(deps.now().toISOString())}.csv` };
 }

@@ -3,7 +3,10 @@
  * place, so the HTTP handlers only validate, call one of these and answer.
  *
  * - A booking is its owner's, and seen or changed by office staff who book for the owner's
- *   organisation and by administrators (`mayActFor`); to anyone else it does not exist.
+ *   organisation and may see its session (DESIGN.md invariant 12), and by administrators
+ *   (`mayActFor`); to anyone else it does not exist.
+ * - Its session's trainers and administrators may move or remove it; to someone who may
+ *   not see it, it does not exist (a 404), to its owner and their office that is a 403.
  * - A session's roster, attendees and holds are its trainers' and in-house leads' and
  *   administrators' (`requireSessionManager`); office staff see their own staff's part.
  * - An organisation's bookings are its office staff's (and its trust's) and administrators'.
@@ -18,7 +21,7 @@ import type { Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
 import { writeTransaction } from '../platform/transactions.js';
 import { attendeesCsv } from './attendees-csv.js';
-import { audienceLabels, findBooking } from './repository.js';
+import { audienceLabels, findBooking, isTrainerOf, viewerFor } from './repository.js';
 import * as engine from './service.js';
 import * as views from './views.js';
 
@@ -29,7 +32,7 @@ export const ownBookings = (deps: Deps, actor: AuthUser): Promise<Booking[]> => 
 export async function bookingFor(deps: Deps, actor: AuthUser, id: string): Promise<Booking> {
   const b = await views.bookingView(deps.db, id);
   const owner = b && (await findUserById(deps.db, b.userId));
-  if (!b || !owner || !(await engine.mayActFor(deps.db, actor, owner))) throw new AppError('not_found', 'No such booking.');
+  if (!b || !owner || !(await engine.mayActFor(deps.db, actor, owner, b.sessionId))) throw new AppError('not_found', 'No such booking.');
   return b;
 }
 
@@ -46,11 +49,17 @@ export const accept = (deps: Deps, actor: AuthUser, id: string) => changed(deps,
 /** Turns down an offered seat (its owner). */
 export const decline = (deps: Deps, actor: AuthUser, id: string) => changed(deps, id, (trx) => engine.declineOffer(trx, deps, actor, id));
 
-/** Checks that `actor` runs the session of booking `id` (a 404 when there is no such booking, else a 403). */
+/**
+ * Checks that `actor` runs the session of booking `id` (its trainers and in-house leads,
+ * admin). Anyone else who may not see the booking gets the answer a missing booking gets,
+ * so the answer never tells that a booking exists; its owner and their office get a 403.
+ */
 async function requireManagerOfBooking(deps: Deps, actor: AuthUser, id: string) {
   const b = await findBooking(deps.db, id);
-  if (!b) throw new AppError('not_found', 'No such booking.');
-  await engine.requireSessionManager(deps, actor, b.session_id);
+  if (b && (actor.role === 'admin' || (await isTrainerOf(deps.db, b.session_id, actor.id)))) return;
+  const owner = b && (await findUserById(deps.db, b.user_id));
+  if (!b || !owner || !(await engine.mayActFor(deps.db, actor, owner, b.session_id))) throw new AppError('not_found', 'No such booking.');
+  throw new AppError('forbidden', 'Only the session’s trainers or an administrator may change it.');
 }
 
 /** Moves a person to the other seat kind of a hybrid session (its trainers, admin); they are told. */
@@ -75,7 +84,7 @@ export async function sessionBookingsFor(deps: Deps, actor: AuthUser, sessionId:
 /** Every booking of an organisation's staff, optionally within [from, to) (office staff who book for it, admin). */
 export async function orgBookingsFor(deps: Deps, actor: AuthUser, orgId: string, range: { from?: string; to?: string }): Promise<Booking[]> {
   if (!(await orgsActableBy(deps.db, actor)).has(orgId)) throw new AppError('forbidden', 'You can only see bookings of the organisations you book for.');
-  return views.bookingsOfOrg(deps.db, orgId, range);
+  return views.bookingsOfOrg(deps.db, orgId, await viewerFor(deps.db, actor), range);
 }
 
 /** Who is coming to a session (its trainers and in-house leads, admin). */

@@ -54,14 +54,16 @@ export interface BookingFailure {
 }
 
 /**
- * May `actor` book, cancel or see bookings for `user`? Self, admin, and office staff of an
- * organisation they act for (accounts/acting.ts: their own, or a school of their trust).
- * `db` may be the transaction the caller holds.
+ * May `actor` see or cancel `user`'s booking on session `sessionId`? Self, admin, and office
+ * staff of an organisation they act for (accounts/acting.ts: their own, or a school of their
+ * trust) who may see the session themselves: a school's in-house session does not exist for
+ * its trust's office (DESIGN.md invariant 12). `db` may be the transaction the caller holds.
  */
-export async function mayActFor(db: Kysely<Database> | Trx, actor: AuthUser, user: Pick<UserRow, 'id' | 'org_id'>): Promise<boolean> {
+export async function mayActFor(db: Kysely<Database> | Trx, actor: AuthUser, user: Pick<UserRow, 'id' | 'org_id'>, sessionId: string): Promise<boolean> {
   if (actor.id === user.id || actor.role === 'admin') return true;
   if (actor.role !== 'office') return false;
-  return (await orgsActableBy(db, actor)).has(user.org_id);
+  if (!(await orgsActableBy(db, actor)).has(user.org_id)) return false;
+  return (await repo.sessionVisibility(db, sessionId, await repo.viewerFor(db, actor))) === 'visible';
 }
 
 /**
@@ -326,7 +328,7 @@ async function bookingForActor(trx: Trx, actor: AuthUser, bookingId: string, own
   const b = await repo.findBooking(trx, bookingId);
   if (!b) throw new AppError('not_found', 'No such booking.');
   const owner = await findUserById(trx, b.user_id);
-  const allowed = ownerOnly ? actor.id === b.user_id : owner !== undefined && (await mayActFor(trx, actor, owner));
+  const allowed = ownerOnly ? actor.id === b.user_id : owner !== undefined && (await mayActFor(trx, actor, owner, b.session_id));
   // Someone who may not see a booking learns nothing about it, not even that it exists.
   if (!allowed) throw new AppError('not_found', 'No such booking.');
   return b;

@@ -2,7 +2,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { AttendeeEntry, Booking } from '../../shared/bookings.js';
-import { queuePositions } from './repository.js';
+import { queuePositions, visibleTo, type Viewer } from './repository.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -51,9 +51,13 @@ export async function bookingsOfUser(db: Q, userId: string): Promise<Booking[]> 
   return toBookings(db, await bookingQuery(db).where('b.user_id', '=', userId).orderBy('s.starts_at').orderBy('b.created_at').execute());
 }
 
-/** Bookings of an organisation's staff, optionally within [from, to). */
-export async function bookingsOfOrg(db: Q, orgId: string, range: { from?: string; to?: string } = {}): Promise<Booking[]> {
-  let q = bookingQuery(db).where('u.org_id', '=', orgId);
+/**
+ * Bookings of an organisation's staff, optionally within [from, to), on the sessions `viewer`
+ * may see: a trust's office reading a school's bookings does not see that school's own
+ * in-house sessions (DESIGN.md invariant 12).
+ */
+export async function bookingsOfOrg(db: Q, orgId: string, viewer: Viewer, range: { from?: string; to?: string } = {}): Promise<Booking[]> {
+  let q = bookingQuery(db).where('u.org_id', '=', orgId).where(visibleTo(viewer, 's'));
   if (range.from) q = q.where('s.ends_at', '>', range.from);
   if (range.to) q = q.where('s.starts_at', '<', range.to);
   return toBookings(db, await q.orderBy('s.starts_at').orderBy('u.name').execute());

@@ -3,11 +3,16 @@ import { sql, type Compilable, type Kysely, type RawBuilder, type Transaction } 
 import type { BookingStatus, Database, SeatKind, SessionMode } from '../../db/schema.js';
 import type { CalendarRow } from './ics.js';
 import { kindOf, prepared } from '../../db/prepared.js';
+import { visibleTo, type Viewer } from '../bookings/repository.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
-/** Whose bookings: one person's, or every person's of one organisation. */
-export type Scope = { userId: string } | { orgId: string };
+/**
+ * Whose bookings: one person's, or every person's of one organisation on the sessions
+ * `viewer` (whoever reads the export or made the feed) may see, so a trust's office never
+ * reads a school's own in-house sessions (DESIGN.md invariant 12).
+ */
+export type Scope = { userId: string } | { orgId: string; viewer: Viewer };
 
 export interface RowFilter {
   /** Keep only the latest booking per (session, person): one event per UID. */
@@ -42,7 +47,7 @@ type Base = ReturnType<typeof base>;
 function scoped(db: Q, scope: Scope, f: RowFilter): Base {
   let q = base(db);
   if ('userId' in scope) q = q.where('b.user_id', '=', scope.userId);
-  else q = q.where('u.org_id', '=', scope.orgId);
+  else q = q.where('u.org_id', '=', scope.orgId).where(visibleTo(scope.viewer, 's'));
   if (f.latestOnly) {
     q = q.where(sql<boolean>`not exists (select 1 from bookings n where n.session_id = b.session_id and n.user_id = b.user_id and n.queue_seq > b.queue_seq)`);
   }

@@ -9,6 +9,7 @@ import { Id } from '../../shared/common.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
 import { jsonResponse, requireUser, router, type Env } from '../platform/http.js';
+import { answerHoldsSecret } from '../platform/idempotency.js';
 import * as calendar from './service.js';
 
 const Params = z.object({ id: Id });
@@ -95,6 +96,7 @@ export function calendarRoutes(deps: Deps) {
     async (c) => {
       const user = requireUser(c);
       c.header('Cache-Control', 'private, no-store');
+      answerHoldsSecret(c); // the new feed URL
       return c.json(await calendar.rotateFeed(deps, user, 'user', user.id), 200);
     },
   );
@@ -117,6 +119,7 @@ export function calendarRoutes(deps: Deps) {
       const { id } = c.req.valid('param');
       await calendar.requireOrgCalendarAccess(deps, actor, id);
       c.header('Cache-Control', 'private, no-store');
+      answerHoldsSecret(c); // the new feed URL
       return c.json(await calendar.rotateFeed(deps, actor, 'org', id), 200);
     },
   );
@@ -152,7 +155,8 @@ export function calendarRoutes(deps: Deps) {
     const org = await calendar.requireOrgCalendarAccess(deps, actor, id);
     const range = { from: iso(q.from), to: iso(q.to) };
     const part = [range.from?.slice(0, 10), range.to?.slice(0, 10)].filter(Boolean).join('-to-');
-    return { org, range, filename: `bookings-${calendar.slug(org.name)}${part ? `-${part}` : ''}` };
+    const scope = await calendar.orgScope(deps, actor, org.id);
+    return { org, scope, range, filename: `bookings-${calendar.slug(org.name)}${part ? `-${part}` : ''}` };
   }
 
   app.openapi(
@@ -165,8 +169,8 @@ export function calendarRoutes(deps: Deps) {
       responses: { 200: calendarBody('The calendar') },
     }),
     async (c) => {
-      const { org, range, filename } = await orgExport(c, c.req.valid('param').id, c.req.valid('query'));
-      const target = { scope: { orgId: org.id }, name: `Training bookings: ${org.name}`, timeZone: org.time_zone };
+      const { org, scope, range, filename } = await orgExport(c, c.req.valid('param').id, c.req.valid('query'));
+      const target = { scope, name: `Training bookings: ${org.name}`, timeZone: org.time_zone };
       const filter = { latestOnly: true, ...range };
       const plan = await calendar.planCalendar(deps, target, filter);
       return c.body(calendar.streamCalendar(deps, target, filter, plan), 200, {
@@ -187,8 +191,8 @@ export function calendarRoutes(deps: Deps) {
       responses: { 200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } } },
     }),
     async (c) => {
-      const { org, range, filename } = await orgExport(c, c.req.valid('param').id, c.req.valid('query'));
-      return c.body(calendar.streamBookingsCsv(deps, org.id, range), 200, {
+      const { scope, range, filename } = await orgExport(c, c.req.valid('param').id, c.req.valid('query'));
+      return c.body(calendar.streamBookingsCsv(deps, scope, range), 200, {
         'Content-Type': 'text/csv; charset=utf-8',
         'Content-Disposition': `attachment; filename="${filename}.csv"`,
         'Cache-Control': 'private, no-store',

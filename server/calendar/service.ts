@@ -4,13 +4,13 @@
  * batches read by keyset, so a calendar of ten thousand events is never held whole.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { stringify } from 'csv-stringify/sync';
 import { perDatabase, type Deps } from '../platform/deps.js';
+import { writeCsv } from '../platform/csv.js';
 import { changeVersion } from '../platform/change-version.js';
 import { ReadCache, type PageWindow } from '../platform/read-cache.js';
 import type { AuthUser } from '../platform/http.js';
 import { findOrg, findUserById } from '../accounts/repository.js';
-import { audienceLabels, queuePositions } from '../bookings/repository.js';
+import { audienceLabels, queuePositions, viewerFor } from '../bookings/repository.js';
 import { mayActFor } from '../bookings/service.js';
 import { orgsActableBy } from '../accounts/acting.js';
 import { AppError } from '../errors.js';
@@ -43,7 +43,7 @@ function feedUrls(deps: Deps, token: string): FeedUrls {
 export async function bookingInvite(deps: Deps, actor: AuthUser, bookingId: string) {
   const row = await repo.calendarRowOfBooking(deps.db, bookingId);
   // Someone who may not see a booking learns nothing about it, not even that it exists.
-  if (!row || !(await mayActFor(deps.db, actor, { id: row.userId, org_id: row.userOrgId }))) throw new AppError('not_found', 'No such booking.');
+  if (!row || !(await mayActFor(deps.db, actor, { id: row.userId, org_id: row.userOrgId }, row.sessionId))) throw new AppError('not_found', 'No such booking.');
   return { ...renderInvite(row, calendarContext(deps)), filename: inviteFilename(row.title, row.startsAt, row.timeZone) };
 }
 
@@ -61,6 +61,11 @@ export async function requireOrgCalendarAccess(deps: Deps, actor: AuthUser, orgI
   const org = await findOrg(deps.db, orgId);
   if (!org) throw new AppError('not_found', 'No such organisation.');
   return org;
+}
+
+/** An organisation's bookings as `reader` may see them: on the sessions they may see (repo.Scope). */
+export async function orgScope(deps: Deps, reader: Pick<AuthUser, 'id' | 'role' | 'orgId'>, orgId: string): Promise<repo.Scope> {
+  return { orgId, viewer: await viewerFor(deps.db, reader) };
 }
 
 /**
@@ -143,7 +148,9 @@ export async function feedByToken(deps: Deps, token: string): Promise<Subscribed
   // A feed works while the person who made it still acts for the organisation (accounts/acting.ts).
   const makerMay = maker && !maker.disabled_at && (await orgsActableBy(deps.db, { role: maker.role, orgId: maker.org_id })).has(row.owner_id);
   if (!org || !makerMay) throw notFound();
-  return { scope: { orgId: org.id }, revision, name: `Training bookings: ${org.name}`, timeZone: org.time_zone };
+  // The feed shows what its maker may see, whoever holds its address.
+  const scope = await orgScope(deps, { id: maker.id, role: maker.role, orgId: maker.org_id }, org.id);
+  return { scope, revision, name: `Training bookings: ${org.name}`, timeZone: org.time_zone };
 }
 
 /** Feed filters: one event per UID; cancellations for 30 days. */
@@ -334,25 +341,17 @@ export function streamCalendar(
 
 export const CSV_COLUMNS = ['name', 'email', 'session title', 'start', 'end', 'time zone', 'mode', 'seat', 'venue', 'status', 'waitlist position', 'booked at', 'audience'];
 
-const CSV_OPTIONS = {
-  // Excel reads CRLF; cells starting = + - @ tab or CR get a leading ' so they stay text.
-  record_delimiter: 'windows',
-  escape_formulas: true,
-  // csv-stringify leaves a bare line break unquoted when the record delimiter is CRLF.
-  quoted_match: /[\r\n]/,
-} as const;
-
-/** Every booking (history included) of an organisation's staff overlapping the range, as CSV. */
-export function streamBookingsCsv(deps: Deps, orgId: string, filter: repo.RowFilter): ReadableStream<Uint8Array> {
-  const head = stringify([CSV_COLUMNS], { ...CSV_OPTIONS, bom: true });
+/** Every booking (history included) of an organisation's staff (`scope`, see orgScope) overlapping the range, as CSV. */
+export function streamBookingsCsv(deps: Deps, scope: repo.Scope, filter: repo.RowFilter): ReadableStream<Uint8Array> {
+  const head = writeCsv([CSV_COLUMNS], { bom: true });
   return pagedStream(
     deps,
     head,
     '',
-    (cursor) => repo.calendarRowsPage(deps.db, { orgId }, filter, cursor, BATCH_SIZE),
+    (cursor) => repo.calendarRowsPage(deps.db, scope, filter, cursor, BATCH_SIZE),
     async (rows) => {
       const [positions, audiences] = await Promise.all([queuePositions(deps.db, rows.filter((r) => r.status === 'waitlisted').map((r) => r.bookingId)), audienceLabels(deps.db, rows.map((r) => r.sessionId))]);
-      return stringify(
+      return writeCsv(
         rows.map((r) => [
           r.userName,
           r.userEmail,
@@ -368,7 +367,6 @@ export function streamBookingsCsv(deps: Deps, orgId: string, filter: repo.RowFil
           localDateTime(r.bookedAt, r.timeZone),
           audiences.get(r.sessionId) ?? 'programme',
         ]),
-        CSV_OPTIONS,
       );
     },
   );

@@ -3,6 +3,7 @@ import { Id } from '../../shared/common.js';
 import { CaptionerInput, CaptionerList, CaptionInput, CaptionStored, HandInput, JoinResult, LiveActionResult, LiveAppliedResult, LiveStatus, MuteInput, PresenceInput, ReadmitInput, RemovedList, RemoveInput, SpeakerInput } from '../../shared/live.js';
 import type { Deps } from '../platform/deps.js';
 import { jsonBody, jsonResponse, requireUser, router } from '../platform/http.js';
+import { answerHoldsSecret } from '../platform/idempotency.js';
 import { attendanceRoutes } from '../attendance/routes.js';
 import * as live from './service.js';
 
@@ -47,6 +48,7 @@ export function liveRoutes(deps: Deps) {
     }),
     async (c) => {
       const actor = requireUser(c);
+      answerHoldsSecret(c); // the LiveKit join token
       return c.json(await live.join(deps, actor, c.req.valid('param').id), 200);
     },
   );

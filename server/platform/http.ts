@@ -31,6 +31,8 @@ export type Env = {
     requestId: string;
     /** The request's Idempotency-Key, once claimed (server/platform/idempotency.ts). */
     idempotencyKey: string | undefined;
+    /** The answer carries a secret, so it is never kept under an Idempotency-Key (`answerHoldsSecret`). */
+    answerHoldsSecret: boolean | undefined;
   };
 };
 

@@ -12,9 +12,17 @@
  * (`outcome`), so a retry after a crash between that commit and the answer returns the
  * booking rather than making another or answering `already_booked`. An answer of 500,
  * 503 or 429 is not kept: the retry runs the request again.
+ *
+ * Nor is an answer that carries a secret (`answerHoldsSecret`: a sign-in token, a calendar
+ * feed URL, a LiveKit join token): it would lie in the database, in plain text, for 24 hours
+ * (the feed's token is otherwise stored only as its SHA-256). The key is let go instead, so
+ * a retry runs the request again, which each of them may: signing in again makes another
+ * session (the lost one expires unused), joining again gives a fresh join token, and
+ * rotating a feed again gives a new URL and ends the one the first answer held. The web
+ * client retries only when that first answer never arrived, so nobody holds that URL.
  */
 import { createHash } from 'node:crypto';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { AppError } from '../errors.js';
 import type { Deps } from './deps.js';
 import type { Env } from './http.js';
@@ -31,6 +39,11 @@ function parseKey(raw: string): string | null {
   const v = raw.trim();
   const key = v.length >= 2 && v.startsWith('"') && v.endsWith('"') ? v.slice(1, -1) : v;
   return /^[\x20-\x7e]{1,255}$/.test(key) && key.trim() !== '' ? key : null;
+}
+
+/** Call in a route whose answer carries a secret: it is then never kept under an Idempotency-Key (see above). */
+export function answerHoldsSecret(c: Context<Env>) {
+  c.set('answerHoldsSecret', true);
 }
 
 export function idempotency(deps: Deps): MiddlewareHandler<Env> {
@@ -73,8 +86,9 @@ export function idempotency(deps: Deps): MiddlewareHandler<Env> {
     const res = c.res;
     const nowIso = deps.now().toISOString();
     try {
-      // 5xx and 429 say "not now", not what the request did: the retry runs it again.
-      const text = res.status >= 500 || res.status === 429 ? null : await res.clone().text();
+      // 5xx and 429 say "not now", not what the request did: the retry runs it again; so it
+      // does after an answer holding a secret, which is never kept.
+      const text = res.status >= 500 || res.status === 429 || c.get('answerHoldsSecret') ? null : await res.clone().text();
       if (text === null || Buffer.byteLength(text) > MAX_KEPT_BYTES) await store.releaseKey(deps.db, userId, key, nowIso);
       else await store.storeAnswer(deps.db, userId, key, { status: res.status, contentType: res.headers.get('content-type'), body: text });
     } catch (e) {

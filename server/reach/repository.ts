@@ -3,13 +3,24 @@
  * organisations (or the whole programme), all set-based (grouped in the database, never one
  * query per person).
  */
-import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type RawBuilder, type SqlBool, type Transaction } from 'kysely';
 import type { Database, JobRole } from '../../db/schema.js';
+import { visibleTo, type Viewer } from '../bookings/repository.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
-/** Whose figures: everyone in the programme, or the people of these organisations. */
-export type PeopleScope = { kind: 'all' } | { kind: 'orgs'; orgIds: readonly string[] };
+/**
+ * Whose figures: everyone in the programme, or the people of these organisations on the
+ * sessions `seenBy` (who reads the figures) may see, so a trust's office never counts a
+ * school's own in-house sessions (DESIGN.md invariant 12).
+ */
+export type PeopleScope = { kind: 'all' } | { kind: 'orgs'; orgIds: readonly string[]; seenBy: Viewer };
+
+/** Whether the session of booking alias `b` counts in `scope`: a primary-key probe, or nothing to check. */
+function sessionCounts(scope: PeopleScope, b: string): RawBuilder<SqlBool> {
+  if (scope.kind === 'all' || scope.seenBy.kind === 'all') return sql<SqlBool>`1 = 1`;
+  return sql<SqlBool>`exists (select 1 from sessions vs where vs.id = ${sql.ref(`${b}.session_id`)} and ${visibleTo(scope.seenBy, 'vs')})`;
+}
 
 /** Booking statuses that hold (or held) a seat: "booked". */
 export const SEATED = ['confirmed', 'attended', 'absent'] as const;
@@ -66,6 +77,7 @@ function completedCourses(db: Q, scope: PeopleScope) {
     .innerJoin('users as u', 'u.id', 'b.user_id')
     .where(inWorkforce(scope))
     .where('b.status', '=', 'attended')
+    .where(sessionCounts(scope, 'b'))
     .whereRef('s.part', '<=', 'c.parts_required')
     .select((eb) => ['b.user_id', 'u.org_id', 'u.job_role', 'c.id as course_id', 'c.parts_required', 's.part', eb.fn.min('s.ends_at').as('first_end')])
     .groupBy(['b.user_id', 'u.org_id', 'u.job_role', 'c.id', 'c.parts_required', 's.part']);
@@ -85,8 +97,8 @@ export async function workforceCounts(db: Q, scope: PeopleScope) {
       'u.org_id',
       'u.job_role',
       sql<number>`count(*)`.as('staff'),
-      sql<number>`sum(case when exists (select 1 from bookings b where b.user_id = u.id and b.status in ('confirmed', 'attended', 'absent')) then 1 else 0 end)`.as('booked'),
-      sql<number>`sum(case when exists (select 1 from bookings b where b.user_id = u.id and b.status = 'attended') then 1 else 0 end)`.as('attended'),
+      sql<number>`sum(case when exists (select 1 from bookings b where b.user_id = u.id and b.status in ('confirmed', 'attended', 'absent') and ${sessionCounts(scope, 'b')}) then 1 else 0 end)`.as('booked'),
+      sql<number>`sum(case when exists (select 1 from bookings b where b.user_id = u.id and b.status = 'attended' and ${sessionCounts(scope, 'b')}) then 1 else 0 end)`.as('attended'),
     ])
     .groupBy(['u.org_id', 'u.job_role'])
     .execute();
@@ -121,6 +133,7 @@ export async function firstAttendancePerDay(db: Q, scope: PeopleScope) {
     .innerJoin('users as u', 'u.id', 'b.user_id')
     .where(inWorkforce(scope))
     .where('b.status', '=', 'attended')
+    .where(sessionCounts(scope, 'b'))
     .select((eb) => ['b.user_id', eb.fn.min('s.ends_at').as('first_end')])
     .groupBy('b.user_id');
   const rows = await db
@@ -137,7 +150,7 @@ export async function notBooked(db: Q, scope: PeopleScope, limit: number) {
     .selectFrom('users as u')
     .leftJoin('organisations as o', 'o.id', 'u.org_id')
     .where(inWorkforce(scope))
-    .where((eb) => eb.not(eb.exists(eb.selectFrom('bookings as b').select('b.id').whereRef('b.user_id', '=', 'u.id').where('b.status', 'in', [...SEATED]))))
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('bookings as b').select('b.id').whereRef('b.user_id', '=', 'u.id').where('b.status', 'in', [...SEATED]).where(sessionCounts(scope, 'b')))))
     .select((eb) => [
       'u.id',
       'u.name',
@@ -145,7 +158,7 @@ export async function notBooked(db: Q, scope: PeopleScope, limit: number) {
       'u.org_id',
       'u.job_role',
       'o.name as org_name',
-      eb.exists(eb.selectFrom('bookings as w').select('w.id').whereRef('w.user_id', '=', 'u.id').where('w.status', 'in', ['waitlisted', 'offered'])).as('waiting'),
+      eb.exists(eb.selectFrom('bookings as w').select('w.id').whereRef('w.user_id', '=', 'u.id').where('w.status', 'in', ['waitlisted', 'offered']).where(sessionCounts(scope, 'w'))).as('waiting'),
     ])
     .orderBy('o.name')
     .orderBy('u.name')

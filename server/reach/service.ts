@@ -13,14 +13,15 @@
  * Office staff see their own organisation (a trust's or local authority's office: it and
  * every organisation under it); administrators everything; anyone else nothing.
  */
-import { stringify } from 'csv-stringify/sync';
 import { JOB_ROLE_LABEL, type JobRole } from '../../shared/accounts.js';
 import type { Coverage, CoverageCounts, CoverageFigure } from '../../shared/reach.js';
 import { orgsActableBy } from '../accounts/acting.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
+import { writeCsv } from '../platform/csv.js';
 import type { AuthUser } from '../platform/http.js';
 import * as repo from './repository.js';
+import { viewerFor } from '../bookings/repository.js';
 
 const JOB_ROLES: (JobRole | null)[] = ['teacher', 'teaching_assistant', 'support_staff', 'leadership', 'early_years', null];
 const NOT_BOOKED_LIMIT = 5000;
@@ -59,7 +60,8 @@ async function resolveScope(deps: Deps, actor: AuthUser, orgId: string | undefin
   return {
     kind: under.length ? 'group' : 'school',
     org: { id: org.id, name: org.name },
-    people: { kind: 'orgs', orgIds: orgs.map((o) => o.id) },
+    // Counted on the sessions the reader may see: a trust's office does not count its schools' own in-house sessions.
+    people: { kind: 'orgs', orgIds: orgs.map((o) => o.id), seenBy: await viewerFor(deps.db, actor) },
     rowOf: new Map(orgs.map((o) => [o.id, { id: o.id, name: o.name }])),
   };
 }
@@ -171,7 +173,7 @@ const roleLabel = (j: JobRole | null) => (j ? JOB_ROLE_LABEL[j] : 'Not stated');
 
 /** One figure of the coverage as CSV (UTF-8 with BOM, CRLF, formula-looking cells neutralised). */
 export async function coverageCsv(deps: Deps, actor: AuthUser, figure: CoverageFigure, orgId?: string): Promise<{ csv: string; filename: string }> {
-  const write = (columns: string[], rows: (string | number)[][]) => stringify([columns, ...rows], { bom: true, record_delimiter: 'windows', escape_formulas: true, quoted_match: /[\r\n]/ });
+  const write = (columns: string[], rows: (string | number)[][]) => writeCsv([columns, ...rows], { bom: true });
   const day = deps.now().toISOString().slice(0, 10);
   if (figure === 'not_booked') {
     const list = await notBooked(deps, actor, orgId);

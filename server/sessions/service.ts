@@ -201,11 +201,14 @@ const asLead = (actor: AuthUser) => actor.role !== 'trainer' && actor.role !== '
 
 /**
  * Who runs a new session: those named (trainers allowed for its course), or the trainer
- * publishing it. An in-house lead publishes only for their own organisation, and runs it.
+ * publishing it. An in-house lead publishes only for their own organisation, and runs it;
+ * a course an administrator has limited to named trainers is closed to leads as to any
+ * other trainer not named (its sessions give completion credit).
  */
 async function trainersOfNew(deps: Deps, actor: AuthUser, input: CreateSessionInput): Promise<string[]> {
   if (asLead(actor)) {
     await requireLeadMayPublish(deps, actor, input.audience, input.trainerIds);
+    await checkCourseTrainers(deps, input.courseId, [actor.id]);
     return [actor.id];
   }
   const trainerIds = await checkTrainers(deps, input.trainerIds ?? (actor.role === 'trainer' ? [actor.id] : []));

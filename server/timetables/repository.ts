@@ -3,6 +3,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { TimetableRules } from './clash.js';
 import { prepared } from '../../db/prepared.js';
+import { visibleTo, type Viewer } from '../bookings/repository.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -169,8 +170,12 @@ export async function recordFetchFailure(db: Q, userId: string, url: string, err
     .execute();
 }
 
-/** Active bookings (confirmed, offered, waitlisted) of some people, or of an organisation's people, with their sessions. */
-export function activeBookings(db: Q, f: { userId?: string; orgId?: string; from?: string; to?: string }, max = 20_000) {
+/**
+ * Active bookings (confirmed, offered, waitlisted) of a person, or of an organisation's
+ * people on the sessions `viewer` (who reads them) may see (DESIGN.md invariant 12), with
+ * their sessions.
+ */
+export function activeBookings(db: Q, f: ({ userId: string } | { orgId: string; viewer: Viewer }) & { from?: string; to?: string }, max = 20_000) {
   let q = db
     .selectFrom('bookings as b')
     .innerJoin('sessions as s', 's.id', 'b.session_id')
@@ -182,8 +187,8 @@ export function activeBookings(db: Q, f: { userId?: string; orgId?: string; from
     ])
     .where('b.status', 'in', ['confirmed', 'offered', 'waitlisted'])
     .where('s.status', '=', 'scheduled');
-  if (f.userId) q = q.where('b.user_id', '=', f.userId);
-  if (f.orgId) q = q.where('u.org_id', '=', f.orgId);
+  if ('userId' in f) q = q.where('b.user_id', '=', f.userId);
+  else q = q.where('u.org_id', '=', f.orgId).where(visibleTo(f.viewer, 's'));
   if (f.from) q = q.where('s.ends_at', '>', f.from);
   if (f.to) q = q.where('s.starts_at', '<', f.to);
   return q.orderBy('s.starts_at').orderBy('u.name').orderBy('b.id').limit(max).execute();

@@ -5,12 +5,13 @@
  * transaction, so a rejected upload changes nothing.
  */
 import { orgsActableBy } from '../accounts/acting.js';
-import { stringify } from 'csv-stringify/sync';
+import { viewerFor } from '../bookings/repository.js';
 import type { Clash, CoverReport, SessionFit, Timetable } from '../../shared/timetables.js';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, SeatKind, SessionMode } from '../../db/schema.js';
 import { AppError } from '../errors.js';
 import { perDatabase, type Deps } from '../platform/deps.js';
+import { writeCsv } from '../platform/csv.js';
 import type { AuthUser } from '../platform/http.js';
 import { bufferFor, busyPeriods, clashesWith, likelySeat, localParts, timetableSettings, type TimetableRules } from './clash.js';
 import type { CsvPeriod, CsvResult, RowProblem } from './csv.js';
@@ -479,7 +480,8 @@ export async function coverReport(deps: Deps, actor: AuthUser, orgId: string, q:
   if (Date.parse(to) - Date.parse(from) > 400 * DAY) throw new AppError('validation_failed', 'A cover report may span at most 400 days.', { issues: [{ path: 'to', message: 'at most 400 days after from' }] });
   // One more than the bound is read, so a range holding more is refused rather than cut short.
   const max = deps.config.maxReportBookings;
-  const bookings = await repo.activeBookings(deps.db, { orgId, from, to }, max + 1);
+  // Only bookings on sessions the reader may see: a school's own in-house sessions are not its trust's office's.
+  const bookings = await repo.activeBookings(deps.db, { orgId, viewer: await viewerFor(deps.db, actor), from, to }, max + 1);
   if (bookings.length > max) {
     throw new AppError('report_too_large', `There are more than ${max.toLocaleString('en-GB')} bookings between these dates, too many for one report: choose a shorter range.`, { max });
   }
@@ -516,10 +518,9 @@ export async function coverCsv(deps: Deps, actor: AuthUser, orgId: string, q: { 
       lessonEnd: time(c.endsAt),
     })),
   );
-  const csv = stringify(rows, {
+  const csv = writeCsv(rows, {
     header: true,
     bom: true,
-    escape_formulas: true,
     columns: [
       { key: 'staff', header: 'Staff member' },
       { key: 'email', header: 'Email' },

@@ -168,6 +168,19 @@ describe('attendance records', () => {
     expect((await t.request('GET', `/api/sessions/${s.id}/attendance.csv`, { as: await t.user('staff', orgA.id) })).status).toBe(403);
   });
 
+  it('keeps a name with a line break in its own cell: no new spreadsheet row, no formula', async () => {
+    const { s, a, b } = await heldSession();
+    // A name from an identity provider, stored before names were made one line.
+    await t.db.updateTable('users').set({ name: "Pat Jones\n=1+1+cmd|' /C calc'!A0" }).where('id', '=', a.id).execute();
+    await t.db.updateTable('users').set({ name: 'Sam Lee\r=2+3' }).where('id', '=', b.id).execute();
+    const res = await t.request('GET', `/api/sessions/${s.id}/attendance.csv`, { as: s.trainer });
+    // As a spreadsheet program reads it: any line break outside quotes ends a row.
+    const rows = parse(res.text, { bom: true, record_delimiter: ['\r\n', '\n', '\r'], relax_column_count: true }) as string[][];
+    expect(rows).toHaveLength(1 + 2);
+    expect(rows.flat().filter((cell) => /^[=+\-@]/.test(cell))).toEqual([]);
+    expect(rows.map((r) => r[0]).sort()).toEqual(["Pat Jones\n=1+1+cmd|' /C calc'!A0", 'Sam Lee\r=2+3', 'name']);
+  });
+
   it('lets the trainer tick the register and correct records, keeping who and when; corrections win', async () => {
     const { s, bb, b } = await heldSession();
     t.clock.set(at('17:45'));

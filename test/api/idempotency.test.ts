@@ -9,7 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runJobsOnce } from '../../server/jobs.js';
-import { makeTestContext, type TestUser } from '../helpers.js';
+import { makeTestContext, TEST_PASSWORD, type TestUser } from '../helpers.js';
+import { startLiveKitStandIn } from '../livekit-standin.js';
 
 const t = await makeTestContext({ now: '2026-02-01T09:00:00.000Z' });
 afterAll(() => t.close());
@@ -176,6 +177,65 @@ describe('Idempotency-Key on bookings', () => {
       expect(res.status, JSON.stringify(bad)).toBe(400);
     }
     expect(await bookingsOf(s.id)).toHaveLength(0);
+  });
+});
+
+describe('Idempotency-Key on answers that carry a secret', () => {
+  /** Rows of idempotency_keys that hold `secret` anywhere. */
+  const keptWith = async (db: typeof t.db, secret: string) => (await db.selectFrom('idempotency_keys').selectAll().execute()).filter((r) => JSON.stringify(r).includes(secret));
+  const feedToken = (url: string) => new URL(url).pathname.split('/').pop()!.replace(/\.ics$/, '');
+
+  it('a rotated calendar feed URL (mine, or my school’s) is never kept; a retry rotates again, and its URL is the one that works', async () => {
+    const org = await t.org();
+    const me = await t.user('staff', org.id);
+    const office = await t.user('office', org.id);
+    for (const [as, path] of [[me, '/api/me/calendar/rotate'], [office, `/api/orgs/${org.id}/calendar/rotate`]] as const) {
+      const rotate = () => t.request('POST', path, { as, headers: { 'idempotency-key': `rotate-${as.id}` } });
+      const first = await rotate();
+      expect(first.status).toBe(200);
+      expect(await keptWith(t.db, feedToken(first.json.url))).toEqual([]);
+      const retry = await rotate();
+      expect(retry.status).toBe(200);
+      expect(retry.headers.get('idempotent-replayed')).toBeNull();
+      expect(retry.json.url).not.toBe(first.json.url);
+      expect(await keptWith(t.db, feedToken(retry.json.url))).toEqual([]);
+      expect((await t.request('GET', new URL(retry.json.url).pathname)).status).toBe(200);
+      expect((await t.request('GET', new URL(first.json.url).pathname)).status).toBe(404);
+    }
+  });
+
+  it('a sign-in token is never kept; a retry signs in again with a token of its own', async () => {
+    const me = await t.user('staff', (await t.org()).id);
+    const login = () => t.request('POST', '/api/auth/login', { as: me, body: { email: me.email, password: TEST_PASSWORD }, headers: { 'idempotency-key': 'login-1' } });
+    const first = await login();
+    expect(first.status).toBe(200);
+    expect(await keptWith(t.db, first.json.token)).toEqual([]);
+    const retry = await login();
+    expect(retry.status).toBe(200);
+    expect(retry.headers.get('idempotent-replayed')).toBeNull();
+    expect(retry.json.token).not.toBe(first.json.token);
+    expect(await keptWith(t.db, retry.json.token)).toEqual([]);
+    for (const token of [first.json.token, retry.json.token]) expect((await t.request('GET', '/api/me', { headers: { authorization: `Bearer ${token}` } })).json.id).toBe(me.id);
+  });
+
+  it('a LiveKit join token is never kept; a retry gets a fresh answer', async () => {
+    const lk = await startLiveKitStandIn();
+    const ctx = await makeTestContext({ now: '2026-02-10T15:50:00.000Z', config: { livekit: lk.config } });
+    try {
+      const s = await ctx.session({ startsAt: '2026-02-10T16:00:00.000Z', endsAt: '2026-02-10T17:30:00.000Z' });
+      const join = () => ctx.request('POST', `/api/sessions/${s.id}/join`, { as: s.trainer, headers: { 'idempotency-key': 'join-1' } });
+      const first = await join();
+      expect(first.status).toBe(200);
+      expect(first.json.token).toEqual(expect.any(String));
+      expect(await keptWith(ctx.db, first.json.token)).toEqual([]);
+      const retry = await join();
+      expect(retry.status).toBe(200);
+      expect(retry.headers.get('idempotent-replayed')).toBeNull();
+      expect(await keptWith(ctx.db, retry.json.token)).toEqual([]);
+    } finally {
+      await ctx.close();
+      await lk.close();
+    }
   });
 });
 

@@ -353,6 +353,30 @@ describe('in-house leads', () => {
     expect((await t.request('GET', '/api/outbox', { as: w.hill })).status).toBe(403);
     expect((await t.request('POST', '/api/courses', { as: w.hill, body: { title: 'x' } })).status).toBe(403);
   });
+
+  it('may not publish sessions (or a series) of a course an administrator limited to named trainers, as a trainer not named may not', async () => {
+    const w = await world();
+    expect((await t.request('PUT', `/api/orgs/${w.hillOrg.id}/leads/${w.hill.id}`, { as: w.hillOffice })).status).toBe(204);
+    const restricted = (await t.request('POST', '/api/courses', { as: w.admin, body: { title: 'Accredited SENCO module' } })).json;
+    const open = (await t.request('POST', '/api/courses', { as: w.admin, body: { title: 'Open INSET course' } })).json;
+    expect((await t.request('PUT', `/api/courses/${restricted.id}/trainers`, { as: w.admin, body: { trainerIds: [w.trainer.id] } })).status).toBe(200);
+    const inset = { ...base, title: 'Our module', mode: 'online', venue: null, capacity: { online: 30 }, audience: { kind: 'organisation', orgId: w.hillOrg.id } };
+    const before = (await t.request('GET', '/api/sessions', { as: w.admin })).json.total;
+
+    const lead = await t.request('POST', '/api/sessions', { as: w.hill, body: { ...inset, courseId: restricted.id } });
+    expect(lead.status).toBe(400);
+    expect(lead.json.error.message).toBe(`${w.hill.name} may not run sessions of this course.`);
+    const series = await t.request('POST', '/api/sessions/series', { as: w.hill, body: { session: { ...inset, courseId: restricted.id }, occurrences: [{ startsAt: '2026-03-17T16:00:00Z', endsAt: '2026-03-17T17:00:00Z' }] } });
+    expect(series.status).toBe(400);
+    // The same answer as a trainer who is not named; nothing was published.
+    expect((await t.request('POST', '/api/sessions', { as: w.otherTrainer, body: { ...inset, courseId: restricted.id } })).status).toBe(400);
+    expect((await t.request('GET', '/api/sessions', { as: w.admin })).json.total).toBe(before);
+    expect((await t.request('GET', '/api/me/sessions', { as: w.hill })).json.items).toEqual([]);
+
+    // The named trainer may; the lead still may publish a course nobody limited.
+    expect((await t.request('POST', '/api/sessions', { as: w.trainer, body: { ...inset, courseId: restricted.id } })).status).toBe(201);
+    expect((await t.request('POST', '/api/sessions', { as: w.hill, body: { ...inset, courseId: open.id } })).status).toBe(201);
+  });
 });
 
 describe('in-house training counts the same, and exports tell it apart', () => {
@@ -402,5 +426,85 @@ describe('in-house training counts the same, and exports tell it apart', () => {
     expect(await attendees(w.forHill.id)).toEqual(['in-house: Hill Primary']);
     expect(await attendees(w.forTrust.id)).toEqual(['in-house: Oak Trust and its schools']);
     expect(await attendees(w.forAll.id)).toEqual(['programme']);
+  });
+});
+
+describe('a school’s own in-house session and its trust’s office', () => {
+  // The trust's office acts for Hill, but a session for Hill alone is not theirs to see (see
+  // "a trust office and a school-only session" above): nor are its bookings, in any read.
+  it('is in none of the office’s reads of the school: bookings, exports, feed, one booking, its invite, cover, training record, coverage', async () => {
+    const w = await world();
+    const trustOffice = await t.user('office', w.trustOrg.id);
+    const hillOnly = await t.user('staff', w.hillOrg.id, 'Holly Only'); // booked on the school's own session alone
+    const book = async (who: TestUser, s: { id: string }) => (await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: who, body: { seat: 'online' } })).json.id as string;
+    const secret = await book(w.hill, w.forHill);
+    const onlySecret = await book(hillOnly, w.forHill);
+    const open = await book(w.hill, w.forAll);
+    const hidden = /Hill INSET/;
+    const org = `/api/orgs/${w.hillOrg.id}`;
+
+    // The school's bookings, as a list, both exports and the office's feed.
+    const sessionIds = async (who: TestUser) => (await t.request('GET', `${org}/bookings`, { as: who })).json.items.map((b: any) => b.sessionId).sort();
+    expect(await sessionIds(trustOffice)).toEqual([w.forAll.id]);
+    expect(await sessionIds(w.hillOffice)).toEqual([w.forHill.id, w.forHill.id, w.forAll.id].sort());
+    for (const path of [`${org}/bookings.csv`, `${org}/bookings.ics`]) {
+      const res = await t.request('GET', path, { as: trustOffice });
+      expect(res.status).toBe(200);
+      expect(res.text).toContain('Programme: autism awareness');
+      expect(res.text).not.toMatch(hidden);
+      expect((await t.request('GET', path, { as: w.hillOffice })).text).toMatch(hidden);
+    }
+    const feed = async (who: TestUser) => (await t.request('GET', new URL((await t.request('GET', `${org}/calendar`, { as: who })).json.url).pathname)).text;
+    const trustFeed = await feed(trustOffice);
+    expect(trustFeed).toContain('Programme: autism awareness');
+    expect(trustFeed).not.toMatch(hidden);
+    expect(await feed(w.hillOffice)).toMatch(hidden);
+
+    // One booking, its invite, cancelling it: as for a booking that does not exist.
+    const missing = await t.request('GET', `/api/bookings/${randomUUID()}`, { as: trustOffice });
+    expect([missing.status, missing.json.error.message]).toEqual([404, 'No such booking.']);
+    for (const [method, path] of [['GET', `/api/bookings/${secret}`], ['GET', `/api/bookings/${secret}/invite.ics`], ['DELETE', `/api/bookings/${secret}`], ['POST', `/api/bookings/${secret}/seat`]] as const) {
+      const res = await t.request(method, path, { as: trustOffice, body: method === 'POST' ? { seat: 'in_person' } : undefined });
+      expect([method, path, res.status, res.json?.error]).toEqual([method, path, 404, missing.json.error]);
+    }
+    expect((await t.request('GET', `/api/bookings/${secret}`, { as: w.admin })).json.status).toBe('confirmed');
+    expect((await t.request('GET', `/api/bookings/${open}`, { as: trustOffice })).status).toBe(200);
+    expect((await t.request('GET', `/api/bookings/${open}/invite.ics`, { as: trustOffice })).status).toBe(200);
+    expect((await t.request('GET', `/api/bookings/${secret}`, { as: w.hillOffice })).status).toBe(200);
+
+    // The cover report: every session clashes with an afternoon of lessons, and only the one it may see shows.
+    for (const who of [w.hill, hillOnly]) {
+      const put = await t.request('PUT', `/api/users/${who.id}/timetable`, { as: w.hillOffice, headers: { 'content-type': 'text/csv' }, body: 'day,start,end,label\nTuesday,15:00,18:00,After-school club\n' });
+      expect(put.status).toBe(200);
+    }
+    const cover = async (who: TestUser) => (await t.request('GET', `${org}/cover?from=2026-03-09T00:00:00Z&to=2026-03-12T00:00:00Z`, { as: who })).json.items.map((i: any) => i.session.title).sort();
+    expect(await cover(trustOffice)).toEqual(['Programme: autism awareness']);
+    expect(await cover(w.hillOffice)).toEqual(['Hill INSET: zones of regulation', 'Hill INSET: zones of regulation', 'Programme: autism awareness']);
+    const coverCsv = await t.request('GET', `${org}/cover.csv?from=2026-03-09T00:00:00Z&to=2026-03-12T00:00:00Z`, { as: trustOffice });
+    expect(coverCsv.text).toContain('Programme: autism awareness');
+    expect(coverCsv.text).not.toMatch(hidden);
+
+    // Attended: the training record and the coverage figures.
+    t.clock.set('2026-03-10T17:05:00Z');
+    for (const [s, id] of [[w.forHill, secret], [w.forHill, onlySecret], [w.forAll, open]] as const) {
+      expect((await t.request('PUT', `/api/sessions/${s.id}/attendance/${id}`, { as: w.trainer, body: { attended: true, minutes: 55 } })).status).toBe(200);
+    }
+    t.clock.set('2026-03-10T18:30:00Z');
+    await runJobsOnce(t.deps, null);
+    const record = await t.request('GET', `${org}/completions`, { as: trustOffice });
+    expect([record.json.total, record.json.items.map((i: any) => i.title)]).toEqual([1, ['Programme: autism awareness']]);
+    expect((await t.request('GET', `${org}/completions`, { as: w.hillOffice })).json.total).toBe(3);
+    const recordCsv = await t.request('GET', `${org}/completions.csv`, { as: trustOffice });
+    expect(recordCsv.text).toContain('Programme: autism awareness');
+    expect(recordCsv.text).not.toMatch(hidden);
+
+    const coverage = async (who: TestUser) => (await t.request('GET', `/api/reach/coverage?orgId=${w.hillOrg.id}`, { as: who })).json.totals;
+    expect(await coverage(w.hillOffice)).toMatchObject({ booked: 2, attended: 2 });
+    expect(await coverage(trustOffice)).toMatchObject({ booked: 1, attended: 1 });
+    const trustWide = (await t.request('GET', '/api/reach/coverage', { as: trustOffice })).json.byOrg.find((o: any) => o.orgId === w.hillOrg.id);
+    expect(trustWide).toMatchObject({ booked: 1, attended: 1 });
+    const notBooked = async (who: TestUser) => (await t.request('GET', `/api/reach/not-booked?orgId=${w.hillOrg.id}`, { as: who })).json.items.map((p: any) => p.userId);
+    expect(await notBooked(trustOffice)).toContain(hillOnly.id);
+    expect(await notBooked(w.hillOffice)).not.toContain(hillOnly.id);
   });
 });

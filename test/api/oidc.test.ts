@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../server/platform/deps.js';
+import { safeNextPath } from '../../shared/common.js';
 import { makeTestContext, TEST_PASSWORD, type TestContext, type TestUser } from '../helpers.js';
 import { lastCodeOf, startTestIssuer, type TestIssuer } from '../oidc-issuer.js';
 
@@ -138,6 +139,85 @@ describe('OpenID Connect sign-in', () => {
     expect(r.sid).toBeUndefined();
   });
 
+  it('does not link a school’s sign-in to an account another school’s office made (and knows the password of) for the same email', async () => {
+    const schoolA = await t.org('Ash Primary');
+    const schoolB = await t.org('Birch Academy');
+    const officeA = await t.user('office', schoolA.id);
+    // Made before Birch's sign-in was set up, with a password Ash's office chose.
+    const made = await t.request('POST', '/api/users', { as: officeA, body: { email: 'sam.teacher@birch.sch.uk', name: 'Sam Teacher', role: 'staff', password: 'office-knows-this-1' } });
+    expect(made.status).toBe(201);
+    const p = await provider({ label: 'Birch SSO', orgDomains: [{ domain: 'birch.sch.uk', orgId: schoolB.id }] });
+    claims((nonce, d) => ({ ...d, sub: 'birch-sam', email: 'sam.teacher@birch.sch.uk', name: 'Sam Teacher', nonce }));
+    const r = await signInVia(p.id);
+    expect(refusedWith(r.back)).toBe('sso_account_elsewhere');
+    expect(r.sid).toBeUndefined();
+    // Nothing linked or made: the account stays Ash's, and a second try is refused the same way.
+    expect(await t.db.selectFrom('user_identities').select('id').where('provider_id', '=', p.id).execute()).toHaveLength(0);
+    const rows = await t.db.selectFrom('users').select(['id', 'org_id']).where('email', '=', 'sam.teacher@birch.sch.uk').execute();
+    expect(rows).toEqual([{ id: made.json.id, org_id: schoolA.id }]);
+    expect(refusedWith((await signInVia(p.id)).back)).toBe('sso_account_elsewhere');
+  });
+
+  it('does not link an administrator’s account with an email of a domain the provider maps to a school', async () => {
+    const org = await t.org();
+    const staffAdmin = await t.user('admin');
+    const p = await provider({ orgDomains: [{ domain: 'example.org', orgId: org.id }] });
+    claims((nonce, d) => ({ ...d, sub: 'not-the-admin', email: staffAdmin.email, nonce }));
+    const r = await signInVia(p.id);
+    expect(refusedWith(r.back)).toBe('sso_account_elsewhere');
+    expect(r.sid).toBeUndefined();
+  });
+
+  it('an office may not add an account for an email another school signs in with; that school’s office and administrators may', async () => {
+    const schoolA = await t.org('Cedar Primary');
+    const schoolB = await t.org('Damson Academy');
+    const officeA = await t.user('office', schoolA.id);
+    const officeB = await t.user('office', schoolB.id);
+    await provider({ orgDomains: [{ domain: 'damson.sch.uk', orgId: schoolB.id }] });
+    const refused = await t.request('POST', '/api/users', { as: officeA, body: { email: 'Jo.Bloggs@damson.sch.uk', name: 'Jo Bloggs', role: 'staff', password: 'office-knows-this-1' } });
+    expect(refused.status).toBe(400);
+    expect(refused.json.error.details.issues).toEqual([{ path: 'email', message: expect.stringMatching(/^This email belongs to Damson Academy’s sign-in/) }]);
+    const csv = await t.request('POST', `/api/orgs/${schoolA.id}/users/import`, { as: officeA, headers: { 'content-type': 'text/csv' }, body: 'name,email,role\nJo Bloggs,jo.bloggs@damson.sch.uk,staff\nKim Lee,kim@cedar.sch.uk,staff\n' });
+    expect(csv.status).toBe(400);
+    expect(csv.json.error.details.rows).toEqual([{ line: 2, message: expect.stringMatching(/^jo\.bloggs@damson\.sch\.uk belongs to Damson Academy’s sign-in/) }]);
+    expect(await t.db.selectFrom('users').select('id').where('email', 'in', ['jo.bloggs@damson.sch.uk', 'kim@cedar.sch.uk']).execute()).toHaveLength(0);
+    // The school the domain belongs to adds its own people; administrators are trusted to place anyone.
+    expect((await t.request('POST', '/api/users', { as: officeB, body: { email: 'jo.bloggs@damson.sch.uk', name: 'Jo Bloggs', role: 'staff' } })).status).toBe(201);
+    expect((await t.request('POST', '/api/users', { as: admin, body: { email: 'visiting@damson.sch.uk', name: 'Visiting Teacher', role: 'staff', orgId: schoolA.id } })).status).toBe(201);
+    // Domains no provider maps are as before.
+    expect((await t.request('POST', '/api/users', { as: officeA, body: { email: 'kim@cedar.sch.uk', name: 'Kim Lee', role: 'staff' } })).status).toBe(201);
+  });
+
+  describe('after signing in, a person lands only on a page of this site', () => {
+    // Each would send a browser elsewhere if used as it is: a tab or newline is dropped, a
+    // backslash read as a slash, and `/.//x` resolves to `//x`.
+    const hostile = ['/\t/evil.example/phish', '/\n/evil.example', '/\r\n/evil.example', '/\\evil.example', '/\\\\evil.example', '//evil.example', '/ /evil.example', 'https://evil.example/phish', 'javascript:alert(1)', '/.//evil.example', '/..//evil.example/x', '/%2e%2e//evil.example', '/signin?next=//evil.example'];
+    const good: [string, string][] = [['/sessions/abc?x=1', '/sessions/abc?x=1'], ['/bookings#upcoming', '/bookings#upcoming'], ['/%2F%2Fevil.example', '/%2F%2Fevil.example']];
+
+    it('the callback sends hostile "next" addresses to /sessions, and good ones where they say', async () => {
+      const org = await t.org();
+      const p = await provider({ orgDomains: [{ domain: 'next.sch.uk', orgId: org.id }] });
+      claims((nonce, d) => ({ ...d, sub: 'next-1', email: 'n@next.sch.uk', nonce }));
+      for (const next of hostile) {
+        const r = await signInVia(p.id, { next });
+        expect(r.back.status, JSON.stringify(next)).toBe(302);
+        expect(r.back.headers.get('location'), JSON.stringify(next)).toBe('/sessions');
+      }
+      for (const [next, lands] of good) {
+        const location = (await signInVia(p.id, { next })).back.headers.get('location')!;
+        expect(location).toBe(lands);
+        // Where a browser goes from there: this site.
+        expect(new URL(location, 'http://localhost:3000').origin).toBe('http://localhost:3000');
+      }
+    });
+
+    it('the web page’s own rule (after a password sign-in) is the same', () => {
+      for (const next of hostile) expect(safeNextPath(next, 'https://training.example'), JSON.stringify(next)).toBe('/sessions');
+      for (const [next, lands] of good) expect(safeNextPath(next, 'https://training.example')).toBe(lands);
+      expect(safeNextPath(null, 'https://training.example')).toBe('/sessions');
+    });
+  });
+
   describe('bad ID tokens are refused, and nobody is signed in', () => {
     const cases: [string, (nonce: string, d: Record<string, any>) => Record<string, unknown>, boolean?][] = [
       ['a wrong issuer', (n, d) => ({ ...d, nonce: n, iss: 'https://evil.example.net' })],
@@ -203,5 +283,20 @@ describe('OpenID Connect sign-in', () => {
     expect((await login()).json.error.code).toBe('sso_required');
     expect((await t.request('PATCH', `/api/orgs/${org.id}`, { as: admin, body: { settings: {} } })).status).toBe(200);
     expect((await login()).status).toBe(200);
+  });
+});
+
+describe('the name a provider gives', () => {
+  it('is stored as one line: line breaks and control characters become a space, so no export starts a row with it', async () => {
+    const org = await t.org('Linden Primary');
+    const p = await provider({ orgDomains: [{ domain: 'linden.sch.uk', orgId: org.id }] });
+    claims((nonce, d) => ({ ...d, sub: 'linden-1', email: 'pat@linden.sch.uk', name: "  Pat Jones\r\n=1+1+cmd|' /C calc'!A0\u0000\t\u2028x ", nonce }));
+    const r = await signInVia(p.id);
+    const me = await t.request('GET', '/api/me', { headers: { authorization: `Bearer ${r.sid}` } });
+    expect(me.json.name).toBe("Pat Jones =1+1+cmd|' /C calc'!A0 x");
+    // A name of nothing but line breaks is no name: the email stands in, as for a missing one.
+    claims((nonce, d) => ({ ...d, sub: 'linden-2', email: 'sam@linden.sch.uk', name: '\r\n\n', nonce }));
+    const blank = await signInVia(p.id);
+    expect((await t.request('GET', '/api/me', { headers: { authorization: `Bearer ${blank.sid}` } })).json.name).toBe('sam@linden.sch.uk');
   });
 });

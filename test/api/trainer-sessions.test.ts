@@ -3,6 +3,7 @@
  * who is coming (and as CSV), moving people between seat kinds, removing a booking with a
  * reason, messaging attendees; and that only the session's own trainers (or an admin) can.
  */
+import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestContext, type TestContext, type TestUser } from '../helpers.js';
 import { readCalendar } from './calendar-ical.js';
@@ -154,14 +155,34 @@ describe('who is coming', () => {
     for (const who of [stranger, office, staff]) {
       expect((await t.request('GET', `/api/sessions/${s.id}/attendees`, { as: who })).status).toBe(403);
       expect((await t.request('GET', `/api/sessions/${s.id}/attendees.csv`, { as: who })).status).toBe(403);
-      expect((await t.request('POST', `/api/bookings/${b.id}/seat`, { as: who, body: { seat: 'online' } })).status).toBe(403);
-      expect((await t.request('POST', `/api/bookings/${b.id}/remove`, { as: who, body: { reason: 'No' } })).status).toBe(403);
+      // The booking exists for its owner and their office only: to another trainer it is missing (see below).
+      const refused = who === stranger ? 404 : 403;
+      expect((await t.request('POST', `/api/bookings/${b.id}/seat`, { as: who, body: { seat: 'online' } })).status).toBe(refused);
+      expect((await t.request('POST', `/api/bookings/${b.id}/remove`, { as: who, body: { reason: 'No' } })).status).toBe(refused);
       expect((await t.request('POST', `/api/sessions/${s.id}/messages`, { as: who, body: { text: 'Hello' } })).status).toBe(403);
     }
     expect((await t.request('GET', `/api/bookings/${b.id}`, { as: staff })).json).toMatchObject({ seat: 'in_person', status: 'confirmed' });
     expect(await t.mails('trainer_message')).toHaveLength(0);
     const admin = await t.user('admin');
     expect((await t.request('GET', `/api/sessions/${s.id}/attendees`, { as: admin })).status).toBe(200);
+  });
+
+  it('answers moving or removing a booking as a missing one to anyone who may not see it, so no answer tells that it exists', async () => {
+    const trainer = await t.user('trainer');
+    const org = await t.org();
+    const staff = await t.user('staff', org.id);
+    const s = await t.session(hybrid, trainer);
+    const b = await book(s.id, staff, 'in_person');
+    const elsewhere = await t.org();
+    for (const who of [await t.user('trainer'), await t.user('staff', elsewhere.id), await t.user('office', elsewhere.id)]) {
+      for (const [action, body] of [['seat', { seat: 'online' }], ['remove', { reason: 'No' }]] as const) {
+        const missing = await t.request('POST', `/api/bookings/${randomUUID()}/${action}`, { as: who, body });
+        const real = await t.request('POST', `/api/bookings/${b.id}/${action}`, { as: who, body });
+        expect([action, real.status, real.json.error]).toEqual([action, 404, missing.json.error]);
+      }
+    }
+    expect((await t.request('GET', `/api/bookings/${b.id}`, { as: staff })).json).toMatchObject({ seat: 'in_person', status: 'confirmed' });
+    expect(await t.mails('removed')).toHaveLength(0);
   });
 });
 

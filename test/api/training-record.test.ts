@@ -3,6 +3,7 @@
  * with its total, and downloaded whole as a spreadsheet. It used to stop at 5,000 rows
  * without saying so; now every attended session is on some page and in the spreadsheet.
  */
+import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestContext, type TestContext } from '../helpers.js';
 import { schoolWithRecord as fixture } from '../record-fixtures.js';
@@ -58,6 +59,26 @@ describe('an organisation’s training record', () => {
     await t.db.updateTable('users').set({ name: '=HYPERLINK("http://x")' }).where('id', '=', staff[0]!.id).execute();
     const r = await t.request('GET', `/api/orgs/${school.id}/completions.csv`, { as: office });
     expect(r.text).toContain(`"'=HYPERLINK(""http://x"")"`);
+  });
+
+  it('keeps a name or title with a line break in its own cell: no new spreadsheet row, no formula', async () => {
+    const { school, staff, office } = await schoolWithRecord(2, 1);
+    // A name from an identity provider, stored before names were made one line.
+    await t.db.updateTable('users').set({ name: "Pat Jones\n=1+1+cmd|' /C calc'!A0" }).where('id', '=', staff[0]!.id).execute();
+    await t.db.updateTable('users').set({ name: 'Sam Lee\r=2+3' }).where('id', '=', staff[1]!.id).execute();
+    await t.db.updateTable('sessions').set({ title: 'Session 0\r\n=SUM(A1:A9)' }).execute();
+    // As a spreadsheet program reads it: any line break outside quotes ends a row.
+    const rowsOf = async (path: string, as: typeof office) => parse((await t.request('GET', path, { as })).text, { bom: true, record_delimiter: ['\r\n', '\n', '\r'], relax_column_count: true }) as string[][];
+    const org = await rowsOf(`/api/orgs/${school.id}/completions.csv`, office);
+    expect(org).toHaveLength(1 + 2);
+    expect(org.flat().filter((cell) => /^[=+\-@]/.test(cell))).toEqual([]);
+    expect(org.map((r) => [r[0], r[2]]).slice(1).sort()).toEqual([
+      ["Pat Jones\n=1+1+cmd|' /C calc'!A0", 'Session 0\r\n=SUM(A1:A9)'],
+      ['Sam Lee\r=2+3', 'Session 0\r\n=SUM(A1:A9)'],
+    ]);
+    const mine = await rowsOf('/api/me/completions.csv', staff[0]!);
+    expect(mine).toHaveLength(1 + 1);
+    expect(mine.flat().filter((cell) => /^[=+\-@]/.test(cell))).toEqual([]);
   });
 
   it('refuses a spreadsheet larger than a report may be, saying how to read it instead, and changes nothing', async () => {

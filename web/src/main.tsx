@@ -2,6 +2,7 @@ import './styles.css';
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { Me, type SignedIn } from '../../shared/accounts.js';
+import { safeNextPath } from '../../shared/common.js';
 import { api, ApiError, onUnauthenticated, setCsrfToken } from './api.js';
 import { AppContext, LoadError, PageHeading, type MeValue } from './components.js';
 import { Retry } from './load.js';
@@ -272,9 +273,7 @@ function App() {
   );
 }
 
-/** Only same-site paths may be a "next" target after sign-in. */
-function safeNext(next: string | null) {
-  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/signin') ? next : '/sessions';
-}
+/** Only same-site paths may be a "next" target after sign-in (the server's rule: shared/common.ts). */
+const safeNext = (next: string | null) => safeNextPath(next, location.origin);
 
 render(<App />, document.getElementById('app')!);
