@@ -234,6 +234,16 @@ export async function upsertCaption(trx: Q, row: Database['caption_segments']) {
     .execute();
 }
 
+/** How many caption segments (interim or final) a session holds, and their characters in all. */
+export async function captionTotals(db: Q, sessionId: string): Promise<{ segments: number; chars: number }> {
+  const row = await db
+    .selectFrom('caption_segments')
+    .select([sql<number | string>`count(*)`.as('segments'), sql<number | string | null>`sum(length(text))`.as('chars')])
+    .where('session_id', '=', sessionId)
+    .executeTakeFirst();
+  return { segments: Number(row?.segments ?? 0), chars: Number(row?.chars ?? 0) };
+}
+
 export function finalCaptions(db: Q, sessionId: string) {
   return db.selectFrom('caption_segments').selectAll().where('session_id', '=', sessionId).where('final', '=', 1).orderBy('started_at').orderBy('segment_id').execute();
 }

@@ -596,6 +596,15 @@ export async function reportPresence(deps: Deps, actor: AuthUser, sessionId: str
 
 const SEATED = ['confirmed', 'attended', 'absent'];
 
+/**
+ * What one session's transcript may hold: caption segments (interim or final) and their
+ * characters in all. A six-hour day, captioned by an agent and two speakers, stays well
+ * under both; without them one attendee could make the transcript any size, and every
+ * reader pays for it.
+ */
+export const MAX_CAPTION_SEGMENTS = 20_000;
+export const MAX_CAPTION_CHARS = 2_000_000;
+
 const toIso = (m: string | number | undefined, fallback: Date) => (m === undefined ? fallback.toISOString() : new Date(m).toISOString());
 
 /**
@@ -626,6 +635,14 @@ export async function saveCaption(deps: Deps, actor: AuthUser, sessionId: string
   } else {
     throw new AppError('forbidden', 'Only the trainer, a captioner or a speaker can publish captions for this session.');
   }
+  // Captions come from the live room, so they are taken while it can be open: from the join
+  // window opening until the rooms are last polled after the end (a last segment arrives late).
+  const { opensAt, closesAt } = joinWindow(s);
+  const nowMs = deps.now().getTime();
+  if (nowMs < opensAt.getTime() || nowMs >= closesAt.getTime() + AFTER_END_GRACE_MS) {
+    const when = nowMs < opensAt.getTime() ? `The live room opens at ${wallClock(opensAt, s.time_zone)} (${s.time_zone} time)` : 'This session has ended';
+    throw new AppError('join_window_closed', `${when}: captions are saved only while its live room can be open.`, { opensAt: opensAt.toISOString(), closesAt: closesAt.toISOString() });
+  }
   const speakerUserId = speakerIdentity ? userIdOfIdentity(speakerIdentity) : null;
   const speakerName = speakerUserId ? ((await findUserById(deps.db, speakerUserId))?.name ?? null) : null;
   const now = deps.now();
@@ -645,6 +662,13 @@ export async function saveCaption(deps: Deps, actor: AuthUser, sessionId: string
     const before = existing && { segmentId: existing.segment_id, text: existing.text, final: existing.final === 1, startedAt: existing.started_at, endedAt: existing.ended_at, speakerIdentity: existing.speaker_identity };
     const kept = before ? mergeSegment(before, incoming) : incoming;
     if (kept !== before) {
+      const totals = await repo.captionTotals(trx, sessionId);
+      if ((!existing && totals.segments >= MAX_CAPTION_SEGMENTS) || totals.chars - (existing?.text.length ?? 0) + kept.text.length > MAX_CAPTION_CHARS) {
+        throw new AppError('conflict', `This session’s transcript is full (at most ${MAX_CAPTION_SEGMENTS.toLocaleString('en-GB')} captions and ${MAX_CAPTION_CHARS.toLocaleString('en-GB')} characters), so no more captions can be saved for it.`, {
+          maxSegments: MAX_CAPTION_SEGMENTS,
+          maxChars: MAX_CAPTION_CHARS,
+        });
+      }
       await repo.upsertCaption(trx, {
         session_id: sessionId,
         segment_id: kept.segmentId,

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { escapeCueText, toWebVtt, vttTime } from './vtt.js';
 
@@ -25,6 +26,32 @@ describe('WebVTT transcript', () => {
   it('gives cues with no end a readable length and clamps early segments to zero', () => {
     const vtt = toWebVtt([{ text: 'one two three four five', startedAt: start - 5000, endedAt: null, speakerName: null }], start);
     expect(vtt).toContain('00:00:00.000 --> 00:00:02.000\none two three four five');
+  });
+
+  it('folds line breaks in long white-space runs correctly, in one pass over each run', () => {
+    // A 5,000-character caption that is one run of spaces: kept as it is (no line break in it).
+    const spaces = `a${' '.repeat(4_998)}b`;
+    expect(escapeCueText(spaces)).toBe(spaces);
+    // The same run with a line break anywhere in it becomes one space.
+    expect(escapeCueText(`a${' '.repeat(2_000)}\r\n${'\t'.repeat(2_996)}b`)).toBe('a b');
+    expect(escapeCueText(`a${'\n'.repeat(4_998)}b`)).toBe('a b');
+    // 300 such captions make one transcript, each cue whole.
+    const vtt = toWebVtt(Array.from({ length: 300 }, (_, i) => ({ text: spaces, startedAt: start + i * 1000, endedAt: start + i * 1000 + 500, speakerName: null })), start);
+    expect(vtt.split('\n\n')).toHaveLength(301);
+    // The pattern that searched for a line break from every character of a run (quadratic
+    // in the run's length) is gone from the code.
+    expect(readFileSync(new URL('./vtt.ts', import.meta.url), 'utf8')).not.toContain(String.raw`\s*[\r\n]+\s*`);
+  });
+
+  it('gives exactly what the earlier line-folding pattern gave, on every mix of white space', () => {
+    const earlier = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\s*[\r\n]+\s*/g, ' ').trim();
+    const pieces = ['a', 'b', ' ', '  ', '\t', '\n', '\r', '\r\n', '\u00a0', '\u2028', '\f', '<', '&'];
+    let seed = 7;
+    const next = () => (seed = (seed * 48_271) % 2_147_483_647);
+    for (let i = 0; i < 5_000; i++) {
+      const text = Array.from({ length: next() % 12 }, () => pieces[next() % pieces.length]).join('');
+      expect(escapeCueText(text), JSON.stringify(text)).toBe(earlier(text));
+    }
   });
 
   it('formats hours, minutes, seconds and milliseconds', () => {

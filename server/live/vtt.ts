@@ -11,13 +11,19 @@ export interface TranscriptSegment {
   speakerName: string | null;
 }
 
-/** WebVTT cue text: &, < and > escaped (so "-->" cannot appear), line breaks folded. */
+/**
+ * WebVTT cue text: &, < and > escaped (so "-->" cannot appear), line breaks folded: each run
+ * of white space holding a line break becomes one space, other runs are kept as they are.
+ * Each run is matched once (/\s+/ cannot backtrack into itself), so the work is linear; a
+ * pattern that looks for a line break inside the run from every one of its characters
+ * takes time quadratic in the run, and a caption may be a 5,000-character run.
+ */
 export function escapeCueText(text: string): string {
   return text
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/\s*[\r\n]+\s*/g, ' ')
+    .replace(/\s+/g, (run) => (run.includes('\n') || run.includes('\r') ? ' ' : run))
     .trim();
 }
 

@@ -184,3 +184,51 @@ describe('edges the mutation run found untested', () => {
     expect(timetableSettings('{"travelBufferMinutes":"45"}').travelBufferMinutes).toBe(30);
   });
 });
+
+describe('timetables far bigger than a school’s', () => {
+  const days = (from: string, n: number) => Array.from({ length: n }, (_, i) => new Date(Date.parse(`${from}T00:00:00Z`) + i * 86_400_000).toISOString().slice(0, 10));
+
+  it('frees overlapping, nested and touching closures, and no day for an empty one', () => {
+    const tt = london([lesson(1, '09:00', '10:00', 'Mon'), lesson(3, '09:00', '10:00', 'Wed'), lesson(5, '09:00', '10:00', 'Fri')], {
+      freeDays: [
+        { from: '2026-03-09', to: '2026-03-12', label: 'Mon to Wed' },
+        { from: '2026-03-10', to: '2026-03-11', label: 'nested' },
+        { from: '2026-03-12', to: '2026-03-14', label: 'touching: Thu and Fri' },
+        { from: '2026-03-18', to: '2026-03-18', label: 'empty' },
+        { from: '2026-03-27', to: '2026-03-20', label: 'backwards' },
+      ],
+    });
+    const labels = busyPeriods(tt, Date.parse('2026-03-09T00:00:00Z'), Date.parse('2026-03-21T00:00:00Z')).map((p) => `${p.startsAt.slice(0, 10)} ${p.label}`);
+    expect(labels).toEqual(['2026-03-16 Mon', '2026-03-18 Wed', '2026-03-20 Fri']);
+  });
+
+  it('answers right with 29,000 closed days and a lesson on every day, across a clock change', () => {
+    // Every day from 2026 for 29,000 days is closed except Wednesdays; a dated duty at noon every day.
+    const all = days('2026-01-01', 29_000);
+    const wednesday = (d: string) => new Date(`${d}T00:00:00Z`).getUTCDay() === 3;
+    const tt = london([lesson(3, '13:00', '14:00', 'Y9 Science'), lesson(4, '13:00', '14:00', 'Y10 Science')], {
+      freeDays: all.flatMap((d, i) => (wednesday(d) ? [] : [{ from: d, to: all[i + 1] ?? '2105-01-01', label: `Closed ${i}` }])),
+      dated: all.slice(0, 400).map((d) => ({ startsAt: `${d}T12:00:00.000Z`, endsAt: `${d}T12:30:00.000Z`, label: 'Duty' })),
+    });
+    const busy = busyPeriods(tt, Date.parse('2026-03-01T00:00:00Z'), Date.parse('2026-04-30T00:00:00Z'));
+    const weds = days('2026-03-01', 60).filter(wednesday);
+    expect(busy.map((p) => p.label)).toEqual(weds.flatMap(() => ['Duty', 'Y9 Science']));
+    // 13:00 London is 13:00Z before the change (29 March) and 12:00Z after it.
+    expect(busy.filter((p) => p.label === 'Y9 Science').map((p) => p.startsAt)).toEqual(weds.map((d) => `${d}T${d < '2026-03-29' ? '13' : '12'}:00:00.000Z`));
+  });
+
+  it('stops placing lessons once it has found more than the limit it was given', () => {
+    // 2,000 weekly lessons, each at its own minute, Monday to Friday.
+    const weekly = Array.from({ length: 2_000 }, (_, i) => {
+      const m = 8 * 60 + Math.floor(i / 5);
+      const hm = (x: number) => `${String(Math.floor(x / 60)).padStart(2, '0')}:${String(x % 60).padStart(2, '0')}`;
+      return lesson(1 + (i % 5), hm(m), hm(m + 1), `L${i}`);
+    });
+    const tt = london(weekly);
+    const from = Date.parse('2026-01-12T00:00:00Z');
+    const year = Date.parse('2027-02-15T00:00:00Z');
+    expect(busyPeriods(tt, from, year, 20_000)).toHaveLength(20_001);
+    // Under the limit the answer is whole: one week holds every lesson once.
+    expect(busyPeriods(tt, from, from + 7 * 86_400_000, 20_000)).toHaveLength(2_000);
+  });
+});

@@ -144,46 +144,157 @@ export function parseHm(hm: string): { hour: number; minute: number } {
   return { hour: h, minute: m };
 }
 
-function isFree(date: string, freeDays: FreeDays[]): boolean {
-  return freeDays.some((f) => f.from <= date && date < f.to);
+/**
+ * Closed days as sorted, merged local-date ranges [from, to), for a binary search. A
+ * timetable may list thousands of closed days and is asked about hundreds of dates (and a
+ * session list asks once per session), so the ranges are merged once per list, not scanned
+ * per date. Kept by list; a list that has grown since is merged again.
+ */
+const freeIndexes = new WeakMap<readonly FreeDays[], { length: number; from: string[]; to: string[] }>();
+function freeIndex(freeDays: readonly FreeDays[]) {
+  const known = freeIndexes.get(freeDays);
+  if (known && known.length === freeDays.length) return known;
+  const from: string[] = [];
+  const to: string[] = [];
+  // 'YYYY-MM-DD' strings sort as dates do; an empty range (to <= from) frees no day.
+  for (const f of freeDays.filter((x) => x.from < x.to).sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0))) {
+    const last = to.length - 1;
+    if (last >= 0 && f.from <= to[last]!) {
+      if (f.to > to[last]!) to[last] = f.to;
+    } else {
+      from.push(f.from);
+      to.push(f.to);
+    }
+  }
+  const index = { length: freeDays.length, from, to };
+  freeIndexes.set(freeDays, index);
+  return index;
+}
+
+function isFree(date: string, index: { from: string[]; to: string[] }): boolean {
+  // The number of ranges starting on or before the date; the last of them may hold it.
+  let lo = 0;
+  let hi = index.from.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (index.from[mid]! <= date) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 && date < index.to[lo - 1]!;
+}
+
+/**
+ * Dated periods sorted by start, with the longest one's length, so the periods overlapping a
+ * window are found by a binary search (a session list asks once per session). Kept by list.
+ */
+const datedIndexes = new WeakMap<readonly DatedPeriod[], { length: number; s: number[]; e: number[]; label: string[]; longest: number }>();
+function datedIndex(dated: readonly DatedPeriod[]) {
+  const known = datedIndexes.get(dated);
+  if (known && known.length === dated.length) return known;
+  const all = dated.map((p) => ({ s: Date.parse(p.startsAt), e: Date.parse(p.endsAt), label: p.label })).filter((p) => !Number.isNaN(p.s) && !Number.isNaN(p.e));
+  all.sort((a, b) => a.s - b.s);
+  const index = { length: dated.length, s: all.map((p) => p.s), e: all.map((p) => p.e), label: all.map((p) => p.label), longest: all.reduce((m, p) => Math.max(m, p.e - p.s), 0) };
+  datedIndexes.set(dated, index);
+  return index;
+}
+
+/**
+ * One zone's clock for one question: its offset read once per UTC day (two reads of the
+ * zone's clock) rather than six reads per period placed. Like zonedTimeToUtc it takes it
+ * that no zone changes its clocks twice within a day; on and around the days it does
+ * change them, it asks zonedTimeToUtc and localDate, so every answer is theirs.
+ */
+function zoneClock(timeZone: string) {
+  const offsets = new Map<number, number>();
+  const offsetAt = (dayNo: number) => {
+    let o = offsets.get(dayNo);
+    if (o === undefined) {
+      o = zoneOffsetMinutes(dayNo * DAY, timeZone);
+      offsets.set(dayNo, o);
+    }
+    return o;
+  };
+  return {
+    /** zonedTimeToUtc for a time on local date `dayNo` (y-m-d). */
+    toUtc(dayNo: number, y: number, m: number, d: number, hour: number, minute: number): number {
+      const off = offsetAt(dayNo);
+      // The same offset from the day before to two days after: zonedTimeToUtc, which reads
+      // the offsets a day either side of the wall-clock time, would find this one too.
+      if (offsetAt(dayNo - 1) === off && offsetAt(dayNo + 1) === off && offsetAt(dayNo + 2) === off) return Date.UTC(y, m - 1, d, hour, minute) - off * MINUTE;
+      return zonedTimeToUtc(y, m, d, hour, minute, timeZone);
+    },
+    /** localDate of an instant. */
+    localDate(ms: number): string {
+      const u = Math.floor(ms / DAY);
+      const off = offsetAt(u);
+      if (offsetAt(u + 1) === off) return dateOfDayNumber(Math.floor((ms + off * MINUTE) / DAY));
+      return localDate(ms, timeZone);
+    },
+  };
 }
 
 /**
  * Every busy period of the timetable that overlaps [fromMs, toMs), soonest first. Weekly
  * lessons are placed on each local date in the window; dated periods are taken as they
  * are. Anything on a free day is left out.
+ *
+ * With a `limit`, it stops once it has found more than `limit` periods (and then returns
+ * limit + 1 of them, not the first ones in order): the caller refuses the question rather
+ * than have the whole expansion done for an answer it will not give.
  */
-export function busyPeriods(tt: TimetableRules, fromMs: number, toMs: number): BusyPeriod[] {
+export function busyPeriods(tt: TimetableRules, fromMs: number, toMs: number, limit = Infinity): BusyPeriod[] {
   const out: { s: number; e: number; label: string }[] = [];
+  const free = freeIndex(tt.freeDays);
+  const clock = zoneClock(tt.timeZone);
   if (tt.weekly.length) {
+    // Each weekday's lessons, their times read once.
+    const byDay = new Map<number, { hour: number; minute: number; endHour: number; endMinute: number; week: WeekLetter | null; label: string }[]>();
+    for (const p of tt.weekly) {
+      const st = parseHm(p.start);
+      const en = parseHm(p.end);
+      const list = byDay.get(p.day) ?? [];
+      list.push({ hour: st.hour, minute: st.minute, endHour: en.hour, endMinute: en.minute, week: p.week, label: p.label });
+      byDay.set(p.day, list);
+    }
     // A day either side covers any zone offset.
     const first = dayNumber(localDate(fromMs, tt.timeZone)) - 1;
     const last = dayNumber(localDate(toMs, tt.timeZone)) + 1;
-    for (let n = first; n <= last; n++) {
+    days: for (let n = first; n <= last; n++) {
+      const lessons = byDay.get(isoWeekday(n));
+      if (!lessons) continue;
       const date = dateOfDayNumber(n);
-      if (isFree(date, tt.freeDays)) continue;
-      const weekday = isoWeekday(n);
+      if (isFree(date, free)) continue;
       const letter = tt.weekAStart ? weekLetter(date, tt.weekAStart) : null;
       const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-      for (const p of tt.weekly) {
-        if (p.day !== weekday) continue;
+      for (const p of lessons) {
         // Without a Week A date a week-tagged lesson is taken as every week: it is safer to
         // warn about a clash that may not be there than to miss one.
         if (p.week && letter && p.week !== letter) continue;
-        const st = parseHm(p.start);
-        const en = parseHm(p.end);
-        const s = zonedTimeToUtc(y, m, d, st.hour, st.minute, tt.timeZone);
-        const e = zonedTimeToUtc(y, m, d, en.hour, en.minute, tt.timeZone);
+        const s = clock.toUtc(n, y, m, d, p.hour, p.minute);
+        const e = clock.toUtc(n, y, m, d, p.endHour, p.endMinute);
         if (s < toMs && e > fromMs) out.push({ s, e, label: p.label });
+        if (out.length > limit) break days;
       }
     }
   }
-  for (const p of tt.dated) {
-    const s = Date.parse(p.startsAt);
-    const e = Date.parse(p.endsAt);
-    if (!(s < toMs && e > fromMs)) continue;
-    if (isFree(localDate(s, tt.timeZone), tt.freeDays)) continue;
-    out.push({ s, e, label: p.label });
+  if (out.length <= limit) {
+    const dated = datedIndex(tt.dated);
+    // The first period that could reach into the window starts at most `longest` before it.
+    let lo = 0;
+    let hi = dated.s.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (dated.s[mid]! < fromMs - dated.longest) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < dated.s.length && dated.s[i]! < toMs; i++) {
+      const s = dated.s[i]!;
+      const e = dated.e[i]!;
+      if (!(e > fromMs)) continue;
+      if (isFree(clock.localDate(s), free)) continue;
+      out.push({ s, e, label: dated.label[i]! });
+      if (out.length > limit) break;
+    }
   }
   out.sort((a, b) => a.s - b.s || a.e - b.e || a.label.localeCompare(b.label));
   return out.map((p) => ({ label: p.label, startsAt: new Date(p.s).toISOString(), endsAt: new Date(p.e).toISOString() }));

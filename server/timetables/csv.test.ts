@@ -64,4 +64,13 @@ describe('parseTimetableCsv', () => {
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.problems[0]!.message).toMatch(/at most 10 rows/);
   });
+
+  it('counts rows, not lines: blank lines do not hide a row past the limit, and its line is named', () => {
+    const rows = ['day,start,end', ...Array.from({ length: 10 }, () => 'Monday,09:00,10:00'), '', '', 'Tuesday,09:00,10:00'].join('\n');
+    const r = parseTimetableCsv(rows, { weekAStart: null, maxRows: 10 });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.problems[0]).toEqual({ line: 14, message: expect.stringMatching(/at most 10 rows/) });
+    const fits = parseTimetableCsv(['day,start,end', ...Array.from({ length: 10 }, () => 'Monday,09:00,10:00'), '', ''].join('\n'), { weekAStart: null, maxRows: 10 });
+    expect(fits.ok).toBe(true);
+  });
 });

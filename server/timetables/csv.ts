@@ -55,7 +55,9 @@ export function parseTimetableCsv(text: string, opts: { weekAStart: string | nul
       skip_records_with_empty_values: true,
       trim: true,
       info: true,
-      to_line: maxRows + 2,
+      // One row past the limit, counted in rows (`to`), not lines: a blank line or a quoted
+      // line break cannot push a row past the limit out of sight (to_line dropped it silently).
+      to: maxRows + 1,
     }) as unknown as { record: Record<string, string>; info: { lines: number } }[];
   } catch (e) {
     return { ok: false, problems: [{ line: csvErrorLine(e), message: `the file could not be read as CSV: ${csvReadProblem(e)}` }] };
@@ -70,7 +72,7 @@ export function parseTimetableCsv(text: string, opts: { weekAStart: string | nul
     return { ok: false, problems: [{ line: 1, message: `the header row needs the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (found: ${header.join(', ') || 'nothing'})` }] };
   }
   if (records.length > maxRows) {
-    return { ok: false, problems: [{ line: maxRows + 2, message: `a timetable file may hold at most ${maxRows} rows` }] };
+    return { ok: false, problems: [{ line: records[maxRows]!.info.lines, message: `a timetable file may hold at most ${maxRows} rows` }] };
   }
 
   const problems: RowProblem[] = [];

@@ -35,6 +35,11 @@ export type IcsResult = { ok: true; timetable: IcsTimetable } | { ok: false; pro
 
 export const MAX_EVENTS = 5_000;
 export const MAX_OCCURRENCES = 20_000;
+/**
+ * Busy all-day events (days the school is closed) a timetable may hold in the window. A
+ * school's year has a few dozen; even a mark on every day of the window is under 600.
+ */
+export const MAX_FREE_DAYS = 2_000;
 /** How far recurrences are expanded: from 180 days back to 400 days ahead of now. */
 export const EXPAND_BACK_DAYS = 180;
 export const EXPAND_AHEAD_DAYS = 400;
@@ -379,6 +384,9 @@ export function parseTimetableIcs(source: string, opts: { now: Date; defaultZone
   }
   for (const ev of loose) handle(ev, []);
 
+  if (freeDays.length > MAX_FREE_DAYS && !problems.length) {
+    return { ok: false, problems: [{ uid: null, summary: null, message: `a timetable may hold at most ${MAX_FREE_DAYS.toLocaleString('en-GB')} all-day busy events (days the school is closed) between ${new Date(windowStart).toISOString().slice(0, 10)} and ${new Date(windowEnd).toISOString().slice(0, 10)}; this file has ${freeDays.length.toLocaleString('en-GB')}` }] };
+  }
   if (problems.length) {
     // Unknown zones first: they are the one thing to fix for the whole file.
     return { ok: false, problems: [...problems.filter((p) => p.zone), ...problems.filter((p) => !p.zone)] };

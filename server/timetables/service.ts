@@ -25,6 +25,12 @@ import { batchedLookup } from '../platform/batching.js';
 export const MAX_TIMETABLE_BYTES = 1024 * 1024;
 /** Rows one person's CSV may hold; an office's file for many people may hold MAX_CSV_ROWS. */
 export const MAX_PERSONAL_ROWS = 2_000;
+/**
+ * Busy periods one timetable answer may list. The default five weeks always fit (a CSV's
+ * 2,000 weekly rows make at most 12,000; an ICS holds at most 20,000 dated lessons), so an
+ * upload's own answer is never refused; a long range of a dense timetable is.
+ */
+export const MAX_BUSY_PERIODS = 20_000;
 const REFRESH_EVERY_MS = 6 * 3_600_000;
 const RETRY_AFTER_FAILURE_MS = 3_600_000;
 const DAY = 86_400_000;
@@ -161,9 +167,21 @@ export async function uploadOrgCsv(deps: Deps, actor: AuthUser, orgId: string, c
       problems.push({ line: p.line, message: `${p.email} is not a member of staff of this organisation` });
     }
   }
+  // Each person's rows, in file order (emails are lower-cased by the parser).
+  const byPerson = new Map<string, CsvPeriod[]>();
+  for (const p of r.periods) {
+    const list = byPerson.get(p.email!);
+    if (list) list.push(p);
+    else byPerson.set(p.email!, [p]);
+  }
+  // One person gets no more rows from an office's file than from their own upload.
+  for (const [email, periods] of byPerson) {
+    if (periods.length > MAX_PERSONAL_ROWS) {
+      problems.push({ line: periods[MAX_PERSONAL_ROWS]!.line, message: `${email} has more than ${MAX_PERSONAL_ROWS} rows; one person's timetable may hold at most ${MAX_PERSONAL_ROWS} rows` });
+    }
+  }
   if (problems.length) throw rowsError(problems);
-  const grouped = new Map<string, CsvPeriod[]>();
-  for (const p of r.periods) grouped.set(byEmail.get(p.email!)!.id, [...(grouped.get(byEmail.get(p.email!)!.id) ?? []), p]);
+  const grouped = new Map([...byPerson].map(([email, periods]) => [byEmail.get(email)!.id, periods] as const));
   const now = deps.now().toISOString();
   await deps.db.transaction().execute(async (trx) => {
     for (const [userId, periods] of grouped) {
@@ -199,18 +217,25 @@ export async function getTimetable(deps: Deps, actor: AuthUser, userId: string, 
   const settings = timetableSettings(owner.settings);
   const fromDate = from.slice(0, 10);
   const toDate = to.slice(0, 10);
+  // One more than the bound is placed, so a range holding more is refused, not cut short.
+  const busy = busyPeriods({ ...rules, weekAStart: settings.weekAStart }, Date.parse(from), Date.parse(to), MAX_BUSY_PERIODS);
+  if (busy.length > MAX_BUSY_PERIODS) {
+    throw new AppError('report_too_large', `This timetable has more than ${MAX_BUSY_PERIODS.toLocaleString('en-GB')} lessons between these dates, too many to show at once: choose a shorter range.`, { max: MAX_BUSY_PERIODS });
+  }
   return {
     userId,
     source: head.source,
     timeZone: head.time_zone,
     weekAStart: settings.weekAStart,
-    subscription: head.subscription_url ? { url: head.subscription_url, lastFetchedAt: head.last_fetched_at, lastError: head.last_error } : null,
+    // A calendar's subscription address is often its only key (a published Outlook or Google
+    // calendar): only its owner sees it whole; an office sees the site it comes from.
+    subscription: head.subscription_url ? { url: actor.id === userId ? head.subscription_url : siteOf(head.subscription_url), lastFetchedAt: head.last_fetched_at, lastError: head.last_error } : null,
     updatedAt: head.updated_at,
     counts: await repo.countPeriods(deps.db, userId),
     weekly: rules.weekly.map((p) => ({ kind: 'weekly' as const, day: WEEKDAYS[p.day - 1]!, start: p.start, end: p.end, week: p.week, label: p.label })),
     dated: rules.dated.map((p) => ({ kind: 'dated' as const, ...p })),
     freeDays: rules.freeDays.filter((f) => f.to > fromDate && f.from <= toDate).map((f) => ({ kind: 'free' as const, ...f })),
-    busy: busyPeriods({ ...rules, weekAStart: settings.weekAStart }, Date.parse(from), Date.parse(to)),
+    busy,
     from,
     to,
   };

@@ -1,6 +1,7 @@
 import { TokenVerifier } from 'livekit-server-sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HEARTBEAT_GAP_MS, HEARTBEAT_INTERVAL_MS } from '../../shared/live.js';
+import { MAX_CAPTION_CHARS, MAX_CAPTION_SEGMENTS } from '../../server/live/service.js';
 import { makeTestContext, type TestContext, type TestUser } from '../helpers.js';
 import { ParticipantInfo, Room, signedWebhook, startLiveKitStandIn, TEST_LK, type LiveKitStandIn } from '../livekit-standin.js';
 
@@ -537,6 +538,60 @@ describe('captions and the transcript', () => {
     const vtt = await t.request('GET', `/api/sessions/${s.id}/transcript.vtt`, { as: staff });
     expect(vtt.text.match(/Thank you for having me/g)).toHaveLength(1);
     expect(vtt.text).toContain('00:00:10.000 --> 00:00:12.000\n<v Priya Shah>Thank you for having me</v>');
+  });
+
+  it('takes captions only while the live room can be open, and says when it opens', async () => {
+    const { s, staff } = await bookedSession({ roomKind: 'workshop' });
+    const cap = (segmentId: string) => t.request('POST', `/api/sessions/${s.id}/captions`, { as: staff, body: { segmentId, text: `Said as ${segmentId}`, final: true } });
+    // Weeks before the session (the test clock starts a month early): refused, saying when.
+    const early = await cap('early');
+    expect(early.status).toBe(409);
+    expect(early.json.error.code).toBe('join_window_closed');
+    expect(early.json.error.message).toMatch(/^The live room opens at 15:45 on Tuesday,? 10 February 2026 \(Europe\/London time\): captions are saved only while its live room can be open\.$/);
+    t.clock.set('2026-02-10T15:45:00.000Z');
+    expect((await cap('opening')).status).toBe(200);
+    // A last segment arriving just after the end is kept; one long after is refused.
+    t.clock.set('2026-02-10T17:44:59.999Z');
+    expect((await cap('late')).status).toBe(200);
+    t.clock.set('2026-02-10T17:45:00.000Z');
+    const after = await cap('after');
+    expect(after.status).toBe(409);
+    expect(after.json.error.message).toMatch(/^This session has ended: captions are saved only while/);
+    const vtt = (await t.request('GET', `/api/sessions/${s.id}/transcript.vtt`, { as: staff })).text;
+    expect(vtt.match(/Said as \w+/g)).toEqual(['Said as opening', 'Said as late']);
+  });
+
+  it('refuses new captions once the session’s transcript is full, saying so, and keeps what it holds', async () => {
+    const { s, staff } = await bookedSession({ roomKind: 'workshop' });
+    t.clock.set(START);
+    const row = (i: number, text: string) => ({ session_id: s.id, segment_id: `old-${i}`, text, final: 1, started_at: START, ended_at: null, speaker_identity: `user-${staff.id}`, speaker_name: 'Priya Shah', author_id: staff.id, created_at: START, updated_at: START });
+    const fill = async (n: number, text: string) => {
+      for (let i = 0; i < n; i += 500) await t.db.insertInto('caption_segments').values(Array.from({ length: Math.min(500, n - i) }, (_, k) => row(i + k, text))).execute();
+    };
+    const cap = (segmentId: string, text = 'One more thing', as: TestUser = staff) => t.request('POST', `/api/sessions/${s.id}/captions`, { as, body: { segmentId, text, final: true } });
+    const count = async () => (await t.db.selectFrom('caption_segments').select('segment_id').where('session_id', '=', s.id).execute()).length;
+
+    // As many segments as a transcript holds: no new one, but an existing one may still be corrected.
+    await fill(MAX_CAPTION_SEGMENTS, 'ok');
+    const full = await cap('new-1');
+    expect(full.status).toBe(409);
+    expect(full.json.error.code).toBe('conflict');
+    expect(full.json.error.message).toBe('This session’s transcript is full (at most 20,000 captions and 2,000,000 characters), so no more captions can be saved for it.');
+    expect(await count()).toBe(MAX_CAPTION_SEGMENTS);
+    expect((await cap('old-7', 'ok, corrected', s.trainer)).status).toBe(200);
+    expect(await count()).toBe(MAX_CAPTION_SEGMENTS);
+
+    // As many characters as it holds: up to the limit is taken, one more is not.
+    await t.db.deleteFrom('caption_segments').where('session_id', '=', s.id).execute();
+    await fill(MAX_CAPTION_CHARS / 5_000 - 1, 'x'.repeat(5_000));
+    expect((await cap('last', 'y'.repeat(5_000))).status).toBe(200);
+    const over = await cap('over', '!');
+    expect(over.status).toBe(409);
+    expect(over.json.error.message).toMatch(/transcript is full/);
+    const vtt = await t.request('GET', `/api/sessions/${s.id}/transcript.vtt`, { as: staff });
+    expect(vtt.status).toBe(200);
+    expect(vtt.text).toContain('y'.repeat(5_000));
+    expect(vtt.text).not.toContain('!');
   });
 
   it('lets workshop attendees caption their own speech', async () => {

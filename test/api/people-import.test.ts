@@ -33,6 +33,20 @@ describe('staff CSV import', () => {
     expect(done.json.users.map((u: any) => u.orgName)).toEqual(['Hill Primary', 'Hill Primary']);
   });
 
+  it('names each line as the file has it, counting blank lines and line breaks inside quotes', async () => {
+    const org = await t.org();
+    const office = await t.user('office', org.id);
+    const body = 'name,email,role\n\nAmira Khan,amira@example.org,staff\n"Ben\nEvans",ben@example.org,staff\n\nNo At,not-an-email,staff\n';
+    const check = await t.request('POST', `/api/orgs/${org.id}/users/import?dryRun=true`, { as: office, body, headers: csv });
+    expect(check.status).toBe(400);
+    const lines = (check.json.error.details.lines as { line: number; email: string }[]).map((l) => [l.line, l.email]);
+    expect(lines).toEqual([[3, 'amira@example.org'], [5, 'ben@example.org'], [7, 'not-an-email']]);
+    expect(check.json.error.details.rows).toEqual([
+      { line: 5, message: 'The name runs over more than one line.' },
+      { line: 7, message: '“not-an-email” is not an email address.' },
+    ]);
+  });
+
   it('refuses the whole file with each bad line’s reason in plain words, and every line read', async () => {
     const org = await t.org();
     const admin = await t.user('admin');
@@ -64,5 +78,27 @@ describe('staff CSV import', () => {
     expect((await t.request('POST', `/api/orgs/${other.id}/users/import?dryRun=true`, { as: office, body: 'name,email\nX,x@example.org\n', headers: csv })).status).toBe(403);
     const staff = await t.user('staff', org.id);
     expect((await t.request('POST', `/api/orgs/${org.id}/users/import?dryRun=true`, { as: staff, body: 'name,email\nX,x@example.org\n', headers: csv })).status).toBe(403);
+  });
+
+  it('stops reading a file at the first row over 5,000 and says so; blank lines do not hide rows', async () => {
+    const org = await t.org();
+    const office = await t.user('office', org.id);
+    const post = (body: string) => t.request('POST', `/api/orgs/${org.id}/users/import?dryRun=true`, { as: office, body, headers: csv });
+    const tooMany = 'A CSV file may hold at most 5000 people; this one has more than 5000. Nobody was added.';
+    // Almost 1 MiB of tiny rows: refused for the limit.
+    const huge = await post(`name,email\n${'a,b\n'.repeat(262_000)}`);
+    expect(huge.status).toBe(400);
+    expect(huge.json.error).toMatchObject({ code: 'validation_failed', message: tooMany });
+    // Rows past the limit are not read at all: a broken one there is not what the answer is about.
+    const person = (i: number) => `Person ${i},p${i}@example.org,staff\n`;
+    const people = (n: number, gap = '') => Array.from({ length: n }, (_, i) => person(i) + gap).join('');
+    const brokenTail = await post(`name,email,role\n${people(5_001)}"never closed,x@example.org\n`);
+    expect(brokenTail.json.error.message).toBe(tooMany);
+    // Rows are counted, not lines: 5,001 people between blank lines are refused, 5,000 are read.
+    expect((await post(`name,email,role\n${people(5_001, '\n\n')}`)).json.error.message).toBe(tooMany);
+    const most = await post(`name,email,role\n${people(5_000, '\n')}`);
+    expect(most.status, most.text).toBe(200);
+    expect(most.json.lines).toHaveLength(5_000);
+    expect(await t.db.selectFrom('users').select('id').where('org_id', '=', org.id).execute()).toHaveLength(1);
   });
 });

@@ -53,6 +53,27 @@ describe('office uploads', () => {
     expect((await t.request('GET', '/api/me/timetable', { as: outsider })).json).toMatchObject({ source: null, weekly: [], busy: [] });
   });
 
+  it('holds each person to the rows of a personal file: one over names the line and the person, and changes nothing', async () => {
+    const { org, office, a, b } = await school();
+    await t.request('PUT', '/api/me/timetable', { as: a, body: primaryCsv(), headers: csv });
+    const before = (await t.request('GET', '/api/me/timetable', { as: a })).json;
+    const rows = (email: string, n: number) => Array.from({ length: n }, (_, i) => `${email},${['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday'][i % 5]},09:00,10:00,Lesson ${i}`);
+    // b's one row is line 2; a's rows are lines 3 to 2,003, the 2,001st of them on line 2,003.
+    const over = ['email,day,start,end,label', ...rows(b.email, 1), ...rows(a.email, 2_001)].join('\n');
+    const res = await t.request('PUT', `/api/orgs/${org.id}/timetables`, { as: office, body: over, headers: csv });
+    expect(res.status).toBe(400);
+    expect(res.json.error.code).toBe('validation_failed');
+    expect(res.json.error.message).toBe(`Line 2003: ${a.email} has more than 2000 rows; one person's timetable may hold at most 2000 rows. The timetable was not changed.`);
+    expect(res.json.error.details.rows).toEqual([{ line: 2003, message: `${a.email} has more than 2000 rows; one person's timetable may hold at most 2000 rows` }]);
+    expect((await t.request('GET', '/api/me/timetable', { as: a })).json).toEqual(before);
+    expect((await t.request('GET', '/api/me/timetable', { as: b })).json.source).toBeNull();
+    // Exactly the most one person may have, for two people in one file, is taken.
+    const most = ['email,day,start,end,label', ...rows(a.email, 2_000), ...rows(b.email, 2_000)].join('\n');
+    const ok = await t.request('PUT', `/api/orgs/${org.id}/timetables`, { as: office, body: most, headers: csv });
+    expect(ok.status, ok.text).toBe(200);
+    expect(ok.json.people).toEqual(expect.arrayContaining([{ userId: a.id, email: a.email, periods: 2_000 }, { userId: b.id, email: b.email, periods: 2_000 }]));
+  });
+
   it('lets office staff upload one ICS per person for their own staff only; staff only their own', async () => {
     const { org, office, a, b } = await school();
     const put = await t.request('PUT', `/api/users/${a.id}/timetable`, { as: office, body: secondaryIcs(), headers: ics });
@@ -198,13 +219,30 @@ describe('timetable subscriptions', () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
 
-  it('fetches the calendar at once, then refreshes it on schedule; a failed refresh keeps the last good copy', async () => {
+  it('fetches the calendar at once when subscribed', async () => {
     const { a } = await school();
     const res = await t.request('PUT', '/api/me/timetable/subscription', { as: a, body: { url: `${base}/sis/a.ics` } });
     expect(res.status).toBe(200);
     expect(res.json.source).toBe('subscription');
     expect(res.json.subscription).toEqual({ url: `${base}/sis/a.ics`, lastFetchedAt: '2026-01-12T09:00:00.000Z', lastError: null });
     expect(res.json.counts.freeDays).toBe(1);
+  });
+
+  it('shows the subscription address whole to its owner only: the office sees the site it comes from', async () => {
+    const { a, office } = await school();
+    const secret = `${base}/calendar/published/0f3c9a7e5b/reachcalendar.ics`;
+    expect((await t.request('PUT', '/api/me/timetable/subscription', { as: a, body: { url: secret } })).status).toBe(200);
+    expect((await t.request('GET', '/api/me/timetable', { as: a })).json.subscription.url).toBe(secret);
+    const seen = await t.request('GET', `/api/users/${a.id}/timetable`, { as: office });
+    expect(seen.status).toBe(200);
+    expect(seen.json.subscription.url).toBe(base);
+    expect(seen.text).not.toContain('0f3c9a7e5b');
+  });
+
+  it('refreshes on schedule; a failed refresh keeps the last good copy', async () => {
+    const { a } = await school();
+    const res = await t.request('PUT', '/api/me/timetable/subscription', { as: a, body: { url: `${base}/sis/a.ics` } });
+    expect(res.status).toBe(200);
 
     // The school changes the feed: Y9 Science is gone.
     served = { status: 200, body: secondaryIcs().replace(/BEGIN:VEVENT\r\nUID:y9sci-thu[\s\S]*?END:VEVENT\r\n/g, '') };

@@ -304,3 +304,51 @@ describe('booking around a timetable', () => {
     expect((await t.request('GET', '/api/me/clashes', { as: user })).json.items).toEqual([]);
   });
 });
+
+describe('timetables at the limits', () => {
+  /** 2,000 rows (a personal file's most), Monday to Friday, each lesson at its own minute. */
+  function denseCsv() {
+    const hm = (x: number) => `${String(Math.floor(x / 60)).padStart(2, '0')}:${String(x % 60).padStart(2, '0')}`;
+    const days = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday'];
+    const rows = Array.from({ length: 2_000 }, (_, i) => `${days[i % 5]},${hm(480 + Math.floor(i / 5))},${hm(481 + Math.floor(i / 5))},L${i}`);
+    return ['day,start,end,label', ...rows].join('\n');
+  }
+
+  it('refuses to list more busy periods than one answer holds, saying to choose a shorter range; any week still shows', async () => {
+    const { org, user } = await staff();
+    const office = await t.user('office', org.id);
+    expect((await upload(user, denseCsv())).status).toBe(200);
+    for (const [who, path] of [[user, '/api/me/timetable'], [office, `/api/users/${user.id}/timetable`]] as const) {
+      const year = await t.request('GET', `${path}?from=2026-01-12T00:00:00Z&to=2027-02-15T00:00:00Z`, { as: who });
+      expect(year.status).toBe(422);
+      expect(year.json.error).toMatchObject({ code: 'report_too_large', message: 'This timetable has more than 20,000 lessons between these dates, too many to show at once: choose a shorter range.', details: { max: 20_000 } });
+    }
+    // The week the timetable page asks for, and the default five weeks, answer in full.
+    const week = await t.request('GET', '/api/me/timetable?from=2026-01-19T00:00:00Z&to=2026-01-26T00:00:00Z', { as: user });
+    expect(week.status).toBe(200);
+    expect(week.json.busy).toHaveLength(2_000);
+    const fiveWeeks = await t.request('GET', '/api/me/timetable', { as: user });
+    expect(fiveWeeks.status).toBe(200);
+    expect(fiveWeeks.json.busy).toHaveLength(10_000);
+  });
+
+  it('refuses an ICS with more closed days than a timetable holds, naming the limit, and changes nothing', async () => {
+    const { user } = await staff();
+    expect((await upload(user, primaryCsv())).status).toBe(200);
+    const before = (await t.request('GET', '/api/me/timetable', { as: user })).json;
+    // Four all-day "closed" events every day: 4 x 580 days in the window the file is read for.
+    const daily = (i: number) => ['BEGIN:VEVENT', `UID:closed-${i}@test`, 'DTSTAMP:20260101T000000Z', 'DTSTART;VALUE=DATE:20250101', 'RRULE:FREQ=DAILY', `SUMMARY:Closed ${i}`, 'END:VEVENT'];
+    const lessons = ['BEGIN:VEVENT', 'UID:lesson@test', 'DTSTAMP:20260101T000000Z', 'DTSTART;TZID=Europe/London:20260105T090000', 'DTEND;TZID=Europe/London:20260105T100000', 'RRULE:FREQ=WEEKLY', 'SUMMARY:Y5 maths', 'END:VEVENT'];
+    const body = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//test//EN', ...lessons, ...[1, 2, 3, 4].flatMap(daily), 'END:VCALENDAR', ''].join('\r\n');
+    const res = await upload(user, body, ics);
+    expect(res.status).toBe(400);
+    expect(res.json.error.code).toBe('validation_failed');
+    expect(res.json.error.message).toMatch(/^A timetable may hold at most 2,000 all-day busy events \(days the school is closed\) between 2025-07-16 and 2027-02-16; this file has 2,3\d\d\. The timetable was not changed\.$/);
+    expect((await t.request('GET', '/api/me/timetable', { as: user })).json).toEqual(before);
+    // Two such events (1,160 closed days) are a timetable like any other.
+    const fewer = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//test//EN', ...lessons, ...[1, 2].flatMap(daily), 'END:VCALENDAR', ''].join('\r\n');
+    const ok = await upload(user, fewer, ics);
+    expect(ok.status).toBe(200);
+    expect(ok.json.busy).toEqual([]);
+  });
+});

@@ -217,7 +217,7 @@ export function RoomPage({ id }: { id: string }) {
         await api(`/api/sessions/${encodeURIComponent(id)}/captions`, z.unknown(), {
           method: 'POST',
           body: { segmentId: final.segmentId, text: final.text, final: true, startedAt: new Date(final.startedAt).toISOString(), endedAt: new Date(final.endedAt).toISOString(), speakerIdentity: final.speakerIdentity },
-        }).catch(() => setError('An automatic caption was shown but not saved in the transcript.'));
+        }).catch((e) => setError(`An automatic caption was shown but not saved in the transcript: ${messageOf(e)}`));
       }
       return final;
     },
