@@ -111,10 +111,15 @@ export interface SessionShape {
   endsAt: string;
   venue?: string | null;
   capacity: { inPerson?: number; online?: number };
+  bookingClosesAt?: string | null;
+  holdsReleaseAt?: string | null;
 }
 export function sessionShapeIssues(s: SessionShape): { path: string[]; message: string }[] {
   const issues: { path: string[]; message: string }[] = [];
   if (Date.parse(s.endsAt) <= Date.parse(s.startsAt)) issues.push({ path: ['endsAt'], message: 'must be after startsAt' });
+  // Booking closes when the session ends at the latest: a cut-off or hold release may only be earlier.
+  if (s.bookingClosesAt && Date.parse(s.bookingClosesAt) > Date.parse(s.endsAt)) issues.push({ path: ['bookingClosesAt'], message: 'must not be after endsAt' });
+  if (s.holdsReleaseAt && Date.parse(s.holdsReleaseAt) > Date.parse(s.endsAt)) issues.push({ path: ['holdsReleaseAt'], message: 'must not be after endsAt' });
   const inPerson = s.capacity.inPerson ?? 0;
   const online = s.capacity.online ?? 0;
   if (s.mode === 'online' && inPerson > 0) issues.push({ path: ['capacity', 'inPerson'], message: 'an online session has no in-person seats' });
@@ -234,6 +239,13 @@ export const CreateSeriesInput = z
   .superRefine((v, ctx) => {
     v.occurrences.forEach((o, i) => {
       if (Date.parse(o.endsAt) <= Date.parse(o.startsAt)) ctx.addIssue({ code: 'custom', path: ['occurrences', i, 'endsAt'], message: 'must be after startsAt' });
+      // A cut-off or hold release moves with each date (same distance before its start): it must still not be after that date's end.
+      for (const key of ['bookingClosesAt', 'holdsReleaseAt'] as const) {
+        const at = v.session[key];
+        if (at && Date.parse(at) - Date.parse(v.session.startsAt) + Date.parse(o.startsAt) > Date.parse(o.endsAt)) {
+          ctx.addIssue({ code: 'custom', path: ['occurrences', i, 'endsAt'], message: `must not be before the session's ${key === 'bookingClosesAt' ? 'booking cut-off' : 'hold release'} on this date` });
+        }
+      }
     });
   });
 export type CreateSeriesInput = z.infer<typeof CreateSeriesInput>;

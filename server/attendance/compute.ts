@@ -52,7 +52,9 @@ export interface Summary {
 export function summarise(spans: readonly Span[], w: SessionWindow): Summary {
   const ms = coveredMs(spans, w.startMs, w.endMs);
   const length = w.endMs - w.startMs;
-  return { minutes: Math.floor(ms / MINUTE), attended: length > 0 && ms > 0 && ms >= w.threshold * length };
+  // The threshold's share of the session in whole milliseconds: 0.55 of an hour is
+  // 1980000.0000000002 in floating point, which exactly 33 minutes present would miss.
+  return { minutes: Math.floor(ms / MINUTE), attended: length > 0 && ms > 0 && ms >= Math.round(w.threshold * length) };
 }
 
 /** A stored interval's facts, in epoch ms (null when unknown). */

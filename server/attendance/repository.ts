@@ -64,6 +64,19 @@ export async function saveResult(trx: Q, row: Database['attendance_results']) {
     .execute();
 }
 
+/**
+ * A session's recorded outcomes undone: its attended and absent bookings are confirmed again
+ * (all three hold a seat, so the stored counts stay as they are) and their results dropped.
+ */
+export async function reopenOutcomes(trx: Transaction<Database>, sessionId: string, nowIso: string): Promise<number> {
+  const ids = (await trx.selectFrom('bookings').select('id').where('session_id', '=', sessionId).where('status', 'in', ['attended', 'absent']).execute()).map((r) => r.id);
+  if (ids.length === 0) return 0;
+  await trx.updateTable('bookings').set({ status: 'confirmed', updated_at: nowIso }).where('id', 'in', ids).execute();
+  await trx.deleteFrom('attendance_results').where('booking_id', 'in', ids).execute();
+  await raiseFeeds(trx, { bookingIds: ids }, nowIso);
+  return ids.length;
+}
+
 export async function setBookingStatus(trx: Q, bookingId: string, status: 'attended' | 'absent', nowIso: string) {
   const done = await trx.updateTable('bookings').set({ status, updated_at: nowIso }).where('id', '=', bookingId).where('status', 'in', [...SEATED]).executeTakeFirst();
   if (Number(done.numUpdatedRows) > 0) await raiseFeeds(trx, { bookingIds: [bookingId] }, nowIso);
@@ -111,7 +124,8 @@ export type Whose = { userId: string } | { orgId: string; viewer: Viewer };
 
 /** Attended bookings (CPD evidence) of one person, or of an organisation's staff, with their sessions. */
 function attended(db: Q, by: Whose) {
-  const q = db.selectFrom('bookings as b').innerJoin('users as u', 'u.id', 'b.user_id').innerJoin('sessions as s', 's.id', 'b.session_id').where('b.status', '=', 'attended');
+  // A session cancelled after it was held counts nowhere, as in reach (server/reach/repository.ts).
+  const q = db.selectFrom('bookings as b').innerJoin('users as u', 'u.id', 'b.user_id').innerJoin('sessions as s', 's.id', 'b.session_id').where('b.status', '=', 'attended').where('s.status', '<>', 'cancelled');
   if ('userId' in by) return q.where('b.user_id', '=', by.userId);
   return q.where('u.org_id', '=', by.orgId).where(visibleTo(by.viewer, 's'));
 }

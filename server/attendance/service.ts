@@ -4,7 +4,8 @@
  * Also in-person check-in codes, the outcome job and CPD completions.
  */
 import QRCode from 'qrcode';
-import type { SessionRow } from '../../db/schema.js';
+import type { Transaction } from 'kysely';
+import type { Database, SessionRow } from '../../db/schema.js';
 import type { z } from 'zod';
 import type { AttendanceRow, Completion, OverrideInput } from '../../shared/attendance.js';
 import { audienceLabels, findActiveBooking, findBooking, viewerFor } from '../bookings/repository.js';
@@ -206,11 +207,25 @@ export async function finaliseSession(deps: Deps, s: SessionRow): Promise<number
   return rows.length;
 }
 
-/** Re-finalises a session whose outcome time has passed (after late data or a register change). */
+/** Whether a session's outcome time (its end and the grace after it) has come. */
+export const outcomeDue = (s: Pick<SessionRow, 'ends_at'>, now: Date) => Date.parse(s.ends_at) + OUTCOME_GRACE_MS <= now.getTime();
+
+/**
+ * Inside the transaction that changes a session's times or attendance threshold: a session
+ * whose outcome time has not come (moved later, or to a future date) has not been held, so
+ * outcomes recorded under its old times are undone and its people can join and be recorded
+ * on the new date. The caller then calls `finaliseSessionIfOver`, which records a session
+ * still over again by its new times and threshold.
+ */
+export async function outcomesAfterSessionChange(trx: Transaction<Database>, deps: Deps, after: SessionRow): Promise<void> {
+  if (!outcomeDue(after, deps.now())) await repo.reopenOutcomes(trx, after.id, deps.now().toISOString());
+}
+
+/** Re-finalises a session whose outcome time has passed (after late data, a register change or a change of its times). */
 export async function finaliseSessionIfOver(deps: Deps, sessionId: string) {
   const s = await findSession(deps.db, sessionId);
   if (!s || s.status !== 'scheduled') return;
-  if (Date.parse(s.ends_at) + OUTCOME_GRACE_MS > deps.now().getTime()) return;
+  if (!outcomeDue(s, deps.now())) return;
   await finaliseSession(deps, s);
 }
 

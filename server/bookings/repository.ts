@@ -65,7 +65,12 @@ export async function holdsOf(db: Q, ids: readonly string[]): Promise<HoldRow[]>
 
 /** When a session's held seats stop being held for their organisations (they are open to anyone from then). */
 export function holdsReleaseAt(s: Pick<SeatStateRow, 'holds_release_at' | 'booking_closes_at' | 'ends_at'>): string {
-  return s.holds_release_at ?? s.booking_closes_at ?? s.ends_at;
+  const at = s.holds_release_at ?? s.booking_closes_at ?? s.ends_at;
+  return at < s.ends_at ? at : s.ends_at;
+}
+/** When booking a session closes: its cut-off when that is earlier than its end, else its end. */
+export function bookingClosesAt(s: Pick<SeatStateRow, 'booking_closes_at' | 'ends_at'>): string {
+  return s.booking_closes_at !== null && s.booking_closes_at < s.ends_at ? s.booking_closes_at : s.ends_at;
 }
 
 /**

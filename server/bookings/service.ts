@@ -91,7 +91,8 @@ export type BookAnswer = { results: (BookingOutcome | BookingFailure)[] } | { er
 /** Why nobody can book `seat` on `s` now, if so. */
 function closedFor(s: SessionRow, seat: SeatKind, now: Date): AppError | null {
   if (s.status === 'cancelled') return new AppError('session_cancelled', 'This session has been cancelled.');
-  if (now.toISOString() >= (s.booking_closes_at ?? s.ends_at)) return new AppError('booking_closed', 'Booking for this session has closed.');
+  // Booking closes at the cut-off when it is earlier, and at the session's end in any case.
+  if (now.toISOString() >= repo.bookingClosesAt(s)) return new AppError('booking_closed', 'Booking for this session has closed.');
   if (!seatsOfMode(s.mode).includes(seat) || capacityOf(s, seat) === 0) {
     return new AppError('validation_failed', `This session has no ${seatWord(seat)} seats.`, { issues: [{ path: 'seat', message: 'not offered by this session' }] });
   }

@@ -27,13 +27,14 @@ export function bookingForCertificate(db: Q, bookingId: string) {
     .innerJoin('sessions as s', 's.id', 'b.session_id')
     .leftJoin('courses as c', 'c.id', 's.course_id')
     .leftJoin('attendance_results as r', 'r.booking_id', 'b.id')
-    .select(['b.id', 'b.user_id', 'b.status', 'b.session_id', 'u.name', 's.title', 's.starts_at', 'c.title as course_title', 'r.minutes'])
+    .select(['b.id', 'b.user_id', 'b.status', 'b.session_id', 'u.name', 's.title', 's.starts_at', 's.status as session_status', 'c.title as course_title', 'r.minutes'])
     .where('b.id', '=', bookingId)
     .executeTakeFirst();
 }
 
+/** A booking's status, and its session's (a cancelled session's attendance counts nowhere). */
 export function bookingStatus(db: Q, bookingId: string) {
-  return db.selectFrom('bookings').select('status').where('id', '=', bookingId).executeTakeFirst();
+  return db.selectFrom('bookings as b').innerJoin('sessions as s', 's.id', 'b.session_id').select(['b.status', 's.status as session_status']).where('b.id', '=', bookingId).executeTakeFirst();
 }
 
 /** The person's attended bookings, newest first. */
@@ -44,6 +45,7 @@ export function attendedBookings(db: Q, userId: string) {
     .select(['b.id', 'b.session_id', 's.title', 's.starts_at'])
     .where('b.user_id', '=', userId)
     .where('b.status', '=', 'attended')
+    .where('s.status', '<>', 'cancelled')
     .orderBy('s.starts_at', 'desc')
     .limit(1000)
     .execute();

@@ -48,7 +48,7 @@ export async function attendanceCertificate(deps: Deps, actor: AuthUser, booking
   const b = await repo.bookingForCertificate(deps.db, bookingId);
   // Someone else's booking does not exist for the caller.
   if (!b || (b.user_id !== actor.id && actor.role !== 'admin')) throw new AppError('not_found', 'No such booking.');
-  if (b.status !== 'attended') throw new AppError('not_attendee', 'A certificate of attendance is given once the session is over and your attendance is recorded.');
+  if (b.status !== 'attended' || b.session_status === 'cancelled') throw new AppError('not_attendee', 'A certificate of attendance is given once the session is over and your attendance is recorded.');
   return repo.issue(deps.db, {
     code: newCertCode(),
     subject_key: `attendance:${b.id}`,
@@ -124,7 +124,7 @@ export async function verify(deps: Deps, rawCode: string, client: string): Promi
   if (!row) return { status: 'unknown' };
   if (row.kind === 'attendance' && row.booking_id) {
     const b = await repo.bookingStatus(deps.db, row.booking_id);
-    if (b?.status !== 'attended') return { status: 'withdrawn' };
+    if (b?.status !== 'attended' || b.session_status === 'cancelled') return { status: 'withdrawn' };
   }
   if (row.kind === 'course' && row.course_id && !(await courseCompletion(deps.db, row.user_id, row.course_id))) return { status: 'withdrawn' };
   return { status: 'genuine', certificate: factsOf(row) };

@@ -43,9 +43,13 @@ export interface Scope {
   sessionIds?: string[];
 }
 
-/** Answers in scope, on sessions that were not cancelled. */
+/** Answers in scope, on sessions that were not cancelled, of people still recorded as attending (a register corrected to absent takes theirs out). */
 function answersIn(db: Q, scope: Scope) {
-  let q = db.selectFrom('feedback as f').innerJoin('sessions as s', 's.id', 'f.session_id').where('s.status', '<>', 'cancelled');
+  let q = db
+    .selectFrom('feedback as f')
+    .innerJoin('sessions as s', 's.id', 'f.session_id')
+    .innerJoin('bookings as fb', (j) => j.onRef('fb.id', '=', 'f.booking_id').on('fb.status', '=', 'attended'))
+    .where('s.status', '<>', 'cancelled');
   if (scope.sessionId) q = q.where('f.session_id', '=', scope.sessionId);
   if (scope.courseId) q = q.where('s.course_id', '=', scope.courseId);
   if (scope.sessionIds) q = q.where('f.session_id', 'in', scope.sessionIds);

@@ -98,6 +98,16 @@ async function ensureRoom(deps: Deps, s: SessionRow) {
  * the trainer's controls and the raised hand go through this server. Someone a trainer
  * removed cannot join again until let back in; after "End for everyone" only trainers can.
  */
+/** Someone a trainer removed, or everyone once the room was ended for all, stays out (trainers excepted). */
+async function requireNotKeptOut(deps: Deps, sessionId: string, userId: string) {
+  if (await repo.isRemoved(deps.db, sessionId, userId)) {
+    throw new AppError('removed_from_room', 'A trainer removed you from this session’s live room, so you cannot join it again unless a trainer lets you back in.');
+  }
+  if (await repo.roomEnded(deps.db, sessionId)) {
+    throw new AppError('room_ended', 'The trainer has ended this session’s live room for everyone.');
+  }
+}
+
 export async function join(deps: Deps, actor: AuthUser, sessionId: string): Promise<JoinResult> {
   const s = await requireSession(deps, sessionId);
   if (s.status === 'cancelled') throw new AppError('session_cancelled', 'This session has been cancelled.');
@@ -106,12 +116,7 @@ export async function join(deps: Deps, actor: AuthUser, sessionId: string): Prom
   const lk = requireLiveKit(deps);
   requireJoinWindow(deps, s);
   const trainer = who.role === 'trainer';
-  if (!trainer && (await repo.isRemoved(deps.db, s.id, actor.id))) {
-    throw new AppError('removed_from_room', 'A trainer removed you from this session’s live room, so you cannot join it again unless a trainer lets you back in.');
-  }
-  if (!trainer && (await repo.roomEnded(deps.db, s.id))) {
-    throw new AppError('room_ended', 'The trainer has ended this session’s live room for everyone.');
-  }
+  if (!trainer) await requireNotKeptOut(deps, s.id, actor.id);
   await ensureRoom(deps, s);
 
   const canPublish = trainer || s.room_kind === 'workshop' || (await repo.isSpeaker(deps.db, s.id, actor.id));
@@ -576,6 +581,9 @@ export async function reportPresence(deps: Deps, actor: AuthUser, sessionId: str
   if (!who) throw new AppError('not_attendee', 'Only confirmed online attendees report presence in the live room.');
   requireJoinWindow(deps, s);
   if (who.role === 'trainer') return { stored: false };
+  // Someone kept out of the room is not present in it, whatever their browser says: only
+  // their leaving is still taken (it can only end presence).
+  if (event !== 'leave') await requireNotKeptOut(deps, s.id, actor.id);
   const now = deps.now();
   const nowIso = now.toISOString();
   await deps.db.transaction().execute(async (trx) => {

@@ -16,10 +16,17 @@ type Q = Kysely<Database> | Transaction<Database>;
  */
 export type PeopleScope = { kind: 'all' } | { kind: 'orgs'; orgIds: readonly string[]; seenBy: Viewer };
 
-/** Whether the session of booking alias `b` counts in `scope`: a primary-key probe, or nothing to check. */
-function sessionCounts(scope: PeopleScope, b: string): RawBuilder<SqlBool> {
-  if (scope.kind === 'all' || scope.seenBy.kind === 'all') return sql<SqlBool>`1 = 1`;
-  return sql<SqlBool>`exists (select 1 from sessions vs where vs.id = ${sql.ref(`${b}.session_id`)} and ${visibleTo(scope.seenBy, 'vs')})`;
+/**
+ * Whether the session of booking alias `b` counts in `scope`: a primary-key probe. A cancelled
+ * session counts nowhere (not even one held before it was cancelled); a query that already
+ * joins the session checks that on its join (`joined`), leaving only visibility, if anything.
+ */
+function sessionCounts(scope: PeopleScope, b: string, joined = false): RawBuilder<SqlBool> {
+  const everything = scope.kind === 'all' || scope.seenBy.kind === 'all';
+  if (joined && everything) return sql<SqlBool>`1 = 1`;
+  const notCancelled = joined ? sql<SqlBool>`1 = 1` : sql<SqlBool>`vs.status <> 'cancelled'`;
+  const visible = everything ? sql<SqlBool>`1 = 1` : visibleTo(scope.seenBy, 'vs');
+  return sql<SqlBool>`exists (select 1 from sessions vs where vs.id = ${sql.ref(`${b}.session_id`)} and ${notCancelled} and ${visible})`;
 }
 
 /** Booking statuses that hold (or held) a seat: "booked". */
@@ -43,6 +50,7 @@ export async function attendedPartRows(db: Q, userIds: readonly string[]) {
       .innerJoin('courses as c', 'c.id', 's.course_id')
       .select(['b.user_id', 'c.id as course_id', 'c.title as course_title', 'c.parts_required', 's.part', 's.id as session_id', 's.title as session_title', 's.ends_at'])
       .where('b.status', '=', 'attended')
+      .where('s.status', '<>', 'cancelled')
       .whereRef('s.part', '<=', 'c.parts_required')
       .where('b.user_id', 'in', userIds.slice(i, i + CHUNK))
       .orderBy('b.user_id')
@@ -77,7 +85,8 @@ function completedCourses(db: Q, scope: PeopleScope) {
     .innerJoin('users as u', 'u.id', 'b.user_id')
     .where(inWorkforce(scope))
     .where('b.status', '=', 'attended')
-    .where(sessionCounts(scope, 'b'))
+    .where('s.status', '<>', 'cancelled')
+    .where(sessionCounts(scope, 'b', true))
     .whereRef('s.part', '<=', 'c.parts_required')
     .select((eb) => ['b.user_id', 'u.org_id', 'u.job_role', 'c.id as course_id', 'c.parts_required', 's.part', eb.fn.min('s.ends_at').as('first_end')])
     .groupBy(['b.user_id', 'u.org_id', 'u.job_role', 'c.id', 'c.parts_required', 's.part']);
@@ -133,7 +142,8 @@ export async function firstAttendancePerDay(db: Q, scope: PeopleScope) {
     .innerJoin('users as u', 'u.id', 'b.user_id')
     .where(inWorkforce(scope))
     .where('b.status', '=', 'attended')
-    .where(sessionCounts(scope, 'b'))
+    .where('s.status', '<>', 'cancelled')
+    .where(sessionCounts(scope, 'b', true))
     .select((eb) => ['b.user_id', eb.fn.min('s.ends_at').as('first_end')])
     .groupBy('b.user_id');
   const rows = await db

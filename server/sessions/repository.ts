@@ -1,7 +1,7 @@
 import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import type { Database, NewSession, SessionArea, SessionMode, SessionRow, SessionUpdate } from '../../db/schema.js';
 import { raiseFeeds } from '../calendar/feed-revisions.js';
-import { prepared, preparedIn, type Prepared } from '../../db/prepared.js';
+import { kindOf, prepared, preparedIn, type Prepared } from '../../db/prepared.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -93,12 +93,15 @@ function filtered(db: Q, f: SessionFilter, patterns: string[] = (f.words ?? []).
   if (f.courseId) q = q.where('course_id', '=', f.courseId);
   if (f.area) q = q.where('area', '=', f.area);
   if (!f.includeCancelled) q = q.where('status', '=', 'scheduled');
+  // Case is folded for every letter, not only ASCII: on SQLite by unicode_lower (db/sqlite.ts
+  // registers it on each connection), as the patterns are by toLowerCase.
+  const lower = patterns.length && kindOf(db) === 'sqlite' ? sql.raw('unicode_lower') : sql.raw('lower');
   for (const pattern of patterns) {
     q = q.where((eb) =>
       eb.or([
-        sql<boolean>`lower(title) like ${pattern} escape '\\'`,
-        sql<boolean>`lower(description) like ${pattern} escape '\\'`,
-        eb('course_id', 'in', eb.selectFrom('courses').select('courses.id').where(sql<boolean>`lower(courses.title) like ${pattern} escape '\\'`)),
+        sql<boolean>`${lower}(title) like ${pattern} escape '\\'`,
+        sql<boolean>`${lower}(description) like ${pattern} escape '\\'`,
+        eb('course_id', 'in', eb.selectFrom('courses').select('courses.id').where(sql<boolean>`${lower}(courses.title) like ${pattern} escape '\\'`)),
       ]),
     );
   }

@@ -33,6 +33,7 @@ import * as engine from '../bookings/service.js';
 import * as repo from './repository.js';
 import { requireLeadMayPublish } from './leads.js';
 import { callerHasTimetable, fitsForSessions } from '../timetables/service.js';
+import { finaliseSessionIfOver, outcomesAfterSessionChange } from '../attendance/service.js';
 
 /** A session as `viewerOrgId`'s people see it (their organisation's held seats count as free to them). */
 export function toSession(row: repo.SessionViewRow, trainerIds: string[], seats: Record<SeatKind, SeatState>, viewerOrgId: string | null = null, names: ReadonlyMap<string, string> = new Map()): Session {
@@ -142,9 +143,9 @@ export async function getSession(deps: Deps, id: string, caller?: AuthUser): Pro
 const iso = (s: string) => new Date(s).toISOString();
 
 /** A session-shape problem in words for people ("The number of online seats is required for this mode"); the field path stays in the issues. */
-const FIELD_NAMES: Record<string, string> = { endsAt: 'The end time', startsAt: 'the start time', venue: 'The venue', 'capacity.inPerson': 'The number of in-person seats', 'capacity.online': 'The number of online seats' };
+const FIELD_NAMES: Record<string, string> = { endsAt: 'The end time', startsAt: 'the start time', bookingClosesAt: 'The booking cut-off', holdsReleaseAt: 'The hold release time', venue: 'The venue', 'capacity.inPerson': 'The number of in-person seats', 'capacity.online': 'The number of online seats' };
 function shapeMessage(issue: { path: string[]; message: string }): string {
-  const message = issue.message.replace(/\bstartsAt\b/, FIELD_NAMES.startsAt!);
+  const message = issue.message.replace(/\bstartsAt\b/, FIELD_NAMES.startsAt!).replace(/\bendsAt\b/, 'the end time');
   // "must ...", "is ...": said of the field; anything else is a sentence of its own.
   if (!/^(must|is)\b/.test(message)) return `${message[0]!.toUpperCase()}${message.slice(1)}.`;
   return `${FIELD_NAMES[issue.path.join('.')] ?? 'The session'} ${message}.`;
@@ -358,19 +359,32 @@ export async function updateSession(deps: Deps, actor: AuthUser, id: string, pat
     const current = await repo.findSession(deps.db, id);
     await checkCourseTrainers(deps, patch.courseId !== undefined ? patch.courseId : current?.course_id, trainerIds ?? (await repo.trainerIdsOf(deps.db, [id])).get(id) ?? []);
   }
+  let outcomeRuleChanged = false;
   await deps.db.transaction().execute(async (trx) => {
     const row = await lockSession(trx, deps.dbKind, id);
     if (!row) throw new AppError('not_found', 'No such session.');
     if (row.status === 'cancelled') throw new AppError('session_cancelled', 'This session has been cancelled and cannot be changed.');
+    const startsAt = patch.startsAt ? iso(patch.startsAt) : row.starts_at;
+    const endsAt = patch.endsAt ? iso(patch.endsAt) : row.ends_at;
+    // A cut-off or hold release not given anew (or sent back unchanged, as the edit form does)
+    // moves with the start, as in a series, and never past the end; one given anew is checked below.
+    const movedWithStart = (given: string | null | undefined, stored: string | null): string | null => {
+      if (given !== undefined && !(given && stored && iso(given) === stored && (startsAt !== row.starts_at || endsAt !== row.ends_at))) return given ? iso(given) : null;
+      if (!stored) return null;
+      const at = new Date(Date.parse(stored) - Date.parse(row.starts_at) + Date.parse(startsAt)).toISOString();
+      return at < endsAt ? at : endsAt;
+    };
     const merged = {
       mode: patch.mode ?? row.mode,
-      startsAt: patch.startsAt ? iso(patch.startsAt) : row.starts_at,
-      endsAt: patch.endsAt ? iso(patch.endsAt) : row.ends_at,
+      startsAt,
+      endsAt,
       venue: patch.venue !== undefined ? patch.venue : row.venue,
       capacity: {
         inPerson: patch.capacity?.inPerson ?? (patch.mode === 'online' ? 0 : row.capacity_in_person),
         online: patch.capacity?.online ?? (patch.mode === 'in_person' ? 0 : row.capacity_online),
       },
+      bookingClosesAt: movedWithStart(patch.bookingClosesAt, row.booking_closes_at),
+      holdsReleaseAt: movedWithStart(patch.holdsReleaseAt, row.holds_release_at),
     };
     const issues = sessionShapeIssues(merged);
     if (issues.length) throw new AppError('validation_failed', shapeMessage(issues[0]!), { issues: issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
@@ -391,8 +405,8 @@ export async function updateSession(deps: Deps, actor: AuthUser, id: string, pat
       area: patch.area !== undefined ? patch.area : row.area,
       capacity_in_person: merged.capacity.inPerson,
       capacity_online: merged.capacity.online,
-      booking_closes_at: patch.bookingClosesAt !== undefined ? (patch.bookingClosesAt ? iso(patch.bookingClosesAt) : null) : row.booking_closes_at,
-      holds_release_at: patch.holdsReleaseAt !== undefined ? (patch.holdsReleaseAt ? iso(patch.holdsReleaseAt) : null) : row.holds_release_at,
+      booking_closes_at: merged.bookingClosesAt,
+      holds_release_at: merged.holdsReleaseAt,
       waitlist_policy: patch.waitlistPolicy ?? row.waitlist_policy,
       offer_hold_minutes: patch.offerHoldMinutes ?? row.offer_hold_minutes,
       room_kind: patch.roomKind ?? row.room_kind,
@@ -415,9 +429,15 @@ export async function updateSession(deps: Deps, actor: AuthUser, id: string, pat
         throw new AppError('audience_excludes_booked', `Seats are held on this session for ${heldFor.join(', ')}, outside that audience: release the hold first, or choose a wider audience.`);
       }
     }
+    // Attendance is recorded by the session's times and threshold: a change of them undoes
+    // outcomes of a session not yet over (before the people on it are told of the change),
+    // and records one still over again, below, once this has committed.
+    outcomeRuleChanged = after.starts_at !== row.starts_at || after.ends_at !== row.ends_at || after.attendance_threshold !== row.attendance_threshold;
+    if (outcomeRuleChanged) await outcomesAfterSessionChange(trx, deps, after);
     await engine.afterSessionChange(trx, deps, after, { timeOrPlaceChanged });
     if (trainerIds) await repo.replaceTrainers(trx, id, trainerIds);
   });
+  if (outcomeRuleChanged) await finaliseSessionIfOver(deps, id);
   return getSession(deps, id);
 }
 

@@ -965,3 +965,26 @@ describe('local outbox', () => {
     expect((await t.request('GET', '/api/outbox', { as: a })).status).toBe(403);
   });
 });
+
+describe('booking closes when the session ends at the latest', () => {
+  it('booking a session that has already ended (moved earlier, its old cut-off left as it was)', async () => {
+    const s = await t.session({ startsAt: '2026-02-20T16:00:00.000Z', endsAt: '2026-02-20T17:30:00.000Z', bookingClosesAt: '2026-02-19T16:00:00.000Z' });
+    const p = await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { startsAt: '2026-02-10T16:00:00.000Z', endsAt: '2026-02-10T17:30:00.000Z' } });
+    expect(p.status).toBe(200);
+    t.clock.set('2026-02-12T09:00:00.000Z');
+    const staff = await t.user('staff', (await t.org()).id);
+    const b = await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: staff, body: {} });
+    expect(b.status).toBe(409);
+    expect(b.json.error.code).toBe('booking_closed');
+  });
+
+  it('a stored cut-off after the end (from before it was refused) closes booking at the end, and the session says so', async () => {
+    const s = await t.session({ startsAt: '2026-02-10T16:00:00.000Z', endsAt: '2026-02-10T17:30:00.000Z' });
+    await t.db.updateTable('sessions').set({ booking_closes_at: '2026-03-10T16:00:00.000Z', holds_release_at: '2026-03-10T16:00:00.000Z' }).where('id', '=', s.id).execute();
+    t.clock.set('2026-02-12T09:00:00.000Z');
+    const staff = await t.user('staff', (await t.org()).id);
+    const b = await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: staff, body: {} });
+    expect(b.status).toBe(409);
+    expect(b.json.error.code).toBe('booking_closed');
+  });
+});

@@ -218,6 +218,25 @@ describe('feedback results', () => {
   });
 });
 
+describe('feedback of someone whose attendance no longer counts', () => {
+  it('an answer of someone corrected to absent counts nowhere and is not shown', async () => {
+    const h = await heldSession({ attendees: ['Ann Jones', 'Bob Smith'] });
+    t.clock.set(AFTER);
+    await recordAttendanceOutcomes(t.deps);
+    const ann = h.people['Ann Jones']!;
+    expect((await t.request('PUT', `/api/sessions/${h.s.id}/feedback/mine`, { as: ann, body: answer(1, 1, 1, 'Waste of time') })).status).toBe(200);
+    expect((await t.request('PUT', `/api/sessions/${h.s.id}/feedback/mine`, { as: h.people['Bob Smith']!, body: answer(4, 2, 4) })).status).toBe(200);
+    expect((await t.request('PUT', `/api/sessions/${h.s.id}/attendance/${ann.bookingId}`, { as: h.s.trainer, body: { attended: false } })).status).toBe(200);
+    const res = await t.request('GET', `/api/sessions/${h.s.id}/feedback`, { as: h.s.trainer });
+    expect(res.status).toBe(200);
+    expect(res.json.summary.responses).toBe(1);
+    expect(res.json.summary.comments).toEqual([]);
+    const course = await t.request('GET', `/api/courses/${h.course.id}/feedback`, { as: h.admin });
+    expect(course.json.summary.responses).toBe(1);
+    expect(JSON.stringify(course.json)).not.toContain('Waste of time');
+  });
+});
+
 describe('feedback at scale', () => {
   it('counts every answer, however many; carries the 200 latest comments, newest first, and says how many there are', async () => {
     const { s, course, admin, people } = await heldSession({ attendees: ['Ann Jones'] });

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { courseCompletionsFor } from '../../server/reach/completion.js';
+import { recordAttendanceOutcomes } from '../../server/attendance/service.js';
 import { makeTestContext, type TestContext, type TestUser } from '../helpers.js';
 
 let t: TestContext;
@@ -89,5 +90,40 @@ describe('the course completion rule', () => {
     expect((await t.request('GET', '/api/courses', { as: admin })).json.items.find((c: { id: string }) => c.id === courseId).partsRequired).toBe(1);
     const badPart = await t.request('POST', '/api/sessions', { as: trainer, body: { title: 'x', courseId, part: 0, mode: 'online', startsAt: '2026-02-10T16:00:00.000Z', endsAt: '2026-02-10T17:00:00.000Z', capacity: { online: 5 } } });
     expect(badPart.status).toBe(400);
+  });
+});
+
+describe('a session cancelled after it was held', () => {
+  async function held() {
+    const admin = await t.user('admin');
+    const course = (await t.request('POST', '/api/courses', { as: admin, body: { title: 'Inclusion basics' } })).json;
+    const s = await t.session({ courseId: course.id });
+    const org = await t.org();
+    const office = await t.user('office', org.id);
+    const ann = await t.user('staff', org.id, 'Ann Jones');
+    const b = await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: ann, body: {} });
+    expect((await t.request('PUT', `/api/sessions/${s.id}/attendance/${b.json.id}`, { as: s.trainer, body: { attended: true, minutes: 85 } })).status).toBe(200);
+    t.clock.set('2026-02-10T18:00:00.000Z');
+    await recordAttendanceOutcomes(t.deps);
+    return { admin, course, s, org, office, ann, bookingId: b.json.id as string };
+  }
+
+  it('counts nowhere: coverage, completions, the training record and certificates', async () => {
+    const { s, office, course, ann, org, bookingId } = await held();
+    // Before: attended, completed, on the record, certified.
+    expect((await t.request('GET', '/api/reach/coverage', { as: office })).json.totals.attended).toBe(1);
+    expect((await t.request('GET', `/api/courses/${course.id}/certificate.pdf`, { as: ann })).status).toBe(200);
+    const cert = await t.request('GET', `/api/bookings/${bookingId}/certificate.pdf`, { as: ann });
+    expect(cert.status).toBe(200);
+
+    expect((await t.request('POST', `/api/sessions/${s.id}/cancel`, { as: s.trainer, body: { reason: 'entered twice' } })).status).toBe(200);
+    const cov = (await t.request('GET', '/api/reach/coverage', { as: office })).json;
+    expect(cov.totals.attended).toBe(0);
+    expect(cov.totals.completed[course.id] ?? 0).toBe(0);
+    expect((await courseCompletionsFor(t.db, [ann.id])).get(ann.id) ?? []).toEqual([]);
+    expect((await t.request('GET', `/api/courses/${course.id}/certificate.pdf`, { as: ann })).status).not.toBe(200);
+    expect((await t.request('GET', `/api/bookings/${bookingId}/certificate.pdf`, { as: ann })).status).not.toBe(200);
+    expect((await t.request('GET', '/api/me/completions', { as: ann })).json.items).toEqual([]);
+    expect((await t.request('GET', `/api/orgs/${org.id}/completions`, { as: office })).json.items).toEqual([]);
   });
 });

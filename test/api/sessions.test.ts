@@ -152,3 +152,71 @@ describe('editing sessions', () => {
     expect(res.json.error.code).toBe('not_found');
   });
 });
+
+describe('booking cut-off and hold release are not after the end', () => {
+  const online = { title: 'x', mode: 'online', startsAt: '2026-03-10T16:00:00.000Z', endsAt: '2026-03-10T17:30:00.000Z', capacity: { online: 5 } };
+
+  it('a cut-off or hold release after the end is refused on create; at or before the end is accepted', async () => {
+    const trainer = await t.user('trainer');
+    const late = await t.request('POST', '/api/sessions', { as: trainer, body: { ...online, bookingClosesAt: '2026-04-10T16:00:00.000Z' } });
+    expect(late.status).toBe(400);
+    expect(JSON.stringify(late.json.error)).toContain('bookingClosesAt');
+    expect((await t.request('POST', '/api/sessions', { as: trainer, body: { ...online, holdsReleaseAt: '2026-03-10T17:31:00.000Z' } })).status).toBe(400);
+    const ok = await t.request('POST', '/api/sessions', { as: trainer, body: { ...online, bookingClosesAt: '2026-03-10T17:30:00.000Z', holdsReleaseAt: '2026-03-09T16:00:00.000Z' } });
+    expect(ok.status).toBe(201);
+  });
+
+  it('in a series, each date’s moved cut-off must not be after that date’s end', async () => {
+    const trainer = await t.user('trainer');
+    const session = { ...online, bookingClosesAt: '2026-03-10T17:00:00.000Z' };
+    const bad = await t.request('POST', '/api/sessions/series', { as: trainer, body: { session, occurrences: [{ startsAt: '2026-03-17T16:00:00.000Z', endsAt: '2026-03-17T16:30:00.000Z' }] } });
+    expect(bad.status).toBe(400);
+    const good = await t.request('POST', '/api/sessions/series', { as: trainer, body: { session, occurrences: [{ startsAt: '2026-03-17T16:00:00.000Z', endsAt: '2026-03-17T17:30:00.000Z' }] } });
+    expect(good.status).toBe(201);
+    expect(good.json.items[0].bookingClosesAt).toBe('2026-03-17T17:00:00.000Z');
+  });
+
+  it('an edit may not set a cut-off or hold release after the (new) end', async () => {
+    const s = await t.session({ ...online });
+    expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { bookingClosesAt: '2026-03-11T09:00:00.000Z' } })).status).toBe(400);
+    expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { holdsReleaseAt: '2026-03-11T09:00:00.000Z' } })).status).toBe(400);
+    const moved = await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { startsAt: '2026-03-03T16:00:00.000Z', endsAt: '2026-03-03T17:30:00.000Z', bookingClosesAt: '2026-03-09T09:00:00.000Z' } });
+    expect(moved.status).toBe(400);
+    expect((await t.request('GET', `/api/sessions/${s.id}`, { as: s.trainer })).json).toMatchObject({ startsAt: '2026-03-10T16:00:00.000Z', bookingClosesAt: null });
+  });
+
+  it('moving a session moves its cut-off and hold release with the start, also when the form sends them back unchanged', async () => {
+    const s = await t.session({ ...online, startsAt: '2026-03-20T16:00:00.000Z', endsAt: '2026-03-20T17:30:00.000Z', bookingClosesAt: '2026-03-19T16:00:00.000Z', holdsReleaseAt: '2026-03-18T16:00:00.000Z' });
+    const earlier = await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { startsAt: '2026-03-10T16:00:00.000Z', endsAt: '2026-03-10T17:30:00.000Z' } });
+    expect(earlier.status).toBe(200);
+    expect(earlier.json).toMatchObject({ bookingClosesAt: '2026-03-09T16:00:00.000Z', holdsReleaseAt: '2026-03-08T16:00:00.000Z' });
+    // The edit form sends the prefilled cut-off and release back as they were.
+    const later = await t.request('PATCH', `/api/sessions/${s.id}`, {
+      as: s.trainer,
+      body: { startsAt: '2026-04-10T15:00:00.000Z', endsAt: '2026-04-10T16:30:00.000Z', bookingClosesAt: '2026-03-09T16:00:00.000Z', holdsReleaseAt: '2026-03-08T16:00:00.000Z' },
+    });
+    expect(later.status).toBe(200);
+    expect(later.json).toMatchObject({ bookingClosesAt: '2026-04-09T15:00:00.000Z', holdsReleaseAt: '2026-04-08T15:00:00.000Z' });
+    // A new cut-off given with the move is taken as given.
+    const chosen = await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { startsAt: '2026-04-11T15:00:00.000Z', endsAt: '2026-04-11T16:30:00.000Z', bookingClosesAt: '2026-04-11T12:00:00.000Z' } });
+    expect(chosen.json).toMatchObject({ bookingClosesAt: '2026-04-11T12:00:00.000Z', holdsReleaseAt: '2026-04-09T15:00:00.000Z' });
+    // Shortened so a cut-off moved with the start would fall after the end: it closes at the end.
+    await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { bookingClosesAt: '2026-04-11T16:00:00.000Z' } });
+    const shorter = await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { endsAt: '2026-04-11T15:30:00.000Z' } });
+    expect(shorter.status).toBe(200);
+    expect(shorter.json.bookingClosesAt).toBe('2026-04-11T15:30:00.000Z');
+  });
+});
+
+describe('searching titles with letters beyond ASCII', () => {
+  it('finds “École readiness” by École, école, ÉCOLE and readiness', async () => {
+    const staff = await t.user('staff', (await t.org()).id);
+    await t.session({ title: 'École readiness', startsAt: '2026-03-10T16:00:00Z', endsAt: '2026-03-10T17:00:00Z' });
+    await t.session({ title: 'Ecole without accent', startsAt: '2026-03-11T16:00:00Z', endsAt: '2026-03-11T17:00:00Z' });
+    for (const q of ['École', 'école', 'ÉCOLE', 'readiness', 'ÉCOLE READINESS']) {
+      const res = await t.request('GET', `/api/sessions?q=${encodeURIComponent(q)}`, { as: staff });
+      expect(res.status).toBe(200);
+      expect(res.json.items.map((s: { title: string }) => s.title), q).toEqual(['École readiness']);
+    }
+  });
+});

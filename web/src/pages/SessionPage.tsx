@@ -264,7 +264,7 @@ export function SessionPage({ id }: { id: string }) {
   const title = s ? s.title : page.error ? 'Session not available' : 'Session';
   const counts = s && chosenSeat ? countsFor(s, chosenSeat) : null;
   const full = counts ? counts.available <= 0 : false;
-  const open = s && s.status === 'scheduled' && Date.parse(s.bookingClosesAt ?? s.endsAt) > Date.now();
+  const open = s && s.status === 'scheduled' && Math.min(Date.parse(s.bookingClosesAt ?? s.endsAt), Date.parse(s.endsAt)) > Date.now();
   const kindWord = chosenSeat === 'online' ? 'online' : 'in-person';
 
   return (
