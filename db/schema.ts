@@ -301,7 +301,7 @@ export interface OutboxTable {
   reason: string | null;
   /** An idempotency key: a reminder or notice is enqueued at most once per key. */
   dedupe_key: string | null;
-  status: 'pending' | 'sent' | 'local';
+  status: 'pending' | 'sent' | 'local' | 'dropped';
   attempts: number;
   next_attempt_at: string;
   locked_until: string | null;

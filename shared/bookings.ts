@@ -66,7 +66,8 @@ export const OutboxMessage = z.object({
   to: z.string(),
   subject: z.string(),
   text: z.string(),
-  status: z.enum(['pending', 'sent', 'local']),
+  /** dropped: never sent, because what it said no longer applied when its turn came (lastError says why). */
+  status: z.enum(['pending', 'sent', 'local', 'dropped']),
   attempts: z.number(),
   lastError: z.string().nullable(),
   createdAt: z.string(),

@@ -57,8 +57,30 @@ export async function warnExpiringOffers(deps: Deps): Promise<void> {
 }
 
 /**
- * Reminders 24 hours and 1 hour before a session, to confirmed attendees who booked before
- * that point. Keyed on the start time, so a moved session reminds again.
+ * Whether a booking's place became a seat after `pointIso`: someone promoted from the
+ * waiting list, or who accepted an offered place, later than that. The booking row keeps no
+ * such time (its created_at is when they joined the queue, its updated_at moves with any
+ * change, a seat move included), but the notice telling them of it is written in the same
+ * transaction as the change (kind `promoted`, or `confirmed` on accepting an offer), so its
+ * created_at is when the seat became theirs.
+ */
+async function seatedAfter(deps: Deps, bookingId: string, pointIso: string): Promise<boolean> {
+  const found = await deps.db
+    .selectFrom('outbox')
+    .select('id')
+    .where('booking_id', '=', bookingId)
+    .where('kind', 'in', ['promoted', 'confirmed'])
+    .where('booking_status', '=', 'confirmed')
+    .where('created_at', '>', pointIso)
+    .executeTakeFirst();
+  return found !== undefined;
+}
+
+/**
+ * Reminders 24 hours and 1 hour before a session, to confirmed attendees whose seat was
+ * theirs before that point (booked then, or promoted or accepted an offer then: not someone
+ * who joined the queue early and got the seat on the day). Keyed on the start time, so a
+ * moved session reminds again.
  */
 export async function sendReminders(deps: Deps): Promise<void> {
   const now = deps.now();
@@ -67,14 +89,23 @@ export async function sendReminders(deps: Deps): Promise<void> {
     const rows = await deps.db
       .selectFrom('bookings as b')
       .innerJoin('sessions as s', 's.id', 'b.session_id')
-      .select(['b.id', 'b.created_at', 's.starts_at'])
+      .select(['b.id', 'b.created_at', 'b.updated_at', 's.starts_at'])
       .where('b.status', '=', 'confirmed')
       .where('s.status', '=', 'scheduled')
       .where('s.starts_at', '>', lower.toISOString())
       .where('s.starts_at', '<=', new Date(now.getTime() + ahead).toISOString())
       .execute();
     for (const r of rows) {
-      if (Date.parse(r.created_at) > Date.parse(r.starts_at) - ahead) continue;
+      const point = Date.parse(r.starts_at) - ahead;
+      if (Date.parse(r.created_at) > point) continue;
+      // Unchanged since the reminder point, it has been a seat since then. One changed after it
+      // (rare: a promotion, an accepted offer, a seat move) is looked up in its notices, unless
+      // its reminder has already been written.
+      if (Date.parse(r.updated_at) > point) {
+        const dedupeKey = `${kind}:${r.id}:${r.starts_at}`;
+        const written = await deps.db.selectFrom('outbox').select('id').where('dedupe_key', '=', dedupeKey).executeTakeFirst();
+        if (written || (await seatedAfter(deps, r.id, new Date(point).toISOString()))) continue;
+      }
       await deps.db.transaction().execute((trx) => enqueue(trx, deps, kind, r.id, { dedupeKey: `${kind}:${r.id}:${r.starts_at}` }));
     }
   }

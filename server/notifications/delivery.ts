@@ -3,7 +3,9 @@
  * PostgreSQL, the single writer on SQLite), so several processes never send the same
  * message at once, and a process that dies mid-send leaves its rows to be retried by
  * another once the lease runs out. Failures back off exponentially, without limit on
- * attempts: nothing is dropped while the mail server is down.
+ * attempts: nothing is dropped while the mail server is down. A reminder, offer-expiry
+ * warning or feedback request that no longer applies by the time it can go (the session was
+ * cancelled or moved, the place given up, the offer taken) is kept but never sent.
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import nodemailer from 'nodemailer';
@@ -45,6 +47,68 @@ export function configuredMailer(config: Config): Mailer | null {
 }
 
 type Q = Kysely<Database> | Transaction<Database>;
+
+/** Notices that only make sense while the booking and session are as they were when written. */
+const TIME_BOUND = new Set(['reminder_24h', 'reminder_1h', 'offer_expiring', 'feedback_request']);
+
+/** The instant a reminder or expiry warning was written for: the end of its dedupe key `${kind}:${bookingId}:${instant}`. */
+function keyedInstant(row: Pick<OutboxRow, 'kind' | 'booking_id' | 'dedupe_key'>): string | null {
+  const prefix = `${row.kind}:${row.booking_id}:`;
+  return row.dedupe_key?.startsWith(prefix) ? row.dedupe_key.slice(prefix.length) : null;
+}
+
+const sameInstant = (a: string | null, b: string | null) => a !== null && b !== null && Date.parse(a) === Date.parse(b);
+
+/**
+ * Why a time-bound notice (a reminder, an offer-expiry warning, a feedback request) no
+ * longer applies, read from the booking and session as they are now; null when it still
+ * does, and for every other kind of notice. A notice held back by a mail-server outage must
+ * not tell someone of a session that was cancelled or moved, a place they gave up, or an
+ * offer they have already accepted.
+ */
+export async function whyNoLongerApplies(db: Q, row: Pick<OutboxRow, 'kind' | 'booking_id' | 'dedupe_key'>, now: Date): Promise<string | null> {
+  if (!TIME_BOUND.has(row.kind) || !row.booking_id) return null;
+  const found = await db
+    .selectFrom('bookings as b')
+    .innerJoin('sessions as s', 's.id', 'b.session_id')
+    .select(['b.status', 'b.offer_expires_at', 's.status as session_status', 's.starts_at', 's.ends_at'])
+    .where('b.id', '=', row.booking_id)
+    .executeTakeFirst();
+  if (!found) return null; // delivery reports a booking that is gone
+  if (found.session_status === 'cancelled') return 'the session was cancelled';
+  if (row.kind === 'reminder_24h' || row.kind === 'reminder_1h') {
+    if (found.status !== 'confirmed') return `the booking is no longer confirmed (it is ${found.status})`;
+    const written = keyedInstant(row);
+    if (written !== null && !sameInstant(written, found.starts_at)) return 'the session has moved to another time';
+    if (Date.parse(found.ends_at) <= now.getTime()) return 'the session has ended';
+    return null;
+  }
+  if (row.kind === 'offer_expiring') {
+    if (found.status !== 'offered') return `the offer is no longer open (the booking is ${found.status})`;
+    const written = keyedInstant(row);
+    if (written !== null && !sameInstant(written, found.offer_expires_at)) return 'the offer was replaced by another';
+    if (found.offer_expires_at !== null && Date.parse(found.offer_expires_at) <= now.getTime()) return 'the offer has expired';
+    return null;
+  }
+  // feedback_request
+  if (found.status !== 'attended') return `the booking is no longer marked attended (it is ${found.status})`;
+  return null;
+}
+
+/**
+ * Files a notice that no longer applies as never to be sent: it stays in the outbox as
+ * `dropped`, out of the delivery queue, with the reason in its last error for an
+ * administrator to read (the Mail page says "Not sent: it no longer applied").
+ */
+async function dropNotice(deps: Deps, row: OutboxRow, why: string, claimed: boolean): Promise<void> {
+  await deps.db
+    .updateTable('outbox')
+    .set({ status: 'dropped', sent_at: null, locked_until: null, last_error: `No longer applies: ${why}` })
+    .where('id', '=', row.id)
+    .where('status', '=', claimed ? 'pending' : 'local')
+    .execute();
+  deps.logger.info('notice no longer applies: not sent', { outboxId: row.id, kind: row.kind, reason: why });
+}
 
 /**
  * Claims up to `limit` due rows for this process, soonest due first: the rows are walked in
@@ -102,7 +166,15 @@ async function claim(deps: Deps, limit: number, as: 'lease' | 'file'): Promise<O
  */
 export async function deliverDue(deps: Deps, mailer: Mailer | null, limit = 50, shouldStop: () => boolean = () => false): Promise<{ sent: number; failed: number }> {
   // Nothing leaves the machine without a mailer: the due messages are filed as they are claimed.
-  if (!mailer) return { sent: (await claim(deps, limit, 'file')).length, failed: 0 };
+  if (!mailer) {
+    const filed = await claim(deps, limit, 'file');
+    // Filed all at once; those that no longer apply are then marked as such.
+    for (const row of filed) {
+      const why = await whyNoLongerApplies(deps.db, row, deps.now());
+      if (why) await dropNotice(deps, row, why, false);
+    }
+    return { sent: filed.length, failed: 0 };
+  }
   const rows = await claim(deps, limit, 'lease');
   let sent = 0;
   let failed = 0;
@@ -125,6 +197,12 @@ export async function deliverDue(deps: Deps, mailer: Mailer | null, limit = 50, 
       .executeTakeFirst();
     if (Number(renewed.numUpdatedRows) === 0) continue;
     try {
+      // Checked just before sending, however late that is (after an outage, say).
+      const why = await whyNoLongerApplies(deps.db, row, deps.now());
+      if (why) {
+        await dropNotice(deps, row, why, true);
+        continue;
+      }
       const message = await renderNotice(deps.db, deps, row);
       if (!message) throw new Error(`booking ${row.booking_id} of this notice no longer exists`);
       await mailer.send(row, message);

@@ -35,6 +35,11 @@ export interface NoticeContext {
   reason?: string;
   /** Extra paragraphs, e.g. a timetable clash warning. */
   notes?: string[];
+  /**
+   * When the message is sent (or filed): a reminder's subject says "Today" or "Tomorrow"
+   * from the reader's local date then. Defaults to the current time.
+   */
+  sentAt?: string;
 }
 
 // Building an Intl.DateTimeFormat costs far more than formatting with one (it was an eighth
@@ -60,6 +65,26 @@ export function formatWhen(startIso: string, endIso: string, timeZone: string): 
 
 export function formatInstant(iso: string, timeZone: string): string {
   return formatter('instant', timeZone, { weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short' }).format(new Date(iso));
+}
+
+/** The reader's calendar date of an instant, as YYYY-MM-DD. */
+function localDate(iso: string, timeZone: string): string {
+  const parts = formatter('date', timeZone, { year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date(iso));
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('year')}-${part('month')}-${part('day')}`;
+}
+
+/**
+ * How a reminder names the day of the session, from the reader's local dates: a 24-hour
+ * reminder is sent on the day before or (when it went out late) on the day itself.
+ */
+export function dayWord(startIso: string, sentIso: string, timeZone: string): 'Today' | 'Tomorrow' | 'Coming up' {
+  const start = localDate(startIso, timeZone);
+  const sent = localDate(sentIso, timeZone);
+  if (start === sent) return 'Today';
+  // The calendar day after the sending day (dates as UTC noon, so no zone shift moves them).
+  const next = new Date(Date.parse(`${sent}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  return start === next ? 'Tomorrow' : 'Coming up';
 }
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -88,7 +113,7 @@ export function compose(ctx: NoticeContext): { subject: string; text: string; ht
     left_waitlist: [`Left the waiting list: ${s.title}`, ['You are no longer on the waiting list for this session.', ...(ctx.reason ? [ctx.reason] : [])]],
     session_cancelled: [`Session cancelled: ${s.title}`, ['Sorry: this session has been cancelled, and your booking with it.', ...(ctx.reason ? [`Reason given: ${ctx.reason}`] : [])]],
     session_changed: [`Changed: ${s.title}`, ['The details of this session have changed. Please check the new time and place below.']],
-    reminder_24h: [`Tomorrow: ${s.title}`, ['A reminder that your session is coming up.']],
+    reminder_24h: [`${dayWord(s.starts_at, ctx.sentAt ?? new Date().toISOString(), ctx.timeZone)}: ${s.title}`, ['A reminder that your session is coming up.']],
     reminder_1h: [`Starting within the hour: ${s.title}`, ['Your session starts soon.']],
     seat_changed: [`Your place has changed: ${s.title}`, [seatChanged(b)]],
     removed: [`Removed from: ${s.title}`, ['The trainer has taken you off this session, so your place is cancelled.', ...(ctx.reason ? [`Reason given: ${ctx.reason}`] : [])]],
@@ -101,12 +126,14 @@ export function compose(ctx: NoticeContext): { subject: string; text: string; ht
   // A feedback request's link leads to the form; every other notice's to the booking.
   const feedback = ctx.kind === 'feedback_request';
   const linkLabel = feedback ? 'Give your feedback' : 'Manage your booking';
-  const text = [`Hello ${ctx.user.name},`, '', ...paras, '', ...details, '', `${linkLabel}: ${ctx.manageUrl}`, '', 'SEND Live Training'].join('\n');
+  // Paragraphs are separated by a blank line; a paragraph keeps its own line breaks (a
+  // trainer's list, say), in the text part as written and in the HTML part as <br>.
+  const text = [`Hello ${ctx.user.name},`, paras.join('\n\n'), details.join('\n'), `${linkLabel}: ${ctx.manageUrl}`, 'SEND Live Training'].join('\n\n');
   const html = `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>
 <body style="font-family: Arial, sans-serif; font-size: 16px; line-height: 1.5; color: #1a1a1a; background: #ffffff;">
 <h1 style="font-size: 22px;">${escapeHtml(subject)}</h1>
 <p>Hello ${escapeHtml(ctx.user.name)},</p>
-${paras.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}
+${paras.map((p) => `<p>${escapeHtml(p).replace(/\r?\n/g, '<br>\n')}</p>`).join('\n')}
 <dl>
 <dt style="font-weight: bold;">Session</dt><dd>${escapeHtml(s.title)}</dd>
 <dt style="font-weight: bold;">When</dt><dd>${escapeHtml(when)}</dd>

@@ -162,6 +162,8 @@ export async function renderNotice(db: Q, deps: Deps, row: OutboxRow): Promise<R
     manageUrl: kind === 'feedback_request' ? `${manageUrl(deps, found.id)}#feedback` : manageUrl(deps, found.id),
     position: row.queue_position ?? undefined,
     reason: row.reason ?? undefined,
+    // A reminder names the day from when it is sent (or was filed), not when it was written.
+    sentAt: row.sent_at ?? deps.now().toISOString(),
   });
   const ical = await inviteForNotice(db, deps, kind, found.id, { status: booking.status, revision: booking.revision });
   return { ...message, parts: ical ? { ical } : {} };

@@ -1,0 +1,283 @@
+/**
+ * What notices say and whether they still go out: a trainer's message keeps its layout, a
+ * reminder names the right day and is not sent to someone who got their seat on the day,
+ * and a time-bound notice held back (a mail-server outage) is not sent once it no longer
+ * applies, but kept in the outbox, marked as such.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runJobsOnce } from '../../server/jobs.js';
+import { sendReminders, warnExpiringOffers } from '../../server/bookings/jobs.js';
+import { deliverDue, smtpMailer } from '../../server/notifications/delivery.js';
+import { makeTestContext, type TestContext } from '../helpers.js';
+import { startSmtp } from '../smtp.js';
+
+let t: TestContext;
+beforeEach(async () => {
+  t = await makeTestContext({ now: '2026-02-01T09:00:00.000Z' });
+});
+afterEach(async () => {
+  await t.close();
+});
+
+const subjectOf = (raw: string) => /^Subject: (.*)$/m.exec(raw)?.[1];
+
+describe('message layout', () => {
+  it('A: text part keeps the blank line between paragraphs', async () => {
+    const trainer = await t.user('trainer');
+    const s = await t.session({}, trainer);
+    const p = await t.user('staff', (await t.org()).id);
+    expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: p, body: {} })).status).toBe(201);
+    const text = 'Please bring:\n- a laptop\n- your class list\n\nParking is at the back.';
+    expect((await t.request('POST', `/api/sessions/${s.id}/messages`, { as: trainer, body: { text } })).status).toBe(201);
+    const [m] = await t.mails('trainer_message');
+    expect(m!.message.text).toContain('- your class list\n\nParking is at the back.');
+  });
+
+  it('A2: HTML part keeps the trainer’s line breaks', async () => {
+    const trainer = await t.user('trainer');
+    const s = await t.session({}, trainer);
+    const p = await t.user('staff', (await t.org()).id);
+    await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: p, body: {} });
+    await t.request('POST', `/api/sessions/${s.id}/messages`, { as: trainer, body: { text: 'Please bring:\n- a laptop\n- your class list' } });
+    const [m] = await t.mails('trainer_message');
+    expect(m!.message.html).toMatch(/<p>Please bring:(<br>|<br \/>)/);
+    expect(m!.message.html).toContain('<p>Please bring:<br>\n- a laptop<br>\n- your class list</p>');
+  });
+
+  it('A3: every notice separates its paragraphs with a blank line, and escapes what it is given', async () => {
+    const s = await t.session({ title: 'Full <one>', capacity: { online: 1 } });
+    const org = await t.org();
+    const [a, b] = [await t.user('staff', org.id), await t.user('staff', org.id)];
+    await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: a, body: {} });
+    await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: b, body: {} });
+    const [m] = await t.mails('waitlisted');
+    expect(m!.message.text).toContain(
+      `Hello ${b.name},\n\nThe session is full, so you are on the waiting list at number 1.\n\nIf a place comes up we will let you know straight away.\n\nSession: Full <one>\nWhen: `,
+    );
+    expect(m!.message.text).toMatch(/\nWhere: Online \(join from the session page\)\n\nManage your booking: http:\/\/localhost:3000\/bookings\/[^\n]+\n\nSEND Live Training$/);
+    expect(m!.message.html).toContain('<dd>Full &lt;one&gt;</dd>');
+  });
+});
+
+describe('reminders name the day, and go to those who had their seat by then', () => {
+  it('C: a person promoted from the waiting list on the day is not reminded "Tomorrow" for a session that starts today', async () => {
+    const s = await t.session({ capacity: { online: 1 }, startsAt: '2026-02-04T16:00:00Z', endsAt: '2026-02-04T17:00:00Z' });
+    const org = await t.org();
+    const [a, b] = [await t.user('staff', org.id), await t.user('staff', org.id)];
+    const first = await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: a, body: {} });
+    expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: b, body: {} })).json.status).toBe('waitlisted');
+    t.clock.set('2026-02-04T08:00:00.000Z');
+    expect((await t.request('DELETE', `/api/bookings/${first.json.id}`, { as: a })).status).toBe(200);
+    await runJobsOnce(t.deps, null);
+    const reminders = (await t.mails('reminder_24h')).filter((m) => m.to_email === b.email);
+    expect(reminders.map((m) => m.message.subject)).not.toContain(`Tomorrow: ${s.title}`);
+    expect(reminders).toEqual([]);
+    expect((await t.mails('promoted')).map((m) => m.to_email)).toEqual([b.email]);
+    // The hour before, they are reminded like everyone seated by then.
+    t.clock.set('2026-02-04T15:10:00.000Z');
+    await runJobsOnce(t.deps, null);
+    expect((await t.mails('reminder_1h')).map((m) => m.to_email)).toEqual([b.email]);
+  });
+
+  it('C2: promoted before the 24-hour point, seat moved after it: still reminded a day ahead', async () => {
+    const s = await t.session({ capacity: { online: 1, inPerson: 2 }, mode: 'hybrid', venue: 'Hall', startsAt: '2026-02-04T16:00:00Z', endsAt: '2026-02-04T17:00:00Z' });
+    const org = await t.org();
+    const [a, b, c] = [await t.user('staff', org.id), await t.user('staff', org.id), await t.user('staff', org.id)];
+    const first = await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: a, body: { seat: 'online' } });
+    expect(first.status, first.text).toBe(201);
+    expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: c, body: { seat: 'in_person' } })).status).toBe(201);
+    const bb = await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: b, body: { seat: 'online' } });
+    expect(bb.json.status).toBe('waitlisted');
+    t.clock.set('2026-02-02T08:00:00.000Z'); // b is promoted well before the 24-hour point
+    expect((await t.request('DELETE', `/api/bookings/${first.json.id}`, { as: a })).status).toBe(200);
+    expect((await t.mails('promoted')).map((m) => m.to_email)).toEqual([b.email]);
+    t.clock.set('2026-02-03T17:59:00.000Z'); // and moved to an in-person seat after it
+    const moved = await t.request('POST', `/api/bookings/${bb.json.id}/seat`, { as: s.trainer, body: { seat: 'in_person' } });
+    expect(moved.status, moved.text).toBe(200);
+    t.clock.set('2026-02-03T18:00:00.000Z');
+    await runJobsOnce(t.deps, null);
+    const reminders = await t.mails('reminder_24h');
+    expect(reminders.map((m) => m.to_email).sort()).toEqual([b.email, c.email].sort());
+    expect(reminders.map((m) => m.message.subject)).toEqual([`Tomorrow: ${s.title}`, `Tomorrow: ${s.title}`]);
+  });
+
+  it('C3: a day-ahead reminder delivered late, on the day of the session, says "Today"', async () => {
+    const s = await t.session({ startsAt: '2026-02-04T16:00:00Z', endsAt: '2026-02-04T17:00:00Z' });
+    const p = await t.user('staff', (await t.org()).id);
+    await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: p, body: {} });
+    await deliverDue(t.deps, null);
+    t.clock.set('2026-02-03T16:30:00.000Z');
+    await sendReminders(t.deps);
+    t.clock.set('2026-02-04T08:00:00.000Z');
+    await deliverDue(t.deps, null);
+    const [m] = await t.mails('reminder_24h');
+    expect(m!.message.subject).toBe(`Today: ${s.title}`);
+  });
+
+  it('C4: the reader’s own date decides: 23:30 UTC in summer is already tomorrow in London', async () => {
+    const s = await t.session({ startsAt: '2026-06-11T15:00:00Z', endsAt: '2026-06-11T16:00:00Z' });
+    const p = await t.user('staff', (await t.org()).id);
+    await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: p, body: {} });
+    t.clock.set('2026-06-10T23:30:00.000Z'); // 00:30 on 11 June, BST
+    await runJobsOnce(t.deps, null);
+    const [m] = await t.mails('reminder_24h');
+    expect(m!.message.subject).toBe(`Today: ${s.title}`);
+  });
+});
+
+describe('time-bound notices that no longer apply are not sent', () => {
+  it('B: a reminder held back by a mail-server outage is not sent after the session was cancelled', { timeout: 20_000 }, async () => {
+    const smtp = await startSmtp();
+    try {
+      const mailer = smtpMailer(smtp.url, 'noreply@example.org');
+      const s = await t.session({ startsAt: '2026-02-04T16:00:00Z', endsAt: '2026-02-04T17:00:00Z' });
+      const p = await t.user('staff', (await t.org()).id);
+      await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: p, body: {} });
+      expect(await deliverDue(t.deps, mailer)).toEqual({ sent: 1, failed: 0 });
+      smtp.received.splice(0);
+      t.clock.set('2026-02-04T15:20:00.000Z');
+      smtp.refuse('421-mail');
+      await sendReminders(t.deps);
+      expect(await deliverDue(t.deps, mailer)).toEqual({ sent: 0, failed: 1 });
+      t.clock.advance(5_000);
+      expect((await t.request('POST', `/api/sessions/${s.id}/cancel`, { as: s.trainer, body: { reason: 'Trainer ill' } })).status).toBe(200);
+      smtp.refuse('none');
+      t.clock.advance(60_000);
+      await deliverDue(t.deps, mailer);
+      const subjects = smtp.received.map((m) => subjectOf(m.raw));
+      expect(subjects).toContain(`Session cancelled: ${s.title}`);
+      expect(subjects).not.toContain(`Starting within the hour: ${s.title}`);
+
+      // Kept, never to be sent, and visible as such on the Mail page.
+      const [row] = await t.db.selectFrom('outbox').selectAll().where('kind', '=', 'reminder_1h').execute();
+      expect(row).toMatchObject({ status: 'dropped', sent_at: null, locked_until: null, last_error: 'No longer applies: the session was cancelled' });
+      t.clock.advance(3_600_000);
+      expect(await deliverDue(t.deps, mailer)).toEqual({ sent: 0, failed: 0 });
+      expect(smtp.received.map((m) => subjectOf(m.raw))).not.toContain(`Starting within the hour: ${s.title}`);
+      const admin = await t.user('admin');
+      const page = await t.request('GET', `/api/outbox?to=${encodeURIComponent(p.email)}`, { as: admin });
+      expect(page.json.items.find((m: { kind: string }) => m.kind === 'reminder_1h')).toMatchObject({ status: 'dropped', lastError: 'No longer applies: the session was cancelled', sentAt: null });
+      expect((await t.request('POST', `/api/outbox/${row!.id}/retry`, { as: admin })).status).toBe(404);
+    } finally {
+      await smtp.close();
+    }
+  });
+
+  it('B2: after an outage, no reminder to someone who cancelled, nor an expiry warning to someone who accepted', { timeout: 20_000 }, async () => {
+    const smtp = await startSmtp();
+    try {
+      const mailer = smtpMailer(smtp.url, 'noreply@example.org');
+      const s = await t.session({ startsAt: '2026-02-04T16:00:00Z', endsAt: '2026-02-04T17:00:00Z' });
+      const org = await t.org();
+      const p = await t.user('staff', org.id);
+      const mine = await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: p, body: {} });
+      const o = await t.session({ title: 'Offered one', capacity: { online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 600, startsAt: '2026-02-06T16:00:00Z', endsAt: '2026-02-06T17:00:00Z' });
+      const [x, y] = [await t.user('staff', org.id), await t.user('staff', org.id)];
+      const xb = await t.request('POST', `/api/sessions/${o.id}/bookings`, { as: x, body: {} });
+      const yb = await t.request('POST', `/api/sessions/${o.id}/bookings`, { as: y, body: {} });
+      await t.request('DELETE', `/api/bookings/${xb.json.id}`, { as: x });
+      await deliverDue(t.deps, mailer);
+      smtp.received.splice(0);
+      smtp.refuse('421-mail');
+      t.clock.set('2026-02-01T17:30:00.000Z');
+      await runJobsOnce(t.deps, mailer);
+      expect((await t.mails('offer_expiring')).map((m) => m.to_email)).toEqual([y.email]);
+      t.clock.set('2026-02-01T17:31:00.000Z');
+      expect((await t.request('POST', `/api/bookings/${yb.json.id}/accept`, { as: y })).status).toBe(200);
+      t.clock.set('2026-02-03T16:30:00.000Z');
+      await runJobsOnce(t.deps, mailer);
+      expect((await t.mails('reminder_24h')).map((m) => m.to_email)).toEqual([p.email]);
+      t.clock.set('2026-02-03T16:31:00.000Z');
+      expect((await t.request('DELETE', `/api/bookings/${mine.json.id}`, { as: p })).status).toBe(200);
+      smtp.refuse('none');
+      t.clock.set('2026-02-03T18:00:00.000Z');
+      await deliverDue(t.deps, mailer);
+      const got = smtp.received.map((m) => [m.to[0] === p.email ? 'p' : m.to[0] === y.email ? 'y' : 'x', subjectOf(m.raw)]);
+      expect(got).not.toContainEqual(['p', `Tomorrow: ${s.title}`]);
+      expect(got).not.toContainEqual(['y', `Your offered place expires soon: Offered one`]);
+      // What did go: the cancellation and the acceptance.
+      expect(got).toContainEqual(['p', `Cancelled: ${s.title}`]);
+      expect(got).toContainEqual(['y', `Booked: Offered one`]);
+      const dropped = await t.db.selectFrom('outbox').select(['kind', 'status', 'last_error']).where('kind', 'in', ['reminder_24h', 'offer_expiring']).orderBy('kind').execute();
+      expect(dropped).toEqual([
+        { kind: 'offer_expiring', status: 'dropped', last_error: 'No longer applies: the offer is no longer open (the booking is confirmed)' },
+        { kind: 'reminder_24h', status: 'dropped', last_error: 'No longer applies: the booking is no longer confirmed (it is cancelled)' },
+      ]);
+    } finally {
+      await smtp.close();
+    }
+  });
+
+  it('B3: a reminder for a session moved since it was written is not sent; the new time is reminded of', { timeout: 20_000 }, async () => {
+    const smtp = await startSmtp();
+    try {
+      const mailer = smtpMailer(smtp.url, 'noreply@example.org');
+      const s = await t.session({ startsAt: '2026-02-04T16:00:00Z', endsAt: '2026-02-04T17:00:00Z' });
+      const p = await t.user('staff', (await t.org()).id);
+      await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: p, body: {} });
+      await deliverDue(t.deps, mailer);
+      smtp.received.splice(0);
+      smtp.refuse('421-mail');
+      t.clock.set('2026-02-03T16:30:00.000Z');
+      await sendReminders(t.deps);
+      expect(await deliverDue(t.deps, mailer)).toEqual({ sent: 0, failed: 1 });
+      // Moved in the database as a session edit does (start and end), a week later.
+      await t.db.updateTable('sessions').set({ starts_at: '2026-02-11T16:00:00.000Z', ends_at: '2026-02-11T17:00:00.000Z' }).where('id', '=', s.id).execute();
+      smtp.refuse('none');
+      t.clock.advance(60_000);
+      await deliverDue(t.deps, mailer);
+      expect(smtp.received.map((m) => subjectOf(m.raw))).toEqual([]);
+      const [row] = await t.db.selectFrom('outbox').select(['status', 'last_error']).where('kind', '=', 'reminder_24h').execute();
+      expect(row).toEqual({ status: 'dropped', last_error: 'No longer applies: the session has moved to another time' });
+      t.clock.set('2026-02-10T16:30:00.000Z');
+      await runJobsOnce(t.deps, mailer);
+      expect(smtp.received.map((m) => subjectOf(m.raw))).toEqual([`Tomorrow: ${s.title}`]);
+    } finally {
+      await smtp.close();
+    }
+  });
+
+  it('B4: an expiry warning for an offer that has already run out is not sent; without a mail server the stale notice is marked too', async () => {
+    const o = await t.session({ title: 'Offered one', capacity: { online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 600, startsAt: '2026-02-06T16:00:00Z', endsAt: '2026-02-06T17:00:00Z' });
+    const org = await t.org();
+    const [x, y] = [await t.user('staff', org.id), await t.user('staff', org.id)];
+    const xb = await t.request('POST', `/api/sessions/${o.id}/bookings`, { as: x, body: {} });
+    await t.request('POST', `/api/sessions/${o.id}/bookings`, { as: y, body: {} });
+    await t.request('DELETE', `/api/bookings/${xb.json.id}`, { as: x });
+    await deliverDue(t.deps, null);
+    t.clock.set('2026-02-01T17:30:00.000Z');
+    await warnExpiringOffers(t.deps);
+    t.clock.set('2026-02-01T19:00:01.000Z'); // the offer (until 19:00) has run out; not yet swept
+    await deliverDue(t.deps, null);
+    const [row] = await t.db.selectFrom('outbox').select(['status', 'last_error', 'sent_at']).where('kind', '=', 'offer_expiring').execute();
+    expect(row).toEqual({ status: 'dropped', last_error: 'No longer applies: the offer has expired', sent_at: null });
+  });
+
+  it('B5: a feedback request for someone no longer marked attended is not sent; one still attended is', { timeout: 20_000 }, async () => {
+    const smtp = await startSmtp();
+    try {
+      const mailer = smtpMailer(smtp.url, 'noreply@example.org');
+      const s = await t.session({ startsAt: '2026-02-04T16:00:00Z', endsAt: '2026-02-04T17:00:00Z' });
+      const org = await t.org();
+      const [a, b] = [await t.user('staff', org.id), await t.user('staff', org.id)];
+      const ab = await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: a, body: {} });
+      const bb = await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: b, body: {} });
+      await deliverDue(t.deps, mailer);
+      smtp.received.splice(0);
+      // Both marked attended; a feedback request written for each (as the job does), delivery held back.
+      t.clock.set('2026-02-04T18:00:00.000Z');
+      await t.db.updateTable('bookings').set({ status: 'attended' }).where('id', 'in', [ab.json.id, bb.json.id]).execute();
+      const { enqueue } = await import('../../server/notifications/outbox.js');
+      for (const id of [ab.json.id, bb.json.id]) await enqueue(t.db, t.deps, 'feedback_request', id, { dedupeKey: `feedback_request:${id}` });
+      // The register is corrected before the mail goes: a was absent after all.
+      await t.db.updateTable('bookings').set({ status: 'absent' }).where('id', '=', ab.json.id).execute();
+      await deliverDue(t.deps, mailer);
+      expect(smtp.received.map((m) => [m.to[0], subjectOf(m.raw)])).toEqual([[b.email, `How was it? ${s.title}`]]);
+      const rows = await t.db.selectFrom('outbox').select(['booking_id', 'status', 'last_error']).where('kind', '=', 'feedback_request').execute();
+      expect(rows.find((r) => r.booking_id === ab.json.id)).toEqual({ booking_id: ab.json.id, status: 'dropped', last_error: 'No longer applies: the booking is no longer marked attended (it is absent)' });
+      expect(rows.find((r) => r.booking_id === bb.json.id)).toMatchObject({ status: 'sent', last_error: null });
+    } finally {
+      await smtp.close();
+    }
+  });
+});
