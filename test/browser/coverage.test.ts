@@ -66,6 +66,10 @@ describe.skipIf(!browserAvailable)('training coverage pages', () => {
       expect.stringMatching(/^Willow Trust.*1.*0 of 1 \(0%\)/),
     ]);
     await page.getByRole('img', { name: 'Course completions per week' }).waitFor();
+    // Week labels read as UK dates ("9 Mar"), never "03-09" (which reads in the UK as 3 September).
+    const weekLabels = await page.locator('svg[aria-labelledby^="weekly-chart"] text.chart-axis[text-anchor="middle"]').allTextContents();
+    expect(weekLabels.length).toBeGreaterThan(0);
+    for (const l of weekLabels) expect(l).toMatch(/^\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)$/);
     await page.getByRole('table', { name: 'By job role' }).getByRole('row', { name: /Teacher/ }).waitFor();
     await expectNoAxeViolations(page, 'coverage page (trust office)');
     await fitsWidth(page, 'coverage page');

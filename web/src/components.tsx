@@ -1,7 +1,7 @@
 /** Building blocks every page shares: headings that take focus, live regions, errors, fields. */
 import type { ComponentChildren, JSX } from 'preact';
 import { createContext } from 'preact';
-import { useContext, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useContext, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { z } from 'zod';
 import type { Me } from '../../shared/accounts.js';
 import { ApiError, type FieldIssue } from './api.js';
@@ -44,10 +44,25 @@ export function PageHeading({ children, title, navigated, error }: { children: C
   );
 }
 
-/** A polite live region that is in the page from the start, so changes to it are announced. */
-export function Status({ message, id }: { message: string; id?: string }) {
+/**
+ * The page's h1 while what it loads has not come (loading, or failed): a page whose heading
+ * is drawn from its data renders this above its <Loaded>, so a failed load still has an h1
+ * and a document title that says so ("Error: … not available"), not the last page's.
+ */
+export function PendingHeading({ state, title, navigated }: { state: { data: unknown; error: unknown }; title: string; navigated: boolean }) {
+  if (state.data !== undefined) return null;
+  const text = state.error ? `${title}: not available` : title;
   return (
-    <div role="status" aria-live="polite" aria-atomic="true" id={id} class={message ? 'status' : 'status status-empty'}>
+    <PageHeading title={text} navigated={navigated} error={!!state.error}>
+      {text}
+    </PageHeading>
+  );
+}
+
+/** A polite live region that is in the page from the start, so changes to it are announced. */
+export function Status({ message, id, focusable }: { message: string; id?: string; focusable?: boolean }) {
+  return (
+    <div role="status" aria-live="polite" aria-atomic="true" id={id} tabIndex={focusable ? -1 : undefined} class={message ? 'status' : 'status status-empty'}>
       {message}
     </div>
   );
@@ -219,6 +234,33 @@ export function TextField({ id, label, hint, error, ...rest }: InputProps) {
   );
 }
 
+type FocusTarget = { current: HTMLElement | null } | (() => HTMLElement | null | undefined);
+
+/**
+ * For an action that removes the control it was started from: `focusLater(target)` focuses
+ * `target` (a ref, or a function finding the element) after the next render in which it is
+ * in the page, but only if focus has been lost meanwhile (it fell to <body> because the
+ * focused control went), so it never pulls focus from wherever the person has moved on to.
+ * Pass `{ force: true }` to move focus even when it was not lost.
+ */
+export function useFocusLater() {
+  const pending = useRef<{ get: () => HTMLElement | null | undefined; force: boolean } | null>(null);
+  const [, setTick] = useState(0);
+  useLayoutEffect(() => {
+    const p = pending.current;
+    if (!p) return;
+    const el = p.get();
+    if (!el || !el.isConnected) return;
+    pending.current = null;
+    const active = document.activeElement;
+    if (p.force || !active || active === document.body || !active.isConnected) el.focus();
+  });
+  return useCallback((target: FocusTarget, { force = false }: { force?: boolean } = {}) => {
+    pending.current = { get: typeof target === 'function' ? target : () => target.current, force };
+    setTick((t) => t + 1);
+  }, []);
+}
+
 export function ConfirmButton({ label, question, confirmLabel, keepLabel, onConfirm, busy, variant = 'danger' }: { label: string; question: string; confirmLabel: string; keepLabel: string; onConfirm: () => void; busy?: boolean; variant?: 'danger' | 'secondary' }) {
   const [asking, setAsking] = useState(false);
   const questionRef = useRef<HTMLParagraphElement>(null);
@@ -252,7 +294,8 @@ export function ConfirmButton({ label, question, confirmLabel, keepLabel, onConf
           onClick={() => {
             if (busy) return;
             onConfirm();
-            wasAsking.current = false;
+            // Focus goes back to the opener (the layout effect above) when it is still there;
+            // a page whose action removes the whole control moves focus on (useFocusLater).
             setAsking(false);
           }}
         >

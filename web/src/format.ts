@@ -10,6 +10,13 @@ const dateTimeFmt = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'n
 export const viewerZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 export const formatDate = (iso: string) => dateFmt.format(new Date(iso));
+
+const shortDayFmt = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
+const dayFmt = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+/** A calendar day ("2026-03-09") as "9 Mar": never "03-09", which reads in the UK as 3 September. */
+export const formatShortDay = (day: string) => shortDayFmt.format(new Date(`${day}T12:00:00Z`));
+/** A calendar day ("2026-03-09") as "9 March 2026". */
+export const formatDay = (day: string) => dayFmt.format(new Date(`${day}T12:00:00Z`));
 export const formatDateTime = (iso: string) => dateTimeFmt.format(new Date(iso));
 
 function zoneName(d: Date) {

@@ -12,7 +12,7 @@ import { useEmailRequest } from './useEmailRequest.js';
 import { Link } from '../router.js';
 
 export function ForgotPasswordPage({ navigated }: { navigated: boolean }) {
-  const { errors, sent, busy, submit, again } = useEmailRequest('/api/auth/password-reset', PasswordResetRequestInput, PasswordResetRequested);
+  const { errors, sent, busy, submit, again } = useEmailRequest('/api/auth/password-reset', PasswordResetRequestInput, PasswordResetRequested, 'reset-sent');
 
   return (
     <div class="narrow">
@@ -20,7 +20,7 @@ export function ForgotPasswordPage({ navigated }: { navigated: boolean }) {
         Forgot your password?
       </PageHeading>
       <ErrorSummary errors={errors} />
-      <Status message={sent} id="reset-sent" />
+      <Status message={sent} id="reset-sent" focusable />
       {sent ? (
         <p>
           Nothing arrived? Check your junk folder, or <Link href="/forgot-password" onClick={again}>ask again</Link>. <Link href="/signin">Back to sign in</Link>

@@ -3,12 +3,12 @@
  * with the changes the viewer may make (turning the account off or on; for administrators,
  * the captioner flag). Used by the office's staff list and the administrators' people list.
  */
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { z } from 'zod';
 import { User } from '../../../shared/accounts.js';
 import { api } from '../api.js';
 import { PersonAdmin } from '../pages/admin/PersonAdmin.js';
-import { Alert, Badge, ConfirmButton, messageOf } from '../components.js';
+import { Alert, Badge, ConfirmButton, messageOf, useFocusLater } from '../components.js';
 
 const ROLE_LABEL = { staff: 'Staff', office: 'School office', trainer: 'Trainer', admin: 'Administrator' } as const;
 
@@ -23,6 +23,8 @@ export function PersonCard({ person, canDisable, canSetCaptioner, onChanged, lea
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
   const headingId = `person-${person.id}`;
+  const actionsRef = useRef<HTMLDivElement>(null);
+  const focusLater = useFocusLater();
 
   async function change(body: { disabled?: boolean; captioner?: boolean }, message: string) {
     if (busy) return;
@@ -31,6 +33,8 @@ export function PersonCard({ person, canDisable, canSetCaptioner, onChanged, lea
     try {
       const next = await api(`/api/users/${encodeURIComponent(person.id)}`, User, { method: 'PATCH', body });
       onChanged(next, message);
+      // Turning the account off or on swaps the button pressed for its opposite: focus that one.
+      if (body.disabled !== undefined) focusLater(() => (canDisable ? actionsRef.current?.querySelector<HTMLElement>('button') : null));
     } catch (e) {
       setError(messageOf(e));
     } finally {
@@ -54,7 +58,7 @@ export function PersonCard({ person, canDisable, canSetCaptioner, onChanged, lea
 
   return (
     <li class="card" aria-labelledby={headingId}>
-      <h2 id={headingId} class="card-title">
+      <h2 id={headingId} class="card-title" tabIndex={-1}>
         {person.name}
       </h2>
       <p class="booking-status">
@@ -78,7 +82,7 @@ export function PersonCard({ person, canDisable, canSetCaptioner, onChanged, lea
           </div>
         )}
       </dl>
-      <div class="actions">
+      <div class="actions" ref={actionsRef}>
         {canDisable &&
           (person.disabled ? (
             <button type="button" class="button button-secondary" aria-disabled={busy ? 'true' : undefined} onClick={() => change({ disabled: false }, `${person.name}'s account is on again. They can sign in.`)}>

@@ -13,7 +13,7 @@ import { useEmailRequest } from './useEmailRequest.js';
 import { Link, navigate } from '../router.js';
 
 export function EmailSignInPage({ navigated }: { navigated: boolean }) {
-  const { errors, sent, busy, submit, again } = useEmailRequest('/api/auth/email-link', SignInLinkRequestInput, SignInLinkRequested);
+  const { errors, sent, busy, submit, again } = useEmailRequest('/api/auth/email-link', SignInLinkRequestInput, SignInLinkRequested, 'link-sent');
 
   return (
     <div class="narrow">
@@ -21,7 +21,7 @@ export function EmailSignInPage({ navigated }: { navigated: boolean }) {
         Email me a sign-in link
       </PageHeading>
       <ErrorSummary errors={errors} />
-      <Status message={sent} id="link-sent" />
+      <Status message={sent} id="link-sent" focusable />
       {sent ? (
         <p>
           Nothing arrived? Check your junk folder, or <Link href="/email-sign-in" onClick={again}>ask again</Link>. <Link href="/signin">Back to sign in</Link>

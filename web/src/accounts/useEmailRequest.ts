@@ -6,9 +6,11 @@
 import { useState } from 'preact/hooks';
 import { z } from 'zod';
 import { api } from '../api.js';
-import { messageOf, type FieldError } from '../components.js';
+import { messageOf, useFocusLater, type FieldError } from '../components.js';
 
-export function useEmailRequest(path: string, input: z.ZodType<{ email: string }>, answer: z.ZodType<{ message: string }>) {
+/** `sentId` is the id of the page's Status that says the link was sent: it takes focus then, as the form it replaces had it. */
+export function useEmailRequest(path: string, input: z.ZodType<{ email: string }>, answer: z.ZodType<{ message: string }>, sentId: string) {
+  const focusLater = useFocusLater();
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [sent, setSent] = useState('');
   const [busy, setBusy] = useState(false);
@@ -27,6 +29,7 @@ export function useEmailRequest(path: string, input: z.ZodType<{ email: string }
     try {
       const r = await api(path, answer, { method: 'POST', body: parsed.data, quiet401: true });
       setSent(r.message);
+      focusLater(() => document.getElementById(sentId));
     } catch (err) {
       setErrors([{ field: 'email', message: messageOf(err) }]);
     } finally {

@@ -7,7 +7,7 @@ import { useState } from 'preact/hooks';
 import { z } from 'zod';
 import { CreateIdentityProviderInput, IdentityProvider, Organisation } from '../../../shared/accounts.js';
 import { api } from '../api.js';
-import { apiIssues, described, Field, ErrorSummary, errorFor, messageOf, PageHeading, Status, TextField, toFieldErrors, useApp, Fact, type FieldError } from '../components.js';
+import { Alert, apiIssues, ConfirmButton, described, Field, ErrorSummary, errorFor, messageOf, PageHeading, Status, TextField, toFieldErrors, useApp, useFocusLater, Fact, type FieldError } from '../components.js';
 import { Loaded, useLoad } from '../load.js';
 
 const Providers = z.object({ items: z.array(IdentityProvider), callbackUrl: z.string() });
@@ -28,6 +28,9 @@ export function IdentityProvidersPage() {
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [saved, setSaved] = useState('');
   const [busy, setBusy] = useState(false);
+  const [removing, setRemoving] = useState(false);
+  const [removeError, setRemoveError] = useState('');
+  const focusLater = useFocusLater();
 
   async function submit(e: Event) {
     e.preventDefault();
@@ -66,12 +69,21 @@ export function IdentityProvidersPage() {
   }
 
   async function remove(id: string, label: string) {
+    if (removing) return;
+    setRemoving(true);
+    setRemoveError('');
+    setSaved('');
     try {
       await api(`/api/identity-providers/${id}`, z.unknown(), { method: 'DELETE' });
       setSaved(`Removed “${label}”. People who used it can sign in with a link by email.`);
       await state.reload();
+      // Its card (and the button pressed) has gone: the message saying so takes focus.
+      focusLater(() => document.getElementById('idp-saved'));
     } catch (err) {
-      setSaved(messageOf(err));
+      // A failure is an error (announced at once), never in the green "done" message.
+      setRemoveError(`“${label}” was not removed. ${messageOf(err)}`);
+    } finally {
+      setRemoving(false);
     }
   }
 
@@ -80,7 +92,8 @@ export function IdentityProvidersPage() {
       <PageHeading title="Identity providers" navigated={loc.navigated} error={errors.length > 0}>
         Identity providers
       </PageHeading>
-      <Status message={saved} id="idp-saved" />
+      <Status message={saved} id="idp-saved" focusable />
+      <Alert message={removeError} />
       <Loaded state={state} what="identity providers">
         {(data) => (
           <>
@@ -101,9 +114,14 @@ export function IdentityProvidersPage() {
                       <Fact label="Email domains">{p.orgDomains.length ? p.orgDomains.map((d) => `${d.domain} → ${data.orgs.find((o) => o.id === d.orgId)?.name ?? 'unknown organisation'}`).join('; ') : 'None'}</Fact>
                       <Fact label="Organisation claim">{p.orgClaim ?? 'None'}</Fact>
                     </dl>
-                    <button type="button" class="button button-secondary" onClick={() => void remove(p.id, p.label)}>
-                      Remove {p.label}
-                    </button>
+                    <ConfirmButton
+                      label={`Remove ${p.label}`}
+                      question={`Remove “${p.label}”? Its button goes from the sign-in page, and people who used it sign in with a link by email instead.`}
+                      confirmLabel="Yes, remove it"
+                      keepLabel="No, keep it"
+                      busy={removing}
+                      onConfirm={() => void remove(p.id, p.label)}
+                    />
                   </li>
                 ))}
               </ul>

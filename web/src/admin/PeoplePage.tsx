@@ -5,7 +5,7 @@
 import { useState } from 'preact/hooks';
 import { PeoplePage as PeoplePageSchema, type User } from '../../../shared/accounts.js';
 import { api } from '../api.js';
-import { PageHeading, Status, TextField, useApp } from '../components.js';
+import { PageHeading, Status, TextField, useApp, useFocusLater } from '../components.js';
 import { ActionButton, Loaded, Retry, useLoad } from '../load.js';
 import { navigate } from '../router.js';
 import { PersonCard } from '../accounts/PersonCard.js';
@@ -20,6 +20,7 @@ export function PeoplePage() {
   const [more, setMore] = useState<{ busy: boolean; error: unknown }>({ busy: false, error: null });
   const page = (offset: number) => api(`/api/users?${new URLSearchParams({ q, limit: String(PAGE), offset: String(offset) })}`, PeoplePageSchema);
   const people = useLoad(() => page(0), [q]);
+  const focusLater = useFocusLater();
 
   async function showMore(shown: User[]) {
     if (more.busy) return;
@@ -29,6 +30,9 @@ export function PeoplePage() {
       people.set({ items: [...shown, ...next.items], hasMore: next.hasMore });
       setMore({ busy: false, error: null });
       setMessage(`${next.items.length} more shown.`);
+      // The first of those just shown takes focus (the button pressed goes after the last batch).
+      const first = next.items[0];
+      if (first) focusLater(() => document.getElementById(`person-${first.id}`), { force: true });
     } catch (e) {
       setMore({ busy: false, error: e });
     }

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { z } from 'zod';
 import { CourseFeedback, CourseFeedbackSettings, FeedbackOverview, SessionFeedback, SessionFeedbackList, formatCertCode, Verification } from '../../../shared/feedback.js';
 import { api } from '../api.js';
-import { PageHeading, TextField, useApp } from '../components.js';
+import { ErrorSummary, errorFor, PageHeading, TextField, useApp, type FieldError } from '../components.js';
 import { formatDate, formatTimeRange } from '../format.js';
 import { ActionError, Loaded, useAction, useLoad } from '../load.js';
 import { Link, navigate } from '../router.js';
@@ -211,16 +211,23 @@ export function AnonymousFeedbackToggle({ courseId, title, anonymous: initial, o
 export function VerifyPage({ code, navigated }: { code: string | null; navigated: boolean }) {
   const [typed, setTyped] = useState(code ? formatCertCode(code.toUpperCase().replace(/[\s-]/g, '').slice(0, 32)) : '');
   const result = useLoad(async () => (code ? api(`/api/certificates/${encodeURIComponent(code)}`, Verification) : null), [code]);
+  const [errors, setErrors] = useState<FieldError[]>([]);
   function submit(e: Event) {
     e.preventDefault();
     const c = typed.trim();
-    if (c) navigate(`/verify/${encodeURIComponent(c)}`);
+    if (!c) {
+      // Said beside the field and in a summary that takes focus, never silently ignored.
+      setErrors([{ field: 'verify-code', message: 'Enter the verification code printed on the certificate' }]);
+      return;
+    }
+    setErrors([]);
+    navigate(`/verify/${encodeURIComponent(c)}`);
   }
   const r = result.data;
   const title = !code ? 'Check a certificate' : r?.status === 'genuine' ? 'Certificate is genuine' : r ? 'Certificate not genuine' : 'Checking a certificate';
   return (
     <>
-      <PageHeading title={title} navigated={navigated}>
+      <PageHeading title={title} navigated={navigated} error={errors.length > 0}>
         {title}
       </PageHeading>
       {code && (
@@ -276,7 +283,8 @@ export function VerifyPage({ code, navigated }: { code: string | null; navigated
       )}
       <form onSubmit={submit} class="panel narrow" aria-labelledby="verify-form-title">
         <h2 id="verify-form-title">{code ? 'Check another code' : 'Enter the code printed on the certificate'}</h2>
-        <TextField id="verify-code" label="Verification code" hint="16 letters and digits, for example ABCD-2345-EFGH-6789." autocomplete="off" spellcheck={false} maxLength={40} value={typed} onInput={(e) => setTyped((e.currentTarget as HTMLInputElement).value)} />
+        <ErrorSummary errors={errors} />
+        <TextField id="verify-code" label="Verification code" error={errorFor(errors, 'verify-code')} hint="16 letters and digits, for example ABCD-2345-EFGH-6789." autocomplete="off" spellcheck={false} maxLength={40} value={typed} onInput={(e) => setTyped((e.currentTarget as HTMLInputElement).value)} />
         <button type="submit" class="button">
           Check
         </button>

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { MaterialList, type Material } from '../../../shared/materials.js';
 import { Course } from '../../../shared/sessions.js';
 import { api } from '../api.js';
-import { PageHeading, Status, useApp } from '../components.js';
+import { PageHeading, Status, useApp, useFocusLater } from '../components.js';
 import { ActionError, Loaded, useAction, useLoad } from '../load.js';
 import { Link } from '../router.js';
 import { LinkForm, UploadForm } from './AddMaterialForms.js';
@@ -18,6 +18,7 @@ export function LibraryPage({ courseId }: { courseId: string }) {
   }, [courseId]);
   const [message, setMessage] = useState('');
   const remove = useAction();
+  const focusLater = useFocusLater();
   const base = `/api/courses/${encodeURIComponent(courseId)}/materials`;
   const title = state.data?.course ? `Materials: ${state.data.course.title}` : 'Materials library';
 
@@ -35,7 +36,7 @@ export function LibraryPage({ courseId }: { courseId: string }) {
         {title}
       </PageHeading>
       <p>Trainers and in-house leads choose from this library for their sessions; the people booked on a session download what it uses.</p>
-      <Status message={message} />
+      <Status message={message} id="library-status" focusable />
       <Loaded state={state} what="the library">
         {(d) => (
           <section aria-labelledby="library-list">
@@ -55,6 +56,8 @@ export function LibraryPage({ courseId }: { courseId: string }) {
                         await api(`/api/materials/${encodeURIComponent(m.id)}`, z.unknown(), { method: 'DELETE' });
                         setMessage(`“${m.title}” deleted. Sessions that used it no longer list it.`);
                         await state.reload();
+                        // The material and its Delete button have gone: the message takes focus.
+                        focusLater(() => document.getElementById('library-status'));
                       })
                     }
                   />

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { Material, MaterialList, SessionMaterials as SessionMaterialsSchema } from '../../../shared/materials.js';
 import { Course, type Session } from '../../../shared/sessions.js';
 import { api } from '../api.js';
-import { Status } from '../components.js';
+import { Status, useFocusLater } from '../components.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../load.js';
 import { LinkForm, UploadForm } from './AddMaterialForms.js';
 import { MaterialItem } from './MaterialItem.js';
@@ -19,6 +19,7 @@ export function SessionMaterials({ s }: { s: Session }) {
   const state = useLoad(() => api(base, SessionMaterialsSchema), [s.id]);
   const [message, setMessage] = useState('');
   const remove = useAction();
+  const focusLater = useFocusLater();
   const data = state.data;
   // Nothing to say to someone who can neither use nor change an empty list.
   if (data && data.items.length === 0 && !data.canManage) return null;
@@ -26,12 +27,14 @@ export function SessionMaterials({ s }: { s: Session }) {
   async function added(m: Material) {
     setMessage(`“${m.title}” added to this session’s materials.`);
     await state.reload();
+    // "Add to session: …" has gone (the material is now used): the message takes focus.
+    focusLater(() => document.getElementById('materials-status'));
   }
 
   return (
     <section aria-labelledby="materials-title" class="panel">
       <h2 id="materials-title">Materials</h2>
-      <Status message={message} />
+      <Status message={message} id="materials-status" focusable />
       <Loaded state={state} what="the session’s materials">
         {(d) => (
           <>
@@ -54,6 +57,8 @@ export function SessionMaterials({ s }: { s: Session }) {
                                 await api(`${base}/${encodeURIComponent(m.id)}`, z.unknown(), { method: 'DELETE' });
                                 setMessage(`“${m.title}” removed from this session.`);
                                 await state.reload();
+                                // The material and its Remove button have gone: the message takes focus.
+                                focusLater(() => document.getElementById('materials-status'));
                               })
                           : undefined
                       }

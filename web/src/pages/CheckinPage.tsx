@@ -7,7 +7,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { CheckinResult } from '../../../shared/attendance.js';
 import { Session } from '../../../shared/sessions.js';
 import { api } from '../api.js';
-import { described, Field, messageOf, PageHeading, useApp } from '../components.js';
+import { described, ErrorSummary, Field, messageOf, PageHeading, useApp, type FieldError } from '../components.js';
 import { formatDate, formatTimeRange } from '../format.js';
 import { Loaded, useLoad } from '../load.js';
 import { Link } from '../router.js';
@@ -27,7 +27,8 @@ export function CheckinPage({ id }: { id: string }) {
   const [code, setCode] = useState(() => (loc.query.get('code') ?? '').replace(/\D/g, '').slice(0, 20));
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
-  const [fieldError, setFieldError] = useState('');
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const fieldError = errors[0]?.message ?? '';
   const resultRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -39,11 +40,11 @@ export function CheckinPage({ id }: { id: string }) {
     if (busy) return;
     const value = code.replace(/\s+/g, '');
     if (!/^\d{4,10}$/.test(value)) {
-      setFieldError('Enter the check-in code: the digits on the trainer’s screen.');
-      document.getElementById('checkin-code')?.focus();
+      // A summary that takes focus (and is an alert) says it: focusing the field already focused announced nothing.
+      setErrors([{ field: 'checkin-code', message: 'Enter the check-in code: the digits on the trainer’s screen.' }]);
       return;
     }
-    setFieldError('');
+    setErrors([]);
     setBusy(true);
     setResult(null);
     try {
@@ -59,7 +60,7 @@ export function CheckinPage({ id }: { id: string }) {
 
   return (
     <div class="checkin-page">
-      <PageHeading title="Check in" navigated={loc.navigated}>
+      <PageHeading title="Check in" navigated={loc.navigated} error={errors.length > 0}>
         Check in
       </PageHeading>
       <Loaded state={sessionLoad} what="the session">
@@ -85,6 +86,7 @@ export function CheckinPage({ id }: { id: string }) {
       )}
       {!result?.ok && (
         <form onSubmit={submit} noValidate class="checkin-form">
+          <ErrorSummary errors={errors} />
           <Field id="checkin-code" label="Check-in code" hint={CODE_HINT} error={fieldError}>
             <input
               id="checkin-code"

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { z } from 'zod';
 import { Session } from '../../../shared/sessions.js';
 import { api } from '../api.js';
-import { described, ErrorSummary, Field, errorFor, PageHeading, TextField, useApp, type FieldError } from '../components.js';
+import { described, ErrorSummary, Field, errorFor, PageHeading, TextField, useApp, type FieldError, PendingHeading } from '../components.js';
 import { addDays, zonedIso } from '../format.js';
 import { Loaded, useLoad } from '../load.js';
 import { navigate } from '../router.js';
@@ -31,6 +31,7 @@ export function NewSessionPage() {
   const source = useLoad(() => (from ? api(`/api/sessions/${encodeURIComponent(from)}`, Session) : Promise.resolve(null)), [from]);
   return (
     <div class="narrow">
+      <PendingHeading state={source} title="New session" navigated={loc.navigated} />
       <Loaded state={source} what="the session to copy">
         {(s) => <NewSessionForm key={s?.id ?? 'new'} copyOf={s} navigated={loc.navigated} />}
       </Loaded>

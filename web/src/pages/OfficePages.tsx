@@ -244,11 +244,11 @@ export function OrgRecordPage({ orgId, orgs = [] }: { orgId: string; orgs?: Org[
           const last = r.offset + r.items.length;
           return (
             <>
-              <p role="status" class="count">
+              <p role="status" class="count" id="record-count" tabIndex={-1}>
                 {r.items.length === 0 ? `There is no page ${page}: the record has ${pages} ${pages === 1 ? 'page' : 'pages'}.` : `Showing ${first} to ${last} of ${plural(r.total, 'attended session')}.`}
               </p>
               {/* Above the table too: a keyboard user need not pass a hundred rows to turn the page. */}
-              <Pagination label="Pages of the training record, above the table" page={page} pages={pages} href={pageUrl} />
+              <Pagination label="Pages of the training record, above the table" page={page} pages={pages} href={pageUrl} resultsId="record-count" />
               {r.items.length > 0 && (
                 <table class="stack">
                   <caption class="visually-hidden">Attended sessions, newest first</caption>
@@ -279,7 +279,7 @@ export function OrgRecordPage({ orgId, orgs = [] }: { orgId: string; orgs?: Org[
                   </tbody>
                 </table>
               )}
-              <Pagination label="Pages of the training record, below the table" page={page} pages={pages} href={pageUrl} />
+              <Pagination label="Pages of the training record, below the table" page={page} pages={pages} href={pageUrl} resultsId="record-count" />
             </>
           );
         }}

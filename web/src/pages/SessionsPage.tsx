@@ -243,7 +243,7 @@ export function SessionsPage() {
           You have no timetable yet, so every session is shown. <Link href="/timetable">Upload your timetable</Link> to see only the sessions that fit around your lessons.
         </p>
       )}
-      <p role="status" class="count">
+      <p role="status" class="count" id="sessions-count" tabIndex={-1}>
         {list.error && !data ? '' : !data ? 'Loading sessions…' : data.items.length === 0 ? 'No sessions match. Try other words, a wider date range, any area or any mode.' : `Showing ${(page - 1) * PAGE_SIZE + 1} to ${(page - 1) * PAGE_SIZE + data.items.length} of ${plural(data.total, 'session')}. Times in your time zone (${viewerZone()}).`}
       </p>
       <Loaded state={list} what="sessions">
@@ -273,7 +273,7 @@ export function SessionsPage() {
                   </li>
                 ))}
               </ul>
-              <Pagination label="Pages of sessions" page={page} pages={pages} href={pageUrl} />
+              <Pagination label="Pages of sessions" page={page} pages={pages} href={pageUrl} resultsId="sessions-count" />
             </>
           )
         }

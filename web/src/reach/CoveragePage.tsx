@@ -7,8 +7,9 @@
 import { JOB_ROLE_LABEL } from '../../../shared/accounts.js';
 import { Coverage, type CoverageCounts } from '../../../shared/reach.js';
 import { api } from '../api.js';
-import { Fact, PageHeading, useApp } from '../components.js';
+import { Fact, PageHeading, useApp, PendingHeading } from '../components.js';
 import { Loaded, useLoad } from '../load.js';
+import { formatDay, formatShortDay } from '../format.js';
 import { Link } from '../router.js';
 import { ColumnChart, Figure, PercentBars } from './charts.js';
 
@@ -26,9 +27,12 @@ export function CoveragePage() {
   const orgId = loc.query.get('orgId');
   const state = useLoad(() => api(`/api/reach/coverage${qs(orgId)}`, Coverage), [orgId]);
   return (
-    <Loaded state={state} what="training coverage">
-      {(c) => <CoverageView c={c} orgId={orgId} navigated={loc.navigated} />}
-    </Loaded>
+    <>
+      <PendingHeading state={state} title="Training coverage" navigated={loc.navigated} />
+      <Loaded state={state} what="training coverage">
+        {(c) => <CoverageView c={c} orgId={orgId} navigated={loc.navigated} />}
+      </Loaded>
+    </>
   );
 }
 
@@ -72,7 +76,7 @@ function CoverageView({ c, orgId, navigated }: { c: Coverage; orgId: string | nu
   const orgWord = c.scope.kind === 'programme' ? 'trust, local authority or school' : 'school';
   const orgBars = c.byOrg.map((o) => ({ label: o.name, value: o.staff ? o.attended / o.staff : 0, text: `${ofText(o.attended, o.staff)} attended` }));
   const best = [...c.byOrg].filter((o) => o.staff > 0).sort((a, b) => b.attended / b.staff - a.attended / a.staff)[0];
-  const weekCols = c.weekly.map((w) => ({ label: w.weekStart.slice(5), value: w.completions }));
+  const weekCols = c.weekly.map((w) => ({ label: formatShortDay(w.weekStart), value: w.completions }));
   const totalCompletions = c.weekly.reduce((s, w) => s + w.completions, 0);
   const busiest = [...c.weekly].sort((a, b) => b.completions - a.completions)[0];
   const roleName = (j: Coverage['byRole'][number]['jobRole']) => (j ? JOB_ROLE_LABEL[j] : 'Not stated');
@@ -138,7 +142,7 @@ function CoverageView({ c, orgId, navigated }: { c: Coverage; orgId: string | nu
             <ColumnChart
               id="weekly-chart"
               title="Course completions per week"
-              summary={`${totalCompletions} course completions over ${c.weekly.length} weeks from the week of ${c.weekly[0]!.weekStart}.${busiest && busiest.completions > 0 ? ` Most in the week of ${busiest.weekStart}: ${busiest.completions}.` : ''} ${c.weekly[c.weekly.length - 1]!.attendedToDate} people have attended a session so far.`}
+              summary={`${totalCompletions} course completions over ${c.weekly.length} weeks from the week of ${formatDay(c.weekly[0]!.weekStart)}.${busiest && busiest.completions > 0 ? ` Most in the week of ${formatDay(busiest.weekStart)}: ${busiest.completions}.` : ''} ${c.weekly[c.weekly.length - 1]!.attendedToDate} people have attended a session so far.`}
               columns={weekCols}
             />
             <table class="stack">

@@ -8,7 +8,7 @@ import { BookResult } from '../../../shared/bookings.js';
 import { NotBookedList } from '../../../shared/reach.js';
 import { SessionList, type SeatKind } from '../../../shared/sessions.js';
 import { api } from '../api.js';
-import { PageHeading, Status, useApp } from '../components.js';
+import { PageHeading, Status, useApp, useFocusLater } from '../components.js';
 import { formatDateTime, plural } from '../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../load.js';
 import { Link } from '../router.js';
@@ -23,6 +23,7 @@ export function NotBookedPage() {
   const [seat, setSeat] = useState<SeatKind>('online');
   const [message, setMessage] = useState('');
   const book = useAction();
+  const focusLater = useFocusLater();
   const title = 'Staff not yet booked';
 
   async function bookPerson(userId: string, name: string, mode: string) {
@@ -31,6 +32,8 @@ export function NotBookedPage() {
     if (r) {
       setMessage(r.status === 'confirmed' ? `${name} is booked.` : `The session is full: ${name} is on the waiting list${r.position ? `, place ${r.position}` : ''}.`);
       await people.reload();
+      // The person booked leaves the list (and their Book button with them): the message takes focus.
+      focusLater(() => document.getElementById('not-booked-status'));
     }
   }
 
@@ -42,7 +45,7 @@ export function NotBookedPage() {
       <p class="back">
         <Link href={`/reach${q}`}>Back to training coverage</Link>
       </p>
-      <Status message={message} />
+      <Status message={message} id="not-booked-status" focusable />
       <Loaded state={sessions} what="upcoming sessions">
         {(s) => {
           const chosen = s.items.find((x) => x.id === sessionId);

@@ -11,7 +11,7 @@ import { useState } from 'preact/hooks';
 import { z } from 'zod';
 import { LiveActionResult } from '../../../shared/live.js';
 import { api } from '../api.js';
-import { ConfirmButton, messageOf } from '../components.js';
+import { ConfirmButton, messageOf, useFocusLater } from '../components.js';
 import { displayName, HAND_ATTRIBUTE, type LiveKit, type RoomController } from './controller.js';
 import { ROOM_CHANGED_EVENT } from './TrainerRoomPanel.js';
 
@@ -20,6 +20,7 @@ const ROLE_WORDS = { trainer: 'trainer', captioner: 'captioner', attendee: '' } 
 export function HostPanel({ lk, controller, sessionId, announce }: { lk: LiveKit; controller: RoomController; sessionId: string; announce: (m: string) => void }) {
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
+  const focusLater = useFocusLater();
   const room = controller.room;
   const remotes = [...room.remoteParticipants.values()];
   const hands = remotes.filter((p) => p.attributes[HAND_ATTRIBUTE]).sort((a, b) => (a.attributes[HAND_ATTRIBUTE]! < b.attributes[HAND_ATTRIBUTE]! ? -1 : 1));
@@ -34,6 +35,9 @@ export function HostPanel({ lk, controller, sessionId, announce }: { lk: LiveKit
       await api(`${base}/${path}`, LiveActionResult.extend({ applied: z.boolean().optional() }), { method: 'POST', body });
       announce(done);
       window.dispatchEvent(new Event(ROOM_CHANGED_EVENT));
+      // The person removed leaves the list (and their buttons with them) when the room says
+      // so, a moment later: focus goes to the list's heading now, before it can fall to <body>.
+      if (path === 'remove') focusLater(() => document.getElementById('host-people-title'), { force: true });
     } catch (e) {
       setError(messageOf(e));
     } finally {
@@ -59,7 +63,9 @@ export function HostPanel({ lk, controller, sessionId, announce }: { lk: LiveKit
           ))}
         </ol>
       )}
-      <h3>People in the room</h3>
+      <h3 id="host-people-title" tabIndex={-1}>
+        People in the room
+      </h3>
       {remotes.length === 0 ? (
         <p class="muted">No one else is here yet.</p>
       ) : (

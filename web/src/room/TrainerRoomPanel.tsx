@@ -8,6 +8,7 @@ import { useEffect } from 'preact/hooks';
 import { CaptionerList, LiveActionResult, LiveAppliedResult, LiveStatus, RemovedList } from '../../../shared/live.js';
 import type { z } from 'zod';
 import { api } from '../api.js';
+import { useFocusLater } from '../components.js';
 import { ActionError, Loaded, useAction, useLoad } from '../load.js';
 import type { RoomController } from './controller.js';
 
@@ -34,6 +35,7 @@ export function TrainerRoomPanel({ sessionId, announce }: { sessionId: string; a
     return { status, removed: removed.items, captioners: captioners.items };
   }, [sessionId], { everyMs: REFRESH_MS });
   const action = useAction();
+  const focusLater = useFocusLater();
   useEffect(() => {
     const again = () => void state.reload();
     window.addEventListener(ROOM_CHANGED_EVENT, again);
@@ -45,12 +47,14 @@ export function TrainerRoomPanel({ sessionId, announce }: { sessionId: string; a
       await api(`${base}/${path}`, path === 'captioners' ? LiveAppliedResult : LiveActionResult, { method, body });
       announce(done);
       await state.reload();
+      // "Let back in" goes with the person's row, "Reopen" with the notice: focus their list's heading.
+      focusLater(() => document.getElementById(path === 'readmit' ? 'removed-title' : 'trainer-room-title'));
     });
   const busy = action.busy;
 
   return (
     <section aria-labelledby="trainer-room-title" class="panel trainer-room-panel">
-      <h2 id="trainer-room-title">Who may join</h2>
+      <h2 id="trainer-room-title" tabIndex={-1}>Who may join</h2>
       <ActionError action={action} />
       <Loaded state={state} what="who may join">
         {({ status, removed, captioners }) => <WhoMayJoin status={status} removed={removed} captioners={captioners} busy={busy} act={act} />}
@@ -72,7 +76,7 @@ function WhoMayJoin({ status, removed, captioners, busy, act }: { status: z.infe
       ) : (
         <p class="muted">The room is open to everyone booked online.</p>
       )}
-      <h3 id="removed-title">Removed from the room</h3>
+      <h3 id="removed-title" tabIndex={-1}>Removed from the room</h3>
       {removed.length === 0 ? (
         <p class="muted">No one has been removed.</p>
       ) : (

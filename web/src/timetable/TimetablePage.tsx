@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { SessionList, type Session } from '../../../shared/sessions.js';
 import { Timetable } from '../../../shared/timetables.js';
 import { api } from '../api.js';
-import { Alert, ConfirmButton, ErrorSummary, errorFor, messageOf, PageHeading, Status, TextField, useApp, type FieldError } from '../components.js';
+import { Alert, ConfirmButton, ErrorSummary, errorFor, messageOf, PageHeading, Status, TextField, useApp, useFocusLater, type FieldError } from '../components.js';
 import { dayStartIso, formatDate, formatDateTime, formatTimeRange, plural, toDateInput } from '../format.js';
 import { Retry, useLoad } from '../load.js';
 import { Link } from '../router.js';
@@ -46,6 +46,7 @@ export function TimetablePage() {
   const [problems, setProblems] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
   const [reload, setReload] = useState(0);
+  const focusLater = useFocusLater();
 
   // One load for both: the timetable (source null: none yet) and the week's sessions.
   const page = useLoad(async () => {
@@ -118,6 +119,8 @@ export function TimetablePage() {
       await api('/api/me/timetable', z.unknown(), { method: 'DELETE' });
       setStatus('Your timetable was removed.');
       setReload((n) => n + 1);
+      // "Remove my timetable" goes once the timetable has: the message saying so takes focus.
+      focusLater(() => document.getElementById('timetable-status'));
     } catch (err) {
       setFailure(messageOf(err));
     } finally {
@@ -150,7 +153,7 @@ export function TimetablePage() {
           {problems.length > 30 && <p>and {plural(problems.length - 30, 'more problem')}.</p>}
         </div>
       )}
-      <Status message={status} />
+      <Status message={status} id="timetable-status" focusable />
       <Alert message={failure} />
 
       {page.error ? <Retry error={page.error} onRetry={() => void page.reload()} busy={page.loading} /> : null}

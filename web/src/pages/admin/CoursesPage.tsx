@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { PeoplePage } from '../../../../shared/accounts.js';
 import { Course } from '../../../../shared/sessions.js';
 import { api } from '../../api.js';
-import { PageHeading, Status, TextField, useApp } from '../../components.js';
+import { ErrorSummary, errorFor, PageHeading, Status, TextField, useApp, type FieldError } from '../../components.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
 import { CourseFeedbackSettingsList } from '../../../../shared/feedback.js';
 import { AnonymousFeedbackToggle } from '../../feedback/pages.js';
@@ -33,11 +33,17 @@ export function CoursesPage() {
   }, []);
   const [title, setTitle] = useState('');
   const [message, setMessage] = useState('');
+  const [errors, setErrors] = useState<FieldError[]>([]);
   const create = useAction();
 
   async function add(e: Event) {
     e.preventDefault();
-    if (!title.trim()) return;
+    if (!title.trim()) {
+      // Said beside the field and in a summary that takes focus, never silently ignored.
+      setErrors([{ field: 'course-title', message: 'Enter a course title' }]);
+      return;
+    }
+    setErrors([]);
     const c = await create.run(() => api('/api/courses', Course, { method: 'POST', body: { title: title.trim() } }));
     if (c) {
       setTitle('');
@@ -48,7 +54,7 @@ export function CoursesPage() {
 
   return (
     <>
-      <PageHeading title="Courses" navigated={loc.navigated}>
+      <PageHeading title="Courses" navigated={loc.navigated} error={errors.length > 0}>
         Courses
       </PageHeading>
       <Status message={message} />
@@ -71,7 +77,8 @@ export function CoursesPage() {
       </Loaded>
       <form class="panel narrow" onSubmit={add} aria-labelledby="new-course">
         <h2 id="new-course">Add a course</h2>
-        <TextField id="course-title" label="Course title" maxLength={200} value={title} onInput={(e) => setTitle((e.currentTarget as HTMLInputElement).value)} />
+        <ErrorSummary errors={errors} />
+        <TextField id="course-title" label="Course title" maxLength={200} error={errorFor(errors, 'course-title')} value={title} onInput={(e) => setTitle((e.currentTarget as HTMLInputElement).value)} />
         <ActionError action={create} />
         <ActionButton busy={create.busy} busyLabel="Adding…">
           Add course

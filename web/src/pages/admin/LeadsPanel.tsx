@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { User } from '../../../../shared/accounts.js';
 import { InHouseLeadList } from '../../../../shared/sessions.js';
 import { api } from '../../api.js';
-import { errorFor, Status, type FieldError } from '../../components.js';
+import { errorFor, Status, useFocusLater, type FieldError } from '../../components.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
 
 const People = z.object({ items: z.array(User) });
@@ -27,6 +27,7 @@ export function LeadsPanel({ orgId, orgName, schoolIds }: { orgId: string; orgNa
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [message, setMessage] = useState('');
   const action = useAction();
+  const focusLater = useFocusLater();
 
   async function change(userId: string, on: boolean, name: string) {
     setMessage('');
@@ -38,6 +39,8 @@ export function LeadsPanel({ orgId, orgName, schoolIds }: { orgId: string; orgNa
     if (ok) {
       setChosen('');
       setMessage(on ? `${name} is now an in-house lead for ${orgName}.` : `${name} is no longer an in-house lead for ${orgName}.`);
+      // "Stop … being a lead" goes with its card: the message saying so takes focus.
+      focusLater(() => document.getElementById('leads-status'));
     }
   }
 
@@ -45,7 +48,7 @@ export function LeadsPanel({ orgId, orgName, schoolIds }: { orgId: string; orgNa
     <section class="panel" aria-labelledby="leads-title">
       <h2 id="leads-title">In-house leads</h2>
       <p>In-house leads publish and run training sessions for {orgName}'s staff{schoolIds.length ? ' and its schools' : ''} only: the register, the live room, messages and seat holds of their own sessions.</p>
-      <Status message={message} />
+      <Status message={message} id="leads-status" focusable />
       <ActionError action={action} />
       <Loaded state={state} what="the in-house leads">
         {({ leads, eligible }) => {

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { z } from 'zod';
 import { CreateOrgInput, Organisation, OrgKind, PARENT_KINDS, UpdateOrgInput } from '../../../../shared/accounts.js';
 import { api } from '../../api.js';
-import { apiIssues, ErrorSummary, errorFor, messageOf, PageHeading, Status, TextField, toFieldErrors, useApp, type FieldError } from '../../components.js';
+import { apiIssues, ErrorSummary, errorFor, messageOf, PageHeading, Status, TextField, toFieldErrors, useApp, type FieldError, PendingHeading } from '../../components.js';
 import { Loaded, useLoad } from '../../load.js';
 import { Link, navigate } from '../../router.js';
 import { LeadsPanel } from './LeadsPanel.js';
@@ -92,10 +92,19 @@ export function OrgPage({ id }: { id: string }) {
   const state = useLoad(async () => (await api('/api/orgs', Orgs)).items, [id]);
   return (
     <div class="narrow">
+      <PendingHeading state={state} title="Organisation" navigated={loc.navigated} />
       <Loaded state={state} what="the organisation">
         {(all) => {
           const org = all.find((o) => o.id === id);
-          if (!org) return <p role="alert">There is no such organisation.</p>;
+          if (!org)
+            return (
+              <>
+                <PageHeading title="Organisation not found" navigated={loc.navigated} error>
+                  Organisation not found
+                </PageHeading>
+                <p role="alert">There is no such organisation.</p>
+              </>
+            );
           return (
             <>
               <PageHeading title={org.name} navigated={loc.navigated}>

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { z } from 'zod';
 import { OutboxMessage } from '../../../../shared/bookings.js';
 import { api } from '../../api.js';
-import { Badge, PageHeading, Status, TextField, useApp } from '../../components.js';
+import { Badge, PageHeading, Status, TextField, useApp, useFocusLater } from '../../components.js';
 import { formatDateTime } from '../../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
 
@@ -12,6 +12,7 @@ type Message = z.infer<typeof OutboxMessage>;
 function statusOf(m: Message): { label: string; tone: string } {
   if (m.status === 'sent') return { label: 'Sent', tone: 'confirmed' };
   if (m.status === 'local') return { label: 'Kept in the local outbox (no mail server set)', tone: 'offered' };
+  if (m.status === 'dropped') return { label: 'Not sent: it no longer applied', tone: 'cancelled' };
   if (m.lastError) return { label: 'Failed, will be tried again', tone: 'cancelled' };
   return { label: 'Waiting to be sent', tone: 'waitlisted' };
 }
@@ -24,6 +25,7 @@ export function OutboxPage() {
   const [message, setMessage] = useState('');
   const state = useLoad(() => api(`/api/outbox?limit=200${query ? `&to=${encodeURIComponent(query)}` : ''}`, z.object({ items: z.array(OutboxMessage) })), [query]);
   const action = useAction();
+  const focusLater = useFocusLater();
 
   async function retry(m: Message) {
     setMessage('');
@@ -31,6 +33,8 @@ export function OutboxPage() {
     if (ok !== undefined) {
       setMessage(`“${m.subject}” to ${m.to} will be sent again now.`);
       await state.reload();
+      // "Retry now" goes once the message is queued again: the message saying so takes focus.
+      focusLater(() => document.getElementById('outbox-status'));
     }
   }
 
@@ -53,7 +57,7 @@ export function OutboxPage() {
           </button>
         </div>
       </form>
-      <Status message={message} />
+      <Status message={message} id="outbox-status" focusable />
       <ActionError action={action} />
       <Loaded state={state} what="the mail">
         {(d) =>

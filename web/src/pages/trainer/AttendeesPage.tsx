@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { AttendeeList, Booking, type AttendeeEntry } from '../../../../shared/bookings.js';
 import { Session, type SeatKind } from '../../../../shared/sessions.js';
 import { api } from '../../api.js';
-import { Badge, described, Field, PageHeading, Status, TextField, useApp } from '../../components.js';
+import { Badge, described, Field, PageHeading, Status, TextField, useApp, useFocusLater, PendingHeading } from '../../components.js';
 import { formatDateTime, ordinal, plural, seatLabel, statusLabel } from '../../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
 import { Link } from '../../router.js';
@@ -19,9 +19,12 @@ export function AttendeesPage({ id }: { id: string }) {
     return { session, items: list.items };
   }, [id]);
   return (
-    <Loaded state={state} what="who is coming">
+    <>
+      <PendingHeading state={state} title="Who is coming" navigated={loc.navigated} />
+      <Loaded state={state} what="who is coming">
       {(d) => <Attendees s={d.session} items={d.items} navigated={loc.navigated} reload={state.reload} />}
-    </Loaded>
+      </Loaded>
+    </>
   );
 }
 
@@ -33,6 +36,7 @@ function Attendees({ s, items, navigated, reload }: { s: Session; items: Attende
   const [message, setMessage] = useState('');
   const [removing, setRemoving] = useState<string | null>(null);
   const action = useAction();
+  const focusLater = useFocusLater();
   const title = `Who is coming: ${s.title}`;
 
   const q = text.trim().toLowerCase();
@@ -50,6 +54,7 @@ function Attendees({ s, items, navigated, reload }: { s: Session; items: Attende
     if (done) {
       setMessage(`${r.name} moved to ${seatLabel[to].toLowerCase()}. They have been told.`);
       await reload();
+      focusLater(() => document.getElementById('attendees-status'));
     }
   }
   async function remove(r: AttendeeEntry, reason: string) {
@@ -58,6 +63,8 @@ function Attendees({ s, items, navigated, reload }: { s: Session; items: Attende
       setRemoving(null);
       setMessage(`${r.name} removed. They have been sent your reason.`);
       await reload();
+      // The form (and the row's buttons) have gone: the message saying what happened takes focus.
+      focusLater(() => document.getElementById('attendees-status'));
     }
   }
 
@@ -112,7 +119,7 @@ function Attendees({ s, items, navigated, reload }: { s: Session; items: Attende
           </select>
         </div>
       </form>
-      <Status message={message || `Showing ${plural(shown.length, 'person', 'people')} of ${items.length}.`} />
+      <Status id="attendees-status" focusable message={message || `Showing ${plural(shown.length, 'person', 'people')} of ${items.length}.`} />
       <ActionError action={action} />
       {shown.length > 0 && (
         <table class="stack">
@@ -151,12 +158,15 @@ function Attendees({ s, items, navigated, reload }: { s: Session; items: Attende
                           Move to {r.seat === 'online' ? 'in person' : 'online'}
                         </ActionButton>
                       )}
-                      <button type="button" class="button button-danger" onClick={() => setRemoving(r.bookingId)} aria-label={`Remove ${r.name}`}>
+                      <button type="button" id={`remove-${r.bookingId}`} class="button button-danger" onClick={() => setRemoving(r.bookingId)} aria-label={`Remove ${r.name}`}>
                         Remove
                       </button>
                     </div>
                   )}
-                  {removing === r.bookingId && <RemoveForm r={r} busy={action.busy} onRemove={(reason) => void remove(r, reason)} onKeep={() => setRemoving(null)} />}
+                  {removing === r.bookingId && <RemoveForm r={r} busy={action.busy} onRemove={(reason) => void remove(r, reason)} onKeep={() => {
+                        setRemoving(null);
+                        focusLater(() => document.getElementById(`remove-${r.bookingId}`));
+                      }} />}
                 </td>
               </tr>
             ))}

@@ -1,7 +1,7 @@
 import { useRef, useState } from 'preact/hooks';
 import { CancelResult, Session } from '../../../../shared/sessions.js';
 import { api } from '../../api.js';
-import { ConfirmButton, ErrorSummary, PageHeading, Status, TextField, useApp, type FieldError } from '../../components.js';
+import { ConfirmButton, ErrorSummary, PageHeading, Status, TextField, useApp, useFocusLater, type FieldError, PendingHeading } from '../../components.js';
 import { plural } from '../../format.js';
 import { ActionError, Loaded, useAction, useLoad } from '../../load.js';
 import { Link } from '../../router.js';
@@ -16,6 +16,7 @@ export function EditSessionPage({ id }: { id: string }) {
   const state = useLoad(() => api(`/api/sessions/${encodeURIComponent(id)}`, Session), [id]);
   return (
     <div class="narrow">
+      <PendingHeading state={state} title="Edit session" navigated={loc.navigated} />
       <Loaded state={state} what="the session">
         {(s) => <EditForm key={s.id} s={s} navigated={loc.navigated} onChanged={state.set} />}
       </Loaded>
@@ -32,6 +33,8 @@ function EditForm({ s, navigated, onChanged }: { s: Session; navigated: boolean;
   const [reason, setReason] = useState('');
   const cancel = useAction();
   const confirmRef = useRef<HTMLDivElement>(null);
+  const saveRef = useRef<HTMLButtonElement>(null);
+  const focusLater = useFocusLater();
   const set = (patch: Partial<SessionValues>) => {
     setConfirming(null);
     setValues((v) => ({ ...v, ...patch }));
@@ -60,11 +63,13 @@ function EditForm({ s, navigated, onChanged }: { s: Session; navigated: boolean;
       const course = (courseId ?? null) !== s.courseId ? { courseId: courseId ?? null } : {};
       const saved = await api(`/api/sessions/${encodeURIComponent(s.id)}`, Session, { method: 'PATCH', body: { ...patch, ...course, venue, description: input.description ?? '' } });
       setConfirming(null);
+      focusLater(saveRef);
       onChanged(saved);
       setValues(valuesOf(saved));
       setStatus(moved && people > 0 ? `Changes saved. ${plural(people, 'person has', 'people have')} been told.` : 'Changes saved.');
     } catch (err) {
       setConfirming(null);
+      focusLater(saveRef);
       setErrors(apiFieldErrors(err));
     } finally {
       setBusy(false);
@@ -75,6 +80,8 @@ function EditForm({ s, navigated, onChanged }: { s: Session; navigated: boolean;
     const r = await cancel.run(() => api(`/api/sessions/${encodeURIComponent(s.id)}/cancel`, CancelResult, { method: 'POST', body: reason.trim() ? { reason: reason.trim() } : {} }));
     if (r) {
       onChanged(r);
+      // The form and this section go (a cancelled session cannot be changed): the message takes focus.
+      focusLater(() => document.getElementById('edit-status'));
       setStatus(`Session cancelled. ${plural(r.told, 'person has', 'people have')} been told.`);
     }
   }
@@ -88,7 +95,7 @@ function EditForm({ s, navigated, onChanged }: { s: Session; navigated: boolean;
       <p class="back">
         <Link href="/trainer/sessions">Back to my sessions</Link>
       </p>
-      <Status message={status} />
+      <Status message={status} id="edit-status" focusable />
       {s.status === 'cancelled' ? (
         <p>This session has been cancelled, so it can no longer be changed.</p>
       ) : (
@@ -105,13 +112,20 @@ function EditForm({ s, navigated, onChanged }: { s: Session; navigated: boolean;
                   <button type="button" class="button" onClick={() => save(null, true)} aria-disabled={busy ? 'true' : undefined}>
                     {busy ? 'Saving…' : `Save and tell ${plural(confirming, 'person', 'people')}`}
                   </button>
-                  <button type="button" class="button button-secondary" onClick={() => setConfirming(null)}>
+                  <button
+                    type="button"
+                    class="button button-secondary"
+                    onClick={() => {
+                      setConfirming(null);
+                      focusLater(saveRef);
+                    }}
+                  >
                     Keep editing
                   </button>
                 </div>
               </div>
             ) : (
-              <button type="submit" class="button" aria-disabled={busy ? 'true' : undefined}>
+              <button ref={saveRef} type="submit" class="button" aria-disabled={busy ? 'true' : undefined}>
                 {busy ? 'Saving…' : 'Save changes'}
               </button>
             )}

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { HoldableOrgs, HoldList, type Hold } from '../../../../shared/bookings.js';
 import { Session, type SeatKind } from '../../../../shared/sessions.js';
 import { api } from '../../api.js';
-import { ErrorSummary, errorFor, PageHeading, Status, TextField, useApp, type FieldError } from '../../components.js';
+import { ErrorSummary, errorFor, PageHeading, Status, TextField, useApp, useFocusLater, type FieldError, PendingHeading } from '../../components.js';
 import { formatDateTime, seatLabel, wallClock, zonedIso } from '../../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
 import { Link } from '../../router.js';
@@ -25,9 +25,12 @@ export function HoldsPage({ id }: { id: string }) {
     return { session, holds: holds.items, orgs: orgs.items };
   }, [id]);
   return (
-    <Loaded state={state} what="the seat holds">
-      {(d) => <Holds s={d.session} holds={d.holds} orgs={d.orgs} navigated={loc.navigated} reload={state.reload} />}
-    </Loaded>
+    <>
+      <PendingHeading state={state} title="Seat holds" navigated={loc.navigated} />
+      <Loaded state={state} what="the seat holds">
+        {(d) => <Holds s={d.session} holds={d.holds} orgs={d.orgs} navigated={loc.navigated} reload={state.reload} />}
+      </Loaded>
+    </>
   );
 }
 
@@ -42,6 +45,7 @@ function Holds({ s, holds, orgs, navigated, reload }: { s: Session; holds: HoldR
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [message, setMessage] = useState('');
   const action = useAction();
+  const focusLater = useFocusLater();
   const title = `Seat holds: ${s.title}`;
   const orgName = (id: string) => orgs.find((o) => o.id === id)?.name ?? holds.find((h) => h.orgId === id)?.orgName ?? 'the school';
 
@@ -67,6 +71,8 @@ function Holds({ s, holds, orgs, navigated, reload }: { s: Session; holds: HoldR
     if (ok !== undefined) {
       setMessage(`Hold for ${h.orgName} released.`);
       await reload();
+      // Its row (and the Release button pressed) has gone: the message saying so takes focus.
+      focusLater(() => document.getElementById('holds-status'));
     }
   }
   async function saveRelease(e: Event) {
@@ -95,7 +101,7 @@ function Holds({ s, holds, orgs, navigated, reload }: { s: Session; holds: HoldR
       <p class="back">
         <Link href="/trainer/sessions">Back to my sessions</Link>
       </p>
-      <Status message={message} />
+      <Status message={message} id="holds-status" focusable />
       <ErrorSummary errors={errors} />
       <ActionError action={action} />
       <h2>Current holds</h2>

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { MessageAttendeesInput, MessageAttendeesResult } from '../../../../shared/bookings.js';
 import { Session } from '../../../../shared/sessions.js';
 import { api } from '../../api.js';
-import { described, ErrorSummary, Field, errorFor, PageHeading, Status, useApp, type FieldError } from '../../components.js';
+import { described, ErrorSummary, Field, errorFor, PageHeading, Status, useApp, type FieldError, PendingHeading } from '../../components.js';
 import { plural } from '../../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
 import { Link } from '../../router.js';
@@ -14,6 +14,7 @@ export function MessagePage({ id }: { id: string }) {
   const state = useLoad(() => api(`/api/sessions/${encodeURIComponent(id)}`, Session), [id]);
   return (
     <div class="narrow">
+      <PendingHeading state={state} title="Message attendees" navigated={loc.navigated} />
       <Loaded state={state} what="the session">
         {(s) => <MessageForm s={s} navigated={loc.navigated} />}
       </Loaded>
