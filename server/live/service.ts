@@ -8,7 +8,7 @@ import type { Transaction } from 'kysely';
 import type { Database, SessionRow } from '../../db/schema.js';
 import { HEARTBEAT_GAP_MS, identityOf, mergeSegment, ROOM_ATTRIBUTES, roomNameOf, sessionIdOfRoom, userIdOfIdentity, type CaptionInput, type JoinResult, type LiveStatus, type RoomRole } from '../../shared/live.js';
 import { findUserById } from '../accounts/repository.js';
-import { finaliseSessionIfOver, OUTCOME_GRACE_MS } from '../attendance/service.js';
+import { finaliseSessionIfOver, outcomeDue } from '../attendance/service.js';
 import { findActiveBooking, pairKey, pairOfKey } from '../bookings/repository.js';
 import { AppError } from '../errors.js';
 import { perDatabase, type Deps } from '../platform/deps.js';
@@ -342,7 +342,7 @@ export async function receive(deps: Deps, rawBody: string, authorization: string
   const applied = await webhookWriter(deps).run({ id, ev, rawBody, nowIso, occurredMs });
   // Only a session past its outcome time is re-finalised (finaliseSessionIfOver reads it
   // again and decides); the status read with the event skips that read for all the others.
-  if (applied && (applied.status === null || (applied.status === 'scheduled' && Date.parse(applied.endsAt!) + OUTCOME_GRACE_MS <= deps.now().getTime()))) {
+  if (applied && (applied.status === null || (applied.status === 'scheduled' && outcomeDue({ ends_at: applied.endsAt! }, deps.now())))) {
     await finaliseSessionIfOver(deps, applied.id);
   }
   if (applied?.id && ev.event === 'participant_joined' && ev.participant) await keepOut(deps, applied.id, ev.participant.identity);
