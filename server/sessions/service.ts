@@ -231,14 +231,16 @@ export async function createSession(deps: Deps, actor: AuthUser, input: CreateSe
  * cut-off or hold release set on the template moves with each date (same distance before
  * its start).
  */
+/** `instant` kept as far from `toStart` as it was from `fromStart` (a cut-off moving with its session). */
+const movedWith = (instant: string, fromStart: string, toStart: string) => new Date(Date.parse(instant) - Date.parse(fromStart) + Date.parse(toStart)).toISOString();
+
 export async function createSeries(deps: Deps, actor: AuthUser, input: CreateSeriesInput): Promise<Session[]> {
   const template = input.session;
   await checkCourse(deps, template.courseId);
   const trainerIds = await trainersOfNew(deps, actor, template);
   const audience = await checkAudience(deps, template.audience);
   const now = deps.now().toISOString();
-  const shift = (instant: string | null | undefined, start: string) =>
-    instant ? new Date(Date.parse(instant) - Date.parse(template.startsAt) + Date.parse(start)).toISOString() : instant;
+  const shift = (instant: string | null | undefined, start: string) => (instant ? movedWith(instant, template.startsAt, start) : instant);
   const rows = input.occurrences.map((o) =>
     newSessionRow(actor, { ...template, bookingClosesAt: shift(template.bookingClosesAt, o.startsAt), holdsReleaseAt: shift(template.holdsReleaseAt, o.startsAt) }, now, audience, o),
   );
@@ -368,10 +370,12 @@ export async function updateSession(deps: Deps, actor: AuthUser, id: string, pat
     const endsAt = patch.endsAt ? iso(patch.endsAt) : row.ends_at;
     // A cut-off or hold release not given anew (or sent back unchanged, as the edit form does)
     // moves with the start, as in a series, and never past the end; one given anew is checked below.
+    const timesMoved = startsAt !== row.starts_at || endsAt !== row.ends_at;
     const movedWithStart = (given: string | null | undefined, stored: string | null): string | null => {
-      if (given !== undefined && !(given && stored && iso(given) === stored && (startsAt !== row.starts_at || endsAt !== row.ends_at))) return given ? iso(given) : null;
+      const sentBack = given && stored && iso(given) === stored;
+      if (given !== undefined && !(sentBack && timesMoved)) return given ? iso(given) : null;
       if (!stored) return null;
-      const at = new Date(Date.parse(stored) - Date.parse(row.starts_at) + Date.parse(startsAt)).toISOString();
+      const at = movedWith(stored, row.starts_at, startsAt);
       return at < endsAt ? at : endsAt;
     };
     const merged = {
