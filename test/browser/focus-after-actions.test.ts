@@ -151,6 +151,8 @@ describe.skipIf(!browserAvailable)('focus after actions, and other audited fault
     await expectFocused(page, 'button[id^="remove-"]');
     expect((await focused(page)).text).toBe('Remove Ben Okafor');
     await page.keyboard.press('Enter');
+    // Wait for the reason field to take focus before typing, as a keyboard user would.
+    await expectFocused(page, 'input[id^="reason-"]');
     await page.keyboard.type('Booked twice');
     await page.keyboard.press('Enter');
     await page.getByRole('status').filter({ hasText: 'Ben Okafor removed.' }).waitFor();
