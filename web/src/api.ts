@@ -110,15 +110,73 @@ export async function api<S extends z.ZodType>(path: string, schema: S, opts: Ca
   } catch {
     /* not JSON: handled below */
   }
-  if (!res.ok) {
-    const parsed = ErrorBody.safeParse(json);
-    const err = parsed.success
-      ? new ApiError(res.status, parsed.data.error.code, parsed.data.error.message, issuesOf(parsed.data.error.details))
-      : new ApiError(res.status, 'http_' + res.status, `The service answered with an error (${res.status}). Please try again.`);
-    if (res.status === 401 && !opts.quiet401) for (const fn of unauthenticatedListeners) fn();
-    throw err;
-  }
+  if (!res.ok) throw refusal(res.status, json, opts.quiet401);
   const parsed = schema.safeParse(json === undefined ? {} : json);
   if (!parsed.success) throw new ApiError(res.status, 'bad_response', 'The service sent an answer this page does not understand. Please reload the page.');
   return parsed.data;
+}
+
+/** The ApiError for a failed answer (its error body, if it has one); a 401 tells the app the sign-in is gone. */
+function refusal(status: number, json: unknown, quiet401 = false): ApiError {
+  const parsed = ErrorBody.safeParse(json);
+  const err = parsed.success
+    ? new ApiError(status, parsed.data.error.code, parsed.data.error.message, issuesOf(parsed.data.error.details))
+    : new ApiError(status, 'http_' + status, `The service answered with an error (${status}). Please try again.`);
+  if (status === 401 && !quiet401) for (const fn of unauthenticatedListeners) fn();
+  return err;
+}
+
+/** The file name in a Content-Disposition header (`filename*=UTF-8''…` first, then `filename="…"`). */
+function fileNameOf(disposition: string | null): string | null {
+  if (!disposition) return null;
+  const star = /filename\*\s*=\s*UTF-8''([^;]+)/i.exec(disposition);
+  if (star) {
+    try {
+      return decodeURIComponent(star[1]!.trim());
+    } catch {
+      /* not percent-encoded as it should be: try the plain name */
+    }
+  }
+  return /filename\s*=\s*"([^"]+)"/i.exec(disposition)?.[1] ?? /filename\s*=\s*([^;\s]+)/i.exec(disposition)?.[1] ?? null;
+}
+
+/**
+ * Downloads a file the API makes (a spreadsheet, a calendar file), named as the server names
+ * it (else `fallbackName`). Unlike a plain `<a download>` link, whose refusal the browser
+ * drops without a word (a failed download, nothing in the page), a refusal is thrown as an
+ * ApiError (e.g. 422 `report_too_large`) so the page can say why.
+ */
+export async function downloadFile(path: string, fallbackName: string): Promise<void> {
+  let res: Response;
+  try {
+    res = await fetch(path, { credentials: 'same-origin' });
+  } catch {
+    throw new ApiError(0, 'network', 'The service could not be reached. Check your connection and try again.');
+  }
+  if (!res.ok) {
+    const text = await res.text().catch(() => '');
+    let json: unknown = undefined;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      /* not JSON: a plain message by its status */
+    }
+    throw refusal(res.status, json);
+  }
+  let blob: Blob;
+  try {
+    blob = await res.blob();
+  } catch {
+    throw new ApiError(0, 'network', 'The service could not be reached. Check your connection and try again.');
+  }
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileNameOf(res.headers.get('content-disposition')) ?? fallbackName;
+  a.hidden = true;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  // Revoked later, not at once: the browser reads the file after the click has returned.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }

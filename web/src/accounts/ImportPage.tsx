@@ -8,7 +8,7 @@
 import { useRef, useState } from 'preact/hooks';
 import type { z } from 'zod';
 import { ImportRefusal, ImportUsersResult } from '../../../shared/accounts.js';
-import { described, ErrorSummary, Field, errorFor, messageOf, PageHeading, Status, useApp, type FieldError } from '../components.js';
+import { described, ErrorSummary, Field, errorFor, messageOf, PageHeading, Status, useApp, useFocusLater, type FieldError } from '../components.js';
 import { Loaded } from '../load.js';
 import { Link } from '../router.js';
 import { OrgSearchPicker, SchoolSelect, useOrgs, type Org } from '../orgs.js';
@@ -82,6 +82,7 @@ function ImportForm({ orgs, admin, initialOrg }: { orgs: Org[]; admin: boolean; 
   const [failure, setFailure] = useState('');
   const [report, setReport] = useState<Report | null>(null);
   const reportRef = useRef<HTMLHeadingElement>(null);
+  const focusLater = useFocusLater();
   const org = orgs.find((o) => o.id === orgId);
 
   async function readFile(input: HTMLInputElement) {
@@ -101,20 +102,25 @@ function ImportForm({ orgs, admin, initialOrg }: { orgs: Org[]; admin: boolean; 
     setFailure('');
     if (found.length || !org) return;
     setBusy(dryRun ? 'check' : 'import');
+    let reported = false;
     try {
       const r = await sendText(`/api/orgs/${encodeURIComponent(org.id)}/users/import${dryRun ? '?dryRun=true' : ''}`, 'text/csv', text, ImportUsersResult, 'POST');
       setReport(reportOf(r, org.name));
+      reported = true;
       if (!dryRun) setText('');
     } catch (e) {
       const refused = e instanceof UploadError ? refusalReport(e, dryRun) : null;
-      if (refused) setReport(refused);
-      else {
+      if (refused) {
+        setReport(refused);
+        reported = true;
+      } else {
         setReport(null);
         setFailure(messageOf(e));
       }
     } finally {
       setBusy(null);
-      setTimeout(() => reportRef.current?.focus());
+      // The report's heading takes focus once drawn (from the button pressed, which stays: so forced).
+      if (reported) focusLater(reportRef, { force: true });
     }
   }
 

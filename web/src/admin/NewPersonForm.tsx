@@ -7,7 +7,7 @@ import { useRef, useState } from 'preact/hooks';
 import { z } from 'zod';
 import { CreateUserInput, User } from '../../../shared/accounts.js';
 import { api, ApiError } from '../api.js';
-import { apiIssues, ErrorSummary, errorFor, TextField, toFieldErrors, type FieldError } from '../components.js';
+import { apiIssues, ErrorSummary, errorFor, TextField, toFieldErrors, useFocusLater, type FieldError } from '../components.js';
 import { ActionButton, ActionError, Loaded, useAction } from '../load.js';
 import { Link } from '../router.js';
 import { OrgSearchPicker, useOrgs } from '../orgs.js';
@@ -32,6 +32,7 @@ export function NewPersonForm({ onAdded }: { onAdded: (p: z.infer<typeof User>) 
   const create = useAction();
   const send = useAction();
   const addedRef = useRef<HTMLHeadingElement>(null);
+  const focusLater = useFocusLater();
   const needsOrg = role === 'staff' || role === 'office';
 
   async function submit(e: Event) {
@@ -64,7 +65,8 @@ export function NewPersonForm({ onAdded }: { onAdded: (p: z.infer<typeof User>) 
     setName('');
     setEmail('');
     onAdded(person);
-    setTimeout(() => addedRef.current?.focus());
+    // The new person's heading takes focus once drawn (from "Add person", which stays: so forced).
+    focusLater(addedRef, { force: true });
   }
 
   async function sendLink(p: z.infer<typeof User>) {

@@ -2,10 +2,10 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { CompletionPage, CompletionQuery } from '../../../shared/attendance.js';
 import { BookingList } from '../../../shared/bookings.js';
 import { ExportQuery } from '../../../shared/calendar.js';
-import { api } from '../api.js';
-import { Badge, ErrorSummary, errorFor, PageHeading, Status, TextField, useApp, type FieldError } from '../components.js';
+import { api, downloadFile } from '../api.js';
+import { Alert, Badge, ErrorSummary, errorFor, messageOf, PageHeading, Status, TextField, useApp, type FieldError } from '../components.js';
 import { Pagination } from '../pagination.js';
-import { Loaded, useLoad } from '../load.js';
+import { Loaded, useAction, useLoad } from '../load.js';
 import { dayStartIso, formatDate, formatTimeRange, ordinal, plural, seatLabel, statusLabel, toDateInput } from '../format.js';
 import { Link, navigate } from '../router.js';
 import { OfficeOrgGate, SchoolForm, type Org } from '../orgs.js';
@@ -224,6 +224,22 @@ export function OrgRecordPage({ orgId, orgs = [] }: { orgId: string; orgs?: Org[
     if (n > 1) p.set('page', String(n));
     return `/office/record${p.size ? `?${p}` : ''}`;
   };
+  const csvHref = `/api/orgs/${encodeURIComponent(orgId)}/completions.csv`;
+  // The spreadsheet is fetched by the page, not left to the browser, so that a refusal
+  // (422: more rows than one spreadsheet may hold) is said in the page: a plain download
+  // link the server refuses just fails in the browser's downloads, with nothing said here.
+  const download = useAction();
+  const [downloaded, setDownloaded] = useState(false);
+  function downloadRecord(e: MouseEvent) {
+    // Opening it in a new tab or window (or saving it with Alt) stays the browser's own.
+    if (e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return;
+    e.preventDefault();
+    setDownloaded(false);
+    void download.run(async () => {
+      await downloadFile(csvHref, 'training-record.csv');
+      setDownloaded(true);
+    });
+  }
   return (
     <>
       <PageHeading title={page > 1 ? `Training record, page ${page}` : 'Training record'} navigated={loc.navigated}>
@@ -232,10 +248,12 @@ export function OrgRecordPage({ orgId, orgs = [] }: { orgId: string; orgs?: Org[
       <OrgChooser orgs={orgs} orgId={orgId} path="/office/record" />
       <p>
         Every live session {whose} attended, newest first, with the minutes each person was present: evidence of their training.{' '}
-        <a href={`/api/orgs/${encodeURIComponent(orgId)}/completions.csv`} download>
+        <a href={csvHref} download onClick={downloadRecord}>
           Download the whole record as a spreadsheet (CSV)
         </a>
       </p>
+      <Alert message={download.error ? messageOf(download.error) : ''} />
+      <Status message={download.busy ? 'Preparing your spreadsheet…' : downloaded ? 'Your spreadsheet is downloading.' : ''} />
       <Loaded state={record} what="the training record">
         {(r) => {
           const pages = Math.max(1, Math.ceil(r.total / RECORD_PAGE));

@@ -53,7 +53,8 @@ function EditForm({ s, navigated, onChanged }: { s: Session; navigated: boolean;
     const moved = Date.parse(input.startsAt) !== Date.parse(s.startsAt) || Date.parse(input.endsAt) !== Date.parse(s.endsAt) || venue !== s.venue || input.mode !== s.mode;
     if (moved && people > 0 && !told) {
       setConfirming(people);
-      setTimeout(() => confirmRef.current?.focus(), 0);
+      // The question takes focus once drawn, also from a field Enter was pressed in (so forced).
+      focusLater(confirmRef, { force: true });
       return;
     }
     setBusy(true);

@@ -1,6 +1,7 @@
 import { TrainerSessionList, type TrainerSession } from '../../../../shared/sessions.js';
 import { api } from '../../api.js';
-import { Badge, Fact, PageHeading, Status, useApp, When } from '../../components.js';
+import { useEffect } from 'preact/hooks';
+import { Badge, Fact, PageHeading, Status, useApp, useFocusLater, When } from '../../components.js';
 import { modeLabel, plural } from '../../format.js';
 import { Loaded, useLoad } from '../../load.js';
 import { Link } from '../../router.js';
@@ -77,12 +78,20 @@ export function MySessionsPage() {
   const state = useLoad(() => api(`/api/me/sessions?when=${past ? 'past' : 'upcoming'}&limit=${PAGE}&offset=${offset}`, TrainerSessionList), [past, offset]);
   const title = me.role === 'admin' ? 'All sessions' : 'My sessions';
   const link = (when: string, off = 0) => `/trainer/sessions?when=${when}${off ? `&offset=${off}` : ''}`;
+  // Arriving from publishing a series, the page opens on the message saying so, as other
+  // pages focus their message after an action: a live region that comes into the page
+  // already holding its text is often not read out, and focus on the heading would pass it by.
+  const announce = created > 0 && loc.navigated;
+  const focusLater = useFocusLater();
+  useEffect(() => {
+    if (announce) focusLater(() => document.getElementById('my-sessions-status'), { force: true });
+  }, []);
   return (
     <>
-      <PageHeading title={`${title}: ${past ? 'past' : 'upcoming'}`} navigated={loc.navigated}>
+      <PageHeading title={`${title}: ${past ? 'past' : 'upcoming'}`} navigated={loc.navigated && !announce}>
         {title}
       </PageHeading>
-      <Status message={created ? `${plural(created, 'session')} published.` : ''} />
+      <Status message={created ? `${plural(created, 'session')} published.` : ''} id="my-sessions-status" focusable />
       <nav aria-label="Upcoming or past" class="actions">
         <Link href={link('upcoming')} aria-current={!past ? 'page' : undefined}>
           Upcoming
