@@ -44,6 +44,13 @@ export const User = z.object({
 });
 export type User = z.infer<typeof User>;
 
+/** A person as they are after a change, with how many of their places the change gave up. */
+export const PersonChanged = User.extend({
+  /** Places on sessions still to come that the change gave up (turning the account off, or a move out of an in-house session's audience); each was told by email. */
+  placesGivenUp: z.number().int().nonnegative(),
+});
+export type PersonChanged = z.infer<typeof PersonChanged>;
+
 export const LoginResult = z.object({ token: z.string(), csrfToken: z.string(), user: User });
 export const Me = User.extend({
   csrfToken: z.string().nullable(),

@@ -5,6 +5,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { JobRole, Role, UserRow } from '../../db/schema.js';
+import type { PersonChanged } from '../../shared/accounts.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
@@ -116,18 +117,19 @@ async function manageable(deps: Deps, actor: AuthUser, userId: string): Promise<
  * places on sessions still to come are given up (told by email), so the seats go to people
  * waiting instead of standing empty; turning the account on again does not bring them back.
  */
-export async function setDisabled(deps: Deps, actor: AuthUser, userId: string, disabled: boolean) {
+export async function setDisabled(deps: Deps, actor: AuthUser, userId: string, disabled: boolean): Promise<number> {
   const target = await manageable(deps, actor, userId);
   if (disabled && target.id === actor.id) throw new AppError('forbidden', 'You cannot turn off your own account.');
   const now = deps.now().toISOString();
-  await deps.db.transaction().execute(async (trx) => {
+  return deps.db.transaction().execute(async (trx) => {
     await repo.setUserDisabled(trx, target.id, disabled ? (target.disabled_at ?? now) : null);
     if (disabled) {
       await repo.revokeSessionsOfUser(trx, target.id, now);
       await repo.voidPasswordResets(trx, target.id, now);
       await repo.voidSignInLinks(trx, target.id, now);
-      if (!target.disabled_at) await releasePlaces(trx, deps, target.id, 'Your account has been turned off, so your place has been given up for someone else.');
+      if (!target.disabled_at) return releasePlaces(trx, deps, target.id, 'Your account has been turned off, so your place has been given up for someone else.');
     }
+    return 0;
   });
 }
 
@@ -136,12 +138,12 @@ export async function setDisabled(deps: Deps, actor: AuthUser, userId: string, d
  * all but the captioner flag) and answers with the person as they now are. A part the actor
  * may not change is refused before any part is changed.
  */
-export async function updatePerson(deps: Deps, actor: AuthUser, userId: string, patch: { disabled?: boolean; captioner?: boolean; jobRole?: JobRole | null }) {
+export async function updatePerson(deps: Deps, actor: AuthUser, userId: string, patch: { disabled?: boolean; captioner?: boolean; jobRole?: JobRole | null }): Promise<PersonChanged> {
   if (patch.captioner !== undefined && actor.role !== 'admin') throw CAPTIONER_ADMIN_ONLY();
-  if (patch.disabled !== undefined) await setDisabled(deps, actor, userId, patch.disabled);
+  const placesGivenUp = patch.disabled !== undefined ? await setDisabled(deps, actor, userId, patch.disabled) : 0;
   if (patch.captioner !== undefined) await setCaptioner(deps, actor, userId, patch.captioner);
   if (patch.jobRole !== undefined) await setJobRole(deps, actor, userId, patch.jobRole);
-  return personView(deps, userId);
+  return { ...(await personView(deps, userId)), placesGivenUp };
 }
 
 const CAPTIONER_ADMIN_ONLY = () => new AppError('forbidden', 'Only administrators can make someone a captioner.');
@@ -160,12 +162,12 @@ export async function setJobRole(deps: Deps, actor: AuthUser, userId: string, jo
 }
 
 /** An administrator changes someone's role or moves them to another organisation. */
-export async function setPlacement(deps: Deps, userId: string, role: Role, orgId: string | null) {
+export async function setPlacement(deps: Deps, userId: string, role: Role, orgId: string | null): Promise<PersonChanged> {
   const row = await repo.findUserById(deps.db, userId);
   if (!row) throw new AppError('not_found', 'There is no such person.');
   if ((role === 'staff' || role === 'office') && !orgId) throw new AppError('validation_failed', 'Staff and office staff belong to an organisation.', { issues: [{ path: 'orgId', message: 'is required for staff and office staff' }] });
   if (orgId && !(await repo.findOrg(deps.db, orgId))) throw new AppError('validation_failed', 'That organisation was not found.', { issues: [{ path: 'orgId', message: 'not found' }] });
-  await deps.db.transaction().execute(async (trx) => {
+  const placesGivenUp = await deps.db.transaction().execute(async (trx) => {
     // Their bookings leave the old organisation's calendar feed and join the new one's.
     const now = deps.now().toISOString();
     // Their cancellations still leaving feeds now leave the new organisation's too.
@@ -176,9 +178,9 @@ export async function setPlacement(deps: Deps, userId: string, role: Role, orgId
     // An in-house session not for their new organisation no longer exists for them
     // (DESIGN.md invariant 12): their places on such sessions are given up.
     const viewer = await viewerFor(trx, { id: userId, role, orgId });
-    await releasePlaces(trx, deps, userId, 'You have moved to another organisation, and this session is only for the staff of the one you were in.', async (s) => (await sessionVisibility(trx, s.id, viewer)) !== 'visible');
+    return releasePlaces(trx, deps, userId, 'You have moved to another organisation, and this session is only for the staff of the one you were in.', async (s) => (await sessionVisibility(trx, s.id, viewer)) !== 'visible');
   });
-  return personView(deps, userId);
+  return { ...(await personView(deps, userId)), placesGivenUp };
 }
 
 /** An administrator sends someone a password reset link (as if they had asked for one). */

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Context, MiddlewareHandler } from 'hono';
-import { ChangePasswordInput, CreateOrgInput, CreateUserInput, ImportQuery, ImportUsersResult, LoginInput, LoginResult, Me, Organisation, OrgQuery, PasswordResetInput, PasswordResetRequested, PasswordResetRequestInput, PeoplePage, PeopleQuery, PlacementInput, SignInLinkInput, SignInLinkRequested, SignInLinkRequestInput, UpdateOrgInput, UpdateUserInput, User } from '../../shared/accounts.js';
+import { ChangePasswordInput, CreateOrgInput, CreateUserInput, ImportQuery, ImportUsersResult, LoginInput, LoginResult, Me, Organisation, OrgQuery, PasswordResetInput, PasswordResetRequested, PasswordResetRequestInput, PeoplePage, PeopleQuery, PersonChanged, PlacementInput, SignInLinkInput, SignInLinkRequested, SignInLinkRequestInput, UpdateOrgInput, UpdateUserInput, User } from '../../shared/accounts.js';
 import { Id } from '../../shared/common.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
@@ -310,7 +310,7 @@ export function accountRoutes(deps: Deps) {
       tags: ['accounts'],
       summary: 'Change a person’s role and organisation (admin)',
       request: { params: OrgParam, body: jsonBody(PlacementInput) },
-      responses: { 200: jsonResponse(User, 'The person as they now are') },
+      responses: { 200: jsonResponse(PersonChanged, 'The person as they now are, and how many places on sessions still to come the move gave up') },
     }),
     async (c) => {
       requireRole(c, 'admin');
@@ -342,7 +342,7 @@ export function accountRoutes(deps: Deps) {
       tags: ['accounts'],
       summary: 'Turn an account off or on, or set a job role (admin; office staff for their own staff), or grant the captioner flag (admin); turning off ends every sign-in session of the person at once',
       request: { params: OrgParam, body: jsonBody(UpdateUserInput) },
-      responses: { 200: jsonResponse(User, 'The person as they now are') },
+      responses: { 200: jsonResponse(PersonChanged, 'The person as they now are, and how many places on sessions still to come turning the account off gave up') },
     }),
     async (c) => {
       return c.json(await lifecycle.updatePerson(deps, requireRole(c, 'admin', 'office'), c.req.valid('param').id, c.req.valid('json')), 200);

@@ -176,13 +176,18 @@ describe('people who leave', () => {
     expect((await book(next, s1.id)).json.status).toBe('waitlisted');
     expect((await book(first, s2.id)).json.status).toBe('confirmed');
     expect((await book(gone, s2.id)).json.status).toBe('waitlisted');
-    expect((await t.request('PATCH', `/api/users/${gone.id}`, { as: office, body: { disabled: true } })).status).toBe(200);
+    const off = await t.request('PATCH', `/api/users/${gone.id}`, { as: office, body: { disabled: true } });
+    expect(off.status).toBe(200);
+    // The office is told how many places went: the seat and the queue place.
+    expect(off.json).toMatchObject({ id: gone.id, disabled: true, placesGivenUp: 2 });
     expect(await statusOf(gone.id, s1.id)).toBe('cancelled');
     expect(await statusOf(next.id, s1.id)).toBe('confirmed');
     expect(await statusOf(gone.id, s2.id)).toBe('cancelled');
     const told = await t.mails('cancelled');
     expect(told.find((m) => m.user_id === gone.id)!.message.text).toMatch(/account has been turned off/);
     expect(await noticesTo(gone.id)).toContain('left_waitlist');
+    // Turning it on again, or off twice, gives up nothing more.
+    expect((await t.request('PATCH', `/api/users/${gone.id}`, { as: office, body: { disabled: false } })).json).toMatchObject({ disabled: false, placesGivenUp: 0 });
   });
 
   it('someone turned off while waiting (before places were given up) is passed over for a freed seat', async () => {
@@ -209,7 +214,9 @@ describe('people who leave', () => {
     expect((await book(p, inHouse.id)).json.status).toBe('confirmed');
     expect((await book(next, inHouse.id)).json.status).toBe('waitlisted');
     expect((await book(p, open.id)).json.status).toBe('confirmed');
-    expect((await t.request('PUT', `/api/users/${p.id}/placement`, { as: admin, body: { role: 'staff', orgId: dale.id } })).status).toBe(200);
+    const moved = await t.request('PUT', `/api/users/${p.id}/placement`, { as: admin, body: { role: 'staff', orgId: dale.id } });
+    expect(moved.status).toBe(200);
+    expect(moved.json).toMatchObject({ orgId: dale.id, placesGivenUp: 1 });
     expect((await t.request('GET', `/api/sessions/${inHouse.id}`, { as: p })).status).toBe(404);
     const mine = (await t.request('GET', '/api/me/bookings', { as: p })).json.items as { sessionId: string; status: string }[];
     expect(mine.filter((b) => b.status !== 'cancelled').map((b) => b.sessionId)).toEqual([open.id]);

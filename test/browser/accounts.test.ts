@@ -6,7 +6,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { TEST_PASSWORD } from '../helpers.js';
-import { browserAvailable, expectFocused, expectNoAxeViolations, newPage, serverAndBrowser, signIn, tabTo, warnIfSkipped } from './harness.js';
+import { browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, newPage, plusMinutes, serverAndBrowser, signIn, tabTo, warnIfSkipped } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -123,6 +123,8 @@ describe.skipIf(!browserAvailable)('account pages', () => {
     const org = await t.org('Maple Grove Primary');
     const office = await t.user('office', org.id);
     const staff = await t.user('staff', org.id, 'Priya Leaving-Shortly');
+    const booked = await t.session({ title: 'Autism and anxiety', startsAt: daysFromNow(5), endsAt: plusMinutes(daysFromNow(5), 60) });
+    expect((await t.request('POST', `/api/sessions/${booked.id}/bookings`, { as: staff, body: {} })).json.status).toBe('confirmed');
     const theirs = await newPage(env.browser, env.server, NARROW);
     await signIn(theirs, staff);
 
@@ -136,7 +138,8 @@ describe.skipIf(!browserAvailable)('account pages', () => {
     await activate(page, `Turn off account: ${staff.name}`);
     await expectFocused(page, '.confirm p');
     await activate(page, 'Yes, turn it off');
-    await page.getByRole('status').filter({ hasText: `${staff.name}'s account is turned off` }).waitFor();
+    // The office is told the place went to someone else, not left to find out.
+    await page.getByRole('status').filter({ hasText: `${staff.name}'s account is turned off and they have been signed out. Their place on a session still to come was given up for others, and they have been told by email.` }).waitFor();
     const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: staff.name }) });
     await card.getByText('Turned off', { exact: true }).waitFor();
     await checkPage(page, 'staff accounts page after turning one off');

@@ -99,3 +99,9 @@ export function addDays(day: string, days: number): string {
   const t = new Date(Date.UTC(y!, m! - 1, d! + days));
   return t.toISOString().slice(0, 10);
 }
+
+/** Says how many places a change to a person gave up (nothing when none was), for the message after it. */
+export function placesGivenUp(n: number, one: string, many: string): string {
+  if (n <= 0) return '';
+  return ` ${n === 1 ? `Their place on ${one} was` : `Their ${n} places on ${many} were`} given up for others, and they have been told by email.`;
+}

@@ -5,7 +5,8 @@
  */
 import { useRef, useState } from 'preact/hooks';
 import { z } from 'zod';
-import { User } from '../../../shared/accounts.js';
+import { PersonChanged, User } from '../../../shared/accounts.js';
+import { placesGivenUp } from '../format.js';
 import { api } from '../api.js';
 import { PersonAdmin } from '../pages/admin/PersonAdmin.js';
 import { Alert, Badge, ConfirmButton, messageOf, useFocusLater } from '../components.js';
@@ -31,8 +32,8 @@ export function PersonCard({ person, canDisable, canSetCaptioner, onChanged, lea
     setBusy(true);
     setError('');
     try {
-      const next = await api(`/api/users/${encodeURIComponent(person.id)}`, User, { method: 'PATCH', body });
-      onChanged(next, message);
+      const next = await api(`/api/users/${encodeURIComponent(person.id)}`, PersonChanged, { method: 'PATCH', body });
+      onChanged(next, message + placesGivenUp(next.placesGivenUp, 'a session still to come', 'sessions still to come'));
       // Turning the account off or on swaps the button pressed for its opposite: focus that one.
       if (body.disabled !== undefined) focusLater(() => (canDisable ? actionsRef.current?.querySelector<HTMLElement>('button') : null));
     } catch (e) {

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { z } from 'zod';
-import { JOB_ROLE_LABEL, JobRole, Organisation, Role, User } from '../../../../shared/accounts.js';
+import { JOB_ROLE_LABEL, JobRole, Organisation, PersonChanged, Role, User } from '../../../../shared/accounts.js';
+import { placesGivenUp } from '../../format.js';
 import { api } from '../../api.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
 
@@ -33,8 +34,8 @@ function PersonAdminForm({ person, onChanged }: { person: z.infer<typeof User>; 
           <form
             onSubmit={async (e) => {
               e.preventDefault();
-              const next = await save.run(() => api(`/api/users/${encodeURIComponent(person.id)}/placement`, User, { method: 'PUT', body: { role, orgId: orgId || null } }));
-              if (next) onChanged(next, `${next.name} is now ${ROLE_LABEL[next.role].toLowerCase()}${next.orgName ? ` at ${next.orgName}` : ''}.`);
+              const next = await save.run(() => api(`/api/users/${encodeURIComponent(person.id)}/placement`, PersonChanged, { method: 'PUT', body: { role, orgId: orgId || null } }));
+              if (next) onChanged(next, `${next.name} is now ${ROLE_LABEL[next.role].toLowerCase()}${next.orgName ? ` at ${next.orgName}` : ''}.${placesGivenUp(next.placesGivenUp, 'an in-house session of their old organisation', 'in-house sessions of their old organisation')}`);
             }}
           >
             <div class="field">
