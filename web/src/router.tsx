@@ -1,10 +1,16 @@
 /**
- * A small history-API router: the path is the state. Links are real <a href> elements, so
- * they work with a keyboard, open in a new tab and read as links; a click on one is
- * intercepted and handled here without reloading the page.
+ * Routing, on wouter-preact: the path is the state. Links are real <a href> elements, so they
+ * work with a keyboard, open in a new tab (wouter leaves modified and middle clicks to the
+ * browser) and read as links. What this module adds to wouter is what our pages rely on: a
+ * `key` that changes on every navigation, even to the same address (so "ask again" links reload
+ * a page), whether the user has moved within the app yet (so the page heading takes focus), and
+ * a scroll to the top when a new page is pushed.
  */
 import type { ComponentChildren, JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import { Link as WouterLink, matchRoute } from 'wouter-preact';
+import { navigate as browserNavigate } from 'wouter-preact/use-browser-location';
+import { parse } from 'regexparam';
 
 export interface Location {
   path: string;
@@ -15,67 +21,80 @@ export interface Location {
   key: number;
 }
 
+/** wouter-preact dispatches pushState and replaceState events when it changes the history. */
+const HISTORY_EVENTS = ['popstate', 'pushState', 'replaceState'] as const;
+
 let navigations = 0;
-const listeners = new Set<() => void>();
+/** Set while the address bar is changed without a navigation (see replaceAddress). */
+let quiet = false;
+// Registered when the module loads, so the count is up to date before any page's listener reads it.
+for (const type of HISTORY_EVENTS) {
+  addEventListener(type, () => {
+    if (quiet) return;
+    navigations++;
+    if (type === 'pushState') window.scrollTo(0, 0);
+  });
+}
 
 function current(): Location {
   return { path: location.pathname, query: new URLSearchParams(location.search), navigated: navigations > 0, key: navigations };
 }
 
 export function navigate(to: string, opts: { replace?: boolean } = {}) {
-  if (opts.replace) history.replaceState(null, '', to);
-  else history.pushState(null, '', to);
-  navigations++;
-  for (const fn of listeners) fn();
-  if (!opts.replace) window.scrollTo(0, 0);
+  browserNavigate(to, { replace: opts.replace ?? false });
 }
 
-window.addEventListener('popstate', () => {
-  navigations++;
-  for (const fn of listeners) fn();
-});
+/**
+ * Changes what the address bar shows without navigating: the page stays as it is. For taking a
+ * used one-time token out of the address.
+ */
+export function replaceAddress(to: string) {
+  quiet = true;
+  try {
+    history.replaceState(history.state, '', to);
+  } finally {
+    quiet = false;
+  }
+}
 
 export function useLocation(): Location {
   const [loc, setLoc] = useState(current);
   useEffect(() => {
-    const fn = () => setLoc(current());
-    listeners.add(fn);
-    return () => void listeners.delete(fn);
+    const update = () => {
+      if (!quiet) setLoc(current());
+    };
+    for (const type of HISTORY_EVENTS) addEventListener(type, update);
+    return () => {
+      for (const type of HISTORY_EVENTS) removeEventListener(type, update);
+    };
   }, []);
   return loc;
 }
 
-/** Matches `/sessions/:id` style patterns; returns the parameters or null. */
-export function match(pattern: string, path: string): Record<string, string> | null {
-  const p = pattern.split('/').filter(Boolean);
-  const s = path.split('/').filter(Boolean);
-  if (p.length !== s.length) return null;
-  const params: Record<string, string> = {};
-  for (let i = 0; i < p.length; i++) {
-    const part = p[i]!;
-    const seg = s[i]!;
-    if (part.startsWith(':')) params[part.slice(1)] = decodeURIComponent(seg);
-    else if (part !== seg) return null;
+function decode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment; // a malformed escape is kept as typed; the page then finds nothing by it
   }
-  return params;
+}
+
+/** Matches `/sessions/:id` style patterns; returns the (decoded) parameters or null. */
+export function match(pattern: string, path: string): Record<string, string> | null {
+  const [matched, params] = matchRoute(parse, pattern, path);
+  if (!matched || !params) return null;
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(params)) if (!/^\d+$/.test(name) && value !== undefined) out[name] = decode(value);
+  return out;
 }
 
 type LinkProps = Omit<JSX.AnchorHTMLAttributes<HTMLAnchorElement>, 'href'> & { href: string; children: ComponentChildren };
 
 /** An in-app link; `aria-current="page"` is set by the caller where it applies. */
-export function Link({ href, children, onClick, ...rest }: LinkProps) {
+export function Link({ href, children, ...rest }: LinkProps) {
   return (
-    <a
-      {...rest}
-      href={href}
-      onClick={(e) => {
-        if (typeof onClick === 'function') onClick(e);
-        if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
-        e.preventDefault();
-        navigate(href);
-      }}
-    >
+    <WouterLink {...(rest as Record<string, unknown>)} href={href}>
       {children}
-    </a>
+    </WouterLink>
   );
 }

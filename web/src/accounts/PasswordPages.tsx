@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { api, ApiError } from '../api.js';
 import { apiIssues, ErrorSummary, errorFor, messageOf, PageHeading, Status, TextField, toFieldErrors, type FieldError } from '../components.js';
 import { useEmailRequest } from './useEmailRequest.js';
-import { Link } from '../router.js';
+import { Link, replaceAddress } from '../router.js';
 
 export function ForgotPasswordPage({ navigated }: { navigated: boolean }) {
   const { errors, sent, busy, submit, again } = useEmailRequest('/api/auth/password-reset', PasswordResetRequestInput, PasswordResetRequested, 'reset-sent');
@@ -72,7 +72,7 @@ export function ResetPasswordPage({ navigated, onSignedOut }: { navigated: boole
     setBusy(true);
     try {
       await api('/api/auth/password-reset/complete', z.unknown(), { method: 'POST', body: input.data, quiet401: true });
-      history.replaceState(null, '', '/reset-password'); // the used token leaves the address bar
+      replaceAddress('/reset-password'); // the used token leaves the address bar
       setDone(true);
       onSignedOut();
     } catch (err) {

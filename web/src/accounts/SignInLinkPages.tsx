@@ -10,7 +10,7 @@ import { api, ApiError } from '../api.js';
 import { ErrorSummary, errorFor, messageOf, PageHeading, Status, TextField, type FieldError } from '../components.js';
 import type { SignedIn } from '../../../shared/accounts.js';
 import { useEmailRequest } from './useEmailRequest.js';
-import { Link, navigate } from '../router.js';
+import { Link, navigate, replaceAddress } from '../router.js';
 
 export function EmailSignInPage({ navigated }: { navigated: boolean }) {
   const { errors, sent, busy, submit, again } = useEmailRequest('/api/auth/email-link', SignInLinkRequestInput, SignInLinkRequested, 'link-sent');
@@ -62,7 +62,7 @@ export function SignInLinkPage({ navigated, onSignedIn }: { navigated: boolean; 
     setBusy(true);
     try {
       const result = await api('/api/auth/email-link/complete', LoginResult, { method: 'POST', body: input.data, quiet401: true });
-      history.replaceState(null, '', '/signin-link'); // the used token leaves the address bar
+      replaceAddress('/signin-link'); // the used token leaves the address bar
       onSignedIn({ ...result.user, csrfToken: result.csrfToken });
       navigate('/sessions', { replace: true });
     } catch (err) {
