@@ -133,4 +133,18 @@ describe.skipIf(!browserAvailable)('sign in, session list and session page', () 
     expect(await page.locator('main script, main img').count()).toBe(0);
     expect(errors).toEqual([]);
   });
+
+  it('an address with a broken %-escape (a mangled link) shows a page that says so, not a blank one', async () => {
+    const { t } = env.server;
+    const staff = await t.user('staff', (await t.org()).id);
+    const page = await newPage(env.browser, env.server);
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await signIn(page, staff);
+    await page.goto('/sessions/%E0%A4');
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    await page.getByRole('alert').waitFor();
+    expect(errors).toEqual([]);
+    await expectNoAxeViolations(page, 'session page for a mangled address');
+  });
 });
