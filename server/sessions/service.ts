@@ -453,6 +453,9 @@ export async function cancelSession(deps: Deps, actor: AuthUser, id: string, rea
     const row = await lockSession(trx, deps.dbKind, id);
     if (!row) throw new AppError('not_found', 'No such session.');
     if (row.status === 'cancelled') return;
+    // Attendance is the record of people's training: a session someone attended took place.
+    const attended = (await repo.attendedCounts(trx, [id])).get(id) ?? 0;
+    if (attended > 0) throw new AppError('conflict', `${attended === 1 ? '1 person' : `${attended} people`} attended this session, so it took place and cannot be cancelled: their attendance is the record of their training. If the register is wrong, correct it instead.`);
     const now = deps.now().toISOString();
     const cancelled = { ...row, status: 'cancelled' as const, revision: row.revision + 1, updated_at: now };
     await repo.updateSession(trx, id, { status: 'cancelled', revision: cancelled.revision, updated_at: now });

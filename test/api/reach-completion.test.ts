@@ -108,7 +108,22 @@ describe('a session cancelled after it was held', () => {
     return { admin, course, s, org, office, ann, bookingId: b.json.id as string };
   }
 
-  it('counts nowhere: coverage, completions, the training record and certificates', async () => {
+  it('cannot be cancelled while anyone attended it: their attendance is the record of their training', async () => {
+    const { s, office, bookingId } = await held();
+    const refused = await t.request('POST', `/api/sessions/${s.id}/cancel`, { as: s.trainer, body: { reason: 'entered twice' } });
+    expect(refused.status).toBe(409);
+    expect(refused.json.error.message).toMatch(/1 person attended this session.*correct it instead/);
+    // Nothing changed.
+    expect((await t.request('GET', `/api/sessions/${s.id}`, { as: s.trainer })).json.status).toBe('scheduled');
+    expect((await t.request('GET', '/api/reach/coverage', { as: office })).json.totals.attended).toBe(1);
+    expect((await t.mails('session_cancelled')).length).toBe(0);
+    // Entered twice, say: once the register says nobody attended, it can go.
+    expect((await t.request('PUT', `/api/sessions/${s.id}/attendance/${bookingId}`, { as: s.trainer, body: { attended: false } })).status).toBe(200);
+    expect((await t.request('POST', `/api/sessions/${s.id}/cancel`, { as: s.trainer, body: { reason: 'entered twice' } })).status).toBe(200);
+    expect((await t.request('GET', '/api/reach/coverage', { as: office })).json.totals.attended).toBe(0);
+  });
+
+  it('cancelled before that was refused (older data), counts nowhere: coverage, completions, the training record and certificates', async () => {
     const { s, office, course, ann, org, bookingId } = await held();
     // Before: attended, completed, on the record, certified.
     expect((await t.request('GET', '/api/reach/coverage', { as: office })).json.totals.attended).toBe(1);
@@ -116,7 +131,7 @@ describe('a session cancelled after it was held', () => {
     const cert = await t.request('GET', `/api/bookings/${bookingId}/certificate.pdf`, { as: ann });
     expect(cert.status).toBe(200);
 
-    expect((await t.request('POST', `/api/sessions/${s.id}/cancel`, { as: s.trainer, body: { reason: 'entered twice' } })).status).toBe(200);
+    await t.db.updateTable('sessions').set({ status: 'cancelled' }).where('id', '=', s.id).execute();
     const cov = (await t.request('GET', '/api/reach/coverage', { as: office })).json;
     expect(cov.totals.attended).toBe(0);
     expect(cov.totals.completed[course.id] ?? 0).toBe(0);
