@@ -4,7 +4,7 @@ import { createContext } from 'preact';
 import { useCallback, useContext, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { z } from 'zod';
 import type { Me } from '../../shared/accounts.js';
-import { ApiError, type FieldIssue } from './api.js';
+import { ApiError, downloadFile, type FieldIssue } from './api.js';
 import type { Location } from './router.js';
 import { formatDate, formatTimeRange } from './format.js';
 
@@ -259,6 +259,89 @@ export function useFocusLater() {
     pending.current = { get: typeof target === 'function' ? target : () => target.current, force };
     setTick((t) => t + 1);
   }, []);
+}
+
+/** A download the page fetches itself (see useDownload). */
+export interface Download {
+  busy: boolean;
+  error: unknown;
+  /** What is being (or was) downloaded, in words: "spreadsheet", "calendar file". */
+  what: string;
+  /** The last download was handed to the browser. */
+  done: boolean;
+  /** Fetches `path` and saves it, named by the server (else `fallbackName`); ignored while one runs. */
+  start: (path: string, fallbackName: string, what?: string) => void;
+  clear: () => void;
+}
+
+/**
+ * A file the API makes (a spreadsheet, a calendar file), fetched by the page (downloadFile)
+ * rather than left to the browser, so that a refusal (422 `report_too_large`, 403 when the
+ * person may no longer read it) is said in the page: a plain download link the server
+ * refuses only fails in the browser's downloads, with nothing said here. Show its messages
+ * with <DownloadMessages>; <DownloadLink> is the usual link with both.
+ */
+export function useDownload(): Download {
+  const [state, setState] = useState<{ busy: boolean; error: unknown; what: string; done: boolean }>({ busy: false, error: null, what: 'spreadsheet', done: false });
+  const busy = useRef(false);
+  const start = useCallback((path: string, fallbackName: string, what = 'spreadsheet') => {
+    if (busy.current) return;
+    busy.current = true;
+    setState({ busy: true, error: null, what, done: false });
+    downloadFile(path, fallbackName).then(
+      () => setState({ busy: false, error: null, what, done: true }),
+      (error: unknown) => setState({ busy: false, error, what, done: false }),
+    ).finally(() => {
+      busy.current = false;
+    });
+  }, []);
+  const clear = useCallback(() => setState((s) => (s.busy ? s : { ...s, error: null, done: false })), []);
+  return { ...state, start, clear };
+}
+
+/**
+ * A download's refusal (an alert) and progress ("Preparing your spreadsheet…", then "Your
+ * spreadsheet is downloading."), both in the page from the start so either is announced;
+ * focus stays where it was (on the link or button), so pressing it again tries again.
+ */
+export function DownloadMessages({ download }: { download: Download }) {
+  return (
+    <>
+      <Alert message={download.error ? messageOf(download.error) : ''} />
+      <Status message={download.busy ? `Preparing your ${download.what}…` : download.done ? `Your ${download.what} is downloading.` : ''} />
+    </>
+  );
+}
+
+type DownloadLinkProps = { href: string; fallbackName: string; what?: string; children: ComponentChildren };
+
+/**
+ * A paragraph with a link to a file the API makes, and its messages below it (see
+ * useDownload). A plain click or Enter is fetched by the page; opening the link in a new
+ * tab or window (or saving it with Alt) stays the browser's own. Its messages start afresh
+ * when the link changes (another date range, say).
+ */
+export function DownloadLink(props: DownloadLinkProps) {
+  return <DownloadLinkOf key={props.href} {...props} />;
+}
+
+function DownloadLinkOf({ href, fallbackName, what, children }: DownloadLinkProps) {
+  const download = useDownload();
+  function onClick(e: MouseEvent) {
+    if (e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return;
+    e.preventDefault();
+    download.start(href, fallbackName, what);
+  }
+  return (
+    <>
+      <p>
+        <a href={href} download onClick={onClick}>
+          {children}
+        </a>
+      </p>
+      <DownloadMessages download={download} />
+    </>
+  );
 }
 
 export function ConfirmButton({ label, question, confirmLabel, keepLabel, onConfirm, busy, variant = 'danger' }: { label: string; question: string; confirmLabel: string; keepLabel: string; onConfirm: () => void; busy?: boolean; variant?: 'danger' | 'secondary' }) {

@@ -2,10 +2,10 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { CompletionPage, CompletionQuery } from '../../../shared/attendance.js';
 import { BookingList } from '../../../shared/bookings.js';
 import { ExportQuery } from '../../../shared/calendar.js';
-import { api, downloadFile } from '../api.js';
-import { Alert, Badge, ErrorSummary, errorFor, messageOf, PageHeading, Status, TextField, useApp, type FieldError } from '../components.js';
+import { api } from '../api.js';
+import { Badge, DownloadLink, DownloadMessages, ErrorSummary, errorFor, PageHeading, TextField, useApp, useDownload, type FieldError } from '../components.js';
 import { Pagination } from '../pagination.js';
-import { Loaded, useAction, useLoad } from '../load.js';
+import { Loaded, useLoad } from '../load.js';
 import { dayStartIso, formatDate, formatTimeRange, ordinal, plural, seatLabel, statusLabel, toDateInput } from '../format.js';
 import { Link, navigate } from '../router.js';
 import { OfficeOrgGate, SchoolForm, type Org } from '../orgs.js';
@@ -158,20 +158,17 @@ export function OrgBookingsPage({ orgId, orgs = [] }: { orgId: string; orgs?: Or
 export function OrgExportPage({ orgId, orgs = [] }: { orgId: string; orgs?: Org[] }) {
   const { loc } = useApp();
   const [errors, setErrors] = useState<FieldError[]>([]);
-  const [status, setStatus] = useState('');
+  // Fetched by the page, so a refusal (403 when the person may no longer export this
+  // organisation's bookings, say) is said here rather than only in the browser's downloads.
+  const file = useDownload();
 
   function download(format: 'ics' | 'csv', form: HTMLFormElement) {
     const r = readRange(form);
     setErrors(r.errors);
-    if (r.errors.length) return;
+    if (r.errors.length) return file.clear();
     const params = rangeParams(r.from, r.to);
-    const a = document.createElement('a');
-    a.href = `/api/orgs/${encodeURIComponent(orgId)}/bookings.${format}${params.size ? `?${params}` : ''}`;
-    a.download = `bookings${r.from ? `-${r.from}` : ''}${r.to ? `-to-${r.to}` : ''}.${format}`;
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setStatus(format === 'ics' ? 'Your calendar file is downloading.' : 'Your spreadsheet is downloading.');
+    const path = `/api/orgs/${encodeURIComponent(orgId)}/bookings.${format}${params.size ? `?${params}` : ''}`;
+    file.start(path, `bookings${r.from ? `-${r.from}` : ''}${r.to ? `-to-${r.to}` : ''}.${format}`, format === 'ics' ? 'calendar file' : 'spreadsheet');
   }
 
   return (
@@ -204,7 +201,7 @@ export function OrgExportPage({ orgId, orgs = [] }: { orgId: string; orgs?: Org[
           </button>
         </div>
       </form>
-      <Status message={status} />
+      <DownloadMessages download={file} />
     </>
   );
 }
@@ -225,35 +222,17 @@ export function OrgRecordPage({ orgId, orgs = [] }: { orgId: string; orgs?: Org[
     return `/office/record${p.size ? `?${p}` : ''}`;
   };
   const csvHref = `/api/orgs/${encodeURIComponent(orgId)}/completions.csv`;
-  // The spreadsheet is fetched by the page, not left to the browser, so that a refusal
-  // (422: more rows than one spreadsheet may hold) is said in the page: a plain download
-  // link the server refuses just fails in the browser's downloads, with nothing said here.
-  const download = useAction();
-  const [downloaded, setDownloaded] = useState(false);
-  function downloadRecord(e: MouseEvent) {
-    // Opening it in a new tab or window (or saving it with Alt) stays the browser's own.
-    if (e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return;
-    e.preventDefault();
-    setDownloaded(false);
-    void download.run(async () => {
-      await downloadFile(csvHref, 'training-record.csv');
-      setDownloaded(true);
-    });
-  }
   return (
     <>
       <PageHeading title={page > 1 ? `Training record, page ${page}` : 'Training record'} navigated={loc.navigated}>
         Training record
       </PageHeading>
       <OrgChooser orgs={orgs} orgId={orgId} path="/office/record" />
-      <p>
-        Every live session {whose} attended, newest first, with the minutes each person was present: evidence of their training.{' '}
-        <a href={csvHref} download onClick={downloadRecord}>
-          Download the whole record as a spreadsheet (CSV)
-        </a>
-      </p>
-      <Alert message={download.error ? messageOf(download.error) : ''} />
-      <Status message={download.busy ? 'Preparing your spreadsheet…' : downloaded ? 'Your spreadsheet is downloading.' : ''} />
+      <p>Every live session {whose} attended, newest first, with the minutes each person was present: evidence of their training.</p>
+      {/* Fetched by the page, so a refusal (422: more rows than one spreadsheet may hold) is said here. */}
+      <DownloadLink href={csvHref} fallbackName="training-record.csv">
+        Download the whole record as a spreadsheet (CSV)
+      </DownloadLink>
       <Loaded state={record} what="the training record">
         {(r) => {
           const pages = Math.max(1, Math.ceil(r.total / RECORD_PAGE));

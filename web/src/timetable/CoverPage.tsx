@@ -8,7 +8,7 @@ import { useState } from 'preact/hooks';
 import type { z } from 'zod';
 import { CoverReport, OrgUploadResult } from '../../../shared/timetables.js';
 import { api } from '../api.js';
-import { ErrorSummary, errorFor, messageOf, PageHeading, Status, TextField, useApp, type FieldError } from '../components.js';
+import { DownloadLink, ErrorSummary, errorFor, messageOf, PageHeading, Status, TextField, useApp, type FieldError } from '../components.js';
 import { dayStartIso, formatDate, formatTimeRange, plural, seatLabel, statusLabel, toDateInput } from '../format.js';
 import { ActionButton, Retry, useLoad } from '../load.js';
 import { Link, navigate } from '../router.js';
@@ -116,11 +116,10 @@ function CoverOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
       {cover.error ? <Retry error={cover.error} onRetry={() => void cover.reload()} busy={cover.loading} /> : null}
       {report && report.items.length > 0 ? (
         <>
-          <p>
-            <a href={`/api/orgs/${encodeURIComponent(orgId)}/cover.csv?${range}`} download>
-              Download as a spreadsheet (CSV)
-            </a>
-          </p>
+          {/* Fetched by the page, so a refusal (422: more bookings than one report may hold, if more were made since the table loaded) is said here. */}
+          <DownloadLink href={`/api/orgs/${encodeURIComponent(orgId)}/cover.csv?${range}`} fallbackName={`cover-${from}-to-${to}.csv`}>
+            Download as a spreadsheet (CSV)
+          </DownloadLink>
           <div class="table-wrap">
             <table class="stack">
               <caption id="cover-caption">Cover needed from {formatDate(`${from}T12:00:00`)} to {formatDate(`${to}T12:00:00`)}</caption>

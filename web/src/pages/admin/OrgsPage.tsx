@@ -1,8 +1,8 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { z } from 'zod';
 import { CreateOrgInput, Organisation, OrgKind, PARENT_KINDS, UpdateOrgInput } from '../../../../shared/accounts.js';
 import { api } from '../../api.js';
-import { apiIssues, ErrorSummary, errorFor, messageOf, PageHeading, Status, TextField, toFieldErrors, useApp, type FieldError, PendingHeading } from '../../components.js';
+import { apiIssues, ErrorSummary, errorFor, messageOf, PageHeading, Status, TextField, toFieldErrors, useApp, useFocusLater, type FieldError, PendingHeading } from '../../components.js';
 import { Loaded, useLoad } from '../../load.js';
 import { Link, navigate } from '../../router.js';
 import { LeadsPanel } from './LeadsPanel.js';
@@ -90,6 +90,16 @@ export function OrgsPage() {
 export function OrgPage({ id }: { id: string }) {
   const { loc } = useApp();
   const state = useLoad(async () => (await api('/api/orgs', Orgs)).items, [id]);
+  const saved = Boolean(loc.query.get('saved'));
+  // Arriving from a save (adding the organisation, or saving changes: either opens this page
+  // afresh), the page opens on the message saying so once the organisation has loaded, as
+  // other pages focus their message after an action: a live region that comes into the page
+  // already holding its text is often not read out, and focus on the heading would pass it by.
+  const announce = saved && loc.navigated;
+  const focusLater = useFocusLater();
+  useEffect(() => {
+    if (announce) focusLater(() => document.getElementById('org-saved-status'), { force: true });
+  }, []);
   return (
     <div class="narrow">
       <PendingHeading state={state} title="Organisation" navigated={loc.navigated} />
@@ -107,13 +117,13 @@ export function OrgPage({ id }: { id: string }) {
             );
           return (
             <>
-              <PageHeading title={org.name} navigated={loc.navigated}>
+              <PageHeading title={org.name} navigated={loc.navigated && !announce}>
                 {org.name}
               </PageHeading>
               <p class="back">
                 <Link href="/admin/orgs">All organisations</Link>
               </p>
-              <Status message={loc.query.get('saved') ? 'Organisation saved.' : ''} />
+              <Status message={saved ? 'Organisation saved.' : ''} id="org-saved-status" focusable />
               <OrgForm key={JSON.stringify(org)} org={org} all={all} onSaved={(o) => { state.set(all.map((x) => (x.id === o.id ? o : x))); navigate(`/admin/orgs/${encodeURIComponent(o.id)}?saved=1`, { replace: true }); }} />
               <LeadsPanel orgId={org.id} orgName={org.name} schoolIds={all.filter((o) => o.parentId === org.id).map((o) => o.id)} />
             </>
