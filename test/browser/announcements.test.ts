@@ -323,6 +323,29 @@ describe.skipIf(!browserAvailable)('announcements after actions, and the focused
     await expectNoAxeViolations(page, 'organisation page after saving a change');
   });
 
+  it('a trust office opening a school\'s page by its address sees that school chosen in the picker, and Show keeps it', async () => {
+    const { t } = env.server;
+    const admin = await t.user('admin');
+    const trust = (await t.request('POST', '/api/orgs', { as: admin, body: { name: 'Elm Learning Trust', kind: 'trust' } })).json;
+    const school = (await t.request('POST', '/api/orgs', { as: admin, body: { name: 'Elm Primary', parentId: trust.id } })).json;
+    const office = await t.user('office', trust.id, 'Eli Trust');
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signIn(page, office);
+    for (const path of ['/office/export', '/office/bookings', '/office/record']) {
+      await page.goto(`${path}?org=${school.id}`);
+      await page.getByRole('heading', { level: 1 }).waitFor();
+      const picker = page.getByLabel('School', { exact: true });
+      await picker.waitFor();
+      // The picker says which school the page is about (it showed the trust, the first option).
+      expect(await picker.inputValue()).toBe(school.id);
+      await tabTo(page, 'Show');
+      await page.keyboard.press('Enter');
+      await page.waitForURL((u) => u.searchParams.get('org') === school.id);
+      expect(await picker.inputValue()).toBe(school.id);
+    }
+    await expectNoAxeViolations(page, 'office page for a school of the trust');
+  });
+
   it('export bookings: a download the server refuses (403, the school has left the trust) says why in the page, and one it allows still downloads', async () => {
     const { t } = env.server;
     const admin = await t.user('admin');

@@ -134,9 +134,10 @@ export function SchoolForm({ id, orgs, value, onChoose, label = 'School' }: { id
     >
       <div class="field">
         <label for={id}>{label}</label>
-        <select id={id} name={id} defaultValue={value} key={value}>
+        {/* Uncontrolled (moving through the options does not navigate); remade when the page's organisation changes. Preact writes defaultValue as an attribute a select ignores, so the option is marked instead. */}
+        <select id={id} name={id} key={value}>
           {orgs.map((o) => (
-            <option key={o.id} value={o.id}>
+            <option key={o.id} value={o.id} selected={o.id === value}>
               {o.name}
             </option>
           ))}
