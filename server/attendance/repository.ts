@@ -3,6 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { sql, type Kysely, type OnConflictBuilder, type Transaction } from 'kysely';
 import type { Database, PresenceIntervalsTable } from '../../db/schema.js';
 import { rowInserter } from '../../db/prepared.js';
+import type { DbKind } from '../../db/connect.js';
 import { timeOrderedId } from '../platform/ids.js';
 import { raiseFeeds } from '../calendar/feed-revisions.js';
 import { visibleTo, type Viewer } from '../bookings/repository.js';
@@ -75,6 +76,23 @@ export async function reopenOutcomes(trx: Transaction<Database>, sessionId: stri
   await trx.deleteFrom('attendance_results').where('booking_id', 'in', ids).execute();
   await raiseFeeds(trx, { bookingIds: ids }, nowIso);
   return ids.length;
+}
+
+/**
+ * What has been recorded of a session's attendance so far, its register entries and its
+ * presence intervals, deleted (the register's change log is history and stays). For a
+ * session moved to times that have not begun: all of it was about the old occurrence.
+ * The intervals are locked in (source, key) order first on PostgreSQL, the order webhook
+ * batches lock them in, so a batch arriving meanwhile cannot deadlock with this.
+ */
+export async function clearRecordedAttendance(trx: Transaction<Database>, kind: DbKind, sessionId: string): Promise<{ overrides: number; intervals: number }> {
+  const overrides = await trx
+    .deleteFrom('attendance_overrides')
+    .where('booking_id', 'in', trx.selectFrom('bookings').select('id').where('session_id', '=', sessionId))
+    .executeTakeFirst();
+  if (kind === 'postgres') await trx.selectFrom('presence_intervals').select('id').where('session_id', '=', sessionId).orderBy('source').orderBy('key').forUpdate().execute();
+  const intervals = await trx.deleteFrom('presence_intervals').where('session_id', '=', sessionId).executeTakeFirst();
+  return { overrides: Number(overrides.numDeletedRows), intervals: Number(intervals.numDeletedRows) };
 }
 
 export async function setBookingStatus(trx: Q, bookingId: string, status: 'attended' | 'absent', nowIso: string) {

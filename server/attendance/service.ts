@@ -216,9 +216,19 @@ export const outcomeDue = (s: Pick<SessionRow, 'ends_at'>, now: Date) => Date.pa
  * outcomes recorded under its old times are undone and its people can join and be recorded
  * on the new date. The caller then calls `finaliseSessionIfOver`, which records a session
  * still over again by its new times and threshold.
+ *
+ * A session whose times moved to ones that have not begun yet is a new occurrence: every
+ * register entry and presence interval recorded so far was made before it and is about the
+ * old times (a check-in or a connection never closed would otherwise count up to the new
+ * date's end, and a tick would win over whatever happens then), so they are cleared too.
+ * Moved times that have begun (a session under way made to end later) keep them: they are
+ * about the same occurrence. A change of the threshold alone keeps them.
  */
-export async function outcomesAfterSessionChange(trx: Transaction<Database>, deps: Deps, after: SessionRow): Promise<void> {
-  if (!outcomeDue(after, deps.now())) await repo.reopenOutcomes(trx, after.id, deps.now().toISOString());
+export async function outcomesAfterSessionChange(trx: Transaction<Database>, deps: Deps, before: SessionRow, after: SessionRow): Promise<void> {
+  const now = deps.now();
+  const moved = after.starts_at !== before.starts_at || after.ends_at !== before.ends_at;
+  if (moved && Date.parse(after.starts_at) > now.getTime()) await repo.clearRecordedAttendance(trx, deps.dbKind, after.id);
+  if (!outcomeDue(after, now)) await repo.reopenOutcomes(trx, after.id, now.toISOString());
 }
 
 /** Re-finalises a session whose outcome time has passed (after late data, a register change or a change of its times). */

@@ -435,9 +435,10 @@ export async function updateSession(deps: Deps, actor: AuthUser, id: string, pat
     }
     // Attendance is recorded by the session's times and threshold: a change of them undoes
     // outcomes of a session not yet over (before the people on it are told of the change),
-    // and records one still over again, below, once this has committed.
+    // and clears its register and presence when it moved to times not yet begun; one still
+    // over is recorded again, below, once this has committed.
     outcomeRuleChanged = after.starts_at !== row.starts_at || after.ends_at !== row.ends_at || after.attendance_threshold !== row.attendance_threshold;
-    if (outcomeRuleChanged) await outcomesAfterSessionChange(trx, deps, after);
+    if (outcomeRuleChanged) await outcomesAfterSessionChange(trx, deps, row, after);
     await engine.afterSessionChange(trx, deps, after, { timeOrPlaceChanged });
     if (trainerIds) await repo.replaceTrainers(trx, id, trainerIds);
   });

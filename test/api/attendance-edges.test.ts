@@ -84,6 +84,100 @@ describe('a session changed after its outcome was recorded', () => {
   });
 });
 
+describe('a moved session is recorded from what happens at its new times', () => {
+  const NEXT = { startsAt: '2026-02-17T16:00:00.000Z', endsAt: '2026-02-17T17:30:00.000Z' };
+  const overridesOf = async (sessionId: string) => t.db.selectFrom('attendance_overrides').select('booking_id').where('session_id', '=', sessionId).execute();
+  const intervalsOf = async (sessionId: string) => t.db.selectFrom('presence_intervals').select(['source', 'user_id']).where('session_id', '=', sessionId).execute();
+  const tick = async (s: { id: string; trainer: TestUser }, bookingId: string, attended: boolean) =>
+    expect((await t.request('PUT', `/api/sessions/${s.id}/attendance/${bookingId}`, { as: s.trainer, body: { attended } })).status).toBe(200);
+
+  it('register ticks kept for the old date are cleared when the move undoes the outcome: nobody is credited or marked absent by them on the new date', async () => {
+    const org = await t.org();
+    const s = await t.session({ mode: 'in_person', venue: 'Hall A', startsAt: START, endsAt: END, capacity: { inPerson: 5, online: 0 } });
+    const tickedIn = await t.user('staff', org.id);
+    const tickedOut = await t.user('staff', org.id);
+    const bIn = (await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: tickedIn, body: { seat: 'in_person' } })).json.id;
+    const bOut = (await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: tickedOut, body: { seat: 'in_person' } })).json.id;
+    t.clock.set(at('17:40')); // the trainer keeps the register just after the session
+    await tick(s, bIn, true);
+    await tick(s, bOut, false);
+    t.clock.set(at('17:46'));
+    await runJobsOnce(t.deps, null);
+    expect([await statusOf(bIn), await statusOf(bOut)]).toEqual(['attended', 'absent']);
+
+    expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: NEXT })).status).toBe(200);
+    expect([await statusOf(bIn), await statusOf(bOut)]).toEqual(['confirmed', 'confirmed']);
+    // On the new date the one ticked present stays away, the one ticked absent checks in.
+    t.clock.set(NEXT.startsAt);
+    const { code } = (await t.request('GET', `/api/sessions/${s.id}/checkin-code`, { as: s.trainer })).json;
+    expect((await t.request('POST', `/api/sessions/${s.id}/checkin`, { as: tickedOut, body: { code } })).status).toBe(200);
+    t.clock.set('2026-02-17T18:00:00.000Z');
+    await runJobsOnce(t.deps, null);
+    expect([await statusOf(bIn), await statusOf(bOut)]).toEqual(['absent', 'attended']);
+    expect(await overridesOf(s.id)).toEqual([]);
+    const report = (await t.request('GET', `/api/sessions/${s.id}/attendance`, { as: s.trainer })).json.items as { bookingId: string; override: unknown; source: string }[];
+    expect(report.map((r) => [r.bookingId, r.override, r.source]).sort()).toEqual([[bIn, null, 'none'], [bOut, null, 'checkin']].sort());
+  });
+
+  it('presence recorded on the old date (a check-in, a LiveKit connection never closed) is cleared with it and credits no one on the new date', async () => {
+    const org = await t.org();
+    const s = await t.session({ mode: 'hybrid', venue: 'Hall A', startsAt: START, endsAt: END, capacity: { inPerson: 5, online: 5 } });
+    const inPerson = await t.user('staff', org.id);
+    const online = await t.user('staff', org.id);
+    const bIn = (await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: inPerson, body: { seat: 'in_person' } })).json.id;
+    const bOn = (await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: online, body: { seat: 'online' } })).json.id;
+    t.clock.set(START);
+    const { code } = (await t.request('GET', `/api/sessions/${s.id}/checkin-code`, { as: s.trainer })).json;
+    expect((await t.request('POST', `/api/sessions/${s.id}/checkin`, { as: inPerson, body: { code } })).status).toBe(200);
+    await hook(s.id, 'j1', 'participant_joined', online, 'PA_old', START, START); // its leave never reached us
+    t.clock.set(at('17:46'));
+    await runJobsOnce(t.deps, null);
+    expect(await statusOf(bIn)).toBe('attended');
+
+    expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: NEXT })).status).toBe(200);
+    // Neither comes on the new date.
+    t.clock.set('2026-02-17T18:00:00.000Z');
+    await runJobsOnce(t.deps, null);
+    expect([await statusOf(bIn), await statusOf(bOn)]).toEqual(['absent', 'absent']);
+    expect((await rowOf(s.id, s.trainer, bIn)).minutes).toBe(0);
+    expect(await intervalsOf(s.id)).toEqual([]);
+  });
+
+  it('times changed while the session is still ahead clear register entries; an edit that leaves the times keeps them', async () => {
+    const org = await t.org();
+    const s = await t.session({ startsAt: START, endsAt: END });
+    const staff = await t.user('staff', org.id);
+    const bookingId = (await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: staff, body: { seat: 'online' } })).json.id;
+    await tick(s, bookingId, true);
+    expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { title: 'Renamed' } })).status).toBe(200);
+    expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { attendanceThreshold: 0.6 } })).status).toBe(200);
+    expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { startsAt: START, endsAt: END } })).status).toBe(200);
+    expect(await overridesOf(s.id)).toEqual([{ booking_id: bookingId }]);
+    expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: NEXT })).status).toBe(200);
+    expect(await overridesOf(s.id)).toEqual([]);
+    expect((await rowOf(s.id, s.trainer, bookingId)).attended).toBe(false);
+  });
+
+  it('a session under way that is made to end later keeps its register and presence: it is the same occurrence', async () => {
+    const org = await t.org();
+    const s = await t.session({ mode: 'in_person', venue: 'Hall A', startsAt: START, endsAt: END, capacity: { inPerson: 5, online: 0 } });
+    const [a, b] = [await t.user('staff', org.id), await t.user('staff', org.id)];
+    const ba = (await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: a, body: { seat: 'in_person' } })).json.id;
+    const bb = (await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: b, body: { seat: 'in_person' } })).json.id;
+    t.clock.set(at('16:05'));
+    const { code } = (await t.request('GET', `/api/sessions/${s.id}/checkin-code`, { as: s.trainer })).json;
+    expect((await t.request('POST', `/api/sessions/${s.id}/checkin`, { as: a, body: { code } })).status).toBe(200);
+    await tick(s, bb, true);
+    t.clock.set(at('17:00'));
+    expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { endsAt: at('18:00') } })).status).toBe(200);
+    expect(await overridesOf(s.id)).toEqual([{ booking_id: bb }]);
+    expect((await intervalsOf(s.id)).map((i) => i.source)).toEqual(['checkin']);
+    t.clock.set(at('18:20'));
+    await runJobsOnce(t.deps, null);
+    expect([await statusOf(ba), await statusOf(bb)]).toEqual(['attended', 'attended']);
+  });
+});
+
 describe('the threshold', () => {
   it('presence of exactly the threshold’s share attends, whatever floating point makes of the share', () => {
     const M = 60_000;
