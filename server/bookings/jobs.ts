@@ -3,8 +3,9 @@
  * and session reminders. Each step is safe to run from several processes at once: sweeps
  * take the session lock, and every notice carries a dedupe key so it is written once.
  */
+import { sql } from 'kysely';
 import type { Deps } from '../platform/deps.js';
-import { enqueue } from '../notifications/outbox.js';
+import { enqueue, enqueueDropped } from '../notifications/outbox.js';
 import { sweepSession } from './service.js';
 
 const HOUR = 3_600_000;
@@ -76,11 +77,18 @@ async function seatedAfter(deps: Deps, bookingId: string, pointIso: string): Pro
   return found !== undefined;
 }
 
+/** A reminder's dedupe key; the SQL in `sendReminders` builds the same text. */
+const reminderKey = (kind: 'reminder_24h' | 'reminder_1h', bookingId: string, startsAt: string) => `${kind}:${bookingId}:${startsAt}`;
+
 /**
  * Reminders 24 hours and 1 hour before a session, to confirmed attendees whose seat was
  * theirs before that point (booked then, or promoted or accepted an offer then: not someone
  * who joined the queue early and got the seat on the day). Keyed on the start time, so a
  * moved session reminds again.
+ *
+ * Each reminder is decided once: a booking whose reminder key is in the outbox (written, or
+ * filed as `dropped` when it was decided against) is not among the bookings looked at again,
+ * so a pass, every few seconds, costs one read per kind, not a look-up or a write per booking.
  */
 export async function sendReminders(deps: Deps): Promise<void> {
   const now = deps.now();
@@ -94,19 +102,22 @@ export async function sendReminders(deps: Deps): Promise<void> {
       .where('s.status', '=', 'scheduled')
       .where('s.starts_at', '>', lower.toISOString())
       .where('s.starts_at', '<=', new Date(now.getTime() + ahead).toISOString())
+      // Not yet decided: no outbox row holds its key (a probe of the outbox's dedupe_key index).
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('outbox as o').select('o.id').where('o.dedupe_key', '=', sql<string>`${sql.lit(`${kind}:`)} || b.id || ':' || s.starts_at`))))
       .execute();
     for (const r of rows) {
       const point = Date.parse(r.starts_at) - ahead;
+      // Booked after the reminder point: never reminded, and known so from the row alone.
       if (Date.parse(r.created_at) > point) continue;
+      const dedupeKey = reminderKey(kind, r.id, r.starts_at);
       // Unchanged since the reminder point, it has been a seat since then. One changed after it
-      // (rare: a promotion, an accepted offer, a seat move) is looked up in its notices, unless
-      // its reminder has already been written.
-      if (Date.parse(r.updated_at) > point) {
-        const dedupeKey = `${kind}:${r.id}:${r.starts_at}`;
-        const written = await deps.db.selectFrom('outbox').select('id').where('dedupe_key', '=', dedupeKey).executeTakeFirst();
-        if (written || (await seatedAfter(deps, r.id, new Date(point).toISOString()))) continue;
+      // (rare: a promotion, an accepted offer, a seat move) is looked up in its notices, once:
+      // a seat that became theirs after the point gets its reminder filed as dropped.
+      if (Date.parse(r.updated_at) > point && (await seatedAfter(deps, r.id, new Date(point).toISOString()))) {
+        await enqueueDropped(deps.db, deps, kind, r.id, dedupeKey, 'the seat became theirs after the reminder was due, and the notice that gave it to them said when the session is');
+        continue;
       }
-      await deps.db.transaction().execute((trx) => enqueue(trx, deps, kind, r.id, { dedupeKey: `${kind}:${r.id}:${r.starts_at}` }));
+      await deps.db.transaction().execute((trx) => enqueue(trx, deps, kind, r.id, { dedupeKey }));
     }
   }
 }

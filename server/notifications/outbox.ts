@@ -83,6 +83,46 @@ export async function enqueue(trx: Q, deps: Deps, kind: NoticeKind, bookingId: s
   await insertNotice.run(trx, { id: timeOrderedId(), kind, bookingId, position: extra.position ?? null, reason: extra.reason ?? null, dedupeKey: extra.dedupeKey ?? null, now });
 }
 
+/**
+ * Files, under `dedupeKey`, a notice decided against when it fell due (`why` it does not
+ * apply): written once as `dropped`, never sent, kept for an administrator to read like a
+ * notice that stopped applying before delivery, and, holding the key, the record that the
+ * decision was made, so later passes need not make it again. A no-op when the key is taken.
+ */
+export async function enqueueDropped(db: Q, deps: Deps, kind: NoticeKind, bookingId: string, dedupeKey: string, why: string) {
+  const now = deps.now().toISOString();
+  await db
+    .insertInto('outbox')
+    .columns([...NOTICE_COLUMNS, 'last_error'])
+    .expression(
+      db
+        .selectFrom('bookings as b')
+        .innerJoin('users as u', 'u.id', 'b.user_id')
+        .select([
+          sql<string>`cast(${timeOrderedId()} as text)`.as('id'),
+          sql<string>`cast(${kind} as text)`.as('kind'),
+          'u.email',
+          'b.user_id',
+          'b.id as booking_id',
+          'b.session_id',
+          'b.status',
+          'b.revision',
+          'b.offer_expires_at',
+          sql<number | null>`cast(null as integer)`.as('queue_position'),
+          sql<string | null>`cast(null as text)`.as('reason'),
+          sql<string>`cast(${dedupeKey} as text)`.as('dedupe_key'),
+          sql<string>`'dropped'`.as('status'),
+          sql<number>`0`.as('attempts'),
+          sql<string>`cast(${now} as text)`.as('next_attempt_at'),
+          sql<string>`cast(${now} as text)`.as('created_at'),
+          sql<string>`cast(${`No longer applies: ${why}`} as text)`.as('last_error'),
+        ])
+        .where('b.id', '=', bookingId),
+    )
+    .onConflict((oc) => oc.column('dedupe_key').doNothing())
+    .execute();
+}
+
 /** The facts of a booking this transaction has just written, as `enqueue` would read them back. */
 export interface NewBookingNotice {
   kind: NoticeKind;

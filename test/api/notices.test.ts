@@ -69,7 +69,10 @@ describe('reminders name the day, and go to those who had their seat by then', (
     t.clock.set('2026-02-04T08:00:00.000Z');
     expect((await t.request('DELETE', `/api/bookings/${first.json.id}`, { as: a })).status).toBe(200);
     await runJobsOnce(t.deps, null);
-    const reminders = (await t.mails('reminder_24h')).filter((m) => m.to_email === b.email);
+    // Decided against once, and filed as such (see D): never sent.
+    const filed = (await t.mails('reminder_24h')).filter((m) => m.to_email === b.email);
+    expect(filed.map((m) => m.status)).toEqual(['dropped']);
+    const reminders = filed.filter((m) => m.status !== 'dropped');
     expect(reminders.map((m) => m.message.subject)).not.toContain(`Tomorrow: ${s.title}`);
     expect(reminders).toEqual([]);
     expect((await t.mails('promoted')).map((m) => m.to_email)).toEqual([b.email]);
@@ -122,6 +125,63 @@ describe('reminders name the day, and go to those who had their seat by then', (
     await runJobsOnce(t.deps, null);
     const [m] = await t.mails('reminder_24h');
     expect(m!.message.subject).toBe(`Today: ${s.title}`);
+  });
+});
+
+/** `deps` with its database watched: each query `sendReminders` starts (by its table) and each transaction it opens. */
+function watched(deps: TestContext['deps']) {
+  const started: string[] = [];
+  const noted = new Set<PropertyKey>(['selectFrom', 'insertInto', 'updateTable', 'deleteFrom', 'transaction']);
+  const db = new Proxy(deps.db, {
+    get(target, prop) {
+      const v = Reflect.get(target, prop, target);
+      if (typeof v !== 'function' || !noted.has(prop)) return v;
+      return (...args: unknown[]) => {
+        started.push(`${String(prop)}${typeof args[0] === 'string' ? ` ${args[0]}` : ''}`);
+        return v.apply(target, args);
+      };
+    },
+  });
+  return { deps: { ...deps, db }, started };
+}
+
+describe('a reminder is decided once', () => {
+  it('D: the day-ahead reminder not due to someone promoted on the day is filed once as dropped; later passes neither look at the booking again nor write or send anything', async () => {
+    const s = await t.session({ capacity: { online: 1 }, startsAt: '2026-02-04T16:00:00Z', endsAt: '2026-02-04T17:00:00Z' });
+    const other = await t.session({ title: 'Later that day', startsAt: '2026-02-04T18:00:00Z', endsAt: '2026-02-04T19:00:00Z' });
+    const org = await t.org();
+    const [a, b, c] = [await t.user('staff', org.id), await t.user('staff', org.id), await t.user('staff', org.id)];
+    const first = await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: a, body: {} });
+    const promoted = await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: b, body: {} });
+    expect(promoted.json.status).toBe('waitlisted');
+    expect((await t.request('POST', `/api/sessions/${other.id}/bookings`, { as: c, body: {} })).status).toBe(201);
+    t.clock.set('2026-02-04T08:00:00.000Z'); // b gets the seat well after the 24-hour point
+    expect((await t.request('DELETE', `/api/bookings/${first.json.id}`, { as: a })).status).toBe(200);
+    await sendReminders(t.deps);
+
+    // The decision is written down, under the reminder's own key, never to be sent.
+    const rows = await t.db.selectFrom('outbox').select(['booking_id', 'dedupe_key', 'status', 'last_error', 'sent_at']).where('kind', '=', 'reminder_24h').orderBy('to_email').execute();
+    expect(rows.find((r) => r.booking_id === promoted.json.id)).toEqual({
+      booking_id: promoted.json.id,
+      dedupe_key: `reminder_24h:${promoted.json.id}:2026-02-04T16:00:00.000Z`,
+      status: 'dropped',
+      last_error: 'No longer applies: the seat became theirs after the reminder was due, and the notice that gave it to them said when the session is',
+      sent_at: null,
+    });
+    expect(rows.filter((r) => r.booking_id !== promoted.json.id).map((r) => r.status)).toEqual(['pending']); // c's, as usual
+    const outboxBefore = await t.db.selectFrom('outbox').select(['id', 'status']).orderBy('id').execute();
+
+    // Every later pass, until the reminder's window closes: only the two look-ups of bookings
+    // due a reminder, and no booking among them already reminded (or decided against).
+    for (const at of ['2026-02-04T08:00:05.000Z', '2026-02-04T12:00:00.000Z']) {
+      t.clock.set(at);
+      const w = watched(t.deps);
+      await sendReminders(w.deps);
+      expect(w.started).toEqual(['selectFrom bookings as b', 'selectFrom bookings as b']);
+    }
+    expect(await t.db.selectFrom('outbox').select(['id', 'status']).orderBy('id').execute()).toEqual(outboxBefore);
+    await deliverDue(t.deps, null);
+    expect((await t.mails('reminder_24h')).map((m) => [m.to_email, m.status]).sort()).toEqual([[b.email, 'dropped'], [c.email, 'local']].sort());
   });
 });
 
