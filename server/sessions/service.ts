@@ -34,6 +34,7 @@ import * as repo from './repository.js';
 import { requireLeadMayPublish } from './leads.js';
 import { callerHasTimetable, fitsForSessions } from '../timetables/service.js';
 import { finaliseSessionIfOver, outcomesAfterSessionChange } from '../attendance/service.js';
+import { reopenRoom } from '../live/repository.js';
 
 /** A session as `viewerOrgId`'s people see it (their organisation's held seats count as free to them). */
 export function toSession(row: repo.SessionViewRow, trainerIds: string[], seats: Record<SeatKind, SeatState>, viewerOrgId: string | null = null, names: ReadonlyMap<string, string> = new Map()): Session {
@@ -439,6 +440,9 @@ export async function updateSession(deps: Deps, actor: AuthUser, id: string, pat
     // over is recorded again, below, once this has committed.
     outcomeRuleChanged = after.starts_at !== row.starts_at || after.ends_at !== row.ends_at || after.attendance_threshold !== row.attendance_threshold;
     if (outcomeRuleChanged) await outcomesAfterSessionChange(trx, deps, row, after);
+    // A room ended for everyone at the old times opens again for the new ones (people kept out
+    // of it one by one stay out: that was about them, not the date).
+    if ((after.starts_at !== row.starts_at || after.ends_at !== row.ends_at) && Date.parse(after.starts_at) > deps.now().getTime()) await reopenRoom(trx, id);
     await engine.afterSessionChange(trx, deps, after, { timeOrPlaceChanged });
     if (trainerIds) await repo.replaceTrainers(trx, id, trainerIds);
   });

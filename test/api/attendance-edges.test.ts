@@ -91,6 +91,22 @@ describe('a moved session is recorded from what happens at its new times', () =>
   const tick = async (s: { id: string; trainer: TestUser }, bookingId: string, attended: boolean) =>
     expect((await t.request('PUT', `/api/sessions/${s.id}/attendance/${bookingId}`, { as: s.trainer, body: { attended } })).status).toBe(200);
 
+  it('a room ended for everyone at the old times opens again for the new ones; someone removed from it stays out', async () => {
+    const org = await t.org();
+    const s = await t.session({ startsAt: START, endsAt: END });
+    const [staff, removed] = [await t.user('staff', org.id), await t.user('staff', org.id)];
+    for (const u of [staff, removed]) await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: u, body: { seat: 'online' } });
+    t.clock.set(at('16:10'));
+    expect((await t.request('POST', `/api/sessions/${s.id}/live/remove`, { as: s.trainer, body: { identity: `user-${removed.id}` } })).status).toBe(200);
+    expect((await t.request('POST', `/api/sessions/${s.id}/live/end`, { as: s.trainer, body: {} })).status).toBeLessThan(300);
+    // The trainer moves it to next week instead.
+    expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: NEXT })).status).toBe(200);
+    expect((await t.request('GET', `/api/sessions/${s.id}/live`, { as: staff })).json.ended).toBe(false);
+    t.clock.set(NEXT.startsAt);
+    expect((await t.request('POST', `/api/sessions/${s.id}/presence`, { as: staff, body: { event: 'join' } })).status).toBe(204);
+    expect((await t.request('POST', `/api/sessions/${s.id}/presence`, { as: removed, body: { event: 'join' } })).json.error?.code).toBe('removed_from_room');
+  });
+
   it('register ticks kept for the old date are cleared when the move undoes the outcome: nobody is credited or marked absent by them on the new date', async () => {
     const org = await t.org();
     const s = await t.session({ mode: 'in_person', venue: 'Hall A', startsAt: START, endsAt: END, capacity: { inPerson: 5, online: 0 } });
