@@ -183,13 +183,16 @@ export async function bookMany(trx: Trx, deps: Deps, requests: BookRequest[]): P
     const state = states.get(s.id)![seat];
     const results: (BookingOutcome | BookingFailure)[] = [];
     for (const userId of r.userIds) {
-      const user = people.get(userId);
-      if (!user || user.disabled_at) {
-        results.push({ userId, error: { code: 'not_found', message: 'No such person.' } });
+      // Staff book only themselves, whoever is named.
+      if (userId !== r.actor.id && r.actor.role !== 'office' && r.actor.role !== 'admin') {
+        results.push({ userId, error: { code: 'forbidden', message: 'You may book only yourself.' } });
         continue;
       }
-      if (!(await mayBook(r.actor, user))) {
-        results.push({ userId, error: { code: 'forbidden', message: 'You may book only yourself, or staff of the organisations you book for.' } });
+      // Someone outside the organisations an office books for gets the same answer as no one:
+      // the answer does not say whether another school's account exists.
+      const user = people.get(userId);
+      if (!user || user.disabled_at || !(await mayBook(r.actor, user))) {
+        results.push({ userId, error: { code: 'not_found', message: r.actor.role === 'office' ? 'No such person among the staff you book for.' : 'No such person.' } });
         continue;
       }
       // An in-house session does not exist for anyone outside it (DESIGN.md invariant 12),

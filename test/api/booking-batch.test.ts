@@ -58,9 +58,9 @@ describe('a batch of booking requests', () => {
     // The words each refusal gives, as the person or office reads them.
     expect('error' in answers[2]! && answers[2].error.message).toBe('No such session.');
     const office4 = answers[4]!;
-    expect('results' in office4 && office4.results[3]).toMatchObject({ error: { message: 'No such person.' } });
+    expect('results' in office4 && office4.results[3]).toMatchObject({ error: { message: 'No such person among the staff you book for.' } });
     const last = answers[7]!;
-    expect('results' in last && last.results[0]).toMatchObject({ error: { message: 'You may book only yourself, or staff of the organisations you book for.' } });
+    expect('results' in last && last.results[0]).toMatchObject({ error: { message: 'You may book only yourself.' } });
 
     // The rows: first come, first served, one queue number each, in order.
     const rows = await t.db.selectFrom('bookings').select(['id', 'user_id', 'status', 'queue_seq', 'booked_by']).where('session_id', '=', s1.id).orderBy('queue_seq').execute();

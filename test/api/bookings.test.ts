@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runJobsOnce } from '../../server/jobs.js';
 import { makeTestContext, type TestContext, type TestUser } from '../helpers.js';
@@ -134,7 +135,11 @@ describe('booking a seat', () => {
     expect(byUser[a1!.id]).toMatchObject({ status: 'confirmed' });
     expect(byUser[a2!.id]).toMatchObject({ status: 'confirmed' });
     expect(byUser[a3!.id]).toMatchObject({ status: 'waitlisted', position: 1 });
-    expect(byUser[b1!.id]).toMatchObject({ error: { code: 'forbidden' } });
+    // Another school's person is answered as no one is: the answer does not say the account exists.
+    expect(byUser[b1!.id]).toMatchObject({ error: { code: 'not_found', message: 'No such person among the staff you book for.' } });
+    const nobody = await book(officeA, s.id, { userIds: [randomUUID()] });
+    expect(nobody.json.results[0].error).toEqual(byUser[b1!.id].error);
+    expect((await book(officeA, s.id, { userId: b1!.id })).status).toBe((await book(officeA, s.id, { userId: randomUUID() })).status);
     expect(await t.db.selectFrom('bookings').select('id').where('user_id', '=', b1!.id).execute()).toHaveLength(0);
 
     expect((await book(admin, s.id, { userId: b1!.id })).json).toMatchObject({ status: 'waitlisted', position: 2 });
