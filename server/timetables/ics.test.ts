@@ -1,6 +1,6 @@
 import ICAL from 'ical.js';
 import { describe, expect, it, vi } from 'vitest';
-import { secondaryIcs } from '../../test/api/timetables.fixtures.js';
+import { secondaryIcs, VTIMEZONE_LONDON } from '../../test/api/timetables.fixtures.js';
 import { appleFloating, SHAPES } from '../../test/api/timetables.shapes.js';
 import { busyPeriods, clashesWith } from './clash.js';
 import { describeEvent, parseTimetableIcs } from './ics.js';
@@ -183,5 +183,88 @@ describe('timetables in the shapes calendar programs write', () => {
   it('accepts a calendar of reminders only, which leaves nobody busy', () => {
     const tt = parsed(cal('BEGIN:VEVENT', 'UID:r', 'DTSTAMP:20260101T000000Z', 'DTSTART;VALUE=DATE:20260126', 'TRANSP:TRANSPARENT', 'SUMMARY:Birthday', 'END:VEVENT'));
     expect(tt).toMatchObject({ dated: [], freeDays: [] });
+  });
+});
+
+/**
+ * An UNTIL or a RECURRENCE-ID in UTC, with a start in a zone the file names but gives no
+ * VTIMEZONE for (ical.js then reads the start as floating), and the other ways round: each
+ * names an instant, and is read as one. Dates in June 2026 are in British Summer Time.
+ */
+describe('UNTIL and RECURRENCE-ID read as instants, whatever zone they are written in', () => {
+  const starts = (text: string) => parsed(text).dated.map((d) => `${d.startsAt.slice(5, 16)} ${d.label}`);
+  /** A weekly lesson from Monday 1 June; `start` formats a DTSTART/DTEND value line for a day and hh:mm. */
+  type Form = { name: string; head: string[]; at: (prop: string, day: string, hm: string) => string };
+  const zoned = (tzid: string, head: string[] = []): Form => ({ name: `TZID=${tzid}${head.length ? ' with VTIMEZONE' : ', no VTIMEZONE'}`, head, at: (prop, day, hm) => `${prop};TZID=${tzid}:202606${day}T${hm.replace(':', '')}00` });
+  const london = (prop: string, day: string, hm: string) => {
+    // The same instant in UTC (BST is an hour ahead).
+    const h = String(+hm.slice(0, 2) - 1).padStart(2, '0');
+    return `${prop}:202606${day}T${h}${hm.slice(3)}00Z`;
+  };
+  const forms: Form[] = [
+    zoned('Europe/London'),
+    zoned('GMT Standard Time'),
+    zoned('/mozilla.org/20050126_1/Europe/London'),
+    zoned('Europe/London', VTIMEZONE_LONDON),
+    { name: 'UTC', head: [], at: london },
+    { name: 'floating, in X-WR-TIMEZONE', head: ['X-WR-TIMEZONE:Europe/London'], at: (prop, day, hm) => `${prop}:202606${day}T${hm.replace(':', '')}00` },
+  ];
+  const lesson = (f: Form, rule: string, ...extra: string[]) => [
+    'BEGIN:VEVENT', 'UID:l@school', 'DTSTAMP:20260101T000000Z', f.at('DTSTART', '01', '09:00'), f.at('DTEND', '01', '10:00'), rule, ...extra, 'SUMMARY:Lesson', 'END:VEVENT',
+  ];
+  const override = (rid: string, f: Form, day: string, hm: string, ...extra: string[]) => [
+    'BEGIN:VEVENT', 'UID:l@school', 'DTSTAMP:20260101T000000Z', rid, f.at('DTSTART', day, hm), f.at('DTEND', day, `${String(+hm.slice(0, 2) + 1).padStart(2, '0')}${hm.slice(2)}`), ...extra, 'SUMMARY:Moved', 'END:VEVENT',
+  ];
+
+  for (const f of forms) {
+    describe(f.name, () => {
+      it('keeps the last lesson when UNTIL, in UTC, is its very start (UNTIL is inclusive)', () => {
+        expect(starts(cal(...f.head, ...lesson(f, 'RRULE:FREQ=WEEKLY;BYDAY=MO;UNTIL=20260615T080000Z')))).toEqual(['06-01T08:00 Lesson', '06-08T08:00 Lesson', '06-15T08:00 Lesson']);
+        expect(starts(cal(...f.head, ...lesson(f, 'RRULE:FREQ=WEEKLY;BYDAY=MO;UNTIL=20260615T075959Z')))).toEqual(['06-01T08:00 Lesson', '06-08T08:00 Lesson']);
+      });
+
+      it('keeps the last lesson when the event also has RDATEs', () => {
+        expect(starts(cal(...f.head, ...lesson(f, 'RRULE:FREQ=WEEKLY;BYDAY=MO;UNTIL=20260615T080000Z', f.at('RDATE', '17', '09:00'))))).toEqual([
+          '06-01T08:00 Lesson', '06-08T08:00 Lesson', '06-15T08:00 Lesson', '06-17T08:00 Lesson',
+        ]);
+      });
+
+      for (const [ridName, rid] of [
+        ['in UTC', 'RECURRENCE-ID:20260608T080000Z'],
+        ['with TZID=Europe/London', 'RECURRENCE-ID;TZID=Europe/London:20260608T090000'],
+        ['with a Windows TZID', 'RECURRENCE-ID;TZID=GMT Standard Time:20260608T090000'],
+        ['floating (in the calendar’s zone)', 'RECURRENCE-ID:20260608T090000'],
+      ] as const) {
+        it(`moves the lesson a RECURRENCE-ID ${ridName} names, and only that one`, () => {
+          expect(starts(cal(...f.head, ...lesson(f, 'RRULE:FREQ=WEEKLY;COUNT=3'), ...override(rid, f, '08', '14:00')))).toEqual(['06-01T08:00 Lesson', '06-08T13:00 Moved', '06-15T08:00 Lesson']);
+        });
+      }
+
+      it('cancels the lesson a cancelled override in UTC names', () => {
+        expect(starts(cal(...f.head, ...lesson(f, 'RRULE:FREQ=WEEKLY;COUNT=3'), ...override('RECURRENCE-ID:20260608T080000Z', f, '08', '09:00', 'STATUS:CANCELLED')))).toEqual(['06-01T08:00 Lesson', '06-15T08:00 Lesson']);
+      });
+
+      it('moves this and later lessons by a RANGE=THISANDFUTURE override in UTC', () => {
+        expect(starts(cal(...f.head, ...lesson(f, 'RRULE:FREQ=WEEKLY;COUNT=4'), ...override('RECURRENCE-ID;RANGE=THISANDFUTURE:20260608T080000Z', f, '08', '14:00')))).toEqual([
+          '06-01T08:00 Lesson', '06-08T13:00 Moved', '06-15T13:00 Moved', '06-22T13:00 Moved',
+        ]);
+      });
+    });
+  }
+
+  it('does not move a lesson by a RECURRENCE-ID an hour away from it (09:00Z is 10:00 in London)', () => {
+    const f = forms[0]!;
+    expect(starts(cal(...lesson(f, 'RRULE:FREQ=WEEKLY;COUNT=3'), ...override('RECURRENCE-ID:20260608T090000Z', f, '08', '14:00')))).toEqual(['06-01T08:00 Lesson', '06-08T08:00 Lesson', '06-15T08:00 Lesson']);
+  });
+
+  it('leaves out an EXDATE in UTC even when the lesson also has an override', () => {
+    const f = forms[1]!;
+    expect(starts(cal(...lesson(f, 'RRULE:FREQ=WEEKLY;COUNT=3', 'EXDATE:20260615T080000Z'), ...override('RECURRENCE-ID:20260608T080000Z', f, '08', '14:00')))).toEqual(['06-01T08:00 Lesson', '06-08T13:00 Moved']);
+  });
+
+  it('reads a floating override in the calendar’s zone (X-WR-TIMEZONE), not the organisation’s', () => {
+    const f = forms[0]!;
+    const text = cal('X-WR-TIMEZONE:America/New_York', ...lesson(f, 'RRULE:FREQ=WEEKLY;COUNT=3'), ...override('RECURRENCE-ID:20260608T040000', f, '08', '14:00'));
+    expect(starts(text)).toEqual(['06-01T08:00 Lesson', '06-08T13:00 Moved', '06-15T08:00 Lesson']);
   });
 });

@@ -4,7 +4,9 @@
  * (RECURRENCE-ID), extra dates (RDATE, as dates or periods), TZID times (IANA names, the
  * file's own VTIMEZONEs, or the Windows names Outlook and Exchange write), floating times,
  * all-day events and files holding several VCALENDARs. ical.js parses the file and expands
- * RRULEs; this module turns each occurrence into an instant.
+ * RRULEs; this module turns each occurrence into an instant. An RRULE's UNTIL, an EXDATE and
+ * a RECURRENCE-ID each name an instant, and are read as one, whatever zone each is written in
+ * (ical.js compares them as written, and reads a TZID with no VTIMEZONE as floating).
  *
  * The rule for what counts: an event counts only when it is busy: not TRANSP:TRANSPARENT,
  * not Outlook's X-MICROSOFT-CDO-BUSYSTATUS:FREE, not STATUS:CANCELLED. A busy timed event
@@ -15,7 +17,7 @@
 import ICAL from 'ical.js';
 import { WINDOWS_TO_IANA_MAP } from 'windows-iana';
 import { isTimeZone } from '../../shared/common.js';
-import { zonedTimeToUtc, type DatedPeriod, type FreeDays } from './clash.js';
+import { localParts, zonedTimeToUtc, type DatedPeriod, type FreeDays } from './clash.js';
 
 export interface EventProblem {
   uid: string | null;
@@ -108,6 +110,16 @@ interface Occurrence {
   end: ICAL.Time | null;
   endTzid: string | null;
   item: ICAL.Component;
+  /** X-WR-TIMEZONE of the calendar the occurrence's VEVENT came from: the zone of its floating times. */
+  calendarTzid: string | null;
+}
+
+/** A moved occurrence (a VEVENT with a RECURRENCE-ID) of a repeating event. */
+interface Moved {
+  vevent: Vevent;
+  event: ICAL.Event;
+  /** Where it sits among the series' occurrences: the instant (or date, at midnight UTC) its RECURRENCE-ID names. */
+  at: number;
 }
 
 class UnknownZone extends Error {
@@ -214,22 +226,45 @@ export function parseTimetableIcs(source: string, opts: { now: Date; defaultZone
   }
   timeZone ??= opts.defaultZone;
 
+  /** The zone a time that is not in UTC is read in: its TZID's, or for a floating time the calendar's. */
+  const zoneFor = (tzid: string | null, calendarTzid: string | null): Zone => {
+    if (tzid) {
+      const zone = zoneOf(tzid);
+      if (!zone) throw new UnknownZone(tzid, 'tzid');
+      return zone;
+    }
+    if (calendarTzid) {
+      const name = calendarZone(calendarTzid);
+      if (!name) throw new UnknownZone(calendarTzid, 'x-wr-timezone');
+      return { kind: 'iana', name };
+    }
+    return { kind: 'iana', name: opts.defaultZone };
+  };
+
   /** The instant of an ical.js time: in UTC, in its TZID, or floating in the calendar's zone. */
   const instantOf = (t: ICAL.Time, tzid: string | null, calendarTzid: string | null): number => {
     if (t.zone === ICAL.Timezone.utcTimezone) return t.toUnixTime() * 1000;
-    let zone: Zone | null;
-    if (tzid) {
-      zone = zoneOf(tzid);
-      if (!zone) throw new UnknownZone(tzid, 'tzid');
-    } else if (calendarTzid) {
-      const name = calendarZone(calendarTzid);
-      if (!name) throw new UnknownZone(calendarTzid, 'x-wr-timezone');
-      zone = { kind: 'iana', name };
-    } else {
-      zone = { kind: 'iana', name: opts.defaultZone };
-    }
+    const zone = zoneFor(tzid, calendarTzid);
     if (zone.kind === 'vtimezone') return Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second) - zone.tz.utcOffset(t) * 1000;
     return zonedTimeToUtc(t.year, t.month, t.day, t.hour, t.minute, zone.name) + t.second * 1000;
+  };
+
+  /** Where a date or time sits in its series: its instant, or for a date its midnight in UTC. */
+  const positionOf = (t: ICAL.Time, tzid: string | null, calendarTzid: string | null): number =>
+    t.isDate ? Date.UTC(t.year, t.month - 1, t.day) : instantOf(t, tzid, calendarTzid);
+
+  /**
+   * The time at instant `ms` as ical.js reads times like `like` (of that TZID and calendar):
+   * in UTC or the VTIMEZONE ical.js found for it, as they are; otherwise ical.js reads it as
+   * floating (a TZID with no VTIMEZONE, such as Europe/London or a Windows name, or no TZID),
+   * so this is the wall-clock time in the zone instantOf reads it in, floating.
+   */
+  const timeAt = (ms: number, like: ICAL.Time, tzid: string | null, calendarTzid: string | null): ICAL.Time => {
+    const utc = ICAL.Time.fromJSDate(new Date(ms), true);
+    if (like.zone !== ICAL.Timezone.localTimezone) return utc.convertToZone(like.zone);
+    const zone = zoneFor(tzid, calendarTzid);
+    const p = zone.kind === 'vtimezone' ? utc.convertToZone(zone.tz) : localParts(ms, zone.name);
+    return ICAL.Time.fromData({ year: p.year, month: p.month, day: p.day, hour: p.hour, minute: p.minute, second: p.second, isDate: false }, ICAL.Timezone.localTimezone);
   };
 
   // Masters and their moved occurrences, related by UID only (never across UIDs).
@@ -271,13 +306,36 @@ export function parseTimetableIcs(source: string, opts: { now: Date; defaultZone
 
       // RDATEs are expanded here (ical.js cannot read RDATE periods), so ical.js sees the rest.
       const rdates = comp.getAllProperties('rdate');
-      let base = comp;
-      if (rdates.length) {
-        base = new ICAL.Component(JSON.parse(JSON.stringify(comp.toJSON())) as unknown[]);
-        base.removeAllProperties('rdate');
-      }
-      const event = new ICAL.Event(base, { strictExceptions: true, exceptions: exceptions.map((x) => x.comp) });
+      const copy = () => {
+        const c = new ICAL.Component(JSON.parse(JSON.stringify(comp.toJSON())) as unknown[]);
+        c.removeAllProperties('rdate');
+        return c;
+      };
+      let base = rdates.length ? copy() : comp;
       const masterStartTzid = tzidOf(comp.getFirstProperty('dtstart'));
+
+      // ical.js reads a time whose TZID has no VTIMEZONE (TZID=Europe/London, or a Windows
+      // name, as many exporters write them) as floating, and compares a floating start with an
+      // UNTIL in UTC (as RFC 5545 has it for zoned starts) as if the start were in UTC too: in
+      // summer time the last occurrence was lost. Such an UNTIL is given to ical.js as the
+      // wall-clock time, in the start's zone, of the instant it names.
+      const dtstart = base.getFirstPropertyValue('dtstart');
+      if (dtstart instanceof ICAL.Time && !dtstart.isDate && dtstart.zone === ICAL.Timezone.localTimezone) {
+        const untilInUtc = (p: ICAL.Property) => {
+          const until = (p.getFirstValue() as ICAL.Recur).until;
+          return !!until && !until.isDate && until.zone === ICAL.Timezone.utcTimezone;
+        };
+        if (base.getAllProperties('rrule').some(untilInUtc)) {
+          if (base === comp) base = copy();
+          for (const p of base.getAllProperties('rrule').filter(untilInUtc)) {
+            const rule = p.getFirstValue() as ICAL.Recur;
+            rule.until = timeAt(rule.until!.toUnixTime() * 1000, dtstart, masterStartTzid, calendarTzid);
+          }
+        }
+      }
+      // Moved occurrences are matched to the series below, not by ical.js (which matches them by
+      // how their time is written); an empty list also stops it looking for them through the calendar.
+      const event = new ICAL.Event(base, { exceptions: [] });
       const tzidsOf = (item: ICAL.Component) => {
         const s = tzidOf(item.getFirstProperty('dtstart'));
         return { startTzid: s, endTzid: tzidOf(item.getFirstProperty('dtend')) ?? s };
@@ -289,6 +347,63 @@ export function parseTimetableIcs(source: string, opts: { now: Date; defaultZone
         for (const v of p.getValues() as ICAL.Time[]) exdates.add(v.isDate ? dateOf(v) : String(instantOf(v, tzidOf(p), calendarTzid)));
       }
       const excluded = (t: ICAL.Time, tzid: string | null) => exdates.has(t.isDate ? dateOf(t) : String(instantOf(t, tzid, calendarTzid)));
+
+      // Moved occurrences are matched to the occurrence they replace by instant too, like
+      // EXDATEs: ical.js matches a RECURRENCE-ID by its written time, so one in UTC missed a
+      // lesson in local time (or in a zone with no VTIMEZONE), or one in local time a series in UTC.
+      const moved = new Map<string, Moved>();
+      const thisAndFuture: Moved[] = [];
+      for (const vevent of exceptions) {
+        const ev = new ICAL.Event(vevent.comp);
+        const m = { vevent, event: ev, at: positionOf(ev.recurrenceId, tzidOf(vevent.comp.getFirstProperty('recurrence-id')), vevent.calendarTzid) };
+        // A later one for the same occurrence wins, as in ical.js.
+        moved.set(ev.recurrenceId.isDate ? dateOf(ev.recurrenceId) : String(m.at), m);
+        if (ev.modifiesFuture()) thisAndFuture.push(m);
+      }
+      thisAndFuture.sort((a, b) => a.at - b.at);
+      const movedAts = [...moved.values()].map((m) => m.at).sort((a, b) => a - b);
+      const rangeAts = thisAndFuture.map((m) => m.at);
+      /** How many values of a sorted list are at or below `at`. */
+      const atOrBelow = (list: readonly number[], at: number) => {
+        let lo = 0;
+        let hi = list.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (list[mid]! <= at) lo = mid + 1;
+          else hi = mid;
+        }
+        return lo;
+      };
+      const movedOccurrence = (m: Moved, start: ICAL.Time, end: ICAL.Time | null): Occurrence => {
+        const s = tzidOf(m.vevent.comp.getFirstProperty('dtstart'));
+        return { start, end, item: m.vevent.comp, startTzid: s, endTzid: tzidOf(m.vevent.comp.getFirstProperty('dtend')) ?? s, calendarTzid: m.vevent.calendarTzid };
+      };
+      /** The occurrence that replaces the series' occurrence at `t` (in `tzid`), if one is moved. */
+      const movedAt = (t: ICAL.Time, tzid: string | null): Occurrence | null => {
+        // A time's instant is within a day of its wall-clock time read as UTC: the exact instant
+        // (costly to find in a zone) is needed only when a RECURRENCE-ID is that near.
+        const wall = Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second);
+        const near = atOrBelow(movedAts, wall + DAY) > atOrBelow(movedAts, wall - DAY - 1);
+        if (!near && !(rangeAts.length && rangeAts[0]! <= wall + DAY)) return null;
+        const at = positionOf(t, tzid, calendarTzid);
+        const exact = moved.get(t.isDate ? dateOf(t) : String(at));
+        if (exact) return movedOccurrence(exact, exact.event.startDate, exact.event.endDate);
+        // RANGE=THISANDFUTURE: this occurrence and later ones move as the latest such one at or
+        // before it did (as ical.js moves them), by the difference between its new start and
+        // its old one, read as the series' wall-clock time.
+        const r = atOrBelow(rangeAts, at);
+        if (r === 0) return null;
+        const range = thisAndFuture[r - 1]!;
+        const newStart = range.event.startDate;
+        const original = range.event.recurrenceId.isDate ? range.event.recurrenceId.clone() : timeAt(range.at, event.startDate, masterStartTzid, calendarTzid);
+        original.zone = newStart.zone;
+        const start = t.clone();
+        start.zone = newStart.zone;
+        start.addDuration(newStart.subtractDate(original));
+        const end = start.clone();
+        end.addDuration(range.event.duration);
+        return movedOccurrence(range, start, end);
+      };
 
       const occurrences: Occurrence[] = [];
       const starts = new Set<string>();
@@ -305,16 +420,17 @@ export function parseTimetableIcs(source: string, opts: { now: Date; defaultZone
         const it = event.iterator();
         for (let next = it.next(); next; next = it.next()) {
           if (++iterations > MAX_ITERATIONS) return problem('repeats too often to be a timetable');
+          if (Date.UTC(next.year, next.month - 1, next.day) > windowEnd + DAY) break;
           const d = event.getOccurrenceDetails(next);
-          if (Date.UTC(d.startDate.year, d.startDate.month - 1, d.startDate.day) > windowEnd + DAY) break;
-          if (!inWindow(d.startDate, d.endDate)) continue;
+          const o = movedAt(next, masterStartTzid) ?? { start: d.startDate, end: d.endDate, item: comp, ...tzidsOf(comp), calendarTzid };
+          if (!inWindow(o.start, o.end)) continue;
           if (excluded(next, masterStartTzid)) continue;
-          add({ start: d.startDate, end: d.endDate, item: d.item.component, ...tzidsOf(d.item.component) });
+          add(o);
           if (occurrences.length > MAX_OCCURRENCES) return problem(`has more than ${MAX_OCCURRENCES} occurrences`);
         }
       } else {
         const d = event.getOccurrenceDetails(event.startDate);
-        add({ start: d.startDate, end: d.endDate, item: d.item.component, ...tzidsOf(d.item.component) });
+        add(movedAt(event.startDate, masterStartTzid) ?? { start: d.startDate, end: d.endDate, item: comp, ...tzidsOf(comp), calendarTzid });
       }
       for (const p of rdates) {
         const tzid = tzidOf(p) ?? masterStartTzid;
@@ -323,13 +439,8 @@ export function parseTimetableIcs(source: string, opts: { now: Date; defaultZone
           const period = v instanceof ICAL.Period ? v : null;
           const start = period ? period.start : (v as ICAL.Time);
           if (excluded(start, tzid)) continue;
-          const d = event.getOccurrenceDetails(start);
-          if (d.item !== event) {
-            // A moved occurrence (RECURRENCE-ID) replaces this date.
-            add({ start: d.startDate, end: d.endDate, item: d.item.component, ...tzidsOf(d.item.component) });
-          } else {
-            add({ start, startTzid: tzid, end: period ? period.getEnd() : d.endDate, endTzid: tzid, item: comp });
-          }
+          // A moved occurrence (RECURRENCE-ID) replaces this date.
+          add(movedAt(start, tzid) ?? { start, startTzid: tzid, end: period ? period.getEnd() : event.getOccurrenceDetails(start).endDate, endTzid: tzid, item: comp, calendarTzid });
           if (occurrences.length > MAX_OCCURRENCES) return problem(`has more than ${MAX_OCCURRENCES} occurrences`);
         }
       }
@@ -355,9 +466,9 @@ export function parseTimetableIcs(source: string, opts: { now: Date; defaultZone
           if (isBusy(item)) freeDays.push({ from, to, label });
           continue;
         }
-        const s = instantOf(o.start, o.startTzid, calendarTzid);
+        const s = instantOf(o.start, o.startTzid, o.calendarTzid);
         // RFC 5545 3.6.1: a timed event without DTEND (or with DTEND equal to DTSTART) takes no time.
-        const e = o.end ? instantOf(o.end, o.endTzid, calendarTzid) : s;
+        const e = o.end ? instantOf(o.end, o.endTzid, o.calendarTzid) : s;
         if (e < s) return problem('ends before it starts (DTEND must not be before DTSTART)');
         if (e - s > 31 * DAY) return problem('is a timed event longer than 31 days');
         if (e < windowStart || s > windowEnd) continue;

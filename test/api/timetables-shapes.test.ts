@@ -72,3 +72,51 @@ describe('PUT /api/me/timetable with each shape of calendar file', () => {
     expect(res.json.error.message).not.toMatch(/TypeError|undefined|null/);
   });
 });
+
+/**
+ * Files that name a zone (an IANA name, or the Windows name Outlook writes) but carry no
+ * VTIMEZONE for it, as many exporters write them: a repeat rule's UNTIL and a moved
+ * lesson's RECURRENCE-ID written in UTC still mean the instants they name.
+ */
+describe('PUT /api/me/timetable with zone names and no VTIMEZONE', () => {
+  const cal = (...lines: string[]) => ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//t//t//EN', ...lines, 'END:VCALENDAR'].join('\r\n');
+  const fitOf = async (user: TestUser, id: string) => (await t.request('GET', `/api/sessions/${id}`, { as: user })).json.fit;
+  const online = (title: string, startsAt: string, endsAt: string) => t.session({ title, mode: 'online', startsAt, endsAt, capacity: { online: 20 } });
+
+  for (const tzid of ['Europe/London', 'GMT Standard Time']) {
+    it(`TZID=${tzid}: keeps the last lesson of a rule whose UNTIL is in UTC during summer time (UNTIL is inclusive)`, async () => {
+      const user = await staff();
+      const body = cal(
+        'BEGIN:VEVENT', 'UID:y9@school', 'DTSTAMP:20260101T000000Z', `DTSTART;TZID=${tzid}:20260601T090000`, `DTEND;TZID=${tzid}:20260601T100000`,
+        // 08:00Z is 09:00 BST on 15 June: the lesson that day is the rule's last.
+        'RRULE:FREQ=WEEKLY;BYDAY=MO;UNTIL=20260615T080000Z', 'SUMMARY:Y9 English', 'END:VEVENT',
+      );
+      const res = await upload(user, body);
+      expect(res.status, res.text).toBe(200);
+      const got = await t.request('GET', '/api/me/timetable?from=2026-05-01T00:00:00Z&to=2026-07-01T00:00:00Z', { as: user });
+      expect(got.json.busy.map((b: { startsAt: string }) => b.startsAt)).toEqual(['2026-06-01T08:00:00.000Z', '2026-06-08T08:00:00.000Z', '2026-06-15T08:00:00.000Z']);
+      const s = await online('Online 15 June', '2026-06-15T08:15:00Z', '2026-06-15T08:45:00Z');
+      expect((await fitOf(user, s.id)).fits).toBe(false);
+    });
+
+    it(`TZID=${tzid}: moves the lesson a RECURRENCE-ID written in UTC names`, async () => {
+      const user = await staff();
+      const body = cal(
+        'BEGIN:VEVENT', 'UID:y10@school', 'DTSTAMP:20260101T000000Z', `DTSTART;TZID=${tzid}:20260601T090000`, `DTEND;TZID=${tzid}:20260601T100000`, 'RRULE:FREQ=WEEKLY;COUNT=3', 'SUMMARY:Y10 Maths', 'END:VEVENT',
+        'BEGIN:VEVENT', 'UID:y10@school', 'DTSTAMP:20260101T000000Z', 'RECURRENCE-ID:20260608T080000Z', `DTSTART;TZID=${tzid}:20260608T140000`, `DTEND;TZID=${tzid}:20260608T150000`, 'SUMMARY:Y10 Maths (moved)', 'END:VEVENT',
+      );
+      const res = await upload(user, body);
+      expect(res.status, res.text).toBe(200);
+      const got = await t.request('GET', '/api/me/timetable?from=2026-05-01T00:00:00Z&to=2026-07-01T00:00:00Z', { as: user });
+      expect(got.json.busy).toEqual([
+        { startsAt: '2026-06-01T08:00:00.000Z', endsAt: '2026-06-01T09:00:00.000Z', label: 'Y10 Maths' },
+        { startsAt: '2026-06-08T13:00:00.000Z', endsAt: '2026-06-08T14:00:00.000Z', label: 'Y10 Maths (moved)' },
+        { startsAt: '2026-06-15T08:00:00.000Z', endsAt: '2026-06-15T09:00:00.000Z', label: 'Y10 Maths' },
+      ]);
+      const morning = await online('Morning', '2026-06-08T08:15:00Z', '2026-06-08T08:45:00Z');
+      const afternoon = await online('Afternoon', '2026-06-08T13:15:00Z', '2026-06-08T13:45:00Z');
+      expect((await fitOf(user, morning.id)).fits).toBe(true);
+      expect((await fitOf(user, afternoon.id)).fits).toBe(false);
+    });
+  }
+});
