@@ -12,6 +12,9 @@
  * with an organisation claim, the claim's organisation); else a new staff account in the
  * organisation mapped from the email domain or the claim. Nothing maps, or the same email's
  * account is in another organisation: a clear refusal, and nothing is created or linked.
+ * A provider only ever signs in staff and office staff of an organisation it serves for
+ * them (`looksAfter`), checked at every sign-in, linked or not: someone since made an
+ * administrator or trainer, or moved to another organisation, is refused.
  */
 import { randomUUID } from 'node:crypto';
 import * as client from 'openid-client';
@@ -179,13 +182,35 @@ export async function finishLogin(deps: Deps, query: URLSearchParams, browserNon
   return { session: await startSession(deps, user), next: login.next_path };
 }
 
+/**
+ * Whether `provider` may speak for `user` at this sign-in: only for staff and office staff
+ * (never an administrator or trainer, wherever they are placed: whoever runs a school's
+ * identity provider would then hold a platform-wide account), and only in the organisation
+ * it maps the account's email domain to, or the one its organisation claim names now
+ * (`claimOrgId`). The same rule decides linking an account by its email and every later
+ * sign-in of a linked one, so a person promoted or moved out of what the provider serves is
+ * refused from then on (their link stays, granting nothing, and counts again if they move back).
+ */
+function looksAfter(provider: IdentityProviderRow, user: UserRow, claimOrgId: string | undefined): boolean {
+  if ((user.role !== 'staff' && user.role !== 'office') || !user.org_id) return false;
+  const email = user.email.toLowerCase();
+  const domainOrgId = domainsOf(provider).find((d) => d.domain === email.slice(email.lastIndexOf('@') + 1))?.orgId;
+  return user.org_id === domainOrgId || user.org_id === claimOrgId;
+}
+
 async function personFor(deps: Deps, provider: IdentityProviderRow, claims: Record<string, unknown>): Promise<UserRow> {
   const subject = typeof claims.sub === 'string' ? claims.sub : '';
   const now = deps.now().toISOString();
+  const urn = provider.org_claim ? claimAt(claims, provider.org_claim) : undefined;
+  const claimOrg = urn ? await oidcRepo.findOrgByUrn(deps.db, urn) : undefined;
   const linked = subject ? await oidcRepo.findIdentity(deps.db, provider.id, subject) : undefined;
   if (linked) {
     const user = await repo.findUserById(deps.db, linked.user_id);
     if (user) {
+      // Checked at every sign-in, not only when linking: placements change after.
+      if (!looksAfter(provider, user, claimOrg?.id)) {
+        throw new AppError('sso_account_elsewhere', `Your account here is no longer one ${provider.label} looks after (it has another role or belongs to another organisation now), so you have not been signed in. Sign in another way, or ask your school office or an administrator.`);
+      }
       await oidcRepo.touchIdentity(deps.db, linked.id, now);
       return user;
     }
@@ -197,8 +222,6 @@ async function personFor(deps: Deps, provider: IdentityProviderRow, claims: Reco
   }
   const domain = email.slice(email.lastIndexOf('@') + 1);
   const domainOrgId = domainsOf(provider).find((d) => d.domain === domain)?.orgId;
-  const urn = provider.org_claim ? claimAt(claims, provider.org_claim) : undefined;
-  const claimOrg = urn ? await oidcRepo.findOrgByUrn(deps.db, urn) : undefined;
   const existing = await repo.findUserByEmail(deps.db, email);
   const link = async (userId: string) => {
     try {
@@ -208,14 +231,15 @@ async function personFor(deps: Deps, provider: IdentityProviderRow, claims: Reco
     }
   };
   if (existing) {
-    // A provider may speak for an existing account only within what it serves: an account in
-    // the organisation it maps the email's domain to (or the claim's). An account elsewhere
-    // (made by another school's office, or an administrator's or trainer's with no school) is
-    // never linked: whoever made it, or holds its password, would then hold this person too.
+    // A provider may speak for an existing account only within what it serves (`looksAfter`):
+    // a staff or office account in the organisation it maps the email's domain to (or the
+    // claim's). An account elsewhere (made by another school's office), or an administrator's
+    // or trainer's (with a school or none), is never linked: whoever made it, or holds its
+    // password, would then hold this person too, or the provider a platform-wide account.
     if (!domainOrgId && !(claimOrg && existing.org_id === claimOrg.id)) {
       throw new AppError('sso_no_organisation', `${provider.label} is not set up for your email address here. Sign in another way, or ask your school office.`);
     }
-    if (!existing.org_id || (existing.org_id !== domainOrgId && existing.org_id !== claimOrg?.id)) {
+    if (!looksAfter(provider, existing, claimOrg?.id)) {
       throw new AppError('sso_account_elsewhere', `There is already an account for ${email} here that ${provider.label} does not look after, so it was not linked and you have not been signed in. Ask your school office or an administrator to sort out the account.`);
     }
     await link(existing.id);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FILES } from '../../test/materials-files.js';
-import { checkedLink, contentDisposition, detectKind, KINDS, safeFileName } from './files.js';
+import { checkedLink, contentDisposition, detectKind, KINDS, looksLikeMarkup, safeFileName } from './files.js';
 
 describe('what a file is, by its bytes', () => {
   it('knows each kind it takes', () => {
@@ -18,6 +18,45 @@ describe('what a file is, by its bytes', () => {
     for (const bytes of [FILES.html, FILES.svg, Buffer.from('<?xml version="1.0"?><a/>'), Buffer.from('  <!-- x --><p>hi'), FILES.plainZip, FILES.exe, Buffer.from([0xc3, 0x28]), Buffer.from('a\u0000b'), Buffer.alloc(0), Buffer.from('PK\u0003\u0004garbage')]) {
       expect(detectKind(bytes)).toBeNull();
     }
+  });
+});
+
+describe('text that a browser could take for markup', () => {
+  // Anything starting (after a BOM and white space) with `<` and then `!`, `?` or what starts a
+  // tag name (a letter, `_`, `:`, after an optional `/`): a tag of any name, in any namespace,
+  // a doctype, a comment, a CDATA section, an XML declaration or processing instruction.
+  const markup = [
+    '<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "x"><svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
+    '<rss version="2.0"><channel/></rss>',
+    '<?xml-stylesheet href="x.xsl"?><a/>',
+    '<?XML version="1.0"?><a/>',
+    '<? xml version="1.0"?><a/>',
+    '<x:script xmlns:x="http://www.w3.org/1999/xhtml">alert(1)</x:script>',
+    '<feed xmlns="http://www.w3.org/2005/Atom"/>',
+    '<Svg onload=alert(1)>',
+    '<html>',
+    '<!---->',
+    '<![CDATA[x]]>',
+    '<ÿ>',
+    '\uFEFF  \n\t<svg/>',
+    '\r\n\f <body onload=alert(1)>',
+    '</div><script>alert(1)</script>',
+    '<_x xmlns="http://www.w3.org/1999/xhtml"/>',
+    '<:x/>',
+  ];
+  const text = ['<3 thanks for coming!', '< 5 pupils per group', '<= 10 minutes', '<<Pupil name>>', '<-- see slide 3', '<@home> note', '<1> first point', '</3', '<– see slide 3', 'Zones of regulation\n<svg> in the middle is fine', 'name,email\nKim,<kim@ash.sch.uk>\n', '# Notes\n\n<details> later on', '>quoted', ''];
+
+  it('refuses every kind of tag, doctype, comment or processing instruction at the start', () => {
+    for (const s of markup) {
+      expect(looksLikeMarkup(s), JSON.stringify(s)).toBe(true);
+      expect(detectKind(Buffer.from(s)), JSON.stringify(s)).toBeNull();
+    }
+  });
+
+  it('takes plain text, CSV and Markdown, even when they start with a `<` that opens no tag', () => {
+    for (const s of text) expect(looksLikeMarkup(s), JSON.stringify(s)).toBe(false);
+    for (const s of text.filter(Boolean)) expect(detectKind(Buffer.from(s)), JSON.stringify(s)).toBe(KINDS.text);
+    expect(detectKind(Buffer.from('\uFEFF<3 thanks'))).toBe(KINDS.text);
   });
 });
 

@@ -59,14 +59,22 @@ export function zipEntryNames(b: Uint8Array): string[] | null {
 }
 
 /**
- * Whether text would be taken for a web page or a script by a browser sniffing it (the
- * WHATWG MIME Sniffing standard's HTML and XML patterns, and SVG): such text is refused
- * even though it is text.
+ * `<` and what may follow it to open markup: `!` or `?`, or a tag name's first character in
+ * HTML (an ASCII letter) or XML (a NameStartChar, XML 1.0 section 2.3: a letter of any
+ * script, `_` or `:`; SVG, RSS, Atom and XHTML are XML), after an optional `/`.
+ */
+const MARKUP_START = /^<(?:[!?]|\/?[:A-Z_a-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C\u200D\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD\u{10000}-\u{EFFFF}])/u;
+
+/**
+ * Whether text would be taken for a web page, an image or a feed by a browser or any other
+ * program reading it as markup: it starts (after a byte order mark and white space) with `<`
+ * and then `!` (a doctype, comment or CDATA section), `?` (an XML declaration or processing
+ * instruction) or a tag name, of any name and in any namespace (`<svg`, `<rss`, `<x:script`,
+ * `</div`). Such text is refused even though it is text. A `<` that opens no tag (`<3 thanks`,
+ * `< 5 pupils`, `<= 10`, `<<name>>`) is text, and so is markup anywhere after the start.
  */
 export function looksLikeMarkup(text: string): boolean {
-  const head = text.replace(/^\uFEFF/, '').trimStart().slice(0, 512).toLowerCase();
-  if (/^<(!doctype\s+html|html|head|script|iframe|h1|div|font|table|a|style|title|b|body|br|p|svg|math|object|embed|form|img|meta|link|base|template)[\s>/]/.test(head)) return true;
-  return head.startsWith('<!--') || head.startsWith('<?xml');
+  return MARKUP_START.test(text.trimStart()); // trimStart drops a byte order mark too (U+FEFF is white space to it)
 }
 
 /** The kind of `bytes`, or null when it is none the service takes. */

@@ -168,6 +168,87 @@ describe('OpenID Connect sign-in', () => {
     expect(r.sid).toBeUndefined();
   });
 
+  describe('a linked provider account signs in only while the provider still looks after the person', () => {
+    const me = async (sid: string | undefined) => (sid ? (await t.request('GET', '/api/me', { headers: { authorization: `Bearer ${sid}` } })).json : null);
+    const place = async (id: string, body: { role: string; orgId: string | null }) => expect((await t.request('PUT', `/api/users/${id}/placement`, { as: admin, body })).status).toBe(200);
+    const links = (providerId: string) => t.db.selectFrom('user_identities').select(['user_id', 'subject']).where('provider_id', '=', providerId).execute();
+
+    it('school IdP no longer signs in a person promoted to administrator (or trainer); placed back, it does again', async () => {
+      const ash = await t.org('Ash Primary');
+      const p = await provider({ orgDomains: [{ domain: 'ash.sch.uk', orgId: ash.id }] });
+      claims((nonce, d) => ({ ...d, sub: 'ash-kim', email: 'kim@ash.sch.uk', name: 'Kim', nonce }));
+      const first = await signInVia(p.id);
+      const kim = await me(first.sid);
+      expect(kim).toMatchObject({ role: 'staff', orgId: ash.id });
+
+      await place(kim.id, { role: 'admin', orgId: null });
+      const again = await signInVia(p.id);
+      expect({ error: refusedWith(again.back), role: (await me(again.sid))?.role }).toEqual({ error: 'sso_account_elsewhere', role: undefined });
+      // An administrator or trainer placed in the school itself is no more the school's to sign in.
+      for (const role of ['admin', 'trainer']) {
+        await place(kim.id, { role, orgId: ash.id });
+        const r = await signInVia(p.id);
+        expect({ role, error: refusedWith(r.back), sid: r.sid }).toEqual({ role, error: 'sso_account_elsewhere', sid: undefined });
+      }
+      // The link is kept (it grants nothing by itself): placed back as staff, Kim signs in as before.
+      expect(await links(p.id)).toEqual([{ user_id: kim.id, subject: 'ash-kim' }]);
+      await place(kim.id, { role: 'staff', orgId: ash.id });
+      const back = await signInVia(p.id);
+      expect(await me(back.sid)).toMatchObject({ id: kim.id, role: 'staff', orgId: ash.id });
+    });
+
+    it('school IdP no longer signs in a person moved to a school it does not serve; moved back, it does again', async () => {
+      const ash = await t.org('Ash Primary');
+      const birch = await t.org('Birch Academy');
+      const p = await provider({ orgDomains: [{ domain: 'ash2.sch.uk', orgId: ash.id }] });
+      claims((nonce, d) => ({ ...d, sub: 'ash-lee', email: 'lee@ash2.sch.uk', name: 'Lee', nonce }));
+      const lee = await me((await signInVia(p.id)).sid);
+      expect(lee).toMatchObject({ role: 'staff', orgId: ash.id });
+
+      await place(lee.id, { role: 'staff', orgId: birch.id });
+      const moved = await signInVia(p.id);
+      expect({ error: refusedWith(moved.back), sid: moved.sid }).toEqual({ error: 'sso_account_elsewhere', sid: undefined });
+      await place(lee.id, { role: 'office', orgId: birch.id });
+      expect(refusedWith((await signInVia(p.id)).back)).toBe('sso_account_elsewhere');
+
+      await place(lee.id, { role: 'office', orgId: ash.id });
+      expect(await me((await signInVia(p.id)).sid)).toMatchObject({ id: lee.id, role: 'office', orgId: ash.id });
+    });
+
+    it('an organisation claim speaks only for the organisation it names (DfE Sign-in)', async () => {
+      const mkOrg = async (name: string, urn: string) => {
+        const id = crypto.randomUUID();
+        await t.db.insertInto('organisations').values({ id, name, urn, parent_id: null, time_zone: 'Europe/London', settings: '{}', created_at: new Date().toISOString() } as never).execute();
+        return id;
+      };
+      const rowan = await mkOrg('Rowan Academy', '150001');
+      const yew = await mkOrg('Yew Academy', '150002');
+      const p = await provider({ orgClaim: 'organisation.urn' });
+      let urn = '150001';
+      claims((nonce, d) => ({ ...d, sub: 'dfe-ash', email: 'ash@rowan-academy.org.uk', nonce, organisation: { urn } }));
+      const ash = await me((await signInVia(p.id)).sid);
+      expect(ash.orgId).toBe(rowan);
+      await place(ash.id, { role: 'staff', orgId: yew });
+      expect(refusedWith((await signInVia(p.id)).back)).toBe('sso_account_elsewhere');
+      // The provider now says Yew, where the person now is: it may speak for them.
+      urn = '150002';
+      expect((await me((await signInVia(p.id)).sid))?.orgId).toBe(yew);
+    });
+  });
+
+  it('does not link an administrator’s or trainer’s account placed in the very school the email domain maps to', async () => {
+    const org = await t.org('Hazel Primary');
+    const p = await provider({ orgDomains: [{ domain: 'hazel.sch.uk', orgId: org.id }] });
+    for (const role of ['admin', 'trainer']) {
+      const made = await t.request('POST', '/api/users', { as: admin, body: { email: `${role}@hazel.sch.uk`, name: `Hazel ${role}`, role, orgId: org.id } });
+      expect(made.status).toBe(201);
+      claims((nonce, d) => ({ ...d, sub: `hazel-${role}`, email: `${role}@hazel.sch.uk`, nonce }));
+      const r = await signInVia(p.id);
+      expect({ role, error: refusedWith(r.back), sid: r.sid }).toEqual({ role, error: 'sso_account_elsewhere', sid: undefined });
+    }
+    expect(await t.db.selectFrom('user_identities').select('id').where('provider_id', '=', p.id).execute()).toHaveLength(0);
+  });
+
   it('an office may not add an account for an email another school signs in with; that school’s office and administrators may', async () => {
     const schoolA = await t.org('Cedar Primary');
     const schoolB = await t.org('Damson Academy');
