@@ -7,6 +7,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { Booking } from '../../shared/bookings.js';
+import { DownloadAnchor } from './components.js';
 import { Link } from './router.js';
 
 const ZONE = 'Europe/London';
@@ -73,9 +74,10 @@ export function AddToCalendar({ b }: { b: Booking }) {
       </p>
       <ul class="plain link-list">
         <li>
-          <a href={`/api/bookings/${encodeURIComponent(b.id)}/invite.ics`} download>
+          {/* Fetched by the page: refused (404) to an office once the person is no longer theirs to book for. */}
+          <DownloadAnchor href={`/api/bookings/${encodeURIComponent(b.id)}/invite.ics`} fallbackName="invite.ics" what="calendar invite">
             Download the invite (Outlook, Apple Calendar and others)
-          </a>
+          </DownloadAnchor>
         </li>
         <li>
           <a href={googleCalendarUrl(facts)} target="_blank" rel="noopener noreferrer">

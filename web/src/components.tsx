@@ -313,32 +313,52 @@ export function DownloadMessages({ download }: { download: Download }) {
   );
 }
 
-type DownloadLinkProps = { href: string; fallbackName: string; what?: string; children: ComponentChildren };
-
 /**
- * A paragraph with a link to a file the API makes, and its messages below it (see
- * useDownload). A plain click or Enter is fetched by the page; opening the link in a new
- * tab or window (or saving it with Alt) stays the browser's own. Its messages start afresh
- * when the link changes (another date range, say).
+ * A download link's click handler (see useDownload): a plain click or Enter is fetched by the
+ * page, so a refusal is said in `download`'s messages; opening the link in a new tab or window
+ * (or saving it with Alt) stays the browser's own. For a link that sits inside text (a
+ * paragraph with more in it), with <DownloadMessages> after that paragraph; otherwise use
+ * <DownloadLink> or <DownloadAnchor>.
  */
-export function DownloadLink(props: DownloadLinkProps) {
-  return <DownloadLinkOf key={props.href} {...props} />;
-}
-
-function DownloadLinkOf({ href, fallbackName, what, children }: DownloadLinkProps) {
+export function useDownloadLink(href: string, fallbackName: string, what?: string) {
   const download = useDownload();
   function onClick(e: MouseEvent) {
     if (e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return;
     e.preventDefault();
     download.start(href, fallbackName, what);
   }
+  return { download, onClick };
+}
+
+type DownloadLinkProps = { href: string; fallbackName: string; what?: string; children: ComponentChildren; class?: string };
+
+/**
+ * A paragraph (with `class`, if given) with a link to a file the API makes, and its messages
+ * below it (see useDownloadLink). Its messages start afresh when the link changes (another
+ * date range, say).
+ */
+export function DownloadLink(props: DownloadLinkProps) {
+  return <DownloadLinkOf key={props.href} {...props} />;
+}
+
+/**
+ * The same link without the paragraph, for a list item or a table cell: the link, then its
+ * messages (blocks, so they sit below it).
+ */
+export function DownloadAnchor(props: Omit<DownloadLinkProps, 'class'>) {
+  return <DownloadLinkOf key={props.href} {...props} bare />;
+}
+
+function DownloadLinkOf({ href, fallbackName, what, children, class: className, bare }: DownloadLinkProps & { bare?: boolean }) {
+  const { download, onClick } = useDownloadLink(href, fallbackName, what);
+  const link = (
+    <a href={href} download onClick={onClick}>
+      {children}
+    </a>
+  );
   return (
     <>
-      <p>
-        <a href={href} download onClick={onClick}>
-          {children}
-        </a>
-      </p>
+      {bare ? link : <p class={className}>{link}</p>}
       <DownloadMessages download={download} />
     </>
   );

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { COMMENT_MAX, FEEDBACK_EDIT_DAYS, MyFeedback } from '../../../shared/feedback.js';
 import type { Booking } from '../../../shared/bookings.js';
 import { api } from '../api.js';
-import { ErrorSummary, Status, type FieldError } from '../components.js';
+import { DownloadLink, ErrorSummary, Status, type FieldError } from '../components.js';
 import { formatDate } from '../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../load.js';
 import './feedback.css';
@@ -25,11 +25,10 @@ export const feedbackStillOpen = (b: Booking, now = Date.now()) => now < Date.pa
 export function AfterSession({ b, level }: { b: Booking; level: 2 | 3 | 4 }) {
   return (
     <>
-      <p>
-        <a href={`/api/bookings/${encodeURIComponent(b.id)}/certificate.pdf`} download>
-          Download your certificate of attendance (PDF)<span class="visually-hidden"> for {b.session.title}</span>
-        </a>
-      </p>
+      {/* Refused (403) once a correction to the register says they did not attend: said here, not only in the browser's downloads. */}
+      <DownloadLink href={`/api/bookings/${encodeURIComponent(b.id)}/certificate.pdf`} fallbackName="certificate.pdf" what="certificate">
+        Download your certificate of attendance (PDF)<span class="visually-hidden"> for {b.session.title}</span>
+      </DownloadLink>
       {feedbackStillOpen(b) && <FeedbackForm sessionId={b.sessionId} title={b.session.title} idPrefix={`fb-${b.id}`} level={level} />}
     </>
   );

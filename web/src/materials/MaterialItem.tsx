@@ -1,6 +1,6 @@
 /** One material in a list: a file to download (name, kind, size) or a link, and, for those who may, a way to remove it. */
 import type { Material } from '../../../shared/materials.js';
-import { ConfirmButton } from '../components.js';
+import { ConfirmButton, DownloadLink } from '../components.js';
 
 const KIND_WORDS: Record<string, string> = {
   'application/pdf': 'PDF',
@@ -27,19 +27,22 @@ export function describeMaterial(m: Material): string {
 export function MaterialItem({ m, onRemove, removeLabel, busy }: { m: Material; onRemove?: () => void; removeLabel?: string; busy?: boolean }) {
   return (
     <li class="material">
-      <p class="material-title">
-        {m.kind === 'file' && m.downloadUrl ? (
-          <a href={m.downloadUrl} download={m.fileName ?? true}>
-            Download {m.title}
-          </a>
-        ) : m.kind === 'link' && m.url ? (
-          <a href={m.url} rel="noopener noreferrer" target="_blank">
-            {m.title} <span class="visually-hidden">(opens in a new tab)</span>
-          </a>
-        ) : (
-          <strong>{m.title}</strong>
-        )}
-      </p>
+      {m.kind === 'file' && m.downloadUrl ? (
+        // Fetched by the page: refused (404) once it is taken off the session or deleted, (403) once the person's seat has gone.
+        <DownloadLink class="material-title" href={m.downloadUrl} fallbackName={m.fileName ?? 'material'} what="file">
+          Download {m.title}
+        </DownloadLink>
+      ) : (
+        <p class="material-title">
+          {m.kind === 'link' && m.url ? (
+            <a href={m.url} rel="noopener noreferrer" target="_blank">
+              {m.title} <span class="visually-hidden">(opens in a new tab)</span>
+            </a>
+          ) : (
+            <strong>{m.title}</strong>
+          )}
+        </p>
+      )}
       <p class="hint break">
         {describeMaterial(m)}
         {m.kind === 'file' && m.fileName ? ` · ${m.fileName}` : ''}

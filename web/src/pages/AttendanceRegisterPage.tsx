@@ -8,7 +8,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { z } from 'zod';
 import { AttendanceReport, CheckinCode, type AttendanceRow } from '../../../shared/attendance.js';
 import { api, ApiError } from '../api.js';
-import { Alert, messageOf, PageHeading, Status, useApp } from '../components.js';
+import { Alert, DownloadLink, messageOf, PageHeading, Status, useApp } from '../components.js';
 import { formatDate, formatDateTime, formatTimeRange, seatLabel } from '../format.js';
 import { Loaded, Retry, useLoad } from '../load.js';
 import { Link } from '../router.js';
@@ -122,11 +122,10 @@ function Register({ sessionId }: { sessionId: string }) {
       <Loaded state={report} what="the register">
         {(r) => <RegisterTable report={r} pending={pending} onMark={(row, attended) => void mark(row, attended)} />}
       </Loaded>
-      <p>
-        <a href={`/api/sessions/${encodeURIComponent(sessionId)}/attendance.csv`} download>
-          Download attendance (CSV)
-        </a>
-      </p>
+      {/* Refused (403) once the session has been handed to other trainers. */}
+      <DownloadLink href={`/api/sessions/${encodeURIComponent(sessionId)}/attendance.csv`} fallbackName="attendance.csv">
+        Download attendance (CSV)
+      </DownloadLink>
     </section>
   );
 }

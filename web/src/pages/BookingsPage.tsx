@@ -3,7 +3,7 @@ import { CompletionList } from '../../../shared/attendance.js';
 import { Booking, BookingList } from '../../../shared/bookings.js';
 import { api } from '../api.js';
 import { AddToCalendar, JoinNow } from '../calendarLinks.js';
-import { Badge, ConfirmButton, Fact, PageHeading, Status, useApp, When } from '../components.js';
+import { Badge, ConfirmButton, DownloadAnchor, Fact, PageHeading, Status, useApp, When } from '../components.js';
 import { formatDate, formatDateTime, formatTimeRange, ordinal, plural, seatLabel, statusLabel } from '../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../load.js';
 import { Link } from '../router.js';
@@ -185,9 +185,10 @@ export function CompletionsPage() {
                   <li key={c.courseId}>
                     {c.title}
                     {c.completedOn ? `, completed ${formatDate(`${c.completedOn}T12:00:00Z`)}` : ''}:{' '}
-                    <a href={c.url} download>
+                    {/* Refused (403) once a correction to the register leaves the course incomplete. */}
+                    <DownloadAnchor href={c.url} fallbackName="course-certificate.pdf" what="certificate">
                       Course certificate (PDF)<span class="visually-hidden"> for {c.title}</span>
-                    </a>
+                    </DownloadAnchor>
                   </li>
                 ))}
               </ul>
@@ -233,9 +234,9 @@ export function CompletionsPage() {
                       <td data-label="Seat">{seatLabel[c.seat]}</td>
                       <td data-label="Minutes present">{c.minutes ?? 'not recorded'}</td>
                       <td data-label="Certificate">
-                        <a href={`/api/bookings/${encodeURIComponent(c.bookingId)}/certificate.pdf`} download>
+                        <DownloadAnchor href={`/api/bookings/${encodeURIComponent(c.bookingId)}/certificate.pdf`} fallbackName="certificate.pdf" what="certificate">
                           Certificate (PDF)<span class="visually-hidden"> for {c.title}</span>
-                        </a>
+                        </DownloadAnchor>
                       </td>
                     </tr>
                   ))}

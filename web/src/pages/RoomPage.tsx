@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { HEARTBEAT_INTERVAL_MS, identityOf, JoinResult, userIdOfIdentity } from '../../../shared/live.js';
 import { Session } from '../../../shared/sessions.js';
 import { api, ApiError } from '../api.js';
-import { Alert, messageOf, PageHeading, Status, useApp } from '../components.js';
+import { Alert, DownloadMessages, messageOf, PageHeading, Status, useApp, useDownloadLink } from '../components.js';
 import { Retry, useLoad } from '../load.js';
 import { formatDate, formatDateTime, formatTimeRange } from '../format.js';
 import { Link } from '../router.js';
@@ -236,6 +236,8 @@ export function RoomPage({ id }: { id: string }) {
   const isTrainer = (probe.kind === 'ready' && probe.join.role === 'trainer') || me.role === 'admin' || (!!session && session.trainerIds.includes(me.id));
   const attendance = useAttendance(id, isTrainer);
   usePresence(id, stage === 'room', me.csrfToken);
+  // Fetched by the page: refused (403) once the person's seat has gone or the session was handed to other trainers.
+  const transcript = useDownloadLink(`/api/sessions/${encodeURIComponent(id)}/transcript.vtt`, 'transcript.vtt', 'transcript');
 
   if (controller) {
     const r = controller.room;
@@ -369,11 +371,12 @@ export function RoomPage({ id }: { id: string }) {
                 </>
               )}
               {' · '}
-              <a href={`/api/sessions/${encodeURIComponent(id)}/transcript.vtt`} download>
+              <a href={`/api/sessions/${encodeURIComponent(id)}/transcript.vtt`} download onClick={transcript.onClick}>
                 Download the transcript
               </a>
             </p>
           )}
+          <DownloadMessages download={transcript.download} />
           <Status message={announcement} id="room-status" />
           <Alert message={error || lkError} />
 

@@ -8,7 +8,7 @@ import { BookResult } from '../../../shared/bookings.js';
 import { NotBookedList } from '../../../shared/reach.js';
 import { SessionList, type SeatKind } from '../../../shared/sessions.js';
 import { api } from '../api.js';
-import { PageHeading, Status, useApp, useFocusLater } from '../components.js';
+import { DownloadLink, PageHeading, Status, useApp, useFocusLater } from '../components.js';
 import { formatDateTime, plural } from '../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../load.js';
 import { Link } from '../router.js';
@@ -117,11 +117,9 @@ export function NotBookedPage() {
                   )
                 }
               </Loaded>
-              <p>
-                <a href={`/api/reach/coverage.csv?figure=not_booked${orgId ? `&orgId=${encodeURIComponent(orgId)}` : ''}`} download="not-booked.csv">
-                  Download this list as a spreadsheet (CSV)
-                </a>
-              </p>
+              <DownloadLink href={`/api/reach/coverage.csv?figure=not_booked${orgId ? `&orgId=${encodeURIComponent(orgId)}` : ''}`} fallbackName="not-booked.csv">
+                Download this list as a spreadsheet (CSV)
+              </DownloadLink>
             </>
           );
         }}

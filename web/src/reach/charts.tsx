@@ -4,6 +4,7 @@
  * beside the chart as well, so nothing is only in the picture.
  */
 import type { ComponentChildren } from 'preact';
+import { DownloadLink } from '../components.js';
 
 export interface Bar {
   label: string;
@@ -95,11 +96,10 @@ export function Figure({ id, heading, children, csvHref, csvName }: { id: string
     <section class="panel figure" aria-labelledby={`${id}-heading`}>
       <h2 id={`${id}-heading`}>{heading}</h2>
       {children}
-      <p>
-        <a href={csvHref} download={csvName}>
-          Download “{heading}” as a spreadsheet (CSV)
-        </a>
-      </p>
+      {/* Refused (403) once the organisation is no longer the reader's (a school that left its trust, say). */}
+      <DownloadLink href={csvHref} fallbackName={csvName}>
+        Download “{heading}” as a spreadsheet (CSV)
+      </DownloadLink>
     </section>
   );
 }

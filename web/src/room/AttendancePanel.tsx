@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import { AttendanceReport, type AttendanceRow } from '../../../shared/attendance.js';
 import { identityOf } from '../../../shared/live.js';
 import { api } from '../api.js';
+import { DownloadLink } from '../components.js';
 import { plural, seatLabel } from '../format.js';
 import { Loaded, useLoad, type LoadState } from '../load.js';
 
@@ -83,11 +84,10 @@ function AttendanceTable({ report, loadedAt, inRoom, sessionId }: { report: Repo
               </tbody>
             </table>
           </div>
-          <p>
-            <a href={`/api/sessions/${encodeURIComponent(sessionId)}/attendance.csv`} download>
-              Download attendance (CSV)
-            </a>
-          </p>
+          {/* Refused (403) once the session has been handed to other trainers. */}
+          <DownloadLink href={`/api/sessions/${encodeURIComponent(sessionId)}/attendance.csv`} fallbackName="attendance.csv">
+            Download attendance (CSV)
+          </DownloadLink>
         </>
       )}
     </>

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { AttendeeList, Booking, type AttendeeEntry } from '../../../../shared/bookings.js';
 import { Session, type SeatKind } from '../../../../shared/sessions.js';
 import { api } from '../../api.js';
-import { Badge, described, Field, PageHeading, Status, TextField, useApp, useFocusLater, PendingHeading } from '../../components.js';
+import { Badge, described, DownloadLink, Field, PageHeading, Status, TextField, useApp, useFocusLater, PendingHeading } from '../../components.js';
 import { formatDateTime, ordinal, plural, seatLabel, statusLabel } from '../../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
 import { Link } from '../../router.js';
@@ -82,11 +82,10 @@ function Attendees({ s, items, navigated, reload }: { s: Session; items: Attende
       <p>
         {plural(counts.confirmed ?? 0, 'person', 'people')} booked, {counts.offered ?? 0} offered a seat, {counts.waitlisted ?? 0} waiting.
       </p>
-      <p>
-        <a href={`/api/sessions/${encodeURIComponent(s.id)}/attendees.csv`} download>
-          Download everyone as a spreadsheet (CSV)
-        </a>
-      </p>
+      {/* Refused (403) once the session has been handed to other trainers. */}
+      <DownloadLink href={`/api/sessions/${encodeURIComponent(s.id)}/attendees.csv`} fallbackName="who-is-coming.csv">
+        Download everyone as a spreadsheet (CSV)
+      </DownloadLink>
       <form class="filters" aria-label="Filter and sort" onSubmit={(e) => e.preventDefault()}>
         <div class="field">
           <label for="f-status">Status</label>
