@@ -59,7 +59,7 @@ async function requireManagerOfBooking(deps: Deps, actor: AuthUser, id: string) 
   if (b && (actor.role === 'admin' || (await isTrainerOf(deps.db, b.session_id, actor.id)))) return;
   const owner = b && (await findUserById(deps.db, b.user_id));
   if (!b || !owner || !(await engine.mayActFor(deps.db, actor, owner, b.session_id))) throw new AppError('not_found', 'No such booking.');
-  throw new AppError('forbidden', 'Only the session’s trainers or an administrator may change it.');
+  throw new AppError('forbidden', 'Only the session’s trainers or an administrator may do this.');
 }
 
 /** Moves a person to the other seat kind of a hybrid session (its trainers, admin); they are told. */

@@ -73,7 +73,7 @@ export async function mayActFor(db: Kysely<Database> | Trx, actor: AuthUser, use
 export async function requireSessionManager(deps: Deps, actor: AuthUser, sessionId: string) {
   if (actor.role === 'admin') return;
   if (await repo.isTrainerOf(deps.db, sessionId, actor.id)) return;
-  throw new AppError('forbidden', 'Only the session’s trainers or an administrator may change it.');
+  throw new AppError('forbidden', 'Only the session’s trainers or an administrator may do this.');
 }
 
 /** One booking request: `actor` books `userIds` (usually just themselves) onto a session. */

@@ -589,7 +589,7 @@ describe('seat holds', () => {
     const otherTrainer = await t.user('trainer');
     const refused = await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: otherTrainer, body: { orgId: school.id, seat: 'online', seats: 1 } });
     expect(refused.status).toBe(403);
-    expect(refused.json.error.message).toBe('Only the session’s trainers or an administrator may change it.');
+    expect(refused.json.error.message).toBe('Only the session’s trainers or an administrator may do this.');
     const inPerson = await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: admin, body: { orgId: school.id, seat: 'in_person', seats: 1 } });
     expect(inPerson.status).toBe(400);
     expect(inPerson.json.error).toMatchObject({ code: 'validation_failed', message: 'This session has no seats of that kind.', details: { issues: [{ path: 'seat', message: 'not offered by this session' }] } });

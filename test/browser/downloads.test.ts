@@ -329,7 +329,7 @@ describe.skipIf(!browserAvailable)('downloads the server refuses while the page 
     const refused = await t.request('GET', `/api/sessions/${s.id}/attendees.csv`, { as: trainer });
     expect(refused.status).toBe(403);
 
-    const message = 'Only the session’s trainers or an administrator may change it.';
+    const message = 'Only the session’s trainers or an administrator may do this.';
     await refusedByKeyboard(page, name, message);
     await expectNoAxeViolations(page, 'who is coming after a refused spreadsheet');
 
