@@ -212,9 +212,10 @@ const MATRIX: Row[] = [
                                                                                                                      e(401, 401, 403, 403,  403,   403,    200,    403,     200)],
   ['POST /api/sessions/{id}/cancel',        async (c) => ({ params: { id: await c.session() }, body: { reason: 'Trainer unwell' } }),
                                                                                                                      e(401, 401, 403, 403,  403,   403,    200,    403,     200)],
-  // Booking me: myself, my organisation's office and an admin may; no one else.
+  // Booking me: myself, my organisation's office and an admin may; no one else. Another
+  // organisation's office is told I am no one it books for (404), as for an unknown id.
   ['POST /api/sessions/{id}/bookings',      async (c) => ({ params: { id: await c.session() }, body: { userId: c.me.id, seat: 'online' } }),
-                                                                                                                     e(401, 401, 201, 403,  201,   403,    403,    403,     201)],
+                                                                                                                     e(401, 401, 201, 403,  201,   404,    403,    403,     201)],
   // Office staff of another organisation get 200 with none of organisation A's rows (checked below).
   ['GET /api/sessions/{id}/bookings',       async (c) => (await c.booking(), { params: { id: await c.session() } }), e(401, 401, 403, 403,  200,   200,    200,    403,     200)],
   ['GET /api/me/bookings',                  async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
