@@ -422,7 +422,8 @@ export interface AttendanceResultsTable {
   booking_id: string;
   session_id: string;
   user_id: string;
-  minutes: number;
+  /** Null when unknown: a register tick with no minutes for someone of whom no presence was observed. */
+  minutes: number | null;
   attended: number;
   source: string;
   computed_at: string;
@@ -586,7 +587,7 @@ export interface FeedbackTable {
 /**
  * A certificate as issued: what it certifies (`subject_key`), what is printed on it, and the
  * code that verifies it. The printed fields are kept as printed, so the public check shows
- * exactly what the paper says.
+ * exactly what the paper says (and says "withdrawn" once any of them is no longer true).
  */
 export interface CertificatesTable {
   code: string;
@@ -602,6 +603,11 @@ export interface CertificatesTable {
   held_on: string;
   minutes: number | null;
   issued_at: string;
+  /**
+   * Set when a printed fact changed and a new certificate (new code) was issued for the same
+   * subject: the old code then answers "withdrawn". One row per subject has it null (unique).
+   */
+  superseded_at: string | null;
 }
 
 /**

@@ -20,7 +20,8 @@ export const AttendanceRow = z.object({
   org: z.string().nullable(),
   seat: SeatKind,
   status: z.string(),
-  minutes: z.number(),
+  /** Null when unknown: a register tick with no minutes for someone of whom no presence was observed. */
+  minutes: z.number().nullable(),
   attended: z.boolean(),
   source: AttendanceSource,
   /** True while the person has an open LiveKit connection (the trainer's live panel). */

@@ -29,6 +29,8 @@ import * as m0106 from './20261201_06_feed_revisions.js';
 import * as m0201 from './20261202_01_stable_feed_tokens.js';
 import * as m0301 from './20261203_01_last_queue_seq.js';
 import * as m0401 from './20261204_01_outbox_due_order.js';
+import * as m0501cert from './20261205_01_certificate_revisions.js';
+import * as m0502att from './20261205_02_attendance_minutes_unknown.js';
 
 export const migrations: Record<string, Migration> = {
   '20261124_01_accounts_catalogue': m01,
@@ -56,4 +58,6 @@ export const migrations: Record<string, Migration> = {
   '20261202_01_stable_feed_tokens': m0201,
   '20261203_01_last_queue_seq': m0301,
   '20261204_01_outbox_due_order': m0401,
+  '20261205_01_certificate_revisions': m0501cert,
+  '20261205_02_attendance_minutes_unknown': m0502att,
 };

@@ -105,14 +105,19 @@ export interface Override {
   minutes: number | null;
 }
 
-export interface Outcome extends Summary {
+export interface Outcome {
+  /** Whole minutes present; null when unknown (a register tick without minutes, nothing observed). */
+  minutes: number | null;
+  attended: boolean;
   source: AttendanceSource;
 }
 
 /**
  * THE RULE THAT COMBINES SOURCES, per booking:
  * 1. A trainer's register entry (tick or correction) wins outright: its attended flag,
- *    and its minutes if given (else the minutes computed from the rules below).
+ *    and its minutes if given (else the minutes computed from the rules below). A tick of
+ *    "attended" without minutes, for someone of whom no presence was observed (no minute
+ *    by the rules below), leaves the minutes unknown (null), not a false 0.
  * 2. Otherwise the server-observed sources count: LiveKit intervals (webhooks and
  *    polling repair) and in-person check-ins, as one union.
  * 3. The browser's own join/heartbeat/leave reports count only when the booking has no
@@ -123,13 +128,16 @@ export function combine(facts: readonly IntervalFacts[], w: SessionWindow, now: 
   const observed = facts.filter((f) => f.source !== 'client' && !f.aborted);
   const hasLivekit = observed.some((f) => f.source === 'livekit');
   const hasCheckin = observed.some((f) => f.source === 'checkin');
-  let computed: Outcome;
+  let computed: Summary & { source: AttendanceSource };
   if (observed.length) {
     computed = { ...summarise(toSpans(observed, now), w), source: hasLivekit && hasCheckin ? 'livekit+checkin' : hasLivekit ? 'livekit' : 'checkin' };
   } else {
     const client = facts.filter((f) => f.source === 'client');
     computed = client.length ? { ...summarise(toSpans(client, now), w), source: 'client' } : { minutes: 0, attended: false, source: 'none' };
   }
-  if (override) return { attended: override.attended, minutes: override.minutes ?? computed.minutes, source: 'register' };
+  if (override) {
+    const minutes = override.minutes ?? (override.attended && computed.minutes === 0 ? null : computed.minutes);
+    return { attended: override.attended, minutes, source: 'register' };
+  }
   return computed;
 }

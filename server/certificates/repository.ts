@@ -1,22 +1,33 @@
-/** Queries of certificates: issuing one once per thing certified, and finding one by its code. */
+/**
+ * Queries of certificates: the current certificate of each thing certified, replacing it
+ * when what it prints changed (the old row is kept, superseded), and finding one by its code.
+ */
 import type { Kysely, Transaction } from 'kysely';
 import type { CertificatesTable, Database } from '../../db/schema.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 export type CertificateRow = CertificatesTable;
 
-export function bySubject(db: Q, subjectKey: string) {
-  return db.selectFrom('certificates').selectAll().where('subject_key', '=', subjectKey).executeTakeFirst() as Promise<CertificateRow | undefined>;
+/** The subject's current certificate (at most one: a unique index over the rows not superseded). */
+export function currentOf(db: Q, subjectKey: string) {
+  return db.selectFrom('certificates').selectAll().where('subject_key', '=', subjectKey).where('superseded_at', 'is', null).executeTakeFirst() as Promise<CertificateRow | undefined>;
 }
 
 export function byCode(db: Q, code: string) {
   return db.selectFrom('certificates').selectAll().where('code', '=', code).executeTakeFirst() as Promise<CertificateRow | undefined>;
 }
 
-/** Stores a certificate unless its subject already has one; returns the one stored. */
-export async function issue(db: Q, row: CertificateRow): Promise<CertificateRow> {
-  await db.insertInto('certificates').values(row).onConflict((oc) => oc.column('subject_key').doNothing()).execute();
-  return (await bySubject(db, row.subject_key))!;
+/**
+ * Makes `row` its subject's current certificate: `staleCode` (the current one, whose printed
+ * facts are no longer true) is marked superseded first. Requests racing to do the same
+ * leave one current certificate: the losers' inserts do nothing and they get the winner's.
+ */
+export function issue(db: Kysely<Database>, row: CertificateRow, staleCode: string | null): Promise<CertificateRow> {
+  return db.transaction().execute(async (trx) => {
+    if (staleCode) await trx.updateTable('certificates').set({ superseded_at: row.issued_at }).where('code', '=', staleCode).where('superseded_at', 'is', null).execute();
+    await trx.insertInto('certificates').values(row).onConflict((oc) => oc.doNothing()).execute();
+    return (await currentOf(trx, row.subject_key))!;
+  });
 }
 
 /** A booking with what an attendance certificate prints: the person, session, course and minutes. */
@@ -32,9 +43,9 @@ export function bookingForCertificate(db: Q, bookingId: string) {
     .executeTakeFirst();
 }
 
-/** A booking's status, and its session's (a cancelled session's attendance counts nowhere). */
-export function bookingStatus(db: Q, bookingId: string) {
-  return db.selectFrom('bookings as b').innerJoin('sessions as s', 's.id', 'b.session_id').select(['b.status', 's.status as session_status']).where('b.id', '=', bookingId).executeTakeFirst();
+/** A person's name as it is now (what a course certificate prints). */
+export function personName(db: Q, userId: string) {
+  return db.selectFrom('users').select('name').where('id', '=', userId).executeTakeFirst();
 }
 
 /** The person's attended bookings, newest first. */

@@ -1,9 +1,18 @@
 /**
  * Certificates: of attendance (a booking that ended `attended`) and of a completed course.
- * A certificate is issued once per thing certified, with an unguessable verification code
- * (80 random bits, Crockford base32) and what it prints stored as printed; the PDF and the
- * public check both read that row, so they always agree. Only the person (and
- * administrators) can download theirs.
+ * A certificate prints facts (the name, the session and course titles, the date, the
+ * minutes attended, or the course's completion date) with an unguessable verification code
+ * (80 random bits, Crockford base32); what it prints is stored as printed, and the PDF is
+ * rendered from that row. Only the person (and administrators) can download theirs.
+ *
+ * A certificate is genuine only while everything it prints is still true. Downloading one
+ * compares the current certificate's printed facts with the facts as they now are: the
+ * same, and the same certificate (same code) comes back; any difference (minutes corrected
+ * on the register, the session moved or renamed, the person's name, the course's completion
+ * date), and the old row is marked superseded and a new certificate (new code) is issued
+ * with the current facts. The public check does the same comparison, read-only: it says
+ * genuine only when the row is current and its facts still hold, else withdrawn. It costs a
+ * few indexed reads per code (the booking; or the person, the course and their completion).
  *
  * The public check (`/verify/<code>`) is not worth enumerating: a code is one of 2^80, so
  * guessing finds nothing; on top, each client address may check 30 codes per 15 minutes
@@ -12,8 +21,7 @@
 import { randomBytes } from 'node:crypto';
 import { CERT_CODE_LENGTH, formatCertCode, isCertCode, normaliseCertCode, type CertificateFacts, type Verification } from '../../shared/feedback.js';
 import { hit, rateLimited } from '../accounts/throttle.js';
-import { findUserById } from '../accounts/repository.js';
-import { courseCompletion, courseCompletionsFor } from '../reach/completion.js';
+import { courseCompletion, courseCompletionsFor, type CourseCompletion } from '../reach/completion.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
@@ -43,26 +51,47 @@ export function factsOf(row: repo.CertificateRow): CertificateFacts {
 
 export const verifyUrl = (deps: Deps, code: string) => `${deps.config.publicUrl.replace(/\/$/, '')}/verify/${formatCertCode(code)}`;
 
-/** The attendance certificate of a booking, issued on first asking: its owner (or an administrator), once they attended. */
+/** What a certificate prints (besides its code): compared with the facts as they now are. */
+type Printed = Pick<repo.CertificateRow, 'person_name' | 'session_title' | 'course_title' | 'held_on' | 'minutes'>;
+const PRINTED = ['person_name', 'session_title', 'course_title', 'held_on', 'minutes'] as const;
+const samePrinted = (row: Printed, now: Printed) => PRINTED.every((k) => row[k] === now[k]);
+
+type CertBooking = NonNullable<Awaited<ReturnType<typeof repo.bookingForCertificate>>>;
+/** A booking still certifiable: it ended attended and its session was not cancelled. */
+const attendedNow = (b: CertBooking) => b.status === 'attended' && b.session_status !== 'cancelled';
+/** What an attendance certificate of the booking prints now. */
+const attendancePrinted = (b: CertBooking): Printed => ({ person_name: b.name, session_title: b.title, course_title: b.course_title ?? null, held_on: londonDay(b.starts_at), minutes: b.minutes ?? null });
+/** What a course certificate prints now. */
+const coursePrinted = (name: string, done: CourseCompletion): Printed => ({ person_name: name, session_title: null, course_title: done.courseTitle, held_on: londonDay(done.completedAt), minutes: null });
+
+/** What a stored certificate would print if issued now; null when there is nothing to certify any more. */
+async function printedNow(deps: Deps, row: repo.CertificateRow): Promise<Printed | null> {
+  if (row.kind === 'attendance') {
+    const b = row.booking_id ? await repo.bookingForCertificate(deps.db, row.booking_id) : undefined;
+    return b && attendedNow(b) ? attendancePrinted(b) : null;
+  }
+  if (!row.course_id) return null;
+  const [person, done] = await Promise.all([repo.personName(deps.db, row.user_id), courseCompletion(deps.db, row.user_id, row.course_id)]);
+  return person && done ? coursePrinted(person.name, done) : null;
+}
+
+/**
+ * The subject's current certificate when it prints `printed`; otherwise a new one (new code)
+ * printing it, the old one (if any) superseded, so its code answers withdrawn.
+ */
+async function currentCertificate(deps: Deps, subject: Pick<repo.CertificateRow, 'subject_key' | 'kind' | 'user_id' | 'booking_id' | 'course_id'>, printed: Printed): Promise<repo.CertificateRow> {
+  const current = await repo.currentOf(deps.db, subject.subject_key);
+  if (current && samePrinted(current, printed)) return current;
+  return repo.issue(deps.db, { code: newCertCode(), ...subject, ...printed, issued_at: deps.now().toISOString(), superseded_at: null }, current?.code ?? null);
+}
+
+/** The attendance certificate of a booking, issued on first asking (and again when what it prints changed): its owner (or an administrator), once they attended. */
 export async function attendanceCertificate(deps: Deps, actor: AuthUser, bookingId: string): Promise<repo.CertificateRow> {
   const b = await repo.bookingForCertificate(deps.db, bookingId);
   // Someone else's booking does not exist for the caller.
   if (!b || (b.user_id !== actor.id && actor.role !== 'admin')) throw new AppError('not_found', 'No such booking.');
-  if (b.status !== 'attended' || b.session_status === 'cancelled') throw new AppError('not_attendee', 'A certificate of attendance is given once the session is over and your attendance is recorded.');
-  return repo.issue(deps.db, {
-    code: newCertCode(),
-    subject_key: `attendance:${b.id}`,
-    kind: 'attendance',
-    user_id: b.user_id,
-    booking_id: b.id,
-    course_id: null,
-    person_name: b.name,
-    session_title: b.title,
-    course_title: b.course_title ?? null,
-    held_on: londonDay(b.starts_at),
-    minutes: b.minutes ?? null,
-    issued_at: deps.now().toISOString(),
-  });
+  if (!attendedNow(b)) throw new AppError('not_attendee', 'A certificate of attendance is given once the session is over and your attendance is recorded.');
+  return currentCertificate(deps, { subject_key: `attendance:${b.id}`, kind: 'attendance', user_id: b.user_id, booking_id: b.id, course_id: null }, attendancePrinted(b));
 }
 
 /** The PDF of a stored certificate, with a file name. */
@@ -76,30 +105,18 @@ export async function certificatePdf(deps: Deps, row: repo.CertificateRow): Prom
 /**
  * The course completion certificate of a person (the caller, or for an administrator anyone),
  * issued on first asking once the course is complete by the completion rule
- * (server/reach/completion.ts).
+ * (server/reach/completion.ts), and again when what it prints changed.
  */
 export async function courseCertificate(deps: Deps, actor: AuthUser, courseId: string, userId = actor.id): Promise<repo.CertificateRow> {
   if (userId !== actor.id && actor.role !== 'admin') throw new AppError('not_found', 'No such person.');
   const course = await repo.findCourse(deps.db, courseId);
   if (!course) throw new AppError('not_found', 'No such course.');
-  const person = userId === actor.id ? { name: actor.name } : await findUserById(deps.db, userId);
+  // The name as stored now (as the public check reads it), not as the sign-in session holds it.
+  const person = await repo.personName(deps.db, userId);
   if (!person) throw new AppError('not_found', 'No such person.');
   const done = await courseCompletion(deps.db, userId, courseId);
   if (!done) throw new AppError('not_attendee', 'A course certificate is given once the course is complete: a session of each of its required parts attended.');
-  return repo.issue(deps.db, {
-    code: newCertCode(),
-    subject_key: `course:${userId}:${courseId}`,
-    kind: 'course',
-    user_id: userId,
-    booking_id: null,
-    course_id: courseId,
-    person_name: person.name,
-    session_title: null,
-    course_title: course.title,
-    held_on: londonDay(done.completedAt),
-    minutes: null,
-    issued_at: deps.now().toISOString(),
-  });
+  return currentCertificate(deps, { subject_key: `course:${userId}:${courseId}`, kind: 'course', user_id: userId, booking_id: null, course_id: courseId }, coursePrinted(person.name, done));
 }
 
 /** The caller's downloadable certificates: of each session attended and each course completed. */
@@ -112,8 +129,10 @@ export async function myCertificates(deps: Deps, actor: AuthUser) {
 }
 
 /**
- * The public check of a code, for anyone: genuine (with exactly what is printed), withdrawn
- * (the attendance it certified has since been corrected), or unknown. Counted per client.
+ * The public check of a code, for anyone: genuine (with exactly what is printed) while it is
+ * its subject's current certificate and everything it prints is still true; withdrawn once
+ * it was replaced, the attendance or completion it certified was corrected away, or any fact
+ * it prints changed; unknown otherwise. Read-only; counted per client.
  */
 export async function verify(deps: Deps, rawCode: string, client: string): Promise<Verification> {
   const code = normaliseCertCode(rawCode);
@@ -122,10 +141,8 @@ export async function verify(deps: Deps, rawCode: string, client: string): Promi
   if (wait !== null) throw rateLimited(wait, 'certificate checks');
   const row = await repo.byCode(deps.db, code);
   if (!row) return { status: 'unknown' };
-  if (row.kind === 'attendance' && row.booking_id) {
-    const b = await repo.bookingStatus(deps.db, row.booking_id);
-    if (b?.status !== 'attended' || b.session_status === 'cancelled') return { status: 'withdrawn' };
-  }
-  if (row.kind === 'course' && row.course_id && !(await courseCompletion(deps.db, row.user_id, row.course_id))) return { status: 'withdrawn' };
+  if (row.superseded_at !== null) return { status: 'withdrawn' };
+  const now = await printedNow(deps, row);
+  if (!now || !samePrinted(row, now)) return { status: 'withdrawn' };
   return { status: 'genuine', certificate: factsOf(row) };
 }

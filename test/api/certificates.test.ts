@@ -2,7 +2,8 @@
  * Certificates of attendance: the PDF is read back with an independent parser (pdf.js) and
  * holds the name, session, course, minutes and code; only the attendee (and admins) can
  * download it; the public check says genuine with only what is printed, and not genuine for
- * a forged code.
+ * a forged code; once something it printed changes, its code is withdrawn and a new download
+ * issues a new certificate with the facts as they now are.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
@@ -185,5 +186,175 @@ describe('course completion certificate', () => {
     const byAdmin = await t.app.request(`/api/courses/${course.id}/certificate.pdf?userId=${me.id}`, { headers: admin.auth });
     expect(byAdmin.status).toBe(200);
     expect((await pdfText(new Uint8Array(await byAdmin.arrayBuffer()))).text).toContain(formatCertCode(cert.code));
+  });
+});
+
+/**
+ * A certificate prints facts; its code stays genuine only while every one of them is still
+ * true. Once one changes (minutes corrected, the session moved or renamed, the person's name,
+ * the course's completion date), the old code answers withdrawn, and downloading the
+ * certificate again issues a new one (a new code) with the facts as they now are.
+ */
+describe('a certificate whose printed facts change', () => {
+  const verifyCode = async (code: string) => (await t.request('GET', `/api/certificates/${code}`)).json;
+  const certRows = () => t.db.selectFrom('certificates').selectAll().orderBy('issued_at').orderBy('code').execute();
+  const codeIn = (text: string) => /Verification code: ([0-9A-Z-]{19})/.exec(text)?.[1]?.replace(/-/g, '');
+
+  it('minutes corrected on the register (still attended): the old code is withdrawn and a new download prints the new minutes', async () => {
+    const { zoe, s } = await attended();
+    const first = (await pdfText((await download(zoe.bookingId, zoe)).bytes)).text;
+    expect(first).toContain('Minutes attended: 85');
+    const { code } = (await certRows())[0]!;
+
+    t.clock.set('2026-02-11T09:00:00.000Z');
+    expect((await t.request('PUT', `/api/sessions/${s.id}/attendance/${zoe.bookingId}`, { as: s.trainer, body: { attended: true, minutes: 50, note: 'left early' } })).status).toBe(200);
+    expect(await verifyCode(code)).toEqual({ status: 'withdrawn' });
+
+    const res = await download(zoe.bookingId, zoe);
+    expect(res.status).toBe(200);
+    const text = (await pdfText(res.bytes)).text;
+    expect(text).toContain('Minutes attended: 50');
+    expect(text).not.toContain('85');
+    const newCode = codeIn(text)!;
+    expect(newCode).toBeDefined();
+    expect(newCode).not.toBe(code);
+    expect(await verifyCode(code)).toEqual({ status: 'withdrawn' });
+    expect(await verifyCode(newCode)).toEqual({
+      status: 'genuine',
+      certificate: { kind: 'attendance', code: newCode, name: 'Zoë Ní Bhriain', sessionTitle: 'Understanding autism', courseTitle: 'SEND foundations', date: '2026-02-10', minutes: 50 },
+    });
+    // Nothing changed since: the same new certificate again, not a third.
+    expect(codeIn((await pdfText((await download(zoe.bookingId, zoe)).bytes)).text)).toBe(newCode);
+    expect((await certRows()).map((r) => r.code).sort()).toEqual([code, newCode].sort());
+  });
+
+  it('downloads racing after a change issue one new certificate between them', async () => {
+    const { zoe, s } = await attended();
+    await download(zoe.bookingId, zoe);
+    const { code } = (await certRows())[0]!;
+    await t.request('PUT', `/api/sessions/${s.id}/attendance/${zoe.bookingId}`, { as: s.trainer, body: { attended: true, minutes: 60 } });
+    const texts = await Promise.all([0, 1, 2, 3].map(async () => (await pdfText((await download(zoe.bookingId, zoe)).bytes)).text));
+    const codes = new Set(texts.map(codeIn));
+    expect(codes.size).toBe(1);
+    const rows = await certRows();
+    expect(rows).toHaveLength(2);
+    expect(rows.filter((r) => r.superseded_at === null).map((r) => r.code)).toEqual([...codes]);
+    expect(rows.find((r) => r.code === code)?.superseded_at).not.toBeNull();
+    for (const text of texts) expect(text).toContain('Minutes attended: 60');
+  });
+
+  it('session moved after the certificate and attended on the new date: the old code stays withdrawn; a new download prints the new date and minutes', async () => {
+    const { zoe, s } = await attended();
+    await download(zoe.bookingId, zoe);
+    const { code } = (await certRows())[0]!;
+    t.clock.set('2026-02-11T09:00:00.000Z');
+    expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { startsAt: '2026-02-17T16:00:00.000Z', endsAt: '2026-02-17T17:00:00.000Z' } })).status).toBe(200);
+    expect(await verifyCode(code)).toEqual({ status: 'withdrawn' });
+
+    t.clock.set('2026-02-17T16:10:00.000Z');
+    expect((await t.request('PUT', `/api/sessions/${s.id}/attendance/${zoe.bookingId}`, { as: s.trainer, body: { attended: true, minutes: 40 } })).status).toBe(200);
+    t.clock.set('2026-02-17T18:00:00.000Z');
+    await recordAttendanceOutcomes(t.deps);
+    expect(await verifyCode(code)).toEqual({ status: 'withdrawn' });
+
+    const res = await download(zoe.bookingId, zoe);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toBe('attachment; filename="certificate-2026-02-17-understanding-autism.pdf"');
+    const text = (await pdfText(res.bytes)).text;
+    expect(text).toContain('Date: 17 February 2026');
+    expect(text).toContain('Minutes attended: 40');
+    expect(text).not.toContain('10 February 2026');
+    const newCode = codeIn(text)!;
+    expect(newCode).not.toBe(code);
+    expect(await verifyCode(code)).toEqual({ status: 'withdrawn' });
+    expect(await verifyCode(newCode)).toMatchObject({ status: 'genuine', certificate: { code: newCode, date: '2026-02-17', minutes: 40 } });
+  });
+
+  it('a course certificate whose completion moved later: the old code stays withdrawn; a new download says the new completion date', async () => {
+    const admin = await t.user('admin');
+    const course = (await t.request('POST', '/api/courses', { as: admin, body: { title: 'Whole-school SEND', partsRequired: 2 } })).json;
+    const org = await t.org();
+    const me = await t.user('staff', org.id, 'Ravi');
+    const attend = async (part: number, startsAt: string) => {
+      t.clock.set('2026-02-01T09:00:00.000Z');
+      const s = await t.session({ title: `Part ${part}`, courseId: course.id, part, startsAt, endsAt: new Date(Date.parse(startsAt) + 3_600_000).toISOString() });
+      const b = await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: me, body: {} });
+      await t.request('PUT', `/api/sessions/${s.id}/attendance/${b.json.id}`, { as: s.trainer, body: { attended: true, minutes: 60 } });
+      t.clock.set(new Date(Date.parse(startsAt) + 2 * 3_600_000).toISOString());
+      await recordAttendanceOutcomes(t.deps);
+      return { s, bookingId: b.json.id as string };
+    };
+    const courseText = async () => {
+      const res = await t.app.request(`/api/courses/${course.id}/certificate.pdf`, { headers: me.auth });
+      expect(res.status).toBe(200);
+      return (await pdfText(new Uint8Array(await res.arrayBuffer()))).text;
+    };
+    await attend(1, '2026-02-10T16:00:00.000Z');
+    const p2 = await attend(2, '2026-02-17T16:00:00.000Z');
+    expect(await courseText()).toContain('Completed on: 17 February 2026');
+    const { code } = await t.db.selectFrom('certificates').select('code').where('kind', '=', 'course').executeTakeFirstOrThrow();
+
+    t.clock.set('2026-02-18T09:00:00.000Z');
+    expect((await t.request('PUT', `/api/sessions/${p2.s.id}/attendance/${p2.bookingId}`, { as: p2.s.trainer, body: { attended: false } })).status).toBe(200);
+    expect(await verifyCode(code)).toEqual({ status: 'withdrawn' });
+    await attend(2, '2026-02-24T16:00:00.000Z');
+    t.clock.set('2026-02-25T09:00:00.000Z');
+    expect(await verifyCode(code)).toEqual({ status: 'withdrawn' });
+
+    const text = await courseText();
+    expect(text).toContain('Completed on: 24 February 2026');
+    const newCode = codeIn(text)!;
+    expect(newCode).not.toBe(code);
+    expect(await verifyCode(code)).toEqual({ status: 'withdrawn' });
+    expect(await verifyCode(newCode)).toEqual({
+      status: 'genuine',
+      certificate: { kind: 'course', code: newCode, name: 'Ravi', sessionTitle: null, courseTitle: 'Whole-school SEND', date: '2026-02-24', minutes: null },
+    });
+    expect(codeIn(await courseText())).toBe(newCode);
+  });
+
+  it('a renamed session or person: the old code is withdrawn, the new certificate prints the current names, and a reverted fact does not bring the replaced code back', async () => {
+    const { zoe, s } = await attended();
+    await download(zoe.bookingId, zoe);
+    const { code } = (await certRows())[0]!;
+    expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { title: 'Understanding autism in class' } })).status).toBe(200);
+    expect(await verifyCode(code)).toEqual({ status: 'withdrawn' });
+    // Put back before anyone downloaded again: everything printed is true again.
+    expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { title: 'Understanding autism' } })).status).toBe(200);
+    expect(await verifyCode(code)).toMatchObject({ status: 'genuine' });
+
+    await t.db.updateTable('users').set({ name: 'Zoë Murphy' }).where('id', '=', zoe.id).execute();
+    expect(await verifyCode(code)).toEqual({ status: 'withdrawn' });
+    const text = (await pdfText((await download(zoe.bookingId, zoe)).bytes)).text;
+    expect(text).toContain('Zoë Murphy');
+    const newCode = codeIn(text)!;
+    expect(newCode).not.toBe(code);
+    expect(await verifyCode(newCode)).toMatchObject({ status: 'genuine', certificate: { name: 'Zoë Murphy' } });
+    // The name put back: the replaced code stays withdrawn (only the current one is genuine).
+    await t.db.updateTable('users').set({ name: 'Zoë Ní Bhriain' }).where('id', '=', zoe.id).execute();
+    expect(await verifyCode(code)).toEqual({ status: 'withdrawn' });
+  });
+
+  it('an in-person tick with no minutes and no check-in: the minutes are unknown everywhere, and the certificate prints no minutes line rather than 0', async () => {
+    const org = await t.org();
+    const s = await t.session({ title: 'Hall session', mode: 'in_person', venue: 'Hall A', capacity: { inPerson: 5, online: 0 }, startsAt: START, endsAt: END });
+    const u = await t.user('staff', org.id, 'Ana');
+    const b = (await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: u, body: { seat: 'in_person' } })).json.id as string;
+    t.clock.set('2026-02-10T17:40:00.000Z');
+    expect((await t.request('PUT', `/api/sessions/${s.id}/attendance/${b}`, { as: s.trainer, body: { attended: true } })).status).toBe(200);
+    t.clock.set('2026-02-10T18:00:00.000Z');
+    await recordAttendanceOutcomes(t.deps);
+
+    const text = (await pdfText((await download(b, u)).bytes)).text;
+    expect(text).toContain('Hall session');
+    expect(text).not.toContain('Minutes attended');
+    const { code } = (await certRows())[0]!;
+    expect(await verifyCode(code)).toMatchObject({ status: 'genuine', certificate: { minutes: null } });
+    // The register, its spreadsheet and the training record agree: attended, minutes not known (not 0).
+    const row = (await t.request('GET', `/api/sessions/${s.id}/attendance`, { as: s.trainer })).json.items[0];
+    expect(row).toMatchObject({ bookingId: b, attended: true, minutes: null, source: 'register' });
+    const csv = (await t.request('GET', `/api/sessions/${s.id}/attendance.csv`, { as: s.trainer })).text;
+    expect(csv.split('\r\n')[1]).toMatch(/^Ana,[^,]*,[^,]*,in person,,yes,register,/);
+    expect((await t.request('GET', '/api/me/completions', { as: u })).json.items).toEqual([expect.objectContaining({ bookingId: b, minutes: null })]);
   });
 });

@@ -274,7 +274,7 @@ export function VerifyPage({ code, navigated }: { code: string | null; navigated
             ) : (
               <div class="verify-result verify-not">
                 <p>
-                  <strong>{r.status === 'withdrawn' ? 'This certificate has been withdrawn: the attendance it recorded was corrected.' : 'No certificate has this code. The certificate is not genuine, or the code was typed wrongly.'}</strong>
+                  <strong>{r.status === 'withdrawn' ? 'This certificate has been withdrawn: something it says is no longer true (the attendance, minutes, date or a name was corrected), or a newer certificate replaced it.' : 'No certificate has this code. The certificate is not genuine, or the code was typed wrongly.'}</strong>
                 </p>
               </div>
             )

@@ -167,7 +167,7 @@ function RegisterTable({ report, pending, onMark }: { report: Report; pending: R
                   <th scope="row">{r.name}</th>
                   <td>{r.org ?? '—'}</td>
                   <td>{seatLabel[r.seat]}</td>
-                  <td>{r.minutes}</td>
+                  <td>{r.minutes ?? 'not recorded'}</td>
                   <td>
                     {r.override ? (
                       <>

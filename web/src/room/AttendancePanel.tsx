@@ -76,7 +76,7 @@ function AttendanceTable({ report, loadedAt, inRoom, sessionId }: { report: Repo
                       <td>{r.org ?? '—'}</td>
                       <td>{seatLabel[r.seat]}</td>
                       <td>{here ? <span class="badge badge-confirmed">Here</span> : <span class="muted">Not here</span>}</td>
-                      <td>{r.minutes}</td>
+                      <td>{r.minutes ?? 'not recorded'}</td>
                       <td>{r.attended ? 'Yes' : 'Not yet'}</td>
                     </tr>
                   );
