@@ -43,11 +43,6 @@ export function bookingForCertificate(db: Q, bookingId: string) {
     .executeTakeFirst();
 }
 
-/** A person's name as it is now (what a course certificate prints). */
-export function personName(db: Q, userId: string) {
-  return db.selectFrom('users').select('name').where('id', '=', userId).executeTakeFirst();
-}
-
 /** The person's attended bookings, newest first. */
 export function attendedBookings(db: Q, userId: string) {
   return db

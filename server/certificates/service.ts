@@ -21,6 +21,7 @@
 import { randomBytes } from 'node:crypto';
 import { CERT_CODE_LENGTH, formatCertCode, isCertCode, normaliseCertCode, type CertificateFacts, type Verification } from '../../shared/feedback.js';
 import { hit, rateLimited } from '../accounts/throttle.js';
+import { findUserById } from '../accounts/repository.js';
 import { courseCompletion, courseCompletionsFor, type CourseCompletion } from '../reach/completion.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
@@ -71,7 +72,7 @@ async function printedNow(deps: Deps, row: repo.CertificateRow): Promise<Printed
     return b && attendedNow(b) ? attendancePrinted(b) : null;
   }
   if (!row.course_id) return null;
-  const [person, done] = await Promise.all([repo.personName(deps.db, row.user_id), courseCompletion(deps.db, row.user_id, row.course_id)]);
+  const [person, done] = await Promise.all([findUserById(deps.db, row.user_id), courseCompletion(deps.db, row.user_id, row.course_id)]);
   return person && done ? coursePrinted(person.name, done) : null;
 }
 
@@ -112,7 +113,7 @@ export async function courseCertificate(deps: Deps, actor: AuthUser, courseId: s
   const course = await repo.findCourse(deps.db, courseId);
   if (!course) throw new AppError('not_found', 'No such course.');
   // The name as stored now (as the public check reads it), not as the sign-in session holds it.
-  const person = await repo.personName(deps.db, userId);
+  const person = await findUserById(deps.db, userId);
   if (!person) throw new AppError('not_found', 'No such person.');
   const done = await courseCompletion(deps.db, userId, courseId);
   if (!done) throw new AppError('not_attendee', 'A course certificate is given once the course is complete: a session of each of its required parts attended.');

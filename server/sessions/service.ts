@@ -438,11 +438,11 @@ export async function updateSession(deps: Deps, actor: AuthUser, id: string, pat
     // outcomes of a session not yet over (before the people on it are told of the change),
     // and clears its register and presence when it moved to times not yet begun; one still
     // over is recorded again, below, once this has committed.
-    outcomeRuleChanged = after.starts_at !== row.starts_at || after.ends_at !== row.ends_at || after.attendance_threshold !== row.attendance_threshold;
+    outcomeRuleChanged = timesMoved || after.attendance_threshold !== row.attendance_threshold;
     if (outcomeRuleChanged) await outcomesAfterSessionChange(trx, deps, row, after);
     // A room ended for everyone at the old times opens again for the new ones (people kept out
     // of it one by one stay out: that was about them, not the date).
-    if ((after.starts_at !== row.starts_at || after.ends_at !== row.ends_at) && Date.parse(after.starts_at) > deps.now().getTime()) await reopenRoom(trx, id);
+    if (timesMoved && Date.parse(after.starts_at) > deps.now().getTime()) await reopenRoom(trx, id);
     await engine.afterSessionChange(trx, deps, after, { timeOrPlaceChanged });
     if (trainerIds) await repo.replaceTrainers(trx, id, trainerIds);
   });
