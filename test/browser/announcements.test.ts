@@ -14,7 +14,13 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { schoolWithRecord } from '../record-fixtures.js';
-import { browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, newPage, plusMinutes, serverAndBrowser, signIn, tabTo, warnIfSkipped } from './harness.js';
+import { browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, expectNoSidewaysScroll, newPage, plusMinutes, serverAndBrowser, signIn, tabTo, warnIfSkipped } from './harness.js';
+
+/** axe-core clean, and nothing scrolls sideways (these pages are opened at 320 px). */
+async function axeAndReflow(page: Page, what = page.url()) {
+  await expectNoAxeViolations(page, what);
+  await expectNoSidewaysScroll(page, what);
+}
 
 warnIfSkipped(import.meta.url);
 
@@ -151,7 +157,7 @@ describe.skipIf(!browserAvailable)('announcements after actions, and the focused
     await activate(page, 'Past');
     await page.getByRole('heading', { level: 1, name: 'My sessions' }).waitFor();
     await expect.poll(() => page.title()).toBe('My sessions: past – SEND Live Training');
-    await expectNoAxeViolations(page, 'my sessions after publishing a series');
+    await axeAndReflow(page, 'my sessions after publishing a series');
   });
 
   it('training record: a download the server refuses (422, too many rows) says why in the page, and one it allows still downloads', async () => {
@@ -177,7 +183,7 @@ describe.skipIf(!browserAvailable)('announcements after actions, and the focused
       expect(await alert.innerText()).toContain('Read it page by page on the Training record page.');
       // Focus stays on the link, so pressing it again tries again.
       expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Download the whole record as a spreadsheet (CSV)');
-      await expectNoAxeViolations(page, 'training record after a refused download');
+      await axeAndReflow(page, 'training record after a refused download');
 
       // Within the limit the same link downloads the file, named by the server, and the error goes.
       t.deps.config.maxReportBookings = 100;
@@ -191,7 +197,7 @@ describe.skipIf(!browserAvailable)('announcements after actions, and the focused
       expect(csv).toHaveLength(1 + 6);
       await page.getByRole('status').filter({ hasText: 'Your spreadsheet is downloading.' }).waitFor();
       expect(await page.getByRole('alert').filter({ hasText: 'spreadsheet can hold' }).count()).toBe(0);
-      await expectNoAxeViolations(page, 'training record after a download');
+      await axeAndReflow(page, 'training record after a download');
     } finally {
       t.deps.config.maxReportBookings = was;
     }
@@ -265,7 +271,7 @@ describe.skipIf(!browserAvailable)('announcements after actions, and the focused
     expect(drawn.background).toBe('255,191,71');
     expect(drawn.ratio, `drawn: text rgb(${drawn.text}) on rgb(${drawn.background})`).toBeGreaterThanOrEqual(4.5);
     await cdp.send('CSS.forcePseudoState', { nodeId, forcedPseudoClasses: [] });
-    await expectNoAxeViolations(page, 'my bookings with the site name focused');
+    await axeAndReflow(page, 'my bookings with the site name focused');
   });
 
   it('edit session: the "tell people?" question takes focus when Enter is pressed in a field (through useFocusLater)', async () => {
@@ -286,7 +292,7 @@ describe.skipIf(!browserAvailable)('announcements after actions, and the focused
     await activate(page, 'Save and tell 1 person');
     await page.getByRole('status').filter({ hasText: 'Changes saved. 1 person has been told.' }).waitFor();
     await expectFocused(page, 'button[type="submit"]');
-    await expectNoAxeViolations(page, 'edit session after saving and telling');
+    await axeAndReflow(page, 'edit session after saving and telling');
   });
 
   it('organisation saved: "Organisation saved." is announced after adding one and after saving changes (focus moves to it)', async () => {
@@ -310,7 +316,7 @@ describe.skipIf(!browserAvailable)('announcements after actions, and the focused
     // From the message, Tab goes on to the form.
     await page.keyboard.press('Tab');
     await expectFocused(page, '#org-name');
-    await expectNoAxeViolations(page, 'organisation page after adding it');
+    await axeAndReflow(page, 'organisation page after adding it');
 
     // Saving a change: the page opens again on the message.
     await typeInto(page, 'Travel time around in-person sessions, in minutes (optional)', '30');
@@ -320,7 +326,7 @@ describe.skipIf(!browserAvailable)('announcements after actions, and the focused
     expect((await t.request('GET', `/api/orgs?q=Hazel`, { as: admin })).json.items[0].settings).toEqual({ travelBufferMinutes: 30 });
     await expect.poll(() => announcement(page, /Organisation saved\./)).toBe('announced');
     await expectFocused(page, '#org-saved-status');
-    await expectNoAxeViolations(page, 'organisation page after saving a change');
+    await axeAndReflow(page, 'organisation page after saving a change');
   });
 
   it('a trust office opening a school\'s page by its address sees that school chosen in the picker, and Show keeps it', async () => {
@@ -343,7 +349,7 @@ describe.skipIf(!browserAvailable)('announcements after actions, and the focused
       await page.waitForURL((u) => u.searchParams.get('org') === school.id);
       expect(await picker.inputValue()).toBe(school.id);
     }
-    await expectNoAxeViolations(page, 'office page for a school of the trust');
+    await axeAndReflow(page, 'office page for a school of the trust');
   });
 
   it('export bookings: a download the server refuses (403, the school has left the trust) says why in the page, and one it allows still downloads', async () => {
@@ -376,7 +382,7 @@ describe.skipIf(!browserAvailable)('announcements after actions, and the focused
     expect(await page.getByRole('status').filter({ hasText: 'is downloading' }).count()).toBe(0);
     // Focus stays on the button, so pressing it again tries again.
     await expectFocused(page, 'button[value="csv"]');
-    await expectNoAxeViolations(page, 'export bookings after a refused download');
+    await axeAndReflow(page, 'export bookings after a refused download');
 
     // Back in the trust, the same button downloads the file, named by the server, and the error goes.
     expect((await t.request('PATCH', `/api/orgs/${school.id}`, { as: admin, body: { parentId: trust.id } })).status).toBe(200);
@@ -388,7 +394,7 @@ describe.skipIf(!browserAvailable)('announcements after actions, and the focused
     expect(readFileSync((await file.path())!, 'utf8')).toContain('Sam Ivy');
     await page.getByRole('status').filter({ hasText: 'Your spreadsheet is downloading.' }).waitFor();
     expect(await page.getByRole('alert').filter({ hasText: 'Only office staff' }).count()).toBe(0);
-    await expectNoAxeViolations(page, 'export bookings after a download');
+    await axeAndReflow(page, 'export bookings after a download');
   });
 
   it('who needs cover: a spreadsheet the server refuses (422, too many bookings) says why in the page, and one it allows still downloads', async () => {
@@ -424,7 +430,7 @@ describe.skipIf(!browserAvailable)('announcements after actions, and the focused
       await alert.waitFor({ timeout: 5000 });
       // Focus stays on the link, so pressing it again tries again.
       expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Download as a spreadsheet (CSV)');
-      await expectNoAxeViolations(page, 'who needs cover after a refused download');
+      await axeAndReflow(page, 'who needs cover after a refused download');
 
       // Within the limit the same link downloads the file, named by the server, and the error goes.
       t.deps.config.maxReportBookings = was;
@@ -436,7 +442,7 @@ describe.skipIf(!browserAvailable)('announcements after actions, and the focused
       expect(readFileSync((await file.path())!, 'utf8')).toContain('Priya Cover');
       await page.getByRole('status').filter({ hasText: 'Your spreadsheet is downloading.' }).waitFor();
       expect(await page.getByRole('alert').filter({ hasText: 'too many for one report' }).count()).toBe(0);
-      await expectNoAxeViolations(page, 'who needs cover after a download');
+      await axeAndReflow(page, 'who needs cover after a download');
     } finally {
       t.deps.config.maxReportBookings = was;
     }

@@ -24,7 +24,13 @@ import { describe, expect, it } from 'vitest';
 import { recordAttendanceOutcomes } from '../../server/attendance/service.js';
 import type { TestContext, TestUser } from '../helpers.js';
 import { FILES } from '../materials-files.js';
-import { browserAvailable, daysFromNow, expectNoAxeViolations, newPage, plusMinutes, serverAndBrowser, signIn, tabTo, warnIfSkipped } from './harness.js';
+import { browserAvailable, daysFromNow, expectNoAxeViolations, expectNoSidewaysScroll, newPage, plusMinutes, serverAndBrowser, signIn, tabTo, warnIfSkipped } from './harness.js';
+
+/** axe-core clean, and nothing scrolls sideways (these pages are opened at 320 px). */
+async function axeAndReflow(page: Page, what = page.url()) {
+  await expectNoAxeViolations(page, what);
+  await expectNoSidewaysScroll(page, what);
+}
 
 warnIfSkipped(import.meta.url);
 
@@ -126,14 +132,14 @@ describe.skipIf(!browserAvailable)('downloads the server refuses while the page 
 
     const message = 'A certificate of attendance is given once the session is over and your attendance is recorded.';
     await refusedByKeyboard(page, name, message);
-    await expectNoAxeViolations(page, 'my bookings after a refused certificate');
+    await axeAndReflow(page, 'my bookings after a refused certificate');
 
     // Marked attended again, the same link downloads the certificate.
     await mark(true);
     const file = await downloadsByKeyboard(page, name, 'certificate', message);
     expect(file.name).toMatch(/^certificate-\d{4}-\d{2}-\d{2}-calm-corners\.pdf$/);
     expect(file.bytes.subarray(0, 5).toString()).toBe('%PDF-');
-    await expectNoAxeViolations(page, 'my bookings after a certificate download');
+    await axeAndReflow(page, 'my bookings after a certificate download');
   });
 
   it('my training record: the session and course certificates refused (403, attendance corrected) say why, and download once it is back', async () => {
@@ -158,7 +164,7 @@ describe.skipIf(!browserAvailable)('downloads the server refuses while the page 
     await refusedByKeyboard(page, courseCert, courseMessage);
     const sessionMessage = 'A certificate of attendance is given once the session is over and your attendance is recorded.';
     await refusedByKeyboard(page, sessionCert, sessionMessage);
-    await expectNoAxeViolations(page, 'training record after refused certificates');
+    await axeAndReflow(page, 'training record after refused certificates');
 
     // Marked attended again, both download; focus is on the session's certificate.
     await mark(true);
@@ -168,7 +174,7 @@ describe.skipIf(!browserAvailable)('downloads the server refuses while the page 
     await tabTo(page, courseCert, { back: true });
     const courseFile = await downloadsByKeyboard(page, courseCert, 'certificate', courseMessage);
     expect(courseFile.name).toMatch(/^certificate-\d{4}-\d{2}-\d{2}-sensory-diets-course\.pdf$/);
-    await expectNoAxeViolations(page, 'training record after certificate downloads');
+    await axeAndReflow(page, 'training record after certificate downloads');
   });
 
   it('a booking page: the invite refused to a trust office (404, the school has left the trust) says why, and downloads once it is back', async () => {
@@ -192,13 +198,13 @@ describe.skipIf(!browserAvailable)('downloads the server refuses while the page 
     expect(refused.status).toBe(404);
 
     await refusedByKeyboard(page, name, 'No such booking.');
-    await expectNoAxeViolations(page, 'booking page after a refused invite');
+    await axeAndReflow(page, 'booking page after a refused invite');
 
     await rejoinTrust();
     const file = await downloadsByKeyboard(page, name, 'calendar invite', 'No such booking.');
     expect(file.name).toMatch(/^attachment-aware-\d{4}-\d{2}-\d{2}\.ics$/);
     expect(file.bytes.toString()).toContain('BEGIN:VCALENDAR');
-    await expectNoAxeViolations(page, 'booking page after an invite download');
+    await axeAndReflow(page, 'booking page after an invite download');
   });
 
   it('training coverage: a figure’s spreadsheet refused to a trust office (403, the school has left the trust) says why, and downloads once it is back', async () => {
@@ -219,13 +225,13 @@ describe.skipIf(!browserAvailable)('downloads the server refuses while the page 
 
     const message = 'You can see the coverage of your own organisation (and the schools under it) only.';
     await refusedByKeyboard(page, name, message);
-    await expectNoAxeViolations(page, 'coverage after a refused spreadsheet');
+    await axeAndReflow(page, 'coverage after a refused spreadsheet');
 
     await rejoinTrust();
     const file = await downloadsByKeyboard(page, name, 'spreadsheet', message);
     expect(file.name).toMatch(/^coverage-schools-\d{4}-\d{2}-\d{2}\.csv$/);
     expect(file.bytes.toString('utf8')).toContain('Hazel Juniors');
-    await expectNoAxeViolations(page, 'coverage after a spreadsheet download');
+    await axeAndReflow(page, 'coverage after a spreadsheet download');
   });
 
   it('staff not yet booked: the list’s spreadsheet refused to a trust office (403, the school has left the trust) says why, and downloads once it is back', async () => {
@@ -243,13 +249,13 @@ describe.skipIf(!browserAvailable)('downloads the server refuses while the page 
     await leaveTrust();
     const message = 'You can see the coverage of your own organisation (and the schools under it) only.';
     await refusedByKeyboard(page, name, message);
-    await expectNoAxeViolations(page, 'staff not yet booked after a refused spreadsheet');
+    await axeAndReflow(page, 'staff not yet booked after a refused spreadsheet');
 
     await rejoinTrust();
     const file = await downloadsByKeyboard(page, name, 'spreadsheet', message);
     expect(file.name).toMatch(/^not-booked-\d{4}-\d{2}-\d{2}\.csv$/);
     expect(file.bytes.toString('utf8')).toContain('Nico Notbooked');
-    await expectNoAxeViolations(page, 'staff not yet booked after a spreadsheet download');
+    await axeAndReflow(page, 'staff not yet booked after a spreadsheet download');
   });
 
   it('the register: the attendance spreadsheet refused (403, the session handed to another trainer) says why, and downloads once it is handed back', async () => {
@@ -270,13 +276,13 @@ describe.skipIf(!browserAvailable)('downloads the server refuses while the page 
 
     const message = 'Only the session’s trainers, administrators and school office staff can see attendance.';
     await refusedByKeyboard(page, name, message);
-    await expectNoAxeViolations(page, 'register after a refused spreadsheet');
+    await axeAndReflow(page, 'register after a refused spreadsheet');
 
     await handBack();
     const file = await downloadsByKeyboard(page, name, 'spreadsheet', message);
     expect(file.name).toMatch(/^attendance-\d{4}-\d{2}-\d{2}-[0-9a-f-]{8}\.csv$/);
     expect(file.bytes.toString('utf8')).toContain('Ros Registered');
-    await expectNoAxeViolations(page, 'register after a spreadsheet download');
+    await axeAndReflow(page, 'register after a spreadsheet download');
   });
 
   it('the live room: the transcript and the attendance spreadsheet refused to its trainer (403, the session handed to another) say why, and download once it is handed back', async () => {
@@ -301,7 +307,7 @@ describe.skipIf(!browserAvailable)('downloads the server refuses while the page 
     await refusedByKeyboard(page, transcript, transcriptMessage);
     const attendanceMessage = 'Only the session’s trainers, administrators and school office staff can see attendance.';
     await refusedByKeyboard(page, attendance, attendanceMessage);
-    await expectNoAxeViolations(page, 'live room after refused downloads');
+    await axeAndReflow(page, 'live room after refused downloads');
 
     await handBack();
     const sheet = await downloadsByKeyboard(page, attendance, 'spreadsheet', attendanceMessage);
@@ -310,7 +316,7 @@ describe.skipIf(!browserAvailable)('downloads the server refuses while the page 
     const file = await downloadsByKeyboard(page, transcript, 'transcript', transcriptMessage);
     expect(file.name).toBe(`transcript-${s.id}.vtt`);
     expect(file.bytes.toString('utf8')).toMatch(/^WEBVTT/);
-    await expectNoAxeViolations(page, 'live room after downloads');
+    await axeAndReflow(page, 'live room after downloads');
   });
 
   it('who is coming: the spreadsheet refused (403, the session handed to another trainer) says why, and downloads once it is handed back', async () => {
@@ -331,13 +337,13 @@ describe.skipIf(!browserAvailable)('downloads the server refuses while the page 
 
     const message = 'Only the session’s trainers or an administrator may do this.';
     await refusedByKeyboard(page, name, message);
-    await expectNoAxeViolations(page, 'who is coming after a refused spreadsheet');
+    await axeAndReflow(page, 'who is coming after a refused spreadsheet');
 
     await handBack();
     const file = await downloadsByKeyboard(page, name, 'spreadsheet', message);
     expect(file.name).toBe(`who-is-coming-${s.id}.csv`);
     expect(file.bytes.toString('utf8')).toContain('Kit Coming');
-    await expectNoAxeViolations(page, 'who is coming after a spreadsheet download');
+    await axeAndReflow(page, 'who is coming after a spreadsheet download');
   });
 
   it('a session’s materials: a file refused to a booked member of staff (404, the trainer took it off the session) says why, and downloads once it is back', async () => {
@@ -367,12 +373,12 @@ describe.skipIf(!browserAvailable)('downloads the server refuses while the page 
 
     const message = 'This session does not use that material.';
     await refusedByKeyboard(page, name, message);
-    await expectNoAxeViolations(page, 'session materials after a refused file');
+    await axeAndReflow(page, 'session materials after a refused file');
 
     await attach();
     const file = await downloadsByKeyboard(page, name, 'file', message);
     expect(file.name).toBe('zones.pdf');
     expect(file.bytes.equals(FILES.pdf)).toBe(true);
-    await expectNoAxeViolations(page, 'session materials after a file download');
+    await axeAndReflow(page, 'session materials after a file download');
   });
 });

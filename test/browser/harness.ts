@@ -20,7 +20,7 @@ import { chromium, type Browser, type BrowserContextOptions, type Page } from 'p
 import type { Config } from '../../server/platform/deps.js';
 import { makeTestContext, TEST_PASSWORD, type TestContext, type TestUser } from '../helpers.js';
 import { assertWebBuilt, buildWeb, WEB_DIST } from './build.js';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 
 export { buildWeb, WEB_DIST };
 
@@ -126,6 +126,12 @@ export interface AxeViolation {
  * Runs axe-core (WCAG 2.0/2.1/2.2 A and AA, plus best practices) on the page and throws an
  * error listing every violation and the elements it was found on.
  */
+/** Nothing scrolls sideways (WCAG 1.4.10 reflow: checked at 320 CSS px by the narrow tests). */
+export async function expectNoSidewaysScroll(page: Page, what = page.url()) {
+  const { scrollWidth, clientWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth }));
+  expect(scrollWidth, `${what} scrolls sideways`).toBeLessThanOrEqual(clientWidth);
+}
+
 export async function expectNoAxeViolations(page: Page, what = page.url()) {
   axeSource ??= readFileSync(path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
   // page.evaluate runs through the DevTools protocol, so the page's CSP does not block it.
