@@ -5,6 +5,8 @@
  * are exact instants already. Days the school is closed are free whatever else is listed.
  */
 
+import { partitionPoint } from './sorted.js';
+
 export type WeekLetter = 'A' | 'B';
 
 /** A lesson every week (week null) or every other week (A or B). day: 1 = Monday .. 7 = Sunday. */
@@ -173,14 +175,8 @@ function freeIndex(freeDays: readonly FreeDays[]) {
 
 function isFree(date: string, index: { from: string[]; to: string[] }): boolean {
   // The number of ranges starting on or before the date; the last of them may hold it.
-  let lo = 0;
-  let hi = index.from.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (index.from[mid]! <= date) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo > 0 && date < index.to[lo - 1]!;
+  const n = partitionPoint(index.from, (from) => from <= date);
+  return n > 0 && date < index.to[n - 1]!;
 }
 
 /**
@@ -280,14 +276,8 @@ export function busyPeriods(tt: TimetableRules, fromMs: number, toMs: number, li
   if (out.length <= limit) {
     const dated = datedIndex(tt.dated);
     // The first period that could reach into the window starts at most `longest` before it.
-    let lo = 0;
-    let hi = dated.s.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (dated.s[mid]! < fromMs - dated.longest) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let i = lo; i < dated.s.length && dated.s[i]! < toMs; i++) {
+    const first = partitionPoint(dated.s, (s) => s < fromMs - dated.longest);
+    for (let i = first; i < dated.s.length && dated.s[i]! < toMs; i++) {
       const s = dated.s[i]!;
       const e = dated.e[i]!;
       if (!(e > fromMs)) continue;

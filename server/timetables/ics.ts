@@ -18,6 +18,7 @@ import ICAL from 'ical.js';
 import { WINDOWS_TO_IANA_MAP } from 'windows-iana';
 import { isTimeZone } from '../../shared/common.js';
 import { localParts, zonedTimeToUtc, type DatedPeriod, type FreeDays } from './clash.js';
+import { partitionPoint } from './sorted.js';
 
 export interface EventProblem {
   uid: string | null;
@@ -364,16 +365,7 @@ export function parseTimetableIcs(source: string, opts: { now: Date; defaultZone
       const movedAts = [...moved.values()].map((m) => m.at).sort((a, b) => a - b);
       const rangeAts = thisAndFuture.map((m) => m.at);
       /** How many values of a sorted list are at or below `at`. */
-      const atOrBelow = (list: readonly number[], at: number) => {
-        let lo = 0;
-        let hi = list.length;
-        while (lo < hi) {
-          const mid = (lo + hi) >> 1;
-          if (list[mid]! <= at) lo = mid + 1;
-          else hi = mid;
-        }
-        return lo;
-      };
+      const atOrBelow = (list: readonly number[], at: number) => partitionPoint(list, (x) => x <= at);
       const movedOccurrence = (m: Moved, start: ICAL.Time, end: ICAL.Time | null): Occurrence => {
         const s = tzidOf(m.vevent.comp.getFirstProperty('dtstart'));
         return { start, end, item: m.vevent.comp, startTzid: s, endTzid: tzidOf(m.vevent.comp.getFirstProperty('dtend')) ?? s, calendarTzid: m.vevent.calendarTzid };
