@@ -3,7 +3,7 @@ import { AttendeeList, BookInput, BookResult, Booking, BookingList, BulkBookResu
 import { Id, Instant } from '../../shared/common.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
-import { jsonBody, jsonResponse, requireRole, requireUser, router } from '../platform/http.js';
+import { disposition, jsonBody, jsonResponse, requireRole, requireUser, router } from '../platform/http.js';
 import * as engine from './service.js';
 import * as access from './access.js';
 import { WithClashes } from '../../shared/timetables.js';
@@ -181,7 +181,7 @@ export function bookingRoutes(deps: Deps) {
       const { id } = c.req.valid('param');
       return c.body(await access.attendeesSpreadsheetFor(deps, requireUser(c), id), 200, {
         'Content-Type': 'text/csv; charset=utf-8',
-        'Content-Disposition': `attachment; filename="who-is-coming-${id.replace(/[^A-Za-z0-9-]/g, '').slice(0, 40)}.csv"`,
+        'Content-Disposition': disposition(`who-is-coming-${id.replace(/[^A-Za-z0-9-]/g, '').slice(0, 40)}.csv`),
         'Cache-Control': 'private, no-store',
       });
     },

@@ -8,7 +8,7 @@ import { ExportQuery, FeedUrl } from '../../shared/calendar.js';
 import { Id } from '../../shared/common.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
-import { jsonResponse, requireUser, router, type Env } from '../platform/http.js';
+import { disposition, jsonResponse, requireUser, router, type Env } from '../platform/http.js';
 import { answerHoldsSecret } from '../platform/idempotency.js';
 import * as calendar from './service.js';
 
@@ -76,7 +76,7 @@ export function calendarRoutes(deps: Deps) {
       const invite = await calendar.bookingInvite(deps, actor, c.req.valid('param').id);
       return c.body(invite.content, 200, {
         'Content-Type': `text/calendar; charset=utf-8; method=${invite.method}`,
-        'Content-Disposition': `attachment; filename="${invite.filename}"`,
+        'Content-Disposition': disposition(invite.filename),
         'Cache-Control': 'private, no-store',
       });
     },
@@ -146,7 +146,7 @@ export function calendarRoutes(deps: Deps) {
       // The whole feed: its first page is read while its zones are worked out.
       const firstPage = calendar.readFirstPage(deps, target, filter);
       const plan = await calendar.planCalendar(deps, target, filter);
-      return c.body(calendar.streamCalendar(deps, target, filter, plan, { refreshHours: 1, firstPage }), 200, { ...headers, 'Content-Type': ICS, 'Content-Disposition': 'inline; filename="calendar.ics"' });
+      return c.body(calendar.streamCalendar(deps, target, filter, plan, { refreshHours: 1, firstPage }), 200, { ...headers, 'Content-Type': ICS, 'Content-Disposition': disposition('calendar.ics', 'inline') });
     },
   );
 
@@ -175,7 +175,7 @@ export function calendarRoutes(deps: Deps) {
       const plan = await calendar.planCalendar(deps, target, filter);
       return c.body(calendar.streamCalendar(deps, target, filter, plan), 200, {
         'Content-Type': ICS,
-        'Content-Disposition': `attachment; filename="${filename}.ics"`,
+        'Content-Disposition': disposition(`${filename}.ics`),
         'Cache-Control': 'private, no-store',
       });
     },
@@ -194,7 +194,7 @@ export function calendarRoutes(deps: Deps) {
       const { scope, range, filename } = await orgExport(c, c.req.valid('param').id, c.req.valid('query'));
       return c.body(calendar.streamBookingsCsv(deps, scope, range), 200, {
         'Content-Type': 'text/csv; charset=utf-8',
-        'Content-Disposition': `attachment; filename="${filename}.csv"`,
+        'Content-Disposition': disposition(`${filename}.csv`),
         'Cache-Control': 'private, no-store',
       });
     },

@@ -3,7 +3,7 @@ import { Id } from '../../shared/common.js';
 import { MyCertificates, Verification } from '../../shared/feedback.js';
 import { clientAddress } from '../platform/client-address.js';
 import type { Deps } from '../platform/deps.js';
-import { jsonResponse, requireUser, router } from '../platform/http.js';
+import { disposition, jsonResponse, requireUser, router } from '../platform/http.js';
 import * as certificates from './service.js';
 
 const pdfResponse = { 200: { description: 'The certificate (PDF)', content: { 'application/pdf': { schema: z.string() } } } } as const;
@@ -24,7 +24,7 @@ export function certificateRoutes(deps: Deps) {
       const actor = requireUser(c);
       const row = await certificates.attendanceCertificate(deps, actor, c.req.valid('param').id);
       const { pdf, filename } = await certificates.certificatePdf(deps, row);
-      return c.body(new Uint8Array(pdf), 200, { 'content-type': 'application/pdf', 'content-disposition': `attachment; filename="${filename}"`, 'cache-control': 'private, no-store' });
+      return c.body(new Uint8Array(pdf), 200, { 'content-type': 'application/pdf', 'content-disposition': disposition(filename), 'cache-control': 'private, no-store' });
     },
   );
 
@@ -41,7 +41,7 @@ export function certificateRoutes(deps: Deps) {
       const actor = requireUser(c);
       const row = await certificates.courseCertificate(deps, actor, c.req.valid('param').id, c.req.valid('query').userId);
       const { pdf, filename } = await certificates.certificatePdf(deps, row);
-      return c.body(new Uint8Array(pdf), 200, { 'content-type': 'application/pdf', 'content-disposition': `attachment; filename="${filename}"`, 'cache-control': 'private, no-store' });
+      return c.body(new Uint8Array(pdf), 200, { 'content-type': 'application/pdf', 'content-disposition': disposition(filename), 'cache-control': 'private, no-store' });
     },
   );
 

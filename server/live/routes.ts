@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { Id } from '../../shared/common.js';
 import { CaptionerInput, CaptionerList, CaptionInput, CaptionStored, HandInput, JoinResult, LiveActionResult, LiveAppliedResult, LiveStatus, MuteInput, PresenceInput, ReadmitInput, RemovedList, RemoveInput, SpeakerInput } from '../../shared/live.js';
 import type { Deps } from '../platform/deps.js';
-import { jsonBody, jsonResponse, requireUser, router } from '../platform/http.js';
+import { disposition, jsonBody, jsonResponse, requireUser, router } from '../platform/http.js';
 import { answerHoldsSecret } from '../platform/idempotency.js';
 import { attendanceRoutes } from '../attendance/routes.js';
 import * as live from './service.js';
@@ -239,7 +239,7 @@ export function liveRoutes(deps: Deps) {
     async (c) => {
       const actor = requireUser(c);
       const { vtt, filename } = await live.transcriptVtt(deps, actor, c.req.valid('param').id);
-      return c.body(vtt, 200, { 'content-type': 'text/vtt; charset=utf-8', 'content-disposition': `inline; filename="${filename}"` });
+      return c.body(vtt, 200, { 'content-type': 'text/vtt; charset=utf-8', 'content-disposition': disposition(filename, 'inline') });
     },
   );
 

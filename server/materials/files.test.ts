@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FILES } from '../../test/materials-files.js';
-import { checkedLink, contentDisposition, detectKind, KINDS, looksLikeMarkup, safeFileName } from './files.js';
+import { checkedLink, detectKind, KINDS, looksLikeMarkup, safeFileName } from './files.js';
 
 describe('what a file is, by its bytes', () => {
   it('knows each kind it takes', () => {
@@ -71,11 +71,6 @@ describe('the name a file is kept under', () => {
     expect(safeFileName('a"b<c>\u0007\u202e.pdf', KINDS.pdf)).toBe('abc.pdf');
     expect(safeFileName('Zones – régulation.pptx', KINDS.pptx)).toBe('Zones – régulation.pptx');
     expect(safeFileName('x'.repeat(400) + '.pdf', KINDS.pdf)).toHaveLength(124);
-  });
-
-  it('is always an attachment, in ASCII and RFC 8187 forms', () => {
-    expect(contentDisposition('x.pdf')).toBe(`attachment; filename="x.pdf"; filename*=UTF-8''x.pdf`);
-    expect(contentDisposition('Zones – régulation (1).pptx')).toBe(`attachment; filename="Zones _ r_gulation (1).pptx"; filename*=UTF-8''Zones%20%E2%80%93%20r%C3%A9gulation%20%281%29.pptx`);
   });
 });
 

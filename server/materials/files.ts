@@ -3,7 +3,7 @@
  * claimed), and the name it is kept and downloaded under. Only these kinds are taken: PDF,
  * Word, PowerPoint and Excel (Office Open XML), PNG, JPEG, MP4 and plain UTF-8 text. Anything
  * a browser could run or render as a page (HTML, SVG, XML, scripts) is refused, and every
- * download is an attachment (see `contentDisposition`).
+ * download is an attachment (see `disposition` in platform/http.ts).
  */
 
 export interface FileKind {
@@ -129,16 +129,6 @@ export function safeFileName(given: string, kind: FileKind): string {
   base = [...base].slice(0, 120).join('').trim() || 'material';
   const keptExt = kind === KINDS.text && TEXT_EXTENSIONS.has(ext) ? ext : kind.extension;
   return `${base}.${keptExt}`;
-}
-
-/**
- * `Content-Disposition: attachment` with the name in two forms (RFC 6266): `filename` in
- * plain ASCII for old clients, and `filename*` (RFC 8187, UTF-8, percent-encoded) for the rest.
- */
-export function contentDisposition(name: string): string {
-  const fallback = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\%]/g, '_');
-  const encoded = encodeURIComponent(name).replace(/['()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
-  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
 }
 
 /** A link people may be sent to: an absolute http(s) address with a host and no credentials; null otherwise. */

@@ -10,8 +10,7 @@ import type { Context } from 'hono';
 import { Id } from '../../shared/common.js';
 import { AttachInput, LinkInput, Material, MaterialList, SessionMaterials, UploadQuery } from '../../shared/materials.js';
 import type { Deps } from '../platform/deps.js';
-import { jsonBody, jsonResponse, requireRole, requireUser, router, type Env } from '../platform/http.js';
-import { contentDisposition } from './files.js';
+import { disposition, jsonBody, jsonResponse, requireRole, requireUser, router, type Env } from '../platform/http.js';
 import * as materials from './service.js';
 
 const Params = z.object({ id: Id });
@@ -35,7 +34,7 @@ function fileResponse(c: Context<Env>, f: { name: string; contentType: string; b
   return c.body(f.bytes as Uint8Array<ArrayBuffer>, 200, {
     'Content-Type': f.contentType,
     'Content-Length': String(f.bytes.byteLength),
-    'Content-Disposition': contentDisposition(f.name),
+    'Content-Disposition': disposition(f.name),
     'X-Content-Type-Options': 'nosniff',
     'Content-Security-Policy': "sandbox; default-src 'none'; frame-ancestors 'none'",
     'Cross-Origin-Resource-Policy': 'same-origin',

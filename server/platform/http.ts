@@ -4,6 +4,7 @@
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { create as createDisposition } from 'content-disposition';
 import type { Role } from '../../db/schema.js';
 import { AppError } from '../errors.js';
 
@@ -71,9 +72,19 @@ export const jsonResponse = <T>(schema: T, description: string) =>
   ({ description, content: { 'application/json': { schema } } }) as const;
 
 /**
+ * `Content-Disposition` for a file the service sends, written by jshttp's content-disposition
+ * (RFC 6266): a name outside plain ASCII travels as `filename*` (RFC 8187, UTF-8) with an ASCII
+ * `filename` beside it for old clients, with `_` for those characters and for `%` (so that no
+ * client reads a percent-escape into the plain name).
+ */
+export function disposition(filename: string, type: 'attachment' | 'inline' = 'attachment'): string {
+  return createDisposition(filename, { type, fallback: filename.replace(/[^\x20-\x7e]|%/g, '_') });
+}
+
+/**
  * A spreadsheet download: `csv` (UTF-8) as an attachment named `filename`, with any `extra`
  * headers (a personal record adds `Cache-Control: private, no-store`).
  */
 export function csvAttachment(c: Context, file: { csv: string; filename: string }, extra: Record<string, string> = {}) {
-  return c.body(file.csv, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${file.filename}"`, ...extra });
+  return c.body(file.csv, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': disposition(file.filename), ...extra });
 }

@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { Id } from '../../shared/common.js';
 import { ClashList, CoverQuery, CoverReport, OrgUploadResult, SubscriptionInput, Timetable, TimetableQuery } from '../../shared/timetables.js';
 import type { Deps } from '../platform/deps.js';
-import { jsonBody, jsonResponse, requireRole, requireUser, router, type Env } from '../platform/http.js';
+import { disposition, jsonBody, jsonResponse, requireRole, requireUser, router, type Env } from '../platform/http.js';
 import * as timetables from './service.js';
 
 const Params = z.object({ id: Id });
@@ -159,7 +159,7 @@ export function timetableRoutes(deps: Deps) {
     async (c) => {
       const actor = requireRole(c, 'office', 'admin');
       const { csv, filename } = await timetables.coverCsv(deps, actor, c.req.valid('param').id, c.req.valid('query'));
-      c.header('Content-Disposition', `attachment; filename="${filename}"`);
+      c.header('Content-Disposition', disposition(filename));
       c.header('Cache-Control', 'private, no-store');
       return c.body(csv, 200, { 'Content-Type': 'text/csv; charset=utf-8' });
     },

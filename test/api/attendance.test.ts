@@ -150,7 +150,7 @@ describe('attendance records', () => {
     const res = await t.request('GET', `/api/sessions/${s.id}/attendance.csv`, { as: s.trainer });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
-    expect(res.headers.get('content-disposition')).toMatch(/attachment; filename="attendance-2026-02-10-/);
+    expect(res.headers.get('content-disposition')).toMatch(/attachment; filename=attendance-2026-02-10-/);
     // Response.text() drops a BOM, so look at the bytes.
     const bytes = new Uint8Array(await (await t.app.request(`/api/sessions/${s.id}/attendance.csv`, { headers: s.trainer.auth })).arrayBuffer());
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);

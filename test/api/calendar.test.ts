@@ -425,7 +425,7 @@ describe('office exports', () => {
     const res = await t.request('GET', `/api/orgs/${org.id}/bookings.csv`, { as: office });
     expect(res.status, res.text).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
-    expect(res.headers.get('content-disposition')).toBe('attachment; filename="bookings-st-marys-upper-school.csv"');
+    expect(res.headers.get('content-disposition')).toBe('attachment; filename=bookings-st-marys-upper-school.csv');
     // UTF-8 with a byte order mark, so Excel reads Welsh and emoji correctly.
     const bytes = new Uint8Array(await (await t.app.request(`/api/orgs/${org.id}/bookings.csv`, { headers: office.auth })).arrayBuffer());
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
@@ -451,7 +451,7 @@ describe('office exports', () => {
     const q = `from=${encodeURIComponent('2026-03-01T00:00:00Z')}&to=${encodeURIComponent('2026-04-01T00:00:00+01:00')}`;
     const csv = await t.request('GET', `/api/orgs/${org.id}/bookings.csv?${q}`, { as: office });
     expect(csv.status).toBe(200);
-    expect(csv.headers.get('content-disposition')).toBe('attachment; filename="bookings-st-marys-upper-school-2026-03-01-to-2026-03-31.csv"');
+    expect(csv.headers.get('content-disposition')).toBe('attachment; filename=bookings-st-marys-upper-school-2026-03-01-to-2026-03-31.csv');
     expect(csv.text.trim().split('\r\n')).toHaveLength(2);
     const ics = await t.request('GET', `/api/orgs/${org.id}/bookings.ics?${q}`, { as: office });
     expect(ics.status).toBe(200);
@@ -466,7 +466,7 @@ describe('office exports', () => {
     const res = await t.request('GET', `/api/orgs/${org.id}/bookings.ics`, { as: office });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/calendar; charset=utf-8');
-    expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="bookings-st-marys-upper-school\.ics"$/);
+    expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename=bookings-st-marys-upper-school\.ics$/);
     const cal = readCalendar(res.text);
     expect(cal.events).toHaveLength(4);
     const feb3 = cal.events.filter((e) => e.summary === '@SUM(1+1) training, part 1');

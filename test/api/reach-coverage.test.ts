@@ -169,7 +169,7 @@ describe('coverage of a trust', () => {
       const r = await t.request('GET', `/api/reach/coverage.csv?figure=${figure}${org}`, { as });
       expect(r.status).toBe(200);
       expect(r.headers.get('content-type')).toMatch(/^text\/csv/);
-      expect(r.headers.get('content-disposition')).toMatch(new RegExp(`attachment; filename="(coverage-${figure}|not-booked)-2026-02-20\\.csv"`));
+      expect(r.headers.get('content-disposition')).toMatch(new RegExp(`attachment; filename=(coverage-${figure}|not-booked)-2026-02-20\\.csv`));
       const raw = await t.app.request(`/api/reach/coverage.csv?figure=${figure}${org}`, { headers: as.auth });
       expect([...new Uint8Array(await raw.arrayBuffer()).slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
       return parse(r.text, { columns: true, bom: true }) as Record<string, string>[];

@@ -47,7 +47,7 @@ describe('an organisation’s training record', () => {
     const r = await t.request('GET', `/api/orgs/${school.id}/completions.csv`, { as: office });
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toContain('text/csv');
-    expect(r.headers.get('content-disposition')).toMatch(/^attachment; filename="training-record-oak-school-2026-06-01\.csv"$/);
+    expect(r.headers.get('content-disposition')).toMatch(/^attachment; filename=training-record-oak-school-2026-06-01\.csv$/);
     const lines = r.text.replace(/^\uFEFF/, '').trim().split('\r\n');
     expect(lines[0]).toBe('name,email,session,course,date,start,end,seat,minutes present,audience');
     expect(lines).toHaveLength(1 + 6);

@@ -350,7 +350,7 @@ describe.skipIf(!browserAvailable)('downloads the server refuses while the page 
     const { t } = env.server;
     const admin = await t.user('admin');
     const course = (await t.request('POST', '/api/courses', { as: admin, body: { title: 'Zones of regulation' } })).json;
-    const upload = await t.app.request(`/api/courses/${course.id}/materials/files?name=zones.pdf&title=Zones%20slides`, { method: 'POST', headers: { ...admin.auth, 'content-type': 'application/octet-stream' }, body: FILES.pdf });
+    const upload = await t.app.request(`/api/courses/${course.id}/materials/files?name=${encodeURIComponent('Zones – régulation (1).pdf')}&title=Zones%20slides`, { method: 'POST', headers: { ...admin.auth, 'content-type': 'application/octet-stream' }, body: FILES.pdf });
     expect(upload.status).toBe(201);
     const material = (await upload.json()) as { id: string };
     const s = await t.session({ title: 'Zones in practice', courseId: course.id, startsAt: daysFromNow(5), endsAt: plusMinutes(daysFromNow(5), 60), capacity: { online: 5 } });
@@ -377,7 +377,7 @@ describe.skipIf(!browserAvailable)('downloads the server refuses while the page 
 
     await attach();
     const file = await downloadsByKeyboard(page, name, 'file', message);
-    expect(file.name).toBe('zones.pdf');
+    expect(file.name).toBe('Zones – régulation (1).pdf'); // from filename*, in UTF-8
     expect(file.bytes.equals(FILES.pdf)).toBe(true);
     await axeAndReflow(page, 'session materials after a file download');
   });

@@ -3,6 +3,7 @@
  * CSRF token on every request that changes something, and every answer checked against the
  * same zod schema the server declares for it.
  */
+import { parse as parseDisposition } from 'content-disposition';
 import type { z } from 'zod';
 import { ErrorBody } from '../../shared/common.js';
 
@@ -126,18 +127,14 @@ function refusal(status: number, json: unknown, quiet401 = false): ApiError {
   return err;
 }
 
-/** The file name in a Content-Disposition header (`filename*=UTF-8''…` first, then `filename="…"`). */
-function fileNameOf(disposition: string | null): string | null {
-  if (!disposition) return null;
-  const star = /filename\*\s*=\s*UTF-8''([^;]+)/i.exec(disposition);
-  if (star) {
-    try {
-      return decodeURIComponent(star[1]!.trim());
-    } catch {
-      /* not percent-encoded as it should be: try the plain name */
-    }
+/** The file name in a Content-Disposition header (its `filename*` first), read by jshttp's content-disposition. */
+function fileNameOf(header: string | null): string | null {
+  if (!header) return null;
+  try {
+    return parseDisposition(header).parameters.filename || null;
+  } catch {
+    return null; // not a header the server writes: the caller's own name is used
   }
-  return /filename\s*=\s*"([^"]+)"/i.exec(disposition)?.[1] ?? /filename\s*=\s*([^;\s]+)/i.exec(disposition)?.[1] ?? null;
 }
 
 /**
