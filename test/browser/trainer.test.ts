@@ -470,6 +470,8 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
       expect((await t.request('GET', '/api/me', { as: person })).json).toMatchObject({ role: 'office', orgName: 'Zebra Academy' });
       // The job role is apart from the account role.
       await tabTo(page, 'Job role');
+      // Its hint is read with it (aria-describedby).
+      expect(await page.evaluate(() => (document.activeElement?.getAttribute('aria-describedby') ?? '').split(' ').map((id) => document.getElementById(id)?.textContent).join(' '))).toBe('What they do at work, for training coverage by role. Separate from their account role.');
       await page.keyboard.type('Lea'); // Leadership
       await activate(page, `Save job role for ${person.name}`);
       await page.getByRole('status').filter({ hasText: `${person.name}’s job role is now leadership.` }).waitFor();

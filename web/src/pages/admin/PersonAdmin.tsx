@@ -3,7 +3,10 @@ import { z } from 'zod';
 import { JOB_ROLE_LABEL, JobRole, Organisation, PersonChanged, Role, User } from '../../../../shared/accounts.js';
 import { placesGivenUp } from '../../format.js';
 import { api } from '../../api.js';
+import { described, Field } from '../../components.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
+
+const JOB_HINT = 'What they do at work, for training coverage by role. Separate from their account role.';
 
 const ROLE_LABEL = { staff: 'Staff', office: 'School office', trainer: 'Trainer', admin: 'Administrator' } as const;
 
@@ -38,8 +41,7 @@ function PersonAdminForm({ person, onChanged }: { person: z.infer<typeof User>; 
               if (next) onChanged(next, `${next.name} is now ${ROLE_LABEL[next.role].toLowerCase()}${next.orgName ? ` at ${next.orgName}` : ''}.${placesGivenUp(next.placesGivenUp, 'an in-house session of their old organisation', 'in-house sessions of their old organisation')}`);
             }}
           >
-            <div class="field">
-              <label for={id('role')}>Role</label>
+            <Field id={id('role')} label="Role">
               <select id={id('role')} value={role} onChange={(e) => setRole(Role.parse((e.currentTarget as HTMLSelectElement).value))}>
                 {Object.entries(ROLE_LABEL).map(([k, label]) => (
                   <option key={k} value={k}>
@@ -47,9 +49,8 @@ function PersonAdminForm({ person, onChanged }: { person: z.infer<typeof User>; 
                   </option>
                 ))}
               </select>
-            </div>
-            <div class="field">
-              <label for={id('org')}>Organisation</label>
+            </Field>
+            <Field id={id('org')} label="Organisation">
               <select id={id('org')} value={orgId} onChange={(e) => setOrgId((e.currentTarget as HTMLSelectElement).value)}>
                 <option value="">None</option>
                 {d.items.map((o) => (
@@ -58,7 +59,7 @@ function PersonAdminForm({ person, onChanged }: { person: z.infer<typeof User>; 
                   </option>
                 ))}
               </select>
-            </div>
+            </Field>
             <ActionError action={save} />
             <ActionButton class="button button-secondary" busy={save.busy} busyLabel="Saving…" aria-label={`Save role and organisation for ${person.name}`}>
               Save role and organisation
@@ -71,12 +72,8 @@ function PersonAdminForm({ person, onChanged }: { person: z.infer<typeof User>; 
               if (next) onChanged(next, next.jobRole ? `${next.name}’s job role is now ${JOB_ROLE_LABEL[next.jobRole].toLowerCase()}.` : `${next.name}’s job role is now not stated.`);
             }}
           >
-            <div class="field">
-              <label for={id('job')}>Job role</label>
-              <p class="hint" id={id('job-hint')}>
-                What they do at work, for training coverage by role. Separate from their account role.
-              </p>
-              <select id={id('job')} aria-describedby={id('job-hint')} value={jobRole} onChange={(e) => setJobRole((e.currentTarget as HTMLSelectElement).value)}>
+            <Field id={id('job')} label="Job role" hint={JOB_HINT}>
+              <select id={id('job')} {...described(id('job'), JOB_HINT, undefined)} value={jobRole} onChange={(e) => setJobRole((e.currentTarget as HTMLSelectElement).value)}>
                 <option value="">Not stated</option>
                 {Object.entries(JOB_ROLE_LABEL).map(([k, label]) => (
                   <option key={k} value={k}>
@@ -84,7 +81,7 @@ function PersonAdminForm({ person, onChanged }: { person: z.infer<typeof User>; 
                   </option>
                 ))}
               </select>
-            </div>
+            </Field>
             <ActionError action={saveJob} />
             <ActionButton class="button button-secondary" busy={saveJob.busy} busyLabel="Saving…" aria-label={`Save job role for ${person.name}`}>
               Save job role
