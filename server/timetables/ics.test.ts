@@ -223,6 +223,11 @@ describe('UNTIL and RECURRENCE-ID read as instants, whatever zone they are writt
         expect(starts(cal(...f.head, ...lesson(f, 'RRULE:FREQ=WEEKLY;BYDAY=MO;UNTIL=20260615T075959Z')))).toEqual(['06-01T08:00 Lesson', '06-08T08:00 Lesson']);
       });
 
+      it('keeps the last day’s lesson when UNTIL is a date only (as Outlook and Google read it), though the start has a time', () => {
+        expect(starts(cal(...f.head, ...lesson(f, 'RRULE:FREQ=WEEKLY;BYDAY=MO;UNTIL=20260615')))).toEqual(['06-01T08:00 Lesson', '06-08T08:00 Lesson', '06-15T08:00 Lesson']);
+        expect(starts(cal(...f.head, ...lesson(f, 'RRULE:FREQ=WEEKLY;BYDAY=MO;UNTIL=20260614')))).toEqual(['06-01T08:00 Lesson', '06-08T08:00 Lesson']);
+      });
+
       it('keeps the last lesson when the event also has RDATEs', () => {
         expect(starts(cal(...f.head, ...lesson(f, 'RRULE:FREQ=WEEKLY;BYDAY=MO;UNTIL=20260615T080000Z', f.at('RDATE', '17', '09:00'))))).toEqual([
           '06-01T08:00 Lesson', '06-08T08:00 Lesson', '06-15T08:00 Lesson', '06-17T08:00 Lesson',

@@ -334,6 +334,20 @@ export function parseTimetableIcs(source: string, opts: { now: Date; defaultZone
           }
         }
       }
+      // An UNTIL of a date only, on a start with a time (against RFC 5545, but written by some
+      // exporters), is read as Outlook and Google read it: up to the end of that day, in the
+      // start's zone. ical.js read it as that day's midnight and dropped the last day's lesson.
+      if (dtstart instanceof ICAL.Time && !dtstart.isDate) {
+        const untilDateOnly = (p: ICAL.Property) => !!(p.getFirstValue() as ICAL.Recur).until?.isDate;
+        if (base.getAllProperties('rrule').some(untilDateOnly)) {
+          if (base === comp) base = copy();
+          for (const p of base.getAllProperties('rrule').filter(untilDateOnly)) {
+            const rule = p.getFirstValue() as ICAL.Recur;
+            const day = rule.until!;
+            rule.until = new ICAL.Time({ year: day.year, month: day.month, day: day.day, hour: 23, minute: 59, second: 59, isDate: false }, dtstart.zone);
+          }
+        }
+      }
       // Moved occurrences are matched to the series below, not by ical.js (which matches them by
       // how their time is written); an empty list also stops it looking for them through the calendar.
       const event = new ICAL.Event(base, { exceptions: [] });
