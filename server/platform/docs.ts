@@ -43,7 +43,7 @@ export function withIdempotencyKey<D extends { paths?: object; components?: obje
     const op = ops.post;
     if (!op?.responses?.['201']) continue;
     op.parameters = [...(op.parameters ?? []), { $ref: '#/components/parameters/IdempotencyKey' }];
-    op.responses['409'] ??= { description: 'A request with the same Idempotency-Key is still being handled (`idempotency_key_in_flight`, with Retry-After)', content: { 'application/json': { schema: errorBody } } };
+    op.responses['409'] ??= { description: 'A request with the same Idempotency-Key is still being handled by another process (`idempotency_key_in_flight`, with Retry-After); one in this process is waited for', content: { 'application/json': { schema: errorBody } } };
     op.responses['422'] ??= { description: 'The Idempotency-Key was already used for a different request (`idempotency_key_reused`)', content: { 'application/json': { schema: errorBody } } };
   }
   return {

@@ -6,9 +6,11 @@
  * `idempotency_key_reused`. Keys are per person and kept 24 hours, in the database, so they
  * hold across processes and restarts.
  *
- * A retry that arrives while the first is still being answered gets 409
- * `idempotency_key_in_flight` with Retry-After (the draft's choice), unless the first has
- * already committed a booking: bookings record what they made in their own transaction
+ * A retry that arrives while the first is still being answered by this process waits for
+ * that answer and gets it (the contract: "not a second booking, not 409"). One still being
+ * answered by another process, or left by a process that died, gets 409
+ * `idempotency_key_in_flight` with Retry-After (the draft's choice) until its lease ends,
+ * unless the first has already committed a booking: bookings record what they made in their own transaction
  * (`outcome`), so a retry after a crash between that commit and the answer returns the
  * booking rather than making another or answering `already_booked`. An answer of 500,
  * 503 or 429 is not kept: the retry runs the request again.
@@ -33,6 +35,8 @@ const KEPT_MS = 24 * 60 * 60_000;
 const LEASE_MS = 60_000;
 /** Answers larger than this are not kept (no creating POST answers anything near it). */
 const MAX_KEPT_BYTES = 256 * 1024;
+/** How long a retry waits for this process to answer the first before answering 409 itself. */
+const WAIT_FOR_FIRST_MS = 30_000;
 
 /** The key from the header: an sf-string (`"..."`) as the draft says, or the bare text. */
 function parseKey(raw: string): string | null {
@@ -47,6 +51,8 @@ export function answerHoldsSecret(c: Context<Env>) {
 }
 
 export function idempotency(deps: Deps): MiddlewareHandler<Env> {
+  /** Requests with a key being handled in this process, by person and key: a retry queues behind the one before. */
+  const handling = new Map<string, Promise<void>>();
   return async (c, next) => {
     const raw = c.req.method === 'POST' ? c.req.header('idempotency-key') : undefined;
     const auth = c.get('auth');
@@ -61,6 +67,28 @@ export function idempotency(deps: Deps): MiddlewareHandler<Env> {
     // handler reads after (Hono keeps the body read first and derives the other forms from it).
     const body = new Uint8Array(await c.req.arrayBuffer());
     const fingerprint = createHash('sha256').update(`${c.req.method} ${c.req.path}\n`).update(body).digest('base64url');
+    // Same person and key in this process: wait for the one before to be answered (kept or
+    // let go), so that this one finds its answer, or runs if it was let go.
+    const slot = `${userId}\n${key}`;
+    const before = handling.get(slot);
+    let done!: () => void;
+    const mine = new Promise<void>((resolve) => (done = resolve));
+    const queued = before ? before.then(() => mine) : mine;
+    handling.set(slot, queued);
+    try {
+      if (before) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([before, new Promise<void>((resolve) => (timer = setTimeout(resolve, WAIT_FOR_FIRST_MS)))]);
+        clearTimeout(timer);
+      }
+      return await answerOnce(c, next, userId, key, fingerprint);
+    } finally {
+      done();
+      if (handling.get(slot) === queued) handling.delete(slot);
+    }
+  };
+
+  async function answerOnce(c: Context<Env>, next: () => Promise<void>, userId: string, key: string, fingerprint: string): Promise<Response | undefined> {
     const now = deps.now();
     const claim = await store.claimKey(deps.db, {
       userId,
@@ -95,5 +123,6 @@ export function idempotency(deps: Deps): MiddlewareHandler<Env> {
       // The answer is still given; a retry finds the key in flight until its lease ends.
       deps.logger.warn('idempotency key not stored', { requestId: c.get('requestId'), error: String((e as Error)?.message ?? e) });
     }
-  };
+    return undefined;
+  }
 }
