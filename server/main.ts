@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { migrateToLatest, openDatabase } from '../db/connect.js';
 import { ensureAdmin } from './accounts/service.js';
+import { AppError } from './errors.js';
 import { createApp } from './app.js';
 import { seedDemo } from './demo.js';
 import { startJobs } from './jobs.js';
@@ -106,7 +107,14 @@ const config = defaultConfig({
 const deps: Deps = { db, dbKind: kind, now: () => new Date(), config, logger };
 
 if (env.ADMIN_EMAIL && env.ADMIN_PASSWORD) {
-  await ensureAdmin(deps, env.ADMIN_EMAIL, env.ADMIN_PASSWORD);
+  try {
+    await ensureAdmin(deps, env.ADMIN_EMAIL, env.ADMIN_PASSWORD);
+  } catch (e) {
+    if (!(e instanceof AppError)) throw e;
+    console.error(`ADMIN_EMAIL and ADMIN_PASSWORD: ${e.message}`);
+    await close();
+    process.exit(2);
+  }
   logger.info('admin ensured', { email: env.ADMIN_EMAIL });
 }
 if (env.DEMO === '1') {
@@ -126,6 +134,8 @@ const jobs = startJobs(deps, mailer, jobsIntervalMs);
 
 const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
   const shownHost = info.family === 'IPv6' ? `[${info.address}]` : info.address;
+  // PORT=0 takes any free port: links (emails, feeds, invites) then name the one taken.
+  if (!env.PUBLIC_URL && port === 0) config.publicUrl = `http://localhost:${info.port}`;
   console.log(`listening on http://${shownHost}:${info.port}`);
 });
 

@@ -357,7 +357,9 @@ function jobRoleOf(cell: string | undefined): JobRole | null | undefined {
 
 /** Start-up: make sure the configured admin exists and has the configured password. */
 export async function ensureAdmin(deps: Deps, email: string, password: string) {
-  const normalised = Email.parse(email);
+  const parsed = Email.safeParse(email);
+  if (!parsed.success) throw new AppError('validation_failed', `${JSON.stringify(email)} is not an email address someone can sign in with (${parsed.error.issues[0]?.message ?? 'invalid'}).`);
+  const normalised = parsed.data;
   const existing = await repo.findUserByEmail(deps.db, normalised);
   const passwordHash = await hashPassword(password, deps.config.passwordCostLog2);
   if (existing) {

@@ -4,6 +4,7 @@
  * would, on an empty SQLite file, and uses it: a regression in bundling (a package that
  * reads files beside itself, a require() the bundle cannot resolve) shows here.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,6 +29,9 @@ it('the bundled server starts on an empty database, serves the API and the web c
   const { token } = (await login.json()) as { token: string };
   const me = await fetch(`${server.url}/api/me`, { headers: { authorization: `Bearer ${token}` } });
   expect(((await me.json()) as { role: string }).role).toBe('admin');
+  // PORT=0 without PUBLIC_URL: links name the port taken, not port 0.
+  const feed = (await (await fetch(`${server.url}/api/me/calendar`, { headers: { authorization: `Bearer ${token}` } })).json()) as { url: string };
+  expect(feed.url.startsWith(`http://localhost:${new URL(server.url).port}/api/calendar/`)).toBe(true);
   // Timetable files are read in worker threads, whose file the bundle carries beside it.
   const ics = 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:l1@t\r\nDTSTAMP:20260101T000000Z\r\nDTSTART;TZID=Europe/London:20260105T090000\r\nDTEND;TZID=Europe/London:20260105T100000\r\nRRULE:FREQ=WEEKLY\r\nSUMMARY:Year 5 maths\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n';
   const upload = await fetch(`${server.url}/api/me/timetable`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/calendar' }, body: ics });
@@ -40,6 +44,21 @@ it('the bundled server starts on an empty database, serves the API and the web c
   expect(await page.text()).toContain('<div id="app"');
   await server.stop();
   expect(server.child.exitCode).toBe(0);
+});
+
+it('an ADMIN_EMAIL no one could sign in with stops start-up with a clear message (exit 2), not a stack trace', { timeout: 60_000 }, async () => {
+  const bundle = await bundleServer();
+  const child = spawn(process.execPath, [bundle], { env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `sqlite:${path.join(dir, 'bad-admin.db')}`, ADMIN_EMAIL: 'admin@localhost', ADMIN_PASSWORD: 'a long enough admin password' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 50_000);
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  clearTimeout(timer);
+  expect(code, out).toBe(2);
+  expect(out).toContain('ADMIN_EMAIL and ADMIN_PASSWORD: "admin@localhost" is not an email address someone can sign in with');
+  expect(out).not.toMatch(/ZodError|\n\s+at /);
+  expect(out).not.toContain('listening on');
 });
 
 it('runs on the Node that `npm install` brings (24 LTS), whatever the machine has', () => {
