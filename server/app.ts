@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
+import { createRoute, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { sql } from 'kysely';
 import { bodyLimit } from 'hono/body-limit';
@@ -18,6 +19,8 @@ import { bookingRoutes } from './bookings/routes.js';
 import { calendarRoutes, feedPoll, loggedPath } from './calendar/routes.js';
 import { AppError, FAULT_ANSWERS, toErrorResponse } from './errors.js';
 import { liveRoutes, webhookRoutes } from './live/routes.js';
+import { placeChanged } from './live/service.js';
+import { onPlaceChanged } from './bookings/events.js';
 import { feedbackRoutes } from './feedback/routes.js';
 import { certificateRoutes } from './certificates/routes.js';
 import { reachRoutes } from './reach/routes.js';
@@ -26,7 +29,7 @@ import { notificationRoutes } from './notifications/routes.js';
 import { apiReferencePage, withIdempotencyKey } from './platform/docs.js';
 import { idempotency } from './platform/idempotency.js';
 import type { Deps } from './platform/deps.js';
-import { router, type Env } from './platform/http.js';
+import { jsonResponse, router, type Env } from './platform/http.js';
 import { sessionAudienceGuard, sessionRoutes } from './sessions/routes.js';
 import { timetableRoutes } from './timetables/routes.js';
 
@@ -46,6 +49,8 @@ export function livekitConnectSources(publicUrl: string): string[] {
 
 export function createApp(deps: Deps) {
   const app = router();
+  // Someone whose online place ends while the room is live is disconnected (live/service.ts).
+  onPlaceChanged(placeChanged);
   const https = deps.config.publicUrl.startsWith('https:');
   const livekitSources = deps.config.livekit ? livekitConnectSources(deps.config.livekit.publicUrl || deps.config.livekit.url) : [];
 
@@ -134,12 +139,15 @@ export function createApp(deps: Deps) {
 
   const unreachable = () => new AppError('database_unavailable', 'The database cannot be reached.', undefined, { 'Retry-After': '5' });
   const ping = prepared<Record<string, never>>()((db) => db.selectNoFrom(sql<number>`1`.as('one'))); // compiled once
-  app.get('/api/health', async (c) => {
+  const platform = (path: string, summary: string, ok: z.ZodType, description: string) =>
+    createRoute({ method: 'get', path, tags: ['platform'], summary, responses: { 200: jsonResponse(ok, description) } });
+  app.openapi(platform('/api/health', 'Liveness: the process answers and reaches its database (503 database_unavailable if not)', z.object({ ok: z.literal(true) }), 'Alive'), async (c) => {
     await ping.first(deps.db, {}).catch(() => { throw unreachable(); });
-    return c.json({ ok: true });
+    return c.json({ ok: true as const }, 200);
   });
   // Readiness for a load balancer: the database answers and every migration has run.
-  app.get('/api/ready', async (c) => {
+  const Ready = z.object({ ok: z.literal(true), database: z.enum(['sqlite', 'postgres']) });
+  app.openapi(platform('/api/ready', 'Readiness: the database answers, can take changes and is migrated to this version (503 with a code if not)', Ready, 'Ready'), async (c) => {
     // A database file that cannot take changes (read-only, full, failing) is not ready,
     // though reads still work; the connection is reopened until it can (db/sqlite.ts).
     const fault = sqliteFault(deps.db);
@@ -149,7 +157,7 @@ export function createApp(deps: Deps) {
     }
     const migrated = await isMigrated(deps.db).catch(() => { throw unreachable(); });
     if (!migrated) throw new AppError('database_not_migrated', 'The database is not migrated to this version yet.', undefined, { 'Retry-After': '5' });
-    return c.json({ ok: true, database: deps.dbKind });
+    return c.json({ ok: true as const, database: deps.dbKind }, 200);
   });
 
   app.route('/api', accountRoutes(deps));
@@ -172,8 +180,11 @@ export function createApp(deps: Deps) {
 
   const openapi = { openapi: '3.0.3', info: { title: 'SEND Live Training API', version: '1.0.0', description: 'Live SEND and inclusion training sessions: booking, waitlists, calendars, live rooms and attendance.' } };
   const document = () => withIdempotencyKey(app.getOpenAPIDocument(openapi));
-  app.get('/api/openapi.json', (c) => c.json(document()));
-  app.get('/api/docs', (c) => c.html(apiReferencePage(document())));
+  app.openapi(platform('/api/openapi.json', 'This document: the OpenAPI 3 description of the whole API', z.looseObject({ openapi: z.string(), paths: z.record(z.string(), z.unknown()) }), 'The OpenAPI document'), (c) => c.json(document(), 200));
+  app.openapi(
+    createRoute({ method: 'get', path: '/api/docs', tags: ['platform'], summary: 'This document as a page to read', responses: { 200: { description: 'The API reference page', content: { 'text/html': { schema: z.string() } } } } }),
+    (c) => c.html(apiReferencePage(document()), 200),
+  );
 
   app.all('/api/*', () => {
     throw new AppError('not_found', 'There is no such API route.');
