@@ -156,6 +156,12 @@ const lessonCsv = 'day,start,end\nMonday,09:00,10:00\n';
 // prettier-ignore
 const MATRIX: Row[] = [
   //                                                                                                                 anon rev  staff staffB office officeB trainer trainer2 admin
+  // Open to anyone: a load balancer's checks and the API's own description (a revoked token
+  // is told so, as everywhere outside sign-in).
+  ['GET /api/health',                       async () => ({}),                                                        e(200, 401, 200, 200,  200,   200,    200,    200,     200)],
+  ['GET /api/ready',                        async () => ({}),                                                        e(200, 401, 200, 200,  200,   200,    200,    200,     200)],
+  ['GET /api/openapi.json',                 async () => ({}),                                                        e(200, 401, 200, 200,  200,   200,    200,    200,     200)],
+  ['GET /api/docs',                         async () => ({}),                                                        e(200, 401, 200, 200,  200,   200,    200,    200,     200)],
   ['POST /api/auth/login',                  async (c) => ({ body: { email: c.me.email, password: TEST_PASSWORD } }), e(200, 200, 200, 200,  200,   200,    200,    200,     200)],
   ['POST /api/auth/logout',                 async () => ({}),                                                        e(204, 204, 204, 204,  204,   204,    204,    204,     204)],
   ['POST /api/auth/password-reset',         async (c) => ({ body: { email: c.me.email } }),                          e(202, 202, 202, 202,  202,   202,    202,    202,     202)],
