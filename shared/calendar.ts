@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Instant } from './common.js';
+import { RangeEdge, roughEdgeMs } from './common.js';
 
 /** A private calendar subscription: the https URL and the same as webcal:// for one-click subscribe. */
 export const FeedUrl = z.object({
@@ -8,8 +8,8 @@ export const FeedUrl = z.object({
 });
 export type FeedUrl = z.infer<typeof FeedUrl>;
 
-/** Bookings whose session overlaps [from, to); either end may be left open. */
+/** Bookings whose session overlaps [from, to); either end may be left open, and either may be a date (RangeEdge). */
 export const ExportQuery = z
-  .object({ from: Instant.optional(), to: Instant.optional() })
-  .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), { message: 'from must be before to', path: ['to'] });
+  .object({ from: RangeEdge.optional(), to: RangeEdge.optional() })
+  .refine((q) => !q.from || !q.to || roughEdgeMs(q.from, 'from') < roughEdgeMs(q.to, 'to'), { message: 'from must be before to', path: ['to'] });
 export type ExportQuery = z.infer<typeof ExportQuery>;

@@ -6,6 +6,22 @@ export const Id = z.string().min(1).max(64).refine((s) => !/[\u0000-\u001f\u007f
 /** An ISO 8601 instant with an explicit offset or Z, e.g. 2026-03-29T09:00:00+01:00. */
 export const Instant = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with an offset, e.g. 2026-03-29T09:00:00+01:00' });
 
+const DAY = z.iso.date();
+/** Is this a date alone (YYYY-MM-DD), as a range's end in a query may be (see RangeEdge)? */
+export const isDateOnly = (v: string) => DAY.safeParse(v).success;
+
+/**
+ * One end of a range asked for in a query (`?from&to`): an instant, as Instant, or a date
+ * alone (YYYY-MM-DD), which the server reads as that day in England: `from` its start, `to`
+ * its end (so `from=2026-02-01&to=2026-02-28` is the whole of February).
+ */
+export const RangeEdge = z.string().refine((v) => isDateOnly(v) || Instant.safeParse(v).success, {
+  message: 'must be a date (2026-03-29) or an ISO 8601 date-time with an offset, e.g. 2026-03-29T09:00:00+01:00',
+});
+
+/** Roughly where a range's end lies (a date taken in UTC, a `to` date at its end): enough to tell a range that runs backwards. */
+export const roughEdgeMs = (v: string, edge: 'from' | 'to') => (isDateOnly(v) ? Date.parse(`${v}T00:00:00Z`) + (edge === 'to' ? 86_400_000 : 0) : Date.parse(v));
+
 export function isTimeZone(tz: string): boolean {
   try {
     new Intl.DateTimeFormat('en-GB', { timeZone: tz });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, Instant, Line, Text, TimeZone } from './common.js';
+import { Id, Instant, Line, RangeEdge, Text, TimeZone } from './common.js';
 import { SessionFit } from './timetables.js';
 
 export const Mode = z.enum(['online', 'in_person', 'hybrid']);
@@ -195,8 +195,8 @@ export type Session = z.infer<typeof Session>;
 export const SessionQuery = z.object({
   /** Words to find in the title, the course's title or the description (all of them, any case). */
   q: Line(200).optional(),
-  from: Instant.optional(),
-  to: Instant.optional(),
+  from: RangeEdge.optional(),
+  to: RangeEdge.optional(),
   mode: Mode.optional(),
   courseId: Id.optional(),
   /** Only sessions in this area (exactly: an online/national session is not in every region). */

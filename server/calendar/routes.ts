@@ -5,9 +5,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import { ExportQuery, FeedUrl } from '../../shared/calendar.js';
-import { Id } from '../../shared/common.js';
+import { Id, isDateOnly } from '../../shared/common.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
+import { rangeEdge } from '../platform/range.js';
 import { disposition, jsonResponse, requireUser, router, type Env } from '../platform/http.js';
 import { answerHoldsSecret } from '../platform/idempotency.js';
 import * as calendar from './service.js';
@@ -15,7 +16,6 @@ import * as calendar from './service.js';
 const Params = z.object({ id: Id });
 const calendarBody = (description: string) => ({ description, content: { 'text/calendar': { schema: z.string() } } }) as const;
 const ICS = 'text/calendar; charset=utf-8';
-const iso = (s: string | undefined) => (s ? new Date(s).toISOString() : undefined);
 const FEED_FILE_MAX = 200;
 
 /** What every answer about a feed's version says, 304 or 200. */
@@ -153,8 +153,9 @@ export function calendarRoutes(deps: Deps) {
   async function orgExport(c: Context<Env>, id: string, q: ExportQuery) {
     const actor = requireUser(c);
     const org = await calendar.requireOrgCalendarAccess(deps, actor, id);
-    const range = { from: iso(q.from), to: iso(q.to) };
-    const part = [range.from?.slice(0, 10), range.to?.slice(0, 10)].filter(Boolean).join('-to-');
+    const range = { from: rangeEdge(q.from, 'from'), to: rangeEdge(q.to, 'to') };
+    // Named by the days asked for: a date as given, an instant by its UTC date.
+    const part = [q.from && isDateOnly(q.from) ? q.from : range.from?.slice(0, 10), q.to && isDateOnly(q.to) ? q.to : range.to?.slice(0, 10)].filter(Boolean).join('-to-');
     const scope = await calendar.orgScope(deps, actor, org.id);
     return { org, scope, range, filename: `bookings-${calendar.slug(org.name)}${part ? `-${part}` : ''}` };
   }

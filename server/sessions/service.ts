@@ -9,6 +9,7 @@ import type { SeatKind, SessionRow } from '../../db/schema.js';
 import { findOrg, findUsersByIds, orgNames } from '../accounts/repository.js';
 import { AppError } from '../errors.js';
 import { perDatabase, type Deps } from '../platform/deps.js';
+import { rangeEdge } from '../platform/range.js';
 import { batchedLookup } from '../platform/batching.js';
 import { changeVersion } from '../platform/change-version.js';
 import { ReadCache, windowAround } from '../platform/read-cache.js';
@@ -286,8 +287,8 @@ export const requireSessionManager = engine.requireSessionManager;
 export async function listSessionsJson(deps: Deps, q: z.infer<typeof SessionQuery>, caller?: AuthUser): Promise<string | Uint8Array<ArrayBuffer>> {
   const filter = {
     words: q.q ? q.q.split(/\s+/).filter(Boolean).slice(0, 10) : undefined,
-    from: q.from ? iso(q.from) : undefined,
-    to: q.to ? iso(q.to) : undefined,
+    from: rangeEdge(q.from, 'from'),
+    to: rangeEdge(q.to, 'to'),
     mode: q.mode,
     courseId: q.courseId,
     area: q.area,

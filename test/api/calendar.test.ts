@@ -456,8 +456,17 @@ describe('office exports', () => {
     const ics = await t.request('GET', `/api/orgs/${org.id}/bookings.ics?${q}`, { as: office });
     expect(ics.status).toBe(200);
     expect(readCalendar(ics.text).events.map((e) => [e.summary, e.startUtc])).toEqual([['Hyfforddiant ADY: ŵ ŷ â 🎉', '2026-03-29T08:00:00.000Z']]);
+    // The same range as dates (days in England, the last one included).
+    const byDays = await t.request('GET', `/api/orgs/${org.id}/bookings.csv?from=2026-03-01&to=2026-03-31`, { as: office });
+    expect(byDays.status).toBe(200);
+    expect(byDays.headers.get('content-disposition')).toBe('attachment; filename=bookings-st-marys-upper-school-2026-03-01-to-2026-03-31.csv');
+    expect(byDays.text).toBe(csv.text);
+    const icsByDays = await t.request('GET', `/api/orgs/${org.id}/bookings.ics?from=2026-03-29&to=2026-03-29`, { as: office });
+    expect(readCalendar(icsByDays.text).events.map((e) => e.summary)).toEqual(['Hyfforddiant ADY: ŵ ŷ â 🎉']);
+    expect((await t.request('GET', `/api/orgs/${org.id}/bookings.csv?from=2026-03-30&to=2026-03-29`, { as: office })).status).toBe(400);
     const bad = await t.request('GET', `/api/orgs/${org.id}/bookings.csv?from=yesterday`, { as: office });
     expect(bad.status).toBe(400);
+    expect(bad.json.error.details.issues[0].message).toBe('must be a date (2026-03-29) or an ISO 8601 date-time with an offset, e.g. 2026-03-29T09:00:00+01:00');
     expect((await t.request('GET', `/api/orgs/${org.id}/bookings.csv?from=2026-04-01T00:00:00Z&to=2026-03-01T00:00:00Z`, { as: office })).status).toBe(400);
   });
 

@@ -100,6 +100,10 @@ describe('listing sessions', () => {
     expect(page3.json.items.map((s: { title: string }) => s.title)).toEqual(['Day 18', 'Day 19']);
     const range = await t.request('GET', `/api/sessions?from=${encodeURIComponent('2026-03-12T00:00:00Z')}&to=${encodeURIComponent('2026-03-14T00:00:00Z')}`, { as: staff });
     expect(range.json.items.map((s: { title: string }) => s.title)).toEqual(['Day 12', 'Day 13']);
+    // Dates alone are days in England, the last one included.
+    const days = await t.request('GET', '/api/sessions?from=2026-03-12&to=2026-03-13', { as: staff });
+    expect(days.json.items.map((s: { title: string }) => s.title)).toEqual(['Day 12', 'Day 13']);
+    expect((await t.request('GET', '/api/sessions?from=12/03/2026', { as: staff })).status).toBe(400);
     const inPerson = await t.request('GET', '/api/sessions?mode=in_person', { as: staff });
     expect(inPerson.json.items.map((s: { title: string }) => s.title)).toEqual(['Day 12', 'Day 15', 'Day 18']);
     const byCourse = await t.request('GET', `/api/sessions?courseId=${course.id}`, { as: staff });
