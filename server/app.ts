@@ -19,7 +19,7 @@ import { bookingRoutes } from './bookings/routes.js';
 import { calendarRoutes, feedPoll, loggedPath } from './calendar/routes.js';
 import { AppError, FAULT_ANSWERS, toErrorResponse } from './errors.js';
 import { liveRoutes, webhookRoutes } from './live/routes.js';
-import { placeChanged } from './live/service.js';
+import { disconnectIfPlaceGone } from './live/service.js';
 import { onPlaceChanged } from './bookings/events.js';
 import { feedbackRoutes } from './feedback/routes.js';
 import { certificateRoutes } from './certificates/routes.js';
@@ -50,7 +50,7 @@ export function livekitConnectSources(publicUrl: string): string[] {
 export function createApp(deps: Deps) {
   const app = router();
   // Someone whose online place ends while the room is live is disconnected (live/service.ts).
-  onPlaceChanged(placeChanged);
+  onPlaceChanged(disconnectIfPlaceGone);
   const https = deps.config.publicUrl.startsWith('https:');
   const livekitSources = deps.config.livekit ? livekitConnectSources(deps.config.livekit.publicUrl || deps.config.livekit.url) : [];
 

@@ -74,8 +74,16 @@ describe('combining sources', () => {
     expect(both).toEqual({ minutes: 10, attended: false, source: 'livekit' });
   });
 
-  it('falls back to client reports when the only LiveKit data is an aborted connection', () => {
+  it('falls back to client reports when the only LiveKit data is an aborted connection, while LiveKit is not known to report the room', () => {
     expect(combine([client(0, 50 * M), lk({ startedAt: 0, leftAt: 10 * M, aborted: true })], w, 60 * M, null).source).toBe('client');
+  });
+
+  it('gives client reports no weight once LiveKit reports the session’s room: someone it never saw was not there', () => {
+    expect(combine([client(0, 60 * M)], w, 60 * M, null, true)).toEqual({ minutes: 0, attended: false, source: 'none' });
+    expect(combine([client(0, 60 * M), lk({ startedAt: 0, leftAt: 10 * M, aborted: true })], w, 60 * M, null, true).source).toBe('none');
+    // What LiveKit saw, a check-in and the register count as before.
+    expect(combine([client(0, 60 * M), lk({ startedAt: 0, leftAt: 50 * M })], w, 60 * M, null, true)).toEqual({ minutes: 50, attended: true, source: 'livekit' });
+    expect(combine([client(0, 60 * M)], w, 60 * M, { attended: true, minutes: null }, true)).toEqual({ minutes: null, attended: true, source: 'register' });
   });
 
   it('says where minutes came from when there is only a check-in', () => {

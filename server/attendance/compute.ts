@@ -121,10 +121,13 @@ export interface Outcome {
  * 2. Otherwise the server-observed sources count: LiveKit intervals (webhooks and
  *    polling repair) and in-person check-ins, as one union.
  * 3. The browser's own join/heartbeat/leave reports count only when the booking has no
- *    server-observed interval at all (LiveKit webhooks not set up, or never reached us).
+ *    server-observed interval at all, and LiveKit has reported nothing of the session's
+ *    room (`livekitSeesRoom` false: webhooks not set up, or never reached us, and no poll
+ *    found the room). Once LiveKit reports the room (anyone's connection, a poll, its
+ *    finish), someone it never saw there was not there, whatever their browser says.
  *    They are never mixed with LiveKit data, because a client can report anything.
  */
-export function combine(facts: readonly IntervalFacts[], w: SessionWindow, now: number, override: Override | null): Outcome {
+export function combine(facts: readonly IntervalFacts[], w: SessionWindow, now: number, override: Override | null, livekitSeesRoom = false): Outcome {
   const observed = facts.filter((f) => f.source !== 'client' && !f.aborted);
   const hasLivekit = observed.some((f) => f.source === 'livekit');
   const hasCheckin = observed.some((f) => f.source === 'checkin');
@@ -132,7 +135,7 @@ export function combine(facts: readonly IntervalFacts[], w: SessionWindow, now: 
   if (observed.length) {
     computed = { ...summarise(toSpans(observed, now), w), source: hasLivekit && hasCheckin ? 'livekit+checkin' : hasLivekit ? 'livekit' : 'checkin' };
   } else {
-    const client = facts.filter((f) => f.source === 'client');
+    const client = livekitSeesRoom ? [] : facts.filter((f) => f.source === 'client');
     computed = client.length ? { ...summarise(toSpans(client, now), w), source: 'client' } : { minutes: 0, attended: false, source: 'none' };
   }
   if (override) {

@@ -8,7 +8,7 @@ import { timeOrderedId } from '../platform/ids.js';
 import { raiseFeeds } from '../calendar/feed-revisions.js';
 import { visibleTo, type Viewer } from '../bookings/repository.js';
 
-type Q = Kysely<Database> | Transaction<Database>;
+export type Q = Kysely<Database> | Transaction<Database>;
 
 export const SEATED = ['confirmed', 'attended', 'absent'] as const;
 
@@ -31,7 +31,7 @@ export function intervalsOfSession(db: Q, sessionId: string) {
 }
 
 export function roomsOfSession(db: Q, sessionId: string) {
-  return db.selectFrom('live_rooms').select(['room_sid', 'finished_at']).where('session_id', '=', sessionId).execute();
+  return db.selectFrom('live_rooms').select(['room_sid', 'finished_at', 'first_seen_at']).where('session_id', '=', sessionId).execute();
 }
 
 export function overridesOfSession(db: Q, sessionId: string) {
@@ -79,20 +79,22 @@ export async function reopenOutcomes(trx: Transaction<Database>, sessionId: stri
 }
 
 /**
- * What has been recorded of a session's attendance so far, its register entries and its
- * presence intervals, deleted (the register's change log is history and stays). For a
- * session moved to times that have not begun: all of it was about the old occurrence.
+ * What has been recorded of a session so far, its register entries, its presence intervals
+ * and its caption segments (the transcript), deleted (the register's change log is history
+ * and stays). For a session moved to times that have not begun: all of it was about the
+ * old occurrence, and the new one's transcript starts empty.
  * The intervals are locked in (source, key) order first on PostgreSQL, the order webhook
  * batches lock them in, so a batch arriving meanwhile cannot deadlock with this.
  */
-export async function clearRecordedAttendance(trx: Transaction<Database>, kind: DbKind, sessionId: string): Promise<{ overrides: number; intervals: number }> {
+export async function clearRecordedAttendance(trx: Transaction<Database>, kind: DbKind, sessionId: string): Promise<{ overrides: number; intervals: number; captions: number }> {
   const overrides = await trx
     .deleteFrom('attendance_overrides')
     .where('booking_id', 'in', trx.selectFrom('bookings').select('id').where('session_id', '=', sessionId))
     .executeTakeFirst();
   if (kind === 'postgres') await trx.selectFrom('presence_intervals').select('id').where('session_id', '=', sessionId).orderBy('source').orderBy('key').forUpdate().execute();
   const intervals = await trx.deleteFrom('presence_intervals').where('session_id', '=', sessionId).executeTakeFirst();
-  return { overrides: Number(overrides.numDeletedRows), intervals: Number(intervals.numDeletedRows) };
+  const captions = await trx.deleteFrom('caption_segments').where('session_id', '=', sessionId).executeTakeFirst();
+  return { overrides: Number(overrides.numDeletedRows), intervals: Number(intervals.numDeletedRows), captions: Number(captions.numDeletedRows) };
 }
 
 export async function setBookingStatus(trx: Q, bookingId: string, status: 'attended' | 'absent', nowIso: string) {
@@ -124,13 +126,30 @@ export async function checkinSecret(db: Q, sessionId: string, nowIso: string): P
   return (await db.selectFrom('checkin_secrets').select('secret').where('session_id', '=', sessionId).executeTakeFirstOrThrow()).secret;
 }
 
-export async function countCheckinFailures(db: Q, bookingId: string, sinceIso: string): Promise<number> {
-  const r = await db.selectFrom('checkin_failures').select((eb) => eb.fn.countAll<number>().as('n')).where('booking_id', '=', bookingId).where('at', '>', sinceIso).executeTakeFirst();
+/**
+ * Wrong check-in codes a person entered for a session since `sinceIso`, over every booking
+ * they have had of it: cancelling and booking again does not wipe them.
+ */
+export async function countCheckinFailures(db: Q, sessionId: string, userId: string, sinceIso: string): Promise<number> {
+  const r = await db
+    .selectFrom('checkin_failures as f')
+    .innerJoin('bookings as b', 'b.id', 'f.booking_id')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('b.session_id', '=', sessionId)
+    .where('b.user_id', '=', userId)
+    .where('f.at', '>', sinceIso)
+    .executeTakeFirst();
   return Number(r?.n ?? 0);
 }
 
-export async function recordCheckinFailure(db: Q, bookingId: string, at: string) {
-  await db.insertInto('checkin_failures').values({ id: randomUUID(), booking_id: bookingId, at }).execute();
+export async function recordCheckinFailure(trx: Transaction<Database>, bookingId: string, at: string) {
+  await trx.insertInto('checkin_failures').values({ id: randomUUID(), booking_id: bookingId, at }).execute();
+}
+
+/** When a booking's check-in was first taken. */
+export async function checkinTime(db: Q, bookingId: string): Promise<string> {
+  const row = await db.selectFrom('presence_intervals').select('started_at').where('source', '=', 'checkin').where('key', '=', `checkin:${bookingId}`).executeTakeFirstOrThrow();
+  return row.started_at!;
 }
 
 /**

@@ -97,7 +97,11 @@ export function attendanceRoutes(deps: Deps) {
       tags: ['attendance'],
       summary: 'Check in to an in-person session with the code the trainer shows (confirmed in-person attendee)',
       request: { params: Params, body: jsonBody(CheckinInput) },
-      responses: { 200: jsonResponse(CheckinResult, 'Checked in') },
+      responses: {
+        200: jsonResponse(CheckinResult, 'Checked in'),
+        400: { description: '`invalid_checkin_code`: wrong or expired' },
+        429: { description: '`rate_limited`, with `Retry-After`: 5 wrong codes per person and session in 10 minutes, over all their bookings of it' },
+      },
     }),
     async (c) => {
       const actor = requireUser(c);

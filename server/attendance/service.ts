@@ -8,9 +8,10 @@ import type { Transaction } from 'kysely';
 import type { Database, SessionRow } from '../../db/schema.js';
 import type { z } from 'zod';
 import type { AttendanceRow, Completion, OverrideInput } from '../../shared/attendance.js';
-import { audienceLabels, findActiveBooking, findBooking, viewerFor } from '../bookings/repository.js';
+import { audienceLabels, findActiveBooking, findBooking, lockSession, viewerFor } from '../bookings/repository.js';
 import { findOrg } from '../accounts/repository.js';
 import { slug } from '../calendar/service.js';
+import { localDateTime } from '../calendar/timezones.js';
 import { orgsActableBy } from '../accounts/acting.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
@@ -37,13 +38,17 @@ async function requireSession(deps: Deps, id: string): Promise<SessionRow> {
 
 const ms = (x: string | null) => (x === null ? null : Date.parse(x));
 
-/** Every seated booking of a session with its computed (or registered) outcome. */
-async function computeRows(deps: Deps, s: SessionRow, orgIds?: readonly string[]): Promise<AttendanceRow[]> {
+/**
+ * Every seated booking of a session with its computed (or registered) outcome, read from
+ * `db`: in a transaction that holds the session's lock when the rows are to be written.
+ */
+async function computeRows(db: repo.Q, nowMs: number, s: SessionRow, orgIds?: readonly string[]): Promise<AttendanceRow[]> {
+  // In a transaction Kysely runs these one after another on its connection.
   const [bookings, intervals, rooms, overrides] = await Promise.all([
-    repo.seatedBookings(deps.db, s.id, orgIds),
-    repo.intervalsOfSession(deps.db, s.id),
-    repo.roomsOfSession(deps.db, s.id),
-    repo.overridesOfSession(deps.db, s.id),
+    repo.seatedBookings(db, s.id, orgIds),
+    repo.intervalsOfSession(db, s.id),
+    repo.roomsOfSession(db, s.id),
+    repo.overridesOfSession(db, s.id),
   ]);
   const finished = new Map(rooms.map((r) => [r.room_sid, ms(r.finished_at)]));
   const byUser = new Map<string, IntervalFacts[]>();
@@ -59,12 +64,17 @@ async function computeRows(deps: Deps, s: SessionRow, orgIds?: readonly string[]
     };
     byUser.set(i.user_id, [...(byUser.get(i.user_id) ?? []), f]);
   }
-  const now = deps.now().getTime();
+  const now = nowMs;
+  // LiveKit reports this session's room (anyone's connection, even a failed one; or a poll
+  // or webhook that named the room since its join window opened, not one of old times it
+  // was moved from): from then on the browser's reports credit no one (compute.ts, combine).
+  const opensIso = new Date(Date.parse(s.starts_at) - s.join_opens_minutes * MINUTE).toISOString();
+  const livekitSeesRoom = intervals.some((i) => i.source === 'livekit') || rooms.some((r) => r.first_seen_at >= opensIso);
   const window = { startMs: Date.parse(s.starts_at), endMs: Date.parse(s.ends_at), threshold: Number(s.attendance_threshold) };
   return bookings.map((b) => {
     const facts = byUser.get(b.user_id) ?? [];
     const o = overrides.find((x) => x.booking_id === b.id);
-    const outcome = combine(facts, window, now, o ? { attended: o.attended === 1, minutes: o.minutes } : null);
+    const outcome = combine(facts, window, now, o ? { attended: o.attended === 1, minutes: o.minutes } : null, livekitSeesRoom);
     const inRoom = facts.some((f) => f.source === 'livekit' && !f.aborted && f.startedAt !== null && effectiveEnd(f, now) === now);
     return {
       bookingId: b.id,
@@ -92,26 +102,38 @@ async function readerScope(deps: Deps, actor: AuthUser, sessionId: string): Prom
   throw new AppError('forbidden', 'Only the session’s trainers, administrators and school office staff can see attendance.');
 }
 
-export async function attendanceReport(deps: Deps, actor: AuthUser, sessionId: string) {
+async function sessionReport(deps: Deps, actor: AuthUser, sessionId: string) {
   const s = await requireSession(deps, sessionId);
   const scope = await readerScope(deps, actor, sessionId);
-  const items = await computeRows(deps, s, scope.orgIds);
+  const items = await computeRows(deps.db, deps.now().getTime(), s, scope.orgIds);
   return {
-    session: { id: s.id, title: s.title, startsAt: s.starts_at, endsAt: s.ends_at, lengthMinutes: Math.round((Date.parse(s.ends_at) - Date.parse(s.starts_at)) / MINUTE), threshold: Number(s.attendance_threshold) },
-    items,
+    s,
+    report: {
+      session: { id: s.id, title: s.title, startsAt: s.starts_at, endsAt: s.ends_at, lengthMinutes: Math.round((Date.parse(s.ends_at) - Date.parse(s.starts_at)) / MINUTE), threshold: Number(s.attendance_threshold) },
+      items,
+    },
   };
 }
 
-/** The same rows as CSV (UTF-8 with BOM for spreadsheets; formula-looking cells escaped). */
+export async function attendanceReport(deps: Deps, actor: AuthUser, sessionId: string) {
+  return (await sessionReport(deps, actor, sessionId)).report;
+}
+
+/**
+ * The same rows as CSV (UTF-8 with BOM for spreadsheets; formula-looking cells escaped),
+ * named by the session's date in its own time zone: 00:30 BST on 11 June is the 11th,
+ * though it is still the 10th in UTC.
+ */
 export async function attendanceCsv(deps: Deps, actor: AuthUser, sessionId: string): Promise<{ csv: string; filename: string }> {
-  const report = await attendanceReport(deps, actor, sessionId);
+  const { s, report } = await sessionReport(deps, actor, sessionId);
   // In-house attendance counts the same; the last column tells it apart ("programme", or "in-house: " and whose).
   const audience = (await audienceLabels(deps.db, [sessionId])).get(sessionId) ?? 'programme';
   const csv = writeCsv(
     report.items.map((r) => [r.name, r.email, r.org ?? '', r.seat === 'in_person' ? 'in person' : 'online', r.minutes, r.attended ? 'yes' : 'no', r.source, r.override?.note ?? '', audience]),
     { bom: true, header: true, columns: ['name', 'email', 'organisation', 'seat', 'minutes present', 'attended', 'source', 'note', 'audience'] },
   );
-  return { csv, filename: `attendance-${report.session.startsAt.slice(0, 10)}-${s8(sessionId)}.csv` };
+  const day = localDateTime(s.starts_at, s.time_zone).slice(0, 10); // YYYY-MM-DD on the session's own clock
+  return { csv, filename: `attendance-${day}-${s8(sessionId)}.csv` };
 }
 const s8 = (id: string) => id.slice(0, 8);
 
@@ -121,18 +143,25 @@ async function requireRegisterKeeper(deps: Deps, actor: AuthUser, sessionId: str
   throw new AppError('forbidden', 'Only the session’s trainers can keep its register.');
 }
 
-/** A trainer's register tick or correction; kept with who made it and when, and it wins. */
+/**
+ * A trainer's register tick or correction; kept with who made it and when, and it wins.
+ * A session past its outcome time has its outcomes written again in the same transaction.
+ */
 export async function setOverride(deps: Deps, actor: AuthUser, sessionId: string, bookingId: string, input: OverrideInput): Promise<AttendanceRow> {
-  const s = await requireSession(deps, sessionId);
+  await requireSession(deps, sessionId);
   await requireRegisterKeeper(deps, actor, sessionId);
-  const b = await findBooking(deps.db, bookingId);
-  if (!b || b.session_id !== sessionId || !(repo.SEATED as readonly string[]).includes(b.status)) throw new AppError('not_found', 'No such booking with a seat at this session.');
-  const nowIso = deps.now().toISOString();
-  await deps.db.transaction().execute((trx) =>
-    repo.saveOverride(trx, { booking_id: b.id, session_id: sessionId, attended: input.attended ? 1 : 0, minutes: input.minutes ?? null, note: input.note ?? null, changed_by: actor.id, changed_at: nowIso }),
-  );
-  await finaliseSessionIfOver(deps, sessionId);
-  return (await computeRows(deps, s)).find((r) => r.bookingId === b.id)!;
+  const now = deps.now();
+  const nowIso = now.toISOString();
+  const s = await deps.db.transaction().execute(async (trx) => {
+    const locked = await lockSession(trx, deps.dbKind, sessionId);
+    if (!locked) throw new AppError('not_found', 'No such session.');
+    const b = await findBooking(trx, bookingId);
+    if (!b || b.session_id !== sessionId || !(repo.SEATED as readonly string[]).includes(b.status)) throw new AppError('not_found', 'No such booking with a seat at this session.');
+    await repo.saveOverride(trx, { booking_id: b.id, session_id: sessionId, attended: input.attended ? 1 : 0, minutes: input.minutes ?? null, note: input.note ?? null, changed_by: actor.id, changed_at: nowIso });
+    if (isOver(locked, now)) await writeOutcomes(trx, now, locked);
+    return locked;
+  });
+  return (await computeRows(deps.db, now.getTime(), s)).find((r) => r.bookingId === bookingId)!;
 }
 
 export async function overrideHistory(deps: Deps, actor: AuthUser, sessionId: string, bookingId: string) {
@@ -164,48 +193,69 @@ export async function checkinCodeFor(deps: Deps, actor: AuthUser, sessionId: str
  * A confirmed in-person attendee checks in with the code on the trainer's screen, from
  * the join window's opening to the session's end. Checking in again changes nothing.
  * Presence then counts from the check-in to the end unless the trainer corrects it.
+ *
+ * Guessing is limited to CHECKIN_MAX_FAILURES wrong codes per person and session in
+ * CHECKIN_FAILURE_WINDOW_MS, counted over all their bookings of it (cancelling and booking
+ * again starts no fresh count). The count, the check and the recording of a wrong code are
+ * one transaction under the session's lock, so guesses sent at once are counted one after
+ * another: the sixth is refused however many arrive together.
  */
 export async function checkin(deps: Deps, actor: AuthUser, sessionId: string, code: string) {
   const s = await requireSession(deps, sessionId);
   requireInPerson(s);
-  const b = await findActiveBooking(deps.db, sessionId, actor.id);
-  if (!b || b.seat !== 'in_person' || !(repo.SEATED as readonly string[]).includes(b.status)) {
-    throw new AppError('not_attendee', 'Only people with a confirmed in-person seat can check in to this session.');
-  }
   const now = deps.now();
-  const opens = Date.parse(s.starts_at) - s.join_opens_minutes * MINUTE;
-  if (now.getTime() < opens || now.getTime() >= Date.parse(s.ends_at)) {
-    throw new AppError('join_window_closed', `Check-in opens ${s.join_opens_minutes} minutes before the session starts and closes when it ends.`, { opensAt: new Date(opens).toISOString(), closesAt: s.ends_at });
+  const nowIso = now.toISOString();
+  const since = new Date(now.getTime() - CHECKIN_FAILURE_WINDOW_MS).toISOString();
+  const answer = await deps.db.transaction().execute(async (trx) => {
+    const locked = await lockSession(trx, deps.dbKind, sessionId);
+    if (!locked) throw new AppError('not_found', 'No such session.');
+    requireInPerson(locked);
+    const b = await findActiveBooking(trx, sessionId, actor.id);
+    if (!b || b.seat !== 'in_person' || !(repo.SEATED as readonly string[]).includes(b.status)) {
+      throw new AppError('not_attendee', 'Only people with a confirmed in-person seat can check in to this session.');
+    }
+    const opens = Date.parse(locked.starts_at) - locked.join_opens_minutes * MINUTE;
+    if (now.getTime() < opens || now.getTime() >= Date.parse(locked.ends_at)) {
+      throw new AppError('join_window_closed', `Check-in opens ${locked.join_opens_minutes} minutes before the session starts and closes when it ends.`, { opensAt: new Date(opens).toISOString(), closesAt: locked.ends_at });
+    }
+    if ((await repo.countCheckinFailures(trx, sessionId, actor.id, since)) >= CHECKIN_MAX_FAILURES) return { kind: 'throttled' as const };
+    const secret = await repo.checkinSecret(trx, sessionId, nowIso);
+    if (!verifyCode(secret, sessionId, code, now.getTime())) {
+      // Kept: the transaction commits, and only then is the wrong code answered.
+      await repo.recordCheckinFailure(trx, b.id, nowIso);
+      return { kind: 'wrong' as const };
+    }
+    await repo.mergeInterval(trx, { sessionId, userId: actor.id, source: 'checkin', key: `checkin:${b.id}`, startedAt: nowIso }, nowIso);
+    return { kind: 'in' as const, bookingId: b.id, checkedInAt: await repo.checkinTime(trx, b.id) };
+  });
+  if (answer.kind === 'throttled') {
+    throw new AppError('rate_limited', 'Too many wrong codes in the last 10 minutes. Please ask the trainer to tick you on the register.', undefined, { 'Retry-After': String(CHECKIN_FAILURE_WINDOW_MS / 1000) });
   }
-  const failures = await repo.countCheckinFailures(deps.db, b.id, new Date(now.getTime() - CHECKIN_FAILURE_WINDOW_MS).toISOString());
-  if (failures >= CHECKIN_MAX_FAILURES) throw new AppError('rate_limited', 'Too many wrong codes. Please ask the trainer to tick you on the register.', undefined, { 'Retry-After': '600' });
-  const secret = await repo.checkinSecret(deps.db, sessionId, now.toISOString());
-  if (!verifyCode(secret, sessionId, code, now.getTime())) {
-    await repo.recordCheckinFailure(deps.db, b.id, now.toISOString());
-    throw new AppError('invalid_checkin_code', 'That code is wrong or has expired. Enter the code the trainer is showing now.');
-  }
-  await deps.db.transaction().execute((trx) =>
-    repo.mergeInterval(trx, { sessionId, userId: actor.id, source: 'checkin', key: `checkin:${b.id}`, startedAt: now.toISOString() }, now.toISOString()),
-  );
-  const row = await deps.db.selectFrom('presence_intervals').select('started_at').where('source', '=', 'checkin').where('key', '=', `checkin:${b.id}`).executeTakeFirstOrThrow();
-  return { bookingId: b.id, checkedInAt: row.started_at! };
+  if (answer.kind === 'wrong') throw new AppError('invalid_checkin_code', 'That code is wrong or has expired. Enter the code the trainer is showing now.');
+  return { bookingId: answer.bookingId, checkedInAt: answer.checkedInAt };
 }
 
 // ---------------------------------------------------------------- outcomes
 
-/** Writes each seated booking's outcome (attended/absent) and its minutes for a session. */
-export async function finaliseSession(deps: Deps, s: SessionRow): Promise<number> {
-  const rows = await computeRows(deps, s);
-  const nowIso = deps.now().toISOString();
-  await deps.db.transaction().execute(async (trx) => {
-    for (const r of rows) {
-      await repo.saveResult(trx, { booking_id: r.bookingId, session_id: s.id, user_id: r.userId, minutes: r.minutes, attended: r.attended ? 1 : 0, source: r.source, computed_at: nowIso });
-      const status = r.attended ? 'attended' : 'absent';
-      if (r.status !== status) await repo.setBookingStatus(trx, r.bookingId, status, nowIso);
-    }
-  });
+/**
+ * Writes each seated booking's outcome (attended/absent) and its minutes, computed from what
+ * `trx` reads. The caller holds the session's lock (lockSession), taken before anything of
+ * it was read: every writer of outcomes takes it first, so one that read older presence
+ * cannot commit after one that read newer, and the last word is always the newest.
+ */
+async function writeOutcomes(trx: Transaction<Database>, now: Date, s: SessionRow): Promise<number> {
+  const rows = await computeRows(trx, now.getTime(), s);
+  const nowIso = now.toISOString();
+  for (const r of rows) {
+    await repo.saveResult(trx, { booking_id: r.bookingId, session_id: s.id, user_id: r.userId, minutes: r.minutes, attended: r.attended ? 1 : 0, source: r.source, computed_at: nowIso });
+    const status = r.attended ? 'attended' : 'absent';
+    if (r.status !== status) await repo.setBookingStatus(trx, r.bookingId, status, nowIso);
+  }
   return rows.length;
 }
+
+/** Whether a session's outcomes are to be written now: held (not cancelled) and past its outcome time. */
+const isOver = (s: SessionRow, now: Date) => s.status === 'scheduled' && outcomeDue(s, now);
 
 /** Whether a session's outcome time (its end and the grace after it) has come. */
 export const outcomeDue = (s: Pick<SessionRow, 'ends_at'>, now: Date) => Date.parse(s.ends_at) + OUTCOME_GRACE_MS <= now.getTime();
@@ -220,7 +270,8 @@ export const outcomeDue = (s: Pick<SessionRow, 'ends_at'>, now: Date) => Date.pa
  * A session whose times moved to ones that have not begun yet is a new occurrence: every
  * register entry and presence interval recorded so far was made before it and is about the
  * old times (a check-in or a connection never closed would otherwise count up to the new
- * date's end, and a tick would win over whatever happens then), so they are cleared too.
+ * date's end, and a tick would win over whatever happens then), so they are cleared too,
+ * with the captions said then (the new occurrence's transcript starts empty).
  * Moved times that have begun (a session under way made to end later) keep them: they are
  * about the same occurrence. A change of the threshold alone keeps them.
  */
@@ -231,12 +282,20 @@ export async function outcomesAfterSessionChange(trx: Transaction<Database>, dep
   if (!outcomeDue(after, now)) await repo.reopenOutcomes(trx, after.id, now.toISOString());
 }
 
-/** Re-finalises a session whose outcome time has passed (after late data, a register change or a change of its times). */
-export async function finaliseSessionIfOver(deps: Deps, sessionId: string) {
-  const s = await findSession(deps.db, sessionId);
-  if (!s || s.status !== 'scheduled') return;
-  if (!outcomeDue(s, deps.now())) return;
-  await finaliseSession(deps, s);
+/**
+ * Writes a session's outcomes if its outcome time has passed (after late data, a register
+ * change or a change of its times, and from the outcome job), under the session's lock,
+ * from what is stored when the lock is held. The number of bookings written.
+ */
+export async function finaliseSessionIfOver(deps: Deps, sessionId: string): Promise<number> {
+  // A first look without a write lock: most callers ask about sessions not over yet.
+  const seen = await findSession(deps.db, sessionId);
+  if (!seen || !isOver(seen, deps.now())) return 0;
+  return deps.db.transaction().execute(async (trx) => {
+    const s = await lockSession(trx, deps.dbKind, sessionId);
+    const now = deps.now();
+    return s && isOver(s, now) ? writeOutcomes(trx, now, s) : 0;
+  });
 }
 
 /** Job: bookings of sessions that ended (plus a grace period) become attended or absent. */
@@ -246,7 +305,7 @@ export async function recordAttendanceOutcomes(deps: Deps): Promise<number> {
   let n = 0;
   for (const s of due) {
     try {
-      n += await finaliseSession(deps, s);
+      n += await finaliseSessionIfOver(deps, s.id);
     } catch (e) {
       // One session's trouble must not stop the job loop (mail delivery runs after this).
       deps.logger.warn('attendance outcome failed', { sessionId: s.id, error: String((e as Error)?.message ?? e) });

@@ -21,7 +21,8 @@ import type { Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
 import { writeTransaction } from '../platform/transactions.js';
 import { attendeesCsv } from './attendees-csv.js';
-import { audienceLabels, findBooking, isTrainerOf, viewerFor } from './repository.js';
+import { placeChanged } from './events.js';
+import { audienceLabels, findBooking, isTrainerOf, unplacedStaff, viewerFor } from './repository.js';
 import * as engine from './service.js';
 import * as views from './views.js';
 
@@ -42,8 +43,15 @@ async function changed(deps: Deps, id: string, change: (trx: Transaction<Databas
   return (await views.bookingView(deps.db, id))!;
 }
 
+/** As `changed`, for a change that may end someone's right to a place (cancel, remove, move): those who follow places hear of it once committed. */
+async function changedPlace(deps: Deps, id: string, change: (trx: Transaction<Database>) => Promise<unknown>): Promise<Booking> {
+  const b = await changed(deps, id, change);
+  await placeChanged(deps, { sessionId: b.sessionId, userId: b.userId });
+  return b;
+}
+
 /** Cancels a booking or a queue place (its owner, or someone who may act for them); the queue moves up. */
-export const cancel = (deps: Deps, actor: AuthUser, id: string) => changed(deps, id, (trx) => engine.cancelBooking(trx, deps, actor, id));
+export const cancel = (deps: Deps, actor: AuthUser, id: string) => changedPlace(deps, id, (trx) => engine.cancelBooking(trx, deps, actor, id));
 /** Takes an offered seat (its owner). */
 export const accept = (deps: Deps, actor: AuthUser, id: string) => changed(deps, id, (trx) => engine.acceptOffer(trx, deps, actor, id));
 /** Turns down an offered seat (its owner). */
@@ -65,13 +73,13 @@ async function requireManagerOfBooking(deps: Deps, actor: AuthUser, id: string) 
 /** Moves a person to the other seat kind of a hybrid session (its trainers, admin); they are told. */
 export async function moveSeat(deps: Deps, actor: AuthUser, id: string, seat: SeatKind): Promise<Booking> {
   await requireManagerOfBooking(deps, actor, id);
-  return changed(deps, id, (trx) => engine.moveSeat(trx, deps, id, seat));
+  return changedPlace(deps, id, (trx) => engine.moveSeat(trx, deps, id, seat));
 }
 
 /** Takes a person off a session with a reason they are sent (its trainers, admin); the queue moves up. */
 export async function remove(deps: Deps, actor: AuthUser, id: string, reason: string): Promise<Booking> {
   await requireManagerOfBooking(deps, actor, id);
-  return changed(deps, id, (trx) => engine.removeBooking(trx, deps, id, reason));
+  return changedPlace(deps, id, (trx) => engine.removeBooking(trx, deps, id, reason));
 }
 
 /** A session's roster in queue order: office staff see their organisations' staff on it; its trainers and admins everyone. */
@@ -108,15 +116,40 @@ export async function holdsFor(deps: Deps, actor: AuthUser, sessionId: string) {
   return items;
 }
 
-/** The organisations seats may be held for on a session (its trainers and in-house leads, admin). */
-export async function holdableOrgsFor(deps: Deps, actor: AuthUser, sessionId: string) {
-  await engine.requireSessionManager(deps, actor, sessionId);
-  return engine.holdableOrgs(deps, sessionId);
+/**
+ * For whom the caller may hold seats on a session: any organisation it is for (null) to its
+ * trainers, in-house leads and administrators; its own organisations (those it books for)
+ * to other office staff, who hold seats for their school; no one else.
+ */
+async function holdScope(deps: Deps, actor: AuthUser, sessionId: string): Promise<readonly string[] | null> {
+  try {
+    await engine.requireSessionManager(deps, actor, sessionId);
+    return null;
+  } catch (e) {
+    if (actor.role !== 'office' || !(e instanceof AppError) || e.code !== 'forbidden') throw e;
+    return (await orgsActableBy(deps.db, actor)).ids;
+  }
 }
 
-/** Holds seats of a kind for an organisation (its trainers and in-house leads, admin); 0 removes the hold. */
+/** The organisations the caller may hold seats for on a session (see holdScope). */
+export async function holdableOrgsFor(deps: Deps, actor: AuthUser, sessionId: string) {
+  const scope = await holdScope(deps, actor, sessionId);
+  const orgs = await engine.holdableOrgs(deps, sessionId);
+  return scope === null ? orgs : orgs.filter((o) => scope.includes(o.id));
+}
+
+/**
+ * Holds seats of a kind for an organisation; 0 removes the hold. Office staff hold for their
+ * own organisations only (another's is 404, as if it did not exist), from seats nobody has,
+ * and no more than they could fill: the seats already claimed plus their staff with no place
+ * on the session yet.
+ */
 export async function holdSeats(deps: Deps, actor: AuthUser, sessionId: string, hold: { orgId: string; seat: SeatKind; seats: number }) {
-  await engine.requireSessionManager(deps, actor, sessionId);
-  if (!(await findOrg(deps.db, hold.orgId))) throw new AppError('validation_failed', 'That organisation does not exist.', { issues: [{ path: 'orgId', message: 'not found' }] });
-  await writeTransaction(deps, (trx) => engine.setHold(trx, deps, sessionId, hold.orgId, hold.seat, hold.seats));
+  const scope = await holdScope(deps, actor, sessionId);
+  if (scope !== null && !scope.includes(hold.orgId)) throw new AppError('not_found', 'No such organisation among those you book for.');
+  const org = await findOrg(deps.db, hold.orgId);
+  if (!org) throw new AppError('validation_failed', 'That organisation does not exist.', { issues: [{ path: 'orgId', message: 'not found' }] });
+  await writeTransaction(deps, (trx) =>
+    engine.setHold(trx, deps, sessionId, hold.orgId, hold.seat, hold.seats, scope === null ? undefined : { name: org.name, unplaced: (t) => unplacedStaff(t, sessionId, hold.orgId) }),
+  );
 }

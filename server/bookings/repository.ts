@@ -637,3 +637,18 @@ export async function sessionsWithPlacesOf(trx: Q, userId: string, nowIso: strin
 export function activeBookingsOfSession(trx: Q, sessionId: string) {
   return trx.selectFrom('bookings').selectAll().where('session_id', '=', sessionId).where('status', 'in', ['confirmed', 'waitlisted', 'offered']).orderBy('queue_seq').execute();
 }
+
+/** How many of an organisation's own people (staff and office, accounts on) have no place on a session: a hold its office sets may not exceed what they could fill. */
+export async function unplacedStaff(db: Q, sessionId: string, orgId: string): Promise<number> {
+  const row = await db
+    .selectFrom('users as u')
+    .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
+    .where('u.org_id', '=', orgId)
+    .where('u.role', 'in', ['staff', 'office'])
+    .where('u.disabled_at', 'is', null)
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom('bookings as b').select('b.id').whereRef('b.user_id', '=', 'u.id').where('b.session_id', '=', sessionId).where('b.status', '!=', 'cancelled'))),
+    )
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -514,7 +514,12 @@ export async function cancelAllForSession(trx: Trx, deps: Deps, s: SessionRow, r
 }
 
 /** Sets how many seats of a kind a session holds for an organisation (0 removes the hold). */
-export async function setHold(trx: Trx, deps: Deps, sessionId: string, orgId: string, seat: SeatKind, seats: number) {
+/**
+ * Sets an organisation's hold of `seat` seats on a session. `bound` (office staff holding for
+ * their own school) limits a larger hold to what the school could fill: the seats already
+ * claimed plus its staff with no place on the session yet, counted under the session's lock.
+ */
+export async function setHold(trx: Trx, deps: Deps, sessionId: string, orgId: string, seat: SeatKind, seats: number, bound?: { name: string; unplaced: (trx: Trx) => Promise<number> }) {
   const s = await lockOpenSession(trx, deps, sessionId);
   if (!seatsOfMode(s.mode).includes(seat)) throw new AppError('validation_failed', 'This session has no seats of that kind.', { issues: [{ path: 'seat', message: 'not offered by this session' }] });
   if (seats > 0 && !(await repo.orgInAudience(trx, s.id, orgId))) {
@@ -527,7 +532,14 @@ export async function setHold(trx: Trx, deps: Deps, sessionId: string, orgId: st
   const room = state.capacity - state.confirmed - state.offered - others;
   const wanted = Math.max(0, seats - claimed);
   // Fewer held seats than now is always possible (even once the hold is released and the seats taken).
-  if (seats > (current?.seats ?? 0) && wanted > room) throw new AppError('conflict', `Only ${room} more seat(s) can be held on this session.`, { available: room });
+  if (seats > (current?.seats ?? 0) && wanted > room) throw new AppError('conflict', room > 0 ? `Only ${room} more seat(s) can be held on this session.` : 'No more seats can be held on this session: every seat is taken or held.', { available: Math.max(0, room) });
+  if (bound && seats > (current?.seats ?? 0)) {
+    const most = claimed + (await bound.unplaced(trx));
+    if (seats > most) {
+      const who = most - claimed === 1 ? 'one member of staff' : `${most - claimed} members of staff`;
+      throw new AppError('conflict', `${bound.name} can hold at most ${most} ${seatWord(seat)} seat(s) here: ${claimed ? `${claimed} already claimed, and ` : ''}${who} with no place on this session yet.`, { available: Math.max(0, most) });
+    }
+  }
   await repo.setHoldSeats(trx, { session_id: s.id, org_id: orgId, seat, seats, claimed, id: randomUUID(), created_at: deps.now().toISOString() });
   await promoteWaitlist(trx, deps, s, seat);
 }

@@ -234,14 +234,44 @@ export async function upsertCaption(trx: Q, row: Database['caption_segments']) {
     .execute();
 }
 
-/** How many caption segments (interim or final) a session holds, and their characters in all. */
-export async function captionTotals(db: Q, sessionId: string): Promise<{ segments: number; chars: number }> {
+/** Caption segments (interim or final) and their characters. */
+export interface CaptionUse {
+  segments: number;
+  chars: number;
+}
+
+/**
+ * What a session's captions use, in one statement: those written by its trainers (and the
+ * speech-to-text agent's, which a trainer's browser stores), those written by everyone else
+ * together, and those written by one of them (`authorId`).
+ */
+export async function captionUsage(db: Q, sessionId: string, authorId: string): Promise<{ trainers: CaptionUse; others: CaptionUse; author: CaptionUse }> {
+  const byTrainer = sql<boolean>`author_id in (select user_id from session_trainers where session_id = ${sessionId})`;
+  const mine = sql<boolean>`author_id = ${authorId}`;
   const row = await db
     .selectFrom('caption_segments')
-    .select([sql<number | string>`count(*)`.as('segments'), sql<number | string | null>`sum(length(text))`.as('chars')])
+    .select([
+      sql<number | string | null>`sum(case when ${byTrainer} then 1 else 0 end)`.as('trainer_segments'),
+      sql<number | string | null>`sum(case when ${byTrainer} then length(text) else 0 end)`.as('trainer_chars'),
+      sql<number | string>`count(*)`.as('segments'),
+      sql<number | string | null>`sum(length(text))`.as('chars'),
+      sql<number | string | null>`sum(case when ${mine} then 1 else 0 end)`.as('author_segments'),
+      sql<number | string | null>`sum(case when ${mine} then length(text) else 0 end)`.as('author_chars'),
+    ])
     .where('session_id', '=', sessionId)
     .executeTakeFirst();
-  return { segments: Number(row?.segments ?? 0), chars: Number(row?.chars ?? 0) };
+  const n = (v: number | string | null | undefined) => Number(v ?? 0);
+  const trainers = { segments: n(row?.trainer_segments), chars: n(row?.trainer_chars) };
+  return {
+    trainers,
+    others: { segments: n(row?.segments) - trainers.segments, chars: n(row?.chars) - trainers.chars },
+    author: { segments: n(row?.author_segments), chars: n(row?.author_chars) },
+  };
+}
+
+/** Deletes an author's unfinished (interim) segments of a session other than `keep`: a new segment supersedes them. */
+export async function dropInterimCaptions(trx: Q, sessionId: string, authorId: string, keep: string) {
+  await trx.deleteFrom('caption_segments').where('session_id', '=', sessionId).where('author_id', '=', authorId).where('final', '=', 0).where('segment_id', '<>', keep).execute();
 }
 
 export function finalCaptions(db: Q, sessionId: string) {
@@ -301,8 +331,10 @@ export function removals(db: Q, sessionId: string) {
 
 /**
  * Which of these (session, person) pairs are kept out of the session's room: removed from
- * it, or the room was ended for everyone. One query for all of them (the webhook path asks
- * for every join LiveKit reports), by pairKey.
+ * it, the room was ended for everyone, the session was cancelled, or the person holds no
+ * confirmed online place on it (never had one, cancelled it, was taken off it or moved to
+ * an in-person seat). Trainers hold no place: the caller leaves them in. One query for all
+ * of them (the webhook path asks for every join LiveKit reports), by pairKey.
  */
 export async function keptOutAmong(db: Q, pairs: readonly { sessionId: string; userId: string }[]): Promise<Set<string>> {
   const out = new Set<string>();
@@ -310,7 +342,9 @@ export async function keptOutAmong(db: Q, pairs: readonly { sessionId: string; u
     const { rows } = await sql<{ session_id: string; user_id: string }>`with p (session_id, user_id) as (${pairRows(db, pairs.slice(at, at + KEPT_OUT_ROWS))})
       select p.session_id, p.user_id from p
       where exists (select 1 from live_removals r where r.session_id = p.session_id and r.user_id = p.user_id)
-         or exists (select 1 from live_room_ends e where e.session_id = p.session_id)`.execute(db);
+         or exists (select 1 from live_room_ends e where e.session_id = p.session_id)
+         or exists (select 1 from sessions s where s.id = p.session_id and s.status = 'cancelled')
+         or not exists (select 1 from bookings b where b.session_id = p.session_id and b.user_id = p.user_id and b.status = 'confirmed' and b.seat = 'online')`.execute(db);
     for (const r of rows) out.add(pairKey(r.session_id, r.user_id));
   }
   return out;
@@ -329,8 +363,20 @@ export async function reopenRoom(db: Q, sessionId: string) {
   await db.deleteFrom('live_room_ends').where('session_id', '=', sessionId).execute();
 }
 
+/**
+ * Whether a trainer assigned this person to caption the session and they still hold the
+ * captioner flag: an administrator taking the flag away takes the assignment's power with it.
+ */
 export async function isAssignedCaptioner(db: Q, sessionId: string, userId: string): Promise<boolean> {
-  return (await db.selectFrom('live_captioners').select('user_id').where('session_id', '=', sessionId).where('user_id', '=', userId).executeTakeFirst()) !== undefined;
+  const row = await db
+    .selectFrom('live_captioners')
+    .innerJoin('users', 'users.id', 'live_captioners.user_id')
+    .select('live_captioners.user_id')
+    .where('live_captioners.session_id', '=', sessionId)
+    .where('live_captioners.user_id', '=', userId)
+    .where('users.captioner', '=', 1)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 export async function setCaptioner(db: Q, sessionId: string, userId: string, assigned: boolean, by: string, at: string) {

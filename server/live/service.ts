@@ -263,7 +263,8 @@ export async function setCaptioner(deps: Deps, actor: AuthUser, sessionId: strin
   const user = userId ? await findUserById(deps.db, userId) : undefined;
   const booking = userId ? await findActiveBooking(deps.db, sessionId, userId) : undefined;
   if (!userId || !user || !booking || !SEATED.includes(booking.status)) throw new AppError('not_found', 'That person does not have a place at this session.');
-  if (!user.captioner) throw new AppError('conflict', 'Only people an administrator made captioners can be assigned to caption a session.');
+  // Taking an assignment back is always allowed (their flag may have gone since: the assignment then has no power anyway).
+  if (assigned && !user.captioner) throw new AppError('conflict', 'Only people an administrator made captioners can be assigned to caption a session.');
   await repo.setCaptioner(deps.db, sessionId, userId, assigned, actor.id, deps.now().toISOString());
   const role: RoomRole = assigned ? 'captioner' : 'attendee';
   if (!deps.config.livekit) return { applied: false };
@@ -358,17 +359,56 @@ const keptOut = perDatabase((deps: Deps) =>
 );
 
 /**
- * LiveKit cannot revoke a join token, so someone removed (or an attendee after "End for
- * everyone") could reconnect with a token they still hold until it expires: when LiveKit
- * reports them joining, they are removed again. Best effort: a LiveKit failure is logged.
+ * LiveKit cannot revoke a join token, so someone kept out (removed, every attendee after
+ * "End for everyone" or once the session is cancelled, anyone who no longer holds a
+ * confirmed online place) could reconnect with a token they still hold until it expires:
+ * when LiveKit reports them joining, they are removed again. Best effort: a LiveKit failure
+ * is logged.
  */
 async function keepOut(deps: Deps, sessionId: string, identity: string) {
   const userId = userIdOfIdentity(identity);
   if (!userId || !(await keptOut(deps)(pairKey(sessionId, userId))) || (await isTrainerOf(deps.db, sessionId, userId))) return;
+  await disconnect(deps, sessionId, identity);
+}
+
+/** Removes a connection from a session's room, best effort: not connected is fine, a LiveKit failure is logged. */
+async function disconnect(deps: Deps, sessionId: string, identity: string) {
   try {
-    await callLiveKit(deps, 'remove that participant', (c) => c.removeParticipant(roomNameOf(sessionId), identity));
+    await onConnection(deps, 'remove that participant', (c) => c.removeParticipant(roomNameOf(sessionId), identity));
   } catch (e) {
     deps.logger.warn('could not remove a participant who may not join', { sessionId, error: String((e as Error)?.message ?? e) });
+  }
+}
+
+/** Whether a session's live room can be open now: scheduled, online seats, from the join window opening until the last poll after the end. */
+function roomMayBeOpen(deps: Deps, s: SessionRow) {
+  const { opensAt, closesAt } = joinWindow(s);
+  const now = deps.now().getTime();
+  return deps.config.livekit !== null && s.mode !== 'in_person' && now >= opensAt.getTime() && now < closesAt.getTime() + AFTER_END_GRACE_MS;
+}
+
+/**
+ * After a change to someone's place has committed (cancelled, taken off the session, moved
+ * to another seat): when the room can be open and they may no longer be in it, they are
+ * disconnected now, not only when they next reconnect. Best effort, as keepOut.
+ */
+export async function disconnectIfPlaceGone(deps: Deps, change: { sessionId: string; userId: string }) {
+  const s = await findSession(deps.db, change.sessionId);
+  if (!s || !roomMayBeOpen(deps, s)) return;
+  await keepOut(deps, s.id, identityOf(change.userId));
+}
+
+/**
+ * After a session's cancellation has committed: its room, if live, is closed, which
+ * disconnects everyone (a token still held is refused again by keepOut). Best effort.
+ */
+export async function sessionCancelled(deps: Deps, sessionId: string) {
+  const s = await findSession(deps.db, sessionId);
+  if (!s || !roomMayBeOpen(deps, s)) return;
+  try {
+    await onConnection(deps, 'close the room', (c) => c.deleteRoom(roomNameOf(sessionId)));
+  } catch (e) {
+    deps.logger.warn('could not close the room of a cancelled session', { sessionId, error: String((e as Error)?.message ?? e) });
   }
 }
 
@@ -605,26 +645,52 @@ export async function reportPresence(deps: Deps, actor: AuthUser, sessionId: str
 const SEATED = ['confirmed', 'attended', 'absent'];
 
 /**
- * What one session's transcript may hold: caption segments (interim or final) and their
- * characters in all. A six-hour day, captioned by an agent and two speakers, stays well
- * under both; without them one attendee could make the transcript any size, and every
- * reader pays for it.
+ * What one session's transcript may hold, as caption segments (interim or final) and their
+ * characters. Its trainers' captions (with the speech-to-text agent's, which a trainer's
+ * browser stores) have MAX_CAPTION_SEGMENTS and MAX_CAPTION_CHARS to themselves: what
+ * anyone else saves never counts against them. Everyone else together may add at most
+ * MAX_OTHERS_CAPTION_*, and each of them at most MAX_AUTHOR_CAPTION_* (an assigned
+ * captioner, who captions every speaker, MAX_CAPTIONER_CAPTION_*), so no one attendee can
+ * fill the transcript or starve the others. A six-hour day, captioned by an agent and two
+ * speakers, stays well under all of them; without them one attendee could make the
+ * transcript any size, and every reader pays for it.
  */
 export const MAX_CAPTION_SEGMENTS = 20_000;
 export const MAX_CAPTION_CHARS = 2_000_000;
+export const MAX_OTHERS_CAPTION_SEGMENTS = 10_000;
+export const MAX_OTHERS_CAPTION_CHARS = 1_000_000;
+/** About three hours of one person's continuous speech (at about 150 words a minute). */
+export const MAX_AUTHOR_CAPTION_SEGMENTS = 2_000;
+export const MAX_AUTHOR_CAPTION_CHARS = 150_000;
+/** A whole day typed by a human captioner. */
+export const MAX_CAPTIONER_CAPTION_SEGMENTS = 5_000;
+export const MAX_CAPTIONER_CAPTION_CHARS = 400_000;
 
 const toIso = (m: string | number | undefined, fallback: Date) => (m === undefined ? fallback.toISOString() : new Date(m).toISOString());
+const count = (n: number) => n.toLocaleString('en-GB');
+
+/** Refuses a caption that would take a pool of the transcript past its limits. */
+function requireRoom(use: repo.CaptionUse, added: { segments: number; chars: number }, max: { segments: number; chars: number }, message: (max: string) => string) {
+  if ((added.segments > 0 && use.segments + added.segments > max.segments) || (added.chars > 0 && use.chars + added.chars > max.chars)) {
+    throw new AppError('conflict', message(`at most ${count(max.segments)} captions and ${count(max.chars)} characters`), { maxSegments: max.segments, maxChars: max.chars });
+  }
+}
 
 /**
- * Stores a caption segment. Trainers, and captioners a trainer assigned to the session,
- * caption anyone (a trainer also stores what a speech-to-text agent said, naming the
- * speaker). A captioner not assigned, and in a workshop or once invited to speak a
- * confirmed attendee, caption only their own words: their text is stored as theirs. The
- * same segment id replaces the earlier text, except that a late interim never replaces a
- * final, and only the segment's author or a trainer may replace it.
+ * Stores a caption segment. Trainers, and captioners a trainer assigned to the session (who
+ * still hold the captioner flag), caption anyone (a trainer also stores what a
+ * speech-to-text agent said, naming the speaker). A captioner not assigned, and in a
+ * workshop or once invited to speak a confirmed attendee, caption only their own words:
+ * their text is stored as theirs. Anyone but a trainer is refused, as joining is, once a
+ * trainer removed them or ended the room for everyone, and names their segments
+ * `user-<their id>-…` (as the web client does), so no one can take another's segment id
+ * first. The same segment id replaces the earlier text, except that a late interim never
+ * replaces a final, and only the segment's author or a trainer may replace it. Limits: see
+ * MAX_CAPTION_SEGMENTS; someone not a trainer keeps one unfinished segment at a time.
  */
 export async function saveCaption(deps: Deps, actor: AuthUser, sessionId: string, input: CaptionInput) {
   const s = await requireSession(deps, sessionId);
+  if (s.status === 'cancelled') throw new AppError('session_cancelled', 'This session has been cancelled.');
   const trainer = await isTrainerOf(deps.db, sessionId, actor.id);
   const booking = trainer ? undefined : await findActiveBooking(deps.db, sessionId, actor.id);
   const booked = !!booking && SEATED.includes(booking.status);
@@ -642,6 +708,13 @@ export async function saveCaption(deps: Deps, actor: AuthUser, sessionId: string
     speakerIdentity = self;
   } else {
     throw new AppError('forbidden', 'Only the trainer, a captioner or a speaker can publish captions for this session.');
+  }
+  if (!trainer) {
+    await requireNotKeptOut(deps, sessionId, actor.id);
+    // Segment ids travel to everyone in the room: one not bound to its author could be taken first.
+    if (!input.segmentId.startsWith(`${self}-`)) {
+      throw new AppError('validation_failed', `A caption’s segment id must begin with your own identity (“${self}-”), as the room page makes them.`, { issues: [{ path: 'segmentId', message: `must begin with ${self}-` }] });
+    }
   }
   // Captions come from the live room, so they are taken while it can be open: from the join
   // window opening until the rooms are last polled after the end (a last segment arrives late).
@@ -670,12 +743,19 @@ export async function saveCaption(deps: Deps, actor: AuthUser, sessionId: string
     const before = existing && { segmentId: existing.segment_id, text: existing.text, final: existing.final === 1, startedAt: existing.started_at, endedAt: existing.ended_at, speakerIdentity: existing.speaker_identity };
     const kept = before ? mergeSegment(before, incoming) : incoming;
     if (kept !== before) {
-      const totals = await repo.captionTotals(trx, sessionId);
-      if ((!existing && totals.segments >= MAX_CAPTION_SEGMENTS) || totals.chars - (existing?.text.length ?? 0) + kept.text.length > MAX_CAPTION_CHARS) {
-        throw new AppError('conflict', `This session’s transcript is full (at most ${MAX_CAPTION_SEGMENTS.toLocaleString('en-GB')} captions and ${MAX_CAPTION_CHARS.toLocaleString('en-GB')} characters), so no more captions can be saved for it.`, {
-          maxSegments: MAX_CAPTION_SEGMENTS,
-          maxChars: MAX_CAPTION_CHARS,
-        });
+      // A person speaks or types one line at a time: their new segment ends any other they
+      // left unfinished, so interim text (never in the transcript) cannot pile up unseen.
+      if (!trainer) await repo.dropInterimCaptions(trx, sessionId, actor.id, input.segmentId);
+      const use = await repo.captionUsage(trx, sessionId, actor.id);
+      // What this write adds to its author's pool (a trainer's rewrite moves the segment into the trainers').
+      const movesPool = !!existing && existing.author_id !== actor.id;
+      const added = { segments: existing && !movesPool ? 0 : 1, chars: kept.text.length - (existing && !movesPool ? existing.text.length : 0) };
+      if (trainer) {
+        requireRoom(use.trainers, added, { segments: MAX_CAPTION_SEGMENTS, chars: MAX_CAPTION_CHARS }, (max) => `This session’s transcript is full (${max}), so no more captions can be saved for it.`);
+      } else {
+        const own = assigned ? { segments: MAX_CAPTIONER_CAPTION_SEGMENTS, chars: MAX_CAPTIONER_CAPTION_CHARS } : { segments: MAX_AUTHOR_CAPTION_SEGMENTS, chars: MAX_AUTHOR_CAPTION_CHARS };
+        requireRoom(use.author, added, own, (max) => `You have used the captions one person may save for this session (${max}), so no more of yours can be saved; the trainers’ captions are still saved.`);
+        requireRoom(use.others, added, { segments: MAX_OTHERS_CAPTION_SEGMENTS, chars: MAX_OTHERS_CAPTION_CHARS }, (max) => `Attendees’ and captioners’ captions have filled their part of this session’s transcript (${max} between them), so no more can be saved; the trainers’ captions are still saved.`);
       }
       await repo.upsertCaption(trx, {
         session_id: sessionId,

@@ -36,6 +36,7 @@ import { requireLeadMayPublish } from './leads.js';
 import { callerHasTimetable, fitsForSessions } from '../timetables/service.js';
 import { finaliseSessionIfOver, outcomesAfterSessionChange } from '../attendance/service.js';
 import { reopenRoom } from '../live/repository.js';
+import { sessionCancelled } from '../live/service.js';
 
 /** A session as `viewerOrgId`'s people see it (their organisation's held seats count as free to them). */
 export function toSession(row: repo.SessionViewRow, trainerIds: string[], seats: Record<SeatKind, SeatState>, viewerOrgId: string | null = null, names: ReadonlyMap<string, string> = new Map()): Session {
@@ -467,6 +468,8 @@ export async function cancelSession(deps: Deps, actor: AuthUser, id: string, rea
     await repo.updateSession(trx, id, { status: 'cancelled', revision: cancelled.revision, updated_at: now });
     told = await engine.cancelAllForSession(trx, deps, cancelled, reason);
   });
+  // Its live room, if running, closes now, disconnecting everyone (best effort).
+  await sessionCancelled(deps, id);
   return { ...(await getSession(deps, id)), told };
 }
 

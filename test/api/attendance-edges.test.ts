@@ -159,6 +159,24 @@ describe('a moved session is recorded from what happens at its new times', () =>
     expect(await intervalsOf(s.id)).toEqual([]);
   });
 
+  it('captions said at the old times are not in the moved session’s transcript', async () => {
+    const org = await t.org();
+    const s = await t.session({ startsAt: START, endsAt: END, roomKind: 'workshop' });
+    const staff = await t.user('staff', org.id);
+    expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: staff, body: { seat: 'online' } })).status).toBe(201);
+    t.clock.set(at('16:05'));
+    const said = await t.request('POST', `/api/sessions/${s.id}/captions`, { as: s.trainer, body: { segmentId: 'old-1', text: 'Said on the old date', final: true } });
+    expect(said.status).toBe(200);
+    t.clock.set(at('16:10'));
+    expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: NEXT })).status).toBe(200);
+    t.clock.set('2026-02-17T16:05:00.000Z');
+    expect((await t.request('POST', `/api/sessions/${s.id}/captions`, { as: s.trainer, body: { segmentId: 'new-1', text: 'Said on the new date', final: true } })).status).toBe(200);
+    const vtt = await t.request('GET', `/api/sessions/${s.id}/transcript.vtt`, { as: staff });
+    expect(vtt.status).toBe(200);
+    expect(vtt.text).not.toContain('Said on the old date');
+    expect(vtt.text).toContain('Said on the new date');
+  });
+
   it('times changed while the session is still ahead clear register entries; an edit that leaves the times keeps them', async () => {
     const org = await t.org();
     const s = await t.session({ startsAt: START, endsAt: END });

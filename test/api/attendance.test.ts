@@ -103,6 +103,72 @@ describe('in-person check-in', () => {
   });
 });
 
+describe('guessing check-in codes', () => {
+  async function hall() {
+    const org = await t.org();
+    const s = await t.session({ mode: 'hybrid', venue: 'Hall', startsAt: START, endsAt: END, capacity: { inPerson: 5, online: 5 } });
+    const staff = await t.user('staff', org.id);
+    const bookingId = await book(s.id, staff, 'in_person');
+    return { s, staff, bookingId, org };
+  }
+  /** A code that is neither this minute's nor the last one's (both are accepted). */
+  async function wrongCode(sessionId: string) {
+    const secret = await secretOf(sessionId);
+    const now = t.clock.now().getTime();
+    const good = new Set([currentCode(secret, sessionId, now).code, currentCode(secret, sessionId, now - M).code]);
+    return ['000000', '111111', '222222'].find((c) => !good.has(c))!;
+  }
+  const checkin = (sessionId: string, u: TestUser, code: string) => t.request('POST', `/api/sessions/${sessionId}/checkin`, { as: u, body: { code } });
+  const codes = (answers: { json: any }[]) => answers.map((r) => r.json?.error?.code ?? 'ok');
+
+  it('checks at most 5 wrong codes in 10 minutes, however many are sent at once', async () => {
+    const { s, staff } = await hall();
+    t.clock.set(START);
+    expect((await t.request('GET', `/api/sessions/${s.id}/checkin-code`, { as: s.trainer })).status).toBe(200);
+    const wrong = await wrongCode(s.id);
+    const answers = codes(await Promise.all(Array.from({ length: 40 }, () => checkin(s.id, staff, wrong))));
+    expect(answers.filter((c) => c === 'invalid_checkin_code').length).toBeLessThanOrEqual(5);
+    expect(answers.filter((c) => c !== 'invalid_checkin_code').every((c) => c === 'rate_limited')).toBe(true);
+    expect(await t.db.selectFrom('checkin_failures').selectAll().execute()).toHaveLength(5);
+  });
+
+  it('counts wrong codes per person and session: cancelling and booking again gives no fresh guesses', async () => {
+    const { s, staff, bookingId } = await hall();
+    t.clock.set(START);
+    const { code } = (await t.request('GET', `/api/sessions/${s.id}/checkin-code`, { as: s.trainer })).json;
+    const wrong = await wrongCode(s.id);
+    const answers: string[] = [];
+    let current = bookingId;
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 6; i++) answers.push(...codes([await checkin(s.id, staff, wrong)]));
+      expect((await t.request('DELETE', `/api/bookings/${current}`, { as: staff })).status).toBe(200);
+      current = await book(s.id, staff, 'in_person');
+    }
+    expect(answers.filter((c) => c === 'invalid_checkin_code')).toHaveLength(5);
+    expect(answers.filter((c) => c === 'rate_limited')).toHaveLength(13);
+    // The right code too is refused until the ten minutes have passed; the trainer's register still works.
+    expect((await checkin(s.id, staff, code)).status).toBe(429);
+    t.clock.set(at('16:10'));
+    const now = currentCode(await secretOf(s.id), s.id, t.clock.now().getTime()).code;
+    expect((await checkin(s.id, staff, now)).status).toBe(200);
+  });
+
+  it('a colleague’s wrong codes do not stop an honest person checking in', async () => {
+    const { s, staff, org } = await hall();
+    const colleague = await t.user('staff', org.id);
+    const colleagueBooking = await book(s.id, colleague, 'in_person');
+    t.clock.set(START);
+    const { code } = (await t.request('GET', `/api/sessions/${s.id}/checkin-code`, { as: s.trainer })).json;
+    const wrong = await wrongCode(s.id);
+    const answers = codes(await Promise.all(Array.from({ length: 8 }, () => checkin(s.id, colleague, wrong))));
+    expect(answers.filter((c) => c === 'invalid_checkin_code')).toHaveLength(5);
+    const honest = await checkin(s.id, staff, code);
+    expect(honest.status).toBe(200);
+    expect((await checkin(s.id, colleague, code)).json.error.code).toBe('rate_limited');
+    expect((await t.request('PUT', `/api/sessions/${s.id}/attendance/${colleagueBooking}`, { as: s.trainer, body: { attended: true } })).status).toBe(200);
+  });
+});
+
 describe('attendance records', () => {
   async function heldSession() {
     const [orgA, orgB] = [await t.org('Oak School'), await t.org('Elm School')];
@@ -168,6 +234,14 @@ describe('attendance records', () => {
     expect((await t.request('GET', `/api/sessions/${s.id}/attendance.csv`, { as: await t.user('staff', orgA.id) })).status).toBe(403);
   });
 
+  it('names the spreadsheet by the session’s date on its own clock, not UTC’s', async () => {
+    // 00:30 BST on 11 June is still 10 June in UTC.
+    const s = await t.session({ startsAt: '2026-06-10T23:30:00.000Z', endsAt: '2026-06-11T01:00:00.000Z' });
+    const res = await t.request('GET', `/api/sessions/${s.id}/attendance.csv`, { as: s.trainer });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toContain(`filename=attendance-2026-06-11-${s.id.slice(0, 8)}.csv`);
+  });
+
   it('keeps a name with a line break in its own cell: no new spreadsheet row, no formula', async () => {
     const { s, a, b } = await heldSession();
     // A name from an identity provider, stored before names were made one line.
@@ -228,6 +302,42 @@ describe('attendance records', () => {
   });
 });
 
+describe('the outcome job and a late webhook at the same time', () => {
+  it('store the outcome of the newest presence, whichever commits last', async () => {
+    const org = await t.org();
+    const [trainer, staff] = [await t.user('trainer'), await t.user('staff', org.id)];
+    for (let round = 0; round < 40; round++) {
+      t.clock.set('2026-02-10T12:00:00.000Z');
+      const s = await t.session({ startsAt: START, endsAt: END }, trainer);
+      const bookingId = await book(s.id, staff, 'online');
+      const hook = async (id: string, event: 'participant_joined' | 'participant_left', when: string) => {
+        const signed = await signedWebhook({
+          id: `${s.id}-${id}`,
+          event,
+          createdAt: BigInt(Date.parse(when) / 1000),
+          room: new Room({ sid: `RM_${s.id}`, name: `session-${s.id}` }),
+          participant: new ParticipantInfo({ sid: `PA_${s.id}`, identity: `user-${staff.id}`, joinedAtMs: BigInt(Date.parse(START)) }),
+        });
+        expect((await t.request('POST', '/api/livekit/webhook', { body: signed.body, headers: signed.headers })).status).toBe(200);
+      };
+      t.clock.set(START);
+      await hook('join', 'participant_joined', START);
+      t.clock.set(at('17:46'));
+      await Promise.all([recordAttendanceOutcomes(t.deps), hook('left', 'participant_left', at('16:20'))]);
+
+      const live = (await t.request('GET', `/api/sessions/${s.id}/attendance`, { as: trainer })).json.items[0];
+      expect([live.minutes, live.attended]).toEqual([20, false]);
+      const stored = await t.db
+        .selectFrom('bookings as b')
+        .innerJoin('attendance_results as r', 'r.booking_id', 'b.id')
+        .select(['b.status', 'r.minutes', 'r.attended'])
+        .where('b.id', '=', bookingId)
+        .executeTakeFirstOrThrow();
+      expect({ round, ...stored }).toEqual({ round, status: 'absent', minutes: 20, attended: 0 });
+    }
+  }, 30_000);
+});
+
 describe('the browser’s own presence reports (fallback)', () => {
   it('count when there is no LiveKit data, and give way as soon as there is', async () => {
     const org = await t.org();
@@ -267,6 +377,41 @@ describe('the browser’s own presence reports (fallback)', () => {
     });
     await t.request('POST', '/api/livekit/webhook', { body: signed.body, headers: signed.headers });
     expect(await row()).toMatchObject({ minutes: 20, attended: false, source: 'livekit' });
+  });
+
+  it('credit no one LiveKit never saw once LiveKit reports the session’s room', async () => {
+    const org = await t.org();
+    const s = await t.session({ startsAt: START, endsAt: END });
+    const [there, claims] = [await t.user('staff', org.id), await t.user('staff', org.id)];
+    const [bThere, bClaims] = [await book(s.id, there, 'online'), await book(s.id, claims, 'online')];
+    const hook = async (id: string, event: 'participant_joined' | 'participant_left' | 'room_finished', when: string) => {
+      const signed = await signedWebhook({
+        id,
+        event: event as 'participant_joined',
+        createdAt: BigInt(Date.parse(when) / 1000),
+        room: new Room({ sid: `RM_${s.id}`, name: `session-${s.id}` }),
+        ...(event === 'room_finished' ? {} : { participant: new ParticipantInfo({ sid: 'PA_there', identity: `user-${there.id}`, joinedAtMs: BigInt(Date.parse(START)) }) }),
+      });
+      expect((await t.request('POST', '/api/livekit/webhook', { body: signed.body, headers: signed.headers })).status).toBe(200);
+    };
+    const report = (event: string) => t.request('POST', `/api/sessions/${s.id}/presence`, { as: claims, body: { event } });
+    t.clock.set(START);
+    await hook('j', 'participant_joined', START);
+    // Never connected, but their browser reports presence every minute of the session.
+    expect((await report('join')).status).toBe(204);
+    for (let m = 1; m <= 90; m++) {
+      t.clock.set(new Date(Date.parse(START) + m * M).toISOString());
+      await report('heartbeat');
+    }
+    await hook('l', 'participant_left', at('17:25'));
+    await hook('f', 'room_finished', at('17:30'));
+    t.clock.set(at('17:46'));
+    const items = (await t.request('GET', `/api/sessions/${s.id}/attendance`, { as: s.trainer })).json.items as any[];
+    expect(items.find((r) => r.bookingId === bThere)).toMatchObject({ minutes: 85, attended: true, source: 'livekit' });
+    expect(items.find((r) => r.bookingId === bClaims)).toMatchObject({ minutes: 0, attended: false, source: 'none' });
+    await runJobsOnce(t.deps, null);
+    const statuses = await t.db.selectFrom('bookings').select(['id', 'status']).where('session_id', '=', s.id).execute();
+    expect(Object.fromEntries(statuses.map((r) => [r.id, r.status]))).toEqual({ [bThere]: 'attended', [bClaims]: 'absent' });
   });
 
   it('are accepted from trainers but not stored, and refused from others', async () => {

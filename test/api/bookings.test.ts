@@ -611,6 +611,66 @@ describe('seat holds', () => {
   });
 });
 
+describe('school office staff hold seats for their school', () => {
+  it('an office holds seats for its own school, no more than its staff with no place could fill, and gives them back; never for another school', async () => {
+    const [oak, elm] = [await t.org('Oak Primary'), await t.org('Elm Academy')];
+    const s = await t.session({ capacity: { online: 10 } });
+    const office = await t.user('office', oak.id, 'Olu Office');
+    const [o1, o2] = await staff(2, oak.id);
+    await staff(3, elm.id);
+    // Oak has three people (two staff and the office) and none has a place yet.
+    expect((await t.request('GET', `/api/sessions/${s.id}/holds/organisations`, { as: office })).json.items.map((o: { name: string }) => o.name)).toEqual(['Oak Primary']);
+    const tooMany = await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: office, body: { orgId: oak.id, seat: 'online', seats: 4 } });
+    expect(tooMany.status).toBe(409);
+    expect(tooMany.json.error.message).toBe('Oak Primary can hold at most 3 online seat(s) here: 3 members of staff with no place on this session yet.');
+    expect((await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: office, body: { orgId: oak.id, seat: 'online', seats: 3 } })).status).toBe(204);
+    expect((await t.request('GET', `/api/sessions/${s.id}/holds`, { as: office })).json.items).toEqual([{ orgId: oak.id, orgName: 'Oak Primary', seat: 'online', seats: 3, claimed: 0 }]);
+    expect(await seats(s.id, o1!)).toMatchObject({ online: { available: 10 } });
+    const [e1] = await staff(1, elm.id);
+    expect(await seats(s.id, e1!)).toMatchObject({ online: { available: 7 } });
+    // Their staff claim it; the claimed seats count, so the hold cannot grow past them plus those still without a place.
+    expect((await book(o1!, s.id)).json.status).toBe('confirmed');
+    expect((await book(o2!, s.id)).json.status).toBe('confirmed');
+    const grow = await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: office, body: { orgId: oak.id, seat: 'online', seats: 4 } });
+    expect(grow.json.error.message).toBe('Oak Primary can hold at most 3 online seat(s) here: 2 already claimed, and one member of staff with no place on this session yet.');
+    // Another school: as if it did not exist; nothing changed.
+    const elsewhere = await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: office, body: { orgId: elm.id, seat: 'online', seats: 1 } });
+    expect(elsewhere.status).toBe(404);
+    expect(elsewhere.json.error.message).toBe('No such organisation among those you book for.');
+    // Smaller is always possible, and 0 gives the unclaimed seat back to everyone.
+    expect((await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: office, body: { orgId: oak.id, seat: 'online', seats: 0 } })).status).toBe(204);
+    expect(await seats(s.id, e1!)).toMatchObject({ online: { available: 8 } });
+    expect((await t.request('GET', `/api/sessions/${s.id}/holds`, { as: s.trainer })).json.items).toEqual([]);
+  });
+
+  it('an office holds only seats nobody has: not a seat someone waits for', async () => {
+    const oak = await t.org('Oak Primary');
+    const s = await t.session({ capacity: { online: 1 } });
+    const office = await t.user('office', oak.id);
+    await staff(2, oak.id);
+    const [x, y] = await staff(2);
+    expect((await book(x!, s.id)).json.status).toBe('confirmed');
+    expect((await book(y!, s.id)).json.status).toBe('waitlisted');
+    const refused = await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: office, body: { orgId: oak.id, seat: 'online', seats: 1 } });
+    expect(refused.status).toBe(409);
+    expect(refused.json.error.message).toBe('No more seats can be held on this session: every seat is taken or held.');
+    expect(await t.db.selectFrom('seat_holds').select('id').execute()).toHaveLength(0);
+  });
+
+  it('a trust office holds for the trust and its schools; staff still cannot hold seats', async () => {
+    const trust = await t.org('Oak Trust');
+    const school = await t.org('Birch School');
+    await t.db.updateTable('organisations').set({ parent_id: trust.id }).where('id', '=', school.id).execute();
+    const s = await t.session({ capacity: { online: 5 } });
+    const trustOffice = await t.user('office', trust.id);
+    const [b1] = await staff(1, school.id);
+    expect((await t.request('GET', `/api/sessions/${s.id}/holds/organisations`, { as: trustOffice })).json.items.map((o: { name: string }) => o.name)).toEqual(['Birch School', 'Oak Trust']);
+    expect((await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: trustOffice, body: { orgId: school.id, seat: 'online', seats: 1 } })).status).toBe(204);
+    expect((await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: b1!, body: { orgId: school.id, seat: 'online', seats: 1 } })).status).toBe(403);
+    expect((await t.request('GET', `/api/sessions/${s.id}/holds/organisations`, { as: b1! })).status).toBe(403);
+  });
+});
+
 describe('how many seats a hold may take', () => {
   it('a school’s hold can grow by what is free once other schools’ unclaimed held seats are set aside; seats its own staff took from it count as its own; the refusal says how many more', async () => {
     const [oak, elm] = [await t.org('Oak Primary'), await t.org('Elm Academy')];
@@ -648,7 +708,7 @@ describe('how many seats a hold may take', () => {
     expect(await seats(s.id, s.trainer)).toMatchObject({ online: { confirmed: 1, offered: 1 } });
     const res = await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: s.trainer, body: { orgId: school.id, seat: 'online', seats: 1 } });
     expect(res.status).toBe(409);
-    expect(res.json.error.message).toBe('Only 0 more seat(s) can be held on this session.');
+    expect(res.json.error.message).toBe('No more seats can be held on this session: every seat is taken or held.');
     expect((await t.request('GET', `/api/sessions/${s.id}/holds`, { as: s.trainer })).json.items).toEqual([]);
   });
 

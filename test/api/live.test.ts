@@ -1,7 +1,7 @@
 import { TokenVerifier } from 'livekit-server-sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HEARTBEAT_GAP_MS, HEARTBEAT_INTERVAL_MS } from '../../shared/live.js';
-import { MAX_CAPTION_CHARS, MAX_CAPTION_SEGMENTS } from '../../server/live/service.js';
+import { MAX_AUTHOR_CAPTION_SEGMENTS, MAX_CAPTION_CHARS, MAX_CAPTION_SEGMENTS, MAX_OTHERS_CAPTION_SEGMENTS } from '../../server/live/service.js';
 import { makeTestContext, type TestContext, type TestUser } from '../helpers.js';
 import { ParticipantInfo, Room, signedWebhook, startLiveKitStandIn, TEST_LK, type LiveKitStandIn } from '../livekit-standin.js';
 
@@ -31,6 +31,7 @@ async function bookedSession(input: Record<string, unknown> = {}) {
   return { s, staff, bookingId: booked.json.id as string, org };
 }
 
+const at = (hhmm: string) => `2026-02-10T${hhmm}:00.000Z`;
 const join = (id: string, as: TestUser) => t.request('POST', `/api/sessions/${id}/join`, { as });
 
 describe('joining the live room', () => {
@@ -369,6 +370,66 @@ describe('room control by the trainer', () => {
     expect(lk.selfUpdate(room, `user-${staff.id}`, { attributes: { 'send.role': 'trainer' } }).ok).toBe(false);
   });
 
+  it('disconnects someone taken off the session during it, and removes them again if they reconnect with the token they hold', async () => {
+    const { s, staff, bookingId } = await bookedSession();
+    const room = `session-${s.id}`;
+    t.clock.set(START);
+    const token = (await join(s.id, staff)).json.token as string;
+    await lk.connect(token, 'PA_1');
+    t.clock.set(at('16:10'));
+    expect((await t.request('POST', `/api/bookings/${bookingId}/remove`, { as: s.trainer, body: { reason: 'Booked in error' } })).status).toBe(200);
+    // Disconnected at the removal itself.
+    expect((lk.participants.get(room) ?? []).map((p) => p.identity)).not.toContain(`user-${staff.id}`);
+    // The token still works at LiveKit (it cannot be revoked), but the join LiveKit reports makes the server remove them.
+    lk.dropParticipant(room, 'PA_1');
+    await lk.connect(token, 'PA_2');
+    const hook = await signedWebhook({ id: 'ev-PA_2', event: 'participant_joined', createdAt: BigInt(Math.floor(Date.parse(at('16:11')) / 1000)), room: new Room({ sid: lk.rooms.get(room)!.sid, name: room }), participant: new ParticipantInfo({ sid: 'PA_2', identity: `user-${staff.id}`, joinedAtMs: BigInt(Date.parse(at('16:11'))) }) });
+    expect((await t.request('POST', '/api/livekit/webhook', { body: hook.body, headers: hook.headers })).status).toBe(200);
+    expect((lk.participants.get(room) ?? []).map((p) => p.identity)).not.toContain(`user-${staff.id}`);
+  });
+
+  it('disconnects someone who cancels their own place during the session', async () => {
+    const { s, staff, bookingId } = await bookedSession();
+    const room = `session-${s.id}`;
+    t.clock.set(START);
+    await lk.connect((await join(s.id, staff)).json.token, 'PA_1');
+    const trainerToken = (await join(s.id, s.trainer)).json.token as string;
+    await lk.connect(trainerToken, 'PA_trainer');
+    t.clock.set(at('16:10'));
+    expect((await t.request('DELETE', `/api/bookings/${bookingId}`, { as: staff })).status).toBe(200);
+    expect(lk.participants.get(room)!.map((p) => p.identity)).toEqual([`user-${s.trainer.id}`]);
+  });
+
+  it('closes the live room when the session is cancelled while it is live', async () => {
+    const { s, staff } = await bookedSession();
+    const room = `session-${s.id}`;
+    t.clock.set(START);
+    await lk.connect((await join(s.id, staff)).json.token, 'PA_1');
+    t.clock.set(at('16:10'));
+    expect((await t.request('POST', `/api/sessions/${s.id}/cancel`, { as: s.trainer, body: { reason: 'The trainer is unwell' } })).status).toBe(200);
+    expect(lk.participants.get(room) ?? []).toEqual([]);
+  });
+
+  it('removes anyone without a confirmed online place, or of a cancelled session, when LiveKit reports them joining', async () => {
+    const { s, staff, org } = await bookedSession();
+    const room = `session-${s.id}`;
+    t.clock.set(START);
+    await lk.connect((await join(s.id, s.trainer)).json.token, 'PA_trainer');
+    const stranger = await t.user('staff', org.id, 'Not Booked');
+    const joined = async (sid: string, identity: string) => {
+      lk.addParticipant(room, { sid, identity, joinedAtMs: Date.parse(START) });
+      const hook = await signedWebhook({ id: `ev-${sid}`, event: 'participant_joined', createdAt: BigInt(Math.floor(Date.parse(START) / 1000)), room: new Room({ sid: lk.rooms.get(room)!.sid, name: room }), participant: new ParticipantInfo({ sid, identity, joinedAtMs: BigInt(Date.parse(START)) }) });
+      expect((await t.request('POST', '/api/livekit/webhook', { body: hook.body, headers: hook.headers })).status).toBe(200);
+    };
+    await joined('PA_stranger', `user-${stranger.id}`);
+    await joined('PA_staff', `user-${staff.id}`);
+    expect(lk.participants.get(room)!.map((p) => p.identity).sort()).toEqual([`user-${s.trainer.id}`, `user-${staff.id}`].sort());
+    // A cancelled session keeps everyone out but its trainers.
+    await t.db.updateTable('sessions').set({ status: 'cancelled' }).where('id', '=', s.id).execute();
+    await joined('PA_staff2', `user-${staff.id}`);
+    expect(lk.participants.get(room)!.map((p) => p.identity)).toEqual([`user-${s.trainer.id}`]);
+  });
+
   it('is for the session’s trainers only', async () => {
     const { s, staff } = await liveRoom();
     const before = lk.calls.length;
@@ -471,14 +532,14 @@ describe('captions and the transcript', () => {
   it('lets a webinar listener caption only once invited to speak, and only their own speech', async () => {
     const { s, staff } = await bookedSession();
     t.clock.set(START);
-    const cap = (body: Record<string, unknown>) => t.request('POST', `/api/sessions/${s.id}/captions`, { as: staff, body: { segmentId: 'q1', text: 'A question', final: true, ...body } });
+    const cap = (body: Record<string, unknown>) => t.request('POST', `/api/sessions/${s.id}/captions`, { as: staff, body: { segmentId: `user-${staff.id}-q1`, text: 'A question', final: true, ...body } });
     expect((await cap({})).status).toBe(403);
     lk.addParticipant(`session-${s.id}`, { sid: 'PA_1', identity: `user-${staff.id}`, joinedAtMs: Date.parse(START) });
     await t.request('POST', `/api/sessions/${s.id}/live/speaker`, { as: s.trainer, body: { identity: `user-${staff.id}`, speaker: true } });
     const own = await cap({});
     expect(own.status).toBe(200);
     expect(own.json).toMatchObject({ speakerIdentity: `user-${staff.id}`, speakerName: 'Priya Shah' });
-    const other = await cap({ segmentId: 'q2', speakerIdentity: `user-${s.trainer.id}` });
+    const other = await cap({ segmentId: `user-${staff.id}-q2`, speakerIdentity: `user-${s.trainer.id}` });
     expect(other.status).toBe(403);
   });
 
@@ -486,7 +547,7 @@ describe('captions and the transcript', () => {
     const { s, staff } = await bookedSession();
     await t.db.updateTable('users').set({ captioner: 1 }).where('id', '=', staff.id).execute();
     t.clock.set(START);
-    const cap = (segmentId: string) => t.request('POST', `/api/sessions/${s.id}/captions`, { as: staff, body: { segmentId, text: 'Good afternoon', final: true, speakerIdentity: `user-${s.trainer.id}` } });
+    const cap = (segmentId: string) => t.request('POST', `/api/sessions/${s.id}/captions`, { as: staff, body: { segmentId: `user-${staff.id}-${segmentId}`, text: 'Good afternoon', final: true, speakerIdentity: `user-${s.trainer.id}` } });
     const unassigned = await cap('c0');
     expect(unassigned.status).toBe(200);
     expect(unassigned.json).toMatchObject({ speakerIdentity: `user-${staff.id}`, speakerName: 'Priya Shah' });
@@ -514,11 +575,17 @@ describe('captions and the transcript', () => {
     const other = await t.user('staff', org.id, 'Sam Green');
     expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: other, body: { seat: 'online' } })).json.status).toBe('confirmed');
     t.clock.set(START);
-    const cap = (as: TestUser, text: string) => t.request('POST', `/api/sessions/${s.id}/captions`, { as, body: { segmentId: 'shared-seg', text, final: true } });
+    const cap = (as: TestUser, text: string) => t.request('POST', `/api/sessions/${s.id}/captions`, { as, body: { segmentId: `user-${staff.id}-seg`, text, final: true } });
     expect((await cap(staff, 'What Priya said')).status).toBe(200);
+    // Another attendee cannot even name it: their segment ids begin with their own identity.
     const hijack = await cap(other, 'Words put in Priya’s mouth');
-    expect(hijack.status).toBe(403);
-    expect(hijack.json.error.code).toBe('forbidden');
+    expect(hijack.status).toBe(400);
+    expect(hijack.json.error.code).toBe('validation_failed');
+    // Nor change one of theirs that a trainer wrote.
+    expect((await t.request('POST', `/api/sessions/${s.id}/captions`, { as: s.trainer, body: { segmentId: `user-${other.id}-t`, text: 'By the trainer', final: true } })).status).toBe(200);
+    const overwrite = await t.request('POST', `/api/sessions/${s.id}/captions`, { as: other, body: { segmentId: `user-${other.id}-t`, text: 'Rewritten', final: true } });
+    expect(overwrite.status).toBe(403);
+    expect(overwrite.json.error.code).toBe('forbidden');
     let vtt = await t.request('GET', `/api/sessions/${s.id}/transcript.vtt`, { as: staff });
     expect(vtt.text).toContain('<v Priya Shah>What Priya said</v>');
     expect(vtt.text).not.toContain('mouth');
@@ -542,7 +609,7 @@ describe('captions and the transcript', () => {
 
   it('takes captions only while the live room can be open, and says when it opens', async () => {
     const { s, staff } = await bookedSession({ roomKind: 'workshop' });
-    const cap = (segmentId: string) => t.request('POST', `/api/sessions/${s.id}/captions`, { as: staff, body: { segmentId, text: `Said as ${segmentId}`, final: true } });
+    const cap = (segmentId: string) => t.request('POST', `/api/sessions/${s.id}/captions`, { as: staff, body: { segmentId: `user-${staff.id}-${segmentId}`, text: `Said as ${segmentId}`, final: true } });
     // Weeks before the session (the test clock starts a month early): refused, saying when.
     const early = await cap('early');
     expect(early.status).toBe(409);
@@ -561,25 +628,27 @@ describe('captions and the transcript', () => {
     expect(vtt.match(/Said as \w+/g)).toEqual(['Said as opening', 'Said as late']);
   });
 
-  it('refuses new captions once the session’s transcript is full, saying so, and keeps what it holds', async () => {
+  it('refuses the trainers’ new captions once their part of the transcript is full, saying so, and keeps what it holds', async () => {
     const { s, staff } = await bookedSession({ roomKind: 'workshop' });
     t.clock.set(START);
-    const row = (i: number, text: string) => ({ session_id: s.id, segment_id: `old-${i}`, text, final: 1, started_at: START, ended_at: null, speaker_identity: `user-${staff.id}`, speaker_name: 'Priya Shah', author_id: staff.id, created_at: START, updated_at: START });
+    const row = (i: number, text: string) => ({ session_id: s.id, segment_id: `old-${i}`, text, final: 1, started_at: START, ended_at: null, speaker_identity: `user-${s.trainer.id}`, speaker_name: s.trainer.name, author_id: s.trainer.id, created_at: START, updated_at: START });
     const fill = async (n: number, text: string) => {
       for (let i = 0; i < n; i += 500) await t.db.insertInto('caption_segments').values(Array.from({ length: Math.min(500, n - i) }, (_, k) => row(i + k, text))).execute();
     };
-    const cap = (segmentId: string, text = 'One more thing', as: TestUser = staff) => t.request('POST', `/api/sessions/${s.id}/captions`, { as, body: { segmentId, text, final: true } });
+    const cap = (segmentId: string, text = 'One more thing', as: TestUser = s.trainer) => t.request('POST', `/api/sessions/${s.id}/captions`, { as, body: { segmentId, text, final: true } });
     const count = async () => (await t.db.selectFrom('caption_segments').select('segment_id').where('session_id', '=', s.id).execute()).length;
 
-    // As many segments as a transcript holds: no new one, but an existing one may still be corrected.
+    // As many segments as the trainers' part holds: no new one, but an existing one may still be corrected.
     await fill(MAX_CAPTION_SEGMENTS, 'ok');
     const full = await cap('new-1');
     expect(full.status).toBe(409);
     expect(full.json.error.code).toBe('conflict');
     expect(full.json.error.message).toBe('This session’s transcript is full (at most 20,000 captions and 2,000,000 characters), so no more captions can be saved for it.');
     expect(await count()).toBe(MAX_CAPTION_SEGMENTS);
-    expect((await cap('old-7', 'ok, corrected', s.trainer)).status).toBe(200);
+    expect((await cap('old-7', 'ok, corrected')).status).toBe(200);
     expect(await count()).toBe(MAX_CAPTION_SEGMENTS);
+    // An attendee's own budget is theirs: what the trainers used does not count against it.
+    expect((await cap(`user-${staff.id}-1`, 'My question', staff)).status).toBe(200);
 
     // As many characters as it holds: up to the limit is taken, one more is not.
     await t.db.deleteFrom('caption_segments').where('session_id', '=', s.id).execute();
@@ -594,10 +663,106 @@ describe('captions and the transcript', () => {
     expect(vtt.text).not.toContain('!');
   });
 
+  it('refuses captions from someone a trainer removed from the room, and from attendees after "End for everyone"', async () => {
+    const { s, staff } = await bookedSession({ roomKind: 'workshop' });
+    const cap = (as: TestUser, segmentId: string) => t.request('POST', `/api/sessions/${s.id}/captions`, { as, body: { segmentId, text: 'Words for the transcript', final: true } });
+    t.clock.set(at('16:10'));
+    expect((await t.request('POST', `/api/sessions/${s.id}/live/remove`, { as: s.trainer, body: { identity: `user-${staff.id}` } })).status).toBe(200);
+    const removed = await cap(staff, `user-${staff.id}-abuse-1`);
+    expect(removed.status).toBe(403);
+    expect(removed.json.error.code).toBe('removed_from_room');
+    expect((await t.request('POST', `/api/sessions/${s.id}/live/readmit`, { as: s.trainer, body: { identity: `user-${staff.id}` } })).status).toBe(200);
+    expect((await cap(staff, `user-${staff.id}-back-1`)).status).toBe(200);
+    expect((await t.request('POST', `/api/sessions/${s.id}/live/end`, { as: s.trainer })).status).toBe(200);
+    const ended = await cap(staff, `user-${staff.id}-abuse-2`);
+    expect(ended.status).toBe(409);
+    expect(ended.json.error.code).toBe('room_ended');
+    // The trainers still caption (they may join an ended room too).
+    expect((await cap(s.trainer, 'trainer-after-end')).status).toBe(200);
+    const vtt = (await t.request('GET', `/api/sessions/${s.id}/transcript.vtt`, { as: s.trainer })).text;
+    expect(vtt.match(/Words for the transcript/g)).toHaveLength(2);
+  });
+
+  it('gives each attendee a caption budget of their own, so one cannot fill the transcript and silence the trainer', async () => {
+    const { s, staff } = await bookedSession({ roomKind: 'workshop' });
+    t.clock.set(START);
+    const cap = (as: TestUser, segmentId: string, text: string, final: boolean) => t.request('POST', `/api/sessions/${s.id}/captions`, { as, body: { segmentId, text, final } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 400; i++) statuses.push((await cap(staff, `user-${staff.id}-flood-${i}`, 'x'.repeat(5_000), false)).status);
+    // Interim captions never pile up: each new one ends the person's earlier unfinished one.
+    expect(statuses.every((st) => st === 200)).toBe(true);
+    const held = await t.db.selectFrom('caption_segments').select('segment_id').where('session_id', '=', s.id).where('author_id', '=', staff.id).execute();
+    expect(held).toHaveLength(1);
+    // Final captions count against their own budget, and are refused past it, saying so.
+    let refused = null;
+    for (let i = 0; i < 200 && !refused; i++) {
+      const res = await cap(staff, `user-${staff.id}-final-${i}`, 'y'.repeat(5_000), true);
+      if (res.status !== 200) refused = res;
+    }
+    expect(refused?.status).toBe(409);
+    expect(refused?.json.error.message).toMatch(/^You have used the captions one person may save for this session/);
+    // The trainer's captions (and the agent's, which a trainer's browser stores) go on.
+    const trainer = await cap(s.trainer, 'trainer-1', 'Let us move on', true);
+    expect(trainer.status).toBe(200);
+    expect((await cap(s.trainer, 'SG_agent_1', 'An agent caption', true)).status).toBe(200);
+  });
+
+  it('keeps what several attendees may save together below the whole transcript, leaving the trainers’ part free', async () => {
+    const { s, org } = await bookedSession({ roomKind: 'workshop' });
+    t.clock.set(START);
+    const row = (author: string, i: number, final = 1) => ({ session_id: s.id, segment_id: `${author}-${i}`, text: 'ab', final, started_at: START, ended_at: null, speaker_identity: `user-${author}`, speaker_name: 'Someone', author_id: author, created_at: START, updated_at: START });
+    // Others (not trainers) already hold their whole share between them.
+    const others = await Promise.all(Array.from({ length: MAX_OTHERS_CAPTION_SEGMENTS / MAX_AUTHOR_CAPTION_SEGMENTS }, (_, k) => t.user('staff', org.id, `Attendee ${k}`)));
+    for (const o of others) {
+      for (let i = 0; i < MAX_AUTHOR_CAPTION_SEGMENTS; i += 500) await t.db.insertInto('caption_segments').values(Array.from({ length: 500 }, (_, k) => row(o.id, i + k))).execute();
+    }
+    const late = await t.user('staff', org.id, 'Late Speaker');
+    expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: late, body: { seat: 'online' } })).json.status).toBe('confirmed');
+    const refused = await t.request('POST', `/api/sessions/${s.id}/captions`, { as: late, body: { segmentId: `user-${late.id}-1`, text: 'Me too', final: true } });
+    expect(refused.status).toBe(409);
+    expect(refused.json.error.message).toMatch(/trainers’ captions are still saved/);
+    expect((await t.request('POST', `/api/sessions/${s.id}/captions`, { as: s.trainer, body: { segmentId: 'trainer-1', text: 'Still heard', final: true } })).status).toBe(200);
+  });
+
+  it('takes back an assigned captioner’s power to name speakers when an administrator removes their captioner flag', async () => {
+    const { s, staff } = await bookedSession();
+    const admin = await t.user('admin');
+    t.clock.set(START);
+    expect((await t.request('PATCH', `/api/users/${staff.id}`, { as: admin, body: { captioner: true } })).status).toBe(200);
+    expect((await t.request('PUT', `/api/sessions/${s.id}/live/captioners`, { as: s.trainer, body: { identity: `user-${staff.id}`, assigned: true } })).status).toBe(200);
+    expect((await t.request('PATCH', `/api/users/${staff.id}`, { as: admin, body: { captioner: false } })).status).toBe(200);
+    const res = await t.request('POST', `/api/sessions/${s.id}/captions`, { as: staff, body: { segmentId: `user-${staff.id}-mfx12ab-0a1b2c3d4e5f`, text: 'I resign', final: true, speakerIdentity: `user-${s.trainer.id}` } });
+    // A listener in a webinar, no longer a captioner: not theirs to caption at all.
+    expect(res.status).toBe(403);
+    const vtt = (await t.request('GET', `/api/sessions/${s.id}/transcript.vtt`, { as: s.trainer })).text;
+    expect(vtt).not.toContain('I resign');
+    expect((await verifier.verify((await join(s.id, staff)).json.token)).attributes).toEqual({ 'send.role': 'attendee' });
+    expect((await t.request('GET', `/api/sessions/${s.id}/live`, { as: staff })).json.canCaption).toBe(false);
+    // The trainer may still take the assignment back.
+    expect((await t.request('PUT', `/api/sessions/${s.id}/live/captioners`, { as: s.trainer, body: { identity: `user-${staff.id}`, assigned: false } })).status).toBe(200);
+  });
+
+  it('keeps a speaker’s own segment ids theirs: another attendee cannot claim one first', async () => {
+    const { s, staff, org } = await bookedSession({ roomKind: 'workshop' });
+    const other = await t.user('staff', org.id, 'Sam Green');
+    expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: other, body: { seat: 'online' } })).json.status).toBe('confirmed');
+    t.clock.set(START);
+    const segmentId = `user-${staff.id}-mfx12ab-0a1b2c3d4e5f`;
+    const cap = (as: TestUser, text: string) => t.request('POST', `/api/sessions/${s.id}/captions`, { as, body: { segmentId, text, final: true } });
+    const squat = await cap(other, 'Squatted');
+    expect(squat.status).toBe(400);
+    expect(squat.json.error.message).toMatch(/must begin with your own identity/);
+    const own = await cap(staff, 'What Priya said');
+    expect(own.status).toBe(200);
+    const vtt = (await t.request('GET', `/api/sessions/${s.id}/transcript.vtt`, { as: staff })).text;
+    expect(vtt).toContain('<v Priya Shah>What Priya said</v>');
+    expect(vtt).not.toContain('Squatted');
+  });
+
   it('lets workshop attendees caption their own speech', async () => {
     const { s, staff } = await bookedSession({ roomKind: 'workshop' });
     t.clock.set(START);
-    const res = await t.request('POST', `/api/sessions/${s.id}/captions`, { as: staff, body: { segmentId: 'w1', text: 'My view', final: true } });
+    const res = await t.request('POST', `/api/sessions/${s.id}/captions`, { as: staff, body: { segmentId: `user-${staff.id}-w1`, text: 'My view', final: true } });
     expect(res.status).toBe(200);
     expect(res.json.speakerIdentity).toBe(`user-${staff.id}`);
   });

@@ -1,7 +1,7 @@
 import type { Download } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { schoolWithRecord } from '../record-fixtures.js';
-import { browserAvailable, daysFromNow, expectNoAxeViolations, newPage, plusMinutes, signIn, tabTo, warnIfSkipped, serverAndBrowser } from './harness.js';
+import { browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, expectNoSidewaysScroll, newPage, plusMinutes, signIn, tabTo, warnIfSkipped, serverAndBrowser } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -89,6 +89,61 @@ describe.skipIf(!browserAvailable)('office staff', () => {
     expect(icsText).toContain('BEGIN:VCALENDAR');
     expect(icsText).toContain('Team Teach de-escalation');
     await page.getByRole('status').filter({ hasText: 'Your calendar file is downloading.' }).waitFor();
+  });
+
+  it('holds seats for its school by keyboard at 320 px, no more than its staff could fill, and gives them back', async () => {
+    const { t } = env.server;
+    const org = await t.org('Willow Primary');
+    const office = await t.user('office', org.id, 'Wren Office');
+    await t.user('staff', org.id, 'Ada Willow');
+    const s = await t.session({ title: 'Sensory circuits', startsAt: daysFromNow(6), endsAt: plusMinutes(daysFromNow(6), 60), capacity: { online: 8 } });
+
+    const page = await newPage(env.browser, env.server, { viewport: { width: 320, height: 800 } });
+    await signIn(page, office);
+    await page.goto(`/sessions/${s.id}`);
+    await page.getByRole('link', { name: 'Hold seats for your school' }).waitFor();
+    await tabTo(page, 'Hold seats for your school');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Hold seats: Sensory circuits' }).waitFor();
+    await page.getByText('No seats are held for your school on this session.').waitFor();
+    // Their one school is chosen already; the release time is the trainer's, not shown.
+    expect(await page.locator('#hold-org').inputValue()).toBe(org.id);
+    expect(await page.getByRole('heading', { name: 'When unclaimed holds are released' }).count()).toBe(0);
+    await expectNoAxeViolations(page, 'office hold seats page');
+    await expectNoSidewaysScroll(page, 'office hold seats page');
+
+    // Three is more than the school's two people without a place: the refusal says why, nothing held.
+    await tabTo(page, 'Number of seats to hold');
+    await page.keyboard.type('3');
+    await tabTo(page, 'Save hold');
+    await page.keyboard.press('Enter');
+    await page.getByRole('alert').filter({ hasText: 'Willow Primary can hold at most 2 online seat(s) here: 2 members of staff with no place on this session yet.' }).waitFor();
+    expect((await t.request('GET', `/api/sessions/${s.id}/holds`, { as: office })).json.items).toEqual([]);
+
+    await tabTo(page, 'Number of seats to hold', { back: true });
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('2');
+    await tabTo(page, 'Save hold');
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: '2 online seat(s) held for Willow Primary.' }).waitFor();
+    expect((await t.request('GET', `/api/sessions/${s.id}/holds`, { as: office })).json.items).toEqual([{ orgId: org.id, orgName: 'Willow Primary', seat: 'online', seats: 2, claimed: 0 }]);
+    await expectNoAxeViolations(page, 'office hold seats page with a hold');
+    await expectNoSidewaysScroll(page, 'office hold seats page with a hold');
+
+    await tabTo(page, 'Release the online hold for Willow Primary', { back: true });
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: 'Hold for Willow Primary released.' }).waitFor();
+    await expectFocused(page, '#holds-status');
+    expect((await t.request('GET', `/api/sessions/${s.id}/holds`, { as: office })).json.items).toEqual([]);
+
+    // Back on the session page the link is there again; staff get no such page.
+    await tabTo(page, 'Back to the session', { back: true });
+    await page.keyboard.press('Enter');
+    await page.getByRole('link', { name: 'Hold seats for your school' }).waitFor();
+    const staffPage = await newPage(env.browser, env.server);
+    await signIn(staffPage, await t.user('staff', org.id, 'Sol Staff'));
+    await staffPage.goto(`/sessions/${s.id}/holds`);
+    await staffPage.getByRole('heading', { level: 1, name: 'Not available to you' }).waitFor();
   });
 
   it('staff do not see office pages', async () => {

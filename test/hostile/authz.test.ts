@@ -234,9 +234,10 @@ const MATRIX: Row[] = [
   // Office staff see only their own organisation's holds (checked in test/hostile/leaks.test.ts).
   ['GET /api/sessions/{id}/roster',         async (c) => ({ params: { id: await c.session() }, query: `orgId=${orgA.id}` }),  e(401, 401, 403, 403,  200,   403,    403,    403,     200)],
   ['GET /api/sessions/{id}/holds',          async (c) => ({ params: { id: await c.session() } }),                    e(401, 401, 403, 403,  200,   200,    200,    403,     200)],
-  ['GET /api/sessions/{id}/holds/organisations', async (c) => ({ params: { id: await c.session() } }),             e(401, 401, 403, 403,  403,   403,    200,    403,     200)],
+  // Office staff hold seats for their own school (each is offered only its own); another school's is 404 to them.
+  ['GET /api/sessions/{id}/holds/organisations', async (c) => ({ params: { id: await c.session() } }),             e(401, 401, 403, 403,  200,   200,    200,    403,     200)],
   ['PUT /api/sessions/{id}/holds',          async (c) => ({ params: { id: await c.session() }, body: { orgId: orgA.id, seat: 'online', seats: 2 } }),
-                                                                                                                     e(401, 401, 403, 403,  403,   403,    204,    403,     204)],
+                                                                                                                     e(401, 401, 403, 403,  204,   404,    204,    403,     204)],
   ['GET /api/outbox',                       async () => ({}),                                                        e(401, 401, 403, 403,  403,   403,    403,    403,     200)],
   ['POST /api/outbox/{id}/retry',           async (c) => (await c.booking(), { params: { id: (await t.db.selectFrom('outbox').select('id').where('to_email', '=', c.me.email).executeTakeFirstOrThrow()).id } }),
                                                                                                                      e(401, 401, 403, 403,  403,   403,    403,    403,     204)],

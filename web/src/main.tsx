@@ -18,6 +18,7 @@ import { SessionsPage } from './pages/SessionsPage.js';
 import { SignInPage } from './pages/SignInPage.js';
 import { liveRoute } from './room/routes.js';
 import { FORBIDDEN, TRAINER_NAV, trainerRoute } from './pages/trainer/routes.js';
+import { HoldsPage } from './pages/trainer/HoldsPage.js';
 import { TIMETABLE_NAV, timetableRoute } from './timetable/routes.js';
 import { ACCOUNT_NAV, accountRoute, isSignedOutPath, signedOutRoute } from './accounts/routes.js';
 import { FEEDBACK_NAV, feedbackRoute, isVerifyPath, verifyRoute } from './feedback/routes.js';
@@ -139,6 +140,9 @@ function Routes({ me, loc }: { me: MeValue; loc: Location }) {
   if (live) return live;
   let m = match('/sessions/:id', p);
   if (m) return <SessionPage key={m.id!} id={m.id!} />;
+  // A school's office holds seats for its own staff (trainers set holds from their own pages).
+  m = match('/sessions/:id/holds', p);
+  if (m) return me.role === 'office' ? <HoldsPage key={key} id={m.id!} forSchool /> : <Forbidden loc={loc} />;
   if (p === '/bookings') return <BookingsPage key={key} />;
   if (p === '/completions') return <CompletionsPage key={key} />;
   m = match('/bookings/:id', p);

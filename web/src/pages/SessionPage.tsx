@@ -60,23 +60,32 @@ function placeText(p: RosterEntry): string {
   return `Waiting: ${b.position ? `${ordinal(b.position)} in the queue` : 'on the waitlist'}`;
 }
 
-/** Office staff: their school's holds and claims on this session. */
+/** Office staff: their school's holds and claims on this session, and the way to hold seats. */
 function SchoolHolds({ s }: { s: Session }) {
+  const { me } = useApp();
   const holds = useLoad(() => api(`/api/sessions/${encodeURIComponent(s.id)}/holds`, HoldList), [s.id]);
-  if (!holds.data?.items.length && !holds.error) return null;
+  const link = me.role === 'office' && s.status === 'scheduled' && (
+    <p>
+      <Link href={`/sessions/${encodeURIComponent(s.id)}/holds`}>{holds.data?.items.length ? 'Change the seats held for your school' : 'Hold seats for your school'}</Link>
+    </p>
+  );
+  if (!holds.data?.items.length && !holds.error) return link || null;
   return (
-    <Loaded state={holds} what="your school’s held seats">
-      {(h) => (
-        <ul class="plain">
-          {h.items.map((x) => (
-            <li key={x.orgId + x.seat}>
-              {plural(x.seats, `${seatLabel[x.seat].toLowerCase()} seat`)} held for {x.orgName || 'your school'}: {x.claimed} taken, {Math.max(0, x.seats - x.claimed)} still held
-              {s.holdsReleaseAt && <> until {formatDateTime(s.holdsReleaseAt)}</>}.
-            </li>
-          ))}
-        </ul>
-      )}
-    </Loaded>
+    <>
+      <Loaded state={holds} what="your school’s held seats">
+        {(h) => (
+          <ul class="plain">
+            {h.items.map((x) => (
+              <li key={x.orgId + x.seat}>
+                {plural(x.seats, `${seatLabel[x.seat].toLowerCase()} seat`)} held for {x.orgName || 'your school'}: {x.claimed} taken, {Math.max(0, x.seats - x.claimed)} still held
+                {s.holdsReleaseAt && <> until {formatDateTime(s.holdsReleaseAt)}</>}.
+              </li>
+            ))}
+          </ul>
+        )}
+      </Loaded>
+      {link}
+    </>
   );
 }
 

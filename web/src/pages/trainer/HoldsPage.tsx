@@ -13,8 +13,13 @@ type HoldRow = z.infer<typeof Hold>;
 /** Those the session is for: seats cannot be held for anyone else. */
 const Orgs = HoldableOrgs;
 
-/** Seats a trainer keeps for schools on a session: set, change, release; how many of each hold are claimed; when holds are released. */
-export function HoldsPage({ id }: { id: string }) {
+/**
+ * Seats a trainer keeps for schools on a session: set, change, release; how many of each hold
+ * are claimed; when holds are released. `forSchool`: the same for a school's office staff,
+ * who hold seats for their own school (the server offers only their organisations and bounds
+ * the hold by their staff with no place yet), without the release time, which is the trainer's.
+ */
+export function HoldsPage({ id, forSchool = false }: { id: string; forSchool?: boolean }) {
   const { loc } = useApp();
   const state = useLoad(async () => {
     const [session, holds, orgs] = await Promise.all([
@@ -28,15 +33,16 @@ export function HoldsPage({ id }: { id: string }) {
     <>
       <PendingHeading state={state} title="Seat holds" navigated={loc.navigated} />
       <Loaded state={state} what="the seat holds">
-        {(d) => <Holds s={d.session} holds={d.holds} orgs={d.orgs} navigated={loc.navigated} reload={state.reload} />}
+        {(d) => <Holds s={d.session} holds={d.holds} orgs={d.orgs} navigated={loc.navigated} reload={state.reload} forSchool={forSchool} />}
       </Loaded>
     </>
   );
 }
 
-function Holds({ s, holds, orgs, navigated, reload }: { s: Session; holds: HoldRow[]; orgs: z.infer<typeof Orgs>['items']; navigated: boolean; reload: () => Promise<void> }) {
+function Holds({ s, holds, orgs, navigated, reload, forSchool }: { s: Session; holds: HoldRow[]; orgs: z.infer<typeof Orgs>['items']; navigated: boolean; reload: () => Promise<void>; forSchool: boolean }) {
   const kinds: SeatKind[] = s.mode === 'hybrid' ? ['in_person', 'online'] : [s.mode];
-  const [orgId, setOrgId] = useState('');
+  // One school to hold for (a school's office): it is chosen already.
+  const [orgId, setOrgId] = useState(orgs.length === 1 ? orgs[0]!.id : '');
   const [seat, setSeat] = useState<SeatKind>(kinds[0]!);
   const [seats, setSeats] = useState('');
   const release = s.holdsReleaseAt ? wallClock(s.holdsReleaseAt, s.timeZone) : null;
@@ -46,7 +52,7 @@ function Holds({ s, holds, orgs, navigated, reload }: { s: Session; holds: HoldR
   const [message, setMessage] = useState('');
   const action = useAction();
   const focusLater = useFocusLater();
-  const title = `Seat holds: ${s.title}`;
+  const title = forSchool ? `Hold seats: ${s.title}` : `Seat holds: ${s.title}`;
   const orgName = (id: string) => orgs.find((o) => o.id === id)?.name ?? holds.find((h) => h.orgId === id)?.orgName ?? 'the school';
 
   async function saveHold(e: Event) {
@@ -98,15 +104,18 @@ function Holds({ s, holds, orgs, navigated, reload }: { s: Session; holds: HoldR
       <PageHeading title={title} navigated={navigated} error={errors.length > 0}>
         {title}
       </PageHeading>
-      <p class="back">
-        <Link href="/trainer/sessions">Back to my sessions</Link>
-      </p>
+      <p class="back">{forSchool ? <Link href={`/sessions/${encodeURIComponent(s.id)}`}>Back to the session</Link> : <Link href="/trainer/sessions">Back to my sessions</Link>}</p>
+      {forSchool && (
+        <p>
+          Held seats are kept for your staff until {s.holdsReleaseAt ? formatDateTime(s.holdsReleaseAt) : 'booking closes'}; then any nobody has taken go to everyone. You can hold seats nobody has yet, up to the number of your staff with no place on this session.
+        </p>
+      )}
       <Status message={message} id="holds-status" focusable />
       <ErrorSummary errors={errors} />
       <ActionError action={action} />
       <h2>Current holds</h2>
       {holds.length === 0 ? (
-        <p>No seats are held for schools on this session.</p>
+        <p>{forSchool ? 'No seats are held for your school on this session.' : 'No seats are held for schools on this session.'}</p>
       ) : (
         <table class="stack">
           <caption class="visually-hidden">Seats held for schools</caption>
@@ -141,7 +150,7 @@ function Holds({ s, holds, orgs, navigated, reload }: { s: Session; holds: HoldR
         </table>
       )}
       <form class="panel narrow" onSubmit={saveHold} noValidate aria-labelledby="hold-heading">
-        <h2 id="hold-heading">Hold or change seats for a school</h2>
+        <h2 id="hold-heading">{forSchool ? 'Hold or change seats for your school' : 'Hold or change seats for a school'}</h2>
         <div class={errorFor(errors, 'hold-org') ? 'field field-error' : 'field'}>
           <label for="hold-org">School</label>
           {errorFor(errors, 'hold-org') && (
@@ -177,17 +186,19 @@ function Holds({ s, holds, orgs, navigated, reload }: { s: Session; holds: HoldR
           Save hold
         </ActionButton>
       </form>
-      <form class="panel narrow" onSubmit={saveRelease} noValidate aria-labelledby="release-heading">
-        <h2 id="release-heading">When unclaimed holds are released</h2>
-        <p>{s.holdsReleaseAt ? `Now: ${formatDateTime(s.holdsReleaseAt)}.` : 'Now: when booking closes.'} Held seats nobody has claimed by then go to everyone.</p>
-        <div class="row">
-          <TextField id="release-date" label="Release on (optional)" type="date" value={relDate} onInput={(e) => setRelDate((e.currentTarget as HTMLInputElement).value)} error={errorFor(errors, 'release-date')} />
-          <TextField id="release-time" label="Release at" type="time" value={relTime} onInput={(e) => setRelTime((e.currentTarget as HTMLInputElement).value)} />
-        </div>
-        <button type="submit" class="button button-secondary">
-          Save release time
-        </button>
-      </form>
+      {!forSchool && (
+        <form class="panel narrow" onSubmit={saveRelease} noValidate aria-labelledby="release-heading">
+          <h2 id="release-heading">When unclaimed holds are released</h2>
+          <p>{s.holdsReleaseAt ? `Now: ${formatDateTime(s.holdsReleaseAt)}.` : 'Now: when booking closes.'} Held seats nobody has claimed by then go to everyone.</p>
+          <div class="row">
+            <TextField id="release-date" label="Release on (optional)" type="date" value={relDate} onInput={(e) => setRelDate((e.currentTarget as HTMLInputElement).value)} error={errorFor(errors, 'release-date')} />
+            <TextField id="release-time" label="Release at" type="time" value={relTime} onInput={(e) => setRelTime((e.currentTarget as HTMLInputElement).value)} />
+          </div>
+          <button type="submit" class="button button-secondary">
+            Save release time
+          </button>
+        </form>
+      )}
     </>
   );
 }
