@@ -71,7 +71,8 @@ describe.skipIf(!browserAvailable)('staff and office journey', () => {
       expect(statuses).toEqual(expect.arrayContaining([[bStaff.id, 'confirmed'], [cStaff.id, 'waitlisted']]));
     });
 
-    it(`office "Book staff" shows each person's place, clash and the seats free to the school; holds and the school feed (${size})`, async () => {
+    // Six pages, each checked with axe: about 20 s on a quiet machine, so more than the default 30 s under load.
+    it(`office "Book staff" shows each person's place, clash and the seats free to the school; holds and the school feed (${size})`, { timeout: 90_000 }, async () => {
       const { t } = env.server;
       const org = await t.org('Riverside Academy');
       const office = await t.user('office', org.id, 'Olu Office');
