@@ -35,6 +35,12 @@ export const AttendanceReport = z.object({
   items: z.array(AttendanceRow),
 });
 
+/** Every register change of one booking, oldest first: what was set, by whom (their name too, null for an account since deleted) and when. */
+export const RegisterHistory = z.object({
+  items: z.array(z.object({ attended: z.boolean(), minutes: z.number().nullable(), note: z.string().nullable(), changedBy: z.string(), changedByName: z.string().nullable(), changedAt: z.string() })),
+});
+export type RegisterChange = z.infer<typeof RegisterHistory>['items'][number];
+
 export const OverrideInput = z
   .object({ attended: z.boolean(), minutes: z.number().int().min(0).max(24 * 60).optional(), note: Line(500).optional() })
   .strict();

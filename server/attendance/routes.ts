@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { AttendanceReport, AttendanceRow, CheckinCode, CheckinInput, CheckinResult, CompletionList, CompletionPage, CompletionQuery, OverrideInput } from '../../shared/attendance.js';
+import { AttendanceReport, AttendanceRow, CheckinCode, CheckinInput, CheckinResult, CompletionList, CompletionPage, CompletionQuery, OverrideInput, RegisterHistory } from '../../shared/attendance.js';
 import { Id } from '../../shared/common.js';
 import type { Deps } from '../platform/deps.js';
 import { csvAttachment, jsonBody, jsonResponse, requireUser, router } from '../platform/http.js';
@@ -64,7 +64,7 @@ export function attendanceRoutes(deps: Deps) {
       summary: 'Every register change of one booking, oldest first',
       request: { params: z.object({ id: Id, bookingId: Id }) },
       responses: {
-        200: jsonResponse(z.object({ items: z.array(z.object({ attended: z.boolean(), minutes: z.number().nullable(), note: z.string().nullable(), changedBy: z.string(), changedAt: z.string() })) }), 'Changes'),
+        200: jsonResponse(RegisterHistory, 'Changes'),
       },
     }),
     async (c) => {

@@ -7,9 +7,9 @@ import QRCode from 'qrcode';
 import type { Transaction } from 'kysely';
 import type { Database, SessionRow } from '../../db/schema.js';
 import type { z } from 'zod';
-import type { AttendanceRow, Completion, OverrideInput } from '../../shared/attendance.js';
+import type { AttendanceRow, Completion, OverrideInput, RegisterChange } from '../../shared/attendance.js';
 import { audienceLabels, findActiveBooking, findBooking, lockSession, viewerFor } from '../bookings/repository.js';
-import { findOrg } from '../accounts/repository.js';
+import { findOrg, findUsersByIds } from '../accounts/repository.js';
 import { slug } from '../calendar/service.js';
 import { localDateTime } from '../calendar/timezones.js';
 import { orgsActableBy } from '../accounts/acting.js';
@@ -166,8 +166,9 @@ export async function setOverride(deps: Deps, actor: AuthUser, sessionId: string
 
 export async function overrideHistory(deps: Deps, actor: AuthUser, sessionId: string, bookingId: string) {
   await requireRegisterKeeper(deps, actor, sessionId);
-  const rows = await repo.overrideLog(deps.db, bookingId);
-  return rows.filter((r) => r.session_id === sessionId).map((r) => ({ attended: r.attended === 1, minutes: r.minutes, note: r.note, changedBy: r.changed_by, changedAt: r.changed_at }));
+  const rows = (await repo.overrideLog(deps.db, bookingId)).filter((r) => r.session_id === sessionId);
+  const names = new Map((await findUsersByIds(deps.db, [...new Set(rows.map((r) => r.changed_by))])).map((u) => [u.id, u.name]));
+  return rows.map((r): RegisterChange => ({ attended: r.attended === 1, minutes: r.minutes, note: r.note, changedBy: r.changed_by, changedByName: names.get(r.changed_by) ?? null, changedAt: r.changed_at }));
 }
 
 // ---------------------------------------------------------------- in-person check-in

@@ -262,12 +262,14 @@ describe('attendance records', () => {
     expect(put.status).toBe(200);
     expect(put.json).toMatchObject({ bookingId: bb, attended: true, minutes: 30, source: 'register', override: { attended: true, note: 'Joined by phone for the second half', changedBy: s.trainer.id, changedByName: s.trainer.name, changedAt: '2026-02-10T17:45:00.000Z' } });
     t.clock.set(at('17:50'));
-    const fix = await t.request('PUT', `/api/sessions/${s.id}/attendance/${bb}`, { as: s.trainer, body: { attended: true, minutes: 75 } });
+    const admin = await t.user('admin', null, 'Ada Admin');
+    const fix = await t.request('PUT', `/api/sessions/${s.id}/attendance/${bb}`, { as: admin, body: { attended: true, minutes: 75 } });
     expect(fix.json).toMatchObject({ minutes: 75, attended: true, source: 'register' });
+    // Each change says who made it, by name as well as account.
     const history = await t.request('GET', `/api/sessions/${s.id}/attendance/${bb}/history`, { as: s.trainer });
-    expect(history.json.items.map((h: any) => [h.changedAt, h.minutes])).toEqual([
-      ['2026-02-10T17:45:00.000Z', null],
-      ['2026-02-10T17:50:00.000Z', 75],
+    expect(history.json.items.map((h: any) => [h.changedAt, h.minutes, h.changedBy, h.changedByName])).toEqual([
+      ['2026-02-10T17:45:00.000Z', null, s.trainer.id, s.trainer.name],
+      ['2026-02-10T17:50:00.000Z', 75, admin.id, 'Ada Admin'],
     ]);
     for (const u of [b, await t.user('trainer')]) {
       expect((await t.request('PUT', `/api/sessions/${s.id}/attendance/${bb}`, { as: u, body: { attended: true } })).status).toBe(403);

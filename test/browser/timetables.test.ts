@@ -1,6 +1,8 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { browserAvailable, expectNoAxeViolations, newPage, signIn, warnIfSkipped, serverAndBrowser } from './harness.js';
+import { browserAvailable, expectFocused, expectNoAxeViolations, expectNoSidewaysScroll, newPage, signIn, tabTo, warnIfSkipped, serverAndBrowser } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -13,6 +15,28 @@ function nextMonday(hourUtc: number): string {
   return d.toISOString();
 }
 const plusHours = (iso: string, h: number) => new Date(Date.parse(iso) + h * 3_600_000).toISOString();
+
+const NARROW = { viewport: { width: 320, height: 720 } };
+
+/** Presses Enter on the control Tab reaches by this name. */
+async function activate(page: Page, name: string | RegExp, opts: { back?: boolean } = {}) {
+  await tabTo(page, name, opts);
+  await page.keyboard.press('Enter');
+}
+
+/** axe-clean, and nothing scrolls sideways at 320 CSS px. */
+async function checkPage(page: Page, what: string) {
+  await expectNoAxeViolations(page, what);
+  await expectNoSidewaysScroll(page, what);
+}
+
+/** A calendar with one weekly lesson on Mondays (from a fortnight ago), as a school's system exports it. */
+function weeklyIcs(summary: string, uid: string): string {
+  const d = new Date();
+  d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7) - 14);
+  const day = d.toISOString().slice(0, 10).replaceAll('-', '');
+  return ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Test school//EN', 'BEGIN:VEVENT', `UID:${uid}`, 'DTSTAMP:20260101T000000Z', `DTSTART;TZID=Europe/London:${day}T130000`, `DTEND;TZID=Europe/London:${day}T140000`, 'RRULE:FREQ=WEEKLY;BYDAY=MO', `SUMMARY:${summary}`, 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+}
 
 describe.skipIf(!browserAvailable)('timetable pages', () => {
   const env = serverAndBrowser();
@@ -83,5 +107,110 @@ describe.skipIf(!browserAvailable)('timetable pages', () => {
     const csv = await page.evaluate(async (href) => (await fetch(href)).text(), (await link.getAttribute('href'))!);
     expect(csv).toContain('Priya Shah');
     await expectNoAxeViolations(page, 'cover page');
+  });
+
+  it('office staff manage one person’s timetable from Staff accounts, by keyboard at 320 px: see it, remove it, upload an ICS file, link a calendar (only its site shown)', async () => {
+    const { t } = env.server;
+    const org = await t.org('Birch Primary');
+    const office = await t.user('office', org.id, 'Olu Office');
+    const priya = await t.user('staff', org.id, 'Priya Shah');
+    expect((await t.request('PUT', `/api/users/${priya.id}/timetable`, { as: office, headers: { 'content-type': 'text/csv' }, body: 'day,start,end,label\nMonday,09:00,12:00,Year 2 phonics\n' })).status).toBe(200);
+
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signIn(page, office);
+    await activate(page, 'Staff accounts');
+    await page.getByRole('heading', { level: 2, name: 'Priya Shah' }).waitFor();
+    await activate(page, 'Timetable: Priya Shah');
+    await page.getByRole('heading', { level: 1, name: 'Timetable: Priya Shah' }).waitFor();
+    await expectFocused(page, 'h1');
+    const week = page.getByRole('table', { name: 'Priya Shah’s lessons, day by day' });
+    await week.getByRole('row').filter({ hasText: 'Year 2 phonics' }).waitFor();
+    await page.getByText('From an uploaded spreadsheet (CSV)').waitFor();
+    await checkPage(page, 'a person’s timetable (office)');
+
+    // A wrong upload (or a leaver's) is removed.
+    await activate(page, 'Remove Priya Shah’s timetable');
+    await expectFocused(page, '.confirm p');
+    await activate(page, 'Yes, remove it');
+    await page.getByRole('status').filter({ hasText: 'Priya Shah’s timetable was removed.' }).waitFor();
+    await expectFocused(page, '#timetable-status');
+    await page.getByText('Priya Shah has no timetable yet.').waitFor();
+    expect((await t.request('GET', `/api/users/${priya.id}/timetable`, { as: office })).status).toBe(404);
+    expect((await t.request('GET', '/api/me/timetable', { as: priya })).json.source).toBeNull();
+    await checkPage(page, 'a person’s timetable after removing it');
+
+    // Her ICS export, uploaded for her (choosing the file is the browser's own dialog).
+    await page.setInputFiles('#timetable-file', { name: 'priya.ics', mimeType: 'text/calendar', buffer: Buffer.from(weeklyIcs('Year 4 maths', 'y4-maths@birch')) });
+    await activate(page, 'Upload timetable');
+    await page.getByRole('status').filter({ hasText: 'Priya Shah’s timetable was saved from priya.ics' }).waitFor();
+    await week.getByRole('row').filter({ hasText: 'Year 4 maths' }).waitFor();
+    const uploaded = (await t.request('GET', `/api/users/${priya.id}/timetable`, { as: office })).json;
+    expect(uploaded.source).toBe('ics');
+    expect(uploaded.busy.map((b: { label: string }) => b.label)).toContain('Year 4 maths');
+    await checkPage(page, 'a person’s timetable after an ICS upload');
+
+    // Linked to the calendar her school publishes: the office sees the site, never the secret address.
+    const feed = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/calendar' });
+      res.end(weeklyIcs('Year 5 science', 'y5-science@birch'));
+    });
+    await new Promise<void>((resolve) => feed.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (feed.address() as AddressInfo).port;
+      t.deps.config.outbound = { ...t.deps.config.outbound, allow: [`127.0.0.1:${port}`] };
+      const secret = `http://127.0.0.1:${port}/owa/calendar/5e1c4a9b77d2/reachcalendar.ics`;
+      await tabTo(page, 'Calendar address');
+      await page.keyboard.type(secret);
+      await page.keyboard.press('Enter');
+      await page.getByRole('status').filter({ hasText: 'Priya Shah’s timetable now follows the calendar at that address' }).waitFor();
+      await week.getByRole('row').filter({ hasText: 'Year 5 science' }).waitFor();
+      await page.getByText(`Linked to a calendar at http://127.0.0.1:${port}`).waitFor();
+      expect(await page.locator('main').textContent()).not.toContain('5e1c4a9b77d2');
+      expect(await page.getByLabel('Calendar address').inputValue()).toBe('');
+      const linked = (await t.request('GET', '/api/me/timetable', { as: priya })).json;
+      expect(linked.source).toBe('subscription');
+      expect(linked.subscription.url).toBe(secret);
+      await checkPage(page, 'a person’s timetable linked to a calendar');
+    } finally {
+      feed.closeAllConnections();
+      await new Promise<void>((resolve) => feed.close(() => resolve()));
+    }
+  });
+
+  it('administrators reach anyone’s timetable from People, by keyboard at 320 px, and upload one for them', async () => {
+    const { t } = env.server;
+    const admin = await t.user('admin');
+    const org = await t.org('Hazel Academy');
+    const person = await t.user('staff', org.id, 'Quinn Timetabled');
+    const trainer = await t.user('trainer', null, 'Tariq Trainer');
+
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signIn(page, admin);
+    await activate(page, 'People');
+    await page.getByRole('heading', { level: 1, name: 'People' }).waitFor();
+    await tabTo(page, 'Name or email');
+    await page.keyboard.type('timetabled');
+    await page.keyboard.press('Enter');
+    await page.getByText('People matching “timetabled”').waitFor();
+    await activate(page, 'Timetable: Quinn Timetabled');
+    await page.getByRole('heading', { level: 1, name: 'Timetable: Quinn Timetabled' }).waitFor();
+    await expectFocused(page, 'h1');
+    await page.getByText('Quinn Timetabled has no timetable yet.').waitFor();
+    await checkPage(page, 'a person’s timetable (admin), none yet');
+
+    await page.setInputFiles('#timetable-file', { name: 'quinn.csv', mimeType: 'text/csv', buffer: Buffer.from('day,start,end,label\nMonday,10:00,11:00,Year 6 reading\n') });
+    await activate(page, 'Upload timetable');
+    await page.getByRole('status').filter({ hasText: 'Quinn Timetabled’s timetable was saved from quinn.csv: 1 weekly lesson.' }).waitFor();
+    await page.getByRole('table', { name: 'Quinn Timetabled’s lessons, day by day' }).getByRole('row').filter({ hasText: 'Year 6 reading' }).waitFor();
+    const saved = (await t.request('GET', '/api/me/timetable', { as: person })).json;
+    expect(saved.weekly).toEqual([expect.objectContaining({ day: 'Monday', start: '10:00', end: '11:00', label: 'Year 6 reading' })]);
+    await checkPage(page, 'a person’s timetable (admin) after an upload');
+    await activate(page, 'Back to People', { back: true });
+    await page.getByRole('heading', { level: 1, name: 'People' }).waitFor();
+
+    // Someone with no organisation (a trainer) is found by the page too.
+    await page.goto(`/admin/people/${trainer.id}/timetable`);
+    await page.getByRole('heading', { level: 1, name: 'Timetable: Tariq Trainer' }).waitFor();
+    await page.getByText('Tariq Trainer has no timetable yet.').waitFor();
   });
 });

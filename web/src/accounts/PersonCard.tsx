@@ -1,7 +1,8 @@
 /**
  * One person, for those who manage them: name, email, role and whether the account is on,
  * with the changes the viewer may make (turning the account off or on; for administrators,
- * the captioner flag). Used by the office's staff list and the administrators' people list.
+ * the captioner flag) and a link to their timetable where the viewer manages it. Used by the
+ * office's staff list and the administrators' people list.
  */
 import { useRef, useState } from 'preact/hooks';
 import { z } from 'zod';
@@ -10,6 +11,7 @@ import { placesGivenUp } from '../format.js';
 import { api } from '../api.js';
 import { PersonAdmin } from '../pages/admin/PersonAdmin.js';
 import { Alert, Badge, ConfirmButton, messageOf, useFocusLater } from '../components.js';
+import { Link } from '../router.js';
 
 const ROLE_LABEL = { staff: 'Staff', office: 'School office', trainer: 'Trainer', admin: 'Administrator' } as const;
 
@@ -20,7 +22,11 @@ export interface LeadControl {
   onChanged: (isLead: boolean, message: string) => void;
 }
 
-export function PersonCard({ person, canDisable, canSetCaptioner, onChanged, lead }: { person: User; canDisable: boolean; canSetCaptioner: boolean; onChanged: (p: User, message: string) => void; lead?: LeadControl }) {
+/**
+ * `timetableHref`: the person's timetable page (see personTimetableHref), for a viewer who may
+ * see and change it (office staff for their staff and office colleagues, administrators).
+ */
+export function PersonCard({ person, canDisable, canSetCaptioner, onChanged, lead, timetableHref }: { person: User; canDisable: boolean; canSetCaptioner: boolean; onChanged: (p: User, message: string) => void; lead?: LeadControl; timetableHref?: string }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
   const headingId = `person-${person.id}`;
@@ -84,6 +90,11 @@ export function PersonCard({ person, canDisable, canSetCaptioner, onChanged, lea
         )}
       </dl>
       <div class="actions" ref={actionsRef}>
+        {timetableHref && (
+          <Link href={timetableHref} class="button button-secondary">
+            Timetable<span class="visually-hidden">: {person.name}</span>
+          </Link>
+        )}
         {canDisable &&
           (person.disabled ? (
             <button type="button" class="button button-secondary" aria-disabled={busy ? 'true' : undefined} onClick={() => change({ disabled: false }, `${person.name}'s account is on again. They can sign in.`)}>

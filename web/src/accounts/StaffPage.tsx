@@ -8,6 +8,7 @@ import { Loaded, useLoad } from '../load.js';
 import { Link, navigate } from '../router.js';
 import { OfficeOrgGate, SchoolForm, type Org } from '../orgs.js';
 import { PersonCard } from './PersonCard.js';
+import { personTimetableHref } from '../timetable/PersonTimetablePage.js';
 
 const People = z.object({ items: z.array(User) });
 
@@ -42,6 +43,7 @@ function StaffOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
                 person={p}
                 canDisable={p.role === 'staff' && p.id !== me.id}
                 canSetCaptioner={false}
+                timetableHref={p.role === 'staff' || p.role === 'office' ? personTimetableHref(me, { id: p.id, orgId }) : undefined}
                 lead={
                   leads.data
                     ? {

@@ -10,6 +10,7 @@ import { ActionButton, Loaded, Retry, useLoad } from '../load.js';
 import { navigate } from '../router.js';
 import { PersonCard } from '../accounts/PersonCard.js';
 import { NewPersonForm } from './NewPersonForm.js';
+import { personTimetableHref } from '../timetable/PersonTimetablePage.js';
 
 const PAGE = 50;
 
@@ -74,6 +75,7 @@ export function PeoplePage() {
                   person={p}
                   canDisable={p.id !== me.id}
                   canSetCaptioner
+                  timetableHref={personTimetableHref(me, p)}
                   onChanged={(next, m) => {
                     people.set({ ...data, items: data.items.map((x) => (x.id === next.id ? next : x)) });
                     setMessage(m);

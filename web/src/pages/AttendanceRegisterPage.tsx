@@ -1,16 +1,18 @@
 /**
  * `/sessions/:id/register`: the trainer's in-person page. The check-in code and its QR code
  * (changing every minute) for attendees to scan, and a register with a tick box per person
- * to correct attendance; every correction is kept with who made it.
+ * to correct attendance. Each row can also be corrected in full (attended, minutes present
+ * and a note) and shows its history on demand; every correction is kept with who made it.
  */
 import '../room.css';
+import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { z } from 'zod';
-import { AttendanceReport, CheckinCode, type AttendanceRow } from '../../../shared/attendance.js';
+import { AttendanceReport, AttendanceRow, CheckinCode, OverrideInput, RegisterHistory, type RegisterChange } from '../../../shared/attendance.js';
 import { api, ApiError } from '../api.js';
-import { Alert, DownloadLink, messageOf, PageHeading, Status, useApp } from '../components.js';
-import { formatDate, formatDateTime, formatTimeRange, seatLabel } from '../format.js';
-import { Loaded, Retry, useLoad } from '../load.js';
+import { Alert, apiIssues, DownloadLink, FieldNotes, described, messageOf, PageHeading, Status, useApp, useFocusLater } from '../components.js';
+import { formatDate, formatDateTime, formatTimeRange, plural, seatLabel } from '../format.js';
+import { ActionButton, ActionError, Loaded, Retry, useAction, useLoad } from '../load.js';
 import { Link } from '../router.js';
 
 export const CODE_REFRESH_MS = 60_000;
@@ -18,6 +20,12 @@ const REGISTER_REFRESH_MS = 30_000;
 
 type Code = z.infer<typeof CheckinCode>;
 type Report = z.infer<typeof AttendanceReport>;
+
+/** The server's limits for a correction (OverrideInput): whole minutes up to a day, a one-line note. */
+const MAX_MINUTES = 24 * 60;
+const MAX_NOTE = 500;
+const MINUTES_LIMIT = `Minutes present must be a whole number from 0 to ${MAX_MINUTES} (24 hours), or left empty`;
+const NOTE_LIMIT = `Note must be one line of at most ${MAX_NOTE} characters`;
 
 /** The QR code as an image: the SVG text becomes a data: URL, never markup in the page. */
 export const svgDataUrl = (svg: string) => `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
@@ -120,7 +128,19 @@ function Register({ sessionId }: { sessionId: string }) {
       <Alert message={saveError} />
       <Status message={status} />
       <Loaded state={report} what="the register">
-        {(r) => <RegisterTable report={r} pending={pending} onMark={(row, attended) => void mark(row, attended)} />}
+        {(r) => (
+          <RegisterTable
+            report={r}
+            sessionId={sessionId}
+            pending={pending}
+            onMark={(row, attended) => void mark(row, attended)}
+            onCorrected={async (message) => {
+              setSaveError('');
+              setStatus(message);
+              await report.reload();
+            }}
+          />
+        )}
       </Loaded>
       {/* Refused (403) once the session has been handed to other trainers. */}
       <DownloadLink href={`/api/sessions/${encodeURIComponent(sessionId)}/attendance.csv`} fallbackName="attendance.csv">
@@ -130,18 +150,41 @@ function Register({ sessionId }: { sessionId: string }) {
   );
 }
 
-/** One row per booked person, each with a tick box for whether they attended. */
-function RegisterTable({ report, pending, onMark }: { report: Report; pending: ReadonlyMap<string, boolean>; onMark: (row: AttendanceRow, attended: boolean) => void }) {
+const COLUMNS = 7;
+
+/**
+ * One row per booked person, each with a tick box for whether they attended, and two
+ * disclosures opening a row below it: "Correct" (attended, minutes and a note) and "History"
+ * (every change, loaded when opened).
+ */
+function RegisterTable({ report, sessionId, pending, onMark, onCorrected }: { report: Report; sessionId: string; pending: ReadonlyMap<string, boolean>; onMark: (row: AttendanceRow, attended: boolean) => void; onCorrected: (message: string) => Promise<void> }) {
   const rows = report.items;
   const attendedCount = rows.filter((r) => r.attended).length;
+  /** Booking ids whose correction form, and whose history, is open. */
+  const [correcting, setCorrecting] = useState<ReadonlySet<string>>(new Set());
+  const [showing, setShowing] = useState<ReadonlySet<string>>(new Set());
+  /** Corrections made here, per booking id: an open history loads again after each. */
+  const [saves, setSaves] = useState<ReadonlyMap<string, number>>(new Map());
+  const focusLater = useFocusLater();
+  const toggle = (set: ReadonlySet<string>, id: string, on: boolean) => {
+    const next = new Set(set);
+    if (on) next.add(id);
+    else next.delete(id);
+    return next;
+  };
+  /** Closes a row's form; focus goes back to its Correct button (the form it was in has gone). */
+  const closeForm = (id: string) => {
+    setCorrecting((cur) => toggle(cur, id, false));
+    focusLater(() => document.getElementById(`correct-${id}`), { force: true });
+  };
   if (rows.length === 0) return <p>No one is booked on this session yet.</p>;
   return (
     <>
       <p>
-        {attendedCount} of {rows.length} marked as attended. Tick a box to mark someone as attended, untick it to mark them as not attended. Attendance at least {Math.round(report.session.threshold * 100)}% of the session counts as attended.
+        {attendedCount} of {rows.length} marked as attended. Tick a box to mark someone as attended, untick it to mark them as not attended; to give their minutes present or a note too, use Correct. Attendance at least {Math.round(report.session.threshold * 100)}% of the session counts as attended.
       </p>
       <div class="table-wrap" tabIndex={0} role="region" aria-label="Register table">
-        <table class="table register-table">
+        <table class="table register-table stack">
           <caption class="visually-hidden">Register: one row per booked person</caption>
           <thead>
             <tr>
@@ -151,39 +194,235 @@ function RegisterTable({ report, pending, onMark }: { report: Report; pending: R
               <th scope="col">Seat</th>
               <th scope="col">Minutes</th>
               <th scope="col">Recorded by</th>
+              <th scope="col">Changes</th>
             </tr>
           </thead>
           <tbody>
             {rows.map((r) => {
               const boxId = `attended-${r.bookingId}`;
+              const isCorrecting = correcting.has(r.bookingId);
+              const isShowing = showing.has(r.bookingId);
               return (
-                <tr key={r.bookingId}>
-                  <td>
+                <Fragment key={r.bookingId}>
+                <tr>
+                  <td data-label="Attended">
                     <input type="checkbox" id={boxId} class="register-tick" checked={pending.get(r.bookingId) ?? r.attended} onChange={(e) => onMark(r, e.currentTarget.checked)} />
                     <label for={boxId} class="visually-hidden">
                       {r.name} attended
                     </label>
                   </td>
                   <th scope="row">{r.name}</th>
-                  <td>{r.org ?? '—'}</td>
-                  <td>{seatLabel[r.seat]}</td>
-                  <td>{r.minutes ?? 'not recorded'}</td>
-                  <td>
+                  <td data-label="School">{r.org ?? '—'}</td>
+                  <td data-label="Seat">{seatLabel[r.seat]}</td>
+                  <td data-label="Minutes">{r.minutes ?? 'not recorded'}</td>
+                  <td data-label="Recorded by">
                     {r.override ? (
                       <>
                         Corrected by {r.override.changedByName ?? 'a trainer'}, {formatDateTime(r.override.changedAt)}
+                        {r.override.note && <> (note: “{r.override.note}”)</>}
                       </>
                     ) : (
                       sourceLabel[r.source]
                     )}
                   </td>
+                  <td data-label="Changes">
+                    <div class="register-actions">
+                      <button type="button" id={`correct-${r.bookingId}`} class="button button-secondary" aria-expanded={isCorrecting ? 'true' : 'false'} aria-controls={isCorrecting ? `correct-form-${r.bookingId}` : undefined} onClick={() => setCorrecting((cur) => toggle(cur, r.bookingId, !isCorrecting))}>
+                        Correct<span class="visually-hidden">: {r.name}</span>
+                      </button>
+                      <button type="button" id={`history-${r.bookingId}`} class="button button-secondary" aria-expanded={isShowing ? 'true' : 'false'} aria-controls={isShowing ? `history-list-${r.bookingId}` : undefined} onClick={() => setShowing((cur) => toggle(cur, r.bookingId, !isShowing))}>
+                        History<span class="visually-hidden">: {r.name}</span>
+                      </button>
+                    </div>
+                  </td>
                 </tr>
+                {isCorrecting && (
+                  <tr class="register-more">
+                    <td colSpan={COLUMNS}>
+                      <CorrectionForm
+                        sessionId={sessionId}
+                        row={r}
+                        lengthMinutes={report.session.lengthMinutes}
+                        onCancel={() => closeForm(r.bookingId)}
+                        onSaved={async (message) => {
+                          await onCorrected(message);
+                          setSaves((cur) => new Map(cur).set(r.bookingId, (cur.get(r.bookingId) ?? 0) + 1));
+                          closeForm(r.bookingId);
+                        }}
+                      />
+                    </td>
+                  </tr>
+                )}
+                {isShowing && (
+                  <tr class="register-more">
+                    <td colSpan={COLUMNS}>
+                      <RowHistory sessionId={sessionId} row={r} version={saves.get(r.bookingId) ?? 0} />
+                    </td>
+                  </tr>
+                )}
+                </Fragment>
               );
             })}
           </tbody>
         </table>
       </div>
     </>
+  );
+}
+
+/** What a register entry says, in words: "attended, 45 minutes" or "not attended". */
+function describeEntry(attended: boolean, minutes: number | null | undefined) {
+  if (!attended) return minutes ? `not attended (${plural(minutes, 'minute')} present)` : 'not attended';
+  return minutes === null || minutes === undefined ? 'attended, minutes not recorded' : `attended, ${plural(minutes, 'minute')}`;
+}
+
+type CorrectionErrors = { minutes?: string; note?: string };
+
+/**
+ * The checks OverrideInput makes, said for people (the server's limits: whole minutes from 0 to
+ * 24 hours; a note of one line up to 500 characters). An empty minutes field sends none: the
+ * minutes are then recorded as not known (or as observed, for someone seen in the room).
+ */
+function checkCorrection(attended: boolean, minutesText: string, noteText: string): { body?: OverrideInput; errors: CorrectionErrors } {
+  const errors: CorrectionErrors = {};
+  const m = minutesText.trim();
+  let minutes: number | undefined;
+  if (m) {
+    if (!/^\d+$/.test(m)) errors.minutes = 'Minutes present must be a whole number of minutes, such as 45, or left empty';
+    else if (Number(m) > MAX_MINUTES) errors.minutes = `Minutes present must be ${MAX_MINUTES} (24 hours) or fewer`;
+    else minutes = Number(m);
+  }
+  const note = noteText.trim();
+  if (note.length > MAX_NOTE) errors.note = `Note must be ${MAX_NOTE} characters or fewer (it has ${note.length})`;
+  else if (/[\u0000-\u001f\u007f]/.test(note)) errors.note = 'Note must be one line of ordinary text';
+  if (errors.minutes || errors.note) return { errors };
+  const parsed = OverrideInput.safeParse({ attended, ...(minutes !== undefined ? { minutes } : {}), ...(note ? { note } : {}) });
+  if (!parsed.success) {
+    for (const i of parsed.error.issues) {
+      if (i.path[0] === 'minutes') errors.minutes ??= MINUTES_LIMIT;
+      else errors.note ??= NOTE_LIMIT;
+    }
+    return { errors };
+  }
+  return { body: parsed.data, errors };
+}
+
+/** Correcting one register entry: attended or not, minutes present and an optional note. */
+function CorrectionForm({ sessionId, row, lengthMinutes, onSaved, onCancel }: { sessionId: string; row: AttendanceRow; lengthMinutes: number; onSaved: (message: string) => Promise<void>; onCancel: () => void }) {
+  const id = row.bookingId;
+  const [attended, setAttended] = useState(row.attended);
+  const [minutes, setMinutes] = useState(row.minutes === null ? '' : String(row.minutes));
+  const [note, setNote] = useState('');
+  const [errors, setErrors] = useState<CorrectionErrors>({});
+  const action = useAction();
+
+  function focusFirstError(e: CorrectionErrors) {
+    const first = e.minutes ? `minutes-${id}` : e.note ? `note-${id}` : null;
+    if (first) document.getElementById(first)?.focus();
+  }
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    if (action.busy) return;
+    const checked = checkCorrection(attended, minutes, note);
+    setErrors(checked.errors);
+    if (!checked.body) {
+      // After the render that shows the messages, so the field is read with its error.
+      setTimeout(() => focusFirstError(checked.errors));
+      return;
+    }
+    const body = checked.body;
+    await action.run(async () => {
+      try {
+        const saved = await api(`/api/sessions/${encodeURIComponent(sessionId)}/attendance/${encodeURIComponent(id)}`, AttendanceRow, { method: 'PUT', body });
+        await onSaved(`${row.name}’s record corrected: ${describeEntry(saved.attended, saved.minutes)}${body.note ? `, with the note “${body.note}”` : ''}.`);
+      } catch (err) {
+        // The server's own field checks, said by the field; anything else with Try again.
+        const issues = apiIssues(err);
+        if (issues.length) {
+          const next: CorrectionErrors = {};
+          for (const i of issues) {
+            if (i.path === 'minutes') next.minutes = MINUTES_LIMIT;
+            else if (i.path === 'note') next.note = NOTE_LIMIT;
+          }
+          if (next.minutes || next.note) {
+            setErrors(next);
+            setTimeout(() => focusFirstError(next));
+            return;
+          }
+        }
+        throw err;
+      }
+    });
+  }
+
+  const minutesHint = `Whole minutes, from 0 to ${MAX_MINUTES}; the session is ${plural(lengthMinutes, 'minute')} long. Leave empty if not known.`;
+  const noteHint = `Optional: why the record was corrected, in one line of up to ${MAX_NOTE} characters. Kept with the change.`;
+  return (
+    <form id={`correct-form-${id}`} class="register-correct" noValidate onSubmit={(e) => void submit(e)} aria-labelledby={`correct-title-${id}`}>
+      <h3 id={`correct-title-${id}`}>Correct {row.name}’s record</h3>
+      <fieldset class="field">
+        <legend>Did {row.name} attend?</legend>
+        <div class="radios">
+          <div class="radio">
+            <input type="radio" id={`correct-yes-${id}`} name={`correct-attended-${id}`} checked={attended} onChange={() => setAttended(true)} />
+            <label for={`correct-yes-${id}`}>Attended</label>
+          </div>
+          <div class="radio">
+            <input type="radio" id={`correct-no-${id}`} name={`correct-attended-${id}`} checked={!attended} onChange={() => setAttended(false)} />
+            <label for={`correct-no-${id}`}>Did not attend</label>
+          </div>
+        </div>
+      </fieldset>
+      <div class={errors.minutes ? 'field field-error' : 'field'}>
+        <label for={`minutes-${id}`}>Minutes present</label>
+        <FieldNotes id={`minutes-${id}`} hint={minutesHint} error={errors.minutes} />
+        <input id={`minutes-${id}`} type="text" inputMode="numeric" autoComplete="off" class="input-minutes" value={minutes} onInput={(e) => setMinutes(e.currentTarget.value)} {...described(`minutes-${id}`, minutesHint, errors.minutes)} />
+      </div>
+      <div class={errors.note ? 'field field-error' : 'field'}>
+        <label for={`note-${id}`}>Note (optional)</label>
+        <FieldNotes id={`note-${id}`} hint={noteHint} error={errors.note} />
+        <input id={`note-${id}`} type="text" autoComplete="off" value={note} onInput={(e) => setNote(e.currentTarget.value)} {...described(`note-${id}`, noteHint, errors.note)} />
+      </div>
+      <ActionError action={action} />
+      <div class="actions">
+        <ActionButton busy={action.busy} busyLabel="Saving…">
+          Save correction<span class="visually-hidden">: {row.name}</span>
+        </ActionButton>
+        <button type="button" class="button button-secondary" onClick={onCancel}>
+          Cancel<span class="visually-hidden">: {row.name}</span>
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** Every change to one row, loaded when opened, and again after a correction here (`version`) or anyone's (a newer override). */
+function RowHistory({ sessionId, row, version }: { sessionId: string; row: AttendanceRow; version: number }) {
+  const { me } = useApp();
+  const id = row.bookingId;
+  const history = useLoad(() => api(`/api/sessions/${encodeURIComponent(sessionId)}/attendance/${encodeURIComponent(id)}/history`, RegisterHistory), [sessionId, id, version, row.override?.changedAt ?? '']);
+  const who = (c: RegisterChange) => (c.changedBy === me.id ? `you (${me.name})` : (c.changedByName ?? 'an account since removed'));
+  return (
+    <div id={`history-list-${id}`} class="register-history">
+      <h3 id={`history-title-${id}`}>Changes to {row.name}’s record</h3>
+      <Loaded state={history} what={`the changes to ${row.name}’s record`}>
+        {(h) =>
+          h.items.length === 0 ? (
+            <p>{row.source === 'none' ? 'No one has changed this record on the register, and nothing has been recorded for them yet.' : `No one has changed this record on the register: what it shows comes from “${sourceLabel[row.source]}”.`}</p>
+          ) : (
+            <ol class="register-changes" aria-labelledby={`history-title-${id}`}>
+              {h.items.map((c, i) => (
+                <li key={`${c.changedAt}-${i}`}>
+                  <time dateTime={c.changedAt}>{formatDateTime(c.changedAt)}</time>: marked {describeEntry(c.attended, c.minutes)}, by {who(c)}.
+                  {c.note && <> Note: “{c.note}”</>}
+                </li>
+              ))}
+            </ol>
+          )
+        }
+      </Loaded>
+    </div>
   );
 }
 

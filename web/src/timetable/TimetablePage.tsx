@@ -1,6 +1,8 @@
 /**
  * My timetable: upload a file or link the school's calendar, and a week view that lays
  * lessons and candidate sessions side by side, each session marked as fitting or not.
+ * `TimetableView` is the same page for one person managed by someone else (an office for its
+ * staff, an administrator for anyone: PersonTimetablePage), through /api/users/:id/timetable.
  */
 import './timetable.css';
 import { useState } from 'preact/hooks';
@@ -10,6 +12,7 @@ import { Timetable } from '../../../shared/timetables.js';
 import { api } from '../api.js';
 import { Alert, ConfirmButton, ErrorSummary, errorFor, messageOf, PageHeading, Status, TextField, useApp, useFocusLater, type FieldError } from '../components.js';
 import { dayStartIso, formatDate, formatDateTime, formatTimeRange, plural, toDateInput } from '../format.js';
+import { ApiError } from '../api.js';
 import { Retry, useLoad } from '../load.js';
 import { Link } from '../router.js';
 import { FitNote } from './FitNote.js';
@@ -31,9 +34,32 @@ function addDays(day: string, n: number): string {
 }
 
 const sourceLabel = { csv: 'an uploaded spreadsheet (CSV)', ics: 'an uploaded calendar file (ICS)', subscription: 'your school’s calendar link' } as const;
+const theirSourceLabel = { ...sourceLabel, subscription: 'a linked school calendar' } as const;
+
+/** Whose timetable a TimetableView shows when it is not the viewer's own. */
+export interface TimetablePerson {
+  id: string;
+  name: string;
+  /** This page's address without its query (the week links add `week`). */
+  path: string;
+  /** Query parameters the week links keep (e.g. `org`). */
+  keep?: Record<string, string>;
+  /** Where "back" goes: the list the person was found in. */
+  back: { href: string; label: string };
+}
 
 export function TimetablePage() {
+  return <TimetableView />;
+}
+
+/** A timetable page: the viewer's own, or (with `person`) someone they manage. */
+export function TimetableView({ person }: { person?: TimetablePerson }) {
   const { loc } = useApp();
+  const own = !person;
+  const base = person ? `/api/users/${encodeURIComponent(person.id)}/timetable` : '/api/me/timetable';
+  const name = person?.name ?? '';
+  const whose = person ? `${name}’s` : 'Your';
+  const weekHref = (day: string) => (person ? `${person.path}?${new URLSearchParams({ ...person.keep, week: day })}` : `/timetable?week=${day}`);
   const requested = loc.query.get('week');
   const week = mondayOf(requested && /^\d{4}-\d{2}-\d{2}$/.test(requested) ? requested : toDateInput(new Date()));
   const from = dayStartIso(week);
@@ -48,15 +74,25 @@ export function TimetablePage() {
   const [reload, setReload] = useState(0);
   const focusLater = useFocusLater();
 
-  // One load for both: the timetable (source null: none yet) and the week's sessions.
+  // One load for both: the timetable (source null: none yet) and the week's sessions. The
+  // sessions fit the viewer's own timetable, so someone else's page shows their lessons only;
+  // someone else's timetable that is not there yet answers 404.
   const page = useLoad(async () => {
     const range = new URLSearchParams({ from, to });
-    const [t, list] = await Promise.all([api(`/api/me/timetable?${range}`, Timetable), api(`/api/sessions?${range}&limit=200`, SessionList)]);
+    if (person) {
+      const t = await api(`${base}?${range}`, Timetable).catch((e: unknown) => {
+        if (e instanceof ApiError && e.status === 404 && e.code === 'not_found') return null;
+        throw e;
+      });
+      return { tt: t && t.source !== null ? t : null, sessions: null };
+    }
+    const [t, list] = await Promise.all([api(`${base}?${range}`, Timetable), api(`/api/sessions?${range}&limit=200`, SessionList)]);
     return { tt: t.source === null ? null : t, sessions: list.items };
   }, [loc.key, reload]);
   const tt: TimetableValue | null | undefined = page.data ? page.data.tt : undefined;
   const sessions: Session[] | null = page.data ? page.data.sessions : null;
   const loadError = page.data ? null : page.error;
+  const title = person ? `Timetable: ${person.name}` : 'My timetable';
 
   function showUploadError(e: unknown, field: string, label: string) {
     setProblems(e instanceof UploadError ? e.problems : []);
@@ -78,8 +114,8 @@ export function TimetablePage() {
     setErrors([]);
     setBusy(true);
     try {
-      const t = await sendText('/api/me/timetable', fileType(file), await file.text(), Timetable);
-      setStatus(`Your timetable was saved from ${file.name}: ${describeCounts(t)}.`);
+      const t = await sendText(base, fileType(file), await file.text(), Timetable);
+      setStatus(`${whose} timetable was saved from ${file.name}: ${describeCounts(t)}.`);
       form.reset();
       setReload((n) => n + 1);
     } catch (err) {
@@ -94,16 +130,19 @@ export function TimetablePage() {
     if (busy) return;
     setStatus('');
     setProblems([]);
-    const url = String(new FormData(e.currentTarget as HTMLFormElement).get('calendar-url') ?? '').trim();
+    const form = e.currentTarget as HTMLFormElement;
+    const url = String(new FormData(form).get('calendar-url') ?? '').trim();
     if (!url) {
-      setErrors([{ field: 'calendar-url', message: 'Calendar address: enter the web address of your school calendar' }]);
+      setErrors([{ field: 'calendar-url', message: `Calendar address: enter the web address of ${own ? 'your' : 'their'} school calendar` }]);
       return;
     }
     setErrors([]);
     setBusy(true);
     try {
-      const t = await api('/api/me/timetable/subscription', Timetable, { method: 'PUT', body: { url } });
-      setStatus(`Your timetable now follows your school’s calendar: ${describeCounts(t)}.`);
+      const t = await api(`${base}/subscription`, Timetable, { method: 'PUT', body: { url } });
+      setStatus(own ? `Your timetable now follows your school’s calendar: ${describeCounts(t)}.` : `${whose} timetable now follows the calendar at that address: ${describeCounts(t)}.`);
+      // Someone else's address is not shown back (only its site is): the field empties.
+      if (!own) form.reset();
       setReload((n) => n + 1);
     } catch (err) {
       showUploadError(err, 'calendar-url', 'Calendar address');
@@ -116,10 +155,12 @@ export function TimetablePage() {
     setBusy(true);
     setFailure('');
     try {
-      await api('/api/me/timetable', z.unknown(), { method: 'DELETE' });
-      setStatus('Your timetable was removed.');
-      setReload((n) => n + 1);
-      // "Remove my timetable" goes once the timetable has: the message saying so takes focus.
+      await api(base, z.unknown(), { method: 'DELETE' });
+      setStatus(`${whose} timetable was removed.`);
+      // "Remove my timetable" goes once the timetable has (when the reload has come): the
+      // message saying so then takes focus. Asked for before that, it would find the button
+      // still there and focus not yet lost, and do nothing.
+      await page.reload();
       focusLater(() => document.getElementById('timetable-status'));
     } catch (err) {
       setFailure(messageOf(err));
@@ -131,16 +172,26 @@ export function TimetablePage() {
   const days = Array.from({ length: 7 }, (_, i) => addDays(week, i));
   const lessonsOn = (day: string) => (tt?.busy ?? []).filter((b) => toDateInput(new Date(b.startsAt)) === day);
   const sessionsOn = (day: string) => (sessions ?? []).filter((s) => toDateInput(new Date(s.startsAt)) === day);
+  const lessonsHeader = own ? 'Your lessons' : 'Lessons';
   const closedOn = (day: string) => (tt?.freeDays ?? []).find((f) => f.from <= day && day < f.to);
   // Weekends only when something happens on them.
   const shown = days.filter((d, i) => i < 5 || lessonsOn(d).length > 0 || sessionsOn(d).length > 0);
 
   return (
     <>
-      <PageHeading title="My timetable" navigated={loc.navigated} error={errors.length > 0}>
-        My timetable
+      {person && (
+        <p class="back">
+          <Link href={person.back.href}>{person.back.label}</Link>
+        </p>
+      )}
+      <PageHeading title={title} navigated={loc.navigated} error={errors.length > 0}>
+        {title}
       </PageHeading>
-      <p>With your timetable here, the session list shows which sessions you can go to without needing cover.</p>
+      {own ? (
+        <p>With your timetable here, the session list shows which sessions you can go to without needing cover.</p>
+      ) : (
+        <p>With {whose} timetable here, the session list shows them which sessions they can go to without needing cover, and Who needs cover lists the lessons their bookings clash with. Replace it when it is wrong; remove it when they leave.</p>
+      )}
       <ErrorSummary errors={errors} />
       {problems.length > 0 && (
         <div class="notice notice-error">
@@ -160,25 +211,34 @@ export function TimetablePage() {
       {loadError ? null : (
         <>
           <section aria-labelledby="current-heading">
-            <h2 id="current-heading">Your timetable now</h2>
+            <h2 id="current-heading">{whose} timetable now</h2>
             {tt === undefined ? (
-              <p>Loading your timetable…</p>
+              <p>Loading {own ? 'your' : 'the'} timetable…</p>
             ) : tt === null ? (
-              <p>You have no timetable yet. Upload one or link your school’s calendar below.</p>
+              <p>{own ? 'You have no timetable yet. Upload one or link your school’s calendar below.' : `${name} has no timetable yet. Upload one or link their school’s calendar below.`}</p>
             ) : (
               <>
                 <p>
-                  From {tt.source ? sourceLabel[tt.source] : 'nowhere yet'}, last changed {tt.updatedAt ? formatDateTime(tt.updatedAt) : 'never'}: {describeCounts(tt)}.
+                  From {tt.source ? (own ? sourceLabel : theirSourceLabel)[tt.source] : 'nowhere yet'}, last changed {tt.updatedAt ? formatDateTime(tt.updatedAt) : 'never'}: {describeCounts(tt)}.
                   {tt.weekAStart && <> Two-week timetables count Week A from {formatDate(`${tt.weekAStart}T12:00:00Z`)}.</>}
                 </p>
                 {tt.subscription && (
                   <p>
-                    Linked to <code>{tt.subscription.url}</code>
+                    {/* Someone else sees only the site of a calendar's address: the rest is often its key. */}
+                    {own ? 'Linked to' : 'Linked to a calendar at'} <code class="break">{tt.subscription.url}</code>
                     {tt.subscription.lastFetchedAt && <>, last fetched {formatDateTime(tt.subscription.lastFetchedAt)}</>}.
                     {tt.subscription.lastError && <strong> The last refresh failed: {tt.subscription.lastError}. The timetable from before is still used.</strong>}
                   </p>
                 )}
-                <ConfirmButton label="Remove my timetable" question="Remove your timetable? Sessions will no longer be checked against it." confirmLabel="Yes, remove it" keepLabel="No, keep it" onConfirm={remove} busy={busy} />
+                {!own && tt.subscription && <p>Only {name} can see the calendar’s whole address. To change it, link the new address below.</p>}
+                <ConfirmButton
+                  label={own ? 'Remove my timetable' : `Remove ${whose} timetable`}
+                  question={own ? 'Remove your timetable? Sessions will no longer be checked against it.' : `Remove ${whose} timetable? Sessions will no longer be checked against it, and their lessons leave the cover report.`}
+                  confirmLabel="Yes, remove it"
+                  keepLabel="No, keep it"
+                  onConfirm={remove}
+                  busy={busy}
+                />
               </>
             )}
           </section>
@@ -186,20 +246,20 @@ export function TimetablePage() {
           <section aria-labelledby="week-heading">
             <h2 id="week-heading">Week of {formatDate(`${week}T12:00:00`)}</h2>
             <nav class="week-nav" aria-label="Weeks">
-              <Link href={`/timetable?week=${addDays(week, -7)}`}>Previous week</Link>
-              <Link href={`/timetable?week=${addDays(week, 7)}`}>Next week</Link>
+              <Link href={weekHref(addDays(week, -7))}>Previous week</Link>
+              <Link href={weekHref(addDays(week, 7))}>Next week</Link>
             </nav>
-            {sessions === null ? (
+            {!page.data ? (
               <p>Loading the week…</p>
             ) : (
               <div class="table-wrap">
                 <table class="week-table stack">
-                  <caption id="week-caption">Your lessons and the training sessions, day by day</caption>
+                  <caption id="week-caption">{own ? 'Your lessons and the training sessions, day by day' : `${whose} lessons, day by day`}</caption>
                   <thead>
                     <tr>
                       <th scope="col">Day</th>
-                      <th scope="col">Your lessons</th>
-                      <th scope="col">Sessions</th>
+                      <th scope="col">{lessonsHeader}</th>
+                      {own && <th scope="col">Sessions</th>}
                     </tr>
                   </thead>
                   <tbody>
@@ -210,7 +270,7 @@ export function TimetablePage() {
                       return (
                         <tr key={day}>
                           <th scope="row">{formatDate(`${day}T12:00:00`)}</th>
-                          <td data-label="Your lessons">
+                          <td data-label={lessonsHeader}>
                             {closed ? (
                               <p class="closed-day">School closed: {closed.label}</p>
                             ) : lessons.length === 0 ? (
@@ -225,6 +285,7 @@ export function TimetablePage() {
                               </ul>
                             )}
                           </td>
+                          {own && (
                           <td data-label="Sessions">
                             {daySessions.length === 0 ? (
                               <p>No sessions</p>
@@ -239,6 +300,7 @@ export function TimetablePage() {
                               </ul>
                             )}
                           </td>
+                          )}
                         </tr>
                       );
                     })}
@@ -258,7 +320,7 @@ export function TimetablePage() {
             label="Timetable file"
             type="file"
             accept=".csv,.ics,text/csv,text/calendar"
-            hint="A calendar file (ICS) exported from your school’s system, or a spreadsheet saved as CSV with the columns day, start, end and, if you like, label and week (A or B for two-week timetables). Times are UK times, such as 13:00. In a calendar file only busy events count: events shown as free (birthdays, reminders) change nothing, and a busy all-day event (an INSET day) marks the school closed. Uploading replaces your whole timetable."
+            hint={`A calendar file (ICS) exported from ${own ? 'your' : 'the'} school’s system, or a spreadsheet saved as CSV with the columns day, start, end and, if you like, label and week (A or B for two-week timetables). Times are UK times, such as 13:00. In a calendar file only busy events count: events shown as free (birthdays, reminders) change nothing, and a busy all-day event (an INSET day) marks the school closed. Uploading replaces ${own ? 'your' : 'their'} whole timetable.`}
             error={errorFor(errors, 'timetable-file')}
           />
           <button type="submit" class="button" aria-disabled={busy ? 'true' : undefined}>
@@ -268,7 +330,7 @@ export function TimetablePage() {
       </section>
 
       <section aria-labelledby="link-heading">
-        <h2 id="link-heading">Or link your school’s calendar</h2>
+        <h2 id="link-heading">{own ? 'Or link your school’s calendar' : 'Or link their school calendar'}</h2>
         <form onSubmit={subscribe} noValidate>
           <TextField
             id="calendar-url"
@@ -276,8 +338,8 @@ export function TimetablePage() {
             type="url"
             inputMode="url"
             autoComplete="url"
-            defaultValue={tt?.subscription?.url ?? ''}
-            hint="The web address (starting https:// or webcal://) of the calendar your school’s system publishes for you. We check it every few hours."
+            defaultValue={own ? (tt?.subscription?.url ?? '') : ''}
+            hint={own ? 'The web address (starting https:// or webcal://) of the calendar your school’s system publishes for you. We check it every few hours.' : `The web address (starting https:// or webcal://) of the calendar the school’s system publishes for ${name}. We check it every few hours. Linking replaces their whole timetable.`}
             error={errorFor(errors, 'calendar-url')}
           />
           <button type="submit" class="button" aria-disabled={busy ? 'true' : undefined}>

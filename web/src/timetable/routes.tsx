@@ -1,9 +1,13 @@
 /**
  * The timetable pages, for the app's router: `timetableRoute(path, me)` returns the page for
- * /timetable or /office/cover, or null for any other path. Nav entries: TIMETABLE_NAV.
+ * /timetable, /office/cover or one person's timetable (/office/people/:id/timetable for office
+ * staff and administrators, /admin/people/:id/timetable for administrators), or null for any
+ * other path. Nav entries: TIMETABLE_NAV.
  */
 import type { MeValue } from '../components.js';
+import { match } from '../router.js';
 import { CoverPage } from './CoverPage.js';
+import { PersonTimetablePage } from './PersonTimetablePage.js';
 import { TimetablePage } from './TimetablePage.js';
 
 export const TIMETABLE_NAV: { href: string; label: string; roles?: MeValue['role'][] }[] = [
@@ -17,5 +21,8 @@ export function timetableRoute(path: string, me: MeValue, key: string) {
     if ((me.role !== 'office' && me.role !== 'admin') || !me.orgId) return null;
     return <CoverPage key={key} />;
   }
+  // Whose timetable the viewer may see or change the server decides (office: its own staff).
+  const person = match('/office/people/:id/timetable', path) ?? (me.role === 'admin' ? match('/admin/people/:id/timetable', path) : null);
+  if (person && (me.role === 'office' || me.role === 'admin')) return <PersonTimetablePage key={key} userId={person.id!} />;
   return null;
 }

@@ -1,0 +1,132 @@
+/**
+ * The attendance register's corrections, in a real browser, by keyboard alone, at 320 CSS
+ * pixels wide, axe-clean: a trainer corrects a row with minutes present and a note (told
+ * plainly when the minutes are not usable), and opens the row's history to see the change.
+ * Each effect is checked through the API.
+ */
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { browserAvailable, expectFocused, expectNoAxeViolations, expectNoSidewaysScroll, newPage, signIn, tabTo, warnIfSkipped, serverAndBrowser } from './harness.js';
+
+warnIfSkipped(import.meta.url);
+
+const NARROW = { viewport: { width: 320, height: 720 } };
+const minutesFromNow = (m: number) => new Date(Date.now() + m * 60_000).toISOString();
+
+/** Presses Enter on the control Tab reaches by this name. */
+async function activate(page: Page, name: string | RegExp, opts: { back?: boolean } = {}) {
+  await tabTo(page, name, opts);
+  await page.keyboard.press('Enter');
+}
+
+/** axe-clean, and nothing scrolls sideways at 320 CSS px. */
+async function checkPage(page: Page, what: string) {
+  await expectNoAxeViolations(page, what);
+  await expectNoSidewaysScroll(page, what);
+}
+
+describe.skipIf(!browserAvailable)('the register', () => {
+  const env = serverAndBrowser();
+
+  it('a trainer corrects a row with minutes and a note, by keyboard at 320 px, and its history lists the change', async () => {
+    const { t } = env.server;
+    const org = await t.org('Alder School');
+    const trainer = await t.user('trainer', null, 'Rita Trainer');
+    const ben = await t.user('staff', org.id, 'Ben Okafor');
+    const s = await t.session({ title: 'Sensory circuits', mode: 'in_person', venue: 'Hall', startsAt: minutesFromNow(-30), endsAt: minutesFromNow(30), capacity: { inPerson: 5 } }, trainer);
+    const booking = await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: ben, body: {} });
+    expect(booking.json.status).toBe('confirmed');
+    const bookingId: string = booking.json.id;
+    const note = 'Arrived late after covering a lesson';
+
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signIn(page, trainer);
+    await page.goto(`/sessions/${s.id}/register`);
+    await page.getByRole('heading', { level: 1, name: 'Register: Sensory circuits' }).waitFor();
+    await page.getByRole('rowheader', { name: 'Ben Okafor' }).waitFor();
+    await checkPage(page, 'register');
+
+    // Open the row's correction form.
+    await activate(page, 'Correct: Ben Okafor');
+    const correct = page.locator(`#correct-${bookingId}`);
+    expect(await correct.getAttribute('aria-expanded')).toBe('true');
+    const form = page.getByRole('form', { name: 'Correct Ben Okafor’s record' });
+    await form.waitFor();
+    await checkPage(page, 'register with a correction form open');
+
+    // Attended, minutes that are not a number, and a note.
+    await tabTo(page, 'Did not attend');
+    await page.keyboard.press('ArrowUp');
+    expect(await form.getByRole('radio', { name: 'Attended' }).isChecked()).toBe(true);
+    await tabTo(page, 'Minutes present');
+    await page.keyboard.type('forty');
+    await tabTo(page, 'Note (optional)');
+    await page.keyboard.type(note);
+    await page.keyboard.press('Enter');
+    await form.getByText('Minutes present must be a whole number of minutes, such as 45, or left empty').waitFor();
+    await expectFocused(page, `#minutes-${bookingId}`);
+    expect(await page.locator(`#minutes-${bookingId}`).getAttribute('aria-invalid')).toBe('true');
+    await checkPage(page, 'register with a correction error');
+
+    // More than the server allows (a day).
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type('2000');
+    await page.keyboard.press('Enter');
+    await form.getByText('Minutes present must be 1440 (24 hours) or fewer').waitFor();
+    await expectFocused(page, `#minutes-${bookingId}`);
+    const before = (await t.request('GET', `/api/sessions/${s.id}/attendance/${bookingId}/history`, { as: trainer })).json;
+    expect(before.items).toEqual([]);
+
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type('45');
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: `Ben Okafor’s record corrected: attended, 45 minutes, with the note “${note}”.` }).waitFor();
+    await form.waitFor({ state: 'detached' });
+    await expectFocused(page, `#correct-${bookingId}`);
+    expect(await correct.getAttribute('aria-expanded')).toBe('false');
+    const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'Ben Okafor' }) });
+    await row.getByText(/Corrected by Rita Trainer/).waitFor();
+    await checkPage(page, 'register after a correction');
+
+    // Stored: attended, 45 minutes, the note.
+    const register = (await t.request('GET', `/api/sessions/${s.id}/attendance`, { as: trainer })).json;
+    const stored = register.items.find((r: { bookingId: string }) => r.bookingId === bookingId);
+    expect(stored).toMatchObject({ attended: true, minutes: 45, override: { attended: true, minutes: 45, note, changedBy: trainer.id } });
+
+    // The history, loaded when opened, lists the change: what, by whom, when.
+    await activate(page, 'History: Ben Okafor');
+    const history = page.locator(`#history-list-${bookingId}`);
+    const change = history.getByRole('listitem');
+    await change.waitFor();
+    expect(await page.locator(`#history-${bookingId}`).getAttribute('aria-expanded')).toBe('true');
+    const text = (await change.textContent())!.replace(/\s+/g, ' ');
+    expect(text).toContain('marked attended, 45 minutes, by you (Rita Trainer).');
+    expect(text).toContain(`Note: “${note}”`);
+    const api = (await t.request('GET', `/api/sessions/${s.id}/attendance/${bookingId}/history`, { as: trainer })).json;
+    expect(api.items).toEqual([expect.objectContaining({ attended: true, minutes: 45, note, changedBy: trainer.id })]);
+    // When, as the rest of the page writes dates and times.
+    const shown = await page.evaluate((iso) => new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' }).format(new Date(iso)), api.items[0].changedAt as string);
+    expect(text).toContain(shown);
+    expect(await history.locator('time').getAttribute('datetime')).toBe(api.items[0].changedAt);
+    await checkPage(page, 'register with a row’s history open');
+
+    // A second change (not attended, minutes cleared) joins the open history.
+    await activate(page, 'Correct: Ben Okafor', { back: true });
+    await form.waitFor();
+    await tabTo(page, 'Attended');
+    await page.keyboard.press('ArrowDown');
+    await tabTo(page, 'Minutes present');
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: 'Ben Okafor’s record corrected: not attended.' }).waitFor();
+    await expect.poll(() => change.count()).toBe(2);
+    expect((await change.nth(1).textContent())!.replace(/\s+/g, ' ')).toContain('marked not attended, by you (Rita Trainer).');
+    const after = (await t.request('GET', `/api/sessions/${s.id}/attendance/${bookingId}/history`, { as: trainer })).json;
+    expect(after.items.map((i: { attended: boolean; minutes: number | null; note: string | null }) => [i.attended, i.minutes, i.note])).toEqual([
+      [true, 45, note],
+      [false, null, null],
+    ]);
+    await checkPage(page, 'register after a second correction');
+  });
+});
