@@ -106,6 +106,15 @@ export const Organisation = z.object({
   settings: OrgSettings,
 });
 
+/** An organisation as it is after a change, with what a move out of its trust gave up. */
+export const OrgChanged = Organisation.extend({
+  /** Places of its people on the old trust's in-house sessions still to come, given up by the move (each person was told by email). */
+  placesGivenUp: z.number().int().nonnegative(),
+  /** Its seat holds on such sessions, released by the move (the seats went to the people waiting). */
+  holdsReleased: z.number().int().nonnegative(),
+});
+export type OrgChanged = z.infer<typeof OrgChanged>;
+
 export const CreateUserInput = z.object({
   email: Email,
   name: Line(200).pipe(z.string().min(1, 'is required')),

@@ -18,7 +18,7 @@ import { feedRevision, raiseFeeds } from '../calendar/feed-revisions.js';
 import { accountDisabled, hashToken, toUser } from './service.js';
 import { countPasswordCheck, hit } from './throttle.js';
 import { releasePlaces } from '../bookings/service.js';
-import { sessionVisibility, viewerFor } from '../bookings/repository.js';
+import { orgChain, sessionVisibility, viewerFor } from '../bookings/repository.js';
 
 /** How long an emailed reset link works. */
 export const RESET_LINK_MINUTES = 60;
@@ -175,6 +175,8 @@ export async function setPlacement(deps: Deps, userId: string, role: Role, orgId
     await raiseFeeds(trx, { userIds: [userId] }, now);
     await repo.setUserPlacement(trx, userId, role, orgId);
     await raiseFeeds(trx, { userIds: [userId] }, now, lastCancelledAt);
+    // They lead in-house training only for organisations they are in: their new school or its trust, and none unless staff or office staff.
+    await repo.dropLeadsOutside(trx, userId, (role === 'staff' || role === 'office') && orgId ? await orgChain(trx, orgId) : []);
     // An in-house session not for their new organisation no longer exists for them
     // (DESIGN.md invariant 12): their places on such sessions are given up.
     const viewer = await viewerFor(trx, { id: userId, role, orgId });

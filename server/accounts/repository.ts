@@ -293,3 +293,25 @@ export async function voidSignInLinks(db: Q, userId: string, nowIso: string) {
 export async function setUserPlacement(db: Q, userId: string, role: Role, orgId: string | null) {
   await db.updateTable('users').set({ role, org_id: orgId }).where('id', '=', userId).execute();
 }
+
+/** Which of `emails` already belong to an account. */
+export async function existingEmails(db: Q, emails: readonly string[]): Promise<string[]> {
+  if (emails.length === 0) return [];
+  return (await db.selectFrom('users').select('email').where('email', 'in', emails).execute()).map((r) => r.email);
+}
+
+/** Ends `userId`'s in-house leadership of every organisation but `keep` (all of them when `keep` is empty). */
+export async function dropLeadsOutside(db: Q, userId: string, keep: readonly string[]) {
+  let q = db.deleteFrom('inhouse_leads').where('user_id', '=', userId);
+  if (keep.length) q = q.where('org_id', 'not in', keep);
+  await q.execute();
+}
+
+/** Ends the in-house leadership of `orgId` of everyone whose organisation is `memberOrgId` (a school leaving that trust). */
+export async function dropLeadsOfMembers(db: Q, orgId: string, memberOrgId: string) {
+  await db
+    .deleteFrom('inhouse_leads')
+    .where('org_id', '=', orgId)
+    .where('user_id', 'in', db.selectFrom('users').select('id').where('org_id', '=', memberOrgId))
+    .execute();
+}

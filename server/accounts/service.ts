@@ -6,7 +6,8 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { csvErrorLine, csvReadProblem } from '../platform/csv-errors.js';
 import type { z } from 'zod';
 import type { OrganisationRow, UserRow } from '../../db/schema.js';
-import { CreateUserInput, Email, JOB_ROLE_LABEL, JobRole, PARENT_KINDS, Role, type CreateOrgInput, type OrgKind, type UpdateOrgInput, type User } from '../../shared/accounts.js';
+import { CreateUserInput, Email, JOB_ROLE_LABEL, JobRole, PARENT_KINDS, Role, type CreateOrgInput, type OrgChanged, type OrgKind, type UpdateOrgInput, type User } from '../../shared/accounts.js';
+import { releaseForMovedOrg } from '../bookings/service.js';
 import { AppError, isUniqueViolation } from '../errors.js';
 import { perDatabase, type Deps } from '../platform/deps.js';
 import type { AuthContext, AuthUser } from '../platform/http.js';
@@ -41,11 +42,12 @@ export async function login(deps: Deps, email: string, password: string, client:
   if (!ok || !user) throw new AppError('invalid_credentials', 'The email or password is not right.');
   await ticket.succeeded();
   if (user.disabled_at) throw accountDisabled();
-  if (await ssoRequiredFor(deps, user)) {
-    throw new AppError('sso_required', 'Your organisation asks its staff to sign in with their school account. Use the button for your school’s sign-in on the sign-in page.');
-  }
+  if (await ssoRequiredFor(deps, user)) throw ssoRequired();
   return startSession(deps, user);
 }
+
+export const ssoRequired = () =>
+  new AppError('sso_required', 'Your organisation asks its staff to sign in with their school account. Use the button for your school’s sign-in on the sign-in page.');
 
 /** Does the person's organisation require its staff to sign in with its identity provider? Administrators are never held to it. */
 export async function ssoRequiredFor(deps: Deps, user: UserRow): Promise<boolean> {
@@ -165,8 +167,15 @@ export async function createOrg(deps: Deps, input: z.infer<typeof CreateOrgInput
   return orgView(row);
 }
 
-/** Changes an organisation (administrators). Its schools stay under it only while it is a trust or local authority. */
-export async function updateOrg(deps: Deps, id: string, input: z.infer<typeof UpdateOrgInput>) {
+/**
+ * Changes an organisation (administrators). Its schools stay under it only while it is a trust
+ * or local authority. A school moved out of its trust (or to another) leaves the old trust's
+ * in-house training in the same transaction: its people give up their places on the old
+ * trust's sessions still to come (told by email; the queue moves on), its seat holds on them
+ * are released, and its people no longer lead the old trust's in-house training. The answer
+ * says how many places and holds were given up.
+ */
+export async function updateOrg(deps: Deps, id: string, input: z.infer<typeof UpdateOrgInput>): Promise<OrgChanged> {
   const org = await repo.findOrg(deps.db, id);
   if (!org) throw new AppError('not_found', 'No such organisation.');
   const kind = input.kind ?? org.kind;
@@ -187,13 +196,20 @@ export async function updateOrg(deps: Deps, id: string, input: z.infer<typeof Up
     time_zone: input.timeZone ?? org.time_zone,
     settings: input.settings ? JSON.stringify(input.settings) : org.settings,
   };
+  const leftParent = org.parent_id && org.parent_id !== parentId ? await repo.findOrg(deps.db, org.parent_id) : undefined;
+  let released = { placesGivenUp: 0, holdsReleased: 0 };
   try {
-    await repo.updateOrg(deps.db, id, set);
+    released = await deps.db.transaction().execute(async (trx) => {
+      await repo.updateOrg(trx, id, set);
+      if (!leftParent) return released;
+      await repo.dropLeadsOfMembers(trx, leftParent.id, id);
+      return releaseForMovedOrg(trx, deps, id, `${set.name} is no longer part of ${leftParent.name}, and this session is only for ${leftParent.name} and its schools, so your place has been given up.`);
+    });
   } catch (e) {
     if (isUniqueViolation(e)) throw URN_TAKEN();
     throw e;
   }
-  return orgView({ ...org, ...set });
+  return { ...orgView({ ...org, ...set }), ...released };
 }
 
 /** Admins create anyone; office staff create staff in the organisations they act for only (accounts/acting.ts). */
@@ -318,31 +334,40 @@ export async function importUsersCsv(deps: Deps, actor: AuthUser, orgId: string,
     seen.set(email, line);
     rows.push({ line, name, email, role, jobRole });
   });
-  const existing = rows.length
-    ? await deps.db.selectFrom('users').select('email').where('email', 'in', rows.map((r) => r.email)).execute()
-    : [];
-  const taken = new Set(existing.map((e) => e.email));
-  for (const r of rows) if (taken.has(r.email)) errors.push({ line: r.line, message: `${r.email} already has an account (existing accounts are not changed by an import).` });
+  const taken = new Set(await repo.existingEmails(deps.db, rows.map((r) => r.email)));
+  for (const r of rows) if (taken.has(r.email)) errors.push({ line: r.line, message: alreadyHasAccount(r.email) });
   if (actor.role !== 'admin') {
     const homes = await ssoHomesElsewhere(deps, rows.filter((r) => !taken.has(r.email)).map((r) => r.email), orgId);
     for (const r of rows) if (homes.has(r.email)) errors.push({ line: r.line, message: ssoHomeProblem(homes.get(r.email)!, r.email) });
   }
-  if (errors.length) {
-    errors.sort((a, b) => a.line - b.line);
-    const bad = new Set(errors.map((e) => e.line)).size;
-    throw new AppError('validation_failed', `${bad === 1 ? '1 line has a problem' : `${bad} lines have problems`}; nobody was imported.`, { rows: errors, lines });
-  }
+  const refuse = (problems: typeof errors) => {
+    problems.sort((a, b) => a.line - b.line);
+    const bad = new Set(problems.map((e) => e.line)).size;
+    return new AppError('validation_failed', `${bad === 1 ? '1 line has a problem' : `${bad} lines have problems`}; nobody was imported.`, { rows: problems, lines });
+  };
+  if (errors.length) throw refuse(errors);
   if (opts.dryRun) return { imported: 0, dryRun: true, users: [], lines: rows.map((r) => ({ line: r.line, name: r.name, email: r.email, role: r.role, outcome: 'ready' as const })) };
   const createdAt = deps.now().toISOString();
   const ids = rows.map(() => randomUUID());
-  await deps.db.transaction().execute(async (trx) => {
-    for (const [i, r] of rows.entries()) {
-      await repo.insertUser(trx, { id: ids[i]!, email: r.email, name: r.name, role: r.role, orgId, passwordHash: null, jobRole: r.jobRole, createdAt });
-    }
-  });
+  try {
+    await deps.db.transaction().execute(async (trx) => {
+      for (const [i, r] of rows.entries()) {
+        await repo.insertUser(trx, { id: ids[i]!, email: r.email, name: r.name, role: r.role, orgId, passwordHash: null, jobRole: r.jobRole, createdAt });
+      }
+    });
+  } catch (e) {
+    // Someone else added one of these emails since the check above (another import, say):
+    // nothing of this file was added; say which lines, as the check would have.
+    if (!isUniqueViolation(e)) throw e;
+    const now = new Set((await repo.existingEmails(deps.db, rows.map((r) => r.email))));
+    const clashes = rows.filter((r) => now.has(r.email)).map((r) => ({ line: r.line, message: alreadyHasAccount(r.email) }));
+    throw refuse(clashes.length ? clashes : rows.map((r) => ({ line: r.line, message: `${r.email} could not be added: another account was being added with it at the same time. Try the import again.` })));
+  }
   const users = await repo.findUsersByIds(deps.db, ids);
   return { imported: users.length, dryRun: false, users: users.map((u) => toUser(u, org.name)), lines: rows.map((r) => ({ line: r.line, name: r.name, email: r.email, role: r.role, outcome: 'created' as const })) };
 }
+
+const alreadyHasAccount = (email: string) => `${email} already has an account (existing accounts are not changed by an import).`;
 
 /** A CSV `job_role` cell as a job role: null when empty, undefined when it names none. */
 function jobRoleOf(cell: string | undefined): JobRole | null | undefined {

@@ -14,7 +14,7 @@ import type { Deps } from '../platform/deps.js';
 import { enqueueMessage } from '../notifications/outbox.js';
 import { signInLinkEmail } from './emails.js';
 import * as repo from './repository.js';
-import { accountDisabled, hashToken, ssoRequiredFor, startSession } from './service.js';
+import { accountDisabled, hashToken, ssoRequired, ssoRequiredFor, startSession } from './service.js';
 import { countPasswordCheck, hit, rateLimited } from './throttle.js';
 
 /** How long an emailed sign-in link works. */
@@ -77,5 +77,8 @@ export async function redeemSignInLink(deps: Deps, token: string, browserNonce: 
   const user = userId ? await repo.findUserById(deps.db, userId) : undefined;
   if (!user) throw invalidSignInLink();
   if (user.disabled_at) throw accountDisabled();
+  // Asked for before their organisation required its own sign-in (or before they moved into
+  // one that does): refused now, as a password is.
+  if (await ssoRequiredFor(deps, user)) throw ssoRequired();
   return startSession(deps, user);
 }

@@ -318,8 +318,9 @@ export type Viewer = { kind: 'all' } | { kind: 'person'; userId: string; orgId: 
 /**
  * The one rule of who sees a session, as a condition on the sessions table (or its alias
  * `table`): a programme session is everyone's; an organisation's session its own staff's; a
- * trust's session its own staff's and its schools'; and a session is always its trainers'
- * and in-house leads'. Every query that reads sessions for a person adds this.
+ * trust's session its own staff's and its schools'; and a session is always theirs who run it
+ * (its trainers, and its in-house leads while they lead: isTrainerOf). Every query that reads
+ * sessions for a person adds this.
  */
 export function visibleTo(viewer: Viewer, table = 'sessions'): Expression<SqlBool> {
   if (viewer.kind === 'all') return sql<SqlBool>`1 = 1`;
@@ -327,7 +328,14 @@ export function visibleTo(viewer: Viewer, table = 'sessions'): Expression<SqlBoo
   const parts = [sql`${col('audience_kind')} = 'programme'`];
   if (viewer.orgId) parts.push(sql`(${col('audience_kind')} = 'organisation' and ${col('audience_org_id')} = ${viewer.orgId})`);
   if (viewer.orgChain.length) parts.push(sql`(${col('audience_kind')} = 'trust' and ${col('audience_org_id')} in (${sql.join(viewer.orgChain)}))`);
-  parts.push(sql`${col('id')} in (select st.session_id from session_trainers st where st.user_id = ${viewer.userId})`);
+  // The sessions they run (isTrainerOf): named as a trainer, and a trainer by role or still an
+  // in-house lead of an organisation the session is for (in their own chain; `ledBy`).
+  const stillLeads = viewer.orgChain.length
+    ? sql`exists (select 1 from inhouse_leads l where l.user_id = st.user_id and l.org_id in (${sql.join(viewer.orgChain)}) and (l.org_id = rs.audience_org_id or l.org_id in (select o.parent_id from organisations o where o.id = rs.audience_org_id)))`
+    : sql`1 = 0`;
+  parts.push(
+    sql`${col('id')} in (select st.session_id from session_trainers st join users tu on tu.id = st.user_id join sessions rs on rs.id = st.session_id where st.user_id = ${viewer.userId} and (tu.role in ('trainer', 'admin') or ${stillLeads}))`,
+  );
   return sql<SqlBool>`(${sql.join(parts, sql` or `)})`;
 }
 
@@ -410,9 +418,58 @@ export async function viewerFor(db: Q, user: { id: string; role: string; orgId: 
   return { kind: 'person', userId: user.id, orgId: user.orgId, orgChain: user.orgId ? await chainOf(user.orgId) : [] };
 }
 
+/**
+ * Whether `userId` runs a session now: they are named as its trainer and, unless a trainer
+ * or administrator by role, they still lead in-house training for an organisation it is for
+ * (`ledBy`). A lead who is removed, or moved to another school, keeps their name on the
+ * sessions they published but runs them no longer; made a lead again, they run them again.
+ * The one rule behind every "its trainers and administrators only" check.
+ */
 export async function isTrainerOf(db: Q, sessionId: string, userId: string): Promise<boolean> {
-  const row = await db.selectFrom('session_trainers').select('user_id').where('session_id', '=', sessionId).where('user_id', '=', userId).executeTakeFirst();
-  return row !== undefined;
+  const row = await db
+    .selectFrom('session_trainers as st')
+    .innerJoin('users as u', 'u.id', 'st.user_id')
+    .select('u.role')
+    .where('st.session_id', '=', sessionId)
+    .where('st.user_id', '=', userId)
+    .executeTakeFirst();
+  if (!row) return false;
+  if (row.role === 'trainer' || row.role === 'admin') return true;
+  const leads = await currentLeadOrgIds(db, userId);
+  if (leads.length === 0) return false;
+  return (await db.selectFrom('sessions').select('id').where('id', '=', sessionId).where(ledBy(leads)).executeTakeFirst()) !== undefined;
+}
+
+/**
+ * The organisations `userId` leads in-house training for now: only those in their own
+ * organisation's chain (their school, its trust), and none once they are no longer staff or
+ * office staff. A lead row left behind by a move (of the person, or of their school out of
+ * its trust) grants nothing.
+ */
+export async function currentLeadOrgIds(db: Q, userId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('inhouse_leads as l')
+    .innerJoin('users as u', 'u.id', 'l.user_id')
+    .select(['l.org_id', 'u.org_id as home', 'u.role'])
+    .where('l.user_id', '=', userId)
+    .orderBy('l.org_id')
+    .execute();
+  const home = rows[0]?.home;
+  if (!home || (rows[0]!.role !== 'staff' && rows[0]!.role !== 'office')) return [];
+  const chain = await orgChain(db, home);
+  return rows.map((r) => r.org_id).filter((id) => chain.includes(id));
+}
+
+/**
+ * Sessions an in-house lead of `orgIds` runs, as a condition on the sessions table (or its
+ * alias `table`): those for one of these organisations, or for a school directly under one
+ * (organisations nest one level). Never a programme session.
+ */
+export function ledBy(orgIds: readonly string[], table = 'sessions'): Expression<SqlBool> {
+  if (orgIds.length === 0) return sql<SqlBool>`1 = 0`;
+  const audienceOrg = sql.ref(`${table}.audience_org_id`);
+  const ids = sql.join(orgIds);
+  return sql<SqlBool>`(${audienceOrg} in (${ids}) or ${audienceOrg} in (select o.id from organisations o where o.parent_id in (${ids})))`;
 }
 
 const bookingById = prepared<{ id: string }>()((db, arg) => db.selectFrom('bookings').selectAll().where('id', '=', arg('id')));
@@ -636,6 +693,21 @@ export async function sessionsWithPlacesOf(trx: Q, userId: string, nowIso: strin
 
 export function activeBookingsOfSession(trx: Q, sessionId: string) {
   return trx.selectFrom('bookings').selectAll().where('session_id', '=', sessionId).where('status', 'in', ['confirmed', 'waitlisted', 'offered']).orderBy('queue_seq').execute();
+}
+
+/** The seats held for `orgId` on sessions still to come (scheduled, not yet over), per session and seat kind. */
+export function liveHoldsOf(trx: Q, orgId: string, nowIso: string) {
+  return trx
+    .selectFrom('seat_holds as h')
+    .innerJoin('sessions as s', 's.id', 'h.session_id')
+    .select(['h.session_id', 'h.seat'])
+    .where('h.org_id', '=', orgId)
+    .where('h.seats', '>', 0)
+    .where('s.status', '=', 'scheduled')
+    .where('s.ends_at', '>', nowIso)
+    .orderBy('h.session_id')
+    .orderBy('h.seat')
+    .execute();
 }
 
 /** How many of an organisation's own people (staff and office, accounts on) have no place on a session: a hold its office sets may not exceed what they could fill. */

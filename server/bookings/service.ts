@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { BookingRow, Database, SeatKind, SessionRow, UserRow } from '../../db/schema.js';
-import { findOrgs, findUserById, findUsersByIds, listOrgs, orgAndChildren, orgNames } from '../accounts/repository.js';
+import { findOrgs, findUserById, findUsersByIds, listOrgs, listUsersOfOrg, orgAndChildren, orgNames } from '../accounts/repository.js';
 import { orgsActableBy, type ActableOrgs } from '../accounts/acting.js';
 import { AppError } from '../errors.js';
 import { perDatabase, type Deps } from '../platform/deps.js';
@@ -68,7 +68,8 @@ export async function mayActFor(db: Kysely<Database> | Trx, actor: AuthUser, use
 
 /**
  * Trainers change only their own sessions (their seats, holds, rosters); admins any. An
- * in-house lead runs the sessions they created exactly as their trainer does.
+ * in-house lead runs the sessions they created exactly as their trainer does, while they
+ * still lead an organisation the session is for (`repo.isTrainerOf`).
  */
 export async function requireSessionManager(deps: Deps, actor: AuthUser, sessionId: string) {
   if (actor.role === 'admin') return;
@@ -373,6 +374,28 @@ export async function releasePlaces(trx: Trx, deps: Deps, userId: string, reason
     given++;
   }
   return given;
+}
+
+/**
+ * After an organisation moved (a school out of its trust, or to another one): what its people
+ * and its seat holds may no longer use. Each of its people gives up their places on sessions
+ * still to come that they can no longer see (releasePlaces: told why, the queue moves on), and
+ * its holds on such sessions are released (the seats go to the queue). Runs in the
+ * transaction that moved the organisation, after the move. Says how many of each.
+ */
+export async function releaseForMovedOrg(trx: Trx, deps: Deps, orgId: string, reason: string): Promise<{ placesGivenUp: number; holdsReleased: number }> {
+  let placesGivenUp = 0;
+  for (const u of await listUsersOfOrg(trx, orgId)) {
+    const viewer = await repo.viewerFor(trx, { id: u.id, role: u.role, orgId: u.org_id });
+    placesGivenUp += await releasePlaces(trx, deps, u.id, reason, async (s) => (await repo.sessionVisibility(trx, s.id, viewer)) !== 'visible');
+  }
+  let holdsReleased = 0;
+  for (const h of await repo.liveHoldsOf(trx, orgId, deps.now().toISOString())) {
+    if (await repo.orgInAudience(trx, h.session_id, orgId)) continue;
+    await setHold(trx, deps, h.session_id, orgId, h.seat, 0);
+    holdsReleased++;
+  }
+  return { placesGivenUp, holdsReleased };
 }
 
 /**

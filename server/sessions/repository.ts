@@ -12,7 +12,7 @@ export function findSession(db: Q, id: string): Promise<SessionRow | undefined> 
 // Who may see a session (DESIGN.md invariant 12) is asked by the booking engine too (who
 // may be booked); the one rule lives there, for the same reason as isTrainerOf.
 export { audienceKinds, orgChain, orgChains, sessionVisibility, viewerFor, visibleTo, type Viewer } from '../bookings/repository.js';
-import { orgInAudience, visibleTo, type HoldRow, type Viewer } from '../bookings/repository.js';
+import { currentLeadOrgIds, ledBy, orgInAudience, visibleTo, type HoldRow, type Viewer } from '../bookings/repository.js';
 
 /** Whether any organisation has `orgId` as its parent (a trust or local authority). */
 export async function hasChildOrgs(db: Q, orgId: string): Promise<boolean> {
@@ -226,11 +226,14 @@ export async function insertCourse(db: Q, row: Insertable<Database['courses']>) 
 
 /**
  * Sessions `trainerId` runs (every session when null), upcoming (not yet ended, soonest
- * first) or past (latest first), cancelled ones included, and how many there are.
+ * first) or past (latest first), cancelled ones included, and how many there are. With
+ * `leading` (an in-house lead's organisations now), only those of their sessions that they
+ * still run (isTrainerOf: for one of those organisations or their schools).
  */
-export async function listSessionsRunBy(db: Q, trainerId: string | null, when: 'upcoming' | 'past', nowIso: string, limit: number, offset: number) {
+export async function listSessionsRunBy(db: Q, trainerId: string | null, when: 'upcoming' | 'past', nowIso: string, limit: number, offset: number, leading?: readonly string[]) {
   let q = db.selectFrom('sessions');
   if (trainerId) q = q.where('id', 'in', db.selectFrom('session_trainers').select('session_id').where('user_id', '=', trainerId));
+  if (leading) q = q.where(ledBy(leading));
   q = when === 'upcoming' ? q.where('ends_at', '>', nowIso) : q.where('ends_at', '<=', nowIso);
   const counted = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
   const rows: SessionViewRow[] = await q
@@ -258,17 +261,25 @@ export async function attendedCounts(db: Q, sessionIds: string[]): Promise<Map<s
   return map;
 }
 
-/** How many people with an active place on a session `viewerOf` says could not see it. */
-export async function bookedOutside(db: Q, sessionId: string, sees: (u: { id: string; role: string; orgId: string | null }) => Promise<boolean>): Promise<number> {
+/**
+ * How many people on a session `sees` says could not see it: those with a place (booked,
+ * offered or waiting) and those on its register (attended or absent: their record of the
+ * training, which the session must stay visible to them for).
+ */
+export async function bookedOutside(db: Q, sessionId: string, sees: (u: { id: string; role: string; orgId: string | null }) => Promise<boolean>): Promise<{ places: number; recorded: number }> {
   const people = await db
     .selectFrom('bookings as b')
     .innerJoin('users as u', 'u.id', 'b.user_id')
-    .select(['u.id', 'u.role', 'u.org_id'])
+    .select(['u.id', 'u.role', 'u.org_id', 'b.status'])
     .where('b.session_id', '=', sessionId)
-    .where('b.status', 'in', ['confirmed', 'waitlisted', 'offered'])
+    .where('b.status', '<>', 'cancelled')
     .execute();
-  let outside = 0;
-  for (const p of people) if (!(await sees({ id: p.id, role: p.role, orgId: p.org_id }))) outside++;
+  const outside = { places: 0, recorded: 0 };
+  for (const p of people) {
+    if (await sees({ id: p.id, role: p.role, orgId: p.org_id })) continue;
+    if (p.status === 'attended' || p.status === 'absent') outside.recorded++;
+    else outside.places++;
+  }
   return outside;
 }
 
@@ -304,10 +315,8 @@ export async function replaceCourseTrainers(db: Q, courseId: string, trainerIds:
   if (trainerIds.length) await db.insertInto('course_trainers').values(trainerIds.map((user_id) => ({ course_id: courseId, user_id }))).execute();
 }
 
-/** The organisations `userId` is an in-house lead for. */
-export async function leadOrgIds(db: Q, userId: string): Promise<string[]> {
-  return (await db.selectFrom('inhouse_leads').select('org_id').where('user_id', '=', userId).orderBy('org_id').execute()).map((r) => r.org_id);
-}
+/** The organisations `userId` is an in-house lead for now (in their own organisation's chain only: see currentLeadOrgIds). */
+export const leadOrgIds = currentLeadOrgIds;
 
 /** An organisation's in-house leads, by name. */
 export function leadsOfOrg(db: Q, orgId: string) {

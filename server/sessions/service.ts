@@ -259,7 +259,9 @@ export async function createSeries(deps: Deps, actor: AuthUser, input: CreateSer
  */
 export async function sessionsRunBy(deps: Deps, actor: AuthUser, q: z.infer<typeof TrainerSessionQuery>) {
   const now = deps.now().toISOString();
-  const { rows, total } = await repo.listSessionsRunBy(deps.db, actor.role === 'admin' ? null : actor.id, q.when, now, q.limit, q.offset);
+  // An in-house lead's list holds only the sessions they run now (not those of an organisation they no longer lead).
+  const leading = actor.role === 'staff' || actor.role === 'office' ? await repo.leadOrgIds(deps.db, actor.id) : undefined;
+  const { rows, total } = await repo.listSessionsRunBy(deps.db, actor.role === 'admin' ? null : actor.id, q.when, now, q.limit, q.offset, leading);
   const ids = rows.map((r) => r.id);
   const [trainers, holds, attended, names] = await Promise.all([repo.trainerIdsOf(deps.db, ids), holdsOf(deps.db, ids), repo.attendedCounts(deps.db, ids), audienceNames(deps, rows)]);
   const seats = seatStatesOf(rows, holds, now);
@@ -428,9 +430,7 @@ export async function updateSession(deps: Deps, actor: AuthUser, id: string, pat
     if (audience) {
       // Checked against the stored change, under the session's lock: no one booked may be left outside.
       const outside = await repo.bookedOutside(trx, id, async (u) => (await repo.sessionVisibility(trx, id, await repo.viewerFor(trx, u))) === 'visible');
-      if (outside > 0) {
-        throw new AppError('audience_excludes_booked', `${outside === 1 ? 'One person booked on this session is' : `${outside} people booked on this session are`} outside that audience: cancel their places first, or choose a wider audience.`);
-      }
+      if (outside.places + outside.recorded > 0) throw audienceExcludes(outside);
       const heldFor = await repo.holdOrgsOutside(trx, id);
       if (heldFor.length > 0) {
         throw new AppError('audience_excludes_booked', `Seats are held on this session for ${heldFor.join(', ')}, outside that audience: release the hold first, or choose a wider audience.`);
@@ -450,6 +450,18 @@ export async function updateSession(deps: Deps, actor: AuthUser, id: string, pat
   });
   if (outcomeRuleChanged) await finaliseSessionIfOver(deps, id);
   return getSession(deps, id);
+}
+
+/**
+ * Why an audience cannot be narrowed past people on the session: places can be cancelled
+ * first; a register (attended or absent) is their record of the training and stays.
+ */
+function audienceExcludes({ places, recorded }: { places: number; recorded: number }): AppError {
+  const people = (n: number) => (n === 1 ? 'One person' : `${n} people`);
+  const who = [places ? `${people(places)} booked on this session` : '', recorded ? (places ? `${people(recorded).toLowerCase()} on its register (attended or absent)` : `${people(recorded)} on this session’s register (attended or absent)`) : ''].filter(Boolean).join(' and ');
+  const are = places + recorded === 1 ? 'is' : 'are';
+  const what = recorded ? 'choose a wider audience (a register is the record of their training and stays theirs).' : 'cancel their places first, or choose a wider audience.';
+  return new AppError('audience_excludes_booked', `${who} ${are} outside that audience: ${what}`);
 }
 
 /** Cancels a session; the answer says how many people were told (0 when it already was cancelled). */

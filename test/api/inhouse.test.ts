@@ -508,3 +508,132 @@ describe('a school’s own in-house session and its trust’s office', () => {
     expect(await notBooked(w.hillOffice)).not.toContain(hillOnly.id);
   });
 });
+
+describe('an in-house lead who no longer leads', () => {
+  const inset = { mode: 'online', startsAt: '2026-03-10T16:00:00Z', endsAt: '2026-03-10T17:00:00Z', capacity: { online: 30 } };
+  const runs = async (u: TestUser) => (await t.request('GET', '/api/me', { as: u })).json.runsSessions;
+  /** What a session's manager may read and do, as `who` is answered (status per route). */
+  const managing = async (who: TestUser, id: string) => ({
+    attendees: (await t.request('GET', `/api/sessions/${id}/attendees`, { as: who })).status,
+    attendance: (await t.request('GET', `/api/sessions/${id}/attendance`, { as: who })).status,
+    edit: (await t.request('PATCH', `/api/sessions/${id}`, { as: who, body: { title: 'Still mine' } })).status,
+    message: (await t.request('POST', `/api/sessions/${id}/messages`, { as: who, body: { text: 'Bring your laptop.' } })).status,
+    feedback: (await t.request('GET', `/api/sessions/${id}/feedback`, { as: who })).status,
+    cancel: (await t.request('POST', `/api/sessions/${id}/cancel`, { as: who, body: {} })).status,
+  });
+
+  it('moved by an administrator to another school: leads the old one no more (publishing, /api/me, its sessions and its people)', async () => {
+    const w = await world();
+    expect((await t.request('PUT', `/api/orgs/${w.hillOrg.id}/leads/${w.hill.id}`, { as: w.admin })).status).toBe(204);
+    const mine = await t.request('POST', '/api/sessions', { as: w.hill, body: { ...inset, title: 'Our INSET', audience: { kind: 'organisation', orgId: w.hillOrg.id } } });
+    expect(mine.status).toBe(201);
+    const colleague = await t.user('staff', w.hillOrg.id);
+    expect((await t.request('POST', `/api/sessions/${mine.json.id}/bookings`, { as: colleague, body: { seat: 'online' } })).status).toBe(201);
+
+    const moved = await t.request('PUT', `/api/users/${w.hill.id}/placement`, { as: w.admin, body: { role: 'staff', orgId: w.otherOrg.id } });
+    expect(moved.status).toBe(200);
+    expect(await runs(w.hill)).toBe(false);
+    expect((await t.request('GET', '/api/me/lead-orgs', { as: w.hill })).json.items).toEqual([]);
+    expect((await t.request('POST', '/api/sessions', { as: w.hill, body: { ...inset, title: 'Sneaky', audience: { kind: 'organisation', orgId: w.hillOrg.id } } })).status).toBe(403);
+    // Hill's own session does not exist for them any more (DESIGN.md invariant 12), nor its people.
+    const attendees = await t.request('GET', `/api/sessions/${mine.json.id}/attendees`, { as: w.hill });
+    expect(attendees.status).toBe(404);
+    expect(attendees.text).not.toContain(colleague.email);
+    expect(await managing(w.hill, mine.json.id)).toEqual({ attendees: 404, attendance: 404, edit: 404, message: 404, feedback: 404, cancel: 404 });
+    expect((await t.request('GET', `/api/sessions/${mine.json.id}`, { as: w.hill })).status).toBe(404);
+    expect((await t.request('GET', '/api/sessions', { as: w.hill })).json.items.map((s: any) => s.id)).not.toContain(mine.json.id);
+    // Hill's leads no longer list them, and putting them back in Hill does not bring the right back.
+    expect((await t.request('GET', `/api/orgs/${w.hillOrg.id}/leads`, { as: w.admin })).json.items).toEqual([]);
+    expect((await t.request('PUT', `/api/users/${w.hill.id}/placement`, { as: w.admin, body: { role: 'staff', orgId: w.hillOrg.id } })).status).toBe(200);
+    expect(await runs(w.hill)).toBe(false);
+  });
+
+  it('moved within their trust, or made a trainer: keeps leading the trust while in it, and a trainer runs sessions by role', async () => {
+    const w = await world();
+    expect((await t.request('PUT', `/api/orgs/${w.trustOrg.id}/leads/${w.hill.id}`, { as: w.admin })).status).toBe(204);
+    expect((await t.request('PUT', `/api/users/${w.hill.id}/placement`, { as: w.admin, body: { role: 'staff', orgId: w.daleOrg.id } })).status).toBe(200);
+    expect((await t.request('GET', '/api/me/lead-orgs', { as: w.hill })).json.items).toEqual([{ id: w.trustOrg.id, name: 'Oak Trust', trust: true }]);
+    expect((await t.request('PUT', `/api/users/${w.hill.id}/placement`, { as: w.admin, body: { role: 'office', orgId: w.daleOrg.id } })).status).toBe(200);
+    expect((await t.request('GET', '/api/me/lead-orgs', { as: w.hill })).json.items).toHaveLength(1);
+    expect((await t.request('PUT', `/api/users/${w.hill.id}/placement`, { as: w.admin, body: { role: 'trainer', orgId: null } })).status).toBe(200);
+    expect((await t.request('GET', `/api/orgs/${w.trustOrg.id}/leads`, { as: w.admin })).json.items).toEqual([]);
+  });
+
+  it('whose school leaves the trust they lead: leads it no more', async () => {
+    const w = await world();
+    expect((await t.request('PUT', `/api/orgs/${w.trustOrg.id}/leads/${w.dale.id}`, { as: w.admin })).status).toBe(204);
+    const network = await t.request('POST', '/api/sessions', { as: w.dale, body: { ...inset, title: 'Trust network', audience: { kind: 'trust', orgId: w.trustOrg.id } } });
+    expect(network.status).toBe(201);
+    expect((await t.request('POST', `/api/sessions/${network.json.id}/bookings`, { as: w.hill, body: { seat: 'online' } })).status).toBe(201);
+
+    expect((await t.request('PATCH', `/api/orgs/${w.daleOrg.id}`, { as: w.admin, body: { parentId: null } })).status).toBe(200);
+    expect(await runs(w.dale)).toBe(false);
+    expect((await t.request('POST', '/api/sessions', { as: w.dale, body: { ...inset, title: 'Sneaky', audience: { kind: 'trust', orgId: w.trustOrg.id } } })).status).toBe(403);
+    const attendees = await t.request('GET', `/api/sessions/${network.json.id}/attendees`, { as: w.dale });
+    expect(attendees.status).toBe(404);
+    expect(attendees.text).not.toContain(w.hill.email);
+    expect((await t.request('GET', `/api/sessions/${network.json.id}`, { as: w.dale })).status).toBe(404);
+    expect((await t.request('GET', `/api/orgs/${w.trustOrg.id}/leads`, { as: w.admin })).json.items).toEqual([]);
+  });
+
+  it('removed as a lead: runs the sessions they published no more, and My sessions keeps only those they still run', async () => {
+    const w = await world();
+    // Dale's lead for both Dale and the trust publishes one session as each.
+    expect((await t.request('PUT', `/api/orgs/${w.daleOrg.id}/leads/${w.dale.id}`, { as: w.admin })).status).toBe(204);
+    expect((await t.request('PUT', `/api/orgs/${w.trustOrg.id}/leads/${w.dale.id}`, { as: w.admin })).status).toBe(204);
+    const forDale = await t.request('POST', '/api/sessions', { as: w.dale, body: { ...inset, title: 'Dale INSET', audience: { kind: 'organisation', orgId: w.daleOrg.id } } });
+    const forTrust = await t.request('POST', '/api/sessions', { as: w.dale, body: { ...inset, title: 'Trust network', audience: { kind: 'trust', orgId: w.trustOrg.id } } });
+    const forHill = await t.request('POST', '/api/sessions', { as: w.dale, body: { ...inset, title: 'For Hill', audience: { kind: 'organisation', orgId: w.hillOrg.id } } });
+    expect([forDale.status, forTrust.status, forHill.status]).toEqual([201, 201, 201]);
+    expect((await t.request('POST', `/api/sessions/${forTrust.json.id}/bookings`, { as: w.hill, body: { seat: 'online' } })).status).toBe(201);
+    const mySessions = async () => (await t.request('GET', '/api/me/sessions', { as: w.dale })).json.items.map((i: any) => i.session.title).sort();
+    expect(await mySessions()).toEqual(['Dale INSET', 'For Hill', 'Trust network']);
+
+    expect((await t.request('DELETE', `/api/orgs/${w.trustOrg.id}/leads/${w.dale.id}`, { as: w.admin })).status).toBe(204);
+    expect(await runs(w.dale)).toBe(true);
+    expect(await mySessions()).toEqual(['Dale INSET']);
+    // The trust's session is still for Dale's staff (so theirs to see, not to run); the one for Hill alone no longer exists for them.
+    expect(await managing(w.dale, forTrust.json.id)).toEqual({ attendees: 403, attendance: 403, edit: 403, message: 403, feedback: 403, cancel: 403 });
+    expect(await managing(w.dale, forHill.json.id)).toEqual({ attendees: 404, attendance: 404, edit: 404, message: 404, feedback: 404, cancel: 404 });
+    expect((await t.request('GET', `/api/sessions/${forHill.json.id}`, { as: w.dale })).status).toBe(404);
+    expect((await t.request('GET', `/api/sessions/${forTrust.json.id}/attendees`, { as: w.dale })).text).not.toContain(w.hill.email);
+    expect((await t.request('GET', `/api/sessions/${forDale.json.id}/attendees`, { as: w.dale })).status).toBe(200);
+
+    // Made the trust's lead again, they run its sessions again.
+    expect((await t.request('PUT', `/api/orgs/${w.trustOrg.id}/leads/${w.dale.id}`, { as: w.admin })).status).toBe(204);
+    expect((await t.request('GET', `/api/sessions/${forTrust.json.id}/attendees`, { as: w.dale })).status).toBe(200);
+
+    // No longer a lead of anything: nothing of it is theirs to run.
+    for (const org of [w.trustOrg, w.daleOrg]) expect((await t.request('DELETE', `/api/orgs/${org.id}/leads/${w.dale.id}`, { as: w.admin })).status).toBe(204);
+    expect(await runs(w.dale)).toBe(false);
+    expect((await t.request('GET', '/api/me/sessions', { as: w.dale })).status).toBe(403);
+    expect(await managing(w.dale, forDale.json.id)).toEqual({ attendees: 403, attendance: 403, edit: 403, message: 403, feedback: 403, cancel: 403 });
+    // The sessions themselves are untouched: their trainer is still named, and an administrator runs them.
+    expect((await t.request('GET', `/api/sessions/${forDale.json.id}`, { as: w.admin })).json).toMatchObject({ title: 'Dale INSET', status: 'scheduled', trainerIds: [w.dale.id] });
+  });
+});
+
+describe('narrowing an in-house session’s audience past its register', () => {
+  it('is refused while anyone outside the narrower audience attended or was marked absent', async () => {
+    const w = await world();
+    const book = async (who: TestUser) => (await t.request('POST', `/api/sessions/${w.forTrust.id}/bookings`, { as: who, body: { seat: 'online' } })).json.id as string;
+    const daleBooking = await book(w.dale);
+    const hillBooking = await book(w.hill);
+    t.clock.set('2026-03-10T17:05:00Z');
+    expect((await t.request('PUT', `/api/sessions/${w.forTrust.id}/attendance/${daleBooking}`, { as: w.trainer, body: { attended: true, minutes: 55 } })).status).toBe(200);
+    expect((await t.request('PUT', `/api/sessions/${w.forTrust.id}/attendance/${hillBooking}`, { as: w.trainer, body: { attended: true, minutes: 55 } })).status).toBe(200);
+    t.clock.set('2026-03-10T18:30:00Z');
+    await runJobsOnce(t.deps, null);
+    expect((await t.request('GET', `/api/bookings/${daleBooking}`, { as: w.dale })).json.status).toBe('attended');
+
+    const narrow = await t.request('PATCH', `/api/sessions/${w.forTrust.id}`, { as: w.trainer, body: { audience: { kind: 'organisation', orgId: w.hillOrg.id } } });
+    expect(narrow.status).toBe(409);
+    expect(narrow.json.error.code).toBe('audience_excludes_booked');
+    expect(narrow.json.error.message).toBe('One person on this session’s register (attended or absent) is outside that audience: choose a wider audience (a register is the record of their training and stays theirs).');
+    // Their session, and their record of it, are still theirs.
+    expect((await t.request('GET', `/api/sessions/${w.forTrust.id}`, { as: w.dale })).status).toBe(200);
+    expect((await t.request('GET', `/api/sessions/${w.forTrust.id}`, { as: w.admin })).json.audience.kind).toBe('trust');
+    const both = await t.request('PATCH', `/api/sessions/${w.forTrust.id}`, { as: w.trainer, body: { audience: { kind: 'organisation', orgId: w.otherOrg.id } } });
+    expect(both.json.error.message).toMatch(/^2 people on this session’s register \(attended or absent\) are outside that audience/);
+  });
+});

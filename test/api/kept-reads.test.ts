@@ -116,7 +116,12 @@ describe('a page is only ever shown to people who see the same sessions', () => 
     const lead = await t.user('trainer');
     const inHouse = await t.session({ title: 'Other school only', audience: { kind: 'organisation', orgId: other.id } }, lead);
     const [runner, colleague] = [await t.user('staff', a.id), await t.user('staff', a.id)];
-    // A person of school A named among the session's trainers (as a former trainer stays).
+    // A person of school A who leads in-house training for the trust both schools are in,
+    // named among the session's trainers: they run it (a staff member who does not lead
+    // sees it no more than their colleague does: inhouse.test.ts "no longer leads").
+    const trust = await t.org('Both Schools Trust');
+    await t.db.updateTable('organisations').set({ parent_id: trust.id }).where('id', 'in', [a.id, other.id]).execute();
+    expect((await t.request('PUT', `/api/orgs/${trust.id}/leads/${runner.id}`, { as: await t.user('admin') })).status).toBe(204);
     await t.db.insertInto('session_trainers').values({ session_id: inHouse.id, user_id: runner.id }).execute();
     const ids = async (who: TestUser) => (await listed(who)).items.map((s) => s.id);
     expect(await ids(colleague)).not.toContain(inHouse.id);

@@ -33,6 +33,26 @@ describe('staff CSV import', () => {
     expect(done.json.users.map((u: any) => u.orgName)).toEqual(['Hill Primary', 'Hill Primary']);
   });
 
+  it('two imports at once adding the same new email: one adds its people, the other is refused naming that line, and adds nobody', async () => {
+    const org = await t.org('Hill Primary');
+    const office = await t.user('office', org.id);
+    for (let round = 0; round < 5; round++) {
+      const shared = `amira${round}@example.org`;
+      const first = `name,email,role\nAmira Khan,${shared},staff\nBen Evans,ben${round}@example.org,staff\n`;
+      const second = `name,email,role\nCara Jones,cara${round}@example.org,staff\nAmira Khan,${shared},staff\n`;
+      const answers = await Promise.all([first, second].map((body) => t.request('POST', `/api/orgs/${org.id}/users/import`, { as: office, body, headers: csv })));
+      expect(answers.map((a) => a.status).sort()).toEqual([201, 400]);
+      const refused = answers.find((a) => a.status === 400)!;
+      const wonFirst = answers[0]!.status === 201;
+      expect(refused.json.error.code).toBe('validation_failed');
+      expect(refused.json.error.message).toBe('1 line has a problem; nobody was imported.');
+      expect(refused.json.error.details.rows).toEqual([{ line: wonFirst ? 3 : 2, message: `${shared} already has an account (existing accounts are not changed by an import).` }]);
+      // Nothing of the refused file was added; all of the other was.
+      const emails = (await t.db.selectFrom('users').select('email').where('email', 'in', [shared, `ben${round}@example.org`, `cara${round}@example.org`]).execute()).map((r) => r.email).sort();
+      expect(emails).toEqual(wonFirst ? [shared, `ben${round}@example.org`] : [shared, `cara${round}@example.org`]);
+    }
+  });
+
   it('names each line as the file has it, counting blank lines and line breaks inside quotes', async () => {
     const org = await t.org();
     const office = await t.user('office', org.id);

@@ -132,6 +132,33 @@ describe('sign-in link by email', () => {
     expect(await linkMailsTo(u.email)).toHaveLength(1);
   });
 
+  it('a link asked for before the organisation required its own sign-in (or before a move into one that does) is refused, as a password is', async () => {
+    const admin = await t.user('admin');
+    const org = await t.org();
+    const u = await t.user('staff', org.id);
+    const sessionsOf = async (...ids: string[]) => (await t.db.selectFrom('auth_sessions').select('id').where('user_id', 'in', ids).execute()).length;
+    const uBefore = await sessionsOf(u.id);
+    const asked = await ask(u.email);
+    const token = await tokenFor(u.email);
+    expect((await t.request('PATCH', `/api/orgs/${org.id}`, { as: admin, body: { settings: { ssoRequired: true } } })).status).toBe(200);
+    const refused = await redeem(token, asked.cookie);
+    expect([refused.status, refused.json.error.code]).toEqual([403, 'sso_required']);
+    expect(refused.headers.get('set-cookie') ?? '').not.toMatch(/sid=/);
+    const password = await t.request('POST', '/api/auth/login', { body: { email: u.email, password: TEST_PASSWORD } });
+    expect([password.status, password.json.error.code]).toEqual([403, 'sso_required']);
+
+    // Moved by an administrator into such an organisation after asking: the same.
+    const mover = await t.user('staff', (await t.org()).id);
+    const before = uBefore + (await sessionsOf(mover.id));
+    const moverAsked = await ask(mover.email);
+    const moverToken = await tokenFor(mover.email);
+    expect((await t.request('PUT', `/api/users/${mover.id}/placement`, { as: admin, body: { role: 'staff', orgId: org.id } })).status).toBe(200);
+    const moved = await redeem(moverToken, moverAsked.cookie);
+    expect([moved.status, moved.json.error.code]).toEqual([403, 'sso_required']);
+    // Nobody was signed in by either link.
+    expect(await sessionsOf(u.id, mover.id)).toBe(before);
+  });
+
   it('asking is throttled like password sign-in, the same for known and unknown addresses, and at most three emails go out', async () => {
     const u = await t.user('staff', (await t.org()).id);
     const statuses = async (email: string) => {

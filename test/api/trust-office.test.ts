@@ -114,3 +114,37 @@ describe('trust office', () => {
     expect((await book(w.hillStaff, w.s.id, { userId: w.valeStaff.id })).status).toBe(403);
   });
 });
+
+describe('a school moved out of its trust', () => {
+  it('gives up its staff’s places and its seat holds on the trust’s in-house sessions, so the queue moves on, and says how many', async () => {
+    const w = await setting();
+    const forOak = await t.session({ mode: 'online', startsAt: '2026-03-10T16:00:00Z', endsAt: '2026-03-10T17:00:00Z', capacity: { online: 3 }, title: 'Oak SENCO network', audience: { kind: 'trust', orgId: w.oak.id } }, w.trainer);
+    expect((await t.request('PUT', `/api/sessions/${forOak.id}/holds`, { as: w.trainer, body: { orgId: w.hill.id, seat: 'online', seats: 2 } })).status).toBe(204);
+    const hillPlace = await book(w.hillStaff, forOak.id, { seat: 'online' });
+    const valePlace = await book(w.valeStaff, forOak.id, { seat: 'online' });
+    const valeWaiting = await book(await t.user('staff', w.vale.id, 'Vera Vale'), forOak.id, { seat: 'online' });
+    expect([hillPlace.json.status, valePlace.json.status, valeWaiting.json.status]).toEqual(['confirmed', 'confirmed', 'waitlisted']);
+    const programme = await book(w.hillStaff, w.s.id, { seat: 'online' });
+    expect(programme.status).toBe(201);
+
+    const moved = await t.request('PATCH', `/api/orgs/${w.hill.id}`, { as: w.admin, body: { parentId: null } });
+    expect(moved.status).toBe(200);
+    expect(moved.json).toMatchObject({ id: w.hill.id, parentId: null, placesGivenUp: 1, holdsReleased: 1 });
+
+    // The place is given up and its holder told why; the hold is gone; the seat went to the queue.
+    const status = async (id: string) => (await t.request('GET', `/api/bookings/${id}`, { as: w.admin })).json.status;
+    expect(await status(hillPlace.json.id)).toBe('cancelled');
+    expect(await status(valePlace.json.id)).toBe('confirmed');
+    expect(await status(valeWaiting.json.id)).not.toBe('waitlisted');
+    const told = await t.mails('cancelled');
+    expect(told.map((m) => m.to_email)).toEqual([w.hillStaff.email]);
+    expect(told[0]!.message.text).toContain('Hill Primary is no longer part of Oak Learning Trust');
+    expect((await t.request('GET', `/api/sessions/${forOak.id}/holds`, { as: w.trainer })).json.items).toEqual([]);
+    expect((await t.request('GET', `/api/sessions/${forOak.id}`, { as: w.hillStaff })).status).toBe(404);
+    // Places on sessions they can still see are theirs; a change that moves nothing gives up nothing.
+    expect(await status(programme.json.id)).toBe('confirmed');
+    const renamed = await t.request('PATCH', `/api/orgs/${w.hill.id}`, { as: w.admin, body: { name: 'Hill Primary School' } });
+    expect(renamed.json).toMatchObject({ name: 'Hill Primary School', placesGivenUp: 0, holdsReleased: 0 });
+  });
+});
+

@@ -232,4 +232,33 @@ describe.skipIf(!browserAvailable)('in-house sessions', () => {
     await page.getByRole('status').filter({ hasText: 'Tia Teacher is no longer an in-house lead for Elm Trust.' }).waitFor();
     expect((await t.request('GET', `/api/orgs/${trust.id}/leads`, { as: admin })).json.items).toEqual([]);
   });
+
+  it('an administrator moving a school out of its trust is told how many places and seat holds on the trust’s sessions it gave up (320 px, axe)', async () => {
+    const { t } = env.server;
+    const trust = await t.org('Ash Trust');
+    const school = await t.org('Ash Infants');
+    await t.db.updateTable('organisations').set({ parent_id: trust.id }).where('id', '=', school.id).execute();
+    const admin = await t.user('admin');
+    const trainer = await t.user('trainer');
+    const teacher = await t.user('staff', school.id, 'Ted Teacher');
+    const s = await t.session({ title: 'Ash Trust network', mode: 'online', startsAt: daysFromNow(9), endsAt: plusMinutes(daysFromNow(9), 60), capacity: { online: 5 }, audience: { kind: 'trust', orgId: trust.id } }, trainer);
+    expect((await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: trainer, body: { orgId: school.id, seat: 'online', seats: 2 } })).status).toBe(204);
+    expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: teacher, body: { seat: 'online' } })).json.status).toBe('confirmed');
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signIn(page, admin);
+    await page.goto(`/admin/orgs/${school.id}`);
+    await page.getByRole('heading', { level: 1, name: 'Ash Infants' }).waitFor();
+    await tabTo(page, 'Part of (trust or local authority)');
+    await page.keyboard.press('Home');
+    expect(await page.getByLabel('Part of (trust or local authority)').inputValue()).toBe('');
+    await tabTo(page, 'Save organisation');
+    await page.keyboard.press('Enter');
+    await page
+      .getByRole('status')
+      .filter({ hasText: 'Organisation saved. 1 place of its staff on the old trust’s in-house sessions was given up for others, and its holder told by email. Its seat hold on one of those sessions was released.' })
+      .waitFor();
+    await expectFocused(page, '#org-saved-status');
+    await checkPage(page, 'an organisation page after leaving its trust');
+    expect((await t.request('GET', `/api/sessions/${s.id}/holds`, { as: trainer })).json.items).toEqual([]);
+  });
 });

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { z } from 'zod';
-import { CreateOrgInput, Organisation, OrgKind, PARENT_KINDS, UpdateOrgInput } from '../../../../shared/accounts.js';
+import { CreateOrgInput, Organisation, OrgChanged, OrgKind, PARENT_KINDS, UpdateOrgInput } from '../../../../shared/accounts.js';
 import { api } from '../../api.js';
 import { apiIssues, ErrorSummary, errorFor, messageOf, PageHeading, Status, TextField, toFieldErrors, useApp, useFocusLater, type FieldError, PendingHeading } from '../../components.js';
 import { Loaded, useLoad } from '../../load.js';
@@ -123,8 +123,17 @@ export function OrgPage({ id }: { id: string }) {
               <p class="back">
                 <Link href="/admin/orgs">All organisations</Link>
               </p>
-              <Status message={saved ? 'Organisation saved.' : ''} id="org-saved-status" focusable />
-              <OrgForm key={JSON.stringify(org)} org={org} all={all} onSaved={(o) => { state.set(all.map((x) => (x.id === o.id ? o : x))); navigate(`/admin/orgs/${encodeURIComponent(o.id)}?saved=1`, { replace: true }); }} />
+              <Status message={saved ? `Organisation saved.${movedAway(Number(loc.query.get('placesGivenUp') ?? 0), Number(loc.query.get('holdsReleased') ?? 0))}` : ''} id="org-saved-status" focusable />
+              <OrgForm
+                key={JSON.stringify(org)}
+                org={org}
+                all={all}
+                onSaved={(o, changed) => {
+                  state.set(all.map((x) => (x.id === o.id ? o : x)));
+                  const gaveUp = changed && changed.placesGivenUp + changed.holdsReleased > 0 ? `&placesGivenUp=${changed.placesGivenUp}&holdsReleased=${changed.holdsReleased}` : '';
+                  navigate(`/admin/orgs/${encodeURIComponent(o.id)}?saved=1${gaveUp}`, { replace: true });
+                }}
+              />
               <LeadsPanel orgId={org.id} orgName={org.name} schoolIds={all.filter((o) => o.parentId === org.id).map((o) => o.id)} />
             </>
           );
@@ -134,7 +143,19 @@ export function OrgPage({ id }: { id: string }) {
   );
 }
 
-function OrgForm({ org, all, onSaved }: { org: Org | null; all: Org[]; onSaved: (o: Org) => void }) {
+/**
+ * What moving a school out of its trust gave up (nothing when it gave up nothing), for the
+ * message after saving: its people's places on the trust's in-house sessions, and its holds.
+ */
+function movedAway(places: number, holds: number): string {
+  const parts = [
+    places > 0 ? (places === 1 ? ' 1 place of its staff on the old trust’s in-house sessions was given up for others, and its holder told by email.' : ` ${places} places of its staff on the old trust’s in-house sessions were given up for others, and their holders told by email.`) : '',
+    holds > 0 ? (holds === 1 ? ' Its seat hold on one of those sessions was released.' : ` ${holds} of its seat holds on those sessions were released.`) : '',
+  ];
+  return parts.join('');
+}
+
+function OrgForm({ org, all, onSaved }: { org: Org | null; all: Org[]; onSaved: (o: Org, changed?: { placesGivenUp: number; holdsReleased: number }) => void }) {
   const [name, setName] = useState(org?.name ?? '');
   const [kind, setKind] = useState<z.infer<typeof OrgKind>>(org?.kind ?? 'school');
   const [urn, setUrn] = useState(org?.urn ?? '');
@@ -158,7 +179,10 @@ function OrgForm({ org, all, onSaved }: { org: Org | null; all: Org[]; onSaved: 
     setErrors([]);
     setBusy(true);
     try {
-      onSaved(await api(org ? `/api/orgs/${encodeURIComponent(org.id)}` : '/api/orgs', Organisation, { method: org ? 'PATCH' : 'POST', body: parsed.data }));
+      if (org) {
+        const { placesGivenUp, holdsReleased, ...changed } = await api(`/api/orgs/${encodeURIComponent(org.id)}`, OrgChanged, { method: 'PATCH', body: parsed.data });
+        onSaved(changed, { placesGivenUp, holdsReleased });
+      } else onSaved(await api('/api/orgs', Organisation, { method: 'POST', body: parsed.data }));
     } catch (err) {
       const issues = apiIssues(err);
       setErrors(issues.length ? toFieldErrors(issues, FIELDS, FIELDS.name) : [{ field: 'org-name', message: messageOf(err) }]);
