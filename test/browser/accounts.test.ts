@@ -6,25 +6,12 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { TEST_PASSWORD } from '../helpers.js';
-import { browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, newPage, plusMinutes, serverAndBrowser, signIn, tabTo, warnIfSkipped } from './harness.js';
+import { browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, newPage, plusMinutes, serverAndBrowser, signIn, tabTo, warnIfSkipped, checkPage, activate } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
 const NARROW = { viewport: { width: 320, height: 720 } };
 const NEW_PASSWORD = 'a much longer new passphrase';
-
-/** Axe-clean and nothing wider than the window. */
-async function checkPage(page: Page, what: string) {
-  await expectNoAxeViolations(page, what);
-  const fits = await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
-  expect(fits, `${what} scrolls sideways at 320 px`).toBe(true);
-}
-
-/** Presses Enter on the control Tab reaches by this name. */
-async function activate(page: Page, name: string | RegExp, opts: { back?: boolean } = {}) {
-  await tabTo(page, name, opts);
-  await page.keyboard.press('Enter');
-}
 
 describe.skipIf(!browserAvailable)('account pages', () => {
   const env = serverAndBrowser();

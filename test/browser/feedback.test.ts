@@ -11,17 +11,11 @@ import { formatCertCode } from '../../shared/feedback.js';
 import { newCertCode } from '../../server/certificates/service.js';
 import { storedAnswers } from '../feedback-fixtures.js';
 import type { TestContext } from '../helpers.js';
-import { browserAvailable, daysFromNow, expectNoAxeViolations, newPage, plusMinutes, serverAndBrowser, signIn, tabTo, warnIfSkipped } from './harness.js';
+import { browserAvailable, daysFromNow, expectNoAxeViolations, newPage, plusMinutes, serverAndBrowser, signIn, tabTo, warnIfSkipped, checkPage } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
 const NARROW = { viewport: { width: 320, height: 720 } };
-
-async function checkPage(page: Page, what: string) {
-  await expectNoAxeViolations(page, what);
-  const fits = await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
-  expect(fits, `${what} scrolls sideways at 320 px`).toBe(true);
-}
 
 /** A session two days ago that `names` attended (by the register), in a course. */
 async function heldSession(t: TestContext, names: string[], title = 'Sensory needs in class') {

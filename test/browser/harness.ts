@@ -122,16 +122,22 @@ export interface AxeViolation {
   nodes: { target: unknown[]; failureSummary?: string }[];
 }
 
+/** Nothing scrolls sideways (WCAG 1.4.10 reflow: checked at 320 CSS px by the narrow tests). */
+export async function expectNoSidewaysScroll(page: Page, what = page.url()) {
+  const { scrollWidth, clientWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth }));
+  expect(scrollWidth, `${what} scrolls sideways (at ${page.viewportSize()?.width ?? '?'} px)`).toBeLessThanOrEqual(clientWidth);
+}
+
+/** axe-clean, and nothing scrolls sideways at the width the page is open at. */
+export async function checkPage(page: Page, what = page.url()) {
+  await expectNoAxeViolations(page, what);
+  await expectNoSidewaysScroll(page, what);
+}
+
 /**
  * Runs axe-core (WCAG 2.0/2.1/2.2 A and AA, plus best practices) on the page and throws an
  * error listing every violation and the elements it was found on.
  */
-/** Nothing scrolls sideways (WCAG 1.4.10 reflow: checked at 320 CSS px by the narrow tests). */
-export async function expectNoSidewaysScroll(page: Page, what = page.url()) {
-  const { scrollWidth, clientWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth }));
-  expect(scrollWidth, `${what} scrolls sideways`).toBeLessThanOrEqual(clientWidth);
-}
-
 export async function expectNoAxeViolations(page: Page, what = page.url()) {
   axeSource ??= readFileSync(path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
   // page.evaluate runs through the DevTools protocol, so the page's CSP does not block it.
@@ -196,6 +202,12 @@ export async function tabTo(page: Page, name: string | RegExp, { max = 60, back 
     if (collapsedMenu) await page.keyboard.press('Enter');
   }
   throw new Error(`Tab did not reach ${String(name)} within ${max} presses`);
+}
+
+/** Presses Enter on the control Tab reaches by this name (see tabTo). */
+export async function activate(page: Page, name: string | RegExp, opts: { back?: boolean; max?: number } = {}) {
+  await tabTo(page, name, opts);
+  await page.keyboard.press('Enter');
 }
 
 /** An ISO instant `days` from now at `hourUtc`:00 UTC, for sessions the browser sees as upcoming. */

@@ -7,17 +7,11 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { recordAttendanceOutcomes } from '../../server/attendance/service.js';
 import { runJobsOnce } from '../../server/jobs.js';
-import { browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, newPage, plusMinutes, serverAndBrowser, signIn, tabTo, warnIfSkipped } from './harness.js';
+import { browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, newPage, plusMinutes, serverAndBrowser, signIn, tabTo, warnIfSkipped, checkPage } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
 const NARROW = { viewport: { width: 320, height: 720 } };
-
-async function checkPage(page: Page, what: string) {
-  await expectNoAxeViolations(page, what);
-  const fits = await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
-  expect(fits, `${what} scrolls sideways at ${page.viewportSize()?.width} px`).toBe(true);
-}
 
 async function typeInto(page: Page, label: string | RegExp, text: string) {
   await tabTo(page, label);

@@ -9,17 +9,11 @@ import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { FILES } from '../materials-files.js';
-import { browserAvailable, daysFromNow, expectNoAxeViolations, newPage, serverAndBrowser, signIn, tabTo, warnIfSkipped } from './harness.js';
+import { browserAvailable, daysFromNow, expectNoAxeViolations, newPage, serverAndBrowser, signIn, tabTo, warnIfSkipped, checkPage } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
 const NARROW = { viewport: { width: 320, height: 720 }, acceptDownloads: true };
-
-async function checkPage(page: Page, what: string) {
-  await expectNoAxeViolations(page, what);
-  const fits = await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
-  expect(fits, `${what} scrolls sideways at ${page.viewportSize()?.width} px`).toBe(true);
-}
 
 async function typeInto(page: Page, label: string | RegExp, text: string) {
   await tabTo(page, label);

@@ -6,24 +6,12 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { browserAvailable, expectFocused, expectNoAxeViolations, expectNoSidewaysScroll, newPage, signIn, tabTo, warnIfSkipped, serverAndBrowser } from './harness.js';
+import { browserAvailable, expectFocused, expectNoAxeViolations, expectNoSidewaysScroll, newPage, signIn, tabTo, warnIfSkipped, serverAndBrowser, checkPage, activate } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
 const NARROW = { viewport: { width: 320, height: 720 } };
 const minutesFromNow = (m: number) => new Date(Date.now() + m * 60_000).toISOString();
-
-/** Presses Enter on the control Tab reaches by this name. */
-async function activate(page: Page, name: string | RegExp, opts: { back?: boolean } = {}) {
-  await tabTo(page, name, opts);
-  await page.keyboard.press('Enter');
-}
-
-/** axe-clean, and nothing scrolls sideways at 320 CSS px. */
-async function checkPage(page: Page, what: string) {
-  await expectNoAxeViolations(page, what);
-  await expectNoSidewaysScroll(page, what);
-}
 
 describe.skipIf(!browserAvailable)('the register', () => {
   const env = serverAndBrowser();

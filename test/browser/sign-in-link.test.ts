@@ -5,22 +5,11 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { browserAvailable, expectFocused, expectNoAxeViolations, newPage, serverAndBrowser, tabTo, warnIfSkipped } from './harness.js';
+import { browserAvailable, expectFocused, expectNoAxeViolations, newPage, serverAndBrowser, tabTo, warnIfSkipped, checkPage, activate } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
 const NARROW = { viewport: { width: 320, height: 720 } };
-
-async function checkPage(page: Page, what: string) {
-  await expectNoAxeViolations(page, what);
-  const fits = await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
-  expect(fits, `${what} scrolls sideways at 320 px`).toBe(true);
-}
-
-async function activate(page: Page, name: string | RegExp) {
-  await tabTo(page, name);
-  await page.keyboard.press('Enter');
-}
 
 describe.skipIf(!browserAvailable)('sign-in link by email', () => {
   const env = serverAndBrowser();

@@ -4,7 +4,7 @@
  */
 import type { Download, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, newPage, plusMinutes, signIn, tabTo, warnIfSkipped, serverAndBrowser } from './harness.js';
+import { browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, newPage, plusMinutes, signIn, tabTo, warnIfSkipped, serverAndBrowser, checkPage } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -14,13 +14,6 @@ const SIZES = [
   ['desktop', DESKTOP],
   ['320 px', PHONE],
 ] as const;
-
-/** No sideways scroll (WCAG 1.4.10), and axe-core clean. */
-async function checkPage(page: Page, what: string) {
-  const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
-  expect(scroll, `${what}: page scrolls sideways (${scroll} > ${client})`).toBeLessThanOrEqual(client);
-  await expectNoAxeViolations(page, what);
-}
 
 async function text(download: Download) {
   const chunks: Buffer[] = [];

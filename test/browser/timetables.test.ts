@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { browserAvailable, expectFocused, expectNoAxeViolations, expectNoSidewaysScroll, newPage, signIn, tabTo, warnIfSkipped, serverAndBrowser } from './harness.js';
+import { browserAvailable, expectFocused, expectNoAxeViolations, expectNoSidewaysScroll, newPage, signIn, tabTo, warnIfSkipped, serverAndBrowser, checkPage, activate } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -17,18 +17,6 @@ function nextMonday(hourUtc: number): string {
 const plusHours = (iso: string, h: number) => new Date(Date.parse(iso) + h * 3_600_000).toISOString();
 
 const NARROW = { viewport: { width: 320, height: 720 } };
-
-/** Presses Enter on the control Tab reaches by this name. */
-async function activate(page: Page, name: string | RegExp, opts: { back?: boolean } = {}) {
-  await tabTo(page, name, opts);
-  await page.keyboard.press('Enter');
-}
-
-/** axe-clean, and nothing scrolls sideways at 320 CSS px. */
-async function checkPage(page: Page, what: string) {
-  await expectNoAxeViolations(page, what);
-  await expectNoSidewaysScroll(page, what);
-}
 
 /** A calendar with one weekly lesson on Mondays (from a fortnight ago), as a school's system exports it. */
 function weeklyIcs(summary: string, uid: string): string {

@@ -8,25 +8,12 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { TestUser } from '../helpers.js';
-import { browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, newPage, plusMinutes, serverAndBrowser, signIn, tabTo, warnIfSkipped } from './harness.js';
+import { browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, newPage, plusMinutes, serverAndBrowser, signIn, tabTo, warnIfSkipped, checkPage, activate } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
 const NARROW = { viewport: { width: 320, height: 720 } };
 const DESKTOP = { viewport: { width: 1280, height: 900 } };
-
-/** Axe-clean and nothing wider than the window. */
-async function checkPage(page: Page, what: string) {
-  await expectNoAxeViolations(page, what);
-  const fits = await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
-  expect(fits, `${what} scrolls sideways at ${page.viewportSize()?.width} px`).toBe(true);
-}
-
-/** Presses Enter on the control Tab reaches by this name. */
-async function activate(page: Page, name: string | RegExp, opts: { back?: boolean; max?: number } = {}) {
-  await tabTo(page, name, opts);
-  await page.keyboard.press('Enter');
-}
 
 /** Follows a main-menu link by keyboard, opening the folded menu first on a narrow screen. */
 async function navTo(page: Page, name: string) {
