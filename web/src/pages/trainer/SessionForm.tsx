@@ -2,11 +2,12 @@
  * The fields of a session (new, duplicate, series and edit share them), what they become for
  * the API, and how the API's refusals map back onto the fields.
  */
+import { useState } from 'preact/hooks';
 import { z } from 'zod';
-import { AREAS, Course, CreateSessionInput, type Mode, type Session } from '../../../../shared/sessions.js';
+import { AREAS, Course, CreateCourseInput, CreateSessionInput, type Mode, type Session } from '../../../../shared/sessions.js';
 import { api, ApiError } from '../../api.js';
-import { Loaded, useLoad } from '../../load.js';
-import { errorFor, messageOf, TextField, toFieldErrors, type FieldError } from '../../components.js';
+import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
+import { errorFor, messageOf, Status, TextField, toFieldErrors, useApp, useFocusLater, type FieldError } from '../../components.js';
 import { modeLabel, wallClock, zonedIso } from '../../format.js';
 
 export interface SessionValues {
@@ -213,41 +214,102 @@ export function SessionFields({ values, set, errors }: { values: SessionValues; 
 
 /** The course a session belongs to, and which part of it (a course is complete once a session of each required part is attended). */
 function CourseFields({ values: v, set, errors }: { values: SessionValues; set: (patch: Partial<SessionValues>) => void; errors: FieldError[] }) {
+  const { me } = useApp();
   const courses = useLoad(() => api('/api/courses', z.object({ items: z.array(Course) })), []);
   return (
     <Loaded state={courses} what="the courses">
       {({ items }) => {
         const course = items.find((c) => c.id === v.courseId);
         return (
-          <div class="row">
-            <div class="field">
-              <label for="course">Course (optional)</label>
-              <select id="course" name="course" value={v.courseId} onChange={(e) => set({ courseId: (e.currentTarget as HTMLSelectElement).value })}>
-                <option value="">No course</option>
-                {items.map((c) => (
-                  <option key={c.id} value={c.id}>
-                    {c.title}
-                  </option>
-                ))}
-              </select>
+          <>
+            <div class="row">
+              <div class="field">
+                <label for="course">Course (optional)</label>
+                <select id="course" name="course" value={v.courseId} onChange={(e) => set({ courseId: (e.currentTarget as HTMLSelectElement).value })}>
+                  <option value="">No course</option>
+                  {items.map((c) => (
+                    <option key={c.id} value={c.id}>
+                      {c.title}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              {v.courseId && (
+                <TextField
+                  id="part"
+                  label="Part of the course"
+                  hint={course ? `${course.title} is complete once a session of ${course.partsRequired === 1 ? 'part 1' : `each of parts 1 to ${course.partsRequired}`} is attended.` : undefined}
+                  type="number"
+                  inputMode="numeric"
+                  min={1}
+                  max={20}
+                  error={errorFor(errors, 'part')}
+                  value={v.part}
+                  onInput={(e) => set({ part: (e.currentTarget as HTMLInputElement).value })}
+                />
+              )}
             </div>
-            {v.courseId && (
-              <TextField
-                id="part"
-                label="Part of the course"
-                hint={course ? `${course.title} is complete once a session of ${course.partsRequired === 1 ? 'part 1' : `each of parts 1 to ${course.partsRequired}`} is attended.` : undefined}
-                type="number"
-                inputMode="numeric"
-                min={1}
-                max={20}
-                error={errorFor(errors, 'part')}
-                value={v.part}
-                onInput={(e) => set({ part: (e.currentTarget as HTMLInputElement).value })}
+            {/* Trainers and administrators add a course not listed yet (in-house leads choose from the programme's). */}
+            {(me.role === 'trainer' || me.role === 'admin') && (
+              <NewCourse
+                onAdded={async (c) => {
+                  await courses.reload();
+                  set({ courseId: c.id, part: '1' });
+                }}
               />
             )}
-          </div>
+          </>
         );
       }}
     </Loaded>
+  );
+}
+
+/**
+ * A course not listed yet, added from the session form (POST /api/courses) and chosen for the
+ * session. It sits inside the session's form, so it is a button, not a form of its own, and
+ * Enter in its field adds the course rather than publishing the session.
+ */
+function NewCourse({ onAdded }: { onAdded: (c: z.infer<typeof Course>) => Promise<void> }) {
+  const [title, setTitle] = useState('');
+  const [error, setError] = useState('');
+  const [message, setMessage] = useState('');
+  const action = useAction();
+  const focusLater = useFocusLater();
+  async function add() {
+    setMessage('');
+    const parsed = CreateCourseInput.safeParse({ title: title.trim() });
+    if (!parsed.success) return setError('Enter the course’s title');
+    setError('');
+    const made = await action.run(() => api('/api/courses', Course, { method: 'POST', body: parsed.data }));
+    if (!made) return;
+    await onAdded(made);
+    setTitle('');
+    setMessage(`Course “${made.title}” added and chosen for this session.`);
+    focusLater(() => document.getElementById('new-course-status'), { force: true });
+  }
+  return (
+    <details class="field">
+      <summary>Add a course that is not listed</summary>
+      <Status message={message} id="new-course-status" focusable />
+      <ActionError action={action} />
+      <TextField
+        id="new-course-title"
+        label="New course title"
+        maxLength={200}
+        value={title}
+        error={error || undefined}
+        onInput={(e) => setTitle((e.currentTarget as HTMLInputElement).value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') {
+            e.preventDefault();
+            void add();
+          }
+        }}
+      />
+      <ActionButton type="button" class="button button-secondary" busy={action.busy} busyLabel="Adding…" onClick={() => void add()}>
+        Add course
+      </ActionButton>
+    </details>
   );
 }
