@@ -74,12 +74,12 @@ describe.skipIf(!browserAvailable)('calendar subscription, new session, other pa
     const summary = page.getByRole('alert').filter({ hasText: 'There is a problem' });
     await summary.waitFor();
     await expectFocused(page, '.error-summary');
-    expect(await page.getByLabel('Title').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByLabel('Title', { exact: true }).getAttribute('aria-invalid')).toBe('true');
     expect(await page.title()).toMatch(/^Error: /);
     await expectNoAxeViolations(page, 'new session page with errors');
 
     const day = daysFromNow(20).slice(0, 10);
-    await page.getByLabel('Title').fill('Attachment and trauma, Welsh: Ymlyniad a thrawma ✨');
+    await page.getByLabel('Title', { exact: true }).fill('Attachment and trauma, Welsh: Ymlyniad a thrawma ✨');
     await page.getByRole('radio', { name: 'Hybrid (in person or online)' }).check();
     await page.getByLabel('Date').fill(day);
     await page.getByLabel('Start time').fill('16:00');

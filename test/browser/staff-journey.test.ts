@@ -258,7 +258,7 @@ describe.skipIf(!browserAvailable)('staff and office journey', () => {
     await signIn(tp, trainer);
     await tp.goto('/sessions/new');
     await tp.getByRole('heading', { level: 1, name: 'New session' }).waitFor();
-    await tp.getByLabel('Title').fill('Area: in Manchester');
+    await tp.getByLabel('Title', { exact: true }).fill('Area: in Manchester');
     await tp.getByLabel('In person', { exact: true }).check();
     await tp.getByLabel('Date', { exact: true }).fill(d.slice(0, 10));
     await tp.getByLabel('Start time').fill('16:00');
