@@ -16,8 +16,9 @@ import * as repo from './repository.js';
 import { orgsActableBy } from './acting.js';
 import { feedRevision, raiseFeeds } from '../calendar/feed-revisions.js';
 import { accountDisabled, hashToken, toUser } from './service.js';
-import { countPasswordCheck, hit } from './throttle.js';
+import { countPasswordCheck, hit, rateLimited } from './throttle.js';
 import { releasePlaces } from '../bookings/service.js';
+import { placesChanged } from '../bookings/events.js';
 import { orgChain, sessionVisibility, viewerFor } from '../bookings/repository.js';
 
 /** How long an emailed reset link works. */
@@ -74,15 +75,23 @@ export async function requestPasswordReset(deps: Deps, email: string) {
 /**
  * Sets a new password from an emailed link. The link works once and for an hour; every
  * sign-in session of the person ends (whoever had the old password is out), and the sign-in
- * counters of the account start again.
+ * counters of the account start again. Attempts are counted per client address like
+ * sign-ins, and the link is checked before the (deliberately slow) new password hash is
+ * made, so made-up links cost no hashing.
  */
-export async function resetPassword(deps: Deps, token: string, newPassword: string) {
+export async function resetPassword(deps: Deps, token: string, newPassword: string, client: string) {
+  const { windowMinutes, perClient } = deps.config.signInLimits;
+  const wait = await hit(deps, { key: `reset-complete:${client}`, limit: perClient, windowMs: windowMinutes * 60_000 });
+  if (wait !== null) throw rateLimited(wait, 'attempts to reset a password');
+  const tokenHash = hashToken(token);
+  if (!(await repo.passwordResetUsable(deps.db, tokenHash, deps.now().toISOString()))) throw invalidResetLink();
   const passwordHash = await hashPassword(newPassword, deps.config.passwordCostLog2);
   const now = deps.now().toISOString();
   await deps.db.transaction().execute(async (trx) => {
-    const userId = await repo.consumePasswordReset(trx, hashToken(token), now);
+    // Checked again as it is used: the link may have been used or voided while the hash was made.
+    const userId = await repo.consumePasswordReset(trx, tokenHash, now);
     const user = userId ? await repo.findUserById(trx, userId) : undefined;
-    if (!user) throw new AppError('invalid_reset_link', 'This link to reset your password has expired or has already been used. Ask for a new link.');
+    if (!user) throw invalidResetLink();
     if (user.disabled_at) throw accountDisabled();
     await repo.setPasswordHash(trx, user.id, passwordHash);
     await repo.revokeSessionsOfUser(trx, user.id, now);
@@ -91,6 +100,8 @@ export async function resetPassword(deps: Deps, token: string, newPassword: stri
     await repo.clearThrottlesOfAccount(trx, user.email);
   });
 }
+
+const invalidResetLink = () => new AppError('invalid_reset_link', 'This link to reset your password has expired or has already been used. Ask for a new link.');
 
 /**
  * The person `actor` may manage: admins anyone but themselves; office staff the staff of
@@ -121,7 +132,7 @@ export async function setDisabled(deps: Deps, actor: AuthUser, userId: string, d
   const target = await manageable(deps, actor, userId);
   if (disabled && target.id === actor.id) throw new AppError('forbidden', 'You cannot turn off your own account.');
   const now = deps.now().toISOString();
-  return deps.db.transaction().execute(async (trx) => {
+  const given = await deps.db.transaction().execute(async (trx) => {
     await repo.setUserDisabled(trx, target.id, disabled ? (target.disabled_at ?? now) : null);
     if (disabled) {
       await repo.revokeSessionsOfUser(trx, target.id, now);
@@ -129,8 +140,11 @@ export async function setDisabled(deps: Deps, actor: AuthUser, userId: string, d
       await repo.voidSignInLinks(trx, target.id, now);
       if (!target.disabled_at) return releasePlaces(trx, deps, target.id, 'Your account has been turned off, so your place has been given up for someone else.');
     }
-    return 0;
+    return [];
   });
+  // A live room they are in lets them go at once (bookings/events.ts).
+  await placesChanged(deps, given);
+  return given.length;
 }
 
 /**
@@ -167,7 +181,7 @@ export async function setPlacement(deps: Deps, userId: string, role: Role, orgId
   if (!row) throw new AppError('not_found', 'There is no such person.');
   if ((role === 'staff' || role === 'office') && !orgId) throw new AppError('validation_failed', 'Staff and office staff belong to an organisation.', { issues: [{ path: 'orgId', message: 'is required for staff and office staff' }] });
   if (orgId && !(await repo.findOrg(deps.db, orgId))) throw new AppError('validation_failed', 'That organisation was not found.', { issues: [{ path: 'orgId', message: 'not found' }] });
-  const placesGivenUp = await deps.db.transaction().execute(async (trx) => {
+  const given = await deps.db.transaction().execute(async (trx) => {
     // Their bookings leave the old organisation's calendar feed and join the new one's.
     const now = deps.now().toISOString();
     // Their cancellations still leaving feeds now leave the new organisation's too.
@@ -182,7 +196,8 @@ export async function setPlacement(deps: Deps, userId: string, role: Role, orgId
     const viewer = await viewerFor(trx, { id: userId, role, orgId });
     return releasePlaces(trx, deps, userId, 'You have moved to another organisation, and this session is only for the staff of the one you were in.', async (s) => (await sessionVisibility(trx, s.id, viewer)) !== 'visible');
   });
-  return { ...(await personView(deps, userId)), placesGivenUp };
+  await placesChanged(deps, given);
+  return { ...(await personView(deps, userId)), placesGivenUp: given.length };
 }
 
 /** An administrator sends someone a password reset link (as if they had asked for one). */

@@ -211,6 +211,12 @@ export async function insertPasswordReset(db: Q, row: Database['password_resets'
  * Uses up a reset link: marks it used and returns its person, in one statement, so a link
  * opened twice at once works only once. Undefined when unknown, used or expired.
  */
+/** Whether a reset link is known, unused and unexpired (read only; `consumePasswordReset` uses it). */
+export async function passwordResetUsable(db: Q, tokenHash: string, nowIso: string): Promise<boolean> {
+  const row = await db.selectFrom('password_resets').select('id').where('token_hash', '=', tokenHash).where('used_at', 'is', null).where('expires_at', '>', nowIso).executeTakeFirst();
+  return row !== undefined;
+}
+
 export async function consumePasswordReset(db: Q, tokenHash: string, nowIso: string): Promise<string | undefined> {
   const row = await db
     .updateTable('password_resets')

@@ -260,11 +260,11 @@ export function accountRoutes(deps: Deps) {
       tags: ['accounts'],
       summary: 'Choose a new password with the token from the emailed link; every sign-in session of the person ends',
       request: { body: jsonBody(PasswordResetInput) },
-      responses: { 204: { description: 'Password changed; sign in with it' }, 400: { description: '`invalid_reset_link`: unknown, used or expired' } },
+      responses: { 204: { description: 'Password changed; sign in with it' }, 400: { description: '`invalid_reset_link`: unknown, used or expired' }, 429: { description: '`rate_limited`: too many attempts from this address; see Retry-After' } },
     }),
     async (c) => {
       const { token, password } = c.req.valid('json');
-      await lifecycle.resetPassword(deps, token, password);
+      await lifecycle.resetPassword(deps, token, password, clientAddress(c, deps.config.trustProxy));
       return c.body(null, 204);
     },
   );

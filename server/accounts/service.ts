@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import type { OrganisationRow, UserRow } from '../../db/schema.js';
 import { CreateUserInput, Email, JOB_ROLE_LABEL, JobRole, PARENT_KINDS, Role, type CreateOrgInput, type OrgChanged, type OrgKind, type UpdateOrgInput, type User } from '../../shared/accounts.js';
 import { releaseForMovedOrg } from '../bookings/service.js';
+import { placesChanged, type PlaceChange } from '../bookings/events.js';
 import { AppError, isUniqueViolation } from '../errors.js';
 import { perDatabase, type Deps } from '../platform/deps.js';
 import type { AuthContext, AuthUser } from '../platform/http.js';
@@ -197,7 +198,7 @@ export async function updateOrg(deps: Deps, id: string, input: z.infer<typeof Up
     settings: input.settings ? JSON.stringify(input.settings) : org.settings,
   };
   const leftParent = org.parent_id && org.parent_id !== parentId ? await repo.findOrg(deps.db, org.parent_id) : undefined;
-  let released = { placesGivenUp: 0, holdsReleased: 0 };
+  let released: { places: PlaceChange[]; holdsReleased: number } = { places: [], holdsReleased: 0 };
   try {
     released = await deps.db.transaction().execute(async (trx) => {
       await repo.updateOrg(trx, id, set);
@@ -209,7 +210,9 @@ export async function updateOrg(deps: Deps, id: string, input: z.infer<typeof Up
     if (isUniqueViolation(e)) throw URN_TAKEN();
     throw e;
   }
-  return { ...orgView({ ...org, ...set }), ...released };
+  // Live rooms let go of those who gave up their places (bookings/events.ts).
+  await placesChanged(deps, released.places);
+  return { ...orgView({ ...org, ...set }), placesGivenUp: released.places.length, holdsReleased: released.holdsReleased };
 }
 
 /** Admins create anyone; office staff create staff in the organisations they act for only (accounts/acting.ts). */

@@ -22,7 +22,7 @@ import type { AuthUser } from '../platform/http.js';
 import { writeTransaction } from '../platform/transactions.js';
 import { attendeesCsv } from './attendees-csv.js';
 import { placeChanged } from './events.js';
-import { audienceLabels, findBooking, isTrainerOf, unplacedStaff, viewerFor } from './repository.js';
+import { audienceLabels, findBooking, unplacedStaff, viewerFor } from './repository.js';
 import * as engine from './service.js';
 import * as views from './views.js';
 
@@ -64,10 +64,10 @@ export const decline = (deps: Deps, actor: AuthUser, id: string) => changed(deps
  */
 async function requireManagerOfBooking(deps: Deps, actor: AuthUser, id: string) {
   const b = await findBooking(deps.db, id);
-  if (b && (actor.role === 'admin' || (await isTrainerOf(deps.db, b.session_id, actor.id)))) return;
+  if (b && (await engine.managesSession(deps, actor, b.session_id))) return;
   const owner = b && (await findUserById(deps.db, b.user_id));
   if (!b || !owner || !(await engine.mayActFor(deps.db, actor, owner, b.session_id))) throw new AppError('not_found', 'No such booking.');
-  throw new AppError('forbidden', 'Only the session’s trainers or an administrator may do this.');
+  throw engine.notSessionManager();
 }
 
 /** Moves a person to the other seat kind of a hybrid session (its trainers, admin); they are told. */
@@ -122,13 +122,9 @@ export async function holdsFor(deps: Deps, actor: AuthUser, sessionId: string) {
  * to other office staff, who hold seats for their school; no one else.
  */
 async function holdScope(deps: Deps, actor: AuthUser, sessionId: string): Promise<readonly string[] | null> {
-  try {
-    await engine.requireSessionManager(deps, actor, sessionId);
-    return null;
-  } catch (e) {
-    if (actor.role !== 'office' || !(e instanceof AppError) || e.code !== 'forbidden') throw e;
-    return (await orgsActableBy(deps.db, actor)).ids;
-  }
+  if (await engine.managesSession(deps, actor, sessionId)) return null;
+  if (actor.role === 'office') return (await orgsActableBy(deps.db, actor)).ids;
+  throw engine.notSessionManager();
 }
 
 /** The organisations the caller may hold seats for on a session (see holdScope). */

@@ -31,3 +31,8 @@ export async function placeChanged(deps: Deps, change: PlaceChange) {
     }
   }
 }
+
+/** `placeChanged` for each of several committed changes (places given up together), one after another. */
+export async function placesChanged(deps: Deps, changes: readonly PlaceChange[]) {
+  for (const change of changes) await placeChanged(deps, change);
+}

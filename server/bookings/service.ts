@@ -21,6 +21,7 @@ import { WriteBatch } from '../../db/prepared.js';
 import { claimsHold, freeFor, unclaimed, type SeatState } from './availability.js';
 import * as repo from './repository.js';
 import { raiseFeeds } from '../calendar/feed-revisions.js';
+import type { PlaceChange } from './events.js';
 
 type Trx = Transaction<Database>;
 const SEAT_KINDS: SeatKind[] = ['in_person', 'online'];
@@ -72,9 +73,15 @@ export async function mayActFor(db: Kysely<Database> | Trx, actor: AuthUser, use
  * still lead an organisation the session is for (`repo.isTrainerOf`).
  */
 export async function requireSessionManager(deps: Deps, actor: AuthUser, sessionId: string) {
-  if (actor.role === 'admin') return;
-  if (await repo.isTrainerOf(deps.db, sessionId, actor.id)) return;
-  throw new AppError('forbidden', 'Only the session’s trainers or an administrator may do this.');
+  if (!(await managesSession(deps, actor, sessionId))) throw notSessionManager();
+}
+
+/** The refusal `requireSessionManager` throws. */
+export const notSessionManager = () => new AppError('forbidden', 'Only the session’s trainers or an administrator may do this.');
+
+/** Whether `actor` runs the session (see requireSessionManager), for a caller that answers otherwise than 403. */
+export async function managesSession(deps: Deps, actor: AuthUser, sessionId: string): Promise<boolean> {
+  return actor.role === 'admin' || (await repo.isTrainerOf(deps.db, sessionId, actor.id));
 }
 
 /** One booking request: `actor` books `userIds` (usually just themselves) onto a session. */
@@ -359,11 +366,11 @@ export async function cancelBooking(trx: Trx, deps: Deps, actor: AuthUser, booki
  * Gives up the places a person can no longer use (their account turned off, or a move out of
  * an in-house session's audience): each of their active bookings on a session not yet over
  * that `drop` picks is cancelled under its session's lock, they are told why, and a freed
- * seat goes to the queue at once. Returns how many places were given up.
+ * seat goes to the queue at once. Returns the places given up, for `placesChanged` once committed.
  */
-export async function releasePlaces(trx: Trx, deps: Deps, userId: string, reason: string, drop: (s: SessionRow) => boolean | Promise<boolean> = () => true): Promise<number> {
+export async function releasePlaces(trx: Trx, deps: Deps, userId: string, reason: string, drop: (s: SessionRow) => boolean | Promise<boolean> = () => true): Promise<PlaceChange[]> {
   const now = deps.now().toISOString();
-  let given = 0;
+  const given: PlaceChange[] = [];
   for (const s of await repo.lockSessions(trx, deps.dbKind, await repo.sessionsWithPlacesOf(trx, userId, now))) {
     if (!(await drop(s))) continue;
     const b = await repo.findActiveBooking(trx, s.id, userId);
@@ -371,7 +378,7 @@ export async function releasePlaces(trx: Trx, deps: Deps, userId: string, reason
     await repo.changeBooking(trx, b, { status: 'cancelled', cancelled_at: now, updated_at: now, revision: b.revision + 1, offer_expires_at: null });
     await enqueue(trx, deps, b.status === 'waitlisted' ? 'left_waitlist' : 'cancelled', b.id, { reason });
     if (b.status !== 'waitlisted') await promoteWaitlist(trx, deps, s, b.seat);
-    given++;
+    given.push({ sessionId: s.id, userId });
   }
   return given;
 }
@@ -381,13 +388,14 @@ export async function releasePlaces(trx: Trx, deps: Deps, userId: string, reason
  * and its seat holds may no longer use. Each of its people gives up their places on sessions
  * still to come that they can no longer see (releasePlaces: told why, the queue moves on), and
  * its holds on such sessions are released (the seats go to the queue). Runs in the
- * transaction that moved the organisation, after the move. Says how many of each.
+ * transaction that moved the organisation, after the move. Says which places (for
+ * `placesChanged` once committed) and how many holds.
  */
-export async function releaseForMovedOrg(trx: Trx, deps: Deps, orgId: string, reason: string): Promise<{ placesGivenUp: number; holdsReleased: number }> {
-  let placesGivenUp = 0;
+export async function releaseForMovedOrg(trx: Trx, deps: Deps, orgId: string, reason: string): Promise<{ places: PlaceChange[]; holdsReleased: number }> {
+  const places: PlaceChange[] = [];
   for (const u of await listUsersOfOrg(trx, orgId)) {
     const viewer = await repo.viewerFor(trx, { id: u.id, role: u.role, orgId: u.org_id });
-    placesGivenUp += await releasePlaces(trx, deps, u.id, reason, async (s) => (await repo.sessionVisibility(trx, s.id, viewer)) !== 'visible');
+    places.push(...(await releasePlaces(trx, deps, u.id, reason, async (s) => (await repo.sessionVisibility(trx, s.id, viewer)) !== 'visible')));
   }
   let holdsReleased = 0;
   for (const h of await repo.liveHoldsOf(trx, orgId, deps.now().toISOString())) {
@@ -395,7 +403,7 @@ export async function releaseForMovedOrg(trx: Trx, deps: Deps, orgId: string, re
     await setHold(trx, deps, h.session_id, orgId, h.seat, 0);
     holdsReleased++;
   }
-  return { placesGivenUp, holdsReleased };
+  return { places, holdsReleased };
 }
 
 /**

@@ -13,6 +13,9 @@ import { disposition, jsonResponse, requireUser, router, type Env } from '../pla
 import { answerHoldsSecret } from '../platform/idempotency.js';
 import * as calendar from './service.js';
 
+/** A feed is shown, not saved, under one name. */
+const FEED_DISPOSITION = disposition('calendar.ics', 'inline');
+
 const Params = z.object({ id: Id });
 const calendarBody = (description: string) => ({ description, content: { 'text/calendar': { schema: z.string() } } }) as const;
 const ICS = 'text/calendar; charset=utf-8';
@@ -146,7 +149,7 @@ export function calendarRoutes(deps: Deps) {
       // The whole feed: its first page is read while its zones are worked out.
       const firstPage = calendar.readFirstPage(deps, target, filter);
       const plan = await calendar.planCalendar(deps, target, filter);
-      return c.body(calendar.streamCalendar(deps, target, filter, plan, { refreshHours: 1, firstPage }), 200, { ...headers, 'Content-Type': ICS, 'Content-Disposition': disposition('calendar.ics', 'inline') });
+      return c.body(calendar.streamCalendar(deps, target, filter, plan, { refreshHours: 1, firstPage }), 200, { ...headers, 'Content-Type': ICS, 'Content-Disposition': FEED_DISPOSITION });
     },
   );
 

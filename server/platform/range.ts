@@ -6,7 +6,7 @@
 import { Temporal } from 'temporal-polyfill';
 import { isDateOnly } from '../../shared/common.js';
 
-export const RANGE_ZONE = 'Europe/London';
+const RANGE_ZONE = 'Europe/London';
 
 export function rangeEdge(value: string | undefined, edge: 'from' | 'to'): string | undefined {
   if (value === undefined) return undefined;

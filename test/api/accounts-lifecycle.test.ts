@@ -159,6 +159,28 @@ describe('forgot your password', () => {
     expect((await login(u.email, NEW_PASSWORD)).status).toBe(200);
   });
 
+  it('made-up links are counted per address like sign-ins: past the limit a real link waits too, with Retry-After', async () => {
+    const tight = await makeTestContext({ config: { signInLimits: { windowMinutes: 15, perAccountAndClient: 5, perClient: 3, perAccount: 100 } } });
+    try {
+      const u = await tight.user('staff', (await tight.org()).id);
+      await tight.request('POST', '/api/auth/password-reset', { body: { email: u.email } });
+      const token = tokenOf(linkIn((await tight.mails('password_reset')).find((m) => m.to_email === u.email)!.message.text));
+      const guesses = [];
+      for (let i = 0; i < 3; i++) guesses.push((await tight.request('POST', '/api/auth/password-reset/complete', { body: { token: `${'g'.repeat(42)}${i}`, password: NEW_PASSWORD } })).status);
+      expect(guesses).toEqual([400, 400, 400]);
+      const stopped = await tight.request('POST', '/api/auth/password-reset/complete', { body: { token, password: NEW_PASSWORD } });
+      expect(stopped.status).toBe(429);
+      expect(stopped.json.error.code).toBe('rate_limited');
+      expect(Number(stopped.headers.get('retry-after'))).toBeGreaterThan(0);
+      // Nothing changed: the old password still signs in and the link was not used up.
+      expect((await tight.request('POST', '/api/auth/login', { body: { email: u.email, password: TEST_PASSWORD } })).status).toBe(200);
+      const usable = await tight.db.selectFrom('password_resets').select('used_at').where('user_id', '=', u.id).executeTakeFirstOrThrow();
+      expect(usable.used_at).toBeNull();
+    } finally {
+      await tight.close();
+    }
+  });
+
   it('works with a stale Authorization header', async () => {
     const u = await t.user('staff', (await t.org()).id);
     const res = await t.request('POST', '/api/auth/password-reset', { headers: { authorization: 'Bearer no-longer-valid' }, body: { email: u.email } });

@@ -400,6 +400,55 @@ describe('room control by the trainer', () => {
     expect(lk.participants.get(room)!.map((p) => p.identity)).toEqual([`user-${s.trainer.id}`]);
   });
 
+  it('disconnects someone whose account is turned off, or who moves away from an in-house session, during it', async () => {
+    const admin = await t.user('admin');
+    // Turned off: their place is given up and the room lets them go at once.
+    const { s, staff } = await bookedSession();
+    const room = `session-${s.id}`;
+    t.clock.set(START);
+    await lk.connect((await join(s.id, staff)).json.token, 'PA_1');
+    await lk.connect((await join(s.id, s.trainer)).json.token, 'PA_trainer');
+    t.clock.set(at('16:10'));
+    const off = await t.request('PATCH', `/api/users/${staff.id}`, { as: admin, body: { disabled: true } });
+    expect(off.status).toBe(200);
+    expect(off.json.placesGivenUp).toBe(1);
+    expect(lk.participants.get(room)!.map((p) => p.identity)).toEqual([`user-${s.trainer.id}`]);
+
+    // Moved to another school: a session only for the old school is given up, and they leave its room.
+    const school = await t.org();
+    const inset = await t.session({ startsAt: START, endsAt: END, audience: { kind: 'organisation', orgId: school.id } });
+    const mover = await t.user('staff', school.id, 'Sam Moves');
+    expect((await t.request('POST', `/api/sessions/${inset.id}/bookings`, { as: mover, body: { seat: 'online' } })).json.status).toBe('confirmed');
+    const insetRoom = `session-${inset.id}`;
+    t.clock.set(START);
+    await lk.connect((await join(inset.id, mover)).json.token, 'PA_2');
+    await lk.connect((await join(inset.id, inset.trainer)).json.token, 'PA_trainer2');
+    t.clock.set(at('16:10'));
+    const moved = await t.request('PUT', `/api/users/${mover.id}/placement`, { as: admin, body: { role: 'staff', orgId: (await t.org()).id } });
+    expect(moved.status).toBe(200);
+    expect(moved.json.placesGivenUp).toBe(1);
+    expect(lk.participants.get(insetRoom)!.map((p) => p.identity)).toEqual([`user-${inset.trainer.id}`]);
+  });
+
+  it('disconnects the staff of a school moved out of its trust from a live session only for the trust', async () => {
+    const admin = await t.user('admin');
+    const trust = await t.org('Oak Trust');
+    const school = await t.org('Dale Academy');
+    await t.db.updateTable('organisations').set({ parent_id: trust.id }).where('id', '=', school.id).execute();
+    const s = await t.session({ startsAt: START, endsAt: END, audience: { kind: 'trust', orgId: trust.id } });
+    const staff = await t.user('staff', school.id, 'Dee Dale');
+    expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: staff, body: { seat: 'online' } })).json.status).toBe('confirmed');
+    const room = `session-${s.id}`;
+    t.clock.set(START);
+    await lk.connect((await join(s.id, staff)).json.token, 'PA_1');
+    await lk.connect((await join(s.id, s.trainer)).json.token, 'PA_trainer');
+    t.clock.set(at('16:10'));
+    const moved = await t.request('PATCH', `/api/orgs/${school.id}`, { as: admin, body: { parentId: null } });
+    expect(moved.status).toBe(200);
+    expect(moved.json.placesGivenUp).toBe(1);
+    expect(lk.participants.get(room)!.map((p) => p.identity)).toEqual([`user-${s.trainer.id}`]);
+  });
+
   it('closes the live room when the session is cancelled while it is live', async () => {
     const { s, staff } = await bookedSession();
     const room = `session-${s.id}`;
