@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Instant } from './common.js';
+import { RangeEdge } from './common.js';
 
 /** A busy period of a timetable that overlaps a session (with any travel buffer). */
 export const Clash = z.object({
@@ -63,7 +63,8 @@ export const Timetable = z.object({
 });
 export type Timetable = z.infer<typeof Timetable>;
 
-export const TimetableQuery = z.object({ from: Instant.optional(), to: Instant.optional() });
+/** `?from&to`: instants, or dates (days in England, the last one included), as the session list takes them. */
+export const TimetableQuery = z.object({ from: RangeEdge.optional(), to: RangeEdge.optional() });
 
 export const SubscriptionInput = z.object({ url: z.string().trim().min(1, 'is required').max(2000) }).strict();
 
@@ -77,7 +78,7 @@ export const ClashedBooking = z.object({
 });
 export const ClashList = z.object({ items: z.array(ClashedBooking) });
 
-export const CoverQuery = z.object({ from: Instant.optional(), to: Instant.optional() });
+export const CoverQuery = TimetableQuery;
 export const CoverItem = ClashedBooking.extend({ userId: z.string(), userName: z.string(), userEmail: z.string() });
 export const CoverReport = z.object({ orgId: z.string(), from: z.string(), to: z.string(), items: z.array(CoverItem) });
 export type CoverReport = z.infer<typeof CoverReport>;

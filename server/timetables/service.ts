@@ -21,6 +21,7 @@ import type { ParseTask } from './parse-worker.js';
 import { fetchOutbound, OutboundError, outboundUrl } from '../platform/outbound.js';
 import * as repo from './repository.js';
 import { batchedLookup } from '../platform/batching.js';
+import { rangeEdge } from '../platform/range.js';
 
 export const MAX_TIMETABLE_BYTES = 1024 * 1024;
 /** Rows one person's CSV may hold; an office's file for many people may hold MAX_CSV_ROWS. */
@@ -204,8 +205,8 @@ export async function uploadOrgCsv(deps: Deps, actor: AuthUser, orgId: string, c
  */
 export async function getTimetable(deps: Deps, actor: AuthUser, userId: string, range: { from?: string; to?: string } = {}, opts: { emptyWhenNone?: boolean } = {}): Promise<Timetable> {
   const owner = await requireTimetableManager(deps, actor, userId);
-  const from = range.from ? new Date(range.from).toISOString() : new Date(deps.now().getTime() - 7 * DAY).toISOString();
-  const to = range.to ? new Date(range.to).toISOString() : new Date(Date.parse(from) + 35 * DAY).toISOString();
+  const from = rangeEdge(range.from, 'from') ?? new Date(deps.now().getTime() - 7 * DAY).toISOString();
+  const to = rangeEdge(range.to, 'to') ?? new Date(Date.parse(from) + 35 * DAY).toISOString();
   if (to <= from || Date.parse(to) - Date.parse(from) > 400 * DAY) throw new AppError('validation_failed', 'The end of the range must be after its start, and at most 400 days after it.', { issues: [{ path: 'to', message: 'must be after from, within 400 days' }] });
   const head = await repo.findTimetable(deps.db, userId);
   if (!head && opts.emptyWhenNone) {
@@ -489,7 +490,7 @@ async function clashingBookings(deps: Deps, bookings: BookingWithSession[]) {
 
 /** The caller's active bookings (confirmed, offered, waitlisted) that clash with their own timetable. */
 export async function myClashes(deps: Deps, userId: string, range: { from?: string; to?: string } = {}) {
-  const bookings = await repo.activeBookings(deps.db, { userId, from: range.from && new Date(range.from).toISOString(), to: range.to && new Date(range.to).toISOString() });
+  const bookings = await repo.activeBookings(deps.db, { userId, from: rangeEdge(range.from, 'from'), to: rangeEdge(range.to, 'to') });
   const items = await clashingBookings(deps, bookings);
   return { items: items.map(({ userId: _u, userName: _n, userEmail: _e, ...rest }) => rest) };
 }
@@ -499,8 +500,8 @@ export async function coverReport(deps: Deps, actor: AuthUser, orgId: string, q:
   if (!(await orgsActableBy(deps.db, actor)).has(orgId)) throw new AppError('forbidden', 'You can only see the cover report of the organisations you book for.');
   const org = await repo.findOrgSettings(deps.db, orgId);
   if (!org) throw new AppError('not_found', 'No such organisation.');
-  const from = q.from ? new Date(q.from).toISOString() : deps.now().toISOString();
-  const to = q.to ? new Date(q.to).toISOString() : new Date(Date.parse(from) + 28 * DAY).toISOString();
+  const from = rangeEdge(q.from, 'from') ?? deps.now().toISOString();
+  const to = rangeEdge(q.to, 'to') ?? new Date(Date.parse(from) + 28 * DAY).toISOString();
   if (to <= from) throw new AppError('validation_failed', 'to must be after from.', { issues: [{ path: 'to', message: 'must be after from' }] });
   if (Date.parse(to) - Date.parse(from) > 400 * DAY) throw new AppError('validation_failed', 'A cover report may span at most 400 days.', { issues: [{ path: 'to', message: 'at most 400 days after from' }] });
   // One more than the bound is read, so a range holding more is refused rather than cut short.

@@ -136,6 +136,23 @@ describe('cover report', () => {
     expect(outside.json.items).toEqual([]);
   });
 
+  it('takes the range as dates too: days in England, the last one included, as the session list does', async () => {
+    const { org, office, a, monday } = await setUp();
+    const day = await t.request('GET', `/api/orgs/${org.id}/cover?from=2026-01-19&to=2026-01-19`, { as: office });
+    expect(day.status).toBe(200);
+    expect(day.json).toMatchObject({ from: '2026-01-19T00:00:00.000Z', to: '2026-01-20T00:00:00.000Z' });
+    expect(day.json.items.map((i: { session: { id: string } }) => i.session.id)).toEqual([monday.id]);
+    expect((await t.request('GET', `/api/orgs/${org.id}/cover.csv?from=2026-01-19&to=2026-01-19`, { as: office })).text).toContain('Emotion coaching');
+    // In summer a day in England starts at 23:00 UTC the evening before.
+    const summer = await t.request('GET', '/api/me/timetable?from=2026-06-01&to=2026-06-07', { as: a });
+    expect(summer.json).toMatchObject({ from: '2026-05-31T23:00:00.000Z', to: '2026-06-07T23:00:00.000Z' });
+    for (const bad of ['from=2026-13-01', 'to=19%2F01%2F2026']) {
+      const res = await t.request('GET', `/api/orgs/${org.id}/cover?${bad}`, { as: office });
+      expect(res.status).toBe(400);
+      expect(res.json.error.code).toBe('validation_failed');
+    }
+  });
+
   it('refuses a range holding more bookings than one report reads, saying so, rather than cutting the report short', async () => {
     const { org, office } = await setUp();
     const week = `/api/orgs/${org.id}/cover?from=2026-01-19T00:00:00Z&to=2026-01-26T00:00:00Z`;
