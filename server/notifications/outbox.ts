@@ -45,6 +45,9 @@ export function manageUrl(deps: Deps, bookingId: string) {
 const NOTICE_COLUMNS = ['id', 'kind', 'to_email', 'user_id', 'booking_id', 'session_id', 'booking_status', 'booking_revision', 'offer_expires_at', 'queue_position', 'reason', 'dedupe_key', 'status', 'attempts', 'next_attempt_at', 'created_at'] as const;
 type NoticeRow = Pick<OutboxRow, (typeof NOTICE_COLUMNS)[number]>;
 
+// What a notice records of its booking and owner, read by the insert itself (one statement).
+const BOOKING_FACTS = ['u.email', 'b.user_id', 'b.id as booking_id', 'b.session_id', 'b.status', 'b.revision', 'b.offer_expires_at'] as const;
+
 // The booking's owner and its state are read by the insert itself: one statement.
 const insertNotice = prepared<{ id: string; kind: string; bookingId: string; position: number | null; reason: string | null; dedupeKey: string | null; now: string }>()((db, arg) =>
   db
@@ -57,13 +60,7 @@ const insertNotice = prepared<{ id: string; kind: string; bookingId: string; pos
         .select([
           sql<string>`${arg('id')}`.as('id'),
           sql<string>`${arg('kind')}`.as('kind'),
-          'u.email',
-          'b.user_id',
-          'b.id as booking_id',
-          'b.session_id',
-          'b.status',
-          'b.revision',
-          'b.offer_expires_at',
+          ...BOOKING_FACTS,
           sql<number | null>`cast(${arg('position')} as integer)`.as('queue_position'),
           sql<string | null>`cast(${arg('reason')} as text)`.as('reason'),
           sql<string | null>`cast(${arg('dedupeKey')} as text)`.as('dedupe_key'),
@@ -101,13 +98,7 @@ export async function enqueueDropped(db: Q, deps: Deps, kind: NoticeKind, bookin
         .select([
           sql<string>`cast(${timeOrderedId()} as text)`.as('id'),
           sql<string>`cast(${kind} as text)`.as('kind'),
-          'u.email',
-          'b.user_id',
-          'b.id as booking_id',
-          'b.session_id',
-          'b.status',
-          'b.revision',
-          'b.offer_expires_at',
+          ...BOOKING_FACTS,
           sql<number | null>`cast(null as integer)`.as('queue_position'),
           sql<string | null>`cast(null as text)`.as('reason'),
           sql<string>`cast(${dedupeKey} as text)`.as('dedupe_key'),
