@@ -9,6 +9,7 @@ import type { OrganisationRow, UserRow } from '../../db/schema.js';
 import { CreateUserInput, Email, JOB_ROLE_LABEL, JobRole, PARENT_KINDS, Role, type CreateOrgInput, type OrgChanged, type OrgKind, type UpdateOrgInput, type User } from '../../shared/accounts.js';
 import { releaseForMovedOrg } from '../bookings/service.js';
 import { placesChanged, type PlaceChange } from '../bookings/events.js';
+import { raiseOrgFeed } from '../calendar/feed-revisions.js';
 import { AppError, isUniqueViolation } from '../errors.js';
 import { perDatabase, type Deps } from '../platform/deps.js';
 import type { AuthContext, AuthUser } from '../platform/http.js';
@@ -202,6 +203,8 @@ export async function updateOrg(deps: Deps, id: string, input: z.infer<typeof Up
   try {
     released = await deps.db.transaction().execute(async (trx) => {
       await repo.updateOrg(trx, id, set);
+      // Its feed names it and shows its empty calendar in its zone: a calendar polling it must see the change.
+      if (set.name !== org.name || set.time_zone !== org.time_zone) await raiseOrgFeed(trx, id, deps.now().toISOString());
       if (!leftParent) return released;
       await repo.dropLeadsOfMembers(trx, leftParent.id, id);
       return releaseForMovedOrg(trx, deps, id, `${set.name} is no longer part of ${leftParent.name}, and this session is only for ${leftParent.name} and its schools, so your place has been given up.`);

@@ -28,6 +28,13 @@ export async function raiseFeeds(trx: Q, people: FeedPeople, nowIso: string, can
   if (q) await runIn(trx, q);
 }
 
+/** Raises an organisation's own feed alone: what it shows of itself changed (its name, its time zone), not anyone's bookings. */
+export async function raiseOrgFeed(trx: Q, orgId: string, nowIso: string): Promise<void> {
+  await sql`insert into calendar_feed_revisions (owner_kind, owner_id, revision, changed_at, last_cancelled_at)
+    values ('org', ${orgId}, 1, cast(${nowIso} as text), null)
+    on conflict (owner_kind, owner_id) do update set revision = calendar_feed_revisions.revision + 1, changed_at = excluded.changed_at`.execute(trx);
+}
+
 /** `raiseFeeds` of people named by id, as one of `writes` (PostgreSQL sends it with the others). */
 export async function raiseFeedsWith(writes: WriteBatch, userIds: readonly string[], nowIso: string): Promise<void> {
   const q = feedsRaised(writes.trx, { userIds }, nowIso, null);

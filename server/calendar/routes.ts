@@ -22,14 +22,15 @@ const ICS = 'text/calendar; charset=utf-8';
 const FEED_FILE_MAX = 200;
 
 /** What every answer about a feed's version says, 304 or 200. */
-function feedHeaders(version: calendar.FeedVersion): Record<string, string> {
+function feedHeaders(version: calendar.FeedVersion, now: Date): Record<string, string> {
   const headers: Record<string, string> = {
     ETag: version.etag,
     'Cache-Control': 'private, no-cache',
     'X-Robots-Tag': 'noindex, nofollow',
     'Referrer-Policy': 'no-referrer',
   };
-  if (version.lastModified) headers['Last-Modified'] = version.lastModified.toUTCString();
+  const lastModified = calendar.lastModifiedHeader(version, now);
+  if (lastModified) headers['Last-Modified'] = lastModified.toUTCString();
   return headers;
 }
 
@@ -53,9 +54,10 @@ export function feedPoll(deps: Deps): MiddlewareHandler {
     const ifModifiedSince = c.req.header('if-modified-since');
     const token = feedToken(c.req.param('file'));
     if ((!ifNoneMatch && !ifModifiedSince) || !token) return next();
-    const found = await calendar.feedForPolling(deps, token, deps.now()).catch(() => null);
-    if (!found || !calendar.notModified(found.version, ifNoneMatch, ifModifiedSince)) return next();
-    return c.body(null, 304, feedHeaders(found.version));
+    const now = deps.now();
+    const found = await calendar.feedForPolling(deps, token, now).catch(() => null);
+    if (!found || !calendar.notModified(found.version, ifNoneMatch, ifModifiedSince, now)) return next();
+    return c.body(null, 304, feedHeaders(found.version, now));
   };
 }
 
@@ -144,8 +146,8 @@ export function calendarRoutes(deps: Deps) {
       // feed gets its 304 without a read of the events (nor, while nothing has changed, of the token).
       const { target, version } = await calendar.feedForPolling(deps, token, now);
       const filter = calendar.feedFilter(now);
-      const headers = feedHeaders(version);
-      if (calendar.notModified(version, c.req.header('if-none-match'), c.req.header('if-modified-since'))) return c.body(null, 304, headers);
+      const headers = feedHeaders(version, now);
+      if (calendar.notModified(version, c.req.header('if-none-match'), c.req.header('if-modified-since'), now)) return c.body(null, 304, headers);
       // The whole feed: its first page is read while its zones are worked out.
       const firstPage = calendar.readFirstPage(deps, target, filter);
       const plan = await calendar.planCalendar(deps, target, filter);

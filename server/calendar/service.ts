@@ -182,11 +182,12 @@ export async function planCalendar(deps: Deps, target: FeedTarget, filter: repo.
     .update(JSON.stringify([FORMAT_VERSION, target.name, target.fingerprint ?? null, ctx, summaries, dropped, filter.from ?? null, filter.to ?? null]))
     .digest('base64url')
     .slice(0, 32);
-  return { zones, etag: `W/"${etag}"`, lastModified: last > 0 ? new Date(Math.floor(last / 1000) * 1000) : null };
+  return { zones, etag: `W/"${etag}"`, lastModified: last > 0 ? new Date(last) : null };
 }
 
 export interface FeedVersion {
   etag: string;
+  /** When the content last changed, to the millisecond (`lastModifiedHeader` says what to send). */
   lastModified: Date | null;
 }
 
@@ -214,7 +215,7 @@ export async function feedVersion(deps: Deps, target: SubscribedFeed, cancelledA
     .update(JSON.stringify([FORMAT_VERSION, target.scope, rev.revision, rev.changedAt, gone, target.name, target.fingerprint ?? null, target.timeZone ?? null, calendarContext(deps)]))
     .digest('base64url')
     .slice(0, 32);
-  return { etag: `W/"${etag}"`, lastModified: last > 0 ? new Date(Math.floor(last / 1000) * 1000) : null };
+  return { etag: `W/"${etag}"`, lastModified: last > 0 ? new Date(last) : null };
 }
 
 /** Feeds as last looked up by token, with their version (platform/read-cache.ts): a polling calendar's 304 reads nothing. */
@@ -241,15 +242,28 @@ function polledWindow(rev: SubscribedFeed['revision'], now: Date): PageWindow {
   return allGone <= now.getTime() ? { validFrom: allGone, validUntil: Infinity } : { validFrom: now.getTime(), validUntil: now.getTime() };
 }
 
+/**
+ * The Last-Modified to send `now`, if any: the last change's whole second, sent only once
+ * that second has passed (RFC 9110 §8.8.2.2: a date in the second being answered is weak).
+ * A change later in the same second would otherwise keep the same Last-Modified, and a
+ * calendar polling with If-Modified-Since would be told 304 and keep the old event.
+ */
+export function lastModifiedHeader(version: FeedVersion, now: Date): Date | null {
+  if (!version.lastModified) return null;
+  const second = Math.floor(version.lastModified.getTime() / 1000) * 1000;
+  return now.getTime() >= second + 1000 ? new Date(second) : null;
+}
+
 /** Does a conditional request already hold this version? If-None-Match wins over If-Modified-Since. */
-export function notModified(plan: FeedVersion, ifNoneMatch: string | undefined, ifModifiedSince: string | undefined): boolean {
+export function notModified(plan: FeedVersion, ifNoneMatch: string | undefined, ifModifiedSince: string | undefined, now: Date): boolean {
   if (ifNoneMatch) {
     const opaque = (t: string) => t.trim().replace(/^W\//, '');
     return ifNoneMatch.split(',').some((t) => t.trim() === '*' || opaque(t) === opaque(plan.etag));
   }
-  if (ifModifiedSince && plan.lastModified) {
+  const lastModified = lastModifiedHeader(plan, now);
+  if (ifModifiedSince && lastModified) {
     const since = Date.parse(ifModifiedSince);
-    return !Number.isNaN(since) && plan.lastModified.getTime() <= since;
+    return !Number.isNaN(since) && lastModified.getTime() <= since;
   }
   return false;
 }

@@ -250,6 +250,7 @@ describe('personal subscription feed', () => {
     const s = await t.session();
     const b = await book(s.id, me);
     const path = await feedPath((await t.request('GET', '/api/me/calendar', { as: me })).json.url);
+    t.clock.advance(60_000);
     const first = await t.request('GET', path);
     const etag = first.headers.get('etag')!;
     const lastModified = first.headers.get('last-modified')!;
@@ -277,6 +278,40 @@ describe('personal subscription feed', () => {
     const dropped = await t.request('GET', path, { headers: { 'if-none-match': etag2 } });
     expect(dropped.status).toBe(200);
     expect(readCalendar(dropped.text).events).toEqual([]);
+  });
+
+  it('never answers If-Modified-Since with 304 over a change in the same second, or over a renamed organisation', async () => {
+    const org = await t.org('Old Name School');
+    const me = await t.user('staff', org.id);
+    const s = await t.session();
+    const b = await book(s.id, me);
+    const path = await feedPath((await t.request('GET', '/api/me/calendar', { as: me })).json.url);
+    // Within the second of the last change, no Last-Modified is given: a change later in that second would share it.
+    const fresh = await t.request('GET', path);
+    expect(fresh.status).toBe(200);
+    expect(fresh.headers.get('last-modified')).toBeNull();
+    t.clock.advance(400);
+    await t.request('DELETE', `/api/bookings/${b.id}`, { as: me });
+    t.clock.advance(2_000);
+    const now = await t.request('GET', path);
+    const lastModified = now.headers.get('last-modified')!;
+    expect(new Date(lastModified).toISOString()).toBe('2026-01-12T09:00:00.000Z');
+    expect(readCalendar(now.text).events[0]!.status).toBe('CANCELLED');
+    expect((await t.request('GET', path, { headers: { 'if-modified-since': lastModified } })).status).toBe(304);
+
+    // The organisation's feed is named after it: renaming it changes the feed for If-Modified-Since pollers too.
+    const office = await t.user('office', org.id);
+    const orgPath = await feedPath((await t.request('GET', `/api/orgs/${org.id}/calendar`, { as: office })).json.url);
+    const before = await t.request('GET', orgPath);
+    const orgModified = before.headers.get('last-modified')!;
+    expect((await t.request('GET', orgPath, { headers: { 'if-modified-since': orgModified } })).status).toBe(304);
+    t.clock.advance(60_000);
+    expect((await t.request('PATCH', `/api/orgs/${org.id}`, { as: await t.user('admin'), body: { name: 'New Name School' } })).status).toBe(200);
+    t.clock.advance(2_000);
+    const renamed = await t.request('GET', orgPath, { headers: { 'if-modified-since': orgModified } });
+    expect(renamed.status).toBe(200);
+    expect(renamed.text).toContain('X-WR-CALNAME:Training bookings: New Name School');
+    expect(new Date(renamed.headers.get('last-modified')!).getTime()).toBeGreaterThan(new Date(orgModified).getTime());
   });
 
   it('a poll of an unchanged feed is a bare 304 with the feed headers, and no log line holds the token', async () => {
