@@ -257,9 +257,9 @@ describe('UNTIL and RECURRENCE-ID read as instants, whatever zone they are writt
     });
   }
 
-  it('does not move a lesson by a RECURRENCE-ID an hour away from it (09:00Z is 10:00 in London)', () => {
+  it('does not move a lesson by a RECURRENCE-ID an hour away from it (09:00Z is 10:00 in London), but shows the override at its own time', () => {
     const f = forms[0]!;
-    expect(starts(cal(...lesson(f, 'RRULE:FREQ=WEEKLY;COUNT=3'), ...override('RECURRENCE-ID:20260608T090000Z', f, '08', '14:00')))).toEqual(['06-01T08:00 Lesson', '06-08T08:00 Lesson', '06-15T08:00 Lesson']);
+    expect(starts(cal(...lesson(f, 'RRULE:FREQ=WEEKLY;COUNT=3'), ...override('RECURRENCE-ID:20260608T090000Z', f, '08', '14:00')))).toEqual(['06-01T08:00 Lesson', '06-08T08:00 Lesson', '06-08T13:00 Moved', '06-15T08:00 Lesson']);
   });
 
   it('leaves out an EXDATE in UTC even when the lesson also has an override', () => {
@@ -272,4 +272,77 @@ describe('UNTIL and RECURRENCE-ID read as instants, whatever zone they are writt
     const text = cal('X-WR-TIMEZONE:America/New_York', ...lesson(f, 'RRULE:FREQ=WEEKLY;COUNT=3'), ...override('RECURRENCE-ID:20260608T040000', f, '08', '14:00'));
     expect(starts(text)).toEqual(['06-01T08:00 Lesson', '06-08T13:00 Moved', '06-15T08:00 Lesson']);
   });
+});
+
+/**
+ * A moved lesson is shown where its override puts it (its own DTSTART and DTEND), as Thunderbird
+ * and sabre/vobject place overrides, whatever its RECURRENCE-ID names: an occurrence outside the
+ * expansion window (now is 12 January 2026, so the window runs from 16 July 2025 to 16 February
+ * 2027), or a time the rule never reaches. Times in June and October are BST, in December GMT.
+ */
+describe('overrides placed by their own DTSTART and DTEND', () => {
+  const lessons = (text: string) => parsed(text).dated.map((d) => `${d.startsAt.slice(0, 16)}-${d.endsAt.slice(11, 16)} ${d.label}`);
+  const forms = [
+    { name: 'TZID=Europe/London, no VTIMEZONE', head: [] as string[] },
+    { name: 'TZID=Europe/London with VTIMEZONE', head: VTIMEZONE_LONDON },
+  ];
+  const london = (prop: string, local: string) => `${prop};TZID=Europe/London:${local}`;
+  /** A weekly Monday lesson at 09:00 to 10:00, London time, from the given first day. */
+  const series = (first: string, rule: string, ...extra: string[]) => [
+    'BEGIN:VEVENT', 'UID:y8@school', 'DTSTAMP:20250101T000000Z', london('DTSTART', `${first}T090000`), london('DTEND', `${first}T100000`), rule, ...extra, 'SUMMARY:Y8 English', 'END:VEVENT',
+  ];
+  /** An override of the occurrence at `rid` (London time), moved to `day` from 14:00 to 15:00 London time. */
+  const moved = (rid: string, day: string, ...extra: string[]) => [
+    'BEGIN:VEVENT', 'UID:y8@school', 'DTSTAMP:20250101T000000Z', london('RECURRENCE-ID', rid), london('DTSTART', `${day}T140000`), london('DTEND', `${day}T150000`), ...extra, 'SUMMARY:Y8 English (moved)', 'END:VEVENT',
+  ];
+
+  for (const f of forms) {
+    describe(f.name, () => {
+      it('shows a lesson moved into the window from a date after it (or before it) on its new date, and not on its old one', () => {
+        const all = lessons(
+          cal(
+            ...f.head,
+            ...series('20250602', 'RRULE:FREQ=WEEKLY;BYDAY=MO'),
+            // From Monday 9 June 2025, before the window, to Wednesday 15 October 2025.
+            ...moved('20250609T090000', '20251015'),
+            // From Mondays 8 and 15 March 2027, after the window, to Wednesdays 10 June and 9 December 2026.
+            ...moved('20270308T090000', '20260610'),
+            ...moved('20270315T090000', '20261209'),
+            // From Monday 5 October 2026, in the window, to Monday 5 April 2027, after it.
+            ...moved('20261005T090000', '20270405'),
+          ),
+        );
+        expect(all.filter((l) => l.endsWith('(moved)'))).toEqual([
+          '2025-10-15T13:00-14:00 Y8 English (moved)',
+          '2026-06-10T13:00-14:00 Y8 English (moved)',
+          '2026-12-09T14:00-15:00 Y8 English (moved)',
+        ]);
+        // The lesson moved out of the window is on neither date; the Mondays either side are as they were.
+        expect(all.filter((l) => /^2026-(09-28|10-05|10-12)/.test(l))).toEqual(['2026-09-28T08:00-09:00 Y8 English', '2026-10-12T08:00-09:00 Y8 English']);
+        expect(all.at(-1)).toBe('2027-02-15T09:00-10:00 Y8 English');
+      });
+
+      it('shows an override whose RECURRENCE-ID names no lesson of the rule on its own date and time', () => {
+        const all = lessons(
+          cal(
+            ...f.head,
+            ...series('20260601', 'RRULE:FREQ=WEEKLY;BYDAY=MO;COUNT=3', london('EXDATE', '20261116T090000')),
+            // Wednesday 3 June is not a Monday; 9 November is after the third and last lesson.
+            ...moved('20260603T090000', '20260603'),
+            ...moved('20261109T090000', '20261111'),
+            // Still left out: one cancelled, and one for a lesson the series' EXDATE removes.
+            ...moved('20261102T090000', '20261104', 'STATUS:CANCELLED'),
+            ...moved('20261116T090000', '20261118'),
+          ),
+        );
+        expect(all).toEqual([
+          '2026-06-01T08:00-09:00 Y8 English',
+          '2026-06-03T13:00-14:00 Y8 English (moved)',
+          '2026-06-08T08:00-09:00 Y8 English',
+          '2026-06-15T08:00-09:00 Y8 English',
+          '2026-11-11T14:00-15:00 Y8 English (moved)',
+        ]);
+      });
+    });
+  }
 });

@@ -6,7 +6,9 @@
  * all-day events and files holding several VCALENDARs. ical.js parses the file and expands
  * RRULEs; this module turns each occurrence into an instant. An RRULE's UNTIL, an EXDATE and
  * a RECURRENCE-ID each name an instant, and are read as one, whatever zone each is written in
- * (ical.js compares them as written, and reads a TZID with no VTIMEZONE as floating).
+ * (ical.js compares them as written, and reads a TZID with no VTIMEZONE as floating). A moved
+ * lesson is where its override puts it, even when the occurrence it replaces lies outside the
+ * dates expanded or is not one the series has.
  *
  * The rule for what counts: an event counts only when it is busy: not TRANSP:TRANSPARENT,
  * not Outlook's X-MICROSOFT-CDO-BUSYSTATUS:FREE, not STATUS:CANCELLED. A busy timed event
@@ -121,6 +123,8 @@ interface Moved {
   event: ICAL.Event;
   /** Where it sits among the series' occurrences: the instant (or date, at midnight UTC) its RECURRENCE-ID names. */
   at: number;
+  /** The occurrence its RECURRENCE-ID names, keyed as EXDATEs are: the date for a date, else the instant. */
+  key: string;
 }
 
 class UnknownZone extends Error {
@@ -370,9 +374,10 @@ export function parseTimetableIcs(source: string, opts: { now: Date; defaultZone
       const thisAndFuture: Moved[] = [];
       for (const vevent of exceptions) {
         const ev = new ICAL.Event(vevent.comp);
-        const m = { vevent, event: ev, at: positionOf(ev.recurrenceId, tzidOf(vevent.comp.getFirstProperty('recurrence-id')), vevent.calendarTzid) };
+        const at = positionOf(ev.recurrenceId, tzidOf(vevent.comp.getFirstProperty('recurrence-id')), vevent.calendarTzid);
+        const m = { vevent, event: ev, at, key: ev.recurrenceId.isDate ? dateOf(ev.recurrenceId) : String(at) };
         // A later one for the same occurrence wins, as in ical.js.
-        moved.set(ev.recurrenceId.isDate ? dateOf(ev.recurrenceId) : String(m.at), m);
+        moved.set(m.key, m);
         if (ev.modifiesFuture()) thisAndFuture.push(m);
       }
       thisAndFuture.sort((a, b) => a.at - b.at);
@@ -384,6 +389,8 @@ export function parseTimetableIcs(source: string, opts: { now: Date; defaultZone
         const s = tzidOf(m.vevent.comp.getFirstProperty('dtstart'));
         return { start, end, item: m.vevent.comp, startTzid: s, endTzid: tzidOf(m.vevent.comp.getFirstProperty('dtend')) ?? s, calendarTzid: m.vevent.calendarTzid };
       };
+      /** Moved occurrences that took the place of an occurrence of the series. */
+      const placed = new Set<Moved>();
       /** The occurrence that replaces the series' occurrence at `t` (in `tzid`), if one is moved. */
       const movedAt = (t: ICAL.Time, tzid: string | null): Occurrence | null => {
         // A time's instant is within a day of its wall-clock time read as UTC: the exact instant
@@ -393,7 +400,10 @@ export function parseTimetableIcs(source: string, opts: { now: Date; defaultZone
         if (!near && !(rangeAts.length && rangeAts[0]! <= wall + DAY)) return null;
         const at = positionOf(t, tzid, calendarTzid);
         const exact = moved.get(t.isDate ? dateOf(t) : String(at));
-        if (exact) return movedOccurrence(exact, exact.event.startDate, exact.event.endDate);
+        if (exact) {
+          placed.add(exact);
+          return movedOccurrence(exact, exact.event.startDate, exact.event.endDate);
+        }
         // RANGE=THISANDFUTURE: this occurrence and later ones move as the latest such one at or
         // before it did (as ical.js moves them), by the difference between its new start and
         // its old one, read as the series' wall-clock time.
@@ -449,6 +459,16 @@ export function parseTimetableIcs(source: string, opts: { now: Date; defaultZone
           add(movedAt(start, tzid) ?? { start, startTzid: tzid, end: period ? period.getEnd() : event.getOccurrenceDetails(start).endDate, endTzid: tzid, item: comp, calendarTzid });
           if (occurrences.length > MAX_OCCURRENCES) return problem(`has more than ${MAX_OCCURRENCES} occurrences`);
         }
+      }
+      // A moved occurrence that took no occurrence's place is still a lesson at its own DTSTART
+      // and DTEND, as Thunderbird and sabre/vobject place every override: the occurrence it
+      // replaces lies beyond the dates expanded (a lesson moved into the window from a date after
+      // it), or its RECURRENCE-ID names a time the series does not have. One whose RECURRENCE-ID
+      // an EXDATE removes stays removed, as it does when it names an occurrence.
+      for (const m of moved.values()) {
+        if (placed.has(m) || exdates.has(m.key)) continue;
+        add(movedOccurrence(m, m.event.startDate, m.event.endDate));
+        if (occurrences.length > MAX_OCCURRENCES) return problem(`has more than ${MAX_OCCURRENCES} occurrences`);
       }
 
       for (const o of occurrences) {
