@@ -19,8 +19,9 @@ import { bookingRoutes } from './bookings/routes.js';
 import { calendarRoutes, feedPoll, loggedPath } from './calendar/routes.js';
 import { AppError, FAULT_ANSWERS, toErrorResponse } from './errors.js';
 import { liveRoutes, webhookRoutes } from './live/routes.js';
-import { disconnectIfPlaceGone } from './live/service.js';
+import { disconnectIfPlaceGone, showFormerCaptionerAsNow } from './live/service.js';
 import { onPlaceChanged } from './bookings/events.js';
+import { onCaptionerFlagRemoved } from './accounts/events.js';
 import { feedbackRoutes } from './feedback/routes.js';
 import { certificateRoutes } from './certificates/routes.js';
 import { reachRoutes } from './reach/routes.js';
@@ -51,6 +52,8 @@ export function createApp(deps: Deps) {
   const app = router();
   // Someone whose online place ends while the room is live is disconnected (live/service.ts).
   onPlaceChanged(disconnectIfPlaceGone);
+  // A connected captioner whose flag an administrator removed is shown as what they now are (live/service.ts).
+  onCaptionerFlagRemoved(showFormerCaptionerAsNow);
   const https = deps.config.publicUrl.startsWith('https:');
   const livekitSources = deps.config.livekit ? livekitConnectSources(deps.config.livekit.publicUrl || deps.config.livekit.url) : [];
 

@@ -19,6 +19,7 @@ import { accountDisabled, hashToken, toUser } from './service.js';
 import { countPasswordCheck, hit, rateLimited } from './throttle.js';
 import { releasePlaces } from '../bookings/service.js';
 import { placesChanged } from '../bookings/events.js';
+import { captionerFlagRemoved } from './events.js';
 import { orgChain, sessionVisibility, viewerFor } from '../bookings/repository.js';
 
 /** How long an emailed reset link works. */
@@ -162,11 +163,21 @@ export async function updatePerson(deps: Deps, actor: AuthUser, userId: string, 
 
 const CAPTIONER_ADMIN_ONLY = () => new AppError('forbidden', 'Only administrators can make someone a captioner.');
 
-/** Grants or removes the captioner flag (a person who may type live captions): administrators only. */
+/**
+ * Grants or removes the captioner flag (a person who may type live captions): administrators
+ * only. Removing it ends every assignment of theirs to caption a session, past ones too: an
+ * assignment has no power without the flag, and kept it would come back with the flag
+ * months later (a trainer assigns them again if wanted). A live room they are in shows
+ * them as what they now are at once (live/service.ts, through accounts/events.ts).
+ */
 export async function setCaptioner(deps: Deps, actor: AuthUser, userId: string, captioner: boolean) {
   if (actor.role !== 'admin') throw CAPTIONER_ADMIN_ONLY();
   const target = await manageable(deps, actor, userId);
-  await repo.setUserCaptioner(deps.db, target.id, captioner);
+  const ended = await deps.db.transaction().execute(async (trx) => {
+    await repo.setUserCaptioner(trx, target.id, captioner);
+    return captioner ? [] : repo.endCaptionerAssignments(trx, target.id);
+  });
+  if (ended.length) await captionerFlagRemoved(deps, { userId: target.id, sessionIds: ended });
 }
 
 /** Sets what a person does at work (null: not stated): administrators anyone's, office staff their own staff's. */

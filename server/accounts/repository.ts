@@ -243,6 +243,16 @@ export async function setUserCaptioner(db: Q, userId: string, captioner: boolean
 }
 
 /**
+ * Ends every assignment of the person to caption a session (`live_captioners`), answering
+ * the sessions they were assigned to. An assignment's power comes from the captioner flag,
+ * so it ends with the flag: none comes back if the flag is granted again.
+ */
+export async function endCaptionerAssignments(db: Q, userId: string): Promise<string[]> {
+  const rows = await db.deleteFrom('live_captioners').where('user_id', '=', userId).returning('session_id').execute();
+  return rows.map((r) => r.session_id);
+}
+
+/**
  * People whose name or email contains `text` (any case) and who have `role`, by name, with their organisation's
  * name; one more than `limit` is read so the caller knows whether there are more.
  */

@@ -56,7 +56,7 @@ function requireJoinWindow(deps: Deps, s: SessionRow) {
 }
 
 /** How the caller takes part in a session's live room, or null. */
-async function liveRole(deps: Deps, s: SessionRow, user: AuthUser) {
+async function liveRole(deps: Deps, s: SessionRow, user: Pick<AuthUser, 'id'>) {
   if (await isTrainerOf(deps.db, s.id, user.id)) return { role: 'trainer' as const, booking: null };
   const booking = await findActiveBooking(deps.db, s.id, user.id);
   if (booking && booking.status === 'confirmed' && booking.seat === 'online') return { role: 'attendee' as const, booking };
@@ -67,6 +67,14 @@ async function liveRole(deps: Deps, s: SessionRow, user: AuthUser) {
 async function roomRoleOf(deps: Deps, sessionId: string, userId: string, liveRoleOf: 'trainer' | 'attendee'): Promise<RoomRole> {
   if (liveRoleOf === 'trainer') return 'trainer';
   return (await repo.isAssignedCaptioner(deps.db, sessionId, userId)) ? 'captioner' : 'attendee';
+}
+
+/** What joining gives a person now: the role the room shows and whether they may publish (a workshop, or a webinar speaker). */
+async function standingOf(deps: Deps, s: SessionRow, userId: string, liveRoleOf: 'trainer' | 'attendee') {
+  return {
+    role: await roomRoleOf(deps, s.id, userId, liveRoleOf),
+    canPublish: liveRoleOf === 'trainer' || s.room_kind === 'workshop' || (await repo.isSpeaker(deps.db, s.id, userId)),
+  };
 }
 
 /**
@@ -119,14 +127,14 @@ export async function join(deps: Deps, actor: AuthUser, sessionId: string): Prom
   if (!trainer) await requireNotKeptOut(deps, s.id, actor.id);
   await ensureRoom(deps, s);
 
-  const canPublish = trainer || s.room_kind === 'workshop' || (await repo.isSpeaker(deps.db, s.id, actor.id));
+  const { role: roomRole, canPublish } = await standingOf(deps, s, actor.id, who.role);
   const room = roomNameOf(s.id);
   const identity = identityOf(actor.id);
   const token = await mintToken(lk, {
     identity,
     name: actor.name,
     room,
-    attributes: { [ROOM_ATTRIBUTES.role]: await roomRoleOf(deps, s.id, actor.id, who.role) },
+    attributes: { [ROOM_ATTRIBUTES.role]: roomRole },
     grant: { canPublish, canPublishData: true, canSubscribe: true },
   });
   return {
@@ -396,6 +404,30 @@ export async function disconnectIfPlaceGone(deps: Deps, change: { sessionId: str
   const s = await findSession(deps.db, change.sessionId);
   if (!s || !roomMayBeOpen(deps, s)) return;
   await keepOut(deps, s.id, identityOf(change.userId));
+}
+
+/**
+ * After an administrator removed someone's captioner flag, which ended their assignments to
+ * caption `sessionIds` (accounts/lifecycle.ts): in each of those rooms that can be open now,
+ * their connection is shown at once as what a fresh join would make them (the role
+ * attribute and the permissions), not only when they next reconnect. Someone without a
+ * place in the room now is keepOut's to remove; a trainer was shown as one all along. Best
+ * effort: a LiveKit failure is logged, and the other rooms are still done.
+ */
+export async function showFormerCaptionerAsNow(deps: Deps, change: { userId: string; sessionIds: readonly string[] }) {
+  const identity = identityOf(change.userId);
+  for (const sessionId of change.sessionIds) {
+    const s = await findSession(deps.db, sessionId);
+    if (!s || !roomMayBeOpen(deps, s)) continue;
+    const who = await liveRole(deps, s, { id: change.userId });
+    if (!who || who.role === 'trainer') continue;
+    const { role, canPublish } = await standingOf(deps, s, change.userId, who.role);
+    try {
+      await onConnection(deps, 'change their role', (c) => c.updateParticipant(roomNameOf(s.id), identity, { attributes: { [ROOM_ATTRIBUTES.role]: role }, permission: attendeePermission(canPublish) }));
+    } catch (e) {
+      deps.logger.warn('could not show a former captioner as they now are in the live room', { sessionId: s.id, error: String((e as Error)?.message ?? e) });
+    }
+  }
 }
 
 /**

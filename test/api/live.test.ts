@@ -791,6 +791,67 @@ describe('captions and the transcript', () => {
     expect((await t.request('PUT', `/api/sessions/${s.id}/live/captioners`, { as: s.trainer, body: { identity: `user-${staff.id}`, assigned: false } })).status).toBe(200);
   });
 
+  it('ends a captioner’s assignments when an administrator removes their flag: granting it again does not bring them back', async () => {
+    const { s, staff } = await bookedSession();
+    const admin = await t.user('admin');
+    const list = async () => (await t.request('GET', `/api/sessions/${s.id}/live/captioners`, { as: s.trainer })).json.items;
+    const flag = async (captioner: boolean) => expect((await t.request('PATCH', `/api/users/${staff.id}`, { as: admin, body: { captioner } })).status).toBe(200);
+    await flag(true);
+    expect((await t.request('PUT', `/api/sessions/${s.id}/live/captioners`, { as: s.trainer, body: { identity: `user-${staff.id}`, assigned: true } })).status).toBe(200);
+    expect(await list()).toEqual([{ identity: `user-${staff.id}`, name: 'Priya Shah', assigned: true }]);
+    await flag(false);
+    expect(await list()).toEqual([]);
+    // Months later the flag is granted again: they are a captioner the trainer may assign, not assigned.
+    await flag(true);
+    expect(await list()).toEqual([{ identity: `user-${staff.id}`, name: 'Priya Shah', assigned: false }]);
+    t.clock.set(START);
+    expect((await verifier.verify((await join(s.id, staff)).json.token)).attributes).toEqual({ 'send.role': 'attendee' });
+    expect((await t.request('GET', `/api/sessions/${s.id}/live`, { as: staff })).json.canCaption).toBe(false);
+  });
+
+  it('shows a connected captioner as an attendee at once when an administrator removes their flag, and a LiveKit failure does not fail the change', async () => {
+    const { s, staff } = await bookedSession();
+    const admin = await t.user('admin');
+    const room = `session-${s.id}`;
+    const identity = `user-${staff.id}`;
+    const flag = async (captioner: boolean) => expect((await t.request('PATCH', `/api/users/${staff.id}`, { as: admin, body: { captioner } })).status).toBe(200);
+    const assign = async () => expect((await t.request('PUT', `/api/sessions/${s.id}/live/captioners`, { as: s.trainer, body: { identity, assigned: true } })).status).toBe(200);
+    const cap = (segmentId: string) => t.request('POST', `/api/sessions/${s.id}/captions`, { as: staff, body: { segmentId: `${identity}-${segmentId}`, text: 'Good afternoon', final: true, speakerIdentity: `user-${s.trainer.id}` } });
+    await flag(true);
+    await assign();
+    t.clock.set(START);
+    await lk.connect((await join(s.id, s.trainer)).json.token, 'PA_trainer');
+    await lk.connect((await join(s.id, staff)).json.token, 'PA_cap');
+    const participant = () => lk.participants.get(room)!.find((p) => p.identity === identity)!;
+    expect(participant().attributes).toEqual({ 'send.role': 'captioner' });
+    expect((await cap('c1')).json.speakerName).toBe(s.trainer.name);
+
+    const callsBefore = lk.calls.length;
+    await flag(false);
+    // One UpdateParticipant, for them only, giving what a fresh join would: the attendee role, a webinar listener's rights.
+    const updates = lk.calls.slice(callsBefore).filter((c) => c.method === 'UpdateParticipant');
+    expect(updates.map((c) => c.body.identity)).toEqual([identity]);
+    expect(updates[0]!.body.attributes).toEqual({ 'send.role': 'attendee' });
+    expect(participant().attributes).toEqual({ 'send.role': 'attendee' });
+    expect(participant().permission).toMatchObject({ canSubscribe: true, canPublishData: true });
+    expect(participant().permission!.canPublish ?? false).toBe(false);
+    expect(participant().permission!.canUpdateMetadata ?? false).toBe(false);
+    // Their captions are no longer a captioner’s: in a webinar, not theirs to send at all.
+    expect((await cap('c2')).status).toBe(403);
+
+    // LiveKit down: the flag is still removed (and the assignment with it); the failure is logged.
+    await flag(true);
+    await assign();
+    lk.setMode('fail');
+    const removed = await t.request('PATCH', `/api/users/${staff.id}`, { as: admin, body: { captioner: false } });
+    lk.setMode('ok');
+    expect(removed.status).toBe(200);
+    expect(removed.json.captioner).toBe(false);
+    await flag(true);
+    expect((await t.request('GET', `/api/sessions/${s.id}/live/captioners`, { as: s.trainer })).json.items[0].assigned).toBe(false);
+    expect(t.logger.lines.some((l) => l.level === 'warn' && String(l.msg).includes('captioner'))).toBe(true);
+  });
+
   it('keeps a speaker’s own segment ids theirs: another attendee cannot claim one first', async () => {
     const { s, staff, org } = await bookedSession({ roomKind: 'workshop' });
     const other = await t.user('staff', org.id, 'Sam Green');
