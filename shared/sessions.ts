@@ -189,6 +189,13 @@ export const Session = z.object({
   audience: Audience,
   /** In listings: whether the session fits the caller's timetable (null: no timetable). */
   fit: SessionFit.nullable().optional(),
+  /**
+   * Whether the caller runs this session now (its trainer, an in-house lead of it who still
+   * leads, or an administrator): what the server allows, so the page shows a trainer's tools
+   * only to those it will not refuse. On the single-session answer (GET /api/sessions/:id)
+   * only; lists leave it out, so a listed session costs nothing more.
+   */
+  youRun: z.boolean().optional(),
 });
 export type Session = z.infer<typeof Session>;
 

@@ -148,10 +148,17 @@ export function sessionRoutes(deps: Deps) {
   );
 
   app.openapi(
-    createRoute({ method: 'get', path: '/sessions/{id}', tags: ['sessions'], summary: 'A session with its seats', request: { params: Params }, responses: { 200: jsonResponse(Session, 'The session') } }),
+    createRoute({
+      method: 'get',
+      path: '/sessions/{id}',
+      tags: ['sessions'],
+      summary: 'A session with its seats, and whether the caller runs it (youRun)',
+      request: { params: Params },
+      responses: { 200: jsonResponse(Session, 'The session, with youRun: true for its trainers, its in-house leads while they lead, and administrators') },
+    }),
     async (c) => {
       const user = requireUser(c);
-      return c.json(await sessions.getSession(deps, c.req.valid('param').id, user), 200);
+      return c.json(await sessions.sessionForCaller(deps, c.req.valid('param').id, user), 200);
     },
   );
 

@@ -143,6 +143,16 @@ export async function getSession(deps: Deps, id: string, caller?: AuthUser): Pro
   return { ...view, fit: (await fitsForSessions(deps, caller, [row]))?.get(row.id) ?? null };
 }
 
+/**
+ * The session page's answer: the session as `caller` sees it, and whether they run it
+ * (`youRun`, by the one rule every trainer's route applies: `managesSession`), so a lead
+ * who no longer leads its organisation is not shown tools the server would refuse.
+ */
+export async function sessionForCaller(deps: Deps, id: string, caller: AuthUser): Promise<Session> {
+  const [view, youRun] = await Promise.all([getSession(deps, id, caller), engine.managesSession(deps, caller, id)]);
+  return { ...view, youRun };
+}
+
 const iso = (s: string) => new Date(s).toISOString();
 
 /** A session-shape problem in words for people ("The number of online seats is required for this mode"); the field path stays in the issues. */

@@ -611,6 +611,40 @@ describe('an in-house lead who no longer leads', () => {
     // The sessions themselves are untouched: their trainer is still named, and an administrator runs them.
     expect((await t.request('GET', `/api/sessions/${forDale.json.id}`, { as: w.admin })).json).toMatchObject({ title: 'Dale INSET', status: 'scheduled', trainerIds: [w.dale.id] });
   });
+
+  it('removed as lead of one organisation but still leading another: the session page says which of their sessions they run (youRun), as the server decides', async () => {
+    const w = await world();
+    expect((await t.request('PUT', `/api/orgs/${w.daleOrg.id}/leads/${w.dale.id}`, { as: w.admin })).status).toBe(204);
+    expect((await t.request('PUT', `/api/orgs/${w.trustOrg.id}/leads/${w.dale.id}`, { as: w.admin })).status).toBe(204);
+    const forDale = await t.request('POST', '/api/sessions', { as: w.dale, body: { ...inset, title: 'Dale INSET', audience: { kind: 'organisation', orgId: w.daleOrg.id } } });
+    const forTrust = await t.request('POST', '/api/sessions', { as: w.dale, body: { ...inset, title: 'Trust network', audience: { kind: 'trust', orgId: w.trustOrg.id } } });
+    expect([forDale.status, forTrust.status]).toEqual([201, 201]);
+    const youRun = async (who: TestUser, id: string) => {
+      const res = await t.request('GET', `/api/sessions/${id}`, { as: who });
+      expect(res.status).toBe(200);
+      return res.json.youRun;
+    };
+    expect([await youRun(w.dale, forDale.json.id), await youRun(w.dale, forTrust.json.id)]).toEqual([true, true]);
+
+    expect((await t.request('DELETE', `/api/orgs/${w.trustOrg.id}/leads/${w.dale.id}`, { as: w.admin })).status).toBe(204);
+    // Still a lead (of Dale), and still named on the trust's session: only the server knows which they run.
+    expect(await runs(w.dale)).toBe(true);
+    expect((await t.request('GET', `/api/sessions/${forTrust.json.id}`, { as: w.dale })).json.trainerIds).toEqual([w.dale.id]);
+    expect(await youRun(w.dale, forTrust.json.id)).toBe(false);
+    expect(await youRun(w.dale, forDale.json.id)).toBe(true);
+    expect((await t.request('GET', `/api/sessions/${forTrust.json.id}/attendance`, { as: w.dale })).status).toBe(403);
+    // A session's trainer and an administrator run it; a member of staff it is for does not.
+    expect(await youRun(w.trainer, w.forTrust.id)).toBe(true);
+    expect(await youRun(w.admin, w.forTrust.id)).toBe(true);
+    expect(await youRun(w.admin, forTrust.json.id)).toBe(true);
+    expect(await youRun(w.hill, w.forTrust.id)).toBe(false);
+    expect(await youRun(w.hill, forTrust.json.id)).toBe(false);
+    expect(await youRun(w.otherTrainer, w.forAll.id)).toBe(false);
+    // Lists do not compute it.
+    const listed = (await t.request('GET', '/api/sessions', { as: w.dale })).json.items;
+    expect(listed.length).toBeGreaterThan(0);
+    expect(listed.every((s: any) => !('youRun' in s))).toBe(true);
+  });
 });
 
 describe('narrowing an in-house session’s audience past its register', () => {

@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { recordAttendanceOutcomes } from '../../server/attendance/service.js';
 import { runJobsOnce } from '../../server/jobs.js';
-import { browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, newPage, plusMinutes, serverAndBrowser, signIn, tabTo, warnIfSkipped, checkPage } from './harness.js';
+import { activate, browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, newPage, plusMinutes, serverAndBrowser, signIn, tabTo, warnIfSkipped, checkPage } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -225,6 +225,49 @@ describe.skipIf(!browserAvailable)('in-house sessions', () => {
     await page.keyboard.press('Enter');
     await page.getByRole('status').filter({ hasText: 'Tia Teacher is no longer an in-house lead for Elm Trust.' }).waitFor();
     expect((await t.request('GET', `/api/orgs/${trust.id}/leads`, { as: admin })).json.items).toEqual([]);
+  });
+
+  it('a lead removed as the trust’s lead but still leading their school sees the trainer’s section only on the sessions they still run, and no trainer tools in the old one’s room (320 px, axe)', async () => {
+    const { t } = env.server;
+    const trust = await t.org('Yew Trust');
+    const school = await t.org('Yew Primary');
+    await t.db.updateTable('organisations').set({ parent_id: trust.id }).where('id', '=', school.id).execute();
+    const admin = await t.user('admin');
+    const lead = await t.user('staff', school.id, 'Lee Lead');
+    for (const org of [school, trust]) expect((await t.request('PUT', `/api/orgs/${org.id}/leads/${lead.id}`, { as: admin })).status).toBe(204);
+    const online = { mode: 'online', capacity: { online: 10 } };
+    const forSchool = await t.request('POST', '/api/sessions', { as: lead, body: { ...online, title: 'Yew Primary INSET', startsAt: daysFromNow(6), endsAt: plusMinutes(daysFromNow(6), 60), audience: { kind: 'organisation', orgId: school.id } } });
+    const forTrust = await t.request('POST', '/api/sessions', { as: lead, body: { ...online, title: 'Yew Trust network', startsAt: daysFromNow(7), endsAt: plusMinutes(daysFromNow(7), 60), audience: { kind: 'trust', orgId: trust.id } } });
+    expect([forSchool.status, forTrust.status]).toEqual([201, 201]);
+    expect((await t.request('DELETE', `/api/orgs/${trust.id}/leads/${lead.id}`, { as: admin })).status).toBe(204);
+    // Still a lead (so /api/me says they run sessions) and still named on the trust's session.
+    expect((await t.request('GET', '/api/me', { as: lead })).json.runsSessions).toBe(true);
+
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signIn(page, lead);
+    // The trust's session: theirs to see and book (they are its staff), no longer theirs to run.
+    await activate(page, 'Yew Trust network');
+    await page.getByRole('heading', { level: 1, name: 'Yew Trust network' }).waitFor();
+    await page.getByText('Staff of Yew Trust and its schools (in-house)').waitFor();
+    expect(await page.getByRole('heading', { name: 'Running this session' }).count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'Attendance register' }).count()).toBe(0);
+    await checkPage(page, 'a session page of a session the lead no longer runs');
+
+    // Its live room offers them no trainer's tools either.
+    await page.goto(`/sessions/${forTrust.json.id}/room`);
+    await page.getByRole('heading', { level: 1, name: 'Live room: Yew Trust network' }).waitFor();
+    await page.getByRole('link', { name: 'Download the transcript' }).waitFor();
+    expect(await page.getByRole('link', { name: 'Register and check-in code' }).count()).toBe(0);
+    expect(await page.getByRole('region', { name: 'Attendance', exact: true }).count()).toBe(0);
+
+    // Their school's session, from My sessions: theirs to run.
+    await activate(page, 'My sessions');
+    await page.getByRole('heading', { level: 1, name: 'My sessions' }).waitFor();
+    await activate(page, 'Yew Primary INSET');
+    await page.getByRole('heading', { level: 1, name: 'Yew Primary INSET' }).waitFor();
+    await page.getByRole('heading', { level: 2, name: 'Running this session' }).waitFor();
+    await page.getByRole('link', { name: 'Attendance register' }).waitFor();
+    await checkPage(page, 'a session page of a session the lead still runs');
   });
 
   it('an administrator moving a school out of its trust is told how many places and seat holds on the trust’s sessions it gave up (320 px, axe)', async () => {

@@ -233,7 +233,7 @@ export function RoomPage({ id }: { id: string }) {
   // Leave the room when the page goes away.
   useEffect(() => () => void controllerRef.current?.leave().catch(() => undefined), []);
 
-  const isTrainer = (probe.kind === 'ready' && probe.join.role === 'trainer') || me.role === 'admin' || (!!session && session.trainerIds.includes(me.id) && me.runsSessions);
+  const isTrainer = (probe.kind === 'ready' && probe.join.role === 'trainer') || me.role === 'admin' || !!session?.youRun;
   const attendance = useAttendance(id, isTrainer);
   usePresence(id, stage === 'room', me.csrfToken);
   // Fetched by the page: refused (403) once the person's seat has gone or the session was handed to other trainers.

@@ -348,8 +348,8 @@ export function SessionPage({ id }: { id: string }) {
 
             <SessionMaterials s={s} />
 
-            {/* Its trainers, in-house leads among them (who may be staff) while they lead, and administrators. */}
-            {(me.role === 'admin' || (s.trainerIds.includes(me.id) && me.runsSessions)) && (
+            {/* Its trainers, in-house leads among them (who may be staff) while they lead, and administrators: the server says (youRun). */}
+            {(me.role === 'admin' || s.youRun) && (
               <section aria-labelledby="running-title" class="panel">
                 <h2 id="running-title">Running this session</h2>
                 <ul class="plain link-list">
