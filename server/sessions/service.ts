@@ -153,6 +153,10 @@ export async function sessionForCaller(deps: Deps, id: string, caller: AuthUser)
   return { ...view, youRun };
 }
 
+/** Whether an edit changes what a calendar invite says besides its time and place: the title, the description, or the zone its times are written in. */
+const inviteTextChanged = (row: SessionRow, patch: UpdateSessionInput) =>
+  (patch.title !== undefined && patch.title !== row.title) || (patch.description !== undefined && patch.description !== row.description) || (patch.timeZone !== undefined && patch.timeZone !== row.time_zone);
+
 const iso = (s: string) => new Date(s).toISOString();
 
 /** A session-shape problem in words for people ("The number of online seats is required for this mode"); the field path stays in the issues. */
@@ -431,7 +435,8 @@ export async function updateSession(deps: Deps, actor: AuthUser, id: string, pat
       room_kind: patch.roomKind ?? row.room_kind,
       attendance_threshold: patch.attendanceThreshold ?? row.attendance_threshold,
       ...audience,
-      revision: row.revision + (timeOrPlaceChanged || patch.title !== undefined ? 1 : 0),
+      // Anything a calendar invite shows raises its SEQUENCE, so calendars take the new version (DESIGN.md invariant 5).
+      revision: row.revision + (timeOrPlaceChanged || inviteTextChanged(row, patch) ? 1 : 0),
       updated_at: deps.now().toISOString(),
     };
     const after: SessionRow = { ...row, ...next };

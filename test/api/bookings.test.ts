@@ -19,7 +19,7 @@ const event = async (bookingId: string, as: TestUser) => {
   const res = await t.request('GET', `/api/bookings/${bookingId}/invite.ics`, { as });
   expect(res.status, res.text).toBe(200);
   const cal = readCalendar(res.text);
-  return { method: cal.method, status: cal.events[0]!.status, sequence: cal.events[0]!.sequence };
+  return { method: cal.method, status: cal.events[0]!.status, sequence: cal.events[0]!.sequence, description: cal.events[0]!.description };
 };
 const outboxKinds = async (userId: string) => (await t.db.selectFrom('outbox').select('kind').where('user_id', '=', userId).orderBy('id').execute()).map((r) => r.kind);
 
@@ -937,6 +937,23 @@ describe('session changes', () => {
     const after = await event(b.json.id, a!);
     expect(renamed.sequence).toBeGreaterThanOrEqual(before.sequence);
     expect(after.sequence).toBeGreaterThan(renamed.sequence);
+  });
+
+  it('a new description or time zone raises the invite’s SEQUENCE, so calendars take the new text; the same values sent back do not', async () => {
+    const s = await t.session();
+    const [a] = await staff(1);
+    const b = await book(a!, s.id);
+    const before = await event(b.json.id, a!);
+    const edit = async (body: Record<string, unknown>) => expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body })).status).toBe(200);
+    await edit({ description: 'Meet in room 4; no laptop needed.' });
+    const described = await event(b.json.id, a!);
+    expect(described.description).toContain('Meet in room 4; no laptop needed.');
+    expect(described.sequence).toBeGreaterThan(before.sequence);
+    // The edit form sends every field back: unchanged ones say nothing new to a calendar.
+    await edit({ title: 'Understanding autism', description: 'Meet in room 4; no laptop needed.', capacity: { online: 10 } });
+    expect((await event(b.json.id, a!)).sequence).toBe(described.sequence);
+    await edit({ timeZone: 'Europe/Dublin' });
+    expect((await event(b.json.id, a!)).sequence).toBeGreaterThan(described.sequence);
   });
 
   it('cancelling a session raises each invite’s SEQUENCE, so calendars remove it', async () => {
