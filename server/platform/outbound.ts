@@ -73,11 +73,19 @@ export function outboundUrl(raw: string): URL {
   return url;
 }
 
-/** Is this IP address public unicast space? IPv4-mapped IPv6 is judged as the IPv4 address it maps. */
+/**
+ * Is this IP address public unicast space? IPv4-mapped IPv6 is judged as the IPv4 address it
+ * maps. Other IPv6 must also be global unicast (2000::/3): ipaddr.js classes what it has no
+ * name for as unicast, among it the deprecated IPv4-compatible ::/96 (`[::127.0.0.1]` is
+ * written `::7f00:1`), which a host routing it would send to the IPv4 address inside.
+ */
 export function isPublicAddress(address: string): boolean {
   if (!ipaddr.isValid(address)) return false;
-  return ipaddr.process(address).range() === 'unicast';
+  const addr = ipaddr.process(address);
+  if (addr.range() !== 'unicast') return false;
+  return addr.kind() === 'ipv4' || addr.match(GLOBAL_UNICAST_V6);
 }
+const GLOBAL_UNICAST_V6 = ipaddr.parseCIDR('2000::/3') as [ipaddr.IPv6, number];
 
 /** The ipaddr.js class of an address, for logs. */
 function rangeOf(address: string): string {
