@@ -379,12 +379,26 @@ export async function isAssignedCaptioner(db: Q, sessionId: string, userId: stri
   return row !== undefined;
 }
 
-export async function setCaptioner(db: Q, sessionId: string, userId: string, assigned: boolean, by: string, at: string) {
-  if (assigned) {
-    await db.insertInto('live_captioners').values({ session_id: sessionId, user_id: userId, assigned_by: by, assigned_at: at }).onConflict((oc) => oc.columns(['session_id', 'user_id']).doNothing()).execute();
-  } else {
+/**
+ * Assigns a person to caption a session, or takes the assignment back. An assignment is
+ * written only while the person holds the captioner flag, read in the same statement (on
+ * PostgreSQL with their row locked, so an administrator removing the flag at that moment
+ * either waits for it, and then ends it, or wins, and nothing is written). Says whether the
+ * person is assigned now.
+ */
+export async function setCaptioner(db: Q, sessionId: string, userId: string, assigned: boolean, by: string, at: string): Promise<boolean> {
+  if (!assigned) {
     await db.deleteFrom('live_captioners').where('session_id', '=', sessionId).where('user_id', '=', userId).execute();
+    return false;
   }
+  let flagged = db
+    .selectFrom('users')
+    .select([sql<string>`cast(${sessionId} as text)`.as('session_id'), 'users.id as user_id', sql<string>`cast(${by} as text)`.as('assigned_by'), sql<string>`cast(${at} as text)`.as('assigned_at')])
+    .where('users.id', '=', userId)
+    .where('users.captioner', '=', 1);
+  if (kindOf(db) === 'postgres') flagged = flagged.forUpdate();
+  await db.insertInto('live_captioners').columns(['session_id', 'user_id', 'assigned_by', 'assigned_at']).expression(flagged).onConflict((oc) => oc.columns(['session_id', 'user_id']).doNothing()).execute();
+  return isAssignedCaptioner(db, sessionId, userId);
 }
 
 /** People with a seat at the session who hold the captioner flag, each with whether they are assigned to it. */

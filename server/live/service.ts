@@ -265,6 +265,8 @@ export async function setSpeaker(deps: Deps, actor: AuthUser, sessionId: string,
  * may then name who is speaking, and the room shows them as the captioner. Saved first;
  * the room's role attribute is updated now when they are connected.
  */
+const notCaptioner = () => new AppError('conflict', 'Only people an administrator made captioners can be assigned to caption a session.');
+
 export async function setCaptioner(deps: Deps, actor: AuthUser, sessionId: string, identity: string, assigned: boolean) {
   await requireRoomHost(deps, actor, sessionId, false);
   const userId = userIdOfIdentity(identity);
@@ -272,8 +274,9 @@ export async function setCaptioner(deps: Deps, actor: AuthUser, sessionId: strin
   const booking = userId ? await findActiveBooking(deps.db, sessionId, userId) : undefined;
   if (!userId || !user || !booking || !SEATED.includes(booking.status)) throw new AppError('not_found', 'That person does not have a place at this session.');
   // Taking an assignment back is always allowed (their flag may have gone since: the assignment then has no power anyway).
-  if (assigned && !user.captioner) throw new AppError('conflict', 'Only people an administrator made captioners can be assigned to caption a session.');
-  await repo.setCaptioner(deps.db, sessionId, userId, assigned, actor.id, deps.now().toISOString());
+  if (assigned && !user.captioner) throw notCaptioner();
+  // Written only while the flag is held, checked again as it is written: an administrator may be removing it now.
+  if ((await repo.setCaptioner(deps.db, sessionId, userId, assigned, actor.id, deps.now().toISOString())) !== assigned) throw notCaptioner();
   const role: RoomRole = assigned ? 'captioner' : 'attendee';
   if (!deps.config.livekit) return { applied: false };
   const applied = await onConnection(deps, 'change their role', (c) => c.updateParticipant(roomNameOf(sessionId), identity, { attributes: { [ROOM_ATTRIBUTES.role]: role } }));

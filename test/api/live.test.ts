@@ -809,6 +809,25 @@ describe('captions and the transcript', () => {
     expect((await t.request('GET', `/api/sessions/${s.id}/live`, { as: staff })).json.canCaption).toBe(false);
   });
 
+  it('an assignment racing the flag’s removal is refused, not left behind to come back with the flag', async () => {
+    const { s, staff } = await bookedSession();
+    await t.db.updateTable('users').set({ captioner: 1 }).where('id', '=', staff.id).execute();
+    let assigning: Promise<{ status: number; json: any }> | undefined;
+    // The administrator's change (as setCaptioner makes it), held open while the trainer assigns them.
+    // The race is PostgreSQL's (concurrent transactions); on SQLite the one connection runs them in turn.
+    await t.db.transaction().execute(async (trx) => {
+      await trx.updateTable('users').set({ captioner: 0 }).where('id', '=', staff.id).execute();
+      await trx.deleteFrom('live_captioners').where('user_id', '=', staff.id).execute();
+      assigning = t.request('PUT', `/api/sessions/${s.id}/live/captioners`, { as: s.trainer, body: { identity: `user-${staff.id}`, assigned: true } });
+      // Time for the assignment to read the flag as it stood (still held) and reach its write.
+      await new Promise((r) => setTimeout(r, 300));
+    });
+    const answer = await assigning!;
+    expect(answer.status).toBe(409);
+    expect(answer.json.error.message).toMatch(/administrator made captioners/);
+    expect(await t.db.selectFrom('live_captioners').select('user_id').where('session_id', '=', s.id).execute()).toEqual([]);
+  });
+
   it('shows a connected captioner as an attendee at once when an administrator removes their flag, and a LiveKit failure does not fail the change', async () => {
     const { s, staff } = await bookedSession();
     const admin = await t.user('admin');
