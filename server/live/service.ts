@@ -260,13 +260,13 @@ export async function setSpeaker(deps: Deps, actor: AuthUser, sessionId: string,
   return { applied };
 }
 
+const notCaptioner = () => new AppError('conflict', 'Only people an administrator made captioners can be assigned to caption a session.');
+
 /**
  * Assigns a booked captioner to caption this session (or takes it back): their captions
  * may then name who is speaking, and the room shows them as the captioner. Saved first;
  * the room's role attribute is updated now when they are connected.
  */
-const notCaptioner = () => new AppError('conflict', 'Only people an administrator made captioners can be assigned to caption a session.');
-
 export async function setCaptioner(deps: Deps, actor: AuthUser, sessionId: string, identity: string, assigned: boolean) {
   await requireRoomHost(deps, actor, sessionId, false);
   const userId = userIdOfIdentity(identity);
