@@ -63,13 +63,26 @@ export const Page = z.object({
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
 
+/**
+ * The bidirectional embedding, override and isolate controls (U+202A-U+202E, U+2066-U+2069).
+ * They make text show in an order other than the one it is stored in, so a name or title could
+ * read as something else in a list, an email or a spreadsheet ("Trojan Source", CVE-2021-42574),
+ * and one left open reorders whatever follows it. Right-to-left text needs none of them: Arabic
+ * and Hebrew letters carry their direction, and the marks that fix a stray digit or bracket
+ * (U+200E, U+200F, U+061C) are allowed.
+ */
+export const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/;
+
 /** A short, human string from the user, trimmed, with no control characters. */
 export const Text = (max: number) =>
   z
     .string()
     .trim()
     .max(max)
-    .refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s), { message: 'must not contain control characters' });
-/** One line of text: no line breaks either. */
+    .refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/.test(s), { message: 'must not contain control characters' })
+    .refine((s) => !BIDI_CONTROLS.test(s), {
+      message: 'must not contain text-direction controls (U+202A-U+202E, U+2066-U+2069); right-to-left text needs none',
+    });
+/** One line of text: no line breaks either (nor the Unicode line and paragraph separators). */
 export const Line = (max: number) =>
-  Text(max).refine((s) => !/[\r\n]/.test(s), { message: 'must be a single line' });
+  Text(max).refine((s) => !/[\r\n\u2028\u2029]/.test(s), { message: 'must be a single line' });

@@ -21,6 +21,7 @@ import * as client from 'openid-client';
 import type { z } from 'zod';
 import type { IdentityProviderRow, UserRow } from '../../db/schema.js';
 import type { CreateIdentityProviderInput, IdentityProvider } from '../../shared/accounts.js';
+import { BIDI_CONTROLS } from '../../shared/common.js';
 import { AppError, isUniqueViolation } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
@@ -278,9 +279,12 @@ export async function signInMethods(deps: Deps, userId: string) {
 
 /**
  * A name from an identity provider as one line of at most 200 characters: line breaks and
- * other control characters become a space (names typed here are refused them, shared/common.ts
- * `Line`), so no export or email ever gets a new line (and, in a spreadsheet, a new row) from one.
+ * other control characters become a space and text-direction controls are dropped (names typed
+ * here are refused both, shared/common.ts `Line`), so no export or email ever gets a new line
+ * (and, in a spreadsheet, a new row) from one, nor a name that shows in another order.
  */
 function oneLineName(raw: string): string {
-  return raw.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/ {2,}/g, ' ').trim().slice(0, 200).trim();
+  return raw
+    .replace(new RegExp(BIDI_CONTROLS.source, 'g'), '')
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/ {2,}/g, ' ').trim().slice(0, 200).trim();
 }

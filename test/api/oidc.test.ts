@@ -368,13 +368,17 @@ describe('OpenID Connect sign-in', () => {
 });
 
 describe('the name a provider gives', () => {
-  it('is stored as one line: line breaks and control characters become a space, so no export starts a row with it', async () => {
+  it('is stored as one line: line breaks and control characters become a space, so no export starts a row with it; text-direction controls are dropped', async () => {
     const org = await t.org('Linden Primary');
     const p = await provider({ orgDomains: [{ domain: 'linden.sch.uk', orgId: org.id }] });
     claims((nonce, d) => ({ ...d, sub: 'linden-1', email: 'pat@linden.sch.uk', name: "  Pat Jones\r\n=1+1+cmd|' /C calc'!A0\u0000\t\u2028x ", nonce }));
     const r = await signInVia(p.id);
     const me = await t.request('GET', '/api/me', { headers: { authorization: `Bearer ${r.sid}` } });
     expect(me.json.name).toBe("Pat Jones =1+1+cmd|' /C calc'!A0 x");
+    // Text-direction controls are dropped, so the name shows in the order it is stored.
+    claims((nonce, d) => ({ ...d, sub: 'linden-3', email: 'kim@linden.sch.uk', name: 'Kim \u202enaeR\u202c\u2066 Lee\u2069', nonce }));
+    const bidi = await signInVia(p.id);
+    expect((await t.request('GET', '/api/me', { headers: { authorization: `Bearer ${bidi.sid}` } })).json.name).toBe('Kim naeR Lee');
     // A name of nothing but line breaks is no name: the email stands in, as for a missing one.
     claims((nonce, d) => ({ ...d, sub: 'linden-2', email: 'sam@linden.sch.uk', name: '\r\n\n', nonce }));
     const blank = await signInVia(p.id);

@@ -124,6 +124,44 @@ describe('calendar and spreadsheet injection', () => {
     expect(res.json.error.code).toBe('validation_failed');
   });
 
+  it('text-direction controls that would make a name or title read as something else are refused (400), and nothing is stored; right-to-left text is kept', async () => {
+    const admin = await t.user('admin');
+    const trainer = await t.user('trainer');
+    const org = await t.org();
+    const session = (title: string) => ({ title, mode: 'online', startsAt: '2026-03-02T15:30:00Z', endsAt: '2026-03-02T17:00:00Z', capacity: { online: 5 } });
+    // RLO...PDF shows "Autism and ADHD" stored as "Autism and DHDA": an override, an embedding
+    // and an isolate, each on a title, a person's name and a description.
+    for (const control of ['\u202e', '\u202b', '\u2067', '\u2069']) {
+      const title = await t.request('POST', '/api/sessions', { as: trainer, body: session(`Autism and ${control}DHDA\u202c`) });
+      expect(title.status, title.text).toBe(400);
+      expect(title.json.error.code).toBe('validation_failed');
+      expect(title.text).toContain('text-direction');
+      const described = await t.request('POST', '/api/sessions', { as: trainer, body: { ...session('Autism'), description: `Bring ${control}potpal a` } });
+      expect(described.status, described.text).toBe(400);
+      const person = await t.request('POST', '/api/users', { as: admin, body: { email: 'rlo@example.org', name: `Sam ${control}nosnhoJ`, role: 'staff', orgId: org.id } });
+      expect(person.status, person.text).toBe(400);
+    }
+    expect((await t.request('GET', '/api/sessions?limit=200', { as: trainer })).json.items).toEqual([]);
+    const people = await t.request('GET', '/api/users?q=rlo%40example.org', { as: admin });
+    expect(people.status).toBe(200);
+    expect(people.json.items).toEqual([]);
+    // Arabic and Hebrew need no controls; the marks that place a digit or bracket are allowed.
+    const rtl = await t.request('POST', '/api/sessions', { as: trainer, body: session('\u0627\u0644\u062a\u0648\u062d\u062f \u200f(SEND)\u200f 2') });
+    expect(rtl.status, rtl.text).toBe(201);
+    expect(rtl.json.title).toBe('\u0627\u0644\u062a\u0648\u062d\u062f \u200f(SEND)\u200f 2');
+    const hebrew = await t.request('POST', '/api/users', { as: admin, body: { email: 'he@example.org', name: '\u05e9\u05e8\u05d4 \u05dc\u05d5\u05d9', role: 'staff', orgId: org.id } });
+    expect(hebrew.status, hebrew.text).toBe(201);
+    expect(hebrew.json.name).toBe('\u05e9\u05e8\u05d4 \u05dc\u05d5\u05d9');
+  });
+
+  it('a title with a Unicode line or paragraph separator, or a C1 control such as NEL, is refused (400)', async () => {
+    const trainer = await t.user('trainer');
+    for (const sep of ['\u2028', '\u2029', '\u0085']) {
+      const res = await t.request('POST', '/api/sessions', { as: trainer, body: { title: `Autism${sep}ATTENDEE:mailto:evil@example.org`, mode: 'online', startsAt: '2026-03-02T15:30:00Z', endsAt: '2026-03-02T17:00:00Z', capacity: { online: 5 } } });
+      expect(res.status, JSON.stringify(sep)).toBe(400);
+    }
+  });
+
   it('names that start a spreadsheet formula are neutralised in the bookings CSV', async () => {
     const admin = await t.user('admin');
     const org = await t.org();
