@@ -98,14 +98,6 @@ async function ensureRoom(deps: Deps, s: SessionRow) {
   );
 }
 
-/**
- * A LiveKit token for a confirmed online attendee or a trainer of the session, during the
- * join window. In a webinar attendees listen and may send data (chat, captions as text
- * streams) unless the trainer made them a speaker; in a workshop everyone may publish.
- * Nobody gets `roomAdmin` or the right to change their own name, metadata or attributes:
- * the trainer's controls and the raised hand go through this server. Someone a trainer
- * removed cannot join again until let back in; after "End for everyone" only trainers can.
- */
 /** Someone a trainer removed, or everyone once the room was ended for all, stays out (trainers excepted). */
 async function requireNotKeptOut(deps: Deps, sessionId: string, userId: string) {
   if (await repo.isRemoved(deps.db, sessionId, userId)) {
@@ -116,6 +108,14 @@ async function requireNotKeptOut(deps: Deps, sessionId: string, userId: string) 
   }
 }
 
+/**
+ * A LiveKit token for a confirmed online attendee or a trainer of the session, during the
+ * join window. In a webinar attendees listen and may send data (chat, captions as text
+ * streams) unless the trainer made them a speaker; in a workshop everyone may publish.
+ * Nobody gets `roomAdmin` or the right to change their own name, metadata or attributes:
+ * the trainer's controls and the raised hand go through this server. Someone a trainer
+ * removed cannot join again until let back in; after "End for everyone" only trainers can.
+ */
 export async function join(deps: Deps, actor: AuthUser, sessionId: string): Promise<JoinResult> {
   const s = await requireSession(deps, sessionId);
   if (s.status === 'cancelled') throw new AppError('session_cancelled', 'This session has been cancelled.');
@@ -157,9 +157,9 @@ export async function liveStatus(deps: Deps, actor: AuthUser, sessionId: string)
   const { opensAt, closesAt } = joinWindow(s);
   const now = deps.now().getTime();
   const attendee = who?.role === 'attendee';
-  const speaker = attendee && (await repo.isSpeaker(deps.db, s.id, actor.id));
-  const canPublish = who?.role === 'trainer' || (attendee && (s.room_kind === 'workshop' || speaker));
-  const assigned = attendee && (await repo.isAssignedCaptioner(deps.db, s.id, actor.id));
+  // What joining would give them, worked out as join does.
+  const standing = who ? await standingOf(deps, s, actor.id, who.role) : null;
+  const canPublish = standing?.canPublish ?? false;
   return {
     configured: deps.config.livekit !== null,
     role: who?.role ?? null,
@@ -168,7 +168,7 @@ export async function liveStatus(deps: Deps, actor: AuthUser, sessionId: string)
     closesAt: closesAt.toISOString(),
     open: s.status === 'scheduled' && now >= opensAt.getTime() && now < closesAt.getTime(),
     canPublish,
-    canCaption: who?.role === 'trainer' || assigned || canPublish,
+    canCaption: standing !== null && (standing.role !== 'attendee' || canPublish),
     ended: await repo.roomEnded(deps.db, s.id),
     removed: attendee && (await repo.isRemoved(deps.db, s.id, actor.id)),
     room: roomNameOf(s.id),
