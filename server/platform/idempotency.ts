@@ -66,7 +66,11 @@ export function idempotency(deps: Deps): MiddlewareHandler<Env> {
     // The bytes, not text: a file upload is no UTF-8, and what is read here is what the
     // handler reads after (Hono keeps the body read first and derives the other forms from it).
     const body = new Uint8Array(await c.req.arrayBuffer());
-    const fingerprint = createHash('sha256').update(`${c.req.method} ${c.req.path}\n`).update(body).digest('base64url');
+    // The query is part of the request (`?dryRun=true` then the real import must not get the
+    // dry run's answer); its parameters sorted by name, so the same ones in another order match.
+    const query = new URL(c.req.url).searchParams;
+    query.sort();
+    const fingerprint = createHash('sha256').update(`${c.req.method} ${c.req.path}?${query.toString()}\n`).update(body).digest('base64url');
     // Same person and key in this process: wait for the one before to be answered (kept or
     // let go), so that this one finds its answer, or runs if it was let go.
     const slot = `${userId}\n${key}`;

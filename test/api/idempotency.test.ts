@@ -66,6 +66,24 @@ describe('Idempotency-Key on bookings', () => {
     expect(await bookingsOf(other.id)).toHaveLength(0);
   });
 
+  it('the same key on the same route with another query (a dry run, then the real import) is 422 idempotency_key_reused, not the dry run again', async () => {
+    const org = await t.org();
+    const office = await t.user('office', org.id);
+    const body = 'name,email,role\nQuinn Query,quinn.query@example.org,staff\n';
+    const headers = { 'content-type': 'text/csv', 'idempotency-key': 'k-query' };
+    const dry = await t.request('POST', `/api/orgs/${org.id}/users/import?dryRun=true`, { as: office, body, headers });
+    expect(dry.status, dry.text).toBe(200);
+    expect(dry.json.dryRun).toBe(true);
+    const real = await t.request('POST', `/api/orgs/${org.id}/users/import`, { as: office, body, headers });
+    expect(real.status, real.text).toBe(422);
+    expect(real.json.error.code).toBe('idempotency_key_reused');
+    expect(await t.db.selectFrom('users').select('id').where('email', '=', 'quinn.query@example.org').execute()).toHaveLength(0);
+    // The same query written another way (a trailing &) is the same request: its answer comes again.
+    const again = await t.request('POST', `/api/orgs/${org.id}/users/import?dryRun=true&`, { as: office, body, headers });
+    expect(again.status, again.text).toBe(200);
+    expect(again.json).toEqual(dry.json);
+  });
+
   it('keys are per person: someone else’s request with the same key is their own', async () => {
     const s = await t.session();
     const org = await t.org();
