@@ -278,6 +278,12 @@ function importProblem(field: string, value: unknown): string {
   return `the ${field} cannot be used`;
 }
 
+/** People one import file may add. */
+export const MAX_IMPORT_ROWS = 5000;
+
+/** A heading as the import reads it: any case, spaces or hyphens for underscores ("Job role" is `job_role`). */
+const importHeading = (h: string) => h.trim().toLowerCase().replace(/[\s-]+/g, '_');
+
 /**
  * Imports people from CSV (`name,email,role`, and optionally `job_role`: teacher,
  * teaching_assistant, support_staff, leadership or early_years, the words as written or as
@@ -285,8 +291,14 @@ function importProblem(field: string, value: unknown): string {
  * file with any bad row imports nobody and the error lists each bad row by its line number,
  * with every line read (so a page can show each line's fate). `dryRun` checks and changes nothing.
  */
-/** People one import file may add. */
-export const MAX_IMPORT_ROWS = 5000;
+
+/** The header row's headings; one given twice would leave which column counts to chance. */
+function readHeadings(raw: string[]): string[] {
+  const headings = raw.map(importHeading);
+  const twice = headings.find((h, i) => h !== '' && headings.indexOf(h) !== i);
+  if (twice !== undefined) throw new AppError('validation_failed', `The CSV file's header names the "${twice.slice(0, 40)}" column more than once; keep one. Nobody was added.`);
+  return headings;
+}
 
 export async function importUsersCsv(deps: Deps, actor: AuthUser, orgId: string, csv: string, opts: { dryRun?: boolean } = {}) {
   if (!(actor.role === 'admin' || actor.role === 'office') || !(await orgsActableBy(deps.db, actor)).has(orgId)) {
@@ -299,8 +311,9 @@ export async function importUsersCsv(deps: Deps, actor: AuthUser, orgId: string,
     // Parsing runs on the event loop, so it stops one row past the limit (`to` counts rows,
     // not lines, so blank lines and quoted line breaks cannot hide a row past it): a body
     // of a quarter of a million tiny rows is refused after 5,001 of them, not read whole.
-    parsed = parseCsv(csv.replace(/^\uFEFF/, ''), { columns: (h: string[]) => h.map((x) => x.trim().toLowerCase()), skip_empty_lines: true, trim: true, relax_column_count: false, to: MAX_IMPORT_ROWS + 1, info: true }) as unknown as typeof parsed;
+    parsed = parseCsv(csv.replace(/^\uFEFF/, ''), { columns: (h: string[]) => readHeadings(h), skip_empty_lines: true, trim: true, relax_column_count: false, to: MAX_IMPORT_ROWS + 1, info: true }) as unknown as typeof parsed;
   } catch (e) {
+    if (e instanceof AppError) throw e;
     const line = csvErrorLine(e);
     throw new AppError('validation_failed', `The CSV file could not be read${line ? ` (line ${line})` : ''}: ${csvReadProblem(e)}.`);
   }

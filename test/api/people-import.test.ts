@@ -89,6 +89,26 @@ describe('staff CSV import', () => {
     expect(await t.db.selectFrom('users').select('id').where('email', '=', 'good@example.org').executeTakeFirst()).toBeUndefined();
   });
 
+  it('reads headings as a spreadsheet names them ("Job role", "E-mail" aside): spaces and hyphens as underscores; a heading given twice refuses the file, adding nobody', async () => {
+    const org = await t.org('Hill Primary');
+    const office = await t.user('office', org.id);
+    const spaced = 'Name,Email,Role,Job role\nAmira Khan,amira@example.org,staff,Teaching assistant\nBen Evans,ben@example.org,staff,job-role-less\n';
+    const refused = await t.request('POST', `/api/orgs/${org.id}/users/import?dryRun=true`, { as: office, body: spaced, headers: csv });
+    // The job role column is read, so a word that is no job role is caught, not silently dropped.
+    expect(refused.status, refused.text).toBe(400);
+    expect(refused.json.error.details.rows).toEqual([{ line: 3, message: expect.stringContaining('job-role-less') }]);
+    const good = await t.request('POST', `/api/orgs/${org.id}/users/import`, { as: office, body: 'Name,Email,Role,Job-role\nAmira Khan,amira@example.org,staff,Teaching assistant\n', headers: csv });
+    expect(good.status, good.text).toBe(201);
+    expect(good.json.users[0].jobRole).toBe('teaching_assistant');
+
+    const twice = 'name,email,name\nCara Doyle,cara@example.org,Someone Else\n';
+    const dup = await t.request('POST', `/api/orgs/${org.id}/users/import`, { as: office, body: twice, headers: csv });
+    expect(dup.status, dup.text).toBe(400);
+    expect(dup.json.error.message).toContain('"name"');
+    expect(dup.json.error.message).toContain('more than once');
+    expect(await t.db.selectFrom('users').select('id').where('email', '=', 'cara@example.org').executeTakeFirst()).toBeUndefined();
+  });
+
   it('office staff import staff only, into their own organisation; others may not import', async () => {
     const org = await t.org();
     const other = await t.org();
