@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FILES } from '../../test/materials-files.js';
-import { checkedLink, detectKind, KINDS, looksLikeMarkup, safeFileName } from './files.js';
+import { contentTypes, FILES, OFFICE, zip } from '../../test/materials-files.js';
+import { checkedLink, detectKind, examineFile, KINDS, looksLikeMarkup, MAX_CONTENT_TYPES_BYTES, safeFileName } from './files.js';
 
 describe('what a file is, by its bytes', () => {
   it('knows each kind it takes', () => {
@@ -18,6 +18,95 @@ describe('what a file is, by its bytes', () => {
     for (const bytes of [FILES.html, FILES.svg, Buffer.from('<?xml version="1.0"?><a/>'), Buffer.from('  <!-- x --><p>hi'), FILES.plainZip, FILES.exe, Buffer.from([0xc3, 0x28]), Buffer.from('a\u0000b'), Buffer.alloc(0), Buffer.from('PK\u0003\u0004garbage')]) {
       expect(detectKind(bytes)).toBeNull();
     }
+  });
+
+  it('takes Word, PowerPoint and Excel files as Office writes them (deflated, with their content types declared)', () => {
+    expect(detectKind(FILES.realDocx)).toBe(KINDS.docx);
+    expect(detectKind(FILES.realPptx)).toBe(KINDS.pptx);
+    expect(detectKind(FILES.realXlsx)).toBe(KINDS.xlsx);
+    expect(examineFile(FILES.realXlsx)).toEqual({ kind: KINDS.xlsx });
+    // Stored (not deflated) and with more parts and kinds of content declared.
+    const more = '<Default Extension="png" ContentType="image/png"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>';
+    expect(detectKind(zip({ '[Content_Types].xml': contentTypes('/xl/workbook.xml', OFFICE.xlsxMain, more), 'xl/workbook.xml': '<workbook/>', 'xl/worksheets/sheet1.xml': '<worksheet/>', 'xl/media/image1.png': FILES.png }))).toBe(KINDS.xlsx);
+  });
+});
+
+describe('Office files with macros', () => {
+  const xl = (types: string | Buffer, more: Record<string, string | Buffer> = {}, opts = { deflate: true }) => zip({ '[Content_Types].xml': types, 'xl/workbook.xml': '<workbook/>', ...more }, opts);
+  const macroTypes = (mainType: string) => contentTypes('/xl/workbook.xml', mainType);
+
+  it('refuses macro-enabled documents, presentations, workbooks, templates, slide shows and add-ins, saying why', () => {
+    for (const [name, bytes] of Object.entries({ xlsm: FILES.xlsm, docm: FILES.docm, pptm: FILES.pptm, xltm: FILES.xltm, xlam: FILES.xlam, dotm: FILES.dotm, potm: FILES.potm, ppsm: FILES.ppsm, ppam: FILES.ppam })) {
+      expect(detectKind(bytes), name).toBeNull();
+      expect(examineFile(bytes), name).toEqual({ kind: null, refused: 'macros' });
+    }
+  });
+
+  it('refuses a VBA project whatever else the file declares, and a macro-enabled content type without one', () => {
+    const variants: Record<string, Buffer> = {
+      'vbaProject.bin with macro-free content types': xl(macroTypes(OFFICE.xlsxMain), { 'xl/vbaProject.bin': OFFICE.vbaProject }),
+      'vbaProject.bin, stored, with no content types declared': zip({ '[Content_Types].xml': '<Types/>', 'xl/workbook.xml': '<workbook/>', 'xl/vbaProject.bin': OFFICE.vbaProject }),
+      'vbaProject.bin in upper case': xl(macroTypes(OFFICE.xlsxMain), { 'XL/VBAPROJECT.BIN': OFFICE.vbaProject }),
+      'vbaData.xml (Word)': zip({ '[Content_Types].xml': contentTypes('/word/document.xml', OFFICE.docxMain), 'word/document.xml': '<w:document/>', 'word/vbaData.xml': '<wne:vbaSuppData/>' }),
+      'macro-enabled main content type without a VBA project': xl(macroTypes('application/vnd.ms-excel.sheet.macroEnabled.main+xml')),
+      'the content type in other letter cases': xl(macroTypes('APPLICATION/VND.MS-EXCEL.SHEET.MACROENABLED.MAIN+XML')),
+      'the content type written with character references': xl(macroTypes('application/vnd.ms-excel.sheet.macro&#69;nabled.main+xml')),
+      'the content type written with hexadecimal character references': xl(macroTypes('application/vnd.ms-excel.sheet.macro&#x45;n&#x61;bled.main+xml')),
+      'a VBA project renamed, found by its content type': xl(contentTypes('/xl/workbook.xml', OFFICE.xlsxMain, '<Override PartName="/xl/code.bin" ContentType="application/vnd.ms-office.vbaProject"/>'), { 'xl/code.bin': OFFICE.vbaProject }),
+      'an Excel 4.0 macro sheet': xl(contentTypes('/xl/workbook.xml', OFFICE.xlsxMain, '<Override PartName="/xl/macrosheets/sheet1.xml" ContentType="application/vnd.ms-excel.macrosheet+xml"/>'), { 'xl/macrosheets/sheet1.xml': '<xm:macrosheet/>' }),
+      '[Content_Types].xml in UTF-16': xl(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(macroTypes('application/vnd.ms-excel.sheet.macroEnabled.main+xml').replace('UTF-8', 'UTF-16'), 'utf16le')])),
+      '[Content_Types].xml in UTF-16 big-endian': xl(Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(macroTypes('application/vnd.ms-excel.sheet.macroEnabled.main+xml'), 'utf16le').swap16()])),
+    };
+    for (const [name, bytes] of Object.entries(variants)) {
+      expect(detectKind(bytes), name).toBeNull();
+      expect(examineFile(bytes), name).toEqual({ kind: null, refused: 'macros' });
+    }
+  });
+
+  it('refuses an Office file whose [Content_Types].xml it cannot read, or only beyond a bounded size', () => {
+    const understated = (b: Buffer) => {
+      b.writeUInt32LE(100, 22);
+      b.writeUInt32LE(100, b.readUInt32LE(b.length - 22 + 16) + 24);
+      return b;
+    };
+    const padded = (n: number) => macroTypes(OFFICE.xlsxMain).replace('<Types', `<!--${' '.repeat(n)}--><Types`);
+    const unreadable: Record<string, Buffer> = {
+      'over the size limit': xl(padded(MAX_CONTENT_TYPES_BYTES)),
+      'over the size limit, stored': xl(padded(MAX_CONTENT_TYPES_BYTES), {}, { deflate: false }),
+      // The sizes it declares (in its local header and the central directory) say 100 bytes: inflating still stops at the limit.
+      'over the size limit, its size understated': understated(xl(padded(MAX_CONTENT_TYPES_BYTES))),
+      'an unknown compression method': zip({ '[Content_Types].xml': macroTypes(OFFICE.xlsxMain), 'xl/workbook.xml': '<workbook/>' }, { method: 14 }),
+      'twice, the second macro-enabled': zip([['[Content_Types].xml', macroTypes(OFFICE.xlsxMain)], ['[content_types].xml', macroTypes('application/vnd.ms-excel.sheet.macroEnabled.main+xml')], ['xl/workbook.xml', '<workbook/>']]),
+      // Its data (after the 30-byte local header and the 19-byte name) made a deflate block of the reserved type.
+      'not deflate data': xl(macroTypes(OFFICE.xlsxMain)).fill(0xff, 30 + 19, 30 + 19 + 4),
+    };
+    for (const [name, bytes] of Object.entries(unreadable)) {
+      expect(detectKind(bytes), name).toBeNull();
+      expect(examineFile(bytes), name).toEqual({ kind: null, refused: 'kind' });
+    }
+    // Exactly at the limit is read (and taken), deflated or stored.
+    const atLimit = padded(MAX_CONTENT_TYPES_BYTES - padded(0).length);
+    expect(atLimit).toHaveLength(MAX_CONTENT_TYPES_BYTES);
+    expect(detectKind(xl(atLimit))).toBe(KINDS.xlsx);
+    expect(detectKind(xl(atLimit, {}, { deflate: false }))).toBe(KINDS.xlsx);
+    expect(detectKind(understated(xl(atLimit)))).toBe(KINDS.xlsx);
+  });
+});
+
+describe('text', () => {
+  it('takes UTF-8 text in any script: accented letters, right-to-left text, symbols', () => {
+    expect(detectKind(FILES.textInternational)).toBe(KINDS.text);
+    for (const s of ['Zoë’s café — naïve façade', 'مرحبا بكم في التدريب', 'שלום לכולם', '\u200Fمرحبا\u200E ok', 'Ağrı, Łódź, Ærø', '日本語のメモ', '½ day · 5 € · 10 ° · non-breaking\u00a0space', 'emoji 👩‍🏫 fine', 'tab\tCR\r\nform feed\f']) {
+      expect(detectKind(Buffer.from(s)), JSON.stringify(s)).toBe(KINDS.text);
+    }
+  });
+
+  it('refuses C1 control characters (U+0080 to U+009F), as it does C0 ones other than tab, CR, LF and FF', () => {
+    for (const s of ['\u0085<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', '\u0085plain words', 'a\u0085b', '\u0080', 'end\u009f', '\u009b31m', 'a\u000bb', 'a\u007fb']) {
+      expect(detectKind(Buffer.from(s)), JSON.stringify(s)).toBeNull();
+      expect(examineFile(Buffer.from(s)), JSON.stringify(s)).toEqual({ kind: null, refused: 'kind' });
+    }
+    expect(detectKind(FILES.svgAfterNel)).toBeNull();
   });
 });
 
@@ -43,6 +132,14 @@ describe('text that a browser could take for markup', () => {
     '</div><script>alert(1)</script>',
     '<_x xmlns="http://www.w3.org/1999/xhtml"/>',
     '<:x/>',
+    // After any Unicode white space (NEL, no-break, ideographic, line and paragraph separators) or invisible characters.
+    '\u0085<svg onload=alert(1)>',
+    '\u00a0<svg/>',
+    '\u2028\u2029<svg/>',
+    '\u3000\u1680\u2000\u205f<svg/>',
+    '\u200b<svg/>',
+    '\u2060\uFEFF\uFEFF<svg/>',
+    '\u00ad<svg/>',
   ];
   const text = ['<3 thanks for coming!', '< 5 pupils per group', '<= 10 minutes', '<<Pupil name>>', '<-- see slide 3', '<@home> note', '<1> first point', '</3', '<– see slide 3', 'Zones of regulation\n<svg> in the middle is fine', 'name,email\nKim,<kim@ash.sch.uk>\n', '# Notes\n\n<details> later on', '>quoted', ''];
 
@@ -57,6 +154,7 @@ describe('text that a browser could take for markup', () => {
     for (const s of text) expect(looksLikeMarkup(s), JSON.stringify(s)).toBe(false);
     for (const s of text.filter(Boolean)) expect(detectKind(Buffer.from(s)), JSON.stringify(s)).toBe(KINDS.text);
     expect(detectKind(Buffer.from('\uFEFF<3 thanks'))).toBe(KINDS.text);
+    expect(detectKind(Buffer.from('\u00a0\u3000<3 thanks'))).toBe(KINDS.text);
   });
 });
 

@@ -13,7 +13,7 @@ import type { AuthUser } from '../platform/http.js';
 import { isTrainerOf } from '../bookings/repository.js';
 import { findCourse, findSession } from '../sessions/repository.js';
 import { runsSessions } from '../sessions/leads.js';
-import { ALLOWED_IN_WORDS, checkedLink, detectKind, safeFileName } from './files.js';
+import { ALLOWED_IN_WORDS, checkedLink, examineFile, safeFileName } from './files.js';
 import * as repo from './repository.js';
 
 function toMaterial(m: repo.MaterialMeta, downloadUrl: string | null): Material {
@@ -60,10 +60,13 @@ async function requireCourse(deps: Deps, courseId: string) {
   if (!(await findCourse(deps.db, courseId))) throw new AppError('not_found', 'No such course.');
 }
 
-/** What an upload becomes: its kind checked by its bytes, its name made safe. */
+/** What an upload becomes: its kind checked by its bytes (Office files with macros refused, saying so), its name made safe. */
 function fileRow(deps: Deps, actor: AuthUser, bytes: Uint8Array, given: { name: string; title?: string | undefined }, owner: { course_id: string | null; session_id: string | null }) {
   if (bytes.length === 0) throw new AppError('validation_failed', 'The file is empty.', { issues: [{ path: 'file', message: 'is empty' }] });
-  const kind = detectKind(bytes);
+  const { kind, refused } = examineFile(bytes);
+  if (refused === 'macros') {
+    throw new AppError('unsupported_media_type', 'This file cannot be added: macro-enabled Office files (such as .xlsm, .docm or .pptm) are not accepted. Save it without macros as .xlsx, .docx or .pptx and add that.', { issues: [{ path: 'file', message: 'is a macro-enabled Office file' }] });
+  }
   if (!kind) {
     throw new AppError('unsupported_media_type', `This file cannot be added: it must be a ${ALLOWED_IN_WORDS} file (web pages, scripts and other kinds are not accepted).`, { issues: [{ path: 'file', message: 'is not an accepted kind of file' }] });
   }

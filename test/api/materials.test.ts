@@ -168,6 +168,73 @@ describe('uploads', () => {
     expect(pdf.json.contentType).toBe('application/pdf');
   });
 
+  it('refuses macro-enabled Office files (.xlsm, .docm, .pptm, their templates and add-ins) with 415, whatever their name, and stores nothing', async () => {
+    const w = await world();
+    const slides = await upload(`/api/courses/${w.course.id}/materials/files?name=slides.pdf&title=Slides`, w.admin, FILES.pdf);
+    expect(slides.status).toBe(201);
+    const library = async () => (await t.request('GET', `/api/courses/${w.course.id}/materials`, { as: w.admin })).json.items;
+    const before = await library();
+    const cases: [string, Buffer][] = [
+      ['budget.xlsm', FILES.xlsm],
+      ['budget.xlsx', FILES.xlsm], // renamed: still a macro-enabled workbook
+      ['letter.docm', FILES.docm],
+      ['deck.pptm', FILES.pptm],
+      ['template.xltm', FILES.xltm],
+      ['addin.xlam', FILES.xlam],
+      ['letter.dotm', FILES.dotm],
+      ['deck.potm', FILES.potm],
+      ['show.ppsm', FILES.ppsm],
+      ['addin.ppam', FILES.ppam],
+    ];
+    for (const [name, bytes] of cases) {
+      const res = await upload(`/api/courses/${w.course.id}/materials/files?name=${encodeURIComponent(name)}`, w.admin, bytes);
+      expect(res.status, name).toBe(415);
+      expect(res.json.error.code, name).toBe('unsupported_media_type');
+      expect(res.json.error.message, name).toMatch(/macro-enabled/i);
+      expect(res.json.error.message, name).toMatch(/\.xlsx, \.docx or \.pptx/);
+      expect(res.json.error.details.issues[0].path).toBe('file');
+    }
+    // The same through a session's own files.
+    const own = await upload(`/api/sessions/${w.inhouse.id}/materials/files?name=budget.xlsm`, w.lead, FILES.xlsm);
+    expect([own.status, own.json.error.code]).toEqual([415, 'unsupported_media_type']);
+    expect(await library()).toEqual(before);
+    expect((await t.request('GET', `/api/sessions/${w.inhouse.id}/materials`, { as: w.lead })).json.items).toEqual([]);
+    expect(await countMaterials()).toBe(1);
+  });
+
+  it('takes Word, PowerPoint and Excel files as Office saves them, and UTF-8 text with accents and right-to-left scripts', async () => {
+    const w = await world();
+    const cases: [string, Buffer, string, string][] = [
+      ['handout.docx', FILES.realDocx, 'handout.docx', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'],
+      ['deck.pptx', FILES.realPptx, 'deck.pptx', 'application/vnd.openxmlformats-officedocument.presentationml.presentation'],
+      ['budget.xlsx', FILES.realXlsx, 'budget.xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+      ['Réunion – notes.txt', FILES.textInternational, 'Réunion – notes.txt', 'text/plain; charset=utf-8'],
+    ];
+    for (const [name, bytes, fileName, contentType] of cases) {
+      const res = await upload(`/api/courses/${w.course.id}/materials/files?name=${encodeURIComponent(name)}`, w.admin, bytes);
+      expect(res.status, name).toBe(201);
+      expect(res.json, name).toMatchObject({ fileName, contentType, sizeBytes: bytes.length });
+      expect((await download(res.json.downloadUrl, w.admin)).bytes.equals(bytes), name).toBe(true);
+    }
+    expect(await countMaterials()).toBe(cases.length);
+  });
+
+  it('refuses text holding C1 control characters, such as markup after U+0085 (NEL), with 415 and stores nothing', async () => {
+    const w = await world();
+    const slides = await upload(`/api/courses/${w.course.id}/materials/files?name=slides.pdf&title=Slides`, w.admin, FILES.pdf);
+    expect(slides.status).toBe(201);
+    const library = async () => (await t.request('GET', `/api/courses/${w.course.id}/materials`, { as: w.admin })).json.items;
+    const before = await library();
+    for (const [name, bytes] of [['notes.txt', FILES.svgAfterNel], ['logo.svg', FILES.svgAfterNel], ['notes.txt', Buffer.from('Slide 1\u0085Slide 2\n')], ['notes.txt', Buffer.from('\u009b31mred\n')]] as const) {
+      const res = await upload(`/api/courses/${w.course.id}/materials/files?name=${encodeURIComponent(name)}`, w.admin, bytes);
+      expect(res.status, name).toBe(415);
+      expect(res.json.error.code).toBe('unsupported_media_type');
+      expect(res.json.error.message).toMatch(/PDF, Word, PowerPoint, Excel, PNG, JPEG, MP4 or plain text/);
+    }
+    expect(await library()).toEqual(before);
+    expect(await countMaterials()).toBe(1);
+  });
+
   it('keeps a file named ../x.html under a safe name and serves it only as an attachment of what it is', async () => {
     const w = await world();
     const res = await upload(`/api/sessions/${w.inhouse.id}/materials/files?name=${encodeURIComponent('../x.html')}`, w.lead, FILES.pdf);
