@@ -299,6 +299,17 @@ export async function finaliseSessionIfOver(deps: Deps, sessionId: string): Prom
   });
 }
 
+/**
+ * How many people attended a session, by its attendance as it is now: what the attendance
+ * answer shows (check-ins, live presence, register entries), or an outcome already written
+ * as attended. Between the session's end and its outcome being written the bookings still
+ * say confirmed, so their status alone would say no one did. `db`: the transaction holding
+ * the session's lock (lockSession), so nothing recorded can change before the caller acts.
+ */
+export async function attendedCount(db: repo.Q, now: Date, s: SessionRow): Promise<number> {
+  return (await computeRows(db, now.getTime(), s)).filter((r) => r.attended || r.status === 'attended').length;
+}
+
 /** Job: bookings of sessions that ended (plus a grace period) become attended or absent. */
 export async function recordAttendanceOutcomes(deps: Deps): Promise<number> {
   const now = deps.now().getTime();

@@ -346,16 +346,27 @@ async function bookingForActor(trx: Trx, actor: AuthUser, bookingId: string, own
   return b;
 }
 
+/**
+ * Why a place can no longer be given up, whether its owner cancels it or a trainer removes it
+ * (`verb`), if so: its attendance has been recorded, or its session has ended (a seat on a
+ * session that has ended was used or not: its attendance is recorded, not undone, even
+ * before the outcome is written). A place in the queue can always be left.
+ */
+function placeKept(b: Pick<BookingRow, 'status'>, s: Pick<SessionRow, 'ends_at'>, nowIso: string, verb: 'cancelled' | 'removed'): AppError | null {
+  if (b.status === 'attended' || b.status === 'absent') return new AppError('conflict', `Attendance has been recorded for this booking; it can no longer be ${verb}.`);
+  if (b.status !== 'waitlisted' && nowIso >= s.ends_at) return new AppError('conflict', `This session has ended, so its booking can no longer be ${verb}; attendance is recorded instead.`);
+  return null;
+}
+
 /** Cancels a booking or leaves the queue; the freed seat moves up the queue at once. */
 export async function cancelBooking(trx: Trx, deps: Deps, actor: AuthUser, bookingId: string): Promise<BookingRow> {
   const found = await bookingForActor(trx, actor, bookingId);
   const s = await lockOpenSession(trx, deps, found.session_id);
   const b = (await repo.findBooking(trx, bookingId))!;
   if (b.status === 'cancelled') return b;
-  if (b.status === 'attended' || b.status === 'absent') throw new AppError('conflict', 'Attendance has been recorded for this booking; it can no longer be cancelled.');
   const now = deps.now().toISOString();
-  // A seat on a session that has ended was used or not: its attendance is recorded, not undone.
-  if (b.status !== 'waitlisted' && now >= s.ends_at) throw new AppError('conflict', 'This session has ended, so its booking can no longer be cancelled; attendance is recorded instead.');
+  const kept = placeKept(b, s, now, 'cancelled');
+  if (kept) throw kept;
   await repo.changeBooking(trx, b, { status: 'cancelled', cancelled_at: now, updated_at: now, revision: b.revision + 1, offer_expires_at: null });
   await enqueue(trx, deps, b.status === 'waitlisted' ? 'left_waitlist' : 'cancelled', b.id);
   if (b.status !== 'waitlisted') await promoteWaitlist(trx, deps, s, b.seat);
@@ -415,7 +426,7 @@ export async function moveSeat(trx: Trx, deps: Deps, bookingId: string, seat: Se
   const found = await repo.findBooking(trx, bookingId);
   if (!found) throw new AppError('not_found', 'No such booking.');
   const s = await lockOpenSession(trx, deps, found.session_id);
-  const b = (await repo.findBooking(trx, bookingId))!;
+  let b = (await repo.findBooking(trx, bookingId))!;
   if (b.seat === seat) return b;
   if (s.status === 'cancelled') throw new AppError('session_cancelled', 'This session has been cancelled.');
   if (b.status !== 'confirmed' && b.status !== 'offered' && b.status !== 'waitlisted') throw new AppError('conflict', 'Only a booked, offered or waiting place can be moved.');
@@ -427,7 +438,12 @@ export async function moveSeat(trx: Trx, deps: Deps, bookingId: string, seat: Se
   let holdOrg: string | null = null;
   if (b.status !== 'waitlisted') {
     // An offer whose time ran out (the sweep not yet come) holds no seat, as when booking.
+    // It may be this very one: then there is nothing to move (and this transaction, refused,
+    // leaves its expiry to the sweep or the next booking).
     await expireOffersLocked(trx, deps, s);
+    const current = (await repo.findBooking(trx, b.id))!;
+    if (current.status !== b.status) throw new AppError('not_offered', 'This offer has expired and the seat has passed to the next person, so there is no seat to move.');
+    b = current;
     const target = await seatState(trx, deps, s, seat);
     if (freeFor(target, owner.org_id) <= 0) throw new AppError('conflict', `There is no free ${seatWord(seat)} seat to move ${owner.name} to.`);
     holdOrg = claimsHold(target, owner.org_id) ? owner.org_id : null;
@@ -447,8 +463,10 @@ export async function removeBooking(trx: Trx, deps: Deps, bookingId: string, rea
   const s = await lockOpenSession(trx, deps, found.session_id);
   const b = (await repo.findBooking(trx, bookingId))!;
   if (b.status === 'cancelled') return b;
-  if (b.status === 'attended' || b.status === 'absent') throw new AppError('conflict', 'Attendance has been recorded for this booking; it can no longer be removed.');
   const now = deps.now().toISOString();
+  // The same rule as the owner's own cancelling (cancelBooking).
+  const kept = placeKept(b, s, now, 'removed');
+  if (kept) throw kept;
   await repo.changeBooking(trx, b, { status: 'cancelled', cancelled_at: now, updated_at: now, revision: b.revision + 1, offer_expires_at: null });
   await enqueue(trx, deps, 'removed', b.id, { reason });
   if (b.status !== 'waitlisted') await promoteWaitlist(trx, deps, s, b.seat);
@@ -491,6 +509,8 @@ export async function declineOffer(trx: Trx, deps: Deps, actor: AuthUser, bookin
  * booked on or waiting for.
  */
 export async function checkSessionChange(trx: Trx, deps: Deps, before: SessionRow, after: SessionRow) {
+  // An offer whose time ran out (the sweep not yet come) holds no seat, as when booking.
+  await expireOffersLocked(trx, deps, before);
   const states = (await repo.loadSeatStates(trx, [before.id], deps.now().toISOString())).get(before.id)!;
   for (const seat of SEAT_KINDS) {
     const st = states[seat];

@@ -34,7 +34,7 @@ import * as engine from '../bookings/service.js';
 import * as repo from './repository.js';
 import { requireLeadMayPublish } from './leads.js';
 import { callerHasTimetable, fitsForSessions } from '../timetables/service.js';
-import { finaliseSessionIfOver, outcomesAfterSessionChange } from '../attendance/service.js';
+import { attendedCount, finaliseSessionIfOver, outcomesAfterSessionChange } from '../attendance/service.js';
 import { reopenRoom } from '../live/repository.js';
 import { sessionCancelled } from '../live/service.js';
 
@@ -488,7 +488,11 @@ export async function cancelSession(deps: Deps, actor: AuthUser, id: string, rea
     if (!row) throw new AppError('not_found', 'No such session.');
     if (row.status === 'cancelled') return;
     // Attendance is the record of people's training: a session someone attended took place.
-    const attended = (await repo.attendedCounts(trx, [id])).get(id) ?? 0;
+    // Counted from attendance as it is now (check-ins, presence, the register), not only from
+    // outcomes written: those come a while after the end (attendance/service.ts). A session
+    // not yet started was attended by no one, whatever the register was ticked with early.
+    const started = deps.now().getTime() >= Date.parse(row.starts_at);
+    const attended = started ? await attendedCount(trx, deps.now(), row) : 0;
     if (attended > 0) throw new AppError('conflict', `${attended === 1 ? '1 person' : `${attended} people`} attended this session, so it took place and cannot be cancelled: their attendance is the record of their training. If the register is wrong, correct it instead.`);
     const now = deps.now().toISOString();
     const cancelled = { ...row, status: 'cancelled' as const, revision: row.revision + 1, updated_at: now };

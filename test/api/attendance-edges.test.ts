@@ -212,6 +212,94 @@ describe('a moved session is recorded from what happens at its new times', () =>
   });
 });
 
+describe('between a session’s end and its outcome being written', () => {
+  const mailsTo = async (kind: string, userId: string) => (await t.mails(kind)).filter((m) => m.user_id === userId);
+
+  it('a session someone checked in to cannot be cancelled once it has ended, before the outcome job has run', async () => {
+    const org = await t.org();
+    const s = await t.session({ mode: 'in_person', venue: 'Hall A', startsAt: START, endsAt: END, capacity: { inPerson: 5, online: 0 } });
+    const ann = await t.user('staff', org.id, 'Ann Jones');
+    const bookingId = (await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: ann, body: { seat: 'in_person' } })).json.id;
+    t.clock.set(START);
+    const { code } = (await t.request('GET', `/api/sessions/${s.id}/checkin-code`, { as: s.trainer })).json;
+    expect((await t.request('POST', `/api/sessions/${s.id}/checkin`, { as: ann, body: { code } })).status).toBe(200);
+    t.clock.set(at('17:35')); // ended; the outcome is written at 17:45
+    expect(await rowOf(s.id, s.trainer, bookingId)).toMatchObject({ attended: true, minutes: 90 });
+    const cancel = await t.request('POST', `/api/sessions/${s.id}/cancel`, { as: s.trainer, body: { reason: 'Entered twice' } });
+    expect(cancel.status).toBe(409);
+    expect(cancel.json.error).toMatchObject({ code: 'conflict' });
+    expect(cancel.json.error.message).toMatch(/1 person attended this session/);
+    expect((await t.request('GET', `/api/sessions/${s.id}`, { as: s.trainer })).json.status).toBe('scheduled');
+    expect(await statusOf(bookingId)).toBe('confirmed');
+    expect(await mailsTo('session_cancelled', ann.id)).toHaveLength(0);
+    // The outcome is then written as usual: her record of the training stands.
+    t.clock.set(at('17:46'));
+    await runJobsOnce(t.deps, null);
+    expect(await statusOf(bookingId)).toBe('attended');
+    expect((await t.request('GET', '/api/me/completions', { as: ann })).json.items.map((c: { bookingId: string }) => c.bookingId)).toEqual([bookingId]);
+    expect((await t.request('GET', `/api/bookings/${bookingId}/certificate.pdf`, { as: ann })).status).toBe(200);
+  });
+
+  it('a trainer cannot take someone off a session that has ended, as its owner cannot cancel it; a queue place can still go', async () => {
+    const org = await t.org();
+    const s = await t.session({ startsAt: START, endsAt: END, capacity: { online: 1 } });
+    const [ann, wes] = [await t.user('staff', org.id, 'Ann Jones'), await t.user('staff', org.id, 'Wes Lee')];
+    const bookingId = (await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: ann, body: { seat: 'online' } })).json.id;
+    const waiting = (await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: wes, body: { seat: 'online' } })).json;
+    expect(waiting.status).toBe('waitlisted');
+    t.clock.set(at('17:35'));
+    expect((await t.request('PUT', `/api/sessions/${s.id}/attendance/${bookingId}`, { as: s.trainer, body: { attended: true, minutes: 90 } })).status).toBe(200);
+    const owner = await t.request('DELETE', `/api/bookings/${bookingId}`, { as: ann });
+    expect(owner.status).toBe(409);
+    expect(owner.json.error.message).toBe('This session has ended, so its booking can no longer be cancelled; attendance is recorded instead.');
+    const removed = await t.request('POST', `/api/bookings/${bookingId}/remove`, { as: s.trainer, body: { reason: 'Booked in error' } });
+    expect(removed.status).toBe(409);
+    expect(removed.json.error).toMatchObject({ code: 'conflict', message: 'This session has ended, so its booking can no longer be removed; attendance is recorded instead.' });
+    expect(await statusOf(bookingId)).toBe('confirmed');
+    expect(await mailsTo('removed', ann.id)).toHaveLength(0);
+    // The register's tick is attendance: the session cannot be cancelled either.
+    expect((await t.request('POST', `/api/sessions/${s.id}/cancel`, { as: s.trainer, body: {} })).status).toBe(409);
+    // Someone only waiting had no seat to use: their place can still go.
+    expect((await t.request('POST', `/api/bookings/${waiting.id}/remove`, { as: s.trainer, body: { reason: 'Session over' } })).status).toBe(200);
+    expect(await statusOf(waiting.id)).toBe('cancelled');
+    t.clock.set(at('17:46'));
+    await runJobsOnce(t.deps, null);
+    expect(await statusOf(bookingId)).toBe('attended');
+  });
+
+  it('a session not yet started can be cancelled even with someone ticked on its register early', async () => {
+    const org = await t.org();
+    const s = await t.session({ startsAt: START, endsAt: END, capacity: { online: 5 } });
+    const ann = await t.user('staff', org.id);
+    const bookingId = (await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: ann, body: { seat: 'online' } })).json.id;
+    t.clock.set(at('15:50'));
+    expect((await t.request('PUT', `/api/sessions/${s.id}/attendance/${bookingId}`, { as: s.trainer, body: { attended: true } })).status).toBe(200);
+    const cancel = await t.request('POST', `/api/sessions/${s.id}/cancel`, { as: s.trainer, body: { reason: 'Trainer ill' } });
+    expect(cancel.status, cancel.text).toBe(200);
+    expect(await statusOf(bookingId)).toBe('cancelled');
+    expect(await mailsTo('session_cancelled', ann.id)).toHaveLength(1);
+  });
+
+  it('a session nobody attended can still be cancelled after its end: everyone booked is told', async () => {
+    const org = await t.org();
+    const s = await t.session({ mode: 'in_person', venue: 'Hall A', startsAt: START, endsAt: END, capacity: { inPerson: 5, online: 0 } });
+    const [ann, ben] = [await t.user('staff', org.id), await t.user('staff', org.id)];
+    const bookings = [];
+    for (const u of [ann, ben]) bookings.push((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: u, body: { seat: 'in_person' } })).json.id as string);
+    t.clock.set(at('16:20'));
+    const { code } = (await t.request('GET', `/api/sessions/${s.id}/checkin-code`, { as: s.trainer })).json;
+    expect((await t.request('POST', `/api/sessions/${s.id}/checkin`, { as: ann, body: { code } })).status).toBe(200);
+    // Ann is then ticked absent (she left at once); Ben never came.
+    expect((await t.request('PUT', `/api/sessions/${s.id}/attendance/${bookings[0]}`, { as: s.trainer, body: { attended: false } })).status).toBe(200);
+    t.clock.set(at('17:35'));
+    const cancel = await t.request('POST', `/api/sessions/${s.id}/cancel`, { as: s.trainer, body: { reason: 'Trainer ill' } });
+    expect(cancel.status).toBe(200);
+    expect(cancel.json).toMatchObject({ status: 'cancelled', told: 2 });
+    expect([await statusOf(bookings[0]!), await statusOf(bookings[1]!)]).toEqual(['cancelled', 'cancelled']);
+    for (const u of [ann, ben]) expect(await mailsTo('session_cancelled', u.id)).toHaveLength(1);
+  });
+});
+
 describe('the threshold', () => {
   it('presence of exactly the threshold’s share attends, whatever floating point makes of the share', () => {
     const M = 60_000;

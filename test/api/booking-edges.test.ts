@@ -224,3 +224,45 @@ describe('people who leave', () => {
     expect((await t.mails('cancelled')).find((m) => m.user_id === p.id)!.message.text).toMatch(/moved to another organisation/);
   });
 });
+
+describe('offers whose time ran out before the sweep', () => {
+  it('moving an offer that lapsed (the sweep not yet come) to the other seat kind is refused, and the seat counts stay true', async () => {
+    const s = await t.session({ mode: 'hybrid', venue: 'Hall', capacity: { inPerson: 1, online: 5 }, waitlistPolicy: 'offer', offerHoldMinutes: 60, startsAt: '2026-02-05T16:00:00Z', endsAt: '2026-02-05T17:00:00Z' });
+    const [a, b, c, d] = [await staff(), await staff(), await staff(), await staff()];
+    const ab = (await book(a, s.id, { seat: 'in_person' })).json;
+    expect(ab.status).toBe('confirmed');
+    const bb = (await book(b, s.id, { seat: 'in_person' })).json;
+    expect(bb.status).toBe('waitlisted');
+    expect((await t.request('DELETE', `/api/bookings/${ab.id}`, { as: a })).status).toBe(200);
+    expect(await statusOf(b.id, s.id)).toBe('offered');
+    t.clock.advance(2 * 60 * 60_000);
+    const mv = await t.request('POST', `/api/bookings/${bb.id}/seat`, { as: s.trainer, body: { seat: 'online' } });
+    expect(mv.status).toBe(409);
+    expect(mv.json.error.code).toBe('not_offered');
+    expect(mv.json.error.message).toMatch(/expired/);
+    expect(await noticesTo(b.id)).not.toContain('seat_changed');
+    expect(await seatCountDrift(t.db)).toEqual([]);
+    // The lapsed offer holds no seat: one newcomer gets it, the next waits.
+    expect((await book(c, s.id, { seat: 'in_person' })).json.status).toBe('confirmed');
+    expect((await book(d, s.id, { seat: 'in_person' })).json.status).toBe('waitlisted');
+    expect(await statusOf(b.id, s.id)).toBe('cancelled');
+    expect(await seatCountDrift(t.db)).toEqual([]);
+  });
+
+  it('a smaller capacity does not count an offer whose time ran out (the sweep not yet come) as a seat taken', async () => {
+    const s = await t.session({ capacity: { online: 2 }, waitlistPolicy: 'offer', offerHoldMinutes: 60, startsAt: '2026-02-05T16:00:00Z', endsAt: '2026-02-05T17:00:00Z' });
+    const [a, x, w] = [await staff(), await staff(), await staff()];
+    expect((await book(a, s.id)).json.status).toBe('confirmed');
+    const xb = (await book(x, s.id)).json;
+    expect(xb.status).toBe('confirmed');
+    expect((await book(w, s.id)).json.status).toBe('waitlisted');
+    expect((await t.request('DELETE', `/api/bookings/${xb.id}`, { as: x })).status).toBe(200);
+    expect(await statusOf(w.id, s.id)).toBe('offered');
+    t.clock.advance(61 * 60_000);
+    const edit = await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { capacity: { online: 1 } } });
+    expect(edit.status).toBe(200);
+    expect(edit.json.capacity.online).toBe(1);
+    expect(await statusOf(w.id, s.id)).toBe('cancelled');
+    expect(await noticesTo(w.id)).toContain('offer_expired');
+  });
+});

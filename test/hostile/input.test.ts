@@ -72,7 +72,8 @@ describe('SQL metacharacters round-trip unchanged', () => {
     expect(caption.status, caption.text).toBe(200);
     expect(caption.json.text).toBe(text);
     const note = NASTY[0]! + NASTY[4]!;
-    const mark = await t.request('PUT', `/api/sessions/${s.id}/attendance/${b.json.id}`, { as: trainer, body: { attended: true, note } });
+    // Marked absent: a session the register says anyone attended cannot be cancelled (below).
+    const mark = await t.request('PUT', `/api/sessions/${s.id}/attendance/${b.json.id}`, { as: trainer, body: { attended: false, note } });
     expect(mark.status, mark.text).toBe(200);
     const history = await t.request('GET', `/api/sessions/${s.id}/attendance/${b.json.id}/history`, { as: admin });
     expect(history.json.items.map((i: { note: string | null }) => i.note)).toContain(note);
