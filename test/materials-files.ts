@@ -83,6 +83,11 @@ export const FILES = {
   plainZip: zip({ 'notes.txt': 'hello' }),
   /** As Office writes them: deflated, each declaring its main part's (macro-free) content type. */
   realDocx: zip({ '[Content_Types].xml': contentTypes('/word/document.xml', DOCX_MAIN), '_rels/.rels': '<Relationships/>', 'word/document.xml': '<w:document/>' }, { deflate: true }),
+  /** Office's templates and a slide show: their main part declared as one. */
+  realDotx: zip({ '[Content_Types].xml': contentTypes('/word/document.xml', 'application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml'), 'word/document.xml': '<w:document/>' }, { deflate: true }),
+  realPotx: zip({ '[Content_Types].xml': contentTypes('/ppt/presentation.xml', 'application/vnd.openxmlformats-officedocument.presentationml.template.main+xml'), 'ppt/presentation.xml': '<p:presentation/>' }, { deflate: true }),
+  realPpsx: zip({ '[Content_Types].xml': contentTypes('/ppt/presentation.xml', 'application/vnd.openxmlformats-officedocument.presentationml.slideshow.main+xml'), 'ppt/presentation.xml': '<p:presentation/>' }, { deflate: true }),
+  realXltx: zip({ '[Content_Types].xml': contentTypes('/xl/workbook.xml', 'application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml'), 'xl/workbook.xml': '<workbook/>' }, { deflate: true }),
   realPptx: zip({ '[Content_Types].xml': contentTypes('/ppt/presentation.xml', PPTX_MAIN), '_rels/.rels': '<Relationships/>', 'ppt/presentation.xml': '<p:presentation/>' }, { deflate: true }),
   realXlsx: zip({ '[Content_Types].xml': contentTypes('/xl/workbook.xml', XLSX_MAIN), '_rels/.rels': '<Relationships/>', 'xl/workbook.xml': '<workbook/>' }, { deflate: true }),
   xlsm: macroFile('xl', 'workbook.xml', 'application/vnd.ms-excel.sheet.macroEnabled.main+xml'),

@@ -25,7 +25,20 @@ export const KINDS = {
   jpeg: { contentType: 'image/jpeg', extension: 'jpg', label: 'JPEG image' },
   mp4: { contentType: 'video/mp4', extension: 'mp4', label: 'MP4 video' },
   text: { contentType: 'text/plain; charset=utf-8', extension: 'txt', label: 'text file' },
+  // Office's templates and slide shows: the same files as the three above but for their main
+  // part's content type, which Office checks against the extension (a template kept as .docx
+  // would not open).
+  dotx: { contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.template', extension: 'dotx', label: 'Word template' },
+  potx: { contentType: 'application/vnd.openxmlformats-officedocument.presentationml.template', extension: 'potx', label: 'PowerPoint template' },
+  ppsx: { contentType: 'application/vnd.openxmlformats-officedocument.presentationml.slideshow', extension: 'ppsx', label: 'PowerPoint slide show' },
+  xltx: { contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.template', extension: 'xltx', label: 'Excel template' },
 } as const satisfies Record<string, FileKind>;
+
+/** The main content types (`….main+xml`) that make a Word, PowerPoint or Excel file a template or slide show. */
+const OFFICE_VARIANTS: { of: FileKind; kind: FileKind }[] = [KINDS.dotx, KINDS.potx, KINDS.ppsx, KINDS.xltx].map((kind) => ({
+  of: kind === KINDS.dotx ? KINDS.docx : kind === KINDS.xltx ? KINDS.xlsx : KINDS.pptx,
+  kind,
+}));
 
 /** In words, for the message that refuses any other kind. */
 export const ALLOWED_IN_WORDS = 'PDF, Word, PowerPoint, Excel, PNG, JPEG, MP4 or plain text';
@@ -166,7 +179,9 @@ function examineOffice(bytes: Uint8Array): Examined {
   const declared = content && contentTypesText(content);
   if (declared === null) return NOT_ACCEPTED;
   if (MACRO_TYPE.test(declared)) return MACROS;
-  return { kind };
+  const lower = declared.toLowerCase();
+  const variant = OFFICE_VARIANTS.find((v) => v.of === kind && lower.includes(`${v.kind.contentType}.main+xml`));
+  return { kind: variant?.kind ?? kind };
 }
 
 /**

@@ -202,13 +202,18 @@ describe('uploads', () => {
     expect(await countMaterials()).toBe(1);
   });
 
-  it('takes Word, PowerPoint and Excel files as Office saves them, and UTF-8 text with accents and right-to-left scripts', async () => {
+  it('takes Word, PowerPoint and Excel files (templates and slide shows under their own extension) as Office saves them, and UTF-8 text with accents and right-to-left scripts', async () => {
     const w = await world();
     const cases: [string, Buffer, string, string][] = [
       ['handout.docx', FILES.realDocx, 'handout.docx', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'],
       ['deck.pptx', FILES.realPptx, 'deck.pptx', 'application/vnd.openxmlformats-officedocument.presentationml.presentation'],
       ['budget.xlsx', FILES.realXlsx, 'budget.xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
       ['Réunion – notes.txt', FILES.textInternational, 'Réunion – notes.txt', 'text/plain; charset=utf-8'],
+      // Templates and a slide show keep their own extension and type: Office will not open one named .docx, .pptx or .xlsx.
+      ['letter.docx', FILES.realDotx, 'letter.dotx', 'application/vnd.openxmlformats-officedocument.wordprocessingml.template'],
+      ['theme.potx', FILES.realPotx, 'theme.potx', 'application/vnd.openxmlformats-officedocument.presentationml.template'],
+      ['welcome.ppsx', FILES.realPpsx, 'welcome.ppsx', 'application/vnd.openxmlformats-officedocument.presentationml.slideshow'],
+      ['tracker.xltx', FILES.realXltx, 'tracker.xltx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.template'],
     ];
     for (const [name, bytes, fileName, contentType] of cases) {
       const res = await upload(`/api/courses/${w.course.id}/materials/files?name=${encodeURIComponent(name)}`, w.admin, bytes);
