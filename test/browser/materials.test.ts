@@ -52,6 +52,13 @@ describe.skipIf(!browserAvailable)('training materials', () => {
     await adminPage.getByText(/must be a PDF, Word, PowerPoint, Excel, PNG, JPEG, MP4 or plain text file/).waitFor();
     expect((await t.request('GET', `/api/courses/${course.id}/materials`, { as: admin })).json.items).toHaveLength(1);
     await checkPage(adminPage, 'course library with a refused upload');
+    // A PowerPoint slide show is kept as one, and the list says so.
+    await adminPage.getByLabel('File', { exact: true }).setInputFiles({ name: 'Welcome.ppsx', mimeType: 'application/octet-stream', buffer: FILES.realPpsx });
+    await typeInto(adminPage, 'Title (optional)', 'Welcome loop');
+    await tabTo(adminPage, 'Upload file');
+    await adminPage.keyboard.press('Enter');
+    await adminPage.getByRole('status').filter({ hasText: '“Welcome loop” added to the library.' }).waitFor();
+    await adminPage.getByRole('listitem').filter({ hasText: 'Welcome loop' }).getByText(/PowerPoint slide show/).waitFor();
   });
 
   it('an in-house lead publishes a session, adds a library material and uploads a handout; a booked member of staff downloads it (320 px, axe)', { timeout: 150_000 }, async () => {

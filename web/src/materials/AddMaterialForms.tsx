@@ -9,7 +9,7 @@ import { api } from '../api.js';
 import { apiIssues, TextField } from '../components.js';
 import { ActionButton, ActionError, useAction } from '../load.js';
 
-export const ACCEPT = '.pdf,.docx,.pptx,.xlsx,.png,.jpg,.jpeg,.mp4,.txt,.csv,.md';
+export const ACCEPT = '.pdf,.docx,.pptx,.xlsx,.dotx,.potx,.ppsx,.xltx,.png,.jpg,.jpeg,.mp4,.txt,.csv,.md';
 const MAX_MB = 20;
 
 export function UploadForm({ idPrefix, path, onAdded }: { idPrefix: string; path: string; onAdded: (m: Material) => Promise<void> | void }) {
