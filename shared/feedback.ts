@@ -1,6 +1,6 @@
 /** Feedback and certificate API shapes, shared by server routes and the web client. */
 import { z } from 'zod';
-import { Text } from './common.js';
+import { Page, Text } from './common.js';
 
 /** How long after a session ends an attendee may still give or change their feedback. */
 export const FEEDBACK_EDIT_DAYS = 14;
@@ -74,12 +74,20 @@ export const SessionFeedbackRow = z.object({
   usefulness: z.number().nullable(),
   confidenceShift: z.number().nullable(),
 });
-export const SessionFeedbackList = z.object({ items: z.array(SessionFeedbackRow) });
+/** Which page of a list of sessions' results: `limit` rows (1..200, 50 by default) from `offset`. */
+export const SessionFeedbackQuery = Page;
+/**
+ * A page of sessions' results, newest first: `total` says how many there are in all and
+ * `hasMore` whether any come after this page (read them with `offset` + the rows given).
+ */
+export const SessionFeedbackList = z.object({ items: z.array(SessionFeedbackRow), total: z.number(), limit: z.number(), offset: z.number(), hasMore: z.boolean() });
+export type SessionFeedbackList = z.infer<typeof SessionFeedbackList>;
 
+/** A course's results: the summary is over every session of the course; `sessions` is one page of them (`?limit&offset`). */
 export const CourseFeedback = z.object({
   course: z.object({ id: z.string(), title: z.string(), anonymousFeedback: z.boolean() }),
   summary: FeedbackSummary,
-  sessions: z.array(SessionFeedbackRow),
+  sessions: SessionFeedbackList,
 });
 
 export const CourseFeedbackRow = z.object({

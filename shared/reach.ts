@@ -42,4 +42,17 @@ export const NotBookedPerson = z.object({
   /** Whether the viewer can book this person (office: their own organisation's people; admin: anyone). */
   canBook: z.boolean(),
 });
-export const NotBookedList = z.object({ items: z.array(NotBookedPerson), truncated: z.boolean() });
+/** The first 5,000 people not yet booked, by organisation and name. */
+export const NotBookedList = z.object({
+  items: z.array(NotBookedPerson),
+  /** True when there are more people than `items` holds (more than 5,000). */
+  truncated: z.boolean(),
+  /** How many people in all have not booked. */
+  total: z.number(),
+  /**
+   * Whether the whole list downloads as one spreadsheet (`coverage.csv?figure=not_booked`,
+   * every person): false when it holds more people than a report may, which that download
+   * refuses (422 `report_too_large`): choose one organisation to narrow it.
+   */
+  downloadable: z.boolean(),
+});

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
+import { ledBy } from '../bookings/repository.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -139,17 +140,49 @@ export async function attendeesPerSession(db: Q, scope: Scope): Promise<Map<stri
   return new Map((await q.execute()).map((r) => [r.session_id, Number(r.n)]));
 }
 
-/** Ended sessions in scope (run by `trainerId`, or of a course), newest first. */
-export function endedSessions(db: Q, nowIso: string, by: { trainerId?: string; courseId?: string }) {
-  let q = db
-    .selectFrom('sessions as s')
-    .leftJoin('courses as c', 'c.id', 's.course_id')
-    .select(['s.id', 's.title', 's.starts_at', 's.ends_at', 'c.title as course_title'])
-    .where('s.status', '<>', 'cancelled')
-    .where('s.ends_at', '<=', nowIso);
-  if (by.trainerId) q = q.where((eb) => eb.exists(eb.selectFrom('session_trainers as t').select('t.user_id').whereRef('t.session_id', '=', 's.id').where('t.user_id', '=', by.trainerId!)));
+/**
+ * Who runs sessions, as `isTrainerOf` decides (bookings/repository.ts): named as a session's
+ * trainer and either a trainer or administrator by role, or still an in-house lead of an
+ * organisation it is for (`leading`: their current lead organisations, `currentLeadOrgIds`).
+ */
+export interface Runner {
+  userId: string;
+  leading: readonly string[];
+}
+
+/**
+ * A page of the ended sessions in scope (those `runBy` runs now, or of a course; every one
+ * without either), newest first, and how many there are in all.
+ */
+export async function endedSessions(db: Q, nowIso: string, by: { runBy?: Runner; courseId?: string }, page: { limit: number; offset: number }) {
+  let q = db.selectFrom('sessions as s').where('s.status', '<>', 'cancelled').where('s.ends_at', '<=', nowIso);
+  if (by.runBy) {
+    const { userId, leading } = by.runBy;
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('session_trainers as t')
+          .innerJoin('users as tu', 'tu.id', 't.user_id')
+          .select('t.user_id')
+          .whereRef('t.session_id', '=', 's.id')
+          .where('t.user_id', '=', userId)
+          .where((w) => w.or([w('tu.role', 'in', ['trainer', 'admin']), ledBy(leading, 's')])),
+      ),
+    );
+  }
   if (by.courseId) q = q.where('s.course_id', '=', by.courseId);
-  return q.orderBy('s.starts_at', 'desc').limit(500).execute();
+  const [rows, counted] = await Promise.all([
+    q
+      .leftJoin('courses as c', 'c.id', 's.course_id')
+      .select(['s.id', 's.title', 's.starts_at', 's.ends_at', 'c.title as course_title'])
+      .orderBy('s.starts_at', 'desc')
+      .orderBy('s.id')
+      .limit(page.limit)
+      .offset(page.offset)
+      .execute(),
+    q.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirst(),
+  ]);
+  return { rows, total: Number(counted?.n ?? 0) };
 }
 
 export function course(db: Q, id: string) {

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { Id } from '../../shared/common.js';
-import { CourseFeedback, CourseFeedbackSettings, CourseFeedbackSettingsList, FeedbackInput, FeedbackOverview, MyFeedback, SessionFeedback, SessionFeedbackList } from '../../shared/feedback.js';
+import { CourseFeedback, CourseFeedbackSettings, CourseFeedbackSettingsList, FeedbackInput, FeedbackOverview, MyFeedback, SessionFeedback, SessionFeedbackList, SessionFeedbackQuery } from '../../shared/feedback.js';
 import type { Deps } from '../platform/deps.js';
 import { jsonBody, jsonResponse, requireUser, router } from '../platform/http.js';
 import * as feedback from './service.js';
@@ -51,10 +51,11 @@ export function feedbackRoutes(deps: Deps) {
       method: 'get',
       path: '/me/feedback/sessions',
       tags: ['feedback'],
-      summary: 'Sessions I ran that have ended, with their feedback in brief (trainers, in-house leads; admin: every session)',
-      responses: { 200: jsonResponse(SessionFeedbackList, 'Newest first') },
+      summary: 'Sessions I run that have ended, with their feedback in brief, a page at a time (trainers, in-house leads while they lead; admin: every session)',
+      request: { query: SessionFeedbackQuery },
+      responses: { 200: jsonResponse(SessionFeedbackList, 'A page, newest first, with how many there are (`total`) and whether more follow (`hasMore`)') },
     }),
-    async (c) => c.json(await feedback.mySessionsFeedback(deps, requireUser(c)), 200),
+    async (c) => c.json(await feedback.mySessionsFeedback(deps, requireUser(c), c.req.valid('query')), 200),
   );
 
   app.openapi(
@@ -67,11 +68,11 @@ export function feedbackRoutes(deps: Deps) {
       method: 'get',
       path: '/courses/{id}/feedback',
       tags: ['feedback'],
-      summary: 'Feedback on a course’s sessions together, and per session (admin)',
-      request: { params: Params },
-      responses: { 200: jsonResponse(CourseFeedback, 'Results') },
+      summary: 'Feedback on a course’s sessions together, and per session a page at a time (admin)',
+      request: { params: Params, query: SessionFeedbackQuery },
+      responses: { 200: jsonResponse(CourseFeedback, 'Results: the summary over every session, `sessions` one page of them') },
     }),
-    async (c) => c.json(await feedback.courseFeedback(deps, requireUser(c), c.req.valid('param').id), 200),
+    async (c) => c.json(await feedback.courseFeedback(deps, requireUser(c), c.req.valid('param').id, c.req.valid('query')), 200),
   );
 
   app.openapi(

@@ -5,12 +5,12 @@
  * check) see its results; administrators see them per course and overall. A course set to
  * anonymous feedback shows comments without names, to everyone.
  */
-import { FEEDBACK_EDIT_DAYS, type FeedbackInput, type MyFeedback } from '../../shared/feedback.js';
+import { FEEDBACK_EDIT_DAYS, type FeedbackInput, type MyFeedback, type SessionFeedbackList } from '../../shared/feedback.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
 import { enqueue } from '../notifications/outbox.js';
-import { findSession, isTrainerOf } from '../sessions/repository.js';
+import { findSession, isTrainerOf, leadOrgIds } from '../sessions/repository.js';
 import * as repo from './repository.js';
 import { COMMENTS_SHOWN, summarise } from './summary.js';
 
@@ -74,7 +74,7 @@ export async function sessionFeedback(deps: Deps, actor: AuthUser, sessionId: st
 }
 
 /** One row per session: attendees, answers, average usefulness and confidence shift. */
-async function sessionRows(deps: Deps, sessions: Awaited<ReturnType<typeof repo.endedSessions>>) {
+async function sessionRows(deps: Deps, sessions: Awaited<ReturnType<typeof repo.endedSessions>>['rows']) {
   const scope = { sessionIds: sessions.map((s) => s.id) };
   const [attendees, bySession] = await Promise.all([repo.attendeesPerSession(deps.db, scope), repo.figures(deps.db, scope, 'session')]);
   return sessions.map((s) => {
@@ -83,18 +83,34 @@ async function sessionRows(deps: Deps, sessions: Awaited<ReturnType<typeof repo.
   });
 }
 
-/** The sessions the caller runs that have ended, with their feedback in brief (an admin: every ended session). */
-export async function mySessionsFeedback(deps: Deps, actor: AuthUser) {
-  const sessions = await repo.endedSessions(deps.db, deps.now().toISOString(), actor.role === 'admin' ? {} : { trainerId: actor.id });
-  return { items: await sessionRows(deps, sessions) };
+export interface PageQuery {
+  limit: number;
+  offset: number;
+}
+
+/** A page of ended sessions in scope with their feedback in brief, newest first, and how many there are. */
+async function sessionPage(deps: Deps, by: Parameters<typeof repo.endedSessions>[2], page: PageQuery): Promise<SessionFeedbackList> {
+  const { rows, total } = await repo.endedSessions(deps.db, deps.now().toISOString(), by, page);
+  return { items: await sessionRows(deps, rows), total, limit: page.limit, offset: page.offset, hasMore: page.offset + rows.length < total };
+}
+
+/**
+ * The sessions the caller runs now that have ended, a page at a time, with their feedback in
+ * brief (an admin: every ended session). "Runs" is isTrainerOf's rule: a lead who was moved
+ * or removed, or a trainer made staff, no longer has the sessions they ran listed here, as
+ * their results are no longer theirs to read.
+ */
+export async function mySessionsFeedback(deps: Deps, actor: AuthUser, page: PageQuery) {
+  const by = actor.role === 'admin' ? {} : { runBy: { userId: actor.id, leading: await leadOrgIds(deps.db, actor.id) } };
+  return sessionPage(deps, by, page);
 }
 
 function requireAdmin(actor: AuthUser) {
   if (actor.role !== 'admin') throw new AppError('forbidden', 'Only administrators can see feedback per course and overall.');
 }
 
-/** A course's feedback: all its sessions together, and each session (administrators). */
-export async function courseFeedback(deps: Deps, actor: AuthUser, courseId: string) {
+/** A course's feedback: all its sessions together, and a page of its sessions one by one (administrators). */
+export async function courseFeedback(deps: Deps, actor: AuthUser, courseId: string, page: PageQuery) {
   requireAdmin(actor);
   const c = await repo.course(deps.db, courseId);
   if (!c) throw new AppError('not_found', 'No such course.');
@@ -104,12 +120,12 @@ export async function courseFeedback(deps: Deps, actor: AuthUser, courseId: stri
     repo.figures(deps.db, scope),
     repo.latestComments(deps.db, scope, COMMENTS_SHOWN),
     repo.attendeesPerSession(deps.db, scope),
-    repo.endedSessions(deps.db, deps.now().toISOString(), scope),
+    sessionPage(deps, scope, page),
   ]);
   return {
     course: { id: c.id, title: c.title, anonymousFeedback: anonymous },
     summary: summarise(fig.get(''), total(attendees), anonymous, comments),
-    sessions: await sessionRows(deps, sessions),
+    sessions,
   };
 }
 

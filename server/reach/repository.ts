@@ -154,13 +154,22 @@ export async function firstAttendancePerDay(db: Q, scope: PeopleScope) {
   return rows.map((r) => ({ day: r.day, n: Number(r.n) }));
 }
 
-/** People in scope with no seat ever booked, with whether they wait on a list now. */
-export async function notBooked(db: Q, scope: PeopleScope, limit: number) {
+/** People in scope with no seat ever booked (on a session that counts in scope). */
+function notBookedIn(db: Q, scope: PeopleScope) {
   return db
     .selectFrom('users as u')
-    .leftJoin('organisations as o', 'o.id', 'u.org_id')
     .where(inWorkforce(scope))
-    .where((eb) => eb.not(eb.exists(eb.selectFrom('bookings as b').select('b.id').whereRef('b.user_id', '=', 'u.id').where('b.status', 'in', [...SEATED]).where(sessionCounts(scope, 'b')))))
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('bookings as b').select('b.id').whereRef('b.user_id', '=', 'u.id').where('b.status', 'in', [...SEATED]).where(sessionCounts(scope, 'b')))));
+}
+
+/**
+ * The first `limit` people in scope with no seat ever booked, by organisation and name, each
+ * with whether they wait on a list now: waitlisted (or offered a seat) on a session that has
+ * not ended by `nowIso` (a place left on the list of a session long over is waiting for nothing).
+ */
+export async function notBooked(db: Q, scope: PeopleScope, opts: { nowIso: string; limit: number }) {
+  return notBookedIn(db, scope)
+    .leftJoin('organisations as o', 'o.id', 'u.org_id')
     .select((eb) => [
       'u.id',
       'u.name',
@@ -168,13 +177,30 @@ export async function notBooked(db: Q, scope: PeopleScope, limit: number) {
       'u.org_id',
       'u.job_role',
       'o.name as org_name',
-      eb.exists(eb.selectFrom('bookings as w').select('w.id').whereRef('w.user_id', '=', 'u.id').where('w.status', 'in', ['waitlisted', 'offered']).where(sessionCounts(scope, 'w'))).as('waiting'),
+      eb
+        .exists(
+          eb
+            .selectFrom('bookings as w')
+            .innerJoin('sessions as ws', 'ws.id', 'w.session_id')
+            .select('w.id')
+            .whereRef('w.user_id', '=', 'u.id')
+            .where('w.status', 'in', ['waitlisted', 'offered'])
+            .where('ws.ends_at', '>', opts.nowIso)
+            .where(sessionCounts(scope, 'w')),
+        )
+        .as('waiting'),
     ])
     .orderBy('o.name')
     .orderBy('u.name')
     .orderBy('u.id')
-    .limit(limit)
+    .limit(opts.limit)
     .execute();
+}
+
+/** How many people in scope have no seat ever booked. */
+export async function countNotBooked(db: Q, scope: PeopleScope): Promise<number> {
+  const row = await notBookedIn(db, scope).select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirst();
+  return Number(row?.n ?? 0);
 }
 
 /** Organisations by id (name, kind, parent). */

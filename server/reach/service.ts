@@ -147,25 +147,52 @@ function weekly(perDay: { day: string; n: number }[], firstPerDay: { day: string
   return out.slice(-104);
 }
 
-/** Staff in scope who have never had a seat, and whether the viewer can book each one. */
+type NotBookedRow = Awaited<ReturnType<typeof repo.notBooked>>[number];
+const notBookedPerson = (r: NotBookedRow) => ({
+  userId: r.id,
+  name: r.name,
+  email: r.email,
+  orgId: r.org_id!,
+  orgName: r.org_name ?? '',
+  jobRole: (r.job_role ?? null) as JobRole | null,
+  waiting: Boolean(Number(r.waiting)),
+});
+
+/**
+ * Staff in scope who have never had a seat (the first NOT_BOOKED_LIMIT, by organisation and
+ * name), whether the viewer can book each one, how many there are in all, and whether the
+ * whole list downloads as one spreadsheet (see coverageCsv).
+ */
 export async function notBooked(deps: Deps, actor: AuthUser, orgId?: string) {
   const scope = await resolveScope(deps, actor, orgId);
-  const rows = await repo.notBooked(deps.db, scope.people, NOT_BOOKED_LIMIT + 1);
-  const actable = await orgsActableBy(deps.db, actor);
+  const [rows, total, actable] = await Promise.all([
+    repo.notBooked(deps.db, scope.people, { nowIso: deps.now().toISOString(), limit: NOT_BOOKED_LIMIT + 1 }),
+    repo.countNotBooked(deps.db, scope.people),
+    orgsActableBy(deps.db, actor),
+  ]);
   return {
-    items: rows.slice(0, NOT_BOOKED_LIMIT).map((r) => ({
-      userId: r.id,
-      name: r.name,
-      email: r.email,
-      orgId: r.org_id!,
-      orgName: r.org_name ?? '',
-      jobRole: (r.job_role ?? null) as JobRole | null,
-      waiting: Boolean(Number(r.waiting)),
-      // The office booking API books the people of every organisation the office acts for.
-      canBook: actable.has(r.org_id),
-    })),
+    // The office booking API books the people of every organisation the office acts for.
+    items: rows.slice(0, NOT_BOOKED_LIMIT).map((r) => ({ ...notBookedPerson(r), canBook: actable.has(r.org_id) })),
     truncated: rows.length > NOT_BOOKED_LIMIT,
+    total,
+    downloadable: total <= deps.config.maxReportBookings,
   };
+}
+
+/**
+ * Everyone in scope not yet booked, for the spreadsheet: every person, never cut short. A list
+ * longer than a report may be (`maxReportBookings`, as the training record and the cover
+ * report) is refused with 422 report_too_large, saying how to narrow it.
+ */
+async function everyoneNotBooked(deps: Deps, actor: AuthUser, orgId?: string) {
+  const scope = await resolveScope(deps, actor, orgId);
+  const max = deps.config.maxReportBookings;
+  // One more than the bound is read, so a longer list is refused rather than cut short.
+  const rows = await repo.notBooked(deps.db, scope.people, { nowIso: deps.now().toISOString(), limit: max + 1 });
+  if (rows.length > max) {
+    throw new AppError('report_too_large', `More than ${max.toLocaleString('en-GB')} people have not booked a session yet, too many for one spreadsheet: choose one organisation on the Training coverage page and download its list.`, { max });
+  }
+  return rows.map(notBookedPerson);
 }
 
 const pct = (n: number, of: number) => (of === 0 ? '' : String(Math.round((1000 * n) / of) / 10));
@@ -176,9 +203,9 @@ export async function coverageCsv(deps: Deps, actor: AuthUser, figure: CoverageF
   const write = (columns: string[], rows: (string | number)[][]) => writeCsv([columns, ...rows], { bom: true });
   const day = deps.now().toISOString().slice(0, 10);
   if (figure === 'not_booked') {
-    const list = await notBooked(deps, actor, orgId);
+    const people = await everyoneNotBooked(deps, actor, orgId);
     return {
-      csv: write(['name', 'email', 'organisation', 'job role', 'on a waiting list'], list.items.map((p) => [p.name, p.email, p.orgName, roleLabel(p.jobRole), p.waiting ? 'yes' : 'no'])),
+      csv: write(['name', 'email', 'organisation', 'job role', 'on a waiting list'], people.map((p) => [p.name, p.email, p.orgName, roleLabel(p.jobRole), p.waiting ? 'yes' : 'no'])),
       filename: `not-booked-${day}.csv`,
     };
   }

@@ -191,7 +191,7 @@ describe('feedback results', () => {
     expect(byCourse.status).toBe(200);
     expect(byCourse.json.course).toEqual({ id: course.id, title: 'SEND foundations', anonymousFeedback: false });
     expect(byCourse.json.summary).toMatchObject({ responses: 2, attendees: 3, confidenceShift: 1 });
-    expect(byCourse.json.sessions).toEqual([expect.objectContaining({ sessionId: s.id, responses: 2 })]);
+    expect(byCourse.json.sessions).toEqual({ items: [expect.objectContaining({ sessionId: s.id, responses: 2 })], total: 1, limit: 50, offset: 0, hasMore: false });
     const overall = await t.request('GET', '/api/feedback', { as: admin });
     expect(overall.json.summary).toMatchObject({ responses: 2, attendees: 3 });
     expect(overall.json.courses).toEqual([{ courseId: course.id, title: 'SEND foundations', anonymousFeedback: false, responses: 2, usefulness: 4, confidenceShift: 1 }]);
@@ -271,5 +271,70 @@ describe('feedback at scale', () => {
     expect(more.summary.comments.map((c: any) => c.text)).not.toContain('An early comment');
     expect(more.courses).toEqual([expect.objectContaining({ courseId: course.id, responses: 300, usefulness: 3, confidenceShift: 1.67 })]);
     expect((await t.request('GET', '/api/me/feedback/sessions', { as: s.trainer })).json.items).toEqual([expect.objectContaining({ sessionId: s.id, attendees: 301, responses: 300, usefulness: 3, confidenceShift: 1.67 })]);
+  });
+});
+
+describe('every ended session, a page at a time', () => {
+  /** Every row of a paged list of sessions, following `hasMore` page by page (`pick` finds the page in the answer). */
+  async function everyRow(path: string, as: TestUser, pick: (json: any) => any, limit = 200) {
+    const ids: string[] = [];
+    const pages: { offset: number; limit: number; total: number; hasMore: boolean; n: number }[] = [];
+    for (let offset = 0; pages.length < 10; ) {
+      const res = await t.request('GET', `${path}?limit=${limit}&offset=${offset}`, { as });
+      expect(res.status).toBe(200);
+      const page = pick(res.json);
+      ids.push(...page.items.map((r: any) => r.sessionId));
+      pages.push({ offset: page.offset, limit: page.limit, total: page.total, hasMore: page.hasMore, n: page.items.length });
+      if (!page.hasMore) break;
+      offset += page.items.length;
+    }
+    return { ids, pages };
+  }
+
+  it('501 ended sessions of a course: every one reachable, newest first, by its course, its trainer and an administrator; the summary counts them all', { timeout: 60_000 }, async () => {
+    const admin = await t.user('admin');
+    const course = (await t.request('POST', '/api/courses', { as: admin, body: { title: 'SEND foundations' } })).json;
+    const s = await t.session({ title: 'Understanding autism', courseId: course.id, startsAt: START, endsAt: END });
+    const ann = await t.user('staff', (await t.org()).id, 'Ann Jones');
+    const booked = await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: ann, body: {} });
+    expect(booked.status).toBe(201);
+    t.clock.set(AFTER);
+    expect((await t.request('PUT', `/api/sessions/${s.id}/attendance/${booked.json.id}`, { as: s.trainer, body: { attended: true, minutes: 85 } })).status).toBe(200);
+    await recordAttendanceOutcomes(t.deps);
+    expect((await t.request('PUT', `/api/sessions/${s.id}/feedback/mine`, { as: ann, body: answer(4, 2, 4) })).status).toBe(200);
+    // 500 earlier sessions of the same course and trainer, a day apart, as stored.
+    const row = await t.db.selectFrom('sessions').selectAll().where('id', '=', s.id).executeTakeFirstOrThrow();
+    const earlier = Array.from({ length: 500 }, (_, i) => {
+      const start = Date.parse(START) - (i + 1) * DAY;
+      return { ...row, id: `earlier-${String(i).padStart(3, '0')}`, title: `Earlier ${i}`, starts_at: new Date(start).toISOString(), ends_at: new Date(start + 90 * 60_000).toISOString() };
+    });
+    for (let i = 0; i < earlier.length; i += 100) {
+      const chunk = earlier.slice(i, i + 100);
+      await t.db.insertInto('sessions').values(chunk).execute();
+      await t.db.insertInto('session_trainers').values(chunk.map((x) => ({ session_id: x.id, user_id: s.trainer.id }))).execute();
+    }
+    const newestFirst = [s.id, ...earlier.map((x) => x.id)];
+
+    const byCourse = await everyRow(`/api/courses/${course.id}/feedback`, admin, (json) => json.sessions);
+    expect(byCourse.ids).toEqual(newestFirst);
+    expect(byCourse.pages).toEqual([
+      { offset: 0, limit: 200, total: 501, hasMore: true, n: 200 },
+      { offset: 200, limit: 200, total: 501, hasMore: true, n: 200 },
+      { offset: 400, limit: 200, total: 501, hasMore: false, n: 101 },
+    ]);
+    for (const [who, as] of [['admin', admin], ['trainer', s.trainer]] as const) {
+      const mine = await everyRow('/api/me/feedback/sessions', as, (json) => json);
+      expect(mine.ids, who).toEqual(newestFirst);
+      expect(mine.pages.at(-1), who).toMatchObject({ total: 501, hasMore: false, n: 101 });
+    }
+
+    // The summary is over every session, whichever page is read; a page says what it holds.
+    const last = await t.request('GET', `/api/courses/${course.id}/feedback?limit=50&offset=500`, { as: admin });
+    expect(last.json.summary).toMatchObject({ responses: 1, attendees: 1 });
+    expect(last.json.sessions).toMatchObject({ total: 501, limit: 50, offset: 500, hasMore: false, items: [expect.objectContaining({ sessionId: earlier.at(-1)!.id })] });
+    const first = await t.request('GET', `/api/courses/${course.id}/feedback`, { as: admin });
+    expect(first.json.sessions).toMatchObject({ total: 501, limit: 50, offset: 0, hasMore: true });
+    expect(first.json.sessions.items[0]).toMatchObject({ sessionId: s.id, attendees: 1, responses: 1, usefulness: 4, confidenceShift: 2 });
+    expect((await t.request('GET', '/api/me/feedback/sessions?limit=201', { as: admin })).status).toBe(400);
   });
 });

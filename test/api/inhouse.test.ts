@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
+import { recordAttendanceOutcomes } from '../../server/attendance/service.js';
 import { runJobsOnce } from '../../server/jobs.js';
 import { makeTestContext, type TestContext, type TestUser } from '../helpers.js';
 
@@ -644,6 +645,69 @@ describe('an in-house lead who no longer leads', () => {
     const listed = (await t.request('GET', '/api/sessions', { as: w.dale })).json.items;
     expect(listed.length).toBeGreaterThan(0);
     expect(listed.every((s: any) => !('youRun' in s))).toBe(true);
+  });
+});
+
+describe('feedback on the sessions someone no longer runs', () => {
+  const inset = { mode: 'online', startsAt: '2026-03-10T16:00:00Z', endsAt: '2026-03-10T17:00:00Z', capacity: { online: 30 } };
+  const listed = async (who: TestUser) => {
+    const res = await t.request('GET', '/api/me/feedback/sessions', { as: who });
+    expect(res.status).toBe(200);
+    return res.json.items.map((i: any) => i.sessionId);
+  };
+  /** `runner`'s session `id` held, a colleague of Hill attending it, and their feedback given. */
+  async function heldWithFeedback(runner: TestUser, id: string, hillOrgId: string) {
+    const colleague = await t.user('staff', hillOrgId);
+    const booked = await t.request('POST', `/api/sessions/${id}/bookings`, { as: colleague, body: { seat: 'online' } });
+    expect(booked.status).toBe(201);
+    t.clock.set('2026-03-10T17:30:00Z');
+    expect((await t.request('PUT', `/api/sessions/${id}/attendance/${booked.json.id}`, { as: runner, body: { attended: true, minutes: 60 } })).status).toBe(200);
+    await recordAttendanceOutcomes(t.deps);
+    expect((await t.request('PUT', `/api/sessions/${id}/feedback/mine`, { as: colleague, body: { usefulness: 5, confidenceBefore: 2, confidenceAfter: 4, comment: 'Useful' } })).status).toBe(200);
+  }
+
+  it('lists only the ended sessions they still run: not once a lead is moved, removed, or a trainer made staff', async () => {
+    const w = await world();
+    expect((await t.request('PUT', `/api/orgs/${w.hillOrg.id}/leads/${w.hill.id}`, { as: w.admin })).status).toBe(204);
+    const mine = await t.request('POST', '/api/sessions', { as: w.hill, body: { ...inset, title: 'Our INSET', audience: { kind: 'organisation', orgId: w.hillOrg.id } } });
+    expect(mine.status).toBe(201);
+    await heldWithFeedback(w.hill, mine.json.id, w.hillOrg.id);
+    expect(await listed(w.hill)).toEqual([mine.json.id]);
+
+    // Moved to another school: the session and its feedback are not theirs, nor listed.
+    expect((await t.request('PUT', `/api/users/${w.hill.id}/placement`, { as: w.admin, body: { role: 'staff', orgId: w.otherOrg.id } })).status).toBe(200);
+    expect((await t.request('GET', `/api/sessions/${mine.json.id}`, { as: w.hill })).status).toBe(404);
+    expect((await t.request('GET', `/api/sessions/${mine.json.id}/feedback`, { as: w.hill })).status).toBe(404);
+    expect(await listed(w.hill)).toEqual([]);
+
+    // Back at Hill and made its lead again, they run it again, and its feedback is listed again.
+    expect((await t.request('PUT', `/api/users/${w.hill.id}/placement`, { as: w.admin, body: { role: 'staff', orgId: w.hillOrg.id } })).status).toBe(200);
+    expect(await listed(w.hill)).toEqual([]);
+    expect((await t.request('PUT', `/api/orgs/${w.hillOrg.id}/leads/${w.hill.id}`, { as: w.admin })).status).toBe(204);
+    expect(await listed(w.hill)).toEqual([mine.json.id]);
+    expect((await t.request('GET', `/api/sessions/${mine.json.id}/feedback`, { as: w.hill })).status).toBe(200);
+
+    // Removed as Hill's lead (still at Hill, so the session is still theirs to see): not theirs to run, nor listed.
+    expect((await t.request('DELETE', `/api/orgs/${w.hillOrg.id}/leads/${w.hill.id}`, { as: w.admin })).status).toBe(204);
+    expect((await t.request('GET', `/api/sessions/${mine.json.id}`, { as: w.hill })).status).toBe(200);
+    expect((await t.request('GET', `/api/sessions/${mine.json.id}/feedback`, { as: w.hill })).status).toBe(403);
+    expect(await listed(w.hill)).toEqual([]);
+    expect(await listed(w.admin)).toContain(mine.json.id);
+  });
+
+  it('a trainer made a member of staff no longer sees the feedback of the sessions they ran', async () => {
+    const w = await world();
+    await heldWithFeedback(w.trainer, w.forHill.id, w.hillOrg.id);
+    const ran = [w.forHill.id, w.forTrust.id, w.forAll.id].sort();
+    expect((await listed(w.trainer)).sort()).toEqual(ran);
+    // Staff at Hill now: the session is for them to see, not to run.
+    expect((await t.request('PUT', `/api/users/${w.trainer.id}/placement`, { as: w.admin, body: { role: 'staff', orgId: w.hillOrg.id } })).status).toBe(200);
+    expect((await t.request('GET', `/api/sessions/${w.forHill.id}`, { as: w.trainer })).status).toBe(200);
+    expect((await t.request('GET', `/api/sessions/${w.forHill.id}/feedback`, { as: w.trainer })).status).toBe(403);
+    expect(await listed(w.trainer)).toEqual([]);
+    // A trainer again: theirs again.
+    expect((await t.request('PUT', `/api/users/${w.trainer.id}/placement`, { as: w.admin, body: { role: 'trainer', orgId: null } })).status).toBe(200);
+    expect((await listed(w.trainer)).sort()).toEqual(ran);
   });
 });
 

@@ -6,6 +6,8 @@
  */
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordAttendanceOutcomes } from '../../server/attendance/service.js';
+import { runJobsOnce } from '../../server/jobs.js';
 import { courseCompletionsFor } from '../../server/reach/completion.js';
 import { makeTestContext, type TestContext, type TestUser } from '../helpers.js';
 
@@ -187,4 +189,89 @@ describe('coverage of a trust', () => {
     expect((await csv(admin, 'schools')).map((r) => r.organisation)).toEqual(["'=Cliff School", 'Oak Trust']);
     expect((await t.request('GET', '/api/reach/coverage.csv?figure=everything', { as: admin })).status).toBe(400);
   });
+});
+
+describe('staff not yet booked, in their own worlds', () => {
+  /** A fresh context for one test, closed after it. */
+  async function own<T>(opts: Parameters<typeof makeTestContext>[0], run: (c: TestContext) => Promise<T>) {
+    const c = await makeTestContext(opts);
+    try {
+      return await run(c);
+    } finally {
+      await c.close();
+    }
+  }
+  /** `n` members of staff of `orgId`, "Staff 0000"…, written straight into the database. */
+  async function staffRows(c: TestContext, orgId: string, n: number) {
+    const rows = Array.from({ length: n }, (_, i) => ({
+      id: `bulk-${String(i).padStart(5, '0')}`, email: `bulk${i}@example.org`, name: `Staff ${String(i).padStart(4, '0')}`, role: 'staff' as const, org_id: orgId,
+      password_hash: null, captioner: 0, time_zone: null, created_at: '2026-01-01T00:00:00.000Z', disabled_at: null, job_role: null,
+    }));
+    for (let i = 0; i < rows.length; i += 500) await c.db.insertInto('users').values(rows.slice(i, i + 500)).execute();
+    return rows;
+  }
+
+  it('downloads every one of 5,002 people as CSV, though the page lists the first 5,000 and says how many there are', { timeout: 120_000 }, () =>
+    own({ now: '2026-02-20T12:00:00.000Z' }, async (c) => {
+      const school = await c.org('Wide School');
+      const office = await c.user('office', school.id, 'Office Person');
+      const bulk = await staffRows(c, school.id, 5_001);
+      const csv = await c.request('GET', `/api/reach/coverage.csv?figure=not_booked&orgId=${school.id}`, { as: office });
+      expect(csv.status).toBe(200);
+      const rows = parse(csv.text, { columns: true, bom: true }) as Record<string, string>[];
+      expect(rows).toHaveLength(5_002);
+      expect(rows.map((r) => r.email).sort()).toEqual([office.email, ...bulk.map((b) => b.email)].sort());
+
+      const list = await c.request('GET', '/api/reach/not-booked', { as: office });
+      expect(list.status).toBe(200);
+      expect(list.json).toMatchObject({ truncated: true, total: 5_002, downloadable: true });
+      expect(list.json.items).toHaveLength(5_000);
+    }),
+  );
+
+  it('refuses a list larger than a report may be (422 report_too_large, saying how to narrow it), never cutting it short', () =>
+    own({ now: '2026-02-20T12:00:00.000Z', config: { maxReportBookings: 3 } }, async (c) => {
+      const school = await c.org('Small School');
+      const office = await c.user('office', school.id, 'Office Person');
+      await staffRows(c, school.id, 2);
+      const fits = await c.request('GET', '/api/reach/coverage.csv?figure=not_booked', { as: office });
+      expect(fits.status).toBe(200);
+      expect(parse(fits.text, { columns: true, bom: true })).toHaveLength(3);
+      expect((await c.request('GET', '/api/reach/not-booked', { as: office })).json).toMatchObject({ truncated: false, total: 3, downloadable: true });
+
+      await c.user('staff', school.id, 'One Too Many');
+      const refused = await c.request('GET', '/api/reach/coverage.csv?figure=not_booked', { as: office });
+      expect(refused.status).toBe(422);
+      expect(refused.json.error).toMatchObject({ code: 'report_too_large', details: { max: 3 } });
+      expect(refused.json.error.message).toMatch(/choose one organisation/);
+      expect((await c.request('GET', '/api/reach/not-booked', { as: office })).json).toMatchObject({ truncated: false, total: 4, downloadable: false });
+    }),
+  );
+
+  it('says someone waits on a list only while the session they wait for has not ended', { timeout: 30_000 }, () =>
+    own({ now: '2026-01-12T09:00:00.000Z' }, async (c) => {
+      const school = await c.org('Ash Primary');
+      const office = await c.user('office', school.id, 'Omar Office');
+      const bea = await c.user('staff', school.id, 'Bea Booked');
+      const bill = await c.user('staff', school.id, 'Bill Waiting');
+      const full = await c.session({ title: 'Full', startsAt: '2026-03-02T15:00:00.000Z', endsAt: '2026-03-02T16:00:00.000Z', capacity: { online: 1 } });
+      expect((await c.request('POST', `/api/sessions/${full.id}/bookings`, { as: bea, body: { seat: 'online' } })).json.status).toBe('confirmed');
+      expect((await c.request('POST', `/api/sessions/${full.id}/bookings`, { as: bill, body: { seat: 'online' } })).json.status).toBe('waitlisted');
+      const waiting = async () => {
+        const res = await c.request('GET', '/api/reach/not-booked', { as: office });
+        expect(res.status).toBe(200);
+        const csv = parse((await c.request('GET', '/api/reach/coverage.csv?figure=not_booked', { as: office })).text, { columns: true, bom: true }) as Record<string, string>[];
+        return { json: res.json.items.find((p: { userId: string }) => p.userId === bill.id)?.waiting, csv: csv.find((r) => r.name === 'Bill Waiting')?.['on a waiting list'] };
+      };
+      expect(await waiting()).toEqual({ json: true, csv: 'yes' });
+      c.clock.set('2026-03-02T15:30:00.000Z'); // under way: still waiting for a seat
+      expect(await waiting()).toEqual({ json: true, csv: 'yes' });
+
+      c.clock.set('2026-06-02T09:00:00.000Z'); // months later: the session is long over
+      await recordAttendanceOutcomes(c.deps);
+      await runJobsOnce(c.deps, null);
+      expect(await c.db.selectFrom('bookings').select('status').where('user_id', '=', bill.id).executeTakeFirst()).toEqual({ status: 'waitlisted' });
+      expect(await waiting()).toEqual({ json: false, csv: 'no' });
+    }),
+  );
 });

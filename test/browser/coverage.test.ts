@@ -1,7 +1,7 @@
 import type { Download, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { TestUser } from '../helpers.js';
-import { browserAvailable, daysFromNow, expectNoAxeViolations, newPage, plusMinutes, signIn, tabTo, warnIfSkipped, serverAndBrowser } from './harness.js';
+import { browserAvailable, checkPage, daysFromNow, expectNoAxeViolations, newPage, plusMinutes, signIn, tabTo, warnIfSkipped, serverAndBrowser } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -97,4 +97,57 @@ describe.skipIf(!browserAvailable)('training coverage pages', () => {
     await expect.poll(() => office.getByRole('row', { name: /Nia Notbooked/ }).count()).toBe(0);
     await office.getByRole('row', { name: /Omar Office/ }).waitFor();
   }, 90_000);
+
+  it('more people not yet booked than the page lists: it says how many and how to narrow the list, downloads all of them, and offers no download that would be refused', async () => {
+    const { t } = env.server;
+    const school = await t.org('Vast Academy');
+    const office = await t.user('office', school.id, 'Vic Office');
+    const rows = Array.from({ length: 5_001 }, (_, i) => ({
+      id: `vast-${i}`, email: `vast${i}@example.org`, name: `Vast Person ${String(i).padStart(4, '0')}`, role: 'staff' as const, org_id: school.id,
+      password_hash: null, captioner: 0, time_zone: null, created_at: '2026-01-01T00:00:00.000Z', disabled_at: null, job_role: null,
+    }));
+    for (let i = 0; i < rows.length; i += 500) await t.db.insertInto('users').values(rows.slice(i, i + 500)).execute();
+
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signIn(page, office);
+    await page.goto('/reach/not-booked');
+    await page.getByRole('heading', { level: 1, name: 'Staff not yet booked' }).waitFor();
+    const notice = page.locator('#not-booked-more');
+    await expect.poll(() => notice.textContent()).toContain('5,002 people have not booked yet. This page lists the first 5,000 of them, by organisation and name; the spreadsheet below lists all 5,002.');
+    await notice.getByRole('link', { name: 'Training coverage' }).waitFor();
+    await page.getByRole('table', { name: 'The first 5,000 of 5,002 people not yet booked' }).waitFor();
+    const name = 'Download all 5,002 people as a spreadsheet (CSV)';
+    await tabTo(page, name, { max: 200, back: true });
+    const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
+    const csv = await text(download);
+    expect(csv.trim().split('\r\n')).toHaveLength(1 + 5_002);
+    expect(csv).toContain('Vast Person 5000');
+    await fitsWidth(page, 'staff not yet booked, more than the page lists');
+
+    // More than one spreadsheet may hold (the bound lowered to 2 here; 20,000 in service): said,
+    // with no link that would only be refused. axe runs on this short list (over 5,000 rows it takes most of a minute).
+    const small = await t.org('Small Academy');
+    const smallOffice = await t.user('office', small.id, 'Sam Office');
+    for (const n of ['Pat Unbooked', 'Kim Unbooked']) await t.user('staff', small.id, n);
+    const bound = t.deps.config.maxReportBookings;
+    t.deps.config.maxReportBookings = 2;
+    try {
+      const few = await newPage(env.browser, env.server, NARROW);
+      await signIn(few, smallOffice);
+      await few.goto('/reach/not-booked');
+      await few.getByRole('table', { name: '3 people not yet booked' }).waitFor();
+      const said = few.locator('#not-booked-more');
+      expect(await said.textContent()).toBe('3 people have not booked yet: too many for one spreadsheet.To see and download everyone, look at one organisation at a time: choose it by name on Training coverage, then open its staff not yet booked.');
+      await said.getByRole('link', { name: 'Training coverage' }).waitFor();
+      expect(await few.getByRole('link', { name: /spreadsheet/ }).count()).toBe(0);
+      await checkPage(few, 'staff not yet booked, too many for a spreadsheet');
+      // The same page over the 5,002: the first 5,000 listed, and no download either.
+      await page.reload();
+      await expect.poll(() => notice.textContent()).toContain('5,002 people have not booked yet. This page lists the first 5,000 of them, by organisation and name; that is too many for one spreadsheet too.');
+      await page.getByRole('table', { name: 'The first 5,000 of 5,002 people not yet booked' }).waitFor();
+      expect(await page.getByRole('link', { name: /spreadsheet/ }).count()).toBe(0);
+    } finally {
+      t.deps.config.maxReportBookings = bound;
+    }
+  }, 120_000);
 });

@@ -11,7 +11,7 @@ import { formatCertCode } from '../../shared/feedback.js';
 import { newCertCode } from '../../server/certificates/service.js';
 import { storedAnswers } from '../feedback-fixtures.js';
 import type { TestContext } from '../helpers.js';
-import { browserAvailable, daysFromNow, expectNoAxeViolations, newPage, plusMinutes, serverAndBrowser, signIn, tabTo, warnIfSkipped, checkPage } from './harness.js';
+import { browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, newPage, plusMinutes, serverAndBrowser, signIn, tabTo, warnIfSkipped, checkPage } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -163,6 +163,66 @@ describe.skipIf(!browserAvailable)('feedback and certificates', () => {
     expect(await page.locator('ul.comments > li blockquote').first().textContent()).toBe('Comment 200');
     expect(await page.getByText('Comment 0', { exact: true }).count()).toBe(0);
     await checkPage(page, 'session feedback with many comments');
+  });
+
+  it('501 ended sessions: the trainer’s list and the course’s page reach every one, a page at a time by keyboard, at 320 px', { timeout: 180_000 }, async () => {
+    const { t } = env.server;
+    const now = t.clock.now().toISOString();
+    const admin = await t.user('admin');
+    const course = (await t.request('POST', '/api/courses', { as: admin, body: { title: 'Phonics through the years' } })).json;
+    const startsAt = daysFromNow(-2);
+    t.clock.set(plusMinutes(startsAt, -24 * 60));
+    const s = await t.session({ title: 'Phonics newest', courseId: course.id, startsAt, endsAt: plusMinutes(startsAt, 90), capacity: { online: 10 } });
+    t.clock.set(now);
+    // 500 earlier sessions of the course and trainer, a day apart, as stored: "Phonics 1" the newest of them, "Phonics 500" the oldest.
+    const row = await t.db.selectFrom('sessions').selectAll().where('id', '=', s.id).executeTakeFirstOrThrow();
+    const earlier = Array.from({ length: 500 }, (_, i) => ({ ...row, id: `phonics-${i + 1}`, title: `Phonics ${i + 1}`, starts_at: plusMinutes(startsAt, -(i + 1) * 24 * 60), ends_at: plusMinutes(startsAt, -(i + 1) * 24 * 60 + 90) }));
+    for (let i = 0; i < earlier.length; i += 100) {
+      const chunk = earlier.slice(i, i + 100);
+      await t.db.insertInto('sessions').values(chunk).execute();
+      await t.db.insertInto('session_trainers').values(chunk.map((x) => ({ session_id: x.id, user_id: s.trainer.id }))).execute();
+    }
+    const status = (p: Page, id: string) => p.locator(`#${id}`);
+
+    // The trainer turns every page by keyboard, to the oldest session.
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signIn(page, s.trainer);
+    await page.goto('/feedback');
+    await page.getByRole('heading', { level: 1, name: 'Feedback on my sessions' }).waitFor();
+    await expect.poll(() => status(page, 'my-sessions-count').textContent()).toBe('Showing 1 to 50 of 501 sessions.');
+    await page.getByRole('link', { name: 'Phonics newest', exact: true }).waitFor();
+    expect(await page.getByRole('navigation', { name: 'Pages of sessions, above the table' }).getByText('Page 1 of 11').count()).toBe(1);
+    await checkPage(page, 'trainer feedback list, page 1 of 11');
+    for (let n = 2; n <= 11; n++) {
+      await tabTo(page, 'Next page', { max: 100 });
+      await page.keyboard.press('Enter');
+      await expect.poll(() => status(page, 'my-sessions-count').textContent()).toBe(`Showing ${(n - 1) * 50 + 1} to ${Math.min(n * 50, 501)} of 501 sessions.`);
+      await expectFocused(page, '#my-sessions-count');
+      if (n === 2) {
+        expect(new URL(page.url()).search).toBe('?page=2');
+        await page.getByRole('link', { name: 'Phonics 50', exact: true }).waitFor();
+        await checkPage(page, 'trainer feedback list, page 2');
+      }
+    }
+    await page.getByRole('link', { name: 'Phonics 500', exact: true }).waitFor();
+    expect(await page.getByRole('link', { name: 'Next page' }).count()).toBe(0);
+    await page.getByRole('link', { name: 'Previous page' }).first().waitFor();
+    await checkPage(page, 'trainer feedback list, the last page');
+
+    // The administrator's course page: the summary over every session, the sessions a page at a time.
+    const adminPage = await newPage(env.browser, env.server, NARROW);
+    await signIn(adminPage, admin);
+    await adminPage.goto(`/admin/feedback/courses/${course.id}`);
+    await adminPage.getByRole('heading', { level: 1, name: 'Feedback: Phonics through the years' }).waitFor();
+    await expect.poll(() => status(adminPage, 'course-sessions-count').textContent()).toBe('Showing 1 to 50 of 501 sessions.');
+    await checkPage(adminPage, 'course feedback, sessions page 1');
+    await tabTo(adminPage, 'Next page', { max: 200 });
+    await adminPage.keyboard.press('Enter');
+    await expect.poll(() => status(adminPage, 'course-sessions-count').textContent()).toBe('Showing 51 to 100 of 501 sessions.');
+    await expectFocused(adminPage, '#course-sessions-count');
+    await adminPage.getByRole('link', { name: 'Phonics 50', exact: true }).waitFor();
+    expect(await adminPage.title()).toMatch(/Feedback: Phonics through the years, sessions page 2/);
+    await checkPage(adminPage, 'course feedback, sessions page 2');
   });
 
   it('the public check says a real certificate is genuine with what it prints, and a forged code is not, at 320 px without signing in', { timeout: 120_000 }, async () => {

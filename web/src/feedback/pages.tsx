@@ -3,8 +3,9 @@ import { z } from 'zod';
 import { CourseFeedback, CourseFeedbackSettings, FeedbackOverview, SessionFeedback, SessionFeedbackList, formatCertCode, Verification } from '../../../shared/feedback.js';
 import { api } from '../api.js';
 import { ErrorSummary, errorFor, PageHeading, TextField, useApp, type FieldError } from '../components.js';
-import { formatDate, formatTimeRange } from '../format.js';
+import { formatDate, formatTimeRange, plural } from '../format.js';
 import { ActionError, Loaded, useAction, useLoad } from '../load.js';
+import { Pagination } from '../pagination.js';
 import { Link, navigate } from '../router.js';
 import { FeedbackResults } from './FeedbackResults.js';
 import './feedback.css';
@@ -48,18 +49,53 @@ function SessionsTable({ items, caption }: { items: Row[]; caption: string }) {
   );
 }
 
-/** Trainers (and in-house leads): feedback on the sessions they ran. */
-export function MySessionsFeedbackPage() {
+/** Sessions' results are read this many at a time. */
+const FEEDBACK_PAGE = 50;
+
+/** The page asked for (`?page=n`, from 1) and its `limit`/`offset` query. */
+function usePageNumber() {
   const { loc } = useApp();
-  const state = useLoad(() => api('/api/me/feedback/sessions', SessionFeedbackList), []);
+  const page = Math.max(1, Number.parseInt(loc.query.get('page') ?? '1', 10) || 1);
+  return { page, query: `limit=${FEEDBACK_PAGE}&offset=${(page - 1) * FEEDBACK_PAGE}` };
+}
+
+const pageHref = (path: string) => (n: number) => (n > 1 ? `${path}?page=${n}` : path);
+
+/**
+ * A page of sessions with their feedback in brief: how many there are and which are shown
+ * (the status focus moves to after a page is turned), the pages around the table (above it
+ * too, so a keyboard user need not pass fifty rows to turn the page), and the table.
+ */
+function SessionsPages({ list, page, path, caption, what, none }: { list: SessionFeedbackList; page: number; path: string; caption: string; what: string; none: string }) {
+  if (list.total === 0) return <p>{none}</p>;
+  const pages = Math.max(1, Math.ceil(list.total / FEEDBACK_PAGE));
+  const statusId = `${what}-count`;
   return (
     <>
-      <PageHeading title="Feedback on my sessions" navigated={loc.navigated}>
+      <p role="status" class="count" id={statusId} tabIndex={-1}>
+        {list.items.length === 0 ? `There is no page ${page}: there ${pages === 1 ? 'is 1 page' : `are ${pages} pages`}.` : `Showing ${list.offset + 1} to ${list.offset + list.items.length} of ${plural(list.total, 'session')}.`}
+      </p>
+      <Pagination label="Pages of sessions, above the table" page={page} pages={pages} href={pageHref(path)} resultsId={statusId} />
+      {list.items.length > 0 && <SessionsTable items={list.items} caption={caption} />}
+      <Pagination label="Pages of sessions, below the table" page={page} pages={pages} href={pageHref(path)} resultsId={statusId} />
+    </>
+  );
+}
+
+/** Trainers (and in-house leads): feedback on the sessions they run, a page at a time. */
+export function MySessionsFeedbackPage() {
+  const { loc } = useApp();
+  const { page, query } = usePageNumber();
+  const state = useLoad(() => api(`/api/me/feedback/sessions?${query}`, SessionFeedbackList), [query]);
+  const title = page > 1 ? `Feedback on my sessions, page ${page}` : 'Feedback on my sessions';
+  return (
+    <>
+      <PageHeading title={title} navigated={loc.navigated}>
         Feedback on my sessions
       </PageHeading>
       <p>What attendees said after the sessions you ran. Attendees can answer for 14 days after a session.</p>
       <Loaded state={state} what="feedback">
-        {({ items }) => (items.length === 0 ? <p>None of your sessions has ended yet.</p> : <SessionsTable items={items} caption="Sessions that have ended, newest first" />)}
+        {(list) => <SessionsPages list={list} page={page} path="/feedback" caption="Sessions that have ended, newest first" what="my-sessions" none="None of your sessions has ended yet." />}
       </Loaded>
     </>
   );
@@ -151,18 +187,19 @@ export function FeedbackOverviewPage() {
   );
 }
 
-/** Administrators: one course's sessions together, and each session. */
+/** Administrators: one course's sessions together, and each session, a page at a time. */
 export function CourseFeedbackPage({ id }: { id: string }) {
   const { loc } = useApp();
-  const state = useLoad(() => api(`/api/courses/${encodeURIComponent(id)}/feedback`, CourseFeedback), [id]);
-  const title = state.data ? `Feedback: ${state.data.course.title}` : 'Course feedback';
+  const { page, query } = usePageNumber();
+  const state = useLoad(() => api(`/api/courses/${encodeURIComponent(id)}/feedback?${query}`, CourseFeedback), [id, query]);
+  const name = state.data ? `Feedback: ${state.data.course.title}` : 'Course feedback';
   return (
     <>
       <p class="back">
         <Link href="/admin/feedback">Back to all feedback</Link>
       </p>
-      <PageHeading title={title} navigated={loc.navigated}>
-        {title}
+      <PageHeading title={page > 1 ? `${name}, sessions page ${page}` : name} navigated={loc.navigated}>
+        {name}
       </PageHeading>
       <Loaded state={state} what="the feedback">
         {({ summary, sessions }) => (
@@ -170,7 +207,7 @@ export function CourseFeedbackPage({ id }: { id: string }) {
             <FeedbackResults summary={summary} idPrefix="course" />
             <section aria-labelledby="course-sessions">
               <h2 id="course-sessions">Sessions</h2>
-              {sessions.length === 0 ? <p>None of this course’s sessions has ended yet.</p> : <SessionsTable items={sessions} caption="Sessions of this course that have ended, newest first" />}
+              <SessionsPages list={sessions} page={page} path={`/admin/feedback/courses/${id}`} caption="Sessions of this course that have ended, newest first" what="course-sessions" none="None of this course’s sessions has ended yet." />
             </section>
           </>
         )}

@@ -24,12 +24,14 @@ export function verifyRoute(path: string, navigated: boolean) {
 
 export function feedbackRoute(path: string, me: MeValue, key: string) {
   // Anyone who runs sessions (trainers, in-house leads, admins); the server says whose.
-  if (path === '/feedback') return <MySessionsFeedbackPage key={key} />;
+  // Kept (keyed by path, not query) while its pages are turned: the page in view stays until
+  // the next has loaded, and focus moves to its "Showing…" status (see Pagination).
+  if (path === '/feedback') return <MySessionsFeedbackPage key={path} />;
   let m = match('/sessions/:id/feedback', path);
   if (m) return <SessionFeedbackPage key={key} id={m.id!} />;
   if (me.role !== 'admin') return null;
   if (path === '/admin/feedback') return <FeedbackOverviewPage key={key} />;
   m = match('/admin/feedback/courses/:id', path);
-  if (m) return <CourseFeedbackPage key={key} id={m.id!} />;
+  if (m) return <CourseFeedbackPage key={path} id={m.id!} />;
   return null;
 }

@@ -13,6 +13,8 @@ import { formatDateTime, plural } from '../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../load.js';
 import { Link } from '../router.js';
 
+const count = (n: number) => n.toLocaleString('en-GB');
+
 export function NotBookedPage() {
   const { loc } = useApp();
   const orgId = loc.query.get('orgId');
@@ -73,53 +75,75 @@ export function NotBookedPage() {
               )}
               <ActionError action={book} />
               <Loaded state={people} what="staff not yet booked">
-                {(p) =>
-                  p.items.length === 0 ? (
-                    <p>Everyone has booked a session.</p>
-                  ) : (
-                    <table class="stack">
-                      <caption>
-                        {plural(p.items.length, 'person', 'people')} not yet booked{p.truncated ? ' (the first 5,000)' : ''}
-                      </caption>
-                      <thead>
-                        <tr>
-                          <th scope="col">Name</th>
-                          <th scope="col">Organisation</th>
-                          <th scope="col">Job role</th>
-                          <th scope="col">Waiting list</th>
-                          <th scope="col">Book</th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {p.items.map((x) => (
-                          <tr key={x.userId}>
-                            <th scope="row" data-label="Name">
-                              {x.name}
-                            </th>
-                            <td data-label="Organisation">{x.orgName}</td>
-                            <td data-label="Job role">{x.jobRole ? JOB_ROLE_LABEL[x.jobRole] : 'Not stated'}</td>
-                            <td data-label="Waiting list">{x.waiting ? 'Waiting for a seat' : 'No'}</td>
-                            <td data-label="Book">
-                              {!x.canBook ? (
-                                <span>Their school office books them</span>
-                              ) : chosen ? (
-                                <ActionButton type="button" class="button button-secondary" busy={book.busy} busyLabel="Booking…" aria-label={`Book ${x.name} on ${chosen.title}`} onClick={() => void bookPerson(x.userId, x.name, chosen.mode)}>
-                                  Book
-                                </ActionButton>
-                              ) : (
-                                <span>Choose a session first</span>
-                              )}
-                            </td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  )
-                }
+                {(p) => {
+                  const total = count(p.total);
+                  const csvHref = `/api/reach/coverage.csv?figure=not_booked${orgId ? `&orgId=${encodeURIComponent(orgId)}` : ''}`;
+                  return (
+                    <>
+                      {/* Said before the list, so nobody takes the first 5,000 for everyone, nor follows a download that would be refused. */}
+                      {(p.truncated || !p.downloadable) && (
+                        <div class="notice notice-info" id="not-booked-more">
+                          <p>
+                            {p.truncated
+                              ? `${total} people have not booked yet. This page lists the first ${count(p.items.length)} of them, by organisation and name; ${p.downloadable ? `the spreadsheet below lists all ${total}.` : 'that is too many for one spreadsheet too.'}`
+                              : `${total} people have not booked yet: too many for one spreadsheet.`}
+                          </p>
+                          <p>
+                            To {p.downloadable ? 'see' : 'see and download'} everyone, look at one organisation at a time: choose it by name on <Link href={`/reach${q}`}>Training coverage</Link>, then open its staff not yet booked.
+                          </p>
+                        </div>
+                      )}
+                      {p.items.length === 0 ? (
+                        <p>Everyone has booked a session.</p>
+                      ) : (
+                        <table class="stack">
+                          <caption>
+                            {p.truncated ? `The first ${count(p.items.length)} of ${total} people not yet booked` : `${plural(p.items.length, 'person', 'people')} not yet booked`}
+                          </caption>
+                          <thead>
+                            <tr>
+                              <th scope="col">Name</th>
+                              <th scope="col">Organisation</th>
+                              <th scope="col">Job role</th>
+                              <th scope="col">Waiting list</th>
+                              <th scope="col">Book</th>
+                            </tr>
+                          </thead>
+                          <tbody>
+                            {p.items.map((x) => (
+                              <tr key={x.userId}>
+                                <th scope="row" data-label="Name">
+                                  {x.name}
+                                </th>
+                                <td data-label="Organisation">{x.orgName}</td>
+                                <td data-label="Job role">{x.jobRole ? JOB_ROLE_LABEL[x.jobRole] : 'Not stated'}</td>
+                                <td data-label="Waiting list">{x.waiting ? 'Waiting for a seat' : 'No'}</td>
+                                <td data-label="Book">
+                                  {!x.canBook ? (
+                                    <span>Their school office books them</span>
+                                  ) : chosen ? (
+                                    <ActionButton type="button" class="button button-secondary" busy={book.busy} busyLabel="Booking…" aria-label={`Book ${x.name} on ${chosen.title}`} onClick={() => void bookPerson(x.userId, x.name, chosen.mode)}>
+                                      Book
+                                    </ActionButton>
+                                  ) : (
+                                    <span>Choose a session first</span>
+                                  )}
+                                </td>
+                              </tr>
+                            ))}
+                          </tbody>
+                        </table>
+                      )}
+                      {/* Offered only when the server will give every person (a longer list is refused, 422, never cut short). */}
+                      {p.downloadable && (
+                        <DownloadLink href={csvHref} fallbackName="not-booked.csv">
+                          {p.truncated ? `Download all ${total} people as a spreadsheet (CSV)` : 'Download this list as a spreadsheet (CSV)'}
+                        </DownloadLink>
+                      )}
+                    </>
+                  );
+                }}
               </Loaded>
-              <DownloadLink href={`/api/reach/coverage.csv?figure=not_booked${orgId ? `&orgId=${encodeURIComponent(orgId)}` : ''}`} fallbackName="not-booked.csv">
-                Download this list as a spreadsheet (CSV)
-              </DownloadLink>
             </>
           );
         }}
