@@ -17,6 +17,7 @@ import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
 import { writeCsv } from '../platform/csv.js';
 import type { AuthUser } from '../platform/http.js';
+import { dayInEngland } from '../platform/range.js';
 import { findSession, isTrainerOf } from '../sessions/repository.js';
 import { currentCode, verifyCode } from './checkin-code.js';
 import { combine, effectiveEnd, type IntervalFacts } from './compute.js';
@@ -343,17 +344,12 @@ export async function myCompletions(deps: Deps, actor: AuthUser) {
   return { items: (await completionsOf(deps, { userId: actor.id })).items };
 }
 
-const londonDate = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
 const londonTime = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-const isoDay = (iso: string) => {
-  const p = Object.fromEntries(londonDate.formatToParts(new Date(iso)).map((x) => [x.type, x.value]));
-  return `${p.year}-${p.month}-${p.day}`;
-};
 
 /** Spreadsheet cells of attended sessions: the session's own, times in Europe/London. */
 async function recordCells(deps: Deps, items: z.infer<typeof Completion>[]) {
   const courses = await repo.courseTitles(deps.db, [...new Set(items.map((i) => i.courseId).filter((x): x is string => x !== null))]);
-  return items.map((r) => [r.title, r.courseId ? (courses.get(r.courseId) ?? '') : '', isoDay(r.startsAt), londonTime.format(new Date(r.startsAt)), londonTime.format(new Date(r.endsAt)), r.seat === 'in_person' ? 'in person' : 'online', r.minutes ?? '', r.audience]);
+  return items.map((r) => [r.title, r.courseId ? (courses.get(r.courseId) ?? '') : '', dayInEngland(r.startsAt), londonTime.format(new Date(r.startsAt)), londonTime.format(new Date(r.endsAt)), r.seat === 'in_person' ? 'in person' : 'online', r.minutes ?? '', r.audience]);
 }
 const RECORD_COLUMNS = ['session', 'course', 'date', 'start', 'end', 'seat', 'minutes present', 'audience'];
 const recordCsv = (columns: string[], rows: unknown[][]) => writeCsv(rows, { bom: true, header: true, columns });
@@ -361,7 +357,7 @@ const recordCsv = (columns: string[], rows: unknown[][]) => writeCsv(rows, { bom
 /** A person's CPD record as a spreadsheet: one row per attended session, times in Europe/London. */
 export async function myCompletionsCsv(deps: Deps, actor: AuthUser): Promise<{ csv: string; filename: string }> {
   const { items } = await myCompletions(deps, actor);
-  return { csv: recordCsv(RECORD_COLUMNS, await recordCells(deps, items)), filename: `cpd-record-${isoDay(deps.now().toISOString())}.csv` };
+  return { csv: recordCsv(RECORD_COLUMNS, await recordCells(deps, items)), filename: `cpd-record-${dayInEngland(deps.now().toISOString())}.csv` };
 }
 
 /** The organisation's record as `actor` may read it: on the sessions they may see (DESIGN.md invariant 12). */
@@ -386,5 +382,5 @@ export async function orgCompletionsCsv(deps: Deps, actor: AuthUser, orgId: stri
   const { rows, items } = await completionsOf(deps, whose);
   const cells = await recordCells(deps, items);
   const org = await findOrg(deps.db, orgId);
-  return { csv: recordCsv(['name', 'email', ...RECORD_COLUMNS], cells.map((c, i) => [rows[i]!.name, rows[i]!.email, ...c])), filename: `training-record-${slug(org?.name ?? '') || 'organisation'}-${isoDay(deps.now().toISOString())}.csv` };
+  return { csv: recordCsv(['name', 'email', ...RECORD_COLUMNS], cells.map((c, i) => [rows[i]!.name, rows[i]!.email, ...c])), filename: `training-record-${slug(org?.name ?? '') || 'organisation'}-${dayInEngland(deps.now().toISOString())}.csv` };
 }

@@ -26,6 +26,7 @@ import { courseCompletion, courseCompletionsFor, type CourseCompletion } from '.
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
+import { dayInEngland } from '../platform/range.js';
 import { renderCertificatePdf } from './pdf.js';
 import * as repo from './repository.js';
 
@@ -42,9 +43,6 @@ export function newCertCode(): string {
   return out;
 }
 
-const londonDate = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
-/** YYYY-MM-DD of an instant in Europe/London. */
-export const londonDay = (iso: string) => londonDate.format(new Date(iso));
 
 export function factsOf(row: repo.CertificateRow): CertificateFacts {
   return { kind: row.kind, code: row.code, name: row.person_name, sessionTitle: row.session_title, courseTitle: row.course_title, date: row.held_on, minutes: row.minutes };
@@ -61,9 +59,9 @@ type CertBooking = NonNullable<Awaited<ReturnType<typeof repo.bookingForCertific
 /** A booking still certifiable: it ended attended and its session was not cancelled. */
 const attendedNow = (b: CertBooking) => b.status === 'attended' && b.session_status !== 'cancelled';
 /** What an attendance certificate of the booking prints now. */
-const attendancePrinted = (b: CertBooking): Printed => ({ person_name: b.name, session_title: b.title, course_title: b.course_title ?? null, held_on: londonDay(b.starts_at), minutes: b.minutes ?? null });
+const attendancePrinted = (b: CertBooking): Printed => ({ person_name: b.name, session_title: b.title, course_title: b.course_title ?? null, held_on: dayInEngland(b.starts_at), minutes: b.minutes ?? null });
 /** What a course certificate prints now. */
-const coursePrinted = (name: string, done: CourseCompletion): Printed => ({ person_name: name, session_title: null, course_title: done.courseTitle, held_on: londonDay(done.completedAt), minutes: null });
+const coursePrinted = (name: string, done: CourseCompletion): Printed => ({ person_name: name, session_title: null, course_title: done.courseTitle, held_on: dayInEngland(done.completedAt), minutes: null });
 
 /** What a stored certificate would print if issued now; null when there is nothing to certify any more. */
 async function printedNow(deps: Deps, row: repo.CertificateRow): Promise<Printed | null> {
@@ -125,7 +123,7 @@ export async function myCertificates(deps: Deps, actor: AuthUser) {
   const [rows, courses] = await Promise.all([repo.attendedBookings(deps.db, actor.id), courseCompletionsFor(deps.db, [actor.id])]);
   return {
     attendance: rows.map((r) => ({ bookingId: r.id, sessionId: r.session_id, title: r.title, startsAt: r.starts_at, url: `/api/bookings/${encodeURIComponent(r.id)}/certificate.pdf` })),
-    courses: (courses.get(actor.id) ?? []).map((c) => ({ courseId: c.courseId, title: c.courseTitle, completedOn: londonDay(c.completedAt), url: `/api/courses/${encodeURIComponent(c.courseId)}/certificate.pdf` })),
+    courses: (courses.get(actor.id) ?? []).map((c) => ({ courseId: c.courseId, title: c.courseTitle, completedOn: dayInEngland(c.completedAt), url: `/api/courses/${encodeURIComponent(c.courseId)}/certificate.pdf` })),
   };
 }
 

@@ -20,6 +20,7 @@ import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
 import { writeCsv } from '../platform/csv.js';
 import type { AuthUser } from '../platform/http.js';
+import { dayInEngland } from '../platform/range.js';
 import * as repo from './repository.js';
 import { viewerFor } from '../bookings/repository.js';
 
@@ -201,7 +202,8 @@ const roleLabel = (j: JobRole | null) => (j ? JOB_ROLE_LABEL[j] : 'Not stated');
 /** One figure of the coverage as CSV (UTF-8 with BOM, CRLF, formula-looking cells neutralised). */
 export async function coverageCsv(deps: Deps, actor: AuthUser, figure: CoverageFigure, orgId?: string): Promise<{ csv: string; filename: string }> {
   const write = (columns: string[], rows: (string | number)[][]) => writeCsv([columns, ...rows], { bom: true });
-  const day = deps.now().toISOString().slice(0, 10);
+  // Dated as in England: just after midnight in summer it is already tomorrow there.
+  const day = dayInEngland(deps.now());
   if (figure === 'not_booked') {
     const people = await everyoneNotBooked(deps, actor, orgId);
     return {

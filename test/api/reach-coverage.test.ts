@@ -188,6 +188,12 @@ describe('coverage of a trust', () => {
     expect((await csv(officeA, 'not_booked')).map((r) => r.name)).toEqual(['Amy Unstated', 'Omar Ash-Office']);
     expect((await csv(admin, 'schools')).map((r) => r.organisation)).toEqual(["'=Cliff School", 'Oak Trust']);
     expect((await t.request('GET', '/api/reach/coverage.csv?figure=everything', { as: admin })).status).toBe(400);
+    // Just after midnight in an English summer it is already the next day there.
+    t.clock.set('2026-07-14T23:30:00.000Z');
+    for (const [figure, name] of [['schools', 'coverage-schools'], ['not_booked', 'not-booked']]) {
+      const late = await t.request('GET', `/api/reach/coverage.csv?figure=${figure}`, { as: officeT });
+      expect(late.headers.get('content-disposition')).toBe(`attachment; filename=${name}-2026-07-15.csv`);
+    }
   });
 });
 
