@@ -275,12 +275,17 @@ export const outcomeDue = (s: Pick<SessionRow, 'ends_at'>, now: Date) => Date.pa
  * date's end, and a tick would win over whatever happens then), so they are cleared too,
  * with the captions said then (the new occurrence's transcript starts empty).
  * Moved times that have begun (a session under way made to end later) keep them: they are
- * about the same occurrence. A change of the threshold alone keeps them.
+ * about the same occurrence. So does a start put back within the same sitting (people could
+ * already check in or join, and the new start is before the old end: "we'll start at ten
+ * past"), since those who have arrived are still there. A change of the threshold alone
+ * keeps them.
  */
 export async function outcomesAfterSessionChange(trx: Transaction<Database>, deps: Deps, before: SessionRow, after: SessionRow): Promise<void> {
   const now = deps.now();
   const moved = after.starts_at !== before.starts_at || after.ends_at !== before.ends_at;
-  if (moved && Date.parse(after.starts_at) > now.getTime()) await repo.clearRecordedAttendance(trx, deps.dbKind, after.id);
+  const arriving = now.getTime() >= Date.parse(before.starts_at) - before.join_opens_minutes * MINUTE;
+  const sameSitting = arriving && Date.parse(after.starts_at) < Date.parse(before.ends_at);
+  if (moved && Date.parse(after.starts_at) > now.getTime() && !sameSitting) await repo.clearRecordedAttendance(trx, deps.dbKind, after.id);
   if (!outcomeDue(after, now)) await repo.reopenOutcomes(trx, after.id, now.toISOString());
 }
 

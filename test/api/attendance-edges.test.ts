@@ -192,6 +192,26 @@ describe('a moved session is recorded from what happens at its new times', () =>
     expect((await rowOf(s.id, s.trainer, bookingId)).attended).toBe(false);
   });
 
+  it('a start put back within the same sitting ("we start at ten past") keeps the check-ins and ticks of those already there', async () => {
+    const org = await t.org();
+    const s = await t.session({ mode: 'in_person', venue: 'Hall A', startsAt: START, endsAt: END, capacity: { inPerson: 5, online: 0 } });
+    const [a, b] = [await t.user('staff', org.id), await t.user('staff', org.id)];
+    const ba = (await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: a, body: { seat: 'in_person' } })).json.id;
+    const bb = (await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: b, body: { seat: 'in_person' } })).json.id;
+    t.clock.set(at('15:50'));
+    const { code } = (await t.request('GET', `/api/sessions/${s.id}/checkin-code`, { as: s.trainer })).json;
+    expect((await t.request('POST', `/api/sessions/${s.id}/checkin`, { as: a, body: { code } })).status).toBe(200);
+    await tick(s, bb, true);
+    t.clock.set(at('15:55'));
+    expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { startsAt: at('16:10'), endsAt: at('17:40') } })).status).toBe(200);
+    expect(await overridesOf(s.id)).toEqual([{ booking_id: bb }]);
+    expect((await intervalsOf(s.id)).map((i) => i.source)).toEqual(['checkin']);
+    t.clock.set(at('18:00'));
+    await runJobsOnce(t.deps, null);
+    expect([await statusOf(ba), await statusOf(bb)]).toEqual(['attended', 'attended']);
+    expect((await rowOf(s.id, s.trainer, ba)).minutes).toBe(90);
+  });
+
   it('a session under way that is made to end later keeps its register and presence: it is the same occurrence', async () => {
     const org = await t.org();
     const s = await t.session({ mode: 'in_person', venue: 'Hall A', startsAt: START, endsAt: END, capacity: { inPerson: 5, online: 0 } });
