@@ -358,4 +358,77 @@ describe.skipIf(!browserAvailable)('focus after actions, and other audited fault
       await expectNoAxeViolations(page, `${path} page when the session did not load`);
     }
   });
+
+  it('add a person, then "Email <name> a link": focus goes to the message saying it was sent, in a live region already in the page', async () => {
+    const { t } = env.server;
+    const admin = await t.user('admin');
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signIn(page, admin);
+    await page.goto('/admin/people');
+    await page.getByRole('heading', { level: 1, name: 'People' }).waitFor();
+    await page.getByRole('combobox', { name: 'Organisation' }).waitFor();
+    await typeInto(page, 'Full name', 'Nia Newcomer');
+    await typeInto(page, 'Email address', 'nia.newcomer@example.org');
+    await page.locator('#new-role').selectOption('trainer');
+    await activate(page, 'Add person');
+    await page.getByRole('heading', { name: 'Nia Newcomer was added' }).waitFor();
+    await expectFocused(page, '#added-title');
+    // The live region is there, empty, before the message comes, so the message is announced.
+    const sent = page.getByRole('group', { name: 'Nia Newcomer was added' }).getByRole('status');
+    expect(await sent.count()).toBe(1);
+    expect((await sent.innerText()).trim()).toBe('');
+    await activate(page, 'Email Nia Newcomer a link to choose a password');
+    await sent.filter({ hasText: 'A link to choose a password is on its way to nia.newcomer@example.org' }).waitFor();
+    // Its button has gone: focus goes to the message, not to the top of the page.
+    await expectFocused(page, '.notice [role="status"]');
+    await expectNoAxeViolations(page, 'people page after sending the link');
+    await expectNoSidewaysScroll(page, 'people page after sending the link');
+  });
+
+  it('courses: an empty or out-of-range completion rule is said in an error summary that takes focus, tied to its field (not the browser’s own bubble)', async () => {
+    const { t } = env.server;
+    const admin = await t.user('admin');
+    const course = (await t.request('POST', '/api/courses', { as: admin, body: { title: 'Phonics basics' } })).json as { id: string };
+    const field = `#parts-${course.id}`;
+    const label = 'Parts to attend to complete Phonics basics';
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signIn(page, admin);
+    await page.goto('/admin/courses');
+    await page.getByRole('heading', { level: 1, name: 'Courses' }).waitFor();
+    await tabTo(page, label, { max: 300 });
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.press('Backspace');
+    await activate(page, 'Save completion rule for Phonics basics');
+    await page.getByRole('alert').filter({ hasText: 'Enter a whole number of parts from 1 to 20.' }).waitFor();
+    await expectFocused(page, '.error-summary');
+    const input = page.locator(field);
+    expect(await input.getAttribute('aria-invalid')).toBe('true');
+    expect((await input.getAttribute('aria-describedby'))?.split(' ')).toContain(`parts-${course.id}-error`);
+    expect(await page.locator(`${field}-error`).innerText()).toContain('Enter a whole number of parts from 1 to 20.');
+    await expect.poll(() => page.title()).toMatch(/^Error: /);
+    await expectNoAxeViolations(page, 'courses page with an empty completion rule');
+    await expectNoSidewaysScroll(page, 'courses page with an empty completion rule');
+
+    // Out of range: the page's own error, not the browser's (the form does not validate itself).
+    await page.keyboard.press('Tab');
+    await expectFocused(page, '.error-summary a');
+    await page.keyboard.press('Enter');
+    await expectFocused(page, field);
+    await page.keyboard.type('21');
+    await page.keyboard.press('Enter');
+    await expectFocused(page, '.error-summary');
+    await page.getByRole('alert').filter({ hasText: 'Enter a whole number of parts from 1 to 20.' }).waitFor();
+    expect(await input.evaluate((el) => (el as HTMLInputElement).form!.noValidate)).toBe(true);
+
+    // Fixed: saved, and the error has gone.
+    await tabTo(page, label, { back: true, max: 300 });
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type('3');
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: 'Phonics basics: complete once a session of each of parts 1 to 3 is attended.' }).waitFor();
+    expect(await input.getAttribute('aria-invalid')).toBeNull();
+    expect(await page.locator('.error-summary').count()).toBe(0);
+    await expect.poll(() => page.title()).not.toMatch(/^Error: /);
+    await expectNoAxeViolations(page, 'courses page after saving the completion rule');
+  });
 });

@@ -1,7 +1,7 @@
 import type { Download } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { schoolWithRecord } from '../record-fixtures.js';
-import { browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, expectNoSidewaysScroll, newPage, plusMinutes, signIn, tabTo, warnIfSkipped, serverAndBrowser } from './harness.js';
+import { browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, expectNoSidewaysScroll, newPage, plusMinutes, signIn, tabTo, warnIfSkipped, serverAndBrowser, checkPage } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -144,6 +144,22 @@ describe.skipIf(!browserAvailable)('office staff', () => {
     await signIn(staffPage, await t.user('staff', org.id, 'Sol Staff'));
     await staffPage.goto(`/sessions/${s.id}/holds`);
     await staffPage.getByRole('heading', { level: 1, name: 'Not available to you' }).waitFor();
+  });
+
+  it('an administrator with no organisation opens the office pages from the menu: each has its heading, title and focus, and says why it is empty', async () => {
+    const { t } = env.server;
+    const admin = await t.user('admin');
+    const page = await newPage(env.browser, env.server);
+    await signIn(page, admin);
+    for (const [link, heading] of [['Who is booked where', 'Who is booked where'], ['Export', 'Export bookings'], ['Training record', 'Training record']] as const) {
+      await tabTo(page, link, { back: link !== 'Who is booked where', max: 80 });
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+      await page.getByRole('alert').filter({ hasText: 'Your account does not belong to an organisation.' }).waitFor();
+      await expect.poll(() => page.title()).toBe(`Error: ${heading} – SEND Live Training`);
+      await expectFocused(page, 'h1');
+      await checkPage(page, `${heading} for an administrator with no organisation`);
+    }
   });
 
   it('staff do not see office pages', async () => {

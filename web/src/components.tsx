@@ -121,8 +121,9 @@ export interface FieldError {
 
 /**
  * The summary of a form's errors: focused when it appears, each message a link to its field.
+ * `titleId` names its heading; give each summary its own where a page has several forms.
  */
-export function ErrorSummary({ errors }: { errors: FieldError[] }) {
+export function ErrorSummary({ errors, titleId = 'error-summary-title' }: { errors: FieldError[]; titleId?: string }) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (errors.length) ref.current?.focus();
@@ -135,8 +136,8 @@ export function ErrorSummary({ errors }: { errors: FieldError[] }) {
   };
   const ordered = [...errors].sort((a, b) => position(a.field) - position(b.field));
   return (
-    <div ref={ref} class="error-summary" tabIndex={-1} role="alert" aria-labelledby="error-summary-title">
-      <h2 id="error-summary-title">There is a problem</h2>
+    <div ref={ref} class="error-summary" tabIndex={-1} role="alert" aria-labelledby={titleId}>
+      <h2 id={titleId}>There is a problem</h2>
       <ul>
         {ordered.map((e) => (
           <li key={e.field + e.message}>

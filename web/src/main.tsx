@@ -4,7 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { Me, type SignedIn } from '../../shared/accounts.js';
 import { safeNextPath } from '../../shared/common.js';
 import { api, ApiError, onUnauthenticated, setCsrfToken } from './api.js';
-import { AppContext, LoadError, PageHeading, type MeValue } from './components.js';
+import { AppContext, PageHeading, type MeValue } from './components.js';
 import { Retry } from './load.js';
 import { BookingPage } from './pages/BookingPage.js';
 import { BookingsPage, CompletionsPage } from './pages/BookingsPage.js';
@@ -154,7 +154,7 @@ function Routes({ me, loc }: { me: MeValue; loc: Location }) {
   }
   if (p === '/office/bookings' || p === '/office/export' || p === '/office/record') {
     if (me.role !== 'office' && me.role !== 'admin') return <Forbidden loc={loc} />;
-    if (!me.orgId) return <LoadError error={new ApiError(403, 'forbidden', 'Your account does not belong to an organisation.')} />;
+    // Someone with no organisation (an administrator, say) gets the page's heading and is told why it is empty (OfficeOrgGate).
     return <OfficeOrgPage key={p} page={p === '/office/bookings' ? 'bookings' : p === '/office/export' ? 'export' : 'record'} />;
   }
   return <NotFound loc={loc} />;

@@ -108,7 +108,7 @@ export function OfficeOrgGate({ title, children }: { title: string; children: (o
   if (orgs.data && orgId) return <>{children(orgId, orgs.data)}</>;
   return (
     <>
-      <PageHeading title={title} navigated={loc.navigated}>
+      <PageHeading title={title} navigated={loc.navigated} error={!!orgs.data || !!orgs.error}>
         {title}
       </PageHeading>
       {orgs.data ? <p role="alert">Your account does not belong to an organisation.</p> : <Loaded state={orgs} what="your organisations">{() => null}</Loaded>}

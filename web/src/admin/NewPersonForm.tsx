@@ -7,7 +7,7 @@ import { useRef, useState } from 'preact/hooks';
 import { z } from 'zod';
 import { CreateUserInput, User } from '../../../shared/accounts.js';
 import { api, ApiError } from '../api.js';
-import { apiIssues, ErrorSummary, errorFor, TextField, toFieldErrors, useFocusLater, type FieldError } from '../components.js';
+import { apiIssues, ErrorSummary, errorFor, Status, TextField, toFieldErrors, useFocusLater, type FieldError } from '../components.js';
 import { ActionButton, ActionError, Loaded, useAction } from '../load.js';
 import { Link } from '../router.js';
 import { OrgSearchPicker, useOrgs } from '../orgs.js';
@@ -71,7 +71,10 @@ export function NewPersonForm({ onAdded }: { onAdded: (p: z.infer<typeof User>) 
 
   async function sendLink(p: z.infer<typeof User>) {
     const ok = await send.run(() => api(`/api/users/${encodeURIComponent(p.id)}/password-reset`, z.object({ message: z.string() }), { method: 'POST' }));
-    if (ok) setSent(`A link to choose a password is on its way to ${p.email}. It works for one hour.`);
+    if (!ok) return;
+    setSent(`A link to choose a password is on its way to ${p.email}. It works for one hour.`);
+    // The button pressed gives way to the message: focus goes there rather than to the top of the page.
+    focusLater(() => document.getElementById('new-person-sent'));
   }
 
   return (
@@ -86,9 +89,9 @@ export function NewPersonForm({ onAdded }: { onAdded: (p: z.infer<typeof User>) 
             {added.name} was added{added.orgName ? ` to ${added.orgName}` : ''}
           </h3>
           <p>They have no password yet. Email them a link to choose one, or they can ask for a sign-in link on the sign-in page.</p>
-          {sent ? (
-            <p role="status">{sent}</p>
-          ) : (
+          {/* In the page (empty) from when the person is added, so the message is announced when it comes. */}
+          <Status id="new-person-sent" message={sent} focusable />
+          {!sent && (
             <ActionButton type="button" class="button button-secondary" busy={send.busy} busyLabel="Sending…" onClick={() => void sendLink(added)}>
               Email {added.name} a link to choose a password
             </ActionButton>

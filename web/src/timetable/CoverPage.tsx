@@ -120,7 +120,8 @@ function CoverOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
           <DownloadLink href={`/api/orgs/${encodeURIComponent(orgId)}/cover.csv?${range}`} fallbackName={`cover-${from}-to-${to}.csv`}>
             Download as a spreadsheet (CSV)
           </DownloadLink>
-          <div class="table-wrap">
+          {/* Named by its caption, and reachable by Tab: should the table be wider than the screen, its box scrolls. */}
+          <div class="table-wrap" tabIndex={0} role="region" aria-labelledby="cover-caption">
             <table class="stack">
               <caption id="cover-caption">Cover needed from {formatDate(`${from}T12:00:00`)} to {formatDate(`${to}T12:00:00`)}</caption>
               <thead>

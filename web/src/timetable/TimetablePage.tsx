@@ -252,7 +252,8 @@ export function TimetableView({ person }: { person?: TimetablePerson }) {
             {!page.data ? (
               <p>Loading the week…</p>
             ) : (
-              <div class="table-wrap">
+              // Named by its caption, and reachable by Tab: should the table be wider than the screen, its box scrolls.
+              <div class="table-wrap" tabIndex={0} role="region" aria-labelledby="week-caption">
                 <table class="week-table stack">
                   <caption id="week-caption">{own ? 'Your lessons and the training sessions, day by day' : `${whose} lessons, day by day`}</caption>
                   <thead>

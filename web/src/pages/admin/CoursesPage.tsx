@@ -34,7 +34,18 @@ export function CoursesPage() {
   const [title, setTitle] = useState('');
   const [message, setMessage] = useState('');
   const [errors, setErrors] = useState<FieldError[]>([]);
+  /** Courses whose completion rule shows an error: the page's title says "Error" while any does. */
+  const [ruleErrors, setRuleErrors] = useState<ReadonlySet<string>>(new Set());
   const create = useAction();
+  function ruleError(courseId: string, wrong: boolean) {
+    setRuleErrors((was) => {
+      if (was.has(courseId) === wrong) return was;
+      const next = new Set(was);
+      if (wrong) next.add(courseId);
+      else next.delete(courseId);
+      return next;
+    });
+  }
 
   async function add(e: Event) {
     e.preventDefault();
@@ -54,7 +65,7 @@ export function CoursesPage() {
 
   return (
     <>
-      <PageHeading title="Courses" navigated={loc.navigated} error={errors.length > 0}>
+      <PageHeading title="Courses" navigated={loc.navigated} error={errors.length > 0 || ruleErrors.size > 0}>
         Courses
       </PageHeading>
       <Status message={message} />
@@ -68,7 +79,7 @@ export function CoursesPage() {
                   <CourseTrainers course={c} trainers={trainers} onSaved={(m) => setMessage(m)}>
                     <AnonymousFeedbackToggle courseId={c.id} title={c.title} anonymous={anonymous.has(c.id)} onSaved={(m) => setMessage(m)} />
                   </CourseTrainers>
-                  <CompletionRule course={c} onSaved={(m) => setMessage(m)} />
+                  <CompletionRule course={c} onSaved={(m) => setMessage(m)} onError={(wrong) => ruleError(c.id, wrong)} />
                 </li>
               ))}
             </ul>
@@ -88,25 +99,34 @@ export function CoursesPage() {
   );
 }
 
-/** The course's completion rule: how many parts (1..n) a person must attend a session of. */
-function CompletionRule({ course, onSaved }: { course: CourseRow; onSaved: (message: string) => void }) {
+/**
+ * The course's completion rule: how many parts (1..n) a person must attend a session of. A
+ * wrong number is said as every form says it: in a summary that takes focus, and beside the
+ * field (the form checks it itself, not with the browser's own bubble).
+ */
+function CompletionRule({ course, onSaved, onError }: { course: CourseRow; onSaved: (message: string) => void; onError: (wrong: boolean) => void }) {
   const [parts, setParts] = useState(String(course.partsRequired));
-  const [error, setError] = useState('');
+  const [errors, setErrors] = useState<FieldError[]>([]);
   const save = useAction();
   const id = `parts-${course.id}`;
+  function showErrors(found: FieldError[]) {
+    setErrors(found);
+    onError(found.length > 0);
+  }
   async function submit(e: Event) {
     e.preventDefault();
     const n = Number(parts);
-    if (!Number.isInteger(n) || n < 1 || n > 20) {
-      setError('Enter a whole number of parts from 1 to 20.');
+    if (!parts.trim() || !Number.isInteger(n) || n < 1 || n > 20) {
+      showErrors([{ field: id, message: 'Enter a whole number of parts from 1 to 20.' }]);
       return;
     }
-    setError('');
+    showErrors([]);
     const saved = await save.run(() => api(`/api/courses/${encodeURIComponent(course.id)}`, Course, { method: 'PATCH', body: { partsRequired: n } }));
     if (saved) onSaved(`${saved.title}: complete once a session of ${saved.partsRequired === 1 ? 'part 1' : `each of parts 1 to ${saved.partsRequired}`} is attended.`);
   }
   return (
-    <form class="card" onSubmit={submit} aria-label={`Completion rule for ${course.title}`}>
+    <form class="card" onSubmit={submit} noValidate aria-label={`Completion rule for ${course.title}`}>
+      <ErrorSummary errors={errors} titleId={`${id}-summary`} />
       <TextField
         id={id}
         label={`Parts to attend to complete ${course.title}`}
@@ -117,7 +137,7 @@ function CompletionRule({ course, onSaved }: { course: CourseRow; onSaved: (mess
         step={1}
         inputMode="numeric"
         value={parts}
-        error={error || undefined}
+        error={errorFor(errors, id)}
         onInput={(e) => setParts((e.currentTarget as HTMLInputElement).value)}
       />
       <ActionError action={save} />
