@@ -208,8 +208,11 @@ function listQueries(f: SessionFilter): ListQueries & { values: ListArgs } {
 }
 
 /** Every matching session (no paging), for filters that must look at each one. */
-export function listAllSessions(db: Q, f: SessionFilter, max = 5000): Promise<SessionViewRow[]> {
-  return filtered(db, f).select(VIEW_COLUMNS).orderBy('starts_at').orderBy('id').limit(max).execute();
+/** Matching sessions soonest first, `max` at a time: those after `after` (the last one of the batch before). */
+export function listSessionsBatch(db: Q, f: SessionFilter, max: number, after?: { startsAt: string; id: string }): Promise<SessionViewRow[]> {
+  let q = filtered(db, f);
+  if (after) q = q.where((eb) => eb.or([eb('starts_at', '>', after.startsAt), eb.and([eb('starts_at', '=', after.startsAt), eb('id', '>', after.id)])]));
+  return q.select(VIEW_COLUMNS).orderBy('starts_at').orderBy('id').limit(max).execute();
 }
 
 export function findCourse(db: Q, id: string) {

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { SeatKind, SessionRow } from '../../db/schema.js';
+import type { SessionFit } from '../../shared/timetables.js';
 import { findOrg, findUsersByIds, orgNames } from '../accounts/repository.js';
 import { AppError } from '../errors.js';
 import { perDatabase, type Deps } from '../platform/deps.js';
@@ -29,6 +30,8 @@ import { seatCounts, type SeatState } from '../bookings/availability.js';
 import { holdsOf, holdsReleaseAt, lockSession, seatStatesOf } from '../bookings/repository.js';
 
 /** The stored counts of a session no one has booked yet. */
+/** Sessions read at a time to check against a timetable for `fits=me`: every matching one is checked, however many. */
+const FIT_BATCH = 2000;
 const NO_SEATS_TAKEN = { confirmed_in_person: 0, offered_in_person: 0, waiting_in_person: 0, confirmed_online: 0, offered_online: 0, waiting_online: 0 };
 import * as engine from '../bookings/service.js';
 import * as repo from './repository.js';
@@ -313,12 +316,29 @@ export async function listSessionsJson(deps: Deps, q: z.infer<typeof SessionQuer
     viewer: caller ? await viewerOf(deps, caller) : undefined,
   };
   if (q.fits === 'me' && caller) {
-    const all = await repo.listAllSessions(deps.db, filter);
-    const fit = await fitsForSessions(deps, caller, all);
-    const kept = fit ? all.filter((r) => fit.get(r.id)?.fits) : all;
-    const page = kept.slice(q.offset, q.offset + q.limit);
-    const items = (await sessionViews(deps, page, caller)).map((s) => ({ ...s, fit: fit?.get(s.id) ?? null }));
-    return JSON.stringify({ items, total: kept.length, limit: q.limit, offset: q.offset });
+    // Every matching session is checked against the timetable, a batch at a time (soonest
+    // first, each batch after the last), keeping only the page asked for and the count.
+    const page: repo.SessionViewRow[] = [];
+    const fitOf = new Map<string, SessionFit | null>();
+    let total = 0;
+    let after: { startsAt: string; id: string } | undefined;
+    for (;;) {
+      const batch = await repo.listSessionsBatch(deps.db, filter, FIT_BATCH, after);
+      const fit = await fitsForSessions(deps, caller, batch);
+      for (const r of batch) {
+        if (fit && !fit.get(r.id)?.fits) continue;
+        if (total >= q.offset && page.length < q.limit) {
+          page.push(r);
+          fitOf.set(r.id, fit?.get(r.id) ?? null);
+        }
+        total++;
+      }
+      if (batch.length < FIT_BATCH) break;
+      const last = batch[batch.length - 1]!;
+      after = { startsAt: last.starts_at, id: last.id };
+    }
+    const items = (await sessionViews(deps, page, caller)).map((s) => ({ ...s, fit: fitOf.get(s.id) ?? null }));
+    return JSON.stringify({ items, total, limit: q.limit, offset: q.offset });
   }
   // Whether the caller has a timetable is asked with the page's own looks, in the same turn.
   const [page, hasTimetable] = await Promise.all([sharedPage(deps, filter, q, caller), caller ? callerHasTimetable(deps, caller) : false]);

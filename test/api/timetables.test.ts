@@ -162,6 +162,35 @@ describe('which sessions fit', () => {
     expect(s!.fit).toEqual({ fits: true, clashes: [], travelBufferMinutes: 10 });
   });
 
+  it('checks every matching session, however many: the 5,001st that fits is listed and counted, and pages neither skip nor repeat', async () => {
+    const { user } = await staff();
+    expect((await upload(user, partTimeTaCsv())).status).toBe(200);
+    const first = await online('2026-01-22T13:30:00+00:00', '2026-01-22T14:30:00+00:00', 'Template');
+    const row = await t.db.selectFrom('sessions').selectAll().where('id', '=', first.id).executeTakeFirstOrThrow();
+    // 5,200 more, four a day: on Mondays (a clash with the TA's interventions, 13:00-15:15) and Thursdays (free), alternately.
+    const rows = [];
+    for (let i = 1; i <= 5200; i++) {
+      const week = Math.floor(i / 8);
+      const day = i % 8 < 4 ? 0 : 3; // Monday 19 January or Thursday 22 January, plus `week` weeks
+      const start = Date.parse('2026-01-19T13:30:00Z') + (week * 7 + day) * 86_400_000 + (i % 4) * 60_000;
+      rows.push({ ...row, id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, title: `S${i}`, starts_at: new Date(start).toISOString(), ends_at: new Date(start + 3_600_000).toISOString() });
+    }
+    for (let i = 0; i < rows.length; i += 250) await t.db.insertInto('sessions').values(rows.slice(i, i + 250)).execute();
+    const fitting = 1 + rows.filter((_, i) => (i + 1) % 8 >= 4).length;
+    expect(fitting).toBeGreaterThan(2000);
+    const all = await listing(user, '?limit=1&offset=0');
+    expect(all.total).toBe(5201);
+    const fits = await listing(user, `?fits=me&limit=200&offset=${fitting - 150}`);
+    expect(fits.total).toBe(fitting);
+    expect(fits.items).toHaveLength(150);
+    expect(fits.items.every((s) => s.fit?.fits)).toBe(true);
+    expect(fits.items.at(-1)!.title).toBe(rows.filter((_, i) => (i + 1) % 8 >= 4).at(-1)!.title);
+    // Pages across the batches the server reads meet exactly.
+    const seen: string[] = [];
+    for (let offset = 1900; offset < 2200; offset += 100) seen.push(...(await listing(user, `?fits=me&limit=100&offset=${offset}`)).items.map((s) => s.title));
+    expect(new Set(seen).size).toBe(300);
+  }, 60_000);
+
   it('part-time TA (Monday to Wednesday): Thursday and Friday sessions fit, Monday ones do not', async () => {
     const { user } = await staff();
     expect((await upload(user, partTimeTaCsv())).status).toBe(200);
