@@ -108,8 +108,9 @@ class Handle {
     this.raw = new SqliteDatabase(this.file);
     this.#cache.clear();
     // SQLite's lower() folds ASCII only ('É' stays 'É'); searches fold case with this instead,
-    // as JavaScript does (PostgreSQL's lower() already folds every letter).
-    this.raw.function('unicode_lower', { deterministic: true }, (s: unknown) => (typeof s === 'string' ? s.toLowerCase() : s) as string | null);
+    // as JavaScript does (PostgreSQL's lower() already folds every letter), in Unicode's
+    // composed form (NFC), as PostgreSQL's normalize() gives it there.
+    this.raw.function('unicode_lower', { deterministic: true }, (s: unknown) => (typeof s === 'string' ? s.normalize('NFC').toLowerCase() : s) as string | null);
     this.configure(this.raw);
   }
   reopen() {

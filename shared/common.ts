@@ -73,10 +73,15 @@ export const Page = z.object({
  */
 export const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/;
 
-/** A short, human string from the user, trimmed, with no control characters. */
+/**
+ * A short, human string from the user, trimmed, with no control characters, in Unicode's
+ * composed form (NFC: "e" and a combining acute, as a Mac may paste it, kept as one "é"), so
+ * the same words are stored, searched and compared the same however they were typed.
+ */
 export const Text = (max: number) =>
   z
     .string()
+    .normalize('NFC')
     .trim()
     .max(max)
     .refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/.test(s), { message: 'must not contain control characters' })

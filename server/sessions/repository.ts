@@ -81,7 +81,7 @@ export interface SessionFilter {
 }
 
 /** A LIKE pattern matching `word` anywhere, any case. */
-const wordPattern = (word: string) => `%${word.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+const wordPattern = (word: string) => `%${word.normalize('NFC').toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
 
 function filtered(db: Q, f: SessionFilter, patterns: string[] = (f.words ?? []).map(wordPattern)) {
   let q = db.selectFrom('sessions');
@@ -93,15 +93,18 @@ function filtered(db: Q, f: SessionFilter, patterns: string[] = (f.words ?? []).
   if (f.courseId) q = q.where('course_id', '=', f.courseId);
   if (f.area) q = q.where('area', '=', f.area);
   if (!f.includeCancelled) q = q.where('status', '=', 'scheduled');
-  // Case is folded for every letter, not only ASCII: on SQLite by unicode_lower (db/sqlite.ts
-  // registers it on each connection), as the patterns are by toLowerCase.
-  const lower = patterns.length && kindOf(db) === 'sqlite' ? sql.raw('unicode_lower') : sql.raw('lower');
+  // Case is folded for every letter, not only ASCII, and text is taken in Unicode's composed
+  // form (NFC), as the patterns are, so an "é" stored as "e" and a combining accent (older
+  // text, from before typed text was stored composed) is found by "é": on SQLite by
+  // unicode_lower (db/sqlite.ts registers it on each connection), on PostgreSQL by normalize.
+  const sqlite = kindOf(db) === 'sqlite';
+  const folded = (column: string) => (sqlite ? sql`unicode_lower(${sql.ref(column)})` : sql`lower(normalize(${sql.ref(column)}, NFC))`);
   for (const pattern of patterns) {
     q = q.where((eb) =>
       eb.or([
-        sql<boolean>`${lower}(title) like ${pattern} escape '\\'`,
-        sql<boolean>`${lower}(description) like ${pattern} escape '\\'`,
-        eb('course_id', 'in', eb.selectFrom('courses').select('courses.id').where(sql<boolean>`${lower}(courses.title) like ${pattern} escape '\\'`)),
+        sql<boolean>`${folded('title')} like ${pattern} escape '\\'`,
+        sql<boolean>`${folded('description')} like ${pattern} escape '\\'`,
+        eb('course_id', 'in', eb.selectFrom('courses').select('courses.id').where(sql<boolean>`${folded('courses.title')} like ${pattern} escape '\\'`)),
       ]),
     );
   }
