@@ -21,7 +21,7 @@ import type { ParseTask } from './parse-worker.js';
 import { fetchOutbound, OutboundError, outboundUrl } from '../platform/outbound.js';
 import * as repo from './repository.js';
 import { batchedLookup } from '../platform/batching.js';
-import { rangeEdge } from '../platform/range.js';
+import { dayInEngland, rangeEdge } from '../platform/range.js';
 
 export const MAX_TIMETABLE_BYTES = 1024 * 1024;
 /** Rows one person's CSV may hold; an office's file for many people may hold MAX_CSV_ROWS. */
@@ -203,6 +203,9 @@ export async function uploadOrgCsv(deps: Deps, actor: AuthUser, orgId: string, c
  * person's own, GET /api/me/timetable) someone without one gets an empty timetable (source
  * null) rather than 404: having none yet is an answer, not a missing thing.
  */
+/** The last day in England of a range ending (not inclusive) at instant `end`. */
+const lastDayOf = (end: string) => dayInEngland(new Date(Date.parse(end) - 1));
+
 export async function getTimetable(deps: Deps, actor: AuthUser, userId: string, range: { from?: string; to?: string } = {}, opts: { emptyWhenNone?: boolean } = {}): Promise<Timetable> {
   const owner = await requireTimetableManager(deps, actor, userId);
   const from = rangeEdge(range.from, 'from') ?? new Date(deps.now().getTime() - 7 * DAY).toISOString();
@@ -216,8 +219,9 @@ export async function getTimetable(deps: Deps, actor: AuthUser, userId: string, 
   if (!head) throw new AppError('not_found', 'There is no timetable yet. Upload one (CSV or ICS) or subscribe to your school’s calendar.');
   const rules = (await repo.loadRules(deps.db, [userId], { from, to })).get(userId)!;
   const settings = timetableSettings(owner.settings);
-  const fromDate = from.slice(0, 10);
-  const toDate = to.slice(0, 10);
+  // The days in England the range covers, first and last (`to` is its end, not in it).
+  const fromDate = dayInEngland(from);
+  const lastDate = lastDayOf(to);
   // One more than the bound is placed, so a range holding more is refused, not cut short.
   const busy = busyPeriods({ ...rules, weekAStart: settings.weekAStart }, Date.parse(from), Date.parse(to), MAX_BUSY_PERIODS);
   if (busy.length > MAX_BUSY_PERIODS) {
@@ -235,7 +239,7 @@ export async function getTimetable(deps: Deps, actor: AuthUser, userId: string, 
     counts: await repo.countPeriods(deps.db, userId),
     weekly: rules.weekly.map((p) => ({ kind: 'weekly' as const, day: WEEKDAYS[p.day - 1]!, start: p.start, end: p.end, week: p.week, label: p.label })),
     dated: rules.dated.map((p) => ({ kind: 'dated' as const, ...p })),
-    freeDays: rules.freeDays.filter((f) => f.to > fromDate && f.from <= toDate).map((f) => ({ kind: 'free' as const, ...f })),
+    freeDays: rules.freeDays.filter((f) => f.to > fromDate && f.from <= lastDate).map((f) => ({ kind: 'free' as const, ...f })),
     busy,
     from,
     to,
@@ -563,5 +567,6 @@ export async function coverCsv(deps: Deps, actor: AuthUser, orgId: string, q: { 
       { key: 'lessonEnd', header: 'Lesson end' },
     ],
   });
-  return { csv, filename: `cover-${report.from.slice(0, 10)}-to-${report.to.slice(0, 10)}.csv` };
+  // Named by the days in England it covers, as asked for: the first and the last.
+  return { csv, filename: `cover-${dayInEngland(report.from)}-to-${lastDayOf(report.to)}.csv` };
 }

@@ -176,7 +176,13 @@ describe('cover report', () => {
     const res = await t.request('GET', `/api/orgs/${org.id}/cover.csv?from=2026-01-19T00:00:00Z&to=2026-01-26T00:00:00Z`, { as: office });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
-    expect(res.headers.get('content-disposition')).toMatch(/attachment; filename=cover-2026-01-19-to-2026-01-26\.csv/);
+    // Named by the days it covers: the 26th, where the range ends, is not one of them.
+    expect(res.headers.get('content-disposition')).toMatch(/attachment; filename=cover-2026-01-19-to-2026-01-25\.csv/);
+    // Dates as asked for, winter and summer alike (a day in England, not in UTC).
+    for (const [from, to] of [['2026-01-19', '2026-01-19'], ['2026-06-01', '2026-06-07']]) {
+      const named = await t.request('GET', `/api/orgs/${org.id}/cover.csv?from=${from}&to=${to}`, { as: office });
+      expect(named.headers.get('content-disposition')).toBe(`attachment; filename=cover-${from}-to-${to}.csv`);
+    }
     // A byte order mark, so that spreadsheet programs read the file as UTF-8.
     const raw = new Uint8Array(await (await t.app.request(`/api/orgs/${org.id}/cover.csv?from=2026-01-19T00:00:00Z&to=2026-01-26T00:00:00Z`, { headers: office.auth })).arrayBuffer());
     expect([...raw.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);

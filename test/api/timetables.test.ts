@@ -262,6 +262,20 @@ describe('which sessions fit', () => {
     expect(busyDays.has('2026-06-01')).toBe(false);
   });
 
+  it('a range of dates lists the closed days within it, not the day after it (winter) nor the day before it (summer)', async () => {
+    const { user } = await staff();
+    const closed = (uid: string, date: string) => ['BEGIN:VEVENT', `UID:${uid}`, 'DTSTAMP:20260101T000000Z', `DTSTART;VALUE=DATE:${date}`, 'SUMMARY:INSET day', 'END:VEVENT'];
+    const body = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//x//y//EN',
+      'BEGIN:VEVENT', 'UID:l1', 'DTSTAMP:20260101T000000Z', 'DTSTART;TZID=Europe/London:20260105T090000', 'DTEND;TZID=Europe/London:20260105T100000', 'RRULE:FREQ=WEEKLY;COUNT=30', 'SUMMARY:Lesson', 'END:VEVENT',
+      ...closed('winter', '20260122'), ...closed('summer', '20260531'), 'END:VCALENDAR', ''].join('\r\n');
+    expect((await upload(user, body, ics)).status).toBe(200);
+    const days = async (from: string, to: string) => (await t.request('GET', `/api/me/timetable?from=${from}&to=${to}`, { as: user })).json.freeDays.map((f: { from: string }) => f.from);
+    expect(await days('2026-01-19', '2026-01-21')).toEqual([]);
+    expect(await days('2026-01-19', '2026-01-22')).toEqual(['2026-01-22']);
+    expect(await days('2026-06-01', '2026-06-05')).toEqual([]);
+    expect(await days('2026-05-31', '2026-06-05')).toEqual(['2026-05-31']);
+  });
+
   it('names the bad event of an ICS file by summary and UID, and changes nothing', async () => {
     const { user } = await staff();
     await upload(user, primaryCsv());
