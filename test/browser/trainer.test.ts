@@ -180,6 +180,34 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     expect((await t.request('GET', '/api/me/sessions', { as: trainer })).json.total).toBe(4);
   });
 
+  it('a duplicated session moved to a new date keeps its booking cut-off the same distance before it (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const trainer = await t.user('trainer');
+    const startsAt = `${daysFromNow(10).slice(0, 10)}T15:00:00.000Z`;
+    const closes = `${daysFromNow(8).slice(0, 10)}T12:00:00.000Z`;
+    const s = await t.session({ title: 'Attention autism', startsAt, endsAt: plusMinutes(startsAt, 60), bookingClosesAt: closes }, trainer);
+    expect(s.bookingClosesAt).toBe(closes);
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signIn(page, trainer);
+    await page.goto(`/sessions/new?from=${s.id}`);
+    await page.getByRole('heading', { level: 1, name: 'New session (a copy of Attention autism)' }).waitFor();
+    expect(await page.getByLabel('Booking closes on (optional)').inputValue()).toBe(closes.slice(0, 10));
+    const later = daysFromNow(40).slice(0, 10);
+    await tabTo(page, 'Date');
+    // Cleared and typed again, as a keyboard user may.
+    await page.getByLabel('Date', { exact: true }).fill('');
+    await page.getByLabel('Date', { exact: true }).fill(later);
+    const movedCutOff = daysFromNow(38).slice(0, 10);
+    expect(await page.getByLabel('Booking closes on (optional)').inputValue()).toBe(movedCutOff);
+    await checkPage(page, 'duplicate form with its cut-off moved');
+    await activate(page, 'Publish session');
+    await page.getByRole('heading', { level: 1, name: 'Attention autism', exact: true }).waitFor();
+    const copies = (await t.request('GET', '/api/me/sessions', { as: trainer })).json.items.map((i: any) => i.session).filter((x: any) => x.id !== s.id);
+    expect(copies).toHaveLength(1);
+    expect(copies[0].bookingClosesAt).toBe(`${movedCutOff}T12:00:00.000Z`);
+    expect(Date.parse(copies[0].startsAt) - Date.parse(copies[0].bookingClosesAt)).toBe(Date.parse(startsAt) - Date.parse(closes));
+  });
+
   it('a trainer adds a course not listed yet from the new-session form, and it is chosen for the session (keyboard, 320 px)', async () => {
     const { t } = env.server;
     const trainer = await t.user('trainer');

@@ -39,6 +39,23 @@ export function NewSessionPage() {
   );
 }
 
+const isDay = (d: string) => /^\d{4}-\d{2}-\d{2}$/.test(d);
+/** Whole days from one YYYY-MM-DD to another. */
+const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+
+/**
+ * The form's values after a change: when the session's date moves, a booking cut-off keeps
+ * its distance from it (a copy starts with its source's cut-off, which would otherwise close
+ * booking at once, or fall after the new date), as the server keeps it when an edit moves a
+ * session or a series repeats one. The last whole date stands in while the field is cleared.
+ */
+function withCutOffMoved(before: SessionValues, after: SessionValues): SessionValues {
+  const from = isDay(before.date) ? before.date : before.lastDate;
+  if (!isDay(after.date)) return { ...after, lastDate: from };
+  if (!from || !isDay(after.closesDate) || from === after.date || before.closesDate !== after.closesDate) return { ...after, lastDate: undefined };
+  return { ...after, closesDate: addDays(after.closesDate, daysBetween(from, after.date)), lastDate: undefined };
+}
+
 function NewSessionForm({ copyOf, navigated }: { copyOf: Session | null; navigated: boolean }) {
   const [values, setValues] = useState<SessionValues>(copyOf ? { ...valuesOf(copyOf), title: copyOf.title } : EMPTY_SESSION);
   const [errors, setErrors] = useState<FieldError[]>([]);
@@ -49,7 +66,7 @@ function NewSessionForm({ copyOf, navigated }: { copyOf: Session | null; navigat
   const { me } = useApp();
   const lead = me.role !== 'trainer' && me.role !== 'admin';
   const [audience, setAudience] = useState<AudienceValue>(copyOf && copyOf.audience.orgId ? { kind: copyOf.audience.kind, orgId: copyOf.audience.orgId } : lead ? { kind: 'organisation', orgId: '' } : PROGRAMME);
-  const set = (patch: Partial<SessionValues>) => setValues((v) => ({ ...v, ...patch }));
+  const set = (patch: Partial<SessionValues>) => setValues((v) => withCutOffMoved(v, { ...v, ...patch }));
   const title = copyOf ? `New session (a copy of ${copyOf.title})` : 'New session';
 
   /** The dates of the series (the form's own date first), or the problem with them. */

@@ -30,6 +30,8 @@ export interface SessionValues {
   courseId: string;
   /** Which part of its course (a whole number from 1). */
   part: string;
+  /** The date before the date field was cleared (while it is being retyped), if any. */
+  lastDate?: string;
 }
 
 export const EMPTY_SESSION: SessionValues = { title: '', description: '', mode: 'online', date: '', start: '', end: '', timeZone: 'Europe/London', venue: '', area: '', capInPerson: '', capOnline: '', policy: 'auto', closesDate: '', closesTime: '', courseId: '', part: '1' };
