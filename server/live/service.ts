@@ -613,13 +613,22 @@ async function repairRoom(deps: Deps, s: SessionRow): Promise<number | null> {
   const seen = new Set<string>();
   if (listed) {
     const { room, people } = listed;
+    // Someone kept out (keepOut) whose join LiveKit never reported, back with a token they
+    // still held, is put out now, as a reported join would be, and their time is not counted.
+    const connected = [...new Set(people.filter((p) => Number(p.state) !== 3).map((p) => userIdOfIdentity(p.identity)).filter((id): id is string => !!id))];
+    const found = await repo.keptOutAmong(deps.db, connected.map((userId) => ({ sessionId: s.id, userId })));
+    const keptOutIds = new Set<string>();
+    for (const userId of connected) {
+      if (found.has(pairKey(s.id, userId)) && !(await isTrainerOf(deps.db, s.id, userId))) keptOutIds.add(userId);
+    }
+    for (const userId of keptOutIds) await disconnect(deps, s.id, identityOf(userId));
     await deps.db.transaction().execute(async (trx) => {
       await repo.ensureLiveRoom(trx, { room_sid: room.sid, room_name: room.name, session_id: s.id, first_seen_at: pollIso });
       // By sid, the order webhook batches lock intervals in (no deadlock between them on PostgreSQL).
       for (const p of [...people].sort((x, y) => (x.sid < y.sid ? -1 : x.sid > y.sid ? 1 : 0))) {
         const userId = userIdOfIdentity(p.identity);
         // ParticipantInfo_State.DISCONNECTED = 3
-        if (!userId || Number(p.state) === 3 || !(await findUserById(trx, userId))) continue;
+        if (!userId || Number(p.state) === 3 || keptOutIds.has(userId) || !(await findUserById(trx, userId))) continue;
         const start = joinedAtMs(p);
         seen.add(p.sid);
         participants++;
@@ -728,11 +737,13 @@ export async function saveCaption(deps: Deps, actor: AuthUser, sessionId: string
   if (s.status === 'cancelled') throw new AppError('session_cancelled', 'This session has been cancelled.');
   const trainer = await isTrainerOf(deps.db, sessionId, actor.id);
   const booking = trainer ? undefined : await findActiveBooking(deps.db, sessionId, actor.id);
-  const booked = !!booking && SEATED.includes(booking.status);
+  // Captions come from the live room: only an online seat is in it (an in-person one on a
+  // hybrid session is not, whatever flags or assignments the person has).
+  const booked = !!booking && SEATED.includes(booking.status) && booking.seat === 'online';
   const self = identityOf(actor.id);
   let speakerIdentity = input.speakerIdentity ?? null;
   const assigned = booked && (await repo.isAssignedCaptioner(deps.db, sessionId, actor.id));
-  const speaker = booking?.status === 'confirmed' && (s.room_kind === 'workshop' || (await repo.isSpeaker(deps.db, sessionId, actor.id)));
+  const speaker = booked && booking.status === 'confirmed' && (s.room_kind === 'workshop' || (await repo.isSpeaker(deps.db, sessionId, actor.id)));
   if (trainer || assigned) {
     if (!speakerIdentity && trainer) speakerIdentity = self;
   } else if (actor.captioner && booked) {

@@ -296,6 +296,27 @@ describe('repair by polling the room', () => {
     expect(await row(s.id, bookingId, s.trainer)).toMatchObject({ minutes: 45 });
   });
 
+  it('puts out someone a trainer removed who is back with a token they still held (LiveKit never reported the join), counting none of that time', async () => {
+    const { s, staff, bookingId } = await bookedSession();
+    const room = `session-${s.id}`;
+    t.clock.set(START);
+    expect((await t.request('POST', `/api/sessions/${s.id}/join`, { as: s.trainer })).status).toBe(200);
+    expect((await t.request('POST', `/api/sessions/${s.id}/live/remove`, { as: s.trainer, body: { identity: `user-${staff.id}` } })).status).toBe(200);
+    lk.addParticipant(room, { sid: 'PA_back', identity: `user-${staff.id}`, joinedAtMs: Date.parse(at('16:01')) });
+    lk.addParticipant(room, { sid: 'PA_trainer', identity: `user-${s.trainer.id}`, joinedAtMs: Date.parse(at('16:00')) });
+    for (const hhmm of ['16:02', '16:30', '17:00', '17:29']) {
+      t.clock.set(at(hhmm));
+      await repairLiveRooms(t.deps);
+      const inRoom = (lk.participants.get(room) ?? []).map((p) => p.identity);
+      expect(inRoom, hhmm).not.toContain(`user-${staff.id}`);
+      expect(inRoom, hhmm).toContain(`user-${s.trainer.id}`);
+      // Back again before the next check, as a client reconnecting would be.
+      lk.addParticipant(room, { sid: `PA_back_${hhmm}`, identity: `user-${staff.id}`, joinedAtMs: Date.parse(at(hhmm)) });
+    }
+    t.clock.set(at('18:00'));
+    expect(await row(s.id, bookingId, s.trainer)).toMatchObject({ minutes: 0, attended: false });
+  });
+
   it('runs from the job loop only when LiveKit is configured, and survives LiveKit being down', async () => {
     const { s } = await bookedSession();
     t.clock.set(at('16:10'));

@@ -592,6 +592,23 @@ describe('captions and the transcript', () => {
     expect(other.status).toBe(403);
   });
 
+  it('takes no captions from an in-person seat of a hybrid session, which is not in the live room, whatever its flags (a workshop, the captioner flag, an assignment)', async () => {
+    for (const kind of ['workshop', 'captioner', 'assigned'] as const) {
+      const org = await t.org();
+      const s = await t.session({ startsAt: START, endsAt: END, mode: 'hybrid', venue: 'Hall', capacity: { inPerson: 5, online: 5 }, roomKind: kind === 'workshop' ? 'workshop' : 'webinar' });
+      const staff = await t.user('staff', org.id, 'In Person');
+      if (kind !== 'workshop') await t.db.updateTable('users').set({ captioner: 1 }).where('id', '=', staff.id).execute();
+      expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: staff, body: { seat: 'in_person' } })).json.status).toBe('confirmed');
+      // The assignment may be saved; it gives no place in a room the seat is not in.
+      if (kind === 'assigned') expect((await t.request('PUT', `/api/sessions/${s.id}/live/captioners`, { as: s.trainer, body: { identity: `user-${staff.id}`, assigned: true } })).status).toBeLessThan(500);
+      t.clock.set(START);
+      expect((await t.request('GET', `/api/sessions/${s.id}/live`, { as: staff })).json.canCaption, kind).toBe(false);
+      const res = await t.request('POST', `/api/sessions/${s.id}/captions`, { as: staff, body: { segmentId: `user-${staff.id}-x1`, text: 'I was never in the room', final: true } });
+      expect(res.status, kind).toBe(403);
+      expect(await t.db.selectFrom('caption_segments').select('segment_id').where('session_id', '=', s.id).execute(), kind).toEqual([]);
+    }
+  });
+
   it('shows a captioner’s text as their own until a trainer assigns them to the session, then lets them name the speaker', async () => {
     const { s, staff } = await bookedSession();
     await t.db.updateTable('users').set({ captioner: 1 }).where('id', '=', staff.id).execute();
