@@ -40,6 +40,8 @@ export interface CalendarContext {
   publicUrl: string;
   /** The ORGANIZER: the service's own address, where Accept/Decline replies go. */
   organizer: { name: string; email: string };
+  /** Whose calendar it is: the person booked (theirs, an invite), or an office's (its staff's bookings). */
+  reader?: 'person' | 'office';
 }
 
 /** The zone a calendar with no events carries: the service's default zone for sessions. */
@@ -71,11 +73,18 @@ function eventDescription(row: CalendarRow, ctx: CalendarContext): string {
   const page = sessionPageUrl(ctx.publicUrl, row.sessionId);
   const lines: string[] = [];
   if (row.description.trim()) lines.push(row.description.trim(), '');
-  if (row.status === 'waitlisted') lines.push('You are on the waiting list for this session. We will tell you if a place comes up.', '');
-  if (row.status === 'offered') lines.push('A place is being held for you. Accept it from your booking page before the offer expires.', '');
+  // An office's calendar holds its staff's places: said of them, not of whoever reads it.
+  const name = oneLine(row.userName);
+  if (ctx.reader === 'office') {
+    if (row.status === 'waitlisted') lines.push(`${name} is on the waiting list for this session, and will be told if a place comes up.`, '');
+    if (row.status === 'offered') lines.push(`A place is being held for ${name}, who can accept it from their booking page before the offer expires.`, '');
+  } else {
+    if (row.status === 'waitlisted') lines.push('You are on the waiting list for this session. We will tell you if a place comes up.', '');
+    if (row.status === 'offered') lines.push('A place is being held for you. Accept it from your booking page before the offer expires.', '');
+  }
   if (row.seat === 'online') lines.push(`Join online: ${page}`);
   else lines.push(`Venue: ${oneLine(row.venue ?? 'to be confirmed')}`, `Session page: ${page}`);
-  lines.push(`Manage your booking: ${bookingPageUrl(ctx.publicUrl, row.bookingId)}`, `Booked for: ${oneLine(row.userName)}`);
+  lines.push(`${ctx.reader === 'office' ? 'Booking' : 'Manage your booking'}: ${bookingPageUrl(ctx.publicUrl, row.bookingId)}`, `Booked for: ${name}`);
   return lines.join('\n');
 }
 

@@ -25,7 +25,7 @@ import { localDateTime } from './timezones.js';
 /** Rows read and rendered per batch while streaming. */
 export const BATCH_SIZE = 2000;
 /** Bump when the rendering changes, so every ETag changes with it. */
-const FORMAT_VERSION = 3;
+const FORMAT_VERSION = 4;
 
 const base = (deps: Deps) => deps.config.publicUrl.replace(/\/+$/, '');
 
@@ -177,7 +177,7 @@ export async function planCalendar(deps: Deps, target: FeedTarget, filter: repo.
   }
   // A cancellation leaving the feed changes it at the moment it leaves.
   if (dropped) last = Math.max(last, Date.parse(dropped) + CANCELLED_FEED_RETENTION_DAYS * 86_400_000);
-  const ctx = calendarContext(deps);
+  const ctx = { ...calendarContext(deps), reader: readerOf(target.scope) };
   const etag = createHash('sha256')
     .update(JSON.stringify([FORMAT_VERSION, target.name, target.fingerprint ?? null, ctx, summaries, dropped, filter.from ?? null, filter.to ?? null]))
     .digest('base64url')
@@ -334,6 +334,9 @@ function pagedStream<T>(
   });
 }
 
+/** Whose calendar a scope makes: a person's own, or an office's of its staff's bookings. */
+const readerOf = (scope: repo.Scope): 'person' | 'office' => ('userId' in scope ? 'person' : 'office');
+
 /** A whole calendar of `target`'s bookings passing `filter`, as a byte stream. */
 export function streamCalendar(
   deps: Deps,
@@ -342,7 +345,7 @@ export function streamCalendar(
   plan: CalendarPlan,
   opts: { refreshHours?: number; firstPage?: Promise<CalendarPage> } = {},
 ): ReadableStream<Uint8Array> {
-  const ctx = calendarContext(deps);
+  const ctx = { ...calendarContext(deps), reader: readerOf(target.scope) };
   return pagedStream(
     deps,
     calendarHead({ name: target.name, refreshHours: opts.refreshHours, emptyZone: target.timeZone }, plan.zones),

@@ -433,6 +433,26 @@ describe('office feed', () => {
     await t.db.updateTable('users').set({ org_id: other.id }).where('id', '=', office.id).execute();
     expect((await t.request('GET', fresh)).status).toBe(404);
   });
+
+  it('says a staff member’s waiting place is theirs, not the reader’s; their own invite speaks to them', async () => {
+    const org = await t.org('Willow Primary');
+    const office = await t.user('office', org.id);
+    const [ann, bob] = [await t.user('staff', org.id, 'Ann Willow'), await t.user('staff', org.id, 'Bob Willow')];
+    const s = await t.session({ capacity: { online: 1 } });
+    await book(s.id, ann);
+    const waiting = await book(s.id, bob);
+    expect(waiting.status).toBe('waitlisted');
+    const res = await t.request('GET', `/api/orgs/${org.id}/calendar`, { as: office });
+    const feed = readCalendar((await t.request('GET', await feedPath(res.json.url))).text);
+    const bobs = feed.events.find((e) => e.attendees[0]!.cn === 'Bob Willow')!;
+    expect(bobs.description).toContain('Bob Willow is on the waiting list for this session');
+    expect(bobs.description).not.toMatch(/\bYou\b|your booking/i);
+    const exported = readCalendar((await t.request('GET', `/api/orgs/${org.id}/bookings.ics`, { as: office })).text);
+    expect(exported.events.find((e) => e.attendees[0]!.cn === 'Bob Willow')!.description).toContain('Bob Willow is on the waiting list');
+    // Bob's own feed and invite speak to Bob.
+    const own = readCalendar((await t.request('GET', `/api/bookings/${waiting.id}/invite.ics`, { as: bob })).text);
+    expect(own.events[0]!.description).toContain('You are on the waiting list for this session');
+  });
 });
 
 describe('office exports', () => {
