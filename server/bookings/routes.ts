@@ -1,8 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { AttendeeList, BookInput, BookResult, Booking, BookingList, BulkBookResult, HoldableOrgs, HoldInput, HoldList, MoveSeatInput, RemoveBookingInput } from '../../shared/bookings.js';
-import { Id, Instant } from '../../shared/common.js';
+import { ExportQuery } from '../../shared/calendar.js';
+import { Id } from '../../shared/common.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
+import { rangeEdge } from '../platform/range.js';
 import { disposition, jsonBody, jsonResponse, requireRole, requireUser, router } from '../platform/http.js';
 import * as engine from './service.js';
 import * as access from './access.js';
@@ -101,13 +103,14 @@ export function bookingRoutes(deps: Deps) {
       path: '/orgs/{id}/bookings',
       tags: ['bookings'],
       summary: 'Every booking of an organisation’s staff (its office staff, admin)',
-      request: { params: Params, query: z.object({ from: Instant.optional(), to: Instant.optional() }) },
+      // As the exports: an instant, or a date (that day in England; `to` includes it).
+      request: { params: Params, query: ExportQuery },
       responses: { 200: jsonResponse(BookingList, 'Bookings, soonest first') },
     }),
     async (c) => {
       const actor = requireRole(c, 'office', 'admin');
       const q = c.req.valid('query');
-      return c.json({ items: await access.orgBookingsFor(deps, actor, c.req.valid('param').id, { from: q.from && new Date(q.from).toISOString(), to: q.to && new Date(q.to).toISOString() }) }, 200);
+      return c.json({ items: await access.orgBookingsFor(deps, actor, c.req.valid('param').id, { from: rangeEdge(q.from, 'from'), to: rangeEdge(q.to, 'to') }) }, 200);
     },
   );
 

@@ -83,7 +83,10 @@ describe.skipIf(!browserAvailable)('office staff', () => {
     const csvText = await text(csv);
     expect(csvText).toContain('Bea Brown');
     expect(csvText).toContain('Cai Jones');
-    expect(csv.suggestedFilename()).toMatch(/\.csv$/);
+    // Named by the days chosen (days in England), the last one included.
+    const chosen = [await page.getByLabel('From').inputValue(), await page.getByLabel('To (optional)').inputValue()];
+    expect(chosen[1]).toBe(daysFromNow(30).slice(0, 10));
+    expect(csv.suggestedFilename()).toMatch(new RegExp(`^bookings-[a-z0-9-]+${chosen[0] ? `-${chosen[0]}` : ''}-to-${chosen[1]}\\.csv$`));
     const [ics] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download calendar file (ICS)' }).click()]);
     const icsText = await text(ics);
     expect(icsText).toContain('BEGIN:VCALENDAR');

@@ -6,7 +6,7 @@ import { api } from '../api.js';
 import { Badge, DownloadLink, DownloadMessages, ErrorSummary, errorFor, PageHeading, TextField, useApp, useDownload, type FieldError } from '../components.js';
 import { Pagination } from '../pagination.js';
 import { Loaded, useLoad } from '../load.js';
-import { dayStartIso, formatDate, formatTimeRange, ordinal, plural, seatLabel, statusLabel, toDateInput } from '../format.js';
+import { formatDate, formatTimeRange, ordinal, plural, seatLabel, statusLabel, toDateInput } from '../format.js';
 import { Link, navigate } from '../router.js';
 import { OfficeOrgGate, SchoolForm, type Org } from '../orgs.js';
 
@@ -44,8 +44,9 @@ function readRange(form: HTMLFormElement): { errors: FieldError[]; from: string;
 }
 
 function rangeParams(from: string, to: string) {
-  // The same schema the export routes validate with.
-  const r = ExportQuery.parse({ from: from ? dayStartIso(from) : undefined, to: to ? dayStartIso(to, 1) : undefined });
+  // The same schema the export routes validate with. Dates go as chosen: the server takes
+  // each as that day in England (the last one included), and names the files by them.
+  const r = ExportQuery.parse({ from: from || undefined, to: to || undefined });
   const p = new URLSearchParams();
   if (r.from) p.set('from', r.from);
   if (r.to) p.set('to', r.to);
