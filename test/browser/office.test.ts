@@ -149,6 +149,85 @@ describe.skipIf(!browserAvailable)('office staff', () => {
     await staffPage.getByRole('heading', { level: 1, name: 'Not available to you' }).waitFor();
   });
 
+  it('the session page keeps seats, holds and the staff list current after each booking, and a trust office sees its school’s own seats', async () => {
+    const { t } = env.server;
+    const admin = await t.user('admin');
+    const trust = (await t.request('POST', '/api/orgs', { as: admin, body: { name: 'Oak Learning Trust', kind: 'trust' } })).json;
+    const ash = (await t.request('POST', '/api/orgs', { as: admin, body: { name: 'Ash Primary', parentId: trust.id } })).json;
+    const trustOffice = await t.user('office', trust.id, 'Tia Trust');
+    const office = await t.user('office', ash.id, 'Ash Office');
+    await t.user('staff', ash.id, 'Bob Ash');
+    const s = await t.session({ title: 'Attention autism', startsAt: daysFromNow(5), endsAt: plusMinutes(daysFromNow(5), 60), capacity: { online: 8 } });
+    expect((await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: s.trainer, body: { orgId: ash.id, seat: 'online', seats: 2 } })).status).toBeLessThan(300);
+
+    // The trust office booking for Ash sees Ash's seats (its hold among them), as Ash's own office does.
+    const trustPage = await newPage(env.browser, env.server, { viewport: { width: 320, height: 800 } });
+    await signIn(trustPage, trustOffice);
+    await trustPage.goto(`/sessions/${s.id}`);
+    await trustPage.getByLabel('Book staff of').selectOption({ label: 'Ash Primary' });
+    const trustPanel = trustPage.getByRole('region', { name: 'Book staff from Ash Primary' });
+    await trustPanel.getByText('8 seats free to Ash Primary now (2 of them held for Ash Primary). Anyone past that joins the waitlist.').waitFor({ timeout: 5000 });
+    await checkPage(trustPage, 'session page, trust office booking for a school with a hold');
+
+    const page = await newPage(env.browser, env.server, { viewport: { width: 320, height: 800 } });
+    await signIn(page, office);
+    await page.goto(`/sessions/${s.id}`);
+    const panel = page.getByRole('region', { name: 'Book staff from Ash Primary' });
+    await panel.getByText('8 seats free to your school now (2 of them held for your school).', { exact: false }).waitFor();
+    await panel.getByText(/2 online seats held for Ash Primary: 0 taken, 2 still held/).waitFor();
+
+    // Booking a member of staff: the hold's claim is shown at once.
+    await tabTo(page, /Bob Ash/);
+    await page.keyboard.press('Space');
+    await tabTo(page, 'Book 1 person');
+    await page.keyboard.press('Enter');
+    await panel.getByRole('status').filter({ hasText: '1 of 1 person booked or added to the waitlist.' }).waitFor();
+    await panel.getByText(/2 online seats held for Ash Primary: 1 taken, 1 still held/).waitFor({ timeout: 5000 });
+    await checkPage(page, 'session page after booking a member of staff');
+
+    // Booking their own seat: their own entry in the staff list says so at once.
+    await tabTo(page, 'Book a seat', { back: true });
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: 'Booked: your online seat is confirmed.' }).waitFor();
+    await panel.getByText(/2 online seats held for Ash Primary: 2 taken, 0 still held/).waitFor({ timeout: 5000 });
+    await expect.poll(() => panel.getByRole('checkbox', { name: /Ash Office/ }).isDisabled(), { timeout: 5000 }).toBe(true);
+    await panel.locator('.roster-person', { hasText: 'Ash Office' }).getByText('Already booked (online seat).').waitFor({ timeout: 5000 });
+    await checkPage(page, 'session page after booking their own seat');
+  });
+
+  it('an office leaving a waitlist for a member of staff is told it was them who left, and goes back to who is booked where', async () => {
+    const { t } = env.server;
+    const org = await t.org('Willow Primary');
+    const office = await t.user('office', org.id, 'Wren Office');
+    const bob = await t.user('staff', org.id, 'Bob Willow');
+    const ada = await t.user('staff', org.id, 'Ada Willow');
+    const s = await t.session({ title: 'Zones of regulation', startsAt: daysFromNow(7), endsAt: plusMinutes(daysFromNow(7), 60), capacity: { online: 1 } });
+    expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: ada, body: {} })).json).toMatchObject({ status: 'confirmed' });
+    const waiting = (await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: bob, body: {} })).json;
+    expect(waiting).toMatchObject({ status: 'waitlisted' });
+
+    const page = await newPage(env.browser, env.server, { viewport: { width: 320, height: 800 } });
+    await signIn(page, office);
+    await page.goto(`/bookings/${waiting.id}`);
+    await page.getByText('Bob Willow is 1st in the queue').waitFor();
+    await page.getByText('Bob Willow can add it to their calendar once they have a seat.').waitFor({ timeout: 5000 });
+    await page.getByRole('link', { name: 'Back to who is booked where' }).waitFor({ timeout: 5000 });
+    expect(await page.getByText('once you have a seat').count()).toBe(0);
+    await checkPage(page, 'a member of staff’s waitlisted booking, seen by their office');
+
+    await tabTo(page, 'Leave waitlist');
+    await page.keyboard.press('Enter');
+    await tabTo(page, 'Yes, leave the waitlist');
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: 'Bob Willow left the waitlist for “Zones of regulation”.' }).waitFor({ timeout: 5000 });
+    expect(await page.getByText('You left the waitlist').count()).toBe(0);
+    await checkPage(page, 'after leaving the waitlist for a member of staff');
+
+    await tabTo(page, 'Back to who is booked where', { back: true });
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Who is booked where' }).waitFor();
+  });
+
   it('an administrator with no organisation opens the office pages from the menu: each has its heading, title and focus, and says why it is empty', async () => {
     const { t } = env.server;
     const admin = await t.user('admin');

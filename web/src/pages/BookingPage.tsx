@@ -8,7 +8,7 @@ import { BookingDetails } from './BookingsPage.js';
 
 /** One booking, the page emails link to. */
 export function BookingPage({ id }: { id: string }) {
-  const { loc } = useApp();
+  const { loc, me } = useApp();
   const booking = useLoad(() => api(`/api/bookings/${encodeURIComponent(id)}`, Booking), [id]);
   const [status, setStatus] = useState('');
   const b = booking.data;
@@ -17,7 +17,12 @@ export function BookingPage({ id }: { id: string }) {
   return (
     <>
       <p class="back">
-        <Link href="/bookings">Back to my bookings</Link>
+        {/* Office staff open their staff's bookings from "Who is booked where": back there, not to their own. */}
+        {b && b.userId !== me.id ? (
+          me.role === 'office' || me.role === 'admin' ? <Link href="/office/bookings">Back to who is booked where</Link> : <Link href="/sessions">Back to all sessions</Link>
+        ) : (
+          <Link href="/bookings">Back to my bookings</Link>
+        )}
       </p>
       <PageHeading title={title} navigated={loc.navigated}>
         {title}

@@ -17,6 +17,7 @@ const ACTION_WORDS = { accept: 'Accepting…', decline: 'Declining…', cancel: 
 /** What the person can do with a booking, and what happened when they did (failures kept with a retry). */
 function useBookingActions(onChanged: (b: Booking, message: string) => void) {
   const action = useAction();
+  const { me } = useApp();
   const [doing, setDoing] = useState<keyof typeof ACTION_WORDS | null>(null);
   async function run(b: Booking, what: keyof typeof ACTION_WORDS) {
     setDoing(what);
@@ -27,11 +28,13 @@ function useBookingActions(onChanged: (b: Booking, message: string) => void) {
       : what === 'decline' ? api(`${path}/decline`, Booking, { method: 'POST' })
       : api(path, Booking, { method: 'DELETE' }));
     const t = b.session.title;
+    // An office acting on a staff member's booking: the message names them, not "you".
+    const mine = b.userId === me.id;
     const message =
       what === 'accept' ? `Seat accepted: your place on “${t}” is confirmed.`
       : what === 'decline' ? `Offer declined for “${t}”. The seat passes to the next person.`
-      : what === 'leave' ? `You left the waitlist for “${t}”.`
-      : `Booking cancelled for “${t}”.`;
+      : what === 'leave' ? `${mine ? 'You' : b.userName} left the waitlist for “${t}”.`
+      : mine ? `Booking cancelled for “${t}”.` : `${b.userName}’s booking cancelled for “${t}”.`;
     onChanged(next, message);
     });
   }
@@ -69,7 +72,7 @@ export function BookingDetails({ b, headingLevel, onChanged, hideSessionFacts }:
           A seat has come free and is held for {mineToAnswer ? 'you' : b.userName} until <strong>{formatDateTime(b.offerExpiresAt)}</strong>. Accept it before then, or it goes to the next person.
         </p>
       )}
-      {b.status === 'waitlisted' && <p class="hint">You can add it to your calendar once you have a seat.</p>}
+      {b.status === 'waitlisted' && <p class="hint">{mineToAnswer ? 'You can add it to your calendar once you have a seat.' : `${b.userName} can add it to their calendar once they have a seat.`}</p>}
       <dl class="facts">
         {b.userId !== me.id && <Fact label="Person">{b.userName}</Fact>}
         {!hideSessionFacts && <Fact label="When"><When startsAt={s.startsAt} endsAt={s.endsAt} /></Fact>}

@@ -7,7 +7,7 @@ import { api } from '../api.js';
 import { JoinNow } from '../calendarLinks.js';
 import { Fact, isInternalWording, PageHeading, Status, useApp, When } from '../components.js';
 import { formatDateTime, formatTimeRange, modeLabel, ordinal, plural, seatLabel } from '../format.js';
-import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../load.js';
+import { ActionButton, ActionError, Loaded, useAction, useLoad, type LoadState } from '../load.js';
 import { Link } from '../router.js';
 import { SchoolSelect, useOrgs } from '../orgs.js';
 import { SessionMaterials } from '../materials/SessionMaterials.js';
@@ -60,10 +60,29 @@ function placeText(p: RosterEntry): string {
   return `Waiting: ${b.position ? `${ordinal(b.position)} in the queue` : 'on the waitlist'}`;
 }
 
+/** The holds on a session the viewer may see, loaded again whenever `version` (the page's reload signal) changes. */
+function useHolds(s: Session, version: number) {
+  return useLoad(() => api(`/api/sessions/${encodeURIComponent(s.id)}/holds`, HoldList), [s.id, version]);
+}
+
+/**
+ * The counts for someone of `orgId`, which may not be the viewer's organisation (a trust's
+ * office booking for one of its schools): the server counts `s.seats` for the viewer, so for
+ * another organisation its unclaimed hold is added to the public count (as the server does).
+ */
+function countsForOrg(s: Session, seat: SeatKind, orgId: string, viewerOrgId: string | null, holds: z.infer<typeof HoldList> | undefined): { available: number; heldForViewer: number } {
+  const c = countsFor(s, seat);
+  if (orgId === viewerOrgId) return c;
+  const active = !s.holdsReleaseAt || Date.parse(s.holdsReleaseAt) > Date.now();
+  const h = active ? holds?.items.find((x) => x.orgId === orgId && x.seat === seat) : undefined;
+  const held = h ? Math.max(0, h.seats - h.claimed) : 0;
+  const available = Math.max(0, Math.min(c.capacity - c.confirmed - c.offered, c.publicAvailable + held));
+  return { available, heldForViewer: Math.min(held, available) };
+}
+
 /** Office staff: their school's holds and claims on this session, and the way to hold seats. */
-function SchoolHolds({ s }: { s: Session }) {
+function SchoolHolds({ s, holds }: { s: Session; holds: LoadState<z.infer<typeof HoldList>> }) {
   const { me } = useApp();
-  const holds = useLoad(() => api(`/api/sessions/${encodeURIComponent(s.id)}/holds`, HoldList), [s.id]);
   const link = me.role === 'office' && s.status === 'scheduled' && (
     <p>
       <Link href={`/sessions/${encodeURIComponent(s.id)}/holds`}>{holds.data?.items.length ? 'Change the seats held for your school' : 'Hold seats for your school'}</Link>
@@ -93,7 +112,7 @@ function SchoolHolds({ s }: { s: Session }) {
  * Office staff book for their own organisation; a trust's office chooses which of its
  * schools (or the trust itself) to book from. Administrators book from their own.
  */
-function OfficeBookStaff({ s, onBooked }: { s: Session; onBooked: () => Promise<void> }) {
+function OfficeBookStaff({ s, version, onBooked }: { s: Session; version: number; onBooked: () => Promise<void> }) {
   const { me } = useApp();
   const orgs = useOrgs(me.role === 'office');
   const [orgId, setOrgId] = useState(me.orgId ?? '');
@@ -106,21 +125,28 @@ function OfficeBookStaff({ s, onBooked }: { s: Session; onBooked: () => Promise<
           <SchoolSelect id="book-org" label="Book staff of" orgs={list} value={orgId} onChange={setOrgId} />
         </div>
       )}
-      <BookStaff key={orgId} s={s} orgId={orgId} orgName={name} onBooked={onBooked} />
+      <BookStaff key={orgId} s={s} orgId={orgId} orgName={name} version={version} onBooked={onBooked} />
     </>
   );
 }
 
 /** Office staff: book several people of one organisation they book for at once, seeing each person's place and clashes first. */
-function BookStaff({ s, orgId, orgName, onBooked }: { s: Session; orgId: string; orgName: string | null; onBooked: () => Promise<void> }) {
-  const roster = useLoad(() => api(`/api/sessions/${encodeURIComponent(s.id)}/roster?orgId=${encodeURIComponent(orgId)}`, Roster), [s.id, orgId]);
+function BookStaff({ s, orgId, orgName, version, onBooked }: { s: Session; orgId: string; orgName: string | null; version: number; onBooked: () => Promise<void> }) {
+  const { me } = useApp();
+  // Both load again on the page's reload signal, after any booking change on the page.
+  const roster = useLoad(() => api(`/api/sessions/${encodeURIComponent(s.id)}/roster?orgId=${encodeURIComponent(orgId)}`, Roster), [s.id, orgId, version]);
+  const holds = useHolds(s, version);
+  const ownOrg = orgId === (me.orgId ?? '');
+  const forOrg = (k: SeatKind) => countsForOrg(s, k, orgId, me.orgId ?? null, holds.data);
+  const whose = ownOrg || !orgName ? 'your school' : orgName;
   const [chosen, setChosen] = useState<Set<string>>(new Set());
-  const [seat, setSeat] = useState<SeatKind>(seatKindsOf(s).find((k) => leftFor(s, k) > 0) ?? seatKindsOf(s)[0]!);
+  const [seat, setSeat] = useState<SeatKind>(seatKindsOf(s).find((k) => forOrg(k).available > 0) ?? seatKindsOf(s)[0]!);
   const [outcomes, setOutcomes] = useState<{ name: string; text: string; ok: boolean }[]>([]);
   const [status, setStatus] = useState('');
   const [problem, setProblem] = useState('');
   const action = useAction();
-  const free = leftFor(s, seat);
+  const counts = forOrg(seat);
+  const free = counts.available;
 
   async function submit(e: Event) {
     e.preventDefault();
@@ -140,7 +166,7 @@ function BookStaff({ s, orgId, orgName, onBooked }: { s: Session; orgId: string;
     const ok = list.filter((o) => o.ok).length;
     setStatus(`${ok} of ${list.length} ${list.length === 1 ? 'person' : 'people'} booked or added to the waitlist.`);
     setChosen(new Set());
-    await Promise.all([onBooked(), roster.reload()]);
+    await onBooked();
     });
   }
 
@@ -150,14 +176,14 @@ function BookStaff({ s, orgId, orgName, onBooked }: { s: Session; orgId: string;
       <p>
         {free > 0 ? (
           <>
-            <strong>{plural(free, `${seatKindsOf(s).length > 1 ? `${seatLabel[seat].toLowerCase()} ` : ''}seat`)}</strong> free to your school now
-            {countsFor(s, seat).heldForViewer > 0 && <> ({countsFor(s, seat).heldForViewer} of them held for your school)</>}. Anyone past that joins the waitlist.
+            <strong>{plural(free, `${seatKindsOf(s).length > 1 ? `${seatLabel[seat].toLowerCase()} ` : ''}seat`)}</strong> free to {whose} now
+            {counts.heldForViewer > 0 && <> ({counts.heldForViewer} of them held for {whose})</>}. Anyone past that joins the waitlist.
           </>
         ) : (
-          <>No {seatKindsOf(s).length > 1 ? `${seatLabel[seat].toLowerCase()} ` : ''}seats are free to your school now: anyone you book joins the waitlist.</>
+          <>No {seatKindsOf(s).length > 1 ? `${seatLabel[seat].toLowerCase()} ` : ''}seats are free to {whose} now: anyone you book joins the waitlist.</>
         )}
       </p>
-      <SchoolHolds s={s} />
+      <SchoolHolds s={s} holds={holds} />
       <Loaded state={roster} what="your staff">
         {(r) =>
           r.items.length === 0 ? (
@@ -243,6 +269,13 @@ export function SessionPage({ id }: { id: string }) {
   const [seat, setSeat] = useState<SeatKind | null>(null);
   const [status, setStatus] = useState('');
   const booking = useAction();
+  // The one reload signal for the page: after any booking change here, the page, and the
+  // office panel's holds and roster (which load with `version` among their deps), load again.
+  const [version, setVersion] = useState(0);
+  const refresh = async () => {
+    setVersion((v) => v + 1);
+    await page.reload();
+  };
 
   const s = page.data?.session;
   const mine = page.data?.mine ?? null;
@@ -259,7 +292,7 @@ export function SessionPage({ id }: { id: string }) {
       const r = await api(`/api/sessions/${encodeURIComponent(s.id)}/bookings`, BookAnswer, { method: 'POST', body: input.data });
       const clash = r.clashes?.length ? ` This clashes with your timetable (${r.clashes.map((c) => c.label || 'busy').join(', ')}): you may need cover.` : '';
       setStatus((r.status === 'confirmed' ? `Booked: your ${seatLabel[r.seat].toLowerCase()} seat is confirmed.` : `You joined the waitlist. You are number ${r.position} in the queue for ${seatLabel[r.seat].toLowerCase()} seats. You can add it to your calendar once you have a seat.`) + clash);
-      await page.reload();
+      await refresh();
       // The form has gone; put focus where the new state is described.
       document.getElementById('your-place-title')?.focus();
     });
@@ -267,7 +300,7 @@ export function SessionPage({ id }: { id: string }) {
 
   function changed(_b: Booking, message: string) {
     setStatus(message);
-    void page.reload().then(() => document.getElementById('your-place-title')?.focus());
+    void refresh().then(() => document.getElementById('your-place-title')?.focus());
   }
 
   const title = s ? s.title : page.error ? 'Session not available' : 'Session';
@@ -370,7 +403,7 @@ export function SessionPage({ id }: { id: string }) {
               </section>
             )}
 
-            {(me.role === 'office' || me.role === 'admin') && me.orgId && open && <OfficeBookStaff s={s} onBooked={page.reload} />}
+            {(me.role === 'office' || me.role === 'admin') && me.orgId && open && <OfficeBookStaff s={s} version={version} onBooked={refresh} />}
           </>
         )}
       </Loaded>
