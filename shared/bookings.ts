@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Id } from './common.js';
-import { Mode, SeatKind } from './sessions.js';
+import { Mode, SeatCounts, SeatKind } from './sessions.js';
 import { Clash } from './timetables.js';
 
 export const BookingStatus = z.enum(['confirmed', 'waitlisted', 'offered', 'cancelled', 'attended', 'absent']);
@@ -89,7 +89,13 @@ export const RosterEntry = z.object({
   clashes: z.array(Clash),
 });
 export type RosterEntry = z.infer<typeof RosterEntry>;
-export const Roster = z.object({ items: z.array(RosterEntry) });
+/**
+ * An organisation's people on a session, and the session's seats as that organisation sees
+ * them (its own unclaimed hold counts as free to it): a trust's office booking one of its
+ * schools' staff sees that school's free and held seats, counted by the server's one rule.
+ */
+export const Roster = z.object({ items: z.array(RosterEntry), seats: z.object({ inPerson: SeatCounts, online: SeatCounts }) });
+export type Roster = z.infer<typeof Roster>;
 
 /** One line of a session's "who is coming" list (its trainers and admins). */
 export const AttendeeEntry = z.object({

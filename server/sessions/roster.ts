@@ -8,22 +8,22 @@ import { orgsActableBy } from '../accounts/acting.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
-import { getSession } from './service.js';
+import { sessionAsOrgSees } from './service.js';
 import { clashesForBookings } from '../timetables/service.js';
-import type { RosterEntry } from '../../shared/bookings.js';
+import type { Roster } from '../../shared/bookings.js';
 import { bookingsOfSession } from '../bookings/views.js';
 
 const ACTIVE = new Set(['confirmed', 'waitlisted', 'offered']);
 
-/** One organisation the actor books for (accounts/acting.ts); everyone in it, with their place and clashes. */
-export async function sessionRoster(deps: Deps, actor: AuthUser, sessionId: string, orgId: string): Promise<RosterEntry[]> {
+/** One organisation the actor books for (accounts/acting.ts): everyone in it, with their place and clashes, and the seats free and held for it. */
+export async function sessionRoster(deps: Deps, actor: AuthUser, sessionId: string, orgId: string): Promise<Roster> {
   if (!(await orgsActableBy(deps.db, actor)).has(orgId)) throw new AppError('forbidden', 'You can only see the people of the organisations you book for.');
-  const session = await getSession(deps, sessionId, actor); // not_found for a session the actor cannot see
+  const session = await sessionAsOrgSees(deps, sessionId, actor, orgId); // not_found for a session the actor cannot see
   const [people, bookings] = await Promise.all([listUsersOfOrg(deps.db, orgId), bookingsOfSession(deps.db, sessionId, [orgId])]);
   const active = people.filter((p) => !p.disabled_at);
   const seat = session.mode === 'in_person' ? 'in_person' : 'online';
   const clashes = await clashesForBookings(deps, active.map((p) => ({ userId: p.id, sessionId, seat })));
-  return active.map((p, i) => {
+  const items = active.map((p, i) => {
     const b = bookings.find((x) => x.userId === p.id && ACTIVE.has(x.status));
     return {
       userId: p.id,
@@ -34,4 +34,5 @@ export async function sessionRoster(deps: Deps, actor: AuthUser, sessionId: stri
       clashes: clashes[i] ?? [],
     };
   });
+  return { items, seats: session.seats };
 }

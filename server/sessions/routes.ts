@@ -201,13 +201,13 @@ export function sessionRoutes(deps: Deps) {
       tags: ['bookings'],
       summary: 'The people of an organisation with their place on this session and their timetable clashes (its office staff; admin with ?orgId)',
       request: { params: Params, query: z.object({ orgId: Id.optional() }) },
-      responses: { 200: jsonResponse(Roster, 'Everyone in the organisation, by name') },
+      responses: { 200: jsonResponse(Roster, 'Everyone in the organisation, by name, and the seats free and held for it') },
     }),
     async (c) => {
       const actor = requireRole(c, 'office', 'admin');
       const orgId = c.req.valid('query').orgId ?? actor.orgId;
       if (!orgId) throw new AppError('validation_failed', 'Choose an organisation.', { issues: [{ path: 'orgId', message: 'is required' }] });
-      return c.json({ items: await sessionRoster(deps, actor, c.req.valid('param').id, orgId) }, 200);
+      return c.json(await sessionRoster(deps, actor, c.req.valid('param').id, orgId), 200);
     },
   );
 

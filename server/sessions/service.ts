@@ -146,6 +146,14 @@ export async function getSession(deps: Deps, id: string, caller?: AuthUser): Pro
   return { ...view, fit: (await fitsForSessions(deps, caller, [row]))?.get(row.id) ?? null };
 }
 
+/** A session, for a `caller` who can see it, with its seats as `orgId`'s people see them (an office booking that organisation's staff). */
+export async function sessionAsOrgSees(deps: Deps, id: string, caller: AuthUser, orgId: string): Promise<Session> {
+  await requireVisibleSession(deps, caller, id);
+  const row = await repo.findSession(deps.db, id);
+  if (!row) throw new AppError('not_found', 'No such session.');
+  return (await sessionViews(deps, [row], { orgId }))[0]!;
+}
+
 /**
  * The session page's answer: the session as `caller` sees it, and whether they run it
  * (`youRun`, by the one rule every trainer's route applies: `managesSession`), so a lead

@@ -113,6 +113,26 @@ describe('trust office', () => {
     // Staff of a school are not office staff of anything.
     expect((await book(w.hillStaff, w.s.id, { userId: w.valeStaff.id })).status).toBe(403);
   });
+
+  it('sees a school’s own free and held seats with its people, counted as that school would see them', async () => {
+    const w = await setting();
+    // 10 online seats: 4 held for Vale, 3 for Hill (one of them taken by Hill's own staff).
+    expect((await t.request('PUT', `/api/sessions/${w.s.id}/holds`, { as: w.trainer, body: { orgId: w.vale.id, seat: 'online', seats: 4 } })).status).toBe(204);
+    expect((await t.request('PUT', `/api/sessions/${w.s.id}/holds`, { as: w.trainer, body: { orgId: w.hill.id, seat: 'online', seats: 3 } })).status).toBe(204);
+    expect((await book(w.hillOffice, w.s.id, { userId: w.hillStaff.id })).status).toBe(201);
+    const seatsFor = async (orgId: string) => {
+      const r = await t.request('GET', `/api/sessions/${w.s.id}/roster?orgId=${orgId}`, { as: w.oakOffice });
+      expect(r.status).toBe(200);
+      return r.json.seats.online;
+    };
+    // Public: 10 - 1 confirmed - 4 held for Vale - 2 still held for Hill = 3.
+    expect(await seatsFor(w.vale.id)).toMatchObject({ capacity: 10, confirmed: 1, available: 7, publicAvailable: 3, heldForViewer: 4 });
+    expect(await seatsFor(w.hill.id)).toMatchObject({ available: 5, publicAvailable: 3, heldForViewer: 2 });
+    // The trust itself holds nothing: it sees the public seats, as the session page does for it.
+    const trust = await seatsFor(w.oak.id);
+    expect(trust).toMatchObject({ available: 3, heldForViewer: 0 });
+    expect(trust).toEqual((await t.request('GET', `/api/sessions/${w.s.id}`, { as: w.oakOffice })).json.seats.online);
+  });
 });
 
 describe('a school moved out of its trust', () => {

@@ -22,17 +22,18 @@ const ACTIVE = new Set(['confirmed', 'waitlisted', 'offered']);
 function seatKindsOf(s: Session): SeatKind[] {
   return s.mode === 'hybrid' ? ['in_person', 'online'] : [s.mode];
 }
-const countsFor = (s: Session, seat: SeatKind) => (seat === 'online' ? s.seats.online : s.seats.inPerson);
+const countsIn = (seats: Session['seats'], seat: SeatKind) => (seat === 'online' ? seats.online : seats.inPerson);
+const countsFor = (s: Session, seat: SeatKind) => countsIn(s.seats, seat);
 const leftFor = (s: Session, seat: SeatKind) => countsFor(s, seat).available;
 
-/** Radio buttons for the seat kind of a hybrid session, each saying how many are free to the viewer. */
-function SeatChoice({ s, name, value, onChange }: { s: Session; name: string; value: SeatKind; onChange: (v: SeatKind) => void }) {
+/** Radio buttons for the seat kind of a hybrid session, each saying how many are free to the viewer (or to the school `seats` are counted for). */
+function SeatChoice({ s, seats = s.seats, name, value, onChange }: { s: Session; seats?: Session['seats']; name: string; value: SeatKind; onChange: (v: SeatKind) => void }) {
   return (
     <fieldset class="field">
       <legend>Seat</legend>
       <div class="radios">
         {seatKindsOf(s).map((k) => {
-          const left = leftFor(s, k);
+          const left = countsIn(seats, k).available;
           return (
             <div class="radio" key={k}>
               <input type="radio" id={`${name}-${k}`} name={name} value={k} checked={value === k} onChange={() => onChange(k)} />
@@ -63,21 +64,6 @@ function placeText(p: RosterEntry): string {
 /** The holds on a session the viewer may see, loaded again whenever `version` (the page's reload signal) changes. */
 function useHolds(s: Session, version: number) {
   return useLoad(() => api(`/api/sessions/${encodeURIComponent(s.id)}/holds`, HoldList), [s.id, version]);
-}
-
-/**
- * The counts for someone of `orgId`, which may not be the viewer's organisation (a trust's
- * office booking for one of its schools): the server counts `s.seats` for the viewer, so for
- * another organisation its unclaimed hold is added to the public count (as the server does).
- */
-function countsForOrg(s: Session, seat: SeatKind, orgId: string, viewerOrgId: string | null, holds: z.infer<typeof HoldList> | undefined): { available: number; heldForViewer: number } {
-  const c = countsFor(s, seat);
-  if (orgId === viewerOrgId) return c;
-  const active = !s.holdsReleaseAt || Date.parse(s.holdsReleaseAt) > Date.now();
-  const h = active ? holds?.items.find((x) => x.orgId === orgId && x.seat === seat) : undefined;
-  const held = h ? Math.max(0, h.seats - h.claimed) : 0;
-  const available = Math.max(0, Math.min(c.capacity - c.confirmed - c.offered, c.publicAvailable + held));
-  return { available, heldForViewer: Math.min(held, available) };
 }
 
 /** Office staff: their school's holds and claims on this session, and the way to hold seats. */
@@ -137,16 +123,17 @@ function BookStaff({ s, orgId, orgName, version, onBooked }: { s: Session; orgId
   const roster = useLoad(() => api(`/api/sessions/${encodeURIComponent(s.id)}/roster?orgId=${encodeURIComponent(orgId)}`, Roster), [s.id, orgId, version]);
   const holds = useHolds(s, version);
   const ownOrg = orgId === (me.orgId ?? '');
-  const forOrg = (k: SeatKind) => countsForOrg(s, k, orgId, me.orgId ?? null, holds.data);
   const whose = ownOrg || !orgName ? 'your school' : orgName;
   const [chosen, setChosen] = useState<Set<string>>(new Set());
-  const [seat, setSeat] = useState<SeatKind>(seatKindsOf(s).find((k) => forOrg(k).available > 0) ?? seatKindsOf(s)[0]!);
+  const [seat, setSeat] = useState<SeatKind>(seatKindsOf(s).find((k) => leftFor(s, k) > 0) ?? seatKindsOf(s)[0]!);
   const [outcomes, setOutcomes] = useState<{ name: string; text: string; ok: boolean }[]>([]);
   const [status, setStatus] = useState('');
   const [problem, setProblem] = useState('');
   const action = useAction();
-  const counts = forOrg(seat);
-  const free = counts.available;
+  // The seats as this organisation sees them (its own hold counts as free to it) come with its
+  // people, counted by the server; the session's own counts serve the viewer's school meanwhile.
+  const seats = roster.data?.seats ?? (ownOrg ? s.seats : undefined);
+  const counts = seats && countsIn(seats, seat);
 
   async function submit(e: Event) {
     e.preventDefault();
@@ -173,16 +160,18 @@ function BookStaff({ s, orgId, orgName, version, onBooked }: { s: Session; orgId
   return (
     <section aria-labelledby="book-staff-title" class="panel">
       <h2 id="book-staff-title">Book staff{orgName ? ` from ${orgName}` : ''}</h2>
-      <p>
-        {free > 0 ? (
-          <>
-            <strong>{plural(free, `${seatKindsOf(s).length > 1 ? `${seatLabel[seat].toLowerCase()} ` : ''}seat`)}</strong> free to {whose} now
-            {counts.heldForViewer > 0 && <> ({counts.heldForViewer} of them held for {whose})</>}. Anyone past that joins the waitlist.
-          </>
-        ) : (
-          <>No {seatKindsOf(s).length > 1 ? `${seatLabel[seat].toLowerCase()} ` : ''}seats are free to {whose} now: anyone you book joins the waitlist.</>
-        )}
-      </p>
+      {counts && (
+        <p>
+          {counts.available > 0 ? (
+            <>
+              <strong>{plural(counts.available, `${seatKindsOf(s).length > 1 ? `${seatLabel[seat].toLowerCase()} ` : ''}seat`)}</strong> free to {whose} now
+              {counts.heldForViewer > 0 && <> ({counts.heldForViewer} of them held for {whose})</>}. Anyone past that joins the waitlist.
+            </>
+          ) : (
+            <>No {seatKindsOf(s).length > 1 ? `${seatLabel[seat].toLowerCase()} ` : ''}seats are free to {whose} now: anyone you book joins the waitlist.</>
+          )}
+        </p>
+      )}
       <SchoolHolds s={s} holds={holds} />
       <Loaded state={roster} what="your staff">
         {(r) =>
@@ -190,7 +179,7 @@ function BookStaff({ s, orgId, orgName, version, onBooked }: { s: Session; orgId
             <p>There is no one in your organisation to book yet.</p>
           ) : (
             <form onSubmit={submit} noValidate>
-              {s.mode === 'hybrid' && <SeatChoice s={s} name="staff-seat" value={seat} onChange={setSeat} />}
+              {s.mode === 'hybrid' && <SeatChoice s={s} seats={seats} name="staff-seat" value={seat} onChange={setSeat} />}
               <fieldset class="field">
                 <legend id="staff-legend" tabIndex={-1}>
                   People to book
