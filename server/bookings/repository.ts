@@ -472,6 +472,25 @@ export function ledBy(orgIds: readonly string[], table = 'sessions'): Expression
   return sql<SqlBool>`(${audienceOrg} in (${ids}) or ${audienceOrg} in (select o.id from organisations o where o.parent_id in (${ids})))`;
 }
 
+/**
+ * Who runs sessions, as `isTrainerOf` decides: `userId`, and `leading`, the organisations they
+ * lead in-house training for now (`currentLeadOrgIds`).
+ */
+export interface Runner {
+  userId: string;
+  leading: readonly string[];
+}
+
+/**
+ * Sessions `runner` runs now, as a condition on the sessions table (or its alias `table`):
+ * `isTrainerOf` in SQL. Named as the session's trainer and either a trainer or administrator
+ * by role, or still a lead of an organisation it is for (`ledBy`).
+ */
+export function runBy(runner: Runner, table = 'sessions'): Expression<SqlBool> {
+  const session = sql.ref(`${table}.id`);
+  return sql<SqlBool>`exists (select 1 from session_trainers rt inner join users ru on ru.id = rt.user_id where rt.session_id = ${session} and rt.user_id = ${runner.userId} and (ru.role in ('trainer', 'admin') or ${ledBy(runner.leading, table)}))`;
+}
+
 const bookingById = prepared<{ id: string }>()((db, arg) => db.selectFrom('bookings').selectAll().where('id', '=', arg('id')));
 
 /** A session row, unlocked (for reading). */

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import { ledBy } from '../bookings/repository.js';
+import { runBy, type Runner } from '../bookings/repository.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -141,35 +141,12 @@ export async function attendeesPerSession(db: Q, scope: Scope): Promise<Map<stri
 }
 
 /**
- * Who runs sessions, as `isTrainerOf` decides (bookings/repository.ts): named as a session's
- * trainer and either a trainer or administrator by role, or still an in-house lead of an
- * organisation it is for (`leading`: their current lead organisations, `currentLeadOrgIds`).
- */
-export interface Runner {
-  userId: string;
-  leading: readonly string[];
-}
-
-/**
  * A page of the ended sessions in scope (those `runBy` runs now, or of a course; every one
  * without either), newest first, and how many there are in all.
  */
 export async function endedSessions(db: Q, nowIso: string, by: { runBy?: Runner; courseId?: string }, page: { limit: number; offset: number }) {
   let q = db.selectFrom('sessions as s').where('s.status', '<>', 'cancelled').where('s.ends_at', '<=', nowIso);
-  if (by.runBy) {
-    const { userId, leading } = by.runBy;
-    q = q.where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('session_trainers as t')
-          .innerJoin('users as tu', 'tu.id', 't.user_id')
-          .select('t.user_id')
-          .whereRef('t.session_id', '=', 's.id')
-          .where('t.user_id', '=', userId)
-          .where((w) => w.or([w('tu.role', 'in', ['trainer', 'admin']), ledBy(leading, 's')])),
-      ),
-    );
-  }
+  if (by.runBy) q = q.where(runBy(by.runBy, 's'));
   if (by.courseId) q = q.where('s.course_id', '=', by.courseId);
   const [rows, counted] = await Promise.all([
     q

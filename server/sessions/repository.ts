@@ -12,7 +12,7 @@ export function findSession(db: Q, id: string): Promise<SessionRow | undefined> 
 // Who may see a session (DESIGN.md invariant 12) is asked by the booking engine too (who
 // may be booked); the one rule lives there, for the same reason as isTrainerOf.
 export { audienceKinds, orgChain, orgChains, sessionVisibility, viewerFor, visibleTo, type Viewer } from '../bookings/repository.js';
-import { currentLeadOrgIds, ledBy, orgInAudience, visibleTo, type HoldRow, type Viewer } from '../bookings/repository.js';
+import { currentLeadOrgIds, orgInAudience, runBy, visibleTo, type HoldRow, type Runner, type Viewer } from '../bookings/repository.js';
 
 /** Whether any organisation has `orgId` as its parent (a trust or local authority). */
 export async function hasChildOrgs(db: Q, orgId: string): Promise<boolean> {
@@ -231,15 +231,13 @@ export async function insertCourse(db: Q, row: Insertable<Database['courses']>) 
 }
 
 /**
- * Sessions `trainerId` runs (every session when null), upcoming (not yet ended, soonest
- * first) or past (latest first), cancelled ones included, and how many there are. With
- * `leading` (an in-house lead's organisations now), only those of their sessions that they
- * still run (isTrainerOf: for one of those organisations or their schools).
+ * Sessions `runner` runs now (`runBy`, isTrainerOf's rule; every session when null),
+ * upcoming (not yet ended, soonest first) or past (latest first), cancelled ones included,
+ * and how many there are.
  */
-export async function listSessionsRunBy(db: Q, trainerId: string | null, when: 'upcoming' | 'past', nowIso: string, limit: number, offset: number, leading?: readonly string[]) {
+export async function listSessionsRunBy(db: Q, runner: Runner | null, when: 'upcoming' | 'past', nowIso: string, limit: number, offset: number) {
   let q = db.selectFrom('sessions');
-  if (trainerId) q = q.where('id', 'in', db.selectFrom('session_trainers').select('session_id').where('user_id', '=', trainerId));
-  if (leading) q = q.where(ledBy(leading));
+  if (runner) q = q.where(runBy(runner));
   q = when === 'upcoming' ? q.where('ends_at', '>', nowIso) : q.where('ends_at', '<=', nowIso);
   const counted = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
   const rows: SessionViewRow[] = await q

@@ -285,8 +285,8 @@ export async function createSeries(deps: Deps, actor: AuthUser, input: CreateSer
 export async function sessionsRunBy(deps: Deps, actor: AuthUser, q: z.infer<typeof TrainerSessionQuery>) {
   const now = deps.now().toISOString();
   // An in-house lead's list holds only the sessions they run now (not those of an organisation they no longer lead).
-  const leading = actor.role === 'staff' || actor.role === 'office' ? await repo.leadOrgIds(deps.db, actor.id) : undefined;
-  const { rows, total } = await repo.listSessionsRunBy(deps.db, actor.role === 'admin' ? null : actor.id, q.when, now, q.limit, q.offset, leading);
+  const runner = actor.role === 'admin' ? null : { userId: actor.id, leading: await repo.leadOrgIds(deps.db, actor.id) };
+  const { rows, total } = await repo.listSessionsRunBy(deps.db, runner, q.when, now, q.limit, q.offset);
   const ids = rows.map((r) => r.id);
   const [trainers, holds, attended, names] = await Promise.all([repo.trainerIdsOf(deps.db, ids), holdsOf(deps.db, ids), repo.attendedCounts(deps.db, ids), audienceNames(deps, rows)]);
   const seats = seatStatesOf(rows, holds, now);
