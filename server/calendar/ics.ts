@@ -48,7 +48,7 @@ export interface CalendarContext {
 const DEFAULT_ZONE = 'Europe/London';
 
 export const PROD_ID = { company: 'SEND Live Training', product: 'Live sessions', language: 'EN' };
-/** How soon before the start the reminder alarm goes off. */
+/** How soon before the start the reminder alarm goes off (a person's own calendar only, never an office's). */
 export const REMINDER_SECONDS = 60 * 60;
 
 const base = (publicUrl: string) => publicUrl.replace(/\/+$/, '');
@@ -122,7 +122,9 @@ export function addBookingEvent(cal: ICalCalendar, row: CalendarRow, ctx: Calend
       rsvp: false,
     });
   }
-  if (!cancelled) event.createAlarm({ type: ICalAlarmType.display, trigger: REMINDER_SECONDS, description: `Starting in one hour: ${oneLine(row.title)}` });
+  // The reminder is for the person booked: an office's calendar of all its staff's bookings
+  // carries none, or the office would be alerted before every one of them.
+  if (!cancelled && ctx.reader !== 'office') event.createAlarm({ type: ICalAlarmType.display, trigger: REMINDER_SECONDS, description: `Starting in one hour: ${oneLine(row.title)}` });
   return event;
 }
 
