@@ -569,6 +569,8 @@ export async function cancelAllForSession(trx: Trx, deps: Deps, s: SessionRow, r
  * Sets an organisation's hold of `seat` seats on a session. `bound` (office staff holding for
  * their own school) limits a larger hold to what the school could fill: the seats already
  * claimed plus its staff with no place on the session yet, counted under the session's lock.
+ * No one may set a hold below the seats already claimed from it (409 `conflict`); 0 still
+ * releases it, and the staff who claimed seats keep them.
  */
 export async function setHold(trx: Trx, deps: Deps, sessionId: string, orgId: string, seat: SeatKind, seats: number, bound?: { name: string; unplaced: (trx: Trx) => Promise<number> }) {
   const s = await lockOpenSession(trx, deps, sessionId);
@@ -581,8 +583,14 @@ export async function setHold(trx: Trx, deps: Deps, sessionId: string, orgId: st
   const claimed = current?.claimed ?? 0;
   const others = state.holds.filter((h) => h.orgId !== orgId).reduce((n, h) => n + unclaimed(h), 0);
   const room = state.capacity - state.confirmed - state.offered - others;
+  // A hold smaller than the seats already taken from it would read "2 taken of 1": refused.
+  // Releasing it (0) stays possible: the staff keep their seats.
+  if (seats > 0 && seats < claimed) {
+    const name = bound?.name ?? (await orgNames(trx, [orgId])).get(orgId) ?? 'the organisation';
+    throw new AppError('conflict', `${claimed} ${seatWord(seat)} seats of this hold are already taken by staff of ${name}: hold at least ${claimed}, or 0 to release the hold (they keep their seats).`, { claimed });
+  }
   const wanted = Math.max(0, seats - claimed);
-  // Fewer held seats than now is always possible (even once the hold is released and the seats taken).
+  // Fewer held seats than now (down to those taken) is always possible (even once the hold is released and the seats taken).
   if (seats > (current?.seats ?? 0) && wanted > room) throw new AppError('conflict', room > 0 ? `Only ${room} more seat(s) can be held on this session.` : 'No more seats can be held on this session: every seat is taken or held.', { available: Math.max(0, room) });
   if (bound && seats > (current?.seats ?? 0)) {
     const most = claimed + (await bound.unplaced(trx));

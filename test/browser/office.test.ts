@@ -257,6 +257,83 @@ describe.skipIf(!browserAvailable)('office staff', () => {
     await page.getByRole('heading', { level: 1, name: 'Not available to you' }).waitFor();
     await expectNoAxeViolations(page, 'forbidden page');
   });
+
+  it('an office cannot set its hold below the seats its staff have taken: the form says why, and the hold stays', async () => {
+    const { t } = env.server;
+    const org = await t.org('Larch Primary');
+    const office = await t.user('office', org.id, 'Lee Office');
+    const s = await t.session({ title: 'Precision teaching', startsAt: daysFromNow(6), endsAt: plusMinutes(daysFromNow(6), 60), capacity: { online: 8 } });
+    const [liz, len] = [await t.user('staff', org.id, 'Liz Larch'), await t.user('staff', org.id, 'Len Larch')];
+    expect((await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: office, body: { orgId: org.id, seat: 'online', seats: 3 } })).status).toBe(204);
+    for (const p of [liz, len]) expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: p, body: {} })).json).toMatchObject({ status: 'confirmed' });
+
+    const page = await newPage(env.browser, env.server, { viewport: { width: 320, height: 800 } });
+    await signIn(page, office);
+    await page.goto(`/sessions/${s.id}/holds`);
+    await page.getByRole('heading', { level: 1, name: 'Hold seats: Precision teaching' }).waitFor();
+    await tabTo(page, 'Number of seats to hold');
+    await page.keyboard.type('1');
+    await tabTo(page, 'Save hold');
+    await page.keyboard.press('Enter');
+    await page
+      .getByRole('alert')
+      .filter({ hasText: '2 online seats of this hold are already taken by staff of Larch Primary: hold at least 2, or 0 to release the hold (they keep their seats).' })
+      .waitFor({ timeout: 5000 });
+    expect(await page.getByRole('status').filter({ hasText: 'held for Larch Primary' }).count()).toBe(0);
+    expect((await t.request('GET', `/api/sessions/${s.id}/holds`, { as: office })).json.items).toEqual([{ orgId: org.id, orgName: 'Larch Primary', seat: 'online', seats: 3, claimed: 2 }]);
+    await checkPage(page, 'hold seats page refusing a hold below its claimed seats');
+  });
+
+  it('who is booked where counts the bookings as listed: cancelled ones apart', async () => {
+    const { t } = env.server;
+    const org = await t.org('Rowan Primary');
+    const office = await t.user('office', org.id, 'Rae Office');
+    const [ria, rob] = [await t.user('staff', org.id, 'Ria Rowan'), await t.user('staff', org.id, 'Rob Rowan')];
+    const s = await t.session({ title: 'Social stories', startsAt: daysFromNow(5), endsAt: plusMinutes(daysFromNow(5), 60), capacity: { online: 8 } });
+    expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: ria, body: {} })).json).toMatchObject({ status: 'confirmed' });
+    const gone = (await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: rob, body: {} })).json;
+    expect((await t.request('DELETE', `/api/bookings/${gone.id}`, { as: rob })).status).toBe(200);
+
+    const page = await newPage(env.browser, env.server, { viewport: { width: 320, height: 800 } });
+    await signIn(page, office);
+    await page.goto('/office/bookings');
+    await page.getByRole('heading', { level: 1, name: 'Who is booked where' }).waitFor();
+    const table = page.getByRole('table');
+    await table.getByText('Rob Rowan', { exact: true }).waitFor({ timeout: 5000 });
+    expect(await page.locator('p.count').innerText()).toBe('1 booking and 1 cancelled booking found.');
+    expect(await table.locator('caption').innerText()).toBe('1 booking and 1 cancelled booking, soonest first');
+    await checkPage(page, 'who is booked where with a cancelled booking');
+  });
+
+  it('who is booked where names the school a held seat was for to a trust office, and says “your school” to the school’s own office', async () => {
+    const { t } = env.server;
+    const admin = await t.user('admin');
+    const trust = (await t.request('POST', '/api/orgs', { as: admin, body: { name: 'Birch Learning Trust', kind: 'trust' } })).json;
+    const oak = (await t.request('POST', '/api/orgs', { as: admin, body: { name: 'Oak Primary', parentId: trust.id } })).json;
+    const trustOffice = await t.user('office', trust.id, 'Tom Trust');
+    const oakOffice = await t.user('office', oak.id, 'Ola Office');
+    const olu = await t.user('staff', oak.id, 'Olu Oak');
+    const s = await t.session({ title: 'Makaton basics', startsAt: daysFromNow(5), endsAt: plusMinutes(daysFromNow(5), 60), capacity: { online: 8 } });
+    expect((await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: s.trainer, body: { orgId: oak.id, seat: 'online', seats: 2 } })).status).toBe(204);
+    const booked = (await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: olu, body: {} })).json;
+    expect(booked).toMatchObject({ status: 'confirmed' });
+
+    const page = await newPage(env.browser, env.server, { viewport: { width: 320, height: 800 } });
+    await signIn(page, trustOffice);
+    await page.goto(`/office/bookings?org=${oak.id}`);
+    const row = page.getByRole('row').filter({ hasText: 'Olu Oak' });
+    await row.waitFor({ timeout: 5000 });
+    expect((await row.innerText()).replace(/\s+/g, ' ')).toContain('Confirmed (a seat held for Oak Primary)');
+    expect(await page.getByText('held for your school').count()).toBe(0);
+    await checkPage(page, 'who is booked where, a trust office looking at a school with a held seat');
+
+    const schoolPage = await newPage(env.browser, env.server, { viewport: { width: 320, height: 800 } });
+    await signIn(schoolPage, oakOffice);
+    await schoolPage.goto('/office/bookings');
+    const own = schoolPage.getByRole('row').filter({ hasText: 'Olu Oak' });
+    await own.waitFor({ timeout: 5000 });
+    expect((await own.innerText()).replace(/\s+/g, ' ')).toContain('Confirmed (a seat held for your school)');
+  });
 });
 
 describe.skipIf(!browserAvailable)('the training record of a school', () => {

@@ -62,9 +62,24 @@ function RangeFields({ from, to, errors }: { from: string; to: string; errors: F
   );
 }
 
+/**
+ * How many bookings a list holds, as the table shows them: cancelled ones are listed too (with
+ * their status), but counted apart, so "2 bookings" means two people still booked or waiting.
+ */
+function bookingCount(items: readonly { status: string }[]): string {
+  const cancelled = items.filter((b) => b.status === 'cancelled').length;
+  const live = items.length - cancelled;
+  if (cancelled === 0) return plural(live, 'booking');
+  if (live === 0) return plural(cancelled, 'cancelled booking');
+  return `${plural(live, 'booking')} and ${plural(cancelled, 'cancelled booking')}`;
+}
+
 /** Office staff: every booking of their organisation's staff, by session. */
 export function OrgBookingsPage({ orgId, orgs = [] }: { orgId: string; orgs?: Org[] }) {
-  const { loc } = useApp();
+  const { loc, me } = useApp();
+  // Whose hold a seat came from: "your school" is only the viewer's own; a trust's office
+  // (acting for its schools) is told which school.
+  const holder = (heldFor: string) => (heldFor === me.orgId ? 'your school' : (orgs.find((o) => o.id === heldFor)?.name ?? 'their school'));
   const from = loc.query.has('from') ? loc.query.get('from')! : toDateInput(new Date());
   const to = loc.query.get('to') ?? '';
   const [errors, setErrors] = useState<FieldError[]>([]);
@@ -108,13 +123,13 @@ export function OrgBookingsPage({ orgId, orgs = [] }: { orgId: string; orgs?: Or
         </div>
       </form>
       <p role="status" class="count">
-        {!items ? (bookings.error ? '' : 'Loading bookings…') : items.length === 0 ? 'No bookings in this date range.' : `${plural(items.length, 'booking')} found.`}
+        {!items ? (bookings.error ? '' : 'Loading bookings…') : items.length === 0 ? 'No bookings in this date range.' : `${bookingCount(items)} found.`}
       </p>
       <Loaded state={bookings} what="bookings">
         {(items) =>
           items.length === 0 ? null : (
             <table class="stack">
-              <caption id="org-bookings-caption">{plural(items.length, 'booking')}, soonest first</caption>
+              <caption id="org-bookings-caption">{bookingCount(items)}, soonest first</caption>
               <thead>
                 <tr>
                   <th scope="col">Person</th>
@@ -138,7 +153,7 @@ export function OrgBookingsPage({ orgId, orgs = [] }: { orgId: string; orgs?: Or
                     <td data-label="Status">
                       <Badge tone={b.status}>{statusLabel[b.status]}</Badge>
                       {b.status === 'waitlisted' && b.position !== null && <> {ordinal(b.position)} in queue</>}
-                      {b.status === 'confirmed' && b.heldFor && <> (a seat held for your school)</>}
+                      {b.status === 'confirmed' && b.heldFor && <> (a seat held for {holder(b.heldFor)})</>}
                       {b.session.status === 'cancelled' && <> (session cancelled)</>}{' '}
                       <Link href={`/bookings/${b.id}`}>
                         Manage<span class="visually-hidden"> the booking of {b.userName} for {b.session.title}</span>

@@ -1,0 +1,53 @@
+/**
+ * A hold cannot be set below the seats its organisation's staff have already taken from it
+ * (the session page would say "2 taken of 1"): the change is refused with a clear 409 and
+ * nothing changes. Releasing the hold (0) stays possible: the staff keep their seats.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { seatCountDrift } from '../../server/bookings/repository.js';
+import { makeTestContext, type TestContext, type TestUser } from '../helpers.js';
+
+let t: TestContext;
+beforeEach(async () => {
+  t = await makeTestContext({ now: '2026-02-01T09:00:00.000Z' });
+});
+afterEach(async () => {
+  expect(await seatCountDrift(t.db)).toEqual([]);
+  await t.close();
+});
+
+const putHold = (as: TestUser, sessionId: string, orgId: string, seats: number) => t.request('PUT', `/api/sessions/${sessionId}/holds`, { as, body: { orgId, seat: 'online', seats } });
+const holdsOf = async (as: TestUser, sessionId: string) => (await t.request('GET', `/api/sessions/${sessionId}/holds`, { as })).json.items;
+
+describe('a hold below its claimed seats', () => {
+  it('is refused with 409 and a message saying how many are taken, for office staff, trainers and administrators; nothing changes; 0 still releases it', async () => {
+    const oak = await t.org('Oak Primary');
+    const office = await t.user('office', oak.id);
+    const admin = await t.user('admin');
+    const s = await t.session({ capacity: { online: 5 }, holdsReleaseAt: '2026-02-03T09:00:00Z', startsAt: '2026-02-05T16:00:00Z', endsAt: '2026-02-05T17:00:00Z' });
+    const [a, b] = [await t.user('staff', oak.id), await t.user('staff', oak.id)];
+    await t.user('staff', oak.id);
+    expect((await putHold(office, s.id, oak.id, 3)).status).toBe(204);
+    for (const p of [a, b]) expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: p, body: {} })).json.status).toBe('confirmed');
+    expect(await holdsOf(office, s.id)).toEqual([{ orgId: oak.id, orgName: 'Oak Primary', seat: 'online', seats: 3, claimed: 2 }]);
+
+    for (const who of [office, s.trainer, admin]) {
+      const below = await putHold(who, s.id, oak.id, 1);
+      expect(below.status).toBe(409);
+      expect(below.json.error).toEqual({
+        code: 'conflict',
+        message: '2 online seats of this hold are already taken by staff of Oak Primary: hold at least 2, or 0 to release the hold (they keep their seats).',
+        details: { claimed: 2 },
+      });
+      expect(await holdsOf(office, s.id)).toEqual([{ orgId: oak.id, orgName: 'Oak Primary', seat: 'online', seats: 3, claimed: 2 }]);
+    }
+    // Down to exactly what is taken is fine.
+    expect((await putHold(office, s.id, oak.id, 2)).status).toBe(204);
+    expect(await holdsOf(office, s.id)).toEqual([{ orgId: oak.id, orgName: 'Oak Primary', seat: 'online', seats: 2, claimed: 2 }]);
+    // Released: the staff keep their seats.
+    expect((await putHold(office, s.id, oak.id, 0)).status).toBe(204);
+    expect(await holdsOf(office, s.id)).toEqual([]);
+    const statuses = await t.db.selectFrom('bookings').select('status').where('session_id', '=', s.id).execute();
+    expect(statuses.map((r) => r.status)).toEqual(['confirmed', 'confirmed']);
+  });
+});
