@@ -65,7 +65,8 @@ export async function finishLiveRoom(trx: Q, roomSid: string, at: string) {
  * the stored ones, each with what applying it needs, read in the same statement (on
  * PostgreSQL every statement is a round trip): the session its room sid is already mapped
  * to; the session it belongs to (that one, else the one its room name names) if it exists,
- * with its status and end; and the person its participant identity names, if they exist.
+ * with its status, times and join window; and the person its participant identity names,
+ * if they exist.
  * The reads see the database as it was before the insert, which touches none of it.
  *
  * Room names and identities are `session-<id>` and `user-<id>` (shared/live.ts); the SQL
@@ -121,7 +122,7 @@ const insertEventsJson = prepared<{ rows: string }>()((db, arg) =>
       (eb) =>
         eb
           .selectFrom('sessions')
-          .select(['id', 'status', 'ends_at'])
+          .select(['id', 'status', 'starts_at', 'ends_at', 'join_opens_minutes'])
           .where('sessions.id', '=', sql<string>`coalesce(${sql.ref('r.session_id')}, ${idIn(sql.ref('ins.room_name'), 'session-')})`)
           .limit(1)
           .as('s'),
@@ -131,7 +132,17 @@ const insertEventsJson = prepared<{ rows: string }>()((db, arg) =>
       (eb) => eb.selectFrom('users').select('id').where('users.id', '=', idIn(sql.ref('ins.participant_identity'), 'user-')).limit(1).as('u'),
       (j) => j.onTrue(),
     )
-    .select(['ins.id', 'ins.room_sid', 'r.session_id as room_session', 's.id as session_id', 's.status as session_status', 's.ends_at as session_ends_at', 'u.id as user_id']),
+    .select([
+      'ins.id',
+      'ins.room_sid',
+      'r.session_id as room_session',
+      's.id as session_id',
+      's.status as session_status',
+      's.starts_at as session_starts_at',
+      's.ends_at as session_ends_at',
+      's.join_opens_minutes as session_join_opens_minutes',
+      'u.id as user_id',
+    ]),
 );
 /** One event, stored unless its id is, returned with what it names (SQLite). */
 const insertEvent = prepared<EventArgs>()((db, arg) =>
@@ -148,7 +159,9 @@ const insertEvent = prepared<EventArgs>()((db, arg) =>
         mapped.as('room_session'),
         session().select('sessions.id').as('session_id'),
         session().select('sessions.status').as('session_status'),
+        session().select('sessions.starts_at').as('session_starts_at'),
         session().select('sessions.ends_at').as('session_ends_at'),
+        session().select('sessions.join_opens_minutes').as('session_join_opens_minutes'),
         eb.selectFrom('users').select('users.id').where('users.id', '=', idIn(eb.ref('live_events.participant_identity'), 'user-')).as('user_id'),
       ];
     }),
@@ -197,13 +210,36 @@ export async function updateClientInterval(db: Q, id: string, set: { seen_at: st
   await db.updateTable('presence_intervals').set({ ...set, updated_at: set.seen_at }).where('id', '=', id).execute();
 }
 
+/**
+ * A trainer's grant in the room (an invitation to speak, an assignment to caption) is given
+ * to a person on the place they hold then: once they give that place up (cancel it, or are
+ * taken off the session) it ends, and a later booking of the same session starts without it
+ * until a trainer gives it again. A grant stands while no booking of theirs at the session
+ * was cancelled at or after it was given (the same instant counts as after: a right is the
+ * thing to lose when in doubt).
+ */
+const grantStands = (table: 'live_speakers' | 'live_captioners', givenAt: 'granted_at' | 'assigned_at') =>
+  sql<boolean>`not exists (select 1 from bookings gb where gb.session_id = ${sql.ref(`${table}.session_id`)} and gb.user_id = ${sql.ref(`${table}.user_id`)} and gb.status = 'cancelled' and (gb.cancelled_at is null or gb.cancelled_at >= ${sql.ref(`${table}.${givenAt}`)}))`;
+
 export async function isSpeaker(db: Q, sessionId: string, userId: string): Promise<boolean> {
-  return (await db.selectFrom('live_speakers').select('user_id').where('session_id', '=', sessionId).where('user_id', '=', userId).executeTakeFirst()) !== undefined;
+  const row = await db
+    .selectFrom('live_speakers')
+    .select('user_id')
+    .where('session_id', '=', sessionId)
+    .where('user_id', '=', userId)
+    .where(grantStands('live_speakers', 'granted_at'))
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 export async function setSpeaker(db: Q, sessionId: string, userId: string, speaker: boolean, by: string, at: string) {
   if (speaker) {
-    await db.insertInto('live_speakers').values({ session_id: sessionId, user_id: userId, granted_by: by, granted_at: at }).onConflict((oc) => oc.columns(['session_id', 'user_id']).doNothing()).execute();
+    // Given again: the new grant's time stands (an old one may have ended with a cancelled place).
+    await db
+      .insertInto('live_speakers')
+      .values({ session_id: sessionId, user_id: userId, granted_by: by, granted_at: at })
+      .onConflict((oc) => oc.columns(['session_id', 'user_id']).doUpdateSet({ granted_by: by, granted_at: at }))
+      .execute();
   } else {
     await db.deleteFrom('live_speakers').where('session_id', '=', sessionId).where('user_id', '=', userId).execute();
   }
@@ -375,6 +411,7 @@ export async function isAssignedCaptioner(db: Q, sessionId: string, userId: stri
     .where('live_captioners.session_id', '=', sessionId)
     .where('live_captioners.user_id', '=', userId)
     .where('users.captioner', '=', 1)
+    .where(grantStands('live_captioners', 'assigned_at'))
     .executeTakeFirst();
   return row !== undefined;
 }
@@ -397,7 +434,13 @@ export async function setCaptioner(db: Q, sessionId: string, userId: string, ass
     .where('users.id', '=', userId)
     .where('users.captioner', '=', 1);
   if (kindOf(db) === 'postgres') flagged = flagged.forUpdate();
-  await db.insertInto('live_captioners').columns(['session_id', 'user_id', 'assigned_by', 'assigned_at']).expression(flagged).onConflict((oc) => oc.columns(['session_id', 'user_id']).doNothing()).execute();
+  // Assigned again: the new assignment's time stands (an old one may have ended with a cancelled place).
+  await db
+    .insertInto('live_captioners')
+    .columns(['session_id', 'user_id', 'assigned_by', 'assigned_at'])
+    .expression(flagged)
+    .onConflict((oc) => oc.columns(['session_id', 'user_id']).doUpdateSet({ assigned_by: by, assigned_at: at }))
+    .execute();
   return isAssignedCaptioner(db, sessionId, userId);
 }
 
@@ -406,7 +449,7 @@ export function captionerCandidates(db: Q, sessionId: string) {
   return db
     .selectFrom('bookings')
     .innerJoin('users', 'users.id', 'bookings.user_id')
-    .leftJoin('live_captioners', (j) => j.onRef('live_captioners.session_id', '=', 'bookings.session_id').onRef('live_captioners.user_id', '=', 'bookings.user_id'))
+    .leftJoin('live_captioners', (j) => j.onRef('live_captioners.session_id', '=', 'bookings.session_id').onRef('live_captioners.user_id', '=', 'bookings.user_id').on(grantStands('live_captioners', 'assigned_at')))
     .select(['users.id as user_id', 'users.name', 'live_captioners.assigned_at'])
     .where('bookings.session_id', '=', sessionId)
     .where('bookings.status', 'in', ['confirmed', 'attended', 'absent'])

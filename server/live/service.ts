@@ -480,21 +480,33 @@ async function applyWebhooks(trx: Transaction<Database>, jobs: VerifiedWebhook[]
   const fresh = new Set(stored.map((r) => firstOfId.get(r.id)!));
   // What the database held before this batch, as read with the events.
   const mapped = new Map<string, string>(); // room sid -> session
-  const sessions = new Map<string, { status: string; endsAt: string }>(); // of the events' rooms, that exist
+  const sessions = new Map<string, { status: string; endsAt: string; opensMs: number }>(); // of the events' rooms, that exist
   const people = new Set<string>(); // of the events' identities, that exist
   for (const r of stored) {
     if (r.room_sid && r.room_session) mapped.set(r.room_sid, r.room_session);
-    if (r.session_id) sessions.set(r.session_id, { status: r.session_status!, endsAt: r.session_ends_at! });
+    if (r.session_id) {
+      const opensMs = Date.parse(r.session_starts_at!) - Number(r.session_join_opens_minutes) * MINUTE;
+      sessions.set(r.session_id, { status: r.session_status!, endsAt: r.session_ends_at!, opensMs });
+    }
     if (r.user_id) people.add(r.user_id);
   }
+  // An event that happened before the session's join window opened is of an earlier sitting
+  // (a session moved to other times, whose presence so far was cleared with the move, and
+  // LiveKit delivering or retrying that sitting's webhook late): it is stored, and counts
+  // for nothing now, neither as a connection nor as LiveKit seeing the room. Nobody can join
+  // before the window opens. (A session mapped by another process was not read: applied.)
+  const ofEarlierSitting = (j: VerifiedWebhook, sessionId: string) => {
+    const state = sessions.get(sessionId);
+    return state !== undefined && j.occurredMs < state.opensMs;
+  };
 
   const facts = new Map(jobs.filter((j) => fresh.has(j) && j.ev.room?.sid).map((j) => [j, factsOf(j)] as const));
 
-  // First sightings: an unmapped sid is mapped by the first event whose room name names a session.
+  // First sightings: an unmapped sid is mapped by the first event of the current sitting whose room name names a session.
   const firstSight = new Map<string, number>(); // room sid -> index of the job
   jobs.forEach((j, i) => {
     const f = facts.get(j);
-    if (f && !mapped.has(f.roomSid) && !firstSight.has(f.roomSid) && f.named && sessions.has(f.named)) firstSight.set(f.roomSid, i);
+    if (f && !mapped.has(f.roomSid) && !firstSight.has(f.roomSid) && f.named && sessions.has(f.named) && !ofEarlierSitting(j, f.named)) firstSight.set(f.roomSid, i);
   });
   const namedBy = (i: number) => facts.get(jobs[i]!)!.named!;
   const inserted = await repo.insertLiveRooms(
@@ -513,7 +525,7 @@ async function applyWebhooks(trx: Transaction<Database>, jobs: VerifiedWebhook[]
     if (!f) return null; // no room
     // Before the sid's first sighting in this batch, it was not mapped yet.
     const sessionId = (firstSight.get(f.roomSid) ?? -1) > i ? undefined : mapped.get(f.roomSid);
-    if (!sessionId) return null;
+    if (!sessionId || ofEarlierSitting(j, sessionId)) return null;
     // A session mapped by another process was not read: finalising reads it itself.
     const state = sessions.get(sessionId);
     const session: AppliedTo = { id: sessionId, status: state?.status ?? null, endsAt: state?.endsAt ?? null };

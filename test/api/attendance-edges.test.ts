@@ -367,3 +367,55 @@ describe('someone kept out of the room', () => {
     expect(beat.json.error?.code).toBe('room_ended');
   });
 });
+
+describe('a late webhook of the sitting a session was moved from', () => {
+  const NEW_START = '2026-02-17T16:00:00.000Z';
+  const NEW_END = '2026-02-17T17:30:00.000Z';
+  /** Browser heartbeats every 2 minutes (under the 3-minute gap) from the new start to the new end. */
+  async function beatThrough(sessionId: string, as: TestUser) {
+    t.clock.set(NEW_START);
+    expect((await t.request('POST', `/api/sessions/${sessionId}/presence`, { as, body: { event: 'join' } })).status).toBe(204);
+    while (t.clock.now().getTime() + 2 * 60_000 < Date.parse(NEW_END)) {
+      t.clock.advance(2 * 60_000);
+      expect((await t.request('POST', `/api/sessions/${sessionId}/presence`, { as, body: { event: 'heartbeat' } })).status).toBe(204);
+    }
+  }
+
+  it('does not make LiveKit look present on the new date: browser reports there still count when LiveKit reports nothing', async () => {
+    const org = await t.org();
+    const s = await t.session({ startsAt: START, endsAt: END });
+    const staff = await t.user('staff', org.id);
+    const bookingId = (await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: staff, body: { seat: 'online' } })).json.id;
+    t.clock.set(START);
+    await hook(s.id, 'j-old', 'participant_joined', staff, 'PA_old', START, START);
+    // At 16:20 the trainer moves the session to next week (presence so far is cleared).
+    t.clock.set(at('16:20'));
+    expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { startsAt: NEW_START, endsAt: NEW_END } })).status).toBe(200);
+    // LiveKit's retry of the old sitting's participant_left arrives after the move.
+    t.clock.set(at('16:40'));
+    await hook(s.id, 'l-old', 'participant_left', staff, 'PA_old', START, at('16:19'));
+    // On the new date LiveKit's webhooks never reach us; the browser reports the whole session.
+    await beatThrough(s.id, staff);
+    t.clock.set('2026-02-17T18:00:00.000Z');
+    await runJobsOnce(t.deps, null);
+    const row = await rowOf(s.id, s.trainer, bookingId);
+    expect(row).toMatchObject({ attended: true, minutes: 88 });
+    expect(await statusOf(bookingId)).toBe('attended');
+  });
+
+  it('a late participant_joined of the old sitting credits no one with the new sitting’s time', async () => {
+    const org = await t.org();
+    const s = await t.session({ startsAt: START, endsAt: END });
+    const staff = await t.user('staff', org.id);
+    const bookingId = (await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: staff, body: { seat: 'online' } })).json.id;
+    t.clock.set(at('16:20'));
+    expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { startsAt: NEW_START, endsAt: NEW_END } })).status).toBe(200);
+    // The old sitting's join (its leave lost) arrives only after the move.
+    t.clock.set(at('16:40'));
+    await hook(s.id, 'j-old', 'participant_joined', staff, 'PA_old', START, START);
+    t.clock.set('2026-02-17T18:00:00.000Z');
+    await runJobsOnce(t.deps, null);
+    expect(await rowOf(s.id, s.trainer, bookingId)).toMatchObject({ attended: false, minutes: 0 });
+    expect(await statusOf(bookingId)).toBe('absent');
+  });
+});

@@ -913,3 +913,48 @@ describe('captions and the transcript', () => {
     expect(res.json.speakerIdentity).toBe(`user-${staff.id}`);
   });
 });
+
+describe('rights a trainer gave in the room end with the place they were given on', () => {
+  const liveOf = async (id: string, as: TestUser) => (await t.request('GET', `/api/sessions/${id}/live`, { as })).json;
+
+  it('a speaker who cancels and books again joins as a listener, not with the old invitation', async () => {
+    const { s, staff, bookingId } = await bookedSession();
+    t.clock.set(START);
+    expect((await t.request('POST', `/api/sessions/${s.id}/live/speaker`, { as: s.trainer, body: { identity: `user-${staff.id}`, speaker: true } })).status).toBe(200);
+    expect((await liveOf(s.id, staff)).canPublish).toBe(true);
+    expect((await t.request('DELETE', `/api/bookings/${bookingId}`, { as: staff })).status).toBe(200);
+    t.clock.advance(60_000);
+    expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: staff, body: { seat: 'online' } })).json.status).toBe('confirmed');
+    const res = await join(s.id, staff);
+    expect(res.status).toBe(200);
+    expect(res.json.canPublish).toBe(false);
+    expect((await verifier.verify(res.json.token)).video?.canPublish).toBe(false);
+    expect(await liveOf(s.id, staff)).toMatchObject({ canPublish: false, canCaption: false });
+    const cap = await t.request('POST', `/api/sessions/${s.id}/captions`, { as: staff, body: { segmentId: `user-${staff.id}-x1`, text: 'Hello', final: true } });
+    expect(cap.status).toBe(403);
+    // Invited again on the new place: it counts.
+    expect((await t.request('POST', `/api/sessions/${s.id}/live/speaker`, { as: s.trainer, body: { identity: `user-${staff.id}`, speaker: true } })).status).toBe(200);
+    expect((await join(s.id, staff)).json.canPublish).toBe(true);
+  });
+
+  it('an assigned captioner taken off the session and booked again is not the session’s captioner any more', async () => {
+    const { s, staff, bookingId } = await bookedSession();
+    await t.db.updateTable('users').set({ captioner: 1 }).where('id', '=', staff.id).execute();
+    t.clock.set(START);
+    expect((await t.request('PUT', `/api/sessions/${s.id}/live/captioners`, { as: s.trainer, body: { identity: `user-${staff.id}`, assigned: true } })).status).toBe(200);
+    expect((await t.request('POST', `/api/bookings/${bookingId}/remove`, { as: s.trainer, body: { reason: 'Booked by mistake' } })).status).toBe(200);
+    t.clock.advance(60_000);
+    expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: staff, body: { seat: 'online' } })).json.status).toBe('confirmed');
+    const res = await join(s.id, staff);
+    expect(res.status).toBe(200);
+    expect((await verifier.verify(res.json.token)).attributes).toEqual({ 'send.role': 'attendee' });
+    expect((await t.request('GET', `/api/sessions/${s.id}/live/captioners`, { as: s.trainer })).json.items).toEqual([{ identity: `user-${staff.id}`, name: 'Priya Shah', assigned: false }]);
+    // Their text is their own words again, not a captioner's naming the trainer.
+    const cap = await t.request('POST', `/api/sessions/${s.id}/captions`, { as: staff, body: { segmentId: `user-${staff.id}-c1`, text: 'Good afternoon', final: true, speakerIdentity: `user-${s.trainer.id}` } });
+    expect(cap.status).toBe(200);
+    expect(cap.json.speakerIdentity).toBe(`user-${staff.id}`);
+    // Assigned again on the new place: it counts.
+    expect((await t.request('PUT', `/api/sessions/${s.id}/live/captioners`, { as: s.trainer, body: { identity: `user-${staff.id}`, assigned: true } })).status).toBe(200);
+    expect((await verifier.verify((await join(s.id, staff)).json.token)).attributes).toEqual({ 'send.role': 'captioner' });
+  });
+});
