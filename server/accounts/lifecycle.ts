@@ -48,15 +48,23 @@ export async function changePassword(deps: Deps, actor: { user: AuthUser; sessio
   });
 }
 
+/** Counts one reset email to `email` against its cap; the seconds until another may go when the cap is reached, else null. */
+const resetEmailCap = (deps: Deps, email: string) => hit(deps, { key: `reset:${email}`, limit: RESET_EMAILS_PER_HOUR, windowMs: 3_600_000 });
+
 /**
  * "Forgot your password?": emails a single-use link that works for an hour, when the
  * address belongs to an account that is not turned off. The caller is told the same
  * whatever the address, and nothing is sent beyond a few emails per address per hour.
  */
 export async function requestPasswordReset(deps: Deps, email: string) {
-  if ((await hit(deps, { key: `reset:${email}`, limit: RESET_EMAILS_PER_HOUR, windowMs: 3_600_000 })) !== null) return;
+  if ((await resetEmailCap(deps, email)) !== null) return;
   const user = await repo.findUserByEmail(deps.db, email);
   if (!user || user.disabled_at) return;
+  await emailResetLink(deps, user);
+}
+
+/** Writes a new reset link for `user` and its email, in one transaction. */
+async function emailResetLink(deps: Deps, user: UserRow) {
   const token = randomBytes(32).toString('base64url');
   const now = deps.now();
   const link = `${deps.config.publicUrl.replace(/\/$/, '')}/reset-password#token=${token}`;
@@ -216,7 +224,11 @@ export async function sendResetLink(deps: Deps, userId: string) {
   const row = await repo.findUserById(deps.db, userId);
   if (!row) throw new AppError('not_found', 'There is no such person.');
   if (row.disabled_at) throw new AppError('conflict', 'This account is turned off: turn it on before sending a reset link.');
-  await requestPasswordReset(deps, row.email);
+  // The same cap as "Forgot your password?", but an administrator is told when it holds the
+  // email back rather than told it is on its way.
+  const wait = await resetEmailCap(deps, row.email);
+  if (wait !== null) throw rateLimited(wait, `password reset emails to this person (at most ${RESET_EMAILS_PER_HOUR} an hour)`);
+  await emailResetLink(deps, row);
 }
 
 /** A person as shown to those who manage them. */

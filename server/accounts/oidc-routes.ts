@@ -17,6 +17,8 @@ import type { startSession } from './service.js';
 /** The random value that binds a sign-in at a provider to the browser that started it. */
 export const OIDC_BROWSER_COOKIE = 'oidc_browser';
 const OIDC_COOKIE_PATH = '/api/auth/oidc';
+/** The sign-in page saying why signing in with a provider did not work (the code only), and where the person was going, if anywhere. */
+const signInPageWith = (code: string, next?: string) => `/signin?sso_error=${encodeURIComponent(code)}${next ? `&next=${encodeURIComponent(next)}` : ''}`;
 
 export function oidcRoutes(deps: Deps, signedInCookie: (c: Context<Env>, result: Awaited<ReturnType<typeof startSession>>) => void) {
   const app = router();
@@ -34,13 +36,23 @@ export function oidcRoutes(deps: Deps, signedInCookie: (c: Context<Env>, result:
       tags: ['accounts'],
       summary: 'Start signing in with an identity provider: redirects the browser there (authorization code flow with PKCE, state and nonce)',
       request: { params: z.object({ id: Id }), query: z.object({ next: z.string().max(500).optional() }) },
-      responses: { 302: { description: 'To the identity provider; sets the HttpOnly cookie the callback needs' }, 404: { description: '`not_found`' } },
+      responses: { 302: { description: 'To the identity provider; sets the HttpOnly cookie the callback needs. When the provider cannot be used just now (unreachable, or its secret cannot be read): to the sign-in page with `sso_error=sso_failed`' }, 404: { description: '`not_found`' } },
     }),
     async (c) => {
       const existing = getCookie(c, OIDC_BROWSER_COOKIE);
       const nonce = existing && /^[A-Za-z0-9_-]{32}$/.test(existing) ? existing : newBrowserNonce();
       // Only a path on this site may be where the person lands after signing in (no open redirect).
-      const url = await oidc.startLogin(deps, c.req.valid('param').id, safeNextPath(c.req.valid('query').next, deps.config.publicUrl), nonce);
+      const asked = c.req.valid('query').next;
+      const next = safeNextPath(asked, deps.config.publicUrl);
+      let url: URL;
+      try {
+        url = await oidc.startLogin(deps, c.req.valid('param').id, next, nonce);
+      } catch (e) {
+        // The button is a link the browser follows: a provider that cannot be used is said on
+        // the sign-in page, as the callback's refusals are, not as a page of JSON.
+        if (!(e instanceof AppError) || e.code === 'not_found') throw e;
+        return c.redirect(signInPageWith(e.code, asked ? next : undefined), 302);
+      }
       setCookie(c, OIDC_BROWSER_COOKIE, nonce, { httpOnly: true, sameSite: 'Lax', secure: secureCookie, path: OIDC_COOKIE_PATH, maxAge: oidc.LOGIN_MINUTES * 60 });
       return c.redirect(url.toString(), 302);
     },
@@ -61,7 +73,7 @@ export function oidcRoutes(deps: Deps, signedInCookie: (c: Context<Env>, result:
         return c.redirect(result.next, 302);
       } catch (e) {
         if (!(e instanceof AppError)) throw e;
-        return c.redirect(`/signin?sso_error=${encodeURIComponent(e.code)}`, 302);
+        return c.redirect(signInPageWith(e.code), 302);
       }
     },
   );

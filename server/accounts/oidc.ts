@@ -29,7 +29,7 @@ import { guardedFetch, isAllowListed } from '../platform/outbound-fetch.js';
 import * as oidcRepo from './oidc-repository.js';
 import * as repo from './repository.js';
 import { decryptSecret, encryptSecret } from './secrets.js';
-import { accountDisabled, hashToken, startSession } from './service.js';
+import { accountDisabled, hashToken, ssoRequiredFor, startSession } from './service.js';
 
 /** How long a started sign-in may take at the provider. */
 export const LOGIN_MINUTES = 10;
@@ -274,7 +274,9 @@ export async function signInMethods(deps: Deps, userId: string) {
   const user = await repo.findUserById(deps.db, userId);
   if (!user) throw new AppError('unauthenticated', 'Please sign in.');
   const providers = await oidcRepo.identitiesOfUser(deps.db, userId);
-  return { password: user.password_hash !== null, emailLink: true, providers: providers.map((p) => ({ label: p.label, linkedAt: p.created_at })) };
+  // An organisation that requires its own sign-in refuses its people's passwords and sign-in links (service.ts).
+  const ssoOnly = await ssoRequiredFor(deps, user);
+  return { password: user.password_hash !== null && !ssoOnly, emailLink: !ssoOnly, providers: providers.map((p) => ({ label: p.label, linkedAt: p.created_at })) };
 }
 
 /**

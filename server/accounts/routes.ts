@@ -326,7 +326,7 @@ export function accountRoutes(deps: Deps) {
       tags: ['accounts'],
       summary: 'Email a person a password reset link (admin)',
       request: { params: OrgParam },
-      responses: { 202: jsonResponse(z.object({ message: z.string() }), 'The link is on its way') },
+      responses: { 202: jsonResponse(z.object({ message: z.string() }), 'The link is on its way'), 409: { description: '`conflict`: the account is turned off' }, 429: { description: '`rate_limited`, with `Retry-After`: three reset emails have gone to this person in the last hour; nothing was sent' } },
     }),
     async (c) => {
       requireRole(c, 'admin');

@@ -35,6 +35,29 @@ export function certificateLines(c: CertificateFacts): { heading: string; lines:
   };
 }
 
+/** Where the text starts on the page. */
+const TOP = 80;
+
+type Block = (font: 'body' | 'bold', size: number, text: string, gapLines: number) => void;
+
+/**
+ * The largest scale (1 at most, down to 0.4) of every font size at which the blocks that
+ * `layout` names (each after a gap of `gapLines` lines of its own size) fit in `room` points
+ * of height, wrapped at `width`. Measured a little generously (labels as if bold), so what
+ * is measured to fit does fit.
+ */
+function fittingScale(doc: PDFKit.PDFDocument, width: number, room: number, layout: (block: Block) => void): number {
+  for (let k = 1; k > 0.4; k -= 0.05) {
+    let height = 0;
+    layout((font, size, text, gapLines) => {
+      doc.font(font).fontSize(size * k);
+      height += gapLines * doc.currentLineHeight(true) + (text ? doc.heightOfString(text, { width, align: 'center' }) : 0);
+    });
+    if (height <= room - 4) return k;
+  }
+  return 0.4;
+}
+
 /** Renders the certificate; `verifyUrl` is printed so anyone can check the code. */
 export function renderCertificatePdf(c: CertificateFacts, verifyUrl: string, issuedAt: Date): Promise<Buffer> {
   const { heading, lines } = certificateLines(c);
@@ -68,23 +91,28 @@ export function renderCertificatePdf(c: CertificateFacts, verifyUrl: string, iss
   const root = doc.struct('Document');
   doc.addStructure(root);
   const textWidth = width - 120;
-  root.add(doc.struct('H1', {}, () => doc.font('bold').fontSize(30).fillColor('#1a1a1a').text(heading, 60, 80, { width: textWidth, align: 'center' })));
-  root.add(doc.struct('P', {}, () => doc.font('body').fontSize(14).moveDown(1).text('This certifies that', { width: textWidth, align: 'center' })));
-  root.add(doc.struct('P', {}, () => doc.font('bold').fontSize(26).moveDown(0.3).text(c.name, { width: textWidth, align: 'center' })));
-  root.add(
-    doc.struct('P', {}, () =>
-      doc
-        .font('body')
-        .fontSize(14)
-        .moveDown(0.3)
-        .text(c.kind === 'attendance' ? 'attended this live session of the SEND and inclusion training.' : 'completed this course of the SEND and inclusion training.', { width: textWidth, align: 'center' }),
-    ),
-  );
+  const what = c.kind === 'attendance' ? 'attended this live session of the SEND and inclusion training.' : 'completed this course of the SEND and inclusion training.';
+  const check = `Check this certificate at ${verifyUrl}`;
+  // One page, always: long names and titles (up to 200 characters each) are set smaller
+  // rather than pushing the code and the check line onto a second page.
+  const k = fittingScale(doc, textWidth, doc.page.maxY() - TOP, (block) => {
+    block('bold', 30, heading, 0);
+    block('body', 14, 'This certifies that', 1);
+    block('bold', 26, c.name, 0.3);
+    block('body', 14, what, 0.3);
+    block('body', 14, '', 1);
+    for (const [label, value] of lines) block('bold', 14, `${label}: ${value}`, 0);
+    block('body', 11, check, 1.5);
+  });
+  root.add(doc.struct('H1', {}, () => doc.font('bold').fontSize(30 * k).fillColor('#1a1a1a').text(heading, 60, TOP, { width: textWidth, align: 'center' })));
+  root.add(doc.struct('P', {}, () => doc.font('body').fontSize(14 * k).moveDown(1).text('This certifies that', { width: textWidth, align: 'center' })));
+  root.add(doc.struct('P', {}, () => doc.font('bold').fontSize(26 * k).moveDown(0.3).text(c.name, { width: textWidth, align: 'center' })));
+  root.add(doc.struct('P', {}, () => doc.font('body').fontSize(14 * k).moveDown(0.3).text(what, { width: textWidth, align: 'center' })));
   doc.moveDown(1);
   for (const [label, value] of lines) {
-    root.add(doc.struct('P', {}, () => doc.font('body').fontSize(14).text(`${label}: `, { width: textWidth, align: 'center', continued: true }).font('bold').text(value)));
+    root.add(doc.struct('P', {}, () => doc.font('body').fontSize(14 * k).text(`${label}: `, { width: textWidth, align: 'center', continued: true }).font('bold').text(value)));
   }
-  root.add(doc.struct('P', {}, () => doc.font('body').fontSize(11).moveDown(1.5).text(`Check this certificate at ${verifyUrl}`, { width: textWidth, align: 'center' })));
+  root.add(doc.struct('P', {}, () => doc.font('body').fontSize(11 * k).moveDown(1.5).text(check, { width: textWidth, align: 'center' })));
   root.end();
   doc.end();
   return done;
