@@ -1,15 +1,35 @@
-/** Dates and words shown to people: times in the viewer's own time zone, via Intl. */
+/** Dates and words shown to people: times in the viewer's own time zone, via Intl, or in England's (ENGLAND) on pages laid out by days in England. */
 import type { Mode, SeatKind } from '../../shared/sessions.js';
 import type { BookingStatus } from '../../shared/bookings.js';
 
-const dateFmt = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
-const timeFmt = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit' });
-const zoneFmt = new Intl.DateTimeFormat('en-GB', { timeZoneName: 'short' });
+const DATE_OPTS: Intl.DateTimeFormatOptions = { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' };
+const TIME_OPTS: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit' };
+const ZONE_OPTS: Intl.DateTimeFormatOptions = { timeZoneName: 'short' };
+const dateFmt = new Intl.DateTimeFormat('en-GB', DATE_OPTS);
+const timeFmt = new Intl.DateTimeFormat('en-GB', TIME_OPTS);
+const zoneFmt = new Intl.DateTimeFormat('en-GB', ZONE_OPTS);
+
+/**
+ * England's zone: the days the service's dates mean. The server reads a date alone in a
+ * query (`?from=2026-03-29`) as that day in England, and dates files and records by it.
+ */
+export const ENGLAND = 'Europe/London';
+
+const zonedFmts = new Map<string, Intl.DateTimeFormat>();
+/** A formatter as `fallback` but in `timeZone` (none: the viewer's, `fallback` itself). */
+function fmtIn(fallback: Intl.DateTimeFormat, opts: Intl.DateTimeFormatOptions, timeZone: string | undefined) {
+  if (!timeZone) return fallback;
+  const key = `${timeZone} ${JSON.stringify(opts)}`;
+  let f = zonedFmts.get(key);
+  if (!f) zonedFmts.set(key, (f = new Intl.DateTimeFormat('en-GB', { ...opts, timeZone })));
+  return f;
+}
 const dateTimeFmt = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' });
 
 export const viewerZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
-export const formatDate = (iso: string) => dateFmt.format(new Date(iso));
+/** An instant's date with its weekday: the viewer's day, or its day in `timeZone` (e.g. ENGLAND). */
+export const formatDate = (iso: string, timeZone?: string) => fmtIn(dateFmt, DATE_OPTS, timeZone).format(new Date(iso));
 
 const shortDayFmt = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
 const dayFmt = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
@@ -17,17 +37,21 @@ const dayFmt = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long',
 export const formatShortDay = (day: string) => shortDayFmt.format(new Date(`${day}T12:00:00Z`));
 /** A calendar day ("2026-03-09") as "9 March 2026". */
 export const formatDay = (day: string) => dayFmt.format(new Date(`${day}T12:00:00Z`));
+const longDayFmt = new Intl.DateTimeFormat('en-GB', { ...DATE_OPTS, timeZone: 'UTC' });
+/** A calendar day ("2026-03-09") as formatDate shows a date (with its weekday), whatever the viewer's zone. */
+export const formatLongDay = (day: string) => longDayFmt.format(new Date(`${day}T12:00:00Z`));
 export const formatDateTime = (iso: string) => dateTimeFmt.format(new Date(iso));
 
-function zoneName(d: Date) {
-  return zoneFmt.formatToParts(d).find((p) => p.type === 'timeZoneName')?.value ?? '';
+function zoneName(d: Date, timeZone?: string) {
+  return fmtIn(zoneFmt, ZONE_OPTS, timeZone).formatToParts(d).find((p) => p.type === 'timeZoneName')?.value ?? '';
 }
 
-/** "16:00 to 17:30 GMT" in the viewer's zone. */
-export function formatTimeRange(startIso: string, endIso: string) {
+/** "16:00 to 17:30 GMT" in the viewer's zone, or in `timeZone` (e.g. ENGLAND: "… BST" or "… GMT"). */
+export function formatTimeRange(startIso: string, endIso: string, timeZone?: string) {
   const s = new Date(startIso);
   const e = new Date(endIso);
-  return `${timeFmt.format(s)} to ${timeFmt.format(e)} ${zoneName(e)}`.trim();
+  const t = fmtIn(timeFmt, TIME_OPTS, timeZone);
+  return `${t.format(s)} to ${t.format(e)} ${zoneName(e, timeZone)}`.trim();
 }
 
 export const modeLabel: Record<Mode, string> = { online: 'Online', in_person: 'In person', hybrid: 'Hybrid (in person or online)' };
@@ -54,6 +78,15 @@ export function ordinal(n: number) {
 export function toDateInput(d: Date) {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/**
+ * The date (YYYY-MM-DD) an instant falls on in England, now by default: what a date field
+ * that the server reads as a day in England starts at ("from today"), and which day's row
+ * an instant goes in on pages laid out by days in England.
+ */
+export function dayInEngland(at: Date | string = new Date()): string {
+  return wallClock(typeof at === 'string' ? at : at.toISOString(), ENGLAND).date;
 }
 
 /** The instant a calendar day starts in the viewer's zone, as ISO UTC; `plusDays` shifts it. */

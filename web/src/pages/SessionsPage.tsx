@@ -5,7 +5,7 @@ import { api } from '../api.js';
 import { errorFor, ErrorSummary, Fact, type FieldError, PageHeading, TextField, useApp, When } from '../components.js';
 import { Pagination } from '../pagination.js';
 import { Loaded, useLoad } from '../load.js';
-import { dayStartIso, formatTimeRange, modeLabel, plural, toDateInput, viewerZone } from '../format.js';
+import { dayInEngland, ENGLAND, formatTimeRange, modeLabel, plural, viewerZone } from '../format.js';
 import { Link, navigate } from '../router.js';
 
 const PAGE_SIZE = 10;
@@ -70,8 +70,8 @@ export function FitNote({ s }: { s: Session }) {
 /** What the list is filtered by, read from the address (the address is the state). */
 function filtersOf(q: URLSearchParams) {
   return {
-    // No "from" in the address means "from today"; an empty one means no lower bound.
-    from: q.has('from') ? q.get('from')! : toDateInput(new Date()),
+    // No "from" in the address means "from today" (in England: the dates are days there); an empty one means no lower bound.
+    from: q.has('from') ? q.get('from')! : dayInEngland(),
     to: q.get('to') ?? '',
     mode: q.get('mode') ?? '',
     course: q.get('course') ?? '',
@@ -95,8 +95,9 @@ export function SessionsPage() {
   const list = useLoad(async () => {
     const query = SessionQuery.safeParse({
       q: words || undefined,
-      from: from ? dayStartIso(from) : undefined,
-      to: to ? dayStartIso(to, 1) : undefined,
+      // Dates as chosen: the server reads each as that day in England, the last one included.
+      from: from || undefined,
+      to: to || undefined,
       mode: mode || undefined,
       courseId: course || undefined,
       area: area || undefined,
@@ -162,8 +163,10 @@ export function SessionsPage() {
   const data = list.data;
   const pages = data ? Math.max(1, Math.ceil(data.total / PAGE_SIZE)) : 1;
   const courseTitle = (id: string | null) => (id ? courses.data?.find((c) => c.id === id)?.title : undefined);
-  const moreFilters = Boolean(to || mode || course || area || fits || (q.has('from') && from !== toDateInput(new Date())));
+  const moreFilters = Boolean(to || mode || course || area || fits || (q.has('from') && from !== dayInEngland()));
   const noTimetable = fits && timetable.data?.source === null;
+  // The dates are days in England; the times listed are the viewer's. Said when the two differ.
+  const dayHint = viewerZone() !== ENGLAND ? 'A day in England (UK time)' : undefined;
 
   return (
     <>
@@ -183,8 +186,8 @@ export function SessionsPage() {
         <details class="more-filters" open={moreFilters || errors.length > 0}>
           <summary>More filters: dates, area, mode, course, timetable</summary>
           <div class="filter-fields">
-            <TextField id="from" label="From" type="date" defaultValue={from} error={errorFor(errors, 'from')} />
-            <TextField id="to" label="To" type="date" defaultValue={to} error={errorFor(errors, 'to')} />
+            <TextField id="from" label="From" type="date" hint={dayHint} defaultValue={from} error={errorFor(errors, 'from')} />
+            <TextField id="to" label="To" type="date" hint={dayHint} defaultValue={to} error={errorFor(errors, 'to')} />
             <div class={errorFor(errors, 'area') ? 'field field-error' : 'field'}>
               <label for="area">Area</label>
               {errorFor(errors, 'area') && (

@@ -9,7 +9,7 @@ import type { z } from 'zod';
 import { CoverReport, OrgUploadResult } from '../../../shared/timetables.js';
 import { api } from '../api.js';
 import { DownloadLink, ErrorSummary, errorFor, messageOf, PageHeading, Status, TextField, useApp, type FieldError } from '../components.js';
-import { dayStartIso, formatDate, formatTimeRange, plural, seatLabel, statusLabel, toDateInput } from '../format.js';
+import { addDays, dayInEngland, ENGLAND, formatDate, formatLongDay, formatTimeRange, plural, seatLabel, statusLabel, viewerZone } from '../format.js';
 import { ActionButton, Retry, useLoad } from '../load.js';
 import { Link, navigate } from '../router.js';
 import { OfficeOrgGate, SchoolForm, type Org } from '../orgs.js';
@@ -29,14 +29,16 @@ function CoverOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
   const { loc } = useApp();
   // Every address this page moves to keeps the organisation chosen.
   const here = (q: Record<string, string>) => `/office/cover?${new URLSearchParams({ ...(loc.query.get('org') ? { org: orgId } : {}), ...q })}`;
-  const today = toDateInput(new Date());
+  // Days in England (by default the four weeks from today there), sent as dates: the server
+  // reads them as days in England, the last one included, whatever the viewer's zone.
+  const today = dayInEngland();
   const from = day.test(loc.query.get('from') ?? '') ? loc.query.get('from')! : today;
-  const to = day.test(loc.query.get('to') ?? '') ? loc.query.get('to')! : toDateInput(new Date(Date.now() + 27 * 86_400_000));
+  const to = day.test(loc.query.get('to') ?? '') ? loc.query.get('to')! : addDays(today, 27);
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [problems, setProblems] = useState<string[]>([]);
   const [status, setStatus] = useState('');
   const [busy, setBusy] = useState(false);
-  const range = new URLSearchParams({ from: dayStartIso(from), to: dayStartIso(to, 1) });
+  const range = new URLSearchParams({ from, to });
 
   const cover = useLoad(() => api(`/api/orgs/${encodeURIComponent(orgId)}/cover?${range}`, CoverReport), [loc.key]);
   const report: Report | undefined = cover.data;
@@ -88,7 +90,7 @@ function CoverOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
         Who needs cover
       </PageHeading>
       <SchoolForm id="cover-org" orgs={orgs} value={orgId} onChoose={(id) => navigate(`/office/cover?${new URLSearchParams({ org: id, from, to })}`)} />
-      <p>Bookings of your staff that clash with their timetabled lessons, and the lessons that need cover. In-person sessions include time to travel.</p>
+      <p>Bookings of your staff that clash with their timetabled lessons, and the lessons that need cover. In-person sessions include time to travel.{viewerZone() !== ENGLAND && ' Days and times are in England (UK time).'}</p>
       <ErrorSummary errors={errors} />
       {problems.length > 0 && (
         <div class="notice notice-error">
@@ -123,7 +125,7 @@ function CoverOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
           {/* Named by its caption, and reachable by Tab: should the table be wider than the screen, its box scrolls. */}
           <div class="table-wrap" tabIndex={0} role="region" aria-labelledby="cover-caption">
             <table class="stack">
-              <caption id="cover-caption">Cover needed from {formatDate(`${from}T12:00:00`)} to {formatDate(`${to}T12:00:00`)}</caption>
+              <caption id="cover-caption">Cover needed from {formatLongDay(from)} to {formatLongDay(to)}</caption>
               <thead>
                 <tr>
                   <th scope="col">Person</th>
@@ -141,7 +143,7 @@ function CoverOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
                       <Link href={`/sessions/${i.session.id}`}>{i.session.title}</Link>
                     </td>
                     <td data-label="When">
-                      <time dateTime={i.session.startsAt}>{formatDate(i.session.startsAt)}</time>, {formatTimeRange(i.session.startsAt, i.session.endsAt)}
+                      <time dateTime={i.session.startsAt}>{formatDate(i.session.startsAt, ENGLAND)}</time>, {formatTimeRange(i.session.startsAt, i.session.endsAt, ENGLAND)}
                     </td>
                     <td data-label="Booking">
                       {seatLabel[i.seat]}, {statusLabel[i.status as keyof typeof statusLabel] ?? i.status}
@@ -149,7 +151,7 @@ function CoverOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
                     <td data-label="Lessons needing cover">
                       <ul class="problem-list">
                         {i.clashes.map((c) => (
-                          <li key={c.startsAt + c.label}>{clashText(c)}</li>
+                          <li key={c.startsAt + c.label}>{clashText(c, ENGLAND)}</li>
                         ))}
                       </ul>
                     </td>

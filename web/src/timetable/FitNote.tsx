@@ -5,14 +5,21 @@
 import type { Clash, SessionFit } from '../../../shared/timetables.js';
 import { formatTimeRange } from '../format.js';
 
-const shortDay = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short' });
+const SHORT_DAY: Intl.DateTimeFormatOptions = { weekday: 'short', day: 'numeric', month: 'short' };
+const shortDay = new Intl.DateTimeFormat('en-GB', SHORT_DAY);
+const shortDayIn = new Map<string, Intl.DateTimeFormat>();
 
-/** "P3 Maths, Mon 19 Jan, 11:10 to 12:10 GMT" for each clash. */
-export function clashText(c: Clash) {
-  return `${c.label}, ${shortDay.format(new Date(c.startsAt))}, ${formatTimeRange(c.startsAt, c.endsAt)}`;
+/** "P3 Maths, Mon 19 Jan, 11:10 to 12:10 GMT" for each clash: in the viewer's zone, or in `timeZone` (ENGLAND on pages laid out by days in England). */
+export function clashText(c: Clash, timeZone?: string) {
+  let day = shortDay;
+  if (timeZone) {
+    day = shortDayIn.get(timeZone) ?? new Intl.DateTimeFormat('en-GB', { ...SHORT_DAY, timeZone });
+    shortDayIn.set(timeZone, day);
+  }
+  return `${c.label}, ${day.format(new Date(c.startsAt))}, ${formatTimeRange(c.startsAt, c.endsAt, timeZone)}`;
 }
 
-export function FitNote({ fit }: { fit: SessionFit | null | undefined }) {
+export function FitNote({ fit, timeZone }: { fit: SessionFit | null | undefined; timeZone?: string }) {
   if (!fit) return null;
   if (fit.fits) {
     return (
@@ -28,7 +35,7 @@ export function FitNote({ fit }: { fit: SessionFit | null | undefined }) {
       </p>
       <ul>
         {fit.clashes.map((c) => (
-          <li key={c.startsAt + c.label}>{clashText(c)}</li>
+          <li key={c.startsAt + c.label}>{clashText(c, timeZone)}</li>
         ))}
       </ul>
     </div>

@@ -11,7 +11,7 @@ import { SessionList, type Session } from '../../../shared/sessions.js';
 import { Timetable } from '../../../shared/timetables.js';
 import { api } from '../api.js';
 import { Alert, ConfirmButton, ErrorSummary, errorFor, messageOf, PageHeading, Status, TextField, useApp, useFocusLater, type FieldError } from '../components.js';
-import { dayStartIso, formatDate, formatDateTime, formatTimeRange, plural, toDateInput } from '../format.js';
+import { addDays, dayInEngland, ENGLAND, formatDate, formatDateTime, formatLongDay, formatTimeRange, plural, viewerZone } from '../format.js';
 import { ApiError } from '../api.js';
 import { Retry, useLoad } from '../load.js';
 import { Link } from '../router.js';
@@ -20,17 +20,10 @@ import { fileType, sendText, UploadError } from './send.js';
 
 type TimetableValue = z.infer<typeof Timetable>;
 
-/** The Monday (YYYY-MM-DD, viewer's calendar) of the week holding `day`. */
+/** The Monday (YYYY-MM-DD) of the week holding the calendar day `day`. */
 export function mondayOf(day: string): string {
   const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  const date = new Date(y, m - 1, d);
-  date.setDate(date.getDate() - ((date.getDay() + 6) % 7));
-  return toDateInput(date);
-}
-
-function addDays(day: string, n: number): string {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  return toDateInput(new Date(y, m - 1, d + n));
+  return addDays(day, -((new Date(Date.UTC(y, m - 1, d)).getUTCDay() + 6) % 7));
 }
 
 const sourceLabel = { csv: 'an uploaded spreadsheet (CSV)', ics: 'an uploaded calendar file (ICS)', subscription: 'your school’s calendar link' } as const;
@@ -61,9 +54,12 @@ export function TimetableView({ person }: { person?: TimetablePerson }) {
   const whose = person ? `${name}’s` : 'Your';
   const weekHref = (day: string) => (person ? `${person.path}?${new URLSearchParams({ ...person.keep, week: day })}` : `/timetable?week=${day}`);
   const requested = loc.query.get('week');
-  const week = mondayOf(requested && /^\d{4}-\d{2}-\d{2}$/.test(requested) ? requested : toDateInput(new Date()));
-  const from = dayStartIso(week);
-  const to = dayStartIso(week, 7);
+  // The week is seven days in England (this week: today's there), sent to the server as
+  // dates, which it reads as days in England (the last one included); each lesson and
+  // session is shown on its day there, at its time there, whatever the viewer's zone.
+  const week = mondayOf(requested && /^\d{4}-\d{2}-\d{2}$/.test(requested) ? requested : dayInEngland());
+  const from = week;
+  const to = addDays(week, 6);
 
   // undefined: loading; null: no timetable yet.
   const [status, setStatus] = useState('');
@@ -170,8 +166,8 @@ export function TimetableView({ person }: { person?: TimetablePerson }) {
   }
 
   const days = Array.from({ length: 7 }, (_, i) => addDays(week, i));
-  const lessonsOn = (day: string) => (tt?.busy ?? []).filter((b) => toDateInput(new Date(b.startsAt)) === day);
-  const sessionsOn = (day: string) => (sessions ?? []).filter((s) => toDateInput(new Date(s.startsAt)) === day);
+  const lessonsOn = (day: string) => (tt?.busy ?? []).filter((b) => dayInEngland(b.startsAt) === day);
+  const sessionsOn = (day: string) => (sessions ?? []).filter((s) => dayInEngland(s.startsAt) === day);
   const lessonsHeader = own ? 'Your lessons' : 'Lessons';
   const closedOn = (day: string) => (tt?.freeDays ?? []).find((f) => f.from <= day && day < f.to);
   // Weekends only when something happens on them.
@@ -220,7 +216,7 @@ export function TimetableView({ person }: { person?: TimetablePerson }) {
               <>
                 <p>
                   From {tt.source ? (own ? sourceLabel : theirSourceLabel)[tt.source] : 'nowhere yet'}, last changed {tt.updatedAt ? formatDateTime(tt.updatedAt) : 'never'}: {describeCounts(tt)}.
-                  {tt.weekAStart && <> Two-week timetables count Week A from {formatDate(`${tt.weekAStart}T12:00:00Z`)}.</>}
+                  {tt.weekAStart && <> Two-week timetables count Week A from {formatLongDay(tt.weekAStart)}.</>}
                 </p>
                 {tt.subscription && (
                   <p>
@@ -244,7 +240,8 @@ export function TimetableView({ person }: { person?: TimetablePerson }) {
           </section>
 
           <section aria-labelledby="week-heading">
-            <h2 id="week-heading">Week of {formatDate(`${week}T12:00:00`)}</h2>
+            <h2 id="week-heading">Week of {formatLongDay(week)}</h2>
+            {viewerZone() !== ENGLAND && <p>Days and times are in England (UK time).</p>}
             <nav class="week-nav" aria-label="Weeks">
               <Link href={weekHref(addDays(week, -7))}>Previous week</Link>
               <Link href={weekHref(addDays(week, 7))}>Next week</Link>
@@ -270,7 +267,7 @@ export function TimetableView({ person }: { person?: TimetablePerson }) {
                       const daySessions = sessionsOn(day);
                       return (
                         <tr key={day}>
-                          <th scope="row">{formatDate(`${day}T12:00:00`)}</th>
+                          <th scope="row">{formatLongDay(day)}</th>
                           <td data-label={lessonsHeader}>
                             {closed ? (
                               <p class="closed-day">School closed: {closed.label}</p>
@@ -280,7 +277,7 @@ export function TimetableView({ person }: { person?: TimetablePerson }) {
                               <ul>
                                 {lessons.map((l) => (
                                   <li key={l.startsAt + l.label}>
-                                    <span class="lesson-time">{formatTimeRange(l.startsAt, l.endsAt)}</span> {l.label}
+                                    <span class="lesson-time">{formatTimeRange(l.startsAt, l.endsAt, ENGLAND)}</span> {l.label}
                                   </li>
                                 ))}
                               </ul>
@@ -294,8 +291,8 @@ export function TimetableView({ person }: { person?: TimetablePerson }) {
                               <ul>
                                 {daySessions.map((s) => (
                                   <li key={s.id}>
-                                    <span class="session-time">{formatTimeRange(s.startsAt, s.endsAt)}</span> <Link href={`/sessions/${s.id}`}>{s.title}</Link>
-                                    <FitNote fit={s.fit} />
+                                    <span class="session-time">{formatTimeRange(s.startsAt, s.endsAt, ENGLAND)}</span> <Link href={`/sessions/${s.id}`}>{s.title}</Link>
+                                    <FitNote fit={s.fit} timeZone={ENGLAND} />
                                   </li>
                                 ))}
                               </ul>
