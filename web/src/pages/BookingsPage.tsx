@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { CompletionList } from '../../../shared/attendance.js';
 import { Booking, BookingList } from '../../../shared/bookings.js';
@@ -9,6 +10,8 @@ import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../load.j
 import { Link } from '../router.js';
 import { AfterSession } from '../feedback/FeedbackForm.js';
 import { MyCertificates } from '../../../shared/feedback.js';
+import { ClashList } from '../../../shared/timetables.js';
+import { BookingClashNote, ClashCheckFailed } from '../timetable/BookingClashNote.js';
 
 const ACTIVE = new Set(['confirmed', 'waitlisted', 'offered']);
 
@@ -44,9 +47,10 @@ function useBookingActions(onChanged: (b: Booking, message: string) => void) {
 /**
  * One booking: its session, status, queue place or offer expiry, and the actions it allows
  * (accept or decline an offer, cancel, leave the waitlist, add to a calendar, join online).
- * `hideSessionFacts` leaves out when and where (the session page already says it).
+ * `hideSessionFacts` leaves out when and where (the session page already says it); `note`
+ * goes under its status (My bookings: a clash with the person's timetable).
  */
-export function BookingDetails({ b, headingLevel, onChanged, hideSessionFacts }: { b: Booking; headingLevel: 3 | null; onChanged: (b: Booking, message: string) => void; hideSessionFacts?: boolean }) {
+export function BookingDetails({ b, headingLevel, onChanged, hideSessionFacts, note }: { b: Booking; headingLevel: 3 | null; onChanged: (b: Booking, message: string) => void; hideSessionFacts?: boolean; note?: ComponentChildren }) {
   const { action, doing, run } = useBookingActions(onChanged);
   const busy = action.busy;
   const { me } = useApp();
@@ -67,6 +71,7 @@ export function BookingDetails({ b, headingLevel, onChanged, hideSessionFacts }:
         {b.status === 'waitlisted' && b.position !== null && <span class="queue">{mineToAnswer ? 'You are' : `${b.userName} is`} {ordinal(b.position)} in the queue</span>}
         {s.status === 'cancelled' && <Badge tone="cancelled">Session cancelled</Badge>}
       </p>
+      {note}
       {b.status === 'offered' && b.offerExpiresAt && (
         <p class="notice notice-info">
           A seat has come free and is held for {mineToAnswer ? 'you' : b.userName} until <strong>{formatDateTime(b.offerExpiresAt)}</strong>. Accept it before then, or it goes to the next person.
@@ -106,6 +111,9 @@ export function BookingDetails({ b, headingLevel, onChanged, hideSessionFacts }:
 export function BookingsPage() {
   const { loc } = useApp();
   const bookings = useLoad(() => api('/api/me/bookings', BookingList).then((r) => r.items), []);
+  // Which of them clash with the person's timetable (added or changed after booking, say):
+  // sessions not yet over. Loaded apart, so a failure here never hides the bookings.
+  const clashes = useLoad(() => api(`/api/me/clashes?${new URLSearchParams({ from: new Date().toISOString() })}`, ClashList).then((r) => new Map(r.items.map((c) => [c.bookingId, c]))), []);
   const [status, setStatus] = useState('');
   const items = bookings.data;
 
@@ -114,15 +122,16 @@ export function BookingsPage() {
 
   function changed(b: Booking, message: string) {
     setStatus(message);
+    void clashes.reload();
     void bookings.reload().then(() => document.getElementById(`booking-${b.id}-title`)?.focus());
   }
 
-  const list = (bs: Booking[]) => (
+  const list = (bs: Booking[], withClashes = false) => (
     <ul class="cards plain">
       {bs.map((b) => (
         <li key={b.id}>
           <article class="card" aria-labelledby={`booking-${b.id}-title`}>
-            <BookingDetails b={b} headingLevel={3} onChanged={changed} />
+            <BookingDetails b={b} headingLevel={3} onChanged={changed} note={withClashes && <BookingClashNote clash={clashes.data?.get(b.id)} />} />
           </article>
         </li>
       ))}
@@ -148,7 +157,8 @@ export function BookingsPage() {
             <>
               <section aria-labelledby="current-title">
                 <h2 id="current-title" class="section-title">Current bookings and waitlist places</h2>
-                {upcoming.length ? list(upcoming) : <p>None at the moment.</p>}
+                {upcoming.length > 0 && clashes.error ? <ClashCheckFailed error={clashes.error} busy={clashes.loading} onRetry={() => void clashes.reload()} /> : null}
+                {upcoming.length ? list(upcoming, true) : <p>None at the moment.</p>}
               </section>
               {past.length > 0 && (
                 <section aria-labelledby="past-title">

@@ -1,0 +1,78 @@
+/**
+ * My bookings says which upcoming bookings clash with the person's teaching timetable
+ * (`GET /api/me/clashes`), so a teacher who uploads or changes a timetable after booking sees
+ * that they may need cover, in words, on the booking itself; a booking that fits says
+ * nothing. The clash check failing never hides the bookings: the page says so briefly and
+ * offers to try again. Keyboard only, axe-clean, no sideways scrolling at 320 CSS px.
+ */
+import { describe, expect, it } from 'vitest';
+import { activate, browserAvailable, checkPage, daysFromNow, expectFocused, newPage, plusMinutes, serverAndBrowser, signIn, warnIfSkipped } from './harness.js';
+
+warnIfSkipped(import.meta.url);
+
+const NARROW = { viewport: { width: 320, height: 720 } };
+
+/** An instant's wall clock in England: weekday name and HH:MM. */
+function inEngland(iso: string) {
+  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', weekday: 'long', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(iso));
+  const get = (type: string) => parts.find((p) => p.type === type)!.value;
+  return { day: get('weekday'), time: `${get('hour')}:${get('minute')}` };
+}
+
+describe.skipIf(!browserAvailable)('timetable clashes on My bookings', { timeout: 120_000 }, () => {
+  const env = serverAndBrowser();
+
+  it('a teacher who adds a timetable after booking sees which booking clashes, and the other says nothing, by keyboard at 320 px', async () => {
+    const { t } = env.server;
+    const org = await t.org();
+    const teacher = await t.user('staff', org.id, 'Tom Teacher');
+    // Two sessions on consecutive days, 09:00 to 10:00 UTC; the timetable has a lesson during the first only.
+    const clashStart = daysFromNow(8, 9);
+    const freeStart = daysFromNow(9, 9);
+    const clashing = await t.session({ title: 'Clash with maths', startsAt: clashStart, endsAt: plusMinutes(clashStart, 60), capacity: { online: 5 } });
+    const fitting = await t.session({ title: 'Fits around lessons', startsAt: freeStart, endsAt: plusMinutes(freeStart, 60), capacity: { online: 5 } });
+    for (const s of [clashing, fitting]) expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: teacher, body: {} })).status).toBe(201);
+
+    // The timetable comes after the bookings: a lesson at exactly the first session's time, in England.
+    const from = inEngland(clashStart);
+    const to = inEngland(plusMinutes(clashStart, 60));
+    const put = await t.request('PUT', '/api/me/timetable', { as: teacher, headers: { 'content-type': 'text/csv' }, body: `day,start,end,label\n${from.day},${from.time},${to.time},Year 5 maths\n` });
+    expect(put.status).toBe(200);
+    const clashes = (await t.request('GET', '/api/me/clashes', { as: teacher })).json.items as { session: { id: string } }[];
+    expect(clashes.map((c) => c.session.id)).toEqual([clashing.id]);
+
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signIn(page, teacher);
+    await activate(page, 'My bookings');
+    await page.getByRole('heading', { level: 1, name: 'My bookings' }).waitFor();
+    await expectFocused(page, 'h1');
+
+    const card = (title: string) => page.getByRole('article', { name: title });
+    // Both bookings drawn, and the clash note on the first (the same render as the check below).
+    const note = card('Clash with maths').getByText(/^Clashes with your timetable/);
+    await note.waitFor();
+    const text = (await note.innerText()).replace(/\s+/g, ' ');
+    expect(text).toContain(`Clashes with your timetable: Year 5 maths (${from.time} to ${to.time}`);
+    expect(text).toContain('let your school office know');
+    await card('Fits around lessons').getByText('Confirmed', { exact: true }).waitFor();
+    expect(await card('Fits around lessons').getByText(/Clashes with your timetable/).count()).toBe(0);
+    expect(await card('Fits around lessons').getByText(/Year 5 maths/).count()).toBe(0);
+    await checkPage(page, 'my bookings with a clash (320 px)');
+
+    // The clash check fails: the bookings stay, the page says so briefly, and "Try again" brings the note back.
+    await page.route('**/api/me/clashes*', (route) => route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: { code: 'internal', message: 'Something went wrong on our side. Please try again.' } }) }));
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'My bookings' }).waitFor();
+    const alert = page.getByRole('alert').filter({ hasText: 'Could not check your bookings against your timetable' });
+    await alert.waitFor();
+    await card('Clash with maths').waitFor();
+    await card('Fits around lessons').waitFor();
+    expect(await page.getByText(/^Clashes with your timetable/).count()).toBe(0);
+    await checkPage(page, 'my bookings, clash check failed (320 px)');
+    await page.unroute('**/api/me/clashes*');
+    await activate(page, 'Check for clashes again');
+    await card('Clash with maths').getByText(/^Clashes with your timetable/).waitFor();
+    await alert.waitFor({ state: 'detached' });
+    expect(await card('Fits around lessons').getByText(/Clashes with your timetable/).count()).toBe(0);
+  });
+});
