@@ -9,7 +9,7 @@ import { Fact, isInternalWording, PageHeading, Status, useApp, When } from '../c
 import { formatDateTime, formatTimeRange, modeLabel, ordinal, plural, seatLabel } from '../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad, type LoadState } from '../load.js';
 import { Link } from '../router.js';
-import { SchoolSelect, useOrgs } from '../orgs.js';
+import { OrgSearchPicker, SchoolSelect, useOrgs } from '../orgs.js';
 import { SessionMaterials } from '../materials/SessionMaterials.js';
 import { BookingDetails } from './BookingsPage.js';
 import { FitNote, SeatsLeft, Waiting } from './SessionsPage.js';
@@ -96,22 +96,33 @@ function SchoolHolds({ s, holds }: { s: Session; holds: LoadState<z.infer<typeof
 
 /**
  * Office staff book for their own organisation; a trust's office chooses which of its
- * schools (or the trust itself) to book from. Administrators book from their own.
+ * schools (or the trust itself) to book from. Administrators choose any organisation (their
+ * own, if they have one, to start with), by name or URN.
  */
 function OfficeBookStaff({ s, version, onBooked }: { s: Session; version: number; onBooked: () => Promise<void> }) {
   const { me } = useApp();
-  const orgs = useOrgs(me.role === 'office');
+  const admin = me.role === 'admin';
+  const orgs = useOrgs();
   const [orgId, setOrgId] = useState(me.orgId ?? '');
-  const list = me.role === 'office' ? (orgs.data ?? []) : [];
+  const list = orgs.data ?? [];
   const name = list.find((o) => o.id === orgId)?.name ?? me.orgName;
   return (
     <>
-      {list.length > 1 && (
-        <div class="panel">
-          <SchoolSelect id="book-org" label="Book staff of" orgs={list} value={orgId} onChange={setOrgId} />
-        </div>
+      {admin ? (
+        <section class="panel" aria-labelledby="book-org-title">
+          <h2 id="book-org-title">Book people onto this session</h2>
+          <Loaded state={orgs} what="the organisations">
+            {(all) => <OrgSearchPicker id="book-org" label="Organisation" orgs={all} value={orgId} onChange={setOrgId} hint="Whose staff to book: you see each person’s place and timetable clashes first." />}
+          </Loaded>
+        </section>
+      ) : (
+        list.length > 1 && (
+          <div class="panel">
+            <SchoolSelect id="book-org" label="Book staff of" orgs={list} value={orgId} onChange={setOrgId} />
+          </div>
+        )
       )}
-      <BookStaff key={orgId} s={s} orgId={orgId} orgName={name} version={version} onBooked={onBooked} />
+      {orgId && <BookStaff key={orgId} s={s} orgId={orgId} orgName={name} version={version} onBooked={onBooked} />}
     </>
   );
 }
@@ -173,10 +184,10 @@ function BookStaff({ s, orgId, orgName, version, onBooked }: { s: Session; orgId
         </p>
       )}
       <SchoolHolds s={s} holds={holds} />
-      <Loaded state={roster} what="your staff">
+      <Loaded state={roster} what={ownOrg ? 'your staff' : `the staff of ${whose}`}>
         {(r) =>
           r.items.length === 0 ? (
-            <p>There is no one in your organisation to book yet.</p>
+            <p>There is no one in {ownOrg ? 'your organisation' : whose} to book yet.</p>
           ) : (
             <form onSubmit={submit} noValidate>
               {s.mode === 'hybrid' && <SeatChoice s={s} seats={seats} name="staff-seat" value={seat} onChange={setSeat} />}
@@ -392,7 +403,7 @@ export function SessionPage({ id }: { id: string }) {
               </section>
             )}
 
-            {(me.role === 'office' || me.role === 'admin') && me.orgId && open && <OfficeBookStaff s={s} version={version} onBooked={refresh} />}
+            {(me.role === 'admin' || (me.role === 'office' && me.orgId)) && open && <OfficeBookStaff s={s} version={version} onBooked={refresh} />}
           </>
         )}
       </Loaded>
