@@ -57,13 +57,15 @@ function withCutOffMoved(before: SessionValues, after: SessionValues): SessionVa
 }
 
 function NewSessionForm({ copyOf, navigated }: { copyOf: Session | null; navigated: boolean }) {
-  const [values, setValues] = useState<SessionValues>(copyOf ? { ...valuesOf(copyOf), title: copyOf.title } : EMPTY_SESSION);
+  const { me } = useApp();
+  // An administrator chooses who runs it (none yet, or the copied session's trainers); a trainer publishes as themselves.
+  const admin = me.role === 'admin';
+  const [values, setValues] = useState<SessionValues>(copyOf ? { ...valuesOf(copyOf, admin), title: copyOf.title } : { ...EMPTY_SESSION, trainerIds: admin ? [] : null });
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [repeat, setRepeat] = useState<Repeat>('once');
   const [weeks, setWeeks] = useState('6');
   const [dates, setDates] = useState('');
   const [busy, setBusy] = useState(false);
-  const { me } = useApp();
   const lead = me.role !== 'trainer' && me.role !== 'admin';
   const [audience, setAudience] = useState<AudienceValue>(copyOf && copyOf.audience.orgId ? { kind: copyOf.audience.kind, orgId: copyOf.audience.orgId } : lead ? { kind: 'organisation', orgId: '' } : PROGRAMME);
   const set = (patch: Partial<SessionValues>) => setValues((v) => withCutOffMoved(v, { ...v, ...patch }));

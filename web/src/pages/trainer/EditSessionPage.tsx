@@ -5,7 +5,10 @@ import { ConfirmButton, ErrorSummary, PageHeading, Status, TextField, useApp, us
 import { plural } from '../../format.js';
 import { ActionError, Loaded, useAction, useLoad } from '../../load.js';
 import { Link } from '../../router.js';
-import { apiFieldErrors, SessionFields, toInput, valuesOf, type SessionValues } from './SessionForm.js';
+import { apiFieldErrors, percentOf, SessionFields, toInput, valuesOf, type SessionValues } from './SessionForm.js';
+
+/** The same people, in any order. */
+const sameIds = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((id) => b.includes(id));
 
 /** Everyone a change of time or place is told to: booked, offered and waiting. */
 export const peopleOf = (s: Session) => s.seats.inPerson.confirmed + s.seats.inPerson.offered + s.seats.inPerson.waitlisted + s.seats.online.confirmed + s.seats.online.offered + s.seats.online.waitlisted;
@@ -25,7 +28,10 @@ export function EditSessionPage({ id }: { id: string }) {
 }
 
 function EditForm({ s, navigated, onChanged }: { s: Session; navigated: boolean; onChanged: (s: Session) => void }) {
-  const [values, setValues] = useState<SessionValues>(valuesOf(s));
+  const { me } = useApp();
+  // An administrator chooses who runs it; a trainer or in-house lead keeps its trainers as they are.
+  const admin = me.role === 'admin';
+  const [values, setValues] = useState<SessionValues>(valuesOf(s, admin));
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [confirming, setConfirming] = useState<number | null>(null);
   const [status, setStatus] = useState('');
@@ -59,14 +65,21 @@ function EditForm({ s, navigated, onChanged }: { s: Session; navigated: boolean;
     }
     setBusy(true);
     try {
-      const { trainerIds: _t, courseId, ...patch } = input;
-      // The course is sent only when it changed (changing it checks who may run the course's sessions).
-      const course = (courseId ?? null) !== s.courseId ? { courseId: courseId ?? null } : {};
-      const saved = await api(`/api/sessions/${encodeURIComponent(s.id)}`, Session, { method: 'PATCH', body: { ...patch, ...course, venue, description: input.description ?? '' } });
+      const { trainerIds, courseId, roomKind, attendanceThreshold, offerHoldMinutes, ...patch } = input;
+      // The course and trainers are sent only when they changed (changing either checks who may run the course's sessions);
+      // the room, attendance needed and offer hold too, so a save that leaves them records no change to them.
+      const changed = {
+        ...((courseId ?? null) !== s.courseId ? { courseId: courseId ?? null } : {}),
+        ...(trainerIds && !sameIds(trainerIds, s.trainerIds) ? { trainerIds } : {}),
+        ...(roomKind && roomKind !== s.roomKind ? { roomKind } : {}),
+        ...(attendanceThreshold !== undefined && percentOf(attendanceThreshold) !== percentOf(s.attendanceThreshold) ? { attendanceThreshold } : {}),
+        ...(offerHoldMinutes !== undefined && offerHoldMinutes !== s.offerHoldMinutes ? { offerHoldMinutes } : {}),
+      };
+      const saved = await api(`/api/sessions/${encodeURIComponent(s.id)}`, Session, { method: 'PATCH', body: { ...patch, ...changed, venue, description: input.description ?? '' } });
       setConfirming(null);
       focusLater(saveRef);
       onChanged(saved);
-      setValues(valuesOf(saved));
+      setValues(valuesOf(saved, admin));
       setStatus(moved && people > 0 ? `Changes saved. ${plural(people, 'person has', 'people have')} been told.` : 'Changes saved.');
     } catch (err) {
       setConfirming(null);

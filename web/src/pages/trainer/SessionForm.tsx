@@ -2,13 +2,14 @@
  * The fields of a session (new, duplicate, series and edit share them), what they become for
  * the API, and how the API's refusals map back onto the fields.
  */
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { z } from 'zod';
 import { AREAS, Course, CreateCourseInput, CreateSessionInput, type Mode, type Session } from '../../../../shared/sessions.js';
 import { api, ApiError } from '../../api.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
 import { errorFor, messageOf, Status, TextField, toFieldErrors, useApp, useFocusLater, type FieldError } from '../../components.js';
 import { modeLabel, wallClock, zonedIso } from '../../format.js';
+import { TrainersField } from './TrainersField.js';
 
 export interface SessionValues {
   title: string;
@@ -30,14 +31,28 @@ export interface SessionValues {
   courseId: string;
   /** Which part of its course (a whole number from 1). */
   part: string;
+  /**
+   * Who runs it, when the form chooses (an administrator's): null for a trainer, who runs what
+   * they publish, and an in-house lead, who runs only their own.
+   */
+  trainerIds: string[] | null;
+  /** The online room: webinar (only trainers speak unless they invite someone) or workshop (everyone may speak). */
+  roomKind: 'webinar' | 'workshop';
+  /** The share of its time someone must be present for to count as attended, in per cent. */
+  threshold: string;
+  /** How long a seat offered from the waitlist is held, in minutes (with the "offer" policy). */
+  offerHold: string;
   /** The date before the date field was cleared (while it is being retyped), if any. */
   lastDate?: string;
 }
 
-export const EMPTY_SESSION: SessionValues = { title: '', description: '', mode: 'online', date: '', start: '', end: '', timeZone: 'Europe/London', venue: '', area: '', capInPerson: '', capOnline: '', policy: 'auto', closesDate: '', closesTime: '', courseId: '', part: '1' };
+export const EMPTY_SESSION: SessionValues = { title: '', description: '', mode: 'online', date: '', start: '', end: '', timeZone: 'Europe/London', venue: '', area: '', capInPerson: '', capOnline: '', policy: 'auto', closesDate: '', closesTime: '', courseId: '', part: '1', trainerIds: null, roomKind: 'webinar', threshold: '75', offerHold: '1440' };
 
-/** A session's values as the form shows them (times on the session's own clock). */
-export function valuesOf(s: Session): SessionValues {
+/** A share (0.75) as the per cent the form shows ("75"), to two decimal places at most. */
+export const percentOf = (share: number) => String(Math.round(share * 10_000) / 100);
+
+/** A session's values as the form shows them (times on the session's own clock); `choosesTrainers` for an administrator's form. */
+export function valuesOf(s: Session, choosesTrainers = false): SessionValues {
   const start = wallClock(s.startsAt, s.timeZone);
   const end = wallClock(s.endsAt, s.timeZone);
   const closes = s.bookingClosesAt ? wallClock(s.bookingClosesAt, s.timeZone) : null;
@@ -58,6 +73,10 @@ export function valuesOf(s: Session): SessionValues {
     closesTime: closes?.time ?? '',
     courseId: s.courseId ?? '',
     part: String(s.part ?? 1),
+    trainerIds: choosesTrainers ? [...s.trainerIds] : null,
+    roomKind: s.roomKind,
+    threshold: percentOf(s.attendanceThreshold),
+    offerHold: String(s.offerHoldMinutes),
   };
 }
 
@@ -76,6 +95,16 @@ export const SESSION_FIELDS = {
   bookingClosesAt: { id: 'closes-date', label: 'Booking closes' },
   courseId: { id: 'course', label: 'Course' },
   part: { id: 'part', label: 'Part of the course' },
+  trainerIds: { id: 'trainers', label: 'Trainers' },
+  roomKind: { id: 'room-webinar', label: 'Online room' },
+  attendanceThreshold: { id: 'threshold', label: 'Attendance needed' },
+  offerHoldMinutes: { id: 'offer-hold', label: 'How long an offered seat is held' },
+};
+
+/** What the schema's refusals of the advanced fields mean, in the form's own units (per cent, minutes). */
+const UNIT_MESSAGES: Record<string, string> = {
+  threshold: 'Attendance needed must be a percentage from 0 to 100, such as 75',
+  'offer-hold': 'How long an offered seat is held must be a whole number of minutes from 5 to 20160 (14 days)',
 };
 
 const num = (v: string) => (v.trim() === '' ? undefined : Number(v));
@@ -98,6 +127,11 @@ export function toInput(v: SessionValues): { input: CreateSessionInput; errors: 
   else if (!found.length && !startsAt) found.push({ field: 'start', message: 'Enter a start time, like 16:00' });
   else if (!found.length && !endsAt) found.push({ field: 'end', message: 'Enter an end time, like 17:30' });
   if (v.closesDate && !/^\d{4}-\d{2}-\d{2}$/.test(v.closesDate)) found.push({ field: 'closes-date', message: 'Enter the date booking closes, or leave it empty' });
+  if (v.trainerIds && v.trainerIds.length === 0) found.push({ field: 'trainers', message: 'Choose at least one trainer to run this session' });
+  const percent = v.threshold.trim().replace(/\s*%$/, '');
+  if (!percent) found.push({ field: 'threshold', message: 'Enter the attendance needed, as a percentage such as 75' });
+  const offers = v.policy === 'offer';
+  if (offers && !v.offerHold.trim()) found.push({ field: 'offer-hold', message: 'Enter how many minutes an offered seat is held, such as 1440 (24 hours)' });
   const parsed = CreateSessionInput.safeParse({
     title: v.title,
     description: v.description || undefined,
@@ -113,10 +147,16 @@ export function toInput(v: SessionValues): { input: CreateSessionInput; errors: 
     bookingClosesAt: closesAt,
     courseId: v.courseId || null,
     part: v.courseId ? num(v.part) : undefined,
+    trainerIds: v.trainerIds ?? undefined,
+    roomKind: v.roomKind,
+    // Per cent in the form, a share for the API (0.8 for 80).
+    attendanceThreshold: percent ? Number(percent) / 100 : undefined,
+    // Only used when a freed seat is offered: not sent (nor checked) otherwise.
+    offerHoldMinutes: offers ? num(v.offerHold) : undefined,
   });
   if (!parsed.success) {
     for (const fe of toFieldErrors(parsed.error.issues, SESSION_FIELDS, SESSION_FIELDS.title)) {
-      if (!found.some((x) => x.field === fe.field) && !(found.length && (fe.field === 'start' || fe.field === 'end'))) found.push(fe);
+      if (!found.some((x) => x.field === fe.field) && !(found.length && (fe.field === 'start' || fe.field === 'end'))) found.push({ ...fe, message: UNIT_MESSAGES[fe.field] ?? fe.message });
     }
   }
   if (found.length || !parsed.success) return { input: null, errors: found };
@@ -205,12 +245,87 @@ export function SessionFields({ values, set, errors }: { values: SessionValues; 
           <option value="offer">Offer it to the next person for a limited time</option>
         </select>
       </div>
+      {v.policy === 'offer' && (
+        <TextField
+          id="offer-hold"
+          name="offerHold"
+          label="How long an offered seat is held (minutes)"
+          hint="The person offered a seat has this long to accept it before it is offered to the next person, and never past the start. 1440 minutes is 24 hours."
+          type="number"
+          inputMode="numeric"
+          min={5}
+          max={20160}
+          error={errorFor(errors, 'offer-hold')}
+          {...text('offerHold')}
+        />
+      )}
       <CourseFields values={v} set={set} errors={errors} />
       <div class="row">
         <TextField id="closes-date" label="Booking closes on (optional)" type="date" hint="Empty: booking stays open until the session ends." error={errorFor(errors, 'closes-date')} {...text('closesDate')} />
         <TextField id="closes-time" label="Booking closes at" type="time" {...text('closesTime')} />
       </div>
+      <AdvancedFields values={v} set={set} errors={errors} />
     </>
+  );
+}
+
+const ROOM_KINDS = [
+  ['webinar', 'Webinar: only trainers speak; others listen unless a trainer invites them to speak'],
+  ['workshop', 'Workshop: everyone may speak'],
+] as const;
+
+/**
+ * Settings most sessions keep as they are, folded away under a summary that says what they
+ * are now: the online room's kind and the attendance needed. Opened by itself when one of
+ * them has an error, so the error summary's link reaches the field.
+ */
+function AdvancedFields({ values: v, set, errors }: { values: SessionValues; set: (patch: Partial<SessionValues>) => void; errors: FieldError[] }) {
+  const online = v.mode !== 'in_person';
+  const thresholdError = errorFor(errors, 'threshold');
+  const roomError = errorFor(errors, 'room-webinar');
+  const wrong = !!(thresholdError || roomError);
+  const [open, setOpen] = useState(false);
+  useEffect(() => {
+    if (wrong) setOpen(true);
+  }, [wrong, errors]);
+  const shown = v.threshold.trim().replace(/\s*%$/, '');
+  const summary = `Advanced: ${online ? `${v.roomKind} room, ` : ''}attended at ${shown || '?'}%`;
+  return (
+    <details class="field advanced" open={open} onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}>
+      <summary>{summary}</summary>
+      {online && (
+        <fieldset class={roomError ? 'field field-error' : 'field'} aria-describedby={roomError ? 'room-error' : undefined}>
+          <legend>Online room</legend>
+          {roomError && (
+            <p class="error-message" id="room-error">
+              <span class="visually-hidden">Error: </span>
+              {roomError}
+            </p>
+          )}
+          <div class="radios">
+            {ROOM_KINDS.map(([k, label]) => (
+              <div class="radio" key={k}>
+                <input type="radio" id={`room-${k}`} name="roomKind" value={k} checked={v.roomKind === k} onChange={() => set({ roomKind: k })} />
+                <label for={`room-${k}`}>{label}</label>
+              </div>
+            ))}
+          </div>
+        </fieldset>
+      )}
+      <TextField
+        id="threshold"
+        label="Attendance needed (%)"
+        hint="Someone counts as attended once present for at least this share of the session’s time. Usually 75; 0 counts anyone who was there at all."
+        type="number"
+        inputMode="decimal"
+        min={0}
+        max={100}
+        step="any"
+        error={thresholdError}
+        value={v.threshold}
+        onInput={(e) => set({ threshold: (e.currentTarget as HTMLInputElement).value })}
+      />
+    </details>
   );
 }
 
@@ -260,6 +375,7 @@ function CourseFields({ values: v, set, errors }: { values: SessionValues; set: 
                 }}
               />
             )}
+            {v.trainerIds && <TrainersField chosen={v.trainerIds} initial={v.trainerIds} onChange={(ids) => set({ trainerIds: ids })} errors={errors} course={course} />}
           </>
         );
       }}

@@ -1,0 +1,189 @@
+/**
+ * The session form's choices beyond time and place, in a real browser: who runs the session
+ * (an administrator chooses; a trainer publishes as themselves), the online room's kind, the
+ * attendance needed and how long an offered seat is held. Flows run by keyboard at 320 CSS
+ * px; every page is checked with axe-core and for sideways scrolling.
+ */
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { activate, browserAvailable, checkPage, daysFromNow, expectFocused, newPage, plusMinutes, serverAndBrowser, signIn, tabTo, warnIfSkipped } from './harness.js';
+
+warnIfSkipped(import.meta.url);
+
+const NARROW = { viewport: { width: 320, height: 720 } };
+
+/** Tabs to a field and types into it (replacing what is there). */
+async function typeInto(page: Page, label: string | RegExp, text: string) {
+  await tabTo(page, label);
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.type(text);
+}
+
+describe.skipIf(!browserAvailable)('session form: trainers, room, attendance needed and offer hold', () => {
+  const env = serverAndBrowser();
+
+  it('an administrator publishes a session choosing its trainer, a workshop room, 80% attendance and a 30-minute offer hold (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const admin = await t.user('admin', null, 'Ada Admin');
+    const tara = await t.user('trainer', null, 'Tara Trainer');
+    await t.user('trainer', null, 'Omar Other');
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signIn(page, admin);
+    await page.goto('/sessions/new');
+    await page.getByRole('heading', { level: 1, name: 'New session' }).waitFor();
+    await page.getByRole('group', { name: 'Trainers' }).waitFor();
+    // No seat is offered for a limited time yet, so how long is not asked.
+    expect(await page.locator('#offer-hold').count()).toBe(0);
+    await checkPage(page, 'new session page (administrator)');
+
+    await tabTo(page, 'Title');
+    await page.keyboard.type('Co-regulation in the classroom');
+    await tabTo(page, 'Date');
+    await page.getByLabel('Date', { exact: true }).fill(daysFromNow(12).slice(0, 10)); // the field's own date format depends on the browser's
+    await typeInto(page, 'Start time', '1600');
+    await typeInto(page, 'End time', '1730');
+    await typeInto(page, 'Number of online seats', '20');
+    await tabTo(page, 'When a seat frees up');
+    await page.keyboard.type('Offer');
+    expect(await page.locator('#policy').inputValue()).toBe('offer');
+    await typeInto(page, 'How long an offered seat is held (minutes)', '30');
+
+    // Advanced: a workshop room, and an attendance needed out of range first.
+    await activate(page, /^Advanced: webinar room, attended at 75%$/);
+    await tabTo(page, 'Webinar: only trainers speak; others listen unless a trainer invites them to speak'); // the checked radio; arrows choose
+    await page.keyboard.press('ArrowDown');
+    expect(await page.getByLabel('Workshop: everyone may speak').isChecked()).toBe(true);
+    await typeInto(page, 'Attendance needed (%)', '150');
+    expect(await page.locator('details.advanced > summary').innerText()).toBe('Advanced: workshop room, attended at 150%');
+    await checkPage(page, 'new session page with the advanced settings open');
+    // Folded away again: the refusal opens it, so its link reaches the field.
+    await activate(page, /^Advanced:/, { back: true });
+    expect(await page.locator('details.advanced').evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
+
+    // Nobody chosen to run it, and 150%: both refused in the summary; nothing is created.
+    await activate(page, 'Publish session');
+    const summary = page.getByRole('alert').filter({ hasText: 'There is a problem' });
+    await summary.getByRole('link', { name: 'Choose at least one trainer to run this session' }).waitFor();
+    await summary.getByRole('link', { name: 'Attendance needed must be a percentage from 0 to 100, such as 75' }).waitFor();
+    await expectFocused(page, '.error-summary');
+    expect(await page.locator('details.advanced').evaluate((d) => (d as HTMLDetailsElement).open)).toBe(true);
+    expect((await t.request('GET', '/api/sessions?limit=100', { as: admin })).json.items.filter((s: any) => s.title === 'Co-regulation in the classroom')).toEqual([]);
+    await checkPage(page, 'new session page refusing no trainer and 150%');
+
+    await activate(page, 'Attendance needed must be a percentage from 0 to 100, such as 75');
+    await expectFocused(page, '#threshold');
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type('80');
+    await tabTo(page, 'Choose at least one trainer to run this session', { back: true });
+    await page.keyboard.press('Enter');
+    await expectFocused(page, '#trainers');
+    expect(await page.locator('#trainers').getAttribute('aria-describedby')).toBeNull(); // described through its fieldset
+    expect(await page.getByRole('group', { name: 'Trainers' }).getAttribute('aria-describedby')).toBe('trainers-hint trainers-error');
+    await tabTo(page, 'Tara Trainer');
+    await page.keyboard.press('Space');
+    expect(await page.getByLabel('Tara Trainer').isChecked()).toBe(true);
+    expect(await page.getByLabel('Omar Other').isChecked()).toBe(false);
+    await activate(page, 'Publish session');
+    await page.getByRole('heading', { level: 1, name: 'Co-regulation in the classroom' }).waitFor();
+
+    const id = new URL(page.url()).pathname.split('/').pop()!;
+    const s = (await t.request('GET', `/api/sessions/${id}`, { as: admin })).json;
+    expect(s).toMatchObject({ trainerIds: [tara.id], roomKind: 'workshop', attendanceThreshold: 0.8, waitlistPolicy: 'offer', offerHoldMinutes: 30 });
+    // Tara runs it: it is in her sessions.
+    const hers = (await t.request('GET', '/api/me/sessions', { as: tara })).json.items.map((i: any) => i.session.id);
+    expect(hers).toContain(id);
+
+    // The edit page shows what was chosen, and a save that changes none of it keeps it.
+    await page.goto(`/trainer/sessions/${id}/edit`);
+    await page.getByRole('heading', { level: 1, name: 'Edit: Co-regulation in the classroom' }).waitFor();
+    await page.getByLabel('Tara Trainer').waitFor();
+    expect(await page.getByLabel('Tara Trainer').isChecked()).toBe(true);
+    expect(await page.getByLabel('How long an offered seat is held (minutes)').inputValue()).toBe('30');
+    expect(await page.locator('details.advanced > summary').innerText()).toBe('Advanced: workshop room, attended at 80%');
+    expect(await page.locator('#threshold').inputValue()).toBe('80');
+    expect(await page.locator('#room-workshop').isChecked()).toBe(true);
+    await checkPage(page, 'edit page (administrator)');
+    await activate(page, 'Save changes');
+    await page.getByRole('status').filter({ hasText: 'Changes saved.' }).waitFor();
+    expect((await t.request('GET', `/api/sessions/${id}`, { as: admin })).json).toMatchObject({ trainerIds: [tara.id], roomKind: 'workshop', attendanceThreshold: 0.8, offerHoldMinutes: 30 });
+    await page.context().close();
+  });
+
+  it('a co-trainer added on the edit page sees the session in My sessions and edits it; the trainers are kept (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const admin = await t.user('admin');
+    const tara = await t.user('trainer', null, 'Tara Lead');
+    const cole = await t.user('trainer', null, 'Cole Second');
+    const start = daysFromNow(14);
+    const s = await t.session({ title: 'Speech and language needs', startsAt: start, endsAt: plusMinutes(start, 60) }, tara);
+    expect(s.trainerIds).toEqual([tara.id]);
+
+    // An administrator adds Cole as co-trainer, by keyboard.
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signIn(page, admin);
+    await page.goto(`/trainer/sessions/${s.id}/edit`);
+    await page.getByRole('heading', { level: 1, name: 'Edit: Speech and language needs' }).waitFor();
+    await page.getByLabel('Cole Second').waitFor();
+    expect(await page.getByLabel('Tara Lead').isChecked()).toBe(true);
+    await tabTo(page, 'Cole Second');
+    await page.keyboard.press('Space');
+    await activate(page, 'Save changes');
+    await page.getByRole('status').filter({ hasText: 'Changes saved.' }).waitFor();
+    expect((await t.request('GET', `/api/sessions/${s.id}`, { as: admin })).json.trainerIds.sort()).toEqual([tara.id, cole.id].sort());
+    await checkPage(page, 'edit page after adding a co-trainer');
+    await page.context().close();
+
+    // Cole sees it in My sessions and edits it: a trainer's form names no trainers, and keeps both.
+    const co = await newPage(env.browser, env.server, NARROW);
+    await signIn(co, cole);
+    if (await co.getByRole('button', { name: 'Menu' }).isVisible()) await activate(co, 'Menu');
+    await activate(co, 'My sessions');
+    await co.getByRole('heading', { level: 1, name: 'My sessions' }).waitFor();
+    await co.getByRole('article', { name: 'Speech and language needs' }).waitFor();
+    await checkPage(co, 'the co-trainer’s sessions');
+    await activate(co, 'Edit or cancel');
+    await co.getByRole('heading', { level: 1, name: 'Edit: Speech and language needs' }).waitFor();
+    expect(await co.getByRole('group', { name: 'Trainers' }).count()).toBe(0);
+    await activate(co, /^Advanced: webinar room, attended at 75%$/);
+    await tabTo(co, 'Webinar: only trainers speak; others listen unless a trainer invites them to speak');
+    await co.keyboard.press('ArrowDown');
+    await typeInto(co, 'Attendance needed (%)', '60');
+    await checkPage(co, 'the co-trainer’s edit page with the advanced settings open');
+    await co.keyboard.press('Enter');
+    await co.getByRole('status').filter({ hasText: 'Changes saved.' }).waitFor();
+    const after = (await t.request('GET', `/api/sessions/${s.id}`, { as: admin })).json;
+    expect(after).toMatchObject({ roomKind: 'workshop', attendanceThreshold: 0.6, offerHoldMinutes: 1440 });
+    expect(after.trainerIds.sort()).toEqual([tara.id, cole.id].sort());
+    await co.context().close();
+  });
+
+  it('a trainer publishes as themselves: no trainers to choose, and an offer hold below 5 minutes is refused beside its field (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const trainer = await t.user('trainer');
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signIn(page, trainer);
+    await page.goto('/sessions/new');
+    await page.getByRole('heading', { level: 1, name: 'New session' }).waitFor();
+    await page.locator('#course').waitFor();
+    expect(await page.getByRole('group', { name: 'Trainers' }).count()).toBe(0);
+    await typeInto(page, 'Title', 'Dyslexia: first steps');
+    await tabTo(page, 'Date');
+    await page.getByLabel('Date', { exact: true }).fill(daysFromNow(15).slice(0, 10));
+    await typeInto(page, 'Start time', '1600');
+    await typeInto(page, 'End time', '1700');
+    await typeInto(page, 'Number of online seats', '12');
+    await tabTo(page, 'When a seat frees up');
+    await page.keyboard.type('Offer');
+    await typeInto(page, 'How long an offered seat is held (minutes)', '2');
+    await page.keyboard.press('Enter');
+    await page.getByRole('link', { name: 'How long an offered seat is held must be a whole number of minutes from 5 to 20160 (14 days)' }).waitFor();
+    expect(await page.locator('#offer-hold').getAttribute('aria-invalid')).toBe('true');
+    await checkPage(page, 'new session page refusing a 2-minute offer hold');
+    await typeInto(page, 'How long an offered seat is held (minutes)', '45');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Dyslexia: first steps' }).waitFor();
+    const id = new URL(page.url()).pathname.split('/').pop()!;
+    expect((await t.request('GET', `/api/sessions/${id}`, { as: trainer })).json).toMatchObject({ trainerIds: [trainer.id], roomKind: 'webinar', attendanceThreshold: 0.75, offerHoldMinutes: 45 });
+    await page.context().close();
+  });
+});
