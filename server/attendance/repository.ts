@@ -153,17 +153,18 @@ export async function checkinTime(db: Q, bookingId: string): Promise<string> {
 }
 
 /**
- * Whose record: one person's, or an organisation's staff's on the sessions `viewer` (who
+ * Whose record: one person's (all of it when it is their own; read by someone else, on the
+ * sessions `viewer` may see), or an organisation's staff's on the sessions `viewer` (who
  * reads it) may see, so a trust's office never reads a school's own in-house sessions
  * (DESIGN.md invariant 12).
  */
-export type Whose = { userId: string } | { orgId: string; viewer: Viewer };
+export type Whose = { userId: string; viewer?: Viewer } | { orgId: string; viewer: Viewer };
 
 /** Attended bookings (CPD evidence) of one person, or of an organisation's staff, with their sessions. */
 function attended(db: Q, by: Whose) {
   // A session cancelled after it was held counts nowhere, as in reach (server/reach/repository.ts).
   const q = db.selectFrom('bookings as b').innerJoin('users as u', 'u.id', 'b.user_id').innerJoin('sessions as s', 's.id', 'b.session_id').where('b.status', '=', 'attended').where('s.status', '<>', 'cancelled');
-  if ('userId' in by) return q.where('b.user_id', '=', by.userId);
+  if ('userId' in by) return by.viewer ? q.where('b.user_id', '=', by.userId).where(visibleTo(by.viewer, 's')) : q.where('b.user_id', '=', by.userId);
   return q.where('u.org_id', '=', by.orgId).where(visibleTo(by.viewer, 's'));
 }
 

@@ -120,6 +120,21 @@ export function attendanceRoutes(deps: Deps) {
   app.openapi(
     createRoute({
       method: 'get',
+      path: '/users/{id}/completions',
+      tags: ['attendance'],
+      summary: 'A person’s training record: sessions they attended, newest first (self; office for its own staff; admin)',
+      request: { params: Params },
+      responses: { 200: jsonResponse(CompletionList, 'Attended sessions, newest first'), 403: { description: '`forbidden`' }, 404: { description: '`not_found`: no such person, or not one the office acts for' } },
+    }),
+    async (c) => {
+      const actor = requireUser(c);
+      return c.json(await attendance.personCompletions(deps, actor, c.req.valid('param').id), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
       path: '/me/completions.csv',
       tags: ['attendance'],
       summary: 'My CPD record as a spreadsheet (UTF-8 CSV for Excel): attended sessions with minutes present',

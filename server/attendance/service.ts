@@ -349,6 +349,20 @@ export async function myCompletions(deps: Deps, actor: AuthUser) {
   return { items: (await completionsOf(deps, { userId: actor.id })).items };
 }
 
+/**
+ * One person's training record, as someone who manages them reads it: their own, whole;
+ * their organisation's office staff (staff and office accounts only) and administrators on
+ * the sessions they may see. Anyone else's is "not found", as in the organisation's record.
+ */
+export async function personCompletions(deps: Deps, actor: AuthUser, userId: string) {
+  if (actor.id === userId) return myCompletions(deps, actor);
+  if (actor.role !== 'admin' && actor.role !== 'office') throw new AppError('forbidden', 'Only office staff and administrators can see someone else’s training record.');
+  const [person] = await findUsersByIds(deps.db, [userId]);
+  const theirs = person && (actor.role === 'admin' || (['staff', 'office'].includes(person.role) && (await orgsActableBy(deps.db, actor)).has(person.org_id)));
+  if (!theirs) throw new AppError('not_found', 'There is no such person in your organisation.');
+  return { items: (await completionsOf(deps, { userId, viewer: await viewerFor(deps.db, actor) })).items };
+}
+
 const londonTime = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 
 /** Spreadsheet cells of attended sessions: the session's own, times in Europe/London. */

@@ -495,6 +495,11 @@ describe('a school’s own in-house session and its trust’s office', () => {
     const record = await t.request('GET', `${org}/completions`, { as: trustOffice });
     expect([record.json.total, record.json.items.map((i: any) => i.title)]).toEqual([1, ['Programme: autism awareness']]);
     expect((await t.request('GET', `${org}/completions`, { as: w.hillOffice })).json.total).toBe(3);
+    // One person's record, as each reader may see it: the trust's office not the school's own session.
+    const hillRecord = async (who: TestUser) => (await t.request('GET', `/api/users/${w.hill.id}/completions`, { as: who })).json.items.map((i: any) => i.title).sort();
+    expect(await hillRecord(w.hill)).toEqual(['Hill INSET: zones of regulation', 'Programme: autism awareness']);
+    expect(await hillRecord(w.hillOffice)).toEqual(['Hill INSET: zones of regulation', 'Programme: autism awareness']);
+    expect(await hillRecord(trustOffice)).toEqual(['Programme: autism awareness']);
     const recordCsv = await t.request('GET', `${org}/completions.csv`, { as: trustOffice });
     expect(recordCsv.text).toContain('Programme: autism awareness');
     expect(recordCsv.text).not.toMatch(hidden);

@@ -18,6 +18,25 @@ afterEach(async () => {
 
 const schoolWithRecord = (people: number, sessions: number) => fixture(t, people, sessions);
 
+describe('one person’s training record (GET /api/users/:id/completions)', () => {
+  it('is theirs, their organisation’s office staff’s and administrators’ to read, and holds only their sessions', async () => {
+    const { school, staff, office } = await schoolWithRecord(2, 3);
+    const [pat, sam] = staff as [(typeof staff)[number], (typeof staff)[number]];
+    const record = async (as: typeof office) => t.request('GET', `/api/users/${pat.id}/completions`, { as });
+    const own = await record(pat);
+    expect(own.status).toBe(200);
+    expect(own.json.items.map((i: { title: string }) => i.title)).toEqual(['Session 2', 'Session 1', 'Session 0']);
+    expect(new Set(own.json.items.map((i: { userId: string }) => i.userId))).toEqual(new Set([pat.id]));
+    expect((await record(office)).json).toEqual(own.json);
+    expect((await record(await t.user('admin'))).json).toEqual(own.json);
+    // A colleague is refused; another school's office is told there is no such person there.
+    expect((await record(sam)).status).toBe(403);
+    expect((await record(await t.user('office', (await t.org('Elm School')).id))).status).toBe(404);
+    expect((await record(await t.user('trainer'))).status).toBe(403);
+    expect((await t.request('GET', `/api/users/${school.id}/completions`, { as: await t.user('admin') })).status).toBe(404);
+  });
+});
+
 describe('an organisation’s training record', () => {
   it('is read a page at a time, newest first, with its total: every attended session on exactly one page, past 5,000', async () => {
     const { school, ids, office } = await schoolWithRecord(102, 50); // 5,100 attended sessions

@@ -1,7 +1,8 @@
 /**
  * One person, for those who manage them: name, email, role and whether the account is on,
  * with the changes the viewer may make (turning the account off or on; for administrators,
- * the captioner flag) and a link to their timetable where the viewer manages it. Used by the
+ * the captioner flag) and a link to their timetable where the viewer manages it; for
+ * administrators, their training record with certificates (PersonRecord). Used by the
  * office's staff list and the administrators' people list.
  */
 import { useRef, useState } from 'preact/hooks';
@@ -10,6 +11,7 @@ import { PersonChanged, User } from '../../../shared/accounts.js';
 import { placesGivenUp } from '../format.js';
 import { api } from '../api.js';
 import { PersonAdmin } from '../pages/admin/PersonAdmin.js';
+import { PersonRecord } from './PersonRecord.js';
 import { Alert, Badge, ConfirmButton, messageOf, useFocusLater } from '../components.js';
 import { Link } from '../router.js';
 
@@ -25,8 +27,9 @@ export interface LeadControl {
 /**
  * `timetableHref`: the person's timetable page (see personTimetableHref), for a viewer who may
  * see and change it (office staff for their staff and office colleagues, administrators).
+ * `showRecord`: their training record and certificates, opened on demand (administrators).
  */
-export function PersonCard({ person, canDisable, canSetCaptioner, onChanged, lead, timetableHref }: { person: User; canDisable: boolean; canSetCaptioner: boolean; onChanged: (p: User, message: string) => void; lead?: LeadControl; timetableHref?: string }) {
+export function PersonCard({ person, canDisable, canSetCaptioner, onChanged, lead, timetableHref, showRecord }: { person: User; canDisable: boolean; canSetCaptioner: boolean; onChanged: (p: User, message: string) => void; lead?: LeadControl; timetableHref?: string; showRecord?: boolean }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
   const headingId = `person-${person.id}`;
@@ -123,6 +126,7 @@ export function PersonCard({ person, canDisable, canSetCaptioner, onChanged, lea
           </button>
         )}
       </div>
+      {showRecord && <PersonRecord person={person} />}
       {canSetCaptioner && <PersonAdmin person={person} onChanged={onChanged} />}
       <Alert message={error} />
     </li>

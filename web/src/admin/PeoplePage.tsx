@@ -1,11 +1,13 @@
 /**
- * Administrators: everyone, found by name or email, with their accounts turned off or on
- * and the captioner flag. The start of the admin area (more admin pages join it later).
+ * Administrators: everyone, found by name or email and by account role (every trainer, say),
+ * both kept in the address (`?q=&role=`), with their accounts turned off or on, the captioner
+ * flag and each person's training record. The start of the admin area (more admin pages join
+ * it later).
  */
 import { useState } from 'preact/hooks';
-import { PeoplePage as PeoplePageSchema, type User } from '../../../shared/accounts.js';
+import { PeoplePage as PeoplePageSchema, Role, type User } from '../../../shared/accounts.js';
 import { api } from '../api.js';
-import { PageHeading, Status, TextField, useApp, useFocusLater } from '../components.js';
+import { Field, PageHeading, Status, TextField, useApp, useFocusLater } from '../components.js';
 import { ActionButton, Loaded, Retry, useLoad } from '../load.js';
 import { navigate } from '../router.js';
 import { PersonCard } from '../accounts/PersonCard.js';
@@ -14,13 +16,33 @@ import { personTimetableHref } from '../timetable/PersonTimetablePage.js';
 
 const PAGE = 50;
 
+/** The role filter's choices, and how a list of each is named ("Trainers, by name"). */
+const ROLE_CHOICES = [
+  ['staff', 'Staff', 'Staff'],
+  ['office', 'School office', 'School office staff'],
+  ['trainer', 'Trainer', 'Trainers'],
+  ['admin', 'Administrator', 'Administrators'],
+] as const;
+const ROLE_PLURAL = Object.fromEntries(ROLE_CHOICES.map(([k, , many]) => [k, many])) as Record<Role, string>;
+
+/** The list's address: `/admin/people`, with `q` and `role` when given. */
+function listHref(q: string, role: Role | null) {
+  const p = new URLSearchParams();
+  if (q) p.set('q', q);
+  if (role) p.set('role', role);
+  return p.size ? `/admin/people?${p}` : '/admin/people';
+}
+
 export function PeoplePage() {
   const { me, loc } = useApp();
   const q = loc.query.get('q') ?? '';
+  // An unknown role in the address (an old or edited link) is no filter.
+  const role = Role.safeParse(loc.query.get('role')).data ?? null;
+  const [roleChoice, setRoleChoice] = useState<string>(role ?? '');
   const [message, setMessage] = useState('');
   const [more, setMore] = useState<{ busy: boolean; error: unknown }>({ busy: false, error: null });
-  const page = (offset: number) => api(`/api/users?${new URLSearchParams({ q, limit: String(PAGE), offset: String(offset) })}`, PeoplePageSchema);
-  const people = useLoad(() => page(0), [q]);
+  const page = (offset: number) => api(`/api/users?${new URLSearchParams({ q, ...(role ? { role } : {}), limit: String(PAGE), offset: String(offset) })}`, PeoplePageSchema);
+  const people = useLoad(() => page(0), [q, role]);
   const focusLater = useFocusLater();
 
   async function showMore(shown: User[]) {
@@ -41,10 +63,17 @@ export function PeoplePage() {
 
   function search(e: Event) {
     e.preventDefault();
-    const text = String(new FormData(e.currentTarget as HTMLFormElement).get('q') ?? '').trim();
+    const form = new FormData(e.currentTarget as HTMLFormElement);
+    const text = String(form.get('q') ?? '').trim();
     setMessage('');
-    navigate(text ? `/admin/people?${new URLSearchParams({ q: text })}` : '/admin/people');
+    navigate(listHref(text, Role.safeParse(form.get('role')).data ?? null));
   }
+
+  const who = role ? ROLE_PLURAL[role] : 'People';
+  const summary = (count: number) =>
+    count === 0
+      ? q ? `No ${role ? ROLE_PLURAL[role].toLowerCase() : 'one'} ${role ? 'match' : 'matches'} “${q}”.` : role ? `No ${ROLE_PLURAL[role].toLowerCase()} yet.` : 'No one yet.'
+      : q ? `${who} matching “${q}”` : role ? `${who}, by name` : 'Everyone, by name';
 
   return (
     <>
@@ -55,6 +84,17 @@ export function PeoplePage() {
       <h2 id="find-people">Find people</h2>
       <form class="filters" role="search" aria-labelledby="find-people" onSubmit={search}>
         <TextField id="q" label="Name or email" type="search" defaultValue={q} spellcheck={false} />
+        <Field id="role" label="Account role">
+          {/* Applied with Search, as the name is: choosing never reloads the list by itself. */}
+          <select id="role" name="role" value={roleChoice} onChange={(e) => setRoleChoice((e.currentTarget as HTMLSelectElement).value)}>
+            <option value="">Any role</option>
+            {ROLE_CHOICES.map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </Field>
         <div class="field field-action">
           <button type="submit" class="button">
             Search
@@ -66,7 +106,7 @@ export function PeoplePage() {
         {(data) => (
           <>
             <p class="count" aria-live="polite">
-              {data.items.length === 0 ? (q ? `No one matches “${q}”.` : 'No one yet.') : q ? `People matching “${q}”` : 'Everyone, by name'}
+              {summary(data.items.length)}
             </p>
             <ul class="plain cards" aria-label="People">
               {data.items.map((p: User) => (
@@ -76,6 +116,7 @@ export function PeoplePage() {
                   canDisable={p.id !== me.id}
                   canSetCaptioner
                   timetableHref={personTimetableHref(me, p)}
+                  showRecord
                   onChanged={(next, m) => {
                     people.set({ ...data, items: data.items.map((x) => (x.id === next.id ? next : x)) });
                     setMessage(m);

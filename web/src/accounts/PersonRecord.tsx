@@ -1,0 +1,106 @@
+/**
+ * Administrators, on a person's card: their training record (`GET /api/users/:id/completions`),
+ * opened on demand. The sessions
+ * they attended (minutes present, a certificate of attendance each:
+ * `GET /api/bookings/:id/certificate.pdf`) and a course certificate for each course they
+ * attended a session of (`GET /api/courses/:id/certificate.pdf?userId=`; refused, and said
+ * so beside the link, while the course is not complete).
+ */
+import { useState } from 'preact/hooks';
+import { z } from 'zod';
+import type { User } from '../../../shared/accounts.js';
+import { CompletionList } from '../../../shared/attendance.js';
+import { Course } from '../../../shared/sessions.js';
+import { api } from '../api.js';
+import { DownloadAnchor } from '../components.js';
+import { formatDate, formatTimeRange, plural } from '../format.js';
+import { Loaded, useLoad } from '../load.js';
+import { Link } from '../router.js';
+
+export function PersonRecord({ person }: { person: User }) {
+  const [open, setOpen] = useState(false);
+  const summaryId = `record-${person.id}-summary`;
+  return (
+    <details class="field" onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}>
+      <summary id={summaryId}>
+        Training record<span class="visually-hidden">: {person.name}</span>
+      </summary>
+      {open && (
+        <section aria-labelledby={summaryId}>
+          <PersonRecordBody person={person} />
+        </section>
+      )}
+    </details>
+  );
+}
+
+function PersonRecordBody({ person }: { person: User }) {
+  const record = useLoad(async () => {
+    const [attended, courses] = await Promise.all([api(`/api/users/${encodeURIComponent(person.id)}/completions`, CompletionList), api('/api/courses', z.object({ items: z.array(Course) }))]);
+    return { attended: attended.items, courseTitle: new Map(courses.items.map((c) => [c.id, c.title])) };
+  }, [person.id]);
+  const id = (k: string) => `record-${person.id}-${k}`;
+  return (
+    <Loaded state={record} what={`${person.name}’s training record`}>
+      {({ attended, courseTitle }) => {
+        if (attended.length === 0) return <p>No sessions attended yet. Sessions appear here after they end, once attendance is recorded.</p>;
+        const minutes = attended.reduce((n, c) => n + (c.minutes ?? 0), 0);
+        const courseIds = [...new Set(attended.flatMap((c) => (c.courseId ? [c.courseId] : [])))];
+        const titleOf = (courseId: string) => courseTitle.get(courseId) ?? 'a course no longer listed';
+        return (
+          <>
+            <p>
+              {plural(attended.length, 'session')} attended, {plural(minutes, 'minute')} in all.
+            </p>
+            {courseIds.length > 0 && (
+              <>
+                <h3 id={id('courses')}>Courses</h3>
+                <p class="hint">A course certificate is given once a session of each required part of the course is attended; until then its link says the course is not complete.</p>
+                <ul class="link-list" aria-labelledby={id('courses')}>
+                  {courseIds.map((courseId) => (
+                    <li key={courseId}>
+                      {titleOf(courseId)}:{' '}
+                      <DownloadAnchor href={`/api/courses/${encodeURIComponent(courseId)}/certificate.pdf?${new URLSearchParams({ userId: person.id })}`} fallbackName="course-certificate.pdf" what="certificate">
+                        Course certificate (PDF)<span class="visually-hidden"> for {titleOf(courseId)}</span>
+                      </DownloadAnchor>
+                    </li>
+                  ))}
+                </ul>
+              </>
+            )}
+            <h3 id={id('sessions')}>Sessions attended</h3>
+            <table class="stack" aria-labelledby={id('sessions')}>
+              <thead>
+                <tr>
+                  <th scope="col">Session</th>
+                  <th scope="col">Date</th>
+                  <th scope="col">Minutes present</th>
+                  <th scope="col">Certificate</th>
+                </tr>
+              </thead>
+              <tbody>
+                {attended.map((c) => (
+                  <tr key={c.bookingId}>
+                    <th scope="row" data-label="Session">
+                      <Link href={`/sessions/${c.sessionId}`}>{c.title}</Link>
+                      {c.audience !== 'programme' && <> ({c.audience})</>}
+                    </th>
+                    <td data-label="Date">
+                      <time dateTime={c.startsAt}>{formatDate(c.startsAt)}</time>, {formatTimeRange(c.startsAt, c.endsAt)}
+                    </td>
+                    <td data-label="Minutes present">{c.minutes ?? 'not recorded'}</td>
+                    <td data-label="Certificate">
+                      <DownloadAnchor href={`/api/bookings/${encodeURIComponent(c.bookingId)}/certificate.pdf`} fallbackName="certificate.pdf" what="certificate">
+                        Certificate of attendance (PDF)<span class="visually-hidden"> for {c.title}</span>
+                      </DownloadAnchor>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </>
+        );
+      }}
+    </Loaded>
+  );
+}
