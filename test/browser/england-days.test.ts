@@ -86,6 +86,20 @@ describe.skipIf(!browserAvailable)('days in England, from a browser in another t
     await expect.poll(() => titles(page), { timeout: 5000 }).toEqual(['Clockcheck today']);
   });
 
+  it('who is booked where and export: "from today" is today in England, from New York', async () => {
+    const { t } = env.server;
+    const org = await t.org();
+    const office = await t.user('office', org.id);
+    const page = await newPage(env.browser, env.server, NEW_YORK);
+    await signIn(page, office);
+    // 00:30 on Monday 14 June in England; 19:30 on Sunday 13 June in New York.
+    await page.clock.setFixedTime(new Date('2027-06-13T23:30:00Z'));
+    await open(page, '/office/bookings', 'Who is booked where');
+    expect(await page.getByLabel('From').inputValue()).toBe('2027-06-14');
+    await open(page, '/office/export', 'Export bookings');
+    expect(await page.getByLabel('From').inputValue()).toBe('2027-06-14');
+  });
+
   it('my timetable: the week is days in England, each session and lesson on its day in England and shown in England time, from New York and Auckland', async () => {
     const { t } = env.server;
     const org = await t.org();

@@ -1,7 +1,7 @@
 import type { Download } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { schoolWithRecord } from '../record-fixtures.js';
-import { browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, expectNoSidewaysScroll, newPage, plusMinutes, signIn, tabTo, warnIfSkipped, serverAndBrowser, checkPage } from './harness.js';
+import { activate, browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, expectNoSidewaysScroll, newPage, plusMinutes, signIn, tabTo, warnIfSkipped, serverAndBrowser, checkPage } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -228,20 +228,41 @@ describe.skipIf(!browserAvailable)('office staff', () => {
     await page.getByRole('heading', { level: 1, name: 'Who is booked where' }).waitFor();
   });
 
-  it('an administrator with no organisation opens the office pages from the menu: each has its heading, title and focus, and says why it is empty', async () => {
+  it('an administrator with no organisation opens the office pages from the menu, chooses an organisation by name and reads its page, by keyboard at 320 px', async () => {
     const { t } = env.server;
     const admin = await t.user('admin');
-    const page = await newPage(env.browser, env.server);
+    const kestrel = await t.org('Kestrel Primary');
+    await t.org('Heron Academy');
+    const kim = await t.user('staff', kestrel.id, 'Kim Kestrel');
+    const s = await t.session({ title: 'Attachment-aware classrooms', mode: 'online', startsAt: daysFromNow(3), endsAt: plusMinutes(daysFromNow(3), 60), capacity: { online: 5 } });
+    expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: kim, body: { seat: 'online' } })).status).toBe(201);
+    const page = await newPage(env.browser, env.server, { viewport: { width: 320, height: 720 } });
     await signIn(page, admin);
-    for (const [link, heading] of [['Who is booked where', 'Who is booked where'], ['Export', 'Export bookings'], ['Training record', 'Training record']] as const) {
+    for (const [link, heading] of [['Who is booked where', 'Who is booked where'], ['Export', 'Export bookings'], ['Training record', 'Training record'], ['Who needs cover', 'Who needs cover']] as const) {
       await tabTo(page, link, { back: link !== 'Who is booked where', max: 80 });
       await page.keyboard.press('Enter');
       await page.getByRole('heading', { level: 1, name: heading }).waitFor();
-      await page.getByRole('alert').filter({ hasText: 'Your account does not belong to an organisation.' }).waitFor();
-      await expect.poll(() => page.title()).toBe(`Error: ${heading} – SEND Live Training`);
+      await page.getByRole('form', { name: 'Choose the organisation' }).waitFor();
+      await expect.poll(() => page.title()).toBe(`${heading} – SEND Live Training`);
       await expectFocused(page, 'h1');
-      await checkPage(page, `${heading} for an administrator with no organisation`);
+      await checkPage(page, `${heading} for an administrator, choosing an organisation`);
     }
+    // Who is booked where: "Show" with nothing chosen says so beside the field; then found by name.
+    await page.goto('/office/bookings');
+    await page.getByRole('heading', { level: 1, name: 'Who is booked where' }).waitFor();
+    await activate(page, 'Show');
+    await page.getByText('Organisation: choose one').waitFor();
+    await expectFocused(page, '#office-org');
+    await tabTo(page, 'Find organisation by name or URN', { back: true });
+    await page.keyboard.type('Kestrel');
+    await expect.poll(() => page.getByLabel('Organisation', { exact: true }).inputValue()).toBe(kestrel.id);
+    await activate(page, 'Show');
+    await page.waitForURL(new RegExp(`org=${kestrel.id}`));
+    await page.getByRole('rowheader', { name: 'Kim Kestrel' }).waitFor();
+    expect(await page.getByText('Attachment-aware classrooms').count()).toBeGreaterThan(0);
+    // The page keeps the choice, and another organisation can be chosen from it.
+    await page.getByRole('form', { name: 'Choose the organisation' }).waitFor();
+    await checkPage(page, 'who is booked where, an administrator looking at one school');
   });
 
   it('staff do not see office pages', async () => {

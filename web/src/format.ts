@@ -74,12 +74,6 @@ export function ordinal(n: number) {
   return `${n}${suffix}`;
 }
 
-/** A date input's value (YYYY-MM-DD, the viewer's calendar day) for an instant. */
-export function toDateInput(d: Date) {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-}
-
 /**
  * The date (YYYY-MM-DD) an instant falls on in England, now by default: what a date field
  * that the server reads as a day in England starts at ("from today"), and which day's row
@@ -87,12 +81,6 @@ export function toDateInput(d: Date) {
  */
 export function dayInEngland(at: Date | string = new Date()): string {
   return wallClock(typeof at === 'string' ? at : at.toISOString(), ENGLAND).date;
-}
-
-/** The instant a calendar day starts in the viewer's zone, as ISO UTC; `plusDays` shifts it. */
-export function dayStartIso(day: string, plusDays = 0) {
-  const [y, m, d] = day.split('-').map(Number);
-  return new Date(y!, m! - 1, d! + plusDays).toISOString();
 }
 
 function zoneOffsetMs(utcMs: number, timeZone: string) {

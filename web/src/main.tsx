@@ -154,7 +154,7 @@ function Routes({ me, loc }: { me: MeValue; loc: Location }) {
   }
   if (p === '/office/bookings' || p === '/office/export' || p === '/office/record') {
     if (me.role !== 'office' && me.role !== 'admin') return <Forbidden loc={loc} />;
-    // Someone with no organisation (an administrator, say) gets the page's heading and is told why it is empty (OfficeOrgGate).
+    // An administrator (no organisation) first chooses which organisation the page is about (OfficeOrgGate).
     return <OfficeOrgPage key={p} page={p === '/office/bookings' ? 'bookings' : p === '/office/export' ? 'export' : 'record'} />;
   }
   return <NotFound loc={loc} />;

@@ -10,6 +10,7 @@ import { Organisation } from '../../shared/accounts.js';
 import { api } from './api.js';
 import { described, FieldNotes, PageHeading, useApp, type MeValue } from './components.js';
 import { Loaded, useLoad } from './load.js';
+import { navigate } from './router.js';
 
 export type Org = z.infer<typeof Organisation>;
 const Orgs = z.object({ items: z.array(Organisation) });
@@ -106,13 +107,59 @@ export function OfficeOrgGate({ title, children }: { title: string; children: (o
   const orgs = useOrgs();
   const orgId = orgs.data ? officeOrgOf(me, orgs.data, loc.query.get('org')) : null;
   if (orgs.data && orgId) return <>{children(orgId, orgs.data)}</>;
+  // An administrator (who belongs to no organisation) chooses which one the page is about.
+  const choosing = me.role === 'admin' && !!orgs.data;
   return (
     <>
-      <PageHeading title={title} navigated={loc.navigated} error={!!orgs.data || !!orgs.error}>
+      <PageHeading title={title} navigated={loc.navigated} error={(!!orgs.data && !choosing) || !!orgs.error}>
         {title}
       </PageHeading>
-      {orgs.data ? <p role="alert">Your account does not belong to an organisation.</p> : <Loaded state={orgs} what="your organisations">{() => null}</Loaded>}
+      {choosing ? (
+        <>
+          <p>Choose the organisation whose staff this page is about.</p>
+          <AdminOrgForm id="office-org" orgs={orgs.data!} value="" onChoose={(id) => navigate(`${loc.path}?org=${encodeURIComponent(id)}`)} />
+        </>
+      ) : orgs.data ? (
+        <p role="alert">Your account does not belong to an organisation.</p>
+      ) : (
+        <Loaded state={orgs} what="your organisations">
+          {() => null}
+        </Loaded>
+      )}
     </>
+  );
+}
+
+/**
+ * An administrator's choice of the organisation a page is about: any of them, found by name
+ * or URN, then "Show". Choosing nothing says so beside the field.
+ */
+function AdminOrgForm({ id, orgs, value, onChoose }: { id: string; orgs: Org[]; value: string; onChoose: (orgId: string) => void }) {
+  const [chosen, setChosen] = useState(value);
+  const [error, setError] = useState('');
+  return (
+    <form
+      class="filters"
+      aria-label="Choose the organisation"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (!chosen) {
+          setError('Organisation: choose one');
+          document.getElementById(id)?.focus();
+          return;
+        }
+        setError('');
+        if (chosen !== value) onChoose(chosen);
+      }}
+    >
+      <OrgSearchPicker id={id} label="Organisation" orgs={orgs} value={chosen} onChange={(v) => { setChosen(v); setError(''); }} error={error || undefined} />
+      <div class="field field-action">
+        <button type="submit" class="button button-secondary">
+          Show
+        </button>
+      </div>
+    </form>
   );
 }
 
@@ -121,6 +168,9 @@ export function OfficeOrgGate({ title, children }: { title: string; children: (o
  * a select and a "Show" button, so moving through the options does not reload the page.
  */
 export function SchoolForm({ id, orgs, value, onChoose, label = 'School' }: { id: string; orgs: Org[]; value: string; onChoose: (orgId: string) => void; label?: string }) {
+  const { me } = useApp();
+  // An administrator may look at any organisation: found by name, as there may be thousands.
+  if (me.role === 'admin') return <AdminOrgForm key={value} id={id} orgs={orgs} value={value} onChoose={onChoose} />;
   if (orgs.length < 2) return null;
   return (
     <form

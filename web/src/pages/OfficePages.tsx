@@ -6,7 +6,7 @@ import { api } from '../api.js';
 import { Badge, DownloadLink, DownloadMessages, ErrorSummary, errorFor, PageHeading, TextField, useApp, useDownload, type FieldError } from '../components.js';
 import { Pagination } from '../pagination.js';
 import { Loaded, useLoad } from '../load.js';
-import { formatDate, formatTimeRange, ordinal, plural, seatLabel, statusLabel, toDateInput } from '../format.js';
+import { formatDate, formatTimeRange, ordinal, plural, seatLabel, statusLabel, dayInEngland } from '../format.js';
 import { Link, navigate } from '../router.js';
 import { OfficeOrgGate, SchoolForm, type Org } from '../orgs.js';
 
@@ -21,9 +21,8 @@ const OFFICE_PAGES = {
 };
 
 export function OfficeOrgPage({ page }: { page: keyof typeof OFFICE_PAGES }) {
-  const { me } = useApp();
   const { Page, title } = OFFICE_PAGES[page];
-  return <OfficeOrgGate title={title}>{(orgId, orgs) => <Page key={orgId} orgId={orgId} orgs={me.role === 'office' ? orgs : []} />}</OfficeOrgGate>;
+  return <OfficeOrgGate title={title}>{(orgId, orgs) => <Page key={orgId} orgId={orgId} orgs={orgs} />}</OfficeOrgGate>;
 }
 
 function OrgChooser({ orgs, orgId, path }: { orgs: Org[]; orgId: string; path: string }) {
@@ -80,7 +79,7 @@ export function OrgBookingsPage({ orgId, orgs = [] }: { orgId: string; orgs?: Or
   // Whose hold a seat came from: "your school" is only the viewer's own; a trust's office
   // (acting for its schools) is told which school.
   const holder = (heldFor: string) => (heldFor === me.orgId ? 'your school' : (orgs.find((o) => o.id === heldFor)?.name ?? 'their school'));
-  const from = loc.query.has('from') ? loc.query.get('from')! : toDateInput(new Date());
+  const from = loc.query.has('from') ? loc.query.get('from')! : dayInEngland();
   const to = loc.query.get('to') ?? '';
   const [errors, setErrors] = useState<FieldError[]>([]);
   const formRef = useRef<HTMLFormElement>(null);
@@ -206,7 +205,7 @@ export function OrgExportPage({ orgId, orgs = [] }: { orgId: string; orgs?: Org[
       >
         <fieldset class="field">
           <legend>Date range</legend>
-          <RangeFields from={toDateInput(new Date())} to="" errors={errors} />
+          <RangeFields from={dayInEngland()} to="" errors={errors} />
         </fieldset>
         <div class="actions">
           <button type="submit" class="button" name="format" value="ics">

@@ -21,8 +21,7 @@ const day = /^\d{4}-\d{2}-\d{2}$/;
 
 /** The cover page of the person's own organisation, or (`?org=`) another they book for: a trust's office chooses one of its schools. */
 export function CoverPage() {
-  const { me } = useApp();
-  return <OfficeOrgGate title="Who needs cover">{(orgId, orgs) => <CoverOf key={orgId} orgId={orgId} orgs={me.role === 'office' ? orgs : []} />}</OfficeOrgGate>;
+  return <OfficeOrgGate title="Who needs cover">{(orgId, orgs) => <CoverOf key={orgId} orgId={orgId} orgs={orgs} />}</OfficeOrgGate>;
 }
 
 function CoverOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
