@@ -150,4 +150,40 @@ describe.skipIf(!browserAvailable)('training coverage pages', () => {
       t.deps.config.maxReportBookings = bound;
     }
   }, 120_000);
+
+  it('an office finds a session by title among more upcoming sessions than the picker lists, keeps it chosen while finding others, and books from it, by keyboard at 320 px', async () => {
+    const { t } = env.server;
+    const school = await t.org('Rowan Infants');
+    const office = await t.user('office', school.id, 'Ria Office');
+    await t.user('staff', school.id, 'Tam Notyet');
+    for (let i = 0; i < 55; i++) await t.session({ title: `Soon session ${i}`, mode: 'online', startsAt: daysFromNow(2), endsAt: plusMinutes(daysFromNow(2), 60), capacity: { online: 5 } });
+    await t.session({ title: 'Zebra sensory circuits', mode: 'online', startsAt: daysFromNow(40), endsAt: plusMinutes(daysFromNow(40), 60), capacity: { online: 5 } });
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signIn(page, office);
+    await page.goto('/reach/not-booked');
+    await page.getByRole('heading', { level: 1, name: 'Staff not yet booked' }).waitFor();
+    const hint = page.locator('#book-session-hint');
+    await expect.poll(() => hint.textContent()).toMatch(/^\d+ upcoming sessions; the 50 soonest are listed\. Find a session by title to list others\.$/);
+    expect(await page.locator('#book-session option', { hasText: 'Zebra sensory circuits' }).count()).toBe(0);
+    await checkPage(page, 'staff not yet booked, more sessions than listed');
+
+    await tabTo(page, 'Find a session by title');
+    await page.keyboard.type('zebra');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => hint.textContent()).toBe('1 upcoming session matches.');
+    await tabTo(page, 'Session to book people on');
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => page.getByLabel('Session to book people on').inputValue()).not.toBe('');
+    // Finding something else keeps the session chosen.
+    await tabTo(page, 'Find a session by title', { back: true });
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('nothing like this');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => hint.textContent()).toBe('No upcoming session matches “nothing like this”.');
+    expect(await page.locator('#book-session option:checked').textContent()).toMatch(/^Zebra sensory circuits, /);
+    await tabTo(page, 'Book Tam Notyet on Zebra sensory circuits');
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: 'Tam Notyet is booked.' }).waitFor();
+    await fitsWidth(page, 'staff not yet booked after booking');
+  }, 90_000);
 });
