@@ -13,9 +13,9 @@ import { CompletionList } from '../../../shared/attendance.js';
 import { Course } from '../../../shared/sessions.js';
 import { api } from '../api.js';
 import { DownloadAnchor } from '../components.js';
-import { formatDate, formatTimeRange, plural } from '../format.js';
+import { plural } from '../format.js';
 import { Loaded, useLoad } from '../load.js';
-import { Link } from '../router.js';
+import { AttendedTable } from './AttendedTable.js';
 
 export function PersonRecord({ person }: { person: User }) {
   const [open, setOpen] = useState(false);
@@ -69,35 +69,7 @@ function PersonRecordBody({ person }: { person: User }) {
               </>
             )}
             <h3 id={id('sessions')}>Sessions attended</h3>
-            <table class="stack" aria-labelledby={id('sessions')}>
-              <thead>
-                <tr>
-                  <th scope="col">Session</th>
-                  <th scope="col">Date</th>
-                  <th scope="col">Minutes present</th>
-                  <th scope="col">Certificate</th>
-                </tr>
-              </thead>
-              <tbody>
-                {attended.map((c) => (
-                  <tr key={c.bookingId}>
-                    <th scope="row" data-label="Session">
-                      <Link href={`/sessions/${c.sessionId}`}>{c.title}</Link>
-                      {c.audience !== 'programme' && <> ({c.audience})</>}
-                    </th>
-                    <td data-label="Date">
-                      <time dateTime={c.startsAt}>{formatDate(c.startsAt)}</time>, {formatTimeRange(c.startsAt, c.endsAt)}
-                    </td>
-                    <td data-label="Minutes present">{c.minutes ?? 'not recorded'}</td>
-                    <td data-label="Certificate">
-                      <DownloadAnchor href={`/api/bookings/${encodeURIComponent(c.bookingId)}/certificate.pdf`} fallbackName="certificate.pdf" what="certificate">
-                        Certificate of attendance (PDF)<span class="visually-hidden"> for {c.title}</span>
-                      </DownloadAnchor>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <AttendedTable items={attended} labelledBy={id('sessions')} />
           </>
         );
       }}

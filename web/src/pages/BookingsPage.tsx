@@ -5,9 +5,10 @@ import { Booking, BookingList } from '../../../shared/bookings.js';
 import { api } from '../api.js';
 import { AddToCalendar, JoinNow } from '../calendarLinks.js';
 import { Badge, ConfirmButton, DownloadAnchor, Fact, PageHeading, Status, useApp, When } from '../components.js';
-import { formatDate, formatDateTime, formatTimeRange, ordinal, plural, seatLabel, statusLabel } from '../format.js';
+import { formatDate, formatDateTime, ordinal, plural, seatLabel, statusLabel } from '../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../load.js';
 import { Link } from '../router.js';
+import { AttendedTable } from '../accounts/AttendedTable.js';
 import { AfterSession } from '../feedback/FeedbackForm.js';
 import { MyCertificates } from '../../../shared/feedback.js';
 import { ClashList } from '../../../shared/timetables.js';
@@ -224,37 +225,7 @@ export function CompletionsPage() {
                   Download as a spreadsheet (CSV)
                 </a>
               </p>
-              <table class="stack">
-                <caption class="visually-hidden">Sessions attended, newest first</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Session</th>
-                    <th scope="col">Date</th>
-                    <th scope="col">Seat</th>
-                    <th scope="col">Minutes present</th>
-                    <th scope="col">Certificate</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {items.map((c) => (
-                    <tr key={c.bookingId}>
-                      <th scope="row" data-label="Session">
-                        <Link href={`/sessions/${c.sessionId}`}>{c.title}</Link>
-                      </th>
-                      <td data-label="Date">
-                        <time dateTime={c.startsAt}>{formatDate(c.startsAt)}</time>, {formatTimeRange(c.startsAt, c.endsAt)}
-                      </td>
-                      <td data-label="Seat">{seatLabel[c.seat]}</td>
-                      <td data-label="Minutes present">{c.minutes ?? 'not recorded'}</td>
-                      <td data-label="Certificate">
-                        <DownloadAnchor href={`/api/bookings/${encodeURIComponent(c.bookingId)}/certificate.pdf`} fallbackName="certificate.pdf" what="certificate">
-                          Certificate (PDF)<span class="visually-hidden"> for {c.title}</span>
-                        </DownloadAnchor>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <AttendedTable items={items} caption="Sessions attended, newest first" />
             </>
           )
         }

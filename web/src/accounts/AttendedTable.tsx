@@ -1,0 +1,47 @@
+/**
+ * Sessions a person attended, newest first, each with its certificate of attendance: the
+ * table of "My training record" and of a person's record on People. One table, so both say
+ * the same things the same way.
+ */
+import type { z } from 'zod';
+import type { Completion } from '../../../shared/attendance.js';
+import { DownloadAnchor } from '../components.js';
+import { formatDate, formatTimeRange, seatLabel } from '../format.js';
+import { Link } from '../router.js';
+
+export function AttendedTable({ items, caption, labelledBy }: { items: z.infer<typeof Completion>[]; caption?: string; labelledBy?: string }) {
+  return (
+    <table class="stack" aria-labelledby={labelledBy}>
+      {caption && <caption class="visually-hidden">{caption}</caption>}
+      <thead>
+        <tr>
+          <th scope="col">Session</th>
+          <th scope="col">Date</th>
+          <th scope="col">Seat</th>
+          <th scope="col">Minutes present</th>
+          <th scope="col">Certificate</th>
+        </tr>
+      </thead>
+      <tbody>
+        {items.map((c) => (
+          <tr key={c.bookingId}>
+            <th scope="row" data-label="Session">
+              <Link href={`/sessions/${c.sessionId}`}>{c.title}</Link>
+              {c.audience !== 'programme' && <> ({c.audience})</>}
+            </th>
+            <td data-label="Date">
+              <time dateTime={c.startsAt}>{formatDate(c.startsAt)}</time>, {formatTimeRange(c.startsAt, c.endsAt)}
+            </td>
+            <td data-label="Seat">{seatLabel[c.seat]}</td>
+            <td data-label="Minutes present">{c.minutes ?? 'not recorded'}</td>
+            <td data-label="Certificate">
+              <DownloadAnchor href={`/api/bookings/${encodeURIComponent(c.bookingId)}/certificate.pdf`} fallbackName="certificate.pdf" what="certificate">
+                Certificate (PDF)<span class="visually-hidden"> for {c.title}</span>
+              </DownloadAnchor>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
