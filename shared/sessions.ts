@@ -235,6 +235,27 @@ export const Course = z.object({
 });
 export const CourseTrainersInput = z.object({ trainerIds: z.array(Id).max(200) }).strict();
 
+/**
+ * Trainers found by name (`GET /api/trainers?q=`): whom a trainer, an in-house lead or an
+ * administrator may add to run a session beside them. Names only, never emails; at most
+ * `limit` (up to 50) a time, `hasMore` when more match (type more of the name).
+ */
+export const TrainerQuery = z.object({
+  /** Words each found in the name (any case); none: the first trainers by name. */
+  q: Line(100).optional(),
+  limit: z.coerce.number().int().min(1).max(50).default(20),
+});
+export const TrainerName = z.object({ id: z.string(), name: z.string() });
+export const TrainerPage = z.object({ items: z.array(TrainerName), hasMore: z.boolean() });
+/** Someone running a session, as those who run it see them (`GET /api/sessions/:id/trainers`). */
+export const SessionRunner = TrainerName.extend({
+  /** A trainer, an administrator, or an in-house lead (someone on a school's or trust's staff). */
+  runsAs: z.enum(['trainer', 'administrator', 'in-house lead']),
+  /** Their account is turned off. */
+  disabled: z.boolean(),
+});
+export const SessionRunnerList = z.object({ items: z.array(SessionRunner) });
+
 /** A session and its dates: the same session on several dates at once, each its own session. */
 export const Occurrence = z.object({ startsAt: SessionInstant, endsAt: SessionInstant }).strict();
 export const CreateSeriesInput = z

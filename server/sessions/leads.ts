@@ -3,7 +3,7 @@
  * organisation's office lets create and run sessions for that organisation (and, for a trust,
  * its schools), with everything a trainer has for their own sessions and nothing beyond.
  */
-import { findOrg, findUserById, findUsersByIds } from '../accounts/repository.js';
+import { findOrg, findUserById } from '../accounts/repository.js';
 import { orgsActableBy } from '../accounts/acting.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
@@ -61,9 +61,10 @@ export async function runsSessions(deps: Deps, user: AuthUser): Promise<boolean>
 /**
  * What an in-house lead (not a trainer or administrator) may publish: a session for an
  * organisation they lead or one of its schools, or for a trust they lead; never for the
- * whole programme, and with themselves as its only trainer.
+ * whole programme. Who runs it beside them (trainers as co-trainers; they stay on it
+ * themselves) is the rule for trainers too: `checkRunners` in service.ts.
  */
-export async function requireLeadMayPublish(deps: Deps, actor: AuthUser, audience: AudienceInput | undefined, trainerIds: string[] | undefined) {
+export async function requireLeadMayPublish(deps: Deps, actor: AuthUser, audience: AudienceInput | undefined) {
   const leads = await repo.leadOrgIds(deps.db, actor.id);
   if (leads.length === 0) throw new AppError('forbidden', 'Your role does not allow this.');
   if (!audience || audience.kind === 'programme') {
@@ -71,8 +72,4 @@ export async function requireLeadMayPublish(deps: Deps, actor: AuthUser, audienc
   }
   const chain = await repo.orgChain(deps.db, audience.orgId);
   if (!chain.some((id) => leads.includes(id))) throw new AppError('forbidden', 'You lead in-house training for other organisations only.');
-  if (trainerIds && (trainerIds.length !== 1 || trainerIds[0] !== actor.id)) {
-    const names = (await findUsersByIds(deps.db, trainerIds)).map((u) => u.name);
-    throw new AppError('forbidden', `In-house leads run their own sessions: you cannot name ${names.join(', ') || 'other trainers'}.`);
-  }
 }

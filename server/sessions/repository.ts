@@ -341,3 +341,27 @@ export async function addLead(db: Q, row: Database['inhouse_leads']) {
 export async function removeLead(db: Q, orgId: string, userId: string) {
   await db.deleteFrom('inhouse_leads').where('org_id', '=', orgId).where('user_id', '=', userId).execute();
 }
+
+/**
+ * Trainers (role trainer, account on) whose name holds every word of `words` (any case, for
+ * every letter, as the session search folds it), by name; one more than `limit` is read so the
+ * caller knows whether more match. Only ids and names are read.
+ */
+export function searchTrainers(db: Q, words: string[], limit: number) {
+  const folded = kindOf(db) === 'sqlite' ? sql`unicode_lower(u.name)` : sql`lower(normalize(u.name, NFC))`;
+  let q = db.selectFrom('users as u').select(['u.id', 'u.name']).where('u.role', '=', 'trainer').where('u.disabled_at', 'is', null);
+  for (const word of words) q = q.where(sql<boolean>`${folded} like ${wordPattern(word)} escape '\\'`);
+  return q.orderBy('u.name').orderBy('u.id').limit(limit + 1).execute();
+}
+
+/** The people running a session, by name, with their role and whether their account is off. */
+export function sessionRunners(db: Q, sessionId: string) {
+  return db
+    .selectFrom('session_trainers as st')
+    .innerJoin('users as u', 'u.id', 'st.user_id')
+    .select(['u.id', 'u.name', 'u.role', 'u.disabled_at'])
+    .where('st.session_id', '=', sessionId)
+    .orderBy('u.name')
+    .orderBy('u.id')
+    .execute();
+}

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { Roster } from '../../shared/bookings.js';
 import { Id, Line } from '../../shared/common.js';
 import { AppError } from '../errors.js';
-import { CancelResult, Course, CourseTrainersInput, CreateCourseInput, UpdateCourseInput, CreateSeriesInput, CreateSessionInput, InHouseLeadList, Session, SessionList, SessionQuery, TrainerSessionList, TrainerSessionQuery, UpdateSessionInput } from '../../shared/sessions.js';
+import { CancelResult, Course, CourseTrainersInput, CreateCourseInput, UpdateCourseInput, CreateSeriesInput, CreateSessionInput, InHouseLeadList, Session, SessionList, SessionQuery, SessionRunnerList, TrainerPage, TrainerQuery, TrainerSessionList, TrainerSessionQuery, UpdateSessionInput } from '../../shared/sessions.js';
 import type { Deps } from '../platform/deps.js';
 import type { MiddlewareHandler, TypedResponse } from 'hono';
 import { jsonBody, jsonResponse, requireRole, requireUser, router, type Env } from '../platform/http.js';
@@ -175,6 +175,30 @@ export function sessionRoutes(deps: Deps) {
       const actor = requireUser(c); // trainers, admins; in-house leads for their own organisation (service)
       return c.json(await sessions.updateSession(deps, actor, c.req.valid('param').id, c.req.valid('json')), 200);
     },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/trainers',
+      tags: ['sessions'],
+      summary: 'Trainers whose name holds every word of `q`, by name: whom to add as co-trainers (trainers, in-house leads, admin); ids and names only, at most `limit` (up to 50)',
+      request: { query: TrainerQuery },
+      responses: { 200: jsonResponse(TrainerPage, 'Trainers with their accounts on, by name; hasMore when more match') },
+    }),
+    async (c) => c.json(await sessions.findTrainers(deps, requireUser(c), c.req.valid('query')), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/sessions/{id}/trainers',
+      tags: ['sessions'],
+      summary: 'Who runs a session, by name (its trainers and in-house leads, admin); no emails',
+      request: { params: Params },
+      responses: { 200: jsonResponse(SessionRunnerList, 'Its trainers, by name') },
+    }),
+    async (c) => c.json({ items: await sessions.sessionRunners(deps, requireUser(c), c.req.valid('param').id) }, 200),
   );
 
   app.openapi(

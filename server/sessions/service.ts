@@ -35,7 +35,7 @@ const FIT_BATCH = 2000;
 const NO_SEATS_TAKEN = { confirmed_in_person: 0, offered_in_person: 0, waiting_in_person: 0, confirmed_online: 0, offered_online: 0, waiting_online: 0 };
 import * as engine from '../bookings/service.js';
 import * as repo from './repository.js';
-import { requireLeadMayPublish } from './leads.js';
+import { requireLeadMayPublish, runsSessions } from './leads.js';
 import { callerHasTimetable, fitsForSessions } from '../timetables/service.js';
 import { attendedCount, finaliseSessionIfOver, outcomesAfterSessionChange } from '../attendance/service.js';
 import { reopenRoom } from '../live/repository.js';
@@ -180,10 +180,33 @@ function shapeMessage(issue: { path: string[]; message: string }): string {
 }
 
 async function checkTrainers(deps: Deps, ids: string[]) {
+  return checkRunners(deps, null, ids);
+}
+
+/**
+ * Who may be named to run a session (`current`: those running it now), and by whom. Anyone
+ * already running it may stay. An administrator (`actor` null: a course's list) adds trainers
+ * and administrators. A trainer or in-house lead stays on it themselves (a session they
+ * publish or edit is theirs to run; an administrator hands one over) and adds trainers whose
+ * accounts are on, as co-trainers: never an administrator, a lead or a turned-off account.
+ * They may take a co-trainer off again (co-trainers run it as equals: each could cancel it).
+ */
+async function checkRunners(deps: Deps, actor: AuthUser | null, ids: string[], current: readonly string[] = []): Promise<string[]> {
   const unique = [...new Set(ids)];
-  const users = await findUsersByIds(deps.db, unique);
-  const bad = unique.filter((id) => users.find((u) => u.id === id)?.role !== 'trainer' && users.find((u) => u.id === id)?.role !== 'admin');
+  const chooser = actor && actor.role !== 'admin' ? actor : null;
+  const added = unique.filter((id) => !current.includes(id) && id !== chooser?.id);
+  const users = await findUsersByIds(deps.db, added);
+  const userOf = (id: string) => users.find((u) => u.id === id);
+  const bad = added.filter((id) => userOf(id)?.role !== 'trainer' && userOf(id)?.role !== 'admin');
   if (bad.length) throw new AppError('validation_failed', 'Only trainers and administrators can run sessions.', { issues: bad.map((id) => ({ path: 'trainerIds', message: `${id} is not a trainer` })) });
+  if (!chooser) return unique;
+  if (!unique.includes(chooser.id)) {
+    throw new AppError('forbidden', 'You run the sessions you publish and edit: keep yourself among its trainers (an administrator can hand a session over).', { issues: [{ path: 'trainerIds', message: 'must include you' }] });
+  }
+  const refused = added.filter((id) => userOf(id)?.role !== 'trainer' || userOf(id)?.disabled_at);
+  if (refused.length) {
+    throw new AppError('forbidden', 'You can add trainers as co-trainers; only an administrator can name anyone else to run a session.', { issues: refused.map((id) => ({ path: 'trainerIds', message: `${id} is not a trainer you can add` })) });
+  }
   return unique;
 }
 
@@ -235,12 +258,8 @@ const asLead = (actor: AuthUser) => actor.role !== 'trainer' && actor.role !== '
  * other trainer not named (its sessions give completion credit).
  */
 async function trainersOfNew(deps: Deps, actor: AuthUser, input: CreateSessionInput): Promise<string[]> {
-  if (asLead(actor)) {
-    await requireLeadMayPublish(deps, actor, input.audience, input.trainerIds);
-    await checkCourseTrainers(deps, input.courseId, [actor.id]);
-    return [actor.id];
-  }
-  const trainerIds = await checkTrainers(deps, input.trainerIds ?? (actor.role === 'trainer' ? [actor.id] : []));
+  if (asLead(actor)) await requireLeadMayPublish(deps, actor, input.audience);
+  const trainerIds = await checkRunners(deps, actor, input.trainerIds ?? (actor.role === 'admin' ? [] : [actor.id]));
   await checkCourseTrainers(deps, input.courseId, trainerIds);
   return trainerIds;
 }
@@ -399,10 +418,10 @@ export async function updateSession(deps: Deps, actor: AuthUser, id: string, pat
   if (asLead(actor) && (patch.audience || patch.trainerIds)) {
     const current = await repo.findSession(deps.db, id);
     const audience = patch.audience ?? (current?.audience_org_id ? { kind: current.audience_kind as 'organisation' | 'trust', orgId: current.audience_org_id } : undefined);
-    await requireLeadMayPublish(deps, actor, audience, patch.trainerIds);
+    await requireLeadMayPublish(deps, actor, audience);
   }
   if (patch.courseId !== undefined) await checkCourse(deps, patch.courseId);
-  const trainerIds = patch.trainerIds ? await checkTrainers(deps, patch.trainerIds) : undefined;
+  const trainerIds = patch.trainerIds ? await checkRunners(deps, actor, patch.trainerIds, (await repo.trainerIdsOf(deps.db, [id])).get(id) ?? []) : undefined;
   const audience = patch.audience ? await checkAudience(deps, patch.audience) : undefined;
   if (patch.courseId || trainerIds) {
     const current = await repo.findSession(deps.db, id);
@@ -530,6 +549,26 @@ export async function cancelSession(deps: Deps, actor: AuthUser, id: string, rea
   // Its live room, if running, closes now, disconnecting everyone (best effort).
   await sessionCancelled(deps, id);
   return { ...(await getSession(deps, id)), told };
+}
+
+/**
+ * Trainers whose names hold every word of `q`, for someone who runs sessions (a trainer, an
+ * in-house lead, an administrator) to add as co-trainers: ids and names only (no emails), at
+ * most `limit` of them, and whether more match.
+ */
+export async function findTrainers(deps: Deps, actor: AuthUser, query: { q?: string; limit: number }) {
+  if (!(await runsSessions(deps, actor))) throw new AppError('forbidden', 'Only people who run sessions can look trainers up.');
+  const words = (query.q ?? '').split(/\s+/).filter(Boolean).slice(0, 10);
+  const rows = await repo.searchTrainers(deps.db, words, query.limit);
+  return { items: rows.slice(0, query.limit).map((r) => ({ id: r.id, name: r.name })), hasMore: rows.length > query.limit };
+}
+
+/** Who runs a session, by name, for those who run it (and administrators): what its form shows. */
+export async function sessionRunners(deps: Deps, actor: AuthUser, id: string) {
+  await requireSessionManager(deps, actor, id);
+  const rows = await repo.sessionRunners(deps.db, id);
+  const runsAs = (role: string) => (role === 'admin' ? ('administrator' as const) : role === 'trainer' ? ('trainer' as const) : ('in-house lead' as const));
+  return rows.map((r) => ({ id: r.id, name: r.name, runsAs: runsAs(r.role), disabled: r.disabled_at !== null }));
 }
 
 /** Every course with the trainers who may run it. */

@@ -243,6 +243,9 @@ const MATRIX: Row[] = [
                                                                                                                      e(401, 401, 403, 403,  403,   403,    403,    403,     204)],
   // A trainer's own sessions: only the session's trainers (trainer, not trainer2) and admins manage them.
   ['GET /api/me/sessions',                  async () => ({}),                                                        e(401, 401, 403, 403,  403,   403,    200,    200,     200)],
+  // Trainers by name (no emails), to add as co-trainers: for people who run sessions.
+  ['GET /api/trainers',                     async () => ({ query: 'q=trainer' }),                                    e(401, 401, 403, 403,  403,   403,    200,    200,     200)],
+  ['GET /api/sessions/{id}/trainers',       async (c) => ({ params: { id: await c.session() } }),                    e(401, 401, 403, 403,  403,   403,    200,    403,     200)],
   ['POST /api/sessions/series',             async () => ({ body: { session: { title: 'Inclusive classrooms', mode: 'online', startsAt: '2026-03-02T15:30:00Z', endsAt: '2026-03-02T17:00:00Z', capacity: { online: 5 } }, occurrences: [{ startsAt: '2026-03-02T15:30:00Z', endsAt: '2026-03-02T17:00:00Z' }, { startsAt: '2026-03-09T15:30:00Z', endsAt: '2026-03-09T17:00:00Z' }] } }),
                                                                                                                      e(401, 401, 403, 403,  403,   403,    201,    201,     201)],
   ['GET /api/sessions/{id}/attendees',      async (c) => (await c.booking(), { params: { id: await c.session() } }), e(401, 401, 403, 403,  403,   403,    200,    403,     200)],
@@ -317,6 +320,7 @@ const MATRIX: Row[] = [
   ['GET /api/me/completions.csv',           async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
   ['GET /api/orgs/{id}/completions',        async () => ({ params: { id: orgA.id } }),                               e(401, 401, 403, 403,  200,   403,    403,    403,     200)],
   ['GET /api/orgs/{id}/completions.csv',    async () => ({ params: { id: orgA.id } }),                               e(401, 401, 403, 403,  200,   403,    403,    403,     200)],
+  ['GET /api/users/{id}/completions',       async (c) => ({ params: { id: c.me.id } }),                              e(401, 401, 200, 403,  200,   404,    403,    403,     200)],
   // Feedback (issue 19): only the attendee answers; the session's trainers and admins see results; admins per course and overall.
   ['GET /api/sessions/{id}/feedback/mine',  async (c) => (await c.attended(), { params: { id: await c.session() } }), e(401, 401, 200, 403,  403,   403,    403,    403,     403)],
   ['PUT /api/sessions/{id}/feedback/mine',  async (c) => (await c.attended(), { params: { id: await c.session() }, body: { usefulness: 4, confidenceBefore: 2, confidenceAfter: 4, comment: 'Useful' } }),

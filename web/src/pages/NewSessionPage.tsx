@@ -58,9 +58,10 @@ function withCutOffMoved(before: SessionValues, after: SessionValues): SessionVa
 
 function NewSessionForm({ copyOf, navigated }: { copyOf: Session | null; navigated: boolean }) {
   const { me } = useApp();
-  // An administrator chooses who runs it (none yet, or the copied session's trainers); a trainer publishes as themselves.
+  // An administrator chooses who runs it (none yet, or the copied session's trainers); a trainer
+  // or in-house lead publishes as themselves, and may add co-trainers.
   const admin = me.role === 'admin';
-  const [values, setValues] = useState<SessionValues>(copyOf ? { ...valuesOf(copyOf, admin), title: copyOf.title } : { ...EMPTY_SESSION, trainerIds: admin ? [] : null });
+  const [values, setValues] = useState<SessionValues>(copyOf ? { ...valuesOf(copyOf), title: copyOf.title, trainerIds: admin ? [...copyOf.trainerIds] : [me.id] } : { ...EMPTY_SESSION, trainerIds: admin ? [] : [me.id] });
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [repeat, setRepeat] = useState<Repeat>('once');
   const [weeks, setWeeks] = useState('6');
@@ -128,7 +129,7 @@ function NewSessionForm({ copyOf, navigated }: { copyOf: Session | null; navigat
       </PageHeading>
       <ErrorSummary errors={errors} />
       <form onSubmit={submit} noValidate>
-        <SessionFields values={values} set={set} errors={errors} />
+        <SessionFields values={values} set={set} errors={errors} sessionId={copyOf?.id} />
         <AudienceField value={audience} onChange={setAudience} errors={errors} />
         <fieldset class="field">
           <legend>How often (the first time is on the day above)</legend>

@@ -1,7 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { z } from 'zod';
-import { PeoplePage } from '../../../../shared/accounts.js';
 import { Course } from '../../../../shared/sessions.js';
 import { api } from '../../api.js';
 import { ErrorSummary, errorFor, PageHeading, Status, TextField, useApp, type FieldError } from '../../components.js';
@@ -9,19 +8,9 @@ import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../loa
 import { CourseFeedbackSettingsList } from '../../../../shared/feedback.js';
 import { AnonymousFeedbackToggle } from '../../feedback/pages.js';
 import { Link } from '../../router.js';
+import { everyTrainer, type Person } from '../../trainers.js';
 
 type CourseRow = z.infer<typeof Course>;
-type Person = z.infer<typeof PeoplePage>['items'][number];
-
-/** Every trainer, however many people there are: the trainers-only list, a page at a time. */
-async function everyTrainer(): Promise<Person[]> {
-  const all: Person[] = [];
-  for (;;) {
-    const page = await api(`/api/users?${new URLSearchParams({ role: 'trainer', limit: '100', offset: String(all.length) })}`, PeoplePage);
-    all.push(...page.items);
-    if (!page.hasMore || page.items.length === 0) return all;
-  }
-}
 
 /** Administrators: courses, and which trainers may run each one's sessions. */
 export function CoursesPage() {

@@ -28,10 +28,8 @@ export function EditSessionPage({ id }: { id: string }) {
 }
 
 function EditForm({ s, navigated, onChanged }: { s: Session; navigated: boolean; onChanged: (s: Session) => void }) {
-  const { me } = useApp();
-  // An administrator chooses who runs it; a trainer or in-house lead keeps its trainers as they are.
-  const admin = me.role === 'admin';
-  const [values, setValues] = useState<SessionValues>(valuesOf(s, admin));
+  // Who runs it is chosen here too: an administrator from every trainer; a trainer or in-house lead adds co-trainers and stays on it.
+  const [values, setValues] = useState<SessionValues>(valuesOf(s));
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [confirming, setConfirming] = useState<number | null>(null);
   const [status, setStatus] = useState('');
@@ -79,7 +77,7 @@ function EditForm({ s, navigated, onChanged }: { s: Session; navigated: boolean;
       setConfirming(null);
       focusLater(saveRef);
       onChanged(saved);
-      setValues(valuesOf(saved, admin));
+      setValues(valuesOf(saved));
       setStatus(moved && people > 0 ? `Changes saved. ${plural(people, 'person has', 'people have')} been told.` : 'Changes saved.');
     } catch (err) {
       setConfirming(null);
@@ -116,7 +114,7 @@ function EditForm({ s, navigated, onChanged }: { s: Session; navigated: boolean;
         <>
           <ErrorSummary errors={errors} />
           <form onSubmit={(e) => save(e, false)} noValidate>
-            <SessionFields values={values} set={set} errors={errors} />
+            <SessionFields values={values} set={set} errors={errors} sessionId={s.id} />
             {confirming !== null ? (
               <div class="confirm" role="group" aria-labelledby="tell-question" ref={confirmRef} tabIndex={-1}>
                 <p id="tell-question">

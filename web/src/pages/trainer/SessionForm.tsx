@@ -32,10 +32,10 @@ export interface SessionValues {
   /** Which part of its course (a whole number from 1). */
   part: string;
   /**
-   * Who runs it, when the form chooses (an administrator's): null for a trainer, who runs what
-   * they publish, and an in-house lead, who runs only their own.
+   * Who runs it: an administrator chooses anyone; a trainer or in-house lead is always among
+   * them (they run what they publish and edit) and adds trainers as co-trainers.
    */
-  trainerIds: string[] | null;
+  trainerIds: string[];
   /** The online room: webinar (only trainers speak unless they invite someone) or workshop (everyone may speak). */
   roomKind: 'webinar' | 'workshop';
   /** The share of its time someone must be present for to count as attended, in per cent. */
@@ -46,13 +46,13 @@ export interface SessionValues {
   lastDate?: string;
 }
 
-export const EMPTY_SESSION: SessionValues = { title: '', description: '', mode: 'online', date: '', start: '', end: '', timeZone: 'Europe/London', venue: '', area: '', capInPerson: '', capOnline: '', policy: 'auto', closesDate: '', closesTime: '', courseId: '', part: '1', trainerIds: null, roomKind: 'webinar', threshold: '75', offerHold: '1440' };
+export const EMPTY_SESSION: SessionValues = { title: '', description: '', mode: 'online', date: '', start: '', end: '', timeZone: 'Europe/London', venue: '', area: '', capInPerson: '', capOnline: '', policy: 'auto', closesDate: '', closesTime: '', courseId: '', part: '1', trainerIds: [], roomKind: 'webinar', threshold: '75', offerHold: '1440' };
 
 /** A share (0.75) as the per cent the form shows ("75"), to two decimal places at most. */
 export const percentOf = (share: number) => String(Math.round(share * 10_000) / 100);
 
-/** A session's values as the form shows them (times on the session's own clock); `choosesTrainers` for an administrator's form. */
-export function valuesOf(s: Session, choosesTrainers = false): SessionValues {
+/** A session's values as the form shows them (times on the session's own clock), its trainers as they are. */
+export function valuesOf(s: Session): SessionValues {
   const start = wallClock(s.startsAt, s.timeZone);
   const end = wallClock(s.endsAt, s.timeZone);
   const closes = s.bookingClosesAt ? wallClock(s.bookingClosesAt, s.timeZone) : null;
@@ -73,7 +73,7 @@ export function valuesOf(s: Session, choosesTrainers = false): SessionValues {
     closesTime: closes?.time ?? '',
     courseId: s.courseId ?? '',
     part: String(s.part ?? 1),
-    trainerIds: choosesTrainers ? [...s.trainerIds] : null,
+    trainerIds: [...s.trainerIds],
     roomKind: s.roomKind,
     threshold: percentOf(s.attendanceThreshold),
     offerHold: String(s.offerHoldMinutes),
@@ -127,7 +127,7 @@ export function toInput(v: SessionValues): { input: CreateSessionInput; errors: 
   else if (!found.length && !startsAt) found.push({ field: 'start', message: 'Enter a start time, like 16:00' });
   else if (!found.length && !endsAt) found.push({ field: 'end', message: 'Enter an end time, like 17:30' });
   if (v.closesDate && !/^\d{4}-\d{2}-\d{2}$/.test(v.closesDate)) found.push({ field: 'closes-date', message: 'Enter the date booking closes, or leave it empty' });
-  if (v.trainerIds && v.trainerIds.length === 0) found.push({ field: 'trainers', message: 'Choose at least one trainer to run this session' });
+  if (v.trainerIds.length === 0) found.push({ field: 'trainers', message: 'Choose at least one trainer to run this session' });
   const percent = v.threshold.trim().replace(/\s*%$/, '');
   if (!percent) found.push({ field: 'threshold', message: 'Enter the attendance needed, as a percentage such as 75' });
   const offers = v.policy === 'offer';
@@ -147,7 +147,7 @@ export function toInput(v: SessionValues): { input: CreateSessionInput; errors: 
     bookingClosesAt: closesAt,
     courseId: v.courseId || null,
     part: v.courseId ? num(v.part) : undefined,
-    trainerIds: v.trainerIds ?? undefined,
+    trainerIds: v.trainerIds,
     roomKind: v.roomKind,
     // Per cent in the form, a share for the API (0.8 for 80).
     attendanceThreshold: percent ? Number(percent) / 100 : undefined,
@@ -170,8 +170,8 @@ export function apiFieldErrors(err: unknown, fallback = 'title'): FieldError[] {
   return [{ field: fallback, message: messageOf(err) }];
 }
 
-/** The form's fields; `set` changes one value. */
-export function SessionFields({ values, set, errors }: { values: SessionValues; set: (patch: Partial<SessionValues>) => void; errors: FieldError[] }) {
+/** The form's fields; `set` changes one value. `sessionId`: the session edited or copied (its trainers are named from it). */
+export function SessionFields({ values, set, errors, sessionId }: { values: SessionValues; set: (patch: Partial<SessionValues>) => void; errors: FieldError[]; sessionId?: string }) {
   const v = values;
   const text = (k: keyof SessionValues) => ({ value: v[k] as string, onInput: (e: Event) => set({ [k]: (e.currentTarget as HTMLInputElement).value } as Partial<SessionValues>) });
   const startsAt = (() => {
@@ -259,7 +259,7 @@ export function SessionFields({ values, set, errors }: { values: SessionValues; 
           {...text('offerHold')}
         />
       )}
-      <CourseFields values={v} set={set} errors={errors} />
+      <CourseFields values={v} set={set} errors={errors} sessionId={sessionId} />
       <div class="row">
         <TextField id="closes-date" label="Booking closes on (optional)" type="date" hint="Empty: booking stays open until the session ends." error={errorFor(errors, 'closes-date')} {...text('closesDate')} />
         <TextField id="closes-time" label="Booking closes at" type="time" {...text('closesTime')} />
@@ -330,7 +330,7 @@ function AdvancedFields({ values: v, set, errors }: { values: SessionValues; set
 }
 
 /** The course a session belongs to, and which part of it (a course is complete once a session of each required part is attended). */
-function CourseFields({ values: v, set, errors }: { values: SessionValues; set: (patch: Partial<SessionValues>) => void; errors: FieldError[] }) {
+function CourseFields({ values: v, set, errors, sessionId }: { values: SessionValues; set: (patch: Partial<SessionValues>) => void; errors: FieldError[]; sessionId?: string }) {
   const { me } = useApp();
   const courses = useLoad(() => api('/api/courses', z.object({ items: z.array(Course) })), []);
   return (
@@ -375,7 +375,7 @@ function CourseFields({ values: v, set, errors }: { values: SessionValues; set: 
                 }}
               />
             )}
-            {v.trainerIds && <TrainersField chosen={v.trainerIds} initial={v.trainerIds} onChange={(ids) => set({ trainerIds: ids })} errors={errors} course={course} />}
+            <TrainersField chosen={v.trainerIds} initial={v.trainerIds} sessionId={sessionId} onChange={(ids) => set({ trainerIds: ids })} errors={errors} course={course} />
           </>
         );
       }}

@@ -1,17 +1,18 @@
 /**
- * Who runs a session, chosen by an administrator from the trainers (and themselves) on the
- * new, duplicate, series and edit forms. Trainers publish as themselves (the server makes the
- * publishing trainer its trainer) and in-house leads run only their own sessions (the server
- * refuses any other name), so neither is offered this choice.
+ * Who runs a session, on the new, duplicate, series and edit forms. An administrator chooses
+ * from every trainer (and themselves). A trainer or in-house lead runs what they publish and
+ * edit, so they stay on it (the server refuses a list without them), and add other trainers
+ * as co-trainers, found by name (`GET /api/trainers`: names only); they may take a co-trainer
+ * off again. Anyone already running the session is listed by name
+ * (`GET /api/sessions/:id/trainers`), so saving keeps them unless unticked.
  */
+import { useState } from 'preact/hooks';
 import { z } from 'zod';
-import { PeoplePage } from '../../../../shared/accounts.js';
 import type { Course } from '../../../../shared/sessions.js';
-import { api } from '../../api.js';
-import { errorFor, useApp, type FieldError, type MeValue } from '../../components.js';
-import { Loaded, useLoad } from '../../load.js';
+import { errorFor, Status, TextField, useApp, useFocusLater, type FieldError, type MeValue } from '../../components.js';
+import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
+import { everyTrainer, findTrainers, runnersOf, type SessionRunner } from '../../trainers.js';
 
-type Person = z.infer<typeof PeoplePage>['items'][number];
 /** Someone who may be chosen. */
 export interface Runner {
   id: string;
@@ -20,56 +21,53 @@ export interface Runner {
   label: string;
 }
 
-/** Everyone with `role`, however many there are, a page at a time (as the courses page lists its trainers). */
-async function everyone(role: 'trainer' | 'admin'): Promise<Person[]> {
-  const all: Person[] = [];
-  for (;;) {
-    const page = await api(`/api/users?${new URLSearchParams({ role, limit: '100', offset: String(all.length) })}`, PeoplePage);
-    all.push(...page.items);
-    if (!page.hasMore || page.items.length === 0) return all;
-  }
-}
+const labelOf = (r: SessionRunner) =>
+  r.disabled ? `${r.name} (account turned off)` : r.runsAs === 'administrator' ? `${r.name} (administrator)` : r.runsAs === 'in-house lead' ? `${r.name} (in-house lead)` : r.name;
 
 /**
- * Whom the form offers: the administrator themselves, every trainer whose account is on, and
- * anyone already running the session (an administrator, a trainer turned off since) so that
- * saving keeps them unless unticked.
+ * Whom the form lists: the one choosing (first), for an administrator every trainer whose
+ * account is on, and anyone already running the session (`current`, named through
+ * `sessionId`: the session edited or copied) so that saving keeps them unless unticked.
  */
-export async function runnersFor(me: Pick<MeValue, 'id' | 'name'>, current: readonly string[]): Promise<Runner[]> {
-  const trainers = await everyone('trainer');
+export async function runnersFor(me: Pick<MeValue, 'id' | 'name' | 'role'>, current: readonly string[], sessionId?: string): Promise<Runner[]> {
+  const others = current.filter((id) => id !== me.id);
+  const [trainers, running] = await Promise.all([me.role === 'admin' ? everyTrainer() : [], others.length && sessionId ? runnersOf(sessionId) : []]);
   const out: Runner[] = [{ id: me.id, name: me.name, label: `You (${me.name})` }];
-  for (const p of trainers) {
-    if (p.id === me.id) continue;
-    if (!p.disabled) out.push({ id: p.id, name: p.name, label: p.name });
-    else if (current.includes(p.id)) out.push({ id: p.id, name: p.name, label: `${p.name} (account turned off)` });
-  }
-  const missing = current.filter((id) => !out.some((r) => r.id === id));
-  if (missing.length) {
-    const admins = await everyone('admin');
-    for (const id of missing) {
-      const a = admins.find((p) => p.id === id);
-      out.push(a ? { id, name: a.name, label: `${a.name} (administrator)` } : { id, name: 'someone no longer listed', label: 'Someone no longer listed' });
-    }
+  for (const p of trainers) if (p.id !== me.id && !p.disabled) out.push({ id: p.id, name: p.name, label: p.name });
+  for (const id of others) {
+    if (out.some((r) => r.id === id)) continue;
+    const r = running.find((x) => x.id === id);
+    out.push(r ? { id, name: r.name, label: labelOf(r) } : { id, name: 'someone no longer listed', label: 'Someone no longer listed' });
   }
   return out;
 }
 
-/** The id of a runner's checkbox: the first is `trainers`, where the error summary's link leads. */
-const boxId = (i: number, id: string) => (i === 0 ? 'trainers' : `trainer-${id}`);
+/** The id of a runner's checkbox: an administrator's first is `trainers`, where the error summary's link leads (a trainer's: the name search). */
+const boxId = (first: boolean, id: string) => (first ? 'trainers' : `trainer-${id}`);
 
 /**
  * The trainers' checkboxes. `course`, when it names its trainers, is said in the hint: the
  * server refuses anyone else (administrators apart), beside the course field.
  */
-export function TrainersField({ chosen, initial, onChange, errors, course }: { chosen: string[]; initial: readonly string[]; onChange: (ids: string[]) => void; errors: FieldError[]; course?: z.infer<typeof Course> }) {
+export function TrainersField({ chosen, initial, sessionId, onChange, errors, course }: { chosen: string[]; initial: readonly string[]; sessionId?: string; onChange: (ids: string[]) => void; errors: FieldError[]; course?: z.infer<typeof Course> }) {
   const { me } = useApp();
-  const runners = useLoad(() => runnersFor(me, initial), [me.id]);
+  const admin = me.role === 'admin';
+  const runners = useLoad(() => runnersFor(me, initial, sessionId), [me.id, sessionId]);
+  /** Co-trainers found by name and added on this visit. */
+  const [added, setAdded] = useState<Runner[]>([]);
+  const focusLater = useFocusLater();
   const error = errorFor(errors, 'trainers');
   return (
     <Loaded state={runners} what="the trainers">
-      {(list) => {
+      {(loaded) => {
+        const list = [...loaded, ...added.filter((a) => !loaded.some((r) => r.id === a.id))];
+        // A trainer or lead is always on it: said, not offered as a box to untick.
+        const boxes = admin ? list : list.filter((r) => r.id !== me.id);
         const named = course?.trainerIds?.length ? course.trainerIds.map((id) => list.find((r) => r.id === id)?.name ?? 'a trainer no longer listed') : null;
-        const hint = `Who runs its online room and register, and sees it in their sessions. Tick more than one for co-trainers.${named && course ? ` Only ${named.join(', ')} (or an administrator) may run sessions of ${course.title}.` : ''}`;
+        const courseRule = named && course ? (admin ? ` Only ${named.join(', ')} (or an administrator) may run sessions of ${course.title}.` : ` Only the trainers named for ${course.title} (or an administrator) may run its sessions.`) : '';
+        const hint = admin
+          ? `Who runs its online room and register, and sees it in their sessions. Tick more than one for co-trainers.${courseRule}`
+          : `Who runs its online room and register, and sees it in their sessions. You run it; add other trainers as co-trainers by name, and untick one to take them off.${courseRule}`;
         return (
           <fieldset class={error ? 'field field-error' : 'field'} aria-describedby={error ? 'trainers-hint trainers-error' : 'trainers-hint'}>
             <legend>Trainers</legend>
@@ -82,27 +80,114 @@ export function TrainersField({ chosen, initial, onChange, errors, course }: { c
                 {error}
               </p>
             )}
-            <div class="checkboxes">
-              {list.map((r, i) => (
-                <div class="checkbox" key={r.id}>
-                  <input
-                    type="checkbox"
-                    id={boxId(i, r.id)}
-                    name="trainers"
-                    value={r.id}
-                    checked={chosen.includes(r.id)}
-                    onChange={(e) => {
-                      const on = (e.currentTarget as HTMLInputElement).checked;
-                      onChange(on ? [...chosen.filter((id) => id !== r.id), r.id] : chosen.filter((id) => id !== r.id));
-                    }}
-                  />
-                  <label for={boxId(i, r.id)}>{r.label}</label>
-                </div>
-              ))}
-            </div>
+            {!admin && <p class="trainer-you">You ({me.name})</p>}
+            {boxes.length > 0 && (
+              <div class="checkboxes">
+                {boxes.map((r, i) => (
+                  <div class="checkbox" key={r.id}>
+                    <input
+                      type="checkbox"
+                      id={boxId(admin && i === 0, r.id)}
+                      name="trainers"
+                      value={r.id}
+                      checked={chosen.includes(r.id)}
+                      onChange={(e) => {
+                        const on = (e.currentTarget as HTMLInputElement).checked;
+                        onChange(on ? [...chosen.filter((id) => id !== r.id), r.id] : chosen.filter((id) => id !== r.id));
+                      }}
+                    />
+                    <label for={boxId(admin && i === 0, r.id)}>{r.label}</label>
+                  </div>
+                ))}
+              </div>
+            )}
+            {!admin && (
+              <FindCoTrainer
+                listed={list.map((r) => r.id)}
+                onAdd={(r) => {
+                  setAdded((a) => [...a.filter((x) => x.id !== r.id), r]);
+                  onChange([...chosen.filter((id) => id !== r.id), r.id]);
+                  // The button goes with the result: focus the new co-trainer's box.
+                  focusLater(() => document.getElementById(boxId(false, r.id)), { force: true });
+                }}
+              />
+            )}
           </fieldset>
         );
       }}
     </Loaded>
+  );
+}
+
+/**
+ * Finds trainers by name and adds one as co-trainer. It sits inside the session's form, so
+ * its buttons are not submit buttons, and Enter in its field searches rather than saving.
+ */
+function FindCoTrainer({ listed, onAdd }: { listed: readonly string[]; onAdd: (r: Runner) => void }) {
+  const [q, setQ] = useState('');
+  const [error, setError] = useState('');
+  const [found, setFound] = useState<{ q: string; items: Runner[]; hasMore: boolean } | null>(null);
+  const [message, setMessage] = useState('');
+  const search = useAction();
+  async function find() {
+    const text = q.trim();
+    setMessage('');
+    if (!text) return setError('Enter part of the trainer’s name');
+    setError('');
+    const page = await search.run(() => findTrainers(text));
+    if (page) setFound({ q: text, items: page.items.map((p) => ({ id: p.id, name: p.name, label: p.name })), hasMore: page.hasMore });
+  }
+  const shown = found ? found.items.filter((p) => !listed.includes(p.id)) : [];
+  const said = !found
+    ? ''
+    : shown.length === 0
+      ? found.items.length
+        ? `Every trainer found for “${found.q}” is listed above.`
+        : `No trainer’s name holds “${found.q}”.`
+      : `${shown.length === 1 ? '1 trainer' : `${shown.length} trainers`} found for “${found.q}”.${found.hasMore ? ' More match: type more of the name.' : ''}`;
+  return (
+    <div class="co-trainers">
+      <TextField
+        id="trainers"
+        name="co-trainer-name"
+        label="Add a co-trainer: their name"
+        type="search"
+        maxLength={100}
+        autocomplete="off"
+        spellcheck={false}
+        value={q}
+        error={error || undefined}
+        onInput={(e) => setQ((e.currentTarget as HTMLInputElement).value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') {
+            e.preventDefault();
+            void find();
+          }
+        }}
+      />
+      <ActionButton type="button" class="button button-secondary" busy={search.busy} busyLabel="Finding…" onClick={() => void find()}>
+        Find trainers
+      </ActionButton>
+      <ActionError action={search} />
+      <Status message={message || said} id="co-trainer-status" />
+      {shown.length > 0 && (
+        <ul class="found-trainers" aria-label="Trainers found">
+          {shown.map((p) => (
+            <li key={p.id}>
+              <button
+                type="button"
+                class="button button-secondary"
+                onClick={() => {
+                  onAdd(p);
+                  setMessage(`${p.name} added as a co-trainer.`);
+                }}
+              >
+                Add {p.name}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
   );
 }

@@ -1,0 +1,75 @@
+/**
+ * A trainer adds a co-trainer to their own session by name on its edit page, by keyboard at
+ * 320 CSS px (axe-core on every page): they stay on it themselves, the name search answers
+ * names only, Enter in it searches instead of saving, and the co-trainer then finds the
+ * session in My sessions and runs it.
+ */
+import { describe, expect, it } from 'vitest';
+import { activate, browserAvailable, checkPage, daysFromNow, expectFocused, newPage, plusMinutes, serverAndBrowser, signIn, tabTo, warnIfSkipped } from './harness.js';
+
+warnIfSkipped(import.meta.url);
+
+const NARROW = { viewport: { width: 320, height: 720 } };
+
+describe.skipIf(!browserAvailable)('co-trainers on the session form', () => {
+  const env = serverAndBrowser();
+
+  it('a trainer adds a co-trainer on the edit page; the co-trainer then sees the session in My sessions (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const tara = await t.user('trainer', null, 'Tara Trainer');
+    const cole = await t.user('trainer', null, 'Cole Second');
+    await t.user('trainer', null, 'Colette Other');
+    await t.user('staff', (await t.org()).id, 'Colin Staff');
+    const start = daysFromNow(10);
+    const s = await t.session({ title: 'Attachment and trauma', startsAt: start, endsAt: plusMinutes(start, 60) }, tara);
+
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signIn(page, tara);
+    await page.goto(`/trainer/sessions/${s.id}/edit`);
+    await page.getByRole('heading', { level: 1, name: 'Edit: Attachment and trauma' }).waitFor();
+    const trainers = page.getByRole('group', { name: 'Trainers' });
+    await trainers.waitFor();
+    // She runs it: said, with no box to untick herself.
+    expect(await trainers.innerText()).toContain('You (Tara Trainer)');
+    expect(await page.locator('input[type=checkbox][name=trainers]').count()).toBe(0);
+    await checkPage(page, 'edit page (trainer) with its trainers');
+
+    // Enter in the name field finds trainers (names only: no staff), and saves nothing.
+    await tabTo(page, 'Add a co-trainer: their name');
+    await page.keyboard.type('col');
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: '2 trainers found for “col”.' }).waitFor();
+    const found = page.getByRole('list', { name: 'Trainers found' });
+    expect(await found.getByRole('button').allInnerTexts()).toEqual(['Add Cole Second', 'Add Colette Other']);
+    expect(await found.innerText()).not.toContain('@');
+    expect((await t.request('GET', `/api/sessions/${s.id}`, { as: tara })).json.trainerIds).toEqual([tara.id]);
+    await checkPage(page, 'trainers found by name');
+
+    await activate(page, 'Add Cole Second');
+    await expectFocused(page, `#trainer-${cole.id}`);
+    expect(await page.getByLabel('Cole Second').isChecked()).toBe(true);
+    await page.getByRole('status').filter({ hasText: 'Cole Second added as a co-trainer.' }).waitFor();
+    expect(await found.getByRole('button').allInnerTexts()).toEqual(['Add Colette Other']);
+    await activate(page, 'Save changes');
+    await page.getByRole('status').filter({ hasText: 'Changes saved.' }).waitFor();
+    expect((await t.request('GET', `/api/sessions/${s.id}`, { as: tara })).json.trainerIds.sort()).toEqual([tara.id, cole.id].sort());
+    await checkPage(page, 'edit page (trainer) after adding a co-trainer');
+    await page.context().close();
+
+    // Cole finds it in My sessions, and its edit page names Tara, who stays on it.
+    const co = await newPage(env.browser, env.server, NARROW);
+    await signIn(co, cole);
+    if (await co.getByRole('button', { name: 'Menu' }).isVisible()) await activate(co, 'Menu');
+    await activate(co, 'My sessions');
+    await co.getByRole('heading', { level: 1, name: 'My sessions' }).waitFor();
+    await co.getByRole('article', { name: 'Attachment and trauma' }).waitFor();
+    await checkPage(co, 'the co-trainer’s sessions');
+    await activate(co, 'Edit or cancel');
+    await co.getByRole('heading', { level: 1, name: 'Edit: Attachment and trauma' }).waitFor();
+    await co.getByLabel('Tara Trainer').waitFor();
+    expect(await co.getByLabel('Tara Trainer').isChecked()).toBe(true);
+    expect(await co.getByRole('group', { name: 'Trainers' }).innerText()).toContain('You (Cole Second)');
+    await checkPage(co, 'the co-trainer’s edit page');
+    await co.context().close();
+  });
+});
