@@ -31,6 +31,7 @@ import * as m0301 from './20261203_01_last_queue_seq.js';
 import * as m0401 from './20261204_01_outbox_due_order.js';
 import * as m0501cert from './20261205_01_certificate_revisions.js';
 import * as m0502att from './20261205_02_attendance_minutes_unknown.js';
+import * as m0601roles from './20261206_01_users_role_name.js';
 
 export const migrations: Record<string, Migration> = {
   '20261124_01_accounts_catalogue': m01,
@@ -60,4 +61,5 @@ export const migrations: Record<string, Migration> = {
   '20261204_01_outbox_due_order': m0401,
   '20261205_01_certificate_revisions': m0501cert,
   '20261205_02_attendance_minutes_unknown': m0502att,
+  '20261206_01_users_role_name': m0601roles,
 };
