@@ -184,7 +184,8 @@ export const IdentityProvider = z.object({
 });
 const Domain = z.string().trim().toLowerCase().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a domain like school.org.uk');
 export const CreateIdentityProviderInput = z.object({
-  label: z.string().trim().min(1).max(80),
+  // Shown to everyone on the sign-in page's button and in what it says: one line, like names.
+  label: Line(80).pipe(z.string().min(1, 'is required')),
   issuer: z.url().max(500),
   clientId: z.string().trim().min(1).max(500),
   clientSecret: z.string().min(1).max(2000).optional(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id } from './common.js';
+import { Id, Text } from './common.js';
 import { Mode, SeatCounts, SeatKind } from './sessions.js';
 import { Clash } from './timetables.js';
 
@@ -118,13 +118,15 @@ export type AttendeeEntry = z.infer<typeof AttendeeEntry>;
 export const AttendeeList = z.object({ items: z.array(AttendeeEntry) });
 
 export const MoveSeatInput = z.object({ seat: SeatKind }).strict();
-const Reason = z.string().trim().min(1, 'is required').max(500).refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s), { message: 'must not contain control characters' });
+/** Emailed to the person taken off: free text like any other (shared/common.ts `Text`), line breaks allowed. */
+const Reason = Text(500).pipe(z.string().min(1, 'is required'));
 export const RemoveBookingInput = z.object({ reason: Reason }).strict();
 
 /** A trainer's message to the people booked on a session (and, if chosen, those waiting). */
 export const MessageAttendeesInput = z
   .object({
-    text: z.string().trim().min(1, 'is required').max(5000, 'must be at most 5000 characters').refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s), { message: 'must not contain control characters' }),
+    // Emailed to everyone booked: no control or text-direction characters (shared/common.ts `Text`); line breaks kept.
+    text: Text(5000).pipe(z.string().min(1, 'is required')),
     includeWaiting: z.boolean().default(false),
   })
   .strict();

@@ -10,12 +10,12 @@ import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
 import { enqueueMessage } from '../notifications/outbox.js';
-import { passwordResetEmail } from './emails.js';
+import { passwordResetEmail, passwordResetSsoEmail } from './emails.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import * as repo from './repository.js';
 import { orgsActableBy } from './acting.js';
 import { feedRevision, raiseFeeds } from '../calendar/feed-revisions.js';
-import { accountDisabled, hashToken, toUser } from './service.js';
+import { accountDisabled, hashToken, ssoRequired, ssoRequiringOrg, toUser } from './service.js';
 import { countPasswordCheck, hit, rateLimited } from './throttle.js';
 import { releasePlaces } from '../bookings/service.js';
 import { placesChanged } from '../bookings/events.js';
@@ -53,13 +53,21 @@ const resetEmailCap = (deps: Deps, email: string) => hit(deps, { key: `reset:${e
 
 /**
  * "Forgot your password?": emails a single-use link that works for an hour, when the
- * address belongs to an account that is not turned off. The caller is told the same
+ * address belongs to an account that is not turned off. Someone whose organisation requires
+ * its own sign-in (service.ts `ssoRequiredFor`) could not sign in with a password, so they
+ * are emailed how to sign in instead: no link, nothing stored. The caller is told the same
  * whatever the address, and nothing is sent beyond a few emails per address per hour.
  */
 export async function requestPasswordReset(deps: Deps, email: string) {
   if ((await resetEmailCap(deps, email)) !== null) return;
   const user = await repo.findUserByEmail(deps.db, email);
   if (!user || user.disabled_at) return;
+  const ssoOrg = await ssoRequiringOrg(deps.db, user);
+  if (ssoOrg) {
+    const signIn = `${deps.config.publicUrl.replace(/\/$/, '')}/signin`;
+    await enqueueMessage(deps.db, deps, { kind: 'password_reset_sso', to: user.email, userId: user.id, ...passwordResetSsoEmail(user.name, ssoOrg.name, signIn) });
+    return;
+  }
   await emailResetLink(deps, user);
 }
 
@@ -102,6 +110,9 @@ export async function resetPassword(deps: Deps, token: string, newPassword: stri
     const user = userId ? await repo.findUserById(trx, userId) : undefined;
     if (!user) throw invalidResetLink();
     if (user.disabled_at) throw accountDisabled();
+    // Sent before their organisation required its own sign-in (or before they moved into one
+    // that does): a password would not let them in, so the link is refused, as a sign-in link is.
+    if (await ssoRequiringOrg(trx, user)) throw ssoRequired();
     await repo.setPasswordHash(trx, user.id, passwordHash);
     await repo.revokeSessionsOfUser(trx, user.id, now);
     await repo.voidPasswordResets(trx, user.id, now);
@@ -219,11 +230,17 @@ export async function setPlacement(deps: Deps, userId: string, role: Role, orgId
   return { ...(await personView(deps, userId)), placesGivenUp: given.length };
 }
 
-/** An administrator sends someone a password reset link (as if they had asked for one). */
+/**
+ * An administrator sends someone a password reset link (as if they had asked for one). Not to
+ * an account that is turned off, nor to someone whose organisation requires its own sign-in
+ * (a password would not let them in): both `conflict`, nothing sent.
+ */
 export async function sendResetLink(deps: Deps, userId: string) {
   const row = await repo.findUserById(deps.db, userId);
   if (!row) throw new AppError('not_found', 'There is no such person.');
   if (row.disabled_at) throw new AppError('conflict', 'This account is turned off: turn it on before sending a reset link.');
+  const ssoOrg = await ssoRequiringOrg(deps.db, row);
+  if (ssoOrg) throw new AppError('conflict', `${ssoOrg.name} requires its staff to use its own sign-in, so a password would not let this person in: no reset link was sent. They sign in with their school account.`);
   // The same cap as "Forgot your password?", but an administrator is told when it holds the
   // email back rather than told it is on its way.
   const wait = await resetEmailCap(deps, row.email);

@@ -52,8 +52,17 @@ export function findIdentity(db: Q, providerId: string, subject: string) {
   return db.selectFrom('user_identities').selectAll().where('provider_id', '=', providerId).where('subject', '=', subject).executeTakeFirst();
 }
 
-export async function insertIdentity(db: Q, row: Database['user_identities']) {
-  await db.insertInto('user_identities').values(row).execute();
+/**
+ * Links provider account (`provider_id`, `subject`) to `user_id` unless it is linked already,
+ * and says whose it is now (the user id it is linked to). Idempotent: two first sign-ins of
+ * the same person at once (two tabs) both end with the one link, neither fails on the unique
+ * constraint, and a link is never moved to another account.
+ */
+export async function linkIdentity(db: Q, row: Database['user_identities']): Promise<string> {
+  await db.insertInto('user_identities').values(row).onConflict((oc) => oc.columns(['provider_id', 'subject']).doNothing()).execute();
+  const linked = await findIdentity(db, row.provider_id, row.subject);
+  if (!linked) throw new Error('user_identities: the link just written cannot be read');
+  return linked.user_id;
 }
 
 export async function touchIdentity(db: Q, id: string, nowIso: string) {

@@ -199,7 +199,16 @@ function looksAfter(provider: IdentityProviderRow, user: UserRow, claimOrgId: st
   return user.org_id === domainOrgId || user.org_id === claimOrgId;
 }
 
-async function personFor(deps: Deps, provider: IdentityProviderRow, claims: Record<string, unknown>): Promise<UserRow> {
+/** The provider account was linked to another account here meanwhile (see `personFor`). */
+class LinkedMeanwhile extends Error {}
+
+/**
+ * Who is signing in (see the top of this file). Two first sign-ins of the same person at once
+ * (two tabs) may both find no account and no link: the second to write finds the account or
+ * the link the first made (a unique constraint), and is then looked up again (`again`), so it
+ * signs in by the same rules as any later sign-in, never ending in a 500.
+ */
+async function personFor(deps: Deps, provider: IdentityProviderRow, claims: Record<string, unknown>, again = false): Promise<UserRow> {
   const subject = typeof claims.sub === 'string' ? claims.sub : '';
   const now = deps.now().toISOString();
   const urn = provider.org_claim ? claimAt(claims, provider.org_claim) : undefined;
@@ -224,13 +233,7 @@ async function personFor(deps: Deps, provider: IdentityProviderRow, claims: Reco
   const domain = email.slice(email.lastIndexOf('@') + 1);
   const domainOrgId = domainsOf(provider).find((d) => d.domain === domain)?.orgId;
   const existing = await repo.findUserByEmail(deps.db, email);
-  const link = async (userId: string) => {
-    try {
-      await oidcRepo.insertIdentity(deps.db, { id: randomUUID(), provider_id: provider.id, subject, user_id: userId, created_at: now, last_used_at: now });
-    } catch (e) {
-      if (!isUniqueViolation(e)) throw e; // linked at the same moment by a parallel sign-in
-    }
-  };
+  const identity = (userId: string) => ({ id: randomUUID(), provider_id: provider.id, subject, user_id: userId, created_at: now, last_used_at: now });
   if (existing) {
     // A provider may speak for an existing account only within what it serves (`looksAfter`):
     // a staff or office account in the organisation it maps the email's domain to (or the
@@ -243,7 +246,10 @@ async function personFor(deps: Deps, provider: IdentityProviderRow, claims: Reco
     if (!looksAfter(provider, existing, claimOrg?.id)) {
       throw new AppError('sso_account_elsewhere', `There is already an account for ${email} here that ${provider.label} does not look after, so it was not linked and you have not been signed in. Ask your school office or an administrator to sort out the account.`);
     }
-    await link(existing.id);
+    // Linked by a parallel sign-in already: the same link, written once.
+    if ((await oidcRepo.linkIdentity(deps.db, identity(existing.id))) !== existing.id) {
+      throw new AppError('sso_account_elsewhere', `Your ${provider.label} account is already linked to another account here, so you have not been signed in. Ask your school office or an administrator to sort out the account.`);
+    }
     return existing;
   }
   const orgId = claimOrg?.id ?? domainOrgId;
@@ -252,10 +258,18 @@ async function personFor(deps: Deps, provider: IdentityProviderRow, claims: Reco
   }
   const id = randomUUID();
   const name = (typeof claims.name === 'string' && oneLineName(claims.name)) || email;
-  await deps.db.transaction().execute(async (trx) => {
-    await repo.insertUser(trx, { id, email, name, role: 'staff', orgId, passwordHash: null, createdAt: now });
-    await oidcRepo.insertIdentity(trx, { id: randomUUID(), provider_id: provider.id, subject, user_id: id, created_at: now, last_used_at: now });
-  });
+  try {
+    await deps.db.transaction().execute(async (trx) => {
+      await repo.insertUser(trx, { id, email, name, role: 'staff', orgId, passwordHash: null, createdAt: now });
+      if ((await oidcRepo.linkIdentity(trx, identity(id))) !== id) throw new LinkedMeanwhile();
+    });
+  } catch (e) {
+    if (!isUniqueViolation(e) && !(e instanceof LinkedMeanwhile)) throw e;
+    // A parallel first sign-in (another tab) made the account or the link since they were
+    // looked for: nothing of this one was written; sign in as what it made, by the same rules.
+    if (again) throw ssoFailed('You were being signed in twice at the same moment (in two tabs, perhaps), and this one could not finish. Please try again.');
+    return personFor(deps, provider, claims, true);
+  }
   return (await repo.findUserById(deps.db, id))!;
 }
 

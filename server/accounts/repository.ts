@@ -103,8 +103,31 @@ export async function insertOrg(db: Q, row: Insertable<Database['organisations']
   await db.insertInto('organisations').values(row).execute();
 }
 
-export async function insertAuthSession(db: Q, row: Database['auth_sessions']) {
-  await db.insertInto('auth_sessions').values(row).execute();
+/**
+ * Writes a sign-in session for its user only while the account is on, in one statement that
+ * reads the account as it writes (true when written; false when the account is off or gone):
+ * an account turned off while the person was proving who they are (a password's scrypt takes
+ * a while) gets no session. On PostgreSQL the account's row is share-locked by the statement,
+ * so turning it off either waits for this write to commit (and then ends the session with the
+ * others) or commits first and is seen here.
+ */
+export async function insertAuthSessionIfOn(db: Q, row: Database['auth_sessions']): Promise<boolean> {
+  let account = db
+    .selectFrom('users')
+    .select([
+      sql<string>`cast(${row.id} as text)`.as('id'),
+      sql<string>`cast(${row.token_hash} as text)`.as('token_hash'),
+      'users.id as user_id',
+      sql<string>`cast(${row.csrf_token} as text)`.as('csrf_token'),
+      sql<string>`cast(${row.created_at} as text)`.as('created_at'),
+      sql<string>`cast(${row.expires_at} as text)`.as('expires_at'),
+      sql<string | null>`cast(${row.revoked_at} as text)`.as('revoked_at'),
+    ])
+    .where('users.id', '=', row.user_id)
+    .where('users.disabled_at', 'is', null);
+  if (kindOf(db) === 'postgres') account = account.forShare();
+  const r = await db.insertInto('auth_sessions').columns(['id', 'token_hash', 'user_id', 'csrf_token', 'created_at', 'expires_at', 'revoked_at']).expression(account).executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
 }
 
 /**

@@ -243,7 +243,7 @@ export function accountRoutes(deps: Deps) {
       method: 'post',
       path: '/auth/password-reset',
       tags: ['accounts'],
-      summary: '"Forgot your password?": emails a single-use link that works for an hour, if the address has an account; the answer is the same either way',
+      summary: '"Forgot your password?": emails a single-use link that works for an hour, if the address has an account (where the person’s organisation requires its own sign-in, an email saying to use it instead); the answer is the same either way',
       request: { body: jsonBody(PasswordResetRequestInput) },
       responses: { 202: jsonResponse(PasswordResetRequested, 'Accepted') },
     }),
@@ -260,7 +260,7 @@ export function accountRoutes(deps: Deps) {
       tags: ['accounts'],
       summary: 'Choose a new password with the token from the emailed link; every sign-in session of the person ends',
       request: { body: jsonBody(PasswordResetInput) },
-      responses: { 204: { description: 'Password changed; sign in with it' }, 400: { description: '`invalid_reset_link`: unknown, used or expired' }, 429: { description: '`rate_limited`: too many attempts from this address; see Retry-After' } },
+      responses: { 204: { description: 'Password changed; sign in with it' }, 400: { description: '`invalid_reset_link`: unknown, used or expired' }, 403: { description: '`account_disabled`, or `sso_required`: the person’s organisation now requires its own sign-in (the link is not used up)' }, 429: { description: '`rate_limited`: too many attempts from this address; see Retry-After' } },
     }),
     async (c) => {
       const { token, password } = c.req.valid('json');
@@ -326,7 +326,7 @@ export function accountRoutes(deps: Deps) {
       tags: ['accounts'],
       summary: 'Email a person a password reset link (admin)',
       request: { params: OrgParam },
-      responses: { 202: jsonResponse(z.object({ message: z.string() }), 'The link is on its way'), 409: { description: '`conflict`: the account is turned off' }, 429: { description: '`rate_limited`, with `Retry-After`: three reset emails have gone to this person in the last hour; nothing was sent' } },
+      responses: { 202: jsonResponse(z.object({ message: z.string() }), 'The link is on its way'), 409: { description: '`conflict`: the account is turned off, or the person’s organisation requires its own sign-in (a password would not let them in)' }, 429: { description: '`rate_limited`, with `Retry-After`: three reset emails have gone to this person in the last hour; nothing was sent' } },
     }),
     async (c) => {
       requireRole(c, 'admin');

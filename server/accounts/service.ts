@@ -53,24 +53,31 @@ export const ssoRequired = () =>
 
 /** Does the person's organisation require its staff to sign in with its identity provider? Administrators are never held to it. */
 export async function ssoRequiredFor(deps: Deps, user: UserRow): Promise<boolean> {
-  if (user.role === 'admin' || !user.org_id) return false;
-  const org = await repo.findOrg(deps.db, user.org_id);
-  return Boolean(org && (JSON.parse(org.settings) as { ssoRequired?: boolean }).ssoRequired);
+  return (await ssoRequiringOrg(deps.db, user)) !== undefined;
+}
+
+/** The person's organisation when it requires its staff to sign in with its identity provider (as `ssoRequiredFor`), read with `db` (a transaction's, say). */
+export async function ssoRequiringOrg(db: repo.Q, user: Pick<UserRow, 'role' | 'org_id'>): Promise<OrganisationRow | undefined> {
+  if (user.role === 'admin' || !user.org_id) return undefined;
+  const org = await repo.findOrg(db, user.org_id);
+  return org && (JSON.parse(org.settings) as { ssoRequired?: boolean }).ssoRequired ? org : undefined;
 }
 
 export const accountDisabled = () =>
   new AppError('account_disabled', 'Your account has been turned off, so you cannot sign in. Ask your school office or an administrator to turn it back on.');
 
 /**
- * A new sign-in session for `user`, however they proved who they are (a password today; an
- * emailed link or an identity provider too). Only the token's hash is stored.
+ * A new sign-in session for `user`, however they proved who they are (a password, an emailed
+ * link or an identity provider). Only the token's hash is stored. The account is read again
+ * as the session is written: one turned off meanwhile (while a password was checked, say)
+ * gets none (`account_disabled`).
  */
 export async function startSession(deps: Deps, user: UserRow) {
   const now = deps.now();
   const token = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(24).toString('base64url');
   const expires = new Date(now.getTime() + deps.config.sessionTtlHours * 3_600_000);
-  await repo.insertAuthSession(deps.db, {
+  const written = await repo.insertAuthSessionIfOn(deps.db, {
     id: randomUUID(),
     token_hash: hashToken(token),
     user_id: user.id,
@@ -79,6 +86,7 @@ export async function startSession(deps: Deps, user: UserRow) {
     expires_at: expires.toISOString(),
     revoked_at: null,
   });
+  if (!written) throw accountDisabled();
   return { token, csrfToken, expires, user: await userView(deps, user) };
 }
 
