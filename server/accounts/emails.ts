@@ -27,11 +27,15 @@ export function passwordResetEmail(name: string, link: string, validMinutes: num
  * password would not let them in, so this says how to sign in instead (and holds no link to
  * reset anything).
  */
-export function passwordResetSsoEmail(name: string, orgName: string, signInUrl: string) {
+/**
+ * Sent instead of a reset link or an emailed sign-in link to someone whose organisation
+ * requires its own sign-in (neither would let them in): how to sign in.
+ */
+export function passwordResetSsoEmail(name: string, orgName: string, signInUrl: string, asked: 'reset' | 'link' = 'reset') {
   const subject = 'How to sign in to SEND Live Training';
   const paras = [
-    'Someone (we hope you) asked to reset the password of your SEND Live Training account.',
-    `${orgName} asks its staff to sign in with their school account, so you do not need a password here. On the sign-in page, use the button for your school’s sign-in:`,
+    asked === 'reset' ? 'Someone (we hope you) asked to reset the password of your SEND Live Training account.' : 'Someone (we hope you) asked for a link to sign in to your SEND Live Training account.',
+    `${orgName} asks its staff to sign in with their school account, so you do not need a ${asked === 'reset' ? 'password' : 'link'} here. On the sign-in page, use the button for your school’s sign-in:`,
     'If you cannot sign in that way, ask your school office or IT team. If you did not ask for this, you can ignore this email: nothing has changed.',
   ];
   const text = [`Hello ${name},`, '', paras[0], '', paras[1], signInUrl, '', paras[2], '', 'SEND Live Training'].join('\n');

@@ -12,9 +12,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
 import { enqueueMessage } from '../notifications/outbox.js';
-import { signInLinkEmail } from './emails.js';
+import { passwordResetSsoEmail, signInLinkEmail } from './emails.js';
 import * as repo from './repository.js';
-import { accountDisabled, hashToken, ssoRequired, ssoRequiredFor, startSession } from './service.js';
+import { accountDisabled, hashToken, ssoRequired, ssoRequiredFor, ssoRequiringOrg, startSession } from './service.js';
 import { countPasswordCheck, hit, rateLimited } from './throttle.js';
 
 /** How long an emailed sign-in link works. */
@@ -38,7 +38,14 @@ export async function requestSignInLink(deps: Deps, email: string, client: strin
   await countPasswordCheck(deps, email, client);
   if ((await hit(deps, { key: `signin-link:${email}`, limit: LINK_EMAILS_PER_WINDOW, windowMs: SIGN_IN_LINK_MINUTES * 60_000 })) !== null) return;
   const user = await repo.findUserByEmail(deps.db, email);
-  if (!user || user.disabled_at || (await ssoRequiredFor(deps, user))) return;
+  if (!user || user.disabled_at) return;
+  // A link would be refused (403 sso_required): they are told how to sign in instead.
+  const ssoOrg = await ssoRequiringOrg(deps.db, user);
+  if (ssoOrg) {
+    const signIn = `${deps.config.publicUrl.replace(/\/$/, '')}/signin`;
+    await enqueueMessage(deps.db, deps, { kind: 'sign_in_link_sso', to: user.email, userId: user.id, ...passwordResetSsoEmail(user.name, ssoOrg.name, signIn, 'link') });
+    return;
+  }
   const token = randomBytes(32).toString('base64url');
   const now = deps.now();
   const link = `${deps.config.publicUrl.replace(/\/$/, '')}/signin-link#token=${token}`;

@@ -350,8 +350,17 @@ describe('OpenID Connect sign-in', () => {
     expect(refused.json.error.code).toBe('sso_required');
     // A wrong password still learns nothing.
     expect((await t.request('POST', '/api/auth/login', { body: { email: staff.email, password: 'wrong one' } })).status).toBe(401);
-    await t.request('POST', '/api/auth/email-link', { body: { email: staff.email } });
+    const unknown = await t.request('POST', '/api/auth/email-link', { body: { email: 'nobody-here@example.org' } });
+    const asked = await t.request('POST', '/api/auth/email-link', { body: { email: staff.email } });
+    expect([asked.status, asked.json]).toEqual([unknown.status, unknown.json]); // nothing said about the account
     expect((await t.mails('sign_in_link')).filter((m) => m.to_email === staff.email)).toHaveLength(0);
+    expect(await t.db.selectFrom('sign_in_links').select('id').where('user_id', '=', staff.id).execute()).toHaveLength(0);
+    // Told how to sign in instead, rather than left waiting for a link that never comes.
+    const told = (await t.mails('sign_in_link_sso')).filter((m) => m.to_email === staff.email);
+    expect(told).toHaveLength(1);
+    expect(told[0]!.message.text).toContain('SSO School asks its staff to sign in with their school account');
+    expect(told[0]!.message.text).toContain('/signin');
+    expect(told[0]!.message.text).not.toMatch(/signin-link|token=/);
     expect((await t.request('POST', '/api/auth/login', { body: { email: admin.email, password: TEST_PASSWORD } })).status).toBe(200);
   });
 
