@@ -11,13 +11,17 @@ import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
 import { enqueue } from './outbox.js';
 
-/** Writes one `trainer_message` notice per person booked or offered (and waiting, if asked); returns how many. */
+/** Writes one `trainer_message` notice per person booked or offered (and waiting, if asked), accounts turned off aside; returns how many. */
 export async function messageAttendees(trx: Transaction<Database>, deps: Deps, sessionId: string, text: string, includeWaiting: boolean): Promise<number> {
   const s = await lockSession(trx, deps.dbKind, sessionId);
   if (!s) throw new AppError('not_found', 'No such session.');
   if (s.status === 'cancelled') throw new AppError('session_cancelled', 'This session has been cancelled; its people have already been told.');
   const messageId = randomUUID();
-  const people = (await activeBookingsOfSession(trx, sessionId)).filter((b) => b.status !== 'waitlisted' || includeWaiting);
+  const active = (await activeBookingsOfSession(trx, sessionId)).filter((b) => b.status !== 'waitlisted' || includeWaiting);
+  // A place on a session already over stands after its owner's account is turned off (only
+  // places still to come are given up): someone who has left is not written to.
+  const off = active.length === 0 ? new Set<string>() : new Set((await trx.selectFrom('users').select('id').where('id', 'in', active.map((b) => b.user_id)).where('disabled_at', 'is not', null).execute()).map((u) => u.id));
+  const people = active.filter((b) => !off.has(b.user_id));
   // One place per person and session (invariant 2), and a key per message and person besides.
   for (const b of people) await enqueue(trx, deps, 'trainer_message', b.id, { reason: text, dedupeKey: `message:${messageId}:${b.user_id}` });
   return people.length;

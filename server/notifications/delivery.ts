@@ -51,6 +51,13 @@ type Q = Kysely<Database> | Transaction<Database>;
 /** Notices that only make sense while the booking and session are as they were when written. */
 const TIME_BOUND = new Set(['reminder_24h', 'reminder_1h', 'offer_expiring', 'feedback_request']);
 
+/**
+ * Notices not sent to someone whose account has been turned off since they were written (they
+ * have left): a trainer's message and the time-bound ones. Notices of a place given up (the
+ * turning off itself tells the person so) still go.
+ */
+const NOT_TO_TURNED_OFF = new Set(['trainer_message', ...TIME_BOUND]);
+
 /** The instant a reminder or expiry warning was written for: the end of its dedupe key `${kind}:${bookingId}:${instant}`. */
 function keyedInstant(row: Pick<OutboxRow, 'kind' | 'booking_id' | 'dedupe_key'>): string | null {
   const prefix = `${row.kind}:${row.booking_id}:`;
@@ -60,21 +67,25 @@ function keyedInstant(row: Pick<OutboxRow, 'kind' | 'booking_id' | 'dedupe_key'>
 const sameInstant = (a: string | null, b: string | null) => a !== null && b !== null && Date.parse(a) === Date.parse(b);
 
 /**
- * Why a time-bound notice (a reminder, an offer-expiry warning, a feedback request) no
- * longer applies, read from the booking and session as they are now; null when it still
- * does, and for every other kind of notice. A notice held back by a mail-server outage must
+ * Why a time-bound notice (a reminder, an offer-expiry warning, a feedback request), or a
+ * trainer's message to someone whose account has since been turned off, no longer applies,
+ * read from the booking, session and person as they are now; null when it still does, and
+ * for every other kind of notice. A notice held back by a mail-server outage must
  * not tell someone of a session that was cancelled or moved, a place they gave up, or an
  * offer they have already accepted.
  */
 export async function whyNoLongerApplies(db: Q, row: Pick<OutboxRow, 'kind' | 'booking_id' | 'dedupe_key'>, now: Date): Promise<string | null> {
-  if (!TIME_BOUND.has(row.kind) || !row.booking_id) return null;
+  if (!(TIME_BOUND.has(row.kind) || NOT_TO_TURNED_OFF.has(row.kind)) || !row.booking_id) return null;
   const found = await db
     .selectFrom('bookings as b')
     .innerJoin('sessions as s', 's.id', 'b.session_id')
-    .select(['b.status', 'b.offer_expires_at', 's.status as session_status', 's.starts_at', 's.ends_at'])
+    .innerJoin('users as u', 'u.id', 'b.user_id')
+    .select(['b.status', 'b.offer_expires_at', 's.status as session_status', 's.starts_at', 's.ends_at', 'u.disabled_at'])
     .where('b.id', '=', row.booking_id)
     .executeTakeFirst();
   if (!found) return null; // delivery reports a booking that is gone
+  if (found.disabled_at !== null && NOT_TO_TURNED_OFF.has(row.kind)) return 'the account has been turned off';
+  if (!TIME_BOUND.has(row.kind)) return null;
   if (found.session_status === 'cancelled') return 'the session was cancelled';
   if (row.kind === 'reminder_24h' || row.kind === 'reminder_1h') {
     if (found.status !== 'confirmed') return `the booking is no longer confirmed (it is ${found.status})`;

@@ -33,6 +33,8 @@ export interface NoticeContext {
   manageUrl: string;
   position?: number;
   reason?: string;
+  /** Who booked the place, when someone else did (their school office, an administrator): said in the booking's notice. */
+  bookedBy?: string;
   /** Extra paragraphs, e.g. a timetable clash warning. */
   notes?: string[];
   /**
@@ -121,7 +123,7 @@ export function compose(ctx: NoticeContext): { subject: string; text: string; ht
     trainer_message: [`Message from your trainer: ${s.title}`, ['Your trainer has sent this message about the session:', ...(ctx.reason ?? '').split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean)]],
   };
   const [subject, basic] = lines[ctx.kind];
-  const paras = [...basic, ...(ctx.notes ?? [])];
+  const paras = [...basic, ...(ctx.bookedBy ? [`${ctx.bookedBy.replace(/\s+/g, ' ').trim()} booked this place for you.`] : []), ...(ctx.notes ?? [])];
   const details = [`Session: ${s.title}`, `When: ${when}`, `Where: ${where}`];
   // A feedback request's link leads to the form; every other notice's to the booking.
   const feedback = ctx.kind === 'feedback_request';

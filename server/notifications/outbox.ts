@@ -168,8 +168,9 @@ export async function renderNotice(db: Q, deps: Deps, row: OutboxRow): Promise<R
     .innerJoin('users as u', 'u.id', 'b.user_id')
     .innerJoin('sessions as s', 's.id', 'b.session_id')
     .leftJoin('organisations as o', 'o.id', 'u.org_id')
+    .leftJoin('users as by', 'by.id', 'b.booked_by')
     .select([
-      'b.id', 'b.seat', 'b.status', 'b.revision', 'b.offer_expires_at',
+      'b.id', 'b.seat', 'b.status', 'b.revision', 'b.offer_expires_at', 'b.user_id', 'b.booked_by', 'by.name as booked_by_name',
       'u.name', 'u.email', 'u.time_zone as user_tz',
       's.title', 's.starts_at', 's.ends_at', 's.venue', 's.mode', 's.time_zone as session_tz',
       'o.time_zone as org_tz',
@@ -193,6 +194,8 @@ export async function renderNotice(db: Q, deps: Deps, row: OutboxRow): Promise<R
     manageUrl: kind === 'feedback_request' ? `${manageUrl(deps, found.id)}#feedback` : manageUrl(deps, found.id),
     position: row.queue_position ?? undefined,
     reason: row.reason ?? undefined,
+    // The notice of a place someone else (their school office, an administrator) booked says who.
+    bookedBy: (kind === 'confirmed' || kind === 'waitlisted') && booking.revision === 0 && found.booked_by !== null && found.booked_by !== found.user_id ? (found.booked_by_name ?? undefined) : undefined,
     // A reminder names the day from when it is sent (or was filed), not when it was written.
     sentAt: row.sent_at ?? deps.now().toISOString(),
   });

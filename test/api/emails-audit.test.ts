@@ -1,0 +1,81 @@
+/**
+ * What people receive by email, audited: who is emailed (never someone whose account is
+ * turned off), and what an email says when someone else booked the place.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { deliverDue, smtpMailer } from '../../server/notifications/delivery.js';
+import { makeTestContext, type TestContext } from '../helpers.js';
+import { startSmtp } from '../smtp.js';
+
+let t: TestContext;
+beforeEach(async () => {
+  t = await makeTestContext({ now: '2026-03-20T09:00:00.000Z' });
+});
+afterEach(async () => {
+  await t.close();
+});
+
+const SOON = { startsAt: '2026-03-21T09:00:00.000Z', endsAt: '2026-03-21T10:00:00.000Z' };
+
+describe('people whose account is turned off are not emailed', () => {
+  it('a trainer’s message after the session does not go to someone turned off since', async () => {
+    const org = await t.org();
+    const admin = await t.user('admin');
+    const s = await t.session(SOON);
+    const [gone, stays] = [await t.user('staff', org.id), await t.user('staff', org.id)];
+    for (const p of [gone, stays]) expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: p, body: {} })).status).toBe(201);
+    // The session is over (its places stand), then one of them leaves and is turned off.
+    t.clock.set('2026-03-21T11:00:00.000Z');
+    expect((await t.request('PATCH', `/api/users/${gone.id}`, { as: admin, body: { disabled: true } })).status).toBe(200);
+    const r = await t.request('POST', `/api/sessions/${s.id}/messages`, { as: s.trainer, body: { text: 'The slides are on the session page.' } });
+    expect(r.status).toBe(201);
+    expect(r.json.told).toBe(1);
+    expect((await t.mails('trainer_message')).map((m) => m.to_email)).toEqual([stays.email]);
+  });
+
+  it('a trainer’s message written before the account was turned off is not sent after it', async () => {
+    const org = await t.org();
+    const admin = await t.user('admin');
+    const s = await t.session(SOON);
+    const p = await t.user('staff', org.id);
+    expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: p, body: {} })).status).toBe(201);
+    t.clock.set('2026-03-21T11:00:00.000Z');
+    expect((await t.request('POST', `/api/sessions/${s.id}/messages`, { as: s.trainer, body: { text: 'Thank you for coming.' } })).status).toBe(201);
+    // The mail server was down; meanwhile the person left and was turned off.
+    expect((await t.request('PATCH', `/api/users/${p.id}`, { as: admin, body: { disabled: true } })).status).toBe(200);
+    const smtp = await startSmtp();
+    try {
+      await deliverDue(t.deps, smtpMailer(smtp.url, t.deps.config.mailFrom));
+      expect(smtp.received.filter((m) => m.to.includes(p.email)).map((m) => /^Subject: (.*)$/m.exec(m.raw)?.[1])).toEqual([expect.stringMatching(/^=\?UTF-8\?Q\?Booked|^Booked/)]);
+      const [m] = await t.mails('trainer_message');
+      expect(m!.status).toBe('dropped');
+      expect(m!.last_error).toMatch(/turned off/);
+    } finally {
+      await smtp.close();
+    }
+  });
+});
+
+describe('a place booked by someone else', () => {
+  it('an office booking emails the person booked, saying who booked them', async () => {
+    const org = await t.org();
+    const s = await t.session({ startsAt: '2026-04-10T09:00:00.000Z', endsAt: '2026-04-10T10:00:00.000Z', capacity: { online: 1 } });
+    const office = await t.user('office', org.id, 'Olive Ófficer');
+    const [a, b] = [await t.user('staff', org.id), await t.user('staff', org.id)];
+    expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: office, body: { userIds: [a.id, b.id] } })).status).toBe(201);
+    const [confirmed] = await t.mails('confirmed');
+    const [waiting] = await t.mails('waitlisted');
+    expect(confirmed!.to_email).toBe(a.email);
+    expect(waiting!.to_email).toBe(b.email);
+    for (const m of [confirmed!, waiting!]) {
+      expect(m.message.text).toContain('Olive Ófficer booked this place for you.');
+      expect(m.message.html).toContain('Olive Ófficer booked this place for you.');
+    }
+    // Booking oneself says nothing of the kind.
+    const self = await t.user('staff', org.id);
+    const s2 = await t.session({ startsAt: '2026-04-11T09:00:00.000Z', endsAt: '2026-04-11T10:00:00.000Z' });
+    await t.request('POST', `/api/sessions/${s2.id}/bookings`, { as: self, body: {} });
+    const mine = (await t.mails('confirmed')).find((m) => m.to_email === self.email)!;
+    expect(mine.message.text).not.toContain('booked this place for you');
+  });
+});
