@@ -22,7 +22,7 @@ import type { AuthUser } from '../platform/http.js';
 import { writeTransaction } from '../platform/transactions.js';
 import { attendeesCsv } from './attendees-csv.js';
 import { placeChanged } from './events.js';
-import { audienceLabels, findBooking, unplacedStaff, viewerFor } from './repository.js';
+import { audienceLabels, findBooking, findSession, unplacedStaff, viewerFor } from './repository.js';
 import * as engine from './service.js';
 import * as views from './views.js';
 
@@ -104,7 +104,8 @@ export async function attendeesFor(deps: Deps, actor: AuthUser, sessionId: strin
 /** Who is coming, as a spreadsheet (see attendees-csv.ts), with who the session is for on every row. */
 export async function attendeesSpreadsheetFor(deps: Deps, actor: AuthUser, sessionId: string): Promise<string> {
   const items = await attendeesFor(deps, actor, sessionId);
-  return attendeesCsv(items, (await audienceLabels(deps.db, [sessionId])).get(sessionId) ?? 'programme');
+  const timeZone = (await findSession(deps.db, sessionId))?.time_zone ?? 'Europe/London';
+  return attendeesCsv(items, (await audienceLabels(deps.db, [sessionId])).get(sessionId) ?? 'programme', timeZone);
 }
 
 /** The seats held on a session: every hold to its trainers and admins, their own organisations' to office staff. */

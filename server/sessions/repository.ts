@@ -266,6 +266,16 @@ export async function attendedCounts(db: Q, sessionIds: string[]): Promise<Map<s
 }
 
 /**
+ * Which of these sessions still have bookings that say "confirmed": an ended one among them
+ * has not had its outcomes (attended or absent) written yet.
+ */
+export async function withConfirmedBookings(db: Q, sessionIds: string[]): Promise<Set<string>> {
+  if (sessionIds.length === 0) return new Set();
+  const rows = await db.selectFrom('bookings').select('session_id').distinct().where('session_id', 'in', sessionIds).where('status', '=', 'confirmed').execute();
+  return new Set(rows.map((r) => r.session_id));
+}
+
+/**
  * How many people on a session `sees` says could not see it: those with a place (booked,
  * offered or waiting) and those on its register (attended or absent: their record of the
  * training, which the session must stay visible to them for).

@@ -308,6 +308,14 @@ export async function sessionsRunBy(deps: Deps, actor: AuthUser, q: z.infer<type
   const { rows, total } = await repo.listSessionsRunBy(deps.db, runner, q.when, now, q.limit, q.offset);
   const ids = rows.map((r) => r.id);
   const [trainers, holds, attended, names] = await Promise.all([repo.trainerIdsOf(deps.db, ids), holdsOf(deps.db, ids), repo.attendedCounts(deps.db, ids), audienceNames(deps, rows)]);
+  // An ended session whose outcomes are not written yet (15 minutes after its end, by the
+  // outcome job) still has bookings that say confirmed: it is counted as its register counts
+  // it (attendedCount), not as "0 attended" while the register says otherwise.
+  const ended = rows.filter((r) => r.ends_at <= now && r.status === 'scheduled').map((r) => r.id);
+  for (const id of await repo.withConfirmedBookings(deps.db, ended)) {
+    const row = await repo.findSession(deps.db, id);
+    if (row) attended.set(id, await attendedCount(deps.db, deps.now(), row));
+  }
   const seats = seatStatesOf(rows, holds, now);
   const items = rows.map((r) => {
     const st = seats.get(r.id)!;

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestContext, type TestContext, type TestUser } from '../helpers.js';
 import { readCalendar } from './calendar-ical.js';
+import { recordAttendanceOutcomes } from '../../server/attendance/service.js';
 
 let t: TestContext;
 beforeEach(async () => {
@@ -58,6 +59,22 @@ describe('my sessions', () => {
     expect((await t.request('GET', '/api/me/sessions', { as: a })).status).toBe(403);
     const admin = await t.user('admin');
     expect((await t.request('GET', '/api/me/sessions', { as: admin })).json.total).toBe(3);
+  });
+
+  it('a session that has just ended counts as attended those its register counts, before and after its outcomes are written', async () => {
+    const trainer = await t.user('trainer');
+    const s = await t.session({ ...hybrid, mode: 'in_person', startsAt: '2026-03-01T10:00:00Z', endsAt: '2026-03-01T11:00:00Z', capacity: { inPerson: 5 } }, trainer);
+    const bookings = [];
+    for (let i = 0; i < 3; i++) bookings.push(await book(s.id, await t.user('staff'), 'in_person'));
+    t.clock.set('2026-03-01T11:05:00.000Z'); // ended; its outcomes are written 15 minutes after the end
+    for (const b of bookings.slice(0, 2)) expect((await t.request('PUT', `/api/sessions/${s.id}/attendance/${b.id}`, { as: trainer, body: { attended: true } })).status).toBe(200);
+    const register = (await t.request('GET', `/api/sessions/${s.id}/attendance`, { as: trainer })).json;
+    expect(register.items.filter((r: any) => r.attended)).toHaveLength(2);
+    const attendedNow = async () => (await t.request('GET', '/api/me/sessions?when=past', { as: trainer })).json.items.find((i: any) => i.session.id === s.id).attended;
+    expect(await attendedNow()).toBe(2);
+    t.clock.set('2026-03-01T11:20:00.000Z');
+    expect(await recordAttendanceOutcomes(t.deps)).toBeGreaterThan(0);
+    expect(await attendedNow()).toBe(2);
   });
 });
 
@@ -142,6 +159,17 @@ describe('who is coming', () => {
     expect(lines[2]!.startsWith("'=cmd Ben,")).toBe(true); // a formula-looking name is kept as text
     expect(lines[3]).toMatch(/^Cleo Wu,.*,,in person,waitlisted,2,,/);
     expect(lines).toHaveLength(5); // header, three people, the final line break
+  });
+
+  it('the spreadsheet gives when each person booked as the session’s wall clock in England (BST in summer), as the office’s export does', async () => {
+    const trainer = await t.user('trainer');
+    const s = await t.session({ ...hybrid, startsAt: '2026-07-10T15:00:00Z', endsAt: '2026-07-10T16:00:00Z' }, trainer);
+    t.clock.set('2026-06-10T08:30:00.000Z');
+    await book(s.id, await t.user('staff', null, 'Gil Grant'), 'online');
+    const csv = await t.request('GET', `/api/sessions/${s.id}/attendees.csv`, { as: trainer });
+    const [head, row] = csv.text.replace(/^\uFEFF/, '').split('\r\n');
+    const cells = Object.fromEntries(head!.split(',').map((h, i) => [h, row!.split(',')[i]]));
+    expect(cells['booked at']).toBe('2026-06-10 09:30');
   });
 
   it('only the session’s own trainers and admins see who is coming or change it', async () => {

@@ -10,6 +10,9 @@ import { Link } from '../../router.js';
 type SortKey = 'queue' | 'name' | 'school' | 'status';
 const SORTS: Record<SortKey, string> = { queue: 'Booking order', name: 'Name', school: 'School', status: 'Status' };
 const STATUS_ORDER = ['confirmed', 'offered', 'waitlisted', 'attended', 'absent', 'cancelled'];
+/** Statuses with a seat: once a session's outcomes are written, its booked people are attended or absent (still booked, as My sessions counts them). */
+const SEATED = ['confirmed', 'attended', 'absent'];
+const matchesStatus = (filter: string, status: string) => filter === 'all' || status === filter || (filter === 'confirmed' && SEATED.includes(status));
 
 /** Who is coming to a session: filter, sort, download; move people between seat kinds; remove a booking with a reason. */
 export function AttendeesPage({ id }: { id: string }) {
@@ -41,7 +44,7 @@ function Attendees({ s, items, navigated, reload }: { s: Session; items: Attende
 
   const q = text.trim().toLowerCase();
   const shown = items
-    .filter((r) => (status === 'all' || r.status === status) && (seat === 'all' || r.seat === seat) && (!q || r.name.toLowerCase().includes(q) || (r.orgName ?? '').toLowerCase().includes(q) || r.email.toLowerCase().includes(q)))
+    .filter((r) => matchesStatus(status, r.status) && (seat === 'all' || r.seat === seat) && (!q || r.name.toLowerCase().includes(q) || (r.orgName ?? '').toLowerCase().includes(q) || r.email.toLowerCase().includes(q)))
     .map((r, i) => ({ r, i }))
     .sort((a, b) => {
       const by = sort === 'name' ? a.r.name.localeCompare(b.r.name) : sort === 'school' ? (a.r.orgName ?? '').localeCompare(b.r.orgName ?? '') : sort === 'status' ? STATUS_ORDER.indexOf(a.r.status) - STATUS_ORDER.indexOf(b.r.status) : 0;
@@ -68,8 +71,18 @@ function Attendees({ s, items, navigated, reload }: { s: Session; items: Attende
     }
   }
 
-  const counts = { confirmed: 0, offered: 0, waitlisted: 0 } as Record<string, number>;
+  // What the server allows (server/bookings/service.ts): a place on the register (attended or
+  // absent) is kept, and once the session has ended only a waiting place can still be removed;
+  // a seat moved after the session would mean nothing. No button is offered that can only be refused.
+  const ended = Date.parse(s.endsAt) <= Date.now();
+  const open = (r: AttendeeEntry) => r.status === 'confirmed' || r.status === 'offered' || r.status === 'waitlisted';
+  const canMove = (r: AttendeeEntry) => !ended && open(r);
+  const canRemove = (r: AttendeeEntry) => r.status === 'waitlisted' || (!ended && open(r));
+
+  const counts = { confirmed: 0, offered: 0, waitlisted: 0, attended: 0, absent: 0 } as Record<string, number>;
   for (const r of items) counts[r.status] = (counts[r.status] ?? 0) + 1;
+  const booked = counts.confirmed! + counts.attended! + counts.absent!;
+  const outcomes = counts.attended! + counts.absent! > 0 ? ` (${counts.attended} attended, ${counts.absent} absent)` : '';
 
   return (
     <>
@@ -80,7 +93,7 @@ function Attendees({ s, items, navigated, reload }: { s: Session; items: Attende
         <Link href="/trainer/sessions">Back to my sessions</Link>
       </p>
       <p>
-        {plural(counts.confirmed ?? 0, 'person', 'people')} booked, {counts.offered ?? 0} offered a seat, {counts.waitlisted ?? 0} waiting.
+        {plural(booked, 'person', 'people')} booked{outcomes}, {counts.offered ?? 0} offered a seat, {counts.waitlisted ?? 0} waiting.
       </p>
       {/* Refused (403) once the session has been handed to other trainers. */}
       <DownloadLink href={`/api/sessions/${encodeURIComponent(s.id)}/attendees.csv`} fallbackName="who-is-coming.csv">
@@ -94,6 +107,8 @@ function Attendees({ s, items, navigated, reload }: { s: Session; items: Attende
             <option value="confirmed">Booked</option>
             <option value="offered">Offered a seat</option>
             <option value="waitlisted">Waiting</option>
+            {outcomes && <option value="attended">Attended</option>}
+            {outcomes && <option value="absent">Absent</option>}
           </select>
         </div>
         {s.mode === 'hybrid' && (
@@ -150,16 +165,19 @@ function Attendees({ s, items, navigated, reload }: { s: Session; items: Attende
                 </td>
                 <td data-label="Booked by">{r.bookedBy ?? 'Themselves'}</td>
                 <td data-label="Actions">
-                  {s.status === 'scheduled' && removing !== r.bookingId && (
+                  {s.status === 'scheduled' && removing !== r.bookingId && !canMove(r) && !canRemove(r) && <span class="muted">None: the session is over</span>}
+                  {s.status === 'scheduled' && removing !== r.bookingId && (canMove(r) || canRemove(r)) && (
                     <div class="actions">
-                      {s.mode === 'hybrid' && (
+                      {s.mode === 'hybrid' && canMove(r) && (
                         <ActionButton type="button" class="button button-secondary" busy={action.busy} busyLabel="Working…" onClick={() => void move(r, r.seat === 'online' ? 'in_person' : 'online')} aria-label={`Move to ${r.seat === 'online' ? 'in person' : 'online'}: ${r.name}`}>
                           Move to {r.seat === 'online' ? 'in person' : 'online'}
                         </ActionButton>
                       )}
-                      <button type="button" id={`remove-${r.bookingId}`} class="button button-danger" onClick={() => setRemoving(r.bookingId)} aria-label={`Remove ${r.name}`}>
-                        Remove
-                      </button>
+                      {canRemove(r) && (
+                        <button type="button" id={`remove-${r.bookingId}`} class="button button-danger" onClick={() => setRemoving(r.bookingId)} aria-label={`Remove ${r.name}`}>
+                          Remove
+                        </button>
+                      )}
                     </div>
                   )}
                   {removing === r.bookingId && <RemoveForm r={r} busy={action.busy} onRemove={(reason) => void remove(r, reason)} onKeep={() => {
