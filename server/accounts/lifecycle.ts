@@ -221,6 +221,9 @@ export async function setPlacement(deps: Deps, userId: string, role: Role, orgId
     await raiseFeeds(trx, { userIds: [userId] }, now, lastCancelledAt);
     // They lead in-house training only for organisations they are in: their new school or its trust, and none unless staff or office staff.
     await repo.dropLeadsOutside(trx, userId, (role === 'staff' || role === 'office') && orgId ? await orgChain(trx, orgId) : []);
+    // No longer running sessions, they leave every course's list of who may: a course left
+    // naming only them would be closed to every trainer, and the list could not be saved.
+    if (role === 'staff' || role === 'office') await repo.dropCourseListings(trx, userId);
     // An in-house session not for their new organisation no longer exists for them
     // (DESIGN.md invariant 12): their places on such sessions are given up.
     const viewer = await viewerFor(trx, { id: userId, role, orgId });

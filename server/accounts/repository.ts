@@ -346,6 +346,11 @@ export async function dropLeadsOutside(db: Q, userId: string, keep: readonly str
   await q.execute();
 }
 
+/** Takes someone off every course's list of who may run its sessions (they no longer run sessions). */
+export async function dropCourseListings(db: Q, userId: string) {
+  await db.deleteFrom('course_trainers').where('user_id', '=', userId).execute();
+}
+
 /** Ends the in-house leadership of `orgId` of everyone whose organisation is `memberOrgId` (a school leaving that trust). */
 export async function dropLeadsOfMembers(db: Q, orgId: string, memberOrgId: string) {
   await db

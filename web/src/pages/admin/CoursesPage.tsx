@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { z } from 'zod';
 import { Course } from '../../../../shared/sessions.js';
+import { PeoplePage } from '../../../../shared/accounts.js';
 import { api } from '../../api.js';
 import { ErrorSummary, errorFor, PageHeading, Status, TextField, useApp, type FieldError } from '../../components.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
@@ -16,9 +17,11 @@ type CourseRow = z.infer<typeof Course>;
 export function CoursesPage() {
   const { loc } = useApp();
   const state = useLoad(async () => {
-    const [courses, trainers, feedback] = await Promise.all([api('/api/courses', z.object({ items: z.array(Course) })), everyTrainer(), api('/api/feedback/settings', CourseFeedbackSettingsList)]);
+    const [courses, trainers, admins, feedback] = await Promise.all([api('/api/courses', z.object({ items: z.array(Course) })), everyTrainer(), everyAdmin(), api('/api/feedback/settings', CourseFeedbackSettingsList)]);
     const anonymous = new Set(feedback.items.filter((f) => f.anonymous).map((f) => f.courseId));
-    return { courses: courses.items, trainers: trainers.filter((p) => !p.disabled), anonymous };
+    // Trainers whose accounts are on are offered; anyone else a course's list names (a trainer
+    // turned off, an administrator) is shown on that course only, ticked, so it can be unticked.
+    return { courses: courses.items, trainers: trainers.filter((p) => !p.disabled), known: new Map([...trainers, ...admins].map((p) => [p.id, p])), anonymous };
   }, []);
   const [title, setTitle] = useState('');
   const [message, setMessage] = useState('');
@@ -59,13 +62,13 @@ export function CoursesPage() {
       </PageHeading>
       <Status message={message} />
       <Loaded state={state} what="courses">
-        {({ courses, trainers, anonymous }) => (
+        {({ courses, trainers, known, anonymous }) => (
           <>
             {courses.length === 0 && <p>No courses yet.</p>}
             <ul class="cards plain">
               {courses.map((c) => (
                 <li key={c.id}>
-                  <CourseTrainers course={c} trainers={trainers} onSaved={(m) => setMessage(m)}>
+                  <CourseTrainers course={c} trainers={trainers} known={known} onSaved={(m) => setMessage(m)}>
                     <AnonymousFeedbackToggle courseId={c.id} title={c.title} anonymous={anonymous.has(c.id)} onSaved={(m) => setMessage(m)} />
                   </CourseTrainers>
                   <CompletionRule course={c} onSaved={(m) => setMessage(m)} onError={(wrong) => ruleError(c.id, wrong)} />
@@ -137,8 +140,28 @@ function CompletionRule({ course, onSaved, onError }: { course: CourseRow; onSav
   );
 }
 
-function CourseTrainers({ course, trainers, onSaved, children }: { course: CourseRow; trainers: Person[]; onSaved: (message: string) => void; children?: ComponentChildren }) {
+/** Every administrator, a page at a time (a course's list may name administrators as well as trainers). */
+async function everyAdmin(): Promise<Person[]> {
+  const all: Person[] = [];
+  for (;;) {
+    const page = await api(`/api/users?${new URLSearchParams({ role: 'admin', limit: '100', offset: String(all.length) })}`, PeoplePage);
+    all.push(...page.items);
+    if (!page.hasMore || page.items.length === 0) return all;
+  }
+}
+
+/** How someone the course's list names, who is not among the trainers offered, is called beside their box. */
+function listedLabel(p: Person | undefined) {
+  if (!p) return 'Someone who no longer runs sessions';
+  if (p.disabled) return `${p.name} (account turned off)`;
+  if (p.role === 'admin') return `${p.name} (administrator)`;
+  return `${p.name} (no longer a trainer)`;
+}
+
+function CourseTrainers({ course, trainers, known, onSaved, children }: { course: CourseRow; trainers: Person[]; known: ReadonlyMap<string, Person>; onSaved: (message: string) => void; children?: ComponentChildren }) {
   const [chosen, setChosen] = useState<Set<string>>(new Set(course.trainerIds ?? []));
+  // Named on the course's list (as it was loaded) but not offered: shown so that "none ticked" is true when it says so.
+  const listedOnly = (course.trainerIds ?? []).filter((id) => !trainers.some((t) => t.id === id)).map((id) => ({ id, label: listedLabel(known.get(id)) }));
   const save = useAction();
   const headingId = `course-${course.id}`;
   async function submit(e: Event) {
@@ -158,7 +181,7 @@ function CourseTrainers({ course, trainers, onSaved, children }: { course: Cours
         <fieldset class="field">
           <legend>Trainers who may run it (none ticked: any trainer)</legend>
           <div class="checkboxes">
-            {trainers.map((t) => (
+            {[...trainers.map((t) => ({ id: t.id, label: t.name })), ...listedOnly].map((t) => (
               <div class="checkbox" key={t.id}>
                 <input
                   type="checkbox"
@@ -171,7 +194,7 @@ function CourseTrainers({ course, trainers, onSaved, children }: { course: Cours
                     setChosen(next);
                   }}
                 />
-                <label for={`${course.id}-${t.id}`}>{t.name}</label>
+                <label for={`${course.id}-${t.id}`}>{t.label}</label>
               </div>
             ))}
           </div>

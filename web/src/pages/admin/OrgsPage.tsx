@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { z } from 'zod';
 import { CreateOrgInput, Organisation, OrgChanged, OrgKind, PARENT_KINDS, UpdateOrgInput } from '../../../../shared/accounts.js';
 import { api } from '../../api.js';
-import { apiIssues, ErrorSummary, errorFor, messageOf, PageHeading, Status, TextField, toFieldErrors, useApp, useFocusLater, type FieldError, PendingHeading } from '../../components.js';
+import { apiIssues, described, ErrorSummary, Field, errorFor, messageOf, PageHeading, Status, TextField, toFieldErrors, useApp, useFocusLater, type FieldError, PendingHeading } from '../../components.js';
 import { Loaded, useLoad } from '../../load.js';
 import { Link, navigate } from '../../router.js';
 import { LeadsPanel } from './LeadsPanel.js';
@@ -195,17 +195,15 @@ function OrgForm({ org, all, onSaved }: { org: Org | null; all: Org[]; onSaved: 
     <form onSubmit={submit} noValidate>
       <ErrorSummary errors={errors} />
       <TextField id="org-name" label="Name" maxLength={200} value={name} onInput={(e) => setName((e.currentTarget as HTMLInputElement).value)} error={errorFor(errors, 'org-name')} />
-      <div class="field">
-        <label for="org-kind">Kind</label>
-        <select id="org-kind" value={kind} onChange={(e) => setKind((e.currentTarget as HTMLSelectElement).value as z.infer<typeof OrgKind>)}>
+      <Field id="org-kind" label="Kind" error={errorFor(errors, 'org-kind')}>
+        <select id="org-kind" {...described('org-kind', undefined, errorFor(errors, 'org-kind'))} value={kind} onChange={(e) => setKind((e.currentTarget as HTMLSelectElement).value as z.infer<typeof OrgKind>)}>
           {Object.entries(KIND_LABEL).map(([k, label]) => (
             <option key={k} value={k}>
               {label}
             </option>
           ))}
         </select>
-        {errorFor(errors, 'org-kind') && <p class="error-message">{errorFor(errors, 'org-kind')}</p>}
-      </div>
+      </Field>
       <TextField id="org-urn" label="URN (optional)" hint="The DfE unique reference number from Get Information about Schools: 6 to 8 digits." inputMode="numeric" value={urn} onInput={(e) => setUrn((e.currentTarget as HTMLInputElement).value)} error={errorFor(errors, 'org-urn')} />
       {!isParent && (
         <div class={errorFor(errors, 'org-parent') ? 'field field-error' : 'field'}>

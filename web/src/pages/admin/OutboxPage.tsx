@@ -17,13 +17,19 @@ function statusOf(m: Message): { label: string; tone: string } {
   return { label: 'Waiting to be sent', tone: 'waitlisted' };
 }
 
+/** How many messages the page lists: the newest; one more is asked for, to know whether there are older ones. */
+const SHOWN = 200;
+
 /** Administrators: every message the service sends, its status, attempts and last error, and "retry now". */
 export function OutboxPage() {
   const { loc } = useApp();
   const [to, setTo] = useState(loc.query.get('to') ?? '');
   const [query, setQuery] = useState(to);
   const [message, setMessage] = useState('');
-  const state = useLoad(() => api(`/api/outbox?limit=200${query ? `&to=${encodeURIComponent(query)}` : ''}`, z.object({ items: z.array(OutboxMessage) })), [query]);
+  const state = useLoad(async () => {
+    const { items } = await api(`/api/outbox?limit=${SHOWN + 1}${query ? `&to=${encodeURIComponent(query)}` : ''}`, z.object({ items: z.array(OutboxMessage) }));
+    return { items: items.slice(0, SHOWN), more: items.length > SHOWN };
+  }, [query]);
   const action = useAction();
   const focusLater = useFocusLater();
 
@@ -64,8 +70,14 @@ export function OutboxPage() {
           d.items.length === 0 ? (
             <p>No messages{query ? ` to ${query}` : ''}.</p>
           ) : (
+            <>
+            {d.more && (
+              <p id="outbox-more" class="notice">
+                Only the newest {SHOWN} messages are listed{query ? ` to ${query}` : ''}; older ones are not shown here.{query ? '' : ' To find an older message, show the messages to its address.'}
+              </p>
+            )}
             <table class="stack">
-              <caption>Newest first: {d.items.length} messages</caption>
+              <caption>{d.more ? `The newest ${SHOWN} messages, newest first` : `Newest first: ${d.items.length === 1 ? '1 message' : `${d.items.length} messages`}`}</caption>
               <thead>
                 <tr>
                   <th scope="col">Subject</th>
@@ -107,6 +119,7 @@ export function OutboxPage() {
                 })}
               </tbody>
             </table>
+            </>
           )
         }
       </Loaded>

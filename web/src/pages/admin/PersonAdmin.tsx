@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { JOB_ROLE_LABEL, JobRole, Organisation, PersonChanged, Role, User } from '../../../../shared/accounts.js';
 import { placesGivenUp } from '../../format.js';
 import { api } from '../../api.js';
-import { described, Field } from '../../components.js';
+import { apiIssues, described, ErrorSummary, errorFor, Field, toFieldErrors, type FieldError } from '../../components.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
 
 const JOB_HINT = 'What they do at work, for training coverage by role. Separate from their account role.';
@@ -29,7 +29,10 @@ function PersonAdminForm({ person, onChanged }: { person: z.infer<typeof User>; 
   const save = useAction();
   const saveJob = useAction();
   const reset = useAction();
+  /** Refusals of the role and organisation, beside their fields (the server names them: `role`, `orgId`). */
+  const [errors, setErrors] = useState<FieldError[]>([]);
   const id = (k: string) => `${k}-${person.id}`;
+  const fields = { role: { id: id('role'), label: 'Role' }, orgId: { id: id('org'), label: 'Organisation' } };
   return (
     <Loaded state={orgs} what="organisations">
       {(d) => (
@@ -37,12 +40,30 @@ function PersonAdminForm({ person, onChanged }: { person: z.infer<typeof User>; 
           <form
             onSubmit={async (e) => {
               e.preventDefault();
-              const next = await save.run(() => api(`/api/users/${encodeURIComponent(person.id)}/placement`, PersonChanged, { method: 'PUT', body: { role, orgId: orgId || null } }));
+              if ((role === 'staff' || role === 'office') && !orgId) {
+                setErrors([{ field: id('org'), message: `Organisation: choose the organisation ${person.name} works for. Staff and school office staff belong to one.` }]);
+                return;
+              }
+              setErrors([]);
+              const next = await save.run(async () => {
+                try {
+                  return await api(`/api/users/${encodeURIComponent(person.id)}/placement`, PersonChanged, { method: 'PUT', body: { role, orgId: orgId || null } });
+                } catch (err) {
+                  // A refusal of what was chosen goes beside its field; anything else is an action error with "Try again".
+                  const issues = apiIssues(err);
+                  if (issues.length) {
+                    setErrors(toFieldErrors(issues, fields, fields.orgId));
+                    return undefined;
+                  }
+                  throw err;
+                }
+              });
               if (next) onChanged(next, `${next.name} is now ${ROLE_LABEL[next.role].toLowerCase()}${next.orgName ? ` at ${next.orgName}` : ''}.${placesGivenUp(next.placesGivenUp, 'an in-house session of their old organisation', 'in-house sessions of their old organisation')}`);
             }}
           >
-            <Field id={id('role')} label="Role">
-              <select id={id('role')} value={role} onChange={(e) => setRole(Role.parse((e.currentTarget as HTMLSelectElement).value))}>
+            <ErrorSummary errors={errors} titleId={id('placement-summary')} />
+            <Field id={id('role')} label="Role" error={errorFor(errors, id('role'))}>
+              <select id={id('role')} {...described(id('role'), undefined, errorFor(errors, id('role')))} value={role} onChange={(e) => setRole(Role.parse((e.currentTarget as HTMLSelectElement).value))}>
                 {Object.entries(ROLE_LABEL).map(([k, label]) => (
                   <option key={k} value={k}>
                     {label}
@@ -50,8 +71,8 @@ function PersonAdminForm({ person, onChanged }: { person: z.infer<typeof User>; 
                 ))}
               </select>
             </Field>
-            <Field id={id('org')} label="Organisation">
-              <select id={id('org')} value={orgId} onChange={(e) => setOrgId((e.currentTarget as HTMLSelectElement).value)}>
+            <Field id={id('org')} label="Organisation" error={errorFor(errors, id('org'))}>
+              <select id={id('org')} {...described(id('org'), undefined, errorFor(errors, id('org')))} value={orgId} onChange={(e) => setOrgId((e.currentTarget as HTMLSelectElement).value)}>
                 <option value="">None</option>
                 {d.items.map((o) => (
                   <option key={o.id} value={o.id}>

@@ -1,0 +1,214 @@
+/**
+ * An audit of the administrators' pages, by keyboard, at 320 CSS px and at desktop width, with
+ * realistic volumes: what an administrator would notice going wrong.
+ *
+ * - The Mail page lists the newest messages only: with more in the outbox than it lists, it
+ *   says so (and how to find an older one), instead of a count that reads as "all of them".
+ * - Changing a person's role to one that needs an organisation without choosing one: the
+ *   refusal is said beside the Organisation field (in a summary that takes focus), not as a
+ *   general error offering "Try again" that can only fail the same way.
+ * - The Courses page shows everyone a course's list names, a turned-off trainer or an
+ *   administrator too, ticked: "none ticked: any trainer" is true when the page says it, and
+ *   they can be taken off the list.
+ * - An organisation's kind refused (a trust with schools under it made a school) is marked on
+ *   the Kind field itself: invalid, and described by the error, as every other field is.
+ */
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { browserAvailable, checkPage, expectFocused, newPage, serverAndBrowser, signIn, tabTo, warnIfSkipped } from './harness.js';
+
+warnIfSkipped(import.meta.url);
+
+const NARROW = { viewport: { width: 320, height: 720 } };
+const WIDE = { viewport: { width: 1280, height: 900 } };
+const SIZES = [['320 px', NARROW], ['desktop', WIDE]] as const;
+
+async function typeInto(page: Page, label: string | RegExp, text: string) {
+  await tabTo(page, label);
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.type(text);
+}
+
+describe.skipIf(!browserAvailable)('administrators’ pages, audited', { timeout: 180_000 }, () => {
+  const env = serverAndBrowser();
+
+  it('the Mail page says when the outbox holds more messages than it lists, and how to find an older one (320 px and desktop)', async () => {
+    const { t } = env.server;
+    const admin = await t.user('admin');
+    // A term's worth of mail for a few thousand staff: far more than one page lists.
+    const rows = Array.from({ length: 260 }, (_, i) => {
+      const at = new Date(Date.UTC(2026, 0, 1, 8, 0, i)).toISOString();
+      return {
+        id: `0000audit${String(i).padStart(6, '0')}`,
+        kind: 'password_reset',
+        to_email: `person${i}@school.example`,
+        user_id: admin.id,
+        booking_id: null,
+        session_id: null,
+        subject: `Choose a password ${i}`,
+        text_body: 'Choose a password.',
+        html_body: '<p>Choose a password.</p>',
+        attachments: '{}',
+        booking_status: null,
+        booking_revision: null,
+        offer_expires_at: null,
+        queue_position: null,
+        reason: null,
+        dedupe_key: null,
+        status: 'sent' as const,
+        attempts: 1,
+        next_attempt_at: at,
+        locked_until: null,
+        last_error: null,
+        created_at: at,
+        sent_at: at,
+      };
+    });
+    for (let i = 0; i < rows.length; i += 50) await t.db.insertInto('outbox').values(rows.slice(i, i + 50)).execute();
+    const total = Number((await t.db.selectFrom('outbox').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    expect(total).toBeGreaterThan(200);
+
+    for (const [size, viewport] of SIZES) {
+      const page = await newPage(env.browser, env.server, viewport);
+      await signIn(page, admin);
+      await page.goto('/admin/mail');
+      await page.getByRole('heading', { level: 1, name: 'Mail' }).waitFor();
+      await page.getByRole('table').waitFor();
+      // Not "200 messages", as if that were all of them.
+      const caption = (await page.locator('table caption').innerText()).replace(/\s+/g, ' ');
+      expect(caption).not.toMatch(/^Newest first: 200 messages$/);
+      const note = page.locator('#outbox-more');
+      await note.waitFor();
+      expect((await note.innerText()).replace(/\s+/g, ' ')).toMatch(/only the newest 200 messages are listed.*older.*address/i);
+      expect(await page.getByRole('row').count()).toBe(201); // the header row and 200 messages
+      await checkPage(page, `mail page with more messages than it lists (${size})`);
+
+      // An older message is found by its address, from the keyboard.
+      await typeInto(page, 'To (email address)', 'person3@school.example');
+      await page.keyboard.press('Enter');
+      await page.getByRole('row').filter({ hasText: 'Choose a password 3' }).waitFor();
+      await expect.poll(() => page.locator('#outbox-more').count()).toBe(0);
+      await page.context().close();
+    }
+  });
+
+  for (const [size, viewport] of SIZES) {
+    it(`a role change refused for want of an organisation is marked on the Organisation field, by keyboard, at ${size}`, async () => {
+      const { t } = env.server;
+      const admin = await t.user('admin');
+      const suffix = size === '320 px' ? 'Narrow' : 'Wide';
+      const trainer = await t.user('trainer', null, `Quinn Placement ${suffix}`);
+      const page = await newPage(env.browser, env.server, viewport);
+      await signIn(page, admin);
+      await page.goto(`/admin/people?q=${encodeURIComponent(trainer.email)}`);
+      await page.getByRole('heading', { level: 1, name: 'People' }).waitFor();
+      await page.getByRole('heading', { level: 2, name: trainer.name }).waitFor();
+
+      await tabTo(page, 'Change role, job role or organisation, or send a reset link', { max: 120 });
+      await page.keyboard.press('Enter');
+      const roleSelect = page.locator(`#role-${trainer.id}`);
+      await roleSelect.waitFor();
+      await tabTo(page, 'Role');
+      await page.keyboard.type('Staff');
+      await expect.poll(() => roleSelect.inputValue()).toBe('staff');
+      await tabTo(page, `Save role and organisation for ${trainer.name}`);
+      await page.keyboard.press('Enter');
+
+      // Said beside the field, in a summary that takes focus; no "Try again" that would fail the same way.
+      const fieldError = page.locator(`#org-${trainer.id}-error`);
+      await fieldError.waitFor();
+      expect(await fieldError.innerText()).toMatch(/organisation/i);
+      await expectFocused(page, '.error-summary');
+      expect(await page.locator(`#org-${trainer.id}`).getAttribute('aria-invalid')).toBe('true');
+      expect(await page.locator(`#org-${trainer.id}`).getAttribute('aria-describedby')).toContain(`org-${trainer.id}-error`);
+      expect(await page.getByRole('button', { name: 'Try again' }).count()).toBe(0);
+      // Nothing chosen was lost.
+      expect(await roleSelect.inputValue()).toBe('staff');
+      const still = await t.db.selectFrom('users').select(['role', 'org_id']).where('id', '=', trainer.id).executeTakeFirstOrThrow();
+      expect(still).toEqual({ role: 'trainer', org_id: null });
+      await checkPage(page, `placement refused (${size})`);
+
+      // Following the summary's link reaches the field; choosing an organisation then saves.
+      const org = (await t.request('POST', '/api/orgs', { as: admin, body: { name: `Rowan School ${suffix}` } })).json as { id: string; name: string };
+      await page.reload();
+      await page.getByRole('heading', { level: 2, name: trainer.name }).waitFor();
+      await tabTo(page, 'Change role, job role or organisation, or send a reset link', { max: 120 });
+      await page.keyboard.press('Enter');
+      await roleSelect.waitFor();
+      await tabTo(page, 'Role');
+      await page.keyboard.type('Staff');
+      await tabTo(page, 'Organisation');
+      await page.locator(`#org-${trainer.id}`).selectOption(org.id);
+      await tabTo(page, `Save role and organisation for ${trainer.name}`);
+      await page.keyboard.press('Enter');
+      await page.getByRole('status').filter({ hasText: `${trainer.name} is now staff at ${org.name}` }).waitFor();
+      expect(await page.locator(`#org-${trainer.id}-error`).count()).toBe(0);
+      await page.context().close();
+    });
+  }
+
+  for (const [size, viewport] of SIZES) {
+    it(`the Courses page shows a turned-off trainer and an administrator a course's list names, and they can be unticked, by keyboard, at ${size}`, async () => {
+      const { t } = env.server;
+      const admin = await t.user('admin');
+      const suffix = size === '320 px' ? 'Narrow' : 'Wide';
+      const off = await t.user('trainer', null, `Tara Off ${suffix}`);
+      const boss = await t.user('admin', null, `Ada Admin ${suffix}`);
+      const title = `Sensory needs ${suffix}`;
+      const course = (await t.request('POST', '/api/courses', { as: admin, body: { title } })).json as { id: string };
+      expect((await t.request('PUT', `/api/courses/${course.id}/trainers`, { as: admin, body: { trainerIds: [off.id, boss.id] } })).status).toBe(200);
+      expect((await t.request('PATCH', `/api/users/${off.id}`, { as: admin, body: { disabled: true } })).status).toBe(200);
+
+      const page = await newPage(env.browser, env.server, viewport);
+      await signIn(page, admin);
+      await page.goto('/admin/courses');
+      const card = page.getByRole('article', { name: title });
+      await card.waitFor();
+      // Not "none ticked" while the course is closed to every other trainer.
+      const offBox = card.getByRole('checkbox', { name: `Tara Off ${suffix} (account turned off)` });
+      const bossBox = card.getByRole('checkbox', { name: `Ada Admin ${suffix} (administrator)` });
+      await offBox.waitFor();
+      expect(await offBox.isChecked()).toBe(true);
+      expect(await bossBox.isChecked()).toBe(true);
+      await checkPage(page, `courses with a turned-off trainer listed (${size})`);
+
+      await tabTo(page, `Tara Off ${suffix} (account turned off)`, { max: 200 });
+      await page.keyboard.press('Space');
+      await tabTo(page, `Ada Admin ${suffix} (administrator)`);
+      await page.keyboard.press('Space');
+      await tabTo(page, `Save trainers for ${title}`);
+      await page.keyboard.press('Enter');
+      await page.getByRole('status').filter({ hasText: `${title}: any trainer may run its sessions.` }).waitFor();
+      const listed = await t.db.selectFrom('course_trainers').select('user_id').where('course_id', '=', course.id).execute();
+      expect(listed).toEqual([]);
+      await page.context().close();
+    });
+  }
+
+  for (const [size, viewport] of SIZES) {
+    it(`a refused change of an organisation's kind is marked on the Kind field, by keyboard, at ${size}`, async () => {
+      const { t } = env.server;
+      const admin = await t.user('admin');
+      const suffix = size === '320 px' ? 'Narrow' : 'Wide';
+      const trust = (await t.request('POST', '/api/orgs', { as: admin, body: { name: `Birch Trust ${suffix}`, kind: 'trust' } })).json as { id: string; name: string };
+      await t.request('POST', '/api/orgs', { as: admin, body: { name: `Birch Primary ${suffix}`, parentId: trust.id } });
+      const page = await newPage(env.browser, env.server, viewport);
+      await signIn(page, admin);
+      await page.goto(`/admin/orgs/${trust.id}`);
+      await page.getByRole('heading', { level: 1, name: trust.name }).waitFor();
+      await tabTo(page, 'Kind');
+      await page.keyboard.type('School');
+      await expect.poll(() => page.locator('#org-kind').inputValue()).toBe('school');
+      await tabTo(page, 'Save organisation');
+      await page.keyboard.press('Enter');
+      await expectFocused(page, '.error-summary');
+      await page.locator('#org-kind-error').filter({ hasText: 'organisations under it' }).waitFor();
+      expect(await page.locator('#org-kind').getAttribute('aria-invalid')).toBe('true');
+      expect(await page.locator('#org-kind').getAttribute('aria-describedby')).toContain('org-kind-error');
+      // What was typed stays.
+      expect(await page.locator('#org-kind').inputValue()).toBe('school');
+      await checkPage(page, `organisation kind refused (${size})`);
+      await page.context().close();
+    });
+  }
+});
