@@ -7,7 +7,7 @@ import { officeOrgOf, SchoolForm, useOrgs } from '../orgs.js';
 import { navigate } from '../router.js';
 
 /** Copies text with the Clipboard API, or by selecting the field and the older copy command. */
-async function copyText(text: string, field: HTMLInputElement | null): Promise<boolean> {
+async function copyText(text: string, field: HTMLTextAreaElement | null): Promise<boolean> {
   try {
     if (navigator.clipboard?.writeText) {
       await navigator.clipboard.writeText(text);
@@ -32,7 +32,7 @@ function FeedPanel({ base, idPrefix, label, rotateQuestion }: { base: string; id
   const rotating = useAction();
   const [status, setStatus] = useState('');
   const [rotateStatus, setRotateStatus] = useState('');
-  const field = useRef<HTMLInputElement>(null);
+  const field = useRef<HTMLTextAreaElement>(null);
 
   async function copy() {
     const url = feed.data?.url;
@@ -63,7 +63,8 @@ function FeedPanel({ base, idPrefix, label, rotateQuestion }: { base: string; id
             <p class="hint" id={`${idPrefix}-url-hint`}>
               Read only. Use the Copy button, then paste it into your calendar’s “subscribe” or “add from URL” option.
             </p>
-            <input ref={field} id={`${idPrefix}-url`} type="text" readOnly value={f.url} aria-describedby={`${idPrefix}-url-hint`} spellcheck={false} onFocus={(e) => (e.currentTarget as HTMLInputElement).select()} />
+            {/* A wrapping field, not a one-line input: at 320 px (or 400% zoom) the whole address stays in view (WCAG 1.4.10). */}
+            <textarea ref={field} id={`${idPrefix}-url`} rows={3} readOnly value={f.url} aria-describedby={`${idPrefix}-url-hint`} spellcheck={false} onFocus={(e) => (e.currentTarget as HTMLTextAreaElement).select()} />
           </div>
           <div class="actions">
             <button type="button" class="button" onClick={copy}>
