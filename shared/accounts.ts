@@ -164,6 +164,8 @@ export const PeopleQuery = z.object({
   q: z.string().trim().max(200).optional(),
   /** Only people with this role (e.g. every trainer, for a course's trainer list). */
   role: Role.optional(),
+  /** Only the people of this organisation (an organisation's page links to its people). */
+  orgId: Id.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });

@@ -276,10 +276,10 @@ export async function endCaptionerAssignments(db: Q, userId: string): Promise<st
 }
 
 /**
- * People whose name or email contains `text` (any case) and who have `role`, by name, with their organisation's
+ * People whose name or email contains `text` (any case), who have `role` and are in `orgId`, by name, with their organisation's
  * name; one more than `limit` is read so the caller knows whether there are more.
  */
-export function searchUsers(db: Q, opts: { text?: string; role?: Role; limit: number; offset: number }) {
+export function searchUsers(db: Q, opts: { text?: string; role?: Role; orgId?: string; limit: number; offset: number }) {
   let q = db
     .selectFrom('users as u')
     .leftJoin('organisations as o', 'o.id', 'u.org_id')
@@ -290,6 +290,7 @@ export function searchUsers(db: Q, opts: { text?: string; role?: Role; limit: nu
     .limit(opts.limit + 1)
     .offset(opts.offset);
   if (opts.role) q = q.where('u.role', '=', opts.role);
+  if (opts.orgId) q = q.where('u.org_id', '=', opts.orgId);
   if (opts.text) {
     const pattern = `%${opts.text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     q = q.where((eb) => eb.or([sql<boolean>`lower(u.name) like ${pattern} escape '\\'`, sql<boolean>`lower(u.email) like ${pattern} escape '\\'`]));

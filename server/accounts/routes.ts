@@ -292,14 +292,14 @@ export function accountRoutes(deps: Deps) {
       method: 'get',
       path: '/users',
       tags: ['accounts'],
-      summary: 'Everyone whose name or email contains `q`, or (`role`) only people with that role, by name, a page at a time (admin)',
+      summary: 'Everyone whose name or email contains `q`, or (`role`, `orgId`) only people with that role or of that organisation, by name, a page at a time (admin)',
       request: { query: PeopleQuery },
       responses: { 200: jsonResponse(PeoplePage, 'By name') },
     }),
     async (c) => {
       const actor = requireRole(c, 'admin');
-      const { q, role, limit, offset } = c.req.valid('query');
-      return c.json(await lifecycle.searchPeople(deps, actor, { text: q || undefined, role, limit, offset }), 200);
+      const { q, role, orgId, limit, offset } = c.req.valid('query');
+      return c.json(await lifecycle.searchPeople(deps, actor, { text: q || undefined, role, orgId, limit, offset }), 200);
     },
   );
 

@@ -316,4 +316,18 @@ describe('captioner flag and people', () => {
     const office = await t.user('office', org.id);
     expect((await t.request('GET', '/api/users', { as: office })).status).toBe(403);
   });
+
+  it('lists one organisation’s people with orgId, with the other filters; an organisation that does not exist has no one', async () => {
+    const admin = await t.user('admin');
+    const oak = await t.org('Oak Filter School');
+    const elm = await t.org('Elm Filter School');
+    await t.user('staff', oak.id, 'Quinn Oak');
+    const oakOffice = await t.user('office', oak.id, 'Quentin Oak');
+    await t.user('staff', elm.id, 'Quinn Elm');
+    const names = async (query: string) => (await t.request('GET', `/api/users?${query}`, { as: admin })).json.items.map((p: any) => p.name);
+    expect(await names(`orgId=${oak.id}`)).toEqual(['Quentin Oak', 'Quinn Oak']);
+    expect(await names(`orgId=${oak.id}&q=quinn`)).toEqual(['Quinn Oak']);
+    expect(await names(`orgId=${oak.id}&role=office`)).toEqual([oakOffice.name]);
+    expect(await names('orgId=no-such-organisation')).toEqual([]);
+  });
 });

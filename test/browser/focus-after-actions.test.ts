@@ -366,7 +366,7 @@ describe.skipIf(!browserAvailable)('focus after actions, and other audited fault
     await signIn(page, admin);
     await page.goto('/admin/people');
     await page.getByRole('heading', { level: 1, name: 'People' }).waitFor();
-    await page.getByRole('combobox', { name: 'Organisation' }).waitFor();
+    await page.getByRole('combobox', { name: 'Organisation', exact: true }).waitFor();
     await typeInto(page, 'Full name', 'Nia Newcomer');
     await typeInto(page, 'Email address', 'nia.newcomer@example.org');
     await page.locator('#new-role').selectOption('trainer');

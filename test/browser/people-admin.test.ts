@@ -44,7 +44,7 @@ describe.skipIf(!browserAvailable)('administration of people, imports and trust 
       await signIn(page, admin);
       await page.goto('/admin/people');
       await page.getByRole('heading', { level: 1, name: 'People' }).waitFor();
-      await page.getByRole('combobox', { name: 'Organisation' }).waitFor();
+      await page.getByRole('combobox', { name: 'Organisation', exact: true }).waitFor();
       await checkPage(page, `people page with the add form (${size})`);
 
       // Nothing filled in: each problem beside its field, the summary focused.
@@ -60,7 +60,7 @@ describe.skipIf(!browserAvailable)('administration of people, imports and trust 
       await typeInto(page, 'Full name', 'Amira Khan');
       await typeInto(page, 'Email address', taken.email);
       await typeInto(page, /^Find organisation by name or URN/, hill.name);
-      await expect.poll(() => page.getByRole('combobox', { name: 'Organisation' }).inputValue()).toBe(hill.id);
+      await expect.poll(() => page.getByRole('combobox', { name: 'Organisation', exact: true }).inputValue()).toBe(hill.id);
       await tabTo(page, 'Add person');
       await page.keyboard.press('Enter');
       await page.locator('#new-email-error').filter({ hasText: 'already belongs to an account' }).waitFor();
@@ -97,11 +97,11 @@ describe.skipIf(!browserAvailable)('administration of people, imports and trust 
       await tabTo(page, 'import them from a spreadsheet (CSV)');
       await page.keyboard.press('Enter');
       await page.getByRole('heading', { level: 1, name: 'Import staff from a spreadsheet' }).waitFor();
-      await page.getByRole('combobox', { name: 'Organisation' }).waitFor();
+      await page.getByRole('combobox', { name: 'Organisation', exact: true }).waitFor();
       await checkPage(page, `import page (${size})`);
 
       await typeInto(page, /^Find organisation by name or URN/, vale.name);
-      await expect.poll(() => page.getByRole('combobox', { name: 'Organisation' }).inputValue()).toBe(vale.id);
+      await expect.poll(() => page.getByRole('combobox', { name: 'Organisation', exact: true }).inputValue()).toBe(vale.id);
       const bad = `name,email,role\nAsha Patel,asha.${tag}@vale.example,staff\nBen Ode,not-an-email,staff\nCal Reed,${existing.email},office\n`;
       await typeInto(page, /^Lines/, bad);
       await tabTo(page, 'Check the lines');

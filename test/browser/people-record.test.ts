@@ -136,4 +136,49 @@ describe.skipIf(!browserAvailable)('a person’s training record and the role fi
     await page.getByRole('heading', { name: trainer.name }).waitFor();
     await checkPage(page, 'people of any role again (320 px)');
   });
+
+  it('an administrator opens an organisation’s people from its page, finds one of them by name there, and goes back to everyone, by keyboard at 320 px', async () => {
+    const { t } = env.server;
+    const admin = await t.user('admin', null, 'Ada Orgfilter');
+    const rowan = await t.org('Rowan Orgfilter Primary');
+    const other = await t.org('Alder Orgfilter College');
+    const ros = await t.user('staff', rowan.id, 'Ros Orgfilter');
+    const rik = await t.user('office', rowan.id, 'Rik Orgfilter');
+    const ali = await t.user('staff', other.id, 'Ali Orgfilter');
+
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signIn(page, admin);
+    await page.goto(`/admin/orgs/${rowan.id}`);
+    await page.getByRole('heading', { level: 1, name: rowan.name }).waitFor();
+    await activate(page, `People at ${rowan.name}`);
+    await page.waitForURL(new RegExp(`/admin/people\\?orgId=${rowan.id}$`));
+    await page.getByText(`People at ${rowan.name}, by name`).waitFor();
+    await page.getByRole('heading', { name: ros.name }).waitFor();
+    await page.getByRole('heading', { name: rik.name }).waitFor();
+    expect(await page.getByRole('heading', { name: ali.name }).count()).toBe(0);
+    await expect.poll(() => page.getByRole('combobox', { name: 'School or organisation', exact: true }).inputValue()).toBe(rowan.id);
+    await checkPage(page, 'an organisation’s people (320 px)');
+
+    // A name searched within it keeps the organisation.
+    await tabTo(page, 'Name or email');
+    await page.keyboard.type('Ros');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(new RegExp(`/admin/people\\?q=Ros&orgId=${rowan.id}$`));
+    await page.getByText(`People at ${rowan.name} matching “Ros”`).waitFor();
+    await page.getByRole('heading', { name: ros.name }).waitFor();
+    expect(await page.getByRole('heading', { name: rik.name }).count()).toBe(0);
+
+    // Any organisation again: everyone matching.
+    await tabTo(page, 'Name or email', { back: true });
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type('Orgfilter');
+    await tabTo(page, 'School or organisation');
+    await page.keyboard.press('Home');
+    await expect.poll(() => page.getByRole('combobox', { name: 'School or organisation', exact: true }).inputValue()).toBe('');
+    await activate(page, 'Search');
+    await page.waitForURL(/\/admin\/people\?q=Orgfilter$/);
+    await page.getByRole('heading', { name: ali.name }).waitFor();
+    await page.getByRole('heading', { name: ros.name }).waitFor();
+    await checkPage(page, 'people of any organisation again (320 px)');
+  });
 });

@@ -1,6 +1,7 @@
 /**
- * Administrators: everyone, found by name or email and by account role (every trainer, say),
- * both kept in the address (`?q=&role=`), with their accounts turned off or on, the captioner
+ * Administrators: everyone, found by name or email, by account role (every trainer, say) and
+ * by organisation (an organisation's page links here), all kept in the address
+ * (`?q=&role=&orgId=`), with their accounts turned off or on, the captioner
  * flag and each person's training record. The start of the admin area (more admin pages join
  * it later).
  */
@@ -12,6 +13,7 @@ import { ActionButton, Loaded, Retry, useLoad } from '../load.js';
 import { navigate } from '../router.js';
 import { PersonCard } from '../accounts/PersonCard.js';
 import { NewPersonForm } from './NewPersonForm.js';
+import { OrgSearchPicker, useOrgs } from '../orgs.js';
 import { personTimetableHref } from '../timetable/PersonTimetablePage.js';
 
 const PAGE = 50;
@@ -25,11 +27,12 @@ const ROLE_CHOICES = [
 ] as const;
 const ROLE_PLURAL = Object.fromEntries(ROLE_CHOICES.map(([k, , many]) => [k, many])) as Record<Role, string>;
 
-/** The list's address: `/admin/people`, with `q` and `role` when given. */
-function listHref(q: string, role: Role | null) {
+/** The list's address: `/admin/people`, with `q`, `role` and `orgId` when given. */
+export function listHref(q: string, role: Role | null, orgId: string | null = null) {
   const p = new URLSearchParams();
   if (q) p.set('q', q);
   if (role) p.set('role', role);
+  if (orgId) p.set('orgId', orgId);
   return p.size ? `/admin/people?${p}` : '/admin/people';
 }
 
@@ -39,10 +42,14 @@ export function PeoplePage() {
   // An unknown role in the address (an old or edited link) is no filter.
   const role = Role.safeParse(loc.query.get('role')).data ?? null;
   const [roleChoice, setRoleChoice] = useState<string>(role ?? '');
+  const orgId = loc.query.get('orgId') || null;
+  const [orgChoice, setOrgChoice] = useState<string>(orgId ?? '');
+  const orgs = useOrgs();
+  const orgName = orgId ? (orgs.data?.find((o) => o.id === orgId)?.name ?? 'the organisation chosen') : null;
   const [message, setMessage] = useState('');
   const [more, setMore] = useState<{ busy: boolean; error: unknown }>({ busy: false, error: null });
-  const page = (offset: number) => api(`/api/users?${new URLSearchParams({ q, ...(role ? { role } : {}), limit: String(PAGE), offset: String(offset) })}`, PeoplePageSchema);
-  const people = useLoad(() => page(0), [q, role]);
+  const page = (offset: number) => api(`/api/users?${new URLSearchParams({ q, ...(role ? { role } : {}), ...(orgId ? { orgId } : {}), limit: String(PAGE), offset: String(offset) })}`, PeoplePageSchema);
+  const people = useLoad(() => page(0), [q, role, orgId]);
   const focusLater = useFocusLater();
 
   async function showMore(shown: User[]) {
@@ -66,14 +73,15 @@ export function PeoplePage() {
     const form = new FormData(e.currentTarget as HTMLFormElement);
     const text = String(form.get('q') ?? '').trim();
     setMessage('');
-    navigate(listHref(text, Role.safeParse(form.get('role')).data ?? null));
+    navigate(listHref(text, Role.safeParse(form.get('role')).data ?? null, orgChoice || null));
   }
 
   const who = role ? ROLE_PLURAL[role] : 'People';
+  const at = orgName ? ` at ${orgName}` : '';
   const summary = (count: number) =>
     count === 0
-      ? q ? `No ${role ? ROLE_PLURAL[role].toLowerCase() : 'one'} ${role ? 'match' : 'matches'} “${q}”.` : role ? `No ${ROLE_PLURAL[role].toLowerCase()} yet.` : 'No one yet.'
-      : q ? `${who} matching “${q}”` : role ? `${who}, by name` : 'Everyone, by name';
+      ? q ? `No ${role ? ROLE_PLURAL[role].toLowerCase() : 'one'}${at} ${role ? 'match' : 'matches'} “${q}”.` : role ? `No ${ROLE_PLURAL[role].toLowerCase()}${at} yet.` : `No one${at} yet.`
+      : q ? `${who}${at} matching “${q}”` : role || orgName ? `${who}${at}, by name` : 'Everyone, by name';
 
   return (
     <>
@@ -95,6 +103,7 @@ export function PeoplePage() {
             ))}
           </select>
         </Field>
+        {orgs.data && <OrgSearchPicker id="people-org" label="School or organisation" orgs={orgs.data} value={orgChoice} onChange={setOrgChoice} noneLabel="Any organisation" />}
         <div class="field field-action">
           <button type="submit" class="button">
             Search

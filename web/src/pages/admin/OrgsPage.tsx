@@ -123,6 +123,9 @@ export function OrgPage({ id }: { id: string }) {
               <p class="back">
                 <Link href="/admin/orgs">All organisations</Link>
               </p>
+              <p>
+                <Link href={`/admin/people?${new URLSearchParams({ orgId: org.id })}`}>People at {org.name}</Link>
+              </p>
               <Status message={saved ? `Organisation saved.${movedAway(Number(loc.query.get('placesGivenUp') ?? 0), Number(loc.query.get('holdsReleased') ?? 0))}` : ''} id="org-saved-status" focusable />
               <OrgForm
                 key={JSON.stringify(org)}
