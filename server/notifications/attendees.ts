@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
+import { findUsersByIds } from '../accounts/repository.js';
 import { activeBookingsOfSession, lockSession } from '../bookings/repository.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
@@ -20,7 +21,7 @@ export async function messageAttendees(trx: Transaction<Database>, deps: Deps, s
   const active = (await activeBookingsOfSession(trx, sessionId)).filter((b) => b.status !== 'waitlisted' || includeWaiting);
   // A place on a session already over stands after its owner's account is turned off (only
   // places still to come are given up): someone who has left is not written to.
-  const off = active.length === 0 ? new Set<string>() : new Set((await trx.selectFrom('users').select('id').where('id', 'in', active.map((b) => b.user_id)).where('disabled_at', 'is not', null).execute()).map((u) => u.id));
+  const off = new Set((await findUsersByIds(trx, active.map((b) => b.user_id))).filter((u) => u.disabled_at !== null).map((u) => u.id));
   const people = active.filter((b) => !off.has(b.user_id));
   // One place per person and session (invariant 2), and a key per message and person besides.
   for (const b of people) await enqueue(trx, deps, 'trainer_message', b.id, { reason: text, dedupeKey: `message:${messageId}:${b.user_id}` });
