@@ -35,6 +35,8 @@ const STATUS = {
   capacity_below_confirmed: 409,
   booking_closed: 409,
   session_cancelled: 409,
+  /** The session is over, and what was asked makes sense only before its end (seat holds, a message to those waiting). */
+  session_ended: 409,
   not_offered: 409,
   join_window_closed: 409,
   room_ended: 409,

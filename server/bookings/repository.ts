@@ -714,6 +714,11 @@ export function activeBookingsOfSession(trx: Q, sessionId: string) {
   return trx.selectFrom('bookings').selectAll().where('session_id', '=', sessionId).where('status', 'in', ['confirmed', 'waitlisted', 'offered']).orderBy('queue_seq').execute();
 }
 
+/** The places a session's people had a seat on: confirmed, and once recorded, attended or absent. */
+export function seatedBookingsOfSession(trx: Q, sessionId: string) {
+  return trx.selectFrom('bookings').selectAll().where('session_id', '=', sessionId).where('status', 'in', [...SEATED]).orderBy('queue_seq').execute();
+}
+
 /** The seats held for `orgId` on sessions still to come (scheduled, not yet over), per session and seat kind. */
 export function liveHoldsOf(trx: Q, orgId: string, nowIso: string) {
   return trx

@@ -147,7 +147,7 @@ export function bookingRoutes(deps: Deps) {
       method: 'put',
       path: '/sessions/{id}/holds',
       tags: ['bookings'],
-      summary: 'Hold seats for an organisation (its trainers, admin); 0 removes the hold',
+      summary: 'Hold seats for an organisation (its trainers, admin; office staff for their own); 0 removes the hold. Once the session has ended or been cancelled, 409 session_ended or session_cancelled: its holds stay as they were',
       request: { params: Params, body: jsonBody(HoldInput) },
       responses: { 204: { description: 'Saved' } },
     }),

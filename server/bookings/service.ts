@@ -411,7 +411,8 @@ export async function releaseForMovedOrg(trx: Trx, deps: Deps, orgId: string, re
   let holdsReleased = 0;
   for (const h of await repo.liveHoldsOf(trx, orgId, deps.now().toISOString())) {
     if (await repo.orgInAudience(trx, h.session_id, orgId)) continue;
-    await setHold(trx, deps, h.session_id, orgId, h.seat, 0);
+    // Read as still to come a moment ago: released even if it has ended since (never refused half-way through the move).
+    await holdLocked(trx, deps, await lockOpenSession(trx, deps, h.session_id), orgId, h.seat, 0);
     holdsReleased++;
   }
   return { places, holdsReleased };
@@ -570,10 +571,21 @@ export async function cancelAllForSession(trx: Trx, deps: Deps, s: SessionRow, r
  * their own school) limits a larger hold to what the school could fill: the seats already
  * claimed plus its staff with no place on the session yet, counted under the session's lock.
  * No one may set a hold below the seats already claimed from it (409 `conflict`); 0 still
- * releases it, and the staff who claimed seats keep them.
+ * releases it, and the staff who claimed seats keep them. A session cancelled or over keeps
+ * its holds as they were: nothing can be set, changed or released on it (409
+ * `session_cancelled`, `session_ended`).
  */
 export async function setHold(trx: Trx, deps: Deps, sessionId: string, orgId: string, seat: SeatKind, seats: number, bound?: { name: string; unplaced: (trx: Trx) => Promise<number> }) {
   const s = await lockOpenSession(trx, deps, sessionId);
+  // A hold keeps seats for a school's staff to book: once the session is cancelled or over
+  // there is nothing left to book, and its holds stay as they were, a record of what was held.
+  if (s.status === 'cancelled') throw new AppError('session_cancelled', 'This session has been cancelled, so seats can no longer be held on it.');
+  if (deps.now().toISOString() >= s.ends_at) throw new AppError('session_ended', 'This session has ended, so its seat holds can no longer be set, changed or released.');
+  await holdLocked(trx, deps, s, orgId, seat, seats, bound);
+}
+
+/** setHold on a session whose lock the caller holds (`s` read under it), with no check of whether it is still to come. */
+async function holdLocked(trx: Trx, deps: Deps, s: SessionRow, orgId: string, seat: SeatKind, seats: number, bound?: { name: string; unplaced: (trx: Trx) => Promise<number> }) {
   if (!seatsOfMode(s.mode).includes(seat)) throw new AppError('validation_failed', 'This session has no seats of that kind.', { issues: [{ path: 'seat', message: 'not offered by this session' }] });
   if (seats > 0 && !(await repo.orgInAudience(trx, s.id, orgId))) {
     throw new AppError('validation_failed', 'Seats can only be held for an organisation the session is for.', { issues: [{ path: 'orgId', message: 'is outside who the session is for' }] });

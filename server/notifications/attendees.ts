@@ -7,18 +7,28 @@ import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { findUsersByIds } from '../accounts/repository.js';
-import { activeBookingsOfSession, lockSession } from '../bookings/repository.js';
+import { activeBookingsOfSession, lockSession, seatedBookingsOfSession } from '../bookings/repository.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
 import { enqueue } from './outbox.js';
 
-/** Writes one `trainer_message` notice per person booked or offered (and waiting, if asked), accounts turned off aside; returns how many. */
+/**
+ * Writes one `trainer_message` notice per person booked or offered (and waiting, if asked),
+ * accounts turned off aside; returns how many. Once the session has ended the message is a
+ * follow-up to the people who had a place (booked, attended or absent, as the register has
+ * it by then): no one waits or is offered a seat on a session that is over, so asking to
+ * write to those waiting is refused (409 `session_ended`).
+ */
 export async function messageAttendees(trx: Transaction<Database>, deps: Deps, sessionId: string, text: string, includeWaiting: boolean): Promise<number> {
   const s = await lockSession(trx, deps.dbKind, sessionId);
   if (!s) throw new AppError('not_found', 'No such session.');
   if (s.status === 'cancelled') throw new AppError('session_cancelled', 'This session has been cancelled; its people have already been told.');
+  const ended = deps.now().toISOString() >= s.ends_at;
+  if (ended && includeWaiting) {
+    throw new AppError('session_ended', 'This session has ended, so no one is waiting for a place on it: a message now goes to the people who had a place. Send it again without those waiting.');
+  }
   const messageId = randomUUID();
-  const active = (await activeBookingsOfSession(trx, sessionId)).filter((b) => b.status !== 'waitlisted' || includeWaiting);
+  const active = ended ? await seatedBookingsOfSession(trx, sessionId) : (await activeBookingsOfSession(trx, sessionId)).filter((b) => b.status !== 'waitlisted' || includeWaiting);
   // A place on a session already over stands after its owner's account is turned off (only
   // places still to come are given up): someone who has left is not written to.
   const off = new Set((await findUsersByIds(trx, active.map((b) => b.user_id))).filter((u) => u.disabled_at !== null).map((u) => u.id));

@@ -24,7 +24,8 @@ function fmtIn(fallback: Intl.DateTimeFormat, opts: Intl.DateTimeFormatOptions, 
   if (!f) zonedFmts.set(key, (f = new Intl.DateTimeFormat('en-GB', { ...opts, timeZone })));
   return f;
 }
-const dateTimeFmt = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' });
+const DATE_TIME_OPTS: Intl.DateTimeFormatOptions = { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' };
+const dateTimeFmt = new Intl.DateTimeFormat('en-GB', DATE_TIME_OPTS);
 
 export const viewerZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
@@ -40,7 +41,8 @@ export const formatDay = (day: string) => dayFmt.format(new Date(`${day}T12:00:0
 const longDayFmt = new Intl.DateTimeFormat('en-GB', { ...DATE_OPTS, timeZone: 'UTC' });
 /** A calendar day ("2026-03-09") as formatDate shows a date (with its weekday), whatever the viewer's zone. */
 export const formatLongDay = (day: string) => longDayFmt.format(new Date(`${day}T12:00:00Z`));
-export const formatDateTime = (iso: string) => dateTimeFmt.format(new Date(iso));
+/** "Tue, 10 Mar 2026, 16:00 GMT": in the viewer's zone, or in `timeZone` (e.g. ENGLAND). */
+export const formatDateTime = (iso: string, timeZone?: string) => fmtIn(dateTimeFmt, DATE_TIME_OPTS, timeZone).format(new Date(iso));
 
 function zoneName(d: Date, timeZone?: string) {
   return fmtIn(zoneFmt, ZONE_OPTS, timeZone).formatToParts(d).find((p) => p.type === 'timeZoneName')?.value ?? '';
@@ -52,6 +54,12 @@ export function formatTimeRange(startIso: string, endIso: string, timeZone?: str
   const e = new Date(endIso);
   const t = fmtIn(timeFmt, TIME_OPTS, timeZone);
   return `${t.format(s)} to ${t.format(e)} ${zoneName(e, timeZone)}`.trim();
+}
+
+/** "16:05 GMT": an instant's time of day, named with its zone, in the viewer's zone or in `timeZone` (e.g. ENGLAND: "… BST" or "… GMT"). */
+export function formatTime(at: string | Date, timeZone?: string) {
+  const d = typeof at === 'string' ? new Date(at) : at;
+  return `${fmtIn(timeFmt, TIME_OPTS, timeZone).format(d)} ${zoneName(d, timeZone)}`.trim();
 }
 
 export const modeLabel: Record<Mode, string> = { online: 'Online', in_person: 'In person', hybrid: 'Hybrid (in person or online)' };

@@ -3,6 +3,7 @@
  * (changing every minute) for attendees to scan, and a register with a tick box per person
  * to correct attendance. Each row can also be corrected in full (attended, minutes present
  * and a note) and shows its history on demand; every correction is kept with who made it.
+ * Its times are England's (the room the code is shown in), named, whatever the device's zone.
  */
 import '../room.css';
 import { Fragment } from 'preact';
@@ -11,7 +12,7 @@ import { z } from 'zod';
 import { AttendanceReport, AttendanceRow, CheckinCode, OverrideInput, RegisterHistory, type RegisterChange } from '../../../shared/attendance.js';
 import { api, ApiError } from '../api.js';
 import { Alert, apiIssues, DownloadLink, FieldNotes, described, messageOf, PageHeading, Status, useApp, useFocusLater } from '../components.js';
-import { formatDate, formatDateTime, formatTimeRange, plural, seatLabel } from '../format.js';
+import { ENGLAND, formatDate, formatDateTime, formatTime, formatTimeRange, plural, seatLabel } from '../format.js';
 import { ActionButton, ActionError, Loaded, Retry, useAction, useLoad } from '../load.js';
 import { Link } from '../router.js';
 
@@ -76,7 +77,7 @@ function CodeView({ code }: { code: Code }) {
         <p id="code-help">
           Attendees scan the QR code with their phone, or go to <strong>{code.url.replace(/\?.*$/, '')}</strong> and type the code. It changes every minute; the page updates by itself.
         </p>
-        <p class="muted">Changes at {new Date(code.expiresAt).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })}.</p>
+        <p class="muted">Changes at {formatTime(code.expiresAt, ENGLAND)}.</p>
       </div>
     </div>
   );
@@ -218,7 +219,7 @@ function RegisterTable({ report, sessionId, pending, onMark, onCorrected }: { re
                   <td data-label="Recorded by">
                     {r.override ? (
                       <>
-                        Corrected by {r.override.changedByName ?? 'a trainer'}, {formatDateTime(r.override.changedAt)}
+                        Corrected by {r.override.changedByName ?? 'a trainer'}, {formatDateTime(r.override.changedAt, ENGLAND)}
                         {r.override.note && <> (note: “{r.override.note}”)</>}
                       </>
                     ) : (
@@ -414,7 +415,7 @@ function RowHistory({ sessionId, row, version }: { sessionId: string; row: Atten
             <ol class="register-changes" aria-labelledby={`history-title-${id}`}>
               {h.items.map((c, i) => (
                 <li key={`${c.changedAt}-${i}`}>
-                  <time dateTime={c.changedAt}>{formatDateTime(c.changedAt)}</time>: marked {describeEntry(c.attended, c.minutes)}, by {who(c)}.
+                  <time dateTime={c.changedAt}>{formatDateTime(c.changedAt, ENGLAND)}</time>: marked {describeEntry(c.attended, c.minutes)}, by {who(c)}.
                   {c.note && <> Note: “{c.note}”</>}
                 </li>
               ))}
@@ -431,7 +432,7 @@ export function AttendanceRegisterPage({ id }: { id: string }) {
   const head = useLoad(() => api(`/api/sessions/${encodeURIComponent(id)}`, z.object({ title: z.string(), startsAt: z.string(), endsAt: z.string() })), [id]);
   // The heading names the session once it is known; the panels below load on their own.
   const title = head.data ? `Register: ${head.data.title}` : 'Register';
-  const when = head.data ? `${formatDate(head.data.startsAt)}, ${formatTimeRange(head.data.startsAt, head.data.endsAt)}` : '';
+  const when = head.data ? `${formatDate(head.data.startsAt, ENGLAND)}, ${formatTimeRange(head.data.startsAt, head.data.endsAt, ENGLAND)}` : '';
   return (
     <div class="register-page">
       <p class="back">

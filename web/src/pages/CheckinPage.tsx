@@ -8,7 +8,7 @@ import { CheckinResult } from '../../../shared/attendance.js';
 import { Session } from '../../../shared/sessions.js';
 import { api } from '../api.js';
 import { described, ErrorSummary, Field, messageOf, PageHeading, useApp, type FieldError } from '../components.js';
-import { formatDate, formatTimeRange } from '../format.js';
+import { ENGLAND, formatDate, formatTime, formatTimeRange } from '../format.js';
 import { Loaded, useLoad } from '../load.js';
 import { Link } from '../router.js';
 
@@ -49,7 +49,7 @@ export function CheckinPage({ id }: { id: string }) {
     setResult(null);
     try {
       const r = await api(`/api/sessions/${encodeURIComponent(id)}/checkin`, CheckinResult, { method: 'POST', body: { code: value } });
-      const at = new Date(r.checkedInAt).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
+      const at = formatTime(r.checkedInAt, ENGLAND);
       setResult({ ok: true, text: `You are checked in${session ? ` to ${session.title}` : ''} at ${at}. You can close this page.` });
     } catch (err) {
       setResult({ ok: false, text: failureText(err) });
@@ -68,7 +68,7 @@ export function CheckinPage({ id }: { id: string }) {
           <p class="lede">
             <strong>{session.title}</strong>
             <br />
-            {formatDate(session.startsAt)}, {formatTimeRange(session.startsAt, session.endsAt)}
+            {formatDate(session.startsAt, ENGLAND)}, {formatTimeRange(session.startsAt, session.endsAt, ENGLAND)}
             {session.venue && (
               <>
                 <br />

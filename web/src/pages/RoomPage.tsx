@@ -12,7 +12,7 @@ import { Session } from '../../../shared/sessions.js';
 import { api, ApiError } from '../api.js';
 import { Alert, DownloadMessages, messageOf, PageHeading, Status, useApp, useDownloadLink } from '../components.js';
 import { Retry, useLoad } from '../load.js';
-import { formatDate, formatDateTime, formatTimeRange } from '../format.js';
+import { ENGLAND, formatDate, formatDateTime, formatTimeRange } from '../format.js';
 import { Link } from '../router.js';
 import { AttendancePanel, useAttendance } from '../room/AttendancePanel.js';
 import { CaptionerBox, SpeechCaptioning, type CaptionPublisher } from '../room/CaptionComposer.js';
@@ -48,7 +48,7 @@ function JoinProblem({ error, onRetry, session }: { error: ApiError | Error; onR
         <h2>{notYet ? 'The live room is not open yet' : 'This session has ended'}</h2>
         <p>
           {notYet
-            ? `The live room opens shortly before the session starts (${formatDateTime(session.startsAt)}). This page checks again every minute, so you can keep it open.`
+            ? `The live room opens shortly before the session starts (${formatDateTime(session.startsAt, ENGLAND)}). This page checks again every minute, so you can keep it open.`
             : 'Its live room is closed. You can still download the transcript.'}
         </p>
         {notYet && (
@@ -363,7 +363,7 @@ export function RoomPage({ id }: { id: string }) {
         <>
           {session && (
             <p class="lede">
-              {formatDate(session.startsAt)}, {formatTimeRange(session.startsAt, session.endsAt)}
+              {formatDate(session.startsAt, ENGLAND)}, {formatTimeRange(session.startsAt, session.endsAt, ENGLAND)}
               {isTrainer && (
                 <>
                   {' · '}

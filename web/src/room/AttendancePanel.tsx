@@ -9,7 +9,7 @@ import { AttendanceReport, type AttendanceRow } from '../../../shared/attendance
 import { identityOf } from '../../../shared/live.js';
 import { api } from '../api.js';
 import { DownloadLink } from '../components.js';
-import { plural, seatLabel } from '../format.js';
+import { ENGLAND, formatTime, plural, seatLabel } from '../format.js';
 import { Loaded, useLoad, type LoadState } from '../load.js';
 
 export const ATTENDANCE_REFRESH_MS = 30_000;
@@ -52,7 +52,7 @@ function AttendanceTable({ report, loadedAt, inRoom, sessionId }: { report: Repo
         <>
           <p>
             Here now: <strong>{present.length}</strong> of {plural(rows.length, 'person', 'people')} booked.
-            {loadedAt && <span class="muted"> Updated {loadedAt.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })}.</span>}
+            {loadedAt && <span class="muted"> Updated {formatTime(loadedAt, ENGLAND)}.</span>}
           </p>
           <div class="table-wrap" tabIndex={0} role="region" aria-label="Attendance table">
             <table class="table attendance-table">

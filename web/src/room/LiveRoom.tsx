@@ -7,6 +7,7 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Participant, Track, TrackPublication } from 'livekit-client';
 import { messageOf } from '../components.js';
+import { ENGLAND, formatTime } from '../format.js';
 import { displayName, qualityLabel, type LiveKit, type RoomController } from './controller.js';
 import { SHORTCUTS, shortcutFor, type ShortcutAction } from './shortcuts.js';
 
@@ -122,7 +123,7 @@ function ChatPanel({ controller, inputRef }: { controller: RoomController; input
           <ol ref={logRef} class="chat-list">
             {controller.chat.map((m) => (
               <li key={m.id} class={m.mine ? 'chat-item chat-mine' : 'chat-item'}>
-                <span class="chat-from">{m.fromName}</span> <span class="chat-time">{new Date(m.at).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })}</span>
+                <span class="chat-from">{m.fromName}</span> <span class="chat-time">{formatTime(new Date(m.at), ENGLAND)}</span>
                 <p class="chat-text">{m.text}</p>
               </li>
             ))}

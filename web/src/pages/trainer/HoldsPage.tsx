@@ -18,6 +18,8 @@ const Orgs = HoldableOrgs;
  * are claimed; when holds are released. `forSchool`: the same for a school's office staff,
  * who hold seats for their own school (the server offers only their organisations and bounds
  * the hold by their staff with no place yet), without the release time, which is the trainer's.
+ * A session cancelled or over shows its holds as they were and says why they cannot be changed
+ * (the server refuses: `session_cancelled`, `session_ended`).
  */
 export function HoldsPage({ id, forSchool = false }: { id: string; forSchool?: boolean }) {
   const { loc } = useApp();
@@ -53,6 +55,12 @@ function Holds({ s, holds, orgs, navigated, reload, forSchool }: { s: Session; h
   const action = useAction();
   const focusLater = useFocusLater();
   const title = forSchool ? `Hold seats: ${s.title}` : `Seat holds: ${s.title}`;
+  const closed =
+    s.status === 'cancelled'
+      ? 'This session has been cancelled, so seats can no longer be held on it.'
+      : Date.parse(s.endsAt) <= Date.now()
+        ? 'This session has ended, so its seat holds can no longer be set, changed or released. They are shown as they were.'
+        : null;
   const orgName = (id: string) => orgs.find((o) => o.id === id)?.name ?? holds.find((h) => h.orgId === id)?.orgName ?? 'the school';
 
   async function saveHold(e: Event) {
@@ -105,7 +113,12 @@ function Holds({ s, holds, orgs, navigated, reload, forSchool }: { s: Session; h
         {title}
       </PageHeading>
       <p class="back">{forSchool ? <Link href={`/sessions/${encodeURIComponent(s.id)}`}>Back to the session</Link> : <Link href="/trainer/sessions">Back to my sessions</Link>}</p>
-      {forSchool && (
+      {closed && (
+        <p class="notice notice-warning" id="holds-closed">
+          <strong>{closed}</strong>
+        </p>
+      )}
+      {forSchool && !closed && (
         <p>
           Held seats are kept for your staff until {s.holdsReleaseAt ? formatDateTime(s.holdsReleaseAt) : 'booking closes'}; then any nobody has taken go to everyone. You can hold seats nobody has yet, up to the number of your staff with no place on this session.
         </p>
@@ -125,7 +138,7 @@ function Holds({ s, holds, orgs, navigated, reload, forSchool }: { s: Session; h
               <th scope="col">Seat</th>
               <th scope="col">Held</th>
               <th scope="col">Claimed</th>
-              <th scope="col">Actions</th>
+              {!closed && <th scope="col">Actions</th>}
             </tr>
           </thead>
           <tbody>
@@ -139,54 +152,58 @@ function Holds({ s, holds, orgs, navigated, reload, forSchool }: { s: Session; h
                 <td data-label="Claimed">
                   {h.claimed} of {h.seats}
                 </td>
-                <td data-label="Actions">
-                  <ActionButton type="button" class="button button-secondary" busy={action.busy} busyLabel="Releasing…" onClick={() => void releaseHold(h)} aria-label={`Release the ${seatLabel[h.seat].toLowerCase()} hold for ${h.orgName}`}>
-                    Release
-                  </ActionButton>
-                </td>
+                {!closed && (
+                  <td data-label="Actions">
+                    <ActionButton type="button" class="button button-secondary" busy={action.busy} busyLabel="Releasing…" onClick={() => void releaseHold(h)} aria-label={`Release the ${seatLabel[h.seat].toLowerCase()} hold for ${h.orgName}`}>
+                      Release
+                    </ActionButton>
+                  </td>
+                )}
               </tr>
             ))}
           </tbody>
         </table>
       )}
-      <form class="panel narrow" onSubmit={saveHold} noValidate aria-labelledby="hold-heading">
-        <h2 id="hold-heading">{forSchool ? 'Hold or change seats for your school' : 'Hold or change seats for a school'}</h2>
-        <div class={errorFor(errors, 'hold-org') ? 'field field-error' : 'field'}>
-          <label for="hold-org">School</label>
-          {errorFor(errors, 'hold-org') && (
-            <p class="error-message" id="hold-org-error">
-              {errorFor(errors, 'hold-org')}
-            </p>
-          )}
-          <select id="hold-org" value={orgId} aria-invalid={errorFor(errors, 'hold-org') ? 'true' : undefined} aria-describedby={errorFor(errors, 'hold-org') ? 'hold-org-error' : undefined} onChange={(e) => setOrgId((e.currentTarget as HTMLSelectElement).value)}>
-            <option value="">Choose a school</option>
-            {orgs.map((o) => (
-              <option key={o.id} value={o.id}>
-                {o.name}
-                {o.urn ? ` (URN ${o.urn})` : ''}
-              </option>
-            ))}
-          </select>
-        </div>
-        {kinds.length > 1 && (
-          <fieldset class="field">
-            <legend>Seat</legend>
-            <div class="radios">
-              {kinds.map((k) => (
-                <div class="radio" key={k}>
-                  <input type="radio" id={`hold-seat-${k}`} name="hold-seat" checked={seat === k} onChange={() => setSeat(k)} />
-                  <label for={`hold-seat-${k}`}>{seatLabel[k]}</label>
-                </div>
+      {!closed && (
+        <form class="panel narrow" onSubmit={saveHold} noValidate aria-labelledby="hold-heading">
+          <h2 id="hold-heading">{forSchool ? 'Hold or change seats for your school' : 'Hold or change seats for a school'}</h2>
+          <div class={errorFor(errors, 'hold-org') ? 'field field-error' : 'field'}>
+            <label for="hold-org">School</label>
+            {errorFor(errors, 'hold-org') && (
+              <p class="error-message" id="hold-org-error">
+                {errorFor(errors, 'hold-org')}
+              </p>
+            )}
+            <select id="hold-org" value={orgId} aria-invalid={errorFor(errors, 'hold-org') ? 'true' : undefined} aria-describedby={errorFor(errors, 'hold-org') ? 'hold-org-error' : undefined} onChange={(e) => setOrgId((e.currentTarget as HTMLSelectElement).value)}>
+              <option value="">Choose a school</option>
+              {orgs.map((o) => (
+                <option key={o.id} value={o.id}>
+                  {o.name}
+                  {o.urn ? ` (URN ${o.urn})` : ''}
+                </option>
               ))}
-            </div>
-          </fieldset>
-        )}
-        <TextField id="hold-seats" label="Number of seats to hold" hint="0 releases the hold." type="number" inputMode="numeric" min={0} value={seats} onInput={(e) => setSeats((e.currentTarget as HTMLInputElement).value)} error={errorFor(errors, 'hold-seats')} />
-        <ActionButton busy={action.busy} busyLabel="Saving…">
-          Save hold
-        </ActionButton>
-      </form>
-      {!forSchool && (
+            </select>
+          </div>
+          {kinds.length > 1 && (
+            <fieldset class="field">
+              <legend>Seat</legend>
+              <div class="radios">
+                {kinds.map((k) => (
+                  <div class="radio" key={k}>
+                    <input type="radio" id={`hold-seat-${k}`} name="hold-seat" checked={seat === k} onChange={() => setSeat(k)} />
+                    <label for={`hold-seat-${k}`}>{seatLabel[k]}</label>
+                  </div>
+                ))}
+              </div>
+            </fieldset>
+          )}
+          <TextField id="hold-seats" label="Number of seats to hold" hint="0 releases the hold." type="number" inputMode="numeric" min={0} value={seats} onInput={(e) => setSeats((e.currentTarget as HTMLInputElement).value)} error={errorFor(errors, 'hold-seats')} />
+          <ActionButton busy={action.busy} busyLabel="Saving…">
+            Save hold
+          </ActionButton>
+        </form>
+      )}
+      {!forSchool && !closed && (
         <form class="panel narrow" onSubmit={saveRelease} noValidate aria-labelledby="release-heading">
           <h2 id="release-heading">When unclaimed holds are released</h2>
           <p>{s.holdsReleaseAt ? `Now: ${formatDateTime(s.holdsReleaseAt)}.` : 'Now: when booking closes.'} Held seats nobody has claimed by then go to everyone.</p>

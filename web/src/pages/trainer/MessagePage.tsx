@@ -8,7 +8,12 @@ import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../loa
 import { Link } from '../../router.js';
 import { peopleOf } from './EditSessionPage.js';
 
-/** A trainer writes to everyone booked on a session (and, if chosen, those waiting); each gets it once, by email. */
+/**
+ * A trainer writes to everyone booked on a session (and, if chosen, those waiting); each gets
+ * it once, by email. After the session it is a follow-up to those who had a place (attended
+ * or not), never to those who were waiting; a cancelled session's people were told then, and
+ * it cannot be messaged.
+ */
 export function MessagePage({ id }: { id: string }) {
   const { loc } = useApp();
   const state = useLoad(() => api(`/api/sessions/${encodeURIComponent(id)}`, Session), [id]);
@@ -28,14 +33,16 @@ function MessageForm({ s, navigated }: { s: Session; navigated: boolean }) {
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [sent, setSent] = useState('');
   const action = useAction();
-  const booked = s.seats.inPerson.confirmed + s.seats.inPerson.offered + s.seats.online.confirmed + s.seats.online.offered;
-  const waiting = peopleOf(s) - booked;
+  // Over, it is written to those who had a place (counted as booked, attended or absent); an offer did not outlast its start.
+  const ended = Date.parse(s.endsAt) <= Date.now();
+  const booked = s.seats.inPerson.confirmed + s.seats.online.confirmed + (ended ? 0 : s.seats.inPerson.offered + s.seats.online.offered);
+  const waiting = peopleOf(s) - s.seats.inPerson.confirmed - s.seats.inPerson.offered - s.seats.online.confirmed - s.seats.online.offered;
   const title = `Message attendees: ${s.title}`;
 
   async function submit(e: Event) {
     e.preventDefault();
     setSent('');
-    const parsed = MessageAttendeesInput.safeParse({ text, includeWaiting });
+    const parsed = MessageAttendeesInput.safeParse({ text, includeWaiting: includeWaiting && !ended });
     if (!parsed.success) return setErrors([{ field: 'message', message: 'Write a message (up to 5000 characters)' }]);
     setErrors([]);
     const r = await action.run(() => api(`/api/sessions/${encodeURIComponent(s.id)}/messages`, MessageAttendeesResult, { method: 'POST', body: parsed.data }));
@@ -54,24 +61,40 @@ function MessageForm({ s, navigated }: { s: Session; navigated: boolean }) {
       <p class="back">
         <Link href="/trainer/sessions">Back to my sessions</Link>
       </p>
-      <p>
-        It is emailed to each person once, with the session’s time, place and a link to their booking. {plural(booked, 'person', 'people')} booked, {waiting} waiting.
-      </p>
-      <Status message={sent} />
-      <ErrorSummary errors={errors} />
-      <form onSubmit={submit} noValidate>
-        <Field id="message" label="Message" error={error}>
-          <textarea id="message" rows={8} maxLength={5000} value={text} {...described('message', undefined, error)} onInput={(e) => setText((e.currentTarget as HTMLTextAreaElement).value)} />
-        </Field>
-        <div class="field checkbox">
-          <input type="checkbox" id="include-waiting" checked={includeWaiting} onChange={(e) => setIncludeWaiting((e.currentTarget as HTMLInputElement).checked)} />
-          <label for="include-waiting">Also send it to the {plural(waiting, 'person', 'people')} waiting</label>
-        </div>
-        <ActionError action={action} />
-        <ActionButton busy={action.busy} busyLabel="Sending…">
-          Send message
-        </ActionButton>
-      </form>
+      {s.status === 'cancelled' ? (
+        <p class="notice notice-warning">
+          <strong>This session has been cancelled, so it can no longer be messaged: everyone on it was told when it was cancelled.</strong>
+        </p>
+      ) : (
+        <>
+          {ended ? (
+            <p>
+              This session has ended: a follow-up goes to the {plural(booked, 'person', 'people')} who had a place (attended or not), each once by email, with a link to their booking. People who were waiting are not written to.
+            </p>
+          ) : (
+            <p>
+              It is emailed to each person once, with the session’s time, place and a link to their booking. {plural(booked, 'person', 'people')} booked, {waiting} waiting.
+            </p>
+          )}
+          <Status message={sent} />
+          <ErrorSummary errors={errors} />
+          <form onSubmit={submit} noValidate>
+            <Field id="message" label="Message" error={error}>
+              <textarea id="message" rows={8} maxLength={5000} value={text} {...described('message', undefined, error)} onInput={(e) => setText((e.currentTarget as HTMLTextAreaElement).value)} />
+            </Field>
+            {!ended && (
+              <div class="field checkbox">
+                <input type="checkbox" id="include-waiting" checked={includeWaiting} onChange={(e) => setIncludeWaiting((e.currentTarget as HTMLInputElement).checked)} />
+                <label for="include-waiting">Also send it to the {plural(waiting, 'person', 'people')} waiting</label>
+              </div>
+            )}
+            <ActionError action={action} />
+            <ActionButton busy={action.busy} busyLabel="Sending…">
+              Send message
+            </ActionButton>
+          </form>
+        </>
+      )}
     </>
   );
 }

@@ -17,6 +17,8 @@ function SessionCard({ item, past }: { item: TrainerSession; past: boolean }) {
   const headingId = `s-${s.id}`;
   const base = `/trainer/sessions/${encodeURIComponent(s.id)}`;
   const held = item.held.inPerson + item.held.online;
+  // Over: it can still be corrected and its people written to (a follow-up), but seats are no longer held on it (the server refuses).
+  const ended = Date.parse(s.endsAt) <= Date.now();
   return (
     <li>
       <article class="card" aria-labelledby={headingId}>
@@ -50,9 +52,11 @@ function SessionCard({ item, past }: { item: TrainerSession; past: boolean }) {
               <li>
                 <Link href={`${base}/message`}>Message attendees</Link>
               </li>
-              <li>
-                <Link href={`${base}/holds`}>Seat holds</Link>
-              </li>
+              {!ended && (
+                <li>
+                  <Link href={`${base}/holds`}>Seat holds</Link>
+                </li>
+              )}
             </>
           )}
           {past && (
