@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -6,6 +7,11 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Vitest's default is one file at a time less than the cores: on a two-core CI machine
+    // that is one, and most of the suite's time is browser tests waiting on Chromium and the
+    // server, not computing. Two at a time there (each file has its own database, server
+    // and browser) halves its wall time; bigger machines keep vitest's default.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     globalSetup: ['test/browser/build.ts'],
   },
 });
