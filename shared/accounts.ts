@@ -169,7 +169,19 @@ export const PeopleQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(50),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
-export const PeoplePage = z.object({ items: z.array(User), hasMore: z.boolean() });
+/** A page of people, whether more come after it, and (`total`) how many match in all. */
+export const PeoplePage = z.object({ items: z.array(User), hasMore: z.boolean(), total: z.number() });
+
+/**
+ * Who may be made an in-house lead for an organisation: staff and office staff of it (a
+ * trust's: of it and its schools) whose accounts are on and who do not lead it yet, by name;
+ * only those whose name or email holds `q` when given; at most `limit` (1..1000, 1000 unless asked).
+ */
+export const LeadCandidatesQuery = z.object({
+  q: z.string().trim().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(1000),
+});
+export const LeadCandidates = z.object({ items: z.array(User), hasMore: z.boolean() });
 
 /** An administrator changes a person's role and organisation (staff and office staff need one). */
 export const PlacementInput = z.object({ role: Role, orgId: Id.nullable() }).strict();

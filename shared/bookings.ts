@@ -75,6 +75,18 @@ export const OutboxMessage = z.object({
 });
 export type OutboxMessage = z.infer<typeof OutboxMessage>;
 
+/**
+ * Which messages the Mail page lists: those whose address holds `to` (any part of it, any
+ * case), newest first, `limit` (1..500, 100 by default) from `offset`.
+ */
+export const OutboxQuery = z.object({
+  to: z.string().trim().max(254).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+/** A page of the outbox, newest first, and how many messages match in all. */
+export const OutboxPage = z.object({ items: z.array(OutboxMessage), total: z.number(), limit: z.number(), offset: z.number() });
+
 /** One person of an organisation as its office sees them on a session's "Book staff" list. */
 export const RosterEntry = z.object({
   userId: z.string(),

@@ -262,6 +262,6 @@ export async function personView(deps: Deps, userId: string) {
 /** Administrators: everyone whose name or email contains `text` (and who has `role`, in `orgId`), a page at a time. */
 export async function searchPeople(deps: Deps, actor: AuthUser, opts: { text?: string; role?: Role; orgId?: string; limit: number; offset: number }) {
   if (actor.role !== 'admin') throw new AppError('forbidden', 'Only administrators can search everyone.');
-  const rows = await repo.searchUsers(deps.db, opts);
-  return { items: rows.slice(0, opts.limit).map((r) => toUser(r, r.org_name ?? null)), hasMore: rows.length > opts.limit };
+  const [rows, total] = await Promise.all([repo.searchUsers(deps.db, opts), repo.countUsers(deps.db, opts)]);
+  return { items: rows.slice(0, opts.limit).map((r) => toUser(r, r.org_name ?? null)), hasMore: rows.length > opts.limit, total };
 }

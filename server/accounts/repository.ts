@@ -275,27 +275,38 @@ export async function endCaptionerAssignments(db: Q, userId: string): Promise<st
   return rows.map((r) => r.session_id);
 }
 
-/**
- * People whose name or email contains `text` (any case), who have `role` and are in `orgId`, by name, with their organisation's
- * name; one more than `limit` is read so the caller knows whether there are more.
- */
-export function searchUsers(db: Q, opts: { text?: string; role?: Role; orgId?: string; limit: number; offset: number }) {
-  let q = db
-    .selectFrom('users as u')
-    .leftJoin('organisations as o', 'o.id', 'u.org_id')
-    .selectAll('u')
-    .select('o.name as org_name')
-    .orderBy('u.name')
-    .orderBy('u.id')
-    .limit(opts.limit + 1)
-    .offset(opts.offset);
+/** People whose name or email contains `text` (any case), who have `role` and are in `orgId` (each when given). */
+function peopleMatching(db: Q, opts: { text?: string; role?: Role; orgId?: string }) {
+  let q = db.selectFrom('users as u');
   if (opts.role) q = q.where('u.role', '=', opts.role);
   if (opts.orgId) q = q.where('u.org_id', '=', opts.orgId);
   if (opts.text) {
     const pattern = `%${opts.text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     q = q.where((eb) => eb.or([sql<boolean>`lower(u.name) like ${pattern} escape '\\'`, sql<boolean>`lower(u.email) like ${pattern} escape '\\'`]));
   }
-  return q.execute();
+  return q;
+}
+
+/**
+ * People whose name or email contains `text` (any case), who have `role` and are in `orgId`, by name, with their organisation's
+ * name; one more than `limit` is read so the caller knows whether there are more.
+ */
+export function searchUsers(db: Q, opts: { text?: string; role?: Role; orgId?: string; limit: number; offset: number }) {
+  return peopleMatching(db, opts)
+    .leftJoin('organisations as o', 'o.id', 'u.org_id')
+    .selectAll('u')
+    .select('o.name as org_name')
+    .orderBy('u.name')
+    .orderBy('u.id')
+    .limit(opts.limit + 1)
+    .offset(opts.offset)
+    .execute();
+}
+
+/** How many people `searchUsers` finds in all, on every page. */
+export async function countUsers(db: Q, opts: { text?: string; role?: Role; orgId?: string }): Promise<number> {
+  const row = await peopleMatching(db, opts).select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 export async function insertSignInLink(db: Q, row: Database['sign_in_links']) {

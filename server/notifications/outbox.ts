@@ -18,7 +18,7 @@ import type { OutboxMessage } from '../../shared/bookings.js';
 import { compose, type NoticeKind } from './messages.js';
 import { inviteForNotice } from '../calendar/invites.js';
 import { timeOrderedId } from '../platform/ids.js';
-import { clashNoticeFor } from '../timetables/service.js';
+import { clashesForBookings, clashNoticeFor, clashNoticeText } from '../timetables/service.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -154,43 +154,40 @@ export async function enqueueForNew(writes: WriteBatch, deps: Deps, notices: New
   await insertNotices.into(writes, rows);
 }
 
-/**
- * The message for an outbox row: what was sent, when it has been, else rendered from its
- * facts with the session and person as they are now. Undefined when the booking is gone.
- */
-export async function renderNotice(db: Q, deps: Deps, row: OutboxRow): Promise<RenderedMessage | undefined> {
-  if (row.subject !== null && row.text_body !== null && row.html_body !== null) {
-    return { subject: row.subject, text: row.text_body, html: row.html_body, parts: JSON.parse(row.attachments ?? '{}') as OutboxParts };
-  }
-  if (!row.booking_id) return undefined;
-  const found = await db
+/** What rendering a notice reads of its booking, session, person and who booked it. */
+function noticeFacts(db: Q, bookingIds: readonly string[]) {
+  return db
     .selectFrom('bookings as b')
     .innerJoin('users as u', 'u.id', 'b.user_id')
     .innerJoin('sessions as s', 's.id', 'b.session_id')
     .leftJoin('organisations as o', 'o.id', 'u.org_id')
     .leftJoin('users as by', 'by.id', 'b.booked_by')
     .select([
-      'b.id', 'b.seat', 'b.status', 'b.revision', 'b.offer_expires_at', 'b.user_id', 'b.booked_by', 'by.name as booked_by_name',
+      'b.id', 'b.seat', 'b.status', 'b.revision', 'b.offer_expires_at', 'b.user_id', 'b.session_id', 'b.booked_by', 'by.name as booked_by_name',
       'u.name', 'u.email', 'u.time_zone as user_tz',
       's.title', 's.starts_at', 's.ends_at', 's.venue', 's.mode', 's.time_zone as session_tz',
       'o.time_zone as org_tz',
     ])
-    .where('b.id', '=', row.booking_id)
-    .executeTakeFirst();
-  if (!found) return undefined;
+    .where('b.id', 'in', bookingIds)
+    .execute();
+}
+type NoticeFacts = Awaited<ReturnType<typeof noticeFacts>>[number];
+
+/** The zone a notice's times are written in: the person's, else their organisation's, else the session's. */
+const zoneOf = (found: NoticeFacts) => found.user_tz ?? found.org_tz ?? found.session_tz;
+
+/** A notice's words from its row and its booking's facts (`notes`: the clash warning, if any). */
+function composeNotice(deps: Deps, row: OutboxRow, found: NoticeFacts, notes: string[]) {
   const kind = row.kind as NoticeKind;
   // The booking as it was when the notice was written.
   const booking = { ...found, status: row.booking_status ?? found.status, revision: row.booking_revision ?? found.revision, offer_expires_at: row.booking_status ? row.offer_expires_at : found.offer_expires_at };
-  const timeZone = found.user_tz ?? found.org_tz ?? found.session_tz;
-  // People booking a session that overlaps their timetable are told, so they can arrange cover.
-  const notes = CLASH_NOTICE_KINDS.has(kind) ? await clashNoticeFor(db, row.booking_id, timeZone) : [];
   const message = compose({
     kind,
     notes,
     user: found,
     session: found,
     booking,
-    timeZone,
+    timeZone: zoneOf(found),
     manageUrl: kind === 'feedback_request' ? `${manageUrl(deps, found.id)}#feedback` : manageUrl(deps, found.id),
     position: row.queue_position ?? undefined,
     reason: row.reason ?? undefined,
@@ -199,8 +196,50 @@ export async function renderNotice(db: Q, deps: Deps, row: OutboxRow): Promise<R
     // A reminder names the day from when it is sent (or was filed), not when it was written.
     sentAt: row.sent_at ?? deps.now().toISOString(),
   });
-  const ical = await inviteForNotice(db, deps, kind, found.id, { status: booking.status, revision: booking.revision });
+  return { message, booking };
+}
+
+/** What was sent, when it has been: kept on the row. */
+function storedMessage(row: OutboxRow): RenderedMessage | undefined {
+  if (row.subject === null || row.text_body === null || row.html_body === null) return undefined;
+  return { subject: row.subject, text: row.text_body, html: row.html_body, parts: JSON.parse(row.attachments ?? '{}') as OutboxParts };
+}
+
+/**
+ * The message for an outbox row: what was sent, when it has been, else rendered from its
+ * facts with the session and person as they are now. Undefined when the booking is gone.
+ */
+export async function renderNotice(db: Q, deps: Deps, row: OutboxRow): Promise<RenderedMessage | undefined> {
+  const stored = storedMessage(row);
+  if (stored) return stored;
+  if (!row.booking_id) return undefined;
+  const [found] = await noticeFacts(db, [row.booking_id]);
+  if (!found) return undefined;
+  // People booking a session that overlaps their timetable are told, so they can arrange cover.
+  const notes = CLASH_NOTICE_KINDS.has(row.kind as NoticeKind) ? await clashNoticeFor(db, row.booking_id, zoneOf(found)) : [];
+  const { message, booking } = composeNotice(deps, row, found, notes);
+  const ical = await inviteForNotice(db, deps, row.kind as NoticeKind, found.id, { status: booking.status, revision: booking.revision });
   return { ...message, parts: ical ? { ical } : {} };
+}
+
+/**
+ * The subject and text of many outbox rows at once, as `renderNotice` gives them (without
+ * the calendar invite, which a list does not show): every booking's facts in one query and
+ * every clash warning in one look, whatever the number of rows. Undefined for a row whose
+ * booking is gone.
+ */
+async function renderNotices(deps: Deps, rows: readonly OutboxRow[]): Promise<({ subject: string; text: string } | undefined)[]> {
+  const unsent = rows.filter((r) => !storedMessage(r) && r.booking_id);
+  const facts = new Map((unsent.length ? await noticeFacts(deps.db, [...new Set(unsent.map((r) => r.booking_id!))]) : []).map((f) => [f.id, f]));
+  const warned = unsent.filter((r) => CLASH_NOTICE_KINDS.has(r.kind as NoticeKind) && facts.has(r.booking_id!));
+  const clashes = await clashesForBookings(deps, warned.map((r) => { const f = facts.get(r.booking_id!)!; return { userId: f.user_id, sessionId: f.session_id, seat: f.seat }; }));
+  const notesOf = new Map(warned.map((r, i) => { const f = facts.get(r.booking_id!)!; return [r.id, clashNoticeText(clashes[i] ?? [], zoneOf(f), f.seat)]; }));
+  return rows.map((r) => {
+    const stored = storedMessage(r);
+    if (stored) return stored;
+    const found = r.booking_id ? facts.get(r.booking_id) : undefined;
+    return found ? composeNotice(deps, r, found, notesOf.get(r.id) ?? []).message : undefined;
+  });
 }
 
 /** A message about a person's account (not a booking), written already rendered. */
@@ -249,21 +288,36 @@ export async function enqueueMessage(trx: Q, deps: Deps, m: AccountMessage) {
     .execute();
 }
 
-/** The newest outbox rows, newest first; only those to `toEmail` when given. */
-export function latestOutboxRows(db: Q, limit: number, toEmail?: string): Promise<OutboxRow[]> {
-  let q = db.selectFrom('outbox').selectAll().orderBy('id', 'desc').limit(limit);
-  if (toEmail) q = q.where('to_email', '=', toEmail);
-  return q.execute();
+/** A LIKE pattern for `text` anywhere (its backslashes, `%` and `_` taken literally), any case. */
+function containing(text: string) {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-/** The newest messages, as an administrator reads them (newest first; only those to `toEmail` when given). */
-export async function latestMessages(deps: Deps, limit: number, toEmail?: string): Promise<OutboxMessage[]> {
-  const items: OutboxMessage[] = [];
-  for (const r of await latestOutboxRows(deps.db, limit, toEmail?.toLowerCase())) {
-    const m = await renderNotice(deps.db, deps, r);
-    items.push({ id: r.id, kind: r.kind, to: r.to_email, subject: m?.subject ?? '', text: m?.text ?? '', status: r.status, attempts: r.attempts, lastError: r.last_error, createdAt: r.created_at, sentAt: r.sent_at });
-  }
-  return items;
+/**
+ * A page of outbox rows, newest first, with how many there are in all; only those whose
+ * address holds `to` (any part, any case) when given.
+ */
+export async function outboxRows(db: Q, opts: { to?: string; limit: number; offset: number }): Promise<{ rows: OutboxRow[]; total: number }> {
+  const matching = () => {
+    const q = db.selectFrom('outbox');
+    return opts.to ? q.where(sql<boolean>`lower(to_email) like ${containing(opts.to)} escape '\\'`) : q;
+  };
+  const [rows, count] = await Promise.all([
+    matching().selectAll().orderBy('id', 'desc').limit(opts.limit).offset(opts.offset).execute(),
+    matching().select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(count.n) };
+}
+
+/** A page of messages as an administrator reads them (newest first), and how many match in all. */
+export async function messagesPage(deps: Deps, opts: { to?: string; limit: number; offset: number }): Promise<{ items: OutboxMessage[]; total: number; limit: number; offset: number }> {
+  const { rows, total } = await outboxRows(deps.db, opts);
+  const rendered = await renderNotices(deps, rows);
+  const items = rows.map((r, i) => {
+    const m = rendered[i];
+    return { id: r.id, kind: r.kind, to: r.to_email, subject: m?.subject ?? '', text: m?.text ?? '', status: r.status, attempts: r.attempts, lastError: r.last_error, createdAt: r.created_at, sentAt: r.sent_at };
+  });
+  return { items, total, limit: opts.limit, offset: opts.offset };
 }
 
 /** Sends a pending message again now (an administrator's "retry now"); false when there is no such pending message. */

@@ -1,12 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { MessageAttendeesInput, MessageAttendeesResult, OutboxMessage } from '../../shared/bookings.js';
+import { MessageAttendeesInput, MessageAttendeesResult, OutboxPage, OutboxQuery } from '../../shared/bookings.js';
 import { Id } from '../../shared/common.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
 import { writeTransaction } from '../platform/transactions.js';
 import { requireSessionManager } from '../sessions/service.js';
 import { messageAttendees } from './attendees.js';
-import { latestMessages, retryNow } from './outbox.js';
+import { messagesPage, retryNow } from './outbox.js';
 import { jsonBody, jsonResponse, requireRole, requireUser, router } from '../platform/http.js';
 
 const Params = z.object({ id: Id });
@@ -18,14 +18,14 @@ export function notificationRoutes(deps: Deps) {
       method: 'get',
       path: '/outbox',
       tags: ['notifications'],
-      summary: 'Messages the service has sent or will send (admin): the local outbox when no SMTP server is set',
-      request: { query: z.object({ to: z.string().max(254).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }) },
-      responses: { 200: jsonResponse(z.object({ items: z.array(OutboxMessage) }), 'Newest first') },
+      summary: 'Messages the service has sent or will send (admin), newest first, a page at a time (`limit`, `offset`); `to` keeps those whose address holds it (any part, any case): the local outbox when no SMTP server is set',
+      request: { query: OutboxQuery },
+      responses: { 200: jsonResponse(OutboxPage, 'A page of messages, newest first, and how many match in all') },
     }),
     async (c) => {
       requireRole(c, 'admin');
-      const { to, limit } = c.req.valid('query');
-      return c.json({ items: await latestMessages(deps, limit, to) }, 200);
+      const { to, limit, offset } = c.req.valid('query');
+      return c.json(await messagesPage(deps, { to: to || undefined, limit, offset }), 200);
     },
   );
 

@@ -5,6 +5,7 @@
  */
 import { findOrg, findUserById } from '../accounts/repository.js';
 import { orgsActableBy } from '../accounts/acting.js';
+import { toUser } from '../accounts/service.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
@@ -21,6 +22,17 @@ async function requireLeadManager(deps: Deps, actor: AuthUser, orgId: string) {
 export async function listLeads(deps: Deps, actor: AuthUser, orgId: string) {
   await requireLeadManager(deps, actor, orgId);
   return (await repo.leadsOfOrg(deps.db, orgId)).map((r) => ({ userId: r.id, name: r.name, email: r.email, orgId: r.org_id, since: r.created_at }));
+}
+
+/**
+ * Who may be made a lead for the organisation (its staff and office staff, a trust's schools'
+ * too, accounts on, not leading it yet), by name, in one query: at most `limit`, with
+ * `hasMore` when more match (narrow them with `text`).
+ */
+export async function leadCandidates(deps: Deps, actor: AuthUser, orgId: string, opts: { text?: string; limit: number }) {
+  await requireLeadManager(deps, actor, orgId);
+  const rows = await repo.leadCandidates(deps.db, orgId, opts);
+  return { items: rows.slice(0, opts.limit).map((r) => toUser(r, r.org_name)), hasMore: rows.length > opts.limit };
 }
 
 /** Makes a member of the organisation's staff (or, for a trust, of one of its schools) a lead for it. */

@@ -343,6 +343,32 @@ export function leadsOfOrg(db: Q, orgId: string) {
     .execute();
 }
 
+/**
+ * Who may be made an in-house lead for `orgId`: staff and office staff of it or of an
+ * organisation directly under it (a trust's schools), accounts on, not leading it already,
+ * by name, with their organisation's name; only those whose name or email holds `text` (any
+ * case) when given. One more than `limit` is read so the caller knows whether there are more.
+ */
+export function leadCandidates(db: Q, orgId: string, opts: { text?: string; limit: number }) {
+  let q = db
+    .selectFrom('users as u')
+    .innerJoin('organisations as o', 'o.id', 'u.org_id')
+    .selectAll('u')
+    .select('o.name as org_name')
+    .where((eb) => eb.or([eb('o.id', '=', orgId), eb('o.parent_id', '=', orgId)]))
+    .where('u.disabled_at', 'is', null)
+    .where('u.role', 'in', ['staff', 'office'])
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('inhouse_leads as l').select('l.user_id').whereRef('l.user_id', '=', 'u.id').where('l.org_id', '=', orgId))))
+    .orderBy('u.name')
+    .orderBy('u.id')
+    .limit(opts.limit + 1);
+  if (opts.text) {
+    const pattern = `%${opts.text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    q = q.where((eb) => eb.or([sql<boolean>`lower(u.name) like ${pattern} escape '\\'`, sql<boolean>`lower(u.email) like ${pattern} escape '\\'`]));
+  }
+  return q.execute();
+}
+
 export async function addLead(db: Q, row: Database['inhouse_leads']) {
   const exists = await db.selectFrom('inhouse_leads').select('user_id').where('user_id', '=', row.user_id).where('org_id', '=', row.org_id).executeTakeFirst();
   if (!exists) await db.insertInto('inhouse_leads').values(row).execute();

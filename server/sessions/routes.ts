@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { LeadCandidates, LeadCandidatesQuery } from '../../shared/accounts.js';
 import { Roster } from '../../shared/bookings.js';
 import { Id, Line } from '../../shared/common.js';
 import { AppError } from '../errors.js';
@@ -239,6 +240,20 @@ export function sessionRoutes(deps: Deps) {
   app.openapi(
     createRoute({ method: 'get', path: '/orgs/{id}/leads', tags: ['sessions'], summary: 'The organisation’s in-house leads (admin; its office)', request: { params: Params }, responses: { 200: jsonResponse(InHouseLeadList, 'Leads, by name') } }),
     async (c) => c.json({ items: await leads.listLeads(deps, requireUser(c), c.req.valid('param').id) }, 200),
+  );
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/orgs/{id}/lead-candidates',
+      tags: ['sessions'],
+      summary: 'Who may be made an in-house lead for the organisation (admin; its office): its staff and office staff (a trust’s: its schools’ too) whose accounts are on and who do not lead it yet, by name; `q` keeps those whose name or email holds it; at most `limit`, `hasMore` when more match',
+      request: { params: Params, query: LeadCandidatesQuery },
+      responses: { 200: jsonResponse(LeadCandidates, 'People, by name') },
+    }),
+    async (c) => {
+      const { q, limit } = c.req.valid('query');
+      return c.json(await leads.leadCandidates(deps, requireUser(c), c.req.valid('param').id, { text: q || undefined, limit }), 200);
+    },
   );
   app.openapi(
     createRoute({ method: 'put', path: '/orgs/{id}/leads/{userId}', tags: ['sessions'], summary: 'Make a member of staff an in-house lead for the organisation (admin; its office)', request: { params: LeadParams }, responses: { 204: { description: 'Done' } } }),

@@ -198,7 +198,12 @@ async function checkRunners(deps: Deps, actor: AuthUser | null, ids: string[], c
   const users = await findUsersByIds(deps.db, added);
   const userOf = (id: string) => users.find((u) => u.id === id);
   const bad = added.filter((id) => userOf(id)?.role !== 'trainer' && userOf(id)?.role !== 'admin');
-  if (bad.length) throw new AppError('validation_failed', 'Only trainers and administrators can run sessions.', { issues: bad.map((id) => ({ path: 'trainerIds', message: `${id} is not a trainer` })) });
+  if (bad.length) {
+    // Named as people know them; an id only for someone who has no account (any more).
+    const names = bad.map((id) => userOf(id)?.name ?? id);
+    const who = names.length === 1 ? `${names[0]} is not a trainer` : `${names.slice(0, -1).join(', ')} and ${names.at(-1)} are not trainers`;
+    throw new AppError('validation_failed', `Only trainers and administrators can run sessions: ${who}.`, { issues: names.map((name) => ({ path: 'trainerIds', message: `${name} is not a trainer` })) });
+  }
   if (!chooser) return unique;
   if (!unique.includes(chooser.id)) {
     throw new AppError('forbidden', 'You run the sessions you publish and edit: keep yourself among its trainers (an administrator can hand a session over).', { issues: [{ path: 'trainerIds', message: 'must include you' }] });

@@ -108,7 +108,7 @@ describe('finding a session', () => {
       [await patch({ endsAt: '2026-02-10T15:00:00Z' }), 'The end time must be after the start time.', 'endsAt'],
       [await patch({ capacity: { inPerson: 5 } }), 'An online session has no in-person seats.', 'capacity.inPerson'],
       [await patch({ courseId: randomUUID() }), 'That course does not exist. It may have been removed.', 'courseId'],
-      [await patch({ trainerIds: [staff.id] }), 'Only trainers and administrators can run sessions.', 'trainerIds'],
+      [await patch({ trainerIds: [staff.id] }), `Only trainers and administrators can run sessions: ${staff.name} is not a trainer.`, 'trainerIds'],
     ] as const;
     for (const [r, message, path] of refusals) {
       expect(r.status).toBe(400);

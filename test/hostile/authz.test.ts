@@ -194,6 +194,7 @@ const MATRIX: Row[] = [
   ['PATCH /api/orgs/{id}',                  async () => ({ params: { id: orgA.id }, body: { settings: { travelBufferMinutes: 30 } } }),
                                                                                                                      e(401, 401, 403, 403,  403,   403,    403,    403,     200)],
   ['GET /api/orgs/{id}/leads',              async () => ({ params: { id: orgA.id } }),                               e(401, 401, 403, 403,  200,   403,    403,    403,     200)],
+  ['GET /api/orgs/{id}/lead-candidates',    async () => ({ params: { id: orgA.id } }),                               e(401, 401, 403, 403,  200,   403,    403,    403,     200)],
   ['PUT /api/orgs/{id}/leads/{userId}',     async () => ({ params: { id: orgA.id, userId: (await t.user('staff', orgA.id)).id } }),
                                                                                                                      e(401, 401, 403, 403,  204,   403,    403,    403,     204)],
   ['DELETE /api/orgs/{id}/leads/{userId}',  async () => ({ params: { id: orgA.id, userId: (await t.user('staff', orgA.id)).id } }),
@@ -238,7 +239,7 @@ const MATRIX: Row[] = [
   ['GET /api/sessions/{id}/holds/organisations', async (c) => ({ params: { id: await c.session() } }),             e(401, 401, 403, 403,  200,   200,    200,    403,     200)],
   ['PUT /api/sessions/{id}/holds',          async (c) => ({ params: { id: await c.session() }, body: { orgId: orgA.id, seat: 'online', seats: 2 } }),
                                                                                                                      e(401, 401, 403, 403,  204,   404,    204,    403,     204)],
-  ['GET /api/outbox',                       async () => ({}),                                                        e(401, 401, 403, 403,  403,   403,    403,    403,     200)],
+  ['GET /api/outbox',                       async () => ({ query: 'to=example&limit=10&offset=0' }),                 e(401, 401, 403, 403,  403,   403,    403,    403,     200)],
   ['POST /api/outbox/{id}/retry',           async (c) => (await c.booking(), { params: { id: (await t.db.selectFrom('outbox').select('id').where('to_email', '=', c.me.email).executeTakeFirstOrThrow()).id } }),
                                                                                                                      e(401, 401, 403, 403,  403,   403,    403,    403,     204)],
   // A trainer's own sessions: only the session's trainers (trainer, not trainer2) and admins manage them.

@@ -9,6 +9,7 @@ import { useState } from 'preact/hooks';
 import { PeoplePage as PeoplePageSchema, Role, type User } from '../../../shared/accounts.js';
 import { api } from '../api.js';
 import { Field, PageHeading, Status, TextField, useApp, useFocusLater } from '../components.js';
+import { plural } from '../format.js';
 import { ActionButton, Loaded, Retry, useLoad } from '../load.js';
 import { navigate } from '../router.js';
 import { PersonCard } from '../accounts/PersonCard.js';
@@ -57,7 +58,7 @@ export function PeoplePage() {
     setMore({ busy: true, error: null });
     try {
       const next = await page(shown.length);
-      people.set({ items: [...shown, ...next.items], hasMore: next.hasMore });
+      people.set({ items: [...shown, ...next.items], hasMore: next.hasMore, total: next.total });
       setMore({ busy: false, error: null });
       setMessage(`${next.items.length} more shown.`);
       // The first of those just shown takes focus (the button pressed goes after the last batch).
@@ -78,10 +79,11 @@ export function PeoplePage() {
 
   const who = role ? ROLE_PLURAL[role] : 'People';
   const at = orgName ? ` at ${orgName}` : '';
-  const summary = (count: number) =>
-    count === 0
+  // How many match in all (every page), and how many of them are shown so far.
+  const summary = (total: number, shown: number) =>
+    total === 0
       ? q ? `No ${role ? ROLE_PLURAL[role].toLowerCase() : 'one'}${at} ${role ? 'match' : 'matches'} “${q}”.` : role ? `No ${ROLE_PLURAL[role].toLowerCase()}${at} yet.` : `No one${at} yet.`
-      : q ? `${who}${at} matching “${q}”` : role || orgName ? `${who}${at}, by name` : 'Everyone, by name';
+      : `${q ? `${who}${at} matching “${q}”` : role || orgName ? `${who}${at}, by name` : 'Everyone, by name'}: ${plural(total, 'person', 'people')}${shown < total ? `, ${shown} shown` : ''}.`;
 
   return (
     <>
@@ -111,12 +113,13 @@ export function PeoplePage() {
         </div>
       </form>
       <Status message={message} />
+      {/* In the page before the people load, so the count is read out when it arrives. */}
+      <p class="count" id="people-count" aria-live="polite" aria-atomic="true">
+        {people.data ? summary(people.data.total, people.data.items.length) : ''}
+      </p>
       <Loaded state={people} what="people">
         {(data) => (
           <>
-            <p class="count" aria-live="polite">
-              {summary(data.items.length)}
-            </p>
             <ul class="plain cards" aria-label="People">
               {data.items.map((p: User) => (
                 <PersonCard

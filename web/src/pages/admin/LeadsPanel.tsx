@@ -5,24 +5,26 @@
  */
 import { useState } from 'preact/hooks';
 import { z } from 'zod';
-import { User } from '../../../../shared/accounts.js';
+import { LeadCandidates } from '../../../../shared/accounts.js';
 import { InHouseLeadList } from '../../../../shared/sessions.js';
 import { api } from '../../api.js';
-import { errorFor, Status, useFocusLater, type FieldError } from '../../components.js';
+import { errorFor, Status, TextField, useFocusLater, type FieldError } from '../../components.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
 
-const People = z.object({ items: z.array(User) });
+/** How many people the choice lists at most; a search by name or email finds the rest. */
+const LISTED = 1000;
 
-export function LeadsPanel({ orgId, orgName, schoolIds }: { orgId: string; orgName: string; schoolIds: string[] }) {
+export function LeadsPanel({ orgId, orgName, hasSchools }: { orgId: string; orgName: string; hasSchools: boolean }) {
+  // Who may lead (its staff, a trust's schools' staff too) in one request, however many schools it has.
+  const [search, setSearch] = useState('');
+  const [searchText, setSearchText] = useState('');
   const state = useLoad(async () => {
-    const [leads, ...people] = await Promise.all([
+    const [leads, people] = await Promise.all([
       api(`/api/orgs/${encodeURIComponent(orgId)}/leads`, InHouseLeadList),
-      ...[orgId, ...schoolIds].map((id) => api(`/api/orgs/${encodeURIComponent(id)}/users`, People)),
+      api(`/api/orgs/${encodeURIComponent(orgId)}/lead-candidates?${new URLSearchParams({ limit: String(LISTED), ...(search ? { q: search } : {}) })}`, LeadCandidates),
     ]);
-    // Office and staff accounts that are turned on may lead; trainers and admins run sessions already.
-    const eligible = people.flatMap((p) => p.items).filter((u) => !u.disabled && (u.role === 'staff' || u.role === 'office'));
-    return { leads: leads.items, eligible };
-  }, [orgId, schoolIds.join(',')]);
+    return { leads: leads.items, eligible: people.items, more: people.hasMore };
+  }, [orgId, search]);
   const [chosen, setChosen] = useState('');
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [message, setMessage] = useState('');
@@ -47,11 +49,11 @@ export function LeadsPanel({ orgId, orgName, schoolIds }: { orgId: string; orgNa
   return (
     <section class="panel" aria-labelledby="leads-title">
       <h2 id="leads-title">In-house leads</h2>
-      <p>In-house leads publish and run training sessions for {orgName}'s staff{schoolIds.length ? ' and its schools' : ''} only: the register, the live room, messages and seat holds of their own sessions.</p>
+      <p>In-house leads publish and run training sessions for {orgName}'s staff{hasSchools ? ' and its schools' : ''} only: the register, the live room, messages and seat holds of their own sessions.</p>
       <Status message={message} id="leads-status" focusable />
       <ActionError action={action} />
       <Loaded state={state} what="the in-house leads">
-        {({ leads, eligible }) => {
+        {({ leads, eligible, more }) => {
           const candidates = eligible.filter((u) => !leads.some((l) => l.userId === u.id));
           return (
             <>
@@ -70,6 +72,35 @@ export function LeadsPanel({ orgId, orgName, schoolIds }: { orgId: string; orgNa
                     </li>
                   ))}
                 </ul>
+              )}
+              {(more || search) && (
+                // Too many to list at once: found by name or email instead.
+                <form
+                  class="filters"
+                  role="search"
+                  aria-label="Find someone to make an in-house lead"
+                  onSubmit={(e) => {
+                    e.preventDefault();
+                    setChosen('');
+                    setSearch(searchText.trim());
+                  }}
+                >
+                  <TextField
+                    id="lead-search"
+                    label="Find a person by name or email"
+                    hint={more ? `Only the first ${LISTED} people by name are offered below${search ? ` of those matching “${search}”` : ''}.` : `People matching “${search}” are offered below; search for nothing to offer everyone.`}
+                    type="search"
+                    spellcheck={false}
+                    maxLength={200}
+                    value={searchText}
+                    onInput={(e) => setSearchText((e.currentTarget as HTMLInputElement).value)}
+                  />
+                  <div class="field field-action">
+                    <button type="submit" class="button button-secondary">
+                      Find
+                    </button>
+                  </div>
+                </form>
               )}
               <form
                 noValidate
@@ -95,7 +126,7 @@ export function LeadsPanel({ orgId, orgName, schoolIds }: { orgId: string; orgNa
                     aria-describedby={errorFor(errors, 'lead-person') ? 'lead-person-error' : undefined}
                     onChange={(e) => setChosen((e.currentTarget as HTMLSelectElement).value)}
                   >
-                    <option value="">{candidates.length ? 'Choose a person' : 'No one else can be chosen'}</option>
+                    <option value="">{candidates.length ? 'Choose a person' : search ? `No one else matches “${search}”` : 'No one else can be chosen'}</option>
                     {candidates.map((u) => (
                       <option key={u.id} value={u.id}>
                         {u.name} ({u.orgName ?? 'no organisation'})

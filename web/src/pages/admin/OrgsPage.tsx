@@ -5,6 +5,8 @@ import { api } from '../../api.js';
 import { apiIssues, described, ErrorSummary, Field, errorFor, messageOf, PageHeading, Status, TextField, toFieldErrors, useApp, useFocusLater, type FieldError, PendingHeading } from '../../components.js';
 import { Loaded, useLoad } from '../../load.js';
 import { Link, navigate } from '../../router.js';
+import { plural } from '../../format.js';
+import { Pagination, useFocusAfterPageTurn } from '../../pagination.js';
 import { LeadsPanel } from './LeadsPanel.js';
 
 type Org = z.infer<typeof Organisation>;
@@ -22,15 +24,49 @@ const FIELDS = {
   'settings.travelBufferMinutes': { id: 'org-buffer', label: 'Travel time around in-person sessions' },
 };
 
-/** Administrators: every organisation, grouped under its trust or local authority; search; create. */
+/** How many organisations the list shows a page. */
+const PAGE = 50;
+
+/** Organisations whose name holds `q` (any case) or whose URN is `q`, as `GET /api/orgs?q=` finds them; all without `q`. */
+function orgsMatching(orgs: Org[], q: string): Org[] {
+  const needle = q.trim().toLowerCase();
+  return needle ? orgs.filter((o) => o.name.toLowerCase().includes(needle) || o.urn === q.trim()) : orgs;
+}
+
+/** The list's address: `/admin/orgs`, with `q` and `page` when given. */
+function listHref(q: string, page = 1) {
+  const p = new URLSearchParams();
+  if (q) p.set('q', q);
+  if (page > 1) p.set('page', String(page));
+  return p.size ? `/admin/orgs?${p}` : '/admin/orgs';
+}
+
+/**
+ * Administrators: every organisation, by name, 50 a page; search by name or URN (kept in the
+ * address, `?q=&page=`); create. Every organisation is read once: the list is narrowed and
+ * paged from it, and it names each one's trust and offers the trusts a new school can join.
+ */
 export function OrgsPage() {
   const { loc } = useApp();
   const [text, setText] = useState(loc.query.get('q') ?? '');
-  const q = loc.query.get('q') ?? '';
-  const state = useLoad(async () => ({ found: (await api(`/api/orgs${q ? `?q=${encodeURIComponent(q)}` : ''}`, Orgs)).items, all: (await api('/api/orgs', Orgs)).items }), [q]);
+  const q = (loc.query.get('q') ?? '').trim();
+  const page = Math.max(1, Number.parseInt(loc.query.get('page') ?? '1', 10) || 1);
+  const state = useLoad(async () => (await api('/api/orgs', Orgs)).items, []);
+  const turned = useFocusAfterPageTurn('orgs-count', state);
+  const found = state.data ? orgsMatching(state.data, q) : [];
+  const pages = Math.max(1, Math.ceil(found.length / PAGE));
+  const shown = found.slice((page - 1) * PAGE, page * PAGE);
+  const matching = q ? ` matching “${q}”` : '';
+  const count = !state.data
+    ? ''
+    : found.length === 0
+      ? q ? `No organisation matches “${q}”.` : 'No organisations yet.'
+      : shown.length === 0
+        ? `There is no page ${page}: ${plural(found.length, 'organisation')}${matching} fill ${plural(pages, 'page')}.`
+        : `Showing ${(page - 1) * PAGE + 1} to ${(page - 1) * PAGE + shown.length} of ${plural(found.length, 'organisation')}${matching}.`;
   return (
     <>
-      <PageHeading title="Organisations" navigated={loc.navigated}>
+      <PageHeading title={page > 1 ? `Organisations, page ${page}` : 'Organisations'} navigated={loc.navigated && !turned}>
         Organisations
       </PageHeading>
       <form
@@ -38,7 +74,7 @@ export function OrgsPage() {
         role="search"
         onSubmit={(e) => {
           e.preventDefault();
-          navigate(`/admin/orgs${text.trim() ? `?q=${encodeURIComponent(text.trim())}` : ''}`);
+          navigate(listHref(text.trim()));
         }}
       >
         <TextField id="org-search" label="Name or URN" type="search" value={text} onInput={(e) => setText((e.currentTarget as HTMLInputElement).value)} />
@@ -48,39 +84,48 @@ export function OrgsPage() {
           </button>
         </div>
       </form>
+      {/* In the page before the list loads, so the count is read out when it arrives; a turned page focuses it. */}
+      <p role="status" class="count" id="orgs-count" tabIndex={-1}>
+        {count}
+      </p>
       <Loaded state={state} what="organisations">
-        {({ found, all }) => (
-          <>
-            <p class="count">{found.length === 1 ? '1 organisation' : `${found.length} organisations`}</p>
-            <table class="stack">
-              <caption class="visually-hidden">Organisations</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Kind</th>
-                  <th scope="col">URN</th>
-                  <th scope="col">Part of</th>
-                </tr>
-              </thead>
-              <tbody>
-                {found.map((o) => (
-                  <tr key={o.id}>
-                    <th scope="row" data-label="Name">
-                      <Link href={`/admin/orgs/${encodeURIComponent(o.id)}`}>{o.name}</Link>
-                    </th>
-                    <td data-label="Kind">{KIND_LABEL[o.kind ?? 'school']}</td>
-                    <td data-label="URN">{o.urn ?? 'None'}</td>
-                    <td data-label="Part of">{all.find((p) => p.id === o.parentId)?.name ?? 'None'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            <section class="panel narrow" aria-labelledby="new-org">
-              <h2 id="new-org">Add an organisation</h2>
-              <OrgForm org={null} all={all} onSaved={(o) => navigate(`/admin/orgs/${encodeURIComponent(o.id)}?saved=1`)} />
-            </section>
-          </>
-        )}
+        {(all) => {
+          const byId = new Map(all.map((o) => [o.id, o]));
+          return (
+            <>
+              {shown.length > 0 && (
+                <table class="stack">
+                  <caption class="visually-hidden">Organisations{matching}, by name</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">Name</th>
+                      <th scope="col">Kind</th>
+                      <th scope="col">URN</th>
+                      <th scope="col">Part of</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {shown.map((o) => (
+                      <tr key={o.id}>
+                        <th scope="row" data-label="Name">
+                          <Link href={`/admin/orgs/${encodeURIComponent(o.id)}`}>{o.name}</Link>
+                        </th>
+                        <td data-label="Kind">{KIND_LABEL[o.kind ?? 'school']}</td>
+                        <td data-label="URN">{o.urn ?? 'None'}</td>
+                        <td data-label="Part of">{(o.parentId && byId.get(o.parentId)?.name) ?? 'None'}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              )}
+              <Pagination label="Pages of organisations" page={page} pages={pages} href={(n) => listHref(q, n)} resultsId="orgs-count" />
+              <section class="panel narrow" aria-labelledby="new-org">
+                <h2 id="new-org">Add an organisation</h2>
+                <OrgForm org={null} all={all} onSaved={(o) => navigate(`/admin/orgs/${encodeURIComponent(o.id)}?saved=1`)} />
+              </section>
+            </>
+          );
+        }}
       </Loaded>
     </>
   );
@@ -137,7 +182,7 @@ export function OrgPage({ id }: { id: string }) {
                   navigate(`/admin/orgs/${encodeURIComponent(o.id)}?saved=1${gaveUp}`, { replace: true });
                 }}
               />
-              <LeadsPanel orgId={org.id} orgName={org.name} schoolIds={all.filter((o) => o.parentId === org.id).map((o) => o.id)} />
+              <LeadsPanel orgId={org.id} orgName={org.name} hasSchools={all.some((o) => o.parentId === org.id)} />
             </>
           );
         }}

@@ -1,10 +1,12 @@
 import { useState } from 'preact/hooks';
 import { z } from 'zod';
-import { OutboxMessage } from '../../../../shared/bookings.js';
+import { OutboxMessage, OutboxPage as OutboxPageSchema, OutboxQuery } from '../../../../shared/bookings.js';
 import { api } from '../../api.js';
 import { Badge, PageHeading, Status, TextField, useApp, useFocusLater } from '../../components.js';
-import { formatDateTime } from '../../format.js';
+import { formatDateTime, plural } from '../../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
+import { Pagination, useFocusAfterPageTurn } from '../../pagination.js';
+import { navigate } from '../../router.js';
 
 type Message = z.infer<typeof OutboxMessage>;
 
@@ -17,21 +19,35 @@ function statusOf(m: Message): { label: string; tone: string } {
   return { label: 'Waiting to be sent', tone: 'waitlisted' };
 }
 
-/** How many messages the page lists: the newest; one more is asked for, to know whether there are older ones. */
-const SHOWN = 200;
+/** How many messages a page lists. */
+const PAGE = 100;
 
-/** Administrators: every message the service sends, its status, attempts and last error, and "retry now". */
+/** The page's address: `/admin/mail`, with `to` and `page` when given. */
+function mailHref(to: string, page = 1) {
+  const p = new URLSearchParams();
+  if (to) p.set('to', to);
+  if (page > 1) p.set('page', String(page));
+  return p.size ? `/admin/mail?${p}` : '/admin/mail';
+}
+
+/**
+ * Administrators: every message the service sends, newest first, 100 a page, found by any
+ * part of its address (both kept in the address, `?to=&page=`); its status, attempts and last
+ * error, and "retry now".
+ */
 export function OutboxPage() {
   const { loc } = useApp();
-  const [to, setTo] = useState(loc.query.get('to') ?? '');
-  const [query, setQuery] = useState(to);
+  const query = (loc.query.get('to') ?? '').trim().slice(0, 254);
+  const page = Math.max(1, Number.parseInt(loc.query.get('page') ?? '1', 10) || 1);
+  const [to, setTo] = useState(query);
   const [message, setMessage] = useState('');
-  const state = useLoad(async () => {
-    const { items } = await api(`/api/outbox?limit=${SHOWN + 1}${query ? `&to=${encodeURIComponent(query)}` : ''}`, z.object({ items: z.array(OutboxMessage) }));
-    return { items: items.slice(0, SHOWN), more: items.length > SHOWN };
-  }, [query]);
+  const state = useLoad(() => {
+    const q = OutboxQuery.parse({ limit: PAGE, offset: (page - 1) * PAGE, ...(query ? { to: query } : {}) });
+    return api(`/api/outbox?${new URLSearchParams({ limit: String(q.limit), offset: String(q.offset), ...(q.to ? { to: q.to } : {}) })}`, OutboxPageSchema);
+  }, [query, page]);
   const action = useAction();
   const focusLater = useFocusLater();
+  const turned = useFocusAfterPageTurn('outbox-count', state);
 
   async function retry(m: Message) {
     setMessage('');
@@ -44,19 +60,32 @@ export function OutboxPage() {
     }
   }
 
+  const d = state.data;
+  const pages = d ? Math.max(1, Math.ceil(d.total / PAGE)) : 1;
+  const toWhom = query ? ` to addresses containing “${query}”` : '';
+  const count = !d
+    ? ''
+    : d.total === 0
+      ? `No messages${toWhom}.`
+      : d.items.length === 0
+        ? `There is no page ${page}: ${plural(d.total, 'message')}${toWhom} fill ${plural(pages, 'page')}.`
+        : `Showing ${d.offset + 1} to ${d.offset + d.items.length} of ${plural(d.total, 'message')}${toWhom}, newest first.`;
+  const pagination = (where?: string) => <Pagination label={where ? `Pages of messages, ${where} the table` : 'Pages of messages'} page={page} pages={pages} href={(n) => mailHref(query, n)} resultsId="outbox-count" />;
+
   return (
     <>
-      <PageHeading title="Mail" navigated={loc.navigated}>
+      <PageHeading title={page > 1 ? `Mail, page ${page}` : 'Mail'} navigated={loc.navigated && !turned}>
         Mail
       </PageHeading>
       <form
         class="filters"
+        role="search"
         onSubmit={(e) => {
           e.preventDefault();
-          setQuery(to.trim());
+          navigate(mailHref(to.trim()));
         }}
       >
-        <TextField id="to" label="To (email address)" type="email" value={to} onInput={(e) => setTo((e.currentTarget as HTMLInputElement).value)} />
+        <TextField id="to" label="To (an email address, or any part of one)" type="search" spellcheck={false} maxLength={254} value={to} onInput={(e) => setTo((e.currentTarget as HTMLInputElement).value)} />
         <div class="field field-action">
           <button type="submit" class="button">
             Show messages
@@ -65,19 +94,20 @@ export function OutboxPage() {
       </form>
       <Status message={message} id="outbox-status" focusable />
       <ActionError action={action} />
+      {/* In the page before the messages load, so the count is read out when it arrives; a turned page focuses it. */}
+      <p role="status" class="count" id="outbox-count" tabIndex={-1}>
+        {count}
+      </p>
       <Loaded state={state} what="the mail">
         {(d) =>
           d.items.length === 0 ? (
-            <p>No messages{query ? ` to ${query}` : ''}.</p>
+            pagination()
           ) : (
             <>
-            {d.more && (
-              <p id="outbox-more" class="notice">
-                Only the newest {SHOWN} messages are listed{query ? ` to ${query}` : ''}; older ones are not shown here.{query ? '' : ' To find an older message, show the messages to its address.'}
-              </p>
-            )}
+            {/* Above the table too: a keyboard user need not pass a hundred rows to turn the page. */}
+            {pagination('above')}
             <table class="stack">
-              <caption>{d.more ? `The newest ${SHOWN} messages, newest first` : `Newest first: ${d.items.length === 1 ? '1 message' : `${d.items.length} messages`}`}</caption>
+              <caption class="visually-hidden">Messages{toWhom}, newest first</caption>
               <thead>
                 <tr>
                   <th scope="col">Subject</th>
@@ -119,6 +149,7 @@ export function OutboxPage() {
                 })}
               </tbody>
             </table>
+            {pagination('below')}
             </>
           )
         }
