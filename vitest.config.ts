@@ -10,7 +10,7 @@ export default defineConfig({
     // Vitest's default is one file at a time less than the cores: on a two-core CI machine
     // that is one, and most of the suite's time is browser tests waiting on Chromium and the
     // server, not computing. Two at a time there (each file has its own database, server
-    // and browser) halves its wall time; bigger machines keep vitest's default.
+    // and browser) makes better use of them; bigger machines keep vitest's default.
     maxWorkers: Math.max(2, availableParallelism() - 1),
     globalSetup: ['test/browser/build.ts'],
   },
