@@ -14,21 +14,13 @@
  * - An organisation's kind refused (a trust with schools under it made a school) is marked on
  *   the Kind field itself: invalid, and described by the error, as every other field is.
  */
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { browserAvailable, checkPage, expectFocused, newPage, serverAndBrowser, signIn, tabTo, warnIfSkipped } from './harness.js';
+import { browserAvailable, checkPage, expectFocused, newPage, serverAndBrowser, signIn, tabTo, warnIfSkipped, NARROW, typeInto } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
-const NARROW = { viewport: { width: 320, height: 720 } };
 const WIDE = { viewport: { width: 1280, height: 900 } };
 const SIZES = [['320 px', NARROW], ['desktop', WIDE]] as const;
-
-async function typeInto(page: Page, label: string | RegExp, text: string) {
-  await tabTo(page, label);
-  await page.keyboard.press('ControlOrMeta+A');
-  await page.keyboard.type(text);
-}
 
 describe.skipIf(!browserAvailable)('administrators’ pages, audited', { timeout: 180_000 }, () => {
   const env = serverAndBrowser();

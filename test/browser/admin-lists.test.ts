@@ -14,11 +14,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { activate, browserAvailable, checkPage, expectFocused, newPage, serverAndBrowser, signIn, tabTo, warnIfSkipped } from './harness.js';
+import { activate, browserAvailable, checkPage, expectFocused, newPage, serverAndBrowser, signIn, tabTo, warnIfSkipped, NARROW } from './harness.js';
 
 warnIfSkipped(import.meta.url);
-
-const NARROW = { viewport: { width: 320, height: 720 } };
 
 /** The API requests the page makes whose path matches `re`, from now on. */
 function requestsTo(page: Page, re: RegExp): string[] {

@@ -6,11 +6,9 @@
  * offers to try again. Keyboard only, axe-clean, no sideways scrolling at 320 CSS px.
  */
 import { describe, expect, it } from 'vitest';
-import { activate, browserAvailable, checkPage, daysFromNow, expectFocused, newPage, plusMinutes, serverAndBrowser, signIn, warnIfSkipped } from './harness.js';
+import { activate, browserAvailable, checkPage, daysFromNow, expectFocused, newPage, plusMinutes, serverAndBrowser, signIn, warnIfSkipped, NARROW } from './harness.js';
 
 warnIfSkipped(import.meta.url);
-
-const NARROW = { viewport: { width: 320, height: 720 } };
 
 /** An instant's wall clock in England: weekday name and HH:MM. */
 function inEngland(iso: string) {

@@ -5,11 +5,9 @@
  * session in My sessions and runs it.
  */
 import { describe, expect, it } from 'vitest';
-import { activate, browserAvailable, checkPage, daysFromNow, expectFocused, newPage, plusMinutes, serverAndBrowser, signIn, tabTo, warnIfSkipped } from './harness.js';
+import { activate, browserAvailable, checkPage, daysFromNow, expectFocused, newPage, plusMinutes, serverAndBrowser, signIn, tabTo, warnIfSkipped, NARROW } from './harness.js';
 
 warnIfSkipped(import.meta.url);
-
-const NARROW = { viewport: { width: 320, height: 720 } };
 
 describe.skipIf(!browserAvailable)('co-trainers on the session form', () => {
   const env = serverAndBrowser();

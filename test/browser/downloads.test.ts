@@ -24,7 +24,7 @@ import { describe, expect, it } from 'vitest';
 import { recordAttendanceOutcomes } from '../../server/attendance/service.js';
 import type { TestContext, TestUser } from '../helpers.js';
 import { FILES } from '../materials-files.js';
-import { browserAvailable, daysFromNow, expectNoAxeViolations, expectNoSidewaysScroll, newPage, plusMinutes, serverAndBrowser, signIn, tabTo, warnIfSkipped } from './harness.js';
+import { browserAvailable, daysFromNow, expectNoAxeViolations, expectNoSidewaysScroll, newPage, plusMinutes, serverAndBrowser, signIn, tabTo, warnIfSkipped, NARROW } from './harness.js';
 
 /** axe-core clean, and nothing scrolls sideways (these pages are opened at 320 px). */
 async function axeAndReflow(page: Page, what = page.url()) {
@@ -34,7 +34,6 @@ async function axeAndReflow(page: Page, what = page.url()) {
 
 warnIfSkipped(import.meta.url);
 
-const NARROW = { viewport: { width: 320, height: 720 } };
 const minutesFromNow = (m: number) => new Date(Date.now() + m * 60_000).toISOString();
 
 /** The text of the focused element, spaces collapsed. */

@@ -7,13 +7,12 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { browserAvailable, checkPage, newPage, serverAndBrowser, signIn, warnIfSkipped } from './harness.js';
+import { browserAvailable, checkPage, newPage, serverAndBrowser, signIn, warnIfSkipped, NARROW } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
 const NEW_YORK = { timezoneId: 'America/New_York' };
 const AUCKLAND = { timezoneId: 'Pacific/Auckland' };
-const NARROW = { viewport: { width: 320, height: 720 } };
 const plusMinutes = (iso: string, m: number) => new Date(Date.parse(iso) + m * 60_000).toISOString();
 
 // Mondays: one in British Summer Time (UTC+1), one in winter (GMT, UTC+0).

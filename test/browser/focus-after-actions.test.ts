@@ -10,19 +10,11 @@
  */
 import type { Page, Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, expectNoSidewaysScroll, newPage, plusMinutes, serverAndBrowser, signIn, tabTo, warnIfSkipped, activate } from './harness.js';
+import { browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, expectNoSidewaysScroll, newPage, plusMinutes, serverAndBrowser, signIn, tabTo, warnIfSkipped, activate, NARROW, typeInto } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
-const NARROW = { viewport: { width: 320, height: 720 } };
-
 const broken = (route: Route) => route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: { code: 'internal', message: 'Something went wrong on our side. Please try again.' } }) });
-
-async function typeInto(page: Page, label: string | RegExp, text: string) {
-  await tabTo(page, label);
-  await page.keyboard.press('ControlOrMeta+A');
-  await page.keyboard.type(text);
-}
 
 /** What has focus, as "tag#id: text" for failure messages and checks. */
 const focused = (page: Page) => page.evaluate(() => {

@@ -214,6 +214,19 @@ export async function activate(page: Page, name: string | RegExp, opts: { back?:
   await page.keyboard.press('Enter');
 }
 
+/**
+ * Tabs to the field named `label` (see tabTo; `back` to go backwards), selects what it holds
+ * and types `text` in its place, as a keyboard user would.
+ */
+export async function typeInto(page: Page, label: string | RegExp, text: string, { back = false }: { back?: boolean } = {}) {
+  await tabTo(page, label, { back });
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.type(text);
+}
+
+/** A phone-sized viewport, 320 CSS px wide: pages must reflow to it without sideways scrolling (WCAG 1.4.10). */
+export const NARROW = { viewport: { width: 320, height: 720 } };
+
 /** An ISO instant `days` from now at `hourUtc`:00 UTC, for sessions the browser sees as upcoming. */
 export function daysFromNow(days: number, hourUtc = 15): string {
   const d = new Date();

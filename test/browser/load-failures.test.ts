@@ -11,12 +11,11 @@
 import type { Page, Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { TEST_PASSWORD } from '../helpers.js';
-import { browserAvailable, expectNoAxeViolations, newPage, signIn, tabTo, warnIfSkipped, serverAndBrowser } from './harness.js';
+import { browserAvailable, expectNoAxeViolations, newPage, signIn, tabTo, warnIfSkipped, serverAndBrowser, NARROW } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
 const minutesFromNow = (m: number) => new Date(Date.now() + m * 60_000).toISOString();
-const NARROW = { viewport: { width: 320, height: 720 } };
 
 /** Answers like the service does when something broke on its side (not a network failure, so nothing retries by itself). */
 const broken = (route: Route) => route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: { code: 'internal', message: 'Something went wrong on our side. Please try again.' } }) });

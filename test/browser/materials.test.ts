@@ -6,20 +6,14 @@
  * the list but no download.
  */
 import { readFile } from 'node:fs/promises';
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { FILES } from '../materials-files.js';
-import { browserAvailable, daysFromNow, expectNoAxeViolations, newPage, serverAndBrowser, signIn, tabTo, warnIfSkipped, checkPage } from './harness.js';
+import { browserAvailable, daysFromNow, expectNoAxeViolations, newPage, serverAndBrowser, signIn, tabTo, warnIfSkipped, checkPage, typeInto, NARROW } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
-const NARROW = { viewport: { width: 320, height: 720 }, acceptDownloads: true };
-
-async function typeInto(page: Page, label: string | RegExp, text: string) {
-  await tabTo(page, label);
-  await page.keyboard.press('ControlOrMeta+A');
-  await page.keyboard.type(text);
-}
+// 320 px, and downloads kept (the other narrow tests take none).
+const NARROW_DOWNLOADS = { ...NARROW, acceptDownloads: true };
 
 describe.skipIf(!browserAvailable)('training materials', () => {
   const env = serverAndBrowser();
@@ -30,7 +24,7 @@ describe.skipIf(!browserAvailable)('training materials', () => {
     const course = (await t.request('POST', '/api/courses', { as: admin, body: { title: 'Zones of regulation' } })).json;
 
     // The administrator's library page.
-    const adminPage = await newPage(env.browser, env.server, NARROW);
+    const adminPage = await newPage(env.browser, env.server, NARROW_DOWNLOADS);
     await signIn(adminPage, admin);
     await adminPage.goto('/admin/courses');
     await adminPage.getByRole('heading', { level: 1, name: 'Courses' }).waitFor();
@@ -74,7 +68,7 @@ describe.skipIf(!browserAvailable)('training materials', () => {
     expect(slides.status).toBe(201);
 
     // The lead publishes an in-house session for their school, for this course.
-    const leadPage = await newPage(env.browser, env.server, NARROW);
+    const leadPage = await newPage(env.browser, env.server, NARROW_DOWNLOADS);
     await signIn(leadPage, lead);
     await leadPage.goto('/sessions/new');
     await leadPage.getByRole('heading', { level: 1, name: 'New session' }).waitFor();
@@ -109,7 +103,7 @@ describe.skipIf(!browserAvailable)('training materials', () => {
 
     // A member of staff books, and downloads the handout: an attachment under its safe name, as plain text.
     expect((await t.request('POST', `/api/sessions/${sessionId}/bookings`, { as: booked, body: {} })).status).toBe(201);
-    const staffPage = await newPage(env.browser, env.server, NARROW);
+    const staffPage = await newPage(env.browser, env.server, NARROW_DOWNLOADS);
     await signIn(staffPage, booked);
     await staffPage.goto(`/sessions/${sessionId}`);
     await staffPage.getByRole('heading', { level: 2, name: 'Materials' }).waitFor();
@@ -123,7 +117,7 @@ describe.skipIf(!browserAvailable)('training materials', () => {
     expect(staffPage.url()).toContain(`/sessions/${sessionId}`);
 
     // A colleague who has not booked sees what the session uses, and is told to book to download.
-    const colleaguePage = await newPage(env.browser, env.server, NARROW);
+    const colleaguePage = await newPage(env.browser, env.server, NARROW_DOWNLOADS);
     await signIn(colleaguePage, colleague);
     await colleaguePage.goto(`/sessions/${sessionId}`);
     await colleaguePage.getByText('Book a place on this session to download its materials.').waitFor();

@@ -8,11 +8,9 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestIssuer, type TestIssuer } from '../oidc-issuer.js';
-import { browserAvailable, expectNoAxeViolations, newPage, serverAndBrowser, signIn, tabTo, warnIfSkipped, checkPage } from './harness.js';
+import { browserAvailable, expectNoAxeViolations, newPage, serverAndBrowser, signIn, tabTo, warnIfSkipped, checkPage, NARROW } from './harness.js';
 
 warnIfSkipped(import.meta.url);
-
-const NARROW = { viewport: { width: 320, height: 720 } };
 
 describe.skipIf(!browserAvailable)('sign in with an identity provider', () => {
   const env = serverAndBrowser();

@@ -5,21 +5,13 @@
  * CSV with a line-by-line report; a trust's office books and sees the staff of its schools;
  * the courses page offers a trainer who comes after the first 100 people.
  */
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { TestUser } from '../helpers.js';
-import { browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, newPage, plusMinutes, serverAndBrowser, signIn, tabTo, warnIfSkipped, checkPage } from './harness.js';
+import { browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, newPage, plusMinutes, serverAndBrowser, signIn, tabTo, warnIfSkipped, checkPage, NARROW, typeInto } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
-const NARROW = { viewport: { width: 320, height: 720 } };
 const WIDE = { viewport: { width: 1280, height: 900 } };
-
-async function typeInto(page: Page, label: string | RegExp, text: string, back = false) {
-  await tabTo(page, label, { back });
-  await page.keyboard.press('ControlOrMeta+A');
-  await page.keyboard.type(text);
-}
 
 describe.skipIf(!browserAvailable)('administration of people, imports and trust offices', { timeout: 120_000 }, () => {
   const env = serverAndBrowser();
@@ -117,7 +109,7 @@ describe.skipIf(!browserAvailable)('administration of people, imports and trust 
       await checkPage(page, `import check with refused lines (${size})`);
       expect(await t.db.selectFrom('users').select('id').where('email', '=', `asha.${tag}@vale.example`).executeTakeFirst()).toBeUndefined();
 
-      await typeInto(page, /^Lines/, `name,email,role\nAsha Patel,asha.${tag}@vale.example,staff\nBen Ode,ben.${tag}@vale.example,office\n`, true);
+      await typeInto(page, /^Lines/, `name,email,role\nAsha Patel,asha.${tag}@vale.example,staff\nBen Ode,ben.${tag}@vale.example,office\n`, { back: true });
       await tabTo(page, 'Check the lines');
       await page.keyboard.press('Enter');
       const ready = page.getByRole('region', { name: 'Check: every line can be imported' });
@@ -158,7 +150,7 @@ describe.skipIf(!browserAvailable)('administration of people, imports and trust 
       const refused = page.getByRole('region', { name: 'Nobody was imported' });
       await refused.getByRole('cell', { name: /Refused: Office staff can add staff only/ }).waitFor();
       await checkPage(page, 'office import refused');
-      await typeInto(page, /^Lines/, `name,email\nDina Shah,dina.${tag}@hill.example\n`, true);
+      await typeInto(page, /^Lines/, `name,email\nDina Shah,dina.${tag}@hill.example\n`, { back: true });
       await tabTo(page, 'Import');
       await page.keyboard.press('Enter');
       await page.getByRole('region', { name: 'Imported' }).getByText(`1 person was added to ${hill.name}.`).waitFor();

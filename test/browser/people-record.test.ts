@@ -8,11 +8,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { recordAttendanceOutcomes } from '../../server/attendance/service.js';
-import { activate, browserAvailable, checkPage, daysFromNow, newPage, plusMinutes, serverAndBrowser, signIn, tabTo, warnIfSkipped } from './harness.js';
+import { activate, browserAvailable, checkPage, daysFromNow, newPage, plusMinutes, serverAndBrowser, signIn, tabTo, warnIfSkipped, NARROW } from './harness.js';
 
 warnIfSkipped(import.meta.url);
-
-const NARROW = { viewport: { width: 320, height: 720 } };
 
 describe.skipIf(!browserAvailable)('a person’s training record and the role filter on People', { timeout: 120_000 }, () => {
   const env = serverAndBrowser();

@@ -10,11 +10,10 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { recordAttendanceOutcomes } from '../../server/attendance/service.js';
-import { browserAvailable, checkPage, daysFromNow, newPage, plusMinutes, serverAndBrowser, signIn, warnIfSkipped } from './harness.js';
+import { browserAvailable, checkPage, daysFromNow, newPage, plusMinutes, serverAndBrowser, signIn, warnIfSkipped, NARROW } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
-const NARROW = { viewport: { width: 320, height: 720 } };
 /** 66 characters with nowhere to break. */
 const LONG = 'Supercalifragilisticexpialidociousandevenlongerwordthatneverbreaks';
 

@@ -5,20 +5,12 @@
  * attendance needed and how long an offered seat is held. Flows run by keyboard at 320 CSS
  * px; every page is checked with axe-core and for sideways scrolling.
  */
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { activate, browserAvailable, checkPage, daysFromNow, expectFocused, newPage, plusMinutes, serverAndBrowser, signIn, tabTo, warnIfSkipped } from './harness.js';
+import { activate, browserAvailable, checkPage, daysFromNow, expectFocused, newPage, plusMinutes, serverAndBrowser, signIn, tabTo, warnIfSkipped, NARROW, typeInto } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
-const NARROW = { viewport: { width: 320, height: 720 } };
-
 /** Tabs to a field and types into it (replacing what is there). */
-async function typeInto(page: Page, label: string | RegExp, text: string) {
-  await tabTo(page, label);
-  await page.keyboard.press('ControlOrMeta+A');
-  await page.keyboard.type(text);
-}
 
 describe.skipIf(!browserAvailable)('session form: trainers, room, attendance needed and offer hold', () => {
   const env = serverAndBrowser();

@@ -5,11 +5,9 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { browserAvailable, expectFocused, expectNoAxeViolations, newPage, serverAndBrowser, tabTo, warnIfSkipped, checkPage, activate } from './harness.js';
+import { browserAvailable, expectFocused, expectNoAxeViolations, newPage, serverAndBrowser, tabTo, warnIfSkipped, checkPage, activate, NARROW } from './harness.js';
 
 warnIfSkipped(import.meta.url);
-
-const NARROW = { viewport: { width: 320, height: 720 } };
 
 describe.skipIf(!browserAvailable)('sign-in link by email', () => {
   const env = serverAndBrowser();

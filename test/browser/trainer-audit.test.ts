@@ -4,11 +4,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { activate, browserAvailable, checkPage, expectFocused, newPage, serverAndBrowser, signIn, tabTo, warnIfSkipped } from './harness.js';
+import { activate, browserAvailable, checkPage, expectFocused, newPage, serverAndBrowser, signIn, tabTo, warnIfSkipped, NARROW } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
-const NARROW = { viewport: { width: 320, height: 720 } };
 const DESKTOP = { viewport: { width: 1280, height: 900 } };
 const minutesFromNow = (m: number) => new Date(Date.now() + m * 60_000).toISOString();
 

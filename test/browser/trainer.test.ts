@@ -8,11 +8,10 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { TestUser } from '../helpers.js';
-import { browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, newPage, plusMinutes, serverAndBrowser, signIn, tabTo, warnIfSkipped, checkPage, activate } from './harness.js';
+import { browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, newPage, plusMinutes, serverAndBrowser, signIn, tabTo, warnIfSkipped, checkPage, activate, NARROW, typeInto } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
-const NARROW = { viewport: { width: 320, height: 720 } };
 const DESKTOP = { viewport: { width: 1280, height: 900 } };
 
 /** Follows a main-menu link by keyboard, opening the folded menu first on a narrow screen. */
@@ -22,11 +21,6 @@ async function navTo(page: Page, name: string) {
 }
 
 /** Tabs to a field and types into it (replacing what is there). */
-async function typeInto(page: Page, label: string | RegExp, text: string) {
-  await tabTo(page, label);
-  await page.keyboard.press('ControlOrMeta+A');
-  await page.keyboard.type(text);
-}
 
 describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
   const env = serverAndBrowser();
@@ -408,7 +402,7 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     await signIn(page, admin);
     await navTo(page, 'Mail');
     await page.getByRole('heading', { level: 1, name: 'Mail' }).waitFor();
-    await typeInto(page, 'To (email address)', staff.email);
+    await typeInto(page, 'To (an email address, or any part of one)', staff.email);
     await page.keyboard.press('Enter');
     const r = page.getByRole('row').filter({ hasText: 'Mail server refused the connection' });
     await r.waitFor();

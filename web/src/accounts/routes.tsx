@@ -37,7 +37,8 @@ export function accountRoute(path: string, me: MeValue, key: string) {
   if (path === '/office/people') return me.role === 'office' && me.orgId ? <StaffPage key={key} /> : null;
   if (path === '/office/people/import') return me.role === 'office' && me.orgId ? <ImportPage key={key} /> : null;
   if (path === '/admin/people/import') return me.role === 'admin' ? <ImportPage key={key} /> : null;
-  if (path === '/admin/people') return me.role === 'admin' ? <PeoplePage key={key} /> : null;
+  // Kept (keyed by path, not query) while searched: the list in view stays until the next has loaded.
+  if (path === '/admin/people') return me.role === 'admin' ? <PeoplePage key={path} /> : null;
   if (path === '/admin/identity-providers') return me.role === 'admin' ? <IdentityProvidersPage key={key} /> : null;
   return null;
 }

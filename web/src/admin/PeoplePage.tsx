@@ -5,7 +5,7 @@
  * flag and each person's training record. The start of the admin area (more admin pages join
  * it later).
  */
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { PeoplePage as PeoplePageSchema, Role, type User } from '../../../shared/accounts.js';
 import { api } from '../api.js';
 import { Field, PageHeading, Status, TextField, useApp, useFocusLater } from '../components.js';
@@ -52,12 +52,27 @@ export function PeoplePage() {
   const page = (offset: number) => api(`/api/users?${new URLSearchParams({ q, ...(role ? { role } : {}), ...(orgId ? { orgId } : {}), limit: String(PAGE), offset: String(offset) })}`, PeoplePageSchema);
   const people = useLoad(() => page(0), [q, role, orgId]);
   const focusLater = useFocusLater();
+  // The page is kept while searches change the address (its route is keyed by path): the
+  // search form follows the address (Back, Forward), and a new list starts without the last
+  // one's messages, "more" still coming or its failure.
+  const [text, setText] = useState(q);
+  const searches = useRef(0);
+  useEffect(() => {
+    searches.current++;
+    setText(q);
+    setRoleChoice(role ?? '');
+    setOrgChoice(orgId ?? '');
+    setMessage('');
+    setMore({ busy: false, error: null });
+  }, [q, role, orgId]);
 
   async function showMore(shown: User[]) {
     if (more.busy) return;
     setMore({ busy: true, error: null });
+    const searched = searches.current;
     try {
       const next = await page(shown.length);
+      if (searched !== searches.current) return; // another search since: its list stands
       people.set({ items: [...shown, ...next.items], hasMore: next.hasMore, total: next.total });
       setMore({ busy: false, error: null });
       setMessage(`${next.items.length} more shown.`);
@@ -65,7 +80,7 @@ export function PeoplePage() {
       const first = next.items[0];
       if (first) focusLater(() => document.getElementById(`person-${first.id}`), { force: true });
     } catch (e) {
-      setMore({ busy: false, error: e });
+      if (searched === searches.current) setMore({ busy: false, error: e });
     }
   }
 
@@ -93,7 +108,7 @@ export function PeoplePage() {
       <NewPersonForm onAdded={() => void people.reload()} />
       <h2 id="find-people">Find people</h2>
       <form class="filters" role="search" aria-labelledby="find-people" onSubmit={search}>
-        <TextField id="q" label="Name or email" type="search" defaultValue={q} spellcheck={false} />
+        <TextField id="q" label="Name or email" type="search" value={text} onInput={(e) => setText((e.currentTarget as HTMLInputElement).value)} spellcheck={false} />
         <Field id="role" label="Account role">
           {/* Applied with Search, as the name is: choosing never reloads the list by itself. */}
           <select id="role" name="role" value={roleChoice} onChange={(e) => setRoleChoice((e.currentTarget as HTMLSelectElement).value)}>

@@ -6,7 +6,7 @@ import { apiIssues, described, ErrorSummary, Field, errorFor, messageOf, PageHea
 import { Loaded, useLoad } from '../../load.js';
 import { Link, navigate } from '../../router.js';
 import { plural } from '../../format.js';
-import { Pagination, useFocusAfterPageTurn } from '../../pagination.js';
+import { Pagination } from '../../pagination.js';
 import { LeadsPanel } from './LeadsPanel.js';
 
 type Org = z.infer<typeof Organisation>;
@@ -52,7 +52,9 @@ export function OrgsPage() {
   const q = (loc.query.get('q') ?? '').trim();
   const page = Math.max(1, Number.parseInt(loc.query.get('page') ?? '1', 10) || 1);
   const state = useLoad(async () => (await api('/api/orgs', Orgs)).items, []);
-  const turned = useFocusAfterPageTurn('orgs-count', state);
+  // The page is kept while its pages turn and its searches change the address (its route is
+  // keyed by path, and every organisation is read once): the field follows the address (Back, Forward).
+  useEffect(() => setText(loc.query.get('q') ?? ''), [q]);
   const found = state.data ? orgsMatching(state.data, q) : [];
   const pages = Math.max(1, Math.ceil(found.length / PAGE));
   const shown = found.slice((page - 1) * PAGE, page * PAGE);
@@ -66,7 +68,7 @@ export function OrgsPage() {
         : `Showing ${(page - 1) * PAGE + 1} to ${(page - 1) * PAGE + shown.length} of ${plural(found.length, 'organisation')}${matching}.`;
   return (
     <>
-      <PageHeading title={page > 1 ? `Organisations, page ${page}` : 'Organisations'} navigated={loc.navigated && !turned}>
+      <PageHeading title={page > 1 ? `Organisations, page ${page}` : 'Organisations'} navigated={loc.navigated}>
         Organisations
       </PageHeading>
       <form
@@ -84,7 +86,7 @@ export function OrgsPage() {
           </button>
         </div>
       </form>
-      {/* In the page before the list loads, so the count is read out when it arrives; a turned page focuses it. */}
+      {/* In the page before the list loads, so the count is read out when it arrives; turning a page focuses it. */}
       <p role="status" class="count" id="orgs-count" tabIndex={-1}>
         {count}
       </p>

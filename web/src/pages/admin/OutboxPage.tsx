@@ -1,11 +1,11 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { z } from 'zod';
 import { OutboxMessage, OutboxPage as OutboxPageSchema, OutboxQuery } from '../../../../shared/bookings.js';
 import { api } from '../../api.js';
 import { Badge, PageHeading, Status, TextField, useApp, useFocusLater } from '../../components.js';
 import { formatDateTime, plural } from '../../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
-import { Pagination, useFocusAfterPageTurn } from '../../pagination.js';
+import { Pagination } from '../../pagination.js';
 import { navigate } from '../../router.js';
 
 type Message = z.infer<typeof OutboxMessage>;
@@ -47,7 +47,14 @@ export function OutboxPage() {
   }, [query, page]);
   const action = useAction();
   const focusLater = useFocusLater();
-  const turned = useFocusAfterPageTurn('outbox-count', state);
+  // The page is kept while its pages turn and its searches change the address (its route is
+  // keyed by path): the field follows the address (Back, Forward), and "will be sent again"
+  // is about the page it was said on.
+  useEffect(() => setTo(query), [query]);
+  useEffect(() => {
+    setMessage('');
+    action.clear();
+  }, [query, page]);
 
   async function retry(m: Message) {
     setMessage('');
@@ -74,7 +81,7 @@ export function OutboxPage() {
 
   return (
     <>
-      <PageHeading title={page > 1 ? `Mail, page ${page}` : 'Mail'} navigated={loc.navigated && !turned}>
+      <PageHeading title={page > 1 ? `Mail, page ${page}` : 'Mail'} navigated={loc.navigated}>
         Mail
       </PageHeading>
       <form
@@ -94,7 +101,7 @@ export function OutboxPage() {
       </form>
       <Status message={message} id="outbox-status" focusable />
       <ActionError action={action} />
-      {/* In the page before the messages load, so the count is read out when it arrives; a turned page focuses it. */}
+      {/* In the page before the messages load, so the count is read out when it arrives; turning a page focuses it. */}
       <p role="status" class="count" id="outbox-count" tabIndex={-1}>
         {count}
       </p>

@@ -30,8 +30,10 @@ export const FORBIDDEN = 'forbidden' as const;
 export function trainerRoute(path: string, me: MeValue, key: string) {
   if (path.startsWith('/admin/')) {
     if (me.role !== 'admin') return FORBIDDEN;
-    if (path === '/admin/mail') return <OutboxPage key={key} />;
-    if (path === '/admin/orgs') return <OrgsPage key={key} />;
+    // Kept (keyed by path, not query) while their pages are turned or searched: the page in
+    // view stays until the next has loaded, and focus moves to its "Showing…" status (see Pagination).
+    if (path === '/admin/mail') return <OutboxPage key={path} />;
+    if (path === '/admin/orgs') return <OrgsPage key={path} />;
     if (path === '/admin/courses') return <CoursesPage key={key} />;
     const m = match('/admin/orgs/:id', path);
     if (m) return <OrgPage key={key} id={m.id!} />;
