@@ -299,6 +299,10 @@ export interface OutboxTable {
   offer_expires_at: string | null;
   queue_position: number | null;
   reason: string | null;
+  /** Who made the change a notice tells of (a user id), when someone did: a cancellation's email names them unless it was the person. */
+  acted_by: string | null;
+  /** The booking's status before the change the notice tells of (a cancellation's: whether the person held a seat, and so an invite). */
+  prior_status: BookingStatus | null;
   /** An idempotency key: a reminder or notice is enqueued at most once per key. */
   dedupe_key: string | null;
   status: 'pending' | 'sent' | 'local' | 'dropped';

@@ -47,7 +47,12 @@ export const OverrideInput = z
 export type OverrideInput = z.infer<typeof OverrideInput>;
 
 export const CheckinInput = z.object({ code: z.string().trim().min(1).max(20) }).strict();
-export const CheckinCode = z.object({ code: z.string(), expiresAt: z.string(), url: z.string(), qrSvg: z.string() });
+/**
+ * The code the trainer shows, and whether check-in is open now (by the server's clock): it
+ * opens `join_opens_minutes` before the start (`opensAt`) and closes at the end (`closesAt`).
+ * Outside that window a check-in is refused, so a page shows when it opens or that it closed.
+ */
+export const CheckinCode = z.object({ code: z.string(), expiresAt: z.string(), url: z.string(), qrSvg: z.string(), checkin: z.enum(['not_yet', 'open', 'closed']), opensAt: z.string(), closesAt: z.string() });
 export const CheckinResult = z.object({ bookingId: z.string(), checkedInAt: z.string() });
 
 export const Completion = z.object({

@@ -32,6 +32,7 @@ import * as m0401 from './20261204_01_outbox_due_order.js';
 import * as m0501cert from './20261205_01_certificate_revisions.js';
 import * as m0502att from './20261205_02_attendance_minutes_unknown.js';
 import * as m0601roles from './20261206_01_users_role_name.js';
+import * as m0701actor from './20261207_01_outbox_actor.js';
 
 export const migrations: Record<string, Migration> = {
   '20261124_01_accounts_catalogue': m01,
@@ -62,4 +63,5 @@ export const migrations: Record<string, Migration> = {
   '20261205_01_certificate_revisions': m0501cert,
   '20261205_02_attendance_minutes_unknown': m0502att,
   '20261206_01_users_role_name': m0601roles,
+  '20261207_01_outbox_actor': m0701actor,
 };

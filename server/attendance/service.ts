@@ -179,7 +179,14 @@ function requireInPerson(s: SessionRow) {
   if (s.status === 'cancelled') throw new AppError('session_cancelled', 'This session has been cancelled.');
 }
 
-/** The code (and QR code) the trainer shows; it changes every minute. */
+/** When check-in is open: from the join window's opening to the session's end. */
+function checkinWindow(s: Pick<SessionRow, 'starts_at' | 'ends_at' | 'join_opens_minutes'>, now: Date) {
+  const opens = Date.parse(s.starts_at) - s.join_opens_minutes * MINUTE;
+  const state = now.getTime() < opens ? ('not_yet' as const) : now.getTime() >= Date.parse(s.ends_at) ? ('closed' as const) : ('open' as const);
+  return { state, opensAt: new Date(opens).toISOString(), closesAt: s.ends_at };
+}
+
+/** The code (and QR code) the trainer shows; it changes every minute. Says whether check-in is open now. */
 export async function checkinCodeFor(deps: Deps, actor: AuthUser, sessionId: string) {
   const s = await requireSession(deps, sessionId);
   await requireRegisterKeeper(deps, actor, sessionId);
@@ -188,7 +195,8 @@ export async function checkinCodeFor(deps: Deps, actor: AuthUser, sessionId: str
   const { code, expiresAt } = currentCode(secret, sessionId, deps.now().getTime());
   const url = `${deps.config.publicUrl}/sessions/${encodeURIComponent(sessionId)}/checkin?code=${code}`;
   const qrSvg = await QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
-  return { code, expiresAt: expiresAt.toISOString(), url, qrSvg };
+  const window = checkinWindow(s, deps.now());
+  return { code, expiresAt: expiresAt.toISOString(), url, qrSvg, checkin: window.state, opensAt: window.opensAt, closesAt: window.closesAt };
 }
 
 /**
@@ -216,9 +224,9 @@ export async function checkin(deps: Deps, actor: AuthUser, sessionId: string, co
     if (!b || b.seat !== 'in_person' || !(repo.SEATED as readonly string[]).includes(b.status)) {
       throw new AppError('not_attendee', 'Only people with a confirmed in-person seat can check in to this session.');
     }
-    const opens = Date.parse(locked.starts_at) - locked.join_opens_minutes * MINUTE;
-    if (now.getTime() < opens || now.getTime() >= Date.parse(locked.ends_at)) {
-      throw new AppError('join_window_closed', `Check-in opens ${locked.join_opens_minutes} minutes before the session starts and closes when it ends.`, { opensAt: new Date(opens).toISOString(), closesAt: locked.ends_at });
+    const window = checkinWindow(locked, now);
+    if (window.state !== 'open') {
+      throw new AppError('join_window_closed', `Check-in opens ${locked.join_opens_minutes} minutes before the session starts and closes when it ends.`, { opensAt: window.opensAt, closesAt: window.closesAt });
     }
     if ((await repo.countCheckinFailures(trx, sessionId, actor.id, since)) >= CHECKIN_MAX_FAILURES) return { kind: 'throttled' as const };
     const secret = await repo.checkinSecret(trx, sessionId, nowIso);

@@ -79,7 +79,7 @@ export async function moveSeat(deps: Deps, actor: AuthUser, id: string, seat: Se
 /** Takes a person off a session with a reason they are sent (its trainers, admin); the queue moves up. */
 export async function remove(deps: Deps, actor: AuthUser, id: string, reason: string): Promise<Booking> {
   await requireManagerOfBooking(deps, actor, id);
-  return changedPlace(deps, id, (trx) => engine.removeBooking(trx, deps, id, reason));
+  return changedPlace(deps, id, (trx) => engine.removeBooking(trx, deps, id, reason, actor.id));
 }
 
 /** A session's roster in queue order: office staff see their organisations' staff on it; its trainers and admins everyone. */

@@ -368,7 +368,8 @@ export async function cancelBooking(trx: Trx, deps: Deps, actor: AuthUser, booki
   const kept = placeKept(b, s, now, 'cancelled');
   if (kept) throw kept;
   await repo.changeBooking(trx, b, { status: 'cancelled', cancelled_at: now, updated_at: now, revision: b.revision + 1, offer_expires_at: null });
-  await enqueue(trx, deps, b.status === 'waitlisted' ? 'left_waitlist' : 'cancelled', b.id);
+  // Someone cancelling for the person (their office, a trainer, an administrator) is named in the email.
+  await enqueue(trx, deps, b.status === 'waitlisted' ? 'left_waitlist' : 'cancelled', b.id, { actedBy: actor.id, priorStatus: b.status });
   if (b.status !== 'waitlisted') await promoteWaitlist(trx, deps, s, b.seat);
   return (await repo.findBooking(trx, b.id))!;
 }
@@ -387,7 +388,7 @@ export async function releasePlaces(trx: Trx, deps: Deps, userId: string, reason
     const b = await repo.findActiveBooking(trx, s.id, userId);
     if (!b || (b.status !== 'confirmed' && b.status !== 'offered' && b.status !== 'waitlisted')) continue;
     await repo.changeBooking(trx, b, { status: 'cancelled', cancelled_at: now, updated_at: now, revision: b.revision + 1, offer_expires_at: null });
-    await enqueue(trx, deps, b.status === 'waitlisted' ? 'left_waitlist' : 'cancelled', b.id, { reason });
+    await enqueue(trx, deps, b.status === 'waitlisted' ? 'left_waitlist' : 'cancelled', b.id, { reason, priorStatus: b.status });
     if (b.status !== 'waitlisted') await promoteWaitlist(trx, deps, s, b.seat);
     given.push({ sessionId: s.id, userId });
   }
@@ -457,8 +458,8 @@ export async function moveSeat(trx: Trx, deps: Deps, bookingId: string, seat: Se
   return (await repo.findBooking(trx, b.id))!;
 }
 
-/** A trainer takes a person off a session, saying why; they are told, and the queue moves. */
-export async function removeBooking(trx: Trx, deps: Deps, bookingId: string, reason: string): Promise<BookingRow> {
+/** A trainer (`actorId`) takes a person off a session, saying why; they are told (by whom), and the queue moves. */
+export async function removeBooking(trx: Trx, deps: Deps, bookingId: string, reason: string, actorId?: string): Promise<BookingRow> {
   const found = await repo.findBooking(trx, bookingId);
   if (!found) throw new AppError('not_found', 'No such booking.');
   const s = await lockOpenSession(trx, deps, found.session_id);
@@ -469,7 +470,7 @@ export async function removeBooking(trx: Trx, deps: Deps, bookingId: string, rea
   const kept = placeKept(b, s, now, 'removed');
   if (kept) throw kept;
   await repo.changeBooking(trx, b, { status: 'cancelled', cancelled_at: now, updated_at: now, revision: b.revision + 1, offer_expires_at: null });
-  await enqueue(trx, deps, 'removed', b.id, { reason });
+  await enqueue(trx, deps, 'removed', b.id, { reason, actedBy: actorId, priorStatus: b.status });
   if (b.status !== 'waitlisted') await promoteWaitlist(trx, deps, s, b.seat);
   return (await repo.findBooking(trx, b.id))!;
 }
@@ -550,15 +551,15 @@ export async function afterSessionChange(trx: Trx, deps: Deps, after: SessionRow
   for (const seat of seatsOfMode(after.mode)) await promoteWaitlist(trx, deps, after, seat);
 }
 
-/** The session is off: every active booking is cancelled and everyone is told. Returns how many were told. */
-export async function cancelAllForSession(trx: Trx, deps: Deps, s: SessionRow, reason?: string): Promise<number> {
+/** The session is off (cancelled by `actorId`): every active booking is cancelled and everyone is told, by whom. Returns how many were told. */
+export async function cancelAllForSession(trx: Trx, deps: Deps, s: SessionRow, reason?: string, actorId?: string): Promise<number> {
   const now = deps.now().toISOString();
   const deltas = new repo.SeatDeltas();
   const active = await repo.activeBookingsOfSession(trx, s.id);
   for (const b of active) {
     await repo.cancelledWith(trx, b.id, { cancelled_at: now, updated_at: now, revision: b.revision + 1 });
     deltas.change(b, { ...b, status: 'cancelled' });
-    await enqueue(trx, deps, 'session_cancelled', b.id, { reason });
+    await enqueue(trx, deps, 'session_cancelled', b.id, { reason, actedBy: actorId, priorStatus: b.status });
   }
   await deltas.apply(trx);
   await raiseFeeds(trx, { sessionId: s.id }, now, now);

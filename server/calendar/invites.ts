@@ -17,20 +17,21 @@ export function calendarContext(deps: Deps): CalendarContext {
 
 /**
  * The invite to attach to a notice about `bookingId`, or undefined when this notice carries
- * none. `asOf` is the booking's status and revision when the notice was written: a notice
- * is rendered when it is delivered, and by then the booking may have moved on.
+ * none. `asOf` is the booking's status and revision when the notice was written (and its
+ * status before the change it tells of, when known): a notice is rendered when it is
+ * delivered, and by then the booking may have moved on.
  */
 export async function inviteForNotice(
   db: Kysely<Database> | Transaction<Database>,
   deps: Deps,
   kind: NoticeKind,
   bookingId: string,
-  asOf?: { status: BookingStatus; revision: number },
+  asOf?: { status: BookingStatus; revision: number; priorStatus?: BookingStatus | null },
 ): Promise<{ method: string; content: string } | undefined> {
   const current = await calendarRowOfBooking(db, bookingId);
   if (!current) return undefined;
   const row = asOf ? { ...current, status: asOf.status, bookingRevision: asOf.revision } : current;
-  const method = noticeInviteMethod(kind, row.status, row.sessionStatus);
+  const method = noticeInviteMethod(kind, row.status, row.sessionStatus, asOf?.priorStatus);
   if (!method) return undefined;
   const invite = renderInvite(row, calendarContext(deps));
   // The rules agree by construction; a mismatch would send the wrong METHOD, so send none.

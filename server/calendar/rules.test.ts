@@ -74,6 +74,14 @@ describe('invites in notices', () => {
     expect(noticeInviteMethod('seat_changed', 'waitlisted', 'scheduled')).toBeNull();
     expect(noticeInviteMethod('removed', 'cancelled', 'scheduled')).toBe('CANCEL');
   });
+  it('a place in the queue that ends cancels no event: its holder was never sent one', () => {
+    expect(noticeInviteMethod('removed', 'cancelled', 'scheduled', 'waitlisted')).toBeNull();
+    expect(noticeInviteMethod('session_cancelled', 'cancelled', 'cancelled', 'waitlisted')).toBeNull();
+    expect(noticeInviteMethod('left_waitlist', 'cancelled', 'scheduled', 'waitlisted')).toBeNull();
+    expect(noticeInviteMethod('removed', 'cancelled', 'scheduled', 'confirmed')).toBe('CANCEL');
+    expect(noticeInviteMethod('session_cancelled', 'cancelled', 'cancelled', 'confirmed')).toBe('CANCEL');
+    expect(noticeInviteMethod('cancelled', 'cancelled', 'scheduled', 'confirmed')).toBe('CANCEL');
+  });
 });
 
 describe('feeds keep cancellations for 30 days', () => {

@@ -35,6 +35,12 @@ export interface NoticeContext {
   reason?: string;
   /** Who booked the place, when someone else did (their school office, an administrator): said in the booking's notice. */
   bookedBy?: string;
+  /**
+   * Who cancelled, when someone other than the person did (a trainer, their school office, an
+   * administrator), as the message names them: "Sam Trainer (trainer)", "Olu Office from your
+   * school's office". Said in a cancellation's notice.
+   */
+  actedBy?: string;
   /** Extra paragraphs, e.g. a timetable clash warning. */
   notes?: string[];
   /**
@@ -98,6 +104,26 @@ function seatChanged(b: NoticeContext['booking']): string {
   return b.seat === 'online' ? 'The trainer has moved your place to an online seat: you join from the session page.' : 'The trainer has moved your place to an in-person seat: please come to the venue below.';
 }
 
+const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
+
+/** What a cancellation's notice says the person who made it did (after their name). */
+const ACTED: Partial<Record<NoticeKind, string>> = {
+  cancelled: 'cancelled your place',
+  left_waitlist: 'took you off the waiting list',
+  removed: 'took you off this session',
+  session_cancelled: 'cancelled this session',
+};
+
+/**
+ * How a cancellation's notice names who made it: their name and role, or for office staff
+ * the office they work in (their reader's own school's, or the trust's that books for it).
+ */
+export function actorPhrase(actor: Pick<UserRow, 'name' | 'role' | 'org_id'>, readerOrgId: string | null): string {
+  if (actor.role === 'office') return `${actor.name} from your ${actor.org_id !== null && actor.org_id === readerOrgId ? 'school' : 'trust'}'s office`;
+  const role = actor.role === 'admin' ? 'administrator' : actor.role === 'trainer' ? 'trainer' : 'in-house lead';
+  return `${actor.name} (${role})`;
+}
+
 export function compose(ctx: NoticeContext): { subject: string; text: string; html: string } {
   const { session: s, booking: b } = ctx;
   const when = formatWhen(s.starts_at, s.ends_at, ctx.timeZone);
@@ -123,7 +149,13 @@ export function compose(ctx: NoticeContext): { subject: string; text: string; ht
     trainer_message: [`Message from your trainer: ${s.title}`, ['Your trainer has sent this message about the session:', ...(ctx.reason ?? '').split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean)]],
   };
   const [subject, basic] = lines[ctx.kind];
-  const paras = [...basic, ...(ctx.bookedBy ? [`${ctx.bookedBy.replace(/\s+/g, ' ').trim()} booked this place for you.`] : []), ...(ctx.notes ?? [])];
+  const byLine = ctx.actedBy ? ACTED[ctx.kind] : undefined;
+  const paras = [
+    ...basic,
+    ...(ctx.bookedBy ? [`${oneLine(ctx.bookedBy)} booked this place for you.`] : []),
+    ...(byLine ? [`${oneLine(ctx.actedBy!)} ${byLine}.`] : []),
+    ...(ctx.notes ?? []),
+  ];
   const details = [`Session: ${s.title}`, `When: ${when}`, `Where: ${where}`];
   // A feedback request's link leads to the form; every other notice's to the booking.
   const feedback = ctx.kind === 'feedback_request';

@@ -11,11 +11,11 @@
  * message goes out.
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { BookingRow, Database, OutboxRow } from '../../db/schema.js';
+import type { BookingRow, BookingStatus, Database, OutboxRow, UserRow } from '../../db/schema.js';
 import { prepared, rowInserter, type WriteBatch } from '../../db/prepared.js';
 import type { Deps } from '../platform/deps.js';
 import type { OutboxMessage } from '../../shared/bookings.js';
-import { compose, type NoticeKind } from './messages.js';
+import { actorPhrase, compose, type NoticeKind } from './messages.js';
 import { inviteForNotice } from '../calendar/invites.js';
 import { timeOrderedId } from '../platform/ids.js';
 import { clashesForBookings, clashNoticeFor, clashNoticeText } from '../timetables/service.js';
@@ -42,14 +42,14 @@ export function manageUrl(deps: Deps, bookingId: string) {
 }
 
 // A notice's columns, as `enqueue` and `enqueueForNew` write them.
-const NOTICE_COLUMNS = ['id', 'kind', 'to_email', 'user_id', 'booking_id', 'session_id', 'booking_status', 'booking_revision', 'offer_expires_at', 'queue_position', 'reason', 'dedupe_key', 'status', 'attempts', 'next_attempt_at', 'created_at'] as const;
+const NOTICE_COLUMNS = ['id', 'kind', 'to_email', 'user_id', 'booking_id', 'session_id', 'booking_status', 'booking_revision', 'offer_expires_at', 'queue_position', 'reason', 'acted_by', 'prior_status', 'dedupe_key', 'status', 'attempts', 'next_attempt_at', 'created_at'] as const;
 type NoticeRow = Pick<OutboxRow, (typeof NOTICE_COLUMNS)[number]>;
 
 // What a notice records of its booking and owner, read by the insert itself (one statement).
 const BOOKING_FACTS = ['u.email', 'b.user_id', 'b.id as booking_id', 'b.session_id', 'b.status', 'b.revision', 'b.offer_expires_at'] as const;
 
 // The booking's owner and its state are read by the insert itself: one statement.
-const insertNotice = prepared<{ id: string; kind: string; bookingId: string; position: number | null; reason: string | null; dedupeKey: string | null; now: string }>()((db, arg) =>
+const insertNotice = prepared<{ id: string; kind: string; bookingId: string; position: number | null; reason: string | null; actedBy: string | null; priorStatus: string | null; dedupeKey: string | null; now: string }>()((db, arg) =>
   db
     .insertInto('outbox')
     .columns(NOTICE_COLUMNS)
@@ -63,6 +63,8 @@ const insertNotice = prepared<{ id: string; kind: string; bookingId: string; pos
           ...BOOKING_FACTS,
           sql<number | null>`cast(${arg('position')} as integer)`.as('queue_position'),
           sql<string | null>`cast(${arg('reason')} as text)`.as('reason'),
+          sql<string | null>`cast(${arg('actedBy')} as text)`.as('acted_by'),
+          sql<BookingStatus | null>`cast(${arg('priorStatus')} as text)`.as('prior_status'),
           sql<string | null>`cast(${arg('dedupeKey')} as text)`.as('dedupe_key'),
           sql<string>`'pending'`.as('status'),
           sql<number>`0`.as('attempts'),
@@ -74,10 +76,14 @@ const insertNotice = prepared<{ id: string; kind: string; bookingId: string; pos
     .onConflict((oc) => oc.column('dedupe_key').doNothing()),
 );
 
-/** Writes one notice for a booking's owner. With a dedupe key, a second call is a no-op. */
-export async function enqueue(trx: Q, deps: Deps, kind: NoticeKind, bookingId: string, extra: { position?: number; reason?: string; dedupeKey?: string } = {}) {
+/**
+ * Writes one notice for a booking's owner. With a dedupe key, a second call is a no-op.
+ * `actedBy`: who made the change (its email names them unless it was the person);
+ * `priorStatus`: the booking's status before it (whether a cancelled place had been sent an invite).
+ */
+export async function enqueue(trx: Q, deps: Deps, kind: NoticeKind, bookingId: string, extra: { position?: number; reason?: string; dedupeKey?: string; actedBy?: string; priorStatus?: BookingStatus } = {}) {
   const now = deps.now().toISOString();
-  await insertNotice.run(trx, { id: timeOrderedId(), kind, bookingId, position: extra.position ?? null, reason: extra.reason ?? null, dedupeKey: extra.dedupeKey ?? null, now });
+  await insertNotice.run(trx, { id: timeOrderedId(), kind, bookingId, position: extra.position ?? null, reason: extra.reason ?? null, actedBy: extra.actedBy ?? null, priorStatus: extra.priorStatus ?? null, dedupeKey: extra.dedupeKey ?? null, now });
 }
 
 /**
@@ -101,6 +107,8 @@ export async function enqueueDropped(db: Q, deps: Deps, kind: NoticeKind, bookin
           ...BOOKING_FACTS,
           sql<number | null>`cast(null as integer)`.as('queue_position'),
           sql<string | null>`cast(null as text)`.as('reason'),
+          sql<string | null>`cast(null as text)`.as('acted_by'),
+          sql<BookingStatus | null>`cast(null as text)`.as('prior_status'),
           sql<string>`cast(${dedupeKey} as text)`.as('dedupe_key'),
           sql<string>`'dropped'`.as('status'),
           sql<number>`0`.as('attempts'),
@@ -145,6 +153,8 @@ export async function enqueueForNew(writes: WriteBatch, deps: Deps, notices: New
     offer_expires_at: n.booking.offer_expires_at,
     queue_position: n.position ?? null,
     reason: null,
+    acted_by: null,
+    prior_status: null,
     dedupe_key: null,
     status: 'pending',
     attempts: 0,
@@ -164,7 +174,7 @@ function noticeFacts(db: Q, bookingIds: readonly string[]) {
     .leftJoin('users as by', 'by.id', 'b.booked_by')
     .select([
       'b.id', 'b.seat', 'b.status', 'b.revision', 'b.offer_expires_at', 'b.user_id', 'b.session_id', 'b.booked_by', 'by.name as booked_by_name',
-      'u.name', 'u.email', 'u.time_zone as user_tz',
+      'u.name', 'u.email', 'u.time_zone as user_tz', 'u.org_id',
       's.title', 's.starts_at', 's.ends_at', 's.venue', 's.mode', 's.time_zone as session_tz',
       'o.time_zone as org_tz',
     ])
@@ -173,11 +183,20 @@ function noticeFacts(db: Q, bookingIds: readonly string[]) {
 }
 type NoticeFacts = Awaited<ReturnType<typeof noticeFacts>>[number];
 
+/** The people who made the changes some notices tell of (outbox `acted_by`), by id. */
+async function actorsOf(db: Q, rows: readonly OutboxRow[]): Promise<Map<string, Actor>> {
+  const ids = [...new Set(rows.map((r) => r.acted_by).filter((id): id is string => id !== null))];
+  if (ids.length === 0) return new Map();
+  const found = await db.selectFrom('users').select(['id', 'name', 'role', 'org_id']).where('id', 'in', ids).execute();
+  return new Map(found.map((u) => [u.id, u]));
+}
+type Actor = Pick<UserRow, 'id' | 'name' | 'role' | 'org_id'>;
+
 /** The zone a notice's times are written in: the person's, else their organisation's, else the session's. */
 const zoneOf = (found: NoticeFacts) => found.user_tz ?? found.org_tz ?? found.session_tz;
 
 /** A notice's words from its row and its booking's facts (`notes`: the clash warning, if any). */
-function composeNotice(deps: Deps, row: OutboxRow, found: NoticeFacts, notes: string[]) {
+function composeNotice(deps: Deps, row: OutboxRow, found: NoticeFacts, notes: string[], actor: Actor | undefined) {
   const kind = row.kind as NoticeKind;
   // The booking as it was when the notice was written.
   const booking = { ...found, status: row.booking_status ?? found.status, revision: row.booking_revision ?? found.revision, offer_expires_at: row.booking_status ? row.offer_expires_at : found.offer_expires_at };
@@ -193,6 +212,8 @@ function composeNotice(deps: Deps, row: OutboxRow, found: NoticeFacts, notes: st
     reason: row.reason ?? undefined,
     // The notice of a place someone else (their school office, an administrator) booked says who.
     bookedBy: (kind === 'confirmed' || kind === 'waitlisted') && booking.revision === 0 && found.booked_by !== null && found.booked_by !== found.user_id ? (found.booked_by_name ?? undefined) : undefined,
+    // A cancellation someone else made (a trainer, their school office, an administrator) says who.
+    actedBy: actor && actor.id !== found.user_id ? actorPhrase(actor, found.org_id) : undefined,
     // A reminder names the day from when it is sent (or was filed), not when it was written.
     sentAt: row.sent_at ?? deps.now().toISOString(),
   });
@@ -217,8 +238,9 @@ export async function renderNotice(db: Q, deps: Deps, row: OutboxRow): Promise<R
   if (!found) return undefined;
   // People booking a session that overlaps their timetable are told, so they can arrange cover.
   const notes = CLASH_NOTICE_KINDS.has(row.kind as NoticeKind) ? await clashNoticeFor(db, row.booking_id, zoneOf(found)) : [];
-  const { message, booking } = composeNotice(deps, row, found, notes);
-  const ical = await inviteForNotice(db, deps, row.kind as NoticeKind, found.id, { status: booking.status, revision: booking.revision });
+  const actor = (await actorsOf(db, [row])).get(row.acted_by ?? '');
+  const { message, booking } = composeNotice(deps, row, found, notes, actor);
+  const ical = await inviteForNotice(db, deps, row.kind as NoticeKind, found.id, { status: booking.status, revision: booking.revision, priorStatus: row.prior_status });
   return { ...message, parts: ical ? { ical } : {} };
 }
 
@@ -233,12 +255,13 @@ async function renderNotices(deps: Deps, rows: readonly OutboxRow[]): Promise<({
   const facts = new Map((unsent.length ? await noticeFacts(deps.db, [...new Set(unsent.map((r) => r.booking_id!))]) : []).map((f) => [f.id, f]));
   const warned = unsent.filter((r) => CLASH_NOTICE_KINDS.has(r.kind as NoticeKind) && facts.has(r.booking_id!));
   const clashes = await clashesForBookings(deps, warned.map((r) => { const f = facts.get(r.booking_id!)!; return { userId: f.user_id, sessionId: f.session_id, seat: f.seat }; }));
+  const actors = await actorsOf(deps.db, unsent);
   const notesOf = new Map(warned.map((r, i) => { const f = facts.get(r.booking_id!)!; return [r.id, clashNoticeText(clashes[i] ?? [], zoneOf(f), f.seat)]; }));
   return rows.map((r) => {
     const stored = storedMessage(r);
     if (stored) return stored;
     const found = r.booking_id ? facts.get(r.booking_id) : undefined;
-    return found ? composeNotice(deps, r, found, notesOf.get(r.id) ?? []).message : undefined;
+    return found ? composeNotice(deps, r, found, notesOf.get(r.id) ?? [], actors.get(r.acted_by ?? '')).message : undefined;
   });
 }
 
@@ -276,6 +299,8 @@ export async function enqueueMessage(trx: Q, deps: Deps, m: AccountMessage) {
       offer_expires_at: null,
       queue_position: null,
       reason: null,
+      acted_by: null,
+      prior_status: null,
       dedupe_key: null,
       status: 'pending',
       attempts: 0,

@@ -210,7 +210,10 @@ async function checkRunners(deps: Deps, actor: AuthUser | null, ids: string[], c
   }
   const refused = added.filter((id) => userOf(id)?.role !== 'trainer' || userOf(id)?.disabled_at);
   if (refused.length) {
-    throw new AppError('forbidden', 'You can add trainers as co-trainers; only an administrator can name anyone else to run a session.', { issues: refused.map((id) => ({ path: 'trainerIds', message: `${id} is not a trainer you can add` })) });
+    // Named as people know them, as above; an id only for someone who has no account (any more).
+    const names = refused.map((id) => userOf(id)?.name ?? id);
+    const who = names.length === 1 ? `${names[0]} is not a trainer you can add` : `${names.slice(0, -1).join(', ')} and ${names.at(-1)} are not trainers you can add`;
+    throw new AppError('forbidden', `You can add trainers as co-trainers; only an administrator can name anyone else to run a session: ${who}.`, { issues: names.map((name) => ({ path: 'trainerIds', message: `${name} is not a trainer you can add` })) });
   }
   return unique;
 }
@@ -557,7 +560,7 @@ export async function cancelSession(deps: Deps, actor: AuthUser, id: string, rea
     const now = deps.now().toISOString();
     const cancelled = { ...row, status: 'cancelled' as const, revision: row.revision + 1, updated_at: now };
     await repo.updateSession(trx, id, { status: 'cancelled', revision: cancelled.revision, updated_at: now });
-    told = await engine.cancelAllForSession(trx, deps, cancelled, reason);
+    told = await engine.cancelAllForSession(trx, deps, cancelled, reason, actor.id);
   });
   // Its live room, if running, closes now, disconnecting everyone (best effort).
   await sessionCancelled(deps, id);

@@ -57,6 +57,21 @@ describe('in-person check-in', () => {
     expect((await t.request('GET', `/api/sessions/${s.id}/checkin-code`, { as: await t.user('trainer') })).status).toBe(403);
   });
 
+  it('says whether check-in is open: not before the join window opens, not once the session has ended', async () => {
+    const { s } = await inPersonSession();
+    const code = async () => (await t.request('GET', `/api/sessions/${s.id}/checkin-code`, { as: s.trainer })).json;
+    // The room (and check-in) opens 15 minutes before the start.
+    const opensAt = '2026-02-10T15:45:00.000Z';
+    t.clock.set(new Date(Date.parse(opensAt) - 1000).toISOString());
+    expect(await code()).toMatchObject({ checkin: 'not_yet', opensAt, closesAt: '2026-02-10T17:30:00.000Z' });
+    t.clock.set(opensAt);
+    expect((await code()).checkin).toBe('open');
+    t.clock.set('2026-02-10T17:29:59.000Z');
+    expect((await code()).checkin).toBe('open');
+    t.clock.set('2026-02-10T17:30:00.000Z');
+    expect((await code()).checkin).toBe('closed');
+  });
+
   it('checks in with the current or previous minute’s code, not a wrong or expired one', async () => {
     const { s, staff, bookingId } = await inPersonSession();
     t.clock.set('2026-02-10T16:01:30.000Z');

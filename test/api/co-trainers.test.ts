@@ -132,6 +132,26 @@ describe('adding co-trainers', () => {
     expect((await t.request('PATCH', `/api/sessions/${other.id}`, { as: tara, body: { trainerIds: [other.trainer.id, tara.id] } })).status).toBe(403);
   });
 
+  it('a refused co-trainer is named as people know them, never by a raw id', async () => {
+    const tara = await t.user('trainer', null, 'Tara Trainer');
+    const admin = await t.user('admin', null, 'Ada Admin');
+    const off = await t.user('trainer', null, 'Otto Off');
+    await t.db.updateTable('users').set({ disabled_at: '2026-02-01T00:00:00.000Z' }).where('id', '=', off.id).execute();
+    const s = await t.session(online, tara);
+
+    const one = await t.request('PATCH', `/api/sessions/${s.id}`, { as: tara, body: { trainerIds: [tara.id, admin.id] } });
+    expect(one.status).toBe(403);
+    expect(one.json.error.message).toBe('You can add trainers as co-trainers; only an administrator can name anyone else to run a session: Ada Admin is not a trainer you can add.');
+    expect(one.json.error.details.issues).toEqual([{ path: 'trainerIds', message: 'Ada Admin is not a trainer you can add' }]);
+
+    const two = await t.request('POST', '/api/sessions', { as: tara, body: { ...online, trainerIds: [tara.id, admin.id, off.id] } });
+    expect(two.status).toBe(403);
+    expect(two.json.error.message).toContain('Ada Admin and Otto Off are not trainers you can add.');
+    expect(two.json.error.details.issues.map((i: { message: string }) => i.message)).toEqual(['Ada Admin is not a trainer you can add', 'Otto Off is not a trainer you can add']);
+    expect(two.text).not.toContain(admin.id);
+    expect(two.text).not.toContain(off.id);
+  });
+
   it('an in-house lead adds a trainer as co-trainer to their own session, and stays on it', async () => {
     const school = await t.org('Hill Primary');
     const admin = await t.user('admin');

@@ -37,12 +37,14 @@ function CheckinCodePanel({ sessionId }: { sessionId: string }) {
   const unsupported = code.error instanceof ApiError && code.error.status === 404 && code.error.code === 'not_found';
   const expiresAt = code.data ? Date.parse(code.data.expiresAt) : 0;
   // The next code just after this one expires (and at least once a minute); after a failure, again in ten seconds.
+  const ended = code.data?.checkin === 'closed' && !code.error;
   useEffect(() => {
-    if (code.loading || unsupported) return;
+    // Once check-in has closed for good there is no code to fetch again.
+    if (code.loading || unsupported || ended) return;
     const wait = code.error ? 10_000 : Math.min(CODE_REFRESH_MS, Math.max(1000, expiresAt - Date.now() + 500));
     const timer = setTimeout(() => void code.reload(), wait);
     return () => clearTimeout(timer);
-  }, [code.loading, code.error, expiresAt, unsupported]);
+  }, [code.loading, code.error, expiresAt, unsupported, ended]);
   // The code shown stays up while the next one loads. Once it has expired and the next could
   // not be had, the failure is shown instead (with a way to try again), never a stale code.
   // Without a failure the server's code is shown whatever this computer's clock says.
@@ -57,10 +59,24 @@ function CheckinCodePanel({ sessionId }: { sessionId: string }) {
       ) : (
         <>
           {code.error ? <Retry error={code.error} onRetry={() => void code.reload()} busy={code.loading} /> : null}
-          {current ? <CodeView code={current} /> : !code.error && <p>Loading the code…</p>}
+          {current ? current.checkin === 'open' ? <CodeView code={current} /> : <CheckinClosed code={current} /> : !code.error && <p>Loading the code…</p>}
         </>
       )}
     </section>
+  );
+}
+
+/**
+ * Outside the check-in window (the server refuses a check-in then) no code is shown: when it
+ * opens, or that it has closed and the register is the way to record attendance now.
+ */
+function CheckinClosed({ code }: { code: Code }) {
+  return code.checkin === 'not_yet' ? (
+    <p class="checkin-closed">
+      Check-in opens at {formatTime(code.opensAt, ENGLAND)} on {formatDate(code.opensAt, ENGLAND)}. The code will appear here then; it changes every minute.
+    </p>
+  ) : (
+    <p class="checkin-closed">Check-in closed when the session ended at {formatTime(code.closesAt, ENGLAND)}. Use the register below to record who attended.</p>
   );
 }
 

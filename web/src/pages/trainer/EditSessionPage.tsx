@@ -27,6 +27,26 @@ export function EditSessionPage({ id }: { id: string }) {
   );
 }
 
+/**
+ * A session that has ended can still be edited (its record corrected): what a change of its
+ * times or attendance threshold does to its attendance record (attendance/service.ts
+ * outcomesAfterSessionChange), said before the form.
+ */
+function EndedNotice() {
+  return (
+    <div class="notice notice-warning" id="ended-notice">
+      <h2>This session has ended</h2>
+      <p>Changing its times or attendance threshold changes its attendance record:</p>
+      <ul>
+        <li>with times still in the past, who attended is worked out again from the new times and threshold;</li>
+        <li>moved to a time not yet over, the attended and absent outcomes are undone and everyone is booked again and told of the change;</li>
+        <li>moved to times that have not begun, its register, check-ins, connections and captions so far are also cleared.</li>
+      </ul>
+      <p>Other changes leave the record as it is.</p>
+    </div>
+  );
+}
+
 function EditForm({ s, navigated, onChanged }: { s: Session; navigated: boolean; onChanged: (s: Session) => void }) {
   // Who runs it is chosen here too: an administrator from every trainer; a trainer or in-house lead adds co-trainers and stays on it.
   const [values, setValues] = useState<SessionValues>(valuesOf(s));
@@ -113,6 +133,7 @@ function EditForm({ s, navigated, onChanged }: { s: Session; navigated: boolean;
       ) : (
         <>
           <ErrorSummary errors={errors} />
+          {Date.parse(s.endsAt) <= Date.now() ? <EndedNotice /> : null}
           <form onSubmit={(e) => save(e, false)} noValidate>
             <SessionFields values={values} set={set} errors={errors} sessionId={s.id} />
             {confirming !== null ? (
