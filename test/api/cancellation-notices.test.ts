@@ -83,6 +83,8 @@ describe('a cancellation email says who cancelled', () => {
     expect((await t.request('POST', `/api/bookings/${bb.id}/remove`, { as: admin, body: { reason: 'Not eligible' } })).status).toBe(200);
     expect((await mailTo('removed', a.email)).text).toContain('Sam Trainer (trainer) took you off this session.');
     expect((await mailTo('removed', b.email)).text).toContain('Ada Admin (administrator) took you off this session.');
+    // Not "the trainer" when an administrator did it: the first line names no one, the by-line names them.
+    expect((await mailTo('removed', b.email)).text).not.toContain('The trainer has taken you off');
   });
 
   it('someone cancelling their own place, or leaving the queue, gets no “by” line', async () => {
