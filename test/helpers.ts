@@ -193,3 +193,33 @@ export async function makeTestContext(opts: { now?: string; config?: Partial<Con
 
   return { app, deps, db: deps.db, clock, logger, org, user, request, session, mails, close: database.close };
 }
+
+/** An outbox row already sent (an account email), written at second `i` of 1 January 2026. */
+export function sentOutboxRow(i: number, to: string, userId: string) {
+  const at = new Date(Date.UTC(2026, 0, 1, 8, 0, i)).toISOString();
+  return {
+    id: `0000sent${String(i).padStart(6, '0')}`,
+    kind: 'password_reset',
+    to_email: to,
+    user_id: userId,
+    booking_id: null,
+    session_id: null,
+    subject: `Choose a password ${i}`,
+    text_body: 'Choose a password.',
+    html_body: '<p>Choose a password.</p>',
+    attachments: '{}',
+    booking_status: null,
+    booking_revision: null,
+    offer_expires_at: null,
+    queue_position: null,
+    reason: null,
+    dedupe_key: null,
+    status: 'sent' as const,
+    attempts: 1,
+    next_attempt_at: at,
+    locked_until: null,
+    last_error: null,
+    created_at: at,
+    sent_at: at,
+  };
+}

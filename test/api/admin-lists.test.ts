@@ -14,7 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import type { KyselyPlugin } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openTestDb, makeTestContext, type TestContext, type TestUser } from '../helpers.js';
+import { openTestDb, makeTestContext, sentOutboxRow as sentRow, type TestContext, type TestUser } from '../helpers.js';
 import { runJobsOnce } from '../../server/jobs.js';
 
 let t: TestContext | undefined;
@@ -23,35 +23,6 @@ afterEach(async () => {
   t = undefined;
 });
 
-/** An outbox row already sent (an account email), written at second `i` of 1 January 2026. */
-function sentRow(i: number, to: string, userId: string) {
-  const at = new Date(Date.UTC(2026, 0, 1, 8, 0, i)).toISOString();
-  return {
-    id: `0000list${String(i).padStart(6, '0')}`,
-    kind: 'password_reset',
-    to_email: to,
-    user_id: userId,
-    booking_id: null,
-    session_id: null,
-    subject: `Choose a password ${i}`,
-    text_body: 'Choose a password.',
-    html_body: '<p>Choose a password.</p>',
-    attachments: '{}',
-    booking_status: null,
-    booking_revision: null,
-    offer_expires_at: null,
-    queue_position: null,
-    reason: null,
-    dedupe_key: null,
-    status: 'sent' as const,
-    attempts: 1,
-    next_attempt_at: at,
-    locked_until: null,
-    last_error: null,
-    created_at: at,
-    sent_at: at,
-  };
-}
 
 type Listed = { items: { id: string; to: string; subject: string; text: string; status: string }[]; total: number; limit: number; offset: number };
 

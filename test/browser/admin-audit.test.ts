@@ -16,6 +16,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { browserAvailable, checkPage, expectFocused, newPage, serverAndBrowser, signIn, tabTo, warnIfSkipped, NARROW, typeInto } from './harness.js';
+import { sentOutboxRow } from '../helpers.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -29,34 +30,7 @@ describe.skipIf(!browserAvailable)('administrators’ pages, audited', { timeout
     const { t } = env.server;
     const admin = await t.user('admin');
     // A term's worth of mail for a few thousand staff: far more than one page lists.
-    const rows = Array.from({ length: 260 }, (_, i) => {
-      const at = new Date(Date.UTC(2026, 0, 1, 8, 0, i)).toISOString();
-      return {
-        id: `0000audit${String(i).padStart(6, '0')}`,
-        kind: 'password_reset',
-        to_email: `person${i}@school.example`,
-        user_id: admin.id,
-        booking_id: null,
-        session_id: null,
-        subject: `Choose a password ${i}`,
-        text_body: 'Choose a password.',
-        html_body: '<p>Choose a password.</p>',
-        attachments: '{}',
-        booking_status: null,
-        booking_revision: null,
-        offer_expires_at: null,
-        queue_position: null,
-        reason: null,
-        dedupe_key: null,
-        status: 'sent' as const,
-        attempts: 1,
-        next_attempt_at: at,
-        locked_until: null,
-        last_error: null,
-        created_at: at,
-        sent_at: at,
-      };
-    });
+    const rows = Array.from({ length: 260 }, (_, i) => sentOutboxRow(i, `person${i}@school.example`, admin.id));
     for (let i = 0; i < rows.length; i += 50) await t.db.insertInto('outbox').values(rows.slice(i, i + 50)).execute();
     const total = Number((await t.db.selectFrom('outbox').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
     expect(total).toBe(260);
