@@ -55,7 +55,7 @@ describe('invites in notices', () => {
     expect(noticeInviteMethod('session_changed', 'confirmed', 'scheduled')).toBe('REQUEST');
     expect(noticeInviteMethod('cancelled', 'cancelled', 'scheduled')).toBe('CANCEL');
     expect(noticeInviteMethod('session_cancelled', 'cancelled', 'cancelled')).toBe('CANCEL');
-    expect(noticeInviteMethod('offer_expired', 'cancelled', 'scheduled')).toBe('CANCEL');
+    expect(noticeInviteMethod('offer_expired', 'cancelled', 'scheduled')).toBeNull();
     expect(noticeInviteMethod('waitlisted', 'waitlisted', 'scheduled')).toBeNull();
     expect(noticeInviteMethod('offered', 'offered', 'scheduled')).toBeNull();
     expect(noticeInviteMethod('reminder_24h', 'confirmed', 'scheduled')).toBeNull();
@@ -78,6 +78,8 @@ describe('invites in notices', () => {
     expect(noticeInviteMethod('removed', 'cancelled', 'scheduled', 'waitlisted')).toBeNull();
     expect(noticeInviteMethod('session_cancelled', 'cancelled', 'cancelled', 'waitlisted')).toBeNull();
     expect(noticeInviteMethod('left_waitlist', 'cancelled', 'scheduled', 'waitlisted')).toBeNull();
+    expect(noticeInviteMethod('cancelled', 'cancelled', 'scheduled', 'offered')).toBeNull();
+    expect(noticeInviteMethod('session_cancelled', 'cancelled', 'cancelled', 'offered')).toBeNull();
     expect(noticeInviteMethod('removed', 'cancelled', 'scheduled', 'confirmed')).toBe('CANCEL');
     expect(noticeInviteMethod('session_cancelled', 'cancelled', 'cancelled', 'confirmed')).toBe('CANCEL');
     expect(noticeInviteMethod('cancelled', 'cancelled', 'scheduled', 'confirmed')).toBe('CANCEL');

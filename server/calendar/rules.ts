@@ -85,9 +85,10 @@ export function eventStatus(status: BookingStatus, sessionStatus: SessionStatus)
 /**
  * Which invite (if any) travels with a notice email. Seats given get a REQUEST; cancellations
  * get a CANCEL. A change of time or place updates the event only for someone who holds a seat:
- * people still in the queue never received an event, so they get the email alone, and a place
- * in the queue that ends (`priorStatus` waitlisted: left, removed, or its session cancelled)
- * carries no CANCEL of an event they never had. `priorStatus` unknown (an older notice): a CANCEL.
+ * people still in the queue or offered a seat never received an event, so they get the email
+ * alone, and a place in the queue or an offer that ends (`priorStatus` waitlisted or offered:
+ * left, removed, its session cancelled; an offer lapsing) carries no CANCEL of an event they
+ * never had. `priorStatus` unknown (an older notice): a CANCEL.
  */
 export function noticeInviteMethod(kind: NoticeKind, status: BookingStatus, sessionStatus: SessionStatus, priorStatus?: BookingStatus | null): InviteMethod | null {
   switch (kind) {
@@ -100,9 +101,11 @@ export function noticeInviteMethod(kind: NoticeKind, status: BookingStatus, sess
     case 'removed':
     case 'cancelled':
     case 'session_cancelled':
-      return priorStatus === 'waitlisted' ? null : 'CANCEL';
+      return priorStatus === 'waitlisted' || priorStatus === 'offered' ? null : 'CANCEL';
+    // An offer carried no event (only its acceptance does, as a REQUEST): its lapse, like
+    // its refusal, cancels nothing.
     case 'offer_expired':
-      return 'CANCEL';
+      return null;
     default:
       return null;
   }

@@ -7,6 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestContext, type TestContext } from '../helpers.js';
 import { readCalendar } from './calendar-ical.js';
+import { runJobsOnce } from '../../server/jobs.js';
 
 let t: TestContext;
 beforeEach(async () => {
@@ -139,6 +140,30 @@ describe('a place in the queue that ends carries no calendar CANCEL', () => {
     const w = await book(s2.id, queued3);
     expect((await t.request('DELETE', `/api/bookings/${w.id}`, { as: queued3 })).status).toBe(200);
     expect((await mailTo('left_waitlist', queued3.email)).ical).toBeUndefined();
+  });
+
+  it('an offer that lapses, or is given up, cancels no event: the offer carried none', async () => {
+    const org = await t.org();
+    const s = await t.session({ ...LATER, capacity: { online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 60 });
+    const [first, lapses, givesUp, last] = [await t.user('staff', org.id), await t.user('staff', org.id), await t.user('staff', org.id), await t.user('staff', org.id)];
+    const seat = await book(s.id, first);
+    const a = await book(s.id, lapses);
+    const b = await book(s.id, givesUp);
+    await book(s.id, last);
+    expect((await t.request('DELETE', `/api/bookings/${seat.id}`, { as: first })).status).toBe(200);
+    // The seat holder's event is cancelled; the person offered the seat is sent no event.
+    expect(readCalendar((await mailTo('cancelled', first.email)).ical!.content).method).toBe('CANCEL');
+    expect((await mailTo('offered', lapses.email)).ical).toBeUndefined();
+    t.clock.advance(61 * 60_000);
+    await runJobsOnce(t.deps, null);
+    expect((await t.request('GET', `/api/bookings/${a.id}`, { as: lapses })).json.status).toBe('cancelled');
+    const lapsed = await mailTo('offer_expired', lapses.email);
+    expect(lapsed.text).toContain('The place we held for you has passed');
+    expect(lapsed.ical).toBeUndefined();
+    // The next person is offered the seat and cancels while it is on offer: no event to cancel either.
+    expect((await t.request('GET', `/api/bookings/${b.id}`, { as: givesUp })).json.status).toBe('offered');
+    expect((await t.request('DELETE', `/api/bookings/${b.id}`, { as: givesUp })).status).toBe(200);
+    expect((await mailTo('cancelled', givesUp.email)).ical).toBeUndefined();
   });
 
   it('a seat taken off by a trainer still cancels the event the person was sent', async () => {
