@@ -245,6 +245,17 @@ export async function setSpeaker(db: Q, sessionId: string, userId: string, speak
   }
 }
 
+/**
+ * Serialises caption writes to one session's transcript for the rest of the transaction, so
+ * the shares checked against what is stored (each author's, attendees' together, the
+ * trainers') cannot be overrun by writes that each read the stored use before the others
+ * committed. PostgreSQL: a transaction-scoped advisory lock keyed on the session (not the
+ * session's row, which bookings lock); SQLite runs one write transaction at a time already.
+ */
+export async function lockTranscript(trx: Transaction<Database>, kind: DbKind, sessionId: string) {
+  if (kind === 'postgres') await sql`select pg_advisory_xact_lock(hashtextextended(${`captions:${sessionId}`}, 0))`.execute(trx);
+}
+
 export function findCaptionForUpdate(trx: Transaction<Database>, kind: DbKind, sessionId: string, segmentId: string) {
   let q = trx.selectFrom('caption_segments').selectAll().where('session_id', '=', sessionId).where('segment_id', '=', segmentId);
   if (kind === 'postgres') q = q.forUpdate();

@@ -794,6 +794,7 @@ export async function saveCaption(deps: Deps, actor: AuthUser, sessionId: string
     speakerIdentity,
   };
   return deps.db.transaction().execute(async (trx) => {
+    await repo.lockTranscript(trx, deps.dbKind, sessionId);
     const existing = await repo.findCaptionForUpdate(trx, deps.dbKind, sessionId, input.segmentId);
     if (existing && existing.author_id !== actor.id && !trainer) {
       throw new AppError('forbidden', 'Someone else wrote this caption, so only they or a trainer can change it.');

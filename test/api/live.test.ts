@@ -773,6 +773,22 @@ describe('captions and the transcript', () => {
     expect((await cap(s.trainer, 'SG_agent_1', 'An agent caption', true)).status).toBe(200);
   });
 
+  it('holds a person to their caption share when their captions arrive all at once (one can be taken, not ten)', async () => {
+    const { s, staff } = await bookedSession({ roomKind: 'workshop' });
+    t.clock.set(START);
+    // Their share (150,000 characters) all but used: room for one more 5,000-character caption.
+    const used = 150_000 - 5_000;
+    const rows = Array.from({ length: used / 5_000 }, (_, i) => ({ session_id: s.id, segment_id: `user-${staff.id}-old-${i}`, text: 'x'.repeat(5_000), final: 1, started_at: START, ended_at: null, speaker_identity: `user-${staff.id}`, speaker_name: staff.name, author_id: staff.id, created_at: START, updated_at: START }));
+    await t.db.insertInto('caption_segments').values(rows).execute();
+    const statuses = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => t.request('POST', `/api/sessions/${s.id}/captions`, { as: staff, body: { segmentId: `user-${staff.id}-rush-${i}`, text: 'y'.repeat(5_000), final: true } }).then((r) => r.status)),
+    );
+    expect(statuses.filter((st) => st === 200)).toHaveLength(1);
+    expect(statuses.filter((st) => st === 409)).toHaveLength(9);
+    const held = await t.db.selectFrom('caption_segments').select('text').where('session_id', '=', s.id).where('author_id', '=', staff.id).execute();
+    expect(held.reduce((n, r) => n + r.text.length, 0)).toBe(150_000);
+  });
+
   it('keeps what several attendees may save together below the whole transcript, leaving the trainers’ part free', async () => {
     const { s, org } = await bookedSession({ roomKind: 'workshop' });
     t.clock.set(START);
