@@ -3,10 +3,12 @@
  * (Europe/London), whatever zone the browser is in: the server reads a date as that day in
  * England. A browser in New York or Auckland must still find a session at 00:30 England time
  * on the day asked for, and the timetable and cover pages put it on that day, in summer
- * time (BST) and in winter (GMT).
+ * time (BST) and in winter (GMT). Every other date and time the pages show is England's too,
+ * named GMT or BST: the session page, the trainer's My sessions, My bookings and My account.
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
 import { browserAvailable, checkPage, newPage, serverAndBrowser, signIn, warnIfSkipped, NARROW } from './harness.js';
 
 warnIfSkipped(import.meta.url);
@@ -186,5 +188,61 @@ describe.skipIf(!browserAvailable)('days in England, from a browser in another t
     expect(winterText).toContain('Monday, 11 January 2027, 15:00 to 16:00 GMT');
     expect(winterText).toContain('Year 5 science, Mon 11 Jan, 14:00 to 16:00 GMT');
     expect(await page.getByRole('row').filter({ hasText: 'Summer cover workshop' }).count()).toBe(0);
+  });
+
+  it('session page, My sessions, My bookings and My account: dates and times are England’s, named BST or GMT, from New York', async () => {
+    const { t } = env.server;
+    const org = await t.org();
+    const staff = await t.user('staff', org.id);
+    const trainer = await t.user('trainer');
+    // 00:30 BST on Tuesday 15 June 2027 in England: 19:30 on Monday 14 June in New York.
+    const summer = await t.session({ title: 'Small hours summer', mode: 'online', startsAt: '2027-06-14T23:30:00Z', endsAt: '2027-06-15T00:30:00Z', bookingClosesAt: '2027-06-14T22:00:00Z', capacity: { online: 10 } }, trainer);
+    // 00:30 GMT on Tuesday 12 January 2027 in England: 19:30 on Monday 11 January in New York.
+    const winter = await t.session({ title: 'Small hours winter', mode: 'online', startsAt: '2027-01-12T00:30:00Z', endsAt: '2027-01-12T01:30:00Z', capacity: { online: 10 } }, trainer);
+    for (const s of [summer, winter]) expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: staff, body: {} })).json.status).toBe('confirmed');
+    // A sign-in provider linked at 00:30 BST on 15 June 2026 in England (14 June in New York).
+    const providerId = randomUUID();
+    await t.db.insertInto('identity_providers').values({ id: providerId, label: 'Trust sign-in', issuer: 'https://id.example.org', client_id: 'tts', client_secret_enc: null, org_domains: '[]', org_claim: null, created_at: '2026-01-01T00:00:00Z' }).execute();
+    await t.db.insertInto('user_identities').values({ id: randomUUID(), provider_id: providerId, subject: 'sub-1', user_id: staff.id, created_at: '2026-06-14T23:30:00Z', last_used_at: '2026-06-14T23:30:00Z' }).execute();
+
+    // The page's heading once it has loaded (a page shows a placeholder heading until then).
+    const openAt = async (page: Page, path: string, heading: string) => {
+      await page.goto(path);
+      await page.getByRole('heading', { level: 1, name: heading, exact: true }).waitFor();
+    };
+    const text = async (page: Page) => (await page.getByRole('main').innerText()).replace(/\s+/g, ' ');
+    const ny = await newPage(env.browser, env.server, NEW_YORK);
+    await signIn(ny, staff);
+
+    await openAt(ny, `/sessions/${summer.id}`, 'Small hours summer');
+    await ny.getByText('00:30 to 01:30 BST').waitFor();
+    const summerPage = await text(ny);
+    expect(summerPage).toContain('Tuesday, 15 June 2027 00:30 to 01:30 BST');
+    expect(summerPage).toContain('Booking closes Mon, 14 Jun 2027, 23:00 BST');
+    expect(summerPage).not.toContain('Monday, 14 June 2027');
+    expect(summerPage).not.toMatch(/GMT-\d|EDT|EST/);
+    await checkPage(ny, 'session page in England time, from New York');
+    await openAt(ny, `/sessions/${winter.id}`, 'Small hours winter');
+    await ny.getByText('00:30 to 01:30 GMT').waitFor();
+    expect(await text(ny)).toContain('Tuesday, 12 January 2027 00:30 to 01:30 GMT');
+
+    await openAt(ny, '/bookings', 'My bookings');
+    await ny.getByText('Small hours summer').first().waitFor();
+    const bookings = await text(ny);
+    expect(bookings).toContain('Tuesday, 15 June 2027 00:30 to 01:30 BST');
+    expect(bookings).toContain('Tuesday, 12 January 2027 00:30 to 01:30 GMT');
+    expect(bookings).not.toMatch(/Monday, 1[14] (June|January) 2027|GMT-\d/);
+
+    await openAt(ny, '/account', 'My account');
+    await ny.getByText('Trust sign-in (linked 15 June 2026)').waitFor();
+
+    const trainerPage = await newPage(env.browser, env.server, NEW_YORK);
+    await signIn(trainerPage, trainer);
+    await openAt(trainerPage, '/trainer/sessions', 'My sessions');
+    await trainerPage.getByText('Small hours summer').waitFor();
+    const mine = await text(trainerPage);
+    expect(mine).toContain('Tuesday, 15 June 2027 00:30 to 01:30 BST');
+    expect(mine).toContain('Tuesday, 12 January 2027 00:30 to 01:30 GMT');
+    expect(mine).not.toMatch(/Monday, 1[14] (June|January) 2027|GMT-\d/);
   });
 });

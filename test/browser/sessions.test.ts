@@ -7,7 +7,7 @@ warnIfSkipped(import.meta.url);
 describe.skipIf(!browserAvailable)('sign in, session list and session page', () => {
   const env = serverAndBrowser();
 
-  it('signs in and lists sessions with time in the viewer’s zone, mode, seats and waitlist (axe clean)', async () => {
+  it('signs in and lists sessions with time in England’s zone (from a browser in New York), mode, seats and waitlist (axe clean)', async () => {
     const { t } = env.server;
     const org = await t.org('Oakfield Primary');
     const staff = await t.user('staff', org.id, 'Asha Patel');
@@ -39,8 +39,10 @@ describe.skipIf(!browserAvailable)('sign in, session list and session page', () 
     const card = page.getByRole('article', { name: 'Understanding autism' });
     await card.waitFor();
     const text = (await card.innerText()).replace(/\s+/g, ' ');
-    // 15:00 UTC is 10:00 or 11:00 in New York, depending on the season.
-    expect(text).toMatch(/(10|11):00 to (11|12):30 GMT-[45]/);
+    // 15:00 UTC is 15:00 GMT or 16:00 BST in England, depending on the season, and shown so from New York.
+    expect(text).toMatch(/15:00 to 16:30 GMT|16:00 to 17:30 BST/);
+    expect(text).not.toMatch(/GMT-\d/);
+    await page.getByRole('status').filter({ hasText: 'Days and times are in England (UK time).' }).waitFor();
     expect(text).toContain('Online');
     expect(text).toContain('Online: full (no seats free to you)');
     expect(text).toContain('No one waiting');

@@ -427,7 +427,7 @@ export function Fact({ label, children }: { label: string; children: ComponentCh
   );
 }
 
-/** A session's day and times, in the viewer's zone. */
+/** A session's day and times, in England (its day there; the times named GMT or BST). */
 export function When({ startsAt, endsAt }: { startsAt: string; endsAt: string }) {
   return (
     <>

@@ -1,36 +1,44 @@
-/** Dates and words shown to people: times in the viewer's own time zone, via Intl, or in England's (ENGLAND) on pages laid out by days in England. */
+/**
+ * Dates and words shown to people. Every date and time the web client shows is England's
+ * (Europe/London, ENGLAND), whatever the browser's own zone: the service is for schools in
+ * England, its days are England's, and a time shown is named GMT or BST. A helper's optional
+ * `timeZone` is there for a caller that truly means another zone; none passes one today.
+ */
 import type { Mode, SeatKind } from '../../shared/sessions.js';
 import type { BookingStatus } from '../../shared/bookings.js';
 
-const DATE_OPTS: Intl.DateTimeFormatOptions = { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' };
-const TIME_OPTS: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit' };
-const ZONE_OPTS: Intl.DateTimeFormatOptions = { timeZoneName: 'short' };
-const dateFmt = new Intl.DateTimeFormat('en-GB', DATE_OPTS);
-const timeFmt = new Intl.DateTimeFormat('en-GB', TIME_OPTS);
-const zoneFmt = new Intl.DateTimeFormat('en-GB', ZONE_OPTS);
-
 /**
- * England's zone: the days the service's dates mean. The server reads a date alone in a
- * query (`?from=2026-03-29`) as that day in England, and dates files and records by it.
+ * England's zone: the days the service's dates mean, and the zone every time is shown in. The
+ * server reads a date alone in a query (`?from=2026-03-29`) as that day in England, and dates
+ * files and records by it.
  */
 export const ENGLAND = 'Europe/London';
 
+const DATE_OPTS: Intl.DateTimeFormatOptions = { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' };
+const PLAIN_DATE_OPTS: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'long', year: 'numeric' };
+const TIME_OPTS: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit' };
+const ZONE_OPTS: Intl.DateTimeFormatOptions = { timeZoneName: 'short' };
+const DATE_TIME_OPTS: Intl.DateTimeFormatOptions = { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' };
+
 const zonedFmts = new Map<string, Intl.DateTimeFormat>();
-/** A formatter as `fallback` but in `timeZone` (none: the viewer's, `fallback` itself). */
-function fmtIn(fallback: Intl.DateTimeFormat, opts: Intl.DateTimeFormatOptions, timeZone: string | undefined) {
-  if (!timeZone) return fallback;
+/** An en-GB formatter with `opts` in `timeZone` (England's unless told), made once. */
+export function fmtIn(opts: Intl.DateTimeFormatOptions, timeZone: string = ENGLAND) {
   const key = `${timeZone} ${JSON.stringify(opts)}`;
   let f = zonedFmts.get(key);
   if (!f) zonedFmts.set(key, (f = new Intl.DateTimeFormat('en-GB', { ...opts, timeZone })));
   return f;
 }
-const DATE_TIME_OPTS: Intl.DateTimeFormatOptions = { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' };
-const dateTimeFmt = new Intl.DateTimeFormat('en-GB', DATE_TIME_OPTS);
 
+/**
+ * The browser's own zone. Only for saying so when it is not England's ("Days and times are in
+ * England (UK time)"): nothing is shown in it.
+ */
 export const viewerZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
-/** An instant's date with its weekday: the viewer's day, or its day in `timeZone` (e.g. ENGLAND). */
-export const formatDate = (iso: string, timeZone?: string) => fmtIn(dateFmt, DATE_OPTS, timeZone).format(new Date(iso));
+/** An instant's date with its weekday, on its day in England ("Monday, 9 March 2026"). */
+export const formatDate = (iso: string, timeZone: string = ENGLAND) => fmtIn(DATE_OPTS, timeZone).format(new Date(iso));
+/** An instant's date without its weekday, on its day in England ("9 March 2026"). */
+export const formatPlainDate = (iso: string, timeZone: string = ENGLAND) => fmtIn(PLAIN_DATE_OPTS, timeZone).format(new Date(iso));
 
 const shortDayFmt = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
 const dayFmt = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
@@ -39,27 +47,27 @@ export const formatShortDay = (day: string) => shortDayFmt.format(new Date(`${da
 /** A calendar day ("2026-03-09") as "9 March 2026". */
 export const formatDay = (day: string) => dayFmt.format(new Date(`${day}T12:00:00Z`));
 const longDayFmt = new Intl.DateTimeFormat('en-GB', { ...DATE_OPTS, timeZone: 'UTC' });
-/** A calendar day ("2026-03-09") as formatDate shows a date (with its weekday), whatever the viewer's zone. */
+/** A calendar day ("2026-03-09") as formatDate shows a date (with its weekday). */
 export const formatLongDay = (day: string) => longDayFmt.format(new Date(`${day}T12:00:00Z`));
-/** "Tue, 10 Mar 2026, 16:00 GMT": in the viewer's zone, or in `timeZone` (e.g. ENGLAND). */
-export const formatDateTime = (iso: string, timeZone?: string) => fmtIn(dateTimeFmt, DATE_TIME_OPTS, timeZone).format(new Date(iso));
+/** "Tue, 10 Mar 2026, 16:00 GMT": in England's time unless told. */
+export const formatDateTime = (iso: string, timeZone: string = ENGLAND) => fmtIn(DATE_TIME_OPTS, timeZone).format(new Date(iso));
 
-function zoneName(d: Date, timeZone?: string) {
-  return fmtIn(zoneFmt, ZONE_OPTS, timeZone).formatToParts(d).find((p) => p.type === 'timeZoneName')?.value ?? '';
+function zoneName(d: Date, timeZone: string) {
+  return fmtIn(ZONE_OPTS, timeZone).formatToParts(d).find((p) => p.type === 'timeZoneName')?.value ?? '';
 }
 
-/** "16:00 to 17:30 GMT" in the viewer's zone, or in `timeZone` (e.g. ENGLAND: "… BST" or "… GMT"). */
-export function formatTimeRange(startIso: string, endIso: string, timeZone?: string) {
+/** "16:00 to 17:30 GMT" (or "… BST"): in England's time unless told. */
+export function formatTimeRange(startIso: string, endIso: string, timeZone: string = ENGLAND) {
   const s = new Date(startIso);
   const e = new Date(endIso);
-  const t = fmtIn(timeFmt, TIME_OPTS, timeZone);
+  const t = fmtIn(TIME_OPTS, timeZone);
   return `${t.format(s)} to ${t.format(e)} ${zoneName(e, timeZone)}`.trim();
 }
 
-/** "16:05 GMT": an instant's time of day, named with its zone, in the viewer's zone or in `timeZone` (e.g. ENGLAND: "… BST" or "… GMT"). */
-export function formatTime(at: string | Date, timeZone?: string) {
+/** "16:05 GMT" (or "… BST"): an instant's time of day, named with its zone, in England's time unless told. */
+export function formatTime(at: string | Date, timeZone: string = ENGLAND) {
   const d = typeof at === 'string' ? new Date(at) : at;
-  return `${fmtIn(timeFmt, TIME_OPTS, timeZone).format(d)} ${zoneName(d, timeZone)}`.trim();
+  return `${fmtIn(TIME_OPTS, timeZone).format(d)} ${zoneName(d, timeZone)}`.trim();
 }
 
 export const modeLabel: Record<Mode, string> = { online: 'Online', in_person: 'In person', hybrid: 'Hybrid (in person or online)' };

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ChangePasswordInput, SignInMethods } from '../../../shared/accounts.js';
 import { api, ApiError } from '../api.js';
 import { apiIssues, ErrorSummary, errorFor, Fact, messageOf, PageHeading, Status, TextField, toFieldErrors, useApp, type FieldError } from '../components.js';
+import { formatPlainDate } from '../format.js';
 import { Loaded, useLoad } from '../load.js';
 
 const ROLE_LABEL = { staff: 'Staff', office: 'School office', trainer: 'Trainer', admin: 'Administrator' } as const;
@@ -64,7 +65,7 @@ export function AccountPage() {
             {m.emailLink && <li>With a sign-in link sent to your email address</li>}
             {m.providers.map((p) => (
               <li key={p.label}>
-                {p.label} (linked {new Date(p.linkedAt).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric' })})
+                {p.label} (linked {formatPlainDate(p.linkedAt)})
               </li>
             ))}
           </ul>

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { CourseFeedback, CourseFeedbackSettings, FeedbackOverview, SessionFeedback, SessionFeedbackList, formatCertCode, Verification } from '../../../shared/feedback.js';
 import { api } from '../api.js';
 import { ErrorSummary, errorFor, PageHeading, TextField, useApp, type FieldError } from '../components.js';
-import { formatDate, formatTimeRange, plural } from '../format.js';
+import { formatDate, formatLongDay, formatTimeRange, plural } from '../format.js';
 import { ActionError, Loaded, useAction, useLoad } from '../load.js';
 import { Pagination } from '../pagination.js';
 import { Link, navigate } from '../router.js';
@@ -294,7 +294,7 @@ export function VerifyPage({ code, navigated }: { code: string | null; navigated
                   )}
                   <div>
                     <dt>{r.certificate.kind === 'attendance' ? 'Date' : 'Completed on'}</dt>
-                    <dd>{formatDate(`${r.certificate.date}T12:00:00Z`)}</dd>
+                    <dd>{formatLongDay(r.certificate.date)}</dd>
                   </div>
                   {r.certificate.minutes !== null && (
                     <div>

@@ -5,7 +5,7 @@ import { Booking, BookingList } from '../../../shared/bookings.js';
 import { api } from '../api.js';
 import { AddToCalendar, JoinNow } from '../calendarLinks.js';
 import { Badge, ConfirmButton, DownloadAnchor, Fact, PageHeading, Status, useApp, When } from '../components.js';
-import { formatDate, formatDateTime, ordinal, plural, seatLabel, statusLabel } from '../format.js';
+import { formatDateTime, formatLongDay, ordinal, plural, seatLabel, statusLabel } from '../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../load.js';
 import { Link } from '../router.js';
 import { AttendedTable } from '../accounts/AttendedTable.js';
@@ -198,7 +198,7 @@ export function CompletionsPage() {
                 {courses.map((c) => (
                   <li key={c.courseId}>
                     {c.title}
-                    {c.completedOn ? `, completed ${formatDate(`${c.completedOn}T12:00:00Z`)}` : ''}:{' '}
+                    {c.completedOn ? `, completed ${formatLongDay(c.completedOn)}` : ''}:{' '}
                     {/* Refused (403) once a correction to the register leaves the course incomplete. */}
                     <DownloadAnchor href={c.url} fallbackName="course-certificate.pdf" what="certificate">
                       Course certificate (PDF)<span class="visually-hidden"> for {c.title}</span>

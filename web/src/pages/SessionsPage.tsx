@@ -165,7 +165,7 @@ export function SessionsPage() {
   const courseTitle = (id: string | null) => (id ? courses.data?.find((c) => c.id === id)?.title : undefined);
   const moreFilters = Boolean(to || mode || course || area || fits || (q.has('from') && from !== dayInEngland()));
   const noTimetable = fits && timetable.data?.source === null;
-  // The dates are days in England; the times listed are the viewer's. Said when the two differ.
+  // The dates are days in England, as are the times listed; said at the date fields when the browser is in another zone.
   const dayHint = viewerZone() !== ENGLAND ? 'A day in England (UK time)' : undefined;
 
   return (
@@ -247,7 +247,7 @@ export function SessionsPage() {
         </p>
       )}
       <p role="status" class="count" id="sessions-count" tabIndex={-1}>
-        {list.error && !data ? '' : !data ? 'Loading sessions…' : data.items.length === 0 ? 'No sessions match. Try other words, a wider date range, any area or any mode.' : `Showing ${(page - 1) * PAGE_SIZE + 1} to ${(page - 1) * PAGE_SIZE + data.items.length} of ${plural(data.total, 'session')}. Times in your time zone (${viewerZone()}).`}
+        {list.error && !data ? '' : !data ? 'Loading sessions…' : data.items.length === 0 ? 'No sessions match. Try other words, a wider date range, any area or any mode.' : `Showing ${(page - 1) * PAGE_SIZE + 1} to ${(page - 1) * PAGE_SIZE + data.items.length} of ${plural(data.total, 'session')}. Days and times are in England (UK time).`}
       </p>
       <Loaded state={list} what="sessions">
         {(data) =>

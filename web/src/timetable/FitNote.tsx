@@ -3,20 +3,13 @@
  * session page and the booking answer. Renders nothing when the viewer has no timetable.
  */
 import type { Clash, SessionFit } from '../../../shared/timetables.js';
-import { formatTimeRange } from '../format.js';
+import { ENGLAND, fmtIn, formatTimeRange } from '../format.js';
 
 const SHORT_DAY: Intl.DateTimeFormatOptions = { weekday: 'short', day: 'numeric', month: 'short' };
-const shortDay = new Intl.DateTimeFormat('en-GB', SHORT_DAY);
-const shortDayIn = new Map<string, Intl.DateTimeFormat>();
 
-/** "P3 Maths, Mon 19 Jan, 11:10 to 12:10 GMT" for each clash: in the viewer's zone, or in `timeZone` (ENGLAND on pages laid out by days in England). */
-export function clashText(c: Clash, timeZone?: string) {
-  let day = shortDay;
-  if (timeZone) {
-    day = shortDayIn.get(timeZone) ?? new Intl.DateTimeFormat('en-GB', { ...SHORT_DAY, timeZone });
-    shortDayIn.set(timeZone, day);
-  }
-  return `${c.label}, ${day.format(new Date(c.startsAt))}, ${formatTimeRange(c.startsAt, c.endsAt, timeZone)}`;
+/** "P3 Maths, Mon 19 Jan, 11:10 to 12:10 GMT" for each clash: its day and times in England (unless told another zone). */
+export function clashText(c: Clash, timeZone: string = ENGLAND) {
+  return `${c.label}, ${fmtIn(SHORT_DAY, timeZone).format(new Date(c.startsAt))}, ${formatTimeRange(c.startsAt, c.endsAt, timeZone)}`;
 }
 
 export function FitNote({ fit, timeZone }: { fit: SessionFit | null | undefined; timeZone?: string }) {
