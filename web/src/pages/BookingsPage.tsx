@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { CompletionList } from '../../../shared/attendance.js';
 import { Booking, BookingList } from '../../../shared/bookings.js';
 import { api } from '../api.js';
@@ -46,6 +46,23 @@ function useBookingActions(onChanged: (b: Booking, message: string) => void) {
 }
 
 /**
+ * Whether an offered seat's hold has run out, by the browser's clock, moving to true at the
+ * expiry while the page is open: the server refuses to accept it from then (409
+ * `not_offered`), even before its sweep (every few seconds) passes the seat on.
+ */
+function useOfferLapsed(b: Booking): boolean {
+  const expiresAt = b.status === 'offered' && b.offerExpiresAt ? Date.parse(b.offerExpiresAt) : null;
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    if (expiresAt === null || now >= expiresAt) return;
+    // At most a day at a time (a timer's longest delay is under 25 days).
+    const id = setTimeout(() => setNow(Date.now()), Math.min(expiresAt - now, 86_400_000) + 50);
+    return () => clearTimeout(id);
+  }, [expiresAt, now]);
+  return expiresAt !== null && now >= expiresAt;
+}
+
+/**
  * One booking: its session, status, queue place or offer expiry, and the actions it allows
  * (accept or decline an offer, cancel, leave the waitlist, add to a calendar, join online).
  * `hideSessionFacts` leaves out when and where (the session page already says it); `note`
@@ -60,6 +77,8 @@ export function BookingDetails({ b, headingLevel, onChanged, hideSessionFacts, n
   const mineToAnswer = b.userId === me.id;
   // A seat on a session that is over is not cancelled: its attendance is recorded instead.
   const ended = Date.parse(s.endsAt) <= Date.now();
+  // An offer whose time has run out can no longer be accepted: it is said, and not offered.
+  const lapsed = useOfferLapsed(b);
   return (
     <>
       {headingLevel && (
@@ -68,12 +87,17 @@ export function BookingDetails({ b, headingLevel, onChanged, hideSessionFacts, n
         </h3>
       )}
       <p class="booking-status">
-        <Badge tone={b.status}>{statusLabel[b.status]}</Badge>
+        <Badge tone={lapsed ? 'cancelled' : b.status}>{lapsed ? 'Offer expired' : statusLabel[b.status]}</Badge>
         {b.status === 'waitlisted' && b.position !== null && <span class="queue">{mineToAnswer ? 'You are' : `${b.userName} is`} {ordinal(b.position)} in the queue</span>}
         {s.status === 'cancelled' && <Badge tone="cancelled">Session cancelled</Badge>}
       </p>
       {note}
-      {b.status === 'offered' && b.offerExpiresAt && (
+      {b.status === 'offered' && b.offerExpiresAt && lapsed && (
+        <p class="notice notice-warning">
+          This offer expired at <strong>{formatDateTime(b.offerExpiresAt)}</strong>, so the seat is no longer held for {mineToAnswer ? 'you' : b.userName} and goes to the next person.
+        </p>
+      )}
+      {b.status === 'offered' && b.offerExpiresAt && !lapsed && (
         <p class="notice notice-info">
           A seat has come free and is held for {mineToAnswer ? 'you' : b.userName} until <strong>{formatDateTime(b.offerExpiresAt)}</strong>. Accept it before then, or it goes to the next person.
         </p>
@@ -87,7 +111,7 @@ export function BookingDetails({ b, headingLevel, onChanged, hideSessionFacts, n
       </dl>
       {b.status === 'confirmed' && b.seat === 'online' && s.status !== 'cancelled' && !hideSessionFacts && mineToAnswer && <JoinNow sessionId={s.id} startsAt={s.startsAt} endsAt={s.endsAt} title={s.title} />}
       <div class="actions">
-        {b.status === 'offered' && s.status !== 'cancelled' && mineToAnswer && (
+        {b.status === 'offered' && !lapsed && s.status !== 'cancelled' && mineToAnswer && (
           <>
             <ActionButton type="button" busy={busy && doing === 'accept'} busyLabel="Accepting…" onClick={() => !busy && void run(b, 'accept')}>
               Accept seat<span class="visually-hidden">: {s.title}</span>
