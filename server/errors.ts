@@ -37,6 +37,8 @@ const STATUS = {
   session_cancelled: 409,
   /** The session is over, and what was asked makes sense only before its end (seat holds, a message to those waiting). */
   session_ended: 409,
+  /** A seat hold set or raised once the session's held seats were released (its hold release time, else its booking cut-off): it would hold nothing. */
+  holds_released: 409,
   not_offered: 409,
   join_window_closed: 409,
   room_ended: 409,

@@ -11,5 +11,5 @@ export type FeedUrl = z.infer<typeof FeedUrl>;
 /** Bookings whose session overlaps [from, to); either end may be left open, and either may be a date (RangeEdge). */
 export const ExportQuery = z
   .object({ from: RangeEdge.optional(), to: RangeEdge.optional() })
-  .refine((q) => !q.from || !q.to || roughEdgeMs(q.from, 'from') < roughEdgeMs(q.to, 'to'), { message: 'from must be before to', path: ['to'] });
+  .refine((q) => !q.from || !q.to || roughEdgeMs(q.from, 'from') < roughEdgeMs(q.to, 'to'), { message: 'must be after from', path: ['to'] });
 export type ExportQuery = z.infer<typeof ExportQuery>;

@@ -594,6 +594,11 @@ async function holdLocked(trx: Trx, deps: Deps, s: SessionRow, orgId: string, se
   const state = await seatState(trx, deps, s, seat);
   const current = state.holds.find((h) => h.orgId === orgId);
   const claimed = current?.claimed ?? 0;
+  // Held seats are open to anyone from the release time (else the booking cut-off): a hold set or
+  // raised then would be stored and hold nothing. Lowering or giving one back stays possible.
+  if (seats > (current?.seats ?? 0) && deps.now().toISOString() >= repo.holdsReleaseAt(s)) {
+    throw new AppError('holds_released', 'Held seats on this session have been released (booking has closed, or the release time has passed), so no more can be held on it. A hold can still be lowered or given back.');
+  }
   const others = state.holds.filter((h) => h.orgId !== orgId).reduce((n, h) => n + unclaimed(h), 0);
   const room = state.capacity - state.confirmed - state.offered - others;
   // A hold smaller than the seats already taken from it would read "2 taken of 1": refused.

@@ -61,6 +61,12 @@ function Holds({ s, holds, orgs, navigated, reload, forSchool }: { s: Session; h
       : Date.parse(s.endsAt) <= Date.now()
         ? 'This session has ended, so its seat holds can no longer be set, changed or released. They are shown as they were.'
         : null;
+  // Held seats are open to anyone from the release time (else the booking cut-off, else the
+  // end): the server then refuses a new or larger hold (409 holds_released), so the office's
+  // form is not offered; giving a hold back (Release) still is. A trainer may still move the release time.
+  const releaseSet = s.holdsReleaseAt ?? s.bookingClosesAt ?? s.endsAt;
+  const releasedAt = Date.parse(releaseSet) < Date.parse(s.endsAt) ? releaseSet : s.endsAt;
+  const released = !closed && Date.parse(releasedAt) <= Date.now();
   const orgName = (id: string) => orgs.find((o) => o.id === id)?.name ?? holds.find((h) => h.orgId === id)?.orgName ?? 'the school';
 
   async function saveHold(e: Event) {
@@ -118,7 +124,12 @@ function Holds({ s, holds, orgs, navigated, reload, forSchool }: { s: Session; h
           <strong>{closed}</strong>
         </p>
       )}
-      {forSchool && !closed && (
+      {released && (
+        <p class="notice notice-info" id="holds-released">
+          Held seats on this session were released on {formatDateTime(releasedAt)}: they are open to anyone now, so no more seats can be held on it. A hold can still be given back.
+        </p>
+      )}
+      {forSchool && !closed && !released && (
         <p>
           Held seats are kept for your staff until {s.holdsReleaseAt ? formatDateTime(s.holdsReleaseAt) : 'booking closes'}; then any nobody has taken go to everyone. You can hold seats nobody has yet, up to the number of your staff with no place on this session.
         </p>
@@ -164,7 +175,7 @@ function Holds({ s, holds, orgs, navigated, reload, forSchool }: { s: Session; h
           </tbody>
         </table>
       )}
-      {!closed && (
+      {!closed && !(forSchool && released) && (
         <form class="panel narrow" onSubmit={saveHold} noValidate aria-labelledby="hold-heading">
           <h2 id="hold-heading">{forSchool ? 'Hold or change seats for your school' : 'Hold or change seats for a school'}</h2>
           <div class={errorFor(errors, 'hold-org') ? 'field field-error' : 'field'}>

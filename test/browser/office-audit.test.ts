@@ -1,0 +1,42 @@
+/**
+ * School office staff, keyboard only at 320 px: the seat holds page of a session whose held
+ * seats have been released (booking has closed) says so and offers no hold the server refuses;
+ * giving a hold back still works and its message takes focus.
+ */
+import { describe, expect, it } from 'vitest';
+import { activate, browserAvailable, checkPage, daysFromNow, expectFocused, NARROW, newPage, plusMinutes, serverAndBrowser, signIn, warnIfSkipped } from './harness.js';
+
+warnIfSkipped(import.meta.url);
+
+describe.skipIf(!browserAvailable)('office staff: seat holds once released', () => {
+  const env = serverAndBrowser();
+
+  it('says the held seats were released, offers no new hold, and still gives one back', async () => {
+    const { t } = env.server;
+    const org = await t.org('Riverside Academy');
+    const office = await t.user('office', org.id, 'Olu Office');
+    await t.user('staff', org.id, 'Bea Brown');
+    await t.user('staff', org.id, 'Cai Jones');
+    const s = await t.session({ title: 'Held seats', startsAt: daysFromNow(4), endsAt: plusMinutes(daysFromNow(4), 90), capacity: { online: 6 } });
+    expect((await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: office, body: { orgId: org.id, seat: 'online', seats: 1 } })).status).toBe(204);
+    // Booking closed yesterday: held seats are open to anyone now.
+    await t.db.updateTable('sessions').set({ booking_closes_at: daysFromNow(-1) }).where('id', '=', s.id).execute();
+    expect((await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: office, body: { orgId: org.id, seat: 'online', seats: 2 } })).status).toBe(409);
+
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signIn(page, office);
+    await page.goto(`/sessions/${s.id}/holds`);
+    await page.getByRole('heading', { level: 1, name: 'Hold seats: Held seats' }).waitFor();
+    await page.getByText(/Held seats on this session were released on .*: they are open to anyone now, so no more seats can be held on it\./).waitFor({ timeout: 3000 });
+    // No form whose every save the server refuses.
+    expect(await page.getByRole('button', { name: 'Save hold' }).count()).toBe(0);
+    expect(await page.getByText(/Held seats are kept for your staff until/).count()).toBe(0);
+    await checkPage(page, 'holds page, held seats released (320 px)');
+
+    await activate(page, 'Release the online hold for Riverside Academy');
+    await page.getByText('Hold for Riverside Academy released.').waitFor();
+    await expectFocused(page, '#holds-status');
+    await page.getByText('No seats are held for your school on this session.').waitFor();
+    await checkPage(page, 'holds page after giving the hold back (320 px)');
+  });
+});
