@@ -444,7 +444,7 @@ export async function moveSeat(trx: Trx, deps: Deps, bookingId: string, seat: Se
     // leaves its expiry to the sweep or the next booking).
     await expireOffersLocked(trx, deps, s);
     const current = (await repo.findBooking(trx, b.id))!;
-    if (current.status !== b.status) throw new AppError('not_offered', 'This offer has expired and the seat has passed to the next person, so there is no seat to move.');
+    if (current.status !== b.status) throw new AppError('not_offered', 'This offer has expired, so the seat goes to the next person in the queue and there is no seat to move.');
     b = current;
     const target = await seatState(trx, deps, s, seat);
     if (freeFor(target, owner.org_id) <= 0) throw new AppError('conflict', `There is no free ${seatWord(seat)} seat to move ${owner.name} to.`);
@@ -484,7 +484,7 @@ export async function acceptOffer(trx: Trx, deps: Deps, actor: AuthUser, booking
   if (b.status === 'confirmed') return b;
   if (b.status !== 'offered') throw new AppError('not_offered', 'There is no seat on offer for this booking.');
   if (b.offer_expires_at !== null && b.offer_expires_at <= now) {
-    throw new AppError('not_offered', 'This offer has expired and the seat has passed to the next person.');
+    throw new AppError('not_offered', 'This offer has expired, so the seat goes to the next person in the queue.');
   }
   if (s.status === 'cancelled') throw new AppError('session_cancelled', 'This session has been cancelled.');
   await repo.changeBooking(trx, b, { status: 'confirmed', offer_expires_at: null, updated_at: now, revision: b.revision + 1 });

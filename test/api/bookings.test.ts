@@ -326,7 +326,7 @@ describe('cancelling, accepting and declining', () => {
     t.clock.set(offerB.offerExpiresAt);
     const atExpiry = await t.request('POST', `/api/bookings/${qb.json.id}/accept`, { as: b });
     expect(atExpiry.status).toBe(409);
-    expect(atExpiry.json.error).toMatchObject({ code: 'not_offered', message: 'This offer has expired and the seat has passed to the next person.' });
+    expect(atExpiry.json.error).toMatchObject({ code: 'not_offered', message: 'This offer has expired, so the seat goes to the next person in the queue.' });
   });
 
   it('declining an offer raises the event’s SEQUENCE, says so, and offers the seat on', async () => {
