@@ -162,6 +162,17 @@ export const SeatCounts = z.object({
 });
 export type SeatCounts = z.infer<typeof SeatCounts>;
 
+/**
+ * When a session's held seats go to everyone, unclaimed: its hold release time, else its
+ * booking cut-off, else its end, and never after its end (ISO instants, compared as text).
+ * The booking engine releases them then and refuses a new or larger hold from then on; the
+ * holds page says so.
+ */
+export function heldSeatsReleasedAt(s: { holdsReleaseAt: string | null; bookingClosesAt: string | null; endsAt: string }): string {
+  const at = s.holdsReleaseAt ?? s.bookingClosesAt ?? s.endsAt;
+  return at < s.endsAt ? at : s.endsAt;
+}
+
 export const Session = z.object({
   id: z.string(),
   title: z.string(),

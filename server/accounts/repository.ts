@@ -1,5 +1,6 @@
 import { sql, type Expression, type Insertable, type Kysely, type SqlBool, type Transaction } from 'kysely';
 import type { Database, JobRole, OrganisationRow, Role, UserRow } from '../../db/schema.js';
+import { lowerContains } from '../../db/like.js';
 import type { AuthUser } from '../platform/http.js';
 import { kindOf, oneOf, prepared, preparedIn, type ArgFn } from '../../db/prepared.js';
 
@@ -66,8 +67,7 @@ export async function orgNames(db: Q, ids: readonly string[]): Promise<Map<strin
 export function listOrgs(db: Q, text?: string) {
   let q = db.selectFrom('organisations').selectAll();
   if (text) {
-    const pattern = `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    q = q.where((eb) => eb.or([sql<boolean>`lower(name) like ${pattern} escape '\\'`, eb('urn', '=', text)]));
+    q = q.where((eb) => eb.or([lowerContains('name', text), eb('urn', '=', text)]));
   }
   return q.orderBy('name').execute();
 }
@@ -281,8 +281,8 @@ function peopleMatching(db: Q, opts: { text?: string; role?: Role; orgId?: strin
   if (opts.role) q = q.where('u.role', '=', opts.role);
   if (opts.orgId) q = q.where('u.org_id', '=', opts.orgId);
   if (opts.text) {
-    const pattern = `%${opts.text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    q = q.where((eb) => eb.or([sql<boolean>`lower(u.name) like ${pattern} escape '\\'`, sql<boolean>`lower(u.email) like ${pattern} escape '\\'`]));
+    const text = opts.text;
+    q = q.where((eb) => eb.or([lowerContains('u.name', text), lowerContains('u.email', text)]));
   }
   return q;
 }

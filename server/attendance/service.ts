@@ -18,7 +18,7 @@ import type { Deps } from '../platform/deps.js';
 import { writeCsv } from '../platform/csv.js';
 import type { AuthUser } from '../platform/http.js';
 import { dayInEngland } from '../platform/range.js';
-import { findSession, isTrainerOf } from '../sessions/repository.js';
+import { findSession, isTrainerOf, joinWindow } from '../sessions/repository.js';
 import { currentCode, verifyCode } from './checkin-code.js';
 import { combine, effectiveEnd, type IntervalFacts } from './compute.js';
 import * as repo from './repository.js';
@@ -69,7 +69,7 @@ async function computeRows(db: repo.Q, nowMs: number, s: SessionRow, orgIds?: re
   // LiveKit reports this session's room (anyone's connection, even a failed one; or a poll
   // or webhook that named the room since its join window opened, not one of old times it
   // was moved from): from then on the browser's reports credit no one (compute.ts, combine).
-  const opensIso = new Date(Date.parse(s.starts_at) - s.join_opens_minutes * MINUTE).toISOString();
+  const opensIso = joinWindow(s).opensAt.toISOString();
   const livekitSeesRoom = intervals.some((i) => i.source === 'livekit') || rooms.some((r) => r.first_seen_at >= opensIso);
   const window = { startMs: Date.parse(s.starts_at), endMs: Date.parse(s.ends_at), threshold: Number(s.attendance_threshold) };
   return bookings.map((b) => {
@@ -179,11 +179,11 @@ function requireInPerson(s: SessionRow) {
   if (s.status === 'cancelled') throw new AppError('session_cancelled', 'This session has been cancelled.');
 }
 
-/** When check-in is open: from the join window's opening to the session's end. */
+/** Whether check-in is open now: it is while the session's join window is. */
 function checkinWindow(s: Pick<SessionRow, 'starts_at' | 'ends_at' | 'join_opens_minutes'>, now: Date) {
-  const opens = Date.parse(s.starts_at) - s.join_opens_minutes * MINUTE;
-  const state = now.getTime() < opens ? ('not_yet' as const) : now.getTime() >= Date.parse(s.ends_at) ? ('closed' as const) : ('open' as const);
-  return { state, opensAt: new Date(opens).toISOString(), closesAt: s.ends_at };
+  const { opensAt, closesAt } = joinWindow(s);
+  const state = now < opensAt ? ('not_yet' as const) : now >= closesAt ? ('closed' as const) : ('open' as const);
+  return { state, opensAt: opensAt.toISOString(), closesAt: closesAt.toISOString() };
 }
 
 /** The code (and QR code) the trainer shows; it changes every minute. Says whether check-in is open now. */
@@ -291,7 +291,7 @@ export const outcomeDue = (s: Pick<SessionRow, 'ends_at'>, now: Date) => Date.pa
 export async function outcomesAfterSessionChange(trx: Transaction<Database>, deps: Deps, before: SessionRow, after: SessionRow): Promise<void> {
   const now = deps.now();
   const moved = after.starts_at !== before.starts_at || after.ends_at !== before.ends_at;
-  const arriving = now.getTime() >= Date.parse(before.starts_at) - before.join_opens_minutes * MINUTE;
+  const arriving = now.getTime() >= joinWindow(before).opensAt.getTime();
   const sameSitting = arriving && Date.parse(after.starts_at) < Date.parse(before.ends_at);
   if (moved && Date.parse(after.starts_at) > now.getTime() && !sameSitting) await repo.clearRecordedAttendance(trx, deps.dbKind, after.id);
   if (!outcomeDue(after, now)) await repo.reopenOutcomes(trx, after.id, now.toISOString());

@@ -1,6 +1,6 @@
 import { sql, type CompiledQuery, type Expression, type Kysely, type SqlBool, type Transaction } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
-import { audienceLabel } from '../../shared/sessions.js';
+import { audienceLabel, heldSeatsReleasedAt } from '../../shared/sessions.js';
 import type { BookingRow, Database, SeatKind, SessionRow } from '../../db/schema.js';
 import type { DbKind } from '../../db/connect.js';
 import type { SeatState } from './availability.js';
@@ -65,8 +65,7 @@ export async function holdsOf(db: Q, ids: readonly string[]): Promise<HoldRow[]>
 
 /** When a session's held seats stop being held for their organisations (they are open to anyone from then). */
 export function holdsReleaseAt(s: Pick<SeatStateRow, 'holds_release_at' | 'booking_closes_at' | 'ends_at'>): string {
-  const at = s.holds_release_at ?? s.booking_closes_at ?? s.ends_at;
-  return at < s.ends_at ? at : s.ends_at;
+  return heldSeatsReleasedAt({ holdsReleaseAt: s.holds_release_at, bookingClosesAt: s.booking_closes_at, endsAt: s.ends_at });
 }
 /** When booking a session closes: its cut-off when that is earlier than its end, else its end. */
 export function bookingClosesAt(s: Pick<SeatStateRow, 'booking_closes_at' | 'ends_at'>): string {

@@ -13,7 +13,7 @@ import { findActiveBooking, pairKey, pairOfKey } from '../bookings/repository.js
 import { AppError } from '../errors.js';
 import { perDatabase, type Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
-import { findSession, isTrainerOf, trainerIdsOf } from '../sessions/repository.js';
+import { findSession, isTrainerOf, joinWindow, trainerIdsOf } from '../sessions/repository.js';
 import { RoomAgentDispatch } from 'livekit-server-sdk';
 import { callLiveKit, EMPTY_TIMEOUT_SECONDS, mintToken, publicUrlOf, receiveWebhook, requireLiveKit, TOKEN_TTL_SECONDS, type WebhookEvent } from './livekit.js';
 import { GroupCommit } from '../platform/transactions.js';
@@ -36,9 +36,6 @@ async function requireSession(deps: Deps, id: string): Promise<SessionRow> {
   return s;
 }
 
-export function joinWindow(s: Pick<SessionRow, 'starts_at' | 'ends_at' | 'join_opens_minutes'>) {
-  return { opensAt: new Date(Date.parse(s.starts_at) - s.join_opens_minutes * MINUTE), closesAt: new Date(s.ends_at) };
-}
 
 /** "15:45 on Tuesday 10 February 2026": an instant as people read it, on the session's own clock. */
 const wallClock = (at: Date, timeZone: string) =>

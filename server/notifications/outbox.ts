@@ -12,6 +12,8 @@
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { BookingRow, BookingStatus, Database, OutboxRow, UserRow } from '../../db/schema.js';
+import { lowerContains } from '../../db/like.js';
+import { findUsersByIds } from '../accounts/repository.js';
 import { prepared, rowInserter, type WriteBatch } from '../../db/prepared.js';
 import type { Deps } from '../platform/deps.js';
 import type { OutboxMessage } from '../../shared/bookings.js';
@@ -186,9 +188,7 @@ type NoticeFacts = Awaited<ReturnType<typeof noticeFacts>>[number];
 /** The people who made the changes some notices tell of (outbox `acted_by`), by id. */
 async function actorsOf(db: Q, rows: readonly OutboxRow[]): Promise<Map<string, Actor>> {
   const ids = [...new Set(rows.map((r) => r.acted_by).filter((id): id is string => id !== null))];
-  if (ids.length === 0) return new Map();
-  const found = await db.selectFrom('users').select(['id', 'name', 'role', 'org_id']).where('id', 'in', ids).execute();
-  return new Map(found.map((u) => [u.id, u]));
+  return new Map((await findUsersByIds(db, ids)).map((u) => [u.id, u]));
 }
 type Actor = Pick<UserRow, 'id' | 'name' | 'role' | 'org_id'>;
 
@@ -313,11 +313,6 @@ export async function enqueueMessage(trx: Q, deps: Deps, m: AccountMessage) {
     .execute();
 }
 
-/** A LIKE pattern for `text` anywhere (its backslashes, `%` and `_` taken literally), any case. */
-function containing(text: string) {
-  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
 /**
  * A page of outbox rows, newest first, with how many there are in all; only those whose
  * address holds `to` (any part, any case) when given.
@@ -325,7 +320,7 @@ function containing(text: string) {
 export async function outboxRows(db: Q, opts: { to?: string; limit: number; offset: number }): Promise<{ rows: OutboxRow[]; total: number }> {
   const matching = () => {
     const q = db.selectFrom('outbox');
-    return opts.to ? q.where(sql<boolean>`lower(to_email) like ${containing(opts.to)} escape '\\'`) : q;
+    return opts.to ? q.where(lowerContains('to_email', opts.to)) : q;
   };
   const [rows, count] = await Promise.all([
     matching().selectAll().orderBy('id', 'desc').limit(opts.limit).offset(opts.offset).execute(),

@@ -1,9 +1,18 @@
 import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import type { Database, NewSession, SessionArea, SessionMode, SessionRow, SessionUpdate } from '../../db/schema.js';
+import { containing, lowerContains } from '../../db/like.js';
 import { raiseFeeds } from '../calendar/feed-revisions.js';
 import { kindOf, prepared, preparedIn, type Prepared } from '../../db/prepared.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
+
+/**
+ * When a session's join window is open: from `join_opens_minutes` before its start until its
+ * end. People join its live room, check in to it and are reported present in it only then.
+ */
+export function joinWindow(s: Pick<SessionRow, 'starts_at' | 'ends_at' | 'join_opens_minutes'>) {
+  return { opensAt: new Date(Date.parse(s.starts_at) - s.join_opens_minutes * 60_000), closesAt: new Date(s.ends_at) };
+}
 
 export function findSession(db: Q, id: string): Promise<SessionRow | undefined> {
   return db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
@@ -81,7 +90,7 @@ export interface SessionFilter {
 }
 
 /** A LIKE pattern matching `word` anywhere, any case. */
-const wordPattern = (word: string) => `%${word.normalize('NFC').toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+const wordPattern = (word: string) => containing(word.normalize('NFC'));
 
 function filtered(db: Q, f: SessionFilter, patterns: string[] = (f.words ?? []).map(wordPattern)) {
   let q = db.selectFrom('sessions');
@@ -363,8 +372,8 @@ export function leadCandidates(db: Q, orgId: string, opts: { text?: string; limi
     .orderBy('u.id')
     .limit(opts.limit + 1);
   if (opts.text) {
-    const pattern = `%${opts.text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    q = q.where((eb) => eb.or([sql<boolean>`lower(u.name) like ${pattern} escape '\\'`, sql<boolean>`lower(u.email) like ${pattern} escape '\\'`]));
+    const text = opts.text;
+    q = q.where((eb) => eb.or([lowerContains('u.name', text), lowerContains('u.email', text)]));
   }
   return q.execute();
 }

@@ -191,17 +191,21 @@ async function checkTrainers(deps: Deps, ids: string[]) {
  * accounts are on, as co-trainers: never an administrator, a lead or a turned-off account.
  * They may take a co-trainer off again (co-trainers run it as equals: each could cancel it).
  */
+/** "Ann, Bo and Cy": names listed as a sentence lists them. */
+const AND = new Intl.ListFormat('en-GB', { type: 'conjunction' });
+
 async function checkRunners(deps: Deps, actor: AuthUser | null, ids: string[], current: readonly string[] = []): Promise<string[]> {
   const unique = [...new Set(ids)];
   const chooser = actor && actor.role !== 'admin' ? actor : null;
   const added = unique.filter((id) => !current.includes(id) && id !== chooser?.id);
   const users = await findUsersByIds(deps.db, added);
   const userOf = (id: string) => users.find((u) => u.id === id);
+  // Named as people know them; an id only for someone who has no account (any more).
+  const named = (ids: string[]) => ids.map((id) => userOf(id)?.name ?? id);
   const bad = added.filter((id) => userOf(id)?.role !== 'trainer' && userOf(id)?.role !== 'admin');
   if (bad.length) {
-    // Named as people know them; an id only for someone who has no account (any more).
-    const names = bad.map((id) => userOf(id)?.name ?? id);
-    const who = names.length === 1 ? `${names[0]} is not a trainer` : `${names.slice(0, -1).join(', ')} and ${names.at(-1)} are not trainers`;
+    const names = named(bad);
+    const who = `${AND.format(names)} ${names.length === 1 ? 'is not a trainer' : 'are not trainers'}`;
     throw new AppError('validation_failed', `Only trainers and administrators can run sessions: ${who}.`, { issues: names.map((name) => ({ path: 'trainerIds', message: `${name} is not a trainer` })) });
   }
   if (!chooser) return unique;
@@ -210,9 +214,8 @@ async function checkRunners(deps: Deps, actor: AuthUser | null, ids: string[], c
   }
   const refused = added.filter((id) => userOf(id)?.role !== 'trainer' || userOf(id)?.disabled_at);
   if (refused.length) {
-    // Named as people know them, as above; an id only for someone who has no account (any more).
-    const names = refused.map((id) => userOf(id)?.name ?? id);
-    const who = names.length === 1 ? `${names[0]} is not a trainer you can add` : `${names.slice(0, -1).join(', ')} and ${names.at(-1)} are not trainers you can add`;
+    const names = named(refused);
+    const who = `${AND.format(names)} ${names.length === 1 ? 'is not a trainer' : 'are not trainers'} you can add`;
     throw new AppError('forbidden', `You can add trainers as co-trainers; only an administrator can name anyone else to run a session: ${who}.`, { issues: names.map((name) => ({ path: 'trainerIds', message: `${name} is not a trainer you can add` })) });
   }
   return unique;

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { z } from 'zod';
 import { HoldableOrgs, HoldList, type Hold } from '../../../../shared/bookings.js';
-import { Session, type SeatKind } from '../../../../shared/sessions.js';
+import { heldSeatsReleasedAt, Session, type SeatKind } from '../../../../shared/sessions.js';
 import { api } from '../../api.js';
 import { ErrorSummary, errorFor, PageHeading, Status, TextField, useApp, useFocusLater, type FieldError, PendingHeading } from '../../components.js';
 import { formatDateTime, seatLabel, wallClock, zonedIso } from '../../format.js';
@@ -64,8 +64,7 @@ function Holds({ s, holds, orgs, navigated, reload, forSchool }: { s: Session; h
   // Held seats are open to anyone from the release time (else the booking cut-off, else the
   // end): the server then refuses a new or larger hold (409 holds_released), so the office's
   // form is not offered; giving a hold back (Release) still is. A trainer may still move the release time.
-  const releaseSet = s.holdsReleaseAt ?? s.bookingClosesAt ?? s.endsAt;
-  const releasedAt = Date.parse(releaseSet) < Date.parse(s.endsAt) ? releaseSet : s.endsAt;
+  const releasedAt = heldSeatsReleasedAt(s);
   const released = !closed && Date.parse(releasedAt) <= Date.now();
   const orgName = (id: string) => orgs.find((o) => o.id === id)?.name ?? holds.find((h) => h.orgId === id)?.orgName ?? 'the school';
 
