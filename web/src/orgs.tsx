@@ -20,6 +20,12 @@ export function useOrgs(enabled = true) {
   return useLoad(async () => (enabled ? (await api('/api/orgs', Orgs)).items : []), [enabled]);
 }
 
+/** Organisations whose name holds `q` (any case) or whose URN is `q`, as `GET /api/orgs?q=` finds them; all without `q`. */
+export function orgsMatching(orgs: Org[], q: string): Org[] {
+  const needle = q.trim().toLowerCase();
+  return needle ? orgs.filter((o) => o.name.toLowerCase().includes(needle) || o.urn === q.trim()) : orgs;
+}
+
 /** How many options a picker lists at once; the search narrows the rest. */
 const SHOWN = 50;
 
@@ -29,8 +35,7 @@ const SHOWN = 50;
  */
 export function OrgSearchPicker({ id, label, orgs, value, onChange, error, hint, noneLabel = 'Choose an organisation' }: { id: string; label: string; orgs: Org[]; value: string; onChange: (orgId: string) => void; error?: string; hint?: string; noneLabel?: string }) {
   const [text, setText] = useState('');
-  const needle = text.trim().toLowerCase();
-  const matching = needle ? orgs.filter((o) => o.name.toLowerCase().includes(needle) || o.urn === needle) : orgs;
+  const matching = orgsMatching(orgs, text);
   const shown = matching.slice(0, SHOWN);
   const chosen = orgs.find((o) => o.id === value);
   if (chosen && !shown.includes(chosen)) shown.unshift(chosen);
@@ -49,8 +54,7 @@ export function OrgSearchPicker({ id, label, orgs, value, onChange, error, hint,
             const next = (e.currentTarget as HTMLInputElement).value;
             setText(next);
             // One match: choose it, so typing a URN is enough.
-            const n = next.trim().toLowerCase();
-            const only = n ? orgs.filter((o) => o.name.toLowerCase().includes(n) || o.urn === n) : [];
+            const only = next.trim() ? orgsMatching(orgs, next) : [];
             if (only.length === 1) onChange(only[0]!.id);
           }}
         />

@@ -7,6 +7,7 @@ import { Loaded, useLoad } from '../../load.js';
 import { Link, navigate } from '../../router.js';
 import { plural } from '../../format.js';
 import { Pagination } from '../../pagination.js';
+import { orgsMatching } from '../../orgs.js';
 import { LeadsPanel } from './LeadsPanel.js';
 
 type Org = z.infer<typeof Organisation>;
@@ -26,12 +27,6 @@ const FIELDS = {
 
 /** How many organisations the list shows a page. */
 const PAGE = 50;
-
-/** Organisations whose name holds `q` (any case) or whose URN is `q`, as `GET /api/orgs?q=` finds them; all without `q`. */
-function orgsMatching(orgs: Org[], q: string): Org[] {
-  const needle = q.trim().toLowerCase();
-  return needle ? orgs.filter((o) => o.name.toLowerCase().includes(needle) || o.urn === q.trim()) : orgs;
-}
 
 /** The list's address: `/admin/orgs`, with `q` and `page` when given. */
 function listHref(q: string, page = 1) {
