@@ -103,6 +103,63 @@ describe.skipIf(!browserAvailable)('administrators’ lists', { timeout: 180_000
     await page.context().close();
   });
 
+  it('while the next search loads, the count still describes the list in view, not the search still loading (People and Mail, 320 px)', async () => {
+    const { t } = env.server;
+    const admin = await t.user('admin');
+    const org = await t.org('Slow Search Academy');
+    for (let i = 0; i < 3; i++) await t.user('staff', org.id, `Waiting Person ${i}`);
+    await t.user('staff', org.id, 'Quicksilver Lone');
+
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signIn(page, admin);
+    const count = 'p.count[aria-live="polite"]';
+    await page.goto('/admin/people?q=waiting');
+    await expect.poll(() => textOf(page, count)).toBe('People matching “waiting”: 3 people.');
+    // The next search's answer is held back until released: meanwhile the three people found for "waiting" are in view.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    await page.route((u) => u.pathname === '/api/users' && u.searchParams.get('q') === 'quicksilver', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await tabTo(page, 'Name or email');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('quicksilver');
+    const asked = page.waitForRequest((r) => new URL(r.url()).searchParams.get('q') === 'quicksilver');
+    await page.keyboard.press('Enter');
+    await asked;
+    await page.waitForTimeout(300);
+    expect(await textOf(page, count)).toBe('People matching “waiting”: 3 people.');
+    await page.getByRole('heading', { name: 'Waiting Person 0' }).waitFor({ timeout: 1000 });
+    release();
+    await expect.poll(() => textOf(page, count)).toBe('People matching “quicksilver”: 1 person.');
+    await checkPage(page, 'people after a slow search (320 px)');
+
+    // The Mail page likewise: its count names the search whose messages are listed.
+    const outbox = '#outbox-count';
+    await page.goto(`/admin/mail?to=${encodeURIComponent('waiting')}`);
+    const before = 'No messages to addresses containing “waiting”.';
+    await expect.poll(() => textOf(page, outbox)).toBe(before);
+    let releaseMail!: () => void;
+    const heldMail = new Promise<void>((r) => (releaseMail = r));
+    await page.route((u) => u.pathname === '/api/outbox' && u.searchParams.get('to') === 'nobody-at-all', async (route) => {
+      await heldMail;
+      await route.continue();
+    });
+    const mailAsked = page.waitForRequest((r) => new URL(r.url()).searchParams.get('to') === 'nobody-at-all');
+    await tabTo(page, 'To (an email address, or any part of one)');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('nobody-at-all');
+    await page.keyboard.press('Enter');
+    await mailAsked;
+    await page.waitForTimeout(300);
+    expect(await textOf(page, outbox)).toBe(before);
+    releaseMail();
+    await expect.poll(() => textOf(page, outbox)).toBe('No messages to addresses containing “nobody-at-all”.');
+    await checkPage(page, 'mail after a slow search (320 px)');
+    await page.context().close();
+  });
+
   it('a trust’s in-house lead candidates come in one request, not one per school, and a search finds those beyond the first 1000 (320 px)', async () => {
     const { t } = env.server;
     const admin = await t.user('admin');

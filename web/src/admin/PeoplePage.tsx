@@ -46,11 +46,13 @@ export function PeoplePage() {
   const orgId = loc.query.get('orgId') || null;
   const [orgChoice, setOrgChoice] = useState<string>(orgId ?? '');
   const orgs = useOrgs();
-  const orgName = orgId ? (orgs.data?.find((o) => o.id === orgId)?.name ?? 'the organisation chosen') : null;
+  const orgNameOf = (id: string | null) => (id ? (orgs.data?.find((o) => o.id === id)?.name ?? 'the organisation chosen') : null);
   const [message, setMessage] = useState('');
   const [more, setMore] = useState<{ busy: boolean; error: unknown }>({ busy: false, error: null });
   const page = (offset: number) => api(`/api/users?${new URLSearchParams({ q, ...(role ? { role } : {}), ...(orgId ? { orgId } : {}), limit: String(PAGE), offset: String(offset) })}`, PeoplePageSchema);
-  const people = useLoad(() => page(0), [q, role, orgId]);
+  // The list in view stays while the next search loads: it carries what it was found for, so
+  // its count describes it, not the search still loading.
+  const people = useLoad(async () => ({ ...(await page(0)), asked: { q, role, orgId } }), [q, role, orgId]);
   const focusLater = useFocusLater();
   // The page is kept while searches change the address (its route is keyed by path): the
   // search form follows the address (Back, Forward), and a new list starts without the last
@@ -73,7 +75,7 @@ export function PeoplePage() {
     try {
       const next = await page(shown.length);
       if (searched !== searches.current) return; // another search since: its list stands
-      people.set({ items: [...shown, ...next.items], hasMore: next.hasMore, total: next.total });
+      people.set({ items: [...shown, ...next.items], hasMore: next.hasMore, total: next.total, asked: { q, role, orgId } });
       setMore({ busy: false, error: null });
       setMessage(`${next.items.length} more shown.`);
       // The first of those just shown takes focus (the button pressed goes after the last batch).
@@ -92,13 +94,15 @@ export function PeoplePage() {
     navigate(listHref(text, Role.safeParse(form.get('role')).data ?? null, orgChoice || null));
   }
 
-  const who = role ? ROLE_PLURAL[role] : 'People';
-  const at = orgName ? ` at ${orgName}` : '';
-  // How many match in all (every page), and how many of them are shown so far.
-  const summary = (total: number, shown: number) =>
-    total === 0
+  // How many match in all (every page) what the list in view was found for, and how many of them are shown so far.
+  const summary = (total: number, shown: number, { q, role, orgId }: { q: string; role: Role | null; orgId: string | null }) => {
+    const who = role ? ROLE_PLURAL[role] : 'People';
+    const orgName = orgNameOf(orgId);
+    const at = orgName ? ` at ${orgName}` : '';
+    return total === 0
       ? q ? `No ${role ? ROLE_PLURAL[role].toLowerCase() : 'one'}${at} ${role ? 'match' : 'matches'} “${q}”.` : role ? `No ${ROLE_PLURAL[role].toLowerCase()}${at} yet.` : `No one${at} yet.`
       : `${q ? `${who}${at} matching “${q}”` : role || orgName ? `${who}${at}, by name` : 'Everyone, by name'}: ${plural(total, 'person', 'people')}${shown < total ? `, ${shown} shown` : ''}.`;
+  };
 
   return (
     <>
@@ -130,7 +134,7 @@ export function PeoplePage() {
       <Status message={message} />
       {/* In the page before the people load, so the count is read out when it arrives. */}
       <p class="count" id="people-count" aria-live="polite" aria-atomic="true">
-        {people.data ? summary(people.data.total, people.data.items.length) : ''}
+        {people.data ? summary(people.data.total, people.data.items.length, people.data.asked) : ''}
       </p>
       <Loaded state={people} what="people">
         {(data) => (

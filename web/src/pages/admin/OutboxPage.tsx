@@ -41,9 +41,12 @@ export function OutboxPage() {
   const page = Math.max(1, Number.parseInt(loc.query.get('page') ?? '1', 10) || 1);
   const [to, setTo] = useState(query);
   const [message, setMessage] = useState('');
-  const state = useLoad(() => {
+  // The page in view stays while the next loads: it carries the search and page it was found
+  // for, so its count describes it, not the one still loading.
+  const state = useLoad(async () => {
     const q = OutboxQuery.parse({ limit: PAGE, offset: (page - 1) * PAGE, ...(query ? { to: query } : {}) });
-    return api(`/api/outbox?${new URLSearchParams({ limit: String(q.limit), offset: String(q.offset), ...(q.to ? { to: q.to } : {}) })}`, OutboxPageSchema);
+    const found = await api(`/api/outbox?${new URLSearchParams({ limit: String(q.limit), offset: String(q.offset), ...(q.to ? { to: q.to } : {}) })}`, OutboxPageSchema);
+    return { ...found, asked: { query, page } };
   }, [query, page]);
   const action = useAction();
   const focusLater = useFocusLater();
@@ -69,15 +72,15 @@ export function OutboxPage() {
 
   const d = state.data;
   const pages = d ? Math.max(1, Math.ceil(d.total / PAGE)) : 1;
-  const toWhom = query ? ` to addresses containing “${query}”` : '';
+  const toWhom = d?.asked.query ? ` to addresses containing “${d.asked.query}”` : '';
   const count = !d
     ? ''
     : d.total === 0
       ? `No messages${toWhom}.`
       : d.items.length === 0
-        ? `There is no page ${page}: ${plural(d.total, 'message')}${toWhom} fill ${plural(pages, 'page')}.`
+        ? `There is no page ${d.asked.page}: ${plural(d.total, 'message')}${toWhom} fill ${plural(pages, 'page')}.`
         : `Showing ${d.offset + 1} to ${d.offset + d.items.length} of ${plural(d.total, 'message')}${toWhom}, newest first.`;
-  const pagination = (where?: string) => <Pagination label={where ? `Pages of messages, ${where} the table` : 'Pages of messages'} page={page} pages={pages} href={(n) => mailHref(query, n)} resultsId="outbox-count" />;
+  const pagination = (where?: string) => <Pagination label={where ? `Pages of messages, ${where} the table` : 'Pages of messages'} page={d?.asked.page ?? page} pages={pages} href={(n) => mailHref(d?.asked.query ?? query, n)} resultsId="outbox-count" />;
 
   return (
     <>
