@@ -221,6 +221,11 @@ export const SessionQuery = z.object({
   area: Area.optional(),
   fits: z.enum(['me']).optional(),
   includeCancelled: z.enum(['true', 'false']).optional(),
+  /** Only sessions still open for booking now: scheduled, and before their booking cut-off (or end, when there is none). */
+  bookingOpen: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe('true: only sessions that can still be booked now (not cancelled, before the booking cut-off, or the end when there is none); cancelled sessions are left out even with includeCancelled'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });

@@ -475,6 +475,11 @@ export async function removeBooking(trx: Trx, deps: Deps, bookingId: string, rea
   return (await repo.findBooking(trx, b.id))!;
 }
 
+/** Whether an offer's time has run out at `nowIso` (it may still be `offered` until the sweep). */
+const offerLapsed = (b: Pick<BookingRow, 'offer_expires_at'>, nowIso: string) => b.offer_expires_at !== null && b.offer_expires_at <= nowIso;
+/** The refusal to accept or decline an offer whose time has run out. */
+const offerExpired = () => new AppError('not_offered', 'This offer has expired, so the seat goes to the next person in the queue.');
+
 /** Takes an offered seat. */
 export async function acceptOffer(trx: Trx, deps: Deps, actor: AuthUser, bookingId: string): Promise<BookingRow> {
   const found = await bookingForActor(trx, actor, bookingId, true);
@@ -483,22 +488,25 @@ export async function acceptOffer(trx: Trx, deps: Deps, actor: AuthUser, booking
   const now = deps.now().toISOString();
   if (b.status === 'confirmed') return b;
   if (b.status !== 'offered') throw new AppError('not_offered', 'There is no seat on offer for this booking.');
-  if (b.offer_expires_at !== null && b.offer_expires_at <= now) {
-    throw new AppError('not_offered', 'This offer has expired, so the seat goes to the next person in the queue.');
-  }
+  if (offerLapsed(b, now)) throw offerExpired();
   if (s.status === 'cancelled') throw new AppError('session_cancelled', 'This session has been cancelled.');
   await repo.changeBooking(trx, b, { status: 'confirmed', offer_expires_at: null, updated_at: now, revision: b.revision + 1 });
   await enqueue(trx, deps, 'confirmed', b.id);
   return (await repo.findBooking(trx, b.id))!;
 }
 
-/** Turns down an offered seat; it goes to the next person in the queue. */
+/**
+ * Turns down an offered seat; it goes to the next person in the queue. An offer whose time
+ * has run out (the sweep not yet come) is refused as accepting it is: there is nothing left
+ * to turn down, and the sweep records it as expired (the person told so, not that they declined).
+ */
 export async function declineOffer(trx: Trx, deps: Deps, actor: AuthUser, bookingId: string): Promise<BookingRow> {
   const found = await bookingForActor(trx, actor, bookingId, true);
   const s = await lockOpenSession(trx, deps, found.session_id);
   const b = (await repo.findBooking(trx, bookingId))!;
   if (b.status !== 'offered') throw new AppError('not_offered', 'There is no seat on offer for this booking.');
   const now = deps.now().toISOString();
+  if (offerLapsed(b, now)) throw offerExpired();
   await repo.changeBooking(trx, b, { status: 'cancelled', cancelled_at: now, offer_expires_at: null, updated_at: now, revision: b.revision + 1 });
   await enqueue(trx, deps, 'offer_declined', b.id);
   await promoteWaitlist(trx, deps, s, b.seat);

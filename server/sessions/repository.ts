@@ -85,6 +85,12 @@ export interface SessionFilter {
   /** Only sessions in this area. */
   area?: SessionArea;
   includeCancelled?: boolean;
+  /**
+   * Only sessions open for booking at this instant: scheduled, and before their booking
+   * cut-off and their end (bookingClosesAt in server/bookings/repository.ts), whatever
+   * `includeCancelled` says.
+   */
+  openAt?: string;
   /** Only the sessions this viewer may see (always given for a person's listing). */
   viewer?: Viewer;
 }
@@ -101,7 +107,13 @@ function filtered(db: Q, f: SessionFilter, patterns: string[] = (f.words ?? []).
   if (f.mode) q = q.where('mode', '=', f.mode);
   if (f.courseId) q = q.where('course_id', '=', f.courseId);
   if (f.area) q = q.where('area', '=', f.area);
-  if (!f.includeCancelled) q = q.where('status', '=', 'scheduled');
+  if (!f.includeCancelled || f.openAt) q = q.where('status', '=', 'scheduled');
+  // Booking closes at the cut-off when it is earlier than the end, else at the end: open while
+  // both are still to come.
+  if (f.openAt) {
+    const at = f.openAt;
+    q = q.where('ends_at', '>', at).where((eb) => eb.or([eb('booking_closes_at', 'is', null), eb('booking_closes_at', '>', at)]));
+  }
   // Case is folded for every letter, not only ASCII, and text is taken in Unicode's composed
   // form (NFC), as the patterns are, so an "é" stored as "e" and a combining accent (older
   // text, from before typed text was stored composed) is found by "é": on SQLite by
@@ -178,8 +190,8 @@ const listShapes = new Map<string, ListQueries>();
  */
 function listQueries(f: SessionFilter): ListQueries & { values: ListArgs } {
   const v = f.viewer;
-  const key = [f.from ? 'f' : '', f.to ? 't' : '', f.mode ? 'm' : '', f.courseId ? 'c' : '', f.area ? 'a' : '', f.includeCancelled ? 'x' : '', f.words?.length ?? 0, !v ? '-' : v.kind === 'all' ? 'all' : `${v.orgId ? 'o' : ''}${v.orgChain.length}`].join(' ');
-  const values: ListArgs = { from: f.from, to: f.to, mode: f.mode, courseId: f.courseId, area: f.area };
+  const key = [f.from ? 'f' : '', f.to ? 't' : '', f.mode ? 'm' : '', f.courseId ? 'c' : '', f.area ? 'a' : '', f.includeCancelled ? 'x' : '', f.openAt ? 'b' : '', f.words?.length ?? 0, !v ? '-' : v.kind === 'all' ? 'all' : `${v.orgId ? 'o' : ''}${v.orgChain.length}`].join(' ');
+  const values: ListArgs = { from: f.from, to: f.to, mode: f.mode, courseId: f.courseId, area: f.area, openAt: f.openAt };
   (f.words ?? []).forEach((w, i) => (values[`w${i}`] = wordPattern(w)));
   if (v?.kind === 'person') {
     values.userId = v.userId;
@@ -191,7 +203,7 @@ function listQueries(f: SessionFilter): ListQueries & { values: ListArgs } {
   const template = (arg: (name: string) => unknown) => {
     const a = <T>(name: string) => arg(name) as T;
     const viewer: Viewer | undefined = !v || v.kind === 'all' ? v : { kind: 'person', userId: a('userId'), orgId: v.orgId ? a('orgId') : null, orgChain: v.orgChain.map((_, i) => a(`c${i}`)) };
-    const shaped: SessionFilter = { from: f.from && a('from'), to: f.to && a('to'), mode: f.mode && a('mode'), courseId: f.courseId && a('courseId'), area: f.area && a('area'), includeCancelled: f.includeCancelled, viewer };
+    const shaped: SessionFilter = { from: f.from && a('from'), to: f.to && a('to'), mode: f.mode && a('mode'), courseId: f.courseId && a('courseId'), area: f.area && a('area'), includeCancelled: f.includeCancelled, openAt: f.openAt && a('openAt'), viewer };
     return { shaped, patterns: (f.words ?? []).map((_, i) => a<string>(`w${i}`)) };
   };
   let q = listShapes.get(key);

@@ -359,6 +359,7 @@ export async function listSessionsJson(deps: Deps, q: z.infer<typeof SessionQuer
     courseId: q.courseId,
     area: q.area,
     includeCancelled: q.includeCancelled === 'true',
+    openAt: q.bookingOpen === 'true' ? deps.now().toISOString() : undefined,
     viewer: caller ? await viewerOf(deps, caller) : undefined,
   };
   if (q.fits === 'me' && caller) {
@@ -421,7 +422,9 @@ async function sharedPage(deps: Deps, filter: repo.SessionFilter, q: z.infer<typ
   const v = filter.viewer;
   const [version, runs] = await Promise.all([changeVersion(deps), v?.kind === 'person' ? runsAny(deps)(v.userId) : undefined]);
   const seenAs = !v ? 'anyone' : v.kind === 'all' ? 'all' : ['person', v.orgId, v.orgChain.join(','), runs ? v.userId : ''].join('|');
-  const key = JSON.stringify([seenAs, caller?.orgId ?? null, filter.words ?? [], filter.from, filter.to, filter.mode, filter.courseId, filter.area, filter.includeCancelled, q.limit, q.offset]);
+  // A list of sessions open for booking is read as of its instant (`openAt`, in the key): a
+  // session whose booking closes after that is gone from lists read later.
+  const key = JSON.stringify([seenAs, caller?.orgId ?? null, filter.words ?? [], filter.from, filter.to, filter.mode, filter.courseId, filter.area, filter.includeCancelled, filter.openAt, q.limit, q.offset]);
   const now = deps.now();
   return pages(deps).read(key, version, now.getTime(), async () => {
     const listed = await repo.listSessions(deps.db, filter, q.limit, q.offset);

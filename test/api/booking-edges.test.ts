@@ -249,6 +249,44 @@ describe('offers whose time ran out before the sweep', () => {
     expect(await seatCountDrift(t.db)).toEqual([]);
   });
 
+  it('declining an offer after it lapsed (the sweep not yet come) is refused as expired, as accepting is: the seat goes to the next person and the person is told it expired, not that they declined', async () => {
+    const s = await t.session({ capacity: { online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 60, startsAt: '2026-02-05T16:00:00Z', endsAt: '2026-02-05T17:00:00Z' });
+    const [a, b, c] = [await staff(), await staff(), await staff()];
+    const ab = (await book(a, s.id)).json;
+    const bb = (await book(b, s.id)).json;
+    expect((await book(c, s.id)).json.status).toBe('waitlisted');
+    expect((await t.request('DELETE', `/api/bookings/${ab.id}`, { as: a })).status).toBe(200);
+    expect(await statusOf(b.id, s.id)).toBe('offered');
+    t.clock.advance(61 * 60_000);
+    const declined = await t.request('POST', `/api/bookings/${bb.id}/decline`, { as: b });
+    expect(declined.status).toBe(409);
+    expect(declined.json.error).toMatchObject({ code: 'not_offered', message: 'This offer has expired, so the seat goes to the next person in the queue.' });
+    await runJobsOnce(t.deps, null);
+    expect(await statusOf(b.id, s.id)).toBe('cancelled');
+    expect(await noticesTo(b.id)).toContain('offer_expired');
+    expect(await noticesTo(b.id)).not.toContain('offer_declined');
+    expect(await statusOf(c.id, s.id)).toBe('offered');
+  });
+
+  it('someone whose offer lapsed (the sweep not yet come) can join the queue again at once: the lapsed offer is not their place', async () => {
+    const s = await t.session({ capacity: { online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 60, startsAt: '2026-02-05T16:00:00Z', endsAt: '2026-02-05T17:00:00Z' });
+    const [a, b, c] = [await staff(), await staff(), await staff()];
+    const ab = (await book(a, s.id)).json;
+    const bb = (await book(b, s.id)).json;
+    expect((await book(c, s.id)).json.status).toBe('waitlisted');
+    expect((await t.request('DELETE', `/api/bookings/${ab.id}`, { as: a })).status).toBe(200);
+    t.clock.advance(61 * 60_000);
+    // Still `offered` in the answers until the sweep (README), with its expiry past.
+    expect((await t.request('GET', `/api/bookings/${bb.id}`, { as: b })).json.status).toBe('offered');
+    const again = await book(b, s.id);
+    expect(again.status).toBe(201);
+    // The seat went to the next in the queue first; b joins the back of it.
+    expect(again.json).toMatchObject({ status: 'waitlisted', position: 1 });
+    expect(await statusOf(c.id, s.id)).toBe('offered');
+    const mine = (await t.request('GET', '/api/me/bookings', { as: b })).json.items.filter((x: { sessionId: string }) => x.sessionId === s.id);
+    expect(mine.map((x: { status: string }) => x.status).sort()).toEqual(['cancelled', 'waitlisted']);
+  });
+
   it('a smaller capacity does not count an offer whose time ran out (the sweep not yet come) as a seat taken', async () => {
     const s = await t.session({ capacity: { online: 2 }, waitlistPolicy: 'offer', offerHoldMinutes: 60, startsAt: '2026-02-05T16:00:00Z', endsAt: '2026-02-05T17:00:00Z' });
     const [a, x, w] = [await staff(), await staff(), await staff()];

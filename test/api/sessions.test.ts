@@ -112,6 +112,38 @@ describe('listing sessions', () => {
     expect((await t.request('GET', '/api/sessions')).status).toBe(401);
   });
 
+  it('bookingOpen=true lists only sessions still open for booking: not one whose cut-off has passed, nor one over or cancelled', async () => {
+    const staff = await t.user('staff', (await t.org()).id);
+    // The clock is 2026-03-01T09:00Z.
+    await t.session({ title: 'Open', startsAt: '2026-03-10T16:00:00Z', endsAt: '2026-03-10T17:00:00Z' });
+    await t.session({ title: 'Cut-off to come', startsAt: '2026-03-11T16:00:00Z', endsAt: '2026-03-11T17:00:00Z', bookingClosesAt: '2026-03-05T12:00:00Z' });
+    await t.session({ title: 'Cut-off passed', startsAt: '2026-03-12T16:00:00Z', endsAt: '2026-03-12T17:00:00Z', bookingClosesAt: '2026-02-28T12:00:00Z' });
+    await t.session({ title: 'Running now', startsAt: '2026-03-01T08:30:00Z', endsAt: '2026-03-01T10:00:00Z' });
+    await t.session({ title: 'Over', startsAt: '2026-02-20T16:00:00Z', endsAt: '2026-02-20T17:00:00Z' });
+    const cancelled = await t.session({ title: 'Cancelled', startsAt: '2026-03-13T16:00:00Z', endsAt: '2026-03-13T17:00:00Z' });
+    await t.request('POST', `/api/sessions/${cancelled.id}/cancel`, { as: cancelled.trainer });
+    const titles = async (query: string) => {
+      const r = await t.request('GET', `/api/sessions?${query}`, { as: staff });
+      expect(r.status).toBe(200);
+      expect(r.json.total).toBe(r.json.items.length);
+      return r.json.items.map((s: { title: string }) => s.title);
+    };
+    const from = encodeURIComponent('2026-03-01T09:00:00Z');
+    expect(await titles(`from=${from}`)).toEqual(['Running now', 'Open', 'Cut-off to come', 'Cut-off passed']);
+    expect(await titles(`from=${from}&bookingOpen=true`)).toEqual(['Running now', 'Open', 'Cut-off to come']);
+    expect(await titles('bookingOpen=true&includeCancelled=true')).toEqual(['Running now', 'Open', 'Cut-off to come']);
+    expect(await titles('bookingOpen=false')).toEqual(['Over', 'Running now', 'Open', 'Cut-off to come', 'Cut-off passed']);
+    // The list moves with the clock: at the cut-off the session is no longer open.
+    t.clock.set('2026-03-05T12:00:00Z');
+    expect(await titles('bookingOpen=true')).toEqual(['Open']);
+    expect((await t.request('GET', '/api/sessions?bookingOpen=yes', { as: staff })).status).toBe(400);
+    // Documented in the OpenAPI document.
+    const doc = (await t.request('GET', '/api/openapi.json')).json;
+    const param = doc.paths['/api/sessions'].get.parameters.find((p: { name: string }) => p.name === 'bookingOpen');
+    expect(param).toMatchObject({ in: 'query', schema: { enum: ['true', 'false'] } });
+    expect(JSON.stringify(param)).toMatch(/booking cut-off/);
+  });
+
   it('leaves cancelled sessions out unless asked', async () => {
     const s = await t.session();
     const staff = await t.user('staff', (await t.org()).id);

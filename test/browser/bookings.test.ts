@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TEST_PASSWORD } from '../helpers.js';
-import { browserAvailable, expectFocused, daysFromNow, expectNoAxeViolations, newPage, plusMinutes, signIn, tabTo, warnIfSkipped, serverAndBrowser } from './harness.js';
+import { browserAvailable, checkPage, expectFocused, daysFromNow, expectNoAxeViolations, NARROW, newPage, plusMinutes, signIn, tabTo, warnIfSkipped, serverAndBrowser } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -176,5 +176,41 @@ describe.skipIf(!browserAvailable)('booking and my bookings', () => {
     await page.getByRole('button', { name: 'Yes, cancel my booking' }).click();
     await page.getByRole('status').filter({ hasText: 'Booking cancelled' }).waitFor();
     await page.getByText('Cancelled', { exact: true }).first().waitFor();
+  });
+
+  it('a waitlist place on a session that has ended is listed with the past bookings, not the current ones, and no longer offers a queue place (keyboard, axe, 320 px)', async () => {
+    const { t } = env.server;
+    const org = await t.org();
+    const me = await t.user('staff', org.id);
+    const other = await t.user('staff', org.id);
+    const inMinutes = (m: number) => new Date(t.clock.now().getTime() + m * 60_000).toISOString();
+    const ending = await t.session({ title: 'Queue that ran out', startsAt: inMinutes(60), endsAt: inMinutes(120), capacity: { online: 1 } });
+    const later = await t.session({ title: 'Queue still to come', startsAt: daysFromNow(8), endsAt: plusMinutes(daysFromNow(8), 60), capacity: { online: 1 } });
+    for (const s of [ending, later]) {
+      expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: other, body: {} })).json.status).toBe('confirmed');
+      expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: me, body: {} })).json).toMatchObject({ status: 'waitlisted', position: 1 });
+    }
+    // Three hours on (the server's clock and the browser's): the first session is over, no seat having come free.
+    t.clock.advance(3 * 60 * 60_000);
+    const page = await newPage(env.browser, env.server, NARROW);
+    await page.clock.install({ time: new Date(t.clock.now()) });
+    await signIn(page, me);
+    await page.goto('/bookings');
+    await page.getByRole('heading', { level: 1, name: 'My bookings' }).waitFor();
+    const current = page.getByRole('region', { name: 'Current bookings and waitlist places' });
+    const past = page.getByRole('region', { name: 'Cancelled and past' });
+    await current.getByRole('article', { name: 'Queue still to come' }).waitFor();
+    expect(await current.getByRole('article', { name: 'Queue that ran out' }).count()).toBe(0);
+    const ended = past.getByRole('article', { name: 'Queue that ran out' });
+    await ended.waitFor({ timeout: 3000 });
+    await ended.getByText('The session ended before a seat came free.').waitFor();
+    expect(await ended.innerText()).not.toMatch(/in the queue/);
+    expect(await ended.getByRole('button', { name: 'Leave waitlist' }).count()).toBe(0);
+    await checkPage(page, 'my bookings, a queue place on a session that has ended');
+    // The current place still has its queue place and can be left.
+    expect(await current.getByRole('article', { name: 'Queue still to come' }).innerText()).toContain('You are 1st in the queue');
+    await tabTo(page, 'Queue that ran out');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: /Queue that ran out/ }).waitFor();
   });
 });

@@ -184,4 +184,33 @@ describe.skipIf(!browserAvailable)('training coverage pages', () => {
     await page.getByRole('status').filter({ hasText: 'Tam Notyet is booked.' }).waitFor();
     await fitsWidth(page, 'staff not yet booked after booking');
   }, 90_000);
+
+  it('the session picker offers only sessions still open for booking, not one whose booking cut-off has passed, by keyboard at 320 px', async () => {
+    const { t } = env.server;
+    const school = await t.org('Quince Juniors');
+    const office = await t.user('office', school.id, 'Qim Office');
+    await t.user('staff', school.id, 'Quin Notyet');
+    await t.session({ title: 'Quokka calm spaces', mode: 'online', startsAt: daysFromNow(6), endsAt: plusMinutes(daysFromNow(6), 60), capacity: { online: 5 } });
+    // Upcoming, but its booking closed yesterday: booking onto it would be refused.
+    await t.session({ title: 'Quokka closed booking', mode: 'online', startsAt: daysFromNow(5), endsAt: plusMinutes(daysFromNow(5), 60), bookingClosesAt: daysFromNow(-1), capacity: { online: 5 } });
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signIn(page, office);
+    await page.goto('/reach/not-booked');
+    await page.getByRole('heading', { level: 1, name: 'Staff not yet booked' }).waitFor();
+    await tabTo(page, 'Find a session by title');
+    await page.keyboard.type('quokka');
+    await page.keyboard.press('Enter');
+    const hint = page.locator('#book-session-hint');
+    await expect.poll(() => hint.textContent()).toBe('1 upcoming session matches.');
+    const options = await page.locator('#book-session option').allTextContents();
+    expect(options.filter((o) => o.startsWith('Quokka'))).toEqual([expect.stringMatching(/^Quokka calm spaces, /)]);
+    await page.getByText('Only sessions still open for booking are listed.').waitFor();
+    await checkPage(page, 'staff not yet booked, sessions open for booking');
+    await tabTo(page, 'Session to book people on');
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => page.locator('#book-session option:checked').textContent()).toMatch(/^Quokka calm spaces, /);
+    await tabTo(page, 'Book Quin Notyet on Quokka calm spaces');
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: 'Quin Notyet is booked.' }).waitFor();
+  }, 90_000);
 });

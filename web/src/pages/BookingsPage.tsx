@@ -47,11 +47,12 @@ function useBookingActions(onChanged: (b: Booking, message: string) => void) {
 
 /**
  * Whether an offered seat's hold has run out, by the browser's clock, moving to true at the
- * expiry while the page is open: the server refuses to accept it from then (409
- * `not_offered`), even before its sweep (every few seconds) passes the seat on.
+ * expiry while the page is open: the server refuses to accept or decline it from then (409
+ * `not_offered`), even before its sweep (every few seconds) passes the seat on, and it is no
+ * longer the person's place: they may book or join the queue again at once.
  */
-function useOfferLapsed(b: Booking): boolean {
-  const expiresAt = b.status === 'offered' && b.offerExpiresAt ? Date.parse(b.offerExpiresAt) : null;
+export function useOfferLapsed(b: Booking | null): boolean {
+  const expiresAt = b?.status === 'offered' && b.offerExpiresAt ? Date.parse(b.offerExpiresAt) : null;
   const [now, setNow] = useState(Date.now());
   useEffect(() => {
     if (expiresAt === null || now >= expiresAt) return;
@@ -88,7 +89,7 @@ export function BookingDetails({ b, headingLevel, onChanged, hideSessionFacts, n
       )}
       <p class="booking-status">
         <Badge tone={lapsed ? 'cancelled' : b.status}>{lapsed ? 'Offer expired' : statusLabel[b.status]}</Badge>
-        {b.status === 'waitlisted' && b.position !== null && <span class="queue">{mineToAnswer ? 'You are' : `${b.userName} is`} {ordinal(b.position)} in the queue</span>}
+        {b.status === 'waitlisted' && b.position !== null && !ended && <span class="queue">{mineToAnswer ? 'You are' : `${b.userName} is`} {ordinal(b.position)} in the queue</span>}
         {s.status === 'cancelled' && <Badge tone="cancelled">Session cancelled</Badge>}
       </p>
       {note}
@@ -102,7 +103,9 @@ export function BookingDetails({ b, headingLevel, onChanged, hideSessionFacts, n
           A seat has come free and is held for {mineToAnswer ? 'you' : b.userName} until <strong>{formatDateTime(b.offerExpiresAt)}</strong>. Accept it before then, or it goes to the next person.
         </p>
       )}
-      {b.status === 'waitlisted' && <p class="hint">{mineToAnswer ? 'You can add it to your calendar once you have a seat.' : `${b.userName} can add it to their calendar once they have a seat.`}</p>}
+      {/* A queue place on a session that is over waits for nothing: it is said, not numbered. */}
+      {b.status === 'waitlisted' && ended && <p>The session ended before a seat came free.</p>}
+      {b.status === 'waitlisted' && !ended && <p class="hint">{mineToAnswer ? 'You can add it to your calendar once you have a seat.' : `${b.userName} can add it to their calendar once they have a seat.`}</p>}
       <dl class="facts">
         {b.userId !== me.id && <Fact label="Person">{b.userName}</Fact>}
         {!hideSessionFacts && <Fact label="When"><When startsAt={s.startsAt} endsAt={s.endsAt} /></Fact>}
@@ -122,7 +125,7 @@ export function BookingDetails({ b, headingLevel, onChanged, hideSessionFacts, n
         {b.status === 'confirmed' && s.status !== 'cancelled' && !ended && (
           <ConfirmButton label={busy && doing === 'cancel' ? 'Cancelling…' : 'Cancel booking'} question={`Cancel ${mineToAnswer ? 'your' : `${b.userName}’s`} booking for “${s.title}”? The seat will go to someone else.`} confirmLabel={mineToAnswer ? 'Yes, cancel my booking' : 'Yes, cancel the booking'} keepLabel={mineToAnswer ? 'Keep my booking' : 'Keep the booking'} busy={busy} onConfirm={() => void run(b, 'cancel')} />
         )}
-        {b.status === 'waitlisted' && s.status !== 'cancelled' && (
+        {b.status === 'waitlisted' && s.status !== 'cancelled' && !ended && (
           <ConfirmButton label={busy && doing === 'leave' ? 'Leaving…' : 'Leave waitlist'} question={`Leave the waitlist for “${s.title}”? ${mineToAnswer ? 'You will lose your place' : `${b.userName} will lose their place`} in the queue.`} confirmLabel="Yes, leave the waitlist" keepLabel="Stay on the waitlist" busy={busy} onConfirm={() => void run(b, 'leave')} variant="secondary" />
         )}
       </div>
@@ -142,7 +145,10 @@ export function BookingsPage() {
   const [status, setStatus] = useState('');
   const items = bookings.data;
 
-  const upcoming = items?.filter((b) => ACTIVE.has(b.status) && b.session.status !== 'cancelled') ?? [];
+  // Current: a place on a session neither cancelled nor over. A place on a session that has
+  // ended (a queue place no seat came to, a seat whose attendance is not yet recorded) is past.
+  const now = Date.now();
+  const upcoming = items?.filter((b) => ACTIVE.has(b.status) && b.session.status !== 'cancelled' && Date.parse(b.session.endsAt) > now) ?? [];
   const past = items?.filter((b) => !upcoming.includes(b)) ?? [];
 
   function changed(b: Booking, message: string) {

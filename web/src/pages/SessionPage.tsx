@@ -11,7 +11,7 @@ import { ActionButton, ActionError, Loaded, useAction, useLoad, type LoadState }
 import { Link } from '../router.js';
 import { OrgSearchPicker, SchoolSelect, useOrgs } from '../orgs.js';
 import { SessionMaterials } from '../materials/SessionMaterials.js';
-import { BookingDetails } from './BookingsPage.js';
+import { BookingDetails, useOfferLapsed } from './BookingsPage.js';
 import { FitNote, SeatsLeft, Waiting } from './SessionsPage.js';
 
 /** The booking answer; timetable clashes (if any) do not stop a booking but are worth saying. */
@@ -278,7 +278,12 @@ export function SessionPage({ id }: { id: string }) {
   };
 
   const s = page.data?.session;
-  const mine = page.data?.mine ?? null;
+  // An offer whose time has run out is no longer the person's place, even before the server's
+  // sweep marks it so: they may book or join the queue again at once (booking passes the
+  // lapsed seat on first). The page says it expired above the booking form.
+  const lapsed = useOfferLapsed(page.data?.mine ?? null);
+  const lapsedOffer = lapsed ? (page.data?.mine ?? null) : null;
+  const mine = lapsed ? null : (page.data?.mine ?? null);
   const chosenSeat: SeatKind | null = s ? (seat ?? seatKindsOf(s).find((k) => leftFor(s, k) > 0) ?? seatKindsOf(s)[0]!) : null;
 
   async function book(e: Event) {
@@ -345,6 +350,12 @@ export function SessionPage({ id }: { id: string }) {
 
             <section aria-labelledby="your-place-title" class="panel">
               <h2 id="your-place-title" tabIndex={-1}>Your place</h2>
+              {lapsedOffer?.offerExpiresAt && (
+                <p class="notice notice-warning">
+                  This offer expired at <strong>{formatDateTime(lapsedOffer.offerExpiresAt)}</strong>, so the seat is no longer held for you and goes to the next person.
+                  {open && ' You can book or join the waitlist again.'}
+                </p>
+              )}
               {mine ? (
                 <div class="my-booking">
                   <BookingDetails b={mine} headingLevel={null} onChanged={changed} hideSessionFacts />

@@ -1,7 +1,8 @@
 /**
  * Staff not yet booked on any session, for the office to book from directly (the office
  * booking API: one person at a time onto the session chosen at the top). The session is
- * found by title among every upcoming one (`GET /api/sessions?q`), a page of the soonest
+ * found by title among every one still open for booking (`GET /api/sessions?bookingOpen=true&q`:
+ * not one whose booking cut-off has passed, which would only refuse), a page of the soonest
  * listed at a time, so none is out of reach however many there are.
  */
 import { useState } from 'preact/hooks';
@@ -27,7 +28,8 @@ export function NotBookedPage() {
   const people = useLoad(() => api(`/api/reach/not-booked${q}`, NotBookedList), [orgId]);
   const [sessionQuery, setSessionQuery] = useState('');
   const sessions = useLoad(() => {
-    const find = new URLSearchParams({ from: new Date().toISOString(), limit: String(SESSIONS_SHOWN) });
+    // Open for booking now: a session not over whose booking cut-off has passed is left out.
+    const find = new URLSearchParams({ bookingOpen: 'true', limit: String(SESSIONS_SHOWN) });
     if (sessionQuery) find.set('q', sessionQuery);
     return api(`/api/sessions?${find}`, SessionList);
   }, [sessionQuery]);
@@ -95,7 +97,10 @@ export function NotBookedPage() {
                     ? `${total} upcoming sessions${sessionQuery ? ' match' : ''}; the ${count(s.items.length)} soonest are listed. Find a session by title to list others.`
                     : `${plural(s.total, 'upcoming session')}${sessionQuery ? (s.total === 1 ? ' matches' : ' match') : ''}.`}
               </p>
-              <select id="book-session" aria-describedby="book-session-hint" value={sessionId} onChange={(e) => setChosen(listed.find((x) => x.id === (e.currentTarget as HTMLSelectElement).value) ?? null)}>
+              <p class="hint" id="book-session-open">
+                Only sessions still open for booking are listed.
+              </p>
+              <select id="book-session" aria-describedby="book-session-hint book-session-open" value={sessionId} onChange={(e) => setChosen(listed.find((x) => x.id === (e.currentTarget as HTMLSelectElement).value) ?? null)}>
                 <option value="">Choose a session</option>
                 {listed.map((x) => (
                   <option key={x.id} value={x.id}>
