@@ -115,7 +115,7 @@ export function normaliseCertCode(raw: string): string {
   return raw.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
 }
 export const isCertCode = (code: string) => /^[0-9A-HJKMNP-TV-Z]{16}$/.test(code);
-export const formatCertCode = (code: string) => code.match(/.{1,4}/g)!.join('-');
+export const formatCertCode = (code: string) => (code.match(/.{1,4}/g) ?? []).join('-');
 
 /** What a certificate says, exactly as printed. */
 export const CertificateFacts = z.object({

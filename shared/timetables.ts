@@ -37,6 +37,11 @@ export const DatedPeriod = z.object({ kind: z.literal('dated'), startsAt: z.stri
 /** Days the school is closed (holidays, INSET days): free whatever the timetable says. */
 export const FreeDays = z.object({ kind: z.literal('free'), from: z.string(), to: z.string(), label: z.string() });
 
+/** The largest timetable file (CSV or ICS) one upload may be: 1 MB. */
+export const MAX_TIMETABLE_BYTES = 1024 * 1024;
+/** That limit in words, for people. */
+export const MAX_TIMETABLE_SIZE_WORDS = '1 MB';
+
 export const TimetableSource = z.enum(['csv', 'ics', 'subscription']);
 
 export const Timetable = z.object({

@@ -6,7 +6,7 @@
  */
 import { orgsActableBy } from '../accounts/acting.js';
 import { viewerFor } from '../bookings/repository.js';
-import type { Clash, CoverReport, SessionFit, Timetable } from '../../shared/timetables.js';
+import { MAX_TIMETABLE_BYTES, type Clash, type CoverReport, type SessionFit, type Timetable } from '../../shared/timetables.js';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, SeatKind, SessionMode } from '../../db/schema.js';
 import { AppError } from '../errors.js';
@@ -23,7 +23,6 @@ import * as repo from './repository.js';
 import { batchedLookup } from '../platform/batching.js';
 import { dayInEngland, rangeEdge } from '../platform/range.js';
 
-export const MAX_TIMETABLE_BYTES = 1024 * 1024;
 /** Rows one person's CSV may hold; an office's file for many people may hold MAX_CSV_ROWS. */
 export const MAX_PERSONAL_ROWS = 2_000;
 /**

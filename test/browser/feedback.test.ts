@@ -146,6 +146,27 @@ describe.skipIf(!browserAvailable)('feedback and certificates', () => {
     expect(course.id).toBeTruthy();
   });
 
+  it('when confidence fell or held, the confidence chart’s description says so, not that it rose (320 px, axe)', { timeout: 120_000 }, async () => {
+    const { t } = env.server;
+    const fell = await heldSession(t, ['Dee Down'], 'Challenging behaviour');
+    await t.request('PUT', `/api/sessions/${fell.s.id}/feedback/mine`, { as: fell.people[0]!, body: { usefulness: 2, confidenceBefore: 4, confidenceAfter: 2 } });
+    const held = await heldSession(t, ['Sam Same'], 'Makaton basics');
+    await t.request('PUT', `/api/sessions/${held.s.id}/feedback/mine`, { as: held.people[0]!, body: { usefulness: 3, confidenceBefore: 3, confidenceAfter: 3 } });
+
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signIn(page, fell.s.trainer);
+    await page.goto(`/sessions/${fell.s.id}/feedback`);
+    await page.getByRole('img', { name: /confidence score, before and after/ }).waitFor();
+    expect(await page.locator('#session-conf-desc').textContent()).toMatch(/^Average confidence fell from 4\.0 before to 2\.0 after \(a shift of −2\.0 per person\)\./);
+    await checkPage(page, 'session feedback, confidence fell');
+
+    const samePage = await newPage(env.browser, env.server, NARROW);
+    await signIn(samePage, held.s.trainer);
+    await samePage.goto(`/sessions/${held.s.id}/feedback`);
+    await samePage.getByRole('img', { name: /confidence score, before and after/ }).waitFor();
+    expect(await samePage.locator('#session-conf-desc').textContent()).toMatch(/^Average confidence stayed at 3\.0 before and after \(no shift per person\)\./);
+  });
+
   it('a session with more comments than are shown says how many there are and which are shown, at 320 px', { timeout: 120_000 }, async () => {
     const { t } = env.server;
     const { s, people } = await heldSession(t, ['Ann Jones'], 'Attention and listening');
@@ -250,5 +271,24 @@ describe.skipIf(!browserAvailable)('feedback and certificates', () => {
     await page.getByText('No certificate has this code.', { exact: false }).waitFor();
     expect(await page.getByText('Zoë Ní Bhriain').count()).toBe(0);
     await checkPage(page, 'verify page, forged code');
+  });
+
+  it('a code of only hyphens or spaces is asked for again in the form, and a link holding one says not genuine; the page never goes blank (320 px, axe)', { timeout: 60_000 }, async () => {
+    const page = await newPage(env.browser, env.server, NARROW);
+    await page.goto('/verify');
+    await page.getByRole('heading', { level: 1, name: 'Check a certificate' }).waitFor();
+    await tabTo(page, 'Verification code');
+    await page.keyboard.type('- -');
+    await page.keyboard.press('Enter');
+    await page.getByRole('link', { name: 'Enter the verification code printed on the certificate' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/verify');
+    await checkPage(page, 'verify page, a code of hyphens typed');
+
+    // The same as an address (a link copied without its code).
+    await page.goto('/verify/-');
+    await page.getByRole('heading', { level: 1, name: 'Certificate not genuine' }).waitFor();
+    await page.getByText('No certificate has this code.', { exact: false }).waitFor();
+    await page.getByLabel('Verification code').waitFor();
+    await checkPage(page, 'verify page, an address holding only a hyphen');
   });
 });

@@ -124,4 +124,29 @@ describe.skipIf(!browserAvailable)('training materials', () => {
     expect(await colleaguePage.getByRole('link', { name: /Download/ }).count()).toBe(0);
     await checkPage(colleaguePage, 'session page with materials, as a colleague not booked');
   });
+
+  it('someone who books a seat on the session page gets the materials’ downloads there and then, without reloading (320 px, axe)', { timeout: 120_000 }, async () => {
+    const { t } = env.server;
+    const school = await t.org('Elm Primary');
+    const teacher = await t.user('staff', school.id, 'Tess Teacher');
+    const startsAt = daysFromNow(6);
+    const s = await t.session({ title: 'Elm twilight: attention', startsAt, endsAt: new Date(Date.parse(startsAt) + 3_600_000).toISOString(), capacity: { online: 10 } });
+    const handout = await t.app.request(`/api/sessions/${s.id}/materials/files?name=handout.pdf&title=Attention%20handout`, { method: 'POST', headers: { ...s.trainer.auth, 'content-type': 'application/octet-stream' }, body: FILES.pdf });
+    expect(handout.status).toBe(201);
+
+    const page = await newPage(env.browser, env.server, NARROW_DOWNLOADS);
+    await signIn(page, teacher);
+    await page.goto(`/sessions/${s.id}`);
+    await page.getByText('Book a place on this session to download its materials.').waitFor();
+    expect(await page.getByRole('link', { name: 'Download Attention handout' }).count()).toBe(0);
+
+    // Booked by keyboard on this page: the materials are now theirs to download, as the server says.
+    await tabTo(page, 'Book a seat');
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: 'Booked: your online seat is confirmed.' }).waitFor();
+    expect((await t.request('GET', `/api/sessions/${s.id}/materials`, { as: teacher })).json.canDownload).toBe(true);
+    await page.getByRole('link', { name: 'Download Attention handout' }).waitFor();
+    expect(await page.getByText('Book a place on this session to download its materials.').count()).toBe(0);
+    await checkPage(page, 'session page with materials, just booked');
+  });
 });

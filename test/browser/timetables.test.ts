@@ -95,6 +95,49 @@ describe.skipIf(!browserAvailable)('timetable pages', () => {
     await expectNoAxeViolations(page, 'cover page');
   });
 
+  it('the cover page counts bookings and lessons in good English: “1 booking needs cover for 2 lessons”', async () => {
+    const { t } = env.server;
+    const org = await t.org();
+    const office = await t.user('office', org.id);
+    const teacher = await t.user('staff', org.id, 'Rhys Jones');
+    await t.request('PUT', `/api/users/${teacher.id}/timetable`, { as: office, headers: { 'content-type': 'text/csv' }, body: 'day,start,end,label\nMonday,07:00,10:15,Year 3 maths\nMonday,10:15,13:00,Year 3 English\n' });
+    // 09:00 to 10:30 UTC: across both lessons in GMT and in BST alike.
+    const monday = nextMonday(9);
+    const s = await t.session({ title: 'Dyslexia in the classroom', mode: 'online', startsAt: monday, endsAt: plusHours(monday, 1.5), capacity: { online: 10 } });
+    expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: office, body: { userId: teacher.id } })).status).toBe(201);
+
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signIn(page, office);
+    const day = monday.slice(0, 10);
+    await open(page, `/office/cover?from=${day}&to=${day}`, 'Who needs cover');
+    await page.getByRole('row').filter({ hasText: 'Rhys Jones' }).waitFor();
+    expect((await page.locator('p.count[role="status"]').textContent())?.trim()).toBe('1 booking needs cover for 2 lessons.');
+    await checkPage(page, 'cover page, one booking');
+  });
+
+  it('a timetable file too large to take is refused before sending, in plain words that say how large it may be', async () => {
+    const { t } = env.server;
+    const org = await t.org();
+    const teacher = await t.user('staff', org.id);
+    // A whole calendar exported for years: over the 1 MB a timetable file may hold.
+    const event = (i: number) => ['BEGIN:VEVENT', `UID:lesson-${i}@school`, 'DTSTAMP:20260101T000000Z', 'DTSTART:20200106T090000Z', 'DTEND:20200106T100000Z', `SUMMARY:Lesson ${i} ${'x'.repeat(200)}`, 'END:VEVENT'].join('\r\n');
+    const big = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Test//EN', ...Array.from({ length: 4500 }, (_, i) => event(i)), 'END:VCALENDAR', ''].join('\r\n');
+    expect(Buffer.byteLength(big)).toBeGreaterThan(1024 * 1024);
+
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signIn(page, teacher);
+    await open(page, '/timetable', 'My timetable');
+    await page.getByText('You have no timetable yet.').waitFor();
+    await page.setInputFiles('#timetable-file', { name: 'outlook-export.ics', mimeType: 'text/calendar', buffer: Buffer.from(big) });
+    await activate(page, 'Upload timetable');
+    await page.getByRole('alert').filter({ hasText: 'There is a problem' }).waitFor();
+    const said = (await page.locator('#timetable-file-error').textContent()) ?? '';
+    expect(said).toContain('Timetable file: outlook-export.ics is larger than 1 MB, the most a timetable file may be.');
+    expect(said).not.toMatch(/request body|KiB/);
+    expect((await t.request('GET', '/api/me/timetable', { as: teacher })).json.source).toBeNull();
+    await checkPage(page, 'timetable page, a file too large');
+  });
+
   it('office staff manage one person’s timetable from Staff accounts, by keyboard at 320 px: see it, remove it, upload an ICS file, link a calendar (only its site shown)', async () => {
     const { t } = env.server;
     const org = await t.org('Birch Primary');

@@ -7,6 +7,16 @@ const one = (x: number | null) => (x === null ? 'none yet' : x.toFixed(1));
 const signed = (x: number | null) => (x === null ? 'none yet' : `${x > 0 ? '+' : x < 0 ? '−' : ''}${Math.abs(x).toFixed(1)}`);
 const counts = (d: number[]) => d.map((n, i) => `${plural(n, 'person', 'people')} gave ${i + 1}`).join(', ');
 
+/** How average confidence moved, in words that follow the shift's sign (it may fall, or hold, as well as rise). */
+function confidenceChange(s: FeedbackSummary): string {
+  const before = one(s.confidenceBefore.average);
+  const after = one(s.confidenceAfter.average);
+  const shift = s.confidenceShift ?? 0;
+  if (shift > 0) return `rose from ${before} before to ${after} after (a shift of ${signed(shift)} per person)`;
+  if (shift < 0) return `fell from ${before} before to ${after} after (a shift of ${signed(shift)} per person)`;
+  return before === after ? `stayed at ${before} before and after (no shift per person)` : `was ${before} before and ${after} after (no shift per person)`;
+}
+
 /**
  * Feedback figures: the key numbers, a chart of usefulness and one of confidence before and
  * after (each with a text summary and its numbers in a table), and the comments (without
@@ -79,7 +89,7 @@ export function FeedbackResults({ summary: s, idPrefix, level = 2 }: { summary: 
             <BarChart
               id={`${idPrefix}-conf`}
               title="Answers by confidence score, before and after the session, 1 (low) to 5 (high)"
-              summary={`Average confidence rose from ${one(s.confidenceBefore.average)} before to ${one(s.confidenceAfter.average)} after (a shift of ${signed(s.confidenceShift)} per person). Before: ${counts(s.confidenceBefore.distribution)}. After: ${counts(s.confidenceAfter.distribution)}.`}
+              summary={`Average confidence ${confidenceChange(s)}. Before: ${counts(s.confidenceBefore.distribution)}. After: ${counts(s.confidenceAfter.distribution)}.`}
               categories={SCORES}
               series={[
                 { name: 'Before', values: s.confidenceBefore.distribution, tone: 'b' },

@@ -252,7 +252,8 @@ export function VerifyPage({ code, navigated }: { code: string | null; navigated
   function submit(e: Event) {
     e.preventDefault();
     const c = typed.trim();
-    if (!c) {
+    // Hyphens and spaces alone are no code (they are dropped when a code is read).
+    if (!c.replace(/[\s-]/g, '')) {
       // Said beside the field and in a summary that takes focus, never silently ignored.
       setErrors([{ field: 'verify-code', message: 'Enter the verification code printed on the certificate' }]);
       return;

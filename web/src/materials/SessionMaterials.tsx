@@ -16,7 +16,11 @@ import { MaterialItem } from './MaterialItem.js';
 
 export function SessionMaterials({ s }: { s: Session }) {
   const base = `/api/sessions/${encodeURIComponent(s.id)}/materials`;
-  const state = useLoad(() => api(base, SessionMaterialsSchema), [s.id]);
+  // Loaded again whenever the page reads the session again (after booking, cancelling or any
+  // change there): whether the viewer may download follows their seat, so a place just booked
+  // brings the downloads, and one given up takes them away, without a reload. What is shown
+  // stays meanwhile, and so does whatever is typed in the forms below.
+  const state = useLoad(() => api(base, SessionMaterialsSchema), [s]);
   const [message, setMessage] = useState('');
   const remove = useAction();
   const focusLater = useFocusLater();

@@ -6,7 +6,7 @@
 import './timetable.css';
 import { useState } from 'preact/hooks';
 import type { z } from 'zod';
-import { CoverReport, OrgUploadResult } from '../../../shared/timetables.js';
+import { CoverReport, MAX_TIMETABLE_BYTES, MAX_TIMETABLE_SIZE_WORDS, OrgUploadResult } from '../../../shared/timetables.js';
 import { api } from '../api.js';
 import { DownloadLink, ErrorSummary, errorFor, messageOf, PageHeading, Status, TextField, useApp, type FieldError } from '../components.js';
 import { addDays, dayInEngland, ENGLAND, formatDate, formatLongDay, formatTimeRange, plural, seatLabel, statusLabel, viewerZone } from '../format.js';
@@ -66,6 +66,10 @@ function CoverOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
       setErrors([{ field: 'staff-file', message: 'Staff timetables file: choose a CSV file' }]);
       return;
     }
+    if (chosen.size > MAX_TIMETABLE_BYTES) {
+      setErrors([{ field: 'staff-file', message: `Staff timetables file: ${chosen.name} is larger than ${MAX_TIMETABLE_SIZE_WORDS}, the most one upload may be. Split the staff into several files and upload each: people not in a file keep their timetable.` }]);
+      return;
+    }
     setErrors([]);
     setBusy(true);
     try {
@@ -112,7 +116,7 @@ function CoverOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
         </div>
       </form>
       <p role="status" class="count">
-        {!report ? (cover.error ? '' : 'Loading…') : report.items.length === 0 ? 'No bookings need cover in these dates.' : `${plural(report.items.length, 'booking')} need cover for ${plural(lessons, 'lesson')}.`}
+        {!report ? (cover.error ? '' : 'Loading…') : report.items.length === 0 ? 'No bookings need cover in these dates.' : `${plural(report.items.length, 'booking')} ${report.items.length === 1 ? 'needs' : 'need'} cover for ${plural(lessons, 'lesson')}.`}
       </p>
       {cover.error ? <Retry error={cover.error} onRetry={() => void cover.reload()} busy={cover.loading} /> : null}
       {report && report.items.length > 0 ? (
@@ -170,7 +174,7 @@ function CoverOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
             label="Staff timetables file"
             type="file"
             accept=".csv,text/csv"
-            hint="One CSV for many people, with the columns email, day, start, end and, if you like, label and week (A or B). Each person named gets exactly the rows given for them; everyone else keeps their timetable."
+            hint={`One CSV for many people, with the columns email, day, start, end and, if you like, label and week (A or B), up to ${MAX_TIMETABLE_SIZE_WORDS}. Each person named gets exactly the rows given for them; everyone else keeps their timetable.`}
             error={errorFor(errors, 'staff-file')}
           />
           <ActionButton busy={busy} busyLabel="Uploading…">

@@ -8,7 +8,7 @@ import './timetable.css';
 import { useState } from 'preact/hooks';
 import { z } from 'zod';
 import { SessionList, type Session } from '../../../shared/sessions.js';
-import { Timetable } from '../../../shared/timetables.js';
+import { MAX_TIMETABLE_BYTES, MAX_TIMETABLE_SIZE_WORDS, Timetable } from '../../../shared/timetables.js';
 import { api } from '../api.js';
 import { Alert, ConfirmButton, ErrorSummary, errorFor, messageOf, PageHeading, Status, TextField, useApp, useFocusLater, type FieldError } from '../components.js';
 import { addDays, dayInEngland, ENGLAND, formatDate, formatDateTime, formatLongDay, formatTimeRange, plural, viewerZone } from '../format.js';
@@ -105,6 +105,11 @@ export function TimetableView({ person }: { person?: TimetablePerson }) {
     const file = chosen instanceof File && chosen.name ? chosen : null;
     if (!file) {
       setErrors([{ field: 'timetable-file', message: 'Timetable file: choose a CSV or ICS file' }]);
+      return;
+    }
+    // Said here in plain words: sent, the service would refuse it as a request too large.
+    if (file.size > MAX_TIMETABLE_BYTES) {
+      setErrors([{ field: 'timetable-file', message: `Timetable file: ${file.name} is larger than ${MAX_TIMETABLE_SIZE_WORDS}, the most a timetable file may be. Export only the weeks to come (this school year, say), or link the calendar below instead.` }]);
       return;
     }
     setErrors([]);
@@ -318,7 +323,7 @@ export function TimetableView({ person }: { person?: TimetablePerson }) {
             label="Timetable file"
             type="file"
             accept=".csv,.ics,text/csv,text/calendar"
-            hint={`A calendar file (ICS) exported from ${own ? 'your' : 'the'} school’s system, or a spreadsheet saved as CSV with the columns day, start, end and, if you like, label and week (A or B for two-week timetables). Times are UK times, such as 13:00. In a calendar file only busy events count: events shown as free (birthdays, reminders) change nothing, and a busy all-day event (an INSET day) marks the school closed. Uploading replaces ${own ? 'your' : 'their'} whole timetable.`}
+            hint={`A calendar file (ICS) exported from ${own ? 'your' : 'the'} school’s system, or a spreadsheet saved as CSV with the columns day, start, end and, if you like, label and week (A or B for two-week timetables). Times are UK times, such as 13:00. In a calendar file only busy events count: events shown as free (birthdays, reminders) change nothing, and a busy all-day event (an INSET day) marks the school closed. A file may be up to ${MAX_TIMETABLE_SIZE_WORDS}. Uploading replaces ${own ? 'your' : 'their'} whole timetable.`}
             error={errorFor(errors, 'timetable-file')}
           />
           <button type="submit" class="button" aria-disabled={busy ? 'true' : undefined}>
