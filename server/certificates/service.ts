@@ -27,7 +27,6 @@ import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
 import { dayInEngland } from '../platform/range.js';
-import { renderCertificatePdf } from './pdf.js';
 import * as repo from './repository.js';
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'; // Crockford base32
@@ -95,6 +94,8 @@ export async function attendanceCertificate(deps: Deps, actor: AuthUser, booking
 
 /** The PDF of a stored certificate, with a file name. */
 export async function certificatePdf(deps: Deps, row: repo.CertificateRow): Promise<{ pdf: Buffer; filename: string }> {
+  // The PDF code (pdfkit and its fonts) is loaded the first time a certificate is downloaded, not at start-up.
+  const { renderCertificatePdf } = await import('./pdf.js');
   const pdf = await renderCertificatePdf(factsOf(row), verifyUrl(deps, row.code), new Date(row.issued_at));
   const what = (row.kind === 'attendance' ? row.session_title : row.course_title) ?? 'certificate';
   const slug = what.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'certificate';

@@ -4,9 +4,17 @@
  * verification (WebhookReceiver). Any failure or timeout of LiveKit becomes a clear
  * `livekit_unavailable`; missing configuration becomes `livekit_not_configured`.
  */
-import { AccessToken, RoomServiceClient, TwirpError, WebhookReceiver, type ParticipantInfo, type Room, type VideoGrant, type WebhookEvent } from 'livekit-server-sdk';
+import type { ParticipantInfo, Room, RoomAgentDispatch, RoomServiceClient, VideoGrant, WebhookEvent, WebhookReceiver } from 'livekit-server-sdk';
 import { AppError } from '../errors.js';
 import type { Deps, LiveKitConfig } from '../platform/deps.js';
+
+/**
+ * The SDK (with LiveKit's protocol buffers, the heaviest thing the server imports) is loaded
+ * the first time LiveKit is used, not when the server starts: a server without LiveKit
+ * configured, and every process until a room is opened, never needs it.
+ */
+let sdk: Promise<typeof import('livekit-server-sdk')> | undefined;
+const livekitSdk = () => (sdk ??= import('livekit-server-sdk'));
 
 /** Seconds LiveKit keeps an empty room open, before anyone joins and after the last one leaves. */
 export const EMPTY_TIMEOUT_SECONDS = 10 * 60;
@@ -29,7 +37,8 @@ export function requireLiveKit(deps: Deps): LiveKitConfig {
 /** The HTTP(S) base of the LiveKit API for a ws(s):// or http(s):// LIVEKIT_URL. */
 export const apiHost = (url: string) => url.replace(/^ws(s?):\/\//, 'http$1://');
 
-export function roomClient(lk: LiveKitConfig): RoomServiceClient {
+export async function roomClient(lk: LiveKitConfig): Promise<RoomServiceClient> {
+  const { RoomServiceClient } = await livekitSdk();
   return new RoomServiceClient(apiHost(lk.url), lk.apiKey, lk.apiSecret, { requestTimeout: REQUEST_TIMEOUT_SECONDS, failover: false });
 }
 
@@ -51,6 +60,7 @@ export interface TokenSpec {
  * attributes: what the room shows about them is what this server put there.
  */
 export async function mintToken(lk: LiveKitConfig, spec: TokenSpec): Promise<string> {
+  const { AccessToken } = await livekitSdk();
   const at = new AccessToken(lk.apiKey, lk.apiSecret, { identity: spec.identity, name: spec.name, attributes: spec.attributes, ttl: TOKEN_TTL_SECONDS });
   at.addGrant({ ...spec.grant, room: spec.room, roomJoin: true, roomAdmin: false, canUpdateOwnMetadata: false });
   return at.toJwt();
@@ -58,9 +68,13 @@ export async function mintToken(lk: LiveKitConfig, spec: TokenSpec): Promise<str
 
 /** One receiver per configuration, made once rather than on every webhook. */
 const receivers = new WeakMap<LiveKitConfig, WebhookReceiver>();
-function webhookReceiver(lk: LiveKitConfig): WebhookReceiver {
+async function webhookReceiver(lk: LiveKitConfig): Promise<WebhookReceiver> {
   let r = receivers.get(lk);
-  if (!r) receivers.set(lk, (r = new WebhookReceiver(lk.apiKey, lk.apiSecret)));
+  if (!r) {
+    const { WebhookReceiver } = await livekitSdk();
+    r = receivers.get(lk) ?? new WebhookReceiver(lk.apiKey, lk.apiSecret);
+    receivers.set(lk, r);
+  }
   return r;
 }
 
@@ -70,8 +84,9 @@ function webhookReceiver(lk: LiveKitConfig): WebhookReceiver {
  * happens.
  */
 export async function receiveWebhook(lk: LiveKitConfig, rawBody: string, authorization: string | undefined): Promise<WebhookEvent> {
+  const receiver = await webhookReceiver(lk);
   try {
-    return await webhookReceiver(lk).receive(rawBody, authorization ?? '');
+    return await receiver.receive(rawBody, authorization ?? '');
   } catch {
     throw new AppError('invalid_signature', 'The webhook signature is missing, expired or does not match its body.');
   }
@@ -85,8 +100,9 @@ export async function receiveWebhook(lk: LiveKitConfig, rawBody: string, authori
  */
 export async function callLiveKit<T>(deps: Deps, what: string, fn: (client: RoomServiceClient) => Promise<T>): Promise<T> {
   const lk = requireLiveKit(deps);
+  const { TwirpError } = await livekitSdk();
   try {
-    return await fn(roomClient(lk));
+    return await fn(await roomClient(lk));
   } catch (e) {
     if (e instanceof TwirpError && (e.status === 404 || e.code === 'not_found')) {
       throw new AppError('not_found', `LiveKit could not ${what}: that participant or room is not there.`);
@@ -97,6 +113,12 @@ export async function callLiveKit<T>(deps: Deps, what: string, fn: (client: Room
     deps.logger.warn('livekit call failed', { what, error: String((e as Error)?.message ?? e) });
     throw new AppError('livekit_unavailable', `The live video service did not answer (could not ${what}). Please try again in a moment.`);
   }
+}
+
+/** Asks LiveKit to send the named agent to a room as it is created. */
+export async function agentDispatch(agentName: string, metadata: string): Promise<RoomAgentDispatch> {
+  const { RoomAgentDispatch } = await livekitSdk();
+  return new RoomAgentDispatch({ agentName, metadata });
 }
 
 export type { ParticipantInfo, Room, WebhookEvent };

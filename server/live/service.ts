@@ -14,8 +14,7 @@ import { AppError } from '../errors.js';
 import { perDatabase, type Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
 import { findSession, isTrainerOf, joinWindow, trainerIdsOf } from '../sessions/repository.js';
-import { RoomAgentDispatch } from 'livekit-server-sdk';
-import { callLiveKit, EMPTY_TIMEOUT_SECONDS, mintToken, publicUrlOf, receiveWebhook, requireLiveKit, TOKEN_TTL_SECONDS, type WebhookEvent } from './livekit.js';
+import { agentDispatch, callLiveKit, EMPTY_TIMEOUT_SECONDS, mintToken, publicUrlOf, receiveWebhook, requireLiveKit, TOKEN_TTL_SECONDS, type WebhookEvent } from './livekit.js';
 import { GroupCommit } from '../platform/transactions.js';
 import { batchedLookup } from '../platform/batching.js';
 import * as repo from './repository.js';
@@ -82,6 +81,7 @@ async function standingOf(deps: Deps, s: SessionRow, userId: string, liveRoleOf:
 async function ensureRoom(deps: Deps, s: SessionRow) {
   const lk = requireLiveKit(deps);
   const trainers = (await trainerIdsOf(deps.db, [s.id])).get(s.id) ?? [];
+  const agents = lk.agentName ? [await agentDispatch(lk.agentName, JSON.stringify({ sessionId: s.id, transcribe: 'every_speaker' }))] : null;
   await callLiveKit(deps, 'open the room', (c) =>
     c.createRoom({
       name: roomNameOf(s.id),
@@ -90,7 +90,7 @@ async function ensureRoom(deps: Deps, s: SessionRow) {
       maxParticipants: s.capacity_online + trainers.length + (lk.agentName ? 1 : 0),
       // Visible to everyone in the room: the session and its title, never people's ids.
       metadata: JSON.stringify({ sessionId: s.id, title: s.title }),
-      ...(lk.agentName ? { agents: [new RoomAgentDispatch({ agentName: lk.agentName, metadata: JSON.stringify({ sessionId: s.id, transcribe: 'every_speaker' }) })] } : {}),
+      ...(agents ? { agents } : {}),
     }),
   );
 }
