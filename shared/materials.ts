@@ -21,10 +21,14 @@ export const Material = z.object({
 });
 export type Material = z.infer<typeof Material>;
 
-export const MaterialList = z.object({ items: z.array(Material) });
+/** The largest file that may be uploaded on this site, in bytes (MATERIAL_MAX_MB): the upload forms say it and check it before sending. */
+export const MaxFileBytes = z.number().int().positive().describe('The largest material file this site takes, in bytes (MATERIAL_MAX_MB; 20 MB unless set otherwise)');
 
-/** A session's materials, and whether the caller may download them and add or remove some. */
-export const SessionMaterials = z.object({ items: z.array(Material), canDownload: z.boolean(), canManage: z.boolean() });
+/** A course's library, and the upload limit (its upload form says it). */
+export const MaterialList = z.object({ items: z.array(Material), maxFileBytes: MaxFileBytes });
+
+/** A session's materials, whether the caller may download them and add or remove some, and the upload limit. */
+export const SessionMaterials = z.object({ items: z.array(Material), canDownload: z.boolean(), canManage: z.boolean(), maxFileBytes: MaxFileBytes });
 
 /** A link: an absolute http(s) address. */
 export const LinkInput = z

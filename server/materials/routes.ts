@@ -47,8 +47,8 @@ export function materialRoutes(deps: Deps) {
 
   // --- the library of a course ---
   app.openapi(
-    createRoute({ method: 'get', path: '/courses/{id}/materials', tags: ['materials'], summary: 'A course’s materials library (trainers, in-house leads, admin)', request: { params: Params }, responses: { 200: jsonResponse(MaterialList, 'Newest first') } }),
-    async (c) => c.json({ items: await materials.listLibrary(deps, requireUser(c), c.req.valid('param').id) }, 200),
+    createRoute({ method: 'get', path: '/courses/{id}/materials', tags: ['materials'], summary: 'A course’s materials library (trainers, in-house leads, admin), and the largest file an upload may be', request: { params: Params }, responses: { 200: jsonResponse(MaterialList, 'Newest first') } }),
+    async (c) => c.json(await materials.listLibrary(deps, requireUser(c), c.req.valid('param').id), 200),
   );
   app.openapi(
     createRoute({
@@ -90,7 +90,7 @@ export function materialRoutes(deps: Deps) {
       method: 'get',
       path: '/sessions/{id}/materials',
       tags: ['materials'],
-      summary: 'The materials a session uses; download addresses only for its trainers, the people booked on it and admins',
+      summary: 'The materials a session uses; download addresses only for its trainers, the people booked on it and admins; and the largest file an upload may be',
       request: { params: Params },
       responses: { 200: jsonResponse(SessionMaterials, 'In the order they were added') },
     }),

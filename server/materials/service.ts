@@ -95,10 +95,12 @@ function linkRow(deps: Deps, actor: AuthUser, input: { title: string; url: strin
 
 // --- the library (per course) ---
 
-export async function listLibrary(deps: Deps, actor: AuthUser, courseId: string): Promise<Material[]> {
+/** A course's library, newest first, with the upload limit its upload form says. */
+export async function listLibrary(deps: Deps, actor: AuthUser, courseId: string): Promise<{ items: Material[]; maxFileBytes: number }> {
   await requireLibraryReader(deps, actor);
   await requireCourse(deps, courseId);
-  return (await repo.libraryOf(deps.db, courseId)).map((m) => toMaterial(m, m.kind === 'file' ? libraryDownload(m.id) : null));
+  const items = (await repo.libraryOf(deps.db, courseId)).map((m) => toMaterial(m, m.kind === 'file' ? libraryDownload(m.id) : null));
+  return { items, maxFileBytes: deps.config.maxMaterialBytes };
 }
 
 export async function addLibraryFile(deps: Deps, actor: AuthUser, courseId: string, bytes: Uint8Array, given: { name: string; title?: string | undefined }): Promise<Material> {
@@ -136,7 +138,7 @@ export async function listForSession(deps: Deps, actor: AuthUser, sessionId: str
   const [canManage, canDownload] = [await managesSession(deps, actor, sessionId), await mayDownload(deps, actor, sessionId)];
   // Those who may not download see titles only: no file address, and no link either.
   const items = (await repo.materialsOfSession(deps.db, sessionId)).map((m) => toMaterial(canDownload ? m : { ...m, url: null }, m.kind === 'file' && canDownload ? sessionDownload(sessionId, m.id) : null));
-  return { items, canDownload, canManage };
+  return { items, canDownload, canManage, maxFileBytes: deps.config.maxMaterialBytes };
 }
 
 /** Adds a library material to the session's list. */

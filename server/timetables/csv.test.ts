@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { partTimeTaCsv, twoWeekCsv } from '../../test/api/timetables.fixtures.js';
-import { parseTimetableCsv } from './csv.js';
+import { normaliseTime, parseTimetableCsv } from './csv.js';
+
+describe('normaliseTime', () => {
+  it('takes HH:MM, and HH:MM:SS rounded to the nearest minute, never past 23:59', () => {
+    expect(['9:05', '09:00:00', '08:59:59', '12:00:29', '12:00:30', '13:00:00.000', '23:59:45', '0:00:00'].map(normaliseTime)).toEqual(['09:05', '09:00', '09:00', '12:00', '12:01', '13:00', '23:59', '00:00']);
+    expect(['9am', '24:00', '09:60', '09:00:60', '09:00:5', '09:00:00:00', ''].map(normaliseTime)).toEqual([null, null, null, null, null, null, null]);
+  });
+});
 
 describe('parseTimetableCsv', () => {
   it('reads days in any case, long or short, times as HH:MM, quoted labels and CRLF', () => {

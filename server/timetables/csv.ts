@@ -1,6 +1,6 @@
 /**
  * Reads a CSV timetable: a header row with day,start,end and optional label,week (and, for
- * office uploads, email). Every bad row is reported by its line number; nothing is returned
+ * office uploads, email). Times are 24-hour HH:MM, or HH:MM:SS rounded to the minute. Every bad row is reported by its line number; nothing is returned
  * unless every row is good.
  */
 import { parse } from 'csv-parse/sync';
@@ -29,13 +29,20 @@ const DAYS: Record<string, number> = {
   sunday: 7, sun: 7,
 };
 
-const TIME = /^([01]?\d|2[0-3]):([0-5]\d)$/;
+const TIME = /^([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:\.\d{1,9})?)?$/;
 const CONTROL = /[\u0000-\u001f\u007f]/g;
 
-/** '9:05' -> '09:05'; null when not a 24-hour HH:MM time. */
+/**
+ * '9:05' -> '09:05'; null when not a 24-hour HH:MM time. Seconds are taken, as spreadsheets
+ * write times ('09:00:00', Excel's own form; '08:59:59' from a time it worked out), and
+ * rounded to the nearest minute (30 seconds and over up: '12:00:30' -> '12:01'); a time
+ * that would round up to midnight stays 23:59.
+ */
 export function normaliseTime(v: string): string | null {
   const m = TIME.exec(v.trim());
-  return m ? `${m[1]!.padStart(2, '0')}:${m[2]}` : null;
+  if (!m) return null;
+  const minutes = Math.min(Number(m[1]) * 60 + Number(m[2]) + (Number(m[3] ?? 0) >= 30 ? 1 : 0), 24 * 60 - 1);
+  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 }
 
 export type CsvResult = { ok: true; periods: CsvPeriod[] } | { ok: false; problems: RowProblem[] };
@@ -92,7 +99,7 @@ export function parseTimetableCsv(text: string, opts: { weekAStart: string | nul
     const weekRaw = (r.week ?? '').trim().toUpperCase().replace(/^WEEK\s*/, '');
     if (weekRaw) {
       if (weekRaw !== 'A' && weekRaw !== 'B') rowProblems.push(`week "${clip(r.week!)}" must be A, B or empty (every week)`);
-      else if (!opts.weekAStart) rowProblems.push(`week ${weekRaw} needs the organisation's Week A start date (settings.weekAStart), which is not set; ask an administrator to set it, or leave week empty`);
+      else if (!opts.weekAStart) rowProblems.push(WITHOUT_WEEK_A(weekRaw));
       else week = weekRaw;
     }
     const label = (r.label ?? '').replace(CONTROL, ' ').trim().slice(0, 200);
@@ -110,5 +117,9 @@ export function parseTimetableCsv(text: string, opts: { weekAStart: string | nul
   }
   return problems.length ? { ok: false, problems } : { ok: true, periods };
 }
+
+/** A week A/B row when the organisation has no Week A date, in the words of the people who upload: what to do, and where it is set. */
+const WITHOUT_WEEK_A = (week: WeekLetter) =>
+  `this lesson is for week ${week}, but your school has no Week A start date yet, so week A and week B cannot be told apart: leave the week column empty for lessons every week, or ask an administrator to set “Week A starts on” for your school on its Organisations page`;
 
 const clip = (s: string) => (s.length > 40 ? `${s.slice(0, 40)}…` : s).replace(CONTROL, ' ');

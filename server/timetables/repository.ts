@@ -139,15 +139,19 @@ export function findOrgSettings(db: Q, orgId: string) {
   return db.selectFrom('organisations').select(['id', 'settings', 'time_zone']).where('id', '=', orgId).executeTakeFirst();
 }
 
-/** Subscriptions due a refresh that no process holds; each is claimed until `lockUntil`. */
+/** Subscriptions of accounts not turned off that are due a refresh and that no process holds; each is claimed until `lockUntil`. */
 export async function claimDueSubscriptions(db: Q, nowIso: string, lockUntil: string, limit: number) {
   const due = await db
     .selectFrom('timetables')
-    .select(['user_id', 'subscription_url', 'locked_until'])
-    .where('source', '=', 'subscription')
-    .where('next_fetch_at', '<=', nowIso)
-    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', nowIso)]))
-    .orderBy('next_fetch_at')
+    // A turned-off account's calendar is not fetched: it stays due, and is fetched at the
+    // first pass after the account is turned on again.
+    .innerJoin('users', 'users.id', 'timetables.user_id')
+    .select(['timetables.user_id', 'timetables.subscription_url', 'timetables.locked_until'])
+    .where('timetables.source', '=', 'subscription')
+    .where('timetables.next_fetch_at', '<=', nowIso)
+    .where('users.disabled_at', 'is', null)
+    .where((eb) => eb.or([eb('timetables.locked_until', 'is', null), eb('timetables.locked_until', '<', nowIso)]))
+    .orderBy('timetables.next_fetch_at')
     .limit(limit)
     .execute();
   const claimed: { userId: string; url: string }[] = [];

@@ -67,14 +67,15 @@ function rowsError(problems: RowProblem[]): AppError {
   const sorted = [...problems].sort((a, b) => a.line - b.line);
   const first = sorted[0]!;
   const more = sorted.length > 1 ? ` (and ${sorted.length - 1} more problem${sorted.length > 2 ? 's' : ''})` : '';
-  return new AppError('validation_failed', `Line ${first.line}: ${first.message}${more}. The timetable was not changed.`, { rows: sorted.slice(0, 200) });
+  // The first 200 are listed; `total` says how many there are in all.
+  return new AppError('validation_failed', `Line ${first.line}: ${first.message}${more}. The timetable was not changed.`, { rows: sorted.slice(0, 200), total: sorted.length });
 }
 
 /** Problems with a file's events; a time zone nobody can place is its own error (422), naming the zone. */
 function eventsError(problems: EventProblem[]): AppError {
   const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
   const code = problems[0]!.zone ? 'unknown_time_zone' : 'validation_failed';
-  return new AppError(code, `${describeEvent(problems[0]!)}${more}. The timetable was not changed.`, { events: problems.slice(0, 200) });
+  return new AppError(code, `${describeEvent(problems[0]!)}${more}. The timetable was not changed.`, { events: problems.slice(0, 200), total: problems.length });
 }
 
 /** Parses an upload for one person (off the event loop), or throws the full list of problems. */
@@ -315,7 +316,9 @@ export async function setSubscription(deps: Deps, actor: AuthUser, userId: strin
 /**
  * The scheduled refresh of subscribed timetables (run from the job loop in any number of
  * processes: each subscription is claimed before it is fetched). A failed fetch or a bad
- * calendar keeps the last good timetable and records the error.
+ * calendar keeps the last good timetable and records the error. A turned-off account's
+ * calendar is not fetched (repo.claimDueSubscriptions): nothing is asked of a school's
+ * server for someone who no longer uses the service.
  */
 export async function refreshTimetableSubscriptions(deps: Deps, batch = 20): Promise<{ refreshed: number; failed: number }> {
   const now = deps.now();

@@ -126,12 +126,23 @@ describe('uploads', () => {
     expect((await upload(`/api/courses/${w.course.id}/materials/files?name=fits.pdf`, w.admin, atLimit)).status).toBe(201);
   });
 
+  it('tells the pages that upload the limit this site is set to, with the library and with a session’s materials', async () => {
+    const w = await world();
+    const library = await t.request('GET', `/api/courses/${w.course.id}/materials`, { as: w.admin });
+    expect(library.status).toBe(200);
+    expect(library.json.maxFileBytes).toBe(LIMIT);
+    const session = await t.request('GET', `/api/sessions/${w.inhouse.id}/materials`, { as: w.lead });
+    expect(session.status).toBe(200);
+    expect(session.json).toMatchObject({ canManage: true, maxFileBytes: LIMIT });
+  });
+
   it('the default limit is 20 MB, and other request bodies keep theirs', async () => {
     const ctx = await makeTestContext();
     try {
       expect(ctx.deps.config.maxMaterialBytes).toBe(20 * 1024 * 1024);
       const admin = await ctx.user('admin');
       const course = (await ctx.request('POST', '/api/courses', { as: admin, body: { title: 'C' } })).json;
+      expect((await ctx.request('GET', `/api/courses/${course.id}/materials`, { as: admin })).json.maxFileBytes).toBe(20 * 1024 * 1024);
       const res = await ctx.app.request(`/api/courses/${course.id}/materials/files?name=big.pdf`, { method: 'POST', headers: { ...admin.auth, 'content-length': String(20 * 1024 * 1024 + 1) }, body: FILES.pdf });
       expect(res.status).toBe(413);
       // A JSON body over 1 MiB is still refused on an ordinary route.

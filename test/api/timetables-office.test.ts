@@ -74,6 +74,20 @@ describe('office uploads', () => {
     expect(ok.json.people).toEqual(expect.arrayContaining([{ userId: a.id, email: a.email, periods: 2_000 }, { userId: b.id, email: b.email, periods: 2_000 }]));
   });
 
+  it('takes times with seconds (09:00:00, as Excel writes them), and says in plain words what a week A/B row needs', async () => {
+    const { org, office, a, b } = await school();
+    const body = ['email,day,start,end,label', `${a.email},Monday,09:00:00,12:00:00,Reception class`, `${b.email},Tuesday,13:00:00,15:00:00,Y2 phonics`].join('\r\n');
+    const res = await t.request('PUT', `/api/orgs/${org.id}/timetables`, { as: office, body, headers: csv });
+    expect(res.status, res.text).toBe(200);
+    expect((await t.request('GET', `/api/users/${a.id}/timetable`, { as: office })).json.weekly).toEqual([{ kind: 'weekly', day: 'Monday', start: '09:00', end: '12:00', week: null, label: 'Reception class' }]);
+    const weeks = ['email,day,start,end,week', `${a.email},Monday,09:00,10:00,A`, `${b.email},Monday,09:00,10:00,B`].join('\n');
+    const refused = await t.request('PUT', `/api/orgs/${org.id}/timetables`, { as: office, body: weeks, headers: csv });
+    expect(refused.status).toBe(400);
+    expect(refused.json.error.message).toMatch(/^Line 2: this lesson is for week A, but your school has no Week A start date yet/);
+    expect(refused.json.error.details.rows[1].message).toMatch(/ask an administrator to set “Week A starts on” for your school on its Organisations page/);
+    expect(JSON.stringify(refused.json)).not.toMatch(/settings|weekAStart/);
+  });
+
   it('lets office staff upload one ICS per person for their own staff only; staff only their own', async () => {
     const { org, office, a, b } = await school();
     const put = await t.request('PUT', `/api/users/${a.id}/timetable`, { as: office, body: secondaryIcs(), headers: ics });
@@ -284,6 +298,31 @@ describe('timetable subscriptions', () => {
     expect(kept.json.dated.map((d: { label: string }) => d.label)).toContain('P1 Maths 8C');
     expect(kept.json.subscription.lastError).toBe('No calendar could be read from it');
     expect(kept.json.subscription.lastError).not.toMatch(/500|oops/);
+  });
+
+  it('stops refreshing the calendar of an account that is turned off; turned on again, it is refreshed at the next pass', async () => {
+    const { a, b, office } = await school();
+    expect((await t.request('PUT', '/api/me/timetable/subscription', { as: a, body: { url: `${base}/sis/a.ics` } })).status).toBe(200);
+    expect((await t.request('PUT', '/api/me/timetable/subscription', { as: b, body: { url: `${base}/sis/b.ics` } })).status).toBe(200);
+    const fetched: string[] = [];
+    server.on('request', (req) => fetched.push(String(req.url)));
+    expect((await t.request('PATCH', `/api/users/${a.id}`, { as: office, body: { disabled: true } })).status).toBe(200);
+
+    t.clock.advance(7 * 3_600_000);
+    // The job loop's pass: Ben's calendar is fetched, Amira's (turned off) is not.
+    expect(await refreshTimetableSubscriptions(t.deps)).toEqual({ refreshed: 1, failed: 0 });
+    expect(fetched).toEqual(['/sis/b.ics']);
+    t.clock.advance(7 * 3_600_000);
+    await runJobsOnce(t.deps, null);
+    expect(fetched).toEqual(['/sis/b.ics', '/sis/b.ics']);
+    // Turned on again: the calendar was last fetched when it was linked, so it is due, and the next pass fetches it.
+    expect((await t.request('PATCH', `/api/users/${a.id}`, { as: office, body: { disabled: false } })).status).toBe(200);
+    const admin = await t.user('admin');
+    expect((await t.request('GET', `/api/users/${a.id}/timetable`, { as: admin })).json.subscription.lastFetchedAt).toBe('2026-01-12T09:00:00.000Z');
+    fetched.length = 0;
+    expect(await refreshTimetableSubscriptions(t.deps)).toEqual({ refreshed: 1, failed: 0 });
+    expect(fetched).toEqual(['/sis/a.ics']);
+    expect((await t.request('GET', `/api/users/${a.id}/timetable`, { as: admin })).json.subscription.lastFetchedAt).toBe(t.deps.now().toISOString());
   });
 
   it('accepts only http, https and webcal addresses without credentials', async () => {

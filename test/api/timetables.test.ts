@@ -62,6 +62,7 @@ describe('PUT /api/me/timetable', () => {
     expect(bad.json.error.code).toBe('validation_failed');
     expect(bad.json.error.message).toMatch(/^Line 3: day "Funday" is not a day of the week/);
     expect(bad.json.error.message).toMatch(/not changed/);
+    expect(bad.json.error.details.total).toBe(2);
     expect(bad.json.error.details.rows).toEqual([
       { line: 3, message: expect.stringMatching(/Funday/) },
       { line: 4, message: 'end 09:00 must be after start 10:00' },
@@ -75,10 +76,24 @@ describe('PUT /api/me/timetable', () => {
     const { user } = await staff();
     const res = await upload(user, twoWeekCsv());
     expect(res.status).toBe(400);
-    expect(res.json.error.message).toMatch(/^Line 2: week A needs the organisation's Week A start date/);
+    // Said as a teacher understands it: what is missing, what to do and where; no setting's name.
+    expect(res.json.error.message).toMatch(/^Line 2: this lesson is for week A, but your school has no Week A start date yet/);
+    expect(res.json.error.message).toMatch(/leave the week column empty .* or ask an administrator to set “Week A starts on” for your school on its Organisations page/);
+    expect(JSON.stringify(res.json)).not.toMatch(/settings|weekAStart/);
     const none = await t.request('GET', '/api/me/timetable', { as: user });
     expect(none.status).toBe(200);
     expect(none.json).toMatchObject({ source: null, updatedAt: null, counts: { weekly: 0, dated: 0, freeDays: 0 }, weekly: [], busy: [] });
+  });
+
+  it('takes times with seconds, as Excel writes them (09:00:00), rounded to the nearest minute', async () => {
+    const { user } = await staff();
+    const res = await upload(user, 'day,start,end,label\r\nMonday,09:00:00,10:15:00,P1\r\nTuesday,8:59:59,12:00:30,P2\r\nWednesday,13:00:00.000,14:00:29,P3\r\n');
+    expect(res.status).toBe(200);
+    expect(res.json.weekly.map((p: { day: string; start: string; end: string }) => `${p.day} ${p.start}-${p.end}`)).toEqual(['Monday 09:00-10:15', 'Tuesday 09:00-12:01', 'Wednesday 13:00-14:00']);
+    // A lesson that rounds to nothing is still refused, naming the times as they are kept.
+    const none = await upload(user, 'day,start,end\nMonday,09:00:10,09:00:20\n');
+    expect(none.status).toBe(400);
+    expect(none.json.error.message).toBe('Line 2: end 09:00 must be after start 09:00. The timetable was not changed.');
   });
 
   it('refuses other media types, oversized bodies and anonymous callers', async () => {

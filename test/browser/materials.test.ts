@@ -8,7 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { FILES } from '../materials-files.js';
-import { browserAvailable, daysFromNow, expectNoAxeViolations, newPage, serverAndBrowser, signIn, tabTo, warnIfSkipped, checkPage, typeInto, NARROW } from './harness.js';
+import { activate, browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, newPage, serverAndBrowser, signIn, tabTo, warnIfSkipped, checkPage, typeInto, NARROW } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -43,7 +43,7 @@ describe.skipIf(!browserAvailable)('training materials', () => {
     await adminPage.getByLabel('File', { exact: true }).setInputFiles({ name: 'page.html', mimeType: 'text/html', buffer: FILES.html });
     await tabTo(adminPage, 'Upload file');
     await adminPage.keyboard.press('Enter');
-    await adminPage.getByText(/must be a PDF, Word, PowerPoint, Excel, PNG, JPEG, MP4 or plain text file/).waitFor();
+    await adminPage.getByText(/must be a PDF, Word, PowerPoint, Excel, PNG, JPEG, MP4 or plain text file/).first().waitFor();
     expect((await t.request('GET', `/api/courses/${course.id}/materials`, { as: admin })).json.items).toHaveLength(1);
     await checkPage(adminPage, 'course library with a refused upload');
     // A PowerPoint slide show is kept as one, and the list says so.
@@ -125,6 +125,49 @@ describe.skipIf(!browserAvailable)('training materials', () => {
     await checkPage(colleaguePage, 'session page with materials, as a colleague not booked');
   });
 
+  it('a refused file is said beside the File field, with a summary that takes focus and leads back to it (320 px, axe)', { timeout: 120_000 }, async () => {
+    const { t } = env.server;
+    const admin = await t.user('admin');
+    const course = (await t.request('POST', '/api/courses', { as: admin, body: { title: 'Attachment and trauma' } })).json;
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signIn(page, admin);
+    await page.goto(`/admin/courses/${course.id}/materials`);
+    await page.getByRole('heading', { level: 1, name: 'Materials: Attachment and trauma' }).waitFor();
+    await page.getByText('No materials yet.').waitFor();
+    const file = page.getByLabel('File', { exact: true });
+
+    // A web page is not a kind of file the library takes.
+    await file.setInputFiles({ name: 'page.html', mimeType: 'text/html', buffer: FILES.html });
+    await activate(page, 'Upload file');
+    const summary = page.getByRole('alert').filter({ hasText: 'There is a problem' });
+    await summary.waitFor();
+    await expectFocused(page, '.error-summary');
+    expect(await page.locator('#library-file-error').textContent()).toMatch(/This file cannot be added: it must be a PDF, Word, PowerPoint, Excel, PNG, JPEG, MP4 or plain text file/);
+    expect(await summary.getByRole('link').textContent()).toMatch(/This file cannot be added/);
+    expect(await file.getAttribute('aria-invalid')).toBe('true');
+    expect(await file.getAttribute('aria-describedby')).toContain('library-file-error');
+    expect(await page.getByRole('button', { name: 'Try uploading again' }).count()).toBe(0);
+    await checkPage(page, 'course library, a file of a kind not taken');
+    // The summary's link leads to the field.
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await expectFocused(page, '#library-file');
+
+    // An empty file is refused the same way.
+    await file.setInputFiles({ name: 'empty.pdf', mimeType: 'application/pdf', buffer: Buffer.alloc(0) });
+    await activate(page, 'Upload file');
+    await page.locator('#library-file-error').filter({ hasText: 'The file is empty.' }).waitFor();
+    await expectFocused(page, '.error-summary');
+
+    // A good file is added, and the errors go.
+    await file.setInputFiles({ name: 'slides.pdf', mimeType: 'application/pdf', buffer: FILES.pdf });
+    await activate(page, 'Upload file');
+    await page.getByRole('status').filter({ hasText: '“slides.pdf” added to the library.' }).waitFor();
+    expect(await page.locator('.error-summary').count()).toBe(0);
+    expect(await page.locator('#library-file-error').count()).toBe(0);
+    expect((await t.request('GET', `/api/courses/${course.id}/materials`, { as: admin })).json.items).toHaveLength(1);
+  });
+
   it('someone who books a seat on the session page gets the materials’ downloads there and then, without reloading (320 px, axe)', { timeout: 120_000 }, async () => {
     const { t } = env.server;
     const school = await t.org('Elm Primary');
@@ -148,5 +191,48 @@ describe.skipIf(!browserAvailable)('training materials', () => {
     await page.getByRole('link', { name: 'Download Attention handout' }).waitFor();
     expect(await page.getByText('Book a place on this session to download its materials.').count()).toBe(0);
     await checkPage(page, 'session page with materials, just booked');
+  });
+});
+
+describe.skipIf(!browserAvailable)('training materials on a site whose upload limit is not the default', () => {
+  // As MATERIAL_MAX_MB=2 would set it.
+  const env = serverAndBrowser({ server: { config: { maxMaterialBytes: 2 * 1024 * 1024 } } });
+
+  it('the upload forms say the site’s limit and refuse a larger file before sending it, beside the File field (320 px, axe)', { timeout: 120_000 }, async () => {
+    const { t } = env.server;
+    const admin = await t.user('admin');
+    const course = (await t.request('POST', '/api/courses', { as: admin, body: { title: 'Speech and language' } })).json;
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signIn(page, admin);
+    await page.goto(`/admin/courses/${course.id}/materials`);
+    await page.getByRole('heading', { level: 1, name: 'Materials: Speech and language' }).waitFor();
+    await page.locator('#library-file-hint').filter({ hasText: 'up to 2 MB.' }).waitFor();
+    expect(await page.locator('main').textContent()).not.toContain('20 MB');
+
+    // 3 MB: over this site's limit (though under the default 20 MB). Refused on the page; nothing is sent.
+    let sent = 0;
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().includes('/materials/files')) sent++;
+    });
+    const big = Buffer.concat([FILES.pdf, Buffer.alloc(3 * 1024 * 1024, 0x20)]);
+    await page.getByLabel('File', { exact: true }).setInputFiles({ name: 'Whole term.pdf', mimeType: 'application/pdf', buffer: big });
+    await activate(page, 'Upload file');
+    await page.getByRole('alert').filter({ hasText: 'There is a problem' }).waitFor();
+    await expectFocused(page, '.error-summary');
+    expect(await page.locator('#library-file-error').textContent()).toContain('Whole term.pdf is larger than 2 MB, the most a file may be.');
+    expect(sent).toBe(0);
+    await checkPage(page, 'course library, a file over the site’s limit');
+
+    // Under it, a file is taken.
+    await page.getByLabel('File', { exact: true }).setInputFiles({ name: 'Handout.pdf', mimeType: 'application/pdf', buffer: Buffer.concat([FILES.pdf, Buffer.alloc(1024 * 1024, 0x20)]) });
+    await activate(page, 'Upload file');
+    await page.getByRole('status').filter({ hasText: '“Handout.pdf” added to the library.' }).waitFor();
+
+    // A session's own upload form says the same limit.
+    const s = await t.session({ title: 'Talking mats', startsAt: daysFromNow(4), endsAt: new Date(Date.parse(daysFromNow(4)) + 3_600_000).toISOString(), capacity: { online: 10 } });
+    const trainerPage = await newPage(env.browser, env.server, NARROW);
+    await signIn(trainerPage, s.trainer);
+    await trainerPage.goto(`/sessions/${s.id}`);
+    await trainerPage.locator('#session-material-file-hint').filter({ hasText: 'up to 2 MB.' }).waitFor();
   });
 });

@@ -138,6 +138,49 @@ describe.skipIf(!browserAvailable)('timetable pages', () => {
     await checkPage(page, 'timetable page, a file too large');
   });
 
+  it('both timetable uploads list the first 30 problems and say how many more there are; a week A/B row without a Week A date says what to do (320 px, axe)', async () => {
+    const { t } = env.server;
+    const org = await t.org('Ash Primary');
+    const office = await t.user('office', org.id, 'Oona Office');
+    const teacher = await t.user('staff', org.id, 'Tomas Teacher');
+    // 250 bad rows: more than the service lists one by one (200).
+    const bad = ['email,day,start,end', ...Array.from({ length: 250 }, (_, i) => `${teacher.email},Funday${i},09:00,10:00`)].join('\n');
+
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signIn(page, teacher);
+    await open(page, '/timetable', 'My timetable');
+    await page.setInputFiles('#timetable-file', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
+    await activate(page, 'Upload timetable');
+    await page.getByRole('alert').filter({ hasText: 'There is a problem' }).waitFor();
+    expect(await page.locator('.problem-list li').count()).toBe(30);
+    await page.getByText('and 220 more problems.', { exact: true }).waitFor();
+
+    // Week A and B rows before anyone has set the school's Week A date: said in plain words, beside the file and in the list.
+    await page.setInputFiles('#timetable-file', { name: 'two-weeks.csv', mimeType: 'text/csv', buffer: Buffer.from('day,start,end,week\nMonday,09:00:00,10:00:00,A\nMonday,10:00:00,11:00:00,B\n') });
+    await activate(page, 'Upload timetable');
+    await page.locator('#timetable-file-error').filter({ hasText: 'week A' }).waitFor();
+    expect(await page.locator('.problem-list li').allTextContents()).toEqual([expect.stringMatching(/^Line 2: this lesson is for week A, but/), expect.stringMatching(/^Line 3: this lesson is for week B, but/)]);
+    const said = (await page.locator('#timetable-file-error').textContent()) ?? '';
+    expect(said).toContain('Line 2: this lesson is for week A, but your school has no Week A start date yet');
+    expect(said).toContain('ask an administrator to set “Week A starts on” for your school on its Organisations page');
+    expect(await page.locator('main').textContent()).not.toMatch(/settings|weekAStart|Some of what was entered/);
+    await checkPage(page, 'timetable page, week rows without a Week A date');
+
+    const officePage = await newPage(env.browser, env.server, NARROW);
+    await signIn(officePage, office);
+    await open(officePage, '/office/cover', 'Who needs cover');
+    const few = ['email,day,start,end', ...Array.from({ length: 35 }, (_, i) => `${teacher.email},Funday${i},09:00,10:00`)].join('\n');
+    await officePage.setInputFiles('#staff-file', { name: 'staff.csv', mimeType: 'text/csv', buffer: Buffer.from(few) });
+    await activate(officePage, 'Upload staff timetables');
+    await officePage.getByRole('alert').filter({ hasText: 'There is a problem' }).waitFor();
+    expect(await officePage.locator('.problem-list li').count()).toBe(30);
+    await officePage.getByText('and 5 more problems.', { exact: true }).waitFor();
+    await officePage.setInputFiles('#staff-file', { name: 'staff.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
+    await activate(officePage, 'Upload staff timetables');
+    await officePage.getByText('and 220 more problems.', { exact: true }).waitFor();
+    await checkPage(officePage, 'cover page, a staff file with many problems');
+  });
+
   it('office staff manage one person’s timetable from Staff accounts, by keyboard at 320 px: see it, remove it, upload an ICS file, link a calendar (only its site shown)', async () => {
     const { t } = env.server;
     const org = await t.org('Birch Primary');

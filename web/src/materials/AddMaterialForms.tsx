@@ -5,39 +5,73 @@
  */
 import { useState } from 'preact/hooks';
 import { LinkInput, Material } from '../../../shared/materials.js';
-import { api } from '../api.js';
-import { apiIssues, TextField } from '../components.js';
+import { api, ApiError } from '../api.js';
+import { apiIssues, ErrorSummary, errorFor, messageOf, TextField, toFieldErrors, type FieldError } from '../components.js';
 import { ActionButton, ActionError, useAction } from '../load.js';
+import { sizeText } from './MaterialItem.js';
 
 export const ACCEPT = '.pdf,.docx,.pptx,.xlsx,.dotx,.potx,.ppsx,.xltx,.png,.jpg,.jpeg,.mp4,.txt,.csv,.md';
-const MAX_MB = 20;
 
-export function UploadForm({ idPrefix, path, onAdded }: { idPrefix: string; path: string; onAdded: (m: Material) => Promise<void> | void }) {
-  const [error, setError] = useState('');
+/** The site's upload limit in words: "20 MB" (MATERIAL_MAX_MB is whole megabytes), else as sizes are shown. */
+export function limitText(bytes: number): string {
+  const mb = bytes / (1024 * 1024);
+  return Number.isInteger(mb) ? `${mb} MB` : sizeText(bytes);
+}
+
+/**
+ * Upload a file. `maxBytes` is the site's limit, as the server tells it with the materials
+ * list (MATERIAL_MAX_MB): the hint says it, and a larger file is refused here before it is
+ * sent. A file the server refuses (its kind, its size, empty) is said beside the File field,
+ * with a summary that takes focus, as every form says what was wrong; anything else (the
+ * service unreachable, say) is an action error with "Try uploading again".
+ */
+export function UploadForm({ idPrefix, path, maxBytes, onAdded }: { idPrefix: string; path: string; maxBytes: number; onAdded: (m: Material) => Promise<void> | void }) {
+  const [errors, setErrors] = useState<FieldError[]>([]);
   const [title, setTitle] = useState('');
   const action = useAction();
   const fileId = `${idPrefix}-file`;
+  const titleId = `${idPrefix}-title`;
+  const limit = limitText(maxBytes);
+  const tooLarge = (name: string) => `${name} is larger than ${limit}, the most a file may be. Choose a smaller file, or add a link to it instead.`;
+
+  /** The server's refusal of what was sent, as field errors; null for failures that are not about the file or its title. */
+  function refusal(err: unknown, name: string): FieldError[] | null {
+    if (!(err instanceof ApiError)) return null;
+    if (err.status === 413) return [{ field: fileId, message: tooLarge(name) }];
+    if (err.status === 415) return [{ field: fileId, message: messageOf(err) }];
+    const issues = apiIssues(err);
+    if (!issues.length) return null;
+    if (issues.some((i) => i.path === 'file')) return [{ field: fileId, message: messageOf(err) }];
+    return toFieldErrors(issues, { name: { id: fileId, label: 'The file’s name' }, title: { id: titleId, label: 'Title' } }, { id: fileId, label: 'File' });
+  }
 
   async function submit(e: Event) {
     e.preventDefault();
-    setError('');
+    if (action.busy) return;
     const form = e.currentTarget as HTMLFormElement;
     const chosen = new FormData(form).get(fileId);
     const file = chosen instanceof File && chosen.name ? chosen : null;
     if (!file) {
-      setError('Choose a file to upload.');
-      document.getElementById(fileId)?.focus();
+      setErrors([{ field: fileId, message: 'Choose a file to upload.' }]);
       return;
     }
-    if (file.size > MAX_MB * 1024 * 1024) {
-      setError(`This file is larger than ${MAX_MB} MB. Choose a smaller file.`);
-      document.getElementById(fileId)?.focus();
+    if (file.size > maxBytes) {
+      setErrors([{ field: fileId, message: tooLarge(file.name) }]);
       return;
     }
+    setErrors([]);
     const query = new URLSearchParams({ name: file.name });
     if (title.trim()) query.set('title', title.trim());
     await action.run(async () => {
-      const m = await api(`${path}?${query}`, Material, { method: 'POST', file });
+      let m: Material;
+      try {
+        m = await api(`${path}?${query}`, Material, { method: 'POST', file });
+      } catch (err) {
+        const refused = refusal(err, file.name);
+        if (!refused) throw err;
+        setErrors(refused);
+        return;
+      }
       form.reset();
       setTitle('');
       await onAdded(m);
@@ -47,15 +81,17 @@ export function UploadForm({ idPrefix, path, onAdded }: { idPrefix: string; path
   return (
     <form onSubmit={submit} noValidate aria-labelledby={`${idPrefix}-heading`}>
       <h3 id={`${idPrefix}-heading`}>Upload a file</h3>
+      <ErrorSummary errors={errors} titleId={`${idPrefix}-upload-summary`} />
+      <TextField id={fileId} label="File" type="file" accept={ACCEPT} hint={`PDF, Word, PowerPoint, Excel, PNG, JPEG, MP4 or plain text, up to ${limit}.`} error={errorFor(errors, fileId)} />
       <TextField
-        id={fileId}
-        label="File"
-        type="file"
-        accept={ACCEPT}
-        hint={`PDF, Word, PowerPoint, Excel, PNG, JPEG, MP4 or plain text, up to ${MAX_MB} MB.`}
-        error={error || undefined}
+        id={titleId}
+        label="Title (optional)"
+        maxLength={200}
+        value={title}
+        error={errorFor(errors, titleId)}
+        onInput={(e) => setTitle((e.currentTarget as HTMLInputElement).value)}
+        hint="Leave empty to use the file’s name."
       />
-      <TextField id={`${idPrefix}-title`} label="Title (optional)" maxLength={200} value={title} onInput={(e) => setTitle((e.currentTarget as HTMLInputElement).value)} hint="Leave empty to use the file’s name." />
       <ActionError action={action} retryLabel="Try uploading again" />
       <ActionButton busy={action.busy} busyLabel="Uploading…">
         Upload file

@@ -14,7 +14,7 @@ export function LibraryPage({ courseId }: { courseId: string }) {
   const { loc } = useApp();
   const state = useLoad(async () => {
     const [courses, library] = await Promise.all([api('/api/courses', z.object({ items: z.array(Course) })), api(`/api/courses/${encodeURIComponent(courseId)}/materials`, MaterialList)]);
-    return { course: courses.items.find((c) => c.id === courseId) ?? null, items: library.items };
+    return { course: courses.items.find((c) => c.id === courseId) ?? null, items: library.items, maxFileBytes: library.maxFileBytes };
   }, [courseId]);
   const [message, setMessage] = useState('');
   const remove = useAction();
@@ -68,11 +68,14 @@ export function LibraryPage({ courseId }: { courseId: string }) {
           </section>
         )}
       </Loaded>
-      <section class="panel narrow" aria-labelledby="library-add">
-        <h2 id="library-add">Add to the library</h2>
-        <UploadForm idPrefix="library" path={`${base}/files`} onAdded={added} />
-        <LinkForm idPrefix="library" path={`${base}/links`} onAdded={added} />
-      </section>
+      {/* Once the library has come: the upload form says the site's limit, which comes with it. */}
+      {state.data && (
+        <section class="panel narrow" aria-labelledby="library-add">
+          <h2 id="library-add">Add to the library</h2>
+          <UploadForm idPrefix="library" path={`${base}/files`} maxBytes={state.data.maxFileBytes} onAdded={added} />
+          <LinkForm idPrefix="library" path={`${base}/links`} onAdded={added} />
+        </section>
+      )}
     </>
   );
 }

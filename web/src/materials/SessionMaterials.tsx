@@ -75,7 +75,7 @@ export function SessionMaterials({ s }: { s: Session }) {
             {d.canManage && (
               <div class="material-forms">
                 <FromLibrary s={s} used={new Set(d.items.map((m) => m.id))} onAdded={added} />
-                <UploadForm idPrefix="session-material" path={`${base}/files`} onAdded={added} />
+                <UploadForm idPrefix="session-material" path={`${base}/files`} maxBytes={d.maxFileBytes} onAdded={added} />
                 <LinkForm idPrefix="session-material" path={`${base}/links`} onAdded={added} />
               </div>
             )}

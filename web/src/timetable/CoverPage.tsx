@@ -14,7 +14,8 @@ import { ActionButton, Retry, useLoad } from '../load.js';
 import { Link, navigate } from '../router.js';
 import { OfficeOrgGate, SchoolForm, type Org } from '../orgs.js';
 import { clashText } from './FitNote.js';
-import { sendText, UploadError } from './send.js';
+import { sendText } from './send.js';
+import { NO_PROBLEMS, problemsOf, UploadProblems } from './UploadProblems.js';
 
 type Report = z.infer<typeof CoverReport>;
 const day = /^\d{4}-\d{2}-\d{2}$/;
@@ -34,7 +35,7 @@ function CoverOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
   const from = day.test(loc.query.get('from') ?? '') ? loc.query.get('from')! : today;
   const to = day.test(loc.query.get('to') ?? '') ? loc.query.get('to')! : addDays(today, 27);
   const [errors, setErrors] = useState<FieldError[]>([]);
-  const [problems, setProblems] = useState<string[]>([]);
+  const [problems, setProblems] = useState(NO_PROBLEMS);
   const [status, setStatus] = useState('');
   const [busy, setBusy] = useState(false);
   const range = new URLSearchParams({ from, to });
@@ -59,7 +60,7 @@ function CoverOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
     e.preventDefault();
     if (busy) return;
     setStatus('');
-    setProblems([]);
+    setProblems(NO_PROBLEMS);
     const form = e.currentTarget as HTMLFormElement;
     const chosen = new FormData(form).get('staff-file');
     if (!(chosen instanceof File) || !chosen.name) {
@@ -78,7 +79,7 @@ function CoverOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
       form.reset();
       navigate(here({ from, to }), { replace: true });
     } catch (err) {
-      setProblems(err instanceof UploadError ? err.problems : []);
+      setProblems(problemsOf(err));
       setErrors([{ field: 'staff-file', message: `Staff timetables file: ${messageOf(err)}` }]);
     } finally {
       setBusy(false);
@@ -95,16 +96,7 @@ function CoverOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
       <SchoolForm id="cover-org" orgs={orgs} value={orgId} onChoose={(id) => navigate(`/office/cover?${new URLSearchParams({ org: id, from, to })}`)} />
       <p>Bookings of your staff that clash with their timetabled lessons, and the lessons that need cover. In-person sessions include time to travel.{viewerZone() !== ENGLAND && ' Days and times are in England (UK time).'}</p>
       <ErrorSummary errors={errors} />
-      {problems.length > 0 && (
-        <div class="notice notice-error">
-          <p>Nothing was changed. Fix these and upload the file again:</p>
-          <ul class="problem-list">
-            {problems.slice(0, 30).map((p) => (
-              <li key={p}>{p}</li>
-            ))}
-          </ul>
-        </div>
-      )}
+      <UploadProblems problems={problems} />
       <Status message={status} />
       <form class="filters" onSubmit={show} noValidate aria-label="Date range">
         <TextField id="from" label="From" type="date" defaultValue={from} error={errorFor(errors, 'from')} />

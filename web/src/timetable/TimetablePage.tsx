@@ -16,7 +16,8 @@ import { ApiError } from '../api.js';
 import { Retry, useLoad } from '../load.js';
 import { Link } from '../router.js';
 import { FitNote } from './FitNote.js';
-import { fileType, sendText, UploadError } from './send.js';
+import { fileType, sendText } from './send.js';
+import { NO_PROBLEMS, problemsOf, UploadProblems } from './UploadProblems.js';
 
 type TimetableValue = z.infer<typeof Timetable>;
 
@@ -65,7 +66,7 @@ export function TimetableView({ person }: { person?: TimetablePerson }) {
   const [status, setStatus] = useState('');
   const [failure, setFailure] = useState('');
   const [errors, setErrors] = useState<FieldError[]>([]);
-  const [problems, setProblems] = useState<string[]>([]);
+  const [problems, setProblems] = useState(NO_PROBLEMS);
   const [busy, setBusy] = useState(false);
   const [reload, setReload] = useState(0);
   const focusLater = useFocusLater();
@@ -91,7 +92,7 @@ export function TimetableView({ person }: { person?: TimetablePerson }) {
   const title = person ? `Timetable: ${person.name}` : 'My timetable';
 
   function showUploadError(e: unknown, field: string, label: string) {
-    setProblems(e instanceof UploadError ? e.problems : []);
+    setProblems(problemsOf(e));
     setErrors([{ field, message: `${label}: ${messageOf(e)}` }]);
   }
 
@@ -99,7 +100,7 @@ export function TimetableView({ person }: { person?: TimetablePerson }) {
     e.preventDefault();
     if (busy) return;
     setStatus('');
-    setProblems([]);
+    setProblems(NO_PROBLEMS);
     const form = e.currentTarget as HTMLFormElement;
     const chosen = new FormData(form).get('timetable-file');
     const file = chosen instanceof File && chosen.name ? chosen : null;
@@ -130,7 +131,7 @@ export function TimetableView({ person }: { person?: TimetablePerson }) {
     e.preventDefault();
     if (busy) return;
     setStatus('');
-    setProblems([]);
+    setProblems(NO_PROBLEMS);
     const form = e.currentTarget as HTMLFormElement;
     const url = String(new FormData(form).get('calendar-url') ?? '').trim();
     if (!url) {
@@ -194,17 +195,7 @@ export function TimetableView({ person }: { person?: TimetablePerson }) {
         <p>With {whose} timetable here, the session list shows them which sessions they can go to without needing cover, and Who needs cover lists the lessons their bookings clash with. Replace it when it is wrong; remove it when they leave.</p>
       )}
       <ErrorSummary errors={errors} />
-      {problems.length > 0 && (
-        <div class="notice notice-error">
-          <p>Nothing was changed. Fix these and upload the file again:</p>
-          <ul class="problem-list">
-            {problems.slice(0, 30).map((p) => (
-              <li key={p}>{p}</li>
-            ))}
-          </ul>
-          {problems.length > 30 && <p>and {plural(problems.length - 30, 'more problem')}.</p>}
-        </div>
-      )}
+      <UploadProblems problems={problems} />
       <Status message={status} id="timetable-status" focusable />
       <Alert message={failure} />
 

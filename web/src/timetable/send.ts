@@ -10,8 +10,12 @@ import { api, ApiError } from '../api.js';
 
 /** An upload the server refused, with each problem it named (line or event). */
 export class UploadError extends ApiError {
+  /** How many problems there are in all: the service lists the first 200 of them. */
+  readonly total: number;
   constructor(status: number, code: string, message: string, readonly problems: string[], readonly details?: unknown) {
     super(status, code, message);
+    const total = (details as { total?: unknown } | undefined)?.total;
+    this.total = typeof total === 'number' && total > problems.length ? total : problems.length;
   }
 }
 
