@@ -477,6 +477,13 @@ export async function removeBooking(trx: Trx, deps: Deps, bookingId: string, rea
 
 /** Whether an offer's time has run out at `nowIso` (it may still be `offered` until the sweep). */
 const offerLapsed = (b: Pick<BookingRow, 'offer_expires_at'>, nowIso: string) => b.offer_expires_at !== null && b.offer_expires_at <= nowIso;
+/**
+ * Whether a booking as read for people (views.ts) is still the person's place at `nowIso`:
+ * confirmed or waiting, or an offer whose time has not run out. A lapsed offer is not, though
+ * it stays `offered` until the sweep: accepting it is refused, and booking passes it on first.
+ */
+export const holdsPlace = (b: { status: string; offerExpiresAt: string | null }, nowIso: string) =>
+  b.status === 'confirmed' || b.status === 'waitlisted' || (b.status === 'offered' && !offerLapsed({ offer_expires_at: b.offerExpiresAt }, nowIso));
 /** The refusal to accept or decline an offer whose time has run out. */
 const offerExpired = () => new AppError('not_offered', 'This offer has expired, so the seat goes to the next person in the queue.');
 

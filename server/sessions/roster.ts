@@ -1,7 +1,7 @@
 /**
  * What a school office needs to see before booking its people on a session: for each of the
- * organisation's people, whether they already have a seat, an offer or a queue place (and
- * which), and whether the session clashes with their timetable (and with which lesson).
+ * organisation's people, whether they already have a seat, an offer still open or a queue
+ * place (and which), and whether the session clashes with their timetable (and with which lesson).
  */
 import { listUsersOfOrg } from '../accounts/repository.js';
 import { orgsActableBy } from '../accounts/acting.js';
@@ -12,8 +12,7 @@ import { sessionAsOrgSees } from './service.js';
 import { clashesForBookings } from '../timetables/service.js';
 import type { Roster } from '../../shared/bookings.js';
 import { bookingsOfSession } from '../bookings/views.js';
-
-const ACTIVE = new Set(['confirmed', 'waitlisted', 'offered']);
+import { holdsPlace } from '../bookings/service.js';
 
 /** One organisation the actor books for (accounts/acting.ts): everyone in it, with their place and clashes, and the seats free and held for it. */
 export async function sessionRoster(deps: Deps, actor: AuthUser, sessionId: string, orgId: string): Promise<Roster> {
@@ -23,8 +22,11 @@ export async function sessionRoster(deps: Deps, actor: AuthUser, sessionId: stri
   const active = people.filter((p) => !p.disabled_at);
   const seat = session.mode === 'in_person' ? 'in_person' : 'online';
   const clashes = await clashesForBookings(deps, active.map((p) => ({ userId: p.id, sessionId, seat })));
+  // A place they hold now, by the clock: an offer whose time has run out is none, even before
+  // the sweep marks it so (the office may book them again, which passes that seat on first).
+  const nowIso = deps.now().toISOString();
   const items = active.map((p, i) => {
-    const b = bookings.find((x) => x.userId === p.id && ACTIVE.has(x.status));
+    const b = bookings.find((x) => x.userId === p.id && holdsPlace(x, nowIso));
     return {
       userId: p.id,
       name: p.name,

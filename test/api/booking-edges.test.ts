@@ -287,6 +287,29 @@ describe('offers whose time ran out before the sweep', () => {
     expect(mine.map((x: { status: string }) => x.status).sort()).toEqual(['cancelled', 'waitlisted']);
   });
 
+  it('the office’s "Book staff" roster shows someone whose offer lapsed (the sweep not yet come) without a place, and the office books them again at once', async () => {
+    const s = await t.session({ capacity: { online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 60, startsAt: '2026-02-05T16:00:00Z', endsAt: '2026-02-05T17:00:00Z' });
+    const org = await t.org();
+    const office = await t.user('office', org.id);
+    const [a, b] = [await t.user('staff', org.id, 'Ann Ash'), await t.user('staff', org.id, 'Bo Birch')];
+    const ab = (await book(a, s.id)).json;
+    expect((await book(b, s.id)).json.status).toBe('waitlisted');
+    expect((await t.request('DELETE', `/api/bookings/${ab.id}`, { as: a })).status).toBe(200);
+    const place = async () => (await t.request('GET', `/api/sessions/${s.id}/roster`, { as: office })).json.items.find((p: { userId: string }) => p.userId === b.id).booking;
+    expect(await place()).toMatchObject({ status: 'offered', offerExpiresAt: '2026-02-01T10:00:00.000Z' });
+    // A minute before it lapses, the offer is still theirs.
+    t.clock.advance(59 * 60_000);
+    expect(await place()).toMatchObject({ status: 'offered' });
+    // At its expiry, before the sweep: no place any more (so not "Seat offered, to accept by" a time gone).
+    t.clock.advance(60_000);
+    expect(await statusOf(b.id, s.id)).toBe('offered');
+    expect(await place()).toBeNull();
+    const again = await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: office, body: { userIds: [b.id] } });
+    expect(again.status).toBe(201);
+    expect(again.json.results).toEqual([expect.objectContaining({ userId: b.id, status: 'confirmed' })]);
+    expect(await place()).toMatchObject({ status: 'confirmed', seat: 'online' });
+  });
+
   it('a smaller capacity does not count an offer whose time ran out (the sweep not yet come) as a seat taken', async () => {
     const s = await t.session({ capacity: { online: 2 }, waitlistPolicy: 'offer', offerHoldMinutes: 60, startsAt: '2026-02-05T16:00:00Z', endsAt: '2026-02-05T17:00:00Z' });
     const [a, x, w] = [await staff(), await staff(), await staff()];

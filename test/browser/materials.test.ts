@@ -168,6 +168,87 @@ describe.skipIf(!browserAvailable)('training materials', () => {
     expect((await t.request('GET', `/api/courses/${course.id}/materials`, { as: admin })).json.items).toHaveLength(1);
   });
 
+  it('the "Add a link" form says what is wrong in a summary that takes focus and leads back to each field, and both add forms put "Error:" in the page title, in the library and on a session page (320 px, axe)', { timeout: 150_000 }, async () => {
+    const { t } = env.server;
+    const admin = await t.user('admin');
+    const course = (await t.request('POST', '/api/courses', { as: admin, body: { title: 'Sensory processing' } })).json;
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signIn(page, admin);
+    await page.goto(`/admin/courses/${course.id}/materials`);
+    await page.getByRole('heading', { level: 1, name: 'Materials: Sensory processing' }).waitFor();
+    await page.getByText('No materials yet.').waitFor();
+    expect(await page.title()).toBe('Materials: Sensory processing – SEND Live Training');
+
+    // Nothing entered: both problems in a summary that takes focus, each beside its field.
+    await activate(page, 'Add link');
+    const summary = page.getByRole('alert').filter({ hasText: 'There is a problem' });
+    await summary.waitFor();
+    await expectFocused(page, '.error-summary');
+    expect(await summary.getByRole('link').allTextContents()).toEqual(['Enter a title.', 'Enter a web address starting with https:// or http://']);
+    expect(await page.locator('#library-link-title-error').textContent()).toContain('Enter a title.');
+    expect(await page.locator('#library-url-error').textContent()).toContain('Enter a web address starting with https:// or http://');
+    await expect.poll(() => page.title()).toBe('Error: Materials: Sensory processing – SEND Live Training');
+    await checkPage(page, 'course library, a link with nothing entered');
+    // The summary's links lead to the fields.
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await expectFocused(page, '#library-link-title');
+
+    // A title but no web address of the kind taken: only that is said.
+    await page.keyboard.type('Sensory checklist');
+    await typeInto(page, 'Web address', 'javascript:alert(1)');
+    await activate(page, 'Add link');
+    await summary.filter({ hasNotText: 'Enter a title.' }).waitFor();
+    await expectFocused(page, '.error-summary');
+    expect(await summary.getByRole('link').allTextContents()).toEqual(['Enter a web address starting with https:// or http://']);
+    expect(await page.locator('#library-link-title-error').count()).toBe(0);
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await expectFocused(page, '#library-url');
+
+    // Put right: the link is added, the errors go, and so does "Error:" in the title.
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type('https://example.org/sensory-checklist');
+    await activate(page, 'Add link');
+    await page.getByRole('status').filter({ hasText: '“Sensory checklist” added to the library.' }).waitFor();
+    expect(await page.locator('.error-summary').count()).toBe(0);
+    expect(await page.title()).toBe('Materials: Sensory processing – SEND Live Training');
+
+    // The upload form's errors say so in the title too, and it goes once they are put right.
+    await activate(page, 'Upload file', { back: true });
+    await page.locator('#library-file-error').filter({ hasText: 'Choose a file to upload.' }).waitFor();
+    await expect.poll(() => page.title()).toBe('Error: Materials: Sensory processing – SEND Live Training');
+    await page.getByLabel('File', { exact: true }).setInputFiles({ name: 'slides.pdf', mimeType: 'application/pdf', buffer: FILES.pdf });
+    await activate(page, 'Upload file');
+    await page.getByRole('status').filter({ hasText: '“slides.pdf” added to the library.' }).waitFor();
+    await expect.poll(() => page.title()).toBe('Materials: Sensory processing – SEND Live Training');
+
+    // A session's own add forms: the same summary, and the same title.
+    const s = await t.session({ title: 'Sensory twilight', startsAt: daysFromNow(5), endsAt: new Date(Date.parse(daysFromNow(5)) + 3_600_000).toISOString(), capacity: { online: 10 } });
+    const trainerPage = await newPage(env.browser, env.server, NARROW);
+    await signIn(trainerPage, s.trainer);
+    await trainerPage.goto(`/sessions/${s.id}`);
+    await trainerPage.getByRole('heading', { level: 1, name: 'Sensory twilight' }).waitFor();
+    await trainerPage.getByRole('heading', { name: 'Add a link' }).waitFor();
+    await typeInto(trainerPage, 'Link title', 'Session notes');
+    await activate(trainerPage, 'Add link');
+    const sessionSummary = trainerPage.getByRole('alert').filter({ hasText: 'There is a problem' });
+    await sessionSummary.waitFor();
+    await expectFocused(trainerPage, '.error-summary');
+    expect(await sessionSummary.getByRole('link').allTextContents()).toEqual(['Enter a web address starting with https:// or http://']);
+    expect(await trainerPage.locator('#session-material-url-error').textContent()).toContain('Enter a web address starting with https:// or http://');
+    await expect.poll(() => trainerPage.title()).toBe('Error: Sensory twilight – SEND Live Training');
+    await checkPage(trainerPage, 'session page, a link without its web address');
+    await trainerPage.keyboard.press('Tab');
+    await trainerPage.keyboard.press('Enter');
+    await expectFocused(trainerPage, '#session-material-url');
+    await trainerPage.keyboard.type('https://example.org/notes');
+    await activate(trainerPage, 'Add link');
+    await trainerPage.getByRole('status').filter({ hasText: '“Session notes” added to this session’s materials.' }).waitFor();
+    expect(await trainerPage.locator('.error-summary').count()).toBe(0);
+    await expect.poll(() => trainerPage.title()).toBe('Sensory twilight – SEND Live Training');
+  });
+
   it('someone who books a seat on the session page gets the materials’ downloads there and then, without reloading (320 px, axe)', { timeout: 120_000 }, async () => {
     const { t } = env.server;
     const school = await t.org('Elm Primary');

@@ -93,4 +93,91 @@ describe.skipIf(!browserAvailable)('an offered seat that lapses while the page i
     expect(statuses.sort()).toEqual(['cancelled', 'waitlisted']);
     expect((await t.request('GET', `/api/bookings/${(await t.request('GET', '/api/me/bookings', { as: next })).json.items.find((b: { sessionId: string }) => b.sessionId === s.id).id}`, { as: next })).json.status).toBe('offered');
   });
+
+  it('My bookings moves an offer that lapses from current bookings to "Cancelled and past", on a page left open and after a reload, before the sweep (axe, 320 px)', async () => {
+    const { t } = env.server;
+    const org = await t.org();
+    const [me, other] = [await t.user('staff', org.id), await t.user('staff', org.id)];
+    const s = await t.session({ title: 'Offer that moves to past', startsAt: daysFromNow(9), endsAt: plusMinutes(daysFromNow(9), 60), capacity: { online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 5 });
+    const kept = await t.session({ title: 'Seat that stays current', startsAt: daysFromNow(10), endsAt: plusMinutes(daysFromNow(10), 60), capacity: { online: 5 } });
+    const book = async (who: typeof me, sessionId: string) => (await t.request('POST', `/api/sessions/${sessionId}/bookings`, { as: who, body: {} })).json;
+    const theirs = await book(other, s.id);
+    const mine = await book(me, s.id);
+    expect((await book(me, kept.id)).status).toBe('confirmed');
+    expect((await t.request('DELETE', `/api/bookings/${theirs.id}`, { as: other })).status).toBe(200);
+    expect((await t.request('GET', `/api/bookings/${mine.id}`, { as: me })).json.status).toBe('offered');
+
+    const page = await newPage(env.browser, env.server, NARROW);
+    await page.clock.install({ time: new Date(t.clock.now()) });
+    await signIn(page, me);
+    await page.goto('/bookings');
+    const current = page.getByRole('region', { name: 'Current bookings and waitlist places' });
+    const past = page.getByRole('region', { name: 'Cancelled and past' });
+    await current.getByRole('article', { name: 'Offer that moves to past' }).getByText(/held for you until/).waitFor();
+    await current.getByRole('article', { name: 'Seat that stays current' }).waitFor();
+    expect(await past.count()).toBe(0);
+
+    // Six minutes later (the browser's clock and the server's), the sweep not yet come.
+    t.clock.advance(6 * 60_000);
+    await page.clock.runFor(6 * 60_000);
+    const moved = past.getByRole('article', { name: 'Offer that moves to past' });
+    await moved.getByText(/This offer expired at/).waitFor({ timeout: 3000 });
+    await moved.getByText('Offer expired', { exact: true }).waitFor();
+    expect(await current.getByRole('article', { name: 'Offer that moves to past' }).count()).toBe(0);
+    expect(await current.getByRole('article').allInnerTexts()).toEqual([expect.stringContaining('Seat that stays current')]);
+    await checkPage(page, 'My bookings, lapsed offer under past');
+
+    // Loaded afresh, still before the sweep (the server still says `offered`): the same.
+    expect((await t.request('GET', `/api/bookings/${mine.id}`, { as: me })).json.status).toBe('offered');
+    await page.reload();
+    await moved.getByText(/This offer expired at/).waitFor();
+    expect(await current.getByRole('article', { name: 'Offer that moves to past' }).count()).toBe(0);
+    await current.getByRole('article', { name: 'Seat that stays current' }).waitFor();
+  });
+
+  it('the office’s "Book staff" list shows someone whose offer lapsed as not booked and lets them be ticked and booked again, on a page left open and after a reload, before the sweep (keyboard, axe, 320 px)', async () => {
+    const { t } = env.server;
+    const org = await t.org('Lapse Primary');
+    const office = await t.user('office', org.id, 'Lia Office');
+    const [ann, bo] = [await t.user('staff', org.id, 'Ann Ash'), await t.user('staff', org.id, 'Bo Birch')];
+    const s = await t.session({ title: 'Office sees a lapse', startsAt: daysFromNow(9), endsAt: plusMinutes(daysFromNow(9), 60), capacity: { online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 5 });
+    const book = async (who: typeof ann) => (await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: who, body: {} })).json;
+    const annBooking = await book(ann);
+    const boBooking = await book(bo);
+    expect((await t.request('DELETE', `/api/bookings/${annBooking.id}`, { as: ann })).status).toBe(200);
+    expect((await t.request('GET', `/api/bookings/${boBooking.id}`, { as: bo })).json.status).toBe('offered');
+
+    const page = await newPage(env.browser, env.server, NARROW);
+    await page.clock.install({ time: new Date(t.clock.now()) });
+    await signIn(page, office);
+    await page.goto(`/sessions/${s.id}`);
+    const panel = page.getByRole('region', { name: 'Book staff from Lapse Primary' });
+    const boRow = panel.locator('.roster-person', { hasText: 'Bo Birch' });
+    await boRow.getByText(/^Seat offered, to accept by /).waitFor();
+    expect(await panel.getByRole('checkbox', { name: /Bo Birch/ }).isDisabled()).toBe(true);
+
+    // Six minutes later, the sweep not yet come: the page left open says Bo has no place.
+    t.clock.advance(6 * 60_000);
+    await page.clock.runFor(6 * 60_000);
+    await boRow.getByText(/^Not booked\./).waitFor({ timeout: 3000 });
+    expect(await boRow.getByText(/Seat offered/).count()).toBe(0);
+    expect(await panel.getByRole('checkbox', { name: /Bo Birch/ }).isDisabled()).toBe(false);
+
+    // Loaded afresh (the server still says `offered`): the same, from the server's roster.
+    expect((await t.request('GET', `/api/bookings/${boBooking.id}`, { as: bo })).json.status).toBe('offered');
+    await page.reload();
+    await boRow.getByText(/^Not booked\./).waitFor();
+    expect(await boRow.getByText(/Seat offered/).count()).toBe(0);
+    await checkPage(page, 'session page, office roster with a lapsed offer');
+
+    // Ticked and booked by keyboard: Bo has the seat again.
+    await tabTo(page, /^Bo Birch/);
+    await page.keyboard.press('Space');
+    await tabTo(page, 'Book 1 person');
+    await page.keyboard.press('Enter');
+    const outcome = panel.getByRole('status').filter({ hasText: 'Outcome for each person' });
+    await outcome.waitFor();
+    expect(await outcome.getByRole('listitem').allInnerTexts()).toEqual(['Bo Birch: Confirmed, online seat']);
+    await boRow.getByText('Already booked (online seat).').waitFor();
+  });
 });

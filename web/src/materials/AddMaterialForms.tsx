@@ -3,7 +3,7 @@
  * what it is and its size) or add a link. Used by the course library (administrators) and a
  * session's materials (its trainer or in-house lead).
  */
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { LinkInput, Material } from '../../../shared/materials.js';
 import { api, ApiError } from '../api.js';
 import { apiIssues, ErrorSummary, errorFor, messageOf, TextField, toFieldErrors, type FieldError } from '../components.js';
@@ -23,10 +23,12 @@ export function limitText(bytes: number): string {
  * list (MATERIAL_MAX_MB): the hint says it, and a larger file is refused here before it is
  * sent. A file the server refuses (its kind, its size, empty) is said beside the File field,
  * with a summary that takes focus, as every form says what was wrong; anything else (the
- * service unreachable, say) is an action error with "Try uploading again".
+ * service unreachable, say) is an action error with "Try uploading again". The page's title
+ * says "Error:" while the form shows errors (`onErrors`).
  */
-export function UploadForm({ idPrefix, path, maxBytes, onAdded }: { idPrefix: string; path: string; maxBytes: number; onAdded: (m: Material) => Promise<void> | void }) {
+export function UploadForm({ idPrefix, path, maxBytes, onAdded, onErrors }: { idPrefix: string; path: string; maxBytes: number; onAdded: (m: Material) => Promise<void> | void; onErrors?: (shown: boolean) => void }) {
   const [errors, setErrors] = useState<FieldError[]>([]);
+  useErrorsReported(errors, onErrors);
   const [title, setTitle] = useState('');
   const action = useAction();
   const fileId = `${idPrefix}-file`;
@@ -100,26 +102,33 @@ export function UploadForm({ idPrefix, path, maxBytes, onAdded }: { idPrefix: st
   );
 }
 
-export function LinkForm({ idPrefix, path, onAdded }: { idPrefix: string; path: string; onAdded: (m: Material) => Promise<void> | void }) {
+/**
+ * Add a link. What is wrong (no title, an address that is not http(s)) is said beside its
+ * field, with a summary that takes focus, as in the upload form; the page's title says
+ * "Error:" meanwhile (`onErrors`).
+ */
+export function LinkForm({ idPrefix, path, onAdded, onErrors }: { idPrefix: string; path: string; onAdded: (m: Material) => Promise<void> | void; onErrors?: (shown: boolean) => void }) {
   const [title, setTitle] = useState('');
   const [url, setUrl] = useState('');
-  const [errors, setErrors] = useState<{ title?: string; url?: string }>({});
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  useErrorsReported(errors, onErrors);
   const action = useAction();
+  const titleId = `${idPrefix}-link-title`;
+  const urlId = `${idPrefix}-url`;
+  const badUrl = { field: urlId, message: 'Enter a web address starting with https:// or http://' };
 
   async function submit(e: Event) {
     e.preventDefault();
+    if (action.busy) return;
     const parsed = LinkInput.safeParse({ title: title.trim(), url: url.trim() });
     if (!parsed.success) {
-      const next: { title?: string; url?: string } = {};
-      for (const i of parsed.error.issues) {
-        if (i.path[0] === 'title') next.title ??= 'Enter a title.';
-        if (i.path[0] === 'url') next.url ??= 'Enter a web address starting with https:// or http://';
-      }
-      setErrors(next);
-      document.getElementById(next.title ? `${idPrefix}-link-title` : `${idPrefix}-url`)?.focus();
+      const found: FieldError[] = [];
+      if (parsed.error.issues.some((i) => i.path[0] === 'title')) found.push({ field: titleId, message: 'Enter a title.' });
+      if (parsed.error.issues.some((i) => i.path[0] === 'url')) found.push(badUrl);
+      setErrors(found);
       return;
     }
-    setErrors({});
+    setErrors([]);
     await action.run(async () => {
       try {
         const m = await api(path, Material, { method: 'POST', body: parsed.data });
@@ -127,9 +136,8 @@ export function LinkForm({ idPrefix, path, onAdded }: { idPrefix: string; path: 
         setUrl('');
         await onAdded(m);
       } catch (err) {
-        const url = apiIssues(err).find((i) => i.path === 'url');
-        if (url) {
-          setErrors({ url: 'Enter a web address starting with https:// or http://' });
+        if (apiIssues(err).some((i) => i.path === 'url')) {
+          setErrors([badUrl]);
           return;
         }
         throw err;
@@ -140,12 +148,43 @@ export function LinkForm({ idPrefix, path, onAdded }: { idPrefix: string; path: 
   return (
     <form onSubmit={submit} noValidate aria-labelledby={`${idPrefix}-link-heading`}>
       <h3 id={`${idPrefix}-link-heading`}>Add a link</h3>
-      <TextField id={`${idPrefix}-link-title`} label="Link title" maxLength={200} value={title} error={errors.title} onInput={(e) => setTitle((e.currentTarget as HTMLInputElement).value)} />
-      <TextField id={`${idPrefix}-url`} label="Web address" type="url" inputMode="url" maxLength={2000} value={url} error={errors.url} onInput={(e) => setUrl((e.currentTarget as HTMLInputElement).value)} />
+      <ErrorSummary errors={errors} titleId={`${idPrefix}-link-summary`} />
+      <TextField id={titleId} label="Link title" maxLength={200} value={title} error={errorFor(errors, titleId)} onInput={(e) => setTitle((e.currentTarget as HTMLInputElement).value)} />
+      <TextField id={urlId} label="Web address" type="url" inputMode="url" maxLength={2000} value={url} error={errorFor(errors, urlId)} onInput={(e) => setUrl((e.currentTarget as HTMLInputElement).value)} />
       <ActionError action={action} retryLabel="Try adding the link again" />
       <ActionButton busy={action.busy} busyLabel="Adding…">
         Add link
       </ActionButton>
     </form>
   );
+}
+
+/**
+ * Tells the page whether a form shows errors (`onErrors`), so its title starts "Error:" as
+ * every form's page does (PageHeading's `error`); told false again when the form goes.
+ */
+function useErrorsReported(errors: FieldError[], onErrors?: (shown: boolean) => void) {
+  const shown = errors.length > 0;
+  useEffect(() => {
+    if (!shown) return;
+    onErrors?.(true);
+    return () => onErrors?.(false);
+  }, [shown]);
+}
+
+/**
+ * For a page holding add forms: whether any of them shows errors (for PageHeading's
+ * `error`), and the `onErrors` to give each, by a name of its own.
+ */
+export function useFormsWithErrors(): { any: boolean; report: (form: string) => (shown: boolean) => void } {
+  const [withErrors, setWithErrors] = useState<ReadonlySet<string>>(new Set());
+  const report = (form: string) => (shown: boolean) =>
+    setWithErrors((was) => {
+      if (was.has(form) === shown) return was;
+      const next = new Set(was);
+      if (shown) next.add(form);
+      else next.delete(form);
+      return next;
+    });
+  return { any: withErrors.size > 0, report };
 }

@@ -7,7 +7,7 @@ import { api } from '../api.js';
 import { PageHeading, Status, useApp, useFocusLater } from '../components.js';
 import { ActionError, Loaded, useAction, useLoad } from '../load.js';
 import { Link } from '../router.js';
-import { LinkForm, UploadForm } from './AddMaterialForms.js';
+import { LinkForm, UploadForm, useFormsWithErrors } from './AddMaterialForms.js';
 import { MaterialItem } from './MaterialItem.js';
 
 export function LibraryPage({ courseId }: { courseId: string }) {
@@ -19,6 +19,8 @@ export function LibraryPage({ courseId }: { courseId: string }) {
   const [message, setMessage] = useState('');
   const remove = useAction();
   const focusLater = useFocusLater();
+  // While either add form shows errors, the page's title says "Error:", as every form's page does.
+  const forms = useFormsWithErrors();
   const base = `/api/courses/${encodeURIComponent(courseId)}/materials`;
   const title = state.data?.course ? `Materials: ${state.data.course.title}` : 'Materials library';
 
@@ -32,7 +34,7 @@ export function LibraryPage({ courseId }: { courseId: string }) {
       <p class="back">
         <Link href="/admin/courses">Back to courses</Link>
       </p>
-      <PageHeading title={title} navigated={loc.navigated}>
+      <PageHeading title={title} navigated={loc.navigated} error={forms.any}>
         {title}
       </PageHeading>
       <p>Trainers and in-house leads choose from this library for their sessions; the people booked on a session download what it uses.</p>
@@ -72,8 +74,8 @@ export function LibraryPage({ courseId }: { courseId: string }) {
       {state.data && (
         <section class="panel narrow" aria-labelledby="library-add">
           <h2 id="library-add">Add to the library</h2>
-          <UploadForm idPrefix="library" path={`${base}/files`} maxBytes={state.data.maxFileBytes} onAdded={added} />
-          <LinkForm idPrefix="library" path={`${base}/links`} onAdded={added} />
+          <UploadForm idPrefix="library" path={`${base}/files`} maxBytes={state.data.maxFileBytes} onAdded={added} onErrors={forms.report('upload')} />
+          <LinkForm idPrefix="library" path={`${base}/links`} onAdded={added} onErrors={forms.report('link')} />
         </section>
       )}
     </>

@@ -14,7 +14,8 @@ import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../load.j
 import { LinkForm, UploadForm } from './AddMaterialForms.js';
 import { MaterialItem } from './MaterialItem.js';
 
-export function SessionMaterials({ s }: { s: Session }) {
+/** `reportErrors`: told, for each add form by name, whether it shows errors (the page's title says "Error:" meanwhile). */
+export function SessionMaterials({ s, reportErrors }: { s: Session; reportErrors?: (form: string) => (shown: boolean) => void }) {
   const base = `/api/sessions/${encodeURIComponent(s.id)}/materials`;
   // Loaded again whenever the page reads the session again (after booking, cancelling or any
   // change there): whether the viewer may download follows their seat, so a place just booked
@@ -75,8 +76,8 @@ export function SessionMaterials({ s }: { s: Session }) {
             {d.canManage && (
               <div class="material-forms">
                 <FromLibrary s={s} used={new Set(d.items.map((m) => m.id))} onAdded={added} />
-                <UploadForm idPrefix="session-material" path={`${base}/files`} maxBytes={d.maxFileBytes} onAdded={added} />
-                <LinkForm idPrefix="session-material" path={`${base}/links`} onAdded={added} />
+                <UploadForm idPrefix="session-material" path={`${base}/files`} maxBytes={d.maxFileBytes} onAdded={added} onErrors={reportErrors?.('upload')} />
+                <LinkForm idPrefix="session-material" path={`${base}/links`} onAdded={added} onErrors={reportErrors?.('link')} />
               </div>
             )}
           </>

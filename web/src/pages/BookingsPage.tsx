@@ -52,15 +52,35 @@ function useBookingActions(onChanged: (b: Booking, message: string) => void) {
  * longer the person's place: they may book or join the queue again at once.
  */
 export function useOfferLapsed(b: Booking | null): boolean {
-  const expiresAt = b?.status === 'offered' && b.offerExpiresAt ? Date.parse(b.offerExpiresAt) : null;
-  const [now, setNow] = useState(Date.now());
-  useEffect(() => {
-    if (expiresAt === null || now >= expiresAt) return;
-    // At most a day at a time (a timer's longest delay is under 25 days).
-    const id = setTimeout(() => setNow(Date.now()), Math.min(expiresAt - now, 86_400_000) + 50);
-    return () => clearTimeout(id);
-  }, [expiresAt, now]);
+  const now = useClockPast(b ? [offerExpiry(b)] : []);
+  return b !== null && offerLapsedAt(b, now);
+}
+
+/** When an offered seat's hold runs out (ms), or null for anything but an open-ended offer. */
+export function offerExpiry(b: { status: string; offerExpiresAt: string | null }): number | null {
+  return b.status === 'offered' && b.offerExpiresAt ? Date.parse(b.offerExpiresAt) : null;
+}
+
+/** Whether `b` is an offer whose hold had run out at `now` (ms); see useOfferLapsed. */
+export function offerLapsedAt(b: { status: string; offerExpiresAt: string | null }, now: number): boolean {
+  const expiresAt = offerExpiry(b);
   return expiresAt !== null && now >= expiresAt;
+}
+
+/**
+ * The browser's time (ms), read again at each of `moments` (ms; nulls ignored) as it passes
+ * while the page is open, so what depends on them (offers lapsing) changes then.
+ */
+export function useClockPast(moments: readonly (number | null)[]): number {
+  const [now, setNow] = useState(Date.now());
+  const next = Math.min(...moments.filter((m): m is number => m !== null && m > now));
+  useEffect(() => {
+    if (!Number.isFinite(next)) return;
+    // At most a day at a time (a timer's longest delay is under 25 days).
+    const id = setTimeout(() => setNow(Date.now()), Math.min(next - now, 86_400_000) + 50);
+    return () => clearTimeout(id);
+  }, [next, now]);
+  return now;
 }
 
 /**
@@ -146,9 +166,12 @@ export function BookingsPage() {
   const items = bookings.data;
 
   // Current: a place on a session neither cancelled nor over. A place on a session that has
-  // ended (a queue place no seat came to, a seat whose attendance is not yet recorded) is past.
+  // ended (a queue place no seat came to, a seat whose attendance is not yet recorded) is past,
+  // and so is an offer whose time has run out (from that moment, on a page left open, though
+  // the server says `offered` until its sweep): it is no longer the person's place.
+  useClockPast(items?.map(offerExpiry) ?? []); // renders again as each offer lapses
   const now = Date.now();
-  const upcoming = items?.filter((b) => ACTIVE.has(b.status) && b.session.status !== 'cancelled' && Date.parse(b.session.endsAt) > now) ?? [];
+  const upcoming = items?.filter((b) => ACTIVE.has(b.status) && !offerLapsedAt(b, now) && b.session.status !== 'cancelled' && Date.parse(b.session.endsAt) > now) ?? [];
   const past = items?.filter((b) => !upcoming.includes(b)) ?? [];
 
   function changed(b: Booking, message: string) {

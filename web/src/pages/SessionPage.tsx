@@ -11,7 +11,8 @@ import { ActionButton, ActionError, Loaded, useAction, useLoad, type LoadState }
 import { Link } from '../router.js';
 import { OrgSearchPicker, SchoolSelect, useOrgs } from '../orgs.js';
 import { SessionMaterials } from '../materials/SessionMaterials.js';
-import { BookingDetails, useOfferLapsed } from './BookingsPage.js';
+import { useFormsWithErrors } from '../materials/AddMaterialForms.js';
+import { BookingDetails, offerExpiry, offerLapsedAt, useClockPast, useOfferLapsed } from './BookingsPage.js';
 import { FitNote, SeatsLeft, Waiting } from './SessionsPage.js';
 
 /** The booking answer; timetable clashes (if any) do not stop a booking but are worth saying. */
@@ -52,9 +53,8 @@ function outcomeText(r: z.infer<typeof BookResult>) {
   return r.status === 'confirmed' ? `Confirmed, ${seatLabel[r.seat].toLowerCase()} seat` : `On the waitlist, ${ordinal(r.position ?? 0)} in the queue for ${seatLabel[r.seat].toLowerCase()} seats`;
 }
 
-/** What an office sees about one person before booking them. */
-function placeText(p: RosterEntry): string {
-  const b = p.booking;
+/** What an office sees about one person before booking them, given the place they hold now (see BookStaff). */
+function placeText(b: RosterEntry['booking']): string {
   if (!b) return 'Not booked';
   if (b.status === 'confirmed') return `Already booked (${seatLabel[b.seat].toLowerCase()} seat)`;
   if (b.status === 'offered') return `Seat offered${b.offerExpiresAt ? `, to accept by ${formatDateTime(b.offerExpiresAt)}` : ''}`;
@@ -145,6 +145,12 @@ function BookStaff({ s, orgId, orgName, version, onBooked }: { s: Session; orgId
   // people, counted by the server; the session's own counts serve the viewer's school meanwhile.
   const seats = roster.data?.seats ?? (ownOrg ? s.seats : undefined);
   const counts = seats && countsIn(seats, seat);
+  // The place each person holds now: an offer whose time runs out while the page is open is
+  // none from that moment (as the server's roster says once loaded again, before its sweep),
+  // so they may be ticked and booked again (booking passes the lapsed seat on first).
+  useClockPast(roster.data?.items.map((p) => (p.booking ? offerExpiry(p.booking) : null)) ?? []); // renders again as each offer lapses
+  const now = Date.now();
+  const placeOf = (p: RosterEntry) => (p.booking && !offerLapsedAt(p.booking, now) ? p.booking : null);
 
   async function submit(e: Event) {
     e.preventDefault();
@@ -197,7 +203,8 @@ function BookStaff({ s, orgId, orgName, version, onBooked }: { s: Session; orgId
                 </legend>
                 <ul class="plain roster">
                   {r.items.map((p) => {
-                    const booked = p.booking !== null;
+                    const place = placeOf(p);
+                    const booked = place !== null;
                     const factsId = `person-${p.userId}-facts`;
                     return (
                       <li class="checkbox roster-person" key={p.userId}>
@@ -218,7 +225,7 @@ function BookStaff({ s, orgId, orgName, version, onBooked }: { s: Session; orgId
                           {p.name} <span class="muted break">({p.email})</span>
                         </label>
                         <p class="roster-facts hint" id={factsId}>
-                          {placeText(p)}.{' '}
+                          {placeText(place)}.{' '}
                           {p.clashes.length > 0
                             ? `Clashes with their timetable: ${p.clashes.map((c) => `${c.label || 'busy'} (${formatTimeRange(c.startsAt, c.endsAt)})`).join('; ')}.`
                             : 'No timetable clash.'}
@@ -284,6 +291,8 @@ export function SessionPage({ id }: { id: string }) {
   const lapsed = useOfferLapsed(page.data?.mine ?? null);
   const lapsedOffer = lapsed ? (page.data?.mine ?? null) : null;
   const mine = lapsed ? null : (page.data?.mine ?? null);
+  // While a materials form (upload, link) shows errors, the page's title says "Error:".
+  const materialForms = useFormsWithErrors();
   const chosenSeat: SeatKind | null = s ? (seat ?? seatKindsOf(s).find((k) => leftFor(s, k) > 0) ?? seatKindsOf(s)[0]!) : null;
 
   async function book(e: Event) {
@@ -319,7 +328,7 @@ export function SessionPage({ id }: { id: string }) {
       <p class="back">
         <Link href="/sessions">Back to all sessions</Link>
       </p>
-      <PageHeading title={title} navigated={loc.navigated}>
+      <PageHeading title={title} navigated={loc.navigated} error={materialForms.any}>
         {title}
       </PageHeading>
       <Loaded state={page} what="the session">
@@ -390,7 +399,7 @@ export function SessionPage({ id }: { id: string }) {
               <Status message={status} />
             </section>
 
-            <SessionMaterials s={s} />
+            <SessionMaterials s={s} reportErrors={materialForms.report} />
 
             {/* Its trainers, in-house leads among them (who may be staff) while they lead, and administrators: the server says (youRun). */}
             {(me.role === 'admin' || s.youRun) && (
