@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { browserAvailable, expectFocused, daysFromNow, expectNoAxeViolations, newPage, signIn, warnIfSkipped, serverAndBrowser } from './harness.js';
+import { browserAvailable, expectFocused, daysFromNow, expectNoAxeViolations, newPage, signIn, signInAt, warnIfSkipped, serverAndBrowser } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -107,8 +107,7 @@ describe.skipIf(!browserAvailable)('calendar subscription, new session, other pa
     const { t } = env.server;
     const staff = await t.user('staff', (await t.org()).id);
     const page = await newPage(env.browser, env.server);
-    await signIn(page, staff);
-    await page.goto('/no/such/page');
+    await signInAt(page, staff, '/no/such/page');
     await page.getByRole('heading', { level: 1, name: 'Page not found' }).waitFor();
     await expectNoAxeViolations(page, 'not found page');
   });

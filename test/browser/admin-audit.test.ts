@@ -15,7 +15,7 @@
  *   the Kind field itself: invalid, and described by the error, as every other field is.
  */
 import { describe, expect, it } from 'vitest';
-import { browserAvailable, checkPage, expectFocused, newPage, serverAndBrowser, signIn, tabTo, warnIfSkipped, NARROW, typeInto } from './harness.js';
+import { browserAvailable, checkPage, expectFocused, newPage, serverAndBrowser, signIn, signInAt, tabTo, warnIfSkipped, NARROW, typeInto } from './harness.js';
 import { sentOutboxRow } from '../helpers.js';
 
 warnIfSkipped(import.meta.url);
@@ -37,8 +37,7 @@ describe.skipIf(!browserAvailable)('administrators’ pages, audited', { timeout
 
     for (const [size, viewport] of SIZES) {
       const page = await newPage(env.browser, env.server, viewport);
-      await signIn(page, admin);
-      await page.goto('/admin/mail');
+      await signInAt(page, admin, '/admin/mail');
       await page.getByRole('heading', { level: 1, name: 'Mail' }).waitFor();
       await page.getByRole('table').waitFor();
       // How many there are in all, not a count that reads as "all of them".
@@ -79,8 +78,7 @@ describe.skipIf(!browserAvailable)('administrators’ pages, audited', { timeout
       const suffix = size === '320 px' ? 'Narrow' : 'Wide';
       const trainer = await t.user('trainer', null, `Quinn Placement ${suffix}`);
       const page = await newPage(env.browser, env.server, viewport);
-      await signIn(page, admin);
-      await page.goto(`/admin/people?q=${encodeURIComponent(trainer.email)}`);
+      await signInAt(page, admin, `/admin/people?q=${encodeURIComponent(trainer.email)}`);
       await page.getByRole('heading', { level: 1, name: 'People' }).waitFor();
       await page.getByRole('heading', { level: 2, name: trainer.name }).waitFor();
 
@@ -140,8 +138,7 @@ describe.skipIf(!browserAvailable)('administrators’ pages, audited', { timeout
       expect((await t.request('PATCH', `/api/users/${off.id}`, { as: admin, body: { disabled: true } })).status).toBe(200);
 
       const page = await newPage(env.browser, env.server, viewport);
-      await signIn(page, admin);
-      await page.goto('/admin/courses');
+      await signInAt(page, admin, '/admin/courses');
       const card = page.getByRole('article', { name: title });
       await card.waitFor();
       // Not "none ticked" while the course is closed to every other trainer.
@@ -173,8 +170,7 @@ describe.skipIf(!browserAvailable)('administrators’ pages, audited', { timeout
       const trust = (await t.request('POST', '/api/orgs', { as: admin, body: { name: `Birch Trust ${suffix}`, kind: 'trust' } })).json as { id: string; name: string };
       await t.request('POST', '/api/orgs', { as: admin, body: { name: `Birch Primary ${suffix}`, parentId: trust.id } });
       const page = await newPage(env.browser, env.server, viewport);
-      await signIn(page, admin);
-      await page.goto(`/admin/orgs/${trust.id}`);
+      await signInAt(page, admin, `/admin/orgs/${trust.id}`);
       await page.getByRole('heading', { level: 1, name: trust.name }).waitFor();
       await tabTo(page, 'Kind');
       await page.keyboard.type('School');

@@ -4,7 +4,7 @@
  * places and clashes, and book them, by keyboard at 320 px.
  */
 import { describe, expect, it } from 'vitest';
-import { browserAvailable, checkPage, daysFromNow, newPage, plusMinutes, serverAndBrowser, signIn, tabTo, warnIfSkipped } from './harness.js';
+import { browserAvailable, checkPage, daysFromNow, newPage, plusMinutes, serverAndBrowser, signIn, signInAt, tabTo, warnIfSkipped } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -22,8 +22,7 @@ describe.skipIf(!browserAvailable)('an administrator booking people onto a sessi
     expect((await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: s.trainer, body: { orgId: ash.id, seat: 'online', seats: 2 } })).status).toBeLessThan(300);
 
     const page = await newPage(env.browser, env.server, { viewport: { width: 320, height: 800 } });
-    await signIn(page, admin);
-    await page.goto(`/sessions/${s.id}`);
+    await signInAt(page, admin, `/sessions/${s.id}`);
     await page.getByRole('heading', { level: 2, name: 'Book people onto this session' }).waitFor();
     await checkPage(page, 'session page, administrator before choosing an organisation');
 

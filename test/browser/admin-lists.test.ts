@@ -14,7 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { activate, browserAvailable, checkPage, expectFocused, newPage, serverAndBrowser, signIn, tabTo, warnIfSkipped, NARROW } from './harness.js';
+import { activate, browserAvailable, checkPage, expectFocused, newPage, serverAndBrowser, signIn, signInAt, tabTo, warnIfSkipped, NARROW } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -226,8 +226,7 @@ describe.skipIf(!browserAvailable)('administrators’ lists', { timeout: 180_000
     expect((await t.request('PUT', `/api/courses/${course.id}/trainers`, { as: admin, body: { trainerIds: [tara.id] } })).status).toBe(200);
 
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, admin);
-    await page.goto('/admin/courses');
+    await signInAt(page, admin, '/admin/courses');
     const card = page.getByRole('article', { name: title });
     await card.getByRole('checkbox', { name: 'Tara Moved' }).waitFor();
     // Meanwhile another administrator makes Tara a member of staff at a school.

@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { schoolWithRecord } from '../record-fixtures.js';
-import { browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, expectNoSidewaysScroll, newPage, plusMinutes, serverAndBrowser, signIn, tabTo, warnIfSkipped, activate, NARROW, typeInto } from './harness.js';
+import { browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, expectNoSidewaysScroll, newPage, plusMinutes, serverAndBrowser, signIn, signInAt, tabTo, warnIfSkipped, activate, NARROW, typeInto } from './harness.js';
 
 /** axe-core clean, and nothing scrolls sideways (these pages are opened at 320 px). */
 async function axeAndReflow(page: Page, what = page.url()) {
@@ -95,8 +95,7 @@ describe.skipIf(!browserAvailable)('announcements after actions, and the focused
     const { t } = env.server;
     const trainer = await t.user('trainer');
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, trainer);
-    await page.goto('/sessions/new');
+    await signInAt(page, trainer, '/sessions/new');
     await page.getByRole('heading', { level: 1, name: 'New session' }).waitFor();
     await typeInto(page, 'Title', 'Autism in the classroom');
     await tabTo(page, 'Date');
@@ -160,8 +159,7 @@ describe.skipIf(!browserAvailable)('announcements after actions, and the focused
       expect(refused.json.error.code).toBe('report_too_large');
 
       const page = await newPage(env.browser, env.server, NARROW);
-      await signIn(page, office);
-      await page.goto('/office/record');
+      await signInAt(page, office, '/office/record');
       await page.getByRole('heading', { level: 1, name: 'Training record' }).waitFor();
       await page.getByText('Showing 1 to 6 of 6 attended sessions.').waitFor();
       await activate(page, 'Download the whole record as a spreadsheet (CSV)');
@@ -269,8 +267,7 @@ describe.skipIf(!browserAvailable)('announcements after actions, and the focused
     const s = await t.session({ title: 'Moved again', startsAt: daysFromNow(9), endsAt: plusMinutes(daysFromNow(9), 60) }, trainer);
     expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: staff, body: {} })).json.status).toBe('confirmed');
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, trainer);
-    await page.goto(`/trainer/sessions/${s.id}/edit`);
+    await signInAt(page, trainer, `/trainer/sessions/${s.id}/edit`);
     await page.getByRole('heading', { level: 1, name: 'Edit: Moved again' }).waitFor();
     await typeInto(page, 'Start time', '0900');
     await typeInto(page, 'End time', '1000');
@@ -287,8 +284,7 @@ describe.skipIf(!browserAvailable)('announcements after actions, and the focused
     const { t } = env.server;
     const admin = await t.user('admin');
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, admin);
-    await page.goto('/admin/orgs');
+    await signInAt(page, admin, '/admin/orgs');
     await page.getByRole('heading', { level: 1, name: 'Organisations' }).waitFor();
     await page.getByRole('heading', { level: 2, name: 'Add an organisation' }).waitFor();
     await typeInto(page, 'Name', 'Hazel Nursery');
@@ -351,8 +347,7 @@ describe.skipIf(!browserAvailable)('announcements after actions, and the focused
     expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: office, body: { userId: staff.id } })).status).toBe(201);
 
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, office);
-    await page.goto(`/office/export?org=${school.id}`);
+    await signInAt(page, office, `/office/export?org=${school.id}`);
     await page.getByRole('heading', { level: 1, name: 'Export bookings' }).waitFor();
     await page.getByRole('button', { name: 'Download spreadsheet (CSV)' }).waitFor();
     await page.getByText('Download every booking of the staff of Ivy Primary in a date range').waitFor();

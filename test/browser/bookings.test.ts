@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TEST_PASSWORD } from '../helpers.js';
-import { browserAvailable, checkPage, expectFocused, daysFromNow, expectNoAxeViolations, NARROW, newPage, plusMinutes, signIn, tabTo, warnIfSkipped, serverAndBrowser } from './harness.js';
+import { browserAvailable, checkPage, expectFocused, daysFromNow, expectNoAxeViolations, NARROW, newPage, plusMinutes, signIn, signInAt, tabTo, warnIfSkipped, serverAndBrowser } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -194,8 +194,7 @@ describe.skipIf(!browserAvailable)('booking and my bookings', () => {
     t.clock.advance(3 * 60 * 60_000);
     const page = await newPage(env.browser, env.server, NARROW);
     await page.clock.install({ time: new Date(t.clock.now()) });
-    await signIn(page, me);
-    await page.goto('/bookings');
+    await signInAt(page, me, '/bookings');
     await page.getByRole('heading', { level: 1, name: 'My bookings' }).waitFor();
     const current = page.getByRole('region', { name: 'Current bookings and waitlist places' });
     const past = page.getByRole('region', { name: 'Cancelled and past' });

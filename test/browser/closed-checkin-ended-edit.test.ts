@@ -6,7 +6,7 @@
  * threshold does to its attendance record.
  */
 import { describe, expect, it } from 'vitest';
-import { activate, browserAvailable, checkPage, newPage, serverAndBrowser, signIn, tabTo, warnIfSkipped, NARROW } from './harness.js';
+import { activate, browserAvailable, checkPage, newPage, serverAndBrowser, signIn, signInAt, tabTo, warnIfSkipped, NARROW } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -65,8 +65,7 @@ describe.skipIf(!browserAvailable)('outside a session’s live hours', () => {
     const upcoming = await t.session({ title: 'Precision teaching again', mode: 'online', startsAt: minutesFromNow(60 * 24 * 7), endsAt: minutesFromNow(60 * 24 * 7 + 60), capacity: { online: 5 } }, trainer);
 
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, trainer);
-    await page.goto('/trainer/sessions?when=past');
+    await signInAt(page, trainer, '/trainer/sessions?when=past');
     await page.getByRole('article', { name: 'Precision teaching' }).waitFor();
     await activate(page, 'Edit or cancel');
     await page.getByRole('heading', { level: 1, name: 'Edit: Precision teaching' }).waitFor();

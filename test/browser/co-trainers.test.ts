@@ -5,7 +5,7 @@
  * session in My sessions and runs it.
  */
 import { describe, expect, it } from 'vitest';
-import { activate, browserAvailable, checkPage, daysFromNow, expectFocused, newPage, plusMinutes, serverAndBrowser, signIn, tabTo, warnIfSkipped, NARROW } from './harness.js';
+import { activate, browserAvailable, checkPage, daysFromNow, expectFocused, newPage, plusMinutes, serverAndBrowser, signIn, signInAt, tabTo, warnIfSkipped, NARROW } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -22,8 +22,7 @@ describe.skipIf(!browserAvailable)('co-trainers on the session form', () => {
     const s = await t.session({ title: 'Attachment and trauma', startsAt: start, endsAt: plusMinutes(start, 60) }, tara);
 
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, tara);
-    await page.goto(`/trainer/sessions/${s.id}/edit`);
+    await signInAt(page, tara, `/trainer/sessions/${s.id}/edit`);
     await page.getByRole('heading', { level: 1, name: 'Edit: Attachment and trauma' }).waitFor();
     const trainers = page.getByRole('group', { name: 'Trainers' });
     await trainers.waitFor();

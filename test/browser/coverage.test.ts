@@ -1,7 +1,7 @@
 import type { Download, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { TestUser } from '../helpers.js';
-import { browserAvailable, checkPage, daysFromNow, expectNoAxeViolations, newPage, plusMinutes, signIn, tabTo, warnIfSkipped, serverAndBrowser, NARROW } from './harness.js';
+import { browserAvailable, checkPage, daysFromNow, expectNoAxeViolations, newPage, plusMinutes, signIn, signInAt, tabTo, warnIfSkipped, serverAndBrowser, NARROW } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -80,8 +80,7 @@ describe.skipIf(!browserAvailable)('training coverage pages', () => {
 
     // The school office books a colleague from the "not yet booked" list.
     const office = await newPage(env.browser, env.server, NARROW);
-    await signIn(office, ashOffice);
-    await office.goto('/reach');
+    await signInAt(office, ashOffice, '/reach');
     await office.getByRole('heading', { level: 1, name: 'Training coverage: Ash Primary' }).waitFor();
     await office.getByRole('link', { name: 'Staff not yet booked' }).click();
     await office.getByRole('heading', { level: 1, name: 'Staff not yet booked' }).waitFor();
@@ -107,8 +106,7 @@ describe.skipIf(!browserAvailable)('training coverage pages', () => {
     for (let i = 0; i < rows.length; i += 500) await t.db.insertInto('users').values(rows.slice(i, i + 500)).execute();
 
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, office);
-    await page.goto('/reach/not-booked');
+    await signInAt(page, office, '/reach/not-booked');
     await page.getByRole('heading', { level: 1, name: 'Staff not yet booked' }).waitFor();
     const notice = page.locator('#not-booked-more');
     await expect.poll(() => notice.textContent()).toContain('5,002 people have not booked yet. This page lists the first 5,000 of them, by organisation and name; the spreadsheet below lists all 5,002.');
@@ -131,8 +129,7 @@ describe.skipIf(!browserAvailable)('training coverage pages', () => {
     t.deps.config.maxReportBookings = 2;
     try {
       const few = await newPage(env.browser, env.server, NARROW);
-      await signIn(few, smallOffice);
-      await few.goto('/reach/not-booked');
+      await signInAt(few, smallOffice, '/reach/not-booked');
       await few.getByRole('table', { name: '3 people not yet booked' }).waitFor();
       const said = few.locator('#not-booked-more');
       expect(await said.textContent()).toBe('3 people have not booked yet: too many for one spreadsheet.To see and download everyone, look at one organisation at a time: choose it by name on Training coverage, then open its staff not yet booked.');
@@ -157,8 +154,7 @@ describe.skipIf(!browserAvailable)('training coverage pages', () => {
     for (let i = 0; i < 55; i++) await t.session({ title: `Soon session ${i}`, mode: 'online', startsAt: daysFromNow(2), endsAt: plusMinutes(daysFromNow(2), 60), capacity: { online: 5 } });
     await t.session({ title: 'Zebra sensory circuits', mode: 'online', startsAt: daysFromNow(40), endsAt: plusMinutes(daysFromNow(40), 60), capacity: { online: 5 } });
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, office);
-    await page.goto('/reach/not-booked');
+    await signInAt(page, office, '/reach/not-booked');
     await page.getByRole('heading', { level: 1, name: 'Staff not yet booked' }).waitFor();
     const hint = page.locator('#book-session-hint');
     await expect.poll(() => hint.textContent()).toMatch(/^\d+ upcoming sessions; the 50 soonest are listed\. Find a session by title to list others\.$/);
@@ -194,8 +190,7 @@ describe.skipIf(!browserAvailable)('training coverage pages', () => {
     // Upcoming, but its booking closed yesterday: booking onto it would be refused.
     await t.session({ title: 'Quokka closed booking', mode: 'online', startsAt: daysFromNow(5), endsAt: plusMinutes(daysFromNow(5), 60), bookingClosesAt: daysFromNow(-1), capacity: { online: 5 } });
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, office);
-    await page.goto('/reach/not-booked');
+    await signInAt(page, office, '/reach/not-booked');
     await page.getByRole('heading', { level: 1, name: 'Staff not yet booked' }).waitFor();
     await tabTo(page, 'Find a session by title');
     await page.keyboard.type('quokka');

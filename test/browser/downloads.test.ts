@@ -24,7 +24,7 @@ import { describe, expect, it } from 'vitest';
 import { recordAttendanceOutcomes } from '../../server/attendance/service.js';
 import type { TestContext, TestUser } from '../helpers.js';
 import { FILES } from '../materials-files.js';
-import { browserAvailable, daysFromNow, expectNoAxeViolations, expectNoSidewaysScroll, newPage, plusMinutes, serverAndBrowser, signIn, tabTo, warnIfSkipped, NARROW } from './harness.js';
+import { browserAvailable, daysFromNow, expectNoAxeViolations, expectNoSidewaysScroll, newPage, plusMinutes, serverAndBrowser, signIn, signInAt, tabTo, warnIfSkipped, NARROW } from './harness.js';
 
 /** axe-core clean, and nothing scrolls sideways (these pages are opened at 320 px). */
 async function axeAndReflow(page: Page, what = page.url()) {
@@ -117,8 +117,7 @@ describe.skipIf(!browserAvailable)('downloads the server refuses while the page 
     const { t } = env.server;
     const { staff, bookingId, mark } = await attendedSession(t, 'Calm corners', 'Cass Certificate');
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, staff);
-    await page.goto('/bookings');
+    await signInAt(page, staff, '/bookings');
     await page.getByRole('heading', { level: 1, name: 'My bookings' }).waitFor();
     const name = 'Download your certificate of attendance (PDF) for Calm corners';
     await page.getByRole('link', { name, exact: true }).waitFor();
@@ -145,8 +144,7 @@ describe.skipIf(!browserAvailable)('downloads the server refuses while the page 
     const { t } = env.server;
     const { staff, course, mark } = await attendedSession(t, 'Sensory diets', 'Rea Record');
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, staff);
-    await page.goto('/completions');
+    await signInAt(page, staff, '/completions');
     await page.getByRole('heading', { level: 1, name: 'My training record' }).waitFor();
     const sessionCert = 'Certificate (PDF) for Sensory diets';
     const courseCert = 'Course certificate (PDF) for Sensory diets course';
@@ -186,8 +184,7 @@ describe.skipIf(!browserAvailable)('downloads the server refuses while the page 
     const bookingId = booked.json.id as string;
 
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, office);
-    await page.goto(`/bookings/${bookingId}`);
+    await signInAt(page, office, `/bookings/${bookingId}`);
     await page.getByRole('heading', { level: 1, name: 'Booking: Attachment aware' }).waitFor();
     const name = 'Download the invite (Outlook, Apple Calendar and others)';
     await page.getByRole('link', { name, exact: true }).waitFor();
@@ -211,8 +208,7 @@ describe.skipIf(!browserAvailable)('downloads the server refuses while the page 
     const { school, office, leaveTrust, rejoinTrust } = await trustWithSchool(t, 'Hazel Trust', 'Hazel Juniors');
     await t.user('staff', school.id, 'Nell Notbooked');
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, office);
-    await page.goto(`/reach?orgId=${school.id}`);
+    await signInAt(page, office, `/reach?orgId=${school.id}`);
     await page.getByRole('heading', { level: 1, name: 'Training coverage: Hazel Juniors' }).waitFor();
     const name = 'Download “Progress towards 100% by school” as a spreadsheet (CSV)';
     const link = page.getByRole('link', { name, exact: true });
@@ -238,8 +234,7 @@ describe.skipIf(!browserAvailable)('downloads the server refuses while the page 
     const { school, office, leaveTrust, rejoinTrust } = await trustWithSchool(t, 'Larch Trust', 'Larch Primary');
     await t.user('staff', school.id, 'Nico Notbooked');
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, office);
-    await page.goto(`/reach/not-booked?orgId=${school.id}`);
+    await signInAt(page, office, `/reach/not-booked?orgId=${school.id}`);
     await page.getByRole('heading', { level: 1, name: 'Staff not yet booked' }).waitFor();
     await page.getByRole('rowheader', { name: 'Nico Notbooked' }).waitFor();
     const name = 'Download this list as a spreadsheet (CSV)';
@@ -263,8 +258,7 @@ describe.skipIf(!browserAvailable)('downloads the server refuses while the page 
     const staff = await t.user('staff', (await t.org()).id, 'Ros Registered');
     expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: staff, body: {} })).status).toBe(201);
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, trainer);
-    await page.goto(`/sessions/${s.id}/register`);
+    await signInAt(page, trainer, `/sessions/${s.id}/register`);
     await page.getByRole('heading', { level: 1, name: 'Register: Phonics for all' }).waitFor();
     await page.getByRole('rowheader', { name: 'Ros Registered' }).waitFor();
     const name = 'Download attendance (CSV)';
@@ -290,8 +284,7 @@ describe.skipIf(!browserAvailable)('downloads the server refuses while the page 
     const staff = await t.user('staff', (await t.org()).id, 'Uma Understood');
     expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: staff, body: {} })).status).toBe(201);
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, trainer);
-    await page.goto(`/sessions/${s.id}/room`);
+    await signInAt(page, trainer, `/sessions/${s.id}/room`);
     await page.getByRole('heading', { level: 1, name: 'Live room: Webinar on dyslexia' }).waitFor();
     await page.getByRole('region', { name: 'Attendance', exact: true }).getByRole('rowheader', { name: 'Uma Understood' }).waitFor();
     const transcript = 'Download the transcript';
@@ -324,8 +317,7 @@ describe.skipIf(!browserAvailable)('downloads the server refuses while the page 
     const staff = await t.user('staff', (await t.org()).id, 'Kit Coming');
     expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: staff, body: {} })).status).toBe(201);
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, trainer);
-    await page.goto(`/trainer/sessions/${s.id}/people`);
+    await signInAt(page, trainer, `/trainer/sessions/${s.id}/people`);
     await page.getByRole('heading', { level: 1, name: 'Who is coming: Speech and language' }).waitFor();
     await page.getByText('Kit Coming').first().waitFor();
     const name = 'Download everyone as a spreadsheet (CSV)';
@@ -359,8 +351,7 @@ describe.skipIf(!browserAvailable)('downloads the server refuses while the page 
     expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: staff, body: {} })).status).toBe(201);
 
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, staff);
-    await page.goto(`/sessions/${s.id}`);
+    await signInAt(page, staff, `/sessions/${s.id}`);
     await page.getByRole('heading', { level: 2, name: 'Materials' }).waitFor();
     const name = 'Download Zones slides';
     await page.getByRole('link', { name, exact: true }).waitFor();

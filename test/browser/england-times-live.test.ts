@@ -6,7 +6,7 @@
  */
 import { chromium, type Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, browserAvailable, checkPage, newPage, serverAndBrowser, signIn, tabTo, warnIfSkipped } from './harness.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, browserAvailable, checkPage, newPage, serverAndBrowser, signIn, signInAt, tabTo, warnIfSkipped } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -67,8 +67,7 @@ describe.skipIf(!browserAvailable)('times on the register, check-in and live roo
     // Ben checks in from his phone, also on New York time.
     const code = (await t.request('GET', `/api/sessions/${s.id}/checkin-code`, { as: trainer })).json.code as string;
     const phone = await newPage(env.browser, env.server, NEW_YORK);
-    await signIn(phone, ben);
-    await phone.goto(`/sessions/${s.id}/checkin`);
+    await signInAt(phone, ben, `/sessions/${s.id}/checkin`);
     await phone.getByRole('heading', { level: 1, name: 'Check in' }).waitFor();
     expect(flat(await phone.locator('.lede').innerText())).toContain(when);
     const checkedIn = phone.waitForResponse((r) => r.url().endsWith(`/api/sessions/${s.id}/checkin`) && r.ok());

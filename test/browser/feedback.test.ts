@@ -11,7 +11,7 @@ import { formatCertCode } from '../../shared/feedback.js';
 import { newCertCode } from '../../server/certificates/service.js';
 import { storedAnswers } from '../feedback-fixtures.js';
 import type { TestContext } from '../helpers.js';
-import { browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, newPage, plusMinutes, serverAndBrowser, signIn, tabTo, warnIfSkipped, checkPage, NARROW } from './harness.js';
+import { browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, newPage, plusMinutes, serverAndBrowser, signIn, signInAt, tabTo, warnIfSkipped, checkPage, NARROW } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -44,8 +44,7 @@ describe.skipIf(!browserAvailable)('feedback and certificates', () => {
     const { s, people } = await heldSession(t, ['Priya Shah']);
     const me = people[0]!;
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, me);
-    await page.goto('/bookings');
+    await signInAt(page, me, '/bookings');
     await page.getByRole('heading', { name: 'Your feedback on Sensory needs in class' }).waitFor();
     await checkPage(page, 'my bookings with the feedback form');
 
@@ -127,8 +126,7 @@ describe.skipIf(!browserAvailable)('feedback and certificates', () => {
     await checkPage(page, 'session feedback results');
 
     const adminPage = await newPage(env.browser, env.server, NARROW);
-    await signIn(adminPage, admin);
-    await adminPage.goto('/admin/courses');
+    await signInAt(adminPage, admin, '/admin/courses');
     await adminPage.getByRole('heading', { level: 1, name: 'Courses' }).waitFor();
     await tabTo(adminPage, 'Anonymous feedback for Speech and language course', { max: 200 });
     await adminPage.keyboard.press('Space');
@@ -154,15 +152,13 @@ describe.skipIf(!browserAvailable)('feedback and certificates', () => {
     await t.request('PUT', `/api/sessions/${held.s.id}/feedback/mine`, { as: held.people[0]!, body: { usefulness: 3, confidenceBefore: 3, confidenceAfter: 3 } });
 
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, fell.s.trainer);
-    await page.goto(`/sessions/${fell.s.id}/feedback`);
+    await signInAt(page, fell.s.trainer, `/sessions/${fell.s.id}/feedback`);
     await page.getByRole('img', { name: /confidence score, before and after/ }).waitFor();
     expect(await page.locator('#session-conf-desc').textContent()).toMatch(/^Average confidence fell from 4\.0 before to 2\.0 after \(a shift of −2\.0 per person\)\./);
     await checkPage(page, 'session feedback, confidence fell');
 
     const samePage = await newPage(env.browser, env.server, NARROW);
-    await signIn(samePage, held.s.trainer);
-    await samePage.goto(`/sessions/${held.s.id}/feedback`);
+    await signInAt(samePage, held.s.trainer, `/sessions/${held.s.id}/feedback`);
     await samePage.getByRole('img', { name: /confidence score, before and after/ }).waitFor();
     expect(await samePage.locator('#session-conf-desc').textContent()).toMatch(/^Average confidence stayed at 3\.0 before and after \(no shift per person\)\./);
   });
@@ -173,8 +169,7 @@ describe.skipIf(!browserAvailable)('feedback and certificates', () => {
     // 201 attendees' answers as stored (the form's own path is tested above).
     await storedAnswers(t, { attendedBookingId: people[0]!.bookingId, n: 201, firstAt: plusMinutes(s.endsAt, 1), answer: (i) => ({ usefulness: 4, confidence_before: 2, confidence_after: 4, comment: `Comment ${i}` }) });
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, s.trainer);
-    await page.goto(`/sessions/${s.id}/feedback`);
+    await signInAt(page, s.trainer, `/sessions/${s.id}/feedback`);
     await page.getByRole('heading', { level: 1, name: 'Feedback: Attention and listening' }).waitFor();
     await page.getByText('The 200 most recent of 201 comments, newest first.').waitFor();
     await page.getByText('Average usefulness 4.0 out of 5 from 201 answers', { exact: false }).first().waitFor({ state: 'attached' });
@@ -205,8 +200,7 @@ describe.skipIf(!browserAvailable)('feedback and certificates', () => {
 
     // The trainer turns every page by keyboard, to the oldest session.
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, s.trainer);
-    await page.goto('/feedback');
+    await signInAt(page, s.trainer, '/feedback');
     await page.getByRole('heading', { level: 1, name: 'Feedback on my sessions' }).waitFor();
     await expect.poll(() => status(page, 'my-sessions-count').textContent()).toBe('Showing 1 to 50 of 501 sessions.');
     await page.getByRole('link', { name: 'Phonics newest', exact: true }).waitFor();
@@ -230,8 +224,7 @@ describe.skipIf(!browserAvailable)('feedback and certificates', () => {
 
     // The administrator's course page: the summary over every session, the sessions a page at a time.
     const adminPage = await newPage(env.browser, env.server, NARROW);
-    await signIn(adminPage, admin);
-    await adminPage.goto(`/admin/feedback/courses/${course.id}`);
+    await signInAt(adminPage, admin, `/admin/feedback/courses/${course.id}`);
     await adminPage.getByRole('heading', { level: 1, name: 'Feedback: Phonics through the years' }).waitFor();
     await expect.poll(() => status(adminPage, 'course-sessions-count').textContent()).toBe('Showing 1 to 50 of 501 sessions.');
     await checkPage(adminPage, 'course feedback, sessions page 1');

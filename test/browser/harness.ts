@@ -116,6 +116,17 @@ export async function signIn(page: Page, user: Pick<TestUser, 'email'>, password
   await page.getByRole('heading', { level: 1, name: 'Sessions' }).waitFor();
 }
 
+/**
+ * Signs in through the sign-in API (what the form sends; the form itself is tested by its own
+ * tests, e.g. sessions and accounts) and opens `path` straight away, without loading the
+ * sign-in page and the session list on the way: most tests go somewhere else first.
+ */
+export async function signInAt(page: Page, user: Pick<TestUser, 'email'>, path: string, password = TEST_PASSWORD) {
+  const r = await page.request.post('/api/auth/login', { data: { email: user.email, password } });
+  if (!r.ok()) throw new Error(`signing in as ${user.email} failed: ${r.status()} ${await r.text()}`);
+  await page.goto(path);
+}
+
 let axeSource: string | null = null;
 
 export interface AxeViolation {

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { recordAttendanceOutcomes } from '../../server/attendance/service.js';
 import { runJobsOnce } from '../../server/jobs.js';
-import { activate, browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, newPage, plusMinutes, serverAndBrowser, signIn, tabTo, warnIfSkipped, checkPage, NARROW, typeInto } from './harness.js';
+import { activate, browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, newPage, plusMinutes, serverAndBrowser, signIn, signInAt, tabTo, warnIfSkipped, checkPage, NARROW, typeInto } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -21,8 +21,7 @@ describe.skipIf(!browserAvailable)('in-house sessions', () => {
     const hillStaff = await t.user('staff', hill.id);
     const farStaff = await t.user('staff', far.id);
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, trainer);
-    await page.goto('/sessions/new');
+    await signInAt(page, trainer, '/sessions/new');
     await page.getByRole('heading', { level: 1, name: 'New session' }).waitFor();
     expect(await page.getByLabel('Everyone in the programme').isChecked()).toBe(true);
 
@@ -67,8 +66,7 @@ describe.skipIf(!browserAvailable)('in-house sessions', () => {
     const office = await t.user('office', org.id);
     const senco = await t.user('staff', org.id, 'Sam Senco');
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, office);
-    await page.goto('/office/people');
+    await signInAt(page, office, '/office/people');
     await page.getByRole('heading', { level: 2, name: senco.name }).waitFor();
     await checkPage(page, 'staff page with lead controls');
     await tabTo(page, `Make in-house lead: ${senco.name}`);
@@ -79,8 +77,7 @@ describe.skipIf(!browserAvailable)('in-house sessions', () => {
 
     // The lead publishes a session for their own school only (the programme is not among the choices).
     const leadPage = await newPage(env.browser, env.server, NARROW);
-    await signIn(leadPage, senco);
-    await leadPage.goto('/sessions/new');
+    await signInAt(leadPage, senco, '/sessions/new');
     await leadPage.getByRole('heading', { level: 1, name: 'New session' }).waitFor();
     // Read once the audience choices are there (the heading shows before the form).
     expect(await leadPage.getByLabel('One organisation’s staff only (in-house)').isChecked()).toBe(true);
@@ -154,8 +151,7 @@ describe.skipIf(!browserAvailable)('in-house sessions', () => {
 
     // Ann's session list: the in-house card says who it is for.
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, ann);
-    await page.goto('/sessions');
+    await signInAt(page, ann, '/sessions');
     const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Rowan twilight: speech and language' }) });
     await card.getByText('Staff of Rowan Primary only (in-house)').waitFor();
     await checkPage(page, 'session list with an in-house session');
@@ -192,8 +188,7 @@ describe.skipIf(!browserAvailable)('in-house sessions', () => {
     const admin = await t.user('admin');
     const teacher = await t.user('staff', school.id, 'Tia Teacher');
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, admin);
-    await page.goto(`/admin/orgs/${trust.id}`);
+    await signInAt(page, admin, `/admin/orgs/${trust.id}`);
     await page.getByRole('heading', { level: 2, name: 'In-house leads' }).waitFor();
     await page.getByText('No one leads in-house training here yet.').waitFor();
     await checkPage(page, 'an organisation page with its in-house leads');
@@ -273,8 +268,7 @@ describe.skipIf(!browserAvailable)('in-house sessions', () => {
     expect((await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: trainer, body: { orgId: school.id, seat: 'online', seats: 2 } })).status).toBe(204);
     expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: teacher, body: { seat: 'online' } })).json.status).toBe('confirmed');
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, admin);
-    await page.goto(`/admin/orgs/${school.id}`);
+    await signInAt(page, admin, `/admin/orgs/${school.id}`);
     await page.getByRole('heading', { level: 1, name: 'Ash Infants' }).waitFor();
     await tabTo(page, 'Part of (trust or local authority)');
     await page.keyboard.press('Home');

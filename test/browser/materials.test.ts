@@ -8,7 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { FILES } from '../materials-files.js';
-import { activate, browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, newPage, serverAndBrowser, signIn, tabTo, warnIfSkipped, checkPage, typeInto, NARROW } from './harness.js';
+import { activate, browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, newPage, serverAndBrowser, signIn, signInAt, tabTo, warnIfSkipped, checkPage, typeInto, NARROW } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -25,8 +25,7 @@ describe.skipIf(!browserAvailable)('training materials', () => {
 
     // The administrator's library page.
     const adminPage = await newPage(env.browser, env.server, NARROW_DOWNLOADS);
-    await signIn(adminPage, admin);
-    await adminPage.goto('/admin/courses');
+    await signInAt(adminPage, admin, '/admin/courses');
     await adminPage.getByRole('heading', { level: 1, name: 'Courses' }).waitFor();
     await tabTo(adminPage, 'Materials library: Zones of regulation');
     await adminPage.keyboard.press('Enter');
@@ -69,8 +68,7 @@ describe.skipIf(!browserAvailable)('training materials', () => {
 
     // The lead publishes an in-house session for their school, for this course.
     const leadPage = await newPage(env.browser, env.server, NARROW_DOWNLOADS);
-    await signIn(leadPage, lead);
-    await leadPage.goto('/sessions/new');
+    await signInAt(leadPage, lead, '/sessions/new');
     await leadPage.getByRole('heading', { level: 1, name: 'New session' }).waitFor();
     await typeInto(leadPage, 'Title', 'Birch twilight: zones');
     await tabTo(leadPage, 'Date');
@@ -104,8 +102,7 @@ describe.skipIf(!browserAvailable)('training materials', () => {
     // A member of staff books, and downloads the handout: an attachment under its safe name, as plain text.
     expect((await t.request('POST', `/api/sessions/${sessionId}/bookings`, { as: booked, body: {} })).status).toBe(201);
     const staffPage = await newPage(env.browser, env.server, NARROW_DOWNLOADS);
-    await signIn(staffPage, booked);
-    await staffPage.goto(`/sessions/${sessionId}`);
+    await signInAt(staffPage, booked, `/sessions/${sessionId}`);
     await staffPage.getByRole('heading', { level: 2, name: 'Materials' }).waitFor();
     await staffPage.getByRole('link', { name: 'Download Our handout' }).waitFor();
     expect(await staffPage.getByRole('button', { name: /Remove/ }).count()).toBe(0);
@@ -118,8 +115,7 @@ describe.skipIf(!browserAvailable)('training materials', () => {
 
     // A colleague who has not booked sees what the session uses, and is told to book to download.
     const colleaguePage = await newPage(env.browser, env.server, NARROW_DOWNLOADS);
-    await signIn(colleaguePage, colleague);
-    await colleaguePage.goto(`/sessions/${sessionId}`);
+    await signInAt(colleaguePage, colleague, `/sessions/${sessionId}`);
     await colleaguePage.getByText('Book a place on this session to download its materials.').waitFor();
     expect(await colleaguePage.getByRole('link', { name: /Download/ }).count()).toBe(0);
     await checkPage(colleaguePage, 'session page with materials, as a colleague not booked');
@@ -130,8 +126,7 @@ describe.skipIf(!browserAvailable)('training materials', () => {
     const admin = await t.user('admin');
     const course = (await t.request('POST', '/api/courses', { as: admin, body: { title: 'Attachment and trauma' } })).json;
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, admin);
-    await page.goto(`/admin/courses/${course.id}/materials`);
+    await signInAt(page, admin, `/admin/courses/${course.id}/materials`);
     await page.getByRole('heading', { level: 1, name: 'Materials: Attachment and trauma' }).waitFor();
     await page.getByText('No materials yet.').waitFor();
     const file = page.getByLabel('File', { exact: true });
@@ -173,8 +168,7 @@ describe.skipIf(!browserAvailable)('training materials', () => {
     const admin = await t.user('admin');
     const course = (await t.request('POST', '/api/courses', { as: admin, body: { title: 'Sensory processing' } })).json;
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, admin);
-    await page.goto(`/admin/courses/${course.id}/materials`);
+    await signInAt(page, admin, `/admin/courses/${course.id}/materials`);
     await page.getByRole('heading', { level: 1, name: 'Materials: Sensory processing' }).waitFor();
     await page.getByText('No materials yet.').waitFor();
     expect(await page.title()).toBe('Materials: Sensory processing – SEND Live Training');
@@ -226,8 +220,7 @@ describe.skipIf(!browserAvailable)('training materials', () => {
     // A session's own add forms: the same summary, and the same title.
     const s = await t.session({ title: 'Sensory twilight', startsAt: daysFromNow(5), endsAt: new Date(Date.parse(daysFromNow(5)) + 3_600_000).toISOString(), capacity: { online: 10 } });
     const trainerPage = await newPage(env.browser, env.server, NARROW);
-    await signIn(trainerPage, s.trainer);
-    await trainerPage.goto(`/sessions/${s.id}`);
+    await signInAt(trainerPage, s.trainer, `/sessions/${s.id}`);
     await trainerPage.getByRole('heading', { level: 1, name: 'Sensory twilight' }).waitFor();
     await trainerPage.getByRole('heading', { name: 'Add a link' }).waitFor();
     await typeInto(trainerPage, 'Link title', 'Session notes');
@@ -259,8 +252,7 @@ describe.skipIf(!browserAvailable)('training materials', () => {
     expect(handout.status).toBe(201);
 
     const page = await newPage(env.browser, env.server, NARROW_DOWNLOADS);
-    await signIn(page, teacher);
-    await page.goto(`/sessions/${s.id}`);
+    await signInAt(page, teacher, `/sessions/${s.id}`);
     await page.getByText('Book a place on this session to download its materials.').waitFor();
     expect(await page.getByRole('link', { name: 'Download Attention handout' }).count()).toBe(0);
 
@@ -284,8 +276,7 @@ describe.skipIf(!browserAvailable)('training materials on a site whose upload li
     const admin = await t.user('admin');
     const course = (await t.request('POST', '/api/courses', { as: admin, body: { title: 'Speech and language' } })).json;
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, admin);
-    await page.goto(`/admin/courses/${course.id}/materials`);
+    await signInAt(page, admin, `/admin/courses/${course.id}/materials`);
     await page.getByRole('heading', { level: 1, name: 'Materials: Speech and language' }).waitFor();
     await page.locator('#library-file-hint').filter({ hasText: 'up to 2 MB.' }).waitFor();
     expect(await page.locator('main').textContent()).not.toContain('20 MB');
@@ -312,8 +303,7 @@ describe.skipIf(!browserAvailable)('training materials on a site whose upload li
     // A session's own upload form says the same limit.
     const s = await t.session({ title: 'Talking mats', startsAt: daysFromNow(4), endsAt: new Date(Date.parse(daysFromNow(4)) + 3_600_000).toISOString(), capacity: { online: 10 } });
     const trainerPage = await newPage(env.browser, env.server, NARROW);
-    await signIn(trainerPage, s.trainer);
-    await trainerPage.goto(`/sessions/${s.id}`);
+    await signInAt(trainerPage, s.trainer, `/sessions/${s.id}`);
     await trainerPage.locator('#session-material-file-hint').filter({ hasText: 'up to 2 MB.' }).waitFor();
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { browserAvailable, checkPage, daysFromNow, NARROW, newPage, plusMinutes, signIn, tabTo, warnIfSkipped, serverAndBrowser } from './harness.js';
+import { browserAvailable, checkPage, daysFromNow, NARROW, newPage, plusMinutes, signIn, signInAt, tabTo, warnIfSkipped, serverAndBrowser } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -26,8 +26,7 @@ describe.skipIf(!browserAvailable)('an offered seat that lapses while the page i
 
     const page = await newPage(env.browser, env.server, NARROW);
     await page.clock.install({ time: new Date(t.clock.now()) });
-    await signIn(page, me);
-    await page.goto('/bookings');
+    await signInAt(page, me, '/bookings');
     const card = page.getByRole('article', { name: 'Lapsing offer' });
     await card.getByText(/held for you until/).waitFor();
     await card.getByRole('button', { name: /Accept seat/ }).waitFor();
@@ -68,8 +67,7 @@ describe.skipIf(!browserAvailable)('an offered seat that lapses while the page i
 
     const page = await newPage(env.browser, env.server, NARROW);
     await page.clock.install({ time: new Date(t.clock.now()) });
-    await signIn(page, me);
-    await page.goto(`/sessions/${s.id}`);
+    await signInAt(page, me, `/sessions/${s.id}`);
     await page.getByRole('heading', { level: 1, name: 'Lapse then rejoin' }).waitFor();
     await page.getByRole('button', { name: /Accept seat/ }).waitFor();
     expect(await page.getByRole('button', { name: 'Join the waitlist' }).count()).toBe(0);
@@ -109,8 +107,7 @@ describe.skipIf(!browserAvailable)('an offered seat that lapses while the page i
 
     const page = await newPage(env.browser, env.server, NARROW);
     await page.clock.install({ time: new Date(t.clock.now()) });
-    await signIn(page, me);
-    await page.goto('/bookings');
+    await signInAt(page, me, '/bookings');
     const current = page.getByRole('region', { name: 'Current bookings and waitlist places' });
     const past = page.getByRole('region', { name: 'Cancelled and past' });
     await current.getByRole('article', { name: 'Offer that moves to past' }).getByText(/held for you until/).waitFor();
@@ -149,8 +146,7 @@ describe.skipIf(!browserAvailable)('an offered seat that lapses while the page i
 
     const page = await newPage(env.browser, env.server, NARROW);
     await page.clock.install({ time: new Date(t.clock.now()) });
-    await signIn(page, office);
-    await page.goto(`/sessions/${s.id}`);
+    await signInAt(page, office, `/sessions/${s.id}`);
     const panel = page.getByRole('region', { name: 'Book staff from Lapse Primary' });
     const boRow = panel.locator('.roster-person', { hasText: 'Bo Birch' });
     await boRow.getByText(/^Seat offered, to accept by /).waitFor();

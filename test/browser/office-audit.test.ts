@@ -4,7 +4,7 @@
  * giving a hold back still works and its message takes focus.
  */
 import { describe, expect, it } from 'vitest';
-import { activate, browserAvailable, checkPage, daysFromNow, expectFocused, NARROW, newPage, plusMinutes, serverAndBrowser, signIn, warnIfSkipped } from './harness.js';
+import { activate, browserAvailable, checkPage, daysFromNow, expectFocused, NARROW, newPage, plusMinutes, serverAndBrowser, signIn, signInAt, warnIfSkipped } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -24,8 +24,7 @@ describe.skipIf(!browserAvailable)('office staff: seat holds once released', () 
     expect((await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: office, body: { orgId: org.id, seat: 'online', seats: 2 } })).status).toBe(409);
 
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, office);
-    await page.goto(`/sessions/${s.id}/holds`);
+    await signInAt(page, office, `/sessions/${s.id}/holds`);
     await page.getByRole('heading', { level: 1, name: 'Hold seats: Held seats' }).waitFor();
     await page.getByText(/Held seats on this session were released on .*: they are open to anyone now, so no more seats can be held on it\./).waitFor({ timeout: 3000 });
     // No form whose every save the server refuses.

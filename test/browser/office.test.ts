@@ -1,7 +1,7 @@
 import type { Download } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { schoolWithRecord } from '../record-fixtures.js';
-import { activate, browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, expectNoSidewaysScroll, newPage, plusMinutes, signIn, tabTo, warnIfSkipped, serverAndBrowser, checkPage } from './harness.js';
+import { activate, browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, expectNoSidewaysScroll, newPage, plusMinutes, signIn, signInAt, tabTo, warnIfSkipped, serverAndBrowser, checkPage } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -102,8 +102,7 @@ describe.skipIf(!browserAvailable)('office staff', () => {
     const s = await t.session({ title: 'Sensory circuits', startsAt: daysFromNow(6), endsAt: plusMinutes(daysFromNow(6), 60), capacity: { online: 8 } });
 
     const page = await newPage(env.browser, env.server, { viewport: { width: 320, height: 800 } });
-    await signIn(page, office);
-    await page.goto(`/sessions/${s.id}`);
+    await signInAt(page, office, `/sessions/${s.id}`);
     await page.getByRole('link', { name: 'Hold seats for your school' }).waitFor();
     await tabTo(page, 'Hold seats for your school');
     await page.keyboard.press('Enter');
@@ -144,8 +143,7 @@ describe.skipIf(!browserAvailable)('office staff', () => {
     await page.keyboard.press('Enter');
     await page.getByRole('link', { name: 'Hold seats for your school' }).waitFor();
     const staffPage = await newPage(env.browser, env.server);
-    await signIn(staffPage, await t.user('staff', org.id, 'Sol Staff'));
-    await staffPage.goto(`/sessions/${s.id}/holds`);
+    await signInAt(staffPage, await t.user('staff', org.id, 'Sol Staff'), `/sessions/${s.id}/holds`);
     await staffPage.getByRole('heading', { level: 1, name: 'Not available to you' }).waitFor();
   });
 
@@ -162,16 +160,14 @@ describe.skipIf(!browserAvailable)('office staff', () => {
 
     // The trust office booking for Ash sees Ash's seats (its hold among them), as Ash's own office does.
     const trustPage = await newPage(env.browser, env.server, { viewport: { width: 320, height: 800 } });
-    await signIn(trustPage, trustOffice);
-    await trustPage.goto(`/sessions/${s.id}`);
+    await signInAt(trustPage, trustOffice, `/sessions/${s.id}`);
     await trustPage.getByLabel('Book staff of').selectOption({ label: 'Ash Primary' });
     const trustPanel = trustPage.getByRole('region', { name: 'Book staff from Ash Primary' });
     await trustPanel.getByText('8 seats free to Ash Primary now (2 of them held for Ash Primary). Anyone past that joins the waitlist.').waitFor({ timeout: 5000 });
     await checkPage(trustPage, 'session page, trust office booking for a school with a hold');
 
     const page = await newPage(env.browser, env.server, { viewport: { width: 320, height: 800 } });
-    await signIn(page, office);
-    await page.goto(`/sessions/${s.id}`);
+    await signInAt(page, office, `/sessions/${s.id}`);
     const panel = page.getByRole('region', { name: 'Book staff from Ash Primary' });
     await panel.getByText('8 seats free to your school now (2 of them held for your school).', { exact: false }).waitFor();
     await panel.getByText(/2 online seats held for Ash Primary: 0 taken, 2 still held/).waitFor();
@@ -207,8 +203,7 @@ describe.skipIf(!browserAvailable)('office staff', () => {
     expect(waiting).toMatchObject({ status: 'waitlisted' });
 
     const page = await newPage(env.browser, env.server, { viewport: { width: 320, height: 800 } });
-    await signIn(page, office);
-    await page.goto(`/bookings/${waiting.id}`);
+    await signInAt(page, office, `/bookings/${waiting.id}`);
     await page.getByText('Bob Willow is 1st in the queue').waitFor();
     await page.getByText('Bob Willow can add it to their calendar once they have a seat.').waitFor({ timeout: 5000 });
     await page.getByRole('link', { name: 'Back to who is booked where' }).waitFor({ timeout: 5000 });
@@ -289,8 +284,7 @@ describe.skipIf(!browserAvailable)('office staff', () => {
     for (const p of [liz, len]) expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: p, body: {} })).json).toMatchObject({ status: 'confirmed' });
 
     const page = await newPage(env.browser, env.server, { viewport: { width: 320, height: 800 } });
-    await signIn(page, office);
-    await page.goto(`/sessions/${s.id}/holds`);
+    await signInAt(page, office, `/sessions/${s.id}/holds`);
     await page.getByRole('heading', { level: 1, name: 'Hold seats: Precision teaching' }).waitFor();
     await tabTo(page, 'Number of seats to hold');
     await page.keyboard.type('1');
@@ -316,8 +310,7 @@ describe.skipIf(!browserAvailable)('office staff', () => {
     expect((await t.request('DELETE', `/api/bookings/${gone.id}`, { as: rob })).status).toBe(200);
 
     const page = await newPage(env.browser, env.server, { viewport: { width: 320, height: 800 } });
-    await signIn(page, office);
-    await page.goto('/office/bookings');
+    await signInAt(page, office, '/office/bookings');
     await page.getByRole('heading', { level: 1, name: 'Who is booked where' }).waitFor();
     const table = page.getByRole('table');
     await table.getByText('Rob Rowan', { exact: true }).waitFor({ timeout: 5000 });
@@ -340,8 +333,7 @@ describe.skipIf(!browserAvailable)('office staff', () => {
     expect(booked).toMatchObject({ status: 'confirmed' });
 
     const page = await newPage(env.browser, env.server, { viewport: { width: 320, height: 800 } });
-    await signIn(page, trustOffice);
-    await page.goto(`/office/bookings?org=${oak.id}`);
+    await signInAt(page, trustOffice, `/office/bookings?org=${oak.id}`);
     const row = page.getByRole('row').filter({ hasText: 'Olu Oak' });
     await row.waitFor({ timeout: 5000 });
     expect((await row.innerText()).replace(/\s+/g, ' ')).toContain('Confirmed (a seat held for Oak Primary)');
@@ -349,8 +341,7 @@ describe.skipIf(!browserAvailable)('office staff', () => {
     await checkPage(page, 'who is booked where, a trust office looking at a school with a held seat');
 
     const schoolPage = await newPage(env.browser, env.server, { viewport: { width: 320, height: 800 } });
-    await signIn(schoolPage, oakOffice);
-    await schoolPage.goto('/office/bookings');
+    await signInAt(schoolPage, oakOffice, '/office/bookings');
     const own = schoolPage.getByRole('row').filter({ hasText: 'Olu Oak' });
     await own.waitFor({ timeout: 5000 });
     expect((await own.innerText()).replace(/\s+/g, ' ')).toContain('Confirmed (a seat held for your school)');

@@ -8,7 +8,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestIssuer, type TestIssuer } from '../oidc-issuer.js';
-import { browserAvailable, expectNoAxeViolations, newPage, serverAndBrowser, signIn, tabTo, warnIfSkipped, checkPage, NARROW } from './harness.js';
+import { browserAvailable, expectNoAxeViolations, newPage, serverAndBrowser, signIn, signInAt, tabTo, warnIfSkipped, checkPage, NARROW } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -29,8 +29,7 @@ describe.skipIf(!browserAvailable)('sign in with an identity provider', () => {
     const org = await t.org('Birch Primary');
     const admin = await t.user('admin');
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, admin);
-    await page.goto('/admin/identity-providers');
+    await signInAt(page, admin, '/admin/identity-providers');
     await page.getByRole('heading', { level: 1, name: 'Identity providers' }).waitFor();
     await checkPage(page, 'identity providers page');
 

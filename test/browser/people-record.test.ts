@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { recordAttendanceOutcomes } from '../../server/attendance/service.js';
-import { activate, browserAvailable, checkPage, daysFromNow, newPage, plusMinutes, serverAndBrowser, signIn, tabTo, warnIfSkipped, NARROW } from './harness.js';
+import { activate, browserAvailable, checkPage, daysFromNow, newPage, plusMinutes, serverAndBrowser, signIn, signInAt, tabTo, warnIfSkipped, NARROW } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -145,8 +145,7 @@ describe.skipIf(!browserAvailable)('a person’s training record and the role fi
     const ali = await t.user('staff', other.id, 'Ali Orgfilter');
 
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, admin);
-    await page.goto(`/admin/orgs/${rowan.id}`);
+    await signInAt(page, admin, `/admin/orgs/${rowan.id}`);
     await page.getByRole('heading', { level: 1, name: rowan.name }).waitFor();
     await activate(page, `People at ${rowan.name}`);
     await page.waitForURL(new RegExp(`/admin/people\\?orgId=${rowan.id}$`));

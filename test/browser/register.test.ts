@@ -6,7 +6,7 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { browserAvailable, expectFocused, expectNoAxeViolations, expectNoSidewaysScroll, newPage, signIn, tabTo, warnIfSkipped, serverAndBrowser, checkPage, activate, NARROW } from './harness.js';
+import { browserAvailable, expectFocused, expectNoAxeViolations, expectNoSidewaysScroll, newPage, signIn, signInAt, tabTo, warnIfSkipped, serverAndBrowser, checkPage, activate, NARROW } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -27,8 +27,7 @@ describe.skipIf(!browserAvailable)('the register', () => {
     const note = 'Arrived late after covering a lesson';
 
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, trainer);
-    await page.goto(`/sessions/${s.id}/register`);
+    await signInAt(page, trainer, `/sessions/${s.id}/register`);
     await page.getByRole('heading', { level: 1, name: 'Register: Sensory circuits' }).waitFor();
     await page.getByRole('rowheader', { name: 'Ben Okafor' }).waitFor();
     await checkPage(page, 'register');

@@ -7,7 +7,7 @@
 import { chromium, type Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { startLiveKitStandIn } from '../livekit-standin.js';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, browserAvailable, expectNoAxeViolations, newPage, signIn, startServer, tabTo, warnIfSkipped, serverAndBrowser } from './harness.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, browserAvailable, expectNoAxeViolations, newPage, signIn, signInAt, startServer, tabTo, warnIfSkipped, serverAndBrowser } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -72,8 +72,7 @@ describe.skipIf(!browserAvailable)('live room, captions, register and check-in p
 
     const page = await newPage(env.browser, env.server, { permissions: ['camera', 'microphone'] });
     const cspErrors = watchCsp(page);
-    await signIn(page, trainer);
-    await page.goto(`/sessions/${s.id}/room`);
+    await signInAt(page, trainer, `/sessions/${s.id}/room`);
     await page.getByRole('heading', { level: 1, name: 'Live room: Understanding autism' }).waitFor();
 
     // The server has no LIVEKIT_* settings: the page says so plainly and offers no Join button.
@@ -183,8 +182,7 @@ describe.skipIf(!browserAvailable)('live room, captions, register and check-in p
 
     // The trainer's register: the current code and its QR code, and a tick box per person.
     const tp = await newPage(env.browser, env.server);
-    await signIn(tp, trainer);
-    await tp.goto(`/sessions/${s.id}/register`);
+    await signInAt(tp, trainer, `/sessions/${s.id}/register`);
     await tp.getByRole('heading', { level: 1, name: 'Register: Inclusive classrooms' }).waitFor();
     const codeText = tp.locator('.checkin-code');
     // Should the code not come, the failure says what the panel showed instead.
@@ -212,8 +210,7 @@ describe.skipIf(!browserAvailable)('live room, captions, register and check-in p
     const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
     const ap = await newPage(env.browser, env.server, { viewport: { width: 390, height: 800 } });
     const apCsp = watchCsp(ap);
-    await signIn(ap, attendee);
-    await ap.goto(`/sessions/${s.id}/checkin?code=${wrong}`);
+    await signInAt(ap, attendee, `/sessions/${s.id}/checkin?code=${wrong}`);
     await ap.getByRole('heading', { level: 1, name: 'Check in' }).waitFor();
     expect(await ap.getByLabel('Check-in code').inputValue()).toBe(wrong);
     await ap.getByRole('button', { name: 'Confirm check-in' }).click();
@@ -253,8 +250,7 @@ describe.skipIf(!browserAvailable)('live room, captions, register and check-in p
       for (const s of [later, now]) expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: attendee, body: {} })).json.status).toBe('confirmed');
 
       const page = await newPage(env.browser, live, { permissions: ['camera', 'microphone'] });
-      await signIn(page, attendee);
-      await page.goto(`/sessions/${later.id}/room`);
+      await signInAt(page, attendee, `/sessions/${later.id}/room`);
       await page.getByRole('heading', { name: 'The live room is not open yet' }).waitFor();
       await page.getByRole('button', { name: 'Check now' }).waitFor();
       expect(await page.getByRole('button', { name: 'Join the session' }).count()).toBe(0);
@@ -294,8 +290,7 @@ describe.skipIf(!browserAvailable)('live room, captions, register and check-in p
 
       // The removed attendee is told so, with no way to join.
       const ap = await newPage(env.browser, live);
-      await signIn(ap, attendee);
-      await ap.goto(`/sessions/${s.id}/room`);
+      await signInAt(ap, attendee, `/sessions/${s.id}/room`);
       await ap.getByRole('heading', { name: 'You were removed from this live room' }).waitFor();
       expect(await ap.getByRole('button', { name: 'Join the session' }).count()).toBe(0);
       await expectNoAxeViolations(ap, 'room for a removed attendee');
@@ -315,8 +310,7 @@ describe.skipIf(!browserAvailable)('live room, captions, register and check-in p
 
       // The trainer sees who was removed and lets them back in, by keyboard.
       const tp = await newPage(env.browser, live);
-      await signIn(tp, trainer);
-      await tp.goto(`/sessions/${s.id}/room`);
+      await signInAt(tp, trainer, `/sessions/${s.id}/room`);
       const panel = tp.getByRole('region', { name: 'Who may join' });
       await panel.getByRole('list', { name: 'Removed from the room' }).getByText('Dee Morgan', { exact: true }).waitFor();
       await expectNoAxeViolations(tp, 'trainer room page with a removed attendee');

@@ -6,7 +6,7 @@
  * px; every page is checked with axe-core and for sideways scrolling.
  */
 import { describe, expect, it } from 'vitest';
-import { activate, browserAvailable, checkPage, daysFromNow, expectFocused, newPage, plusMinutes, serverAndBrowser, signIn, tabTo, warnIfSkipped, NARROW, typeInto } from './harness.js';
+import { activate, browserAvailable, checkPage, daysFromNow, expectFocused, newPage, plusMinutes, serverAndBrowser, signIn, signInAt, tabTo, warnIfSkipped, NARROW, typeInto } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -21,8 +21,7 @@ describe.skipIf(!browserAvailable)('session form: trainers, room, attendance nee
     const tara = await t.user('trainer', null, 'Tara Trainer');
     await t.user('trainer', null, 'Omar Other');
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, admin);
-    await page.goto('/sessions/new');
+    await signInAt(page, admin, '/sessions/new');
     await page.getByRole('heading', { level: 1, name: 'New session' }).waitFor();
     await page.getByRole('group', { name: 'Trainers' }).waitFor();
     // No seat is offered for a limited time yet, so how long is not asked.
@@ -113,8 +112,7 @@ describe.skipIf(!browserAvailable)('session form: trainers, room, attendance nee
 
     // An administrator adds Cole as co-trainer, by keyboard.
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, admin);
-    await page.goto(`/trainer/sessions/${s.id}/edit`);
+    await signInAt(page, admin, `/trainer/sessions/${s.id}/edit`);
     await page.getByRole('heading', { level: 1, name: 'Edit: Speech and language needs' }).waitFor();
     await page.getByLabel('Cole Second').waitFor();
     expect(await page.getByLabel('Tara Lead').isChecked()).toBe(true);
@@ -155,8 +153,7 @@ describe.skipIf(!browserAvailable)('session form: trainers, room, attendance nee
     const { t } = env.server;
     const trainer = await t.user('trainer');
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, trainer);
-    await page.goto('/sessions/new');
+    await signInAt(page, trainer, '/sessions/new');
     await page.getByRole('heading', { level: 1, name: 'New session' }).waitFor();
     await page.locator('#course').waitFor();
     await page.getByRole('group', { name: 'Trainers' }).waitFor();

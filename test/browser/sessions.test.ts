@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { browserAvailable, expectFocused, daysFromNow as inDays, expectNoAxeViolations, newPage, plusMinutes, signIn, warnIfSkipped, serverAndBrowser } from './harness.js';
+import { browserAvailable, expectFocused, daysFromNow as inDays, expectNoAxeViolations, newPage, plusMinutes, signIn, signInAt, warnIfSkipped, serverAndBrowser } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -88,8 +88,7 @@ describe.skipIf(!browserAvailable)('sign in, session list and session page', () 
     expect(put.status).toBe(200);
 
     const page = await newPage(env.browser, env.server);
-    await signIn(page, staff);
-    await page.goto(`/sessions?from=${inDays(29).slice(0, 10)}&to=${inDays(32).slice(0, 10)}`);
+    await signInAt(page, staff, `/sessions?from=${inDays(29).slice(0, 10)}&to=${inDays(32).slice(0, 10)}`);
     await page.getByRole('article', { name: 'Clashes with maths' }).getByText(/Clashes with your timetable: Year 5 maths/).waitFor();
     await page.getByRole('article', { name: 'Fits after school' }).getByText('Fits your timetable').waitFor();
     await page.getByLabel('Only sessions that fit my timetable').check();
@@ -142,8 +141,7 @@ describe.skipIf(!browserAvailable)('sign in, session list and session page', () 
     const page = await newPage(env.browser, env.server);
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await signIn(page, staff);
-    await page.goto('/sessions/%E0%A4');
+    await signInAt(page, staff, '/sessions/%E0%A4');
     await page.getByRole('heading', { level: 1 }).waitFor();
     await page.getByRole('alert').waitFor();
     expect(errors).toEqual([]);

@@ -4,7 +4,7 @@
  */
 import type { Download, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, newPage, plusMinutes, signIn, tabTo, warnIfSkipped, serverAndBrowser, checkPage } from './harness.js';
+import { browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, newPage, plusMinutes, signIn, signInAt, tabTo, warnIfSkipped, serverAndBrowser, checkPage } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -82,8 +82,7 @@ describe.skipIf(!browserAvailable)('staff and office journey', () => {
       await t.request('PUT', '/api/me/timetable', { as: cai, body: `day,start,end,label\n${day},${london},${lessonEnd},Y4 maths\n`, headers: { 'content-type': 'text/csv' } });
 
       const page = await newPage(env.browser, env.server, opts);
-      await signIn(page, office);
-      await page.goto(`/sessions/${s.id}`);
+      await signInAt(page, office, `/sessions/${s.id}`);
       const panel = page.getByRole('region', { name: 'Book staff from Riverside Academy' });
       await panel.getByText('Ana Ahmed').waitFor();
       await panel.getByText('No seats are free to your school now: anyone you book joins the waitlist.').waitFor();
@@ -139,8 +138,7 @@ describe.skipIf(!browserAvailable)('staff and office journey', () => {
     await runJobsOnce(t.deps, null);
 
     const page = await newPage(env.browser, env.server, PHONE);
-    await signIn(page, me);
-    await page.goto(`/sessions/${offered.id}`);
+    await signInAt(page, me, `/sessions/${offered.id}`);
     await page.getByText(/held for you until/).waitFor();
     await checkPage(page, 'session page with an offer (320 px)');
     await page.getByRole('button', { name: /Accept seat/ }).click();
@@ -180,8 +178,7 @@ describe.skipIf(!browserAvailable)('staff and office journey', () => {
     const start = `${year}-07-15T15:00:00.000Z`;
     const s = await t.session({ title: 'Summer webinar', startsAt: start, endsAt: plusMinutes(start, 90) });
     const page = await newPage(env.browser, env.server, DESKTOP);
-    await signIn(page, me);
-    await page.goto(`/sessions/${s.id}`);
+    await signInAt(page, me, `/sessions/${s.id}`);
     await page.getByRole('button', { name: 'Book a seat' }).click();
     await page.getByRole('status').filter({ hasText: 'Booked' }).waitFor();
     const cal = page.getByRole('group', { name: /Add to calendar/ });
@@ -255,8 +252,7 @@ describe.skipIf(!browserAvailable)('staff and office journey', () => {
     const later = await t.session({ title: 'Area: given on editing', startsAt: d, endsAt: plusMinutes(d, 60) }, trainer);
 
     const tp = await newPage(env.browser, env.server, DESKTOP);
-    await signIn(tp, trainer);
-    await tp.goto('/sessions/new');
+    await signInAt(tp, trainer, '/sessions/new');
     await tp.getByRole('heading', { level: 1, name: 'New session' }).waitFor();
     await tp.getByLabel('Title', { exact: true }).fill('Area: in Manchester');
     await tp.getByLabel('In person', { exact: true }).check();
@@ -331,8 +327,7 @@ describe.skipIf(!browserAvailable)('staff and office journey', () => {
     const d = daysFromNow(14);
     const s = await t.session({ title: 'Offline booking', mode: 'hybrid', venue: 'Hall', capacity: { inPerson: 5, online: 5 }, startsAt: d, endsAt: plusMinutes(d, 60) });
     const page = await newPage(env.browser, env.server, PHONE);
-    await signIn(page, me);
-    await page.goto(`/sessions/${s.id}`);
+    await signInAt(page, me, `/sessions/${s.id}`);
     await page.getByRole('radio', { name: /Online/ }).check();
 
     await page.context().setOffline(true);
@@ -394,8 +389,7 @@ describe.skipIf(!browserAvailable)('staff and office journey', () => {
     const d = daysFromNow(15);
     const s = await t.session({ title: 'Twice', startsAt: d, endsAt: plusMinutes(d, 60) });
     const page = await newPage(env.browser, env.server, PHONE);
-    await signIn(page, me);
-    await page.goto(`/sessions/${s.id}`);
+    await signInAt(page, me, `/sessions/${s.id}`);
     await page.getByRole('button', { name: 'Book a seat' }).waitFor();
     // Booked meanwhile on another device: the answer speaks to the person, not about them.
     await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: me, body: {} });

@@ -8,7 +8,7 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { activate, browserAvailable, checkPage, newPage, serverAndBrowser, signIn, tabTo, warnIfSkipped, NARROW } from './harness.js';
+import { activate, browserAvailable, checkPage, newPage, serverAndBrowser, signIn, signInAt, tabTo, warnIfSkipped, NARROW } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -41,8 +41,7 @@ describe.skipIf(!browserAvailable)('a trainer’s sessions once they are over or
     expect((await t.request('PUT', `/api/sessions/${s.id}/attendance/${ids[0]}`, { as: trainer, body: { attended: true } })).status).toBe(200);
 
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, trainer);
-    await page.goto('/trainer/sessions?when=past');
+    await signInAt(page, trainer, '/trainer/sessions?when=past');
     expect(await actionsOf(page, 'Precision teaching')).toEqual(['Who is coming', 'Edit or cancel', 'Message attendees', 'Feedback', 'Duplicate']);
     await checkPage(page, 'my past sessions');
     await page.goto('/trainer/sessions');
@@ -54,8 +53,7 @@ describe.skipIf(!browserAvailable)('a trainer’s sessions once they are over or
       [office, `/sessions/${s.id}/holds`, 'Hold seats: Precision teaching'],
     ] as const) {
       const look = who === trainer ? page : await newPage(env.browser, env.server, NARROW);
-      if (who !== trainer) await signIn(look, who);
-      await look.goto(path);
+      if (who !== trainer) await signInAt(look, who, path);
       await look.getByRole('heading', { level: 1, name: heading }).waitFor();
       await look.getByText('This session has ended, so its seat holds can no longer be set, changed or released. They are shown as they were.').waitFor();
       expect((await look.getByRole('row').filter({ hasText: 'Rowan Primary' }).innerText()).replace(/\s+/g, ' ')).toContain('2 of 2');
@@ -87,8 +85,7 @@ describe.skipIf(!browserAvailable)('a trainer’s sessions once they are over or
     expect((await t.request('POST', `/api/sessions/${s.id}/cancel`, { as: trainer, body: {} })).status).toBe(200);
 
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, trainer);
-    await page.goto(`/trainer/sessions/${s.id}/message`);
+    await signInAt(page, trainer, `/trainer/sessions/${s.id}/message`);
     await page.getByRole('heading', { level: 1, name: 'Message attendees: Social stories' }).waitFor();
     await page.getByText('This session has been cancelled, so it can no longer be messaged: everyone on it was told when it was cancelled.').waitFor();
     expect(await page.getByRole('button', { name: 'Send message' }).count()).toBe(0);

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { activate, browserAvailable, checkPage, expectFocused, newPage, serverAndBrowser, signIn, tabTo, warnIfSkipped, NARROW } from './harness.js';
+import { activate, browserAvailable, checkPage, expectFocused, newPage, serverAndBrowser, signIn, signInAt, tabTo, warnIfSkipped, NARROW } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -26,8 +26,7 @@ describe.skipIf(!browserAvailable)('trainer pages audit', () => {
     t.clock.set(new Date().toISOString());
 
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, trainer);
-    await page.goto(`/sessions/${s.id}/register`);
+    await signInAt(page, trainer, `/sessions/${s.id}/register`);
     await page.getByRole('heading', { level: 1, name: 'Register: Zones of regulation' }).waitFor();
     for (const name of ['Ada Ames', 'Bo Birch']) {
       await tabTo(page, `${name} attended`);
@@ -61,8 +60,7 @@ describe.skipIf(!browserAvailable)('trainer pages audit', () => {
 
     for (const size of [DESKTOP, NARROW]) {
       const page = await newPage(env.browser, env.server, size);
-      await signIn(page, trainer);
-      await page.goto('/trainer/sessions?when=past');
+      await signInAt(page, trainer, '/trainer/sessions?when=past');
       const card = page.getByRole('article', { name: 'Speech and language basics' });
       await card.waitFor();
       const facts = (await card.innerText()).replace(/\s+/g, ' ');
@@ -105,8 +103,7 @@ describe.skipIf(!browserAvailable)('trainer pages audit', () => {
     expect((await t.request('POST', `/api/bookings/${ids[1]}/seat`, { as: trainer, body: { seat: 'online' } })).status).toBe(409);
 
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, trainer);
-    await page.goto(`/trainer/sessions/${s.id}/people`);
+    await signInAt(page, trainer, `/trainer/sessions/${s.id}/people`);
     await page.getByRole('heading', { level: 1, name: 'Who is coming: Attachment aware schools' }).waitFor();
     await page.getByRole('rowheader', { name: /Ivy Ives/ }).waitFor();
     expect(await page.getByRole('button', { name: 'Remove Gus Gray' }).count()).toBe(0);
@@ -135,8 +132,7 @@ describe.skipIf(!browserAvailable)('trainer pages audit', () => {
     t.clock.set(now);
 
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, trainer);
-    await page.goto(`/trainer/sessions/${s.id}/people`);
+    await signInAt(page, trainer, `/trainer/sessions/${s.id}/people`);
     await page.getByRole('heading', { level: 1, name: 'Who is coming: Precision teaching' }).waitFor();
     await tabTo(page, 'Download everyone as a spreadsheet (CSV)');
     const download = page.waitForEvent('download');
@@ -155,8 +151,7 @@ describe.skipIf(!browserAvailable)('trainer pages audit', () => {
     const s = await t.session({ title: 'Dyslexia friendly classrooms', startsAt: minutesFromNow(60 * 24 * 7), endsAt: minutesFromNow(60 * 24 * 7 + 60) }, trainer);
     for (const size of [NARROW, DESKTOP]) {
       const page = await newPage(env.browser, env.server, size);
-      await signIn(page, trainer);
-      await page.goto(`/sessions/${s.id}`);
+      await signInAt(page, trainer, `/sessions/${s.id}`);
       await page.getByRole('heading', { level: 2, name: 'Materials' }).waitFor();
       await tabTo(page, 'Web address');
       await expectFocused(page, 'input[type="url"]');

@@ -8,7 +8,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { TestUser } from '../helpers.js';
-import { browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, newPage, plusMinutes, serverAndBrowser, signIn, tabTo, warnIfSkipped, checkPage, activate, NARROW, typeInto } from './harness.js';
+import { browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, newPage, plusMinutes, serverAndBrowser, signIn, signInAt, tabTo, warnIfSkipped, checkPage, activate, NARROW, typeInto } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -50,8 +50,7 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
 
     for (const size of [DESKTOP, NARROW]) {
       const look = await newPage(env.browser, env.server, size);
-      await signIn(look, trainer);
-      await look.goto('/trainer/sessions');
+      await signInAt(look, trainer, '/trainer/sessions');
       const card = look.getByRole('article', { name: 'Autism in the early years' });
       await card.waitFor();
       const text = (await card.innerText()).replace(/\s+/g, ' ');
@@ -110,8 +109,7 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     const { t } = env.server;
     const trainer = await t.user('trainer');
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, trainer);
-    await page.goto('/sessions/new');
+    await signInAt(page, trainer, '/sessions/new');
     await page.getByRole('heading', { level: 1, name: 'New session' }).waitFor();
     await checkPage(page, 'new session page');
 
@@ -182,8 +180,7 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     const s = await t.session({ title: 'Attention autism', startsAt, endsAt: plusMinutes(startsAt, 60), bookingClosesAt: closes }, trainer);
     expect(s.bookingClosesAt).toBe(closes);
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, trainer);
-    await page.goto(`/sessions/new?from=${s.id}`);
+    await signInAt(page, trainer, `/sessions/new?from=${s.id}`);
     await page.getByRole('heading', { level: 1, name: 'New session (a copy of Attention autism)' }).waitFor();
     expect(await page.getByLabel('Booking closes on (optional)').inputValue()).toBe(closes.slice(0, 10));
     const later = daysFromNow(40).slice(0, 10);
@@ -206,8 +203,7 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     const { t } = env.server;
     const trainer = await t.user('trainer');
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, trainer);
-    await page.goto('/sessions/new');
+    await signInAt(page, trainer, '/sessions/new');
     await page.getByRole('heading', { level: 1, name: 'New session' }).waitFor();
     await tabTo(page, 'Add a course that is not listed');
     await page.keyboard.press('Enter'); // opens the disclosure
@@ -241,8 +237,7 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     await book(s.id, ben, 'in_person'); // waits
 
     const desk = await newPage(env.browser, env.server, DESKTOP);
-    await signIn(desk, trainer);
-    await desk.goto(`/trainer/sessions/${s.id}/people`);
+    await signInAt(desk, trainer, `/trainer/sessions/${s.id}/people`);
     const table = desk.getByRole('table');
     await table.waitFor();
     const row = (name: string) => desk.getByRole('row').filter({ hasText: name });
@@ -258,8 +253,7 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     await desk.context().close();
 
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, trainer);
-    await page.goto(`/trainer/sessions/${s.id}/people`);
+    await signInAt(page, trainer, `/trainer/sessions/${s.id}/people`);
     await page.getByRole('table').waitFor();
     await checkPage(page, 'who is coming at 320 px');
 
@@ -298,8 +292,7 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     await book(s.id, c, 'online'); // waits
     for (const size of [DESKTOP, NARROW]) {
       const look = await newPage(env.browser, env.server, size);
-      await signIn(look, trainer);
-      await look.goto(`/trainer/sessions/${s.id}/message`);
+      await signInAt(look, trainer, `/trainer/sessions/${s.id}/message`);
       await look.getByRole('heading', { level: 1, name: 'Message attendees: Inclusive PE' }).waitFor();
       await checkPage(look, `message page at ${size.viewport.width} px`);
       await look.context().close();
@@ -335,15 +328,13 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     const s = await hybridWithPeople(trainer, 'Attachment and trauma', { inPerson: 5, online: 5 });
     for (const size of [DESKTOP, NARROW]) {
       const look = await newPage(env.browser, env.server, size);
-      await signIn(look, trainer);
-      await look.goto(`/trainer/sessions/${s.id}/holds`);
+      await signInAt(look, trainer, `/trainer/sessions/${s.id}/holds`);
       await look.getByRole('heading', { level: 1, name: 'Seat holds: Attachment and trauma' }).waitFor();
       await checkPage(look, `holds page at ${size.viewport.width} px`);
       await look.context().close();
     }
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, trainer);
-    await page.goto(`/trainer/sessions/${s.id}/holds`);
+    await signInAt(page, trainer, `/trainer/sessions/${s.id}/holds`);
     await page.getByRole('heading', { level: 1, name: 'Seat holds: Attachment and trauma' }).waitFor();
     await tabTo(page, 'School');
     await page.keyboard.type('Holly Bank'); // a focused list picks the option typed
@@ -391,8 +382,7 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
 
     for (const size of [DESKTOP, NARROW]) {
       const look = await newPage(env.browser, env.server, size);
-      await signIn(look, admin);
-      await look.goto(`/admin/mail?to=${encodeURIComponent(staff.email)}`);
+      await signInAt(look, admin, `/admin/mail?to=${encodeURIComponent(staff.email)}`);
       await look.getByRole('heading', { level: 1, name: 'Mail' }).waitFor();
       await look.getByRole('row').filter({ hasText: 'Mail server refused the connection' }).waitFor();
       await checkPage(look, `mail page at ${size.viewport.width} px`);
@@ -415,8 +405,7 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
 
     // Not for trainers.
     const tp = await newPage(env.browser, env.server, NARROW);
-    await signIn(tp, trainer);
-    await tp.goto('/admin/mail');
+    await signInAt(tp, trainer, '/admin/mail');
     await tp.getByRole('heading', { level: 1, name: 'Not available to you' }).waitFor();
   });
 
@@ -429,8 +418,7 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     const course = (await t.request('POST', '/api/courses', { as: admin, body: { title: 'Dyslexia in depth' } })).json;
     for (const size of [DESKTOP, NARROW]) {
       const look = await newPage(env.browser, env.server, size);
-      await signIn(look, admin);
-      await look.goto('/admin/orgs?q=elm');
+      await signInAt(look, admin, '/admin/orgs?q=elm');
       await look.getByRole('row').filter({ hasText: 'Elm Primary' }).filter({ hasText: 'Beech Learning Trust' }).waitFor();
       await checkPage(look, `organisations at ${size.viewport.width} px`);
       await look.goto('/admin/courses');
@@ -440,8 +428,7 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     }
 
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, admin);
-    await page.goto('/admin/orgs');
+    await signInAt(page, admin, '/admin/orgs');
     await page.getByRole('heading', { level: 1, name: 'Organisations' }).waitFor();
     // A URN another organisation has: refused beside the field.
     await typeInto(page, 'Name', 'Ash Nursery');
@@ -485,8 +472,7 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     const person = await t.user('staff', from.id, 'Petra Movable');
     for (const size of [DESKTOP, NARROW]) {
       const page = await newPage(env.browser, env.server, size);
-      await signIn(page, admin);
-      await page.goto('/admin/people');
+      await signInAt(page, admin, '/admin/people');
       await page.getByRole('heading', { level: 1, name: 'People' }).waitFor();
       await tabTo(page, 'Name or email');
       await page.keyboard.type('movable');
