@@ -146,10 +146,17 @@ export async function recordCheckinFailure(trx: Transaction<Database>, bookingId
   await trx.insertInto('checkin_failures').values({ id: randomUUID(), booking_id: bookingId, at }).execute();
 }
 
-/** When a booking's check-in was first taken. */
+/** When a booking's check-in was first taken, or null when it has not checked in. */
+export async function findCheckinTime(db: Q, bookingId: string): Promise<string | null> {
+  const row = await db.selectFrom('presence_intervals').select('started_at').where('source', '=', 'checkin').where('key', '=', `checkin:${bookingId}`).executeTakeFirst();
+  return row?.started_at ?? null;
+}
+
+/** When a booking's check-in was first taken (it has checked in). */
 export async function checkinTime(db: Q, bookingId: string): Promise<string> {
-  const row = await db.selectFrom('presence_intervals').select('started_at').where('source', '=', 'checkin').where('key', '=', `checkin:${bookingId}`).executeTakeFirstOrThrow();
-  return row.started_at!;
+  const at = await findCheckinTime(db, bookingId);
+  if (at === null) throw new Error(`booking ${bookingId} has not checked in`);
+  return at;
 }
 
 /**

@@ -95,7 +95,7 @@ export function attendanceRoutes(deps: Deps) {
       method: 'post',
       path: '/sessions/{id}/checkin',
       tags: ['attendance'],
-      summary: 'Check in to an in-person session with the code the trainer shows (confirmed in-person attendee)',
+      summary: 'Check in to an in-person session with the code the trainer shows (confirmed in-person attendee); someone already checked in gets their first check-in time, whatever the code',
       request: { params: Params, body: jsonBody(CheckinInput) },
       responses: {
         200: jsonResponse(CheckinResult, 'Checked in'),

@@ -201,7 +201,8 @@ export async function checkinCodeFor(deps: Deps, actor: AuthUser, sessionId: str
 
 /**
  * A confirmed in-person attendee checks in with the code on the trainer's screen, from
- * the join window's opening to the session's end. Checking in again changes nothing.
+ * the join window's opening to the session's end. Checking in again changes nothing, and
+ * needs no code: the answer is the first check-in's time.
  * Presence then counts from the check-in to the end unless the trainer corrects it.
  *
  * Guessing is limited to CHECKIN_MAX_FAILURES wrong codes per person and session in
@@ -224,6 +225,10 @@ export async function checkin(deps: Deps, actor: AuthUser, sessionId: string, co
     if (!b || b.seat !== 'in_person' || !(repo.SEATED as readonly string[]).includes(b.status)) {
       throw new AppError('not_attendee', 'Only people with a confirmed in-person seat can check in to this session.');
     }
+    // Checking in again changes nothing: someone already in (reopening the link, its code long
+    // expired) is told when they checked in, with no code to check and no wrong guess counted.
+    const already = await repo.findCheckinTime(trx, b.id);
+    if (already !== null) return { kind: 'in' as const, bookingId: b.id, checkedInAt: already };
     const window = checkinWindow(locked, now);
     if (window.state !== 'open') {
       throw new AppError('join_window_closed', `Check-in opens ${locked.join_opens_minutes} minutes before the session starts and closes when it ends.`, { opensAt: window.opensAt, closesAt: window.closesAt });

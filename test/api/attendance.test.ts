@@ -99,6 +99,22 @@ describe('in-person check-in', () => {
     expect(report.json.items[0]).toMatchObject({ bookingId, source: 'checkin', minutes: 87, attended: true });
   });
 
+  it('answers someone already checked in with their first check-in, whatever the code, and counts no wrong guess', async () => {
+    const { s, staff, bookingId } = await inPersonSession();
+    t.clock.set('2026-02-10T16:01:30.000Z');
+    const { code } = (await t.request('GET', `/api/sessions/${s.id}/checkin-code`, { as: s.trainer })).json;
+    const checkin = (c: string) => t.request('POST', `/api/sessions/${s.id}/checkin`, { as: staff, body: { code: c } });
+    expect((await checkin(code)).json).toEqual({ bookingId, checkedInAt: '2026-02-10T16:01:30.000Z' });
+    // The link reopened later: its code has long expired, or the person typed something else.
+    t.clock.set('2026-02-10T16:30:00.000Z');
+    for (const c of [code, '000000']) {
+      const again = await checkin(c);
+      expect(again.status, again.text).toBe(200);
+      expect(again.json).toEqual({ bookingId, checkedInAt: '2026-02-10T16:01:30.000Z' });
+    }
+    expect(await t.db.selectFrom('checkin_failures').selectAll().execute()).toEqual([]);
+  });
+
   it('is only for confirmed in-person attendees, during the session, and stops guessing', async () => {
     const { s, staff, org } = await inPersonSession();
     const online = await t.user('staff', org.id);

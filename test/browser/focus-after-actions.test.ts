@@ -184,6 +184,27 @@ describe.skipIf(!browserAvailable)('focus after actions, and other audited fault
     await expectNoAxeViolations(page, 'sessions list after turning pages');
   });
 
+  it('my sessions: turning the page focuses the results count, as the sessions list does, also on the last page where "Next page" has gone', async () => {
+    const { t } = env.server;
+    const trainer = await t.user('trainer');
+    for (let i = 0; i < 21; i++) await t.session({ title: `Paged session ${i + 1}`, startsAt: daysFromNow(3 + i), endsAt: plusMinutes(daysFromNow(3 + i), 60) }, trainer);
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signIn(page, trainer);
+    await page.goto('/trainer/sessions');
+    await page.getByRole('link', { name: 'Next page' }).waitFor();
+    await page.getByRole('heading', { level: 1 }).focus();
+    await activate(page, 'Next page', { max: 300 });
+    await expectFocused(page, '#my-sessions-count');
+    await page.getByRole('status').filter({ hasText: /^Showing 21 to 21 of 21 upcoming sessions/ }).waitFor();
+    expect(await page.getByRole('link', { name: 'Next page' }).count()).toBe(0);
+    // The shared paging links: where the list is, which page of how many.
+    await page.getByRole('navigation', { name: 'Pages of sessions' }).getByText('Page 2 of 2').waitFor();
+    await activate(page, 'Previous page', { max: 300 });
+    await expectFocused(page, '#my-sessions-count');
+    await page.getByRole('status').filter({ hasText: /^Showing 1 to 20 of 21/ }).waitFor();
+    await expectNoAxeViolations(page, 'my sessions after turning pages');
+  });
+
   it('a focused link in the error summary reads at 4.5:1 or more on the focus colour', async () => {
     const page = await newPage(env.browser, env.server, NARROW);
     await page.goto('/forgot-password');

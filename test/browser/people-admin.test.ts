@@ -271,6 +271,37 @@ describe.skipIf(!browserAvailable)('administration of people, imports and trust 
     await checkPage(page, 'staff accounts once the schools are in');
   });
 
+  it('a person whose role is changed while the list shows one role leaves the list, the count follows and the message saying so takes focus (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const admin = await t.user('admin');
+    const school = await t.org('Rowan Filter School');
+    const petra = await t.user('staff', school.id, 'Petra Rolechange');
+    await t.user('staff', school.id, 'Sam Rolechange');
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signIn(page, admin);
+    await page.goto('/admin/people?q=rolechange&role=staff');
+    await page.getByText('Staff matching “rolechange”: 2 people.').waitFor();
+    await tabTo(page, 'Change role, job role or organisation, or send a reset link', { max: 120 });
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: `Save role and organisation for ${petra.name}` }).waitFor();
+    await tabTo(page, 'Role');
+    await page.keyboard.type('Tr'); // Trainer
+    await tabTo(page, `Save role and organisation for ${petra.name}`);
+    await page.keyboard.press('Enter');
+    const status = page.getByRole('status').filter({ hasText: `${petra.name} is now trainer at ${school.name}.` });
+    await status.waitFor();
+    expect(await status.innerText()).toBe(`${petra.name} is now trainer at ${school.name}. They are no longer listed here: this list shows staff only.`);
+    // Not left listed under a role they no longer have; the count says what the list now holds.
+    const people = page.getByRole('list', { name: 'People' });
+    await expect.poll(() => people.getByRole('heading', { level: 2, name: petra.name }).count()).toBe(0);
+    await people.getByRole('heading', { level: 2, name: 'Sam Rolechange' }).waitFor();
+    await page.getByText('Staff matching “rolechange”: 1 person.').waitFor();
+    // The card (and the button pressed) has gone: focus is on the message, not lost to the page.
+    await expectFocused(page, '#people-status');
+    expect((await t.request('GET', '/api/me', { as: petra })).json).toMatchObject({ role: 'trainer' });
+    await checkPage(page, 'people list after a role change took someone off it');
+  });
+
   it('the courses page offers a trainer who comes after the first 100 people by name', async () => {
     const { t } = env.server;
     const admin = await t.user('admin', null, 'Aaa Admin');

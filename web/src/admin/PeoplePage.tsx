@@ -94,6 +94,14 @@ export function PeoplePage() {
     navigate(listHref(text, Role.safeParse(form.get('role')).data ?? null, orgChoice || null));
   }
 
+  // Whether a person still belongs in the list found for `asked` (its role and organisation; a change never alters the name or email searched).
+  const fitsList = (p: User, asked: { role: Role | null; orgId: string | null }) => (!asked.role || p.role === asked.role) && (!asked.orgId || p.orgId === asked.orgId);
+  // Who the list found for `asked` holds, in words: "staff", "trainers at Birch Primary", "people at Birch Primary".
+  const listedWho = ({ role, orgId }: { role: Role | null; orgId: string | null }) => {
+    const orgName = orgNameOf(orgId);
+    return `${role ? ROLE_PLURAL[role].toLowerCase() : 'people'}${orgName ? ` at ${orgName}` : ''}`;
+  };
+
   // How many match in all (every page) what the list in view was found for, and how many of them are shown so far.
   const summary = (total: number, shown: number, { q, role, orgId }: { q: string; role: Role | null; orgId: string | null }) => {
     const who = role ? ROLE_PLURAL[role] : 'People';
@@ -131,7 +139,7 @@ export function PeoplePage() {
           </button>
         </div>
       </form>
-      <Status message={message} />
+      <Status message={message} id="people-status" focusable />
       {/* In the page before the people load, so the count is read out when it arrives. */}
       <p class="count" id="people-count" aria-live="polite" aria-atomic="true">
         {people.data ? summary(people.data.total, people.data.items.length, people.data.asked) : ''}
@@ -149,6 +157,14 @@ export function PeoplePage() {
                   timetableHref={personTimetableHref(me, p)}
                   showRecord
                   onChanged={(next, m) => {
+                    // A new role or organisation the list is not for takes them off it (the card and
+                    // the control pressed go): the message says so and takes focus.
+                    if (!fitsList(next, data.asked)) {
+                      people.set({ ...data, items: data.items.filter((x) => x.id !== next.id), total: Math.max(0, data.total - 1) });
+                      setMessage(`${m} They are no longer listed here: this list shows ${listedWho(data.asked)} only.`);
+                      focusLater(() => document.getElementById('people-status'), { force: true });
+                      return;
+                    }
                     people.set({ ...data, items: data.items.map((x) => (x.id === next.id ? next : x)) });
                     setMessage(m);
                   }}

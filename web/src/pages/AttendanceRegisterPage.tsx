@@ -1,6 +1,7 @@
 /**
  * `/sessions/:id/register`: the trainer's in-person page. The check-in code and its QR code
- * (changing every minute) for attendees to scan, and a register with a tick box per person
+ * (changing every minute) for attendees to scan (none for an online-only session, whose
+ * attendance comes from the live room), and a register with a tick box per person
  * to correct attendance. Each row can also be corrected in full (attended, minutes present
  * and a note) and shows its history on demand; every correction is kept with who made it.
  * Its times are England's (the room the code is shown in), named, whatever the device's zone.
@@ -10,6 +11,7 @@ import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { z } from 'zod';
 import { AttendanceReport, AttendanceRow, CheckinCode, OverrideInput, RegisterHistory, type RegisterChange } from '../../../shared/attendance.js';
+import { Mode } from '../../../shared/sessions.js';
 import { api, ApiError } from '../api.js';
 import { Alert, apiIssues, DownloadLink, FieldNotes, described, messageOf, PageHeading, Status, useApp, useFocusLater } from '../components.js';
 import { ENGLAND, formatDate, formatDateTime, formatTime, formatTimeRange, plural, seatLabel } from '../format.js';
@@ -35,16 +37,19 @@ function CheckinCodePanel({ sessionId }: { sessionId: string }) {
   const code = useLoad(() => api(`/api/sessions/${encodeURIComponent(sessionId)}/checkin-code`, CheckinCode), [sessionId]);
   // A server without check-in codes says so; there is nothing to try again.
   const unsupported = code.error instanceof ApiError && code.error.status === 404 && code.error.code === 'not_found';
+  // A refusal (the session was cancelled, or handed to other trainers) will not change by
+  // asking again: it is said once, not retried every ten seconds as a failed connection is.
+  const refused = !unsupported && code.error instanceof ApiError && code.error.status >= 400 && code.error.status < 500 && code.error.status !== 408 && code.error.status !== 429;
   const expiresAt = code.data ? Date.parse(code.data.expiresAt) : 0;
   // The next code just after this one expires (and at least once a minute); after a failure, again in ten seconds.
   const ended = code.data?.checkin === 'closed' && !code.error;
   useEffect(() => {
     // Once check-in has closed for good there is no code to fetch again.
-    if (code.loading || unsupported || ended) return;
+    if (code.loading || unsupported || refused || ended) return;
     const wait = code.error ? 10_000 : Math.min(CODE_REFRESH_MS, Math.max(1000, expiresAt - Date.now() + 500));
     const timer = setTimeout(() => void code.reload(), wait);
     return () => clearTimeout(timer);
-  }, [code.loading, code.error, expiresAt, unsupported, ended]);
+  }, [code.loading, code.error, expiresAt, unsupported, refused, ended]);
   // The code shown stays up while the next one loads. Once it has expired and the next could
   // not be had, the failure is shown instead (with a way to try again), never a stale code.
   // Without a failure the server's code is shown whatever this computer's clock says.
@@ -56,6 +61,8 @@ function CheckinCodePanel({ sessionId }: { sessionId: string }) {
       <h2 id="code-title">Check-in code</h2>
       {unsupported ? (
         <p>This server does not show check-in codes. Use the register below.</p>
+      ) : refused ? (
+        <p>{messageOf(code.error)} Use the register below.</p>
       ) : (
         <>
           {code.error ? <Retry error={code.error} onRetry={() => void code.reload()} busy={code.loading} /> : null}
@@ -445,7 +452,7 @@ function RowHistory({ sessionId, row, version }: { sessionId: string; row: Atten
 
 export function AttendanceRegisterPage({ id }: { id: string }) {
   const { loc } = useApp();
-  const head = useLoad(() => api(`/api/sessions/${encodeURIComponent(id)}`, z.object({ title: z.string(), startsAt: z.string(), endsAt: z.string() })), [id]);
+  const head = useLoad(() => api(`/api/sessions/${encodeURIComponent(id)}`, z.object({ title: z.string(), startsAt: z.string(), endsAt: z.string(), mode: Mode })), [id]);
   // The heading names the session once it is known; the panels below load on their own.
   const title = head.data ? `Register: ${head.data.title}` : 'Register';
   const when = head.data ? `${formatDate(head.data.startsAt, ENGLAND)}, ${formatTimeRange(head.data.startsAt, head.data.endsAt, ENGLAND)}` : '';
@@ -458,7 +465,12 @@ export function AttendanceRegisterPage({ id }: { id: string }) {
         {title}
       </PageHeading>
       {when && <p class="lede">{when}</p>}
-      <CheckinCodePanel sessionId={id} />
+      {/* An online-only session has no one to check in: its attendance comes from the live room. Shown once the mode is known (or could not be). */}
+      {head.data?.mode === 'online' ? (
+        <p>This session is online only, so there is no check-in code: attendance comes from the live room. Correct it in the register below.</p>
+      ) : head.data || head.error ? (
+        <CheckinCodePanel sessionId={id} />
+      ) : null}
       <Register sessionId={id} />
     </div>
   );

@@ -367,7 +367,7 @@ export function RoomPage({ id }: { id: string }) {
               {isTrainer && (
                 <>
                   {' · '}
-                  <Link href={`/sessions/${encodeURIComponent(id)}/register`}>Register and check-in code</Link>
+                  <Link href={`/sessions/${encodeURIComponent(id)}/register`}>{session.mode === 'online' ? 'Attendance register' : 'Register and check-in code'}</Link>
                 </>
               )}
               {' · '}

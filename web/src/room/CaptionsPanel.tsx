@@ -32,11 +32,12 @@ export function CaptionsPanel({
   const shown = captions.segments.slice(-VISIBLE);
   const last = shown[shown.length - 1];
 
-  // Follow new captions unless the reader has scrolled up to re-read.
+  // Follow new captions unless the reader has scrolled up to re-read; also when larger text
+  // or a move beside the video changes the box's size (no scroll event says so).
   useLayoutEffect(() => {
     const el = listRef.current;
     if (el && stuckToEnd) el.scrollTop = el.scrollHeight;
-  }, [shown.length, last?.text, stuckToEnd, settings.show]);
+  }, [shown.length, last?.text, stuckToEnd, settings.show, settings.size, settings.position]);
 
   const [announcement, setAnnouncement] = useState('');
   useEffect(() => {

@@ -114,7 +114,13 @@ export function PreJoin({ lk, canPublish, joinArea }: { lk: LiveKit | null; canP
 
   // Start the camera and microphone (one permission prompt; each alone if both fail together).
   useEffect(() => {
-    if (!lk || !canPublish) return;
+    if (!canPublish) {
+      // Someone who will only listen (told so once the room opens, after checking their devices
+      // while they waited) keeps no camera or microphone on: the page no longer shows or stops them.
+      if (!handedOver.current) releaseTracks();
+      return;
+    }
+    if (!lk) return;
     let cancelled = false;
     setChecking(true);
     setProblems([]);
@@ -187,11 +193,17 @@ export function PreJoin({ lk, canPublish, joinArea }: { lk: LiveKit | null; canP
     return { audio: micOn ? audio : null, video: camOn ? video : null, micId, camId };
   }
 
-  function retry() {
+  /** Stops the preview's camera and microphone and forgets them. */
+  function releaseTracks() {
     for (const t of tracksRef.current) t.stop();
     tracksRef.current = [];
     setAudio(null);
     setVideo(null);
+    setChecking(false);
+  }
+
+  function retry() {
+    releaseTracks();
     setAttempt((n) => n + 1);
   }
 

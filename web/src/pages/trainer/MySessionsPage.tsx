@@ -4,6 +4,7 @@ import { useEffect } from 'preact/hooks';
 import { Badge, Fact, PageHeading, Status, useApp, useFocusLater, When } from '../../components.js';
 import { modeLabel, plural } from '../../format.js';
 import { Loaded, useLoad } from '../../load.js';
+import { Pagination } from '../../pagination.js';
 import { Link } from '../../router.js';
 
 const PAGE = 20;
@@ -77,11 +78,24 @@ function SessionCard({ item, past }: { item: TrainerSession; past: boolean }) {
 export function MySessionsPage() {
   const { loc, me } = useApp();
   const past = loc.query.get('when') === 'past';
-  const offset = Math.max(0, Number(loc.query.get('offset')) || 0);
+  const when = past ? 'past' : 'upcoming';
+  // Pages of PAGE from the first (an offset between pages, from an old link, opens its page).
+  const page = Math.floor(Math.max(0, Number(loc.query.get('offset')) || 0) / PAGE) + 1;
+  const offset = (page - 1) * PAGE;
   const created = Number(loc.query.get('created')) || 0;
-  const state = useLoad(() => api(`/api/me/sessions?when=${past ? 'past' : 'upcoming'}&limit=${PAGE}&offset=${offset}`, TrainerSessionList), [past, offset]);
+  // The list in view stays while the next page (or Upcoming or Past) loads: it carries what
+  // it was loaded for, so its count describes it, not the list still loading.
+  const state = useLoad(async () => ({ ...(await api(`/api/me/sessions?when=${when}&limit=${PAGE}&offset=${offset}`, TrainerSessionList)), when }), [when, offset]);
+  const shown = state.data;
+  const count = !shown
+    ? ''
+    : shown.total === 0
+      ? `No ${shown.when} sessions.`
+      : shown.items.length === 0
+        ? `There is no page ${Math.floor(shown.offset / PAGE) + 1}: ${plural(shown.total, `${shown.when} session`)} fill ${plural(Math.ceil(shown.total / PAGE), 'page')}.`
+        : `Showing ${shown.offset + 1} to ${shown.offset + shown.items.length} of ${plural(shown.total, `${shown.when} session`)}.`;
   const title = me.role === 'admin' ? 'All sessions' : 'My sessions';
-  const link = (when: string, off = 0) => `/trainer/sessions?when=${when}${off ? `&offset=${off}` : ''}`;
+  const link = (to: 'upcoming' | 'past', off = 0) => `/trainer/sessions?when=${to}${off ? `&offset=${off}` : ''}`;
   // Arriving from publishing a series, the page opens on the message saying so, as other
   // pages focus their message after an action: a live region that comes into the page
   // already holding its text is often not read out, and focus on the heading would pass it by.
@@ -92,7 +106,7 @@ export function MySessionsPage() {
   }, []);
   return (
     <>
-      <PageHeading title={`${title}: ${past ? 'past' : 'upcoming'}`} navigated={loc.navigated && !announce}>
+      <PageHeading title={`${title}: ${when}${page > 1 ? ` (page ${page})` : ''}`} navigated={loc.navigated && !announce}>
         {title}
       </PageHeading>
       <Status message={created ? `${plural(created, 'session')} published.` : ''} id="my-sessions-status" focusable />
@@ -107,23 +121,19 @@ export function MySessionsPage() {
           New session or series
         </Link>
       </nav>
+      {/* In the page before the list loads, so the count is read out when it arrives; turning a page focuses it (see Pagination). */}
+      <p role="status" class="count" id="my-sessions-count" tabIndex={-1}>
+        {count}
+      </p>
       <Loaded state={state} what="your sessions">
         {(list) => (
           <>
-            <p class="count">
-              {list.total === 0 ? `No ${past ? 'past' : 'upcoming'} sessions.` : `Showing ${offset + 1} to ${offset + list.items.length} of ${plural(list.total, `${past ? 'past' : 'upcoming'} session`)}`}
-            </p>
             <ul class="cards plain">
               {list.items.map((i) => (
-                <SessionCard key={i.session.id} item={i} past={past} />
+                <SessionCard key={i.session.id} item={i} past={list.when === 'past'} />
               ))}
             </ul>
-            {list.total > PAGE && (
-              <nav aria-label="Pages of sessions" class="actions">
-                {offset > 0 && <Link href={link(past ? 'past' : 'upcoming', Math.max(0, offset - PAGE))}>Previous page</Link>}
-                {offset + PAGE < list.total && <Link href={link(past ? 'past' : 'upcoming', offset + PAGE)}>Next page</Link>}
-              </nav>
-            )}
+            <Pagination label="Pages of sessions" page={page} pages={Math.max(1, Math.ceil(list.total / PAGE))} href={(n) => link(when, (n - 1) * PAGE)} resultsId="my-sessions-count" />
           </>
         )}
       </Loaded>

@@ -44,7 +44,8 @@ export function trainerRoute(path: string, me: MeValue, key: string) {
   if (!path.startsWith('/trainer/')) return null;
   // Trainers, administrators and in-house leads; the server answers for each session whether it is theirs.
   if (!me.runsSessions) return FORBIDDEN;
-  if (path === '/trainer/sessions') return <MySessionsPage key={key} />;
+  // Kept while its pages turn and Upcoming or Past is chosen, as the admin lists above are (see Pagination).
+  if (path === '/trainer/sessions') return <MySessionsPage key={path} />;
   const pages = { edit: EditSessionPage, people: AttendeesPage, message: MessagePage, holds: HoldsPage } as const;
   for (const [name, Page] of Object.entries(pages)) {
     const m = match(`/trainer/sessions/:id/${name}`, path);
