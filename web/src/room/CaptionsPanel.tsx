@@ -42,7 +42,11 @@ export function CaptionsPanel({
   const [announcement, setAnnouncement] = useState('');
   useEffect(() => {
     const f = captions.lastFinal;
-    if (f && settings.announce && settings.show) setAnnouncement(`${nameOf(f.speakerIdentity)}: ${f.text}`);
+    if (!f || !settings.announce || !settings.show) return;
+    const m = `${nameOf(f.speakerIdentity)}: ${f.text}`;
+    // The same words twice in a row would not change the live region, so would not be read
+    // again; a trailing no-break space makes them new (as the room's own messages do).
+    setAnnouncement((prev) => (prev === m ? m + '\u00a0' : m));
   }, [captions.lastFinal]);
 
   const set = <K extends keyof CaptionSettings>(k: K, v: CaptionSettings[K]) => onSettings({ ...settings, [k]: v });
