@@ -249,7 +249,12 @@ describe('offers whose time ran out before the sweep', () => {
     expect(await seatCountDrift(t.db)).toEqual([]);
   });
 
-  it('declining an offer after it lapsed (the sweep not yet come) is refused as expired, as accepting is: the seat goes to the next person and the person is told it expired, not that they declined', async () => {
+  /**
+   * One seat, held by a, with b next and c waiting; a cancels, so b is offered the seat, and
+   * the clock passes the offer's expiry without the sweep having run: b's offer has lapsed
+   * but is still `offered`.
+   */
+  async function offerLapsedBeforeSweep() {
     const s = await t.session({ capacity: { online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 60, startsAt: '2026-02-05T16:00:00Z', endsAt: '2026-02-05T17:00:00Z' });
     const [a, b, c] = [await staff(), await staff(), await staff()];
     const ab = (await book(a, s.id)).json;
@@ -258,6 +263,11 @@ describe('offers whose time ran out before the sweep', () => {
     expect((await t.request('DELETE', `/api/bookings/${ab.id}`, { as: a })).status).toBe(200);
     expect(await statusOf(b.id, s.id)).toBe('offered');
     t.clock.advance(61 * 60_000);
+    return { s, b, bb, c };
+  }
+
+  it('declining an offer after it lapsed (the sweep not yet come) is refused as expired, as accepting is: the seat goes to the next person and the person is told it expired, not that they declined', async () => {
+    const { s, b, bb, c } = await offerLapsedBeforeSweep();
     const declined = await t.request('POST', `/api/bookings/${bb.id}/decline`, { as: b });
     expect(declined.status).toBe(409);
     expect(declined.json.error).toMatchObject({ code: 'not_offered', message: 'This offer has expired, so the seat goes to the next person in the queue.' });
@@ -269,13 +279,7 @@ describe('offers whose time ran out before the sweep', () => {
   });
 
   it('someone whose offer lapsed (the sweep not yet come) can join the queue again at once: the lapsed offer is not their place', async () => {
-    const s = await t.session({ capacity: { online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 60, startsAt: '2026-02-05T16:00:00Z', endsAt: '2026-02-05T17:00:00Z' });
-    const [a, b, c] = [await staff(), await staff(), await staff()];
-    const ab = (await book(a, s.id)).json;
-    const bb = (await book(b, s.id)).json;
-    expect((await book(c, s.id)).json.status).toBe('waitlisted');
-    expect((await t.request('DELETE', `/api/bookings/${ab.id}`, { as: a })).status).toBe(200);
-    t.clock.advance(61 * 60_000);
+    const { s, b, bb, c } = await offerLapsedBeforeSweep();
     // Still `offered` in the answers until the sweep (README), with its expiry past.
     expect((await t.request('GET', `/api/bookings/${bb.id}`, { as: b })).json.status).toBe('offered');
     const again = await book(b, s.id);
