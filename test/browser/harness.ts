@@ -29,11 +29,16 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 // machine, more on a loaded one. Every file that uses this harness gets 90 s a test (the
 // suite's 30 s stays for the rest); a test that hangs still fails.
 vi.setConfig({ testTimeout: 90_000 });
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/**
+ * Debian's Chromium headless shell (package chromium-headless-shell: the same Blink and V8
+ * without the browser's own windows and UI, as Playwright itself uses for headless runs; about
+ * a third less CPU for the same tests here), else Debian's Chromium.
+ */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium-headless-shell', '/usr/bin/chromium'].find((p) => existsSync(p)) ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /** Why browser tests cannot run here, or null when they can. */
-export const skipReason: string | null = existsSync(CHROMIUM_PATH) ? null : `browser tests skipped: no Chromium at ${CHROMIUM_PATH} (install Debian's "chromium" package, as .ci/run does, or set CHROMIUM_PATH)`;
+export const skipReason: string | null = existsSync(CHROMIUM_PATH) ? null : `browser tests skipped: no Chromium at ${CHROMIUM_PATH} (install Debian's "chromium-headless-shell" or "chromium" package, as .ci/run does, or set CHROMIUM_PATH)`;
 export const browserAvailable = skipReason === null;
 /** Call at the top of a browser test file: prints why its tests are skipped, if they are. */
 export function warnIfSkipped(file: string) {
