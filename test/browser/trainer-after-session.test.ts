@@ -54,6 +54,7 @@ describe.skipIf(!browserAvailable)('a trainer’s sessions once they are over or
     ] as const) {
       const look = who === trainer ? page : await newPage(env.browser, env.server, NARROW);
       if (who !== trainer) await signInAt(look, who, path);
+      else await look.goto(path);
       await look.getByRole('heading', { level: 1, name: heading }).waitFor();
       await look.getByText('This session has ended, so its seat holds can no longer be set, changed or released. They are shown as they were.').waitFor();
       expect((await look.getByRole('row').filter({ hasText: 'Rowan Primary' }).innerText()).replace(/\s+/g, ' ')).toContain('2 of 2');
