@@ -39,8 +39,8 @@ export const FreeDays = z.object({ kind: z.literal('free'), from: z.string(), to
 
 /** The largest timetable file (CSV or ICS) one upload may be: 1 MB. */
 export const MAX_TIMETABLE_BYTES = 1024 * 1024;
-/** That limit in words, for people. */
-export const MAX_TIMETABLE_SIZE_WORDS = '1 MB';
+/** That limit in words, for people (worked out from it, so the two cannot disagree). */
+export const MAX_TIMETABLE_SIZE_WORDS = `${MAX_TIMETABLE_BYTES / (1024 * 1024)} MB`;
 
 export const TimetableSource = z.enum(['csv', 'ics', 'subscription']);
 
