@@ -4,9 +4,9 @@
  * the device is in: a trainer's laptop left on New York time must not tell the room the code
  * "changes at 10:01" when the wall clock there says 15:01. Keyboard only, 320 CSS px, axe-clean.
  */
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, browserAvailable, checkPage, newPage, serverAndBrowser, signIn, signInAt, tabTo, warnIfSkipped } from './harness.js';
+import { launchWithFakeMedia, browserAvailable, checkPage, newPage, serverAndBrowser, signIn, signInAt, tabTo, warnIfSkipped } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -31,7 +31,7 @@ async function sessionWhen(page: Page, s: { startsAt: string; endsAt: string }) 
 const flat = (s: string) => s.replace(/\s+/g, ' ').trim();
 
 describe.skipIf(!browserAvailable)('times on the register, check-in and live room are England’s, from a browser in New York', () => {
-  const env = serverAndBrowser({ launch: () => chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'], headless: true, timeout: 20_000 }) });
+  const env = serverAndBrowser({ launch: launchWithFakeMedia });
 
   it('register: "Changes at", the session’s times and a correction’s time; check-in: "checked in at" (keyboard, 320 px)', async () => {
     const { t } = env.server;

@@ -85,9 +85,14 @@ export async function startServer(opts: { now?: string; config?: Partial<Config>
 }
 
 /** Debian's Chromium, headless, with nothing that talks to the network on its own. */
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true, timeout: 20_000 });
+export function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...extraArgs], headless: true, timeout: 20_000 });
 }
+
+/** A camera and microphone that are always there and always allowed (the live room's pages). */
+export const FAKE_MEDIA = ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'];
+/** The browser with FAKE_MEDIA, for serverAndBrowser's `launch`. */
+export const launchWithFakeMedia = () => launchBrowser(FAKE_MEDIA);
 
 /**
  * For a describe block: serves the app and launches the browser before its tests (in

@@ -9,9 +9,9 @@
  * checked in" (a wrong guess counted against them); making captions larger hid the newest one.
  * The last test is a fault proved but not fixed yet, marked as failing.
  */
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, activate, browserAvailable, checkPage, expectFocused, expectNoAxeViolations, newPage, serverAndBrowser, signIn, tabTo, warnIfSkipped, NARROW } from './harness.js';
+import { launchWithFakeMedia, activate, browserAvailable, checkPage, expectFocused, expectNoAxeViolations, newPage, serverAndBrowser, signIn, tabTo, warnIfSkipped, NARROW } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -52,7 +52,7 @@ async function finalCaption(page: Page, identity: string, segmentId: string, tex
 }
 
 describe.skipIf(!browserAvailable)('live room, register and check-in audit', () => {
-  const env = serverAndBrowser({ launch: () => chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'], headless: true, timeout: 20_000 }) });
+  const env = serverAndBrowser({ launch: launchWithFakeMedia });
 
   it('the register of an online-only session shows no error and does not ask for a check-in code again and again (keyboard, 320 px)', async () => {
     const { t } = env.server;

@@ -7,10 +7,10 @@
  * spaced as if it were). `expectFocusNeverObscured` tabs through the page and checks that
  * what has focus is on screen and on top.
  */
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { recordAttendanceOutcomes } from '../../server/attendance/service.js';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, browserAvailable, daysFromNow, newPage, plusMinutes, serverAndBrowser, signIn, type TestServer, warnIfSkipped } from './harness.js';
+import { launchWithFakeMedia, browserAvailable, daysFromNow, newPage, plusMinutes, serverAndBrowser, signIn, type TestServer, warnIfSkipped } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -404,7 +404,7 @@ describe.skipIf(!browserAvailable)('trainer pages: reflow, text spacing, resized
 });
 
 describe.skipIf(!browserAvailable)('the live room’s pre-join page (fake camera and microphone)', () => {
-  const env = serverAndBrowser({ launch: () => chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'], headless: true, timeout: 20_000 }) });
+  const env = serverAndBrowser({ launch: launchWithFakeMedia });
 
   it('pre-join: nothing off screen, cut off, overlapping, too small or hidden from focus', async () => {
     const { t } = env.server;
