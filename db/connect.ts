@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import path from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
 import { Kysely, Migrator, PostgresDialect, type LogConfig } from 'kysely';
 import { keepStatementPlans } from './pg-statements.js';
 import { ResilientSqliteDialect, type SqliteOptions } from './sqlite.js';
@@ -22,8 +22,21 @@ export interface Db {
   close(): Promise<void>;
 }
 
-// PostgreSQL returns bigint (count(*)) as text; our counts always fit a JS number.
-pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
+/**
+ * The PostgreSQL driver is loaded when a PostgreSQL database is first opened, not at start:
+ * a server on SQLite never needs it. It is a CommonJS package, so `require` loads it at once
+ * and openPostgres stays synchronous; in the bundle it is read from node_modules, as
+ * better-sqlite3 is (server/build.ts).
+ */
+let pgLib: typeof pg | undefined;
+function pgDriver(): typeof pg {
+  if (!pgLib) {
+    pgLib = require('pg') as typeof pg;
+    // PostgreSQL returns bigint (count(*)) as text; our counts always fit a JS number.
+    pgLib.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
+  }
+  return pgLib;
+}
 
 /**
  * Writers take SQLite's write lock when their transaction begins (BEGIN IMMEDIATE), so a
@@ -111,7 +124,7 @@ export function openPostgres(url: string, opts: number | PostgresOptions = {}): 
   // Waiting forever for a connection would hang requests when the database is unreachable.
   // The same limit applies to waiting for a free pooled connection, so it is generous: a
   // burst of bookings for one session queues here behind that session's row lock.
-  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: waitMs });
+  const pool = new (pgDriver().Pool)({ connectionString: url, max, connectionTimeoutMillis: waitMs });
   // A connection that breaks (database restart, failover, network) emits 'error' on the pool
   // when idle and on the client itself when checked out; without listeners Node treats the
   // event as fatal and the whole process exits. The failed query still rejects, and the pool

@@ -34,7 +34,11 @@ async function bundle(entry: string, out: string) {
     sourcemap: 'linked',
     // better-sqlite3 loads a compiled addon; pg-native is an optional peer of pg; piscina
     // starts its worker threads from a file beside its own; pdfkit reads its font data files
-    // from beside its own.
+    // from beside its own. These are loaded from node_modules: piscina and pdfkit only with
+    // the first timetable file or certificate, as the server imports them with import() (a
+    // static import of an external package is hoisted to the top of the bundle and runs at
+    // every start). The server's pg is also read from node_modules, when a PostgreSQL
+    // database is first opened: db/connect.ts loads it with its own require().
     external: ['better-sqlite3', 'pg-native', 'piscina', 'pdfkit'],
     // Bundled CommonJS packages call require(); ESM has none unless one is made.
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },

@@ -4,7 +4,6 @@
  * new PostgreSQL database per context (dropped on close), so files run in parallel.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { afterAll } from 'vitest';
 import { migrateToLatest, openPostgres, openSqlite, type Db } from '../db/connect.js';
 import type { Role } from '../db/schema.js';
@@ -24,6 +23,8 @@ export const usePostgres = process.env.TEST_DATABASE === 'postgres';
  * (with the reason) when none is reachable.
  */
 export async function createPgDatabase(template?: string): Promise<{ url: string; drop: () => Promise<void> } | { skip: string }> {
+  // Imported here, not at the top: test files on SQLite (most of them) never load the driver.
+  const { default: pg } = await import('pg');
   const admin = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 3000 });
   try {
     await admin.connect();

@@ -17,7 +17,7 @@
  * administrator or trainer, or moved to another organisation, is refused.
  */
 import { randomUUID } from 'node:crypto';
-import * as client from 'openid-client';
+import type * as client from 'openid-client';
 import type { z } from 'zod';
 import type { IdentityProviderRow, UserRow } from '../../db/schema.js';
 import type { CreateIdentityProviderInput, IdentityProvider } from '../../shared/accounts.js';
@@ -44,6 +44,13 @@ export function providerView(p: IdentityProviderRow): z.infer<typeof IdentityPro
 /** The callback address registered at every provider. */
 export const callbackUrl = (deps: Deps) => `${deps.config.publicUrl.replace(/\/$/, '')}/api/auth/oidc/callback`;
 
+/**
+ * openid-client (with jose and oauth4webapi) is loaded when a provider is first set up or
+ * signed in with, not at start: most servers never use one, and the rest rarely.
+ */
+let openidClientLib: Promise<typeof import('openid-client')> | undefined;
+const openidClient = () => (openidClientLib ??= import('openid-client'));
+
 const ssoFailed = (message = 'Your identity provider’s answer could not be trusted, so you have not been signed in. Please try again.') => new AppError('sso_failed', message);
 
 /** Reads the provider's discovery document and gives openid-client's configuration for it. */
@@ -54,14 +61,15 @@ async function configurationOf(deps: Deps, p: Pick<IdentityProviderRow, 'issuer'
     if (!deps.config.oidcSecretKey) throw ssoFailed('Signing in with this identity provider is not available right now. Please use another way to sign in, and tell an administrator.');
     secret = decryptSecret(p.client_secret_enc, deps.config.oidcSecretKey);
   }
+  const lib = await openidClient();
   const options: client.DiscoveryRequestOptions = {
-    [client.customFetch]: guardedFetch(deps.config.outbound) as unknown as client.CustomFetch,
+    [lib.customFetch]: guardedFetch(deps.config.outbound) as unknown as client.CustomFetch,
     // Plain http only for an issuer on the development/test allow list (OUTBOUND_ALLOW).
     // ID token signatures are checked against the provider's published keys too, not only trusted for arriving over TLS.
-    execute: [client.enableNonRepudiationChecks, ...(issuer.protocol === 'http:' && isAllowListed(issuer, deps.config.outbound.allow) ? [client.allowInsecureRequests] : [])],
+    execute: [lib.enableNonRepudiationChecks, ...(issuer.protocol === 'http:' && isAllowListed(issuer, deps.config.outbound.allow) ? [lib.allowInsecureRequests] : [])],
     timeout: Math.ceil(deps.config.outbound.timeoutMs / 1000),
   };
-  return client.discovery(issuer, p.client_id, secret ? { client_secret: secret } : undefined, secret ? client.ClientSecretPost(secret) : client.None(), options);
+  return lib.discovery(issuer, p.client_id, secret ? { client_secret: secret } : undefined, secret ? lib.ClientSecretPost(secret) : lib.None(), options);
 }
 
 /** Administrators add an identity provider; its discovery document must be readable. */
@@ -122,9 +130,10 @@ export async function startLogin(deps: Deps, providerId: string, nextPath: strin
     deps.logger.warn?.('identity provider discovery failed', { provider: provider.id, reason: (e as Error).message });
     throw ssoFailed(`${provider.label} could not be reached just now. Please try again in a few minutes, or use another way to sign in.`);
   }
-  const codeVerifier = client.randomPKCECodeVerifier();
-  const state = client.randomState();
-  const nonce = client.randomNonce();
+  const lib = await openidClient(); // loaded already: configurationOf needed it
+  const codeVerifier = lib.randomPKCECodeVerifier();
+  const state = lib.randomState();
+  const nonce = lib.randomNonce();
   const now = deps.now();
   await oidcRepo.insertLogin(deps.db, {
     state,
@@ -137,10 +146,10 @@ export async function startLogin(deps: Deps, providerId: string, nextPath: strin
     expires_at: new Date(now.getTime() + LOGIN_MINUTES * 60_000).toISOString(),
     used_at: null,
   });
-  return client.buildAuthorizationUrl(config, {
+  return lib.buildAuthorizationUrl(config, {
     redirect_uri: callbackUrl(deps),
     scope: 'openid email profile',
-    code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
+    code_challenge: await lib.calculatePKCECodeChallenge(codeVerifier),
     code_challenge_method: 'S256',
     state,
     nonce,
@@ -171,7 +180,7 @@ export async function finishLogin(deps: Deps, query: URLSearchParams, browserNon
     const config = await configurationOf(deps, provider);
     const current = new URL(callbackUrl(deps));
     current.search = query.toString();
-    const tokens = await client.authorizationCodeGrant(config, current, { pkceCodeVerifier: login.code_verifier, expectedState: login.state, expectedNonce: login.nonce, idTokenExpected: true });
+    const tokens = await (await openidClient()).authorizationCodeGrant(config, current, { pkceCodeVerifier: login.code_verifier, expectedState: login.state, expectedNonce: login.nonce, idTokenExpected: true });
     claims = (tokens.claims() ?? {}) as Record<string, unknown>;
   } catch (e) {
     if (e instanceof AppError) throw e;

@@ -3,7 +3,6 @@
  * presence intervals by the pure rules in compute.ts; trainers' register entries win.
  * Also in-person check-in codes, the outcome job and CPD completions.
  */
-import QRCode from 'qrcode';
 import type { Transaction } from 'kysely';
 import type { Database, SessionRow } from '../../db/schema.js';
 import type { z } from 'zod';
@@ -30,6 +29,10 @@ export const OUTCOME_GRACE_MS = 15 * MINUTE;
 const OUTCOME_LOOKBACK_MS = 14 * 24 * 60 * MINUTE;
 const CHECKIN_MAX_FAILURES = 5;
 const CHECKIN_FAILURE_WINDOW_MS = 10 * MINUTE;
+
+/** The QR code library (with its PNG encoder) is loaded when a trainer first shows a check-in code, not at start. */
+let qrcodeLib: Promise<typeof import('qrcode')> | undefined;
+const qrcode = () => (qrcodeLib ??= import('qrcode'));
 
 async function requireSession(deps: Deps, id: string): Promise<SessionRow> {
   const s = await findSession(deps.db, id);
@@ -194,6 +197,7 @@ export async function checkinCodeFor(deps: Deps, actor: AuthUser, sessionId: str
   const secret = await repo.checkinSecret(deps.db, sessionId, deps.now().toISOString());
   const { code, expiresAt } = currentCode(secret, sessionId, deps.now().getTime());
   const url = `${deps.config.publicUrl}/sessions/${encodeURIComponent(sessionId)}/checkin?code=${code}`;
+  const QRCode = await qrcode();
   const qrSvg = await QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
   const window = checkinWindow(s, deps.now());
   return { code, expiresAt: expiresAt.toISOString(), url, qrSvg, checkin: window.state, opensAt: window.opensAt, closesAt: window.closesAt };
@@ -376,12 +380,17 @@ export async function personCompletions(deps: Deps, actor: AuthUser, userId: str
   return { items: (await completionsOf(deps, { userId, viewer: await viewerFor(deps.db, actor) })).items };
 }
 
-const londonTime = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+/**
+ * Made at first use, not at start: a process's first Intl formatter loads ICU's locale and
+ * time zone data, some milliseconds that only the spreadsheets of a training record need.
+ */
+let londonTimeFormat: Intl.DateTimeFormat | undefined;
+const londonTime = () => (londonTimeFormat ??= new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }));
 
 /** Spreadsheet cells of attended sessions: the session's own, times in Europe/London. */
 async function recordCells(deps: Deps, items: z.infer<typeof Completion>[]) {
   const courses = await repo.courseTitles(deps.db, [...new Set(items.map((i) => i.courseId).filter((x): x is string => x !== null))]);
-  return items.map((r) => [r.title, r.courseId ? (courses.get(r.courseId) ?? '') : '', dayInEngland(r.startsAt), londonTime.format(new Date(r.startsAt)), londonTime.format(new Date(r.endsAt)), r.seat === 'in_person' ? 'in person' : 'online', r.minutes ?? '', r.audience]);
+  return items.map((r) => [r.title, r.courseId ? (courses.get(r.courseId) ?? '') : '', dayInEngland(r.startsAt), londonTime().format(new Date(r.startsAt)), londonTime().format(new Date(r.endsAt)), r.seat === 'in_person' ? 'in person' : 'online', r.minutes ?? '', r.audience]);
 }
 const RECORD_COLUMNS = ['session', 'course', 'date', 'start', 'end', 'seat', 'minutes present', 'audience'];
 const recordCsv = (columns: string[], rows: unknown[][]) => writeCsv(rows, { bom: true, header: true, columns });

@@ -5,8 +5,17 @@
  * bar; the border is marked as an artifact so screen readers skip it.
  */
 import { createRequire } from 'node:module';
-import PDFDocument from 'pdfkit';
 import { formatCertCode, type CertificateFacts } from '../../shared/feedback.js';
+
+/**
+ * pdfkit is imported here, at the first certificate, and not by an import declaration: this
+ * module is itself loaded on first use (certificates/service.ts), but in the bundle pdfkit
+ * stays a package of its own (server/build.ts), and esbuild hoists a static import of such a
+ * package to the top of dist/server.mjs, which would load it (with fontkit and its Unicode
+ * tables) at every start.
+ */
+let pdfkitLib: Promise<{ default: typeof import('pdfkit') }> | undefined;
+const pdfkit = () => (pdfkitLib ??= import('pdfkit'));
 
 const require = createRequire(import.meta.url);
 const FONT = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf');
@@ -59,7 +68,8 @@ function fittingScale(doc: PDFKit.PDFDocument, width: number, room: number, layo
 }
 
 /** Renders the certificate; `verifyUrl` is printed so anyone can check the code. */
-export function renderCertificatePdf(c: CertificateFacts, verifyUrl: string, issuedAt: Date): Promise<Buffer> {
+export async function renderCertificatePdf(c: CertificateFacts, verifyUrl: string, issuedAt: Date): Promise<Buffer> {
+  const { default: PDFDocument } = await pdfkit();
   const { heading, lines } = certificateLines(c);
   const doc = new PDFDocument({
     size: 'A4',

@@ -40,7 +40,9 @@ export async function myFeedback(deps: Deps, actor: AuthUser, sessionId: string)
   return { sessionId, title: b.title, editableUntil: until, open: deps.now().toISOString() < until, answer: f ? toAnswer(f) : null };
 }
 
-const londonDay = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', day: 'numeric', month: 'long', year: 'numeric' });
+/** Made at first use, not at start (a process's first Intl formatter loads ICU's data, some milliseconds). */
+let londonDayFormat: Intl.DateTimeFormat | undefined;
+const londonDay = () => (londonDayFormat ??= new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', day: 'numeric', month: 'long', year: 'numeric' }));
 
 /** Gives or changes the caller's answer: attendees only, until 14 days after the session. */
 export async function saveMyFeedback(deps: Deps, actor: AuthUser, sessionId: string, input: FeedbackInput): Promise<MyFeedback> {
@@ -48,7 +50,7 @@ export async function saveMyFeedback(deps: Deps, actor: AuthUser, sessionId: str
   if (!b) throw notAttendee();
   const until = editableUntil(b.ends_at);
   if (deps.now().toISOString() >= until) {
-    throw new AppError('feedback_closed', `Feedback on this session closed on ${londonDay.format(new Date(until))}: answers can be given or changed for ${FEEDBACK_EDIT_DAYS} days after a session.`, { closedAt: until });
+    throw new AppError('feedback_closed', `Feedback on this session closed on ${londonDay().format(new Date(until))}: answers can be given or changed for ${FEEDBACK_EDIT_DAYS} days after a session.`, { closedAt: until });
   }
   const comment = input.comment?.trim() ? input.comment.trim() : null;
   await repo.saveFeedback(deps.db, { sessionId, userId: actor.id, bookingId: b.id }, { usefulness: input.usefulness, confidence_before: input.confidenceBefore, confidence_after: input.confidenceAfter, comment }, deps.now().toISOString());

@@ -191,8 +191,9 @@ async function checkTrainers(deps: Deps, ids: string[]) {
  * accounts are on, as co-trainers: never an administrator, a lead or a turned-off account.
  * They may take a co-trainer off again (co-trainers run it as equals: each could cancel it).
  */
-/** "Ann, Bo and Cy": names listed as a sentence lists them. */
-const AND = new Intl.ListFormat('en-GB', { type: 'conjunction' });
+/** "Ann, Bo and Cy": names listed as a sentence lists them. Made at first use, not at start (ICU's list data takes some milliseconds to load). */
+let andFormat: Intl.ListFormat | undefined;
+const AND = () => (andFormat ??= new Intl.ListFormat('en-GB', { type: 'conjunction' }));
 
 async function checkRunners(deps: Deps, actor: AuthUser | null, ids: string[], current: readonly string[] = []): Promise<string[]> {
   const unique = [...new Set(ids)];
@@ -205,7 +206,7 @@ async function checkRunners(deps: Deps, actor: AuthUser | null, ids: string[], c
   const bad = added.filter((id) => userOf(id)?.role !== 'trainer' && userOf(id)?.role !== 'admin');
   if (bad.length) {
     const names = named(bad);
-    const who = `${AND.format(names)} ${names.length === 1 ? 'is not a trainer' : 'are not trainers'}`;
+    const who = `${AND().format(names)} ${names.length === 1 ? 'is not a trainer' : 'are not trainers'}`;
     throw new AppError('validation_failed', `Only trainers and administrators can run sessions: ${who}.`, { issues: names.map((name) => ({ path: 'trainerIds', message: `${name} is not a trainer` })) });
   }
   if (!chooser) return unique;
@@ -215,7 +216,7 @@ async function checkRunners(deps: Deps, actor: AuthUser | null, ids: string[], c
   const refused = added.filter((id) => userOf(id)?.role !== 'trainer' || userOf(id)?.disabled_at);
   if (refused.length) {
     const names = named(refused);
-    const who = `${AND.format(names)} ${names.length === 1 ? 'is not a trainer' : 'are not trainers'} you can add`;
+    const who = `${AND().format(names)} ${names.length === 1 ? 'is not a trainer' : 'are not trainers'} you can add`;
     throw new AppError('forbidden', `You can add trainers as co-trainers; only an administrator can name anyone else to run a session: ${who}.`, { issues: names.map((name) => ({ path: 'trainerIds', message: `${name} is not a trainer you can add` })) });
   }
   return unique;

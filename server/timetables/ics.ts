@@ -20,15 +20,10 @@ import ICAL from 'ical.js';
 import { WINDOWS_TO_IANA_MAP } from 'windows-iana';
 import { isTimeZone } from '../../shared/common.js';
 import { localParts, zonedTimeToUtc, type DatedPeriod, type FreeDays } from './clash.js';
+import type { EventProblem } from './event-problems.js';
 import { partitionPoint } from './sorted.js';
 
-export interface EventProblem {
-  uid: string | null;
-  summary: string | null;
-  message: string;
-  /** Set when the problem is a time zone that cannot be resolved: its name as the file gives it. */
-  zone?: string;
-}
+export { describeEvent, type EventProblem } from './event-problems.js';
 
 export interface IcsTimetable {
   timeZone: string;
@@ -534,10 +529,4 @@ export function parseTimetableIcs(source: string, opts: { now: Date; defaultZone
   dated.sort((a, b) => a.startsAt.localeCompare(b.startsAt));
   freeDays.sort((a, b) => a.from.localeCompare(b.from));
   return { ok: true, timetable: { timeZone, dated, freeDays } };
-}
-
-/** How a problem reads in a message: the event's summary and UID. */
-export function describeEvent(p: EventProblem): string {
-  if (!p.uid && !p.summary) return p.message.charAt(0).toUpperCase() + p.message.slice(1);
-  return `Event ${p.summary ? `"${p.summary}"` : ''}${p.uid ? `${p.summary ? ' ' : ''}(UID ${p.uid})` : ''} ${p.message}`;
 }

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel } from 'node:worker_threads';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import { AppError } from '../errors.js';
 import type { Config } from '../platform/deps.js';
 import type { ParseOutcome, ParseTask, WorkerTask } from './parse-worker.js';
@@ -32,9 +32,19 @@ function workerFile(): string {
   return bundled;
 }
 
+/**
+ * piscina is loaded with the first timetable file, not at start: most processes never read
+ * one. In the bundle it stays a package of its own (server/build.ts), so this import is
+ * left as it is and loads it from node_modules.
+ */
+let piscinaLib: Promise<typeof import('piscina')> | undefined;
+const loadPiscina = () => (piscinaLib ??= import('piscina'));
+
 let pool: Piscina | null = null;
 
-function poolFor(limits: ParseLimits): Piscina {
+async function poolFor(limits: ParseLimits): Promise<Piscina> {
+  const { Piscina } = await loadPiscina();
+  // Files that arrive together while piscina loads share the one pool made after it has.
   pool ??= new Piscina({
     filename: workerFile(),
     // Made with the first file; a worker ended for time is replaced at once.
@@ -51,7 +61,7 @@ const tooComplex = () => new AppError('timetable_too_complex', 'This timetable f
 
 /** Parses one timetable file in a worker; throws AppError `timetable_too_complex` when it is over budget. */
 export async function parseOffThread(task: ParseTask, limits: ParseLimits): Promise<ParseOutcome> {
-  const workers = poolFor(limits);
+  const workers = await poolFor(limits);
   if (workers.queueSize >= MAX_WAITING) throw new AppError('service_busy', 'Too many timetable files are being read right now. Please try again in a minute.', undefined, { 'Retry-After': '30' });
   const { port1, port2 } = new MessageChannel();
   const controller = new AbortController();
