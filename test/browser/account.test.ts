@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { browserAvailable, expectFocused, daysFromNow, expectNoAxeViolations, newPage, signIn, signInAt, warnIfSkipped, serverAndBrowser } from './harness.js';
+import { browserAvailable, expectFocused, daysFromNow, expectNoAxeViolations, newPage, signInAt, signInTo, warnIfSkipped, serverAndBrowser } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -11,9 +11,7 @@ describe.skipIf(!browserAvailable)('calendar subscription, new session, other pa
     const org = await t.org();
     const staff = await t.user('staff', org.id);
     const page = await newPage(env.browser, env.server, { permissions: ['clipboard-read', 'clipboard-write'] });
-    await signIn(page, staff);
-    await page.getByRole('link', { name: 'Calendar feed' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Subscribe to my calendar' }).waitFor();
+    await signInTo(page, staff, '/calendar', 'Subscribe to my calendar', { nav: 'Calendar feed' });
     const field = page.getByLabel('Your calendar address');
     await field.waitFor();
     const url = await field.inputValue();
@@ -52,7 +50,7 @@ describe.skipIf(!browserAvailable)('calendar subscription, new session, other pa
     const { t } = env.server;
     const staff = await t.user('staff', (await t.org()).id);
     const page = await newPage(env.browser, env.server);
-    await signIn(page, staff);
+    await signInTo(page, staff, '/sessions', 'Sessions');
     await page.evaluate(() => {
       const input = document.createElement('input');
       input.type = 'text';
@@ -65,9 +63,7 @@ describe.skipIf(!browserAvailable)('calendar subscription, new session, other pa
     const { t } = env.server;
     const trainer = await t.user('trainer');
     const page = await newPage(env.browser, env.server);
-    await signIn(page, trainer);
-    await page.getByRole('link', { name: 'New session' }).click();
-    await page.getByRole('heading', { level: 1, name: 'New session' }).waitFor();
+    await signInTo(page, trainer, '/sessions/new', 'New session', { nav: 'New session' });
     await expectNoAxeViolations(page, 'new session page');
 
     await page.getByRole('button', { name: 'Publish session' }).click();

@@ -6,7 +6,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { TEST_PASSWORD } from '../helpers.js';
-import { browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, newPage, plusMinutes, serverAndBrowser, signIn, tabTo, warnIfSkipped, checkPage, activate, NARROW } from './harness.js';
+import { browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, newPage, plusMinutes, serverAndBrowser, signIn, signInTo, tabTo, warnIfSkipped, checkPage, activate, NARROW } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -74,9 +74,7 @@ describe.skipIf(!browserAvailable)('account pages', () => {
     const { t } = env.server;
     const staff = await t.user('staff', (await t.org()).id);
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, staff);
-    await activate(page, 'My account');
-    await page.getByRole('heading', { level: 1, name: 'My account' }).waitFor();
+    await signInTo(page, staff, '/account', 'My account', { nav: 'My account' });
     await checkPage(page, 'account page');
 
     await tabTo(page, 'Current password');
@@ -112,12 +110,10 @@ describe.skipIf(!browserAvailable)('account pages', () => {
     const booked = await t.session({ title: 'Autism and anxiety', startsAt: daysFromNow(5), endsAt: plusMinutes(daysFromNow(5), 60) });
     expect((await t.request('POST', `/api/sessions/${booked.id}/bookings`, { as: staff, body: {} })).json.status).toBe('confirmed');
     const theirs = await newPage(env.browser, env.server, NARROW);
-    await signIn(theirs, staff);
+    await signInTo(theirs, staff, '/sessions', 'Sessions');
 
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, office);
-    await activate(page, 'Staff accounts');
-    await page.getByRole('heading', { level: 1, name: 'Staff accounts' }).waitFor();
+    await signInTo(page, office, '/office/people', 'Staff accounts', { nav: 'Staff accounts' });
     await page.getByRole('heading', { level: 2, name: staff.name }).waitFor();
     await checkPage(page, 'staff accounts page');
 
@@ -151,9 +147,7 @@ describe.skipIf(!browserAvailable)('account pages', () => {
     const org = await t.org('Willow Academy');
     const person = await t.user('staff', org.id, 'Quentin Findable');
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, admin);
-    await activate(page, 'People');
-    await page.getByRole('heading', { level: 1, name: 'People' }).waitFor();
+    await signInTo(page, admin, '/admin/people', 'People', { nav: 'People' });
     await tabTo(page, 'Name or email');
     await page.keyboard.type('findable');
     await page.keyboard.press('Enter');

@@ -14,7 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { activate, browserAvailable, checkPage, expectFocused, newPage, serverAndBrowser, signIn, signInAt, tabTo, warnIfSkipped, NARROW } from './harness.js';
+import { activate, browserAvailable, checkPage, expectFocused, newPage, serverAndBrowser, signInAt, signInTo, tabTo, warnIfSkipped, NARROW } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -42,7 +42,7 @@ describe.skipIf(!browserAvailable)('administrators’ lists', { timeout: 180_000
     expect(total).toBeGreaterThan(50);
 
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, admin);
+    await signInAt(page, admin);
     const orgRequests = requestsTo(page, /^\/api\/orgs$/);
     await page.goto('/admin/orgs');
     await page.getByRole('heading', { level: 1, name: 'Organisations' }).waitFor();
@@ -83,9 +83,7 @@ describe.skipIf(!browserAvailable)('administrators’ lists', { timeout: 180_000
     for (let i = 0; i < 55; i++) await t.user('staff', org.id, `Countable Person ${String(i).padStart(2, '0')}`);
 
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, admin);
-    await activate(page, 'People', { max: 120 });
-    await page.getByRole('heading', { level: 1, name: 'People' }).waitFor();
+    await signInTo(page, admin, '/admin/people', 'People', { nav: 'People' });
     await tabTo(page, 'Name or email');
     await page.keyboard.type('countable');
     await page.keyboard.press('Enter');
@@ -111,9 +109,8 @@ describe.skipIf(!browserAvailable)('administrators’ lists', { timeout: 180_000
     await t.user('staff', org.id, 'Quicksilver Lone');
 
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, admin);
     const count = 'p.count[aria-live="polite"]';
-    await page.goto('/admin/people?q=waiting');
+    await signInAt(page, admin, '/admin/people?q=waiting');
     await expect.poll(() => textOf(page, count)).toBe('People matching “waiting”: 3 people.');
     // The next search's answer is held back until released: meanwhile the three people found for "waiting" are in view.
     let release!: () => void;
@@ -185,7 +182,7 @@ describe.skipIf(!browserAvailable)('administrators’ lists', { timeout: 180_000
     const zed = await t.user('staff', schools[3]!.id, 'Zed Sixthform');
 
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, admin);
+    await signInAt(page, admin);
     const peopleRequests = requestsTo(page, /^\/api\/orgs\/[^/]+\/(users|lead-candidates)$/);
     await page.goto(`/admin/orgs/${trust.id}`);
     await page.getByRole('heading', { level: 2, name: 'In-house leads' }).waitFor();

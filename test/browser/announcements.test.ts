@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { schoolWithRecord } from '../record-fixtures.js';
-import { browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, expectNoSidewaysScroll, newPage, plusMinutes, serverAndBrowser, signIn, signInAt, tabTo, warnIfSkipped, activate, NARROW, typeInto } from './harness.js';
+import { browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, expectNoSidewaysScroll, newPage, plusMinutes, serverAndBrowser, signInAt, tabTo, warnIfSkipped, activate, NARROW, typeInto } from './harness.js';
 
 /** axe-core clean, and nothing scrolls sideways (these pages are opened at 320 px). */
 async function axeAndReflow(page: Page, what = page.url()) {
@@ -193,9 +193,8 @@ describe.skipIf(!browserAvailable)('announcements after actions, and the focused
     const { t } = env.server;
     const staff = await t.user('staff', (await t.org()).id);
     const page = await newPage(env.browser, env.server, DESKTOP);
-    await signIn(page, staff);
     // Visit the site name's own address, then leave it, so its link is :visited.
-    await page.goto('/');
+    await signInAt(page, staff, '/');
     await page.getByRole('heading', { level: 1, name: 'Sessions' }).waitFor();
     await page.goto('/bookings');
     await page.getByRole('heading', { level: 1, name: 'My bookings' }).waitFor();
@@ -320,7 +319,7 @@ describe.skipIf(!browserAvailable)('announcements after actions, and the focused
     const school = (await t.request('POST', '/api/orgs', { as: admin, body: { name: 'Elm Primary', parentId: trust.id } })).json;
     const office = await t.user('office', trust.id, 'Eli Trust');
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, office);
+    await signInAt(page, office);
     for (const path of ['/office/export', '/office/bookings', '/office/record']) {
       await page.goto(`${path}?org=${school.id}`);
       await page.getByRole('heading', { level: 1 }).waitFor();
@@ -393,9 +392,8 @@ describe.skipIf(!browserAvailable)('announcements after actions, and the focused
     t.deps.config.maxReportBookings = 2;
     try {
       const page = await newPage(env.browser, env.server, NARROW);
-      await signIn(page, office);
       const day = monday.slice(0, 10);
-      await page.goto(`/office/cover?from=${day}&to=${day}`);
+      await signInAt(page, office, `/office/cover?from=${day}&to=${day}`);
       await page.getByRole('heading', { level: 1, name: 'Who needs cover' }).waitFor();
       const link = page.getByRole('link', { name: 'Download as a spreadsheet (CSV)' });
       await link.waitFor();

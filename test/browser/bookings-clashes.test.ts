@@ -6,7 +6,7 @@
  * offers to try again. Keyboard only, axe-clean, no sideways scrolling at 320 CSS px.
  */
 import { describe, expect, it } from 'vitest';
-import { activate, browserAvailable, checkPage, daysFromNow, expectFocused, newPage, plusMinutes, serverAndBrowser, signIn, warnIfSkipped, NARROW } from './harness.js';
+import { activate, browserAvailable, checkPage, daysFromNow, expectFocused, newPage, plusMinutes, serverAndBrowser, signInTo, warnIfSkipped, NARROW } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -40,7 +40,7 @@ describe.skipIf(!browserAvailable)('timetable clashes on My bookings', { timeout
     expect(clashes.map((c) => c.session.id)).toEqual([clashing.id]);
 
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, teacher);
+    await signInTo(page, teacher, '/sessions', 'Sessions');
     await activate(page, 'My bookings');
     await page.getByRole('heading', { level: 1, name: 'My bookings' }).waitFor();
     await expectFocused(page, 'h1');

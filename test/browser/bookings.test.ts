@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TEST_PASSWORD } from '../helpers.js';
-import { browserAvailable, checkPage, expectFocused, daysFromNow, expectNoAxeViolations, NARROW, newPage, plusMinutes, signIn, signInAt, tabTo, warnIfSkipped, serverAndBrowser } from './harness.js';
+import { browserAvailable, checkPage, expectFocused, daysFromNow, expectNoAxeViolations, NARROW, newPage, plusMinutes, signInAt, signInTo, tabTo, warnIfSkipped, serverAndBrowser } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -66,7 +66,7 @@ describe.skipIf(!browserAvailable)('booking and my bookings', () => {
     const me = await t.user('staff', (await t.org()).id);
     const s = await t.session({ title: 'Dropped answer session', startsAt: daysFromNow(5), endsAt: plusMinutes(daysFromNow(5), 60), capacity: { online: 3 } });
     const page = await newPage(env.browser, env.server);
-    await signIn(page, me);
+    await signInAt(page, me);
     const keys: string[] = [];
     let dropped = false;
     await page.route(`**/api/sessions/${s.id}/bookings`, async (route) => {
@@ -113,9 +113,7 @@ describe.skipIf(!browserAvailable)('booking and my bookings', () => {
     expect((await t.request('GET', `/api/bookings/${mineOffered.id}`, { as: me })).json.status).toBe('offered');
 
     const page = await newPage(env.browser, env.server);
-    await signIn(page, me);
-    await page.getByRole('link', { name: 'My bookings' }).click();
-    await page.getByRole('heading', { level: 1, name: 'My bookings' }).waitFor();
+    await signInTo(page, me, '/bookings', 'My bookings', { nav: 'My bookings' });
     const card = (title: string) => page.getByRole('article', { name: title });
     await card('Offer to me').getByText(/held for you until/).waitFor();
     expect(await card('Queue for me').innerText()).toContain('You are 1st in the queue');

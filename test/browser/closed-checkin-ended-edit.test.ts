@@ -6,7 +6,7 @@
  * threshold does to its attendance record.
  */
 import { describe, expect, it } from 'vitest';
-import { activate, browserAvailable, checkPage, newPage, serverAndBrowser, signIn, signInAt, tabTo, warnIfSkipped, NARROW } from './harness.js';
+import { activate, browserAvailable, checkPage, newPage, serverAndBrowser, signInAt, tabTo, warnIfSkipped, NARROW } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -30,10 +30,9 @@ describe.skipIf(!browserAvailable)('outside a session’s live hours', () => {
     t.clock.set(new Date().toISOString());
 
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, trainer);
     const codePanel = page.getByRole('region', { name: 'Check-in code' });
 
-    await page.goto(`/sessions/${later.id}/register`);
+    await signInAt(page, trainer, `/sessions/${later.id}/register`);
     await page.getByRole('heading', { level: 1, name: 'Register: Later circuits' }).waitFor();
     await codePanel.getByText(/^Check-in opens at \d\d:\d\d .* on .*\. The code will appear here then/).waitFor();
     expect(await codePanel.locator('.checkin-code').count()).toBe(0);

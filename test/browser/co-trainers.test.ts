@@ -5,7 +5,7 @@
  * session in My sessions and runs it.
  */
 import { describe, expect, it } from 'vitest';
-import { activate, browserAvailable, checkPage, daysFromNow, expectFocused, newPage, plusMinutes, serverAndBrowser, signIn, signInAt, tabTo, warnIfSkipped, NARROW } from './harness.js';
+import { activate, browserAvailable, checkPage, daysFromNow, expectFocused, newPage, plusMinutes, serverAndBrowser, signInAt, signInTo, tabTo, warnIfSkipped, NARROW } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -55,10 +55,7 @@ describe.skipIf(!browserAvailable)('co-trainers on the session form', () => {
 
     // Cole finds it in My sessions, and its edit page names Tara, who stays on it.
     const co = await newPage(env.browser, env.server, NARROW);
-    await signIn(co, cole);
-    if (await co.getByRole('button', { name: 'Menu' }).isVisible()) await activate(co, 'Menu');
-    await activate(co, 'My sessions');
-    await co.getByRole('heading', { level: 1, name: 'My sessions' }).waitFor();
+    await signInTo(co, cole, '/trainer/sessions', 'My sessions', { nav: 'My sessions' });
     await co.getByRole('article', { name: 'Attachment and trauma' }).waitFor();
     await checkPage(co, 'the co-trainer’s sessions');
     await activate(co, 'Edit or cancel');

@@ -1,7 +1,7 @@
 import type { Download, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { TestUser } from '../helpers.js';
-import { browserAvailable, checkPage, daysFromNow, expectNoAxeViolations, newPage, plusMinutes, signIn, signInAt, tabTo, warnIfSkipped, serverAndBrowser, NARROW } from './harness.js';
+import { browserAvailable, checkPage, daysFromNow, expectNoAxeViolations, newPage, plusMinutes, signInAt, signInTo, tabTo, warnIfSkipped, serverAndBrowser, NARROW } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -46,10 +46,7 @@ describe.skipIf(!browserAvailable)('training coverage pages', () => {
     await t.session({ title: 'Inclusion part 1 again', courseId: course, startsAt: daysFromNow(5), endsAt: plusMinutes(daysFromNow(5), 60), capacity: { online: 10 } }, trainer);
 
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, trustOffice);
-    await tabTo(page, 'Training coverage');
-    await page.keyboard.press('Enter');
-    await page.getByRole('heading', { level: 1, name: 'Training coverage: Willow Trust' }).waitFor();
+    await signInTo(page, trustOffice, '/reach', 'Training coverage: Willow Trust', { nav: 'Training coverage' });
 
     // The chart is an image named by its title, with a text summary, and the same numbers in a table.
     const chart = page.getByRole('img', { name: /Share of staff who attended at least one session, by school/ });

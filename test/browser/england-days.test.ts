@@ -9,7 +9,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { browserAvailable, checkPage, newPage, serverAndBrowser, signIn, warnIfSkipped, NARROW } from './harness.js';
+import { browserAvailable, checkPage, newPage, serverAndBrowser, signInAt, warnIfSkipped, NARROW } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -55,7 +55,8 @@ describe.skipIf(!browserAvailable)('days in England, from a browser in another t
     await make('January day after', '2027-01-12T00:15:00Z');
 
     const page = await newPage(env.browser, env.server, NEW_YORK);
-    await signIn(page, staff);
+    await signInAt(page, staff);
+    await open(page, '/sessions', 'Sessions');
 
     // Chosen in the form, as a person would.
     await page.getByText('More filters').click();
@@ -78,7 +79,7 @@ describe.skipIf(!browserAvailable)('days in England, from a browser in another t
     await t.session({ title: 'Clockcheck yesterday', mode: 'online', startsAt: '2027-06-13T20:00:00Z', endsAt: '2027-06-13T21:00:00Z', capacity: { online: 10 } });
     await t.session({ title: 'Clockcheck today', mode: 'online', startsAt: '2027-06-14T08:00:00Z', endsAt: '2027-06-14T09:00:00Z', capacity: { online: 10 } });
     const page = await newPage(env.browser, env.server, NEW_YORK);
-    await signIn(page, staff);
+    await signInAt(page, staff);
     // 00:30 on Monday 14 June in England; 19:30 on Sunday 13 June in New York.
     await page.clock.setFixedTime(new Date('2027-06-13T23:30:00Z'));
     await open(page, '/sessions?q=Clockcheck', 'Sessions');
@@ -92,7 +93,7 @@ describe.skipIf(!browserAvailable)('days in England, from a browser in another t
     const org = await t.org();
     const office = await t.user('office', org.id);
     const page = await newPage(env.browser, env.server, NEW_YORK);
-    await signIn(page, office);
+    await signInAt(page, office);
     // 00:30 on Monday 14 June in England; 19:30 on Sunday 13 June in New York.
     await page.clock.setFixedTime(new Date('2027-06-13T23:30:00Z'));
     await open(page, '/office/bookings', 'Who is booked where');
@@ -113,7 +114,7 @@ describe.skipIf(!browserAvailable)('days in England, from a browser in another t
     await make('Winter small hours', '2027-01-11T00:30:00Z'); // 00:30 GMT Monday 11 January
 
     const ny = await newPage(env.browser, env.server, { ...NEW_YORK, ...NARROW });
-    await signIn(ny, teacher);
+    await signInAt(ny, teacher);
     await open(ny, `/timetable?week=${SUMMER}`, 'My timetable');
     expect((await ny.getByRole('heading', { level: 2, name: /^Week of/ }).textContent())?.trim()).toBe('Week of Monday, 14 June 2027');
     const summerMonday = dayRow(ny, 'Monday, 14 June 2027');
@@ -141,7 +142,7 @@ describe.skipIf(!browserAvailable)('days in England, from a browser in another t
     expect((await ny.getByRole('heading', { level: 2, name: /^Week of/ }).textContent())?.trim()).toBe('Week of Monday, 14 June 2027');
 
     const nz = await newPage(env.browser, env.server, AUCKLAND);
-    await signIn(nz, teacher);
+    await signInAt(nz, teacher);
     await open(nz, `/timetable?week=${SUMMER}`, 'My timetable');
     const nzMonday = dayRow(nz, 'Monday, 14 June 2027');
     await nzMonday.filter({ hasText: 'Class 4 morning' }).waitFor();
@@ -166,7 +167,7 @@ describe.skipIf(!browserAvailable)('days in England, from a browser in another t
     }
 
     const page = await newPage(env.browser, env.server, AUCKLAND);
-    await signIn(page, office);
+    await signInAt(page, office);
     await open(page, `/office/cover?from=${SUMMER}&to=${SUMMER}`, 'Who needs cover');
     const summer = page.getByRole('row').filter({ hasText: 'Noor Rahman' });
     await summer.waitFor();
@@ -212,7 +213,7 @@ describe.skipIf(!browserAvailable)('days in England, from a browser in another t
     };
     const text = async (page: Page) => (await page.getByRole('main').innerText()).replace(/\s+/g, ' ');
     const ny = await newPage(env.browser, env.server, NEW_YORK);
-    await signIn(ny, staff);
+    await signInAt(ny, staff);
 
     await openAt(ny, `/sessions/${summer.id}`, 'Small hours summer');
     await ny.getByText('00:30 to 01:30 BST').waitFor();
@@ -237,7 +238,7 @@ describe.skipIf(!browserAvailable)('days in England, from a browser in another t
     await ny.getByText('Trust sign-in (linked 15 June 2026)').waitFor();
 
     const trainerPage = await newPage(env.browser, env.server, NEW_YORK);
-    await signIn(trainerPage, trainer);
+    await signInAt(trainerPage, trainer);
     await openAt(trainerPage, '/trainer/sessions', 'My sessions');
     await trainerPage.getByText('Small hours summer').waitFor();
     const mine = await text(trainerPage);

@@ -6,7 +6,7 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { launchWithFakeMedia, browserAvailable, checkPage, newPage, serverAndBrowser, signIn, signInAt, tabTo, warnIfSkipped } from './harness.js';
+import { launchWithFakeMedia, browserAvailable, checkPage, newPage, serverAndBrowser, signInAt, tabTo, warnIfSkipped } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -43,7 +43,7 @@ describe.skipIf(!browserAvailable)('times on the register, check-in and live roo
     for (const u of [ben, cara]) expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: u, body: {} })).json.status).toBe('confirmed');
 
     const page = await newPage(env.browser, env.server, NEW_YORK);
-    await signIn(page, trainer);
+    await signInAt(page, trainer);
     const codeAnswer = page.waitForResponse((r) => r.url().endsWith(`/api/sessions/${s.id}/checkin-code`) && r.ok());
     await page.goto(`/sessions/${s.id}/register`);
     await page.getByRole('heading', { level: 1, name: 'Register: Makaton basics' }).waitFor();
@@ -92,7 +92,7 @@ describe.skipIf(!browserAvailable)('times on the register, check-in and live roo
     expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: asha, body: {} })).json.status).toBe('confirmed');
 
     const page = await newPage(env.browser, env.server, { ...NEW_YORK, permissions: ['camera', 'microphone'] });
-    await signIn(page, trainer);
+    await signInAt(page, trainer);
     // The page's clock stands still (its timers run), so "Updated" is known to the minute.
     const now = Date.now();
     await page.clock.setFixedTime(new Date(now));

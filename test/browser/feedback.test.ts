@@ -11,7 +11,7 @@ import { formatCertCode } from '../../shared/feedback.js';
 import { newCertCode } from '../../server/certificates/service.js';
 import { storedAnswers } from '../feedback-fixtures.js';
 import type { TestContext } from '../helpers.js';
-import { browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, newPage, plusMinutes, serverAndBrowser, signIn, signInAt, tabTo, warnIfSkipped, checkPage, NARROW } from './harness.js';
+import { browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, newPage, plusMinutes, serverAndBrowser, signInAt, signInTo, tabTo, warnIfSkipped, checkPage, NARROW } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -107,10 +107,7 @@ describe.skipIf(!browserAvailable)('feedback and certificates', () => {
     await t.request('PUT', `/api/sessions/${s.id}/feedback/mine`, { as: people[1]!, body: { usefulness: 3, confidenceBefore: 3, confidenceAfter: 4 } });
 
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, s.trainer);
-    await tabTo(page, 'Feedback');
-    await page.keyboard.press('Enter');
-    await page.getByRole('heading', { level: 1, name: 'Feedback on my sessions' }).waitFor();
+    await signInTo(page, s.trainer, '/feedback', 'Feedback on my sessions', { nav: 'Feedback' });
     await checkPage(page, 'trainer feedback list');
     await tabTo(page, 'Speech and language');
     await page.keyboard.press('Enter');

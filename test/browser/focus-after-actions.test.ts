@@ -10,7 +10,7 @@
  */
 import type { Page, Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, expectNoSidewaysScroll, newPage, plusMinutes, serverAndBrowser, signIn, tabTo, warnIfSkipped, activate, NARROW, typeInto } from './harness.js';
+import { browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, expectNoSidewaysScroll, newPage, plusMinutes, serverAndBrowser, signInAt, tabTo, warnIfSkipped, activate, NARROW, typeInto } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -31,7 +31,7 @@ describe.skipIf(!browserAvailable)('focus after actions, and other audited fault
     const s = await t.session({ title: 'Cannot cancel', startsAt: daysFromNow(7), endsAt: plusMinutes(daysFromNow(7), 60) });
     expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: staff, body: {} })).json.status).toBe('confirmed');
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, staff);
+    await signInAt(page, staff);
     await page.route('**/api/bookings/*', (route) => (route.request().method() === 'DELETE' ? broken(route) : route.continue()));
     await page.goto('/bookings');
     await page.getByRole('heading', { level: 1, name: 'My bookings' }).waitFor();
@@ -49,8 +49,7 @@ describe.skipIf(!browserAvailable)('focus after actions, and other audited fault
     const office = await t.user('office', org.id, 'Olive Office');
     await t.user('staff', org.id, 'Sam Staff');
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, office);
-    await page.goto('/office/people');
+    await signInAt(page, office, '/office/people');
     await page.getByRole('heading', { level: 1 }).waitFor();
     await page.getByRole('heading', { level: 1 }).focus();
     await activate(page, 'Turn off account: Sam Staff');
@@ -71,8 +70,7 @@ describe.skipIf(!browserAvailable)('focus after actions, and other audited fault
     const s = await t.session({ title: 'Held seats', startsAt: daysFromNow(9), endsAt: plusMinutes(daysFromNow(9), 60) }, trainer);
     expect((await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: trainer, body: { orgId: org.id, seat: 'online', seats: 2 } })).status).toBeLessThan(300);
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, trainer);
-    await page.goto(`/trainer/sessions/${s.id}/holds`);
+    await signInAt(page, trainer, `/trainer/sessions/${s.id}/holds`);
     await page.getByRole('heading', { level: 1, name: 'Seat holds: Held seats' }).waitFor();
     await activate(page, 'Release the online hold for Holly Bank School');
     await page.getByRole('status').filter({ hasText: 'Hold for Holly Bank School released.' }).waitFor();
@@ -103,8 +101,7 @@ describe.skipIf(!browserAvailable)('focus after actions, and other audited fault
     const s = await t.session({ title: 'Moving session', startsAt: daysFromNow(10), endsAt: plusMinutes(daysFromNow(10), 60) }, trainer);
     expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: staff, body: {} })).json.status).toBe('confirmed');
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, trainer);
-    await page.goto(`/trainer/sessions/${s.id}/edit`);
+    await signInAt(page, trainer, `/trainer/sessions/${s.id}/edit`);
     await page.getByRole('heading', { level: 1, name: 'Edit: Moving session' }).waitFor();
     await tabTo(page, 'Start time');
     await page.getByLabel('Start time').fill('10:00');
@@ -123,8 +120,7 @@ describe.skipIf(!browserAvailable)('focus after actions, and other audited fault
     const s = await t.session({ title: 'Who comes', startsAt: daysFromNow(11), endsAt: plusMinutes(daysFromNow(11), 60) }, trainer);
     expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: ben, body: {} })).json.status).toBe('confirmed');
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, trainer);
-    await page.goto(`/trainer/sessions/${s.id}/people`);
+    await signInAt(page, trainer, `/trainer/sessions/${s.id}/people`);
     await page.getByRole('heading', { level: 1, name: 'Who is coming: Who comes' }).waitFor();
     await activate(page, 'Remove Ben Okafor');
     await expectFocused(page, 'input[id^="reason-"]');
@@ -146,7 +142,7 @@ describe.skipIf(!browserAvailable)('focus after actions, and other audited fault
     const admin = await t.user('admin', null, 'Ada Admin');
     await t.user('staff', (await t.org()).id, 'Zed Later');
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, admin);
+    await signInAt(page, admin);
     // The first answer is cut to one person with "more" to come, so the second is the last batch.
     await page.route('**/api/users?*', async (route) => {
       const url = new URL(route.request().url());
@@ -171,7 +167,7 @@ describe.skipIf(!browserAvailable)('focus after actions, and other audited fault
     const trainer = await t.user('trainer');
     for (let i = 0; i < 11; i++) await t.session({ title: `Paged session ${i + 1}`, startsAt: daysFromNow(3 + i), endsAt: plusMinutes(daysFromNow(3 + i), 60) }, trainer);
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, staff);
+    await signInAt(page, staff, '/sessions');
     await page.getByRole('link', { name: 'Next page' }).waitFor();
     await page.getByRole('heading', { level: 1 }).focus();
     await activate(page, 'Next page', { max: 200 });
@@ -189,8 +185,7 @@ describe.skipIf(!browserAvailable)('focus after actions, and other audited fault
     const trainer = await t.user('trainer');
     for (let i = 0; i < 21; i++) await t.session({ title: `Paged session ${i + 1}`, startsAt: daysFromNow(3 + i), endsAt: plusMinutes(daysFromNow(3 + i), 60) }, trainer);
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, trainer);
-    await page.goto('/trainer/sessions');
+    await signInAt(page, trainer, '/trainer/sessions');
     await page.getByRole('link', { name: 'Next page' }).waitFor();
     await page.getByRole('heading', { level: 1 }).focus();
     await activate(page, 'Next page', { max: 300 });
@@ -261,8 +256,7 @@ describe.skipIf(!browserAvailable)('focus after actions, and other audited fault
     const { t } = env.server;
     const admin = await t.user('admin');
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, admin);
-    await page.goto('/admin/courses');
+    await signInAt(page, admin, '/admin/courses');
     await page.getByRole('heading', { level: 1, name: 'Courses' }).waitFor();
     await activate(page, 'Add course', { max: 200 });
     await page.getByRole('alert').filter({ hasText: 'Enter a course title' }).waitFor();
@@ -287,8 +281,7 @@ describe.skipIf(!browserAvailable)('focus after actions, and other audited fault
     const staff = await t.user('staff', (await t.org()).id);
     const s = await t.session({ title: 'In the hall', mode: 'in_person', venue: 'Hall', capacity: { inPerson: 5 }, startsAt: daysFromNow(1), endsAt: plusMinutes(daysFromNow(1), 60) }, trainer);
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, staff);
-    await page.goto(`/sessions/${s.id}/checkin`);
+    await signInAt(page, staff, `/sessions/${s.id}/checkin`);
     await page.getByRole('heading', { level: 1, name: 'Check in' }).waitFor();
     await tabTo(page, /Check-in code/);
     await page.keyboard.press('Enter');
@@ -303,7 +296,7 @@ describe.skipIf(!browserAvailable)('focus after actions, and other audited fault
     const { t } = env.server;
     const admin = await t.user('admin');
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, admin);
+    await signInAt(page, admin);
     const provider = { id: 'idp-1', label: 'Sign in with Nowhere', issuer: 'https://nowhere.example', clientId: 'client', hasClientSecret: true, orgDomains: [], orgClaim: null };
     await page.route('**/api/identity-providers', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ items: [provider], callbackUrl: 'https://example.test/callback' }) }));
     let deletes = 0;
@@ -330,8 +323,7 @@ describe.skipIf(!browserAvailable)('focus after actions, and other audited fault
     const made = await t.request('POST', `/api/courses/${course}/materials/links`, { as: admin, body: { title: 'Code of practice', url: 'https://example.org/code' } });
     expect(made.status).toBeLessThan(300);
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, admin);
-    await page.goto(`/admin/courses/${course}/materials`);
+    await signInAt(page, admin, `/admin/courses/${course}/materials`);
     await page.getByRole('heading', { level: 1, name: 'Materials: Sensory basics' }).waitFor();
     await activate(page, 'Delete Code of practice');
     await activate(page, 'Yes, remove it');
@@ -347,8 +339,7 @@ describe.skipIf(!browserAvailable)('focus after actions, and other audited fault
     const lead = await t.user('staff', org.id, 'Tia Teacher');
     expect((await t.request('PUT', `/api/orgs/${org.id}/leads/${lead.id}`, { as: admin })).status).toBe(204);
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, admin);
-    await page.goto(`/admin/orgs/${org.id}`);
+    await signInAt(page, admin, `/admin/orgs/${org.id}`);
     await page.getByRole('heading', { level: 2, name: 'In-house leads' }).waitFor();
     await page.getByRole('button', { name: 'Stop Tia Teacher being a lead' }).waitFor();
     await page.getByRole('heading', { level: 1 }).focus();
@@ -361,7 +352,7 @@ describe.skipIf(!browserAvailable)('focus after actions, and other audited fault
     const trainer = await t.user('trainer');
     const s = await t.session({ title: 'Never loads', startsAt: daysFromNow(12), endsAt: plusMinutes(daysFromNow(12), 60) }, trainer);
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, trainer);
+    await signInAt(page, trainer);
     await page.route(`**/api/sessions/${s.id}`, (route) => (route.request().method() === 'GET' ? broken(route) : route.continue()));
     for (const [path, heading] of [['holds', 'Seat holds: not available'], ['people', 'Who is coming: not available'], ['edit', 'Edit session: not available'], ['message', 'Message attendees: not available']] as const) {
       await page.goto(`/trainer/sessions/${s.id}/${path}`);
@@ -376,8 +367,7 @@ describe.skipIf(!browserAvailable)('focus after actions, and other audited fault
     const { t } = env.server;
     const admin = await t.user('admin');
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, admin);
-    await page.goto('/admin/people');
+    await signInAt(page, admin, '/admin/people');
     await page.getByRole('heading', { level: 1, name: 'People' }).waitFor();
     await page.getByRole('combobox', { name: 'Organisation', exact: true }).waitFor();
     await typeInto(page, 'Full name', 'Nia Newcomer');
@@ -405,8 +395,7 @@ describe.skipIf(!browserAvailable)('focus after actions, and other audited fault
     const field = `#parts-${course.id}`;
     const label = 'Parts to attend to complete Phonics basics';
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, admin);
-    await page.goto('/admin/courses');
+    await signInAt(page, admin, '/admin/courses');
     await page.getByRole('heading', { level: 1, name: 'Courses' }).waitFor();
     await tabTo(page, label, { max: 300 });
     await page.keyboard.press('ControlOrMeta+A');

@@ -114,7 +114,9 @@ export function serverAndBrowser(opts: { server?: Parameters<typeof startServer>
 export async function newPage(browser: Browser, server: Pick<TestServer, 'baseUrl'>, opts: BrowserContextOptions = {}): Promise<Page> {
   const context = await browser.newContext({ baseURL: server.baseUrl, locale: 'en-GB', timezoneId: 'Europe/London', reducedMotion: 'reduce', ...opts });
   context.setDefaultTimeout(10_000);
-  return context.newPage();
+  const page = await context.newPage();
+  watchRequests(page);
+  return page;
 }
 
 /** Signs in through the sign-in form and waits for the session list. */
@@ -129,12 +131,65 @@ export async function signIn(page: Page, user: Pick<TestUser, 'email'>, password
 /**
  * Signs in through the sign-in API (what the form sends; the form itself is tested by its own
  * tests, e.g. sessions and accounts) and opens `path` straight away, without loading the
- * sign-in page and the session list on the way: most tests go somewhere else first.
+ * sign-in page and the session list on the way: most tests go somewhere else first. Without
+ * `path` it only signs in, for a test that sets up routes or a clock before its first page, or
+ * opens its pages with a helper of its own.
  */
-export async function signInAt(page: Page, user: Pick<TestUser, 'email'>, path: string, password = TEST_PASSWORD) {
+export async function signInAt(page: Page, user: Pick<TestUser, 'email'>, path?: string, password = TEST_PASSWORD) {
   const r = await page.request.post('/api/auth/login', { data: { email: user.email, password } });
   if (!r.ok()) throw new Error(`signing in as ${user.email} failed: ${r.status()} ${await r.text()}`);
-  await page.goto(path);
+  if (path !== undefined) await page.goto(path);
+}
+
+/**
+ * signInAt, then waits for the page's h1 to read `heading` (all of it, or matching a pattern).
+ * With `nav`, the page stands in for one reached from the main menu's link of that name (a test
+ * about the menu itself follows the link instead): the link must be in the menu for this person
+ * and marked as the current page, and the heading takes focus, as it does when a link is
+ * followed, so the keyboard goes on from where it would have.
+ */
+export async function signInTo(page: Page, user: Pick<TestUser, 'email'>, path: string, heading: string | RegExp, { nav }: { nav?: string } = {}) {
+  await signInAt(page, user, path);
+  const h1 = page.getByRole('heading', { level: 1, name: heading, exact: true });
+  await h1.waitFor();
+  if (nav === undefined) return;
+  const link = page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: nav, exact: true, includeHidden: true });
+  expect(await link.count(), `the main menu has a "${nav}" link`).toBe(1);
+  expect(await link.getAttribute('aria-current'), `the main menu's "${nav}" link marks ${path} as the current page`).toBe('page');
+  await h1.focus();
+}
+
+/**
+ * Waits until the page has settled: no request of its own open for `quietMs`, and no
+ * "Loading …" line (load.tsx's `p.loading`) left. What Playwright's `networkidle` waits for,
+ * but at the moment it is true rather than half a second later, on every page in every mode.
+ * Requests are counted from `watchRequests`, which `newPage` calls.
+ */
+const openRequests = new WeakMap<Page, { open: number; last: number }>();
+export function watchRequests(page: Page) {
+  if (openRequests.has(page)) return;
+  const state = { open: 0, last: Date.now() };
+  openRequests.set(page, state);
+  const done = () => {
+    state.open = Math.max(0, state.open - 1);
+    state.last = Date.now();
+  };
+  page.on('request', () => {
+    state.open++;
+    state.last = Date.now();
+  });
+  page.on('requestfinished', done);
+  page.on('requestfailed', done);
+}
+export async function settled(page: Page, { quietMs = 100, timeoutMs = 15_000 } = {}) {
+  const state = openRequests.get(page);
+  if (!state) throw new Error('settled() needs a page from newPage() (or watchRequests() called on it first)');
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (state.open === 0 && Date.now() - state.last >= quietMs && (await page.locator('p.loading').count()) === 0) return;
+    if (Date.now() > deadline) throw new Error(`${page.url()} did not settle in ${timeoutMs} ms (${state.open} request(s) still open)`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
 }
 
 let axeSource: string | null = null;

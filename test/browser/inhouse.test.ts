@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { recordAttendanceOutcomes } from '../../server/attendance/service.js';
 import { runJobsOnce } from '../../server/jobs.js';
-import { activate, browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, newPage, plusMinutes, serverAndBrowser, signIn, signInAt, tabTo, warnIfSkipped, checkPage, NARROW, typeInto } from './harness.js';
+import { activate, browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, newPage, plusMinutes, serverAndBrowser, signInAt, signInTo, tabTo, warnIfSkipped, checkPage, NARROW, typeInto } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -167,7 +167,7 @@ describe.skipIf(!browserAvailable)('in-house sessions', () => {
 
     // The lead finds it from the menu, as trainers do.
     const leadPage = await newPage(env.browser, env.server, NARROW);
-    await signIn(leadPage, lead);
+    await signInTo(leadPage, lead, '/sessions', 'Sessions');
     await tabTo(leadPage, 'Feedback');
     await leadPage.keyboard.press('Enter');
     await leadPage.getByRole('heading', { level: 1, name: 'Feedback on my sessions' }).waitFor();
@@ -230,10 +230,8 @@ describe.skipIf(!browserAvailable)('in-house sessions', () => {
     expect((await t.request('GET', '/api/me', { as: lead })).json.runsSessions).toBe(true);
 
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, lead);
     // The trust's session: theirs to see and book (they are its staff), no longer theirs to run.
-    await activate(page, 'Yew Trust network');
-    await page.getByRole('heading', { level: 1, name: 'Yew Trust network' }).waitFor();
+    await signInTo(page, lead, `/sessions/${forTrust.json.id}`, 'Yew Trust network');
     await page.getByText('Staff of Yew Trust and its schools (in-house)').waitFor();
     expect(await page.getByRole('heading', { name: 'Running this session' }).count()).toBe(0);
     expect(await page.getByRole('link', { name: 'Attendance register' }).count()).toBe(0);

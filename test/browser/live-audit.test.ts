@@ -11,7 +11,7 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { launchWithFakeMedia, activate, browserAvailable, checkPage, expectFocused, expectNoAxeViolations, newPage, serverAndBrowser, signIn, tabTo, warnIfSkipped, NARROW } from './harness.js';
+import { launchWithFakeMedia, activate, browserAvailable, checkPage, expectFocused, expectNoAxeViolations, newPage, serverAndBrowser, settled, signInAt, tabTo, warnIfSkipped, NARROW } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -64,18 +64,25 @@ describe.skipIf(!browserAvailable)('live room, register and check-in audit', () 
 
     const page = await newPage(env.browser, env.server, NARROW);
     let codeAsks = 0;
+    let registerLoads = 0;
     page.on('request', (r) => {
       if (r.url().includes('/checkin-code')) codeAsks++;
+      if (new URL(r.url()).pathname === `/api/sessions/${s.id}/attendance`) registerLoads++;
     });
-    await signIn(page, trainer);
+    // The page's own clock, so its timers can be run forward instead of waited for.
+    await page.clock.install();
     // From the session page, as a trainer gets there.
-    await page.goto(`/sessions/${s.id}`);
+    await signInAt(page, trainer, `/sessions/${s.id}`);
     await page.getByRole('heading', { level: 1, name: 'Attachment-aware schools' }).waitFor();
     await activate(page, 'Attendance register', { max: 120 });
     await page.getByRole('heading', { level: 1, name: 'Register: Attachment-aware schools' }).waitFor();
     await page.getByRole('rowheader', { name: 'Omar Farah' }).waitFor();
-    // Long enough for the panel's retry (every ten seconds) to have come round.
-    await page.waitForTimeout(11_000);
+    // Long enough for the code panel's retry (it came every ten seconds) and the register's own
+    // refresh (every 30 s: proof that the page's timers ran) to have come round, and what they asked answered.
+    const loadsBefore = registerLoads;
+    await page.clock.runFor(31_000);
+    await settled(page);
+    expect(registerLoads, 'the register refreshed itself while the clock ran').toBeGreaterThan(loadsBefore);
     const alerts = (await page.getByRole('alert').allInnerTexts()).filter((a) => a.trim());
     expect(alerts, 'no error on the register of an online session').toEqual([]);
     expect(codeAsks, 'asks for a check-in code an online session cannot have').toBe(0);
@@ -101,7 +108,7 @@ describe.skipIf(!browserAvailable)('live room, register and check-in audit', () 
 
     const page = await newPage(env.browser, env.server, { ...NARROW, permissions: ['camera', 'microphone'] });
     await watchMedia(page);
-    await signIn(page, staff);
+    await signInAt(page, staff);
     // The room is not open yet (as the server says), then opens to them as a listener in a webinar.
     let open = false;
     await page.route('**/api/sessions/*/join', (route) =>
@@ -144,8 +151,7 @@ describe.skipIf(!browserAvailable)('live room, register and check-in audit', () 
     t.clock.set(new Date(Date.now() + 5 * 60_000).toISOString());
     try {
       const page = await newPage(env.browser, env.server, NARROW);
-      await signIn(page, staff);
-      await page.goto(`/sessions/${s.id}/checkin?code=${code}`);
+      await signInAt(page, staff, `/sessions/${s.id}/checkin?code=${code}`);
       await page.getByRole('heading', { level: 1, name: 'Check in' }).waitFor();
       await page.getByRole('heading', { level: 1 }).focus();
       await activate(page, /^Confirm check-in/);
@@ -169,8 +175,7 @@ describe.skipIf(!browserAvailable)('live room, register and check-in audit', () 
     const trainer = await t.user('trainer', null, 'Nia Trainer');
     const s = await t.session({ title: 'Dyslexia-friendly teaching', startsAt: minutesFromNow(-5), endsAt: minutesFromNow(55), capacity: { online: 5 } }, trainer);
     const page = await newPage(env.browser, env.server, { viewport: { width: 1280, height: 900 }, permissions: ['camera', 'microphone'] });
-    await signIn(page, trainer);
-    await page.goto(`/sessions/${s.id}/room`);
+    await signInAt(page, trainer, `/sessions/${s.id}/room`);
     await page.getByRole('heading', { level: 1, name: 'Live room: Dyslexia-friendly teaching' }).waitFor();
     const box = page.getByRole('region', { name: 'Caption text' });
     await box.waitFor();
@@ -197,8 +202,7 @@ describe.skipIf(!browserAvailable)('live room, register and check-in audit', () 
     const trainer = await t.user('trainer', null, 'Ola Trainer');
     const s = await t.session({ title: 'Makaton basics', startsAt: minutesFromNow(-5), endsAt: minutesFromNow(55), capacity: { online: 5 } }, trainer);
     const page = await newPage(env.browser, env.server, { permissions: ['camera', 'microphone'] });
-    await signIn(page, trainer);
-    await page.goto(`/sessions/${s.id}/room`);
+    await signInAt(page, trainer, `/sessions/${s.id}/room`);
     await page.getByRole('region', { name: 'Caption text' }).waitFor();
     // Every change to the announcer's text (what a screen reader reads from a live region).
     await page.evaluate(() => {

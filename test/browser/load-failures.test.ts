@@ -11,7 +11,7 @@
 import type { Page, Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { TEST_PASSWORD } from '../helpers.js';
-import { browserAvailable, expectNoAxeViolations, newPage, signIn, tabTo, warnIfSkipped, serverAndBrowser, NARROW } from './harness.js';
+import { browserAvailable, expectNoAxeViolations, newPage, signInAt, tabTo, warnIfSkipped, serverAndBrowser, NARROW } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -51,7 +51,7 @@ describe.skipIf(!browserAvailable)('pages whose data fails to load', () => {
     const { t } = env.server;
     const staff = await t.user('staff', (await t.org()).id);
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, staff);
+    await signInAt(page, staff);
     let failing = true;
     await failWhile(page, '**/api/me/sign-in-methods', () => failing);
     await page.goto('/account');
@@ -74,7 +74,7 @@ describe.skipIf(!browserAvailable)('pages whose data fails to load', () => {
     const s = await t.session({ title: 'Sensory needs', mode: 'in_person', venue: 'Hall', startsAt: minutesFromNow(-10), endsAt: minutesFromNow(50), capacity: { inPerson: 5 } }, trainer);
     expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: ben, body: {} })).json.status).toBe('confirmed');
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, trainer);
+    await signInAt(page, trainer);
 
     let attendanceFails = false;
     let codeFails = true;
@@ -117,7 +117,7 @@ describe.skipIf(!browserAvailable)('pages whose data fails to load', () => {
     const trainer = await t.user('trainer', null, 'Rita Trainer');
     const s = await t.session({ title: 'Clock drift', mode: 'in_person', venue: 'Hall', startsAt: minutesFromNow(-10), endsAt: minutesFromNow(50), capacity: { inPerson: 5 } }, trainer);
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, trainer);
+    await signInAt(page, trainer);
     await page.clock.setFixedTime(new Date(Date.now() + 5 * 60_000));
     await page.goto(`/sessions/${s.id}/register`);
     const shown = page.getByRole('region', { name: 'Check-in code' }).locator('.checkin-code');
@@ -139,7 +139,7 @@ describe.skipIf(!browserAvailable)('pages whose data fails to load', () => {
     const s = await t.session({ title: 'Webinar on autism', startsAt: minutesFromNow(-5), endsAt: minutesFromNow(55), capacity: { online: 5 } }, trainer);
     expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: dee, body: {} })).json.status).toBe('confirmed');
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, trainer);
+    await signInAt(page, trainer);
     let failing = true;
     await failWhile(page, `**/api/sessions/${s.id}/live/removed`, () => failing);
     await failWhile(page, `**/api/sessions/${s.id}/attendance`, () => failing);
@@ -190,7 +190,7 @@ describe.skipIf(!browserAvailable)('pages whose data fails to load', () => {
     const { t } = env.server;
     const staff = await t.user('staff', (await t.org()).id);
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, staff);
+    await signInAt(page, staff);
     let failing = true;
     await failWhile(page, '**/api/me', () => failing);
     await page.goto('/bookings');

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { TestUser } from '../helpers.js';
-import { browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, newPage, plusMinutes, serverAndBrowser, signIn, tabTo, warnIfSkipped, checkPage, NARROW, typeInto } from './harness.js';
+import { browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, newPage, plusMinutes, serverAndBrowser, signInAt, tabTo, warnIfSkipped, checkPage, NARROW, typeInto } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -33,8 +33,7 @@ describe.skipIf(!browserAvailable)('administration of people, imports and trust 
       const { hill } = await orgs(admin);
       const taken = await t.user('staff', hill.id, 'Already Here');
       const page = await newPage(env.browser, env.server, viewport);
-      await signIn(page, admin);
-      await page.goto('/admin/people');
+      await signInAt(page, admin, '/admin/people');
       await page.getByRole('heading', { level: 1, name: 'People' }).waitFor();
       await page.getByRole('combobox', { name: 'Organisation', exact: true }).waitFor();
       await checkPage(page, `people page with the add form (${size})`);
@@ -83,8 +82,7 @@ describe.skipIf(!browserAvailable)('administration of people, imports and trust 
       const existing = await t.user('staff', vale.id, 'Existing Person');
       const tag = size === '320 px' ? 'n' : 'w';
       const page = await newPage(env.browser, env.server, viewport);
-      await signIn(page, admin);
-      await page.goto('/admin/people');
+      await signInAt(page, admin, '/admin/people');
       await page.getByRole('heading', { level: 1, name: 'People' }).waitFor();
       await tabTo(page, 'import them from a spreadsheet (CSV)');
       await page.keyboard.press('Enter');
@@ -134,8 +132,7 @@ describe.skipIf(!browserAvailable)('administration of people, imports and trust 
     const office = await t.user('office', hill.id, 'Harriet Office');
     for (const viewport of [NARROW, WIDE]) {
       const page = await newPage(env.browser, env.server, viewport);
-      await signIn(page, office);
-      await page.goto('/office/people');
+      await signInAt(page, office, '/office/people');
       await page.getByRole('heading', { level: 1, name: 'Staff accounts' }).waitFor();
       await tabTo(page, 'Import staff from a spreadsheet (CSV)');
       await page.keyboard.press('Enter');
@@ -172,8 +169,7 @@ describe.skipIf(!browserAvailable)('administration of people, imports and trust 
     const s = await t.session({ title: `Trust inclusion day ${trust.name.slice(-4)}`, startsAt: start, endsAt: plusMinutes(start, 90), capacity: { online: 10 } });
     for (const [size, viewport] of [['320 px', NARROW], ['desktop', WIDE]] as const) {
       const page = await newPage(env.browser, env.server, viewport);
-      await signIn(page, office);
-      await page.goto(`/sessions/${s.id}`);
+      await signInAt(page, office, `/sessions/${s.id}`);
       const picker = page.getByRole('combobox', { name: 'Book staff of' });
       await picker.waitFor();
       const options = await picker.locator('option').allTextContents();
@@ -251,7 +247,7 @@ describe.skipIf(!browserAvailable)('administration of people, imports and trust 
     const org = await t.org('Slow Lane Primary');
     const office = await t.user('office', org.id);
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, office);
+    await signInAt(page, office);
     // The list of schools answers only when the test lets it.
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
@@ -278,8 +274,7 @@ describe.skipIf(!browserAvailable)('administration of people, imports and trust 
     const petra = await t.user('staff', school.id, 'Petra Rolechange');
     await t.user('staff', school.id, 'Sam Rolechange');
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, admin);
-    await page.goto('/admin/people?q=rolechange&role=staff');
+    await signInAt(page, admin, '/admin/people?q=rolechange&role=staff');
     await page.getByText('Staff matching “rolechange”: 2 people.').waitFor();
     await tabTo(page, 'Change role, job role or organisation, or send a reset link', { max: 120 });
     await page.keyboard.press('Enter');
@@ -311,8 +306,7 @@ describe.skipIf(!browserAvailable)('administration of people, imports and trust 
     await t.request('POST', '/api/courses', { as: admin, body: { title: 'Attention and autism' } });
     for (const viewport of [WIDE, NARROW]) {
       const page = await newPage(env.browser, env.server, viewport);
-      await signIn(page, admin);
-      await page.goto('/admin/courses');
+      await signInAt(page, admin, '/admin/courses');
       const card = page.getByRole('article', { name: 'Attention and autism' });
       const zeb = card.getByRole('checkbox', { name: 'Zebedee Trainer' });
       await zeb.waitFor();

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { recordAttendanceOutcomes } from '../../server/attendance/service.js';
-import { activate, browserAvailable, checkPage, daysFromNow, newPage, plusMinutes, serverAndBrowser, signIn, signInAt, tabTo, warnIfSkipped, NARROW } from './harness.js';
+import { activate, browserAvailable, checkPage, daysFromNow, newPage, plusMinutes, serverAndBrowser, signInAt, signInTo, tabTo, warnIfSkipped, NARROW } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -36,9 +36,7 @@ describe.skipIf(!browserAvailable)('a person’s training record and the role fi
     expect((await t.request('PUT', `/api/sessions/${other.id}/attendance/${otherBooking}`, { as: other.trainer, body: { attended: true, minutes: 60 } })).status).toBe(200);
 
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, admin);
-    await activate(page, 'People');
-    await page.getByRole('heading', { level: 1, name: 'People' }).waitFor();
+    await signInTo(page, admin, '/admin/people', 'People', { nav: 'People' });
     await tabTo(page, 'Name or email');
     await page.keyboard.type('Noor Recordholder');
     await page.keyboard.press('Enter');
@@ -90,9 +88,7 @@ describe.skipIf(!browserAvailable)('a person’s training record and the role fi
     const staff = await t.user('staff', org.id, 'Zed Filterable');
 
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, admin);
-    await activate(page, 'People');
-    await page.getByRole('heading', { level: 1, name: 'People' }).waitFor();
+    await signInTo(page, admin, '/admin/people', 'People', { nav: 'People' });
     await page.getByRole('heading', { name: staff.name }).waitFor();
 
     await tabTo(page, 'Account role');

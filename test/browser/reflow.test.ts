@@ -10,7 +10,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { recordAttendanceOutcomes } from '../../server/attendance/service.js';
-import { browserAvailable, checkPage, daysFromNow, newPage, plusMinutes, serverAndBrowser, signIn, warnIfSkipped, NARROW } from './harness.js';
+import { browserAvailable, checkPage, daysFromNow, newPage, plusMinutes, serverAndBrowser, signInAt, warnIfSkipped, NARROW } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -38,10 +38,10 @@ describe.skipIf(!browserAvailable)('reflow at 320 px with long unbroken words', 
     ];
     for (const { who, paths } of cases) {
       const page = await newPage(env.browser, env.server, NARROW);
-      await signIn(page, who);
-      await page.locator('.account').filter({ hasText: LONG }).waitFor();
+      await signInAt(page, who);
       for (const path of paths) {
         await open(page, path);
+        await page.locator('.account').filter({ hasText: LONG }).waitFor();
         await checkPage(page, `${path} as ${who.role} with a long ${who.orgId ? 'organisation' : 'name'}`);
       }
       await page.context().close();
@@ -56,14 +56,14 @@ describe.skipIf(!browserAvailable)('reflow at 320 px with long unbroken words', 
     await t.user('staff', org.id, `Sam ${LONG}`);
 
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, office);
+    await signInAt(page, office);
     await open(page, '/office/people', 'Staff accounts');
     await page.getByRole('heading', { level: 2, name: `Sam ${LONG}` }).waitFor();
     await checkPage(page, 'staff accounts with a long name');
     await page.context().close();
 
     const adminPage = await newPage(env.browser, env.server, NARROW);
-    await signIn(adminPage, admin);
+    await signInAt(adminPage, admin);
     await open(adminPage, '/admin/people', 'People');
     await adminPage.getByRole('heading', { level: 2, name: `Sam ${LONG}` }).first().waitFor();
     await checkPage(adminPage, 'people with a long name');
@@ -77,7 +77,7 @@ describe.skipIf(!browserAvailable)('reflow at 320 px with long unbroken words', 
     expect((await t.request('PUT', `/api/users/${sam.id}/timetable`, { as: office, headers: { 'content-type': 'text/csv' }, body: 'day,start,end,label\nMonday,09:00,12:00,Year 2 phonics\n' })).status).toBe(200);
 
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, office);
+    await signInAt(page, office);
     await open(page, `/office/people/${sam.id}/timetable?org=${org.id}`, `Timetable: Sam ${LONG}`);
     const caption = `Sam ${LONG}’s lessons, day by day`;
     await page.getByRole('table', { name: caption }).getByRole('row').filter({ hasText: 'Year 2 phonics' }).first().waitFor();
@@ -95,7 +95,7 @@ describe.skipIf(!browserAvailable)('reflow at 320 px with long unbroken words', 
     const admin = await t.user('admin');
     expect((await t.request('POST', '/api/courses', { as: admin, body: { title: `Course ${LONG}` } })).status).toBe(201);
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, admin);
+    await signInAt(page, admin);
     await open(page, '/admin/courses', 'Courses');
     await page.getByRole('heading', { level: 2, name: `Course ${LONG}` }).waitFor();
     await page.getByRole('link', { name: `Materials library: Course ${LONG}` }).waitFor();
@@ -121,14 +121,14 @@ describe.skipIf(!browserAvailable)('reflow at 320 px with long unbroken words', 
     expect((await t.request('PUT', `/api/sessions/${s.id}/feedback/mine`, { as: attendee, body: { usefulness: 5, confidenceBefore: 2, confidenceAfter: 4, comment } })).status).toBeLessThan(300);
 
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, trainer);
+    await signInAt(page, trainer);
     await open(page, `/sessions/${s.id}/feedback`, 'Feedback: Autism in class');
     await page.getByText(comment).waitFor();
     await checkPage(page, 'session feedback with a long address in a comment');
     await page.context().close();
 
     const adminPage = await newPage(env.browser, env.server, NARROW);
-    await signIn(adminPage, admin);
+    await signInAt(adminPage, admin);
     await open(adminPage, '/admin/feedback', 'Feedback');
     await adminPage.getByText(comment).waitFor();
     await checkPage(adminPage, 'feedback overview with a long address in a comment');
@@ -145,7 +145,7 @@ describe.skipIf(!browserAvailable)('reflow at 320 px with long unbroken words', 
     const s = await t.session({ title: 'Part one', courseId: course.id, part: 1, startsAt: daysFromNow(9), endsAt: plusMinutes(daysFromNow(9), 60) }, trainer);
 
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, trainer);
+    await signInAt(page, trainer);
     await open(page, `/trainer/sessions/${s.id}/edit`, 'Edit: Part one');
     await page.getByText(`Course ${LONG} is complete once`).waitFor();
     await checkPage(page, 'edit session with a long course title');

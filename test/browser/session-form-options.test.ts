@@ -6,7 +6,7 @@
  * px; every page is checked with axe-core and for sideways scrolling.
  */
 import { describe, expect, it } from 'vitest';
-import { activate, browserAvailable, checkPage, daysFromNow, expectFocused, newPage, plusMinutes, serverAndBrowser, signIn, signInAt, tabTo, warnIfSkipped, NARROW, typeInto } from './harness.js';
+import { activate, browserAvailable, checkPage, daysFromNow, expectFocused, newPage, plusMinutes, serverAndBrowser, signInAt, signInTo, tabTo, warnIfSkipped, NARROW, typeInto } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -126,10 +126,7 @@ describe.skipIf(!browserAvailable)('session form: trainers, room, attendance nee
 
     // Cole sees it in My sessions and edits it: a trainer's form lists Tara as co-trainer, and a save keeps both.
     const co = await newPage(env.browser, env.server, NARROW);
-    await signIn(co, cole);
-    if (await co.getByRole('button', { name: 'Menu' }).isVisible()) await activate(co, 'Menu');
-    await activate(co, 'My sessions');
-    await co.getByRole('heading', { level: 1, name: 'My sessions' }).waitFor();
+    await signInTo(co, cole, '/trainer/sessions', 'My sessions', { nav: 'My sessions' });
     await co.getByRole('article', { name: 'Speech and language needs' }).waitFor();
     await checkPage(co, 'the co-trainer’s sessions');
     await activate(co, 'Edit or cancel');

@@ -105,9 +105,8 @@ describe.skipIf(!browserAvailable)('sign in, session list and session page', () 
     const trainer = await t.user('trainer');
     for (let i = 0; i < 12; i++) await t.session({ title: `Paged session ${String(i + 1).padStart(2, '0')}`, startsAt: inDays(60 + i), endsAt: plusMinutes(inDays(60 + i), 60) }, trainer);
     const page = await newPage(env.browser, env.server);
-    await signIn(page, staff);
     const from = inDays(59).slice(0, 10);
-    await page.goto(`/sessions?from=${from}`);
+    await signInAt(page, staff, `/sessions?from=${from}`);
     await page.getByRole('link', { name: 'Paged session 01' }).waitFor();
     await page.getByRole('navigation', { name: 'Pages of sessions' }).getByRole('link', { name: 'Next page' }).click();
     await page.getByRole('link', { name: 'Paged session 11' }).waitFor();
@@ -124,7 +123,7 @@ describe.skipIf(!browserAvailable)('sign in, session list and session page', () 
     const page = await newPage(env.browser, env.server);
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await signIn(page, staff);
+    await signInAt(page, staff, '/sessions');
     await page.getByText(title, { exact: true }).first().waitFor();
     await page.goto(`/sessions/${s.id}`);
     await page.getByRole('heading', { level: 1 }).filter({ hasText: '<script>' }).waitFor();

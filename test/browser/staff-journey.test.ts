@@ -4,7 +4,7 @@
  */
 import type { Download, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, newPage, plusMinutes, signIn, signInAt, tabTo, warnIfSkipped, serverAndBrowser, checkPage } from './harness.js';
+import { browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, newPage, plusMinutes, signIn, signInAt, tabTo, warnIfSkipped, serverAndBrowser, checkPage, settled } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -108,7 +108,7 @@ describe.skipIf(!browserAvailable)('staff and office journey', () => {
       for (const [path, heading] of [['/office/bookings', 'Who is booked where'], ['/office/export', 'Export bookings'], ['/office/cover', 'Who needs cover']] as const) {
         await page.goto(path);
         await page.getByRole('heading', { level: 1, name: heading }).waitFor();
-        await page.waitForLoadState('networkidle');
+        await settled(page);
         await checkPage(page, `${path} (${size})`);
       }
     });
@@ -240,7 +240,7 @@ describe.skipIf(!browserAvailable)('staff and office journey', () => {
       await checkPage(page, `fits without a timetable (${size})`);
       await page.getByRole('link', { name: 'Upload your timetable' }).click();
       await page.getByRole('heading', { level: 1, name: 'My timetable' }).waitFor();
-      await page.waitForLoadState('networkidle');
+      await settled(page);
       await checkPage(page, `timetable page (${size})`);
     });
   }

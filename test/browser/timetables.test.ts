@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { browserAvailable, expectFocused, expectNoAxeViolations, expectNoSidewaysScroll, newPage, signIn, tabTo, warnIfSkipped, serverAndBrowser, checkPage, activate, NARROW } from './harness.js';
+import { browserAvailable, expectFocused, expectNoAxeViolations, expectNoSidewaysScroll, newPage, signInAt, signInTo, tabTo, warnIfSkipped, serverAndBrowser, checkPage, activate, NARROW } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -44,7 +44,7 @@ describe.skipIf(!browserAvailable)('timetable pages', () => {
     await t.session({ title: 'Twilight webinar', mode: 'online', startsAt: plusHours(monday, 6), endsAt: plusHours(monday, 7), capacity: { online: 10 } });
 
     const page = await newPage(env.browser, env.server);
-    await signIn(page, teacher);
+    await signInAt(page, teacher);
     await open(page, `/timetable?week=${monday.slice(0, 10)}`, 'My timetable');
     await page.getByText('You have no timetable yet.').waitFor();
     await expectNoAxeViolations(page, 'timetable page, empty');
@@ -82,7 +82,7 @@ describe.skipIf(!browserAvailable)('timetable pages', () => {
     expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: office, body: { userId: teacher.id } })).status).toBe(201);
 
     const page = await newPage(env.browser, env.server);
-    await signIn(page, office);
+    await signInAt(page, office);
     const day = monday.slice(0, 10);
     await open(page, `/office/cover?from=${day}&to=${day}`, 'Who needs cover');
     const row = page.getByRole('row').filter({ hasText: 'Priya Shah' });
@@ -107,7 +107,7 @@ describe.skipIf(!browserAvailable)('timetable pages', () => {
     expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: office, body: { userId: teacher.id } })).status).toBe(201);
 
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, office);
+    await signInAt(page, office);
     const day = monday.slice(0, 10);
     await open(page, `/office/cover?from=${day}&to=${day}`, 'Who needs cover');
     await page.getByRole('row').filter({ hasText: 'Rhys Jones' }).waitFor();
@@ -125,7 +125,7 @@ describe.skipIf(!browserAvailable)('timetable pages', () => {
     expect(Buffer.byteLength(big)).toBeGreaterThan(1024 * 1024);
 
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, teacher);
+    await signInAt(page, teacher);
     await open(page, '/timetable', 'My timetable');
     await page.getByText('You have no timetable yet.').waitFor();
     await page.setInputFiles('#timetable-file', { name: 'outlook-export.ics', mimeType: 'text/calendar', buffer: Buffer.from(big) });
@@ -147,7 +147,7 @@ describe.skipIf(!browserAvailable)('timetable pages', () => {
     const bad = ['email,day,start,end', ...Array.from({ length: 250 }, (_, i) => `${teacher.email},Funday${i},09:00,10:00`)].join('\n');
 
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, teacher);
+    await signInAt(page, teacher);
     await open(page, '/timetable', 'My timetable');
     await page.setInputFiles('#timetable-file', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
     await activate(page, 'Upload timetable');
@@ -167,7 +167,7 @@ describe.skipIf(!browserAvailable)('timetable pages', () => {
     await checkPage(page, 'timetable page, week rows without a Week A date');
 
     const officePage = await newPage(env.browser, env.server, NARROW);
-    await signIn(officePage, office);
+    await signInAt(officePage, office);
     await open(officePage, '/office/cover', 'Who needs cover');
     const few = ['email,day,start,end', ...Array.from({ length: 35 }, (_, i) => `${teacher.email},Funday${i},09:00,10:00`)].join('\n');
     await officePage.setInputFiles('#staff-file', { name: 'staff.csv', mimeType: 'text/csv', buffer: Buffer.from(few) });
@@ -189,8 +189,7 @@ describe.skipIf(!browserAvailable)('timetable pages', () => {
     expect((await t.request('PUT', `/api/users/${priya.id}/timetable`, { as: office, headers: { 'content-type': 'text/csv' }, body: 'day,start,end,label\nMonday,09:00,12:00,Year 2 phonics\n' })).status).toBe(200);
 
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, office);
-    await activate(page, 'Staff accounts');
+    await signInTo(page, office, '/office/people', 'Staff accounts', { nav: 'Staff accounts' });
     await page.getByRole('heading', { level: 2, name: 'Priya Shah' }).waitFor();
     await activate(page, 'Timetable: Priya Shah');
     await page.getByRole('heading', { level: 1, name: 'Timetable: Priya Shah' }).waitFor();
@@ -257,9 +256,7 @@ describe.skipIf(!browserAvailable)('timetable pages', () => {
     const trainer = await t.user('trainer', null, 'Tariq Trainer');
 
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, admin);
-    await activate(page, 'People');
-    await page.getByRole('heading', { level: 1, name: 'People' }).waitFor();
+    await signInTo(page, admin, '/admin/people', 'People', { nav: 'People' });
     await tabTo(page, 'Name or email');
     await page.keyboard.type('timetabled');
     await page.keyboard.press('Enter');

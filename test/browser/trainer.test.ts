@@ -8,17 +8,11 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { TestUser } from '../helpers.js';
-import { browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, newPage, plusMinutes, serverAndBrowser, signIn, signInAt, tabTo, warnIfSkipped, checkPage, activate, NARROW, typeInto } from './harness.js';
+import { browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, newPage, plusMinutes, serverAndBrowser, signInAt, signInTo, tabTo, warnIfSkipped, checkPage, activate, NARROW, typeInto } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
 const DESKTOP = { viewport: { width: 1280, height: 900 } };
-
-/** Follows a main-menu link by keyboard, opening the folded menu first on a narrow screen. */
-async function navTo(page: Page, name: string) {
-  if (await page.getByRole('button', { name: 'Menu' }).isVisible()) await activate(page, 'Menu');
-  await activate(page, name);
-}
 
 /** Tabs to a field and types into it (replacing what is there). */
 
@@ -65,9 +59,7 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     }
 
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, trainer);
-    await navTo(page, 'My sessions');
-    await page.getByRole('heading', { level: 1, name: 'My sessions' }).waitFor();
+    await signInTo(page, trainer, '/trainer/sessions', 'My sessions', { nav: 'My sessions' });
     await activate(page, 'Edit or cancel');
     await page.getByRole('heading', { level: 1, name: 'Edit: Autism in the early years' }).waitFor();
     await expectFocused(page, 'h1');
@@ -298,8 +290,7 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
       await look.context().close();
     }
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, trainer);
-    await navTo(page, 'My sessions');
+    await signInTo(page, trainer, '/trainer/sessions', 'My sessions', { nav: 'My sessions' });
     await activate(page, 'Message attendees');
     await page.getByRole('heading', { level: 1, name: 'Message attendees: Inclusive PE' }).waitFor();
     await activate(page, 'Send message');
@@ -389,9 +380,7 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
       await look.context().close();
     }
     const page = await newPage(env.browser, env.server, NARROW);
-    await signIn(page, admin);
-    await navTo(page, 'Mail');
-    await page.getByRole('heading', { level: 1, name: 'Mail' }).waitFor();
+    await signInTo(page, admin, '/admin/mail', 'Mail', { nav: 'Mail' });
     await typeInto(page, 'To (an email address, or any part of one)', staff.email);
     await page.keyboard.press('Enter');
     const r = page.getByRole('row').filter({ hasText: 'Mail server refused the connection' });
