@@ -1,4 +1,5 @@
 /** The reflow audit (see reflow-audit.ts) on the trainer's My sessions and the live room's pre-join page. */
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { recordAttendanceOutcomes } from '../../server/attendance/service.js';
 import { auditPages, LONG_NAME, LONG_ORG, LONG_TITLE, LONG_VENUE, minutesFromNow, MODES, press, TEXT_200_AT_320 } from './reflow-audit.js';
@@ -46,11 +47,12 @@ describe.skipIf(!browserAvailable)('trainer pages: reflow, text spacing, resized
 describe.skipIf(!browserAvailable)('the live room’s pre-join page (fake camera and microphone)', () => {
   const env = serverAndBrowser({ launch: launchWithFakeMedia });
 
-  it('pre-join: nothing off screen, cut off, overlapping, too small or hidden from focus', async () => {
+  it('pre-join, with the camera on and off: nothing off screen, cut off, overlapping, too small or hidden from focus, also at 320 px with text at 200%', async () => {
     const { t } = env.server;
     const staff = await t.user('staff', (await t.org(LONG_ORG)).id, LONG_NAME);
     const s = await t.session({ title: `${LONG_TITLE} (live now)`, startsAt: minutesFromNow(-5), endsAt: minutesFromNow(60), capacity: { online: 5 } });
     expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: staff, body: {} })).status).toBe(201);
-    await auditPages(env, staff, [{ path: `/sessions/${s.id}/room`, heading: `Live room: ${LONG_TITLE} (live now)` }], MODES, { permissions: ['camera', 'microphone'] });
+    const cameraOff = { name: 'with the camera off', run: async (p: Page) => { await p.getByLabel('Join with my camera on').uncheck(); await p.getByText('Camera is off').waitFor(); } };
+    await auditPages(env, staff, [{ path: `/sessions/${s.id}/room`, heading: `Live room: ${LONG_TITLE} (live now)`, steps: [cameraOff] }], [...MODES, TEXT_200_AT_320], { permissions: ['camera', 'microphone'] });
   }, 240_000);
 });

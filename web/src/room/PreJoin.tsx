@@ -228,7 +228,7 @@ export function PreJoin({ lk, canPublish, joinArea }: { lk: LiveKit | null; canP
             </div>
           )}
           <div class="prejoin-grid">
-            <div class="preview">
+            <div class={video && camOn ? 'preview' : 'preview preview-empty'}>
               {video && camOn ? <TrackPreview track={video} /> : <div class="preview-off">{video ? 'Camera is off' : 'No camera preview'}</div>}
             </div>
             <div class="prejoin-controls">
