@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { browserAvailable, checkPage, daysFromNow, NARROW, newPage, plusMinutes, signIn, signInAt, tabTo, warnIfSkipped, serverAndBrowser } from './harness.js';
+import { browserAvailable, checkPage, daysFromNow, expectFocused, NARROW, newPage, plusMinutes, signIn, signInAt, tabTo, warnIfSkipped, serverAndBrowser } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -130,6 +130,84 @@ describe.skipIf(!browserAvailable)('an offered seat that lapses while the page i
     await moved.getByText(/This offer expired at/).waitFor();
     expect(await current.getByRole('article', { name: 'Offer that moves to past' }).count()).toBe(0);
     await current.getByRole('article', { name: 'Seat that stays current' }).waitFor();
+  });
+
+  /** An offered seat and a confirmed one for a member of staff, My bookings open on a clock the test runs (see above). */
+  async function offerAndKeptOpen(titles: { offer: string; kept: string }) {
+    const { t } = env.server;
+    const org = await t.org();
+    const [me, other] = [await t.user('staff', org.id), await t.user('staff', org.id)];
+    const s = await t.session({ title: titles.offer, startsAt: daysFromNow(9), endsAt: plusMinutes(daysFromNow(9), 60), capacity: { online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 5 });
+    const kept = await t.session({ title: titles.kept, startsAt: daysFromNow(10), endsAt: plusMinutes(daysFromNow(10), 60), capacity: { online: 5 } });
+    const book = async (who: typeof me, sessionId: string) => (await t.request('POST', `/api/sessions/${sessionId}/bookings`, { as: who, body: {} })).json;
+    const theirs = await book(other, s.id);
+    const mine = await book(me, s.id);
+    expect((await book(me, kept.id)).status).toBe('confirmed');
+    expect((await t.request('DELETE', `/api/bookings/${theirs.id}`, { as: other })).status).toBe(200);
+    expect((await t.request('GET', `/api/bookings/${mine.id}`, { as: me })).json.status).toBe('offered');
+
+    const page = await newPage(env.browser, env.server, NARROW);
+    await page.clock.install({ time: new Date(t.clock.now()) });
+    await signInAt(page, me, '/bookings');
+    const current = page.getByRole('region', { name: 'Current bookings and waitlist places' });
+    const past = page.getByRole('region', { name: 'Cancelled and past' });
+    await current.getByRole('article', { name: titles.offer }).getByText(/held for you until/).waitFor();
+    await current.getByRole('article', { name: titles.kept }).waitFor();
+    /** Six minutes later (the browser's clock and the server's), the sweep not yet come. */
+    const lapse = async () => {
+      t.clock.advance(6 * 60_000);
+      await page.clock.runFor(6 * 60_000);
+    };
+    return { page, current, past, lapse };
+  }
+
+  it('My bookings: focus on an offer\'s Accept button when the offer lapses goes to a message saying what happened, not to the page body (keyboard, axe, 320 px)', async () => {
+    const { page, current, past, lapse } = await offerAndKeptOpen({ offer: 'Focus on a lapsing offer', kept: 'Another seat kept' });
+    await tabTo(page, /^Accept seat/);
+    expect(await page.evaluate(() => document.activeElement?.closest('article')?.getAttribute('aria-labelledby') ?? null)).toMatch(/^booking-.*-title$/);
+
+    await lapse();
+    const moved = past.getByRole('article', { name: 'Focus on a lapsing offer' });
+    await moved.getByText(/This offer expired at/).waitFor({ timeout: 3000 });
+    expect(await current.getByRole('article', { name: 'Focus on a lapsing offer' }).count()).toBe(0);
+    // Focus is on the message (a status region near the top of the list), not lost to <body>.
+    await expectFocused(page, '[role="status"]');
+    const focused = await page.evaluate(() => ({ tag: document.activeElement?.tagName, text: document.activeElement?.textContent ?? '' }));
+    expect(focused.tag).not.toBe('BODY');
+    expect(focused.text).toBe('The seat offered to you on “Focus on a lapsing offer” was not accepted in time, so it passes to the next person. The offer is now under “Cancelled and past”.');
+    await checkPage(page, 'My bookings, focused offer lapsed');
+    // The message sits above the lists: Tab goes on from it to the first booking, then the offer under "Cancelled and past".
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Another seat kept');
+    await tabTo(page, 'Focus on a lapsing offer', { max: 10 });
+    expect(await page.evaluate(() => document.activeElement?.closest('section')?.getAttribute('aria-labelledby'))).toBe('past-title');
+  });
+
+  it('My bookings: focus in an offer\'s "Decline this seat?" question when the offer lapses goes to the message too (keyboard)', async () => {
+    const { page, past, lapse } = await offerAndKeptOpen({ offer: 'Lapsing mid-decline', kept: 'One more seat kept' });
+    await tabTo(page, 'Decline offer');
+    await page.keyboard.press('Enter');
+    await expectFocused(page, '.confirm p');
+
+    await lapse();
+    await past.getByRole('article', { name: 'Lapsing mid-decline' }).getByText(/This offer expired at/).waitFor({ timeout: 3000 });
+    await expectFocused(page, '#bookings-status');
+    expect(await page.locator('#bookings-status').innerText()).toMatch(/^The seat offered to you on “Lapsing mid-decline” was not accepted in time/);
+  });
+
+  it('My bookings: an offer that lapses while focus is elsewhere is announced politely, and focus stays where it is (keyboard, 320 px)', async () => {
+    const { page, current, past, lapse } = await offerAndKeptOpen({ offer: 'Lapsing while elsewhere', kept: 'Seat with focus on it' });
+    await tabTo(page, 'Cancel booking');
+    const cancelButton = current.getByRole('article', { name: 'Seat with focus on it' }).getByRole('button', { name: 'Cancel booking' });
+    expect(await cancelButton.evaluate((el) => el === document.activeElement)).toBe(true);
+
+    await lapse();
+    await past.getByRole('article', { name: 'Lapsing while elsewhere' }).getByText(/This offer expired at/).waitFor({ timeout: 3000 });
+    const status = page.getByRole('status').filter({ hasText: 'was not accepted in time' });
+    await status.waitFor();
+    expect(await status.innerText()).toBe('The seat offered to you on “Lapsing while elsewhere” was not accepted in time, so it passes to the next person. The offer is now under “Cancelled and past”.');
+    expect(await status.getAttribute('aria-live')).toBe('polite');
+    expect(await cancelButton.evaluate((el) => el === document.activeElement)).toBe(true);
   });
 
   it('the office’s "Book staff" list shows someone whose offer lapsed as not booked and lets them be ticked and booked again, on a page left open and after a reload, before the sweep (keyboard, axe, 320 px)', async () => {

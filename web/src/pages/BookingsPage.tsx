@@ -1,10 +1,10 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { CompletionList } from '../../../shared/attendance.js';
 import { Booking, BookingList } from '../../../shared/bookings.js';
 import { api } from '../api.js';
 import { AddToCalendar, JoinNow } from '../calendarLinks.js';
-import { Badge, ConfirmButton, DownloadAnchor, Fact, PageHeading, Status, useApp, When } from '../components.js';
+import { Badge, ConfirmButton, DownloadAnchor, Fact, PageHeading, Status, useApp, useFocusLater, When } from '../components.js';
 import { formatDateTime, formatLongDay, ordinal, plural, seatLabel, statusLabel } from '../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../load.js';
 import { Link } from '../router.js';
@@ -156,6 +156,49 @@ export function BookingDetails({ b, headingLevel, onChanged, hideSessionFacts, n
   );
 }
 
+/** What My bookings says when offers it showed as current lapse while it is open. */
+function offersLapsedMessage(titles: readonly string[]): string {
+  const named = titles.map((t) => `“${t}”`);
+  const list = named.length === 1 ? named[0] : `${named.slice(0, -1).join(', ')} and ${named[named.length - 1]}`;
+  return titles.length === 1
+    ? `The seat offered to you on ${list} was not accepted in time, so it passes to the next person. The offer is now under “Cancelled and past”.`
+    : `The seats offered to you on ${list} were not accepted in time, so each passes to the next person. The offers are now under “Cancelled and past”.`;
+}
+
+const focusLost = () => {
+  const a = document.activeElement;
+  return !a || a === document.body || !a.isConnected;
+};
+
+/**
+ * The booking whose card (`data-booking` on its list item) focus is in, or was in when it was
+ * lost because what held it left the page (an offer's buttons, or the whole card moving to
+ * another list); null once focus is elsewhere, or put down on nothing (a click on text).
+ */
+function useFocusedCard() {
+  const card = useRef<string | null>(null);
+  useEffect(() => {
+    const onIn = (e: FocusEvent) => {
+      card.current = e.target instanceof Element ? (e.target.closest('[data-booking]')?.getAttribute('data-booking') ?? null) : null;
+    };
+    const onOut = (e: FocusEvent) => {
+      const from = e.target;
+      // Told apart after the event: a control removed from the page (focus lost with it) is
+      // no longer connected; one the person left for nothing still is.
+      queueMicrotask(() => {
+        if (from instanceof Node && from.isConnected && focusLost()) card.current = null;
+      });
+    };
+    document.addEventListener('focusin', onIn);
+    document.addEventListener('focusout', onOut);
+    return () => {
+      document.removeEventListener('focusin', onIn);
+      document.removeEventListener('focusout', onOut);
+    };
+  }, []);
+  return card;
+}
+
 export function BookingsPage() {
   const { loc } = useApp();
   const bookings = useLoad(() => api('/api/me/bookings', BookingList).then((r) => r.items), []);
@@ -174,6 +217,21 @@ export function BookingsPage() {
   const upcoming = items?.filter((b) => ACTIVE.has(b.status) && !offerLapsedAt(b, now) && b.session.status !== 'cancelled' && Date.parse(b.session.endsAt) > now) ?? [];
   const past = items?.filter((b) => !upcoming.includes(b)) ?? [];
 
+  // An offer shown as current that lapses while the page is open moves to "Cancelled and
+  // past" (its card is made afresh there): that is said (politely), and when focus was in
+  // its card (on "Accept seat", say) and went with it, the message takes focus instead of
+  // leaving it on <body>. Focus anywhere else stays where it is.
+  const focusLater = useFocusLater();
+  const focusedCard = useFocusedCard();
+  const shownOffers = useRef<ReadonlySet<string>>(new Set());
+  useLayoutEffect(() => {
+    const lapsed = items?.filter((b) => shownOffers.current.has(b.id) && offerLapsedAt(b, now)) ?? [];
+    shownOffers.current = new Set(upcoming.filter((b) => b.status === 'offered').map((b) => b.id));
+    if (!lapsed.length) return;
+    setStatus(offersLapsedMessage(lapsed.map((b) => b.session.title)));
+    if (lapsed.some((b) => b.id === focusedCard.current)) focusLater(() => document.getElementById('bookings-status'));
+  });
+
   function changed(b: Booking, message: string) {
     setStatus(message);
     void clashes.reload();
@@ -183,7 +241,7 @@ export function BookingsPage() {
   const list = (bs: Booking[], withClashes = false) => (
     <ul class="cards plain">
       {bs.map((b) => (
-        <li key={b.id}>
+        <li key={b.id} data-booking={b.id}>
           <article class="card" aria-labelledby={`booking-${b.id}-title`}>
             <BookingDetails b={b} headingLevel={3} onChanged={changed} note={withClashes && <BookingClashNote clash={clashes.data?.get(b.id)} />} />
           </article>
@@ -200,7 +258,7 @@ export function BookingsPage() {
       <p>
         <Link href="/completions">My training record (sessions attended)</Link>
       </p>
-      <Status message={status} />
+      <Status message={status} id="bookings-status" focusable />
       <Loaded state={bookings} what="your bookings">
         {(items) =>
           items.length === 0 ? (
