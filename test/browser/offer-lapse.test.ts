@@ -94,29 +94,10 @@ describe.skipIf(!browserAvailable)('an offered seat that lapses while the page i
 
   it('My bookings moves an offer that lapses from current bookings to "Cancelled and past", on a page left open and after a reload, before the sweep (axe, 320 px)', async () => {
     const { t } = env.server;
-    const org = await t.org();
-    const [me, other] = [await t.user('staff', org.id), await t.user('staff', org.id)];
-    const s = await t.session({ title: 'Offer that moves to past', startsAt: daysFromNow(9), endsAt: plusMinutes(daysFromNow(9), 60), capacity: { online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 5 });
-    const kept = await t.session({ title: 'Seat that stays current', startsAt: daysFromNow(10), endsAt: plusMinutes(daysFromNow(10), 60), capacity: { online: 5 } });
-    const book = async (who: typeof me, sessionId: string) => (await t.request('POST', `/api/sessions/${sessionId}/bookings`, { as: who, body: {} })).json;
-    const theirs = await book(other, s.id);
-    const mine = await book(me, s.id);
-    expect((await book(me, kept.id)).status).toBe('confirmed');
-    expect((await t.request('DELETE', `/api/bookings/${theirs.id}`, { as: other })).status).toBe(200);
-    expect((await t.request('GET', `/api/bookings/${mine.id}`, { as: me })).json.status).toBe('offered');
-
-    const page = await newPage(env.browser, env.server, NARROW);
-    await page.clock.install({ time: new Date(t.clock.now()) });
-    await signInAt(page, me, '/bookings');
-    const current = page.getByRole('region', { name: 'Current bookings and waitlist places' });
-    const past = page.getByRole('region', { name: 'Cancelled and past' });
-    await current.getByRole('article', { name: 'Offer that moves to past' }).getByText(/held for you until/).waitFor();
-    await current.getByRole('article', { name: 'Seat that stays current' }).waitFor();
+    const { page, current, past, lapse, offerId, me } = await offerAndKeptOpen({ offer: 'Offer that moves to past', kept: 'Seat that stays current' });
     expect(await past.count()).toBe(0);
 
-    // Six minutes later (the browser's clock and the server's), the sweep not yet come.
-    t.clock.advance(6 * 60_000);
-    await page.clock.runFor(6 * 60_000);
+    await lapse();
     const moved = past.getByRole('article', { name: 'Offer that moves to past' });
     await moved.getByText(/This offer expired at/).waitFor({ timeout: 3000 });
     await moved.getByText('Offer expired', { exact: true }).waitFor();
@@ -125,15 +106,18 @@ describe.skipIf(!browserAvailable)('an offered seat that lapses while the page i
     await checkPage(page, 'My bookings, lapsed offer under past');
 
     // Loaded afresh, still before the sweep (the server still says `offered`): the same.
-    expect((await t.request('GET', `/api/bookings/${mine.id}`, { as: me })).json.status).toBe('offered');
+    expect((await t.request('GET', `/api/bookings/${offerId}`, { as: me })).json.status).toBe('offered');
     await page.reload();
     await moved.getByText(/This offer expired at/).waitFor();
     expect(await current.getByRole('article', { name: 'Offer that moves to past' }).count()).toBe(0);
     await current.getByRole('article', { name: 'Seat that stays current' }).waitFor();
   });
 
-  /** An offered seat and a confirmed one for a member of staff, My bookings open on a clock the test runs (see above). */
-  async function offerAndKeptOpen(titles: { offer: string; kept: string }) {
+  /**
+   * An offered seat and a confirmed one for a member of staff, My bookings (or, `at` 'session',
+   * the offered session's page) open on a clock the test runs (see above).
+   */
+  async function offerAndKeptOpen(titles: { offer: string; kept: string }, at: 'bookings' | 'session' = 'bookings') {
     const { t } = env.server;
     const org = await t.org();
     const [me, other] = [await t.user('staff', org.id), await t.user('staff', org.id)];
@@ -148,17 +132,23 @@ describe.skipIf(!browserAvailable)('an offered seat that lapses while the page i
 
     const page = await newPage(env.browser, env.server, NARROW);
     await page.clock.install({ time: new Date(t.clock.now()) });
-    await signInAt(page, me, '/bookings');
+    await signInAt(page, me, at === 'bookings' ? '/bookings' : `/sessions/${s.id}`);
     const current = page.getByRole('region', { name: 'Current bookings and waitlist places' });
     const past = page.getByRole('region', { name: 'Cancelled and past' });
-    await current.getByRole('article', { name: titles.offer }).getByText(/held for you until/).waitFor();
-    await current.getByRole('article', { name: titles.kept }).waitFor();
+    if (at === 'bookings') {
+      await current.getByRole('article', { name: titles.offer }).getByText(/held for you until/).waitFor();
+      await current.getByRole('article', { name: titles.kept }).waitFor();
+    } else {
+      await page.getByRole('heading', { level: 1, name: titles.offer }).waitFor();
+      await page.getByText(/held for you until/).waitFor();
+      await page.getByRole('button', { name: /Accept seat/ }).waitFor();
+    }
     /** Six minutes later (the browser's clock and the server's), the sweep not yet come. */
     const lapse = async () => {
       t.clock.advance(6 * 60_000);
       await page.clock.runFor(6 * 60_000);
     };
-    return { page, current, past, lapse };
+    return { page, current, past, lapse, offerId: mine.id as string, me };
   }
 
   it('My bookings: focus on an offer\'s Accept button when the offer lapses goes to a message saying what happened, not to the page body (keyboard, axe, 320 px)', async () => {
@@ -208,6 +198,57 @@ describe.skipIf(!browserAvailable)('an offered seat that lapses while the page i
     expect(await status.innerText()).toBe('The seat offered to you on “Lapsing while elsewhere” was not accepted in time, so it passes to the next person. The offer is now under “Cancelled and past”.');
     expect(await status.getAttribute('aria-live')).toBe('polite');
     expect(await cancelButton.evaluate((el) => el === document.activeElement)).toBe(true);
+  });
+
+  it('the session page: focus on the offer\'s Accept button when the offer lapses goes to the notice that it expired, not to the page body; the booking form is back (keyboard, axe, 320 px)', async () => {
+    const { page, lapse } = await offerAndKeptOpen({ offer: 'Session page, focus on a lapsing offer', kept: 'Some other seat' }, 'session');
+    await tabTo(page, /^Accept seat/);
+    expect(await page.evaluate(() => document.activeElement?.closest('section')?.getAttribute('aria-labelledby') ?? null)).toBe('your-place-title');
+
+    await lapse();
+    await page.getByText(/This offer expired at/).waitFor({ timeout: 3000 });
+    expect(await page.getByRole('button', { name: /Accept seat/ }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Decline offer' }).count()).toBe(0);
+    // Focus is on the notice saying the offer expired, not lost to <body>.
+    await expectFocused(page, '#offer-expired-notice');
+    const focused = await page.evaluate(() => ({ tag: document.activeElement?.tagName, text: document.activeElement?.textContent ?? '' }));
+    expect(focused.tag).not.toBe('BODY');
+    expect(focused.text).toMatch(/^This offer expired at .+, so the seat is no longer held for you and goes to the next person\. You can book or join the waitlist again\.$/);
+    // The booking form is offered again, and Tab goes on from the notice to it.
+    const form = page.getByRole('region', { name: 'Your place' }).getByRole('button', { name: /^(Book a seat|Join the waitlist)$/ });
+    await form.waitFor();
+    await checkPage(page, 'session page, focused offer lapsed');
+    await tabTo(page, /^(Book a seat|Join the waitlist)$/, { max: 3 });
+    expect(await form.evaluate((el) => el === document.activeElement)).toBe(true);
+  });
+
+  it('the session page: focus in the offer\'s "Decline this seat?" question when the offer lapses goes to the notice too (keyboard)', async () => {
+    const { page, lapse } = await offerAndKeptOpen({ offer: 'Session page, lapsing mid-decline', kept: 'Yet another seat' }, 'session');
+    await tabTo(page, 'Decline offer');
+    await page.keyboard.press('Enter');
+    await expectFocused(page, '.confirm p');
+
+    await lapse();
+    await page.getByText(/This offer expired at/).waitFor({ timeout: 3000 });
+    await expectFocused(page, '#offer-expired-notice');
+  });
+
+  it('the session page: an offer that lapses while focus is elsewhere is announced politely, and focus stays where it is (keyboard, 320 px)', async () => {
+    const { page, lapse } = await offerAndKeptOpen({ offer: 'Session page, lapsing while elsewhere', kept: 'A seat elsewhere' }, 'session');
+    await tabTo(page, 'Back to all sessions');
+    const back = page.getByRole('link', { name: 'Back to all sessions' });
+    expect(await back.evaluate((el) => el === document.activeElement)).toBe(true);
+    // Live regions in the page before the offer lapses (one must be, to be announced).
+    await page.evaluate(() => document.querySelectorAll('[role="status"]').forEach((el) => el.setAttribute('data-before-lapse', '')));
+
+    await lapse();
+    const notice = page.getByRole('status').filter({ hasText: 'This offer expired at' });
+    await notice.waitFor({ timeout: 3000 });
+    expect(await notice.innerText()).toMatch(/^This offer expired at .+, so the seat is no longer held for you and goes to the next person\. You can book or join the waitlist again\.$/);
+    expect(await notice.getAttribute('aria-live')).toBe('polite');
+    expect(await notice.getAttribute('data-before-lapse')).toBe('');
+    expect(await back.evaluate((el) => el === document.activeElement)).toBe(true);
+    await checkPage(page, 'session page, offer lapsed while focus was elsewhere');
   });
 
   it('the office’s "Book staff" list shows someone whose offer lapsed as not booked and lets them be ticked and booked again, on a page left open and after a reload, before the sweep (keyboard, axe, 320 px)', async () => {

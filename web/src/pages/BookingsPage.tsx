@@ -13,6 +13,7 @@ import { AfterSession } from '../feedback/FeedbackForm.js';
 import { MyCertificates } from '../../../shared/feedback.js';
 import { ClashList } from '../../../shared/timetables.js';
 import { BookingClashNote, ClashCheckFailed } from '../timetable/BookingClashNote.js';
+import { useFocusedBooking } from './offerLapse.js';
 
 const ACTIVE = new Set(['confirmed', 'waitlisted', 'offered']);
 
@@ -165,40 +166,6 @@ function offersLapsedMessage(titles: readonly string[]): string {
     : `The seats offered to you on ${list} were not accepted in time, so each passes to the next person. The offers are now under “Cancelled and past”.`;
 }
 
-const focusLost = () => {
-  const a = document.activeElement;
-  return !a || a === document.body || !a.isConnected;
-};
-
-/**
- * The booking whose card (`data-booking` on its list item) focus is in, or was in when it was
- * lost because what held it left the page (an offer's buttons, or the whole card moving to
- * another list); null once focus is elsewhere, or put down on nothing (a click on text).
- */
-function useFocusedCard() {
-  const card = useRef<string | null>(null);
-  useEffect(() => {
-    const onIn = (e: FocusEvent) => {
-      card.current = e.target instanceof Element ? (e.target.closest('[data-booking]')?.getAttribute('data-booking') ?? null) : null;
-    };
-    const onOut = (e: FocusEvent) => {
-      const from = e.target;
-      // Told apart after the event: a control removed from the page (focus lost with it) is
-      // no longer connected; one the person left for nothing still is.
-      queueMicrotask(() => {
-        if (from instanceof Node && from.isConnected && focusLost()) card.current = null;
-      });
-    };
-    document.addEventListener('focusin', onIn);
-    document.addEventListener('focusout', onOut);
-    return () => {
-      document.removeEventListener('focusin', onIn);
-      document.removeEventListener('focusout', onOut);
-    };
-  }, []);
-  return card;
-}
-
 export function BookingsPage() {
   const { loc } = useApp();
   const bookings = useLoad(() => api('/api/me/bookings', BookingList).then((r) => r.items), []);
@@ -222,7 +189,7 @@ export function BookingsPage() {
   // its card (on "Accept seat", say) and went with it, the message takes focus instead of
   // leaving it on <body>. Focus anywhere else stays where it is.
   const focusLater = useFocusLater();
-  const focusedCard = useFocusedCard();
+  const focusedCard = useFocusedBooking();
   const shownOffers = useRef<ReadonlySet<string>>(new Set());
   useLayoutEffect(() => {
     const lapsed = items?.filter((b) => shownOffers.current.has(b.id) && offerLapsedAt(b, now)) ?? [];
