@@ -1,3 +1,4 @@
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { browserAvailable, checkPage, daysFromNow, expectFocused, NARROW, newPage, plusMinutes, signIn, signInAt, tabTo, warnIfSkipped, serverAndBrowser } from './harness.js';
 
@@ -115,9 +116,10 @@ describe.skipIf(!browserAvailable)('an offered seat that lapses while the page i
 
   /**
    * An offered seat and a confirmed one for a member of staff, My bookings (or, `at` 'session',
-   * the offered session's page) open on a clock the test runs (see above).
+   * the offered session's page; `at` 'booking', the offer's own page, /bookings/<id>) open on a
+   * clock the test runs (see above).
    */
-  async function offerAndKeptOpen(titles: { offer: string; kept: string }, at: 'bookings' | 'session' = 'bookings') {
+  async function offerAndKeptOpen(titles: { offer: string; kept: string }, at: 'bookings' | 'session' | 'booking' = 'bookings') {
     const { t } = env.server;
     const org = await t.org();
     const [me, other] = [await t.user('staff', org.id), await t.user('staff', org.id)];
@@ -132,14 +134,14 @@ describe.skipIf(!browserAvailable)('an offered seat that lapses while the page i
 
     const page = await newPage(env.browser, env.server, NARROW);
     await page.clock.install({ time: new Date(t.clock.now()) });
-    await signInAt(page, me, at === 'bookings' ? '/bookings' : `/sessions/${s.id}`);
+    await signInAt(page, me, at === 'bookings' ? '/bookings' : at === 'session' ? `/sessions/${s.id}` : `/bookings/${mine.id}`);
     const current = page.getByRole('region', { name: 'Current bookings and waitlist places' });
     const past = page.getByRole('region', { name: 'Cancelled and past' });
     if (at === 'bookings') {
       await current.getByRole('article', { name: titles.offer }).getByText(/held for you until/).waitFor();
       await current.getByRole('article', { name: titles.kept }).waitFor();
     } else {
-      await page.getByRole('heading', { level: 1, name: titles.offer }).waitFor();
+      await page.getByRole('heading', { level: 1, name: at === 'session' ? titles.offer : `Booking: ${titles.offer}` }).waitFor();
       await page.getByText(/held for you until/).waitFor();
       await page.getByRole('button', { name: /Accept seat/ }).waitFor();
     }
@@ -200,20 +202,28 @@ describe.skipIf(!browserAvailable)('an offered seat that lapses while the page i
     expect(await cancelButton.evaluate((el) => el === document.activeElement)).toBe(true);
   });
 
+  /**
+   * Lapses the offer (focus on its Accept button or in its decline question) and checks its
+   * buttons are gone and focus is on the notice that it expired, not lost to <body>; the
+   * notice ends with `again`.
+   */
+  async function lapseWithFocusOnNotice(page: Page, lapse: () => Promise<void>, again: string) {
+    await lapse();
+    await page.getByText(/This offer expired at/).waitFor({ timeout: 3000 });
+    expect(await page.getByRole('button', { name: /Accept seat/ }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Decline offer' }).count()).toBe(0);
+    await expectFocused(page, '#offer-expired-notice');
+    const text = await page.evaluate(() => document.activeElement?.textContent ?? '');
+    expect(text).toMatch(/^This offer expired at .+, so the seat is no longer held for you and goes to the next person\./);
+    expect(text.endsWith(`next person.${again}`), text).toBe(true);
+  }
+
   it('the session page: focus on the offer\'s Accept button when the offer lapses goes to the notice that it expired, not to the page body; the booking form is back (keyboard, axe, 320 px)', async () => {
     const { page, lapse } = await offerAndKeptOpen({ offer: 'Session page, focus on a lapsing offer', kept: 'Some other seat' }, 'session');
     await tabTo(page, /^Accept seat/);
     expect(await page.evaluate(() => document.activeElement?.closest('section')?.getAttribute('aria-labelledby') ?? null)).toBe('your-place-title');
 
-    await lapse();
-    await page.getByText(/This offer expired at/).waitFor({ timeout: 3000 });
-    expect(await page.getByRole('button', { name: /Accept seat/ }).count()).toBe(0);
-    expect(await page.getByRole('button', { name: 'Decline offer' }).count()).toBe(0);
-    // Focus is on the notice saying the offer expired, not lost to <body>.
-    await expectFocused(page, '#offer-expired-notice');
-    const focused = await page.evaluate(() => ({ tag: document.activeElement?.tagName, text: document.activeElement?.textContent ?? '' }));
-    expect(focused.tag).not.toBe('BODY');
-    expect(focused.text).toMatch(/^This offer expired at .+, so the seat is no longer held for you and goes to the next person\. You can book or join the waitlist again\.$/);
+    await lapseWithFocusOnNotice(page, lapse, ' You can book or join the waitlist again.');
     // The booking form is offered again, and Tab goes on from the notice to it.
     const form = page.getByRole('region', { name: 'Your place' }).getByRole('button', { name: /^(Book a seat|Join the waitlist)$/ });
     await form.waitFor();
@@ -233,23 +243,46 @@ describe.skipIf(!browserAvailable)('an offered seat that lapses while the page i
     await expectFocused(page, '#offer-expired-notice');
   });
 
-  it('the session page: an offer that lapses while focus is elsewhere is announced politely, and focus stays where it is (keyboard, 320 px)', async () => {
-    const { page, lapse } = await offerAndKeptOpen({ offer: 'Session page, lapsing while elsewhere', kept: 'A seat elsewhere' }, 'session');
-    await tabTo(page, 'Back to all sessions');
-    const back = page.getByRole('link', { name: 'Back to all sessions' });
-    expect(await back.evaluate((el) => el === document.activeElement)).toBe(true);
-    // Live regions in the page before the offer lapses (one must be, to be announced).
-    await page.evaluate(() => document.querySelectorAll('[role="status"]').forEach((el) => el.setAttribute('data-before-lapse', '')));
+  it('the booking page: focus on the offer\'s Accept button when the offer lapses goes to the notice that it expired, not to the page body (keyboard, axe, 320 px)', async () => {
+    const { page, lapse } = await offerAndKeptOpen({ offer: 'Booking page, focus on a lapsing offer', kept: 'A seat not on this page' }, 'booking');
+    await tabTo(page, /^Accept seat/);
 
     await lapse();
-    const notice = page.getByRole('status').filter({ hasText: 'This offer expired at' });
-    await notice.waitFor({ timeout: 3000 });
-    expect(await notice.innerText()).toMatch(/^This offer expired at .+, so the seat is no longer held for you and goes to the next person\. You can book or join the waitlist again\.$/);
-    expect(await notice.getAttribute('aria-live')).toBe('polite');
-    expect(await notice.getAttribute('data-before-lapse')).toBe('');
-    expect(await back.evaluate((el) => el === document.activeElement)).toBe(true);
-    await checkPage(page, 'session page, offer lapsed while focus was elsewhere');
+    await page.getByText(/This offer expired at/).waitFor({ timeout: 3000 });
+    expect(await page.getByRole('button', { name: /Accept seat/ }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Decline offer' }).count()).toBe(0);
+    // Focus is on the notice saying the offer expired, not lost to <body>.
+    await expectFocused(page, '#offer-expired-notice');
+    const focused = await page.evaluate(() => ({ tag: document.activeElement?.tagName, text: document.activeElement?.textContent ?? '' }));
+    expect(focused.tag).not.toBe('BODY');
+    expect(focused.text).toMatch(/^This offer expired at .+, so the seat is no longer held for you and goes to the next person\.$/);
+    await checkPage(page, 'booking page, focused offer lapsed');
   });
+
+  for (const { at, back: backName, again } of [
+    { at: 'session', back: 'Back to all sessions', again: ' You can book or join the waitlist again.' },
+    { at: 'booking', back: 'Back to my bookings', again: '' },
+  ] as const) {
+    it(`the ${at} page: an offer that lapses while focus is elsewhere is announced politely, and focus stays where it is (keyboard, 320 px)`, async () => {
+      const { page, lapse } = await offerAndKeptOpen({ offer: `The ${at} page, lapsing while elsewhere`, kept: `A seat not on the ${at} page` }, at);
+      await tabTo(page, backName);
+      const back = page.getByRole('link', { name: backName });
+      expect(await back.evaluate((el) => el === document.activeElement)).toBe(true);
+      // Live regions in the page before the offer lapses (one must be, to be announced).
+      await page.evaluate(() => document.querySelectorAll('[role="status"]').forEach((el) => el.setAttribute('data-before-lapse', '')));
+
+      await lapse();
+      const notice = page.getByRole('status').filter({ hasText: 'This offer expired at' });
+      await notice.waitFor({ timeout: 3000 });
+      const text = await notice.innerText();
+      expect(text).toMatch(/^This offer expired at .+, so the seat is no longer held for you and goes to the next person\./);
+      expect(text.endsWith(`next person.${again}`), text).toBe(true);
+      expect(await notice.getAttribute('aria-live')).toBe('polite');
+      expect(await notice.getAttribute('data-before-lapse')).toBe('');
+      expect(await back.evaluate((el) => el === document.activeElement)).toBe(true);
+      await checkPage(page, `${at} page, offer lapsed while focus was elsewhere`);
+    });
+  }
 
   it('the office’s "Book staff" list shows someone whose offer lapsed as not booked and lets them be ticked and booked again, on a page left open and after a reload, before the sweep (keyboard, axe, 320 px)', async () => {
     const { t } = env.server;

@@ -4,7 +4,8 @@ import { api } from '../api.js';
 import { PageHeading, Status, useApp } from '../components.js';
 import { Loaded, useLoad } from '../load.js';
 import { Link } from '../router.js';
-import { BookingDetails } from './BookingsPage.js';
+import { BookingDetails, useOfferLapsed } from './BookingsPage.js';
+import { useFocusNoticeOnLapse } from './offerLapse.js';
 
 /** One booking, the page emails link to. */
 export function BookingPage({ id }: { id: string }) {
@@ -12,6 +13,10 @@ export function BookingPage({ id }: { id: string }) {
   const booking = useLoad(() => api(`/api/bookings/${encodeURIComponent(id)}`, Booking), [id]);
   const [status, setStatus] = useState('');
   const b = booking.data;
+  // An offer that lapses while the page is open takes "Accept seat" and "Decline" with it:
+  // focus that was on them moves to the notice that it expired (announced either way).
+  const lapsed = useOfferLapsed(b ?? null);
+  useFocusNoticeOnLapse(b ?? null, lapsed, 'offer-expired-notice');
 
   const title = b ? `Booking: ${b.session.title}` : booking.error ? 'Booking not available' : 'Booking';
   return (
@@ -31,15 +36,18 @@ export function BookingPage({ id }: { id: string }) {
       <Loaded state={booking} what="the booking">
         {(b) => (
           <>
-            <BookingDetails
-              b={b}
-              headingLevel={null}
-              onChanged={(next, message) => {
-                booking.set(next);
-                setStatus(message);
-                document.querySelector<HTMLElement>('h1')?.focus();
-              }}
-            />
+            <div data-booking={b.id}>
+              <BookingDetails
+                b={b}
+                headingLevel={null}
+                lapseNoticeId="offer-expired-notice"
+                onChanged={(next, message) => {
+                  booking.set(next);
+                  setStatus(message);
+                  document.querySelector<HTMLElement>('h1')?.focus();
+                }}
+              />
+            </div>
             <p>
               <Link href={`/sessions/${b.sessionId}`}>See the session’s details</Link>
             </p>

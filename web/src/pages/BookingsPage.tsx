@@ -53,8 +53,10 @@ function useBookingActions(onChanged: (b: Booking, message: string) => void) {
  * longer the person's place: they may book or join the queue again at once.
  */
 export function useOfferLapsed(b: Booking | null): boolean {
-  const now = useClockPast(b ? [offerExpiry(b)] : []);
-  return b !== null && offerLapsedAt(b, now);
+  useClockPast(b ? [offerExpiry(b)] : []); // renders again as the offer lapses
+  // The clock read at each render, so a page and the booking details it shows (each with this
+  // hook) agree on it whichever of their timers comes first.
+  return b !== null && offerLapsedAt(b, Date.now());
 }
 
 /** When an offered seat's hold runs out (ms), or null for anything but an open-ended offer. */
@@ -88,9 +90,11 @@ export function useClockPast(moments: readonly (number | null)[]): number {
  * One booking: its session, status, queue place or offer expiry, and the actions it allows
  * (accept or decline an offer, cancel, leave the waitlist, add to a calendar, join online).
  * `hideSessionFacts` leaves out when and where (the session page already says it); `note`
- * goes under its status (My bookings: a clash with the person's timetable).
+ * goes under its status (My bookings: a clash with the person's timetable). `lapseNoticeId`
+ * (a page showing this one booking): an offer's "This offer expired" notice has that id, takes
+ * focus (see useFocusNoticeOnLapse) and sits in a polite live region there from the start.
  */
-export function BookingDetails({ b, headingLevel, onChanged, hideSessionFacts, note }: { b: Booking; headingLevel: 3 | null; onChanged: (b: Booking, message: string) => void; hideSessionFacts?: boolean; note?: ComponentChildren }) {
+export function BookingDetails({ b, headingLevel, onChanged, hideSessionFacts, note, lapseNoticeId }: { b: Booking; headingLevel: 3 | null; onChanged: (b: Booking, message: string) => void; hideSessionFacts?: boolean; note?: ComponentChildren; lapseNoticeId?: string }) {
   const { action, doing, run } = useBookingActions(onChanged);
   const busy = action.busy;
   const { me } = useApp();
@@ -101,6 +105,11 @@ export function BookingDetails({ b, headingLevel, onChanged, hideSessionFacts, n
   const ended = Date.parse(s.endsAt) <= Date.now();
   // An offer whose time has run out can no longer be accepted: it is said, and not offered.
   const lapsed = useOfferLapsed(b);
+  const lapsedNotice = b.status === 'offered' && b.offerExpiresAt && lapsed && (
+    <p class="notice notice-warning" id={lapseNoticeId} tabIndex={lapseNoticeId ? -1 : undefined}>
+      This offer expired at <strong>{formatDateTime(b.offerExpiresAt)}</strong>, so the seat is no longer held for {mineToAnswer ? 'you' : b.userName} and goes to the next person.
+    </p>
+  );
   return (
     <>
       {headingLevel && (
@@ -114,11 +123,7 @@ export function BookingDetails({ b, headingLevel, onChanged, hideSessionFacts, n
         {s.status === 'cancelled' && <Badge tone="cancelled">Session cancelled</Badge>}
       </p>
       {note}
-      {b.status === 'offered' && b.offerExpiresAt && lapsed && (
-        <p class="notice notice-warning">
-          This offer expired at <strong>{formatDateTime(b.offerExpiresAt)}</strong>, so the seat is no longer held for {mineToAnswer ? 'you' : b.userName} and goes to the next person.
-        </p>
-      )}
+      {lapseNoticeId && b.status === 'offered' && b.offerExpiresAt ? <div role="status" aria-live="polite">{lapsedNotice}</div> : lapsedNotice}
       {b.status === 'offered' && b.offerExpiresAt && !lapsed && (
         <p class="notice notice-info">
           A seat has come free and is held for {mineToAnswer ? 'you' : b.userName} until <strong>{formatDateTime(b.offerExpiresAt)}</strong>. Accept it before then, or it goes to the next person.

@@ -1,11 +1,11 @@
-import { useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { z } from 'zod';
 import { BookInput, Booking, BookingList, BookResult, BulkBookResult, HoldList, Roster, type RosterEntry } from '../../../shared/bookings.js';
 import { areaLabel, audienceWords, Session, type SeatKind } from '../../../shared/sessions.js';
 import { Clash } from '../../../shared/timetables.js';
 import { api } from '../api.js';
 import { JoinNow } from '../calendarLinks.js';
-import { Fact, isInternalWording, PageHeading, Status, useApp, useFocusLater, When } from '../components.js';
+import { Fact, isInternalWording, PageHeading, Status, useApp, When } from '../components.js';
 import { formatDateTime, formatTimeRange, modeLabel, ordinal, plural, seatLabel } from '../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad, type LoadState } from '../load.js';
 import { Link } from '../router.js';
@@ -13,7 +13,7 @@ import { OrgSearchPicker, SchoolSelect, useOrgs } from '../orgs.js';
 import { SessionMaterials } from '../materials/SessionMaterials.js';
 import { useFormsWithErrors } from '../materials/AddMaterialForms.js';
 import { BookingDetails, offerExpiry, offerLapsedAt, useClockPast, useOfferLapsed } from './BookingsPage.js';
-import { useFocusedBooking } from './offerLapse.js';
+import { useFocusNoticeOnLapse } from './offerLapse.js';
 import { FitNote, SeatsLeft, Waiting } from './SessionsPage.js';
 
 /** The booking answer; timetable clashes (if any) do not stop a booking but are worth saying. */
@@ -293,17 +293,8 @@ export function SessionPage({ id }: { id: string }) {
   const lapsedOffer = lapsed ? (page.data?.mine ?? null) : null;
   const mine = lapsed ? null : (page.data?.mine ?? null);
   // An offer that lapses while the page is open takes "Accept seat" and "Decline" with it:
-  // when focus was on them (or anywhere in the booking shown) and went with them, the notice
-  // that it expired takes focus instead of leaving it on <body>. The notice is in a live
-  // region, so it is also said (politely) when focus was elsewhere, which stays where it is.
-  const focusLater = useFocusLater();
-  const focusedBooking = useFocusedBooking();
-  const shownOffer = useRef<string | null>(null);
-  useLayoutEffect(() => {
-    const justLapsed = lapsedOffer !== null && lapsedOffer.id === shownOffer.current;
-    shownOffer.current = mine?.status === 'offered' ? mine.id : null;
-    if (justLapsed && focusedBooking.current === lapsedOffer.id) focusLater(() => document.getElementById('offer-expired-notice'));
-  });
+  // the notice that it expired takes focus if focus went with them (see offerLapse.ts).
+  useFocusNoticeOnLapse(page.data?.mine ?? null, lapsed, 'offer-expired-notice');
   // While a materials form (upload, link) shows errors, the page's title says "Error:".
   const materialForms = useFormsWithErrors();
   const chosenSeat: SeatKind | null = s ? (seat ?? seatKindsOf(s).find((k) => leftFor(s, k) > 0) ?? seatKindsOf(s)[0]!) : null;

@@ -1,4 +1,5 @@
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
+import { useFocusLater } from '../components.js';
 
 /** Whether focus is on nothing: on <body>, or on an element no longer in the page. */
 const focusLost = () => {
@@ -34,4 +35,23 @@ export function useFocusedBooking() {
     };
   }, []);
   return booking;
+}
+
+/**
+ * For a page showing one booking `b` (in an element with `data-booking`): when it was an offer
+ * shown as current on the page's last render and has lapsed by this one (`lapsed`, from
+ * useOfferLapsed), taking "Accept seat" and "Decline" with it, and focus was in the booking
+ * and went with them, the notice that it expired (the element `noticeId`, focusable) takes
+ * focus instead of leaving it on <body>. Focus anywhere else stays where it is; the notice is
+ * to be in a live region there from the start, so the lapse is said then too.
+ */
+export function useFocusNoticeOnLapse(b: { id: string; status: string } | null, lapsed: boolean, noticeId: string) {
+  const focusLater = useFocusLater();
+  const focusedBooking = useFocusedBooking();
+  const shownOffer = useRef<string | null>(null);
+  useLayoutEffect(() => {
+    const justLapsed = b !== null && lapsed && b.id === shownOffer.current;
+    shownOffer.current = b !== null && !lapsed && b.status === 'offered' ? b.id : null;
+    if (justLapsed && focusedBooking.current === b.id) focusLater(() => document.getElementById(noticeId));
+  });
 }
