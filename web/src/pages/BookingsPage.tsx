@@ -164,8 +164,7 @@ export function BookingDetails({ b, headingLevel, onChanged, hideSessionFacts, n
 
 /** What My bookings says when offers it showed as current lapse while it is open. */
 function offersLapsedMessage(titles: readonly string[]): string {
-  const named = titles.map((t) => `“${t}”`);
-  const list = named.length === 1 ? named[0] : `${named.slice(0, -1).join(', ')} and ${named[named.length - 1]}`;
+  const list = new Intl.ListFormat('en-GB', { type: 'conjunction' }).format(titles.map((t) => `“${t}”`));
   return titles.length === 1
     ? `The seat offered to you on ${list} was not accepted in time, so it passes to the next person. The offer is now under “Cancelled and past”.`
     : `The seats offered to you on ${list} were not accepted in time, so each passes to the next person. The offers are now under “Cancelled and past”.`;
