@@ -94,7 +94,29 @@ export const UpdateOrgInput = z
   .partial()
   .strict()
   .refine((v) => Object.keys(v).length > 0, { message: 'nothing to change' });
-export const OrgQuery = z.object({ q: z.string().trim().max(200).optional() });
+/**
+ * Finding organisations a page at a time: `q` in the name (any case) or the URN; `kind`, one
+ * or more kinds separated by commas; `parent`, only those directly under it.
+ */
+export const OrgQuery = z.object({
+  q: z.string().trim().max(200).optional(),
+  kind: z
+    .string()
+    .max(200)
+    .transform((v, ctx) => {
+      const kinds = v.split(',').map((k) => k.trim()).filter(Boolean);
+      const bad = kinds.find((k) => !OrgKind.safeParse(k).success);
+      if (bad !== undefined) {
+        ctx.addIssue({ code: 'custom', message: `is not a kind of organisation (${OrgKind.options.join(', ')})` });
+        return z.NEVER;
+      }
+      return kinds as OrgKind[];
+    })
+    .optional(),
+  parent: Id.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
 
 export const Organisation = z.object({
   id: z.string(),
@@ -102,9 +124,15 @@ export const Organisation = z.object({
   kind: OrgKind.optional(),
   urn: z.string().nullable(),
   parentId: z.string().nullable(),
+  /** The name of the trust or local authority it sits under (in lists and searches). */
+  parentName: z.string().nullable().optional(),
   timeZone: z.string(),
   settings: OrgSettings,
 });
+
+/** A page of organisations, whether more come after it, and (`total`) how many match in all. */
+export const OrgPage = z.object({ items: z.array(Organisation), hasMore: z.boolean(), total: z.number() });
+export type OrgPage = z.infer<typeof OrgPage>;
 
 /** An organisation as it is after a change, with what a move out of its trust gave up. */
 export const OrgChanged = Organisation.extend({
@@ -193,7 +221,8 @@ export const IdentityProvider = z.object({
   issuer: z.string(),
   clientId: z.string(),
   hasClientSecret: z.boolean(),
-  orgDomains: z.array(z.object({ domain: z.string(), orgId: z.string() })),
+  /** Each email domain and the organisation its people belong to (`orgName`: null if it has gone). */
+  orgDomains: z.array(z.object({ domain: z.string(), orgId: z.string(), orgName: z.string().nullable() })),
   orgClaim: z.string().nullable(),
 });
 const Domain = z.string().trim().toLowerCase().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a domain like school.org.uk');

@@ -58,7 +58,13 @@ export const HoldInput = z.object({ orgId: Id, seat: SeatKind, seats: z.number()
 export const Hold = z.object({ orgId: z.string(), orgName: z.string(), seat: SeatKind, seats: z.number(), claimed: z.number() });
 export const HoldList = z.object({ items: z.array(Hold) });
 /** The organisations seats may be held for on a session (those it is for). */
-export const HoldableOrgs = z.object({ items: z.array(z.object({ id: z.string(), name: z.string(), urn: z.string().nullable() })) });
+export const HoldableOrgs = z.object({ items: z.array(z.object({ id: z.string(), name: z.string(), urn: z.string().nullable() })), hasMore: z.boolean(), total: z.number() });
+/** Finding organisations to hold seats for, a page at a time (`q`: name, any case, or URN). */
+export const HoldableOrgsQuery = z.object({
+  q: z.string().trim().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
 
 export const OutboxMessage = z.object({
   id: z.string(),

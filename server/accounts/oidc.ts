@@ -37,8 +37,16 @@ export const LOGIN_MINUTES = 10;
 type OrgDomain = { domain: string; orgId: string };
 const domainsOf = (p: IdentityProviderRow): OrgDomain[] => JSON.parse(p.org_domains) as OrgDomain[];
 
-export function providerView(p: IdentityProviderRow): z.infer<typeof IdentityProvider> {
-  return { id: p.id, label: p.label, issuer: p.issuer, clientId: p.client_id, hasClientSecret: p.client_secret_enc !== null, orgDomains: domainsOf(p), orgClaim: p.org_claim };
+/** A provider as administrators see it, each email domain with its organisation's name (`names`: by id). */
+export function providerView(p: IdentityProviderRow, names: ReadonlyMap<string, string>): z.infer<typeof IdentityProvider> {
+  const orgDomains = domainsOf(p).map((d) => ({ ...d, orgName: names.get(d.orgId) ?? null }));
+  return { id: p.id, label: p.label, issuer: p.issuer, clientId: p.client_id, hasClientSecret: p.client_secret_enc !== null, orgDomains, orgClaim: p.org_claim };
+}
+
+/** Providers as administrators see them, with their domains' organisations named in one read. */
+async function providerViews(deps: Deps, rows: IdentityProviderRow[]) {
+  const names = await repo.orgNames(deps.db, [...new Set(rows.flatMap((p) => domainsOf(p).map((d) => d.orgId)))]);
+  return rows.map((p) => providerView(p, names));
 }
 
 /** The callback address registered at every provider. */
@@ -105,7 +113,7 @@ export async function createProvider(deps: Deps, actor: AuthUser, input: z.infer
     throw new AppError('fetch_failed', 'The identity provider’s discovery document could not be read at that issuer address. Check the address and try again.', { issues: [{ path: 'issuer', message: 'discovery document not readable' }] });
   }
   await oidcRepo.insertProvider(deps.db, row);
-  return providerView(row);
+  return (await providerViews(deps, [row]))[0]!;
 }
 
 export async function deleteProvider(deps: Deps, actor: AuthUser, id: string) {
@@ -289,7 +297,7 @@ export async function publicProviders(deps: Deps) {
 
 export async function listProviders(deps: Deps, actor: AuthUser) {
   if (actor.role !== 'admin') throw new AppError('forbidden', 'Only administrators can see identity provider settings.');
-  return (await oidcRepo.listProviders(deps.db)).map(providerView);
+  return providerViews(deps, await oidcRepo.listProviders(deps.db));
 }
 
 /** A person's ways of signing in, for their account page. */

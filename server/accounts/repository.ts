@@ -64,12 +64,49 @@ export async function orgNames(db: Q, ids: readonly string[]): Promise<Map<strin
   return new Map(rows.map((r) => [r.id, r.name]));
 }
 
-export function listOrgs(db: Q, text?: string) {
-  let q = db.selectFrom('organisations').selectAll();
-  if (text) {
-    q = q.where((eb) => eb.or([lowerContains('name', text), eb('urn', '=', text)]));
+/** Which organisations a search may return: all, one and those directly under it, or just one. */
+export type OrgScope = { all: true } | { all: false; orgId: string; withChildren: boolean };
+
+export interface OrgSearch {
+  scope: OrgScope;
+  /** Name holds it (any case), or the URN is it. */
+  text?: string;
+  kinds?: readonly OrganisationRow['kind'][];
+  /** Only those directly under this one. */
+  parentId?: string;
+  /** Only these (as well as the scope). */
+  ids?: readonly string[];
+  /** This one first (an office person's own organisation), the rest by name. */
+  firstId?: string;
+}
+
+function orgsMatching(db: Q, o: OrgSearch) {
+  let q = db.selectFrom('organisations as o');
+  const scope = o.scope;
+  if (!scope.all) q = q.where((eb) => (scope.withChildren ? eb.or([eb('o.id', '=', scope.orgId), eb('o.parent_id', '=', scope.orgId)]) : eb('o.id', '=', scope.orgId)));
+  if (o.text) {
+    const text = o.text;
+    q = q.where((eb) => eb.or([lowerContains('o.name', text), eb('o.urn', '=', text)]));
   }
-  return q.orderBy('name').execute();
+  if (o.kinds?.length) q = q.where('o.kind', 'in', o.kinds);
+  if (o.parentId) q = q.where('o.parent_id', '=', o.parentId);
+  if (o.ids) q = o.ids.length ? q.where('o.id', 'in', o.ids) : q.where(sql<boolean>`1 = 0`);
+  return q;
+}
+
+/**
+ * A page of the organisations a search finds, by name (`firstId` first), each with the name
+ * of the one it sits under, and how many it finds in all: two statements however many
+ * organisations there are.
+ */
+export async function searchOrgs(db: Q, o: OrgSearch & { limit: number; offset: number }): Promise<{ rows: (OrganisationRow & { parent_name: string | null })[]; total: number }> {
+  let q = orgsMatching(db, o).leftJoin('organisations as p', 'p.id', 'o.parent_id').selectAll('o').select('p.name as parent_name');
+  if (o.firstId) q = q.orderBy(sql`case when o.id = ${o.firstId} then 0 else 1 end`);
+  const [rows, count] = await Promise.all([
+    q.orderBy('o.name').orderBy('o.id').limit(o.limit).offset(o.offset).execute(),
+    orgsMatching(db, o).select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirst(),
+  ]);
+  return { rows, total: Number(count?.n ?? 0) };
 }
 
 /** An organisation's id and those of the organisations directly under it (its own first). */

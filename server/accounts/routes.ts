@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Context, MiddlewareHandler } from 'hono';
-import { ChangePasswordInput, CreateOrgInput, CreateUserInput, ImportQuery, ImportUsersResult, LoginInput, LoginResult, Me, Organisation, OrgChanged, OrgQuery, PasswordResetInput, PasswordResetRequested, PasswordResetRequestInput, PeoplePage, PeopleQuery, PersonChanged, PlacementInput, SignInLinkInput, SignInLinkRequested, SignInLinkRequestInput, UpdateOrgInput, UpdateUserInput, User } from '../../shared/accounts.js';
+import { ChangePasswordInput, CreateOrgInput, CreateUserInput, ImportQuery, ImportUsersResult, LoginInput, LoginResult, Me, Organisation, OrgChanged, OrgPage, OrgQuery, PasswordResetInput, PasswordResetRequested, PasswordResetRequestInput, PeoplePage, PeopleQuery, PersonChanged, PlacementInput, SignInLinkInput, SignInLinkRequested, SignInLinkRequestInput, UpdateOrgInput, UpdateUserInput, User } from '../../shared/accounts.js';
 import { Id } from '../../shared/common.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
@@ -183,10 +183,27 @@ export function accountRoutes(deps: Deps) {
   );
 
   app.openapi(
-    createRoute({ method: 'get', path: '/orgs', tags: ['accounts'], summary: 'Organisations the caller may see; q searches names and URNs (admin, trainer: all; office: those they book for, their own first; others: their own)', request: { query: OrgQuery }, responses: { 200: jsonResponse(z.object({ items: z.array(Organisation) }), 'Organisations') } }),
-    async (c) => {
-      return c.json({ items: await accounts.orgsVisibleTo(deps, requireUser(c), c.req.valid('query').q) }, 200);
-    },
+    createRoute({
+      method: 'get',
+      path: '/orgs',
+      tags: ['accounts'],
+      summary: 'Organisations the caller may see, a page at a time, by name: q searches names and URNs, kind (comma-separated) and parent narrow them (admin, trainer: all; office: those they book for, their own first; others: their own)',
+      request: { query: OrgQuery },
+      responses: { 200: jsonResponse(OrgPage, 'A page of organisations, with how many match in all') },
+    }),
+    async (c) => c.json(await accounts.orgsVisibleTo(deps, requireUser(c), c.req.valid('query')), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/orgs/{id}',
+      tags: ['accounts'],
+      summary: 'One organisation the caller may see (as GET /orgs)',
+      request: { params: z.object({ id: Id }) },
+      responses: { 200: jsonResponse(Organisation, 'The organisation') },
+    }),
+    async (c) => c.json(await accounts.orgVisibleTo(deps, requireUser(c), c.req.valid('param').id), 200),
   );
 
   app.openapi(

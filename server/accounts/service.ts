@@ -110,25 +110,34 @@ export async function signedInUser(deps: Deps, userId: string): Promise<User> {
   return userView(deps, row);
 }
 
-export function orgView(o: OrganisationRow) {
-  return { id: o.id, name: o.name, kind: o.kind, urn: o.urn, parentId: o.parent_id, timeZone: o.time_zone, settings: JSON.parse(o.settings) };
+export function orgView(o: OrganisationRow & { parent_name?: string | null }) {
+  return { id: o.id, name: o.name, kind: o.kind, urn: o.urn, parentId: o.parent_id, ...(o.parent_name !== undefined ? { parentName: o.parent_name } : {}), timeZone: o.time_zone, settings: JSON.parse(o.settings) };
+}
+
+/** The organisations `user` may see: every one to administrators and trainers, those they book for to office staff, their own to anyone else. */
+function orgScopeOf(user: AuthUser): repo.OrgScope | null {
+  if (user.role === 'admin' || user.role === 'trainer') return { all: true };
+  if (!user.orgId) return null;
+  return { all: false, orgId: user.orgId, withChildren: user.role === 'office' };
 }
 
 /**
- * The organisations `user` may see: every one to administrators and trainers (those whose
- * name or URN matches `q`, when given), those they book for to office staff (their own
- * first), and their own to anyone else.
+ * A page of the organisations `user` may see (see orgScopeOf) that match: name or URN
+ * (`q`), kinds, and the organisation they sit under; by name, an office person's own first.
  */
-export async function orgsVisibleTo(deps: Deps, user: AuthUser, q?: string) {
-  const rows =
-    user.role === 'admin' || user.role === 'trainer'
-      ? await repo.listOrgs(deps.db, q)
-      : user.role === 'office'
-        ? await repo.findOrgs(deps.db, (await orgsActableBy(deps.db, user)).ids)
-        : user.orgId
-          ? [await repo.findOrg(deps.db, user.orgId)].filter((o) => o !== undefined)
-          : [];
-  return rows.map(orgView);
+export async function orgsVisibleTo(deps: Deps, user: AuthUser, query: { q?: string; kind?: OrgKind[]; parent?: string; limit: number; offset: number }) {
+  const scope = orgScopeOf(user);
+  if (!scope) return { items: [], hasMore: false, total: 0 };
+  const { rows, total } = await repo.searchOrgs(deps.db, { scope, text: query.q || undefined, kinds: query.kind, parentId: query.parent, firstId: scope.all ? undefined : scope.orgId, limit: query.limit, offset: query.offset });
+  return { items: rows.map(orgView), hasMore: query.offset + rows.length < total, total };
+}
+
+/** One organisation, if `user` may see it (as orgsVisibleTo). */
+export async function orgVisibleTo(deps: Deps, user: AuthUser, orgId: string) {
+  const scope = orgScopeOf(user);
+  const org = scope ? (await repo.searchOrgs(deps.db, { scope, ids: [orgId], limit: 1, offset: 0 })).rows[0] : undefined;
+  if (!org) throw new AppError('not_found', 'No such organisation, or not one you can see.');
+  return orgView(org);
 }
 
 /** The people of an organisation (its office staff and its trust's, administrators). */

@@ -129,10 +129,9 @@ async function holdScope(deps: Deps, actor: AuthUser, sessionId: string): Promis
 }
 
 /** The organisations the caller may hold seats for on a session (see holdScope). */
-export async function holdableOrgsFor(deps: Deps, actor: AuthUser, sessionId: string) {
+export async function holdableOrgsFor(deps: Deps, actor: AuthUser, sessionId: string, query: { q?: string; limit: number; offset: number }) {
   const scope = await holdScope(deps, actor, sessionId);
-  const orgs = await engine.holdableOrgs(deps, sessionId);
-  return scope === null ? orgs : orgs.filter((o) => scope.includes(o.id));
+  return engine.holdableOrgs(deps, sessionId, { ...query, ids: scope ?? undefined });
 }
 
 /**

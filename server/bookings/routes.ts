@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { AttendeeList, BookInput, BookResult, Booking, BookingList, BulkBookResult, HoldableOrgs, HoldInput, HoldList, MoveSeatInput, RemoveBookingInput } from '../../shared/bookings.js';
+import { AttendeeList, BookInput, BookResult, Booking, BookingList, BulkBookResult, HoldableOrgs, HoldableOrgsQuery, HoldInput, HoldList, MoveSeatInput, RemoveBookingInput } from '../../shared/bookings.js';
 import { ExportQuery } from '../../shared/calendar.js';
 import { Id } from '../../shared/common.js';
 import { AppError } from '../errors.js';
@@ -133,13 +133,11 @@ export function bookingRoutes(deps: Deps) {
       method: 'get',
       path: '/sessions/{id}/holds/organisations',
       tags: ['bookings'],
-      summary: 'The organisations seats may be held for: those the session is for (its trainers and in-house leads, admin)',
-      request: { params: Params },
-      responses: { 200: jsonResponse(HoldableOrgs, 'By name') },
+      summary: 'The organisations seats may be held for: those the session is for (its trainers and in-house leads, admin; office staff: theirs among them), a page at a time; q searches names and URNs',
+      request: { params: Params, query: HoldableOrgsQuery },
+      responses: { 200: jsonResponse(HoldableOrgs, 'A page, by name, with how many match in all') },
     }),
-    async (c) => {
-      return c.json({ items: await access.holdableOrgsFor(deps, requireUser(c), c.req.valid('param').id) }, 200);
-    },
+    async (c) => c.json(await access.holdableOrgsFor(deps, requireUser(c), c.req.valid('param').id, c.req.valid('query')), 200),
   );
 
   app.openapi(

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { BookingRow, Database, SeatKind, SessionRow, UserRow } from '../../db/schema.js';
-import { findOrgs, findUserById, findUsersByIds, listOrgs, listUsersOfOrg, orgAndChildren, orgNames } from '../accounts/repository.js';
+import { findOrgs, findUserById, findUsersByIds, listUsersOfOrg, orgAndChildren, orgNames, searchOrgs, type OrgScope } from '../accounts/repository.js';
 import { orgsActableBy, type ActableOrgs } from '../accounts/acting.js';
 import { AppError } from '../errors.js';
 import { perDatabase, type Deps } from '../platform/deps.js';
@@ -653,15 +653,16 @@ export function alreadyBookedMessage(name: string | null, status: string): strin
   return name === null ? `You already have ${what} for this session.` : `${name} already has ${what} for this session.`;
 }
 
-/** The organisations seats may be held for on a session: those it is for (every one for the programme), by name. */
-export async function holdableOrgs(deps: Deps, sessionId: string): Promise<{ id: string; name: string; urn: string | null }[]> {
+/**
+ * A page of the organisations seats may be held for on a session: those it is for (every one
+ * for the programme), `ids` only when given, whose name or URN matches `q`; by name.
+ */
+export async function holdableOrgs(deps: Deps, sessionId: string, query: { q?: string; ids?: readonly string[]; limit: number; offset: number }) {
   const s = await repo.findSession(deps.db, sessionId);
   if (!s) throw new AppError('not_found', 'No such session.');
-  const rows =
-    s.audience_kind === 'programme' || !s.audience_org_id
-      ? await listOrgs(deps.db)
-      : await findOrgs(deps.db, s.audience_kind === 'trust' ? await orgAndChildren(deps.db, s.audience_org_id) : [s.audience_org_id]);
-  return rows.map((o) => ({ id: o.id, name: o.name, urn: o.urn ?? null })).sort((a, b) => a.name.localeCompare(b.name));
+  const scope: OrgScope = s.audience_kind === 'programme' || !s.audience_org_id ? { all: true } : { all: false, orgId: s.audience_org_id, withChildren: s.audience_kind === 'trust' };
+  const { rows, total } = await searchOrgs(deps.db, { scope, text: query.q || undefined, ids: query.ids, limit: query.limit, offset: query.offset });
+  return { items: rows.map((o) => ({ id: o.id, name: o.name, urn: o.urn ?? null })), hasMore: query.offset + rows.length < total, total };
 }
 
 /**

@@ -2,8 +2,10 @@
  * Administrators' lists, as an administrator meets them, by keyboard, axe-clean, and without
  * sideways scrolling at 320 CSS px:
  *
- * - Organisations: read once (the page used to ask for every organisation twice), 50 a page
- *   with "Showing 1 to 50 of 63 organisations" said politely, the page kept in the address.
+ * - Organisations: only the page in view is read (`GET /api/orgs?limit=50&offset=…`; the page
+ *   used to read every organisation in the country), 50 a page with "Showing 1 to 50 of 63
+ *   organisations" said politely, the page kept in the address; an organisation's page reads
+ *   that organisation and whether any sit under it, and its parent is found by searching.
  * - People: how many match the search and filters in all ("… : 55 people, 50 shown"), in a
  *   polite live region.
  * - An organisation's in-house leads: who may lead is asked for once, however many schools a
@@ -33,7 +35,7 @@ const textOf = async (page: Page, selector: string) => (await page.locator(selec
 describe.skipIf(!browserAvailable)('administrators’ lists', { timeout: 180_000 }, () => {
   const env = serverAndBrowser();
 
-  it('Organisations are read once and listed 50 a page, saying how many; a search keeps to its matches (320 px)', async () => {
+  it('Organisations are read a page at a time and listed 50 a page, saying how many; a search keeps to its matches (320 px)', async () => {
     const { t } = env.server;
     const admin = await t.user('admin');
     const trust = (await t.request('POST', '/api/orgs', { as: admin, body: { name: 'Zeta Learning Trust', kind: 'trust' } })).json as { id: string };
@@ -47,8 +49,10 @@ describe.skipIf(!browserAvailable)('administrators’ lists', { timeout: 180_000
     await page.goto('/admin/orgs');
     await page.getByRole('heading', { level: 1, name: 'Organisations' }).waitFor();
     await page.getByRole('rowheader', { name: 'Paged School 00' }).waitFor();
-    // Once, not twice.
-    expect(orgRequests).toEqual(['/api/orgs']);
+    // The list asks once, for the page it shows; the new organisation's "Part of" picker asks for trusts and local authorities only, a page of them.
+    await expect.poll(() => orgRequests.filter((r) => r.includes('kind=')).length).toBeGreaterThan(0);
+    expect(orgRequests.filter((r) => !r.includes('kind='))).toEqual(['/api/orgs?limit=50&offset=0']);
+    expect(orgRequests.filter((r) => r.includes('kind='))).toEqual([`/api/orgs?${new URLSearchParams({ limit: '50', kind: 'trust,local_authority' })}`]);
     // 50 a page, saying how many there are in all.
     expect(await page.locator('table tbody tr').count()).toBe(50);
     await expect.poll(() => textOf(page, 'p.count')).toBe(`Showing 1 to 50 of ${total} organisations.`);
@@ -60,6 +64,7 @@ describe.skipIf(!browserAvailable)('administrators’ lists', { timeout: 180_000
     await page.waitForURL('**/admin/orgs?page=2');
     await expect.poll(() => textOf(page, '#orgs-count')).toBe(`Showing 51 to ${total} of ${total} organisations.`);
     await expectFocused(page, '#orgs-count');
+    expect(orgRequests.filter((r) => !r.includes('kind='))).toEqual(['/api/orgs?limit=50&offset=0', '/api/orgs?limit=50&offset=50']);
     // The last school by name is on the second page, named with its trust.
     const last = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'Paged School 59' }) });
     await last.waitFor();
@@ -73,6 +78,134 @@ describe.skipIf(!browserAvailable)('administrators’ lists', { timeout: 180_000
     await expect.poll(() => textOf(page, '#orgs-count')).toBe('Showing 1 to 10 of 10 organisations matching “paged school 5”.');
     expect(await page.locator('table tbody tr').count()).toBe(10);
     expect(await page.getByRole('link', { name: 'Next page' }).count()).toBe(0);
+    expect(orgRequests.filter((r) => !r.includes('kind=')).at(-1)).toBe(`/api/orgs?${new URLSearchParams({ limit: '50', offset: '0', q: 'paged school 5' })}`);
+    await page.context().close();
+  });
+
+  it('with 120 organisations the list reads only the page in view, and an organisation’s page reads only it and whether any sit under it (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const admin = await t.user('admin');
+    const trust = (await t.request('POST', '/api/orgs', { as: admin, body: { name: 'Centum Learning Trust', kind: 'trust' } })).json as { id: string };
+    // 119 schools (two of them under the trust), straight into the database: 120 organisations named Centum.
+    const now = t.clock.now().toISOString();
+    const schools = Array.from({ length: 119 }, (_, i) => ({
+      id: randomUUID(),
+      name: `Centum School ${String(i).padStart(3, '0')}`,
+      kind: 'school' as const,
+      urn: null,
+      parent_id: i === 117 || i === 118 ? trust.id : null,
+      time_zone: 'Europe/London',
+      settings: '{}',
+      created_at: now,
+    }));
+    for (let i = 0; i < schools.length; i += 60) await t.db.insertInto('organisations').values(schools.slice(i, i + 60)).execute();
+    const listRequest = (u: URL) => u.pathname === '/api/orgs' && u.searchParams.get('q') === 'centum';
+
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInAt(page, admin);
+    const orgRequests = requestsTo(page, /^\/api\/orgs(\/|$)/);
+    const firstAnswer = page.waitForResponse((r) => listRequest(new URL(r.url())));
+    await page.goto('/admin/orgs?q=centum');
+    const first = await firstAnswer;
+    // One page asked for, and one page answered: 50 of the 120, saying how many in all.
+    expect(Object.fromEntries(new URL(first.url()).searchParams)).toEqual({ limit: '50', offset: '0', q: 'centum' });
+    const body = (await first.json()) as { items: { name: string; parentName: string | null }[]; total: number; hasMore: boolean };
+    expect(body.items).toHaveLength(50);
+    expect(body).toMatchObject({ total: 120, hasMore: true });
+    await expect.poll(() => textOf(page, '#orgs-count')).toBe('Showing 1 to 50 of 120 organisations matching “centum”.');
+    expect(await page.locator('table tbody tr').count()).toBe(50);
+    // No request reads every organisation: each asks for a page (the list's, or the parent picker's trusts and local authorities).
+    expect(orgRequests.length).toBeGreaterThan(0);
+    for (const r of orgRequests) expect(new URL(r, 'http://x').searchParams.get('limit'), r).toMatch(/^\d+$/);
+    await checkPage(page, '120 organisations, first page (320 px)');
+
+    // By keyboard to the third page: the last 20, said politely, focus on the count.
+    for (const n of [2, 3]) {
+      const answered = page.waitForResponse((r) => listRequest(new URL(r.url())) && new URL(r.url()).searchParams.get('offset') === String((n - 1) * 50));
+      await tabTo(page, 'Next page', { max: 120 });
+      await page.keyboard.press('Enter');
+      await page.waitForURL(`**/admin/orgs?q=centum&page=${n}`);
+      const r = await answered;
+      expect(new URL(r.url()).searchParams.get('limit')).toBe('50');
+      expect(((await r.json()) as { items: unknown[] }).items).toHaveLength(n === 3 ? 20 : 50);
+      await expectFocused(page, '#orgs-count');
+    }
+    await expect.poll(() => textOf(page, '#orgs-count')).toBe('Showing 101 to 120 of 120 organisations matching “centum”.');
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Organisations');
+    expect(await page.title()).toContain('Organisations, page 3');
+    expect(await page.locator('table tbody tr').count()).toBe(20);
+    expect(await page.getByRole('link', { name: 'Next page' }).count()).toBe(0);
+    // The schools under the trust name it (parentName), the others nothing.
+    const under = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'Centum School 118' }) });
+    expect(await under.getByRole('cell').last().innerText()).toContain('Centum Learning Trust');
+    const alone = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'Centum School 100' }) });
+    expect(await alone.getByRole('cell').last().innerText()).toContain('None');
+    await checkPage(page, '120 organisations, third page (320 px)');
+    // Back: the second page again, asked for again.
+    await page.goBack();
+    await page.waitForURL('**/admin/orgs?q=centum&page=2');
+    await expect.poll(() => textOf(page, '#orgs-count')).toBe('Showing 51 to 100 of 120 organisations matching “centum”.');
+    // Beyond the last page: said so.
+    await page.goto('/admin/orgs?q=centum&page=4');
+    await expect.poll(() => textOf(page, '#orgs-count')).toBe('There is no page 4: 120 organisations matching “centum” fill 3 pages.');
+    await checkPage(page, 'a page beyond the last (320 px)');
+
+    // The trust's page: the trust itself and whether any sit under it, nothing more.
+    orgRequests.length = 0;
+    await page.goto(`/admin/orgs/${trust.id}`);
+    await page.getByRole('heading', { level: 1, name: 'Centum Learning Trust' }).waitFor();
+    await page.getByText('In-house leads publish and run training sessions for Centum Learning Trust\'s staff and its schools only').waitFor();
+    expect(orgRequests.filter((r) => !/^\/api\/orgs\/[^/?]+\/(lead-candidates|leads|users)/.test(r)).sort()).toEqual([`/api/orgs/${trust.id}`, `/api/orgs?${new URLSearchParams({ parent: trust.id, limit: '1' })}`].sort());
+    await checkPage(page, 'a trust’s page (320 px)');
+    // Made a school, the trust would find itself among the trusts: it cannot sit under itself, said beside the field.
+    await tabTo(page, 'Kind');
+    await page.keyboard.type('School');
+    await expect.poll(() => page.locator('#org-kind').inputValue()).toBe('school');
+    await tabTo(page, 'Find part of (trust or local authority) by name or URN');
+    await page.keyboard.type('centum learning');
+    await expect.poll(() => page.locator('#org-parent').inputValue()).toBe(trust.id);
+    await tabTo(page, 'Save organisation');
+    await page.keyboard.press('Enter');
+    await expectFocused(page, '.error-summary');
+    await page.locator('#org-parent-error').filter({ hasText: 'Part of: An organisation cannot sit under itself.' }).waitFor();
+    expect(await page.locator('#org-parent').getAttribute('aria-invalid')).toBe('true');
+    expect((await t.request('GET', `/api/orgs/${trust.id}`, { as: admin })).json).toMatchObject({ kind: 'trust' });
+    await checkPage(page, 'a trust made its own parent (320 px)');
+
+    // A school's page: its trust already chosen, by name, without reading the trusts' list for it; the picker reads a page of trusts and local authorities.
+    const school = schools[118]!;
+    orgRequests.length = 0;
+    await page.goto(`/admin/orgs/${school.id}`);
+    await page.getByRole('heading', { level: 1, name: school.name }).waitFor();
+    await page.getByText(`In-house leads publish and run training sessions for ${school.name}'s staff only`).waitFor();
+    expect(await page.locator('#org-parent').inputValue()).toBe(trust.id);
+    expect(await page.locator('#org-parent option:checked').innerText()).toBe('Centum Learning Trust');
+    const plain = orgRequests.filter((r) => !/^\/api\/orgs\/[^/?]+\/(lead-candidates|leads|users)/.test(r));
+    expect(plain).toContain(`/api/orgs/${school.id}`);
+    expect(plain).toContain(`/api/orgs?${new URLSearchParams({ parent: school.id, limit: '1' })}`);
+    for (const r of plain.filter((r) => r.startsWith('/api/orgs?'))) {
+      const q = new URL(r, 'http://x').searchParams;
+      expect(q.get('limit'), r).toMatch(/^\d+$/);
+      expect(q.has('parent') || q.get('kind') === 'trust,local_authority', r).toBe(true);
+    }
+    await checkPage(page, 'a school’s page (320 px)');
+    // By keyboard: the trust found by name in the picker (the one match is chosen), and kept on saving.
+    await tabTo(page, 'Find part of (trust or local authority) by name or URN', { max: 40 });
+    await page.keyboard.type('centum learning');
+    await expect.poll(() => textOf(page, '#org-parent-count')).toBe('1 organisation matches.');
+    expect(await page.locator('#org-parent').inputValue()).toBe(trust.id);
+    await tabTo(page, 'Save organisation');
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: 'Organisation saved.' }).waitFor();
+    await expect.poll(() => page.locator('#org-parent option:checked').innerText()).toBe('Centum Learning Trust');
+    expect((await t.request('GET', `/api/orgs/${school.id}`, { as: admin })).json).toMatchObject({ parentId: trust.id, parentName: 'Centum Learning Trust' });
+    await checkPage(page, 'a school’s page after saving (320 px)');
+
+    // No organisation by that id: said so.
+    await page.goto(`/admin/orgs/${randomUUID()}`);
+    await page.getByRole('heading', { level: 1, name: 'Organisation not found' }).waitFor();
+    await page.getByRole('alert').filter({ hasText: 'There is no such organisation.' }).waitFor();
+    await checkPage(page, 'no such organisation (320 px)');
     await page.context().close();
   });
 

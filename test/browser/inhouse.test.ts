@@ -270,7 +270,7 @@ describe.skipIf(!browserAvailable)('in-house sessions', () => {
     await page.getByRole('heading', { level: 1, name: 'Ash Infants' }).waitFor();
     await tabTo(page, 'Part of (trust or local authority)');
     await page.keyboard.press('Home');
-    expect(await page.getByLabel('Part of (trust or local authority)').inputValue()).toBe('');
+    expect(await page.getByLabel('Part of (trust or local authority)', { exact: true }).inputValue()).toBe('');
     await tabTo(page, 'Save organisation');
     await page.keyboard.press('Enter');
     await page

@@ -43,11 +43,16 @@ describe.skipIf(!browserAvailable)('sign in with an identity provider', () => {
     await page.keyboard.type('test-client-secret');
     await tabTo(page, 'Email domain');
     await page.keyboard.type('birch.sch.uk');
-    await page.getByLabel('Organisation for that email domain').selectOption({ label: 'Birch Primary' });
+    // The organisation is found by name (one match is chosen at once).
+    await tabTo(page, 'Find organisation for that email domain by name or URN');
+    await page.keyboard.type('Birch');
+    await expect.poll(() => page.locator('#idp-org option:checked').innerText()).toBe('Birch Primary');
     await tabTo(page, 'Add identity provider');
     await page.keyboard.press('Enter');
     await page.getByRole('status').filter({ hasText: 'Added “Sign in with Birch”' }).waitFor();
     await page.getByRole('heading', { level: 2, name: 'Sign in with Birch' }).waitFor();
+    // Its email domain is shown with the organisation's name (named by the server, not looked up in a list of all).
+    await page.getByText('birch.sch.uk → Birch Primary').waitFor();
     expect(await page.content()).not.toContain('test-client-secret');
     await checkPage(page, 'identity providers page with a provider');
 

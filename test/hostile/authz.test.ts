@@ -188,6 +188,7 @@ const MATRIX: Row[] = [
   ['GET /api/me',                           async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
   ['POST /api/orgs',                        async () => ({ body: { name: `Org ${randomUUID()}` } }),                 e(401, 401, 403, 403,  403,   403,    403,    403,     201)],
   ['GET /api/orgs',                         async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
+  ['GET /api/orgs/{id}',                    async () => ({ params: { id: orgA.id } }),                               e(401, 401, 200, 404,  200,   404,    200,    200,     200)],
   ['PUT /api/users/{id}/placement',         async (c) => ({ params: { id: c.me.id }, body: { role: 'staff', orgId: orgA.id } }),
                                                                                                                      e(401, 401, 403, 403,  403,   403,    403,    403,     200)],
   ['POST /api/users/{id}/password-reset',   async (c) => ({ params: { id: c.me.id } }),                              e(401, 401, 403, 403,  403,   403,    403,    403,     202)],

@@ -4,74 +4,136 @@
  * every school of its trust; the server decides which: GET /api/orgs).
  */
 import type { ComponentChildren } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { z } from 'zod';
-import { Organisation } from '../../shared/accounts.js';
+import { Organisation, OrgPage, type OrgKind } from '../../shared/accounts.js';
 import { api } from './api.js';
 import { described, FieldNotes, PageHeading, useApp, type MeValue } from './components.js';
-import { Loaded, useLoad } from './load.js';
+import { Loaded, Retry, useLoad } from './load.js';
 import { navigate } from './router.js';
 
 export type Org = z.infer<typeof Organisation>;
-const Orgs = z.object({ items: z.array(Organisation) });
 
-/** Every organisation the signed-in person may see (office staff: those they book for, their own first). */
+/** How many organisations an office person's own lists read at once (a trust's schools; more are found by searching). */
+export const OWN_ORGS_LISTED = 200;
+
+/**
+ * The organisations an office person books for (their own first) or, for anyone else, their
+ * own: at most OWN_ORGS_LISTED of them. Administrators and trainers, who may see every
+ * organisation in the country, find one with OrgSearchPicker instead.
+ */
 export function useOrgs(enabled = true) {
-  return useLoad(async () => (enabled ? (await api('/api/orgs', Orgs)).items : []), [enabled]);
+  return useLoad(async () => (enabled ? await ownOrgs() : []), [enabled]);
 }
 
-/** Organisations whose name holds `q` (any case) or whose URN is `q`, as `GET /api/orgs?q=` finds them; all without `q`. */
-export function orgsMatching(orgs: Org[], q: string): Org[] {
-  const needle = q.trim().toLowerCase();
-  return needle ? orgs.filter((o) => o.name.toLowerCase().includes(needle) || o.urn === q.trim()) : orgs;
-}
+/** See useOrgs. */
+export const ownOrgs = async () => (await api(`/api/orgs?limit=${OWN_ORGS_LISTED}`, OrgPage)).items;
+
+/** One page of organisations a picker may offer, and how many match in all. */
+export type OrgFinder = (q: string, limit: number) => Promise<{ items: { id: string; name: string; urn: string | null }[]; total: number }>;
+
+/** `GET /api/orgs` (of these kinds), by name, or the URN itself. */
+export const findOrgs =
+  (kinds?: readonly OrgKind[]): OrgFinder =>
+  (q, limit) =>
+    api(`/api/orgs?${new URLSearchParams({ limit: String(limit), ...(q ? { q } : {}), ...(kinds?.length ? { kind: kinds.join(',') } : {}) })}`, OrgPage);
 
 /** How many options a picker lists at once; the search narrows the rest. */
 const SHOWN = 50;
+/** How long typing pauses before the search is asked (ms). */
+const SEARCH_PAUSE_MS = 250;
 
 /**
  * A select of organisations with a search box above it that narrows the list by name or URN,
- * so a list of thousands of schools stays usable by keyboard and screen reader.
+ * so a list of thousands of schools stays usable by keyboard and screen reader. The server
+ * does the finding (`find`; every organisation the person may see unless given), 50 at a time:
+ * no page reads every organisation. `chosenName` names the organisation already chosen
+ * (`value`) before any search; without it the picker asks for it.
  */
-export function OrgSearchPicker({ id, label, orgs, value, onChange, error, hint, noneLabel = 'Choose an organisation' }: { id: string; label: string; orgs: Org[]; value: string; onChange: (orgId: string) => void; error?: string; hint?: string; noneLabel?: string }) {
+export function OrgSearchPicker({
+  id,
+  label,
+  value,
+  onChange,
+  error,
+  hint,
+  noneLabel = 'Choose an organisation',
+  kinds,
+  find,
+  chosenName,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  /** The organisation chosen, and its name ('' for none). */
+  onChange: (orgId: string, name: string) => void;
+  error?: string;
+  hint?: string;
+  noneLabel?: string;
+  kinds?: readonly OrgKind[];
+  find?: OrgFinder;
+  chosenName?: string;
+}) {
   const [text, setText] = useState('');
-  const matching = orgsMatching(orgs, text);
-  const shown = matching.slice(0, SHOWN);
-  const chosen = orgs.find((o) => o.id === value);
-  if (chosen && !shown.includes(chosen)) shown.unshift(chosen);
+  const [q, setQ] = useState('');
+  useEffect(() => {
+    const trimmed = text.trim();
+    if (trimmed === q) return;
+    const timer = setTimeout(() => setQ(trimmed), SEARCH_PAUSE_MS);
+    return () => clearTimeout(timer);
+  }, [text]);
+  const finder = find ?? findOrgs(kinds);
+  const found = useLoad(async () => ({ q, ...(await finder(q, SHOWN)) }), [q, kinds?.join(',') ?? '']);
+  // Names of organisations seen, so the chosen one stays an option while others are searched for.
+  const known = useRef(new Map<string, { name: string; urn: string | null }>());
+  for (const o of found.data?.items ?? []) known.current.set(o.id, o);
+  if (value && chosenName && !known.current.has(value)) known.current.set(value, { name: chosenName, urn: null });
+  const unnamed = value && !known.current.has(value) && !find ? value : '';
+  const chosen = useLoad(async () => (unnamed ? await api(`/api/orgs/${encodeURIComponent(unnamed)}`, Organisation) : null), [unnamed]);
+  if (chosen.data && !known.current.has(chosen.data.id)) known.current.set(chosen.data.id, chosen.data);
+  const choose = (orgId: string) => onChange(orgId, known.current.get(orgId)?.name ?? '');
+  // One match: choose it, so typing a URN is enough.
+  const onlyMatch = found.data && found.data.q && found.data.total === 1 ? found.data.items[0]!.id : '';
+  useEffect(() => {
+    if (onlyMatch && onlyMatch !== value) choose(onlyMatch);
+  }, [onlyMatch]);
+  const shown = (found.data?.items ?? []).map((o) => o.id);
+  if (value && !shown.includes(value) && known.current.has(value)) shown.unshift(value);
+  const total = found.data?.total;
   const countId = `${id}-count`;
   return (
     <div class={error ? 'field field-error org-picker' : 'field org-picker'}>
       <div class="field">
         <label for={`${id}-search`}>Find {label.toLowerCase()} by name or URN</label>
-        <input
-          id={`${id}-search`}
-          type="search"
-          spellcheck={false}
-          value={text}
-          aria-describedby={countId}
-          onInput={(e) => {
-            const next = (e.currentTarget as HTMLInputElement).value;
-            setText(next);
-            // One match: choose it, so typing a URN is enough.
-            const only = next.trim() ? orgsMatching(orgs, next) : [];
-            if (only.length === 1) onChange(only[0]!.id);
-          }}
-        />
+        <input id={`${id}-search`} type="search" spellcheck={false} value={text} aria-describedby={countId} onInput={(e) => setText((e.currentTarget as HTMLInputElement).value)} />
         <p class="hint" id={countId} aria-live="polite">
-          {matching.length === 0 ? 'No organisation matches.' : matching.length === 1 ? '1 organisation matches.' : matching.length > SHOWN ? `${matching.length} match; the first ${SHOWN} are listed. Type more to narrow them.` : `${matching.length} organisations match.`}
+          {total === undefined
+            ? found.error
+              ? 'The organisations could not be loaded.'
+              : 'Loading the organisations…'
+            : total === 0
+              ? 'No organisation matches.'
+              : total === 1
+                ? '1 organisation matches.'
+                : total > SHOWN
+                  ? `${total.toLocaleString('en-GB')} match; the first ${SHOWN} are listed. Type more to narrow them.`
+                  : `${total} organisations match.`}
         </p>
+        {found.error && found.data === undefined ? <Retry error={found.error} onRetry={() => void found.reload()} busy={found.loading} /> : null}
       </div>
       <label for={id}>{label}</label>
       <FieldNotes id={id} hint={hint} error={error} />
-      <select id={id} value={value} {...described(id, hint, error)} onChange={(e) => onChange((e.currentTarget as HTMLSelectElement).value)}>
+      <select id={id} value={value} {...described(id, hint, error)} onChange={(e) => choose((e.currentTarget as HTMLSelectElement).value)}>
         <option value="">{noneLabel}</option>
-        {shown.map((o) => (
-          <option key={o.id} value={o.id}>
-            {o.name}
-            {o.urn ? ` (URN ${o.urn})` : ''}
-          </option>
-        ))}
+        {shown.map((orgId) => {
+          const o = known.current.get(orgId)!;
+          return (
+            <option key={orgId} value={orgId}>
+              {o.name}
+              {o.urn ? ` (URN ${o.urn})` : ''}
+            </option>
+          );
+        })}
       </select>
     </div>
   );
@@ -80,6 +142,8 @@ export function OrgSearchPicker({ id, label, orgs, value, onChange, error, hint,
 /** Office staff who book for several organisations choose one; with a single one there is nothing to choose. */
 export function SchoolSelect({ id, orgs, value, onChange, label = 'School' }: { id: string; orgs: Org[]; value: string; onChange: (orgId: string) => void; label?: string }) {
   if (orgs.length < 2) return null;
+  // More than a list can hold (a large local authority's schools): found by searching.
+  if (orgs.length >= OWN_ORGS_LISTED) return <OrgSearchPicker id={id} label={label} value={value} onChange={onChange} chosenName={orgs.find((o) => o.id === value)?.name} />;
   return (
     <div class="field">
       <label for={id}>{label}</label>
@@ -108,7 +172,8 @@ export function officeOrgOf(me: MeValue, orgs: Org[] | undefined, wanted: string
  */
 export function OfficeOrgGate({ title, children }: { title: string; children: (orgId: string, orgs: Org[]) => ComponentChildren }) {
   const { me, loc } = useApp();
-  const orgs = useOrgs();
+  // An administrator may choose any organisation (found by searching), so none are listed.
+  const orgs = useOrgs(me.role !== 'admin');
   const orgId = orgs.data ? officeOrgOf(me, orgs.data, loc.query.get('org')) : null;
   if (orgs.data && orgId) return <>{children(orgId, orgs.data)}</>;
   // An administrator (who belongs to no organisation) chooses which one the page is about.
@@ -121,7 +186,7 @@ export function OfficeOrgGate({ title, children }: { title: string; children: (o
       {choosing ? (
         <>
           <p>Choose the organisation whose staff this page is about.</p>
-          <AdminOrgForm id="office-org" orgs={orgs.data!} value="" onChoose={(id) => navigate(`${loc.path}?org=${encodeURIComponent(id)}`)} />
+          <OrgChoiceForm id="office-org" value="" onChoose={(id) => navigate(`${loc.path}?org=${encodeURIComponent(id)}`)} />
         </>
       ) : orgs.data ? (
         <p role="alert">Your account does not belong to an organisation.</p>
@@ -135,10 +200,11 @@ export function OfficeOrgGate({ title, children }: { title: string; children: (o
 }
 
 /**
- * An administrator's choice of the organisation a page is about: any of them, found by name
- * or URN, then "Show". Choosing nothing says so beside the field.
+ * The choice of the organisation a page is about, found by name or URN, then "Show": any of
+ * them for an administrator, those they book for to office staff with more than a list holds.
+ * Choosing nothing says so beside the field.
  */
-function AdminOrgForm({ id, orgs, value, onChoose }: { id: string; orgs: Org[]; value: string; onChoose: (orgId: string) => void }) {
+function OrgChoiceForm({ id, value, chosenName, onChoose }: { id: string; value: string; chosenName?: string; onChoose: (orgId: string) => void }) {
   const [chosen, setChosen] = useState(value);
   const [error, setError] = useState('');
   return (
@@ -157,7 +223,7 @@ function AdminOrgForm({ id, orgs, value, onChoose }: { id: string; orgs: Org[]; 
         if (chosen !== value) onChoose(chosen);
       }}
     >
-      <OrgSearchPicker id={id} label="Organisation" orgs={orgs} value={chosen} onChange={(v) => { setChosen(v); setError(''); }} error={error || undefined} />
+      <OrgSearchPicker id={id} label="Organisation" value={chosen} chosenName={chosenName} onChange={(v) => { setChosen(v); setError(''); }} error={error || undefined} />
       <div class="field field-action">
         <button type="submit" class="button button-secondary">
           Show
@@ -173,8 +239,9 @@ function AdminOrgForm({ id, orgs, value, onChoose }: { id: string; orgs: Org[]; 
  */
 export function SchoolForm({ id, orgs, value, onChoose, label = 'School' }: { id: string; orgs: Org[]; value: string; onChoose: (orgId: string) => void; label?: string }) {
   const { me } = useApp();
-  // An administrator may look at any organisation: found by name, as there may be thousands.
-  if (me.role === 'admin') return <AdminOrgForm key={value} id={id} orgs={orgs} value={value} onChoose={onChoose} />;
+  // An administrator may look at any organisation: found by name, as there may be thousands
+  // (and so may office staff whose schools are more than a list holds).
+  if (me.role === 'admin' || orgs.length >= OWN_ORGS_LISTED) return <OrgChoiceForm key={value} id={id} value={value} chosenName={orgs.find((o) => o.id === value)?.name} onChoose={onChoose} />;
   if (orgs.length < 2) return null;
   return (
     <form

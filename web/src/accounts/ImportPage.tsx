@@ -7,11 +7,12 @@
  */
 import { useRef, useState } from 'preact/hooks';
 import type { z } from 'zod';
-import { ImportRefusal, ImportUsersResult } from '../../../shared/accounts.js';
+import { ImportRefusal, ImportUsersResult, Organisation } from '../../../shared/accounts.js';
+import { api } from '../api.js';
 import { described, ErrorSummary, Field, errorFor, messageOf, PageHeading, Status, useApp, useFocusLater, type FieldError } from '../components.js';
-import { Loaded } from '../load.js';
+import { Loaded, useLoad } from '../load.js';
 import { Link } from '../router.js';
-import { OrgSearchPicker, SchoolSelect, useOrgs, type Org } from '../orgs.js';
+import { OrgSearchPicker, ownOrgs, SchoolSelect, type Org } from '../orgs.js';
 import { sendText, UploadError } from '../timetable/send.js';
 
 type Result = z.infer<typeof ImportUsersResult>;
@@ -57,7 +58,11 @@ function refusalReport(e: UploadError, dryRun: boolean): Report | null {
 
 export function ImportPage() {
   const { me, loc } = useApp();
-  const orgs = useOrgs();
+  const admin = me.role === 'admin';
+  const wanted = loc.query.get('org');
+  // Office staff choose among the organisations they book for; an administrator finds any
+  // (the one in the address, `?org=`, is read by itself for its name).
+  const orgs = useLoad(async () => (!admin ? await ownOrgs() : wanted ? [await api(`/api/orgs/${encodeURIComponent(wanted)}`, Organisation)] : []), [admin, wanted]);
   return (
     <>
       <PageHeading title="Import staff" navigated={loc.navigated}>
@@ -67,14 +72,16 @@ export function ImportPage() {
         <Link href={me.role === 'admin' ? '/admin/people' : '/office/people'}>{me.role === 'admin' ? 'People' : 'Staff accounts'}</Link>
       </p>
       <Loaded state={orgs} what="organisations">
-        {(list) => <ImportForm orgs={list} admin={me.role === 'admin'} initialOrg={loc.query.get('org') ?? (me.role === 'admin' ? '' : (me.orgId ?? list[0]?.id ?? ''))} />}
+        {(list) => <ImportForm orgs={list} admin={admin} initialOrg={wanted ?? (admin ? '' : (me.orgId ?? list[0]?.id ?? ''))} />}
       </Loaded>
     </>
   );
 }
 
 function ImportForm({ orgs, admin, initialOrg }: { orgs: Org[]; admin: boolean; initialOrg: string }) {
-  const [orgId, setOrgId] = useState(orgs.some((o) => o.id === initialOrg) ? initialOrg : admin ? '' : (orgs[0]?.id ?? ''));
+  const [orgId, setOrgId] = useState(admin || orgs.some((o) => o.id === initialOrg) ? initialOrg : (orgs[0]?.id ?? ''));
+  // The name of the organisation an administrator found (office staff's are listed).
+  const [foundName, setFoundName] = useState(admin ? (orgs.find((o) => o.id === initialOrg)?.name ?? '') : '');
   const [text, setText] = useState('');
   const [fileNote, setFileNote] = useState('');
   const [errors, setErrors] = useState<FieldError[]>([]);
@@ -83,7 +90,7 @@ function ImportForm({ orgs, admin, initialOrg }: { orgs: Org[]; admin: boolean; 
   const [report, setReport] = useState<Report | null>(null);
   const reportRef = useRef<HTMLHeadingElement>(null);
   const focusLater = useFocusLater();
-  const org = orgs.find((o) => o.id === orgId);
+  const org = admin ? (orgId ? { id: orgId, name: foundName || 'the organisation chosen' } : undefined) : orgs.find((o) => o.id === orgId);
 
   async function readFile(input: HTMLInputElement) {
     const file = input.files?.[0];
@@ -140,7 +147,7 @@ function ImportForm({ orgs, admin, initialOrg }: { orgs: Org[]; admin: boolean; 
       >
         <ErrorSummary errors={errors} />
         {admin ? (
-          <OrgSearchPicker id="import-org" label="Organisation" orgs={orgs} value={orgId} onChange={(id) => { setOrgId(id); setReport(null); }} error={errorFor(errors, 'import-org')} />
+          <OrgSearchPicker id="import-org" label="Organisation" value={orgId} chosenName={foundName || undefined} onChange={(id, name) => { setOrgId(id); setFoundName(name); setReport(null); }} error={errorFor(errors, 'import-org')} />
         ) : orgs.length > 1 ? (
           <SchoolSelect id="import-org" label="Organisation" orgs={orgs} value={orgId} onChange={(id) => { setOrgId(id); setReport(null); }} />
         ) : (

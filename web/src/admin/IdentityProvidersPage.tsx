@@ -5,13 +5,13 @@
  */
 import { useState } from 'preact/hooks';
 import { z } from 'zod';
-import { CreateIdentityProviderInput, IdentityProvider, Organisation } from '../../../shared/accounts.js';
+import { CreateIdentityProviderInput, IdentityProvider } from '../../../shared/accounts.js';
+import { OrgSearchPicker } from '../orgs.js';
 import { api } from '../api.js';
 import { Alert, apiIssues, ConfirmButton, described, Field, ErrorSummary, errorFor, messageOf, PageHeading, Status, TextField, toFieldErrors, useApp, useFocusLater, Fact, type FieldError } from '../components.js';
 import { Loaded, useLoad } from '../load.js';
 
 const Providers = z.object({ items: z.array(IdentityProvider), callbackUrl: z.string() });
-const Orgs = z.object({ items: z.array(Organisation) });
 
 const FIELDS = {
   label: { id: 'idp-label', label: 'Button text' },
@@ -24,7 +24,8 @@ const FIELDS = {
 
 export function IdentityProvidersPage() {
   const { loc } = useApp();
-  const state = useLoad(async () => ({ ...(await api('/api/identity-providers', Providers)), orgs: (await api('/api/orgs', Orgs)).items }), []);
+  const state = useLoad(() => api('/api/identity-providers', Providers), []);
+  const [domainOrg, setDomainOrg] = useState('');
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [saved, setSaved] = useState('');
   const [busy, setBusy] = useState(false);
@@ -39,7 +40,7 @@ export function IdentityProvidersPage() {
     const form = new FormData(formEl);
     const get = (k: string) => String(form.get(k) ?? '').trim();
     const domain = get('idp-domain');
-    const orgId = get('idp-org');
+    const orgId = domainOrg;
     const found: FieldError[] = [];
     if (domain && !orgId) found.push({ field: 'idp-org', message: 'Choose the organisation for this email domain' });
     const input = CreateIdentityProviderInput.safeParse({
@@ -58,6 +59,7 @@ export function IdentityProvidersPage() {
     try {
       const made = await api('/api/identity-providers', IdentityProvider, { method: 'POST', body: input.data });
       formEl.reset();
+      setDomainOrg('');
       setSaved(`Added “${made.label}”. It now shows on the sign-in page.`);
       await state.reload();
     } catch (err) {
@@ -111,7 +113,7 @@ export function IdentityProvidersPage() {
                       <Fact label="Issuer"><span class="break">{p.issuer}</span></Fact>
                       <Fact label="Client ID"><span class="break">{p.clientId}</span></Fact>
                       <Fact label="Client secret">{p.hasClientSecret ? 'Stored (encrypted; never shown)' : 'None'}</Fact>
-                      <Fact label="Email domains">{p.orgDomains.length ? p.orgDomains.map((d) => `${d.domain} → ${data.orgs.find((o) => o.id === d.orgId)?.name ?? 'unknown organisation'}`).join('; ') : 'None'}</Fact>
+                      <Fact label="Email domains">{p.orgDomains.length ? p.orgDomains.map((d) => `${d.domain} → ${d.orgName ?? 'unknown organisation'}`).join('; ') : 'None'}</Fact>
                       <Fact label="Organisation claim">{p.orgClaim ?? 'None'}</Fact>
                     </dl>
                     <ConfirmButton
@@ -134,16 +136,7 @@ export function IdentityProvidersPage() {
               <TextField id="idp-client-id" label="Client ID" spellcheck={false} error={errorFor(errors, 'idp-client-id')} />
               <TextField id="idp-client-secret" label="Client secret" hint="Stored encrypted and never shown again. Leave empty for a public client." type="password" autocomplete="off" error={errorFor(errors, 'idp-client-secret')} />
               <TextField id="idp-domain" label="Email domain" hint="People with this email domain get a staff account in the organisation below" spellcheck={false} error={errorFor(errors, 'idp-domain')} />
-              <Field id="idp-org" label="Organisation for that email domain" error={errorFor(errors, 'idp-org')}>
-                <select id="idp-org" name="idp-org" {...described('idp-org', undefined, errorFor(errors, 'idp-org'))}>
-                  <option value="">None</option>
-                  {data.orgs.map((o) => (
-                    <option key={o.id} value={o.id}>
-                      {o.name}
-                    </option>
-                  ))}
-                </select>
-              </Field>
+              <OrgSearchPicker id="idp-org" label="Organisation for that email domain" noneLabel="None" value={domainOrg} onChange={setDomainOrg} error={errorFor(errors, 'idp-org')} />
               <TextField id="idp-claim" label="Organisation claim" hint="Optional: an ID token claim holding the organisation's URN, such as organisation.urn for DfE Sign-in" spellcheck={false} error={errorFor(errors, 'idp-claim')} />
               <button type="submit" class="button" aria-disabled={busy ? 'true' : undefined}>
                 {busy ? 'Checking the provider…' : 'Add identity provider'}

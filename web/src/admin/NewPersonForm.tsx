@@ -8,9 +8,9 @@ import { z } from 'zod';
 import { CreateUserInput, User } from '../../../shared/accounts.js';
 import { api, ApiError } from '../api.js';
 import { apiIssues, ErrorSummary, errorFor, Status, TextField, toFieldErrors, useFocusLater, type FieldError } from '../components.js';
-import { ActionButton, ActionError, Loaded, useAction } from '../load.js';
+import { ActionButton, ActionError, useAction } from '../load.js';
 import { Link } from '../router.js';
-import { OrgSearchPicker, useOrgs } from '../orgs.js';
+import { OrgSearchPicker } from '../orgs.js';
 
 const ROLE_LABEL = { staff: 'Staff', office: 'School office', trainer: 'Trainer', admin: 'Administrator' } as const;
 const FIELDS = {
@@ -21,7 +21,6 @@ const FIELDS = {
 };
 
 export function NewPersonForm({ onAdded }: { onAdded: (p: z.infer<typeof User>) => void }) {
-  const orgs = useOrgs();
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<keyof typeof ROLE_LABEL>('staff');
@@ -99,39 +98,34 @@ export function NewPersonForm({ onAdded }: { onAdded: (p: z.infer<typeof User>) 
           <ActionError action={send} />
         </div>
       )}
-      <Loaded state={orgs} what="organisations">
-        {(list) => (
-          <form onSubmit={submit} noValidate aria-labelledby="new-person-title">
-            <ErrorSummary errors={errors} />
-            <TextField id="new-name" label="Full name" autoComplete="off" maxLength={200} value={name} onInput={(e) => setName((e.currentTarget as HTMLInputElement).value)} error={errorFor(errors, 'new-name')} />
-            <TextField id="new-email" label="Email address" type="email" autoComplete="off" spellcheck={false} value={email} onInput={(e) => setEmail((e.currentTarget as HTMLInputElement).value)} error={errorFor(errors, 'new-email')} />
-            <div class={errorFor(errors, 'new-role') ? 'field field-error' : 'field'}>
-              <label for="new-role">Role</label>
-              <select id="new-role" value={role} onChange={(e) => setRole((e.currentTarget as HTMLSelectElement).value as keyof typeof ROLE_LABEL)}>
-                {Object.entries(ROLE_LABEL).map(([k, label]) => (
-                  <option key={k} value={k}>
-                    {label}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <OrgSearchPicker
-              id="new-org"
-              label="Organisation"
-              orgs={list}
-              value={orgId}
-              onChange={setOrgId}
-              noneLabel={needsOrg ? 'Choose an organisation' : 'None'}
-              hint={needsOrg ? 'Staff and school office belong to a school, college, nursery, trust or local authority.' : 'Optional for trainers and administrators.'}
-              error={errorFor(errors, 'new-org')}
-            />
-            <ActionError action={create} />
-            <ActionButton busy={create.busy} busyLabel="Adding…">
-              Add person
-            </ActionButton>
-          </form>
-        )}
-      </Loaded>
+      <form onSubmit={submit} noValidate aria-labelledby="new-person-title">
+        <ErrorSummary errors={errors} />
+        <TextField id="new-name" label="Full name" autoComplete="off" maxLength={200} value={name} onInput={(e) => setName((e.currentTarget as HTMLInputElement).value)} error={errorFor(errors, 'new-name')} />
+        <TextField id="new-email" label="Email address" type="email" autoComplete="off" spellcheck={false} value={email} onInput={(e) => setEmail((e.currentTarget as HTMLInputElement).value)} error={errorFor(errors, 'new-email')} />
+        <div class={errorFor(errors, 'new-role') ? 'field field-error' : 'field'}>
+          <label for="new-role">Role</label>
+          <select id="new-role" value={role} onChange={(e) => setRole((e.currentTarget as HTMLSelectElement).value as keyof typeof ROLE_LABEL)}>
+            {Object.entries(ROLE_LABEL).map(([k, label]) => (
+              <option key={k} value={k}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <OrgSearchPicker
+          id="new-org"
+          label="Organisation"
+          value={orgId}
+          onChange={setOrgId}
+          noneLabel={needsOrg ? 'Choose an organisation' : 'None'}
+          hint={needsOrg ? 'Staff and school office belong to a school, college, nursery, trust or local authority.' : 'Optional for trainers and administrators.'}
+          error={errorFor(errors, 'new-org')}
+        />
+        <ActionError action={create} />
+        <ActionButton busy={create.busy} busyLabel="Adding…">
+          Add person
+        </ActionButton>
+      </form>
     </section>
   );
 }

@@ -6,7 +6,7 @@
  * it later).
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { PeoplePage as PeoplePageSchema, Role, type User } from '../../../shared/accounts.js';
+import { Organisation, PeoplePage as PeoplePageSchema, Role, type User } from '../../../shared/accounts.js';
 import { api } from '../api.js';
 import { Field, PageHeading, Status, TextField, useApp, useFocusLater } from '../components.js';
 import { plural } from '../format.js';
@@ -14,7 +14,7 @@ import { ActionButton, Loaded, Retry, useLoad } from '../load.js';
 import { navigate } from '../router.js';
 import { PersonCard } from '../accounts/PersonCard.js';
 import { NewPersonForm } from './NewPersonForm.js';
-import { OrgSearchPicker, useOrgs } from '../orgs.js';
+import { OrgSearchPicker } from '../orgs.js';
 import { personTimetableHref } from '../timetable/PersonTimetablePage.js';
 
 const PAGE = 50;
@@ -45,14 +45,17 @@ export function PeoplePage() {
   const [roleChoice, setRoleChoice] = useState<string>(role ?? '');
   const orgId = loc.query.get('orgId') || null;
   const [orgChoice, setOrgChoice] = useState<string>(orgId ?? '');
-  const orgs = useOrgs();
-  const orgNameOf = (id: string | null) => (id ? (orgs.data?.find((o) => o.id === id)?.name ?? 'the organisation chosen') : null);
   const [message, setMessage] = useState('');
   const [more, setMore] = useState<{ busy: boolean; error: unknown }>({ busy: false, error: null });
   const page = (offset: number) => api(`/api/users?${new URLSearchParams({ q, ...(role ? { role } : {}), ...(orgId ? { orgId } : {}), limit: String(PAGE), offset: String(offset) })}`, PeoplePageSchema);
   // The list in view stays while the next search loads: it carries what it was found for, so
   // its count describes it, not the search still loading.
-  const people = useLoad(async () => ({ ...(await page(0)), asked: { q, role, orgId } }), [q, role, orgId]);
+  // The organisation of the list, by name, comes with it (one asked for, not every organisation).
+  const people = useLoad(async () => {
+    const [found, org] = await Promise.all([page(0), orgId ? api(`/api/orgs/${encodeURIComponent(orgId)}`, Organisation).catch(() => null) : null]);
+    return { ...found, asked: { q, role, orgId }, orgName: org?.name ?? null };
+  }, [q, role, orgId]);
+  const orgNameOf = (id: string | null) => (id ? (id === people.data?.asked.orgId && people.data.orgName) || 'the organisation chosen' : null);
   const focusLater = useFocusLater();
   // The page is kept while searches change the address (its route is keyed by path): the
   // search form follows the address (Back, Forward), and a new list starts without the last
@@ -75,7 +78,7 @@ export function PeoplePage() {
     try {
       const next = await page(shown.length);
       if (searched !== searches.current) return; // another search since: its list stands
-      people.set({ items: [...shown, ...next.items], hasMore: next.hasMore, total: next.total, asked: { q, role, orgId } });
+      people.set({ items: [...shown, ...next.items], hasMore: next.hasMore, total: next.total, asked: { q, role, orgId }, orgName: people.data?.orgName ?? null });
       setMore({ busy: false, error: null });
       setMessage(`${next.items.length} more shown.`);
       // The first of those just shown takes focus (the button pressed goes after the last batch).
@@ -132,7 +135,7 @@ export function PeoplePage() {
             ))}
           </select>
         </Field>
-        {orgs.data && <OrgSearchPicker id="people-org" label="School or organisation" orgs={orgs.data} value={orgChoice} onChange={setOrgChoice} noneLabel="Any organisation" />}
+        <OrgSearchPicker id="people-org" label="School or organisation" value={orgChoice} chosenName={orgChoice === orgId ? (people.data?.orgName ?? undefined) : undefined} onChange={setOrgChoice} noneLabel="Any organisation" />
         <div class="field field-action">
           <button type="submit" class="button">
             Search

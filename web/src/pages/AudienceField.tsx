@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { Organisation } from '../../../shared/accounts.js';
+import { PARENT_KINDS } from '../../../shared/accounts.js';
 import type { AudienceInput } from '../../../shared/sessions.js';
 import { api } from '../api.js';
 import { described, errorFor, Field, useApp, type FieldError } from '../components.js';
 import { Loaded, useLoad } from '../load.js';
+import { OrgSearchPicker } from '../orgs.js';
 
 export type AudienceKind = AudienceInput['kind'];
 /** The form's audience: a kind, and the organisation chosen for an in-house session ('' none yet). */
@@ -33,16 +34,9 @@ const KINDS: [AudienceKind, string][] = [
 export function AudienceField({ value, onChange, errors }: { value: AudienceValue; onChange: (v: AudienceValue) => void; errors: FieldError[] }) {
   const { me } = useApp();
   const lead = me.role !== 'trainer' && me.role !== 'admin';
-  // An in-house lead chooses among the organisations they lead (and a trust's schools are its own staff's choice of "trust").
-  const orgs = useLoad(
-    () =>
-      lead
-        ? api('/api/me/lead-orgs', z.object({ items: z.array(z.object({ id: z.string(), name: z.string(), trust: z.boolean() })) })).then((r) => r.items.map((o) => ({ id: o.id, name: o.name, parentId: null, trust: o.trust })))
-        : api('/api/orgs', z.object({ items: z.array(Organisation) })).then((r) => r.items.map((o) => ({ id: o.id, name: o.name, parentId: o.parentId, trust: false }))),
-    [lead],
-  );
   const kinds = lead ? KINDS.filter(([k]) => k !== 'programme') : KINDS;
   const error = errorFor(errors, 'audience-org');
+  const label = value.kind === 'trust' ? 'Trust or local authority' : 'Organisation';
   return (
     <>
       <fieldset class="field">
@@ -59,27 +53,37 @@ export function AudienceField({ value, onChange, errors }: { value: AudienceValu
           ))}
         </div>
       </fieldset>
-      {value.kind !== 'programme' && (
-        <Loaded state={orgs} what="the organisations">
-          {(items) => {
-            const parents = new Set(items.map((o) => o.parentId).filter((id): id is string => !!id));
-            const choices = (value.kind === 'trust' ? items.filter((o) => o.trust || parents.has(o.id)) : items).slice().sort((a, b) => a.name.localeCompare(b.name));
-            const label = value.kind === 'trust' ? 'Trust or local authority' : 'Organisation';
-            return (
-              <Field id="audience-org" label={label} error={error}>
-                <select id="audience-org" name="audience-org" value={value.orgId} {...described('audience-org', undefined, error)} onChange={(e) => onChange({ ...value, orgId: (e.currentTarget as HTMLSelectElement).value })}>
-                  <option value="">Choose…</option>
-                  {choices.map((o) => (
-                    <option key={o.id} value={o.id}>
-                      {o.name}
-                    </option>
-                  ))}
-                </select>
-              </Field>
-            );
-          }}
-        </Loaded>
-      )}
+      {value.kind !== 'programme' &&
+        (lead ? (
+          <LeadOrgSelect value={value} onChange={onChange} label={label} error={error} />
+        ) : (
+          // Trainers and administrators may choose any organisation in the country: found by name or URN.
+          <OrgSearchPicker key={value.kind} id="audience-org" label={label} noneLabel="Choose…" kinds={value.kind === 'trust' ? PARENT_KINDS : undefined} value={value.orgId} onChange={(orgId) => onChange({ ...value, orgId })} error={error} />
+        ))}
     </>
+  );
+}
+
+/** An in-house lead chooses among the organisations they lead (a trust's: the trust, for "trust"). */
+function LeadOrgSelect({ value, onChange, label, error }: { value: AudienceValue; onChange: (v: AudienceValue) => void; label: string; error: string | undefined }) {
+  const orgs = useLoad(() => api('/api/me/lead-orgs', z.object({ items: z.array(z.object({ id: z.string(), name: z.string(), trust: z.boolean() })) })).then((r) => r.items), []);
+  return (
+    <Loaded state={orgs} what="the organisations">
+      {(items) => {
+        const choices = (value.kind === 'trust' ? items.filter((o) => o.trust) : items).slice().sort((a, b) => a.name.localeCompare(b.name));
+        return (
+          <Field id="audience-org" label={label} error={error}>
+            <select id="audience-org" name="audience-org" value={value.orgId} {...described('audience-org', undefined, error)} onChange={(e) => onChange({ ...value, orgId: (e.currentTarget as HTMLSelectElement).value })}>
+              <option value="">Choose…</option>
+              {choices.map((o) => (
+                <option key={o.id} value={o.id}>
+                  {o.name}
+                </option>
+              ))}
+            </select>
+          </Field>
+        );
+      }}
+    </Loaded>
   );
 }

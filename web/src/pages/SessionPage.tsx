@@ -103,18 +103,28 @@ function SchoolHolds({ s, holds }: { s: Session; holds: LoadState<z.infer<typeof
 function OfficeBookStaff({ s, version, onBooked }: { s: Session; version: number; onBooked: () => Promise<void> }) {
   const { me } = useApp();
   const admin = me.role === 'admin';
-  const orgs = useOrgs();
+  // Office staff choose among the organisations they book for; an administrator finds any.
+  const orgs = useOrgs(!admin);
   const [orgId, setOrgId] = useState(me.orgId ?? '');
+  const [foundName, setFoundName] = useState(me.orgName ?? '');
   const list = orgs.data ?? [];
-  const name = list.find((o) => o.id === orgId)?.name ?? me.orgName;
+  const name = admin ? foundName || null : (list.find((o) => o.id === orgId)?.name ?? me.orgName);
   return (
     <>
       {admin ? (
         <section class="panel" aria-labelledby="book-org-title">
           <h2 id="book-org-title">Book people onto this session</h2>
-          <Loaded state={orgs} what="the organisations">
-            {(all) => <OrgSearchPicker id="book-org" label="Organisation" orgs={all} value={orgId} onChange={setOrgId} hint="Whose staff to book: you see each person’s place and timetable clashes first." />}
-          </Loaded>
+          <OrgSearchPicker
+            id="book-org"
+            label="Organisation"
+            value={orgId}
+            chosenName={me.orgName ?? undefined}
+            onChange={(id, found) => {
+              setOrgId(id);
+              setFoundName(found);
+            }}
+            hint="Whose staff to book: you see each person’s place and timetable clashes first."
+          />
         </section>
       ) : (
         list.length > 1 && (

@@ -1,17 +1,16 @@
 import { useEffect, useState } from 'preact/hooks';
 import { z } from 'zod';
-import { CreateOrgInput, Organisation, OrgChanged, OrgKind, PARENT_KINDS, UpdateOrgInput } from '../../../../shared/accounts.js';
-import { api } from '../../api.js';
+import { CreateOrgInput, Organisation, OrgChanged, OrgKind, OrgPage as OrgPageOf, PARENT_KINDS, UpdateOrgInput } from '../../../../shared/accounts.js';
+import { api, ApiError } from '../../api.js';
 import { apiIssues, described, ErrorSummary, Field, errorFor, messageOf, PageHeading, Status, TextField, toFieldErrors, useApp, useFocusLater, type FieldError, PendingHeading } from '../../components.js';
 import { Loaded, useLoad } from '../../load.js';
 import { Link, navigate } from '../../router.js';
 import { plural } from '../../format.js';
 import { Pagination } from '../../pagination.js';
-import { orgsMatching } from '../../orgs.js';
+import { OrgSearchPicker } from '../../orgs.js';
 import { LeadsPanel } from './LeadsPanel.js';
 
 type Org = z.infer<typeof Organisation>;
-const Orgs = z.object({ items: z.array(Organisation) });
 
 export const KIND_LABEL: Record<z.infer<typeof OrgKind>, string> = { school: 'School', college: 'College', nursery: 'Nursery', trust: 'Trust', local_authority: 'Local authority' };
 
@@ -36,31 +35,43 @@ function listHref(q: string, page = 1) {
   return p.size ? `/admin/orgs?${p}` : '/admin/orgs';
 }
 
+/** "1,234 organisations". */
+const orgCount = (n: number) => `${n.toLocaleString('en-GB')} ${n === 1 ? 'organisation' : 'organisations'}`;
+
 /**
  * Administrators: every organisation, by name, 50 a page; search by name or URN (kept in the
- * address, `?q=&page=`); create. Every organisation is read once: the list is narrowed and
- * paged from it, and it names each one's trust and offers the trusts a new school can join.
+ * address, `?q=&page=`); create. Only the page in view is read (`GET /api/orgs?limit=&offset=`,
+ * with `q`): there may be tens of thousands of organisations. Each names its trust or local
+ * authority (`parentName`).
  */
 export function OrgsPage() {
   const { loc } = useApp();
   const [text, setText] = useState(loc.query.get('q') ?? '');
   const q = (loc.query.get('q') ?? '').trim();
   const page = Math.max(1, Number.parseInt(loc.query.get('page') ?? '1', 10) || 1);
-  const state = useLoad(async () => (await api('/api/orgs', Orgs)).items, []);
+  // The search and page travel with their answer: while the next loads, the count and the
+  // list still describe the page in view.
+  const state = useLoad(async () => {
+    const params = new URLSearchParams({ limit: String(PAGE), offset: String((page - 1) * PAGE) });
+    if (q) params.set('q', q);
+    return { q, page, ...(await api(`/api/orgs?${params}`, OrgPageOf)) };
+  }, [q, page]);
   // The page is kept while its pages turn and its searches change the address (its route is
-  // keyed by path, and every organisation is read once): the field follows the address (Back, Forward).
+  // keyed by path): the field follows the address (Back, Forward).
   useEffect(() => setText(loc.query.get('q') ?? ''), [q]);
-  const found = state.data ? orgsMatching(state.data, q) : [];
-  const pages = Math.max(1, Math.ceil(found.length / PAGE));
-  const shown = found.slice((page - 1) * PAGE, page * PAGE);
-  const matching = q ? ` matching “${q}”` : '';
+  const shownQ = state.data?.q ?? q;
+  const shownPage = state.data?.page ?? page;
+  const total = state.data?.total ?? 0;
+  const shown = state.data?.items ?? [];
+  const pages = Math.max(1, Math.ceil(total / PAGE));
+  const matching = shownQ ? ` matching “${shownQ}”` : '';
   const count = !state.data
     ? ''
-    : found.length === 0
-      ? q ? `No organisation matches “${q}”.` : 'No organisations yet.'
+    : total === 0
+      ? shownQ ? `No organisation matches “${shownQ}”.` : 'No organisations yet.'
       : shown.length === 0
-        ? `There is no page ${page}: ${plural(found.length, 'organisation')}${matching} fill ${plural(pages, 'page')}.`
-        : `Showing ${(page - 1) * PAGE + 1} to ${(page - 1) * PAGE + shown.length} of ${plural(found.length, 'organisation')}${matching}.`;
+        ? `There is no page ${shownPage}: ${orgCount(total)}${matching} fill ${plural(pages, 'page')}.`
+        : `Showing ${((shownPage - 1) * PAGE + 1).toLocaleString('en-GB')} to ${((shownPage - 1) * PAGE + shown.length).toLocaleString('en-GB')} of ${orgCount(total)}${matching}.`;
   return (
     <>
       <PageHeading title={page > 1 ? `Organisations, page ${page}` : 'Organisations'} navigated={loc.navigated}>
@@ -86,52 +97,64 @@ export function OrgsPage() {
         {count}
       </p>
       <Loaded state={state} what="organisations">
-        {(all) => {
-          const byId = new Map(all.map((o) => [o.id, o]));
-          return (
-            <>
-              {shown.length > 0 && (
-                <table class="stack">
-                  <caption class="visually-hidden">Organisations{matching}, by name</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Name</th>
-                      <th scope="col">Kind</th>
-                      <th scope="col">URN</th>
-                      <th scope="col">Part of</th>
+        {(found) => (
+          <>
+            {found.items.length > 0 && (
+              <table class="stack">
+                <caption class="visually-hidden">Organisations{matching}, by name</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Name</th>
+                    <th scope="col">Kind</th>
+                    <th scope="col">URN</th>
+                    <th scope="col">Part of</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {found.items.map((o) => (
+                    <tr key={o.id}>
+                      <th scope="row" data-label="Name">
+                        <Link href={`/admin/orgs/${encodeURIComponent(o.id)}`}>{o.name}</Link>
+                      </th>
+                      <td data-label="Kind">{KIND_LABEL[o.kind ?? 'school']}</td>
+                      <td data-label="URN">{o.urn ?? 'None'}</td>
+                      <td data-label="Part of">{o.parentName ?? 'None'}</td>
                     </tr>
-                  </thead>
-                  <tbody>
-                    {shown.map((o) => (
-                      <tr key={o.id}>
-                        <th scope="row" data-label="Name">
-                          <Link href={`/admin/orgs/${encodeURIComponent(o.id)}`}>{o.name}</Link>
-                        </th>
-                        <td data-label="Kind">{KIND_LABEL[o.kind ?? 'school']}</td>
-                        <td data-label="URN">{o.urn ?? 'None'}</td>
-                        <td data-label="Part of">{(o.parentId && byId.get(o.parentId)?.name) ?? 'None'}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              )}
-              <Pagination label="Pages of organisations" page={page} pages={pages} href={(n) => listHref(q, n)} resultsId="orgs-count" />
-              <section class="panel narrow" aria-labelledby="new-org">
-                <h2 id="new-org">Add an organisation</h2>
-                <OrgForm org={null} all={all} onSaved={(o) => navigate(`/admin/orgs/${encodeURIComponent(o.id)}?saved=1`)} />
-              </section>
-            </>
-          );
-        }}
+                  ))}
+                </tbody>
+              </table>
+            )}
+            <Pagination label="Pages of organisations" page={found.page} pages={pages} href={(n) => listHref(found.q, n)} resultsId="orgs-count" />
+            <section class="panel narrow" aria-labelledby="new-org">
+              <h2 id="new-org">Add an organisation</h2>
+              <OrgForm org={null} onSaved={(o) => navigate(`/admin/orgs/${encodeURIComponent(o.id)}?saved=1`)} />
+            </section>
+          </>
+        )}
       </Loaded>
     </>
   );
 }
 
+/**
+ * One organisation, or null when there is none by that id: `GET /api/orgs/{id}`, and whether
+ * any sit under it (one `GET /api/orgs?parent=&limit=1`, its `total`), for the in-house leads.
+ */
+async function loadOrg(id: string): Promise<{ org: Org | null; hasSchools: boolean }> {
+  const [org, under] = await Promise.all([
+    api(`/api/orgs/${encodeURIComponent(id)}`, Organisation).catch((e: unknown) => {
+      if (e instanceof ApiError && e.status === 404) return null;
+      throw e;
+    }),
+    api(`/api/orgs?${new URLSearchParams({ parent: id, limit: '1' })}`, OrgPageOf),
+  ]);
+  return { org, hasSchools: under.total > 0 };
+}
+
 /** One organisation: change its name, kind, URN, parent and settings. */
 export function OrgPage({ id }: { id: string }) {
   const { loc } = useApp();
-  const state = useLoad(async () => (await api('/api/orgs', Orgs)).items, [id]);
+  const state = useLoad(() => loadOrg(id), [id]);
   const saved = Boolean(loc.query.get('saved'));
   // Arriving from a save (adding the organisation, or saving changes: either opens this page
   // afresh), the page opens on the message saying so once the organisation has loaded, as
@@ -146,8 +169,7 @@ export function OrgPage({ id }: { id: string }) {
     <div class="narrow">
       <PendingHeading state={state} title="Organisation" navigated={loc.navigated} />
       <Loaded state={state} what="the organisation">
-        {(all) => {
-          const org = all.find((o) => o.id === id);
+        {({ org, hasSchools }) => {
           if (!org)
             return (
               <>
@@ -172,14 +194,14 @@ export function OrgPage({ id }: { id: string }) {
               <OrgForm
                 key={JSON.stringify(org)}
                 org={org}
-                all={all}
                 onSaved={(o, changed) => {
-                  state.set(all.map((x) => (x.id === o.id ? o : x)));
+                  // The trust's name, if the answer to the change leaves it out, is kept from before when the parent stayed (the page is opened afresh and reads it again).
+                  state.set({ org: { ...o, parentName: o.parentName !== undefined ? o.parentName : o.parentId === org.parentId ? org.parentName : null }, hasSchools });
                   const gaveUp = changed && changed.placesGivenUp + changed.holdsReleased > 0 ? `&placesGivenUp=${changed.placesGivenUp}&holdsReleased=${changed.holdsReleased}` : '';
                   navigate(`/admin/orgs/${encodeURIComponent(o.id)}?saved=1${gaveUp}`, { replace: true });
                 }}
               />
-              <LeadsPanel orgId={org.id} orgName={org.name} hasSchools={all.some((o) => o.parentId === org.id)} />
+              <LeadsPanel orgId={org.id} orgName={org.name} hasSchools={hasSchools} />
             </>
           );
         }}
@@ -200,7 +222,7 @@ function movedAway(places: number, holds: number): string {
   return parts.join('');
 }
 
-function OrgForm({ org, all, onSaved }: { org: Org | null; all: Org[]; onSaved: (o: Org, changed?: { placesGivenUp: number; holdsReleased: number }) => void }) {
+function OrgForm({ org, onSaved }: { org: Org | null; onSaved: (o: Org, changed?: { placesGivenUp: number; holdsReleased: number }) => void }) {
   const [name, setName] = useState(org?.name ?? '');
   const [kind, setKind] = useState<z.infer<typeof OrgKind>>(org?.kind ?? 'school');
   const [urn, setUrn] = useState(org?.urn ?? '');
@@ -211,7 +233,6 @@ function OrgForm({ org, all, onSaved }: { org: Org | null; all: Org[]; onSaved: 
   const [ssoRequired, setSsoRequired] = useState(org?.settings.ssoRequired === true);
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [busy, setBusy] = useState(false);
-  const parents = all.filter((o) => PARENT_KINDS.includes(o.kind ?? 'school') && o.id !== org?.id);
   const isParent = PARENT_KINDS.includes(kind);
 
   async function submit(e: Event) {
@@ -221,6 +242,8 @@ function OrgForm({ org, all, onSaved }: { org: Org | null; all: Org[]; onSaved: 
     const body = { name, kind, urn: urn.trim() || (org ? null : undefined), parentId: isParent ? (org ? null : undefined) : parentId || (org ? null : undefined), timeZone, settings };
     const parsed = org ? UpdateOrgInput.safeParse(body) : CreateOrgInput.safeParse(body);
     if (!parsed.success) return setErrors(toFieldErrors(parsed.error.issues, FIELDS, FIELDS.name));
+    // A trust being made a school would find itself among the trusts: it cannot sit under itself (the server says so too).
+    if (org && !isParent && parentId === org.id) return setErrors(toFieldErrors([{ path: 'parentId', message: 'An organisation cannot sit under itself.' }], FIELDS, FIELDS.name));
     setErrors([]);
     setBusy(true);
     try {
@@ -251,22 +274,16 @@ function OrgForm({ org, all, onSaved }: { org: Org | null; all: Org[]; onSaved: 
       </Field>
       <TextField id="org-urn" label="URN (optional)" hint="The DfE unique reference number from Get Information about Schools: 6 to 8 digits." inputMode="numeric" value={urn} onInput={(e) => setUrn((e.currentTarget as HTMLInputElement).value)} error={errorFor(errors, 'org-urn')} />
       {!isParent && (
-        <div class={errorFor(errors, 'org-parent') ? 'field field-error' : 'field'}>
-          <label for="org-parent">Part of (trust or local authority)</label>
-          {errorFor(errors, 'org-parent') && (
-            <p class="error-message" id="org-parent-error">
-              {errorFor(errors, 'org-parent')}
-            </p>
-          )}
-          <select id="org-parent" value={parentId} aria-describedby={errorFor(errors, 'org-parent') ? 'org-parent-error' : undefined} onChange={(e) => setParentId((e.currentTarget as HTMLSelectElement).value)}>
-            <option value="">None</option>
-            {parents.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <OrgSearchPicker
+          id="org-parent"
+          label="Part of (trust or local authority)"
+          noneLabel="None"
+          kinds={PARENT_KINDS}
+          value={parentId}
+          onChange={setParentId}
+          chosenName={org?.parentId && org.parentId === parentId ? (org.parentName ?? undefined) : undefined}
+          error={errorFor(errors, 'org-parent')}
+        />
       )}
       <TextField id="org-tz" label="Time zone" spellcheck={false} value={timeZone} onInput={(e) => setTimeZone((e.currentTarget as HTMLInputElement).value)} error={errorFor(errors, 'org-tz')} />
       <TextField id="org-week-a" label="Week A starts on (optional)" hint="For two-week timetables: a Monday of a Week A." type="date" value={weekA} onInput={(e) => setWeekA((e.currentTarget as HTMLInputElement).value)} error={errorFor(errors, 'org-week-a')} />

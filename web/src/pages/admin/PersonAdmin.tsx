@@ -1,10 +1,11 @@
 import { useState } from 'preact/hooks';
 import { z } from 'zod';
-import { JOB_ROLE_LABEL, JobRole, Organisation, PersonChanged, Role, User } from '../../../../shared/accounts.js';
+import { JOB_ROLE_LABEL, JobRole, PersonChanged, Role, User } from '../../../../shared/accounts.js';
 import { placesGivenUp } from '../../format.js';
 import { api } from '../../api.js';
 import { apiIssues, described, ErrorSummary, errorFor, Field, toFieldErrors, type FieldError } from '../../components.js';
-import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
+import { ActionButton, ActionError, useAction } from '../../load.js';
+import { OrgSearchPicker } from '../../orgs.js';
 
 const JOB_HINT = 'What they do at work, for training coverage by role. Separate from their account role.';
 
@@ -22,7 +23,6 @@ export function PersonAdmin({ person, onChanged }: { person: z.infer<typeof User
 }
 
 function PersonAdminForm({ person, onChanged }: { person: z.infer<typeof User>; onChanged: (p: z.infer<typeof User>, message: string) => void }) {
-  const orgs = useLoad(() => api('/api/orgs', z.object({ items: z.array(Organisation) })), []);
   const [role, setRole] = useState(person.role);
   const [orgId, setOrgId] = useState(person.orgId ?? '');
   const [jobRole, setJobRole] = useState<string>(person.jobRole ?? '');
@@ -34,96 +34,83 @@ function PersonAdminForm({ person, onChanged }: { person: z.infer<typeof User>; 
   const id = (k: string) => `${k}-${person.id}`;
   const fields = { role: { id: id('role'), label: 'Role' }, orgId: { id: id('org'), label: 'Organisation' } };
   return (
-    <Loaded state={orgs} what="organisations">
-      {(d) => (
-        <>
-          <form
-            onSubmit={async (e) => {
-              e.preventDefault();
-              if ((role === 'staff' || role === 'office') && !orgId) {
-                setErrors([{ field: id('org'), message: `Organisation: choose the organisation ${person.name} works for. Staff and school office staff belong to one.` }]);
-                return;
+    <>
+      <form
+        onSubmit={async (e) => {
+          e.preventDefault();
+          if ((role === 'staff' || role === 'office') && !orgId) {
+            setErrors([{ field: id('org'), message: `Organisation: choose the organisation ${person.name} works for. Staff and school office staff belong to one.` }]);
+            return;
+          }
+          setErrors([]);
+          const next = await save.run(async () => {
+            try {
+              return await api(`/api/users/${encodeURIComponent(person.id)}/placement`, PersonChanged, { method: 'PUT', body: { role, orgId: orgId || null } });
+            } catch (err) {
+              // A refusal of what was chosen goes beside its field; anything else is an action error with "Try again".
+              const issues = apiIssues(err);
+              if (issues.length) {
+                setErrors(toFieldErrors(issues, fields, fields.orgId));
+                return undefined;
               }
-              setErrors([]);
-              const next = await save.run(async () => {
-                try {
-                  return await api(`/api/users/${encodeURIComponent(person.id)}/placement`, PersonChanged, { method: 'PUT', body: { role, orgId: orgId || null } });
-                } catch (err) {
-                  // A refusal of what was chosen goes beside its field; anything else is an action error with "Try again".
-                  const issues = apiIssues(err);
-                  if (issues.length) {
-                    setErrors(toFieldErrors(issues, fields, fields.orgId));
-                    return undefined;
-                  }
-                  throw err;
-                }
-              });
-              if (next) onChanged(next, `${next.name} is now ${ROLE_LABEL[next.role].toLowerCase()}${next.orgName ? ` at ${next.orgName}` : ''}.${placesGivenUp(next.placesGivenUp, 'an in-house session of their old organisation', 'in-house sessions of their old organisation')}`);
-            }}
-          >
-            <ErrorSummary errors={errors} titleId={id('placement-summary')} />
-            <Field id={id('role')} label="Role" error={errorFor(errors, id('role'))}>
-              <select id={id('role')} {...described(id('role'), undefined, errorFor(errors, id('role')))} value={role} onChange={(e) => setRole(Role.parse((e.currentTarget as HTMLSelectElement).value))}>
-                {Object.entries(ROLE_LABEL).map(([k, label]) => (
-                  <option key={k} value={k}>
-                    {label}
-                  </option>
-                ))}
-              </select>
-            </Field>
-            <Field id={id('org')} label="Organisation" error={errorFor(errors, id('org'))}>
-              <select id={id('org')} {...described(id('org'), undefined, errorFor(errors, id('org')))} value={orgId} onChange={(e) => setOrgId((e.currentTarget as HTMLSelectElement).value)}>
-                <option value="">None</option>
-                {d.items.map((o) => (
-                  <option key={o.id} value={o.id}>
-                    {o.name}
-                  </option>
-                ))}
-              </select>
-            </Field>
-            <ActionError action={save} />
-            <ActionButton class="button button-secondary" busy={save.busy} busyLabel="Saving…" aria-label={`Save role and organisation for ${person.name}`}>
-              Save role and organisation
-            </ActionButton>
-          </form>
-          <form
-            onSubmit={async (e) => {
-              e.preventDefault();
-              const next = await saveJob.run(() => api(`/api/users/${encodeURIComponent(person.id)}`, User, { method: 'PATCH', body: { jobRole: jobRole ? JobRole.parse(jobRole) : null } }));
-              if (next) onChanged(next, next.jobRole ? `${next.name}’s job role is now ${JOB_ROLE_LABEL[next.jobRole].toLowerCase()}.` : `${next.name}’s job role is now not stated.`);
-            }}
-          >
-            <Field id={id('job')} label="Job role" hint={JOB_HINT}>
-              <select id={id('job')} {...described(id('job'), JOB_HINT, undefined)} value={jobRole} onChange={(e) => setJobRole((e.currentTarget as HTMLSelectElement).value)}>
-                <option value="">Not stated</option>
-                {Object.entries(JOB_ROLE_LABEL).map(([k, label]) => (
-                  <option key={k} value={k}>
-                    {label}
-                  </option>
-                ))}
-              </select>
-            </Field>
-            <ActionError action={saveJob} />
-            <ActionButton class="button button-secondary" busy={saveJob.busy} busyLabel="Saving…" aria-label={`Save job role for ${person.name}`}>
-              Save job role
-            </ActionButton>
-          </form>
-          <ActionError action={reset} />
-          <ActionButton
-            type="button"
-            class="button button-secondary"
-            busy={reset.busy}
-            busyLabel="Sending…"
-            aria-label={`Send a password reset link to ${person.name}`}
-            onClick={async () => {
-              const done = await reset.run(() => api(`/api/users/${encodeURIComponent(person.id)}/password-reset`, z.object({ message: z.string() }), { method: 'POST' }));
-              if (done) onChanged(person, `A password reset link is on its way to ${person.email}.`);
-            }}
-          >
-            Send a password reset link
-          </ActionButton>
-        </>
-      )}
-    </Loaded>
+              throw err;
+            }
+          });
+          if (next) onChanged(next, `${next.name} is now ${ROLE_LABEL[next.role].toLowerCase()}${next.orgName ? ` at ${next.orgName}` : ''}.${placesGivenUp(next.placesGivenUp, 'an in-house session of their old organisation', 'in-house sessions of their old organisation')}`);
+        }}
+      >
+        <ErrorSummary errors={errors} titleId={id('placement-summary')} />
+        <Field id={id('role')} label="Role" error={errorFor(errors, id('role'))}>
+          <select id={id('role')} {...described(id('role'), undefined, errorFor(errors, id('role')))} value={role} onChange={(e) => setRole(Role.parse((e.currentTarget as HTMLSelectElement).value))}>
+            {Object.entries(ROLE_LABEL).map(([k, label]) => (
+              <option key={k} value={k}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <OrgSearchPicker id={id('org')} label="Organisation" noneLabel="None" value={orgId} chosenName={person.orgName ?? undefined} onChange={setOrgId} error={errorFor(errors, id('org'))} />
+        <ActionError action={save} />
+        <ActionButton class="button button-secondary" busy={save.busy} busyLabel="Saving…" aria-label={`Save role and organisation for ${person.name}`}>
+          Save role and organisation
+        </ActionButton>
+      </form>
+      <form
+        onSubmit={async (e) => {
+          e.preventDefault();
+          const next = await saveJob.run(() => api(`/api/users/${encodeURIComponent(person.id)}`, User, { method: 'PATCH', body: { jobRole: jobRole ? JobRole.parse(jobRole) : null } }));
+          if (next) onChanged(next, next.jobRole ? `${next.name}’s job role is now ${JOB_ROLE_LABEL[next.jobRole].toLowerCase()}.` : `${next.name}’s job role is now not stated.`);
+        }}
+      >
+        <Field id={id('job')} label="Job role" hint={JOB_HINT}>
+          <select id={id('job')} {...described(id('job'), JOB_HINT, undefined)} value={jobRole} onChange={(e) => setJobRole((e.currentTarget as HTMLSelectElement).value)}>
+            <option value="">Not stated</option>
+            {Object.entries(JOB_ROLE_LABEL).map(([k, label]) => (
+              <option key={k} value={k}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <ActionError action={saveJob} />
+        <ActionButton class="button button-secondary" busy={saveJob.busy} busyLabel="Saving…" aria-label={`Save job role for ${person.name}`}>
+          Save job role
+        </ActionButton>
+      </form>
+      <ActionError action={reset} />
+      <ActionButton
+        type="button"
+        class="button button-secondary"
+        busy={reset.busy}
+        busyLabel="Sending…"
+        aria-label={`Send a password reset link to ${person.name}`}
+        onClick={async () => {
+          const done = await reset.run(() => api(`/api/users/${encodeURIComponent(person.id)}/password-reset`, z.object({ message: z.string() }), { method: 'POST' }));
+          if (done) onChanged(person, `A password reset link is on its way to ${person.email}.`);
+        }}
+      >
+        Send a password reset link
+      </ActionButton>
+    </>
   );
 }

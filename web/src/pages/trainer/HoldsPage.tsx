@@ -7,11 +7,14 @@ import { ErrorSummary, errorFor, PageHeading, Status, TextField, useApp, useFocu
 import { formatDateTime, seatLabel, wallClock, zonedIso } from '../../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
 import { Link } from '../../router.js';
+import { OrgSearchPicker, type OrgFinder } from '../../orgs.js';
 import { apiFieldErrors } from './SessionForm.js';
 
 type HoldRow = z.infer<typeof Hold>;
 /** Those the session is for: seats cannot be held for anyone else. */
 const Orgs = HoldableOrgs;
+/** Up to this many are listed in a select; more (a session for every school) are found by searching. */
+const LISTED = 50;
 
 /**
  * Seats a trainer keeps for schools on a session: set, change, release; how many of each hold
@@ -27,24 +30,26 @@ export function HoldsPage({ id, forSchool = false }: { id: string; forSchool?: b
     const [session, holds, orgs] = await Promise.all([
       api(`/api/sessions/${encodeURIComponent(id)}`, Session),
       api(`/api/sessions/${encodeURIComponent(id)}/holds`, HoldList),
-      api(`/api/sessions/${encodeURIComponent(id)}/holds/organisations`, Orgs),
+      api(`/api/sessions/${encodeURIComponent(id)}/holds/organisations?limit=${LISTED}`, Orgs),
     ]);
-    return { session, holds: holds.items, orgs: orgs.items };
+    return { session, holds: holds.items, orgs: orgs.items, allListed: !orgs.hasMore };
   }, [id]);
   return (
     <>
       <PendingHeading state={state} title="Seat holds" navigated={loc.navigated} />
       <Loaded state={state} what="the seat holds">
-        {(d) => <Holds s={d.session} holds={d.holds} orgs={d.orgs} navigated={loc.navigated} reload={state.reload} forSchool={forSchool} />}
+        {(d) => <Holds s={d.session} holds={d.holds} orgs={d.orgs} allListed={d.allListed} navigated={loc.navigated} reload={state.reload} forSchool={forSchool} />}
       </Loaded>
     </>
   );
 }
 
-function Holds({ s, holds, orgs, navigated, reload, forSchool }: { s: Session; holds: HoldRow[]; orgs: z.infer<typeof Orgs>['items']; navigated: boolean; reload: () => Promise<void>; forSchool: boolean }) {
+function Holds({ s, holds, orgs, allListed, navigated, reload, forSchool }: { s: Session; holds: HoldRow[]; orgs: z.infer<typeof Orgs>['items']; allListed: boolean; navigated: boolean; reload: () => Promise<void>; forSchool: boolean }) {
   const kinds: SeatKind[] = s.mode === 'hybrid' ? ['in_person', 'online'] : [s.mode];
   // One school to hold for (a school's office): it is chosen already.
-  const [orgId, setOrgId] = useState(orgs.length === 1 ? orgs[0]!.id : '');
+  const [orgId, setOrgId] = useState(orgs.length === 1 && allListed ? orgs[0]!.id : '');
+  // The name of a school found by searching (a programme session may be for every school in the country).
+  const [foundName, setFoundName] = useState('');
   const [seat, setSeat] = useState<SeatKind>(kinds[0]!);
   const [seats, setSeats] = useState('');
   const release = s.holdsReleaseAt ? wallClock(s.holdsReleaseAt, s.timeZone) : null;
@@ -66,7 +71,8 @@ function Holds({ s, holds, orgs, navigated, reload, forSchool }: { s: Session; h
   // form is not offered; giving a hold back (Release) still is. A trainer may still move the release time.
   const releasedAt = heldSeatsReleasedAt(s);
   const released = !closed && Date.parse(releasedAt) <= Date.now();
-  const orgName = (id: string) => orgs.find((o) => o.id === id)?.name ?? holds.find((h) => h.orgId === id)?.orgName ?? 'the school';
+  const orgName = (id: string) => orgs.find((o) => o.id === id)?.name ?? holds.find((h) => h.orgId === id)?.orgName ?? (foundName || 'the school');
+  const findHoldable: OrgFinder = (q, limit) => api(`/api/sessions/${encodeURIComponent(s.id)}/holds/organisations?${new URLSearchParams({ limit: String(limit), ...(q ? { q } : {}) })}`, Orgs);
 
   async function saveHold(e: Event) {
     e.preventDefault();
@@ -177,23 +183,38 @@ function Holds({ s, holds, orgs, navigated, reload, forSchool }: { s: Session; h
       {!closed && !(forSchool && released) && (
         <form class="panel narrow" onSubmit={saveHold} noValidate aria-labelledby="hold-heading">
           <h2 id="hold-heading">{forSchool ? 'Hold or change seats for your school' : 'Hold or change seats for a school'}</h2>
-          <div class={errorFor(errors, 'hold-org') ? 'field field-error' : 'field'}>
-            <label for="hold-org">School</label>
-            {errorFor(errors, 'hold-org') && (
-              <p class="error-message" id="hold-org-error">
-                {errorFor(errors, 'hold-org')}
-              </p>
-            )}
-            <select id="hold-org" value={orgId} aria-invalid={errorFor(errors, 'hold-org') ? 'true' : undefined} aria-describedby={errorFor(errors, 'hold-org') ? 'hold-org-error' : undefined} onChange={(e) => setOrgId((e.currentTarget as HTMLSelectElement).value)}>
-              <option value="">Choose a school</option>
-              {orgs.map((o) => (
-                <option key={o.id} value={o.id}>
-                  {o.name}
-                  {o.urn ? ` (URN ${o.urn})` : ''}
-                </option>
-              ))}
-            </select>
-          </div>
+          {allListed ? (
+            <div class={errorFor(errors, 'hold-org') ? 'field field-error' : 'field'}>
+              <label for="hold-org">School</label>
+              {errorFor(errors, 'hold-org') && (
+                <p class="error-message" id="hold-org-error">
+                  {errorFor(errors, 'hold-org')}
+                </p>
+              )}
+              <select id="hold-org" value={orgId} aria-invalid={errorFor(errors, 'hold-org') ? 'true' : undefined} aria-describedby={errorFor(errors, 'hold-org') ? 'hold-org-error' : undefined} onChange={(e) => setOrgId((e.currentTarget as HTMLSelectElement).value)}>
+                <option value="">Choose a school</option>
+                {orgs.map((o) => (
+                  <option key={o.id} value={o.id}>
+                    {o.name}
+                    {o.urn ? ` (URN ${o.urn})` : ''}
+                  </option>
+                ))}
+              </select>
+            </div>
+          ) : (
+            <OrgSearchPicker
+              id="hold-org"
+              label="School"
+              noneLabel="Choose a school"
+              find={findHoldable}
+              value={orgId}
+              onChange={(id, name) => {
+                setOrgId(id);
+                setFoundName(name);
+              }}
+              error={errorFor(errors, 'hold-org')}
+            />
+          )}
           {kinds.length > 1 && (
             <fieldset class="field">
               <legend>Seat</legend>
