@@ -93,6 +93,34 @@ describe.skipIf(!browserAvailable)('an offered seat that lapses while the page i
     expect((await t.request('GET', `/api/bookings/${(await t.request('GET', '/api/me/bookings', { as: next })).json.items.find((b: { sessionId: string }) => b.sessionId === s.id).id}`, { as: next })).json.status).toBe('offered');
   });
 
+  it('the session page left open on an offer that lapses with nobody else waiting counts the seat free again, and booking takes it (keyboard, axe, 320 px)', async () => {
+    const { t } = env.server;
+    const org = await t.org();
+    const [me, other] = [await t.user('staff', org.id), await t.user('staff', org.id)];
+    const s = await t.session({ title: 'Lapse with nobody waiting', startsAt: daysFromNow(9), endsAt: plusMinutes(daysFromNow(9), 60), capacity: { online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 5 });
+    const book = async (who: typeof me) => (await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: who, body: {} })).json;
+    const theirs = await book(other);
+    const mine = await book(me);
+    expect((await t.request('DELETE', `/api/bookings/${theirs.id}`, { as: other })).status).toBe(200);
+    expect((await t.request('GET', `/api/bookings/${mine.id}`, { as: me })).json.status).toBe('offered');
+
+    const page = await newPage(env.browser, env.server, NARROW);
+    await page.clock.install({ time: new Date(t.clock.now()) });
+    await signInAt(page, me, `/sessions/${s.id}`);
+    await page.getByRole('button', { name: /Accept seat/ }).waitFor();
+    t.clock.advance(6 * 60_000);
+    await page.clock.runFor(6 * 60_000);
+    await page.getByText(/This offer expired at/).waitFor({ timeout: 3000 });
+    // Nobody is waiting for it: the seat is free again, to me too (the server still counts the unswept offer as taken).
+    expect((await t.request('GET', `/api/sessions/${s.id}`, { as: me })).json.seats.online).toMatchObject({ offered: 1, available: 0 });
+    await page.getByText('1 online seat free to you.').waitFor({ timeout: 3000 });
+    expect(await page.getByRole('button', { name: 'Join the waitlist' }).count()).toBe(0);
+    await checkPage(page, 'session page, offer lapsed with nobody waiting');
+    await tabTo(page, 'Book a seat');
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: 'Booked: your online seat is confirmed.' }).waitFor();
+  });
+
   it('My bookings moves an offer that lapses from current bookings to "Cancelled and past", on a page left open and after a reload, before the sweep (axe, 320 px)', async () => {
     const { t } = env.server;
     const { page, current, past, lapse, offerId, me } = await offerAndKeptOpen({ offer: 'Offer that moves to past', kept: 'Seat that stays current' });

@@ -277,6 +277,18 @@ function BookStaff({ s, orgId, orgName, version, onBooked }: { s: Session; orgId
   );
 }
 
+/**
+ * The session's seats once the viewer's own offer `offer` has lapsed, before the server's
+ * sweep (its stored counts take the offer as a seat taken until then): the seat passes to
+ * the next person waiting, or, with nobody waiting, is free again, to the viewer too.
+ */
+function afterOwnOfferLapsed(s: Session, offer: Booking): Session {
+  const key = offer.seat === 'online' ? 'online' : 'inPerson';
+  const c = s.seats[key];
+  const passed = c.waitlisted > 0 ? { ...c, waitlisted: c.waitlisted - 1 } : { ...c, offered: Math.max(0, c.offered - 1), available: c.available + 1, publicAvailable: c.publicAvailable + 1 };
+  return { ...s, seats: { ...s.seats, [key]: passed } };
+}
+
 export function SessionPage({ id }: { id: string }) {
   const { me, loc } = useApp();
   const page = useLoad(async () => {
@@ -295,12 +307,13 @@ export function SessionPage({ id }: { id: string }) {
     await page.reload();
   };
 
-  const s = page.data?.session;
   // An offer whose time has run out is no longer the person's place, even before the server's
   // sweep marks it so: they may book or join the queue again at once (booking passes the
-  // lapsed seat on first). The page says it expired above the booking form.
+  // lapsed seat on first). The page says it expired above the booking form, and counts the
+  // seats as they are once it has passed on.
   const lapsed = useOfferLapsed(page.data?.mine ?? null);
   const lapsedOffer = lapsed ? (page.data?.mine ?? null) : null;
+  const s = page.data && lapsedOffer ? afterOwnOfferLapsed(page.data.session, lapsedOffer) : page.data?.session;
   const mine = lapsed ? null : (page.data?.mine ?? null);
   // An offer that lapses while the page is open takes "Accept seat" and "Decline" with it:
   // the notice that it expired takes focus if focus went with them (see offerLapse.ts).
