@@ -5,6 +5,22 @@ import { Id } from './common.js';
 /** Whose coverage: the whole programme (admins; no orgId), or one organisation and the organisations under it. */
 export const CoverageQuery = z.object({ orgId: Id.optional() });
 
+/** How the organisations of the coverage are ordered: by name, or by share of staff who attended at least one session (lowest or highest first; ties by name; organisations with no staff last). */
+export const CoverageOrgsSort = z.enum(['name', 'lowest', 'highest']);
+export type CoverageOrgsSort = z.infer<typeof CoverageOrgsSort>;
+
+/**
+ * The coverage's figures, with one page of its organisations (`byOrg`): the whole programme
+ * has one row per trust, local authority or stand-alone school, tens of thousands of them.
+ * `orgsQ`: only those whose name holds it, any case.
+ */
+export const CoverageFiguresQuery = CoverageQuery.extend({
+  orgsLimit: z.coerce.number().int().min(1).max(200).default(50),
+  orgsOffset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  orgsSort: CoverageOrgsSort.default('name'),
+  orgsQ: z.string().trim().max(200).optional(),
+});
+
 /** The figures a coverage page can download as CSV. */
 export const CoverageFigure = z.enum(['schools', 'roles', 'weekly', 'courses', 'not_booked']);
 export type CoverageFigure = z.infer<typeof CoverageFigure>;
@@ -17,12 +33,24 @@ const Completed = z.record(z.string(), z.number());
 export const CoverageCounts = z.object({ staff: z.number(), booked: z.number(), attended: z.number(), completed: Completed });
 export type CoverageCounts = z.infer<typeof CoverageCounts>;
 
+/** The counts of one organisation (in the whole programme: a trust, local authority or stand-alone school, its schools together). */
+export const CoverageOrgRow = CoverageCounts.extend({ orgId: z.string(), name: z.string() });
+export type CoverageOrgRow = z.infer<typeof CoverageOrgRow>;
+
 export const Coverage = z.object({
   scope: z.object({ kind: z.enum(['programme', 'group', 'school']), orgId: z.string().nullable(), name: z.string() }),
   totals: CoverageCounts,
   courses: z.array(z.object({ courseId: z.string(), title: z.string(), partsRequired: z.number() })),
-  /** Per organisation in scope (the whole programme: per trust, local authority or stand-alone school). */
-  byOrg: z.array(CoverageCounts.extend({ orgId: z.string(), name: z.string() })),
+  /**
+   * One page of the organisations in scope (the whole programme: per trust, local authority or
+   * stand-alone school), as `orgsLimit`, `orgsOffset`, `orgsSort` and `orgsQ` ask; the CSV
+   * (`figure=schools`) holds every one.
+   */
+  byOrg: z.array(CoverageOrgRow),
+  /** How many organisations match `orgsQ` in all (every page). */
+  byOrgTotal: z.number(),
+  /** The organisation with the highest share of staff who attended at least one session, of all in scope (ties by name; null when none has staff). */
+  byOrgHighest: z.object({ orgId: z.string(), name: z.string(), attended: z.number(), staff: z.number() }).nullable(),
   /** Per job role; null: not stated. Every role is listed, with zeros. */
   byRole: z.array(CoverageCounts.extend({ jobRole: JobRole.nullable() })),
   /** Monday-start weeks (UTC dates) from the first with anything to the current one (at most 104). */

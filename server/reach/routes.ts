@@ -1,5 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
-import { Coverage, CoverageCsvQuery, CoverageQuery, NotBookedList } from '../../shared/reach.js';
+import { Coverage, CoverageCsvQuery, CoverageFiguresQuery, CoverageQuery, NotBookedList } from '../../shared/reach.js';
 import type { Deps } from '../platform/deps.js';
 import { csvAttachment, jsonResponse, requireUser, router } from '../platform/http.js';
 import * as reach from './service.js';
@@ -12,11 +12,14 @@ export function reachRoutes(deps: Deps) {
       method: 'get',
       path: '/reach/coverage',
       tags: ['reach'],
-      summary: 'Training coverage: staff, booked, attended, completed per course; by organisation, job role and week (office: own organisation and those under it; admin: any, or the whole programme without orgId)',
-      request: { query: CoverageQuery },
+      summary: 'Training coverage: staff, booked, attended, completed per course; by organisation (one page: orgsLimit 1..200, default 50, orgsOffset, orgsSort name|lowest|highest, orgsQ name contains; byOrgTotal how many match, byOrgHighest of all), job role and week (office: own organisation and those under it; admin: any, or the whole programme without orgId)',
+      request: { query: CoverageFiguresQuery },
       responses: { 200: jsonResponse(Coverage, 'The figures') },
     }),
-    async (c) => c.json(await reach.coverage(deps, requireUser(c), c.req.valid('query').orgId), 200),
+    async (c) => {
+      const q = c.req.valid('query');
+      return c.json(await reach.coverage(deps, requireUser(c), q.orgId, { limit: q.orgsLimit, offset: q.orgsOffset, sort: q.orgsSort, q: q.orgsQ }), 200);
+    },
   );
 
   app.openapi(

@@ -14,7 +14,7 @@
  * every organisation under it); administrators everything; anyone else nothing.
  */
 import { JOB_ROLE_LABEL, type JobRole } from '../../shared/accounts.js';
-import type { Coverage, CoverageCounts, CoverageFigure } from '../../shared/reach.js';
+import type { Coverage, CoverageCounts, CoverageFigure, CoverageOrgRow, CoverageOrgsSort } from '../../shared/reach.js';
 import { orgsActableBy } from '../accounts/acting.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
@@ -85,8 +85,51 @@ function weekOf(day: string): string {
   return new Date(t - dow * DAY).toISOString().slice(0, 10);
 }
 
-/** Coverage for the scope `actor` asked for (none: their own organisation; an administrator: the whole programme). */
-export async function coverage(deps: Deps, actor: AuthUser, orgId?: string): Promise<Coverage> {
+/** Which organisations of the coverage to answer (`byOrg`): see CoverageFiguresQuery. */
+export interface OrgsPage {
+  limit: number;
+  offset: number;
+  sort: CoverageOrgsSort;
+  /** Only those whose name holds it, any case (empty: every one). */
+  q?: string;
+}
+export const FIRST_ORGS_PAGE: OrgsPage = { limit: 50, offset: 0, sort: 'name' };
+
+type AllFigures = Omit<Coverage, 'byOrg' | 'byOrgTotal' | 'byOrgHighest'> & { byOrg: CoverageOrgRow[] };
+
+const byName = (a: CoverageOrgRow, b: CoverageOrgRow) => a.name.localeCompare(b.name) || a.orgId.localeCompare(b.orgId);
+/** a's share of staff who attended at least one session against b's (both with staff), exactly (no division). */
+const byShare = (a: CoverageOrgRow, b: CoverageOrgRow) => a.attended * b.staff - b.attended * a.staff;
+/** The order of `sort`: by name; or by share, lowest or highest first, ties by name, organisations with no staff last. */
+function orgOrder(sort: CoverageOrgsSort) {
+  if (sort === 'name') return byName;
+  const sign = sort === 'lowest' ? 1 : -1;
+  return (a: CoverageOrgRow, b: CoverageOrgRow) => {
+    if (!a.staff || !b.staff) return (a.staff ? 0 : 1) - (b.staff ? 0 : 1) || byName(a, b);
+    return sign * byShare(a, b) || byName(a, b);
+  };
+}
+
+/**
+ * Coverage for the scope `actor` asked for (none: their own organisation; an administrator:
+ * the whole programme), with one page of its organisations (`page`), how many match its
+ * search in all, and which of all of them has the highest share attended.
+ */
+export async function coverage(deps: Deps, actor: AuthUser, orgId?: string, page: OrgsPage = FIRST_ORGS_PAGE): Promise<Coverage> {
+  const all = await allFigures(deps, actor, orgId);
+  const q = page.q?.trim().toLowerCase() ?? '';
+  const matching = q ? all.byOrg.filter((o) => o.name.toLowerCase().includes(q)) : all.byOrg;
+  const highest = all.byOrg.filter((o) => o.staff > 0).sort(orgOrder('highest'))[0];
+  return {
+    ...all,
+    byOrg: (page.sort === 'name' ? matching : [...matching].sort(orgOrder(page.sort))).slice(page.offset, page.offset + page.limit),
+    byOrgTotal: matching.length,
+    byOrgHighest: highest ? { orgId: highest.orgId, name: highest.name, attended: highest.attended, staff: highest.staff } : null,
+  };
+}
+
+/** Every figure of the coverage, every organisation by name (for the page, which answers one page of them, and the CSV, which holds them all). */
+async function allFigures(deps: Deps, actor: AuthUser, orgId?: string): Promise<AllFigures> {
   const scope = await resolveScope(deps, actor, orgId);
   const [counts, completions, perDay, firstPerDay, courses] = await Promise.all([
     repo.workforceCounts(deps.db, scope.people),
@@ -97,7 +140,7 @@ export async function coverage(deps: Deps, actor: AuthUser, orgId?: string): Pro
   ]);
 
   const totals = zero();
-  const byOrg = new Map<string, Coverage['byOrg'][number]>();
+  const byOrg = new Map<string, CoverageOrgRow>();
   const orgRow = (orgId: string) => {
     const row = scope.rowOf.get(orgId) ?? { id: orgId, name: 'Unknown organisation' };
     let r = byOrg.get(row.id);
@@ -122,7 +165,7 @@ export async function coverage(deps: Deps, actor: AuthUser, orgId?: string): Pro
     scope: { kind: scope.kind, orgId: scope.org?.id ?? null, name: scope.org?.name ?? 'The whole programme' },
     totals,
     courses: courses.map((c) => ({ courseId: c.id, title: c.title, partsRequired: Number(c.parts_required) })),
-    byOrg: [...byOrg.values()].sort((a, b) => a.name.localeCompare(b.name) || a.orgId.localeCompare(b.orgId)),
+    byOrg: [...byOrg.values()].sort(byName),
     byRole: [...byRole.values()],
     weekly: weekly(perDay, firstPerDay, deps.now()),
   };
@@ -211,7 +254,8 @@ export async function coverageCsv(deps: Deps, actor: AuthUser, figure: CoverageF
       filename: `not-booked-${day}.csv`,
     };
   }
-  const c = await coverage(deps, actor, orgId);
+  // Every organisation, never one page of them.
+  const c = await allFigures(deps, actor, orgId);
   const courseCols = c.courses.map((k) => `completed: ${k.title}`);
   const done = (x: CoverageCounts) => c.courses.map((k) => x.completed[k.courseId] ?? 0);
   const base = (x: CoverageCounts) => [x.staff, x.booked, pct(x.booked, x.staff), x.attended, pct(x.attended, x.staff)];

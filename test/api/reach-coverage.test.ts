@@ -281,3 +281,120 @@ describe('staff not yet booked, in their own worlds', () => {
     }),
   );
 });
+
+describe('the organisations of the coverage, a page at a time', () => {
+  const pad = (i: number) => String(i).padStart(2, '0');
+  /** School i (1..60) has 4 staff, of whom (7i mod 5) attended a session: shares 0%, 25%, 50%, 75%, 100%. */
+  const attendedAt = (i: number) => (i * 7) % 5;
+  type Row = { orgId: string; name: string; staff: number; attended: number };
+  let c: TestContext;
+  let admin: TestUser;
+  let schools: { id: string; name: string; i: number }[];
+
+  beforeAll(async () => {
+    c = await makeTestContext({ now: '2026-02-20T12:00:00.000Z' });
+    admin = await c.user('admin');
+    // Made in a jumbled order, so the order answered is the one asked for, not the order they were made.
+    schools = [];
+    for (const i of Array.from({ length: 60 }, (_, k) => ((k * 37) % 60) + 1)) schools.push({ ...(await c.org(`Paged School ${pad(i)}`)), i });
+    const s = await c.session({ title: 'Held', startsAt: '2026-02-10T16:00:00.000Z', endsAt: '2026-02-10T17:00:00.000Z', capacity: { online: 300 } });
+    const users = schools.flatMap((o) =>
+      Array.from({ length: 4 }, (_, k) => ({
+        id: `paged-${pad(o.i)}-${k}`, email: `paged${o.i}-${k}@example.org`, name: `Person ${pad(o.i)}-${k}`, role: 'staff' as const, org_id: o.id,
+        password_hash: null, captioner: 0, time_zone: null, created_at: '2026-01-01T00:00:00.000Z', disabled_at: null, job_role: null,
+      })),
+    );
+    await c.db.insertInto('users').values(users).execute();
+    const at = '2026-02-01T00:00:00.000Z';
+    const bookings = schools.flatMap((o) =>
+      Array.from({ length: attendedAt(o.i) }, (_, k) => ({
+        id: `paged-booking-${pad(o.i)}-${k}`, session_id: s.id, user_id: `paged-${pad(o.i)}-${k}`, seat: 'online' as const, status: 'attended' as const,
+        queue_seq: o.i * 10 + k, hold_org_id: null, offer_expires_at: null, booked_by: null, revision: 1, created_at: at, updated_at: at, cancelled_at: null,
+      })),
+    );
+    await c.db.insertInto('bookings').values(bookings).execute();
+  }, 60_000);
+  afterAll(async () => {
+    await c.close();
+  });
+
+  const get = async (query = '') => {
+    const r = await c.request('GET', `/api/reach/coverage${query}`, { as: admin });
+    expect(r.status, query).toBe(200);
+    return r.json as { byOrg: Row[]; byOrgTotal: number; byOrgHighest: Row | null; totals: { staff: number; attended: number } };
+  };
+  const names = (rows: Row[]) => rows.map((o) => o.name);
+  const all = () => Array.from({ length: 60 }, (_, k) => k + 1);
+  const named = (is: number[]) => is.map((i) => `Paged School ${pad(i)}`);
+
+  it('answers the first 50 organisations by name, how many there are, and the next page after them; the totals count all of them', async () => {
+    const first = await get();
+    expect(names(first.byOrg)).toEqual(named(all().slice(0, 50)));
+    expect(first.byOrgTotal).toBe(60);
+    expect(first.totals.staff).toBe(240);
+    expect(first.totals.attended).toBe(all().reduce((n, i) => n + attendedAt(i), 0));
+    const row = first.byOrg.find((o) => o.name === 'Paged School 03')!;
+    expect(row).toMatchObject({ staff: 4, booked: attendedAt(3), attended: attendedAt(3) });
+
+    const second = await get('?orgsOffset=50');
+    expect(names(second.byOrg)).toEqual(named(all().slice(50)));
+    expect(second.byOrgTotal).toBe(60);
+    expect(names((await get('?orgsLimit=7&orgsOffset=10')).byOrg)).toEqual(named(all().slice(10, 17)));
+    expect(names((await get('?orgsLimit=200')).byOrg)).toHaveLength(60);
+    expect(await get('?orgsOffset=60')).toMatchObject({ byOrg: [], byOrgTotal: 60 });
+  });
+
+  it('sorts by share attended, lowest or highest first, ties by name', async () => {
+    const lowest = all().sort((a, b) => attendedAt(a) - attendedAt(b) || a - b);
+    const highest = all().sort((a, b) => attendedAt(b) - attendedAt(a) || a - b);
+    expect(names((await get('?orgsSort=lowest')).byOrg)).toEqual(named(lowest.slice(0, 50)));
+    expect(names((await get('?orgsSort=lowest&orgsOffset=50')).byOrg)).toEqual(named(lowest.slice(50)));
+    expect(names((await get('?orgsSort=highest')).byOrg)).toEqual(named(highest.slice(0, 50)));
+    expect(names((await get('?orgsSort=name&orgsLimit=3')).byOrg)).toEqual(named([1, 2, 3]));
+    expect(attendedAt(lowest[0]!)).toBe(0);
+    expect(attendedAt(highest[0]!)).toBe(4);
+  });
+
+  it('finds organisations by name, any case, saying how many match; the highest share is of every organisation, whatever is found', async () => {
+    const found = await get('?orgsQ=SCHOOL%201&orgsSort=highest');
+    expect(found.byOrgTotal).toBe(10);
+    expect(names(found.byOrg)).toEqual(named([10, 11, 12, 13, 14, 15, 16, 17, 18, 19].sort((a, b) => attendedAt(b) - attendedAt(a) || a - b)));
+    // School 2 (7 x 2 mod 5 = 4: all four attended) is the first by name of those at 100%, though the search does not find it.
+    expect(found.byOrgHighest).toEqual({ orgId: schools.find((o) => o.i === 2)!.id, name: 'Paged School 02', attended: 4, staff: 4 });
+    expect((await get()).byOrgHighest).toEqual(found.byOrgHighest);
+    expect(await get('?orgsQ=nothing%20like%20it')).toMatchObject({ byOrg: [], byOrgTotal: 0 });
+    // Taken literally: "%" is no wildcard.
+    expect((await get('?orgsQ=%25')).byOrgTotal).toBe(0);
+    expect((await get('?orgsQ=%20%20')).byOrgTotal).toBe(60);
+  });
+
+  it('refuses a sort, limit or offset it does not know with 400, saying which', async () => {
+    for (const [bad, field] of [['?orgsSort=best', 'orgsSort'], ['?orgsLimit=0', 'orgsLimit'], ['?orgsLimit=201', 'orgsLimit'], ['?orgsLimit=ten', 'orgsLimit'], ['?orgsOffset=-1', 'orgsOffset'], [`?orgsQ=${'x'.repeat(201)}`, 'orgsQ']]) {
+      const r = await c.request('GET', `/api/reach/coverage${bad}`, { as: admin });
+      expect(r.status, bad).toBe(400);
+      expect(r.json.error.code).toBe('validation_failed');
+      expect(r.json.error.details.issues[0].path).toBe(field);
+    }
+  });
+
+  it('downloads every organisation as CSV, not one page', async () => {
+    const r = await c.request('GET', '/api/reach/coverage.csv?figure=schools&orgsLimit=5', { as: admin });
+    expect(r.status).toBe(200);
+    const rows = parse(r.text, { columns: true, bom: true }) as Record<string, string>[];
+    expect(rows.map((x) => x.organisation)).toEqual(named(all()));
+    expect(rows.find((x) => x.organisation === 'Paged School 02')).toMatchObject({ staff: '4', 'attended at least one session': '4' });
+  });
+
+  it('in a trust, lists a school with no staff last whether lowest or highest first', async () => {
+    const trust = await c.org('Quiet Trust');
+    const office = await c.user('office', trust.id, 'Quinn Office');
+    const empty = await c.org('Aardvark Empty School');
+    await c.db.updateTable('organisations').set({ parent_id: trust.id }).where('id', '=', empty.id).execute();
+    for (const sort of ['lowest', 'highest']) {
+      const r = await c.request('GET', `/api/reach/coverage?orgsSort=${sort}`, { as: office });
+      expect(r.status).toBe(200);
+      expect(r.json.byOrg.map((o: Row) => o.name), sort).toEqual(['Quiet Trust', 'Aardvark Empty School']);
+    }
+    expect((await c.request('GET', '/api/reach/coverage', { as: office })).json.byOrg.map((o: Row) => o.name)).toEqual(['Aardvark Empty School', 'Quiet Trust']);
+  });
+});

@@ -1,7 +1,7 @@
 import type { Download, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { TestUser } from '../helpers.js';
-import { browserAvailable, checkPage, daysFromNow, expectNoAxeViolations, newPage, plusMinutes, signInAt, signInTo, tabTo, warnIfSkipped, serverAndBrowser, NARROW } from './harness.js';
+import { browserAvailable, checkPage, daysFromNow, expectFocused, expectNoAxeViolations, newPage, plusMinutes, signInAt, signInTo, tabTo, typeInto, warnIfSkipped, serverAndBrowser, NARROW } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -91,6 +91,81 @@ describe.skipIf(!browserAvailable)('training coverage pages', () => {
     await expect.poll(() => office.getByRole('row', { name: /Nia Notbooked/ }).count()).toBe(0);
     await office.getByRole('row', { name: /Omar Office/ }).waitFor();
   }, 90_000);
+
+  it('an administrator sees the whole programme 50 organisations at a time: pages, finds by name and sorts by share attended, by keyboard at 320 px', async () => {
+    const { t } = env.server;
+    const admin = await t.user('admin');
+    const pad = (i: number) => String(i).padStart(2, '0');
+    // 62 stand-alone schools, "Zone School 01"…, each with 2 staff, of whom i mod 3 attended a session (0%, 50% or 100%).
+    const schools: { id: string; i: number }[] = [];
+    for (let i = 1; i <= 62; i++) schools.push({ id: (await t.org(`Zone School ${pad(i)}`)).id, i });
+    await t.db.insertInto('users').values(schools.flatMap((o) => [0, 1].map((k) => ({
+      id: `zone-${o.i}-${k}`, email: `zone${o.i}-${k}@example.org`, name: `Zone Person ${o.i}-${k}`, role: 'staff' as const, org_id: o.id,
+      password_hash: null, captioner: 0, time_zone: null, created_at: '2026-01-01T00:00:00.000Z', disabled_at: null, job_role: null,
+    })))).execute();
+    const held = await t.session({ title: 'Zone session', startsAt: daysFromNow(3), endsAt: plusMinutes(daysFromNow(3), 60), capacity: { online: 200 } });
+    const at = new Date().toISOString();
+    await t.db.insertInto('bookings').values(schools.flatMap((o) => Array.from({ length: o.i % 3 }, (_, k) => ({
+      id: `zone-booking-${o.i}-${k}`, session_id: held.id, user_id: `zone-${o.i}-${k}`, seat: 'online' as const, status: 'attended' as const,
+      queue_seq: o.i * 10 + k, hold_org_id: null, offer_expires_at: null, booked_by: null, revision: 1, created_at: at, updated_at: at, cancelled_at: null,
+    })))).execute();
+    // Other tests here add organisations of their own: every one in the programme counts.
+    const total = (await t.request('GET', '/api/reach/coverage', { as: admin })).json.byOrgTotal as number;
+    expect(total).toBeGreaterThanOrEqual(62);
+    const secondPage = (await t.request('GET', '/api/reach/coverage?orgsOffset=50', { as: admin })).json.byOrg.map((o: { name: string }) => o.name) as string[];
+
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInAt(page, admin, '/reach');
+    await page.getByRole('heading', { level: 1, name: 'Training coverage: The whole programme' }).waitFor();
+    const count = page.locator('#orgs-count');
+    const table = page.getByRole('table', { name: /^By trust, local authority or school/ });
+    const rowNames = async () => (await table.locator('tbody th').allInnerTexts()).map((r) => r.trim());
+    await expect.poll(() => count.textContent()).toBe(`Showing 1 to 50 of ${total} organisations, by name.`);
+    expect(await table.locator('tbody tr').count()).toBe(50);
+    const desc = await page.getByRole('img', { name: /by trust, local authority or school/ }).evaluate((svg) => svg.querySelector('desc')?.textContent ?? '');
+    // The highest share is of every organisation, not only of those on the page.
+    expect(desc).toContain('Highest of all: Zone School 02, 100%.');
+    expect(await page.getByRole('navigation', { name: 'Pages of organisations' }).textContent()).toContain(`Page 1 of ${Math.ceil(total / 50)}`);
+    await checkPage(page, 'training coverage, the whole programme');
+
+    // The next page, by keyboard: focus goes to the count, where the new rows start.
+    await tabTo(page, 'Next page', { max: 400 });
+    await page.keyboard.press('Enter');
+    await expect.poll(() => count.textContent()).toBe(`Showing 51 to ${Math.min(100, total)} of ${total} organisations, by name.`);
+    await expectFocused(page, '#orgs-count');
+    expect(new URL(page.url()).searchParams.get('orgsPage')).toBe('2');
+    await expect.poll(rowNames).toEqual(secondPage);
+    await checkPage(page, 'training coverage, page 2');
+
+    // Find by name (any case): the first page of what matches.
+    await typeInto(page, 'Find an organisation', 'zone SCHOOL 1', { back: true });
+    await page.keyboard.press('Enter');
+    await expect.poll(() => count.textContent()).toBe('Showing 1 to 10 of 10 organisations matching “zone SCHOOL 1”, by name.');
+    await expectFocused(page, '#orgs-count');
+    expect(await rowNames()).toEqual(Array.from({ length: 10 }, (_, k) => `Zone School ${10 + k}`));
+    expect(await page.getByRole('navigation', { name: 'Pages of organisations' }).count()).toBe(0);
+
+    // Lowest share first: those where nobody attended (12, 15, 18), then half (10, 13, 16, 19), then everyone (11, 14, 17).
+    await tabTo(page, 'Sort', { back: true });
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => page.getByLabel('Sort').inputValue()).toBe('lowest');
+    await tabTo(page, 'Show');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => count.textContent()).toBe('Showing 1 to 10 of 10 organisations matching “zone SCHOOL 1”, lowest share first.');
+    await expectFocused(page, '#orgs-count');
+    expect(await rowNames()).toEqual([12, 15, 18, 10, 13, 16, 19, 11, 14, 17].map((i) => `Zone School ${i}`));
+    const url = new URL(page.url());
+    expect([url.searchParams.get('orgsQ'), url.searchParams.get('orgsSort'), url.searchParams.get('orgsPage')]).toEqual(['zone SCHOOL 1', 'lowest', null]);
+    expect(await page.getByLabel('Find an organisation').inputValue()).toBe('zone SCHOOL 1');
+    await checkPage(page, 'training coverage, found and sorted');
+
+    // Nothing found: said so.
+    await typeInto(page, 'Find an organisation', 'no such place', { back: true });
+    await page.keyboard.press('Enter');
+    await expect.poll(() => count.textContent()).toBe('No organisation matches “no such place”.');
+    expect(await table.count()).toBe(0);
+    await checkPage(page, 'training coverage, nothing found');
+  }, 120_000);
 
   it('more people not yet booked than the page lists: it says how many and how to narrow the list, downloads all of them, and offers no download that would be refused', async () => {
     const { t } = env.server;

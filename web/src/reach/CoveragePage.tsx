@@ -3,15 +3,25 @@
  * each course, for a school, a trust (its schools together) or the whole programme; by
  * organisation, by job role and week by week. Each chart has its numbers in a table and a
  * CSV download.
+ *
+ * The organisations come a page at a time (50): the whole programme has one per trust, local
+ * authority and stand-alone school in England, tens of thousands. Found by name and sorted
+ * by name or by share attended, kept in the address (`/reach?orgId=&orgsQ=&orgsSort=&orgsPage=`);
+ * the CSV holds every one.
  */
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { JOB_ROLE_LABEL } from '../../../shared/accounts.js';
-import { Coverage, type CoverageCounts } from '../../../shared/reach.js';
+import { Coverage, CoverageOrgsSort, type CoverageCounts } from '../../../shared/reach.js';
 import { api } from '../api.js';
-import { Fact, PageHeading, useApp, PendingHeading } from '../components.js';
+import { described, Fact, Field, PageHeading, TextField, useApp, useFocusLater, PendingHeading } from '../components.js';
 import { Loaded, useLoad } from '../load.js';
 import { formatDay, formatShortDay } from '../format.js';
-import { Link } from '../router.js';
+import { Pagination } from '../pagination.js';
+import { Link, navigate } from '../router.js';
 import { ColumnChart, Figure, PercentBars } from './charts.js';
+
+/** How many organisations a page shows. */
+const PAGE = 50;
 
 const pct = (n: number, of: number) => (of === 0 ? 0 : Math.round((100 * n) / of));
 const ofText = (n: number, of: number) => `${n} of ${of} (${pct(n, of)}%)`;
@@ -22,15 +32,59 @@ const qs = (orgId: string | null, extra = '') => {
   return s ? `?${s}` : '';
 };
 
+const SORT_LABEL: Record<CoverageOrgsSort, string> = { name: 'By name', lowest: 'Lowest first', highest: 'Highest first' };
+const SORT_HINT = 'Lowest and highest: by share of staff who attended at least one session.';
+/** How the count line says the order: "…, lowest share first." */
+const SORT_WORDS: Record<CoverageOrgsSort, string> = { name: 'by name', lowest: 'lowest share first', highest: 'highest share first' };
+
+/** Which organisations are shown: found by name, sorted, which page. */
+interface OrgsView {
+  q: string;
+  sort: CoverageOrgsSort;
+  page: number;
+}
+
+/** The page's address, with the organisations' search, sort and page when not the first, unsorted, unfound. */
+function coverageHref(orgId: string | null, { q, sort, page }: OrgsView) {
+  const p = new URLSearchParams();
+  if (orgId) p.set('orgId', orgId);
+  if (q) p.set('orgsQ', q);
+  if (sort !== 'name') p.set('orgsSort', sort);
+  if (page > 1) p.set('orgsPage', String(page));
+  return p.size ? `/reach?${p}` : '/reach';
+}
+
+type Shown = OrgsView & { c: Coverage };
+
 export function CoveragePage() {
   const { loc } = useApp();
   const orgId = loc.query.get('orgId');
-  const state = useLoad(() => api(`/api/reach/coverage${qs(orgId)}`, Coverage), [orgId]);
+  const q = (loc.query.get('orgsQ') ?? '').trim();
+  // An unknown sort or page in the address (an old or edited link) is the default.
+  const sort = CoverageOrgsSort.safeParse(loc.query.get('orgsSort')).data ?? 'name';
+  const page = Math.max(1, Number.parseInt(loc.query.get('orgsPage') ?? '1', 10) || 1);
+  // The page is kept while its organisations are found, sorted and paged (main.tsx keys it by
+  // organisation): the figures in view stay while the next page of them loads, and carry what
+  // they were found for, so the count describes them.
+  const state = useLoad(async () => {
+    const params = new URLSearchParams({ orgsLimit: String(PAGE), orgsOffset: String((page - 1) * PAGE), orgsSort: sort });
+    if (orgId) params.set('orgId', orgId);
+    if (q) params.set('orgsQ', q);
+    return { q, sort, page, c: await api(`/api/reach/coverage?${params}`, Coverage) };
+  }, [orgId, q, sort, page]);
+  // A search shown (Show): once its organisations are in (or the load failed), focus their count, where the new results start.
+  const searched = useRef(false);
+  const focusLater = useFocusLater();
+  useEffect(() => {
+    if (!searched.current || state.loading) return;
+    searched.current = false;
+    focusLater(() => document.getElementById('orgs-count'), { force: true });
+  }, [state.loading]);
   return (
     <>
       <PendingHeading state={state} title="Training coverage" navigated={loc.navigated} />
       <Loaded state={state} what="training coverage">
-        {(c) => <CoverageView c={c} orgId={orgId} navigated={loc.navigated} />}
+        {(s) => <CoverageView s={s} orgId={orgId} navigated={loc.navigated} asked={{ q, sort, page }} onSearch={() => (searched.current = true)} />}
       </Loaded>
     </>
   );
@@ -69,13 +123,25 @@ function CountsHead({ first, courses }: { first: string; courses: Coverage['cour
   );
 }
 
-function CoverageView({ c, orgId, navigated }: { c: Coverage; orgId: string | null; navigated: boolean }) {
+function CoverageView({ s, orgId, navigated, asked, onSearch }: { s: Shown; orgId: string | null; navigated: boolean; asked: OrgsView; onSearch: () => void }) {
+  const { c } = s;
   const title = `Training coverage: ${c.scope.name}`;
   const csv = (figure: string) => `/api/reach/coverage.csv${qs(orgId, `figure=${figure}`)}`;
   const t = c.totals;
   const orgWord = c.scope.kind === 'programme' ? 'trust, local authority or school' : 'school';
   const orgBars = c.byOrg.map((o) => ({ label: o.name, value: o.staff ? o.attended / o.staff : 0, text: `${ofText(o.attended, o.staff)} attended` }));
-  const best = [...c.byOrg].filter((o) => o.staff > 0).sort((a, b) => b.attended / b.staff - a.attended / a.staff)[0];
+  const best = c.byOrgHighest;
+  const total = c.byOrgTotal;
+  const pages = Math.max(1, Math.ceil(total / PAGE));
+  const orgCount = (n: number) => `${n.toLocaleString('en-GB')} ${n === 1 ? 'organisation' : 'organisations'}`;
+  const matching = s.q ? ` matching “${s.q}”` : '';
+  const from = (s.page - 1) * PAGE;
+  const count =
+    total === 0
+      ? s.q ? `No organisation matches “${s.q}”.` : 'No organisations yet.'
+      : c.byOrg.length === 0
+        ? `There is no page ${s.page}: ${orgCount(total)}${matching} fill ${pages === 1 ? '1 page' : `${pages} pages`}.`
+        : `Showing ${(from + 1).toLocaleString('en-GB')} to ${(from + c.byOrg.length).toLocaleString('en-GB')} of ${orgCount(total)}${matching}, ${SORT_WORDS[s.sort]}.`;
   const weekCols = c.weekly.map((w) => ({ label: formatShortDay(w.weekStart), value: w.completions }));
   const totalCompletions = c.weekly.reduce((s, w) => s + w.completions, 0);
   const busiest = [...c.weekly].sort((a, b) => b.completions - a.completions)[0];
@@ -108,30 +174,44 @@ function CoverageView({ c, orgId, navigated }: { c: Coverage; orgId: string | nu
       </p>
 
       <Figure id="by-org" heading={`Progress towards 100% by ${orgWord}`} csvHref={csv('schools')} csvName="coverage-schools.csv">
-        <PercentBars
-          id="by-org-chart"
-          title={`Share of staff who attended at least one session, by ${orgWord}`}
-          summary={
-            c.byOrg.length === 0
-              ? 'No organisations yet.'
-              : `${c.byOrg.length} ${c.byOrg.length === 1 ? orgWord : 'organisations'}. Overall ${ofText(t.attended, t.staff)} staff attended at least one session.${best ? ` Highest: ${best.name}, ${pct(best.attended, best.staff)}%.` : ''}`
-          }
-          bars={orgBars}
-        />
-        <table class="stack">
-          <caption>By {orgWord}</caption>
-          <CountsHead first="Organisation" courses={c.courses} />
-          <tbody>
-            {c.byOrg.map((o) => (
-              <tr key={o.orgId}>
-                <th scope="row" data-label="Organisation">
-                  {o.orgId !== c.scope.orgId ? <Link href={`/reach?orgId=${encodeURIComponent(o.orgId)}`}>{o.name}</Link> : o.name}
-                </th>
-                <CountsCells x={o} courses={c.courses} />
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        {c.scope.kind !== 'school' && <OrgsFilters orgId={orgId} asked={asked} onSearch={onSearch} />}
+        {/* A search shown or another page of organisations focuses this. */}
+        <p role="status" class="count" id="orgs-count" tabIndex={-1}>
+          {count}
+        </p>
+        {best && (
+          <p>
+            Highest share of all: {best.name}, {ofText(best.attended, best.staff)} attended at least one session.
+          </p>
+        )}
+        {c.byOrg.length > 0 && (
+          <>
+            <PercentBars
+              id="by-org-chart"
+              title={`Share of staff who attended at least one session, by ${orgWord}`}
+              summary={`${count} Overall ${ofText(t.attended, t.staff)} staff attended at least one session.${best ? ` Highest of all: ${best.name}, ${pct(best.attended, best.staff)}%.` : ''}`}
+              bars={orgBars}
+            />
+            <table class="stack">
+              <caption>
+                By {orgWord}
+                {pages > 1 && <span class="visually-hidden">, page {s.page} of {pages}</span>}
+              </caption>
+              <CountsHead first="Organisation" courses={c.courses} />
+              <tbody>
+                {c.byOrg.map((o) => (
+                  <tr key={o.orgId}>
+                    <th scope="row" data-label="Organisation">
+                      {o.orgId !== c.scope.orgId ? <Link href={`/reach?orgId=${encodeURIComponent(o.orgId)}`}>{o.name}</Link> : o.name}
+                    </th>
+                    <CountsCells x={o} courses={c.courses} />
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </>
+        )}
+        <Pagination label="Pages of organisations" page={s.page} pages={pages} href={(n) => coverageHref(orgId, { q: s.q, sort: s.sort, page: n })} resultsId="orgs-count" />
       </Figure>
 
       <Figure id="weekly" heading="Completions per week" csvHref={csv('weekly')} csvName="coverage-weekly.csv">
@@ -230,5 +310,45 @@ function CoverageView({ c, orgId, navigated }: { c: Coverage; orgId: string | nu
         </table>
       </Figure>
     </>
+  );
+}
+
+/** Find organisations by name and sort them; applied with Show, as a new address (kept there). */
+function OrgsFilters({ orgId, asked, onSearch }: { orgId: string | null; asked: OrgsView; onSearch: () => void }) {
+  const [text, setText] = useState(asked.q);
+  const [sort, setSort] = useState<CoverageOrgsSort>(asked.sort);
+  // The fields follow the address (Back, Forward): the page is kept while it changes.
+  useEffect(() => {
+    setText(asked.q);
+    setSort(asked.sort);
+  }, [asked.q, asked.sort]);
+  return (
+    <form
+      class="filters"
+      role="search"
+      aria-label="Organisations"
+      onSubmit={(e) => {
+        e.preventDefault();
+        navigate(coverageHref(orgId, { q: text.trim(), sort, page: 1 }));
+        onSearch();
+      }}
+    >
+      <TextField id="orgs-q" label="Find an organisation" type="search" value={text} onInput={(e) => setText((e.currentTarget as HTMLInputElement).value)} />
+      <Field id="orgs-sort" label="Sort" hint={SORT_HINT}>
+        {/* Applied with Show, as the name is: choosing never reloads the figures by itself. */}
+        <select id="orgs-sort" name="orgsSort" {...described('orgs-sort', SORT_HINT, undefined)} value={sort} onChange={(e) => setSort(CoverageOrgsSort.safeParse((e.currentTarget as HTMLSelectElement).value).data ?? 'name')}>
+          {CoverageOrgsSort.options.map((k) => (
+            <option key={k} value={k}>
+              {SORT_LABEL[k]}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <div class="field field-action">
+        <button type="submit" class="button">
+          Show
+        </button>
+      </div>
+    </form>
   );
 }
