@@ -164,6 +164,7 @@ describe.skipIf(!browserAvailable)('organisations at national scale: pickers sea
     await page.waitForURL((u) => u.searchParams.get('org') === far.id);
     // The page about that school names it chosen, read by id (not found in a list of every organisation).
     await expect.poll(() => page.locator('#office-org option:checked').innerText()).toContain(far.name);
+    await page.getByText(`Every booking and waitlist place of the staff of ${far.name}.`).waitFor();
     await checkPage(page, 'an office page about a school an administrator found by URN (320 px)');
 
     await page.goto('/admin/identity-providers');

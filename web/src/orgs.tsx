@@ -158,6 +158,11 @@ export function SchoolSelect({ id, orgs, value, onChange, label = 'School' }: { 
   );
 }
 
+/** Whose staff an office page is about: "the staff of Ash Primary" when the person books for several (an administrator: any), else "your organisation’s staff". */
+export function staffWords(me: MeValue, orgs: Org[], orgId: string): string {
+  return orgs.length > 1 || me.role === 'admin' ? `the staff of ${orgs.find((o) => o.id === orgId)?.name ?? 'this organisation'}` : 'your organisation’s staff';
+}
+
 /** The organisation an office page works on: `?org=` if the person books for it, else their own. */
 export function officeOrgOf(me: MeValue, orgs: Org[] | undefined, wanted: string | null): string | null {
   if (wanted && (me.role === 'admin' || orgs?.some((o) => o.id === wanted))) return wanted;
@@ -172,9 +177,11 @@ export function officeOrgOf(me: MeValue, orgs: Org[] | undefined, wanted: string
  */
 export function OfficeOrgGate({ title, children }: { title: string; children: (orgId: string, orgs: Org[]) => ComponentChildren }) {
   const { me, loc } = useApp();
-  // An administrator may choose any organisation (found by searching), so none are listed.
-  const orgs = useOrgs(me.role !== 'admin');
-  const orgId = orgs.data ? officeOrgOf(me, orgs.data, loc.query.get('org')) : null;
+  const wanted = loc.query.get('org');
+  // An administrator may choose any organisation (found by searching), so none are listed:
+  // the one chosen (`?org=`) is read by itself, for its name.
+  const orgs = useLoad(async () => (me.role !== 'admin' ? await ownOrgs() : wanted ? [await api(`/api/orgs/${encodeURIComponent(wanted)}`, Organisation)] : []), [me.role, wanted]);
+  const orgId = orgs.data ? officeOrgOf(me, orgs.data, wanted) : null;
   if (orgs.data && orgId) return <>{children(orgId, orgs.data)}</>;
   // An administrator (who belongs to no organisation) chooses which one the page is about.
   const choosing = me.role === 'admin' && !!orgs.data;

@@ -8,7 +8,7 @@ import { Pagination } from '../pagination.js';
 import { Loaded, useLoad } from '../load.js';
 import { formatDate, formatTimeRange, ordinal, plural, seatLabel, statusLabel, dayInEngland } from '../format.js';
 import { Link, navigate } from '../router.js';
-import { OfficeOrgGate, SchoolForm, type Org } from '../orgs.js';
+import { OfficeOrgGate, SchoolForm, staffWords, type Org } from '../orgs.js';
 
 /**
  * An office page about one organisation: the person's own, or (`?org=`) another they book
@@ -111,7 +111,7 @@ export function OrgBookingsPage({ orgId, orgs = [] }: { orgId: string; orgs?: Or
         Who is booked where
       </PageHeading>
       <OrgChooser orgs={orgs} orgId={orgId} path="/office/bookings" />
-      <p>Every booking and waitlist place of {orgs.length > 1 ? `the staff of ${orgs.find((o) => o.id === orgId)?.name ?? 'this organisation'}` : 'your organisation’s staff'}. Use it to plan cover.</p>
+      <p>Every booking and waitlist place of {staffWords(me, orgs, orgId)}. Use it to plan cover.</p>
       <ErrorSummary errors={errors} />
       <form ref={formRef} class="filters" onSubmit={submit} noValidate aria-label="Date range">
         <RangeFields from={from} to={to} errors={errors} />
@@ -171,7 +171,7 @@ export function OrgBookingsPage({ orgId, orgs = [] }: { orgId: string; orgs?: Or
 
 /** Office staff: download every booking in a date range as calendar invites or a spreadsheet. */
 export function OrgExportPage({ orgId, orgs = [] }: { orgId: string; orgs?: Org[] }) {
-  const { loc } = useApp();
+  const { loc, me } = useApp();
   const [errors, setErrors] = useState<FieldError[]>([]);
   // Fetched by the page, so a refusal (403 when the person may no longer export this
   // organisation's bookings, say) is said here rather than only in the browser's downloads.
@@ -192,7 +192,7 @@ export function OrgExportPage({ orgId, orgs = [] }: { orgId: string; orgs?: Org[
         Export bookings
       </PageHeading>
       <OrgChooser orgs={orgs} orgId={orgId} path="/office/export" />
-      <p>Download every booking of {orgs.length > 1 ? `the staff of ${orgs.find((o) => o.id === orgId)?.name ?? 'this organisation'}` : 'your organisation’s staff'} in a date range: as a calendar file with one invite per booking, or as a spreadsheet (CSV) that opens in Excel.</p>
+      <p>Download every booking of {staffWords(me, orgs, orgId)} in a date range: as a calendar file with one invite per booking, or as a spreadsheet (CSV) that opens in Excel.</p>
       <ErrorSummary errors={errors} />
       <form
         class="export-form"
@@ -225,11 +225,11 @@ const RECORD_PAGE = 100;
 
 /** Office staff: who of their organisation's staff attended which session, a page at a time, and the whole record as a spreadsheet. */
 export function OrgRecordPage({ orgId, orgs = [] }: { orgId: string; orgs?: Org[] }) {
-  const { loc } = useApp();
+  const { loc, me } = useApp();
   const page = Math.max(1, Number.parseInt(loc.query.get('page') ?? '1', 10) || 1);
   const q = CompletionQuery.parse({ limit: RECORD_PAGE, offset: (page - 1) * RECORD_PAGE });
   const record = useLoad(() => api(`/api/orgs/${encodeURIComponent(orgId)}/completions?limit=${q.limit}&offset=${q.offset}`, CompletionPage), [loc.key]);
-  const whose = orgs.length > 1 ? `the staff of ${orgs.find((o) => o.id === orgId)?.name ?? 'this organisation'}` : 'your organisation’s staff';
+  const whose = staffWords(me, orgs, orgId);
   const pageUrl = (n: number) => {
     const p = new URLSearchParams();
     if (loc.query.get('org')) p.set('org', loc.query.get('org')!);
