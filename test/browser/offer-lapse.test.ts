@@ -121,6 +121,33 @@ describe.skipIf(!browserAvailable)('an offered seat that lapses while the page i
     await page.getByRole('status').filter({ hasText: 'Booked: your online seat is confirmed.' }).waitFor();
   });
 
+  it('Who is booked where, left open by the office, shows an offer that lapses as expired and counts it with the cancelled, before the sweep (axe, 320 px)', async () => {
+    const { t } = env.server;
+    const org = await t.org('Lapse Watch Primary');
+    const office = await t.user('office', org.id);
+    const [me, other] = [await t.user('staff', org.id, 'Olive Offered'), await t.user('staff', org.id, 'Carl Cancelled')];
+    const s = await t.session({ title: 'Watched offer', startsAt: daysFromNow(9), endsAt: plusMinutes(daysFromNow(9), 60), capacity: { online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 5 });
+    const book = async (who: typeof me) => (await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: who, body: {} })).json;
+    const theirs = await book(other);
+    const mine = await book(me);
+    expect((await t.request('DELETE', `/api/bookings/${theirs.id}`, { as: other })).status).toBe(200);
+
+    const page = await newPage(env.browser, env.server, NARROW);
+    await page.clock.install({ time: new Date(t.clock.now()) });
+    await signInAt(page, office, '/office/bookings');
+    const row = page.getByRole('row', { name: /Olive Offered/ });
+    await row.getByText('Seat offered').waitFor();
+    await page.getByText('1 booking and 1 cancelled booking found.').waitFor();
+
+    t.clock.advance(6 * 60_000);
+    await page.clock.runFor(6 * 60_000);
+    expect((await t.request('GET', `/api/bookings/${mine.id}`, { as: me })).json.status).toBe('offered');
+    await row.getByText('Offer expired').waitFor({ timeout: 3000 });
+    expect(await row.getByText('Seat offered').count()).toBe(0);
+    await page.getByText('2 cancelled bookings found.').waitFor();
+    await checkPage(page, 'who is booked where, an offer lapsed before the sweep');
+  });
+
   it('My bookings moves an offer that lapses from current bookings to "Cancelled and past", on a page left open and after a reload, before the sweep (axe, 320 px)', async () => {
     const { t } = env.server;
     const { page, current, past, lapse, offerId, me } = await offerAndKeptOpen({ offer: 'Offer that moves to past', kept: 'Seat that stays current' });

@@ -9,6 +9,7 @@ import { Loaded, useLoad } from '../load.js';
 import { formatDate, formatTimeRange, ordinal, plural, seatLabel, statusLabel, dayInEngland } from '../format.js';
 import { Link, navigate } from '../router.js';
 import { OfficeOrgGate, SchoolForm, staffWords, type Org } from '../orgs.js';
+import { offerExpiry, offerLapsedAt, useClockPast } from './BookingsPage.js';
 
 /**
  * An office page about one organisation: the person's own, or (`?org=`) another they book
@@ -84,7 +85,10 @@ export function OrgBookingsPage({ orgId, orgs = [] }: { orgId: string; orgs?: Or
   const [errors, setErrors] = useState<FieldError[]>([]);
   const formRef = useRef<HTMLFormElement>(null);
   const bookings = useLoad(() => api(`/api/orgs/${encodeURIComponent(orgId)}/bookings?${rangeParams(from, to)}`, BookingList).then((r) => r.items), [loc.key]);
-  const items = bookings.data;
+  // An offer whose time has run out is no longer a place, even before the server's sweep
+  // marks it so (within seconds): shown and counted as the cancelled booking it is about to be.
+  const now = useClockPast(bookings.data?.map(offerExpiry) ?? []);
+  const items = bookings.data?.map((b) => (offerLapsedAt(b, now) ? { ...b, status: 'cancelled' as const, lapsed: true } : { ...b, lapsed: false }));
 
   useEffect(() => {
     const els = formRef.current?.elements as (HTMLFormControlsCollection & Record<string, HTMLInputElement>) | undefined;
@@ -125,8 +129,8 @@ export function OrgBookingsPage({ orgId, orgs = [] }: { orgId: string; orgs?: Or
         {!items ? (bookings.error ? '' : 'Loading bookings…') : items.length === 0 ? 'No bookings in this date range.' : `${bookingCount(items)} found.`}
       </p>
       <Loaded state={bookings} what="bookings">
-        {(items) =>
-          items.length === 0 ? null : (
+        {() =>
+          !items || items.length === 0 ? null : (
             <table class="stack">
               <caption id="org-bookings-caption">{bookingCount(items)}, soonest first</caption>
               <thead>
@@ -150,7 +154,7 @@ export function OrgBookingsPage({ orgId, orgs = [] }: { orgId: string; orgs?: Or
                     </td>
                     <td data-label="Seat">{seatLabel[b.seat]}</td>
                     <td data-label="Status">
-                      <Badge tone={b.status}>{statusLabel[b.status]}</Badge>
+                      <Badge tone={b.status}>{b.lapsed ? 'Offer expired' : statusLabel[b.status]}</Badge>
                       {b.status === 'waitlisted' && b.position !== null && <> {ordinal(b.position)} in queue</>}
                       {b.status === 'confirmed' && b.heldFor && <> (a seat held for {holder(b.heldFor)})</>}
                       {b.session.status === 'cancelled' && <> (session cancelled)</>}{' '}
