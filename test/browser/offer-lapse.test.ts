@@ -314,6 +314,18 @@ describe.skipIf(!browserAvailable)('an offered seat that lapses while the page i
     await checkPage(page, 'booking page, focused offer lapsed');
   });
 
+  it('the booking page: focus in the offer\'s "Decline this seat?" question when the offer lapses goes to the notice too (keyboard)', async () => {
+    const { page, lapse } = await offerAndKeptOpen({ offer: 'Booking page, lapsing mid-decline', kept: 'A seat elsewhere' }, 'booking');
+    await tabTo(page, 'Decline offer');
+    await page.keyboard.press('Enter');
+    await expectFocused(page, '.confirm p');
+
+    await lapse();
+    await page.getByText(/This offer expired at/).waitFor({ timeout: 3000 });
+    expect(await page.getByRole('button', { name: /^Yes, decline/ }).count()).toBe(0);
+    await expectFocused(page, '#offer-expired-notice');
+  });
+
   for (const { at, back: backName, again } of [
     { at: 'session', back: 'Back to all sessions', again: ' You can book or join the waitlist again.' },
     { at: 'booking', back: 'Back to my bookings', again: '' },
