@@ -197,6 +197,12 @@ export const PeopleQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(50),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
+/** The people of one organisation, a page at a time: `q` in the name or email (any case). */
+export const OrgPeopleQuery = z.object({
+  q: z.string().trim().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
 /** A page of people, whether more come after it, and (`total`) how many match in all. */
 export const PeoplePage = z.object({ items: z.array(User), hasMore: z.boolean(), total: z.number() });
 

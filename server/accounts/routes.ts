@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Context, MiddlewareHandler } from 'hono';
-import { ChangePasswordInput, CreateOrgInput, CreateUserInput, ImportQuery, ImportUsersResult, LoginInput, LoginResult, Me, Organisation, OrgChanged, OrgPage, OrgQuery, PasswordResetInput, PasswordResetRequested, PasswordResetRequestInput, PeoplePage, PeopleQuery, PersonChanged, PlacementInput, SignInLinkInput, SignInLinkRequested, SignInLinkRequestInput, UpdateOrgInput, UpdateUserInput, User } from '../../shared/accounts.js';
+import { ChangePasswordInput, CreateOrgInput, CreateUserInput, ImportQuery, ImportUsersResult, LoginInput, LoginResult, Me, Organisation, OrgChanged, OrgPage, OrgPeopleQuery, OrgQuery, PasswordResetInput, PasswordResetRequested, PasswordResetRequestInput, PeoplePage, PeopleQuery, PersonChanged, PlacementInput, SignInLinkInput, SignInLinkRequested, SignInLinkRequestInput, UpdateOrgInput, UpdateUserInput, User } from '../../shared/accounts.js';
 import { Id } from '../../shared/common.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
@@ -211,13 +211,23 @@ export function accountRoutes(deps: Deps) {
       method: 'get',
       path: '/orgs/{id}/users',
       tags: ['accounts'],
-      summary: 'People in an organisation (office staff who book for it, admin)',
-      request: { params: OrgParam },
-      responses: { 200: jsonResponse(z.object({ items: z.array(User) }), 'People') },
+      summary: 'People in an organisation, by name, a page at a time; q searches names and emails (office staff who book for it, admin)',
+      request: { params: OrgParam, query: OrgPeopleQuery },
+      responses: { 200: jsonResponse(PeoplePage, 'A page of people, with how many match in all') },
     }),
-    async (c) => {
-      return c.json({ items: await accounts.peopleOfOrgFor(deps, requireRole(c, 'office', 'admin'), c.req.valid('param').id) }, 200);
-    },
+    async (c) => c.json(await accounts.peopleOfOrgFor(deps, requireRole(c, 'office', 'admin'), c.req.valid('param').id, c.req.valid('query')), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/users/{id}',
+      tags: ['accounts'],
+      summary: 'One person (admin: anyone; office staff: the people of the organisations they book for; anyone: themselves); 404 for anyone else',
+      request: { params: z.object({ id: Id }) },
+      responses: { 200: jsonResponse(User, 'The person') },
+    }),
+    async (c) => c.json(await accounts.personFor(deps, requireUser(c), c.req.valid('param').id), 200),
   );
 
   app.openapi(

@@ -140,12 +140,30 @@ export async function orgVisibleTo(deps: Deps, user: AuthUser, orgId: string) {
   return orgView(org);
 }
 
-/** The people of an organisation (its office staff and its trust's, administrators). */
-export async function peopleOfOrgFor(deps: Deps, actor: AuthUser, orgId: string): Promise<User[]> {
+/**
+ * The people of an organisation (to its office staff and its trust's, administrators), by
+ * name, a page at a time: those whose name or email holds `q` (any case), and how many in all.
+ */
+export async function peopleOfOrgFor(deps: Deps, actor: AuthUser, orgId: string, page: { q?: string; limit: number; offset: number }): Promise<{ items: User[]; hasMore: boolean; total: number }> {
   if (!(await orgsActableBy(deps.db, actor)).has(orgId)) throw new AppError('forbidden', 'You can only see people in the organisations you book for.');
   const org = await repo.findOrg(deps.db, orgId);
   if (!org) throw new AppError('not_found', 'No such organisation.');
-  return (await repo.listUsersOfOrg(deps.db, orgId)).map((u) => toUser(u, org.name));
+  const opts = { text: page.q || undefined, orgId, limit: page.limit, offset: page.offset };
+  const [rows, total] = await Promise.all([repo.searchUsers(deps.db, opts), repo.countUsers(deps.db, opts)]);
+  return { items: rows.slice(0, page.limit).map((u) => toUser(u, org.name)), hasMore: rows.length > page.limit, total };
+}
+
+/**
+ * One person, to someone who may see them: administrators anyone, office staff the people of
+ * the organisations they book for, anyone themselves. Anyone else is told there is no such
+ * person (404), as for one who does not exist.
+ */
+export async function personFor(deps: Deps, actor: AuthUser, userId: string): Promise<User> {
+  const row = await repo.findUserById(deps.db, userId);
+  const visible = row && (actor.role === 'admin' || row.id === actor.id || (actor.role === 'office' && (await orgsActableBy(deps.db, actor)).has(row.org_id)));
+  if (!visible) throw new AppError('not_found', 'There is no such person, or not one you can see.');
+  const org = row.org_id ? await repo.findOrg(deps.db, row.org_id) : undefined;
+  return toUser(row, org?.name ?? null);
 }
 
 const URN_TAKEN = () => new AppError('conflict', 'Another organisation already has this URN.', { issues: [{ path: 'urn', message: 'is already used by another organisation' }] });

@@ -233,3 +233,49 @@ describe('GET /api/sessions/{id}/holds/organisations, a page at a time', () => {
     expect((await get(await t.user('office', birch!.id))).items.map((o) => o.name)).toEqual(['Birch School']);
   });
 });
+
+describe("an organisation's people, a page at a time, and one person by id", () => {
+  it('GET /api/orgs/{id}/users answers a page by name with the total, finds by name or email in any case, and stays within the organisations the caller books for', async () => {
+    const [school, other] = await orgs([{ name: 'Many Staff College' }, { name: 'Elsewhere School' }]);
+    const office = await t.user('office', school!.id, 'Aaron Office');
+    for (let i = 0; i < 64; i++) await t.user('staff', school!.id, `Staff Member ${String(i).padStart(2, '0')}`);
+    await t.user('staff', other!.id, 'Not Here');
+    const get = async (query = '', as = office) => t.request('GET', `/api/orgs/${school!.id}/users${query}`, { as });
+
+    const first = (await get()).json;
+    expect(first.items).toHaveLength(50);
+    expect(first).toMatchObject({ total: 65, hasMore: true });
+    expect(first.items[0].name).toBe('Aaron Office');
+    const last = (await get('?offset=50')).json;
+    expect(last.items.map((p: { name: string }) => p.name)).toEqual(Array.from({ length: 15 }, (_, i) => `Staff Member ${String(49 + i).padStart(2, '0')}`));
+    expect(last.hasMore).toBe(false);
+    // Every person once, across the pages.
+    expect(new Set([...first.items, ...last.items].map((p: { id: string }) => p.id)).size).toBe(65);
+
+    const found = (await get('?q=MEMBER%2007')).json;
+    expect(found.items.map((p: { name: string }) => p.name)).toEqual(['Staff Member 07']);
+    expect(found.total).toBe(1);
+    const byEmail = found.items[0].email.split('@')[0];
+    expect((await get(`?q=${encodeURIComponent(byEmail.toUpperCase())}`)).json.items.map((p: { name: string }) => p.name)).toContain('Staff Member 07');
+    expect((await get('?q=%25')).json.total).toBe(0); // % taken literally
+    expect((await get('?limit=0')).status).toBe(400);
+    expect((await get('?limit=201')).status).toBe(400);
+    expect((await get('?offset=-1')).status).toBe(400);
+    // Another school's office: refused.
+    const otherOffice = await t.user('office', other!.id);
+    expect((await get('', otherOffice)).status).toBe(403);
+  });
+
+  it('GET /api/users/{id} answers an administrator, the office staff of the person’s organisation and the person; anyone else is told there is no such person', async () => {
+    const [school, other] = await orgs([{ name: 'Person School' }, { name: 'Other School' }]);
+    const person = await t.user('staff', school!.id, 'Pat Person');
+    const get = (as: Awaited<ReturnType<typeof t.user>>, id = person.id) => t.request('GET', `/api/users/${id}`, { as });
+    for (const who of [await t.user('admin'), await t.user('office', school!.id), person]) {
+      const res = await get(who);
+      expect(res.status).toBe(200);
+      expect(res.json).toMatchObject({ id: person.id, name: 'Pat Person', orgName: 'Person School' });
+    }
+    for (const who of [await t.user('office', other!.id), await t.user('staff', school!.id), await t.user('trainer')]) expect((await get(who)).status).toBe(404);
+    expect((await get(await t.user('admin'), randomUUID())).status).toBe(404);
+  });
+});

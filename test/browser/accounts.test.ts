@@ -102,6 +102,39 @@ describe.skipIf(!browserAvailable)('account pages', () => {
     expect((await t.request('POST', '/api/auth/login', { body: { email: staff.email, password: NEW_PASSWORD } })).status).toBe(200);
   });
 
+  it('Staff accounts of a college with more staff than a page lists: 50 at a time, the next page by keyboard, a person found by email and their account turned off (320 px, axe)', async () => {
+    const { t } = env.server;
+    const org = await t.org('Great Many College');
+    const office = await t.user('office', org.id, 'Abigail Office');
+    for (let i = 0; i < 63; i++) await t.user('staff', org.id, `Lecturer ${String(i).padStart(2, '0')}`);
+    const leaving = await t.user('staff', org.id, 'Zara Leaving');
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInTo(page, office, '/office/people', 'Staff accounts', { nav: 'Staff accounts' });
+    const count = page.locator('#staff-count');
+    await expect.poll(() => count.textContent()).toBe('Showing 1 to 50 of 65 people.');
+    const people = page.getByRole('list', { name: 'People' });
+    expect(await people.getByRole('heading', { level: 2 }).count()).toBe(50);
+    await checkPage(page, 'staff accounts, first page of 65');
+
+    await tabTo(page, 'Next page', { max: 400 });
+    await page.keyboard.press('Enter');
+    await expect.poll(() => count.textContent()).toBe('Showing 51 to 65 of 65 people.');
+    await expectFocused(page, '#staff-count');
+    await people.getByRole('heading', { level: 2, name: leaving.name }).waitFor();
+    expect(new URL(page.url()).searchParams.get('page')).toBe('2');
+
+    // Found by part of the email address, any case.
+    await tabTo(page, 'Find a person by name or email', { back: true, max: 400 });
+    await page.keyboard.type(leaving.email.split('@')[0]!.toUpperCase());
+    await page.keyboard.press('Enter');
+    await expect.poll(() => count.textContent()).toBe(`Showing 1 to 1 of 1 person matching “${leaving.email.split('@')[0]!.toUpperCase()}”.`);
+    await checkPage(page, 'staff accounts, one person found');
+    await activate(page, `Turn off account: ${leaving.name}`);
+    await activate(page, 'Yes, turn it off');
+    await page.getByRole('status').filter({ hasText: `${leaving.name}'s account is turned off` }).waitFor();
+    expect((await t.request('GET', `/api/users/${leaving.id}`, { as: office })).json.disabled).toBe(true);
+  });
+
   it('office staff turn off a staff account: that person is signed out at once and told why at sign-in', async () => {
     const { t } = env.server;
     const org = await t.org('Maple Grove Primary');

@@ -184,6 +184,7 @@ const MATRIX: Row[] = [
   ['POST /api/me/password',                 async () => ({ body: { currentPassword: 'not the password', newPassword: 'a new long passphrase' } }),
                                                                                                                      e(401, 401, 403, 403,  403,   403,    403,    403,     403)],
   ['GET /api/users',                        async () => ({ query: 'q=staff' }),                                      e(401, 401, 403, 403,  403,   403,    403,    403,     200)],
+  ['GET /api/users/{id}',                   async (c) => ({ params: { id: c.me.id } }),                              e(401, 401, 200, 404,  200,   404,    404,    404,     200)],
   ['PATCH /api/users/{id}',                 async (c) => ({ params: { id: c.me.id }, body: { disabled: true } }),    e(401, 401, 403, 403,  200,   404,    403,    403,     200)],
   ['GET /api/me',                           async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
   ['POST /api/orgs',                        async () => ({ body: { name: `Org ${randomUUID()}` } }),                 e(401, 401, 403, 403,  403,   403,    403,    403,     201)],

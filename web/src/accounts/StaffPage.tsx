@@ -1,68 +1,128 @@
 /** Office staff: the people of their own organisation, with their staff's accounts turned off or on. */
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { z } from 'zod';
-import { User } from '../../../shared/accounts.js';
+import { PeoplePage } from '../../../shared/accounts.js';
 import { api } from '../api.js';
-import { PageHeading, Status, useApp } from '../components.js';
+import { PageHeading, Status, TextField, useApp } from '../components.js';
+import { plural } from '../format.js';
+import { Pagination } from '../pagination.js';
 import { Loaded, useLoad } from '../load.js';
 import { Link, navigate } from '../router.js';
 import { OfficeOrgGate, SchoolForm, type Org } from '../orgs.js';
 import { PersonCard } from './PersonCard.js';
 import { personTimetableHref } from '../timetable/PersonTimetablePage.js';
 
-const People = z.object({ items: z.array(User) });
-
 /** Office staff: the people of an organisation they book for (a trust's office chooses one of its schools). */
 export function StaffPage() {
   return <OfficeOrgGate title="Staff accounts">{(orgId, orgs) => <StaffOf key={orgId} orgId={orgId} orgs={orgs} />}</OfficeOrgGate>;
 }
 
+/** How many people a page lists. */
+const PAGE = 50;
+
+/** The page's address: the organisation, and the search and page when given. */
+function staffHref(orgId: string, q: string, page = 1) {
+  const p = new URLSearchParams({ org: orgId });
+  if (q) p.set('q', q);
+  if (page > 1) p.set('page', String(page));
+  return `/office/people?${p}`;
+}
+
+/**
+ * The people of one organisation, 50 a page by name, found by name or email (kept in the
+ * address, `?org=&q=&page=`): a college may have thousands. The page is kept while its
+ * searches and pages change the address (routes.tsx keys it by path; the gate above keys
+ * this list by organisation).
+ */
 function StaffOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
   const { me, loc } = useApp();
   const orgName = orgs.find((o) => o.id === orgId)?.name ?? me.orgName;
-  const people = useLoad(() => api(`/api/orgs/${encodeURIComponent(orgId)}/users`, People), [orgId]);
+  const q = (loc.query.get('q') ?? '').trim();
+  const page = Math.max(1, Number.parseInt(loc.query.get('page') ?? '1', 10) || 1);
+  // What the list in view was found for travels with it, so the count describes it while the next loads.
+  const people = useLoad(async () => {
+    const find = new URLSearchParams({ limit: String(PAGE), offset: String((page - 1) * PAGE) });
+    if (q) find.set('q', q);
+    return { q, page, ...(await api(`/api/orgs/${encodeURIComponent(orgId)}/users?${find}`, PeoplePage)) };
+  }, [orgId, q, page]);
   const leads = useLoad(() => api(`/api/orgs/${encodeURIComponent(orgId)}/leads`, z.object({ items: z.array(z.object({ userId: z.string() })) })).then((r) => r.items.map((l) => l.userId)), [orgId]);
   const [message, setMessage] = useState('');
+  const [text, setText] = useState(q);
+  // The field follows the address (Back, Forward).
+  useEffect(() => setText(q), [q]);
+  const shown = people.data;
+  const pages = shown ? Math.max(1, Math.ceil(shown.total / PAGE)) : 1;
+  const matching = shown?.q ? ` matching “${shown.q}”` : '';
+  const count = !shown
+    ? ''
+    : shown.total === 0
+      ? shown.q ? `Nobody matches “${shown.q}”.` : 'No one here yet.'
+      : shown.items.length === 0
+        ? `There is no page ${shown.page}: ${plural(shown.total, 'person', 'people')}${matching} fill ${plural(pages, 'page')}.`
+        : `Showing ${((shown.page - 1) * PAGE + 1).toLocaleString('en-GB')} to ${((shown.page - 1) * PAGE + shown.items.length).toLocaleString('en-GB')} of ${plural(shown.total, 'person', 'people')}${matching}.`;
   return (
     <>
-      <PageHeading title="Staff accounts" navigated={loc.navigated}>
+      <PageHeading title={page > 1 ? `Staff accounts, page ${page}` : 'Staff accounts'} navigated={loc.navigated}>
         Staff accounts
       </PageHeading>
-      <SchoolForm id="staff-org" label="Organisation" orgs={orgs} value={orgId} onChoose={(id) => navigate(`/office/people?org=${encodeURIComponent(id)}`)} />
+      <SchoolForm id="staff-org" label="Organisation" orgs={orgs} value={orgId} onChoose={(id) => navigate(staffHref(id, ''))} />
       <p>
         <Link href={`/office/people/import?org=${encodeURIComponent(orgId)}`}>Import staff from a spreadsheet (CSV)</Link>
       </p>
       <p>Everyone in {orgName ?? 'your organisation'}. Turn off the account of someone who has left: they are signed out at once and cannot sign in again until you turn it back on, and their places on sessions still to come go to others. An in-house lead can publish and run training sessions for your organisation's staff only.</p>
+      <form
+        class="filters"
+        role="search"
+        aria-label="People"
+        onSubmit={(e) => {
+          e.preventDefault();
+          navigate(staffHref(orgId, text.trim()));
+        }}
+      >
+        <TextField id="staff-search" label="Find a person by name or email" type="search" spellcheck={false} value={text} onInput={(e) => setText((e.currentTarget as HTMLInputElement).value)} />
+        <div class="field field-action">
+          <button type="submit" class="button">
+            Search
+          </button>
+        </div>
+      </form>
+      {/* In the page before the list loads, so the count is read out when it arrives; turning a page focuses it. */}
+      <p role="status" class="count" id="staff-count" tabIndex={-1}>
+        {count}
+      </p>
       <Status message={message} />
       <Loaded state={people} what="your organisation's people">
         {(data) => (
-          <ul class="plain cards" aria-label="People">
-            {data.items.map((p) => (
-              <PersonCard
-                key={p.id}
-                person={p}
-                canDisable={p.role === 'staff' && p.id !== me.id}
-                canSetCaptioner={false}
-                timetableHref={p.role === 'staff' || p.role === 'office' ? personTimetableHref(me, { id: p.id, orgId }) : undefined}
-                lead={
-                  leads.data
-                    ? {
-                        orgId,
-                        isLead: leads.data.includes(p.id),
-                        onChanged: (on, m) => {
-                          leads.set(on ? [...(leads.data ?? []), p.id] : (leads.data ?? []).filter((id) => id !== p.id));
-                          setMessage(m);
-                        },
-                      }
-                    : undefined
-                }
-                onChanged={(next, m) => {
-                  people.set({ items: data.items.map((x) => (x.id === next.id ? next : x)) });
-                  setMessage(m);
-                }}
-              />
-            ))}
-          </ul>
+          <>
+            <ul class="plain cards" aria-label="People">
+              {data.items.map((p) => (
+                <PersonCard
+                  key={p.id}
+                  person={p}
+                  canDisable={p.role === 'staff' && p.id !== me.id}
+                  canSetCaptioner={false}
+                  timetableHref={p.role === 'staff' || p.role === 'office' ? personTimetableHref(me, { id: p.id, orgId }) : undefined}
+                  lead={
+                    leads.data
+                      ? {
+                          orgId,
+                          isLead: leads.data.includes(p.id),
+                          onChanged: (on, m) => {
+                            leads.set(on ? [...(leads.data ?? []), p.id] : (leads.data ?? []).filter((id) => id !== p.id));
+                            setMessage(m);
+                          },
+                        }
+                      : undefined
+                  }
+                  onChanged={(next, m) => {
+                    people.set({ ...data, items: data.items.map((x) => (x.id === next.id ? next : x)) });
+                    setMessage(m);
+                  }}
+                />
+              ))}
+            </ul>
+            <Pagination label="Pages of people" page={data.page} pages={pages} href={(n) => staffHref(orgId, data.q, n)} resultsId="staff-count" />
+          </>
         )}
       </Loaded>
     </>

@@ -34,7 +34,8 @@ export function signedOutRoute(path: string, navigated: boolean, onSignedOut: ()
 
 export function accountRoute(path: string, me: MeValue, key: string) {
   if (path === '/account') return <AccountPage key={key} />;
-  if (path === '/office/people') return me.role === 'office' && me.orgId ? <StaffPage key={key} /> : null;
+  // Kept (keyed by path) while searched and paged: Pagination's focus needs it (another organisation's people are a new list, keyed by it inside).
+  if (path === '/office/people') return me.role === 'office' && me.orgId ? <StaffPage key={path} /> : null;
   if (path === '/office/people/import') return me.role === 'office' && me.orgId ? <ImportPage key={key} /> : null;
   if (path === '/admin/people/import') return me.role === 'admin' ? <ImportPage key={key} /> : null;
   // Kept (keyed by path, not query) while searched: the list in view stays until the next has loaded.

@@ -5,14 +5,11 @@
  * (only its site is shown back: the whole address is its owner's), and remove it (a wrong
  * upload, a leaver). Reached from the person's card on Staff accounts or People.
  */
-import { z } from 'zod';
-import { PeoplePage, User } from '../../../shared/accounts.js';
+import { User } from '../../../shared/accounts.js';
 import { api, ApiError } from '../api.js';
 import { PendingHeading, useApp, type MeValue } from '../components.js';
 import { Loaded, useLoad } from '../load.js';
 import { TimetableView } from './TimetablePage.js';
-
-const People = z.object({ items: z.array(User) });
 
 /** The address of a person's timetable page for whoever manages them (see PersonCard). */
 export function personTimetableHref(me: Pick<MeValue, 'role'>, person: Pick<User, 'id' | 'orgId'>): string {
@@ -22,34 +19,19 @@ export function personTimetableHref(me: Pick<MeValue, 'role'>, person: Pick<User
 
 const NOT_FOUND = () => new ApiError(404, 'not_found', 'This person could not be found. They may have been removed, or belong to an organisation you do not book for.');
 
-/**
- * Who the person is (their name heads the page): from their organisation's people (`org`,
- * else the office's own organisation); an administrator's trainers and administrators have
- * none, so they are found among everyone with that role.
- */
-async function findPerson(me: MeValue, userId: string, orgId: string | null): Promise<User> {
-  const org = orgId ?? (me.role === 'office' ? me.orgId : null);
-  if (org) {
-    const found = (await api(`/api/orgs/${encodeURIComponent(org)}/users`, People)).items.find((p) => p.id === userId);
-    if (found) return found;
+/** Who the person is (their name heads the page): read by id (`GET /api/users/:id`), which the server answers only to those who may see them. */
+async function findPerson(userId: string): Promise<User> {
+  try {
+    return await api(`/api/users/${encodeURIComponent(userId)}`, User);
+  } catch (e) {
+    throw e instanceof ApiError && e.status === 404 ? NOT_FOUND() : e;
   }
-  if (me.role === 'admin') {
-    for (const role of ['trainer', 'admin'] as const) {
-      for (let offset = 0; offset < 10_000; offset += 100) {
-        const page = await api(`/api/users?${new URLSearchParams({ role, limit: '100', offset: String(offset) })}`, PeoplePage);
-        const found = page.items.find((p) => p.id === userId);
-        if (found) return found;
-        if (!page.hasMore) break;
-      }
-    }
-  }
-  throw NOT_FOUND();
 }
 
 export function PersonTimetablePage({ userId }: { userId: string }) {
   const { me, loc } = useApp();
   const orgId = loc.query.get('org');
-  const person = useLoad(() => findPerson(me, userId, orgId), [userId, orgId]);
+  const person = useLoad(() => findPerson(userId), [userId]);
   const area = me.role === 'admin' ? 'admin' : 'office';
   const back = me.role === 'admin' ? { href: '/admin/people', label: 'Back to People' } : { href: orgId ? `/office/people?${new URLSearchParams({ org: orgId })}` : '/office/people', label: 'Back to Staff accounts' };
   return (
