@@ -70,17 +70,29 @@ export const NotBookedPerson = z.object({
   /** Whether the viewer can book this person (office: their own organisation's people; admin: anyone). */
   canBook: z.boolean(),
 });
-/** The first 5,000 people not yet booked, by organisation and name. */
+/**
+ * Which people not yet booked to answer: one page of them (staff in scope, by organisation,
+ * name and id), `q` only those whose name or email holds it, any case (`%` and `_` literal).
+ */
+export const NotBookedQuery = CoverageQuery.extend({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  q: z.string().trim().max(200).optional(),
+});
+
+/** One page of the people not yet booked, by organisation, name and id. */
 export const NotBookedList = z.object({
   items: z.array(NotBookedPerson),
-  /** True when there are more people than `items` holds (more than 5,000). */
-  truncated: z.boolean(),
-  /** How many people in all have not booked. */
+  /** How many people not yet booked match `q` in all (every page; without `q`, everyone). */
   total: z.number(),
+  /** Whether there are more after this page. */
+  hasMore: z.boolean(),
   /**
-   * Whether the whole list downloads as one spreadsheet (`coverage.csv?figure=not_booked`,
-   * every person): false when it holds more people than a report may, which that download
-   * refuses (422 `report_too_large`): choose one organisation to narrow it.
+   * Whether the whole list (everyone not yet booked in scope, whatever `q` finds) downloads as
+   * one spreadsheet (`coverage.csv?figure=not_booked`, every person): false when it holds more
+   * people than a report may, which that download refuses (422 `report_too_large`): choose one
+   * organisation to narrow it.
    */
   downloadable: z.boolean(),
 });
+export type NotBookedList = z.infer<typeof NotBookedList>;

@@ -4,6 +4,7 @@
  * query per person).
  */
 import { sql, type ExpressionBuilder, type Kysely, type RawBuilder, type SqlBool, type Transaction } from 'kysely';
+import { lowerContains } from '../../db/like.js';
 import type { Database, JobRole } from '../../db/schema.js';
 import { visibleTo, type Viewer } from '../bookings/repository.js';
 
@@ -162,13 +163,19 @@ function notBookedIn(db: Q, scope: PeopleScope) {
     .where((eb) => eb.not(eb.exists(eb.selectFrom('bookings as b').select('b.id').whereRef('b.user_id', '=', 'u.id').where('b.status', 'in', [...SEATED]).where(sessionCounts(scope, 'b')))));
 }
 
+/** `u.name` or `u.email` holds `text`, any case (`%`, `_` and `\` literal), the same on SQLite and PostgreSQL. */
+const nameOrEmailHolds = (text: string) => sql<SqlBool>`(${lowerContains('u.name', text)} or ${lowerContains('u.email', text)})`;
+
 /**
- * The first `limit` people in scope with no seat ever booked, by organisation and name, each
- * with whether they wait on a list now: waitlisted (or offered a seat) on a session that has
- * not ended by `nowIso` (a place left on the list of a session long over is waiting for nothing).
+ * A page of the people in scope with no seat ever booked, by organisation, name and id (`q`:
+ * only those whose name or email holds it, any case), each with whether they wait on a list
+ * now: waitlisted (or offered a seat) on a session that has not ended by `nowIso` (a place left
+ * on the list of a session long over is waiting for nothing). One statement, however many.
  */
-export async function notBooked(db: Q, scope: PeopleScope, opts: { nowIso: string; limit: number }) {
-  return notBookedIn(db, scope)
+export async function notBooked(db: Q, scope: PeopleScope, opts: { nowIso: string; limit: number; offset?: number; q?: string }) {
+  let people = notBookedIn(db, scope);
+  if (opts.q) people = people.where(nameOrEmailHolds(opts.q));
+  return people
     .leftJoin('organisations as o', 'o.id', 'u.org_id')
     .select((eb) => [
       'u.id',
@@ -194,13 +201,22 @@ export async function notBooked(db: Q, scope: PeopleScope, opts: { nowIso: strin
     .orderBy('u.name')
     .orderBy('u.id')
     .limit(opts.limit)
+    .offset(opts.offset ?? 0)
     .execute();
 }
 
-/** How many people in scope have no seat ever booked. */
-export async function countNotBooked(db: Q, scope: PeopleScope): Promise<number> {
-  const row = await notBookedIn(db, scope).select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirst();
-  return Number(row?.n ?? 0);
+/**
+ * How many people in scope have no seat ever booked (`all`), and how many of them have a name
+ * or email holding `q` (`matching`; without `q`, all of them): one statement.
+ */
+export async function countNotBooked(db: Q, scope: PeopleScope, q?: string): Promise<{ all: number; matching: number }> {
+  const row = await notBookedIn(db, scope)
+    .select((eb) => [
+      eb.fn.countAll<number | string>().as('n'),
+      (q ? sql<number | string | null>`sum(case when ${nameOrEmailHolds(q)} then 1 else 0 end)` : eb.fn.countAll<number | string>()).as('matching'),
+    ])
+    .executeTakeFirst();
+  return { all: Number(row?.n ?? 0), matching: Number(row?.matching ?? 0) };
 }
 
 /** Organisations by id (name, kind, parent). */

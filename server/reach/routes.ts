@@ -1,5 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
-import { Coverage, CoverageCsvQuery, CoverageFiguresQuery, CoverageQuery, NotBookedList } from '../../shared/reach.js';
+import { Coverage, CoverageCsvQuery, CoverageFiguresQuery, NotBookedList, NotBookedQuery } from '../../shared/reach.js';
 import type { Deps } from '../platform/deps.js';
 import { csvAttachment, jsonResponse, requireUser, router } from '../platform/http.js';
 import * as reach from './service.js';
@@ -42,11 +42,14 @@ export function reachRoutes(deps: Deps) {
       method: 'get',
       path: '/reach/not-booked',
       tags: ['reach'],
-      summary: 'Staff who have never booked a seat, the first 5,000 (`truncated` when there are more), how many in all, and whether the whole list downloads as CSV (office: own organisation and those under it; admin: any, or everyone)',
-      request: { query: CoverageQuery },
-      responses: { 200: jsonResponse(NotBookedList, 'People, by organisation and name') },
+      summary: 'Staff who have never booked a seat, one page (limit 1..200, default 50, offset; q name or email contains, any case) by organisation, name and id; total how many match in all, hasMore, and whether the whole list downloads as CSV (office: own organisation and those under it; admin: any, or everyone)',
+      request: { query: NotBookedQuery },
+      responses: { 200: jsonResponse(NotBookedList, 'One page of people, by organisation and name') },
     }),
-    async (c) => c.json(await reach.notBooked(deps, requireUser(c), c.req.valid('query').orgId), 200),
+    async (c) => {
+      const q = c.req.valid('query');
+      return c.json(await reach.notBooked(deps, requireUser(c), q.orgId, { limit: q.limit, offset: q.offset, q: q.q }), 200);
+    },
   );
 
   return app;

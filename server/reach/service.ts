@@ -14,7 +14,7 @@
  * every organisation under it); administrators everything; anyone else nothing.
  */
 import { JOB_ROLE_LABEL, type JobRole } from '../../shared/accounts.js';
-import type { Coverage, CoverageCounts, CoverageFigure, CoverageOrgRow, CoverageOrgsSort } from '../../shared/reach.js';
+import type { Coverage, CoverageCounts, CoverageFigure, CoverageOrgRow, CoverageOrgsSort, NotBookedList } from '../../shared/reach.js';
 import { orgsActableBy } from '../accounts/acting.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
@@ -25,7 +25,6 @@ import * as repo from './repository.js';
 import { viewerFor } from '../bookings/repository.js';
 
 const JOB_ROLES: (JobRole | null)[] = ['teacher', 'teaching_assistant', 'support_staff', 'leadership', 'early_years', null];
-const NOT_BOOKED_LIMIT = 5000;
 
 interface ResolvedScope {
   kind: 'programme' | 'group' | 'school';
@@ -202,24 +201,36 @@ const notBookedPerson = (r: NotBookedRow) => ({
   waiting: Boolean(Number(r.waiting)),
 });
 
+/** Which people not yet booked to answer: see NotBookedQuery. */
+export interface NotBookedPage {
+  limit: number;
+  offset: number;
+  /** Only those whose name or email holds it, any case (empty: every one). */
+  q?: string;
+}
+export const FIRST_NOT_BOOKED_PAGE: NotBookedPage = { limit: 50, offset: 0 };
+
 /**
- * Staff in scope who have never had a seat (the first NOT_BOOKED_LIMIT, by organisation and
- * name), whether the viewer can book each one, how many there are in all, and whether the
- * whole list downloads as one spreadsheet (see coverageCsv).
+ * One page of the staff in scope who have never had a seat (by organisation, name and id;
+ * `page.q` finds by name or email), whether the viewer can book each one, how many match in
+ * all, and whether the whole list (not only those found) downloads as one spreadsheet (see
+ * coverageCsv). Paged and counted in the database: the same few statements however many.
  */
-export async function notBooked(deps: Deps, actor: AuthUser, orgId?: string) {
+export async function notBooked(deps: Deps, actor: AuthUser, orgId?: string, page: NotBookedPage = FIRST_NOT_BOOKED_PAGE): Promise<NotBookedList> {
   const scope = await resolveScope(deps, actor, orgId);
-  const [rows, total, actable] = await Promise.all([
-    repo.notBooked(deps.db, scope.people, { nowIso: deps.now().toISOString(), limit: NOT_BOOKED_LIMIT + 1 }),
-    repo.countNotBooked(deps.db, scope.people),
+  const q = page.q?.trim() || undefined;
+  const [rows, counts, actable] = await Promise.all([
+    // One more than the page, so the answer knows whether there are more.
+    repo.notBooked(deps.db, scope.people, { nowIso: deps.now().toISOString(), limit: page.limit + 1, offset: page.offset, q }),
+    repo.countNotBooked(deps.db, scope.people, q),
     orgsActableBy(deps.db, actor),
   ]);
   return {
     // The office booking API books the people of every organisation the office acts for.
-    items: rows.slice(0, NOT_BOOKED_LIMIT).map((r) => ({ ...notBookedPerson(r), canBook: actable.has(r.org_id) })),
-    truncated: rows.length > NOT_BOOKED_LIMIT,
-    total,
-    downloadable: total <= deps.config.maxReportBookings,
+    items: rows.slice(0, page.limit).map((r) => ({ ...notBookedPerson(r), canBook: actable.has(r.org_id) })),
+    total: counts.matching,
+    hasMore: rows.length > page.limit,
+    downloadable: counts.all <= deps.config.maxReportBookings,
   };
 }
 

@@ -150,8 +150,8 @@ function Routes({ me, loc }: { me: MeValue; loc: Location }) {
   if (p === '/calendar') return <CalendarPage key={key} />;
   if (p === '/reach' || p === '/reach/not-booked') {
     if (me.role !== 'office' && me.role !== 'admin') return <Forbidden loc={loc} />;
-    // Coverage is kept while its organisations are found, sorted and paged (Pagination's focus needs it); another organisation's coverage is a new page.
-    return p === '/reach' ? <CoveragePage key={`${p}?orgId=${loc.query.get('orgId') ?? ''}`} /> : <NotBookedPage key={key} />;
+    // Coverage and the people not yet booked are kept while found, sorted and paged (Pagination's focus needs it); another organisation's are a new page.
+    return p === '/reach' ? <CoveragePage key={`${p}?orgId=${loc.query.get('orgId') ?? ''}`} /> : <NotBookedPage key={`${p}?orgId=${loc.query.get('orgId') ?? ''}`} />;
   }
   if (p === '/office/bookings' || p === '/office/export' || p === '/office/record') {
     if (me.role !== 'office' && me.role !== 'admin') return <Forbidden loc={loc} />;

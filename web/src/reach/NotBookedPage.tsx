@@ -4,28 +4,65 @@
  * found by title among every one still open for booking (`GET /api/sessions?bookingOpen=true&q`:
  * not one whose booking cut-off has passed, which would only refuse), a page of the soonest
  * listed at a time, so none is out of reach however many there are.
+ *
+ * The people come a page at a time (50, by organisation and name): the whole programme has
+ * hundreds of thousands of staff. Found by name or email, kept in the address
+ * (`/reach/not-booked?orgId=&q=&page=`); the spreadsheet holds every one.
  */
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { z } from 'zod';
 import { JOB_ROLE_LABEL } from '../../../shared/accounts.js';
 import { BookResult } from '../../../shared/bookings.js';
 import { NotBookedList } from '../../../shared/reach.js';
 import { SessionList, type SeatKind, type Session } from '../../../shared/sessions.js';
 import { api } from '../api.js';
-import { DownloadLink, PageHeading, Status, useApp, useFocusLater } from '../components.js';
+import { DownloadLink, PageHeading, Status, TextField, useApp, useFocusLater } from '../components.js';
 import { formatDateTime, plural } from '../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../load.js';
-import { Link } from '../router.js';
+import { Pagination } from '../pagination.js';
+import { Link, navigate } from '../router.js';
 
 const count = (n: number) => n.toLocaleString('en-GB');
 /** How many upcoming sessions the session picker lists at once; finding by title narrows the rest. */
 const SESSIONS_SHOWN = 50;
+/** How many people a page lists. */
+const PAGE = 50;
+
+/** Which people are shown: found by name or email, which page. */
+interface PeopleView {
+  q: string;
+  page: number;
+}
+
+/** The page's address, with the search and page when not the first, unfound. */
+function notBookedHref(orgId: string | null, { q, page }: PeopleView) {
+  const p = new URLSearchParams();
+  if (orgId) p.set('orgId', orgId);
+  if (q) p.set('q', q);
+  if (page > 1) p.set('page', String(page));
+  return p.size ? `/reach/not-booked?${p}` : '/reach/not-booked';
+}
+
+const people = (n: number) => `${count(n)} ${n === 1 ? 'person' : 'people'}`;
 
 export function NotBookedPage() {
   const { loc } = useApp();
   const orgId = loc.query.get('orgId');
   const q = orgId ? `?orgId=${encodeURIComponent(orgId)}` : '';
-  const people = useLoad(() => api(`/api/reach/not-booked${q}`, NotBookedList), [orgId]);
+  const find = (loc.query.get('q') ?? '').trim();
+  // An unknown page in the address (an old or edited link) is the first.
+  const page = Math.max(1, Number.parseInt(loc.query.get('page') ?? '1', 10) || 1);
+  // The page is kept while its people are found and paged (main.tsx keys it by organisation):
+  // the people in view stay while the next page of them loads, and carry what they were found
+  // for, so the count describes them.
+  const list = useLoad(async () => {
+    const params = new URLSearchParams({ limit: String(PAGE), offset: String((page - 1) * PAGE) });
+    if (orgId) params.set('orgId', orgId);
+    if (find) params.set('q', find);
+    return { q: find, page, p: await api(`/api/reach/not-booked?${params}`, NotBookedList) };
+  }, [orgId, find, page]);
+  // A search shown (Search): once its people are in (or the load failed), focus their count, where the new results start.
+  const searched = useRef(false);
   const [sessionQuery, setSessionQuery] = useState('');
   const sessions = useLoad(() => {
     // Open for booking now: a session not over whose booking cut-off has passed is left out.
@@ -40,6 +77,11 @@ export function NotBookedPage() {
   const [message, setMessage] = useState('');
   const book = useAction();
   const focusLater = useFocusLater();
+  useEffect(() => {
+    if (!searched.current || list.loading) return;
+    searched.current = false;
+    focusLater(() => document.getElementById('not-booked-count'), { force: true });
+  }, [list.loading]);
   const title = 'Staff not yet booked';
 
   async function bookPerson(userId: string, name: string, mode: string) {
@@ -47,7 +89,8 @@ export function NotBookedPage() {
     const r = await book.run(() => api(`/api/sessions/${encodeURIComponent(sessionId)}/bookings`, BookResult, { method: 'POST', body: { userId, seat: chosenSeat } }));
     if (r) {
       setMessage(r.status === 'confirmed' ? `${name} is booked.` : `The session is full: ${name} is on the waiting list${r.position ? `, place ${r.position}` : ''}.`);
-      await people.reload();
+      // The page in view again, as it is now.
+      await list.reload();
       // The person booked leaves the list (and their Book button with them): the message takes focus.
       focusLater(() => document.getElementById('not-booked-status'));
     }
@@ -122,31 +165,40 @@ export function NotBookedPage() {
         </div>
       )}
       <ActionError action={book} />
-      <Loaded state={people} what="staff not yet booked">
-        {(p) => {
-          const total = count(p.total);
+      <PeopleSearch orgId={orgId} asked={{ q: find, page }} onSearch={() => (searched.current = true)} />
+      <Loaded state={list} what="staff not yet booked">
+        {({ q: shownQ, page: shownPage, p }) => {
+          const total = p.total;
+          const pages = Math.max(1, Math.ceil(total / PAGE));
+          const from = (shownPage - 1) * PAGE;
+          const matching = shownQ ? ` matching “${shownQ}”` : '';
+          const countText =
+            total === 0
+              ? shownQ ? `Nobody matches “${shownQ}”.` : 'Everyone has booked a session.'
+              : p.items.length === 0
+                ? `There is no page ${shownPage}: ${people(total)} not yet booked${matching} fill ${pages === 1 ? '1 page' : `${count(pages)} pages`}.`
+                : `Showing ${count(from + 1)} to ${count(from + p.items.length)} of ${people(total)} not yet booked${matching}.`;
           const csvHref = `/api/reach/coverage.csv?figure=not_booked${orgId ? `&orgId=${encodeURIComponent(orgId)}` : ''}`;
           return (
             <>
-              {/* Said before the list, so nobody takes the first 5,000 for everyone, nor follows a download that would be refused. */}
-              {(p.truncated || !p.downloadable) && (
+              {/* Said before the list, so nobody follows a download that would be refused. */}
+              {!p.downloadable && (
                 <div class="notice notice-info" id="not-booked-more">
+                  <p>{shownQ ? 'The whole list of people not yet booked is too many for one spreadsheet.' : `${count(total)} people have not booked yet: too many for one spreadsheet.`}</p>
                   <p>
-                    {p.truncated
-                      ? `${total} people have not booked yet. This page lists the first ${count(p.items.length)} of them, by organisation and name; ${p.downloadable ? `the spreadsheet below lists all ${total}.` : 'that is too many for one spreadsheet too.'}`
-                      : `${total} people have not booked yet: too many for one spreadsheet.`}
-                  </p>
-                  <p>
-                    To {p.downloadable ? 'see' : 'see and download'} everyone, look at one organisation at a time: choose it by name on <Link href={`/reach${q}`}>Training coverage</Link>, then open its staff not yet booked.
+                    To download everyone, look at one organisation at a time: choose it by name on <Link href={`/reach${q}`}>Training coverage</Link>, then open its staff not yet booked.
                   </p>
                 </div>
               )}
-              {p.items.length === 0 ? (
-                <p>Everyone has booked a session.</p>
-              ) : (
+              {/* A search shown or another page of people focuses this. */}
+              <p role="status" class="count" id="not-booked-count" tabIndex={-1}>
+                {countText}
+              </p>
+              {p.items.length > 0 && (
                 <table class="stack">
                   <caption>
-                    {p.truncated ? `The first ${count(p.items.length)} of ${total} people not yet booked` : `${plural(p.items.length, 'person', 'people')} not yet booked`}
+                    People not yet booked{matching}
+                    {pages > 1 && <span class="visually-hidden">, page {shownPage} of {pages}</span>}
                   </caption>
                   <thead>
                     <tr>
@@ -182,10 +234,11 @@ export function NotBookedPage() {
                   </tbody>
                 </table>
               )}
+              <Pagination label="Pages of people not yet booked" page={shownPage} pages={pages} href={(n) => notBookedHref(orgId, { q: shownQ, page: n })} resultsId="not-booked-count" />
               {/* Offered only when the server will give every person (a longer list is refused, 422, never cut short). */}
               {p.downloadable && (
                 <DownloadLink href={csvHref} fallbackName="not-booked.csv">
-                  {p.truncated ? `Download all ${total} people as a spreadsheet (CSV)` : 'Download this list as a spreadsheet (CSV)'}
+                  {shownQ ? 'Download everyone not yet booked, not only those found, as a spreadsheet (CSV)' : pages > 1 ? `Download all ${people(total)} as a spreadsheet (CSV)` : 'Download this list as a spreadsheet (CSV)'}
                 </DownloadLink>
               )}
             </>
@@ -193,5 +246,36 @@ export function NotBookedPage() {
         }}
       </Loaded>
     </>
+  );
+}
+
+/** Find people by name or email; applied with Search, as a new address (kept there). */
+function PeopleSearch({ orgId, asked, onSearch }: { orgId: string | null; asked: PeopleView; onSearch: () => void }) {
+  const [text, setText] = useState(asked.q);
+  // The field follows the address (Back, Forward): the page is kept while it changes.
+  useEffect(() => setText(asked.q), [asked.q]);
+  return (
+    <form
+      class="filters"
+      role="search"
+      aria-label="Find a person"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const q = text.trim();
+        // The same search on its first page: nothing to load again, the count is where its results start.
+        if (q === asked.q && asked.page === 1) document.getElementById('not-booked-count')?.focus();
+        else {
+          navigate(notBookedHref(orgId, { q, page: 1 }));
+          onSearch();
+        }
+      }}
+    >
+      <TextField id="people-q" label="Find a person by name or email" type="search" maxLength={200} value={text} onInput={(e) => setText((e.currentTarget as HTMLInputElement).value)} />
+      <div class="field field-action">
+        <button type="submit" class="button">
+          Search
+        </button>
+      </div>
+    </form>
   );
 }
