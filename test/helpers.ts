@@ -5,6 +5,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll } from 'vitest';
+import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs } from 'kysely';
 import { migrateToLatest, openPostgres, openSqlite, type Db } from '../db/connect.js';
 import type { Role } from '../db/schema.js';
 import { hashPassword } from '../server/accounts/passwords.js';
@@ -44,6 +45,21 @@ export async function createPgDatabase(template?: string): Promise<{ url: string
       await c.end();
     },
   };
+}
+
+/** A Kysely plugin that counts every statement the app runs (`count`), to prove a page costs the same however many rows it lists. */
+export function statementCounter() {
+  const counter = {
+    count: 0,
+    plugin: {
+      transformQuery: (args: PluginTransformQueryArgs) => {
+        counter.count++;
+        return args.node;
+      },
+      transformResult: async (args: PluginTransformResultArgs) => args.result,
+    } satisfies KyselyPlugin,
+  };
+  return counter;
 }
 
 export async function openTestDb(): Promise<Db> {

@@ -12,9 +12,8 @@
  *   not their id.
  */
 import { randomUUID } from 'node:crypto';
-import type { KyselyPlugin } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openTestDb, makeTestContext, sentOutboxRow as sentRow, type TestContext, type TestUser } from '../helpers.js';
+import { openTestDb, makeTestContext, sentOutboxRow as sentRow, statementCounter, type TestContext, type TestUser } from '../helpers.js';
 import { runJobsOnce } from '../../server/jobs.js';
 
 let t: TestContext | undefined;
@@ -75,16 +74,9 @@ describe('the Mail page’s list (GET /api/outbox)', () => {
 
   it('lists a page of messages not sent yet in the same number of statements for 3 messages as for 30, each with its words and clash warning', async () => {
     // Every statement the app runs, counted.
-    let statements = 0;
-    const counter: KyselyPlugin = {
-      transformQuery: (args) => {
-        statements++;
-        return args.node;
-      },
-      transformResult: async (args) => args.result,
-    };
+    const counter = statementCounter();
     const database = await openTestDb();
-    t = await makeTestContext({ now: '2026-01-12T09:00:00.000Z', database: { ...database, db: database.db.withPlugin(counter) } });
+    t = await makeTestContext({ now: '2026-01-12T09:00:00.000Z', database: { ...database, db: database.db.withPlugin(counter.plugin) } });
     const admin = await t.user('admin');
     const school = await t.org('Hill Primary');
     // Tuesday 20 January, 09:00 to 10:00 in London, which overlaps Cai's Y4 maths.
@@ -98,10 +90,10 @@ describe('the Mail page’s list (GET /api/outbox)', () => {
     await runJobsOnce(t.deps, null);
 
     const list = async () => {
-      statements = 0;
+      counter.count = 0;
       const r = await t!.request('GET', '/api/outbox?limit=100', { as: admin });
       expect(r.status).toBe(200);
-      return { page: r.json as Listed, statements };
+      return { page: r.json as Listed, statements: counter.count };
     };
     const few = await list();
     expect(few.page.total).toBe(3);

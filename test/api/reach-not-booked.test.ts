@@ -6,9 +6,8 @@
  * scope; the spreadsheet still holds everyone.
  */
 import { parse } from 'csv-parse/sync';
-import type { KyselyPlugin } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTestContext, openTestDb, type TestContext, type TestUser } from '../helpers.js';
+import { makeTestContext, openTestDb, statementCounter, type TestContext, type TestUser } from '../helpers.js';
 
 type Person = { userId: string; name: string; email: string; orgName: string; canBook: boolean };
 type Listed = { items: Person[]; total: number; hasMore: boolean; downloadable: boolean };
@@ -19,7 +18,8 @@ const alderName = (i: number) => `Staff ${pad(Math.floor(i / 2))}`;
 const alderId = (i: number) => `nb-alder-${String(i).padStart(3, '0')}`;
 
 let t: TestContext;
-let statements = 0;
+/** Every statement the app runs, counted. */
+const counter = statementCounter();
 let admin: TestUser, birchOffice: TestUser, trustOffice: TestUser;
 let trust: { id: string }, alder: { id: string }, birch: { id: string };
 /** A member of staff, written straight into the database. */
@@ -29,17 +29,9 @@ const row = (id: string, name: string, email: string, orgId: string) => ({
 });
 
 beforeAll(async () => {
-  // Every statement the app runs, counted.
-  const counter: KyselyPlugin = {
-    transformQuery: (args) => {
-      statements++;
-      return args.node;
-    },
-    transformResult: async (args) => args.result,
-  };
   const database = await openTestDb();
   // A report may hold 75 people: each school's list fits, the programme's (76) does not.
-  t = await makeTestContext({ now: '2026-02-20T12:00:00.000Z', config: { maxReportBookings: 75 }, database: { ...database, db: database.db.withPlugin(counter) } });
+  t = await makeTestContext({ now: '2026-02-20T12:00:00.000Z', config: { maxReportBookings: 75 }, database: { ...database, db: database.db.withPlugin(counter.plugin) } });
   admin = await t.user('admin');
   const org = async (body: Record<string, unknown>) => (await t.request('POST', '/api/orgs', { as: admin, body })).json as { id: string };
   trust = await org({ name: 'Oak Trust', kind: 'trust' });
@@ -171,9 +163,9 @@ describe('staff not yet booked, a page at a time', () => {
 
   it('pages and counts in the database: the same statements for a school of 3 as for one of 70, found or not', async () => {
     const count = async (query: string) => {
-      statements = 0;
+      counter.count = 0;
       const answer = await list(admin, query);
-      return { statements, answer };
+      return { statements: counter.count, answer };
     };
     const few = await count(`?orgId=${birch.id}`);
     expect(few.answer).toMatchObject({ total: 3, hasMore: false });

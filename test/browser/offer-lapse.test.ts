@@ -13,6 +13,23 @@ warnIfSkipped(import.meta.url);
 describe.skipIf(!browserAvailable)('an offered seat that lapses while the page is open', () => {
   const env = serverAndBrowser();
 
+  /**
+   * A session of one online seat whose offers are held 5 minutes: `first` books it and
+   * `offered` joins the waitlist; `first` cancels, so the seat is offered to `offered`.
+   */
+  async function offeredSeat(title: string, names: { org?: string; first?: string; offered?: string } = {}) {
+    const { t } = env.server;
+    const org = await t.org(names.org);
+    const [offered, first] = [await t.user('staff', org.id, names.offered), await t.user('staff', org.id, names.first)];
+    const s = await t.session({ title, startsAt: daysFromNow(9), endsAt: plusMinutes(daysFromNow(9), 60), capacity: { online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 5 });
+    const book = async (who: typeof offered) => (await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: who, body: {} })).json;
+    const theirs = await book(first);
+    const offer = await book(offered);
+    expect((await t.request('DELETE', `/api/bookings/${theirs.id}`, { as: first })).status).toBe(200);
+    expect((await t.request('GET', `/api/bookings/${offer.id}`, { as: offered })).json.status).toBe('offered');
+    return { org, s, offered, offerId: offer.id as string };
+  }
+
   it('My bookings and the session page stop offering Accept once the offer has expired (keyboard, axe, 320 px)', async () => {
     const { t } = env.server;
     const org = await t.org();
@@ -95,14 +112,7 @@ describe.skipIf(!browserAvailable)('an offered seat that lapses while the page i
 
   it('the session page left open on an offer that lapses with nobody else waiting counts the seat free again, and booking takes it (keyboard, axe, 320 px)', async () => {
     const { t } = env.server;
-    const org = await t.org();
-    const [me, other] = [await t.user('staff', org.id), await t.user('staff', org.id)];
-    const s = await t.session({ title: 'Lapse with nobody waiting', startsAt: daysFromNow(9), endsAt: plusMinutes(daysFromNow(9), 60), capacity: { online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 5 });
-    const book = async (who: typeof me) => (await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: who, body: {} })).json;
-    const theirs = await book(other);
-    const mine = await book(me);
-    expect((await t.request('DELETE', `/api/bookings/${theirs.id}`, { as: other })).status).toBe(200);
-    expect((await t.request('GET', `/api/bookings/${mine.id}`, { as: me })).json.status).toBe('offered');
+    const { s, offered: me } = await offeredSeat('Lapse with nobody waiting');
 
     const page = await newPage(env.browser, env.server, NARROW);
     await page.clock.install({ time: new Date(t.clock.now()) });
@@ -123,14 +133,8 @@ describe.skipIf(!browserAvailable)('an offered seat that lapses while the page i
 
   it('Who is booked where, left open by the office, shows an offer that lapses as expired and counts it with the cancelled, before the sweep (axe, 320 px)', async () => {
     const { t } = env.server;
-    const org = await t.org('Lapse Watch Primary');
+    const { org, offered: me, offerId } = await offeredSeat('Watched offer', { org: 'Lapse Watch Primary', offered: 'Olive Offered', first: 'Carl Cancelled' });
     const office = await t.user('office', org.id);
-    const [me, other] = [await t.user('staff', org.id, 'Olive Offered'), await t.user('staff', org.id, 'Carl Cancelled')];
-    const s = await t.session({ title: 'Watched offer', startsAt: daysFromNow(9), endsAt: plusMinutes(daysFromNow(9), 60), capacity: { online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 5 });
-    const book = async (who: typeof me) => (await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: who, body: {} })).json;
-    const theirs = await book(other);
-    const mine = await book(me);
-    expect((await t.request('DELETE', `/api/bookings/${theirs.id}`, { as: other })).status).toBe(200);
 
     const page = await newPage(env.browser, env.server, NARROW);
     await page.clock.install({ time: new Date(t.clock.now()) });
@@ -141,7 +145,7 @@ describe.skipIf(!browserAvailable)('an offered seat that lapses while the page i
 
     t.clock.advance(6 * 60_000);
     await page.clock.runFor(6 * 60_000);
-    expect((await t.request('GET', `/api/bookings/${mine.id}`, { as: me })).json.status).toBe('offered');
+    expect((await t.request('GET', `/api/bookings/${offerId}`, { as: me })).json.status).toBe('offered');
     await row.getByText('Offer expired').waitFor({ timeout: 3000 });
     expect(await row.getByText('Seat offered').count()).toBe(0);
     await page.getByText('2 cancelled bookings found.').waitFor();
@@ -353,15 +357,8 @@ describe.skipIf(!browserAvailable)('an offered seat that lapses while the page i
 
   it('the office’s "Book staff" list shows someone whose offer lapsed as not booked and lets them be ticked and booked again, on a page left open and after a reload, before the sweep (keyboard, axe, 320 px)', async () => {
     const { t } = env.server;
-    const org = await t.org('Lapse Primary');
+    const { org, s, offered: bo, offerId: boOffer } = await offeredSeat('Office sees a lapse', { org: 'Lapse Primary', first: 'Ann Ash', offered: 'Bo Birch' });
     const office = await t.user('office', org.id, 'Lia Office');
-    const [ann, bo] = [await t.user('staff', org.id, 'Ann Ash'), await t.user('staff', org.id, 'Bo Birch')];
-    const s = await t.session({ title: 'Office sees a lapse', startsAt: daysFromNow(9), endsAt: plusMinutes(daysFromNow(9), 60), capacity: { online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 5 });
-    const book = async (who: typeof ann) => (await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: who, body: {} })).json;
-    const annBooking = await book(ann);
-    const boBooking = await book(bo);
-    expect((await t.request('DELETE', `/api/bookings/${annBooking.id}`, { as: ann })).status).toBe(200);
-    expect((await t.request('GET', `/api/bookings/${boBooking.id}`, { as: bo })).json.status).toBe('offered');
 
     const page = await newPage(env.browser, env.server, NARROW);
     await page.clock.install({ time: new Date(t.clock.now()) });
@@ -379,7 +376,7 @@ describe.skipIf(!browserAvailable)('an offered seat that lapses while the page i
     expect(await panel.getByRole('checkbox', { name: /Bo Birch/ }).isDisabled()).toBe(false);
 
     // Loaded afresh (the server still says `offered`): the same, from the server's roster.
-    expect((await t.request('GET', `/api/bookings/${boBooking.id}`, { as: bo })).json.status).toBe('offered');
+    expect((await t.request('GET', `/api/bookings/${boOffer}`, { as: bo })).json.status).toBe('offered');
     await page.reload();
     await boRow.getByText(/^Not booked\./).waitFor();
     expect(await boRow.getByText(/Seat offered/).count()).toBe(0);

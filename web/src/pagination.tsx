@@ -2,7 +2,8 @@
  * Paging links, in a file of their own: they use the router's Link, and components.tsx is
  * also loaded outside a browser (by tests of the live room), where the router cannot be.
  */
-import { useFocusLater } from './components.js';
+import { useEffect, useState } from 'preact/hooks';
+import { TextField, useFocusLater } from './components.js';
 import { Link } from './router.js';
 
 /**
@@ -39,5 +40,49 @@ export function Pagination({ label, page, pages, href, resultsId }: { label: str
         )}
       </ul>
     </nav>
+  );
+}
+
+/**
+ * What the count above a paged list says, once it has loaded: `none` when nothing matches
+ * (`q`: what was searched for, '' for nothing), "There is no page 4: 120 organisations
+ * matching “x” fill 3 pages." past the end, else "Showing 51 to 100 of 1,234 organisations
+ * matching “x”." (`of(total)` words the count: "1,234 organisations").
+ */
+export function pageCountText({ page, perPage, shown, total, q, of, none, after = '' }: { page: number; perPage: number; shown: number; total: number; q: string; of: (n: number) => string; none: (q: string) => string; after?: string }): string {
+  if (total === 0) return none(q);
+  const matching = q ? ` matching “${q}”` : '';
+  const pages = Math.max(1, Math.ceil(total / perPage));
+  const n = (x: number) => x.toLocaleString('en-GB');
+  if (shown === 0) return `There is no page ${page}: ${of(total)}${matching} fill ${pages === 1 ? '1 page' : `${n(pages)} pages`}.`;
+  const from = (page - 1) * perPage;
+  return `Showing ${n(from + 1)} to ${n(from + shown)} of ${of(total)}${matching}${after}.`;
+}
+
+/**
+ * The search over a list kept in the address: one field and its button. The field follows
+ * `value` (what the list in view was found for: Back and Forward change it); `onSearch` gets
+ * what was typed, trimmed.
+ */
+export function ListSearch({ id, label, formLabel, value, onSearch }: { id: string; label: string; formLabel?: string; value: string; onSearch: (q: string) => void }) {
+  const [text, setText] = useState(value);
+  useEffect(() => setText(value), [value]);
+  return (
+    <form
+      class="filters"
+      role="search"
+      aria-label={formLabel}
+      onSubmit={(e) => {
+        e.preventDefault();
+        onSearch(text.trim());
+      }}
+    >
+      <TextField id={id} label={label} type="search" spellcheck={false} maxLength={200} value={text} onInput={(e) => setText((e.currentTarget as HTMLInputElement).value)} />
+      <div class="field field-action">
+        <button type="submit" class="button">
+          Search
+        </button>
+      </div>
+    </form>
   );
 }

@@ -1,11 +1,10 @@
 /** Office staff: the people of their own organisation, with their staff's accounts turned off or on. */
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { z } from 'zod';
 import { PeoplePage } from '../../../shared/accounts.js';
 import { api } from '../api.js';
-import { PageHeading, Status, TextField, useApp } from '../components.js';
-import { plural } from '../format.js';
-import { Pagination } from '../pagination.js';
+import { PageHeading, Status, useApp } from '../components.js';
+import { ListSearch, Pagination, pageCountText } from '../pagination.js';
 import { Loaded, useLoad } from '../load.js';
 import { Link, navigate } from '../router.js';
 import { OfficeOrgGate, SchoolForm, type Org } from '../orgs.js';
@@ -47,19 +46,9 @@ function StaffOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
   }, [orgId, q, page]);
   const leads = useLoad(() => api(`/api/orgs/${encodeURIComponent(orgId)}/leads`, z.object({ items: z.array(z.object({ userId: z.string() })) })).then((r) => r.items.map((l) => l.userId)), [orgId]);
   const [message, setMessage] = useState('');
-  const [text, setText] = useState(q);
-  // The field follows the address (Back, Forward).
-  useEffect(() => setText(q), [q]);
   const shown = people.data;
   const pages = shown ? Math.max(1, Math.ceil(shown.total / PAGE)) : 1;
-  const matching = shown?.q ? ` matching “${shown.q}”` : '';
-  const count = !shown
-    ? ''
-    : shown.total === 0
-      ? shown.q ? `Nobody matches “${shown.q}”.` : 'No one here yet.'
-      : shown.items.length === 0
-        ? `There is no page ${shown.page}: ${plural(shown.total, 'person', 'people')}${matching} fill ${plural(pages, 'page')}.`
-        : `Showing ${((shown.page - 1) * PAGE + 1).toLocaleString('en-GB')} to ${((shown.page - 1) * PAGE + shown.items.length).toLocaleString('en-GB')} of ${plural(shown.total, 'person', 'people')}${matching}.`;
+  const count = !shown ? '' : pageCountText({ page: shown.page, perPage: PAGE, shown: shown.items.length, total: shown.total, q: shown.q, of: (n) => `${n.toLocaleString('en-GB')} ${n === 1 ? 'person' : 'people'}`, none: (q) => (q ? `Nobody matches “${q}”.` : 'No one here yet.') });
   return (
     <>
       <PageHeading title={page > 1 ? `Staff accounts, page ${page}` : 'Staff accounts'} navigated={loc.navigated}>
@@ -70,22 +59,7 @@ function StaffOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
         <Link href={`/office/people/import?org=${encodeURIComponent(orgId)}`}>Import staff from a spreadsheet (CSV)</Link>
       </p>
       <p>Everyone in {orgName ?? 'your organisation'}. Turn off the account of someone who has left: they are signed out at once and cannot sign in again until you turn it back on, and their places on sessions still to come go to others. An in-house lead can publish and run training sessions for your organisation's staff only.</p>
-      <form
-        class="filters"
-        role="search"
-        aria-label="People"
-        onSubmit={(e) => {
-          e.preventDefault();
-          navigate(staffHref(orgId, text.trim()));
-        }}
-      >
-        <TextField id="staff-search" label="Find a person by name or email" type="search" spellcheck={false} value={text} onInput={(e) => setText((e.currentTarget as HTMLInputElement).value)} />
-        <div class="field field-action">
-          <button type="submit" class="button">
-            Search
-          </button>
-        </div>
-      </form>
+      <ListSearch id="staff-search" label="Find a person by name or email" formLabel="People" value={q} onSearch={(text) => navigate(staffHref(orgId, text))} />
       {/* In the page before the list loads, so the count is read out when it arrives; turning a page focuses it. */}
       <p role="status" class="count" id="staff-count" tabIndex={-1}>
         {count}

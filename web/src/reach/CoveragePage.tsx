@@ -16,7 +16,7 @@ import { api } from '../api.js';
 import { described, Fact, Field, PageHeading, TextField, useApp, useFocusLater, PendingHeading } from '../components.js';
 import { Loaded, useLoad } from '../load.js';
 import { formatDay, formatShortDay } from '../format.js';
-import { Pagination } from '../pagination.js';
+import { Pagination, pageCountText } from '../pagination.js';
 import { Link, navigate } from '../router.js';
 import { ColumnChart, Figure, PercentBars } from './charts.js';
 
@@ -134,14 +134,7 @@ function CoverageView({ s, orgId, navigated, asked, onSearch }: { s: Shown; orgI
   const total = c.byOrgTotal;
   const pages = Math.max(1, Math.ceil(total / PAGE));
   const orgCount = (n: number) => `${n.toLocaleString('en-GB')} ${n === 1 ? 'organisation' : 'organisations'}`;
-  const matching = s.q ? ` matching “${s.q}”` : '';
-  const from = (s.page - 1) * PAGE;
-  const count =
-    total === 0
-      ? s.q ? `No organisation matches “${s.q}”.` : 'No organisations yet.'
-      : c.byOrg.length === 0
-        ? `There is no page ${s.page}: ${orgCount(total)}${matching} fill ${pages === 1 ? '1 page' : `${pages} pages`}.`
-        : `Showing ${(from + 1).toLocaleString('en-GB')} to ${(from + c.byOrg.length).toLocaleString('en-GB')} of ${orgCount(total)}${matching}, ${SORT_WORDS[s.sort]}.`;
+  const count = pageCountText({ page: s.page, perPage: PAGE, shown: c.byOrg.length, total, q: s.q, of: orgCount, none: (q) => (q ? `No organisation matches “${q}”.` : 'No organisations yet.'), after: `, ${SORT_WORDS[s.sort]}` });
   const weekCols = c.weekly.map((w) => ({ label: formatShortDay(w.weekStart), value: w.completions }));
   const totalCompletions = c.weekly.reduce((s, w) => s + w.completions, 0);
   const busiest = [...c.weekly].sort((a, b) => b.completions - a.completions)[0];

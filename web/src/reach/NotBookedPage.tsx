@@ -16,10 +16,10 @@ import { BookResult } from '../../../shared/bookings.js';
 import { NotBookedList } from '../../../shared/reach.js';
 import { SessionList, type SeatKind, type Session } from '../../../shared/sessions.js';
 import { api } from '../api.js';
-import { DownloadLink, PageHeading, Status, TextField, useApp, useFocusLater } from '../components.js';
+import { DownloadLink, PageHeading, Status, useApp, useFocusLater } from '../components.js';
 import { formatDateTime, plural } from '../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../load.js';
-import { Pagination } from '../pagination.js';
+import { ListSearch, Pagination, pageCountText } from '../pagination.js';
 import { Link, navigate } from '../router.js';
 
 const count = (n: number) => n.toLocaleString('en-GB');
@@ -165,19 +165,26 @@ export function NotBookedPage() {
         </div>
       )}
       <ActionError action={book} />
-      <PeopleSearch orgId={orgId} asked={{ q: find, page }} onSearch={() => (searched.current = true)} />
+      <ListSearch
+        id="people-q"
+        label="Find a person by name or email"
+        formLabel="Find a person"
+        value={find}
+        onSearch={(q) => {
+          // The same search on its first page: nothing to load again, the count is where its results start.
+          if (q === find && page === 1) document.getElementById('not-booked-count')?.focus();
+          else {
+            navigate(notBookedHref(orgId, { q, page: 1 }));
+            searched.current = true;
+          }
+        }}
+      />
       <Loaded state={list} what="staff not yet booked">
         {({ q: shownQ, page: shownPage, p }) => {
           const total = p.total;
           const pages = Math.max(1, Math.ceil(total / PAGE));
-          const from = (shownPage - 1) * PAGE;
           const matching = shownQ ? ` matching “${shownQ}”` : '';
-          const countText =
-            total === 0
-              ? shownQ ? `Nobody matches “${shownQ}”.` : 'Everyone has booked a session.'
-              : p.items.length === 0
-                ? `There is no page ${shownPage}: ${people(total)} not yet booked${matching} fill ${pages === 1 ? '1 page' : `${count(pages)} pages`}.`
-                : `Showing ${count(from + 1)} to ${count(from + p.items.length)} of ${people(total)} not yet booked${matching}.`;
+          const countText = pageCountText({ page: shownPage, perPage: PAGE, shown: p.items.length, total, q: shownQ, of: (n) => `${people(n)} not yet booked`, none: (q) => (q ? `Nobody matches “${q}”.` : 'Everyone has booked a session.') });
           const csvHref = `/api/reach/coverage.csv?figure=not_booked${orgId ? `&orgId=${encodeURIComponent(orgId)}` : ''}`;
           return (
             <>
@@ -249,33 +256,3 @@ export function NotBookedPage() {
   );
 }
 
-/** Find people by name or email; applied with Search, as a new address (kept there). */
-function PeopleSearch({ orgId, asked, onSearch }: { orgId: string | null; asked: PeopleView; onSearch: () => void }) {
-  const [text, setText] = useState(asked.q);
-  // The field follows the address (Back, Forward): the page is kept while it changes.
-  useEffect(() => setText(asked.q), [asked.q]);
-  return (
-    <form
-      class="filters"
-      role="search"
-      aria-label="Find a person"
-      onSubmit={(e) => {
-        e.preventDefault();
-        const q = text.trim();
-        // The same search on its first page: nothing to load again, the count is where its results start.
-        if (q === asked.q && asked.page === 1) document.getElementById('not-booked-count')?.focus();
-        else {
-          navigate(notBookedHref(orgId, { q, page: 1 }));
-          onSearch();
-        }
-      }}
-    >
-      <TextField id="people-q" label="Find a person by name or email" type="search" maxLength={200} value={text} onInput={(e) => setText((e.currentTarget as HTMLInputElement).value)} />
-      <div class="field field-action">
-        <button type="submit" class="button">
-          Search
-        </button>
-      </div>
-    </form>
-  );
-}

@@ -6,7 +6,7 @@ import { apiIssues, described, ErrorSummary, Field, errorFor, messageOf, PageHea
 import { Loaded, useLoad } from '../../load.js';
 import { Link, navigate } from '../../router.js';
 import { plural } from '../../format.js';
-import { Pagination } from '../../pagination.js';
+import { ListSearch, Pagination, pageCountText } from '../../pagination.js';
 import { OrgSearchPicker } from '../../orgs.js';
 import { LeadsPanel } from './LeadsPanel.js';
 
@@ -46,7 +46,6 @@ const orgCount = (n: number) => `${n.toLocaleString('en-GB')} ${n === 1 ? 'organ
  */
 export function OrgsPage() {
   const { loc } = useApp();
-  const [text, setText] = useState(loc.query.get('q') ?? '');
   const q = (loc.query.get('q') ?? '').trim();
   const page = Math.max(1, Number.parseInt(loc.query.get('page') ?? '1', 10) || 1);
   // The search and page travel with their answer: while the next loads, the count and the
@@ -56,42 +55,20 @@ export function OrgsPage() {
     if (q) params.set('q', q);
     return { q, page, ...(await api(`/api/orgs?${params}`, OrgPageOf)) };
   }, [q, page]);
-  // The page is kept while its pages turn and its searches change the address (its route is
-  // keyed by path): the field follows the address (Back, Forward).
-  useEffect(() => setText(loc.query.get('q') ?? ''), [q]);
   const shownQ = state.data?.q ?? q;
   const shownPage = state.data?.page ?? page;
   const total = state.data?.total ?? 0;
   const shown = state.data?.items ?? [];
   const pages = Math.max(1, Math.ceil(total / PAGE));
   const matching = shownQ ? ` matching “${shownQ}”` : '';
-  const count = !state.data
-    ? ''
-    : total === 0
-      ? shownQ ? `No organisation matches “${shownQ}”.` : 'No organisations yet.'
-      : shown.length === 0
-        ? `There is no page ${shownPage}: ${orgCount(total)}${matching} fill ${plural(pages, 'page')}.`
-        : `Showing ${((shownPage - 1) * PAGE + 1).toLocaleString('en-GB')} to ${((shownPage - 1) * PAGE + shown.length).toLocaleString('en-GB')} of ${orgCount(total)}${matching}.`;
+  const count = !state.data ? '' : pageCountText({ page: shownPage, perPage: PAGE, shown: shown.length, total, q: shownQ, of: orgCount, none: (q) => (q ? `No organisation matches “${q}”.` : 'No organisations yet.') });
   return (
     <>
       <PageHeading title={page > 1 ? `Organisations, page ${page}` : 'Organisations'} navigated={loc.navigated}>
         Organisations
       </PageHeading>
-      <form
-        class="filters"
-        role="search"
-        onSubmit={(e) => {
-          e.preventDefault();
-          navigate(listHref(text.trim()));
-        }}
-      >
-        <TextField id="org-search" label="Name or URN" type="search" value={text} onInput={(e) => setText((e.currentTarget as HTMLInputElement).value)} />
-        <div class="field field-action">
-          <button type="submit" class="button">
-            Search
-          </button>
-        </div>
-      </form>
+      {/* The page is kept while its pages turn and its searches change the address (its route is keyed by path). */}
+      <ListSearch id="org-search" label="Name or URN" value={q} onSearch={(text) => navigate(listHref(text))} />
       {/* In the page before the list loads, so the count is read out when it arrives; turning a page focuses it. */}
       <p role="status" class="count" id="orgs-count" tabIndex={-1}>
         {count}
