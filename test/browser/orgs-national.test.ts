@@ -102,6 +102,31 @@ describe.skipIf(!browserAvailable)('organisations at national scale: pickers sea
     expectNoneReadsAll(requests);
   });
 
+  it('a search that fails is said beside the field with Try again, though the first matches are still listed, and trying again finds the school (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const admin = await t.user('admin');
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInAt(page, admin, '/admin/people');
+    await page.locator('#people-org-count').filter({ hasText: '131 match' }).waitFor();
+    let failing = true;
+    await page.route(
+      (url) => url.pathname === '/api/orgs' && url.searchParams.has('q'),
+      (route) => (failing ? route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: { code: 'internal', message: 'Something went wrong on our side. Please try again.' } }) }) : route.continue()),
+    );
+    await tabTo(page, 'Find school or organisation by name or URN', { max: 120 });
+    await page.keyboard.type(far.urn);
+    await page.locator('#people-org-count').filter({ hasText: 'The organisations could not be loaded.' }).waitFor();
+    const alert = page.getByRole('alert').filter({ hasText: 'Something went wrong on our side' });
+    await alert.waitFor();
+    await checkPage(page, 'People, an organisation search that failed (320 px)');
+    failing = false;
+    await tabTo(page, 'Try again');
+    await page.keyboard.press('Enter');
+    await page.locator('#people-org-count').filter({ hasText: '1 organisation matches.' }).waitFor();
+    await expect.poll(() => page.locator('#people-org option:checked').innerText()).toContain(far.name);
+    expect(await alert.count()).toBe(0);
+  });
+
   it('New session: a trust audience offers only trusts and local authorities, found by name; one organisation’s staff, any school found by URN (keyboard, 320 px)', async () => {
     const { t } = env.server;
     const trainer = await t.user('trainer');

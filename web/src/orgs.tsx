@@ -107,19 +107,20 @@ export function OrgSearchPicker({
         <label for={`${id}-search`}>Find {label.toLowerCase()} by name or URN</label>
         <input id={`${id}-search`} type="search" spellcheck={false} value={text} aria-describedby={countId} onInput={(e) => setText((e.currentTarget as HTMLInputElement).value)} />
         <p class="hint" id={countId} aria-live="polite">
-          {total === undefined
-            ? found.error
-              ? 'The organisations could not be loaded.'
-              : 'Loading the organisations…'
-            : total === 0
-              ? 'No organisation matches.'
-              : total === 1
-                ? '1 organisation matches.'
-                : total > SHOWN
-                  ? `${total.toLocaleString('en-GB')} match; the first ${SHOWN} are listed. Type more to narrow them.`
-                  : `${total} organisations match.`}
+          {found.error
+            ? 'The organisations could not be loaded.'
+            : total === undefined
+              ? 'Loading the organisations…'
+              : total === 0
+                ? 'No organisation matches.'
+                : total === 1
+                  ? '1 organisation matches.'
+                  : total > SHOWN
+                    ? `${total.toLocaleString('en-GB')} match; the first ${SHOWN} are listed. Type more to narrow them.`
+                    : `${total} organisations match.`}
         </p>
-        {found.error && found.data === undefined ? <Retry error={found.error} onRetry={() => void found.reload()} busy={found.loading} /> : null}
+        {/* A failed search is said with Try again, also when an earlier one's matches are still listed. */}
+        {found.error ? <Retry error={found.error} onRetry={() => void found.reload()} busy={found.loading} /> : null}
       </div>
       <label for={id}>{label}</label>
       <FieldNotes id={id} hint={hint} error={error} />
