@@ -161,7 +161,7 @@ describe.skipIf(!browserAvailable)('administrators’ lists', { timeout: 180_000
     await tabTo(page, 'Kind');
     await page.keyboard.type('School');
     await expect.poll(() => page.locator('#org-kind').inputValue()).toBe('school');
-    await tabTo(page, 'Find part of (trust or local authority) by name or URN');
+    await tabTo(page, 'Find the trust or local authority by name or URN');
     await page.keyboard.type('centum learning');
     await expect.poll(() => page.locator('#org-parent').inputValue()).toBe(trust.id);
     await tabTo(page, 'Save organisation');
@@ -190,7 +190,7 @@ describe.skipIf(!browserAvailable)('administrators’ lists', { timeout: 180_000
     }
     await checkPage(page, 'a school’s page (320 px)');
     // By keyboard: the trust found by name in the picker (the one match is chosen), and kept on saving.
-    await tabTo(page, 'Find part of (trust or local authority) by name or URN', { max: 40 });
+    await tabTo(page, 'Find the trust or local authority by name or URN', { max: 40 });
     await page.keyboard.type('centum learning');
     await expect.poll(() => textOf(page, '#org-parent-count')).toBe('1 organisation matches.');
     expect(await page.locator('#org-parent').inputValue()).toBe(trust.id);

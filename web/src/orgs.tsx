@@ -61,6 +61,7 @@ export function OrgSearchPicker({
   kinds,
   find,
   chosenName,
+  searchLabel = `Find ${label.toLowerCase()} by name or URN`,
 }: {
   id: string;
   label: string;
@@ -73,6 +74,8 @@ export function OrgSearchPicker({
   kinds?: readonly OrgKind[];
   find?: OrgFinder;
   chosenName?: string;
+  /** The search field's label ("Find organisation by name or URN" unless given). */
+  searchLabel?: string;
 }) {
   const [text, setText] = useState('');
   const [q, setQ] = useState('');
@@ -104,7 +107,7 @@ export function OrgSearchPicker({
   return (
     <div class={error ? 'field field-error org-picker' : 'field org-picker'}>
       <div class="field">
-        <label for={`${id}-search`}>Find {label.toLowerCase()} by name or URN</label>
+        <label for={`${id}-search`}>{searchLabel}</label>
         <input id={`${id}-search`} type="search" spellcheck={false} value={text} aria-describedby={countId} onInput={(e) => setText((e.currentTarget as HTMLInputElement).value)} />
         <p class="hint" id={countId} aria-live="polite">
           {found.error

@@ -254,6 +254,7 @@ function OrgForm({ org, onSaved }: { org: Org | null; onSaved: (o: Org, changed?
         <OrgSearchPicker
           id="org-parent"
           label="Part of (trust or local authority)"
+          searchLabel="Find the trust or local authority by name or URN"
           noneLabel="None"
           kinds={PARENT_KINDS}
           value={parentId}
