@@ -51,7 +51,7 @@ describe.skipIf(!browserAvailable)('training coverage pages', () => {
     // The chart is an image named by its title, with a text summary, and the same numbers in a table.
     const chart = page.getByRole('img', { name: /Share of staff who attended at least one session, by school/ });
     await chart.waitFor();
-    const desc = await chart.evaluate((svg) => svg.querySelector('desc')?.textContent ?? '');
+    const desc = await page.locator('#by-org-chart-desc').textContent();
     expect(desc).toContain('Overall 2 of 5 (40%) staff attended at least one session');
     const table = page.getByRole('table', { name: 'By school' });
     const rows = await table.getByRole('row').allInnerTexts();
@@ -122,7 +122,8 @@ describe.skipIf(!browserAvailable)('training coverage pages', () => {
     const rowNames = async () => (await table.locator('tbody th').allInnerTexts()).map((r) => r.trim());
     await expect.poll(() => count.textContent()).toBe(`Showing 1 to 50 of ${total} organisations, by name.`);
     expect(await table.locator('tbody tr').count()).toBe(50);
-    const desc = await page.getByRole('img', { name: /by trust, local authority or school/ }).evaluate((svg) => svg.querySelector('desc')?.textContent ?? '');
+    await page.getByRole('img', { name: /by trust, local authority or school/ }).waitFor();
+    const desc = (await page.locator('#by-org-chart-desc').textContent()) ?? '';
     // The highest share is of every organisation, not only of those on the page.
     expect(desc).toContain('Highest of all: Zone School 02, 100%.');
     expect(await page.getByRole('navigation', { name: 'Pages of organisations' }).textContent()).toContain(`Page 1 of ${Math.ceil(total / 50)}`);

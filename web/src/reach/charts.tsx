@@ -1,7 +1,8 @@
 /**
- * Charts drawn as SVG that scale with their container (viewBox), each an image with a
- * title and a text summary (role="img", <title>, <desc>); the numbers are always in a table
- * beside the chart as well, so nothing is only in the picture.
+ * Charts, each an image with a title and a text summary (role="img"; the column chart is SVG
+ * that scales with its container, with <title> and <desc>; the percentage bars are HTML, so
+ * their words wrap); the numbers are always in a table beside the chart as well, so nothing
+ * is only in the picture.
  */
 import type { ComponentChildren } from 'preact';
 import { DownloadLink } from '../components.js';
@@ -16,35 +17,38 @@ export interface Bar {
 
 const W = 640;
 
-/** Horizontal bars from 0 to 100%, one per row, label above each bar. */
+/**
+ * Horizontal bars from 0 to 100%, one per row, the words above each bar. Drawn in HTML, not
+ * SVG, so the words wrap and grow with the text size: an organisation's name may be longer
+ * than a phone's screen, and SVG text neither wraps nor follows the reader's text settings.
+ * Like the SVG charts, an image named by its title and summary (its parts are not read out:
+ * the same numbers are in the table beside it).
+ */
 export function PercentBars({ id, title, summary, bars }: { id: string; title: string; summary: string; bars: Bar[] }) {
-  const rowH = 44;
-  const h = Math.max(1, bars.length) * rowH + 24;
   return (
-    <svg class="chart" role="img" aria-labelledby={`${id}-title ${id}-desc`} viewBox={`0 0 ${W} ${h}`} preserveAspectRatio="xMinYMin meet">
-      <title id={`${id}-title`}>{title}</title>
-      <desc id={`${id}-desc`}>{summary}</desc>
-      {[0, 0.25, 0.5, 0.75, 1].map((x) => (
-        <g key={x}>
-          <line x1={x * (W - 2) + 1} x2={x * (W - 2) + 1} y1={0} y2={h - 18} class="chart-grid" />
-          <text x={Math.min(W - 4, Math.max(4, x * W))} y={h - 4} text-anchor={x === 0 ? 'start' : x === 1 ? 'end' : 'middle'} class="chart-axis">
-            {x * 100}%
-          </text>
-        </g>
+    <div class="bars" id={id} role="img" aria-labelledby={`${id}-title ${id}-desc`}>
+      <span id={`${id}-title`} hidden>
+        {title}
+      </span>
+      <span id={`${id}-desc`} hidden>
+        {summary}
+      </span>
+      {bars.map((b, i) => (
+        <div class="bar-row" key={i}>
+          <p class="bar-label">
+            {b.label}: {b.text}
+          </p>
+          <div class="bar-track">
+            <div class="bar-fill" style={{ width: `${Math.max(0, Math.min(1, b.value)) * 100}%` }} />
+          </div>
+        </div>
       ))}
-      {bars.map((b, i) => {
-        const y = i * rowH;
-        return (
-          <g key={i}>
-            <text x={4} y={y + 15} class="chart-label">
-              {b.label}: {b.text}
-            </text>
-            <rect x={1} y={y + 20} width={W - 2} height={16} class="chart-track" />
-            <rect x={1} y={y + 20} width={Math.max(0, Math.min(1, b.value)) * (W - 2)} height={16} class="chart-bar" />
-          </g>
-        );
-      })}
-    </svg>
+      <div class="bar-scale">
+        <span>0%</span>
+        <span>50%</span>
+        <span>100%</span>
+      </div>
+    </div>
   );
 }
 
