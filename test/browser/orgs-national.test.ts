@@ -175,6 +175,29 @@ describe.skipIf(!browserAvailable)('organisations at national scale: pickers sea
     expectNoneReadsAll(requests);
   });
 
+  it('a local authority’s office with more schools than its list holds finds one past the first 200 by URN, and the page is about that school (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const now = t.clock.now().toISOString();
+    const la = { id: randomUUID(), name: 'Yarrow Local Authority' };
+    const schools = Array.from({ length: 205 }, (_, i) => ({ id: randomUUID(), name: `Yarrow School ${String(i).padStart(3, '0')}`, kind: 'school' as const, urn: String(500000 + i), parent_id: la.id, time_zone: 'Europe/London', settings: '{}', created_at: now }));
+    await t.db.insertInto('organisations').values({ id: la.id, name: la.name, kind: 'local_authority', urn: null, parent_id: null, time_zone: 'Europe/London', settings: '{}', created_at: now }).execute();
+    for (let i = 0; i < schools.length; i += 60) await t.db.insertInto('organisations').values(schools.slice(i, i + 60)).execute();
+    const last = schools[204]!; // the authority first, then by name: past the first 200
+    const office = await t.user('office', la.id);
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInAt(page, office, '/office/bookings');
+    await page.getByRole('heading', { level: 1, name: 'Who is booked where' }).waitFor();
+    await findByKeyboard(page, 'Find organisation by name or URN', 'office-org', last.urn, last.name);
+    await tabTo(page, 'Show');
+    await page.keyboard.press('Enter');
+    await page.waitForURL((u) => u.searchParams.get('org') === last.id);
+    await page.getByText(`Every booking and waitlist place of the staff of ${last.name}.`).waitFor();
+    await checkPage(page, 'a local authority office, a school past the first 200 (320 px)');
+    // Opened afresh at that address, the same.
+    await page.reload();
+    await page.getByText(`Every booking and waitlist place of the staff of ${last.name}.`).waitFor();
+  });
+
   it('an office page an administrator opens, and the identity providers page, find the organisation by URN (keyboard, 320 px)', async () => {
     const { t } = env.server;
     const admin = await t.user('admin');

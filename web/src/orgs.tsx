@@ -22,12 +22,21 @@ export const OWN_ORGS_LISTED = 200;
  * own: at most OWN_ORGS_LISTED of them. Administrators and trainers, who may see every
  * organisation in the country, find one with OrgSearchPicker instead.
  */
-export function useOrgs(enabled = true) {
-  return useLoad(async () => (enabled ? await ownOrgs() : []), [enabled]);
+export function useOrgs(enabled = true, wanted: string | null = null) {
+  return useLoad(async () => (enabled ? await ownOrgs(wanted) : []), [enabled, wanted]);
 }
 
-/** See useOrgs. */
-export const ownOrgs = async () => (await api(`/api/orgs?limit=${OWN_ORGS_LISTED}`, OrgPage)).items;
+/**
+ * See useOrgs. `wanted` (a page's `?org=`), when past the first OWN_ORGS_LISTED (a large
+ * local authority's schools), is read by id and added: the server answers only if the person
+ * may see it, so a page is never about an organisation they do not book for.
+ */
+export async function ownOrgs(wanted: string | null = null): Promise<Org[]> {
+  const page = await api(`/api/orgs?limit=${OWN_ORGS_LISTED}`, OrgPage);
+  if (!wanted || !page.hasMore || page.items.some((o) => o.id === wanted)) return page.items;
+  const one = await api(`/api/orgs/${encodeURIComponent(wanted)}`, Organisation).catch(() => null);
+  return one ? [...page.items, one] : page.items;
+}
 
 /** One page of organisations a picker may offer, and how many match in all. */
 export type OrgFinder = (q: string, limit: number) => Promise<{ items: { id: string; name: string; urn: string | null }[]; total: number }>;
@@ -184,7 +193,7 @@ export function OfficeOrgGate({ title, children }: { title: string; children: (o
   const wanted = loc.query.get('org');
   // An administrator may choose any organisation (found by searching), so none are listed:
   // the one chosen (`?org=`) is read by itself, for its name.
-  const orgs = useLoad(async () => (me.role !== 'admin' ? await ownOrgs() : wanted ? [await api(`/api/orgs/${encodeURIComponent(wanted)}`, Organisation)] : []), [me.role, wanted]);
+  const orgs = useLoad(async () => (me.role !== 'admin' ? await ownOrgs(wanted) : wanted ? [await api(`/api/orgs/${encodeURIComponent(wanted)}`, Organisation)] : []), [me.role, wanted]);
   const orgId = orgs.data ? officeOrgOf(me, orgs.data, wanted) : null;
   if (orgs.data && orgId) return <>{children(orgId, orgs.data)}</>;
   // An administrator (who belongs to no organisation) chooses which one the page is about.

@@ -62,7 +62,7 @@ export function ImportPage() {
   const wanted = loc.query.get('org');
   // Office staff choose among the organisations they book for; an administrator finds any
   // (the one in the address, `?org=`, is read by itself for its name).
-  const orgs = useLoad(async () => (!admin ? await ownOrgs() : wanted ? [await api(`/api/orgs/${encodeURIComponent(wanted)}`, Organisation)] : []), [admin, wanted]);
+  const orgs = useLoad(async () => (!admin ? await ownOrgs(wanted) : wanted ? [await api(`/api/orgs/${encodeURIComponent(wanted)}`, Organisation)] : []), [admin, wanted]);
   return (
     <>
       <PageHeading title="Import staff" navigated={loc.navigated}>

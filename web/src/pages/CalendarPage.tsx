@@ -91,7 +91,7 @@ export function CalendarPage() {
   const { me, loc } = useApp();
   const office = (me.role === 'office' || me.role === 'admin') && me.orgId;
   // A trust's office has a calendar for each of its schools: the picker chooses which (`?org=`).
-  const orgs = useOrgs(me.role === 'office');
+  const orgs = useOrgs(me.role === 'office', loc.query.get('org'));
   const orgId = office ? officeOrgOf(me, orgs.data, loc.query.get('org')) : null;
   const orgName = orgs.data?.find((o) => o.id === orgId)?.name ?? me.orgName;
   return (
