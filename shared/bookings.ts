@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, Text } from './common.js';
+import { Id, RangeEdge, roughEdgeMs, Text } from './common.js';
 import { Mode, SeatCounts, SeatKind } from './sessions.js';
 import { Clash } from './timetables.js';
 
@@ -53,6 +53,21 @@ export const Booking = z.object({
 });
 export type Booking = z.infer<typeof Booking>;
 export const BookingList = z.object({ items: z.array(Booking) });
+/**
+ * An organisation's bookings a page at a time: the range as the exports take it (ExportQuery,
+ * `to` after `from`), soonest first.
+ */
+export const OrgBookingsQuery = z
+  .object({
+    from: RangeEdge.optional(),
+    to: RangeEdge.optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+    offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  })
+  .refine((q) => !q.from || !q.to || roughEdgeMs(q.from, 'from') < roughEdgeMs(q.to, 'to'), { message: 'must be after from', path: ['to'] });
+/** One page of them, with how many match in all (`total`), and of those how many are still places or queue places (`live`) and how many cancelled. */
+export const OrgBookingsPage = z.object({ items: z.array(Booking), total: z.number(), hasMore: z.boolean(), live: z.number(), cancelled: z.number() });
+export type OrgBookingsPage = z.infer<typeof OrgBookingsPage>;
 
 export const HoldInput = z.object({ orgId: Id, seat: SeatKind, seats: z.number().int().min(0).max(100_000) }).strict();
 export const Hold = z.object({ orgId: z.string(), orgName: z.string(), seat: SeatKind, seats: z.number(), claimed: z.number() });

@@ -12,7 +12,7 @@
  * - An organisation's bookings are its office staff's (and its trust's) and administrators'.
  */
 import type { Transaction } from 'kysely';
-import type { AttendeeEntry, Booking } from '../../shared/bookings.js';
+import type { AttendeeEntry, Booking, OrgBookingsPage } from '../../shared/bookings.js';
 import type { Database, SeatKind } from '../../db/schema.js';
 import { findOrg, findUserById } from '../accounts/repository.js';
 import { orgsActableBy } from '../accounts/acting.js';
@@ -89,10 +89,13 @@ export async function sessionBookingsFor(deps: Deps, actor: AuthUser, sessionId:
   return views.bookingsOfSession(deps.db, sessionId);
 }
 
-/** Every booking of an organisation's staff, optionally within [from, to) (office staff who book for it, admin). */
-export async function orgBookingsFor(deps: Deps, actor: AuthUser, orgId: string, range: { from?: string; to?: string }): Promise<Booking[]> {
+/**
+ * The bookings of an organisation's staff, optionally within [from, to), a page at a time, with
+ * how many match in all (office staff who book for it, admin). The exports hold every one.
+ */
+export async function orgBookingsFor(deps: Deps, actor: AuthUser, orgId: string, range: { from?: string; to?: string }, page: { limit: number; offset: number }): Promise<OrgBookingsPage> {
   if (!(await orgsActableBy(deps.db, actor)).has(orgId)) throw new AppError('forbidden', 'You can only see bookings of the organisations you book for.');
-  return views.bookingsOfOrg(deps.db, orgId, await viewerFor(deps.db, actor), range);
+  return views.pageOfOrgBookings(deps.db, orgId, await viewerFor(deps.db, actor), range, page);
 }
 
 /** Who is coming to a session (its trainers and in-house leads, admin). */

@@ -1,6 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { AttendeeList, BookInput, BookResult, Booking, BookingList, BulkBookResult, HoldableOrgs, HoldableOrgsQuery, HoldInput, HoldList, MoveSeatInput, RemoveBookingInput } from '../../shared/bookings.js';
-import { ExportQuery } from '../../shared/calendar.js';
+import { AttendeeList, BookInput, BookResult, Booking, BookingList, BulkBookResult, HoldableOrgs, HoldableOrgsQuery, HoldInput, HoldList, MoveSeatInput, OrgBookingsPage, OrgBookingsQuery, RemoveBookingInput } from '../../shared/bookings.js';
 import { Id } from '../../shared/common.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
@@ -102,15 +101,16 @@ export function bookingRoutes(deps: Deps) {
       method: 'get',
       path: '/orgs/{id}/bookings',
       tags: ['bookings'],
-      summary: 'Every booking of an organisation’s staff (its office staff, admin)',
+      summary: 'The bookings of an organisation’s staff, a page at a time (limit 1 to 500, 100 unless given; offset), with how many match in all and how many of those are cancelled (its office staff, admin); the .ics and .csv exports hold every one',
       // As the exports: an instant, or a date (that day in England; `to` includes it).
-      request: { params: Params, query: ExportQuery },
-      responses: { 200: jsonResponse(BookingList, 'Bookings, soonest first') },
+      request: { params: Params, query: OrgBookingsQuery },
+      responses: { 200: jsonResponse(OrgBookingsPage, 'A page of bookings, soonest first, then by name') },
     }),
     async (c) => {
       const actor = requireRole(c, 'office', 'admin');
       const q = c.req.valid('query');
-      return c.json({ items: await access.orgBookingsFor(deps, actor, c.req.valid('param').id, { from: rangeEdge(q.from, 'from'), to: rangeEdge(q.to, 'to') }) }, 200);
+      const range = { from: rangeEdge(q.from, 'from'), to: rangeEdge(q.to, 'to') };
+      return c.json(await access.orgBookingsFor(deps, actor, c.req.valid('param').id, range, { limit: q.limit, offset: q.offset }), 200);
     },
   );
 

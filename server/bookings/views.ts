@@ -60,7 +60,43 @@ export async function bookingsOfOrg(db: Q, orgId: string, viewer: Viewer, range:
   let q = bookingQuery(db).where('u.org_id', '=', orgId).where(visibleTo(viewer, 's'));
   if (range.from) q = q.where('s.ends_at', '>', range.from);
   if (range.to) q = q.where('s.starts_at', '<', range.to);
-  return toBookings(db, await q.orderBy('s.starts_at').orderBy('u.name').execute());
+  return toBookings(db, await q.orderBy('s.starts_at').orderBy('u.name').orderBy('b.id').execute());
+}
+
+/**
+ * One page of `bookingsOfOrg` (same order, booking id last so pages never overlap), with how
+ * many match in all and how many of those are cancelled: three statements, however many match.
+ */
+export async function pageOfOrgBookings(
+  db: Q,
+  orgId: string,
+  viewer: Viewer,
+  range: { from?: string; to?: string },
+  page: { limit: number; offset: number },
+): Promise<{ items: Booking[]; total: number; hasMore: boolean; live: number; cancelled: number }> {
+  const matching = <T extends { where: (...a: any[]) => any }>(q: T): T => {
+    let r = q.where('u.org_id', '=', orgId).where(visibleTo(viewer, 's'));
+    if (range.from) r = r.where('s.ends_at', '>', range.from);
+    if (range.to) r = r.where('s.starts_at', '<', range.to);
+    return r;
+  };
+  const rows = await matching(bookingQuery(db))
+    .orderBy('s.starts_at')
+    .orderBy('u.name')
+    .orderBy('b.id')
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute();
+  const counts = await matching(
+    db
+      .selectFrom('bookings as b')
+      .innerJoin('sessions as s', 's.id', 'b.session_id')
+      .innerJoin('users as u', 'u.id', 'b.user_id')
+      .select((eb) => [eb.fn.countAll<number | string>().as('total'), eb.fn.sum<number | string | null>(eb.case().when('b.status', '=', 'cancelled').then(1).else(0).end()).as('cancelled')]),
+  ).executeTakeFirst();
+  const total = Number(counts?.total ?? 0);
+  const cancelled = Number(counts?.cancelled ?? 0);
+  return { items: await toBookings(db, rows), total, hasMore: page.offset + rows.length < total, live: total - cancelled, cancelled };
 }
 
 /** The roster of one session; `orgIds` narrows it to those organisations' staff (none: nobody). */

@@ -1,10 +1,10 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { CompletionPage, CompletionQuery } from '../../../shared/attendance.js';
-import { BookingList } from '../../../shared/bookings.js';
+import { OrgBookingsPage as OrgBookingsAnswer } from '../../../shared/bookings.js';
 import { ExportQuery } from '../../../shared/calendar.js';
 import { api } from '../api.js';
 import { Badge, DownloadLink, DownloadMessages, ErrorSummary, errorFor, PageHeading, TextField, useApp, useDownload, type FieldError } from '../components.js';
-import { Pagination } from '../pagination.js';
+import { Pagination, pageCountText } from '../pagination.js';
 import { Loaded, useLoad } from '../load.js';
 import { formatDate, formatTimeRange, ordinal, plural, seatLabel, statusLabel, dayInEngland } from '../format.js';
 import { Link, navigate } from '../router.js';
@@ -66,15 +66,33 @@ function RangeFields({ from, to, errors }: { from: string; to: string; errors: F
  * How many bookings a list holds, as the table shows them: cancelled ones are listed too (with
  * their status), but counted apart, so "2 bookings" means two people still booked or waiting.
  */
-function bookingCount(items: readonly { status: string }[]): string {
-  const cancelled = items.filter((b) => b.status === 'cancelled').length;
-  const live = items.length - cancelled;
+function bookingCount(live: number, cancelled: number): string {
   if (cancelled === 0) return plural(live, 'booking');
   if (live === 0) return plural(cancelled, 'cancelled booking');
   return `${plural(live, 'booking')} and ${plural(cancelled, 'cancelled booking')}`;
 }
 
-/** Office staff: every booking of their organisation's staff, by session. */
+/** How many bookings "Who is booked where" lists a page. */
+const BOOKINGS_PAGE = 100;
+
+/**
+ * The count above "Who is booked where": "3 bookings and 1 cancelled booking found." when all
+ * fit on one page; else "Showing 101 to 200 of 370 (350 bookings and 20 cancelled bookings).",
+ * the counts over the whole range.
+ */
+function orgBookingsCountText({ page, shown, total, live, cancelled }: { page: number; shown: number; total: number; live: number; cancelled: number }): string {
+  if (total === 0) return 'No bookings in this date range.';
+  if (page === 1 && total <= BOOKINGS_PAGE) return `${bookingCount(live, cancelled)} found.`;
+  const n = (x: number) => x.toLocaleString('en-GB');
+  const words = (live: number, cancelled: number) => bookingCount(live, cancelled).replace(/\d+/g, (d) => n(Number(d)));
+  return pageCountText({ page, perPage: BOOKINGS_PAGE, shown, total, q: '', of: (all) => (cancelled === 0 ? words(all, 0) : `${n(all)} (${words(live, cancelled)})`), none: () => 'No bookings in this date range.' });
+}
+
+/**
+ * Office staff: the bookings of their organisation's staff, by session, 100 a page (the range
+ * and page kept in the address, `?from=&to=&org=&page=`). The page stays mounted while its
+ * pages turn (routed with a key of its path), so turning one moves focus to the count.
+ */
 export function OrgBookingsPage({ orgId, orgs = [] }: { orgId: string; orgs?: Org[] }) {
   const { loc, me } = useApp();
   // Whose hold a seat came from: "your school" is only the viewer's own; a trust's office
@@ -84,11 +102,31 @@ export function OrgBookingsPage({ orgId, orgs = [] }: { orgId: string; orgs?: Or
   const to = loc.query.get('to') ?? '';
   const [errors, setErrors] = useState<FieldError[]>([]);
   const formRef = useRef<HTMLFormElement>(null);
-  const bookings = useLoad(() => api(`/api/orgs/${encodeURIComponent(orgId)}/bookings?${rangeParams(from, to)}`, BookingList).then((r) => r.items), [loc.key]);
+  const page = Math.max(1, Number.parseInt(loc.query.get('page') ?? '1', 10) || 1);
+  const bookings = useLoad(async () => {
+    const p = rangeParams(from, to);
+    p.set('limit', String(BOOKINGS_PAGE));
+    p.set('offset', String((page - 1) * BOOKINGS_PAGE));
+    // The page travels with its answer, so the count describes the rows in view while the next loads.
+    return { page, ...(await api(`/api/orgs/${encodeURIComponent(orgId)}/bookings?${p}`, OrgBookingsAnswer)) };
+  }, [loc.key]);
   // An offer whose time has run out is no longer a place, even before the server's sweep
   // marks it so (within seconds): shown and counted as the cancelled booking it is about to be.
-  const now = useClockPast(bookings.data?.map(offerExpiry) ?? []);
-  const items = bookings.data?.map((b) => (offerLapsedAt(b, now) ? { ...b, status: 'cancelled' as const, lapsed: true } : { ...b, lapsed: false }));
+  // The counts are the server's over the whole range, moved by the lapsed offers in view.
+  const shown = bookings.data;
+  const now = useClockPast(shown?.items.map(offerExpiry) ?? []);
+  const items = shown?.items.map((b) => (offerLapsedAt(b, now) ? { ...b, status: 'cancelled' as const, lapsed: true } : { ...b, lapsed: false }));
+  const lapsed = items?.filter((b) => b.lapsed).length ?? 0;
+  const live = Math.max(0, (shown?.live ?? 0) - lapsed);
+  const cancelled = (shown?.cancelled ?? 0) + lapsed;
+  const pages = shown ? Math.max(1, Math.ceil(shown.total / BOOKINGS_PAGE)) : 1;
+  const pageUrl = (n: number) => {
+    const p = new URLSearchParams({ from });
+    if (to) p.set('to', to);
+    if (loc.query.get('org')) p.set('org', loc.query.get('org')!);
+    if (n > 1) p.set('page', String(n));
+    return `/office/bookings?${p}`;
+  };
 
   useEffect(() => {
     const els = formRef.current?.elements as (HTMLFormControlsCollection & Record<string, HTMLInputElement>) | undefined;
@@ -111,7 +149,7 @@ export function OrgBookingsPage({ orgId, orgs = [] }: { orgId: string; orgs?: Or
 
   return (
     <>
-      <PageHeading title="Who is booked where" navigated={loc.navigated} error={errors.length > 0}>
+      <PageHeading title={page > 1 ? `Who is booked where, page ${page}` : 'Who is booked where'} navigated={loc.navigated} error={errors.length > 0}>
         Who is booked where
       </PageHeading>
       <OrgChooser orgs={orgs} orgId={orgId} path="/office/bookings" />
@@ -125,47 +163,55 @@ export function OrgBookingsPage({ orgId, orgs = [] }: { orgId: string; orgs?: Or
           </button>
         </div>
       </form>
-      <p role="status" class="count">
-        {!items ? (bookings.error ? '' : 'Loading bookings…') : items.length === 0 ? 'No bookings in this date range.' : `${bookingCount(items)} found.`}
+      {/* Turning a page focuses the count (Pagination's resultsId): the new rows start there. */}
+      <p role="status" class="count" id="org-bookings-count" tabIndex={-1}>
+        {!shown || !items ? (bookings.error ? '' : 'Loading bookings…') : orgBookingsCountText({ page: shown.page, shown: items.length, total: shown.total, live, cancelled })}
       </p>
+      {/* Above the table too: a keyboard user need not pass a hundred rows to turn the page. */}
+      {shown && <Pagination label="Pages of bookings, above the table" page={shown.page} pages={pages} href={pageUrl} resultsId="org-bookings-count" />}
       <Loaded state={bookings} what="bookings">
         {() =>
-          !items || items.length === 0 ? null : (
-            <table class="stack">
-              <caption id="org-bookings-caption">{bookingCount(items)}, soonest first</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Person</th>
-                  <th scope="col">Session</th>
-                  <th scope="col">Date and time</th>
-                  <th scope="col">Seat</th>
-                  <th scope="col">Status</th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((b) => (
-                  <tr key={b.id}>
-                    <th scope="row" data-label="Person">{b.userName}</th>
-                    <td data-label="Session">
-                      <Link href={`/sessions/${b.sessionId}`}>{b.session.title}</Link>
-                    </td>
-                    <td data-label="Date and time">
-                      <time dateTime={b.session.startsAt}>{formatDate(b.session.startsAt)}</time>, {formatTimeRange(b.session.startsAt, b.session.endsAt)}
-                    </td>
-                    <td data-label="Seat">{seatLabel[b.seat]}</td>
-                    <td data-label="Status">
-                      <Badge tone={b.status}>{b.lapsed ? 'Offer expired' : statusLabel[b.status]}</Badge>
-                      {b.status === 'waitlisted' && b.position !== null && <> {ordinal(b.position)} in queue</>}
-                      {b.status === 'confirmed' && b.heldFor && <> (a seat held for {holder(b.heldFor)})</>}
-                      {b.session.status === 'cancelled' && <> (session cancelled)</>}{' '}
-                      <Link href={`/bookings/${b.id}`}>
-                        Manage<span class="visually-hidden"> the booking of {b.userName} for {b.session.title}</span>
-                      </Link>
-                    </td>
+          !shown || !items || items.length === 0 ? null : (
+            <>
+              <table class="stack">
+                <caption id="org-bookings-caption">
+                  {bookingCount(live, cancelled)}, soonest first{pages > 1 ? `, page ${shown.page} of ${pages}` : ''}
+                </caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Person</th>
+                    <th scope="col">Session</th>
+                    <th scope="col">Date and time</th>
+                    <th scope="col">Seat</th>
+                    <th scope="col">Status</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {items.map((b) => (
+                    <tr key={b.id}>
+                      <th scope="row" data-label="Person">{b.userName}</th>
+                      <td data-label="Session">
+                        <Link href={`/sessions/${b.sessionId}`}>{b.session.title}</Link>
+                      </td>
+                      <td data-label="Date and time">
+                        <time dateTime={b.session.startsAt}>{formatDate(b.session.startsAt)}</time>, {formatTimeRange(b.session.startsAt, b.session.endsAt)}
+                      </td>
+                      <td data-label="Seat">{seatLabel[b.seat]}</td>
+                      <td data-label="Status">
+                        <Badge tone={b.status}>{b.lapsed ? 'Offer expired' : statusLabel[b.status]}</Badge>
+                        {b.status === 'waitlisted' && b.position !== null && <> {ordinal(b.position)} in queue</>}
+                        {b.status === 'confirmed' && b.heldFor && <> (a seat held for {holder(b.heldFor)})</>}
+                        {b.session.status === 'cancelled' && <> (session cancelled)</>}{' '}
+                        <Link href={`/bookings/${b.id}`}>
+                          Manage<span class="visually-hidden"> the booking of {b.userName} for {b.session.title}</span>
+                        </Link>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              <Pagination label="Pages of bookings, below the table" page={shown.page} pages={pages} href={pageUrl} resultsId="org-bookings-count" />
+            </>
           )
         }
       </Loaded>
