@@ -65,6 +65,12 @@ describe.skipIf(!browserAvailable)('training coverage pages', () => {
     const weekLabels = await page.locator('svg[aria-labelledby^="weekly-chart"] text.chart-axis[text-anchor="middle"]').allTextContents();
     expect(weekLabels.length).toBeGreaterThan(0);
     for (const l of weekLabels) expect(l).toMatch(/^\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)$/);
+    // At 320 px the column chart is not shrunk to half-size words: its labels are at least the
+    // page's small text, and the chart scrolls in its own box, reachable by keyboard.
+    const labelPx = await page.locator('svg[aria-labelledby^="weekly-chart"] text.chart-axis').first().evaluate((el) => el.getBoundingClientRect().height);
+    expect(labelPx).toBeGreaterThanOrEqual(12);
+    const scroller = page.getByRole('region', { name: 'Course completions per week (chart)' });
+    expect(await scroller.evaluate((el) => el.scrollWidth > el.clientWidth && el.tabIndex === 0)).toBe(true);
     await page.getByRole('table', { name: 'By job role' }).getByRole('row', { name: /Teacher/ }).waitFor();
     await expectNoAxeViolations(page, 'coverage page (trust office)');
     await fitsWidth(page, 'coverage page');

@@ -52,8 +52,22 @@ export function PercentBars({ id, title, summary, bars }: { id: string; title: s
   );
 }
 
-/** Vertical bars, one per column (e.g. per week), with the largest value setting the scale. */
+/**
+ * Vertical bars, one per column (e.g. per week), with the largest value setting the scale.
+ * Never drawn narrower than its own size (40rem, so its words are at the page's text size and
+ * grow with it): on a narrower screen it scrolls sideways in its own focusable box, as a wide
+ * table does (a chart is two-dimensional content, WCAG 1.4.10's exception), not shrunk to
+ * unreadable words.
+ */
 export function ColumnChart({ id, title, summary, columns }: { id: string; title: string; summary: string; columns: { label: string; value: number }[] }) {
+  return (
+    <div class="chart-scroll" tabIndex={0} role="region" aria-label={`${title} (chart)`}>
+      <ColumnSvg id={id} title={title} summary={summary} columns={columns} />
+    </div>
+  );
+}
+
+function ColumnSvg({ id, title, summary, columns }: { id: string; title: string; summary: string; columns: { label: string; value: number }[] }) {
   const h = 240;
   const top = 20;
   const bottom = 40;
@@ -61,7 +75,7 @@ export function ColumnChart({ id, title, summary, columns }: { id: string; title
   const step = (W - 40) / Math.max(1, columns.length);
   const every = Math.ceil(columns.length / 8);
   return (
-    <svg class="chart" role="img" aria-labelledby={`${id}-title ${id}-desc`} viewBox={`0 0 ${W} ${h}`} preserveAspectRatio="xMinYMin meet">
+    <svg class="chart chart-columns" role="img" aria-labelledby={`${id}-title ${id}-desc`} viewBox={`0 0 ${W} ${h}`} preserveAspectRatio="xMinYMin meet">
       <title id={`${id}-title`}>{title}</title>
       <desc id={`${id}-desc`}>{summary}</desc>
       <line x1={36} x2={W} y1={h - bottom} y2={h - bottom} class="chart-grid" />
