@@ -94,13 +94,21 @@ function orgsMatching(db: Q, o: OrgSearch) {
   return q;
 }
 
+/** The organisations a search finds, each with the name of the one it sits under. */
+const withParentName = (db: Q, o: OrgSearch) => orgsMatching(db, o).leftJoin('organisations as p', 'p.id', 'o.parent_id').selectAll('o').select('p.name as parent_name');
+
+/** One organisation within `scope`, with the name of the one it sits under: one statement. */
+export function findOrgInScope(db: Q, scope: OrgScope, id: string) {
+  return withParentName(db, { scope, ids: [id] }).executeTakeFirst();
+}
+
 /**
  * A page of the organisations a search finds, by name (`firstId` first), each with the name
  * of the one it sits under, and how many it finds in all: two statements however many
  * organisations there are.
  */
 export async function searchOrgs(db: Q, o: OrgSearch & { limit: number; offset: number }): Promise<{ rows: (OrganisationRow & { parent_name: string | null })[]; total: number }> {
-  let q = orgsMatching(db, o).leftJoin('organisations as p', 'p.id', 'o.parent_id').selectAll('o').select('p.name as parent_name');
+  let q = withParentName(db, o);
   if (o.firstId) q = q.orderBy(sql`case when o.id = ${o.firstId} then 0 else 1 end`);
   const [rows, count] = await Promise.all([
     q.orderBy('o.name').orderBy('o.id').limit(o.limit).offset(o.offset).execute(),

@@ -135,7 +135,7 @@ export async function orgsVisibleTo(deps: Deps, user: AuthUser, query: { q?: str
 /** One organisation, if `user` may see it (as orgsVisibleTo). */
 export async function orgVisibleTo(deps: Deps, user: AuthUser, orgId: string) {
   const scope = orgScopeOf(user);
-  const org = scope ? (await repo.searchOrgs(deps.db, { scope, ids: [orgId], limit: 1, offset: 0 })).rows[0] : undefined;
+  const org = scope ? await repo.findOrgInScope(deps.db, scope, orgId) : undefined;
   if (!org) throw new AppError('not_found', 'No such organisation, or not one you can see.');
   return orgView(org);
 }

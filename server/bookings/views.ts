@@ -52,20 +52,11 @@ export async function bookingsOfUser(db: Q, userId: string): Promise<Booking[]> 
 }
 
 /**
- * Bookings of an organisation's staff, optionally within [from, to), on the sessions `viewer`
- * may see: a trust's office reading a school's bookings does not see that school's own
- * in-house sessions (DESIGN.md invariant 12).
- */
-export async function bookingsOfOrg(db: Q, orgId: string, viewer: Viewer, range: { from?: string; to?: string } = {}): Promise<Booking[]> {
-  let q = bookingQuery(db).where('u.org_id', '=', orgId).where(visibleTo(viewer, 's'));
-  if (range.from) q = q.where('s.ends_at', '>', range.from);
-  if (range.to) q = q.where('s.starts_at', '<', range.to);
-  return toBookings(db, await q.orderBy('s.starts_at').orderBy('u.name').orderBy('b.id').execute());
-}
-
-/**
- * One page of `bookingsOfOrg` (same order, booking id last so pages never overlap), with how
- * many match in all and how many of those are cancelled: three statements, however many match.
+ * A page of the bookings of an organisation's staff, optionally within [from, to), on the
+ * sessions `viewer` may see (a trust's office reading a school's bookings does not see that
+ * school's own in-house sessions, DESIGN.md invariant 12), soonest first, then by name, then
+ * booking id (so pages never overlap); with how many match in all and how many of those are
+ * cancelled: three statements, however many match.
  */
 export async function pageOfOrgBookings(
   db: Q,

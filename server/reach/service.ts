@@ -118,7 +118,9 @@ export async function coverage(deps: Deps, actor: AuthUser, orgId?: string, page
   const all = await allFigures(deps, actor, orgId);
   const q = page.q?.trim().toLowerCase() ?? '';
   const matching = q ? all.byOrg.filter((o) => o.name.toLowerCase().includes(q)) : all.byOrg;
-  const highest = all.byOrg.filter((o) => o.staff > 0).sort(orgOrder('highest'))[0];
+  // The first in "highest" order, found in one pass (not by sorting every organisation).
+  const first = orgOrder('highest');
+  const highest = all.byOrg.reduce<CoverageOrgRow | undefined>((best, o) => (o.staff > 0 && (!best || first(o, best) < 0) ? o : best), undefined);
   return {
     ...all,
     byOrg: (page.sort === 'name' ? matching : [...matching].sort(orgOrder(page.sort))).slice(page.offset, page.offset + page.limit),

@@ -82,6 +82,8 @@ export const statusLabel: Record<BookingStatus, string> = {
 };
 
 export const plural = (n: number, one: string, many = one + 's') => `${n} ${n === 1 ? one : many}`;
+/** As plural, with the number grouped in thousands ("1,234 organisations"), for counts that may be large. */
+export const counted = (n: number, one: string, many = one + 's') => `${n.toLocaleString('en-GB')} ${n === 1 ? one : many}`;
 
 /** "3rd" etc., for queue positions. */
 export function ordinal(n: number) {

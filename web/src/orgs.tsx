@@ -27,6 +27,16 @@ export function useOrgs(enabled = true, wanted: string | null = null) {
 }
 
 /**
+ * The organisations a page about one of them (`wanted`, its `?org=`) offers: an office
+ * person's own (see ownOrgs); for an administrator, who may choose any (found by searching),
+ * only the one asked for, read by itself for its name.
+ */
+export async function orgsForPage(me: Pick<MeValue, 'role'>, wanted: string | null): Promise<Org[]> {
+  if (me.role !== 'admin') return ownOrgs(wanted);
+  return wanted ? [await api(`/api/orgs/${encodeURIComponent(wanted)}`, Organisation)] : [];
+}
+
+/**
  * See useOrgs. `wanted` (a page's `?org=`), when past the first OWN_ORGS_LISTED (a large
  * local authority's schools), is read by id and added: the server answers only if the person
  * may see it, so a page is never about an organisation they do not book for.
@@ -191,9 +201,7 @@ export function officeOrgOf(me: MeValue, orgs: Org[] | undefined, wanted: string
 export function OfficeOrgGate({ title, children }: { title: string; children: (orgId: string, orgs: Org[]) => ComponentChildren }) {
   const { me, loc } = useApp();
   const wanted = loc.query.get('org');
-  // An administrator may choose any organisation (found by searching), so none are listed:
-  // the one chosen (`?org=`) is read by itself, for its name.
-  const orgs = useLoad(async () => (me.role !== 'admin' ? await ownOrgs(wanted) : wanted ? [await api(`/api/orgs/${encodeURIComponent(wanted)}`, Organisation)] : []), [me.role, wanted]);
+  const orgs = useLoad(() => orgsForPage(me, wanted), [me.role, wanted]);
   const orgId = orgs.data ? officeOrgOf(me, orgs.data, wanted) : null;
   if (orgs.data && orgId) return <>{children(orgId, orgs.data)}</>;
   // An administrator (who belongs to no organisation) chooses which one the page is about.

@@ -7,12 +7,11 @@
  */
 import { useRef, useState } from 'preact/hooks';
 import type { z } from 'zod';
-import { ImportRefusal, ImportUsersResult, Organisation } from '../../../shared/accounts.js';
-import { api } from '../api.js';
+import { ImportRefusal, ImportUsersResult } from '../../../shared/accounts.js';
 import { described, ErrorSummary, Field, errorFor, messageOf, PageHeading, Status, useApp, useFocusLater, type FieldError } from '../components.js';
 import { Loaded, useLoad } from '../load.js';
 import { Link } from '../router.js';
-import { OrgSearchPicker, ownOrgs, SchoolSelect, type Org } from '../orgs.js';
+import { OrgSearchPicker, orgsForPage, SchoolSelect, type Org } from '../orgs.js';
 import { sendText, UploadError } from '../timetable/send.js';
 
 type Result = z.infer<typeof ImportUsersResult>;
@@ -62,7 +61,7 @@ export function ImportPage() {
   const wanted = loc.query.get('org');
   // Office staff choose among the organisations they book for; an administrator finds any
   // (the one in the address, `?org=`, is read by itself for its name).
-  const orgs = useLoad(async () => (!admin ? await ownOrgs(wanted) : wanted ? [await api(`/api/orgs/${encodeURIComponent(wanted)}`, Organisation)] : []), [admin, wanted]);
+  const orgs = useLoad(() => orgsForPage(me, wanted), [admin, wanted]);
   return (
     <>
       <PageHeading title="Import staff" navigated={loc.navigated}>

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { PeoplePage } from '../../../shared/accounts.js';
 import { api } from '../api.js';
 import { PageHeading, Status, useApp } from '../components.js';
+import { counted } from '../format.js';
 import { ListSearch, Pagination, pageCountText } from '../pagination.js';
 import { Loaded, useLoad } from '../load.js';
 import { Link, navigate } from '../router.js';
@@ -48,7 +49,7 @@ function StaffOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
   const [message, setMessage] = useState('');
   const shown = people.data;
   const pages = shown ? Math.max(1, Math.ceil(shown.total / PAGE)) : 1;
-  const count = !shown ? '' : pageCountText({ page: shown.page, perPage: PAGE, shown: shown.items.length, total: shown.total, q: shown.q, of: (n) => `${n.toLocaleString('en-GB')} ${n === 1 ? 'person' : 'people'}`, none: (q) => (q ? `Nobody matches “${q}”.` : 'No one here yet.') });
+  const count = !shown ? '' : pageCountText({ page: shown.page, perPage: PAGE, shown: shown.items.length, total: shown.total, q: shown.q, of: (n) => counted(n, 'person', 'people'), none: (q) => (q ? `Nobody matches “${q}”.` : 'No one here yet.') });
   return (
     <>
       <PageHeading title={page > 1 ? `Staff accounts, page ${page}` : 'Staff accounts'} navigated={loc.navigated}>

@@ -15,7 +15,7 @@ import { Coverage, CoverageOrgsSort, type CoverageCounts } from '../../../shared
 import { api } from '../api.js';
 import { described, Fact, Field, PageHeading, TextField, useApp, useFocusLater, PendingHeading } from '../components.js';
 import { Loaded, useLoad } from '../load.js';
-import { formatDay, formatShortDay } from '../format.js';
+import { counted, formatDay, formatShortDay } from '../format.js';
 import { Pagination, pageCountText } from '../pagination.js';
 import { Link, navigate } from '../router.js';
 import { ColumnChart, Figure, PercentBars } from './charts.js';
@@ -133,8 +133,7 @@ function CoverageView({ s, orgId, navigated, asked, onSearch }: { s: Shown; orgI
   const best = c.byOrgHighest;
   const total = c.byOrgTotal;
   const pages = Math.max(1, Math.ceil(total / PAGE));
-  const orgCount = (n: number) => `${n.toLocaleString('en-GB')} ${n === 1 ? 'organisation' : 'organisations'}`;
-  const count = pageCountText({ page: s.page, perPage: PAGE, shown: c.byOrg.length, total, q: s.q, of: orgCount, none: (q) => (q ? `No organisation matches “${q}”.` : 'No organisations yet.'), after: `, ${SORT_WORDS[s.sort]}` });
+  const count = pageCountText({ page: s.page, perPage: PAGE, shown: c.byOrg.length, total, q: s.q, of: (n) => counted(n, 'organisation'), none: (q) => (q ? `No organisation matches “${q}”.` : 'No organisations yet.'), after: `, ${SORT_WORDS[s.sort]}` });
   const weekCols = c.weekly.map((w) => ({ label: formatShortDay(w.weekStart), value: w.completions }));
   const totalCompletions = c.weekly.reduce((s, w) => s + w.completions, 0);
   const busiest = [...c.weekly].sort((a, b) => b.completions - a.completions)[0];

@@ -17,7 +17,7 @@ import { NotBookedList } from '../../../shared/reach.js';
 import { SessionList, type SeatKind, type Session } from '../../../shared/sessions.js';
 import { api } from '../api.js';
 import { DownloadLink, PageHeading, Status, useApp, useFocusLater } from '../components.js';
-import { formatDateTime, plural } from '../format.js';
+import { counted, formatDateTime, plural } from '../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../load.js';
 import { ListSearch, Pagination, pageCountText } from '../pagination.js';
 import { Link, navigate } from '../router.js';
@@ -43,7 +43,7 @@ function notBookedHref(orgId: string | null, { q, page }: PeopleView) {
   return p.size ? `/reach/not-booked?${p}` : '/reach/not-booked';
 }
 
-const people = (n: number) => `${count(n)} ${n === 1 ? 'person' : 'people'}`;
+const people = (n: number) => counted(n, 'person', 'people');
 
 export function NotBookedPage() {
   const { loc } = useApp();

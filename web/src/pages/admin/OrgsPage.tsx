@@ -5,7 +5,7 @@ import { api, ApiError } from '../../api.js';
 import { apiIssues, described, ErrorSummary, Field, errorFor, messageOf, PageHeading, Status, TextField, toFieldErrors, useApp, useFocusLater, type FieldError, PendingHeading } from '../../components.js';
 import { Loaded, useLoad } from '../../load.js';
 import { Link, navigate } from '../../router.js';
-import { plural } from '../../format.js';
+import { counted } from '../../format.js';
 import { ListSearch, Pagination, pageCountText } from '../../pagination.js';
 import { OrgSearchPicker } from '../../orgs.js';
 import { LeadsPanel } from './LeadsPanel.js';
@@ -35,8 +35,6 @@ function listHref(q: string, page = 1) {
   return p.size ? `/admin/orgs?${p}` : '/admin/orgs';
 }
 
-/** "1,234 organisations". */
-const orgCount = (n: number) => `${n.toLocaleString('en-GB')} ${n === 1 ? 'organisation' : 'organisations'}`;
 
 /**
  * Administrators: every organisation, by name, 50 a page; search by name or URN (kept in the
@@ -61,7 +59,7 @@ export function OrgsPage() {
   const shown = state.data?.items ?? [];
   const pages = Math.max(1, Math.ceil(total / PAGE));
   const matching = shownQ ? ` matching “${shownQ}”` : '';
-  const count = !state.data ? '' : pageCountText({ page: shownPage, perPage: PAGE, shown: shown.length, total, q: shownQ, of: orgCount, none: (q) => (q ? `No organisation matches “${q}”.` : 'No organisations yet.') });
+  const count = !state.data ? '' : pageCountText({ page: shownPage, perPage: PAGE, shown: shown.length, total, q: shownQ, of: (n) => counted(n, 'organisation'), none: (q) => (q ? `No organisation matches “${q}”.` : 'No organisations yet.') });
   return (
     <>
       <PageHeading title={page > 1 ? `Organisations, page ${page}` : 'Organisations'} navigated={loc.navigated}>
