@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, Line, TimeZone } from './common.js';
+import { Id, Line, SearchText, TimeZone } from './common.js';
 
 export const Role = z.enum(['staff', 'office', 'trainer', 'admin']);
 export type Role = z.infer<typeof Role>;
@@ -99,7 +99,7 @@ export const UpdateOrgInput = z
  * or more kinds separated by commas; `parent`, only those directly under it.
  */
 export const OrgQuery = z.object({
-  q: z.string().trim().max(200).optional(),
+  q: SearchText.optional(),
   kind: z
     .string()
     .max(200)
@@ -189,7 +189,7 @@ export const UpdateUserInput = z
   .refine((v) => v.disabled !== undefined || v.captioner !== undefined || v.jobRole !== undefined, { message: 'give disabled, captioner or jobRole' });
 
 export const PeopleQuery = z.object({
-  q: z.string().trim().max(200).optional(),
+  q: SearchText.optional(),
   /** Only people with this role (e.g. every trainer, for a course's trainer list). */
   role: Role.optional(),
   /** Only the people of this organisation (an organisation's page links to its people). */
@@ -199,7 +199,7 @@ export const PeopleQuery = z.object({
 });
 /** The people of one organisation, a page at a time: `q` in the name or email (any case). */
 export const OrgPeopleQuery = z.object({
-  q: z.string().trim().max(200).optional(),
+  q: SearchText.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
@@ -212,7 +212,7 @@ export const PeoplePage = z.object({ items: z.array(User), hasMore: z.boolean(),
  * only those whose name or email holds `q` when given; at most `limit` (1..1000, 1000 unless asked).
  */
 export const LeadCandidatesQuery = z.object({
-  q: z.string().trim().max(200).optional(),
+  q: SearchText.optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(1000),
 });
 export const LeadCandidates = z.object({ items: z.array(User), hasMore: z.boolean() });

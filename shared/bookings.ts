@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, RangeEdge, roughEdgeMs, Text } from './common.js';
+import { Id, RangeEdge, roughEdgeMs, SearchText, Text } from './common.js';
 import { Mode, SeatCounts, SeatKind } from './sessions.js';
 import { Clash } from './timetables.js';
 
@@ -76,7 +76,7 @@ export const HoldList = z.object({ items: z.array(Hold) });
 export const HoldableOrgs = z.object({ items: z.array(z.object({ id: z.string(), name: z.string(), urn: z.string().nullable() })), hasMore: z.boolean(), total: z.number() });
 /** Finding organisations to hold seats for, a page at a time (`q`: name, any case, or URN). */
 export const HoldableOrgsQuery = z.object({
-  q: z.string().trim().max(200).optional(),
+  q: SearchText.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });

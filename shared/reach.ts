@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { JobRole } from './accounts.js';
-import { Id } from './common.js';
+import { Id, SearchText } from './common.js';
 
 /** Whose coverage: the whole programme (admins; no orgId), or one organisation and the organisations under it. */
 export const CoverageQuery = z.object({ orgId: Id.optional() });
@@ -18,7 +18,7 @@ export const CoverageFiguresQuery = CoverageQuery.extend({
   orgsLimit: z.coerce.number().int().min(1).max(200).default(50),
   orgsOffset: z.coerce.number().int().min(0).max(1_000_000).default(0),
   orgsSort: CoverageOrgsSort.default('name'),
-  orgsQ: z.string().trim().max(200).optional(),
+  orgsQ: SearchText.optional(),
 });
 
 /** The figures a coverage page can download as CSV. */
@@ -77,7 +77,7 @@ export const NotBookedPerson = z.object({
 export const NotBookedQuery = CoverageQuery.extend({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
-  q: z.string().trim().max(200).optional(),
+  q: SearchText.optional(),
 });
 
 /** One page of the people not yet booked, by organisation, name and id. */

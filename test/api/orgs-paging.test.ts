@@ -279,3 +279,25 @@ describe("an organisation's people, a page at a time, and one person by id", () 
     expect((await get(await t.user('admin'), randomUUID())).status).toBe(404);
   });
 });
+
+describe('hostile search text', () => {
+  it('organisation and people searches refuse text over 200 characters or with a control character (a NUL) on both databases alike, and take \\, %, _ and quotes literally', async () => {
+    const admin = await t.user('admin');
+    const [school] = await orgs([{ name: 'Under_score 100% School' }, { name: 'Plain School' }]);
+    const office = await t.user('office', school!.id);
+    const long = encodeURIComponent('x'.repeat(201));
+    const nul = encodeURIComponent('Plain\u0000');
+    const session = await t.session({ title: 'Hostile search', startsAt: '2026-03-10T10:00:00.000Z', endsAt: '2026-03-10T11:00:00.000Z' });
+    for (const path of [`/api/orgs?q=${long}`, `/api/orgs/${school!.id}/users?q=${long}`, `/api/orgs?kind=${'school,'.repeat(40)}`, `/api/orgs?q=${nul}`, `/api/orgs/${school!.id}/users?q=${nul}`, `/api/sessions/${session.id}/holds/organisations?q=${nul}`]) {
+      const res = await t.request('GET', path, { as: path.includes('/users') ? office : admin });
+      expect(res.status, path).toBe(400);
+      expect(res.json.error.code).toBe('validation_failed');
+    }
+    for (const q of ['%', '_', '\\', "' or '1'='1"]) {
+      const found = await t.request('GET', `/api/orgs?q=${encodeURIComponent(q)}`, { as: admin });
+      expect(found.status, q).toBe(200);
+      expect(found.json.items.map((o: { name: string }) => o.name), q).toEqual(q === '%' || q === '_' ? ['Under_score 100% School'] : []);
+      expect((await t.request('GET', `/api/orgs/${school!.id}/users?q=${encodeURIComponent(q)}`, { as: office })).status, q).toBe(200);
+    }
+  });
+});
