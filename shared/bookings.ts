@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, RangeEdge, roughEdgeMs, SearchText, Text } from './common.js';
+import { Id, RangeEdge, roughEdgeMs, SearchText, searchText, Text } from './common.js';
 import { Mode, SeatCounts, SeatKind } from './sessions.js';
 import { Clash } from './timetables.js';
 
@@ -101,7 +101,7 @@ export type OutboxMessage = z.infer<typeof OutboxMessage>;
  * case), newest first, `limit` (1..500, 100 by default) from `offset`.
  */
 export const OutboxQuery = z.object({
-  to: z.string().trim().max(254).optional(),
+  to: searchText(254).optional(), // an email address is at most 254 characters
   limit: z.coerce.number().int().min(1).max(500).default(100),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });

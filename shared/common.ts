@@ -89,15 +89,18 @@ export const Text = (max: number) =>
       message: 'must not contain text-direction controls (U+202A-U+202E, U+2066-U+2069); right-to-left text needs none',
     });
 /**
- * What a list is searched for (a name, an email, a URN): at most 200 characters, without
+ * What a list is searched for (a name, an email, a URN): at most `max` characters, without
  * control characters (PostgreSQL cannot hold a NUL, and SQLite would cut the text at one, so
  * the same search would answer differently on each), refused with a clear 400 on both.
  */
-export const SearchText = z
-  .string()
-  .trim()
-  .max(200)
-  .refine((s) => !/[\u0000-\u001f\u007f-\u009f]/.test(s), { message: 'must not contain control characters' });
+export const searchText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .refine((s) => !/[\u0000-\u001f\u007f-\u009f]/.test(s), { message: 'must not contain control characters' });
+/** A search of names, emails or URNs: at most 200 characters. */
+export const SearchText = searchText(200);
 
 /** One line of text: no line breaks either (nor the Unicode line and paragraph separators). */
 export const Line = (max: number) =>

@@ -70,6 +70,13 @@ describe('the Mail page’s list (GET /api/outbox)', () => {
     // A whole address still finds its own messages.
     expect((await to('bob@hill.sch.uk')).addresses).toEqual(['bob@hill.sch.uk']);
     expect(await to('nobody@nowhere.example')).toEqual({ addresses: [], total: 0 });
+    // A control character (a NUL) is refused with a clear 400 on both databases: SQLite
+    // would cut the text at it and list every message, PostgreSQL cannot hold it.
+    for (const bad of ['hill\u0000', 'hill\u0007', 'a\nb']) {
+      const r = await t.request('GET', `/api/outbox?to=${encodeURIComponent(bad)}`, { as: admin });
+      expect(r.status, JSON.stringify(bad)).toBe(400);
+      expect(r.json.error.code).toBe('validation_failed');
+    }
   });
 
   it('lists a page of messages not sent yet in the same number of statements for 3 messages as for 30, each with its words and clash warning', async () => {
