@@ -52,7 +52,17 @@ export const CheckinInput = z.object({ code: z.string().trim().min(1).max(20) })
  * opens `join_opens_minutes` before the start (`opensAt`) and closes at the end (`closesAt`).
  * Outside that window a check-in is refused, so a page shows when it opens or that it closed.
  */
-export const CheckinCode = z.object({ code: z.string(), expiresAt: z.string(), url: z.string(), qrSvg: z.string(), checkin: z.enum(['not_yet', 'open', 'closed']), opensAt: z.string(), closesAt: z.string() });
+export const CheckinCode = z.object({
+  code: z.string(),
+  expiresAt: z.string(),
+  /** The server's time when it answered: the page times the next code by it, not by its own clock. */
+  now: z.string(),
+  url: z.string(),
+  qrSvg: z.string(),
+  checkin: z.enum(['not_yet', 'open', 'closed']),
+  opensAt: z.string(),
+  closesAt: z.string(),
+});
 export const CheckinResult = z.object({ bookingId: z.string(), checkedInAt: z.string() });
 
 export const Completion = z.object({

@@ -195,12 +195,13 @@ export async function checkinCodeFor(deps: Deps, actor: AuthUser, sessionId: str
   await requireRegisterKeeper(deps, actor, sessionId);
   requireInPerson(s);
   const secret = await repo.checkinSecret(deps.db, sessionId, deps.now().toISOString());
-  const { code, expiresAt } = currentCode(secret, sessionId, deps.now().getTime());
+  const now = deps.now();
+  const { code, expiresAt } = currentCode(secret, sessionId, now.getTime());
   const url = `${deps.config.publicUrl}/sessions/${encodeURIComponent(sessionId)}/checkin?code=${code}`;
   const QRCode = await qrcode();
   const qrSvg = await QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
-  const window = checkinWindow(s, deps.now());
-  return { code, expiresAt: expiresAt.toISOString(), url, qrSvg, checkin: window.state, opensAt: window.opensAt, closesAt: window.closesAt };
+  const window = checkinWindow(s, now);
+  return { code, expiresAt: expiresAt.toISOString(), now: now.toISOString(), url, qrSvg, checkin: window.state, opensAt: window.opensAt, closesAt: window.closesAt };
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { browserAvailable, expectFocused, expectNoAxeViolations, expectNoSidewaysScroll, newPage, signIn, signInAt, tabTo, warnIfSkipped, serverAndBrowser, checkPage, activate, NARROW } from './harness.js';
+import { browserAvailable, expectFocused, expectNoAxeViolations, expectNoSidewaysScroll, newPage, signIn, signInAt, tabTo, warnIfSkipped, serverAndBrowser, settled, checkPage, activate, NARROW } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -114,5 +114,36 @@ describe.skipIf(!browserAvailable)('the register', () => {
       [false, null, null],
     ]);
     await checkPage(page, 'register after a second correction');
+  });
+
+  it('on a computer whose clock is ten minutes fast, the check-in code is shown and asked for once a minute, not every second', async () => {
+    const { t } = env.server;
+    const trainer = await t.user('trainer', null, 'Sam Trainer');
+    const s = await t.session({ title: 'Zones of regulation', mode: 'in_person', venue: 'Hall', startsAt: minutesFromNow(-5), endsAt: minutesFromNow(55), capacity: { inPerson: 5 } }, trainer);
+
+    const page = await newPage(env.browser, env.server, NARROW);
+    let codeAsks = 0;
+    page.on('request', (r) => {
+      if (new URL(r.url()).pathname === `/api/sessions/${s.id}/checkin-code`) codeAsks++;
+    });
+    // The page's clock runs ten minutes ahead of the server's, and its timers can be run forward.
+    await page.clock.install({ time: Date.now() + 10 * 60_000 });
+    await signInAt(page, trainer, `/sessions/${s.id}/register`);
+    await page.getByRole('heading', { level: 1, name: 'Register: Zones of regulation' }).waitFor();
+    const panel = page.getByRole('region', { name: 'Check-in code' });
+    await panel.locator('.checkin-code').waitFor();
+    await settled(page);
+    const asksBefore = codeAsks;
+    // Twenty seconds by the page's clock: a code lasts a minute, so at most one more is asked
+    // for (when this one expires by the server's clock), however far out the computer's clock is.
+    for (let i = 0; i < 20; i++) {
+      await page.clock.runFor(1_000);
+      await settled(page);
+    }
+    expect(codeAsks - asksBefore, 'asks for the check-in code every second').toBeLessThanOrEqual(1);
+    // The code is shown all along (the server's), with no error.
+    await panel.locator('.checkin-code').waitFor();
+    expect((await page.getByRole('alert').allInnerTexts()).filter((a) => a.trim())).toEqual([]);
+    await checkPage(page, 'register with a fast clock');
   });
 });

@@ -34,13 +34,23 @@ const NOTE_LIMIT = `Note must be one line of at most ${MAX_NOTE} characters`;
 export const svgDataUrl = (svg: string) => `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
 
 function CheckinCodePanel({ sessionId }: { sessionId: string }) {
-  const code = useLoad(() => api(`/api/sessions/${encodeURIComponent(sessionId)}/checkin-code`, CheckinCode), [sessionId]);
+  // When the code expires by this computer's clock: the time it has left by the server's
+  // clock, from when it arrived. (A computer's clock may be minutes out: by its own reckoning a
+  // fast one would find every code already expired and ask for the next every second.)
+  const code = useLoad(
+    () =>
+      api(`/api/sessions/${encodeURIComponent(sessionId)}/checkin-code`, CheckinCode).then((c) => ({
+        ...c,
+        expiresHere: Date.now() + (Date.parse(c.expiresAt) - Date.parse(c.now)),
+      })),
+    [sessionId],
+  );
   // A server without check-in codes says so; there is nothing to try again.
   const unsupported = code.error instanceof ApiError && code.error.status === 404 && code.error.code === 'not_found';
   // A refusal (the session was cancelled, or handed to other trainers) will not change by
   // asking again: it is said once, not retried every ten seconds as a failed connection is.
   const refused = !unsupported && code.error instanceof ApiError && code.error.status >= 400 && code.error.status < 500 && code.error.status !== 408 && code.error.status !== 429;
-  const expiresAt = code.data ? Date.parse(code.data.expiresAt) : 0;
+  const expiresAt = code.data?.expiresHere ?? 0;
   // The next code just after this one expires (and at least once a minute); after a failure, again in ten seconds.
   const ended = code.data?.checkin === 'closed' && !code.error;
   useEffect(() => {
