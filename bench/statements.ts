@@ -3,7 +3,8 @@
  * through `app.request()`, 50 requests at a time, on a freshly seeded database (a SQLite file,
  * or PostgreSQL with PG=postgres://…), and prints each statement the load made: how many
  * times, its mean and total time (Kysely's query log). For finding which round trips a
- * batch spends its time on; the times include waiting for the connection.
+ * batch spends its time on; the times include waiting for the connection. `SQL_CHARS=5000`
+ * prints more of each statement's text (120 characters unless asked).
  */
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -22,7 +23,7 @@ const stats = new Map<string, { n: number; ms: number }>();
 let counting = false;
 const log = (e: LogEvent) => {
   if (!counting) return;
-  const key = e.query.sql.replace(/\s+/g, ' ').slice(0, 120);
+  const key = e.query.sql.replace(/\s+/g, ' ').slice(0, Number(process.env.SQL_CHARS ?? 120));
   const s = stats.get(key) ?? { n: 0, ms: 0 };
   s.n++;
   s.ms += e.queryDurationMillis;
