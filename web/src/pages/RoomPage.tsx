@@ -22,7 +22,8 @@ import { deliverTranscription, emptyCaptions, loadSettings, saveSettings, type C
 import { storesAgentCaptions, TrainerRoomPanel } from '../room/TrainerRoomPanel.js';
 import { displayName, RoomController, type LiveKit } from '../room/controller.js';
 import { LiveRoom, ShortcutsHelp, useShortcuts } from '../room/LiveRoom.js';
-import { PreJoin, type PreJoinChoice } from '../room/PreJoin.js';
+import { PreJoin, type PreJoinChoice, type PreJoinControls } from '../room/PreJoin.js';
+import { ONCE_JOINED, type ShortcutAction } from '../room/shortcuts.js';
 
 declare global {
   interface Window {
@@ -167,6 +168,8 @@ export function RoomPage({ id }: { id: string }) {
   const [captions, setCaptions] = useState<CaptionState>(emptyCaptions);
   const [settings, setSettingsState] = useState<CaptionSettings>(() => loadSettings(window.localStorage, me.id));
   const controllerRef = useRef<RoomController | null>(null);
+  /** The pre-join check's microphone and camera choices, for M and V before joining. */
+  const prejoinControls = useRef<PreJoinControls | null>(null);
   const names = useRef(new Map<string, string>());
   /** Senders LiveKit marked as agents: their captions, when no speaker is known, are "Automatic captions". */
   const agents = useRef(new Set<string>());
@@ -318,9 +321,16 @@ export function RoomPage({ id }: { id: string }) {
     announce(next.show ? 'Captions shown.' : 'Captions hidden.');
   };
 
-  // Shortcuts that work before joining too (captions); the room adds its own when connected.
+  // Before joining, C shows or hides captions, and M and V choose whether to join with the
+  // microphone and camera on (when the check offers that choice); the room has its own once
+  // connected. Raising a hand and the chat wait for the room: pressing H or T says so.
+  const canPublishNow = probe.kind === 'ready' ? probe.join.canPublish : true;
+  const choicesShown = stage === 'prejoin' && !!lk && canPublishNow;
+  const waiting: ShortcutAction[] = choicesShown ? ['hand', 'chat'] : ['mic', 'camera', 'hand', 'chat'];
   useShortcuts(settings.shortcuts && stage !== 'room', (a) => {
-    if (a === 'captions') toggleCaptions();
+    if (a === 'captions') return toggleCaptions();
+    const controls = stage === 'prejoin' ? prejoinControls.current : null;
+    announce((a === 'mic' || a === 'camera') && controls ? controls.toggle(a) : ONCE_JOINED[a]);
   });
 
   const title = session ? `Live room: ${session.title}` : 'Live room';
@@ -418,7 +428,8 @@ export function RoomPage({ id }: { id: string }) {
                 <div class={settings.position === 'side' ? 'prejoin-layout prejoin-side' : 'prejoin-layout'}>
                   <PreJoin
                     lk={lk}
-                    canPublish={probe.kind === 'ready' ? probe.join.canPublish : true}
+                    canPublish={canPublishNow}
+                    controls={prejoinControls}
                     joinArea={(take) =>
                       probe.kind === 'checking' ? (
                         <p>Checking whether you can join…</p>
@@ -437,7 +448,7 @@ export function RoomPage({ id }: { id: string }) {
               {attendancePanel}
             </div>
           )}
-          <ShortcutsHelp enabled={settings.shortcuts} onChange={(on) => setSettings({ ...settings, shortcuts: on })} />
+          <ShortcutsHelp enabled={settings.shortcuts} onChange={(on) => setSettings({ ...settings, shortcuts: on })} waiting={stage === 'room' && controller ? undefined : waiting} />
         </>
       )}
     </div>

@@ -148,7 +148,12 @@ function ChatPanel({ controller, inputRef }: { controller: RoomController; input
   );
 }
 
-export function ShortcutsHelp({ enabled, onChange }: { enabled: boolean; onChange: (on: boolean) => void }) {
+/**
+ * The list of shortcuts, with the setting that turns them off. Before joining, `waiting` names
+ * the keys that only work once the person has joined (each says so); the others are described
+ * as they work on the check before joining. Omitted in the room, where all of them work.
+ */
+export function ShortcutsHelp({ enabled, onChange, waiting }: { enabled: boolean; onChange: (on: boolean) => void; waiting?: readonly ShortcutAction[] }) {
   return (
     <section aria-labelledby="shortcuts-title" class="panel shortcuts">
       <h2 id="shortcuts-title">Keyboard shortcuts</h2>
@@ -163,7 +168,7 @@ export function ShortcutsHelp({ enabled, onChange }: { enabled: boolean; onChang
             <dt>
               <kbd>{s.key}</kbd>
             </dt>
-            <dd>{s.label}</dd>
+            <dd>{!waiting ? s.label : waiting.includes(s.action) ? `${s.label} (once you have joined)` : (s.beforeJoining ?? s.label)}</dd>
           </div>
         ))}
       </dl>
@@ -175,16 +180,20 @@ export function ShortcutsHelp({ enabled, onChange }: { enabled: boolean; onChang
 export function useShortcuts(enabled: boolean, run: (a: ShortcutAction) => void) {
   const runRef = useRef(run);
   runRef.current = run;
+  // Read at each key press, so a key pressed straight after turning shortcuts off (before
+  // effects have run) is not taken as one.
+  const enabledRef = useRef(enabled);
+  enabledRef.current = enabled;
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      const a = shortcutFor(e, enabled);
+      const a = shortcutFor(e, enabledRef.current);
       if (!a) return;
       e.preventDefault();
       runRef.current(a);
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
-  }, [enabled]);
+  }, []);
 }
 
 export function LiveRoom({

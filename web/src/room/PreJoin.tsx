@@ -22,6 +22,14 @@ export interface PreJoinChoice {
   camId: string;
 }
 
+/**
+ * What the page's M and V shortcuts do before joining: toggle the "Join with my microphone on"
+ * and "Join with my camera on" choices. Returns what to announce.
+ */
+export interface PreJoinControls {
+  toggle(which: 'mic' | 'camera'): string;
+}
+
 function TrackPreview({ track }: { track: LocalVideoTrack }) {
   const ref = useRef<HTMLVideoElement>(null);
   useEffect(() => {
@@ -95,7 +103,18 @@ function DeviceSelect({ id, label, choices, value, onChange }: { id: string; lab
   );
 }
 
-export function PreJoin({ lk, canPublish, joinArea }: { lk: LiveKit | null; canPublish: boolean; joinArea: (take: () => PreJoinChoice) => ComponentChildren }) {
+export function PreJoin({
+  lk,
+  canPublish,
+  joinArea,
+  controls,
+}: {
+  lk: LiveKit | null;
+  canPublish: boolean;
+  joinArea: (take: () => PreJoinChoice) => ComponentChildren;
+  /** Set to the choices' toggles while they are shown (for the keyboard shortcuts), else null. */
+  controls?: { current: PreJoinControls | null };
+}) {
   const [audio, setAudio] = useState<LocalAudioTrack | null>(null);
   const [video, setVideo] = useState<LocalVideoTrack | null>(null);
   const [cameras, setCameras] = useState<DeviceChoice[]>([]);
@@ -184,6 +203,31 @@ export function PreJoin({ lk, canPublish, joinArea }: { lk: LiveKit | null; canP
   useEffect(() => {
     if (audio) void (micOn ? audio.unmute() : audio.mute());
   }, [micOn, audio]);
+
+  // The shortcuts toggle the same choices as the tick boxes, and only when those can be ticked.
+  // Set at every render (not in an effect, which runs after paint), so a second key press
+  // straight after the first sees the choice as the first left it.
+  if (controls) {
+    controls.current =
+      canPublish && lk
+        ? {
+            toggle(which) {
+              const what = which === 'mic' ? 'microphone' : 'camera';
+              const track = which === 'mic' ? audio : video;
+              const on = which === 'mic' ? micOn : camOn;
+              if (!track) return checking ? `Your ${what} is still starting.` : `No ${what} is available, so you will join with it off.`;
+              (which === 'mic' ? setMicOn : setCamOn)(!on);
+              return `${which === 'mic' ? 'Microphone' : 'Camera'} will be ${on ? 'off' : 'on'} when you join.`;
+            },
+          }
+        : null;
+  }
+  useEffect(
+    () => () => {
+      if (controls) controls.current = null;
+    },
+    [],
+  );
 
   /** Hands the chosen tracks to the room; tracks the person turned off are stopped. */
   function take(): PreJoinChoice {

@@ -5,13 +5,26 @@
  */
 export type ShortcutAction = 'mic' | 'camera' | 'hand' | 'captions' | 'chat';
 
-export const SHORTCUTS: { key: string; action: ShortcutAction; label: string }[] = [
-  { key: 'M', action: 'mic', label: 'Mute or unmute your microphone' },
-  { key: 'V', action: 'camera', label: 'Turn your camera on or off' },
+/**
+ * `label` says what the key does in the room; `beforeJoining`, for a key that also works on
+ * the check before joining (where the microphone and camera are choices for joining), what it
+ * does there.
+ */
+export const SHORTCUTS: { key: string; action: ShortcutAction; label: string; beforeJoining?: string }[] = [
+  { key: 'M', action: 'mic', label: 'Mute or unmute your microphone', beforeJoining: 'Choose whether to join with your microphone on or off' },
+  { key: 'V', action: 'camera', label: 'Turn your camera on or off', beforeJoining: 'Choose whether to join with your camera on or off' },
   { key: 'H', action: 'hand', label: 'Raise or lower your hand' },
   { key: 'C', action: 'captions', label: 'Show or hide captions' },
   { key: 'T', action: 'chat', label: 'Go to the chat message box' },
 ];
+
+/** Said when a key that only works in the room is pressed before joining (or after leaving). */
+export const ONCE_JOINED: Record<Exclude<ShortcutAction, 'captions'>, string> = {
+  mic: 'You can mute or unmute your microphone once you have joined.',
+  camera: 'You can turn your camera on or off once you have joined.',
+  hand: 'You can raise your hand once you have joined.',
+  chat: 'The chat opens once you have joined.',
+};
 
 interface KeyLike {
   key: string;

@@ -1,0 +1,225 @@
+/**
+ * The live room before joining (fake camera and microphone; LiveKit's HTTP API is the test
+ * stand-in, so the page offers a Join button but no media connection is made). The keyboard
+ * shortcuts listed on the page must do what the list says there: before joining, M and V
+ * choose whether to join with the microphone and camera on (the tick boxes, announced); H
+ * and T are listed as working once joined, and pressing them changes nothing. Also the "No
+ * camera preview" box at 320 px with text at 200%: its words wrap inside it.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLiveKitStandIn, type LiveKitStandIn } from '../livekit-standin.js';
+import { browserAvailable, expectNoAxeViolations, expectNoSidewaysScroll, launchWithFakeMedia, NARROW, newPage, signInAt, startServer, tabTo, warnIfSkipped, type TestServer } from './harness.js';
+
+warnIfSkipped(import.meta.url);
+
+const minutesFromNow = (m: number) => new Date(Date.now() + m * 60_000).toISOString();
+
+/** Errors thrown on the page (uncaught exceptions and rejections). */
+function watchPageErrors(page: Page) {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  return errors;
+}
+
+/** What the shortcut list says for each key ("M" → its description), as read out. */
+async function shortcutList(page: Page): Promise<Record<string, string>> {
+  const help = page.getByRole('region', { name: 'Keyboard shortcuts' });
+  const rows = await help.locator('.shortcut-list > div').evaluateAll((divs) => divs.map((d) => [d.querySelector('dt')!.textContent!.trim(), d.querySelector('dd')!.textContent!.replace(/\s+/g, ' ').trim()]));
+  return Object.fromEntries(rows);
+}
+
+/** Waits for the page's status region to say `text`. */
+const announced = (page: Page, text: string) => page.locator('#room-status').filter({ hasText: text }).waitFor();
+
+describe.skipIf(!browserAvailable)('the live room before joining', () => {
+  let lk: LiveKitStandIn;
+  let server: TestServer;
+  let browser: Browser;
+  beforeAll(async () => {
+    lk = await startLiveKitStandIn();
+    [server, browser] = await Promise.all([startServer({ config: { livekit: lk.config } }), launchWithFakeMedia()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await lk?.close();
+  });
+
+  it('by keyboard alone, M and V turn "Join with my microphone/camera on" off and on and say so; the list says H and T work once joined, and pressing them changes nothing; with shortcuts turned off M does nothing', async () => {
+    const { t } = server;
+    const trainer = await t.user('trainer', null, 'Mo Trainer');
+    const s = await t.session({ title: 'Sensory-friendly classrooms', startsAt: minutesFromNow(-5), endsAt: minutesFromNow(55), capacity: { online: 5 } }, trainer);
+    const page = await newPage(browser, server, { permissions: ['camera', 'microphone'] });
+    const errors = watchPageErrors(page);
+    const handRequests: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('/live/hand')) handRequests.push(r.url());
+    });
+    await signInAt(page, trainer, `/sessions/${s.id}/room`);
+    await page.getByRole('button', { name: 'Join the session' }).waitFor();
+    await page.getByLabel('Preview of your camera').waitFor();
+    const mic = (checked: boolean) => page.getByRole('checkbox', { name: 'Join with my microphone on', checked });
+    const cam = (checked: boolean) => page.getByRole('checkbox', { name: 'Join with my camera on', checked });
+    await mic(true).waitFor();
+    await cam(true).waitFor();
+
+    // The list describes what each key does here: M and V choose, H and T wait for the room.
+    const list = await shortcutList(page);
+    expect(list).toEqual({
+      M: 'Choose whether to join with your microphone on or off',
+      V: 'Choose whether to join with your camera on or off',
+      H: 'Raise or lower your hand (once you have joined)',
+      C: 'Show or hide captions',
+      T: 'Go to the chat message box (once you have joined)',
+    });
+
+    // Keyboard only: from the heading, M and V each toggle their choice and the page says so.
+    await page.getByRole('heading', { level: 1 }).focus();
+    await page.keyboard.press('m');
+    await mic(false).waitFor();
+    await announced(page, 'Microphone will be off when you join.');
+    await page.keyboard.press('m');
+    await mic(true).waitFor();
+    await announced(page, 'Microphone will be on when you join.');
+    await page.keyboard.press('v');
+    await cam(false).waitFor();
+    await page.getByText('Camera is off').waitFor();
+    await announced(page, 'Camera will be off when you join.');
+    await page.keyboard.press('v');
+    await cam(true).waitFor();
+    await page.getByLabel('Preview of your camera').waitFor();
+    await announced(page, 'Camera will be on when you join.');
+    // Two presses in quick succession: off and on again, each seeing what the one before left.
+    await page.keyboard.press('m');
+    await page.keyboard.press('m');
+    await announced(page, 'Microphone will be on when you join.');
+    await mic(true).waitFor();
+    await expectNoAxeViolations(page, 'room pre-join after M and V');
+
+    // H and T before joining: no hand raised, no focus moved, the choices as they were; the page says why.
+    const before = await page.evaluate(() => ({ focus: document.activeElement?.tagName, checks: [...document.querySelectorAll('input[type=checkbox]')].map((c) => (c as HTMLInputElement).checked), url: location.href }));
+    await page.keyboard.press('h');
+    await announced(page, 'You can raise your hand once you have joined.');
+    await page.keyboard.press('t');
+    await announced(page, 'The chat opens once you have joined.');
+    const after = await page.evaluate(() => ({ focus: document.activeElement?.tagName, checks: [...document.querySelectorAll('input[type=checkbox]')].map((c) => (c as HTMLInputElement).checked), url: location.href }));
+    expect(after).toEqual(before);
+    expect(after.focus).toBe('H1');
+    expect(handRequests).toEqual([]);
+    await page.getByRole('button', { name: 'Join the session' }).waitFor();
+
+    // Shortcuts turned off (by keyboard, in the list's own setting): M does nothing.
+    await tabTo(page, 'Use single-key shortcuts', { max: 120 });
+    await page.keyboard.press('Space');
+    await page.getByRole('checkbox', { name: 'Use single-key shortcuts', checked: false }).waitFor();
+    await page.keyboard.press('m');
+    // Turned back on (drawn after that press), one more M turns the microphone off: so the
+    // press while they were off had not (M is a toggle).
+    await page.keyboard.press('Space');
+    await page.getByRole('checkbox', { name: 'Use single-key shortcuts', checked: true }).waitFor();
+    expect(await mic(true).count(), 'M with shortcuts off left the microphone choice alone').toBe(1);
+    await page.keyboard.press('m');
+    await mic(false).waitFor();
+    await announced(page, 'Microphone will be off when you join.');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('a listener before joining: every key but C is listed as working once joined, and M says so instead of doing anything', async () => {
+    const { t } = server;
+    const org = await t.org('Rowan Primary');
+    const staff = await t.user('staff', org.id, 'Lee Listener');
+    const s = await t.session({ title: 'Webinar on transitions', startsAt: minutesFromNow(-5), endsAt: minutesFromNow(55), capacity: { online: 5 } });
+    expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: staff, body: {} })).json.status).toBe('confirmed');
+    const page = await newPage(browser, server, { permissions: ['camera', 'microphone'] });
+    const errors = watchPageErrors(page);
+    await signInAt(page, staff, `/sessions/${s.id}/room`);
+    await page.getByText('You will join this session as a listener').waitFor();
+    await page.getByRole('button', { name: 'Join the session' }).waitFor();
+    expect(await shortcutList(page)).toEqual({
+      M: 'Mute or unmute your microphone (once you have joined)',
+      V: 'Turn your camera on or off (once you have joined)',
+      H: 'Raise or lower your hand (once you have joined)',
+      C: 'Show or hide captions',
+      T: 'Go to the chat message box (once you have joined)',
+    });
+    await page.getByRole('heading', { level: 1 }).focus();
+    await page.keyboard.press('m');
+    await announced(page, 'You can mute or unmute your microphone once you have joined.');
+    expect(await page.getByRole('checkbox', { name: /Join with my/ }).count()).toBe(0);
+    await expectNoAxeViolations(page, 'room pre-join for a listener');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  /** A trainer's pre-join page on a computer with no camera (the microphone works), at 320 px. */
+  async function noCameraPage(title: string, name: string) {
+    const { t } = server;
+    const trainer = await t.user('trainer', null, name);
+    const s = await t.session({ title, startsAt: minutesFromNow(-5), endsAt: minutesFromNow(55), capacity: { online: 5 } }, trainer);
+    const page = await newPage(browser, server, { ...NARROW, permissions: ['camera', 'microphone'] });
+    const errors = watchPageErrors(page);
+    // Asking for video fails as Chromium does without a camera.
+    await page.addInitScript(() => {
+      const md = navigator.mediaDevices;
+      const real = md.getUserMedia.bind(md);
+      md.getUserMedia = async (c) => {
+        if (c?.video) throw new DOMException('Requested device not found', 'NotFoundError');
+        return real(c);
+      };
+    });
+    await signInAt(page, trainer, `/sessions/${s.id}/room`);
+    await page.getByRole('heading', { level: 1, name: `Live room: ${title}` }).waitFor();
+    await page.getByText('No camera was found').waitFor();
+    await page.getByText('No camera preview', { exact: true }).waitFor();
+    await page.getByRole('checkbox', { name: 'Join with my microphone on', checked: true }).waitFor();
+    return { page, errors };
+  }
+
+  it('with no camera, at 320 px with text at 200%: the "No camera preview" box shows all its words and the page does not scroll sideways', async () => {
+    const { page, errors } = await noCameraPage('Autism and anxiety', 'Nell Trainer');
+    // Text at 200% (the root font size doubled, as a phone's largest text setting does).
+    await page.evaluate(() => {
+      document.documentElement.style.fontSize = '200%';
+    });
+    const fit = await page.getByText('No camera preview', { exact: true }).evaluate((el) => {
+      const box = el.closest('.preview') as HTMLElement;
+      const range = document.createRange();
+      range.selectNodeContents(el);
+      const text = range.getBoundingClientRect();
+      const b = box.getBoundingClientRect();
+      return {
+        rootFontSize: getComputedStyle(document.documentElement).fontSize,
+        box: { scrollHeight: box.scrollHeight, clientHeight: box.clientHeight, scrollWidth: box.scrollWidth, clientWidth: box.clientWidth },
+        inner: { scrollHeight: el.scrollHeight, clientHeight: el.clientHeight, scrollWidth: el.scrollWidth, clientWidth: el.clientWidth },
+        textInside: text.left >= b.left - 0.5 && text.right <= b.right + 0.5 && text.top >= b.top - 0.5 && text.bottom <= b.bottom + 0.5,
+        text: [text.left, text.top, text.right, text.bottom].map(Math.round),
+        boxRect: [b.left, b.top, b.right, b.bottom].map(Math.round),
+      };
+    });
+    expect(fit.rootFontSize).toBe('32px');
+    expect(fit.textInside, `the words (${fit.text}) lie within the box (${fit.boxRect})`).toBe(true);
+    expect(fit.box.scrollHeight, 'the box cuts off nothing below').toBeLessThanOrEqual(fit.box.clientHeight);
+    expect(fit.box.scrollWidth, 'the box cuts off nothing at the side').toBeLessThanOrEqual(fit.box.clientWidth);
+    expect(fit.inner.scrollHeight).toBeLessThanOrEqual(fit.inner.clientHeight);
+    expect(fit.inner.scrollWidth).toBeLessThanOrEqual(fit.inner.clientWidth);
+    await expectNoSidewaysScroll(page, 'room pre-join without a camera at 320 px with text at 200%');
+    await expectNoAxeViolations(page, 'room pre-join without a camera at 320 px with text at 200%');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('with no camera: V changes nothing and says there is no camera; M still chooses the microphone', async () => {
+    const { page, errors } = await noCameraPage('Attachment and trauma', 'Ned Trainer');
+    await page.getByRole('heading', { level: 1 }).focus();
+    await page.keyboard.press('v');
+    await announced(page, 'No camera is available, so you will join with it off.');
+    await page.keyboard.press('m');
+    await page.getByRole('checkbox', { name: 'Join with my microphone on', checked: false }).waitFor();
+    await announced(page, 'Microphone will be off when you join.');
+    await expectNoAxeViolations(page, 'room pre-join without a camera');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+});
