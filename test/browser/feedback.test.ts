@@ -1,7 +1,7 @@
 /**
  * Feedback and certificates in a real browser, by keyboard, at 320 CSS pixels wide,
  * axe-clean: an attendee's feedback form and certificate link on My bookings, the trainer's
- * and the administrator's results (SVG charts with tables), the anonymous-feedback setting,
+ * and the administrator's results (HTML bar charts, readable at 320 px and with text enlarged, with tables), the anonymous-feedback setting,
  * and the public certificate check, which rejects a forged code.
  */
 import type { Page } from 'playwright-core';
@@ -11,7 +11,7 @@ import { formatCertCode } from '../../shared/feedback.js';
 import { newCertCode } from '../../server/certificates/service.js';
 import { storedAnswers } from '../feedback-fixtures.js';
 import type { TestContext } from '../helpers.js';
-import { browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, newPage, plusMinutes, serverAndBrowser, signInAt, signInTo, tabTo, warnIfSkipped, checkPage, NARROW } from './harness.js';
+import { browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, expectNoSidewaysScroll, newPage, plusMinutes, serverAndBrowser, signInAt, signInTo, tabTo, warnIfSkipped, checkPage, NARROW } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -34,6 +34,107 @@ async function heldSession(t: TestContext, names: string[], title = 'Sensory nee
   t.clock.set(now);
   await recordAttendanceOutcomes(t.deps);
   return { s, course, admin, people };
+}
+
+/** What a reader sees of a chart: each piece of its text in reading order, at the size it is drawn. */
+interface ChartText {
+  text: string;
+  /** The font size on the screen in CSS px (SVG text shrinks or grows with its drawing's scale). */
+  px: number;
+}
+
+/** The visible text of the chart image named `name` (not its hidden title and summary). */
+async function chartTexts(page: Page, name: string): Promise<ChartText[]> {
+  const img = page.getByRole('img', { name, exact: true });
+  await img.waitFor();
+  return img.evaluate((root) => {
+    const out: { text: string; px: number }[] = [];
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const el = n.parentElement!;
+      const text = (n.textContent ?? '').trim();
+      if (!text || el.closest('[hidden], title, desc')) continue;
+      const box = el.getBoundingClientRect();
+      if (box.width === 0 || box.height === 0) continue;
+      const scale = el instanceof SVGGraphicsElement ? Math.abs(el.getScreenCTM()?.a ?? 1) : 1;
+      out.push({ text, px: Math.round(parseFloat(getComputedStyle(el).fontSize) * scale * 10) / 10 });
+    }
+    return out;
+  });
+}
+
+const USEFUL_CHART = 'Answers by usefulness score, 1 (not useful) to 5 (very useful)';
+const CONF_CHART = 'Answers by confidence score, before and after the session, 1 (low) to 5 (high)';
+
+/**
+ * The two results charts of Ann (usefulness 5, confidence 2 → 4) and Bob (3, 3 → 4), read as a
+ * sighted reader would at the page's width: every label and value is real text of at least
+ * 12 px, in reading order score then its values (each value named by its series when there
+ * are two), and the page does not scroll sideways. Then with the root text size doubled (as a
+ * reader's text-only enlargement does) every label grows with it, and still nothing scrolls
+ * sideways and axe finds nothing. The root size is put back afterwards. Returns nothing; fails
+ * with the labels and their sizes.
+ */
+async function expectReadableCharts(page: Page, what: string) {
+  const useful = await chartTexts(page, USEFUL_CHART);
+  const conf = await chartTexts(page, CONF_CHART);
+  for (const [chart, texts] of [['usefulness', useful], ['confidence', conf]] as const) {
+    const small = texts.filter((t) => t.px < 12);
+    expect(small, `${what}: ${chart} chart labels under 12 px at 320 px wide: ${JSON.stringify(small)}`).toEqual([]);
+  }
+  // The numbers drawn are the data (the same as in the tables beside the charts).
+  expect(useful.map((t) => t.text), `${what}: usefulness chart text`).toEqual(['Score', 'Answers', '1', '0', '2', '0', '3', '1', '4', '0', '5', '1']);
+  expect(conf.map((t) => t.text), `${what}: confidence chart text`).toEqual(['Score', 'Answers', '1', 'Before: 0', 'After: 0', '2', 'Before: 1', 'After: 0', '3', 'Before: 1', 'After: 0', '4', 'Before: 0', 'After: 2', '5', 'Before: 0', 'After: 0']);
+  // Two series are told apart in words too: the legend (hidden from assistive technology, which has the summary) names them.
+  const legend = page.locator('figure', { has: page.getByRole('img', { name: CONF_CHART, exact: true }) }).locator('li');
+  expect((await legend.allTextContents()).map((t) => t.trim()), `${what}: confidence chart legend`).toEqual(['Before', 'After']);
+  // Bars are drawn to scale: After at 4 (2 answers) is twice Before at 2 (1 answer), and a 0 has no bar.
+  const bars = await page.getByRole('img', { name: CONF_CHART, exact: true }).locator('.fb-chart-bar').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().width));
+  expect(bars.length).toBe(10);
+  expect(bars[7]! / bars[2]!, `${what}: bar widths ${JSON.stringify(bars)}`).toBeCloseTo(2, 1);
+  expect(bars[0]).toBe(0);
+  await expectNoSidewaysScroll(page, `${what} at 320 px`);
+
+  // Text-only enlargement: the root font size doubled, the layout's width unchanged.
+  await page.evaluate(() => {
+    document.documentElement.style.fontSize = '200%';
+  });
+  try {
+    for (const [name, before] of [[USEFUL_CHART, useful], [CONF_CHART, conf]] as const) {
+      const after = await chartTexts(page, name);
+      expect(after.map((t) => t.text)).toEqual(before.map((t) => t.text));
+      const fixed = after.map((t, i) => ({ text: t.text, before: before[i]!.px, after: t.px })).filter((t) => t.after < t.before * 1.5);
+      expect(fixed, `${what}: labels of "${name}" that did not grow with the root text size doubled`).toEqual([]);
+    }
+    await checkPage(page, `${what} with the root text size doubled, at 320 px`);
+  } finally {
+    await page.evaluate(() => {
+      document.documentElement.style.fontSize = '';
+    });
+  }
+}
+
+/**
+ * A long category label wraps inside the chart rather than pushing the page sideways: the
+ * first label of the usefulness chart is given a long name with an unbroken word, in place.
+ */
+async function expectLongLabelWraps(page: Page, what: string) {
+  const label = page.getByRole('img', { name: USEFUL_CHART, exact: true }).locator('.fb-chart-label').first();
+  const oneLine = await label.evaluate((el) => el.getBoundingClientRect().height);
+  await label.evaluate((el) => {
+    el.textContent = 'Supercalifragilisticexpialidocious-and-more strongly agree';
+  });
+  expect(await label.evaluate((el) => el.getBoundingClientRect().height), `${what}: the long label is on one line`).toBeGreaterThan(oneLine * 1.5);
+  await expectNoSidewaysScroll(page, `${what} with a long category label`);
+}
+
+/** Content-Security-Policy refusals logged by the page (an inline style attribute would be one). */
+function watchCsp(page: Page) {
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) errors.push(m.text());
+  });
+  return errors;
 }
 
 describe.skipIf(!browserAvailable)('feedback and certificates', () => {
@@ -100,13 +201,14 @@ describe.skipIf(!browserAvailable)('feedback and certificates', () => {
     await checkPage(page, 'past session page with feedback');
   });
 
-  it('the trainer and the administrator see results as charts with tables at 320 px; the course can be made anonymous by keyboard', { timeout: 120_000 }, async () => {
+  it('the trainer and the administrator see results as charts with tables at 320 px, the charts’ labels real text of at least 12 px that grows with the text size; the course can be made anonymous by keyboard', { timeout: 120_000 }, async () => {
     const { t } = env.server;
     const { s, course, admin, people } = await heldSession(t, ['Ann Jones', 'Bob Smith'], 'Speech and language');
     await t.request('PUT', `/api/sessions/${s.id}/feedback/mine`, { as: people[0]!, body: { usefulness: 5, confidenceBefore: 2, confidenceAfter: 4, comment: 'Loved the role play.' } });
     await t.request('PUT', `/api/sessions/${s.id}/feedback/mine`, { as: people[1]!, body: { usefulness: 3, confidenceBefore: 3, confidenceAfter: 4 } });
 
     const page = await newPage(env.browser, env.server, NARROW);
+    const cspErrors = watchCsp(page);
     await signInTo(page, s.trainer, '/feedback', 'Feedback on my sessions', { nav: 'Feedback' });
     await checkPage(page, 'trainer feedback list');
     await tabTo(page, 'Speech and language');
@@ -121,6 +223,9 @@ describe.skipIf(!browserAvailable)('feedback and certificates', () => {
     await page.getByText('Loved the role play.').waitFor();
     await page.getByText('Ann Jones, Speech and language', { exact: false }).waitFor();
     await checkPage(page, 'session feedback results');
+    await expectReadableCharts(page, 'session feedback results');
+    await expectLongLabelWraps(page, 'session feedback results');
+    expect(cspErrors).toEqual([]);
 
     const adminPage = await newPage(env.browser, env.server, NARROW);
     await signInAt(adminPage, admin, '/admin/courses');
@@ -138,6 +243,7 @@ describe.skipIf(!browserAvailable)('feedback and certificates', () => {
     await adminPage.getByText('comments are shown without names', { exact: false }).waitFor();
     expect(await adminPage.getByText('Ann Jones').count()).toBe(0);
     await checkPage(adminPage, 'course feedback (anonymous)');
+    await expectReadableCharts(adminPage, 'course feedback (anonymous)');
     expect(course.id).toBeTruthy();
   });
 

@@ -56,7 +56,7 @@ export function FeedbackResults({ summary: s, idPrefix, level = 2 }: { summary: 
         {rate}.
       </p>
       {s.responses > 0 && (
-        <div class="charts">
+        <div class="fb-charts">
           <section aria-labelledby={`${idPrefix}-useful-h`}>
             <H id={`${idPrefix}-useful-h`}>How useful</H>
             <BarChart
@@ -64,25 +64,30 @@ export function FeedbackResults({ summary: s, idPrefix, level = 2 }: { summary: 
               title="Answers by usefulness score, 1 (not useful) to 5 (very useful)"
               summary={`Average usefulness ${one(s.usefulness.average)} out of 5 from ${plural(s.responses, 'answer')}: ${counts(s.usefulness.distribution)}.`}
               categories={SCORES}
+              categoryAxis="Score"
+              valueAxis="Answers"
               series={[{ name: 'Usefulness', values: s.usefulness.distribution, tone: 'a' }]}
             />
-            <table>
-              <caption>Usefulness: answers per score</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Score</th>
-                  <th scope="col">Answers</th>
-                </tr>
-              </thead>
-              <tbody>
-                {s.usefulness.distribution.map((n, i) => (
-                  <tr key={i}>
-                    <th scope="row">{i + 1}</th>
-                    <td>{n}</td>
+            {/* A table wider than the screen (with the text enlarged) scrolls in its own focusable box, not the page. */}
+            <div class="table-wrap" tabIndex={0} role="region" aria-labelledby={`${idPrefix}-useful-table`}>
+              <table>
+                <caption id={`${idPrefix}-useful-table`}>Usefulness: answers per score</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Score</th>
+                    <th scope="col">Answers</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {s.usefulness.distribution.map((n, i) => (
+                    <tr key={i}>
+                      <th scope="row">{i + 1}</th>
+                      <td>{n}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           </section>
           <section aria-labelledby={`${idPrefix}-conf-h`}>
             <H id={`${idPrefix}-conf-h`}>Confidence before and after</H>
@@ -91,30 +96,35 @@ export function FeedbackResults({ summary: s, idPrefix, level = 2 }: { summary: 
               title="Answers by confidence score, before and after the session, 1 (low) to 5 (high)"
               summary={`Average confidence ${confidenceChange(s)}. Before: ${counts(s.confidenceBefore.distribution)}. After: ${counts(s.confidenceAfter.distribution)}.`}
               categories={SCORES}
+              categoryAxis="Score"
+              valueAxis="Answers"
               series={[
                 { name: 'Before', values: s.confidenceBefore.distribution, tone: 'b' },
                 { name: 'After', values: s.confidenceAfter.distribution, tone: 'a' },
               ]}
             />
-            <table>
-              <caption>Confidence: answers per score</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Score</th>
-                  <th scope="col">Before</th>
-                  <th scope="col">After</th>
-                </tr>
-              </thead>
-              <tbody>
-                {s.confidenceBefore.distribution.map((n, i) => (
-                  <tr key={i}>
-                    <th scope="row">{i + 1}</th>
-                    <td>{n}</td>
-                    <td>{s.confidenceAfter.distribution[i]}</td>
+            {/* A table wider than the screen (with the text enlarged) scrolls in its own focusable box, not the page. */}
+            <div class="table-wrap" tabIndex={0} role="region" aria-labelledby={`${idPrefix}-conf-table`}>
+              <table>
+                <caption id={`${idPrefix}-conf-table`}>Confidence: answers per score</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Score</th>
+                    <th scope="col">Before</th>
+                    <th scope="col">After</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {s.confidenceBefore.distribution.map((n, i) => (
+                    <tr key={i}>
+                      <th scope="row">{i + 1}</th>
+                      <td>{n}</td>
+                      <td>{s.confidenceAfter.distribution[i]}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           </section>
         </div>
       )}

@@ -1,69 +1,96 @@
 /**
- * Accessible SVG bar charts: each is an image (role="img") named by its title and described
- * by a text summary of what it shows; the same numbers are in a table beside it. The SVG
- * scales to its container, so it never scrolls sideways.
+ * Accessible bar charts for feedback results, drawn in HTML, not SVG, as Training coverage's
+ * percentage bars are (web/src/reach/charts.tsx): SVG scaled to its box drew its words at
+ * about 11 px on a 320 px screen and did not follow the reader's text size; here the category
+ * and value labels are the page's own text, so they are at its size, grow with it and wrap.
+ * Each chart is an image (role="img") named by its title and described by a text summary of
+ * what it shows; the same numbers are in a table beside it. Class names start "fb-chart" so
+ * that they neither take nor give the coverage charts' global `.chart…` rules.
  */
 
 export interface Series {
   name: string;
   values: number[];
-  /** A CSS class (fill colour) from feedback.css. */
+  /** Its look in feedback.css: "a" solid, "b" striped with an edge (told apart without colour too). */
   tone: 'a' | 'b';
 }
 
-/** Vertical bars per category, one bar per series in each category, with value labels. */
-export function BarChart({ id, title, summary, categories, series }: { id: string; title: string; summary: string; categories: string[]; series: Series[] }) {
+/**
+ * Horizontal bars, one row per category (its label on the left, wrapping if long) and one
+ * bar per series in it, each bar ending in its value ("Before: 2" when there is more than
+ * one series, so a bar is named by words as well as by its colour and pattern). The largest
+ * value sets the scale, the same for every bar. A bar's length is set through the DOM's style object (as
+ * PercentBars does), which the Content-Security-Policy (style-src 'self') allows; it refuses
+ * only style attributes written in markup.
+ */
+export function BarChart({
+  id,
+  title,
+  summary,
+  categories,
+  series,
+  categoryAxis,
+  valueAxis,
+}: {
+  id: string;
+  title: string;
+  summary: string;
+  categories: string[];
+  series: Series[];
+  /** What the categories are, shown over their column (e.g. "Score"). */
+  categoryAxis?: string;
+  /** What the values count, shown over the bars (e.g. "Answers"). */
+  valueAxis?: string;
+}) {
   const max = Math.max(1, ...series.flatMap((s) => s.values));
-  const W = 320;
-  const H = 180;
-  const left = 8;
-  const bottom = 36;
-  const top = 18;
-  const slot = (W - left * 2) / categories.length;
-  const barW = Math.min(36, (slot - 10) / series.length);
-  const plotH = H - bottom - top;
+  const named = series.length > 1;
+  // The longest bar leaves room on its line for its value ("Before: 12", about 6em; a number,
+  // about 3em), in the text's own size, yet is never under half the column: when the text is
+  // too large for both, the value wraps under its bar.
+  const room = named ? 6 : 3;
   return (
-    <figure class="chart" aria-labelledby={`${id}-caption`}>
-      <figcaption id={`${id}-caption`} class="chart-title">
+    <figure class="fb-chart" aria-labelledby={`${id}-caption`}>
+      <figcaption id={`${id}-caption`} class="fb-chart-title">
         {title}
       </figcaption>
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={`${id}-title`} aria-describedby={`${id}-desc`} class="chart-svg" focusable="false">
-        <title id={`${id}-title`}>{title}</title>
-        <desc id={`${id}-desc`}>{summary}</desc>
-        <line x1={left} x2={W - left} y1={H - bottom} y2={H - bottom} class="chart-axis" />
-        {categories.map((cat, ci) => {
-          const x0 = left + ci * slot + (slot - barW * series.length) / 2;
-          return (
-            <g key={cat}>
-              {series.map((s, si) => {
-                const v = s.values[ci] ?? 0;
-                const h = (v / max) * plotH;
-                const x = x0 + si * barW;
-                return (
-                  <g key={s.name}>
-                    <rect x={x + 1} y={H - bottom - h} width={barW - 2} height={h} class={`chart-bar chart-bar-${s.tone}`} />
-                    <text x={x + barW / 2} y={H - bottom - h - 4} text-anchor="middle" class="chart-value">
-                      {v}
-                    </text>
-                  </g>
-                );
-              })}
-              <text x={left + ci * slot + slot / 2} y={H - bottom + 16} text-anchor="middle" class="chart-label">
-                {cat}
-              </text>
-            </g>
-          );
-        })}
-      </svg>
-      {series.length > 1 && (
-        <ul class="chart-legend plain" aria-hidden="true">
+      {named && (
+        <ul class="fb-chart-legend plain" aria-hidden="true">
           {series.map((s) => (
             <li key={s.name}>
-              <span class={`chart-key chart-bar-${s.tone}`} /> {s.name}
+              <span class={`fb-chart-key fb-chart-tone-${s.tone}`} /> {s.name}
             </li>
           ))}
         </ul>
       )}
+      <div class={`fb-chart-plot fb-chart-series-${series.length}`} role="img" aria-labelledby={`${id}-title`} aria-describedby={`${id}-desc`}>
+        <span id={`${id}-title`} hidden>
+          {title}
+        </span>
+        <span id={`${id}-desc`} hidden>
+          {summary}
+        </span>
+        {(categoryAxis || valueAxis) && (
+          <>
+            <span class="fb-chart-axis-name fb-chart-cat-col">{categoryAxis}</span>
+            <span class="fb-chart-axis-name fb-chart-bars-col">{valueAxis}</span>
+          </>
+        )}
+        {categories.map((cat, ci) => [
+          <span key={`c${ci}`} class="fb-chart-label fb-chart-cat-col">
+            {cat}
+          </span>,
+          ...series.map((s, si) => {
+            const v = s.values[ci] ?? 0;
+            const share = Math.max(0, Math.min(1, v / max));
+            return (
+              <span key={`b${ci}-${si}`} class={`fb-chart-row fb-chart-bars-col${si === series.length - 1 ? ' fb-chart-row-last' : ''}`}>
+                <span class={`fb-chart-bar fb-chart-tone-${s.tone}`} style={{ width: `calc(${share} * max(50%, 100% - ${room}em))` }} />
+                <span class="fb-chart-value">{named ? `${s.name}: ${v}` : v}</span>
+              </span>
+            );
+          }),
+        ])}
+      </div>
     </figure>
   );
 }
