@@ -307,6 +307,48 @@ const coverReport: Case = {
   },
 };
 
+/**
+ * GET /api/reach/coverage as an administrator (the whole programme, its first page of 50
+ * organisations): `size` staff in schools of 50 (a trust over every ten schools), each
+ * booked on two of 40 past sessions, one attended. The figures are counted over every
+ * person, so it grows with the workforce, never worse.
+ */
+const coverage: Case = {
+  op: 'training coverage (programme)',
+  unit: 'staff',
+  perUnit: 10_000,
+  expect: 'linear',
+  sizes: [5_000, 20_000, 80_000],
+  reps: (n) => (n >= 80_000 ? 3 : n >= 20_000 ? 5 : 10),
+  warm: () => 1,
+  async setup(db, app, size) {
+    const schools = Math.ceil(size / 50);
+    const trusts = Array.from({ length: Math.ceil(schools / 10) }, (_, i) => ({ ...org(`Trust ${i}`), kind: 'trust' }));
+    const orgs = Array.from({ length: schools }, (_, i) => ({ ...org(`School ${i}`), kind: 'school', urn: String(100000 + i), parent_id: trusts[Math.floor(i / 10)]!.id }));
+    await insertChunked(db, 'organisations', [...trusts, ...orgs]);
+    const trainer = { ...user('trainer', 'trainer', null), job_role: null };
+    const admin = { ...user('admin', 'admin', null), job_role: null };
+    const staff = Array.from({ length: size }, (_, i) => ({ ...user('staff', `staff${i}`, orgs[Math.floor(i / 50)]!.id), job_role: i % 3 === 0 ? 'teacher' : 'teaching_assistant' }));
+    await insertChunked(db, 'users', [trainer, admin, ...staff]);
+    const from = new Date(Date.now() - 60 * DAY);
+    const sessions = Array.from({ length: 40 }, (_, i) => session(`Past session ${i}`, new Date(from.getTime() + i * DAY), trainer.id, {}, 60));
+    await insertChunked(db, 'sessions', sessions);
+    // Two bookings each, the first attended, made by the database itself.
+    const rows = staff.flatMap((u, i) => [0, 1].map((k) => ({ ...booking(sessions[(i + k * 13) % sessions.length]!.id, u.id, 'confirmed', i * 2 + k + 1), status: k === 0 ? 'attended' : 'confirmed' })));
+    await insertChunked(db, 'bookings', rows);
+    const headers = await tokenFor(db, admin.id);
+    return {
+      run: () => app.request('/api/reach/coverage', { headers }),
+      status: 200,
+      check: (body) => {
+        const c = JSON.parse(body) as { totals: { staff: number; attended: number }; byOrg: unknown[]; byOrgTotal: number };
+        if (c.totals.staff !== size || c.totals.attended !== size) return `counted ${c.totals.staff} staff, ${c.totals.attended} attended, not ${size}`;
+        return c.byOrg.length === Math.min(50, trusts.length) ? null : `listed ${c.byOrg.length} organisations`;
+      },
+    };
+  },
+};
+
 /** An ICS of `n` one-off lessons in the expansion window, fifteen a day from tomorrow. */
 function timetableIcs(n: number, salt: string): string {
   const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Growth bench//EN', 'X-WR-TIMEZONE:Europe/London'];
@@ -478,7 +520,7 @@ const mailClaim: Case = {
   },
 };
 
-export const CASES: Case[] = [sessionList, calendarFeed, coverReport, timetableImport, staffImport, webhook, mailClaim];
+export const CASES: Case[] = [sessionList, calendarFeed, coverReport, coverage, timetableImport, staffImport, webhook, mailClaim];
 
 // ---------------------------------------------------------------- measuring
 
