@@ -15,6 +15,8 @@ export type CoverageOrgsSort = z.infer<typeof CoverageOrgsSort>;
  * `orgsQ`: only those whose name holds it, any case.
  */
 export const CoverageFiguresQuery = CoverageQuery.extend({
+  /** When the figures in view were counted (their `asOf`): another page of those same figures, while the server keeps them; otherwise counted afresh. */
+  asOf: z.string().datetime().optional(),
   orgsLimit: z.coerce.number().int().min(1).max(200).default(50),
   orgsOffset: z.coerce.number().int().min(0).max(1_000_000).default(0),
   orgsSort: CoverageOrgsSort.default('name'),
@@ -38,6 +40,8 @@ export const CoverageOrgRow = CoverageCounts.extend({ orgId: z.string(), name: z
 export type CoverageOrgRow = z.infer<typeof CoverageOrgRow>;
 
 export const Coverage = z.object({
+  /** When these figures were counted. Another page of them, asked for with this, shows the same figures (while the server keeps them, up to 15 minutes). */
+  asOf: z.string(),
   scope: z.object({ kind: z.enum(['programme', 'group', 'school']), orgId: z.string().nullable(), name: z.string() }),
   totals: CoverageCounts,
   courses: z.array(z.object({ courseId: z.string(), title: z.string(), partsRequired: z.number() })),

@@ -12,13 +12,13 @@ export function reachRoutes(deps: Deps) {
       method: 'get',
       path: '/reach/coverage',
       tags: ['reach'],
-      summary: 'Training coverage: staff, booked, attended, completed per course; by organisation (one page: orgsLimit 1..200, default 50, orgsOffset, orgsSort name|lowest|highest, orgsQ name contains; byOrgTotal how many match, byOrgHighest of all), job role and week (office: own organisation and those under it; admin: any, or the whole programme without orgId)',
+      summary: 'Training coverage: staff, booked, attended, completed per course; by organisation (one page: orgsLimit 1..200, default 50, orgsOffset, orgsSort name|lowest|highest, orgsQ name contains; byOrgTotal how many match, byOrgHighest of all; asOf: the figures counted then, while kept, so pages of them agree), job role and week (office: own organisation and those under it; admin: any, or the whole programme without orgId)',
       request: { query: CoverageFiguresQuery },
       responses: { 200: jsonResponse(Coverage, 'The figures') },
     }),
     async (c) => {
       const q = c.req.valid('query');
-      return c.json(await reach.coverage(deps, requireUser(c), q.orgId, { limit: q.orgsLimit, offset: q.orgsOffset, sort: q.orgsSort, q: q.orgsQ }), 200);
+      return c.json(await reach.coverage(deps, requireUser(c), q.orgId, { limit: q.orgsLimit, offset: q.orgsOffset, sort: q.orgsSort, q: q.orgsQ }, q.asOf), 200);
     },
   );
 

@@ -17,7 +17,7 @@ import { JOB_ROLE_LABEL, type JobRole } from '../../shared/accounts.js';
 import type { Coverage, CoverageCounts, CoverageFigure, CoverageOrgRow, CoverageOrgsSort, NotBookedList } from '../../shared/reach.js';
 import { orgsActableBy } from '../accounts/acting.js';
 import { AppError } from '../errors.js';
-import type { Deps } from '../platform/deps.js';
+import { perDatabase, type Deps } from '../platform/deps.js';
 import { writeCsv } from '../platform/csv.js';
 import type { AuthUser } from '../platform/http.js';
 import { dayInEngland } from '../platform/range.js';
@@ -34,10 +34,28 @@ interface ResolvedScope {
   rowOf: Map<string, { id: string; name: string }>;
 }
 
+/**
+ * Refuses `actor` the coverage of `orgId` (none: their own; an administrator's: the whole
+ * programme) unless they may see it. Answers the organisation asked about, if one.
+ */
+async function requireReader(deps: Deps, actor: AuthUser, orgId: string | undefined): Promise<{ id: string; name: string } | null> {
+  if (actor.role !== 'admin' && actor.role !== 'office') throw new AppError('forbidden', 'Only school office staff and administrators can see training coverage.');
+  if (actor.role === 'admin' && !orgId) return null;
+  const targetId = orgId ?? actor.orgId;
+  if (!targetId) throw new AppError('forbidden', 'You do not belong to an organisation, so there is no coverage to show.');
+  if (actor.role === 'office' && targetId !== actor.orgId) {
+    const mine = await repo.descendantOrgs(deps.db, actor.orgId ?? '');
+    if (!mine.some((o) => o.id === targetId)) throw new AppError('forbidden', 'You can see the coverage of your own organisation (and the schools under it) only.');
+  }
+  const [org] = await repo.orgsByIds(deps.db, [targetId]);
+  if (!org) throw new AppError('not_found', 'No such organisation.');
+  return org;
+}
+
 /** The scope `actor` asked for, if they may see it. */
 async function resolveScope(deps: Deps, actor: AuthUser, orgId: string | undefined): Promise<ResolvedScope> {
-  if (actor.role !== 'admin' && actor.role !== 'office') throw new AppError('forbidden', 'Only school office staff and administrators can see training coverage.');
-  if (actor.role === 'admin' && !orgId) {
+  const org = await requireReader(deps, actor, orgId);
+  if (!org) {
     const all = await repo.allOrgs(deps.db);
     const byId = new Map(all.map((o) => [o.id, o]));
     const top = (id: string) => {
@@ -47,14 +65,6 @@ async function resolveScope(deps: Deps, actor: AuthUser, orgId: string | undefin
     };
     return { kind: 'programme', org: null, people: { kind: 'all' }, rowOf: new Map(all.map((o) => [o.id, top(o.id)])) };
   }
-  const targetId = orgId ?? actor.orgId;
-  if (!targetId) throw new AppError('forbidden', 'You do not belong to an organisation, so there is no coverage to show.');
-  if (actor.role === 'office' && targetId !== actor.orgId) {
-    const mine = await repo.descendantOrgs(deps.db, actor.orgId ?? '');
-    if (!mine.some((o) => o.id === targetId)) throw new AppError('forbidden', 'You can see the coverage of your own organisation (and the schools under it) only.');
-  }
-  const [org] = await repo.orgsByIds(deps.db, [targetId]);
-  if (!org) throw new AppError('not_found', 'No such organisation.');
   const under = await repo.descendantOrgs(deps.db, org.id);
   const orgs = [org, ...under];
   return {
@@ -110,12 +120,50 @@ function orgOrder(sort: CoverageOrgsSort) {
 }
 
 /**
+ * Figures counted for a reader, kept so that turning the pages of their organisations,
+ * sorting and searching them (which ask again with the `asOf` of the figures in view) neither
+ * counts the whole workforce again (a programme's is hundreds of thousands of people: about
+ * half a second per 80,000) nor shifts the rows under the reader between pages. Kept per
+ * reader and scope, for SNAPSHOT_MS at most, the most recent SNAPSHOTS of them; asked for
+ * without `asOf` (a first look, Refresh), or with one no longer kept, they are counted afresh.
+ */
+const SNAPSHOT_MS = 15 * 60_000;
+/** At most this many organisation rows kept in all (a programme's figures hold one per trust, local authority or stand-alone school). */
+const SNAPSHOT_ROWS = 200_000;
+const snapshots = perDatabase(() => new Map<string, AllFigures>());
+
+async function figuresAsOf(deps: Deps, actor: AuthUser, orgId: string | undefined, asOf: string | undefined): Promise<AllFigures> {
+  const kept = snapshots(deps);
+  const key = `${actor.id} ${orgId ?? ''}`;
+  const held = kept.get(key);
+  const now = deps.now().getTime();
+  kept.delete(key);
+  if (held && asOf !== undefined && held.asOf === asOf && now - Date.parse(held.asOf) < SNAPSHOT_MS) {
+    // Whether the reader may still see them is asked every time.
+    await requireReader(deps, actor, orgId);
+    kept.set(key, held); // the most recently used last: the first in the map is the first to go
+    return held;
+  }
+  const counted = await allFigures(deps, actor, orgId);
+  kept.set(key, counted);
+  let rows = 0;
+  for (const f of kept.values()) rows += f.byOrg.length;
+  for (const [k, f] of kept) {
+    if (rows <= SNAPSHOT_ROWS || k === key) break;
+    kept.delete(k);
+    rows -= f.byOrg.length;
+  }
+  return counted;
+}
+
+/**
  * Coverage for the scope `actor` asked for (none: their own organisation; an administrator:
  * the whole programme), with one page of its organisations (`page`), how many match its
- * search in all, and which of all of them has the highest share attended.
+ * search in all, and which of all of them has the highest share attended. With the `asOf`
+ * of figures this reader was answered (another page of them), those same figures while kept.
  */
-export async function coverage(deps: Deps, actor: AuthUser, orgId?: string, page: OrgsPage = FIRST_ORGS_PAGE): Promise<Coverage> {
-  const all = await allFigures(deps, actor, orgId);
+export async function coverage(deps: Deps, actor: AuthUser, orgId?: string, page: OrgsPage = FIRST_ORGS_PAGE, asOf?: string): Promise<Coverage> {
+  const all = await figuresAsOf(deps, actor, orgId, asOf);
   const q = page.q?.trim().toLowerCase() ?? '';
   const matching = q ? all.byOrg.filter((o) => o.name.toLowerCase().includes(q)) : all.byOrg;
   // The first in "highest" order, found in one pass (not by sorting every organisation).
@@ -131,6 +179,7 @@ export async function coverage(deps: Deps, actor: AuthUser, orgId?: string, page
 
 /** Every figure of the coverage, every organisation by name (for the page, which answers one page of them, and the CSV, which holds them all). */
 async function allFigures(deps: Deps, actor: AuthUser, orgId?: string): Promise<AllFigures> {
+  const asOf = deps.now().toISOString();
   const scope = await resolveScope(deps, actor, orgId);
   const [counts, completions, perDay, firstPerDay, courses] = await Promise.all([
     repo.workforceCounts(deps.db, scope.people),
@@ -163,6 +212,7 @@ async function allFigures(deps: Deps, actor: AuthUser, orgId?: string): Promise<
   if (scope.kind !== 'programme') for (const o of scope.rowOf.keys()) orgRow(o);
 
   return {
+    asOf,
     scope: { kind: scope.kind, orgId: scope.org?.id ?? null, name: scope.org?.name ?? 'The whole programme' },
     totals,
     courses: courses.map((c) => ({ courseId: c.id, title: c.title, partsRequired: Number(c.parts_required) })),

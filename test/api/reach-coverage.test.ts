@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordAttendanceOutcomes } from '../../server/attendance/service.js';
 import { runJobsOnce } from '../../server/jobs.js';
 import { courseCompletionsFor } from '../../server/reach/completion.js';
-import { makeTestContext, type TestContext, type TestUser } from '../helpers.js';
+import { makeTestContext, openTestDb, statementCounter, type TestContext, type TestUser } from '../helpers.js';
 
 let t: TestContext;
 let admin: TestUser, trainer: TestUser;
@@ -401,5 +401,67 @@ describe('the organisations of the coverage, a page at a time', () => {
       expect(r.json.byOrg.map((o: Row) => o.name), sort).toEqual(['Quiet Trust', 'Aardvark Empty School']);
     }
     expect((await c.request('GET', '/api/reach/coverage', { as: office })).json.byOrg.map((o: Row) => o.name)).toEqual(['Aardvark Empty School', 'Quiet Trust']);
+  });
+});
+
+describe('figures as at a time: the pages of one count agree', () => {
+  const counter = statementCounter();
+  let c: TestContext;
+  afterAll(async () => {
+    await c?.close();
+  });
+
+  it('another page, sort or search of figures in view (their asOf) shows those same figures without counting the workforce again; without asOf, or once not kept, they are counted afresh', async () => {
+    const database = await openTestDb();
+    c = await makeTestContext({ now: '2026-02-20T12:00:00.000Z', database: { ...database, db: database.db.withPlugin(counter.plugin) } });
+    const admin = await c.user('admin');
+    const other = await c.user('admin');
+    const schools = [await c.org('Alpha School'), await c.org('Beta School'), await c.org('Gamma School')];
+    for (const o of schools) for (let k = 0; k < 2; k++) await c.user('staff', o.id);
+    const get = async (as: TestUser, query: string) => {
+      const before = counter.count;
+      const r = await c.request('GET', `/api/reach/coverage${query}`, { as });
+      expect(r.status, r.text).toBe(200);
+      return { ...(r.json as { asOf: string; totals: { staff: number }; byOrg: { name: string }[]; byOrgTotal: number }), statements: counter.count - before };
+    };
+
+    const first = await get(admin, '?orgsLimit=2');
+    expect(first).toMatchObject({ asOf: '2026-02-20T12:00:00.000Z', totals: { staff: 6 }, byOrgTotal: 3 });
+    expect(first.byOrg.map((o) => o.name)).toEqual(['Alpha School', 'Beta School']);
+    // Someone joins a school after the figures were counted.
+    c.clock.set('2026-02-20T12:00:05.000Z');
+    await c.user('staff', schools[2]!.id);
+
+    // The next page of the figures in view: the same count, not counted again.
+    const second = await get(admin, `?orgsLimit=2&orgsOffset=2&asOf=${encodeURIComponent(first.asOf)}`);
+    expect(second).toMatchObject({ asOf: first.asOf, totals: { staff: 6 }, byOrgTotal: 3 });
+    expect(second.byOrg.map((o) => o.name)).toEqual(['Gamma School']);
+    expect(second.statements, 'statements for a page of figures already counted').toBeLessThanOrEqual(first.statements - 5);
+    expect((await get(admin, `?orgsSort=highest&orgsQ=gamma&asOf=${encodeURIComponent(first.asOf)}`)).totals.staff).toBe(6);
+
+    // Without asOf (a first look, or Refresh): counted afresh, as at now.
+    const fresh = await get(admin, '?orgsLimit=2');
+    expect(fresh).toMatchObject({ asOf: '2026-02-20T12:00:05.000Z', totals: { staff: 7 } });
+    // Another reader's asOf is not theirs: they get their own count.
+    expect(await get(other, `?asOf=${encodeURIComponent(first.asOf)}`)).toMatchObject({ asOf: '2026-02-20T12:00:05.000Z', totals: { staff: 7 } });
+    // Kept 15 minutes at most.
+    c.clock.set('2026-02-20T12:15:06.000Z');
+    await c.user('staff', schools[0]!.id);
+    expect(await get(admin, `?asOf=${encodeURIComponent(fresh.asOf)}`)).toMatchObject({ asOf: '2026-02-20T12:15:06.000Z', totals: { staff: 8 } });
+
+    // Whether the reader may still see them is asked each time: office staff moved to another school are refused their old school's figures.
+    const office = await c.user('office', schools[1]!.id);
+    const theirs = await get(office, '');
+    expect(theirs.totals.staff).toBe(3); // its two staff and the office person
+    await c.db.updateTable('users').set({ org_id: schools[2]!.id }).where('id', '=', office.id).execute();
+    const refused = await c.request('GET', `/api/reach/coverage?orgId=${schools[1]!.id}&asOf=${encodeURIComponent(theirs.asOf)}`, { as: office });
+    expect(refused.status).toBe(403);
+
+    // asOf must be a time.
+    for (const bad of ['yesterday', '2026-02-20', "2026-02-20T12:00:00.000Z'--"]) {
+      const r = await c.request('GET', `/api/reach/coverage?asOf=${encodeURIComponent(bad)}`, { as: admin });
+      expect(r.status, bad).toBe(400);
+      expect(r.json.error.details.issues[0].path).toBe('asOf');
+    }
   });
 });

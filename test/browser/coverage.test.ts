@@ -174,6 +174,52 @@ describe.skipIf(!browserAvailable)('training coverage pages', () => {
     await checkPage(page, 'training coverage, nothing found');
   }, 120_000);
 
+  it('the pages of the figures in view agree, counted once; "Count again now" counts them afresh and says so, by keyboard at 320 px', async () => {
+    const { t } = env.server;
+    const trust = await t.org('Yew Trust');
+    const office = await t.user('office', trust.id, 'Yusuf Office');
+    const schools: { id: string }[] = [];
+    for (let i = 1; i <= 52; i++) schools.push(await t.org(`Yew School ${String(i).padStart(2, '0')}`));
+    for (const o of schools) await t.db.updateTable('organisations').set({ parent_id: trust.id }).where('id', '=', o.id).execute();
+    await t.db.insertInto('users').values(schools.map((o, i) => ({
+      id: `yew-trust-${i}`, email: `yew-trust${i}@example.org`, name: `Yew Trust Person ${i}`, role: 'staff' as const, org_id: o.id,
+      password_hash: null, captioner: 0, time_zone: null, created_at: '2026-01-01T00:00:00.000Z', disabled_at: null, job_role: null,
+    }))).execute();
+
+    const page = await newPage(env.browser, env.server, NARROW);
+    const asked: URL[] = [];
+    page.on('request', (r) => {
+      const u = new URL(r.url());
+      if (u.pathname === '/api/reach/coverage') asked.push(u);
+    });
+    await signInAt(page, office, '/reach');
+    await page.getByRole('heading', { level: 1, name: 'Training coverage: Yew Trust' }).waitFor();
+    const staff = page.locator('.facts > div').filter({ has: page.locator('dt', { hasText: /^Staff$/ }) }).locator('dd');
+    const count = page.locator('#orgs-count');
+    await expect.poll(() => staff.textContent()).toBe('53'); // 52 staff and the office person
+    await page.locator('#coverage-as-of').filter({ hasText: /^Figures as at \d\d:\d\d (GMT|BST) on / }).waitFor();
+    const asOf = asked.at(-1)!.searchParams.get('asOf');
+    expect(asOf, 'the first look asks for the figures as at now').toBeNull();
+    await checkPage(page, 'training coverage with when its figures were counted');
+
+    // Someone joins after the figures were counted: the next page is of the same figures.
+    await t.user('staff', schools[0]!.id, 'Yew Newcomer');
+    await tabTo(page, 'Next page', { max: 400 });
+    await page.keyboard.press('Enter');
+    await expect.poll(() => count.textContent()).toBe('Showing 51 to 53 of 53 organisations, by name.');
+    expect(asked.at(-1)!.searchParams.get('asOf'), 'the next page asks for the figures in view').toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(await staff.textContent()).toBe('53');
+
+    // Counted again, by keyboard: the newcomer counts, and it is said.
+    await tabTo(page, 'Count again now', { back: true, max: 400 });
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: /^Counted again: figures as at \d\d:\d\d (GMT|BST)\.$/ }).waitFor();
+    await expect.poll(() => staff.textContent()).toBe('54');
+    expect(asked.at(-1)!.searchParams.get('asOf'), 'counting again asks for the figures as at now').toBeNull();
+    await expectFocused(page, 'button.button-secondary');
+    await checkPage(page, 'training coverage counted again');
+  }, 120_000);
+
   it('more people not yet booked than a page lists: every one is reached a page at a time, the count says how many, the spreadsheet holds all of them, and no download is offered that would be refused', async () => {
     const { t } = env.server;
     const school = await t.org('Vast Academy');

@@ -13,9 +13,9 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { JOB_ROLE_LABEL } from '../../../shared/accounts.js';
 import { Coverage, CoverageOrgsSort, type CoverageCounts } from '../../../shared/reach.js';
 import { api } from '../api.js';
-import { described, Fact, Field, PageHeading, TextField, useApp, useFocusLater, PendingHeading } from '../components.js';
+import { described, Fact, Field, PageHeading, Status, TextField, useApp, useFocusLater, PendingHeading } from '../components.js';
 import { Loaded, useLoad } from '../load.js';
-import { counted, formatDay, formatShortDay } from '../format.js';
+import { counted, formatDate, formatDay, formatShortDay, formatTime } from '../format.js';
 import { Pagination, pageCountText } from '../pagination.js';
 import { Link, navigate } from '../router.js';
 import { ColumnChart, Figure, PercentBars } from './charts.js';
@@ -54,7 +54,8 @@ function coverageHref(orgId: string | null, { q, sort, page }: OrgsView) {
   return p.size ? `/reach?${p}` : '/reach';
 }
 
-type Shown = OrgsView & { c: Coverage };
+/** The figures shown, what they were found for, and whether they were just counted again (Count again now). */
+type Shown = OrgsView & { c: Coverage; recounted: boolean };
 
 export function CoveragePage() {
   const { loc } = useApp();
@@ -66,12 +67,25 @@ export function CoveragePage() {
   // The page is kept while its organisations are found, sorted and paged (main.tsx keys it by
   // organisation): the figures in view stay while the next page of them loads, and carry what
   // they were found for, so the count describes them.
+  // Another page, sort or search of the figures in view asks for those same figures (their
+  // asOf): the server need not count the whole workforce again, and the pages agree with each
+  // other. "Count again now" asks without it.
+  const asOf = useRef<string | null>(null);
+  const [counts, setCounts] = useState(0);
   const state = useLoad(async () => {
     const params = new URLSearchParams({ orgsLimit: String(PAGE), orgsOffset: String((page - 1) * PAGE), orgsSort: sort });
     if (orgId) params.set('orgId', orgId);
     if (q) params.set('orgsQ', q);
-    return { q, sort, page, c: await api(`/api/reach/coverage?${params}`, Coverage) };
-  }, [orgId, q, sort, page]);
+    const same = asOf.current;
+    if (same) params.set('asOf', same);
+    const c = await api(`/api/reach/coverage?${params}`, Coverage);
+    asOf.current = c.asOf;
+    return { q, sort, page, c, recounted: counts > 0 && !same };
+  }, [orgId, q, sort, page, counts]);
+  const countAgain = () => {
+    asOf.current = null;
+    setCounts((n) => n + 1);
+  };
   // A search shown (Show): once its organisations are in (or the load failed), focus their count, where the new results start.
   const searched = useRef(false);
   const focusLater = useFocusLater();
@@ -84,7 +98,7 @@ export function CoveragePage() {
     <>
       <PendingHeading state={state} title="Training coverage" navigated={loc.navigated} />
       <Loaded state={state} what="training coverage">
-        {(s) => <CoverageView s={s} orgId={orgId} navigated={loc.navigated} asked={{ q, sort, page }} onSearch={() => (searched.current = true)} />}
+        {(s) => <CoverageView s={s} orgId={orgId} navigated={loc.navigated} asked={{ q, sort, page }} onSearch={() => (searched.current = true)} onCountAgain={countAgain} counting={state.loading && asOf.current === null} />}
       </Loaded>
     </>
   );
@@ -123,7 +137,23 @@ function CountsHead({ first, courses }: { first: string; courses: Coverage['cour
   );
 }
 
-function CoverageView({ s, orgId, navigated, asked, onSearch }: { s: Shown; orgId: string | null; navigated: boolean; asked: OrgsView; onSearch: () => void }) {
+function CoverageView({
+  s,
+  orgId,
+  navigated,
+  asked,
+  onSearch,
+  onCountAgain,
+  counting,
+}: {
+  s: Shown;
+  orgId: string | null;
+  navigated: boolean;
+  asked: OrgsView;
+  onSearch: () => void;
+  onCountAgain: () => void;
+  counting: boolean;
+}) {
   const { c } = s;
   const title = `Training coverage: ${c.scope.name}`;
   const csv = (figure: string) => `/api/reach/coverage.csv${qs(orgId, `figure=${figure}`)}`;
@@ -151,6 +181,15 @@ function CoverageView({ s, orgId, navigated, asked, onSearch }: { s: Shown; orgI
       <p>
         Staff are everyone with an active staff or office account, counted at the organisation they belong to now (people who moved bring their training with them; turned-off accounts are not counted). Booked means a seat on any session; a course is complete once its required parts have been attended.
       </p>
+      <div class="as-of">
+        <p id="coverage-as-of">
+          Figures as at {formatTime(c.asOf)} on {formatDate(c.asOf)}.
+        </p>
+        <button type="button" class="button button-secondary" aria-disabled={counting ? 'true' : undefined} onClick={() => !counting && onCountAgain()}>
+          {counting ? 'Counting…' : 'Count again now'}
+        </button>
+      </div>
+      <Status message={s.recounted ? `Counted again: figures as at ${formatTime(c.asOf)}.` : ''} />
       <dl class="facts facts-wide">
         <Fact label="Staff">{t.staff}</Fact>
         <Fact label="Booked">{ofText(t.booked, t.staff)}</Fact>
