@@ -56,6 +56,14 @@ describe.skipIf(!browserAvailable)('the live room before joining', () => {
     page.on('request', (r) => {
       if (r.url().includes('/live/hand')) handRequests.push(r.url());
     });
+    // Every "No camera/microphone is available" the page ever shows, however briefly (the
+    // camera and microphone here work, so there must be none, not even before they start).
+    await page.addInitScript(() => {
+      const seen: string[] = ((window as unknown as { saidMissing: string[] }).saidMissing = []);
+      new MutationObserver(() => {
+        for (const el of document.querySelectorAll('.join-with .hint')) if (/available/.test(el.textContent ?? '')) seen.push(el.textContent!);
+      }).observe(document, { childList: true, subtree: true, characterData: true });
+    });
     await signInAt(page, trainer, `/sessions/${s.id}/room`);
     await page.getByRole('button', { name: 'Join the session' }).waitFor();
     await page.getByLabel('Preview of your camera').waitFor();
@@ -63,6 +71,7 @@ describe.skipIf(!browserAvailable)('the live room before joining', () => {
     const cam = (checked: boolean) => page.getByRole('checkbox', { name: 'Join with my camera on', checked });
     await mic(true).waitFor();
     await cam(true).waitFor();
+    expect(await page.evaluate(() => (window as unknown as { saidMissing: string[] }).saidMissing), 'no "not available" hint while the camera and microphone start').toEqual([]);
 
     // The list describes what each key does here: M and V choose, H and T wait for the room.
     const list = await shortcutList(page);
@@ -153,28 +162,56 @@ describe.skipIf(!browserAvailable)('the live room before joining', () => {
     await page.context().close();
   });
 
-  /** A trainer's pre-join page on a computer with no camera (the microphone works), at 320 px. */
-  async function noCameraPage(title: string, name: string) {
+  /**
+   * A trainer's pre-join page on a computer with no camera (the microphone works), at 320 px;
+   * or, with `missing: 'audio'`, no microphone (the camera works). The device stays missing
+   * until the page sets `window.deviceMissing` to null (plugged in), as a "Check again" then finds it.
+   */
+  async function noCameraPage(title: string, name: string, missing: 'video' | 'audio' = 'video') {
     const { t } = server;
     const trainer = await t.user('trainer', null, name);
     const s = await t.session({ title, startsAt: minutesFromNow(-5), endsAt: minutesFromNow(55), capacity: { online: 5 } }, trainer);
     const page = await newPage(browser, server, { ...NARROW, permissions: ['camera', 'microphone'] });
     const errors = watchPageErrors(page);
-    // Asking for video fails as Chromium does without a camera.
-    await page.addInitScript(() => {
+    // Asking for the missing device fails as Chromium does without it.
+    await page.addInitScript((kind) => {
+      const w = window as unknown as { deviceMissing: string | null };
+      w.deviceMissing = kind;
       const md = navigator.mediaDevices;
       const real = md.getUserMedia.bind(md);
       md.getUserMedia = async (c) => {
-        if (c?.video) throw new DOMException('Requested device not found', 'NotFoundError');
+        if (w.deviceMissing && c?.[w.deviceMissing as 'video' | 'audio']) throw new DOMException('Requested device not found', 'NotFoundError');
         return real(c);
       };
-    });
+    }, missing);
     await signInAt(page, trainer, `/sessions/${s.id}/room`);
     await page.getByRole('heading', { level: 1, name: `Live room: ${title}` }).waitFor();
-    await page.getByText('No camera was found').waitFor();
-    await page.getByText('No camera preview', { exact: true }).waitFor();
-    await page.getByRole('checkbox', { name: 'Join with my microphone on', checked: true }).waitFor();
+    if (missing === 'video') {
+      await page.getByText('No camera was found').waitFor();
+      await page.getByText('No camera preview', { exact: true }).waitFor();
+      await page.getByRole('checkbox', { name: 'Join with my microphone on', checked: true }).waitFor();
+    } else {
+      await page.getByText('No microphone was found').waitFor();
+      await page.getByLabel('Preview of your camera').waitFor();
+      await page.getByRole('checkbox', { name: 'Join with my camera on', checked: true }).waitFor();
+    }
     return { page, errors };
+  }
+
+  /** The "Join with my … on" tick box as read out: ticked, disabled, and its description. */
+  async function joinWithBox(page: Page, what: 'camera' | 'microphone') {
+    const box = page.getByRole('checkbox', { name: `Join with my ${what} on` });
+    return {
+      checked: await box.isChecked(),
+      disabled: await box.isDisabled(),
+      description: await box.evaluate((el) =>
+        (el.getAttribute('aria-describedby') ?? '')
+          .split(/\s+/)
+          .filter(Boolean)
+          .map((id) => document.getElementById(id)?.textContent?.trim() ?? '')
+          .join(' '),
+      ),
+    };
   }
 
   it('with no camera, at 320 px with text at 200%: the "No camera preview" box shows all its words and the page does not scroll sideways', async () => {
@@ -204,6 +241,17 @@ describe.skipIf(!browserAvailable)('the live room before joining', () => {
     expect(fit.box.scrollWidth, 'the box cuts off nothing at the side').toBeLessThanOrEqual(fit.box.clientWidth);
     expect(fit.inner.scrollHeight).toBeLessThanOrEqual(fit.inner.clientHeight);
     expect(fit.inner.scrollWidth).toBeLessThanOrEqual(fit.inner.clientWidth);
+    // The person will join with the camera off, so the tick box says so: unticked, not
+    // changeable, and described by a hint that there is no camera (seen at 320 px, 200% text).
+    expect(await joinWithBox(page, 'camera')).toEqual({ checked: false, disabled: true, description: 'No camera is available, so you will join with your camera off.' });
+    expect(await joinWithBox(page, 'microphone')).toEqual({ checked: true, disabled: false, description: '' });
+    const hint = await page.getByText('No camera is available, so you will join with your camera off.').evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      return { left: r.left, right: r.right, width: document.documentElement.clientWidth, scrollWidth: el.scrollWidth, clientWidth: el.clientWidth };
+    });
+    expect(hint.left, 'the hint starts on the screen').toBeGreaterThanOrEqual(0);
+    expect(hint.right, 'the hint ends on the screen').toBeLessThanOrEqual(hint.width);
+    expect(hint.scrollWidth, 'the hint wraps').toBeLessThanOrEqual(hint.clientWidth);
     await expectNoSidewaysScroll(page, 'room pre-join without a camera at 320 px with text at 200%');
     await expectNoAxeViolations(page, 'room pre-join without a camera at 320 px with text at 200%');
     expect(errors).toEqual([]);
@@ -215,10 +263,48 @@ describe.skipIf(!browserAvailable)('the live room before joining', () => {
     await page.getByRole('heading', { level: 1 }).focus();
     await page.keyboard.press('v');
     await announced(page, 'No camera is available, so you will join with it off.');
+    expect(await joinWithBox(page, 'camera'), 'V left the camera tick box unticked').toEqual({ checked: false, disabled: true, description: 'No camera is available, so you will join with your camera off.' });
     await page.keyboard.press('m');
     await page.getByRole('checkbox', { name: 'Join with my microphone on', checked: false }).waitFor();
     await announced(page, 'Microphone will be off when you join.');
     await expectNoAxeViolations(page, 'room pre-join without a camera');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('a camera plugged in after the check: "Check again" finds it, and "Join with my camera on" is ticked (the choice was never the person\'s) and can be changed by click and by V', async () => {
+    const { page, errors } = await noCameraPage('Speech and language needs', 'Nia Trainer');
+    expect(await joinWithBox(page, 'camera')).toEqual({ checked: false, disabled: true, description: 'No camera is available, so you will join with your camera off.' });
+    await page.evaluate(() => {
+      (window as unknown as { deviceMissing: string | null }).deviceMissing = null;
+    });
+    await page.getByRole('button', { name: 'Check again' }).click();
+    await page.getByLabel('Preview of your camera').waitFor();
+    await page.getByRole('checkbox', { name: 'Join with my camera on', checked: true }).waitFor();
+    expect(await joinWithBox(page, 'camera')).toEqual({ checked: true, disabled: false, description: '' });
+    expect(await page.getByText('No camera is available').count(), 'the hint has gone').toBe(0);
+    await page.getByRole('checkbox', { name: 'Join with my camera on' }).click();
+    await page.getByText('Camera is off').waitFor();
+    expect(await joinWithBox(page, 'camera')).toEqual({ checked: false, disabled: false, description: '' });
+    await page.getByRole('heading', { level: 1 }).focus();
+    await page.keyboard.press('v');
+    await announced(page, 'Camera will be on when you join.');
+    await page.getByRole('checkbox', { name: 'Join with my camera on', checked: true }).waitFor();
+    await expectNoAxeViolations(page, 'room pre-join after a camera was found on checking again');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('with no microphone, at 320 px: "Join with my microphone on" is unticked, cannot be ticked, and says there is no microphone; M changes nothing and says so', async () => {
+    const { page, errors } = await noCameraPage('Dyslexia in the classroom', 'Noor Trainer', 'audio');
+    expect(await joinWithBox(page, 'microphone')).toEqual({ checked: false, disabled: true, description: 'No microphone is available, so you will join with your microphone off.' });
+    expect(await joinWithBox(page, 'camera')).toEqual({ checked: true, disabled: false, description: '' });
+    await page.getByRole('heading', { level: 1 }).focus();
+    await page.keyboard.press('m');
+    await announced(page, 'No microphone is available, so you will join with it off.');
+    expect(await joinWithBox(page, 'microphone')).toEqual({ checked: false, disabled: true, description: 'No microphone is available, so you will join with your microphone off.' });
+    await expectNoSidewaysScroll(page, 'room pre-join without a microphone at 320 px');
+    await expectNoAxeViolations(page, 'room pre-join without a microphone at 320 px');
     expect(errors).toEqual([]);
     await page.context().close();
   });

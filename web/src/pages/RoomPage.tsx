@@ -398,6 +398,7 @@ export function RoomPage({ id }: { id: string }) {
                 shortcutsEnabled={settings.shortcuts}
                 onToggleCaptions={toggleCaptions}
                 onError={setError}
+                announce={announce}
                 side={
                   <>
                     {settings.position === 'side' && captionsPanel}
@@ -448,7 +449,7 @@ export function RoomPage({ id }: { id: string }) {
               {attendancePanel}
             </div>
           )}
-          <ShortcutsHelp enabled={settings.shortcuts} onChange={(on) => setSettings({ ...settings, shortcuts: on })} waiting={stage === 'room' && controller ? undefined : waiting} />
+          <ShortcutsHelp enabled={settings.shortcuts} onChange={(on) => setSettings({ ...settings, shortcuts: on })} place={stage === 'room' && controller ? { room: true, canPublish: controller.canPublish() } : { room: false, waiting }} />
         </>
       )}
     </div>

@@ -9,7 +9,7 @@ import type { Participant, Track, TrackPublication } from 'livekit-client';
 import { messageOf } from '../components.js';
 import { ENGLAND, formatTime } from '../format.js';
 import { displayName, qualityLabel, type LiveKit, type RoomController } from './controller.js';
-import { SHORTCUTS, shortcutFor, type ShortcutAction } from './shortcuts.js';
+import { LISTENING_ONLY, needsPublish, SHORTCUTS, shortcutDescription, shortcutFor, type ShortcutAction, type ShortcutPlace } from './shortcuts.js';
 
 function VideoView({ track, mirrored, label }: { track: Track; mirrored?: boolean; label: string }) {
   const ref = useRef<HTMLVideoElement>(null);
@@ -149,11 +149,11 @@ function ChatPanel({ controller, inputRef }: { controller: RoomController; input
 }
 
 /**
- * The list of shortcuts, with the setting that turns them off. Before joining, `waiting` names
- * the keys that only work once the person has joined (each says so); the others are described
- * as they work on the check before joining. Omitted in the room, where all of them work.
+ * The list of shortcuts, with the setting that turns them off, described as they work where
+ * the list is shown (`place`): before joining, the keys that only work once joined say so; in
+ * the room, a listener's M and V say they are not available.
  */
-export function ShortcutsHelp({ enabled, onChange, waiting }: { enabled: boolean; onChange: (on: boolean) => void; waiting?: readonly ShortcutAction[] }) {
+export function ShortcutsHelp({ enabled, onChange, place }: { enabled: boolean; onChange: (on: boolean) => void; place: ShortcutPlace }) {
   return (
     <section aria-labelledby="shortcuts-title" class="panel shortcuts">
       <h2 id="shortcuts-title">Keyboard shortcuts</h2>
@@ -168,7 +168,7 @@ export function ShortcutsHelp({ enabled, onChange, waiting }: { enabled: boolean
             <dt>
               <kbd>{s.key}</kbd>
             </dt>
-            <dd>{!waiting ? s.label : waiting.includes(s.action) ? `${s.label} (once you have joined)` : (s.beforeJoining ?? s.label)}</dd>
+            <dd>{shortcutDescription(s, place)}</dd>
           </div>
         ))}
       </dl>
@@ -202,6 +202,7 @@ export function LiveRoom({
   shortcutsEnabled,
   onToggleCaptions,
   onError,
+  announce,
   side,
 }: {
   lk: LiveKit;
@@ -209,6 +210,8 @@ export function LiveRoom({
   shortcutsEnabled: boolean;
   onToggleCaptions: () => void;
   onError: (m: string) => void;
+  /** Says something in the page's status region (why a shortcut did nothing). */
+  announce: (m: string) => void;
   /** Panels shown beside the grid (captions when placed at the side, attendance). */
   side?: ComponentChildren;
 }) {
@@ -234,8 +237,11 @@ export function LiveRoom({
   const toggleHand = () => act(() => controller.toggleHand(), 'raise or lower your hand');
 
   useShortcuts(shortcutsEnabled, (a) => {
-    if (a === 'mic' && canPublish) void toggleMic();
-    else if (a === 'camera' && canPublish) void toggleCam();
+    // A listener's M and V do nothing (the list says they are not available): say why.
+    // Asked at the key press, so permission given or taken away since the last render counts.
+    if (needsPublish(a) && !controller.canPublish()) announce(LISTENING_ONLY[a]);
+    else if (a === 'mic') void toggleMic();
+    else if (a === 'camera') void toggleCam();
     else if (a === 'hand') void toggleHand();
     else if (a === 'captions') onToggleCaptions();
     else if (a === 'chat') chatInput.current?.focus();

@@ -103,6 +103,30 @@ function DeviceSelect({ id, label, choices, value, onChange }: { id: string; lab
   );
 }
 
+/**
+ * "Join with my camera/microphone on". Without the device (none found, not allowed, or still
+ * starting) the box shows what will happen, unticked, and cannot be changed; the person's own
+ * choice (`on`, ticked unless they unticked it) is kept and shown again once the device is
+ * there, for example after "Check again".
+ */
+function JoinWith({ id, what, available, checking, on, onChange }: { id: string; what: 'camera' | 'microphone'; available: boolean; checking: boolean; on: boolean; onChange: (on: boolean) => void }) {
+  const hintId = `${id}-hint`;
+  const hint = available ? '' : checking ? `Your ${what} is still starting.` : `No ${what} is available, so you will join with your ${what} off.`;
+  return (
+    <div class="join-with">
+      <div class="checkbox">
+        <input type="checkbox" id={id} checked={available && on} disabled={!available} aria-describedby={hint ? hintId : undefined} onChange={(e) => onChange(e.currentTarget.checked)} />
+        <label for={id}>Join with my {what} on</label>
+      </div>
+      {hint && (
+        <p class="hint" id={hintId}>
+          {hint}
+        </p>
+      )}
+    </div>
+  );
+}
+
 export function PreJoin({
   lk,
   canPublish,
@@ -126,7 +150,9 @@ export function PreJoin({
   const [camOn, setCamOn] = useState(true);
   const [micOn, setMicOn] = useState(true);
   const [problems, setProblems] = useState<string[]>([]);
-  const [checking, setChecking] = useState(false);
+  // True from the start (the check begins in an effect, after the first paint), so the tick boxes
+  // never flash "No camera is available" before the camera has been asked for.
+  const [checking, setChecking] = useState(true);
   const [attempt, setAttempt] = useState(0);
   const tracksRef = useRef<LocalTrack[]>([]);
   const handedOver = useRef(false);
@@ -313,14 +339,8 @@ export function PreJoin({
                 />
               )}
               {audio && micOn && <MicLevel track={audio} />}
-              <div class="checkbox">
-                <input type="checkbox" id="prejoin-cam" checked={camOn} disabled={!video} onChange={(e) => setCamOn(e.currentTarget.checked)} />
-                <label for="prejoin-cam">Join with my camera on</label>
-              </div>
-              <div class="checkbox">
-                <input type="checkbox" id="prejoin-mic" checked={micOn} disabled={!audio} onChange={(e) => setMicOn(e.currentTarget.checked)} />
-                <label for="prejoin-mic">Join with my microphone on</label>
-              </div>
+              <JoinWith id="prejoin-cam" what="camera" available={!!video} checking={checking} on={camOn} onChange={setCamOn} />
+              <JoinWith id="prejoin-mic" what="microphone" available={!!audio} checking={checking} on={micOn} onChange={setMicOn} />
             </div>
           </div>
         </>

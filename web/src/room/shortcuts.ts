@@ -26,6 +26,32 @@ export const ONCE_JOINED: Record<Exclude<ShortcutAction, 'captions'>, string> = 
   chat: 'The chat opens once you have joined.',
 };
 
+/**
+ * In the room, the keys a listener (someone who may not publish: `controller.canPublish()` is
+ * false) cannot use, and what pressing one says: the room does nothing with it.
+ */
+export const LISTENING_ONLY: Record<'mic' | 'camera', string> = {
+  mic: 'You are listening only, so there is no microphone to mute or unmute. Raise your hand to ask to speak.',
+  camera: 'You are listening only, so there is no camera to turn on or off. Raise your hand to ask to speak.',
+};
+
+/** True for the keys that need permission to publish (the microphone and camera). */
+export function needsPublish(a: ShortcutAction): a is 'mic' | 'camera' {
+  return a === 'mic' || a === 'camera';
+}
+
+/**
+ * Where the shortcut list is shown: in the room (`canPublish` false for a listener), or before
+ * joining, where `waiting` names the keys that only work once the person has joined.
+ */
+export type ShortcutPlace = { room: true; canPublish: boolean } | { room: false; waiting: readonly ShortcutAction[] };
+
+/** What the shortcut list says a key does, there and then. */
+export function shortcutDescription(s: (typeof SHORTCUTS)[number], place: ShortcutPlace): string {
+  if (place.room) return !place.canPublish && needsPublish(s.action) ? `${s.label} (not available: you are listening only)` : s.label;
+  return place.waiting.includes(s.action) ? `${s.label} (once you have joined)` : (s.beforeJoining ?? s.label);
+}
+
 interface KeyLike {
   key: string;
   ctrlKey: boolean;

@@ -1,0 +1,77 @@
+/**
+ * A page for room-listener-shortcuts.test.ts: the room's own LiveRoom and ShortcutsHelp
+ * components, rendered as RoomPage renders them once joined, around a stand-in RoomController
+ * (no LiveKit connection: the test stand-in has only LiveKit's HTTP API, so a real page never
+ * gets past "Join"). Bundled by the test with esbuild and run in Chromium.
+ *
+ * window.roomFixture: `calls` (the controller methods the room called), `setCanPublish`
+ * (permission given or taken away, as LiveKit's ParticipantPermissionsChanged does).
+ */
+import { render } from 'preact';
+import { useState } from 'preact/hooks';
+import { Status } from '../../web/src/components.js';
+import type { LiveKit, RoomController } from '../../web/src/room/controller.js';
+import { LiveRoom, ShortcutsHelp } from '../../web/src/room/LiveRoom.js';
+
+const params = new URLSearchParams(location.hash.slice(1));
+const perms = { canPublish: params.get('canPublish') === 'true' };
+const calls: string[] = [];
+let rerender = () => {};
+
+const local = {
+  identity: 'user-1',
+  name: 'Lee Listener',
+  isAgent: false,
+  isMicrophoneEnabled: false,
+  isCameraEnabled: false,
+  isScreenShareEnabled: false,
+  connectionQuality: 'excellent',
+  permissions: perms,
+  attributes: {},
+  getTrackPublication: () => undefined,
+  audioTrackPublications: new Map(),
+};
+const controller = {
+  room: { localParticipant: local, remoteParticipants: new Map(), activeSpeakers: [], canPlaybackAudio: true },
+  state: 'connected',
+  chat: [],
+  join: { canPublish: perms.canPublish, role: 'attendee' },
+  canPublish: () => perms.canPublish,
+  toggleMic: async () => void calls.push('toggleMic'),
+  toggleCamera: async () => void calls.push('toggleCamera'),
+  toggleHand: async () => void calls.push('toggleHand'),
+  toggleScreenShare: async () => void calls.push('toggleScreenShare'),
+  handRaised: () => false,
+  roleOf: () => null,
+  sendChat: async () => undefined,
+  leave: async () => undefined,
+  startAudio: async () => undefined,
+} as unknown as RoomController;
+const lk = { Track: { Source: { Camera: 'camera', ScreenShare: 'screen_share' } } } as unknown as LiveKit;
+
+(window as unknown as { roomFixture: unknown }).roomFixture = {
+  calls,
+  setCanPublish(on: boolean) {
+    perms.canPublish = on;
+    rerender();
+  },
+};
+
+function App() {
+  const [message, setMessage] = useState('');
+  const [, setVersion] = useState(0);
+  const [shortcuts, setShortcuts] = useState(true);
+  rerender = () => setVersion((v) => v + 1);
+  // As RoomPage's announce: the same words twice in a row get a trailing space, so they are read again.
+  const announce = (m: string) => setMessage((prev) => (prev === m ? m + '\u00a0' : m));
+  return (
+    <main>
+      <h1>Live room: fixture</h1>
+      <Status message={message} id="room-status" />
+      <LiveRoom lk={lk} controller={controller} shortcutsEnabled={shortcuts} onToggleCaptions={() => announce('Captions toggled.')} onError={announce} announce={announce} />
+      <ShortcutsHelp enabled={shortcuts} onChange={setShortcuts} place={{ room: true, canPublish: controller.canPublish() }} />
+    </main>
+  );
+}
+
+render(<App />, document.getElementById('app')!);

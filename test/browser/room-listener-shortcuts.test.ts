@@ -1,0 +1,174 @@
+/**
+ * Keyboard shortcuts inside the live room for someone who may not publish (a listener): the
+ * list must not promise M (microphone) and V (camera), and pressing them says why nothing
+ * happened. The test LiveKit stand-in has only the HTTP API, so no page here joins a real
+ * room: the browser part renders the room's own LiveRoom and ShortcutsHelp components around a
+ * stand-in controller (live-room-fixture.tsx, bundled with esbuild). RoomPage's wiring of
+ * them (its `announce` and the list's `place`) is not exercised here; see room-livekit.test.ts
+ * for a real server.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { build } from 'esbuild';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// A namespace import, so this file still loads (and its browser tests run) against code without these.
+import * as shortcuts from '../../web/src/room/shortcuts.js';
+import { browserAvailable, expectNoAxeViolations, launchBrowser, NARROW, warnIfSkipped } from './harness.js';
+
+warnIfSkipped(import.meta.url);
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+const describeAll = (place: shortcuts.ShortcutPlace) => Object.fromEntries(shortcuts.SHORTCUTS.map((s) => [s.key, shortcuts.shortcutDescription(s, place)]));
+
+/** What a listener's M and V say in the room. */
+const LISTENING_ONLY = {
+  mic: 'You are listening only, so there is no microphone to mute or unmute. Raise your hand to ask to speak.',
+  camera: 'You are listening only, so there is no camera to turn on or off. Raise your hand to ask to speak.',
+};
+
+describe('what the shortcut list says', () => {
+  it('in the room, for a listener: M and V are marked as not available, the rest as they work', () => {
+    expect(describeAll({ room: true, canPublish: false })).toEqual({
+      M: 'Mute or unmute your microphone (not available: you are listening only)',
+      V: 'Turn your camera on or off (not available: you are listening only)',
+      H: 'Raise or lower your hand',
+      C: 'Show or hide captions',
+      T: 'Go to the chat message box',
+    });
+  });
+
+  it('in the room, for someone who may publish: every key as it works', () => {
+    expect(describeAll({ room: true, canPublish: true })).toEqual({
+      M: 'Mute or unmute your microphone',
+      V: 'Turn your camera on or off',
+      H: 'Raise or lower your hand',
+      C: 'Show or hide captions',
+      T: 'Go to the chat message box',
+    });
+  });
+
+  it('says why a listener\'s M and V did nothing', () => {
+    expect(shortcuts.LISTENING_ONLY).toEqual(LISTENING_ONLY);
+  });
+
+  it('before joining: unchanged (the keys that wait for the room say so; M and V choose when they can)', () => {
+    expect(describeAll({ room: false, waiting: ['hand', 'chat'] })).toEqual({
+      M: 'Choose whether to join with your microphone on or off',
+      V: 'Choose whether to join with your camera on or off',
+      H: 'Raise or lower your hand (once you have joined)',
+      C: 'Show or hide captions',
+      T: 'Go to the chat message box (once you have joined)',
+    });
+    expect(describeAll({ room: false, waiting: ['mic', 'camera', 'hand', 'chat'] })).toMatchObject({
+      M: 'Mute or unmute your microphone (once you have joined)',
+      V: 'Turn your camera on or off (once you have joined)',
+    });
+  });
+});
+
+/** What the shortcut list says for each key ("M" → its description), as read out. */
+async function shortcutList(page: Page): Promise<Record<string, string>> {
+  const help = page.getByRole('region', { name: 'Keyboard shortcuts' });
+  const rows = await help.locator('.shortcut-list > div').evaluateAll((divs) => divs.map((d) => [d.querySelector('dt')!.textContent!.trim(), d.querySelector('dd')!.textContent!.replace(/\s+/g, ' ').trim()]));
+  return Object.fromEntries(rows);
+}
+
+const announced = (page: Page, text: string) => page.locator('#room-status').filter({ hasText: text }).waitFor();
+const calls = (page: Page) => page.evaluate(() => [...(window as unknown as { roomFixture: { calls: string[] } }).roomFixture.calls]);
+
+describe.skipIf(!browserAvailable)('shortcuts in the room (LiveRoom with a stand-in controller)', () => {
+  let browser: Browser;
+  let html: string;
+  beforeAll(async () => {
+    const [bundle, b] = await Promise.all([
+      build({
+        entryPoints: [path.join(ROOT, 'test', 'browser', 'live-room-fixture.tsx')],
+        bundle: true,
+        write: false,
+        format: 'iife',
+        target: 'es2022',
+        jsx: 'automatic',
+        jsxImportSource: 'preact',
+        logLevel: 'silent',
+      }),
+      launchBrowser(),
+    ]);
+    browser = b;
+    const css = ['styles.css', 'room.css'].map((f) => readFileSync(path.join(ROOT, 'web', 'src', f), 'utf8')).join('\n');
+    const js = bundle.outputFiles[0]!.text.replace(/<\/script/gi, '<\\/script');
+    html = `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Live room fixture</title><style>${css}</style></head><body><div id="app"></div><script>${js}</script></body></html>`;
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  async function open(canPublish: boolean) {
+    const context = await browser.newContext({ ...NARROW, locale: 'en-GB', reducedMotion: 'reduce' });
+    context.setDefaultTimeout(10_000);
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    // A page of its own (about:blank with a hash would not reload); the hash says who this is.
+    await page.route('http://fixture.test/**', (r) => r.fulfill({ contentType: 'text/html', body: html }));
+    await page.goto(`http://fixture.test/room#canPublish=${canPublish}`);
+    await page.getByRole('group', { name: 'Room controls' }).waitFor();
+    return { page, errors };
+  }
+
+  it('a listener: the list marks M and V as not available; pressing them changes nothing and says why; H still raises the hand; given permission, M works and the list says so', async () => {
+    const { page, errors } = await open(false);
+    await page.getByText('You are listening. Raise your hand to ask to speak.').waitFor();
+    expect(await shortcutList(page)).toEqual({
+      M: 'Mute or unmute your microphone (not available: you are listening only)',
+      V: 'Turn your camera on or off (not available: you are listening only)',
+      H: 'Raise or lower your hand',
+      C: 'Show or hide captions',
+      T: 'Go to the chat message box',
+    });
+
+    await page.getByRole('heading', { level: 1 }).focus();
+    await page.keyboard.press('m');
+    await announced(page, LISTENING_ONLY.mic);
+    await page.keyboard.press('v');
+    await announced(page, LISTENING_ONLY.camera);
+    // Pressed again, the same words are said again (a new announcement, not silence).
+    await page.keyboard.press('v');
+    await expect.poll(() => page.locator('#room-status').textContent()).toBe(`${LISTENING_ONLY.camera}\u00a0`);
+    expect(await calls(page), 'M and V asked the room for nothing').toEqual([]);
+    await page.keyboard.press('h');
+    await expect.poll(() => calls(page)).toEqual(['toggleHand']);
+    await expectNoAxeViolations(page, 'live room shortcuts for a listener at 320 px');
+
+    // The trainer lets them speak (LiveKit's permission change re-renders the page).
+    await page.evaluate(() => (window as unknown as { roomFixture: { setCanPublish(on: boolean): void } }).roomFixture.setCanPublish(true));
+    await page.getByRole('button', { name: 'Mute microphone' }).waitFor();
+    expect(await shortcutList(page)).toMatchObject({ M: 'Mute or unmute your microphone', V: 'Turn your camera on or off' });
+    await page.keyboard.press('m');
+    await page.keyboard.press('v');
+    await expect.poll(() => calls(page)).toEqual(['toggleHand', 'toggleMic', 'toggleCamera']);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('someone who may publish: M and V are listed plainly and toggle the microphone and camera', async () => {
+    const { page, errors } = await open(true);
+    await page.getByRole('button', { name: 'Mute microphone' }).waitFor();
+    expect(await shortcutList(page)).toEqual({
+      M: 'Mute or unmute your microphone',
+      V: 'Turn your camera on or off',
+      H: 'Raise or lower your hand',
+      C: 'Show or hide captions',
+      T: 'Go to the chat message box',
+    });
+    await page.getByRole('heading', { level: 1 }).focus();
+    await page.keyboard.press('m');
+    await page.keyboard.press('v');
+    await expect.poll(() => calls(page)).toEqual(['toggleMic', 'toggleCamera']);
+    expect(await page.locator('#room-status').textContent()).toBe('');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+});
