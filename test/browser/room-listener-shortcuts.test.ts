@@ -54,17 +54,22 @@ describe('what the shortcut list says', () => {
     expect(shortcuts.LISTENING_ONLY).toEqual(LISTENING_ONLY);
   });
 
-  it('before joining: unchanged (the keys that wait for the room say so; M and V choose when they can)', () => {
-    expect(describeAll({ room: false, waiting: ['hand', 'chat'] })).toEqual({
+  it('before joining: the keys that wait for the room say so; M and V choose when they can; for someone who will listen only, M and V are not available', () => {
+    expect(describeAll({ room: false, waiting: ['hand', 'chat'], canPublish: true })).toEqual({
       M: 'Choose whether to join with your microphone on or off',
       V: 'Choose whether to join with your camera on or off',
       H: 'Raise or lower your hand (once you have joined)',
       C: 'Show or hide captions',
       T: 'Go to the chat message box (once you have joined)',
     });
-    expect(describeAll({ room: false, waiting: ['mic', 'camera', 'hand', 'chat'] })).toMatchObject({
+    expect(describeAll({ room: false, waiting: ['mic', 'camera', 'hand', 'chat'], canPublish: true })).toMatchObject({
       M: 'Mute or unmute your microphone (once you have joined)',
       V: 'Turn your camera on or off (once you have joined)',
+    });
+    expect(describeAll({ room: false, waiting: ['mic', 'camera', 'hand', 'chat'], canPublish: false })).toMatchObject({
+      M: 'Mute or unmute your microphone (not available: you will be listening only)',
+      V: 'Turn your camera on or off (not available: you will be listening only)',
+      H: 'Raise or lower your hand (once you have joined)',
     });
   });
 });

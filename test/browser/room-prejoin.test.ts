@@ -135,7 +135,7 @@ describe.skipIf(!browserAvailable)('the live room before joining', () => {
     await page.context().close();
   });
 
-  it('a listener before joining: every key but C is listed as working once joined, and M says so instead of doing anything', async () => {
+  it('a listener before joining: M and V are listed as not available (they will be listening only), H and T as working once joined, and M says why it does nothing', async () => {
     const { t } = server;
     const org = await t.org('Rowan Primary');
     const staff = await t.user('staff', org.id, 'Lee Listener');
@@ -147,15 +147,15 @@ describe.skipIf(!browserAvailable)('the live room before joining', () => {
     await page.getByText('You will join this session as a listener').waitFor();
     await page.getByRole('button', { name: 'Join the session' }).waitFor();
     expect(await shortcutList(page)).toEqual({
-      M: 'Mute or unmute your microphone (once you have joined)',
-      V: 'Turn your camera on or off (once you have joined)',
+      M: 'Mute or unmute your microphone (not available: you will be listening only)',
+      V: 'Turn your camera on or off (not available: you will be listening only)',
       H: 'Raise or lower your hand (once you have joined)',
       C: 'Show or hide captions',
       T: 'Go to the chat message box (once you have joined)',
     });
     await page.getByRole('heading', { level: 1 }).focus();
     await page.keyboard.press('m');
-    await announced(page, 'You can mute or unmute your microphone once you have joined.');
+    await announced(page, 'You will be listening only, so there is no microphone to mute or unmute. Once you have joined, raise your hand to ask to speak.');
     expect(await page.getByRole('checkbox', { name: /Join with my/ }).count()).toBe(0);
     await expectNoAxeViolations(page, 'room pre-join for a listener');
     expect(errors).toEqual([]);

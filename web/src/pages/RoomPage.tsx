@@ -23,7 +23,7 @@ import { storesAgentCaptions, TrainerRoomPanel } from '../room/TrainerRoomPanel.
 import { displayName, RoomController, type LiveKit } from '../room/controller.js';
 import { LiveRoom, ShortcutsHelp, useShortcuts } from '../room/LiveRoom.js';
 import { PreJoin, type PreJoinChoice, type PreJoinControls } from '../room/PreJoin.js';
-import { ONCE_JOINED, type ShortcutAction } from '../room/shortcuts.js';
+import { needsPublish, ONCE_JOINED, WILL_LISTEN_ONLY, type ShortcutAction } from '../room/shortcuts.js';
 
 declare global {
   interface Window {
@@ -323,14 +323,16 @@ export function RoomPage({ id }: { id: string }) {
 
   // Before joining, C shows or hides captions, and M and V choose whether to join with the
   // microphone and camera on (when the check offers that choice); the room has its own once
-  // connected. Raising a hand and the chat wait for the room: pressing H or T says so.
+  // connected. Raising a hand and the chat wait for the room: pressing H or T says so; someone
+  // who will join as a listener is told there will be no microphone or camera to use.
   const canPublishNow = probe.kind === 'ready' ? probe.join.canPublish : true;
   const choicesShown = stage === 'prejoin' && !!lk && canPublishNow;
   const waiting: ShortcutAction[] = choicesShown ? ['hand', 'chat'] : ['mic', 'camera', 'hand', 'chat'];
   useShortcuts(settings.shortcuts && stage !== 'room', (a) => {
     if (a === 'captions') return toggleCaptions();
+    if (needsPublish(a) && !canPublishNow) return announce(WILL_LISTEN_ONLY[a]);
     const controls = stage === 'prejoin' ? prejoinControls.current : null;
-    announce((a === 'mic' || a === 'camera') && controls ? controls.toggle(a) : ONCE_JOINED[a]);
+    announce(needsPublish(a) && controls ? controls.toggle(a) : ONCE_JOINED[a]);
   });
 
   const title = session ? `Live room: ${session.title}` : 'Live room';
@@ -449,7 +451,7 @@ export function RoomPage({ id }: { id: string }) {
               {attendancePanel}
             </div>
           )}
-          <ShortcutsHelp enabled={settings.shortcuts} onChange={(on) => setSettings({ ...settings, shortcuts: on })} place={stage === 'room' && controller ? { room: true, canPublish: controller.canPublish() } : { room: false, waiting }} />
+          <ShortcutsHelp enabled={settings.shortcuts} onChange={(on) => setSettings({ ...settings, shortcuts: on })} place={stage === 'room' && controller ? { room: true, canPublish: controller.canPublish() } : { room: false, waiting, canPublish: canPublishNow }} />
         </>
       )}
     </div>

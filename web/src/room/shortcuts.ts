@@ -35,20 +35,28 @@ export const LISTENING_ONLY: Record<'mic' | 'camera', string> = {
   camera: 'You are listening only, so there is no camera to turn on or off. Raise your hand to ask to speak.',
 };
 
+/** Before joining, for someone who will join as a listener: what pressing M or V says. */
+export const WILL_LISTEN_ONLY: Record<'mic' | 'camera', string> = {
+  mic: 'You will be listening only, so there is no microphone to mute or unmute. Once you have joined, raise your hand to ask to speak.',
+  camera: 'You will be listening only, so there is no camera to turn on or off. Once you have joined, raise your hand to ask to speak.',
+};
+
 /** True for the keys that need permission to publish (the microphone and camera). */
 export function needsPublish(a: ShortcutAction): a is 'mic' | 'camera' {
   return a === 'mic' || a === 'camera';
 }
 
 /**
- * Where the shortcut list is shown: in the room (`canPublish` false for a listener), or before
- * joining, where `waiting` names the keys that only work once the person has joined.
+ * Where the shortcut list is shown: in the room, or before joining, where `waiting` names the
+ * keys that only work once the person has joined. `canPublish` false: a listener, who has (or
+ * will have) no microphone or camera to use.
  */
-export type ShortcutPlace = { room: true; canPublish: boolean } | { room: false; waiting: readonly ShortcutAction[] };
+export type ShortcutPlace = { room: true; canPublish: boolean } | { room: false; waiting: readonly ShortcutAction[]; canPublish: boolean };
 
 /** What the shortcut list says a key does, there and then. */
 export function shortcutDescription(s: (typeof SHORTCUTS)[number], place: ShortcutPlace): string {
-  if (place.room) return !place.canPublish && needsPublish(s.action) ? `${s.label} (not available: you are listening only)` : s.label;
+  if (!place.canPublish && needsPublish(s.action)) return `${s.label} (not available: you ${place.room ? 'are' : 'will be'} listening only)`;
+  if (place.room) return s.label;
   return place.waiting.includes(s.action) ? `${s.label} (once you have joined)` : (s.beforeJoining ?? s.label);
 }
 
