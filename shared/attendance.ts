@@ -63,7 +63,8 @@ export const CheckinCode = z.object({
   opensAt: z.string(),
   closesAt: z.string(),
 });
-export const CheckinResult = z.object({ bookingId: z.string(), checkedInAt: z.string() });
+/** A check-in: when (the first time, for someone already in) and to which session, so the page can say it whether or not it has read the session yet. */
+export const CheckinResult = z.object({ bookingId: z.string(), checkedInAt: z.string(), sessionTitle: z.string() });
 
 export const Completion = z.object({
   bookingId: z.string(),

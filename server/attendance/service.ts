@@ -252,7 +252,7 @@ export async function checkin(deps: Deps, actor: AuthUser, sessionId: string, co
     throw new AppError('rate_limited', 'Too many wrong codes in the last 10 minutes. Please ask the trainer to tick you on the register.', undefined, { 'Retry-After': String(CHECKIN_FAILURE_WINDOW_MS / 1000) });
   }
   if (answer.kind === 'wrong') throw new AppError('invalid_checkin_code', 'That code is wrong or has expired. Enter the code the trainer is showing now.');
-  return { bookingId: answer.bookingId, checkedInAt: answer.checkedInAt };
+  return { bookingId: answer.bookingId, checkedInAt: answer.checkedInAt, sessionTitle: s.title };
 }
 
 // ---------------------------------------------------------------- outcomes

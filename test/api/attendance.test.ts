@@ -88,7 +88,7 @@ describe('in-person check-in', () => {
     t.clock.set('2026-02-10T16:02:59.000Z'); // the next minute: still accepted
     const ok = await checkin(code);
     expect(ok.status).toBe(200);
-    expect(ok.json).toEqual({ bookingId, checkedInAt: '2026-02-10T16:02:59.000Z' });
+    expect(ok.json).toEqual({ bookingId, checkedInAt: '2026-02-10T16:02:59.000Z', sessionTitle: s.title });
     // Checking in again keeps the first time.
     t.clock.set('2026-02-10T16:10:00.000Z');
     const again = await checkin(currentCode(await secretOf(s.id), s.id, t.clock.now().getTime()).code);
@@ -104,13 +104,13 @@ describe('in-person check-in', () => {
     t.clock.set('2026-02-10T16:01:30.000Z');
     const { code } = (await t.request('GET', `/api/sessions/${s.id}/checkin-code`, { as: s.trainer })).json;
     const checkin = (c: string) => t.request('POST', `/api/sessions/${s.id}/checkin`, { as: staff, body: { code: c } });
-    expect((await checkin(code)).json).toEqual({ bookingId, checkedInAt: '2026-02-10T16:01:30.000Z' });
+    expect((await checkin(code)).json).toEqual({ bookingId, checkedInAt: '2026-02-10T16:01:30.000Z', sessionTitle: s.title });
     // The link reopened later: its code has long expired, or the person typed something else.
     t.clock.set('2026-02-10T16:30:00.000Z');
     for (const c of [code, '000000']) {
       const again = await checkin(c);
       expect(again.status, again.text).toBe(200);
-      expect(again.json).toEqual({ bookingId, checkedInAt: '2026-02-10T16:01:30.000Z' });
+      expect(again.json).toEqual({ bookingId, checkedInAt: '2026-02-10T16:01:30.000Z', sessionTitle: s.title });
     }
     expect(await t.db.selectFrom('checkin_failures').selectAll().execute()).toEqual([]);
   });

@@ -151,6 +151,17 @@ describe.skipIf(!browserAvailable)('live room, register and check-in audit', () 
     t.clock.set(new Date(Date.now() + 5 * 60_000).toISOString());
     try {
       const page = await newPage(env.browser, env.server, NARROW);
+      // The page's read of the session (its title above the form) is held back until the
+      // check-in has been answered, as on a slow connection: the answer names the session itself.
+      let answered = () => {};
+      const held = new Promise<void>((resolve) => (answered = resolve));
+      await page.route(
+        (url) => url.pathname === `/api/sessions/${s.id}`,
+        async (route) => {
+          await held;
+          await route.continue();
+        },
+      );
       await signInAt(page, staff, `/sessions/${s.id}/checkin?code=${code}`);
       await page.getByRole('heading', { level: 1, name: 'Check in' }).waitFor();
       await page.getByRole('heading', { level: 1 }).focus();
@@ -158,6 +169,8 @@ describe.skipIf(!browserAvailable)('live room, register and check-in audit', () 
       const result = page.locator('#checkin-result');
       await result.waitFor();
       expect((await result.innerText()).replace(/\s+/g, ' ')).toBe(`Checked in You are checked in to Positive handling at ${shownAt}. You can close this page.`);
+      answered();
+      await page.locator('.lede').filter({ hasText: 'Positive handling' }).waitFor();
       await expectFocused(page, '#checkin-result');
       await checkPage(page, 'check-in page when already checked in');
       await page.context().close();

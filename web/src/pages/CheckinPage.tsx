@@ -50,7 +50,8 @@ export function CheckinPage({ id }: { id: string }) {
     try {
       const r = await api(`/api/sessions/${encodeURIComponent(id)}/checkin`, CheckinResult, { method: 'POST', body: { code: value } });
       const at = formatTime(r.checkedInAt, ENGLAND);
-      setResult({ ok: true, text: `You are checked in${session ? ` to ${session.title}` : ''} at ${at}. You can close this page.` });
+      // The session's title comes with the answer: the page's own read of the session (above the form) may not be in yet.
+      setResult({ ok: true, text: `You are checked in to ${r.sessionTitle} at ${at}. You can close this page.` });
     } catch (err) {
       setResult({ ok: false, text: failureText(err) });
     } finally {
