@@ -123,9 +123,10 @@ function orgOrder(sort: CoverageOrgsSort) {
  * Figures counted for a reader, kept so that turning the pages of their organisations,
  * sorting and searching them (which ask again with the `asOf` of the figures in view) neither
  * counts the whole workforce again (a programme's is hundreds of thousands of people: about
- * half a second per 80,000) nor shifts the rows under the reader between pages. Kept per
- * reader and scope, for SNAPSHOT_MS at most, the most recent SNAPSHOTS of them; asked for
- * without `asOf` (a first look, Refresh), or with one no longer kept, they are counted afresh.
+ * half a second per 80,000) nor shifts the rows under the reader between pages. Kept in this
+ * process per reader and scope, for SNAPSHOT_MS at most, SNAPSHOT_ROWS organisation rows in
+ * all (the least recently used dropped first); asked for without `asOf` (a first look, Count
+ * again now), or with one no longer kept (or kept by another process), counted afresh.
  */
 const SNAPSHOT_MS = 15 * 60_000;
 /** At most this many organisation rows kept in all (a programme's figures hold one per trust, local authority or stand-alone school). */
