@@ -52,7 +52,16 @@ describe.skipIf(!browserAvailable)('the live room’s pre-join page (fake camera
     const staff = await t.user('staff', (await t.org(LONG_ORG)).id, LONG_NAME);
     const s = await t.session({ title: `${LONG_TITLE} (live now)`, startsAt: minutesFromNow(-5), endsAt: minutesFromNow(60), capacity: { online: 5 } });
     expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: staff, body: {} })).status).toBe(201);
-    const cameraOff = { name: 'with the camera off', run: async (p: Page) => { await p.getByLabel('Join with my camera on').uncheck(); await p.getByText('Camera is off').waitFor(); } };
+    // The box shows unticked until the camera has started (joining then would be with it off), so it is unticked once ticked.
+    const cameraOff = {
+      name: 'with the camera off',
+      run: async (p: Page) => {
+        const box = p.getByRole('checkbox', { name: 'Join with my camera on', checked: true });
+        await box.waitFor();
+        await box.uncheck();
+        await p.getByText('Camera is off').waitFor();
+      },
+    };
     await auditPages(env, staff, [{ path: `/sessions/${s.id}/room`, heading: `Live room: ${LONG_TITLE} (live now)`, steps: [cameraOff] }], [...MODES, TEXT_200_AT_320], { permissions: ['camera', 'microphone'] });
   }, 240_000);
 });
