@@ -437,3 +437,24 @@ export function When({ startsAt, endsAt }: { startsAt: string; endsAt: string })
     </>
   );
 }
+
+/**
+ * A chart drawn in HTML, as one image: named by its title and described by a text summary of
+ * what it shows (both hidden; the same numbers are in a table beside every chart, so nothing
+ * is only in the picture). Its parts are not read out one by one. Used by Training coverage's
+ * percentage bars and feedback results' bar charts; `id` names the image and, with "-title"
+ * and "-desc", its hidden name and summary.
+ */
+export function ChartImage({ id, title, summary, class: className, children }: { id: string; title: string; summary: string; class: string; children: ComponentChildren }) {
+  return (
+    <div class={className} id={id} role="img" aria-labelledby={`${id}-title`} aria-describedby={`${id}-desc`}>
+      <span id={`${id}-title`} hidden>
+        {title}
+      </span>
+      <span id={`${id}-desc`} hidden>
+        {summary}
+      </span>
+      {children}
+    </div>
+  );
+}

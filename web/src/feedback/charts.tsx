@@ -7,6 +7,7 @@
  * what it shows; the same numbers are in a table beside it. Class names start "fb-chart" so
  * that they neither take nor give the coverage charts' global `.chart…` rules.
  */
+import { ChartImage } from '../components.js';
 
 export interface Series {
   name: string;
@@ -62,13 +63,7 @@ export function BarChart({
           ))}
         </ul>
       )}
-      <div class={`fb-chart-plot fb-chart-series-${series.length}`} role="img" aria-labelledby={`${id}-title`} aria-describedby={`${id}-desc`}>
-        <span id={`${id}-title`} hidden>
-          {title}
-        </span>
-        <span id={`${id}-desc`} hidden>
-          {summary}
-        </span>
+      <ChartImage id={id} class={`fb-chart-plot fb-chart-series-${series.length}`} title={title} summary={summary}>
         {(categoryAxis || valueAxis) && (
           <>
             <span class="fb-chart-axis-name fb-chart-cat-col">{categoryAxis}</span>
@@ -90,7 +85,7 @@ export function BarChart({
             );
           }),
         ])}
-      </div>
+      </ChartImage>
     </figure>
   );
 }

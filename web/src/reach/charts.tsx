@@ -5,7 +5,7 @@
  * is only in the picture.
  */
 import type { ComponentChildren } from 'preact';
-import { DownloadLink } from '../components.js';
+import { ChartImage, DownloadLink } from '../components.js';
 
 export interface Bar {
   label: string;
@@ -21,18 +21,11 @@ const W = 640;
  * Horizontal bars from 0 to 100%, one per row, the words above each bar. Drawn in HTML, not
  * SVG, so the words wrap and grow with the text size: an organisation's name may be longer
  * than a phone's screen, and SVG text neither wraps nor follows the reader's text settings.
- * Like the SVG charts, an image named by its title and summary (its parts are not read out:
- * the same numbers are in the table beside it).
+ * An image named by its title and described by its summary (ChartImage).
  */
 export function PercentBars({ id, title, summary, bars }: { id: string; title: string; summary: string; bars: Bar[] }) {
   return (
-    <div class="bars" id={id} role="img" aria-labelledby={`${id}-title ${id}-desc`}>
-      <span id={`${id}-title`} hidden>
-        {title}
-      </span>
-      <span id={`${id}-desc`} hidden>
-        {summary}
-      </span>
+    <ChartImage id={id} class="bars" title={title} summary={summary}>
       {bars.map((b, i) => (
         <div class="bar-row" key={i}>
           <p class="bar-label">
@@ -48,7 +41,7 @@ export function PercentBars({ id, title, summary, bars }: { id: string; title: s
         <span>50%</span>
         <span>100%</span>
       </div>
-    </div>
+    </ChartImage>
   );
 }
 
