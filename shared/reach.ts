@@ -14,9 +14,11 @@ export type CoverageOrgsSort = z.infer<typeof CoverageOrgsSort>;
  * has one row per trust, local authority or stand-alone school, tens of thousands of them.
  * `orgsQ`: only those whose name holds it, any case.
  */
+/** When the figures in view were counted (their `asOf`): another page, or the spreadsheet, of those same figures while the server keeps them; otherwise counted afresh. */
+const FiguresAsOf = z.string().datetime().optional();
+
 export const CoverageFiguresQuery = CoverageQuery.extend({
-  /** When the figures in view were counted (their `asOf`): another page of those same figures, while the server keeps them; otherwise counted afresh. */
-  asOf: z.string().datetime().optional(),
+  asOf: FiguresAsOf,
   orgsLimit: z.coerce.number().int().min(1).max(200).default(50),
   orgsOffset: z.coerce.number().int().min(0).max(1_000_000).default(0),
   orgsSort: CoverageOrgsSort.default('name'),
@@ -26,7 +28,8 @@ export const CoverageFiguresQuery = CoverageQuery.extend({
 /** The figures a coverage page can download as CSV. */
 export const CoverageFigure = z.enum(['schools', 'roles', 'weekly', 'courses', 'not_booked']);
 export type CoverageFigure = z.infer<typeof CoverageFigure>;
-export const CoverageCsvQuery = CoverageQuery.extend({ figure: CoverageFigure });
+/** `asOf`: the figures in view, as for a page of them (the list of people not yet booked is always read as it is now). */
+export const CoverageCsvQuery = CoverageQuery.extend({ figure: CoverageFigure, asOf: FiguresAsOf });
 
 /** Course completions per course id. */
 const Completed = z.record(z.string(), z.number());

@@ -27,13 +27,13 @@ export function reachRoutes(deps: Deps) {
       method: 'get',
       path: '/reach/coverage.csv',
       tags: ['reach'],
-      summary: 'One coverage figure as CSV (schools, roles, weekly, courses, not_booked: every person, never cut short; more than a report may hold, 20,000, is refused with 422 report_too_large); same access as the figures',
+      summary: 'One coverage figure as CSV (schools, roles, weekly, courses: with asOf, the figures in view while kept, as the page has them; not_booked: every person as now, never cut short; more than a report may hold, 20,000, is refused with 422 report_too_large); same access as the figures',
       request: { query: CoverageCsvQuery },
       responses: { 200: { description: 'CSV (UTF-8 with BOM)', content: { 'text/csv': { schema: { type: 'string' } } } } },
     }),
     async (c) => {
       const q = c.req.valid('query');
-      return csvAttachment(c, await reach.coverageCsv(deps, requireUser(c), q.figure, q.orgId));
+      return csvAttachment(c, await reach.coverageCsv(deps, requireUser(c), q.figure, q.orgId, q.asOf));
     },
   );
 

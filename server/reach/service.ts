@@ -306,12 +306,17 @@ async function everyoneNotBooked(deps: Deps, actor: AuthUser, orgId?: string) {
 const pct = (n: number, of: number) => (of === 0 ? '' : String(Math.round((1000 * n) / of) / 10));
 const roleLabel = (j: JobRole | null) => (j ? JOB_ROLE_LABEL[j] : 'Not stated');
 
-/** One figure of the coverage as CSV (UTF-8 with BOM, CRLF, formula-looking cells neutralised). */
-export async function coverageCsv(deps: Deps, actor: AuthUser, figure: CoverageFigure, orgId?: string): Promise<{ csv: string; filename: string }> {
+/**
+ * One figure of the coverage as CSV (UTF-8 with BOM, CRLF, formula-looking cells neutralised).
+ * With the `asOf` of the figures on the reader's page, those same figures while kept (the
+ * spreadsheet agrees with the page it was downloaded from), otherwise counted afresh.
+ */
+export async function coverageCsv(deps: Deps, actor: AuthUser, figure: CoverageFigure, orgId?: string, asOf?: string): Promise<{ csv: string; filename: string }> {
   const write = (columns: string[], rows: (string | number)[][]) => writeCsv([columns, ...rows], { bom: true });
-  // Dated as in England: just after midnight in summer it is already tomorrow there.
-  const day = dayInEngland(deps.now());
+  // Dated as in England (just after midnight in summer it is already tomorrow there), by when
+  // the list was read or the figures counted.
   if (figure === 'not_booked') {
+    const day = dayInEngland(deps.now());
     const people = await everyoneNotBooked(deps, actor, orgId);
     return {
       csv: write(['name', 'email', 'organisation', 'job role', 'on a waiting list'], people.map((p) => [p.name, p.email, p.orgName, roleLabel(p.jobRole), p.waiting ? 'yes' : 'no'])),
@@ -319,7 +324,8 @@ export async function coverageCsv(deps: Deps, actor: AuthUser, figure: CoverageF
     };
   }
   // Every organisation, never one page of them.
-  const c = await allFigures(deps, actor, orgId);
+  const c = await figuresAsOf(deps, actor, orgId, asOf);
+  const day = dayInEngland(new Date(c.asOf));
   const courseCols = c.courses.map((k) => `completed: ${k.title}`);
   const done = (x: CoverageCounts) => c.courses.map((k) => x.completed[k.courseId] ?? 0);
   const base = (x: CoverageCounts) => [x.staff, x.booked, pct(x.booked, x.staff), x.attended, pct(x.attended, x.staff)];

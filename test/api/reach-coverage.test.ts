@@ -438,16 +438,28 @@ describe('figures as at a time: the pages of one count agree', () => {
     expect(second.byOrg.map((o) => o.name)).toEqual(['Gamma School']);
     expect(second.statements, 'statements for a page of figures already counted').toBeLessThanOrEqual(first.statements - 5);
     expect((await get(admin, `?orgsSort=highest&orgsQ=gamma&asOf=${encodeURIComponent(first.asOf)}`)).totals.staff).toBe(6);
+    // The spreadsheet of the figures in view holds those same figures (Gamma School's two, not
+    // three), dated by when they were counted.
+    const gammaInCsv = async (query: string) => {
+      const r = await c.request('GET', `/api/reach/coverage.csv?figure=schools${query}`, { as: admin });
+      expect(r.status, r.text).toBe(200);
+      return { staff: (parse(r.text, { columns: true, bom: true }) as Record<string, string>[]).find((o) => o.organisation === 'Gamma School')?.staff, disposition: r.headers.get('content-disposition') };
+    };
+    expect(await gammaInCsv(`&asOf=${encodeURIComponent(first.asOf)}`)).toEqual({ staff: '2', disposition: 'attachment; filename=coverage-schools-2026-02-20.csv' });
 
     // Without asOf (a first look, or Refresh): counted afresh, as at now.
     const fresh = await get(admin, '?orgsLimit=2');
     expect(fresh).toMatchObject({ asOf: '2026-02-20T12:00:05.000Z', totals: { staff: 7 } });
+    expect((await gammaInCsv(`&asOf=${encodeURIComponent(fresh.asOf)}`)).staff).toBe('3');
     // Another reader's asOf is not theirs: they get their own count.
     expect(await get(other, `?asOf=${encodeURIComponent(first.asOf)}`)).toMatchObject({ asOf: '2026-02-20T12:00:05.000Z', totals: { staff: 7 } });
     // Kept 15 minutes at most.
     c.clock.set('2026-02-20T12:15:06.000Z');
     await c.user('staff', schools[0]!.id);
     expect(await get(admin, `?asOf=${encodeURIComponent(fresh.asOf)}`)).toMatchObject({ asOf: '2026-02-20T12:15:06.000Z', totals: { staff: 8 } });
+    c.clock.set('2026-02-20T12:30:07.000Z');
+    await c.user('staff', schools[2]!.id);
+    expect((await gammaInCsv(`&asOf=${encodeURIComponent('2026-02-20T12:15:06.000Z')}`)).staff, 'the spreadsheet of figures no longer kept: counted afresh').toBe('4');
 
     // Whether the reader may still see them is asked each time: office staff moved to another school are refused their old school's figures.
     const office = await c.user('office', schools[1]!.id);
@@ -459,9 +471,11 @@ describe('figures as at a time: the pages of one count agree', () => {
 
     // asOf must be a time.
     for (const bad of ['yesterday', '2026-02-20', "2026-02-20T12:00:00.000Z'--"]) {
-      const r = await c.request('GET', `/api/reach/coverage?asOf=${encodeURIComponent(bad)}`, { as: admin });
-      expect(r.status, bad).toBe(400);
-      expect(r.json.error.details.issues[0].path).toBe('asOf');
+      for (const path of ['/api/reach/coverage?', '/api/reach/coverage.csv?figure=schools&']) {
+        const r = await c.request('GET', `${path}asOf=${encodeURIComponent(bad)}`, { as: admin });
+        expect(r.status, `${path} ${bad}`).toBe(400);
+        expect(r.json.error.details.issues[0].path).toBe('asOf');
+      }
     }
   });
 });

@@ -210,6 +210,14 @@ describe.skipIf(!browserAvailable)('training coverage pages', () => {
     await expect.poll(() => count.textContent()).toBe('Showing 51 to 53 of 53 organisations, by name.');
     expect(asked.at(-1)!.searchParams.get('asOf'), 'the next page asks for the figures in view').toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(await staff.textContent()).toBe('53');
+    // The spreadsheet holds the figures in view too (School 01's one person, not the newcomer).
+    const schoolOneInCsv = async () => {
+      const link = page.getByRole('link', { name: 'Download “Progress towards 100% by school” as a spreadsheet (CSV)' });
+      const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+      const line = (await text(download)).split('\r\n').find((l) => l.startsWith('Yew School 01,'));
+      return line?.split(',')[1];
+    };
+    expect(await schoolOneInCsv()).toBe('1');
 
     // Counted again, by keyboard: the newcomer counts, and it is said.
     await tabTo(page, 'Count again now', { back: true, max: 400 });
@@ -219,6 +227,7 @@ describe.skipIf(!browserAvailable)('training coverage pages', () => {
     expect(asked.at(-1)!.searchParams.get('asOf'), 'counting again asks for the figures as at now').toBeNull();
     await expectFocused(page, 'button.button-secondary');
     await checkPage(page, 'training coverage counted again');
+    expect(await schoolOneInCsv()).toBe('2');
   }, 120_000);
 
   it('more people not yet booked than a page lists: every one is reached a page at a time, the count says how many, the spreadsheet holds all of them, and no download is offered that would be refused', async () => {

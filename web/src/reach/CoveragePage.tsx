@@ -156,7 +156,8 @@ function CoverageView({
 }) {
   const { c } = s;
   const title = `Training coverage: ${c.scope.name}`;
-  const csv = (figure: string) => `/api/reach/coverage.csv${qs(orgId, `figure=${figure}`)}`;
+  // The spreadsheets hold the figures in view (while the server keeps them), not a new count.
+  const csv = (figure: string) => `/api/reach/coverage.csv${qs(orgId, new URLSearchParams({ figure, asOf: c.asOf }).toString())}`;
   const t = c.totals;
   const orgWord = c.scope.kind === 'programme' ? 'trust, local authority or school' : 'school';
   const orgBars = c.byOrg.map((o) => ({ label: o.name, value: o.staff ? o.attended / o.staff : 0, text: `${ofText(o.attended, o.staff)} attended` }));
