@@ -135,6 +135,13 @@ export function createApp(deps: Deps) {
     if (c.res.headers.has('Cache-Control')) return;
     if (c.get('auth') || c.res.headers.get('Content-Type')?.startsWith('application/json')) c.res.headers.set('Cache-Control', 'no-store');
   });
+  // Every answer is dated by the server's clock (HTTP Date: Node would write the machine's),
+  // which the web client keeps its time by (web/src/clock.ts) when the computer's is wrong.
+  // The same clock in production; in tests, the server's test clock.
+  app.use('/api/*', async (c, next) => {
+    await next();
+    c.res.headers.set('Date', deps.now().toUTCString());
+  });
   app.use('/api/*', idempotency(deps));
   // In-house sessions do not exist for anyone outside them, on every route about one session.
   app.use('/api/sessions/:id', sessionAudienceGuard(deps));

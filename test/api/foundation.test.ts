@@ -86,6 +86,14 @@ describe('errors have one shape', () => {
     const logged = t.logger.lines.find((l) => l.msg === 'request' && l.path === '/api/health');
     expect(logged).toMatchObject({ method: 'GET', status: 200, requestId: res.headers.get('x-request-id') });
   });
+
+  it('every API answer is dated by the server’s own clock, which the web client keeps its time by, refusals too', async () => {
+    t.clock.set('2026-03-09T08:15:42.000Z');
+    for (const path of ['/api/health', '/api/me', '/api/no-such-route']) {
+      const res = await t.request('GET', path);
+      expect(res.headers.get('date'), path).toBe('Mon, 09 Mar 2026 08:15:42 GMT');
+    }
+  });
 });
 
 describe('signing in', () => {

@@ -7,7 +7,7 @@
  * named GMT or BST: the session page, the trainer's My sessions, My bookings and My account.
  */
 import type { Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { browserAvailable, checkPage, newPage, serverAndBrowser, signInAt, warnIfSkipped, NARROW } from './harness.js';
 
@@ -20,6 +20,21 @@ const plusMinutes = (iso: string, m: number) => new Date(Date.parse(iso) + m * 6
 // Mondays: one in British Summer Time (UTC+1), one in winter (GMT, UTC+0).
 const SUMMER = '2027-06-14';
 const WINTER = '2027-01-11';
+
+/** 00:30 on Monday 14 June in England; 19:30 on Sunday 13 June in New York. */
+const ENGLAND_JUST_PAST_MIDNIGHT = '2027-06-13T23:30:00Z';
+
+/**
+ * Sets the server's clock and the page's to ENGLAND_JUST_PAST_MIDNIGHT (the pages keep time by
+ * the server's clock, web/src/clock.ts), until the test ends. A sign-in before it has expired
+ * by then: sign in after.
+ */
+async function justPastMidnightInEngland(t: { clock: { now(): Date; set(iso: string): void } }, page: Page) {
+  const realNow = t.clock.now().toISOString();
+  onTestFinished(() => t.clock.set(realNow));
+  t.clock.set(ENGLAND_JUST_PAST_MIDNIGHT);
+  await page.clock.setFixedTime(new Date(ENGLAND_JUST_PAST_MIDNIGHT));
+}
 
 const titles = async (page: Page) => (await page.getByRole('article').locator('h2').allInnerTexts()).map((s) => s.trim()).sort();
 
@@ -79,9 +94,8 @@ describe.skipIf(!browserAvailable)('days in England, from a browser in another t
     await t.session({ title: 'Clockcheck yesterday', mode: 'online', startsAt: '2027-06-13T20:00:00Z', endsAt: '2027-06-13T21:00:00Z', capacity: { online: 10 } });
     await t.session({ title: 'Clockcheck today', mode: 'online', startsAt: '2027-06-14T08:00:00Z', endsAt: '2027-06-14T09:00:00Z', capacity: { online: 10 } });
     const page = await newPage(env.browser, env.server, NEW_YORK);
+    await justPastMidnightInEngland(t, page);
     await signInAt(page, staff);
-    // 00:30 on Monday 14 June in England; 19:30 on Sunday 13 June in New York.
-    await page.clock.setFixedTime(new Date('2027-06-13T23:30:00Z'));
     await open(page, '/sessions?q=Clockcheck', 'Sessions');
     await page.getByRole('status').filter({ hasText: /Showing|No sessions match/ }).waitFor();
     expect(await page.getByLabel('From').inputValue()).toBe('2027-06-14');
@@ -93,9 +107,8 @@ describe.skipIf(!browserAvailable)('days in England, from a browser in another t
     const org = await t.org();
     const office = await t.user('office', org.id);
     const page = await newPage(env.browser, env.server, NEW_YORK);
+    await justPastMidnightInEngland(t, page);
     await signInAt(page, office);
-    // 00:30 on Monday 14 June in England; 19:30 on Sunday 13 June in New York.
-    await page.clock.setFixedTime(new Date('2027-06-13T23:30:00Z'));
     await open(page, '/office/bookings', 'Who is booked where');
     expect(await page.getByLabel('From').inputValue()).toBe('2027-06-14');
     await open(page, '/office/export', 'Export bookings');
@@ -137,7 +150,8 @@ describe.skipIf(!browserAvailable)('days in England, from a browser in another t
     expect(winterText).toContain('00:30 to 01:30 GMT Winter small hours');
 
     // This week when no week is asked for: the week of today in England.
-    await ny.clock.setFixedTime(new Date('2027-06-13T23:30:00Z')); // Monday 00:30 in England, Sunday evening in New York
+    await justPastMidnightInEngland(t, ny); // Monday 00:30 in England, Sunday evening in New York
+    await signInAt(ny, teacher);
     await open(ny, '/timetable', 'My timetable');
     expect((await ny.getByRole('heading', { level: 2, name: /^Week of/ }).textContent())?.trim()).toBe('Week of Monday, 14 June 2027');
 

@@ -93,8 +93,9 @@ describe.skipIf(!browserAvailable)('times on the register, check-in and live roo
 
     const page = await newPage(env.browser, env.server, { ...NEW_YORK, permissions: ['camera', 'microphone'] });
     await signInAt(page, trainer);
-    // The page's clock stands still (its timers run), so "Updated" is known to the minute.
-    const now = Date.now();
+    // The page's clock stands still (its timers run), so "Updated" is known to the minute; the
+    // pages keep time by the server's clock (web/src/clock.ts), so the page's is set to it.
+    const now = t.clock.now().getTime();
     await page.clock.setFixedTime(new Date(now));
     await page.goto(`/sessions/${s.id}/room`);
     await page.getByRole('heading', { level: 1, name: 'Live room: Dyslexia friendly teaching' }).waitFor();

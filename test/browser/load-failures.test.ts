@@ -122,7 +122,7 @@ describe.skipIf(!browserAvailable)('pages whose data fails to load', () => {
     await page.goto(`/sessions/${s.id}/register`);
     const shown = page.getByRole('region', { name: 'Check-in code' }).locator('.checkin-code');
     await shown.waitFor();
-    // The page asks again every second (by its clock the code has expired) and goes on showing it.
+    // By its own clock the code expired minutes ago; the page goes on showing it (it times codes by the server's clock).
     await page.waitForTimeout(2500);
     expect(await shown.isVisible()).toBe(true);
     // The server's current code (asked again should the minute turn between the two reads).

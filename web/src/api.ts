@@ -6,6 +6,7 @@
 import { parse as parseDisposition } from 'content-disposition';
 import type { z } from 'zod';
 import { ErrorBody } from '../../shared/common.js';
+import { fetchNoting } from './clock.js';
 
 let csrfToken: string | null = null;
 
@@ -68,13 +69,13 @@ const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * first time, never a second booking or "already booked".
  */
 async function send(path: string, init: RequestInit & { headers: Record<string, string> }): Promise<Response> {
-  if (init.method !== 'POST') return fetch(path, init);
+  if (init.method !== 'POST') return fetchNoting(path, init);
   init.headers['idempotency-key'] = newIdempotencyKey();
   for (let attempt = 0; ; attempt++) {
     const last = attempt >= 3;
     let res: Response;
     try {
-      res = await fetch(path, init);
+      res = await fetchNoting(path, init);
     } catch (e) {
       if (last) throw e;
       await pause(300 * 2 ** attempt);
@@ -146,7 +147,7 @@ function fileNameOf(header: string | null): string | null {
 export async function downloadFile(path: string, fallbackName: string): Promise<void> {
   let res: Response;
   try {
-    res = await fetch(path, { credentials: 'same-origin' });
+    res = await fetchNoting(path, { credentials: 'same-origin' });
   } catch {
     throw new ApiError(0, 'network', 'The service could not be reached. Check your connection and try again.');
   }

@@ -9,6 +9,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Booking } from '../../shared/bookings.js';
 import { DownloadAnchor } from './components.js';
 import { Link } from './router.js';
+import { serverNow } from './clock.js';
 
 const ZONE = 'Europe/London';
 
@@ -96,9 +97,9 @@ export function AddToCalendar({ b }: { b: Booking }) {
 
 /** The time now, moving every 20 seconds (for windows that open while a page is shown). */
 export function useNow(everyMs = 20_000): number {
-  const [now, setNow] = useState(Date.now());
+  const [now, setNow] = useState(serverNow());
   useEffect(() => {
-    const id = setInterval(() => setNow(Date.now()), everyMs);
+    const id = setInterval(() => setNow(serverNow()), everyMs);
     return () => clearInterval(id);
   }, [everyMs]);
   return now;

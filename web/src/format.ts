@@ -6,6 +6,7 @@
  */
 import type { Mode, SeatKind } from '../../shared/sessions.js';
 import type { BookingStatus } from '../../shared/bookings.js';
+import { serverNow } from './clock.js';
 
 /**
  * England's zone: the days the service's dates mean, and the zone every time is shown in. The
@@ -97,7 +98,7 @@ export function ordinal(n: number) {
  * that the server reads as a day in England starts at ("from today"), and which day's row
  * an instant goes in on pages laid out by days in England.
  */
-export function dayInEngland(at: Date | string = new Date()): string {
+export function dayInEngland(at: Date | string = new Date(serverNow())): string {
   return wallClock(typeof at === 'string' ? at : at.toISOString(), ENGLAND).date;
 }
 

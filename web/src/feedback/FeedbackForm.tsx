@@ -6,6 +6,7 @@ import { DownloadLink, ErrorSummary, Status, type FieldError } from '../componen
 import { formatDate } from '../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../load.js';
 import './feedback.css';
+import { serverNow } from '../clock.js';
 
 const DAY = 86_400_000;
 type Key = 'usefulness' | 'confidenceBefore' | 'confidenceAfter';
@@ -16,7 +17,7 @@ const QUESTIONS: { key: Key; legend: string; low: string; high: string }[] = [
 ];
 
 /** Whether feedback on a booking's session may still be given (the server has the last word). */
-export const feedbackStillOpen = (b: Booking, now = Date.now()) => now < Date.parse(b.session.endsAt) + FEEDBACK_EDIT_DAYS * DAY;
+export const feedbackStillOpen = (b: Booking, now = serverNow()) => now < Date.parse(b.session.endsAt) + FEEDBACK_EDIT_DAYS * DAY;
 
 /**
  * After a session someone attended: their certificate of attendance and, for 14 days, the

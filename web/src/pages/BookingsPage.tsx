@@ -14,6 +14,7 @@ import { MyCertificates } from '../../../shared/feedback.js';
 import { ClashList } from '../../../shared/timetables.js';
 import { BookingClashNote, ClashCheckFailed } from '../timetable/BookingClashNote.js';
 import { useFocusedBooking } from './offerLapse.js';
+import { serverNow } from '../clock.js';
 
 const ACTIVE = new Set(['confirmed', 'waitlisted', 'offered']);
 
@@ -47,7 +48,7 @@ function useBookingActions(onChanged: (b: Booking, message: string) => void) {
 }
 
 /**
- * Whether an offered seat's hold has run out, by the browser's clock, moving to true at the
+ * Whether an offered seat's hold has run out, by the server's clock (serverNow), moving to true at the
  * expiry while the page is open: the server refuses to accept or decline it from then (409
  * `not_offered`), even before its sweep (every few seconds) passes the seat on, and it is no
  * longer the person's place: they may book or join the queue again at once.
@@ -56,7 +57,7 @@ export function useOfferLapsed(b: Booking | null): boolean {
   useClockPast(b ? [offerExpiry(b)] : []); // renders again as the offer lapses
   // The clock read at each render, so a page and the booking details it shows (each with this
   // hook) agree on it whichever of their timers comes first.
-  return b !== null && offerLapsedAt(b, Date.now());
+  return b !== null && offerLapsedAt(b, serverNow());
 }
 
 /** When an offered seat's hold runs out (ms), or null for anything but an open-ended offer. */
@@ -71,16 +72,16 @@ export function offerLapsedAt(b: { status: string; offerExpiresAt: string | null
 }
 
 /**
- * The browser's time (ms), read again at each of `moments` (ms; nulls ignored) as it passes
+ * The time by the server's clock (ms), read again at each of `moments` (ms; nulls ignored) as it passes
  * while the page is open, so what depends on them (offers lapsing) changes then.
  */
 export function useClockPast(moments: readonly (number | null)[]): number {
-  const [now, setNow] = useState(Date.now());
+  const [now, setNow] = useState(serverNow());
   const next = Math.min(...moments.filter((m): m is number => m !== null && m > now));
   useEffect(() => {
     if (!Number.isFinite(next)) return;
     // At most a day at a time (a timer's longest delay is under 25 days).
-    const id = setTimeout(() => setNow(Date.now()), Math.min(next - now, 86_400_000) + 50);
+    const id = setTimeout(() => setNow(serverNow()), Math.min(next - now, 86_400_000) + 50);
     return () => clearTimeout(id);
   }, [next, now]);
   return now;
@@ -102,7 +103,7 @@ export function BookingDetails({ b, headingLevel, onChanged, hideSessionFacts, n
   const headingId = `booking-${b.id}-title`;
   const mineToAnswer = b.userId === me.id;
   // A seat on a session that is over is not cancelled: its attendance is recorded instead.
-  const ended = Date.parse(s.endsAt) <= Date.now();
+  const ended = Date.parse(s.endsAt) <= serverNow();
   // An offer whose time has run out can no longer be accepted: it is said, and not offered.
   const lapsed = useOfferLapsed(b);
   const lapsedNotice = b.status === 'offered' && b.offerExpiresAt && lapsed && (
@@ -175,7 +176,7 @@ export function BookingsPage() {
   const bookings = useLoad(() => api('/api/me/bookings', BookingList).then((r) => r.items), []);
   // Which of them clash with the person's timetable (added or changed after booking, say):
   // sessions not yet over. Loaded apart, so a failure here never hides the bookings.
-  const clashes = useLoad(() => api(`/api/me/clashes?${new URLSearchParams({ from: new Date().toISOString() })}`, ClashList).then((r) => new Map(r.items.map((c) => [c.bookingId, c]))), []);
+  const clashes = useLoad(() => api(`/api/me/clashes?${new URLSearchParams({ from: new Date(serverNow()).toISOString() })}`, ClashList).then((r) => new Map(r.items.map((c) => [c.bookingId, c]))), []);
   const [status, setStatus] = useState('');
   const items = bookings.data;
 
@@ -184,7 +185,7 @@ export function BookingsPage() {
   // and so is an offer whose time has run out (from that moment, on a page left open, though
   // the server says `offered` until its sweep): it is no longer the person's place.
   useClockPast(items?.map(offerExpiry) ?? []); // renders again as each offer lapses
-  const now = Date.now();
+  const now = serverNow();
   const upcoming = items?.filter((b) => ACTIVE.has(b.status) && !offerLapsedAt(b, now) && b.session.status !== 'cancelled' && Date.parse(b.session.endsAt) > now) ?? [];
   const past = items?.filter((b) => !upcoming.includes(b)) ?? [];
 

@@ -24,6 +24,7 @@ import { displayName, RoomController, type LiveKit } from '../room/controller.js
 import { LiveRoom, ShortcutsHelp, useShortcuts } from '../room/LiveRoom.js';
 import { PreJoin, type PreJoinChoice, type PreJoinControls } from '../room/PreJoin.js';
 import { needsPublish, ONCE_JOINED, WILL_LISTEN_ONLY, type ShortcutAction } from '../room/shortcuts.js';
+import { serverNow } from '../clock.js';
 
 declare global {
   interface Window {
@@ -43,7 +44,7 @@ type Stage = 'prejoin' | 'joining' | 'room' | 'ended';
 function JoinProblem({ error, onRetry, session }: { error: ApiError | Error; onRetry: () => void; session: Session | null }) {
   const code = error instanceof ApiError ? error.code : '';
   if (code === 'join_window_closed' && session) {
-    const notYet = Date.now() < Date.parse(session.startsAt);
+    const notYet = serverNow() < Date.parse(session.startsAt);
     return (
       <div class="notice notice-warning" id="join-problem">
         <h2>{notYet ? 'The live room is not open yet' : 'This session has ended'}</h2>
@@ -200,7 +201,7 @@ export function RoomPage({ id }: { id: string }) {
   }, [id]);
 
   // Before the room opens, ask again every minute so the Join button appears by itself.
-  const waitingForWindow = probe.kind === 'unavailable' && probe.error instanceof ApiError && probe.error.code === 'join_window_closed' && !!session && Date.now() < Date.parse(session.startsAt);
+  const waitingForWindow = probe.kind === 'unavailable' && probe.error instanceof ApiError && probe.error.code === 'join_window_closed' && !!session && serverNow() < Date.parse(session.startsAt);
   useEffect(() => {
     if (!waitingForWindow) return;
     const t = setInterval(() => void runProbe(true), 60_000);

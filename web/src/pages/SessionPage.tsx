@@ -15,6 +15,7 @@ import { useFormsWithErrors } from '../materials/AddMaterialForms.js';
 import { BookingDetails, offerExpiry, offerLapsedAt, useClockPast, useOfferLapsed } from './BookingsPage.js';
 import { useFocusNoticeOnLapse } from './offerLapse.js';
 import { FitNote, SeatsLeft, Waiting } from './SessionsPage.js';
+import { serverNow } from '../clock.js';
 
 /** The booking answer; timetable clashes (if any) do not stop a booking but are worth saying. */
 const BookAnswer = BookResult.extend({ clashes: z.array(Clash).optional() });
@@ -160,7 +161,7 @@ function BookStaff({ s, orgId, orgName, version, onBooked }: { s: Session; orgId
   // none from that moment (as the server's roster says once loaded again, before its sweep),
   // so they may be ticked and booked again (booking passes the lapsed seat on first).
   useClockPast(roster.data?.items.map((p) => (p.booking ? offerExpiry(p.booking) : null)) ?? []); // renders again as each offer lapses
-  const now = Date.now();
+  const now = serverNow();
   const placeOf = (p: RosterEntry) => (p.booking && !offerLapsedAt(p.booking, now) ? p.booking : null);
 
   async function submit(e: Event) {
@@ -347,7 +348,7 @@ export function SessionPage({ id }: { id: string }) {
   const title = s ? s.title : page.error ? 'Session not available' : 'Session';
   const counts = s && chosenSeat ? countsFor(s, chosenSeat) : null;
   const full = counts ? counts.available <= 0 : false;
-  const open = s && s.status === 'scheduled' && Math.min(Date.parse(s.bookingClosesAt ?? s.endsAt), Date.parse(s.endsAt)) > Date.now();
+  const open = s && s.status === 'scheduled' && Math.min(Date.parse(s.bookingClosesAt ?? s.endsAt), Date.parse(s.endsAt)) > serverNow();
   const kindWord = chosenSeat === 'online' ? 'online' : 'in-person';
 
   return (
@@ -444,7 +445,7 @@ export function SessionPage({ id }: { id: string }) {
                   <li>
                     <Link href={`/sessions/${s.id}/register`}>Attendance register</Link>
                   </li>
-                  {Date.parse(s.endsAt) <= Date.now() && (
+                  {Date.parse(s.endsAt) <= serverNow() && (
                     <li>
                       <Link href={`/sessions/${s.id}/feedback`}>Feedback from attendees</Link>
                     </li>

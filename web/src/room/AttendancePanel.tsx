@@ -11,6 +11,7 @@ import { api } from '../api.js';
 import { DownloadLink } from '../components.js';
 import { ENGLAND, formatTime, plural, seatLabel } from '../format.js';
 import { Loaded, useLoad, type LoadState } from '../load.js';
+import { serverNow } from '../clock.js';
 
 export const ATTENDANCE_REFRESH_MS = 30_000;
 
@@ -21,7 +22,7 @@ export function useAttendance(sessionId: string, enabled: boolean) {
   const state = useLoad(() => (enabled ? api(`/api/sessions/${encodeURIComponent(sessionId)}/attendance`, AttendanceReport) : Promise.resolve(null)), [sessionId, enabled], { everyMs: enabled ? ATTENDANCE_REFRESH_MS : undefined });
   const [loadedAt, setLoadedAt] = useState<Date | null>(null);
   useEffect(() => {
-    if (state.data) setLoadedAt(new Date());
+    if (state.data) setLoadedAt(new Date(serverNow()));
   }, [state.data]);
   return { state, loadedAt };
 }

@@ -9,6 +9,7 @@ import { api } from '../api.js';
 import { messageOf } from '../components.js';
 import { newSegmentId } from './captions.js';
 import { speechRecognitionAvailable, startSpeechCaptions, type SpeechCaptioner } from './speech.js';
+import { serverNow } from '../clock.js';
 
 export interface CaptionPublisher {
   identity: string;
@@ -20,7 +21,7 @@ async function storeFinal(sessionId: string, segmentId: string, text: string, st
   try {
     await api(`/api/sessions/${encodeURIComponent(sessionId)}/captions`, z.unknown(), {
       method: 'POST',
-      body: { segmentId, text, final: true, startedAt: new Date(startedAt).toISOString(), endedAt: new Date().toISOString(), ...(speakerIdentity ? { speakerIdentity } : {}) },
+      body: { segmentId, text, final: true, startedAt: new Date(startedAt).toISOString(), endedAt: new Date(serverNow()).toISOString(), ...(speakerIdentity ? { speakerIdentity } : {}) },
     });
   } catch (e) {
     onError(`A caption was shown live but not saved in the transcript: ${messageOf(e)}`);
@@ -46,7 +47,7 @@ export function SpeechCaptioning({ sessionId, publisher, onStatus }: { sessionId
         onSegment: (key, text, final) => {
           let seg = segments.current.get(key);
           if (!seg) {
-            seg = { id: newSegmentId(publisher.identity), startedAt: Date.now() };
+            seg = { id: newSegmentId(publisher.identity), startedAt: serverNow() };
             segments.current.set(key, seg);
           }
           if (final) segments.current.delete(key);
@@ -98,7 +99,7 @@ export function CaptionerBox({ sessionId, publisher, speakers }: { sessionId: st
   useEffect(() => () => void (timer.current && clearTimeout(timer.current)), []);
 
   function sendInterim(value: string) {
-    if (!seg.current) seg.current = { id: newSegmentId(publisher.identity), startedAt: Date.now() };
+    if (!seg.current) seg.current = { id: newSegmentId(publisher.identity), startedAt: serverNow() };
     const id = seg.current.id;
     publisher.publishCaption(id, value, false, speaker || undefined).catch(() => setError('Your captions could not be sent to the room.'));
     lastSent.current = Date.now();
@@ -118,7 +119,7 @@ export function CaptionerBox({ sessionId, publisher, speakers }: { sessionId: st
     const value = text.trim();
     if (!value) return;
     if (timer.current) clearTimeout(timer.current);
-    const s = seg.current ?? { id: newSegmentId(publisher.identity), startedAt: Date.now() };
+    const s = seg.current ?? { id: newSegmentId(publisher.identity), startedAt: serverNow() };
     seg.current = null;
     setText('');
     setError('');

@@ -6,6 +6,7 @@
  * same path without a LiveKit server.
  */
 import { mergeCaption, TRANSCRIPTION_ATTRIBUTES, type CaptionSegment } from '../../../shared/live.js';
+import { serverNow } from '../clock.js';
 
 /** At most this many segments are kept on screen; older ones stay in the server's transcript. */
 export const MAX_SEGMENTS = 200;
@@ -146,7 +147,7 @@ export async function deliverTranscription(
     for await (const _ of reader) void _;
     return null;
   }
-  const startedAt = Date.now();
+  const startedAt = serverNow();
   const base = { participantIdentity: who.speakerIdentity, trackOwnerIdentity: null, streamId: reader.info.id };
   let text = '';
   for await (const delta of reader) {
@@ -161,7 +162,7 @@ export async function deliverTranscription(
     const next = handleTranscriptionChunk(s, { ...base, attributes: closing, text, complete: true });
     const segmentId = closing[TRANSCRIPTION_ATTRIBUTES.segmentId] || reader.info.id;
     const seg = next.segments.find((x) => x.segmentId === segmentId);
-    if (seg?.final && seg.text) result = { segmentId, text: seg.text, speakerIdentity: seg.speakerIdentity, startedAt, endedAt: Date.now() };
+    if (seg?.final && seg.text) result = { segmentId, text: seg.text, speakerIdentity: seg.speakerIdentity, startedAt, endedAt: serverNow() };
     return next;
   });
   return result;
