@@ -28,13 +28,23 @@ export async function buildWeb({ force = false } = {}) {
   // It is named for this checkout: git worktrees that share one node_modules (a symlink)
   // would otherwise skip their own builds on another checkout's stamp.
   const stamp = path.join(ROOT, 'node_modules', '.cache', `web-dist-built-at-${CHECKOUT}`);
-  const sources = Math.max(newestMtime(path.join(ROOT, 'web')), newestMtime(path.join(ROOT, 'shared')));
+  // This file too: how the build is made is one of its sources.
+  const sources = Math.max(newestMtime(path.join(ROOT, 'web')), newestMtime(path.join(ROOT, 'shared')), newestMtime(fileURLToPath(import.meta.url)));
   const built = existsSync(stamp) && existsSync(path.join(WEB_DIST, 'index.html')) ? Number(readFileSync(stamp, 'utf8')) || 0 : 0;
   if (!force && built > sources) return;
   const started = Date.now();
   const { build } = await import('vite');
-  // emptyOutDir false: another test run may be serving the previous build's assets right now.
-  await build({ configFile: path.join(ROOT, 'web', 'vite.config.ts'), logLevel: 'error', build: { emptyOutDir: false } });
+  // The production build `npm run build` makes: vitest sets NODE_ENV=test, under which vite
+  // builds for development (JSX with every element's file and line, import.meta.env.DEV).
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    // emptyOutDir false: another test run may be serving the previous build's assets right now.
+    await build({ configFile: path.join(ROOT, 'web', 'vite.config.ts'), logLevel: 'error', build: { emptyOutDir: false } });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
   mkdirSync(path.dirname(stamp), { recursive: true });
   writeFileSync(stamp, String(started));
 }
