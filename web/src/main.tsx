@@ -9,21 +9,23 @@ import { Retry } from './load.js';
 import { BookingPage } from './pages/BookingPage.js';
 import { BookingsPage, CompletionsPage } from './pages/BookingsPage.js';
 import { CalendarPage } from './pages/CalendarPage.js';
-import { NewSessionPage } from './pages/NewSessionPage.js';
-import { OfficeOrgPage } from './pages/OfficePages.js';
-import { CoveragePage } from './reach/CoveragePage.js';
-import { NotBookedPage } from './reach/NotBookedPage.js';
 import { SessionPage } from './pages/SessionPage.js';
 import { SessionsPage } from './pages/SessionsPage.js';
 import { SignInPage } from './pages/SignInPage.js';
 import { liveRoute } from './room/routes.js';
-import { FORBIDDEN, TRAINER_NAV, trainerRoute } from './pages/trainer/routes.js';
-import { HoldsPage } from './pages/trainer/HoldsPage.js';
+import { FORBIDDEN, HoldsPage, TRAINER_NAV, trainerRoute } from './pages/trainer/routes.js';
 import { TIMETABLE_NAV, timetableRoute } from './timetable/routes.js';
 import { ACCOUNT_NAV, accountRoute, isSignedOutPath, signedOutRoute } from './accounts/routes.js';
 import { FEEDBACK_NAV, feedbackRoute, isVerifyPath, verifyRoute } from './feedback/routes.js';
 import { Link, match, navigate, useLocation, type Location } from './router.js';
 import { z } from 'zod';
+import { lazyPage } from './lazy.js';
+
+// Pages for those who run sessions and for school offices, each its own chunk (web/src/lazy.tsx).
+const NewSessionPage = lazyPage(() => import('./pages/NewSessionPage.js').then((m) => m.NewSessionPage));
+const OfficeOrgPage = lazyPage(() => import('./pages/OfficePages.js').then((m) => m.OfficeOrgPage));
+const CoveragePage = lazyPage(() => import('./reach/CoveragePage.js').then((m) => m.CoveragePage));
+const NotBookedPage = lazyPage(() => import('./reach/NotBookedPage.js').then((m) => m.NotBookedPage));
 
 interface NavItem {
   href: string;

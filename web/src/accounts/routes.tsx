@@ -6,13 +6,16 @@
  */
 import type { MeValue } from '../components.js';
 import type { SignedIn } from '../../../shared/accounts.js';
-import { PeoplePage } from '../admin/PeoplePage.js';
-import { IdentityProvidersPage } from '../admin/IdentityProvidersPage.js';
+import { lazyPage } from '../lazy.js';
 import { AccountPage } from './AccountPage.js';
 import { ForgotPasswordPage, ResetPasswordPage } from './PasswordPages.js';
 import { EmailSignInPage, SignInLinkPage } from './SignInLinkPages.js';
-import { StaffPage } from './StaffPage.js';
-import { ImportPage } from './ImportPage.js';
+
+// The office's and administrator's pages, each its own chunk (web/src/lazy.tsx).
+const PeoplePage = lazyPage(() => import('../admin/PeoplePage.js').then((m) => m.PeoplePage));
+const IdentityProvidersPage = lazyPage(() => import('../admin/IdentityProvidersPage.js').then((m) => m.IdentityProvidersPage));
+const StaffPage = lazyPage(() => import('./StaffPage.js').then((m) => m.StaffPage));
+const ImportPage = lazyPage(() => import('./ImportPage.js').then((m) => m.ImportPage));
 
 export const ACCOUNT_NAV: { href: string; label: string; roles?: MeValue['role'][] }[] = [
   { href: '/account', label: 'My account' },

@@ -6,9 +6,12 @@
  */
 import type { MeValue } from '../components.js';
 import { match } from '../router.js';
-import { CoverPage } from './CoverPage.js';
-import { PersonTimetablePage } from './PersonTimetablePage.js';
+import { lazyPage } from '../lazy.js';
 import { TimetablePage } from './TimetablePage.js';
+
+// The office's cover report and a colleague's timetable, each its own chunk (web/src/lazy.tsx).
+const CoverPage = lazyPage(() => import('./CoverPage.js').then((m) => m.CoverPage));
+const PersonTimetablePage = lazyPage(() => import('./PersonTimetablePage.js').then((m) => m.PersonTimetablePage));
 
 export const TIMETABLE_NAV: { href: string; label: string; roles?: MeValue['role'][] }[] = [
   { href: '/timetable', label: 'My timetable' },

@@ -4,17 +4,21 @@
  * or null for any other path. Nav entries: TRAINER_NAV.
  */
 import type { MeValue } from '../../components.js';
+import { lazyPage } from '../../lazy.js';
 import { match } from '../../router.js';
-import { CoursesPage } from '../admin/CoursesPage.js';
-import { LibraryPage } from '../../materials/LibraryPage.js';
-import { OrgPage, OrgsPage } from '../admin/OrgsPage.js';
-import { OutboxPage } from '../admin/OutboxPage.js';
-import { AttendeesPage } from './AttendeesPage.js';
-import { EditSessionPage } from './EditSessionPage.js';
-import { HoldsPage } from './HoldsPage.js';
-import { MessagePage } from './MessagePage.js';
-import { MySessionsPage } from './MySessionsPage.js';
 import './trainer.css';
+
+// Each page its own chunk, fetched when first opened (web/src/lazy.tsx).
+const CoursesPage = lazyPage(() => import('../admin/CoursesPage.js').then((m) => m.CoursesPage));
+const LibraryPage = lazyPage(() => import('../../materials/LibraryPage.js').then((m) => m.LibraryPage));
+const OrgPage = lazyPage(() => import('../admin/OrgsPage.js').then((m) => m.OrgPage));
+const OrgsPage = lazyPage(() => import('../admin/OrgsPage.js').then((m) => m.OrgsPage));
+const OutboxPage = lazyPage(() => import('../admin/OutboxPage.js').then((m) => m.OutboxPage));
+const AttendeesPage = lazyPage(() => import('./AttendeesPage.js').then((m) => m.AttendeesPage));
+const EditSessionPage = lazyPage(() => import('./EditSessionPage.js').then((m) => m.EditSessionPage));
+export const HoldsPage = lazyPage(() => import('./HoldsPage.js').then((m) => m.HoldsPage));
+const MessagePage = lazyPage(() => import('./MessagePage.js').then((m) => m.MessagePage));
+const MySessionsPage = lazyPage(() => import('./MySessionsPage.js').then((m) => m.MySessionsPage));
 
 export const TRAINER_NAV: { href: string; label: string; roles?: MeValue['role'][]; shows?: (me: MeValue) => boolean }[] = [
   // Trainers, and in-house leads (staff or office) for the sessions they run.
