@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { noteServerTime, serverNow } from '../../web/src/clock.js';
 import { browserAvailable, checkPage, daysFromNow, NARROW, newPage, plusMinutes, signInAt, tabTo, warnIfSkipped, serverAndBrowser } from './harness.js';
 
 warnIfSkipped(import.meta.url);
@@ -74,5 +75,38 @@ describe.skipIf(!browserAvailable)('on a computer whose clock is wrong', () => {
     await page.getByText('Booking for this session is closed.').waitFor();
     expect(await page.getByRole('button', { name: 'Book a seat' }).count()).toBe(0);
     await checkPage(page, 'a session whose booking has closed, on a computer ten minutes slow');
+  });
+});
+
+describe('the server’s clock, kept from its answers (web/src/clock.ts)', () => {
+  const answer = (date: string | null) => new Response(null, { headers: date ? { date } : {} });
+  const at = (iso: string) => Date.parse(iso);
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('keeps the computer’s clock when it agrees to within the header’s rounding, follows the server’s when it does not, and ignores answers without a time', () => {
+    vi.useFakeTimers({ now: at('2026-03-09T08:15:42.300Z'), toFake: ['Date'] });
+    // The header is to the second (08:15:42 for 08:15:42.300): the computer's clock stands.
+    noteServerTime(answer('Mon, 09 Mar 2026 08:15:42 GMT'), Date.now());
+    expect(serverNow()).toBe(at('2026-03-09T08:15:42.300Z'));
+
+    // The computer ten minutes fast: the server's time, to within the header's rounding.
+    vi.setSystemTime(at('2026-03-09T08:25:42.300Z'));
+    noteServerTime(answer('Mon, 09 Mar 2026 08:15:42 GMT'), Date.now());
+    expect(Math.abs(serverNow() - at('2026-03-09T08:15:42.300Z'))).toBeLessThan(1000);
+    const kept = serverNow();
+    // The next answer a second on (the header's rounding, the network's delay): it stays put.
+    noteServerTime(answer('Mon, 09 Mar 2026 08:15:43 GMT'), Date.now());
+    expect(serverNow()).toBe(kept);
+    // Answers without a time, or with one that is not a date, change nothing.
+    noteServerTime(answer(null), Date.now());
+    noteServerTime(answer('yesterday'), Date.now());
+    expect(serverNow()).toBe(kept);
+
+    // Someone sets the computer's clock right: its own clock again.
+    vi.setSystemTime(at('2026-03-09T08:15:50.300Z'));
+    noteServerTime(answer('Mon, 09 Mar 2026 08:15:50 GMT'), Date.now());
+    expect(serverNow()).toBe(at('2026-03-09T08:15:50.300Z'));
   });
 });

@@ -3,7 +3,7 @@
  * devices (labelled selects), and camera/microphone problems explained in plain words.
  */
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { LocalAudioTrack, LocalTrack, LocalVideoTrack } from 'livekit-client';
 import type { LiveKit } from './controller.js';
 import { choicesOf, problemMessage, problemOf, type DeviceChoice } from './devices.js';
@@ -231,9 +231,11 @@ export function PreJoin({
   }, [micOn, audio]);
 
   // The shortcuts toggle the same choices as the tick boxes, and only when those can be ticked.
-  // Set at every render (not in an effect, which runs after paint), so a second key press
-  // straight after the first sees the choice as the first left it.
-  if (controls) {
+  // Set after every render, before the browser paints or handles the next key (a layout
+  // effect, not a plain effect, which may run later), so a second key press straight after the
+  // first sees the choice as the first left it.
+  useLayoutEffect(() => {
+    if (!controls) return;
     controls.current =
       canPublish && lk
         ? {
@@ -247,7 +249,7 @@ export function PreJoin({
             },
           }
         : null;
-  }
+  });
   useEffect(
     () => () => {
       if (controls) controls.current = null;
