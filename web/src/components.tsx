@@ -31,7 +31,8 @@ const SITE = 'SEND Live Training';
  */
 export function PageHeading({ children, title, navigated, error }: { children: ComponentChildren; title: string; navigated: boolean; error?: boolean }) {
   const ref = useRef<HTMLHeadingElement>(null);
-  useEffect(() => {
+  // Before the browser paints (a layout effect), so the title never lags the heading shown.
+  useLayoutEffect(() => {
     document.title = `${error ? 'Error: ' : ''}${title} – ${SITE}`;
   }, [title, error]);
   useEffect(() => {
