@@ -4,8 +4,15 @@
  * certificate check, shown whether or not anyone is signed in. Nav entries: FEEDBACK_NAV.
  */
 import type { MeValue } from '../components.js';
+import { lazyPage } from '../lazy.js';
 import { match } from '../router.js';
-import { CourseFeedbackPage, FeedbackOverviewPage, MySessionsFeedbackPage, SessionFeedbackPage, VerifyPage } from './pages.js';
+import { VerifyPage } from './VerifyPage.js';
+
+// The feedback results of those who run sessions, a chunk of their own (web/src/lazy.tsx).
+const MySessionsFeedbackPage = lazyPage(() => import('./pages.js').then((m) => m.MySessionsFeedbackPage));
+const SessionFeedbackPage = lazyPage(() => import('./pages.js').then((m) => m.SessionFeedbackPage));
+const FeedbackOverviewPage = lazyPage(() => import('./pages.js').then((m) => m.FeedbackOverviewPage));
+const CourseFeedbackPage = lazyPage(() => import('./pages.js').then((m) => m.CourseFeedbackPage));
 
 export const FEEDBACK_NAV: { href: string; label: string; roles?: MeValue['role'][]; shows?: (me: MeValue) => boolean }[] = [
   // Trainers and in-house leads: feedback on the sessions they ran.

@@ -1,0 +1,100 @@
+/**
+ * The public check of a certificate's code, shown whether or not anyone is signed in (so it
+ * comes with the app, while the feedback pages of those who run sessions are a chunk of their
+ * own: web/src/lazy.tsx).
+ */
+import { useState } from 'preact/hooks';
+import { formatCertCode, Verification } from '../../../shared/feedback.js';
+import { api } from '../api.js';
+import { ErrorSummary, errorFor, PageHeading, TextField, type FieldError } from '../components.js';
+import { formatLongDay } from '../format.js';
+import { Loaded, useLoad } from '../load.js';
+import { navigate } from '../router.js';
+
+/** The public check of a certificate's code (no sign-in): genuine with what it says, or not. */
+export function VerifyPage({ code, navigated }: { code: string | null; navigated: boolean }) {
+  const [typed, setTyped] = useState(code ? formatCertCode(code.toUpperCase().replace(/[\s-]/g, '').slice(0, 32)) : '');
+  const result = useLoad(async () => (code ? api(`/api/certificates/${encodeURIComponent(code)}`, Verification) : null), [code]);
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  function submit(e: Event) {
+    e.preventDefault();
+    const c = typed.trim();
+    // Hyphens and spaces alone are no code (they are dropped when a code is read).
+    if (!c.replace(/[\s-]/g, '')) {
+      // Said beside the field and in a summary that takes focus, never silently ignored.
+      setErrors([{ field: 'verify-code', message: 'Enter the verification code printed on the certificate' }]);
+      return;
+    }
+    setErrors([]);
+    navigate(`/verify/${encodeURIComponent(c)}`);
+  }
+  const r = result.data;
+  const title = !code ? 'Check a certificate' : r?.status === 'genuine' ? 'Certificate is genuine' : r ? 'Certificate not genuine' : 'Checking a certificate';
+  return (
+    <>
+      <PageHeading title={title} navigated={navigated} error={errors.length > 0}>
+        {title}
+      </PageHeading>
+      {code && (
+        <Loaded state={result} what="the check">
+          {(r) =>
+            r === null ? null : r.status === 'genuine' ? (
+              <div class="verify-result verify-genuine">
+                <p>
+                  This {r.certificate.kind === 'attendance' ? 'certificate of attendance' : 'certificate of course completion'} was issued by SEND Live Training. It says:
+                </p>
+                <dl class="facts">
+                  <div>
+                    <dt>Name</dt>
+                    <dd>{r.certificate.name}</dd>
+                  </div>
+                  {r.certificate.sessionTitle && (
+                    <div>
+                      <dt>Session</dt>
+                      <dd>{r.certificate.sessionTitle}</dd>
+                    </div>
+                  )}
+                  {r.certificate.courseTitle && (
+                    <div>
+                      <dt>Course</dt>
+                      <dd>{r.certificate.courseTitle}</dd>
+                    </div>
+                  )}
+                  <div>
+                    <dt>{r.certificate.kind === 'attendance' ? 'Date' : 'Completed on'}</dt>
+                    <dd>{formatLongDay(r.certificate.date)}</dd>
+                  </div>
+                  {r.certificate.minutes !== null && (
+                    <div>
+                      <dt>Minutes attended</dt>
+                      <dd>{r.certificate.minutes}</dd>
+                    </div>
+                  )}
+                  <div>
+                    <dt>Verification code</dt>
+                    <dd class="code">{formatCertCode(r.certificate.code)}</dd>
+                  </div>
+                </dl>
+              </div>
+            ) : (
+              <div class="verify-result verify-not">
+                <p>
+                  <strong>{r.status === 'withdrawn' ? 'This certificate has been withdrawn: something it says is no longer true (the attendance, minutes, date or a name was corrected), or a newer certificate replaced it.' : 'No certificate has this code. The certificate is not genuine, or the code was typed wrongly.'}</strong>
+                </p>
+              </div>
+            )
+          }
+        </Loaded>
+      )}
+      <form onSubmit={submit} class="panel narrow" aria-labelledby="verify-form-title">
+        <h2 id="verify-form-title">{code ? 'Check another code' : 'Enter the code printed on the certificate'}</h2>
+        <ErrorSummary errors={errors} />
+        <TextField id="verify-code" label="Verification code" error={errorFor(errors, 'verify-code')} hint="16 letters and digits, for example ABCD-2345-EFGH-6789." autocomplete="off" spellcheck={false} maxLength={40} value={typed} onInput={(e) => setTyped((e.currentTarget as HTMLInputElement).value)} />
+        <button type="submit" class="button">
+          Check
+        </button>
+      </form>
+    </>
+  );
+}
+
