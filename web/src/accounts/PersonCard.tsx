@@ -100,7 +100,7 @@ export function PersonCard({ person, canDisable, canSetCaptioner, onChanged, lea
         )}
         {canDisable &&
           (person.disabled ? (
-            <button type="button" class="button button-secondary" aria-disabled={busy ? 'true' : undefined} onClick={() => change({ disabled: false }, `${person.name}'s account is on again. They can sign in.`)}>
+            <button type="button" class="button button-secondary" aria-disabled={busy ? 'true' : undefined} onClick={() => change({ disabled: false }, `${person.name}'s account is on again. They can sign in. Places given up when it was turned off are not given back: book them again if they still need them.`)}>
               Turn on account<span class="visually-hidden">: {person.name}</span>
             </button>
           ) : (
