@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { Me } from '../../../shared/accounts.js';
 import { ErrorBody } from '../../../shared/common.js';
 import { api, ApiError } from '../api.js';
+import { fetchNoting } from '../clock.js';
 
 /** An upload the server refused, with each problem it named (line or event). */
 export class UploadError extends ApiError {
@@ -37,7 +38,7 @@ export async function sendText<S extends z.ZodType>(path: string, contentType: s
   if (me.csrfToken) headers['x-csrf-token'] = me.csrfToken;
   let res: Response;
   try {
-    res = await fetch(path, { method, headers, body, credentials: 'same-origin' });
+    res = await fetchNoting(path, { method, headers, body, credentials: 'same-origin' });
   } catch {
     throw new ApiError(0, 'network', 'The service could not be reached. Check your connection and try again.');
   }
