@@ -143,66 +143,50 @@ async function manageable(deps: Deps, actor: AuthUser, userId: string): Promise<
 }
 
 /**
- * Turns an account off (`disabled`) or on again. Turning off ends every sign-in session of
- * the person at once and voids their reset links; they are told why when they sign in. Their
- * places on sessions still to come are given up (told by email), so the seats go to people
- * waiting instead of standing empty; turning the account on again does not bring them back.
- */
-export async function setDisabled(deps: Deps, actor: AuthUser, userId: string, disabled: boolean): Promise<number> {
-  const target = await manageable(deps, actor, userId);
-  if (disabled && target.id === actor.id) throw new AppError('forbidden', 'You cannot turn off your own account.');
-  const now = deps.now().toISOString();
-  const given = await deps.db.transaction().execute(async (trx) => {
-    await repo.setUserDisabled(trx, target.id, disabled ? (target.disabled_at ?? now) : null);
-    if (disabled) {
-      await repo.revokeSessionsOfUser(trx, target.id, now);
-      await repo.voidPasswordResets(trx, target.id, now);
-      await repo.voidSignInLinks(trx, target.id, now);
-      if (!target.disabled_at) return releasePlaces(trx, deps, target.id, 'Your account has been turned off, so your place has been given up for someone else.');
-    }
-    return [];
-  });
-  // A live room they are in lets them go at once (bookings/events.ts).
-  await placesChanged(deps, given);
-  return given.length;
-}
-
-/**
  * Changes what `patch` names of a person (administrators; office staff for their own staff,
  * all but the captioner flag) and answers with the person as they now are. A part the actor
- * may not change is refused before any part is changed.
+ * may not change is refused before any part is changed, and the parts are changed in one
+ * transaction: all of them or, if any fails, none.
+ *
+ * - `disabled`: turning an account off ends every sign-in session of the person at once and
+ *   voids their reset and sign-in links; they are told why when they sign in. Their places on
+ *   sessions still to come are given up (told by email), so the seats go to people waiting
+ *   instead of standing empty; turning the account on again does not bring them back.
+ * - `captioner` (administrators only): whether they may type live captions. Removing it ends
+ *   every assignment of theirs to caption a session, past ones too: an assignment has no
+ *   power without the flag, and kept it would come back with the flag months later (a
+ *   trainer assigns them again if wanted). A live room they are in shows them as what they
+ *   now are at once (live/service.ts, through accounts/events.ts).
+ * - `jobRole`: what they do at work (null: not stated).
  */
 export async function updatePerson(deps: Deps, actor: AuthUser, userId: string, patch: { disabled?: boolean; captioner?: boolean; jobRole?: JobRole | null }): Promise<PersonChanged> {
-  if (patch.captioner !== undefined && actor.role !== 'admin') throw CAPTIONER_ADMIN_ONLY();
-  const placesGivenUp = patch.disabled !== undefined ? await setDisabled(deps, actor, userId, patch.disabled) : 0;
-  if (patch.captioner !== undefined) await setCaptioner(deps, actor, userId, patch.captioner);
-  if (patch.jobRole !== undefined) await setJobRole(deps, actor, userId, patch.jobRole);
-  return { ...(await personView(deps, userId)), placesGivenUp };
-}
-
-const CAPTIONER_ADMIN_ONLY = () => new AppError('forbidden', 'Only administrators can make someone a captioner.');
-
-/**
- * Grants or removes the captioner flag (a person who may type live captions): administrators
- * only. Removing it ends every assignment of theirs to caption a session, past ones too: an
- * assignment has no power without the flag, and kept it would come back with the flag
- * months later (a trainer assigns them again if wanted). A live room they are in shows
- * them as what they now are at once (live/service.ts, through accounts/events.ts).
- */
-export async function setCaptioner(deps: Deps, actor: AuthUser, userId: string, captioner: boolean) {
-  if (actor.role !== 'admin') throw CAPTIONER_ADMIN_ONLY();
+  if (patch.captioner !== undefined && actor.role !== 'admin') throw new AppError('forbidden', 'Only administrators can make someone a captioner.');
   const target = await manageable(deps, actor, userId);
-  const ended = await deps.db.transaction().execute(async (trx) => {
-    await repo.setUserCaptioner(trx, target.id, captioner);
-    return captioner ? [] : repo.endCaptionerAssignments(trx, target.id);
+  if (patch.disabled && target.id === actor.id) throw new AppError('forbidden', 'You cannot turn off your own account.');
+  const now = deps.now().toISOString();
+  const { given, ended } = await deps.db.transaction().execute(async (trx) => {
+    let given: Awaited<ReturnType<typeof releasePlaces>> = [];
+    if (patch.disabled !== undefined) {
+      await repo.setUserDisabled(trx, target.id, patch.disabled ? (target.disabled_at ?? now) : null);
+      if (patch.disabled) {
+        await repo.revokeSessionsOfUser(trx, target.id, now);
+        await repo.voidPasswordResets(trx, target.id, now);
+        await repo.voidSignInLinks(trx, target.id, now);
+        if (!target.disabled_at) given = await releasePlaces(trx, deps, target.id, 'Your account has been turned off, so your place has been given up for someone else.');
+      }
+    }
+    let ended: string[] = [];
+    if (patch.captioner !== undefined) {
+      await repo.setUserCaptioner(trx, target.id, patch.captioner);
+      if (!patch.captioner) ended = await repo.endCaptionerAssignments(trx, target.id);
+    }
+    if (patch.jobRole !== undefined) await repo.setUserJobRole(trx, target.id, patch.jobRole);
+    return { given, ended };
   });
+  // A live room they are in lets them go, or shows them as they now are, at once (bookings/events.ts, accounts/events.ts).
+  await placesChanged(deps, given);
   if (ended.length) await captionerFlagRemoved(deps, { userId: target.id, sessionIds: ended });
-}
-
-/** Sets what a person does at work (null: not stated): administrators anyone's, office staff their own staff's. */
-export async function setJobRole(deps: Deps, actor: AuthUser, userId: string, jobRole: JobRole | null) {
-  const target = await manageable(deps, actor, userId);
-  await repo.setUserJobRole(deps.db, target.id, jobRole);
+  return { ...(await personView(deps, userId)), placesGivenUp: given.length };
 }
 
 /** An administrator changes someone's role or moves them to another organisation. */

@@ -2,6 +2,7 @@
  * An account's life: changing the password, "Forgot your password?" with an emailed
  * single-use link, turning accounts off and on, and who may grant the captioner flag.
  */
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliverDue, smtpMailer } from '../../server/notifications/delivery.js';
 import { makeTestContext, TEST_PASSWORD, type TestContext, type TestUser } from '../helpers.js';
@@ -260,6 +261,41 @@ describe('turning accounts off and on', () => {
     await t.request('PATCH', `/api/users/${u.id}`, { as: admin, body: { disabled: true } });
     await t.request('PATCH', `/api/users/${u.id}`, { as: admin, body: { disabled: false } });
     expect((await t.request('POST', '/api/auth/password-reset/complete', { body: { token, password: NEW_PASSWORD } })).status).toBe(400);
+  });
+});
+
+describe('changing several things about a person at once', () => {
+  it('changes all of them or, when one fails, none: a failed change leaves the account on, its sessions and its places', async () => {
+    const admin = await t.user('admin');
+    const org = await t.org();
+    const staff = await t.user('staff', org.id);
+    const start = new Date(t.clock.now().getTime() + 7 * 86_400_000).toISOString();
+    const s = await t.session({ title: 'Changed together', startsAt: start, endsAt: new Date(Date.parse(start) + 3_600_000).toISOString() });
+    expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: staff, body: {} })).status).toBe(201);
+    const notices = async () => (await t.db.selectFrom('outbox').select('kind').where('user_id', '=', staff.id).execute()).length;
+    const before = await notices();
+    // Planted by the test alone: saving this person's job role fails (as a lost connection would, half way through).
+    if (t.deps.dbKind === 'sqlite') {
+      await sql.raw(`create trigger planted_job_role_failure before update of job_role on users when new.id = '${staff.id}' begin select raise(abort, 'planted failure'); end`).execute(t.db);
+    } else {
+      await sql.raw(`create function planted_job_role_failure() returns trigger language plpgsql as $$ begin raise exception 'planted failure'; end $$`).execute(t.db);
+      await sql.raw(`create trigger planted_job_role_failure before update of job_role on users for each row when (new.id = '${staff.id}') execute function planted_job_role_failure()`).execute(t.db);
+    }
+    try {
+      const failed = await t.request('PATCH', `/api/users/${staff.id}`, { as: admin, body: { disabled: true, captioner: true, jobRole: 'teacher' } });
+      expect(failed.status).toBe(500);
+      const person = await t.request('GET', `/api/users/${staff.id}`, { as: admin });
+      expect(person.json).toMatchObject({ disabled: false, captioner: false, jobRole: null });
+      expect((await me(staff.auth)).status).toBe(200);
+      const mine = await t.request('GET', '/api/me/bookings', { as: staff });
+      expect(mine.json.items.map((b: { sessionId: string; status: string }) => [b.sessionId, b.status])).toContainEqual([s.id, 'confirmed']);
+      expect(await notices()).toBe(before);
+    } finally {
+      await sql.raw('drop trigger planted_job_role_failure' + (t.deps.dbKind === 'sqlite' ? '' : ' on users')).execute(t.db);
+    }
+    const done = await t.request('PATCH', `/api/users/${staff.id}`, { as: admin, body: { disabled: true, captioner: true, jobRole: 'teacher' } });
+    expect(done.status).toBe(200);
+    expect(done.json).toMatchObject({ disabled: true, captioner: true, jobRole: 'teacher', placesGivenUp: 1 });
   });
 });
 
