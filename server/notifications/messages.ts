@@ -64,11 +64,20 @@ function formatter(style: string, timeZone: string, options: Intl.DateTimeFormat
   return f;
 }
 
+/**
+ * "Tuesday, 10 February 2026, 16:00 to 17:30 (GMT)". A session that ends on a later day names
+ * that day too, and one that spans a change of the clocks names each time's zone ("00:30 (BST)
+ * to 01:30 (GMT)": two hours, not one).
+ */
 export function formatWhen(startIso: string, endIso: string, timeZone: string): string {
-  const day = formatter('day', timeZone, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(new Date(startIso));
+  const start = new Date(startIso);
+  const end = new Date(endIso);
+  const dayOf = formatter('day', timeZone, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
   const time = formatter('time', timeZone, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-  const zone = formatter('zone', timeZone, { timeZoneName: 'short' }).formatToParts(new Date(startIso)).find((p) => p.type === 'timeZoneName')?.value ?? timeZone;
-  return `${day}, ${time.format(new Date(startIso))} to ${time.format(new Date(endIso))} (${zone})`;
+  const zoneOf = (d: Date) => formatter('zone', timeZone, { timeZoneName: 'short' }).formatToParts(d).find((p) => p.type === 'timeZoneName')?.value ?? timeZone;
+  const [startDay, endDay] = [dayOf.format(start), dayOf.format(end)];
+  const [startZone, endZone] = [zoneOf(start), zoneOf(end)];
+  return `${startDay}, ${time.format(start)}${startZone !== endZone ? ` (${startZone})` : ''} to ${endDay !== startDay ? `${endDay}, ` : ''}${time.format(end)} (${endZone})`;
 }
 
 export function formatInstant(iso: string, timeZone: string): string {

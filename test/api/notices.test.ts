@@ -59,6 +59,30 @@ describe('message layout', () => {
   });
 });
 
+describe('when a notice says the session is', () => {
+  const whenOf = async (startsAt: string, endsAt: string) => {
+    const s = await t.session({ startsAt, endsAt });
+    const p = await t.user('staff', (await t.org()).id);
+    expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: p, body: {} })).status).toBe(201);
+    const m = (await t.mails('confirmed')).find((x) => x.user_id === p.id)!;
+    return /\nWhen: ([^\n]+)\n/.exec(m.message.text)?.[1];
+  };
+
+  it('names the day once, the times and the zone', async () => {
+    expect(await whenOf('2026-02-10T16:00:00Z', '2026-02-10T17:30:00Z')).toBe('Tuesday, 10 February 2026, 16:00 to 17:30 (GMT)');
+    expect(await whenOf('2026-06-11T15:00:00Z', '2026-06-11T16:00:00Z')).toBe('Thursday, 11 June 2026, 16:00 to 17:00 (BST)');
+  });
+
+  it('across the clocks going back, names each time’s zone: two hours are not shown as one', async () => {
+    // 00:30 BST on Sunday 25 October 2026, then the clocks go back at 02:00 BST: 01:30 GMT is two hours later.
+    expect(await whenOf('2026-10-24T23:30:00Z', '2026-10-25T01:30:00Z')).toBe('Sunday, 25 October 2026, 00:30 (BST) to 01:30 (GMT)');
+  });
+
+  it('ending on a later day, names that day too', async () => {
+    expect(await whenOf('2026-03-06T22:00:00Z', '2026-03-07T01:00:00Z')).toBe('Friday, 6 March 2026, 22:00 to Saturday, 7 March 2026, 01:00 (GMT)');
+  });
+});
+
 describe('reminders name the day, and go to those who had their seat by then', () => {
   it('C: a person promoted from the waiting list on the day is not reminded "Tomorrow" for a session that starts today', async () => {
     const s = await t.session({ capacity: { online: 1 }, startsAt: '2026-02-04T16:00:00Z', endsAt: '2026-02-04T17:00:00Z' });

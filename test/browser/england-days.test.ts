@@ -260,4 +260,36 @@ describe.skipIf(!browserAvailable)('days in England, from a browser in another t
     expect(mine).toContain('Tuesday, 12 January 2027 00:30 to 01:30 GMT');
     expect(mine).not.toMatch(/Monday, 1[14] (June|January) 2027|GMT-\d/);
   });
+  it('a session across the clocks going back names both zones, and one ending after midnight names its end’s day: on the session page and My bookings (320 px)', async () => {
+    const { t } = env.server;
+    const staff = await t.user('staff', (await t.org()).id);
+    // 00:30 BST on Sunday 31 October 2027; the clocks go back at 02:00 BST, so 01:30 GMT is two hours later.
+    const across = await t.session({ title: 'Across the clock change', mode: 'online', startsAt: '2027-10-30T23:30:00Z', endsAt: '2027-10-31T01:30:00Z', capacity: { online: 10 } });
+    // 22:00 GMT on Friday 5 March 2027 to 01:00 on Saturday 6 March.
+    const late = await t.session({ title: 'Past midnight', mode: 'online', startsAt: '2027-03-05T22:00:00Z', endsAt: '2027-03-06T01:00:00Z', capacity: { online: 10 } });
+    for (const s of [across, late]) expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: staff, body: {} })).json.status).toBe('confirmed');
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInAt(page, staff);
+    // The page's heading once it has loaded (a page shows a placeholder heading until then).
+    const openAt = async (path: string, heading: string) => {
+      await page.goto(path);
+      await page.getByRole('heading', { level: 1, name: heading, exact: true }).waitFor();
+    };
+    const main = async () => (await page.getByRole('main').innerText()).replace(/\s+/g, ' ');
+
+    await openAt(`/sessions/${across.id}`, 'Across the clock change');
+    await page.getByText('00:30 BST to 01:30 GMT').waitFor();
+    expect(await main()).toContain('Sunday, 31 October 2027 00:30 BST to 01:30 GMT');
+    await checkPage(page, 'a session across the clock change, at 320 px');
+    await openAt(`/sessions/${late.id}`, 'Past midnight');
+    await page.getByText('22:00 to Sat 6 Mar, 01:00 GMT').waitFor();
+    expect(await main()).toContain('Friday, 5 March 2027 22:00 to Sat 6 Mar, 01:00 GMT');
+
+    await openAt('/bookings', 'My bookings');
+    await page.getByText('Past midnight').first().waitFor();
+    const bookings = await main();
+    expect(bookings).toContain('Sunday, 31 October 2027 00:30 BST to 01:30 GMT');
+    expect(bookings).toContain('Friday, 5 March 2027 22:00 to Sat 6 Mar, 01:00 GMT');
+    await checkPage(page, 'My bookings with both, at 320 px');
+  });
 });

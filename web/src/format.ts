@@ -57,12 +57,22 @@ function zoneName(d: Date, timeZone: string) {
   return fmtIn(ZONE_OPTS, timeZone).formatToParts(d).find((p) => p.type === 'timeZoneName')?.value ?? '';
 }
 
-/** "16:00 to 17:30 GMT" (or "… BST"): in England's time unless told. */
+const SHORT_DATE_OPTS: Intl.DateTimeFormatOptions = { weekday: 'short', day: 'numeric', month: 'short' };
+/**
+ * "16:00 to 17:30 GMT" (or "… BST"): in England's time unless told. Shown after the start's
+ * date, so an end on a later day names its day ("23:00 to Sun 25 Oct, 01:00 BST"), and a
+ * range across a change of the clocks names each time's zone ("00:30 BST to 01:30 GMT": two
+ * hours, not one).
+ */
 export function formatTimeRange(startIso: string, endIso: string, timeZone: string = ENGLAND) {
   const s = new Date(startIso);
   const e = new Date(endIso);
   const t = fmtIn(TIME_OPTS, timeZone);
-  return `${t.format(s)} to ${t.format(e)} ${zoneName(e, timeZone)}`.trim();
+  const day = fmtIn(SHORT_DATE_OPTS, timeZone);
+  const [startZone, endZone] = [zoneName(s, timeZone), zoneName(e, timeZone)];
+  const from = startZone !== endZone ? `${t.format(s)} ${startZone}` : t.format(s);
+  const endDay = day.format(e) !== day.format(s) ? `${day.format(e)}, ` : '';
+  return `${from} to ${endDay}${t.format(e)} ${endZone}`.trim();
 }
 
 /** "16:05 GMT" (or "… BST"): an instant's time of day, named with its zone, in England's time unless told. */
