@@ -156,6 +156,15 @@ describe('text that a browser could take for markup', () => {
     expect(detectKind(Buffer.from('\uFEFF<3 thanks'))).toBe(KINDS.text);
     expect(detectKind(Buffer.from('\u00a0\u3000<3 thanks'))).toBe(KINDS.text);
   });
+
+  it('looks past millions of blank characters at the start (a 20 MB upload of them) without failing', () => {
+    for (const blank of ['\u00a0', ' ', '\u200b']) {
+      const run = blank.repeat(10_000_000);
+      expect(looksLikeMarkup(`${run}<svg onload=alert(1)>`), JSON.stringify(blank)).toBe(true);
+      expect(looksLikeMarkup(`${run}Notes for the session`), JSON.stringify(blank)).toBe(false);
+      expect(looksLikeMarkup(run), JSON.stringify(blank)).toBe(false);
+    }
+  });
 });
 
 describe('the name a file is kept under', () => {

@@ -194,13 +194,17 @@ const MARKUP_START = /^<(?:[!?]|\/?[:A-Z_a-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u0
 /**
  * Whether text would be taken for a web page, an image or a feed by a browser or any other
  * program reading it as markup: it starts (after byte order marks, white space of any kind and
- * invisible characters: LEADING_BLANKS) with `<` and then `!` (a doctype, comment or CDATA
+ * invisible characters: NOT_BLANK) with `<` and then `!` (a doctype, comment or CDATA
  * section), `?` (an XML declaration or processing instruction) or a tag name, of any name and in any namespace (`<svg`, `<rss`, `<x:script`,
  * `</div`). Such text is refused even though it is text. A `<` that opens no tag (`<3 thanks`,
  * `< 5 pupils`, `<= 10`, `<<name>>`) is text, and so is markup anywhere after the start.
  */
 export function looksLikeMarkup(text: string): boolean {
-  return MARKUP_START.test(text.replace(LEADING_BLANKS, ''));
+  // The first character that is not blank, found by a scan: matching the whole blank run
+  // with one `+` makes the regular expression engine keep a place to go back to for each
+  // character, which overflows its stack on a run of millions (a 20 MB upload of spaces).
+  const first = text.search(NOT_BLANK);
+  return first >= 0 && MARKUP_START.test(text.slice(first, first + 8));
 }
 
 /**
@@ -209,7 +213,7 @@ export function looksLikeMarkup(text: string): boolean {
  * `trimStart` and `\s` do not all take) and invisible ones (byte order marks, zero-width
  * spaces and joiners, soft hyphens: Default_Ignorable_Code_Point).
  */
-const LEADING_BLANKS = /^[\p{White_Space}\p{Default_Ignorable_Code_Point}]+/u;
+const NOT_BLANK = /[^\p{White_Space}\p{Default_Ignorable_Code_Point}]/u;
 
 /**
  * Control characters that make bytes no text: C0 ones other than tab, LF, FF and CR, DEL,

@@ -235,6 +235,25 @@ describe('uploads', () => {
     expect(await countMaterials()).toBe(cases.length);
   });
 
+  it('a text file that starts with millions of blank characters (20 MB of them) is taken as text, or refused as markup: never an error', async () => {
+    const ctx = await makeTestContext();
+    try {
+      const admin = await ctx.user('admin');
+      const course = (await ctx.request('POST', '/api/courses', { as: admin, body: { title: 'Zones of regulation' } })).json;
+      const blanks = '\u00a0'.repeat(10 * 1024 * 1024 - 100); // no-break spaces, as word processors pad with: two bytes each
+      const send = (name: string, text: string) =>
+        ctx.app.request(`/api/courses/${course.id}/materials/files?name=${name}`, { method: 'POST', headers: { ...admin.auth, 'content-type': 'application/octet-stream' }, body: Buffer.from(text) });
+      const notes = await send('notes.txt', `${blanks}Notes for the session\n`);
+      expect(notes.status).toBe(201);
+      expect((await notes.json()).fileName).toBe('notes.txt');
+      const svg = await send('notes.txt', `${blanks}<svg onload=alert(1)>`);
+      expect(svg.status).toBe(415);
+      expect((await svg.json()).error.code).toBe('unsupported_media_type');
+    } finally {
+      await ctx.close();
+    }
+  });
+
   it('refuses text holding C1 control characters, such as markup after U+0085 (NEL), with 415 and stores nothing', async () => {
     const w = await world();
     const slides = await upload(`/api/courses/${w.course.id}/materials/files?name=slides.pdf&title=Slides`, w.admin, FILES.pdf);
