@@ -475,6 +475,23 @@ describe('office exports', () => {
     return { org, other, office, a, b, c, outsider, feb, march };
   }
 
+  it('a range to the end of the year 9999 (or from the year 0) holds every booking in it, in the CSV, the calendar and the cover report', async () => {
+    const { org, office } = await setup();
+    const names = (csv: string) => csv.split('\n').slice(1).filter(Boolean).length;
+    const near = await t.request('GET', `/api/orgs/${org.id}/bookings.csv?from=2026-01-01&to=9999-12-30`, { as: office });
+    expect(near.status).toBe(200);
+    expect(names(near.text)).toBeGreaterThan(0);
+    for (const q of ['from=2026-01-01&to=9999-12-31', `from=0000-01-01T00:00:00%2B05:00&to=${encodeURIComponent('9999-12-31T23:00:00-05:00')}`]) {
+      const csv = await t.request('GET', `/api/orgs/${org.id}/bookings.csv?${q}`, { as: office });
+      expect(csv.status, q).toBe(200);
+      expect(names(csv.text), q).toBe(names(near.text));
+      const ics = await t.request('GET', `/api/orgs/${org.id}/bookings.ics?${q}`, { as: office });
+      expect(readCalendar(ics.text).events.length, q).toBe(names(near.text));
+    }
+    const cover = await t.request('GET', `/api/orgs/${org.id}/cover?from=9999-12-01&to=9999-12-31`, { as: office });
+    expect(cover.status, cover.text).toBe(200);
+  });
+
   it('exports a CSV that Excel opens cleanly, with formulas neutralised', async () => {
     const { org, office } = await setup();
     const res = await t.request('GET', `/api/orgs/${org.id}/bookings.csv`, { as: office });
