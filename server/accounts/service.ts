@@ -51,14 +51,18 @@ export async function login(deps: Deps, email: string, password: string, client:
 export const ssoRequired = () =>
   new AppError('sso_required', 'Your organisation asks its staff to sign in with their school account. Use the button for your school’s sign-in on the sign-in page.');
 
-/** Does the person's organisation require its staff to sign in with its identity provider? Administrators are never held to it. */
+/**
+ * Does the person's organisation require its staff to sign in with its identity provider?
+ * Only its staff and office staff are held to it, the only people a provider signs in
+ * (oidc.ts `looksAfter`): an administrator or a trainer placed in it signs in as before.
+ */
 export async function ssoRequiredFor(deps: Deps, user: UserRow): Promise<boolean> {
   return (await ssoRequiringOrg(deps.db, user)) !== undefined;
 }
 
 /** The person's organisation when it requires its staff to sign in with its identity provider (as `ssoRequiredFor`), read with `db` (a transaction's, say). */
 export async function ssoRequiringOrg(db: repo.Q, user: Pick<UserRow, 'role' | 'org_id'>): Promise<OrganisationRow | undefined> {
-  if (user.role === 'admin' || !user.org_id) return undefined;
+  if ((user.role !== 'staff' && user.role !== 'office') || !user.org_id) return undefined;
   const org = await repo.findOrg(db, user.org_id);
   return org && (JSON.parse(org.settings) as { ssoRequired?: boolean }).ssoRequired ? org : undefined;
 }

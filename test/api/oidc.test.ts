@@ -364,6 +364,17 @@ describe('OpenID Connect sign-in', () => {
     expect((await t.request('POST', '/api/auth/login', { body: { email: admin.email, password: TEST_PASSWORD } })).status).toBe(200);
   });
 
+  it('a trainer placed in such an organisation is not held to it (its sign-in serves only staff and office staff): password, sign-in link, reset link and My account as anyone else', async () => {
+    const org = await t.org('SSO Academy', { ssoRequired: true });
+    const trainer = await t.user('trainer', org.id);
+    expect((await t.request('POST', '/api/auth/login', { body: { email: trainer.email, password: TEST_PASSWORD } })).status).toBe(200);
+    expect((await t.request('GET', '/api/me/sign-in-methods', { as: trainer })).json).toMatchObject({ password: true, emailLink: true });
+    expect((await t.request('POST', `/api/users/${trainer.id}/password-reset`, { as: admin })).status).toBe(202);
+    expect((await t.request('POST', '/api/auth/email-link', { body: { email: trainer.email } })).status).toBe(202);
+    expect((await t.mails('sign_in_link')).filter((m) => m.to_email === trainer.email)).toHaveLength(1);
+    expect((await t.mails('sign_in_link_sso')).filter((m) => m.to_email === trainer.email)).toHaveLength(0);
+  });
+
   it('an administrator turns "require SSO" on and off in the organisation settings', async () => {
     const org = await t.org();
     const staff = await t.user('staff', org.id);
