@@ -82,11 +82,25 @@ export async function remove(deps: Deps, actor: AuthUser, id: string, reason: st
   return changedPlace(deps, id, (trx) => engine.removeBooking(trx, deps, id, reason, actor.id));
 }
 
-/** A session's roster in queue order: office staff see their organisations' staff on it; its trainers and admins everyone. */
+/**
+ * A session's roster in queue order: everyone to those who run it (its trainers and in-house
+ * leads, office staff among them, and admins); their organisations' staff to other office staff.
+ */
 export async function sessionBookingsFor(deps: Deps, actor: AuthUser, sessionId: string): Promise<Booking[]> {
-  if (actor.role === 'office') return views.bookingsOfSession(deps.db, sessionId, (await orgsActableBy(deps.db, actor)).ids);
-  await engine.requireSessionManager(deps, actor, sessionId);
-  return views.bookingsOfSession(deps.db, sessionId);
+  const scope = await readScope(deps, actor, sessionId);
+  return views.bookingsOfSession(deps.db, sessionId, scope ?? undefined);
+}
+
+/**
+ * What of a session the caller may read of who is booked and who holds seats: all of it
+ * (null) when they run it (an office member of staff may lead a trust's in-house training,
+ * and then sees it as its trainer does), their own organisations' part to other office
+ * staff, nothing to anyone else.
+ */
+async function readScope(deps: Deps, actor: AuthUser, sessionId: string): Promise<readonly string[] | null> {
+  if (await engine.managesSession(deps, actor, sessionId)) return null;
+  if (actor.role === 'office') return (await orgsActableBy(deps.db, actor)).ids;
+  throw engine.notSessionManager();
 }
 
 /**
@@ -111,11 +125,10 @@ export async function attendeesSpreadsheetFor(deps: Deps, actor: AuthUser, sessi
   return attendeesCsv(items, (await audienceLabels(deps.db, [sessionId])).get(sessionId) ?? 'programme', timeZone);
 }
 
-/** The seats held on a session: every hold to its trainers and admins, their own organisations' to office staff. */
+/** The seats held on a session: every hold to those who run it and admins, their own organisations' to other office staff. */
 export async function holdsFor(deps: Deps, actor: AuthUser, sessionId: string) {
   // Which schools hold seats, and how many, is theirs and the organisers' business only.
-  if (actor.role !== 'office') await engine.requireSessionManager(deps, actor, sessionId);
-  const items = await engine.holdsOfSession(deps, sessionId, actor.role === 'office' ? (await orgsActableBy(deps.db, actor)).ids : undefined);
+  const items = await engine.holdsOfSession(deps, sessionId, (await readScope(deps, actor, sessionId)) ?? undefined);
   if (!items) throw new AppError('not_found', 'No such session.');
   return items;
 }

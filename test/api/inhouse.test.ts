@@ -355,6 +355,32 @@ describe('in-house leads', () => {
     expect((await t.request('POST', '/api/courses', { as: w.hill, body: { title: 'x' } })).status).toBe(403);
   });
 
+  it('who are office staff see every hold and booking of the trust sessions they run, as a trainer does; other office staff only their own school’s', async () => {
+    const w = await world();
+    expect((await t.request('PUT', `/api/orgs/${w.trustOrg.id}/leads/${w.hillOffice.id}`, { as: w.admin })).status).toBe(204);
+    const created = await t.request('POST', '/api/sessions', { as: w.hillOffice, body: { ...base, title: 'Trust INSET', mode: 'online', venue: null, capacity: { online: 10 }, audience: { kind: 'trust', orgId: w.trustOrg.id } } });
+    expect(created.status, created.text).toBe(201);
+    const id = created.json.id;
+    // The lead holds seats for a sister school and for their own.
+    expect((await t.request('PUT', `/api/sessions/${id}/holds`, { as: w.hillOffice, body: { orgId: w.daleOrg.id, seat: 'online', seats: 2 } })).status).toBe(204);
+    expect((await t.request('PUT', `/api/sessions/${id}/holds`, { as: w.hillOffice, body: { orgId: w.hillOrg.id, seat: 'online', seats: 1 } })).status).toBe(204);
+    for (const p of [w.hill, w.dale]) expect((await t.request('POST', `/api/sessions/${id}/bookings`, { as: p, body: {} })).status).toBe(201);
+
+    const holds = await t.request('GET', `/api/sessions/${id}/holds`, { as: w.hillOffice });
+    expect(holds.json.items.map((h: { orgId: string }) => h.orgId).sort()).toEqual([w.daleOrg.id, w.hillOrg.id].sort());
+    const roster = await t.request('GET', `/api/sessions/${id}/bookings`, { as: w.hillOffice });
+    expect(roster.json.items.map((b: { userId: string }) => b.userId).sort()).toEqual([w.dale.id, w.hill.id].sort());
+
+    // Dale's office, not running it, sees Dale's part only.
+    const daleOffice = await t.user('office', w.daleOrg.id);
+    expect((await t.request('GET', `/api/sessions/${id}/holds`, { as: daleOffice })).json.items.map((h: { orgId: string }) => h.orgId)).toEqual([w.daleOrg.id]);
+    expect((await t.request('GET', `/api/sessions/${id}/bookings`, { as: daleOffice })).json.items.map((b: { userId: string }) => b.userId)).toEqual([w.dale.id]);
+    // Removed as lead, Hill's office is back to Hill's part.
+    expect((await t.request('DELETE', `/api/orgs/${w.trustOrg.id}/leads/${w.hillOffice.id}`, { as: w.admin })).status).toBe(204);
+    expect((await t.request('GET', `/api/sessions/${id}/holds`, { as: w.hillOffice })).json.items.map((h: { orgId: string }) => h.orgId)).toEqual([w.hillOrg.id]);
+    expect((await t.request('GET', `/api/sessions/${id}/bookings`, { as: w.hillOffice })).json.items.map((b: { userId: string }) => b.userId)).toEqual([w.hill.id]);
+  });
+
   it('may not publish sessions (or a series) of a course an administrator limited to named trainers, as a trainer not named may not', async () => {
     const w = await world();
     expect((await t.request('PUT', `/api/orgs/${w.hillOrg.id}/leads/${w.hill.id}`, { as: w.hillOffice })).status).toBe(204);
