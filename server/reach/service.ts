@@ -131,7 +131,15 @@ function orgOrder(sort: CoverageOrgsSort) {
 const SNAPSHOT_MS = 15 * 60_000;
 /** At most this many organisation rows kept in all (a programme's figures hold one per trust, local authority or stand-alone school). */
 const SNAPSHOT_ROWS = 200_000;
-const snapshots = perDatabase(() => new Map<string, AllFigures>());
+const snapshots = perDatabase(() => new Map<string, { figures: AllFigures; countedFor: string }>());
+
+/**
+ * Who figures were counted for: the reader's role and organisation decide what they cover
+ * (whose sessions count, which organisation "their own" is). Kept figures are answered only
+ * to a reader who is still that: one moved to another school, or made office staff from an
+ * administrator, is counted afresh.
+ */
+const countedFor = (actor: AuthUser) => `${actor.role} ${actor.orgId ?? ''}`;
 
 async function figuresAsOf(deps: Deps, actor: AuthUser, orgId: string | undefined, asOf: string | undefined): Promise<AllFigures> {
   const kept = snapshots(deps);
@@ -139,20 +147,20 @@ async function figuresAsOf(deps: Deps, actor: AuthUser, orgId: string | undefine
   const held = kept.get(key);
   const now = deps.now().getTime();
   kept.delete(key);
-  if (held && asOf !== undefined && held.asOf === asOf && now - Date.parse(held.asOf) < SNAPSHOT_MS) {
+  if (held && asOf !== undefined && held.figures.asOf === asOf && held.countedFor === countedFor(actor) && now - Date.parse(asOf) < SNAPSHOT_MS) {
     // Whether the reader may still see them is asked every time.
     await requireReader(deps, actor, orgId);
     kept.set(key, held); // the most recently used last: the first in the map is the first to go
-    return held;
+    return held.figures;
   }
   const counted = await allFigures(deps, actor, orgId);
-  kept.set(key, counted);
+  kept.set(key, { figures: counted, countedFor: countedFor(actor) });
   let rows = 0;
-  for (const f of kept.values()) rows += f.byOrg.length;
+  for (const k of kept.values()) rows += k.figures.byOrg.length;
   for (const [k, f] of kept) {
     if (rows <= SNAPSHOT_ROWS || k === key) break;
     kept.delete(k);
-    rows -= f.byOrg.length;
+    rows -= f.figures.byOrg.length;
   }
   return counted;
 }

@@ -468,6 +468,16 @@ describe('figures as at a time: the pages of one count agree', () => {
     await c.db.updateTable('users').set({ org_id: schools[2]!.id }).where('id', '=', office.id).execute();
     const refused = await c.request('GET', `/api/reach/coverage?orgId=${schools[1]!.id}&asOf=${encodeURIComponent(theirs.asOf)}`, { as: office });
     expect(refused.status).toBe(403);
+    // Asking for their own organisation's (no orgId) with the old figures' asOf: the new school's, counted for them now.
+    const own = (await c.request('GET', `/api/reach/coverage?asOf=${encodeURIComponent(theirs.asOf)}`, { as: office })).json;
+    expect(own.scope.name).toBe('Gamma School');
+    expect((await c.request('GET', `/api/reach/coverage.csv?figure=schools&asOf=${encodeURIComponent(theirs.asOf)}`, { as: office })).text).not.toContain('Beta School');
+    // An administrator made office staff of a school gets that school's figures, not the programme's they were counted.
+    const programme = await get(other, '');
+    expect(programme.byOrgTotal).toBe(3);
+    await c.db.updateTable('users').set({ role: 'office', org_id: schools[0]!.id }).where('id', '=', other.id).execute();
+    const demoted = (await c.request('GET', `/api/reach/coverage?asOf=${encodeURIComponent(programme.asOf)}`, { as: other })).json;
+    expect([demoted.scope.name, demoted.byOrgTotal]).toEqual(['Alpha School', 1]);
 
     // asOf must be a time.
     for (const bad of ['yesterday', '2026-02-20', "2026-02-20T12:00:00.000Z'--"]) {
