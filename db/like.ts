@@ -1,12 +1,24 @@
 /**
- * Finding text anywhere in a column with LIKE, the same way on SQLite and PostgreSQL: the
- * pattern is lower-cased (compare it with `lower(column)`) and its `\`, `%` and `_` are taken
- * literally, so the query must say `escape '\'` (as `lowerContains` does).
+ * Finding text anywhere in a column with LIKE, the same way on SQLite and PostgreSQL: case is
+ * folded for every letter, not only ASCII ("Órla" finds "ÓRLA", "Ольга" finds "ОЛЬГА"), and
+ * text is compared in Unicode's composed form (NFC), so an "é" stored as "e" and a combining
+ * accent is found by "é". On SQLite by `unicode_lower` (db/sqlite.ts registers it on each
+ * connection; SQLite's own `lower` folds ASCII only), on PostgreSQL by `lower(normalize(…))`.
+ * The pattern's `\`, `%` and `_` are taken literally, so the query must say `escape '\'` (as
+ * `lowerContains` does).
  */
-import { sql } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
+import { kindOf } from './prepared.js';
+import type { Database } from './schema.js';
 
-/** A LIKE pattern matching `text` anywhere, any case (with `escape '\'`). */
-export const containing = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+type Q = Kysely<Database> | Transaction<Database>;
 
-/** `lower(column) like '%text%' escape '\'`: `column` holds `text` anywhere, any case. */
-export const lowerContains = (column: string, text: string) => sql<boolean>`lower(${sql.ref(column)}) like ${containing(text)} escape '\\'`;
+/** A LIKE pattern matching `text` anywhere, any case (with `escape '\'`), against `folded(column)`. */
+export const containing = (text: string) => `%${text.normalize('NFC').toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** `column` with its case folded and its text composed, on `db`'s kind of database: what `containing` patterns are matched against. */
+export const folded = (db: Q, column: string): RawBuilder<string> =>
+  kindOf(db) === 'sqlite' ? sql<string>`unicode_lower(${sql.ref(column)})` : sql<string>`lower(normalize(${sql.ref(column)}, NFC))`;
+
+/** `column` holds `text` anywhere, any case. */
+export const lowerContains = (db: Q, column: string, text: string) => sql<boolean>`${folded(db, column)} like ${containing(text)} escape '\\'`;

@@ -86,7 +86,7 @@ function orgsMatching(db: Q, o: OrgSearch) {
   if (!scope.all) q = q.where((eb) => (scope.withChildren ? eb.or([eb('o.id', '=', scope.orgId), eb('o.parent_id', '=', scope.orgId)]) : eb('o.id', '=', scope.orgId)));
   if (o.text) {
     const text = o.text;
-    q = q.where((eb) => eb.or([lowerContains('o.name', text), eb('o.urn', '=', text)]));
+    q = q.where((eb) => eb.or([lowerContains(db, 'o.name', text), eb('o.urn', '=', text)]));
   }
   if (o.kinds?.length) q = q.where('o.kind', 'in', o.kinds);
   if (o.parentId) q = q.where('o.parent_id', '=', o.parentId);
@@ -327,7 +327,7 @@ function peopleMatching(db: Q, opts: { text?: string; role?: Role; orgId?: strin
   if (opts.orgId) q = q.where('u.org_id', '=', opts.orgId);
   if (opts.text) {
     const text = opts.text;
-    q = q.where((eb) => eb.or([lowerContains('u.name', text), lowerContains('u.email', text)]));
+    q = q.where((eb) => eb.or([lowerContains(db, 'u.name', text), lowerContains(db, 'u.email', text)]));
   }
   return q;
 }

@@ -320,7 +320,7 @@ export async function enqueueMessage(trx: Q, deps: Deps, m: AccountMessage) {
 export async function outboxRows(db: Q, opts: { to?: string; limit: number; offset: number }): Promise<{ rows: OutboxRow[]; total: number }> {
   const matching = () => {
     const q = db.selectFrom('outbox');
-    return opts.to ? q.where(lowerContains('to_email', opts.to)) : q;
+    return opts.to ? q.where(lowerContains(db, 'to_email', opts.to)) : q;
   };
   const [rows, count] = await Promise.all([
     matching().selectAll().orderBy('id', 'desc').limit(opts.limit).offset(opts.offset).execute(),

@@ -164,7 +164,7 @@ function notBookedIn(db: Q, scope: PeopleScope) {
 }
 
 /** `u.name` or `u.email` holds `text`, any case (`%`, `_` and `\` literal), the same on SQLite and PostgreSQL. */
-const nameOrEmailHolds = (text: string) => sql<SqlBool>`(${lowerContains('u.name', text)} or ${lowerContains('u.email', text)})`;
+const nameOrEmailHolds = (db: Q, text: string) => sql<SqlBool>`(${lowerContains(db, 'u.name', text)} or ${lowerContains(db, 'u.email', text)})`;
 
 /**
  * A page of the people in scope with no seat ever booked, by organisation, name and id (`q`:
@@ -174,7 +174,7 @@ const nameOrEmailHolds = (text: string) => sql<SqlBool>`(${lowerContains('u.name
  */
 export async function notBooked(db: Q, scope: PeopleScope, opts: { nowIso: string; limit: number; offset?: number; q?: string }) {
   let people = notBookedIn(db, scope);
-  if (opts.q) people = people.where(nameOrEmailHolds(opts.q));
+  if (opts.q) people = people.where(nameOrEmailHolds(db, opts.q));
   return people
     .leftJoin('organisations as o', 'o.id', 'u.org_id')
     .select((eb) => [
@@ -213,7 +213,7 @@ export async function countNotBooked(db: Q, scope: PeopleScope, q?: string): Pro
   const row = await notBookedIn(db, scope)
     .select((eb) => [
       eb.fn.countAll<number | string>().as('n'),
-      (q ? sql<number | string | null>`sum(case when ${nameOrEmailHolds(q)} then 1 else 0 end)` : eb.fn.countAll<number | string>()).as('matching'),
+      (q ? sql<number | string | null>`sum(case when ${nameOrEmailHolds(db, q)} then 1 else 0 end)` : eb.fn.countAll<number | string>()).as('matching'),
     ])
     .executeTakeFirst();
   return { all: Number(row?.n ?? 0), matching: Number(row?.matching ?? 0) };

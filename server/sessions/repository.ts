@@ -1,8 +1,8 @@
 import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import type { Database, NewSession, SessionArea, SessionMode, SessionRow, SessionUpdate } from '../../db/schema.js';
-import { containing, lowerContains } from '../../db/like.js';
+import { containing, folded, lowerContains } from '../../db/like.js';
 import { raiseFeeds } from '../calendar/feed-revisions.js';
-import { kindOf, prepared, preparedIn, type Prepared } from '../../db/prepared.js';
+import { prepared, preparedIn, type Prepared } from '../../db/prepared.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -95,10 +95,7 @@ export interface SessionFilter {
   viewer?: Viewer;
 }
 
-/** A LIKE pattern matching `word` anywhere, any case. */
-const wordPattern = (word: string) => containing(word.normalize('NFC'));
-
-function filtered(db: Q, f: SessionFilter, patterns: string[] = (f.words ?? []).map(wordPattern)) {
+function filtered(db: Q, f: SessionFilter, patterns: string[] = (f.words ?? []).map((w) => containing(w))) {
   let q = db.selectFrom('sessions');
   if (f.viewer) q = q.where(visibleTo(f.viewer));
   // A session is in range when it overlaps [from, to).
@@ -115,17 +112,14 @@ function filtered(db: Q, f: SessionFilter, patterns: string[] = (f.words ?? []).
     q = q.where('ends_at', '>', at).where((eb) => eb.or([eb('booking_closes_at', 'is', null), eb('booking_closes_at', '>', at)]));
   }
   // Case is folded for every letter, not only ASCII, and text is taken in Unicode's composed
-  // form (NFC), as the patterns are, so an "é" stored as "e" and a combining accent (older
-  // text, from before typed text was stored composed) is found by "é": on SQLite by
-  // unicode_lower (db/sqlite.ts registers it on each connection), on PostgreSQL by normalize.
-  const sqlite = kindOf(db) === 'sqlite';
-  const folded = (column: string) => (sqlite ? sql`unicode_lower(${sql.ref(column)})` : sql`lower(normalize(${sql.ref(column)}, NFC))`);
+  // form (NFC), as the patterns are (db/like.ts), so an "é" stored as "e" and a combining
+  // accent (older text, from before typed text was stored composed) is found by "é".
   for (const pattern of patterns) {
     q = q.where((eb) =>
       eb.or([
-        sql<boolean>`${folded('title')} like ${pattern} escape '\\'`,
-        sql<boolean>`${folded('description')} like ${pattern} escape '\\'`,
-        eb('course_id', 'in', eb.selectFrom('courses').select('courses.id').where(sql<boolean>`${folded('courses.title')} like ${pattern} escape '\\'`)),
+        sql<boolean>`${folded(db, 'title')} like ${pattern} escape '\\'`,
+        sql<boolean>`${folded(db, 'description')} like ${pattern} escape '\\'`,
+        eb('course_id', 'in', eb.selectFrom('courses').select('courses.id').where(sql<boolean>`${folded(db, 'courses.title')} like ${pattern} escape '\\'`)),
       ]),
     );
   }
@@ -192,7 +186,7 @@ function listQueries(f: SessionFilter): ListQueries & { values: ListArgs } {
   const v = f.viewer;
   const key = [f.from ? 'f' : '', f.to ? 't' : '', f.mode ? 'm' : '', f.courseId ? 'c' : '', f.area ? 'a' : '', f.includeCancelled ? 'x' : '', f.openAt ? 'b' : '', f.words?.length ?? 0, !v ? '-' : v.kind === 'all' ? 'all' : `${v.orgId ? 'o' : ''}${v.orgChain.length}`].join(' ');
   const values: ListArgs = { from: f.from, to: f.to, mode: f.mode, courseId: f.courseId, area: f.area, openAt: f.openAt };
-  (f.words ?? []).forEach((w, i) => (values[`w${i}`] = wordPattern(w)));
+  (f.words ?? []).forEach((w, i) => (values[`w${i}`] = containing(w)));
   if (v?.kind === 'person') {
     values.userId = v.userId;
     values.orgId = v.orgId;
@@ -385,7 +379,7 @@ export function leadCandidates(db: Q, orgId: string, opts: { text?: string; limi
     .limit(opts.limit + 1);
   if (opts.text) {
     const text = opts.text;
-    q = q.where((eb) => eb.or([lowerContains('u.name', text), lowerContains('u.email', text)]));
+    q = q.where((eb) => eb.or([lowerContains(db, 'u.name', text), lowerContains(db, 'u.email', text)]));
   }
   return q.execute();
 }
@@ -405,9 +399,8 @@ export async function removeLead(db: Q, orgId: string, userId: string) {
  * caller knows whether more match. Only ids and names are read.
  */
 export function searchTrainers(db: Q, words: string[], limit: number) {
-  const folded = kindOf(db) === 'sqlite' ? sql`unicode_lower(u.name)` : sql`lower(normalize(u.name, NFC))`;
   let q = db.selectFrom('users as u').select(['u.id', 'u.name']).where('u.role', '=', 'trainer').where('u.disabled_at', 'is', null);
-  for (const word of words) q = q.where(sql<boolean>`${folded} like ${wordPattern(word)} escape '\\'`);
+  for (const word of words) q = q.where(sql<boolean>`${folded(db, 'u.name')} like ${containing(word)} escape '\\'`);
   return q.orderBy('u.name').orderBy('u.id').limit(limit + 1).execute();
 }
 

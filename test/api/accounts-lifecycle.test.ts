@@ -353,6 +353,26 @@ describe('captioner flag and people', () => {
     expect((await t.request('GET', '/api/users', { as: office })).status).toBe(403);
   });
 
+  it('finds names and organisations written outside ASCII, in any case and however the accent was typed (both databases)', async () => {
+    const admin = await t.user('admin');
+    const org = await t.org('École Saint-Joseph');
+    const office = await t.user('office', org.id);
+    const orla = await t.user('staff', org.id, 'ÓRLA Ní Bhriain');
+    const olga = await t.user('staff', org.id, 'Ольга Петрова');
+    // "é" typed as "e" and a combining accent, as older text may hold it.
+    const zoe = await t.user('staff', org.id, 'Zoe\u0301 Ashe\u0301');
+    const ids = async (path: string, as = admin) => {
+      const r = await t.request('GET', path, { as });
+      expect(r.status, r.text).toBe(200);
+      return r.json.items.map((p: { id: string }) => p.id);
+    };
+    expect(await ids(`/api/users?q=${encodeURIComponent('órla')}`)).toEqual([orla.id]);
+    expect(await ids(`/api/users?q=${encodeURIComponent('ОЛЬГА')}`)).toEqual([olga.id]);
+    expect(await ids(`/api/users?q=${encodeURIComponent('zoé')}`)).toEqual([zoe.id]);
+    expect(await ids(`/api/orgs/${org.id}/users?q=${encodeURIComponent('órla')}`, office)).toEqual([orla.id]);
+    expect(await ids(`/api/orgs?q=${encodeURIComponent('école')}`)).toEqual([org.id]);
+  });
+
   it('lists one organisation’s people with orgId, with the other filters; an organisation that does not exist has no one', async () => {
     const admin = await t.user('admin');
     const oak = await t.org('Oak Filter School');
