@@ -43,6 +43,7 @@ export const MAX_FREE_DAYS = 2_000;
 /** How far recurrences are expanded: from 180 days back to 400 days ahead of now. */
 export const EXPAND_BACK_DAYS = 180;
 export const EXPAND_AHEAD_DAYS = 400;
+/** The occurrences one event may step through (from its DTSTART, before the window too). */
 const MAX_ITERATIONS = 50_000;
 const DAY = 86_400_000;
 const CONTROL = /[\u0000-\u001f\u007f]/g;
@@ -291,9 +292,12 @@ export function parseTimetableIcs(source: string, opts: { now: Date; defaultZone
   const freeDays: FreeDays[] = [];
   /** Events with an occurrence in the window, busy or not: a file of reminders only is still a calendar. */
   let seen = 0;
-  let iterations = 0;
 
   const handle = ({ comp, calendarTzid }: Vevent, exceptions: Vevent[]) => {
+    // Counted for each event (a series since 2016 steps through its years before the window):
+    // the file as a whole is bounded by the parse's work budget (budget.ts), so one event's
+    // count says whether that event, not the file so far, repeats too often.
+    let iterations = 0;
     const uid = text(comp.getFirstPropertyValue('uid'));
     const summary = text(comp.getFirstPropertyValue('summary'));
     const problem = (message: string) => problems.push({ uid, summary, message });

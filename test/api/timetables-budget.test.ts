@@ -79,6 +79,22 @@ describe('timetable files over the work budget', () => {
     }
   });
 
+  it('reads a calendar of many long-running weekly series (100 since 2016, as a person’s own calendar holds after some years): each is within bounds, and so is the file', async () => {
+    const org = await t.org();
+    const a = await t.user('staff', org.id);
+    const pad = (n: number) => String(n).padStart(2, '0');
+    const events = Array.from({ length: 100 }, (_, i) => {
+      const day = `2016${pad((i % 9) + 1)}0${(i % 5) + 1}`;
+      return [`BEGIN:VEVENT`, `UID:weekly-${i}`, `SUMMARY:Weekly meeting ${i}`, `DTSTART;TZID=Europe/London:${day}T${pad(8 + (i % 8))}0000`, `DTEND;TZID=Europe/London:${day}T${pad(9 + (i % 8))}0000`, 'RRULE:FREQ=WEEKLY', 'END:VEVENT'].join('\r\n');
+    });
+    const body = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Test//Weekly//EN', ...events, 'END:VCALENDAR', ''].join('\r\n');
+    const res = await t.request('PUT', '/api/me/timetable', { as: a, body, headers: ics });
+    expect(res.status, res.text).toBe(200);
+    const week = await t.request('GET', '/api/me/timetable', { as: a });
+    const labels = new Set(week.json.busy.map((l: { label: string }) => l.label));
+    for (const i of [0, 50, 99]) expect(labels.has(`Weekly meeting ${i}`), `Weekly meeting ${i}`).toBe(true);
+  });
+
   it('reads subscribed calendars under the same budget', async () => {
     const org = await t.org();
     const a = await t.user('staff', org.id);
