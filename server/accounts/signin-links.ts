@@ -19,8 +19,16 @@ import { countPasswordCheck, hit, rateLimited } from './throttle.js';
 
 /** How long an emailed sign-in link works. */
 export const SIGN_IN_LINK_MINUTES = 15;
-/** Sign-in emails per address per 15 minutes; more requests are answered the same way but send nothing. */
-const LINK_EMAILS_PER_WINDOW = 3;
+/**
+ * Sign-in emails per 15 minutes to an address asked for from one browser, and to an address
+ * from every browser together; more requests are answered the same way but send nothing.
+ * Counted per browser first, so someone else asking for links to your address (which work
+ * only in their browser) does not use up the ones you ask for: it takes several browsers
+ * and client addresses (each client is also held to five asks per address: throttle.ts)
+ * to reach the address's own ceiling, which keeps a mailbox from being flooded.
+ */
+const LINK_EMAILS_PER_BROWSER = 3;
+const LINK_EMAILS_PER_ADDRESS = 10;
 
 /** A new random value for the browser-binding cookie. */
 export const newBrowserNonce = () => randomBytes(24).toString('base64url');
@@ -36,7 +44,9 @@ export const invalidSignInLink = () =>
  */
 export async function requestSignInLink(deps: Deps, email: string, client: string, browserNonce: string) {
   await countPasswordCheck(deps, email, client);
-  if ((await hit(deps, { key: `signin-link:${email}`, limit: LINK_EMAILS_PER_WINDOW, windowMs: SIGN_IN_LINK_MINUTES * 60_000 })) !== null) return;
+  const windowMs = SIGN_IN_LINK_MINUTES * 60_000;
+  if ((await hit(deps, { key: `signin-link:${email}|${hashToken(browserNonce)}`, limit: LINK_EMAILS_PER_BROWSER, windowMs })) !== null) return;
+  if ((await hit(deps, { key: `signin-link:${email}`, limit: LINK_EMAILS_PER_ADDRESS, windowMs })) !== null) return;
   const user = await repo.findUserByEmail(deps.db, email);
   if (!user || user.disabled_at) return;
   // A link would be refused (403 sso_required): they are told how to sign in instead.

@@ -159,11 +159,16 @@ describe('sign-in link by email', () => {
     expect(await sessionsOf(u.id, mover.id)).toBe(before);
   });
 
-  it('asking is throttled like password sign-in, the same for known and unknown addresses, and at most three emails go out', async () => {
+  it('asking is throttled like password sign-in, the same for known and unknown addresses, and at most three emails go out to one browser', async () => {
     const u = await t.user('staff', (await t.org()).id);
     const statuses = async (email: string) => {
       const out: number[] = [];
-      for (let i = 0; i < 6; i++) out.push((await ask(email)).status);
+      let cookie: string | undefined;
+      for (let i = 0; i < 6; i++) {
+        const r = await ask(email, cookie);
+        cookie = r.cookie;
+        out.push(r.status);
+      }
       return out;
     };
     const known = await statuses(u.email);
@@ -175,5 +180,31 @@ describe('sign-in link by email', () => {
     const login = await t.request('POST', '/api/auth/login', { body: { email: u.email, password: TEST_PASSWORD } });
     expect(login.status).toBe(429);
     expect(login.headers.get('retry-after')).toBeTruthy();
+  });
+
+  it('someone else asking for links to your address (which work only in their browser) does not stop yours: each browser gets its own three, the address at most ten from every browser together', async () => {
+    const u = await t.user('staff', (await t.org()).id);
+    let stranger: string | undefined;
+    for (let i = 0; i < 3; i++) stranger = (await ask(u.email, stranger)).cookie;
+    expect((await ask(u.email, stranger)).status).toBe(202); // a fourth from that browser: nothing sent
+    expect(await linkMailsTo(u.email)).toHaveLength(3);
+    // The person, in their own browser.
+    const mine = await ask(u.email);
+    expect(mine.status).toBe(202);
+    const mails = await linkMailsTo(u.email);
+    expect(mails).toHaveLength(4);
+    const done = await redeem(await tokenFor(u.email, 3), mine.cookie);
+    expect(done.status, done.text).toBe(200);
+    expect(done.json.user.id).toBe(u.id);
+
+    // From many browsers and client addresses together, no more than ten in 15 minutes.
+    const proxies = t.deps.config.trustProxy;
+    t.deps.config.trustProxy = 1;
+    try {
+      for (let i = 0; i < 12; i++) expect((await ask(u.email, undefined, { 'x-forwarded-for': `198.51.100.${i + 1}` })).status).toBe(202);
+    } finally {
+      t.deps.config.trustProxy = proxies;
+    }
+    expect(await linkMailsTo(u.email)).toHaveLength(10);
   });
 });
