@@ -58,7 +58,12 @@ const resetEmailCap = (deps: Deps, email: string) => hit(deps, { key: `reset:${e
  * are emailed how to sign in instead: no link, nothing stored. The caller is told the same
  * whatever the address, and nothing is sent beyond a few emails per address per hour.
  */
-export async function requestPasswordReset(deps: Deps, email: string) {
+export async function requestPasswordReset(deps: Deps, email: string, client: string) {
+  // Counted per client address as sign-in link requests are (throttle.ts), so one client
+  // cannot have reset emails sent to one address after another.
+  const { windowMinutes, perClient } = deps.config.signInLimits;
+  const wait = await hit(deps, { key: `client:${client}`, limit: perClient, windowMs: windowMinutes * 60_000 });
+  if (wait !== null) throw rateLimited(wait, 'requests');
   if ((await resetEmailCap(deps, email)) !== null) return;
   const user = await repo.findUserByEmail(deps.db, email);
   if (!user || user.disabled_at) return;

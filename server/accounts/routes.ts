@@ -272,10 +272,10 @@ export function accountRoutes(deps: Deps) {
       tags: ['accounts'],
       summary: '"Forgot your password?": emails a single-use link that works for an hour, if the address has an account (where the person’s organisation requires its own sign-in, an email saying to use it instead); the answer is the same either way',
       request: { body: jsonBody(PasswordResetRequestInput) },
-      responses: { 202: jsonResponse(PasswordResetRequested, 'Accepted') },
+      responses: { 202: jsonResponse(PasswordResetRequested, 'Accepted'), 429: { description: '`rate_limited`, with `Retry-After`: too many requests from this client address (counted with sign-in attempts)' } },
     }),
     async (c) => {
-      await lifecycle.requestPasswordReset(deps, c.req.valid('json').email);
+      await lifecycle.requestPasswordReset(deps, c.req.valid('json').email, clientAddress(c, deps.config.trustProxy));
       return c.json({ message: 'If that address belongs to an account, we have sent it a link to choose a new password. The link works for one hour.' }, 202);
     },
   );

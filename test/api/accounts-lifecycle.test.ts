@@ -195,6 +195,31 @@ async function signedIn(u: TestUser): Promise<TestUser> {
   return { ...u, token: res.json.token, auth: bearer(res.json.token) };
 }
 
+describe('asking for reset emails for one address after another', () => {
+  it('is limited per client address, as asking for sign-in links is: past the limit, 429 with Retry-After and nothing sent', async () => {
+    const limits = { windowMinutes: 15, perAccountAndClient: 5, perClient: 5, perAccount: 100 };
+    const ctx = await makeTestContext({ config: { signInLimits: limits } });
+    try {
+      const org = await ctx.org();
+      const people = [];
+      for (let i = 0; i < 7; i++) people.push(await ctx.user('staff', org.id));
+      const answers = [];
+      for (const p of people) answers.push(await ctx.request('POST', '/api/auth/password-reset', { body: { email: p.email } }));
+      expect(answers.map((r) => r.status)).toEqual([202, 202, 202, 202, 202, 429, 429]);
+      expect(answers[5]!.headers.get('retry-after')).toBeTruthy();
+      expect(answers[5]!.json.error.code).toBe('rate_limited');
+      expect((await ctx.mails('password_reset')).map((m) => m.to_email).sort()).toEqual(people.slice(0, 5).map((p) => p.email).sort());
+      // Another client address is not held back by this one's.
+      ctx.deps.config.trustProxy = 1;
+      const elsewhere = await ctx.request('POST', '/api/auth/password-reset', { body: { email: people[6]!.email }, headers: { 'x-forwarded-for': '198.51.100.7' } });
+      expect(elsewhere.status).toBe(202);
+      expect(await ctx.mails('password_reset')).toHaveLength(6);
+    } finally {
+      await ctx.close();
+    }
+  });
+});
+
 describe('turning accounts off and on', () => {
   it('office staff turn off their own staff: every session ends at once and sign-in says why', async () => {
     const org = await t.org();
