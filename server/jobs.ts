@@ -11,6 +11,7 @@ import type { Deps } from './platform/deps.js';
 import { deleteExpiredKeys } from './platform/idempotency-store.js';
 import { refreshTimetableSubscriptions } from './timetables/service.js';
 import { pruneThrottles } from './accounts/throttle.js';
+import { forgetExpiredLogins } from './accounts/oidc.js';
 
 /** One pass of every job. `shouldStop` (shutdown) ends the pass early between steps and messages. */
 export async function runJobsOnce(deps: Deps, mailer: Mailer | null, shouldStop: () => boolean = () => false): Promise<void> {
@@ -30,6 +31,7 @@ export async function runJobsOnce(deps: Deps, mailer: Mailer | null, shouldStop:
   }
   if (!shouldStop()) await refreshTimetableSubscriptions(deps);
   if (!shouldStop()) await pruneThrottles(deps);
+  if (!shouldStop()) await forgetExpiredLogins(deps);
 }
 
 export interface JobRunner {

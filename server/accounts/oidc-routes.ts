@@ -9,6 +9,7 @@ import { CreateIdentityProviderInput, IdentityProvider, SignInMethods, SignInPro
 import { Id, safeNextPath } from '../../shared/common.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
+import { clientAddress } from '../platform/client-address.js';
 import { jsonBody, jsonResponse, requireRole, requireUser, router, type Env } from '../platform/http.js';
 import * as oidc from './oidc.js';
 import { newBrowserNonce } from './signin-links.js';
@@ -36,7 +37,7 @@ export function oidcRoutes(deps: Deps, signedInCookie: (c: Context<Env>, result:
       tags: ['accounts'],
       summary: 'Start signing in with an identity provider: redirects the browser there (authorization code flow with PKCE, state and nonce)',
       request: { params: z.object({ id: Id }), query: z.object({ next: z.string().max(500).optional() }) },
-      responses: { 302: { description: 'To the identity provider; sets the HttpOnly cookie the callback needs. When the provider cannot be used just now (unreachable, or its secret cannot be read): to the sign-in page with `sso_error=sso_failed`' }, 404: { description: '`not_found`' } },
+      responses: { 302: { description: 'To the identity provider; sets the HttpOnly cookie the callback needs. When the provider cannot be used just now (unreachable, or its secret cannot be read): to the sign-in page with `sso_error=sso_failed`; after too many sign-in attempts from this client address: with `sso_error=rate_limited`' }, 404: { description: '`not_found`' } },
     }),
     async (c) => {
       const existing = getCookie(c, OIDC_BROWSER_COOKIE);
@@ -46,7 +47,7 @@ export function oidcRoutes(deps: Deps, signedInCookie: (c: Context<Env>, result:
       const next = safeNextPath(asked, deps.config.publicUrl);
       let url: URL;
       try {
-        url = await oidc.startLogin(deps, c.req.valid('param').id, next, nonce);
+        url = await oidc.startLogin(deps, c.req.valid('param').id, next, nonce, clientAddress(c, deps.config.trustProxy));
       } catch (e) {
         // The button is a link the browser follows: a provider that cannot be used is said on
         // the sign-in page, as the callback's refusals are, not as a page of JSON.

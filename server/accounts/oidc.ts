@@ -30,6 +30,7 @@ import * as oidcRepo from './oidc-repository.js';
 import * as repo from './repository.js';
 import { decryptSecret, encryptSecret } from './secrets.js';
 import { accountDisabled, hashToken, ssoRequiredFor, startSession } from './service.js';
+import { hit, rateLimited } from './throttle.js';
 
 /** How long a started sign-in may take at the provider. */
 export const LOGIN_MINUTES = 10;
@@ -125,11 +126,16 @@ export async function deleteProvider(deps: Deps, actor: AuthUser, id: string) {
 /**
  * Starts a sign-in with provider `providerId` from the browser whose binding cookie is
  * `browserNonce`: keeps a fresh PKCE verifier and nonce under a fresh `state`, and gives
- * the provider's address to send the browser to.
+ * the provider's address to send the browser to. Anyone may start one, so starts are counted
+ * per client address with sign-in attempts (`rate_limited` past the limit): each is a row
+ * kept until it expires (and forgotten by `forgetExpiredLogins` after) and a request to the provider.
  */
-export async function startLogin(deps: Deps, providerId: string, nextPath: string, browserNonce: string): Promise<URL> {
+export async function startLogin(deps: Deps, providerId: string, nextPath: string, browserNonce: string, client: string): Promise<URL> {
   const provider = await oidcRepo.findProvider(deps.db, providerId);
   if (!provider) throw new AppError('not_found', 'There is no such identity provider.');
+  const { windowMinutes, perClient } = deps.config.signInLimits;
+  const wait = await hit(deps, { key: `client:${client}`, limit: perClient, windowMs: windowMinutes * 60_000 });
+  if (wait !== null) throw rateLimited(wait);
   let config: client.Configuration;
   try {
     config = await configurationOf(deps, provider);
@@ -320,4 +326,9 @@ function oneLineName(raw: string): string {
   return raw
     .replace(new RegExp(BIDI_CONTROLS.source, 'g'), '')
     .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/ {2,}/g, ' ').trim().slice(0, 200).trim();
+}
+
+/** Forgets sign-ins started with a provider that expired a day ago or more, finished or not (a background job). */
+export async function forgetExpiredLogins(deps: Deps) {
+  await oidcRepo.pruneLogins(deps.db, new Date(deps.now().getTime() - 24 * 3_600_000).toISOString());
 }

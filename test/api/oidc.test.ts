@@ -6,6 +6,7 @@
  * is a test issuer on 127.0.0.1 signing ID tokens with jose (test/oidc-issuer.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runJobsOnce } from '../../server/jobs.js';
 import { defaultConfig } from '../../server/platform/deps.js';
 import { safeNextPath } from '../../shared/common.js';
 import { makeTestContext, TEST_PASSWORD, type TestContext, type TestUser } from '../helpers.js';
@@ -405,3 +406,33 @@ describe('the name a provider gives', () => {
     expect((await t.request('GET', '/api/me', { headers: { authorization: `Bearer ${blank.sid}` } })).json.name).toBe('sam@linden.sch.uk');
   });
 });
+
+describe('sign-ins started with a provider and never finished', () => {
+  it('are counted per client address with sign-in attempts (past the limit, the sign-in page says so and nothing is kept), and forgotten a day after they expire', async () => {
+    const p = await provider();
+    const logins = async () => Number((await t.db.selectFrom('oidc_logins').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const limits = t.deps.config.signInLimits;
+    const proxies = t.deps.config.trustProxy;
+    t.deps.config.signInLimits = { ...limits, perClient: 3 };
+    t.deps.config.trustProxy = 1;
+    try {
+      const before = await logins();
+      const from = (address: string) => t.request('GET', `/api/auth/oidc/${p.id}/start`, { headers: { 'x-forwarded-for': address } });
+      for (let i = 0; i < 3; i++) expect(new URL((await from('198.51.100.20')).headers.get('location')!).origin).toBe(new URL(op.issuer).origin);
+      const refused = await from('198.51.100.20');
+      expect(refused.status).toBe(302);
+      expect(refused.headers.get('location')).toBe('/signin?sso_error=rate_limited');
+      expect(await logins()).toBe(before + 3);
+      // Another client address is not held back.
+      expect(new URL((await from('198.51.100.21')).headers.get('location')!).origin).toBe(new URL(op.issuer).origin);
+    } finally {
+      t.deps.config.signInLimits = limits;
+      t.deps.config.trustProxy = proxies;
+    }
+    expect(await logins()).toBeGreaterThan(0);
+    t.clock.advance(24 * 3_600_000 + 11 * 60_000);
+    await runJobsOnce(t.deps, null);
+    expect(await logins()).toBe(0);
+  });
+});
+

@@ -87,4 +87,23 @@ describe.skipIf(!browserAvailable)('sign in with an identity provider', () => {
     await checkPage(page, 'sign-in page after a refusal');
     expect(await t.db.selectFrom('users').select('id').where('email', '=', 'lost@elsewhere.org.uk').execute()).toHaveLength(0);
   });
+
+  it('too many sign-in attempts from one place: the school sign-in button leads back to the sign-in page saying to wait, in words (320 px)', async () => {
+    const { t, baseUrl } = env.server;
+    const admin = await t.user('admin');
+    const made = await t.request('POST', '/api/identity-providers', { as: admin, body: { label: 'Sign in with Busy', issuer: op.issuer, clientId: op.clientId, clientSecret: 'test-client-secret' } });
+    expect(made.status).toBe(201);
+    const limits = t.deps.config.signInLimits;
+    t.deps.config.signInLimits = { ...limits, perClient: 0 };
+    try {
+      const page = await newPage(env.browser, env.server, NARROW);
+      await page.goto(`${baseUrl}/signin`);
+      await page.getByRole('link', { name: 'Sign in with Busy' }).click();
+      await page.getByRole('alert').filter({ hasText: 'too many sign-in attempts from here just now' }).waitFor();
+      expect(new URL(page.url()).searchParams.get('sso_error')).toBe('rate_limited');
+      await checkPage(page, 'sign-in page after too many attempts');
+    } finally {
+      t.deps.config.signInLimits = limits;
+    }
+  });
 });

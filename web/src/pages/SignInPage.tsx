@@ -14,6 +14,7 @@ const SSO_ERRORS: Record<string, string> = {
   sso_no_organisation: 'Your school account does not belong to an organisation that uses this service (or is not set up for your email address here), so no account was made. Ask your school office to add you.',
   sso_account_elsewhere: 'There is already an account with your email address here that your school account cannot sign in to, so you have not been signed in and nothing was changed. Ask your school office or an administrator to sort out the account.',
   account_disabled: 'Your account has been turned off, so you cannot sign in. Ask your school office or an administrator to turn it back on.',
+  rate_limited: 'There have been too many sign-in attempts from here just now, so you have not been signed in. Please wait a few minutes and try again.',
 };
 
 const FIELDS = { email: { id: 'email', label: 'Email address' }, password: { id: 'password', label: 'Password' } };
