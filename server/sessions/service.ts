@@ -3,6 +3,7 @@
  * bookings (capacity, time, place, cancellation) hand over to the booking engine inside
  * the same transaction.
  */
+import { Temporal } from 'temporal-polyfill';
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { SeatKind, SessionRow } from '../../db/schema.js';
@@ -286,12 +287,23 @@ export async function createSession(deps: Deps, actor: AuthUser, input: CreateSe
 }
 
 /**
- * The same session on several dates at once, each its own session, all or none. A booking
- * cut-off or hold release set on the template moves with each date (same distance before
- * its start).
+ * `instant` moved as a session's start moved from `fromStart` to `toStart` (a cut-off or hold
+ * release moving with its session), on the clock of `timeZone`: by the same days and the same
+ * change of the clock's time, so "Friday 12:00" before a Monday session is Friday 12:00 before
+ * the Monday it moves to, whether or not the clocks change in between (by the elapsed time, it
+ * would be 11:00 or 13:00 there).
  */
-/** `instant` kept as far from `toStart` as it was from `fromStart` (a cut-off moving with its session). */
-const movedWith = (instant: string, fromStart: string, toStart: string) => new Date(Date.parse(instant) - Date.parse(fromStart) + Date.parse(toStart)).toISOString();
+function movedWith(instant: string, fromStart: string, toStart: string, timeZone: string): string {
+  const wall = (iso: string) => Temporal.Instant.from(iso).toZonedDateTimeISO(timeZone).toPlainDateTime();
+  const moved = wall(fromStart).until(wall(toStart), { largestUnit: 'days' });
+  return new Date(wall(instant).add(moved).toZonedDateTime(timeZone).epochMilliseconds).toISOString();
+}
+
+/**
+ * The same session on several dates at once, each its own session, all or none. A booking
+ * cut-off or hold release set on the template moves with each date (the same time before its
+ * start, on the session's clock: `movedWith`).
+ */
 
 export async function createSeries(deps: Deps, actor: AuthUser, input: CreateSeriesInput): Promise<Session[]> {
   const template = input.session;
@@ -299,7 +311,7 @@ export async function createSeries(deps: Deps, actor: AuthUser, input: CreateSer
   const trainerIds = await trainersOfNew(deps, actor, template);
   const audience = await checkAudience(deps, template.audience);
   const now = deps.now().toISOString();
-  const shift = (instant: string | null | undefined, start: string) => (instant ? movedWith(instant, template.startsAt, start) : instant);
+  const shift = (instant: string | null | undefined, start: string) => (instant ? movedWith(instant, template.startsAt, start, template.timeZone ?? 'Europe/London') : instant);
   const rows = input.occurrences.map((o) =>
     newSessionRow(actor, { ...template, bookingClosesAt: shift(template.bookingClosesAt, o.startsAt), holdsReleaseAt: shift(template.holdsReleaseAt, o.startsAt) }, now, audience, o),
   );
@@ -464,7 +476,7 @@ export async function updateSession(deps: Deps, actor: AuthUser, id: string, pat
       const sentBack = given && stored && iso(given) === stored;
       if (given !== undefined && !(sentBack && timesMoved)) return given ? iso(given) : null;
       if (!stored) return null;
-      const at = movedWith(stored, row.starts_at, startsAt);
+      const at = movedWith(stored, row.starts_at, startsAt, patch.timeZone ?? row.time_zone);
       return at < endsAt ? at : endsAt;
     };
     const merged = {

@@ -244,6 +244,39 @@ describe('booking cut-off and hold release are not after the end', () => {
   });
 });
 
+describe('a cut-off moving with its session across a change of the clocks', () => {
+  it('in a series, each date’s cut-off is the same time on England’s clock before its start: Friday 12:00 stays Friday 12:00', async () => {
+    const trainer = await t.user('trainer');
+    const session = { ...valid, mode: 'online', venue: null, capacity: { online: 5 }, startsAt: '2026-03-16T16:00:00Z', endsAt: '2026-03-16T17:00:00Z', bookingClosesAt: '2026-03-13T12:00:00Z', holdsReleaseAt: '2026-03-12T09:00:00Z' };
+    const res = await t.request('POST', '/api/sessions/series', {
+      as: trainer,
+      body: {
+        session,
+        occurrences: [
+          { startsAt: '2026-03-16T16:00:00Z', endsAt: '2026-03-16T17:00:00Z' },
+          // Monday 30 March, 16:00 BST: the clocks went forward on Sunday 29 March; its Friday, 27 March, is still GMT.
+          { startsAt: '2026-03-30T15:00:00Z', endsAt: '2026-03-30T16:00:00Z' },
+          // Monday 6 April, 16:00 BST, cut-off on Friday 3 April, BST too: 12:00 BST is 11:00Z.
+          { startsAt: '2026-04-06T15:00:00Z', endsAt: '2026-04-06T16:00:00Z' },
+        ],
+      },
+    });
+    expect(res.status, res.text).toBe(201);
+    expect(res.json.items.map((i: { bookingClosesAt: string }) => i.bookingClosesAt)).toEqual(['2026-03-13T12:00:00.000Z', '2026-03-27T12:00:00.000Z', '2026-04-03T11:00:00.000Z']);
+    expect(res.json.items.map((i: { holdsReleaseAt: string }) => i.holdsReleaseAt)).toEqual(['2026-03-12T09:00:00.000Z', '2026-03-26T09:00:00.000Z', '2026-04-02T08:00:00.000Z']);
+  });
+
+  it('an edit moving a session a week on, across the change, keeps its cut-off at Friday 12:00 in England (the form sends it back unchanged)', async () => {
+    const s = await t.session({ startsAt: '2026-03-23T16:00:00Z', endsAt: '2026-03-23T17:00:00Z', bookingClosesAt: '2026-03-20T12:00:00Z' });
+    const res = await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { startsAt: '2026-03-30T16:00:00+01:00', endsAt: '2026-03-30T17:00:00+01:00', bookingClosesAt: '2026-03-20T12:00:00.000Z' } });
+    expect(res.status, res.text).toBe(200);
+    expect(res.json.bookingClosesAt).toBe('2026-03-27T12:00:00.000Z');
+    // And back, across it the other way.
+    const back = await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { startsAt: '2026-03-23T16:00:00Z', endsAt: '2026-03-23T17:00:00Z' } });
+    expect(back.json.bookingClosesAt).toBe('2026-03-20T12:00:00.000Z');
+  });
+});
+
 describe('searching titles with letters beyond ASCII', () => {
   it('finds “École readiness” by École, école, ÉCOLE and readiness', async () => {
     const staff = await t.user('staff', (await t.org()).id);
