@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { contentTypes, FILES, OFFICE, zip } from '../../test/materials-files.js';
-import { checkedLink, detectKind, examineFile, KINDS, looksLikeMarkup, MAX_CONTENT_TYPES_BYTES, safeFileName } from './files.js';
+import { checkedLink, detectKind, examineFile, examineFileInTurns, KINDS, looksLikeMarkup, MAX_CONTENT_TYPES_BYTES, safeFileName, TEXT_PIECE } from './files.js';
 
 describe('what a file is, by its bytes', () => {
   it('knows each kind it takes', () => {
@@ -155,6 +155,38 @@ describe('text that a browser could take for markup', () => {
     for (const s of text.filter(Boolean)) expect(detectKind(Buffer.from(s)), JSON.stringify(s)).toBe(KINDS.text);
     expect(detectKind(Buffer.from('\uFEFF<3 thanks'))).toBe(KINDS.text);
     expect(detectKind(Buffer.from('\u00a0\u3000<3 thanks'))).toBe(KINDS.text);
+  });
+
+  it('reads text a piece at a time, giving the event loop back between pieces (a 20 MB file: about twenty turns), with the same verdict whatever falls on a piece’s edge', async () => {
+    const big = Buffer.from('Notes, notes and more notes\n'.repeat(Math.ceil((20 * 1024 * 1024) / 28)));
+    let turns = 0;
+    let ticking = true;
+    const tick = () => {
+      if (!ticking) return;
+      turns++;
+      setImmediate(tick);
+    };
+    setImmediate(tick);
+    const verdict = await examineFileInTurns(big);
+    ticking = false;
+    expect(verdict).toEqual({ kind: KINDS.text });
+    expect(turns).toBeGreaterThanOrEqual(Math.floor(big.length / TEXT_PIECE) - 1);
+
+    const edge = (before: string, after: string) => Buffer.concat([Buffer.from(before), Buffer.from(after)]);
+    const blanks = ' '.repeat(TEXT_PIECE - 2);
+    const cases: [string, Buffer, ReturnType<typeof examineFile>][] = [
+      ['markup starting on the last bytes of a piece', edge(blanks, '<svg onload=alert(1)>'), { kind: null, refused: 'kind' }],
+      ['markup after a whole piece of blanks', edge(' '.repeat(TEXT_PIECE), '<svg>'), { kind: null, refused: 'kind' }],
+      ['a two-byte letter across the edge', edge(`${blanks}x`, 'é and more'), { kind: KINDS.text }],
+      ['a four-byte character across the edge', edge(' '.repeat(TEXT_PIECE - 1), '😀 notes'), { kind: KINDS.text }],
+      ['a control character in the last piece', edge(`${blanks}ok`, 'text\u0007'), { kind: null, refused: 'kind' }],
+      ['a sequence cut short at the very end', Buffer.concat([Buffer.from(`${blanks}ok`), Buffer.from([0xc3])]), { kind: null, refused: 'kind' }],
+      ['text with a <tag> only after the start', edge('Notes: ', `${blanks}<svg>`), { kind: KINDS.text }],
+    ];
+    for (const [name, bytes, expected] of cases) {
+      expect(examineFile(bytes), name).toEqual(expected);
+      expect(await examineFileInTurns(bytes), name).toEqual(expected);
+    }
   });
 
   it('looks past millions of blank characters at the start (a 20 MB upload of them) without failing', () => {

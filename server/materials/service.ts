@@ -13,7 +13,7 @@ import type { AuthUser } from '../platform/http.js';
 import { isTrainerOf } from '../bookings/repository.js';
 import { findCourse, findSession } from '../sessions/repository.js';
 import { runsSessions } from '../sessions/leads.js';
-import { ALLOWED_IN_WORDS, checkedLink, examineFile, safeFileName } from './files.js';
+import { ALLOWED_IN_WORDS, checkedLink, examineFileInTurns, safeFileName, TEXT_PIECE } from './files.js';
 import * as repo from './repository.js';
 
 function toMaterial(m: repo.MaterialMeta, downloadUrl: string | null): Material {
@@ -61,9 +61,10 @@ async function requireCourse(deps: Deps, courseId: string) {
 }
 
 /** What an upload becomes: its kind checked by its bytes (Office files with macros refused, saying so), its name made safe. */
-function fileRow(deps: Deps, actor: AuthUser, bytes: Uint8Array, given: { name: string; title?: string | undefined }, owner: { course_id: string | null; session_id: string | null }) {
+async function fileRow(deps: Deps, actor: AuthUser, bytes: Uint8Array, given: { name: string; title?: string | undefined }, owner: { course_id: string | null; session_id: string | null }) {
   if (bytes.length === 0) throw new AppError('validation_failed', 'The file is empty.', { issues: [{ path: 'file', message: 'is empty' }] });
-  const { kind, refused } = examineFile(bytes);
+  // Read, and hashed, a piece at a time: a file of 20 MB must not hold every other request.
+  const { kind, refused } = await examineFileInTurns(bytes);
   if (refused === 'macros') {
     throw new AppError('unsupported_media_type', 'This file cannot be added: macro-enabled Office files (such as .xlsm, .docm or .pptm) are not accepted. Save it without macros as .xlsx, .docx or .pptx and add that.', { issues: [{ path: 'file', message: 'is a macro-enabled Office file' }] });
   }
@@ -80,11 +81,21 @@ function fileRow(deps: Deps, actor: AuthUser, bytes: Uint8Array, given: { name: 
     file_name: fileName,
     content_type: kind.contentType,
     size_bytes: bytes.length,
-    sha256: createHash('sha256').update(bytes).digest('hex'),
+    sha256: await sha256InTurns(bytes),
     content: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
     created_by: actor.id,
     created_at: deps.now().toISOString(),
   };
+}
+
+/** The SHA-256 of `bytes` (hex), a piece of TEXT_PIECE bytes each turn of the event loop. */
+async function sha256InTurns(bytes: Uint8Array): Promise<string> {
+  const hash = createHash('sha256');
+  for (let at = 0; at < bytes.length; at += TEXT_PIECE) {
+    hash.update(bytes.subarray(at, at + TEXT_PIECE));
+    if (at + TEXT_PIECE < bytes.length) await new Promise((resolve) => setImmediate(resolve));
+  }
+  return hash.digest('hex');
 }
 
 function linkRow(deps: Deps, actor: AuthUser, input: { title: string; url: string }, owner: { course_id: string | null; session_id: string | null }) {
@@ -105,7 +116,7 @@ export async function listLibrary(deps: Deps, actor: AuthUser, courseId: string)
 
 export async function addLibraryFile(deps: Deps, actor: AuthUser, courseId: string, bytes: Uint8Array, given: { name: string; title?: string | undefined }): Promise<Material> {
   await requireCourse(deps, courseId);
-  const row = fileRow(deps, actor, bytes, given, { course_id: courseId, session_id: null });
+  const row = await fileRow(deps, actor, bytes, given, { course_id: courseId, session_id: null });
   await repo.insertMaterial(deps.db, row);
   return toMaterial(row, libraryDownload(row.id));
 }
@@ -154,7 +165,7 @@ export async function attachToSession(deps: Deps, actor: AuthUser, sessionId: st
 
 export async function addSessionFile(deps: Deps, actor: AuthUser, sessionId: string, bytes: Uint8Array, given: { name: string; title?: string | undefined }): Promise<Material> {
   await requireManages(deps, actor, sessionId);
-  const row = fileRow(deps, actor, bytes, given, { course_id: null, session_id: sessionId });
+  const row = await fileRow(deps, actor, bytes, given, { course_id: null, session_id: sessionId });
   await addOwn(deps, actor, row);
   return toMaterial(row, sessionDownload(sessionId, row.id));
 }
