@@ -146,6 +146,8 @@ export async function libraryFile(deps: Deps, actor: AuthUser, id: string) {
 // --- a session's materials (the session guard has already checked the caller may see it) ---
 
 export async function listForSession(deps: Deps, actor: AuthUser, sessionId: string) {
+  // A session the caller may not see is refused before this (sessions/routes.ts, sessionAudienceGuard).
+  if (!(await findSession(deps.db, sessionId))) throw new AppError('not_found', 'No such session.');
   const [canManage, canDownload] = [await managesSession(deps, actor, sessionId), await mayDownload(deps, actor, sessionId)];
   // Those who may not download see titles only: no file address, and no link either.
   const items = (await repo.materialsOfSession(deps.db, sessionId)).map((m) => toMaterial(canDownload ? m : { ...m, url: null }, m.kind === 'file' && canDownload ? sessionDownload(sessionId, m.id) : null));

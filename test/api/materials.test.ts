@@ -349,6 +349,8 @@ describe('a session’s materials', () => {
       const hidden = await t.request('GET', path, { as: w.outsider });
       const missing = await t.request('GET', path.replace(s, randomUUID()), { as: w.outsider });
       expect([hidden.status, hidden.json]).toEqual([404, missing.json]);
+      // Nor does a session whose id is no session's id at all.
+      expect((await t.request('GET', path.replace(s, 'not-a-session'), { as: w.booked })).status).toBe(404);
     }
     expect((await upload(`/api/sessions/${s}/materials/files?name=x.pdf`, w.outsider, FILES.pdf)).status).toBe(404);
     expect((await t.request('POST', `/api/sessions/${s}/materials/links`, { as: w.trainer, body: { title: 'x', url: 'https://example.org' } })).status).toBe(404);
