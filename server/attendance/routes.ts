@@ -65,6 +65,7 @@ export function attendanceRoutes(deps: Deps) {
       request: { params: z.object({ id: Id, bookingId: Id }) },
       responses: {
         200: jsonResponse(RegisterHistory, 'Changes'),
+        404: { description: '`not_found`: no such session, or no such booking at it' },
       },
     }),
     async (c) => {

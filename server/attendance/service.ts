@@ -168,8 +168,12 @@ export async function setOverride(deps: Deps, actor: AuthUser, sessionId: string
   return (await computeRows(deps.db, now.getTime(), s)).find((r) => r.bookingId === bookingId)!;
 }
 
+/** Every register change of one booking of the session, oldest first (its trainers, admins); a booking of no seat at this session is not found, as `setOverride` says. */
 export async function overrideHistory(deps: Deps, actor: AuthUser, sessionId: string, bookingId: string) {
+  await requireSession(deps, sessionId);
   await requireRegisterKeeper(deps, actor, sessionId);
+  const b = await findBooking(deps.db, bookingId);
+  if (!b || b.session_id !== sessionId) throw new AppError('not_found', 'No such booking at this session.');
   const rows = (await repo.overrideLog(deps.db, bookingId)).filter((r) => r.session_id === sessionId);
   const names = new Map((await findUsersByIds(deps.db, [...new Set(rows.map((r) => r.changed_by))])).map((u) => [u.id, u.name]));
   return rows.map((r): RegisterChange => ({ attended: r.attended === 1, minutes: r.minutes, note: r.note, changedBy: r.changed_by, changedByName: names.get(r.changed_by) ?? null, changedAt: r.changed_at }));

@@ -307,6 +307,10 @@ describe('attendance records', () => {
     }
     expect((await t.request('PUT', `/api/sessions/${s.id}/attendance/no-such-booking`, { as: s.trainer, body: { attended: true } })).status).toBe(404);
     expect((await t.request('PUT', `/api/sessions/${s.id}/attendance/${bb}`, { as: s.trainer, body: { attended: 'yes' } })).status).toBe(400);
+    // The history of a booking that is not this session's (or of none) is not found, as its tick is.
+    const other = await t.session({}, s.trainer);
+    expect((await t.request('GET', `/api/sessions/${other.id}/attendance/${bb}/history`, { as: s.trainer })).status).toBe(404);
+    expect((await t.request('GET', `/api/sessions/${s.id}/attendance/no-such-booking/history`, { as: s.trainer })).status).toBe(404);
   });
 
   it('marks bookings attended or absent after the session, lists completions, and follows later corrections', async () => {
