@@ -97,20 +97,23 @@ const stripLine = (p: CsvPeriod) => ({ day: p.day, start: p.start, end: p.end, w
 
 async function ownerOf(deps: Deps, userId: string): Promise<Owner> {
   const [owner] = await repo.usersWithOrg(deps.db, [userId]);
-  if (!owner || owner.disabled_at) throw new AppError('not_found', 'No such person.');
+  if (!owner) throw new AppError('not_found', 'No such person.');
   return owner;
 }
 
 /**
  * May `actor` read or change `target`'s timetable? Everyone their own; office staff the
  * staff of their own organisation; admins anyone. Out-of-organisation people are "not found".
+ * A turned-off account's timetable (a leaver's) may be read and removed by those who manage
+ * them (`change: false`), not changed: uploading or linking one answers 409 until it is on.
  */
-export async function requireTimetableManager(deps: Deps, actor: AuthUser, targetId: string): Promise<Owner> {
+export async function requireTimetableManager(deps: Deps, actor: AuthUser, targetId: string, opts: { change: boolean } = { change: true }): Promise<Owner> {
   if (actor.id !== targetId && actor.role !== 'admin' && actor.role !== 'office') throw new AppError('forbidden', 'You may see or change only your own timetable.');
   const owner = await ownerOf(deps, targetId);
   if (actor.role === 'office' && actor.id !== targetId && (!(await orgsActableBy(deps.db, actor)).has(owner.org_id) || !['staff', 'office'].includes(owner.role))) {
     throw new AppError('not_found', 'No such person in your organisation.');
   }
+  if (owner.disabled_at && opts.change) throw new AppError('conflict', 'This account is turned off, so its timetable cannot be changed: it can be seen and removed. Turn the account on first to give it a new one.');
   return owner;
 }
 
@@ -208,7 +211,7 @@ export async function uploadOrgCsv(deps: Deps, actor: AuthUser, orgId: string, c
 const lastDayOf = (end: string) => dayInEngland(new Date(Date.parse(end) - 1));
 
 export async function getTimetable(deps: Deps, actor: AuthUser, userId: string, range: { from?: string; to?: string } = {}, opts: { emptyWhenNone?: boolean } = {}): Promise<Timetable> {
-  const owner = await requireTimetableManager(deps, actor, userId);
+  const owner = await requireTimetableManager(deps, actor, userId, { change: false });
   const from = rangeEdge(range.from, 'from') ?? new Date(deps.now().getTime() - 7 * DAY).toISOString();
   const to = rangeEdge(range.to, 'to') ?? new Date(Date.parse(from) + 35 * DAY).toISOString();
   if (to <= from || Date.parse(to) - Date.parse(from) > 400 * DAY) throw new AppError('validation_failed', 'The end of the range must be after its start, and at most 400 days after it.', { issues: [{ path: 'to', message: 'must be after from, within 400 days' }] });
@@ -248,7 +251,7 @@ export async function getTimetable(deps: Deps, actor: AuthUser, userId: string, 
 }
 
 export async function clearTimetable(deps: Deps, actor: AuthUser, userId: string) {
-  await requireTimetableManager(deps, actor, userId);
+  await requireTimetableManager(deps, actor, userId, { change: false });
   await deps.db.transaction().execute((trx) => repo.deleteTimetable(trx, userId));
 }
 

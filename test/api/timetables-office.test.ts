@@ -126,6 +126,29 @@ describe('cover report', () => {
     return { ...s, monday };
   }
 
+  it('a leaver’s timetable (account turned off) can be seen and removed by their office and an administrator, not changed (409) until the account is on', async () => {
+    const { office, a } = await school();
+    const admin = await t.user('admin');
+    const body = ['day,start,end,label', 'Monday,09:00,12:00,Reception class'].join('\n');
+    expect((await t.request('PUT', `/api/users/${a.id}/timetable`, { as: office, body, headers: csv })).status).toBe(200);
+    expect((await t.request('PATCH', `/api/users/${a.id}`, { as: office, body: { disabled: true } })).status).toBe(200);
+
+    const seen = await t.request('GET', `/api/users/${a.id}/timetable`, { as: office });
+    expect(seen.status).toBe(200);
+    expect(seen.json.weekly.map((p: { label: string }) => p.label)).toEqual(['Reception class']);
+    const changed = await t.request('PUT', `/api/users/${a.id}/timetable`, { as: office, body, headers: csv });
+    expect(changed.status).toBe(409);
+    expect(changed.json.error.message).toMatch(/turned off/);
+    expect((await t.request('PUT', `/api/users/${a.id}/timetable/subscription`, { as: admin, body: { url: 'https://calendar.example.org/a.ics' } })).status).toBe(409);
+    // Someone else's office still finds no such person.
+    const elsewhere = await t.user('office', (await t.org()).id);
+    expect((await t.request('DELETE', `/api/users/${a.id}/timetable`, { as: elsewhere })).status).toBe(404);
+
+    expect((await t.request('DELETE', `/api/users/${a.id}/timetable`, { as: office })).status).toBe(204);
+    expect((await t.request('GET', `/api/users/${a.id}/timetable`, { as: admin })).status).toBe(404);
+    expect(await t.db.selectFrom('timetable_periods').select('id').where('user_id', '=', a.id).execute()).toEqual([]);
+  });
+
   it('lists every booking of the organisation’s staff that needs cover, with the lessons', async () => {
     const { org, office, a, monday } = await setUp();
     const res = await t.request('GET', `/api/orgs/${org.id}/cover?from=2026-01-19T00:00:00Z&to=2026-01-26T00:00:00Z`, { as: office });

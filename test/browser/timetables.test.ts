@@ -248,6 +248,32 @@ describe.skipIf(!browserAvailable)('timetable pages', () => {
     }
   });
 
+  it('a leaver’s timetable (account turned off): their office sees it, is told it cannot be changed, and removes it by keyboard (320 px)', async () => {
+    const { t } = env.server;
+    const org = await t.org('Cedar Primary');
+    const office = await t.user('office', org.id, 'Cai Office');
+    const leaver = await t.user('staff', org.id, 'Lee Leaving');
+    expect((await t.request('PUT', `/api/users/${leaver.id}/timetable`, { as: office, headers: { 'content-type': 'text/csv' }, body: 'day,start,end,label\nMonday,09:00,12:00,Year 6 English\n' })).status).toBe(200);
+    expect((await t.request('PATCH', `/api/users/${leaver.id}`, { as: office, body: { disabled: true } })).status).toBe(200);
+
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInAt(page, office, `/office/people/${leaver.id}/timetable?org=${org.id}`);
+    await page.getByRole('heading', { level: 1, name: 'Timetable: Lee Leaving' }).waitFor();
+    await page.getByRole('table', { name: 'Lee Leaving’s lessons, day by day' }).getByRole('row').filter({ hasText: 'Year 6 English' }).waitFor();
+    await page.getByText('Lee Leaving’s account is turned off, so their timetable can be seen and removed but not changed.').waitFor();
+    expect(await page.getByRole('button', { name: 'Upload timetable' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Link calendar' }).count()).toBe(0);
+    await checkPage(page, 'a turned-off person’s timetable');
+
+    await activate(page, 'Remove Lee Leaving’s timetable');
+    await expectFocused(page, '.confirm p');
+    await activate(page, 'Yes, remove it');
+    await page.getByRole('status').filter({ hasText: 'Lee Leaving’s timetable was removed.' }).waitFor();
+    await page.getByText('Lee Leaving has no timetable.').waitFor();
+    expect((await t.request('GET', `/api/users/${leaver.id}/timetable`, { as: office })).status).toBe(404);
+    await checkPage(page, 'a turned-off person’s timetable after removing it');
+  });
+
   it('administrators reach anyone’s timetable from People, by keyboard at 320 px, and upload one for them', async () => {
     const { t } = env.server;
     const admin = await t.user('admin');

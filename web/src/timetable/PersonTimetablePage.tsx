@@ -40,7 +40,7 @@ export function PersonTimetablePage({ userId }: { userId: string }) {
       <Loaded state={person} what="the person">
         {(p) => (
           <TimetableView
-            person={{ id: p.id, name: p.name, path: `/${area}/people/${encodeURIComponent(p.id)}/timetable`, keep: orgId ? { org: orgId } : undefined, back }}
+            person={{ id: p.id, name: p.name, path: `/${area}/people/${encodeURIComponent(p.id)}/timetable`, keep: orgId ? { org: orgId } : undefined, back, turnedOff: p.disabled }}
           />
         )}
       </Loaded>

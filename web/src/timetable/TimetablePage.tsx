@@ -40,6 +40,8 @@ export interface TimetablePerson {
   keep?: Record<string, string>;
   /** Where "back" goes: the list the person was found in. */
   back: { href: string; label: string };
+  /** Their account is turned off (a leaver): the timetable can be seen and removed, not changed. */
+  turnedOff?: boolean;
 }
 
 export function TimetablePage() {
@@ -207,7 +209,7 @@ export function TimetableView({ person }: { person?: TimetablePerson }) {
             {tt === undefined ? (
               <p>Loading {own ? 'your' : 'the'} timetable…</p>
             ) : tt === null ? (
-              <p>{own ? 'You have no timetable yet. Upload one or link your school’s calendar below.' : `${name} has no timetable yet. Upload one or link their school’s calendar below.`}</p>
+              <p>{own ? 'You have no timetable yet. Upload one or link your school’s calendar below.' : person?.turnedOff ? `${name} has no timetable.` : `${name} has no timetable yet. Upload one or link their school’s calendar below.`}</p>
             ) : (
               <>
                 <p>
@@ -306,41 +308,49 @@ export function TimetableView({ person }: { person?: TimetablePerson }) {
         </>
       )}
 
-      <section aria-labelledby="upload-heading">
-        <h2 id="upload-heading">Upload a timetable file</h2>
-        <form onSubmit={upload} noValidate>
-          <TextField
-            id="timetable-file"
-            label="Timetable file"
-            type="file"
-            accept=".csv,.ics,text/csv,text/calendar"
-            hint={`A calendar file (ICS) exported from ${own ? 'your' : 'the'} school’s system, or a spreadsheet saved as CSV with the columns day, start, end and, if you like, label and week (A or B for two-week timetables). Times are UK times, such as 13:00. In a calendar file only busy events count: events shown as free (birthdays, reminders) change nothing, and a busy all-day event (an INSET day) marks the school closed. A file may be up to ${MAX_TIMETABLE_SIZE_WORDS}. Uploading replaces ${own ? 'your' : 'their'} whole timetable.`}
-            error={errorFor(errors, 'timetable-file')}
-          />
-          <button type="submit" class="button" aria-disabled={busy ? 'true' : undefined}>
-            Upload timetable
-          </button>
-        </form>
-      </section>
+      {person?.turnedOff ? (
+        <p class="notice">
+          {name}’s account is turned off, so their timetable can be seen and removed but not changed. To give them a new one, turn their account on first.
+        </p>
+      ) : (
+        <>
+          <section aria-labelledby="upload-heading">
+            <h2 id="upload-heading">Upload a timetable file</h2>
+            <form onSubmit={upload} noValidate>
+              <TextField
+                id="timetable-file"
+                label="Timetable file"
+                type="file"
+                accept=".csv,.ics,text/csv,text/calendar"
+                hint={`A calendar file (ICS) exported from ${own ? 'your' : 'the'} school’s system, or a spreadsheet saved as CSV with the columns day, start, end and, if you like, label and week (A or B for two-week timetables). Times are UK times, such as 13:00. In a calendar file only busy events count: events shown as free (birthdays, reminders) change nothing, and a busy all-day event (an INSET day) marks the school closed. A file may be up to ${MAX_TIMETABLE_SIZE_WORDS}. Uploading replaces ${own ? 'your' : 'their'} whole timetable.`}
+                error={errorFor(errors, 'timetable-file')}
+              />
+              <button type="submit" class="button" aria-disabled={busy ? 'true' : undefined}>
+                Upload timetable
+              </button>
+            </form>
+          </section>
 
-      <section aria-labelledby="link-heading">
-        <h2 id="link-heading">{own ? 'Or link your school’s calendar' : 'Or link their school calendar'}</h2>
-        <form onSubmit={subscribe} noValidate>
-          <TextField
-            id="calendar-url"
-            label="Calendar address"
-            type="url"
-            inputMode="url"
-            autoComplete="url"
-            defaultValue={own ? (tt?.subscription?.url ?? '') : ''}
-            hint={own ? 'The web address (starting https:// or webcal://) of the calendar your school’s system publishes for you. We check it every few hours.' : `The web address (starting https:// or webcal://) of the calendar the school’s system publishes for ${name}. We check it every few hours. Linking replaces their whole timetable.`}
-            error={errorFor(errors, 'calendar-url')}
-          />
-          <button type="submit" class="button" aria-disabled={busy ? 'true' : undefined}>
-            Link calendar
-          </button>
-        </form>
-      </section>
+          <section aria-labelledby="link-heading">
+            <h2 id="link-heading">{own ? 'Or link your school’s calendar' : 'Or link their school calendar'}</h2>
+            <form onSubmit={subscribe} noValidate>
+              <TextField
+                id="calendar-url"
+                label="Calendar address"
+                type="url"
+                inputMode="url"
+                autoComplete="url"
+                defaultValue={own ? (tt?.subscription?.url ?? '') : ''}
+                hint={own ? 'The web address (starting https:// or webcal://) of the calendar your school’s system publishes for you. We check it every few hours.' : `The web address (starting https:// or webcal://) of the calendar the school’s system publishes for ${name}. We check it every few hours. Linking replaces their whole timetable.`}
+                error={errorFor(errors, 'calendar-url')}
+              />
+              <button type="submit" class="button" aria-disabled={busy ? 'true' : undefined}>
+                Link calendar
+              </button>
+            </form>
+          </section>
+        </>
+      )}
     </>
   );
 }
