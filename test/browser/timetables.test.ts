@@ -179,6 +179,15 @@ describe.skipIf(!browserAvailable)('timetable pages', () => {
     await activate(officePage, 'Upload staff timetables');
     await officePage.getByText('and 220 more problems.', { exact: true }).waitFor();
     await checkPage(officePage, 'cover page, a staff file with many problems');
+
+    // A good file: the page says so where it was sent, and the problems of the last one are gone.
+    await officePage.setInputFiles('#staff-file', { name: 'staff.csv', mimeType: 'text/csv', buffer: Buffer.from(`email,day,start,end,label\n${teacher.email},Monday,09:00,10:00,Year 3 reading\n`) });
+    await activate(officePage, 'Upload staff timetables');
+    await officePage.getByRole('status').filter({ hasText: 'Timetables saved for 1 person.' }).waitFor();
+    expect(await officePage.locator('.problem-list li').count()).toBe(0);
+    expect(await officePage.getByRole('alert').filter({ hasText: 'There is a problem' }).count()).toBe(0);
+    expect((await t.request('GET', `/api/users/${teacher.id}/timetable`, { as: office })).json.weekly.map((p: { label: string }) => p.label)).toEqual(['Year 3 reading']);
+    await checkPage(officePage, 'cover page after a staff file was saved');
   });
 
   it('office staff manage one person’s timetable from Staff accounts, by keyboard at 320 px: see it, remove it, upload an ICS file, link a calendar (only its site shown)', async () => {

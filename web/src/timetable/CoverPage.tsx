@@ -75,9 +75,11 @@ function CoverOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
     setBusy(true);
     try {
       const r = await sendText(`/api/orgs/${encodeURIComponent(orgId)}/timetables`, 'text/csv', await chosen.text(), OrgUploadResult);
-      setStatus(`Timetables saved for ${plural(r.people.length, 'person', 'people')}.`);
       form.reset();
-      navigate(here({ from, to }), { replace: true });
+      // The report read again in place (a navigation would make the page anew, and the
+      // message with it): the new lessons may need cover.
+      await cover.reload();
+      setStatus(`Timetables saved for ${plural(r.people.length, 'person', 'people')}.`);
     } catch (err) {
       setProblems(problemsOf(err));
       setErrors([{ field: 'staff-file', message: `Staff timetables file: ${messageOf(err)}` }]);
