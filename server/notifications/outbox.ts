@@ -340,11 +340,16 @@ export async function messagesPage(deps: Deps, opts: { to?: string; limit: numbe
   return { items, total, limit: opts.limit, offset: opts.offset };
 }
 
-/** Sends a pending message again now (an administrator's "retry now"); false when there is no such pending message. */
+/**
+ * Sends a pending message again now (an administrator's "retry now"); false when there is no
+ * such pending message. Its lease is left as it is: a process sending it at this moment keeps
+ * it (cleared, another process's pass would send it again), and one that ran out lets the
+ * next pass take it anyway.
+ */
 export async function retryNow(db: Q, deps: Deps, outboxId: string): Promise<boolean> {
   const r = await db
     .updateTable('outbox')
-    .set({ next_attempt_at: deps.now().toISOString(), locked_until: null })
+    .set({ next_attempt_at: deps.now().toISOString() })
     .where('id', '=', outboxId)
     .where('status', '=', 'pending')
     .executeTakeFirst();

@@ -142,3 +142,37 @@ describe('the local outbox (no mail server configured)', () => {
     expect([...(await status()).values()].every((s) => s === 'local')).toBe(true);
   });
 });
+
+describe('"Retry now" on a message being sent at that moment', () => {
+  it('does not let another process send it again: the email goes once', async () => {
+    const s = await t.session({ capacity: { online: 2 } });
+    const p = await t.user('staff', (await t.org()).id);
+    const admin = await t.user('admin');
+    expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: p, body: {} })).status).toBe(201);
+    const row = await t.db.selectFrom('outbox').select('id').where('kind', '=', 'confirmed').executeTakeFirstOrThrow();
+    const sent: string[] = [];
+    let started!: () => void;
+    const sending = new Promise<void>((resolve) => (started = resolve));
+    let finish!: () => void;
+    const slowServer = new Promise<void>((resolve) => (finish = resolve));
+    // One process's pass, with a slow mail server; then another process's, with a quick one.
+    const first = deliverDue(t.deps, {
+      async send(r) {
+        sent.push(`first ${r.id}`);
+        started();
+        await slowServer;
+      },
+    });
+    await sending;
+    expect((await t.request('POST', `/api/outbox/${row.id}/retry`, { as: admin })).status).toBe(204);
+    await deliverDue(t.deps, {
+      async send(r) {
+        sent.push(`second ${r.id}`);
+      },
+    });
+    finish();
+    await first;
+    expect(sent.filter((x) => x.endsWith(row.id))).toEqual([`first ${row.id}`]);
+    expect((await t.db.selectFrom('outbox').select('status').where('id', '=', row.id).executeTakeFirstOrThrow()).status).toBe('sent');
+  });
+});
