@@ -18,7 +18,7 @@ import { feedRevision, raiseFeeds } from '../calendar/feed-revisions.js';
 import { accountDisabled, hashToken, ssoRequired, ssoRequiringOrg, toUser } from './service.js';
 import { countPasswordCheck, hit, rateLimited } from './throttle.js';
 import { releasePlaces } from '../bookings/service.js';
-import { placesChanged } from '../bookings/events.js';
+import { placesChanged, runningMayHaveEnded } from '../bookings/events.js';
 import { captionerFlagRemoved } from './events.js';
 import { orgChain, sessionVisibility, viewerFor } from '../bookings/repository.js';
 
@@ -190,6 +190,7 @@ export async function updatePerson(deps: Deps, actor: AuthUser, userId: string, 
   });
   // A live room they are in lets them go, or shows them as they now are, at once (bookings/events.ts, accounts/events.ts).
   await placesChanged(deps, given);
+  if (patch.disabled) await runningMayHaveEnded(deps, target.id);
   if (ended.length) await captionerFlagRemoved(deps, { userId: target.id, sessionIds: ended });
   return { ...(await personView(deps, userId)), placesGivenUp: given.length };
 }
@@ -219,6 +220,7 @@ export async function setPlacement(deps: Deps, userId: string, role: Role, orgId
     return releasePlaces(trx, deps, userId, 'You have moved to another organisation, and this session is only for the staff of the one you were in.', async (s) => (await sessionVisibility(trx, s.id, viewer)) !== 'visible');
   });
   await placesChanged(deps, given);
+  await runningMayHaveEnded(deps, userId);
   return { ...(await personView(deps, userId)), placesGivenUp: given.length };
 }
 

@@ -417,8 +417,21 @@ export async function viewerFor(db: Q, user: { id: string; role: string; orgId: 
   return { kind: 'person', userId: user.id, orgId: user.orgId, orgChain: user.orgId ? await chainOf(user.orgId) : [] };
 }
 
+/** The sessions naming `userId` as a trainer that run at some point between `fromIso` and `toIso` (whose live rooms may be open around now). */
+export async function sessionsNamingTrainerBetween(db: Q, userId: string, fromIso: string, toIso: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('session_trainers as st')
+    .innerJoin('sessions as s', 's.id', 'st.session_id')
+    .select('s.id')
+    .where('st.user_id', '=', userId)
+    .where('s.ends_at', '>', fromIso)
+    .where('s.starts_at', '<', toIso)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
 /**
- * Whether `userId` runs a session now: they are named as its trainer and, unless a trainer
+ * Whether `userId` runs a session now: their account is on, they are named as its trainer and, unless a trainer
  * or administrator by role, they still lead in-house training for an organisation it is for
  * (`ledBy`). A lead who is removed, or moved to another school, keeps their name on the
  * sessions they published but runs them no longer; made a lead again, they run them again.
@@ -431,6 +444,8 @@ export async function isTrainerOf(db: Q, sessionId: string, userId: string): Pro
     .select('u.role')
     .where('st.session_id', '=', sessionId)
     .where('st.user_id', '=', userId)
+    // A turned-off account runs nothing (and is put out of the live rooms of what it ran).
+    .where('u.disabled_at', 'is', null)
     .executeTakeFirst();
   if (!row) return false;
   if (row.role === 'trainer' || row.role === 'admin') return true;

@@ -11,6 +11,7 @@ import type { Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
 import type { AudienceInput } from '../../shared/sessions.js';
 import * as repo from './repository.js';
+import { runningMayHaveEnded } from '../bookings/events.js';
 
 /** Admins for any organisation; office staff for those they act for (their own, or their trust's schools). */
 async function requireLeadManager(deps: Deps, actor: AuthUser, orgId: string) {
@@ -52,6 +53,8 @@ export async function addLead(deps: Deps, actor: AuthUser, orgId: string, userId
 export async function removeLead(deps: Deps, actor: AuthUser, orgId: string, userId: string) {
   await requireLeadManager(deps, actor, orgId);
   await repo.removeLead(deps.db, orgId, userId);
+  // No longer running the in-house sessions they published: out of their live rooms at once.
+  await runningMayHaveEnded(deps, userId);
 }
 
 /** The organisations `user` leads in-house training for, with whether each is a trust (has schools). */

@@ -35,6 +35,7 @@ import { holdsOf, holdsReleaseAt, lockSession, seatStatesOf } from '../bookings/
 const FIT_BATCH = 2000;
 const NO_SEATS_TAKEN = { confirmed_in_person: 0, offered_in_person: 0, waiting_in_person: 0, confirmed_online: 0, offered_online: 0, waiting_online: 0 };
 import * as engine from '../bookings/service.js';
+import { placesChanged } from '../bookings/events.js';
 import * as repo from './repository.js';
 import { requireLeadMayPublish, runsSessions } from './leads.js';
 import { callerHasTimetable, fitsForSessions } from '../timetables/service.js';
@@ -463,6 +464,7 @@ export async function updateSession(deps: Deps, actor: AuthUser, id: string, pat
     await checkCourseTrainers(deps, patch.courseId !== undefined ? patch.courseId : current?.course_id, trainerIds ?? (await repo.trainerIdsOf(deps.db, [id])).get(id) ?? []);
   }
   let outcomeRuleChanged = false;
+  let trainersBefore: string[] = [];
   await deps.db.transaction().execute(async (trx) => {
     const row = await lockSession(trx, deps.dbKind, id);
     if (!row) throw new AppError('not_found', 'No such session.');
@@ -543,9 +545,14 @@ export async function updateSession(deps: Deps, actor: AuthUser, id: string, pat
     // of it one by one stay out: that was about them, not the date).
     if (timesMoved && Date.parse(after.starts_at) > deps.now().getTime()) await reopenRoom(trx, id);
     await engine.afterSessionChange(trx, deps, after, { timeOrPlaceChanged });
-    if (trainerIds) await repo.replaceTrainers(trx, id, trainerIds);
+    if (trainerIds) {
+      trainersBefore = (await repo.trainerIdsOf(trx, [id])).get(id) ?? [];
+      await repo.replaceTrainers(trx, id, trainerIds);
+    }
   });
   if (outcomeRuleChanged) await finaliseSessionIfOver(deps, id);
+  // A trainer taken off the session leaves its live room at once, unless they hold a place in it (live/service.ts).
+  if (trainerIds) await placesChanged(deps, trainersBefore.filter((u) => !trainerIds.includes(u)).map((userId) => ({ sessionId: id, userId })));
   return getSession(deps, id);
 }
 

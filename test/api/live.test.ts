@@ -430,6 +430,60 @@ describe('room control by the trainer', () => {
     expect(lk.participants.get(insetRoom)!.map((p) => p.identity)).toEqual([`user-${inset.trainer.id}`]);
   });
 
+  it('disconnects a trainer who no longer runs the session, during it: taken off it, their account turned off, made staff, or no longer its in-house lead', async () => {
+    const admin = await t.user('admin');
+    const lead = await t.user('trainer', null, 'Tara Lead');
+    /** A session running now with `lead` and a co-trainer both in its room; answers it and who is in the room. */
+    const running = async (co: TestUser) => {
+      t.clock.set(START);
+      const s = await t.session({ startsAt: START, endsAt: END }, lead);
+      expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: lead, body: { trainerIds: [lead.id, co.id] } })).status).toBe(200);
+      await lk.connect((await join(s.id, lead)).json.token, `PA_lead_${s.id}`);
+      const coJoin = await join(s.id, co);
+      expect(coJoin.json.role).toBe('trainer');
+      await lk.connect(coJoin.json.token, `PA_co_${s.id}`);
+      t.clock.set(at('16:10'));
+      return { s, inRoom: () => lk.participants.get(`session-${s.id}`)!.map((p) => p.identity).sort() };
+    };
+
+    // Taken off it by the lead trainer.
+    const co1 = await t.user('trainer', null, 'Cole Co');
+    const r1 = await running(co1);
+    expect(r1.inRoom()).toHaveLength(2);
+    expect((await t.request('PATCH', `/api/sessions/${r1.s.id}`, { as: lead, body: { trainerIds: [lead.id] } })).status).toBe(200);
+    expect(r1.inRoom()).toEqual([`user-${lead.id}`]);
+    expect((await join(r1.s.id, co1)).status).toBe(403);
+
+    // Their account turned off: the repair pass would not put a trainer out either, so it must be at once.
+    const co2 = await t.user('trainer', null, 'Dana Co');
+    const r2 = await running(co2);
+    expect((await t.request('PATCH', `/api/users/${co2.id}`, { as: admin, body: { disabled: true } })).status).toBe(200);
+    expect(r2.inRoom()).toEqual([`user-${lead.id}`]);
+
+    // Made a member of staff by an administrator.
+    const co3 = await t.user('trainer', null, 'Eli Co');
+    const r3 = await running(co3);
+    expect((await t.request('PUT', `/api/users/${co3.id}/placement`, { as: admin, body: { role: 'staff', orgId: (await t.org()).id } })).status).toBe(200);
+    expect(r3.inRoom()).toEqual([`user-${lead.id}`]);
+
+    // An in-house lead removed as lead of the school the session is for.
+    const school = await t.org('Fir Primary');
+    const schoolLead = await t.user('staff', school.id, 'Fay Lead');
+    expect((await t.request('PUT', `/api/orgs/${school.id}/leads/${schoolLead.id}`, { as: admin })).status).toBe(204);
+    t.clock.set(START);
+    const inset = await t.request('POST', '/api/sessions', { as: schoolLead, body: { title: 'Fir INSET', mode: 'online', startsAt: START, endsAt: END, capacity: { online: 5 }, audience: { kind: 'organisation', orgId: school.id } } });
+    expect(inset.status, inset.text).toBe(201);
+    const colleague = await t.user('staff', school.id, 'Gus Colleague');
+    expect((await t.request('POST', `/api/sessions/${inset.json.id}/bookings`, { as: colleague, body: {} })).json.status).toBe('confirmed');
+    const leadJoin = await join(inset.json.id, schoolLead);
+    expect(leadJoin.json.role).toBe('trainer');
+    await lk.connect(leadJoin.json.token, 'PA_school_lead');
+    await lk.connect((await join(inset.json.id, colleague)).json.token, 'PA_colleague');
+    t.clock.set(at('16:10'));
+    expect((await t.request('DELETE', `/api/orgs/${school.id}/leads/${schoolLead.id}`, { as: admin })).status).toBe(204);
+    expect(lk.participants.get(`session-${inset.json.id}`)!.map((p) => p.identity)).toEqual([`user-${colleague.id}`]);
+  });
+
   it('disconnects the staff of a school moved out of its trust from a live session only for the trust', async () => {
     const admin = await t.user('admin');
     const trust = await t.org('Oak Trust');
