@@ -311,6 +311,43 @@ describe.skipIf(!browserAvailable)('downloads the server refuses while the page 
     await axeAndReflow(page, 'live room after downloads');
   });
 
+  it('after an online session, its captions transcript downloads from My bookings and the session page, by keyboard (320 px)', async () => {
+    const { t } = env.server;
+    const trainer = await t.user('trainer', null, 'Vic Voice');
+    const s = await t.session({ title: 'Sensory needs webinar', startsAt: minutesFromNow(-5), endsAt: minutesFromNow(55), capacity: { online: 5 } }, trainer);
+    const staff = await t.user('staff', (await t.org()).id, 'Wren Watcher');
+    expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: staff, body: {} })).status).toBe(201);
+    expect((await t.request('POST', `/api/sessions/${s.id}/captions`, { as: trainer, body: { segmentId: 'seg-1', text: 'Welcome to the sensory needs webinar', final: true } })).status).toBe(200);
+    // Two hours on: the session is over, its room (and the room's link) gone.
+    const realNow = t.clock.now().toISOString();
+    t.clock.set(minutesFromNow(120));
+    try {
+      const page = await newPage(env.browser, env.server, NARROW);
+      await signInAt(page, staff, '/bookings');
+      const name = 'Download the captions transcript: Sensory needs webinar';
+      // (Its accessible name is the text and the hidden title, which Chromium joins with a space.)
+      const link = () => page.getByRole('link', { name: /^Download the captions transcript ?: Sensory needs webinar$/ });
+      await link().waitFor();
+      expect(await page.getByRole('link', { name: /Join now/ }).count()).toBe(0);
+      await axeAndReflow(page, 'My bookings after an online session');
+      await tabTo(page, name);
+      const download = page.waitForEvent('download');
+      await page.keyboard.press('Enter');
+      const file = await download;
+      expect(await file.failure()).toBeNull();
+      expect(file.suggestedFilename()).toBe(`transcript-${s.id}.vtt`);
+      expect(readFileSync((await file.path())!, 'utf8')).toContain('Welcome to the sensory needs webinar');
+      await link().locator('xpath=following::*[@role="status"][1]').filter({ hasText: 'Your transcript is downloading.' }).waitFor();
+
+      await page.goto(`/sessions/${s.id}`);
+      await page.getByRole('heading', { level: 1, name: 'Sensory needs webinar' }).waitFor();
+      await link().waitFor();
+      await axeAndReflow(page, 'session page after an online session');
+    } finally {
+      t.clock.set(realNow);
+    }
+  });
+
   it('who is coming: the spreadsheet refused (403, the session handed to another trainer) says why, and downloads once it is handed back', async () => {
     const { t } = env.server;
     const { s, trainer, handAway, handBack } = await handedSession(t, { title: 'Speech and language', startsAt: daysFromNow(6), endsAt: plusMinutes(daysFromNow(6), 60), capacity: { online: 5 } }, 'Wyn Whoiscoming');

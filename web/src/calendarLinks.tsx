@@ -7,7 +7,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { Booking } from '../../shared/bookings.js';
-import { DownloadAnchor } from './components.js';
+import { DownloadAnchor, DownloadLink } from './components.js';
 import { Link } from './router.js';
 import { serverNow } from './clock.js';
 
@@ -123,3 +123,18 @@ export function JoinNow({ sessionId, startsAt, endsAt, title }: { sessionId: str
   return <p class="hint">You can join online from 15 minutes before the start.</p>;
 }
 
+/**
+ * "Download the captions transcript" for someone with a seat on an online or hybrid session,
+ * from its start (when captions may begin) on, and long after it: the live room's link is
+ * gone once it ends, and the transcript is what a person who is deaf or hard of hearing, or
+ * who missed part of it, goes back to.
+ */
+export function TranscriptLink({ sessionId, startsAt, title }: { sessionId: string; startsAt: string; title: string }) {
+  const now = useNow();
+  if (now < Date.parse(startsAt)) return null;
+  return (
+    <DownloadLink class="transcript-link" href={`/api/sessions/${encodeURIComponent(sessionId)}/transcript.vtt`} fallbackName="transcript.vtt" what="transcript">
+      Download the captions transcript<span class="visually-hidden">: {title}</span>
+    </DownloadLink>
+  );
+}

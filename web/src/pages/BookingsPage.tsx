@@ -3,7 +3,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { CompletionList } from '../../../shared/attendance.js';
 import { Booking, BookingList } from '../../../shared/bookings.js';
 import { api } from '../api.js';
-import { AddToCalendar, JoinNow } from '../calendarLinks.js';
+import { AddToCalendar, JoinNow, TranscriptLink } from '../calendarLinks.js';
 import { Badge, ConfirmButton, DownloadAnchor, Fact, PageHeading, Status, useApp, useFocusLater, When } from '../components.js';
 import { formatDateTime, formatLongDay, ordinal, plural, seatLabel, statusLabel } from '../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../load.js';
@@ -140,6 +140,7 @@ export function BookingDetails({ b, headingLevel, onChanged, hideSessionFacts, n
         {!hideSessionFacts && s.venue && b.seat === 'in_person' && <Fact label="Venue"><span class="break">{s.venue}</span></Fact>}
       </dl>
       {b.status === 'confirmed' && b.seat === 'online' && s.status !== 'cancelled' && !hideSessionFacts && mineToAnswer && <JoinNow sessionId={s.id} startsAt={s.startsAt} endsAt={s.endsAt} title={s.title} />}
+      {(b.status === 'confirmed' || b.status === 'attended' || b.status === 'absent') && s.mode !== 'in_person' && s.status !== 'cancelled' && mineToAnswer && <TranscriptLink sessionId={s.id} startsAt={s.startsAt} title={s.title} />}
       <div class="actions">
         {b.status === 'offered' && !lapsed && s.status !== 'cancelled' && mineToAnswer && (
           <>
