@@ -177,6 +177,50 @@ describe.skipIf(!browserAvailable)('account pages', () => {
     await signIn(theirs, staff);
   });
 
+  it('office staff add one new member of staff and set a colleague’s job role, by keyboard at 320 px', async () => {
+    const { t } = env.server;
+    const org = await t.org('Rowan Primary');
+    const office = await t.user('office', org.id, 'Ola Office');
+    const colleague = await t.user('staff', org.id, 'Cath Colleague');
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInTo(page, office, '/office/people', 'Staff accounts', { nav: 'Staff accounts' });
+    await page.getByRole('heading', { level: 2, name: colleague.name }).waitFor();
+    await page.getByRole('region', { name: 'Add a person' }).getByText('They are added as staff of Rowan Primary.').waitFor();
+
+    // Nothing typed: each problem beside its field, said in the summary.
+    await activate(page, 'Add person');
+    await page.getByRole('alert').filter({ hasText: 'There is a problem' }).waitFor();
+    await checkPage(page, 'staff accounts, adding a person with nothing typed');
+
+    await tabTo(page, 'Full name');
+    await page.keyboard.type('Nell Newstarter');
+    await tabTo(page, 'Email address');
+    await page.keyboard.type('nell.newstarter@rowan.sch.uk');
+    await tabTo(page, 'Job role (optional)');
+    await page.keyboard.press('End'); // the last: early years
+    await activate(page, 'Add person');
+    await page.getByRole('heading', { level: 3, name: 'Nell Newstarter was added to Rowan Primary' }).waitFor();
+    await expectFocused(page, '#added-title');
+    await page.getByText('they sign in by asking for a sign-in link on the sign-in page').waitFor();
+    const added = await t.db.selectFrom('users').select(['role', 'org_id', 'job_role']).where('email', '=', 'nell.newstarter@rowan.sch.uk').executeTakeFirstOrThrow();
+    expect(added).toEqual({ role: 'staff', org_id: org.id, job_role: 'early_years' });
+    await page.getByRole('heading', { level: 2, name: 'Nell Newstarter' }).waitFor();
+    await checkPage(page, 'staff accounts after adding a person');
+
+    // A colleague's job role, changed from their card.
+    const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: colleague.name }) });
+    await card.locator('dd', { hasText: 'Not stated' }).waitFor();
+    await activate(page, `Change job role: ${colleague.name}`, { back: true });
+    await tabTo(page, 'Job role');
+    await page.keyboard.press('Home');
+    await page.keyboard.press('ArrowDown'); // Teacher
+    await activate(page, `Save job role for ${colleague.name}`);
+    await page.getByRole('status').filter({ hasText: `${colleague.name}’s job role is now teacher.` }).waitFor();
+    await card.locator('dd', { hasText: 'Teacher' }).waitFor();
+    expect((await t.db.selectFrom('users').select('job_role').where('id', '=', colleague.id).executeTakeFirstOrThrow()).job_role).toBe('teacher');
+    await checkPage(page, 'staff accounts after changing a job role');
+  });
+
   it('administrators find people by name, turn accounts off and make captioners, at 320 px', async () => {
     const { t } = env.server;
     const admin = await t.user('admin');

@@ -7,10 +7,10 @@
  */
 import { useRef, useState } from 'preact/hooks';
 import { z } from 'zod';
-import { PersonChanged, User } from '../../../shared/accounts.js';
+import { JOB_ROLE_LABEL, PersonChanged, User } from '../../../shared/accounts.js';
 import { placesGivenUp } from '../format.js';
 import { api } from '../api.js';
-import { PersonAdmin } from '../pages/admin/PersonAdmin.js';
+import { JobRoleForm, PersonAdmin } from '../pages/admin/PersonAdmin.js';
 import { PersonRecord } from './PersonRecord.js';
 import { Alert, Badge, ConfirmButton, messageOf, useFocusLater } from '../components.js';
 import { Link } from '../router.js';
@@ -28,8 +28,10 @@ export interface LeadControl {
  * `timetableHref`: the person's timetable page (see personTimetableHref), for a viewer who may
  * see and change it (office staff for their staff and office colleagues, administrators).
  * `showRecord`: their training record and certificates, opened on demand (administrators).
+ * `canSetJobRole`: their job role shown and changed on demand (office staff for their staff;
+ * administrators change it with the rest in PersonAdmin).
  */
-export function PersonCard({ person, canDisable, canSetCaptioner, onChanged, lead, timetableHref, showRecord }: { person: User; canDisable: boolean; canSetCaptioner: boolean; onChanged: (p: User, message: string) => void; lead?: LeadControl; timetableHref?: string; showRecord?: boolean }) {
+export function PersonCard({ person, canDisable, canSetCaptioner, canSetJobRole, onChanged, lead, timetableHref, showRecord }: { person: User; canDisable: boolean; canSetCaptioner: boolean; canSetJobRole?: boolean; onChanged: (p: User, message: string) => void; lead?: LeadControl; timetableHref?: string; showRecord?: boolean }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
   const headingId = `person-${person.id}`;
@@ -85,6 +87,12 @@ export function PersonCard({ person, canDisable, canSetCaptioner, onChanged, lea
           <dt>Role</dt>
           <dd>{ROLE_LABEL[person.role]}</dd>
         </div>
+        {canSetJobRole && (
+          <div>
+            <dt>Job role</dt>
+            <dd>{person.jobRole ? JOB_ROLE_LABEL[person.jobRole] : 'Not stated'}</dd>
+          </div>
+        )}
         {person.orgName && (
           <div>
             <dt>Organisation</dt>
@@ -128,6 +136,14 @@ export function PersonCard({ person, canDisable, canSetCaptioner, onChanged, lea
       </div>
       {showRecord && <PersonRecord person={person} />}
       {canSetCaptioner && <PersonAdmin person={person} onChanged={onChanged} />}
+      {canSetJobRole && !canSetCaptioner && (
+        <details class="field">
+          <summary>
+            Change job role<span class="visually-hidden">: {person.name}</span>
+          </summary>
+          <JobRoleForm person={person} onChanged={onChanged} />
+        </details>
+      )}
       <Alert message={error} />
     </li>
   );

@@ -10,6 +10,7 @@ import { Loaded, useLoad } from '../load.js';
 import { Link, navigate } from '../router.js';
 import { OfficeOrgGate, SchoolForm, type Org } from '../orgs.js';
 import { PersonCard } from './PersonCard.js';
+import { NewPersonForm } from '../admin/NewPersonForm.js';
 import { personTimetableHref } from '../timetable/PersonTimetablePage.js';
 
 /** Office staff: the people of an organisation they book for (a trust's office chooses one of its schools). */
@@ -76,6 +77,7 @@ function StaffOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
                   person={p}
                   canDisable={p.role === 'staff' && p.id !== me.id}
                   canSetCaptioner={false}
+                  canSetJobRole={p.role === 'staff'}
                   timetableHref={p.role === 'staff' || p.role === 'office' ? personTimetableHref(me, { id: p.id, orgId }) : undefined}
                   lead={
                     leads.data
@@ -100,6 +102,7 @@ function StaffOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
           </>
         )}
       </Loaded>
+      <NewPersonForm forOrg={{ id: orgId, name: orgName ?? 'your organisation' }} onAdded={() => void people.reload()} />
     </>
   );
 }

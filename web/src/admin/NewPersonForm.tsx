@@ -1,13 +1,15 @@
 /**
- * Administrators add one person: name, email, role and organisation, each problem shown
- * beside its field; then they may email the new person a link to choose a password (the
- * account has none, so that link is how they first sign in).
+ * Add one person: name, email, job role and (administrators) role and organisation, each
+ * problem shown beside its field. Administrators may then email the new person a link to
+ * choose a password (the account has none); office staff (`forOrg`) add a member of staff to
+ * the organisation chosen on their Staff accounts page, who then signs in by an emailed
+ * sign-in link (or their school's own sign-in).
  */
 import { useRef, useState } from 'preact/hooks';
 import { z } from 'zod';
-import { CreateUserInput, User } from '../../../shared/accounts.js';
+import { CreateUserInput, JOB_ROLE_LABEL, JobRole, User } from '../../../shared/accounts.js';
 import { api, ApiError } from '../api.js';
-import { apiIssues, ErrorSummary, errorFor, Status, TextField, toFieldErrors, useFocusLater, type FieldError } from '../components.js';
+import { apiIssues, described, ErrorSummary, errorFor, Field, Status, TextField, toFieldErrors, useFocusLater, type FieldError } from '../components.js';
 import { ActionButton, ActionError, useAction } from '../load.js';
 import { Link } from '../router.js';
 import { OrgSearchPicker } from '../orgs.js';
@@ -20,11 +22,15 @@ const FIELDS = {
   orgId: { id: 'new-org', label: 'Organisation' },
 };
 
-export function NewPersonForm({ onAdded }: { onAdded: (p: z.infer<typeof User>) => void }) {
+const JOB_HINT = 'What they do at work, for training coverage by role. Separate from their account role.';
+
+export function NewPersonForm({ onAdded, forOrg }: { onAdded: (p: z.infer<typeof User>) => void; forOrg?: { id: string; name: string } }) {
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<keyof typeof ROLE_LABEL>('staff');
-  const [orgId, setOrgId] = useState('');
+  const [chosenOrg, setOrgId] = useState('');
+  const [jobRole, setJobRole] = useState('');
+  const orgId = forOrg?.id ?? chosenOrg;
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [added, setAdded] = useState<z.infer<typeof User> | null>(null);
   const [sent, setSent] = useState('');
@@ -36,7 +42,7 @@ export function NewPersonForm({ onAdded }: { onAdded: (p: z.infer<typeof User>) 
 
   async function submit(e: Event) {
     e.preventDefault();
-    const parsed = CreateUserInput.safeParse({ name, email, role, orgId: orgId || undefined });
+    const parsed = CreateUserInput.safeParse({ name, email, role: forOrg ? 'staff' : role, orgId: orgId || undefined, jobRole: jobRole ? JobRole.parse(jobRole) : null });
     const found: FieldError[] = parsed.success ? [] : toFieldErrors(parsed.error.issues, FIELDS, FIELDS.name);
     if (needsOrg && !orgId && !found.some((f) => f.field === 'new-org')) found.push({ field: 'new-org', message: 'Organisation: choose the organisation this person works for' });
     setErrors(found);
@@ -63,6 +69,7 @@ export function NewPersonForm({ onAdded }: { onAdded: (p: z.infer<typeof User>) 
     setSent('');
     setName('');
     setEmail('');
+    setJobRole('');
     onAdded(person);
     // The new person's heading takes focus once drawn (from "Add person", which stays: so forced).
     focusLater(addedRef, { force: true });
@@ -80,47 +87,71 @@ export function NewPersonForm({ onAdded }: { onAdded: (p: z.infer<typeof User>) 
     <section class="panel narrow" aria-labelledby="new-person-title">
       <h2 id="new-person-title">Add a person</h2>
       <p>
-        To add many staff of one school at once, <Link href="/admin/people/import">import them from a spreadsheet (CSV)</Link>.
+        To add many staff {forOrg ? 'at once' : 'of one school at once'}, <Link href={forOrg ? `/office/people/import?${new URLSearchParams({ org: forOrg.id })}` : '/admin/people/import'}>import them from a spreadsheet (CSV)</Link>.
       </p>
       {added && (
         <div class="notice" role="group" aria-labelledby="added-title">
           <h3 id="added-title" ref={addedRef} tabIndex={-1}>
             {added.name} was added{added.orgName ? ` to ${added.orgName}` : ''}
           </h3>
-          <p>They have no password yet. Email them a link to choose one, or they can ask for a sign-in link on the sign-in page.</p>
-          {/* In the page (empty) from when the person is added, so the message is announced when it comes. */}
-          <Status id="new-person-sent" message={sent} focusable />
-          {!sent && (
-            <ActionButton type="button" class="button button-secondary" busy={send.busy} busyLabel="Sending…" onClick={() => void sendLink(added)}>
-              Email {added.name} a link to choose a password
-            </ActionButton>
+          {forOrg ? (
+            <p>They have no password: they sign in by asking for a sign-in link on the sign-in page (sent to {added.email}), or with your school’s own sign-in if it has one.</p>
+          ) : (
+            <>
+              <p>They have no password yet. Email them a link to choose one, or they can ask for a sign-in link on the sign-in page.</p>
+              {/* In the page (empty) from when the person is added, so the message is announced when it comes. */}
+              <Status id="new-person-sent" message={sent} focusable />
+              {!sent && (
+                <ActionButton type="button" class="button button-secondary" busy={send.busy} busyLabel="Sending…" onClick={() => void sendLink(added)}>
+                  Email {added.name} a link to choose a password
+                </ActionButton>
+              )}
+              <ActionError action={send} />
+            </>
           )}
-          <ActionError action={send} />
         </div>
       )}
       <form onSubmit={submit} noValidate aria-labelledby="new-person-title">
         <ErrorSummary errors={errors} />
         <TextField id="new-name" label="Full name" autoComplete="off" maxLength={200} value={name} onInput={(e) => setName((e.currentTarget as HTMLInputElement).value)} error={errorFor(errors, 'new-name')} />
         <TextField id="new-email" label="Email address" type="email" autoComplete="off" spellcheck={false} value={email} onInput={(e) => setEmail((e.currentTarget as HTMLInputElement).value)} error={errorFor(errors, 'new-email')} />
-        <div class={errorFor(errors, 'new-role') ? 'field field-error' : 'field'}>
-          <label for="new-role">Role</label>
-          <select id="new-role" value={role} onChange={(e) => setRole((e.currentTarget as HTMLSelectElement).value as keyof typeof ROLE_LABEL)}>
-            {Object.entries(ROLE_LABEL).map(([k, label]) => (
+        {forOrg ? (
+          <p>
+            They are added as staff of <strong>{forOrg.name}</strong>.
+          </p>
+        ) : (
+          <>
+            <div class={errorFor(errors, 'new-role') ? 'field field-error' : 'field'}>
+              <label for="new-role">Role</label>
+              <select id="new-role" value={role} onChange={(e) => setRole((e.currentTarget as HTMLSelectElement).value as keyof typeof ROLE_LABEL)}>
+                {Object.entries(ROLE_LABEL).map(([k, label]) => (
+                  <option key={k} value={k}>
+                    {label}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <OrgSearchPicker
+              id="new-org"
+              label="Organisation"
+              value={orgId}
+              onChange={setOrgId}
+              noneLabel={needsOrg ? 'Choose an organisation' : 'None'}
+              hint={needsOrg ? 'Staff and school office belong to a school, college, nursery, trust or local authority.' : 'Optional for trainers and administrators.'}
+              error={errorFor(errors, 'new-org')}
+            />
+          </>
+        )}
+        <Field id="new-job" label="Job role (optional)" hint={JOB_HINT}>
+          <select id="new-job" {...described('new-job', JOB_HINT, undefined)} value={jobRole} onChange={(e) => setJobRole((e.currentTarget as HTMLSelectElement).value)}>
+            <option value="">Not stated</option>
+            {Object.entries(JOB_ROLE_LABEL).map(([k, label]) => (
               <option key={k} value={k}>
                 {label}
               </option>
             ))}
           </select>
-        </div>
-        <OrgSearchPicker
-          id="new-org"
-          label="Organisation"
-          value={orgId}
-          onChange={setOrgId}
-          noneLabel={needsOrg ? 'Choose an organisation' : 'None'}
-          hint={needsOrg ? 'Staff and school office belong to a school, college, nursery, trust or local authority.' : 'Optional for trainers and administrators.'}
-          error={errorFor(errors, 'new-org')}
-        />
+        </Field>
         <ActionError action={create} />
         <ActionButton busy={create.busy} busyLabel="Adding…">
           Add person

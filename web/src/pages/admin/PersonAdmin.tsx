@@ -25,9 +25,7 @@ export function PersonAdmin({ person, onChanged }: { person: z.infer<typeof User
 function PersonAdminForm({ person, onChanged }: { person: z.infer<typeof User>; onChanged: (p: z.infer<typeof User>, message: string) => void }) {
   const [role, setRole] = useState(person.role);
   const [orgId, setOrgId] = useState(person.orgId ?? '');
-  const [jobRole, setJobRole] = useState<string>(person.jobRole ?? '');
   const save = useAction();
-  const saveJob = useAction();
   const reset = useAction();
   /** Refusals of the role and organisation, beside their fields (the server names them: `role`, `orgId`). */
   const [errors, setErrors] = useState<FieldError[]>([]);
@@ -71,46 +69,58 @@ function PersonAdminForm({ person, onChanged }: { person: z.infer<typeof User>; 
         </Field>
         <OrgSearchPicker id={id('org')} label="Organisation" noneLabel="None" value={orgId} chosenName={person.orgName ?? undefined} onChange={setOrgId} error={errorFor(errors, id('org'))} />
         <ActionError action={save} />
-        <ActionButton class="button button-secondary" busy={save.busy} busyLabel="Saving…" aria-label={`Save role and organisation for ${person.name}`}>
-          Save role and organisation
+        <ActionButton class="button button-secondary" busy={save.busy} busyLabel="Saving…">
+          Save role and organisation<span class="visually-hidden"> for {person.name}</span>
         </ActionButton>
       </form>
-      <form
-        onSubmit={async (e) => {
-          e.preventDefault();
-          const next = await saveJob.run(() => api(`/api/users/${encodeURIComponent(person.id)}`, User, { method: 'PATCH', body: { jobRole: jobRole ? JobRole.parse(jobRole) : null } }));
-          if (next) onChanged(next, next.jobRole ? `${next.name}’s job role is now ${JOB_ROLE_LABEL[next.jobRole].toLowerCase()}.` : `${next.name}’s job role is now not stated.`);
-        }}
-      >
-        <Field id={id('job')} label="Job role" hint={JOB_HINT}>
-          <select id={id('job')} {...described(id('job'), JOB_HINT, undefined)} value={jobRole} onChange={(e) => setJobRole((e.currentTarget as HTMLSelectElement).value)}>
-            <option value="">Not stated</option>
-            {Object.entries(JOB_ROLE_LABEL).map(([k, label]) => (
-              <option key={k} value={k}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <ActionError action={saveJob} />
-        <ActionButton class="button button-secondary" busy={saveJob.busy} busyLabel="Saving…" aria-label={`Save job role for ${person.name}`}>
-          Save job role
-        </ActionButton>
-      </form>
+      <JobRoleForm person={person} onChanged={onChanged} />
       <ActionError action={reset} />
       <ActionButton
         type="button"
         class="button button-secondary"
         busy={reset.busy}
         busyLabel="Sending…"
-        aria-label={`Send a password reset link to ${person.name}`}
         onClick={async () => {
           const done = await reset.run(() => api(`/api/users/${encodeURIComponent(person.id)}/password-reset`, z.object({ message: z.string() }), { method: 'POST' }));
           if (done) onChanged(person, `A password reset link is on its way to ${person.email}.`);
         }}
       >
-        Send a password reset link
+        Send a password reset link<span class="visually-hidden"> to {person.name}</span>
       </ActionButton>
     </>
+  );
+}
+
+/**
+ * What a person does at work (for training coverage by job role), changed by an administrator
+ * (in PersonAdmin) or by the office that manages them (on their card in Staff accounts).
+ */
+export function JobRoleForm({ person, onChanged }: { person: z.infer<typeof User>; onChanged: (p: z.infer<typeof User>, message: string) => void }) {
+  const [jobRole, setJobRole] = useState<string>(person.jobRole ?? '');
+  const saveJob = useAction();
+  const id = `job-${person.id}`;
+  return (
+    <form
+      onSubmit={async (e) => {
+        e.preventDefault();
+        const next = await saveJob.run(() => api(`/api/users/${encodeURIComponent(person.id)}`, User, { method: 'PATCH', body: { jobRole: jobRole ? JobRole.parse(jobRole) : null } }));
+        if (next) onChanged(next, next.jobRole ? `${next.name}’s job role is now ${JOB_ROLE_LABEL[next.jobRole].toLowerCase()}.` : `${next.name}’s job role is now not stated.`);
+      }}
+    >
+      <Field id={id} label="Job role" hint={JOB_HINT}>
+        <select id={id} {...described(id, JOB_HINT, undefined)} value={jobRole} onChange={(e) => setJobRole((e.currentTarget as HTMLSelectElement).value)}>
+          <option value="">Not stated</option>
+          {Object.entries(JOB_ROLE_LABEL).map(([k, label]) => (
+            <option key={k} value={k}>
+              {label}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <ActionError action={saveJob} />
+      <ActionButton class="button button-secondary" busy={saveJob.busy} busyLabel="Saving…">
+        Save job role<span class="visually-hidden"> for {person.name}</span>
+      </ActionButton>
+    </form>
   );
 }
