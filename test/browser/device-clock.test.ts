@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { noteServerTime, serverNow } from '../../web/src/clock.js';
 import { browserAvailable, checkPage, daysFromNow, NARROW, newPage, plusMinutes, signInAt, tabTo, warnIfSkipped, serverAndBrowser } from './harness.js';
 
@@ -75,6 +75,29 @@ describe.skipIf(!browserAvailable)('on a computer whose clock is wrong', () => {
     await page.getByText('Booking for this session is closed.').waitFor();
     expect(await page.getByRole('button', { name: 'Book a seat' }).count()).toBe(0);
     await checkPage(page, 'a session whose booking has closed, on a computer ten minutes slow');
+  });
+  it('ten minutes slow: a trainer’s Who is coming and Seat holds of a session that ended five minutes ago say it is over, and offer nothing the server would refuse (axe, 320 px)', async () => {
+    const { t } = env.server;
+    const trainer = await t.user('trainer', null, 'Tess Slowclock');
+    const now = t.clock.now().getTime();
+    const s = await t.session({ title: 'Ended five minutes ago', mode: 'hybrid', venue: 'Hall', startsAt: new Date(now - 30 * 60_000).toISOString(), endsAt: new Date(now + 30 * 60_000).toISOString(), capacity: { inPerson: 5, online: 5 } }, trainer);
+    const staff = await t.user('staff', (await t.org()).id, 'Pip Present');
+    expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: staff, body: { seat: 'online' } })).json.status).toBe('confirmed');
+    // The server's clock: five minutes after the end. The computer's: ten minutes behind it.
+    const realNow = t.clock.now().toISOString();
+    onTestFinished(() => t.clock.set(realNow));
+    t.clock.set(new Date(now + 35 * 60_000).toISOString());
+    const page = await newPage(env.browser, env.server, NARROW);
+    await page.clock.setFixedTime(new Date(now + 25 * 60_000));
+    await signInAt(page, trainer, `/trainer/sessions/${s.id}/people`);
+    await page.getByRole('rowheader', { name: 'Pip Present' }).waitFor();
+    await page.getByText('None: the session is over').waitFor();
+    expect(await page.getByRole('button', { name: /^(Move to|Remove)/ }).count()).toBe(0);
+    await checkPage(page, 'Who is coming of an ended session, on a computer ten minutes slow');
+
+    await page.goto(`/trainer/sessions/${s.id}/holds`);
+    await page.getByText('This session has ended, so its seat holds can no longer be set, changed or released.').waitFor();
+    await checkPage(page, 'Seat holds of an ended session, on a computer ten minutes slow');
   });
 });
 

@@ -6,6 +6,7 @@ import { Badge, described, DownloadLink, Field, PageHeading, Status, TextField, 
 import { formatDateTime, ordinal, plural, seatLabel, statusLabel } from '../../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
 import { Link } from '../../router.js';
+import { serverNow } from '../../clock.js';
 
 type SortKey = 'queue' | 'name' | 'school' | 'status';
 const SORTS: Record<SortKey, string> = { queue: 'Booking order', name: 'Name', school: 'School', status: 'Status' };
@@ -74,7 +75,7 @@ function Attendees({ s, items, navigated, reload }: { s: Session; items: Attende
   // What the server allows (server/bookings/service.ts): a place on the register (attended or
   // absent) is kept, and once the session has ended only a waiting place can still be removed;
   // a seat moved after the session would mean nothing. No button is offered that can only be refused.
-  const ended = Date.parse(s.endsAt) <= Date.now();
+  const ended = Date.parse(s.endsAt) <= serverNow();
   const open = (r: AttendeeEntry) => r.status === 'confirmed' || r.status === 'offered' || r.status === 'waitlisted';
   const canMove = (r: AttendeeEntry) => !ended && open(r);
   const canRemove = (r: AttendeeEntry) => r.status === 'waitlisted' || (!ended && open(r));

@@ -6,6 +6,7 @@ import { plural } from '../../format.js';
 import { ActionError, Loaded, useAction, useLoad } from '../../load.js';
 import { Link } from '../../router.js';
 import { apiFieldErrors, percentOf, SessionFields, toInput, valuesOf, type SessionValues } from './SessionForm.js';
+import { serverNow } from '../../clock.js';
 
 /** The same people, in any order. */
 const sameIds = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((id) => b.includes(id));
@@ -133,7 +134,7 @@ function EditForm({ s, navigated, onChanged }: { s: Session; navigated: boolean;
       ) : (
         <>
           <ErrorSummary errors={errors} />
-          {Date.parse(s.endsAt) <= Date.now() ? <EndedNotice /> : null}
+          {Date.parse(s.endsAt) <= serverNow() ? <EndedNotice /> : null}
           <form onSubmit={(e) => save(e, false)} noValidate>
             <SessionFields values={values} set={set} errors={errors} sessionId={s.id} />
             {confirming !== null ? (

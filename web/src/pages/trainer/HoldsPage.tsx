@@ -9,6 +9,7 @@ import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../loa
 import { Link } from '../../router.js';
 import { OrgSearchPicker, type OrgFinder } from '../../orgs.js';
 import { apiFieldErrors } from './SessionForm.js';
+import { serverNow } from '../../clock.js';
 
 type HoldRow = z.infer<typeof Hold>;
 /** Those the session is for: seats cannot be held for anyone else. */
@@ -63,14 +64,14 @@ function Holds({ s, holds, orgs, allListed, navigated, reload, forSchool }: { s:
   const closed =
     s.status === 'cancelled'
       ? 'This session has been cancelled, so seats can no longer be held on it.'
-      : Date.parse(s.endsAt) <= Date.now()
+      : Date.parse(s.endsAt) <= serverNow()
         ? 'This session has ended, so its seat holds can no longer be set, changed or released. They are shown as they were.'
         : null;
   // Held seats are open to anyone from the release time (else the booking cut-off, else the
   // end): the server then refuses a new or larger hold (409 holds_released), so the office's
   // form is not offered; giving a hold back (Release) still is. A trainer may still move the release time.
   const releasedAt = heldSeatsReleasedAt(s);
-  const released = !closed && Date.parse(releasedAt) <= Date.now();
+  const released = !closed && Date.parse(releasedAt) <= serverNow();
   const orgName = (id: string) => orgs.find((o) => o.id === id)?.name ?? holds.find((h) => h.orgId === id)?.orgName ?? (foundName || 'the school');
   const findHoldable: OrgFinder = (q, limit) => api(`/api/sessions/${encodeURIComponent(s.id)}/holds/organisations?${new URLSearchParams({ limit: String(limit), ...(q ? { q } : {}) })}`, Orgs);
 

@@ -7,6 +7,7 @@ import { plural } from '../../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
 import { Link } from '../../router.js';
 import { peopleOf } from './EditSessionPage.js';
+import { serverNow } from '../../clock.js';
 
 /**
  * A trainer writes to everyone booked on a session (and, if chosen, those waiting); each gets
@@ -34,7 +35,7 @@ function MessageForm({ s, navigated }: { s: Session; navigated: boolean }) {
   const [sent, setSent] = useState('');
   const action = useAction();
   // Over, it is written to those who had a place (counted as booked, attended or absent); an offer did not outlast its start.
-  const ended = Date.parse(s.endsAt) <= Date.now();
+  const ended = Date.parse(s.endsAt) <= serverNow();
   const booked = s.seats.inPerson.confirmed + s.seats.online.confirmed + (ended ? 0 : s.seats.inPerson.offered + s.seats.online.offered);
   const waiting = peopleOf(s) - s.seats.inPerson.confirmed - s.seats.inPerson.offered - s.seats.online.confirmed - s.seats.online.offered;
   const title = `Message attendees: ${s.title}`;

@@ -6,6 +6,7 @@ import { modeLabel, plural } from '../../format.js';
 import { Loaded, useLoad } from '../../load.js';
 import { Pagination } from '../../pagination.js';
 import { Link } from '../../router.js';
+import { serverNow } from '../../clock.js';
 
 const PAGE = 20;
 
@@ -19,7 +20,7 @@ function SessionCard({ item, past }: { item: TrainerSession; past: boolean }) {
   const base = `/trainer/sessions/${encodeURIComponent(s.id)}`;
   const held = item.held.inPerson + item.held.online;
   // Over: it can still be corrected and its people written to (a follow-up), but seats are no longer held on it (the server refuses).
-  const ended = Date.parse(s.endsAt) <= Date.now();
+  const ended = Date.parse(s.endsAt) <= serverNow();
   return (
     <li>
       <article class="card" aria-labelledby={headingId}>

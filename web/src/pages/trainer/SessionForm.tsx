@@ -10,6 +10,7 @@ import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../loa
 import { errorFor, messageOf, Status, TextField, toFieldErrors, useApp, useFocusLater, type FieldError } from '../../components.js';
 import { modeLabel, wallClock, zonedIso } from '../../format.js';
 import { TrainersField } from './TrainersField.js';
+import { serverNow } from '../../clock.js';
 
 export interface SessionValues {
   title: string;
@@ -181,7 +182,7 @@ export function SessionFields({ values, set, errors, sessionId }: { values: Sess
       return null;
     }
   })();
-  const inPast = startsAt !== null && Date.parse(startsAt) < Date.now();
+  const inPast = startsAt !== null && Date.parse(startsAt) < serverNow();
   return (
     <>
       <TextField id="title" label="Title" maxLength={200} error={errorFor(errors, 'title')} {...text('title')} />
