@@ -64,6 +64,8 @@ describe.skipIf(!browserAvailable)('pages whose data fails to load', () => {
     await tryAgainByKeyboard(page);
     await page.getByText('With your email address and password').waitFor();
     await alert.waitFor({ state: 'detached' });
+    // The button pressed has gone with the failure: focus is at the heading of what came, not on nothing.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('How you sign in');
   });
 
   it('the register: a refresh that fails keeps the table on screen with Try again; the check-in code panel recovers', async () => {

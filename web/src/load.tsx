@@ -18,7 +18,7 @@
  * Messages come from `messageOf` (components.tsx), which never shows internal wording.
  */
 import type { ComponentChildren, JSX } from 'preact';
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from './api.js';
 import { messageOf } from './components.js';
 
@@ -98,10 +98,28 @@ export function useLoad<T>(fn: () => Promise<T>, deps: unknown[], { everyMs }: {
   return { data, error, loading, reload, set: (v: T) => setData(() => v) };
 }
 
-/** A failure said in words, with a button that tries again. */
+/**
+ * A failure said in words, with a button that tries again. When trying again works, the
+ * failure (and the button, which had focus) leaves the page: focus goes to the heading before
+ * it (the section's, else the page's), where what came in begins, not to nothing.
+ */
 export function Retry({ error, onRetry, busy, label = 'Try again' }: { error: unknown; onRetry: () => void; busy?: boolean; label?: string }) {
+  const root = useRef<HTMLDivElement>(null);
+  useLayoutEffect(() => {
+    const el = root.current;
+    return () => {
+      if (!el || !el.contains(document.activeElement)) return;
+      const heading = document.evaluate('preceding::*[self::h1 or self::h2 or self::h3][1]', el, null, XPathResult.FIRST_ORDERED_NODE_TYPE, null).singleNodeValue as HTMLElement | null;
+      setTimeout(() => {
+        const now = document.activeElement;
+        if (!heading?.isConnected || (now && now !== document.body && now.isConnected)) return;
+        if (!heading.hasAttribute('tabindex')) heading.setAttribute('tabindex', '-1');
+        heading.focus();
+      });
+    };
+  }, []);
   return (
-    <div role="alert" class="notice notice-error retry">
+    <div role="alert" class="notice notice-error retry" ref={root}>
       <p>{messageOf(error)}</p>
       <button type="button" class="button button-secondary" onClick={() => !busy && onRetry()} aria-disabled={busy ? 'true' : undefined}>
         {busy ? 'Trying again…' : label}
