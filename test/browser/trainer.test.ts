@@ -202,7 +202,8 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     await tabTo(page, 'New course title');
     // Nothing typed: said beside the field; nothing added, nothing published.
     await page.keyboard.press('Enter');
-    await page.getByText('Enter the course’s title').waitFor();
+    // Said as it appears (focus stays in the field, so it would not be read again).
+    await page.getByRole('alert').filter({ hasText: 'Enter the course’s title' }).waitFor();
     expect((await t.request('GET', '/api/courses', { as: trainer })).json.items).toEqual([]);
     await page.keyboard.type('Attachment-aware schools');
     // Enter in the field adds the course (it does not publish the session).
@@ -260,7 +261,7 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     await activate(page, 'Remove Ben Jones');
     await expectFocused(page, 'input[id^="reason-"]');
     await page.keyboard.press('Enter');
-    await page.getByText('Give a reason: it is sent to Ben Jones').waitFor();
+    await page.getByRole('alert').filter({ hasText: 'Give a reason: it is sent to Ben Jones' }).waitFor();
     await checkPage(page, 'remove form with an error');
     await page.keyboard.type('Not a member of staff at a school in the programme');
     await page.keyboard.press('Enter');

@@ -187,7 +187,13 @@ export function apiIssues(e: unknown): FieldIssue[] {
 }
 
 /** A field's hint and error, each with the id its control names (see `described`). */
-export function FieldNotes({ id, hint, error }: { id: string; hint?: ComponentChildren; error?: string }) {
+/**
+ * A field's hint and error, each with an id its control names in aria-describedby. `announce`:
+ * the error is said as it appears (role="alert"), for a small form that has no error summary
+ * to take focus, where the control keeps focus (or the button pressed does) and would not be
+ * read again.
+ */
+export function FieldNotes({ id, hint, error, announce }: { id: string; hint?: ComponentChildren; error?: string; announce?: boolean }) {
   return (
     <>
       {hint && (
@@ -196,7 +202,7 @@ export function FieldNotes({ id, hint, error }: { id: string; hint?: ComponentCh
         </p>
       )}
       {error && (
-        <p class="error-message" id={`${id}-error`}>
+        <p class="error-message" id={`${id}-error`} role={announce ? 'alert' : undefined}>
           <span class="visually-hidden">Error: </span>
           {error}
         </p>
@@ -215,22 +221,22 @@ export const described = (id: string, hint: unknown, error: unknown) => ({
  * A labelled field: its label, hint and error above the control it holds, which takes
  * `described(id, hint, error)`. Every form's fields look and read the same through it.
  */
-export function Field({ id, label, hint, error, children }: { id: string; label: ComponentChildren; hint?: ComponentChildren; error?: string; children: ComponentChildren }) {
+export function Field({ id, label, hint, error, announce, children }: { id: string; label: ComponentChildren; hint?: ComponentChildren; error?: string; announce?: boolean; children: ComponentChildren }) {
   return (
     <div class={error ? 'field field-error' : 'field'}>
       <label for={id}>{label}</label>
-      <FieldNotes id={id} hint={hint} error={error} />
+      <FieldNotes id={id} hint={hint} error={error} announce={announce} />
       {children}
     </div>
   );
 }
 
-type InputProps = Omit<JSX.InputHTMLAttributes<HTMLInputElement>, 'id' | 'label'> & { id: string; label: string; hint?: string; error?: string };
+type InputProps = Omit<JSX.InputHTMLAttributes<HTMLInputElement>, 'id' | 'label'> & { id: string; label: string; hint?: string; error?: string; announce?: boolean };
 
-/** A labelled text input with an optional hint and an error tied to it by aria-describedby. */
-export function TextField({ id, label, hint, error, ...rest }: InputProps) {
+/** A labelled text input with an optional hint and an error tied to it by aria-describedby (said as it appears with `announce`: see FieldNotes). */
+export function TextField({ id, label, hint, error, announce, ...rest }: InputProps) {
   return (
-    <Field id={id} label={label} hint={hint} error={error}>
+    <Field id={id} label={label} hint={hint} error={error} announce={announce}>
       <input id={id} name={id} type="text" {...described(id, hint, error)} {...rest} />
     </Field>
   );

@@ -115,7 +115,7 @@ export function LeadsPanel({ orgId, orgName, hasSchools }: { orgId: string; orgN
                 <div class="field">
                   <label for="lead-person">Make an in-house lead</label>
                   {errorFor(errors, 'lead-person') && (
-                    <p class="error-message" id="lead-person-error">
+                    <p class="error-message" id="lead-person-error" role="alert">
                       {errorFor(errors, 'lead-person')}
                     </p>
                   )}

@@ -213,7 +213,7 @@ function RemoveForm({ r, busy, onRemove, onKeep }: { r: AttendeeEntry; busy: boo
         onRemove(reason.trim());
       }}
     >
-      <Field id={id} label={`Reason (sent to ${r.name})`} error={error}>
+      <Field id={id} label={`Reason (sent to ${r.name})`} error={error} announce>
         <input ref={ref} id={id} type="text" maxLength={500} value={reason} {...described(id, undefined, error)} onInput={(e) => setReason((e.currentTarget as HTMLInputElement).value)} />
       </Field>
       <div class="actions">

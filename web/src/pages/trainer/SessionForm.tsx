@@ -418,6 +418,7 @@ function NewCourse({ onAdded }: { onAdded: (c: z.infer<typeof Course>) => Promis
         maxLength={200}
         value={title}
         error={error || undefined}
+        announce
         onInput={(e) => setTitle((e.currentTarget as HTMLInputElement).value)}
         onKeyDown={(e) => {
           if (e.key === 'Enter') {

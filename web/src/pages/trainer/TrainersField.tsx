@@ -157,6 +157,7 @@ function FindCoTrainer({ listed, onAdd }: { listed: readonly string[]; onAdd: (r
         spellcheck={false}
         value={q}
         error={error || undefined}
+        announce
         onInput={(e) => setQ((e.currentTarget as HTMLInputElement).value)}
         onKeyDown={(e) => {
           if (e.key === 'Enter') {
