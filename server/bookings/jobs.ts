@@ -45,16 +45,31 @@ export async function warnExpiringOffers(deps: Deps): Promise<void> {
   const soon = new Date(now.getTime() + 2 * HOUR).toISOString();
   const rows = await deps.db
     .selectFrom('bookings')
-    .select(['id', 'offer_expires_at', 'updated_at'])
+    .select(['id', 'offer_expires_at'])
     .where('status', '=', 'offered')
     .where('offer_expires_at', '>', now.toISOString())
     .where('offer_expires_at', '<=', soon)
     .execute();
   for (const r of rows) {
-    // An offer made with under two hours to run already says when it expires.
-    if (Date.parse(r.offer_expires_at!) - Date.parse(r.updated_at) <= 2 * HOUR) continue;
+    // An offer made with under two hours to run already said when it expires (its notice,
+    // written with the offer, holds that time). One whose expiry moved since (a session
+    // brought forward pulls it to the new start) is warned of: its notice said another time.
+    if (await toldOfExpiryWithin(deps, r.id, r.offer_expires_at!, 2 * HOUR)) continue;
     await deps.db.transaction().execute((trx) => enqueue(trx, deps, 'offer_expiring', r.id, { dedupeKey: `offer_expiring:${r.id}:${r.offer_expires_at}` }));
   }
+}
+
+/** Whether the notice of a booking's offer, written with it, gave `expiresAt` as its expiry and went out within `withinMs` of it. */
+async function toldOfExpiryWithin(deps: Deps, bookingId: string, expiresAt: string, withinMs: number): Promise<boolean> {
+  const found = await deps.db
+    .selectFrom('outbox')
+    .select('id')
+    .where('booking_id', '=', bookingId)
+    .where('kind', '=', 'offered')
+    .where('offer_expires_at', '=', expiresAt)
+    .where('created_at', '>=', new Date(Date.parse(expiresAt) - withinMs).toISOString())
+    .executeTakeFirst();
+  return found !== undefined;
 }
 
 /**

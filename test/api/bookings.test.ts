@@ -460,6 +460,33 @@ describe('the waitlist', () => {
     expect(await outboxKinds(d!.id)).toEqual(['waitlisted', 'offered', 'offer_expiring']);
   });
 
+  it('does not warn of an offer made with under two hours to run (its notice said when it expires), but does when a session brought forward pulls an offer’s expiry within two hours', async () => {
+    const short = await t.session({ capacity: { online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 60, startsAt: '2026-02-08T16:00:00Z', endsAt: '2026-02-08T17:00:00Z' });
+    const [a, b] = await staff(2);
+    const first = await book(a!, short.id);
+    await book(b!, short.id);
+    await t.request('DELETE', `/api/bookings/${first.json.id}`, { as: a });
+    await runJobsOnce(t.deps, null);
+    t.clock.advance(30 * 60_000);
+    await runJobsOnce(t.deps, null);
+    expect(await outboxKinds(b!.id)).toEqual(['waitlisted', 'offered']);
+
+    // Offered for 24 hours; then the session is brought forward to 90 minutes from now, and the offer with it.
+    const long = await t.session({ capacity: { online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 24 * 60, startsAt: '2026-02-08T16:00:00Z', endsAt: '2026-02-08T17:00:00Z' });
+    const [c, d] = await staff(2);
+    const seat = await book(c!, long.id);
+    const waiting = await book(d!, long.id);
+    await t.request('DELETE', `/api/bookings/${seat.json.id}`, { as: c });
+    await runJobsOnce(t.deps, null);
+    const startsAt = new Date(t.clock.now().getTime() + 90 * 60_000).toISOString();
+    expect((await t.request('PATCH', `/api/sessions/${long.id}`, { as: long.trainer, body: { startsAt, endsAt: new Date(Date.parse(startsAt) + 3_600_000).toISOString() } })).status).toBe(200);
+    expect((await t.request('GET', `/api/bookings/${waiting.json.id}`, { as: d })).json.offerExpiresAt).toBe(startsAt);
+    t.clock.advance(5_000);
+    await runJobsOnce(t.deps, null);
+    await runJobsOnce(t.deps, null);
+    expect((await outboxKinds(d!.id)).filter((k) => k === 'offer_expiring')).toEqual(['offer_expiring']);
+  });
+
   it('raising capacity promotes from the queue; lowering below taken seats is refused', async () => {
     const s = await t.session({ capacity: { online: 2 } });
     const [a, b, c, d] = await staff(4);
