@@ -379,12 +379,18 @@ export async function cancelBooking(trx: Trx, deps: Deps, actor: AuthUser, booki
  * an in-house session's audience): each of their active bookings on a session not yet over
  * that `drop` picks is cancelled under its session's lock, they are told why, and a freed
  * seat goes to the queue at once. Returns the places given up, for `placesChanged` once committed.
+ * On a session kept where they wait, the queue is looked at again: moved into an organisation
+ * that holds unclaimed seats there, they may have one now (invariant 11), as a booking would give.
  */
 export async function releasePlaces(trx: Trx, deps: Deps, userId: string, reason: string, drop: (s: SessionRow) => boolean | Promise<boolean> = () => true): Promise<PlaceChange[]> {
   const now = deps.now().toISOString();
   const given: PlaceChange[] = [];
   for (const s of await repo.lockSessions(trx, deps.dbKind, await repo.sessionsWithPlacesOf(trx, userId, now))) {
-    if (!(await drop(s))) continue;
+    if (!(await drop(s))) {
+      const waiting = await repo.findActiveBooking(trx, s.id, userId);
+      if (waiting?.status === 'waitlisted' && s.status === 'scheduled') await promoteWaitlist(trx, deps, s, waiting.seat);
+      continue;
+    }
     const b = await repo.findActiveBooking(trx, s.id, userId);
     if (!b || (b.status !== 'confirmed' && b.status !== 'offered' && b.status !== 'waitlisted')) continue;
     await repo.changeBooking(trx, b, { status: 'cancelled', cancelled_at: now, updated_at: now, revision: b.revision + 1, offer_expires_at: null });

@@ -51,3 +51,21 @@ describe('a hold below its claimed seats', () => {
     expect(statuses.map((r) => r.status)).toEqual(['confirmed', 'confirmed']);
   });
 });
+
+describe('someone waiting who moves into a school holding unclaimed seats on the session', () => {
+  it('gets one of them at once, as booking then would give; their old school’s place in the queue is not needed', async () => {
+    const admin = await t.user('admin');
+    const [oldSchool, newSchool] = [await t.org('Old School'), await t.org('New School')];
+    const s = await t.session({ capacity: { online: 2 }, startsAt: '2026-02-05T16:00:00Z', endsAt: '2026-02-05T17:00:00Z' });
+    expect((await putHold(s.trainer, s.id, newSchool.id, 1)).status).toBe(204);
+    const [p, q] = [await t.user('staff', oldSchool.id), await t.user('staff', oldSchool.id)];
+    expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: p, body: {} })).json.status).toBe('confirmed');
+    const waiting = await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: q, body: {} });
+    expect(waiting.json.status).toBe('waitlisted');
+    const moved = await t.request('PUT', `/api/users/${q.id}/placement`, { as: admin, body: { role: 'staff', orgId: newSchool.id } });
+    expect(moved.status).toBe(200);
+    expect((await t.request('GET', `/api/bookings/${waiting.json.id}`, { as: admin })).json.status).toBe('confirmed');
+    expect((await t.mails('promoted')).map((m) => m.to_email)).toEqual([q.email]);
+    expect((await holdsOf(s.trainer, s.id)).map((h: { orgId: string; claimed: number }) => [h.orgId, h.claimed])).toEqual([[newSchool.id, 1]]);
+  });
+});
