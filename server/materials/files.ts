@@ -194,7 +194,7 @@ const MARKUP_START = /^<(?:[!?]|\/?[:A-Z_a-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u0
 /**
  * Whether text would be taken for a web page, an image or a feed by a browser or any other
  * program reading it as markup: it starts (after byte order marks, white space of any kind and
- * invisible characters: NOT_BLANK) with `<` and then `!` (a doctype, comment or CDATA
+ * invisible characters: all NOT_BLANK does not match) with `<` and then `!` (a doctype, comment or CDATA
  * section), `?` (an XML declaration or processing instruction) or a tag name, of any name and in any namespace (`<svg`, `<rss`, `<x:script`,
  * `</div`). Such text is refused even though it is text. A `<` that opens no tag (`<3 thanks`,
  * `< 5 pupils`, `<= 10`, `<<name>>`) is text, and so is markup anywhere after the start.
@@ -290,7 +290,7 @@ function* examineSteps(bytes: Uint8Array): Generator<void, Examined> {
     } else if (head.length < MARKUP_REACH) head += text.slice(0, MARKUP_REACH - head.length);
     if (end < bytes.length) yield;
   }
-  return head !== null && MARKUP_START.test(head) ? NOT_ACCEPTED : { kind: KINDS.text };
+  return head !== null && looksLikeMarkup(head) ? NOT_ACCEPTED : { kind: KINDS.text };
 }
 
 /** The kind of `bytes`, or null when it is none the service takes (see `examineFile` for why). */
