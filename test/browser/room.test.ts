@@ -214,9 +214,14 @@ describe.skipIf(!browserAvailable)('live room, captions, register and check-in p
     await ap.getByRole('heading', { level: 1, name: 'Check in' }).waitFor();
     expect(await ap.getByLabel('Check-in code').inputValue()).toBe(wrong);
     await ap.getByRole('button', { name: 'Confirm check-in' }).click();
-    const refused = ap.getByRole('alert').filter({ hasText: 'Not checked in' });
+    // Said in the error summary (which takes focus) and beside the field, which is marked invalid and described by it.
+    const refused = ap.getByRole('alert').filter({ hasText: 'There is a problem' });
     await refused.waitFor();
     expect(await refused.innerText()).toMatch(/wrong or has expired/);
+    const field = ap.getByLabel('Check-in code');
+    expect(await field.getAttribute('aria-invalid')).toBe('true');
+    expect(await ap.locator('#checkin-code-error').innerText()).toMatch(/wrong or has expired/);
+    expect((await field.getAttribute('aria-describedby'))?.split(' ')).toContain('checkin-code-error');
     await expectNoAxeViolations(ap, 'check-in page after a wrong code');
 
     // Keyboard only: Tab to the field, type the code, Enter.

@@ -6,7 +6,7 @@ import '../room.css';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { CheckinResult } from '../../../shared/attendance.js';
 import { Session } from '../../../shared/sessions.js';
-import { api } from '../api.js';
+import { api, ApiError } from '../api.js';
 import { described, ErrorSummary, Field, messageOf, PageHeading, useApp, type FieldError } from '../components.js';
 import { ENGLAND, formatDate, formatTime, formatTimeRange } from '../format.js';
 import { Loaded, useLoad } from '../load.js';
@@ -53,7 +53,10 @@ export function CheckinPage({ id }: { id: string }) {
       // The session's title comes with the answer: the page's own read of the session (above the form) may not be in yet.
       setResult({ ok: true, text: `You are checked in to ${r.sessionTitle} at ${at}. You can close this page.` });
     } catch (err) {
-      setResult({ ok: false, text: failureText(err) });
+      // A wrong or expired code is the field's: said beside it (which is then marked invalid)
+      // and in the summary, as a code of the wrong shape is. Anything else is the page's.
+      if (err instanceof ApiError && err.code === 'invalid_checkin_code') setErrors([{ field: 'checkin-code', message: failureText(err) }]);
+      else setResult({ ok: false, text: failureText(err) });
     } finally {
       setBusy(false);
     }
