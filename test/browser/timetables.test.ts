@@ -221,8 +221,18 @@ describe.skipIf(!browserAvailable)('timetable pages', () => {
 
     // Her ICS export, uploaded for her (choosing the file is the browser's own dialog).
     await page.setInputFiles('#timetable-file', { name: 'priya.ics', mimeType: 'text/calendar', buffer: Buffer.from(weeklyIcs('Year 4 maths', 'y4-maths@birch')) });
+    // A slow answer: the page says it is reading the file meanwhile, not nothing.
+    let answer!: () => void;
+    const held = new Promise<void>((resolve) => (answer = resolve));
+    await page.route('**/api/users/*/timetable', async (route) => {
+      if (route.request().method() === 'PUT') await held;
+      await route.continue();
+    });
     await activate(page, 'Upload timetable');
+    await page.getByRole('status').filter({ hasText: 'Reading priya.ics…' }).waitFor();
+    answer();
     await page.getByRole('status').filter({ hasText: 'Priya Shah’s timetable was saved from priya.ics' }).waitFor();
+    await page.unroute('**/api/users/*/timetable');
     await week.getByRole('row').filter({ hasText: 'Year 4 maths' }).waitFor();
     const uploaded = (await t.request('GET', `/api/users/${priya.id}/timetable`, { as: office })).json;
     expect(uploaded.source).toBe('ics');

@@ -117,12 +117,15 @@ export function TimetableView({ person }: { person?: TimetablePerson }) {
     }
     setErrors([]);
     setBusy(true);
+    // A large calendar takes a while to read: said at once, so pressing the button is not met by silence.
+    setStatus(`Reading ${file.name}…`);
     try {
       const t = await sendText(base, fileType(file), await file.text(), Timetable);
       setStatus(`${whose} timetable was saved from ${file.name}: ${describeCounts(t)}.`);
       form.reset();
       setReload((n) => n + 1);
     } catch (err) {
+      setStatus('');
       showUploadError(err, 'timetable-file', 'Timetable file');
     } finally {
       setBusy(false);
@@ -142,6 +145,7 @@ export function TimetableView({ person }: { person?: TimetablePerson }) {
     }
     setErrors([]);
     setBusy(true);
+    setStatus('Fetching the calendar…');
     try {
       const t = await api(`${base}/subscription`, Timetable, { method: 'PUT', body: { url } });
       setStatus(own ? `Your timetable now follows your school’s calendar: ${describeCounts(t)}.` : `${whose} timetable now follows the calendar at that address: ${describeCounts(t)}.`);
@@ -149,6 +153,7 @@ export function TimetableView({ person }: { person?: TimetablePerson }) {
       if (!own) form.reset();
       setReload((n) => n + 1);
     } catch (err) {
+      setStatus('');
       showUploadError(err, 'calendar-url', 'Calendar address');
     } finally {
       setBusy(false);
