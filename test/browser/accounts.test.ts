@@ -219,6 +219,12 @@ describe.skipIf(!browserAvailable)('account pages', () => {
     await card.locator('dd', { hasText: 'Teacher' }).waitFor();
     expect((await t.db.selectFrom('users').select('job_role').where('id', '=', colleague.id).executeTakeFirstOrThrow()).job_role).toBe('teacher');
     await checkPage(page, 'staff accounts after changing a job role');
+
+    // Their training record, opened on demand (without certificates, which are theirs and administrators').
+    await activate(page, `Training record: ${colleague.name}`, { back: true });
+    await card.getByText('No sessions attended yet.').waitFor();
+    expect(await card.getByRole('link', { name: /certificate/i }).count()).toBe(0);
+    await checkPage(page, 'staff accounts with a training record open');
   });
 
   it('administrators find people by name, turn accounts off and make captioners, at 320 px', async () => {

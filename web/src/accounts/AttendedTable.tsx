@@ -9,7 +9,8 @@ import { DownloadAnchor } from '../components.js';
 import { formatDate, formatTimeRange, seatLabel } from '../format.js';
 import { Link } from '../router.js';
 
-export function AttendedTable({ items, caption, labelledBy }: { items: z.infer<typeof Completion>[]; caption?: string; labelledBy?: string }) {
+/** `certificates`: the certificate column (false for office staff, who read a person's record but may not download their certificates). */
+export function AttendedTable({ items, caption, labelledBy, certificates = true }: { items: z.infer<typeof Completion>[]; caption?: string; labelledBy?: string; certificates?: boolean }) {
   return (
     <table class="stack" aria-labelledby={labelledBy}>
       {caption && <caption class="visually-hidden">{caption}</caption>}
@@ -19,7 +20,7 @@ export function AttendedTable({ items, caption, labelledBy }: { items: z.infer<t
           <th scope="col">Date</th>
           <th scope="col">Seat</th>
           <th scope="col">Minutes present</th>
-          <th scope="col">Certificate</th>
+          {certificates && <th scope="col">Certificate</th>}
         </tr>
       </thead>
       <tbody>
@@ -34,11 +35,13 @@ export function AttendedTable({ items, caption, labelledBy }: { items: z.infer<t
             </td>
             <td data-label="Seat">{seatLabel[c.seat]}</td>
             <td data-label="Minutes present">{c.minutes ?? 'not recorded'}</td>
-            <td data-label="Certificate">
-              <DownloadAnchor href={`/api/bookings/${encodeURIComponent(c.bookingId)}/certificate.pdf`} fallbackName="certificate.pdf" what="certificate">
-                Certificate (PDF)<span class="visually-hidden"> for {c.title}</span>
-              </DownloadAnchor>
-            </td>
+            {certificates && (
+              <td data-label="Certificate">
+                <DownloadAnchor href={`/api/bookings/${encodeURIComponent(c.bookingId)}/certificate.pdf`} fallbackName="certificate.pdf" what="certificate">
+                  Certificate (PDF)<span class="visually-hidden"> for {c.title}</span>
+                </DownloadAnchor>
+              </td>
+            )}
           </tr>
         ))}
       </tbody>

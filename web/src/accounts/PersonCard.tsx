@@ -27,7 +27,8 @@ export interface LeadControl {
 /**
  * `timetableHref`: the person's timetable page (see personTimetableHref), for a viewer who may
  * see and change it (office staff for their staff and office colleagues, administrators).
- * `showRecord`: their training record and certificates, opened on demand (administrators).
+ * `showRecord`: their training record, opened on demand (with their certificates for
+ * administrators; office staff see the record of their staff).
  * `canSetJobRole`: their job role shown and changed on demand (office staff for their staff;
  * administrators change it with the rest in PersonAdmin).
  */
@@ -134,7 +135,7 @@ export function PersonCard({ person, canDisable, canSetCaptioner, canSetJobRole,
           </button>
         )}
       </div>
-      {showRecord && <PersonRecord person={person} />}
+      {showRecord && <PersonRecord person={person} certificates={canSetCaptioner} />}
       {canSetCaptioner && <PersonAdmin person={person} onChanged={onChanged} />}
       {canSetJobRole && !canSetCaptioner && (
         <details class="field">

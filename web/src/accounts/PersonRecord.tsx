@@ -1,10 +1,10 @@
 /**
- * Administrators, on a person's card: their training record (`GET /api/users/:id/completions`),
- * opened on demand. The sessions
+ * On a person's card, for administrators and (`certificates` false) the office that manages
+ * them: their training record (`GET /api/users/:id/completions`), opened on demand. The sessions
  * they attended (minutes present, a certificate of attendance each:
  * `GET /api/bookings/:id/certificate.pdf`) and a course certificate for each course they
  * attended a session of (`GET /api/courses/:id/certificate.pdf?userId=`; refused, and said
- * so beside the link, while the course is not complete).
+ * so beside the link, while the course is not complete): administrators only, as the service allows.
  */
 import { useState } from 'preact/hooks';
 import { z } from 'zod';
@@ -17,7 +17,7 @@ import { plural } from '../format.js';
 import { Loaded, useLoad } from '../load.js';
 import { AttendedTable } from './AttendedTable.js';
 
-export function PersonRecord({ person }: { person: User }) {
+export function PersonRecord({ person, certificates = true }: { person: User; certificates?: boolean }) {
   const [open, setOpen] = useState(false);
   const summaryId = `record-${person.id}-summary`;
   return (
@@ -27,14 +27,14 @@ export function PersonRecord({ person }: { person: User }) {
       </summary>
       {open && (
         <section aria-labelledby={summaryId}>
-          <PersonRecordBody person={person} />
+          <PersonRecordBody person={person} certificates={certificates} />
         </section>
       )}
     </details>
   );
 }
 
-function PersonRecordBody({ person }: { person: User }) {
+function PersonRecordBody({ person, certificates }: { person: User; certificates: boolean }) {
   const record = useLoad(async () => {
     const [attended, courses] = await Promise.all([api(`/api/users/${encodeURIComponent(person.id)}/completions`, CompletionList), api('/api/courses', z.object({ items: z.array(Course) }))]);
     return { attended: attended.items, courseTitle: new Map(courses.items.map((c) => [c.id, c.title])) };
@@ -52,7 +52,7 @@ function PersonRecordBody({ person }: { person: User }) {
             <p>
               {plural(attended.length, 'session')} attended, {plural(minutes, 'minute')} in all.
             </p>
-            {courseIds.length > 0 && (
+            {certificates && courseIds.length > 0 && (
               <>
                 <h3 id={id('courses')}>Courses</h3>
                 <p class="hint">A course certificate is given once a session of each required part of the course is attended; until then its link says the course is not complete.</p>
@@ -69,7 +69,7 @@ function PersonRecordBody({ person }: { person: User }) {
               </>
             )}
             <h3 id={id('sessions')}>Sessions attended</h3>
-            <AttendedTable items={attended} labelledBy={id('sessions')} />
+            <AttendedTable items={attended} labelledBy={id('sessions')} certificates={certificates} />
           </>
         );
       }}

@@ -78,6 +78,7 @@ function StaffOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
                   canDisable={p.role === 'staff' && p.id !== me.id}
                   canSetCaptioner={false}
                   canSetJobRole={p.role === 'staff'}
+                  showRecord={p.role === 'staff'}
                   timetableHref={p.role === 'staff' || p.role === 'office' ? personTimetableHref(me, { id: p.id, orgId }) : undefined}
                   lead={
                     leads.data
