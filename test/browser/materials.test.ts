@@ -88,6 +88,11 @@ describe.skipIf(!browserAvailable)('training materials', () => {
     await leadPage.getByText('No materials yet.').waitFor();
     await tabTo(leadPage, 'Course');
     await leadPage.keyboard.type('Zones');
+    // A library file can be looked at before it is added: it downloads from the list.
+    await tabTo(leadPage, 'Download Programme slides');
+    const looked = leadPage.waitForEvent('download');
+    await leadPage.keyboard.press('Enter');
+    expect(await (await looked).failure()).toBeNull();
     await tabTo(leadPage, 'Add to session: Programme slides');
     await leadPage.keyboard.press('Enter');
     await leadPage.getByRole('status').filter({ hasText: '“Programme slides” added to this session’s materials.' }).waitFor();

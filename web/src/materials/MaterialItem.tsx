@@ -31,30 +31,45 @@ export function describeMaterial(m: Material): string {
 export function MaterialItem({ m, onRemove, removeLabel, busy }: { m: Material; onRemove?: () => void; removeLabel?: string; busy?: boolean }) {
   return (
     <li class="material">
-      {m.kind === 'file' && m.downloadUrl ? (
-        // Fetched by the page: refused (404) once it is taken off the session or deleted, (403) once the person's seat has gone.
-        <DownloadLink class="material-title" href={m.downloadUrl} fallbackName={m.fileName ?? 'material'} what="file">
-          Download {m.title}
-        </DownloadLink>
-      ) : (
-        <p class="material-title">
-          {m.kind === 'link' && m.url ? (
-            <a href={m.url} rel="noopener noreferrer" target="_blank">
-              {m.title} <span class="visually-hidden">(opens in a new tab)</span>
-            </a>
-          ) : (
-            <strong>{m.title}</strong>
-          )}
-        </p>
-      )}
-      <p class="hint break">
-        {describeMaterial(m)}
-        {m.kind === 'file' && m.fileName ? ` · ${m.fileName}` : ''}
-        {m.kind === 'link' && m.url ? ` · ${m.url}` : ''}
-      </p>
+      <MaterialTitle m={m} />
+      <MaterialFacts m={m} />
       {onRemove && (
         <ConfirmButton label={removeLabel ?? `Remove ${m.title}`} question={`Remove “${m.title}”?`} confirmLabel="Yes, remove it" keepLabel="Keep it" onConfirm={onRemove} busy={busy} variant="secondary" />
       )}
     </li>
+  );
+}
+
+/** A material's title: a file's download (when the reader may download it), a link's address, else its title alone. */
+export function MaterialTitle({ m }: { m: Material }) {
+  if (m.kind === 'file' && m.downloadUrl) {
+    // Fetched by the page: refused (404) once it is taken off the session or deleted, (403) once the person's seat has gone.
+    return (
+      <DownloadLink class="material-title" href={m.downloadUrl} fallbackName={m.fileName ?? 'material'} what="file">
+        Download {m.title}
+      </DownloadLink>
+    );
+  }
+  return (
+    <p class="material-title">
+      {m.kind === 'link' && m.url ? (
+        <a href={m.url} rel="noopener noreferrer" target="_blank">
+          {m.title} <span class="visually-hidden">(opens in a new tab)</span>
+        </a>
+      ) : (
+        <strong>{m.title}</strong>
+      )}
+    </p>
+  );
+}
+
+/** What a material is: its kind and size, and a file's name or a link's address. */
+export function MaterialFacts({ m }: { m: Material }) {
+  return (
+    <p class="hint break">
+      {describeMaterial(m)}
+      {m.kind === 'file' && m.fileName ? ` · ${m.fileName}` : ''}
+      {m.kind === 'link' && m.url ? ` · ${m.url}` : ''}
+    </p>
   );
 }

@@ -12,7 +12,7 @@ import { api } from '../api.js';
 import { Status, useFocusLater } from '../components.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../load.js';
 import { LinkForm, UploadForm } from './AddMaterialForms.js';
-import { MaterialItem } from './MaterialItem.js';
+import { MaterialFacts, MaterialItem, MaterialTitle } from './MaterialItem.js';
 
 /** `reportErrors`: told, for each add form by name, whether it shows errors (the page's title says "Error:" meanwhile). */
 export function SessionMaterials({ s, reportErrors }: { s: Session; reportErrors?: (form: string) => (shown: boolean) => void }) {
@@ -121,9 +121,9 @@ function FromLibrary({ s, used, onAdded }: { s: Session; used: Set<string>; onAd
               <ul class="plain materials">
                 {l.items.map((m) => (
                   <li key={m.id} class="material">
-                    <p class="material-title">
-                      <strong>{m.title}</strong>
-                    </p>
+                    {/* Looked at before it is added: the file downloads, the link opens. */}
+                    <MaterialTitle m={m} />
+                    <MaterialFacts m={m} />
                     {used.has(m.id) ? (
                       <p class="hint">Already used by this session.</p>
                     ) : (
