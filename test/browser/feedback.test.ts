@@ -154,6 +154,9 @@ describe.skipIf(!browserAvailable)('feedback and certificates', () => {
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
     await page.getByRole('link', { name: 'Choose a score for “How useful was the session?”' }).waitFor();
+    // The summary's title has the form's own id (My bookings may show several forms with problems), and no id is used twice.
+    expect(await page.getByRole('heading', { name: 'There is a problem' }).getAttribute('id')).toMatch(/^fb-.+-error-summary-title$/);
+    expect(await page.evaluate(() => { const ids = [...document.querySelectorAll('[id]')].map((e) => e.id); return ids.filter((id, i) => ids.indexOf(id) !== i); })).toEqual([]);
     await checkPage(page, 'feedback form with errors');
 
     // Each question is a radio group: Tab into it, arrows choose.

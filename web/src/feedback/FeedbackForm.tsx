@@ -91,7 +91,8 @@ function Form({ m, idPrefix, title, onSaved }: { m: MyFeedback; idPrefix: string
 
   return (
     <form class="feedback-form" onSubmit={submit} noValidate aria-label={`Feedback on ${title}`}>
-      <ErrorSummary errors={errors} />
+      {/* Its own id: My bookings may show the forms of several sessions, each with its problems. */}
+      <ErrorSummary errors={errors} titleId={`${idPrefix}-error-summary-title`} />
       <p class="hint">
         {m.answer ? 'You have answered; you can change your answer' : 'Four short questions. You can answer, and change your answer,'} until {until}.
       </p>
