@@ -7,12 +7,13 @@
  */
 import { useRef, useState } from 'preact/hooks';
 import { z } from 'zod';
-import { CreateUserInput, JOB_ROLE_LABEL, JobRole, User } from '../../../shared/accounts.js';
+import { CreateUserInput, JobRole, User } from '../../../shared/accounts.js';
 import { api, ApiError } from '../api.js';
-import { apiIssues, described, ErrorSummary, errorFor, Field, Status, TextField, toFieldErrors, useFocusLater, type FieldError } from '../components.js';
+import { apiIssues, ErrorSummary, errorFor, Status, TextField, toFieldErrors, useFocusLater, type FieldError } from '../components.js';
 import { ActionButton, ActionError, useAction } from '../load.js';
 import { Link } from '../router.js';
 import { OrgSearchPicker } from '../orgs.js';
+import { JobRoleField } from '../pages/admin/PersonAdmin.js';
 
 const ROLE_LABEL = { staff: 'Staff', office: 'School office', trainer: 'Trainer', admin: 'Administrator' } as const;
 const FIELDS = {
@@ -21,8 +22,6 @@ const FIELDS = {
   role: { id: 'new-role', label: 'Role' },
   orgId: { id: 'new-org', label: 'Organisation' },
 };
-
-const JOB_HINT = 'What they do at work, for training coverage by role. Separate from their account role.';
 
 export function NewPersonForm({ onAdded, forOrg }: { onAdded: (p: z.infer<typeof User>) => void; forOrg?: { id: string; name: string } }) {
   const [name, setName] = useState('');
@@ -142,16 +141,7 @@ export function NewPersonForm({ onAdded, forOrg }: { onAdded: (p: z.infer<typeof
             />
           </>
         )}
-        <Field id="new-job" label="Job role (optional)" hint={JOB_HINT}>
-          <select id="new-job" {...described('new-job', JOB_HINT, undefined)} value={jobRole} onChange={(e) => setJobRole((e.currentTarget as HTMLSelectElement).value)}>
-            <option value="">Not stated</option>
-            {Object.entries(JOB_ROLE_LABEL).map(([k, label]) => (
-              <option key={k} value={k}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <JobRoleField id="new-job" label="Job role (optional)" value={jobRole} onChange={setJobRole} />
         <ActionError action={create} />
         <ActionButton busy={create.busy} busyLabel="Adding…">
           Add person

@@ -107,20 +107,27 @@ export function JobRoleForm({ person, onChanged }: { person: z.infer<typeof User
         if (next) onChanged(next, next.jobRole ? `${next.name}’s job role is now ${JOB_ROLE_LABEL[next.jobRole].toLowerCase()}.` : `${next.name}’s job role is now not stated.`);
       }}
     >
-      <Field id={id} label="Job role" hint={JOB_HINT}>
-        <select id={id} {...described(id, JOB_HINT, undefined)} value={jobRole} onChange={(e) => setJobRole((e.currentTarget as HTMLSelectElement).value)}>
-          <option value="">Not stated</option>
-          {Object.entries(JOB_ROLE_LABEL).map(([k, label]) => (
-            <option key={k} value={k}>
-              {label}
-            </option>
-          ))}
-        </select>
-      </Field>
+      <JobRoleField id={id} label="Job role" value={jobRole} onChange={setJobRole} />
       <ActionError action={saveJob} />
       <ActionButton class="button button-secondary" busy={saveJob.busy} busyLabel="Saving…">
         Save job role<span class="visually-hidden"> for {person.name}</span>
       </ActionButton>
     </form>
+  );
+}
+
+/** What someone does at work, chosen from the job roles or "Not stated" (''), with what it is for. */
+export function JobRoleField({ id, label, value, onChange }: { id: string; label: string; value: string; onChange: (jobRole: string) => void }) {
+  return (
+    <Field id={id} label={label} hint={JOB_HINT}>
+      <select id={id} {...described(id, JOB_HINT, undefined)} value={value} onChange={(e) => onChange((e.currentTarget as HTMLSelectElement).value)}>
+        <option value="">Not stated</option>
+        {Object.entries(JOB_ROLE_LABEL).map(([k, label]) => (
+          <option key={k} value={k}>
+            {label}
+          </option>
+        ))}
+      </select>
+    </Field>
   );
 }
