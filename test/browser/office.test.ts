@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Download } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { schoolWithRecord } from '../record-fixtures.js';
@@ -257,6 +258,40 @@ describe.skipIf(!browserAvailable)('office staff', () => {
     // The page keeps the choice, and another organisation can be chosen from it.
     await page.getByRole('form', { name: 'Choose the organisation' }).waitFor();
     await checkPage(page, 'who is booked where, an administrator looking at one school');
+  });
+
+  it('sees the attendance of its own staff on a session that has begun, and downloads it, by keyboard at 320 px; not other schools’ people', async () => {
+    const { t } = env.server;
+    const school = await t.org('Holly Primary');
+    const office = await t.user('office', school.id, 'Hana Office');
+    const mine = await t.user('staff', school.id, 'Mo Mine');
+    const other = await t.user('staff', (await t.org('Elsewhere School')).id, 'Ola Other');
+    const trainer = await t.user('trainer');
+    const start = new Date(t.clock.now().getTime() - 10 * 60_000).toISOString();
+    const s = await t.session({ title: 'Attention and listening', startsAt: start, endsAt: plusMinutes(start, 60), capacity: { online: 5 } }, trainer);
+    const booked: Record<string, string> = {};
+    for (const p of [mine, other]) booked[p.id] = (await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: p, body: {} })).json.id;
+    expect((await t.request('PUT', `/api/sessions/${s.id}/attendance/${booked[mine.id]}`, { as: trainer, body: { attended: true, minutes: 10 } })).status).toBe(200);
+
+    const page = await newPage(env.browser, env.server, { viewport: { width: 320, height: 800 } });
+    await signInAt(page, office, `/sessions/${s.id}`);
+    const section = page.getByRole('region', { name: 'Attendance of your staff' });
+    await section.getByRole('rowheader', { name: 'Mo Mine' }).waitFor();
+    await section.getByText('this is attendance so far').waitFor();
+    expect(await section.getByText('Ola Other').count()).toBe(0);
+    const row = section.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'Mo Mine' }) });
+    expect((await row.innerText()).replace(/\s+/g, ' ')).toMatch(/Online 10 Yes/);
+    await checkPage(page, 'session page with the attendance of the office’s staff');
+
+    await page.getByRole('heading', { level: 1 }).focus();
+    await tabTo(page, 'Download your staff’s attendance (CSV)');
+    const download = page.waitForEvent('download');
+    await page.keyboard.press('Enter');
+    const file = await download;
+    expect(await file.failure()).toBeNull();
+    const text = readFileSync((await file.path())!, 'utf8');
+    expect(text).toContain('Mo Mine');
+    expect(text).not.toContain('Ola Other');
   });
 
   it('staff do not see office pages', async () => {

@@ -3,9 +3,10 @@ import { z } from 'zod';
 import { BookInput, Booking, BookingList, BookResult, BulkBookResult, HoldList, Roster, type RosterEntry } from '../../../shared/bookings.js';
 import { areaLabel, audienceWords, Session, type SeatKind } from '../../../shared/sessions.js';
 import { Clash } from '../../../shared/timetables.js';
+import { AttendanceReport } from '../../../shared/attendance.js';
 import { api } from '../api.js';
 import { JoinNow } from '../calendarLinks.js';
-import { Fact, isInternalWording, PageHeading, Status, useApp, When } from '../components.js';
+import { DownloadLink, Fact, isInternalWording, PageHeading, Status, useApp, When } from '../components.js';
 import { formatDateTime, formatTimeRange, modeLabel, ordinal, plural, seatLabel } from '../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad, type LoadState } from '../load.js';
 import { Link } from '../router.js';
@@ -93,6 +94,57 @@ function SchoolHolds({ s, holds }: { s: Session; holds: LoadState<z.infer<typeof
       </Loaded>
       {link}
     </>
+  );
+}
+
+/**
+ * Office staff: the attendance of their own staff on a session that has begun (minutes
+ * present, attended or not, as the register stands; `GET /api/sessions/:id/attendance`
+ * answers them their organisations' rows only), and the same as a spreadsheet.
+ */
+function StaffAttendance({ s }: { s: Session }) {
+  const ended = Date.parse(s.endsAt) <= serverNow();
+  const report = useLoad(() => api(`/api/sessions/${encodeURIComponent(s.id)}/attendance`, AttendanceReport), [s.id]);
+  return (
+    <section aria-labelledby="staff-attendance-title" class="panel">
+      <h2 id="staff-attendance-title">Attendance of your staff</h2>
+      {!ended && <p class="hint">The session is still running: this is attendance so far. It is recorded when the session ends.</p>}
+      <Loaded state={report} what="your staff’s attendance">
+        {(r) =>
+          r.items.length === 0 ? (
+            <p>None of your staff had a seat on this session.</p>
+          ) : (
+            <>
+              <table class="stack" aria-labelledby="staff-attendance-title">
+                <thead>
+                  <tr>
+                    <th scope="col">Name</th>
+                    <th scope="col">Seat</th>
+                    <th scope="col">Minutes present</th>
+                    <th scope="col">{ended ? 'Attended' : 'Attending so far'}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {r.items.map((row) => (
+                    <tr key={row.bookingId}>
+                      <th scope="row" data-label="Name">
+                        {row.name}
+                      </th>
+                      <td data-label="Seat">{seatLabel[row.seat]}</td>
+                      <td data-label="Minutes present">{row.minutes ?? 'not recorded'}</td>
+                      <td data-label={ended ? 'Attended' : 'Attending so far'}>{row.attended ? 'Yes' : 'No'}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              <DownloadLink href={`/api/sessions/${encodeURIComponent(s.id)}/attendance.csv`} fallbackName="attendance.csv" what="spreadsheet">
+                Download your staff’s attendance (CSV)
+              </DownloadLink>
+            </>
+          )
+        }
+      </Loaded>
+    </section>
   );
 }
 
@@ -453,6 +505,8 @@ export function SessionPage({ id }: { id: string }) {
                 </ul>
               </section>
             )}
+
+            {me.role === 'office' && me.orgId && !s.youRun && Date.parse(s.startsAt) <= serverNow() && <StaffAttendance s={s} />}
 
             {(me.role === 'admin' || (me.role === 'office' && me.orgId)) && open && <OfficeBookStaff s={s} version={version} onBooked={refresh} />}
           </>
