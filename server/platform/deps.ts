@@ -52,6 +52,11 @@ export interface Config {
   webRoot: string | null;
   /** How long a process may hold claimed outbox rows before another may retry them. */
   mailLeaseMs: number;
+  /**
+   * How long a request with an Idempotency-Key keeps the key from a retry in another process
+   * (platform/idempotency.ts); renewed every third of it, in real time, while the request runs.
+   */
+  idempotencyLeaseMs: number;
   /** Fetches to addresses users give (timetable subscriptions); `allow` is OUTBOUND_ALLOW. */
   outbound: Omit<OutboundPolicy, 'resolve'>;
   /** Encrypts identity providers' client secrets at rest (`OIDC_SECRET_KEY`); null = none can be stored. */
@@ -125,6 +130,7 @@ export function defaultConfig(overrides: Partial<Config> = {}): Config {
     maxReportBookings: 20_000,
     webRoot: null,
     mailLeaseMs: 2 * 60_000,
+    idempotencyLeaseMs: 60_000,
     outbound: { ...DEFAULT_OUTBOUND, allow: [] },
     oidcSecretKey: null,
     feedTokenSecret: null,

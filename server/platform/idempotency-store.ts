@@ -60,6 +60,16 @@ export async function storeAnswer(db: Q, userId: string, key: string, answer: { 
     .execute();
 }
 
+/**
+ * Extends the lease of a request still being handled (`from` is the lease it holds) to `to`.
+ * False when the row is no longer that request's: answered, let go, or taken over after its
+ * lease ran out.
+ */
+export async function renewLease(db: Q, userId: string, key: string, from: string, to: string): Promise<boolean> {
+  const r = await db.updateTable('idempotency_keys').set({ locked_until: to }).where('user_id', '=', userId).where('key', '=', key).where('status', 'is', null).where('locked_until', '=', from).executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
 /** The request could not be answered (the database was busy, say): the next retry may run it at once. */
 export async function releaseKey(db: Q, userId: string, key: string, nowIso: string) {
   await db.updateTable('idempotency_keys').set({ locked_until: nowIso }).where('user_id', '=', userId).where('key', '=', key).where('status', 'is', null).execute();

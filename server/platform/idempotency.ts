@@ -9,7 +9,8 @@
  * A retry that arrives while the first is still being answered by this process waits for
  * that answer and gets it (the contract: "not a second booking, not 409"). One still being
  * answered by another process, or left by a process that died, gets 409
- * `idempotency_key_in_flight` with Retry-After (the draft's choice) until its lease ends,
+ * `idempotency_key_in_flight` with Retry-After (the draft's choice) until its lease ends
+ * (a minute, renewed while the first is being handled, so only a process that died leaves it to run out),
  * unless the first has already committed a booking: bookings record what they made in their own transaction
  * (`outcome`), so a retry after a crash between that commit and the answer returns the
  * booking rather than making another or answering `already_booked`. An answer of 500,
@@ -31,8 +32,6 @@ import type { Env } from './http.js';
 import * as store from './idempotency-store.js';
 
 const KEPT_MS = 24 * 60 * 60_000;
-/** How long a request in flight keeps its key from others (then a retry may take it over). */
-const LEASE_MS = 60_000;
 /** Answers larger than this are not kept (no creating POST answers anything near it). */
 const MAX_KEPT_BYTES = 256 * 1024;
 /** How long a retry waits for this process to answer the first before answering 409 itself. */
@@ -92,14 +91,49 @@ export function idempotency(deps: Deps): MiddlewareHandler<Env> {
     }
   };
 
+  /** The end of a lease taken now. */
+  function leaseFromNow() {
+    return new Date(deps.now().getTime() + deps.config.idempotencyLeaseMs).toISOString();
+  }
+
+  /**
+   * Keeps renewing the lease of a request being handled, every third of the lease, until the
+   * returned stop is called: a request that outlasts one lease (a big import, a wait on a
+   * lock) must not be run a second time by a retry in another process.
+   */
+  function keepLeased(userId: string, key: string, held: string, requestId: string | undefined): () => void {
+    let current = held;
+    let stopped = false;
+    let renewing: Promise<void> = Promise.resolve();
+    const timer = setInterval(() => {
+      renewing = renewing.then(async () => {
+        if (stopped) return;
+        const to = leaseFromNow();
+        try {
+          if (await store.renewLease(deps.db, userId, key, current, to)) current = to;
+          else stop(); // answered, let go, or no longer this request's
+        } catch (e) {
+          deps.logger.warn('idempotency lease not renewed', { requestId, error: String((e as Error)?.message ?? e) });
+        }
+      });
+    }, Math.max(1, Math.floor(deps.config.idempotencyLeaseMs / 3)));
+    timer.unref();
+    function stop() {
+      stopped = true;
+      clearInterval(timer);
+    }
+    return stop;
+  }
+
   async function answerOnce(c: Context<Env>, next: () => Promise<void>, userId: string, key: string, fingerprint: string): Promise<Response | undefined> {
     const now = deps.now();
+    const lockedUntil = leaseFromNow();
     const claim = await store.claimKey(deps.db, {
       userId,
       key,
       fingerprint,
       nowIso: now.toISOString(),
-      lockedUntil: new Date(now.getTime() + LEASE_MS).toISOString(),
+      lockedUntil,
       expiresAt: new Date(now.getTime() + KEPT_MS).toISOString(),
     });
     if (claim.kind === 'mismatch') {
@@ -114,7 +148,12 @@ export function idempotency(deps: Deps): MiddlewareHandler<Env> {
     }
 
     c.set('idempotencyKey', key);
-    await next();
+    const stopRenewing = keepLeased(userId, key, lockedUntil, c.get('requestId'));
+    try {
+      await next();
+    } finally {
+      stopRenewing();
+    }
     const res = c.res;
     const nowIso = deps.now().toISOString();
     try {

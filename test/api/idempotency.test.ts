@@ -7,9 +7,10 @@ import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
+import type { KyselyPlugin } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runJobsOnce } from '../../server/jobs.js';
-import { makeTestContext, TEST_PASSWORD, type TestUser } from '../helpers.js';
+import { makeTestContext, openTestDb, TEST_PASSWORD, type TestUser } from '../helpers.js';
 import { startLiveKitStandIn } from '../livekit-standin.js';
 
 const t = await makeTestContext({ now: '2026-02-01T09:00:00.000Z' });
@@ -299,6 +300,68 @@ describe('Idempotency-Key on other creating POSTs', () => {
       const op = doc.paths[path].post;
       expect(op.parameters, path).toContainEqual({ $ref: '#/components/parameters/IdempotencyKey' });
       expect(op.responses['422'], path).toBeDefined();
+    }
+  });
+});
+
+describe('Idempotency-Key on a request that outlasts its lease', () => {
+  it('a request still being handled keeps its key: a retry in another process after the first lease is 409 in flight, not a second organisation', async () => {
+    // Two apps on one database, as two processes are; one clock for both. The first request
+    // pauses after writing its organisation, before answering (a slow request), for as long
+    // as the test holds it.
+    const database = await openTestDb();
+    let pause: Promise<void> | null = null;
+    let paused!: () => void;
+    const reached = new Promise<void>((r) => (paused = r));
+    const ids = new Set<string>();
+    const seam: KyselyPlugin = {
+      transformQuery: (args) => {
+        const into = (args.node as unknown as { into?: { table?: { identifier?: { name?: string } } } }).into;
+        if (pause && args.node.kind === 'InsertQueryNode' && into?.table?.identifier?.name === 'organisations') ids.add(args.queryId.queryId);
+        return args.node;
+      },
+      transformResult: async (args) => {
+        if (ids.delete(args.queryId.queryId)) {
+          paused();
+          await pause;
+        }
+        return args.result;
+      },
+    };
+    const lease = 1_500;
+    const first = await makeTestContext({ now: '2026-02-01T09:00:00.000Z', config: { idempotencyLeaseMs: lease }, database: { ...database, db: database.db.withPlugin(seam) } });
+    const other = await makeTestContext({ now: '2026-02-01T09:00:00.000Z', config: { idempotencyLeaseMs: lease }, database: { ...database, close: async () => {} } });
+    let go: () => void = () => {};
+    try {
+      const admin = await first.user('admin');
+      const create = (app: typeof first) => app.request('POST', '/api/orgs', { as: admin, body: { name: 'Slow Primary' }, headers: { 'idempotency-key': 'slow-org' } });
+      const keyRow = () => first.db.selectFrom('idempotency_keys').select('locked_until').where('user_id', '=', admin.id).where('key', '=', 'slow-org').executeTakeFirstOrThrow();
+      pause = new Promise<void>((r) => (go = r));
+      const answer = create(first);
+      await reached;
+      const leased = (await keyRow()).locked_until;
+      // Most of a lease passes; the first is renewed while it runs (a third of a lease, real time).
+      for (const t of [first, other]) t.clock.advance(lease - 300);
+      await expect.poll(async () => (await keyRow()).locked_until, { timeout: 5_000 }).not.toBe(leased);
+      // Past the first lease: the retry from the other process is told to wait, and makes nothing.
+      for (const t of [first, other]) t.clock.advance(600);
+      const retry = await create(other);
+      expect(retry.status).toBe(409);
+      expect(retry.json.error.code).toBe('idempotency_key_in_flight');
+      go();
+      expect((await answer).status).toBe(201);
+      const again = await create(other);
+      expect(again.status).toBe(201);
+      expect(again.headers.get('idempotent-replayed')).toBe('true');
+      expect(await first.db.selectFrom('organisations').select('id').where('name', '=', 'Slow Primary').execute()).toHaveLength(1);
+      // Answered: the renewals stop (the lease is left as it was when the answer was kept).
+      const kept = (await keyRow()).locked_until;
+      await new Promise((r) => setTimeout(r, lease));
+      expect((await keyRow()).locked_until).toBe(kept);
+    } finally {
+      go();
+      await other.close();
+      await first.close();
     }
   });
 });
