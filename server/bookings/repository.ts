@@ -1,7 +1,7 @@
 import { sql, type CompiledQuery, type Expression, type Kysely, type SqlBool, type Transaction } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { audienceLabel, heldSeatsReleasedAt } from '../../shared/sessions.js';
-import type { BookingRow, Database, SeatKind, SessionRow } from '../../db/schema.js';
+import type { BookingRow, Database, SeatKind, SessionRow, UserRow } from '../../db/schema.js';
 import type { DbKind } from '../../db/connect.js';
 import type { SeatState } from './availability.js';
 import { kindOf, oneOf, pairArrays, pairRows, prepared, preparedIn, rowInserter, runIn, valuesRows, type Statement, type WriteBatch } from '../../db/prepared.js';
@@ -606,26 +606,46 @@ export async function activeBookings(trx: Q, kind: DbKind, pairs: readonly { ses
     }
   return new Map(rows.map((r) => [pairKey(r.session_id, r.user_id), r.status]));
 }
+/** Who a booking batch books, and who books them, as they stand while it holds its locks. */
+export type BookingPerson = Pick<UserRow, 'id' | 'name' | 'email' | 'org_id' | 'disabled_at' | 'role'>;
+const PERSON_COLUMNS = ['id', 'name', 'email', 'org_id', 'disabled_at', 'role'] as const satisfies readonly (keyof BookingPerson)[];
+
 /**
- * What a booking batch reads once its sessions are locked: their holds, and which of these
- * (session, person) pairs already have an active booking (by pairKey). On PostgreSQL that is
- * one statement returning both as JSON arrays, each list of ids one array parameter: a round
- * trip fewer inside the batch's transaction, while it holds the sessions' locks. On SQLite
- * (in-process, no round trips) the two reads as they are.
+ * What a booking batch reads once its sessions are locked: their holds, which of these
+ * (session, person) pairs already have an active booking (by pairKey), and the people in it
+ * (those booked and those booking them). On PostgreSQL that is one statement returning the
+ * three as JSON arrays, each list of ids one array parameter: a round trip fewer inside the
+ * batch's transaction, while it holds the sessions' locks. Its people are read `for share`:
+ * an account turned off, or moved, by a transaction that commits first is read as it now
+ * is, and one that comes after waits for the batch to commit, so that giving up that
+ * person's places (accounts/lifecycle.ts) finds what the batch booked. On SQLite (one writer
+ * at a time, in-process, no round trips) the three reads as they are.
  */
-export async function holdsAndActiveBookings(trx: Transaction<Database>, ids: readonly string[], pairs: readonly { sessionId: string; userId: string }[]): Promise<{ holds: HoldRow[]; booked: Map<string, string> }> {
+export async function holdsAndActiveBookings(
+  trx: Transaction<Database>,
+  ids: readonly string[],
+  pairs: readonly { sessionId: string; userId: string }[],
+  personIds: readonly string[],
+): Promise<{ holds: HoldRow[]; booked: Map<string, string>; people: BookingPerson[] }> {
   if (kindOf(trx) === 'sqlite' || pairs.length === 0) {
-    const [holds, booked] = [await holdsOf(trx, ids), await activeBookings(trx, kindOf(trx), pairs)];
-    return { holds, booked };
+    const holds = await holdsOf(trx, ids);
+    const booked = await activeBookings(trx, kindOf(trx), pairs);
+    const people = personIds.length === 0 ? [] : kindOf(trx) === 'postgres' ? await peopleForShare.all(trx, { personIds: [...personIds] }) : await trx.selectFrom('users').select(PERSON_COLUMNS).where('id', 'in', personIds).execute();
+    return { holds, booked, people };
   }
-  const row = (await holdsAndActiveAmong.first(trx, { ids: [...ids], sessionIds: pairs.map((p) => p.sessionId), userIds: pairs.map((p) => p.userId) }))!;
-  return { holds: row.holds, booked: new Map(row.booked.map((r) => [pairKey(r.session_id, r.user_id), r.status])) };
+  const row = (await holdsAndActiveAmong.first(trx, { ids: [...ids], sessionIds: pairs.map((p) => p.sessionId), userIds: pairs.map((p) => p.userId), personIds: [...personIds] }))!;
+  return { holds: row.holds, booked: new Map(row.booked.map((r) => [pairKey(r.session_id, r.user_id), r.status])), people: row.people };
 }
-const holdsAndActiveAmong = prepared<{ ids: string[]; sessionIds: string[]; userIds: string[] }>()((db, arg) =>
-  db.selectNoFrom((eb) => [
-    jsonArrayFrom(eb.selectFrom('seat_holds').select(['session_id', 'org_id', 'seat', 'seats', 'claimed']).where(oneOf('postgres', 'session_id', arg('ids')))).as('holds'),
-    jsonArrayFrom(activeAmong(arg('sessionIds'), arg('userIds'))).as('booked'),
-  ]),
+const peopleForShare = prepared<{ personIds: string[] }>()((db, arg) => db.selectFrom('users').select(PERSON_COLUMNS).where(oneOf('postgres', 'id', arg('personIds'))).orderBy('id').forShare());
+const holdsAndActiveAmong = prepared<{ ids: string[]; sessionIds: string[]; userIds: string[]; personIds: string[] }>()((db, arg) =>
+  db
+    // Locked in id order, as every batch locks its people.
+    .with('people', (qb) => qb.selectFrom('users').select(PERSON_COLUMNS).where(oneOf('postgres', 'id', arg('personIds'))).orderBy('id').forShare())
+    .selectNoFrom((eb) => [
+      jsonArrayFrom(eb.selectFrom('seat_holds').select(['session_id', 'org_id', 'seat', 'seats', 'claimed']).where(oneOf('postgres', 'session_id', arg('ids')))).as('holds'),
+      jsonArrayFrom(activeAmong(arg('sessionIds'), arg('userIds'))).as('booked'),
+      jsonArrayFrom(eb.selectFrom('people').selectAll()).as('people'),
+    ]),
 );
 
 /**

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { BookingRow, Database, SeatKind, SessionRow, UserRow } from '../../db/schema.js';
-import { findOrgs, findUserById, findUsersByIds, listUsersOfOrg, orgAndChildren, orgNames, searchOrgs, type OrgScope } from '../accounts/repository.js';
+import { findOrgs, findUserById, listUsersOfOrg, orgAndChildren, orgNames, searchOrgs, type OrgScope } from '../accounts/repository.js';
 import { orgsActableBy, type ActableOrgs } from '../accounts/acting.js';
 import { AppError } from '../errors.js';
 import { perDatabase, type Deps } from '../platform/deps.js';
@@ -153,7 +153,12 @@ export async function bookMany(trx: Trx, deps: Deps, requests: BookRequest[]): P
   // The session rows were read under their locks just now, so their stored counts are current.
   // Who is already booked is read with the holds, in one statement on PostgreSQL.
   const pairs = open.flatMap(({ s, r }) => r.userIds.map((userId) => ({ sessionId: s.id, userId })));
-  const { holds, booked: bookedBefore } = await repo.holdsAndActiveBookings(trx, sessionIds, pairs);
+  // The people, those booking and those booked, read under the sessions' locks (for share on
+  // PostgreSQL: see holdsAndActiveBookings), not as the sign-in found them: an account turned
+  // off or moved while this request waited for its locks is seen as it now is.
+  const personIds = distinct(open.flatMap(({ r }) => [r.actor.id, ...r.userIds]));
+  const { holds, booked: bookedBefore, people: read } = await repo.holdsAndActiveBookings(trx, sessionIds, pairs, personIds);
+  const people = new Map(read.map((u) => [u.id, u]));
   const states = repo.seatStatesOf(sessionIds.map((id) => sessions.get(id)!), holds, nowIso);
   let expired = false;
   for (const id of sessionIds) {
@@ -168,10 +173,6 @@ export async function bookMany(trx: Trx, deps: Deps, requests: BookRequest[]): P
     for (const seat of distinct(open.filter((o) => o.s.id === id).map((o) => o.seat))) st[seat] = await promoteWaitlist(trx, deps, s, seat, st[seat]);
   }
 
-  // The people: each actor is the signed-in account just read; anyone else is looked up.
-  const people = new Map<string, Pick<UserRow, 'id' | 'name' | 'email' | 'org_id' | 'disabled_at' | 'role'>>();
-  for (const { r } of open) people.set(r.actor.id, { id: r.actor.id, name: r.actor.name, email: r.actor.email, org_id: r.actor.orgId, disabled_at: null, role: r.actor.role });
-  for (const u of await findUsersByIds(trx, distinct(open.flatMap(({ r }) => r.userIds)).filter((id) => !people.has(id)))) people.set(u.id, u);
   // An offer that expired just now no longer counts as booked: then read them again.
   const booked = expired ? await repo.activeBookings(trx, deps.dbKind, pairs) : bookedBefore;
   // Read with the session's lock: the next booking takes the number after its last.
@@ -187,7 +188,15 @@ export async function bookMany(trx: Trx, deps: Deps, requests: BookRequest[]): P
     if (!actable.has(actor.id)) actable.set(actor.id, orgsActableBy(trx, actor));
     return (await actable.get(actor.id)!).has(user.org_id);
   };
-  for (const { r, i, s, seat } of open) {
+  for (const { r: asked, i, s, seat } of open) {
+    // The one booking as they now are: turned off meanwhile, they are signed out; moved or
+    // given another role, they book as what they now are.
+    const actorNow = people.get(asked.actor.id);
+    if (!actorNow || actorNow.disabled_at) {
+      answers[i] = { error: new AppError('unauthenticated', 'Please sign in.') };
+      continue;
+    }
+    const r = { ...asked, actor: { ...asked.actor, role: actorNow.role, orgId: actorNow.org_id } };
     const state = states.get(s.id)![seat];
     const results: (BookingOutcome | BookingFailure)[] = [];
     for (const userId of r.userIds) {

@@ -5,7 +5,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliverDue, smtpMailer } from '../../server/notifications/delivery.js';
-import { makeTestContext, TEST_PASSWORD, type TestContext, type TestUser } from '../helpers.js';
+import { makeTestContext, TEST_PASSWORD, usePostgres, type TestContext, type TestUser } from '../helpers.js';
 import { startSmtp } from '../smtp.js';
 
 let t: TestContext;
@@ -410,5 +410,63 @@ describe('captioner flag and people', () => {
     expect(await names(`orgId=${oak.id}&q=quinn`)).toEqual(['Quinn Oak']);
     expect(await names(`orgId=${oak.id}&role=office`)).toEqual([oakOffice.name]);
     expect(await names('orgId=no-such-organisation')).toEqual([]);
+  });
+});
+
+describe('an account turned off while its booking is under way (PostgreSQL: several connections at once)', () => {
+  /** Holds `lock` (a statement taking row locks) in a transaction of its own until the returned release is called. */
+  async function holding(lock: (trx: Parameters<Parameters<ReturnType<TestContext['db']['transaction']>['execute']>[0]>[0]) => Promise<unknown>) {
+    let release!: () => void;
+    let locked!: () => void;
+    const isLocked = new Promise<void>((r) => (locked = r));
+    const done = t.db.transaction().execute(async (trx) => {
+      await lock(trx);
+      locked();
+      await new Promise<void>((r) => (release = r));
+    });
+    await isLocked;
+    return async () => {
+      release();
+      await done;
+    };
+  }
+  /** Statements of this test's database waiting for a row lock. */
+  const waiting = async () => Number((await sql<{ n: string }>`select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(t.db)).rows[0]!.n);
+
+  it.runIf(usePostgres)('turned off while the booking waits for the session: the booking is refused and leaves no place', async () => {
+    const school = await t.org();
+    const office = await t.user('office', school.id);
+    const staff = await t.user('staff', school.id);
+    const s = await t.session({ capacity: { online: 3 } });
+    const release = await holding((trx) => sql`select id from sessions where id = ${s.id} for update`.execute(trx));
+    const booking = t.request('POST', `/api/sessions/${s.id}/bookings`, { as: staff, body: { seat: 'online' } });
+    await expect.poll(waiting).toBe(1);
+    expect((await t.request('PATCH', `/api/users/${staff.id}`, { as: office, body: { disabled: true } })).status).toBe(200);
+    await release();
+    const answer = await booking;
+    expect(answer.status, answer.text).toBe(401);
+    expect(await t.db.selectFrom('bookings').select('id').where('session_id', '=', s.id).where('status', '!=', 'cancelled').execute()).toHaveLength(0);
+  });
+
+  it.runIf(usePostgres)('turned off while the booking is being written: the place it made is given up at once, and the person told', async () => {
+    const school = await t.org();
+    const office = await t.user('office', school.id);
+    const staff = await t.user('staff', school.id);
+    const s = await t.session({ capacity: { online: 3 } });
+    // The booking stops at its last writes (the person's calendar feed), having read the person.
+    await t.db.insertInto('calendar_feed_revisions').values({ owner_kind: 'user', owner_id: staff.id, revision: 1, changed_at: t.clock.now().toISOString(), last_cancelled_at: null }).execute();
+    const release = await holding((trx) => sql`select owner_id from calendar_feed_revisions where owner_kind = 'user' and owner_id = ${staff.id} for update`.execute(trx));
+    const booking = t.request('POST', `/api/sessions/${s.id}/bookings`, { as: staff, body: { seat: 'online' } });
+    await expect.poll(waiting).toBe(1);
+    let turnedOff: Awaited<ReturnType<TestContext['request']>> | null = null;
+    const off = t.request('PATCH', `/api/users/${staff.id}`, { as: office, body: { disabled: true } }).then((r) => (turnedOff = r));
+    // Either the turning off waits for the booking (two waiting), or it is already done.
+    await expect.poll(async () => turnedOff !== null || (await waiting()) === 2).toBe(true);
+    await release();
+    expect((await booking).status).toBe(201);
+    expect((await off).status).toBe(200);
+    const rows = await t.db.selectFrom('bookings').select(['status']).where('session_id', '=', s.id).where('user_id', '=', staff.id).execute();
+    expect(rows.map((r) => r.status)).toEqual(['cancelled']);
+    expect((await t.mails('cancelled')).filter((m) => m.to_email === staff.email)).toHaveLength(1);
   });
 });

@@ -41,8 +41,11 @@ describe('active bookings among pairs', () => {
     expect(Object.fromEntries(await activeBookings(t.db, kind, pairs.slice(0, 1)))).toEqual({ [pairKey(a.id, ann.id)]: 'confirmed' });
     expect((await activeBookings(t.db, kind, [])).size).toBe(0);
     // b's booking by ann was left untouched and is not asked about.
-    const both = await t.db.transaction().execute((trx) => holdsAndActiveBookings(trx, [a.id, b.id], pairs));
+    const both = await t.db.transaction().execute((trx) => holdsAndActiveBookings(trx, [a.id, b.id], pairs, [ann.id, cat.id]));
     expect(Object.fromEntries(both.booked)).toEqual(expected);
     expect(both.holds).toEqual([]);
+    // With the people asked for, as they are: a turned-off account says so.
+    expect(both.people.map((p) => p.name).sort()).toEqual([ann.name, cat.name].sort());
+    expect(both.people.every((p) => p.disabled_at === null && p.role === 'staff')).toBe(true);
   });
 });
