@@ -6,7 +6,7 @@
 import { sql } from 'kysely';
 import type { Deps } from '../platform/deps.js';
 import { enqueue, enqueueDropped } from '../notifications/outbox.js';
-import { sweepSession } from './service.js';
+import { OFFER_WARNING_MS, offerExpiringKey, sweepSession } from './service.js';
 
 const HOUR = 3_600_000;
 
@@ -17,7 +17,8 @@ async function sessionsToSweep(deps: Deps): Promise<string[]> {
     .selectFrom('bookings')
     .select('session_id')
     .distinct()
-    .where('status', '=', 'offered')
+    // Written out, not a parameter, so that the partial index of offers (status = 'offered') serves it.
+    .where(sql<boolean>`status = 'offered'`)
     .where('offer_expires_at', '<=', now)
     .execute();
   const released = await deps.db
@@ -39,37 +40,27 @@ export async function sweepSessions(deps: Deps): Promise<number> {
   return ids.length;
 }
 
-/** Warns people whose offered seat expires within two hours (once per offer). */
+/**
+ * Warns people whose offered seat expires within two hours, once per offer and expiry. Only
+ * offers not yet decided are read (a probe of the outbox's dedupe_key index each, and of the
+ * offers' own index: the bookings' history is never read): an offer made with under two
+ * hours to run had its warning filed as decided when it was made (its own email says when
+ * it expires), and one whose expiry moved since (a session brought forward pulls it to the
+ * new start) has a new key, so it is warned of: its email said another time.
+ */
 export async function warnExpiringOffers(deps: Deps): Promise<void> {
   const now = deps.now();
-  const soon = new Date(now.getTime() + 2 * HOUR).toISOString();
+  const soon = new Date(now.getTime() + OFFER_WARNING_MS).toISOString();
   const rows = await deps.db
-    .selectFrom('bookings')
-    .select(['id', 'offer_expires_at'])
-    .where('status', '=', 'offered')
-    .where('offer_expires_at', '>', now.toISOString())
-    .where('offer_expires_at', '<=', soon)
+    .selectFrom('bookings as b')
+    .select(['b.id', 'b.offer_expires_at'])
+    // Written out, not a parameter, so that the partial index of offers (status = 'offered') serves it.
+    .where(sql<boolean>`b.status = 'offered'`)
+    .where('b.offer_expires_at', '>', now.toISOString())
+    .where('b.offer_expires_at', '<=', soon)
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('outbox as o').select('o.id').where('o.dedupe_key', '=', sql<string>`'offer_expiring:' || b.id || ':' || b.offer_expires_at`))))
     .execute();
-  for (const r of rows) {
-    // An offer made with under two hours to run already said when it expires (its notice,
-    // written with the offer, holds that time). One whose expiry moved since (a session
-    // brought forward pulls it to the new start) is warned of: its notice said another time.
-    if (await toldOfExpiryWithin(deps, r.id, r.offer_expires_at!, 2 * HOUR)) continue;
-    await deps.db.transaction().execute((trx) => enqueue(trx, deps, 'offer_expiring', r.id, { dedupeKey: `offer_expiring:${r.id}:${r.offer_expires_at}` }));
-  }
-}
-
-/** Whether the notice of a booking's offer, written with it, gave `expiresAt` as its expiry and went out within `withinMs` of it. */
-async function toldOfExpiryWithin(deps: Deps, bookingId: string, expiresAt: string, withinMs: number): Promise<boolean> {
-  const found = await deps.db
-    .selectFrom('outbox')
-    .select('id')
-    .where('booking_id', '=', bookingId)
-    .where('kind', '=', 'offered')
-    .where('offer_expires_at', '=', expiresAt)
-    .where('created_at', '>=', new Date(Date.parse(expiresAt) - withinMs).toISOString())
-    .executeTakeFirst();
-  return found !== undefined;
+  for (const r of rows) await deps.db.transaction().execute((trx) => enqueue(trx, deps, 'offer_expiring', r.id, { dedupeKey: offerExpiringKey(r.id, r.offer_expires_at!) }));
 }
 
 /**

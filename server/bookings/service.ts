@@ -13,7 +13,7 @@ import { orgsActableBy, type ActableOrgs } from '../accounts/acting.js';
 import { AppError } from '../errors.js';
 import { perDatabase, type Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
-import { enqueue, enqueueForNew, type NewBookingNotice } from '../notifications/outbox.js';
+import { enqueue, enqueueDropped, enqueueForNew, type NewBookingNotice } from '../notifications/outbox.js';
 import { GroupCommit } from '../platform/transactions.js';
 import * as idempotencyStore from '../platform/idempotency-store.js';
 import { timeOrderedId } from '../platform/ids.js';
@@ -329,9 +329,19 @@ export async function promoteWaitlist(trx: Trx, deps: Deps, s: SessionRow, seat:
     const hold = holdOrg === null ? undefined : state.holds.find((h) => h.orgId === holdOrg);
     if (hold) hold.claimed++;
     await enqueue(trx, deps, offer ? 'offered' : 'promoted', next.id);
+    // An offer with little time to run already says when it expires: its "expires soon"
+    // warning is filed as decided (jobs.ts warns of the others, and of one whose expiry moves).
+    if (expires && Date.parse(expires) - now.getTime() <= OFFER_WARNING_MS) {
+      await enqueueDropped(trx, deps, 'offer_expiring', next.id, offerExpiringKey(next.id, expires), 'the email offering the seat said when the offer expires');
+    }
   }
   return state;
 }
+
+/** How long before an offer expires its holder is warned (bookings/jobs.ts). */
+export const OFFER_WARNING_MS = 2 * 3_600_000;
+/** The warning's dedupe key: one per offer and expiry, so an expiry moved is warned of again. The SQL in `warnExpiringOffers` builds the same text. */
+export const offerExpiringKey = (bookingId: string, expiresAt: string) => `offer_expiring:${bookingId}:${expiresAt}`;
 
 /** Offers whose time has run out go back: the person is told, and the seat moves on. */
 export async function expireOffersLocked(trx: Trx, deps: Deps, s: SessionRow): Promise<number> {

@@ -21,7 +21,8 @@ const event = async (bookingId: string, as: TestUser) => {
   const cal = readCalendar(res.text);
   return { method: cal.method, status: cal.events[0]!.status, sequence: cal.events[0]!.sequence, description: cal.events[0]!.description };
 };
-const outboxKinds = async (userId: string) => (await t.db.selectFrom('outbox').select('kind').where('user_id', '=', userId).orderBy('id').execute()).map((r) => r.kind);
+/** The emails a person is sent (or will be), by kind: not those filed as decided against (`dropped`). */
+const outboxKinds = async (userId: string) => (await t.db.selectFrom('outbox').select('kind').where('user_id', '=', userId).where('status', '!=', 'dropped').orderBy('id').execute()).map((r) => r.kind);
 
 /**
  * Lowers a session's online capacity below its taken and held seats, past the API (which
