@@ -306,7 +306,7 @@ describe.skipIf(!browserAvailable)('office staff', () => {
     await expectNoAxeViolations(page, 'forbidden page');
   });
 
-  it('an office cannot set its hold below the seats its staff have taken: the form says why, and the hold stays', async () => {
+  it('an office cannot set its hold below the seats its staff have taken: the refusal (409) is beside the number of seats and in the error summary, not a general "Try again" message, and the hold stays (keyboard, 320 px)', async () => {
     const { t } = env.server;
     const org = await t.org('Larch Primary');
     const office = await t.user('office', org.id, 'Lee Office');
@@ -322,11 +322,24 @@ describe.skipIf(!browserAvailable)('office staff', () => {
     await page.keyboard.type('1');
     await tabTo(page, 'Save hold');
     await page.keyboard.press('Enter');
-    await page
-      .getByRole('alert')
-      .filter({ hasText: '2 online seats of this hold are already taken by staff of Larch Primary: hold at least 2, or 0 to release the hold (they keep their seats).' })
-      .waitFor({ timeout: 5000 });
+    const why = '2 online seats of this hold are already taken by staff of Larch Primary: hold at least 2, or 0 to release the hold (they keep their seats).';
+    // The summary takes focus and links to the field; the field says why and is marked invalid.
+    const summary = page.getByRole('alert').filter({ has: page.getByRole('heading', { name: 'There is a problem' }) });
+    await summary.getByRole('link', { name: why }).waitFor({ timeout: 5000 });
+    await expectFocused(page, '.error-summary');
+    const seats = page.getByRole('spinbutton', { name: 'Number of seats to hold' });
+    expect(await seats.getAttribute('aria-invalid')).toBe('true');
+    expect((await seats.getAttribute('aria-describedby'))?.split(' ')).toContain('hold-seats-error');
+    expect(await page.locator('#hold-seats-error').textContent()).toBe(`Error: ${why}`);
+    // Not a failure to try again: pressing "Try again" would only be refused again.
+    expect(await page.getByRole('button', { name: 'Try again' }).count()).toBe(0);
+    await expect.poll(() => page.title()).toBe('Error: Hold seats: Precision teaching – SEND Live Training');
     expect(await page.getByRole('status').filter({ hasText: 'held for Larch Primary' }).count()).toBe(0);
+    // The summary's link takes the keyboard to the field.
+    await page.keyboard.press('Tab');
+    await expectFocused(page, '.error-summary a');
+    await page.keyboard.press('Enter');
+    await expectFocused(page, '#hold-seats');
     expect((await t.request('GET', `/api/sessions/${s.id}/holds`, { as: office })).json.items).toEqual([{ orgId: org.id, orgName: 'Larch Primary', seat: 'online', seats: 3, claimed: 2 }]);
     await checkPage(page, 'hold seats page refusing a hold below its claimed seats');
   });

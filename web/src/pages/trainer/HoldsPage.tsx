@@ -2,8 +2,8 @@ import { useState } from 'preact/hooks';
 import { z } from 'zod';
 import { HoldableOrgs, HoldList, type Hold } from '../../../../shared/bookings.js';
 import { heldSeatsReleasedAt, Session, type SeatKind } from '../../../../shared/sessions.js';
-import { api } from '../../api.js';
-import { ErrorSummary, errorFor, PageHeading, Status, TextField, useApp, useFocusLater, type FieldError, PendingHeading } from '../../components.js';
+import { api, ApiError } from '../../api.js';
+import { ErrorSummary, errorFor, messageOf, PageHeading, Status, TextField, toFieldErrors, useApp, useFocusLater, type FieldError, PendingHeading } from '../../components.js';
 import { formatDateTime, seatLabel, wallClock, zonedIso } from '../../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
 import { Link } from '../../router.js';
@@ -12,6 +12,21 @@ import { apiFieldErrors } from './SessionForm.js';
 import { serverNow } from '../../clock.js';
 
 type HoldRow = z.infer<typeof Hold>;
+
+/**
+ * The field a refused hold is about, with the server's words: the number of seats for a
+ * 409 (`conflict`: more than the seats free, fewer than those already claimed, more than the
+ * school's staff could fill; `holds_released`: no more can be held), the school for an
+ * issue with it. Null for a refusal that is about no field (the session cancelled or over,
+ * the network), which stays the action's failure.
+ */
+function holdFieldErrors(err: unknown): FieldError[] | null {
+  if (!(err instanceof ApiError)) return null;
+  if (err.status === 409 && (err.code === 'conflict' || err.code === 'holds_released')) return [{ field: 'hold-seats', message: messageOf(err) }];
+  if (err.issues.length) return toFieldErrors(err.issues, { orgId: { id: 'hold-org', label: 'School' }, seats: { id: 'hold-seats', label: 'Number of seats' } }, { id: 'hold-seats', label: 'Number of seats' });
+  return null;
+}
+
 /** Those the session is for: seats cannot be held for anyone else. */
 const Orgs = HoldableOrgs;
 /** Up to this many are listed in a select; more (a session for every school) are found by searching. */
@@ -84,7 +99,18 @@ function Holds({ s, holds, orgs, allListed, navigated, reload, forSchool }: { s:
     setErrors(found);
     if (found.length) return;
     setMessage('');
-    const ok = await action.run(() => api(`/api/sessions/${encodeURIComponent(s.id)}/holds`, z.unknown(), { method: 'PUT', body: { orgId, seat, seats: n } }));
+    const ok = await action.run(async () => {
+      try {
+        return await api(`/api/sessions/${encodeURIComponent(s.id)}/holds`, z.unknown(), { method: 'PUT', body: { orgId, seat, seats: n } });
+      } catch (err) {
+        // A refusal about what was entered is said beside its field (and in the summary);
+        // "Try again" would only be refused again. Anything else is the action's failure.
+        const beside = holdFieldErrors(err);
+        if (!beside) throw err;
+        setErrors(beside);
+        return undefined;
+      }
+    });
     if (ok !== undefined) {
       setMessage(n === 0 ? `Hold for ${orgName(orgId)} released.` : `${n} ${seatLabel[seat].toLowerCase()} seat(s) held for ${orgName(orgId)}.`);
       setSeats('');
