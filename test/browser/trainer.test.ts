@@ -361,6 +361,45 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     await checkPage(page, 'holds page after release');
   });
 
+  it('seat holds: saving the release time says "Saving…" while it saves, and pressing it again meanwhile sends nothing more (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const trainer = await t.user('trainer');
+    const s = await hybridWithPeople(trainer, 'Restorative practice', { inPerson: 5, online: 5 });
+    const page = await newPage(env.browser, env.server, NARROW);
+    // The change is held on its way to the server until the page has been looked at.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let patches = 0;
+    await page.route(`**/api/sessions/${s.id}`, async (route) => {
+      if (route.request().method() !== 'PATCH') return route.continue();
+      patches++;
+      await held;
+      await route.continue();
+    });
+    await signInAt(page, trainer, `/trainer/sessions/${s.id}/holds`);
+    await page.getByRole('heading', { level: 1, name: 'Seat holds: Restorative practice' }).waitFor();
+    const day = daysFromNow(8).slice(0, 10);
+    await tabTo(page, 'Release on (optional)');
+    await page.getByLabel('Release on (optional)').fill(day);
+    await tabTo(page, 'Release at');
+    await page.getByLabel('Release at').fill('09:30');
+    await activate(page, 'Save release time');
+    const busy = page.getByRole('button', { name: 'Saving…' });
+    await busy.waitFor();
+    expect(await busy.getAttribute('aria-disabled')).toBe('true');
+    await expectFocused(page, 'button[aria-disabled="true"]');
+    await checkPage(page, 'holds page saving the release time');
+    // Pressed again while it saves: nothing more is sent.
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Space');
+    release();
+    await page.getByRole('status').filter({ hasText: 'Unclaimed held seats will be released on' }).waitFor();
+    await page.getByRole('button', { name: 'Save release time' }).waitFor();
+    expect(patches).toBe(1);
+    const releaseAt = (await t.request('GET', `/api/sessions/${s.id}`, { as: trainer })).json.holdsReleaseAt;
+    expect(new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(releaseAt))).toBe(`${day}, 09:30`);
+  });
+
   it('administrators see the mail outbox with status, attempts and last error, and retry a failed message now (keyboard, 320 px)', async () => {
     const { t } = env.server;
     const admin = await t.user('admin');

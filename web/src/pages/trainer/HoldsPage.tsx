@@ -74,6 +74,7 @@ function Holds({ s, holds, orgs, allListed, navigated, reload, forSchool }: { s:
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [message, setMessage] = useState('');
   const action = useAction();
+  const releasing = useAction();
   const focusLater = useFocusLater();
   const title = forSchool ? `Hold seats: ${s.title}` : `Seat holds: ${s.title}`;
   const closed =
@@ -136,13 +137,17 @@ function Holds({ s, holds, orgs, allListed, navigated, reload, forSchool }: { s:
     }
     setErrors([]);
     setMessage('');
-    try {
-      await api(`/api/sessions/${encodeURIComponent(s.id)}`, Session, { method: 'PATCH', body: { holdsReleaseAt: at } });
+    // One change at a time: the button says "Saving…" and a second press is ignored meanwhile.
+    await releasing.run(async () => {
+      try {
+        await api(`/api/sessions/${encodeURIComponent(s.id)}`, Session, { method: 'PATCH', body: { holdsReleaseAt: at } });
+      } catch (err) {
+        setErrors(apiFieldErrors(err, 'release-date').map((f) => ({ ...f, field: 'release-date' })));
+        return;
+      }
       setMessage(at ? `Unclaimed held seats will be released on ${formatDateTime(at)}.` : 'Unclaimed held seats will be released when booking closes.');
       await reload();
-    } catch (err) {
-      setErrors(apiFieldErrors(err, 'release-date').map((f) => ({ ...f, field: 'release-date' })));
-    }
+    });
   }
 
   return (
@@ -269,9 +274,9 @@ function Holds({ s, holds, orgs, allListed, navigated, reload, forSchool }: { s:
             <TextField id="release-date" label="Release on (optional)" type="date" value={relDate} onInput={(e) => setRelDate((e.currentTarget as HTMLInputElement).value)} error={errorFor(errors, 'release-date')} />
             <TextField id="release-time" label="Release at" type="time" value={relTime} onInput={(e) => setRelTime((e.currentTarget as HTMLInputElement).value)} />
           </div>
-          <button type="submit" class="button button-secondary">
+          <ActionButton class="button button-secondary" busy={releasing.busy} busyLabel="Saving…">
             Save release time
-          </button>
+          </ActionButton>
         </form>
       )}
     </>
