@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Download } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { schoolWithRecord } from '../record-fixtures.js';
-import { activate, browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, expectNoSidewaysScroll, newPage, plusMinutes, signInAt, signInTo, tabTo, warnIfSkipped, serverAndBrowser, checkPage } from './harness.js';
+import { activate, browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, expectNoSidewaysScroll, newPage, plusMinutes, settled, signInAt, signInTo, tabTo, warnIfSkipped, serverAndBrowser, checkPage } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -258,6 +258,52 @@ describe.skipIf(!browserAvailable)('office staff', () => {
     // The page keeps the choice, and another organisation can be chosen from it.
     await page.getByRole('form', { name: 'Choose the organisation' }).waitFor();
     await checkPage(page, 'who is booked where, an administrator looking at one school');
+  });
+
+  it('an administrator choosing an organisation by keyboard at 320 px: "Show" with none chosen focuses the field once its error is there; a choice focuses the heading of that organisation’s page once, not a heading that then goes', async () => {
+    const { t } = env.server;
+    const admin = await t.user('admin');
+    const kestrel = await t.org('Kestrel Junior');
+    const page = await newPage(env.browser, env.server, { viewport: { width: 320, height: 720 } });
+    await signInTo(page, admin, '/office/cover', 'Who needs cover', { nav: 'Who needs cover' });
+    await page.getByRole('form', { name: 'Choose the organisation' }).waitFor();
+    // Where focus lands, and what a screen reader reads there as it lands.
+    await page.evaluate(() => {
+      const w = window as unknown as { landed: { el: Element; invalid: string | null; description: string }[] };
+      w.landed = [];
+      document.addEventListener('focusin', (e) => {
+        const el = e.target as Element;
+        const description = (el.getAttribute('aria-describedby') ?? '').split(' ').map((id) => document.getElementById(id)?.textContent ?? '').join(' ');
+        w.landed.push({ el, invalid: el.getAttribute('aria-invalid'), description });
+      });
+    });
+    const landed = () =>
+      page.evaluate(() =>
+        (window as unknown as { landed: { el: Element; invalid: string | null; description: string }[] }).landed.splice(0).map((l) => ({ tag: l.el.tagName.toLowerCase(), id: l.el.id, invalid: l.invalid, description: l.description, stays: l.el.isConnected })),
+      );
+
+    await tabTo(page, 'Show');
+    await landed();
+    await page.keyboard.press('Enter');
+    await page.getByText('Organisation: choose one').waitFor();
+    await expectFocused(page, '#office-org');
+    // Focus came to the field once, when it was already marked invalid and described by its error.
+    expect(await landed()).toEqual([{ tag: 'select', id: 'office-org', invalid: 'true', description: 'Error: Organisation: choose one', stays: true }]);
+    await checkPage(page, 'who needs cover, no organisation chosen');
+
+    await tabTo(page, 'Find organisation by name or URN', { back: true });
+    await page.keyboard.type('Kestrel Junior');
+    await expect.poll(() => page.getByLabel('Organisation', { exact: true }).inputValue()).toBe(kestrel.id);
+    await tabTo(page, 'Show');
+    await landed();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(new RegExp(`org=${kestrel.id}`));
+    await page.getByRole('button', { name: 'Show cover needed' }).waitFor();
+    await settled(page);
+    await expectFocused(page, 'h1');
+    // Once, on the heading that stays (the page's own, with its content drawn).
+    expect(await landed()).toEqual([{ tag: 'h1', id: '', invalid: null, description: '', stays: true }]);
+    await checkPage(page, 'who needs cover for the organisation chosen');
   });
 
   it('sees the attendance of its own staff on a session that has begun, and downloads it, by keyboard at 320 px; not other schools’ people', async () => {

@@ -8,7 +8,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { z } from 'zod';
 import { Organisation, OrgPage, type OrgKind } from '../../shared/accounts.js';
 import { api } from './api.js';
-import { described, FieldNotes, PageHeading, useApp, type MeValue } from './components.js';
+import { described, FieldNotes, PageHeading, useApp, useFocusLater, type MeValue } from './components.js';
 import { Loaded, Retry, useLoad } from './load.js';
 import { navigate } from './router.js';
 
@@ -206,9 +206,14 @@ export function OfficeOrgGate({ title, children }: { title: string; children: (o
   if (orgs.data && orgId) return <>{children(orgId, orgs.data)}</>;
   // An administrator (who belongs to no organisation) chooses which one the page is about.
   const choosing = me.role === 'admin' && !!orgs.data;
+  // After a navigation (an organisation chosen, say) this heading takes focus only once the
+  // organisations have come and it stays: while they load, the page about the organisation
+  // is still to come, and its own heading takes focus when it is drawn. Taken at once, focus
+  // went to this heading, then fell to nothing as it went, then came to that one.
+  const ready = !!orgs.data || !!orgs.error;
   return (
     <>
-      <PageHeading title={title} navigated={loc.navigated} error={(!!orgs.data && !choosing) || !!orgs.error}>
+      <PageHeading key={ready ? 'ready' : 'loading'} title={title} navigated={loc.navigated && ready} error={(!!orgs.data && !choosing) || !!orgs.error}>
         {title}
       </PageHeading>
       {choosing ? (
@@ -235,6 +240,7 @@ export function OfficeOrgGate({ title, children }: { title: string; children: (o
 function OrgChoiceForm({ id, value, chosenName, onChoose }: { id: string; value: string; chosenName?: string; onChoose: (orgId: string) => void }) {
   const [chosen, setChosen] = useState(value);
   const [error, setError] = useState('');
+  const focusLater = useFocusLater();
   return (
     <form
       class="filters"
@@ -244,7 +250,8 @@ function OrgChoiceForm({ id, value, chosenName, onChoose }: { id: string; value:
         e.preventDefault();
         if (!chosen) {
           setError('Organisation: choose one');
-          document.getElementById(id)?.focus();
+          // Once the error is drawn, so the field is read with it (invalid, described by it).
+          focusLater(() => document.getElementById(id), { force: true });
           return;
         }
         setError('');
