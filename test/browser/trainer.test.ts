@@ -273,6 +273,39 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     await checkPage(page, 'who is coming after changes');
   });
 
+  it('who is coming: the number of people shown is said in a polite status as it changes, after a removal as after a filter (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const trainer = await t.user('trainer');
+    const s = await hybridWithPeople(trainer, 'Precision monitoring', { inPerson: 1, online: 2 });
+    await book(s.id, await t.user('staff', null, 'Dev Patel'), 'in_person');
+    await book(s.id, await t.user('staff', null, 'Eve Stone'), 'online');
+    await book(s.id, await t.user('staff', null, 'Fay Moss'), 'in_person'); // waits
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInAt(page, trainer, `/trainer/sessions/${s.id}/people`);
+    await page.getByRole('table').waitFor();
+    const count = page.getByRole('status').filter({ hasText: /^Showing / });
+    expect(await count.innerText()).toBe('Showing 3 people of 3.');
+
+    await activate(page, 'Remove Eve Stone');
+    await expectFocused(page, 'input[id^="reason-"]');
+    await page.keyboard.type('Booked twice by mistake');
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: 'Eve Stone removed. They have been sent your reason.' }).waitFor();
+    await expectFocused(page, '#attendees-status');
+    // The new count is said too, in its own polite region (the message did not take its place).
+    await expect.poll(() => count.innerText()).toBe('Showing 2 people of 2.');
+    expect(await count.getAttribute('role')).toBe('status');
+    await checkPage(page, 'who is coming after a removal');
+
+    // A filter chosen by keyboard: the count follows, still said.
+    await tabTo(page, 'Status');
+    await page.keyboard.type('Waiting');
+    await expect.poll(() => count.innerText()).toBe('Showing 1 person of 2.');
+    await expect.poll(() => page.getByRole('row').filter({ hasText: 'Fay Moss' }).count()).toBe(1);
+    expect(await page.getByRole('row').filter({ hasText: 'Dev Patel' }).count()).toBe(0);
+    await checkPage(page, 'who is coming, filtered after a removal');
+  });
+
   it('messages everyone booked, and those waiting when chosen, once each (keyboard, 320 px)', async () => {
     const { t } = env.server;
     const trainer = await t.user('trainer');

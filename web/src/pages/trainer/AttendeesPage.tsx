@@ -134,8 +134,13 @@ function Attendees({ s, items, navigated, reload }: { s: Session; items: Attende
           </select>
         </div>
       </form>
-      <Status id="attendees-status" focusable message={message || `Showing ${plural(shown.length, 'person', 'people')} of ${items.length}.`} />
+      {/* What an action did, and (below) how many are shown: two regions, so a message never
+          hides the count, and the count is said as it changes (a filter, a removal). */}
+      <Status id="attendees-status" focusable message={message} />
       <ActionError action={action} />
+      <p role="status" class="count" id="attendees-count">
+        Showing {plural(shown.length, 'person', 'people')} of {items.length}.
+      </p>
       {shown.length > 0 && (
         <table class="stack">
           <caption>{plural(shown.length, 'person', 'people')}</caption>
