@@ -157,6 +157,43 @@ describe.skipIf(!browserAvailable)('administration of people, imports and trust 
     }
   });
 
+  it('the import page’s title starts “Error: ” while the form has errors (nothing entered, refused lines), as every form’s does, and not once they are fixed (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const admin = await t.user('admin');
+    const { hill } = await orgs(admin);
+    const office = await t.user('office', hill.id, 'Ida Office');
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInAt(page, office, '/office/people/import');
+    await page.getByRole('heading', { level: 1, name: 'Import staff from a spreadsheet' }).waitFor();
+    await page.getByText(`Into: ${hill.name}`).waitFor();
+    expect(await page.title()).toBe('Import staff – SEND Live Training');
+
+    // Nothing to check: the error is in the summary and beside the field, and the title says so.
+    await tabTo(page, 'Check the lines');
+    await page.keyboard.press('Enter');
+    await page.getByRole('alert').getByRole('link', { name: 'Lines: choose a CSV file or paste its lines' }).waitFor();
+    await expectFocused(page, '.error-summary');
+    await expect.poll(() => page.title()).toBe('Error: Import staff – SEND Live Training');
+    await checkPage(page, 'import page with nothing entered');
+
+    // A refused line: the report says which, and the title still starts "Error: ".
+    await typeInto(page, /^Lines \(paste/, `name,email,role\nJo Bloggs,not-an-email,staff\n`);
+    await tabTo(page, 'Check the lines');
+    await page.keyboard.press('Enter');
+    const report = page.getByRole('region', { name: 'Check: some lines cannot be imported' });
+    await report.getByRole('cell', { name: 'Refused: “not-an-email” is not an email address.' }).waitFor();
+    await expectFocused(page, '#import-report');
+    await expect.poll(() => page.title()).toBe('Error: Import staff – SEND Live Training');
+    await checkPage(page, 'import page with a refused line');
+
+    // Fixed: every line can be imported, and the title is the page's own again.
+    await typeInto(page, /^Lines \(paste/, `name,email,role\nJo Bloggs,jo.bloggs@hill.example,staff\n`, { back: true });
+    await tabTo(page, 'Check the lines');
+    await page.keyboard.press('Enter');
+    await page.getByRole('region', { name: 'Check: every line can be imported' }).getByRole('cell', { name: 'Ready to create' }).waitFor();
+    await expect.poll(() => page.title()).toBe('Import staff – SEND Live Training');
+  });
+
   it('a trust office books staff of a school in its trust and sees that school’s bookings; another trust’s school is not offered', async () => {
     const { t } = env.server;
     const admin = await t.user('admin');

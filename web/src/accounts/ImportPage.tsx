@@ -5,7 +5,7 @@
  * imported; either way every line's outcome is shown in a table. A file with any refused
  * line imports nobody, so the page says which lines to fix.
  */
-import { useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { z } from 'zod';
 import { ImportRefusal, ImportUsersResult } from '../../../shared/accounts.js';
 import { described, ErrorSummary, Field, errorFor, messageOf, PageHeading, Status, useApp, useFocusLater, type FieldError } from '../components.js';
@@ -28,6 +28,8 @@ interface Report {
   summary: string;
   lines: ReportLine[];
   done: boolean;
+  /** Some lines were refused: the page has errors to fix. */
+  refused: boolean;
 }
 
 const ROLE_WORD: Record<string, string> = { staff: 'Staff', office: 'School office', trainer: 'Trainer', admin: 'Administrator' };
@@ -39,6 +41,7 @@ function reportOf(r: Result, orgName: string): Report {
     summary: r.dryRun ? `All ${n === 1 ? '1 line is' : `${n} lines are`} ready. Nothing has been changed yet: press “Import” to create ${n === 1 ? 'this account' : 'these accounts'} in ${orgName}.` : `${r.imported === 1 ? '1 person was' : `${r.imported} people were`} added to ${orgName}.`,
     lines: r.lines.map((l) => ({ ...l, role: ROLE_WORD[l.role] ?? l.role, outcome: l.outcome === 'created' ? 'Created' : 'Ready to create', ok: true })),
     done: !r.dryRun,
+    refused: false,
   };
 }
 
@@ -52,6 +55,7 @@ function refusalReport(e: UploadError, dryRun: boolean): Report | null {
     summary: `${e.message} Fix the lines marked “Refused” and check again; the other lines are fine.`,
     lines: d.data.lines.map((l) => ({ ...l, role: ROLE_WORD[l.role] ?? l.role, outcome: why.has(l.line) ? `Refused: ${why.get(l.line)!.join(' ')}` : 'Not imported: this line is fine, but other lines have problems', ok: !why.has(l.line) })),
     done: false,
+    refused: true,
   };
 }
 
@@ -62,22 +66,24 @@ export function ImportPage() {
   // Office staff choose among the organisations they book for; an administrator finds any
   // (the one in the address, `?org=`, is read by itself for its name).
   const orgs = useLoad(() => orgsForPage(me, wanted), [admin, wanted]);
+  // The form's errors (fields, a failure, refused lines) start the title with "Error: ", as every form's do.
+  const [hasErrors, setHasErrors] = useState(false);
   return (
     <>
-      <PageHeading title="Import staff" navigated={loc.navigated}>
+      <PageHeading title="Import staff" navigated={loc.navigated} error={hasErrors}>
         Import staff from a spreadsheet
       </PageHeading>
       <p class="back">
         <Link href={me.role === 'admin' ? '/admin/people' : '/office/people'}>{me.role === 'admin' ? 'People' : 'Staff accounts'}</Link>
       </p>
       <Loaded state={orgs} what="organisations">
-        {(list) => <ImportForm orgs={list} admin={admin} initialOrg={wanted ?? (admin ? '' : (me.orgId ?? list[0]?.id ?? ''))} />}
+        {(list) => <ImportForm orgs={list} admin={admin} initialOrg={wanted ?? (admin ? '' : (me.orgId ?? list[0]?.id ?? ''))} onErrors={setHasErrors} />}
       </Loaded>
     </>
   );
 }
 
-function ImportForm({ orgs, admin, initialOrg }: { orgs: Org[]; admin: boolean; initialOrg: string }) {
+function ImportForm({ orgs, admin, initialOrg, onErrors }: { orgs: Org[]; admin: boolean; initialOrg: string; onErrors: (any: boolean) => void }) {
   const [orgId, setOrgId] = useState(admin || orgs.some((o) => o.id === initialOrg) ? initialOrg : (orgs[0]?.id ?? ''));
   // The name of the organisation an administrator found (office staff's are listed).
   const [foundName, setFoundName] = useState(admin ? (orgs.find((o) => o.id === initialOrg)?.name ?? '') : '');
@@ -90,6 +96,8 @@ function ImportForm({ orgs, admin, initialOrg }: { orgs: Org[]; admin: boolean; 
   const reportRef = useRef<HTMLHeadingElement>(null);
   const focusLater = useFocusLater();
   const org = admin ? (orgId ? { id: orgId, name: foundName || 'the organisation chosen' } : undefined) : orgs.find((o) => o.id === orgId);
+  const hasErrors = errors.length > 0 || failure !== '' || !!report?.refused;
+  useLayoutEffect(() => onErrors(hasErrors), [hasErrors]);
 
   async function readFile(input: HTMLInputElement) {
     const file = input.files?.[0];
