@@ -4,13 +4,15 @@
  * wrap, not push the page (or a table's box) sideways. Each case below was seen to fail
  * before its fix: the header's "Signed in as", people's cards, a person's timetable caption
  * (a scrolling table box no keyboard could reach), the courses page, feedback comments with
- * a long web address, and the "Part of the course" hint on the session form. Every page is
- * also axe-clean (checkPage).
+ * a long web address, and the "Part of the course" hint on the session form. And date and
+ * time fields with text at 200% (a phone's largest text), which widened a .row or a fieldset
+ * past the screen. Every page is also axe-clean (checkPage).
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { recordAttendanceOutcomes } from '../../server/attendance/service.js';
-import { browserAvailable, checkPage, daysFromNow, newPage, plusMinutes, serverAndBrowser, signInAt, warnIfSkipped, NARROW } from './harness.js';
+import { browserAvailable, checkPage, daysFromNow, newPage, plusMinutes, serverAndBrowser, signInAt, tabTo, warnIfSkipped, NARROW } from './harness.js';
+import { expectModeApplied, pageIn, TEXT_200_AT_320 } from './reflow-audit.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -154,5 +156,36 @@ describe.skipIf(!browserAvailable)('reflow at 320 px with long unbroken words', 
     await page.locator('#course').selectOption(course.id);
     await page.getByText(`Course ${LONG} is complete once`).waitFor();
     await checkPage(page, 'new session with a long course title chosen');
+  });
+
+  it('date fields at 320 px with text at 200% stay within the screen, reached by keyboard: the session form’s booking cut-off, the seat holds’ release date, the office export’s range', async () => {
+    const { t } = env.server;
+    const trainer = await t.user('trainer');
+    const school = await t.org('Rowan Primary');
+    const office = await t.user('office', school.id);
+    const s = await t.session({ title: 'Zones of regulation', mode: 'hybrid', venue: 'Hall', startsAt: daysFromNow(9), endsAt: plusMinutes(daysFromNow(9), 60), capacity: { inPerson: 3, online: 3 } }, trainer);
+    const cases = [
+      { who: trainer, path: '/sessions/new', heading: 'New session', fields: ['Booking closes on (optional)', 'Booking closes at'] },
+      { who: trainer, path: `/trainer/sessions/${s.id}/holds`, heading: 'Seat holds: Zones of regulation', fields: ['Release on (optional)', 'Release at'] },
+      { who: office, path: '/office/export', heading: 'Export bookings', fields: ['From', 'To (optional)'] },
+    ];
+    for (const { who, path, heading, fields } of cases) {
+      // A phone's largest text: the root font at 200% (the page's own styles are in rem and em).
+      const page = await pageIn(env, TEXT_200_AT_320);
+      await signInAt(page, who);
+      await open(page, path, heading);
+      await expectModeApplied(page, TEXT_200_AT_320);
+      for (const field of fields) {
+        await tabTo(page, field, { max: 120 });
+        const box = await page.evaluate(() => {
+          const r = document.activeElement!.getBoundingClientRect();
+          return { left: Math.round(r.left), right: Math.round(r.right), screen: document.documentElement.clientWidth };
+        });
+        expect(box.left, `${field} on ${path} starts on the screen`).toBeGreaterThanOrEqual(0);
+        expect(box.right, `${field} on ${path} ends on the screen`).toBeLessThanOrEqual(box.screen);
+      }
+      await checkPage(page, `${path} at 320 px with text at 200%`);
+      await page.context().close();
+    }
   });
 });
