@@ -396,14 +396,38 @@ function roomMayBeOpen(deps: Deps, s: SessionRow) {
 }
 
 /**
- * After a change to someone's place has committed (cancelled, taken off the session, moved
- * to another seat): when the room can be open and they may no longer be in it, they are
- * disconnected now, not only when they next reconnect. Best effort, as keepOut.
+ * After a change to someone's place or standing has committed (cancelled, taken off the
+ * session, moved to another seat, no longer one of its trainers): when the room can be open
+ * and they may no longer be in it, they are disconnected now, not only when they next
+ * reconnect; when they may, their connection is shown as what they now are. Best effort, as keepOut.
  */
 export async function disconnectIfPlaceGone(deps: Deps, change: { sessionId: string; userId: string }) {
   const s = await findSession(deps.db, change.sessionId);
   if (!s || !roomMayBeOpen(deps, s)) return;
-  await keepOut(deps, s.id, identityOf(change.userId));
+  if (await keptOut(deps)(pairKey(s.id, change.userId))) {
+    if (!(await isTrainerOf(deps.db, s.id, change.userId))) await disconnect(deps, s.id, identityOf(change.userId));
+    return;
+  }
+  // Still entitled to be in the room: shown as a fresh join would show them now. A trainer
+  // taken off the session who holds an online place stays, as the attendee they now are:
+  // their join token made them a trainer who may publish, and LiveKit keeps that until told.
+  await showAsNow(deps, s, change.userId, 'someone whose place or standing changed');
+}
+
+/**
+ * Shows someone's live connection as what a fresh join would make them now (the role
+ * attribute and the permissions), not only when they next reconnect; nothing for a trainer
+ * or someone not entitled to join. Best effort: not connected is fine, a LiveKit failure is logged.
+ */
+async function showAsNow(deps: Deps, s: SessionRow, userId: string, who: string) {
+  const standing = await liveRole(deps, s, { id: userId });
+  if (!standing || standing.role === 'trainer') return;
+  const { role, canPublish } = await standingOf(deps, s, userId, standing.role);
+  try {
+    await onConnection(deps, 'change their role', (c) => c.updateParticipant(roomNameOf(s.id), identityOf(userId), { attributes: { [ROOM_ATTRIBUTES.role]: role }, permission: attendeePermission(canPublish) }));
+  } catch (e) {
+    deps.logger.warn(`could not show ${who} as they now are in the live room`, { sessionId: s.id, error: String((e as Error)?.message ?? e) });
+  }
 }
 
 /**
@@ -415,18 +439,9 @@ export async function disconnectIfPlaceGone(deps: Deps, change: { sessionId: str
  * effort: a LiveKit failure is logged, and the other rooms are still done.
  */
 export async function showFormerCaptionerAsNow(deps: Deps, change: { userId: string; sessionIds: readonly string[] }) {
-  const identity = identityOf(change.userId);
   for (const sessionId of change.sessionIds) {
     const s = await findSession(deps.db, sessionId);
-    if (!s || !roomMayBeOpen(deps, s)) continue;
-    const who = await liveRole(deps, s, { id: change.userId });
-    if (!who || who.role === 'trainer') continue;
-    const { role, canPublish } = await standingOf(deps, s, change.userId, who.role);
-    try {
-      await onConnection(deps, 'change their role', (c) => c.updateParticipant(roomNameOf(s.id), identity, { attributes: { [ROOM_ATTRIBUTES.role]: role }, permission: attendeePermission(canPublish) }));
-    } catch (e) {
-      deps.logger.warn('could not show a former captioner as they now are in the live room', { sessionId: s.id, error: String((e as Error)?.message ?? e) });
-    }
+    if (s && roomMayBeOpen(deps, s)) await showAsNow(deps, s, change.userId, 'a former captioner');
   }
 }
 

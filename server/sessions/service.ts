@@ -551,7 +551,7 @@ export async function updateSession(deps: Deps, actor: AuthUser, id: string, pat
     }
   });
   if (outcomeRuleChanged) await finaliseSessionIfOver(deps, id);
-  // A trainer taken off the session leaves its live room at once, unless they hold a place in it (live/service.ts).
+  // A trainer taken off the session leaves its live room at once, or, holding a place in it, is shown there as an attendee (live/service.ts).
   if (trainerIds) await placesChanged(deps, trainersBefore.filter((u) => !trainerIds.includes(u)).map((userId) => ({ sessionId: id, userId })));
   return getSession(deps, id);
 }

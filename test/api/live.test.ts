@@ -484,6 +484,28 @@ describe('room control by the trainer', () => {
     expect(lk.participants.get(`session-${inset.json.id}`)!.map((p) => p.identity)).toEqual([`user-${colleague.id}`]);
   });
 
+  it('shows a co-trainer taken off the session who keeps an online place as the listener they now are: no trainer role, no publishing in a webinar', async () => {
+    const lead = await t.user('trainer', null, 'Tara Lead');
+    const co = await t.user('trainer', null, 'Cole Co');
+    const s = await t.session({ startsAt: START, endsAt: END }, lead);
+    expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: lead, body: { trainerIds: [lead.id, co.id] } })).status).toBe(200);
+    expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: co, body: { seat: 'online' } })).json.status).toBe('confirmed');
+    t.clock.set(START);
+    const coJoin = await join(s.id, co);
+    expect(coJoin.json).toMatchObject({ role: 'trainer', canPublish: true });
+    await lk.connect(coJoin.json.token, 'PA_co');
+    t.clock.set(at('16:10'));
+    expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: lead, body: { trainerIds: [lead.id] } })).status).toBe(200);
+    // They hold a place, so they stay; but the room no longer shows them as a trainer, and
+    // in a webinar they may no longer speak or show their camera (protobuf JSON leaves false out).
+    const inRoom = lk.participants.get(`session-${s.id}`)!.find((p) => p.identity === `user-${co.id}`);
+    expect(inRoom?.attributes).toEqual({ 'send.role': 'attendee' });
+    expect(inRoom?.permission).toMatchObject({ canSubscribe: true, canPublishData: true });
+    expect(inRoom?.permission?.canPublish ?? false).toBe(false);
+    // As a fresh join would make them.
+    expect((await join(s.id, co)).json).toMatchObject({ role: 'attendee', canPublish: false });
+  });
+
   it('disconnects the staff of a school moved out of its trust from a live session only for the trust', async () => {
     const admin = await t.user('admin');
     const trust = await t.org('Oak Trust');
