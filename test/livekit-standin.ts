@@ -11,7 +11,9 @@
  * with no track when the participant has none with that sid; UpdateParticipant merges
  * attributes (an empty value deletes one), replaces the permission as a whole and sets
  * name and metadata only when given; CreateRoom returns the existing room unchanged and
- * dispatches its agents only when it creates it.
+ * dispatches its agents only when it creates it (a room running on a node keeps the limits
+ * it was created with, maxParticipants too: livekit-server's RoomManager.getOrCreateRoom
+ * answers with the running room); `connect` refuses a newcomer to a full room.
  *
  * `selfUpdate` stands for the one thing a participant can do to itself over LiveKit's
  * signal connection that matters here: change its own name, metadata or attributes, which
@@ -244,6 +246,11 @@ export async function startLiveKitStandIn(keys = TEST_LK, options: { enableRemot
       const room = grants.video?.room;
       if (!grants.video?.roomJoin || !room) throw new Error('permission denied: no roomJoin grant');
       const p: StandInParticipant = { sid, identity: grants.sub!, name: grants.name, metadata: grants.metadata, attributes: { ...(grants.attributes ?? {}) }, kind: grants.kind === 'agent' ? 4 : 0, joinedAtMs: Date.now(), tracks, grants };
+      // A full room refuses a newcomer, as livekit-server's Room.Join does (ErrMaxParticipantsExceeded);
+      // someone already in it reconnecting takes their own place.
+      const r = rooms.get(room);
+      const others = (participants.get(room) ?? []).filter((x) => x.identity !== p.identity);
+      if (r && r.maxParticipants > 0 && others.length >= r.maxParticipants) throw new Error('room is full');
       this.addParticipant(room, p);
       return p;
     },

@@ -13,7 +13,7 @@ import { findActiveBooking, pairKey, pairOfKey } from '../bookings/repository.js
 import { AppError } from '../errors.js';
 import { perDatabase, type Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
-import { findSession, isTrainerOf, joinWindow, trainerIdsOf } from '../sessions/repository.js';
+import { findSession, isTrainerOf, joinWindow } from '../sessions/repository.js';
 import { agentDispatch, callLiveKit, EMPTY_TIMEOUT_SECONDS, mintToken, publicUrlOf, receiveWebhook, requireLiveKit, TOKEN_TTL_SECONDS, type WebhookEvent } from './livekit.js';
 import { GroupCommit } from '../platform/transactions.js';
 import { batchedLookup } from '../platform/batching.js';
@@ -74,20 +74,26 @@ async function standingOf(deps: Deps, s: SessionRow, userId: string, liveRoleOf:
 }
 
 /**
- * Creates the room with its limits, and with the configured speech-to-text agent dispatched
+ * Creates the room with its timeouts, and with the configured speech-to-text agent dispatched
  * to it (LIVEKIT_AGENT_NAME: an agent deployed for explicit dispatch joins only rooms that
  * ask for it). LiveKit answers with the existing room if it is already there.
+ *
+ * No participant limit is set on it: a room running on a LiveKit node keeps the limit it was
+ * created with (CreateRoom answers with the running room, and nothing else changes it), while
+ * the session's online seats and trainers may grow under way; a limit taken from them would
+ * shut out people booked since. Who may be in the room is this server's to say: only
+ * confirmed online attendees and its trainers get join tokens, one identity each, and anyone
+ * else LiveKit reports joining is removed (keepOut). LiveKit's own `room.max_participants`,
+ * if its operator sets one, still applies.
  */
 async function ensureRoom(deps: Deps, s: SessionRow) {
   const lk = requireLiveKit(deps);
-  const trainers = (await trainerIdsOf(deps.db, [s.id])).get(s.id) ?? [];
   const agents = lk.agentName ? [await agentDispatch(lk.agentName, JSON.stringify({ sessionId: s.id, transcribe: 'every_speaker' }))] : null;
   await callLiveKit(deps, 'open the room', (c) =>
     c.createRoom({
       name: roomNameOf(s.id),
       emptyTimeout: EMPTY_TIMEOUT_SECONDS,
       departureTimeout: 60,
-      maxParticipants: s.capacity_online + trainers.length + (lk.agentName ? 1 : 0),
       // Visible to everyone in the room: the session and its title, never people's ids.
       metadata: JSON.stringify({ sessionId: s.id, title: s.title }),
       ...(agents ? { agents } : {}),

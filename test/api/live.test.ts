@@ -61,7 +61,7 @@ describe('joining the live room', () => {
     expect((await join(s.id, staff)).json.identity).toBe(`user-${staff.id}`);
   });
 
-  it('gives the trainer publish rights but no room admin (every control goes through the server), and creates the room with limits', async () => {
+  it('gives the trainer publish rights but no room admin (every control goes through the server), and creates the room with its timeouts and no fixed participant limit', async () => {
     const { s } = await bookedSession({ capacity: { online: 25 } });
     t.clock.set(START);
     const res = await join(s.id, s.trainer);
@@ -72,11 +72,31 @@ describe('joining the live room', () => {
     expect(claims.video?.canUpdateOwnMetadata).toBeFalsy();
     expect(claims.attributes).toEqual({ 'send.role': 'trainer' });
     const create = lk.calls.find((c) => c.method === 'CreateRoom')!;
-    expect(create.body).toMatchObject({ name: `session-${s.id}`, maxParticipants: 26, emptyTimeout: 600 });
+    expect(create.body).toMatchObject({ name: `session-${s.id}`, emptyTimeout: 600 });
+    // A running room keeps its limit, while seats may be added (the test below): who is let in is the server's to say.
+    expect(create.body.maxParticipants ?? 0).toBe(0);
     expect(create.body.agents).toBeUndefined();
     // The room's metadata, which everyone in it can read, names the session only.
     expect(JSON.parse(create.body.metadata)).toEqual({ sessionId: s.id, title: s.title });
     expect(create.grants.video?.roomCreate).toBe(true);
+  });
+
+  it('lets everyone with an online place in, when the online seats are raised while the room is running', async () => {
+    const { s, staff: first, org } = await bookedSession({ capacity: { online: 1 } });
+    t.clock.set(START);
+    await lk.connect((await join(s.id, s.trainer)).json.token, 'PA_trainer');
+    await lk.connect((await join(s.id, first)).json.token, 'PA_first');
+    // Two more seats while the room is running (LiveKit keeps a running room's limits); a co-trainer too.
+    expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { capacity: { online: 3 } } })).status).toBe(200);
+    const co = await t.user('trainer', null, 'Cole Co');
+    expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { trainerIds: [s.trainer.id, co.id] } })).status).toBe(200);
+    const later = [await t.user('staff', org.id, 'Sam Later'), await t.user('staff', org.id, 'Ola Later')];
+    for (const [i, u] of later.entries()) {
+      expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: u, body: { seat: 'online' } })).json.status).toBe('confirmed');
+      await lk.connect((await join(s.id, u)).json.token, `PA_later${i}`);
+    }
+    await lk.connect((await join(s.id, co)).json.token, 'PA_co');
+    expect(lk.participants.get(`session-${s.id}`)!.map((p) => p.identity).sort()).toEqual([s.trainer, first, ...later, co].map((u) => `user-${u.id}`).sort());
   });
 
   it('dispatches the configured speech-to-text agent when it creates the room, and gives browsers the public LiveKit URL', async () => {
