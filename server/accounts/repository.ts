@@ -271,6 +271,19 @@ export async function revokeSessionsOfUser(db: Q, userId: string, nowIso: string
   await q.execute();
 }
 
+/**
+ * Ends every live sign-in session of an organisation's staff and office staff (the people its
+ * own sign-in is for: service.ts `ssoRequiringOrg`), however they signed in.
+ */
+export async function revokeSessionsOfOrgStaff(db: Q, orgId: string, nowIso: string) {
+  await db
+    .updateTable('auth_sessions')
+    .set({ revoked_at: nowIso })
+    .where('revoked_at', 'is', null)
+    .where('user_id', 'in', (eb) => eb.selectFrom('users').select('id').where('org_id', '=', orgId).where('role', 'in', ['staff', 'office']))
+    .execute();
+}
+
 export async function insertPasswordReset(db: Q, row: Database['password_resets']) {
   await db.insertInto('password_resets').values(row).execute();
 }

@@ -64,8 +64,11 @@ export async function ssoRequiredFor(deps: Deps, user: UserRow): Promise<boolean
 export async function ssoRequiringOrg(db: repo.Q, user: Pick<UserRow, 'role' | 'org_id'>): Promise<OrganisationRow | undefined> {
   if ((user.role !== 'staff' && user.role !== 'office') || !user.org_id) return undefined;
   const org = await repo.findOrg(db, user.org_id);
-  return org && (JSON.parse(org.settings) as { ssoRequired?: boolean }).ssoRequired ? org : undefined;
+  return org && requiresSso(org.settings) ? org : undefined;
 }
+
+/** Whether an organisation's settings (JSON text) require its staff to use its own sign-in. */
+const requiresSso = (settings: string) => (JSON.parse(settings) as { ssoRequired?: boolean }).ssoRequired === true;
 
 export const accountDisabled = () =>
   new AppError('account_disabled', 'Your account has been turned off, so you cannot sign in. Ask your school office or an administrator to turn it back on.');
@@ -242,6 +245,10 @@ export async function updateOrg(deps: Deps, id: string, input: z.infer<typeof Up
   try {
     released = await deps.db.transaction().execute(async (trx) => {
       await repo.updateOrg(trx, id, set);
+      // Once it requires its own sign-in, its staff's sessions (begun with a password or an
+      // emailed link, as far as anyone can tell) end: they sign in again with the school's
+      // sign-in, not carry on with a password for as long as a session lasts (two weeks).
+      if (requiresSso(set.settings) && !requiresSso(org.settings)) await repo.revokeSessionsOfOrgStaff(trx, id, deps.now().toISOString());
       // Its feed names it and shows its empty calendar in its zone: a calendar polling it must see the change.
       if (set.name !== org.name || set.time_zone !== org.time_zone) await raiseOrgFeed(trx, id, deps.now().toISOString());
       if (!leftParent) return released;

@@ -386,6 +386,26 @@ describe('OpenID Connect sign-in', () => {
     expect((await t.request('PATCH', `/api/orgs/${org.id}`, { as: admin, body: { settings: {} } })).status).toBe(200);
     expect((await login()).status).toBe(200);
   });
+
+  it('turning "require SSO" on ends the sign-in sessions of its staff and office staff at once (not of trainers, administrators or other schools); saving it again does not', async () => {
+    const org = await t.org('Rowan Primary');
+    const [staff, office, trainer] = [await t.user('staff', org.id), await t.user('office', org.id), await t.user('trainer', org.id)];
+    const elsewhere = await t.user('staff', (await t.org('Ash Primary')).id);
+    const byPassword = (await t.request('POST', '/api/auth/login', { body: { email: staff.email, password: TEST_PASSWORD } })).json.token as string;
+    const me = (headers: Record<string, string>) => t.request('GET', '/api/me', { headers }).then((r) => r.status);
+    const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+    expect(await me(bearer(byPassword))).toBe(200);
+    expect((await t.request('PATCH', `/api/orgs/${org.id}`, { as: admin, body: { settings: { ssoRequired: true } } })).status).toBe(200);
+    // Their password sign-ins no longer let them in: they sign in again with the school's sign-in.
+    expect(await me(bearer(byPassword))).toBe(401);
+    expect(await me(staff.auth)).toBe(401);
+    expect(await me(office.auth)).toBe(401);
+    for (const kept of [trainer, elsewhere, admin]) expect(await me(kept.auth)).toBe(200);
+    // Signed in again since (by the school's sign-in), they are not signed out by the next change of settings.
+    const again = await t.user('staff', org.id);
+    expect((await t.request('PATCH', `/api/orgs/${org.id}`, { as: admin, body: { settings: { ssoRequired: true, weekAStart: '2026-09-07' } } })).status).toBe(200);
+    expect(await me(again.auth)).toBe(200);
+  });
 });
 
 describe('the name a provider gives', () => {
