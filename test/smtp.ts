@@ -5,6 +5,7 @@
  * not available), `450` at RCPT TO (mailbox busy) or `451` after the message data (local
  * error in processing), each a temporary failure a sender must retry.
  */
+import net from 'node:net';
 import { SMTPServer } from 'smtp-server';
 
 export type Refusal = 'none' | '421-mail' | '450-rcpt' | '451-data';
@@ -67,6 +68,81 @@ export function startSmtp(port = 0, mode: Refusal = 'none'): Promise<TestSmtp> {
         refused: () => refusals,
         refuse: (m) => (mode = m),
         close: () => new Promise<void>((r) => server.close(() => r())),
+      });
+    });
+  });
+}
+
+export interface StallingSmtp {
+  url: string;
+  /** Resolves when a client's MAIL FROM is being kept waiting. */
+  held: Promise<void>;
+  /** Connections the client has closed (or that ended otherwise). */
+  closed: () => number;
+  /** DATA commands received: a message's content started (none while every send is held). */
+  dataCommands: () => number;
+  close(): Promise<void>;
+}
+
+/**
+ * A mail server that keeps every send waiting, as a tarpitting or overloaded relay can: it
+ * greets and answers EHLO, then answers MAIL FROM with continuation lines (`250-`), one every
+ * 50 ms, and never the last line. The connection is never idle, so a socket inactivity
+ * timeout never ends the send: only a bound on the whole send does.
+ */
+export function startStallingSmtp(): Promise<StallingSmtp> {
+  let closed = 0;
+  let data = 0;
+  let heldNow!: () => void;
+  const held = new Promise<void>((r) => (heldNow = r));
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    let trickle: NodeJS.Timeout | undefined;
+    let buffered = '';
+    const done = () => {
+      clearInterval(trickle);
+      if (sockets.delete(socket)) closed++;
+    };
+    socket.on('end', () => {
+      done();
+      socket.end();
+    });
+    socket.on('close', done);
+    socket.on('error', done);
+    socket.write('220 stalling.test ESMTP\r\n');
+    socket.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString('latin1');
+      let at: number;
+      while ((at = buffered.indexOf('\r\n')) >= 0) {
+        const line = buffered.slice(0, at).toUpperCase();
+        buffered = buffered.slice(at + 2);
+        if (line.startsWith('EHLO') || line.startsWith('HELO')) socket.write('250 stalling.test\r\n');
+        else if (line.startsWith('MAIL FROM')) {
+          trickle = setInterval(() => socket.write('250-still checking\r\n'), 50);
+          heldNow();
+        } else if (line.startsWith('DATA')) {
+          data++;
+          socket.write('354 go ahead\r\n');
+        } else if (line.startsWith('QUIT')) socket.end('221 bye\r\n');
+        else socket.write('250 ok\r\n');
+      }
+    });
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      resolve({
+        url: `smtp://127.0.0.1:${port}`,
+        held,
+        closed: () => closed,
+        dataCommands: () => data,
+        close: () =>
+          new Promise<void>((r) => {
+            for (const s of sockets) s.destroy();
+            server.close(() => r());
+          }),
       });
     });
   });

@@ -22,13 +22,23 @@ export function backoffSeconds(attempts: number): number {
   return Math.min(30 * 60, 15 * 2 ** Math.max(0, attempts - 1));
 }
 
-/** Sends by SMTP; `domain` (see `mailDomain`) ends every Message-ID. */
-export function smtpMailer(smtpUrl: string, from: string, domain = FALLBACK_MAIL_DOMAIN): Mailer {
+/** How long one send may take by default: well within the two-minute lease of the row it sends. */
+export const SEND_LIMIT_MS = 60_000;
+
+/**
+ * Sends by SMTP; `domain` (see `mailDomain`) ends every Message-ID. One send, from connecting
+ * to the server's last answer, is given up after `sendLimitMs`, its connection closed: the
+ * timeouts of each step bound only a server that falls silent, not one that keeps the
+ * connection busy without finishing (a tarpit, continuation lines one after another), and a
+ * send still going when its row's lease runs out could be made again by another process.
+ */
+export function smtpMailer(smtpUrl: string, from: string, domain = FALLBACK_MAIL_DOMAIN, sendLimitMs = SEND_LIMIT_MS): Mailer {
   const transport = nodemailer.createTransport(smtpUrl, { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 } as object);
   return {
     async send(row, message) {
       const parts = message.parts;
       await transport.sendMail({
+        signal: AbortSignal.timeout(sendLimitMs),
         from,
         to: row.to_email,
         subject: message.subject,
@@ -41,9 +51,13 @@ export function smtpMailer(smtpUrl: string, from: string, domain = FALLBACK_MAIL
   };
 }
 
-/** The mailer the configuration asks for: SMTP with Message-IDs in PUBLIC_URL's mail domain, or none (local outbox). */
+/**
+ * The mailer the configuration asks for: SMTP with Message-IDs in PUBLIC_URL's mail domain,
+ * each send bounded to half the lease of the row it sends (renewed just before it), or none
+ * (local outbox).
+ */
 export function configuredMailer(config: Config): Mailer | null {
-  return config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom, mailDomain(config.publicUrl)) : null;
+  return config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom, mailDomain(config.publicUrl), Math.min(SEND_LIMIT_MS, Math.floor(config.mailLeaseMs / 2))) : null;
 }
 
 type Q = Kysely<Database> | Transaction<Database>;

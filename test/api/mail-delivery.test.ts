@@ -3,9 +3,9 @@
  * With the server down nothing is lost; once it is back everything arrives exactly once.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { deliverDue, smtpMailer } from '../../server/notifications/delivery.js';
+import { configuredMailer, deliverDue, smtpMailer } from '../../server/notifications/delivery.js';
 import { makeTestContext, type TestContext } from '../helpers.js';
-import { startSmtp } from '../smtp.js';
+import { startSmtp, startStallingSmtp } from '../smtp.js';
 
 let t: TestContext;
 beforeEach(async () => {
@@ -110,6 +110,36 @@ describe('mail delivery over SMTP', () => {
       await up.close();
     }
   });
+});
+
+describe('a mail server that keeps a send waiting', () => {
+  it('ends the send well within the row’s lease, so no other process sends the same email while it is still going: it goes once', async () => {
+    // A short lease, so that the bound on one send (a share of it) is reached quickly. The
+    // server never lets the connection go idle, so only that bound can end the send: without
+    // it this pass never ends, and the row's lease runs out while it is still sending.
+    const config = { ...t.deps.config, mailLeaseMs: 1_000 };
+    const deps = { ...t.deps, config };
+    const stalling = await startStallingSmtp();
+    const smtp = await startSmtp();
+    try {
+      await bookSome(1);
+      const row = await t.db.selectFrom('outbox').select('id').executeTakeFirstOrThrow();
+      const first = deliverDue(deps, configuredMailer({ ...config, smtpUrl: stalling.url }));
+      await stalling.held;
+      expect(await first).toEqual({ sent: 0, failed: 1 });
+      // Its connection is closed before any of the message was sent on it, and the row is let go to be retried.
+      await expect.poll(() => stalling.closed()).toBe(1);
+      expect(stalling.dataCommands()).toBe(0);
+      expect(await t.db.selectFrom('outbox').select(['status', 'locked_until', 'attempts']).where('id', '=', row.id).executeTakeFirstOrThrow()).toEqual({ status: 'pending', locked_until: null, attempts: 1 });
+      // Retried after its back-off, by another process with a mail server that answers: the email goes once.
+      t.clock.advance(16_000);
+      expect(await deliverDue(deps, configuredMailer({ ...config, smtpUrl: smtp.url }))).toEqual({ sent: 1, failed: 0 });
+      expect(smtp.accepted.get(row.id)).toBe(1);
+    } finally {
+      await stalling.close();
+      await smtp.close();
+    }
+  }, 15_000);
 });
 
 describe('the local outbox (no mail server configured)', () => {
