@@ -30,7 +30,12 @@ export function isTimeZone(tz: string): boolean {
     return false;
   }
 }
-export const TimeZone = z.string().max(64).refine(isTimeZone, { message: 'must be an IANA time zone such as Europe/London' });
+/**
+ * The IANA name of a zone however it was written ('europe/london', an alias such as 'GB'):
+ * what is stored and shown, and what calendar clients look a TZID up by (case and all).
+ */
+export const canonicalTimeZone = (tz: string) => new Intl.DateTimeFormat('en-GB', { timeZone: tz }).resolvedOptions().timeZone;
+export const TimeZone = z.string().max(64).refine(isTimeZone, { message: 'must be an IANA time zone such as Europe/London' }).transform(canonicalTimeZone);
 
 /**
  * Where a person may be sent after signing in: a path on this site, else `/sessions`.

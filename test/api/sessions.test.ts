@@ -36,6 +36,26 @@ describe('publishing sessions', () => {
     });
   });
 
+  it('keeps a time zone by its IANA name however it was typed (case, an alias), for sessions and organisations alike, so invites carry it', async () => {
+    const trainer = await t.user('trainer');
+    const admin = await t.user('admin');
+    for (const typed of ['europe/london', 'GB', 'Europe/Belfast']) {
+      const res = await t.request('POST', '/api/sessions', { as: trainer, body: { ...valid, timeZone: typed } });
+      expect(res.status).toBe(201);
+      expect(res.json.timeZone).toBe('Europe/London');
+      // Its times keep their zone in a calendar invite, not UTC for a zone no client knows by that name.
+      const staff = await t.user('staff', (await t.org()).id);
+      const booked = await t.request('POST', `/api/sessions/${res.json.id}/bookings`, { as: staff, body: {} });
+      const invite = await t.request('GET', `/api/bookings/${booked.json.id}/invite.ics`, { as: staff });
+      expect(invite.text).toContain('DTSTART;TZID=Europe/London:20260329T090000');
+      const org = await t.request('POST', '/api/orgs', { as: admin, body: { name: `Zone School ${typed}`, timeZone: typed } });
+      expect(org.status).toBe(201);
+      expect(org.json.timeZone).toBe('Europe/London');
+      const changed = await t.request('PATCH', `/api/orgs/${org.json.id}`, { as: admin, body: { timeZone: typed.toUpperCase() === typed ? 'europe/london' : typed.toUpperCase() } });
+      expect(changed.json.timeZone).toBe('Europe/London');
+    }
+  });
+
   it.each([
     ['end before start', { endsAt: '2026-03-29T08:00:00+01:00' }, 'endsAt'],
     ['no offset', { startsAt: '2026-03-29T09:00:00' }, 'startsAt'],
