@@ -201,13 +201,23 @@ async function onConnection(deps: Deps, what: string, fn: Parameters<typeof call
 }
 
 /**
+ * The identity LiveKit knows a participant by. A person's identity is made by identityOf and
+ * LiveKit compares identities exactly, so one typed in another letter case (`USER-<ID>`) is
+ * put back in that form; any other participant's (an agent's) is used as given.
+ */
+function roomIdentity(identity: string): string {
+  const userId = userIdOfIdentity(identity);
+  return userId ? identityOf(userId) : identity;
+}
+
+/**
  * Mutes a participant's published track. Unmuting is asked of LiveKit too, which refuses
  * unless its `room.enable_remote_unmute` is on: then the answer is `unmute_not_allowed`
  * ("they must unmute themselves"), not an outage.
  */
 export async function muteTrack(deps: Deps, actor: AuthUser, sessionId: string, identity: string, trackSid: string, muted: boolean) {
   await requireRoomHost(deps, actor, sessionId);
-  const track = await callLiveKit(deps, muted ? 'mute that microphone' : 'unmute that microphone', (c) => c.mutePublishedTrack(roomNameOf(sessionId), identity, trackSid, muted));
+  const track = await callLiveKit(deps, muted ? 'mute that microphone' : 'unmute that microphone', (c) => c.mutePublishedTrack(roomNameOf(sessionId), roomIdentity(identity), trackSid, muted));
   if (!track) throw new AppError('not_found', 'That person is no longer sharing that microphone or camera.');
 }
 
@@ -226,7 +236,7 @@ export async function removeParticipant(deps: Deps, actor: AuthUser, sessionId: 
   await requireRoomHost(deps, actor, sessionId);
   const userId = await requireRemovable(deps, sessionId, identity);
   if (userId) await repo.addRemoval(deps.db, { session_id: sessionId, user_id: userId, removed_by: actor.id, removed_at: deps.now().toISOString() });
-  const applied = await onConnection(deps, 'remove that participant', (c) => c.removeParticipant(roomNameOf(sessionId), identity));
+  const applied = await onConnection(deps, 'remove that participant', (c) => c.removeParticipant(roomNameOf(sessionId), roomIdentity(identity)));
   if (!userId && !applied) throw new AppError('not_found', 'That participant is not in the room.');
   return { applied };
 }
@@ -259,7 +269,7 @@ export async function setSpeaker(deps: Deps, actor: AuthUser, sessionId: string,
   const target = userId ? await findActiveBooking(deps.db, sessionId, userId) : undefined;
   if (!userId || !target || target.status !== 'confirmed') throw new AppError('not_found', 'That person is not a confirmed attendee of this session.');
   await repo.setSpeaker(deps.db, sessionId, userId, speaker, actor.id, deps.now().toISOString());
-  const applied = await onConnection(deps, speaker ? 'let that person speak' : 'stop that person speaking', (c) => c.updateParticipant(roomNameOf(sessionId), identity, { permission: attendeePermission(speaker) }));
+  const applied = await onConnection(deps, speaker ? 'let that person speak' : 'stop that person speaking', (c) => c.updateParticipant(roomNameOf(sessionId), identityOf(userId), { permission: attendeePermission(speaker) }));
   return { applied };
 }
 
@@ -282,7 +292,7 @@ export async function setCaptioner(deps: Deps, actor: AuthUser, sessionId: strin
   if ((await repo.setCaptioner(deps.db, sessionId, userId, assigned, actor.id, deps.now().toISOString())) !== assigned) throw notCaptioner();
   const role: RoomRole = assigned ? 'captioner' : 'attendee';
   if (!deps.config.livekit) return { applied: false };
-  const applied = await onConnection(deps, 'change their role', (c) => c.updateParticipant(roomNameOf(sessionId), identity, { attributes: { [ROOM_ATTRIBUTES.role]: role } }));
+  const applied = await onConnection(deps, 'change their role', (c) => c.updateParticipant(roomNameOf(sessionId), identityOf(userId), { attributes: { [ROOM_ATTRIBUTES.role]: role } }));
   return { applied };
 }
 

@@ -298,6 +298,40 @@ describe('room control by the trainer', () => {
     }
   });
 
+  it('acts on the connected person a trainer names in any letter case, and refuses an identity that names no one, changing nothing', async () => {
+    const { s, staff, room } = await liveRoom();
+    await t.db.updateTable('users').set({ captioner: 1 }).where('id', '=', staff.id).execute();
+    const shouted = `USER-${staff.id.toUpperCase()}`;
+    const act = (path: string, body: Record<string, unknown>, method: 'POST' | 'PUT' = 'POST') => t.request(method, `/api/sessions/${s.id}/live/${path}`, { as: s.trainer, body });
+    const participant = () => lk.participants.get(room)!.find((p) => p.identity === `user-${staff.id}`);
+
+    expect((await act('mute', { identity: shouted, trackSid: 'TR_mic' })).status).toBe(200);
+    expect(participant()!.tracks![0]!.muted).toBe(true);
+    expect((await act('speaker', { identity: shouted, speaker: true })).json).toEqual({ ok: true, applied: true });
+    expect(participant()!.permission).toMatchObject({ canPublish: true });
+    expect((await act('captioners', { identity: shouted, assigned: true }, 'PUT')).json).toEqual({ ok: true, applied: true });
+    expect(participant()!.attributes).toEqual({ 'send.role': 'captioner' });
+    // Every LiveKit call named them as LiveKit knows them.
+    expect(lk.calls.filter((c) => c.body.identity !== undefined).map((c) => c.body.identity)).toEqual(Array(3).fill(`user-${staff.id}`));
+
+    // Someone who is not a user, or a user's identity garbled: 404, no removal recorded, no one disconnected.
+    for (const identity of ['user-00000000-0000-4000-8000-000000000000', `user-${staff.id}x`, 'nobody']) {
+      for (const [path, body, method] of [['remove', { identity }, 'POST'], ['mute', { identity, trackSid: 'TR_mic', muted: false }, 'POST'], ['speaker', { identity, speaker: false }, 'POST'], ['captioners', { identity, assigned: false }, 'PUT']] as const) {
+        const res = await act(path, body, method);
+        expect(res.status, `${path} ${identity}`).toBe(404);
+        expect(res.json.error.code).toBe('not_found');
+      }
+    }
+    expect((await t.request('GET', `/api/sessions/${s.id}/live/removed`, { as: s.trainer })).json.items).toEqual([]);
+    expect(participant()).toBeDefined();
+
+    const removed = await act('remove', { identity: shouted });
+    expect(removed.json).toEqual({ ok: true, applied: true });
+    expect(lk.participants.get(room)).toEqual([]);
+    expect((await t.request('GET', `/api/sessions/${s.id}/live/removed`, { as: s.trainer })).json.items).toMatchObject([{ identity: `user-${staff.id}` }]);
+    expect((await join(s.id, staff)).json.error.code).toBe('removed_from_room');
+  });
+
   it('keeps a removed participant out until a trainer lets them back in', async () => {
     const { s, staff, room } = await liveRoom();
     const removed = await t.request('POST', `/api/sessions/${s.id}/live/remove`, { as: s.trainer, body: { identity: `user-${staff.id}` } });
