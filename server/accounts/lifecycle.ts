@@ -207,8 +207,14 @@ export async function setPlacement(deps: Deps, userId: string, role: Role, orgId
     // Their cancellations still leaving feeds now leave the new organisation's too.
     const { lastCancelledAt } = await feedRevision(trx, 'user', userId);
     await raiseFeeds(trx, { userIds: [userId] }, now);
+    const heldBefore = await ssoRequiringOrg(trx, row);
     await repo.setUserPlacement(trx, userId, role, orgId);
     await raiseFeeds(trx, { userIds: [userId] }, now, lastCancelledAt);
+    // Now held to an organisation's own sign-in (staff or office staff moved into it, or made
+    // staff there): their sign-in sessions end, as when it turns the requirement on (updateOrg),
+    // so a password sign-in does not carry on for the two weeks a session lasts.
+    const heldNow = await ssoRequiringOrg(trx, { role, org_id: orgId });
+    if (heldNow && heldNow.id !== heldBefore?.id) await repo.revokeSessionsOfUser(trx, userId, now);
     // They lead in-house training only for organisations they are in: their new school or its trust, and none unless staff or office staff.
     await repo.dropLeadsOutside(trx, userId, (role === 'staff' || role === 'office') && orgId ? await orgChain(trx, orgId) : []);
     // No longer running sessions, they leave every course's list of who may: a course left

@@ -406,6 +406,30 @@ describe('OpenID Connect sign-in', () => {
     expect((await t.request('PATCH', `/api/orgs/${org.id}`, { as: admin, body: { settings: { ssoRequired: true, weekAStart: '2026-09-07' } } })).status).toBe(200);
     expect(await me(again.auth)).toBe(200);
   });
+
+  it('moving staff or office staff into an organisation that requires its own sign-in ends their sign-in sessions at once (not a trainer’s or an administrator’s, nor theirs on a change within it)', async () => {
+    const rowan = await t.org('Rowan Primary', { ssoRequired: true });
+    const ash = await t.org('Ash Primary');
+    const [staff, office, trainer, madeStaff] = [await t.user('staff', ash.id), await t.user('office', ash.id), await t.user('trainer', ash.id), await t.user('trainer', ash.id)];
+    const inside = await t.user('staff', rowan.id);
+    const byPassword = (await t.request('POST', '/api/auth/login', { body: { email: staff.email, password: TEST_PASSWORD } })).json.token as string;
+    const me = (headers: Record<string, string>) => t.request('GET', '/api/me', { headers }).then((r) => r.status);
+    const place = async (who: TestUser, role: string, orgId: string) => expect((await t.request('PUT', `/api/users/${who.id}/placement`, { as: admin, body: { role, orgId } })).status).toBe(200);
+    expect(await me({ authorization: `Bearer ${byPassword}` })).toBe(200);
+
+    await place(staff, 'staff', rowan.id);
+    await place(office, 'office', rowan.id);
+    await place(madeStaff, 'staff', rowan.id);
+    // Their password sign-ins no longer let them in: they sign in again with the school's sign-in.
+    expect(await me({ authorization: `Bearer ${byPassword}` })).toBe(401);
+    for (const ended of [staff, office, madeStaff]) expect(await me(ended.auth)).toBe(401);
+    expect((await t.request('POST', '/api/auth/login', { body: { email: staff.email, password: TEST_PASSWORD } })).json.error.code).toBe('sso_required');
+
+    // A trainer is not held to it; someone already held to it (signed in with the school's sign-in) stays signed in.
+    await place(trainer, 'trainer', rowan.id);
+    await place(inside, 'office', rowan.id);
+    for (const kept of [trainer, inside, admin]) expect(await me(kept.auth)).toBe(200);
+  });
 });
 
 describe('the name a provider gives', () => {
