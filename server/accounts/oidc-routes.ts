@@ -73,8 +73,9 @@ export function oidcRoutes(deps: Deps, signedInCookie: (c: Context<Env>, result:
         signedInCookie(c, result.session);
         return c.redirect(result.next, 302);
       } catch (e) {
-        if (!(e instanceof AppError)) throw e;
-        return c.redirect(signInPageWith(e.code), 302);
+        // The browser was sent here: every failure is said on the sign-in page, never as a page of JSON.
+        if (!(e instanceof AppError)) deps.logger.error('identity provider callback failed', { requestId: c.get('requestId'), error: String((e as Error)?.stack ?? e) });
+        return c.redirect(signInPageWith(e instanceof AppError ? e.code : 'sso_failed'), 302);
       }
     },
   );

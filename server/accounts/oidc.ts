@@ -181,10 +181,15 @@ function claimAt(claims: Record<string, unknown>, path: string): string | undefi
  * Finishes a sign-in at the callback: `query` is the callback's query string, `browserNonce`
  * the binding cookie. Returns the new sign-in session and where to go next.
  */
+/** A `state` as startLogin makes them (base64url), with room to spare. */
+const STATE_SHAPE = /^[A-Za-z0-9_-]{16,128}$/;
+
 export async function finishLogin(deps: Deps, query: URLSearchParams, browserNonce: string | undefined) {
   const state = query.get('state');
   const nowIso = deps.now().toISOString();
-  const login = state && browserNonce ? await oidcRepo.consumeLogin(deps.db, state, hashToken(browserNonce), nowIso) : undefined;
+  // Only a state of the shape startLogin gives (openid-client's randomState, base64url) is
+  // looked up: a tampered one (a NUL byte, which PostgreSQL cannot even compare) is refused as unknown.
+  const login = state && STATE_SHAPE.test(state) && browserNonce ? await oidcRepo.consumeLogin(deps.db, state, hashToken(browserNonce), nowIso) : undefined;
   if (!login) throw ssoFailed('This sign-in has expired, was already used, or was started in another browser. Please start again.');
   if (query.get('error')) throw ssoFailed('Your identity provider did not sign you in. Please try again, or use another way to sign in.');
   const provider = await oidcRepo.findProvider(deps.db, login.provider_id);

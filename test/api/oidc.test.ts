@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runJobsOnce } from '../../server/jobs.js';
 import { defaultConfig } from '../../server/platform/deps.js';
 import { safeNextPath } from '../../shared/common.js';
+import { sql } from 'kysely';
 import { makeTestContext, TEST_PASSWORD, type TestContext, type TestUser } from '../helpers.js';
 import { lastCodeOf, startTestIssuer, type TestIssuer } from '../oidc-issuer.js';
 
@@ -327,6 +328,47 @@ describe('OpenID Connect sign-in', () => {
       expect(refusedWith(r.back)).toBe('sso_email_unverified');
       expect(await t.db.selectFrom('users').select('id').where('email', '=', 'u@bad.sch.uk').execute()).toHaveLength(0);
     });
+  });
+
+  it('a tampered callback (a state with a NUL byte, unknown, overlong or missing) sends the browser back to the sign-in page saying so, never a page of JSON, and the real sign-in still works', async () => {
+    const org = await t.org();
+    const p = await provider({ orgDomains: [{ domain: 'tamper.sch.uk', orgId: org.id }] });
+    claims((nonce, d) => ({ ...d, sub: 'tamper', email: 'tam@tamper.sch.uk', nonce }));
+    const start = await t.request('GET', `/api/auth/oidc/${p.id}/start`);
+    const cookie = start.headers.get('set-cookie')!.match(/oidc_browser=[^;]+/)![0];
+    const { state } = op.authorize(start.headers.get('location')!);
+    const code = lastCodeOf(op);
+    for (const tampered of [`${state}\u0000`, 'a\u0000b', 'not-a-state-we-gave', 'x'.repeat(5000), `${state}\u202e`, null]) {
+      const query = new URLSearchParams({ code });
+      if (tampered !== null) query.set('state', tampered);
+      for (const headers of [{ cookie }, {}] as Record<string, string>[]) {
+        const back = await t.request('GET', `/api/auth/oidc/callback?${query}`, { headers });
+        expect(back.status, JSON.stringify(tampered)).toBe(302);
+        expect(back.headers.get('location')).toBe('/signin?sso_error=sso_failed');
+        expect(back.headers.get('set-cookie') ?? '').not.toMatch(/sid=/);
+      }
+    }
+    // Nothing was used up or made: the sign-in the browser started still finishes.
+    expect(await t.db.selectFrom('users').select('id').where('email', '=', 'tam@tamper.sch.uk').execute()).toHaveLength(0);
+    const back = await t.request('GET', `/api/auth/oidc/callback?code=${encodeURIComponent(code)}&state=${encodeURIComponent(state)}`, { headers: { cookie } });
+    expect(back.status).toBe(302);
+    expect(back.headers.get('location')).toBe('/sessions');
+    expect(back.headers.get('set-cookie')).toMatch(/sid=/);
+  });
+
+  it('a callback that fails inside (its database refusing) also sends the browser back to the sign-in page, and the failure is logged', async () => {
+    const p = await provider();
+    const start = await t.request('GET', `/api/auth/oidc/${p.id}/start`);
+    const cookie = start.headers.get('set-cookie')!.match(/oidc_browser=[^;]+/)![0];
+    const { state } = op.authorize(start.headers.get('location')!);
+    await sql`alter table oidc_logins rename to oidc_logins_away`.execute(t.db);
+    try {
+      const back = await t.request('GET', `/api/auth/oidc/callback?code=${encodeURIComponent(lastCodeOf(op))}&state=${encodeURIComponent(state)}`, { headers: { cookie } });
+      expect([back.status, back.headers.get('location')]).toEqual([302, '/signin?sso_error=sso_failed']);
+    } finally {
+      await sql`alter table oidc_logins_away rename to oidc_logins`.execute(t.db);
+    }
+    expect(t.logger.lines.some((l) => l.level === 'error' && String(l.msg).includes('callback'))).toBe(true);
   });
 
   it('a callback in another browser (without the cookie), or after 10 minutes, is refused', async () => {
