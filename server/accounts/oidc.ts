@@ -177,13 +177,13 @@ function claimAt(claims: Record<string, unknown>, path: string): string | undefi
   return typeof v === 'string' || typeof v === 'number' ? String(v) : undefined;
 }
 
+/** A `state` as startLogin makes them (base64url), with room to spare. */
+const STATE_SHAPE = /^[A-Za-z0-9_-]{16,128}$/;
+
 /**
  * Finishes a sign-in at the callback: `query` is the callback's query string, `browserNonce`
  * the binding cookie. Returns the new sign-in session and where to go next.
  */
-/** A `state` as startLogin makes them (base64url), with room to spare. */
-const STATE_SHAPE = /^[A-Za-z0-9_-]{16,128}$/;
-
 export async function finishLogin(deps: Deps, query: URLSearchParams, browserNonce: string | undefined) {
   const state = query.get('state');
   const nowIso = deps.now().toISOString();
