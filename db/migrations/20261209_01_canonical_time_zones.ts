@@ -22,14 +22,21 @@ function canonical(zone: string): string | null {
 }
 
 export async function up(db: Kysely<any>): Promise<void> {
+  let changed = false;
   for (const { table, column } of COLUMNS) {
     const values = await db.selectFrom(table).select(column).distinct().where(column, 'is not', null).execute();
     for (const row of values) {
       const typed = String(row[column]);
       const iana = typed.length > 0 ? canonical(typed) : null;
-      if (iana && iana !== typed) await db.updateTable(table).set({ [column]: iana }).where(column, '=', typed).execute();
+      if (iana && iana !== typed) {
+        await db.updateTable(table).set({ [column]: iana }).where(column, '=', typed).execute();
+        changed = true;
+      }
     }
   }
+  // The calendar feeds now say their events' zones otherwise: every feed's version moves on,
+  // so a calendar that kept one (and would be told "not modified") fetches it again, once.
+  if (changed) await db.updateTable('calendar_feed_revisions').set((eb: any) => ({ revision: eb('revision', '+', 1), changed_at: new Date().toISOString() })).execute();
 }
 
 // The zones as once typed are not kept: nothing to undo (the IANA names work before this too).

@@ -46,7 +46,11 @@ describe('stored time zones', () => {
     await typed('users', 'id', staff.id, 'europe/london');
     await typed('timetables', 'user_id', staff.id, 'Etc/UTC');
 
+    const feedRevision = async () => (await t!.db.selectFrom('calendar_feed_revisions').select('revision').where('owner_kind', '=', 'user').where('owner_id', '=', staff.id).executeTakeFirstOrThrow()).revision;
+    const revisionBefore = await feedRevision();
     await migrateToLatest(t.db);
+    // Their calendar feed names the zone otherwise now: its version moves on, so a calendar keeping it fetches it again.
+    expect(await feedRevision()).toBeGreaterThan(revisionBefore);
 
     const zoneOf = async (path: string) => (await t!.request('GET', path, { as: staff })).json.timeZone;
     expect(await zoneOf(`/api/sessions/${s.id}`)).toBe('Europe/London');
