@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Download } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { schoolWithRecord } from '../record-fixtures.js';
 import { activate, browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, expectNoSidewaysScroll, newPage, plusMinutes, settled, signInAt, signInTo, tabTo, warnIfSkipped, serverAndBrowser, checkPage } from './harness.js';
 
@@ -388,6 +388,52 @@ describe.skipIf(!browserAvailable)('office staff', () => {
     await expectFocused(page, '#hold-seats');
     expect((await t.request('GET', `/api/sessions/${s.id}/holds`, { as: office })).json.items).toEqual([{ orgId: org.id, orgName: 'Larch Primary', seat: 'online', seats: 3, claimed: 2 }]);
     await checkPage(page, 'hold seats page refusing a hold below its claimed seats');
+  });
+
+  it('a seat hold refused because the session was cancelled or has ended meanwhile: the page says so and shows the holds as they are, with no "Try again" that could only be refused again (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const trainer = await t.user('trainer');
+    const aspen = await t.org('Aspenvale Primary');
+    const now = t.clock.now().getTime();
+    const later = await t.session({ title: 'Cancelled since', startsAt: daysFromNow(8), endsAt: plusMinutes(daysFromNow(8), 60), capacity: { online: 8 } }, trainer);
+    const running = await t.session({ title: 'Ends soon', startsAt: new Date(now - 30 * 60_000).toISOString(), endsAt: new Date(now + 30 * 60_000).toISOString(), capacity: { online: 8 } }, trainer);
+    for (const s of [later, running]) expect((await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: trainer, body: { orgId: aspen.id, seat: 'online', seats: 2 } })).status).toBeLessThan(300);
+    const page = await newPage(env.browser, env.server, { viewport: { width: 320, height: 800 } });
+    const nothingToTryAgain = async (what: string) => {
+      expect(await page.getByRole('button', { name: 'Try again' }).count(), `${what}: no "Try again"`).toBe(0);
+      expect(await page.getByRole('alert').filter({ hasText: /\S/ }).count(), `${what}: no error`).toBe(0);
+      // Nothing is offered that the server would refuse; the hold is still listed as it was.
+      expect(await page.getByRole('button', { name: /^(Save hold|Release)/ }).count(), `${what}: no hold form or Release`).toBe(0);
+      await page.getByRole('rowheader', { name: 'Aspenvale Primary' }).waitFor();
+      await checkPage(page, what);
+    };
+
+    // Cancelled while the page was open: holding seats is refused, and the page says why.
+    await signInAt(page, trainer, `/trainer/sessions/${later.id}/holds`);
+    await page.getByRole('heading', { level: 1, name: 'Seat holds: Cancelled since' }).waitFor();
+    expect((await t.request('POST', `/api/sessions/${later.id}/cancel`, { as: trainer, body: {} })).status).toBe(200);
+    await tabTo(page, 'School');
+    await page.keyboard.type('Aspenvale');
+    await expect.poll(() => page.locator('#hold-org').inputValue()).toBe(aspen.id);
+    await tabTo(page, 'Number of seats to hold');
+    await page.keyboard.type('3');
+    await activate(page, 'Save hold');
+    await page.locator('#holds-closed').filter({ hasText: 'This session has been cancelled, so seats can no longer be held on it.' }).waitFor();
+    await expectFocused(page, '#holds-closed');
+    await nothingToTryAgain('seat holds of a session cancelled while they were open');
+
+    // Over by the server's clock while the page was open: giving a hold back is refused too.
+    const realNow = t.clock.now().toISOString();
+    onTestFinished(() => t.clock.set(realNow));
+    await page.goto(`/trainer/sessions/${running.id}/holds`);
+    await page.getByRole('heading', { level: 1, name: 'Seat holds: Ends soon' }).waitFor();
+    await settled(page);
+    t.clock.set(new Date(now + 35 * 60_000).toISOString());
+    await activate(page, 'Release the online hold for Aspenvale Primary');
+    await page.locator('#holds-closed').filter({ hasText: 'This session has ended, so its seat holds can no longer be set, changed or released.' }).waitFor();
+    await expectFocused(page, '#holds-closed');
+    await nothingToTryAgain('seat holds of a session that ended while they were open');
+    expect((await t.request('GET', `/api/sessions/${running.id}/holds`, { as: trainer })).json.items).toEqual([{ orgId: aspen.id, orgName: 'Aspenvale Primary', seat: 'online', seats: 2, claimed: 0 }]);
   });
 
   it('who is booked where counts the bookings as listed: cancelled ones apart', async () => {

@@ -27,6 +27,15 @@ function holdFieldErrors(err: unknown): FieldError[] | null {
   return null;
 }
 
+/**
+ * The server's words for a refusal because the session has been cancelled or is over
+ * (`session_cancelled`, `session_ended`), else null. Nothing on this page can change that, so
+ * it is no failure to try again: the page shows the session as it now is.
+ */
+function closedRefusal(err: unknown): string | null {
+  return err instanceof ApiError && (err.code === 'session_cancelled' || err.code === 'session_ended') ? messageOf(err) : null;
+}
+
 /** Those the session is for: seats cannot be held for anyone else. */
 const Orgs = HoldableOrgs;
 /** Up to this many are listed in a select; more (a session for every school) are found by searching. */
@@ -73,6 +82,9 @@ function Holds({ s, holds, orgs, allListed, navigated, reload, forSchool }: { s:
   const [relTime, setRelTime] = useState(release?.time ?? '');
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [message, setMessage] = useState('');
+  // The server's reason, when it refused a change because the session is cancelled or over
+  // (this computer may not know yet: the session was cancelled elsewhere, or its clock is behind).
+  const [refusedAsClosed, setRefusedAsClosed] = useState<string | null>(null);
   const action = useAction();
   const releasing = useAction();
   const focusLater = useFocusLater();
@@ -82,7 +94,7 @@ function Holds({ s, holds, orgs, allListed, navigated, reload, forSchool }: { s:
       ? 'This session has been cancelled, so seats can no longer be held on it.'
       : Date.parse(s.endsAt) <= serverNow()
         ? 'This session has ended, so its seat holds can no longer be set, changed or released. They are shown as they were.'
-        : null;
+        : refusedAsClosed;
   // Held seats are open to anyone from the release time (else the booking cut-off, else the
   // end): the server then refuses a new or larger hold (409 holds_released), so the office's
   // form is not offered; giving a hold back (Release) still is. A trainer may still move the release time.
@@ -90,6 +102,18 @@ function Holds({ s, holds, orgs, allListed, navigated, reload, forSchool }: { s:
   const released = !closed && Date.parse(releasedAt) <= serverNow();
   const orgName = (id: string) => orgs.find((o) => o.id === id)?.name ?? holds.find((h) => h.orgId === id)?.orgName ?? (foundName || 'the school');
   const findHoldable: OrgFinder = (q, limit) => api(`/api/sessions/${encodeURIComponent(s.id)}/holds/organisations?${new URLSearchParams({ limit: String(limit), ...(q ? { q } : {}) })}`, Orgs);
+
+  /**
+   * A change refused because the session is cancelled or over: said as that, in the notice the
+   * page shows for such a session (focused: the form or button pressed has gone), and the
+   * session and its holds loaded again as they now are.
+   */
+  async function sessionClosed(why: string) {
+    setErrors([]);
+    setRefusedAsClosed(why);
+    focusLater(() => document.getElementById('holds-closed'));
+    await reload();
+  }
 
   async function saveHold(e: Event) {
     e.preventDefault();
@@ -105,7 +129,13 @@ function Holds({ s, holds, orgs, allListed, navigated, reload, forSchool }: { s:
         return await api(`/api/sessions/${encodeURIComponent(s.id)}/holds`, z.unknown(), { method: 'PUT', body: { orgId, seat, seats: n } });
       } catch (err) {
         // A refusal about what was entered is said beside its field (and in the summary);
-        // "Try again" would only be refused again. Anything else is the action's failure.
+        // "Try again" would only be refused again, as it would for a session cancelled or
+        // over, which the page then shows as such. Anything else is the action's failure.
+        const closedWhy = closedRefusal(err);
+        if (closedWhy) {
+          await sessionClosed(closedWhy);
+          return undefined;
+        }
         const beside = holdFieldErrors(err);
         if (!beside) throw err;
         setErrors(beside);
@@ -120,7 +150,16 @@ function Holds({ s, holds, orgs, allListed, navigated, reload, forSchool }: { s:
   }
   async function releaseHold(h: HoldRow) {
     setMessage('');
-    const ok = await action.run(() => api(`/api/sessions/${encodeURIComponent(s.id)}/holds`, z.unknown(), { method: 'PUT', body: { orgId: h.orgId, seat: h.seat, seats: 0 } }));
+    const ok = await action.run(async () => {
+      try {
+        return await api(`/api/sessions/${encodeURIComponent(s.id)}/holds`, z.unknown(), { method: 'PUT', body: { orgId: h.orgId, seat: h.seat, seats: 0 } });
+      } catch (err) {
+        const closedWhy = closedRefusal(err);
+        if (!closedWhy) throw err;
+        await sessionClosed(closedWhy);
+        return undefined;
+      }
+    });
     if (ok !== undefined) {
       setMessage(`Hold for ${h.orgName} released.`);
       await reload();
@@ -142,6 +181,8 @@ function Holds({ s, holds, orgs, allListed, navigated, reload, forSchool }: { s:
       try {
         await api(`/api/sessions/${encodeURIComponent(s.id)}`, Session, { method: 'PATCH', body: { holdsReleaseAt: at } });
       } catch (err) {
+        const closedWhy = closedRefusal(err);
+        if (closedWhy) return sessionClosed(closedWhy);
         setErrors(apiFieldErrors(err, 'release-date').map((f) => ({ ...f, field: 'release-date' })));
         return;
       }
@@ -157,7 +198,7 @@ function Holds({ s, holds, orgs, allListed, navigated, reload, forSchool }: { s:
       </PageHeading>
       <p class="back">{forSchool ? <Link href={`/sessions/${encodeURIComponent(s.id)}`}>Back to the session</Link> : <Link href="/trainer/sessions">Back to my sessions</Link>}</p>
       {closed && (
-        <p class="notice notice-warning" id="holds-closed">
+        <p class="notice notice-warning" id="holds-closed" tabIndex={-1}>
           <strong>{closed}</strong>
         </p>
       )}
