@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Download } from 'playwright-core';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { schoolWithRecord } from '../record-fixtures.js';
-import { activate, browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, expectNoSidewaysScroll, newPage, plusMinutes, settled, signInAt, signInTo, tabTo, warnIfSkipped, serverAndBrowser, checkPage } from './harness.js';
+import { activate, browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, expectNoSidewaysScroll, newPage, plusMinutes, settled, signInAt, signInTo, tabTo, typeInto, warnIfSkipped, serverAndBrowser, checkPage } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -434,6 +434,33 @@ describe.skipIf(!browserAvailable)('office staff', () => {
     await expectFocused(page, '#holds-closed');
     await nothingToTryAgain('seat holds of a session that ended while they were open');
     expect((await t.request('GET', `/api/sessions/${running.id}/holds`, { as: trainer })).json.items).toEqual([{ orgId: aspen.id, orgName: 'Aspenvale Primary', seat: 'online', seats: 2, claimed: 0 }]);
+  });
+
+  it('seat holds with no school chosen: the School field’s error is read as an error ("Error: Choose a school"), as every field’s is, and the summary’s link takes the keyboard to it (320 px)', async () => {
+    const { t } = env.server;
+    const trainer = await t.user('trainer');
+    // Two schools it could be for, so neither is chosen already.
+    await t.org('Birchwood Primary');
+    await t.org('Blackthorn Primary');
+    const s = await t.session({ title: 'Choosing a school', startsAt: daysFromNow(8), endsAt: plusMinutes(daysFromNow(8), 60), capacity: { online: 8 } }, trainer);
+    const page = await newPage(env.browser, env.server, { viewport: { width: 320, height: 800 } });
+    await signInAt(page, trainer, `/trainer/sessions/${s.id}/holds`);
+    await page.getByRole('heading', { level: 1, name: 'Seat holds: Choosing a school' }).waitFor();
+    await typeInto(page, 'Number of seats to hold', '2');
+    await activate(page, 'Save hold');
+    const summary = page.getByRole('alert').filter({ has: page.getByRole('heading', { name: 'There is a problem' }) });
+    await summary.getByRole('link', { name: 'Choose a school' }).waitFor();
+    await expectFocused(page, '.error-summary');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await expectFocused(page, '#hold-org');
+    // What a screen reader reads with the field: invalid, and described by its error, said as one.
+    const field = await page.evaluate(() => {
+      const el = document.activeElement!;
+      return { invalid: el.getAttribute('aria-invalid'), description: (el.getAttribute('aria-describedby') ?? '').split(' ').map((id) => document.getElementById(id)?.textContent ?? '').join(' ') };
+    });
+    expect(field).toEqual({ invalid: 'true', description: 'Error: Choose a school' });
+    await checkPage(page, 'seat holds with no school chosen');
   });
 
   it('who is booked where counts the bookings as listed: cancelled ones apart', async () => {

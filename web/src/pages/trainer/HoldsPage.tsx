@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { HoldableOrgs, HoldList, type Hold } from '../../../../shared/bookings.js';
 import { heldSeatsReleasedAt, Session, type SeatKind } from '../../../../shared/sessions.js';
 import { api, ApiError } from '../../api.js';
-import { ErrorSummary, errorFor, messageOf, PageHeading, Status, TextField, toFieldErrors, useApp, useFocusLater, type FieldError, PendingHeading } from '../../components.js';
+import { described, ErrorSummary, errorFor, Field, messageOf, PageHeading, Status, TextField, toFieldErrors, useApp, useFocusLater, type FieldError, PendingHeading } from '../../components.js';
 import { formatDateTime, seatLabel, wallClock, zonedIso } from '../../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
 import { Link } from '../../router.js';
@@ -257,14 +257,8 @@ function Holds({ s, holds, orgs, allListed, navigated, reload, forSchool }: { s:
         <form class="panel narrow" onSubmit={saveHold} noValidate aria-labelledby="hold-heading">
           <h2 id="hold-heading">{forSchool ? 'Hold or change seats for your school' : 'Hold or change seats for a school'}</h2>
           {allListed ? (
-            <div class={errorFor(errors, 'hold-org') ? 'field field-error' : 'field'}>
-              <label for="hold-org">School</label>
-              {errorFor(errors, 'hold-org') && (
-                <p class="error-message" id="hold-org-error">
-                  {errorFor(errors, 'hold-org')}
-                </p>
-              )}
-              <select id="hold-org" value={orgId} aria-invalid={errorFor(errors, 'hold-org') ? 'true' : undefined} aria-describedby={errorFor(errors, 'hold-org') ? 'hold-org-error' : undefined} onChange={(e) => setOrgId((e.currentTarget as HTMLSelectElement).value)}>
+            <Field id="hold-org" label="School" error={errorFor(errors, 'hold-org')}>
+              <select id="hold-org" value={orgId} {...described('hold-org', undefined, errorFor(errors, 'hold-org'))} onChange={(e) => setOrgId((e.currentTarget as HTMLSelectElement).value)}>
                 <option value="">Choose a school</option>
                 {orgs.map((o) => (
                   <option key={o.id} value={o.id}>
@@ -273,7 +267,7 @@ function Holds({ s, holds, orgs, allListed, navigated, reload, forSchool }: { s:
                   </option>
                 ))}
               </select>
-            </div>
+            </Field>
           ) : (
             <OrgSearchPicker
               id="hold-org"
