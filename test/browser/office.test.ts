@@ -306,6 +306,40 @@ describe.skipIf(!browserAvailable)('office staff', () => {
     await checkPage(page, 'who needs cover for the organisation chosen');
   });
 
+  it('an administrator pressing "Show" with no organisation chosen: the document title starts with "Error: ", as every form’s errors make it, before and after an organisation is chosen; a choice takes it away (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const admin = await t.user('admin');
+    const linnet = await t.org('Linnet Infants');
+    const page = await newPage(env.browser, env.server, { viewport: { width: 320, height: 720 } });
+    await signInTo(page, admin, '/office/cover', 'Who needs cover', { nav: 'Who needs cover' });
+    await page.getByRole('form', { name: 'Choose the organisation' }).waitFor();
+    await expect.poll(() => page.title()).toBe('Who needs cover – SEND Live Training');
+    await activate(page, 'Show');
+    await page.getByText('Organisation: choose one').waitFor();
+    await expect.poll(() => page.title()).toBe('Error: Who needs cover – SEND Live Training');
+    await checkPage(page, 'who needs cover, "Show" with no organisation chosen');
+
+    // Chosen: the error and the title's "Error: " go.
+    await typeInto(page, 'Find organisation by name or URN', 'Linnet Infants', { back: true });
+    await expect.poll(() => page.getByLabel('Organisation', { exact: true }).inputValue()).toBe(linnet.id);
+    await expect.poll(() => page.title()).toBe('Who needs cover – SEND Live Training');
+    await activate(page, 'Show');
+    await page.waitForURL(new RegExp(`org=${linnet.id}`));
+    await page.getByRole('button', { name: 'Show cover needed' }).waitFor();
+    await settled(page);
+    await expect.poll(() => page.title()).toBe('Who needs cover – SEND Live Training');
+
+    // On the organisation's page, its choice emptied ("Choose an organisation", the first option) and "Show" pressed.
+    await tabTo(page, 'Organisation', { back: true });
+    await page.keyboard.press('Home');
+    await expect.poll(() => page.getByLabel('Organisation', { exact: true }).inputValue()).toBe('');
+    await activate(page, 'Show');
+    await page.getByText('Organisation: choose one').waitFor();
+    await expectFocused(page, '#cover-org');
+    await expect.poll(() => page.title()).toBe('Error: Who needs cover – SEND Live Training');
+    await checkPage(page, 'who needs cover for an organisation, "Show" with the choice emptied');
+  });
+
   it('sees the attendance of its own staff on a session that has begun, and downloads it, by keyboard at 320 px; not other schools’ people', async () => {
     const { t } = env.server;
     const school = await t.org('Holly Primary');

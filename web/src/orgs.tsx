@@ -4,7 +4,7 @@
  * every school of its trust; the server decides which: GET /api/orgs).
  */
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { z } from 'zod';
 import { Organisation, OrgPage, type OrgKind } from '../../shared/accounts.js';
 import { api } from './api.js';
@@ -203,6 +203,7 @@ export function OfficeOrgGate({ title, children }: { title: string; children: (o
   const wanted = loc.query.get('org');
   const orgs = useLoad(() => orgsForPage(me, wanted), [me.role, wanted]);
   const orgId = orgs.data ? officeOrgOf(me, orgs.data, wanted) : null;
+  const [choiceError, setChoiceError] = useState(false);
   if (orgs.data && orgId) return <>{children(orgId, orgs.data)}</>;
   // An administrator (who belongs to no organisation) chooses which one the page is about.
   const choosing = me.role === 'admin' && !!orgs.data;
@@ -213,13 +214,13 @@ export function OfficeOrgGate({ title, children }: { title: string; children: (o
   const ready = !!orgs.data || !!orgs.error;
   return (
     <>
-      <PageHeading key={ready ? 'ready' : 'loading'} title={title} navigated={loc.navigated && ready} error={(!!orgs.data && !choosing) || !!orgs.error}>
+      <PageHeading key={ready ? 'ready' : 'loading'} title={title} navigated={loc.navigated && ready} error={(!!orgs.data && !choosing) || !!orgs.error || (choosing && choiceError)}>
         {title}
       </PageHeading>
       {choosing ? (
         <>
           <p>Choose the organisation whose staff this page is about.</p>
-          <OrgChoiceForm id="office-org" value="" onChoose={(id) => navigate(`${loc.path}?org=${encodeURIComponent(id)}`)} />
+          <OrgChoiceForm id="office-org" value="" onChoose={(id) => navigate(`${loc.path}?org=${encodeURIComponent(id)}`)} onErrors={setChoiceError} />
         </>
       ) : orgs.data ? (
         <p role="alert">Your account does not belong to an organisation.</p>
@@ -235,12 +236,14 @@ export function OfficeOrgGate({ title, children }: { title: string; children: (o
 /**
  * The choice of the organisation a page is about, found by name or URN, then "Show": any of
  * them for an administrator, those they book for to office staff with more than a list holds.
- * Choosing nothing says so beside the field.
+ * Choosing nothing says so beside the field; `onErrors` hears whether it does, for the page's
+ * PageHeading `error` (its title then starts "Error: ", as every form's errors make it).
  */
-function OrgChoiceForm({ id, value, chosenName, onChoose }: { id: string; value: string; chosenName?: string; onChoose: (orgId: string) => void }) {
+function OrgChoiceForm({ id, value, chosenName, onChoose, onErrors }: { id: string; value: string; chosenName?: string; onChoose: (orgId: string) => void; onErrors?: (shown: boolean) => void }) {
   const [chosen, setChosen] = useState(value);
   const [error, setError] = useState('');
   const focusLater = useFocusLater();
+  useLayoutEffect(() => onErrors?.(error !== ''), [error]);
   return (
     <form
       class="filters"
@@ -271,12 +274,13 @@ function OrgChoiceForm({ id, value, chosenName, onChoose }: { id: string; value:
 /**
  * The school picker of a page about one organisation (office staff who book for several):
  * a select and a "Show" button, so moving through the options does not reload the page.
+ * `onErrors`: whether it shows an error (see OrgChoiceForm), for the page's PageHeading `error`.
  */
-export function SchoolForm({ id, orgs, value, onChoose, label = 'School' }: { id: string; orgs: Org[]; value: string; onChoose: (orgId: string) => void; label?: string }) {
+export function SchoolForm({ id, orgs, value, onChoose, label = 'School', onErrors }: { id: string; orgs: Org[]; value: string; onChoose: (orgId: string) => void; label?: string; onErrors?: (shown: boolean) => void }) {
   const { me } = useApp();
   // An administrator may look at any organisation: found by name, as there may be thousands
   // (and so may office staff whose schools are more than a list holds).
-  if (me.role === 'admin' || orgs.length >= OWN_ORGS_LISTED) return <OrgChoiceForm key={value} id={id} value={value} chosenName={orgs.find((o) => o.id === value)?.name} onChoose={onChoose} />;
+  if (me.role === 'admin' || orgs.length >= OWN_ORGS_LISTED) return <OrgChoiceForm key={value} id={id} value={value} chosenName={orgs.find((o) => o.id === value)?.name} onChoose={onChoose} onErrors={onErrors} />;
   if (orgs.length < 2) return null;
   return (
     <form

@@ -48,15 +48,16 @@ function StaffOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
   }, [orgId, q, page]);
   const leads = useLoad(() => api(`/api/orgs/${encodeURIComponent(orgId)}/leads`, z.object({ items: z.array(z.object({ userId: z.string() })) })).then((r) => r.items.map((l) => l.userId)), [orgId]);
   const [message, setMessage] = useState('');
+  const [choiceError, setChoiceError] = useState(false);
   const shown = people.data;
   const pages = shown ? Math.max(1, Math.ceil(shown.total / PAGE)) : 1;
   const count = !shown ? '' : pageCountText({ page: shown.page, perPage: PAGE, shown: shown.items.length, total: shown.total, q: shown.q, of: (n) => counted(n, 'person', 'people'), none: (q) => (q ? `Nobody matches “${q}”.` : 'No one here yet.') });
   return (
     <>
-      <PageHeading title={page > 1 ? `Staff accounts, page ${page}` : 'Staff accounts'} navigated={loc.navigated}>
+      <PageHeading title={page > 1 ? `Staff accounts, page ${page}` : 'Staff accounts'} navigated={loc.navigated} error={choiceError}>
         Staff accounts
       </PageHeading>
-      <SchoolForm id="staff-org" label="Organisation" orgs={orgs} value={orgId} onChoose={(id) => navigate(staffHref(id, ''))} />
+      <SchoolForm id="staff-org" label="Organisation" orgs={orgs} value={orgId} onChoose={(id) => navigate(staffHref(id, ''))} onErrors={setChoiceError} />
       <p>
         <Link href={`/office/people/import?org=${encodeURIComponent(orgId)}`}>Import staff from a spreadsheet (CSV)</Link>
       </p>

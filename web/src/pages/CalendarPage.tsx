@@ -94,9 +94,10 @@ export function CalendarPage() {
   const orgs = useOrgs(me.role === 'office', loc.query.get('org'));
   const orgId = office ? officeOrgOf(me, orgs.data, loc.query.get('org')) : null;
   const orgName = orgs.data?.find((o) => o.id === orgId)?.name ?? me.orgName;
+  const [choiceError, setChoiceError] = useState(false);
   return (
     <>
-      <PageHeading title="Subscribe to my calendar" navigated={loc.navigated}>
+      <PageHeading title="Subscribe to my calendar" navigated={loc.navigated} error={choiceError}>
         Subscribe to my calendar
       </PageHeading>
       <p>Add this private address to Outlook, Google Calendar or Apple Calendar as a subscription. Your bookings then appear in your calendar and follow every change, including cancellations.</p>
@@ -108,7 +109,7 @@ export function CalendarPage() {
       {office && orgId && (
         <section aria-labelledby="school-feed-title">
           <h2 id="school-feed-title">Every booking of {orgName ?? 'your school'}’s staff</h2>
-          <SchoolForm id="feed-org" orgs={orgs.data ?? []} value={orgId} onChoose={(id) => navigate(`/calendar?org=${encodeURIComponent(id)}`)} />
+          <SchoolForm id="feed-org" orgs={orgs.data ?? []} value={orgId} onChoose={(id) => navigate(`/calendar?org=${encodeURIComponent(id)}`)} onErrors={setChoiceError} />
           <p>For the school office: one calendar with every booking and waitlist place of your staff, kept up to date. This address is yours alone (each member of the office has their own) and works while you are office staff for this school.</p>
           <FeedPanel key={orgId} base={`/api/orgs/${encodeURIComponent(orgId)}/calendar`} idPrefix="school-feed" label="Your school’s calendar address" rotateQuestion="Make a new address for the school’s calendar? Every address of it stops working, yours and those of the rest of the office: calendars subscribed with them will stop updating until they subscribe again." />
         </section>

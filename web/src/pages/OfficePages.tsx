@@ -26,8 +26,9 @@ export function OfficeOrgPage({ page }: { page: keyof typeof OFFICE_PAGES }) {
   return <OfficeOrgGate title={title}>{(orgId, orgs) => <Page key={orgId} orgId={orgId} orgs={orgs} />}</OfficeOrgGate>;
 }
 
-function OrgChooser({ orgs, orgId, path }: { orgs: Org[]; orgId: string; path: string }) {
-  return <SchoolForm id="office-org" orgs={orgs} value={orgId} onChoose={(id) => navigate(`${path}?org=${encodeURIComponent(id)}`)} />;
+/** `onErrors`: whether "Show" found nothing chosen (see SchoolForm), for the page's PageHeading `error`. */
+function OrgChooser({ orgs, orgId, path, onErrors }: { orgs: Org[]; orgId: string; path: string; onErrors: (shown: boolean) => void }) {
+  return <SchoolForm id="office-org" orgs={orgs} value={orgId} onChoose={(id) => navigate(`${path}?org=${encodeURIComponent(id)}`)} onErrors={onErrors} />;
 }
 
 /** Checks a From/To pair of date fields; returns the query (ISO instants) or field errors. */
@@ -101,6 +102,7 @@ export function OrgBookingsPage({ orgId, orgs = [] }: { orgId: string; orgs?: Or
   const from = loc.query.has('from') ? loc.query.get('from')! : dayInEngland();
   const to = loc.query.get('to') ?? '';
   const [errors, setErrors] = useState<FieldError[]>([]);
+  const [choiceError, setChoiceError] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
   const page = Math.max(1, Number.parseInt(loc.query.get('page') ?? '1', 10) || 1);
   const bookings = useLoad(async () => {
@@ -149,10 +151,10 @@ export function OrgBookingsPage({ orgId, orgs = [] }: { orgId: string; orgs?: Or
 
   return (
     <>
-      <PageHeading title={page > 1 ? `Who is booked where, page ${page}` : 'Who is booked where'} navigated={loc.navigated} error={errors.length > 0}>
+      <PageHeading title={page > 1 ? `Who is booked where, page ${page}` : 'Who is booked where'} navigated={loc.navigated} error={errors.length > 0 || choiceError}>
         Who is booked where
       </PageHeading>
-      <OrgChooser orgs={orgs} orgId={orgId} path="/office/bookings" />
+      <OrgChooser orgs={orgs} orgId={orgId} path="/office/bookings" onErrors={setChoiceError} />
       <p>Every booking and waitlist place of {staffWords(me, orgs, orgId)}. Use it to plan cover.</p>
       <ErrorSummary errors={errors} />
       <form ref={formRef} class="filters" onSubmit={submit} noValidate aria-label="Date range">
@@ -223,6 +225,7 @@ export function OrgBookingsPage({ orgId, orgs = [] }: { orgId: string; orgs?: Or
 export function OrgExportPage({ orgId, orgs = [] }: { orgId: string; orgs?: Org[] }) {
   const { loc, me } = useApp();
   const [errors, setErrors] = useState<FieldError[]>([]);
+  const [choiceError, setChoiceError] = useState(false);
   // Fetched by the page, so a refusal (403 when the person may no longer export this
   // organisation's bookings, say) is said here rather than only in the browser's downloads.
   const file = useDownload();
@@ -238,10 +241,10 @@ export function OrgExportPage({ orgId, orgs = [] }: { orgId: string; orgs?: Org[
 
   return (
     <>
-      <PageHeading title="Export bookings" navigated={loc.navigated} error={errors.length > 0}>
+      <PageHeading title="Export bookings" navigated={loc.navigated} error={errors.length > 0 || choiceError}>
         Export bookings
       </PageHeading>
-      <OrgChooser orgs={orgs} orgId={orgId} path="/office/export" />
+      <OrgChooser orgs={orgs} orgId={orgId} path="/office/export" onErrors={setChoiceError} />
       <p>Download every booking of {staffWords(me, orgs, orgId)} in a date range: as a calendar file with one invite per booking, or as a spreadsheet (CSV) that opens in Excel.</p>
       <ErrorSummary errors={errors} />
       <form
@@ -278,6 +281,7 @@ export function OrgRecordPage({ orgId, orgs = [] }: { orgId: string; orgs?: Org[
   const { loc, me } = useApp();
   const page = Math.max(1, Number.parseInt(loc.query.get('page') ?? '1', 10) || 1);
   const q = CompletionQuery.parse({ limit: RECORD_PAGE, offset: (page - 1) * RECORD_PAGE });
+  const [choiceError, setChoiceError] = useState(false);
   const record = useLoad(() => api(`/api/orgs/${encodeURIComponent(orgId)}/completions?limit=${q.limit}&offset=${q.offset}`, CompletionPage), [loc.key]);
   const whose = staffWords(me, orgs, orgId);
   const pageUrl = (n: number) => {
@@ -289,10 +293,10 @@ export function OrgRecordPage({ orgId, orgs = [] }: { orgId: string; orgs?: Org[
   const csvHref = `/api/orgs/${encodeURIComponent(orgId)}/completions.csv`;
   return (
     <>
-      <PageHeading title={page > 1 ? `Training record, page ${page}` : 'Training record'} navigated={loc.navigated}>
+      <PageHeading title={page > 1 ? `Training record, page ${page}` : 'Training record'} navigated={loc.navigated} error={choiceError}>
         Training record
       </PageHeading>
-      <OrgChooser orgs={orgs} orgId={orgId} path="/office/record" />
+      <OrgChooser orgs={orgs} orgId={orgId} path="/office/record" onErrors={setChoiceError} />
       <p>Every live session {whose} attended, newest first, with the minutes each person was present: evidence of their training.</p>
       {/* Fetched by the page, so a refusal (422: more rows than one spreadsheet may hold) is said here. */}
       <DownloadLink href={csvHref} fallbackName="training-record.csv">

@@ -38,6 +38,7 @@ function CoverOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
   const [problems, setProblems] = useState(NO_PROBLEMS);
   const [status, setStatus] = useState('');
   const [busy, setBusy] = useState(false);
+  const [choiceError, setChoiceError] = useState(false);
   const range = new URLSearchParams({ from, to });
 
   const cover = useLoad(() => api(`/api/orgs/${encodeURIComponent(orgId)}/cover?${range}`, CoverReport), [loc.key]);
@@ -92,10 +93,10 @@ function CoverOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
 
   return (
     <>
-      <PageHeading title="Who needs cover" navigated={loc.navigated} error={errors.length > 0}>
+      <PageHeading title="Who needs cover" navigated={loc.navigated} error={errors.length > 0 || choiceError}>
         Who needs cover
       </PageHeading>
-      <SchoolForm id="cover-org" orgs={orgs} value={orgId} onChoose={(id) => navigate(`/office/cover?${new URLSearchParams({ org: id, from, to })}`)} />
+      <SchoolForm id="cover-org" orgs={orgs} value={orgId} onChoose={(id) => navigate(`/office/cover?${new URLSearchParams({ org: id, from, to })}`)} onErrors={setChoiceError} />
       <p>Bookings of your staff that clash with their timetabled lessons, and the lessons that need cover. In-person sessions include time to travel.{viewerZone() !== ENGLAND && ' Days and times are in England (UK time).'}</p>
       <ErrorSummary errors={errors} />
       <UploadProblems problems={problems} />
