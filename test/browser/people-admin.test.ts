@@ -194,6 +194,32 @@ describe.skipIf(!browserAvailable)('administration of people, imports and trust 
     await expect.poll(() => page.title()).toBe('Import staff – SEND Live Training');
   });
 
+  it('the import page’s title starts “Error: ” while its organisations cannot be loaded, as a page whose load failed does, and not once “Try again” brings them (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const admin = await t.user('admin');
+    const { hill } = await orgs(admin);
+    const office = await t.user('office', hill.id, 'Isla Office');
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInAt(page, office);
+    let failing = true;
+    await page.route('**/api/orgs?*', (route) =>
+      route.request().method() === 'GET' && failing ? route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: { code: 'internal', message: 'Something went wrong on our side. Please try again.' } }) }) : route.continue(),
+    );
+    await page.goto('/office/people/import');
+    await page.getByRole('heading', { level: 1, name: 'Import staff from a spreadsheet' }).waitFor();
+    await page.getByRole('alert').filter({ hasText: 'Something went wrong on our side' }).waitFor();
+    await expect.poll(() => page.title()).toBe('Error: Import staff – SEND Live Training');
+    await checkPage(page, 'import page whose organisations failed to load');
+
+    failing = false;
+    await page.getByRole('heading', { level: 1 }).focus();
+    await tabTo(page, 'Try again');
+    await page.keyboard.press('Enter');
+    await page.getByText(`Into: ${hill.name}`).waitFor();
+    await expect.poll(() => page.title()).toBe('Import staff – SEND Live Training');
+    await checkPage(page, 'import page once its organisations came');
+  });
+
   it('a trust office books staff of a school in its trust and sees that school’s bookings; another trust’s school is not offered', async () => {
     const { t } = env.server;
     const admin = await t.user('admin');

@@ -66,11 +66,12 @@ export function ImportPage() {
   // Office staff choose among the organisations they book for; an administrator finds any
   // (the one in the address, `?org=`, is read by itself for its name).
   const orgs = useLoad(() => orgsForPage(me, wanted), [admin, wanted]);
-  // The form's errors (fields, a failure, refused lines) start the title with "Error: ", as every form's do.
+  // The form's errors (fields, a failure, refused lines) start the title with "Error: ", as every form's do;
+  // so does a failure to load the organisations (said with "Try again"), as on every page whose load failed.
   const [hasErrors, setHasErrors] = useState(false);
   return (
     <>
-      <PageHeading title="Import staff" navigated={loc.navigated} error={hasErrors}>
+      <PageHeading title="Import staff" navigated={loc.navigated} error={hasErrors || !!orgs.error}>
         Import staff from a spreadsheet
       </PageHeading>
       <p class="back">
