@@ -386,13 +386,14 @@ const keptOut = perDatabase((deps: Deps) =>
  * LiveKit cannot revoke a join token, so someone kept out (removed, every attendee after
  * "End for everyone" or once the session is cancelled, anyone who no longer holds a
  * confirmed online place) could reconnect with a token they still hold until it expires:
- * when LiveKit reports them joining, they are removed again. Best effort: a LiveKit failure
- * is logged.
+ * when LiveKit reports them joining, they are removed again (never one of its trainers).
+ * Best effort: a LiveKit failure is logged. Returns whether they are kept out.
  */
-async function keepOut(deps: Deps, sessionId: string, identity: string) {
+async function keepOut(deps: Deps, sessionId: string, identity: string): Promise<boolean> {
   const userId = userIdOfIdentity(identity);
-  if (!userId || !(await keptOut(deps)(pairKey(sessionId, userId))) || (await isTrainerOf(deps.db, sessionId, userId))) return;
-  await disconnect(deps, sessionId, identity);
+  if (!userId || !(await keptOut(deps)(pairKey(sessionId, userId)))) return false;
+  if (!(await isTrainerOf(deps.db, sessionId, userId))) await disconnect(deps, sessionId, identity);
+  return true;
 }
 
 /** Removes a connection from a session's room, best effort: not connected is fine, a LiveKit failure is logged. */
@@ -420,10 +421,7 @@ function roomMayBeOpen(deps: Deps, s: SessionRow) {
 export async function disconnectIfPlaceGone(deps: Deps, change: { sessionId: string; userId: string }) {
   const s = await findSession(deps.db, change.sessionId);
   if (!s || !roomMayBeOpen(deps, s)) return;
-  if (await keptOut(deps)(pairKey(s.id, change.userId))) {
-    if (!(await isTrainerOf(deps.db, s.id, change.userId))) await disconnect(deps, s.id, identityOf(change.userId));
-    return;
-  }
+  if (await keepOut(deps, s.id, identityOf(change.userId))) return;
   // Still entitled to be in the room: shown as a fresh join would show them now. A trainer
   // taken off the session who holds an online place stays, as the attendee they now are:
   // their join token made them a trainer who may publish, and LiveKit keeps that until told.

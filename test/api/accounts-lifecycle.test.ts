@@ -2,7 +2,8 @@
  * An account's life: changing the password, "Forgot your password?" with an emailed
  * single-use link, turning accounts off and on, and who may grant the captioner flag.
  */
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
+import type { Database } from '../../db/schema.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliverDue, smtpMailer } from '../../server/notifications/delivery.js';
 import { makeTestContext, TEST_PASSWORD, usePostgres, type TestContext, type TestUser } from '../helpers.js';
@@ -415,7 +416,7 @@ describe('captioner flag and people', () => {
 
 describe('an account turned off while its booking is under way (PostgreSQL: several connections at once)', () => {
   /** Holds `lock` (a statement taking row locks) in a transaction of its own until the returned release is called. */
-  async function holding(lock: (trx: Parameters<Parameters<ReturnType<TestContext['db']['transaction']>['execute']>[0]>[0]) => Promise<unknown>) {
+  async function holding(lock: (trx: Transaction<Database>) => Promise<unknown>) {
     let release!: () => void;
     let locked!: () => void;
     const isLocked = new Promise<void>((r) => (locked = r));
