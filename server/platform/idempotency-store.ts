@@ -37,15 +37,8 @@ export async function claimKey(db: Kysely<Database>, a: { userId: string; key: s
     if (row.fingerprint !== a.fingerprint) return { kind: 'mismatch' };
     if (row.status !== null) return { kind: 'answered', row };
     if (row.outcome === null && row.locked_until > a.nowIso) return { kind: 'in_flight' };
-    const taken = await db
-      .updateTable('idempotency_keys')
-      .set({ locked_until: a.lockedUntil })
-      .where('user_id', '=', a.userId)
-      .where('key', '=', a.key)
-      .where('status', 'is', null)
-      .where('locked_until', '=', row.locked_until)
-      .executeTakeFirst();
-    return Number(taken.numUpdatedRows) > 0 ? { kind: 'claimed' } : { kind: 'in_flight' };
+    // Taken over only if no one else took it meanwhile: the lease it ran out of moves on to ours.
+    return (await renewLease(db, a.userId, a.key, row.locked_until, a.lockedUntil)) ? { kind: 'claimed' } : { kind: 'in_flight' };
   }
   return { kind: 'in_flight' };
 }
