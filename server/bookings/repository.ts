@@ -1,4 +1,4 @@
-import { sql, type CompiledQuery, type Expression, type Kysely, type SqlBool, type Transaction } from 'kysely';
+import { sql, type CompiledQuery, type Expression, type Kysely, type QueryCreator, type SqlBool, type Transaction } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { audienceLabel, heldSeatsReleasedAt } from '../../shared/sessions.js';
 import type { BookingRow, Database, SeatKind, SessionRow, UserRow } from '../../db/schema.js';
@@ -636,11 +636,12 @@ export async function holdsAndActiveBookings(
   const row = (await holdsAndActiveAmong.first(trx, { ids: [...ids], sessionIds: pairs.map((p) => p.sessionId), userIds: pairs.map((p) => p.userId), personIds: [...personIds] }))!;
   return { holds: row.holds, booked: new Map(row.booked.map((r) => [pairKey(r.session_id, r.user_id), r.status])), people: row.people };
 }
-const peopleForShare = prepared<{ personIds: string[] }>()((db, arg) => db.selectFrom('users').select(PERSON_COLUMNS).where(oneOf('postgres', 'id', arg('personIds'))).orderBy('id').forShare());
+/** PostgreSQL: a batch's people, locked for share in id order, as every batch locks them. */
+const peopleLocked = (db: QueryCreator<Database>, personIds: readonly string[]) => db.selectFrom('users').select(PERSON_COLUMNS).where(oneOf('postgres', 'id', personIds)).orderBy('id').forShare();
+const peopleForShare = prepared<{ personIds: string[] }>()((db, arg) => peopleLocked(db, arg('personIds')));
 const holdsAndActiveAmong = prepared<{ ids: string[]; sessionIds: string[]; userIds: string[]; personIds: string[] }>()((db, arg) =>
   db
-    // Locked in id order, as every batch locks its people.
-    .with('people', (qb) => qb.selectFrom('users').select(PERSON_COLUMNS).where(oneOf('postgres', 'id', arg('personIds'))).orderBy('id').forShare())
+    .with('people', (qb) => peopleLocked(qb, arg('personIds')))
     .selectNoFrom((eb) => [
       jsonArrayFrom(eb.selectFrom('seat_holds').select(['session_id', 'org_id', 'seat', 'seats', 'claimed']).where(oneOf('postgres', 'session_id', arg('ids')))).as('holds'),
       jsonArrayFrom(activeAmong(arg('sessionIds'), arg('userIds'))).as('booked'),
