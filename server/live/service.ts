@@ -759,6 +759,21 @@ function requireRoom(use: repo.CaptionUse, added: { segments: number; chars: num
 }
 
 /**
+ * The person a trainer's or an assigned captioner's caption names as its speaker must be in
+ * the session: one of its trainers or someone with a place. Any other participant's
+ * identity (a speech-to-text agent speaking for itself) names no person and is kept as given.
+ */
+async function requireCaptionSpeaker(deps: Deps, sessionId: string, speakerIdentity: string): Promise<void> {
+  const userId = userIdOfIdentity(speakerIdentity);
+  if (!userId || (await isTrainerOf(deps.db, sessionId, userId))) return;
+  const booking = await findActiveBooking(deps.db, sessionId, userId);
+  if (booking && SEATED.includes(booking.status)) return;
+  throw new AppError('validation_failed', 'The speaker named is neither a trainer nor someone with a place at this session.', {
+    issues: [{ path: 'speakerIdentity', message: 'names no trainer or attendee of this session' }],
+  });
+}
+
+/**
  * Stores a caption segment. Trainers, and captioners a trainer assigned to the session (who
  * still hold the captioner flag), caption anyone (a trainer also stores what a
  * speech-to-text agent said, naming the speaker). A captioner not assigned, and in a
@@ -779,11 +794,13 @@ export async function saveCaption(deps: Deps, actor: AuthUser, sessionId: string
   // hybrid session is not, whatever flags or assignments the person has).
   const booked = !!booking && SEATED.includes(booking.status) && booking.seat === 'online';
   const self = identityOf(actor.id);
-  let speakerIdentity = input.speakerIdentity ?? null;
+  // Compared and stored in the one form identityOf makes, as the room actions use it.
+  let speakerIdentity = input.speakerIdentity ? roomIdentity(input.speakerIdentity) : null;
   const assigned = booked && (await repo.isAssignedCaptioner(deps.db, sessionId, actor.id));
   const speaker = booked && booking.status === 'confirmed' && (s.room_kind === 'workshop' || (await repo.isSpeaker(deps.db, sessionId, actor.id)));
   if (trainer || assigned) {
     if (!speakerIdentity && trainer) speakerIdentity = self;
+    else if (speakerIdentity && speakerIdentity !== self) await requireCaptionSpeaker(deps, sessionId, speakerIdentity);
   } else if (actor.captioner && booked) {
     // Not assigned to this session by a trainer: the words show as the captioner's own.
     speakerIdentity = self;

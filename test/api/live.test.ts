@@ -722,6 +722,42 @@ describe('captions and the transcript', () => {
     expect(other.status).toBe(403);
   });
 
+  it('takes a caption’s speaker identity in any letter case as the person it names, and refuses one naming no one in the session, storing nothing', async () => {
+    const { s, staff, org } = await bookedSession();
+    const shouted = `USER-${staff.id.toUpperCase()}`;
+    t.clock.set(START);
+    const cap = (as: TestUser, body: Record<string, unknown>) => t.request('POST', `/api/sessions/${s.id}/captions`, { as, body: { text: 'Good afternoon', final: true, ...body } });
+    // A speaker naming themselves in capitals is captioning their own speech.
+    await t.request('POST', `/api/sessions/${s.id}/live/speaker`, { as: s.trainer, body: { identity: `user-${staff.id}`, speaker: true } });
+    const own = await cap(staff, { segmentId: `user-${staff.id}-q1`, speakerIdentity: shouted });
+    expect(own.status).toBe(200);
+    expect(own.json).toMatchObject({ speakerIdentity: `user-${staff.id}`, speakerName: 'Priya Shah' });
+    // A trainer captioning for them stores the identity the room knows them by.
+    const forThem = await cap(s.trainer, { segmentId: 'SG_1', speakerIdentity: shouted });
+    expect(forThem.status).toBe(200);
+    expect(forThem.json).toMatchObject({ speakerIdentity: `user-${staff.id}`, speakerName: 'Priya Shah' });
+    const trainerShouted = await cap(s.trainer, { segmentId: 'SG_2', speakerIdentity: `USER-${s.trainer.id.toUpperCase()}` });
+    expect(trainerShouted.json).toMatchObject({ speakerIdentity: `user-${s.trainer.id}`, speakerName: s.trainer.name });
+    // An agent speaking for itself names no person: kept as given.
+    expect((await cap(s.trainer, { segmentId: 'SG_3', speakerIdentity: 'agent-AJ_1' })).json).toMatchObject({ speakerIdentity: 'agent-AJ_1', speakerName: null });
+
+    // No such user, a user with no place (in the same school), someone whose place was cancelled: 400, nothing stored.
+    const outsider = await t.user('staff', org.id, 'Not Booked');
+    const leaver = await t.user('staff', org.id, 'Cancelled Place');
+    const left = await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: leaver, body: { seat: 'online' } });
+    expect((await t.request('DELETE', `/api/bookings/${left.json.id}`, { as: leaver })).status).toBeLessThan(300);
+    const stored = () => t.db.selectFrom('caption_segments').select(['segment_id', 'speaker_identity']).where('session_id', '=', s.id).orderBy('segment_id').execute();
+    const before = await stored();
+    for (const who of ['user-00000000-0000-4000-8000-000000000000', `USER-${outsider.id.toUpperCase()}`, `user-${leaver.id}`]) {
+      const res = await cap(s.trainer, { segmentId: `SG_x_${who}`, speakerIdentity: who });
+      expect(res.status, who).toBe(400);
+      expect(res.json.error).toMatchObject({ code: 'validation_failed', details: { issues: [{ path: 'speakerIdentity' }] } });
+      expect(res.json.error.message).toMatch(/speaker/);
+    }
+    expect(await stored()).toEqual(before);
+    expect(before.map((r) => r.speaker_identity)).toEqual([`user-${staff.id}`, `user-${s.trainer.id}`, 'agent-AJ_1', `user-${staff.id}`]);
+  });
+
   it('takes no captions from an in-person seat of a hybrid session, which is not in the live room, whatever its flags (a workshop, the captioner flag, an assignment)', async () => {
     for (const kind of ['workshop', 'captioner', 'assigned'] as const) {
       const org = await t.org();
