@@ -17,7 +17,7 @@ import { orgsActableBy } from './acting.js';
 import { feedRevision, raiseFeeds } from '../calendar/feed-revisions.js';
 import { accountDisabled, hashToken, ssoRequired, ssoRequiringOrg, toUser } from './service.js';
 import { countPasswordCheck, hit, rateLimited } from './throttle.js';
-import { releasePlaces } from '../bookings/service.js';
+import { lockPlacesOf, releasePlaces } from '../bookings/service.js';
 import { placesChanged, runningMayHaveEnded } from '../bookings/events.js';
 import { captionerFlagRemoved } from './events.js';
 import { orgChain, sessionVisibility, viewerFor } from '../bookings/repository.js';
@@ -172,6 +172,8 @@ export async function updatePerson(deps: Deps, actor: AuthUser, userId: string, 
   const { given, ended } = await deps.db.transaction().execute(async (trx) => {
     let given: Awaited<ReturnType<typeof releasePlaces>> = [];
     if (patch.disabled !== undefined) {
+      // Their sessions' locks before their user row, in the order a booking batch takes them (lockPlacesOf).
+      if (patch.disabled && !target.disabled_at) await lockPlacesOf(trx, deps, target.id);
       await repo.setUserDisabled(trx, target.id, patch.disabled ? (target.disabled_at ?? now) : null);
       if (patch.disabled) {
         await repo.revokeSessionsOfUser(trx, target.id, now);

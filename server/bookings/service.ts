@@ -394,6 +394,17 @@ export async function cancelBooking(trx: Trx, deps: Deps, actor: AuthUser, booki
 }
 
 /**
+ * Locks, in id order, the sessions where a person has a place still to come. Taken before
+ * their user row is changed by anything that then gives up their places (releasePlaces): a
+ * booking batch locks its sessions and then reads its people `for share`
+ * (repo.holdsAndActiveBookings), so the user row first and the sessions after would wait on
+ * a batch that waits on it, and PostgreSQL would fail one of the two as a deadlock.
+ */
+export async function lockPlacesOf(trx: Trx, deps: Deps, userId: string): Promise<void> {
+  await repo.lockSessions(trx, deps.dbKind, await repo.sessionsWithPlacesOf(trx, userId, deps.now().toISOString()));
+}
+
+/**
  * Gives up the places a person can no longer use (their account turned off, or a move out of
  * an in-house session's audience): each of their active bookings on a session not yet over
  * that `drop` picks is cancelled under its session's lock, they are told why, and a freed

@@ -449,6 +449,38 @@ describe('an account turned off while its booking is under way (PostgreSQL: seve
     expect(await t.db.selectFrom('bookings').select('id').where('session_id', '=', s.id).where('status', '!=', 'cancelled').execute()).toHaveLength(0);
   });
 
+  it.runIf(usePostgres)('turned off while an office books them, among others, on a session where they have a place: both answer at once, no deadlock', async () => {
+    const admin = await t.user('admin');
+    const school = await t.org();
+    const office = await t.user('office', school.id);
+    const placed = await t.user('staff', school.id);
+    const colleague = await t.user('staff', school.id);
+    const s = await t.session({ capacity: { online: 3 } });
+    expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: placed, body: { seat: 'online' } })).json.status).toBe('confirmed');
+    // The turning off is held at its sign-out (their sign-in sessions), after anything it locks before that.
+    const release = await holding((trx) => sql`select id from auth_sessions where user_id = ${placed.id} for update`.execute(trx));
+    const off = t.request('PATCH', `/api/users/${placed.id}`, { as: admin, body: { disabled: true } });
+    await expect.poll(waiting).toBe(1);
+    // The office books its department, the person being turned off among them.
+    const booking = t.request('POST', `/api/sessions/${s.id}/bookings`, { as: office, body: { seat: 'online', userIds: [colleague.id, placed.id] } });
+    await expect.poll(waiting).toBe(2);
+    const released = Date.now();
+    await release();
+    const [offAnswer, bookAnswer] = await Promise.all([off, booking]);
+    const took = Date.now() - released;
+    // Neither is failed by PostgreSQL's deadlock check (503), nor held for its deadlock_timeout (1 s).
+    expect(offAnswer.status, offAnswer.text).toBe(200);
+    expect(offAnswer.json.placesGivenUp).toBe(1);
+    expect(bookAnswer.status, bookAnswer.text).toBe(201);
+    expect(bookAnswer.json.results).toEqual([
+      expect.objectContaining({ userId: colleague.id, status: 'confirmed' }),
+      expect.objectContaining({ userId: placed.id, error: expect.objectContaining({ code: 'not_found' }) }),
+    ]);
+    expect(took).toBeLessThan(1000);
+    const active = await t.db.selectFrom('bookings').select('user_id').where('session_id', '=', s.id).where('status', '!=', 'cancelled').execute();
+    expect(active.map((r) => r.user_id)).toEqual([colleague.id]);
+  });
+
   it.runIf(usePostgres)('turned off while the booking is being written: the place it made is given up at once, and the person told', async () => {
     const school = await t.org();
     const office = await t.user('office', school.id);
