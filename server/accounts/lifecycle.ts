@@ -204,6 +204,10 @@ export async function setPlacement(deps: Deps, userId: string, role: Role, orgId
   if ((role === 'staff' || role === 'office') && !orgId) throw new AppError('validation_failed', 'Staff and office staff belong to an organisation.', { issues: [{ path: 'orgId', message: 'is required for staff and office staff' }] });
   if (orgId && !(await repo.findOrg(deps.db, orgId))) throw new AppError('validation_failed', 'That organisation was not found.', { issues: [{ path: 'orgId', message: 'not found' }] });
   const given = await deps.db.transaction().execute(async (trx) => {
+    // Locks in a booking batch's order: the sessions of their places, their user row, then
+    // (below) their calendar feeds; else the two can deadlock (lockPlacesOf, repo.lockUser).
+    await lockPlacesOf(trx, deps, userId);
+    await repo.lockUser(trx, userId);
     // Their bookings leave the old organisation's calendar feed and join the new one's.
     const now = deps.now().toISOString();
     // Their cancellations still leaving feeds now leave the new organisation's too.

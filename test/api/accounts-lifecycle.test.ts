@@ -481,6 +481,62 @@ describe('an account turned off while its booking is under way (PostgreSQL: seve
     expect(active.map((r) => r.user_id)).toEqual([colleague.id]);
   });
 
+  /** Runs `off` and an office's booking of [colleague, person] on `s` until both wait on a lock `release` lets go; both answers, and how long they took after it. */
+  async function meet(start: () => Promise<Awaited<ReturnType<TestContext['request']>>>, office: TestUser, sessionId: string, userIds: string[], release: () => Promise<void>) {
+    const first = start();
+    await expect.poll(waiting).toBe(1);
+    const booking = t.request('POST', `/api/sessions/${sessionId}/bookings`, { as: office, body: { seat: 'online', userIds } });
+    await expect.poll(waiting).toBe(2);
+    const released = Date.now();
+    await release();
+    const [change, booked] = await Promise.all([first, booking]);
+    return { change, booked, took: Date.now() - released };
+  }
+
+  it.runIf(usePostgres)('moved to another school while its office books them, among others, on a session where they have a place: both answer at once, no deadlock', async () => {
+    const admin = await t.user('admin');
+    const school = await t.org();
+    const other = await t.org();
+    const office = await t.user('office', school.id);
+    const moving = await t.user('staff', school.id);
+    const colleague = await t.user('staff', school.id);
+    const s = await t.session({ capacity: { online: 3 } });
+    expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: moving, body: { seat: 'online' } })).json.status).toBe('confirmed');
+    expect((await t.request('PUT', `/api/orgs/${school.id}/leads/${moving.id}`, { as: admin })).status).toBe(204);
+    // The move is held where it ends their leadership of their old school, after anything it locks before that.
+    const release = await holding((trx) => sql`select user_id from inhouse_leads where user_id = ${moving.id} for update`.execute(trx));
+    const { change, booked, took } = await meet(() => t.request('PUT', `/api/users/${moving.id}/placement`, { as: admin, body: { role: 'staff', orgId: other.id } }), office, s.id, [colleague.id, moving.id], release);
+    expect(change.status, change.text).toBe(200);
+    expect(booked.status, booked.text).toBe(201);
+    expect(booked.json.results).toEqual([
+      expect.objectContaining({ userId: colleague.id, status: 'confirmed' }),
+      // Moved first (it waited for no booking), they are no longer among the staff this office books for.
+      expect.objectContaining({ userId: moving.id, error: expect.objectContaining({ code: 'not_found' }) }),
+    ]);
+    expect(took).toBeLessThan(1000);
+  });
+
+  it.runIf(usePostgres)('moved to another school while its office books them on a session: the calendar feeds both change do not deadlock them', async () => {
+    const admin = await t.user('admin');
+    const school = await t.org();
+    const other = await t.org();
+    const office = await t.user('office', school.id);
+    const moving = await t.user('staff', school.id);
+    const colleague = await t.user('staff', school.id);
+    const s = await t.session({ capacity: { online: 3 } });
+    // The move is held at its first write, raising their calendar feed; the booking then raises the same feed.
+    await t.db.insertInto('calendar_feed_revisions').values({ owner_kind: 'user', owner_id: moving.id, revision: 1, changed_at: t.clock.now().toISOString(), last_cancelled_at: null }).execute();
+    const release = await holding((trx) => sql`select owner_id from calendar_feed_revisions where owner_kind = 'user' and owner_id = ${moving.id} for update`.execute(trx));
+    const { change, booked, took } = await meet(() => t.request('PUT', `/api/users/${moving.id}/placement`, { as: admin, body: { role: 'staff', orgId: other.id } }), office, s.id, [colleague.id, moving.id], release);
+    expect(change.status, change.text).toBe(200);
+    expect(booked.status, booked.text).toBe(201);
+    expect(booked.json.results[0]).toMatchObject({ userId: colleague.id, status: 'confirmed' });
+    // The move took their row first (it waits for no booking): they are no longer among the staff this office books for.
+    expect(booked.json.results[1]).toMatchObject({ userId: moving.id, error: { code: 'not_found' } });
+    expect(change.json.orgId).toBe(other.id);
+    expect(took).toBeLessThan(1000);
+  });
+
   it.runIf(usePostgres)('turned off while the booking is being written: the place it made is given up at once, and the person told', async () => {
     const school = await t.org();
     const office = await t.user('office', school.id);
