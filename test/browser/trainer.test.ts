@@ -433,6 +433,68 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     expect(new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(releaseAt))).toBe(`${day}, 09:30`);
   });
 
+  it('seat holds: a release time that could not be saved (network down, then a 500) is the general error with "Try again" above the button, which keeps focus, not an error on the field; "Try again" saves it; a time after the end is refused beside the field (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const trainer = await t.user('trainer');
+    const s = await hybridWithPeople(trainer, 'Sensory circuits');
+    const page = await newPage(env.browser, env.server, NARROW);
+    let fail: 'abort' | 500 | null = 'abort';
+    await page.route(`**/api/sessions/${s.id}`, (route) => {
+      if (route.request().method() !== 'PATCH' || !fail) return route.continue();
+      if (fail === 'abort') return route.abort('internetdisconnected');
+      return route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: { code: 'internal', message: 'Something went wrong on our side. Please try again.' } }) });
+    });
+    await signInAt(page, trainer, `/trainer/sessions/${s.id}/holds`);
+    await page.getByRole('heading', { level: 1, name: 'Seat holds: Sensory circuits' }).waitFor();
+    const form = page.getByRole('form', { name: 'When unclaimed holds are released' });
+    const day = daysFromNow(8).slice(0, 10);
+    await tabTo(page, 'Release on (optional)');
+    await page.getByLabel('Release on (optional)').fill(day);
+    await tabTo(page, 'Release at');
+    await page.getByLabel('Release at').fill('09:15');
+    await activate(page, 'Save release time');
+
+    // Not the field's fault: said as the action's failure, in the form, announced; focus stays on the button pressed.
+    const notField = async (what: string) => {
+      expect(await page.locator('.error-summary').count(), `${what}: no error summary`).toBe(0);
+      expect(await page.locator('#release-date').getAttribute('aria-invalid'), `${what}: the field is not marked`).toBeNull();
+      expect(await page.title(), `${what}: title`).toBe('Seat holds: Sensory circuits – SEND Live Training');
+    };
+    await form.getByRole('alert').filter({ hasText: 'The service could not be reached. Check your connection and try again.' }).waitFor();
+    await expectFocused(page, 'form[aria-labelledby="release-heading"] button[type="submit"]');
+    await form.getByRole('button', { name: 'Try again' }).waitFor();
+    await notField('network failure');
+    await checkPage(page, 'holds page: release time not saved, network down');
+
+    // "Try again" (reached by keyboard) repeats the save; the service fails this time.
+    fail = 500;
+    await activate(page, 'Try again', { back: true });
+    await form.getByRole('alert').filter({ hasText: 'Something went wrong on our side. Please try again.' }).waitFor();
+    await notField('server error');
+    expect(await page.evaluate(() => document.activeElement !== document.body), 'focus is not lost').toBe(true);
+
+    // It works now: saved, said, and the failure has gone.
+    fail = null;
+    await page.getByRole('button', { name: 'Try again' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: 'Unclaimed held seats will be released on' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Try again' }).count()).toBe(0);
+    const releaseAt = (await t.request('GET', `/api/sessions/${s.id}`, { as: trainer })).json.holdsReleaseAt;
+    expect(new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(releaseAt))).toBe(`${day}, 09:15`);
+
+    // A time after the session's end is the field's fault: beside it and in the summary, which takes focus; no "Try again".
+    await tabTo(page, 'Release on (optional)');
+    await page.getByLabel('Release on (optional)').fill(daysFromNow(12).slice(0, 10));
+    await activate(page, 'Save release time');
+    const why = 'The hold release time must not be after the end time.';
+    await page.locator('.error-summary').getByRole('link', { name: why }).waitFor();
+    await expectFocused(page, '.error-summary');
+    expect(await page.locator('#release-date').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#release-date-error').textContent()).toBe(`Error: ${why}`);
+    expect(await page.getByRole('button', { name: 'Try again' }).count()).toBe(0);
+    await checkPage(page, 'holds page: release time after the end refused');
+  });
+
   it('administrators see the mail outbox with status, attempts and last error, and retry a failed message now (keyboard, 320 px)', async () => {
     const { t } = env.server;
     const admin = await t.user('admin');

@@ -8,7 +8,6 @@ import { formatDateTime, seatLabel, wallClock, zonedIso } from '../../format.js'
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
 import { Link } from '../../router.js';
 import { OrgSearchPicker, type OrgFinder } from '../../orgs.js';
-import { apiFieldErrors } from './SessionForm.js';
 import { serverNow } from '../../clock.js';
 
 type HoldRow = z.infer<typeof Hold>;
@@ -25,6 +24,17 @@ function holdFieldErrors(err: unknown): FieldError[] | null {
   if (err.status === 409 && (err.code === 'conflict' || err.code === 'holds_released')) return [{ field: 'hold-seats', message: messageOf(err) }];
   if (err.issues.length) return toFieldErrors(err.issues, { orgId: { id: 'hold-org', label: 'School' }, seats: { id: 'hold-seats', label: 'Number of seats' } }, { id: 'hold-seats', label: 'Number of seats' });
   return null;
+}
+
+/**
+ * A release time the server refused as such (400 `validation_failed` with issues: after the
+ * session's end), in its words, for the release date field and the summary; null for any other
+ * failure (the network, the service, a refusal about no field), which stays the action's
+ * failure, with "Try again".
+ */
+function releaseFieldErrors(err: unknown): FieldError[] | null {
+  if (!(err instanceof ApiError) || err.status < 400 || err.status >= 500 || !err.issues.length) return null;
+  return [{ field: 'release-date', message: messageOf(err) }];
 }
 
 /**
@@ -181,9 +191,14 @@ function Holds({ s, holds, orgs, allListed, navigated, reload, forSchool }: { s:
       try {
         await api(`/api/sessions/${encodeURIComponent(s.id)}`, Session, { method: 'PATCH', body: { holdsReleaseAt: at } });
       } catch (err) {
+        // A refusal of the time itself is said beside its field (and in the summary); a session
+        // cancelled or over is shown as such; anything else (the network, the service) is the
+        // action's failure, said above the button with "Try again", which saves again.
         const closedWhy = closedRefusal(err);
         if (closedWhy) return sessionClosed(closedWhy);
-        setErrors(apiFieldErrors(err, 'release-date').map((f) => ({ ...f, field: 'release-date' })));
+        const beside = releaseFieldErrors(err);
+        if (!beside) throw err;
+        setErrors(beside);
         return;
       }
       setMessage(at ? `Unclaimed held seats will be released on ${formatDateTime(at)}.` : 'Unclaimed held seats will be released when booking closes.');
@@ -309,6 +324,7 @@ function Holds({ s, holds, orgs, allListed, navigated, reload, forSchool }: { s:
             <TextField id="release-date" label="Release on (optional)" type="date" value={relDate} onInput={(e) => setRelDate((e.currentTarget as HTMLInputElement).value)} error={errorFor(errors, 'release-date')} />
             <TextField id="release-time" label="Release at" type="time" value={relTime} onInput={(e) => setRelTime((e.currentTarget as HTMLInputElement).value)} />
           </div>
+          <ActionError action={releasing} />
           <ActionButton class="button button-secondary" busy={releasing.busy} busyLabel="Saving…">
             Save release time
           </ActionButton>
