@@ -66,4 +66,37 @@ describe.skipIf(!browserAvailable)('co-trainers on the session form', () => {
     await checkPage(co, 'the co-trainer’s edit page');
     await co.context().close();
   });
+
+  it('a co-trainer search that fails says so in an alert with "Try again", focus staying in the name field; "Try again" then finds them (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const tara = await t.user('trainer', null, 'Tara Failing');
+    await t.user('trainer', null, 'Coral Found');
+    const start = daysFromNow(11);
+    const s = await t.session({ title: 'Emotion coaching', startsAt: start, endsAt: plusMinutes(start, 60) }, tara);
+    const page = await newPage(env.browser, env.server, NARROW);
+    let failing = true;
+    await page.route('**/api/trainers?*', (route) =>
+      failing ? route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: { code: 'internal', message: 'Something went wrong on our side. Please try again.' } }) }) : route.continue(),
+    );
+    await signInAt(page, tara, `/trainer/sessions/${s.id}/edit`);
+    await page.getByRole('heading', { level: 1, name: 'Edit: Emotion coaching' }).waitFor();
+    const trainers = page.getByRole('group', { name: 'Trainers' });
+    await tabTo(page, 'Add a co-trainer: their name');
+    await page.keyboard.type('coral');
+    await page.keyboard.press('Enter');
+    // Announced (role="alert", in the page from the start), beside the search; the field typed in keeps focus and what was typed.
+    await trainers.getByRole('alert').filter({ hasText: 'Something went wrong on our side. Please try again.' }).waitFor();
+    await expectFocused(page, '#trainers');
+    expect(await page.locator('#trainers').inputValue()).toBe('coral');
+    expect(await page.getByRole('list', { name: 'Trainers found' }).count()).toBe(0);
+    await checkPage(page, 'edit page: co-trainer search failed');
+
+    failing = false;
+    await tabTo(page, 'Try again');
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: '1 trainer found for “coral”.' }).waitFor();
+    expect(await trainers.getByRole('button', { name: 'Try again' }).count()).toBe(0);
+    await page.getByRole('list', { name: 'Trainers found' }).getByRole('button', { name: 'Add Coral Found' }).waitFor();
+    await checkPage(page, 'edit page: co-trainer found on trying again');
+  });
 });

@@ -134,8 +134,11 @@ function FindCoTrainer({ listed, onAdd }: { listed: readonly string[]; onAdd: (r
     setMessage('');
     if (!text) return setError('Enter part of the trainer’s name');
     setError('');
-    const page = await search.run(() => findTrainers(text));
-    if (page) setFound({ q: text, items: page.items.map((p) => ({ id: p.id, name: p.name, label: p.name })), hasMore: page.hasMore });
+    // What follows the answer is part of the action, so "Try again" shows what it finds too.
+    await search.run(async () => {
+      const page = await findTrainers(text);
+      setFound({ q: text, items: page.items.map((p) => ({ id: p.id, name: p.name, label: p.name })), hasMore: page.hasMore });
+    });
   }
   const shown = found ? found.items.filter((p) => !listed.includes(p.id)) : [];
   const said = !found
