@@ -67,7 +67,7 @@ describe.skipIf(!browserAvailable)('co-trainers on the session form', () => {
     await co.context().close();
   });
 
-  it('a co-trainer search that fails says so in an alert with "Try again", focus staying in the name field; "Try again" then finds them (keyboard, 320 px)', async () => {
+  it('a co-trainer search that fails says so in an alert with "Try again", focus staying in the name field; "Try again" then finds them, focus back in the field (keyboard, 320 px)', async () => {
     const { t } = env.server;
     const tara = await t.user('trainer', null, 'Tara Failing');
     await t.user('trainer', null, 'Coral Found');
@@ -97,6 +97,9 @@ describe.skipIf(!browserAvailable)('co-trainers on the session form', () => {
     await page.getByRole('status').filter({ hasText: '1 trainer found for “coral”.' }).waitFor();
     expect(await trainers.getByRole('button', { name: 'Try again' }).count()).toBe(0);
     await page.getByRole('list', { name: 'Trainers found' }).getByRole('button', { name: 'Add Coral Found' }).waitFor();
+    // Focus is back in the name field, beside what was found, not at the top of the long form.
+    await expectFocused(page, '#trainers');
+    await tabTo(page, 'Add Coral Found', { max: 3 });
     await checkPage(page, 'edit page: co-trainer found on trying again');
   });
 });

@@ -101,20 +101,24 @@ export function useLoad<T>(fn: () => Promise<T>, deps: unknown[], { everyMs }: {
 /**
  * A failure said in words, with a button that tries again. When trying again works, the
  * failure (and the button, which had focus) leaves the page: focus goes to the heading before
- * it (the section's, else the page's), where what came in begins, not to nothing.
+ * it (the section's, else the page's), where what came in begins, not to nothing. `focusTo`
+ * names another place, for a failure in a part of a page with no heading of its own (a search
+ * inside a long form, whose heading before it is the page's, far from what was searched).
  */
-export function Retry({ error, onRetry, busy, label = 'Try again' }: { error: unknown; onRetry: () => void; busy?: boolean; label?: string }) {
+export function Retry({ error, onRetry, busy, label = 'Try again', focusTo }: { error: unknown; onRetry: () => void; busy?: boolean; label?: string; focusTo?: () => HTMLElement | null }) {
   const root = useRef<HTMLDivElement>(null);
+  const focusToRef = useRef(focusTo);
+  focusToRef.current = focusTo;
   useLayoutEffect(() => {
     const el = root.current;
     return () => {
       if (!el || !el.contains(document.activeElement)) return;
-      const heading = document.evaluate('preceding::*[self::h1 or self::h2 or self::h3][1]', el, null, XPathResult.FIRST_ORDERED_NODE_TYPE, null).singleNodeValue as HTMLElement | null;
+      const target = focusToRef.current ? focusToRef.current() : (document.evaluate('preceding::*[self::h1 or self::h2 or self::h3][1]', el, null, XPathResult.FIRST_ORDERED_NODE_TYPE, null).singleNodeValue as HTMLElement | null);
       setTimeout(() => {
         const now = document.activeElement;
-        if (!heading?.isConnected || (now && now !== document.body && now.isConnected)) return;
-        if (!heading.hasAttribute('tabindex')) heading.setAttribute('tabindex', '-1');
-        heading.focus();
+        if (!target?.isConnected || (now && now !== document.body && now.isConnected)) return;
+        if (!target.hasAttribute('tabindex') && !target.matches('a[href], button, input, select, textarea')) target.setAttribute('tabindex', '-1');
+        target.focus();
       });
     };
   }, []);
@@ -186,10 +190,10 @@ export function useAction(): ActionState {
   return { busy, error, run, retry, clear: () => setError(null) };
 }
 
-/** An action's failure with "Try again"; an empty live region otherwise, so it is announced. */
-export function ActionError({ action, retryLabel }: { action: ActionState; retryLabel?: string }) {
+/** An action's failure with "Try again"; an empty live region otherwise, so it is announced. `focusTo`: see Retry. */
+export function ActionError({ action, retryLabel, focusTo }: { action: ActionState; retryLabel?: string; focusTo?: () => HTMLElement | null }) {
   if (!action.error) return <div role="alert" class="status-empty" />;
-  return <Retry error={action.error} onRetry={action.retry} busy={action.busy} label={retryLabel} />;
+  return <Retry error={action.error} onRetry={action.retry} busy={action.busy} label={retryLabel} focusTo={focusTo} />;
 }
 
 type ButtonProps = Omit<JSX.HTMLAttributes<HTMLButtonElement>, 'type'> & { type?: 'button' | 'submit'; busy: boolean; busyLabel: string; children: ComponentChildren };

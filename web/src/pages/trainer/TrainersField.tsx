@@ -172,7 +172,8 @@ function FindCoTrainer({ listed, onAdd }: { listed: readonly string[]; onAdd: (r
       <ActionButton type="button" class="button button-secondary" busy={search.busy} busyLabel="Finding…" onClick={() => void find()}>
         Find trainers
       </ActionButton>
-      <ActionError action={search} />
+      {/* Trying again goes back to the name field, beside what it finds, not to the page's heading at the top of the form. */}
+      <ActionError action={search} focusTo={() => document.getElementById('trainers')} />
       <Status message={message || said} id="co-trainer-status" />
       {shown.length > 0 && (
         <ul class="found-trainers" aria-label="Trainers found">
