@@ -281,4 +281,37 @@ describe.skipIf(!browserAvailable)('in-house sessions', () => {
     await checkPage(page, 'an organisation page after leaving its trust');
     expect((await t.request('GET', `/api/sessions/${s.id}/holds`, { as: trainer })).json.items).toEqual([]);
   });
+
+  it('making an in-house lead that fails, on the organisation’s page: an alert with "Try again" in the leads section, focus staying on the button; "Try again" makes them lead and says so (keyboard, 320 px, axe)', async () => {
+    const { t } = env.server;
+    const org = await t.org('Ash Academy');
+    const admin = await t.user('admin');
+    const ada = await t.user('staff', org.id, 'Ada Lead');
+    const page = await newPage(env.browser, env.server, NARROW);
+    let failing = true;
+    await page.route('**/api/orgs/*/leads/*', (route) =>
+      route.request().method() === 'PUT' && failing ? route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: { code: 'internal', message: 'Something went wrong on our side. Please try again.' } }) }) : route.continue(),
+    );
+    await signInAt(page, admin, `/admin/orgs/${org.id}`);
+    const leads = page.getByRole('region', { name: 'In-house leads' });
+    await leads.getByText('No one leads in-house training here yet.').waitFor();
+    await tabTo(page, 'Make an in-house lead');
+    await page.keyboard.type('Ada');
+    await activate(page, 'Make in-house lead');
+    await leads.getByRole('alert').filter({ hasText: 'Something went wrong on our side. Please try again.' }).waitFor();
+    await expectFocused(page, 'form:has(#lead-person) button[type="submit"]');
+    expect(await page.getByLabel('Make an in-house lead').inputValue()).toBe(ada.id);
+    await checkPage(page, 'organisation page: making a lead failed');
+
+    failing = false;
+    await activate(page, 'Try again', { back: true });
+    await leads.getByRole('status').filter({ hasText: 'Ada Lead is now an in-house lead for Ash Academy.' }).waitFor();
+    await leads.getByRole('list', { name: 'In-house leads' }).getByText('Ada Lead', { exact: true }).waitFor();
+    expect(await leads.getByRole('button', { name: 'Try again' }).count()).toBe(0);
+    // The failure and its button have gone: focus is on the section's heading, above the message.
+    await expectFocused(page, '#leads-title');
+    expect((await t.request('GET', `/api/orgs/${org.id}/leads`, { as: admin })).json.items.map((l: any) => l.userId)).toEqual([ada.id]);
+    await checkPage(page, 'organisation page: lead made on trying again');
+  });
+
 });

@@ -33,17 +33,15 @@ export function LeadsPanel({ orgId, orgName, hasSchools }: { orgId: string; orgN
 
   async function change(userId: string, on: boolean, name: string) {
     setMessage('');
-    const ok = await action.run(async () => {
+    // All of it is the action, so "Try again" after a failure says what it did too.
+    await action.run(async () => {
       await api(`/api/orgs/${encodeURIComponent(orgId)}/leads/${encodeURIComponent(userId)}`, z.unknown(), { method: on ? 'PUT' : 'DELETE' });
       await state.reload();
-      return true;
-    });
-    if (ok) {
       setChosen('');
       setMessage(on ? `${name} is now an in-house lead for ${orgName}.` : `${name} is no longer an in-house lead for ${orgName}.`);
       // "Stop … being a lead" goes with its card: the message saying so takes focus.
       focusLater(() => document.getElementById('leads-status'));
-    }
+    });
   }
 
   return (
