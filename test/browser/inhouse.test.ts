@@ -314,4 +314,28 @@ describe.skipIf(!browserAvailable)('in-house sessions', () => {
     await checkPage(page, 'organisation page: lead made on trying again');
   });
 
+  it('making an in-house lead that fails, on the office’s staff page: said in the person’s card as an alert, focus staying on the button, which tries again (keyboard, 320 px, axe)', async () => {
+    const { t } = env.server;
+    const org = await t.org('Rowan Infants');
+    const office = await t.user('office', org.id);
+    const ria = await t.user('staff', org.id, 'Ria Retry');
+    const page = await newPage(env.browser, env.server, NARROW);
+    let failing = true;
+    await page.route('**/api/orgs/*/leads/*', (route) =>
+      route.request().method() === 'PUT' && failing ? route.abort('internetdisconnected') : route.continue(),
+    );
+    await signInAt(page, office, '/office/people');
+    const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { level: 2, name: ria.name }) });
+    await card.waitFor();
+    await activate(page, `Make in-house lead: ${ria.name}`);
+    await card.getByRole('alert').filter({ hasText: 'The service could not be reached. Check your connection and try again.' }).waitFor();
+    await page.waitForFunction(() => document.activeElement?.textContent === 'Make in-house lead: Ria Retry');
+    await checkPage(page, 'staff page: making a lead failed');
+
+    failing = false;
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: 'Ria Retry is now an in-house lead' }).waitFor();
+    await expect.poll(() => card.getByRole('alert').filter({ hasText: /\S/ }).count()).toBe(0);
+    expect((await t.request('GET', '/api/me/lead-orgs', { as: ria })).json.items.map((o: any) => o.id)).toEqual([org.id]);
+  });
 });
