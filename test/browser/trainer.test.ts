@@ -495,6 +495,44 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     await checkPage(page, 'holds page: release time after the end refused');
   });
 
+  it('seat holds: a hold that could not be saved or released (a 500) is the general error; "Try again" then saves or releases it and says so, with the holds shown as they are (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const trainer = await t.user('trainer');
+    await t.org('Juniper School');
+    const s = await t.session({ title: 'Precision monitoring', startsAt: daysFromNow(9), endsAt: plusMinutes(daysFromNow(9), 60), capacity: { online: 6 } }, trainer);
+    const page = await newPage(env.browser, env.server, NARROW);
+    let failing = true;
+    await page.route(`**/api/sessions/${s.id}/holds`, (route) =>
+      route.request().method() === 'PUT' && failing ? route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: { code: 'internal', message: 'Something went wrong on our side. Please try again.' } }) }) : route.continue(),
+    );
+    await signInAt(page, trainer, `/trainer/sessions/${s.id}/holds`);
+    await page.getByRole('heading', { level: 1, name: 'Seat holds: Precision monitoring' }).waitFor();
+    await tabTo(page, 'School');
+    await page.keyboard.type('Juniper');
+    await typeInto(page, 'Number of seats to hold', '2');
+    await activate(page, 'Save hold');
+    const failed = page.getByRole('alert').filter({ hasText: 'Something went wrong on our side. Please try again.' });
+    await failed.waitFor();
+    await expectFocused(page, 'form[aria-labelledby="hold-heading"] button[type="submit"]');
+    await checkPage(page, 'holds page: a hold not saved');
+
+    failing = false;
+    await activate(page, 'Try again', { back: true });
+    await page.getByRole('status').filter({ hasText: '2 online seat(s) held for Juniper School.' }).waitFor();
+    await page.getByRole('rowheader', { name: 'Juniper School' }).waitFor();
+    expect(await page.locator('#hold-seats').inputValue()).toBe('');
+
+    failing = true;
+    await activate(page, 'Release the online hold for Juniper School');
+    await failed.waitFor();
+    failing = false;
+    await activate(page, 'Try again', { back: true });
+    await page.getByRole('status').filter({ hasText: 'Hold for Juniper School released.' }).waitFor();
+    await expect.poll(() => page.getByRole('rowheader', { name: 'Juniper School' }).count()).toBe(0);
+    expect((await t.request('GET', `/api/sessions/${s.id}/holds`, { as: trainer })).json.items).toEqual([]);
+    await checkPage(page, 'holds page: hold released on trying again');
+  });
+
   it('administrators see the mail outbox with status, attempts and last error, and retry a failed message now (keyboard, 320 px)', async () => {
     const { t } = env.server;
     const admin = await t.user('admin');

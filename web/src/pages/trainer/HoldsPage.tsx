@@ -134,9 +134,10 @@ function Holds({ s, holds, orgs, allListed, navigated, reload, forSchool }: { s:
     setErrors(found);
     if (found.length) return;
     setMessage('');
-    const ok = await action.run(async () => {
+    // What follows success is part of the action too, so "Try again" after a failure says it and shows the holds as they are.
+    await action.run(async () => {
       try {
-        return await api(`/api/sessions/${encodeURIComponent(s.id)}/holds`, z.unknown(), { method: 'PUT', body: { orgId, seat, seats: n } });
+        await api(`/api/sessions/${encodeURIComponent(s.id)}/holds`, z.unknown(), { method: 'PUT', body: { orgId, seat, seats: n } });
       } catch (err) {
         // A refusal about what was entered is said beside its field (and in the summary);
         // "Try again" would only be refused again, as it would for a session cancelled or
@@ -149,33 +150,29 @@ function Holds({ s, holds, orgs, allListed, navigated, reload, forSchool }: { s:
         const beside = holdFieldErrors(err);
         if (!beside) throw err;
         setErrors(beside);
-        return undefined;
+        return;
       }
-    });
-    if (ok !== undefined) {
       setMessage(n === 0 ? `Hold for ${orgName(orgId)} released.` : `${n} ${seatLabel[seat].toLowerCase()} seat(s) held for ${orgName(orgId)}.`);
       setSeats('');
       await reload();
-    }
+    });
   }
   async function releaseHold(h: HoldRow) {
     setMessage('');
-    const ok = await action.run(async () => {
+    await action.run(async () => {
       try {
-        return await api(`/api/sessions/${encodeURIComponent(s.id)}/holds`, z.unknown(), { method: 'PUT', body: { orgId: h.orgId, seat: h.seat, seats: 0 } });
+        await api(`/api/sessions/${encodeURIComponent(s.id)}/holds`, z.unknown(), { method: 'PUT', body: { orgId: h.orgId, seat: h.seat, seats: 0 } });
       } catch (err) {
         const closedWhy = closedRefusal(err);
         if (!closedWhy) throw err;
         await sessionClosed(closedWhy);
-        return undefined;
+        return;
       }
-    });
-    if (ok !== undefined) {
       setMessage(`Hold for ${h.orgName} released.`);
       await reload();
       // Its row (and the Release button pressed) has gone: the message saying so takes focus.
       focusLater(() => document.getElementById('holds-status'));
-    }
+    });
   }
   async function saveRelease(e: Event) {
     e.preventDefault();
