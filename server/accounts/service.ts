@@ -7,7 +7,7 @@ import { csvErrorLine, csvReadProblem } from '../platform/csv-errors.js';
 import type { z } from 'zod';
 import type { OrganisationRow, UserRow } from '../../db/schema.js';
 import { CreateUserInput, Email, JOB_ROLE_LABEL, JobRole, PARENT_KINDS, Role, type CreateOrgInput, type OrgChanged, type OrgKind, type UpdateOrgInput, type User } from '../../shared/accounts.js';
-import { releaseForMovedOrg } from '../bookings/service.js';
+import { lockForMovedOrg, releaseForMovedOrg } from '../bookings/service.js';
 import { placesChanged, type PlaceChange } from '../bookings/events.js';
 import { raiseOrgFeed } from '../calendar/feed-revisions.js';
 import { AppError, isUniqueViolation } from '../errors.js';
@@ -244,6 +244,10 @@ export async function updateOrg(deps: Deps, id: string, input: z.infer<typeof Up
   let released: { places: PlaceChange[]; holdsReleased: number } = { places: [], holdsReleased: 0 };
   try {
     released = await deps.db.transaction().execute(async (trx) => {
+      // Moved out of its trust: its places' and holds' sessions, then its people's rows, are
+      // locked before its row or its calendar feed changes, in a booking batch's order; else a
+      // batch booking its staff meanwhile and this move can deadlock (lockForMovedOrg).
+      if (leftParent) await lockForMovedOrg(trx, deps, id);
       await repo.updateOrg(trx, id, set);
       // Once it requires its own sign-in, its staff's sessions (begun with a password or an
       // emailed link, as far as anyone can tell) end: they sign in again with the school's

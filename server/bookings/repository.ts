@@ -734,15 +734,34 @@ export async function expiredOffers(trx: Q, sessionId: string, nowIso: string) {
 
 /** The sessions not yet over on which a person is booked, offered a seat or waiting (ids). */
 export async function sessionsWithPlacesOf(trx: Q, userId: string, nowIso: string): Promise<string[]> {
+  return sessionsWithPlacesOfPeople(trx, [userId], nowIso);
+}
+
+/** The sessions not yet over on which any of these people is booked, offered a seat or waiting (ids, each once, in id order). */
+export async function sessionsWithPlacesOfPeople(trx: Q, userIds: readonly string[], nowIso: string): Promise<string[]> {
+  if (userIds.length === 0) return [];
   const rows = await trx
     .selectFrom('bookings as b')
     .innerJoin('sessions as s', 's.id', 'b.session_id')
     .select('b.session_id')
-    .where('b.user_id', '=', userId)
+    .distinct()
+    .where(userIds.length === 1 ? sql<SqlBool>`b.user_id = ${userIds[0]}` : oneOf(trx, 'b.user_id', userIds))
     .where('b.status', 'in', ['confirmed', 'offered', 'waitlisted'])
     .where('s.ends_at', '>', nowIso)
+    .orderBy('b.session_id')
     .execute();
   return rows.map((r) => r.session_id);
+}
+
+/**
+ * Locks these people's user rows, in id order, as changing them would (PostgreSQL: `for no key
+ * update`; on SQLite the transaction already holds the write lock). A booking batch reads its
+ * people `for share` after locking its sessions, so one taking these after its sessions meets a
+ * batch in the same order.
+ */
+export async function lockPeople(trx: Transaction<Database>, userIds: readonly string[]): Promise<void> {
+  if (userIds.length === 0 || kindOf(trx) !== 'postgres') return;
+  await trx.selectFrom('users').select('id').where(oneOf(trx, 'id', userIds)).orderBy('id').forNoKeyUpdate().execute();
 }
 
 export function activeBookingsOfSession(trx: Q, sessionId: string) {

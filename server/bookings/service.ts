@@ -432,12 +432,38 @@ export async function releasePlaces(trx: Trx, deps: Deps, userId: string, reason
 }
 
 /**
+ * Takes, before anything is written, a booking batch's locks for a change that may give up
+ * these people's places: the sessions where they have places still to come and `sessions`,
+ * all in one id-ordered set, then their user rows (repo.lockPeople). Their calendar feeds,
+ * written after, come last, as in a batch (which locks its sessions, reads its people `for
+ * share`, then raises their feeds and their organisations'): so the two wait for each other
+ * rather than deadlock.
+ */
+export async function lockPlacesAndPeople(trx: Trx, deps: Deps, userIds: readonly string[], sessions: readonly string[] = []): Promise<void> {
+  const places = await repo.sessionsWithPlacesOfPeople(trx, userIds, deps.now().toISOString());
+  await repo.lockSessions(trx, deps.dbKind, distinct([...sessions, ...places]).sort());
+  await repo.lockPeople(trx, userIds);
+}
+
+/**
+ * Before an organisation is moved (lockPlacesAndPeople, before its row, its feed or any
+ * place changes): the sessions where its people have places still to come or it holds
+ * seats, in id order, then its people's rows.
+ */
+export async function lockForMovedOrg(trx: Trx, deps: Deps, orgId: string): Promise<void> {
+  const people = (await listUsersOfOrg(trx, orgId)).map((u) => u.id);
+  const held = (await repo.liveHoldsOf(trx, orgId, deps.now().toISOString())).map((h) => h.session_id);
+  await lockPlacesAndPeople(trx, deps, people, held);
+}
+
+/**
  * After an organisation moved (a school out of its trust, or to another one): what its people
  * and its seat holds may no longer use. Each of its people gives up their places on sessions
  * still to come that they can no longer see (releasePlaces: told why, the queue moves on), and
  * its holds on such sessions are released (the seats go to the queue). Runs in the
  * transaction that moved the organisation, after the move. Says which places (for
- * `placesChanged` once committed) and how many holds.
+ * `placesChanged` once committed) and how many holds. The transaction takes its locks first
+ * (lockForMovedOrg), so the sessions locked here one person at a time are already its own.
  */
 export async function releaseForMovedOrg(trx: Trx, deps: Deps, orgId: string, reason: string): Promise<{ places: PlaceChange[]; holdsReleased: number }> {
   const places: PlaceChange[] = [];

@@ -537,6 +537,61 @@ describe('an account turned off while its booking is under way (PostgreSQL: seve
     expect(took).toBeLessThan(1000);
   });
 
+  /**
+   * A school of a trust (Ann with a place on the trust's in-house session, Ben with one on a
+   * programme session `s`, their colleague Cal, their office), and an office booking of Cal on
+   * `s` held where it reads its people (Cal's row locked by the test) while holding `s`'s lock.
+   * Then the school is moved out of its trust (`body`), and the test lets the booking go.
+   */
+  async function schoolMovedWhileBooked(body: Record<string, unknown>) {
+    const admin = await t.user('admin');
+    const org = async (b: Record<string, unknown>) => (await t.request('POST', '/api/orgs', { as: admin, body: b })).json as { id: string; name: string };
+    const trust = await org({ name: 'Ash Trust', kind: 'trust' });
+    const school = await org({ name: 'Birch Primary', parentId: trust.id });
+    const office = await t.user('office', school.id);
+    const ann = await t.user('staff', school.id, 'Ann Ash');
+    const ben = await t.user('staff', school.id, 'Ben Birch');
+    const cal = await t.user('staff', school.id, 'Cal Cedar');
+    const trainer = await t.user('trainer');
+    const inHouse = await t.session({ capacity: { online: 3 }, audience: { kind: 'trust', orgId: trust.id } }, trainer);
+    const s = await t.session({ capacity: { online: 3 } }, trainer);
+    expect((await t.request('POST', `/api/sessions/${inHouse.id}/bookings`, { as: ann, body: { seat: 'online' } })).json.status).toBe('confirmed');
+    expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: ben, body: { seat: 'online' } })).json.status).toBe('confirmed');
+    // The office's booking of Cal on s locks s, then waits to read Cal.
+    const release = await holding((trx) => sql`select id from users where id = ${cal.id} for update`.execute(trx));
+    const booking = t.request('POST', `/api/sessions/${s.id}/bookings`, { as: office, body: { seat: 'online', userIds: [cal.id] } });
+    await expect.poll(waiting).toBe(1);
+    // The move, meanwhile, until it waits too.
+    const move = t.request('PATCH', `/api/orgs/${school.id}`, { as: admin, body: { parentId: null, ...body } });
+    await expect.poll(waiting).toBe(2);
+    const released = Date.now();
+    await release();
+    const [moved, booked] = await Promise.all([move, booking]);
+    return { moved, booked, took: Date.now() - released, cal, s };
+  }
+
+  it.runIf(usePostgres)('a school moved out of its trust while its office books one of its staff: both answer at once, no deadlock', async () => {
+    // The move gives up Ann's in-house place (raising the school's calendar feed), then comes to Ben's session, which the booking holds; the booking then raises the school's feed.
+    const { moved, booked, took, cal } = await schoolMovedWhileBooked({});
+    expect(moved.status, moved.text).toBe(200);
+    expect(moved.json).toMatchObject({ parentId: null, placesGivenUp: 1 });
+    expect(booked.status, booked.text).toBe(201);
+    expect(booked.json.results).toEqual([expect.objectContaining({ userId: cal.id, status: 'confirmed' })]);
+    expect(took).toBeLessThan(1000);
+  });
+
+  it.runIf(usePostgres)('a school renamed and moved out of its trust at once while its office books one of its staff: both answer at once, no deadlock', async () => {
+    // The rename raises the school's calendar feed before the move looks at any session.
+    const { moved, booked, took, cal, s } = await schoolMovedWhileBooked({ name: 'Birch Primary School' });
+    expect(moved.status, moved.text).toBe(200);
+    expect(moved.json).toMatchObject({ name: 'Birch Primary School', parentId: null, placesGivenUp: 1 });
+    expect(booked.status, booked.text).toBe(201);
+    expect(booked.json.results).toEqual([expect.objectContaining({ userId: cal.id, status: 'confirmed' })]);
+    expect(took).toBeLessThan(1000);
+    const active = await t.db.selectFrom('bookings').select('user_id').where('session_id', '=', s.id).where('status', '!=', 'cancelled').execute();
+    expect(active).toHaveLength(2);
+  });
+
   it.runIf(usePostgres)('turned off while the booking is being written: the place it made is given up at once, and the person told', async () => {
     const school = await t.org();
     const office = await t.user('office', school.id);
