@@ -172,7 +172,7 @@ export async function updatePerson(deps: Deps, actor: AuthUser, userId: string, 
   const { given, ended } = await deps.db.transaction().execute(async (trx) => {
     let given: Awaited<ReturnType<typeof releasePlaces>> = [];
     if (patch.disabled !== undefined) {
-      // Their sessions' locks before their user row, in the order a booking batch takes them (lockPlacesOf).
+      // Their sessions' locks, then their user row, in the order a booking batch takes them (lockPlacesOf).
       if (patch.disabled && !target.disabled_at) await lockPlacesOf(trx, deps, target.id);
       await repo.setUserDisabled(trx, target.id, patch.disabled ? (target.disabled_at ?? now) : null);
       if (patch.disabled) {
@@ -205,9 +205,8 @@ export async function setPlacement(deps: Deps, userId: string, role: Role, orgId
   if (orgId && !(await repo.findOrg(deps.db, orgId))) throw new AppError('validation_failed', 'That organisation was not found.', { issues: [{ path: 'orgId', message: 'not found' }] });
   const given = await deps.db.transaction().execute(async (trx) => {
     // Locks in a booking batch's order: the sessions of their places, their user row, then
-    // (below) their calendar feeds; else the two can deadlock (lockPlacesOf, repo.lockUser).
+    // (below) their calendar feeds; else the two can deadlock (lockPlacesOf).
     await lockPlacesOf(trx, deps, userId);
-    await repo.lockUser(trx, userId);
     // Their bookings leave the old organisation's calendar feed and join the new one's.
     const now = deps.now().toISOString();
     // Their cancellations still leaving feeds now leave the new organisation's too.

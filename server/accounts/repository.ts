@@ -399,16 +399,6 @@ export async function voidSignInLinks(db: Q, userId: string, nowIso: string) {
   await db.updateTable('sign_in_links').set({ used_at: nowIso }).where('user_id', '=', userId).where('used_at', 'is', null).execute();
 }
 
-/**
- * Locks a person's row for the rest of the transaction, as changing it would (PostgreSQL:
- * `for no key update`; on SQLite the transaction already holds the write lock). For a change
- * that writes other rows of theirs (calendar feeds) before the row itself: a booking batch
- * reads its people `for share` before writing their feeds, so the row is taken first.
- */
-export async function lockUser(trx: Transaction<Database>, userId: string) {
-  if (kindOf(trx) === 'postgres') await trx.selectFrom('users').select('id').where('id', '=', userId).forNoKeyUpdate().execute();
-}
-
 export async function setUserPlacement(db: Q, userId: string, role: Role, orgId: string | null) {
   await db.updateTable('users').set({ role, org_id: orgId }).where('id', '=', userId).execute();
 }

@@ -6,7 +6,7 @@
  * The waitlist rule lives in `promoteWaitlist`.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { BookingRow, Database, SeatKind, SessionRow, UserRow } from '../../db/schema.js';
 import { findOrgs, findUserById, listUsersOfOrg, orgAndChildren, orgNames, searchOrgs, type OrgScope } from '../accounts/repository.js';
 import { orgsActableBy, type ActableOrgs } from '../accounts/acting.js';
@@ -394,14 +394,14 @@ export async function cancelBooking(trx: Trx, deps: Deps, actor: AuthUser, booki
 }
 
 /**
- * Locks, in id order, the sessions where a person has a place still to come. Taken before
- * their user row is changed by anything that then gives up their places (releasePlaces): a
- * booking batch locks its sessions and then reads its people `for share`
+ * Before anything that then gives up a person's places (releasePlaces) changes them: their
+ * places' sessions in id order, then their user row (lockPlacesAndPeople), as a booking batch
+ * takes them. A booking batch locks its sessions and then reads its people `for share`
  * (repo.holdsAndActiveBookings), so the user row first and the sessions after would wait on
  * a batch that waits on it, and PostgreSQL would fail one of the two as a deadlock.
  */
 export async function lockPlacesOf(trx: Trx, deps: Deps, userId: string): Promise<void> {
-  await repo.lockSessions(trx, deps.dbKind, await repo.sessionsWithPlacesOf(trx, userId, deps.now().toISOString()));
+  await lockPlacesAndPeople(trx, deps, [userId]);
 }
 
 /**
@@ -440,9 +440,31 @@ export async function releasePlaces(trx: Trx, deps: Deps, userId: string, reason
  * rather than deadlock.
  */
 export async function lockPlacesAndPeople(trx: Trx, deps: Deps, userIds: readonly string[], sessions: readonly string[] = []): Promise<void> {
-  const places = await repo.sessionsWithPlacesOfPeople(trx, userIds, deps.now().toISOString());
-  await repo.lockSessions(trx, deps.dbKind, distinct([...sessions, ...places]).sort());
-  await repo.lockPeople(trx, userIds);
+  const placesNow = () => repo.sessionsWithPlacesOfPeople(trx, userIds, deps.now().toISOString());
+  let ids = distinct([...sessions, ...(await placesNow())]).sort();
+  if (deps.dbKind !== 'postgres') {
+    await repo.lockSessions(trx, deps.dbKind, ids); // SQLite: one writer at a time, nothing to meet
+    return;
+  }
+  // A batch may commit a new place for one of them between the read above and their rows'
+  // locks (it read them `for share` first). Read again once their rows are locked (no batch
+  // can then add one): a session not locked yet cannot be locked now, with their rows held,
+  // for another batch may hold it and be waiting to read them. So the locks are let go
+  // (rolled back to the savepoint: PostgreSQL releases locks taken since) and taken again,
+  // that session among them, in order. A few rounds at most; after them, the rare
+  // leftover is locked by releasePlaces as before.
+  for (let round = 1; ; round++) {
+    await sql`savepoint lock_places`.execute(trx);
+    await repo.lockSessions(trx, deps.dbKind, ids);
+    await repo.lockPeople(trx, userIds);
+    const missed = (await placesNow()).filter((id) => !ids.includes(id));
+    if (missed.length === 0 || round === 3) {
+      await sql`release savepoint lock_places`.execute(trx);
+      return;
+    }
+    await sql`rollback to savepoint lock_places`.execute(trx);
+    ids = distinct([...ids, ...missed]).sort();
+  }
 }
 
 /**

@@ -481,6 +481,45 @@ describe('an account turned off while its booking is under way (PostgreSQL: seve
     expect(active.map((r) => r.user_id)).toEqual([colleague.id]);
   });
 
+  it.runIf(usePostgres)('turned off just as they book another session, while an office books them on it: both answer at once, no deadlock', async () => {
+    const admin = await t.user('admin');
+    const school = await t.org();
+    const office = await t.user('office', school.id);
+    const placed = await t.user('staff', school.id);
+    const colleague = await t.user('staff', school.id);
+    const first = await t.session({ capacity: { online: 3 } });
+    const second = await t.session({ capacity: { online: 3 } });
+    expect((await t.request('POST', `/api/sessions/${first.id}/bookings`, { as: placed, body: { seat: 'online' } })).json.status).toBe('confirmed');
+    // The turning off has read where they have places (the first session) and waits for its lock.
+    const holdFirst = await holding((trx) => sql`select id from sessions where id = ${first.id} for update`.execute(trx));
+    const off = t.request('PATCH', `/api/users/${placed.id}`, { as: admin, body: { disabled: true } });
+    await expect.poll(waiting).toBe(1);
+    // Meanwhile they book the second session themselves: a place the turning off has not seen.
+    const own = await t.request('POST', `/api/sessions/${second.id}/bookings`, { as: placed, body: { seat: 'online' } });
+    expect(own.json.status, own.text).toBe('confirmed');
+    // The turning off goes on until its sign-out; then the office books its department on the second session.
+    const holdSignOut = await holding((trx) => sql`select id from auth_sessions where user_id = ${placed.id} for update`.execute(trx));
+    await holdFirst();
+    await expect.poll(waiting).toBe(1);
+    const booking = t.request('POST', `/api/sessions/${second.id}/bookings`, { as: office, body: { seat: 'online', userIds: [colleague.id, placed.id] } });
+    await expect.poll(waiting).toBe(2);
+    const released = Date.now();
+    await holdSignOut();
+    const [offAnswer, bookAnswer] = await Promise.all([off, booking]);
+    const took = Date.now() - released;
+    expect(offAnswer.status, offAnswer.text).toBe(200);
+    // Both places given up, the one booked meanwhile too.
+    expect(offAnswer.json.placesGivenUp).toBe(2);
+    expect(bookAnswer.status, bookAnswer.text).toBe(201);
+    expect(bookAnswer.json.results).toEqual([
+      expect.objectContaining({ userId: colleague.id, status: 'confirmed' }),
+      expect.objectContaining({ userId: placed.id, error: expect.objectContaining({ code: 'not_found' }) }),
+    ]);
+    expect(took).toBeLessThan(1000);
+    const theirs = await t.db.selectFrom('bookings').select('status').where('user_id', '=', placed.id).execute();
+    expect(theirs.map((r) => r.status)).toEqual(['cancelled', 'cancelled']);
+  });
+
   /** Runs `off` and an office's booking of [colleague, person] on `s` until both wait on a lock `release` lets go; both answers, and how long they took after it. */
   async function meet(start: () => Promise<Awaited<ReturnType<TestContext['request']>>>, office: TestUser, sessionId: string, userIds: string[], release: () => Promise<void>) {
     const first = start();
