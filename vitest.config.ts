@@ -12,7 +12,7 @@ export default defineConfig({
     // server, not computing. Two at a time there (each file has its own database, server
     // and browser) makes better use of them; bigger machines keep vitest's default.
     maxWorkers: Math.max(2, availableParallelism() - 1),
-    globalSetup: ['test/browser/build.ts'],
+    globalSetup: ['test/browser/build.ts', 'test/pg-databases.ts'],
     // expect.poll waits up to 10 s, as Playwright's own waits do (test/browser/harness.ts),
     // not vitest's 1 s: a page on a busy two-core machine can take longer than 1 s to render
     // 5,000 rows, and a poll that never succeeds still fails, only later.

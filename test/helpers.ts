@@ -4,7 +4,7 @@
  * new PostgreSQL database per context (dropped on close), so files run in parallel.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { afterAll } from 'vitest';
+import { afterAll, inject } from 'vitest';
 import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs } from 'kysely';
 import { migrateToLatest, openPostgres, openSqlite, type Db } from '../db/connect.js';
 import type { Role } from '../db/schema.js';
@@ -18,6 +18,20 @@ import { renderNotice } from '../server/notifications/outbox.js';
 
 export const PG_ADMIN_URL = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const usePostgres = process.env.TEST_DATABASE === 'postgres';
+
+/** The URL of the test database `name`, and how to drop it. */
+function testDatabase(name: string) {
+  return {
+    url: PG_ADMIN_URL.replace(/\/[^/]*$/, `/${name}`),
+    drop: async () => {
+      const { default: pg } = await import('pg');
+      const c = new pg.Client({ connectionString: PG_ADMIN_URL });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
 
 /**
  * A fresh PostgreSQL database, empty or (with `template`) a copy of that database; `skip`
@@ -35,16 +49,7 @@ export async function createPgDatabase(template?: string): Promise<{ url: string
   const name = `t_${randomBytes(6).toString('hex')}`;
   await admin.query(`create database ${name}${template ? ` template ${template}` : ''}`);
   await admin.end();
-  const url = PG_ADMIN_URL.replace(/\/[^/]*$/, `/${name}`);
-  return {
-    url,
-    drop: async () => {
-      const c = new pg.Client({ connectionString: PG_ADMIN_URL });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
+  return testDatabase(name);
 }
 
 /** A Kysely plugin that counts every statement the app runs (`count`), to prove a page costs the same however many rows it lists. */
@@ -68,15 +73,77 @@ export async function openTestDb(): Promise<Db> {
     await migrateToLatest(db.db);
     return db;
   }
-  const created = await createPgDatabase(await migratedPgTemplate());
+  const run = runPgDatabases();
+  const created = run ? await takeReadyPgDatabase(run) : await createPgDatabase(await migratedPgTemplate());
   if ('skip' in created) throw new Error(`TEST_DATABASE=postgres but ${created.skip}`);
   const db = openPostgres(created.url, 20);
   return { ...db, close: async () => { await db.close(); await created.drop(); } };
 }
 
+/** The run's template and ready copies (test/pg-databases.ts), when vitest runs with that set-up. */
+function runPgDatabases() {
+  if (!process.env.VITEST) return null;
+  try {
+    return inject('pgDatabases') ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** The copy this process is making for the next test context, if it is making one. */
+let nextCopy: Promise<void> | null = null;
+/**
+ * A fresh copy of the run's template (see test/pg-databases.ts): one made ahead of time,
+ * taken by renaming it (a rename fails when another process took it first), else one made
+ * now; then the next copy is started while the test runs.
+ */
+async function takeReadyPgDatabase(run: { template: string; prefix: string }): Promise<Awaited<ReturnType<typeof createPgDatabase>>> {
+  const { default: pg } = await import('pg');
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 3000 });
+  try {
+    await admin.connect();
+  } catch (e) {
+    return { skip: `PostgreSQL is not reachable at ${PG_ADMIN_URL}: ${(e as Error).message}` };
+  }
+  const name = `t_${randomBytes(6).toString('hex')}`;
+  try {
+    const { rows } = await admin.query<{ datname: string }>('select datname from pg_database where starts_with(datname, $1)', [run.prefix]);
+    let taken = false;
+    for (const { datname } of rows) {
+      try {
+        await admin.query(`alter database ${datname} rename to ${name}`);
+        taken = true;
+        break;
+      } catch {
+        /* another process took it first */
+      }
+    }
+    if (!taken) await admin.query(`create database ${name} template ${run.template}`);
+  } finally {
+    await admin.end();
+  }
+  nextCopy ??= (async () => {
+    const c = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 3000 });
+    await c.connect();
+    try {
+      await c.query(`create database ${run.prefix}${randomBytes(6).toString('hex')} template ${run.template}`);
+    } finally {
+      await c.end();
+    }
+  })()
+    .catch(() => {
+      /* a copy not made is made when it is needed */
+    })
+    .finally(() => {
+      nextCopy = null;
+    });
+  return testDatabase(name);
+}
+
 /**
  * Copying a migrated template (CREATE DATABASE ... TEMPLATE) is much cheaper than migrating
- * every test context's database, so each test file migrates one template and clones it; the
+ * every test context's database. Under vitest the run's one template (test/pg-databases.ts) is
+ * used; otherwise each test file migrates one template of its own and clones it, and the
  * template is dropped when the file is done.
  */
 let pgTemplate: Promise<{ name: string; drop: () => Promise<void> }> | null = null;
@@ -93,6 +160,8 @@ function migratedPgTemplate(): Promise<string> {
 }
 if (usePostgres && process.env.VITEST) {
   afterAll(async () => {
+    // A copy still being made is finished before the file's process ends (teardown drops it).
+    await nextCopy;
     const template = pgTemplate;
     pgTemplate = null;
     if (template) await (await template).drop();
