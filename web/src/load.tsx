@@ -12,8 +12,10 @@
  *   above the content, not instead of it, when an earlier answer is still shown).
  * - `useAction()` is the same for actions (book, cancel, accept…): `run(fn)` remembers the
  *   action, says what went wrong in words and offers "Try again"; the page and whatever the
- *   person typed stay as they were. `<ActionButton busy={…} busyLabel="Booking…">` says what
- *   it is doing while it runs. `<ActionError action={…} />` is the error with its retry.
+ *   person typed stay as they were. `run` gives back nothing: what follows success (saying
+ *   what was done, a reload, moving focus) is written inside `fn`, so "Try again" does it
+ *   too. `<ActionButton busy={…} busyLabel="Booking…">` says what it is doing while it runs.
+ *   `<ActionError action={…} />` is the error with its retry.
  *
  * Messages come from `messageOf` (components.tsx), which never shows internal wording.
  */
@@ -150,11 +152,14 @@ export interface ActionState {
   busy: boolean;
   error: unknown;
   /**
-   * Runs `fn` (ignored while another action runs); resolves to its result, or undefined when it
-   * failed. Put what follows success inside `fn` too, so "Try again" repeats all of it.
+   * Runs `fn` (ignored while another action runs); resolves, to nothing, when it has finished or
+   * failed (never rejects). What follows success (the message, state set from the answer, a
+   * reload, moving focus) goes inside `fn`, after the request, so "Try again" repeats all of it:
+   * `run` gives back no result on purpose, since `retry` has no caller to give one to. A refusal
+   * `fn` handles itself (errors beside fields) returns early from `fn` rather than throwing.
    */
-  run: <R>(fn: () => Promise<R>) => Promise<R | undefined>;
-  /** Runs the last failed action again. */
+  run: <R>(fn: () => Promise<R>) => Promise<void>;
+  /** Runs the last failed action again: all of it, what follows success included. */
   retry: () => void;
   clear: () => void;
 }
@@ -166,19 +171,17 @@ export function useAction(): ActionState {
   const busyRef = useRef(false);
   const last = useRef<(() => Promise<unknown>) | null>(null);
 
-  const run = useCallback(async <R,>(fn: () => Promise<R>): Promise<R | undefined> => {
-    if (busyRef.current) return undefined;
+  const run = useCallback(async <R,>(fn: () => Promise<R>): Promise<void> => {
+    if (busyRef.current) return;
     busyRef.current = true;
     last.current = fn;
     setBusy(true);
     setError(null);
     try {
-      const r = await fn();
+      await fn();
       last.current = null;
-      return r;
     } catch (e) {
       setError(e);
-      return undefined;
     } finally {
       busyRef.current = false;
       setBusy(false);

@@ -46,40 +46,42 @@ export function NewPersonForm({ onAdded, forOrg }: { onAdded: (p: z.infer<typeof
     if (needsOrg && !orgId && !found.some((f) => f.field === 'new-org')) found.push({ field: 'new-org', message: 'Organisation: choose the organisation this person works for' });
     setErrors(found);
     if (found.length || !parsed.success) return;
-    const person = await create.run(async () => {
+    // What follows success is part of the action, so "Try again" after a failure does it too.
+    await create.run(async () => {
+      let person: z.infer<typeof User>;
       try {
-        return await api('/api/users', User, { method: 'POST', body: parsed.data });
+        person = await api('/api/users', User, { method: 'POST', body: parsed.data });
       } catch (err) {
         // Problems with what was typed go beside their fields; anything else is an action error.
         if (err instanceof ApiError && err.code === 'email_taken') {
           setErrors([{ field: 'new-email', message: 'Email address: this address already belongs to an account. Use a different one, or find that person in the list.' }]);
-          return undefined;
+          return;
         }
         const issues = apiIssues(err);
         if (issues.length) {
           setErrors(toFieldErrors(issues, FIELDS, FIELDS.name));
-          return undefined;
+          return;
         }
         throw err;
       }
+      setAdded(person);
+      setSent('');
+      setName('');
+      setEmail('');
+      setJobRole('');
+      onAdded(person);
+      // The new person's heading takes focus once drawn (from "Add person", which stays: so forced).
+      focusLater(addedRef, { force: true });
     });
-    if (!person) return;
-    setAdded(person);
-    setSent('');
-    setName('');
-    setEmail('');
-    setJobRole('');
-    onAdded(person);
-    // The new person's heading takes focus once drawn (from "Add person", which stays: so forced).
-    focusLater(addedRef, { force: true });
   }
 
   async function sendLink(p: z.infer<typeof User>) {
-    const ok = await send.run(() => api(`/api/users/${encodeURIComponent(p.id)}/password-reset`, z.object({ message: z.string() }), { method: 'POST' }));
-    if (!ok) return;
-    setSent(`A link to choose a password is on its way to ${p.email}. It works for one hour.`);
-    // The button pressed gives way to the message: focus goes there rather than to the top of the page.
-    focusLater(() => document.getElementById('new-person-sent'));
+    await send.run(async () => {
+      await api(`/api/users/${encodeURIComponent(p.id)}/password-reset`, z.object({ message: z.string() }), { method: 'POST' });
+      setSent(`A link to choose a password is on its way to ${p.email}. It works for one hour.`);
+      // The button pressed gives way to the message: focus goes there rather than to the top of the page.
+      focusLater(() => document.getElementById('new-person-sent'));
+    });
   }
 
   return (

@@ -80,13 +80,12 @@ function Form({ m, idPrefix, title, onSaved }: { m: MyFeedback; idPrefix: string
     setErrors(missing);
     if (missing.length) return;
     setStatus('');
-    const saved = await save.run(() =>
-      api(`/api/sessions/${encodeURIComponent(m.sessionId)}/feedback/mine`, MyFeedback, { method: 'PUT', body: { usefulness: scores.usefulness, confidenceBefore: scores.confidenceBefore, confidenceAfter: scores.confidenceAfter, comment: comment.trim() || undefined } }),
-    );
-    if (saved) {
+    // What follows success is part of the action, so "Try again" after a failure says it too.
+    await save.run(async () => {
+      const saved = await api(`/api/sessions/${encodeURIComponent(m.sessionId)}/feedback/mine`, MyFeedback, { method: 'PUT', body: { usefulness: scores.usefulness, confidenceBefore: scores.confidenceBefore, confidenceAfter: scores.confidenceAfter, comment: comment.trim() || undefined } });
       onSaved(saved);
       setStatus(m.answer ? 'Your feedback has been updated. Thank you.' : 'Thank you: your feedback has been sent.');
-    }
+    });
   }
 
   return (

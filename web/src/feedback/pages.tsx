@@ -222,11 +222,12 @@ export function AnonymousFeedbackToggle({ courseId, title, anonymous: initial, o
   const save = useAction();
   const id = `anon-${courseId}`;
   async function change(next: boolean) {
-    const saved = await save.run(() => api(`/api/courses/${encodeURIComponent(courseId)}/feedback-settings`, CourseFeedbackSettings, { method: 'PUT', body: { anonymous: next } }));
-    if (saved) {
+    // What follows success is part of the action, so "Try again" after a failure says it too.
+    await save.run(async () => {
+      const saved = await api(`/api/courses/${encodeURIComponent(courseId)}/feedback-settings`, CourseFeedbackSettings, { method: 'PUT', body: { anonymous: next } });
       setAnonymous(saved.anonymous);
       onSaved(saved.anonymous ? `${title}: feedback comments are now shown without names.` : `${title}: feedback comments now show who wrote them.`);
-    }
+    });
   }
   return (
     <div class="field">

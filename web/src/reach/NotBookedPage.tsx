@@ -86,14 +86,15 @@ export function NotBookedPage() {
 
   async function bookPerson(userId: string, name: string, mode: string) {
     const chosenSeat: SeatKind = mode === 'online' ? 'online' : mode === 'in_person' ? 'in_person' : seat;
-    const r = await book.run(() => api(`/api/sessions/${encodeURIComponent(sessionId)}/bookings`, BookResult, { method: 'POST', body: { userId, seat: chosenSeat } }));
-    if (r) {
+    // What follows success is part of the action, so "Try again" after a failure says it too.
+    await book.run(async () => {
+      const r = await api(`/api/sessions/${encodeURIComponent(sessionId)}/bookings`, BookResult, { method: 'POST', body: { userId, seat: chosenSeat } });
       setMessage(r.status === 'confirmed' ? `${name} is booked.` : `The session is full: ${name} is on the waiting list${r.position ? `, place ${r.position}` : ''}.`);
       // The page in view again, as it is now.
       await list.reload();
       // The person booked leaves the list (and their Book button with them): the message takes focus.
       focusLater(() => document.getElementById('not-booked-status'));
-    }
+    });
   }
 
   return (

@@ -47,12 +47,13 @@ export function CoursesPage() {
       return;
     }
     setErrors([]);
-    const c = await create.run(() => api('/api/courses', Course, { method: 'POST', body: { title: title.trim() } }));
-    if (c) {
+    // What follows success is part of the action, so "Try again" after a failure says it too.
+    await create.run(async () => {
+      const c = await api('/api/courses', Course, { method: 'POST', body: { title: title.trim() } });
       setTitle('');
       setMessage(`Course “${c.title}” added.`);
       await state.reload();
-    }
+    });
   }
 
   return (
@@ -113,8 +114,10 @@ function CompletionRule({ course, onSaved, onError }: { course: CourseRow; onSav
       return;
     }
     showErrors([]);
-    const saved = await save.run(() => api(`/api/courses/${encodeURIComponent(course.id)}`, Course, { method: 'PATCH', body: { partsRequired: n } }));
-    if (saved) onSaved(`${saved.title}: complete once a session of ${saved.partsRequired === 1 ? 'part 1' : `each of parts 1 to ${saved.partsRequired}`} is attended.`);
+    await save.run(async () => {
+      const saved = await api(`/api/courses/${encodeURIComponent(course.id)}`, Course, { method: 'PATCH', body: { partsRequired: n } });
+      onSaved(`${saved.title}: complete once a session of ${saved.partsRequired === 1 ? 'part 1' : `each of parts 1 to ${saved.partsRequired}`} is attended.`);
+    });
   }
   return (
     <form class="card" onSubmit={submit} noValidate aria-label={`Completion rule for ${course.title}`}>
@@ -166,8 +169,10 @@ function CourseTrainers({ course, trainers, known, onSaved, children }: { course
   const headingId = `course-${course.id}`;
   async function submit(e: Event) {
     e.preventDefault();
-    const saved = await save.run(() => api(`/api/courses/${encodeURIComponent(course.id)}/trainers`, Course, { method: 'PUT', body: { trainerIds: [...chosen] } }));
-    if (saved) onSaved(saved.trainerIds?.length ? `${saved.title}: ${saved.trainerIds.length} trainer(s) may run its sessions.` : `${saved.title}: any trainer may run its sessions.`);
+    await save.run(async () => {
+      const saved = await api(`/api/courses/${encodeURIComponent(course.id)}/trainers`, Course, { method: 'PUT', body: { trainerIds: [...chosen] } });
+      onSaved(saved.trainerIds?.length ? `${saved.title}: ${saved.trainerIds.length} trainer(s) may run its sessions.` : `${saved.title}: any trainer may run its sessions.`);
+    });
   }
   return (
     <article class="card" aria-labelledby={headingId}>

@@ -61,13 +61,14 @@ export function OutboxPage() {
 
   async function retry(m: Message) {
     setMessage('');
-    const ok = await action.run(() => api(`/api/outbox/${encodeURIComponent(m.id)}/retry`, z.unknown(), { method: 'POST' }));
-    if (ok !== undefined) {
+    // What follows success is part of the action, so "Try again" after a failure does it too.
+    await action.run(async () => {
+      await api(`/api/outbox/${encodeURIComponent(m.id)}/retry`, z.unknown(), { method: 'POST' });
       setMessage(`“${m.subject}” to ${m.to} will be sent again now.`);
       await state.reload();
       // "Retry now" goes once the message is queued again: the message saying so takes focus.
       focusLater(() => document.getElementById('outbox-status'));
-    }
+    });
   }
 
   const d = state.data;

@@ -41,20 +41,22 @@ function PersonAdminForm({ person, onChanged }: { person: z.infer<typeof User>; 
             return;
           }
           setErrors([]);
-          const next = await save.run(async () => {
+          // What follows success is part of the action, so "Try again" after a failure says it too.
+          await save.run(async () => {
+            let next: z.infer<typeof PersonChanged>;
             try {
-              return await api(`/api/users/${encodeURIComponent(person.id)}/placement`, PersonChanged, { method: 'PUT', body: { role, orgId: orgId || null } });
+              next = await api(`/api/users/${encodeURIComponent(person.id)}/placement`, PersonChanged, { method: 'PUT', body: { role, orgId: orgId || null } });
             } catch (err) {
               // A refusal of what was chosen goes beside its field; anything else is an action error with "Try again".
               const issues = apiIssues(err);
               if (issues.length) {
                 setErrors(toFieldErrors(issues, fields, fields.orgId));
-                return undefined;
+                return;
               }
               throw err;
             }
+            onChanged(next, `${next.name} is now ${ROLE_LABEL[next.role].toLowerCase()}${next.orgName ? ` at ${next.orgName}` : ''}.${placesGivenUp(next.placesGivenUp, 'an in-house session of their old organisation', 'in-house sessions of their old organisation')}`);
           });
-          if (next) onChanged(next, `${next.name} is now ${ROLE_LABEL[next.role].toLowerCase()}${next.orgName ? ` at ${next.orgName}` : ''}.${placesGivenUp(next.placesGivenUp, 'an in-house session of their old organisation', 'in-house sessions of their old organisation')}`);
         }}
       >
         <ErrorSummary errors={errors} titleId={id('placement-summary')} />
@@ -81,8 +83,10 @@ function PersonAdminForm({ person, onChanged }: { person: z.infer<typeof User>; 
         busy={reset.busy}
         busyLabel="Sending…"
         onClick={async () => {
-          const done = await reset.run(() => api(`/api/users/${encodeURIComponent(person.id)}/password-reset`, z.object({ message: z.string() }), { method: 'POST' }));
-          if (done) onChanged(person, `A password reset link is on its way to ${person.email}.`);
+          await reset.run(async () => {
+            await api(`/api/users/${encodeURIComponent(person.id)}/password-reset`, z.object({ message: z.string() }), { method: 'POST' });
+            onChanged(person, `A password reset link is on its way to ${person.email}.`);
+          });
         }}
       >
         Send a password reset link<span class="visually-hidden"> to {person.name}</span>
@@ -103,8 +107,10 @@ export function JobRoleForm({ person, onChanged }: { person: z.infer<typeof User
     <form
       onSubmit={async (e) => {
         e.preventDefault();
-        const next = await saveJob.run(() => api(`/api/users/${encodeURIComponent(person.id)}`, User, { method: 'PATCH', body: { jobRole: jobRole ? JobRole.parse(jobRole) : null } }));
-        if (next) onChanged(next, next.jobRole ? `${next.name}’s job role is now ${JOB_ROLE_LABEL[next.jobRole].toLowerCase()}.` : `${next.name}’s job role is now not stated.`);
+        await saveJob.run(async () => {
+          const next = await api(`/api/users/${encodeURIComponent(person.id)}`, User, { method: 'PATCH', body: { jobRole: jobRole ? JobRole.parse(jobRole) : null } });
+          onChanged(next, next.jobRole ? `${next.name}’s job role is now ${JOB_ROLE_LABEL[next.jobRole].toLowerCase()}.` : `${next.name}’s job role is now not stated.`);
+        });
       }}
     >
       <JobRoleField id={id} label="Job role" value={jobRole} onChange={setJobRole} />

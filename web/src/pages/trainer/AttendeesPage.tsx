@@ -53,23 +53,24 @@ function Attendees({ s, items, navigated, reload }: { s: Session; items: Attende
     })
     .map((x) => x.r);
 
+  // What follows success is part of each action, so "Try again" after a failure does it too.
   async function move(r: AttendeeEntry, to: SeatKind) {
-    const done = await action.run(() => api(`/api/bookings/${encodeURIComponent(r.bookingId)}/seat`, Booking, { method: 'POST', body: { seat: to } }));
-    if (done) {
+    await action.run(async () => {
+      await api(`/api/bookings/${encodeURIComponent(r.bookingId)}/seat`, Booking, { method: 'POST', body: { seat: to } });
       setMessage(`${r.name} moved to ${seatLabel[to].toLowerCase()}. They have been told.`);
       await reload();
       focusLater(() => document.getElementById('attendees-status'));
-    }
+    });
   }
   async function remove(r: AttendeeEntry, reason: string) {
-    const done = await action.run(() => api(`/api/bookings/${encodeURIComponent(r.bookingId)}/remove`, Booking, { method: 'POST', body: { reason } }));
-    if (done) {
+    await action.run(async () => {
+      await api(`/api/bookings/${encodeURIComponent(r.bookingId)}/remove`, Booking, { method: 'POST', body: { reason } });
       setRemoving(null);
       setMessage(`${r.name} removed. They have been sent your reason.`);
       await reload();
       // The form (and the row's buttons) have gone: the message saying what happened takes focus.
       focusLater(() => document.getElementById('attendees-status'));
-    }
+    });
   }
 
   // What the server allows (server/bookings/service.ts): a place on the register (attended or

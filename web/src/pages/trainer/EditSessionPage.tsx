@@ -110,13 +110,14 @@ function EditForm({ s, navigated, onChanged }: { s: Session; navigated: boolean;
   }
 
   async function doCancel() {
-    const r = await cancel.run(() => api(`/api/sessions/${encodeURIComponent(s.id)}/cancel`, CancelResult, { method: 'POST', body: reason.trim() ? { reason: reason.trim() } : {} }));
-    if (r) {
+    // What follows success is part of the action, so "Try again" after a failure does it too.
+    await cancel.run(async () => {
+      const r = await api(`/api/sessions/${encodeURIComponent(s.id)}/cancel`, CancelResult, { method: 'POST', body: reason.trim() ? { reason: reason.trim() } : {} });
       onChanged(r);
       // The form and this section go (a cancelled session cannot be changed): the message takes focus.
       focusLater(() => document.getElementById('edit-status'));
       setStatus(`Session cancelled. ${plural(r.told, 'person has', 'people have')} been told.`);
-    }
+    });
   }
 
   const title = `Edit: ${s.title}`;

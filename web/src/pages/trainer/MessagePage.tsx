@@ -46,11 +46,12 @@ function MessageForm({ s, navigated }: { s: Session; navigated: boolean }) {
     const parsed = MessageAttendeesInput.safeParse({ text, includeWaiting: includeWaiting && !ended });
     if (!parsed.success) return setErrors([{ field: 'message', message: 'Write a message (up to 5000 characters)' }]);
     setErrors([]);
-    const r = await action.run(() => api(`/api/sessions/${encodeURIComponent(s.id)}/messages`, MessageAttendeesResult, { method: 'POST', body: parsed.data }));
-    if (r) {
+    // What follows success is part of the action, so "Try again" after a failure does it too.
+    await action.run(async () => {
+      const r = await api(`/api/sessions/${encodeURIComponent(s.id)}/messages`, MessageAttendeesResult, { method: 'POST', body: parsed.data });
       setText('');
       setSent(`Message sent to ${plural(r.told, 'person', 'people')}.`);
-    }
+    });
   }
 
   const error = errorFor(errors, 'message');

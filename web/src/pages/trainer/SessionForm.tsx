@@ -400,12 +400,14 @@ function NewCourse({ onAdded }: { onAdded: (c: z.infer<typeof Course>) => Promis
     const parsed = CreateCourseInput.safeParse({ title: title.trim() });
     if (!parsed.success) return setError('Enter the course’s title');
     setError('');
-    const made = await action.run(() => api('/api/courses', Course, { method: 'POST', body: parsed.data }));
-    if (!made) return;
-    await onAdded(made);
-    setTitle('');
-    setMessage(`Course “${made.title}” added and chosen for this session.`);
-    focusLater(() => document.getElementById('new-course-status'), { force: true });
+    // What follows success is part of the action, so "Try again" after a failure does it too.
+    await action.run(async () => {
+      const made = await api('/api/courses', Course, { method: 'POST', body: parsed.data });
+      await onAdded(made);
+      setTitle('');
+      setMessage(`Course “${made.title}” added and chosen for this session.`);
+      focusLater(() => document.getElementById('new-course-status'), { force: true });
+    });
   }
   return (
     <details class="field">
