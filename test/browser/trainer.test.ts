@@ -273,12 +273,13 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     await checkPage(page, 'who is coming after changes');
   });
 
-  it('who is coming: the number of people shown is said in a polite status as it changes, after a removal as after a filter (keyboard, 320 px)', async () => {
+  it('who is coming: the number of people shown is said in a polite status as it changes, after a removal as after a filter; a removal that failed (a 500) is done by "Try again", which says so as a first removal does (keyboard, 320 px)', async () => {
     const { t } = env.server;
     const trainer = await t.user('trainer');
     const s = await hybridWithPeople(trainer, 'Precision monitoring', { inPerson: 1, online: 2 });
     await book(s.id, await t.user('staff', null, 'Dev Patel'), 'in_person');
-    await book(s.id, await t.user('staff', null, 'Eve Stone'), 'online');
+    const eve = await t.user('staff', null, 'Eve Stone');
+    await book(s.id, eve, 'online');
     await book(s.id, await t.user('staff', null, 'Fay Moss'), 'in_person'); // waits
     const page = await newPage(env.browser, env.server, NARROW);
     await signInAt(page, trainer, `/trainer/sessions/${s.id}/people`);
@@ -286,12 +287,29 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     const count = page.getByRole('status').filter({ hasText: /^Showing / });
     expect(await count.innerText()).toBe('Showing 3 people of 3.');
 
+    // The first removal fails (the service answers 500): said in an alert, nothing removed, the reason kept.
+    let failing = true;
+    await page.route('**/api/bookings/*/remove', (route) =>
+      failing ? route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: { code: 'internal', message: 'Something went wrong on our side. Please try again.' } }) }) : route.continue(),
+    );
     await activate(page, 'Remove Eve Stone');
     await expectFocused(page, 'input[id^="reason-"]');
     await page.keyboard.type('Booked twice by mistake');
     await page.keyboard.press('Enter');
+    const failed = page.getByRole('alert').filter({ hasText: 'Something went wrong on our side. Please try again.' });
+    await failed.waitFor();
+    expect(await page.locator('input[id^="reason-"]').inputValue()).toBe('Booked twice by mistake');
+    expect(await page.locator('#attendees-status').innerText()).toBe('');
+    expect(await count.innerText()).toBe('Showing 3 people of 3.');
+    await checkPage(page, 'who is coming: a removal that failed');
+
+    // "Try again" (Shift+Tab back to it) removes Eve, and the page says so, reloads and moves focus as a first removal does.
+    failing = false;
+    await activate(page, 'Try again', { back: true });
     await page.getByRole('status').filter({ hasText: 'Eve Stone removed. They have been sent your reason.' }).waitFor();
     await expectFocused(page, '#attendees-status');
+    expect(await failed.count()).toBe(0);
+    expect(await t.db.selectFrom('bookings').select('status').where('user_id', '=', eve.id).execute()).toEqual([{ status: 'cancelled' }]);
     // The new count is said too, in its own polite region (the message did not take its place).
     await expect.poll(() => count.innerText()).toBe('Showing 2 people of 2.');
     expect(await count.getAttribute('role')).toBe('status');
@@ -653,8 +671,24 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
       await page.keyboard.type('Sch'); // School office
       await tabTo(page, 'Organisation');
       await page.keyboard.type('Zebra');
+      // The first save fails (the service answers 500): said in an alert in the form, focus kept on the button, nothing changed.
+      const saveButton = `form:has(#role-${person.id}) button[type="submit"]`;
+      let failing = true;
+      await page.route(`**/api/users/${person.id}/placement`, (route) =>
+        failing ? route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: { code: 'internal', message: 'Something went wrong on our side. Please try again.' } }) }) : route.continue(),
+      );
       await activate(page, `Save role and organisation for ${person.name}`);
+      const failed = page.getByRole('alert').filter({ hasText: 'Something went wrong on our side. Please try again.' });
+      await failed.waitFor();
+      await expectFocused(page, saveButton);
+      expect((await t.request('GET', '/api/me', { as: person })).json).toMatchObject({ role: 'staff', orgName: 'Rowan School' });
+      await checkPage(page, 'person controls: a placement that could not be saved');
+      // "Try again", just before the button: saved, said as a first save is, and focus back on the button, as after a first save.
+      failing = false;
+      await activate(page, 'Try again', { back: true });
       await page.getByRole('status').filter({ hasText: `${person.name} is now school office at Zebra Academy.` }).waitFor();
+      await expectFocused(page, saveButton);
+      expect(await failed.count()).toBe(0);
       expect((await t.request('GET', '/api/me', { as: person })).json).toMatchObject({ role: 'office', orgName: 'Zebra Academy' });
       // The job role is apart from the account role.
       await tabTo(page, 'Job role');

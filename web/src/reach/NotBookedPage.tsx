@@ -165,7 +165,8 @@ export function NotBookedPage() {
           </select>
         </div>
       )}
-      <ActionError action={book} />
+      {/* "Try again" ends where a booking that works first time does: on the message saying who was booked. */}
+      <ActionError action={book} focusTo={() => document.getElementById('not-booked-status')} />
       <ListSearch
         id="people-q"
         label="Find a person by name or email"

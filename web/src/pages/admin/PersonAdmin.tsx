@@ -70,8 +70,9 @@ function PersonAdminForm({ person, onChanged }: { person: z.infer<typeof User>; 
           </select>
         </Field>
         <OrgSearchPicker id={id('org')} label="Organisation" noneLabel="None" value={orgId} chosenName={person.orgName ?? undefined} onChange={setOrgId} error={errorFor(errors, id('org'))} />
-        <ActionError action={save} />
-        <ActionButton class="button button-secondary" busy={save.busy} busyLabel="Saving…">
+        {/* "Try again" goes back to this form's button, where focus stays after a save that works first time, not to a heading above in the person's record. */}
+        <ActionError action={save} focusTo={() => document.getElementById(id('save-placement'))} />
+        <ActionButton id={id('save-placement')} class="button button-secondary" busy={save.busy} busyLabel="Saving…">
           Save role and organisation<span class="visually-hidden"> for {person.name}</span>
         </ActionButton>
       </form>

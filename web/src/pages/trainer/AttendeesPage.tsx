@@ -138,7 +138,8 @@ function Attendees({ s, items, navigated, reload }: { s: Session; items: Attende
       {/* What an action did, and (below) how many are shown: two regions, so a message never
           hides the count, and the count is said as it changes (a filter, a removal). */}
       <Status id="attendees-status" focusable message={message} />
-      <ActionError action={action} />
+      {/* "Try again" ends where a move or removal that works first time does: on the message saying what was done. */}
+      <ActionError action={action} focusTo={() => document.getElementById('attendees-status')} />
       <p role="status" class="count" id="attendees-count">
         Showing {plural(shown.length, 'person', 'people')} of {items.length}.
       </p>
