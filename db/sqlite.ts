@@ -42,6 +42,11 @@ export interface SqliteOptions {
   onFault?: (fault: SqliteFault | null) => void;
   /** Kysely's query log (each statement and how long it took): for bench/statements.ts, not for production. */
   log?: LogConfig;
+  /**
+   * For an in-memory database (':memory:'): start as a copy of this one (`sqliteImage`), not
+   * empty. The test suite opens each test's database from one migrated copy this way.
+   */
+  image?: Buffer;
 }
 
 /** What kind of fault of the database file an error shows, if it is one. */
@@ -61,9 +66,17 @@ const isBusy = (e: unknown) => {
 
 const faults = new WeakMap<object, () => SqliteFault | null>();
 const versions = new WeakMap<object, () => string | null>();
+const images = new WeakMap<object, () => Buffer>();
 /** The current fault of a SQLite database opened here (null when healthy or not SQLite). */
 export function sqliteFault(db: Kysely<any>): SqliteFault | null {
   return faults.get(db)?.() ?? null;
+}
+
+/** A copy of a SQLite database opened here, as it stands (better-sqlite3's serialize()), to open others from (SqliteOptions.image). */
+export function sqliteImage(db: Kysely<any>): Buffer {
+  const image = images.get(db);
+  if (!image) throw new Error('sqliteImage: not a SQLite database opened by openSqlite');
+  return image();
 }
 
 /**
@@ -101,11 +114,12 @@ class Handle {
   constructor(
     readonly file: string,
     private readonly configure: (raw: SqliteDatabase.Database) => void,
+    private readonly image?: Buffer,
   ) {
     this.open();
   }
   open() {
-    this.raw = new SqliteDatabase(this.file);
+    this.raw = new SqliteDatabase(this.image ?? this.file);
     this.#cache.clear();
     // SQLite's lower() folds ASCII only ('É' stays 'É'); searches fold case with this instead,
     // as JavaScript does (PostgreSQL's lower() already folds every letter), in Unicode's
@@ -399,7 +413,8 @@ export const PAGE_CACHE = -65_536;
 export class ResilientSqliteDialect extends SqliteDialect {
   readonly driver: ResilientSqliteDriver;
   constructor(file: string, configure: (raw: SqliteDatabase.Database) => void, opts: SqliteOptions = {}) {
-    const handle = new Handle(file, configure);
+    if (opts.image && file !== ':memory:') throw new Error('SqliteOptions.image is for an in-memory database only');
+    const handle = new Handle(file, configure, opts.image);
     super({ database: { close: () => handle.raw.close(), prepare: (sql: string) => handle.prepare(sql) } });
     // Opened after the writer, which has put the file in WAL mode. It never writes; a lock
     // it meets is not waited for (busy_timeout 0): the read goes the writers' way instead.
@@ -416,6 +431,7 @@ export class ResilientSqliteDialect extends SqliteDialect {
   /** Registers `db` (built on this dialect) for `sqliteFault` and `sqliteChangeVersion`. */
   register(db: Kysely<any>) {
     faults.set(db, () => this.driver.fault);
+    images.set(db, () => this.driver.handle.raw.serialize());
     versions.set(db.getExecutor().adapter, () => this.driver.changeVersion());
   }
 }

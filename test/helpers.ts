@@ -7,6 +7,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, inject } from 'vitest';
 import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs } from 'kysely';
 import { migrateToLatest, openPostgres, openSqlite, type Db } from '../db/connect.js';
+import { sqliteImage } from '../db/sqlite.js';
 import type { Role } from '../db/schema.js';
 import { hashPassword } from '../server/accounts/passwords.js';
 import { insertOrg, insertUser } from '../server/accounts/repository.js';
@@ -67,12 +68,26 @@ export function statementCounter() {
   return counter;
 }
 
-export async function openTestDb(): Promise<Db> {
-  if (!usePostgres) {
+/**
+ * SQLite: one migrated in-memory database per process, copied for each test context (about
+ * 1 ms, where migrating each one took 60-140 ms).
+ */
+let sqliteMigrated: Promise<Buffer> | null = null;
+function migratedSqliteImage(): Promise<Buffer> {
+  sqliteMigrated ??= (async () => {
     const db = openSqlite(':memory:');
-    await migrateToLatest(db.db);
-    return db;
-  }
+    try {
+      await migrateToLatest(db.db);
+      return sqliteImage(db.db);
+    } finally {
+      await db.close();
+    }
+  })();
+  return sqliteMigrated;
+}
+
+export async function openTestDb(): Promise<Db> {
+  if (!usePostgres) return openSqlite(':memory:', { image: await migratedSqliteImage() });
   const run = runPgDatabases();
   const created = run ? await takeReadyPgDatabase(run) : await createPgDatabase(await migratedPgTemplate());
   if ('skip' in created) throw new Error(`TEST_DATABASE=postgres but ${created.skip}`);
