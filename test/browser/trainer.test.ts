@@ -446,20 +446,29 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     release();
     await page.getByRole('status').filter({ hasText: 'Unclaimed held seats will be released on' }).waitFor();
     await page.getByRole('button', { name: 'Save release time' }).waitFor();
+    // A save that works first time leaves focus on the button pressed ("Try again" ends there too: the next test).
+    await expectFocused(page, '#save-release');
     expect(patches).toBe(1);
     const releaseAt = (await t.request('GET', `/api/sessions/${s.id}`, { as: trainer })).json.holdsReleaseAt;
     expect(new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(releaseAt))).toBe(`${day}, 09:30`);
   });
 
-  it('seat holds: a release time that could not be saved (network down, then a 500) is the general error with "Try again" above the button, which keeps focus, not an error on the field; "Try again" saves it; a time after the end is refused beside the field (keyboard, 320 px)', async () => {
+  it('seat holds: a release time that could not be saved (network down, then a 500) is the general error with "Try again" above the button, which keeps focus, not an error on the field; "Trying again…" keeps the alert and focus while it runs and after it fails again; the third try saves it, focus back on the button as after a first save; a time after the end is refused beside the field (keyboard, 320 px)', async () => {
     const { t } = env.server;
     const trainer = await t.user('trainer');
     const s = await hybridWithPeople(trainer, 'Sensory circuits');
     const page = await newPage(env.browser, env.server, NARROW);
-    let fail: 'abort' | 500 | null = 'abort';
-    await page.route(`**/api/sessions/${s.id}`, (route) => {
-      if (route.request().method() !== 'PATCH' || !fail) return route.continue();
-      if (fail === 'abort') return route.abort('internetdisconnected');
+    // The first save finds the network down; the second (the first "Try again") is held until
+    // the page has been looked at, then answered 500; the third goes through.
+    let patches = 0;
+    let answerSecond!: () => void;
+    const secondHeld = new Promise<void>((r) => (answerSecond = r));
+    await page.route(`**/api/sessions/${s.id}`, async (route) => {
+      if (route.request().method() !== 'PATCH') return route.continue();
+      patches++;
+      if (patches === 1) return route.abort('internetdisconnected');
+      if (patches > 2) return route.continue();
+      await secondHeld;
       return route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: { code: 'internal', message: 'Something went wrong on our side. Please try again.' } }) });
     });
     await signInAt(page, trainer, `/trainer/sessions/${s.id}/holds`);
@@ -484,19 +493,33 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     await notField('network failure');
     await checkPage(page, 'holds page: release time not saved, network down');
 
-    // "Try again" (reached by keyboard) repeats the save; the service fails this time.
-    fail = 500;
+    // "Try again" (reached by keyboard) repeats the save. While it runs the failure stays, its
+    // button saying "Trying again…" (and ignoring presses), with focus still on it.
+    const retryButton = 'form[aria-labelledby="release-heading"] .retry button';
     await activate(page, 'Try again', { back: true });
+    const trying = form.getByRole('button', { name: 'Trying again…' });
+    await trying.waitFor();
+    expect(patches, 'the second attempt is on its way').toBe(2);
+    expect(await trying.getAttribute('aria-disabled')).toBe('true');
+    await expectFocused(page, retryButton);
+    expect(await form.getByRole('alert').filter({ hasText: 'The service could not be reached. Check your connection and try again.' }).count(), 'the failure stays while trying again').toBe(1);
+    await page.keyboard.press('Enter');
+    // The service fails this time: the alert stays, saying so, and "Try again" keeps focus.
+    answerSecond();
     await form.getByRole('alert').filter({ hasText: 'Something went wrong on our side. Please try again.' }).waitFor();
+    await form.getByRole('button', { name: 'Try again' }).waitFor();
+    await expectFocused(page, retryButton);
+    expect(patches, 'Enter pressed on "Trying again…" sent nothing more').toBe(2);
     await notField('server error');
-    expect(await page.evaluate(() => document.activeElement !== document.body), 'focus is not lost').toBe(true);
+    await checkPage(page, 'holds page: release time not saved on trying again, a 500');
 
-    // It works now: saved, said, and the failure has gone.
-    fail = null;
-    await page.getByRole('button', { name: 'Try again' }).focus();
+    // Enter again, where focus still is: it works now: saved, said, the failure has gone, and
+    // focus is back on "Save release time", as after a save that works first time.
     await page.keyboard.press('Enter');
     await page.getByRole('status').filter({ hasText: 'Unclaimed held seats will be released on' }).waitFor();
     expect(await page.getByRole('button', { name: 'Try again' }).count()).toBe(0);
+    await expectFocused(page, '#save-release');
+    expect(patches).toBe(3);
     const releaseAt = (await t.request('GET', `/api/sessions/${s.id}`, { as: trainer })).json.holdsReleaseAt;
     expect(new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(releaseAt))).toBe(`${day}, 09:15`);
 

@@ -15,7 +15,8 @@
  *   person typed stay as they were. `run` gives back nothing: what follows success (saying
  *   what was done, a reload, moving focus) is written inside `fn`, so "Try again" does it
  *   too. `<ActionButton busy={…} busyLabel="Booking…">` says what it is doing while it runs.
- *   `<ActionError action={…} />` is the error with its retry.
+ *   `<ActionError action={…} />` is the error with its retry, which stays (saying "Trying
+ *   again…") while the action runs again, and goes when it works.
  *
  * Messages come from `messageOf` (components.tsx), which never shows internal wording.
  */
@@ -101,8 +102,10 @@ export function useLoad<T>(fn: () => Promise<T>, deps: unknown[], { everyMs }: {
 }
 
 /**
- * A failure said in words, with a button that tries again. When trying again works, the
- * failure (and the button, which had focus) leaves the page: focus goes to the heading before
+ * A failure said in words, with a button that tries again. While it tries (`busy`), both stay,
+ * the button saying "Trying again…" and keeping focus; failing again, they stay, with the new
+ * failure said. When trying again works, the failure (and the button, which had focus) leaves
+ * the page: focus goes to the heading before
  * it (the section's, else the page's), where what came in begins, not to nothing. `focusTo`
  * names another place, for a failure in a part of a page with no heading of its own (a search
  * inside a long form, whose heading before it is the page's, far from what was searched).
@@ -124,10 +127,24 @@ export function Retry({ error, onRetry, busy, label = 'Try again', focusTo }: { 
       });
     };
   }, []);
+  // Failing again after "Try again" (the alert and its button stay meanwhile) is said again,
+  // though in the same words: the message goes in anew, so the alert announces it. Not so for a
+  // load trying again by itself (useOnline), which would repeat it every few seconds.
+  const said = useRef({ error, times: 0, pressed: false });
+  if (said.current.error !== error) said.current = { error, times: said.current.times + (said.current.pressed ? 1 : 0), pressed: false };
   return (
     <div role="alert" class="notice notice-error retry" ref={root}>
-      <p>{messageOf(error)}</p>
-      <button type="button" class="button button-secondary" onClick={() => !busy && onRetry()} aria-disabled={busy ? 'true' : undefined}>
+      <p key={said.current.times}>{messageOf(error)}</p>
+      <button
+        type="button"
+        class="button button-secondary"
+        onClick={() => {
+          if (busy) return;
+          said.current.pressed = true;
+          onRetry();
+        }}
+        aria-disabled={busy ? 'true' : undefined}
+      >
         {busy ? 'Trying again…' : label}
       </button>
     </div>
@@ -159,7 +176,10 @@ export interface ActionState {
    * `fn` handles itself (errors beside fields) returns early from `fn` rather than throwing.
    */
   run: <R>(fn: () => Promise<R>) => Promise<void>;
-  /** Runs the last failed action again: all of it, what follows success included. */
+  /**
+   * Runs the last failed action again: all of it, what follows success included. Its failure
+   * stays shown (ActionError's "Trying again…") until it succeeds, or fails again.
+   */
   retry: () => void;
   clear: () => void;
 }
@@ -171,15 +191,19 @@ export function useAction(): ActionState {
   const busyRef = useRef(false);
   const last = useRef<(() => Promise<unknown>) | null>(null);
 
-  const run = useCallback(async <R,>(fn: () => Promise<R>): Promise<void> => {
+  // A new action clears an old failure as it starts. Trying again keeps it, and its "Try
+  // again" button (busy, "Trying again…", still focused), until the attempt has finished: it
+  // goes on success (Retry then moves focus on), or stays with the new failure's words.
+  const start = useCallback(async (fn: () => Promise<unknown>, again: boolean): Promise<void> => {
     if (busyRef.current) return;
     busyRef.current = true;
     last.current = fn;
     setBusy(true);
-    setError(null);
+    if (!again) setError(null);
     try {
       await fn();
       last.current = null;
+      setError(null);
     } catch (e) {
       setError(e);
     } finally {
@@ -187,9 +211,10 @@ export function useAction(): ActionState {
       setBusy(false);
     }
   }, []);
+  const run = useCallback(<R,>(fn: () => Promise<R>) => start(fn, false), [start]);
   const retry = useCallback(() => {
-    if (last.current) void run(last.current);
-  }, [run]);
+    if (last.current) void start(last.current, true);
+  }, [start]);
   return { busy, error, run, retry, clear: () => setError(null) };
 }
 

@@ -321,8 +321,9 @@ function Holds({ s, holds, orgs, allListed, navigated, reload, forSchool }: { s:
             <TextField id="release-date" label="Release on (optional)" type="date" value={relDate} onInput={(e) => setRelDate((e.currentTarget as HTMLInputElement).value)} error={errorFor(errors, 'release-date')} />
             <TextField id="release-time" label="Release at" type="time" value={relTime} onInput={(e) => setRelTime((e.currentTarget as HTMLInputElement).value)} />
           </div>
-          <ActionError action={releasing} />
-          <ActionButton class="button button-secondary" busy={releasing.busy} busyLabel="Saving…">
+          {/* "Try again" goes back to the button, where focus stays after a first save. */}
+          <ActionError action={releasing} focusTo={() => document.getElementById('save-release')} />
+          <ActionButton id="save-release" class="button button-secondary" busy={releasing.busy} busyLabel="Saving…">
             Save release time
           </ActionButton>
         </form>
