@@ -204,6 +204,8 @@ describe.skipIf(!browserAvailable)('in-house sessions', () => {
     await tabTo(page, 'Make in-house lead');
     await page.keyboard.press('Enter');
     await page.getByRole('status').filter({ hasText: 'Tia Teacher is now an in-house lead for Elm Trust.' }).waitFor();
+    // The button pressed stays, and so does focus.
+    await expectFocused(page, '#make-lead');
     expect((await t.request('GET', `/api/orgs/${trust.id}/leads`, { as: admin })).json.items.map((l: any) => l.userId)).toEqual([teacher.id]);
     expect((await t.request('GET', '/api/me', { as: teacher })).json.runsSessions).toBe(true);
     await checkPage(page, 'an organisation page after making a lead');
@@ -308,8 +310,8 @@ describe.skipIf(!browserAvailable)('in-house sessions', () => {
     await leads.getByRole('status').filter({ hasText: 'Ada Lead is now an in-house lead for Ash Academy.' }).waitFor();
     await leads.getByRole('list', { name: 'In-house leads' }).getByText('Ada Lead', { exact: true }).waitFor();
     expect(await leads.getByRole('button', { name: 'Try again' }).count()).toBe(0);
-    // The failure and its button have gone: focus is on the section's heading, above the message.
-    await expectFocused(page, '#leads-title');
+    // The failure and its button have gone: focus is back on "Make in-house lead", as after a first make.
+    await expectFocused(page, '#make-lead');
     expect((await t.request('GET', `/api/orgs/${org.id}/leads`, { as: admin })).json.items.map((l: any) => l.userId)).toEqual([ada.id]);
     await checkPage(page, 'organisation page: lead made on trying again');
   });

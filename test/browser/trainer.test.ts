@@ -557,11 +557,24 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     await expectFocused(page, 'form[aria-labelledby="hold-heading"] button[type="submit"]');
     await checkPage(page, 'holds page: a hold not saved');
 
-    failing = false;
+    // Trying again fails the same way: the alert stays, its words put in anew (so it says them
+    // again, though they are the same), and focus stays on "Try again".
+    await failed.locator('p').evaluate((p) => p.setAttribute('data-said-before', ''));
+    const answered = page.waitForResponse((r) => new URL(r.url()).pathname === `/api/sessions/${s.id}/holds` && r.request().method() === 'PUT');
     await activate(page, 'Try again', { back: true });
+    await answered;
+    await page.getByRole('button', { name: 'Try again' }).waitFor();
+    await expect.poll(() => failed.locator('p[data-said-before]').count(), { message: 'the message is put in anew' }).toBe(0);
+    expect(await failed.locator('p').count()).toBe(1);
+    await expectFocused(page, '.retry button');
+
+    // Then it works: said, and focus back on "Save hold", where a save that works first time leaves it.
+    failing = false;
+    await page.keyboard.press('Enter');
     await page.getByRole('status').filter({ hasText: '2 online seat(s) held for Juniper School.' }).waitFor();
     await page.getByRole('rowheader', { name: 'Juniper School' }).waitFor();
     expect(await page.locator('#hold-seats').inputValue()).toBe('');
+    await expectFocused(page, '#save-hold');
 
     failing = true;
     await activate(page, 'Release the online hold for Juniper School');
@@ -570,6 +583,8 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     await activate(page, 'Try again', { back: true });
     await page.getByRole('status').filter({ hasText: 'Hold for Juniper School released.' }).waitFor();
     await expect.poll(() => page.getByRole('rowheader', { name: 'Juniper School' }).count()).toBe(0);
+    // Its row has gone: focus is on the message, as after a release that works first time.
+    await expectFocused(page, '#holds-status');
     expect((await t.request('GET', `/api/sessions/${s.id}/holds`, { as: trainer })).json.items).toEqual([]);
     await checkPage(page, 'holds page: hold released on trying again');
   });
@@ -601,10 +616,31 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     await r.waitFor();
     expect((await r.innerText()).replace(/\s+/g, ' ')).toMatch(/Failed, will be tried again .*4/);
     await activate(page, /^Retry now: Booked: Mail check/);
-    await page.getByRole('status').filter({ hasText: 'will be sent again now' }).waitFor();
+    const said = page.getByRole('status').filter({ hasText: 'will be sent again now' });
+    await said.waitFor();
+    // The message is still waiting (to be sent at the next pass), so its "Retry now" stays, and so does focus.
+    const retryNow = `#retry-${row!.id}`;
+    await expectFocused(page, retryNow);
     const after = await t.db.selectFrom('outbox').select('next_attempt_at').where('id', '=', row!.id).executeTakeFirstOrThrow();
     expect(after.next_attempt_at < later).toBe(true);
     await checkPage(page, 'mail page after retry');
+
+    // "Retry now" again, failing once (a 500): an alert with "Try again", which ends where the
+    // first "Retry now" did, on "Retry now" (not on the page's heading, where the alert's going left it).
+    let retryPosts = 0;
+    await page.route(`**/api/outbox/${row!.id}/retry`, (route) =>
+      route.request().method() === 'POST' && ++retryPosts === 1 ? route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: { code: 'internal', message: 'Something went wrong on our side. Please try again.' } }) }) : route.continue(),
+    );
+    await activate(page, /^Retry now: Booked: Mail check/);
+    const failed = page.getByRole('alert').filter({ hasText: 'Something went wrong on our side. Please try again.' });
+    await failed.waitFor();
+    expect(await said.count(), 'no message while it has failed').toBe(0);
+    await checkPage(page, 'mail page: retry now failed');
+    await activate(page, 'Try again', { back: true });
+    await said.waitFor();
+    await failed.waitFor({ state: 'detached' });
+    await expectFocused(page, retryNow);
+    expect(retryPosts).toBe(2);
 
     // Not for trainers.
     const tp = await newPage(env.browser, env.server, NARROW);

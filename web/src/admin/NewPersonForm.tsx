@@ -107,7 +107,8 @@ export function NewPersonForm({ onAdded, forOrg }: { onAdded: (p: z.infer<typeof
                   Email {added.name} a link to choose a password
                 </ActionButton>
               )}
-              <ActionError action={send} />
+              {/* "Try again" ends where a first send does: on the message saying so. */}
+              <ActionError action={send} focusTo={() => document.getElementById('new-person-sent')} />
             </>
           )}
         </div>

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { z } from 'zod';
 import { OutboxMessage, OutboxPage as OutboxPageSchema, OutboxQuery } from '../../../../shared/bookings.js';
 import { api } from '../../api.js';
@@ -50,6 +50,8 @@ export function OutboxPage() {
   }, [query, page]);
   const action = useAction();
   const focusLater = useFocusLater();
+  /** The message last retried: "Try again" ends on its "Retry now", or on the message saying so, as a first "Retry now" does. */
+  const retried = useRef('');
   // The page is kept while its pages turn and its searches change the address (its route is
   // keyed by path): the field follows the address (Back, Forward), and "will be sent again"
   // is about the page it was said on.
@@ -61,12 +63,14 @@ export function OutboxPage() {
 
   async function retry(m: Message) {
     setMessage('');
+    retried.current = m.id;
     // What follows success is part of the action, so "Try again" after a failure does it too.
     await action.run(async () => {
       await api(`/api/outbox/${encodeURIComponent(m.id)}/retry`, z.unknown(), { method: 'POST' });
       setMessage(`“${m.subject}” to ${m.to} will be sent again now.`);
       await state.reload();
-      // "Retry now" goes once the message is queued again: the message saying so takes focus.
+      // Should "Retry now" have gone (the message no longer waiting when the list is read again),
+      // the message saying it will be sent takes focus; while it still waits, focus stays on it.
       focusLater(() => document.getElementById('outbox-status'));
     });
   }
@@ -104,7 +108,7 @@ export function OutboxPage() {
         </div>
       </form>
       <Status message={message} id="outbox-status" focusable />
-      <ActionError action={action} />
+      <ActionError action={action} focusTo={() => document.getElementById(`retry-${retried.current}`) ?? document.getElementById('outbox-status')} />
       {/* In the page before the messages load, so the count is read out when it arrives; turning a page focuses it. */}
       <p role="status" class="count" id="outbox-count" tabIndex={-1}>
         {count}
@@ -148,7 +152,7 @@ export function OutboxPage() {
                       <td data-label="Written">{formatDateTime(m.createdAt)}</td>
                       <td data-label="Actions">
                         {m.status === 'pending' ? (
-                          <ActionButton type="button" class="button button-secondary" busy={action.busy} busyLabel="Retrying…" onClick={() => void retry(m)} aria-label={`Retry now: ${m.subject} to ${m.to}`}>
+                          <ActionButton id={`retry-${m.id}`} type="button" class="button button-secondary" busy={action.busy} busyLabel="Retrying…" onClick={() => void retry(m)} aria-label={`Retry now: ${m.subject} to ${m.to}`}>
                             Retry now
                           </ActionButton>
                         ) : (

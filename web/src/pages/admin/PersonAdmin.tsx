@@ -77,8 +77,10 @@ function PersonAdminForm({ person, onChanged }: { person: z.infer<typeof User>; 
         </ActionButton>
       </form>
       <JobRoleForm person={person} onChanged={onChanged} />
-      <ActionError action={reset} />
+      {/* "Try again" goes back to the button, where focus stays after a first send. */}
+      <ActionError action={reset} focusTo={() => document.getElementById(id('send-reset'))} />
       <ActionButton
+        id={id('send-reset')}
         type="button"
         class="button button-secondary"
         busy={reset.busy}
@@ -115,8 +117,9 @@ export function JobRoleForm({ person, onChanged }: { person: z.infer<typeof User
       }}
     >
       <JobRoleField id={id} label="Job role" value={jobRole} onChange={setJobRole} />
-      <ActionError action={saveJob} />
-      <ActionButton class="button button-secondary" busy={saveJob.busy} busyLabel="Saving…">
+      {/* "Try again" goes back to the button, where focus stays after a first save. */}
+      <ActionError action={saveJob} focusTo={() => document.getElementById(`${id}-save`)} />
+      <ActionButton id={`${id}-save`} class="button button-secondary" busy={saveJob.busy} busyLabel="Saving…">
         Save job role<span class="visually-hidden"> for {person.name}</span>
       </ActionButton>
     </form>

@@ -169,7 +169,8 @@ function EditForm({ s, navigated, onChanged }: { s: Session; navigated: boolean;
             <h2 id="cancel-heading">Cancel this session</h2>
             <p>Everyone booked, offered a seat or waiting ({plural(people, 'person', 'people')}) is told, with the reason you give.</p>
             <TextField id="cancel-reason" label="Reason (sent to everyone; optional)" maxLength={500} value={reason} onInput={(e) => setReason((e.currentTarget as HTMLInputElement).value)} />
-            <ActionError action={cancel} />
+            {/* "Try again" ends where a first cancel does: on the message saying so. */}
+            <ActionError action={cancel} focusTo={() => document.getElementById('edit-status')} />
             <ConfirmButton
               label="Cancel this session"
               question={`Cancel “${s.title}”? ${plural(people, 'person', 'people')} will be told. This cannot be undone.`}

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { z } from 'zod';
 import { HoldableOrgs, HoldList, type Hold } from '../../../../shared/bookings.js';
 import { heldSeatsReleasedAt, Session, type SeatKind } from '../../../../shared/sessions.js';
@@ -98,6 +98,10 @@ function Holds({ s, holds, orgs, allListed, navigated, reload, forSchool }: { s:
   const action = useAction();
   const releasing = useAction();
   const focusLater = useFocusLater();
+  // Where "Try again" for `action` ends: where a first success of the action that failed puts
+  // focus (Save hold stays focused; a released hold's row goes, and the message takes focus),
+  // or the notice of a session found cancelled or over.
+  const afterRetry = useRef('holds-status');
   const title = forSchool ? `Hold seats: ${s.title}` : `Seat holds: ${s.title}`;
   const closed =
     s.status === 'cancelled'
@@ -134,6 +138,7 @@ function Holds({ s, holds, orgs, allListed, navigated, reload, forSchool }: { s:
     setErrors(found);
     if (found.length) return;
     setMessage('');
+    afterRetry.current = 'save-hold';
     // What follows success is part of the action too, so "Try again" after a failure says it and shows the holds as they are.
     await action.run(async () => {
       try {
@@ -159,6 +164,7 @@ function Holds({ s, holds, orgs, allListed, navigated, reload, forSchool }: { s:
   }
   async function releaseHold(h: HoldRow) {
     setMessage('');
+    afterRetry.current = 'holds-status';
     await action.run(async () => {
       try {
         await api(`/api/sessions/${encodeURIComponent(s.id)}/holds`, z.unknown(), { method: 'PUT', body: { orgId: h.orgId, seat: h.seat, seats: 0 } });
@@ -226,7 +232,7 @@ function Holds({ s, holds, orgs, allListed, navigated, reload, forSchool }: { s:
       )}
       <Status message={message} id="holds-status" focusable />
       <ErrorSummary errors={errors} />
-      <ActionError action={action} />
+      <ActionError action={action} focusTo={() => document.getElementById('holds-closed') ?? document.getElementById(afterRetry.current)} />
       <h2>Current holds</h2>
       {holds.length === 0 ? (
         <p>{forSchool ? 'No seats are held for your school on this session.' : 'No seats are held for schools on this session.'}</p>
@@ -308,7 +314,7 @@ function Holds({ s, holds, orgs, allListed, navigated, reload, forSchool }: { s:
             </fieldset>
           )}
           <TextField id="hold-seats" label="Number of seats to hold" hint="0 releases the hold." type="number" inputMode="numeric" min={0} value={seats} onInput={(e) => setSeats((e.currentTarget as HTMLInputElement).value)} error={errorFor(errors, 'hold-seats')} />
-          <ActionButton busy={action.busy} busyLabel="Saving…">
+          <ActionButton id="save-hold" busy={action.busy} busyLabel="Saving…">
             Save hold
           </ActionButton>
         </form>
