@@ -1,9 +1,10 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
+const BROWSER = 'test/browser/**/*.test.ts';
+
 export default defineConfig({
   test: {
-    include: ['server/**/*.test.ts', 'shared/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
@@ -12,10 +13,38 @@ export default defineConfig({
     // server, not computing. Two at a time there (each file has its own database, server
     // and browser) makes better use of them; bigger machines keep vitest's default.
     maxWorkers: Math.max(2, availableParallelism() - 1),
-    globalSetup: ['test/browser/build.ts', 'test/pg-databases.ts'],
     // expect.poll waits up to 10 s, as Playwright's own waits do (test/browser/harness.ts),
     // not vitest's 1 s: a page on a busy two-core machine can take longer than 1 s to render
     // 5,000 rows, and a poll that never succeeds still fails, only later.
     expect: { poll: { timeout: 10_000 } },
+    // Two projects, run together. The API, database, hostile, fault and scale tests share their
+    // modules within a worker (isolate: false): each test file builds its own app, database and
+    // servers from them, and nothing of a test's is kept in a module, so importing the whole
+    // app anew for each of about 110 files (most of a minute of each pass) bought nothing. A
+    // test that changes something of a shared module puts it back (sign-in-throttle wraps
+    // node:crypto's scrypt and restores it). The browser tests keep a fresh module graph
+    // per file, with the harness's own 90 s a test (vi.setConfig, reset after each file).
+    // Each project runs its global set-up (the web build, skipped when fresh; the PostgreSQL
+    // template, test/pg-databases.ts) only when it has files to run.
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'api',
+          include: ['server/**/*.test.ts', 'shared/**/*.test.ts', 'test/**/*.test.ts'],
+          exclude: [BROWSER],
+          globalSetup: ['test/browser/build.ts', 'test/pg-databases.ts'],
+          isolate: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          include: [BROWSER],
+          globalSetup: ['test/browser/build.ts', 'test/pg-databases.ts'],
+        },
+      },
+    ],
   },
 });

@@ -3,27 +3,33 @@
  * is checked, atomically in the database, per account and client address, per address, and
  * per account; a throttled address does not stop the real person signing in from another.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import crypto from 'node:crypto';
+import { syncBuiltinESMExports } from 'node:module';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../server/app.js';
 import { decoyHash } from '../../server/accounts/passwords.js';
 import { makeTestContext, TEST_PASSWORD, type TestContext } from '../helpers.js';
 
-// Every scrypt run, counted in the test (production code is unchanged): a password check is one run.
-const scryptRuns = vi.hoisted(() => ({ n: 0 }));
-vi.mock('node:crypto', async (importOriginal) => {
-  const crypto = await importOriginal<typeof import('node:crypto')>();
-  const scrypt = (...args: unknown[]) => {
-    scryptRuns.n++;
-    return (crypto.scrypt as (...a: unknown[]) => void)(...args);
-  };
-  return { ...crypto, default: { ...crypto, scrypt }, scrypt };
-});
+// Every scrypt run, counted in the test (production code is unchanged): a password check is
+// one run. node:crypto's own scrypt is wrapped while this file runs (syncBuiltinESMExports
+// carries the change to \`import { scrypt } from 'node:crypto'\` too) and put back after.
+const scryptRuns = { n: 0 };
+const realScrypt = crypto.scrypt;
 
 let t: TestContext;
 beforeAll(async () => {
+  crypto.scrypt = ((...args: Parameters<typeof realScrypt>) => {
+    scryptRuns.n++;
+    return (realScrypt as (...a: unknown[]) => void)(...args);
+  }) as typeof realScrypt;
+  syncBuiltinESMExports();
   t = await makeTestContext();
 });
-afterAll(() => t.close());
+afterAll(async () => {
+  crypto.scrypt = realScrypt;
+  syncBuiltinESMExports();
+  await t.close();
+});
 
 /** A sign-in from a given socket address (as @hono/node-server passes the socket), with optional headers. */
 async function signIn(app: ReturnType<typeof createApp>, email: string, password: string, from: string, headers: Record<string, string> = {}) {
