@@ -464,11 +464,9 @@ describe('an account turned off while its booking is under way (PostgreSQL: seve
     // The office books its department, the person being turned off among them.
     const booking = t.request('POST', `/api/sessions/${s.id}/bookings`, { as: office, body: { seat: 'online', userIds: [colleague.id, placed.id] } });
     await expect.poll(waiting).toBe(2);
-    const released = Date.now();
     await release();
     const [offAnswer, bookAnswer] = await Promise.all([off, booking]);
-    const took = Date.now() - released;
-    // Neither is failed by PostgreSQL's deadlock check (503), nor held for its deadlock_timeout (1 s).
+    // Neither is failed by PostgreSQL's deadlock check (it would be a 503: a lone booking is not re-run).
     expect(offAnswer.status, offAnswer.text).toBe(200);
     expect(offAnswer.json.placesGivenUp).toBe(1);
     expect(bookAnswer.status, bookAnswer.text).toBe(201);
@@ -476,7 +474,6 @@ describe('an account turned off while its booking is under way (PostgreSQL: seve
       expect.objectContaining({ userId: colleague.id, status: 'confirmed' }),
       expect.objectContaining({ userId: placed.id, error: expect.objectContaining({ code: 'not_found' }) }),
     ]);
-    expect(took).toBeLessThan(1000);
     const active = await t.db.selectFrom('bookings').select('user_id').where('session_id', '=', s.id).where('status', '!=', 'cancelled').execute();
     expect(active.map((r) => r.user_id)).toEqual([colleague.id]);
   });
@@ -503,10 +500,8 @@ describe('an account turned off while its booking is under way (PostgreSQL: seve
     await expect.poll(waiting).toBe(1);
     const booking = t.request('POST', `/api/sessions/${second.id}/bookings`, { as: office, body: { seat: 'online', userIds: [colleague.id, placed.id] } });
     await expect.poll(waiting).toBe(2);
-    const released = Date.now();
     await holdSignOut();
     const [offAnswer, bookAnswer] = await Promise.all([off, booking]);
-    const took = Date.now() - released;
     expect(offAnswer.status, offAnswer.text).toBe(200);
     // Both places given up, the one booked meanwhile too.
     expect(offAnswer.json.placesGivenUp).toBe(2);
@@ -515,21 +510,19 @@ describe('an account turned off while its booking is under way (PostgreSQL: seve
       expect.objectContaining({ userId: colleague.id, status: 'confirmed' }),
       expect.objectContaining({ userId: placed.id, error: expect.objectContaining({ code: 'not_found' }) }),
     ]);
-    expect(took).toBeLessThan(1000);
     const theirs = await t.db.selectFrom('bookings').select('status').where('user_id', '=', placed.id).execute();
     expect(theirs.map((r) => r.status)).toEqual(['cancelled', 'cancelled']);
   });
 
-  /** Runs `off` and an office's booking of [colleague, person] on `s` until both wait on a lock `release` lets go; both answers, and how long they took after it. */
+  /** Runs `off` and an office's booking of [colleague, person] on `s` until both wait on a lock `release` lets go; both answers. */
   async function meet(start: () => Promise<Awaited<ReturnType<TestContext['request']>>>, office: TestUser, sessionId: string, userIds: string[], release: () => Promise<void>) {
     const first = start();
     await expect.poll(waiting).toBe(1);
     const booking = t.request('POST', `/api/sessions/${sessionId}/bookings`, { as: office, body: { seat: 'online', userIds } });
     await expect.poll(waiting).toBe(2);
-    const released = Date.now();
     await release();
     const [change, booked] = await Promise.all([first, booking]);
-    return { change, booked, took: Date.now() - released };
+    return { change, booked };
   }
 
   it.runIf(usePostgres)('moved to another school while its office books them, among others, on a session where they have a place: both answer at once, no deadlock', async () => {
@@ -544,7 +537,7 @@ describe('an account turned off while its booking is under way (PostgreSQL: seve
     expect((await t.request('PUT', `/api/orgs/${school.id}/leads/${moving.id}`, { as: admin })).status).toBe(204);
     // The move is held where it ends their leadership of their old school, after anything it locks before that.
     const release = await holding((trx) => sql`select user_id from inhouse_leads where user_id = ${moving.id} for update`.execute(trx));
-    const { change, booked, took } = await meet(() => t.request('PUT', `/api/users/${moving.id}/placement`, { as: admin, body: { role: 'staff', orgId: other.id } }), office, s.id, [colleague.id, moving.id], release);
+    const { change, booked } = await meet(() => t.request('PUT', `/api/users/${moving.id}/placement`, { as: admin, body: { role: 'staff', orgId: other.id } }), office, s.id, [colleague.id, moving.id], release);
     expect(change.status, change.text).toBe(200);
     expect(booked.status, booked.text).toBe(201);
     expect(booked.json.results).toEqual([
@@ -552,7 +545,6 @@ describe('an account turned off while its booking is under way (PostgreSQL: seve
       // Moved first (it waited for no booking), they are no longer among the staff this office books for.
       expect.objectContaining({ userId: moving.id, error: expect.objectContaining({ code: 'not_found' }) }),
     ]);
-    expect(took).toBeLessThan(1000);
   });
 
   it.runIf(usePostgres)('moved to another school while its office books them on a session: the calendar feeds both change do not deadlock them', async () => {
@@ -566,14 +558,13 @@ describe('an account turned off while its booking is under way (PostgreSQL: seve
     // The move is held at its first write, raising their calendar feed; the booking then raises the same feed.
     await t.db.insertInto('calendar_feed_revisions').values({ owner_kind: 'user', owner_id: moving.id, revision: 1, changed_at: t.clock.now().toISOString(), last_cancelled_at: null }).execute();
     const release = await holding((trx) => sql`select owner_id from calendar_feed_revisions where owner_kind = 'user' and owner_id = ${moving.id} for update`.execute(trx));
-    const { change, booked, took } = await meet(() => t.request('PUT', `/api/users/${moving.id}/placement`, { as: admin, body: { role: 'staff', orgId: other.id } }), office, s.id, [colleague.id, moving.id], release);
+    const { change, booked } = await meet(() => t.request('PUT', `/api/users/${moving.id}/placement`, { as: admin, body: { role: 'staff', orgId: other.id } }), office, s.id, [colleague.id, moving.id], release);
     expect(change.status, change.text).toBe(200);
     expect(booked.status, booked.text).toBe(201);
     expect(booked.json.results[0]).toMatchObject({ userId: colleague.id, status: 'confirmed' });
     // The move took their row first (it waits for no booking): they are no longer among the staff this office books for.
     expect(booked.json.results[1]).toMatchObject({ userId: moving.id, error: { code: 'not_found' } });
     expect(change.json.orgId).toBe(other.id);
-    expect(took).toBeLessThan(1000);
   });
 
   /**
@@ -603,30 +594,27 @@ describe('an account turned off while its booking is under way (PostgreSQL: seve
     // The move, meanwhile, until it waits too.
     const move = t.request('PATCH', `/api/orgs/${school.id}`, { as: admin, body: { parentId: null, ...body } });
     await expect.poll(waiting).toBe(2);
-    const released = Date.now();
     await release();
     const [moved, booked] = await Promise.all([move, booking]);
-    return { moved, booked, took: Date.now() - released, cal, s };
+    return { moved, booked, cal, s };
   }
 
   it.runIf(usePostgres)('a school moved out of its trust while its office books one of its staff: both answer at once, no deadlock', async () => {
     // The move gives up Ann's in-house place (raising the school's calendar feed), then comes to Ben's session, which the booking holds; the booking then raises the school's feed.
-    const { moved, booked, took, cal } = await schoolMovedWhileBooked({});
+    const { moved, booked, cal } = await schoolMovedWhileBooked({});
     expect(moved.status, moved.text).toBe(200);
     expect(moved.json).toMatchObject({ parentId: null, placesGivenUp: 1 });
     expect(booked.status, booked.text).toBe(201);
     expect(booked.json.results).toEqual([expect.objectContaining({ userId: cal.id, status: 'confirmed' })]);
-    expect(took).toBeLessThan(1000);
   });
 
   it.runIf(usePostgres)('a school renamed and moved out of its trust at once while its office books one of its staff: both answer at once, no deadlock', async () => {
     // The rename raises the school's calendar feed before the move looks at any session.
-    const { moved, booked, took, cal, s } = await schoolMovedWhileBooked({ name: 'Birch Primary School' });
+    const { moved, booked, cal, s } = await schoolMovedWhileBooked({ name: 'Birch Primary School' });
     expect(moved.status, moved.text).toBe(200);
     expect(moved.json).toMatchObject({ name: 'Birch Primary School', parentId: null, placesGivenUp: 1 });
     expect(booked.status, booked.text).toBe(201);
     expect(booked.json.results).toEqual([expect.objectContaining({ userId: cal.id, status: 'confirmed' })]);
-    expect(took).toBeLessThan(1000);
     const active = await t.db.selectFrom('bookings').select('user_id').where('session_id', '=', s.id).where('status', '!=', 'cancelled').execute();
     expect(active).toHaveLength(2);
   });
