@@ -45,6 +45,8 @@ describe.skipIf(!browserAvailable)('office staff', () => {
     await outcome.waitFor();
     const lines = await outcome.getByRole('listitem').allInnerTexts();
     expect(lines).toEqual(['Bea Brown: Confirmed, in person seat', 'Cai Jones: On the waitlist, 1st in the queue for in person seats']);
+    // A booking that works leaves focus on the Book button (it stays; the outcome is announced).
+    await expectFocused(page, '#book-staff-submit');
     await expectNoAxeViolations(page, 'session page with booking outcomes');
     const booked = (await t.request('GET', `/api/sessions/${s.id}/bookings`, { as: office })).json.items;
     expect(booked.map((b: { userId: string; status: string }) => [b.userId, b.status])).toEqual([
@@ -173,11 +175,27 @@ describe.skipIf(!browserAvailable)('office staff', () => {
     await panel.getByText(/2 online seats held for Ash Primary: 0 taken, 2 still held/).waitFor();
 
     // Booking a member of staff: the hold's claim is shown at once.
+    // Its first POST answered 500: "Try booking again" (by keyboard) books, and leaves focus on
+    // the Book button, where a first booking that works leaves it (see the first test).
+    let posts = 0;
+    await page.route(`**/api/sessions/${s.id}/bookings`, (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      posts++;
+      return posts === 1 ? route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: { code: 'internal', message: 'Something went wrong on our side. Please try again.' } }) }) : route.continue();
+    });
     await tabTo(page, /Bob Ash/);
     await page.keyboard.press('Space');
     await tabTo(page, 'Book 1 person');
     await page.keyboard.press('Enter');
+    const failed = panel.getByRole('alert').filter({ hasText: 'Something went wrong on our side.' });
+    await failed.waitFor();
+    await checkPage(page, 'session page, booking a member of staff failed');
+    await tabTo(page, 'Try booking again');
+    await page.keyboard.press('Enter');
     await panel.getByRole('status').filter({ hasText: '1 of 1 person booked or added to the waitlist.' }).waitFor();
+    await expectFocused(page, '#book-staff-submit');
+    expect(await failed.count()).toBe(0);
+    expect(posts).toBe(2);
     await panel.getByText(/2 online seats held for Ash Primary: 1 taken, 1 still held/).waitFor({ timeout: 5000 });
     await checkPage(page, 'session page after booking a member of staff');
 

@@ -130,8 +130,9 @@ function Form({ m, idPrefix, title, onSaved }: { m: MyFeedback; idPrefix: string
         </p>
         <textarea id={`${idPrefix}-comment`} maxLength={COMMENT_MAX} aria-describedby={`${idPrefix}-comment-hint`} value={comment} onInput={(e) => setComment((e.currentTarget as HTMLTextAreaElement).value)} />
       </div>
-      <ActionError action={save} />
-      <ActionButton busy={save.busy} busyLabel="Sending…">
+      {/* "Try again" ends where a first send does: on the button, which stays. */}
+      <ActionError action={save} focusTo={() => document.getElementById(`${idPrefix}-send`)} />
+      <ActionButton id={`${idPrefix}-send`} busy={save.busy} busyLabel="Sending…">
         {m.answer ? 'Update my feedback' : 'Send my feedback'}
       </ActionButton>
       <Status message={status} />

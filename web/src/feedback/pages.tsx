@@ -240,7 +240,8 @@ export function AnonymousFeedbackToggle({ courseId, title, anonymous: initial, o
       <p class="hint" id={`${id}-hint`}>
         Comments on this course’s sessions are shown to trainers and administrators without names.
       </p>
-      <ActionError action={save} />
+      {/* "Try again" ends where a first change does: on the checkbox. */}
+      <ActionError action={save} focusTo={() => document.getElementById(id)} />
     </div>
   );
 }

@@ -94,8 +94,9 @@ export function UploadForm({ idPrefix, path, maxBytes, onAdded, onErrors }: { id
         onInput={(e) => setTitle((e.currentTarget as HTMLInputElement).value)}
         hint="Leave empty to use the file’s name."
       />
-      <ActionError action={action} retryLabel="Try uploading again" />
-      <ActionButton busy={action.busy} busyLabel="Uploading…">
+      {/* "Try again" ends where a first upload does: on "Upload file", which stays. */}
+      <ActionError action={action} retryLabel="Try uploading again" focusTo={() => document.getElementById(`${idPrefix}-upload`)} />
+      <ActionButton id={`${idPrefix}-upload`} busy={action.busy} busyLabel="Uploading…">
         Upload file
       </ActionButton>
     </form>
@@ -151,8 +152,9 @@ export function LinkForm({ idPrefix, path, onAdded, onErrors }: { idPrefix: stri
       <ErrorSummary errors={errors} titleId={`${idPrefix}-link-summary`} />
       <TextField id={titleId} label="Link title" maxLength={200} value={title} error={errorFor(errors, titleId)} onInput={(e) => setTitle((e.currentTarget as HTMLInputElement).value)} />
       <TextField id={urlId} label="Web address" type="url" inputMode="url" maxLength={2000} value={url} error={errorFor(errors, urlId)} onInput={(e) => setUrl((e.currentTarget as HTMLInputElement).value)} />
-      <ActionError action={action} retryLabel="Try adding the link again" />
-      <ActionButton busy={action.busy} busyLabel="Adding…">
+      {/* "Try again" ends where a first add does: on "Add link", which stays. */}
+      <ActionError action={action} retryLabel="Try adding the link again" focusTo={() => document.getElementById(`${idPrefix}-add-link`)} />
+      <ActionButton id={`${idPrefix}-add-link`} busy={action.busy} busyLabel="Adding…">
         Add link
       </ActionButton>
     </form>

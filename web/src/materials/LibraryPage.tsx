@@ -66,7 +66,8 @@ export function LibraryPage({ courseId }: { courseId: string }) {
                 ))}
               </ul>
             )}
-            <ActionError action={remove} retryLabel="Try deleting again" />
+            {/* "Try again" ends where a first delete does: on the message (the material has gone). */}
+            <ActionError action={remove} retryLabel="Try deleting again" focusTo={() => document.getElementById('library-status')} />
           </section>
         )}
       </Loaded>

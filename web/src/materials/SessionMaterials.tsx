@@ -72,7 +72,8 @@ export function SessionMaterials({ s, reportErrors }: { s: Session; reportErrors
                 </ul>
               </>
             )}
-            <ActionError action={remove} retryLabel="Try removing again" />
+            {/* "Try again" ends where a first removal does: on the message (the material has gone). */}
+            <ActionError action={remove} retryLabel="Try removing again" focusTo={() => document.getElementById('materials-status')} />
             {d.canManage && (
               <div class="material-forms">
                 <FromLibrary s={s} used={new Set(d.items.map((m) => m.id))} onAdded={added} />
@@ -148,7 +149,8 @@ function FromLibrary({ s, used, onAdded }: { s: Session; used: Set<string>; onAd
           }
         </Loaded>
       )}
-      <ActionError action={attach} retryLabel="Try adding again" />
+      {/* "Try again" ends where a first add does: on the message ("Add to session" has gone). */}
+      <ActionError action={attach} retryLabel="Try adding again" focusTo={() => document.getElementById('materials-status')} />
     </section>
   );
 }

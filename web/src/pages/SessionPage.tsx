@@ -299,7 +299,7 @@ function BookStaff({ s, orgId, orgName, version, onBooked }: { s: Session; orgId
                   })}
                 </ul>
               </fieldset>
-              <ActionButton busy={action.busy} busyLabel="Booking…">
+              <ActionButton id="book-staff-submit" busy={action.busy} busyLabel="Booking…">
                 Book {chosen.size > 0 ? `${chosen.size} ${chosen.size === 1 ? 'person' : 'people'}` : 'selected people'}
               </ActionButton>
             </form>
@@ -309,7 +309,8 @@ function BookStaff({ s, orgId, orgName, version, onBooked }: { s: Session; orgId
       <div role="alert" class={problem ? 'notice notice-error' : 'status-empty'}>
         {problem && <p>{problem}</p>}
       </div>
-      <ActionError action={action} retryLabel="Try booking again" />
+      {/* "Try again" ends where a first booking does: on the Book button, which stays (the outcome list is announced, not focused). */}
+      <ActionError action={action} retryLabel="Try booking again" focusTo={() => document.getElementById('book-staff-submit')} />
       {/* The outcome list itself is the live region, so it is announced once and shown once. */}
       <div role="status" aria-live="polite" class={outcomes.length ? 'outcome-panel' : 'status-empty'}>
         {outcomes.length > 0 && (

@@ -83,8 +83,9 @@ export function CoursesPage() {
         <h2 id="new-course">Add a course</h2>
         <ErrorSummary errors={errors} />
         <TextField id="course-title" label="Course title" maxLength={200} error={errorFor(errors, 'course-title')} value={title} onInput={(e) => setTitle((e.currentTarget as HTMLInputElement).value)} />
-        <ActionError action={create} />
-        <ActionButton busy={create.busy} busyLabel="Adding…">
+        {/* "Try again" ends where a first add does: on "Add course", which stays. */}
+        <ActionError action={create} focusTo={() => document.getElementById('add-course')} />
+        <ActionButton id="add-course" busy={create.busy} busyLabel="Adding…">
           Add course
         </ActionButton>
       </form>
@@ -135,8 +136,9 @@ function CompletionRule({ course, onSaved, onError }: { course: CourseRow; onSav
         error={errorFor(errors, id)}
         onInput={(e) => setParts((e.currentTarget as HTMLInputElement).value)}
       />
-      <ActionError action={save} />
-      <ActionButton busy={save.busy} busyLabel="Saving…" aria-label={`Save completion rule for ${course.title}`}>
+      {/* "Try again" ends where a first save does: on the Save button, which stays. */}
+      <ActionError action={save} focusTo={() => document.getElementById(`${id}-save`)} />
+      <ActionButton id={`${id}-save`} busy={save.busy} busyLabel="Saving…" aria-label={`Save completion rule for ${course.title}`}>
         Save completion rule
       </ActionButton>
     </form>
@@ -204,8 +206,9 @@ function CourseTrainers({ course, trainers, known, onSaved, children }: { course
             ))}
           </div>
         </fieldset>
-        <ActionError action={save} />
-        <ActionButton busy={save.busy} busyLabel="Saving…" aria-label={`Save trainers for ${course.title}`}>
+        {/* "Try again" ends where a first save does: on the Save button, which stays. */}
+        <ActionError action={save} focusTo={() => document.getElementById(`${headingId}-save`)} />
+        <ActionButton id={`${headingId}-save`} busy={save.busy} busyLabel="Saving…" aria-label={`Save trainers for ${course.title}`}>
           Save trainers
         </ActionButton>
       </form>

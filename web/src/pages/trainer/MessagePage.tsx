@@ -90,8 +90,9 @@ function MessageForm({ s, navigated }: { s: Session; navigated: boolean }) {
                 <label for="include-waiting">Also send it to the {plural(waiting, 'person', 'people')} waiting</label>
               </div>
             )}
-            <ActionError action={action} />
-            <ActionButton busy={action.busy} busyLabel="Sending…">
+            {/* "Try again" ends where a first send does: on "Send message", which stays. */}
+            <ActionError action={action} focusTo={() => document.getElementById('send-message')} />
+            <ActionButton id="send-message" busy={action.busy} busyLabel="Sending…">
               Send message
             </ActionButton>
           </form>
