@@ -95,7 +95,8 @@ describe.skipIf(!browserAvailable)('co-trainers on the session form', () => {
     await tabTo(page, 'Try again');
     await page.keyboard.press('Enter');
     await page.getByRole('status').filter({ hasText: '1 trainer found for “coral”.' }).waitFor();
-    expect(await trainers.getByRole('button', { name: 'Try again' }).count()).toBe(0);
+    // The alert goes once the whole action (its reload too) has finished.
+    await expect.poll(() => trainers.getByRole('button', { name: 'Try again' }).count()).toBe(0);
     await page.getByRole('list', { name: 'Trainers found' }).getByRole('button', { name: 'Add Coral Found' }).waitFor();
     // Focus is back in the name field, beside what was found, not at the top of the long form.
     await expectFocused(page, '#trainers');

@@ -358,7 +358,8 @@ describe.skipIf(!browserAvailable)('training coverage pages', () => {
     failing = false;
     await activate(page, 'Try again', { back: true });
     await page.getByRole('status').filter({ hasText: 'Yew Person 60 is booked.' }).waitFor();
-    expect(await failed.count()).toBe(0);
+    // The alert goes once the whole action (its reload too) has finished.
+    await expect.poll(() => failed.count()).toBe(0);
     expect(await t.db.selectFrom('bookings').select('status').where('user_id', '=', 'yew-60').execute()).toEqual([{ status: 'confirmed' }]);
     await expect.poll(() => count.textContent()).toBe('Showing 51 to 64 of 64 people not yet booked.');
     expect(await rowNames()).not.toContain('Yew Person 60');

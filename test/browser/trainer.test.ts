@@ -308,7 +308,8 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     await activate(page, 'Try again', { back: true });
     await page.getByRole('status').filter({ hasText: 'Eve Stone removed. They have been sent your reason.' }).waitFor();
     await expectFocused(page, '#attendees-status');
-    expect(await failed.count()).toBe(0);
+    // The alert goes once the whole action (its reload too) has finished.
+    await expect.poll(() => failed.count()).toBe(0);
     expect(await t.db.selectFrom('bookings').select('status').where('user_id', '=', eve.id).execute()).toEqual([{ status: 'cancelled' }]);
     // The new count is said too, in its own polite region (the message did not take its place).
     await expect.poll(() => count.innerText()).toBe('Showing 2 people of 2.');
@@ -499,7 +500,7 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     await activate(page, 'Try again', { back: true });
     const trying = form.getByRole('button', { name: 'Trying again…' });
     await trying.waitFor();
-    expect(patches, 'the second attempt is on its way').toBe(2);
+    await expect.poll(() => patches, { message: 'the second attempt is on its way' }).toBe(2);
     expect(await trying.getAttribute('aria-disabled')).toBe('true');
     await expectFocused(page, retryButton);
     expect(await form.getByRole('alert').filter({ hasText: 'The service could not be reached. Check your connection and try again.' }).count(), 'the failure stays while trying again').toBe(1);
@@ -517,7 +518,8 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     // focus is back on "Save release time", as after a save that works first time.
     await page.keyboard.press('Enter');
     await page.getByRole('status').filter({ hasText: 'Unclaimed held seats will be released on' }).waitFor();
-    expect(await page.getByRole('button', { name: 'Try again' }).count()).toBe(0);
+    // The alert goes once the whole action (its reload too) has finished.
+    await expect.poll(() => page.getByRole('button', { name: 'Try again' }).count()).toBe(0);
     await expectFocused(page, '#save-release');
     expect(patches).toBe(3);
     const releaseAt = (await t.request('GET', `/api/sessions/${s.id}`, { as: trainer })).json.holdsReleaseAt;
@@ -747,7 +749,8 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
       await activate(page, 'Try again', { back: true });
       await page.getByRole('status').filter({ hasText: `${person.name} is now school office at Zebra Academy.` }).waitFor();
       await expectFocused(page, saveButton);
-      expect(await failed.count()).toBe(0);
+      // The alert goes once the whole action (its reload too) has finished.
+      await expect.poll(() => failed.count()).toBe(0);
       expect((await t.request('GET', '/api/me', { as: person })).json).toMatchObject({ role: 'office', orgName: 'Zebra Academy' });
       // The job role is apart from the account role.
       await tabTo(page, 'Job role');
