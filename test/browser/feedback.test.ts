@@ -11,7 +11,7 @@ import { formatCertCode } from '../../shared/feedback.js';
 import { newCertCode } from '../../server/certificates/service.js';
 import { storedAnswers } from '../feedback-fixtures.js';
 import type { TestContext } from '../helpers.js';
-import { browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, expectNoSidewaysScroll, newPage, plusMinutes, serverAndBrowser, signInAt, signInTo, tabTo, warnIfSkipped, checkPage, NARROW } from './harness.js';
+import { activate, browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, expectNoSidewaysScroll, newPage, plusMinutes, serverAndBrowser, signInAt, signInTo, tabTo, warnIfSkipped, checkPage, NARROW } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -234,8 +234,22 @@ describe.skipIf(!browserAvailable)('feedback and certificates', () => {
     await signInAt(adminPage, admin, '/admin/courses');
     await adminPage.getByRole('heading', { level: 1, name: 'Courses' }).waitFor();
     await tabTo(adminPage, 'Anonymous feedback for Speech and language course', { max: 200 });
+    // The first save fails: the box goes back to the setting as it is (comments with names),
+    // not left ticked as if they were anonymous; "Try again" saves it, and the box is ticked.
+    let failing = true;
+    await adminPage.route('**/feedback-settings', (route) => (failing ? route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: { code: 'internal', message: 'Something went wrong on our side. Please try again.' } }) }) : route.continue()));
+    const box = adminPage.getByRole('checkbox', { name: 'Anonymous feedback for Speech and language course' });
     await adminPage.keyboard.press('Space');
+    await adminPage.getByRole('alert').filter({ hasText: 'Something went wrong on our side. Please try again.' }).waitFor();
+    await expect.poll(() => box.isChecked(), { message: 'a setting not saved is not shown as saved' }).toBe(false);
+    const stored = () => env.server.t.db.selectFrom('courses').select('anonymous_feedback').where('id', '=', course.id).executeTakeFirstOrThrow();
+    expect((await stored()).anonymous_feedback).toBe(0);
+    await checkPage(adminPage, 'courses page, the anonymous setting not saved');
+    failing = false;
+    await activate(adminPage, 'Try again');
     await adminPage.getByRole('status').filter({ hasText: 'Speech and language course: feedback comments are now shown without names.' }).waitFor();
+    expect(await box.isChecked()).toBe(true);
+    expect((await stored()).anonymous_feedback).toBe(1);
     await checkPage(adminPage, 'courses page with the anonymous setting');
 
     await adminPage.goto('/admin/feedback');
