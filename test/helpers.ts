@@ -20,6 +20,19 @@ import { renderNotice } from '../server/notifications/outbox.js';
 export const PG_ADMIN_URL = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const usePostgres = process.env.TEST_DATABASE === 'postgres';
 
+/** A connection to the PostgreSQL server's admin database, or why there is none. */
+async function pgAdmin(): Promise<import('pg').Client | { skip: string }> {
+  // Imported here, not at the top: test files on SQLite (most of them) never load the driver.
+  const { default: pg } = await import('pg');
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 3000 });
+  try {
+    await admin.connect();
+    return admin;
+  } catch (e) {
+    return { skip: `PostgreSQL is not reachable at ${PG_ADMIN_URL}: ${(e as Error).message}` };
+  }
+}
+
 /** The URL of the test database `name`, and how to drop it. */
 function testDatabase(name: string) {
   return {
@@ -39,14 +52,8 @@ function testDatabase(name: string) {
  * (with the reason) when none is reachable.
  */
 export async function createPgDatabase(template?: string): Promise<{ url: string; drop: () => Promise<void> } | { skip: string }> {
-  // Imported here, not at the top: test files on SQLite (most of them) never load the driver.
-  const { default: pg } = await import('pg');
-  const admin = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await admin.connect();
-  } catch (e) {
-    return { skip: `PostgreSQL is not reachable at ${PG_ADMIN_URL}: ${(e as Error).message}` };
-  }
+  const admin = await pgAdmin();
+  if ('skip' in admin) return admin;
   const name = `t_${randomBytes(6).toString('hex')}`;
   await admin.query(`create database ${name}${template ? ` template ${template}` : ''}`);
   await admin.end();
@@ -113,13 +120,8 @@ let nextCopy: Promise<void> | null = null;
  * now; then the next copy is started while the test runs.
  */
 async function takeReadyPgDatabase(run: { template: string; prefix: string }): Promise<Awaited<ReturnType<typeof createPgDatabase>>> {
-  const { default: pg } = await import('pg');
-  const admin = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await admin.connect();
-  } catch (e) {
-    return { skip: `PostgreSQL is not reachable at ${PG_ADMIN_URL}: ${(e as Error).message}` };
-  }
+  const admin = await pgAdmin();
+  if ('skip' in admin) return admin;
   const name = `t_${randomBytes(6).toString('hex')}`;
   try {
     const { rows } = await admin.query<{ datname: string }>('select datname from pg_database where starts_with(datname, $1)', [run.prefix]);
@@ -138,8 +140,8 @@ async function takeReadyPgDatabase(run: { template: string; prefix: string }): P
     await admin.end();
   }
   nextCopy ??= (async () => {
-    const c = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 3000 });
-    await c.connect();
+    const c = await pgAdmin();
+    if ('skip' in c) return;
     try {
       await c.query(`create database ${run.prefix}${randomBytes(6).toString('hex')} template ${run.template}`);
     } finally {

@@ -459,13 +459,8 @@ describe('an account turned off while its booking is under way (PostgreSQL: seve
     expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: placed, body: { seat: 'online' } })).json.status).toBe('confirmed');
     // The turning off is held at its sign-out (their sign-in sessions), after anything it locks before that.
     const release = await holding((trx) => sql`select id from auth_sessions where user_id = ${placed.id} for update`.execute(trx));
-    const off = t.request('PATCH', `/api/users/${placed.id}`, { as: admin, body: { disabled: true } });
-    await expect.poll(waiting).toBe(1);
     // The office books its department, the person being turned off among them.
-    const booking = t.request('POST', `/api/sessions/${s.id}/bookings`, { as: office, body: { seat: 'online', userIds: [colleague.id, placed.id] } });
-    await expect.poll(waiting).toBe(2);
-    await release();
-    const [offAnswer, bookAnswer] = await Promise.all([off, booking]);
+    const { change: offAnswer, booked: bookAnswer } = await meet(() => t.request('PATCH', `/api/users/${placed.id}`, { as: admin, body: { disabled: true } }), office, s.id, [colleague.id, placed.id], release);
     // Neither is failed by PostgreSQL's deadlock check (it would be a 503: a lone booking is not re-run).
     expect(offAnswer.status, offAnswer.text).toBe(200);
     expect(offAnswer.json.placesGivenUp).toBe(1);
