@@ -175,7 +175,12 @@ export interface ActionState {
    * `run` gives back no result on purpose, since `retry` has no caller to give one to. A refusal
    * `fn` handles itself (errors beside fields) returns early from `fn` rather than throwing.
    */
-  run: <R>(fn: () => Promise<R>) => Promise<void>;
+  run: <R>(fn: () => Promise<R>, opts?: { focusAfterRetry?: () => HTMLElement | null }) => Promise<void>;
+  /**
+   * Where focus goes when "Try again" works, given to `run` by an action that ends somewhere
+   * of its own (one of several actions sharing this state); ActionError's `focusTo` otherwise.
+   */
+  focusAfterRetry: (() => HTMLElement | null) | undefined;
   /**
    * Runs the last failed action again: all of it, what follows success included. Its failure
    * stays shown (ActionError's "Trying again…") until it succeeds, or fails again.
@@ -190,6 +195,7 @@ export function useAction(): ActionState {
   const [error, setError] = useState<unknown>(null);
   const busyRef = useRef(false);
   const last = useRef<(() => Promise<unknown>) | null>(null);
+  const lastFocus = useRef<(() => HTMLElement | null) | undefined>(undefined);
 
   // A new action clears an old failure as it starts. Trying again keeps it, and its "Try
   // again" button (busy, "Trying again…", still focused), until the attempt has finished: it
@@ -211,17 +217,23 @@ export function useAction(): ActionState {
       setBusy(false);
     }
   }, []);
-  const run = useCallback(<R,>(fn: () => Promise<R>) => start(fn, false), [start]);
+  const run = useCallback(
+    <R,>(fn: () => Promise<R>, opts: { focusAfterRetry?: () => HTMLElement | null } = {}) => {
+      if (!busyRef.current) lastFocus.current = opts.focusAfterRetry;
+      return start(fn, false);
+    },
+    [start],
+  );
   const retry = useCallback(() => {
     if (last.current) void start(last.current, true);
   }, [start]);
-  return { busy, error, run, retry, clear: () => setError(null) };
+  return { busy, error, run, retry, focusAfterRetry: lastFocus.current, clear: () => setError(null) };
 }
 
 /** An action's failure with "Try again"; an empty live region otherwise, so it is announced. `focusTo`: see Retry. */
 export function ActionError({ action, retryLabel, focusTo }: { action: ActionState; retryLabel?: string; focusTo?: () => HTMLElement | null }) {
   if (!action.error) return <div role="alert" class="status-empty" />;
-  return <Retry error={action.error} onRetry={action.retry} busy={action.busy} label={retryLabel} focusTo={focusTo} />;
+  return <Retry error={action.error} onRetry={action.retry} busy={action.busy} label={retryLabel} focusTo={action.focusAfterRetry ?? focusTo} />;
 }
 
 type ButtonProps = Omit<JSX.HTMLAttributes<HTMLButtonElement>, 'type'> & { type?: 'button' | 'submit'; busy: boolean; busyLabel: string; children: ComponentChildren };

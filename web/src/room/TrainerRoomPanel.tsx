@@ -4,7 +4,7 @@
  * (who cannot join again until let back in), and which booked captioner captions this
  * session. Also the rule for which trainer's browser stores an agent's captions.
  */
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect } from 'preact/hooks';
 import { CaptionerList, LiveActionResult, LiveAppliedResult, LiveStatus, RemovedList } from '../../../shared/live.js';
 import type { z } from 'zod';
 import { api } from '../api.js';
@@ -36,9 +36,6 @@ export function TrainerRoomPanel({ sessionId, announce }: { sessionId: string; a
   }, [sessionId], { everyMs: REFRESH_MS });
   const action = useAction();
   const focusLater = useFocusLater();
-  // Where "Try again" ends, as a first success of the action that failed: "Let back in" and
-  // "Reopen" go (their list's heading), an "Assign to caption" / "Stop captioning" button stays.
-  const afterRetry = useRef('trainer-room-title');
   useEffect(() => {
     const again = () => void state.reload();
     window.addEventListener(ROOM_CHANGED_EVENT, again);
@@ -46,21 +43,23 @@ export function TrainerRoomPanel({ sessionId, announce }: { sessionId: string; a
   }, [sessionId]);
 
   const act = (path: string, method: 'POST' | 'PUT', body: unknown, done: string) => {
-    afterRetry.current = path === 'readmit' ? 'removed-title' : path === 'captioners' ? `caption-${(body as { identity: string }).identity}` : 'trainer-room-title';
+    // "Try again" ends where a first success does: "Let back in" and "Reopen" go (their list's
+    // heading), an "Assign to caption" / "Stop captioning" button stays.
+    const afterRetry = path === 'readmit' ? 'removed-title' : path === 'captioners' ? `caption-${(body as { identity: string }).identity}` : 'trainer-room-title';
     void action.run(async () => {
       await api(`${base}/${path}`, path === 'captioners' ? LiveAppliedResult : LiveActionResult, { method, body });
       announce(done);
       await state.reload();
       // "Let back in" goes with the person's row, "Reopen" with the notice: focus their list's heading.
       focusLater(() => document.getElementById(path === 'readmit' ? 'removed-title' : 'trainer-room-title'));
-    });
+    }, { focusAfterRetry: () => document.getElementById(afterRetry) ?? document.getElementById('trainer-room-title') });
   };
   const busy = action.busy;
 
   return (
     <section aria-labelledby="trainer-room-title" class="panel trainer-room-panel">
       <h2 id="trainer-room-title" tabIndex={-1}>Who may join</h2>
-      <ActionError action={action} focusTo={() => document.getElementById(afterRetry.current) ?? document.getElementById('trainer-room-title')} />
+      <ActionError action={action} />
       <Loaded state={state} what="who may join">
         {({ status, removed, captioners }) => <WhoMayJoin status={status} removed={removed} captioners={captioners} busy={busy} act={act} />}
       </Loaded>

@@ -3,7 +3,7 @@
  * its schools' for a trust, who publish and run sessions for it), with a way to add one from
  * its people and to stop someone being one.
  */
-import { useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { z } from 'zod';
 import { LeadCandidates } from '../../../../shared/accounts.js';
 import { InHouseLeadList } from '../../../../shared/sessions.js';
@@ -30,13 +30,9 @@ export function LeadsPanel({ orgId, orgName, hasSchools }: { orgId: string; orgN
   const [message, setMessage] = useState('');
   const action = useAction();
   const focusLater = useFocusLater();
-  // Where "Try again" ends, as a first success of the change that failed: "Make in-house lead"
-  // stays, and so does focus; "Stop … being a lead" goes with its card, so the message takes it.
-  const afterRetry = useRef('leads-status');
 
   async function change(userId: string, on: boolean, name: string) {
     setMessage('');
-    afterRetry.current = on ? 'make-lead' : 'leads-status';
     // All of it is the action, so "Try again" after a failure says what it did too.
     await action.run(async () => {
       await api(`/api/orgs/${encodeURIComponent(orgId)}/leads/${encodeURIComponent(userId)}`, z.unknown(), { method: on ? 'PUT' : 'DELETE' });
@@ -45,7 +41,9 @@ export function LeadsPanel({ orgId, orgName, hasSchools }: { orgId: string; orgN
       setMessage(on ? `${name} is now an in-house lead for ${orgName}.` : `${name} is no longer an in-house lead for ${orgName}.`);
       // "Stop … being a lead" goes with its card: the message saying so takes focus.
       focusLater(() => document.getElementById('leads-status'));
-    });
+      // "Try again" ends where a first success does: "Make in-house lead" stays, and so does
+      // focus; "Stop … being a lead" goes with its card, so the message takes it.
+    }, { focusAfterRetry: () => document.getElementById(on ? 'make-lead' : 'leads-status') });
   }
 
   return (
@@ -53,7 +51,7 @@ export function LeadsPanel({ orgId, orgName, hasSchools }: { orgId: string; orgN
       <h2 id="leads-title">In-house leads</h2>
       <p>In-house leads publish and run training sessions for {orgName}'s staff{hasSchools ? ' and its schools' : ''} only: the register, the live room, messages and seat holds of their own sessions.</p>
       <Status message={message} id="leads-status" focusable />
-      <ActionError action={action} focusTo={() => document.getElementById(afterRetry.current)} />
+      <ActionError action={action} />
       <Loaded state={state} what="the in-house leads">
         {({ leads, eligible, more }) => {
           const candidates = eligible.filter((u) => !leads.some((l) => l.userId === u.id));

@@ -1,4 +1,4 @@
-import { useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { z } from 'zod';
 import { HoldableOrgs, HoldList, type Hold } from '../../../../shared/bookings.js';
 import { heldSeatsReleasedAt, Session, type SeatKind } from '../../../../shared/sessions.js';
@@ -98,10 +98,10 @@ function Holds({ s, holds, orgs, allListed, navigated, reload, forSchool }: { s:
   const action = useAction();
   const releasing = useAction();
   const focusLater = useFocusLater();
-  // Where "Try again" for `action` ends: where a first success of the action that failed puts
-  // focus (Save hold stays focused; a released hold's row goes, and the message takes focus),
-  // or the notice of a session found cancelled or over.
-  const afterRetry = useRef('holds-status');
+  // Where "Try again" for `action` ends (run's focusAfterRetry): where a first success of the
+  // action that failed puts focus (Save hold stays focused; a released hold's row goes, and the
+  // message takes focus), or the notice of a session found cancelled or over.
+  const afterRetryTo = (id: string) => () => document.getElementById('holds-closed') ?? document.getElementById(id);
   const title = forSchool ? `Hold seats: ${s.title}` : `Seat holds: ${s.title}`;
   const closed =
     s.status === 'cancelled'
@@ -138,7 +138,6 @@ function Holds({ s, holds, orgs, allListed, navigated, reload, forSchool }: { s:
     setErrors(found);
     if (found.length) return;
     setMessage('');
-    afterRetry.current = 'save-hold';
     // What follows success is part of the action too, so "Try again" after a failure says it and shows the holds as they are.
     await action.run(async () => {
       try {
@@ -160,11 +159,10 @@ function Holds({ s, holds, orgs, allListed, navigated, reload, forSchool }: { s:
       setMessage(n === 0 ? `Hold for ${orgName(orgId)} released.` : `${n} ${seatLabel[seat].toLowerCase()} seat(s) held for ${orgName(orgId)}.`);
       setSeats('');
       await reload();
-    });
+    }, { focusAfterRetry: afterRetryTo('save-hold') });
   }
   async function releaseHold(h: HoldRow) {
     setMessage('');
-    afterRetry.current = 'holds-status';
     await action.run(async () => {
       try {
         await api(`/api/sessions/${encodeURIComponent(s.id)}/holds`, z.unknown(), { method: 'PUT', body: { orgId: h.orgId, seat: h.seat, seats: 0 } });
@@ -178,7 +176,7 @@ function Holds({ s, holds, orgs, allListed, navigated, reload, forSchool }: { s:
       await reload();
       // Its row (and the Release button pressed) has gone: the message saying so takes focus.
       focusLater(() => document.getElementById('holds-status'));
-    });
+    }, { focusAfterRetry: afterRetryTo('holds-status') });
   }
   async function saveRelease(e: Event) {
     e.preventDefault();
@@ -232,7 +230,7 @@ function Holds({ s, holds, orgs, allListed, navigated, reload, forSchool }: { s:
       )}
       <Status message={message} id="holds-status" focusable />
       <ErrorSummary errors={errors} />
-      <ActionError action={action} focusTo={() => document.getElementById('holds-closed') ?? document.getElementById(afterRetry.current)} />
+      <ActionError action={action} />
       <h2>Current holds</h2>
       {holds.length === 0 ? (
         <p>{forSchool ? 'No seats are held for your school on this session.' : 'No seats are held for schools on this session.'}</p>
