@@ -10,7 +10,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import nodemailer from 'nodemailer';
 import { FALLBACK_MAIL_DOMAIN, mailDomain, type Config, type Deps } from '../platform/deps.js';
-import { renderNotice, type RenderedMessage } from './outbox.js';
+import { renderNotice, withoutSecretLink, type RenderedMessage } from './outbox.js';
 import type { Database, OutboxRow } from '../../db/schema.js';
 
 export interface Mailer {
@@ -231,7 +231,8 @@ export async function deliverDue(deps: Deps, mailer: Mailer | null, limit = 50, 
       const message = await renderNotice(deps.db, deps, row);
       if (!message) throw new Error(`booking ${row.booking_id} of this notice no longer exists`);
       await mailer.send(row, message);
-      // The row keeps exactly what was sent.
+      // The row keeps exactly what was sent, but for the token of a link to the person's account.
+      const kept = withoutSecretLink(row.kind, message);
       await deps.db
         .updateTable('outbox')
         .set({
@@ -240,10 +241,10 @@ export async function deliverDue(deps: Deps, mailer: Mailer | null, limit = 50, 
           attempts: row.attempts + 1,
           locked_until: null,
           last_error: null,
-          subject: message.subject,
-          text_body: message.text,
-          html_body: message.html,
-          attachments: JSON.stringify(message.parts),
+          subject: kept.subject,
+          text_body: kept.text,
+          html_body: kept.html,
+          attachments: JSON.stringify(kept.parts),
         })
         .where('id', '=', row.id)
         .execute();

@@ -39,6 +39,24 @@ export interface RenderedMessage {
 
 const CLASH_NOTICE_KINDS = new Set<NoticeKind>(['confirmed', 'promoted', 'offered', 'waitlisted', 'session_changed']);
 
+/** Emails whose link is a key to the person's account: only their mailbox is to hold it. */
+const SECRET_LINK_KINDS = new Set(['password_reset', 'sign_in_link']);
+const SECRET_LINK_TOKEN = /(#token=)[A-Za-z0-9_-]+/g;
+
+/**
+ * `message` with the token of its link to the person's account (a password reset, a sign-in
+ * link) taken out, for every other kind of email as it is. Only the token's SHA-256 is kept
+ * where links are checked (accounts/repository.ts); once the email has gone over SMTP its
+ * outbox row keeps this, and while mail goes over SMTP the Mail page shows only this, so
+ * neither an administrator nor a copy of the database can use someone else's link. The local
+ * outbox (no mail server) keeps and shows the whole link: a developer reads it there.
+ */
+export function withoutSecretLink<M extends { text: string; html?: string }>(kind: string, message: M): M {
+  if (!SECRET_LINK_KINDS.has(kind)) return message;
+  const strip = (text: string) => text.replace(SECRET_LINK_TOKEN, '$1(hidden: sent only to the person)');
+  return { ...message, text: strip(message.text), ...(message.html === undefined ? {} : { html: strip(message.html) }) };
+}
+
 export function manageUrl(deps: Deps, bookingId: string) {
   return `${deps.config.publicUrl.replace(/\/$/, '')}/bookings/${encodeURIComponent(bookingId)}`;
 }
@@ -334,7 +352,7 @@ export async function messagesPage(deps: Deps, opts: { to?: string; limit: numbe
   const { rows, total } = await outboxRows(deps.db, opts);
   const rendered = await renderNotices(deps, rows);
   const items = rows.map((r, i) => {
-    const m = rendered[i];
+    const m = rendered[i] && deps.config.smtpUrl ? withoutSecretLink(r.kind, rendered[i]) : rendered[i];
     return { id: r.id, kind: r.kind, to: r.to_email, subject: m?.subject ?? '', text: m?.text ?? '', status: r.status, attempts: r.attempts, lastError: r.last_error, createdAt: r.created_at, sentAt: r.sent_at };
   });
   return { items, total, limit: opts.limit, offset: opts.offset };
