@@ -40,7 +40,11 @@ export async function leadCandidates(deps: Deps, actor: AuthUser, orgId: string,
 export async function addLead(deps: Deps, actor: AuthUser, orgId: string, userId: string) {
   await requireLeadManager(deps, actor, orgId);
   const user = await findUserById(deps.db, userId);
-  if (!user || user.disabled_at) throw new AppError('not_found', 'No such person.');
+  const noSuchPerson = () => new AppError('not_found', 'No such person.');
+  if (!user || user.disabled_at) throw noSuchPerson();
+  // Someone outside the organisations an office acts for is answered as someone who does not
+  // exist: whether another school's account exists, and its name and role, are not theirs to learn.
+  if (actor.role !== 'admin' && !(await orgsActableBy(deps.db, actor)).has(user.org_id)) throw noSuchPerson();
   if (!user.org_id || !(await repo.orgChain(deps.db, user.org_id)).includes(orgId)) {
     throw new AppError('validation_failed', `${user.name} is not a member of this organisation's staff.`, { issues: [{ path: 'userId', message: 'is not in this organisation' }] });
   }

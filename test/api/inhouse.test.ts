@@ -288,9 +288,17 @@ describe('in-house leads', () => {
     expect((await t.request('PUT', `/api/orgs/${w.hillOrg.id}/leads/${w.hill.id}`, { as: w.hill })).status).toBe(403);
     expect((await t.request('PUT', `/api/orgs/${w.hillOrg.id}/leads/${w.hill.id}`, { as: w.otherOffice })).status).toBe(403);
     expect((await t.request('PUT', `/api/orgs/${w.hillOrg.id}/leads/${w.hill.id}`, { as: w.trainer })).status).toBe(403);
+    // Someone of another school (here a sister school in the trust) is no one to Hill's office:
+    // the same answer as an id that names nobody, without their name.
     const outsider = await t.request('PUT', `/api/orgs/${w.hillOrg.id}/leads/${w.dale.id}`, { as: w.hillOffice });
-    expect(outsider.status).toBe(400);
-    expect(outsider.json.error.message).toMatch(/not a member/);
+    const nobody = await t.request('PUT', `/api/orgs/${w.hillOrg.id}/leads/${randomUUID()}`, { as: w.hillOffice });
+    expect(nobody.status).toBe(404);
+    expect([outsider.status, outsider.json]).toEqual([nobody.status, nobody.json]);
+    expect(outsider.text).not.toContain(w.dale.name);
+    // An administrator is told why (the person is outside the organisation).
+    const forAdmin = await t.request('PUT', `/api/orgs/${w.hillOrg.id}/leads/${w.dale.id}`, { as: w.admin });
+    expect(forAdmin.status).toBe(400);
+    expect(forAdmin.json.error.message).toMatch(/not a member/);
     expect((await t.request('PUT', `/api/orgs/${w.hillOrg.id}/leads/${w.hill.id}`, { as: w.hillOffice })).status).toBe(204);
     // A trust's office chooses from the trust's schools too.
     expect((await t.request('PUT', `/api/orgs/${w.trustOrg.id}/leads/${w.dale.id}`, { as: trustOffice })).status).toBe(204);
