@@ -109,13 +109,22 @@ async function ownerOf(deps: Deps, userId: string): Promise<Owner> {
  */
 export async function requireTimetableManager(deps: Deps, actor: AuthUser, targetId: string, opts: { change: boolean } = { change: true }): Promise<Owner> {
   if (actor.id !== targetId && actor.role !== 'admin' && actor.role !== 'office') throw new AppError('forbidden', 'You may see or change only your own timetable.');
-  const owner = await ownerOf(deps, targetId);
-  if (actor.role === 'office' && actor.id !== targetId && (!(await orgsActableBy(deps.db, actor)).has(owner.org_id) || !['staff', 'office'].includes(owner.role))) {
-    throw new AppError('not_found', 'No such person in your organisation.');
+  if (actor.role === 'office' && actor.id !== targetId) {
+    // One answer for an id that names nobody and for someone outside the office's organisations,
+    // so an office cannot tell that another school's account exists.
+    const [owner] = await repo.usersWithOrg(deps.db, [targetId]);
+    if (!owner || !(await orgsActableBy(deps.db, actor)).has(owner.org_id) || !['staff', 'office'].includes(owner.role)) {
+      throw new AppError('not_found', 'No such person in your organisation.');
+    }
+    if (owner.disabled_at && opts.change) throw turnedOff();
+    return owner;
   }
-  if (owner.disabled_at && opts.change) throw new AppError('conflict', 'This account is turned off, so its timetable cannot be changed: it can be seen and removed. Turn the account on first to give it a new one.');
+  const owner = await ownerOf(deps, targetId);
+  if (owner.disabled_at && opts.change) throw turnedOff();
   return owner;
 }
+
+const turnedOff = () => new AppError('conflict', 'This account is turned off, so its timetable cannot be changed: it can be seen and removed. Turn the account on first to give it a new one.');
 
 async function save(deps: Deps, userId: string, source: 'csv' | 'ics' | 'subscription', rules: Rules, by: string | null, subscriptionUrl: string | null = null) {
   const now = deps.now();

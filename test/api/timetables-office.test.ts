@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -104,6 +105,25 @@ describe('office uploads', () => {
     const admin = await t.user('admin');
     expect((await t.request('DELETE', `/api/users/${a.id}/timetable`, { as: admin })).status).toBe(204);
     expect((await t.request('GET', `/api/users/${a.id}/timetable`, { as: office })).status).toBe(404);
+  });
+
+  it('answers another school’s office about one of its staff exactly as about an id that names nobody, so it cannot tell the account exists', async () => {
+    const { a } = await school();
+    const otherOffice = await t.user('office', (await t.org()).id);
+    const asks: [string, string, { body?: unknown; headers?: Record<string, string> }][] = [
+      ['GET', '', {}],
+      ['PUT', '', { body: primaryCsv(), headers: csv }],
+      ['DELETE', '', {}],
+      ['PUT', '/subscription', { body: { url: 'https://example.org/timetable.ics' } }],
+    ];
+    for (const [method, rest, opts] of asks) {
+      const theirs = await t.request(method, `/api/users/${a.id}/timetable${rest}`, { as: otherOffice, ...opts });
+      const nobody = await t.request(method, `/api/users/${randomUUID()}/timetable${rest}`, { as: otherOffice, ...opts });
+      expect(theirs.status, `${method} ${rest}`).toBe(404);
+      expect([theirs.status, theirs.json], `${method} ${rest}`).toEqual([nobody.status, nobody.json]);
+    }
+    // Their timetable was not touched.
+    expect((await t.request('GET', '/api/me/timetable', { as: a })).json.source).toBeNull();
   });
 });
 
