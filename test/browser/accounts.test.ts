@@ -21,18 +21,29 @@ describe.skipIf(!browserAvailable)('account pages', () => {
     const page = await newPage(env.browser, env.server, NARROW);
     await page.goto('/signin');
     await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+    // The address typed to sign in is not asked for again on the way (WCAG 3.3.7).
+    await tabTo(page, 'Email address');
+    await page.keyboard.type(staff.email);
     await activate(page, 'Forgot your password?');
     await page.getByRole('heading', { level: 1, name: 'Forgot your password?' }).waitFor();
     await expectFocused(page, 'h1');
     await checkPage(page, 'forgot password page');
 
     await tabTo(page, 'Email address');
-    await page.keyboard.type(staff.email);
+    expect(await page.getByLabel('Email address').inputValue(), 'the address typed on the sign-in page').toBe(staff.email);
     await page.keyboard.press('Enter');
-    await page.getByRole('status').filter({ hasText: 'If that address belongs to an account, we have sent it a link' }).waitFor();
+    const sent = page.getByRole('status').filter({ hasText: 'If that address belongs to an account, we have sent it a link' });
+    await sent.waitFor();
     await checkPage(page, 'forgot password page, link sent');
 
-    const [mail] = (await t.mails('password_reset')).filter((m) => m.to_email === staff.email);
+    // "ask again" brings the form back with the address in it and focus on it (the link pressed has gone), not on <body>.
+    await activate(page, 'ask again');
+    await expectFocused(page, '#email');
+    expect(await page.getByLabel('Email address').inputValue(), 'the address asked for a link for').toBe(staff.email);
+    await page.keyboard.press('Enter');
+    await sent.waitFor();
+
+    const mail = (await t.mails('password_reset')).filter((m) => m.to_email === staff.email).at(-1);
     const link = mail!.message.text.match(/http\S+\/reset-password#token=\S+/)![0];
     expect(link.startsWith(`${baseUrl}/reset-password#token=`)).toBe(true);
 
@@ -58,6 +69,10 @@ describe.skipIf(!browserAvailable)('account pages', () => {
     await activate(page, 'Sign in');
     await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
     await signIn(page, staff, NEW_PASSWORD);
+    // Once signed in, the address is not offered to whoever signs in next on this computer.
+    await activate(page, 'Sign out', { back: true });
+    await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+    expect(await page.getByLabel('Email address').inputValue()).toBe('');
 
     // The link worked once.
     const again = await newPage(env.browser, env.server, NARROW);

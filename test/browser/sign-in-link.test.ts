@@ -19,6 +19,9 @@ describe.skipIf(!browserAvailable)('sign-in link by email', () => {
     await page.goto('/signin');
     await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
     await checkPage(page, 'sign-in page');
+    // The address typed to sign in is not asked for again on the way (WCAG 3.3.7).
+    await tabTo(page, 'Email address');
+    await page.keyboard.type('not-an-address');
     await activate(page, 'Email me a sign-in link');
     await page.getByRole('heading', { level: 1, name: 'Email me a sign-in link' }).waitFor();
     await expectFocused(page, 'h1');
@@ -26,7 +29,7 @@ describe.skipIf(!browserAvailable)('sign-in link by email', () => {
 
     // A mistyped address is caught first.
     await tabTo(page, 'Email address');
-    await page.keyboard.type('not-an-address');
+    expect(await page.getByLabel('Email address').inputValue(), 'the address typed on the sign-in page').toBe('not-an-address');
     await page.keyboard.press('Enter');
     await page.getByRole('alert').filter({ hasText: 'Enter an email address like' }).waitFor();
     await checkPage(page, 'email sign-in page with an error');
@@ -37,6 +40,10 @@ describe.skipIf(!browserAvailable)('sign-in link by email', () => {
     await page.keyboard.press('Enter');
     await page.getByRole('status').filter({ hasText: 'If that address belongs to an account, we have sent it a sign-in link' }).waitFor();
     await checkPage(page, 'email sign-in page, link sent');
+    // "ask again" brings the form back with the address in it and focus on it (the link pressed has gone), not on <body>.
+    await activate(page, 'ask again');
+    await expectFocused(page, '#email');
+    expect(await page.getByLabel('Email address').inputValue(), 'the address asked for a link for').toBe(staff.email);
 
     const [mail] = (await t.mails('sign_in_link')).filter((m) => m.to_email === staff.email);
     const link = mail!.message.text.match(/http\S+\/signin-link#token=\S+/)![0];

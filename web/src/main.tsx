@@ -20,6 +20,7 @@ import { FEEDBACK_NAV, feedbackRoute, isVerifyPath, verifyRoute } from './feedba
 import { Link, match, navigate, useLocation, type Location } from './router.js';
 import { z } from 'zod';
 import { lazyPage } from './lazy.js';
+import { rememberEmailAddress } from './accounts/useEmailRequest.js';
 
 // Pages for those who run sessions and for school offices, each its own chunk (web/src/lazy.tsx).
 const NewSessionPage = lazyPage(() => import('./pages/NewSessionPage.js').then((m) => m.NewSessionPage));
@@ -186,6 +187,8 @@ function App() {
   }
   /** Signed in: the answer says who; what they may do (run sessions, say) is asked for after. */
   function signedIn(m: SignedIn) {
+    // The address typed to sign in is not offered to whoever signs in next on this computer.
+    rememberEmailAddress('');
     setCsrfToken(m.csrfToken);
     setMe(undefined);
     void loadMe();

@@ -12,7 +12,7 @@ import { useEmailRequest } from './useEmailRequest.js';
 import { Link, replaceAddress } from '../router.js';
 
 export function ForgotPasswordPage({ navigated }: { navigated: boolean }) {
-  const { errors, sent, busy, submit, again } = useEmailRequest('/api/auth/password-reset', PasswordResetRequestInput, PasswordResetRequested, 'reset-sent');
+  const { errors, sent, busy, submit, again, emailField } = useEmailRequest('/api/auth/password-reset', PasswordResetRequestInput, PasswordResetRequested, 'reset-sent');
 
   return (
     <div class="narrow">
@@ -29,7 +29,7 @@ export function ForgotPasswordPage({ navigated }: { navigated: boolean }) {
         <>
           <p>Enter the email address you sign in with. We will email you a link to choose a new password. The link works once, for one hour.</p>
           <form onSubmit={submit} noValidate>
-            <TextField id="email" label="Email address" type="email" autocomplete="username" spellcheck={false} error={errorFor(errors, 'email')} />
+            <TextField id="email" label="Email address" type="email" autocomplete="username" spellcheck={false} error={errorFor(errors, 'email')} {...emailField} />
             <button type="submit" class="button" aria-disabled={busy ? 'true' : undefined}>
               {busy ? 'Sending…' : 'Send me a link'}
             </button>

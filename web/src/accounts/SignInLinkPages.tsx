@@ -13,7 +13,7 @@ import { useEmailRequest } from './useEmailRequest.js';
 import { Link, navigate, replaceAddress } from '../router.js';
 
 export function EmailSignInPage({ navigated }: { navigated: boolean }) {
-  const { errors, sent, busy, submit, again } = useEmailRequest('/api/auth/email-link', SignInLinkRequestInput, SignInLinkRequested, 'link-sent');
+  const { errors, sent, busy, submit, again, emailField } = useEmailRequest('/api/auth/email-link', SignInLinkRequestInput, SignInLinkRequested, 'link-sent');
 
   return (
     <div class="narrow">
@@ -30,7 +30,7 @@ export function EmailSignInPage({ navigated }: { navigated: boolean }) {
         <>
           <p>Enter the email address of your account. We will email you a link that signs you in without a password. It works once, for 15 minutes, and only in this browser.</p>
           <form onSubmit={submit} noValidate>
-            <TextField id="email" label="Email address" type="email" autocomplete="username" spellcheck={false} error={errorFor(errors, 'email')} />
+            <TextField id="email" label="Email address" type="email" autocomplete="username" spellcheck={false} error={errorFor(errors, 'email')} {...emailField} />
             <button type="submit" class="button" aria-disabled={busy ? 'true' : undefined}>
               {busy ? 'Sending…' : 'Email me a sign-in link'}
             </button>

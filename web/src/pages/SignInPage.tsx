@@ -6,6 +6,7 @@ import { Retry, useLoad, type LoadState } from '../load.js';
 import { Link } from '../router.js';
 import { apiIssues, ErrorSummary, errorFor, PageHeading, TextField, toFieldErrors, type FieldError } from '../components.js';
 import type { SignedIn } from '../../../shared/accounts.js';
+import { rememberedEmailAddress, rememberEmailAddress } from '../accounts/useEmailRequest.js';
 
 /** What the callback's `sso_error` means, in words (the code only: no text from the address is shown). */
 const SSO_ERRORS: Record<string, string> = {
@@ -66,7 +67,7 @@ export function SignInPage({ navigated, onSignedIn }: { navigated: boolean; onSi
       <SchoolSignIns providers={providers} next={next} />
       <ErrorSummary errors={errors} />
       <form onSubmit={submit} noValidate>
-        <TextField id="email" label="Email address" type="email" autocomplete="username" spellcheck={false} error={errorFor(errors, 'email')} />
+        <TextField id="email" label="Email address" type="email" autocomplete="username" spellcheck={false} error={errorFor(errors, 'email')} defaultValue={rememberedEmailAddress()} onInput={(e) => rememberEmailAddress((e.currentTarget as HTMLInputElement).value)} />
         <TextField id="password" label="Password" type="password" autocomplete="current-password" error={errorFor(errors, 'password')} />
         <button type="submit" class="button" aria-disabled={busy ? 'true' : undefined}>
           {busy ? 'Signing in…' : 'Sign in'}
