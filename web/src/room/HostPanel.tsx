@@ -16,6 +16,8 @@ import { displayName, HAND_ATTRIBUTE, type LiveKit, type RoomController } from '
 import { ROOM_CHANGED_EVENT } from './TrainerRoomPanel.js';
 
 const ROLE_WORDS = { trainer: 'trainer', captioner: 'captioner', attendee: '' } as const;
+/** The id of the words "Microphone muted" beside a person (an identity may hold any character; an id may not be empty or hold spaces). */
+const mutedId = (identity: string) => `host-muted-${encodeURIComponent(identity)}`;
 
 export function HostPanel({ lk, controller, sessionId, announce }: { lk: LiveKit; controller: RoomController; sessionId: string; announce: (m: string) => void }) {
   const [error, setError] = useState('');
@@ -38,6 +40,10 @@ export function HostPanel({ lk, controller, sessionId, announce }: { lk: LiveKit
       // The person removed leaves the list (and their buttons with them) when the room says
       // so, a moment later: focus goes to the list's heading now, before it can fall to <body>.
       if (path === 'remove') focusLater(() => document.getElementById('host-people-title'), { force: true });
+      // A muted microphone's Mute button goes when LiveKit says the track is muted, a moment
+      // later: focus then goes to the words that take its place (if it fell to <body> with the
+      // button), not to the next button along, which is Remove.
+      if (path === 'mute') focusLater(() => document.getElementById(mutedId((body as { identity: string }).identity)));
     } catch (e) {
       setError(messageOf(e));
     } finally {
@@ -95,7 +101,11 @@ export function HostPanel({ lk, controller, sessionId, announce }: { lk: LiveKit
                       Mute<span class="visually-hidden"> {name}</span>
                     </button>
                   )}
-                  {mic && mic.isMuted && <span class="muted">Microphone muted: only they can unmute it.</span>}
+                  {mic && mic.isMuted && (
+                    <span class="muted" id={mutedId(p.identity)} tabIndex={-1}>
+                      <span class="visually-hidden">{name}: </span>Microphone muted: only they can unmute it.
+                    </span>
+                  )}
                   <button type="button" class="button button-secondary" aria-disabled={busy ? 'true' : undefined} onClick={() => void act('remove', { identity: p.identity }, `${name} was removed from the room and cannot join again unless you let them back in.`)}>
                     Remove<span class="visually-hidden"> {name}</span>
                   </button>

@@ -1,0 +1,53 @@
+/**
+ * A page for room-host-panel.test.ts: the room's own HostPanel (the trainer's "Run the room"),
+ * rendered as RoomPage renders it, around a stand-in RoomController with one other person in
+ * the room, microphone on (no LiveKit connection: see live-room-fixture.tsx for why).
+ *
+ * window.hostFixture.muteApplied(): LiveKit's TrackMuted for that person's microphone, which a
+ * real room sends a moment after the server has muted it; the panel is drawn again, as
+ * RoomPage's `changed` does.
+ */
+import { render } from 'preact';
+import { useState } from 'preact/hooks';
+import { Status } from '../../web/src/components.js';
+import type { LiveKit, RoomController } from '../../web/src/room/controller.js';
+import { HostPanel } from '../../web/src/room/HostPanel.js';
+
+let rerender = () => {};
+const mic = { trackSid: 'TR_mic1', isMuted: false };
+const other = {
+  identity: 'user-2',
+  name: 'Asha Patel',
+  isAgent: false,
+  attributes: {},
+  permissions: { canPublish: true },
+  getTrackPublication: (source: string) => (source === 'microphone' ? mic : undefined),
+};
+const controller = {
+  room: { remoteParticipants: new Map([[other.identity, other]]) },
+  join: { roomKind: 'workshop', role: 'trainer' },
+  roleOf: () => 'attendee',
+} as unknown as RoomController;
+const lk = { Track: { Source: { Microphone: 'microphone', Camera: 'camera' } } } as unknown as LiveKit;
+
+(window as unknown as { hostFixture: unknown }).hostFixture = {
+  muteApplied() {
+    mic.isMuted = true;
+    rerender();
+  },
+};
+
+function App() {
+  const [message, setMessage] = useState('');
+  const [, setVersion] = useState(0);
+  rerender = () => setVersion((v) => v + 1);
+  return (
+    <main>
+      <h1>Live room: fixture</h1>
+      <Status message={message} id="room-status" />
+      <HostPanel lk={lk} controller={controller} sessionId="s1" announce={setMessage} />
+    </main>
+  );
+}
+
+render(<App />, document.getElementById('app')!);

@@ -1,0 +1,72 @@
+/**
+ * The trainer's "Run the room" panel (HostPanel) by keyboard at 320 px, around a stand-in
+ * controller (host-panel-fixture.tsx, bundled with esbuild; the test LiveKit stand-in has only
+ * the HTTP API, so no page here joins a real room). Muting someone takes their Mute button
+ * away when LiveKit says the microphone is muted, a moment after the server did it: focus goes
+ * to the words that take its place ("Microphone muted"), not to <body> (WCAG 2.4.3), and not to
+ * the next button along, Remove, where a second Enter would remove the person.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { build } from 'esbuild';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserAvailable, checkPage, expectFocused, launchBrowser, NARROW, tabTo, warnIfSkipped } from './harness.js';
+
+warnIfSkipped(import.meta.url);
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+describe.skipIf(!browserAvailable)('the trainer’s room controls (HostPanel with a stand-in controller)', () => {
+  let browser: Browser;
+  let html: string;
+  beforeAll(async () => {
+    const [bundle, b] = await Promise.all([
+      build({ entryPoints: [path.join(ROOT, 'test', 'browser', 'host-panel-fixture.tsx')], bundle: true, write: false, format: 'iife', target: 'es2022', jsx: 'automatic', jsxImportSource: 'preact', logLevel: 'silent' }),
+      launchBrowser(),
+    ]);
+    browser = b;
+    const css = ['styles.css', 'room.css'].map((f) => readFileSync(path.join(ROOT, 'web', 'src', f), 'utf8')).join('\n');
+    const js = bundle.outputFiles[0]!.text.replace(/<\/script/gi, '<\\/script');
+    html = `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Host panel fixture</title><style>${css}</style></head><body><div id="app"></div><script>${js}</script></body></html>`;
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('Mute by keyboard: once the microphone is muted, focus is on "Microphone muted" for that person, not lost and not on Remove', async () => {
+    const context = await browser.newContext({ ...NARROW, locale: 'en-GB', reducedMotion: 'reduce' });
+    context.setDefaultTimeout(10_000);
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const muted: unknown[] = [];
+    await page.route('http://fixture.test/api/sessions/s1/live/mute', async (r) => {
+      muted.push(r.request().postDataJSON());
+      await r.fulfill({ contentType: 'application/json', body: JSON.stringify({ ok: true }) });
+    });
+    await page.route('http://fixture.test/room', (r) => r.fulfill({ contentType: 'text/html', body: html }));
+    await page.goto('http://fixture.test/room');
+    await page.getByRole('heading', { name: 'Run the room' }).waitFor();
+    await checkPage(page, 'host panel, microphone on (320 px)');
+
+    await tabTo(page, 'Mute Asha Patel');
+    await page.keyboard.press('Enter');
+    await page.locator('#room-status').filter({ hasText: 'Asha Patel\'s microphone was muted. Only they can turn it back on.' }).waitFor();
+    expect(muted).toEqual([{ identity: 'user-2', trackSid: 'TR_mic1', muted: true }]);
+    // LiveKit says so a moment later: the button goes.
+    await page.evaluate(() => (window as unknown as { hostFixture: { muteApplied: () => void } }).hostFixture.muteApplied());
+    await page.getByText('Microphone muted: only they can unmute it.').waitFor();
+    expect(await page.getByRole('button', { name: 'Mute Asha Patel' }).count()).toBe(0);
+    await expectFocused(page, '#host-muted-user-2');
+    expect((await page.evaluate(() => document.activeElement?.textContent))?.replace(/\s+/g, ' ')).toBe('Asha Patel: Microphone muted: only they can unmute it.');
+    // Tab goes on from there to the person's Remove button.
+    await page.keyboard.press('Tab');
+    await expectFocused(page, 'button.button-secondary');
+    expect((await page.evaluate(() => document.activeElement?.textContent))?.replace(/\s+/g, ' ')).toBe('Remove Asha Patel');
+    await checkPage(page, 'host panel, microphone muted (320 px)');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
