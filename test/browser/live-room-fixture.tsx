@@ -5,7 +5,9 @@
  * gets past "Join"). Bundled by the test with esbuild and run in Chromium.
  *
  * window.roomFixture: `calls` (the controller methods the room called), `setCanPublish`
- * (permission given or taken away, as LiveKit's ParticipantPermissionsChanged does).
+ * (permission given or taken away, as LiveKit's ParticipantPermissionsChanged does),
+ * `setCanPlaybackAudio` (the browser letting the sound play, as LiveKit's
+ * AudioPlaybackStatusChanged says). `#sound=off` in the address starts with the sound paused.
  */
 import { render } from 'preact';
 import { useState } from 'preact/hooks';
@@ -15,6 +17,7 @@ import { LiveRoom, ShortcutsHelp } from '../../web/src/room/LiveRoom.js';
 
 const params = new URLSearchParams(location.hash.slice(1));
 const perms = { canPublish: params.get('canPublish') === 'true' };
+const sound = { on: params.get('sound') !== 'off' };
 const calls: string[] = [];
 let rerender = () => {};
 
@@ -32,7 +35,14 @@ const local = {
   audioTrackPublications: new Map(),
 };
 const controller = {
-  room: { localParticipant: local, remoteParticipants: new Map(), activeSpeakers: [], canPlaybackAudio: true },
+  room: {
+    localParticipant: local,
+    remoteParticipants: new Map(),
+    activeSpeakers: [],
+    get canPlaybackAudio() {
+      return sound.on;
+    },
+  },
   state: 'connected',
   chat: [],
   join: { canPublish: perms.canPublish, role: 'attendee' },
@@ -45,7 +55,7 @@ const controller = {
   roleOf: () => null,
   sendChat: async () => undefined,
   leave: async () => undefined,
-  startAudio: async () => undefined,
+  startAudio: async () => void calls.push('startAudio'),
 } as unknown as RoomController;
 const lk = { Track: { Source: { Camera: 'camera', ScreenShare: 'screen_share' } } } as unknown as LiveKit;
 
@@ -53,6 +63,10 @@ const lk = { Track: { Source: { Camera: 'camera', ScreenShare: 'screen_share' } 
   calls,
   setCanPublish(on: boolean) {
     perms.canPublish = on;
+    rerender();
+  },
+  setCanPlaybackAudio(on: boolean) {
+    sound.on = on;
     rerender();
   },
 };

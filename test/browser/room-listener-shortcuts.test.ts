@@ -15,7 +15,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // A namespace import, so this file still loads (and its browser tests run) against code without these.
 import * as shortcuts from '../../web/src/room/shortcuts.js';
-import { browserAvailable, expectNoAxeViolations, launchBrowser, NARROW, warnIfSkipped } from './harness.js';
+import { browserAvailable, checkPage, expectFocused, expectNoAxeViolations, launchBrowser, NARROW, tabTo, warnIfSkipped } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -110,7 +110,7 @@ describe.skipIf(!browserAvailable)('shortcuts in the room (LiveRoom with a stand
     await browser?.close();
   });
 
-  async function open(canPublish: boolean) {
+  async function open(canPublish: boolean, more = '') {
     const context = await browser.newContext({ ...NARROW, locale: 'en-GB', reducedMotion: 'reduce' });
     context.setDefaultTimeout(10_000);
     const page = await context.newPage();
@@ -118,7 +118,7 @@ describe.skipIf(!browserAvailable)('shortcuts in the room (LiveRoom with a stand
     page.on('pageerror', (e) => errors.push(e.message));
     // A page of its own (about:blank with a hash would not reload); the hash says who this is.
     await page.route('http://fixture.test/**', (r) => r.fulfill({ contentType: 'text/html', body: html }));
-    await page.goto(`http://fixture.test/room#canPublish=${canPublish}`);
+    await page.goto(`http://fixture.test/room#canPublish=${canPublish}${more}`);
     await page.getByRole('group', { name: 'Room controls' }).waitFor();
     return { page, errors };
   }
@@ -173,6 +173,34 @@ describe.skipIf(!browserAvailable)('shortcuts in the room (LiveRoom with a stand
     await page.keyboard.press('v');
     await expect.poll(() => calls(page)).toEqual(['toggleMic', 'toggleCamera']);
     expect(await page.locator('#room-status').textContent()).toBe('');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('a control that goes while it has focus ("Turn on sound" once the sound plays, "Mute microphone" once made a listener) leaves focus on the room’s state, not on <body>, by keyboard at 320 px', async () => {
+    const { page, errors } = await open(true, '&sound=off');
+    const fixture = (f: 'setCanPlaybackAudio' | 'setCanPublish', on: boolean) => page.evaluate(([f, on]) => (window as unknown as { roomFixture: Record<string, (on: boolean) => void> }).roomFixture[f as string]!(on as boolean), [f, on] as const);
+    await page.getByText('Your browser has paused the sound of this session.').waitFor();
+    await checkPage(page, 'live room, sound paused (320 px)');
+    await tabTo(page, 'Turn on sound');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => calls(page)).toEqual(['startAudio']);
+    // LiveKit says the sound plays: the notice and its button go.
+    await fixture('setCanPlaybackAudio', true);
+    await page.getByText('Your browser has paused the sound of this session.').waitFor({ state: 'detached' });
+    await expectFocused(page, '.live-room > .connection');
+
+    // A trainer makes this person a listener while focus is on the microphone button.
+    await tabTo(page, 'Mute microphone');
+    await fixture('setCanPublish', false);
+    await page.getByText('You are listening. Raise your hand to ask to speak.').waitFor();
+    await expectFocused(page, '.live-room > .connection');
+    // Focus that had moved on elsewhere stays where it is.
+    await fixture('setCanPublish', true);
+    await tabTo(page, 'Raise hand');
+    await fixture('setCanPublish', false);
+    await page.getByText('You are listening. Raise your hand to ask to speak.').waitFor();
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Raise hand');
     expect(errors).toEqual([]);
     await page.context().close();
   });

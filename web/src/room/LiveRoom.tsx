@@ -4,7 +4,7 @@
  * state. Every control is a labelled button; states are announced by the page's live region.
  */
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Participant, Track, TrackPublication } from 'livekit-client';
 import { messageOf } from '../components.js';
 import { ENGLAND, formatTime } from '../format.js';
@@ -221,6 +221,19 @@ export function LiveRoom({
   const statusRef = useRef<HTMLDivElement>(null);
   // The Join button has gone: start keyboard and screen reader users at the room's state.
   useEffect(() => statusRef.current?.focus(), []);
+  // A control can go while it has focus, by what the room says a moment later: "Turn on sound"
+  // once the sound plays, the microphone, camera and screen buttons when a trainer makes this
+  // person a listener. Focus would fall to <body> (the top of the page, WCAG 2.4.3): it goes
+  // to the room's state instead. Only when the control focused last has gone from the page,
+  // so focus that has moved on, or that was put on the page itself, stays where it is.
+  const lastFocused = useRef<Element | null>(null);
+  useLayoutEffect(() => {
+    const active = document.activeElement;
+    if ((!active || active === document.body) && lastFocused.current && !lastFocused.current.isConnected) {
+      lastFocused.current = null;
+      statusRef.current?.focus();
+    }
+  });
   const participants: Participant[] = [lp, ...room.remoteParticipants.values()];
   const speaking = new Set(room.activeSpeakers.map((p) => p.identity));
   const canPublish = controller.canPublish();
@@ -254,7 +267,7 @@ export function LiveRoom({
   const q = lp.connectionQuality;
 
   return (
-    <div class="live-room">
+    <div class="live-room" onFocusIn={(e) => (lastFocused.current = e.target as Element)}>
       <div ref={statusRef} tabIndex={-1} class={`connection connection-${controller.state}`}>
         <strong>
           {controller.state === 'reconnecting' ? 'Reconnecting…' : controller.state === 'connected' ? 'Connected' : controller.state === 'connecting' ? 'Connecting…' : 'Disconnected'}
