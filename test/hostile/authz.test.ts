@@ -16,6 +16,18 @@
  *   admin    an administrator
  * Every cell runs on fresh objects (a new `me`, new session, new booking) with a new token,
  * so one cell's change (a sign-out, a cancellation) never leaks into another.
+ *
+ * Callers whose rights changed, or who act from the edge of a trust (organisation A sits in
+ * trust T and has left trust T2, which holds organisation B), each answered everywhere as
+ * the column named in SAME_AS is, but where EXCEPT says otherwise:
+ *   off            me, turned off while my token is live (not signed out)
+ *   trustOffice    office staff of trust T (acts for organisation A)
+ *   exTrustOffice  office staff of trust T2, which organisation A left
+ *   demoted        office staff of organisation A made staff, acting as before
+ *   leadA          an in-house lead of organisation A, on the programme session (not theirs)
+ * And on an in-house session for organisation A (the rows acting on a session or booking):
+ * a lead of organisation B is answered as staffB is, and a lead of organisation A who was
+ * un-made, still named as the session's trainer, as a colleague of mine who never led.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -30,6 +42,21 @@ import { fillPath, operations } from './openapi.js';
 
 const ACTORS = ['anon', 'revoked', 'staff', 'staffB', 'office', 'officeB', 'trainer', 'trainer2', 'admin'] as const;
 type Actor = (typeof ACTORS)[number];
+const MORE = ['off', 'trustOffice', 'exTrustOffice', 'demoted', 'leadA'] as const;
+type More = (typeof MORE)[number];
+const SAME_AS: Record<More, Actor> = { off: 'revoked', trustOffice: 'office', exTrustOffice: 'officeB', demoted: 'staffB', leadA: 'staffB' };
+/** Where a caller of MORE is rightly answered otherwise than its SAME_AS column. */
+const EXCEPT: Record<string, Partial<Record<More, number>>> = {
+  // The password is right, so a turned-off account is told why it cannot sign in.
+  'POST /api/auth/login': { off: 403 },
+  // Staff of organisation A see it.
+  'GET /api/orgs/{id}': { demoted: 200, leadA: 200 },
+  // Leads run sessions: their list, trainers to add, the materials library.
+  'GET /api/me/sessions': { leadA: 200 },
+  'GET /api/trainers': { leadA: 200 },
+  'GET /api/courses/{id}/materials': { leadA: 200 },
+  'GET /api/materials/{id}/download': { leadA: 200 },
+};
 
 const lk = await startLiveKitStandIn();
 // A timetable people subscribe to, served on 127.0.0.1.
@@ -59,6 +86,22 @@ const fixed = {
   trainer2: await t.user('trainer'),
   admin: await t.user('admin'),
 };
+const trustT = await ok<{ id: string }>('POST', '/api/orgs', fixed.admin, { name: 'Valley Trust', kind: 'trust' });
+const trustT2 = await ok<{ id: string }>('POST', '/api/orgs', fixed.admin, { name: 'Ridge Trust', kind: 'trust' });
+// Organisation A was in trust T2 and moved to trust T; organisation B stays in T2.
+for (const [org, parentId] of [[orgA, trustT2.id], [orgA, trustT.id], [orgB, trustT2.id]] as const) await ok('PATCH', `/api/orgs/${org.id}`, fixed.admin, { parentId });
+const more = {
+  trustOffice: await t.user('office', trustT.id),
+  exTrustOffice: await t.user('office', trustT2.id),
+  demoted: await t.user('office', orgA.id),
+  leadA: await t.user('staff', orgA.id),
+  leadB: await t.user('staff', orgB.id),
+  exLead: await t.user('staff', orgA.id),
+  colleague: await t.user('staff', orgA.id),
+};
+await ok('PUT', `/api/users/${more.demoted.id}/placement`, fixed.admin, { role: 'staff', orgId: orgA.id });
+for (const [org, lead] of [[orgA, more.leadA], [orgB, more.leadB], [orgA, more.exLead]] as const) await ok('PUT', `/api/orgs/${org.id}/leads/${lead.id}`, fixed.admin);
+await ok('DELETE', `/api/orgs/${orgA.id}/leads/${more.exLead.id}`, fixed.admin);
 const ops = await operations(t);
 
 /** A new live token for `user` (the fixture tokens are never used, so a sign-out cannot spill over). */
@@ -83,13 +126,20 @@ class Cell {
   /** Who is calling in this cell (me when signed out or revoked). */
   caller!: TestUser;
   private _session?: string;
-  static async make() {
+  /** The cell's session is in-house training for organisation A, with the un-made lead still named as a trainer. */
+  inHouse = false;
+  static async make(inHouse = false) {
     const c = new Cell();
     c.me = await t.user('staff', orgA.id);
+    c.inHouse = inHouse;
     return c;
   }
   async session(input: Record<string, unknown> = {}): Promise<string> {
-    this._session ??= (await t.session({ mode: 'hybrid', venue: 'Main hall', startsAt: '2026-02-10T16:00:00Z', endsAt: '2026-02-10T17:30:00Z', capacity: { inPerson: 20, online: 20 }, ...input }, fixed.trainer)).id;
+    if (this._session) return this._session;
+    const audience = this.inHouse ? { audience: { kind: 'organisation', orgId: orgA.id } } : {};
+    this._session = (await t.session({ mode: 'hybrid', venue: 'Main hall', startsAt: '2026-02-10T16:00:00Z', endsAt: '2026-02-10T17:30:00Z', capacity: { inPerson: 20, online: 20 }, ...audience, ...input }, fixed.trainer)).id;
+    // Published by them while they led (a lead names only trainers, so set here).
+    if (this.inHouse) await t.db.insertInto('session_trainers').values({ session_id: this._session, user_id: more.exLead.id }).execute();
     return this._session;
   }
   async booking(seat: 'online' | 'in_person' = 'online'): Promise<string> {
@@ -436,12 +486,6 @@ async function checkin(c: Cell): Promise<Req> {
   return { params: { id }, body: { code: code.code } };
 }
 
-async function callerHeaders(actor: Actor, c: Cell): Promise<Record<string, string>> {
-  if (actor === 'anon') return {};
-  const user = actor === 'revoked' || actor === 'staff' ? c.me : fixed[actor];
-  return { authorization: `Bearer ${await token(user, actor === 'revoked')}` };
-}
-
 describe('authorisation matrix', () => {
   it('has a row for every operation in openapi.json, and no row for an operation that is gone', () => {
     const documented = ops.map((o) => o.key);
@@ -453,26 +497,54 @@ describe('authorisation matrix', () => {
     expect(new Set(rows).size, 'a route has two rows').toBe(rows.length);
   });
 
+  /** One cell: `route` made by `make` on a fresh cell, asked by `caller` (me unless named), with a token `as` says (none, revoked, live). */
+  async function answer(route: string, make: Row[1], who: { caller?: TestUser; as: 'none' | 'revoked' | 'live'; turnOff?: boolean; inHouse?: boolean }) {
+    const [method, pathTemplate] = route.split(' ') as [string, string];
+    const c = await Cell.make(who.inHouse);
+    c.caller = who.caller ?? c.me;
+    const req = await make(c);
+    // Turned off behind the token's back: the token itself is never revoked.
+    if (who.turnOff) await t.db.updateTable('users').set({ disabled_at: t.clock.now().toISOString() }).where('id', '=', c.me.id).execute();
+    const credential = who.as === 'none' ? null : await token(c.caller, who.as === 'revoked');
+    const headers: Record<string, string> = { ...(req.noCaller || !credential ? {} : { authorization: `Bearer ${credential}` }), ...(req.headers ?? {}) };
+    // The webhook's Authorization is LiveKit's; the caller's token shows up as a cookie instead.
+    if (req.noCaller && credential && who.as !== 'live') headers.cookie = `sid=${credential}`;
+    if (req.noCaller && who.turnOff) headers.cookie = `sid=${credential}`;
+    let body: string | undefined;
+    if (req.body !== undefined) {
+      body = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
+      headers['content-type'] ??= req.contentType ?? 'application/json';
+    }
+    const url = fillPath(pathTemplate, req.params ?? {}) + (req.query ? `?${req.query}` : '');
+    const res = await t.app.request(url, { method, headers, body });
+    return { status: res.status, text: (await res.text()).slice(0, 200) };
+  }
+
   for (const [route, make, expected] of MATRIX) {
     it(route, { timeout: 60_000 }, async () => {
-      const [method, pathTemplate] = route.split(' ') as [string, string];
       const wrong: string[] = [];
       for (const actor of ACTORS) {
-        const c = await Cell.make();
-        c.caller = actor === 'anon' || actor === 'revoked' || actor === 'staff' ? c.me : fixed[actor];
-        const req = await make(c);
-        const headers: Record<string, string> = { ...(req.noCaller ? {} : await callerHeaders(actor, c)), ...(req.headers ?? {}) };
-        // The webhook's Authorization is LiveKit's; a revoked caller shows up as a revoked cookie instead.
-        if (req.noCaller && actor === 'revoked') headers.cookie = `sid=${await token(c.me, true)}`;
-        let body: string | undefined;
-        if (req.body !== undefined) {
-          body = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
-          headers['content-type'] ??= req.contentType ?? 'application/json';
-        }
-        const url = fillPath(pathTemplate, req.params ?? {}) + (req.query ? `?${req.query}` : '');
-        const res = await t.app.request(url, { method, headers, body });
-        const text = await res.text();
-        if (res.status !== expected[actor]) wrong.push(`${actor}: expected ${expected[actor]}, got ${res.status} ${text.slice(0, 200)}`);
+        const got = await answer(route, make, { caller: actor === 'anon' || actor === 'revoked' || actor === 'staff' ? undefined : fixed[actor], as: actor === 'anon' ? 'none' : actor === 'revoked' ? 'revoked' : 'live' });
+        if (got.status !== expected[actor]) wrong.push(`${actor}: expected ${expected[actor]}, got ${got.status} ${got.text}`);
+      }
+      for (const actor of MORE) {
+        const want = EXCEPT[route]?.[actor] ?? expected[SAME_AS[actor]];
+        const got = await answer(route, make, actor === 'off' ? { as: 'live', turnOff: true } : { caller: more[actor], as: 'live' });
+        if (got.status !== want) wrong.push(`${actor}: expected ${want} (${EXCEPT[route]?.[actor] !== undefined ? 'EXCEPT' : `as ${SAME_AS[actor]}`}), got ${got.status} ${got.text}`);
+      }
+      expect(wrong, `${route}\n${wrong.join('\n')}`).toEqual([]);
+    });
+  }
+
+  // On an in-house session for organisation A, a lead of organisation B is no one there, and a lead
+  // of organisation A who was un-made runs nothing: each answered as someone who never led.
+  for (const [route, make] of MATRIX.filter(([r]) => /\/(sessions|bookings)\/\{id\}/.test(r))) {
+    it(`${route}, on an in-house session: leads of another organisation, and leads un-made`, { timeout: 60_000 }, async () => {
+      const wrong: string[] = [];
+      for (const [lead, plain] of [['leadB', 'staffB'], ['exLead', 'colleague']] as const) {
+        const who = { leadB: more.leadB, exLead: more.exLead, staffB: fixed.staffB, colleague: more.colleague };
+        const [a, b] = [await answer(route, make, { caller: who[lead], as: 'live', inHouse: true }), await answer(route, make, { caller: who[plain], as: 'live', inHouse: true })];
+        if (a.status !== b.status) wrong.push(`${lead}: got ${a.status} ${a.text}, but ${plain} ${b.status}`);
       }
       expect(wrong, `${route}\n${wrong.join('\n')}`).toEqual([]);
     });
