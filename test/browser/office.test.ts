@@ -242,7 +242,7 @@ describe.skipIf(!browserAvailable)('office staff', () => {
     await page.getByRole('heading', { level: 1, name: 'Who is booked where' }).waitFor();
   });
 
-  it('an administrator with no organisation opens the office pages from the menu, chooses an organisation by name and reads its page, by keyboard at 320 px', async () => {
+  it('an administrator with no organisation opens the office pages from the menu, chooses an organisation by name and reads its page; the other office pages, from the menu, show the same one without choosing again, by keyboard at 320 px', async () => {
     const { t } = env.server;
     const admin = await t.user('admin');
     const kestrel = await t.org('Kestrel Primary');
@@ -276,7 +276,27 @@ describe.skipIf(!browserAvailable)('office staff', () => {
     expect(await page.getByText('Attachment-aware classrooms').count()).toBeGreaterThan(0);
     // The page keeps the choice, and another organisation can be chosen from it.
     await page.getByRole('form', { name: 'Choose the organisation' }).waitFor();
+    await page.getByText('Every booking and waitlist place of the staff of Kestrel Primary.').waitFor();
     await checkPage(page, 'who is booked where, an administrator looking at one school');
+    // The other office pages, reached from the menu by keyboard, show the same school without
+    // choosing it again (WCAG 3.3.7), and say which it is.
+    for (const [link, heading, says] of [
+      ['Export', 'Export bookings', 'Download every booking of the staff of Kestrel Primary in a date range'],
+      ['Who needs cover', 'Who needs cover', 'Bookings of the staff of Kestrel Primary that clash'],
+      ['Training record', 'Training record', 'Every live session the staff of Kestrel Primary attended'],
+      ['Who is booked where', 'Who is booked where', 'Every booking and waitlist place of the staff of Kestrel Primary.'],
+    ] as const) {
+      await tabTo(page, link, { back: true, max: 80 });
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+      await page.getByText(says).first().waitFor();
+      expect(new URL(page.url()).searchParams.get('org'), `${heading} from the menu`).toBe(kestrel.id);
+      const picker = page.locator(link === 'Who needs cover' ? '#cover-org' : '#office-org');
+      await expect.poll(() => picker.inputValue()).toBe(kestrel.id);
+      expect(await picker.locator('option:checked').textContent()).toContain('Kestrel Primary');
+      await checkPage(page, `${heading} for an administrator, the school chosen on another page`);
+    }
+    await page.getByRole('rowheader', { name: 'Kim Kestrel' }).waitFor();
   });
 
   it('an administrator choosing an organisation by keyboard at 320 px: "Show" with none chosen focuses the field once its error is there; a choice focuses the heading of that organisation’s page once, not a heading that then goes', async () => {
@@ -536,7 +556,7 @@ describe.skipIf(!browserAvailable)('office staff', () => {
     await checkPage(page, 'who is booked where with a cancelled booking');
   });
 
-  it('who is booked where names the school a held seat was for to a trust office, and says “your school” to the school’s own office', async () => {
+  it('who is booked where names the school a held seat was for to a trust office, and says “your school” to the school’s own office; the school a trust office chooses stays chosen, and named, on every office page it reaches from the menu (keyboard, 320 px)', async () => {
     const { t } = env.server;
     const admin = await t.user('admin');
     const trust = (await t.request('POST', '/api/orgs', { as: admin, body: { name: 'Birch Learning Trust', kind: 'trust' } })).json;
@@ -550,12 +570,36 @@ describe.skipIf(!browserAvailable)('office staff', () => {
     expect(booked).toMatchObject({ status: 'confirmed' });
 
     const page = await newPage(env.browser, env.server, { viewport: { width: 320, height: 800 } });
-    await signInAt(page, trustOffice, `/office/bookings?org=${oak.id}`);
+    await signInTo(page, trustOffice, '/office/bookings', 'Who is booked where', { nav: 'Who is booked where' });
+    await page.getByText('Every booking and waitlist place of the staff of Birch Learning Trust.').waitFor();
+    // The trust's office chooses one of its schools by keyboard.
+    await tabTo(page, 'School');
+    await page.keyboard.type('Oak');
+    expect(await page.locator('#office-org').inputValue()).toBe(oak.id);
+    await activate(page, 'Show');
+    await page.waitForURL(new RegExp(`org=${oak.id}`));
     const row = page.getByRole('row').filter({ hasText: 'Olu Oak' });
     await row.waitFor({ timeout: 5000 });
     expect((await row.innerText()).replace(/\s+/g, ' ')).toContain('Confirmed (a seat held for Oak Primary)');
     expect(await page.getByText('held for your school').count()).toBe(0);
     await checkPage(page, 'who is booked where, a trust office looking at a school with a held seat');
+    // Every other office page, reached from the menu by keyboard, is about the school chosen,
+    // and says so: not the trust's own, which it showed before without a word.
+    for (const [link, heading, says, picker] of [
+      ['Export', 'Export bookings', 'Download every booking of the staff of Oak Primary in a date range', '#office-org'],
+      ['Training record', 'Training record', 'Every live session the staff of Oak Primary attended', '#office-org'],
+      ['Who needs cover', 'Who needs cover', 'Bookings of the staff of Oak Primary that clash', '#cover-org'],
+      ['Staff accounts', 'Staff accounts', 'Everyone in Oak Primary.', '#staff-org'],
+      ['Calendar feed', 'Subscribe to my calendar', 'Every booking of Oak Primary’s staff', '#feed-org'],
+    ] as const) {
+      await tabTo(page, link, { back: true, max: 80 });
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+      await page.getByText(says).first().waitFor();
+      expect(new URL(page.url()).searchParams.get('org'), `${heading} from the menu`).toBe(oak.id);
+      await expect.poll(() => page.locator(picker).inputValue()).toBe(oak.id);
+      await checkPage(page, `${heading} for a trust office, the school chosen on another page`);
+    }
 
     const schoolPage = await newPage(env.browser, env.server, { viewport: { width: 320, height: 800 } });
     await signInAt(schoolPage, oakOffice, '/office/bookings');

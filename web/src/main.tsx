@@ -1,6 +1,6 @@
 import './styles.css';
 import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { Me, type SignedIn } from '../../shared/accounts.js';
 import { safeNextPath } from '../../shared/common.js';
 import { api, ApiError, onUnauthenticated, setCsrfToken } from './api.js';
@@ -50,12 +50,32 @@ const NAV: NavItem[] = [
   ...ACCOUNT_NAV,
 ];
 
+/**
+ * The office pages about one organisation, its `?org=` (an administrator's choice of any, a
+ * trust's office's of one of its schools). Moving between them from the menu keeps the
+ * organisation chosen (see chosenOrgOf), so it is not searched for again (WCAG 3.3.7) and a
+ * trust's office is not silently taken back to its own organisation. The import page is
+ * reached from "Staff accounts" and keeps it too.
+ */
+const ORG_PAGES = new Set(['/office/bookings', '/office/export', '/office/record', '/office/cover', '/office/people', '/office/people/import', '/calendar']);
+
+/**
+ * What the menu's links to ORG_PAGES carry: the organisation the office page in view shows
+ * (none when it shows the person's own, with no `?org=`), else the one the last such page
+ * showed. In this tab's memory only, for this person: forgotten on signing out or in.
+ */
+function chosenOrgOf(me: MeValue | null | undefined, loc: Location, last: { userId: string; orgId: string | null } | null): { userId: string; orgId: string | null } | null {
+  if (!me || (me.role !== 'office' && me.role !== 'admin')) return null;
+  if (ORG_PAGES.has(loc.path)) return { userId: me.id, orgId: loc.query.get('org') || null };
+  return last?.userId === me.id ? last : null;
+}
+
 function isCurrent(href: string, path: string) {
   if (href === '/sessions') return path === '/' || (path.startsWith('/sessions') && path !== '/sessions/new');
   return path === href || path.startsWith(href + '/');
 }
 
-function Header({ me, path, onSignOut }: { me: MeValue | null; path: string; onSignOut: () => void }) {
+function Header({ me, path, org, onSignOut }: { me: MeValue | null; path: string; org: string | null; onSignOut: () => void }) {
   const [menuOpen, setMenuOpen] = useState(false);
   // A link followed from the menu closes it.
   useEffect(() => setMenuOpen(false), [path]);
@@ -88,7 +108,7 @@ function Header({ me, path, onSignOut }: { me: MeValue | null; path: string; onS
           <ul class="wrap" id="main-nav-links">
             {NAV.filter((n) => (n.shows ? n.shows(me) : !n.roles || n.roles.includes(me.role))).map((n) => (
               <li key={n.href}>
-                <Link href={n.href} aria-current={isCurrent(n.href, path) ? 'page' : undefined}>
+                <Link href={org && ORG_PAGES.has(n.href) ? `${n.href}?org=${encodeURIComponent(org)}` : n.href} aria-current={isCurrent(n.href, path) ? 'page' : undefined}>
                   {n.label}
                 </Link>
               </li>
@@ -170,6 +190,9 @@ function App() {
   const [me, setMe] = useState<MeValue | null | undefined>(undefined);
   const [loadError, setLoadError] = useState<unknown>(null);
   const [retrying, setRetrying] = useState(false);
+  // The organisation chosen on the office pages (see chosenOrgOf), kept as the pages change.
+  const chosenOrg = useRef<{ userId: string; orgId: string | null } | null>(null);
+  chosenOrg.current = chosenOrgOf(me, loc, chosenOrg.current);
 
   function loadMe() {
     return api('/api/me', Me, { quiet401: true })
@@ -272,7 +295,7 @@ function App() {
       <a href="#main" class="skip-link" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>
         Skip to main content
       </a>
-      <Header me={me ?? null} path={loc.path} onSignOut={signOut} />
+      <Header me={me ?? null} path={loc.path} org={chosenOrg.current?.orgId ?? null} onSignOut={signOut} />
       <main id="main" tabIndex={-1} class="wrap">
         {content}
       </main>

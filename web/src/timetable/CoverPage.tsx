@@ -12,7 +12,7 @@ import { DownloadLink, ErrorSummary, errorFor, messageOf, PageHeading, Status, T
 import { addDays, dayInEngland, ENGLAND, formatDate, formatLongDay, formatTimeRange, plural, seatLabel, statusLabel, viewerZone } from '../format.js';
 import { ActionButton, Retry, useLoad } from '../load.js';
 import { Link, navigate } from '../router.js';
-import { OfficeOrgGate, SchoolForm, type Org } from '../orgs.js';
+import { OfficeOrgGate, SchoolForm, staffWords, type Org } from '../orgs.js';
 import { clashText } from './FitNote.js';
 import { sendText } from './send.js';
 import { NO_PROBLEMS, problemsOf, UploadProblems } from './UploadProblems.js';
@@ -26,7 +26,7 @@ export function CoverPage() {
 }
 
 function CoverOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
-  const { loc } = useApp();
+  const { loc, me } = useApp();
   // Every address this page moves to keeps the organisation chosen.
   const here = (q: Record<string, string>) => `/office/cover?${new URLSearchParams({ ...(loc.query.get('org') ? { org: orgId } : {}), ...q })}`;
   // Days in England (by default the four weeks from today there), sent as dates: the server
@@ -97,7 +97,7 @@ function CoverOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
         Who needs cover
       </PageHeading>
       <SchoolForm id="cover-org" orgs={orgs} value={orgId} onChoose={(id) => navigate(`/office/cover?${new URLSearchParams({ org: id, from, to })}`)} onErrors={setChoiceError} />
-      <p>Bookings of your staff that clash with their timetabled lessons, and the lessons that need cover. In-person sessions include time to travel.{viewerZone() !== ENGLAND && ' Days and times are in England (UK time).'}</p>
+      <p>Bookings of {staffWords(me, orgs, orgId)} that clash with their timetabled lessons, and the lessons that need cover. In-person sessions include time to travel.{viewerZone() !== ENGLAND && ' Days and times are in England (UK time).'}</p>
       <ErrorSummary errors={errors} />
       <UploadProblems problems={problems} />
       <Status message={status} />
