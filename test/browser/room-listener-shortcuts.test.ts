@@ -15,7 +15,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // A namespace import, so this file still loads (and its browser tests run) against code without these.
 import * as shortcuts from '../../web/src/room/shortcuts.js';
-import { browserAvailable, checkPage, expectFocused, expectNoAxeViolations, launchBrowser, NARROW, tabTo, warnIfSkipped } from './harness.js';
+import { activate, browserAvailable, checkPage, expectFocused, expectNoAxeViolations, launchBrowser, NARROW, tabTo, warnIfSkipped } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -177,9 +177,9 @@ describe.skipIf(!browserAvailable)('shortcuts in the room (LiveRoom with a stand
     await page.context().close();
   });
 
-  it('a control that goes while it has focus ("Turn on sound" once the sound plays, "Mute microphone" once made a listener) leaves focus on the room’s state, not on <body>, by keyboard at 320 px', async () => {
-    const { page, errors } = await open(true, '&sound=off');
-    const fixture = (f: 'setCanPlaybackAudio' | 'setCanPublish', on: boolean) => page.evaluate(([f, on]) => (window as unknown as { roomFixture: Record<string, (on: boolean) => void> }).roomFixture[f as string]!(on as boolean), [f, on] as const);
+  it('a control that goes while it has focus ("Turn on sound" once the sound plays, "Mute microphone" once made a listener, the caption box below the video once no longer the captioner) leaves focus on the room’s state, not on <body>, by keyboard at 320 px', async () => {
+    const { page, errors } = await open(true, '&sound=off&captioner=true');
+    const fixture = (f: 'setCanPlaybackAudio' | 'setCanPublish' | 'setCaptioner', on: boolean) => page.evaluate(([f, on]) => (window as unknown as { roomFixture: Record<string, (on: boolean) => void> }).roomFixture[f as string]!(on as boolean), [f, on] as const);
     await page.getByText('Your browser has paused the sound of this session.').waitFor();
     await checkPage(page, 'live room, sound paused (320 px)');
     await tabTo(page, 'Turn on sound');
@@ -201,6 +201,27 @@ describe.skipIf(!browserAvailable)('shortcuts in the room (LiveRoom with a stand
     await fixture('setCanPublish', false);
     await page.getByText('You are listening. Raise your hand to ask to speak.').waitFor();
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Raise hand');
+
+    // The captioner, typing in the caption box below the video (where captions sit unless moved),
+    // is unassigned by a trainer: the box goes, and focus goes to the room's state.
+    await tabTo(page, 'Live caption');
+    await page.keyboard.type('Welcome to');
+    await fixture('setCaptioner', false);
+    await page.locator('#captioner-text').waitFor({ state: 'detached' });
+    await expectFocused(page, '.live-room > .connection');
+    await checkPage(page, 'live room, no longer the captioner (320 px)');
+    // So too with the captions moved beside the video.
+    await fixture('setCaptioner', true);
+    await activate(page, 'Caption settings');
+    await tabTo(page, 'Below the video');
+    await page.keyboard.press('ArrowRight');
+    await page.locator('.room-side .captions-panel').waitFor();
+    await tabTo(page, 'Live caption', { back: true, max: 80 });
+    await page.keyboard.type('Good morning');
+    await fixture('setCaptioner', false);
+    await page.locator('#captioner-text').waitFor({ state: 'detached' });
+    await expectFocused(page, '.live-room > .connection');
+    await checkPage(page, 'live room, captions beside the video, no longer the captioner (320 px)');
     expect(errors).toEqual([]);
     await page.context().close();
   });

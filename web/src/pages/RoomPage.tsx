@@ -408,8 +408,8 @@ export function RoomPage({ id }: { id: string }) {
                     {controller.join.role === 'trainer' && <HostPanel lk={lk} controller={controller} sessionId={id} announce={announce} />}
                   </>
                 }
+                below={settings.position === 'bottom' && captionsPanel}
               />
-              {settings.position === 'bottom' && captionsPanel}
               {attendancePanel}
             </div>
           ) : (

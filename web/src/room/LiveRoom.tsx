@@ -204,6 +204,7 @@ export function LiveRoom({
   onError,
   announce,
   side,
+  below,
 }: {
   lk: LiveKit;
   controller: RoomController;
@@ -214,6 +215,8 @@ export function LiveRoom({
   announce: (m: string) => void;
   /** Panels shown beside the grid (captions when placed at the side, attendance). */
   side?: ComponentChildren;
+  /** Panels shown below the grid (captions when placed at the bottom). */
+  below?: ComponentChildren;
 }) {
   const room = controller.room;
   const lp = room.localParticipant;
@@ -223,7 +226,9 @@ export function LiveRoom({
   useEffect(() => statusRef.current?.focus(), []);
   // A control can go while it has focus, by what the room says a moment later: "Turn on sound"
   // once the sound plays, the microphone, camera and screen buttons when a trainer makes this
-  // person a listener. Focus would fall to <body> (the top of the page, WCAG 2.4.3): it goes
+  // person a listener, the captioner's box (beside or below the video: `side` and `below` are
+  // inside this room for that) when a trainer unassigns the captioner. Focus would fall to
+  // <body> (the top of the page, WCAG 2.4.3): it goes
   // to the room's state instead. Only when the control focused last has gone from the page,
   // so focus that has moved on, or that was put on the page itself, stays where it is.
   const lastFocused = useRef<Element | null>(null);
@@ -327,6 +332,7 @@ export function LiveRoom({
           <ChatPanel controller={controller} inputRef={chatInput} />
         </div>
       </div>
+      {below}
     </div>
   );
 }
