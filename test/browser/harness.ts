@@ -16,7 +16,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
-import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContextOptions, type Page, type Request } from 'playwright-core';
 import type { Config } from '../../server/platform/deps.js';
 import { makeTestContext, TEST_PASSWORD, type TestContext, type TestUser } from '../helpers.js';
 import { assertWebBuilt, buildWeb, WEB_DIST } from './build.js';
@@ -61,7 +61,9 @@ export async function startServer(opts: { now?: string; config?: Partial<Config>
   assertWebBuilt();
   if (!existsSync(path.join(WEB_DIST, 'index.html'))) await buildWeb({ force: true });
   const t = await makeTestContext({ now: opts.now ?? new Date().toISOString(), config: { webRoot: WEB_DIST, ...opts.config } });
-  const server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' });
+  // axe-core is served beside the app, outside it, for expectNoAxeViolations (see there).
+  const fetch: typeof t.app.fetch = (req, ...rest) => (new URL(req.url).pathname === AXE_PATH ? axeResponse() : t.app.fetch(req, ...rest));
+  const server = serve({ fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise<void>((resolve, reject) => {
     if (server.listening) return resolve();
     server.once('listening', () => resolve());
@@ -69,6 +71,7 @@ export async function startServer(opts: { now?: string; config?: Partial<Config>
   });
   const { port } = server.address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;
+  servingAxe.add(baseUrl);
   // Links in feeds and emails should point at this server.
   t.deps.config.publicUrl = baseUrl;
   return {
@@ -80,6 +83,7 @@ export async function startServer(opts: { now?: string; config?: Partial<Config>
         server.close(() => resolve());
       });
       await t.close();
+      servingAxe.delete(baseUrl);
     },
   };
 }
@@ -174,12 +178,15 @@ export function watchRequests(page: Page) {
     state.open = Math.max(0, state.open - 1);
     state.last = Date.now();
   };
-  page.on('request', () => {
+  // axe-core's own script (expectNoAxeViolations) is the test's request, not the page's.
+  const pages = (r: Request) => new URL(r.url()).pathname !== AXE_PATH;
+  page.on('request', (r) => {
+    if (!pages(r)) return;
     state.open++;
     state.last = Date.now();
   });
-  page.on('requestfinished', done);
-  page.on('requestfailed', done);
+  page.on('requestfinished', (r) => pages(r) && done());
+  page.on('requestfailed', (r) => pages(r) && done());
 }
 export async function settled(page: Page, { quietMs = 100, timeoutMs = 15_000 } = {}) {
   const state = openRequests.get(page);
@@ -193,6 +200,44 @@ export async function settled(page: Page, { quietMs = 100, timeoutMs = 15_000 } 
 }
 
 let axeSource: string | null = null;
+const axeScript = () => (axeSource ??= readFileSync(path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8'));
+/**
+ * Where startServer serves axe-core (no `.js`: it is not one of the web client's scripts, which
+ * some tests collect). Loaded as a script of the page's own origin, the browser compiles it off
+ * the main thread and keeps it in the context's cache, so the next document of the same context
+ * gets it cheaply; evaluated through the DevTools protocol, every document compiled all 650 kB
+ * again.
+ */
+const AXE_PATH = '/__test__/axe-core';
+const axeResponse = () => new Response(axeScript(), { headers: { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'private, max-age=3600' } });
+/** The origins of this file's servers (startServer), which serve AXE_PATH. */
+const servingAxe = new Set<string>();
+
+/** Puts axe-core into the page's document, unless it is there already. */
+async function injectAxe(page: Page) {
+  // From the app's own server (its CSP allows scripts of its origin) as a <script> that is
+  // removed once it has run; any other page (another origin, a sandboxed download, an
+  // error page) gets the source through the DevTools protocol, which no CSP blocks.
+  const how = await page.evaluate(
+    ({ origins, src }) => {
+      if (typeof (window as { axe?: unknown }).axe !== 'undefined') return 'there';
+      if (!origins.includes(location.origin)) return 'elsewhere';
+      return new Promise<string>((resolve) => {
+        const s = document.createElement('script');
+        const done = (how: string) => () => {
+          s.remove();
+          resolve(typeof (window as { axe?: unknown }).axe !== 'undefined' ? how : 'failed');
+        };
+        s.onload = done('loaded');
+        s.onerror = done('failed');
+        s.src = src;
+        document.head.append(s);
+      });
+    },
+    { origins: [...servingAxe], src: AXE_PATH },
+  );
+  if (how === 'elsewhere' || how === 'failed') await page.evaluate(axeScript());
+}
 
 export interface AxeViolation {
   id: string;
@@ -219,10 +264,7 @@ export async function checkPage(page: Page, what = page.url()) {
  * error listing every violation and the elements it was found on.
  */
 export async function expectNoAxeViolations(page: Page, what = page.url()) {
-  axeSource ??= readFileSync(path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
-  // page.evaluate runs through the DevTools protocol, so the page's CSP does not block it.
-  const hasAxe = await page.evaluate('typeof window.axe !== "undefined"');
-  if (!hasAxe) await page.evaluate(axeSource);
+  await injectAxe(page);
   const violations = (await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<{ violations: unknown[] }> } }).axe;
     const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] }, resultTypes: ['violations'] });
