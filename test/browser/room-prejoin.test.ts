@@ -167,23 +167,36 @@ describe.skipIf(!browserAvailable)('the live room before joining', () => {
    * or, with `missing: 'audio'`, no microphone (the camera works). The device stays missing
    * until the page sets `window.deviceMissing` to null (plugged in), as a "Check again" then finds it.
    */
-  async function noCameraPage(title: string, name: string, missing: 'video' | 'audio' = 'video') {
+  async function noCameraPage(title: string, name: string, missing: 'video' | 'audio' = 'video', opts: { holdDeviceList?: boolean } = {}) {
     const { t } = server;
     const trainer = await t.user('trainer', null, name);
     const s = await t.session({ title, startsAt: minutesFromNow(-5), endsAt: minutesFromNow(55), capacity: { online: 5 } }, trainer);
     const page = await newPage(browser, server, { ...NARROW, permissions: ['camera', 'microphone'] });
     const errors = watchPageErrors(page);
     // Asking for the missing device fails as Chromium does without it.
-    await page.addInitScript((kind) => {
-      const w = window as unknown as { deviceMissing: string | null };
-      w.deviceMissing = kind;
-      const md = navigator.mediaDevices;
-      const real = md.getUserMedia.bind(md);
-      md.getUserMedia = async (c) => {
-        if (w.deviceMissing && c?.[w.deviceMissing as 'video' | 'audio']) throw new DOMException('Requested device not found', 'NotFoundError');
-        return real(c);
-      };
-    }, missing);
+    await page.addInitScript(
+      ({ kind, hold }) => {
+        const w = window as unknown as { deviceMissing: string | null; releaseDeviceList?: () => void };
+        w.deviceMissing = kind;
+        const md = navigator.mediaDevices;
+        const real = md.getUserMedia.bind(md);
+        md.getUserMedia = async (c) => {
+          if (w.deviceMissing && c?.[w.deviceMissing as 'video' | 'audio']) throw new DOMException('Requested device not found', 'NotFoundError');
+          return real(c);
+        };
+        // The list of devices (for the choice of camera and microphone) can come well after the
+        // tracks on a busy computer: held until the test lets it go.
+        if (hold) {
+          const list = md.enumerateDevices.bind(md);
+          const released = new Promise<void>((resolve) => (w.releaseDeviceList = resolve));
+          md.enumerateDevices = async () => {
+            await released;
+            return list();
+          };
+        }
+      },
+      { kind: missing, hold: !!opts.holdDeviceList },
+    );
     await signInAt(page, trainer, `/sessions/${s.id}/room`);
     await page.getByRole('heading', { level: 1, name: `Live room: ${title}` }).waitFor();
     if (missing === 'video') {
@@ -258,8 +271,10 @@ describe.skipIf(!browserAvailable)('the live room before joining', () => {
     await page.context().close();
   });
 
-  it('with no camera: V changes nothing and says there is no camera; M still chooses the microphone', async () => {
-    const { page, errors } = await noCameraPage('Attachment and trauma', 'Ned Trainer');
+  it('with no camera: V changes nothing and says there is no camera, also before the list of devices has come; M still chooses the microphone', async () => {
+    const { page, errors } = await noCameraPage('Attachment and trauma', 'Ned Trainer', 'video', { holdDeviceList: true });
+    // The page says no camera was found: the check is over, whatever the device list is doing.
+    expect(await page.getByText('Starting your camera and microphone…').count(), 'no "Starting…" beside "No camera was found"').toBe(0);
     await page.getByRole('heading', { level: 1 }).focus();
     await page.keyboard.press('v');
     await announced(page, 'No camera is available, so you will join with it off.');
@@ -267,6 +282,7 @@ describe.skipIf(!browserAvailable)('the live room before joining', () => {
     await page.keyboard.press('m');
     await page.getByRole('checkbox', { name: 'Join with my microphone on', checked: false }).waitFor();
     await announced(page, 'Microphone will be off when you join.');
+    await page.evaluate(() => (window as unknown as { releaseDeviceList: () => void }).releaseDeviceList());
     await expectNoAxeViolations(page, 'room pre-join without a camera');
     expect(errors).toEqual([]);
     await page.context().close();

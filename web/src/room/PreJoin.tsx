@@ -194,6 +194,10 @@ export function PreJoin({
       setAudio(at ?? null);
       setVideo(vt ?? null);
       setProblems(found);
+      // The check is over once the tracks are had or refused: what the page says of them (no
+      // camera found, say) and what M and V answer must agree from that render on, not wait
+      // for the device lists below.
+      setChecking(false);
       try {
         const devices = await navigator.mediaDevices.enumerateDevices();
         const cams = choicesOf(devices, 'videoinput', 'Camera');
@@ -208,7 +212,6 @@ export function PreJoin({
       } catch {
         /* the selects stay empty; the default devices are used */
       }
-      setChecking(false);
     })();
     return () => {
       cancelled = true;
