@@ -5,7 +5,7 @@
  * it arrived. Feeds are written piece by piece (`calendarHead`, `renderEvents`,
  * `calendarTail`) so they can stream.
  */
-import ical, { ICalAlarmType, ICalAttendeeRole, ICalAttendeeStatus, ICalCalendarMethod, ICalEventStatus, escape, foldLines, type ICalCalendar } from 'ical-generator';
+import ical, { ICalAlarmType, ICalAttendeeRole, ICalAttendeeStatus, ICalCalendarMethod, ICalEventStatus, ICalEventTransparency, escape, foldLines, type ICalCalendar } from 'ical-generator';
 import type { BookingStatus, SeatKind, SessionMode } from '../../db/schema.js';
 import { mailDomain } from '../platform/deps.js';
 import { eventSequence, eventStatus, eventUid, inviteMethod, partStat, uidHost, type InviteMethod, type SessionStatus } from './rules.js';
@@ -88,8 +88,25 @@ function eventDescription(row: CalendarRow, ctx: CalendarContext): string {
   return lines.join('\n');
 }
 
-/** Adds the event for one booking to `cal`. The same row always gives the same VEVENT. */
-export function addBookingEvent(cal: ICalCalendar, row: CalendarRow, ctx: CalendarContext) {
+/**
+ * What a published calendar (a feed, an export: no METHOD) puts before the title of a place
+ * that is not a seat to turn up to. Outlook shows subscribed and imported events as they are
+ * whatever their STATUS (CANCELLED, TENTATIVE), so a session called off, kept in the feed for
+ * 30 days so other calendars remove it, or a place in the queue looked like a booking. An
+ * invite (METHOD:REQUEST or CANCEL) keeps the plain title: clients mark a CANCEL themselves.
+ */
+function publishedPrefix(row: CalendarRow): string {
+  if (inviteMethod(row.status, row.sessionStatus) === 'CANCEL') return 'Cancelled: ';
+  if (row.status === 'waitlisted') return 'Waiting list: ';
+  if (row.status === 'offered') return 'Place offered: ';
+  return '';
+}
+
+/**
+ * Adds the event for one booking to `cal`. The same row always gives the same VEVENT.
+ * `published`: for a feed or an export (no METHOD), not an invite (see `publishedPrefix`).
+ */
+export function addBookingEvent(cal: ICalCalendar, row: CalendarRow, ctx: CalendarContext, published = false) {
   const cancelled = inviteMethod(row.status, row.sessionStatus) === 'CANCEL';
   const stamp = new Date(Math.max(Date.parse(row.bookingUpdatedAt), Date.parse(row.sessionUpdatedAt)));
   const page = sessionPageUrl(ctx.publicUrl, row.sessionId);
@@ -106,12 +123,14 @@ export function addBookingEvent(cal: ICalCalendar, row: CalendarRow, ctx: Calend
     start: zoned(startMs, row.timeZone),
     end: zoned(endMs, row.timeZone),
     timezone: local ? row.timeZone : null,
-    summary: oneLine(row.title),
+    summary: (published ? publishedPrefix(row) : '') + oneLine(row.title),
     description: eventDescription(row, ctx),
     location: row.seat === 'online' ? page : oneLine(row.venue ?? 'Venue to be confirmed'),
     url: page,
     status: { CONFIRMED: ICalEventStatus.CONFIRMED, TENTATIVE: ICalEventStatus.TENTATIVE, CANCELLED: ICalEventStatus.CANCELLED }[eventStatus(row.status, row.sessionStatus)],
     organizer: { name: oneLine(ctx.organizer.name), email: ctx.organizer.email },
+    // A cancelled event takes up no time in any calendar that shows it.
+    transparency: cancelled ? ICalEventTransparency.TRANSPARENT : null,
   });
   if (SAFE_ADDRESS.test(row.userEmail)) {
     event.createAttendee({
@@ -200,7 +219,7 @@ export function renderEvents(rows: CalendarRow[], ctx: CalendarContext): string 
   const cal = ical({ prodId: PROD_ID });
   let out = '';
   for (const row of rows) {
-    const event = addBookingEvent(cal, row, ctx);
+    const event = addBookingEvent(cal, row, ctx, true);
     out += fold(event.toString());
     cal.clear();
   }

@@ -10,6 +10,8 @@ export interface ReadEvent {
   uid: string;
   sequence: number;
   status: string | null;
+  /** TRANSP: OPAQUE (the default, blocks the time) or TRANSPARENT. */
+  transp: string;
   summary: string;
   description: string;
   location: string;
@@ -56,6 +58,7 @@ export function readCalendar(text: string) {
       uid: String(ve.getFirstPropertyValue('uid')),
       sequence: Number(ve.getFirstPropertyValue('sequence')),
       status: (ve.getFirstPropertyValue('status') as string | null) ?? null,
+      transp: String(ve.getFirstPropertyValue('transp') ?? 'OPAQUE'),
       summary: String(ve.getFirstPropertyValue('summary') ?? ''),
       description: String(ve.getFirstPropertyValue('description') ?? ''),
       location: String(ve.getFirstPropertyValue('location') ?? ''),

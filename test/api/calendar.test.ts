@@ -231,18 +231,62 @@ describe('personal subscription feed', () => {
     expect(feed.method).toBeNull();
     expect(feed.name).toBe('My training sessions');
     expect(feed.events.map((e) => [e.summary, e.status]).sort()).toEqual([
+      ['Cancelled: Two', 'CANCELLED'],
       ['One', 'CONFIRMED'],
-      ['Two', 'CANCELLED'],
     ]);
     // One event per UID, identical to what the invite says.
     const one = feed.events.find((e) => e.summary === 'One')!;
     expect(one).toEqual(readCalendar((await t.request('GET', `/api/bookings/${b1again.id}/invite.ics`, { as: me })).text).events[0]);
-    const two = feed.events.find((e) => e.summary === 'Two')!;
+    const two = feed.events.find((e) => e.summary === 'Cancelled: Two')!;
     expect(two.startUtc).toBe('2026-03-29T08:00:00.000Z');
 
     t.clock.advance(31 * DAY);
     const later = readCalendar((await t.request('GET', path)).text);
     expect(later.events.map((e) => e.summary)).toEqual(['One']);
+  });
+
+  it('says in the title of a cancelled, waiting or offered place what it is, for calendars that ignore STATUS (Outlook)', async () => {
+    // Outlook shows a subscribed event with STATUS:CANCELLED or TENTATIVE as an ordinary
+    // one, so a session called off (kept 30 days so other calendars remove it) or a place in
+    // the queue looked like a place to turn up to. The title says it, and a cancelled event
+    // leaves the time free. Emailed and downloaded invites keep the plain title: a METHOD:CANCEL
+    // is marked cancelled by the client itself ("Canceled: ...").
+    const org = await t.org();
+    const office = await t.user('office', org.id);
+    const [me, first] = [await t.user('staff', org.id, 'Cerys'), await t.user('staff', org.id)];
+    const on = await t.session({ title: 'On' });
+    const off = await t.session({ title: 'Called off' });
+    const left = await t.session({ title: 'Given up' });
+    const full = await t.session({ title: 'Full', capacity: { online: 1 } });
+    const offer = await t.session({ title: 'Offered', capacity: { online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 60 });
+    await book(on.id, me);
+    await book(off.id, me);
+    const given = await book(left.id, me);
+    await book(full.id, first);
+    expect((await book(full.id, me)).status).toBe('waitlisted');
+    const seated = await book(offer.id, first);
+    await book(offer.id, me);
+    t.clock.advance(HOUR);
+    expect((await t.request('POST', `/api/sessions/${off.id}/cancel`, { as: off.trainer, body: {} })).status).toBe(200);
+    expect((await t.request('DELETE', `/api/bookings/${given.id}`, { as: me })).status).toBe(200);
+    expect((await t.request('DELETE', `/api/bookings/${seated.id}`, { as: first })).status).toBe(200);
+
+    const expected = [
+      ['Cancelled: Called off', 'CANCELLED', 'TRANSPARENT'],
+      ['Cancelled: Given up', 'CANCELLED', 'TRANSPARENT'],
+      ['On', 'CONFIRMED', 'OPAQUE'],
+      ['Place offered: Offered', 'TENTATIVE', 'OPAQUE'],
+      ['Waiting list: Full', 'TENTATIVE', 'OPAQUE'],
+    ];
+    const shown = (text: string) => readCalendar(text).events.filter((e) => e.attendees[0]!.cn === 'Cerys').map((e) => [e.summary, e.status, e.transp]).sort();
+    const mine = await feedPath((await t.request('GET', '/api/me/calendar', { as: me })).json.url);
+    expect(shown((await t.request('GET', mine)).text)).toEqual(expected);
+    const theirs = await feedPath((await t.request('GET', `/api/orgs/${org.id}/calendar`, { as: office })).json.url);
+    expect(shown((await t.request('GET', theirs)).text)).toEqual(expected);
+    expect(shown((await t.request('GET', `/api/orgs/${org.id}/bookings.ics`, { as: office })).text)).toEqual(expected);
+    // The CANCEL itself keeps the session's own title.
+    const { cal } = await invite(given.id, me);
+    expect([cal.method, cal.events[0]!.summary]).toEqual(['CANCEL', 'Given up']);
   });
 
   it('answers conditional requests with 304 until something changes', async () => {
@@ -550,7 +594,8 @@ describe('office exports', () => {
     expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename=bookings-st-marys-upper-school\.ics$/);
     const cal = readCalendar(res.text);
     expect(cal.events).toHaveLength(4);
-    const feb3 = cal.events.filter((e) => e.summary === '@SUM(1+1) training, part 1');
+    // c is on the waiting list, and its title says so (calendar.test.ts above).
+    const feb3 = cal.events.filter((e) => e.summary.replace(/^Waiting list: /, '') === '@SUM(1+1) training, part 1');
     expect(feb3.map((e) => e.uid).sort()).toEqual([a, b, c].map((u) => `booking-${feb.id}-${u.id}@localhost`).sort());
     expect(feb3.find((e) => e.uid.includes(c.id))!.status).toBe('TENTATIVE');
     expect(feb3[0]!.location).toBe('+44 Hall; Room "A"');
