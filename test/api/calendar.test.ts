@@ -282,8 +282,10 @@ describe('personal subscription feed', () => {
     const mine = await feedPath((await t.request('GET', '/api/me/calendar', { as: me })).json.url);
     expect(shown((await t.request('GET', mine)).text)).toEqual(expected);
     const theirs = await feedPath((await t.request('GET', `/api/orgs/${org.id}/calendar`, { as: office })).json.url);
-    expect(shown((await t.request('GET', theirs)).text)).toEqual(expected);
-    expect(shown((await t.request('GET', `/api/orgs/${org.id}/bookings.ics`, { as: office })).text)).toEqual(expected);
+    // The office's calendars also name whose place it is (the test below).
+    const named = expected.map(([summary, ...rest]) => [summary!.replace(/^((?:Cancelled|Waiting list|Place offered): )?/, '$1Cerys - '), ...rest]);
+    expect(shown((await t.request('GET', theirs)).text)).toEqual(named);
+    expect(shown((await t.request('GET', `/api/orgs/${org.id}/bookings.ics`, { as: office })).text)).toEqual(named);
     // The CANCEL itself keeps the session's own title.
     const { cal } = await invite(given.id, me);
     expect([cal.method, cal.events[0]!.summary]).toEqual(['CANCEL', 'Given up']);
@@ -478,6 +480,19 @@ describe('office feed', () => {
     expect((await t.request('GET', fresh)).status).toBe(404);
   });
 
+  it('names in each event’s title whose place it is, so an office sees who is out without opening each one', async () => {
+    // Three staff on one session were three events all called "Understanding autism" in the
+    // office's calendar grid, at the same time, in every client.
+    const org = await t.org();
+    const office = await t.user('office', org.id);
+    const s = await t.session({ capacity: { online: 2 } });
+    for (const name of ['Aled Jones', 'Bethan Rees', 'Carys Ŵyn']) await book(s.id, await t.user('staff', org.id, name));
+    const expected = ['Aled Jones - Understanding autism', 'Bethan Rees - Understanding autism', 'Waiting list: Carys Ŵyn - Understanding autism'];
+    const feed = await feedPath((await t.request('GET', `/api/orgs/${org.id}/calendar`, { as: office })).json.url);
+    expect(readCalendar((await t.request('GET', feed)).text).events.map((e) => e.summary).sort()).toEqual(expected);
+    expect(readCalendar((await t.request('GET', `/api/orgs/${org.id}/bookings.ics`, { as: office })).text).events.map((e) => e.summary).sort()).toEqual(expected);
+  });
+
   it('says a staff member’s waiting place is theirs, not the reader’s; their own invite speaks to them', async () => {
     const org = await t.org('Willow Primary');
     const office = await t.user('office', org.id);
@@ -571,14 +586,14 @@ describe('office exports', () => {
     expect(csv.text.trim().split('\r\n')).toHaveLength(2);
     const ics = await t.request('GET', `/api/orgs/${org.id}/bookings.ics?${q}`, { as: office });
     expect(ics.status).toBe(200);
-    expect(readCalendar(ics.text).events.map((e) => [e.summary, e.startUtc])).toEqual([['Hyfforddiant ADY: ŵ ŷ â 🎉', '2026-03-29T08:00:00.000Z']]);
+    expect(readCalendar(ics.text).events.map((e) => [e.summary, e.startUtc])).toEqual([['Siân Lewis, "Deputy" - Hyfforddiant ADY: ŵ ŷ â 🎉', '2026-03-29T08:00:00.000Z']]);
     // The same range as dates (days in England, the last one included).
     const byDays = await t.request('GET', `/api/orgs/${org.id}/bookings.csv?from=2026-03-01&to=2026-03-31`, { as: office });
     expect(byDays.status).toBe(200);
     expect(byDays.headers.get('content-disposition')).toBe('attachment; filename=bookings-st-marys-upper-school-2026-03-01-to-2026-03-31.csv');
     expect(byDays.text).toBe(csv.text);
     const icsByDays = await t.request('GET', `/api/orgs/${org.id}/bookings.ics?from=2026-03-29&to=2026-03-29`, { as: office });
-    expect(readCalendar(icsByDays.text).events.map((e) => e.summary)).toEqual(['Hyfforddiant ADY: ŵ ŷ â 🎉']);
+    expect(readCalendar(icsByDays.text).events.map((e) => e.summary)).toEqual(['Siân Lewis, "Deputy" - Hyfforddiant ADY: ŵ ŷ â 🎉']);
     expect((await t.request('GET', `/api/orgs/${org.id}/bookings.csv?from=2026-03-30&to=2026-03-29`, { as: office })).status).toBe(400);
     const bad = await t.request('GET', `/api/orgs/${org.id}/bookings.csv?from=yesterday`, { as: office });
     expect(bad.status).toBe(400);
@@ -595,7 +610,7 @@ describe('office exports', () => {
     const cal = readCalendar(res.text);
     expect(cal.events).toHaveLength(4);
     // c is on the waiting list, and its title says so (calendar.test.ts above).
-    const feb3 = cal.events.filter((e) => e.summary.replace(/^Waiting list: /, '') === '@SUM(1+1) training, part 1');
+    const feb3 = cal.events.filter((e) => e.summary.replace(/^(Waiting list: )?.* - /, '') === '@SUM(1+1) training, part 1');
     expect(feb3.map((e) => e.uid).sort()).toEqual([a, b, c].map((u) => `booking-${feb.id}-${u.id}@localhost`).sort());
     expect(feb3.find((e) => e.uid.includes(c.id))!.status).toBe('TENTATIVE');
     expect(feb3[0]!.location).toBe('+44 Hall; Room "A"');
