@@ -19,6 +19,21 @@ async function text(download: Download) {
 describe.skipIf(!browserAvailable)('training coverage pages', () => {
   const env = serverAndBrowser();
 
+  // First, before any test here adds a course: a programme on its first day has none.
+  it('before the programme has any course, "Completions by course" says so, not an empty chart and a table of headings alone', async () => {
+    const { t } = env.server;
+    const school = await t.org('Hazel Primary');
+    const office = await t.user('office', school.id, 'Hana Office');
+    await t.user('staff', school.id, 'Hal Staff');
+    const page = await newPage(env.browser, env.server, { viewport: { width: 1280, height: 900 } });
+    await signInTo(page, office, '/reach', 'Training coverage: Hazel Primary', { nav: 'Training coverage' });
+    const courses = page.getByRole('region', { name: 'Completions by course' });
+    await courses.getByText('There are no courses yet, so no one has completed one.').waitFor();
+    expect(await courses.getByRole('table').count(), 'no table with headings and no rows').toBe(0);
+    expect(await courses.getByRole('img').count(), 'no chart of nothing').toBe(0);
+    await checkPage(page, 'training coverage with no course yet');
+  });
+
   it('shows a trust office its schools as charts with text summaries and tables, downloads CSV, and books someone not yet booked', async () => {
     const { t } = env.server;
     const admin = await t.user('admin');

@@ -313,33 +313,39 @@ function CoverageView({
       </Figure>
 
       <Figure id="courses" heading="Completions by course" csvHref={csv('courses')} csvName="coverage-courses.csv">
-        <PercentBars
-          id="courses-chart"
-          title="Share of staff who completed each course"
-          summary={c.courses.map((k) => `${k.title}: ${ofText(t.completed[k.courseId] ?? 0, t.staff)}`).join('. ') || 'No courses yet.'}
-          bars={c.courses.map((k) => ({ label: k.title, value: t.staff ? (t.completed[k.courseId] ?? 0) / t.staff : 0, text: ofText(t.completed[k.courseId] ?? 0, t.staff) }))}
-        />
-        <table class="stack">
-          <caption>By course</caption>
-          <thead>
-            <tr>
-              <th scope="col">Course</th>
-              <th scope="col">Parts to attend</th>
-              <th scope="col">Completed</th>
-            </tr>
-          </thead>
-          <tbody>
-            {c.courses.map((k) => (
-              <tr key={k.courseId}>
-                <th scope="row" data-label="Course">
-                  {k.title}
-                </th>
-                <td data-label="Parts to attend">{k.partsRequired}</td>
-                <td data-label="Completed">{ofText(t.completed[k.courseId] ?? 0, t.staff)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        {c.courses.length === 0 ? (
+          <p>There are no courses yet, so no one has completed one.</p>
+        ) : (
+          <>
+            <PercentBars
+              id="courses-chart"
+              title="Share of staff who completed each course"
+              summary={c.courses.map((k) => `${k.title}: ${ofText(t.completed[k.courseId] ?? 0, t.staff)}`).join('. ')}
+              bars={c.courses.map((k) => ({ label: k.title, value: t.staff ? (t.completed[k.courseId] ?? 0) / t.staff : 0, text: ofText(t.completed[k.courseId] ?? 0, t.staff) }))}
+            />
+            <table class="stack">
+              <caption>By course</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Course</th>
+                  <th scope="col">Parts to attend</th>
+                  <th scope="col">Completed</th>
+                </tr>
+              </thead>
+              <tbody>
+                {c.courses.map((k) => (
+                  <tr key={k.courseId}>
+                    <th scope="row" data-label="Course">
+                      {k.title}
+                    </th>
+                    <td data-label="Parts to attend">{k.partsRequired}</td>
+                    <td data-label="Completed">{ofText(t.completed[k.courseId] ?? 0, t.staff)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </>
+        )}
       </Figure>
     </>
   );
