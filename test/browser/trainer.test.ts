@@ -97,6 +97,29 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     await checkPage(page, 'cancelled session');
   });
 
+  it('a session that runs past midnight (23:00 to 00:30) is renamed from its edit page, its end still the next day (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const trainer = await t.user('trainer', null, 'Nia Night');
+    // 23:00 in England, GMT or BST, 12 days from now.
+    const londonHour = (iso: string) => new Intl.DateTimeFormat('en-GB', { hour: '2-digit', hourCycle: 'h23', timeZone: 'Europe/London' }).format(new Date(iso));
+    const start = londonHour(daysFromNow(12, 23)) === '23' ? daysFromNow(12, 23) : daysFromNow(12, 22);
+    expect(londonHour(start)).toBe('23');
+    const s = await t.session({ title: 'Late shift: supporting SEND', startsAt: start, endsAt: plusMinutes(start, 90), capacity: { online: 10 } }, trainer);
+    const endDay = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' }).format(new Date(plusMinutes(start, 90)));
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInTo(page, trainer, `/trainer/sessions/${s.id}/edit`, 'Edit: Late shift: supporting SEND');
+    // Before, the form put the end on the start's day and refused it: "End time must be after the start time".
+    await typeInto(page, 'Title', 'Late shift: SEND basics');
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: 'Changes saved.' }).waitFor();
+    expect(await page.getByRole('heading', { name: 'There is a problem' }).count()).toBe(0);
+    // The end time says which day it is on.
+    expect(await page.locator('#end-hint').textContent()).toBe(`The next day, ${endDay}.`);
+    await checkPage(page, 'edit page of a session past midnight');
+    const saved = (await t.request('GET', `/api/sessions/${s.id}`, { as: trainer })).json;
+    expect([saved.title, saved.startsAt, saved.endsAt]).toEqual(['Late shift: SEND basics', start, plusMinutes(start, 90)]);
+  });
+
   it('a weekly series, a warning for a start in the past, 0 seats refused, and duplicating a session (keyboard, 320 px)', async () => {
     const { t } = env.server;
     const trainer = await t.user('trainer');

@@ -7,7 +7,7 @@ import { addDays, zonedIso } from '../format.js';
 import { Loaded, useLoad } from '../load.js';
 import { navigate } from '../router.js';
 import { AudienceField, audienceInput, PROGRAMME, type AudienceValue } from './AudienceField.js';
-import { apiFieldErrors, EMPTY_SESSION, SessionFields, toInput, valuesOf, type SessionValues } from './trainer/SessionForm.js';
+import { apiFieldErrors, EMPTY_SESSION, endDay, SessionFields, toInput, valuesOf, type SessionValues } from './trainer/SessionForm.js';
 
 type Repeat = 'once' | 'weekly' | 'dates';
 
@@ -112,7 +112,7 @@ function NewSessionForm({ copyOf, navigated }: { copyOf: Session | null; navigat
         return;
       }
       const tz = input.timeZone ?? 'Europe/London';
-      const occurrences = days.map((d) => ({ startsAt: zonedIso(d, values.start, tz)!, endsAt: zonedIso(d, values.end, tz)! }));
+      const occurrences = days.map((d) => ({ startsAt: zonedIso(d, values.start, tz)!, endsAt: zonedIso(endDay(values, d), values.end, tz)! }));
       const made = await api('/api/sessions/series', z.object({ items: z.array(Session) }), { method: 'POST', body: { session: input, occurrences } });
       navigate(`/trainer/sessions?created=${made.items.length}`);
     } catch (err) {

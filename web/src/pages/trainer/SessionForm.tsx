@@ -8,7 +8,7 @@ import { AREAS, Course, CreateCourseInput, CreateSessionInput, type Mode, type S
 import { api, ApiError } from '../../api.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
 import { errorFor, messageOf, Status, TextField, toFieldErrors, useApp, useFocusLater, type FieldError } from '../../components.js';
-import { modeLabel, wallClock, zonedIso } from '../../format.js';
+import { addDays, formatLongDay, modeLabel, wallClock, zonedIso } from '../../format.js';
 import { TrainersField } from './TrainersField.js';
 import { serverNow } from '../../clock.js';
 
@@ -45,6 +45,17 @@ export interface SessionValues {
   offerHold: string;
   /** The date before the date field was cleared (while it is being retyped), if any. */
   lastDate?: string;
+  /**
+   * The session being edited or copied ends on the day after it starts (23:30 to 00:30): its
+   * end time, while not after the start time, is on the next day (see endDay). A new session
+   * has no such day: there an end before the start is a mistake to point out.
+   */
+  endsNextDay?: boolean;
+}
+
+/** The day the end time is on: the date, or the day after it for a session that runs past midnight (endsNextDay). */
+export function endDay(v: Pick<SessionValues, 'start' | 'end' | 'endsNextDay'>, date: string): string {
+  return v.endsNextDay && v.end !== '' && v.end <= v.start ? addDays(date, 1) : date;
 }
 
 export const EMPTY_SESSION: SessionValues = { title: '', description: '', mode: 'online', date: '', start: '', end: '', timeZone: 'Europe/London', venue: '', area: '', capInPerson: '', capOnline: '', policy: 'auto', closesDate: '', closesTime: '', courseId: '', part: '1', trainerIds: [], roomKind: 'webinar', threshold: '75', offerHold: '1440' };
@@ -64,6 +75,7 @@ export function valuesOf(s: Session): SessionValues {
     date: start.date,
     start: start.time,
     end: end.time,
+    endsNextDay: end.date !== start.date,
     timeZone: s.timeZone,
     venue: s.venue ?? '',
     area: s.area ?? '',
@@ -119,7 +131,7 @@ export function toInput(v: SessionValues): { input: CreateSessionInput; errors: 
   let closesAt: string | null = null;
   try {
     startsAt = zonedIso(v.date, v.start, tz);
-    endsAt = zonedIso(v.date, v.end, tz);
+    endsAt = zonedIso(endDay(v, v.date), v.end, tz);
     closesAt = v.closesDate ? zonedIso(v.closesDate, v.closesTime || '00:00', tz) : null;
   } catch {
     found.push({ field: 'timeZone', message: 'Time zone must be an IANA time zone such as Europe/London' });
@@ -209,7 +221,7 @@ export function SessionFields({ values, set, errors, sessionId }: { values: Sess
       <TextField id="date" label="Date" type="date" error={errorFor(errors, 'date')} {...text('date')} />
       <div class="row">
         <TextField id="start" label="Start time" type="time" error={errorFor(errors, 'start')} {...text('start')} />
-        <TextField id="end" label="End time" type="time" error={errorFor(errors, 'end')} {...text('end')} />
+        <TextField id="end" label="End time" type="time" hint={/^\d{4}-\d{2}-\d{2}$/.test(values.date) && endDay(values, values.date) !== values.date ? `The next day, ${formatLongDay(endDay(values, values.date))}.` : undefined} error={errorFor(errors, 'end')} {...text('end')} />
       </div>
       <div role="status" class={inPast ? 'notice notice-warning' : 'status-empty'}>
         {inPast && <p>This start time is in the past. You can still save it, for example to record a session that has already taken place.</p>}
