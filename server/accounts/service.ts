@@ -4,6 +4,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { csvErrorLine, csvReadProblem } from '../platform/csv-errors.js';
+import { csvDelimiter, decodeSpreadsheet } from '../../shared/spreadsheet-text.js';
 import type { z } from 'zod';
 import type { OrganisationRow, UserRow } from '../../db/schema.js';
 import { CreateUserInput, Email, JOB_ROLE_LABEL, JobRole, PARENT_KINDS, Role, type CreateOrgInput, type OrgChanged, type OrgKind, type UpdateOrgInput, type User } from '../../shared/accounts.js';
@@ -332,7 +333,11 @@ function importProblem(field: string, value: unknown): string {
 export const MAX_IMPORT_ROWS = 5000;
 
 /** A heading as the import reads it: any case, spaces or hyphens for underscores ("Job role" is `job_role`). */
-const importHeading = (h: string) => h.trim().toLowerCase().replace(/[\s-]+/g, '_');
+const importHeading = (h: string) => {
+  const key = h.trim().toLowerCase().replace(/[\s-]+/g, '_');
+  // "E-mail", "Email address" (as MIS exports and Outlook name the column) are the email.
+  return /^e_?mail(_address)?$/.test(key) ? 'email' : key;
+};
 
 /**
  * Imports people from CSV (`name,email,role`, and optionally `job_role`: teacher,
@@ -350,6 +355,17 @@ function readHeadings(raw: string[]): string[] {
   return headings;
 }
 
+/**
+ * An uploaded staff list's text: UTF-8 (BOM or not), UTF-16 ("Unicode Text") or the charset
+ * the sender named; anything that cannot be read without guessing (an ANSI file, a workbook
+ * renamed .csv) is refused, naming the line and what to do, before anyone is checked.
+ */
+export function importText(bytes: Uint8Array, charset: string | null): string {
+  const r = decodeSpreadsheet(bytes, charset);
+  if (!r.ok) throw new AppError('validation_failed', `${r.message} Nobody was added.`);
+  return r.text;
+}
+
 export async function importUsersCsv(deps: Deps, actor: AuthUser, orgId: string, csv: string, opts: { dryRun?: boolean } = {}) {
   if (!(actor.role === 'admin' || actor.role === 'office') || !(await orgsActableBy(deps.db, actor)).has(orgId)) {
     throw new AppError('forbidden', 'Office staff may add staff only to the organisations they book for.');
@@ -361,7 +377,9 @@ export async function importUsersCsv(deps: Deps, actor: AuthUser, orgId: string,
     // Parsing runs on the event loop, so it stops one row past the limit (`to` counts rows,
     // not lines, so blank lines and quoted line breaks cannot hide a row past it): a body
     // of a quarter of a million tiny rows is refused after 5,001 of them, not read whole.
-    parsed = parseCsv(csv.replace(/^\uFEFF/, ''), { columns: (h: string[]) => readHeadings(h), skip_empty_lines: true, trim: true, relax_column_count: false, to: MAX_IMPORT_ROWS + 1, info: true }) as unknown as typeof parsed;
+    // Comma, or the semicolon or tab the header row uses (a European Excel; "Unicode Text");
+    // a row of empty cells (Excel's trailing ",,,") is a blank line.
+    parsed = parseCsv(csv.replace(/^\uFEFF/, ''), { delimiter: csvDelimiter(csv), columns: (h: string[]) => readHeadings(h), skip_empty_lines: true, skip_records_with_empty_values: true, trim: true, relax_column_count: false, to: MAX_IMPORT_ROWS + 1, info: true }) as unknown as typeof parsed;
   } catch (e) {
     if (e instanceof AppError) throw e;
     const line = csvErrorLine(e);
@@ -373,7 +391,7 @@ export async function importUsersCsv(deps: Deps, actor: AuthUser, orgId: string,
   if (records.length === 0) throw new AppError('validation_failed', 'The CSV file has no rows. Expected a header row: name,email,role.');
   const header = Object.keys(records[0]!);
   for (const col of ['name', 'email']) {
-    if (!header.includes(col)) throw new AppError('validation_failed', `The CSV file needs a "${col}" column (header: name,email,role).`);
+    if (!header.includes(col)) throw new AppError('validation_failed', `The CSV file needs a "${col}" column (header: name,email,role; its header row has: ${header.filter(Boolean).join(', ').slice(0, 200) || 'nothing'}).`);
   }
   if (records.length > MAX_IMPORT_ROWS) throw new AppError('validation_failed', `A CSV file may hold at most ${MAX_IMPORT_ROWS} people; this one has more than ${MAX_IMPORT_ROWS}. Nobody was added.`);
 

@@ -5,6 +5,7 @@
  */
 import { parse } from 'csv-parse/sync';
 import { csvErrorLine, csvReadProblem } from '../platform/csv-errors.js';
+import { csvDelimiter } from '../../shared/spreadsheet-text.js';
 import type { WeekLetter, WeeklyPeriod } from './clash.js';
 
 export interface RowProblem {
@@ -57,6 +58,8 @@ export function parseTimetableCsv(text: string, opts: { weekAStart: string | nul
   try {
     records = parse(text, {
       bom: true,
+      // Comma, or the semicolon or tab the header row uses (a European Excel; "Unicode Text").
+      delimiter: csvDelimiter(text),
       columns: (h: string[]) => h.map((x) => x.trim().toLowerCase()),
       skip_empty_lines: true,
       skip_records_with_empty_values: true,

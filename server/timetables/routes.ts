@@ -14,7 +14,10 @@ const fileBody = {
   content: { 'text/calendar': { schema: z.string() }, 'text/csv': { schema: z.string() } },
 } as const;
 
-const read = async (c: Context<Env>) => ({ type: c.req.header('content-type'), body: await c.req.text() });
+const read = async (c: Context<Env>) => {
+  const type = c.req.header('content-type');
+  return { type, body: timetables.uploadText(type, new Uint8Array(await c.req.arrayBuffer())) };
+};
 
 /**
  * Timetable routes. Subscriptions reach the network only through server/platform/outbound.ts

@@ -12,6 +12,8 @@ import type { Database, SeatKind, SessionMode } from '../../db/schema.js';
 import { AppError } from '../errors.js';
 import { perDatabase, type Deps } from '../platform/deps.js';
 import { writeCsv } from '../platform/csv.js';
+import { charsetOf } from '../platform/http.js';
+import { decodeSpreadsheet } from '../../shared/spreadsheet-text.js';
 import type { AuthUser } from '../platform/http.js';
 import { bufferFor, busyPeriods, clashesWith, likelySeat, localParts, timetableSettings, type TimetableRules } from './clash.js';
 import type { CsvPeriod, CsvResult, RowProblem } from './csv.js';
@@ -49,6 +51,20 @@ export function formatOf(contentType: string | undefined, body: string): Format 
   if (type === 'text/csv' || type === 'application/csv' || type === 'text/comma-separated-values') return 'csv';
   if (type === 'text/plain' || type === 'application/octet-stream') return /^\uFEFF?\s*BEGIN:VCALENDAR/i.test(body) ? 'ics' : 'csv';
   throw new AppError('unsupported_media_type', 'Send the timetable as text/calendar (an ICS calendar) or text/csv (day,start,end,label,week).');
+}
+
+/**
+ * An uploaded timetable's text. A CSV is read as school offices save it (UTF-8 with or
+ * without a BOM, UTF-16 "Unicode Text", or the charset the sender named) and refused, naming
+ * the line and what to do, when it is not text that can be read without guessing (an ANSI
+ * file, an Excel workbook renamed .csv); an ICS calendar is read as UTF-8, as before.
+ */
+export function uploadText(contentType: string | undefined, bytes: Uint8Array): string {
+  const text = new TextDecoder().decode(bytes);
+  if (formatOf(contentType, text) !== 'csv') return text;
+  const r = decodeSpreadsheet(bytes, charsetOf(contentType));
+  if (!r.ok) throw new AppError('validation_failed', `${r.message} The timetable was not changed.`, { rows: [{ line: r.line, message: r.message }], total: 1 });
+  return r.text;
 }
 
 function checkSize(body: string, max = MAX_TIMETABLE_BYTES) {
