@@ -56,7 +56,17 @@ describe.skipIf(!browserAvailable)('timetable pages', () => {
     await page.getByText('Line 3: day "Funday" is not a day of the week', { exact: false }).first().waitFor();
     await expectNoAxeViolations(page, 'timetable page with upload errors');
 
-    await page.setInputFiles('#timetable-file', { name: 'timetable.csv', mimeType: 'text/csv', buffer: Buffer.from('day,start,end,label\nMonday,09:00,12:00,Class 4 morning\nMonday,13:00,15:15,Class 4 afternoon\n') });
+    // Saved by Excel as "CSV (Comma delimited)" on a UK PC (Windows-1252): refused before it is
+    // sent, naming the line and how to save it as CSV UTF-8, not saved as "Zo�".
+    const ansi = Buffer.from('day,start,end,label\nMonday,09:00,12:00,Zo\xeb\x92s class\n', 'latin1');
+    await page.setInputFiles('#timetable-file', { name: 'ansi.csv', mimeType: 'text/csv', buffer: ansi });
+    await page.getByRole('button', { name: 'Upload timetable' }).click();
+    await page.getByText('Line 2: This file is not saved as UTF-8 text', { exact: false }).first().waitFor();
+    expect(await page.getByRole('alert').filter({ hasText: 'There is a problem' }).textContent()).toContain('CSV UTF-8 (Comma delimited)');
+
+    // Saved by Excel as "Unicode Text" (UTF-16, tab-separated): read as written.
+    const unicodeText = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('day\tstart\tend\tlabel\r\nMonday\t09:00\t12:00\tClass 4 morning\r\nMonday\t13:00\t15:15\tClass 4 afternoon\r\n', 'utf16le')]);
+    await page.setInputFiles('#timetable-file', { name: 'timetable.csv', mimeType: 'text/csv', buffer: unicodeText });
     await page.getByRole('button', { name: 'Upload timetable' }).click();
     await page.getByRole('status').filter({ hasText: 'Your timetable was saved from timetable.csv' }).waitFor();
 
