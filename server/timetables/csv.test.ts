@@ -5,7 +5,11 @@ import { normaliseTime, parseTimetableCsv } from './csv.js';
 describe('normaliseTime', () => {
   it('takes HH:MM, and HH:MM:SS rounded to the nearest minute, never past 23:59', () => {
     expect(['9:05', '09:00:00', '08:59:59', '12:00:29', '12:00:30', '13:00:00.000', '23:59:45', '0:00:00'].map(normaliseTime)).toEqual(['09:05', '09:00', '09:00', '12:00', '12:01', '13:00', '23:59', '00:00']);
-    expect(['9am', '24:00', '09:60', '09:00:60', '09:00:5', '09:00:00:00', ''].map(normaliseTime)).toEqual([null, null, null, null, null, null, null]);
+    expect(['24:00', '09:60', '09:00:60', '09:00:5', '09:00:00:00', ''].map(normaliseTime)).toEqual([null, null, null, null, null, null]);
+  });
+  it('takes times as people write them (9.00, 13.30, 9am, 3:30pm, 12 p.m.), never an hour 0 with a full stop (Excel’s day fraction) nor decimal hours', () => {
+    expect(['9.00', '09.15', '13.30', '9am', '9 AM', '3:30pm', '3.30pm', '12pm', '12 p.m.', '12am', '12:30am'].map(normaliseTime)).toEqual(['09:00', '09:15', '13:30', '09:00', '09:00', '15:30', '15:30', '12:00', '12:00', '00:00', '00:30']);
+    expect(['0.375', '0.50', '.5', '9.5', '24.00', '13pm', '0am', '9.60', '9,00'].map(normaliseTime)).toEqual([null, null, null, null, null, null, null, null, null]);
   });
 });
 
@@ -30,7 +34,7 @@ describe('parseTimetableCsv', () => {
       '\uFEFFday,start,end,label,week',
       'Monday,09:00,10:00,P1,',
       'Funday,09:00,10:00,P1,',
-      'Tue,9am,10:00,P1,',
+      'Tue,9.5,10:00,P1,',
       'Wed,11:00,10:00,P1,',
       'thu,09:00,10:00,P1,C',
       'Fri,7:05,8:00,Early club,',
@@ -40,7 +44,7 @@ describe('parseTimetableCsv', () => {
     if (r.ok) return;
     expect(r.problems.map((p) => p.line)).toEqual([3, 4, 5, 6]);
     expect(r.problems[0]!.message).toMatch(/day "Funday" is not a day of the week/);
-    expect(r.problems[1]!.message).toMatch(/start "9am" is not a time/);
+    expect(r.problems[1]!.message).toMatch(/start "9.5" is not a time/);
     expect(r.problems[2]!.message).toMatch(/end 10:00 must be after start 11:00/);
     expect(r.problems[3]!.message).toMatch(/week "C" must be A, B or empty/);
   });

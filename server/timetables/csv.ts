@@ -1,6 +1,7 @@
 /**
  * Reads a CSV timetable: a header row with day,start,end and optional label,week (and, for
- * office uploads, email). Times are 24-hour HH:MM, or HH:MM:SS rounded to the minute. Every bad row is reported by its line number; nothing is returned
+ * office uploads, email). Times are 24-hour HH:MM, or HH:MM:SS rounded to the minute, or
+ * written as people write them (9.00, 13.30, 9am, 3:30pm). Every bad row is reported by its line number; nothing is returned
  * unless every row is good.
  */
 import { parse } from 'csv-parse/sync';
@@ -32,6 +33,17 @@ const DAYS: Record<string, number> = {
 
 const TIME = /^([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:\.\d{1,9})?)?$/;
 const CONTROL = /[\u0000-\u001f\u007f]/g;
+const AMPM = /^(1[0-2]|0?[1-9])(?:[:.]([0-5]\d))?\s*([ap])\.?\s*m\.?$/i;
+const DOTTED = /^(0?[1-9]|1\d|2[0-3])\.([0-5]\d)$/;
+/** A time Excel wrote as a fraction of a day (0.375 is 09:00): the cell was not formatted as a time. */
+const DAY_FRACTION = /^(0?\.\d+|0|1)$/;
+
+/** Why a start or end cell is not a time, in words that say what to do. */
+function timeProblem(field: 'start' | 'end', raw: string | undefined): string {
+  if (!raw) return `${field} is missing`;
+  if (DAY_FRACTION.test(raw.trim())) return `${field} "${clip(raw)}" is a time Excel saved as a fraction of a day: in Excel format the start and end columns as Time (13:30) and save the file again`;
+  return `${field} "${clip(raw)}" is not a time in 24-hour HH:MM form (e.g. 09:00 or 13:30)`;
+}
 
 /**
  * '9:05' -> '09:05'; null when not a 24-hour HH:MM time. Seconds are taken, as spreadsheets
@@ -40,7 +52,18 @@ const CONTROL = /[\u0000-\u001f\u007f]/g;
  * that would round up to midnight stays 23:59.
  */
 export function normaliseTime(v: string): string | null {
-  const m = TIME.exec(v.trim());
+  const text = v.trim();
+  // '9am', '3.30pm', '12:15 p.m.': 12am is midnight, 12pm noon.
+  const ampm = AMPM.exec(text);
+  if (ampm) {
+    const h = (Number(ampm[1]) % 12) + (ampm[3]!.toLowerCase() === 'p' ? 12 : 0);
+    return `${String(h).padStart(2, '0')}:${ampm[2] ?? '00'}`;
+  }
+  // '9.00', '13.30': the full stop English writing uses between hours and minutes. Never an
+  // hour 0 ('0.375' is Excel's fraction of a day, see DAY_FRACTION) nor one digit after it.
+  const dotted = DOTTED.exec(text);
+  if (dotted) return `${dotted[1]!.padStart(2, '0')}:${dotted[2]}`;
+  const m = TIME.exec(text);
   if (!m) return null;
   const minutes = Math.min(Number(m[1]) * 60 + Number(m[2]) + (Number(m[3] ?? 0) >= 30 ? 1 : 0), 24 * 60 - 1);
   return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
@@ -95,8 +118,8 @@ export function parseTimetableCsv(text: string, opts: { weekAStart: string | nul
     if (!day) rowProblems.push(dayRaw ? `day "${clip(dayRaw)}" is not a day of the week (use Monday..Sunday or Mon..Sun)` : 'day is missing');
     const start = normaliseTime(r.start ?? '');
     const end = normaliseTime(r.end ?? '');
-    if (!start) rowProblems.push(r.start ? `start "${clip(r.start)}" is not a time in 24-hour HH:MM form` : 'start is missing');
-    if (!end) rowProblems.push(r.end ? `end "${clip(r.end)}" is not a time in 24-hour HH:MM form` : 'end is missing');
+    if (!start) rowProblems.push(timeProblem('start', r.start));
+    if (!end) rowProblems.push(timeProblem('end', r.end));
     if (start && end && end <= start) rowProblems.push(`end ${end} must be after start ${start}`);
     let week: WeekLetter | null = null;
     const weekRaw = (r.week ?? '').trim().toUpperCase().replace(/^WEEK\s*/, '');

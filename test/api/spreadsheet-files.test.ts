@@ -115,3 +115,22 @@ describe('timetable upload: files as staff save them', () => {
     expect(kept.json.weekly.map((w: any) => w.label)).toEqual(['Maths, set 2']);
   });
 });
+
+describe('timetable upload: times and days as people write them', () => {
+  it('reads 9.00, 1.30pm, 09:00:00 and days as MONDAY, monday or Mon; Excel’s day fraction (0.375) is refused saying how to format the column, and nothing changes', async () => {
+    const org = await t.org('Hill Primary');
+    const me = await t.user('staff', org.id);
+    const res = await send('PUT', '/api/me/timetable', me, 'Day,Start,End,Label\r\nMONDAY,9.00,10.15,Maths\r\nmonday,1.30pm,3pm,PE\r\nWed,09:00:00,9:45am,Reading\r\n');
+    expect(res.status, JSON.stringify(res.json)).toBe(200);
+    expect(res.json.weekly.map((w: any) => [w.day, w.start, w.end, w.label])).toEqual([
+      ['Monday', '09:00', '10:15', 'Maths'],
+      ['Monday', '13:30', '15:00', 'PE'],
+      ['Wednesday', '09:00', '09:45', 'Reading'],
+    ]);
+    const fraction = await send('PUT', '/api/me/timetable', me, 'day,start,end\r\nTuesday,0.375,0.416666667\r\n');
+    expect(fraction.status).toBe(400);
+    expect(fraction.json.error.details.rows).toEqual([{ line: 2, message: expect.stringMatching(/^start "0\.375" is a time Excel saved as a fraction of a day: in Excel format the start and end columns as Time \(13:30\)/) }]);
+    const kept = await t.request('GET', '/api/me/timetable', { as: me });
+    expect(kept.json.weekly.map((w: any) => w.label)).toEqual(['Maths', 'PE', 'Reading']);
+  });
+});
