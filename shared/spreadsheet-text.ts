@@ -1,6 +1,7 @@
 /**
- * The text of a CSV file as school offices save it, read the same way by the server and the
- * web pages (which decode a chosen file before showing or sending it). What can be read
+ * The text of an uploaded CSV file as school offices save it (pure, so a web page may read a
+ * chosen file the same way; the pages now send File.text(), and a file that garbled is
+ * refused by checkSpreadsheetText when it reaches the server). What can be read
  * without guessing is read: UTF-8 with or without a BOM, and UTF-16 with its BOM (Excel's
  * "Unicode Text"). Anything else is refused with the line it goes wrong on and what to do,
  * never decoded by guesswork: a Windows-1252 ("ANSI") file decoded as UTF-8 would import
@@ -21,12 +22,11 @@ function lineAt(text: string, index: number): number {
   return text.slice(0, index).split(/\r\n|\r|\n/).length;
 }
 
-/** Refuses text that still holds a sign that it was not decoded right, or is a workbook. */
+/**
+ * Refuses text that holds a sign it was not decoded right: also text a browser decoded
+ * already (File.text() reads every file as UTF-8), which reaches the server as valid UTF-8.
+ */
 export function checkSpreadsheetText(text: string): SpreadsheetText {
-  // A .xlsx is a ZIP file; an old .xls starts with the OLE signature. Decoded as text (as a
-  // browser's File.text() does), they start with these characters.
-  if (text.startsWith('PK\u0003\u0004')) return { ok: false, line: 1, message: WORKBOOK('an Excel workbook (.xlsx)') };
-  if (text.startsWith('\uFFFD\uFFFD\u0011\uFFFD') || text.startsWith('\u00D0\u00CF\u0011\u00E0')) return { ok: false, line: 1, message: WORKBOOK('an old Excel workbook (.xls)') };
   // U+FFFD is what a decoder puts where bytes were not UTF-8.
   const bad = text.indexOf('\uFFFD');
   if (bad >= 0) {
