@@ -215,7 +215,7 @@ describe.skipIf(!browserAvailable)('in-house sessions', () => {
     expect((await t.request('GET', `/api/orgs/${trust.id}/leads`, { as: admin })).json.items).toEqual([]);
   });
 
-  it('a lead removed as the trust’s lead but still leading their school sees the trainer’s section only on the sessions they still run, and no trainer tools in the old one’s room (320 px, axe)', async () => {
+  it('a lead removed as the trust’s lead but still leading their school sees the trainer’s section (and no booking of a seat for themselves) only on the sessions they still run, and no trainer tools in the old one’s room (320 px, axe)', async () => {
     const { t } = env.server;
     const trust = await t.org('Yew Trust');
     const school = await t.org('Yew Primary');
@@ -235,6 +235,7 @@ describe.skipIf(!browserAvailable)('in-house sessions', () => {
     // The trust's session: theirs to see and book (they are its staff), no longer theirs to run.
     await signInTo(page, lead, `/sessions/${forTrust.json.id}`, 'Yew Trust network');
     await page.getByText('Staff of Yew Trust and its schools (in-house)').waitFor();
+    await page.getByRole('button', { name: 'Book a seat' }).waitFor();
     expect(await page.getByRole('heading', { name: 'Running this session' }).count()).toBe(0);
     expect(await page.getByRole('link', { name: 'Attendance register' }).count()).toBe(0);
     await checkPage(page, 'a session page of a session the lead no longer runs');
@@ -253,6 +254,9 @@ describe.skipIf(!browserAvailable)('in-house sessions', () => {
     await page.getByRole('heading', { level: 1, name: 'Yew Primary INSET' }).waitFor();
     await page.getByRole('heading', { level: 2, name: 'Running this session' }).waitFor();
     await page.getByRole('link', { name: 'Attendance register' }).waitFor();
+    // Running it, they are offered no seat of their own on it (one fewer for their colleagues).
+    await page.getByText('You run this session, so you need no place on it.').waitFor();
+    expect(await page.getByRole('button', { name: /Book a seat|Join the waitlist/ }).count()).toBe(0);
     await checkPage(page, 'a session page of a session the lead still runs');
   });
 

@@ -464,6 +464,10 @@ export function SessionPage({ id }: { id: string }) {
                     </li>
                   </ul>
                 </div>
+              ) : s.youRun && me.role !== 'admin' ? (
+                // Its trainers and in-house leads run it: a seat of theirs would be one fewer for the people it is for.
+                // (youRun is true for every administrator too, who may book themselves like anyone.)
+                <p>You run this session, so you need no place on it.</p>
               ) : !open ? (
                 <p>Booking for this session is closed.</p>
               ) : (
