@@ -14,9 +14,11 @@ import * as repo from './repository.js';
 import { runningMayHaveEnded } from '../bookings/events.js';
 
 /** Admins for any organisation; office staff for those they act for (their own, or their trust's schools). */
+/** The organisations `actor` acts for (to ask again without another query), if one is `orgId`. */
 async function requireLeadManager(deps: Deps, actor: AuthUser, orgId: string) {
   if (!(await findOrg(deps.db, orgId))) throw new AppError('not_found', 'No such organisation.');
-  if ((await orgsActableBy(deps.db, actor)).has(orgId)) return;
+  const acting = await orgsActableBy(deps.db, actor);
+  if (acting.has(orgId)) return acting;
   throw new AppError('forbidden', 'Only an administrator or the organisation’s own office can choose its in-house leads.');
 }
 
@@ -38,13 +40,13 @@ export async function leadCandidates(deps: Deps, actor: AuthUser, orgId: string,
 
 /** Makes a member of the organisation's staff (or, for a trust, of one of its schools) a lead for it. */
 export async function addLead(deps: Deps, actor: AuthUser, orgId: string, userId: string) {
-  await requireLeadManager(deps, actor, orgId);
+  const acting = await requireLeadManager(deps, actor, orgId);
   const user = await findUserById(deps.db, userId);
   const noSuchPerson = () => new AppError('not_found', 'No such person.');
   if (!user || user.disabled_at) throw noSuchPerson();
   // Someone outside the organisations an office acts for is answered as someone who does not
   // exist: whether another school's account exists, and its name and role, are not theirs to learn.
-  if (actor.role !== 'admin' && !(await orgsActableBy(deps.db, actor)).has(user.org_id)) throw noSuchPerson();
+  if (actor.role !== 'admin' && !acting.has(user.org_id)) throw noSuchPerson();
   if (!user.org_id || !(await repo.orgChain(deps.db, user.org_id)).includes(orgId)) {
     throw new AppError('validation_failed', `${user.name} is not a member of this organisation's staff.`, { issues: [{ path: 'userId', message: 'is not in this organisation' }] });
   }

@@ -13,7 +13,7 @@ import { AppError } from '../errors.js';
 import { perDatabase, type Deps } from '../platform/deps.js';
 import { writeCsv } from '../platform/csv.js';
 import { charsetOf } from '../platform/http.js';
-import { decodeSpreadsheet } from '../../shared/spreadsheet-text.js';
+import { decodeSpreadsheet } from '../platform/spreadsheet-text.js';
 import type { AuthUser } from '../platform/http.js';
 import { bufferFor, busyPeriods, clashesWith, likelySeat, localParts, timetableSettings, type TimetableRules } from './clash.js';
 import type { CsvPeriod, CsvResult, RowProblem } from './csv.js';

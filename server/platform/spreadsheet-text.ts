@@ -1,7 +1,7 @@
 /**
- * The text of an uploaded CSV file as school offices save it (pure, so a web page may read a
- * chosen file the same way; the pages now send File.text(), and a file that garbled is
- * refused by checkSpreadsheetText when it reaches the server). What can be read
+ * The text of an uploaded CSV file as school offices save it (the staff import and timetable
+ * uploads; the pages send File.text(), and a file that garbled is refused here when it
+ * reaches the server). What can be read
  * without guessing is read: UTF-8 with or without a BOM, and UTF-16 with its BOM (Excel's
  * "Unicode Text"). Anything else is refused with the line it goes wrong on and what to do,
  * never decoded by guesswork: a Windows-1252 ("ANSI") file decoded as UTF-8 would import
@@ -72,7 +72,8 @@ export function decodeSpreadsheet(bytes: Uint8Array, charset?: string | null): S
  * separator, so a comma inside a name in a semicolon file stays in the name.
  */
 export function csvDelimiter(text: string): ',' | ';' | '\t' {
-  const header = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/).find((l) => l.trim() !== '') ?? '';
+  // The first line with anything on it, read without splitting the whole file into lines.
+  const header = /^[^\S\r\n]*\S[^\r\n]*/m.exec(text.replace(/^\uFEFF/, ''))?.[0] ?? '';
   // Outside quotes only.
   const bare = header.replace(/"[^"]*"/g, '');
   const count = (ch: string) => bare.split(ch).length - 1;
