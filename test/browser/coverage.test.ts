@@ -1,7 +1,7 @@
 import type { Download, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { TestUser } from '../helpers.js';
-import { activate, browserAvailable, checkPage, daysFromNow, expectFocused, expectNoAxeViolations, newPage, plusMinutes, signInAt, signInTo, tabTo, typeInto, warnIfSkipped, serverAndBrowser, NARROW } from './harness.js';
+import { activate, browserAvailable, checkPage, daysFromNow, expectFocused, expectNoAxeViolations, expectNoSidewaysScroll, newPage, plusMinutes, signInAt, signInTo, tabTo, typeInto, warnIfSkipped, serverAndBrowser, NARROW } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -32,6 +32,9 @@ describe.skipIf(!browserAvailable)('training coverage pages', () => {
     expect(await courses.getByRole('table').count(), 'no table with headings and no rows').toBe(0);
     expect(await courses.getByRole('img').count(), 'no chart of nothing').toBe(0);
     await checkPage(page, 'training coverage with no course yet');
+    // And at 320 px: the sentence in place of the chart keeps to the screen.
+    await page.setViewportSize(NARROW.viewport);
+    await expectNoSidewaysScroll(page, 'training coverage with no course yet (320 px)');
   });
 
   it('shows a trust office its schools as charts with text summaries and tables, downloads CSV, and books someone not yet booked', async () => {
