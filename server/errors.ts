@@ -18,6 +18,8 @@ const STATUS = {
   sso_no_organisation: 403,
   /** An account with the email exists in an organisation the identity provider does not sign in for: not linked. */
   sso_account_elsewhere: 403,
+  /** A personal account at a provider that also serves organisations' accounts (Google): not signed in. */
+  sso_personal_account: 403,
   sso_required: 403,
   unauthenticated: 401,
   invalid_credentials: 401,

@@ -230,6 +230,8 @@ export const IdentityProvider = z.object({
   /** Each email domain and the organisation its people belong to (`orgName`: null if it has gone). */
   orgDomains: z.array(z.object({ domain: z.string(), orgId: z.string(), orgName: z.string().nullable() })),
   orgClaim: z.string().nullable(),
+  /** Only organisations' accounts sign in (Google: Workspace accounts, the ID token's `hd`); personal accounts are refused. */
+  workspaceOnly: z.boolean(),
 });
 const Domain = z.string().trim().toLowerCase().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a domain like school.org.uk');
 export const CreateIdentityProviderInput = z.object({

@@ -65,7 +65,7 @@ export function oidcRoutes(deps: Deps, signedInCookie: (c: Context<Env>, result:
       path: '/auth/oidc/callback',
       tags: ['accounts'],
       summary: 'Where identity providers send people back: signs them in and redirects to where they were going, or to the sign-in page with `sso_error`',
-      responses: { 302: { description: 'Signed in (session cookie set), or refused: `/signin?sso_error=sso_failed|sso_email_unverified|sso_no_organisation|sso_account_elsewhere|account_disabled`' } },
+      responses: { 302: { description: 'Signed in (session cookie set), or refused: `/signin?sso_error=sso_failed|sso_email_unverified|sso_personal_account|sso_no_organisation|sso_account_elsewhere|account_disabled`' } },
     }),
     async (c) => {
       try {

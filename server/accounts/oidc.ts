@@ -5,7 +5,8 @@
  * row keyed by `state` that lives 10 minutes, is bound to the browser that started (a
  * cookie's hash) and is used once, so a callback cannot be replayed. openid-client checks
  * the ID token (signature against the provider's keys, `iss`, `aud`, `exp`, `nonce`);
- * this module then requires a verified email.
+ * this module then requires a verified email, and from Google (whose issuer serves personal
+ * accounts too) a Workspace account (`isWorkspaceIssuer`).
  *
  * Who the person is: their provider account if already linked; else the account with the
  * same email, if it is in the organisation this provider maps that email's domain to (or,
@@ -39,15 +40,15 @@ type OrgDomain = { domain: string; orgId: string };
 const domainsOf = (p: IdentityProviderRow): OrgDomain[] => JSON.parse(p.org_domains) as OrgDomain[];
 
 /** A provider as administrators see it, each email domain with its organisation's name (`names`: by id). */
-export function providerView(p: IdentityProviderRow, names: ReadonlyMap<string, string>): z.infer<typeof IdentityProvider> {
+export function providerView(deps: Deps, p: IdentityProviderRow, names: ReadonlyMap<string, string>): z.infer<typeof IdentityProvider> {
   const orgDomains = domainsOf(p).map((d) => ({ ...d, orgName: names.get(d.orgId) ?? null }));
-  return { id: p.id, label: p.label, issuer: p.issuer, clientId: p.client_id, hasClientSecret: p.client_secret_enc !== null, orgDomains, orgClaim: p.org_claim };
+  return { id: p.id, label: p.label, issuer: p.issuer, clientId: p.client_id, hasClientSecret: p.client_secret_enc !== null, orgDomains, orgClaim: p.org_claim, workspaceOnly: isWorkspaceIssuer(deps, p.issuer) };
 }
 
 /** Providers as administrators see them, with their domains' organisations named in one read. */
 async function providerViews(deps: Deps, rows: IdentityProviderRow[]) {
   const names = await repo.orgNames(deps.db, [...new Set(rows.flatMap((p) => domainsOf(p).map((d) => d.orgId)))]);
-  return rows.map((p) => providerView(p, names));
+  return rows.map((p) => providerView(deps, p, names));
 }
 
 /** The callback address registered at every provider. */
@@ -227,6 +228,18 @@ function looksAfter(provider: IdentityProviderRow, user: UserRow, claimOrgId: st
   return user.org_id === domainOrgId || user.org_id === claimOrgId;
 }
 
+/**
+ * Whether `issuer` serves personal accounts beside organisations' (Google), so only an ID
+ * token with `hd` (the account's Google Workspace domain) is a school's (`workspaceIssuers`).
+ * A personal Google account can be made with any address its maker receives mail at, and says
+ * `email_verified` for it: someone who has left a school keeps one made with their school
+ * address, and would otherwise go on signing in as that school's member of staff.
+ */
+function isWorkspaceIssuer(deps: Deps, issuer: string): boolean {
+  const bare = (u: string) => u.trim().replace(/\/+$/, '').toLowerCase();
+  return deps.config.workspaceIssuers.some((w) => bare(w) === bare(issuer));
+}
+
 /** The provider account was linked to another account here meanwhile (see `personFor`). */
 class LinkedMeanwhile extends Error {}
 
@@ -237,6 +250,10 @@ class LinkedMeanwhile extends Error {}
  * signs in by the same rules as any later sign-in, never ending in a 500.
  */
 async function personFor(deps: Deps, provider: IdentityProviderRow, claims: Record<string, unknown>, again = false): Promise<UserRow> {
+  // Before anything is looked up or linked, at every sign-in (a personal account linked before this rule included).
+  if (isWorkspaceIssuer(deps, provider.issuer) && !(typeof claims.hd === 'string' && claims.hd.trim())) {
+    throw new AppError('sso_personal_account', 'The account you chose there is a personal account, not one your school or trust looks after, so you have not been signed in. Choose your school account there, or sign in another way.');
+  }
   const subject = typeof claims.sub === 'string' ? claims.sub : '';
   const now = deps.now().toISOString();
   const urn = provider.org_claim ? claimAt(claims, provider.org_claim) : undefined;

@@ -62,6 +62,13 @@ export interface Config {
   /** Encrypts identity providers' client secrets at rest (`OIDC_SECRET_KEY`); null = none can be stored. */
   oidcSecretKey: string | null;
   /**
+   * Identity provider issuers whose people must sign in with an organisation's account: the
+   * ID token must carry `hd` (the Google Workspace domain). Google's issuer serves personal
+   * accounts too, and anyone can make a personal Google account with an email address they can
+   * receive mail at, a school's included (a member of staff who has left keeps theirs).
+   */
+  workspaceIssuers: string[];
+  /**
    * The key calendar feed tokens are derived with (`FEED_TOKEN_SECRET`); null = a random one
    * the server makes once and keeps in the database (server/calendar/feed-tokens.ts).
    */
@@ -133,6 +140,7 @@ export function defaultConfig(overrides: Partial<Config> = {}): Config {
     idempotencyLeaseMs: 60_000,
     outbound: { ...DEFAULT_OUTBOUND, allow: [] },
     oidcSecretKey: null,
+    workspaceIssuers: ['https://accounts.google.com'],
     feedTokenSecret: null,
     timetableParsing: { timeMs: 5_000, maxExamined: 150_000, workers: Math.min(4, Math.max(2, availableParallelism() - 1)) },
     ...overrides,

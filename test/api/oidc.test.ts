@@ -522,3 +522,62 @@ describe('sign-ins started with a provider and never finished', () => {
   });
 });
 
+
+describe('Google: a school Workspace account, not a personal one', () => {
+  // Google's issuer (in `workspaceIssuers` by default) serves personal accounts too, which can
+  // be made with any address their maker receives mail at; the test issuer stands in for it here.
+  const asGoogle = async (run: () => Promise<void>) => {
+    const before = t.deps.config.workspaceIssuers;
+    t.deps.config.workspaceIssuers = [`${op.issuer}/`];
+    try {
+      await run();
+    } finally {
+      t.deps.config.workspaceIssuers = before;
+    }
+  };
+  const links = (providerId: string) => t.db.selectFrom('user_identities').select(['user_id', 'subject']).where('provider_id', '=', providerId).execute();
+
+  it('is the production default for Google’s issuer, and administrators see it on the provider', async () => {
+    expect(defaultConfig().workspaceIssuers).toEqual(['https://accounts.google.com']);
+    const org = await t.org();
+    const p = await provider({ orgDomains: [{ domain: 'shown.sch.uk', orgId: org.id }] });
+    const shown = async () => (await t.request('GET', '/api/identity-providers', { as: admin })).json.items.find((x: any) => x.id === p.id);
+    expect((await shown()).workspaceOnly).toBe(false);
+    await asGoogle(async () => expect((await shown()).workspaceOnly).toBe(true));
+  });
+
+  it('a personal account with a verified school address (someone who has left, say) is refused: no account made, none linked', async () => {
+    await asGoogle(async () => {
+      const org = await t.org();
+      const staff = await t.user('staff', org.id);
+      const domain = staff.email.slice(staff.email.indexOf('@') + 1);
+      const p = await provider({ orgDomains: [{ domain, orgId: org.id }] });
+      // A new address in the school's domain, and the address of an account that exists.
+      for (const [sub, email] of [['personal-new', `left.teacher@${domain}`], ['personal-existing', staff.email]]) {
+        claims((nonce, d) => ({ ...d, sub, email, email_verified: true, nonce }));
+        const r = await signInVia(p.id);
+        expect(refusedWith(r.back)).toBe('sso_personal_account');
+        expect(r.sid).toBeUndefined();
+      }
+      expect(await t.db.selectFrom('users').select('id').where('email', '=', `left.teacher@${domain}`).execute()).toHaveLength(0);
+      expect(await links(p.id)).toHaveLength(0);
+      // The same person's Workspace account (with `hd`) signs in to their account.
+      claims((nonce, d) => ({ ...d, sub: 'workspace-1', email: staff.email, email_verified: true, hd: domain, nonce }));
+      const r = await signInVia(p.id);
+      expect((await t.request('GET', '/api/me', { headers: { authorization: `Bearer ${r.sid}` } })).json.id).toBe(staff.id);
+    });
+  });
+
+  it('an account linked before the rule (no hd) is refused at its next sign-in', async () => {
+    const org = await t.org();
+    const p = await provider({ orgDomains: [{ domain: 'linked-before.sch.uk', orgId: org.id }] });
+    claims((nonce, d) => ({ ...d, sub: 'linked-personal', email: 'kim@linked-before.sch.uk', nonce }));
+    const first = await signInVia(p.id);
+    expect(first.sid).toBeDefined();
+    await asGoogle(async () => {
+      const r = await signInVia(p.id);
+      expect(refusedWith(r.back)).toBe('sso_personal_account');
+      expect(r.sid).toBeUndefined();
+    });
+  });
+});

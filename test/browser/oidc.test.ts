@@ -106,4 +106,32 @@ describe.skipIf(!browserAvailable)('sign in with an identity provider', () => {
       t.deps.config.signInLimits = limits;
     }
   });
+  it('a personal Google account with a school address is refused in plain words; the administrator sees the provider takes Workspace accounts only (keyboard, 320 px)', async () => {
+    const { t, baseUrl } = env.server;
+    const org = await t.org('Hazel Primary');
+    const admin = await t.user('admin');
+    const before = t.deps.config.workspaceIssuers;
+    // The test issuer stands in for Google's, whose issuer serves personal accounts too.
+    t.deps.config.workspaceIssuers = [op.issuer];
+    try {
+      const made = await t.request('POST', '/api/identity-providers', { as: admin, body: { label: 'Sign in with Google', issuer: op.issuer, clientId: op.clientId, clientSecret: 'test-client-secret', orgDomains: [{ domain: 'hazel.sch.uk', orgId: org.id }] } });
+      expect(made.status).toBe(201);
+      const adminPage = await newPage(env.browser, env.server, NARROW);
+      await signInAt(adminPage, admin, '/admin/identity-providers');
+      const card = adminPage.getByRole('listitem').filter({ has: adminPage.getByRole('heading', { level: 2, name: 'Sign in with Google' }) });
+      await card.getByText('Google Workspace accounts only: a personal Google account is refused, even with a school email address').waitFor();
+      await checkPage(adminPage, 'identity providers page with a Workspace-only provider');
+
+      op.next = { claims: (nonce, d) => ({ ...d, nonce, sub: 'personal-1', email: 'former.teacher@hazel.sch.uk', email_verified: true }) };
+      const page = await newPage(env.browser, env.server, NARROW);
+      await page.goto(`${baseUrl}/signin`);
+      await tabTo(page, 'Sign in with Google');
+      await page.keyboard.press('Enter');
+      await page.getByRole('alert').filter({ hasText: 'The account you chose is a personal account, not one your school or trust looks after' }).waitFor();
+      await checkPage(page, 'sign-in page after a personal account was refused');
+      expect(await t.db.selectFrom('users').select('id').where('email', '=', 'former.teacher@hazel.sch.uk').execute()).toHaveLength(0);
+    } finally {
+      t.deps.config.workspaceIssuers = before;
+    }
+  });
 });

@@ -115,6 +115,7 @@ export function IdentityProvidersPage() {
                       <Fact label="Client secret">{p.hasClientSecret ? 'Stored (encrypted; never shown)' : 'None'}</Fact>
                       <Fact label="Email domains">{p.orgDomains.length ? p.orgDomains.map((d) => `${d.domain} → ${d.orgName ?? 'unknown organisation'}`).join('; ') : 'None'}</Fact>
                       <Fact label="Organisation claim">{p.orgClaim ?? 'None'}</Fact>
+                      {p.workspaceOnly && <Fact label="Accounts">Google Workspace accounts only: a personal Google account is refused, even with a school email address</Fact>}
                     </dl>
                     <ConfirmButton
                       label={`Remove ${p.label}`}

@@ -12,6 +12,7 @@ import { rememberedEmailAddress, rememberEmailAddress } from '../accounts/useEma
 const SSO_ERRORS: Record<string, string> = {
   sso_failed: 'Signing in with your school account did not work, so you have not been signed in. Please try again, or use another way to sign in.',
   sso_email_unverified: 'Your school account did not confirm your email address, so you have not been signed in. Ask your IT team to make sure your email address is verified.',
+  sso_personal_account: 'The account you chose is a personal account, not one your school or trust looks after, so you have not been signed in. Sign in again and choose your school account, or use another way to sign in.',
   sso_no_organisation: 'Your school account does not belong to an organisation that uses this service (or is not set up for your email address here), so no account was made. Ask your school office to add you.',
   sso_account_elsewhere: 'There is already an account with your email address here that your school account cannot sign in to, so you have not been signed in and nothing was changed. Ask your school office or an administrator to sort out the account.',
   account_disabled: 'Your account has been turned off, so you cannot sign in. Ask your school office or an administrator to turn it back on.',
