@@ -91,6 +91,43 @@ describe.skipIf(!browserAvailable)('booking and my bookings', () => {
     await expectNoAxeViolations(page, 'session page after a retried booking');
   });
 
+  it('the service briefly busy (503 database_busy, Retry-After) when booking: the page tries again by itself with the same Idempotency-Key and books once; still busy after three tries, it says so and nothing is booked (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const me = await t.user('staff', (await t.org()).id);
+    const s = await t.session({ title: 'Launch morning session', startsAt: daysFromNow(5), endsAt: plusMinutes(daysFromNow(5), 60), capacity: { online: 3 } });
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInAt(page, me, `/sessions/${s.id}`);
+    await page.getByRole('heading', { level: 1, name: 'Launch morning session' }).waitFor();
+    // What the service answers when its database is busy (server/errors.ts), in place of the service.
+    let busyFor = 3;
+    const keys: string[] = [];
+    await page.route(`**/api/sessions/${s.id}/bookings`, async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      keys.push(route.request().headers()['idempotency-key'] ?? '');
+      if (busyFor-- > 0) return route.fulfill({ status: 503, headers: { 'retry-after': '1' }, contentType: 'application/json', body: JSON.stringify({ error: { code: 'database_busy', message: 'The service is busy. Please try again in a moment.' } }) });
+      return route.continue();
+    });
+    // Busy three times running: the page stops trying, says so, and nothing is booked.
+    await tabTo(page, 'Book a seat');
+    await page.keyboard.press('Enter');
+    await page.getByRole('alert').filter({ hasText: 'The service is busy. Please try again in a moment.' }).waitFor();
+    expect(keys).toHaveLength(3);
+    expect(new Set(keys).size).toBe(1);
+    expect((await t.request('GET', '/api/me/bookings', { as: me })).json.items).toEqual([]);
+    await checkPage(page, 'session page after the service stayed busy');
+    // Busy once: pressed again, the second try books, and the page says so as usual.
+    busyFor = 1;
+    keys.length = 0;
+    await tabTo(page, 'Book a seat');
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: 'Booked: your online seat is confirmed.' }).waitFor();
+    expect(keys).toHaveLength(2);
+    expect(keys[1]).toBe(keys[0]);
+    const mine = (await t.request('GET', '/api/me/bookings', { as: me })).json.items;
+    expect(mine.map((b: { sessionId: string; status: string }) => [b.sessionId, b.status])).toEqual([[s.id, 'confirmed']]);
+    await checkPage(page, 'session page booked after the service was busy');
+  });
+
   it('my bookings: shows status, queue place and offer expiry; accepts and declines offers, leaves a waitlist, cancels a booking', async () => {
     const { t } = env.server;
     const org = await t.org();

@@ -62,17 +62,29 @@ function newIdempotencyKey(): string {
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** How long the server asks to wait (Retry-After, in seconds), at least a second and at most `maxSeconds`. */
+const retryAfterMs = (res: Response, maxSeconds: number) => 1000 * Math.min(maxSeconds, Math.max(1, Number(res.headers.get('retry-after')) || 1));
+
+/** How many times a POST is sent again, in all, when the connection drops or the server asks it to wait. */
+const RESENDS = 3;
+/** Of those, how many after the service said it was busy (`database_busy`): a few seconds at most, then the person is told. */
+const BUSY_RESENDS = 2;
+
 /**
  * Sends a request. A POST carries an Idempotency-Key, so when the connection drops (the
- * answer lost, perhaps after the server acted) or the key is still being handled, the same
- * request is sent again with the same key, a few times: the server answers what it did the
- * first time, never a second booking or "already booked".
+ * answer lost, perhaps after the server acted), the key is still being handled, or the
+ * service's database was too busy to answer (503 `database_busy`, which the service does not
+ * keep as the key's answer), the same request is sent again with the same key, a few times,
+ * after the wait the server asks for: the server answers what it did the first time, never
+ * a second booking or "already booked". On a launch morning a busy moment then costs the
+ * person a second's wait, not a message asking them to press again.
  */
 async function send(path: string, init: RequestInit & { headers: Record<string, string> }): Promise<Response> {
   if (init.method !== 'POST') return fetchNoting(path, init);
   init.headers['idempotency-key'] = newIdempotencyKey();
+  let busy = 0;
   for (let attempt = 0; ; attempt++) {
-    const last = attempt >= 3;
+    const last = attempt >= RESENDS;
     let res: Response;
     try {
       res = await fetchNoting(path, init);
@@ -81,8 +93,16 @@ async function send(path: string, init: RequestInit & { headers: Record<string, 
       await pause(300 * 2 ** attempt);
       continue;
     }
-    if (res.status !== 409 || last || !/idempotency_key_in_flight/.test(await res.clone().text())) return res;
-    await pause(1000 * Math.max(1, Number(res.headers.get('retry-after')) || 1));
+    if (last || (res.status !== 409 && res.status !== 503)) return res;
+    const code = ErrorBody.safeParse(await res.clone().json().catch(() => null)).data?.error.code;
+    if (res.status === 503 && code === 'database_busy' && busy < BUSY_RESENDS) {
+      busy++;
+      await pause(retryAfterMs(res, 5));
+    } else if (res.status === 409 && code === 'idempotency_key_in_flight') {
+      await pause(retryAfterMs(res, 30));
+    } else {
+      return res;
+    }
   }
 }
 
