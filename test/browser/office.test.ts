@@ -149,6 +149,29 @@ describe.skipIf(!browserAvailable)('office staff', () => {
     await staffPage.getByRole('heading', { level: 1, name: 'Not available to you' }).waitFor();
   });
 
+  it('on a session with every seat taken, the office is told no seats can be held instead of being sent to a form that would refuse (320 px)', async () => {
+    const { t } = env.server;
+    const org = await t.org('Rowan Primary');
+    const office = await t.user('office', org.id, 'Rex Office');
+    await t.user('staff', org.id, 'Ria Rowan');
+    const s = await t.session({ title: 'Full social stories', startsAt: daysFromNow(6), endsAt: plusMinutes(daysFromNow(6), 60), capacity: { online: 1 } });
+    const elsewhere = await t.user('staff', (await t.org('Elm Primary')).id);
+    expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: elsewhere, body: { seat: 'online' } })).status).toBe(201);
+
+    const page = await newPage(env.browser, env.server, { viewport: { width: 320, height: 800 } });
+    await signInAt(page, office, `/sessions/${s.id}`);
+    await page.getByText('Every seat is booked or held, so none can be held for your school on this session.').waitFor();
+    expect(await page.getByRole('link', { name: 'Hold seats for your school' }).count()).toBe(0);
+    await checkPage(page, 'session page, office, every seat taken');
+
+    // A seat given back: the link is offered again.
+    const [booking] = (await t.request('GET', '/api/me/bookings', { as: elsewhere })).json.items;
+    expect((await t.request('DELETE', `/api/bookings/${booking.id}`, { as: elsewhere })).status).toBeLessThan(300);
+    await page.reload();
+    await page.getByRole('link', { name: 'Hold seats for your school' }).waitFor();
+    expect(await page.getByText('Every seat is booked or held').count()).toBe(0);
+  });
+
   it('the session page keeps seats, holds and the staff list current after each booking, and a trust office sees its school’s own seats', async () => {
     const { t } = env.server;
     const admin = await t.user('admin');

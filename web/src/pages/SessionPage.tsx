@@ -72,11 +72,19 @@ function useHolds(s: Session, version: number) {
 /** Office staff: their school's holds and claims on this session, and the way to hold seats. */
 function SchoolHolds({ s, holds }: { s: Session; holds: LoadState<z.infer<typeof HoldList>> }) {
   const { me } = useApp();
-  const link = me.role === 'office' && s.status === 'scheduled' && (
-    <p>
-      <Link href={`/sessions/${encodeURIComponent(s.id)}/holds`}>{holds.data?.items.length ? 'Change the seats held for your school' : 'Hold seats for your school'}</Link>
-    </p>
-  );
+  const held = !!holds.data?.items.length;
+  // With no hold yet, seats can be held only from those nobody has (nor holds): none, no link to a form that would refuse.
+  const noneToHold = !held && s.seats.inPerson.publicAvailable + s.seats.online.publicAvailable === 0;
+  const link =
+    me.role === 'office' &&
+    s.status === 'scheduled' &&
+    (noneToHold ? (
+      <p>Every seat is booked or held, so none can be held for your school on this session.</p>
+    ) : (
+      <p>
+        <Link href={`/sessions/${encodeURIComponent(s.id)}/holds`}>{held ? 'Change the seats held for your school' : 'Hold seats for your school'}</Link>
+      </p>
+    ));
   if (!holds.data?.items.length && !holds.error) return link || null;
   return (
     <>
