@@ -116,6 +116,34 @@ describe('timetable upload: files as staff save them', () => {
   });
 });
 
+describe('whole-school timetable upload (office): files as offices save them', () => {
+  async function school() {
+    const org = await t.org('Hill Primary');
+    return { org, office: await t.user('office', org.id), zoe: await t.user('staff', org.id, 'Zoë Smith') };
+  }
+  const upload = (orgId: string, as: TestUser, body: string | Buffer) => send('PUT', `/api/orgs/${orgId}/timetables`, as, body);
+  const labels = async (as: TestUser) => (await t.request('GET', '/api/me/timetable', { as })).json.weekly.map((w: any) => w.label);
+
+  it('reads Excel’s “Unicode Text” and a semicolon file; an ANSI file and a renamed workbook are refused saying what to do, and no timetable changes', async () => {
+    const { org, office, zoe } = await school();
+    const utf16 = await upload(org.id, office, unicodeText(`Email\tDay\tStart\tEnd\tLabel\r\n${zoe.email}\tMONDAY\t09:00\t10:00\tZoë’s group\r\n`));
+    expect(utf16.status, JSON.stringify(utf16.json)).toBe(200);
+    expect(await labels(zoe)).toEqual(['Zoë’s group']);
+    const semi = await upload(org.id, office, `email;day;start;end;label\r\n${zoe.email};Tue;09:00:00;10:00:00;Maths, set 2\r\n`);
+    expect(semi.status, JSON.stringify(semi.json)).toBe(200);
+    expect(await labels(zoe)).toEqual(['Maths, set 2']);
+
+    const refused = await upload(org.id, office, ansi(`email,day,start,end,label\r\n${zoe.email},Tuesday,09:00,10:00,Reading\r\n${zoe.email},Wednesday,09:00,10:00,Zoë’s group\r\n`));
+    expect(refused.status).toBe(400);
+    expect(refused.json.error.message).toMatch(SAVE_AS);
+    expect(refused.json.error.details.rows).toEqual([{ line: 3, message: expect.stringMatching(/not saved as UTF-8/) }]);
+    const book = await upload(org.id, office, xlsx);
+    expect(book.status).toBe(400);
+    expect(book.json.error.message).toMatch(/^This file is an Excel workbook \(\.xlsx\)/);
+    expect(await labels(zoe)).toEqual(['Maths, set 2']);
+  });
+});
+
 describe('timetable upload: times and days as people write them', () => {
   it('reads 9.00, 1.30pm, 09:00:00 and days as MONDAY, monday or Mon; Excel’s day fraction (0.375) is refused saying how to format the column, and nothing changes', async () => {
     const org = await t.org('Hill Primary');
