@@ -79,7 +79,7 @@ describe.skipIf(!browserAvailable)('calendar subscription, new session, other pa
     await page.getByRole('radio', { name: 'Hybrid (in person or online)' }).check();
     await page.getByLabel('Date').fill(day);
     await page.getByLabel('Start time').fill('16:00');
-    await page.getByLabel('End time').fill('15:00');
+    await page.getByLabel('End time').fill('16:00'); // the start time again: before it would be the next day
     await page.getByLabel('Venue').fill('Trust centre');
     await page.getByLabel('Number of in-person seats').fill('10');
     await page.getByLabel('Number of online seats').fill('20');

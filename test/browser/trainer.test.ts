@@ -120,6 +120,69 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     expect([saved.title, saved.startsAt, saved.endsAt]).toEqual(['Late shift: SEND basics', start, plusMinutes(start, 90)]);
   });
 
+  it('a new session from 21:00 to 00:30, and a weekly series from 22:00 to 01:00, are published ending the next day; an end equal to the start is still refused (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const trainer = await t.user('trainer');
+    const london = (iso: string) => {
+      const p = Object.fromEntries(new Intl.DateTimeFormat('en-GB', { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'Europe/London' }).formatToParts(new Date(iso)).map((x) => [x.type, x.value]));
+      return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
+    };
+    const nextDay = (day: string) => new Date(Date.parse(`${day}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    const longDay = (day: string) => new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${day}T12:00:00Z`));
+    const day = daysFromNow(14).slice(0, 10);
+    // Tabbed to and filled in: the time field's own format (12 or 24 hours, AM/PM) depends on the browser's.
+    const typeTime = async (p: Page, label: string, hhmm: string) => {
+      await tabTo(p, label);
+      await p.getByLabel(label, { exact: true }).fill(hhmm);
+    };
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInAt(page, trainer, '/sessions/new');
+    await page.getByRole('heading', { level: 1, name: 'New session' }).waitFor();
+    await typeInto(page, 'Title', 'Evening class: SEND and sleep');
+    await tabTo(page, 'Date');
+    await page.getByLabel('Date', { exact: true }).fill(day); // the field's own date format depends on the browser's
+    await typeTime(page, 'Start time', '21:00');
+    // The same time twice is no session (nor one of 24 hours): refused, and nothing published.
+    await typeTime(page, 'End time', '21:00');
+    expect(await page.locator('#end-hint').count()).toBe(0);
+    await typeInto(page, 'Number of online seats', '15');
+    await page.keyboard.press('Enter');
+    await page.getByRole('alert').filter({ hasText: 'There is a problem' }).getByRole('link', { name: 'End time must be after the start time' }).waitFor();
+    expect((await t.request('GET', '/api/me/sessions', { as: trainer })).json.total).toBe(0);
+    // An end before the start is on the next day, and the field says which day that is.
+    await typeTime(page, 'End time', '00:30');
+    await page.locator('#end-hint').filter({ hasText: `The next day, ${longDay(nextDay(day))}.` }).waitFor();
+    await checkPage(page, 'new session page with an end the next day');
+    // Before, publishing said "End time must be after the start time".
+    await activate(page, 'Publish session');
+    await page.getByRole('heading', { level: 1, name: 'Evening class: SEND and sleep' }).waitFor();
+    const [once] = (await t.request('GET', '/api/me/sessions', { as: trainer })).json.items.map((i: any) => i.session);
+    expect([london(once.startsAt), london(once.endsAt)]).toEqual([`${day} 21:00`, `${nextDay(day)} 00:30`]);
+    expect(Date.parse(once.endsAt) - Date.parse(once.startsAt)).toBe(210 * 60_000);
+
+    // A weekly series: each date's session ends the day after it starts.
+    await page.goto('/sessions/new');
+    await page.getByRole('heading', { level: 1, name: 'New session' }).waitFor();
+    await typeInto(page, 'Title', 'Night shift: SEND in residential care');
+    await tabTo(page, 'Date');
+    await page.getByLabel('Date', { exact: true }).fill(day);
+    await typeTime(page, 'Start time', '22:00');
+    await typeTime(page, 'End time', '01:00');
+    await typeInto(page, 'Number of online seats', '15');
+    await tabTo(page, 'Once');
+    await page.keyboard.press('ArrowDown');
+    await typeInto(page, 'For how many weeks', '2');
+    await checkPage(page, 'new weekly series ending the next day');
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: '2 sessions published.' }).waitFor();
+    const series = (await t.request('GET', '/api/me/sessions', { as: trainer })).json.items.map((i: any) => i.session).filter((x: any) => x.id !== once.id);
+    const week2 = new Date(Date.parse(`${day}T12:00:00Z`) + 7 * 86_400_000).toISOString().slice(0, 10);
+    expect(series.map((x: any) => [london(x.startsAt), london(x.endsAt)])).toEqual([
+      [`${day} 22:00`, `${nextDay(day)} 01:00`],
+      [`${week2} 22:00`, `${nextDay(week2)} 01:00`],
+    ]);
+  });
+
   it('a weekly series, a warning for a start in the past, 0 seats refused, and duplicating a session (keyboard, 320 px)', async () => {
     const { t } = env.server;
     const trainer = await t.user('trainer');

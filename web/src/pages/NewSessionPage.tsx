@@ -61,7 +61,12 @@ function NewSessionForm({ copyOf, navigated }: { copyOf: Session | null; navigat
   // An administrator chooses who runs it (none yet, or the copied session's trainers); a trainer
   // or in-house lead publishes as themselves, and may add co-trainers.
   const admin = me.role === 'admin';
-  const [values, setValues] = useState<SessionValues>(copyOf ? { ...valuesOf(copyOf), title: copyOf.title, trainerIds: admin ? [...copyOf.trainerIds] : [me.id] } : { ...EMPTY_SESSION, trainerIds: admin ? [] : [me.id] });
+  // A new session, a copy too, runs past midnight when its end time is before its start time (21:00 to 00:30).
+  const [values, setValues] = useState<SessionValues>(() => {
+    if (!copyOf) return { ...EMPTY_SESSION, trainerIds: admin ? [] : [me.id] };
+    const copied = valuesOf(copyOf);
+    return { ...copied, endsNextDay: copied.endsNextDay ?? 'if-before', trainerIds: admin ? [...copyOf.trainerIds] : [me.id] };
+  });
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [repeat, setRepeat] = useState<Repeat>('once');
   const [weeks, setWeeks] = useState('6');

@@ -46,19 +46,28 @@ export interface SessionValues {
   /** The date before the date field was cleared (while it is being retyped), if any. */
   lastDate?: string;
   /**
-   * The session being edited or copied ends on the day after it starts (23:30 to 00:30): its
-   * end time, while not after the start time, is on the next day (see endDay). A new session
-   * has no such day: there an end before the start is a mistake to point out.
+   * When the end time is on the day after the date, so that the session runs past midnight
+   * (see endDay):
+   * - 'if-before': a new session (or a copy of one that ends the day it starts): an end time
+   *   before the start time (21:00 to 00:30). An end equal to the start is still a mistake to
+   *   point out, not a session of 24 hours.
+   * - 'if-not-after': a session being edited or copied that already ends the day after it
+   *   starts (23:30 to 00:30, or 24 hours): an end time not after the start time.
+   * - not given: a session being edited that ends the day it starts. An end before the start
+   *   is pointed out: moving a booked session's end to the next day would tell everyone of a
+   *   change a slip of the keyboard made.
    */
-  endsNextDay?: boolean;
+  endsNextDay?: 'if-before' | 'if-not-after';
 }
 
 /** The day the end time is on: the date, or the day after it for a session that runs past midnight (endsNextDay). */
 export function endDay(v: Pick<SessionValues, 'start' | 'end' | 'endsNextDay'>, date: string): string {
-  return v.endsNextDay && v.end !== '' && v.end <= v.start ? addDays(date, 1) : date;
+  if (v.end === '' || v.start === '') return date;
+  const next = v.endsNextDay === 'if-before' ? v.end < v.start : v.endsNextDay === 'if-not-after' && v.end <= v.start;
+  return next ? addDays(date, 1) : date;
 }
 
-export const EMPTY_SESSION: SessionValues = { title: '', description: '', mode: 'online', date: '', start: '', end: '', timeZone: 'Europe/London', venue: '', area: '', capInPerson: '', capOnline: '', policy: 'auto', closesDate: '', closesTime: '', courseId: '', part: '1', trainerIds: [], roomKind: 'webinar', threshold: '75', offerHold: '1440' };
+export const EMPTY_SESSION: SessionValues = { title: '', description: '', mode: 'online', date: '', start: '', end: '', timeZone: 'Europe/London', venue: '', area: '', capInPerson: '', capOnline: '', policy: 'auto', closesDate: '', closesTime: '', courseId: '', part: '1', trainerIds: [], roomKind: 'webinar', threshold: '75', offerHold: '1440', endsNextDay: 'if-before' };
 
 /** A share (0.75) as the per cent the form shows ("75"), to two decimal places at most. */
 export const percentOf = (share: number) => String(Math.round(share * 10_000) / 100);
@@ -75,7 +84,7 @@ export function valuesOf(s: Session): SessionValues {
     date: start.date,
     start: start.time,
     end: end.time,
-    endsNextDay: end.date !== start.date,
+    endsNextDay: end.date !== start.date ? 'if-not-after' : undefined,
     timeZone: s.timeZone,
     venue: s.venue ?? '',
     area: s.area ?? '',
