@@ -165,8 +165,8 @@ describe.skipIf(!browserAvailable)('reflow at 320 px with long unbroken words', 
     const office = await t.user('office', school.id);
     const s = await t.session({ title: 'Zones of regulation', mode: 'hybrid', venue: 'Hall', startsAt: daysFromNow(9), endsAt: plusMinutes(daysFromNow(9), 60), capacity: { inPerson: 3, online: 3 } }, trainer);
     const cases = [
-      { who: trainer, path: '/sessions/new', heading: 'New session', fields: ['Booking closes on (optional)', 'Booking closes at'] },
-      { who: trainer, path: `/trainer/sessions/${s.id}/holds`, heading: 'Seat holds: Zones of regulation', fields: ['Release on (optional)', 'Release at'] },
+      { who: trainer, path: '/sessions/new', heading: 'New session', fields: ['Booking closes on (optional)', 'Booking closes at (optional)'] },
+      { who: trainer, path: `/trainer/sessions/${s.id}/holds`, heading: 'Seat holds: Zones of regulation', fields: ['Release on (optional)', 'Release at (optional)'] },
       { who: office, path: '/office/export', heading: 'Export bookings', fields: ['From', 'To (optional)'] },
     ];
     for (const { who, path, heading, fields } of cases) {

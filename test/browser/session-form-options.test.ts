@@ -175,4 +175,35 @@ describe.skipIf(!browserAvailable)('session form: trainers, room, attendance nee
     expect((await t.request('GET', `/api/sessions/${id}`, { as: trainer })).json).toMatchObject({ trainerIds: [trainer.id], roomKind: 'webinar', attendanceThreshold: 0.75, offerHoldMinutes: 45 });
     await page.context().close();
   });
+
+  it('both booking cut-off fields say they are optional, as the form’s other optional fields do; a cut-off typed into them is kept (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const trainer = await t.user('trainer');
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInAt(page, trainer, '/sessions/new');
+    await page.getByRole('heading', { level: 1, name: 'New session' }).waitFor();
+    await page.locator('#course').waitFor();
+    await typeInto(page, 'Title', 'Precision teaching');
+    const day = daysFromNow(15).slice(0, 10);
+    const before = daysFromNow(13).slice(0, 10);
+    await tabTo(page, 'Date');
+    await page.getByLabel('Date', { exact: true }).fill(day); // the field's own format depends on the browser's
+    await typeInto(page, 'Start time', '1600');
+    await typeInto(page, 'End time', '1700');
+    await typeInto(page, 'Number of online seats', '12');
+    await tabTo(page, 'Booking closes on (optional)');
+    await page.getByLabel('Booking closes on (optional)').fill(before);
+    // Before, this field alone was "Booking closes at", although it may be left empty too.
+    await tabTo(page, 'Booking closes at (optional)');
+    await page.getByLabel('Booking closes at (optional)').fill('12:00');
+    const optional = await page.locator('#closes-date, #closes-time').evaluateAll((els) => els.map((el) => document.querySelector(`label[for="${el.id}"]`)!.textContent));
+    expect(optional).toEqual(['Booking closes on (optional)', 'Booking closes at (optional)']);
+    await checkPage(page, 'new session page with a booking cut-off');
+    await activate(page, 'Publish session');
+    await page.getByRole('heading', { level: 1, name: 'Precision teaching' }).waitFor();
+    const id = new URL(page.url()).pathname.split('/').pop()!;
+    const closes = (await t.request('GET', `/api/sessions/${id}`, { as: trainer })).json.bookingClosesAt;
+    expect(new Intl.DateTimeFormat('en-GB', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Europe/London' }).format(new Date(closes))).toBe(`${before.slice(8, 10)}/${before.slice(5, 7)}/${before.slice(0, 4)}, 12:00`);
+    await page.context().close();
+  });
 });

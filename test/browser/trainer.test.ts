@@ -484,8 +484,8 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     const release = daysFromNow(8).slice(0, 10);
     await tabTo(page, 'Release on (optional)');
     await page.getByLabel('Release on (optional)').fill(release);
-    await tabTo(page, 'Release at');
-    await page.getByLabel('Release at').fill('09:00');
+    await tabTo(page, 'Release at (optional)');
+    await page.getByLabel('Release at (optional)').fill('09:00');
     await activate(page, 'Save release time');
     await page.getByRole('status').filter({ hasText: 'Unclaimed held seats will be released on' }).waitFor();
     const releaseAt = (await t.request('GET', `/api/sessions/${s.id}`, { as: trainer })).json.holdsReleaseAt;
@@ -519,8 +519,8 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     const day = daysFromNow(8).slice(0, 10);
     await tabTo(page, 'Release on (optional)');
     await page.getByLabel('Release on (optional)').fill(day);
-    await tabTo(page, 'Release at');
-    await page.getByLabel('Release at').fill('09:30');
+    await tabTo(page, 'Release at (optional)');
+    await page.getByLabel('Release at (optional)').fill('09:30');
     await activate(page, 'Save release time');
     const busy = page.getByRole('button', { name: 'Saving…' });
     await busy.waitFor();
@@ -564,8 +564,8 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     const day = daysFromNow(8).slice(0, 10);
     await tabTo(page, 'Release on (optional)');
     await page.getByLabel('Release on (optional)').fill(day);
-    await tabTo(page, 'Release at');
-    await page.getByLabel('Release at').fill('09:15');
+    await tabTo(page, 'Release at (optional)');
+    await page.getByLabel('Release at (optional)').fill('09:15');
     await activate(page, 'Save release time');
 
     // Not the field's fault: said as the action's failure, in the form, announced; focus stays on the button pressed.

@@ -323,7 +323,7 @@ function Holds({ s, holds, orgs, allListed, navigated, reload, forSchool }: { s:
           <p>{s.holdsReleaseAt ? `Now: ${formatDateTime(s.holdsReleaseAt)}.` : 'Now: when booking closes.'} Held seats nobody has claimed by then go to everyone.</p>
           <div class="row">
             <TextField id="release-date" label="Release on (optional)" type="date" value={relDate} onInput={(e) => setRelDate((e.currentTarget as HTMLInputElement).value)} error={errorFor(errors, 'release-date')} />
-            <TextField id="release-time" label="Release at" type="time" value={relTime} onInput={(e) => setRelTime((e.currentTarget as HTMLInputElement).value)} />
+            <TextField id="release-time" label="Release at (optional)" type="time" value={relTime} onInput={(e) => setRelTime((e.currentTarget as HTMLInputElement).value)} />
           </div>
           {/* "Try again" goes back to the button, where focus stays after a first save. */}
           <ActionError action={releasing} focusTo={() => document.getElementById('save-release')} />

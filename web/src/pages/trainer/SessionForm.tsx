@@ -284,7 +284,7 @@ export function SessionFields({ values, set, errors, sessionId }: { values: Sess
       <CourseFields values={v} set={set} errors={errors} sessionId={sessionId} />
       <div class="row">
         <TextField id="closes-date" label="Booking closes on (optional)" type="date" hint="Empty: booking stays open until the session ends." error={errorFor(errors, 'closes-date')} {...text('closesDate')} />
-        <TextField id="closes-time" label="Booking closes at" type="time" {...text('closesTime')} />
+        <TextField id="closes-time" label="Booking closes at (optional)" type="time" {...text('closesTime')} />
       </div>
       <AdvancedFields values={v} set={set} errors={errors} />
     </>
