@@ -206,4 +206,29 @@ describe.skipIf(!browserAvailable)('session form: trainers, room, attendance nee
     expect(new Intl.DateTimeFormat('en-GB', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Europe/London' }).format(new Date(closes))).toBe(`${before.slice(8, 10)}/${before.slice(5, 7)}/${before.slice(0, 4)}, 12:00`);
     await page.context().close();
   });
+
+  it('a trust audience when no trust or local authority exists yet: the picker says there are none to choose from, not that none matches a search not yet typed (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const trainer = await t.user('trainer');
+    await t.org('Willow Primary'); // a school: not offered for a trust audience
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInAt(page, trainer, '/sessions/new');
+    await page.getByRole('heading', { level: 1, name: 'New session' }).waitFor();
+    // The radios are one stop: arrows choose among them.
+    await tabTo(page, 'Everyone in the programme', { max: 120 });
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    expect(await page.getByLabel('A trust or local authority and all its schools (in-house)').isChecked()).toBe(true);
+    const count = page.locator('#audience-org-count');
+    // Before, with the search field still empty: "No organisation matches."
+    await count.filter({ hasText: 'There are no organisations to choose from.' }).waitFor();
+    expect(await page.getByLabel('Find trust or local authority by name or URN').inputValue()).toBe('');
+    expect(await page.locator('#audience-org option').allInnerTexts()).toEqual(['Choose…']);
+    await checkPage(page, 'new session, a trust audience with no trust to choose');
+    // A search that finds nothing still says so.
+    await tabTo(page, 'Find trust or local authority by name or URN');
+    await page.keyboard.type('Willow');
+    await count.filter({ hasText: 'No organisation matches.' }).waitFor();
+    await page.context().close();
+  });
 });

@@ -134,7 +134,10 @@ export function OrgSearchPicker({
             : total === undefined
               ? 'Loading the organisations…'
               : total === 0
-                ? 'No organisation matches.'
+                ? // Nothing searched for yet (or the search cleared): there is nothing to match.
+                  found.data?.q
+                  ? 'No organisation matches.'
+                  : 'There are no organisations to choose from.'
                 : total === 1
                   ? '1 organisation matches.'
                   : total > SHOWN
