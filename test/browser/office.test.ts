@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import type { Download } from 'playwright-core';
+import type { Download, Page } from 'playwright-core';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { schoolWithRecord } from '../record-fixtures.js';
-import { activate, browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, expectNoSidewaysScroll, newPage, plusMinutes, settled, signInAt, signInTo, tabTo, typeInto, warnIfSkipped, serverAndBrowser, checkPage } from './harness.js';
+import { activate, browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, expectNoSidewaysScroll, newPage, plusMinutes, settled, signInAt, signInTo, tabTo, typeInto, warnIfSkipped, serverAndBrowser, checkPage, NARROW } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -629,6 +629,52 @@ describe.skipIf(!browserAvailable)('office staff', () => {
     const own = schoolPage.getByRole('row').filter({ hasText: 'Olu Oak' });
     await own.waitFor({ timeout: 5000 });
     expect((await own.innerText()).replace(/\s+/g, ' ')).toContain('Confirmed (a seat held for your school)');
+  });
+
+  it('Training coverage follows the organisation chosen, as the other office pages do: reached from the menu it is about the school chosen elsewhere, and a school chosen on it is carried to the other office pages (trust office and administrator, keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const admin = await t.user('admin');
+    const trust = (await t.request('POST', '/api/orgs', { as: admin, body: { name: 'Hazel Learning Trust', kind: 'trust' } })).json;
+    const elm = (await t.request('POST', '/api/orgs', { as: admin, body: { name: 'Elm Primary', parentId: trust.id } })).json;
+    const yew = (await t.request('POST', '/api/orgs', { as: admin, body: { name: 'Yew Primary', parentId: trust.id } })).json;
+    const trustOffice = await t.user('office', trust.id, 'Hal Hazel');
+    await t.user('staff', elm.id, 'Eve Elm');
+    await t.user('staff', yew.id, 'Yan Yew');
+    const viaMenu = async (page: Page, link: string, heading: string) => {
+      await tabTo(page, link, { back: true, max: 80 });
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+    };
+
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInTo(page, trustOffice, '/office/bookings', 'Who is booked where', { nav: 'Who is booked where' });
+    await tabTo(page, 'School');
+    await page.keyboard.type('Elm');
+    await activate(page, 'Show');
+    await page.waitForURL(new RegExp(`org=${elm.id}`));
+    await page.getByText('Every booking and waitlist place of the staff of Elm Primary.').waitFor();
+    // Before, the menu's Training coverage was the trust's, whatever school was chosen.
+    await viaMenu(page, 'Training coverage', 'Training coverage: Elm Primary');
+    expect(new URL(page.url()).searchParams.get('orgId')).toBe(elm.id);
+    await checkPage(page, 'training coverage of the school chosen on another page');
+
+    // Back to the trust's own coverage, then a school chosen there is carried to the other pages.
+    await activate(page, 'Back to my coverage');
+    await page.getByRole('heading', { level: 1, name: 'Training coverage: Hazel Learning Trust' }).waitFor();
+    await activate(page, 'Yew Primary');
+    await page.getByRole('heading', { level: 1, name: 'Training coverage: Yew Primary' }).waitFor();
+    await viaMenu(page, 'Export', 'Export bookings');
+    await page.getByText('Download every booking of the staff of Yew Primary in a date range').waitFor();
+    expect(new URL(page.url()).searchParams.get('org')).toBe(yew.id);
+    await checkPage(page, 'export bookings of the school chosen on training coverage');
+
+    // An administrator's choice is carried to coverage the same way.
+    const adminPage = await newPage(env.browser, env.server, NARROW);
+    await signInTo(adminPage, admin, `/office/record?org=${elm.id}`, 'Training record');
+    await adminPage.getByText('Every live session the staff of Elm Primary attended').waitFor();
+    await viaMenu(adminPage, 'Training coverage', 'Training coverage: Elm Primary');
+    expect(new URL(adminPage.url()).searchParams.get('orgId')).toBe(elm.id);
+    await checkPage(adminPage, 'training coverage of the organisation an administrator chose');
   });
 });
 

@@ -51,13 +51,24 @@ const NAV: NavItem[] = [
 ];
 
 /**
- * The office pages about one organisation, its `?org=` (an administrator's choice of any, a
- * trust's office's of one of its schools). Moving between them from the menu keeps the
- * organisation chosen (see chosenOrgOf), so it is not searched for again (WCAG 3.3.7) and a
- * trust's office is not silently taken back to its own organisation. The import page is
- * reached from "Staff accounts" and keeps it too.
+ * The office pages about one organisation, and the name of its parameter: `?org=` (an
+ * administrator's choice of any, a trust's office's of one of its schools), or `?orgId=` on
+ * Training coverage and its staff not yet booked (the coverage API's own name, in links
+ * already given out). Moving between them from the menu keeps the organisation chosen (see
+ * chosenOrgOf), so it is not searched for again (WCAG 3.3.7) and a trust's office is not
+ * silently taken back to its own organisation. The import page is reached from "Staff
+ * accounts" and keeps it too.
  */
-const ORG_PAGES = new Set(['/office/bookings', '/office/export', '/office/record', '/office/cover', '/office/people', '/office/people/import', '/calendar']);
+const ORG_PAGES = new Map([
+  ...['/office/bookings', '/office/export', '/office/record', '/office/cover', '/office/people', '/office/people/import', '/calendar'].map((p) => [p, 'org'] as const),
+  ...['/reach', '/reach/not-booked'].map((p) => [p, 'orgId'] as const),
+]);
+
+/** A menu link to `href`, carrying the organisation chosen when it is one of ORG_PAGES. */
+function menuHref(href: string, org: string | null): string {
+  const param = ORG_PAGES.get(href);
+  return org && param ? `${href}?${param}=${encodeURIComponent(org)}` : href;
+}
 
 /**
  * What the menu's links to ORG_PAGES carry: the organisation the office page in view shows
@@ -66,7 +77,8 @@ const ORG_PAGES = new Set(['/office/bookings', '/office/export', '/office/record
  */
 function chosenOrgOf(me: MeValue | null | undefined, loc: Location, last: { userId: string; orgId: string | null } | null): { userId: string; orgId: string | null } | null {
   if (!me || (me.role !== 'office' && me.role !== 'admin')) return null;
-  if (ORG_PAGES.has(loc.path)) return { userId: me.id, orgId: loc.query.get('org') || null };
+  const param = ORG_PAGES.get(loc.path);
+  if (param) return { userId: me.id, orgId: loc.query.get(param) || null };
   return last?.userId === me.id ? last : null;
 }
 
@@ -108,7 +120,7 @@ function Header({ me, path, org, onSignOut }: { me: MeValue | null; path: string
           <ul class="wrap" id="main-nav-links">
             {NAV.filter((n) => (n.shows ? n.shows(me) : !n.roles || n.roles.includes(me.role))).map((n) => (
               <li key={n.href}>
-                <Link href={org && ORG_PAGES.has(n.href) ? `${n.href}?org=${encodeURIComponent(org)}` : n.href} aria-current={isCurrent(n.href, path) ? 'page' : undefined}>
+                <Link href={menuHref(n.href, org)} aria-current={isCurrent(n.href, path) ? 'page' : undefined}>
                   {n.label}
                 </Link>
               </li>
