@@ -192,6 +192,31 @@ describe.skipIf(!browserAvailable)('account pages', () => {
     await signIn(theirs, staff);
   });
 
+  it('Staff accounts shows the office person’s own job role, and an office colleague’s, as it shows staff’s; only staff’s can be changed there (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const org = await t.org('Alder Primary');
+    const office = await t.user('office', org.id, 'Orla Office');
+    const colleague = await t.user('office', org.id, 'Omar Office');
+    const staff = await t.user('staff', org.id, 'Sian Staff');
+    await t.db.updateTable('users').set({ job_role: 'leadership' }).where('id', '=', office.id).execute();
+    await t.db.updateTable('users').set({ job_role: 'support_staff' }).where('id', '=', staff.id).execute();
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInTo(page, office, '/office/people', 'Staff accounts', { nav: 'Staff accounts' });
+    const card = (name: string) => page.getByRole('listitem').filter({ has: page.getByRole('heading', { level: 2, name }) });
+    const jobRoleOf = (name: string) => card(name).locator('dt', { hasText: 'Job role' }).locator('xpath=following-sibling::dd[1]').innerText();
+    await card(staff.name).waitFor();
+    expect(await jobRoleOf(staff.name)).toBe('Support staff');
+    // Before, the office person's own card (and an office colleague's) had no job role at all.
+    expect(await jobRoleOf(office.name)).toBe('Leadership');
+    expect(await jobRoleOf(colleague.name)).toBe('Not stated');
+    // Reached by keyboard on the way through the cards; only the member of staff's can be changed here.
+    await tabTo(page, `Timetable: ${office.name}`, { max: 80 });
+    await tabTo(page, `Change job role: ${staff.name}`, { max: 80 });
+    const changes = await page.locator('summary').evaluateAll((els) => els.map((e) => e.textContent).filter((x) => x?.startsWith('Change job role')));
+    expect(changes).toEqual([`Change job role: ${staff.name}`]);
+    await checkPage(page, 'staff accounts with office people’s job roles');
+  });
+
   it('office staff add one new member of staff and set a colleague’s job role, by keyboard at 320 px', async () => {
     const { t } = env.server;
     const org = await t.org('Rowan Primary');

@@ -31,8 +31,10 @@ export interface LeadControl {
  * administrators; office staff see the record of their staff).
  * `canSetJobRole`: their job role shown and changed on demand (office staff for their staff;
  * administrators change it with the rest in PersonAdmin).
+ * `showJobRole`: their job role shown (it is counted in training coverage by job role), also
+ * where the viewer may not change it: office staff's own and their office colleagues'.
  */
-export function PersonCard({ person, canDisable, canSetCaptioner, canSetJobRole, onChanged, lead, timetableHref, showRecord }: { person: User; canDisable: boolean; canSetCaptioner: boolean; canSetJobRole?: boolean; onChanged: (p: User, message: string) => void; lead?: LeadControl; timetableHref?: string; showRecord?: boolean }) {
+export function PersonCard({ person, canDisable, canSetCaptioner, canSetJobRole, showJobRole = canSetJobRole, onChanged, lead, timetableHref, showRecord }: { person: User; canDisable: boolean; canSetCaptioner: boolean; canSetJobRole?: boolean; showJobRole?: boolean; onChanged: (p: User, message: string) => void; lead?: LeadControl; timetableHref?: string; showRecord?: boolean }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
   const headingId = `person-${person.id}`;
@@ -88,7 +90,7 @@ export function PersonCard({ person, canDisable, canSetCaptioner, canSetJobRole,
           <dt>Role</dt>
           <dd>{ROLE_LABEL[person.role]}</dd>
         </div>
-        {canSetJobRole && (
+        {showJobRole && (
           <div>
             <dt>Job role</dt>
             <dd>{person.jobRole ? JOB_ROLE_LABEL[person.jobRole] : 'Not stated'}</dd>
