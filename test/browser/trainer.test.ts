@@ -736,6 +736,40 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     await tp.getByRole('heading', { level: 1, name: 'Not available to you' }).waitFor();
   });
 
+  it('the mail page offers "Retry now" only for a message that failed and waits to be tried again, not for one not tried yet, which is sent at the next round anyway (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const admin = await t.user('admin');
+    const trainer = await t.user('trainer');
+    const staff = await t.user('staff');
+    const first = await hybridWithPeople(trainer, 'Mail first');
+    const second = await hybridWithPeople(trainer, 'Mail second');
+    await book(first.id, staff, 'online');
+    await book(second.id, staff, 'online');
+    const rows = (await t.mails('confirmed')).filter((m) => m.to_email === staff.email);
+    expect(rows).toHaveLength(2);
+    const [failed, queued] = rows as [(typeof rows)[number], (typeof rows)[number]];
+    const later = new Date(Date.now() + 3_600_000).toISOString();
+    // The older one failed twice and waits out its backoff; the newer one (listed first) has not been tried.
+    await t.db.updateTable('outbox').set({ status: 'pending', attempts: 2, last_error: 'Mail server refused the connection', next_attempt_at: later }).where('id', '=', failed.id).execute();
+    await t.db.updateTable('outbox').set({ status: 'pending', attempts: 0, last_error: null }).where('id', '=', queued.id).execute();
+
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInTo(page, admin, `/admin/mail?to=${encodeURIComponent(staff.email)}`, 'Mail');
+    const row = (title: string) => page.getByRole('row').filter({ hasText: title });
+    await row('Mail first').waitFor();
+    await row('Mail second').waitFor();
+    expect((await row('Mail second').innerText()).replace(/\s+/g, ' ')).toContain('Waiting to be sent');
+    // Before, the message not tried yet offered "Retry now" too (and was the first one Tab reached).
+    expect(await row('Mail second').getByRole('button').count()).toBe(0);
+    expect(await row('Mail second').locator('td[data-label="Actions"]').innerText()).toBe('None');
+    await tabTo(page, /^Retry now:/);
+    await expectFocused(page, `#retry-${failed.id}`);
+    await checkPage(page, 'mail page, a failed message and one not tried yet');
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: '“Booked: Mail first' }).filter({ hasText: 'will be sent again now' }).waitFor();
+    expect((await t.db.selectFrom('outbox').select('next_attempt_at').where('id', '=', failed.id).executeTakeFirstOrThrow()).next_attempt_at < later).toBe(true);
+  });
+
   it('administrators manage organisations under a trust, with a unique URN and settings, and who may run each course (keyboard, 320 px)', async () => {
     const { t } = env.server;
     const admin = await t.user('admin');

@@ -19,6 +19,14 @@ function statusOf(m: Message): { label: string; tone: string } {
   return { label: 'Waiting to be sent', tone: 'waitlisted' };
 }
 
+/**
+ * Whether "Retry now" does anything for a message: one that failed and waits out its backoff
+ * (pending after an attempt). A message not tried yet is due already (written due at once),
+ * and the next delivery round sends it: POST /api/outbox/:id/retry would only make it due
+ * again, behind messages written after it.
+ */
+const retryable = (m: Message) => m.status === 'pending' && m.attempts > 0;
+
 /** How many messages a page lists. */
 const PAGE = 100;
 
@@ -151,7 +159,7 @@ export function OutboxPage() {
                       <td data-label="Last error">{m.lastError ?? 'None'}</td>
                       <td data-label="Written">{formatDateTime(m.createdAt)}</td>
                       <td data-label="Actions">
-                        {m.status === 'pending' ? (
+                        {retryable(m) ? (
                           <ActionButton id={`retry-${m.id}`} type="button" class="button button-secondary" busy={action.busy} busyLabel="Retrying…" onClick={() => void retry(m)} aria-label={`Retry now: ${m.subject} to ${m.to}`}>
                             Retry now
                           </ActionButton>
