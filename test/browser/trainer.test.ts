@@ -149,6 +149,13 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     await page.keyboard.press('Enter');
     await page.getByRole('alert').filter({ hasText: 'There is a problem' }).getByRole('link', { name: 'End time must be after the start time' }).waitFor();
     expect((await t.request('GET', '/api/me/sessions', { as: trainer })).json.total).toBe(0);
+    // An end long before the start would be a session of more than 12 hours: far more likely a
+    // slip than a session, so refused, saying why, and nothing published.
+    await typeTime(page, 'End time', '09:30');
+    await activate(page, 'Publish session');
+    await page.getByRole('alert').filter({ hasText: 'There is a problem' }).getByRole('link', { name: 'The end time, 09:30, is before the start time, so the session would end the next day, more than 12 hours after it starts: check the start and end times' }).waitFor();
+    expect((await t.request('GET', '/api/me/sessions', { as: trainer })).json.total).toBe(0);
+    await checkPage(page, 'new session page with an end more than 12 hours after the start');
     // An end before the start is on the next day, and the field says which day that is.
     await typeTime(page, 'End time', '00:30');
     await page.locator('#end-hint').filter({ hasText: `The next day, ${longDay(nextDay(day))}.` }).waitFor();

@@ -129,6 +129,9 @@ const UNIT_MESSAGES: Record<string, string> = {
   'offer-hold': 'How long an offered seat is held must be a whole number of minutes from 5 to 20160 (14 days)',
 };
 
+/** The longest a new session may run past midnight, from an end time before its start time (see toInput). */
+const MAX_PAST_MIDNIGHT_HOURS = 12;
+
 const num = (v: string) => (v.trim() === '' ? undefined : Number(v));
 
 /** The API input for the form's values, or the problems with them (for the fields). */
@@ -149,6 +152,13 @@ export function toInput(v: SessionValues): { input: CreateSessionInput; errors: 
   else if (!found.length && !startsAt) found.push({ field: 'start', message: 'Enter a start time, like 16:00' });
   else if (!found.length && !endsAt) found.push({ field: 'end', message: 'Enter an end time, like 17:30' });
   if (v.closesDate && !/^\d{4}-\d{2}-\d{2}$/.test(v.closesDate)) found.push({ field: 'closes-date', message: 'Enter the date booking closes, or leave it empty' });
+  // Not taken as midnight at the start of that date (booking closing a day before it seems to).
+  else if (v.closesDate && !v.closesTime) found.push({ field: 'closes-time', message: 'Enter the time booking closes on that date, such as 17:00, or clear the date' });
+  // An end time before the start time is the next day (a new session, 21:00 to 00:30); one
+  // more than 12 hours after the start is far more likely a slip (16:00 to 15:00) than a session.
+  if (startsAt && endsAt && v.endsNextDay === 'if-before' && endDay(v, v.date) !== v.date && Date.parse(endsAt) - Date.parse(startsAt) > MAX_PAST_MIDNIGHT_HOURS * 3_600_000) {
+    found.push({ field: 'end', message: `The end time, ${v.end}, is before the start time, so the session would end the next day, more than ${MAX_PAST_MIDNIGHT_HOURS} hours after it starts: check the start and end times` });
+  }
   if (v.trainerIds.length === 0) found.push({ field: 'trainers', message: 'Choose at least one trainer to run this session' });
   const percent = v.threshold.trim().replace(/\s*%$/, '');
   if (!percent) found.push({ field: 'threshold', message: 'Enter the attendance needed, as a percentage such as 75' });
@@ -284,7 +294,7 @@ export function SessionFields({ values, set, errors, sessionId }: { values: Sess
       <CourseFields values={v} set={set} errors={errors} sessionId={sessionId} />
       <div class="row">
         <TextField id="closes-date" label="Booking closes on (optional)" type="date" hint="Empty: booking stays open until the session ends." error={errorFor(errors, 'closes-date')} {...text('closesDate')} />
-        <TextField id="closes-time" label="Booking closes at (optional)" type="time" {...text('closesTime')} />
+        <TextField id="closes-time" label="Booking closes at (optional)" type="time" error={errorFor(errors, 'closes-time')} {...text('closesTime')} />
       </div>
       <AdvancedFields values={v} set={set} errors={errors} />
     </>
