@@ -26,6 +26,23 @@ describe.skipIf(!browserAvailable)('administration of people, imports and trust 
     return { trust, hill, vale, other };
   }
 
+  it('the People page shows the job role of staff and office staff on their cards, as the office’s Staff accounts does (it counts in training coverage), by keyboard at 320 px', async () => {
+    const { t } = env.server;
+    const admin = await t.user('admin');
+    const { hill } = await orgs(admin);
+    const teacher = await t.user('staff', hill.id, 'Tess Teacher');
+    await t.db.updateTable('users').set({ job_role: 'teacher' }).where('id', '=', teacher.id).execute();
+    await t.user('office', hill.id, 'Olly Office');
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInAt(page, admin, `/admin/people?orgId=${hill.id}`);
+    const card = (name: string) => page.getByRole('listitem').filter({ has: page.getByRole('heading', { name }) });
+    const fact = (name: string) => card(name).locator('dt', { hasText: 'Job role' }).locator('xpath=following-sibling::dd[1]');
+    await expect.poll(() => fact('Tess Teacher').textContent()).toBe('Teacher');
+    await expect.poll(() => fact('Olly Office').textContent()).toBe('Not stated');
+    await tabTo(page, 'Turn off account: Tess Teacher');
+    await checkPage(page, 'people page with job roles on the cards');
+  });
+
   for (const [size, viewport] of [['320 px', NARROW], ['desktop', WIDE]] as const) {
     it(`an administrator adds a person (errors beside fields, duplicate email) and emails them a link, by keyboard, at ${size}`, async () => {
       const { t } = env.server;

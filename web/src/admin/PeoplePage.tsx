@@ -157,6 +157,8 @@ export function PeoplePage() {
                   person={p}
                   canDisable={p.id !== me.id}
                   canSetCaptioner
+                  // Counted in training coverage by job role: shown on the card (changed under "Change role, job role or organisation").
+                  showJobRole={p.role === 'staff' || p.role === 'office'}
                   timetableHref={personTimetableHref(me, p)}
                   showRecord
                   onChanged={(next, m) => {
