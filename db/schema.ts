@@ -44,6 +44,22 @@ export interface UsersTable {
   disabled_at: string | null;
   /** What the person does at work (apart from their account role); null: not stated. */
   job_role: ColumnType<JobRole | null, JobRole | null | undefined, JobRole | null>;
+  /**
+   * When the person's personal data was erased (accounts/erasure.ts): the name and email are
+   * then placeholders and every other personal field is empty; the account stays turned off
+   * for good. Null: not erased.
+   */
+  erased_at: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** Actions kept on record by ids only (no personal data): who did what to whom, and when. */
+export interface AuditLogTable {
+  id: string;
+  /** `erase_personal_data` (so far the only one). */
+  action: 'erase_personal_data';
+  actor_id: string;
+  subject_id: string;
+  at: string;
 }
 
 /** A signed-in browser or API client. The token itself is never stored, only its hash. */
@@ -572,6 +588,8 @@ export interface Database {
   // --- feedback and certificates (issue 19) ---
   feedback: FeedbackTable;
   certificates: CertificatesTable;
+  // --- erasure of personal data ---
+  audit_log: AuditLogTable;
 }
 
 /** One attendee's evaluation of one session (scores 1-5), editable for a while after it. */

@@ -41,6 +41,8 @@ export const User = z.object({
   disabled: z.boolean(),
   /** What they do at work (null: not stated). */
   jobRole: JobRole.nullable(),
+  /** Their personal data was erased: the name and email are placeholders, and the account stays off for good. */
+  erased: z.boolean(),
 });
 export type User = z.infer<typeof User>;
 

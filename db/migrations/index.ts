@@ -35,6 +35,7 @@ import * as m0601roles from './20261206_01_users_role_name.js';
 import * as m0701actor from './20261207_01_outbox_actor.js';
 import * as m0801offers from './20261208_01_offers_due.js';
 import * as m0901zones from './20261209_01_canonical_time_zones.js';
+import * as m1001erasure from './20261210_01_erasure.js';
 
 export const migrations: Record<string, Migration> = {
   '20261124_01_accounts_catalogue': m01,
@@ -68,4 +69,5 @@ export const migrations: Record<string, Migration> = {
   '20261207_01_outbox_actor': m0701actor,
   '20261208_01_offers_due': m0801offers,
   '20261209_01_canonical_time_zones': m0901zones,
+  '20261210_01_erasure': m1001erasure,
 };

@@ -133,7 +133,7 @@ const invalidResetLink = () => new AppError('invalid_reset_link', 'This link to 
  * the organisations they act for (accounts/acting.ts). Anyone else is "not found" to office
  * staff, so other organisations' people stay unseen.
  */
-async function manageable(deps: Deps, actor: AuthUser, userId: string): Promise<UserRow> {
+export async function manageable(deps: Deps, actor: AuthUser, userId: string, staffOnly = 'Office staff can turn off staff accounts only; ask an administrator.'): Promise<UserRow> {
   const target = await repo.findUserById(deps.db, userId);
   if (actor.role === 'admin') {
     if (!target) throw new AppError('not_found', 'There is no such person.');
@@ -141,7 +141,7 @@ async function manageable(deps: Deps, actor: AuthUser, userId: string): Promise<
   }
   if (actor.role === 'office') {
     if (!target || !(await orgsActableBy(deps.db, actor)).has(target.org_id)) throw new AppError('not_found', 'There is no such person in your organisation.');
-    if (target.role !== 'staff') throw new AppError('forbidden', 'Office staff can turn off staff accounts only; ask an administrator.');
+    if (target.role !== 'staff') throw new AppError('forbidden', staffOnly);
     return target;
   }
   throw new AppError('forbidden', 'Your role does not allow this.');
@@ -167,6 +167,7 @@ async function manageable(deps: Deps, actor: AuthUser, userId: string): Promise<
 export async function updatePerson(deps: Deps, actor: AuthUser, userId: string, patch: { disabled?: boolean; captioner?: boolean; jobRole?: JobRole | null }): Promise<PersonChanged> {
   if (patch.captioner !== undefined && actor.role !== 'admin') throw new AppError('forbidden', 'Only administrators can make someone a captioner.');
   const target = await manageable(deps, actor, userId);
+  if (target.erased_at) throw erasedAccount();
   if (patch.disabled && target.id === actor.id) throw new AppError('forbidden', 'You cannot turn off your own account.');
   const now = deps.now().toISOString();
   const { given, ended } = await deps.db.transaction().execute(async (trx) => {
@@ -174,7 +175,8 @@ export async function updatePerson(deps: Deps, actor: AuthUser, userId: string, 
     if (patch.disabled !== undefined) {
       // Their sessions' locks, then their user row, in the order a booking batch takes them (lockPlacesOf).
       if (patch.disabled && !target.disabled_at) await lockPlacesOf(trx, deps, target.id);
-      await repo.setUserDisabled(trx, target.id, patch.disabled ? (target.disabled_at ?? now) : null);
+      // Never an erased account, even one erased since it was read above.
+      if (!(await repo.setUserDisabled(trx, target.id, patch.disabled ? (target.disabled_at ?? now) : null))) throw erasedAccount();
       if (patch.disabled) {
         await repo.revokeSessionsOfUser(trx, target.id, now);
         await repo.voidPasswordResets(trx, target.id, now);
@@ -197,10 +199,14 @@ export async function updatePerson(deps: Deps, actor: AuthUser, userId: string, 
   return { ...(await personView(deps, userId)), placesGivenUp: given.length };
 }
 
+/** An erased account is kept only so that counts stay right: it is never changed again (turned on, moved, given a job role or flag). */
+const erasedAccount = () => new AppError('conflict', 'This person’s personal data has been erased: the account cannot be turned on or changed again. Add a new account if they come back.');
+
 /** An administrator changes someone's role or moves them to another organisation. */
 export async function setPlacement(deps: Deps, userId: string, role: Role, orgId: string | null): Promise<PersonChanged> {
   const row = await repo.findUserById(deps.db, userId);
   if (!row) throw new AppError('not_found', 'There is no such person.');
+  if (row.erased_at) throw erasedAccount();
   if ((role === 'staff' || role === 'office') && !orgId) throw new AppError('validation_failed', 'Staff and office staff belong to an organisation.', { issues: [{ path: 'orgId', message: 'is required for staff and office staff' }] });
   if (orgId && !(await repo.findOrg(deps.db, orgId))) throw new AppError('validation_failed', 'That organisation was not found.', { issues: [{ path: 'orgId', message: 'not found' }] });
   const given = await deps.db.transaction().execute(async (trx) => {

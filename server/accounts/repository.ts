@@ -315,8 +315,10 @@ export async function voidPasswordResets(db: Q, userId: string, nowIso: string) 
   await db.updateTable('password_resets').set({ used_at: nowIso }).where('user_id', '=', userId).where('used_at', 'is', null).execute();
 }
 
-export async function setUserDisabled(db: Q, userId: string, disabledAt: string | null) {
-  await db.updateTable('users').set({ disabled_at: disabledAt }).where('id', '=', userId).execute();
+/** Turns an account off (`disabledAt`) or on (null); false, changing nothing, for an erased account. */
+export async function setUserDisabled(db: Q, userId: string, disabledAt: string | null): Promise<boolean> {
+  const r = await db.updateTable('users').set({ disabled_at: disabledAt }).where('id', '=', userId).where('erased_at', 'is', null).executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
 }
 
 export async function setUserCaptioner(db: Q, userId: string, captioner: boolean) {
@@ -335,7 +337,8 @@ export async function endCaptionerAssignments(db: Q, userId: string): Promise<st
 
 /** People whose name or email contains `text` (any case), who have `role` and are in `orgId` (each when given). */
 function peopleMatching(db: Q, opts: { text?: string; role?: Role; orgId?: string }) {
-  let q = db.selectFrom('users as u');
+  // An erased person is in no list of people (their row stays only so that counts stay right).
+  let q = db.selectFrom('users as u').where('u.erased_at', 'is', null);
   if (opts.role) q = q.where('u.role', '=', opts.role);
   if (opts.orgId) q = q.where('u.org_id', '=', opts.orgId);
   if (opts.text) {

@@ -8,6 +8,7 @@ import type { Deps } from '../platform/deps.js';
 import { charsetOf, jsonBody, jsonResponse, requireRole, requireUser, router, type Env } from '../platform/http.js';
 import * as accounts from './service.js';
 import * as lifecycle from './lifecycle.js';
+import * as erasure from './erasure.js';
 import * as links from './signin-links.js';
 import { oidcRoutes } from './oidc-routes.js';
 import { SIGN_IN_LINK_MINUTES } from './signin-links.js';
@@ -375,6 +376,18 @@ export function accountRoutes(deps: Deps) {
     async (c) => {
       return c.json(await lifecycle.updatePerson(deps, requireRole(c, 'admin', 'office'), c.req.valid('param').id, c.req.valid('json')), 200);
     },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/users/{id}/erase',
+      tags: ['accounts'],
+      summary: 'Erase a person’s personal data (UK GDPR erasure) once their account is turned off (admin: anyone; office staff: their own organisation’s staff): the name becomes “Erased person”, the email an address never delivered to, every other personal field and record of theirs is deleted or scrubbed; bookings, attendance and counts stay. The account cannot be turned on again',
+      request: { params: OrgParam },
+      responses: { 200: jsonResponse(User, 'The account as it now is (erased)'), 409: { description: '`conflict`: the account is still on (turn it off first), or was erased already; nothing was changed' } },
+    }),
+    async (c) => c.json(await erasure.erasePerson(deps, requireRole(c, 'admin', 'office'), c.req.valid('param').id), 200),
   );
 
   app.route('/', oidcRoutes(deps, (c, result) => {

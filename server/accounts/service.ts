@@ -24,7 +24,7 @@ import { countPasswordCheck } from './throttle.js';
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export function toUser(u: UserRow, orgName: string | null): User {
-  return { ...repo.toAuthUser(u), orgName, disabled: u.disabled_at !== null, jobRole: u.job_role ?? null };
+  return { ...repo.toAuthUser(u), orgName, disabled: u.disabled_at !== null, jobRole: u.job_role ?? null, erased: u.erased_at != null };
 }
 
 export async function userView(deps: Deps, u: UserRow): Promise<User> {

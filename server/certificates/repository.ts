@@ -38,7 +38,7 @@ export function bookingForCertificate(db: Q, bookingId: string) {
     .innerJoin('sessions as s', 's.id', 'b.session_id')
     .leftJoin('courses as c', 'c.id', 's.course_id')
     .leftJoin('attendance_results as r', 'r.booking_id', 'b.id')
-    .select(['b.id', 'b.user_id', 'b.status', 'b.session_id', 'u.name', 's.title', 's.starts_at', 's.status as session_status', 'c.title as course_title', 'r.minutes'])
+    .select(['b.id', 'b.user_id', 'b.status', 'b.session_id', 'u.name', 'u.erased_at', 's.title', 's.starts_at', 's.status as session_status', 'c.title as course_title', 'r.minutes'])
     .where('b.id', '=', bookingId)
     .executeTakeFirst();
 }

@@ -88,9 +88,13 @@ export async function attendanceCertificate(deps: Deps, actor: AuthUser, booking
   const b = await repo.bookingForCertificate(deps.db, bookingId);
   // Someone else's booking does not exist for the caller.
   if (!b || (b.user_id !== actor.id && actor.role !== 'admin')) throw new AppError('not_found', 'No such booking.');
+  if (b.erased_at) throw erasedHolder();
   if (!attendedNow(b)) throw new AppError('not_attendee', 'A certificate of attendance is given once the session is over and your attendance is recorded.');
   return currentCertificate(deps, { subject_key: `attendance:${b.id}`, kind: 'attendance', user_id: b.user_id, booking_id: b.id, course_id: null }, attendancePrinted(b));
 }
+
+/** Someone whose personal data was erased has no certificate to issue: it would print no one (their old ones are withdrawn). */
+const erasedHolder = () => new AppError('not_found', 'This person’s personal data has been erased, so no certificate can be issued for them.');
 
 /** The PDF of a stored certificate, with a file name. */
 export async function certificatePdf(deps: Deps, row: repo.CertificateRow): Promise<{ pdf: Buffer; filename: string }> {
@@ -114,6 +118,7 @@ export async function courseCertificate(deps: Deps, actor: AuthUser, courseId: s
   // The name as stored now (as the public check reads it), not as the sign-in session holds it.
   const person = await findUserById(deps.db, userId);
   if (!person) throw new AppError('not_found', 'No such person.');
+  if (person.erased_at) throw erasedHolder();
   const done = await courseCompletion(deps.db, userId, courseId);
   if (!done) throw new AppError('not_attendee', 'A course certificate is given once the course is complete: a session of each of its required parts attended.');
   return currentCertificate(deps, { subject_key: `course:${userId}:${courseId}`, kind: 'course', user_id: userId, booking_id: null, course_id: courseId }, coursePrinted(person.name, done));

@@ -1,0 +1,169 @@
+/**
+ * The queries of erasing a person's personal data (erasure.ts), each run in the erasure's one
+ * transaction. Which table loses what, and why, is set out in the README ("Erasing personal
+ * data"); each function here says its part.
+ */
+import { kindOf } from '../../db/prepared.js';
+import { folded, lowerContains } from '../../db/like.js';
+import type { Q } from './repository.js';
+
+/** The person's row, locked against a concurrent change of it on PostgreSQL (SQLite's write lock is the transaction's). */
+export function lockUser(db: Q, userId: string) {
+  let q = db.selectFrom('users').selectAll().where('id', '=', userId);
+  if (kindOf(db) === 'postgres') q = q.forUpdate();
+  return q.executeTakeFirst();
+}
+
+/** The account row: placeholders for the name and email, every other personal field emptied, `erased_at` set. Only while not erased already. */
+export async function eraseUserRow(db: Q, userId: string, values: { name: string; email: string; erasedAt: string }): Promise<boolean> {
+  const r = await db
+    .updateTable('users')
+    .set({ name: values.name, email: values.email, password_hash: null, job_role: null, time_zone: null, captioner: 0, erased_at: values.erasedAt })
+    .where('id', '=', userId)
+    .where('erased_at', 'is', null)
+    .where('disabled_at', 'is not', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Ways in and what only served the person: sign-in sessions, reset and sign-in links, identity provider links, calendar feed addresses (their own, and organisation feeds they made), their timetable, their live room standing, in-house leadership and idempotency records. */
+export async function deleteOwnRows(db: Q, userId: string) {
+  await db.deleteFrom('auth_sessions').where('user_id', '=', userId).execute();
+  await db.deleteFrom('password_resets').where('user_id', '=', userId).execute();
+  await db.deleteFrom('sign_in_links').where('user_id', '=', userId).execute();
+  await db.deleteFrom('user_identities').where('user_id', '=', userId).execute();
+  await db
+    .deleteFrom('calendar_feed_tokens')
+    .where((eb) => eb.or([eb.and([eb('owner_kind', '=', 'user'), eb('owner_id', '=', userId)]), eb('created_by', '=', userId)]))
+    .execute();
+  await db.deleteFrom('timetable_periods').where('user_id', '=', userId).execute();
+  await db.deleteFrom('timetables').where('user_id', '=', userId).execute();
+  await db.deleteFrom('live_speakers').where('user_id', '=', userId).execute();
+  await db.deleteFrom('live_captioners').where('user_id', '=', userId).execute();
+  await db.deleteFrom('live_removals').where('user_id', '=', userId).execute();
+  await db.deleteFrom('inhouse_leads').where('user_id', '=', userId).execute();
+  await db.deleteFrom('idempotency_keys').where('user_id', '=', userId).execute();
+}
+
+/** Sign-in throttle counters whose key holds the address (`account:`, `pair:…|`, `reset:`, link counters). */
+export async function deleteThrottlesOf(db: Q, email: string) {
+  await db.deleteFrom('login_throttle').where(lowerContains(db, 'key', email)).execute();
+}
+
+/** Their feedback keeps its scores (a session's averages stay right) but loses its comment. */
+export async function dropFeedbackComments(db: Q, userId: string) {
+  await db.updateTable('feedback').set({ comment: null }).where('user_id', '=', userId).execute();
+}
+
+/** Their certificates print the placeholder and are withdrawn (no code checks out to a name any more). */
+export async function withdrawCertificates(db: Q, userId: string, name: string, nowIso: string) {
+  await db.updateTable('certificates').set({ person_name: name }).where('user_id', '=', userId).execute();
+  await db.updateTable('certificates').set({ superseded_at: nowIso }).where('user_id', '=', userId).where('superseded_at', 'is', null).execute();
+}
+
+/** Messages to the person: those not yet sent are dropped; every one loses its address and what it said. */
+export async function scrubOwnMail(db: Q, userId: string, email: string, values: { email: string; nowIso: string }) {
+  const mine = (eb: any) => eb.or([eb('user_id', '=', userId), eb(folded(db, 'to_email'), '=', email.normalize('NFC').toLowerCase())]);
+  await db
+    .updateTable('outbox')
+    .set({ status: 'dropped', locked_until: null, last_error: 'No longer applies: the person’s personal data was erased' })
+    .where(mine)
+    .where('status', '=', 'pending')
+    .execute();
+  await db
+    .updateTable('outbox')
+    .set({ to_email: values.email, subject: 'Personal data erased', text_body: '', html_body: '', attachments: '{}' })
+    .where(mine)
+    .execute();
+}
+
+/**
+ * Others' messages that may name the person: every message tied to them (they made the change
+ * it tells of, or it is about a booking of theirs), and the messages of the sessions they took
+ * part in that hold their name or address (a trainer's message to everyone booked, say). Not
+ * every message ever sent is searched: that would read the whole outbox.
+ */
+export function mailNaming(db: Q, userId: string, identity: string, texts: readonly string[]) {
+  return db
+    .selectFrom('outbox')
+    .select(['id', 'subject', 'text_body', 'html_body', 'attachments'])
+    .where((eb) =>
+      eb.or([
+        eb('acted_by', '=', userId),
+        eb('booking_id', 'in', eb.selectFrom('bookings').select('id').where('user_id', '=', userId)),
+        eb.and([
+          eb('session_id', 'in', sessionsOf(db, userId, identity)),
+          eb.or(texts.flatMap((t) => (['subject', 'text_body', 'html_body', 'attachments'] as const).map((c) => lowerContains(db, c, t)))),
+        ]),
+      ]),
+    )
+    .execute();
+}
+
+export async function setMailText(db: Q, id: string, v: { subject: string | null; text_body: string | null; html_body: string | null; attachments: string | null }) {
+  await db.updateTable('outbox').set(v).where('id', '=', id).execute();
+}
+
+/** Sessions the person took part in: booked, ran, or captioned or spoke in. */
+function sessionsOf(db: Q, userId: string, identity: string) {
+  return db
+    .selectFrom('bookings')
+    .select('session_id')
+    .where('user_id', '=', userId)
+    .union(db.selectFrom('session_trainers').select('session_id').where('user_id', '=', userId))
+    .union(db.selectFrom('caption_segments').select('session_id').where((eb) => eb.or([eb('author_id', '=', userId), eb('speaker_identity', '=', identity)])));
+}
+
+/** Caption segments of their sessions that they spoke, or that hold their name or address. */
+export function captionsNaming(db: Q, userId: string, identity: string, texts: readonly string[]) {
+  return db
+    .selectFrom('caption_segments')
+    .select(['session_id', 'segment_id', 'text', 'speaker_name', 'speaker_identity'])
+    .where('session_id', 'in', sessionsOf(db, userId, identity))
+    .where((eb) => eb.or([eb('speaker_identity', '=', identity), ...texts.flatMap((t) => [lowerContains(db, 'text', t), lowerContains(db, 'speaker_name', t)])]))
+    .execute();
+}
+
+export async function setCaption(db: Q, key: { session_id: string; segment_id: string }, v: { text: string; speaker_name: string | null }) {
+  await db.updateTable('caption_segments').set(v).where('session_id', '=', key.session_id).where('segment_id', '=', key.segment_id).execute();
+}
+
+/** LiveKit webhooks about the person (their participant name is in the stored body). */
+export function liveEventsOf(db: Q, identity: string) {
+  return db.selectFrom('live_events').select(['id', 'payload']).where('participant_identity', '=', identity).execute();
+}
+
+export async function setLiveEventPayload(db: Q, id: string, payload: string) {
+  await db.updateTable('live_events').set({ payload }).where('id', '=', id).execute();
+}
+
+/** Register notes on the person's bookings. */
+export function overrideNotesOf(db: Q, userId: string) {
+  const theirs = db.selectFrom('bookings').select('id').where('user_id', '=', userId);
+  return Promise.all([
+    db.selectFrom('attendance_overrides').select(['booking_id as id', 'note']).where('booking_id', 'in', theirs).where('note', 'is not', null).execute(),
+    db.selectFrom('attendance_override_log').select(['id', 'note']).where('booking_id', 'in', theirs).where('note', 'is not', null).execute(),
+  ]);
+}
+
+export async function setOverrideNote(db: Q, table: 'attendance_overrides' | 'attendance_override_log', id: string, note: string | null) {
+  if (table === 'attendance_overrides') await db.updateTable('attendance_overrides').set({ note }).where('booking_id', '=', id).execute();
+  else await db.updateTable('attendance_override_log').set({ note }).where('id', '=', id).execute();
+}
+
+/** Others' idempotency records (kept 24 hours) whose stored answer holds the name or address (an office's "add a person" answer, say). */
+export function idempotencyNaming(db: Q, texts: readonly string[]) {
+  return db
+    .selectFrom('idempotency_keys')
+    .select(['user_id', 'key', 'body', 'outcome'])
+    .where((eb) => eb.or(texts.flatMap((t) => [lowerContains(db, 'body', t), lowerContains(db, 'outcome', t)])))
+    .execute();
+}
+
+export async function setIdempotencyText(db: Q, key: { user_id: string; key: string }, v: { body: string | null; outcome: string | null }) {
+  await db.updateTable('idempotency_keys').set(v).where('user_id', '=', key.user_id).where('key', '=', key.key).execute();
+}
+
+export async function insertAudit(db: Q, row: { id: string; action: 'erase_personal_data'; actor_id: string; subject_id: string; at: string }) {
+  await db.insertInto('audit_log').values(row).execute();
+}

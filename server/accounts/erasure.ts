@@ -1,0 +1,108 @@
+/**
+ * Erasing a person's personal data (UK GDPR article 17), for someone who has left: their
+ * school (the data controller) asks once the retention period has passed, or when they ask.
+ * Only an account already turned off can be erased, so its places on sessions still to come
+ * have been given up by turning it off (lifecycle.ts). Administrators erase anyone; office
+ * staff the staff of the organisations they act for, as they turn them off.
+ *
+ * One transaction: the account keeps its id, so its bookings, attendance and the counts built
+ * on them stay right, but its name becomes "Erased person", its email an address that is
+ * never delivered to (so the real one can be used for a new account), and every other
+ * personal field is emptied; whatever else holds their personal data is deleted or scrubbed
+ * (README "Erasing personal data" lists every table and what happens to it), and the audit log
+ * records who erased whom and when, by ids only. An erased account can never be turned on or
+ * signed in to again, and leaves every list of people.
+ */
+import { randomUUID } from 'node:crypto';
+import { identityOf } from '../../shared/live.js';
+import type { User } from '../../shared/accounts.js';
+import { AppError } from '../errors.js';
+import type { Deps } from '../platform/deps.js';
+import type { AuthUser } from '../platform/http.js';
+import * as repo from './erasure-repository.js';
+import { manageable, personView } from './lifecycle.js';
+
+/** The name an erased account shows wherever it still counts (a roster's row, a transcript's speaker). */
+export const ERASED_NAME = 'Erased person';
+/** The email an erased account keeps: unique (its id), and never delivered to (`.invalid`, RFC 2606). */
+export const erasedEmail = (userId: string) => `erased-${userId}@erased.invalid`;
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+
+/**
+ * Replaces, in text others wrote or the service wrote to others, every occurrence (any case) of
+ * the person's email with the erased address and of their full name (as a whole word, also as
+ * JSON and HTML write it) with ERASED_NAME. The forms searched for in SQL are `texts`.
+ */
+export function scrubberFor(name: string, email: string, userId: string) {
+  const nameForms = [...new Set([name, JSON.stringify(name).slice(1, -1), escapeHtml(name)].map((s) => s.normalize('NFC')))].filter((s) => s.trim().length > 0);
+  const emailForms = [...new Set([email, JSON.stringify(email).slice(1, -1), escapeHtml(email)])];
+  const patterns: [RegExp, string][] = [
+    ...emailForms.map((f): [RegExp, string] => [new RegExp(escapeRegExp(f), 'giu'), erasedEmail(userId)]),
+    ...nameForms.map((f): [RegExp, string] => [new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(f)}(?![\\p{L}\\p{N}])`, 'giu'), ERASED_NAME]),
+  ];
+  const scrub = (text: string): string => patterns.reduce((s, [re, to]) => s.replace(re, to), text.normalize('NFC'));
+  const scrubMaybe = (text: string | null): string | null => (text === null ? null : scrub(text));
+  return { scrub, scrubMaybe, texts: [...new Set([...emailForms, ...nameForms])] };
+}
+
+/** A stored LiveKit webhook without the participant's name, metadata and attributes (what LiveKit was told about them). */
+function withoutParticipant(payload: string, scrub: (s: string) => string): string {
+  try {
+    const body = JSON.parse(payload) as { participant?: Record<string, unknown> };
+    if (body.participant && typeof body.participant === 'object') {
+      for (const k of ['name', 'metadata', 'attributes']) delete body.participant[k];
+    }
+    return scrub(JSON.stringify(body));
+  } catch {
+    return '{}';
+  }
+}
+
+/**
+ * Erases `userId`'s personal data (see the file's comment). Refused, changing nothing: an
+ * account that is on (`conflict`: turn it off first), already erased (`conflict`), not the
+ * actor's to manage (as turning off is: office staff, their own organisations' staff only).
+ */
+export async function erasePerson(deps: Deps, actor: AuthUser, userId: string): Promise<User> {
+  const target = await manageable(deps, actor, userId, 'Office staff can erase the personal data of staff only; ask an administrator.');
+  const refuseIfNot = (row: { disabled_at: string | null; erased_at: string | null }) => {
+    if (row.erased_at) throw new AppError('conflict', 'This person’s personal data has already been erased.');
+    if (!row.disabled_at) throw new AppError('conflict', 'Turn this account off before erasing the person’s personal data: turning it off signs them out and gives up their places on sessions still to come.');
+  };
+  refuseIfNot(target);
+  const now = deps.now().toISOString();
+  await deps.db.transaction().execute(async (trx) => {
+    // Read again under the lock: turned on, or erased, since it was read above.
+    const row = await repo.lockUser(trx, userId);
+    if (!row) throw new AppError('not_found', 'There is no such person.');
+    refuseIfNot(row);
+    const identity = identityOf(row.id);
+    const { scrub, scrubMaybe, texts } = scrubberFor(row.name, row.email, row.id);
+
+    // What others wrote, or the service wrote to others, naming them: scrubbed while the ties to them still stand.
+    for (const m of await repo.mailNaming(trx, row.id, identity, texts)) {
+      await repo.setMailText(trx, m.id, { subject: scrubMaybe(m.subject), text_body: scrubMaybe(m.text_body), html_body: scrubMaybe(m.html_body), attachments: scrubMaybe(m.attachments) });
+    }
+    for (const c of await repo.captionsNaming(trx, row.id, identity, texts)) {
+      await repo.setCaption(trx, c, { text: scrub(c.text), speaker_name: c.speaker_identity === identity ? ERASED_NAME : scrubMaybe(c.speaker_name) });
+    }
+    for (const e of await repo.liveEventsOf(trx, identity)) await repo.setLiveEventPayload(trx, e.id, withoutParticipant(e.payload, scrub));
+    const [overrides, log] = await repo.overrideNotesOf(trx, row.id);
+    for (const o of overrides) await repo.setOverrideNote(trx, 'attendance_overrides', o.id, scrubMaybe(o.note));
+    for (const o of log) await repo.setOverrideNote(trx, 'attendance_override_log', o.id, scrubMaybe(o.note));
+    for (const k of await repo.idempotencyNaming(trx, texts)) await repo.setIdempotencyText(trx, k, { body: scrubMaybe(k.body), outcome: scrubMaybe(k.outcome) });
+
+    // What was theirs alone.
+    await repo.scrubOwnMail(trx, row.id, row.email, { email: erasedEmail(row.id), nowIso: now });
+    await repo.deleteOwnRows(trx, row.id);
+    await repo.deleteThrottlesOf(trx, row.email);
+    await repo.dropFeedbackComments(trx, row.id);
+    await repo.withdrawCertificates(trx, row.id, ERASED_NAME, now);
+    if (!(await repo.eraseUserRow(trx, row.id, { name: ERASED_NAME, email: erasedEmail(row.id), erasedAt: now }))) throw new AppError('conflict', 'This person’s personal data has already been erased.');
+    await repo.insertAudit(trx, { id: randomUUID(), action: 'erase_personal_data', actor_id: actor.id, subject_id: row.id, at: now });
+  });
+  deps.logger.info('personal data erased', { actorId: actor.id, userId });
+  return personView(deps, userId);
+}
