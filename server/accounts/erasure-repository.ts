@@ -72,7 +72,7 @@ export async function scrubOwnMail(db: Q, userId: string, email: string, values:
     .execute();
   await db
     .updateTable('outbox')
-    .set({ to_email: values.email, subject: 'Personal data erased', text_body: '', html_body: '', attachments: '{}' })
+    .set({ to_email: values.email, subject: 'Personal data erased', text_body: '', html_body: '', attachments: '{}', reason: null })
     .where(mine)
     .execute();
 }
@@ -86,21 +86,21 @@ export async function scrubOwnMail(db: Q, userId: string, email: string, values:
 export function mailNaming(db: Q, userId: string, identity: string, texts: readonly string[]) {
   return db
     .selectFrom('outbox')
-    .select(['id', 'subject', 'text_body', 'html_body', 'attachments'])
+    .select(['id', 'subject', 'text_body', 'html_body', 'attachments', 'reason'])
     .where((eb) =>
       eb.or([
         eb('acted_by', '=', userId),
         eb('booking_id', 'in', eb.selectFrom('bookings').select('id').where('user_id', '=', userId)),
         eb.and([
           eb('session_id', 'in', sessionsOf(db, userId, identity)),
-          eb.or(texts.flatMap((t) => (['subject', 'text_body', 'html_body', 'attachments'] as const).map((c) => lowerContains(db, c, t)))),
+          eb.or(texts.flatMap((t) => (['subject', 'text_body', 'html_body', 'attachments', 'reason'] as const).map((c) => lowerContains(db, c, t)))),
         ]),
       ]),
     )
     .execute();
 }
 
-export async function setMailText(db: Q, id: string, v: { subject: string | null; text_body: string | null; html_body: string | null; attachments: string | null }) {
+export async function setMailText(db: Q, id: string, v: { subject: string | null; text_body: string | null; html_body: string | null; attachments: string | null; reason: string | null }) {
   await db.updateTable('outbox').set(v).where('id', '=', id).execute();
 }
 

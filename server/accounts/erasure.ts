@@ -83,7 +83,7 @@ export async function erasePerson(deps: Deps, actor: AuthUser, userId: string): 
 
     // What others wrote, or the service wrote to others, naming them: scrubbed while the ties to them still stand.
     for (const m of await repo.mailNaming(trx, row.id, identity, texts)) {
-      await repo.setMailText(trx, m.id, { subject: scrubMaybe(m.subject), text_body: scrubMaybe(m.text_body), html_body: scrubMaybe(m.html_body), attachments: scrubMaybe(m.attachments) });
+      await repo.setMailText(trx, m.id, { subject: scrubMaybe(m.subject), text_body: scrubMaybe(m.text_body), html_body: scrubMaybe(m.html_body), attachments: scrubMaybe(m.attachments), reason: scrubMaybe(m.reason) });
     }
     for (const c of await repo.captionsNaming(trx, row.id, identity, texts)) {
       await repo.setCaption(trx, c, { text: scrub(c.text), speaker_name: c.speaker_identity === identity ? ERASED_NAME : scrubMaybe(c.speaker_name) });

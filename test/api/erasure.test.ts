@@ -97,6 +97,8 @@ describe('erasing a person who has left', () => {
     t.clock.set('2026-02-10T18:00:00.000Z');
     await recordAttendanceOutcomes(t.deps);
     await ok('PUT', `/api/sessions/${s.id}/feedback/mine`, zeb, { usefulness: 5, confidenceBefore: 2, confidenceAfter: 4, comment: `I am ${NAME} and this helped my class` });
+    // The trainer thanks everyone, naming them: their colleague's copy names them too.
+    await ok('POST', `/api/sessions/${s.id}/messages`, trainer, { text: `Thank you all, and thanks to ${NAME} for the question on sensory breaks.` });
     const pdf = await t.app.request(`/api/bookings/${mine.id}/certificate.pdf`, { headers: zeb.auth });
     expect(pdf.status).toBe(200);
     const certCode = (await t.db.selectFrom('certificates').select('code').where('user_id', '=', zeb.id).executeTakeFirstOrThrow()).code;
@@ -108,6 +110,7 @@ describe('erasing a person who has left', () => {
     await ok('PUT', '/api/me/timetable', zeb, `day,start,end,label\nMonday,09:00,10:00,${NAME} Year 3 reading\n`, { 'content-type': 'text/csv' });
     await ok('GET', '/api/me/calendar', zeb);
     await ok('POST', '/api/auth/password-reset', undefined, { email: EMAIL });
+    // (The message to everyone is delivered below, with the rest.)
     await ok('POST', '/api/auth/email-link', undefined, { email: EMAIL });
     await deliverDue(t.deps, mailer);
     expect(sent).toContain(EMAIL);
@@ -148,6 +151,8 @@ describe('erasing a person who has left', () => {
     }
     expect(await t.db.selectFrom('calendar_feed_tokens').select('id').where('owner_id', '=', zeb.id).execute()).toEqual([]);
     expect(await t.db.selectFrom('outbox').select('status').where('user_id', '=', zeb.id).where('status', '=', 'pending').execute()).toEqual([]);
+    const toColleague = await t.db.selectFrom('outbox').select(['to_email', 'text_body']).where('user_id', '=', colleague.id).where('kind', '=', 'trainer_message').execute();
+    expect(toColleague).toEqual([{ to_email: colleague.email, text_body: expect.stringContaining('thanks to Erased person for the question') }]);
     // The office's answer is still there for a retry, with the placeholders in it.
     const officeKey = await t.db.selectFrom('idempotency_keys').select('body').where('user_id', '=', office.id).executeTakeFirstOrThrow();
     expect(officeKey.body).toContain('Erased person');
