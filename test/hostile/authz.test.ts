@@ -236,6 +236,9 @@ const MATRIX: Row[] = [
   ['GET /api/users',                        async () => ({ query: 'q=staff' }),                                      e(401, 401, 403, 403,  403,   403,    403,    403,     200)],
   ['GET /api/users/{id}',                   async (c) => ({ params: { id: c.me.id } }),                              e(401, 401, 200, 404,  200,   404,    404,    404,     200)],
   ['PATCH /api/users/{id}',                 async (c) => ({ params: { id: c.me.id }, body: { disabled: true } }),    e(401, 401, 403, 403,  200,   404,    403,    403,     200)],
+  // Erasing me once an administrator turned me off (so my own token no longer signs me in): my office and admins.
+  ['POST /api/users/{id}/erase',            async (c) => (await ok('PATCH', `/api/users/${c.me.id}`, fixed.admin, { disabled: true }), { params: { id: c.me.id } }),
+                                                                                                                     e(401, 401, 401, 403,  200,   404,    403,    403,     200)],
   ['GET /api/me',                           async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
   ['POST /api/orgs',                        async () => ({ body: { name: `Org ${randomUUID()}` } }),                 e(401, 401, 403, 403,  403,   403,    403,    403,     201)],
   ['GET /api/orgs',                         async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
