@@ -1,7 +1,7 @@
 /**
  * One person, for those who manage them: name, email, role and whether the account is on,
  * with the changes the viewer may make (turning the account off or on; for administrators,
- * the captioner flag) and a link to their timetable where the viewer manages it; for
+ * the captioner flag; once turned off, erasing their personal data for good) and a link to their timetable where the viewer manages it; for
  * administrators, their training record with certificates (PersonRecord). Used by the
  * office's staff list and the administrators' people list.
  */
@@ -50,6 +50,22 @@ export function PersonCard({ person, canDisable, canSetCaptioner, canSetJobRole,
       onChanged(next, message + placesGivenUp(next.placesGivenUp, 'a session still to come', 'sessions still to come'));
       // Turning the account off or on swaps the button pressed for its opposite: focus that one.
       if (body.disabled !== undefined) focusLater(() => (canDisable ? actionsRef.current?.querySelector<HTMLElement>('button') : null));
+    } catch (e) {
+      setError(messageOf(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  // Erasing their personal data (an account already turned off): the card leaves the list, so
+  // the page that lists it moves focus to its message (onChanged sees `erased`).
+  async function erase() {
+    if (busy) return;
+    setBusy(true);
+    setError('');
+    try {
+      const next = await api(`/api/users/${encodeURIComponent(person.id)}/erase`, User, { method: 'POST' });
+      onChanged(next, `${person.name}'s personal data has been erased for good. They are no longer listed; their past bookings and attendance still count, shown as “Erased person”.`);
     } catch (e) {
       setError(messageOf(e));
     } finally {
@@ -124,6 +140,16 @@ export function PersonCard({ person, canDisable, canSetCaptioner, canSetJobRole,
               onConfirm={() => void change({ disabled: true }, `${person.name}'s account is turned off and they have been signed out.`)}
             />
           ))}
+        {canDisable && person.disabled && (
+          <ConfirmButton
+            label={`Erase personal data: ${person.name}`}
+            question={`Erase ${person.name}'s personal data for good? This cannot be undone. Their name, email address, job role, timetable, calendar feed, certificates, feedback comments and messages are erased, and the account can never be turned on again. Their past bookings and attendance still count, shown as “Erased person”. Do this once they have left and the record no longer needs to be kept, or when they ask.`}
+            confirmLabel="Yes, erase for good"
+            keepLabel="No, keep their data"
+            busy={busy}
+            onConfirm={() => void erase()}
+          />
+        )}
         {canSetCaptioner && (
           <button type="button" class="button button-secondary" aria-disabled={busy ? 'true' : undefined} onClick={() => change({ captioner: !person.captioner }, person.captioner ? `${person.name} is no longer a captioner.` : `${person.name} is now a captioner.`)}>
             {person.captioner ? 'Remove captioner' : 'Make captioner'}

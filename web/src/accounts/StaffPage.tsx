@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { z } from 'zod';
 import { PeoplePage } from '../../../shared/accounts.js';
 import { api } from '../api.js';
-import { PageHeading, Status, useApp } from '../components.js';
+import { PageHeading, Status, useApp, useFocusLater } from '../components.js';
 import { counted } from '../format.js';
 import { ListSearch, Pagination, pageCountText } from '../pagination.js';
 import { Loaded, useLoad } from '../load.js';
@@ -49,6 +49,7 @@ function StaffOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
   const leads = useLoad(() => api(`/api/orgs/${encodeURIComponent(orgId)}/leads`, z.object({ items: z.array(z.object({ userId: z.string() })) })).then((r) => r.items.map((l) => l.userId)), [orgId]);
   const [message, setMessage] = useState('');
   const [choiceError, setChoiceError] = useState(false);
+  const focusLater = useFocusLater();
   const shown = people.data;
   const pages = shown ? Math.max(1, Math.ceil(shown.total / PAGE)) : 1;
   const count = !shown ? '' : pageCountText({ page: shown.page, perPage: PAGE, shown: shown.items.length, total: shown.total, q: shown.q, of: (n) => counted(n, 'person', 'people'), none: (q) => (q ? `Nobody matches “${q}”.` : 'No one here yet.') });
@@ -61,13 +62,13 @@ function StaffOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
       <p>
         <Link href={`/office/people/import?org=${encodeURIComponent(orgId)}`}>Import staff from a spreadsheet (CSV)</Link>
       </p>
-      <p>Everyone in {orgName ?? 'your organisation'}. Turn off the account of someone who has left: they are signed out at once and cannot sign in again until you turn it back on, and their places on sessions still to come go to others. An in-house lead can publish and run training sessions for your organisation's staff only.</p>
+      <p>Everyone in {orgName ?? 'your organisation'}. Turn off the account of someone who has left: they are signed out at once and cannot sign in again until you turn it back on, and their places on sessions still to come go to others. Once someone has left and their record no longer needs to be kept (or they ask), erase their personal data: it goes for good, while their past bookings and attendance still count without their name. An in-house lead can publish and run training sessions for your organisation's staff only.</p>
       <ListSearch id="staff-search" label="Find a person by name or email" formLabel="People" value={q} onSearch={(text) => navigate(staffHref(orgId, text))} />
       {/* In the page before the list loads, so the count is read out when it arrives; turning a page focuses it. */}
       <p role="status" class="count" id="staff-count" tabIndex={-1}>
         {count}
       </p>
-      <Status message={message} />
+      <Status message={message} id="staff-status" focusable />
       <Loaded state={people} what="your organisation's people">
         {(data) => (
           <>
@@ -96,6 +97,13 @@ function StaffOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
                       : undefined
                   }
                   onChanged={(next, m) => {
+                    if (next.erased) {
+                      // In no list any more: the card and the control pressed go, and the message takes focus.
+                      people.set({ ...data, items: data.items.filter((x) => x.id !== next.id), total: Math.max(0, data.total - 1) });
+                      setMessage(m);
+                      focusLater(() => document.getElementById('staff-status'), { force: true });
+                      return;
+                    }
                     people.set({ ...data, items: data.items.map((x) => (x.id === next.id ? next : x)) });
                     setMessage(m);
                   }}

@@ -162,6 +162,13 @@ export function PeoplePage() {
                   timetableHref={personTimetableHref(me, p)}
                   showRecord
                   onChanged={(next, m) => {
+                    // Erased: in no list any more (the card and the control pressed go): the message takes focus.
+                    if (next.erased) {
+                      people.set({ ...data, items: data.items.filter((x) => x.id !== next.id), total: Math.max(0, data.total - 1) });
+                      setMessage(m);
+                      focusLater(() => document.getElementById('people-status'), { force: true });
+                      return;
+                    }
                     // A new role or organisation the list is not for takes them off it (the card and
                     // the control pressed go): the message says so and takes focus.
                     if (!fitsList(next, data.asked)) {
