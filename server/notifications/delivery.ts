@@ -247,6 +247,9 @@ export async function deliverDue(deps: Deps, mailer: Mailer | null, limit = 50, 
           attachments: JSON.stringify(kept.parts),
         })
         .where('id', '=', row.id)
+        // Still the pending row it was: a person erased while it was on its way
+        // (accounts/erasure.ts) had it dropped and scrubbed, and it stays so.
+        .where('status', '=', 'pending')
         .execute();
       deps.logger.info('mail sent', { outboxId: row.id, kind: row.kind });
       sent++;

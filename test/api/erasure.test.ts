@@ -226,3 +226,30 @@ describe('refusals change nothing', () => {
     expect(res.json.error.message).toMatch(/already been erased/);
   });
 });
+
+describe('a message being delivered as its person is erased', () => {
+  it('is not written back with their address and text once the erasure has dropped and scrubbed it', async () => {
+    const admin = await t.user('admin');
+    const org = await t.org();
+    const p = await t.user('staff', org.id, 'Wilhelmina Racecondition');
+    const later = await t.session({ startsAt: '2026-04-10T16:00:00.000Z', endsAt: '2026-04-10T17:00:00.000Z' });
+    await ok('POST', `/api/sessions/${later.id}/bookings`, p, {});
+    // Their booking notice goes first; then turning off gives the place up and writes its notice to them.
+    await deliverDue(t.deps, mailer);
+    await ok('PATCH', `/api/users/${p.id}`, admin, { disabled: true });
+    let erasedWhileSending = 0;
+    const racing: Mailer = {
+      send: async (row) => {
+        if (row.user_id !== p.id) return;
+        // The erasure commits while this message is on its way to the mail server.
+        expect((await t.request('POST', `/api/users/${p.id}/erase`, { as: admin })).status).toBe(200);
+        erasedWhileSending++;
+      },
+    };
+    await deliverDue(t.deps, racing);
+    expect(erasedWhileSending).toBe(1);
+    const rows = await t.db.selectFrom('outbox').select(['status', 'to_email', 'text_body']).where('user_id', '=', p.id).orderBy('created_at').execute();
+    expect(rows.map((r) => r.to_email)).toEqual(rows.map(() => `erased-${p.id}@erased.invalid`));
+    expect(JSON.stringify(rows)).not.toMatch(/Wilhelmina|Racecondition/);
+  });
+});
