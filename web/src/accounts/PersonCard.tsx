@@ -132,6 +132,7 @@ export function PersonCard({ person, canDisable, canSetCaptioner, canSetJobRole,
             </button>
           ) : (
             <ConfirmButton
+              key="turn-off"
               label={`Turn off account: ${person.name}`}
               question={`Turn off ${person.name}'s account? They are signed out at once and cannot sign in until it is turned on again. Their places on sessions still to come are given up for others.`}
               confirmLabel="Yes, turn it off"
@@ -141,7 +142,10 @@ export function PersonCard({ person, canDisable, canSetCaptioner, canSetJobRole,
             />
           ))}
         {canDisable && person.disabled && (
+          // Keyed, as "Turn off" is: else the erase control, new beside "Turn on", would take over the
+          // turn-off control just confirmed (same component) and draw focus back to itself.
           <ConfirmButton
+            key="erase"
             label={`Erase personal data: ${person.name}`}
             question={`Erase ${person.name}'s personal data for good? This cannot be undone. Their name, email address, job role, timetable, calendar feed, certificates, feedback comments and messages are erased, and the account can never be turned on again. Their past bookings and attendance still count, shown as “Erased person”. Do this once they have left and the record no longer needs to be kept, or when they ask.`}
             confirmLabel="Yes, erase for good"
