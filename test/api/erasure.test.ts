@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordAttendanceOutcomes } from '../../server/attendance/service.js';
 import { deliverDue, type Mailer } from '../../server/notifications/delivery.js';
 import { identityOf } from '../../shared/live.js';
-import { makeTestContext, TEST_PASSWORD, type TestContext, type TestUser } from '../helpers.js';
+import { makeTestContext, TEST_PASSWORD, usePostgres, type TestContext, type TestUser } from '../helpers.js';
 
 let t: TestContext;
 beforeAll(async () => {
@@ -171,6 +171,10 @@ describe('erasing a person who has left', () => {
     expect((await t.request('POST', '/api/auth/login', { body: { email: EMAIL, password: TEST_PASSWORD } })).status).toBe(401);
     const on = await t.request('PATCH', `/api/users/${zeb.id}`, { as: admin, body: { disabled: false } });
     expect([on.status, on.json.error.code]).toEqual([409, 'conflict']);
+    // The attendance report keeps their row, so its totals stay right, naming no one.
+    const csv = (await ok('GET', `/api/sessions/${s.id}/attendance.csv`, trainer)).text;
+    expect(csv).toContain(`Erased person,erased-${zeb.id}@erased.invalid`);
+    expect(csv.trim().split(/\r?\n/)).toHaveLength(3);
     expect((await t.request('PUT', `/api/users/${zeb.id}/placement`, { as: admin, body: { role: 'staff', orgId: org.id } })).status).toBe(409);
     expect((await ok('GET', `/api/users?q=${encodeURIComponent('Erased')}`, admin)).json).toMatchObject({ items: [], total: 0 });
     const listed = (await ok('GET', `/api/orgs/${org.id}/users`, office)).json;
@@ -251,5 +255,36 @@ describe('a message being delivered as its person is erased', () => {
     const rows = await t.db.selectFrom('outbox').select(['status', 'to_email', 'text_body']).where('user_id', '=', p.id).orderBy('created_at').execute();
     expect(rows.map((r) => r.to_email)).toEqual(rows.map(() => `erased-${p.id}@erased.invalid`));
     expect(JSON.stringify(rows)).not.toMatch(/Wilhelmina|Racecondition/);
+  });
+});
+
+describe('turning an account on while it is being erased', () => {
+  // On PostgreSQL the erasure holds the person's row locked: an administrator turning them on at
+  // that moment read the account before the erasure committed, then waits for the row, and must
+  // not then turn on an erased account. (SQLite runs one writer at a time, so the two never overlap.)
+  it.skipIf(!usePostgres)('is refused once the erasure commits, and the account stays off', async () => {
+    const admin = await t.user('admin');
+    const org = await t.org();
+    const p = await t.user('staff', org.id);
+    await ok('PATCH', `/api/users/${p.id}`, admin, { disabled: true });
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((r) => (locked = r));
+    const erasing = t.db.transaction().execute(async (trx) => {
+      await trx.selectFrom('users').select('id').where('id', '=', p.id).forUpdate().execute();
+      await trx.updateTable('users').set({ name: 'Erased person', email: `erased-${p.id}@erased.invalid`, erased_at: t.clock.now().toISOString() }).where('id', '=', p.id).execute();
+      locked();
+      await held;
+    });
+    await isLocked;
+    const turnOn = t.request('PATCH', `/api/users/${p.id}`, { as: admin, body: { disabled: false } });
+    // Until it waits on the row.
+    await expect.poll(async () => Number((await sql<{ n: string }>`select count(*) as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`.execute(t.db)).rows[0]!.n), { timeout: 5000 }).toBeGreaterThan(0);
+    release();
+    await erasing;
+    const res = await turnOn;
+    expect([res.status, res.json.error.code]).toEqual([409, 'conflict']);
+    expect((await t.db.selectFrom('users').select('disabled_at').where('id', '=', p.id).executeTakeFirstOrThrow()).disabled_at).not.toBeNull();
   });
 });
