@@ -8,6 +8,7 @@
  * refusals change nothing at all (the whole database is compared).
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordAttendanceOutcomes } from '../../server/attendance/service.js';
@@ -286,5 +287,15 @@ describe('turning an account on while it is being erased', () => {
     const res = await turnOn;
     expect([res.status, res.json.error.code]).toEqual([409, 'conflict']);
     expect((await t.db.selectFrom('users').select('disabled_at').where('id', '=', p.id).executeTakeFirstOrThrow()).disabled_at).not.toBeNull();
+  });
+});
+
+describe('the README decides for every table', () => {
+  it('names each table of the database in its erasure table, so a new table needs a decision', async () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('### Erasing personal data'), readme.indexOf('## Running at scale'));
+    const named = new Set(section.split('\n').filter((l) => l.startsWith('| `')).flatMap((l) => [...l.split(' | ')[0]!.matchAll(/`([a-z_]+)`/g)].map((m) => m[1]!)));
+    const tables = [...(await wholeDatabase()).keys()].filter((n) => !n.startsWith('kysely_'));
+    expect(tables.filter((n) => !named.has(n))).toEqual([]);
   });
 });
