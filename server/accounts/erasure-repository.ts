@@ -3,6 +3,8 @@
  * transaction. Which table loses what, and why, is set out in the README ("Erasing personal
  * data"); each function here says its part.
  */
+import type { ExpressionBuilder } from 'kysely';
+import type { Database } from '../../db/schema.js';
 import { kindOf } from '../../db/prepared.js';
 import { folded, lowerContains } from '../../db/like.js';
 import type { Q } from './repository.js';
@@ -62,8 +64,8 @@ export async function withdrawCertificates(db: Q, userId: string, name: string, 
 }
 
 /** Messages to the person: those not yet sent are dropped; every one loses its address and what it said. */
-export async function scrubOwnMail(db: Q, userId: string, email: string, values: { email: string; nowIso: string }) {
-  const mine = (eb: any) => eb.or([eb('user_id', '=', userId), eb(folded(db, 'to_email'), '=', email.normalize('NFC').toLowerCase())]);
+export async function scrubOwnMail(db: Q, userId: string, email: string, values: { email: string }) {
+  const mine = (eb: ExpressionBuilder<Database, 'outbox'>) => eb.or([eb('user_id', '=', userId), eb(folded(db, 'to_email'), '=', email.normalize('NFC').toLowerCase())]);
   await db
     .updateTable('outbox')
     .set({ status: 'dropped', locked_until: null, last_error: 'No longer applies: the person’s personal data was erased' })

@@ -95,7 +95,7 @@ export async function erasePerson(deps: Deps, actor: AuthUser, userId: string): 
     for (const k of await repo.idempotencyNaming(trx, texts)) await repo.setIdempotencyText(trx, k, { body: scrubMaybe(k.body), outcome: scrubMaybe(k.outcome) });
 
     // What was theirs alone.
-    await repo.scrubOwnMail(trx, row.id, row.email, { email: erasedEmail(row.id), nowIso: now });
+    await repo.scrubOwnMail(trx, row.id, row.email, { email: erasedEmail(row.id) });
     await repo.deleteOwnRows(trx, row.id);
     await repo.deleteThrottlesOf(trx, row.email);
     await repo.dropFeedbackComments(trx, row.id);
