@@ -15,6 +15,7 @@ import { isMigrated } from '../db/connect.js';
 import { sqliteFault } from '../db/sqlite.js';
 import { prepared } from '../db/prepared.js';
 import { accountRoutes, authMiddleware } from './accounts/routes.js';
+import { privacyRoutes } from './privacy/routes.js';
 import { bookingRoutes } from './bookings/routes.js';
 import { calendarRoutes, feedPoll, loggedPath } from './calendar/routes.js';
 import { AppError, FAULT_ANSWERS, toErrorResponse } from './errors.js';
@@ -187,6 +188,8 @@ export function createApp(deps: Deps) {
   app.route('/api', reachRoutes(deps));
   // training materials (issue 20)
   app.route('/api', materialRoutes(deps));
+  // a person's copy of their own data (UK GDPR right of access)
+  app.route('/api', privacyRoutes(deps));
 
   const openapi = { openapi: '3.0.3', info: { title: 'SEND Live Training API', version: '1.0.0', description: 'Live SEND and inclusion training sessions: booking, waitlists, calendars, live rooms and attendance.' } };
   const document = () => withIdempotencyKey(app.getOpenAPIDocument(openapi));

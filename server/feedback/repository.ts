@@ -193,3 +193,14 @@ export function attendeesNotYetAsked(db: Q, endedAfterIso: string, endedBeforeIs
     .limit(500)
     .execute();
 }
+
+/** Every answer `userId` gave, newest first, with its session's title and start (their copy of their data). */
+export function feedbackByUser(db: Q, userId: string) {
+  return db
+    .selectFrom('feedback as f')
+    .innerJoin('sessions as s', 's.id', 'f.session_id')
+    .select(['f.session_id', 's.title', 's.starts_at', 'f.usefulness', 'f.confidence_before', 'f.confidence_after', 'f.comment', 'f.created_at', 'f.updated_at'])
+    .where('f.user_id', '=', userId)
+    .orderBy('f.created_at', 'desc')
+    .execute();
+}

@@ -373,3 +373,14 @@ export async function retryNow(db: Q, deps: Deps, outboxId: string): Promise<boo
     .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
+
+/**
+ * The messages written to `userId`, newest first: what each was about (its subject), when it
+ * was written and sent, and whether it went (their copy of their data). No bodies: a reset or
+ * sign-in message holds a live link.
+ */
+export async function messagesToUser(deps: Deps, userId: string) {
+  const rows = await deps.db.selectFrom('outbox').selectAll().where('user_id', '=', userId).orderBy('id', 'desc').execute();
+  const rendered = await renderNotices(deps, rows);
+  return rows.map((r, i) => ({ kind: r.kind, subject: rendered[i]?.subject ?? '', to: r.to_email, status: r.status, createdAt: r.created_at, sentAt: r.sent_at }));
+}

@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { browserAvailable, expectFocused, daysFromNow, expectNoAxeViolations, newPage, signInAt, signInTo, warnIfSkipped, serverAndBrowser } from './harness.js';
+import { browserAvailable, checkPage, expectFocused, daysFromNow, expectNoAxeViolations, NARROW, newPage, plusMinutes, signInAt, signInTo, tabTo, warnIfSkipped, serverAndBrowser } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -44,6 +45,26 @@ describe.skipIf(!browserAvailable)('calendar subscription, new session, other pa
     await field.waitFor();
     expect(await field.inputValue()).toBe(fresh);
     expect(await page.evaluate(async (u) => (await fetch(u)).status, fresh)).toBe(200);
+  });
+
+  it('My account offers a copy of the person’s data, downloaded by keyboard as a JSON file holding their account and places (320 px)', async () => {
+    const { t } = env.server;
+    const org = await t.org('Ash Primary');
+    const staff = await t.user('staff', org.id, 'Dana Data');
+    const s = await t.session({ title: 'Attention autism', startsAt: daysFromNow(5), endsAt: plusMinutes(daysFromNow(5), 60) });
+    expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: staff, body: {} })).status).toBe(201);
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInAt(page, staff, '/account');
+    await page.getByRole('heading', { level: 2, name: 'Your data' }).waitFor();
+    await checkPage(page, 'my account with its data download');
+    await tabTo(page, 'Download your data (JSON file)');
+    const download = page.waitForEvent('download');
+    await page.keyboard.press('Enter');
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(/^my-data-\d{4}-\d{2}-\d{2}\.json$/);
+    const data = JSON.parse(readFileSync((await file.path())!, 'utf8'));
+    expect(data.account).toMatchObject({ name: 'Dana Data', email: staff.email, orgName: 'Ash Primary' });
+    expect(data.bookings.map((b: { session: { title: string }; status: string }) => [b.session.title, b.status])).toEqual([['Attention autism', 'confirmed']]);
   });
 
   it('the accessibility check itself reports violations (so a clean result means something)', async () => {

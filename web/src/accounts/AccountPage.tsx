@@ -71,6 +71,13 @@ export function AccountPage() {
           </ul>
         )}
       </Loaded>
+      <h2>Your data</h2>
+      <p>
+        A copy of everything this service holds about you: your account, your places on sessions, the sessions you attended, your certificates, the feedback you gave, your timetable and the messages sent to you.{' '}
+        <a href="/api/me/data" download>
+          Download your data (JSON file)
+        </a>
+      </p>
       <h2 id="change-password-title">Change your password</h2>
       <p>When you change it, you stay signed in here and are signed out everywhere else.</p>
       <ErrorSummary errors={errors} />
