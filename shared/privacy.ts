@@ -35,7 +35,7 @@ export const MyData = z.object({
       changedAt: z.string(),
     }),
   ),
-  /** Their timetable as stored (lessons, closed days, a subscribed calendar's address), this week and the next four. */
+  /** Their timetable as the timetable page shows it: weekly lessons, and dated ones and closed days from a week ago to four weeks ahead (`counts`: how many of each are stored). */
   timetable: Timetable,
   /** Messages written to them: what each was about and when; not the text (a sign-in message holds a live link). */
   messages: z.array(z.object({ kind: z.string(), subject: z.string(), to: z.string(), status: z.string(), createdAt: z.string(), sentAt: z.string().nullable() })),
