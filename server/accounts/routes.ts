@@ -5,7 +5,7 @@ import { ChangePasswordInput, CreateOrgInput, CreateUserInput, ImportQuery, Impo
 import { Id } from '../../shared/common.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
-import { charsetOf, jsonBody, jsonResponse, requireRole, requireUser, router, type Env } from '../platform/http.js';
+import { jsonBody, jsonResponse, requireRole, requireUser, router, type Env } from '../platform/http.js';
 import * as accounts from './service.js';
 import * as lifecycle from './lifecycle.js';
 import * as erasure from './erasure.js';
@@ -261,7 +261,7 @@ export function accountRoutes(deps: Deps) {
       const type = c.req.header('content-type') ?? '';
       if (!/^text\/csv\b/i.test(type)) throw new AppError('unsupported_media_type', 'Send the file as text/csv.');
       const dryRun = c.req.valid('query').dryRun === 'true';
-      const text = accounts.importText(new Uint8Array(await c.req.arrayBuffer()), charsetOf(type));
+      const text = accounts.importText(new Uint8Array(await c.req.arrayBuffer()), type);
       const result = await accounts.importUsersCsv(deps, actor, id, text, { dryRun });
       return dryRun ? c.json(result, 200) : c.json(result, 201);
     },

@@ -360,8 +360,8 @@ function readHeadings(raw: string[]): string[] {
  * the sender named; anything that cannot be read without guessing (an ANSI file, a workbook
  * renamed .csv) is refused, naming the line and what to do, before anyone is checked.
  */
-export function importText(bytes: Uint8Array, charset: string | null): string {
-  const r = decodeSpreadsheet(bytes, charset);
+export function importText(bytes: Uint8Array, contentType: string | undefined): string {
+  const r = decodeSpreadsheet(bytes, contentType);
   if (!r.ok) throw new AppError('validation_failed', `${r.message} Nobody was added.`);
   return r.text;
 }

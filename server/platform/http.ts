@@ -88,8 +88,3 @@ export function disposition(filename: string, type: 'attachment' | 'inline' = 'a
 export function csvAttachment(c: Context, file: { csv: string; filename: string }, extra: Record<string, string> = {}) {
   return c.body(file.csv, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': disposition(file.filename), ...extra });
 }
-
-/** The `charset` parameter of a Content-Type header, or null. */
-export function charsetOf(contentType: string | undefined | null): string | null {
-  return /;\s*charset\s*=\s*"?([^;"\s]+)"?/i.exec(contentType ?? '')?.[1] ?? null;
-}

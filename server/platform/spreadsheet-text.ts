@@ -42,11 +42,17 @@ export function checkSpreadsheetText(text: string): SpreadsheetText {
   return { ok: true, text };
 }
 
+/** The `charset` parameter of a Content-Type header, or null. */
+function charsetOf(contentType: string | undefined | null): string | null {
+  return /;\s*charset\s*=\s*"?([^;"\s]+)"?/i.exec(contentType ?? '')?.[1] ?? null;
+}
+
 /**
- * The bytes of a chosen or uploaded file as text. `charset` is the one the sender declared
- * (a `; charset=` parameter), used when it names an encoding this runtime knows.
+ * The bytes of a chosen or uploaded file as text. `contentType` is what the sender declared:
+ * its `; charset=` parameter is used when it names an encoding this runtime knows.
  */
-export function decodeSpreadsheet(bytes: Uint8Array, charset?: string | null): SpreadsheetText {
+export function decodeSpreadsheet(bytes: Uint8Array, contentType?: string | null): SpreadsheetText {
+  const charset = charsetOf(contentType);
   if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04])) return { ok: false, line: 1, message: WORKBOOK('an Excel workbook (.xlsx)') };
   if (startsWith(bytes, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])) return { ok: false, line: 1, message: WORKBOOK('an old Excel workbook (.xls)') };
   let encoding = 'utf-8';

@@ -12,7 +12,6 @@ import type { Database, SeatKind, SessionMode } from '../../db/schema.js';
 import { AppError } from '../errors.js';
 import { perDatabase, type Deps } from '../platform/deps.js';
 import { writeCsv } from '../platform/csv.js';
-import { charsetOf } from '../platform/http.js';
 import { decodeSpreadsheet } from '../platform/spreadsheet-text.js';
 import type { AuthUser } from '../platform/http.js';
 import { bufferFor, busyPeriods, clashesWith, likelySeat, localParts, timetableSettings, type TimetableRules } from './clash.js';
@@ -62,7 +61,7 @@ export function formatOf(contentType: string | undefined, body: string): Format 
 export function uploadText(contentType: string | undefined, bytes: Uint8Array): string {
   const text = new TextDecoder().decode(bytes);
   if (formatOf(contentType, text) !== 'csv') return text;
-  const r = decodeSpreadsheet(bytes, charsetOf(contentType));
+  const r = decodeSpreadsheet(bytes, contentType);
   if (!r.ok) throw new AppError('validation_failed', `${r.message} The timetable was not changed.`, { rows: [{ line: r.line, message: r.message }], total: 1 });
   return r.text;
 }

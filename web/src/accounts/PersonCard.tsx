@@ -41,51 +41,42 @@ export function PersonCard({ person, canDisable, canSetCaptioner, canSetJobRole,
   const actionsRef = useRef<HTMLDivElement>(null);
   const focusLater = useFocusLater();
 
-  async function change(body: { disabled?: boolean; captioner?: boolean }, message: string) {
+  /** Runs one of the card's changes: one at a time, its failure said on the card. */
+  async function act(run: () => Promise<void>) {
     if (busy) return;
     setBusy(true);
     setError('');
     try {
+      await run();
+    } catch (e) {
+      setError(messageOf(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const change = (body: { disabled?: boolean; captioner?: boolean }, message: string) =>
+    act(async () => {
       const next = await api(`/api/users/${encodeURIComponent(person.id)}`, PersonChanged, { method: 'PATCH', body });
       onChanged(next, message + placesGivenUp(next.placesGivenUp, 'a session still to come', 'sessions still to come'));
       // Turning the account off or on swaps the button pressed for its opposite: focus that one.
       if (body.disabled !== undefined) focusLater(() => (canDisable ? actionsRef.current?.querySelector<HTMLElement>('button') : null));
-    } catch (e) {
-      setError(messageOf(e));
-    } finally {
-      setBusy(false);
-    }
-  }
+    });
 
   // Erasing their personal data (an account already turned off): the card leaves the list, so
   // the page that lists it moves focus to its message (onChanged sees `erased`).
-  async function erase() {
-    if (busy) return;
-    setBusy(true);
-    setError('');
-    try {
+  const erase = () =>
+    act(async () => {
       const next = await api(`/api/users/${encodeURIComponent(person.id)}/erase`, User, { method: 'POST' });
       onChanged(next, `${person.name}'s personal data has been erased for good. They are no longer listed; their past bookings and attendance still count, shown as “Erased person”.`);
-    } catch (e) {
-      setError(messageOf(e));
-    } finally {
-      setBusy(false);
-    }
-  }
+    });
 
-  async function setLead(on: boolean) {
-    if (busy || !lead) return;
-    setBusy(true);
-    setError('');
-    try {
+  const setLead = (on: boolean) =>
+    act(async () => {
+      if (!lead) return;
       await api(`/api/orgs/${encodeURIComponent(lead.orgId)}/leads/${encodeURIComponent(person.id)}`, z.unknown(), { method: on ? 'PUT' : 'DELETE' });
       lead.onChanged(on, on ? `${person.name} is now an in-house lead: they can publish and run sessions for your organisation's staff.` : `${person.name} is no longer an in-house lead.`);
-    } catch (e) {
-      setError(messageOf(e));
-    } finally {
-      setBusy(false);
-    }
-  }
+    });
 
   return (
     <li class="card" aria-labelledby={headingId}>
