@@ -33,6 +33,10 @@ describe.skipIf(!browserAvailable)('erasing the personal data of someone who has
     await activate(page, 'Turn off account: Lorna Leaver');
     await activate(page, 'Yes, turn it off');
     await card.getByText('Turned off').waitFor();
+    // The Staff accounts page with the erase control, at 320 CSS px too.
+    await page.setViewportSize({ width: 320, height: 900 });
+    await checkPage(page, 'staff accounts with the erase control (office, 320 px)');
+    await page.setViewportSize(WIDE.viewport);
 
     // Asked first, with what it means; keeping changes nothing and gives focus back.
     await activate(page, 'Erase personal data: Lorna Leaver');
