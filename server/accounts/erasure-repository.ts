@@ -166,6 +166,3 @@ export async function setIdempotencyText(db: Q, key: { user_id: string; key: str
   await db.updateTable('idempotency_keys').set(v).where('user_id', '=', key.user_id).where('key', '=', key.key).execute();
 }
 
-export async function insertAudit(db: Q, row: { id: string; action: 'erase_personal_data'; actor_id: string; subject_id: string; at: string }) {
-  await db.insertInto('audit_log').values(row).execute();
-}

@@ -13,12 +13,12 @@
  * records who erased whom and when, by ids only. An erased account can never be turned on or
  * signed in to again, and leaves every list of people.
  */
-import { randomUUID } from 'node:crypto';
 import { identityOf } from '../../shared/live.js';
 import type { User } from '../../shared/accounts.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
+import { recordAudit } from './audit.js';
 import * as repo from './erasure-repository.js';
 import { manageable, personView } from './lifecycle.js';
 
@@ -101,7 +101,7 @@ export async function erasePerson(deps: Deps, actor: AuthUser, userId: string): 
     await repo.dropFeedbackComments(trx, row.id);
     await repo.withdrawCertificates(trx, row.id, ERASED_NAME, now);
     if (!(await repo.eraseUserRow(trx, row.id, { name: ERASED_NAME, email: erasedEmail(row.id), erasedAt: now }))) throw new AppError('conflict', 'This person’s personal data has already been erased.');
-    await repo.insertAudit(trx, { id: randomUUID(), action: 'erase_personal_data', actor_id: actor.id, subject_id: row.id, at: now });
+    await recordAudit(trx, 'erase_personal_data', actor.id, row.id, now);
   });
   deps.logger.info('personal data erased', { actorId: actor.id, userId });
   return personView(deps, userId);

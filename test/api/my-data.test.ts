@@ -2,7 +2,9 @@
  * A person's copy of their own data (UK GDPR right of access; `GET /api/me/data`): a download
  * holding their account, how they sign in, their places (cancelled ones too), the sessions
  * they attended with minutes, their certificates, the feedback they gave, their timetable and
- * the messages written to them (without the text), and nothing of anyone else's.
+ * the messages written to them (without the text), and nothing of anyone else's. The same
+ * file for someone who cannot sign in (`GET /api/users/{id}/data`), downloaded by their school
+ * office or an administrator to answer a subject access request, kept in the audit log.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { recordAttendanceOutcomes } from '../../server/attendance/service.js';
@@ -64,5 +66,69 @@ describe('my data', () => {
 
   it('needs a signed-in person', async () => {
     expect((await t.app.request('/api/me/data')).status).toBe(401);
+  });
+});
+
+describe("a person's data for a subject access request", () => {
+  it('is downloaded by their office once they have left (account turned off), holding what they would see, and kept in the audit log', async () => {
+    const org = await t.org('Hill Primary');
+    const office = await t.user('office', org.id);
+    const leaver = await t.user('staff', org.id, 'Zoë Ní Bhriain');
+    const colleague = await t.user('staff', org.id, 'Colm Colleague');
+    const past = await t.session({ title: 'Understanding autism', startsAt: '2026-02-10T16:00:00.000Z', endsAt: '2026-02-10T17:30:00.000Z' });
+    const booking = (await t.request('POST', `/api/sessions/${past.id}/bookings`, { as: leaver, body: {} })).json;
+    await t.request('POST', `/api/sessions/${past.id}/bookings`, { as: colleague, body: {} });
+    await t.request('PUT', `/api/sessions/${past.id}/attendance/${booking.id}`, { as: past.trainer, body: { attended: true, minutes: 80 } });
+    t.clock.set('2026-02-10T18:00:00.000Z');
+    await recordAttendanceOutcomes(t.deps);
+    expect((await t.request('PATCH', `/api/users/${leaver.id}`, { as: office, body: { disabled: true } })).status).toBe(200);
+    t.clock.set('2026-03-01T10:00:00.000Z');
+
+    const res = await t.app.request(`/api/users/${leaver.id}/data`, { headers: office.auth });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toContain('attachment; filename="personal-data-Zo_ N_ Bhriain-2026-03-01.json"');
+    expect(res.headers.get('content-disposition')).toContain("filename*=UTF-8''personal-data-Zo%C3%AB%20N%C3%AD%20Bhriain-2026-03-01.json");
+    expect(res.headers.get('cache-control')).toBe('private, no-store');
+    const text = await res.text();
+    const data = MyData.parse(JSON.parse(text));
+    expect(data.account).toMatchObject({ id: leaver.id, name: 'Zoë Ní Bhriain', email: leaver.email, disabled: true });
+    expect(data.bookings.map((b) => [b.session.title, b.status])).toEqual([['Understanding autism', 'attended']]);
+    expect(data.attendance.map((a) => [a.title, a.minutes])).toEqual([['Understanding autism', 80]]);
+    expect(data.certificates.attendance.map((c) => c.title)).toEqual(['Understanding autism']);
+    expect(data.messages.every((m) => m.to === leaver.email)).toBe(true);
+    expect(text).not.toContain(colleague.email);
+    expect(text).not.toContain(office.email);
+    // Who downloaded whose data, and when, by ids only.
+    expect(await t.db.selectFrom('audit_log').select(['action', 'actor_id', 'subject_id', 'at']).execute()).toEqual([{ action: 'export_personal_data', actor_id: office.id, subject_id: leaver.id, at: '2026-03-01T10:00:00.000Z' }]);
+
+    // An administrator may too.
+    const admin = await t.user('admin');
+    expect((await t.request('GET', `/api/users/${leaver.id}/data`, { as: admin })).json.account.id).toBe(leaver.id);
+  });
+
+  it('is refused, and nothing recorded, to anyone who does not manage the person, and for an erased account', async () => {
+    const org = await t.org('Hill Primary');
+    const other = await t.org('Dale Academy');
+    const office = await t.user('office', org.id);
+    const otherOffice = await t.user('office', other.id);
+    const staff = await t.user('staff', org.id);
+    const colleague = await t.user('staff', org.id);
+    const officeColleague = await t.user('office', org.id);
+    const trainer = await t.user('trainer');
+    const refused = async (as: typeof office, id: string) => {
+      const res = await t.request('GET', `/api/users/${id}/data`, { as });
+      return [res.status, res.json.error.code];
+    };
+    expect(await refused(otherOffice, staff.id)).toEqual([404, 'not_found']);
+    expect(await refused(office, officeColleague.id)).toEqual([403, 'forbidden']);
+    expect(await refused(colleague, staff.id)).toEqual([403, 'forbidden']);
+    expect(await refused(trainer, staff.id)).toEqual([403, 'forbidden']);
+    expect(await refused(office, 'no-such-person')).toEqual([404, 'not_found']);
+    expect((await t.request('PATCH', `/api/users/${staff.id}`, { as: office, body: { disabled: true } })).status).toBe(200);
+    expect((await t.request('POST', `/api/users/${staff.id}/erase`, { as: office })).status).toBe(200);
+    const erased = await t.request('GET', `/api/users/${staff.id}/data`, { as: office });
+    expect([erased.status, erased.json.error.code]).toEqual([409, 'conflict']);
+    expect(erased.json.error.message).toMatch(/erased/);
+    expect((await t.db.selectFrom('audit_log').select('action').execute()).map((r) => r.action)).toEqual(['erase_personal_data']);
   });
 });

@@ -3,8 +3,10 @@
  * turns off a member of staff who has left and erases their personal data (asked first, with
  * what it means; "No, keep their data" changes nothing); an administrator does the same on
  * People at 320 CSS px. The card leaves the list and the message saying what happened takes
- * focus. Axe-clean, no sideways scrolling.
+ * focus. Before erasing, the office downloads a copy of the leaver's data (a subject access
+ * request) from the card. Axe-clean, no sideways scrolling.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { activate, browserAvailable, checkPage, expectFocused, newPage, serverAndBrowser, signInAt, tabTo, warnIfSkipped, NARROW } from './harness.js';
 
@@ -37,6 +39,16 @@ describe.skipIf(!browserAvailable)('erasing the personal data of someone who has
     await page.setViewportSize({ width: 320, height: 900 });
     await checkPage(page, 'staff accounts with the erase control (office, 320 px)');
     await page.setViewportSize(WIDE.viewport);
+
+    // Before erasing, the school answers her subject access request: a copy of her data, by keyboard.
+    await tabTo(page, 'Download data of Lorna Leaver (JSON file)');
+    const download = page.waitForEvent('download');
+    await page.keyboard.press('Enter');
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(/^personal-data-Lorna Leaver-\d{4}-\d{2}-\d{2}\.json$/);
+    const data = JSON.parse(readFileSync((await file.path())!, 'utf8'));
+    expect(data.account).toMatchObject({ id: leaver.id, name: 'Lorna Leaver', email: leaver.email, disabled: true });
+    expect(await t.db.selectFrom('audit_log').select(['action', 'actor_id', 'subject_id']).execute()).toEqual([{ action: 'export_personal_data', actor_id: office.id, subject_id: leaver.id }]);
 
     // Asked first, with what it means; keeping changes nothing and gives focus back.
     await activate(page, 'Erase personal data: Lorna Leaver');

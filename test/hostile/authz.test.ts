@@ -239,6 +239,8 @@ const MATRIX: Row[] = [
   // Erasing me once an administrator turned me off (so my own token no longer signs me in): my office and admins.
   ['POST /api/users/{id}/erase',            async (c) => (await ok('PATCH', `/api/users/${c.me.id}`, fixed.admin, { disabled: true }), { params: { id: c.me.id } }),
                                                                                                                      e(401, 401, 401, 403,  200,   404,    403,    403,     200)],
+  // A copy of my data for a subject access request: my office and admins; I use GET /api/me/data.
+  ['GET /api/users/{id}/data',              async (c) => ({ params: { id: c.me.id } }),                              e(401, 401, 403, 403,  200,   404,    403,    403,     200)],
   ['GET /api/me',                           async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
   ['POST /api/orgs',                        async () => ({ body: { name: `Org ${randomUUID()}` } }),                 e(401, 401, 403, 403,  403,   403,    403,    403,     201)],
   ['GET /api/orgs',                         async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],

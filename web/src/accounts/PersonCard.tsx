@@ -1,7 +1,8 @@
 /**
  * One person, for those who manage them: name, email, role and whether the account is on,
  * with the changes the viewer may make (turning the account off or on; for administrators,
- * the captioner flag; once turned off, erasing their personal data for good) and a link to their timetable where the viewer manages it; for
+ * the captioner flag; once turned off, erasing their personal data for good), a download of
+ * their data (a subject access request) and a link to their timetable where the viewer manages it; for
  * administrators, their training record with certificates (PersonRecord). Used by the
  * office's staff list and the administrators' people list.
  */
@@ -115,6 +116,13 @@ export function PersonCard({ person, canDisable, canSetCaptioner, canSetJobRole,
           <Link href={timetableHref} class="button button-secondary">
             Timetable<span class="visually-hidden">: {person.name}</span>
           </Link>
+        )}
+        {canDisable && (
+          // A copy of what the service holds about them (the file they get from My account), for
+          // the school's answer to a subject access request from someone who cannot sign in.
+          <a href={`/api/users/${encodeURIComponent(person.id)}/data`} download class="button button-secondary">
+            Download data<span class="visually-hidden"> of {person.name}</span> (JSON file)
+          </a>
         )}
         {canDisable &&
           (person.disabled ? (
