@@ -25,6 +25,8 @@ const STATUS = {
   invalid_credentials: 401,
   invalid_signature: 401,
   forbidden: 403,
+  /** Booking someone an in-house session is not for, by someone who may see it (an administrator, a trust office): refused in words. */
+  outside_audience: 403,
   csrf_failed: 403,
   account_disabled: 403,
   wrong_password: 403,

@@ -127,7 +127,12 @@ export type RosterEntry = z.infer<typeof RosterEntry>;
  * them (its own unclaimed hold counts as free to it): a trust's office booking one of its
  * schools' staff sees that school's free and held seats, counted by the server's one rule.
  */
-export const Roster = z.object({ items: z.array(RosterEntry), seats: z.object({ inPerson: SeatCounts, online: SeatCounts }) });
+export const Roster = z.object({
+  items: z.array(RosterEntry),
+  seats: z.object({ inPerson: SeatCounts, online: SeatCounts }),
+  /** Whether the session is for this organisation's staff: an in-house session for another organisation is not, and none of them can be booked onto it. */
+  forThem: z.boolean(),
+});
 export type Roster = z.infer<typeof Roster>;
 
 /** One line of a session's "who is coming" list (its trainers and admins). */

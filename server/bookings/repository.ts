@@ -370,6 +370,17 @@ export async function audienceKinds(db: Q, ids: readonly string[]): Promise<Map<
   return new Map((await audienceKindsOf(db, ids)).map((r) => [r.id, r.audience_kind]));
 }
 
+/**
+ * Whether a session with `audience` is for the staff of `orgId` (visibleTo's rule for a
+ * member of staff there): a programme session is everyone's, an organisation's its own
+ * staff's, a trust's its own staff's and its schools'.
+ */
+export async function audienceTakesStaffOf(db: Q, audience: { kind: SessionRow['audience_kind']; orgId: string | null }, orgId: string): Promise<boolean> {
+  if (audience.kind === 'programme') return true;
+  if (audience.kind === 'organisation') return audience.orgId === orgId;
+  return audience.orgId !== null && (await orgChain(db, orgId)).includes(audience.orgId);
+}
+
 /** An organisation and the organisations above it, nearest first (a school, then its trust). */
 export async function orgChain(db: Q, orgId: string): Promise<string[]> {
   return (await orgChains(db, [orgId])).get(orgId) ?? [];

@@ -213,9 +213,9 @@ export async function bookMany(trx: Trx, deps: Deps, requests: BookRequest[]): P
         continue;
       }
       // An in-house session does not exist for anyone outside it (DESIGN.md invariant 12),
-      // whoever books them.
+      // whoever books them; the one booking (who sees the session) is told so in words.
       if (!(await maySee(s, { id: user.id, role: user.role, orgId: user.org_id }))) {
-        results.push({ userId, error: { code: 'not_found', message: 'No such session.' } });
+        results.push({ userId, error: { code: 'outside_audience', message: `${user.name} is not among the staff this in-house session is for, so cannot be booked onto it.` } });
         continue;
       }
       const existing = booked.get(repo.pairKey(s.id, user.id));

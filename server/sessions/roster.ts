@@ -1,7 +1,9 @@
 /**
  * What a school office needs to see before booking its people on a session: for each of the
  * organisation's people, whether they already have a seat, an offer still open or a queue
- * place (and which), and whether the session clashes with their timetable (and with which lesson).
+ * place (and which), and whether the session clashes with their timetable (and with which lesson);
+ * and whether the session is for them at all (an administrator may look at any organisation's
+ * people on an in-house session for another).
  */
 import { listUsersOfOrg } from '../accounts/repository.js';
 import { orgsActableBy } from '../accounts/acting.js';
@@ -13,12 +15,13 @@ import { clashesForBookings } from '../timetables/service.js';
 import type { Roster } from '../../shared/bookings.js';
 import { bookingsOfSession } from '../bookings/views.js';
 import { holdsPlace } from '../bookings/service.js';
+import { audienceTakesStaffOf } from '../bookings/repository.js';
 
 /** One organisation the actor books for (accounts/acting.ts): everyone in it, with their place and clashes, and the seats free and held for it. */
 export async function sessionRoster(deps: Deps, actor: AuthUser, sessionId: string, orgId: string): Promise<Roster> {
   if (!(await orgsActableBy(deps.db, actor)).has(orgId)) throw new AppError('forbidden', 'You can only see the people of the organisations you book for.');
   const session = await sessionAsOrgSees(deps, sessionId, actor, orgId); // not_found for a session the actor cannot see
-  const [people, bookings] = await Promise.all([listUsersOfOrg(deps.db, orgId), bookingsOfSession(deps.db, sessionId, [orgId])]);
+  const [people, bookings, forThem] = await Promise.all([listUsersOfOrg(deps.db, orgId), bookingsOfSession(deps.db, sessionId, [orgId]), audienceTakesStaffOf(deps.db, session.audience, orgId)]);
   const active = people.filter((p) => !p.disabled_at);
   const seat = session.mode === 'in_person' ? 'in_person' : 'online';
   const clashes = await clashesForBookings(deps, active.map((p) => ({ userId: p.id, sessionId, seat })));
@@ -36,5 +39,5 @@ export async function sessionRoster(deps: Deps, actor: AuthUser, sessionId: stri
       clashes: clashes[i] ?? [],
     };
   });
-  return { items, seats: session.seats };
+  return { items, seats: session.seats, forThem };
 }

@@ -190,10 +190,28 @@ describe('who a session is for', () => {
   it('does not let anyone book a person outside the session’s audience, not even an administrator', async () => {
     const w = await world();
     const res = await t.request('POST', `/api/sessions/${w.forHill.id}/bookings`, { as: w.admin, body: { seat: 'online', userId: w.other.id } });
-    expect(res.status).toBe(404);
-    expect(res.json.error.message).toBe('No such session.');
+    // The administrator sees the session, so is told why in words, naming the person.
+    expect(res.status).toBe(403);
+    expect(res.json.error).toMatchObject({ code: 'outside_audience', message: `${w.other.name} is not among the staff this in-house session is for, so cannot be booked onto it.` });
     expect((await t.request('GET', `/api/sessions/${w.forHill.id}`, { as: w.admin })).json.seats.online.confirmed).toBe(0);
     expect((await t.request('POST', `/api/sessions/${w.forHill.id}/bookings`, { as: w.admin, body: { seat: 'online', userId: w.hill.id } })).status).toBe(201);
+  });
+
+  it('tells an administrator looking at an organisation’s people whether the session is for them', async () => {
+    const w = await world();
+    const forThem = async (sessionId: string, orgId: string) => {
+      const res = await t.request('GET', `/api/sessions/${sessionId}/roster?orgId=${orgId}`, { as: w.admin });
+      expect(res.status).toBe(200);
+      return res.json.forThem;
+    };
+    expect([await forThem(w.forHill.id, w.hillOrg.id), await forThem(w.forHill.id, w.daleOrg.id), await forThem(w.forHill.id, w.trustOrg.id), await forThem(w.forHill.id, w.otherOrg.id)]).toEqual([true, false, false, false]);
+    expect([await forThem(w.forTrust.id, w.trustOrg.id), await forThem(w.forTrust.id, w.hillOrg.id), await forThem(w.forTrust.id, w.daleOrg.id), await forThem(w.forTrust.id, w.otherOrg.id)]).toEqual([true, true, true, false]);
+    expect(await forThem(w.forAll.id, w.otherOrg.id)).toBe(true);
+    // As the booking engine says: one the roster says it is not for cannot be booked.
+    expect((await t.request('POST', `/api/sessions/${w.forTrust.id}/bookings`, { as: w.admin, body: { seat: 'online', userId: w.other.id } })).json.error.code).toBe('outside_audience');
+    expect((await t.request('POST', `/api/sessions/${w.forTrust.id}/bookings`, { as: w.admin, body: { seat: 'online', userId: w.dale.id } })).status).toBe(201);
+    // An office sees its own people's roster on a session for them.
+    expect((await t.request('GET', `/api/sessions/${w.forHill.id}/roster?orgId=${w.hillOrg.id}`, { as: w.hillOffice })).json.forThem).toBe(true);
   });
 
   it('is not bookable by someone who may not see it, even for a person who may: a trust office and a school-only session', async () => {

@@ -42,4 +42,35 @@ describe.skipIf(!browserAvailable)('an administrator booking people onto a sessi
     const booking = (await t.request('GET', '/api/me/bookings', { as: bob })).json.items.find((b: any) => b.sessionId === s.id);
     expect(booking).toMatchObject({ status: 'confirmed', seat: 'online' });
   });
+
+  it('on an in-house session, an organisation it is not for is told so, with nothing to book', async () => {
+    const { t } = env.server;
+    const admin = await t.user('admin');
+    const hill = await t.org('Hill Primary');
+    const rowan = await t.org('Rowan Academy');
+    await t.user('staff', rowan.id, 'Otto Rowan');
+    await t.user('staff', hill.id, 'Hana Hill');
+    const s = await t.session({ title: 'Hill INSET: zones of regulation', startsAt: daysFromNow(5), endsAt: plusMinutes(daysFromNow(5), 60), capacity: { online: 8 }, audience: { kind: 'organisation', orgId: hill.id } });
+
+    const page = await newPage(env.browser, env.server, { viewport: { width: 320, height: 800 } });
+    await signInAt(page, admin, `/sessions/${s.id}`);
+    await page.getByRole('heading', { level: 2, name: 'Book people onto this session' }).waitFor();
+    await tabTo(page, 'Find organisation by name or URN');
+    await page.keyboard.type('rowan');
+    const panel = page.getByRole('region', { name: 'Book staff from Rowan Academy' });
+    await panel.getByText('This session is for the staff of Hill Primary only: no one from Rowan Academy can be booked onto it.').waitFor();
+    // No seats offered to them, no one to tick, no Book button.
+    expect(await panel.getByText(/seats? free to Rowan Academy/).count()).toBe(0);
+    expect(await panel.getByRole('checkbox').count()).toBe(0);
+    expect(await panel.getByRole('button', { name: /^Book/ }).count()).toBe(0);
+    await checkPage(page, 'session page, administrator choosing an organisation an in-house session is not for (320 px)');
+
+    // The organisation it is for is offered as before.
+    await tabTo(page, 'Find organisation by name or URN', { back: true });
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('hill');
+    const hillPanel = page.getByRole('region', { name: 'Book staff from Hill Primary' });
+    await hillPanel.getByRole('checkbox', { name: /Hana Hill/ }).waitFor();
+    await hillPanel.getByText(/8 seats free to Hill Primary now/).waitFor();
+  });
 });

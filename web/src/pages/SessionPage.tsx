@@ -215,7 +215,10 @@ function BookStaff({ s, orgId, orgName, version, onBooked }: { s: Session; orgId
   const action = useAction();
   // The seats as this organisation sees them (its own hold counts as free to it) come with its
   // people, counted by the server; the session's own counts serve the viewer's school meanwhile.
-  const seats = roster.data?.seats ?? (ownOrg ? s.seats : undefined);
+  // An in-house session for another organisation (an administrator may choose any): none of
+  // this one's people can be booked onto it, so it says so instead of offering seats and a form.
+  const outside = roster.data?.forThem === false;
+  const seats = outside ? undefined : (roster.data?.seats ?? (ownOrg ? s.seats : undefined));
   const counts = seats && countsIn(seats, seat);
   // The place each person holds now: an offer whose time runs out while the page is open is
   // none from that moment (as the server's roster says once loaded again, before its sweep),
@@ -264,7 +267,12 @@ function BookStaff({ s, orgId, orgName, version, onBooked }: { s: Session; orgId
       <SchoolHolds s={s} holds={holds} />
       <Loaded state={roster} what={ownOrg ? 'your staff' : `the staff of ${whose}`}>
         {(r) =>
-          r.items.length === 0 ? (
+          !r.forThem ? (
+            <p>
+              This session is for the staff of {s.audience.orgName ?? 'another organisation'}
+              {s.audience.kind === 'trust' ? ' and its schools' : ''} only: no one from {whose} can be booked onto it.
+            </p>
+          ) : r.items.length === 0 ? (
             <p>There is no one in {ownOrg ? 'your organisation' : whose} to book yet.</p>
           ) : (
             <form onSubmit={submit} noValidate>
