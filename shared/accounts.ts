@@ -50,6 +50,8 @@ export type User = z.infer<typeof User>;
 export const PersonChanged = User.extend({
   /** Places on sessions still to come that the change gave up (turning the account off, or a move out of an in-house session's audience); each was told by email. */
   placesGivenUp: z.number().int().nonnegative(),
+  /** Sessions still to come they were named to run that now nobody runs (turned off, given another role or moved): each needs another trainer. */
+  sessionsWithoutTrainer: z.array(z.object({ id: z.string(), title: z.string(), startsAt: z.string() })),
 });
 export type PersonChanged = z.infer<typeof PersonChanged>;
 

@@ -20,7 +20,7 @@ import { countPasswordCheck, hit, rateLimited } from './throttle.js';
 import { lockPlacesOf, releasePlaces } from '../bookings/service.js';
 import { placesChanged, runningMayHaveEnded } from '../bookings/events.js';
 import { captionerFlagRemoved } from './events.js';
-import { orgChain, sessionVisibility, viewerFor } from '../bookings/repository.js';
+import { orgChain, sessionsLeftWithoutTrainer, sessionVisibility, viewerFor } from '../bookings/repository.js';
 
 /** How long an emailed reset link works. */
 export const RESET_LINK_MINUTES = 60;
@@ -163,6 +163,9 @@ export async function manageable(deps: Deps, actor: AuthUser, userId: string, st
  *   trainer assigns them again if wanted). A live room they are in shows them as what they
  *   now are at once (live/service.ts, through accounts/events.ts).
  * - `jobRole`: what they do at work (null: not stated).
+ *
+ * Turning an account off answers, too, which sessions still to come it leaves with no one able
+ * to run them (`sessionsWithoutTrainer`), so the administrator can give each another trainer.
  */
 export async function updatePerson(deps: Deps, actor: AuthUser, userId: string, patch: { disabled?: boolean; captioner?: boolean; jobRole?: JobRole | null }): Promise<PersonChanged> {
   if (patch.captioner !== undefined && actor.role !== 'admin') throw new AppError('forbidden', 'Only administrators can make someone a captioner.');
@@ -196,7 +199,8 @@ export async function updatePerson(deps: Deps, actor: AuthUser, userId: string, 
   await placesChanged(deps, given);
   if (patch.disabled) await runningMayHaveEnded(deps, target.id);
   if (ended.length) await captionerFlagRemoved(deps, { userId: target.id, sessionIds: ended });
-  return { ...(await personView(deps, userId)), placesGivenUp: given.length };
+  const sessionsWithoutTrainer = patch.disabled ? await sessionsLeftWithoutTrainer(deps.db, target.id, now) : [];
+  return { ...(await personView(deps, userId)), placesGivenUp: given.length, sessionsWithoutTrainer };
 }
 
 /** An erased account is kept only so that counts stay right: it is never changed again (turned on, moved, given a job role or flag). */
@@ -238,7 +242,7 @@ export async function setPlacement(deps: Deps, userId: string, role: Role, orgId
   });
   await placesChanged(deps, given);
   await runningMayHaveEnded(deps, userId);
-  return { ...(await personView(deps, userId)), placesGivenUp: given.length };
+  return { ...(await personView(deps, userId)), placesGivenUp: given.length, sessionsWithoutTrainer: await sessionsLeftWithoutTrainer(deps.db, userId, deps.now().toISOString()) };
 }
 
 /**

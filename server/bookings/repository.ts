@@ -466,6 +466,33 @@ export async function isTrainerOf(db: Q, sessionId: string, userId: string): Pro
 }
 
 /**
+ * The sessions still to come (scheduled, not yet ended) naming `userId` as a trainer that no
+ * one named on them runs now (isTrainerOf): left without anyone to run them once the person
+ * was turned off, given another role or moved. Soonest first. For an administrator's one
+ * change of one person, a query or two per session named.
+ */
+export async function sessionsLeftWithoutTrainer(db: Q, userId: string, nowIso: string): Promise<{ id: string; title: string; startsAt: string }[]> {
+  const named = await db
+    .selectFrom('session_trainers as st')
+    .innerJoin('sessions as s', 's.id', 'st.session_id')
+    .select(['s.id', 's.title', 's.starts_at'])
+    .where('st.user_id', '=', userId)
+    .where('s.status', '=', 'scheduled')
+    .where('s.ends_at', '>', nowIso)
+    .orderBy('s.starts_at')
+    .orderBy('s.id')
+    .execute();
+  const left: { id: string; title: string; startsAt: string }[] = [];
+  for (const s of named) {
+    const trainers = await db.selectFrom('session_trainers').select('user_id').where('session_id', '=', s.id).execute();
+    let runs = false;
+    for (const t of trainers) if ((runs = await isTrainerOf(db, s.id, t.user_id))) break;
+    if (!runs) left.push({ id: s.id, title: s.title, startsAt: s.starts_at });
+  }
+  return left;
+}
+
+/**
  * The organisations `userId` leads in-house training for now: only those in their own
  * organisation's chain (their school, its trust), and none once they are no longer staff or
  * office staff. A lead row left behind by a move (of the person, or of their school out of

@@ -279,6 +279,40 @@ describe('turning accounts off and on', () => {
     expect((await t.request('PATCH', `/api/users/00000000-0000-4000-8000-000000000000`, { as: admin, body: { disabled: true } })).status).toBe(404);
   });
 
+  it('turning off or moving someone who runs sessions says which sessions still to come are left with no one to run them', async () => {
+    const admin = await t.user('admin');
+    const org = await t.org();
+    const tara = await t.user('trainer', null, 'Tara Sole');
+    const cole = await t.user('trainer', null, 'Cole Shared');
+    const day = (d: number, h = 0) => new Date(t.clock.now().getTime() + d * 86_400_000 + h * 3_600_000).toISOString();
+    const at = (d: number) => ({ startsAt: day(d), endsAt: day(d, 1) });
+    const later = await t.session({ title: 'Sole, later', ...at(9) }, tara);
+    const soon = await t.session({ title: 'Sole, soon', ...at(5) }, tara);
+    const shared = await t.session({ title: 'Shared', ...at(6), trainerIds: [tara.id, cole.id] }, tara);
+    const cancelled = await t.session({ title: 'Cancelled', ...at(7) }, tara);
+    expect((await t.request('POST', `/api/sessions/${cancelled.id}/cancel`, { as: tara, body: {} })).status).toBe(200);
+    expect((await t.request('GET', `/api/sessions/${shared.id}/trainers`, { as: cole })).status).toBe(200);
+
+    const off = await t.request('PATCH', `/api/users/${tara.id}`, { as: admin, body: { disabled: true } });
+    expect(off.status).toBe(200);
+    // Soonest first; the shared one has Cole, the cancelled one needs no one.
+    expect(off.json.sessionsWithoutTrainer).toEqual([
+      { id: soon.id, title: 'Sole, soon', startsAt: soon.startsAt },
+      { id: later.id, title: 'Sole, later', startsAt: later.startsAt },
+    ]);
+    const on = await t.request('PATCH', `/api/users/${tara.id}`, { as: admin, body: { disabled: false } });
+    expect(on.json.sessionsWithoutTrainer).toEqual([]);
+    // Made staff: she runs none of them any more.
+    const moved = await t.request('PUT', `/api/users/${tara.id}/placement`, { as: admin, body: { role: 'staff', orgId: org.id } });
+    expect(moved.status).toBe(200);
+    expect(moved.json.sessionsWithoutTrainer.map((s: { title: string }) => s.title)).toEqual(['Sole, soon', 'Sole, later']);
+    // Now Cole is the only one able to run the shared session.
+    const coleOff = await t.request('PATCH', `/api/users/${cole.id}`, { as: admin, body: { disabled: true } });
+    expect(coleOff.json.sessionsWithoutTrainer.map((s: { title: string }) => s.title)).toEqual(['Shared']);
+    // A change that turns no one off says nothing of it.
+    expect((await t.request('PATCH', `/api/users/${cole.id}`, { as: admin, body: { jobRole: 'leadership' } })).json.sessionsWithoutTrainer).toEqual([]);
+  });
+
   it('a reset link sent before the account was turned off no longer works', async () => {
     const admin = await t.user('admin');
     const u = await t.user('staff', (await t.org()).id);

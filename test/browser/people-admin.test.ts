@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { TestUser } from '../helpers.js';
-import { browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, newPage, plusMinutes, serverAndBrowser, signInAt, tabTo, warnIfSkipped, checkPage, NARROW, typeInto } from './harness.js';
+import { activate, browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, newPage, plusMinutes, serverAndBrowser, signInAt, tabTo, warnIfSkipped, checkPage, NARROW, typeInto } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -41,6 +41,25 @@ describe.skipIf(!browserAvailable)('administration of people, imports and trust 
     await expect.poll(() => fact('Olly Office').textContent()).toBe('Not stated');
     await tabTo(page, 'Turn off account: Tess Teacher');
     await checkPage(page, 'people page with job roles on the cards');
+  });
+
+  it('turning off a trainer says which sessions still to come now have no one to run them (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const admin = await t.user('admin');
+    const tara = await t.user('trainer', null, 'Tara Soleperson');
+    const cole = await t.user('trainer', null, 'Cole Cotrainer');
+    await t.session({ title: 'Attention autism', startsAt: daysFromNow(5), endsAt: plusMinutes(daysFromNow(5), 60) }, tara);
+    await t.session({ title: 'Zones of regulation', startsAt: daysFromNow(6), endsAt: plusMinutes(daysFromNow(6), 60), trainerIds: [tara.id, cole.id] }, tara);
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInAt(page, admin, `/admin/people?q=${encodeURIComponent('Tara Soleperson')}`);
+    await page.getByRole('heading', { name: 'Tara Soleperson' }).waitFor();
+    await activate(page, 'Turn off account: Tara Soleperson');
+    await activate(page, 'Yes, turn it off');
+    const status = page.locator('#people-status');
+    // Named with its date and time in England ("Thu, 10 Dec 2026, 15:00 GMT").
+    await status.filter({ hasText: /^Tara Soleperson's account is turned off and they have been signed out\. They were the only one running “Attention autism” \(\w{3}, \d{1,2} \w{3} \d{4}, \d{2}:00 (GMT|BST)\), which now has no trainer: give it another on its edit page\.$/ }).waitFor();
+    expect(await status.textContent()).not.toContain('Zones of regulation');
+    await checkPage(page, 'people page after turning off the only trainer of a session (320 px)');
   });
 
   for (const [size, viewport] of [['320 px', NARROW], ['desktop', WIDE]] as const) {

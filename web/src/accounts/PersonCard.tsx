@@ -9,7 +9,7 @@
 import { useRef, useState } from 'preact/hooks';
 import { z } from 'zod';
 import { JOB_ROLE_LABEL, PersonChanged, User } from '../../../shared/accounts.js';
-import { placesGivenUp } from '../format.js';
+import { placesGivenUp, sessionsLeftWithoutTrainer } from '../format.js';
 import { api } from '../api.js';
 import { JobRoleForm, PersonAdmin } from '../pages/admin/PersonAdmin.js';
 import { PersonRecord } from './PersonRecord.js';
@@ -59,7 +59,7 @@ export function PersonCard({ person, canDisable, canSetCaptioner, canSetJobRole,
   const change = (body: { disabled?: boolean; captioner?: boolean }, message: string) =>
     act(async () => {
       const next = await api(`/api/users/${encodeURIComponent(person.id)}`, PersonChanged, { method: 'PATCH', body });
-      onChanged(next, message + placesGivenUp(next.placesGivenUp, 'a session still to come', 'sessions still to come'));
+      onChanged(next, message + placesGivenUp(next.placesGivenUp, 'a session still to come', 'sessions still to come') + sessionsLeftWithoutTrainer(next.sessionsWithoutTrainer));
       // Turning the account off or on swaps the button pressed for its opposite: focus that one.
       if (body.disabled !== undefined) focusLater(() => (canDisable ? actionsRef.current?.querySelector<HTMLElement>('button') : null));
     });

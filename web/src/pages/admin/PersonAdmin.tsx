@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { z } from 'zod';
 import { JOB_ROLE_LABEL, JobRole, PersonChanged, Role, User } from '../../../../shared/accounts.js';
-import { placesGivenUp } from '../../format.js';
+import { placesGivenUp, sessionsLeftWithoutTrainer } from '../../format.js';
 import { api } from '../../api.js';
 import { apiIssues, described, ErrorSummary, errorFor, Field, toFieldErrors, type FieldError } from '../../components.js';
 import { ActionButton, ActionError, useAction } from '../../load.js';
@@ -55,7 +55,7 @@ function PersonAdminForm({ person, onChanged }: { person: z.infer<typeof User>; 
               }
               throw err;
             }
-            onChanged(next, `${next.name} is now ${ROLE_LABEL[next.role].toLowerCase()}${next.orgName ? ` at ${next.orgName}` : ''}.${placesGivenUp(next.placesGivenUp, 'an in-house session of their old organisation', 'in-house sessions of their old organisation')}`);
+            onChanged(next, `${next.name} is now ${ROLE_LABEL[next.role].toLowerCase()}${next.orgName ? ` at ${next.orgName}` : ''}.${placesGivenUp(next.placesGivenUp, 'an in-house session of their old organisation', 'in-house sessions of their old organisation')}${sessionsLeftWithoutTrainer(next.sessionsWithoutTrainer)}`);
           });
         }}
       >
