@@ -192,6 +192,9 @@ export const UpdateUserInput = z
   .object({ disabled: z.boolean().optional(), captioner: z.boolean().optional(), jobRole: JobRole.nullable().optional() })
   .refine((v) => v.disabled !== undefined || v.captioner !== undefined || v.jobRole !== undefined, { message: 'give disabled, captioner or jobRole' });
 
+/** What a person changes about themselves on My account: their job role (staff and office staff; counted in training coverage). */
+export const MyDetailsInput = z.object({ jobRole: JobRole.nullable() }).strict();
+
 export const PeopleQuery = z.object({
   q: SearchText.optional(),
   /** Only people with this role (e.g. every trainer, for a course's trainer list). */

@@ -203,6 +203,16 @@ export async function updatePerson(deps: Deps, actor: AuthUser, userId: string, 
   return { ...(await personView(deps, userId)), placesGivenUp: given.length, sessionsWithoutTrainer };
 }
 
+/**
+ * Someone states their own job role (My account), as their school office can for them: staff
+ * and office staff only, whose job roles training coverage counts (reach/). An account turned
+ * off or erased is not signed in, so never gets here.
+ */
+export async function setOwnJobRole(deps: Deps, actor: AuthUser, jobRole: JobRole | null) {
+  if (actor.role !== 'staff' && actor.role !== 'office') throw new AppError('forbidden', 'Job roles are stated for staff and school office staff only.');
+  await repo.setUserJobRole(deps.db, actor.id, jobRole);
+}
+
 /** An erased account is kept only so that counts stay right: it is never changed again (turned on, moved, given a job role or flag). */
 const erasedAccount = () => new AppError('conflict', 'This person’s personal data has been erased: the account cannot be turned on or changed again. Add a new account if they come back.');
 

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Context, MiddlewareHandler } from 'hono';
-import { ChangePasswordInput, CreateOrgInput, CreateUserInput, ImportQuery, ImportUsersResult, LoginInput, LoginResult, Me, Organisation, OrgChanged, OrgPage, OrgPeopleQuery, OrgQuery, PasswordResetInput, PasswordResetRequested, PasswordResetRequestInput, PeoplePage, PeopleQuery, PersonChanged, PlacementInput, SignInLinkInput, SignInLinkRequested, SignInLinkRequestInput, UpdateOrgInput, UpdateUserInput, User } from '../../shared/accounts.js';
+import { ChangePasswordInput, CreateOrgInput, CreateUserInput, ImportQuery, ImportUsersResult, LoginInput, LoginResult, Me, MyDetailsInput, Organisation, OrgChanged, OrgPage, OrgPeopleQuery, OrgQuery, PasswordResetInput, PasswordResetRequested, PasswordResetRequestInput, PeoplePage, PeopleQuery, PersonChanged, PlacementInput, SignInLinkInput, SignInLinkRequested, SignInLinkRequestInput, UpdateOrgInput, UpdateUserInput, User } from '../../shared/accounts.js';
 import { Id } from '../../shared/common.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
@@ -149,6 +149,23 @@ export function accountRoutes(deps: Deps) {
     async (c) => {
       const auth = c.get('auth');
       const user = requireUser(c);
+      return c.json({ ...(await accounts.signedInUser(deps, user.id)), csrfToken: auth?.via === 'cookie' ? auth.csrfToken : null, runsSessions: await runsSessions(deps, user) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'patch',
+      path: '/me',
+      tags: ['accounts'],
+      summary: 'Change my own details: my job role (staff and office staff; counted in training coverage)',
+      request: { body: jsonBody(MyDetailsInput) },
+      responses: { 200: jsonResponse(Me, 'The current user, as now') },
+    }),
+    async (c) => {
+      const auth = c.get('auth');
+      const user = requireUser(c);
+      await lifecycle.setOwnJobRole(deps, user, c.req.valid('json').jobRole);
       return c.json({ ...(await accounts.signedInUser(deps, user.id)), csrfToken: auth?.via === 'cookie' ? auth.csrfToken : null, runsSessions: await runsSessions(deps, user) }, 200);
     },
   );

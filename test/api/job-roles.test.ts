@@ -63,4 +63,31 @@ describe('job roles', () => {
     expect(created.status).toBe(201);
     expect(created.json.jobRole).toBe('teacher');
   });
+
+  it('is stated by staff and office staff themselves on My account, and only theirs; bad input changes nothing', async () => {
+    const org = await t.org();
+    const staff = await t.user('staff', org.id);
+    const office = await t.user('office', org.id);
+    const trainer = await t.user('trainer');
+    const mine = await t.request('PATCH', '/api/me', { as: staff, body: { jobRole: 'teaching_assistant' } });
+    expect(mine.status).toBe(200);
+    expect(mine.json).toMatchObject({ id: staff.id, jobRole: 'teaching_assistant' });
+    expect((await t.request('GET', '/api/me', { as: staff })).json.jobRole).toBe('teaching_assistant');
+    // The office sees it on their card.
+    const people = (await t.request('GET', `/api/orgs/${org.id}/users`, { as: office })).json.items;
+    expect(people.find((p: { id: string }) => p.id === staff.id).jobRole).toBe('teaching_assistant');
+    expect((await t.request('PATCH', '/api/me', { as: office, body: { jobRole: 'leadership' } })).json.jobRole).toBe('leadership');
+    expect((await t.request('PATCH', '/api/me', { as: staff, body: { jobRole: null } })).json.jobRole).toBeNull();
+
+    // Not a job role, another field, a trainer: refused, nothing changed.
+    await t.request('PATCH', '/api/me', { as: staff, body: { jobRole: 'teacher' } });
+    const bad = await t.request('PATCH', '/api/me', { as: staff, body: { jobRole: 'headteacher' } });
+    expect([bad.status, bad.json.error.code]).toEqual([400, 'validation_failed']);
+    const sneaky = await t.request('PATCH', '/api/me', { as: staff, body: { jobRole: 'teacher', role: 'admin' } });
+    expect([sneaky.status, sneaky.json.error.code]).toEqual([400, 'validation_failed']);
+    const notCounted = await t.request('PATCH', '/api/me', { as: trainer, body: { jobRole: 'teacher' } });
+    expect([notCounted.status, notCounted.json.error.code]).toEqual([403, 'forbidden']);
+    const rows = await t.db.selectFrom('users').select(['id', 'role', 'job_role']).where('id', 'in', [staff.id, trainer.id]).orderBy('role').execute();
+    expect(rows.map((r) => [r.role, r.job_role])).toEqual([['staff', 'teacher'], ['trainer', null]]);
+  });
 });

@@ -67,6 +67,41 @@ describe.skipIf(!browserAvailable)('calendar subscription, new session, other pa
     expect(data.bookings.map((b: { session: { title: string }; status: string }) => [b.session.title, b.status])).toEqual([['Attention autism', 'confirmed']]);
   });
 
+  it('a member of staff states their own job role on My account, by keyboard at 320 px; a trainer is not asked', async () => {
+    const { t } = env.server;
+    const org = await t.org('Ash Primary');
+    const staff = await t.user('staff', org.id, 'Jo Jobrole');
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInAt(page, staff, '/account');
+    await page.getByRole('heading', { level: 2, name: 'Your job role' }).waitFor();
+    await tabTo(page, 'Job role');
+    expect(await page.locator('#my-job-role').inputValue()).toBe('');
+    await page.keyboard.press('Home');
+    await page.keyboard.press('ArrowDown'); // Teacher
+    await page.keyboard.press('ArrowDown'); // Teaching assistant
+    await tabTo(page, 'Save job role');
+    await page.keyboard.press('Enter');
+    await page.locator('#job-role-saved').filter({ hasText: 'Your job role is saved: teaching assistant.' }).waitFor();
+    await expectFocused(page, '#my-job-role-save');
+    await checkPage(page, 'my account after saving a job role (320 px)');
+    expect((await t.db.selectFrom('users').select('job_role').where('id', '=', staff.id).executeTakeFirstOrThrow()).job_role).toBe('teaching_assistant');
+    // Kept: shown again after going elsewhere and coming back, and after a reload.
+    await page.getByRole('link', { name: 'Sessions' }).first().click();
+    await page.getByRole('heading', { level: 1, name: 'Sessions' }).waitFor();
+    await page.goBack();
+    await page.getByRole('heading', { level: 2, name: 'Your job role' }).waitFor();
+    expect(await page.locator('#my-job-role').inputValue()).toBe('teaching_assistant');
+    await page.reload();
+    await page.getByRole('heading', { level: 2, name: 'Your job role' }).waitFor();
+    expect(await page.locator('#my-job-role').inputValue()).toBe('teaching_assistant');
+
+    const trainer = await t.user('trainer', null, 'Tia Trainer');
+    const other = await newPage(env.browser, env.server, NARROW);
+    await signInAt(other, trainer, '/account');
+    await other.getByRole('heading', { level: 2, name: 'Your data' }).waitFor();
+    expect(await other.getByRole('heading', { name: 'Your job role' }).count()).toBe(0);
+  });
+
   it('the accessibility check itself reports violations (so a clean result means something)', async () => {
     const { t } = env.server;
     const staff = await t.user('staff', (await t.org()).id);

@@ -241,6 +241,8 @@ const MATRIX: Row[] = [
                                                                                                                      e(401, 401, 401, 403,  200,   404,    403,    403,     200)],
   // A copy of my data for a subject access request: my office and admins; I use GET /api/me/data.
   ['GET /api/users/{id}/data',              async (c) => ({ params: { id: c.me.id } }),                              e(401, 401, 403, 403,  200,   404,    403,    403,     200)],
+  // My own job role: staff and office staff (whose job roles coverage counts) only.
+  ['PATCH /api/me',                         async () => ({ body: { jobRole: 'teacher' } }),                          e(401, 401, 200, 200,  200,   200,    403,    403,     403)],
   ['GET /api/me',                           async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
   ['POST /api/orgs',                        async () => ({ body: { name: `Org ${randomUUID()}` } }),                 e(401, 401, 403, 403,  403,   403,    403,    403,     201)],
   ['GET /api/orgs',                         async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],

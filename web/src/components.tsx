@@ -13,6 +13,8 @@ export type MeValue = z.infer<typeof Me>;
 export interface AppState {
   me: MeValue;
   loc: Location;
+  /** The signed-in person as they now are, after they changed something about themselves (My account). */
+  setMe: (me: MeValue) => void;
 }
 export const AppContext = createContext<AppState | null>(null);
 

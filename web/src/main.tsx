@@ -297,7 +297,7 @@ function App() {
     );
   else
     content = (
-      <AppContext.Provider value={{ me, loc }}>
+      <AppContext.Provider value={{ me, loc, setMe }}>
         <Routes me={me} loc={loc} />
       </AppContext.Provider>
     );

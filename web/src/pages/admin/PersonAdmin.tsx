@@ -127,10 +127,10 @@ export function JobRoleForm({ person, onChanged }: { person: z.infer<typeof User
 }
 
 /** What someone does at work, chosen from the job roles or "Not stated" (''), with what it is for. */
-export function JobRoleField({ id, label, value, onChange }: { id: string; label: string; value: string; onChange: (jobRole: string) => void }) {
+export function JobRoleField({ id, label, value, onChange, hint = JOB_HINT }: { id: string; label: string; value: string; onChange: (jobRole: string) => void; hint?: string }) {
   return (
-    <Field id={id} label={label} hint={JOB_HINT}>
-      <select id={id} {...described(id, JOB_HINT, undefined)} value={value} onChange={(e) => onChange((e.currentTarget as HTMLSelectElement).value)}>
+    <Field id={id} label={label} hint={hint}>
+      <select id={id} {...described(id, hint, undefined)} value={value} onChange={(e) => onChange((e.currentTarget as HTMLSelectElement).value)}>
         <option value="">Not stated</option>
         {Object.entries(JOB_ROLE_LABEL).map(([k, label]) => (
           <option key={k} value={k}>
