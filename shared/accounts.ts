@@ -47,11 +47,17 @@ export const User = z.object({
 export type User = z.infer<typeof User>;
 
 /** A person as they are after a change, with how many of their places the change gave up. */
+/** Sessions still to come left with no one named able to run them by a change to a person (soonest first). */
+export const SessionsWithoutTrainer = z.array(z.object({ id: z.string(), title: z.string(), startsAt: z.string() }));
+/** Someone stopped being an in-house lead: the sessions they published that now have no one to run them. */
+export const LeadRemoved = z.object({ sessionsWithoutTrainer: SessionsWithoutTrainer });
+export type LeadRemoved = z.infer<typeof LeadRemoved>;
+
 export const PersonChanged = User.extend({
   /** Places on sessions still to come that the change gave up (turning the account off, or a move out of an in-house session's audience); each was told by email. */
   placesGivenUp: z.number().int().nonnegative(),
   /** Sessions still to come they were named to run that now nobody runs (turned off, given another role or moved): each needs another trainer. */
-  sessionsWithoutTrainer: z.array(z.object({ id: z.string(), title: z.string(), startsAt: z.string() })),
+  sessionsWithoutTrainer: SessionsWithoutTrainer,
 });
 export type PersonChanged = z.infer<typeof PersonChanged>;
 

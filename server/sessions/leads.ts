@@ -12,6 +12,8 @@ import type { AuthUser } from '../platform/http.js';
 import type { AudienceInput } from '../../shared/sessions.js';
 import * as repo from './repository.js';
 import { runningMayHaveEnded } from '../bookings/events.js';
+import { sessionsLeftWithoutTrainer } from '../bookings/repository.js';
+import type { LeadRemoved } from '../../shared/accounts.js';
 
 /** Admins for any organisation; office staff for those they act for (their own, or their trust's schools). */
 /** The organisations `actor` acts for (to ask again without another query), if one is `orgId`. */
@@ -56,11 +58,13 @@ export async function addLead(deps: Deps, actor: AuthUser, orgId: string, userId
   await repo.addLead(deps.db, { user_id: userId, org_id: orgId, created_by: actor.id, created_at: deps.now().toISOString() });
 }
 
-export async function removeLead(deps: Deps, actor: AuthUser, orgId: string, userId: string) {
+export async function removeLead(deps: Deps, actor: AuthUser, orgId: string, userId: string): Promise<LeadRemoved> {
   await requireLeadManager(deps, actor, orgId);
   await repo.removeLead(deps.db, orgId, userId);
   // No longer running the in-house sessions they published: out of their live rooms at once.
   await runningMayHaveEnded(deps, userId);
+  // Those with no one else to run them are said, so someone sees to them.
+  return { sessionsWithoutTrainer: await sessionsLeftWithoutTrainer(deps.db, userId, deps.now().toISOString()) };
 }
 
 /** The organisations `user` leads in-house training for, with whether each is a trust (has schools). */

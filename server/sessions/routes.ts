@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { LeadCandidates, LeadCandidatesQuery } from '../../shared/accounts.js';
+import { LeadCandidates, LeadCandidatesQuery, LeadRemoved } from '../../shared/accounts.js';
 import { Roster } from '../../shared/bookings.js';
 import { Id, Line } from '../../shared/common.js';
 import { AppError } from '../errors.js';
@@ -264,11 +264,17 @@ export function sessionRoutes(deps: Deps) {
     },
   );
   app.openapi(
-    createRoute({ method: 'delete', path: '/orgs/{id}/leads/{userId}', tags: ['sessions'], summary: 'Stop someone being an in-house lead for the organisation (admin; its office); their sessions keep them as trainer', request: { params: LeadParams }, responses: { 204: { description: 'Done' } } }),
+    createRoute({
+      method: 'delete',
+      path: '/orgs/{id}/leads/{userId}',
+      tags: ['sessions'],
+      summary: 'Stop someone being an in-house lead for the organisation (admin; its office); their sessions keep them as trainer, and those left with no one able to run them are listed',
+      request: { params: LeadParams },
+      responses: { 200: jsonResponse(LeadRemoved, 'Done: the sessions still to come that now have no one able to run them') },
+    }),
     async (c) => {
       const { id, userId } = c.req.valid('param');
-      await leads.removeLead(deps, requireUser(c), id, userId);
-      return c.body(null, 204);
+      return c.json(await leads.removeLead(deps, requireUser(c), id, userId), 200);
     },
   );
   app.openapi(

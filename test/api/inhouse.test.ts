@@ -296,7 +296,7 @@ describe('in-house leads', () => {
     expect(await runs(w.hillOffice)).toBe(false);
     expect((await t.request('PUT', `/api/orgs/${w.hillOrg.id}/leads/${w.hill.id}`, { as: w.hillOffice })).status).toBe(204);
     expect(await runs(w.hill)).toBe(true);
-    expect((await t.request('DELETE', `/api/orgs/${w.hillOrg.id}/leads/${w.hill.id}`, { as: w.admin })).status).toBe(204);
+    expect((await t.request('DELETE', `/api/orgs/${w.hillOrg.id}/leads/${w.hill.id}`, { as: w.admin })).status).toBe(200);
     expect(await runs(w.hill)).toBe(false);
   });
 
@@ -325,7 +325,7 @@ describe('in-house leads', () => {
     expect(list.json.items.map((l: any) => l.userId)).toEqual([w.hill.id]);
     expect((await t.request('GET', `/api/orgs/${w.hillOrg.id}/leads`, { as: w.otherOffice })).status).toBe(403);
     expect((await t.request('GET', '/api/me/lead-orgs', { as: w.dale })).json.items).toEqual([{ id: w.trustOrg.id, name: 'Oak Trust', trust: true }]);
-    expect((await t.request('DELETE', `/api/orgs/${w.otherOrg.id}/leads/${w.other.id}`, { as: w.admin })).status).toBe(204);
+    expect((await t.request('DELETE', `/api/orgs/${w.otherOrg.id}/leads/${w.other.id}`, { as: w.admin })).status).toBe(200);
     expect((await t.request('GET', '/api/me/lead-orgs', { as: w.other })).json.items).toEqual([]);
   });
 
@@ -402,7 +402,7 @@ describe('in-house leads', () => {
     expect((await t.request('GET', `/api/sessions/${id}/holds`, { as: daleOffice })).json.items.map((h: { orgId: string }) => h.orgId)).toEqual([w.daleOrg.id]);
     expect((await t.request('GET', `/api/sessions/${id}/bookings`, { as: daleOffice })).json.items.map((b: { userId: string }) => b.userId)).toEqual([w.dale.id]);
     // Removed as lead, Hill's office is back to Hill's part.
-    expect((await t.request('DELETE', `/api/orgs/${w.trustOrg.id}/leads/${w.hillOffice.id}`, { as: w.admin })).status).toBe(204);
+    expect((await t.request('DELETE', `/api/orgs/${w.trustOrg.id}/leads/${w.hillOffice.id}`, { as: w.admin })).status).toBe(200);
     expect((await t.request('GET', `/api/sessions/${id}/holds`, { as: w.hillOffice })).json.items.map((h: { orgId: string }) => h.orgId)).toEqual([w.hillOrg.id]);
     expect((await t.request('GET', `/api/sessions/${id}/bookings`, { as: w.hillOffice })).json.items.map((b: { userId: string }) => b.userId)).toEqual([w.hill.id]);
   });
@@ -617,6 +617,27 @@ describe('an in-house lead who no longer leads', () => {
     expect((await t.request('GET', `/api/orgs/${w.trustOrg.id}/leads`, { as: w.admin })).json.items).toEqual([]);
   });
 
+  it('removed as a lead, the sessions still to come that now have no one able to run them are listed', async () => {
+    const w = await world();
+    expect((await t.request('PUT', `/api/orgs/${w.hillOrg.id}/leads/${w.hill.id}`, { as: w.hillOffice })).status).toBe(204);
+    const at = (d: number) => ({ startsAt: `2026-03-${d}T16:00:00.000Z`, endsAt: `2026-03-${d}T17:00:00.000Z` });
+    const second = await t.request('POST', '/api/sessions', { as: w.hill, body: { ...inset, ...at(20), title: 'Second INSET', audience: { kind: 'organisation', orgId: w.hillOrg.id } } });
+    const first = await t.request('POST', '/api/sessions', { as: w.hill, body: { ...inset, ...at(12), title: 'First INSET', audience: { kind: 'organisation', orgId: w.hillOrg.id } } });
+    const helped = await t.request('POST', '/api/sessions', { as: w.hill, body: { ...inset, ...at(14), title: 'With a trainer', audience: { kind: 'organisation', orgId: w.hillOrg.id }, trainerIds: [w.hill.id, w.trainer.id] } });
+    expect([second.status, first.status, helped.status]).toEqual([201, 201, 201]);
+
+    const removed = await t.request('DELETE', `/api/orgs/${w.hillOrg.id}/leads/${w.hill.id}`, { as: w.hillOffice });
+    expect(removed.status).toBe(200);
+    expect(removed.json).toEqual({
+      sessionsWithoutTrainer: [
+        { id: first.json.id, title: 'First INSET', startsAt: '2026-03-12T16:00:00.000Z' },
+        { id: second.json.id, title: 'Second INSET', startsAt: '2026-03-20T16:00:00.000Z' },
+      ],
+    });
+    // Someone who was not a lead leaves nothing without a trainer.
+    expect((await t.request('DELETE', `/api/orgs/${w.hillOrg.id}/leads/${w.dale.id}`, { as: w.admin })).json).toEqual({ sessionsWithoutTrainer: [] });
+  });
+
   it('whose school leaves the trust they lead: leads it no more', async () => {
     const w = await world();
     expect((await t.request('PUT', `/api/orgs/${w.trustOrg.id}/leads/${w.dale.id}`, { as: w.admin })).status).toBe(204);
@@ -647,7 +668,7 @@ describe('an in-house lead who no longer leads', () => {
     const mySessions = async () => (await t.request('GET', '/api/me/sessions', { as: w.dale })).json.items.map((i: any) => i.session.title).sort();
     expect(await mySessions()).toEqual(['Dale INSET', 'For Hill', 'Trust network']);
 
-    expect((await t.request('DELETE', `/api/orgs/${w.trustOrg.id}/leads/${w.dale.id}`, { as: w.admin })).status).toBe(204);
+    expect((await t.request('DELETE', `/api/orgs/${w.trustOrg.id}/leads/${w.dale.id}`, { as: w.admin })).status).toBe(200);
     expect(await runs(w.dale)).toBe(true);
     expect(await mySessions()).toEqual(['Dale INSET']);
     // The trust's session is still for Dale's staff (so theirs to see, not to run); the one for Hill alone no longer exists for them.
@@ -662,7 +683,7 @@ describe('an in-house lead who no longer leads', () => {
     expect((await t.request('GET', `/api/sessions/${forTrust.json.id}/attendees`, { as: w.dale })).status).toBe(200);
 
     // No longer a lead of anything: nothing of it is theirs to run.
-    for (const org of [w.trustOrg, w.daleOrg]) expect((await t.request('DELETE', `/api/orgs/${org.id}/leads/${w.dale.id}`, { as: w.admin })).status).toBe(204);
+    for (const org of [w.trustOrg, w.daleOrg]) expect((await t.request('DELETE', `/api/orgs/${org.id}/leads/${w.dale.id}`, { as: w.admin })).status).toBe(200);
     expect(await runs(w.dale)).toBe(false);
     expect((await t.request('GET', '/api/me/sessions', { as: w.dale })).status).toBe(403);
     expect(await managing(w.dale, forDale.json.id)).toEqual({ attendees: 403, attendance: 403, edit: 403, message: 403, feedback: 403, cancel: 403 });
@@ -684,7 +705,7 @@ describe('an in-house lead who no longer leads', () => {
     };
     expect([await youRun(w.dale, forDale.json.id), await youRun(w.dale, forTrust.json.id)]).toEqual([true, true]);
 
-    expect((await t.request('DELETE', `/api/orgs/${w.trustOrg.id}/leads/${w.dale.id}`, { as: w.admin })).status).toBe(204);
+    expect((await t.request('DELETE', `/api/orgs/${w.trustOrg.id}/leads/${w.dale.id}`, { as: w.admin })).status).toBe(200);
     // Still a lead (of Dale), and still named on the trust's session: only the server knows which they run.
     expect(await runs(w.dale)).toBe(true);
     expect((await t.request('GET', `/api/sessions/${forTrust.json.id}`, { as: w.dale })).json.trainerIds).toEqual([w.dale.id]);
@@ -745,7 +766,7 @@ describe('feedback on the sessions someone no longer runs', () => {
     expect((await t.request('GET', `/api/sessions/${mine.json.id}/feedback`, { as: w.hill })).status).toBe(200);
 
     // Removed as Hill's lead (still at Hill, so the session is still theirs to see): not theirs to run, nor listed.
-    expect((await t.request('DELETE', `/api/orgs/${w.hillOrg.id}/leads/${w.hill.id}`, { as: w.admin })).status).toBe(204);
+    expect((await t.request('DELETE', `/api/orgs/${w.hillOrg.id}/leads/${w.hill.id}`, { as: w.admin })).status).toBe(200);
     expect((await t.request('GET', `/api/sessions/${mine.json.id}`, { as: w.hill })).status).toBe(200);
     expect((await t.request('GET', `/api/sessions/${mine.json.id}/feedback`, { as: w.hill })).status).toBe(403);
     expect(await listed(w.hill)).toEqual([]);

@@ -257,7 +257,7 @@ const MATRIX: Row[] = [
   ['PUT /api/orgs/{id}/leads/{userId}',     async () => ({ params: { id: orgA.id, userId: (await t.user('staff', orgA.id)).id } }),
                                                                                                                      e(401, 401, 403, 403,  204,   403,    403,    403,     204)],
   ['DELETE /api/orgs/{id}/leads/{userId}',  async () => ({ params: { id: orgA.id, userId: (await t.user('staff', orgA.id)).id } }),
-                                                                                                                     e(401, 401, 403, 403,  204,   403,    403,    403,     204)],
+                                                                                                                     e(401, 401, 403, 403,  200,   403,    403,    403,     200)],
   ['GET /api/me/lead-orgs',                 async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
   ['GET /api/orgs/{id}/users',              async () => ({ params: { id: orgA.id } }),                               e(401, 401, 403, 403,  200,   403,    403,    403,     200)],
   ['POST /api/users',                       async () => ({ body: { email: `${randomUUID()}@example.org`, name: 'New Person', role: 'staff', orgId: orgA.id } }),

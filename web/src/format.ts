@@ -154,16 +154,17 @@ export function addDays(day: string, days: number): string {
 /**
  * After a change that left sessions still to come with no one to run them (the person was
  * their only trainer able to run them): which, soonest first (the first five named), and what
- * to do. Empty when none was.
+ * to do: give each another trainer on its edit page (`canEdit`: administrators), else ask an
+ * administrator to. Empty when none was.
  */
-export function sessionsLeftWithoutTrainer(list: readonly { title: string; startsAt: string }[]): string {
+export function sessionsLeftWithoutTrainer(list: readonly { title: string; startsAt: string }[], canEdit = true): string {
   if (list.length === 0) return '';
   const named = list.slice(0, 5).map((s) => `“${s.title}” (${formatDateTime(s.startsAt)})`);
   const rest = list.length - named.length;
   const words = rest > 0 ? `${named.join(', ')} and ${plural(rest, 'more')}` : named.length > 1 ? `${named.slice(0, -1).join(', ')} and ${named.at(-1)}` : named[0];
-  return list.length === 1
-    ? ` They were the only one running ${words}, which now has no trainer: give it another on its edit page.`
-    : ` They were the only one running ${list.length} sessions still to come, which now have no trainer: ${words}. Give each another trainer on its edit page.`;
+  const one = list.length === 1;
+  const todo = canEdit ? (one ? 'give it another on its edit page.' : 'Give each another trainer on its edit page.') : one ? 'ask an administrator to give it another trainer.' : 'Ask an administrator to give each another trainer.';
+  return one ? ` They were the only one running ${words}, which now has no trainer: ${todo}` : ` They were the only one running ${list.length} sessions still to come, which now have no trainer: ${words}. ${todo}`;
 }
 
 export function placesGivenUp(n: number, one: string, many: string): string {

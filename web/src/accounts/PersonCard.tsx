@@ -8,12 +8,12 @@
  */
 import { useRef, useState } from 'preact/hooks';
 import { z } from 'zod';
-import { JOB_ROLE_LABEL, PersonChanged, User } from '../../../shared/accounts.js';
+import { JOB_ROLE_LABEL, LeadRemoved, PersonChanged, User } from '../../../shared/accounts.js';
 import { placesGivenUp, sessionsLeftWithoutTrainer } from '../format.js';
 import { api } from '../api.js';
 import { JobRoleForm, PersonAdmin } from '../pages/admin/PersonAdmin.js';
 import { PersonRecord } from './PersonRecord.js';
-import { Alert, Badge, ConfirmButton, messageOf, useFocusLater } from '../components.js';
+import { Alert, Badge, ConfirmButton, messageOf, useApp, useFocusLater } from '../components.js';
 import { Link } from '../router.js';
 
 const ROLE_LABEL = { staff: 'Staff', office: 'School office', trainer: 'Trainer', admin: 'Administrator' } as const;
@@ -36,6 +36,7 @@ export interface LeadControl {
  * where the viewer may not change it: office staff's own and their office colleagues'.
  */
 export function PersonCard({ person, canDisable, canSetCaptioner, canSetJobRole, showJobRole = canSetJobRole, onChanged, lead, timetableHref, showRecord }: { person: User; canDisable: boolean; canSetCaptioner: boolean; canSetJobRole?: boolean; showJobRole?: boolean; onChanged: (p: User, message: string) => void; lead?: LeadControl; timetableHref?: string; showRecord?: boolean }) {
+  const { me } = useApp();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
   const headingId = `person-${person.id}`;
@@ -59,7 +60,7 @@ export function PersonCard({ person, canDisable, canSetCaptioner, canSetJobRole,
   const change = (body: { disabled?: boolean; captioner?: boolean }, message: string) =>
     act(async () => {
       const next = await api(`/api/users/${encodeURIComponent(person.id)}`, PersonChanged, { method: 'PATCH', body });
-      onChanged(next, message + placesGivenUp(next.placesGivenUp, 'a session still to come', 'sessions still to come') + sessionsLeftWithoutTrainer(next.sessionsWithoutTrainer));
+      onChanged(next, message + placesGivenUp(next.placesGivenUp, 'a session still to come', 'sessions still to come') + sessionsLeftWithoutTrainer(next.sessionsWithoutTrainer, me.role === 'admin'));
       // Turning the account off or on swaps the button pressed for its opposite: focus that one.
       if (body.disabled !== undefined) focusLater(() => (canDisable ? actionsRef.current?.querySelector<HTMLElement>('button') : null));
     });
@@ -75,8 +76,14 @@ export function PersonCard({ person, canDisable, canSetCaptioner, canSetJobRole,
   const setLead = (on: boolean) =>
     act(async () => {
       if (!lead) return;
-      await api(`/api/orgs/${encodeURIComponent(lead.orgId)}/leads/${encodeURIComponent(person.id)}`, z.unknown(), { method: on ? 'PUT' : 'DELETE' });
-      lead.onChanged(on, on ? `${person.name} is now an in-house lead: they can publish and run sessions for your organisation's staff.` : `${person.name} is no longer an in-house lead.`);
+      const path = `/api/orgs/${encodeURIComponent(lead.orgId)}/leads/${encodeURIComponent(person.id)}`;
+      if (on) {
+        await api(path, z.unknown(), { method: 'PUT' });
+        lead.onChanged(true, `${person.name} is now an in-house lead: they can publish and run sessions for your organisation's staff.`);
+      } else {
+        const removed = await api(path, LeadRemoved, { method: 'DELETE' });
+        lead.onChanged(false, `${person.name} is no longer an in-house lead.${sessionsLeftWithoutTrainer(removed.sessionsWithoutTrainer, me.role === 'admin')}`);
+      }
     });
 
   return (

@@ -5,11 +5,12 @@
  */
 import { useState } from 'preact/hooks';
 import { z } from 'zod';
-import { LeadCandidates } from '../../../../shared/accounts.js';
+import { LeadCandidates, LeadRemoved } from '../../../../shared/accounts.js';
 import { InHouseLeadList } from '../../../../shared/sessions.js';
 import { api } from '../../api.js';
 import { errorFor, Status, TextField, useFocusLater, type FieldError } from '../../components.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
+import { sessionsLeftWithoutTrainer } from '../../format.js';
 
 /** How many people the choice lists at most; a search by name or email finds the rest. */
 const LISTED = 1000;
@@ -35,10 +36,12 @@ export function LeadsPanel({ orgId, orgName, hasSchools }: { orgId: string; orgN
     setMessage('');
     // All of it is the action, so "Try again" after a failure says what it did too.
     await action.run(async () => {
-      await api(`/api/orgs/${encodeURIComponent(orgId)}/leads/${encodeURIComponent(userId)}`, z.unknown(), { method: on ? 'PUT' : 'DELETE' });
+      const path = `/api/orgs/${encodeURIComponent(orgId)}/leads/${encodeURIComponent(userId)}`;
+      const removed = on ? null : await api(path, LeadRemoved, { method: 'DELETE' });
+      if (on) await api(path, z.unknown(), { method: 'PUT' });
       await state.reload();
       setChosen('');
-      setMessage(on ? `${name} is now an in-house lead for ${orgName}.` : `${name} is no longer an in-house lead for ${orgName}.`);
+      setMessage(on ? `${name} is now an in-house lead for ${orgName}.` : `${name} is no longer an in-house lead for ${orgName}.${sessionsLeftWithoutTrainer(removed?.sessionsWithoutTrainer ?? [])}`);
       // "Stop … being a lead" goes with its card: the message saying so takes focus.
       focusLater(() => document.getElementById('leads-status'));
       // "Try again" ends where a first success does: "Make in-house lead" stays, and so does
