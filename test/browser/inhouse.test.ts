@@ -211,9 +211,13 @@ describe.skipIf(!browserAvailable)('in-house sessions', () => {
     expect((await t.request('GET', `/api/orgs/${trust.id}/leads`, { as: admin })).json.items.map((l: any) => l.userId)).toEqual([teacher.id]);
     expect((await t.request('GET', '/api/me', { as: teacher })).json.runsSessions).toBe(true);
     await checkPage(page, 'an organisation page after making a lead');
+    // She publishes a trust session, then stops leading: the administrator is told it has no one to run it.
+    const published = await t.request('POST', '/api/sessions', { as: teacher, body: { title: 'Elm network: sensory', mode: 'online', startsAt: daysFromNow(8), endsAt: plusMinutes(daysFromNow(8), 60), capacity: { online: 20 }, audience: { kind: 'trust', orgId: trust.id } } });
+    expect(published.status).toBe(201);
     await tabTo(page, 'Stop Tia Teacher being a lead', { back: true });
     await page.keyboard.press('Enter');
-    await page.getByRole('status').filter({ hasText: 'Tia Teacher is no longer an in-house lead for Elm Trust.' }).waitFor();
+    await page.getByRole('status').filter({ hasText: /^Tia Teacher is no longer an in-house lead for Elm Trust\. They were the only one running “Elm network: sensory” \(.+\), which now has no trainer: give it another on its edit page\.$/ }).waitFor();
+    await checkPage(page, 'an organisation page after removing the only lead of a session still to come');
     expect((await t.request('GET', `/api/orgs/${trust.id}/leads`, { as: admin })).json.items).toEqual([]);
   });
 
