@@ -54,6 +54,12 @@ export function authMiddleware(deps: Deps): MiddlewareHandler<Env> {
 const OrgParam = z.object({ id: Id });
 
 export function accountRoutes(deps: Deps) {
+  /** The signed-in person as `GET /api/me` answers: their account, the CSRF token of a cookie sign-in, whether they run sessions. */
+  const meOf = async (c: Context<Env>) => {
+    const auth = c.get('auth');
+    const user = requireUser(c);
+    return { ...(await accounts.signedInUser(deps, user.id)), csrfToken: auth?.via === 'cookie' ? auth.csrfToken : null, runsSessions: await runsSessions(deps, user) };
+  };
   const app = router();
   const secureCookie = deps.config.publicUrl.startsWith('https:');
   /** The answer to any way of signing in: the session cookie, and the token for API use. */
@@ -147,9 +153,7 @@ export function accountRoutes(deps: Deps) {
   app.openapi(
     createRoute({ method: 'get', path: '/me', tags: ['accounts'], summary: 'The signed-in user', responses: { 200: jsonResponse(Me, 'The current user') } }),
     async (c) => {
-      const auth = c.get('auth');
-      const user = requireUser(c);
-      return c.json({ ...(await accounts.signedInUser(deps, user.id)), csrfToken: auth?.via === 'cookie' ? auth.csrfToken : null, runsSessions: await runsSessions(deps, user) }, 200);
+      return c.json(await meOf(c), 200);
     },
   );
 
@@ -163,10 +167,8 @@ export function accountRoutes(deps: Deps) {
       responses: { 200: jsonResponse(Me, 'The current user, as now') },
     }),
     async (c) => {
-      const auth = c.get('auth');
-      const user = requireUser(c);
-      await lifecycle.setOwnJobRole(deps, user, c.req.valid('json').jobRole);
-      return c.json({ ...(await accounts.signedInUser(deps, user.id)), csrfToken: auth?.via === 'cookie' ? auth.csrfToken : null, runsSessions: await runsSessions(deps, user) }, 200);
+      await lifecycle.setOwnJobRole(deps, requireUser(c), c.req.valid('json').jobRole);
+      return c.json(await meOf(c), 200);
     },
   );
 
