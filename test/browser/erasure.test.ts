@@ -41,7 +41,8 @@ describe.skipIf(!browserAvailable)('erasing the personal data of someone who has
     await page.setViewportSize(WIDE.viewport);
 
     // Before erasing, the school answers her subject access request: a copy of her data, by keyboard.
-    await tabTo(page, 'Download data of Lorna Leaver (JSON file)');
+    // Its name starts with the words it shows (WCAG 2.5.3), then whose.
+    await tabTo(page, 'Download data (JSON file): Lorna Leaver');
     const download = page.waitForEvent('download');
     await page.keyboard.press('Enter');
     const file = await download;

@@ -128,7 +128,7 @@ export function PersonCard({ person, canDisable, canSetCaptioner, canSetJobRole,
           // A copy of what the service holds about them (the file they get from My account), for
           // the school's answer to a subject access request from someone who cannot sign in.
           <a href={`/api/users/${encodeURIComponent(person.id)}/data`} download class="button button-secondary">
-            Download data<span class="visually-hidden"> of {person.name}</span> (JSON file)
+            Download data (JSON file)<span class="visually-hidden">: {person.name}</span>
           </a>
         )}
         {canDisable &&
