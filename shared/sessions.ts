@@ -207,6 +207,12 @@ export const Session = z.object({
    * only; lists leave it out, so a listed session costs nothing more.
    */
   youRun: z.boolean().optional(),
+  /**
+   * On the single-session answer to those who run it (so, when true, to administrators), while
+   * it is still to come: true when no one named on it can run it now (its trainers turned off,
+   * made staff, or no longer leading), so it needs another trainer.
+   */
+  noOneRuns: z.boolean().optional(),
 });
 export type Session = z.infer<typeof Session>;
 

@@ -483,13 +483,15 @@ export async function sessionsLeftWithoutTrainer(db: Q, userId: string, nowIso: 
     .orderBy('s.id')
     .execute();
   const left: { id: string; title: string; startsAt: string }[] = [];
-  for (const s of named) {
-    const trainers = await db.selectFrom('session_trainers').select('user_id').where('session_id', '=', s.id).execute();
-    let runs = false;
-    for (const t of trainers) if ((runs = await isTrainerOf(db, s.id, t.user_id))) break;
-    if (!runs) left.push({ id: s.id, title: s.title, startsAt: s.starts_at });
-  }
+  for (const s of named) if (!(await anyoneRuns(db, s.id))) left.push({ id: s.id, title: s.title, startsAt: s.starts_at });
   return left;
+}
+
+/** Whether anyone named on the session as a trainer runs it now (isTrainerOf). */
+export async function anyoneRuns(db: Q, sessionId: string): Promise<boolean> {
+  const trainers = await db.selectFrom('session_trainers').select('user_id').where('session_id', '=', sessionId).execute();
+  for (const t of trainers) if (await isTrainerOf(db, sessionId, t.user_id)) return true;
+  return false;
 }
 
 /**

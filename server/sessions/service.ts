@@ -28,7 +28,7 @@ import {
   type UpdateSessionInput,
 } from '../../shared/sessions.js';
 import { seatCounts, type SeatState } from '../bookings/availability.js';
-import { holdsOf, holdsReleaseAt, lockSession, seatStatesOf } from '../bookings/repository.js';
+import { anyoneRuns, holdsOf, holdsReleaseAt, lockSession, seatStatesOf } from '../bookings/repository.js';
 
 /** The stored counts of a session no one has booked yet. */
 /** Sessions read at a time to check against a timetable for `fits=me`: every matching one is checked, however many. */
@@ -163,7 +163,9 @@ export async function sessionAsOrgSees(deps: Deps, id: string, caller: AuthUser,
  */
 export async function sessionForCaller(deps: Deps, id: string, caller: AuthUser): Promise<Session> {
   const [view, youRun] = await Promise.all([getSession(deps, id, caller), engine.managesSession(deps, caller, id)]);
-  return { ...view, youRun };
+  // Said to those who could give it another trainer, while that still matters.
+  const stillToCome = view.status === 'scheduled' && Date.parse(view.endsAt) > deps.now().getTime();
+  return { ...view, youRun, ...(youRun && stillToCome ? { noOneRuns: !(await anyoneRuns(deps.db, id)) } : {}) };
 }
 
 /** Whether an edit changes what a calendar invite says besides its time and place: the title, the description, or the zone its times are written in. */

@@ -300,7 +300,11 @@ describe('turning accounts off and on', () => {
       { id: soon.id, title: 'Sole, soon', startsAt: soon.startsAt },
       { id: later.id, title: 'Sole, later', startsAt: later.startsAt },
     ]);
+    // The session page says so to an administrator, while the session is still to come; not to anyone else.
+    const page = async (id: string, as: TestUser) => (await t.request('GET', `/api/sessions/${id}`, { as })).json.noOneRuns;
+    expect([await page(soon.id, admin), await page(shared.id, admin), await page(shared.id, cole), await page(soon.id, cole), await page(cancelled.id, admin)]).toEqual([true, false, false, undefined, undefined]);
     const on = await t.request('PATCH', `/api/users/${tara.id}`, { as: admin, body: { disabled: false } });
+    expect(await page(soon.id, admin)).toBe(false);
     expect(on.json.sessionsWithoutTrainer).toEqual([]);
     // Made staff: she runs none of them any more.
     const moved = await t.request('PUT', `/api/users/${tara.id}/placement`, { as: admin, body: { role: 'staff', orgId: org.id } });

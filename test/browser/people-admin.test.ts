@@ -48,8 +48,8 @@ describe.skipIf(!browserAvailable)('administration of people, imports and trust 
     const admin = await t.user('admin');
     const tara = await t.user('trainer', null, 'Tara Soleperson');
     const cole = await t.user('trainer', null, 'Cole Cotrainer');
-    await t.session({ title: 'Attention autism', startsAt: daysFromNow(5), endsAt: plusMinutes(daysFromNow(5), 60) }, tara);
-    await t.session({ title: 'Zones of regulation', startsAt: daysFromNow(6), endsAt: plusMinutes(daysFromNow(6), 60), trainerIds: [tara.id, cole.id] }, tara);
+    const sole = await t.session({ title: 'Attention autism', startsAt: daysFromNow(5), endsAt: plusMinutes(daysFromNow(5), 60) }, tara);
+    const shared = await t.session({ title: 'Zones of regulation', startsAt: daysFromNow(6), endsAt: plusMinutes(daysFromNow(6), 60), trainerIds: [tara.id, cole.id] }, tara);
     const page = await newPage(env.browser, env.server, NARROW);
     await signInAt(page, admin, `/admin/people?q=${encodeURIComponent('Tara Soleperson')}`);
     await page.getByRole('heading', { name: 'Tara Soleperson' }).waitFor();
@@ -60,6 +60,18 @@ describe.skipIf(!browserAvailable)('administration of people, imports and trust 
     await status.filter({ hasText: /^Tara Soleperson's account is turned off and they have been signed out\. They were the only one running “Attention autism” \(\w{3}, \d{1,2} \w{3} \d{4}, \d{2}:00 (GMT|BST)\), which now has no trainer: give it another on its edit page\.$/ }).waitFor();
     expect(await status.textContent()).not.toContain('Zones of regulation');
     await checkPage(page, 'people page after turning off the only trainer of a session (320 px)');
+
+    // The session's own page says so too, with the way to mend it.
+    await page.goto(`${env.server.baseUrl}/sessions/${sole.id}`);
+    await page.getByRole('heading', { level: 1, name: 'Attention autism' }).waitFor();
+    await page.getByText('No one named on this session can run it now: its trainers’ accounts are turned off, or they no longer run sessions.').waitFor();
+    await checkPage(page, 'session page of a session no one can run (administrator, 320 px)');
+    await activate(page, 'Give it another trainer');
+    await page.getByRole('heading', { level: 1, name: /Edit/ }).waitFor();
+    // A session a co-trainer still runs says nothing of it.
+    await page.goto(`${env.server.baseUrl}/sessions/${shared.id}`);
+    await page.getByRole('heading', { level: 2, name: 'Running this session' }).waitFor();
+    expect(await page.getByText(/No one named on this session can run it/).count()).toBe(0);
   });
 
   for (const [size, viewport] of [['320 px', NARROW], ['desktop', WIDE]] as const) {

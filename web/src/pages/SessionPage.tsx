@@ -509,6 +509,15 @@ export function SessionPage({ id }: { id: string }) {
             {(me.role === 'admin' || s.youRun) && (
               <section aria-labelledby="running-title" class="panel">
                 <h2 id="running-title">Running this session</h2>
+                {/* Only ever for an administrator: anyone else who sees this panel runs the session. */}
+                {s.noOneRuns && (
+                  <div class="notice notice-warning">
+                    <p>
+                      No one named on this session can run it now: its trainers’ accounts are turned off, or they no longer run sessions.{' '}
+                      <Link href={`/trainer/sessions/${encodeURIComponent(s.id)}/edit`}>Give it another trainer</Link>.
+                    </p>
+                  </div>
+                )}
                 <ul class="plain link-list">
                   {s.mode !== 'in_person' && (
                     <li>
