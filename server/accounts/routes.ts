@@ -358,7 +358,7 @@ export function accountRoutes(deps: Deps) {
       tags: ['accounts'],
       summary: 'Change a person’s role and organisation (admin)',
       request: { params: OrgParam, body: jsonBody(PlacementInput) },
-      responses: { 200: jsonResponse(PersonChanged, 'The person as they now are, and how many places on sessions still to come the move gave up') },
+      responses: { 200: jsonResponse(PersonChanged, 'The person as they now are, how many places on sessions still to come the move gave up, and the sessions still to come it left with no one able to run them') },
     }),
     async (c) => {
       requireRole(c, 'admin');
@@ -390,7 +390,7 @@ export function accountRoutes(deps: Deps) {
       tags: ['accounts'],
       summary: 'Turn an account off or on, or set a job role (admin; office staff for their own staff), or grant the captioner flag (admin); turning off ends every sign-in session of the person at once',
       request: { params: OrgParam, body: jsonBody(UpdateUserInput) },
-      responses: { 200: jsonResponse(PersonChanged, 'The person as they now are, and how many places on sessions still to come turning the account off gave up') },
+      responses: { 200: jsonResponse(PersonChanged, 'The person as they now are, how many places on sessions still to come turning the account off gave up, and the sessions still to come it left with no one able to run them') },
     }),
     async (c) => {
       return c.json(await lifecycle.updatePerson(deps, requireRole(c, 'admin', 'office'), c.req.valid('param').id, c.req.valid('json')), 200);
