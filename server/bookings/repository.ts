@@ -371,14 +371,12 @@ export async function audienceKinds(db: Q, ids: readonly string[]): Promise<Map<
 }
 
 /**
- * Whether a session with `audience` is for the staff of `orgId` (visibleTo's rule for a
- * member of staff there): a programme session is everyone's, an organisation's its own
- * staff's, a trust's its own staff's and its schools'.
+ * Whether session `sessionId` is for the staff of `orgId`: the one rule (visibleTo) asked for
+ * a member of staff there who runs nothing.
  */
-export async function audienceTakesStaffOf(db: Q, audience: { kind: SessionRow['audience_kind']; orgId: string | null }, orgId: string): Promise<boolean> {
-  if (audience.kind === 'programme') return true;
-  if (audience.kind === 'organisation') return audience.orgId === orgId;
-  return audience.orgId !== null && (await orgChain(db, orgId)).includes(audience.orgId);
+export async function forStaffOf(db: Q, sessionId: string, orgId: string): Promise<boolean> {
+  const staffThere: Viewer = { kind: 'person', userId: '', orgId, orgChain: await orgChain(db, orgId) };
+  return (await sessionVisibility(db, sessionId, staffThere)) === 'visible';
 }
 
 /** An organisation and the organisations above it, nearest first (a school, then its trust). */
