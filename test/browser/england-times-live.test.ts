@@ -23,10 +23,16 @@ async function inEngland(page: Page, iso: string | number) {
   const zone = await page.evaluate((iso) => new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', timeZoneName: 'short' }).formatToParts(new Date(iso)).find((p) => p.type === 'timeZoneName')!.value, iso);
   return `${await inZone(page, iso, CLOCK)} ${zone}`;
 }
-/** "Monday 14 June 2027, 15:00 to 16:00 BST": a session's day and times in England. */
+const SHORT_DAY: Opts = { weekday: 'short', day: 'numeric', month: 'short' };
+/**
+ * "Monday 14 June 2027, 15:00 to 16:00 BST": a session's day and times in England; an end on
+ * England's next day names it ("23:00 to Sun 6 Dec, 00:00 GMT"), as these sessions, which
+ * start a few minutes before the test runs, do when it runs late in the evening.
+ */
 async function sessionWhen(page: Page, s: { startsAt: string; endsAt: string }) {
   const day = await inZone(page, s.startsAt, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
-  return `${day}, ${await inZone(page, s.startsAt, CLOCK)} to ${await inEngland(page, s.endsAt)}`;
+  const [startDay, endDay] = [await inZone(page, s.startsAt, SHORT_DAY), await inZone(page, s.endsAt, SHORT_DAY)];
+  return `${day}, ${await inZone(page, s.startsAt, CLOCK)} to ${endDay === startDay ? '' : `${endDay}, `}${await inEngland(page, s.endsAt)}`;
 }
 const flat = (s: string) => s.replace(/\s+/g, ' ').trim();
 
