@@ -9,8 +9,9 @@
  * 300 ms): about a quarter of the PostgreSQL pass. Now the template is migrated once, and a
  * context takes a copy made while the tests before it ran (test/helpers.ts `openTestDb`
  * renames one of `prefix`'s databases to its own name, and starts the next copy); it makes
- * its copy itself only when none is ready. Every copy is still fresh: none is ever used twice.
- * Teardown drops the template and any copies left.
+ * its copy itself only when none is ready. A context's database, closed, is emptied and kept
+ * by its process for the next context (test/helpers.ts `emptyForReuse`): no context sees
+ * another's rows. Teardown drops the template and every copy, taken or not.
  */
 import { randomBytes } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
@@ -21,6 +22,9 @@ declare module 'vitest' {
     pgDatabases: { template: string; prefix: string } | null;
   }
 }
+
+/** The name prefix of the run's copies once a test process has taken them (renamed, so no other takes it). */
+export const takenPrefix = (prefix: string) => prefix.replace(/^tp_/, 'tu_');
 
 const ADMIN_URL = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 /** Copies made before the first test: one for each of the first files of each worker. */
@@ -60,7 +64,7 @@ export default async function setup(project: TestProject) {
     const c = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 3000 });
     await c.connect();
     try {
-      const { rows } = await c.query<{ datname: string }>('select datname from pg_database where starts_with(datname, $1)', [prefix]);
+      const { rows } = await c.query<{ datname: string }>('select datname from pg_database where starts_with(datname, $1) or starts_with(datname, $2)', [prefix, takenPrefix(prefix)]);
       for (const { datname } of rows) await c.query(`drop database if exists ${datname} with (force)`);
       await c.query(`drop database if exists ${template} with (force)`);
     } finally {
