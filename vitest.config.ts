@@ -22,8 +22,9 @@ export default defineConfig({
     // servers from them, and nothing of a test's is kept in a module, so importing the whole
     // app anew for each of about 110 files (most of a minute of each pass) bought nothing. A
     // test that changes something of a shared module puts it back (sign-in-throttle wraps
-    // node:crypto's scrypt and restores it). The browser tests keep a fresh module graph
-    // per file, with the harness's own 90 s a test (vi.setConfig, reset after each file).
+    // node:crypto's scrypt and restores it). The browser tests share theirs too (their
+    // harness and the app's modules: most of 94 s of import, summed over the files), each
+    // file with its own server, database and browser, and 90 s a test.
     // Each project runs its global set-up (the web build, skipped when fresh; the PostgreSQL
     // template, test/pg-databases.ts) only when it has files to run.
     projects: [
@@ -42,6 +43,10 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: [BROWSER],
+          // A browser test walks several pages by keyboard and runs axe on each: 10-30 s on a
+          // quiet machine, more on a loaded one; a test that hangs still fails.
+          testTimeout: 90_000,
+          isolate: false,
           globalSetup: ['test/browser/build.ts', 'test/pg-databases.ts'],
         },
       },

@@ -20,15 +20,11 @@ import { chromium, type Browser, type BrowserContextOptions, type Page, type Req
 import type { Config } from '../../server/platform/deps.js';
 import { makeTestContext, TEST_PASSWORD, type TestContext, type TestUser } from '../helpers.js';
 import { assertWebBuilt, buildWeb, WEB_DIST } from './build.js';
-import { afterAll, beforeAll, expect, vi } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 
 export { buildWeb, WEB_DIST };
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-// A browser test walks several pages by keyboard and runs axe on each: 10-30 s on a quiet
-// machine, more on a loaded one. Every file that uses this harness gets 90 s a test (the
-// suite's 30 s stays for the rest); a test that hangs still fails.
-vi.setConfig({ testTimeout: 90_000 });
 /**
  * Debian's Chromium headless shell (package chromium-headless-shell: the same Blink and V8
  * without the browser's own windows and UI, as Playwright itself uses for headless runs; about
