@@ -315,7 +315,8 @@ export const TrainerSession = z.object({
 });
 export type TrainerSession = z.infer<typeof TrainerSession>;
 export const TrainerSessionQuery = z.object({
-  when: z.enum(['upcoming', 'past']).default('upcoming'),
+  /** `unstaffed` (administrators only): sessions still to come, not cancelled, that no one named on them can run. */
+  when: z.enum(['upcoming', 'past', 'unstaffed']).default('upcoming'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });

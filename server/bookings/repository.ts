@@ -465,31 +465,49 @@ export async function isTrainerOf(db: Q, sessionId: string, userId: string): Pro
 
 /**
  * The sessions still to come (scheduled, not yet ended) naming `userId` as a trainer that no
- * one named on them runs now (isTrainerOf): left without anyone to run them once the person
- * was turned off, given another role or moved. Soonest first. For an administrator's one
- * change of one person, a query or two per session named.
+ * one named on them runs now (`someoneRuns`): left without anyone to run them once the person
+ * was turned off, given another role or moved. Soonest first, in one query.
  */
 export async function sessionsLeftWithoutTrainer(db: Q, userId: string, nowIso: string): Promise<{ id: string; title: string; startsAt: string }[]> {
-  const named = await db
+  const rows = await db
     .selectFrom('session_trainers as st')
     .innerJoin('sessions as s', 's.id', 'st.session_id')
     .select(['s.id', 's.title', 's.starts_at'])
     .where('st.user_id', '=', userId)
     .where('s.status', '=', 'scheduled')
     .where('s.ends_at', '>', nowIso)
+    .where((eb) => eb.not(someoneRuns('s')))
     .orderBy('s.starts_at')
     .orderBy('s.id')
     .execute();
-  const left: { id: string; title: string; startsAt: string }[] = [];
-  for (const s of named) if (!(await anyoneRuns(db, s.id))) left.push({ id: s.id, title: s.title, startsAt: s.starts_at });
-  return left;
+  return rows.map((r) => ({ id: r.id, title: r.title, startsAt: r.starts_at }));
 }
 
-/** Whether anyone named on the session as a trainer runs it now (isTrainerOf). */
+/** Whether anyone named on the session as a trainer runs it now (`someoneRuns`). */
 export async function anyoneRuns(db: Q, sessionId: string): Promise<boolean> {
-  const trainers = await db.selectFrom('session_trainers').select('user_id').where('session_id', '=', sessionId).execute();
-  for (const t of trainers) if (await isTrainerOf(db, sessionId, t.user_id)) return true;
-  return false;
+  return (await db.selectFrom('sessions').select('id').where('id', '=', sessionId).where(someoneRuns()).executeTakeFirst()) !== undefined;
+}
+
+/**
+ * Sessions that someone named on them as a trainer runs now, as a condition on the sessions
+ * table (or its alias `table`): `isTrainerOf` for any of its named trainers, in SQL. An account
+ * turned on, and a trainer or administrator by role, or staff or office staff still leading
+ * in-house training (`currentLeadOrgIds`: a lead of their own organisation or the one above
+ * it) for an organisation the session is for (`ledBy`: it, or the one above it). Organisations
+ * nest one level, as ledBy and the lead rule take them.
+ */
+export function someoneRuns(table = 'sessions'): Expression<SqlBool> {
+  const session = sql.ref(`${table}.id`);
+  const audienceOrg = sql.ref(`${table}.audience_org_id`);
+  return sql<SqlBool>`exists (
+    select 1 from session_trainers rt inner join users ru on ru.id = rt.user_id
+    where rt.session_id = ${session} and ru.disabled_at is null
+      and (ru.role in ('trainer', 'admin')
+        or (ru.role in ('staff', 'office') and exists (
+          select 1 from inhouse_leads rl
+          where rl.user_id = ru.id
+            and (rl.org_id = ru.org_id or rl.org_id in (select ho.parent_id from organisations ho where ho.id = ru.org_id))
+            and (rl.org_id = ${audienceOrg} or rl.org_id in (select ao.parent_id from organisations ao where ao.id = ${audienceOrg}))))))`;
 }
 
 /**

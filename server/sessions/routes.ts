@@ -121,6 +121,7 @@ export function sessionRoutes(deps: Deps) {
       path: '/me/sessions',
       tags: ['sessions'],
       summary: 'Sessions I run (trainer; an administrator: every session), upcoming or past, with held seats, people and attendance',
+      description: 'With `when=unstaffed` (administrators only; 403 for anyone else): the sessions still to come, not cancelled, that no one named on them can run now (every named trainer turned off, given another role, or no longer leading in-house training for it), soonest first.',
       request: { query: TrainerSessionQuery },
       responses: { 200: jsonResponse(TrainerSessionList, 'Upcoming soonest first; past latest first') },
     }),

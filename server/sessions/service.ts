@@ -330,6 +330,8 @@ export async function createSeries(deps: Deps, actor: AuthUser, input: CreateSer
  */
 export async function sessionsRunBy(deps: Deps, actor: AuthUser, q: z.infer<typeof TrainerSessionQuery>) {
   const now = deps.now().toISOString();
+  // Someone who runs sessions runs every one of theirs: only an administrator has sessions no one can run to list.
+  if (q.when === 'unstaffed' && actor.role !== 'admin') throw new AppError('forbidden', 'Only administrators see the sessions no one can run.');
   // An in-house lead's list holds only the sessions they run now (not those of an organisation they no longer lead).
   const runner = actor.role === 'admin' ? null : { userId: actor.id, leading: await repo.leadOrgIds(deps.db, actor.id) };
   const { rows, total } = await repo.listSessionsRunBy(deps.db, runner, q.when, now, q.limit, q.offset);

@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
 import { recordAttendanceOutcomes } from '../../server/attendance/service.js';
 import { runJobsOnce } from '../../server/jobs.js';
+import { anyoneRuns, isTrainerOf } from '../../server/bookings/repository.js';
 import { makeTestContext, type TestContext, type TestUser } from '../helpers.js';
 
 let t: TestContext;
@@ -811,5 +812,78 @@ describe('narrowing an in-house session’s audience past its register', () => {
     expect((await t.request('GET', `/api/sessions/${w.forTrust.id}`, { as: w.admin })).json.audience.kind).toBe('trust');
     const both = await t.request('PATCH', `/api/sessions/${w.forTrust.id}`, { as: w.trainer, body: { audience: { kind: 'organisation', orgId: w.otherOrg.id } } });
     expect(both.json.error.message).toMatch(/^2 people on this session’s register \(attended or absent\) are outside that audience/);
+  });
+});
+
+describe('sessions no one can run, in one query', () => {
+  it('someoneRuns (SQL) agrees with isTrainerOf for every kind of named trainer and audience, and the administrators’ list is those no one runs', async () => {
+    const w = await world();
+    const lead = async (u: TestUser, orgId: string) => t.db.insertInto('inhouse_leads').values({ user_id: u.id, org_id: orgId, created_by: w.admin.id, created_at: t.clock.now().toISOString() }).execute();
+    const offTrainer = await t.user('trainer', null, 'Turned-off trainer');
+    await t.db.updateTable('users').set({ disabled_at: t.clock.now().toISOString() }).where('id', '=', offTrainer.id).execute();
+    const hillLead = await t.user('staff', w.hillOrg.id, 'Hill lead');
+    await lead(hillLead, w.hillOrg.id);
+    const trustLead = await t.user('office', w.daleOrg.id, 'Trust lead at Dale');
+    await lead(trustLead, w.trustOrg.id);
+    const strayLead = await t.user('staff', w.daleOrg.id, 'Dale staff leading Hill'); // not in their own chain: grants nothing
+    await lead(strayLead, w.hillOrg.id);
+    const farLead = await t.user('staff', w.otherOrg.id, 'Far lead');
+    await lead(farLead, w.otherOrg.id);
+    const offLead = await t.user('staff', w.hillOrg.id, 'Turned-off Hill lead');
+    await lead(offLead, w.hillOrg.id);
+    await t.db.updateTable('users').set({ disabled_at: t.clock.now().toISOString() }).where('id', '=', offLead.id).execute();
+    const trainerLead = await t.user('trainer', null, 'Trainer with a lead row');
+    await lead(trainerLead, w.hillOrg.id);
+    const named = [w.trainer, w.admin, offTrainer, hillLead, trustLead, strayLead, farLead, offLead, trainerLead, w.hill];
+    const audiences = [undefined, { kind: 'organisation', orgId: w.hillOrg.id }, { kind: 'organisation', orgId: w.daleOrg.id }, { kind: 'organisation', orgId: w.otherOrg.id }, { kind: 'trust', orgId: w.trustOrg.id }, { kind: 'organisation', orgId: w.trustOrg.id }];
+    const cases: { id: string; runs: boolean }[] = [];
+    for (const [i, who] of named.entries()) {
+      for (const [j, audience] of audiences.entries()) {
+        const startsAt = new Date(Date.parse('2026-04-01T09:00:00Z') + (i * audiences.length + j) * 3_600_000).toISOString();
+        const s = await t.session({ ...base, title: `${who.name} / ${audience ? `${audience.kind} ${j}` : 'programme'}`, startsAt, endsAt: new Date(Date.parse(startsAt) + 1_800_000).toISOString(), ...(audience ? { audience } : {}) }, w.trainer);
+        await t.db.deleteFrom('session_trainers').where('session_id', '=', s.id).execute();
+        await t.db.insertInto('session_trainers').values({ session_id: s.id, user_id: who.id }).execute();
+        const runs = await isTrainerOf(t.db, s.id, who.id);
+        expect(await anyoneRuns(t.db, s.id), s.title).toBe(runs);
+        cases.push({ id: s.id, runs });
+      }
+    }
+    // Both answers occur, so the comparison above means something.
+    expect(cases.filter((c) => c.runs).length).toBeGreaterThan(10);
+    expect(cases.filter((c) => !c.runs).length).toBeGreaterThan(10);
+    // A second named trainer who runs it takes a session off the list.
+    const helped = cases.find((c) => !c.runs)!;
+    await t.db.insertInto('session_trainers').values({ session_id: helped.id, user_id: w.trainer.id }).execute();
+    expect(await anyoneRuns(t.db, helped.id)).toBe(true);
+    helped.runs = true;
+
+    const unstaffed = await t.request('GET', '/api/me/sessions?when=unstaffed&limit=200', { as: w.admin });
+    expect(unstaffed.status).toBe(200);
+    const listed = unstaffed.json.items.map((i: { session: { id: string } }) => i.session.id);
+    expect(listed).toEqual(cases.filter((c) => !c.runs).map((c) => c.id)); // soonest first, as made
+    expect(unstaffed.json.total).toBe(listed.length);
+    // Anyone else is told it is not theirs to ask.
+    for (const who of [w.trainer, hillLead, w.hillOffice]) {
+      const refused = await t.request('GET', '/api/me/sessions?when=unstaffed', { as: who });
+      expect(refused.status, who.name).toBe(403);
+    }
+  });
+
+  it('the list leaves out cancelled and ended sessions, and pages', async () => {
+    const w = await world();
+    const gone = await t.user('trainer', null, 'Gone trainer');
+    const at = (d: number) => ({ startsAt: `2026-03-${String(d).padStart(2, '0')}T16:00:00.000Z`, endsAt: `2026-03-${String(d).padStart(2, '0')}T17:00:00.000Z` });
+    const made = [];
+    for (const d of [5, 3, 9, 7]) made.push(await t.session({ ...base, ...at(d), title: `Day ${d}` }, gone));
+    const cancelled = await t.session({ ...base, ...at(4), title: 'Cancelled' }, gone);
+    expect((await t.request('POST', `/api/sessions/${cancelled.id}/cancel`, { as: gone, body: {} })).status).toBe(200);
+    expect((await t.request('PATCH', `/api/users/${gone.id}`, { as: w.admin, body: { disabled: true } })).status).toBe(200);
+    const page = async (offset: number) => (await t.request('GET', `/api/me/sessions?when=unstaffed&limit=2&offset=${offset}`, { as: w.admin })).json;
+    expect((await page(0)).items.map((i: any) => i.session.title)).toEqual(['Day 3', 'Day 5']);
+    expect((await page(2)).items.map((i: any) => i.session.title)).toEqual(['Day 7', 'Day 9']);
+    expect((await page(0)).total).toBe(4);
+    t.clock.set('2026-03-06T09:00:00.000Z'); // Days 3 and 5 are over
+    expect((await page(0)).items.map((i: any) => i.session.title)).toEqual(['Day 7', 'Day 9']);
+    expect((await page(0)).total).toBe(2);
   });
 });

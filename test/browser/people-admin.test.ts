@@ -72,6 +72,20 @@ describe.skipIf(!browserAvailable)('administration of people, imports and trust 
     await page.goto(`${env.server.baseUrl}/sessions/${shared.id}`);
     await page.getByRole('heading', { level: 2, name: 'Running this session' }).waitFor();
     expect(await page.getByText(/No one named on this session can run it/).count()).toBe(0);
+
+    // All sessions lists every such session in one place, by keyboard from the menu's page.
+    await page.goto(`${env.server.baseUrl}/trainer/sessions`);
+    await page.getByRole('heading', { level: 1, name: 'All sessions' }).waitFor();
+    await activate(page, 'Needing a trainer');
+    await page.getByRole('status').filter({ hasText: /^Showing 1 to \d+ of \d+ sess(ion|ions) needing a trainer\.$/ }).waitFor();
+    expect(await page.getByRole('link', { name: 'Needing a trainer' }).getAttribute('aria-current')).toBe('page');
+    const cards = page.getByRole('article');
+    await cards.filter({ has: page.getByRole('heading', { name: 'Attention autism' }) }).waitFor();
+    expect(await cards.filter({ has: page.getByRole('heading', { name: 'Zones of regulation' }) }).count()).toBe(0);
+    await page.getByText(/whose named trainers can no longer run them/).waitFor();
+    await checkPage(page, 'all sessions needing a trainer (administrator, 320 px)');
+    await activate(page, 'Edit or cancel', { max: 40 });
+    await page.getByRole('heading', { level: 1, name: /Edit/ }).waitFor();
   });
 
   for (const [size, viewport] of [['320 px', NARROW], ['desktop', WIDE]] as const) {

@@ -75,11 +75,23 @@ function SessionCard({ item, past }: { item: TrainerSession; past: boolean }) {
   );
 }
 
-/** A trainer's own sessions (an administrator's: every session), upcoming or past. */
+type When = 'upcoming' | 'past' | 'unstaffed';
+/** How the count names one of the list's sessions, and several. */
+const WHICH: Record<When, [string, string]> = {
+  upcoming: ['upcoming session', 'upcoming sessions'],
+  past: ['past session', 'past sessions'],
+  unstaffed: ['session needing a trainer', 'sessions needing a trainer'],
+};
+const TAB: Record<When, string> = { upcoming: 'Upcoming', past: 'Past', unstaffed: 'Needing a trainer' };
+
+/**
+ * A trainer's own sessions (an administrator's: every session), upcoming or past; for an
+ * administrator also those still to come that no one named on them can run now.
+ */
 export function MySessionsPage() {
   const { loc, me } = useApp();
-  const past = loc.query.get('when') === 'past';
-  const when = past ? 'past' : 'upcoming';
+  const asked = loc.query.get('when');
+  const when: When = asked === 'past' ? 'past' : asked === 'unstaffed' && me.role === 'admin' ? 'unstaffed' : 'upcoming';
   // Pages of PAGE from the first (an offset between pages, from an old link, opens its page).
   const page = Math.floor(Math.max(0, Number(loc.query.get('offset')) || 0) / PAGE) + 1;
   const offset = (page - 1) * PAGE;
@@ -91,12 +103,15 @@ export function MySessionsPage() {
   const count = !shown
     ? ''
     : shown.total === 0
-      ? `No ${shown.when} sessions.`
+      ? shown.when === 'unstaffed'
+        ? 'No sessions need a trainer: someone named on each session still to come can run it.'
+        : `No ${WHICH[shown.when][1]}.`
       : shown.items.length === 0
-        ? `There is no page ${Math.floor(shown.offset / PAGE) + 1}: ${plural(shown.total, `${shown.when} session`)} fill ${plural(Math.ceil(shown.total / PAGE), 'page')}.`
-        : `Showing ${shown.offset + 1} to ${shown.offset + shown.items.length} of ${plural(shown.total, `${shown.when} session`)}.`;
+        ? `There is no page ${Math.floor(shown.offset / PAGE) + 1}: ${plural(shown.total, ...WHICH[shown.when])} fill ${plural(Math.ceil(shown.total / PAGE), 'page')}.`
+        : `Showing ${shown.offset + 1} to ${shown.offset + shown.items.length} of ${plural(shown.total, ...WHICH[shown.when])}.`;
   const title = me.role === 'admin' ? 'All sessions' : 'My sessions';
-  const link = (to: 'upcoming' | 'past', off = 0) => `/trainer/sessions?when=${to}${off ? `&offset=${off}` : ''}`;
+  const link = (to: When, off = 0) => `/trainer/sessions?when=${to}${off ? `&offset=${off}` : ''}`;
+  const tabs: When[] = me.role === 'admin' ? ['upcoming', 'past', 'unstaffed'] : ['upcoming', 'past'];
   // Arriving from publishing a series, the page opens on the message saying so, as other
   // pages focus their message after an action: a live region that comes into the page
   // already holding its text is often not read out, and focus on the heading would pass it by.
@@ -107,21 +122,25 @@ export function MySessionsPage() {
   }, []);
   return (
     <>
-      <PageHeading title={`${title}: ${when}${page > 1 ? ` (page ${page})` : ''}`} navigated={loc.navigated && !announce}>
+      <PageHeading title={`${title}: ${TAB[when].toLowerCase()}${page > 1 ? ` (page ${page})` : ''}`} navigated={loc.navigated && !announce}>
         {title}
       </PageHeading>
       <Status message={created ? `${plural(created, 'session')} published.` : ''} id="my-sessions-status" focusable />
-      <nav aria-label="Upcoming or past" class="actions">
-        <Link href={link('upcoming')} aria-current={!past ? 'page' : undefined}>
-          Upcoming
-        </Link>
-        <Link href={link('past')} aria-current={past ? 'page' : undefined}>
-          Past
-        </Link>
+      <nav aria-label={me.role === 'admin' ? 'Which sessions' : 'Upcoming or past'} class="actions">
+        {tabs.map((to) => (
+          <Link key={to} href={link(to)} aria-current={to === when ? 'page' : undefined}>
+            {TAB[to]}
+          </Link>
+        ))}
         <Link href="/sessions/new" class="button button-secondary">
           New session or series
         </Link>
       </nav>
+      {when === 'unstaffed' && (
+        <p class="lede">
+          Sessions still to come whose named trainers can no longer run them: turned off, given another role, or no longer leading in-house training for the school. Give each another trainer from its “Edit or cancel” page, or cancel it.
+        </p>
+      )}
       {/* In the page before the list loads, so the count is read out when it arrives; turning a page focuses it (see Pagination). */}
       <p role="status" class="count" id="my-sessions-count" tabIndex={-1}>
         {count}
