@@ -1,12 +1,12 @@
 /** My account: who I am, and changing my password (my other sign-ins end). */
 import { useRef, useState } from 'preact/hooks';
 import { z } from 'zod';
-import { ChangePasswordInput, JOB_ROLE_LABEL, JobRole, Me, SignInMethods } from '../../../shared/accounts.js';
+import { ChangePasswordInput, JOB_ROLE_LABEL, Me, SignInMethods } from '../../../shared/accounts.js';
 import { api, ApiError } from '../api.js';
 import { apiIssues, ErrorSummary, errorFor, Fact, messageOf, PageHeading, Status, TextField, toFieldErrors, useApp, type FieldError } from '../components.js';
 import { formatPlainDate } from '../format.js';
-import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../load.js';
-import { JobRoleField } from '../pages/admin/PersonAdmin.js';
+import { Loaded, useLoad } from '../load.js';
+import { JobRoleSaver } from '../pages/admin/PersonAdmin.js';
 
 const ROLE_LABEL = { staff: 'Staff', office: 'School office', trainer: 'Trainer', admin: 'Administrator' } as const;
 const FIELDS = {
@@ -99,33 +99,23 @@ export function AccountPage() {
 /** Staff and office staff state their own job role (their school office can too): training coverage counts it. */
 function MyJobRole() {
   const { me, setMe } = useApp();
-  const [jobRole, setJobRole] = useState<string>(me.jobRole ?? '');
   const [saved, setSaved] = useState('');
-  const save = useAction();
   return (
     <>
       <h2 id="job-role-title">Your job role</h2>
       <Status message={saved} id="job-role-saved" />
-      <form
-        aria-labelledby="job-role-title"
-        noValidate
-        onSubmit={async (e) => {
-          e.preventDefault();
+      <JobRoleSaver
+        id="my-job-role"
+        labelledBy="job-role-title"
+        initial={me.jobRole}
+        hint="What you do at work: your school’s training figures count it by role. Your school office can change it too."
+        save={async (jobRole) => {
           setSaved('');
-          await save.run(async () => {
-            const next = await api('/api/me', Me, { method: 'PATCH', body: { jobRole: jobRole ? JobRole.parse(jobRole) : null } });
-            setMe(next);
-            setSaved(next.jobRole ? `Your job role is saved: ${JOB_ROLE_LABEL[next.jobRole].toLowerCase()}.` : 'Your job role is saved as not stated.');
-          });
+          const next = await api('/api/me', Me, { method: 'PATCH', body: { jobRole } });
+          setMe(next);
+          setSaved(next.jobRole ? `Your job role is saved: ${JOB_ROLE_LABEL[next.jobRole].toLowerCase()}.` : 'Your job role is saved as not stated.');
         }}
-      >
-        <JobRoleField id="my-job-role" label="Job role" hint="What you do at work: your school’s training figures count it by role. Your school office can change it too." value={jobRole} onChange={setJobRole} />
-        {/* "Try again" goes back to the button, where focus stays after a first save. */}
-        <ActionError action={save} focusTo={() => document.getElementById('my-job-role-save')} />
-        <ActionButton id="my-job-role-save" class="button button-secondary" busy={save.busy} busyLabel="Saving…">
-          Save job role
-        </ActionButton>
-      </form>
+      />
     </>
   );
 }

@@ -103,24 +103,40 @@ function PersonAdminForm({ person, onChanged }: { person: z.infer<typeof User>; 
  * (in PersonAdmin) or by the office that manages them (on their card in Staff accounts).
  */
 export function JobRoleForm({ person, onChanged }: { person: z.infer<typeof User>; onChanged: (p: z.infer<typeof User>, message: string) => void }) {
-  const [jobRole, setJobRole] = useState<string>(person.jobRole ?? '');
-  const saveJob = useAction();
-  const id = `job-${person.id}`;
+  return (
+    <JobRoleSaver
+      id={`job-${person.id}`}
+      initial={person.jobRole}
+      forName={person.name}
+      save={async (jobRole) => {
+        const next = await api(`/api/users/${encodeURIComponent(person.id)}`, User, { method: 'PATCH', body: { jobRole } });
+        onChanged(next, next.jobRole ? `${next.name}’s job role is now ${JOB_ROLE_LABEL[next.jobRole].toLowerCase()}.` : `${next.name}’s job role is now not stated.`);
+      }}
+    />
+  );
+}
+
+/**
+ * A job role's field and its save button, saved by `save` (someone else's, by their office
+ * or an administrator, or one's own on My account): a failed save says why, with "Try again"
+ * going back to the button, where focus stays after a first save.
+ */
+export function JobRoleSaver({ id, initial, save, forName, hint, labelledBy }: { id: string; initial: JobRole | null; save: (jobRole: JobRole | null) => Promise<void>; forName?: string; hint?: string; labelledBy?: string }) {
+  const [jobRole, setJobRole] = useState<string>(initial ?? '');
+  const saving = useAction();
   return (
     <form
+      aria-labelledby={labelledBy}
+      noValidate
       onSubmit={async (e) => {
         e.preventDefault();
-        await saveJob.run(async () => {
-          const next = await api(`/api/users/${encodeURIComponent(person.id)}`, User, { method: 'PATCH', body: { jobRole: jobRole ? JobRole.parse(jobRole) : null } });
-          onChanged(next, next.jobRole ? `${next.name}’s job role is now ${JOB_ROLE_LABEL[next.jobRole].toLowerCase()}.` : `${next.name}’s job role is now not stated.`);
-        });
+        await saving.run(() => save(jobRole ? JobRole.parse(jobRole) : null));
       }}
     >
-      <JobRoleField id={id} label="Job role" value={jobRole} onChange={setJobRole} />
-      {/* "Try again" goes back to the button, where focus stays after a first save. */}
-      <ActionError action={saveJob} focusTo={() => document.getElementById(`${id}-save`)} />
-      <ActionButton id={`${id}-save`} class="button button-secondary" busy={saveJob.busy} busyLabel="Saving…">
-        Save job role<span class="visually-hidden"> for {person.name}</span>
+      <JobRoleField id={id} label="Job role" hint={hint} value={jobRole} onChange={setJobRole} />
+      <ActionError action={saving} focusTo={() => document.getElementById(`${id}-save`)} />
+      <ActionButton id={`${id}-save`} class="button button-secondary" busy={saving.busy} busyLabel="Saving…">
+        Save job role{forName && <span class="visually-hidden"> for {forName}</span>}
       </ActionButton>
     </form>
   );
