@@ -216,7 +216,7 @@ describe.skipIf(!browserAvailable)('in-house sessions', () => {
     expect(published.status).toBe(201);
     await tabTo(page, 'Stop Tia Teacher being a lead', { back: true });
     await page.keyboard.press('Enter');
-    await page.getByRole('status').filter({ hasText: /^Tia Teacher is no longer an in-house lead for Elm Trust\. They were the only one running “Elm network: sensory” \(.+\), which now has no trainer: give it another on its edit page\.$/ }).waitFor();
+    await page.getByRole('status').filter({ hasText: /^Tia Teacher is no longer an in-house lead for Elm Trust\. They were the only one running “Elm network: sensory” \(.+\), which now has no trainer: give it another on its edit page\. All sessions lists it under “Needing a trainer” until then\.$/ }).waitFor();
     await checkPage(page, 'an organisation page after removing the only lead of a session still to come');
     expect((await t.request('GET', `/api/orgs/${trust.id}/leads`, { as: admin })).json.items).toEqual([]);
   });

@@ -57,7 +57,7 @@ describe.skipIf(!browserAvailable)('administration of people, imports and trust 
     await activate(page, 'Yes, turn it off');
     const status = page.locator('#people-status');
     // Named with its date and time in England ("Thu, 10 Dec 2026, 15:00 GMT").
-    await status.filter({ hasText: /^Tara Soleperson's account is turned off and they have been signed out\. They were the only one running “Attention autism” \(\w{3}, \d{1,2} \w{3} \d{4}, \d{2}:00 (GMT|BST)\), which now has no trainer: give it another on its edit page\.$/ }).waitFor();
+    await status.filter({ hasText: /^Tara Soleperson's account is turned off and they have been signed out\. They were the only one running “Attention autism” \(\w{3}, \d{1,2} \w{3} \d{4}, \d{2}:00 (GMT|BST)\), which now has no trainer: give it another on its edit page\. All sessions lists it under “Needing a trainer” until then\.$/ }).waitFor();
     expect(await status.textContent()).not.toContain('Zones of regulation');
     await checkPage(page, 'people page after turning off the only trainer of a session (320 px)');
 

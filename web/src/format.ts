@@ -163,7 +163,14 @@ export function sessionsLeftWithoutTrainer(list: readonly { title: string; start
   const rest = list.length - named.length;
   const words = rest > 0 ? `${named.join(', ')} and ${plural(rest, 'more')}` : named.length > 1 ? `${named.slice(0, -1).join(', ')} and ${named.at(-1)}` : named[0];
   const one = list.length === 1;
-  const todo = canEdit ? (one ? 'give it another on its edit page.' : 'Give each another trainer on its edit page.') : one ? 'ask an administrator to give it another trainer.' : 'Ask an administrator to give each another trainer.';
+  // An administrator also finds every such session later in one place: All sessions, "Needing a trainer".
+  const todo = canEdit
+    ? one
+      ? 'give it another on its edit page. All sessions lists it under “Needing a trainer” until then.'
+      : 'Give each another trainer on its edit page. All sessions lists them under “Needing a trainer” until then.'
+    : one
+      ? 'ask an administrator to give it another trainer.'
+      : 'Ask an administrator to give each another trainer.';
   return one ? ` They were the only one running ${words}, which now has no trainer: ${todo}` : ` They were the only one running ${list.length} sessions still to come, which now have no trainer: ${words}. ${todo}`;
 }
 
