@@ -370,15 +370,6 @@ export async function audienceKinds(db: Q, ids: readonly string[]): Promise<Map<
   return new Map((await audienceKindsOf(db, ids)).map((r) => [r.id, r.audience_kind]));
 }
 
-/**
- * Whether session `sessionId` is for the staff of `orgId`: the one rule (visibleTo) asked for
- * a member of staff there who runs nothing.
- */
-export async function forStaffOf(db: Q, sessionId: string, orgId: string): Promise<boolean> {
-  const staffThere: Viewer = { kind: 'person', userId: '', orgId, orgChain: await orgChain(db, orgId) };
-  return (await sessionVisibility(db, sessionId, staffThere)) === 'visible';
-}
-
 /** An organisation and the organisations above it, nearest first (a school, then its trust). */
 export async function orgChain(db: Q, orgId: string): Promise<string[]> {
   return (await orgChains(db, [orgId])).get(orgId) ?? [];
@@ -409,7 +400,8 @@ export async function orgChains(db: Q, orgIds: readonly string[]): Promise<Map<s
 
 /**
  * Whether an organisation's people are among those a session is for, by the one visibility
- * rule (`visibleTo`) as it stands stored: seats may be held only for such organisations.
+ * rule (`visibleTo`) as it stands stored, asked for a member of staff there who runs nothing:
+ * seats may be held, and its staff booked by its office, only for such organisations.
  */
 export async function orgInAudience(db: Q, sessionId: string, orgId: string): Promise<boolean> {
   const viewer: Viewer = { kind: 'person', userId: '', orgId, orgChain: await orgChain(db, orgId) };
