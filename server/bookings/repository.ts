@@ -1,4 +1,4 @@
-import { sql, type CompiledQuery, type Expression, type Kysely, type QueryCreator, type SqlBool, type Transaction } from 'kysely';
+import { sql, type CompiledQuery, type Expression, type Kysely, type QueryCreator, type RawBuilder, type SqlBool, type Transaction } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { audienceLabel, heldSeatsReleasedAt } from '../../shared/sessions.js';
 import type { BookingRow, Database, SeatKind, SessionRow, UserRow } from '../../db/schema.js';
@@ -327,13 +327,10 @@ export function visibleTo(viewer: Viewer, table = 'sessions'): Expression<SqlBoo
   const parts = [sql`${col('audience_kind')} = 'programme'`];
   if (viewer.orgId) parts.push(sql`(${col('audience_kind')} = 'organisation' and ${col('audience_org_id')} = ${viewer.orgId})`);
   if (viewer.orgChain.length) parts.push(sql`(${col('audience_kind')} = 'trust' and ${col('audience_org_id')} in (${sql.join(viewer.orgChain)}))`);
-  // The sessions they run (isTrainerOf): named as a trainer, and a trainer by role or still an
-  // in-house lead of an organisation the session is for (in their own chain; `ledBy`).
-  const stillLeads = viewer.orgChain.length
-    ? sql`exists (select 1 from inhouse_leads l where l.user_id = st.user_id and l.org_id in (${sql.join(viewer.orgChain)}) and (l.org_id = rs.audience_org_id or l.org_id in (select o.parent_id from organisations o where o.id = rs.audience_org_id)))`
-    : sql`1 = 0`;
+  // The sessions they run (`runs`), as one uncorrelated list: a session read by id or listed
+  // is matched against it once, not per row.
   parts.push(
-    sql`${col('id')} in (select st.session_id from session_trainers st join users tu on tu.id = st.user_id join sessions rs on rs.id = st.session_id where st.user_id = ${viewer.userId} and (tu.role in ('trainer', 'admin') or ${stillLeads}))`,
+    sql`${col('id')} in (select rt.session_id from session_trainers rt inner join users ru on ru.id = rt.user_id inner join sessions rs on rs.id = rt.session_id where rt.user_id = ${viewer.userId} and ${trainerRuns('ru', 'rs')})`,
   );
   return sql<SqlBool>`(${sql.join(parts, sql` or `)})`;
 }
@@ -432,32 +429,17 @@ export async function sessionsNamingTrainerBetween(db: Q, userId: string, fromIs
 }
 
 /**
- * Whether `userId` runs a session now: their account is on, they are named as its trainer and, unless a trainer
- * or administrator by role, they still lead in-house training for an organisation it is for
- * (`ledBy`). A lead who is removed, or moved to another school, keeps their name on the
- * sessions they published but runs them no longer; made a lead again, they run them again.
- * The one rule behind every "its trainers and administrators only" check.
+ * Whether `userId` runs a session now (`runs`): the one check behind every "its trainers and
+ * administrators only". A lead who is removed, or moved to another school, keeps their name on
+ * the sessions they published but runs them no longer; made a lead again, they run them again.
  */
 export async function isTrainerOf(db: Q, sessionId: string, userId: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('session_trainers as st')
-    .innerJoin('users as u', 'u.id', 'st.user_id')
-    .select('u.role')
-    .where('st.session_id', '=', sessionId)
-    .where('st.user_id', '=', userId)
-    // A turned-off account runs nothing (and is put out of the live rooms of what it ran).
-    .where('u.disabled_at', 'is', null)
-    .executeTakeFirst();
-  if (!row) return false;
-  if (row.role === 'trainer' || row.role === 'admin') return true;
-  const leads = await currentLeadOrgIds(db, userId);
-  if (leads.length === 0) return false;
-  return (await db.selectFrom('sessions').select('id').where('id', '=', sessionId).where(ledBy(leads)).executeTakeFirst()) !== undefined;
+  return (await db.selectFrom('sessions').select('id').where('id', '=', sessionId).where(runs({ userId })).executeTakeFirst()) !== undefined;
 }
 
 /**
  * The sessions still to come (scheduled, not yet ended) naming `userId` as a trainer that no
- * one named on them runs now (`someoneRuns`): left without anyone to run them once the person
+ * one named on them runs now (`runs`): left without anyone to run them once the person
  * was turned off, given another role or moved. Soonest first, in one query.
  */
 export async function sessionsLeftWithoutTrainer(db: Q, userId: string, nowIso: string): Promise<{ id: string; title: string; startsAt: string }[]> {
@@ -468,38 +450,46 @@ export async function sessionsLeftWithoutTrainer(db: Q, userId: string, nowIso: 
     .where('st.user_id', '=', userId)
     .where('s.status', '=', 'scheduled')
     .where('s.ends_at', '>', nowIso)
-    .where((eb) => eb.not(someoneRuns('s')))
+    .where((eb) => eb.not(runs({ table: 's' })))
     .orderBy('s.starts_at')
     .orderBy('s.id')
     .execute();
   return rows.map((r) => ({ id: r.id, title: r.title, startsAt: r.starts_at }));
 }
 
-/** Whether anyone named on the session as a trainer runs it now (`someoneRuns`). */
+/** Whether anyone named on the session as a trainer runs it now (`runs`). */
 export async function anyoneRuns(db: Q, sessionId: string): Promise<boolean> {
-  return (await db.selectFrom('sessions').select('id').where('id', '=', sessionId).where(someoneRuns()).executeTakeFirst()) !== undefined;
+  return (await db.selectFrom('sessions').select('id').where('id', '=', sessionId).where(runs()).executeTakeFirst()) !== undefined;
 }
 
 /**
- * Sessions that someone named on them as a trainer runs now, as a condition on the sessions
- * table (or its alias `table`): `isTrainerOf` for any of its named trainers, in SQL. An account
- * turned on, and a trainer or administrator by role, or staff or office staff still leading
- * in-house training (`currentLeadOrgIds`: a lead of their own organisation or the one above
- * it) for an organisation the session is for (`ledBy`: it, or the one above it). Organisations
- * nest one level, as ledBy and the lead rule take them.
+ * The one rule of who runs a session now (DESIGN.md, in-house sessions), as a condition on the
+ * sessions table (or its alias `table`): someone named on it as a trainer (`userId`, when
+ * given; anyone named, when not) whose account is on and who is a trainer or administrator by
+ * role, or staff or office staff still leading in-house training for an organisation the
+ * session is for (`trainerRuns`). `isTrainerOf`, every list of the sessions someone runs, the
+ * sessions they are shown (`visibleTo`) and those no one runs all ask it here.
  */
-export function someoneRuns(table = 'sessions'): Expression<SqlBool> {
-  const session = sql.ref(`${table}.id`);
-  const audienceOrg = sql.ref(`${table}.audience_org_id`);
-  return sql<SqlBool>`exists (
-    select 1 from session_trainers rt inner join users ru on ru.id = rt.user_id
-    where rt.session_id = ${session} and ru.disabled_at is null
-      and (ru.role in ('trainer', 'admin')
-        or (ru.role in ('staff', 'office') and exists (
-          select 1 from inhouse_leads rl
-          where rl.user_id = ru.id
-            and (rl.org_id = ru.org_id or rl.org_id in (select ho.parent_id from organisations ho where ho.id = ru.org_id))
-            and (rl.org_id = ${audienceOrg} or rl.org_id in (select ao.parent_id from organisations ao where ao.id = ${audienceOrg}))))))`;
+export function runs({ userId, table = 'sessions' }: { userId?: string; table?: string } = {}): Expression<SqlBool> {
+  const who = userId === undefined ? sql`` : sql` and rt.user_id = ${userId}`;
+  return sql<SqlBool>`exists (select 1 from session_trainers rt inner join users ru on ru.id = rt.user_id where rt.session_id = ${sql.ref(`${table}.id`)}${who} and ${trainerRuns('ru', table)})`;
+}
+
+/**
+ * Whether the named trainer `user` (an alias of the users table) runs the session `session`
+ * (an alias of the sessions table), the rule `runs` states. A lead counts only for an
+ * organisation in their own chain (their school, or its trust: `currentLeadOrgIds`), and leads
+ * the sessions for that organisation and for the schools directly under it (never a programme
+ * session). Organisations nest one level, as the lead rule takes them.
+ */
+function trainerRuns(user: string, session: string): RawBuilder<SqlBool> {
+  const u = (c: string) => sql.ref(`${user}.${c}`);
+  const audienceOrg = sql.ref(`${session}.audience_org_id`);
+  return sql<SqlBool>`(${u('disabled_at')} is null and (${u('role')} in ('trainer', 'admin') or (${u('role')} in ('staff', 'office') and exists (
+    select 1 from inhouse_leads rl
+    where rl.user_id = ${u('id')}
+      and (rl.org_id = ${u('org_id')} or rl.org_id in (select ho.parent_id from organisations ho where ho.id = ${u('org_id')}))
+      and (rl.org_id = ${audienceOrg} or rl.org_id in (select ao.parent_id from organisations ao where ao.id = ${audienceOrg}))))))`;
 }
 
 /**
@@ -520,37 +510,6 @@ export async function currentLeadOrgIds(db: Q, userId: string): Promise<string[]
   if (!home || (rows[0]!.role !== 'staff' && rows[0]!.role !== 'office')) return [];
   const chain = await orgChain(db, home);
   return rows.map((r) => r.org_id).filter((id) => chain.includes(id));
-}
-
-/**
- * Sessions an in-house lead of `orgIds` runs, as a condition on the sessions table (or its
- * alias `table`): those for one of these organisations, or for a school directly under one
- * (organisations nest one level). Never a programme session.
- */
-export function ledBy(orgIds: readonly string[], table = 'sessions'): Expression<SqlBool> {
-  if (orgIds.length === 0) return sql<SqlBool>`1 = 0`;
-  const audienceOrg = sql.ref(`${table}.audience_org_id`);
-  const ids = sql.join(orgIds);
-  return sql<SqlBool>`(${audienceOrg} in (${ids}) or ${audienceOrg} in (select o.id from organisations o where o.parent_id in (${ids})))`;
-}
-
-/**
- * Who runs sessions, as `isTrainerOf` decides: `userId`, and `leading`, the organisations they
- * lead in-house training for now (`currentLeadOrgIds`).
- */
-export interface Runner {
-  userId: string;
-  leading: readonly string[];
-}
-
-/**
- * Sessions `runner` runs now, as a condition on the sessions table (or its alias `table`):
- * `isTrainerOf` in SQL. Named as the session's trainer and either a trainer or administrator
- * by role, or still a lead of an organisation it is for (`ledBy`).
- */
-export function runBy(runner: Runner, table = 'sessions'): Expression<SqlBool> {
-  const session = sql.ref(`${table}.id`);
-  return sql<SqlBool>`exists (select 1 from session_trainers rt inner join users ru on ru.id = rt.user_id where rt.session_id = ${session} and rt.user_id = ${runner.userId} and (ru.role in ('trainer', 'admin') or ${ledBy(runner.leading, table)}))`;
 }
 
 const bookingById = prepared<{ id: string }>()((db, arg) => db.selectFrom('bookings').selectAll().where('id', '=', arg('id')));

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import { runBy, type Runner } from '../bookings/repository.js';
+import { runs } from '../bookings/repository.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -144,9 +144,9 @@ export async function attendeesPerSession(db: Q, scope: Scope): Promise<Map<stri
  * A page of the ended sessions in scope (those `runBy` runs now, or of a course; every one
  * without either), newest first, and how many there are in all.
  */
-export async function endedSessions(db: Q, nowIso: string, by: { runBy?: Runner; courseId?: string }, page: { limit: number; offset: number }) {
+export async function endedSessions(db: Q, nowIso: string, by: { runBy?: string; courseId?: string }, page: { limit: number; offset: number }) {
   let q = db.selectFrom('sessions as s').where('s.status', '<>', 'cancelled').where('s.ends_at', '<=', nowIso);
-  if (by.runBy) q = q.where(runBy(by.runBy, 's'));
+  if (by.runBy) q = q.where(runs({ userId: by.runBy, table: 's' }));
   if (by.courseId) q = q.where('s.course_id', '=', by.courseId);
   const [rows, counted] = await Promise.all([
     q

@@ -10,7 +10,7 @@ import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
 import { enqueue } from '../notifications/outbox.js';
-import { findSession, isTrainerOf, leadOrgIds } from '../sessions/repository.js';
+import { findSession, isTrainerOf } from '../sessions/repository.js';
 import * as repo from './repository.js';
 import { COMMENTS_SHOWN, summarise } from './summary.js';
 
@@ -103,7 +103,7 @@ async function sessionPage(deps: Deps, by: Parameters<typeof repo.endedSessions>
  * their results are no longer theirs to read.
  */
 export async function mySessionsFeedback(deps: Deps, actor: AuthUser, page: PageQuery) {
-  const by = actor.role === 'admin' ? {} : { runBy: { userId: actor.id, leading: await leadOrgIds(deps.db, actor.id) } };
+  const by = actor.role === 'admin' ? {} : { runBy: actor.id };
   return sessionPage(deps, by, page);
 }
 

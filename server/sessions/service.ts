@@ -333,8 +333,7 @@ export async function sessionsRunBy(deps: Deps, actor: AuthUser, q: z.infer<type
   // Someone who runs sessions runs every one of theirs: only an administrator has sessions no one can run to list.
   if (q.when === 'unstaffed' && actor.role !== 'admin') throw new AppError('forbidden', 'Only administrators see the sessions no one can run.');
   // An in-house lead's list holds only the sessions they run now (not those of an organisation they no longer lead).
-  const runner = actor.role === 'admin' ? null : { userId: actor.id, leading: await repo.leadOrgIds(deps.db, actor.id) };
-  const { rows, total } = await repo.listSessionsRunBy(deps.db, runner, q.when, now, q.limit, q.offset);
+  const { rows, total } = await repo.listSessionsRunBy(deps.db, actor.role === 'admin' ? null : actor.id, q.when, now, q.limit, q.offset);
   const ids = rows.map((r) => r.id);
   const [trainers, holds, attended, names] = await Promise.all([repo.trainerIdsOf(deps.db, ids), holdsOf(deps.db, ids), repo.attendedCounts(deps.db, ids), audienceNames(deps, rows)]);
   // An ended session whose outcomes are not written yet (15 minutes after its end, by the

@@ -816,7 +816,7 @@ describe('narrowing an in-house session’s audience past its register', () => {
 });
 
 describe('sessions no one can run, in one query', () => {
-  it('someoneRuns (SQL) agrees with isTrainerOf for every kind of named trainer and audience, and the administrators’ list is those no one runs', async () => {
+  it('who runs a session: every kind of named trainer and audience, asked by id, by anyone, by what they see and list, and the administrators’ list is those no one runs', async () => {
     const w = await world();
     const lead = async (u: TestUser, orgId: string) => t.db.insertInto('inhouse_leads').values({ user_id: u.id, org_id: orgId, created_by: w.admin.id, created_at: t.clock.now().toISOString() }).execute();
     const offTrainer = await t.user('trainer', null, 'Turned-off trainer');
@@ -836,17 +836,44 @@ describe('sessions no one can run, in one query', () => {
     await lead(trainerLead, w.hillOrg.id);
     const named = [w.trainer, w.admin, offTrainer, hillLead, trustLead, strayLead, farLead, offLead, trainerLead, w.hill];
     const audiences = [undefined, { kind: 'organisation', orgId: w.hillOrg.id }, { kind: 'organisation', orgId: w.daleOrg.id }, { kind: 'organisation', orgId: w.otherOrg.id }, { kind: 'trust', orgId: w.trustOrg.id }, { kind: 'organisation', orgId: w.trustOrg.id }];
-    const cases: { id: string; runs: boolean }[] = [];
+    // Who runs what, by the rule in DESIGN.md: each named trainer's row, one mark per audience
+    // above (programme, Hill, Dale, Far, the trust as a trust, the trust as an organisation).
+    const expected: Record<string, string> = {
+      [w.trainer.name]: 'xxxxxx',
+      [w.admin.name]: 'xxxxxx',
+      [offTrainer.name]: '......', // turned off
+      [hillLead.name]: '.x....', // leads Hill: Hill's sessions only, never the programme's
+      [trustLead.name]: '.xx.xx', // leads the trust: its sessions and its schools'
+      [strayLead.name]: '......', // leads outside their own chain
+      [farLead.name]: '...x..',
+      [offLead.name]: '......', // turned off
+      [trainerLead.name]: 'xxxxxx', // a trainer by role
+      [w.hill.name]: '......', // staff, leading nothing
+    };
+    const cases: { id: string; runs: boolean; who: TestUser }[] = [];
     for (const [i, who] of named.entries()) {
       for (const [j, audience] of audiences.entries()) {
         const startsAt = new Date(Date.parse('2026-04-01T09:00:00Z') + (i * audiences.length + j) * 3_600_000).toISOString();
         const s = await t.session({ ...base, title: `${who.name} / ${audience ? `${audience.kind} ${j}` : 'programme'}`, startsAt, endsAt: new Date(Date.parse(startsAt) + 1_800_000).toISOString(), ...(audience ? { audience } : {}) }, w.trainer);
         await t.db.deleteFrom('session_trainers').where('session_id', '=', s.id).execute();
         await t.db.insertInto('session_trainers').values({ session_id: s.id, user_id: who.id }).execute();
-        const runs = await isTrainerOf(t.db, s.id, who.id);
+        const runs = expected[who.name]![j] === 'x';
+        expect(await isTrainerOf(t.db, s.id, who.id), s.title).toBe(runs);
         expect(await anyoneRuns(t.db, s.id), s.title).toBe(runs);
-        cases.push({ id: s.id, runs });
+        // The sessions they are shown, and listed as theirs to run, follow the same rule.
+        const seen = await t.request('GET', `/api/sessions/${s.id}`, { as: who });
+        if (runs) expect(seen.status, s.title).toBe(200);
+        cases.push({ id: s.id, runs, who });
       }
+    }
+    // Each one's own list of the sessions they run (My sessions) is those of theirs that they run;
+    // someone who runs nothing has no such list.
+    expect((await t.request('GET', '/api/me/sessions', { as: strayLead })).status).toBe(403);
+    for (const who of [w.trainer, hillLead, trustLead, farLead, trainerLead]) {
+      const mine = await t.request('GET', '/api/me/sessions?when=upcoming&limit=200', { as: who });
+      expect(mine.status, `${who.name}: ${mine.text}`).toBe(200);
+      const theirs = mine.json.items.map((i: { session: { id: string } }) => i.session.id).filter((id: string) => cases.some((c) => c.id === id));
+      expect(theirs, who.name).toEqual(cases.filter((c) => c.who === who && c.runs).map((c) => c.id));
     }
     // Both answers occur, so the comparison above means something.
     expect(cases.filter((c) => c.runs).length).toBeGreaterThan(10);
