@@ -192,7 +192,7 @@ describe.skipIf(!browserAvailable)('administrators’ lists', { timeout: 180_000
     // By keyboard: the trust found by name in the picker (the one match is chosen), and kept on saving.
     await tabTo(page, 'Find the trust or local authority by name or URN', { max: 40 });
     await page.keyboard.type('centum learning');
-    await expect.poll(() => textOf(page, '#org-parent-count')).toBe('1 organisation matches.');
+    await expect.poll(() => textOf(page, '#org-parent-count')).toBe('1 organisation matches “centum learning”.');
     expect(await page.locator('#org-parent').inputValue()).toBe(trust.id);
     await tabTo(page, 'Save organisation');
     await page.keyboard.press('Enter');

@@ -40,7 +40,7 @@ function expectNoneReadsAll(requests: string[]) {
 async function findByKeyboard(page: Page, searchLabel: string, selectId: string, text: string, name: string) {
   await tabTo(page, searchLabel, { max: 120 });
   await page.keyboard.type(text);
-  await page.locator(`#${selectId}-count`).filter({ hasText: '1 organisation matches.' }).waitFor();
+  await page.locator(`#${selectId}-count`).filter({ hasText: `1 organisation matches “${text}”.` }).waitFor();
   await expect.poll(() => page.locator(`#${selectId} option:checked`).innerText()).toContain(name);
 }
 
@@ -81,7 +81,7 @@ describe.skipIf(!browserAvailable)('organisations at national scale: pickers sea
     const requests = orgRequests(page);
     await page.goto('/admin/people');
     await page.getByRole('heading', { level: 1, name: 'People' }).waitFor();
-    await page.locator('#people-org-count').filter({ hasText: '131 match; the first 50 are listed. Type more to narrow them.' }).waitFor();
+    await page.locator('#people-org-count').filter({ hasText: '131 to choose from; the first 50 are listed. Type to narrow them.' }).waitFor();
     expect(await page.locator('#people-org option').count()).toBe(51); // "Any organisation" and 50
     await findByKeyboard(page, 'Find school or organisation by name or URN', 'people-org', far.urn, far.name);
     await tabTo(page, 'Search');
@@ -107,7 +107,7 @@ describe.skipIf(!browserAvailable)('organisations at national scale: pickers sea
     const admin = await t.user('admin');
     const page = await newPage(env.browser, env.server, NARROW);
     await signInAt(page, admin, '/admin/people');
-    await page.locator('#people-org-count').filter({ hasText: '131 match' }).waitFor();
+    await page.locator('#people-org-count').filter({ hasText: '131 to choose from' }).waitFor();
     let failing = true;
     await page.route(
       (url) => url.pathname === '/api/orgs' && url.searchParams.has('q'),
@@ -122,7 +122,7 @@ describe.skipIf(!browserAvailable)('organisations at national scale: pickers sea
     failing = false;
     await tabTo(page, 'Try again');
     await page.keyboard.press('Enter');
-    await page.locator('#people-org-count').filter({ hasText: '1 organisation matches.' }).waitFor();
+    await page.locator('#people-org-count').filter({ hasText: `1 organisation matches “${far.urn}”.` }).waitFor();
     await expect.poll(() => page.locator('#people-org option:checked').innerText()).toContain(far.name);
     expect(await alert.count()).toBe(0);
   });
@@ -140,7 +140,7 @@ describe.skipIf(!browserAvailable)('organisations at national scale: pickers sea
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowDown');
     expect(await page.getByLabel('A trust or local authority and all its schools (in-house)').isChecked()).toBe(true);
-    await page.locator('#audience-org-count').filter({ hasText: '1 organisation matches.' }).waitFor();
+    await page.locator('#audience-org-count').filter({ hasText: '1 organisation to choose from.' }).waitFor();
     // Only the trust, though 130 schools are there to see.
     expect(await page.locator('#audience-org option').allInnerTexts()).toEqual(['Choose…', trust.name]);
     expect(requests.some((r) => new URL(r, 'http://x').searchParams.get('kind') === 'trust,local_authority')).toBe(true);
@@ -150,7 +150,7 @@ describe.skipIf(!browserAvailable)('organisations at national scale: pickers sea
     await tabTo(page, 'A trust or local authority and all its schools (in-house)', { back: true, max: 120 });
     await page.keyboard.press('ArrowUp');
     expect(await page.getByLabel('One organisation’s staff only (in-house)').isChecked()).toBe(true);
-    await page.locator('#audience-org-count').filter({ hasText: '131 match; the first 50 are listed. Type more to narrow them.' }).waitFor();
+    await page.locator('#audience-org-count').filter({ hasText: '131 to choose from; the first 50 are listed. Type to narrow them.' }).waitFor();
     await findByKeyboard(page, 'Find organisation by name or URN', 'audience-org', far.urn, far.name);
     expectNoneReadsAll(requests);
   });
@@ -163,7 +163,7 @@ describe.skipIf(!browserAvailable)('organisations at national scale: pickers sea
     const requests = orgRequests(page);
     await page.goto(`/trainer/sessions/${s.id}/holds`);
     await page.getByRole('heading', { level: 1, name: 'Seat holds: Nationwide session' }).waitFor();
-    await page.locator('#hold-org-count').filter({ hasText: '131 match; the first 50 are listed. Type more to narrow them.' }).waitFor();
+    await page.locator('#hold-org-count').filter({ hasText: '131 to choose from; the first 50 are listed. Type to narrow them.' }).waitFor();
     await findByKeyboard(page, 'Find school by name or URN', 'hold-org', far.urn, far.name);
     await tabTo(page, 'Number of seats to hold');
     await page.keyboard.type('2');

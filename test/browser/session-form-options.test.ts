@@ -226,15 +226,20 @@ describe.skipIf(!browserAvailable)('session form: trainers, room, attendance nee
     await page.keyboard.press('ArrowDown');
     expect(await page.getByLabel('A trust or local authority and all its schools (in-house)').isChecked()).toBe(true);
     const count = page.locator('#audience-org-count');
-    // Before, with the search field still empty: "No organisation matches."
+    // With the search field still empty, it says there is nothing to choose, not that nothing matches.
     await count.filter({ hasText: 'There are no organisations to choose from.' }).waitFor();
     expect(await page.getByLabel('Find trust or local authority by name or URN').inputValue()).toBe('');
     expect(await page.locator('#audience-org option').allInnerTexts()).toEqual(['Choose…']);
     await checkPage(page, 'new session, a trust audience with no trust to choose');
-    // A search that finds nothing still says so.
+    // A search that finds nothing says so, naming the search it answers; cleared, the whole
+    // list is back at once, and the picker says again that there is none to choose from.
     await tabTo(page, 'Find trust or local authority by name or URN');
     await page.keyboard.type('Willow');
-    await count.filter({ hasText: 'No organisation matches.' }).waitFor();
+    await count.filter({ hasText: 'No organisation matches “Willow”.' }).waitFor();
+    await checkPage(page, 'new session, a trust audience search that finds nothing');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Backspace');
+    await count.filter({ hasText: 'There are no organisations to choose from.' }).waitFor();
     await page.context().close();
   });
 });

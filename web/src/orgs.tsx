@@ -101,7 +101,8 @@ export function OrgSearchPicker({
   useEffect(() => {
     const trimmed = text.trim();
     if (trimmed === q) return;
-    const timer = setTimeout(() => setQ(trimmed), SEARCH_PAUSE_MS);
+    // Clearing the search is one deliberate act, not typing: the whole list comes back at once.
+    const timer = setTimeout(() => setQ(trimmed), trimmed ? SEARCH_PAUSE_MS : 0);
     return () => clearTimeout(timer);
   }, [text]);
   const finder = find ?? findOrgs(kinds);
@@ -121,7 +122,6 @@ export function OrgSearchPicker({
   }, [onlyMatch]);
   const shown = (found.data?.items ?? []).map((o) => o.id);
   if (value && !shown.includes(value) && known.current.has(value)) shown.unshift(value);
-  const total = found.data?.total;
   const countId = `${id}-count`;
   return (
     <div class={error ? 'field field-error org-picker' : 'field org-picker'}>
@@ -129,20 +129,7 @@ export function OrgSearchPicker({
         <label for={`${id}-search`}>{searchLabel}</label>
         <input id={`${id}-search`} type="search" spellcheck={false} value={text} aria-describedby={countId} onInput={(e) => setText((e.currentTarget as HTMLInputElement).value)} />
         <p class="hint" id={countId} aria-live="polite">
-          {found.error
-            ? 'The organisations could not be loaded.'
-            : total === undefined
-              ? 'Loading the organisations…'
-              : total === 0
-                ? // Nothing searched for yet (or the search cleared): there is nothing to match.
-                  found.data?.q
-                  ? 'No organisation matches.'
-                  : 'There are no organisations to choose from.'
-                : total === 1
-                  ? '1 organisation matches.'
-                  : total > SHOWN
-                    ? `${total.toLocaleString('en-GB')} match; the first ${SHOWN} are listed. Type more to narrow them.`
-                    : `${total} organisations match.`}
+          {found.error ? 'The organisations could not be loaded.' : found.data ? countWords(found.data.q, found.data.total) : 'Loading the organisations…'}
         </p>
         {/* A failed search is said with Try again, also when an earlier one's matches are still listed. */}
         {found.error ? <Retry error={found.error} onRetry={() => void found.reload()} busy={found.loading} /> : null}
@@ -163,6 +150,23 @@ export function OrgSearchPicker({
       </select>
     </div>
   );
+}
+
+/**
+ * What a picker's search found, naming the search it answers: until the next search lands
+ * (the typing pause, then the server), it still describes the last one, not the box as it is.
+ */
+function countWords(q: string, total: number): string {
+  if (!q) {
+    // Nothing searched for (or the search cleared): nothing to match, only a list to choose from.
+    if (total === 0) return 'There are no organisations to choose from.';
+    if (total > SHOWN) return `${total.toLocaleString('en-GB')} to choose from; the first ${SHOWN} are listed. Type to narrow them.`;
+    return total === 1 ? '1 organisation to choose from.' : `${total} organisations to choose from.`;
+  }
+  const search = `“${q}”`;
+  if (total === 0) return `No organisation matches ${search}.`;
+  if (total > SHOWN) return `${total.toLocaleString('en-GB')} match ${search}; the first ${SHOWN} are listed. Type more to narrow them.`;
+  return total === 1 ? `1 organisation matches ${search}.` : `${total} organisations match ${search}.`;
 }
 
 /** Office staff who book for several organisations choose one; with a single one there is nothing to choose. */
