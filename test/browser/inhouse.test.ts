@@ -219,6 +219,13 @@ describe.skipIf(!browserAvailable)('in-house sessions', () => {
     await page.getByRole('status').filter({ hasText: /^Tia Teacher is no longer an in-house lead for Elm Trust\. They were the only one running “Elm network: sensory” \(.+\), which now has no trainer: give it another on its edit page\. All sessions lists it under “Needing a trainer” until then\.$/ }).waitFor();
     await checkPage(page, 'an organisation page after removing the only lead of a session still to come');
     expect((await t.request('GET', `/api/orgs/${trust.id}/leads`, { as: admin })).json.items).toEqual([]);
+    // From the message (which has focus) to All sessions' "Needing a trainer", where it is listed.
+    await tabTo(page, 'All sessions', { max: 5 });
+    await expectFocused(page, '#leads-status a[href="/trainer/sessions?when=unstaffed"]');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'All sessions' }).waitFor();
+    expect(await page.getByRole('link', { name: 'Needing a trainer' }).getAttribute('aria-current')).toBe('page');
+    await page.getByRole('article').filter({ has: page.getByRole('heading', { name: 'Elm network: sensory' }) }).waitFor();
   });
 
   it('a lead removed as the trust’s lead but still leading their school sees the trainer’s section (and no booking of a seat for themselves) only on the sessions they still run, and no trainer tools in the old one’s room (320 px, axe)', async () => {

@@ -60,6 +60,13 @@ describe.skipIf(!browserAvailable)('administration of people, imports and trust 
     await status.filter({ hasText: /^Tara Soleperson's account is turned off and they have been signed out\. They were the only one running “Attention autism” \(\w{3}, \d{1,2} \w{3} \d{4}, \d{2}:00 (GMT|BST)\), which now has no trainer: give it another on its edit page\. All sessions lists it under “Needing a trainer” until then\.$/ }).waitFor();
     expect(await status.textContent()).not.toContain('Zones of regulation');
     await checkPage(page, 'people page after turning off the only trainer of a session (320 px)');
+    // The message's links: the session's title to its edit page, and All sessions' "Needing a trainer".
+    expect(await status.getByRole('link', { name: 'All sessions' }).getAttribute('href')).toBe('/trainer/sessions?when=unstaffed');
+    await tabTo(page, '“Attention autism”', { back: true, max: 30 });
+    await expectFocused(page, '#people-status a');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: /Edit/ }).waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/trainer/sessions/${sole.id}/edit`);
 
     // The session's own page says so too, with the way to mend it.
     await page.goto(`${env.server.baseUrl}/sessions/${sole.id}`);

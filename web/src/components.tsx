@@ -63,7 +63,7 @@ export function PendingHeading({ state, title, navigated }: { state: { data: unk
 }
 
 /** A polite live region that is in the page from the start, so changes to it are announced. */
-export function Status({ message, id, focusable }: { message: string; id?: string; focusable?: boolean }) {
+export function Status({ message, id, focusable }: { message: ComponentChildren; id?: string; focusable?: boolean }) {
   return (
     <div role="status" aria-live="polite" aria-atomic="true" id={id} tabIndex={focusable ? -1 : undefined} class={message ? 'status' : 'status status-empty'}>
       {message}

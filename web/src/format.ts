@@ -151,29 +151,6 @@ export function addDays(day: string, days: number): string {
 }
 
 /** Says how many places a change to a person gave up (nothing when none was), for the message after it. */
-/**
- * After a change that left sessions still to come with no one to run them (the person was
- * their only trainer able to run them): which, soonest first (the first five named), and what
- * to do: give each another trainer on its edit page (`canEdit`: administrators), else ask an
- * administrator to. Empty when none was.
- */
-export function sessionsLeftWithoutTrainer(list: readonly { title: string; startsAt: string }[], canEdit = true): string {
-  if (list.length === 0) return '';
-  const named = list.slice(0, 5).map((s) => `“${s.title}” (${formatDateTime(s.startsAt)})`);
-  const rest = list.length - named.length;
-  const words = rest > 0 ? `${named.join(', ')} and ${plural(rest, 'more')}` : named.length > 1 ? `${named.slice(0, -1).join(', ')} and ${named.at(-1)}` : named[0];
-  const one = list.length === 1;
-  // An administrator also finds every such session later in one place: All sessions, "Needing a trainer".
-  const todo = canEdit
-    ? one
-      ? 'give it another on its edit page. All sessions lists it under “Needing a trainer” until then.'
-      : 'Give each another trainer on its edit page. All sessions lists them under “Needing a trainer” until then.'
-    : one
-      ? 'ask an administrator to give it another trainer.'
-      : 'Ask an administrator to give each another trainer.';
-  return one ? ` They were the only one running ${words}, which now has no trainer: ${todo}` : ` They were the only one running ${list.length} sessions still to come, which now have no trainer: ${words}. ${todo}`;
-}
-
 export function placesGivenUp(n: number, one: string, many: string): string {
   if (n <= 0) return '';
   return ` ${n === 1 ? `Their place on ${one} was` : `Their ${n} places on ${many} were`} given up for others, and they have been told by email.`;

@@ -6,10 +6,12 @@
  * administrators, their training record with certificates (PersonRecord). Used by the
  * office's staff list and the administrators' people list.
  */
+import type { ComponentChildren } from 'preact';
 import { useRef, useState } from 'preact/hooks';
 import { z } from 'zod';
 import { JOB_ROLE_LABEL, LeadRemoved, PersonChanged, User } from '../../../shared/accounts.js';
-import { placesGivenUp, sessionsLeftWithoutTrainer } from '../format.js';
+import { placesGivenUp } from '../format.js';
+import { LeftWithoutTrainer } from './LeftWithoutTrainer.js';
 import { api } from '../api.js';
 import { JobRoleForm, PersonAdmin } from '../pages/admin/PersonAdmin.js';
 import { PersonRecord } from './PersonRecord.js';
@@ -22,7 +24,7 @@ const ROLE_LABEL = { staff: 'Staff', office: 'School office', trainer: 'Trainer'
 export interface LeadControl {
   orgId: string;
   isLead: boolean;
-  onChanged: (isLead: boolean, message: string) => void;
+  onChanged: (isLead: boolean, message: ComponentChildren) => void;
 }
 
 /**
@@ -35,7 +37,7 @@ export interface LeadControl {
  * `showJobRole`: their job role shown (it is counted in training coverage by job role), also
  * where the viewer may not change it: office staff's own and their office colleagues'.
  */
-export function PersonCard({ person, canDisable, canSetCaptioner, canSetJobRole, showJobRole = canSetJobRole, onChanged, lead, timetableHref, showRecord }: { person: User; canDisable: boolean; canSetCaptioner: boolean; canSetJobRole?: boolean; showJobRole?: boolean; onChanged: (p: User, message: string) => void; lead?: LeadControl; timetableHref?: string; showRecord?: boolean }) {
+export function PersonCard({ person, canDisable, canSetCaptioner, canSetJobRole, showJobRole = canSetJobRole, onChanged, lead, timetableHref, showRecord }: { person: User; canDisable: boolean; canSetCaptioner: boolean; canSetJobRole?: boolean; showJobRole?: boolean; onChanged: (p: User, message: ComponentChildren) => void; lead?: LeadControl; timetableHref?: string; showRecord?: boolean }) {
   const { me } = useApp();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
@@ -60,7 +62,13 @@ export function PersonCard({ person, canDisable, canSetCaptioner, canSetJobRole,
   const change = (body: { disabled?: boolean; captioner?: boolean }, message: string) =>
     act(async () => {
       const next = await api(`/api/users/${encodeURIComponent(person.id)}`, PersonChanged, { method: 'PATCH', body });
-      onChanged(next, message + placesGivenUp(next.placesGivenUp, 'a session still to come', 'sessions still to come') + sessionsLeftWithoutTrainer(next.sessionsWithoutTrainer, me.role === 'admin'));
+      onChanged(
+        next,
+        <>
+          {message + placesGivenUp(next.placesGivenUp, 'a session still to come', 'sessions still to come')}
+          <LeftWithoutTrainer list={next.sessionsWithoutTrainer} canEdit={me.role === 'admin'} />
+        </>,
+      );
       // Turning the account off or on swaps the button pressed for its opposite: focus that one.
       if (body.disabled !== undefined) focusLater(() => (canDisable ? actionsRef.current?.querySelector<HTMLElement>('button') : null));
     });
@@ -82,7 +90,13 @@ export function PersonCard({ person, canDisable, canSetCaptioner, canSetJobRole,
         lead.onChanged(true, `${person.name} is now an in-house lead: they can publish and run sessions for your organisation's staff.`);
       } else {
         const removed = await api(path, LeadRemoved, { method: 'DELETE' });
-        lead.onChanged(false, `${person.name} is no longer an in-house lead.${sessionsLeftWithoutTrainer(removed.sessionsWithoutTrainer, me.role === 'admin')}`);
+        lead.onChanged(
+          false,
+          <>
+            {person.name} is no longer an in-house lead.
+            <LeftWithoutTrainer list={removed.sessionsWithoutTrainer} canEdit={me.role === 'admin'} />
+          </>,
+        );
       }
     });
 

@@ -1,4 +1,5 @@
 /** Office staff: the people of their own organisation, with their staff's accounts turned off or on. */
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { z } from 'zod';
 import { PeoplePage } from '../../../shared/accounts.js';
@@ -47,7 +48,7 @@ function StaffOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
     return { q, page, ...(await api(`/api/orgs/${encodeURIComponent(orgId)}/users?${find}`, PeoplePage)) };
   }, [orgId, q, page]);
   const leads = useLoad(() => api(`/api/orgs/${encodeURIComponent(orgId)}/leads`, z.object({ items: z.array(z.object({ userId: z.string() })) })).then((r) => r.items.map((l) => l.userId)), [orgId]);
-  const [message, setMessage] = useState('');
+  const [message, setMessage] = useState<ComponentChildren>('');
   const [choiceError, setChoiceError] = useState(false);
   const focusLater = useFocusLater();
   const shown = people.data;

@@ -5,6 +5,7 @@
  * flag and each person's training record. The start of the admin area (more admin pages join
  * it later).
  */
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { Organisation, PeoplePage as PeoplePageSchema, Role, type User } from '../../../shared/accounts.js';
 import { api } from '../api.js';
@@ -45,7 +46,7 @@ export function PeoplePage() {
   const [roleChoice, setRoleChoice] = useState<string>(role ?? '');
   const orgId = loc.query.get('orgId') || null;
   const [orgChoice, setOrgChoice] = useState<string>(orgId ?? '');
-  const [message, setMessage] = useState('');
+  const [message, setMessage] = useState<ComponentChildren>('');
   const [more, setMore] = useState<{ busy: boolean; error: unknown }>({ busy: false, error: null });
   const page = (offset: number) => api(`/api/users?${new URLSearchParams({ q, ...(role ? { role } : {}), ...(orgId ? { orgId } : {}), limit: String(PAGE), offset: String(offset) })}`, PeoplePageSchema);
   // The list in view stays while the next search loads: it carries what it was found for, so
@@ -173,7 +174,11 @@ export function PeoplePage() {
                     // the control pressed go): the message says so and takes focus.
                     if (!fitsList(next, data.asked)) {
                       people.set({ ...data, items: data.items.filter((x) => x.id !== next.id), total: Math.max(0, data.total - 1) });
-                      setMessage(`${m} They are no longer listed here: this list shows ${listedWho(data.asked)} only.`);
+                      setMessage(
+                        <>
+                          {m} They are no longer listed here: this list shows {listedWho(data.asked)} only.
+                        </>,
+                      );
                       focusLater(() => document.getElementById('people-status'), { force: true });
                       return;
                     }

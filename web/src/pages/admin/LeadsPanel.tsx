@@ -3,6 +3,7 @@
  * its schools' for a trust, who publish and run sessions for it), with a way to add one from
  * its people and to stop someone being one.
  */
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { z } from 'zod';
 import { LeadCandidates, LeadRemoved } from '../../../../shared/accounts.js';
@@ -10,7 +11,7 @@ import { InHouseLeadList } from '../../../../shared/sessions.js';
 import { api } from '../../api.js';
 import { errorFor, Status, TextField, useFocusLater, type FieldError } from '../../components.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
-import { sessionsLeftWithoutTrainer } from '../../format.js';
+import { LeftWithoutTrainer } from '../../accounts/LeftWithoutTrainer.js';
 
 /** How many people the choice lists at most; a search by name or email finds the rest. */
 const LISTED = 1000;
@@ -28,7 +29,7 @@ export function LeadsPanel({ orgId, orgName, hasSchools }: { orgId: string; orgN
   }, [orgId, search]);
   const [chosen, setChosen] = useState('');
   const [errors, setErrors] = useState<FieldError[]>([]);
-  const [message, setMessage] = useState('');
+  const [message, setMessage] = useState<ComponentChildren>('');
   const action = useAction();
   const focusLater = useFocusLater();
 
@@ -41,7 +42,16 @@ export function LeadsPanel({ orgId, orgName, hasSchools }: { orgId: string; orgN
       if (on) await api(path, z.unknown(), { method: 'PUT' });
       await state.reload();
       setChosen('');
-      setMessage(on ? `${name} is now an in-house lead for ${orgName}.` : `${name} is no longer an in-house lead for ${orgName}.${sessionsLeftWithoutTrainer(removed?.sessionsWithoutTrainer ?? [])}`);
+      setMessage(
+        on ? (
+          `${name} is now an in-house lead for ${orgName}.`
+        ) : (
+          <>
+            {`${name} is no longer an in-house lead for ${orgName}.`}
+            <LeftWithoutTrainer list={removed?.sessionsWithoutTrainer ?? []} />
+          </>
+        ),
+      );
       // "Stop … being a lead" goes with its card: the message saying so takes focus.
       focusLater(() => document.getElementById('leads-status'));
       // "Try again" ends where a first success does: "Make in-house lead" stays, and so does

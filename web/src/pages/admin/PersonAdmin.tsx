@@ -1,7 +1,9 @@
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { z } from 'zod';
 import { JOB_ROLE_LABEL, JobRole, PersonChanged, Role, User } from '../../../../shared/accounts.js';
-import { placesGivenUp, sessionsLeftWithoutTrainer } from '../../format.js';
+import { placesGivenUp } from '../../format.js';
+import { LeftWithoutTrainer } from '../../accounts/LeftWithoutTrainer.js';
 import { api } from '../../api.js';
 import { apiIssues, described, ErrorSummary, errorFor, Field, toFieldErrors, type FieldError } from '../../components.js';
 import { ActionButton, ActionError, useAction } from '../../load.js';
@@ -12,7 +14,7 @@ const JOB_HINT = 'What they do at work, for training coverage by role. Separate 
 const ROLE_LABEL = { staff: 'Staff', office: 'School office', trainer: 'Trainer', admin: 'Administrator' } as const;
 
 /** An administrator's extra controls on a person: role, organisation, and a password reset link. Opened on demand. */
-export function PersonAdmin({ person, onChanged }: { person: z.infer<typeof User>; onChanged: (p: z.infer<typeof User>, message: string) => void }) {
+export function PersonAdmin({ person, onChanged }: { person: z.infer<typeof User>; onChanged: (p: z.infer<typeof User>, message: ComponentChildren) => void }) {
   const [open, setOpen] = useState(false);
   return (
     <details class="field" onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}>
@@ -22,7 +24,7 @@ export function PersonAdmin({ person, onChanged }: { person: z.infer<typeof User
   );
 }
 
-function PersonAdminForm({ person, onChanged }: { person: z.infer<typeof User>; onChanged: (p: z.infer<typeof User>, message: string) => void }) {
+function PersonAdminForm({ person, onChanged }: { person: z.infer<typeof User>; onChanged: (p: z.infer<typeof User>, message: ComponentChildren) => void }) {
   const [role, setRole] = useState(person.role);
   const [orgId, setOrgId] = useState(person.orgId ?? '');
   const save = useAction();
@@ -55,7 +57,13 @@ function PersonAdminForm({ person, onChanged }: { person: z.infer<typeof User>; 
               }
               throw err;
             }
-            onChanged(next, `${next.name} is now ${ROLE_LABEL[next.role].toLowerCase()}${next.orgName ? ` at ${next.orgName}` : ''}.${placesGivenUp(next.placesGivenUp, 'an in-house session of their old organisation', 'in-house sessions of their old organisation')}${sessionsLeftWithoutTrainer(next.sessionsWithoutTrainer)}`);
+            onChanged(
+              next,
+              <>
+                {`${next.name} is now ${ROLE_LABEL[next.role].toLowerCase()}${next.orgName ? ` at ${next.orgName}` : ''}.${placesGivenUp(next.placesGivenUp, 'an in-house session of their old organisation', 'in-house sessions of their old organisation')}`}
+                <LeftWithoutTrainer list={next.sessionsWithoutTrainer} />
+              </>,
+            );
           });
         }}
       >
@@ -102,7 +110,7 @@ function PersonAdminForm({ person, onChanged }: { person: z.infer<typeof User>; 
  * What a person does at work (for training coverage by job role), changed by an administrator
  * (in PersonAdmin) or by the office that manages them (on their card in Staff accounts).
  */
-export function JobRoleForm({ person, onChanged }: { person: z.infer<typeof User>; onChanged: (p: z.infer<typeof User>, message: string) => void }) {
+export function JobRoleForm({ person, onChanged }: { person: z.infer<typeof User>; onChanged: (p: z.infer<typeof User>, message: ComponentChildren) => void }) {
   return (
     <JobRoleSaver
       id={`job-${person.id}`}
