@@ -4,7 +4,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { csvErrorLine, csvReadProblem } from '../platform/csv-errors.js';
-import { csvDelimiter, decodeSpreadsheet } from '../platform/spreadsheet-text.js';
+import { csvDelimiter, decodeSpreadsheet } from '../../shared/spreadsheet-text.js';
 import type { z } from 'zod';
 import type { OrganisationRow, UserRow } from '../../db/schema.js';
 import { CreateUserInput, Email, JOB_ROLE_LABEL, JobRole, PARENT_KINDS, Role, type CreateOrgInput, type OrgChanged, type OrgKind, type UpdateOrgInput, type User } from '../../shared/accounts.js';

@@ -6,7 +6,7 @@
  */
 import { parse } from 'csv-parse/sync';
 import { csvErrorLine, csvReadProblem } from '../platform/csv-errors.js';
-import { csvDelimiter } from '../platform/spreadsheet-text.js';
+import { csvDelimiter } from '../../shared/spreadsheet-text.js';
 import type { WeekLetter, WeeklyPeriod } from './clash.js';
 
 export interface RowProblem {

@@ -12,7 +12,7 @@ import type { Database, SeatKind, SessionMode } from '../../db/schema.js';
 import { AppError } from '../errors.js';
 import { perDatabase, type Deps } from '../platform/deps.js';
 import { writeCsv } from '../platform/csv.js';
-import { decodeSpreadsheet } from '../platform/spreadsheet-text.js';
+import { decodeSpreadsheet } from '../../shared/spreadsheet-text.js';
 import type { AuthUser } from '../platform/http.js';
 import { bufferFor, busyPeriods, clashesWith, likelySeat, localParts, timetableSettings, type TimetableRules } from './clash.js';
 import type { CsvPeriod, CsvResult, RowProblem } from './csv.js';

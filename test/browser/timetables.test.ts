@@ -56,8 +56,8 @@ describe.skipIf(!browserAvailable)('timetable pages', () => {
     await page.getByText('Line 3: day "Funday" is not a day of the week', { exact: false }).first().waitFor();
     await expectNoAxeViolations(page, 'timetable page with upload errors');
 
-    // Saved by Excel as "CSV (Comma delimited)" on a UK PC (Windows-1252): refused before it is
-    // sent, naming the line and how to save it as CSV UTF-8, not saved as "Zo�".
+    // Saved by Excel as "CSV (Comma delimited)" on a UK PC (Windows-1252): sent as it is and
+    // refused, naming the line and how to save it as CSV UTF-8, not saved as "Zo�".
     const ansi = Buffer.from('day,start,end,label\nMonday,09:00,12:00,Zo\xeb\x92s class\n', 'latin1');
     await page.setInputFiles('#timetable-file', { name: 'ansi.csv', mimeType: 'text/csv', buffer: ansi });
     await page.getByRole('button', { name: 'Upload timetable' }).click();

@@ -8,7 +8,8 @@
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { z } from 'zod';
 import { ImportRefusal, ImportUsersResult } from '../../../shared/accounts.js';
-import { described, ErrorSummary, Field, errorFor, messageOf, PageHeading, Status, useApp, useFocusLater, type FieldError } from '../components.js';
+import { decodeSpreadsheet } from '../../../shared/spreadsheet-text.js';
+import { described, ErrorSummary, Field, FieldNotes, errorFor, messageOf, PageHeading, Status, useApp, useFocusLater, type FieldError } from '../components.js';
 import { Loaded, useLoad } from '../load.js';
 import { Link } from '../router.js';
 import { OrgSearchPicker, orgsForPage, SchoolSelect, type Org } from '../orgs.js';
@@ -103,9 +104,20 @@ function ImportForm({ orgs, admin, initialOrg, onErrors }: { orgs: Org[]; admin:
   async function readFile(input: HTMLInputElement) {
     const file = input.files?.[0];
     if (!file) return;
-    setText(await file.text());
-    setFileNote(`The lines of ${file.name} are below: check them, or change them before importing.`);
     setReport(null);
+    // Read as the service reads an upload: UTF-8, or UTF-16 (Excel's "Unicode Text"); a file
+    // saved otherwise (Excel's "ANSI"), or a workbook renamed .csv, is refused here, naming the
+    // line and what to do, rather than shown with its letters garbled.
+    const read = decodeSpreadsheet(new Uint8Array(await file.arrayBuffer()), file.type);
+    if (!read.ok) {
+      setText('');
+      setFileNote('');
+      setErrors([{ field: 'import-file', message: `CSV file: ${read.message}` }]);
+      return;
+    }
+    setErrors((now) => now.filter((e) => e.field !== 'import-file'));
+    setText(read.text);
+    setFileNote(`The lines of ${file.name} are below: check them, or change them before importing.`);
   }
 
   async function run(dryRun: boolean) {
@@ -163,9 +175,18 @@ function ImportForm({ orgs, admin, initialOrg, onErrors }: { orgs: Org[]; admin:
             Into: <strong>{org?.name ?? 'your organisation'}</strong>
           </p>
         )}
-        <div class="field">
+        <div class={errorFor(errors, 'import-file') ? 'field field-error' : 'field'}>
           <label for="import-file">CSV file</label>
-          <input id="import-file" type="file" accept=".csv,text/csv" aria-describedby="import-file-note" onChange={(e) => void readFile(e.currentTarget as HTMLInputElement)} />
+          {/* Said as it appears: it comes on choosing a file, not on pressing a button. */}
+          <FieldNotes id="import-file" error={errorFor(errors, 'import-file')} announce />
+          <input
+            id="import-file"
+            type="file"
+            accept=".csv,text/csv,.txt,text/plain"
+            aria-invalid={errorFor(errors, 'import-file') ? 'true' : undefined}
+            aria-describedby={[errorFor(errors, 'import-file') ? 'import-file-error' : '', 'import-file-note'].filter(Boolean).join(' ')}
+            onChange={(e) => void readFile(e.currentTarget as HTMLInputElement)}
+          />
           <p class="hint" id="import-file-note" aria-live="polite">
             {fileNote || 'Its lines appear below, where you can check them before importing.'}
           </p>

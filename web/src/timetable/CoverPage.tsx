@@ -75,7 +75,7 @@ function CoverOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
     setErrors([]);
     setBusy(true);
     try {
-      const r = await sendText(`/api/orgs/${encodeURIComponent(orgId)}/timetables`, 'text/csv', await chosen.text(), OrgUploadResult);
+      const r = await sendText(`/api/orgs/${encodeURIComponent(orgId)}/timetables`, 'text/csv', chosen, OrgUploadResult);
       form.reset();
       // The report read again in place (a navigation would make the page anew, and the
       // message with it): the new lessons may need cover.

@@ -120,7 +120,7 @@ export function TimetableView({ person }: { person?: TimetablePerson }) {
     // A large calendar takes a while to read: said at once, so pressing the button is not met by silence.
     setStatus(`Reading ${file.name}…`);
     try {
-      const t = await sendText(base, fileType(file), await file.text(), Timetable);
+      const t = await sendText(base, fileType(file), file, Timetable);
       setStatus(`${whose} timetable was saved from ${file.name}: ${describeCounts(t)}.`);
       form.reset();
       setReload((n) => n + 1);

@@ -32,7 +32,11 @@ function problemsOf(details: unknown): string[] {
   return [];
 }
 
-export async function sendText<S extends z.ZodType>(path: string, contentType: string, body: string, schema: S, method: 'PUT' | 'POST' = 'PUT'): Promise<z.infer<S>> {
+/**
+ * Sends `body` (text, or a chosen file as it is: its bytes, which the service reads in the
+ * encoding they were saved in, UTF-8 or UTF-16) as `contentType`.
+ */
+export async function sendText<S extends z.ZodType>(path: string, contentType: string, body: string | Blob, schema: S, method: 'PUT' | 'POST' = 'PUT'): Promise<z.infer<S>> {
   const me = await api('/api/me', Me);
   const headers: Record<string, string> = { 'content-type': contentType, accept: 'application/json' };
   if (me.csrfToken) headers['x-csrf-token'] = me.csrfToken;

@@ -1,7 +1,7 @@
 /**
- * The text of an uploaded CSV file as school offices save it (the staff import and timetable
- * uploads; the pages send File.text(), and a file that garbled is refused here when it
- * reaches the server). What can be read
+ * The text of an uploaded CSV file as school offices save it: the staff import and timetable
+ * uploads, read by the server from the bytes sent (the timetable pages send the file as it
+ * is) and by the import page from the file chosen, to show its lines. What can be read
  * without guessing is read: UTF-8 with or without a BOM, and UTF-16 with its BOM (Excel's
  * "Unicode Text"). Anything else is refused with the line it goes wrong on and what to do,
  * never decoded by guesswork: a Windows-1252 ("ANSI") file decoded as UTF-8 would import
