@@ -216,8 +216,9 @@ describe.skipIf(!browserAvailable)('administration of people, imports and trust 
       await page.locator('#import-file').setInputFiles({ name: 'ansi.csv', mimeType: 'text/csv', buffer: ansi });
       const notUtf8 = page.locator('#import-file-error');
       await notUtf8.filter({ hasText: 'This file is not saved as UTF-8 text' }).waitFor();
-      expect(await notUtf8.getAttribute('role')).toBe('alert');
       expect(await notUtf8.textContent()).toMatch(/^Error: CSV file: .* on line 3 .*“CSV UTF-8 \(Comma delimited\) \(\*\.csv\)”/);
+      await page.getByRole('alert').filter({ hasText: 'There is a problem' }).filter({ hasText: 'CSV file: This file is not saved as UTF-8 text' }).waitFor();
+      await expectFocused(page, '.error-summary');
       expect(await page.locator('#import-file').getAttribute('aria-describedby')).toContain('import-file-error');
       expect(await page.getByLabel(/^Lines/).inputValue()).toBe('');
       await checkPage(page, 'office import, a file not in UTF-8');

@@ -107,7 +107,8 @@ function ImportForm({ orgs, admin, initialOrg, onErrors }: { orgs: Org[]; admin:
     setReport(null);
     // Read as the service reads an upload: UTF-8, or UTF-16 (Excel's "Unicode Text"); a file
     // saved otherwise (Excel's "ANSI"), or a workbook renamed .csv, is refused here, naming the
-    // line and what to do, rather than shown with its letters garbled.
+    // line and what to do, rather than shown with its letters garbled. The error summary says
+    // so and takes focus, as after pressing a button.
     const read = decodeSpreadsheet(new Uint8Array(await file.arrayBuffer()), file.type);
     if (!read.ok) {
       setText('');
@@ -115,7 +116,8 @@ function ImportForm({ orgs, admin, initialOrg, onErrors }: { orgs: Org[]; admin:
       setErrors([{ field: 'import-file', message: `CSV file: ${read.message}` }]);
       return;
     }
-    setErrors((now) => now.filter((e) => e.field !== 'import-file'));
+    // The file's problem, and "choose a file", are over (the summary keeps any other).
+    setErrors((now) => (now.some((e) => e.field === 'import-file' || e.field === 'import-text') ? now.filter((e) => e.field !== 'import-file' && e.field !== 'import-text') : now));
     setText(read.text);
     setFileNote(`The lines of ${file.name} are below: check them, or change them before importing.`);
   }
@@ -177,8 +179,7 @@ function ImportForm({ orgs, admin, initialOrg, onErrors }: { orgs: Org[]; admin:
         )}
         <div class={errorFor(errors, 'import-file') ? 'field field-error' : 'field'}>
           <label for="import-file">CSV file</label>
-          {/* Said as it appears: it comes on choosing a file, not on pressing a button. */}
-          <FieldNotes id="import-file" error={errorFor(errors, 'import-file')} announce />
+          <FieldNotes id="import-file" error={errorFor(errors, 'import-file')} />
           <input
             id="import-file"
             type="file"
