@@ -498,7 +498,20 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     const releaseAt = (await t.request('GET', `/api/sessions/${s.id}`, { as: trainer })).json.holdsReleaseAt;
     expect(new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(releaseAt))).toBe(`${release}, 09:00`);
 
+    // While it is released (held on its way until the page has been looked at), the button
+    // says so, and its name still holds the words shown (label in name).
+    let letGo!: () => void;
+    const holding = new Promise<void>((r) => (letGo = r));
+    await page.route(`**/api/sessions/${s.id}/holds`, async (route) => {
+      if (route.request().method() === 'PUT') await holding;
+      await route.continue();
+    });
     await activate(page, 'Release the online hold for Holly Bank School', { back: true });
+    const releasing = page.getByRole('button', { name: 'Releasing… (Release the online hold for Holly Bank School)', exact: true });
+    await releasing.waitFor();
+    expect(await releasing.getAttribute('aria-disabled')).toBe('true');
+    await checkPage(page, 'holds page while a hold is released');
+    letGo();
     await page.getByRole('status').filter({ hasText: 'Hold for Holly Bank School released.' }).waitFor();
     // The claimed seat stays with its booking; the hold itself keeps only what was claimed.
     const holds = (await t.request('GET', `/api/sessions/${s.id}/holds`, { as: trainer })).json.items;

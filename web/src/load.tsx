@@ -238,11 +238,17 @@ export function ActionError({ action, retryLabel, focusTo }: { action: ActionSta
 
 type ButtonProps = Omit<JSX.HTMLAttributes<HTMLButtonElement>, 'type'> & { type?: 'button' | 'submit'; busy: boolean; busyLabel: string; children: ComponentChildren };
 
-/** A button that says what it is doing ("Booking…") while its action runs, and ignores presses meanwhile. */
-export function ActionButton({ busy, busyLabel, children, type = 'submit', class: cls, onClick, ...rest }: ButtonProps) {
+/**
+ * A button that says what it is doing ("Booking…") while its action runs, and ignores presses
+ * meanwhile. A name given by `aria-label` ("Release the online hold for Ash Primary") starts,
+ * while busy, with the words shown ("Releasing… (Release the online hold for Ash Primary)"),
+ * so what is said still holds what is seen (WCAG 2.5.3, label in name).
+ */
+export function ActionButton({ busy, busyLabel, children, type = 'submit', class: cls, onClick, 'aria-label': name, ...rest }: ButtonProps) {
   return (
     <button
       {...rest}
+      aria-label={busy && name ? `${busyLabel} (${String(name)})` : name}
       type={type}
       class={(cls as string | undefined) ?? 'button'}
       aria-disabled={busy ? 'true' : undefined}
