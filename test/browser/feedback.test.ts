@@ -11,7 +11,7 @@ import { formatCertCode } from '../../shared/feedback.js';
 import { newCertCode } from '../../server/certificates/service.js';
 import { storedAnswers } from '../feedback-fixtures.js';
 import type { TestContext } from '../helpers.js';
-import { activate, browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, expectNoSidewaysScroll, newPage, plusMinutes, serverAndBrowser, signInAt, signInTo, tabTo, warnIfSkipped, checkPage, NARROW } from './harness.js';
+import { activate, browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, expectNoSidewaysScroll, newPage, plusMinutes, serverAndBrowser, settled, signInAt, signInTo, tabTo, warnIfSkipped, checkPage, NARROW } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -233,7 +233,9 @@ describe.skipIf(!browserAvailable)('feedback and certificates', () => {
     const adminPage = await newPage(env.browser, env.server, NARROW);
     await signInAt(adminPage, admin, '/admin/courses');
     await adminPage.getByRole('heading', { level: 1, name: 'Courses' }).waitFor();
+    await settled(adminPage);
     await tabTo(adminPage, 'Anonymous feedback for Speech and language course', { max: 200 });
+    await expectFocused(adminPage, `#anon-${course.id}`);
     // The first save fails: the box goes back to the setting as it is (comments with names),
     // not left ticked as if they were anonymous; "Try again" saves it, and the box is ticked.
     let failing = true;
