@@ -9,7 +9,7 @@ import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { z } from 'zod';
 import { ImportRefusal, ImportUsersResult } from '../../../shared/accounts.js';
 import { decodeSpreadsheet } from '../../../shared/spreadsheet-text.js';
-import { described, ErrorSummary, Field, FieldNotes, errorFor, messageOf, PageHeading, Status, useApp, useFocusLater, type FieldError } from '../components.js';
+import { described, ErrorSummary, Field, errorFor, messageOf, PageHeading, Status, useApp, useFocusLater, type FieldError } from '../components.js';
 import { Loaded, useLoad } from '../load.js';
 import { Link } from '../router.js';
 import { OrgSearchPicker, orgsForPage, SchoolSelect, type Org } from '../orgs.js';
@@ -99,6 +99,8 @@ function ImportForm({ orgs, admin, initialOrg, onErrors }: { orgs: Org[]; admin:
   const focusLater = useFocusLater();
   const org = admin ? (orgId ? { id: orgId, name: foundName || 'the organisation chosen' } : undefined) : orgs.find((o) => o.id === orgId);
   const hasErrors = errors.length > 0 || failure !== '' || !!report?.refused;
+  const fileError = errorFor(errors, 'import-file');
+  const fileDescribed = described('import-file', undefined, fileError);
   useLayoutEffect(() => onErrors(hasErrors), [hasErrors]);
 
   async function readFile(input: HTMLInputElement) {
@@ -177,21 +179,19 @@ function ImportForm({ orgs, admin, initialOrg, onErrors }: { orgs: Org[]; admin:
             Into: <strong>{org?.name ?? 'your organisation'}</strong>
           </p>
         )}
-        <div class={errorFor(errors, 'import-file') ? 'field field-error' : 'field'}>
-          <label for="import-file">CSV file</label>
-          <FieldNotes id="import-file" error={errorFor(errors, 'import-file')} />
+        <Field id="import-file" label="CSV file" error={fileError}>
           <input
             id="import-file"
             type="file"
             accept=".csv,text/csv,.txt,text/plain"
-            aria-invalid={errorFor(errors, 'import-file') ? 'true' : undefined}
-            aria-describedby={[errorFor(errors, 'import-file') ? 'import-file-error' : '', 'import-file-note'].filter(Boolean).join(' ')}
+            aria-invalid={fileDescribed['aria-invalid']}
+            aria-describedby={[fileDescribed['aria-describedby'], 'import-file-note'].filter(Boolean).join(' ')}
             onChange={(e) => void readFile(e.currentTarget as HTMLInputElement)}
           />
           <p class="hint" id="import-file-note" aria-live="polite">
             {fileNote || 'Its lines appear below, where you can check them before importing.'}
           </p>
-        </div>
+        </Field>
         <Field id="import-text" label="Lines (paste from a spreadsheet, or choose a file above)" error={errorFor(errors, 'import-text')}>
           <textarea id="import-text" rows={8} spellcheck={false} class="import-lines" placeholder={'name,email,role\nAmira Khan,amira.khan@school.example,staff'} {...described('import-text', undefined, errorFor(errors, 'import-text'))} value={text} onInput={(e) => { setText((e.currentTarget as HTMLTextAreaElement).value); setReport(null); }} />
         </Field>
