@@ -172,6 +172,13 @@ export const ImportProblem = z.object({ line: z.number(), message: z.string() })
  * line created. A file with any bad line is refused as a whole (400, `details.rows` the
  * problems by line, `details.lines` every line read).
  */
+/** People one import may add. */
+export const MAX_IMPORT_ROWS = 5000;
+/** The largest staff file (or pasted lines) one import may be: 1 MB, well over 5,000 lines. */
+export const MAX_IMPORT_BYTES = 1024 * 1024;
+/** Those limits in words, for people (worked out from them, so they cannot disagree). */
+export const MAX_IMPORT_WORDS = { rows: MAX_IMPORT_ROWS.toLocaleString('en-GB'), size: `${MAX_IMPORT_BYTES / (1024 * 1024)} MB` };
+
 export const ImportUsersResult = z.object({
   imported: z.number(),
   dryRun: z.boolean(),

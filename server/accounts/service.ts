@@ -7,7 +7,7 @@ import { csvErrorLine, csvReadProblem } from '../platform/csv-errors.js';
 import { csvDelimiter, decodeSpreadsheet } from '../../shared/spreadsheet-text.js';
 import type { z } from 'zod';
 import type { OrganisationRow, UserRow } from '../../db/schema.js';
-import { CreateUserInput, Email, JOB_ROLE_LABEL, JobRole, PARENT_KINDS, Role, type CreateOrgInput, type OrgChanged, type OrgKind, type UpdateOrgInput, type User } from '../../shared/accounts.js';
+import { CreateUserInput, Email, JOB_ROLE_LABEL, JobRole, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, MAX_IMPORT_WORDS, PARENT_KINDS, Role, type CreateOrgInput, type OrgChanged, type OrgKind, type UpdateOrgInput, type User } from '../../shared/accounts.js';
 import { lockForMovedOrg, releaseForMovedOrg } from '../bookings/service.js';
 import { placesChanged, type PlaceChange } from '../bookings/events.js';
 import { raiseOrgFeed } from '../calendar/feed-revisions.js';
@@ -329,9 +329,6 @@ function importProblem(field: string, value: unknown): string {
   return `the ${field} cannot be used`;
 }
 
-/** People one import file may add. */
-export const MAX_IMPORT_ROWS = 5000;
-
 /** A heading as the import reads it: any case, spaces or hyphens for underscores ("Job role" is `job_role`). */
 const importHeading = (h: string) => {
   const key = h.trim().toLowerCase().replace(/[\s-]+/g, '_');
@@ -361,10 +358,14 @@ function readHeadings(raw: string[]): string[] {
  * renamed .csv) is refused, naming the line and what to do, before anyone is checked.
  */
 export function importText(bytes: Uint8Array, contentType: string | undefined): string {
+  // Bounded here too, whatever the site's request limit (MAX_BODY_BYTES) is set to.
+  if (bytes.length > MAX_IMPORT_BYTES) throw importTooLarge();
   const r = decodeSpreadsheet(bytes, contentType);
   if (!r.ok) throw new AppError('validation_failed', `${r.message} Nobody was added.`);
   return r.text;
 }
+
+const importTooLarge = () => new AppError('validation_failed', `A CSV file may be at most ${MAX_IMPORT_WORDS.size}; this one is larger. Split it into several files and import each. Nobody was added.`);
 
 export async function importUsersCsv(deps: Deps, actor: AuthUser, orgId: string, csv: string, opts: { dryRun?: boolean } = {}) {
   if (!(actor.role === 'admin' || actor.role === 'office') || !(await orgsActableBy(deps.db, actor)).has(orgId)) {
@@ -393,7 +394,7 @@ export async function importUsersCsv(deps: Deps, actor: AuthUser, orgId: string,
   for (const col of ['name', 'email']) {
     if (!header.includes(col)) throw new AppError('validation_failed', `The CSV file needs a "${col}" column (header: name,email,role; its header row has: ${header.filter(Boolean).join(', ').slice(0, 200) || 'nothing'}).`);
   }
-  if (records.length > MAX_IMPORT_ROWS) throw new AppError('validation_failed', `A CSV file may hold at most ${MAX_IMPORT_ROWS} people; this one has more than ${MAX_IMPORT_ROWS}. Nobody was added.`);
+  if (records.length > MAX_IMPORT_ROWS) throw new AppError('validation_failed', `A CSV file may hold at most ${MAX_IMPORT_WORDS.rows} people; this one has more than ${MAX_IMPORT_WORDS.rows}. Split it into several files and import each. Nobody was added.`);
 
   const errors: { line: number; message: string }[] = [];
   const seen = new Map<string, number>();

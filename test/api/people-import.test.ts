@@ -124,7 +124,7 @@ describe('staff CSV import', () => {
     const org = await t.org();
     const office = await t.user('office', org.id);
     const post = (body: string) => t.request('POST', `/api/orgs/${org.id}/users/import?dryRun=true`, { as: office, body, headers: csv });
-    const tooMany = 'A CSV file may hold at most 5000 people; this one has more than 5000. Nobody was added.';
+    const tooMany = 'A CSV file may hold at most 5,000 people; this one has more than 5,000. Split it into several files and import each. Nobody was added.';
     // Almost 1 MiB of tiny rows: refused for the limit.
     const huge = await post(`name,email\n${'a,b\n'.repeat(262_000)}`);
     expect(huge.status).toBe(400);
@@ -140,5 +140,29 @@ describe('staff CSV import', () => {
     expect(most.status, most.text).toBe(200);
     expect(most.json.lines).toHaveLength(5_000);
     expect(await t.db.selectFrom('users').select('id').where('org_id', '=', org.id).execute()).toHaveLength(1);
+  });
+
+  it('a file over 1 MB is refused as such, and adds nobody, even where the site takes larger requests', async () => {
+    const big = await makeTestContext({ config: { maxBodyBytes: 4 * 1024 * 1024 } });
+    try {
+      const org = await big.org();
+      const office = await big.user('office', org.id);
+      // 40 people padded with long names to just over 1 MiB: few rows, so only the size refuses it.
+      const line = (i: number) => `${'Long Name '.repeat(2_700)}${i},p${i}@example.org,staff\n`;
+      const body = `name,email,role\n${Array.from({ length: 40 }, (_, i) => line(i)).join('')}`;
+      expect(Buffer.byteLength(body)).toBeGreaterThan(1024 * 1024);
+      const r = await big.request('POST', `/api/orgs/${org.id}/users/import`, { as: office, body, headers: csv });
+      expect(r.status).toBe(400);
+      expect(r.json.error).toMatchObject({ code: 'validation_failed', message: 'A CSV file may be at most 1 MB; this one is larger. Split it into several files and import each. Nobody was added.' });
+      expect(await big.db.selectFrom('users').select('id').where('org_id', '=', org.id).execute()).toHaveLength(1);
+      // Just under the limit it is read (and each over-long name refused on its own line).
+      const under = `name,email,role\n${Array.from({ length: 38 }, (_, i) => line(i)).join('')}`;
+      expect(Buffer.byteLength(under)).toBeLessThan(1024 * 1024);
+      const read = await big.request('POST', `/api/orgs/${org.id}/users/import?dryRun=true`, { as: office, body: under, headers: csv });
+      expect(read.status).toBe(400);
+      expect(read.json.error.details.rows[0]).toEqual({ line: 2, message: 'The name is longer than 200 characters.' });
+    } finally {
+      await big.close();
+    }
   });
 });

@@ -222,6 +222,34 @@ describe.skipIf(!browserAvailable)('administration of people, imports and trust 
       expect(await page.locator('#import-file').getAttribute('aria-describedby')).toContain('import-file-error');
       expect(await page.getByLabel(/^Lines/).inputValue()).toBe('');
       await checkPage(page, 'office import, a file not in UTF-8');
+      // A file over 1 MB is refused as it is chosen, in plain words, before it is read or sent
+      // (sent, the service would refuse it as a request too large).
+      const imports: string[] = [];
+      page.on('request', (r) => r.url().includes('/users/import') && imports.push(r.url()));
+      const everyone = Buffer.from(`name,email,role\n${`Someone,someone@hill.example,staff${' '.repeat(60)}\n`.repeat(14_000)}`);
+      expect(everyone.length).toBeGreaterThan(1024 * 1024);
+      await page.locator('#import-file').setInputFiles({ name: 'everyone.csv', mimeType: 'text/csv', buffer: everyone });
+      await notUtf8.filter({ hasText: 'everyone.csv' }).waitFor();
+      expect(await notUtf8.textContent()).toBe('Error: CSV file: everyone.csv is larger than 1 MB, the most one import may be. Split the staff into several files and import each.');
+      await page.getByRole('alert').filter({ hasText: 'There is a problem' }).filter({ hasText: 'everyone.csv is larger than 1 MB' }).waitFor();
+      await expectFocused(page, '.error-summary');
+      expect(await page.getByLabel(/^Lines/).inputValue()).toBe('');
+      await checkPage(page, 'office import, a file too large');
+      if (viewport === NARROW) {
+        // Pasted lines over 1 MB are refused by Check, beside the lines, and nothing is sent.
+        // Put in as a paste lands, in one input event (typing a megabyte through the keyboard
+        // protocol takes minutes); then Tab from the lines to Check.
+        await page.getByLabel(/^Lines/).evaluate((el, v) => {
+          (el as HTMLTextAreaElement).value = v;
+          el.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
+          (el as HTMLTextAreaElement).focus();
+        }, everyone.toString());
+        await activate(page, 'Check the lines');
+        await page.locator('#import-text-error').filter({ hasText: 'Lines: these lines come to more than 1 MB, the most one import may be. Import them in several parts.' }).waitFor();
+        await expectFocused(page, '.error-summary');
+        await checkPage(page, 'office import, pasted lines too many');
+        expect(imports).toEqual([]);
+      }
       await page.locator('#import-file').setInputFiles({ name: 'staff.csv', mimeType: 'text/csv', buffer: Buffer.from(`name,email,role\nDina Shah,dina.${tag}@hill.example,\nEd Boss,ed.${tag}@hill.example,office\n`) });
       await expect.poll(() => page.getByLabel(/^Lines/).inputValue()).toContain(`dina.${tag}@hill.example`);
       await tabTo(page, 'Import');

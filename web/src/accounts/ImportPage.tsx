@@ -7,7 +7,7 @@
  */
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { z } from 'zod';
-import { ImportRefusal, ImportUsersResult } from '../../../shared/accounts.js';
+import { ImportRefusal, ImportUsersResult, MAX_IMPORT_BYTES, MAX_IMPORT_WORDS } from '../../../shared/accounts.js';
 import { decodeSpreadsheet } from '../../../shared/spreadsheet-text.js';
 import { described, ErrorSummary, Field, errorFor, messageOf, PageHeading, Status, useApp, useFocusLater, type FieldError } from '../components.js';
 import { Loaded, useLoad } from '../load.js';
@@ -107,6 +107,13 @@ function ImportForm({ orgs, admin, initialOrg, onErrors }: { orgs: Org[]; admin:
     const file = input.files?.[0];
     if (!file) return;
     setReport(null);
+    // Said here in plain words, before the file is read: sent, the service would refuse it.
+    if (file.size > MAX_IMPORT_BYTES) {
+      setText('');
+      setFileNote('');
+      setErrors([{ field: 'import-file', message: `CSV file: ${file.name} is larger than ${MAX_IMPORT_WORDS.size}, the most one import may be. Split the staff into several files and import each.` }]);
+      return;
+    }
     // Read as the service reads an upload: UTF-8, or UTF-16 (Excel's "Unicode Text"); a file
     // saved otherwise (Excel's "ANSI"), or a workbook renamed .csv, is refused here, naming the
     // line and what to do, rather than shown with its letters garbled. The error summary says
@@ -129,6 +136,7 @@ function ImportForm({ orgs, admin, initialOrg, onErrors }: { orgs: Org[]; admin:
     const found: FieldError[] = [];
     if (!org) found.push({ field: 'import-org', message: 'Organisation: choose where these people work' });
     if (!text.trim()) found.push({ field: 'import-text', message: 'Lines: choose a CSV file or paste its lines' });
+    else if (new Blob([text]).size > MAX_IMPORT_BYTES) found.push({ field: 'import-text', message: `Lines: these lines come to more than ${MAX_IMPORT_WORDS.size}, the most one import may be. Import them in several parts.` });
     setErrors(found);
     setFailure('');
     if (found.length || !org) return;
@@ -158,7 +166,7 @@ function ImportForm({ orgs, admin, initialOrg, onErrors }: { orgs: Org[]; admin:
   return (
     <>
       <p>
-        Use a CSV file (Excel: “Save as CSV UTF-8”) with a header line <code>name,email,role</code>. The role may be left empty for staff{admin ? '' : '; office staff can import staff only'}. An address that already has an account is refused: an import adds people, it does not change anyone. If any line is refused, nobody is imported, so check first.
+        Use a CSV file (Excel: “Save as CSV UTF-8”) with a header line <code>name,email,role</code>. The role may be left empty for staff{admin ? '' : '; office staff can import staff only'}. One import may add up to {MAX_IMPORT_WORDS.rows} people, in a file of up to {MAX_IMPORT_WORDS.size}. An address that already has an account is refused: an import adds people, it does not change anyone. If any line is refused, nobody is imported, so check first.
       </p>
       <form
         noValidate
