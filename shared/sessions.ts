@@ -213,6 +213,12 @@ export const Session = z.object({
    * made staff, or no longer leading), so it needs another trainer.
    */
   noOneRuns: z.boolean().optional(),
+  /**
+   * On the single-session answer to office staff of the organisation an in-house session is
+   * for, while it is still to come: they may give it to one of that organisation's leads
+   * (`PUT /api/sessions/:id/trainers/:userId`), and are told `noOneRuns` too.
+   */
+  mayGiveToLead: z.boolean().optional(),
 });
 export type Session = z.infer<typeof Session>;
 

@@ -11,6 +11,7 @@ import type { Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
 import type { AudienceInput } from '../../shared/sessions.js';
 import * as repo from './repository.js';
+import type { SessionRow } from '../../db/schema.js';
 import { runningMayHaveEnded } from '../bookings/events.js';
 import { sessionsLeftWithoutTrainer } from '../bookings/repository.js';
 import type { LeadRemoved } from '../../shared/accounts.js';
@@ -65,6 +66,41 @@ export async function removeLead(deps: Deps, actor: AuthUser, orgId: string, use
   await runningMayHaveEnded(deps, userId);
   // Those with no one else to run them are said, so someone sees to them.
   return { sessionsWithoutTrainer: await sessionsLeftWithoutTrainer(deps.db, userId, deps.now().toISOString()) };
+}
+
+/**
+ * May `actor` give the in-house session `s` to one of its organisation's leads? Office staff
+ * of the organisation it is for (its own office, or its trust's office for a school's
+ * session; a school's office not for its trust's sessions), while it is still to come.
+ * Administrators may too (the API), though their page for it is the session's edit page.
+ */
+export async function mayGiveToLead(deps: Deps, actor: AuthUser, s: Pick<SessionRow, 'audience_org_id' | 'status' | 'ends_at'>): Promise<boolean> {
+  if (!s.audience_org_id || s.status !== 'scheduled' || Date.parse(s.ends_at) <= deps.now().getTime()) return false;
+  return (actor.role === 'office' || actor.role === 'admin') && (await orgsActableBy(deps.db, actor)).has(s.audience_org_id);
+}
+
+/**
+ * Gives an in-house session to `userId`, a lead of the organisation it is for, who runs it
+ * from then on beside anyone named on it already: a school whose lead left (removed, turned
+ * off, moved) hands their sessions on without waiting for an administrator. Giving it to
+ * someone who already runs it changes nothing.
+ */
+export async function giveToLead(deps: Deps, actor: AuthUser, sessionId: string, userId: string) {
+  const s = await repo.findSession(deps.db, sessionId);
+  if (!s) throw new AppError('not_found', 'No such session.');
+  if (!s.audience_org_id) throw new AppError('forbidden', 'Only in-house sessions are given to their organisation’s leads; an administrator names the trainers of programme sessions.');
+  const org = await findOrg(deps.db, s.audience_org_id);
+  if (!(await orgsActableBy(deps.db, actor)).has(s.audience_org_id) || !(actor.role === 'office' || actor.role === 'admin')) {
+    throw new AppError('forbidden', `Only an administrator or the office of ${org?.name ?? 'the organisation it is for'} can give this session to a lead.`);
+  }
+  if (!(await mayGiveToLead(deps, actor, s))) throw new AppError('conflict', 'This session has ended or been cancelled: there is nothing left to run.');
+  // Only someone who leads the organisation now, account on: anyone else would be named on it and not run it.
+  const lead = (await repo.leadsOfOrg(deps.db, s.audience_org_id)).find((l) => l.id === userId);
+  const person = lead && (await findUserById(deps.db, userId));
+  if (!person || person.disabled_at) {
+    throw new AppError('validation_failed', `Choose one of ${org?.name ?? 'the organisation'}’s in-house leads: only they can run its sessions.`, { issues: [{ path: 'userId', message: 'is not one of its in-house leads' }] });
+  }
+  await repo.addTrainer(deps.db, sessionId, userId);
 }
 
 /** The organisations `user` leads in-house training for, with whether each is a trust (has schools). */

@@ -65,6 +65,11 @@ export async function replaceTrainers(db: Q, sessionId: string, trainerIds: stri
   if (trainerIds.length) await db.insertInto('session_trainers').values(trainerIds.map((user_id) => ({ session_id: sessionId, user_id }))).execute();
 }
 
+/** Names `userId` among the session's trainers, if they are not already. */
+export async function addTrainer(db: Q, sessionId: string, userId: string) {
+  await db.insertInto('session_trainers').values({ session_id: sessionId, user_id: userId }).onConflict((oc) => oc.doNothing()).execute();
+}
+
 /** What a session view shows (service.ts toSession): a listing reads only these, fewer values to build per row. */
 export const VIEW_COLUMNS = [
   'id', 'title', 'description', 'course_id', 'part', 'mode', 'starts_at', 'ends_at', 'time_zone', 'venue', 'area', 'capacity_in_person', 'capacity_online', 'status',

@@ -279,6 +279,21 @@ export function sessionRoutes(deps: Deps) {
     },
   );
   app.openapi(
+    createRoute({
+      method: 'put',
+      path: '/sessions/{id}/trainers/{userId}',
+      tags: ['sessions'],
+      summary: 'Give an in-house session still to come to one of the in-house leads of the organisation it is for, who runs it from then on beside anyone already named (that organisation’s office; admin); 400 for anyone who does not lead that organisation now',
+      request: { params: LeadParams },
+      responses: { 204: { description: 'Done: they run it' } },
+    }),
+    async (c) => {
+      const { id, userId } = c.req.valid('param');
+      await leads.giveToLead(deps, requireUser(c), id, userId);
+      return c.body(null, 204);
+    },
+  );
+  app.openapi(
     createRoute({ method: 'get', path: '/me/lead-orgs', tags: ['sessions'], summary: 'The organisations I lead in-house training for', responses: { 200: jsonResponse(z.object({ items: z.array(z.object({ id: z.string(), name: z.string(), trust: z.boolean() })) }), 'Organisations') } }),
     async (c) => c.json({ items: await leads.leadOrgsOf(deps, requireUser(c)) }, 200),
   );

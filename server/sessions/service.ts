@@ -37,7 +37,7 @@ const NO_SEATS_TAKEN = { confirmed_in_person: 0, offered_in_person: 0, waiting_i
 import * as engine from '../bookings/service.js';
 import { placesChanged } from '../bookings/events.js';
 import * as repo from './repository.js';
-import { requireLeadMayPublish, runsSessions } from './leads.js';
+import { mayGiveToLead, requireLeadMayPublish, runsSessions } from './leads.js';
 import { callerHasTimetable, fitsForSessions } from '../timetables/service.js';
 import { attendedCount, finaliseSessionIfOver, outcomesAfterSessionChange } from '../attendance/service.js';
 import { reopenRoom } from '../live/repository.js';
@@ -163,9 +163,11 @@ export async function sessionAsOrgSees(deps: Deps, id: string, caller: AuthUser,
  */
 export async function sessionForCaller(deps: Deps, id: string, caller: AuthUser): Promise<Session> {
   const [view, youRun] = await Promise.all([getSession(deps, id, caller), engine.managesSession(deps, caller, id)]);
+  // Office staff of the organisation an in-house session is for may give it to one of its leads.
+  const mayGive = caller.role === 'office' && (await mayGiveToLead(deps, caller, { audience_org_id: view.audience.orgId, status: view.status, ends_at: view.endsAt }));
   // Said to those who could give it another trainer, while that still matters.
   const stillToCome = view.status === 'scheduled' && Date.parse(view.endsAt) > deps.now().getTime();
-  return { ...view, youRun, ...(youRun && stillToCome ? { noOneRuns: !(await anyoneRuns(deps.db, id)) } : {}) };
+  return { ...view, youRun, ...(mayGive ? { mayGiveToLead: true } : {}), ...((youRun || mayGive) && stillToCome ? { noOneRuns: !(await anyoneRuns(deps.db, id)) } : {}) };
 }
 
 /** Whether an edit changes what a calendar invite says besides its time and place: the title, the description, or the zone its times are written in. */

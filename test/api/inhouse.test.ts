@@ -727,6 +727,90 @@ describe('an in-house lead who no longer leads', () => {
   });
 });
 
+describe('an in-house session whose lead left, given to another lead by its office', () => {
+  const inset = { mode: 'online', startsAt: '2026-03-10T16:00:00Z', endsAt: '2026-03-10T17:00:00Z', capacity: { online: 30 } };
+  const give = (id: string, userId: string, as: TestUser) => t.request('PUT', `/api/sessions/${id}/trainers/${userId}`, { as });
+  const page = async (id: string, as: TestUser) => (await t.request('GET', `/api/sessions/${id}`, { as })).json;
+  const unstaffed = async () => (await t.request('GET', '/api/me/sessions?when=unstaffed', { as: (await t.user('admin')) })).json.items.map((i: { session: { id: string } }) => i.session.id);
+
+  it('the school’s office gives it to one of the school’s leads, who runs it from then on; no one else may, and no one but a lead is taken', async () => {
+    const w = await world();
+    const nia = await t.user('staff', w.hillOrg.id, 'Nia Newlead');
+    const off = await t.user('staff', w.hillOrg.id, 'Otto Turnedoff');
+    for (const lead of [w.hill, nia, off]) expect((await t.request('PUT', `/api/orgs/${w.hillOrg.id}/leads/${lead.id}`, { as: w.hillOffice })).status).toBe(204);
+    const created = await t.request('POST', '/api/sessions', { as: w.hill, body: { ...inset, title: 'Hill INSET on sensory needs', audience: { kind: 'organisation', orgId: w.hillOrg.id } } });
+    const id = created.json.id as string;
+    // While its lead runs it the office may still give it to another, and is told it is run.
+    expect(await page(id, w.hillOffice)).toMatchObject({ mayGiveToLead: true, noOneRuns: false, youRun: false });
+    expect((await t.request('DELETE', `/api/orgs/${w.hillOrg.id}/leads/${w.hill.id}`, { as: w.hillOffice })).json.sessionsWithoutTrainer.map((s: { id: string }) => s.id)).toEqual([id]);
+    expect(await page(id, w.hillOffice)).toMatchObject({ mayGiveToLead: true, noOneRuns: true });
+    expect((await t.request('GET', `/api/sessions/${id}/attendees`, { as: nia })).status).toBe(403);
+    expect(await unstaffed()).toContain(id);
+
+    // Nobody else may give it: staff, a lead, another school's office, the trust's office (a
+    // school's own session does not exist for it), a trainer; the session page does not offer it.
+    const trustOffice = await t.user('office', w.trustOrg.id);
+    expect((await give(id, nia.id, w.hill)).status).toBe(403);
+    expect((await give(id, nia.id, nia)).status).toBe(403);
+    expect((await give(id, nia.id, w.trainer)).status).toBe(404);
+    expect((await give(id, nia.id, w.otherOffice)).status).toBe(404);
+    expect((await give(id, nia.id, trustOffice)).status).toBe(404);
+    for (const who of [nia, w.trainer]) expect((await page(id, who)).mayGiveToLead).toBeUndefined();
+
+    // Only a lead of the school, account on: not a member of staff who does not lead it, not a
+    // lead whose account is off, not someone of another school, nor no one at all.
+    await t.db.updateTable('users').set({ disabled_at: '2026-02-01T00:00:00.000Z' }).where('id', '=', off.id).execute();
+    for (const userId of [w.hill.id, off.id, w.dale.id, w.other.id, randomUUID()]) {
+      const refused = await give(id, userId, w.hillOffice);
+      expect(refused.status, userId).toBe(400);
+      expect(refused.json.error).toMatchObject({ code: 'validation_failed', message: 'Choose one of Hill Primary’s in-house leads: only they can run its sessions.' });
+    }
+    expect((await t.db.selectFrom('session_trainers').select('user_id').where('session_id', '=', id).execute()).map((r) => r.user_id)).toEqual([w.hill.id]);
+
+    // Given: Nia runs it (who is coming, My sessions, the session page), it has someone to run
+    // it again, and giving it twice changes nothing.
+    expect((await give(id, nia.id, w.hillOffice)).status).toBe(204);
+    expect((await give(id, nia.id, w.hillOffice)).status).toBe(204);
+    expect((await t.request('GET', `/api/sessions/${id}/attendees`, { as: nia })).status).toBe(200);
+    expect((await t.request('GET', '/api/me/sessions', { as: nia })).json.items.map((i: { session: { id: string } }) => i.session.id)).toEqual([id]);
+    expect(await page(id, nia)).toMatchObject({ youRun: true, noOneRuns: false });
+    expect(await page(id, w.hillOffice)).toMatchObject({ mayGiveToLead: true, noOneRuns: false });
+    expect((await page(id, w.hillOffice)).trainerIds.sort()).toEqual([w.hill.id, nia.id].sort());
+    expect(await unstaffed()).not.toContain(id);
+    // An administrator may too.
+    expect((await t.request('PUT', `/api/orgs/${w.hillOrg.id}/leads/${w.hill.id}`, { as: w.admin })).status).toBe(204);
+    expect((await give(id, w.hill.id, w.admin)).status).toBe(204);
+  });
+
+  it('a trust’s session goes to the trust’s leads, by the trust’s office only; programme, cancelled and ended sessions are not given', async () => {
+    const w = await world();
+    const trustOffice = await t.user('office', w.trustOrg.id);
+    expect((await t.request('PUT', `/api/orgs/${w.trustOrg.id}/leads/${w.dale.id}`, { as: trustOffice })).status).toBe(204);
+    // A school's office does not give its trust's session, though it sees it; the trust's office does.
+    expect((await page(w.forTrust.id, w.hillOffice)).mayGiveToLead).toBeUndefined();
+    expect((await give(w.forTrust.id, w.dale.id, w.hillOffice)).status).toBe(403);
+    expect(await page(w.forTrust.id, trustOffice)).toMatchObject({ mayGiveToLead: true, noOneRuns: false });
+    expect((await give(w.forTrust.id, w.dale.id, trustOffice)).status).toBe(204);
+    expect((await t.request('GET', `/api/sessions/${w.forTrust.id}/attendees`, { as: w.dale })).status).toBe(200);
+
+    // The programme's sessions have trainers an administrator names.
+    expect((await page(w.forAll.id, trustOffice)).mayGiveToLead).toBeUndefined();
+    const programme = await give(w.forAll.id, w.dale.id, w.admin);
+    expect(programme.status).toBe(403);
+    expect(programme.json.error.message).toBe('Only in-house sessions are given to their organisation’s leads; an administrator names the trainers of programme sessions.');
+    // Nothing is left to run once it has ended, or was cancelled.
+    expect((await t.request('PUT', `/api/orgs/${w.hillOrg.id}/leads/${w.hill.id}`, { as: w.hillOffice })).status).toBe(204);
+    expect((await t.request('POST', `/api/sessions/${w.forHill.id}/cancel`, { as: w.trainer, body: {} })).status).toBe(200);
+    expect((await page(w.forHill.id, w.hillOffice)).mayGiveToLead).toBeUndefined();
+    expect((await give(w.forHill.id, w.hill.id, w.hillOffice)).status).toBe(409);
+    t.clock.advance(Date.parse('2026-03-10T17:00:00.000Z') - Date.parse('2026-03-01T09:00:00.000Z'));
+    expect((await page(w.forTrust.id, trustOffice)).mayGiveToLead).toBeUndefined();
+    const ended = await give(w.forTrust.id, w.dale.id, trustOffice);
+    expect(ended.status).toBe(409);
+    expect(ended.json.error.message).toBe('This session has ended or been cancelled: there is nothing left to run.');
+  });
+});
+
 describe('feedback on the sessions someone no longer runs', () => {
   const inset = { mode: 'online', startsAt: '2026-03-10T16:00:00Z', endsAt: '2026-03-10T17:00:00Z', capacity: { online: 30 } };
   const listed = async (who: TestUser) => {

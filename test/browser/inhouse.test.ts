@@ -125,9 +125,37 @@ describe.skipIf(!browserAvailable)('in-house sessions', () => {
     await tabTo(page, `Stop being in-house lead: ${senco.name}`, { back: true });
     await page.keyboard.press('Enter');
     // The session they published now has no one to run it: the office is told which, and what to do.
-    await page.getByRole('status').filter({ hasText: /^Sam Senco is no longer an in-house lead\. They were the only one running “Birch twilight: ADHD” \(\w{3}, \d{1,2} \w{3} \d{4}, \d{2}:\d{2} (GMT|BST)\), which now has no trainer: ask an administrator to give it another trainer\.$/ }).waitFor();
+    await page.getByRole('status').filter({ hasText: /^Sam Senco is no longer an in-house lead\. They were the only one running “Birch twilight: ADHD” \(\w{3}, \d{1,2} \w{3} \d{4}, \d{2}:\d{2} (GMT|BST)\), which now has no trainer: the office of the organisation it is for can give it to another in-house lead on its page, or an administrator give it another trainer\.$/ }).waitFor();
     await checkPage(page, 'staff accounts after removing the only lead of a session still to come');
     expect((await t.request('GET', '/api/me/lead-orgs', { as: senco })).json.items).toEqual([]);
+
+    // The office gives the session to another lead itself: the title links to its page, which
+    // says no one can run it and, with no lead left, where to make one.
+    await activate(page, '“Birch twilight: ADHD”', { back: true });
+    await page.getByRole('heading', { level: 1, name: 'Birch twilight: ADHD' }).waitFor();
+    const who = page.getByRole('region', { name: 'Who runs this session' });
+    await who.getByText('No one can run this session now').waitFor();
+    await who.getByText('No one leads in-house training for Birch Primary yet.').waitFor();
+    await checkPage(page, 'an in-house session no one can run, to its office, with no lead left');
+    await activate(page, 'Staff accounts');
+    await page.getByRole('heading', { level: 1, name: 'Staff accounts' }).waitFor();
+    const nell = await t.user('staff', org.id, 'Nell Newlead');
+    await page.reload();
+    await activate(page, 'Make in-house lead: Nell Newlead');
+    await page.getByRole('status').filter({ hasText: 'Nell Newlead is now an in-house lead' }).waitFor();
+    await page.goBack();
+    await who.getByText('No one can run this session now').waitFor();
+    await tabTo(page, 'Give it to');
+    await page.keyboard.type('Nell');
+    expect(await page.locator('#give-lead option:checked').textContent()).toBe('Nell Newlead');
+    await checkPage(page, 'an in-house session no one can run, a new lead chosen');
+    await activate(page, 'Give the session to this lead');
+    await who.getByRole('status').filter({ hasText: 'Nell Newlead now runs this session.' }).waitFor();
+    await who.getByText('Every in-house lead of Birch Primary already runs it.').waitFor();
+    expect(await who.getByText('No one can run this session now').count()).toBe(0);
+    await checkPage(page, 'an in-house session given to a new lead');
+    expect((await t.request('GET', `/api/sessions/${sessionId}`, { as: nell })).json).toMatchObject({ youRun: true, noOneRuns: false });
+    expect((await t.request('GET', `/api/sessions/${sessionId}/attendees`, { as: nell })).status).toBe(200);
   });
   it('staff see who an in-house session is for on the list; the emailed feedback link opens at the form; the lead reads the feedback from the Feedback menu (320 px, axe)', { timeout: 120_000 }, async () => {
     const { t } = env.server;

@@ -56,6 +56,9 @@ const EXCEPT: Record<string, Partial<Record<More, number>>> = {
   'GET /api/trainers': { leadA: 200 },
   'GET /api/courses/{id}/materials': { leadA: 200 },
   'GET /api/materials/{id}/download': { leadA: 200 },
+  // Organisation A's own in-house session: its staff (leads and the demoted among them) see it
+  // and are refused; its trust's office does not see it at all.
+  'PUT /api/sessions/{id}/trainers/{userId}': { trustOffice: 404, demoted: 403, leadA: 403 },
 };
 
 const lk = await startLiveKitStandIn();
@@ -258,6 +261,13 @@ const MATRIX: Row[] = [
                                                                                                                      e(401, 401, 403, 403,  204,   403,    403,    403,     204)],
   ['DELETE /api/orgs/{id}/leads/{userId}',  async () => ({ params: { id: orgA.id, userId: (await t.user('staff', orgA.id)).id } }),
                                                                                                                      e(401, 401, 403, 403,  200,   403,    403,    403,     200)],
+  // An in-house session for organisation A given to another of A's leads: A's office (not its
+  // trust's, which does not see a school's own session) and admins; outsiders are not told it exists.
+  ['PUT /api/sessions/{id}/trainers/{userId}', async (c) => {
+    const lead = await t.user('staff', orgA.id);
+    await t.db.insertInto('inhouse_leads').values({ user_id: lead.id, org_id: orgA.id, created_by: fixed.admin.id, created_at: t.clock.now().toISOString() }).execute();
+    return { params: { id: await c.session({ audience: { kind: 'organisation', orgId: orgA.id } }), userId: lead.id } };
+  },                                                                                                                 e(401, 401, 403, 404,  204,   404,    403,    404,     204)],
   ['GET /api/me/lead-orgs',                 async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
   ['GET /api/orgs/{id}/users',              async () => ({ params: { id: orgA.id } }),                               e(401, 401, 403, 403,  200,   403,    403,    403,     200)],
   ['POST /api/users',                       async () => ({ body: { email: `${randomUUID()}@example.org`, name: 'New Person', role: 'staff', orgId: orgA.id } }),

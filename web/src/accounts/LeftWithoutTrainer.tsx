@@ -12,8 +12,10 @@ const NAMED = 5;
 /**
  * Which sessions (the first five, soonest first) and what to do. An administrator (`canEdit`)
  * gets each title as a link to its edit page and a link to All sessions' "Needing a
- * trainer" tab, which lists them until each has another trainer; anyone else is told to ask
- * an administrator. Nothing when the change left none.
+ * trainer" tab, which lists them until each has another trainer. Office staff get each title
+ * as a link to the session's page, where the office of the organisation it is for gives it
+ * to another in-house lead (GiveToLead); an administrator can give it a trainer. Nothing
+ * when the change left none.
  */
 export function LeftWithoutTrainer({ list, canEdit = true }: { list: readonly { id: string; title: string; startsAt: string }[]; canEdit?: boolean }) {
   if (list.length === 0) return null;
@@ -23,7 +25,7 @@ export function LeftWithoutTrainer({ list, canEdit = true }: { list: readonly { 
   const named = shown.map((s, i) => (
     <Fragment key={s.id}>
       {i === 0 ? '' : i < shown.length - 1 || rest > 0 ? ', ' : ' and '}
-      {canEdit ? <Link href={`/trainer/sessions/${encodeURIComponent(s.id)}/edit`}>“{s.title}”</Link> : `“${s.title}”`} ({formatDateTime(s.startsAt)})
+      <Link href={canEdit ? `/trainer/sessions/${encodeURIComponent(s.id)}/edit` : `/sessions/${encodeURIComponent(s.id)}`}>“{s.title}”</Link> ({formatDateTime(s.startsAt)})
     </Fragment>
   ));
   const more = rest > 0 ? ` and ${plural(rest, 'more')}` : '';
@@ -39,9 +41,9 @@ export function LeftWithoutTrainer({ list, canEdit = true }: { list: readonly { 
       <>Give each another trainer on its edit page. {listed}</>
     )
   ) : one ? (
-    'ask an administrator to give it another trainer.'
+    'the office of the organisation it is for can give it to another in-house lead on its page, or an administrator give it another trainer.'
   ) : (
-    'Ask an administrator to give each another trainer.'
+    'The office of the organisation each is for can give it to another in-house lead on its page, or an administrator give it another trainer.'
   );
   return one ? (
     <>

@@ -17,6 +17,7 @@ import { BookingDetails, offerExpiry, offerLapsedAt, useClockPast, useOfferLapse
 import { useFocusNoticeOnLapse } from './offerLapse.js';
 import { FitNote, SeatsLeft, Waiting } from './SessionsPage.js';
 import { serverNow } from '../clock.js';
+import { GiveToLead } from './GiveToLead.js';
 
 /** The booking answer; timetable clashes (if any) do not stop a booking but are worth saying. */
 const BookAnswer = BookResult.extend({ clashes: z.array(Clash).optional() });
@@ -535,6 +536,8 @@ export function SessionPage({ id }: { id: string }) {
                 </ul>
               </section>
             )}
+
+            {s.mayGiveToLead && <GiveToLead s={s} onGiven={refresh} />}
 
             {me.role === 'office' && me.orgId && !s.youRun && Date.parse(s.startsAt) <= serverNow() && <StaffAttendance s={s} />}
 

@@ -1,0 +1,88 @@
+/**
+ * Office staff of the organisation an in-house session is for: who runs it, and a way to
+ * give it to another of that organisation's in-house leads (after its lead left, say), who
+ * runs it from then on. The server says when they may (`mayGiveToLead`: still to come) and
+ * whether anyone named on it can run it now (`noOneRuns`).
+ */
+import { useState } from 'preact/hooks';
+import { z } from 'zod';
+import { InHouseLeadList, type Session } from '../../../shared/sessions.js';
+import { api } from '../api.js';
+import { described, Field, Status } from '../components.js';
+import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../load.js';
+import { Link } from '../router.js';
+
+export function GiveToLead({ s, onGiven }: { s: Session; onGiven: () => Promise<void> }) {
+  const orgId = s.audience.orgId ?? '';
+  const orgName = s.audience.orgName ?? 'your organisation';
+  const leads = useLoad(() => api(`/api/orgs/${encodeURIComponent(orgId)}/leads`, InHouseLeadList), [orgId]);
+  const [chosen, setChosen] = useState('');
+  const [error, setError] = useState('');
+  const [message, setMessage] = useState('');
+  const action = useAction();
+
+  async function give(userId: string, name: string) {
+    setMessage('');
+    // All of it is the action, so "Try again" after a failure does all of it again.
+    await action.run(async () => {
+      await api(`/api/sessions/${encodeURIComponent(s.id)}/trainers/${encodeURIComponent(userId)}`, z.unknown(), { method: 'PUT' });
+      await onGiven();
+      setChosen('');
+      setMessage(`${name} now runs this session.`);
+    });
+  }
+
+  return (
+    <section class="panel" aria-labelledby="give-lead-title">
+      <h2 id="give-lead-title">Who runs this session</h2>
+      {s.noOneRuns ? (
+        <div class="notice notice-warning">
+          <p>No one can run this session now: whoever was running it no longer leads in-house training for {orgName}, or their account is turned off. Give it to another of {orgName}’s in-house leads, or ask an administrator to give it a trainer.</p>
+        </div>
+      ) : (
+        <p>Its in-house lead runs it. You can give it to another of {orgName}’s in-house leads as well, to run it with them.</p>
+      )}
+      <Status message={message} />
+      <ActionError action={action} />
+      <Loaded state={leads} what={`${orgName}’s in-house leads`}>
+        {(l) => {
+          const candidates = l.items.filter((x) => !s.trainerIds.includes(x.userId));
+          if (candidates.length === 0) {
+            return (
+              <p>
+                {l.items.length ? `Every in-house lead of ${orgName} already runs it.` : `No one leads in-house training for ${orgName} yet.`} Make someone a lead on <Link href="/office/people">Staff accounts</Link> (open their card), then give it to them here.
+              </p>
+            );
+          }
+          return (
+            <form
+              noValidate
+              aria-labelledby="give-lead-title"
+              onSubmit={(e) => {
+                e.preventDefault();
+                const lead = candidates.find((x) => x.userId === chosen);
+                if (!lead) return setError('Give it to: choose an in-house lead');
+                setError('');
+                void give(lead.userId, lead.name);
+              }}
+            >
+              <Field id="give-lead" label="Give it to" error={error} announce>
+                <select id="give-lead" value={chosen} {...described('give-lead', undefined, error)} onChange={(e) => setChosen((e.currentTarget as HTMLSelectElement).value)}>
+                  <option value="">Choose an in-house lead</option>
+                  {candidates.map((x) => (
+                    <option key={x.userId} value={x.userId}>
+                      {x.name}
+                    </option>
+                  ))}
+                </select>
+              </Field>
+              <ActionButton busy={action.busy} busyLabel="Giving it to them…">
+                Give the session to this lead
+              </ActionButton>
+            </form>
+          );
+        }}
+      </Loaded>
+    </section>
+  );
+}
