@@ -69,7 +69,8 @@ export function audienceLabel(kind: z.infer<typeof AudienceKind>, orgName: strin
 }
 
 /** A member of an organisation's (or its schools') staff who publishes and runs its in-house sessions. */
-export const InHouseLead = z.object({ userId: z.string(), name: z.string(), email: z.string(), orgId: z.string().nullable(), since: z.string() });
+/** An in-house lead; `accountOff`: their account is turned off, so they run nothing until it is on again (they stay a lead). */
+export const InHouseLead = z.object({ userId: z.string(), name: z.string(), email: z.string(), orgId: z.string().nullable(), since: z.string(), accountOff: z.boolean() });
 export const InHouseLeadList = z.object({ items: z.array(InHouseLead) });
 
 /** Who a session is for, in words for the people looking at it. */

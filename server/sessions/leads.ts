@@ -27,7 +27,7 @@ async function requireLeadManager(deps: Deps, actor: AuthUser, orgId: string) {
 
 export async function listLeads(deps: Deps, actor: AuthUser, orgId: string) {
   await requireLeadManager(deps, actor, orgId);
-  return (await repo.leadsOfOrg(deps.db, orgId)).map((r) => ({ userId: r.id, name: r.name, email: r.email, orgId: r.org_id, since: r.created_at }));
+  return (await repo.leadsOfOrg(deps.db, orgId)).map((r) => ({ userId: r.id, name: r.name, email: r.email, orgId: r.org_id, since: r.created_at, accountOff: r.disabled_at !== null }));
 }
 
 /**

@@ -359,7 +359,7 @@ export function leadsOfOrg(db: Q, orgId: string) {
   return db
     .selectFrom('inhouse_leads as l')
     .innerJoin('users as u', 'u.id', 'l.user_id')
-    .select(['u.id', 'u.name', 'u.email', 'u.org_id', 'l.created_at'])
+    .select(['u.id', 'u.name', 'u.email', 'u.org_id', 'u.disabled_at', 'l.created_at'])
     .where('l.org_id', '=', orgId)
     .orderBy('u.name')
     .execute();

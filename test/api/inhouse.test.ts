@@ -760,6 +760,9 @@ describe('an in-house session whose lead left, given to another lead by its offi
     // Only a lead of the school, account on: not a member of staff who does not lead it, not a
     // lead whose account is off, not someone of another school, nor no one at all.
     await t.db.updateTable('users').set({ disabled_at: '2026-02-01T00:00:00.000Z' }).where('id', '=', off.id).execute();
+    // The office's list of leads says whose account is off (the page offers only the others).
+    const listed = (await t.request('GET', `/api/orgs/${w.hillOrg.id}/leads`, { as: w.hillOffice })).json.items;
+    expect(listed.map((l: { name: string; accountOff: boolean }) => [l.name, l.accountOff])).toEqual([['Nia Newlead', false], ['Otto Turnedoff', true]]);
     for (const userId of [w.hill.id, off.id, w.dale.id, w.other.id, randomUUID()]) {
       const refused = await give(id, userId, w.hillOffice);
       expect(refused.status, userId).toBe(400);

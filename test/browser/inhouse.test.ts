@@ -143,9 +143,14 @@ describe.skipIf(!browserAvailable)('in-house sessions', () => {
     await page.reload();
     await activate(page, 'Make in-house lead: Nell Newlead');
     await page.getByRole('status').filter({ hasText: 'Nell Newlead is now an in-house lead' }).waitFor();
+    // A lead whose account is off runs nothing, so is not offered.
+    const away = await t.user('staff', org.id, 'Otto Away');
+    expect((await t.request('PUT', `/api/orgs/${org.id}/leads/${away.id}`, { as: office })).status).toBe(204);
+    await t.db.updateTable('users').set({ disabled_at: t.clock.now().toISOString() }).where('id', '=', away.id).execute();
     await page.goBack();
     await who.getByText('No one can run this session now').waitFor();
     await tabTo(page, 'Give it to');
+    expect(await page.locator('#give-lead option').allTextContents()).toEqual(['Choose an in-house lead', 'Nell Newlead']);
     await page.keyboard.type('Nell');
     expect(await page.locator('#give-lead option:checked').textContent()).toBe('Nell Newlead');
     await checkPage(page, 'an in-house session no one can run, a new lead chosen');

@@ -46,11 +46,14 @@ export function GiveToLead({ s, onGiven }: { s: Session; onGiven: () => Promise<
       <ActionError action={action} />
       <Loaded state={leads} what={`${orgName}’s in-house leads`}>
         {(l) => {
-          const candidates = l.items.filter((x) => !s.trainerIds.includes(x.userId));
+          // A lead whose account is off runs nothing, so is not offered.
+          const usable = l.items.filter((x) => !x.accountOff);
+          const candidates = usable.filter((x) => !s.trainerIds.includes(x.userId));
           if (candidates.length === 0) {
+            const why = usable.length ? `Every in-house lead of ${orgName} already runs it.` : l.items.length ? `Every in-house lead of ${orgName} has their account turned off.` : `No one leads in-house training for ${orgName} yet.`;
             return (
               <p>
-                {l.items.length ? `Every in-house lead of ${orgName} already runs it.` : `No one leads in-house training for ${orgName} yet.`} Make someone a lead on <Link href="/office/people">Staff accounts</Link> (open their card), then give it to them here.
+                {why} Make someone a lead on <Link href="/office/people">Staff accounts</Link> (open their card), then give it to them here.
               </p>
             );
           }
