@@ -51,6 +51,8 @@ export type User = z.infer<typeof User>;
 export const SessionsWithoutTrainer = z.array(z.object({ id: z.string(), title: z.string(), startsAt: z.string() }));
 /** Someone stopped being an in-house lead: the sessions they published that now have no one to run them. */
 export const LeadRemoved = z.object({ sessionsWithoutTrainer: SessionsWithoutTrainer });
+/** An organisation's own in-house sessions still to come that no one can run now: the first few, and how many. */
+export const SessionsNeedingLead = z.object({ items: SessionsWithoutTrainer, total: z.number() });
 export type LeadRemoved = z.infer<typeof LeadRemoved>;
 
 export const PersonChanged = User.extend({

@@ -457,6 +457,19 @@ export async function sessionsLeftWithoutTrainer(db: Q, userId: string, nowIso: 
   return rows.map((r) => ({ id: r.id, title: r.title, startsAt: r.starts_at }));
 }
 
+/**
+ * The in-house sessions for `orgId` itself (its own audience), still to come and not
+ * cancelled, that no one named on them runs now, soonest first: at most `limit`, and how many.
+ */
+export async function sessionsForOrgWithoutTrainer(db: Q, orgId: string, nowIso: string, limit: number): Promise<{ items: { id: string; title: string; startsAt: string }[]; total: number }> {
+  const q = db.selectFrom('sessions').where('audience_org_id', '=', orgId).where('status', '=', 'scheduled').where('ends_at', '>', nowIso).where((eb) => eb.not(runs()));
+  const [rows, counted] = await Promise.all([
+    q.select(['id', 'title', 'starts_at']).orderBy('starts_at').orderBy('id').limit(limit).execute(),
+    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst(),
+  ]);
+  return { items: rows.map((r) => ({ id: r.id, title: r.title, startsAt: r.starts_at })), total: Number(counted?.n ?? 0) };
+}
+
 /** Whether anyone named on the session as a trainer runs it now (`runs`). */
 export async function anyoneRuns(db: Q, sessionId: string): Promise<boolean> {
   return (await db.selectFrom('sessions').select('id').where('id', '=', sessionId).where(runs()).executeTakeFirst()) !== undefined;

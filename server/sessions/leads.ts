@@ -13,7 +13,7 @@ import type { AudienceInput } from '../../shared/sessions.js';
 import * as repo from './repository.js';
 import type { SessionRow } from '../../db/schema.js';
 import { runningMayHaveEnded } from '../bookings/events.js';
-import { sessionsLeftWithoutTrainer } from '../bookings/repository.js';
+import { sessionsForOrgWithoutTrainer, sessionsLeftWithoutTrainer } from '../bookings/repository.js';
 import type { LeadRemoved } from '../../shared/accounts.js';
 
 /** Admins for any organisation; office staff for those they act for (their own, or their trust's schools). */
@@ -69,14 +69,31 @@ export async function removeLead(deps: Deps, actor: AuthUser, orgId: string, use
 }
 
 /**
- * May `actor` give the in-house session `s` to one of its organisation's leads? Office staff
- * of the organisation it is for (its own office, or its trust's office for a school's
- * session; a school's office not for its trust's sessions), while it is still to come.
- * Administrators may too (the API), though their page for it is the session's edit page.
+ * May `actor` give the in-house session `s` to one of its organisation's leads? The office of
+ * the organisation it is for (`isOfficeOf`), while it is still to come. Administrators may
+ * too (the API), though their page for it is the session's edit page.
  */
-export async function mayGiveToLead(deps: Deps, actor: AuthUser, s: Pick<SessionRow, 'audience_org_id' | 'status' | 'ends_at'>): Promise<boolean> {
+export function mayGiveToLead(deps: Deps, actor: AuthUser, s: Pick<SessionRow, 'audience_org_id' | 'status' | 'ends_at'>): boolean {
   if (!s.audience_org_id || s.status !== 'scheduled' || Date.parse(s.ends_at) <= deps.now().getTime()) return false;
-  return (actor.role === 'office' || actor.role === 'admin') && (await orgsActableBy(deps.db, actor)).has(s.audience_org_id);
+  return isOfficeOf(actor, s.audience_org_id);
+}
+
+/**
+ * Administrators, and the office of `orgId` itself: a trust's office for the trust's own
+ * sessions, a school's for the school's (a school's own in-house session does not exist for
+ * its trust's office, DESIGN.md invariant 12; a trust's is not the school's to give).
+ */
+const isOfficeOf = (actor: AuthUser, orgId: string) => actor.role === 'admin' || (actor.role === 'office' && actor.orgId === orgId);
+
+/**
+ * The in-house sessions for `orgId` still to come that no one named on them can run now
+ * (their lead removed, moved or turned off), soonest first, for its office to give each to
+ * another lead: the first `limit`, and how many in all.
+ */
+export async function sessionsNeedingLead(deps: Deps, actor: AuthUser, orgId: string, limit: number) {
+  if (!isOfficeOf(actor, orgId)) throw new AppError('forbidden', 'Only an administrator or the organisation’s own office sees which of its sessions need a lead.');
+  if (!(await findOrg(deps.db, orgId))) throw new AppError('not_found', 'No such organisation.');
+  return sessionsForOrgWithoutTrainer(deps.db, orgId, deps.now().toISOString(), limit);
 }
 
 /**
@@ -90,10 +107,10 @@ export async function giveToLead(deps: Deps, actor: AuthUser, sessionId: string,
   if (!s) throw new AppError('not_found', 'No such session.');
   if (!s.audience_org_id) throw new AppError('forbidden', 'Only in-house sessions are given to their organisation’s leads; an administrator names the trainers of programme sessions.');
   const org = await findOrg(deps.db, s.audience_org_id);
-  if (!(await orgsActableBy(deps.db, actor)).has(s.audience_org_id) || !(actor.role === 'office' || actor.role === 'admin')) {
+  if (!isOfficeOf(actor, s.audience_org_id)) {
     throw new AppError('forbidden', `Only an administrator or the office of ${org?.name ?? 'the organisation it is for'} can give this session to a lead.`);
   }
-  if (!(await mayGiveToLead(deps, actor, s))) throw new AppError('conflict', 'This session has ended or been cancelled: there is nothing left to run.');
+  if (!mayGiveToLead(deps, actor, s)) throw new AppError('conflict', 'This session has ended or been cancelled: there is nothing left to run.');
   // Only someone who leads the organisation now, account on: anyone else would be named on it and not run it.
   const lead = (await repo.leadsOfOrg(deps.db, s.audience_org_id)).find((l) => l.id === userId);
   const person = lead && (await findUserById(deps.db, userId));

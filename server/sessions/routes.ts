@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { LeadCandidates, LeadCandidatesQuery, LeadRemoved } from '../../shared/accounts.js';
+import { LeadCandidates, LeadCandidatesQuery, LeadRemoved, SessionsNeedingLead } from '../../shared/accounts.js';
 import { Roster } from '../../shared/bookings.js';
 import { Id, Line } from '../../shared/common.js';
 import { AppError } from '../errors.js';
@@ -277,6 +277,17 @@ export function sessionRoutes(deps: Deps) {
       const { id, userId } = c.req.valid('param');
       return c.json(await leads.removeLead(deps, requireUser(c), id, userId), 200);
     },
+  );
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/orgs/{id}/sessions-needing-lead',
+      tags: ['sessions'],
+      summary: 'The organisation’s own in-house sessions still to come that no one named on them can run now, soonest first: the first `limit` (up to 50) and how many (admin; the organisation’s own office)',
+      request: { params: Params, query: z.object({ limit: z.coerce.number().int().min(1).max(50).default(10) }) },
+      responses: { 200: jsonResponse(SessionsNeedingLead, 'Sessions, soonest first') },
+    }),
+    async (c) => c.json(await leads.sessionsNeedingLead(deps, requireUser(c), c.req.valid('param').id, c.req.valid('query').limit), 200),
   );
   app.openapi(
     createRoute({

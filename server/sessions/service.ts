@@ -164,7 +164,7 @@ export async function sessionAsOrgSees(deps: Deps, id: string, caller: AuthUser,
 export async function sessionForCaller(deps: Deps, id: string, caller: AuthUser): Promise<Session> {
   const [view, youRun] = await Promise.all([getSession(deps, id, caller), engine.managesSession(deps, caller, id)]);
   // Office staff of the organisation an in-house session is for may give it to one of its leads.
-  const mayGive = caller.role === 'office' && (await mayGiveToLead(deps, caller, { audience_org_id: view.audience.orgId, status: view.status, ends_at: view.endsAt }));
+  const mayGive = caller.role === 'office' && mayGiveToLead(deps, caller, { audience_org_id: view.audience.orgId, status: view.status, ends_at: view.endsAt });
   // Said to those who could give it another trainer, while that still matters.
   const stillToCome = view.status === 'scheduled' && Date.parse(view.endsAt) > deps.now().getTime();
   return { ...view, youRun, ...(mayGive ? { mayGiveToLead: true } : {}), ...((youRun || mayGive) && stillToCome ? { noOneRuns: !(await anyoneRuns(deps.db, id)) } : {}) };

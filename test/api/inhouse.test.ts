@@ -746,6 +746,11 @@ describe('an in-house session whose lead left, given to another lead by its offi
     expect(await page(id, w.hillOffice)).toMatchObject({ mayGiveToLead: true, noOneRuns: true });
     expect((await t.request('GET', `/api/sessions/${id}/attendees`, { as: nia })).status).toBe(403);
     expect(await unstaffed()).toContain(id);
+    // The office's own list of its sessions needing a lead has it (the trust's office's and anyone else's do not).
+    const needing = (org: string, as: TestUser) => t.request('GET', `/api/orgs/${org}/sessions-needing-lead`, { as });
+    expect((await needing(w.hillOrg.id, w.hillOffice)).json).toEqual({ items: [{ id, title: 'Hill INSET on sensory needs', startsAt: '2026-03-10T16:00:00.000Z' }], total: 1 });
+    expect((await needing(w.hillOrg.id, w.admin)).json.total).toBe(1);
+    for (const who of [w.hill, nia, w.trainer, w.otherOffice, await t.user('office', w.trustOrg.id)]) expect((await needing(w.hillOrg.id, who)).status).toBe(403);
 
     // Nobody else may give it: staff, a lead, another school's office, the trust's office (a
     // school's own session does not exist for it), a trainer; the session page does not offer it.
@@ -780,6 +785,7 @@ describe('an in-house session whose lead left, given to another lead by its offi
     expect(await page(id, w.hillOffice)).toMatchObject({ mayGiveToLead: true, noOneRuns: false });
     expect((await page(id, w.hillOffice)).trainerIds.sort()).toEqual([w.hill.id, nia.id].sort());
     expect(await unstaffed()).not.toContain(id);
+    expect((await needing(w.hillOrg.id, w.hillOffice)).json).toEqual({ items: [], total: 0 });
     // An administrator may too.
     expect((await t.request('PUT', `/api/orgs/${w.hillOrg.id}/leads/${w.hill.id}`, { as: w.admin })).status).toBe(204);
     expect((await give(id, w.hill.id, w.admin)).status).toBe(204);
@@ -793,6 +799,13 @@ describe('an in-house session whose lead left, given to another lead by its offi
     expect((await page(w.forTrust.id, w.hillOffice)).mayGiveToLead).toBeUndefined();
     expect((await give(w.forTrust.id, w.dale.id, w.hillOffice)).status).toBe(403);
     expect(await page(w.forTrust.id, trustOffice)).toMatchObject({ mayGiveToLead: true, noOneRuns: false });
+    // The trust's list has its own sessions only: none needs a lead while their trainer runs them.
+    expect((await t.request('GET', `/api/orgs/${w.trustOrg.id}/sessions-needing-lead`, { as: trustOffice })).json).toEqual({ items: [], total: 0 });
+    await t.db.updateTable('users').set({ role: 'staff' }).where('id', '=', w.trainer.id).execute();
+    const trustList = (await t.request('GET', `/api/orgs/${w.trustOrg.id}/sessions-needing-lead?limit=1`, { as: trustOffice })).json;
+    expect(trustList).toEqual({ items: [{ id: w.forTrust.id, title: 'Oak Trust SENCO network', startsAt: '2026-03-10T16:00:00.000Z' }], total: 1 });
+    expect((await t.request('GET', `/api/orgs/${w.hillOrg.id}/sessions-needing-lead`, { as: w.admin })).json.items.map((s: { id: string }) => s.id)).toEqual([w.forHill.id]);
+    await t.db.updateTable('users').set({ role: 'trainer' }).where('id', '=', w.trainer.id).execute();
     expect((await give(w.forTrust.id, w.dale.id, trustOffice)).status).toBe(204);
     expect((await t.request('GET', `/api/sessions/${w.forTrust.id}/attendees`, { as: w.dale })).status).toBe(200);
 

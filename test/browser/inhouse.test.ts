@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { recordAttendanceOutcomes } from '../../server/attendance/service.js';
 import { runJobsOnce } from '../../server/jobs.js';
-import { activate, browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, newPage, plusMinutes, serverAndBrowser, signInAt, signInTo, tabTo, warnIfSkipped, checkPage, NARROW, typeInto } from './harness.js';
+import { activate, settled, browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, newPage, plusMinutes, serverAndBrowser, signInAt, signInTo, tabTo, warnIfSkipped, checkPage, NARROW, typeInto } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -126,6 +126,10 @@ describe.skipIf(!browserAvailable)('in-house sessions', () => {
     await page.keyboard.press('Enter');
     // The session they published now has no one to run it: the office is told which, and what to do.
     await page.getByRole('status').filter({ hasText: /^Sam Senco is no longer an in-house lead\. They were the only one running “Birch twilight: ADHD” \(\w{3}, \d{1,2} \w{3} \d{4}, \d{2}:\d{2} (GMT|BST)\), which now has no trainer: the office of the organisation it is for can give it to another in-house lead on its page, or an administrator give it another trainer\.$/ }).waitFor();
+    // Staff accounts lists it among the sessions no one can run, until it is given to someone.
+    const needing = page.getByRole('region', { name: 'Sessions no one can run' });
+    await needing.getByRole('link', { name: 'Birch twilight: ADHD', exact: true }).waitFor();
+    expect(await needing.locator('p').first().textContent()).toBe('This in-house session still to come has no one to run it: whoever was running it no longer leads in-house training for Birch Primary, or their account is turned off. Open it to give it to another in-house lead.');
     await checkPage(page, 'staff accounts after removing the only lead of a session still to come');
     expect((await t.request('GET', '/api/me/lead-orgs', { as: senco })).json.items).toEqual([]);
 
@@ -160,6 +164,12 @@ describe.skipIf(!browserAvailable)('in-house sessions', () => {
     expect(await who.getByText('No one can run this session now').count()).toBe(0);
     await checkPage(page, 'an in-house session given to a new lead');
     expect((await t.request('GET', `/api/sessions/${sessionId}`, { as: nell })).json).toMatchObject({ youRun: true, noOneRuns: false });
+    // Given, it is no longer among Staff accounts' sessions no one can run.
+    await activate(page, 'Staff accounts');
+    await page.getByRole('heading', { level: 1, name: 'Staff accounts' }).waitFor();
+    await page.getByRole('heading', { level: 2, name: 'Nell Newlead' }).waitFor();
+    await settled(page);
+    expect(await needing.count()).toBe(0);
     expect((await t.request('GET', `/api/sessions/${sessionId}/attendees`, { as: nell })).status).toBe(200);
   });
   it('staff see who an in-house session is for on the list; the emailed feedback link opens at the form; the lead reads the feedback from the Feedback menu (320 px, axe)', { timeout: 120_000 }, async () => {

@@ -59,6 +59,8 @@ const EXCEPT: Record<string, Partial<Record<More, number>>> = {
   // Organisation A's own in-house session: its staff (leads and the demoted among them) see it
   // and are refused; its trust's office does not see it at all.
   'PUT /api/sessions/{id}/trainers/{userId}': { trustOffice: 404, demoted: 403, leadA: 403 },
+  // Only organisation A's own office: its trust's office sees none of A's own sessions.
+  'GET /api/orgs/{id}/sessions-needing-lead': { trustOffice: 403 },
 };
 
 const lk = await startLiveKitStandIn();
@@ -261,6 +263,7 @@ const MATRIX: Row[] = [
                                                                                                                      e(401, 401, 403, 403,  204,   403,    403,    403,     204)],
   ['DELETE /api/orgs/{id}/leads/{userId}',  async () => ({ params: { id: orgA.id, userId: (await t.user('staff', orgA.id)).id } }),
                                                                                                                      e(401, 401, 403, 403,  200,   403,    403,    403,     200)],
+  ['GET /api/orgs/{id}/sessions-needing-lead', async () => ({ params: { id: orgA.id } }),                           e(401, 401, 403, 403,  200,   403,    403,    403,     200)],
   // An in-house session for organisation A given to another of A's leads: A's office (not its
   // trust's, which does not see a school's own session) and admins; outsiders are not told it exists.
   ['PUT /api/sessions/{id}/trainers/{userId}', async (c) => {

@@ -11,6 +11,7 @@ import { Loaded, useLoad } from '../load.js';
 import { Link, navigate } from '../router.js';
 import { OfficeOrgGate, SchoolForm, type Org } from '../orgs.js';
 import { PersonCard } from './PersonCard.js';
+import { SessionsNeedingLead } from './NeedingLead.js';
 import { NewPersonForm } from '../admin/NewPersonForm.js';
 import { personTimetableHref } from '../timetable/PersonTimetablePage.js';
 
@@ -49,6 +50,8 @@ function StaffOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
   }, [orgId, q, page]);
   const leads = useLoad(() => api(`/api/orgs/${encodeURIComponent(orgId)}/leads`, z.object({ items: z.array(z.object({ userId: z.string() })) })).then((r) => r.items.map((l) => l.userId)), [orgId]);
   const [message, setMessage] = useState<ComponentChildren>('');
+  // Bumped by a change on the page that may leave sessions with no one to run them.
+  const [changes, setChanges] = useState(0);
   const [choiceError, setChoiceError] = useState(false);
   const focusLater = useFocusLater();
   const shown = people.data;
@@ -64,6 +67,8 @@ function StaffOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
         <Link href={`/office/people/import?org=${encodeURIComponent(orgId)}`}>Import staff from a spreadsheet (CSV)</Link>
       </p>
       <p>Everyone in {orgName ?? 'your organisation'}. Turn off the account of someone who has left: they are signed out at once and cannot sign in again until you turn it back on, and their places on sessions still to come go to others. Once someone has left and their record no longer needs to be kept (or they ask), erase their personal data: it goes for good, while their past bookings and attendance still count without their name. An in-house lead can publish and run training sessions for your organisation's staff only.</p>
+      {/* The organisation's own sessions: a trust's office does not see a school's (DESIGN.md invariant 12). */}
+      {me.role === 'office' && me.orgId === orgId && <SessionsNeedingLead orgId={orgId} orgName={orgName ?? 'your organisation'} version={changes} />}
       <ListSearch id="staff-search" label="Find a person by name or email" formLabel="People" value={q} onSearch={(text) => navigate(staffHref(orgId, text))} />
       {/* In the page before the list loads, so the count is read out when it arrives; turning a page focuses it. */}
       <p role="status" class="count" id="staff-count" tabIndex={-1}>
@@ -93,6 +98,7 @@ function StaffOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
                           onChanged: (on, m) => {
                             leads.set(on ? [...(leads.data ?? []), p.id] : (leads.data ?? []).filter((id) => id !== p.id));
                             setMessage(m);
+                            setChanges((n) => n + 1);
                           },
                         }
                       : undefined
@@ -107,6 +113,7 @@ function StaffOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
                     }
                     people.set({ ...data, items: data.items.map((x) => (x.id === next.id ? next : x)) });
                     setMessage(m);
+                    setChanges((n) => n + 1);
                   }}
                 />
               ))}
