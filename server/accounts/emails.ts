@@ -35,6 +35,24 @@ export function passwordResetEmail(name: string, link: string, validMinutes: num
 }
 
 /**
+ * To an in-house lead given a session to run by their organisation's office (or an
+ * administrator): which session, that it is now theirs, and whom to tell if they cannot.
+ */
+export function sessionGivenEmail(name: string, title: string, when: string, orgName: string, link: string) {
+  return accountEmail(
+    `You now run “${title}”`,
+    name,
+    [
+      `As an in-house lead for ${orgName}, you have been given the session “${title}” to run, on ${when}.`,
+      'It is in My sessions, with who is coming, the register and, online, the live room. Open it here:',
+      `If you cannot run it, tell ${orgName}’s office, who can give it to another in-house lead.`,
+    ],
+    link,
+    'Open the session',
+  );
+}
+
+/**
  * Sent instead of a reset link ("Forgot your password?") or an emailed sign-in link to
  * someone whose organisation requires its own sign-in (neither would let them in): how to
  * sign in, with no link to reset anything.

@@ -13,6 +13,9 @@ import type { AudienceInput } from '../../shared/sessions.js';
 import * as repo from './repository.js';
 import type { SessionRow } from '../../db/schema.js';
 import { runningMayHaveEnded } from '../bookings/events.js';
+import { sessionGivenEmail } from '../accounts/emails.js';
+import { formatWhen } from '../notifications/messages.js';
+import { enqueueMessage } from '../notifications/outbox.js';
 import { sessionsForOrgWithoutTrainer, sessionsLeftWithoutTrainer } from '../bookings/repository.js';
 import type { LeadRemoved } from '../../shared/accounts.js';
 
@@ -99,8 +102,8 @@ export async function sessionsNeedingLead(deps: Deps, actor: AuthUser, orgId: st
 /**
  * Gives an in-house session to `userId`, a lead of the organisation it is for, who runs it
  * from then on beside anyone named on it already: a school whose lead left (removed, turned
- * off, moved) hands their sessions on without waiting for an administrator. Giving it to
- * someone who already runs it changes nothing.
+ * off, moved) hands their sessions on without waiting for an administrator. They are told by
+ * email. Giving it to someone who already runs it changes nothing and tells no one.
  */
 export async function giveToLead(deps: Deps, actor: AuthUser, sessionId: string, userId: string) {
   const s = await repo.findSession(deps.db, sessionId);
@@ -117,7 +120,14 @@ export async function giveToLead(deps: Deps, actor: AuthUser, sessionId: string,
   if (!person || person.disabled_at) {
     throw new AppError('validation_failed', `Choose one of ${org?.name ?? 'the organisation'}’s in-house leads: only they can run its sessions.`, { issues: [{ path: 'userId', message: 'is not one of its in-house leads' }] });
   }
-  await repo.addTrainer(deps.db, sessionId, userId);
+  // Named and told in one transaction: told once, only when newly given it.
+  const when = formatWhen(s.starts_at, s.ends_at, s.time_zone);
+  const link = `${deps.config.publicUrl.replace(/\/$/, '')}/sessions/${s.id}`;
+  await deps.db.transaction().execute(async (trx) => {
+    if (await repo.addTrainer(trx, sessionId, userId)) {
+      await enqueueMessage(trx, deps, { kind: 'session_given', to: person.email, userId, ...sessionGivenEmail(person.name, s.title, when, org?.name ?? 'your organisation', link) });
+    }
+  });
 }
 
 /** The organisations `user` leads in-house training for, with whether each is a trust (has schools). */

@@ -65,9 +65,10 @@ export async function replaceTrainers(db: Q, sessionId: string, trainerIds: stri
   if (trainerIds.length) await db.insertInto('session_trainers').values(trainerIds.map((user_id) => ({ session_id: sessionId, user_id }))).execute();
 }
 
-/** Names `userId` among the session's trainers, if they are not already. */
-export async function addTrainer(db: Q, sessionId: string, userId: string) {
-  await db.insertInto('session_trainers').values({ session_id: sessionId, user_id: userId }).onConflict((oc) => oc.doNothing()).execute();
+/** Names `userId` among the session's trainers, if they are not already: whether they were added. */
+export async function addTrainer(db: Q, sessionId: string, userId: string): Promise<boolean> {
+  const r = await db.insertInto('session_trainers').values({ session_id: sessionId, user_id: userId }).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
 }
 
 /** What a session view shows (service.ts toSession): a listing reads only these, fewer values to build per row. */

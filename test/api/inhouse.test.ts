@@ -779,6 +779,13 @@ describe('an in-house session whose lead left, given to another lead by its offi
     // it again, and giving it twice changes nothing.
     expect((await give(id, nia.id, w.hillOffice)).status).toBe(204);
     expect((await give(id, nia.id, w.hillOffice)).status).toBe(204);
+    // Nia is told once, by email, with a link to the session; the refusals above told no one.
+    const told = await t.mails('session_given');
+    expect(told.map((m) => m.to_email)).toEqual([nia.email]);
+    expect(told[0]!.message.subject).toBe('You now run “Hill INSET on sensory needs”');
+    expect(told[0]!.message.text).toContain('As an in-house lead for Hill Primary, you have been given the session “Hill INSET on sensory needs” to run, on Tuesday, 10 March 2026, 16:00 to 17:00 (GMT).');
+    expect(told[0]!.message.text).toContain(`http://localhost:3000/sessions/${id}`);
+    expect(told[0]!.message.html).toContain(`<a href="http://localhost:3000/sessions/${id}"`);
     expect((await t.request('GET', `/api/sessions/${id}/attendees`, { as: nia })).status).toBe(200);
     expect((await t.request('GET', '/api/me/sessions', { as: nia })).json.items.map((i: { session: { id: string } }) => i.session.id)).toEqual([id]);
     expect(await page(id, nia)).toMatchObject({ youRun: true, noOneRuns: false });
