@@ -161,6 +161,7 @@ describe.skipIf(!browserAvailable)('in-house sessions', () => {
     await activate(page, 'Give the session to this lead');
     await who.getByRole('status').filter({ hasText: 'Nell Newlead now runs this session.' }).waitFor();
     await who.getByText('Every in-house lead of Birch Primary already runs it.').waitFor();
+    await who.getByText('Someone named on it runs it. You can also give it to another of Birch Primary’s in-house leads, to run it with them.').waitFor();
     expect(await who.getByText('No one can run this session now').count()).toBe(0);
     await checkPage(page, 'an in-house session given to a new lead');
     expect((await t.request('GET', `/api/sessions/${sessionId}`, { as: nell })).json).toMatchObject({ youRun: true, noOneRuns: false });

@@ -40,7 +40,7 @@ export function GiveToLead({ s, onGiven }: { s: Session; onGiven: () => Promise<
           <p>No one can run this session now: whoever was running it no longer leads in-house training for {orgName}, or their account is turned off. Give it to another of {orgName}’s in-house leads, or ask an administrator to give it a trainer.</p>
         </div>
       ) : (
-        <p>Its in-house lead runs it. You can give it to another of {orgName}’s in-house leads as well, to run it with them.</p>
+        <p>Someone named on it runs it. You can also give it to another of {orgName}’s in-house leads, to run it with them.</p>
       )}
       <Status message={message} />
       <ActionError action={action} />
