@@ -41,11 +41,15 @@ export const DEFAULT_OUTBOUND: Omit<OutboundPolicy, 'allow'> = { timeoutMs: 10_0
  * credentials, an internal address, too many redirects). `failed`: the address was allowed
  * but gave nothing usable (unreachable, time or size limit, an error status). `reason` is
  * for logs only: it may hold what the remote server said, which users must never see.
+ * `byName`: refused for what a host name resolved to (an internal address). Told apart from
+ * a name that does not resolve at all, that would say which names exist inside the network
+ * the server runs in, so callers answer users as they do a fetch that failed.
  */
 export class OutboundError extends Error {
   constructor(
     readonly kind: 'refused' | 'failed',
     readonly reason: string,
+    readonly byName = false,
   ) {
     super(reason);
     this.name = 'OutboundError';
@@ -127,7 +131,7 @@ export function guardedLookup(resolve: Resolver, allowListed: boolean): LookupFu
         const addresses = options.family === 4 || options.family === 6 ? found.filter((a) => a.family === options.family) : found;
         if (addresses.length === 0) return callback(new OutboundError('failed', `${hostname} has no address`) as NodeJS.ErrnoException, '', 0);
         const internal = allowListed ? undefined : addresses.find((a) => !isPublicAddress(a.address));
-        if (internal) return callback(new OutboundError('refused', `${hostname} resolves to ${internal.address} (${rangeOf(internal.address)})`) as NodeJS.ErrnoException, '', 0);
+        if (internal) return callback(new OutboundError('refused', `${hostname} resolves to ${internal.address} (${rangeOf(internal.address)})`, true) as NodeJS.ErrnoException, '', 0);
         if (options.all) return (callback as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, addresses);
         callback(null, addresses[0]!.address, addresses[0]!.family);
       },

@@ -318,7 +318,9 @@ async function fetchTimetable(deps: Deps, url: string, ctx: { weekAStart: string
     const res = await fetchOutbound(url, deps.config.outbound, 'text/calendar, text/plain;q=0.5, */*;q=0.1');
     body = new TextDecoder('utf-8').decode(res.body);
   } catch (e) {
-    const refused = e instanceof OutboundError && e.kind === 'refused';
+    // A name that resolves inside the network is answered as one that does not resolve: the
+    // answer must not tell which internal names exist (the log says which it was).
+    const refused = e instanceof OutboundError && e.kind === 'refused' && !e.byName;
     deps.logger.warn('timetable subscription fetch failed', { ...logFields, site: siteOf(url), reason: e instanceof OutboundError ? e.reason : String((e as Error)?.message ?? e) });
     throw refused ? new AppError('address_not_allowed', ADDRESS_REFUSED) : new AppError('fetch_failed', `${NO_CALENDAR} The address did not give a calendar file of at most ${Math.round(deps.config.outbound.maxBytes / 1024 / 1024)} MB within ${Math.round(deps.config.outbound.timeoutMs / 1000)} seconds. The timetable was not changed.`);
   }

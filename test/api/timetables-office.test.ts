@@ -425,12 +425,38 @@ describe('timetable subscriptions', () => {
     let heard = 0;
     server.on('connection', () => heard++);
     const port = base.split(':')[2];
-    for (const host of ['127.0.0.1', '2130706433', '0x7f000001', '127.1', '[::ffff:127.0.0.1]', 'localhost']) {
+    for (const host of ['127.0.0.1', '2130706433', '0x7f000001', '127.1', '[::ffff:127.0.0.1]']) {
       const res = await t.request('PUT', '/api/me/timetable/subscription', { as: a, body: { url: `http://${host}:${port}/a.ics` } });
       expect(res.status, host).toBe(422);
       expect(res.json.error).toEqual({ code: 'address_not_allowed', message: expect.stringMatching(/^That address could not be used\./) });
     }
+    // A name that resolves inside (localhost here) is refused too, but answered as a name that
+    // does not resolve at all (next test): the answer does not say which internal names exist.
+    const byName = await t.request('PUT', '/api/me/timetable/subscription', { as: a, body: { url: `http://localhost:${port}/a.ics` } });
+    expect(byName.status).toBe(422);
+    expect(byName.json.error).toMatchObject({ code: 'fetch_failed', message: expect.stringMatching(/^No calendar could be read from it\./) });
     expect(heard).toBe(0);
+    // The log still says why.
+    const reasons = t.logger.lines.filter((l) => l.msg === 'timetable subscription fetch failed').map((l) => String(l.reason));
+    expect(reasons.some((r) => /^localhost resolves to (127\.0\.0\.1|::1)/.test(r))).toBe(true);
+  });
+
+  it('answers an internal name and an unknown one alike, however the internal one is spelled', async () => {
+    const { a } = await school();
+    t.deps.config.outbound = {
+      ...t.deps.config.outbound,
+      allow: [],
+      resolve: async (host) => {
+        if (host === 'intranet.hill.example') return [{ address: '10.1.2.3', family: 4 }];
+        if (host === 'printer.hill.example') return [{ address: 'fd00::7', family: 6 }];
+        throw Object.assign(new Error('not found'), { code: 'ENOTFOUND' });
+      },
+    };
+    const ask = async (host: string) => (await t.request('PUT', '/api/me/timetable/subscription', { as: a, body: { url: `https://${host}/calendar.ics` } })).json;
+    const unknown = await ask('nothing-here.hill.example');
+    expect(unknown.error.code).toBe('fetch_failed');
+    expect(await ask('intranet.hill.example')).toEqual(unknown);
+    expect(await ask('printer.hill.example')).toEqual(unknown);
   });
 
   it('checks the address again at every scheduled refresh', async () => {
