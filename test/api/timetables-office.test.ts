@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runJobsOnce } from '../../server/jobs.js';
+import type { Resolver } from '../../server/platform/outbound.js';
 import { refreshTimetableSubscriptions } from '../../server/timetables/service.js';
 import { makeTestContext, type TestContext } from '../helpers.js';
 import { primaryCsv, secondaryIcs } from './timetables.fixtures.js';
@@ -443,15 +444,14 @@ describe('timetable subscriptions', () => {
 
   it('answers an internal name and an unknown one alike, however the internal one is spelled', async () => {
     const { a } = await school();
-    t.deps.config.outbound = {
-      ...t.deps.config.outbound,
-      allow: [],
-      resolve: async (host) => {
-        if (host === 'intranet.hill.example') return [{ address: '10.1.2.3', family: 4 }];
-        if (host === 'printer.hill.example') return [{ address: 'fd00::7', family: 6 }];
-        throw Object.assign(new Error('not found'), { code: 'ENOTFOUND' });
-      },
+    // Names resolved here, not by the machine's DNS (the policy's `resolve`, which the site's
+    // configuration does not offer; tests of outbound.ts use it too).
+    const resolve: Resolver = async (host) => {
+      if (host === 'intranet.hill.example') return [{ address: '10.1.2.3', family: 4 }];
+      if (host === 'printer.hill.example') return [{ address: 'fd00::7', family: 6 }];
+      throw Object.assign(new Error('not found'), { code: 'ENOTFOUND' });
     };
+    t.deps.config.outbound = { ...t.deps.config.outbound, allow: [], resolve } as typeof t.deps.config.outbound;
     const ask = async (host: string) => (await t.request('PUT', '/api/me/timetable/subscription', { as: a, body: { url: `https://${host}/calendar.ics` } })).json;
     const unknown = await ask('nothing-here.hill.example');
     expect(unknown.error.code).toBe('fetch_failed');
