@@ -16,7 +16,7 @@ import { runningMayHaveEnded } from '../bookings/events.js';
 import { sessionGivenEmail } from '../accounts/emails.js';
 import { formatWhen } from '../notifications/messages.js';
 import { enqueueMessage } from '../notifications/outbox.js';
-import { sessionsForOrgWithoutTrainer, sessionsLeftWithoutTrainer } from '../bookings/repository.js';
+import { lockSession, sessionsForOrgWithoutTrainer, sessionsLeftWithoutTrainer } from '../bookings/repository.js';
 import type { LeadRemoved } from '../../shared/accounts.js';
 
 /** Admins for any organisation; office staff for those they act for (their own, or their trust's schools). */
@@ -113,19 +113,23 @@ export async function giveToLead(deps: Deps, actor: AuthUser, sessionId: string,
   if (!isOfficeOf(actor, s.audience_org_id)) {
     throw new AppError('forbidden', `Only an administrator or the office of ${org?.name ?? 'the organisation it is for'} can give this session to a lead.`);
   }
-  if (!mayGiveToLead(deps, actor, s)) throw new AppError('conflict', 'This session has ended or been cancelled: there is nothing left to run.');
-  // Only someone who leads the organisation now, account on: anyone else would be named on it and not run it.
-  const lead = (await repo.leadsOfOrg(deps.db, s.audience_org_id)).find((l) => l.id === userId);
-  const person = lead && (await findUserById(deps.db, userId));
-  if (!person || person.disabled_at) {
-    throw new AppError('validation_failed', `Choose one of ${org?.name ?? 'the organisation'}’s in-house leads: only they can run its sessions.`, { issues: [{ path: 'userId', message: 'is not one of its in-house leads' }] });
-  }
-  // Named and told in one transaction: told once, only when newly given it.
-  const when = formatWhen(s.starts_at, s.ends_at, s.time_zone);
-  const link = `${deps.config.publicUrl.replace(/\/$/, '')}/sessions/${s.id}`;
+  const orgId = s.audience_org_id;
+  // Checked, named and told in one transaction under the session's lock, so a cancellation
+  // or a move made meanwhile is seen; told once, only when newly given it.
   await deps.db.transaction().execute(async (trx) => {
+    const now = await lockSession(trx, deps.dbKind, sessionId);
+    if (!now) throw new AppError('not_found', 'No such session.');
+    if (now.audience_org_id !== orgId) throw new AppError('conflict', 'Who this session is for has just changed: look at it again.');
+    if (!mayGiveToLead(deps, actor, now)) throw new AppError('conflict', 'This session has ended or been cancelled: there is nothing left to run.');
+    // Only someone who leads the organisation now, account on: anyone else would be named on it and not run it.
+    const lead = (await repo.leadsOfOrg(trx, orgId)).find((l) => l.id === userId);
+    const person = lead && (await findUserById(trx, userId));
+    if (!person || person.disabled_at) {
+      throw new AppError('validation_failed', `Choose one of ${org?.name ?? 'the organisation'}’s in-house leads: only they can run its sessions.`, { issues: [{ path: 'userId', message: 'is not one of its in-house leads' }] });
+    }
     if (await repo.addTrainer(trx, sessionId, userId)) {
-      await enqueueMessage(trx, deps, { kind: 'session_given', to: person.email, userId, ...sessionGivenEmail(person.name, s.title, when, org?.name ?? 'your organisation', link) });
+      const link = `${deps.config.publicUrl.replace(/\/$/, '')}/sessions/${now.id}`;
+      await enqueueMessage(trx, deps, { kind: 'session_given', to: person.email, userId, ...sessionGivenEmail(person.name, now.title, formatWhen(now.starts_at, now.ends_at, now.time_zone), org?.name ?? 'your organisation', link) });
     }
   });
 }
