@@ -270,6 +270,13 @@ describe.skipIf(!browserAvailable)('in-house sessions', () => {
     await page.getByRole('heading', { level: 1, name: 'All sessions' }).waitFor();
     expect(await page.getByRole('link', { name: 'Needing a trainer' }).getAttribute('aria-current')).toBe('page');
     await page.getByRole('article').filter({ has: page.getByRole('heading', { name: 'Elm network: sensory' }) }).waitFor();
+    // A lead whose account is turned off stays a lead, and the organisation's page says they run nothing meanwhile.
+    expect((await t.request('PUT', `/api/orgs/${trust.id}/leads/${teacher.id}`, { as: admin })).status).toBe(204);
+    await t.db.updateTable('users').set({ disabled_at: t.clock.now().toISOString() }).where('id', '=', teacher.id).execute();
+    await page.goBack();
+    const card = page.getByRole('list', { name: 'In-house leads' }).getByRole('listitem').filter({ hasText: 'Tia Teacher' });
+    await card.getByText('Account turned off: they run none of its sessions until it is turned on again.').waitFor();
+    await checkPage(page, 'an organisation page with a lead whose account is off');
   });
 
   it('a lead removed as the trust’s lead but still leading their school sees the trainer’s section (and no booking of a seat for themselves) only on the sessions they still run, and no trainer tools in the old one’s room (320 px, axe)', async () => {

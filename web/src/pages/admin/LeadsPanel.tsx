@@ -79,6 +79,8 @@ export function LeadsPanel({ orgId, orgName, hasSchools }: { orgId: string; orgN
                       <p>
                         <strong>{l.name}</strong> <span class="break">{l.email}</span>
                       </p>
+                      {/* Still a lead, running nothing until their account is on again. */}
+                      {l.accountOff && <p>Account turned off: they run none of its sessions until it is turned on again.</p>}
                       <ActionButton type="button" class="button button-secondary" busy={action.busy} busyLabel="Saving…" onClick={() => void change(l.userId, false, l.name)}>
                         Stop {l.name} being a lead
                       </ActionButton>
