@@ -160,6 +160,8 @@ describe.skipIf(!browserAvailable)('in-house sessions', () => {
     await checkPage(page, 'an in-house session no one can run, a new lead chosen');
     await activate(page, 'Give the session to this lead');
     await who.getByRole('status').filter({ hasText: 'Nell Newlead now runs this session.' }).waitFor();
+    // The form goes with the last lead to choose, so the message takes focus rather than the page.
+    await expectFocused(page, '#give-lead-status');
     await who.getByText('Every in-house lead of Birch Primary already runs it.').waitFor();
     await who.getByText('Someone named on it runs it. You can also give it to another of Birch Primary’s in-house leads, to run it with them.').waitFor();
     expect(await who.getByText('No one can run this session now').count()).toBe(0);

@@ -8,7 +8,7 @@ import { useState } from 'preact/hooks';
 import { z } from 'zod';
 import { InHouseLeadList, type Session } from '../../../shared/sessions.js';
 import { api } from '../api.js';
-import { described, Field, Status } from '../components.js';
+import { described, Field, Status, useFocusLater } from '../components.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../load.js';
 import { Link } from '../router.js';
 
@@ -20,8 +20,10 @@ export function GiveToLead({ s, onGiven }: { s: Session; onGiven: () => Promise<
   const [error, setError] = useState('');
   const [message, setMessage] = useState('');
   const action = useAction();
+  const focusLater = useFocusLater();
 
-  async function give(userId: string, name: string) {
+  /** `last`: no one else is left to choose, so the form (and the button pressed) goes: the message takes focus. */
+  async function give(userId: string, name: string, last: boolean) {
     setMessage('');
     // All of it is the action, so "Try again" after a failure does all of it again.
     await action.run(async () => {
@@ -29,6 +31,7 @@ export function GiveToLead({ s, onGiven }: { s: Session; onGiven: () => Promise<
       await onGiven();
       setChosen('');
       setMessage(`${name} now runs this session.`);
+      if (last) focusLater(() => document.getElementById('give-lead-status'), { force: true });
     });
   }
 
@@ -42,7 +45,7 @@ export function GiveToLead({ s, onGiven }: { s: Session; onGiven: () => Promise<
       ) : (
         <p>Someone named on it runs it. You can also give it to another of {orgName}’s in-house leads, to run it with them.</p>
       )}
-      <Status message={message} />
+      <Status message={message} id="give-lead-status" focusable />
       <ActionError action={action} />
       <Loaded state={leads} what={`${orgName}’s in-house leads`}>
         {(l) => {
@@ -66,7 +69,7 @@ export function GiveToLead({ s, onGiven }: { s: Session; onGiven: () => Promise<
                 const lead = candidates.find((x) => x.userId === chosen);
                 if (!lead) return setError('Give it to: choose an in-house lead');
                 setError('');
-                void give(lead.userId, lead.name);
+                void give(lead.userId, lead.name, candidates.length === 1);
               }}
             >
               <Field id="give-lead" label="Give it to" error={error} announce>
