@@ -448,9 +448,7 @@ export async function sessionsLeftWithoutTrainer(db: Q, userId: string, nowIso: 
     .innerJoin('sessions as s', 's.id', 'st.session_id')
     .select(['s.id', 's.title', 's.starts_at'])
     .where('st.user_id', '=', userId)
-    .where('s.status', '=', 'scheduled')
-    .where('s.ends_at', '>', nowIso)
-    .where((eb) => eb.not(runs({ table: 's' })))
+    .where(needsTrainer(nowIso, 's'))
     .orderBy('s.starts_at')
     .orderBy('s.id')
     .execute();
@@ -462,7 +460,7 @@ export async function sessionsLeftWithoutTrainer(db: Q, userId: string, nowIso: 
  * cancelled, that no one named on them runs now, soonest first: at most `limit`, and how many.
  */
 export async function sessionsForOrgWithoutTrainer(db: Q, orgId: string, nowIso: string, limit: number): Promise<{ items: { id: string; title: string; startsAt: string }[]; total: number }> {
-  const q = db.selectFrom('sessions').where('audience_org_id', '=', orgId).where('status', '=', 'scheduled').where('ends_at', '>', nowIso).where((eb) => eb.not(runs()));
+  const q = db.selectFrom('sessions').where('audience_org_id', '=', orgId).where(needsTrainer(nowIso));
   const [rows, counted] = await Promise.all([
     q.select(['id', 'title', 'starts_at']).orderBy('starts_at').orderBy('id').limit(limit).execute(),
     q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst(),
@@ -486,6 +484,16 @@ export async function anyoneRuns(db: Q, sessionId: string): Promise<boolean> {
 export function runs({ userId, table = 'sessions' }: { userId?: string; table?: string } = {}): Expression<SqlBool> {
   const who = userId === undefined ? sql`` : sql` and rt.user_id = ${userId}`;
   return sql<SqlBool>`exists (select 1 from session_trainers rt inner join users ru on ru.id = rt.user_id where rt.session_id = ${sql.ref(`${table}.id`)}${who} and ${trainerRuns('ru', table)})`;
+}
+
+/**
+ * A session that needs a trainer: still to come (not yet ended), not cancelled, and no one
+ * named on it runs it now (`runs`). The one condition of the administrators' "Needing a
+ * trainer" list, an organisation's sessions needing a lead, and what a change to a person
+ * left without anyone to run it.
+ */
+export function needsTrainer(nowIso: string, table = 'sessions'): Expression<SqlBool> {
+  return sql<SqlBool>`(${sql.ref(`${table}.status`)} = 'scheduled' and ${sql.ref(`${table}.ends_at`)} > ${nowIso} and not ${runs({ table })})`;
 }
 
 /**

@@ -106,21 +106,17 @@ export async function sessionsNeedingLead(deps: Deps, actor: AuthUser, orgId: st
  * email. Giving it to someone who already runs it changes nothing and tells no one.
  */
 export async function giveToLead(deps: Deps, actor: AuthUser, sessionId: string, userId: string) {
-  const s = await repo.findSession(deps.db, sessionId);
-  if (!s) throw new AppError('not_found', 'No such session.');
-  if (!s.audience_org_id) throw new AppError('forbidden', 'Only in-house sessions are given to their organisation’s leads; an administrator names the trainers of programme sessions.');
-  const org = await findOrg(deps.db, s.audience_org_id);
-  if (!isOfficeOf(actor, s.audience_org_id)) {
-    throw new AppError('forbidden', `Only an administrator or the office of ${org?.name ?? 'the organisation it is for'} can give this session to a lead.`);
-  }
-  const orgId = s.audience_org_id;
-  // Checked, named and told in one transaction under the session's lock, so a cancellation
-  // or a move made meanwhile is seen; told once, only when newly given it.
+  // Read once, under the session's lock, in the one transaction that names and tells: a
+  // cancellation or a change of who it is for made meanwhile is seen; told once, only when
+  // newly given it.
   await deps.db.transaction().execute(async (trx) => {
-    const now = await lockSession(trx, deps.dbKind, sessionId);
-    if (!now) throw new AppError('not_found', 'No such session.');
-    if (now.audience_org_id !== orgId) throw new AppError('conflict', 'Who this session is for has just changed: look at it again.');
-    if (!mayGiveToLead(deps, actor, now)) throw new AppError('conflict', 'This session has ended or been cancelled: there is nothing left to run.');
+    const s = await lockSession(trx, deps.dbKind, sessionId);
+    if (!s) throw new AppError('not_found', 'No such session.');
+    const orgId = s.audience_org_id;
+    if (!orgId) throw new AppError('forbidden', 'Only in-house sessions are given to their organisation’s leads; an administrator names the trainers of programme sessions.');
+    const org = await findOrg(trx, orgId);
+    if (!isOfficeOf(actor, orgId)) throw new AppError('forbidden', `Only an administrator or the office of ${org?.name ?? 'the organisation it is for'} can give this session to a lead.`);
+    if (!mayGiveToLead(deps, actor, s)) throw new AppError('conflict', 'This session has ended or been cancelled: there is nothing left to run.');
     // Only someone who leads the organisation now, account on: anyone else would be named on it and not run it.
     const lead = (await repo.leadsOfOrg(trx, orgId)).find((l) => l.id === userId);
     const person = lead && (await findUserById(trx, userId));
@@ -128,8 +124,8 @@ export async function giveToLead(deps: Deps, actor: AuthUser, sessionId: string,
       throw new AppError('validation_failed', `Choose one of ${org?.name ?? 'the organisation'}’s in-house leads: only they can run its sessions.`, { issues: [{ path: 'userId', message: 'is not one of its in-house leads' }] });
     }
     if (await repo.addTrainer(trx, sessionId, userId)) {
-      const link = `${deps.config.publicUrl.replace(/\/$/, '')}/sessions/${now.id}`;
-      await enqueueMessage(trx, deps, { kind: 'session_given', to: person.email, userId, ...sessionGivenEmail(person.name, now.title, formatWhen(now.starts_at, now.ends_at, now.time_zone), org?.name ?? 'your organisation', link) });
+      const link = `${deps.config.publicUrl.replace(/\/$/, '')}/sessions/${s.id}`;
+      await enqueueMessage(trx, deps, { kind: 'session_given', to: person.email, userId, ...sessionGivenEmail(person.name, s.title, formatWhen(s.starts_at, s.ends_at, s.time_zone), org?.name ?? 'your organisation', link) });
     }
   });
 }

@@ -21,7 +21,7 @@ export function findSession(db: Q, id: string): Promise<SessionRow | undefined> 
 // Who may see a session (DESIGN.md invariant 12) is asked by the booking engine too (who
 // may be booked); the one rule lives there, for the same reason as isTrainerOf.
 export { audienceKinds, orgChain, orgChains, sessionVisibility, viewerFor, visibleTo, type Viewer } from '../bookings/repository.js';
-import { currentLeadOrgIds, orgInAudience, runs, visibleTo, type HoldRow, type Viewer } from '../bookings/repository.js';
+import { currentLeadOrgIds, needsTrainer, orgInAudience, runs, visibleTo, type HoldRow, type Viewer } from '../bookings/repository.js';
 
 /** Whether any organisation has `orgId` as its parent (a trust or local authority). */
 export async function hasChildOrgs(db: Q, orgId: string): Promise<boolean> {
@@ -254,14 +254,13 @@ export async function insertCourse(db: Q, row: Insertable<Database['courses']>) 
 /**
  * Sessions `runnerId` runs now (`runs`; every session when null), upcoming (not yet ended,
  * soonest first) or past (latest first), cancelled ones included, and how many there are.
- * `unstaffed`: the upcoming ones, not cancelled, that no one named on them runs now, soonest
- * first.
+ * `unstaffed`: those that need a trainer (`needsTrainer`: upcoming, not cancelled, no one named on
+ * them runs them now), soonest first.
  */
 export async function listSessionsRunBy(db: Q, runnerId: string | null, when: 'upcoming' | 'past' | 'unstaffed', nowIso: string, limit: number, offset: number) {
   let q = db.selectFrom('sessions');
   if (runnerId) q = q.where(runs({ userId: runnerId }));
-  q = when === 'past' ? q.where('ends_at', '<=', nowIso) : q.where('ends_at', '>', nowIso);
-  if (when === 'unstaffed') q = q.where('status', '=', 'scheduled').where((eb) => eb.not(runs()));
+  q = when === 'past' ? q.where('ends_at', '<=', nowIso) : when === 'unstaffed' ? q.where(needsTrainer(nowIso)) : q.where('ends_at', '>', nowIso);
   const counted = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
   const rows: SessionViewRow[] = await q
     .select(VIEW_COLUMNS)
