@@ -220,6 +220,12 @@ export const Session = z.object({
    * (`PUT /api/sessions/:id/trainers/:userId`), and are told `noOneRuns` too.
    */
   mayGiveToLead: z.boolean().optional(),
+  /**
+   * With `mayGiveToLead`: who is named to run it, and whether each runs it now (`runs`
+   * false: no longer a lead of it, or their account is off); giving it to a lead takes those
+   * who do not off it.
+   */
+  namedToRun: z.array(z.object({ userId: z.string(), name: z.string(), runs: z.boolean() })).optional(),
 });
 export type Session = z.infer<typeof Session>;
 

@@ -6,10 +6,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, inject } from 'vitest';
 import { takenPrefix } from './pg-databases.js';
-import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs } from 'kysely';
+import { sql, type Kysely, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type Transaction } from 'kysely';
 import { migrateToLatest, openPostgres, openSqlite, type Db } from '../db/connect.js';
 import { sqliteImage } from '../db/sqlite.js';
-import type { Role } from '../db/schema.js';
+import type { Database, Role } from '../db/schema.js';
 import { hashPassword } from '../server/accounts/passwords.js';
 import { insertOrg, insertUser } from '../server/accounts/repository.js';
 import { hashToken } from '../server/accounts/service.js';
@@ -416,3 +416,27 @@ export function sentOutboxRow(i: number, to: string, userId: string) {
     sent_at: at,
   };
 }
+
+/**
+ * PostgreSQL: holds `lock` (a statement taking row locks) in a transaction of its own until
+ * the returned release is called, which commits it. For tests of two requests meeting.
+ */
+export async function holdingLocks(t: { db: Kysely<Database> }, lock: (trx: Transaction<Database>) => Promise<unknown>): Promise<() => Promise<void>> {
+  let release!: () => void;
+  let locked!: () => void;
+  const isLocked = new Promise<void>((r) => (locked = r));
+  const done = t.db.transaction().execute(async (trx) => {
+    await lock(trx);
+    locked();
+    await new Promise<void>((r) => (release = r));
+  });
+  await Promise.race([isLocked, done]);
+  return async () => {
+    release();
+    await done;
+  };
+}
+
+/** PostgreSQL: how many statements of this test's database are waiting for a lock. */
+export const lockWaits = async (t: { db: Kysely<Database> }) =>
+  Number((await sql<{ n: string }>`select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(t.db)).rows[0]!.n);

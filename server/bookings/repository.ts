@@ -468,9 +468,9 @@ export async function sessionsForOrgWithoutTrainer(db: Q, orgId: string, nowIso:
   return { items: rows.map((r) => ({ id: r.id, title: r.title, startsAt: r.starts_at })), total: Number(counted?.n ?? 0) };
 }
 
-/** Whether anyone named on the session as a trainer runs it now (`runs`). */
-export async function anyoneRuns(db: Q, sessionId: string): Promise<boolean> {
-  return (await db.selectFrom('sessions').select('id').where('id', '=', sessionId).where(runs()).executeTakeFirst()) !== undefined;
+/** Whether anyone named on the session as a trainer (or `userId`, when given) runs it now (`runs`). */
+export async function anyoneRuns(db: Q, sessionId: string, userId?: string): Promise<boolean> {
+  return (await db.selectFrom('sessions').select('id').where('id', '=', sessionId).where(runs({ userId })).executeTakeFirst()) !== undefined;
 }
 
 /**
@@ -484,6 +484,33 @@ export async function anyoneRuns(db: Q, sessionId: string): Promise<boolean> {
 export function runs({ userId, table = 'sessions' }: { userId?: string; table?: string } = {}): Expression<SqlBool> {
   const who = userId === undefined ? sql`` : sql` and rt.user_id = ${userId}`;
   return sql<SqlBool>`exists (select 1 from session_trainers rt inner join users ru on ru.id = rt.user_id where rt.session_id = ${sql.ref(`${table}.id`)}${who} and ${trainerRuns('ru', table)})`;
+}
+
+/**
+ * Who is named to run the session, by name, and whether each runs it now (`runs`): the
+ * session page tells the office of the organisation it is for which names no longer run it.
+ */
+export async function namedTrainers(db: Q, sessionId: string): Promise<{ userId: string; name: string; runs: boolean }[]> {
+  const rows = await db
+    .selectFrom('session_trainers as st')
+    .innerJoin('users as ru', 'ru.id', 'st.user_id')
+    .innerJoin('sessions as s', 's.id', 'st.session_id')
+    .select(['ru.id', 'ru.name', trainerRuns('ru', 's').as('runs')])
+    .where('st.session_id', '=', sessionId)
+    .orderBy('ru.name')
+    .orderBy('ru.id')
+    .execute();
+  return rows.map((r) => ({ userId: r.id, name: r.name, runs: Boolean(r.runs) }));
+}
+
+/**
+ * Takes off the session everyone named on it who does not run it now (`runs`: a lead who left
+ * or was removed, an account turned off), when it is handed to someone who does; their names.
+ */
+export async function dropTrainersWhoDoNotRun(db: Q, sessionId: string): Promise<string[]> {
+  const gone = (await namedTrainers(db, sessionId)).filter((t) => !t.runs);
+  if (gone.length) await db.deleteFrom('session_trainers').where('session_id', '=', sessionId).where('user_id', 'in', gone.map((t) => t.userId)).execute();
+  return gone.map((t) => t.name);
 }
 
 /**

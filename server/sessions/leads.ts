@@ -16,7 +16,7 @@ import { runningMayHaveEnded } from '../bookings/events.js';
 import { sessionGivenEmail } from '../accounts/emails.js';
 import { formatWhen } from '../notifications/messages.js';
 import { enqueueMessage } from '../notifications/outbox.js';
-import { lockSession, sessionsForOrgWithoutTrainer, sessionsLeftWithoutTrainer } from '../bookings/repository.js';
+import { anyoneRuns, dropTrainersWhoDoNotRun, lockSession, sessionsForOrgWithoutTrainer, sessionsLeftWithoutTrainer } from '../bookings/repository.js';
 import type { LeadRemoved } from '../../shared/accounts.js';
 
 /** Admins for any organisation; office staff for those they act for (their own, or their trust's schools). */
@@ -101,9 +101,11 @@ export async function sessionsNeedingLead(deps: Deps, actor: AuthUser, orgId: st
 
 /**
  * Gives an in-house session to `userId`, a lead of the organisation it is for, who runs it
- * from then on beside anyone named on it already: a school whose lead left (removed, turned
- * off, moved) hands their sessions on without waiting for an administrator. They are told by
- * email. Giving it to someone who already runs it changes nothing and tells no one.
+ * from then on beside anyone named on it who still runs it; anyone named who no longer does
+ * (a lead removed, moved or turned off) is taken off it, so it is handed over, not shared
+ * with someone gone. A school whose lead left hands their sessions on without waiting for an
+ * administrator. The new lead is told by email. Giving it to someone who already runs it
+ * tells no one.
  */
 export async function giveToLead(deps: Deps, actor: AuthUser, sessionId: string, userId: string) {
   // Read once, under the session's lock, in the one transaction that names and tells: a
@@ -117,13 +119,17 @@ export async function giveToLead(deps: Deps, actor: AuthUser, sessionId: string,
     const org = await findOrg(trx, orgId);
     if (!isOfficeOf(actor, orgId)) throw new AppError('forbidden', `Only an administrator or the office of ${org?.name ?? 'the organisation it is for'} can give this session to a lead.`);
     if (!mayGiveToLead(deps, actor, s)) throw new AppError('conflict', 'This session has ended or been cancelled: there is nothing left to run.');
-    // Only someone who leads the organisation now, account on: anyone else would be named on it and not run it.
-    const lead = (await repo.leadsOfOrg(trx, orgId)).find((l) => l.id === userId);
-    const person = lead && (await findUserById(trx, userId));
-    if (!person || person.disabled_at) {
-      throw new AppError('validation_failed', `Choose one of ${org?.name ?? 'the organisation'}’s in-house leads: only they can run its sessions.`, { issues: [{ path: 'userId', message: 'is not one of its in-house leads' }] });
-    }
-    if (await repo.addTrainer(trx, sessionId, userId)) {
+    const notALead = () =>
+      new AppError('validation_failed', `Choose one of ${org?.name ?? 'the organisation'}’s in-house leads: only they can run its sessions.`, { issues: [{ path: 'userId', message: 'is not one of its in-house leads' }] });
+    // Only someone who leads the organisation now, account on, kept so until this commits:
+    // anyone else would be named on it and not run it.
+    const person = await repo.leadKept(trx, deps.dbKind, orgId, userId);
+    if (!person || person.disabled_at) throw notALead();
+    const added = await repo.addTrainer(trx, sessionId, userId);
+    // The one rule of who runs a session (a lead row left behind by a move grants nothing); the transaction undoes the naming.
+    if (!(await anyoneRuns(trx, sessionId, userId))) throw notALead();
+    await dropTrainersWhoDoNotRun(trx, sessionId);
+    if (added) {
       const link = `${deps.config.publicUrl.replace(/\/$/, '')}/sessions/${s.id}`;
       await enqueueMessage(trx, deps, { kind: 'session_given', to: person.email, userId, ...sessionGivenEmail(person.name, s.title, formatWhen(s.starts_at, s.ends_at, s.time_zone), org?.name ?? 'your organisation', link) });
     }

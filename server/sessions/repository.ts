@@ -3,6 +3,7 @@ import type { Database, NewSession, SessionArea, SessionMode, SessionRow, Sessio
 import { containing, folded, lowerContains } from '../../db/like.js';
 import { raiseFeeds } from '../calendar/feed-revisions.js';
 import { prepared, preparedIn, type Prepared } from '../../db/prepared.js';
+import type { DbKind } from '../../db/connect.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -394,6 +395,23 @@ export function leadCandidates(db: Q, orgId: string, opts: { text?: string; limi
 export async function addLead(db: Q, row: Database['inhouse_leads']) {
   const exists = await db.selectFrom('inhouse_leads').select('user_id').where('user_id', '=', row.user_id).where('org_id', '=', row.org_id).executeTakeFirst();
   if (!exists) await db.insertInto('inhouse_leads').values(row).execute();
+}
+
+/**
+ * `userId` as a lead of `orgId` (their name, email and whether their account is off), with
+ * the lead and the person kept as they are until the transaction ends on PostgreSQL (`FOR
+ * SHARE`): removing the lead, turning the account off or moving them waits, so a session is
+ * never given to someone who stopped leading at the same moment. (SQLite runs one writing
+ * transaction at a time.)
+ */
+export function leadKept(trx: Transaction<Database>, kind: DbKind, orgId: string, userId: string) {
+  const q = trx
+    .selectFrom('inhouse_leads as l')
+    .innerJoin('users as u', 'u.id', 'l.user_id')
+    .select(['u.id', 'u.name', 'u.email', 'u.disabled_at'])
+    .where('l.org_id', '=', orgId)
+    .where('l.user_id', '=', userId);
+  return (kind === 'postgres' ? q.forShare() : q).executeTakeFirst();
 }
 
 export async function removeLead(db: Q, orgId: string, userId: string) {

@@ -294,7 +294,7 @@ export function sessionRoutes(deps: Deps) {
       method: 'put',
       path: '/sessions/{id}/trainers/{userId}',
       tags: ['sessions'],
-      summary: 'Give an in-house session still to come to one of the in-house leads of the organisation it is for, who runs it from then on beside anyone already named (that organisation’s office; admin); 400 for anyone who does not lead that organisation now',
+      summary: 'Give an in-house session still to come to one of the in-house leads of the organisation it is for, who runs it from then on beside anyone named who still runs it; anyone named who no longer does is taken off it (that organisation’s office; admin); 400 for anyone who does not lead that organisation now',
       request: { params: LeadParams },
       responses: { 204: { description: 'Done: they run it' } },
     }),

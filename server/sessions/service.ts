@@ -28,7 +28,7 @@ import {
   type UpdateSessionInput,
 } from '../../shared/sessions.js';
 import { seatCounts, type SeatState } from '../bookings/availability.js';
-import { anyoneRuns, holdsOf, holdsReleaseAt, lockSession, seatStatesOf } from '../bookings/repository.js';
+import { anyoneRuns, holdsOf, namedTrainers, holdsReleaseAt, lockSession, seatStatesOf } from '../bookings/repository.js';
 
 /** The stored counts of a session no one has booked yet. */
 /** Sessions read at a time to check against a timetable for `fits=me`: every matching one is checked, however many. */
@@ -167,7 +167,13 @@ export async function sessionForCaller(deps: Deps, id: string, caller: AuthUser)
   const mayGive = caller.role === 'office' && mayGiveToLead(deps, caller, { audience_org_id: view.audience.orgId, status: view.status, ends_at: view.endsAt });
   // Said to those who could give it another trainer, while that still matters.
   const stillToCome = view.status === 'scheduled' && Date.parse(view.endsAt) > deps.now().getTime();
-  return { ...view, youRun, ...(mayGive ? { mayGiveToLead: true } : {}), ...((youRun || mayGive) && stillToCome ? { noOneRuns: !(await anyoneRuns(deps.db, id)) } : {}) };
+  const named = mayGive ? await namedTrainers(deps.db, id) : undefined;
+  return {
+    ...view,
+    youRun,
+    ...(named ? { mayGiveToLead: true, namedToRun: named } : {}),
+    ...((youRun || mayGive) && stillToCome ? { noOneRuns: named ? !named.some((t) => t.runs) : !(await anyoneRuns(deps.db, id)) } : {}),
+  };
 }
 
 /** Whether an edit changes what a calendar invite says besides its time and place: the title, the description, or the zone its times are written in. */

@@ -6,7 +6,7 @@ import { sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliverDue, smtpMailer } from '../../server/notifications/delivery.js';
-import { makeTestContext, TEST_PASSWORD, usePostgres, type TestContext, type TestUser } from '../helpers.js';
+import { holdingLocks, lockWaits, makeTestContext, TEST_PASSWORD, usePostgres, type TestContext, type TestUser } from '../helpers.js';
 import { startSmtp } from '../smtp.js';
 
 let t: TestContext;
@@ -453,24 +453,8 @@ describe('captioner flag and people', () => {
 });
 
 describe('an account turned off while its booking is under way (PostgreSQL: several connections at once)', () => {
-  /** Holds `lock` (a statement taking row locks) in a transaction of its own until the returned release is called. */
-  async function holding(lock: (trx: Transaction<Database>) => Promise<unknown>) {
-    let release!: () => void;
-    let locked!: () => void;
-    const isLocked = new Promise<void>((r) => (locked = r));
-    const done = t.db.transaction().execute(async (trx) => {
-      await lock(trx);
-      locked();
-      await new Promise<void>((r) => (release = r));
-    });
-    await isLocked;
-    return async () => {
-      release();
-      await done;
-    };
-  }
-  /** Statements of this test's database waiting for a row lock. */
-  const waiting = async () => Number((await sql<{ n: string }>`select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(t.db)).rows[0]!.n);
+  const holding = (lock: (trx: Transaction<Database>) => Promise<unknown>) => holdingLocks(t, lock);
+  const waiting = () => lockWaits(t);
 
   it.runIf(usePostgres)('turned off while the booking waits for the session: the booking is refused and leaves no place', async () => {
     const school = await t.org();

@@ -11,7 +11,7 @@ import { parse } from 'csv-parse/sync';
 import { recordAttendanceOutcomes } from '../../server/attendance/service.js';
 import { runJobsOnce } from '../../server/jobs.js';
 import { anyoneRuns, isTrainerOf } from '../../server/bookings/repository.js';
-import { makeTestContext, type TestContext, type TestUser } from '../helpers.js';
+import { holdingLocks, lockWaits, makeTestContext, usePostgres, type TestContext, type TestUser } from '../helpers.js';
 
 let t: TestContext;
 beforeEach(async () => {
@@ -743,7 +743,9 @@ describe('an in-house session whose lead left, given to another lead by its offi
     // While its lead runs it the office may still give it to another, and is told it is run.
     expect(await page(id, w.hillOffice)).toMatchObject({ mayGiveToLead: true, noOneRuns: false, youRun: false });
     expect((await t.request('DELETE', `/api/orgs/${w.hillOrg.id}/leads/${w.hill.id}`, { as: w.hillOffice })).json.sessionsWithoutTrainer.map((s: { id: string }) => s.id)).toEqual([id]);
-    expect(await page(id, w.hillOffice)).toMatchObject({ mayGiveToLead: true, noOneRuns: true });
+    // It says who is named on it, and that they no longer run it.
+    expect(await page(id, w.hillOffice)).toMatchObject({ mayGiveToLead: true, noOneRuns: true, namedToRun: [{ userId: w.hill.id, name: w.hill.name, runs: false }] });
+    expect((await page(id, w.admin)).namedToRun).toBeUndefined();
     expect((await t.request('GET', `/api/sessions/${id}/attendees`, { as: nia })).status).toBe(403);
     expect(await unstaffed()).toContain(id);
     // The office's own list of its sessions needing a lead has it (the trust's office's and anyone else's do not).
@@ -768,7 +770,11 @@ describe('an in-house session whose lead left, given to another lead by its offi
     // The office's list of leads says whose account is off (the page offers only the others).
     const listed = (await t.request('GET', `/api/orgs/${w.hillOrg.id}/leads`, { as: w.hillOffice })).json.items;
     expect(listed.map((l: { name: string; accountOff: boolean }) => [l.name, l.accountOff])).toEqual([['Nia Newlead', false], ['Otto Turnedoff', true]]);
-    for (const userId of [w.hill.id, off.id, w.dale.id, w.other.id, randomUUID()]) {
+    // A lead who moved to another school keeps the lead row the move left behind, which grants nothing.
+    const moved = await t.user('staff', w.hillOrg.id, 'Mo Moved');
+    expect((await t.request('PUT', `/api/orgs/${w.hillOrg.id}/leads/${moved.id}`, { as: w.hillOffice })).status).toBe(204);
+    expect((await t.request('PUT', `/api/users/${moved.id}/placement`, { as: w.admin, body: { role: 'staff', orgId: w.otherOrg.id } })).status).toBe(200);
+    for (const userId of [w.hill.id, off.id, moved.id, w.dale.id, w.other.id, randomUUID()]) {
       const refused = await give(id, userId, w.hillOffice);
       expect(refused.status, userId).toBe(400);
       expect(refused.json.error).toMatchObject({ code: 'validation_failed', message: 'Choose one of Hill Primary’s in-house leads: only they can run its sessions.' });
@@ -789,13 +795,36 @@ describe('an in-house session whose lead left, given to another lead by its offi
     expect((await t.request('GET', `/api/sessions/${id}/attendees`, { as: nia })).status).toBe(200);
     expect((await t.request('GET', '/api/me/sessions', { as: nia })).json.items.map((i: { session: { id: string } }) => i.session.id)).toEqual([id]);
     expect(await page(id, nia)).toMatchObject({ youRun: true, noOneRuns: false });
-    expect(await page(id, w.hillOffice)).toMatchObject({ mayGiveToLead: true, noOneRuns: false });
-    expect((await page(id, w.hillOffice)).trainerIds.sort()).toEqual([w.hill.id, nia.id].sort());
+    // Handed over: Hill, who no longer runs it, is taken off it; Nia alone is named.
+    expect(await page(id, w.hillOffice)).toMatchObject({ mayGiveToLead: true, noOneRuns: false, trainerIds: [nia.id], namedToRun: [{ userId: nia.id, name: 'Nia Newlead', runs: true }] });
     expect(await unstaffed()).not.toContain(id);
     expect((await needing(w.hillOrg.id, w.hillOffice)).json).toEqual({ items: [], total: 0 });
-    // An administrator may too.
+    // An administrator may too; given to someone beside a lead who still runs it, both run it.
     expect((await t.request('PUT', `/api/orgs/${w.hillOrg.id}/leads/${w.hill.id}`, { as: w.admin })).status).toBe(204);
     expect((await give(id, w.hill.id, w.admin)).status).toBe(204);
+    expect((await page(id, w.hillOffice)).namedToRun.map((n: { name: string; runs: boolean }) => [n.name, n.runs])).toEqual([
+      ['Nia Newlead', true],
+      [w.hill.name, true],
+    ]);
+  });
+
+  it.runIf(usePostgres)('a lead removed at the moment their school gives them a session: the giving waits for the removal and refuses them; the session is not given', async () => {
+    const w = await world();
+    const nia = await t.user('staff', w.hillOrg.id, 'Nia Newlead');
+    for (const lead of [w.hill, nia]) expect((await t.request('PUT', `/api/orgs/${w.hillOrg.id}/leads/${lead.id}`, { as: w.hillOffice })).status).toBe(204);
+    const id = (await t.request('POST', '/api/sessions', { as: w.hill, body: { ...inset, title: 'Hill INSET', audience: { kind: 'organisation', orgId: w.hillOrg.id } } })).json.id as string;
+    // Nia's removal is under way (not yet committed) as the office gives her the session.
+    const release = await holdingLocks(t, (trx) => trx.deleteFrom('inhouse_leads').where('org_id', '=', w.hillOrg.id).where('user_id', '=', nia.id).execute());
+    const giving = give(id, nia.id, w.hillOffice);
+    try {
+      await expect.poll(() => lockWaits(t)).toBe(1);
+    } finally {
+      await release();
+    }
+    const answer = await giving;
+    expect(answer.status, answer.text).toBe(400);
+    expect((await page(id, w.hillOffice)).trainerIds).toEqual([w.hill.id]);
+    expect(await t.mails('session_given')).toEqual([]);
   });
 
   it('a trust’s session goes to the trust’s leads, by the trust’s office only; programme, cancelled and ended sessions are not given', async () => {

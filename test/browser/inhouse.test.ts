@@ -140,6 +140,11 @@ describe.skipIf(!browserAvailable)('in-house sessions', () => {
     const who = page.getByRole('region', { name: 'Who runs this session' });
     await who.getByText('No one can run this session now').waitFor();
     await who.getByText('No one leads in-house training for Birch Primary yet.').waitFor();
+    // It names who was running it, and says they no longer do.
+    expect(await who.getByRole('list', { name: 'Named to run it' }).getByRole('listitem').allTextContents()).toEqual([
+      'Sam Senco: no longer runs it (not one of Birch Primary’s in-house leads now, or their account is off)',
+    ]);
+    await who.getByText('Giving it to a lead takes anyone who no longer runs it off the session.').waitFor();
     await checkPage(page, 'an in-house session no one can run, to its office, with no lead left');
     await activate(page, 'Staff accounts');
     await page.getByRole('heading', { level: 1, name: 'Staff accounts' }).waitFor();
@@ -159,12 +164,15 @@ describe.skipIf(!browserAvailable)('in-house sessions', () => {
     expect(await page.locator('#give-lead option:checked').textContent()).toBe('Nell Newlead');
     await checkPage(page, 'an in-house session no one can run, a new lead chosen');
     await activate(page, 'Give the session to this lead');
-    await who.getByRole('status').filter({ hasText: 'Nell Newlead now runs this session.' }).waitFor();
+    await who.getByRole('status').filter({ hasText: 'Nell Newlead now runs this session instead of Sam Senco.' }).waitFor();
     // The form goes with the last lead to choose, so the message takes focus rather than the page.
     await expectFocused(page, '#give-lead-status');
     await who.getByText('Every in-house lead of Birch Primary already runs it.').waitFor();
     await who.getByText('Someone named on it runs it. You can also give it to another of Birch Primary’s in-house leads, to run it with them.').waitFor();
     expect(await who.getByText('No one can run this session now').count()).toBe(0);
+    // Handed over: Sam Senco is off it, Nell alone named.
+    expect(await who.getByRole('list', { name: 'Named to run it' }).getByRole('listitem').allTextContents()).toEqual(['Nell Newlead: runs it']);
+    expect(await who.getByText('Giving it to a lead takes anyone').count()).toBe(0);
     await checkPage(page, 'an in-house session given to a new lead');
     expect((await t.request('GET', `/api/sessions/${sessionId}`, { as: nell })).json).toMatchObject({ youRun: true, noOneRuns: false });
     // Given, it is no longer among Staff accounts' sessions no one can run.

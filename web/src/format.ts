@@ -155,3 +155,6 @@ export function placesGivenUp(n: number, one: string, many: string): string {
   if (n <= 0) return '';
   return ` ${n === 1 ? `Their place on ${one} was` : `Their ${n} places on ${many} were`} given up for others, and they have been told by email.`;
 }
+
+/** Names or titles as one English list: "A", "A and B", "A, B and C". */
+export const listOf = (items: readonly string[]): string => new Intl.ListFormat('en-GB', { type: 'conjunction' }).format(items);

@@ -5,7 +5,7 @@ import { Booking, BookingList } from '../../../shared/bookings.js';
 import { api } from '../api.js';
 import { AddToCalendar, JoinNow, TranscriptLink } from '../calendarLinks.js';
 import { Badge, ConfirmButton, DownloadAnchor, Fact, PageHeading, Status, useApp, useFocusLater, When } from '../components.js';
-import { formatDateTime, formatLongDay, ordinal, plural, seatLabel, statusLabel } from '../format.js';
+import { formatDateTime, formatLongDay, listOf, ordinal, plural, seatLabel, statusLabel } from '../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../load.js';
 import { Link } from '../router.js';
 import { AttendedTable } from '../accounts/AttendedTable.js';
@@ -166,7 +166,7 @@ export function BookingDetails({ b, headingLevel, onChanged, hideSessionFacts, n
 
 /** What My bookings says when offers it showed as current lapse while it is open. */
 function offersLapsedMessage(titles: readonly string[]): string {
-  const list = new Intl.ListFormat('en-GB', { type: 'conjunction' }).format(titles.map((t) => `“${t}”`));
+  const list = listOf(titles.map((t) => `“${t}”`));
   return titles.length === 1
     ? `The seat offered to you on ${list} was not accepted in time, so it passes to the next person. The offer is now under “Cancelled and past”.`
     : `The seats offered to you on ${list} were not accepted in time, so each passes to the next person. The offers are now under “Cancelled and past”.`;

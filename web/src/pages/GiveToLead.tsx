@@ -11,6 +11,7 @@ import { api } from '../api.js';
 import { described, Field, Status, useFocusLater } from '../components.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../load.js';
 import { Link } from '../router.js';
+import { listOf } from '../format.js';
 
 export function GiveToLead({ s, onGiven }: { s: Session; onGiven: () => Promise<void> }) {
   const orgId = s.audience.orgId ?? '';
@@ -21,16 +22,19 @@ export function GiveToLead({ s, onGiven }: { s: Session; onGiven: () => Promise<
   const [message, setMessage] = useState('');
   const action = useAction();
   const focusLater = useFocusLater();
+  const named = s.namedToRun ?? [];
 
   /** `last`: no one else is left to choose, so the form (and the button pressed) goes: the message takes focus. */
   async function give(userId: string, name: string, last: boolean) {
     setMessage('');
+    // Those named who no longer run it are taken off it by the giving.
+    const gone = named.filter((t) => !t.runs).map((t) => t.name);
     // All of it is the action, so "Try again" after a failure does all of it again.
     await action.run(async () => {
       await api(`/api/sessions/${encodeURIComponent(s.id)}/trainers/${encodeURIComponent(userId)}`, z.unknown(), { method: 'PUT' });
       await onGiven();
       setChosen('');
-      setMessage(`${name} now runs this session.`);
+      setMessage(`${name} now runs this session${gone.length ? ` instead of ${listOf(gone)}` : ''}.`);
       if (last) focusLater(() => document.getElementById('give-lead-status'), { force: true });
     });
   }
@@ -44,6 +48,21 @@ export function GiveToLead({ s, onGiven }: { s: Session; onGiven: () => Promise<
         </div>
       ) : (
         <p>Someone named on it runs it. You can also give it to another of {orgName}’s in-house leads, to run it with them.</p>
+      )}
+      {named.length ? (
+        <>
+          <h3 id="named-to-run">Named to run it</h3>
+          <ul aria-labelledby="named-to-run">
+            {named.map((t) => (
+              <li key={t.userId}>
+                {t.name}: {t.runs ? 'runs it' : `no longer runs it (not one of ${orgName}’s in-house leads now, or their account is off)`}
+              </li>
+            ))}
+          </ul>
+          {named.some((t) => !t.runs) ? <p>Giving it to a lead takes anyone who no longer runs it off the session.</p> : null}
+        </>
+      ) : (
+        <p>No one is named to run it.</p>
       )}
       <Status message={message} id="give-lead-status" focusable />
       <ActionError action={action} />
