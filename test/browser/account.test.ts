@@ -57,10 +57,21 @@ describe.skipIf(!browserAvailable)('calendar subscription, new session, other pa
     await signInAt(page, staff, '/account');
     await page.getByRole('heading', { level: 2, name: 'Your data' }).waitFor();
     await checkPage(page, 'my account with its data download');
+    // A download that fails is said on the page (a plain link failed only in the browser's
+    // downloads), focus staying on the link, so Enter again tries again.
+    let failing = true;
+    await page.route('**/api/me/data', (route) => (failing ? route.abort('internetdisconnected') : route.continue()));
     await tabTo(page, 'Download your data (JSON file)');
+    await page.keyboard.press('Enter');
+    await page.getByRole('alert').filter({ hasText: 'The service could not be reached. Check your connection and try again.' }).waitFor();
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Download your data (JSON file)');
+    await checkPage(page, 'my account after a failed data download');
+    failing = false;
     const download = page.waitForEvent('download');
     await page.keyboard.press('Enter');
     const file = await download;
+    await page.getByRole('status').filter({ hasText: 'Your data file is downloading.' }).waitFor();
+    expect(await page.getByRole('alert').filter({ hasText: /\S/ }).count()).toBe(0);
     expect(file.suggestedFilename()).toMatch(/^my-data-\d{4}-\d{2}-\d{2}\.json$/);
     const data = JSON.parse(readFileSync((await file.path())!, 'utf8'));
     expect(data.account).toMatchObject({ name: 'Dana Data', email: staff.email, orgName: 'Ash Primary' });

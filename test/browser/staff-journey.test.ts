@@ -165,6 +165,13 @@ describe.skipIf(!browserAvailable)('staff and office journey', () => {
     await page.getByRole('row', { name: /Attended last week/ }).waitFor();
     expect(await page.getByRole('row', { name: /Attended last week/ }).innerText()).toContain('85');
     await checkPage(page, 'my training record (320 px)');
+    // A failed download is said on the page, not only in the browser's downloads.
+    let failing = true;
+    await page.route('**/api/me/completions.csv', (route) => (failing ? route.abort('internetdisconnected') : route.continue()));
+    await page.getByRole('link', { name: 'Download as a spreadsheet (CSV)' }).click();
+    await page.getByRole('alert').filter({ hasText: 'The service could not be reached. Check your connection and try again.' }).waitFor();
+    await checkPage(page, 'my training record after a failed download (320 px)');
+    failing = false;
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download as a spreadsheet (CSV)' }).click()]);
     expect(download.suggestedFilename()).toMatch(/^cpd-record-\d{4}-\d{2}-\d{2}\.csv$/);
     expect(await text(download)).toContain('Attended last week');

@@ -3,7 +3,7 @@ import { useRef, useState } from 'preact/hooks';
 import { z } from 'zod';
 import { ChangePasswordInput, JOB_ROLE_LABEL, Me, SignInMethods } from '../../../shared/accounts.js';
 import { api, ApiError } from '../api.js';
-import { apiIssues, ErrorSummary, errorFor, Fact, messageOf, PageHeading, Status, TextField, toFieldErrors, useApp, type FieldError } from '../components.js';
+import { apiIssues, DownloadMessages, ErrorSummary, errorFor, Fact, messageOf, PageHeading, Status, TextField, toFieldErrors, useApp, useDownloadLink, type FieldError } from '../components.js';
 import { formatPlainDate } from '../format.js';
 import { Loaded, useLoad } from '../load.js';
 import { JobRoleSaver } from '../pages/admin/PersonAdmin.js';
@@ -14,6 +14,8 @@ const FIELDS = {
   newPassword: { id: 'new-password', label: 'New password' },
 };
 
+const MY_DATA = '/api/me/data';
+
 export function AccountPage() {
   const { me, loc } = useApp();
   const [errors, setErrors] = useState<FieldError[]>([]);
@@ -21,6 +23,7 @@ export function AccountPage() {
   const [busy, setBusy] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
   const methods = useLoad(() => api('/api/me/sign-in-methods', SignInMethods), []);
+  const myData = useDownloadLink(MY_DATA, 'my-data.json', 'data file');
 
   async function submit(e: Event) {
     e.preventDefault();
@@ -76,10 +79,11 @@ export function AccountPage() {
       <h2>Your data</h2>
       <p>
         A copy of everything this service holds about you: your account, your places on sessions, the sessions you attended, your certificates, the feedback you gave, your timetable and the messages sent to you.{' '}
-        <a href="/api/me/data" download>
+        <a href={MY_DATA} download onClick={myData.onClick}>
           Download your data (JSON file)
         </a>
       </p>
+      <DownloadMessages download={myData.download} />
       <h2 id="change-password-title">Change your password</h2>
       <p>When you change it, you stay signed in here and are signed out everywhere else.</p>
       <ErrorSummary errors={errors} />

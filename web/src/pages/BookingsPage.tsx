@@ -4,7 +4,7 @@ import { CompletionList } from '../../../shared/attendance.js';
 import { Booking, BookingList } from '../../../shared/bookings.js';
 import { api } from '../api.js';
 import { AddToCalendar, JoinNow, TranscriptLink } from '../calendarLinks.js';
-import { Badge, ConfirmButton, DownloadAnchor, Fact, PageHeading, Status, useApp, useFocusLater, When } from '../components.js';
+import { Badge, ConfirmButton, DownloadAnchor, DownloadMessages, Fact, PageHeading, Status, useApp, useDownloadLink, useFocusLater, When } from '../components.js';
 import { formatDateTime, formatLongDay, listOf, ordinal, plural, seatLabel, statusLabel } from '../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../load.js';
 import { Link } from '../router.js';
@@ -260,11 +260,14 @@ export function BookingsPage() {
 }
 
 /** My CPD record: every session attended, with minutes present, and the same as a spreadsheet. */
+const RECORD_CSV = '/api/me/completions.csv';
+
 export function CompletionsPage() {
   const { loc } = useApp();
   const record = useLoad(() => api('/api/me/completions', CompletionList).then((r) => r.items), []);
   const certificates = useLoad(() => api('/api/me/certificates', MyCertificates), []);
   const total = record.data?.reduce((n, c) => n + (c.minutes ?? 0), 0) ?? 0;
+  const recordCsv = useDownloadLink(RECORD_CSV, 'training-record.csv', 'training record');
   return (
     <>
       <PageHeading title="My training record" navigated={loc.navigated}>
@@ -305,10 +308,11 @@ export function CompletionsPage() {
             <>
               <p>
                 {plural(items.length, 'session')} attended, {plural(total, 'minute')} in all.{' '}
-                <a href="/api/me/completions.csv" download>
+                <a href={RECORD_CSV} download onClick={recordCsv.onClick}>
                   Download as a spreadsheet (CSV)
                 </a>
               </p>
+              <DownloadMessages download={recordCsv.download} />
               <AttendedTable items={items} caption="Sessions attended, newest first" />
             </>
           )
