@@ -250,7 +250,11 @@ describe.skipIf(!browserAvailable)('timetable pages', () => {
     await checkPage(page, 'a person’s timetable after an ICS upload');
 
     // Linked to the calendar her school publishes: the office sees the site, never the secret address.
-    const feed = createServer((_req, res) => {
+    const feed = createServer((req, res) => {
+      if (req.url === '/intranet/timetable') {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        return res.end('<!doctype html><title>Sign in to the intranet</title><p>Sign in</p>');
+      }
       res.writeHead(200, { 'content-type': 'text/calendar' });
       res.end(weeklyIcs('Year 5 science', 'y5-science@birch'));
     });
@@ -259,6 +263,14 @@ describe.skipIf(!browserAvailable)('timetable pages', () => {
       const port = (feed.address() as AddressInfo).port;
       t.deps.config.outbound = { ...t.deps.config.outbound, allow: [`127.0.0.1:${port}`] };
       const secret = `http://127.0.0.1:${port}/owa/calendar/5e1c4a9b77d2/reachcalendar.ics`;
+      // An address answering with a web page, not a calendar: the server's own reason is shown.
+      await tabTo(page, 'Calendar address');
+      await page.keyboard.type(`http://127.0.0.1:${port}/intranet/timetable`);
+      await page.keyboard.press('Enter');
+      const why = 'Calendar address: No calendar could be read from it. The file there is not an iCalendar timetable this service can read. The timetable was not changed.';
+      await page.locator('.error-summary').getByText(why).waitFor();
+      await checkPage(page, 'a person’s timetable, a calendar address that is not a calendar');
+      await page.getByLabel('Calendar address').fill('');
       await tabTo(page, 'Calendar address');
       await page.keyboard.type(secret);
       await page.keyboard.press('Enter');

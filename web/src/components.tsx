@@ -101,8 +101,11 @@ export function messageOf(error: unknown): string {
 }
 
 const INTERNAL = [/\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b/, /\b[a-z]+[A-Z][A-Za-z]*\b/, /\b[a-z]+_[a-z_]+\b/, /^[^@]*\b[a-z]{3,}\.[a-z]{3,}[A-Za-z]*\b(?![\w/.-]*\/)/, /fetch failed|ECONN|ETIMEDOUT|ENOTFOUND|TypeError|undefined|null\b|\bat [\w.]+ \(/i];
+/** Names people write in mixed case, which are not identifiers ("not an iCalendar timetable"). */
+const PROPER_NAMES = /\b(?:iCalendar|iCal|iPad|iPhone|iOS|macOS)\b/g;
 export function isInternalWording(message: string): boolean {
-  return !message.trim() || INTERNAL.some((re) => re.test(message));
+  const words = message.replace(PROPER_NAMES, 'name');
+  return !words.trim() || INTERNAL.some((re) => re.test(words));
 }
 
 function plainMessage(e: ApiError): string {
