@@ -6,13 +6,16 @@ import { Clash } from './timetables.js';
 export const BookingStatus = z.enum(['confirmed', 'waitlisted', 'offered', 'cancelled', 'attended', 'absent']);
 export type BookingStatus = z.infer<typeof BookingStatus>;
 
+/** How many people one booking request may book at once (an office's Book staff form). */
+export const MAX_BOOK_AT_ONCE = 200;
+
 export const BookInput = z
   .object({
     seat: SeatKind.optional(),
     /** Book someone else (office staff for their own organisation; admins for anyone). */
     userId: Id.optional(),
     /** Book several people at once; each gets their own answer. */
-    userIds: z.array(Id).min(1).max(200).optional(),
+    userIds: z.array(Id).min(1).max(MAX_BOOK_AT_ONCE).optional(),
   })
   .strict()
   .refine((v) => !(v.userId && v.userIds), { message: 'give userId or userIds, not both' });

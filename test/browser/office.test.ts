@@ -96,6 +96,31 @@ describe.skipIf(!browserAvailable)('office staff', () => {
     await page.getByRole('status').filter({ hasText: 'Your calendar file is downloading.' }).waitFor();
   });
 
+  it('a college office that ticks more people than one booking takes is told how many to untick, and nothing is booked; 200 book at once (320 px)', { timeout: 120_000 }, async () => {
+    const { t } = env.server;
+    const org = await t.org('Northfield College');
+    const office = await t.user('office', org.id, 'Nia Office');
+    // 200 lecturers and the office herself.
+    for (let i = 0; i < 200; i++) await t.user('staff', org.id, `Lecturer ${String(i).padStart(3, '0')}`);
+    const s = await t.session({ title: 'Autism awareness for FE', mode: 'online', startsAt: daysFromNow(6), endsAt: plusMinutes(daysFromNow(6), 60), capacity: { online: 250 } });
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInAt(page, office, `/sessions/${s.id}`);
+    const panel = page.getByRole('region', { name: 'Book staff from Northfield College' });
+    const boxes = panel.getByRole('checkbox');
+    await boxes.first().waitFor();
+    expect(await boxes.count()).toBe(201);
+    for (let i = 0; i < 201; i++) await boxes.nth(i).check();
+    await activate(page, 'Book 201 people');
+    await page.getByRole('alert').filter({ hasText: 'You have chosen 201 people: book up to 200 at a time. Untick 1, book the others, then book them.' }).waitFor();
+    await expectFocused(page, '#staff-legend');
+    expect((await t.request('GET', `/api/sessions/${s.id}/bookings`, { as: office })).json.items).toEqual([]);
+    await checkPage(page, 'book staff: more people chosen than one booking takes');
+    await boxes.last().uncheck();
+    await activate(page, 'Book 200 people');
+    await panel.getByRole('status').filter({ hasText: '200 of 200 people booked or added to the waitlist.' }).waitFor();
+    expect((await t.request('GET', `/api/sessions/${s.id}/bookings`, { as: office })).json.items).toHaveLength(200);
+  });
+
   it('holds seats for its school by keyboard at 320 px, no more than its staff could fill, and gives them back', async () => {
     const { t } = env.server;
     const org = await t.org('Willow Primary');

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { z } from 'zod';
-import { BookInput, Booking, BookingList, BookResult, BulkBookResult, HoldList, Roster, type RosterEntry } from '../../../shared/bookings.js';
+import { BookInput, Booking, MAX_BOOK_AT_ONCE, BookingList, BookResult, BulkBookResult, HoldList, Roster, type RosterEntry } from '../../../shared/bookings.js';
 import { areaLabel, audienceWords, Session, type SeatKind } from '../../../shared/sessions.js';
 import { Clash } from '../../../shared/timetables.js';
 import { AttendanceReport } from '../../../shared/attendance.js';
@@ -233,7 +233,11 @@ function BookStaff({ s, orgId, orgName, version, onBooked }: { s: Session; orgId
     setProblem('');
     const input = BookInput.safeParse({ userIds: [...chosen], seat: s.mode === 'hybrid' ? seat : undefined });
     if (!input.success || chosen.size === 0) {
-      setProblem('Choose at least one person to book.');
+      setProblem(
+        chosen.size > MAX_BOOK_AT_ONCE
+          ? `You have chosen ${chosen.size} people: book up to ${MAX_BOOK_AT_ONCE} at a time. Untick ${chosen.size - MAX_BOOK_AT_ONCE}, book the others, then book them.`
+          : 'Choose at least one person to book.',
+      );
       document.getElementById('staff-legend')?.focus();
       return;
     }
