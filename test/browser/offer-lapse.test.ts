@@ -124,6 +124,9 @@ describe.skipIf(!browserAvailable)('an offered seat that lapses while the page i
     // Nobody is waiting for it: the seat is free again, to me too (the server still counts the unswept offer as taken).
     expect((await t.request('GET', `/api/sessions/${s.id}`, { as: me })).json.seats.online).toMatchObject({ offered: 1, available: 0 });
     await page.getByText('1 online seat free to you.').waitFor({ timeout: 3000 });
+    // The session's facts say the same as the form beside them, not "full".
+    const seatsFact = page.locator('dl.facts div').filter({ has: page.locator('dt', { hasText: 'Seats free to you' }) }).locator('dd');
+    expect((await seatsFact.innerText()).replace(/\s+/g, ' ')).toBe('Online: 1 of 1 seat free to you');
     expect(await page.getByRole('button', { name: 'Join the waitlist' }).count()).toBe(0);
     await checkPage(page, 'session page, offer lapsed with nobody waiting');
     await tabTo(page, 'Book a seat');

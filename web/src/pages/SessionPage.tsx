@@ -434,7 +434,8 @@ export function SessionPage({ id }: { id: string }) {
         {title}
       </PageHeading>
       <Loaded state={page} what="the session">
-        {({ session: s }) => (
+        {/* The session as counted here (`s`: after the viewer's own offer lapsed, its seat passed on), not as loaded. */}
+        {() => s && (
           <>
             {s.status === 'cancelled' && (
               <p class="notice notice-warning">
