@@ -270,7 +270,10 @@ describe.skipIf(!browserAvailable)('office staff', () => {
     expect(waiting).toMatchObject({ status: 'waitlisted' });
 
     const page = await newPage(env.browser, env.server, { viewport: { width: 320, height: 800 } });
-    await signInAt(page, office, `/bookings/${waiting.id}`);
+    // Opened from Who is booked where, showing the session's week.
+    const from = daysFromNow(6).slice(0, 10);
+    await signInAt(page, office, `/office/bookings?from=${from}`);
+    await activate(page, 'Manage the booking of Bob Willow for Zones of regulation');
     await page.getByText('Bob Willow is 1st in the queue').waitFor();
     await page.getByText('Bob Willow can add it to their calendar once they have a seat.').waitFor({ timeout: 5000 });
     await page.getByRole('link', { name: 'Back to who is booked where' }).waitFor({ timeout: 5000 });
@@ -288,6 +291,12 @@ describe.skipIf(!browserAvailable)('office staff', () => {
     await tabTo(page, 'Back to who is booked where', { back: true });
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { level: 1, name: 'Who is booked where' }).waitFor();
+    // Back to the list as it was: the same dates.
+    expect(new URL(page.url()).searchParams.get('from')).toBe(from);
+    expect(await page.getByLabel('From').inputValue()).toBe(from);
+    // Only that list of this site is a way back.
+    await page.goto(`/bookings/${waiting.id}?back=${encodeURIComponent('https://evil.example/office/bookings')}`);
+    expect(await page.getByRole('link', { name: 'Back to who is booked where' }).getAttribute('href')).toBe('/office/bookings');
   });
 
   it('an administrator with no organisation opens the office pages from the menu, chooses an organisation by name and reads its page; the other office pages, from the menu, show the same one without choosing again, by keyboard at 320 px', async () => {

@@ -7,6 +7,14 @@ import { Link } from '../router.js';
 import { BookingDetails, useOfferLapsed } from './BookingsPage.js';
 import { useFocusNoticeOnLapse } from './offerLapse.js';
 
+/**
+ * Where "Back to who is booked where" goes: the list as it was when Manage was pressed (its
+ * organisation, dates and page, passed as `back`), and only ever that list of this site.
+ */
+function listBack(back: string | null): string {
+  return back && /^\/office\/bookings(\?[^#]*)?$/.test(back) ? back : '/office/bookings';
+}
+
 /** One booking, the page emails link to. */
 export function BookingPage({ id }: { id: string }) {
   const { loc, me } = useApp();
@@ -24,7 +32,7 @@ export function BookingPage({ id }: { id: string }) {
       <p class="back">
         {/* Office staff open their staff's bookings from "Who is booked where": back there, not to their own. */}
         {b && b.userId !== me.id ? (
-          me.role === 'office' || me.role === 'admin' ? <Link href="/office/bookings">Back to who is booked where</Link> : <Link href="/sessions">Back to all sessions</Link>
+          me.role === 'office' || me.role === 'admin' ? <Link href={listBack(loc.query.get('back'))}>Back to who is booked where</Link> : <Link href="/sessions">Back to all sessions</Link>
         ) : (
           <Link href="/bookings">Back to my bookings</Link>
         )}

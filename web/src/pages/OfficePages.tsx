@@ -204,7 +204,8 @@ export function OrgBookingsPage({ orgId, orgs = [] }: { orgId: string; orgs?: Or
                         {b.status === 'waitlisted' && b.position !== null && <> {ordinal(b.position)} in queue</>}
                         {b.status === 'confirmed' && b.heldFor && <> (a seat held for {holder(b.heldFor)})</>}
                         {b.session.status === 'cancelled' && <> (session cancelled)</>}{' '}
-                        <Link href={`/bookings/${b.id}`}>
+                        {/* The booking's page leads back to this list as it is (organisation, dates, page). */}
+                        <Link href={`/bookings/${b.id}?${new URLSearchParams({ back: pageUrl(shown.page) })}`}>
                           Manage<span class="visually-hidden"> the booking of {b.userName} for {b.session.title}</span>
                         </Link>
                       </td>
