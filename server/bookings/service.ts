@@ -516,11 +516,13 @@ export async function moveSeat(trx: Trx, deps: Deps, bookingId: string, seat: Se
   if (b.seat === seat) return b;
   if (s.status === 'cancelled') throw new AppError('session_cancelled', 'This session has been cancelled.');
   if (b.status !== 'confirmed' && b.status !== 'offered' && b.status !== 'waitlisted') throw new AppError('conflict', 'Only a booked, offered or waiting place can be moved.');
+  const now = deps.now().toISOString();
+  // Which room a place was in is what its attendance is recorded by: once the session has ended it stays.
+  if (now >= s.ends_at) throw new AppError('conflict', 'This session has ended, so its places can no longer be moved; attendance is recorded instead.');
   if (!seatsOfMode(s.mode).includes(seat) || capacityOf(s, seat) === 0) {
     throw new AppError('validation_failed', `This session has no ${seatWord(seat)} seats.`, { issues: [{ path: 'seat', message: 'not offered by this session' }] });
   }
   const owner = (await findUserById(trx, b.user_id))!;
-  const now = deps.now().toISOString();
   let holdOrg: string | null = null;
   if (b.status !== 'waitlisted') {
     // An offer whose time ran out (the sweep not yet come) holds no seat, as when booking.

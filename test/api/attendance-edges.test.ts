@@ -287,6 +287,22 @@ describe('between a session’s end and its outcome being written', () => {
     expect(await statusOf(bookingId)).toBe('attended');
   });
 
+  it('a trainer cannot move a place to the other room once the session has ended (the page offers none): 409, the seat and the person’s email unchanged', async () => {
+    const org = await t.org();
+    const s = await t.session({ mode: 'hybrid', venue: 'Hall', startsAt: START, endsAt: END, capacity: { inPerson: 2, online: 2 } });
+    const ann = await t.user('staff', org.id, 'Ann Jones');
+    const bookingId = (await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: ann, body: { seat: 'in_person' } })).json.id;
+    // While it runs a move is still allowed (someone who could not come in joins online).
+    t.clock.set(at('16:30'));
+    expect((await t.request('POST', `/api/bookings/${bookingId}/seat`, { as: s.trainer, body: { seat: 'online' } })).status).toBe(200);
+    t.clock.set(at('17:35'));
+    const moved = await t.request('POST', `/api/bookings/${bookingId}/seat`, { as: s.trainer, body: { seat: 'in_person' } });
+    expect(moved.status).toBe(409);
+    expect(moved.json.error).toMatchObject({ code: 'conflict', message: 'This session has ended, so its places can no longer be moved; attendance is recorded instead.' });
+    expect((await t.request('GET', `/api/bookings/${bookingId}`, { as: ann })).json).toMatchObject({ seat: 'online', status: 'confirmed' });
+    expect(await mailsTo('seat_changed', ann.id)).toHaveLength(1);
+  });
+
   it('a session not yet started can be cancelled even with someone ticked on its register early', async () => {
     const org = await t.org();
     const s = await t.session({ startsAt: START, endsAt: END, capacity: { online: 5 } });
