@@ -193,7 +193,7 @@ export function bookingRoutes(deps: Deps) {
       method: 'post',
       path: '/bookings/{id}/seat',
       tags: ['bookings'],
-      summary: 'Move a person to the other seat kind of a hybrid session (its trainers, admin); they are told',
+      summary: 'Move a person to the other seat kind of a hybrid session (its trainers, admin); they are told. 409 once the session has ended',
       request: { params: Params, body: jsonBody(MoveSeatInput) },
       responses: { 200: jsonResponse(Booking, 'The moved booking') },
     }),

@@ -42,7 +42,15 @@ describe.skipIf(!browserAvailable)('erasing the personal data of someone who has
 
     // Before erasing, the school answers her subject access request: a copy of her data, by keyboard.
     // Its name starts with the words it shows (WCAG 2.5.3), then whose.
+    // A download that fails is said in her card (a plain link failed only in the browser's downloads); Enter again tries again.
+    let failing = true;
+    await page.route('**/api/users/*/data', (route) => (failing ? route.abort('internetdisconnected') : route.continue()));
     await tabTo(page, 'Download data (JSON file): Lorna Leaver');
+    await page.keyboard.press('Enter');
+    await card.getByRole('alert').filter({ hasText: 'The service could not be reached. Check your connection and try again.' }).waitFor();
+    await expectFocused(page, 'a[download][href$="/data"]');
+    await checkPage(page, 'staff accounts after a failed data download (office)');
+    failing = false;
     const download = page.waitForEvent('download');
     await page.keyboard.press('Enter');
     const file = await download;

@@ -15,7 +15,7 @@ import { LeftWithoutTrainer } from './LeftWithoutTrainer.js';
 import { api } from '../api.js';
 import { JobRoleForm, PersonAdmin } from '../pages/admin/PersonAdmin.js';
 import { PersonRecord } from './PersonRecord.js';
-import { Alert, Badge, ConfirmButton, messageOf, useApp, useFocusLater } from '../components.js';
+import { Alert, Badge, ConfirmButton, DownloadMessages, messageOf, useApp, useDownloadLink, useFocusLater } from '../components.js';
 import { Link } from '../router.js';
 
 const ROLE_LABEL = { staff: 'Staff', office: 'School office', trainer: 'Trainer', admin: 'Administrator' } as const;
@@ -43,6 +43,9 @@ export function PersonCard({ person, canDisable, canSetCaptioner, canSetJobRole,
   const [error, setError] = useState('');
   const headingId = `person-${person.id}`;
   const actionsRef = useRef<HTMLDivElement>(null);
+  const dataHref = `/api/users/${encodeURIComponent(person.id)}/data`;
+  // Fetched by the page, so a refusal (their data erased, moved out of reach) is said in the card.
+  const personalData = useDownloadLink(dataHref, 'personal-data.json', 'data file');
   const focusLater = useFocusLater();
 
   /** Runs one of the card's changes: one at a time, its failure said on the card. */
@@ -141,7 +144,7 @@ export function PersonCard({ person, canDisable, canSetCaptioner, canSetJobRole,
         {canDisable && (
           // A copy of what the service holds about them (the file they get from My account), for
           // the school's answer to a subject access request from someone who cannot sign in.
-          <a href={`/api/users/${encodeURIComponent(person.id)}/data`} download class="button button-secondary">
+          <a href={dataHref} download onClick={personalData.onClick} class="button button-secondary">
             Download data (JSON file)<span class="visually-hidden">: {person.name}</span>
           </a>
         )}
@@ -187,6 +190,7 @@ export function PersonCard({ person, canDisable, canSetCaptioner, canSetJobRole,
           </button>
         )}
       </div>
+      {canDisable && <DownloadMessages download={personalData.download} />}
       {showRecord && <PersonRecord person={person} certificates={canSetCaptioner} />}
       {canSetCaptioner && <PersonAdmin person={person} onChanged={onChanged} />}
       {canSetJobRole && !canSetCaptioner && (
