@@ -60,6 +60,38 @@ describe.skipIf(!browserAvailable)('in-house sessions', () => {
     expect((await t.request('GET', '/api/sessions', { as: farStaff })).json.total).toBe(0);
   });
 
+  it('a trainer choosing a trust with no schools under it is told so beside Who is it for, in the server’s words, not on the title; nothing is published (320 px, axe)', async () => {
+    const { t } = env.server;
+    const admin = await t.user('admin');
+    const trainer = await t.user('trainer');
+    const lone = (await t.request('POST', '/api/orgs', { as: admin, body: { name: 'Lone Learning Trust', kind: 'trust' } })).json as { id: string };
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInAt(page, trainer, '/sessions/new');
+    await page.getByRole('heading', { level: 1, name: 'New session' }).waitFor();
+    await typeInto(page, 'Title', 'Trust SENCO network');
+    await tabTo(page, 'Date');
+    await page.getByLabel('Date', { exact: true }).fill(daysFromNow(10).slice(0, 10));
+    await typeInto(page, 'Start time', '1600');
+    await typeInto(page, 'End time', '1700');
+    await typeInto(page, 'Number of online seats', '20');
+    await tabTo(page, 'Everyone in the programme');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    expect(await page.getByLabel('A trust or local authority and all its schools (in-house)').isChecked()).toBe(true);
+    await tabTo(page, 'Trust or local authority');
+    await page.keyboard.type('Lone');
+    expect(await page.getByLabel('Trust or local authority', { exact: true }).inputValue()).toBe(lone.id);
+    await tabTo(page, 'Publish session');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
+    const why = 'Who is it for: That organisation has no schools under it: choose "one organisation" for its own staff.';
+    await page.locator('.error-summary').getByRole('link', { name: why }).waitFor();
+    expect(await page.locator('.error-summary').getByRole('link').count()).toBe(1);
+    expect(await page.locator('#title').getAttribute('aria-invalid')).not.toBe('true');
+    expect((await t.request('GET', '/api/me/sessions', { as: trainer })).json.total).toBe(0);
+    await checkPage(page, 'new session page refusing a trust with no schools');
+  });
+
   it('a school office makes a member of staff an in-house lead from its staff page, by keyboard (320 px, axe)', async () => {
     const { t } = env.server;
     const org = await t.org('Birch Primary');

@@ -197,7 +197,13 @@ export function toInput(v: SessionValues): { input: CreateSessionInput; errors: 
 
 /** The API's refusal as field errors: its field issues, a capacity below the seats taken beside that capacity, else the message on `fallback`. */
 export function apiFieldErrors(err: unknown, fallback = 'title'): FieldError[] {
-  if (err instanceof ApiError && err.issues.length) return toFieldErrors(err.issues, SESSION_FIELDS, SESSION_FIELDS.title);
+  if (err instanceof ApiError && err.issues.length) {
+    // Who it is for (the new session page's organisation field): the server's own sentence
+    // ("That organisation has no schools under it: …"), beside that field, not the title.
+    const aboutAudience = err.issues.some((i) => i.path.startsWith('audience'));
+    const rest = toFieldErrors(err.issues.filter((i) => !i.path.startsWith('audience')), SESSION_FIELDS, SESSION_FIELDS.title);
+    return aboutAudience ? [{ field: 'audience-org', message: `Who is it for: ${messageOf(err)}` }, ...rest] : rest;
+  }
   if (err instanceof ApiError && err.code === 'capacity_below_confirmed') return [{ field: /online/.test(err.message) ? 'cap-online' : 'cap-in-person', message: err.message }];
   return [{ field: fallback, message: messageOf(err) }];
 }
