@@ -159,7 +159,7 @@ export async function attachToSession(deps: Deps, actor: AuthUser, sessionId: st
   await requireManages(deps, actor, sessionId);
   const m = await repo.findMaterial(deps.db, materialId);
   if (!m || m.course_id === null || m.session_id !== null) {
-    throw new AppError('validation_failed', 'materialId is not a material in the library.', { issues: [{ path: 'materialId', message: 'not found in the library' }] });
+    throw new AppError('validation_failed', 'That material is not in the programme’s library: it may have been deleted.', { issues: [{ path: 'materialId', message: 'not found in the library' }] });
   }
   await repo.attach(deps.db, { session_id: sessionId, material_id: materialId, added_by: actor.id, added_at: deps.now().toISOString() });
   return toMaterial(m, m.kind === 'file' ? sessionDownload(sessionId, m.id) : null);

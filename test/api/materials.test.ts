@@ -379,7 +379,9 @@ describe('a session’s materials', () => {
     const other = await t.session({ ...base, title: 'Other' }, w.trainer);
     const refused = await t.request('POST', `/api/sessions/${other.id}/materials`, { as: w.trainer, body: { materialId: own.json.id } });
     expect(refused.status).toBe(400);
-    expect((await t.request('POST', `/api/sessions/${other.id}/materials`, { as: w.trainer, body: { materialId: randomUUID() } })).status).toBe(400);
+    const gone = await t.request('POST', `/api/sessions/${other.id}/materials`, { as: w.trainer, body: { materialId: randomUUID() } });
+    expect(gone.status).toBe(400);
+    expect(gone.json.error.message).toBe('That material is not in the programme’s library: it may have been deleted.');
     const lib = await upload(`/api/courses/${w.course.id}/materials/files?name=lib.pdf`, w.admin, FILES.pdf);
     expect((await t.request('POST', `/api/sessions/${other.id}/materials`, { as: w.trainer, body: { materialId: lib.json.id } })).status).toBe(201);
     expect((await t.request('POST', `/api/sessions/${s}/materials`, { as: w.lead, body: { materialId: lib.json.id } })).status).toBe(201);

@@ -65,6 +65,8 @@ describe.skipIf(!browserAvailable)('training materials', () => {
     const course = (await t.request('POST', '/api/courses', { as: admin, body: { title: 'Zones of regulation' } })).json;
     const slides = await t.app.request(`/api/courses/${course.id}/materials/files?name=slides.pdf&title=Programme%20slides`, { method: 'POST', headers: { ...admin.auth, 'content-type': 'application/octet-stream' }, body: FILES.pdf });
     expect(slides.status).toBe(201);
+    const poster = await t.app.request(`/api/courses/${course.id}/materials/files?name=poster.pdf&title=Old%20poster`, { method: 'POST', headers: { ...admin.auth, 'content-type': 'application/octet-stream' }, body: FILES.pdf });
+    expect(poster.status).toBe(201);
 
     // The lead publishes an in-house session for their school, for this course.
     const leadPage = await newPage(env.browser, env.server, NARROW_DOWNLOADS);
@@ -96,6 +98,16 @@ describe.skipIf(!browserAvailable)('training materials', () => {
     await tabTo(leadPage, 'Add to session: Programme slides');
     await leadPage.keyboard.press('Enter');
     await leadPage.getByRole('status').filter({ hasText: '“Programme slides” added to this session’s materials.' }).waitFor();
+    // A library item deleted since the list was read: said so, the list read again, nothing to try again.
+    expect((await t.request('DELETE', `/api/materials/${(await poster.json()).id}`, { as: admin })).status).toBe(204);
+    await leadPage.getByRole('button', { name: 'Add to session: Old poster' }).waitFor();
+    await tabTo(leadPage, 'Add to session: Old poster');
+    await leadPage.keyboard.press('Enter');
+    await leadPage.getByRole('status').filter({ hasText: '“Old poster” is no longer in the library (it may have been deleted), so it was not added. The library below is as it is now.' }).waitFor();
+    await expectFocused(leadPage, '#materials-status');
+    expect(await leadPage.getByRole('button', { name: 'Add to session: Old poster' }).count()).toBe(0);
+    expect(await leadPage.getByRole('button', { name: 'Try adding again' }).count()).toBe(0);
+    await checkPage(leadPage, 'session materials after adding an item deleted from the library');
     await leadPage.getByLabel('File', { exact: true }).setInputFiles({ name: '../handout.html', mimeType: 'text/html', buffer: FILES.textWithScript });
     await typeInto(leadPage, 'Title (optional)', 'Our handout');
     await tabTo(leadPage, 'Upload file');

@@ -8,7 +8,7 @@ import { useState } from 'preact/hooks';
 import { z } from 'zod';
 import { Material, MaterialList, SessionMaterials as SessionMaterialsSchema } from '../../../shared/materials.js';
 import { Course, type Session } from '../../../shared/sessions.js';
-import { api } from '../api.js';
+import { api, ApiError } from '../api.js';
 import { Status, useFocusLater } from '../components.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../load.js';
 import { LinkForm, UploadForm } from './AddMaterialForms.js';
@@ -33,6 +33,12 @@ export function SessionMaterials({ s, reportErrors }: { s: Session; reportErrors
     setMessage(`“${m.title}” added to this session’s materials.`);
     await state.reload();
     // "Add to session: …" has gone (the material is now used): the message takes focus.
+    focusLater(() => document.getElementById('materials-status'));
+  }
+
+  function gone(message: string) {
+    setMessage(message);
+    // Its "Add to session" button went with it from the list: the message takes focus.
     focusLater(() => document.getElementById('materials-status'));
   }
 
@@ -76,7 +82,7 @@ export function SessionMaterials({ s, reportErrors }: { s: Session; reportErrors
             <ActionError action={remove} retryLabel="Try removing again" focusTo={() => document.getElementById('materials-status')} />
             {d.canManage && (
               <div class="material-forms">
-                <FromLibrary s={s} used={new Set(d.items.map((m) => m.id))} onAdded={added} />
+                <FromLibrary s={s} used={new Set(d.items.map((m) => m.id))} onAdded={added} onGone={gone} />
                 <UploadForm idPrefix="session-material" path={`${base}/files`} maxBytes={d.maxFileBytes} onAdded={added} onErrors={reportErrors?.('upload')} />
                 <LinkForm idPrefix="session-material" path={`${base}/links`} onAdded={added} onErrors={reportErrors?.('link')} />
               </div>
@@ -89,7 +95,7 @@ export function SessionMaterials({ s, reportErrors }: { s: Session; reportErrors
 }
 
 /** The course library to choose from: the session's course first, any other course on request. */
-function FromLibrary({ s, used, onAdded }: { s: Session; used: Set<string>; onAdded: (m: Material) => Promise<void> }) {
+function FromLibrary({ s, used, onAdded, onGone }: { s: Session; used: Set<string>; onAdded: (m: Material) => Promise<void>; onGone: (message: string) => void }) {
   const courses = useLoad(() => api('/api/courses', z.object({ items: z.array(Course) })), []);
   const [courseId, setCourseId] = useState<string>(s.courseId ?? '');
   const library = useLoad(() => (courseId ? api(`/api/courses/${encodeURIComponent(courseId)}/materials`, MaterialList) : Promise.resolve({ items: [] as Material[] })), [courseId]);
@@ -135,7 +141,15 @@ function FromLibrary({ s, used, onAdded }: { s: Session; used: Set<string>; onAd
                         busyLabel="Adding…"
                         onClick={() =>
                           void attach.run(async () => {
-                            await onAdded(await api(`/api/sessions/${encodeURIComponent(s.id)}/materials`, Material, { method: 'POST', body: { materialId: m.id } }));
+                            try {
+                              await onAdded(await api(`/api/sessions/${encodeURIComponent(s.id)}/materials`, Material, { method: 'POST', body: { materialId: m.id } }));
+                            } catch (e) {
+                              // Deleted from the library since the list was read: trying again cannot
+                              // help, so the list is read again and that is said instead.
+                              if (!(e instanceof ApiError && e.issues.some((i) => i.path === 'materialId'))) throw e;
+                              await library.reload();
+                              onGone(`“${m.title}” is no longer in the library (it may have been deleted), so it was not added. The library below is as it is now.`);
+                            }
                           })
                         }
                       >
