@@ -36,6 +36,7 @@ import * as m0701actor from './20261207_01_outbox_actor.js';
 import * as m0801offers from './20261208_01_offers_due.js';
 import * as m0901zones from './20261209_01_canonical_time_zones.js';
 import * as m1001erasure from './20261210_01_erasure.js';
+import * as m1101order from './20261211_01_outbox_booking_order.js';
 
 export const migrations: Record<string, Migration> = {
   '20261124_01_accounts_catalogue': m01,
@@ -70,4 +71,5 @@ export const migrations: Record<string, Migration> = {
   '20261208_01_offers_due': m0801offers,
   '20261209_01_canonical_time_zones': m0901zones,
   '20261210_01_erasure': m1001erasure,
+  '20261211_01_outbox_booking_order': m1101order,
 };

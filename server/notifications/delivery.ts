@@ -105,7 +105,8 @@ export async function whyNoLongerApplies(db: Q, row: Pick<OutboxRow, 'kind' | 'b
     if (found.status !== 'confirmed') return `the booking is no longer confirmed (it is ${found.status})`;
     const written = keyedInstant(row);
     if (written !== null && !sameInstant(written, found.starts_at)) return 'the session has moved to another time';
-    if (Date.parse(found.ends_at) <= now.getTime()) return 'the session has ended';
+    // "Starting within the hour" or "Today", held back by an outage past the start, would be wrong.
+    if (Date.parse(found.starts_at) <= now.getTime()) return Date.parse(found.ends_at) <= now.getTime() ? 'the session has ended' : 'the session has started';
     return null;
   }
   if (row.kind === 'offer_expiring') {
@@ -146,15 +147,28 @@ async function claim(deps: Deps, limit: number, as: 'lease' | 'file'): Promise<O
   const now = deps.now();
   const nowIso = now.toISOString();
   const leaseUntil = new Date(now.getTime() + deps.config.mailLeaseMs).toISOString();
-  const due = (db: Q) =>
-    db
+  const due = (db: Q) => {
+    const q = db
       .selectFrom('outbox')
       .where('status', '=', 'pending')
       .where('next_attempt_at', '<=', nowIso)
-      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', nowIso)]))
-      .orderBy('next_attempt_at')
-      .orderBy('id')
-      .limit(limit);
+      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', nowIso)]));
+    // A booking's notices reach the person in the order they were written: none is sent while
+    // an earlier one of the same booking still waits (in its back-off after a failed attempt,
+    // or on its way), so a "Booked" held back by an outage never lands after the
+    // "Cancelled" written later, which a calendar would then not know to apply. (Filed
+    // locally, with no mail server, the order does not matter.)
+    const inOrder =
+      as === 'lease'
+        ? q.where((eb) =>
+            eb.or([
+              eb('outbox.booking_id', 'is', null),
+              eb.not(eb.exists(eb.selectFrom('outbox as earlier').select('earlier.id').whereRef('earlier.booking_id', '=', 'outbox.booking_id').where('earlier.status', '=', 'pending').whereRef('earlier.id', '<', 'outbox.id'))),
+            ]),
+          )
+        : q;
+    return inOrder.orderBy('next_attempt_at').orderBy('id').limit(limit);
+  };
   const mark = (db: Q) =>
     as === 'lease'
       ? db.updateTable('outbox').set({ locked_until: leaseUntil })
@@ -200,7 +214,24 @@ export async function deliverDue(deps: Deps, mailer: Mailer | null, limit = 50, 
     }
     return { sent: filed.length, failed: 0 };
   }
-  const rows = await claim(deps, limit, 'lease');
+  let sent = 0;
+  let failed = 0;
+  // A booking's next notice is claimable only once the one before it is sent: claimed again
+  // (up to `limit` in all) until nothing more is due, so one pass sends both of a booking
+  // made and cancelled during an outage, in order.
+  for (let tried = 0; tried < limit && !shouldStop(); ) {
+    const rows = await claim(deps, limit - tried, 'lease');
+    if (rows.length === 0) break;
+    tried += rows.length;
+    const done = await sendClaimed(deps, mailer, rows, shouldStop);
+    sent += done.sent;
+    failed += done.failed;
+  }
+  return { sent, failed };
+}
+
+/** Sends claimed rows in order; see deliverDue. */
+async function sendClaimed(deps: Deps, mailer: Mailer, rows: OutboxRow[], shouldStop: () => boolean): Promise<{ sent: number; failed: number }> {
   let sent = 0;
   let failed = 0;
   for (const [i, row] of rows.entries()) {

@@ -321,6 +321,56 @@ describe('time-bound notices that no longer apply are not sent', () => {
     }
   });
 
+  it('B3b: a reminder held back by an outage until the session has started is not sent ("Starting within the hour" would be wrong)', { timeout: 20_000 }, async () => {
+    const smtp = await startSmtp();
+    try {
+      const mailer = smtpMailer(smtp.url, 'noreply@example.org');
+      const s = await t.session({ startsAt: '2026-02-04T16:00:00Z', endsAt: '2026-02-04T17:30:00Z' });
+      const p = await t.user('staff', (await t.org()).id);
+      await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: p, body: {} });
+      await deliverDue(t.deps, mailer);
+      smtp.received.splice(0);
+      smtp.refuse('421-mail');
+      t.clock.set('2026-02-04T15:20:00.000Z');
+      await sendReminders(t.deps);
+      expect(await deliverDue(t.deps, mailer)).toEqual({ sent: 0, failed: 1 });
+      // The mail server is back 40 minutes into the session.
+      smtp.refuse('none');
+      t.clock.set('2026-02-04T16:40:00.000Z');
+      await deliverDue(t.deps, mailer);
+      expect(smtp.received.map((m) => subjectOf(m.raw))).toEqual([]);
+      const [row] = await t.db.selectFrom('outbox').select(['status', 'last_error']).where('kind', '=', 'reminder_1h').execute();
+      expect(row).toEqual({ status: 'dropped', last_error: 'No longer applies: the session has started' });
+    } finally {
+      await smtp.close();
+    }
+  });
+
+  it('B3c: a booking made and cancelled while the mail server is down reaches the person in that order, "Booked" before "Cancelled", however the retries fall', { timeout: 20_000 }, async () => {
+    const smtp = await startSmtp();
+    try {
+      const mailer = smtpMailer(smtp.url, 'noreply@example.org');
+      const s = await t.session({ startsAt: '2026-02-04T16:00:00Z', endsAt: '2026-02-04T17:00:00Z' });
+      const p = await t.user('staff', (await t.org()).id);
+      smtp.refuse('421-mail');
+      const booked = await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: p, body: {} });
+      expect(await deliverDue(t.deps, mailer)).toEqual({ sent: 0, failed: 1 });
+      // Cancelled while "Booked" waits out its back-off (15 s); the server is back at once.
+      t.clock.advance(5_000);
+      expect((await t.request('DELETE', `/api/bookings/${booked.json.id}`, { as: p })).status).toBe(200);
+      smtp.refuse('none');
+      // "Cancelled" is due now but waits for the earlier "Booked" of the same booking.
+      expect(await deliverDue(t.deps, mailer)).toEqual({ sent: 0, failed: 0 });
+      t.clock.advance(15_000);
+      expect(await deliverDue(t.deps, mailer)).toEqual({ sent: 2, failed: 0 });
+      expect(smtp.received.map((m) => subjectOf(m.raw))).toEqual([`Booked: ${s.title}`, `Cancelled: ${s.title}`]);
+      // Invites in that order too: the cancellation's sequence is the later one.
+      expect(smtp.received.map((m) => /METHOD:(\w+)/.exec(m.raw)?.[1])).toEqual(['REQUEST', 'CANCEL']);
+    } finally {
+      await smtp.close();
+    }
+  });
+
   it('B4: an expiry warning for an offer that has already run out is not sent; without a mail server the stale notice is marked too', async () => {
     const o = await t.session({ title: 'Offered one', capacity: { online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 600, startsAt: '2026-02-06T16:00:00Z', endsAt: '2026-02-06T17:00:00Z' });
     const org = await t.org();
