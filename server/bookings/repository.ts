@@ -823,6 +823,19 @@ export function activeBookingsOfSession(trx: Q, sessionId: string) {
   return trx.selectFrom('bookings').selectAll().where('session_id', '=', sessionId).where('status', 'in', ['confirmed', 'waitlisted', 'offered']).orderBy('queue_seq').execute();
 }
 
+/** The places (seat, offer, queue place) on a session of people whose accounts are turned off. */
+export function activeBookingsOfTurnedOff(trx: Q, sessionId: string) {
+  return trx
+    .selectFrom('bookings as b')
+    .innerJoin('users as u', 'u.id', 'b.user_id')
+    .selectAll('b')
+    .where('b.session_id', '=', sessionId)
+    .where('b.status', 'in', ['confirmed', 'waitlisted', 'offered'])
+    .where('u.disabled_at', 'is not', null)
+    .orderBy('b.queue_seq')
+    .execute();
+}
+
 /** The places a session's people had a seat on: confirmed, and once recorded, attended or absent. */
 export function seatedBookingsOfSession(trx: Q, sessionId: string) {
   return trx.selectFrom('bookings').selectAll().where('session_id', '=', sessionId).where('status', 'in', [...SEATED]).orderBy('queue_seq').execute();

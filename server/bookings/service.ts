@@ -639,8 +639,16 @@ export async function checkSessionChange(trx: Trx, deps: Deps, before: SessionRo
  * offers' expiry forward with it, and one already due passes on at once.
  */
 export async function afterSessionChange(trx: Trx, deps: Deps, after: SessionRow, opts: { timeOrPlaceChanged: boolean }) {
+  const now = deps.now().toISOString();
+  // A session held and then moved to a later date gives its register back as places: those
+  // of people whose accounts have since been turned off are given up, as turning an account
+  // off gives up places still to come. They have left: no seat, and nothing is sent to them.
+  if (after.ends_at > now) {
+    for (const b of await repo.activeBookingsOfTurnedOff(trx, after.id)) {
+      await repo.changeBooking(trx, b, { status: 'cancelled', cancelled_at: now, updated_at: now, revision: b.revision + 1, offer_expires_at: null });
+    }
+  }
   if (opts.timeOrPlaceChanged) {
-    const now = deps.now().toISOString();
     for (const b of await repo.activeBookingsOfSession(trx, after.id)) {
       if (b.status === 'offered' && b.offer_expires_at !== null && b.offer_expires_at > after.starts_at) {
         await repo.changeBooking(trx, b, { offer_expires_at: after.starts_at, revision: b.revision + 1, updated_at: now });

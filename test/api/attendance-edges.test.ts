@@ -66,6 +66,29 @@ describe('a session changed after its outcome was recorded', () => {
     expect(await statusOf(bOn)).toBe('absent'); // joined, but LiveKit never reported them present
   });
 
+  it('moved to a later date: someone whose account was turned off since is not booked again, told, nor given a seat; the seat goes to whoever waits', async () => {
+    const org = await t.org();
+    const office = await t.user('office', org.id);
+    const s = await t.session({ startsAt: START, endsAt: END, capacity: { online: 1 } });
+    const [leaver, waiting] = [await t.user('staff', org.id, 'Lee Leaver'), await t.user('staff', org.id, 'Wyn Waiting')];
+    const gone = (await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: leaver, body: { seat: 'online' } })).json.id;
+    const queued = (await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: waiting, body: { seat: 'online' } })).json;
+    expect(queued.status).toBe('waitlisted');
+    t.clock.set(at('17:46'));
+    await runJobsOnce(t.deps, null);
+    expect(await statusOf(gone)).toBe('absent');
+    expect((await t.request('PATCH', `/api/users/${leaver.id}`, { as: office, body: { disabled: true } })).status).toBe(200);
+    const before = (await t.mails()).filter((m) => m.user_id === leaver.id).length;
+
+    const moved = await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { startsAt: '2026-02-17T16:00:00.000Z', endsAt: '2026-02-17T17:30:00.000Z' } });
+    expect(moved.status).toBe(200);
+    expect(await statusOf(gone)).toBe('cancelled');
+    expect((await t.mails()).filter((m) => m.user_id === leaver.id)).toHaveLength(before);
+    // The seat is the waiting person's, and the stored counts agree.
+    expect(await statusOf(queued.id)).toBe('confirmed');
+    expect(moved.json.seats.online).toMatchObject({ confirmed: 1, waitlisted: 0 });
+  });
+
   it('a lower threshold set after the outcome records it again: the register, the booking and the certificate agree', async () => {
     const org = await t.org();
     const s = await t.session({ startsAt: START, endsAt: END });
