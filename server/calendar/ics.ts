@@ -82,6 +82,11 @@ function eventDescription(row: CalendarRow, ctx: CalendarContext): string {
     if (row.status === 'waitlisted') lines.push('You are on the waiting list for this session. We will tell you if a place comes up.', '');
     if (row.status === 'offered') lines.push('A place is being held for you. Accept it from your booking page before the offer expires.', '');
   }
+  // Nothing reads replies to an invite (ORGANIZER is the service's own address): declining it
+  // in a calendar would leave the seat taken and the person marked absent.
+  if (ctx.reader !== 'office' && (row.status === 'confirmed' || row.status === 'offered' || row.status === 'waitlisted') && row.sessionStatus !== 'cancelled') {
+    lines.push('Can’t come? Cancel on your booking page (below), so your place goes to someone else: declining this in your calendar does not cancel it.', '');
+  }
   if (row.seat === 'online') lines.push(`Join online: ${page}`);
   else lines.push(`Venue: ${oneLine(row.venue ?? 'to be confirmed')}`, `Session page: ${page}`);
   lines.push(`${ctx.reader === 'office' ? 'Booking' : 'Manage your booking'}: ${bookingPageUrl(ctx.publicUrl, row.bookingId)}`, `Booked for: ${name}`);

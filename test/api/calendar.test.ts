@@ -52,6 +52,8 @@ describe('GET /api/bookings/:id/invite.ics', () => {
     expect(e.location).toBe(`http://localhost:3000/sessions/${s.id}`);
     expect(e.description).toContain(`Join online: http://localhost:3000/sessions/${s.id}`);
     expect(e.description).toContain(`Manage your booking: http://localhost:3000/bookings/${b.id}`);
+    // Replies to the invite are read by no one: declining it in a calendar is not cancelling.
+    expect(e.description).toContain('Can’t come? Cancel on your booking page (below), so your place goes to someone else: declining this in your calendar does not cancel it.');
     expect(e.alarms).toEqual([{ action: 'DISPLAY', trigger: '-PT1H' }]);
   });
 
@@ -59,11 +61,11 @@ describe('GET /api/bookings/:id/invite.ics', () => {
     const staff = await t.user('staff', (await t.org()).id);
     const s = await t.session();
     const b1 = await book(s.id, staff);
-    const seen: { method: string | null; seq: number; uid: string; start: string; status: string | null; partstat: string | null }[] = [];
+    const seen: { method: string | null; seq: number; uid: string; start: string; status: string | null; partstat: string | null; cancelHint: boolean }[] = [];
     const look = async (id: string) => {
       const { cal } = await invite(id, staff);
       const e = cal.events[0]!;
-      seen.push({ method: cal.method, seq: e.sequence, uid: e.uid, start: e.startUtc, status: e.status, partstat: e.attendees[0]!.partstat });
+      seen.push({ method: cal.method, seq: e.sequence, uid: e.uid, start: e.startUtc, status: e.status, partstat: e.attendees[0]!.partstat, cancelHint: e.description.includes('Can’t come?') });
     };
     await look(b1.id);
 
@@ -88,6 +90,8 @@ describe('GET /api/bookings/:id/invite.ics', () => {
     expect(seen.map((x) => x.status)).toEqual(['CONFIRMED', 'CONFIRMED', 'CANCELLED', 'CONFIRMED', 'CANCELLED']);
     // A CANCEL says the organiser called it off, not that the person declined.
     expect(seen.map((x) => x.partstat)).toEqual(['ACCEPTED', 'ACCEPTED', null, 'ACCEPTED', null]);
+    // How to cancel is said while there is a place to cancel, not on a cancellation.
+    expect(seen.map((x) => x.cancelHint)).toEqual([true, true, false, true, false]);
     expect(new Set(seen.map((x) => x.uid)).size).toBe(1);
     for (let i = 1; i < seen.length; i++) expect(seen[i]!.seq, `step ${i}`).toBeGreaterThan(seen[i - 1]!.seq);
     expect(seen[1]!.start).toBe('2026-02-10T17:00:00.000Z');
@@ -505,7 +509,7 @@ describe('office feed', () => {
     const feed = readCalendar((await t.request('GET', await feedPath(res.json.url))).text);
     const bobs = feed.events.find((e) => e.attendees[0]!.cn === 'Bob Willow')!;
     expect(bobs.description).toContain('Bob Willow is on the waiting list for this session');
-    expect(bobs.description).not.toMatch(/\bYou\b|your booking/i);
+    expect(bobs.description).not.toMatch(/\bYou\b|your booking|Can’t come/i);
     const exported = readCalendar((await t.request('GET', `/api/orgs/${org.id}/bookings.ics`, { as: office })).text);
     expect(exported.events.find((e) => e.attendees[0]!.cn === 'Bob Willow')!.description).toContain('Bob Willow is on the waiting list');
     // Bob's own feed and invite speak to Bob.
