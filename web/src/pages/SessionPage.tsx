@@ -6,7 +6,7 @@ import { Clash } from '../../../shared/timetables.js';
 import { AttendanceReport } from '../../../shared/attendance.js';
 import { api } from '../api.js';
 import { JoinNow } from '../calendarLinks.js';
-import { DownloadLink, Fact, isInternalWording, PageHeading, Status, useApp, When } from '../components.js';
+import { DownloadLink, Fact, isInternalWording, PageHeading, Status, TextField, useApp, When } from '../components.js';
 import { formatDateTime, formatTimeRange, modeLabel, ordinal, plural, seatLabel } from '../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad, type LoadState } from '../load.js';
 import { Link } from '../router.js';
@@ -200,6 +200,18 @@ function OfficeBookStaff({ s, version, onBooked }: { s: Session; version: number
   );
 }
 
+/** From how many people Book staff offers a search (a small school's list is read at a glance). */
+const FIND_FROM = 10;
+
+/** Folded for matching: any case, accents ignored ("Siân" is found by "sian"). */
+const fold = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLocaleLowerCase('en-GB');
+
+/** Whether every word typed is in the person's name or email. */
+function matchesPerson(p: RosterEntry, typed: string): boolean {
+  const hay = fold(`${p.name} ${p.email}`);
+  return fold(typed).split(/\s+/).filter(Boolean).every((w) => hay.includes(w));
+}
+
 /** Office staff: book several people of one organisation they book for at once, seeing each person's place and clashes first. */
 function BookStaff({ s, orgId, orgName, version, onBooked }: { s: Session; orgId: string; orgName: string | null; version: number; onBooked: () => Promise<void> }) {
   const { me } = useApp();
@@ -213,6 +225,7 @@ function BookStaff({ s, orgId, orgName, version, onBooked }: { s: Session; orgId
   const [outcomes, setOutcomes] = useState<{ name: string; text: string; ok: boolean }[]>([]);
   const [status, setStatus] = useState('');
   const [problem, setProblem] = useState('');
+  const [find, setFind] = useState('');
   const action = useAction();
   // The seats as this organisation sees them (its own hold counts as free to it) come with its
   // people, counted by the server; the session's own counts serve the viewer's school meanwhile.
@@ -271,8 +284,10 @@ function BookStaff({ s, orgId, orgName, version, onBooked }: { s: Session; orgId
       )}
       <SchoolHolds s={s} holds={holds} />
       <Loaded state={roster} what={ownOrg ? 'your staff' : `the staff of ${whose}`}>
-        {(r) =>
-          !r.forThem ? (
+        {(r) => {
+          const shown = find.trim() ? r.items.filter((p) => matchesPerson(p, find)) : r.items;
+          const hidden = [...chosen].filter((id) => !shown.some((p) => p.userId === id)).length;
+          return !r.forThem ? (
             <p>
               This session is for the staff of {s.audience.orgName ?? 'another organisation'}
               {s.audience.kind === 'trust' ? ' and its schools' : ''} only: no one from {whose} can be booked onto it.
@@ -282,12 +297,34 @@ function BookStaff({ s, orgId, orgName, version, onBooked }: { s: Session; orgId
           ) : (
             <form onSubmit={submit} noValidate>
               {s.mode === 'hybrid' && <SeatChoice s={s} seats={seats} name="staff-seat" value={seat} onChange={setSeat} />}
+              {r.items.length > FIND_FROM && (
+                // A college's hundreds of staff: narrowed by name or email, ticks kept while hidden.
+                <>
+                  <TextField
+                    id="roster-find"
+                    type="search"
+                    label="Find people"
+                    hint="By name or email. Anyone you have ticked stays ticked while the list is narrowed."
+                    value={find}
+                    autocomplete="off"
+                    onInput={(e) => setFind((e.currentTarget as HTMLInputElement).value)}
+                    onKeyDown={(e) => {
+                      // Enter in the search narrows the list; it does not book.
+                      if (e.key === 'Enter') e.preventDefault();
+                    }}
+                  />
+                  <p role="status" class="hint" id="roster-count">
+                    {find.trim() ? (shown.length === 0 ? `No one matches “${find.trim()}”.` : `Showing ${shown.length} of ${plural(r.items.length, 'person', 'people')}.`) : ''}
+                    {hidden > 0 ? ` ${plural(hidden, 'person', 'people')} ticked ${hidden === 1 ? 'is' : 'are'} not shown.` : ''}
+                  </p>
+                </>
+              )}
               <fieldset class="field">
                 <legend id="staff-legend" tabIndex={-1}>
                   People to book
                 </legend>
                 <ul class="plain roster">
-                  {r.items.map((p) => {
+                  {shown.map((p) => {
                     const place = placeOf(p);
                     const booked = place !== null;
                     const factsId = `person-${p.userId}-facts`;
@@ -324,8 +361,8 @@ function BookStaff({ s, orgId, orgName, version, onBooked }: { s: Session; orgId
                 Book {chosen.size > 0 ? `${chosen.size} ${chosen.size === 1 ? 'person' : 'people'}` : 'selected people'}
               </ActionButton>
             </form>
-          )
-        }
+          );
+        }}
       </Loaded>
       <div role="alert" class={problem ? 'notice notice-error' : 'status-empty'}>
         {problem && <p>{problem}</p>}
