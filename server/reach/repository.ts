@@ -3,6 +3,7 @@
  * organisations (or the whole programme), all set-based (grouped in the database, never one
  * query per person).
  */
+import { dayInEngland } from '../platform/range.js';
 import { sql, type ExpressionBuilder, type Kysely, type RawBuilder, type SqlBool, type Transaction } from 'kysely';
 import { lowerContains } from '../../db/like.js';
 import type { Database, JobRole } from '../../db/schema.js';
@@ -125,17 +126,24 @@ export async function completionCounts(db: Q, scope: PeopleScope) {
   return rows.map((r) => ({ orgId: r.org_id!, jobRole: (r.job_role ?? null) as JobRole | null, courseId: r.course_id, completed: Number(r.n) }));
 }
 
-/** Course completions per UTC day (the day of the session that completed each). */
+/**
+ * The day in England of a UTC hour (`YYYY-MM-DDTHH` of a stored instant): England's days
+ * begin on a whole UTC hour (midnight GMT or BST), so counts gathered per UTC hour (at most
+ * 24 rows a day, however many sessions) fall into the right day.
+ */
+const dayOfHour = (hour: string) => dayInEngland(`${hour}:00:00.000Z`);
+
+/** Course completions per day in England (the day of the session that completed each); a day may come more than once. */
 export async function completionsPerDay(db: Q, scope: PeopleScope) {
   const rows = await db
     .selectFrom(completedCourses(db, scope).as('cc'))
-    .select((eb) => [sql<string>`substr(cc.completed_at, 1, 10)`.as('day'), 'cc.course_id', eb.fn.countAll<number>().as('n')])
-    .groupBy([sql`substr(cc.completed_at, 1, 10)`, 'cc.course_id'])
+    .select((eb) => [sql<string>`substr(cc.completed_at, 1, 13)`.as('hour'), 'cc.course_id', eb.fn.countAll<number>().as('n')])
+    .groupBy([sql`substr(cc.completed_at, 1, 13)`, 'cc.course_id'])
     .execute();
-  return rows.map((r) => ({ day: r.day, courseId: r.course_id, n: Number(r.n) }));
+  return rows.map((r) => ({ day: dayOfHour(r.hour), courseId: r.course_id, n: Number(r.n) }));
 }
 
-/** People who attended their first session, per UTC day (of that session's end). */
+/** People who attended their first session, per day in England (of that session's end); a day may come more than once. */
 export async function firstAttendancePerDay(db: Q, scope: PeopleScope) {
   const firsts = db
     .selectFrom('bookings as b')
@@ -149,10 +157,10 @@ export async function firstAttendancePerDay(db: Q, scope: PeopleScope) {
     .groupBy('b.user_id');
   const rows = await db
     .selectFrom(firsts.as('f'))
-    .select((eb) => [sql<string>`substr(f.first_end, 1, 10)`.as('day'), eb.fn.countAll<number>().as('n')])
-    .groupBy(sql`substr(f.first_end, 1, 10)`)
+    .select((eb) => [sql<string>`substr(f.first_end, 1, 13)`.as('hour'), eb.fn.countAll<number>().as('n')])
+    .groupBy(sql`substr(f.first_end, 1, 13)`)
     .execute();
-  return rows.map((r) => ({ day: r.day, n: Number(r.n) }));
+  return rows.map((r) => ({ day: dayOfHour(r.hour), n: Number(r.n) }));
 }
 
 /** People in scope with no seat ever booked (on a session that counts in scope). */

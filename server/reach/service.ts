@@ -87,7 +87,7 @@ function addCompleted(into: CoverageCounts, courseId: string, n: number) {
 }
 
 const DAY = 86_400_000;
-/** The Monday (UTC date) of the week holding `day` (YYYY-MM-DD). */
+/** The Monday of the week holding `day` (YYYY-MM-DD, a day in England). */
 function weekOf(day: string): string {
   const t = Date.parse(`${day}T00:00:00Z`);
   const dow = (new Date(t).getUTCDay() + 6) % 7;
@@ -238,7 +238,7 @@ function weekly(perDay: { day: string; n: number }[], firstPerDay: { day: string
   for (const r of firstPerDay) first.set(weekOf(r.day), (first.get(weekOf(r.day)) ?? 0) + r.n);
   const weeks = [...completions.keys(), ...first.keys()].sort();
   if (weeks.length === 0) return [];
-  const last = [weekOf(now.toISOString().slice(0, 10)), weeks[weeks.length - 1]!].sort()[1]!;
+  const last = [weekOf(dayInEngland(now)), weeks[weeks.length - 1]!].sort()[1]!;
   const out: Coverage['weekly'] = [];
   let attendedToDate = 0;
   let completionsToDate = 0;

@@ -489,3 +489,31 @@ describe('figures as at a time: the pages of one count agree', () => {
     }
   });
 });
+
+describe('the weekly figures are by days in England', () => {
+  it('a session ending at 00:30 on a Monday in summer (23:30 on Sunday in UTC) counts in that Monday’s week, which is this week from midnight', async () => {
+    const ctx = await makeTestContext({ now: '2026-06-01T09:00:00.000Z' });
+    try {
+      const admin = await ctx.user('admin');
+      const trainer = await ctx.user('trainer');
+      const school = (await ctx.request('POST', '/api/orgs', { as: admin, body: { name: 'Late Night College' } })).json as { id: string };
+      const office = await ctx.user('office', school.id);
+      const staff = await ctx.user('staff', school.id);
+      const course = (await ctx.request('POST', '/api/courses', { as: admin, body: { title: 'Night owls' } })).json.id as string;
+      const s = await ctx.session({ title: 'Late', courseId: course, part: 1, startsAt: '2026-06-28T22:30:00.000Z', endsAt: '2026-06-28T23:30:00.000Z', capacity: { online: 5 } }, trainer);
+      const b = await ctx.request('POST', `/api/sessions/${s.id}/bookings`, { as: staff, body: { seat: 'online' } });
+      expect(b.status).toBe(201);
+      ctx.clock.set('2026-06-28T23:35:00.000Z');
+      expect((await ctx.request('PUT', `/api/sessions/${s.id}/attendance/${b.json.id}`, { as: trainer, body: { attended: true } })).status).toBe(200);
+      // 00:50 BST on Monday 29 June (still Sunday in UTC): the outcome is written, and this
+      // week is the week of 29 June, which holds the session's end in England.
+      ctx.clock.set('2026-06-28T23:50:00.000Z');
+      await recordAttendanceOutcomes(ctx.deps);
+      expect((await ctx.db.selectFrom('bookings').select('status').where('id', '=', b.json.id).executeTakeFirstOrThrow()).status).toBe('attended');
+      const c = (await ctx.request('GET', '/api/reach/coverage', { as: office })).json;
+      expect(c.weekly).toEqual([{ weekStart: '2026-06-29', firstAttended: 1, completions: 1, attendedToDate: 1, completionsToDate: 1 }]);
+    } finally {
+      await ctx.close();
+    }
+  });
+});
