@@ -550,11 +550,14 @@ export async function coverReport(deps: Deps, actor: AuthUser, orgId: string, q:
   return { orgId, from, to, items: await clashingBookings(deps, bookings) };
 }
 
-/** The cover report as a spreadsheet: one row per lesson that needs cover, times in the organisation's zone. */
+/**
+ * The cover report as a spreadsheet: one row per lesson that needs cover, dates and times in
+ * England (UK time), as the page it is downloaded from shows them (and its file is dated),
+ * whatever zone the organisation's own settings name.
+ */
 export async function coverCsv(deps: Deps, actor: AuthUser, orgId: string, q: { from?: string; to?: string }): Promise<{ csv: string; filename: string }> {
   const report = await coverReport(deps, actor, orgId, q);
-  const org = await repo.findOrgSettings(deps.db, orgId);
-  const zone = org?.time_zone ?? DEFAULT_ZONE;
+  const zone = DEFAULT_ZONE;
   const date = (iso: string) => {
     const p = localParts(Date.parse(iso), zone);
     return `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;

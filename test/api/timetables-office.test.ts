@@ -211,6 +211,15 @@ describe('cover report', () => {
     }
   });
 
+  it('the cover spreadsheet gives dates and times in England, as the page does, whatever zone the organisation’s settings name', async () => {
+    const { org, office } = await setUp();
+    await t.db.updateTable('organisations').set({ time_zone: 'Asia/Tokyo' }).where('id', '=', org.id).execute();
+    const text = (await t.request('GET', `/api/orgs/${org.id}/cover.csv?from=2026-01-19&to=2026-01-19`, { as: office })).text;
+    const row = text.split('\r\n').find((l) => l.includes('Emotion coaching'))!;
+    // 14:30 to 16:00 GMT on Monday 19 January (23:30 in Tokyo).
+    expect(row).toContain(',Emotion coaching,2026-01-19,14:30,16:00,');
+  });
+
   it('refuses a range holding more bookings than one report reads, saying so, rather than cutting the report short', async () => {
     const { org, office } = await setUp();
     const week = `/api/orgs/${org.id}/cover?from=2026-01-19T00:00:00Z&to=2026-01-26T00:00:00Z`;
