@@ -30,6 +30,7 @@ const STATUS = {
   csrf_failed: 403,
   account_disabled: 403,
   wrong_password: 403,
+  no_password: 409,
   not_found: 404,
   conflict: 409,
   already_booked: 409,

@@ -324,7 +324,7 @@ export function accountRoutes(deps: Deps) {
       tags: ['accounts'],
       summary: 'Change your password (the current one is required); your other sign-in sessions end',
       request: { body: jsonBody(ChangePasswordInput) },
-      responses: { 204: { description: 'Changed' }, 403: { description: '`wrong_password`' }, 429: { description: '`rate_limited`, with `Retry-After`' } },
+      responses: { 204: { description: 'Changed' }, 403: { description: '`wrong_password`' }, 409: { description: '`no_password`: the person has no password here to change (none set, or their organisation requires its own sign-in)' }, 429: { description: '`rate_limited`, with `Retry-After`' } },
     }),
     async (c) => {
       requireUser(c);

@@ -120,6 +120,21 @@ describe('sign-in link by email', () => {
     expect((await redeem(token, asked.cookie)).json.error.code).toBe('invalid_sign_in_link');
   });
 
+  it('someone with no password (signing in by link) who tries to change one is told so, 409 no_password, however often, and is not locked out of their links', async () => {
+    const u = await t.user('staff', (await t.org()).id);
+    await t.db.updateTable('users').set({ password_hash: null }).where('id', '=', u.id).execute();
+    expect((await t.request('GET', '/api/me/sign-in-methods', { as: u })).json).toMatchObject({ password: false, emailLink: true });
+    for (let i = 0; i < 8; i++) {
+      const tried = await t.request('POST', '/api/me/password', { as: u, body: { currentPassword: 'whatever they guess', newPassword: 'a much longer new passphrase' } });
+      expect(tried.status, `try ${i + 1}`).toBe(409);
+      expect(tried.json.error).toMatchObject({ code: 'no_password', message: 'You have no password here yet: you sign in with a link sent to your email, or your school account. To set one, sign out and choose “Forgot your password?” on the sign-in page.' });
+    }
+    // The tries were not counted as wrong passwords: a link still comes.
+    const asked = await ask(u.email);
+    expect(asked.status).toBe(202);
+    expect(await linkMailsTo(u.email)).toHaveLength(1);
+  });
+
   it('an account turned off gets no link, and a link sent before cannot sign in', async () => {
     const org = await t.org();
     const office = await t.user('office', org.id);

@@ -78,6 +78,22 @@ describe.skipIf(!browserAvailable)('calendar subscription, new session, other pa
     expect(data.bookings.map((b: { session: { title: string }; status: string }) => [b.session.title, b.status])).toEqual([['Attention autism', 'confirmed']]);
   });
 
+  it('someone with no password (they sign in by emailed link) is told so on My account, and how to set one, instead of a form that cannot work (320 px, axe)', async () => {
+    const { t } = env.server;
+    const org = await t.org('Ash Primary');
+    const staff = await t.user('staff', org.id, 'Lin Linkonly');
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInAt(page, staff, '/bookings');
+    // Added by their office: no password of their own.
+    await t.db.updateTable('users').set({ password_hash: null }).where('id', '=', staff.id).execute();
+    await page.goto('/account');
+    await page.getByRole('heading', { level: 2, name: 'Your password' }).waitFor();
+    await page.getByText('You have no password here: you sign in with a sign-in link sent to your email address. To set a password, sign out and choose “Forgot your password?” on the sign-in page.').waitFor();
+    expect(await page.getByLabel('Current password').count()).toBe(0);
+    expect(await page.getByRole('heading', { name: 'Change your password' }).count()).toBe(0);
+    await checkPage(page, 'my account with no password');
+  });
+
   it('a member of staff states their own job role on My account, by keyboard at 320 px; a trainer is not asked', async () => {
     const { t } = env.server;
     const org = await t.org('Ash Primary');

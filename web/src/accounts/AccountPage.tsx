@@ -84,18 +84,32 @@ export function AccountPage() {
         </a>
       </p>
       <DownloadMessages download={myData.download} />
-      <h2 id="change-password-title">Change your password</h2>
-      <p>When you change it, you stay signed in here and are signed out everywhere else.</p>
-      <ErrorSummary errors={errors} />
-      <Status message={saved} id="password-saved" />
-      <form ref={formRef} onSubmit={submit} noValidate aria-labelledby="change-password-title">
-        <TextField id="current-password" label="Current password" type="password" autocomplete="current-password" error={errorFor(errors, 'current-password')} />
-        <TextField id="new-password" label="New password" hint="At least 10 characters." type="password" autocomplete="new-password" error={errorFor(errors, 'new-password')} />
-        <TextField id="new-password-again" label="Type the new password again" type="password" autocomplete="new-password" error={errorFor(errors, 'new-password-again')} />
-        <button type="submit" class="button" aria-disabled={busy ? 'true' : undefined}>
-          {busy ? 'Changing…' : 'Change password'}
-        </button>
-      </form>
+      {methods.data && !methods.data.password ? (
+        // No password to change (none set, or the organisation's own sign-in only): said, not a form the server refuses.
+        <>
+          <h2>Your password</h2>
+          <p>
+            You have no password here: you sign in {methods.data.emailLink ? 'with a sign-in link sent to your email address' : 'with your organisation’s own account'}
+            {methods.data.emailLink && methods.data.providers.length ? ' or your school account' : ''}.
+            {methods.data.emailLink ? ' To set a password, sign out and choose “Forgot your password?” on the sign-in page.' : ''}
+          </p>
+        </>
+      ) : (
+        <>
+          <h2 id="change-password-title">Change your password</h2>
+          <p>When you change it, you stay signed in here and are signed out everywhere else.</p>
+          <ErrorSummary errors={errors} />
+          <Status message={saved} id="password-saved" />
+          <form ref={formRef} onSubmit={submit} noValidate aria-labelledby="change-password-title">
+            <TextField id="current-password" label="Current password" type="password" autocomplete="current-password" error={errorFor(errors, 'current-password')} />
+            <TextField id="new-password" label="New password" hint="At least 10 characters." type="password" autocomplete="new-password" error={errorFor(errors, 'new-password')} />
+            <TextField id="new-password-again" label="Type the new password again" type="password" autocomplete="new-password" error={errorFor(errors, 'new-password-again')} />
+            <button type="submit" class="button" aria-disabled={busy ? 'true' : undefined}>
+              {busy ? 'Changing…' : 'Change password'}
+            </button>
+          </form>
+        </>
+      )}
     </div>
   );
 }
