@@ -227,10 +227,12 @@ export async function setOwnJobRole(deps: Deps, actor: AuthUser, jobRole: JobRol
 const erasedAccount = () => new AppError('conflict', 'This person’s personal data has been erased: the account cannot be turned on or changed again. Add a new account if they come back.');
 
 /** An administrator changes someone's role or moves them to another organisation. */
-export async function setPlacement(deps: Deps, userId: string, role: Role, orgId: string | null): Promise<PersonChanged> {
+export async function setPlacement(deps: Deps, actor: AuthUser, userId: string, role: Role, orgId: string | null): Promise<PersonChanged> {
   const row = await repo.findUserById(deps.db, userId);
   if (!row) throw new AppError('not_found', 'There is no such person.');
   if (row.erased_at) throw erasedAccount();
+  // As turning off one's own account is refused: an administrator demoting themselves could leave the service with none.
+  if (userId === actor.id && role !== 'admin') throw new AppError('forbidden', 'You cannot take away your own administrator role: ask another administrator.');
   if ((role === 'staff' || role === 'office') && !orgId) throw new AppError('validation_failed', 'Staff and office staff belong to an organisation.', { issues: [{ path: 'orgId', message: 'is required for staff and office staff' }] });
   if (orgId && !(await repo.findOrg(deps.db, orgId))) throw new AppError('validation_failed', 'That organisation was not found.', { issues: [{ path: 'orgId', message: 'not found' }] });
   const given = await deps.db.transaction().execute(async (trx) => {

@@ -361,9 +361,9 @@ export function accountRoutes(deps: Deps) {
       responses: { 200: jsonResponse(PersonChanged, 'The person as they now are, how many places on sessions still to come the move gave up, and the sessions still to come it left with no one able to run them') },
     }),
     async (c) => {
-      requireRole(c, 'admin');
+      const actor = requireRole(c, 'admin');
       const { role, orgId } = c.req.valid('json');
-      return c.json(await lifecycle.setPlacement(deps, c.req.valid('param').id, role, orgId), 200);
+      return c.json(await lifecycle.setPlacement(deps, actor, c.req.valid('param').id, role, orgId), 200);
     },
   );
 

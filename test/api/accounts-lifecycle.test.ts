@@ -317,6 +317,19 @@ describe('turning accounts off and on', () => {
     expect((await t.request('PATCH', `/api/users/${cole.id}`, { as: admin, body: { jobRole: 'leadership' } })).json.sessionsWithoutTrainer).toEqual([]);
   });
 
+  it('an administrator cannot take away their own administrator role (as they cannot turn off their own account); another administrator can', async () => {
+    const [admin, other] = [await t.user('admin'), await t.user('admin')];
+    const org = await t.org();
+    const own = await t.request('PUT', `/api/users/${admin.id}/placement`, { as: admin, body: { role: 'staff', orgId: org.id } });
+    expect(own.status).toBe(403);
+    expect(own.json.error.message).toBe('You cannot take away your own administrator role: ask another administrator.');
+    expect((await t.request('GET', '/api/me', { as: admin })).json.role).toBe('admin');
+    // Placing themselves in an organisation, still an administrator, is theirs to do.
+    expect((await t.request('PUT', `/api/users/${admin.id}/placement`, { as: admin, body: { role: 'admin', orgId: org.id } })).status).toBe(200);
+    expect((await t.request('PUT', `/api/users/${admin.id}/placement`, { as: other, body: { role: 'staff', orgId: org.id } })).status).toBe(200);
+    expect((await t.request('GET', '/api/me', { as: admin })).json.role).toBe('staff');
+  });
+
   it('a reset link sent before the account was turned off no longer works', async () => {
     const admin = await t.user('admin');
     const u = await t.user('staff', (await t.org()).id);
