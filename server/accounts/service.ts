@@ -474,11 +474,25 @@ export async function ensureAdmin(deps: Deps, email: string, password: string) {
   if (!parsed.success) throw new AppError('validation_failed', `${JSON.stringify(email)} is not an email address someone can sign in with (${parsed.error.issues[0]?.message ?? 'invalid'}).`);
   const normalised = parsed.data;
   const existing = await repo.findUserByEmail(deps.db, normalised);
-  const passwordHash = await hashPassword(password, deps.config.passwordCostLog2);
   if (existing) {
-    await deps.db.updateTable('users').set({ role: 'admin', password_hash: passwordHash, disabled_at: null }).where('id', '=', existing.id).execute();
+    // Unchanged: nothing to do (and no hashing at every start).
+    if (existing.role === 'admin' && existing.disabled_at === null && (await verifyPassword(password, existing.password_hash))) return existing.id;
+    const changed = !(await verifyPassword(password, existing.password_hash));
+    const passwordHash = changed ? await hashPassword(password, deps.config.passwordCostLog2) : existing.password_hash;
+    const now = deps.now().toISOString();
+    await deps.db.transaction().execute(async (trx) => {
+      await trx.updateTable('users').set({ role: 'admin', password_hash: passwordHash, disabled_at: null }).where('id', '=', existing.id).execute();
+      // A new password (one rotated after a leak, say) ends every sign-in made with the old
+      // one and voids its emailed links, as changing a password does.
+      if (changed) {
+        await repo.revokeSessionsOfUser(trx, existing.id, now);
+        await repo.voidPasswordResets(trx, existing.id, now);
+        await repo.voidSignInLinks(trx, existing.id, now);
+      }
+    });
     return existing.id;
   }
+  const passwordHash = await hashPassword(password, deps.config.passwordCostLog2);
   const id = randomUUID();
   await repo.insertUser(deps.db, { id, email: normalised, name: 'Administrator', role: 'admin', orgId: null, passwordHash, createdAt: deps.now().toISOString() });
   return id;

@@ -6,6 +6,7 @@ import { sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliverDue, smtpMailer } from '../../server/notifications/delivery.js';
+import { ensureAdmin } from '../../server/accounts/service.js';
 import { holdingLocks, lockWaits, makeTestContext, TEST_PASSWORD, usePostgres, type TestContext, type TestUser } from '../helpers.js';
 import { startSmtp } from '../smtp.js';
 
@@ -74,6 +75,27 @@ describe('changing your password', () => {
 
   it('needs a sign-in', async () => {
     expect((await t.request('POST', '/api/me/password', { body: { currentPassword: TEST_PASSWORD, newPassword: NEW_PASSWORD } })).status).toBe(401);
+  });
+});
+
+describe('the administrator named by ADMIN_EMAIL and ADMIN_PASSWORD at start-up', () => {
+  it('is made once; a start with the same password changes nothing; a changed password ends the old sign-ins and voids emailed links', async () => {
+    const email = `boot-admin-${Date.now()}@example.org`;
+    const id = await ensureAdmin(t.deps, email, 'first long admin passphrase');
+    const login = async (password: string) => t.request('POST', '/api/auth/login', { body: { email, password } });
+    const first = await login('first long admin passphrase');
+    expect(first.status).toBe(200);
+    const bearer = { authorization: `Bearer ${first.json.token}` };
+    expect(await ensureAdmin(t.deps, email, 'first long admin passphrase')).toBe(id);
+    expect((await t.request('GET', '/api/me', { headers: bearer })).status).toBe(200);
+    await t.request('POST', '/api/auth/password-reset', { body: { email } });
+    const token = tokenOf(linkIn((await resetMailsTo(email))[0]!.message.text));
+    // Rotated (after a leak, say): the old sign-in and the reset link asked for before no longer work.
+    expect(await ensureAdmin(t.deps, email, 'second long admin passphrase')).toBe(id);
+    expect((await t.request('GET', '/api/me', { headers: bearer })).status).toBe(401);
+    expect((await t.request('POST', '/api/auth/password-reset/complete', { body: { token, password: NEW_PASSWORD } })).status).toBe(400);
+    expect((await login('first long admin passphrase')).status).toBe(401);
+    expect((await login('second long admin passphrase')).status).toBe(200);
   });
 });
 
