@@ -3,7 +3,7 @@
  * transaction. Which table loses what, and why, is set out in the README ("Erasing personal
  * data"); each function here says its part.
  */
-import type { ExpressionBuilder } from 'kysely';
+import { sql, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { kindOf } from '../../db/prepared.js';
 import { folded, lowerContains } from '../../db/like.js';
@@ -47,9 +47,25 @@ export async function deleteOwnRows(db: Q, userId: string) {
   await db.deleteFrom('idempotency_keys').where('user_id', '=', userId).execute();
 }
 
-/** Sign-in throttle counters whose key holds the address (`account:`, `pair:…|`, `reset:`, link counters). */
+/**
+ * The sign-in throttle counters of this address and no other (`account:E`, `reset:E`,
+ * `signin-link:E`, `signin-link:E|browser`, `pair:client|E`, any case): a key merely holding
+ * it (`ab@x.org` holds `b@x.org`) is someone else's, whose limits must stay.
+ */
 export async function deleteThrottlesOf(db: Q, email: string) {
-  await db.deleteFrom('login_throttle').where(lowerContains(db, 'key', email)).execute();
+  const e = email.normalize('NFC').toLowerCase();
+  const literal = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+  const key = folded(db, 'key');
+  await db
+    .deleteFrom('login_throttle')
+    .where((eb) =>
+      eb.or([
+        eb(key, 'in', [`account:${e}`, `reset:${e}`, `signin-link:${e}`]),
+        sql<SqlBool>`${key} like ${`signin-link:${literal(e)}|%`} escape '\\'`,
+        sql<SqlBool>`${key} like ${`pair:%|${literal(e)}`} escape '\\'`,
+      ]),
+    )
+    .execute();
 }
 
 /** Their feedback keeps its scores (a session's averages stay right) but loses its comment. */

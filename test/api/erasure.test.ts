@@ -113,6 +113,13 @@ describe('erasing a person who has left', () => {
     await ok('POST', '/api/auth/password-reset', undefined, { email: EMAIL });
     // (The message to everyone is delivered below, with the rest.)
     await ok('POST', '/api/auth/email-link', undefined, { email: EMAIL });
+    // Someone else whose address holds theirs: their sign-in counters are theirs, and stay.
+    const neighbour = `mr.${EMAIL}`;
+    expect((await t.request('POST', '/api/auth/login', { body: { email: neighbour, password: 'a wrong guess here' } })).status).toBe(401);
+    await ok('POST', '/api/auth/password-reset', undefined, { email: neighbour });
+    const neighbourKeys = async () => (await t.db.selectFrom('login_throttle').select('key').execute()).map((r) => r.key).filter((k) => k.includes(neighbour)).sort();
+    const neighbours = await neighbourKeys();
+    expect(neighbours.length).toBeGreaterThanOrEqual(3);
     await deliverDue(t.deps, mailer);
     expect(sent).toContain(EMAIL);
     const provider = randomUUID();
@@ -142,6 +149,9 @@ describe('erasing a person who has left', () => {
     expect(erased.status, erased.text).toBe(200);
     expect(erased.json).toMatchObject({ id: zeb.id, name: 'Erased person', email: `erased-${zeb.id}@erased.invalid`, disabled: true, erased: true, jobRole: null, captioner: false, orgId: org.id });
 
+    expect(await neighbourKeys()).toEqual(neighbours);
+    // Apart from the neighbour's own counters, no trace.
+    await t.db.deleteFrom('login_throttle').where('key', 'in', neighbours).execute();
     expect(await tablesHolding(NEEDLES)).toEqual({});
     expect(await counts()).toEqual(kept);
 
