@@ -179,7 +179,9 @@ export async function manageable(deps: Deps, actor: AuthUser, userId: string, st
  */
 export async function updatePerson(deps: Deps, actor: AuthUser, userId: string, patch: { disabled?: boolean; captioner?: boolean; jobRole?: JobRole | null }): Promise<PersonChanged> {
   if (patch.captioner !== undefined && actor.role !== 'admin') throw new AppError('forbidden', 'Only administrators can make someone a captioner.');
-  const target = await manageable(deps, actor, userId);
+  // Said of what was asked: an office changing an office colleague's job role is not turning anyone off.
+  const what = patch.disabled !== undefined ? (patch.disabled ? 'turn off' : 'turn on') : 'change';
+  const target = await manageable(deps, actor, userId, `Office staff can ${what} staff accounts only; ask an administrator.`);
   if (target.erased_at) throw erasedAccount();
   if (patch.disabled && target.id === actor.id) throw new AppError('forbidden', 'You cannot turn off your own account.');
   const now = deps.now().toISOString();

@@ -54,6 +54,12 @@ describe('job roles', () => {
     expect((await t.request('PATCH', `/api/users/${staff.id}`, { as: office, body: { jobRole: null } })).json.jobRole).toBeNull();
 
     expect((await t.request('PATCH', `/api/users/${elsewhere.id}`, { as: office, body: { jobRole: 'teacher' } })).status).toBe(404);
+    // An office colleague's is an administrator's to change, and the refusal says so of this change.
+    const colleague = await t.user('office', org.id);
+    const refused = await t.request('PATCH', `/api/users/${colleague.id}`, { as: office, body: { jobRole: 'teacher' } });
+    expect(refused.status).toBe(403);
+    expect(refused.json.error.message).toBe('Office staff can change staff accounts only; ask an administrator.');
+    expect((await t.request('PATCH', `/api/users/${colleague.id}`, { as: office, body: { disabled: true } })).json.error.message).toBe('Office staff can turn off staff accounts only; ask an administrator.');
     expect((await t.request('PATCH', `/api/users/${staff.id}`, { as: staff, body: { jobRole: 'teacher' } })).status).toBe(403);
     const wrong = await t.request('PATCH', `/api/users/${staff.id}`, { as: admin, body: { jobRole: 'headteacher' } });
     expect(wrong.status).toBe(400);
