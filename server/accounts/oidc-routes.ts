@@ -68,14 +68,19 @@ export function oidcRoutes(deps: Deps, signedInCookie: (c: Context<Env>, result:
       responses: { 302: { description: 'Signed in (session cookie set), or refused: `/signin?sso_error=sso_failed|sso_email_unverified|sso_personal_account|sso_no_organisation|sso_account_elsewhere|account_disabled`' } },
     }),
     async (c) => {
+      const query = new URL(c.req.url).searchParams;
+      // Where they were going, once their sign-in is found: kept on the sign-in page if refused.
+      let next: string | undefined;
       try {
-        const result = await oidc.finishLogin(deps, new URL(c.req.url).searchParams, getCookie(c, OIDC_BROWSER_COOKIE));
+        const login = await oidc.pendingLogin(deps, query, getCookie(c, OIDC_BROWSER_COOKIE));
+        next = login.next_path;
+        const result = await oidc.finishLogin(deps, login, query);
         signedInCookie(c, result.session);
         return c.redirect(result.next, 302);
       } catch (e) {
         // The browser was sent here: every failure is said on the sign-in page, never as a page of JSON.
         if (!(e instanceof AppError)) deps.logger.error('identity provider callback failed', { requestId: c.get('requestId'), error: String((e as Error)?.stack ?? e) });
-        return c.redirect(signInPageWith(e instanceof AppError ? e.code : 'sso_failed'), 302);
+        return c.redirect(signInPageWith(e instanceof AppError ? e.code : 'sso_failed', next), 302);
       }
     },
   );

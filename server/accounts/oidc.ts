@@ -182,16 +182,25 @@ function claimAt(claims: Record<string, unknown>, path: string): string | undefi
 const STATE_SHAPE = /^[A-Za-z0-9_-]{16,128}$/;
 
 /**
- * Finishes a sign-in at the callback: `query` is the callback's query string, `browserNonce`
- * the binding cookie. Returns the new sign-in session and where to go next.
+ * The sign-in this callback finishes (once only: it is used up), found by its `state` and the
+ * browser's binding cookie `browserNonce`; with where the person was going (`next_path`), so
+ * a refusal after this point can send them back to the sign-in page with it.
  */
-export async function finishLogin(deps: Deps, query: URLSearchParams, browserNonce: string | undefined) {
+export async function pendingLogin(deps: Deps, query: URLSearchParams, browserNonce: string | undefined) {
   const state = query.get('state');
-  const nowIso = deps.now().toISOString();
   // Only a state of the shape startLogin gives (openid-client's randomState, base64url) is
   // looked up: a tampered one (a NUL byte, which PostgreSQL cannot even compare) is refused as unknown.
-  const login = state && STATE_SHAPE.test(state) && browserNonce ? await oidcRepo.consumeLogin(deps.db, state, hashToken(browserNonce), nowIso) : undefined;
+  const login = state && STATE_SHAPE.test(state) && browserNonce ? await oidcRepo.consumeLogin(deps.db, state, hashToken(browserNonce), deps.now().toISOString()) : undefined;
   if (!login) throw ssoFailed('This sign-in has expired, was already used, or was started in another browser. Please start again.');
+  return login;
+}
+export type PendingLogin = Awaited<ReturnType<typeof pendingLogin>>;
+
+/**
+ * Finishes a sign-in at the callback (`login`, from pendingLogin; `query` is the callback's
+ * query string). Returns the new sign-in session and where to go next.
+ */
+export async function finishLogin(deps: Deps, login: PendingLogin, query: URLSearchParams) {
   if (query.get('error')) throw ssoFailed('Your identity provider did not sign you in. Please try again, or use another way to sign in.');
   const provider = await oidcRepo.findProvider(deps.db, login.provider_id);
   if (!provider) throw ssoFailed();

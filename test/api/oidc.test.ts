@@ -324,8 +324,10 @@ describe('OpenID Connect sign-in', () => {
       const org = await t.org();
       const p = await provider({ orgDomains: [{ domain: 'bad.sch.uk', orgId: org.id }] });
       claims((nonce, d) => ({ ...d, sub: 'unverified', email: 'u@bad.sch.uk', email_verified: false, nonce }));
-      const r = await signInVia(p.id);
+      const r = await signInVia(p.id, { next: '/sessions/abc' });
       expect(refusedWith(r.back)).toBe('sso_email_unverified');
+      // Back on the sign-in page, still going where they were going (another way of signing in takes them there).
+      expect(new URL(r.back.headers.get('location')!, 'http://x').searchParams.get('next')).toBe('/sessions/abc');
       expect(await t.db.selectFrom('users').select('id').where('email', '=', 'u@bad.sch.uk').execute()).toHaveLength(0);
     });
   });
