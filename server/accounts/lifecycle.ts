@@ -35,15 +35,14 @@ export async function changePassword(deps: Deps, actor: { user: AuthUser; sessio
   // Someone with no password here (added by an office or an import, or signing in with their
   // school account) is told so at once: not "not right", and not counted as a wrong guess
   // against the limit their sign-in links share, which would lock them out.
-  const own = await repo.findUserById(deps.db, actor.user.id);
-  if (own && (await ssoRequiringOrg(deps.db, own))) {
+  const row = await repo.findUserById(deps.db, actor.user.id);
+  if (row && (await ssoRequiringOrg(deps.db, row))) {
     throw new AppError('no_password', 'Your organisation signs you in with its own account, so there is no password here to change.');
   }
-  if (own && own.password_hash === null) {
+  if (row && row.password_hash === null) {
     throw new AppError('no_password', 'You have no password here yet: you sign in with a link sent to your email, or your school account. To set one, sign out and choose “Forgot your password?” on the sign-in page.');
   }
   const ticket = await countPasswordCheck(deps, actor.user.email, client);
-  const row = await repo.findUserById(deps.db, actor.user.id);
   if (!row || !(await verifyPassword(currentPassword, row.password_hash))) {
     throw new AppError('wrong_password', 'Your current password is not right.', { issues: [{ path: 'currentPassword', message: 'is not right' }] });
   }

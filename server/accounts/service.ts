@@ -475,9 +475,9 @@ export async function ensureAdmin(deps: Deps, email: string, password: string) {
   const normalised = parsed.data;
   const existing = await repo.findUserByEmail(deps.db, normalised);
   if (existing) {
-    // Unchanged: nothing to do (and no hashing at every start).
-    if (existing.role === 'admin' && existing.disabled_at === null && (await verifyPassword(password, existing.password_hash))) return existing.id;
     const changed = !(await verifyPassword(password, existing.password_hash));
+    // Unchanged: nothing to do (and no hashing at every start).
+    if (!changed && existing.role === 'admin' && existing.disabled_at === null) return existing.id;
     const passwordHash = changed ? await hashPassword(password, deps.config.passwordCostLog2) : existing.password_hash;
     const now = deps.now().toISOString();
     await deps.db.transaction().execute(async (trx) => {

@@ -505,12 +505,11 @@ export async function namedTrainers(db: Q, sessionId: string): Promise<{ userId:
 
 /**
  * Takes off the session everyone named on it who does not run it now (`runs`: a lead who left
- * or was removed, an account turned off), when it is handed to someone who does; their names.
+ * or was removed, an account turned off), when it is handed to someone who does.
  */
-export async function dropTrainersWhoDoNotRun(db: Q, sessionId: string): Promise<string[]> {
+export async function dropTrainersWhoDoNotRun(db: Q, sessionId: string): Promise<void> {
   const gone = (await namedTrainers(db, sessionId)).filter((t) => !t.runs);
   if (gone.length) await db.deleteFrom('session_trainers').where('session_id', '=', sessionId).where('user_id', 'in', gone.map((t) => t.userId)).execute();
-  return gone.map((t) => t.name);
 }
 
 /**
