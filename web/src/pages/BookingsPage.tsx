@@ -259,9 +259,9 @@ export function BookingsPage() {
   );
 }
 
-/** My CPD record: every session attended, with minutes present, and the same as a spreadsheet. */
 const RECORD_CSV = '/api/me/completions.csv';
 
+/** My CPD record: every session attended, with minutes present, and the same as a spreadsheet. */
 export function CompletionsPage() {
   const { loc } = useApp();
   const record = useLoad(() => api('/api/me/completions', CompletionList).then((r) => r.items), []);
