@@ -8,7 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { FILES } from '../materials-files.js';
-import { activate, browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, newPage, serverAndBrowser, signIn, signInAt, tabTo, warnIfSkipped, checkPage, typeInto, NARROW } from './harness.js';
+import { activate, browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, newPage, serverAndBrowser, settled, signIn, signInAt, tabTo, warnIfSkipped, checkPage, typeInto, NARROW } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -99,8 +99,11 @@ describe.skipIf(!browserAvailable)('training materials', () => {
     await leadPage.keyboard.press('Enter');
     await leadPage.getByRole('status').filter({ hasText: '“Programme slides” added to this session’s materials.' }).waitFor();
     // A library item deleted since the list was read: said so, the list read again, nothing to try again.
-    expect((await t.request('DELETE', `/api/materials/${(await poster.json()).id}`, { as: admin })).status).toBe(204);
+    // (The page has read its materials again, and the library shows the poster, before it is deleted.)
+    await leadPage.getByRole('button', { name: 'Remove Programme slides' }).waitFor();
     await leadPage.getByRole('button', { name: 'Add to session: Old poster' }).waitFor();
+    await settled(leadPage);
+    expect((await t.request('DELETE', `/api/materials/${(await poster.json()).id}`, { as: admin })).status).toBe(204);
     await tabTo(leadPage, 'Add to session: Old poster');
     await leadPage.keyboard.press('Enter');
     await leadPage.getByRole('status').filter({ hasText: '“Old poster” is no longer in the library (it may have been deleted), so it was not added. The library below is as it is now.' }).waitFor();
