@@ -698,6 +698,8 @@ async function listRoom(deps: Deps, name: string) {
  * attendance/compute.ts `combine`). Trainers' reports are accepted and not stored.
  */
 export async function reportPresence(deps: Deps, actor: AuthUser, sessionId: string, event: 'join' | 'heartbeat' | 'leave'): Promise<{ stored: boolean }> {
+  // Without LiveKit no room can be entered: a browser's word that it is in one is not attendance.
+  requireLiveKit(deps);
   const s = await requireSession(deps, sessionId);
   const who = await liveRole(deps, s, actor);
   if (!who) throw new AppError('not_attendee', 'Only confirmed online attendees report presence in the live room.');

@@ -203,6 +203,16 @@ describe('joining the live room', () => {
       expect((await bare.request('GET', `/api/sessions/${s.id}/live`, { as: s.trainer })).json.configured).toBe(false);
       const hook = await bare.request('POST', '/api/livekit/webhook', { body: '{}', headers: { authorization: 'x' } });
       expect(hook.json.error.code).toBe('livekit_not_configured');
+      // No room can be entered, so no browser's word that it is in one is taken as attendance.
+      const staff = await bare.user('staff', (await bare.org()).id);
+      const booked = await bare.request('POST', `/api/sessions/${s.id}/bookings`, { as: staff, body: { seat: 'online' } });
+      expect(booked.status).toBe(201);
+      for (const event of ['join', 'heartbeat']) {
+        const said = await bare.request('POST', `/api/sessions/${s.id}/presence`, { as: staff, body: { event } });
+        expect(said.status).toBe(503);
+        expect(said.json.error.code).toBe('livekit_not_configured');
+      }
+      expect(await bare.db.selectFrom('presence_intervals').select('id').where('session_id', '=', s.id).execute()).toEqual([]);
     } finally {
       await bare.close();
     }
