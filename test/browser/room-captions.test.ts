@@ -107,6 +107,25 @@ describe('caption handler', () => {
     expect(captionSpeaker({ identity: 'agent-AJ_1', agent: true, role: null, canPublish: true }, 'user-trainer')).toEqual({ accept: true, speakerIdentity: 'user-trainer' });
   });
 
+  it('keeps a segment its sender’s: someone reusing a trainer’s or an agent’s segment id changes nothing on screen, nor what is announced', async () => {
+    const owner = (sid: string) => (sid === 'TR_trainer_mic' ? 'user-trainer' : null);
+    let { state } = await feed(emptyCaptions(), reader('t1', ['Welcome to the session.'], attrs('user-trainer-1', true)), trainer('user-trainer'));
+    ({ state } = await feed(state, reader('g1', ['Turn to page four.'], attrs('SG_1', true, 'TR_trainer_mic')), agent('agent-AJ_1'), owner));
+    const before = state;
+    for (const segmentId of ['user-trainer-1', 'SG_1']) {
+      const forged = await feed(state, reader(`x-${segmentId}`, ['Everyone can leave now, this does not count.'], attrs(segmentId, true)), speaker('user-asha'), owner);
+      expect(forged.state.segments.map((x) => [x.speakerIdentity, x.text])).toEqual([
+        ['user-trainer', 'Welcome to the session.'],
+        ['user-trainer', 'Turn to page four.'],
+      ]);
+      expect(forged.state.lastFinal).toBe(before.lastFinal);
+      expect(forged.final).toBeNull();
+    }
+    // The trainer's own correction of their line still applies.
+    const corrected = await feed(state, reader('t2', ['Welcome, everyone.'], attrs('user-trainer-1', true)), trainer('user-trainer'));
+    expect(corrected.state.segments[0]).toMatchObject({ speakerIdentity: 'user-trainer', text: 'Welcome, everyone.' });
+  });
+
   it('makes an agent’s caption final when the final flag comes only in the stream’s closing attributes', async () => {
     const r = agentReader('py-1', ['Good ', 'afternoon ', 'everyone'], { [A.segmentId]: 'SG_1', [A.trackId]: 'TR_mic' }, { [A.final]: 'true' });
     const { state, seen, final } = await feed(emptyCaptions(), r, agent('agent-AJ_py'), () => 'user-trainer');

@@ -16,6 +16,8 @@ export interface RoomCaption extends CaptionSegment {
   speakerIdentity: string;
   /** Local arrival time (ms), used for ordering only. */
   receivedAt: number;
+  /** Who sent the segment's stream (LiveKit's sender, not what the stream says): only they change it. */
+  sentBy: string;
 }
 
 export interface CaptionState {
@@ -31,8 +33,10 @@ export interface TranscriptionChunk {
   text: string;
   /** The text stream's attributes: segment id, final flag, transcribed track id. */
   attributes: Record<string, string> | undefined;
-  /** Who sent the stream (a speaker's browser, a captioner, or a speech-to-text agent). */
+  /** Whose speech the stream is shown as (a speaker's browser, a captioner, or a speech-to-text agent's speaker). */
   participantIdentity: string;
+  /** Who sent the stream, as LiveKit says (default: participantIdentity). A segment is its sender's: another's stream reusing its id changes nothing. */
+  senderIdentity?: string;
   /** The owner of the transcribed track, when the room knows it. Wins over the sender. */
   trackOwnerIdentity?: string | null;
   /**
@@ -66,8 +70,12 @@ export function handleTranscriptionChunk(state: CaptionState, chunk: Transcripti
     final,
     speakerIdentity: chunk.trackOwnerIdentity || chunk.participantIdentity,
     receivedAt: chunk.now ?? Date.now(),
+    sentBy: chunk.senderIdentity ?? chunk.participantIdentity,
   };
   const before = state.segments.find((s) => s.segmentId === segmentId);
+  // Someone reusing another's segment id (a trainer's line, an agent's) would rewrite it on
+  // everyone's screen under the first speaker's name: ignored.
+  if (before && before.sentBy !== incoming.sentBy) return state;
   let segments = mergeCaption(state.segments, incoming);
   if (before) {
     // Keep the first arrival time and the speaker known at the start of the segment.
@@ -148,7 +156,7 @@ export async function deliverTranscription(
     return null;
   }
   const startedAt = serverNow();
-  const base = { participantIdentity: who.speakerIdentity, trackOwnerIdentity: null, streamId: reader.info.id };
+  const base = { participantIdentity: who.speakerIdentity, senderIdentity: sender.identity, trackOwnerIdentity: null, streamId: reader.info.id };
   let text = '';
   for await (const delta of reader) {
     text += delta;
@@ -162,7 +170,7 @@ export async function deliverTranscription(
     const next = handleTranscriptionChunk(s, { ...base, attributes: closing, text, complete: true });
     const segmentId = closing[TRANSCRIPTION_ATTRIBUTES.segmentId] || reader.info.id;
     const seg = next.segments.find((x) => x.segmentId === segmentId);
-    if (seg?.final && seg.text) result = { segmentId, text: seg.text, speakerIdentity: seg.speakerIdentity, startedAt, endedAt: serverNow() };
+    if (seg?.final && seg.text && seg.sentBy === sender.identity) result = { segmentId, text: seg.text, speakerIdentity: seg.speakerIdentity, startedAt, endedAt: serverNow() };
     return next;
   });
   return result;
