@@ -18,7 +18,7 @@ import { useState } from 'preact/hooks';
 import { Status } from '../../web/src/components.js';
 import type { LiveKit, RoomController } from '../../web/src/room/controller.js';
 import { LiveRoom, ShortcutsHelp } from '../../web/src/room/LiveRoom.js';
-import { CaptionsPanel } from '../../web/src/room/CaptionsPanel.js';
+import { CaptionsPanel, usePanelMoves } from '../../web/src/room/CaptionsPanel.js';
 import { CaptionerBox } from '../../web/src/room/CaptionComposer.js';
 import { DEFAULT_SETTINGS, emptyCaptions, type CaptionSettings } from '../../web/src/room/captions.js';
 
@@ -89,11 +89,13 @@ function App() {
   const [, setVersion] = useState(0);
   const [shortcuts, setShortcuts] = useState(true);
   const [settings, setSettings] = useState<CaptionSettings>(DEFAULT_SETTINGS);
+  // As RoomPage: the panel, rebuilt beside or below the video when moved, keeps its settings open and the choice focused.
+  const panelMoves = usePanelMoves(settings, setSettings, true);
   rerender = () => setVersion((v) => v + 1);
   // As RoomPage's announce: the same words twice in a row get a trailing space, so they are read again.
   const announce = (m: string) => setMessage((prev) => (prev === m ? m + '\u00a0' : m));
   const captionsPanel = (
-    <CaptionsPanel captions={emptyCaptions()} settings={settings} onSettings={setSettings} nameOf={() => local.name} waitingText="Captions will appear here when someone speaks and captions are on.">
+    <CaptionsPanel captions={emptyCaptions()} settings={settings} {...panelMoves} nameOf={() => local.name} waitingText="Captions will appear here when someone speaks and captions are on.">
       <div class="caption-sources">{controller.roleOf(local as never) === 'captioner' && <CaptionerBox sessionId="session-1" publisher={{ identity: local.identity, publishCaption: (...a) => controller.publishCaption(...a) }} speakers={[{ identity: local.identity, name: local.name }]} />}</div>
     </CaptionsPanel>
   );

@@ -216,6 +216,10 @@ describe.skipIf(!browserAvailable)('shortcuts in the room (LiveRoom with a stand
     await tabTo(page, 'Below the video');
     await page.keyboard.press('ArrowRight');
     await page.locator('.room-side .captions-panel').waitFor();
+    // The panel is rebuilt beside the video: the choice keeps focus, and its settings stay open (focus went to the room's state before).
+    await expectFocused(page, '#cap-pos-side');
+    expect(await page.locator('.room-side details.caption-settings').getAttribute('open')).not.toBeNull();
+    await checkPage(page, 'live room, captions just moved beside the video by keyboard (320 px)');
     await tabTo(page, 'Live caption', { back: true, max: 80 });
     await page.keyboard.type('Good morning');
     await fixture('setCaptioner', false);

@@ -16,7 +16,7 @@ import { ENGLAND, formatDate, formatDateTime, formatTimeRange } from '../format.
 import { Link } from '../router.js';
 import { AttendancePanel, useAttendance } from '../room/AttendancePanel.js';
 import { CaptionerBox, SpeechCaptioning, type CaptionPublisher } from '../room/CaptionComposer.js';
-import { CaptionsPanel } from '../room/CaptionsPanel.js';
+import { CaptionsPanel, usePanelMoves } from '../room/CaptionsPanel.js';
 import { HostPanel } from '../room/HostPanel.js';
 import { deliverTranscription, emptyCaptions, loadSettings, saveSettings, type CaptionSender, type CaptionSettings, type CaptionState, type DeliveredFinal, type TranscriptionReader } from '../room/captions.js';
 import { storesAgentCaptions, TrainerRoomPanel } from '../room/TrainerRoomPanel.js';
@@ -179,6 +179,7 @@ export function RoomPage({ id }: { id: string }) {
     setSettingsState(s);
     saveSettings(window.localStorage, me.id, s);
   };
+  const panelMoves = usePanelMoves(settings, setSettings, stage === 'room');
 
   const announce = (m: string) => {
     // The same words twice in a row would not be read again; a trailing space makes them new.
@@ -341,7 +342,7 @@ export function RoomPage({ id }: { id: string }) {
   const speakers = controller ? [controller.room.localParticipant, ...controller.room.remoteParticipants.values()].map((p) => ({ identity: p.identity, name: displayName(p) })) : [];
 
   const captionsPanel = (
-    <CaptionsPanel captions={captions} settings={settings} onSettings={setSettings} nameOf={nameOf} waitingText={stage === 'room' ? 'Captions will appear here when someone speaks and captions are on.' : 'Captions will appear here once you join.'}>
+    <CaptionsPanel captions={captions} settings={settings} {...panelMoves} nameOf={nameOf} waitingText={stage === 'room' ? 'Captions will appear here when someone speaks and captions are on.' : 'Captions will appear here once you join.'}>
       {publisher && controller && (
         <div class="caption-sources">
           {controller.canPublish() && <SpeechCaptioning sessionId={id} publisher={publisher} onStatus={announce} />}

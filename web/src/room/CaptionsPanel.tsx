@@ -11,17 +11,42 @@ import { CAPTION_SIZE_LABELS, CAPTION_SIZES, type CaptionSettings, type CaptionS
 /** Segments shown at once in the panel (the list scrolls for more). */
 const VISIBLE = 60;
 
+/**
+ * In the room the captions panel sits beside or below the video: moving it builds a new panel
+ * in the other place, whose "Caption settings" would be closed and whose position choice
+ * would not have focus (the focused radio went with the old panel, WCAG 2.4.3). This keeps
+ * both across the move: spread what it answers into <CaptionsPanel> (its `onSettings` wraps
+ * the caller's). `inRoom`: the panel moves (before joining it stays where it is).
+ */
+export function usePanelMoves(settings: CaptionSettings, onSettings: (s: CaptionSettings) => void, inRoom: boolean) {
+  const [settingsOpen, onSettingsOpen] = useState(false);
+  const focusOnMount = useRef<string | null>(null);
+  const change = (next: CaptionSettings) => {
+    if (inRoom && next.position !== settings.position) focusOnMount.current = `cap-pos-${next.position}`;
+    onSettings(next);
+  };
+  return { settingsOpen, onSettingsOpen, focusOnMount, onSettings: change };
+}
+
 export function CaptionsPanel({
   captions,
   settings,
   onSettings,
   nameOf,
   waitingText,
+  settingsOpen,
+  onSettingsOpen,
+  focusOnMount,
   children,
 }: {
   captions: CaptionState;
   settings: CaptionSettings;
   onSettings: (s: CaptionSettings) => void;
+  /** "Caption settings" open or closed, held by the page so a moved (rebuilt) panel keeps it. */
+  settingsOpen?: boolean;
+  onSettingsOpen?: (open: boolean) => void;
+  /** The id of a control to focus once this panel is in the page (the position just chosen, after a move); cleared when used. */
+  focusOnMount?: { current: string | null };
   nameOf: (identity: string) => string;
   waitingText: string;
   /** Captioning controls (speech recognition, the captioner's box) when the viewer may caption. */
@@ -29,6 +54,14 @@ export function CaptionsPanel({
 }) {
   const listRef = useRef<HTMLDivElement>(null);
   const [stuckToEnd, setStuckToEnd] = useState(true);
+  // Moved beside or below the video, the panel is a new one: the position just chosen keeps
+  // focus (before the room's own recovery would send it to the room's state).
+  useLayoutEffect(() => {
+    const id = focusOnMount?.current;
+    if (!id) return;
+    focusOnMount.current = null;
+    document.getElementById(id)?.focus();
+  }, []);
   const shown = captions.segments.slice(-VISIBLE);
   const last = shown[shown.length - 1];
 
@@ -87,7 +120,7 @@ export function CaptionsPanel({
         {settings.announce && settings.show ? announcement : ''}
       </div>
       {children}
-      <details class="caption-settings">
+      <details class="caption-settings" open={settingsOpen} onToggle={(e) => onSettingsOpen?.((e.currentTarget as HTMLDetailsElement).open)}>
         <summary>Caption settings</summary>
         <div class="caption-settings-body">
           <div class="checkbox">
