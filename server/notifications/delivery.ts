@@ -82,7 +82,8 @@ const sameInstant = (a: string | null, b: string | null) => a !== null && b !== 
 
 /**
  * Why a time-bound notice (a reminder, an offer-expiry warning, a feedback request), or a
- * trainer's message to someone whose account has since been turned off, no longer applies,
+ * trainer's message to someone whose account has since been turned off, whose place has since
+ * gone or whose session was called off, no longer applies,
  * read from the booking, session and person as they are now; null when it still does, and
  * for every other kind of notice. A notice held back by a mail-server outage must
  * not tell someone of a session that was cancelled or moved, a place they gave up, or an
@@ -99,6 +100,13 @@ export async function whyNoLongerApplies(db: Q, row: Pick<OutboxRow, 'kind' | 'b
     .executeTakeFirst();
   if (!found) return null; // delivery reports a booking that is gone
   if (found.disabled_at !== null && NOT_TO_TURNED_OFF.has(row.kind)) return 'the account has been turned off';
+  // A trainer's message is to the people on the session: not to someone who has since given
+  // up their place, nor once the session itself is off (the cancellation said so).
+  if (row.kind === 'trainer_message') {
+    if (found.session_status === 'cancelled') return 'the session was cancelled';
+    if (found.status === 'cancelled') return 'the place was given up';
+    return null;
+  }
   if (!TIME_BOUND.has(row.kind)) return null;
   if (found.session_status === 'cancelled') return 'the session was cancelled';
   if (row.kind === 'reminder_24h' || row.kind === 'reminder_1h') {

@@ -56,6 +56,37 @@ describe('people whose account is turned off are not emailed', () => {
   });
 });
 
+describe('a trainer’s message waiting to be sent', () => {
+  it('does not go to someone who has since given up their place, nor to anyone once the session is called off', async () => {
+    const org = await t.org();
+    const s = await t.session(SOON);
+    const [leaves, stays] = [await t.user('staff', org.id), await t.user('staff', org.id)];
+    const places = [];
+    for (const p of [leaves, stays]) places.push((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: p, body: {} })).json.id as string);
+    expect((await t.request('POST', `/api/sessions/${s.id}/messages`, { as: s.trainer, body: { text: 'Please bring a laptop.' } })).json.told).toBe(2);
+    // The mail server was down; meanwhile one of them cancelled.
+    expect((await t.request('DELETE', `/api/bookings/${places[0]}`, { as: leaves })).status).toBe(200);
+    const smtp = await startSmtp();
+    try {
+      const mailer = smtpMailer(smtp.url, t.deps.config.mailFrom);
+      await deliverDue(t.deps, mailer);
+      expect(smtp.received.filter((m) => m.to.includes(stays.email)).length).toBeGreaterThan(0);
+      expect((await t.mails('trainer_message')).map((m) => [m.to_email, m.status, m.last_error])).toEqual([
+        [leaves.email, 'dropped', 'No longer applies: the place was given up'],
+        [stays.email, 'sent', null],
+      ]);
+      // A second message, then the session is called off before it goes.
+      expect((await t.request('POST', `/api/sessions/${s.id}/messages`, { as: s.trainer, body: { text: 'Room change: Hall B.' } })).json.told).toBe(1);
+      expect((await t.request('POST', `/api/sessions/${s.id}/cancel`, { as: s.trainer, body: {} })).status).toBe(200);
+      await deliverDue(t.deps, smtpMailer(smtp.url, t.deps.config.mailFrom));
+      const second = (await t.mails('trainer_message')).slice(2);
+      expect(second.map((m) => [m.to_email, m.status, m.last_error])).toEqual([[stays.email, 'dropped', 'No longer applies: the session was cancelled']]);
+    } finally {
+      await smtp.close();
+    }
+  });
+});
+
 describe('a place booked by someone else', () => {
   it('an office booking emails the person booked, saying who booked them', async () => {
     const org = await t.org();
