@@ -614,7 +614,8 @@ export async function declineOffer(trx: Trx, deps: Deps, actor: AuthUser, bookin
 export async function checkSessionChange(trx: Trx, deps: Deps, before: SessionRow, after: SessionRow) {
   // An offer whose time ran out (the sweep not yet come) holds no seat, as when booking.
   await expireOffersLocked(trx, deps, before);
-  const states = (await repo.loadSeatStates(trx, [before.id], deps.now().toISOString())).get(before.id)!;
+  const now = deps.now().toISOString();
+  const states = (await repo.loadSeatStates(trx, [before.id], now)).get(before.id)!;
   for (const seat of SEAT_KINDS) {
     const st = states[seat];
     const taken = st.confirmed + st.offered;
@@ -625,9 +626,16 @@ export async function checkSessionChange(trx: Trx, deps: Deps, before: SessionRo
     if (newCapacity === 0 && st.waitlisted > 0) {
       throw new AppError('capacity_below_confirmed', `${st.waitlisted} people are waiting for ${seatWord(seat)} seats; those seats cannot be removed.`, { seat, waitlisted: st.waitlisted });
     }
-    // Seats promised to organisations are kept too, until the holds are released.
-    const held = st.holdsActive ? st.holds.reduce((n, h) => n + unclaimed(h), 0) : 0;
+    // Seats promised to organisations are kept too, until the holds are released: as they
+    // will stand after the edit. A session moved later (or its release time) brings back
+    // holds already released, whose seats may have gone to others meanwhile: refused, or the
+    // holds would promise seats that are not there, and every later edit be refused for it.
+    const activeAfter = now < repo.holdsReleaseAt(after);
+    const held = activeAfter ? st.holds.reduce((n, h) => n + unclaimed(h), 0) : 0;
     if (newCapacity < taken + held) {
+      if (!st.holdsActive) {
+        throw new AppError('capacity_below_confirmed', `This change brings back ${held} ${seatWord(seat)} seat(s) held for organisations, released on ${held === 1 ? 'its' : 'their'} release date, but ${taken} of ${newCapacity} are now taken. Reduce or remove those seat holds first, or keep the hold release time as it was.`, { seat, taken, held, requested: newCapacity });
+      }
       throw new AppError('capacity_below_confirmed', `${held} ${seatWord(seat)} seat(s) are held for organisations and ${taken} taken; capacity cannot go below ${taken + held}. Reduce the held seats first.`, { seat, taken, held, requested: newCapacity });
     }
   }

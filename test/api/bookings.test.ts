@@ -599,6 +599,27 @@ describe('seat holds', () => {
     expect((await t.request('GET', '/api/me/bookings', { as: b2 })).json.items[0].status).toBe('confirmed');
   });
 
+  it('a session moved later after its held seats were released and taken does not bring the holds back over a full session: refused in words, changing nothing, and other edits still work', async () => {
+    const schoolA = await t.org('Oak Primary');
+    const schoolB = await t.org('Elm Academy');
+    const s = await t.session({ capacity: { online: 4 }, holdsReleaseAt: '2026-02-03T09:00:00Z', startsAt: '2026-02-10T16:00:00Z', endsAt: '2026-02-10T17:00:00Z' });
+    expect((await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: s.trainer, body: { orgId: schoolA.id, seat: 'online', seats: 2 } })).status).toBe(204);
+    const bs = await staff(4, schoolB.id);
+    for (const b of bs) await book(b, s.id);
+    t.clock.set('2026-02-03T09:00:00.000Z');
+    await runJobsOnce(t.deps, null);
+    // Released: Elm's waiting staff have the held seats; the session is full.
+    expect((await t.request('GET', `/api/sessions/${s.id}`, { as: s.trainer })).json.seats.online).toMatchObject({ confirmed: 4, waitlisted: 0 });
+    const moved = await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { startsAt: '2026-03-10T16:00:00Z', endsAt: '2026-03-10T17:00:00Z', holdsReleaseAt: '2026-03-03T09:00:00Z' } });
+    expect(moved.status).toBe(409);
+    expect(moved.json.error.message).toBe('This change brings back 2 online seat(s) held for organisations, released on their release date, but 4 of 4 are now taken. Reduce or remove those seat holds first, or keep the hold release time as it was.');
+    expect((await t.request('GET', `/api/sessions/${s.id}`, { as: s.trainer })).json).toMatchObject({ startsAt: '2026-02-10T16:00:00.000Z', holdsReleaseAt: '2026-02-03T09:00:00.000Z' });
+    // Removing the hold first, the move is made; other edits were never blocked.
+    expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { title: 'Renamed' } })).status).toBe(200);
+    expect((await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: s.trainer, body: { orgId: schoolA.id, seat: 'online', seats: 0 } })).status).toBe(204);
+    expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { startsAt: '2026-03-10T16:00:00Z', endsAt: '2026-03-10T17:00:00Z', holdsReleaseAt: '2026-03-03T09:00:00Z' } })).status).toBe(200);
+  });
+
   it('refuses a hold larger than the free seats, and staff cannot set holds', async () => {
     const school = await t.org();
     const s = await t.session({ capacity: { online: 2 } });
