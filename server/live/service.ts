@@ -224,6 +224,10 @@ export async function muteTrack(deps: Deps, actor: AuthUser, sessionId: string, 
 /** A person of this session's room named by their identity, who is not one of its trainers. */
 async function requireRemovable(deps: Deps, sessionId: string, identity: string): Promise<string | null> {
   const userId = userIdOfIdentity(identity);
+  // Not a person (a LiveKit agent, `agent-…`: the speech-to-text agent): removed, it would not
+  // come back for the rest of the session (an agent is sent only when the room is made) and
+  // captions would stop.
+  if (!userId && /^agent-/i.test(identity)) throw new AppError('conflict', 'Only people can be removed from the room: the automatic captions stay (turn captions off on your own screen instead).');
   if (userId && (await isTrainerOf(deps.db, sessionId, userId))) throw new AppError('conflict', 'A trainer of the session cannot be removed from its room.');
   return userId && (await findUserById(deps.db, userId)) ? userId : null;
 }

@@ -241,6 +241,13 @@ describe('room control by the trainer', () => {
     const missing = await t.request('POST', `/api/sessions/${s.id}/live/mute`, { as: s.trainer, body: { identity: `user-${staff.id}`, trackSid: 'TR_none' } });
     expect(missing.status).toBe(404);
 
+    // The speech-to-text agent is not a person to remove: it would not come back, and captions would stop.
+    const calls = lk.calls.length;
+    const agent = await t.request('POST', `/api/sessions/${s.id}/live/remove`, { as: s.trainer, body: { identity: 'agent-AJ_captions' } });
+    expect(agent.status).toBe(409);
+    expect(agent.json.error.message).toBe('Only people can be removed from the room: the automatic captions stay (turn captions off on your own screen instead).');
+    expect(lk.calls.length).toBe(calls);
+
     expect((await t.request('POST', `/api/sessions/${s.id}/live/remove`, { as: s.trainer, body: { identity: `user-${staff.id}` } })).status).toBe(200);
     expect(lk.participants.get(room)).toEqual([]);
   });

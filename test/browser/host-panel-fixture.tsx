@@ -23,8 +23,10 @@ const other = {
   permissions: { canPublish: true },
   getTrackPublication: (source: string) => (source === 'microphone' ? mic : undefined),
 };
+// The speech-to-text agent, as LiveKit shows it: not a person to remove.
+const agent = { identity: 'agent-AJ_1', name: '', isAgent: true, attributes: {}, permissions: { canPublish: true }, getTrackPublication: () => undefined };
 const controller = {
-  room: { remoteParticipants: new Map([[other.identity, other]]) },
+  room: { remoteParticipants: new Map<string, unknown>([[other.identity, other], [agent.identity, agent]]) },
   join: { roomKind: 'workshop', role: 'trainer' },
   roleOf: () => 'attendee',
 } as unknown as RoomController;
