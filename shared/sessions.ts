@@ -288,6 +288,11 @@ export const SessionRunner = TrainerName.extend({
   runsAs: z.enum(['trainer', 'administrator', 'in-house lead']),
   /** Their account is turned off. */
   disabled: z.boolean(),
+  /**
+   * Whether they run it now (a lead who no longer leads its organisation, or an account turned
+   * off, does not). A lead or administrator who runs it can be taken off by an administrator only.
+   */
+  runs: z.boolean(),
 });
 export const SessionRunnerList = z.object({ items: z.array(SessionRunner) });
 

@@ -201,13 +201,15 @@ async function checkTrainers(deps: Deps, ids: string[]) {
  * and administrators. A trainer or in-house lead stays on it themselves (a session they
  * publish or edit is theirs to run; an administrator hands one over) and adds trainers whose
  * accounts are on, as co-trainers: never an administrator, a lead or a turned-off account.
- * They may take a co-trainer off again (co-trainers run it as equals: each could cancel it).
+ * They may take a co-trainer off again (co-trainers run it as equals: each could cancel it),
+ * and anyone named who no longer runs it; not an in-house lead or administrator who does,
+ * whom they could not put back.
  */
 /** "Ann, Bo and Cy": names listed as a sentence lists them. Made at first use, not at start (ICU's list data takes some milliseconds to load). */
 let andFormat: Intl.ListFormat | undefined;
 const AND = () => (andFormat ??= new Intl.ListFormat('en-GB', { type: 'conjunction' }));
 
-async function checkRunners(deps: Deps, actor: AuthUser | null, ids: string[], current: readonly string[] = []): Promise<string[]> {
+async function checkRunners(deps: Deps, actor: AuthUser | null, ids: string[], current: readonly string[] = [], sessionId?: string): Promise<string[]> {
   const unique = [...new Set(ids)];
   const chooser = actor && actor.role !== 'admin' ? actor : null;
   const added = unique.filter((id) => !current.includes(id) && id !== chooser?.id);
@@ -230,6 +232,21 @@ async function checkRunners(deps: Deps, actor: AuthUser | null, ids: string[], c
     const names = named(refused);
     const who = `${AND().format(names)} ${names.length === 1 ? 'is not a trainer' : 'are not trainers'} you can add`;
     throw new AppError('forbidden', `You can add trainers as co-trainers; only an administrator can name anyone else to run a session: ${who}.`, { issues: names.map((name) => ({ path: 'trainerIds', message: `${name} is not a trainer you can add` })) });
+  }
+  // Taking someone off is for those one could put back: a co-trainer (a trainer), or anyone
+  // named who no longer runs it. An in-house lead or an administrator who runs it stays: a
+  // co-trainer could not add them again, and the organisation would lose its own session.
+  const dropped = current.filter((id) => !unique.includes(id));
+  if (sessionId && dropped.length) {
+    const kept = (await namedTrainers(deps.db, sessionId)).filter((t) => dropped.includes(t.userId) && t.runs);
+    const people = await findUsersByIds(deps.db, kept.map((t) => t.userId));
+    const stays = kept.filter((t) => people.find((u) => u.id === t.userId)?.role !== 'trainer');
+    if (stays.length) {
+      const names = stays.map((t) => t.name);
+      throw new AppError('forbidden', `You can take co-trainers off; ${AND().format(names)} ${names.length === 1 ? 'runs' : 'run'} it as an in-house lead or administrator, whom only an administrator can take off.`, {
+        issues: names.map((name) => ({ path: 'trainerIds', message: `${name} can be taken off only by an administrator` })),
+      });
+    }
   }
   return unique;
 }
@@ -468,7 +485,7 @@ export async function updateSession(deps: Deps, actor: AuthUser, id: string, pat
     await requireLeadMayPublish(deps, actor, audience);
   }
   if (patch.courseId !== undefined) await checkCourse(deps, patch.courseId);
-  const trainerIds = patch.trainerIds ? await checkRunners(deps, actor, patch.trainerIds, (await repo.trainerIdsOf(deps.db, [id])).get(id) ?? []) : undefined;
+  const trainerIds = patch.trainerIds ? await checkRunners(deps, actor, patch.trainerIds, (await repo.trainerIdsOf(deps.db, [id])).get(id) ?? [], id) : undefined;
   const audience = patch.audience ? await checkAudience(deps, patch.audience) : undefined;
   if (patch.courseId || trainerIds) {
     const current = await repo.findSession(deps.db, id);
@@ -619,9 +636,9 @@ export async function findTrainers(deps: Deps, actor: AuthUser, query: { q?: str
 /** Who runs a session, by name, for those who run it (and administrators): what its form shows. */
 export async function sessionRunners(deps: Deps, actor: AuthUser, id: string) {
   await requireSessionManager(deps, actor, id);
-  const rows = await repo.sessionRunners(deps.db, id);
+  const [rows, named] = await Promise.all([repo.sessionRunners(deps.db, id), namedTrainers(deps.db, id)]);
   const runsAs = (role: string) => (role === 'admin' ? ('administrator' as const) : role === 'trainer' ? ('trainer' as const) : ('in-house lead' as const));
-  return rows.map((r) => ({ id: r.id, name: r.name, runsAs: runsAs(r.role), disabled: r.disabled_at !== null }));
+  return rows.map((r) => ({ id: r.id, name: r.name, runsAs: runsAs(r.role), disabled: r.disabled_at !== null, runs: named.some((n) => n.userId === r.id && n.runs) }));
 }
 
 /** Every course with the trainers who may run it. */

@@ -86,8 +86,8 @@ describe('adding co-trainers', () => {
     expect(runners.status).toBe(200);
     expect(runners.json).toEqual({
       items: [
-        { id: cole.id, name: 'Cole Second', runsAs: 'trainer', disabled: false },
-        { id: tara.id, name: 'Tara Trainer', runsAs: 'trainer', disabled: false },
+        { id: cole.id, name: 'Cole Second', runsAs: 'trainer', disabled: false, runs: true },
+        { id: tara.id, name: 'Tara Trainer', runsAs: 'trainer', disabled: false, runs: true },
       ],
     });
     expect(runners.text).not.toContain('@');
@@ -167,11 +167,20 @@ describe('adding co-trainers', () => {
     // Cole runs it (an in-house session, seen by its trainers).
     expect((await t.request('GET', '/api/me/sessions', { as: cole })).json.items.map((i: any) => i.session.id)).toEqual([made.json.id]);
     expect((await t.request('GET', `/api/sessions/${made.json.id}/trainers`, { as: lead })).json.items).toEqual([
-      { id: cole.id, name: 'Cole Second', runsAs: 'trainer', disabled: false },
-      { id: lead.id, name: 'Lee Lead', runsAs: 'in-house lead', disabled: false },
+      { id: cole.id, name: 'Cole Second', runsAs: 'trainer', disabled: false, runs: true },
+      { id: lead.id, name: 'Lee Lead', runsAs: 'in-house lead', disabled: false, runs: true },
     ]);
     // Cole edits the list keeping the lead (who is not a trainer by role): allowed.
     expect((await t.request('PATCH', `/api/sessions/${made.json.id}`, { as: cole, body: { trainerIds: [cole.id, lead.id] } })).status).toBe(200);
+    // Taking the lead off is not Cole's to do (Cole could not put them back): refused, nothing changed.
+    const dropLead = await t.request('PATCH', `/api/sessions/${made.json.id}`, { as: cole, body: { trainerIds: [cole.id] } });
+    expect(dropLead.status).toBe(403);
+    expect(dropLead.json.error.message).toBe('You can take co-trainers off; Lee Lead runs it as an in-house lead or administrator, whom only an administrator can take off.');
+    expect([...(await t.request('GET', `/api/sessions/${made.json.id}`, { as: lead })).json.trainerIds].sort()).toEqual([lead.id, cole.id].sort());
+    // Once the lead no longer leads the school, their name may go.
+    expect((await t.request('DELETE', `/api/orgs/${school.id}/leads/${lead.id}`, { as: admin })).status).toBe(200);
+    expect((await t.request('PATCH', `/api/sessions/${made.json.id}`, { as: cole, body: { trainerIds: [cole.id] } })).status).toBe(200);
+    expect((await t.request('PUT', `/api/orgs/${school.id}/leads/${lead.id}`, { as: admin })).status).toBe(204);
 
     const mine = await t.request('POST', '/api/sessions', { as: lead, body: inset });
     expect(mine.json.trainerIds).toEqual([lead.id]);

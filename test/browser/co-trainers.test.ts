@@ -5,7 +5,7 @@
  * session in My sessions and runs it.
  */
 import { describe, expect, it } from 'vitest';
-import { activate, browserAvailable, checkPage, daysFromNow, expectFocused, newPage, plusMinutes, serverAndBrowser, signInAt, signInTo, tabTo, warnIfSkipped, NARROW } from './harness.js';
+import { activate, browserAvailable, checkPage, daysFromNow, expectFocused, newPage, plusMinutes, serverAndBrowser, signInAt, signInTo, tabTo, typeInto, warnIfSkipped, NARROW } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -65,6 +65,31 @@ describe.skipIf(!browserAvailable)('co-trainers on the session form', () => {
     expect(await co.getByRole('group', { name: 'Trainers' }).innerText()).toContain('You (Cole Second)');
     await checkPage(co, 'the co-trainer’s edit page');
     await co.context().close();
+  });
+
+  it('a co-trainer on an in-house session sees its lead listed as staying, with no box to untick, and saving keeps them (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const admin = await t.user('admin');
+    const school = await t.org('Hill Primary');
+    const lead = await t.user('staff', school.id, 'Lee Lead');
+    const cole = await t.user('trainer', null, 'Cole Second');
+    expect((await t.request('PUT', `/api/orgs/${school.id}/leads/${lead.id}`, { as: admin })).status).toBe(204);
+    const start = daysFromNow(10);
+    const made = await t.request('POST', '/api/sessions', { as: lead, body: { title: 'Hill INSET', mode: 'online', startsAt: start, endsAt: plusMinutes(start, 60), capacity: { online: 10 }, audience: { kind: 'organisation', orgId: school.id }, trainerIds: [lead.id, cole.id] } });
+    expect(made.status).toBe(201);
+
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInAt(page, cole, `/trainer/sessions/${made.json.id}/edit`);
+    await page.getByRole('heading', { level: 1, name: 'Edit: Hill INSET' }).waitFor();
+    const trainers = page.getByRole('group', { name: 'Trainers' });
+    await trainers.getByText('Lee Lead (in-house lead): only an administrator can take them off').waitFor();
+    expect(await page.locator('input[type=checkbox][name=trainers]').count()).toBe(0);
+    await checkPage(page, 'edit page (co-trainer) of an in-house session with its lead');
+    await typeInto(page, 'Title', 'Hill INSET: zones');
+    await activate(page, 'Save changes');
+    await page.getByRole('status').filter({ hasText: 'Changes saved.' }).waitFor();
+    expect((await t.request('GET', `/api/sessions/${made.json.id}`, { as: lead })).json.trainerIds.sort()).toEqual([lead.id, cole.id].sort());
+    await page.context().close();
   });
 
   it('a co-trainer search that fails says so in an alert with "Try again", focus staying in the name field; "Try again" then finds them, focus back in the field (keyboard, 320 px)', async () => {

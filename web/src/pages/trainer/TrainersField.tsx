@@ -3,7 +3,8 @@
  * from every trainer (and themselves). A trainer or in-house lead runs what they publish and
  * edit, so they stay on it (the server refuses a list without them), and add other trainers
  * as co-trainers, found by name (`GET /api/trainers`: names only); they may take a co-trainer
- * off again. Anyone already running the session is listed by name
+ * off again, but not an in-house lead or administrator who runs it (listed, not offered to
+ * untick: only an administrator can). Anyone already running the session is listed by name
  * (`GET /api/sessions/:id/trainers`), so saving keeps them unless unticked.
  */
 import { useState } from 'preact/hooks';
@@ -19,6 +20,8 @@ export interface Runner {
   name: string;
   /** As the checkbox says it ("You (…)" for the administrator choosing). */
   label: string;
+  /** An in-house lead or administrator who runs it, listed to a trainer or lead: theirs to keep, not to untick (only an administrator can take them off). */
+  fixed?: boolean;
 }
 
 const labelOf = (r: SessionRunner) =>
@@ -37,7 +40,7 @@ export async function runnersFor(me: Pick<MeValue, 'id' | 'name' | 'role'>, curr
   for (const id of others) {
     if (out.some((r) => r.id === id)) continue;
     const r = running.find((x) => x.id === id);
-    out.push(r ? { id, name: r.name, label: labelOf(r) } : { id, name: 'someone no longer listed', label: 'Someone no longer listed' });
+    out.push(r ? { id, name: r.name, label: labelOf(r), fixed: me.role !== 'admin' && r.runsAs !== 'trainer' && r.runs } : { id, name: 'someone no longer listed', label: 'Someone no longer listed' });
   }
   return out;
 }
@@ -62,7 +65,9 @@ export function TrainersField({ chosen, initial, sessionId, onChange, errors, co
       {(loaded) => {
         const list = [...loaded, ...added.filter((a) => !loaded.some((r) => r.id === a.id))];
         // A trainer or lead is always on it: said, not offered as a box to untick.
-        const boxes = admin ? list : list.filter((r) => r.id !== me.id);
+        const boxes = admin ? list : list.filter((r) => r.id !== me.id && !r.fixed);
+        // An in-house lead or administrator running it stays: said, as the one choosing is.
+        const fixed = admin ? [] : list.filter((r) => r.fixed);
         const named = course?.trainerIds?.length ? course.trainerIds.map((id) => list.find((r) => r.id === id)?.name ?? 'a trainer no longer listed') : null;
         const courseRule = named && course ? (admin ? ` Only ${named.join(', ')} (or an administrator) may run sessions of ${course.title}.` : ` Only the trainers named for ${course.title} (or an administrator) may run its sessions.`) : '';
         const hint = admin
@@ -81,6 +86,11 @@ export function TrainersField({ chosen, initial, sessionId, onChange, errors, co
               </p>
             )}
             {!admin && <p class="trainer-you">You ({me.name})</p>}
+            {fixed.map((r) => (
+              <p class="trainer-you" key={r.id}>
+                {r.label}: only an administrator can take them off
+              </p>
+            ))}
             {boxes.length > 0 && (
               <div class="checkboxes">
                 {boxes.map((r, i) => (
