@@ -343,6 +343,14 @@ export async function createSeries(deps: Deps, actor: AuthUser, input: CreateSer
   const rows = input.occurrences.map((o) =>
     newSessionRow(actor, { ...template, bookingClosesAt: shift(template.bookingClosesAt, o.startsAt), holdsReleaseAt: shift(template.holdsReleaseAt, o.startsAt) }, now, audience, o),
   );
+  // Moved on the session's clock, a cut-off or release can land after a date's end across a
+  // change of the clocks (an hour later than the schema's plain arithmetic puts it): refused
+  // as a single session's would be.
+  const late = rows.flatMap((r, i) =>
+    (['booking_closes_at', 'holds_release_at'] as const).filter((k) => r[k] !== null && r[k]! > r.ends_at).map((k) => ({ path: `occurrences.${i}.endsAt`, message: `must not be before the session's ${k === 'booking_closes_at' ? 'booking cut-off' : 'hold release'} on this date` })),
+  );
+  const lateDates = new Set(late.map((l) => l.path)).size;
+  if (late.length) throw new AppError('validation_failed', `On ${lateDates === 1 ? 'one date' : `${lateDates} dates`} the booking cut-off or hold release would come after the session ends (the clocks change between the dates): choose an earlier time.`, { issues: late });
   await deps.db.transaction().execute(async (trx) => {
     for (const row of rows) await repo.insertSession(trx, row, trainerIds);
   });

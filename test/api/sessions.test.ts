@@ -230,6 +230,14 @@ describe('booking cut-off and hold release are not after the end', () => {
     const good = await t.request('POST', '/api/sessions/series', { as: trainer, body: { session, occurrences: [{ startsAt: '2026-03-17T16:00:00.000Z', endsAt: '2026-03-17T17:30:00.000Z' }] } });
     expect(good.status).toBe(201);
     expect(good.json.items[0].bookingClosesAt).toBe('2026-03-17T17:00:00.000Z');
+    // Across the change of the clocks (28/29 March), a cut-off at the template's end moves to
+    // 03:00 UTC on 5 April, after that date's 02:00 UTC end: refused, nothing made.
+    const before = (await t.request('GET', '/api/me/sessions', { as: trainer })).json.total;
+    const late = { ...online, startsAt: '2026-03-28T22:00:00.000Z', endsAt: '2026-03-29T03:00:00.000Z', bookingClosesAt: '2026-03-29T03:00:00.000Z', holdsReleaseAt: '2026-03-29T03:00:00.000Z' };
+    const acrossTheChange = await t.request('POST', '/api/sessions/series', { as: trainer, body: { session: late, occurrences: [{ startsAt: '2026-04-04T21:00:00.000Z', endsAt: '2026-04-05T02:00:00.000Z' }] } });
+    expect(acrossTheChange.status).toBe(400);
+    expect(acrossTheChange.json.error.message).toBe('On one date the booking cut-off or hold release would come after the session ends (the clocks change between the dates): choose an earlier time.');
+    expect((await t.request('GET', '/api/me/sessions', { as: trainer })).json.total).toBe(before);
   });
 
   it('an edit may not set a cut-off or hold release after the (new) end', async () => {

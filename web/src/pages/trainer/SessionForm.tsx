@@ -198,11 +198,15 @@ export function toInput(v: SessionValues): { input: CreateSessionInput; errors: 
 /** The API's refusal as field errors: its field issues, a capacity below the seats taken beside that capacity, else the message on `fallback`. */
 export function apiFieldErrors(err: unknown, fallback = 'title'): FieldError[] {
   if (err instanceof ApiError && err.issues.length) {
-    // Who it is for (the new session page's organisation field): the server's own sentence
-    // ("That organisation has no schools under it: …"), beside that field, not the title.
-    const aboutAudience = err.issues.some((i) => i.path.startsWith('audience'));
-    const rest = toFieldErrors(err.issues.filter((i) => !i.path.startsWith('audience')), SESSION_FIELDS, SESSION_FIELDS.title);
-    return aboutAudience ? [{ field: 'audience-org', message: `Who is it for: ${messageOf(err)}` }, ...rest] : rest;
+    // Issues on the form's own fields go beside them. Any other (who it is for, on the new
+    // session page; one date of a series) is the server's own sentence ("That organisation has
+    // no schools under it: …"), beside the field it is about, never as "Title is …".
+    const known = err.issues.filter((i) => i.path in SESSION_FIELDS);
+    const rest = toFieldErrors(known, SESSION_FIELDS, SESSION_FIELDS.title);
+    const other = err.issues.filter((i) => !(i.path in SESSION_FIELDS)).map((i) => i.path);
+    if (!other.length) return rest;
+    const at = other.some((p) => p.startsWith('audience')) ? { field: 'audience-org', label: 'Who is it for' } : other.some((p) => p.startsWith('occurrences')) ? { field: 'end', label: 'End time' } : { field: fallback, label: 'Title' };
+    return [{ field: at.field, message: `${at.label}: ${messageOf(err)}` }, ...rest.filter((r) => r.field !== at.field)];
   }
   if (err instanceof ApiError && err.code === 'capacity_below_confirmed') return [{ field: /online/.test(err.message) ? 'cap-online' : 'cap-in-person', message: err.message }];
   return [{ field: fallback, message: messageOf(err) }];
