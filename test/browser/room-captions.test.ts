@@ -100,10 +100,16 @@ describe('caption handler', () => {
     const ignored = await feed(emptyCaptions(), reader('a4', ['Fake words'], attrs('seg-d', true, 'TR_trainer_mic')), listener('user-bob'), owner);
     expect(ignored.state.segments).toEqual([]);
     expect(ignored.final).toBeNull();
-    // Not even a trainer or a captioner can name another person's track: their captions show as their own.
+    // Not even a trainer can name another person's track: their captions show as their own.
     const byTrainer = await feed(emptyCaptions(), reader('a5', ['Yes'], attrs('seg-e', true, 'TR_asha_mic')), trainer('user-trainer'), owner);
     expect(byTrainer.state.segments[0]?.speakerIdentity).toBe('user-trainer');
-    expect(captionSpeaker({ identity: 'user-x', agent: false, role: 'captioner', canPublish: false }, 'user-trainer')).toEqual({ accept: true, speakerIdentity: 'user-x' });
+    // A captioner a trainer assigned names who is speaking (their "Who is speaking" choice), as
+    // the transcript keeps it; with no one named, the line is theirs.
+    const captioner: CaptionSender = { identity: 'user-cap', agent: false, role: 'captioner', canPublish: false };
+    const byCaptioner = await feed(emptyCaptions(), reader('a6', ['Turn to page four.'], attrs('seg-f', true, 'TR_trainer_mic')), captioner, owner);
+    expect(byCaptioner.state.segments[0]).toMatchObject({ speakerIdentity: 'user-trainer', text: 'Turn to page four.' });
+    expect(byCaptioner.final).toMatchObject({ speakerIdentity: 'user-trainer' });
+    expect(captionSpeaker(captioner, null)).toEqual({ accept: true, speakerIdentity: 'user-cap' });
     expect(captionSpeaker({ identity: 'agent-AJ_1', agent: true, role: null, canPublish: true }, 'user-trainer')).toEqual({ accept: true, speakerIdentity: 'user-trainer' });
   });
 

@@ -115,12 +115,14 @@ export interface CaptionSender {
  * Whether the room shows a sender's captions, and as whose speech. Agents, trainers,
  * assigned captioners and speakers (for their own speech) may caption; anyone else is
  * ignored. The transcribed track (`lk.transcribed_track_id`) names the speaker only when an
- * agent sent it or it is the sender's own track: a person naming someone else's track is
- * shown as saying it themselves, so no participant can put words in another's mouth.
+ * agent or a captioner a trainer assigned to this session (the server sets that role; naming
+ * who is speaking is their job, and the transcript keeps it so) sent it, or it is the
+ * sender's own track: anyone else naming someone else's track is shown as saying it
+ * themselves, so no other participant can put words in another's mouth.
  */
 export function captionSpeaker(sender: CaptionSender, trackOwnerIdentity: string | null): { accept: boolean; speakerIdentity: string } {
   const accept = sender.agent || sender.role === 'trainer' || sender.role === 'captioner' || sender.canPublish;
-  const speakerIdentity = sender.agent && trackOwnerIdentity ? trackOwnerIdentity : sender.identity;
+  const speakerIdentity = (sender.agent || sender.role === 'captioner') && trackOwnerIdentity ? trackOwnerIdentity : sender.identity;
   return { accept, speakerIdentity };
 }
 
