@@ -78,9 +78,9 @@ describe.skipIf(!browserAvailable)('in-house sessions', () => {
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowDown');
     expect(await page.getByLabel('A trust or local authority and all its schools (in-house)').isChecked()).toBe(true);
-    await tabTo(page, 'Trust or local authority');
-    await page.keyboard.type('Lone');
-    expect(await page.getByLabel('Trust or local authority', { exact: true }).inputValue()).toBe(lone.id);
+    // Found by name (one match is chosen), as among many trusts a person would.
+    await typeInto(page, 'Find trust or local authority by name or URN', 'Lone Learning');
+    await expect.poll(() => page.getByLabel('Trust or local authority', { exact: true }).inputValue()).toBe(lone.id);
     await tabTo(page, 'Publish session');
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
@@ -182,6 +182,7 @@ describe.skipIf(!browserAvailable)('in-house sessions', () => {
     await page.getByRole('heading', { level: 1, name: 'Staff accounts' }).waitFor();
     const nell = await t.user('staff', org.id, 'Nell Newlead');
     await page.reload();
+    await page.getByRole('heading', { level: 2, name: 'Nell Newlead' }).waitFor();
     await activate(page, 'Make in-house lead: Nell Newlead');
     await page.getByRole('status').filter({ hasText: 'Nell Newlead is now an in-house lead' }).waitFor();
     // A lead whose account is off runs nothing, so is not offered.

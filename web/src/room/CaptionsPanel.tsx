@@ -60,7 +60,15 @@ export function CaptionsPanel({
     const id = focusOnMount?.current;
     if (!id) return;
     focusOnMount.current = null;
-    document.getElementById(id)?.focus();
+    const el = document.getElementById(id);
+    // Chosen inside "Caption settings", which the new panel shows open (opened now if the
+    // page had not yet heard it was).
+    const details = el?.closest('details');
+    if (details && !details.open) {
+      details.open = true;
+      onSettingsOpen?.(true);
+    }
+    el?.focus();
   }, []);
   const shown = captions.segments.slice(-VISIBLE);
   const last = shown[shown.length - 1];
