@@ -127,11 +127,13 @@ export async function bookMany(trx: Trx, deps: Deps, requests: BookRequest[]): P
   const recorded = requests.some((r) => r.idempotencyKey) ? await recordedAnswers(trx, requests) : [];
   // Whether someone may see a session (DESIGN.md invariant 12): a programme session is
   // everyone's; an in-house one is asked once per person in the batch, whether they book
-  // or are booked.
+  // or are booked, as they are placed: the sign-in's view of them (read before the locks)
+  // and their row read under the locks are asked apart, so someone moved meanwhile is
+  // judged where they now are.
   const seen = new Map<string, Promise<boolean>>();
   const maySee = (s: SessionRow, who: Pick<AuthUser, 'id' | 'role' | 'orgId'>) => {
     if (s.audience_kind === 'programme') return true;
-    const key = repo.pairKey(s.id, who.id);
+    const key = `${repo.pairKey(s.id, who.id)}|${who.role}|${who.orgId ?? ''}`;
     if (!seen.has(key)) seen.set(key, repo.viewerFor(trx, who).then(async (viewer) => (await repo.sessionVisibility(trx, s.id, viewer)) === 'visible'));
     return seen.get(key)!;
   };

@@ -506,6 +506,25 @@ describe('an account turned off while its booking is under way (PostgreSQL: seve
     expect(await t.db.selectFrom('bookings').select('id').where('session_id', '=', s.id).where('status', '!=', 'cancelled').execute()).toHaveLength(0);
   });
 
+  it.runIf(usePostgres)('moved to another school while their booking of their school’s in-house session waits for it: refused, no place on a session they can no longer see', async () => {
+    const admin = await t.user('admin');
+    const [a, b] = [await t.org(), await t.org()];
+    const u = await t.user('staff', a.id);
+    const s = await t.session({ capacity: { online: 3 }, audience: { kind: 'organisation', orgId: a.id } });
+    const release = await holding((trx) => sql`select id from sessions where id = ${s.id} for update`.execute(trx));
+    const booking = t.request('POST', `/api/sessions/${s.id}/bookings`, { as: u, body: { seat: 'online' } });
+    try {
+      await expect.poll(waiting).toBe(1);
+      expect((await t.request('PUT', `/api/users/${u.id}/placement`, { as: admin, body: { role: 'staff', orgId: b.id } })).status).toBe(200);
+    } finally {
+      await release();
+    }
+    const answer = await booking;
+    expect(answer.status, answer.text).not.toBe(201);
+    expect(await t.db.selectFrom('bookings').select('id').where('session_id', '=', s.id).where('status', '!=', 'cancelled').execute()).toHaveLength(0);
+    expect((await t.request('GET', `/api/sessions/${s.id}`, { as: u })).status).toBe(404);
+  });
+
   it.runIf(usePostgres)('turned off while an office books them, among others, on a session where they have a place: both answer at once, no deadlock', async () => {
     const admin = await t.user('admin');
     const school = await t.org();
