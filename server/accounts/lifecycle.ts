@@ -187,15 +187,18 @@ export async function updatePerson(deps: Deps, actor: AuthUser, userId: string, 
   const { given, ended } = await deps.db.transaction().execute(async (trx) => {
     let given: Awaited<ReturnType<typeof releasePlaces>> = [];
     if (patch.disabled !== undefined) {
-      // Their sessions' locks, then their user row, in the order a booking batch takes them (lockPlacesOf).
-      if (patch.disabled && !target.disabled_at) await lockPlacesOf(trx, deps, target.id);
+      // Their sessions' locks, then their user row, in the order a booking batch takes them
+      // (lockPlacesOf); then whether they are off is read again under those locks, not as read
+      // before: turned on meanwhile (and booked since), turning them off gives those places up.
+      if (patch.disabled) await lockPlacesOf(trx, deps, target.id);
+      const offSince = patch.disabled ? ((await repo.findUserById(trx, target.id))?.disabled_at ?? null) : null;
       // Never an erased account, even one erased since it was read above.
-      if (!(await repo.setUserDisabled(trx, target.id, patch.disabled ? (target.disabled_at ?? now) : null))) throw erasedAccount();
+      if (!(await repo.setUserDisabled(trx, target.id, patch.disabled ? (offSince ?? now) : null))) throw erasedAccount();
       if (patch.disabled) {
         await repo.revokeSessionsOfUser(trx, target.id, now);
         await repo.voidPasswordResets(trx, target.id, now);
         await repo.voidSignInLinks(trx, target.id, now);
-        if (!target.disabled_at) given = await releasePlaces(trx, deps, target.id, 'Your account has been turned off, so your place has been given up for someone else.');
+        if (!offSince) given = await releasePlaces(trx, deps, target.id, 'Your account has been turned off, so your place has been given up for someone else.');
       }
     }
     let ended: string[] = [];
