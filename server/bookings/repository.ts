@@ -400,6 +400,11 @@ export async function orgChains(db: Q, orgIds: readonly string[]): Promise<Map<s
  * rule (`visibleTo`) as it stands stored, asked for a member of staff there who runs nothing:
  * seats may be held, and its staff booked by its office, only for such organisations.
  */
+/** PostgreSQL: locks an organisation's row for share until the transaction ends (see holdLocked); SQLite runs one writer at a time. */
+export async function orgKept(trx: Transaction<Database>, kind: DbKind, orgId: string): Promise<void> {
+  if (kind === 'postgres') await trx.selectFrom('organisations').select('id').where('id', '=', orgId).forShare().execute();
+}
+
 export async function orgInAudience(db: Q, sessionId: string, orgId: string): Promise<boolean> {
   const viewer: Viewer = { kind: 'person', userId: '', orgId, orgChain: await orgChain(db, orgId) };
   return (await sessionVisibility(db, sessionId, viewer)) === 'visible';

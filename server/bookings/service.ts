@@ -707,6 +707,10 @@ export async function setHold(trx: Trx, deps: Deps, sessionId: string, orgId: st
 /** setHold on a session whose lock the caller holds (`s` read under it), with no check of whether it is still to come. */
 async function holdLocked(trx: Trx, deps: Deps, s: SessionRow, orgId: string, seat: SeatKind, seats: number, bound?: { name: string; unplaced: (trx: Trx) => Promise<number> }) {
   if (!seatsOfMode(s.mode).includes(seat)) throw new AppError('validation_failed', 'This session has no seats of that kind.', { issues: [{ path: 'seat', message: 'not offered by this session' }] });
+  // Its organisation kept as it is until this commits (PostgreSQL `for share`): a school moved
+  // out of the trust meanwhile is either seen moved here, or waits for this hold and then
+  // releases it with its others (releaseForMovedOrg), never a hold left outside who the session is for.
+  if (seats > 0) await repo.orgKept(trx, deps.dbKind, orgId);
   if (seats > 0 && !(await repo.orgInAudience(trx, s.id, orgId))) {
     throw new AppError('validation_failed', 'Seats can only be held for an organisation the session is for.', { issues: [{ path: 'orgId', message: 'is outside who the session is for' }] });
   }

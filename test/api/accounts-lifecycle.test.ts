@@ -525,6 +525,25 @@ describe('an account turned off while its booking is under way (PostgreSQL: seve
     expect((await t.request('GET', `/api/sessions/${s.id}`, { as: u })).status).toBe(404);
   });
 
+  it.runIf(usePostgres)('a school moved out of its trust while a trainer holds seats for it on a trust session: the hold waits for the move and is refused, none left outside who the session is for', async () => {
+    const admin = await t.user('admin');
+    const trust = (await t.request('POST', '/api/orgs', { as: admin, body: { name: `Moving Trust ${Date.now()}`, kind: 'trust' } })).json as { id: string };
+    const school = (await t.request('POST', '/api/orgs', { as: admin, body: { name: `Moving School ${Date.now()}`, parentId: trust.id } })).json as { id: string };
+    const s = await t.session({ capacity: { online: 5 }, audience: { kind: 'trust', orgId: trust.id } });
+    // The move's change of the school's trust is under way (not yet committed).
+    const release = await holding((trx) => sql`update organisations set parent_id = null where id = ${school.id}`.execute(trx));
+    const hold = t.request('PUT', `/api/sessions/${s.id}/holds`, { as: s.trainer, body: { orgId: school.id, seat: 'online', seats: 2 } });
+    try {
+      await expect.poll(waiting).toBe(1);
+    } finally {
+      await release();
+    }
+    const answer = await hold;
+    expect(answer.status, answer.text).toBe(400);
+    expect(answer.json.error.message).toBe('Seats can only be held for an organisation the session is for.');
+    expect(await t.db.selectFrom('seat_holds').select('id').where('session_id', '=', s.id).execute()).toEqual([]);
+  });
+
   it.runIf(usePostgres)('turned off while an office books them, among others, on a session where they have a place: both answer at once, no deadlock', async () => {
     const admin = await t.user('admin');
     const school = await t.org();
