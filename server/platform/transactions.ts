@@ -29,6 +29,8 @@ import { isBusyError, isDatabaseUnreachable } from '../errors.js';
 
 /** A deadlock or serialization failure (PostgreSQL) may come from the batch's own jobs meeting other writers; alone they may pass. */
 const isConflictBetweenJobs = (e: unknown) => ['40P01', '40001'].includes(String((e as { code?: unknown } | null)?.code));
+/** How many times a PostgreSQL write transaction failed as a deadlock or serialization failure is tried in all. */
+const PG_ATTEMPTS = 3;
 
 /** Enough to amortise the commit, few enough not to hold other writers up for long. */
 const MAX_BATCH = 64;
@@ -161,7 +163,20 @@ const committer = perDatabase((deps: Pick<Deps, 'db'>) => new GroupCommit(deps.d
  * a shared commit fails (each earlier attempt having been rolled back).
  */
 export async function writeTransaction<T>(deps: Pick<Deps, 'db' | 'dbKind'>, work: Work<T>): Promise<T> {
-  if (deps.dbKind !== 'sqlite') return deps.db.transaction().execute(work);
+  if (deps.dbKind !== 'sqlite') {
+    // Two ordinary changes can meet in an order no lock rule prevents (two cancellations on
+    // different sessions, each promoting someone from the other's school, raise the two
+    // schools' calendar feeds in opposite orders): PostgreSQL fails one as a deadlock, and it
+    // is run again, rolled back, a moment later, rather than answered 503.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await deps.db.transaction().execute(work);
+      } catch (e) {
+        if (attempt >= PG_ATTEMPTS || !isConflictBetweenJobs(e)) throw e;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+      }
+    }
+  }
   const settled = await committer(deps).run(work as Work<unknown>);
   if ('error' in settled) throw settled.error;
   return settled.value as T;

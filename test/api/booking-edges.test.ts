@@ -7,7 +7,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runJobsOnce } from '../../server/jobs.js';
 import { seatCountDrift } from '../../server/bookings/repository.js';
-import { makeTestContext, type TestContext, type TestUser } from '../helpers.js';
+import { sql } from 'kysely';
+import { holdingLocks, lockWaits, makeTestContext, usePostgres, type TestContext, type TestUser } from '../helpers.js';
 
 let t: TestContext;
 beforeEach(async () => {
@@ -329,5 +330,32 @@ describe('offers whose time ran out before the sweep', () => {
     expect(edit.json.capacity.online).toBe(1);
     expect(await statusOf(w.id, s.id)).toBe('cancelled');
     expect(await noticesTo(w.id)).toContain('offer_expired');
+  });
+});
+
+describe('two cancellations meeting (PostgreSQL: several connections at once)', () => {
+  it.runIf(usePostgres)('each promoting someone from the other’s school: both are answered 200, the deadlock between them tried again, not a 503', async () => {
+    const [X, Y] = [await t.org('X School'), await t.org('Y School')];
+    const [x1, x4] = [await t.user('staff', X.id), await t.user('staff', X.id)];
+    const [y2, y3] = [await t.user('staff', Y.id), await t.user('staff', Y.id)];
+    const [s1, s2] = [await t.session({ capacity: { online: 1 } }), await t.session({ capacity: { online: 1 } })];
+    const b1 = (await book(x1, s1.id, { seat: 'online' })).json;
+    expect((await book(y3, s1.id, { seat: 'online' })).json.status).toBe('waitlisted');
+    const b2 = (await book(y2, s2.id, { seat: 'online' })).json;
+    expect((await book(x4, s2.id, { seat: 'online' })).json.status).toBe('waitlisted');
+    // Only to put the two in the order that meets: y2's cancellation waits at y2's own feed, having raised school Y's.
+    const release = await holdingLocks(t, (trx) => sql`select 1 from calendar_feed_revisions where owner_kind = 'user' and owner_id = ${y2.id} for update`.execute(trx));
+    const c2 = t.request('DELETE', `/api/bookings/${b2.id}`, { as: y2 });
+    let c1: ReturnType<typeof t.request> | undefined;
+    try {
+      await expect.poll(() => lockWaits(t)).toBe(1);
+      c1 = t.request('DELETE', `/api/bookings/${b1.id}`, { as: x1 });
+      await expect.poll(() => lockWaits(t)).toBe(2);
+    } finally {
+      await release();
+    }
+    const [r1, r2] = await Promise.all([c1!, c2]);
+    expect([r1.status, r2.status], `${r1.text} ${r2.text}`).toEqual([200, 200]);
+    expect([await statusOf(y3.id, s1.id), await statusOf(x4.id, s2.id)]).toEqual(['confirmed', 'confirmed']);
   });
 });
