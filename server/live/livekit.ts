@@ -20,6 +20,8 @@ const livekitSdk = () => (sdk ??= import('livekit-server-sdk'));
 export const EMPTY_TIMEOUT_SECONDS = 10 * 60;
 /** Join tokens are short-lived; a connected client gets refreshed tokens from LiveKit itself. */
 export const TOKEN_TTL_SECONDS = 10 * 60;
+/** The least a join token is given, however close the end: time enough to connect. */
+export const MIN_TOKEN_TTL_SECONDS = 60;
 /** A LiveKit API call that takes longer than this is treated as LiveKit being unavailable. */
 export const REQUEST_TIMEOUT_SECONDS = 3;
 
@@ -52,6 +54,8 @@ export interface TokenSpec {
   /** Attributes only the server sets: the token carries no right to change them. */
   attributes: Record<string, string>;
   grant: Pick<VideoGrant, 'canPublish' | 'canPublishData' | 'canSubscribe'>;
+  /** How long it may be used to connect (seconds; TOKEN_TTL_SECONDS unless less is left). */
+  ttlSeconds?: number;
 }
 
 /**
@@ -61,7 +65,7 @@ export interface TokenSpec {
  */
 export async function mintToken(lk: LiveKitConfig, spec: TokenSpec): Promise<string> {
   const { AccessToken } = await livekitSdk();
-  const at = new AccessToken(lk.apiKey, lk.apiSecret, { identity: spec.identity, name: spec.name, attributes: spec.attributes, ttl: TOKEN_TTL_SECONDS });
+  const at = new AccessToken(lk.apiKey, lk.apiSecret, { identity: spec.identity, name: spec.name, attributes: spec.attributes, ttl: spec.ttlSeconds ?? TOKEN_TTL_SECONDS });
   at.addGrant({ ...spec.grant, room: spec.room, roomJoin: true, roomAdmin: false, canUpdateOwnMetadata: false });
   return at.toJwt();
 }

@@ -14,7 +14,7 @@ import { AppError } from '../errors.js';
 import { perDatabase, type Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
 import { findSession, isTrainerOf, joinWindow } from '../sessions/repository.js';
-import { agentDispatch, callLiveKit, EMPTY_TIMEOUT_SECONDS, mintToken, publicUrlOf, receiveWebhook, requireLiveKit, TOKEN_TTL_SECONDS, type WebhookEvent } from './livekit.js';
+import { agentDispatch, callLiveKit, EMPTY_TIMEOUT_SECONDS, MIN_TOKEN_TTL_SECONDS, mintToken, publicUrlOf, receiveWebhook, requireLiveKit, TOKEN_TTL_SECONDS, type WebhookEvent } from './livekit.js';
 import { GroupCommit } from '../platform/transactions.js';
 import { batchedLookup } from '../platform/batching.js';
 import * as repo from './repository.js';
@@ -133,12 +133,17 @@ export async function join(deps: Deps, actor: AuthUser, sessionId: string): Prom
   const { role: roomRole, canPublish } = await standingOf(deps, s, actor.id, who.role);
   const room = roomNameOf(s.id);
   const identity = identityOf(actor.id);
+  // Not usable to connect long after the room closes at the session's end (the usual ten
+  // minutes would open it to a new connection up to ten minutes past the end).
+  const now = deps.now().getTime();
+  const ttlSeconds = Math.max(MIN_TOKEN_TTL_SECONDS, Math.min(TOKEN_TTL_SECONDS, Math.ceil((Date.parse(s.ends_at) - now) / 1000)));
   const token = await mintToken(lk, {
     identity,
     name: actor.name,
     room,
     attributes: { [ROOM_ATTRIBUTES.role]: roomRole },
     grant: { canPublish, canPublishData: true, canSubscribe: true },
+    ttlSeconds,
   });
   return {
     serverUrl: publicUrlOf(lk),
@@ -148,7 +153,7 @@ export async function join(deps: Deps, actor: AuthUser, sessionId: string): Prom
     role: who.role,
     canPublish,
     roomKind: s.room_kind,
-    expiresAt: new Date(Date.now() + TOKEN_TTL_SECONDS * 1000).toISOString(),
+    expiresAt: new Date(now + ttlSeconds * 1000).toISOString(),
     sessionEndsAt: s.ends_at,
   };
 }

@@ -35,6 +35,20 @@ const at = (hhmm: string) => `2026-02-10T${hhmm}:00.000Z`;
 const join = (id: string, as: TestUser) => t.request('POST', `/api/sessions/${id}/join`, { as });
 
 describe('joining the live room', () => {
+  it('gives a token near the end only until the end (a minute at least), not ten minutes past it', async () => {
+    const { s, staff } = await bookedSession();
+    const end = Date.parse(END);
+    t.clock.set(new Date(end - 2 * 60_000).toISOString());
+    const near = await join(s.id, staff);
+    expect(near.json.expiresAt).toBe(END);
+    const claims = await verifier.verify(near.json.token);
+    expect(claims.exp! - claims.nbf!).toBe(120);
+    t.clock.set(new Date(end - 10_000).toISOString());
+    const last = await join(s.id, staff);
+    expect(Date.parse(last.json.expiresAt) - (end - 10_000)).toBe(60_000);
+    expect((await verifier.verify(last.json.token)).exp! - (await verifier.verify(last.json.token)).nbf!).toBe(60);
+  });
+
   it('gives a confirmed webinar attendee a listen-and-chat token with a stable identity', async () => {
     const { s, staff, bookingId } = await bookedSession();
     t.clock.set('2026-02-10T15:50:00.000Z');
