@@ -440,3 +440,13 @@ export async function holdingLocks(t: { db: Kysely<Database> }, lock: (trx: Tran
 /** PostgreSQL: how many statements of this test's database are waiting for a lock. */
 export const lockWaits = async (t: { db: Kysely<Database> }) =>
   Number((await sql<{ n: string }>`select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(t.db)).rows[0]!.n);
+
+/**
+ * An identity provider row that signs in `orgId`'s staff (by an email domain), straight into
+ * the database: an organisation may require its own sign-in only with one.
+ */
+export async function providerServing(t: { db: Kysely<Database> }, orgId: string, domain = 'example.org'): Promise<string> {
+  const id = randomUUID();
+  await t.db.insertInto('identity_providers').values({ id, label: 'Sign in with the school', issuer: `https://login.${domain}`, client_id: 'client', client_secret_enc: null, org_domains: JSON.stringify([{ domain, orgId }]), org_claim: null, created_at: new Date().toISOString() }).execute();
+  return id;
+}

@@ -12,6 +12,17 @@ export function listProviders(db: Q) {
   return db.selectFrom('identity_providers').selectAll().orderBy('label').execute();
 }
 
+/**
+ * Whether an identity provider (other than `exceptId`) can sign in an organisation's staff:
+ * one that maps an email domain to it, or reads organisations from a claim (their URN) when
+ * it has a URN. An organisation requiring its own sign-in needs one, or no one of it could
+ * sign in at all.
+ */
+export async function someProviderServes(db: Q, org: { id: string; urn: string | null }, exceptId?: string): Promise<boolean> {
+  const providers = (await listProviders(db)).filter((p) => p.id !== exceptId);
+  return providers.some((p) => (JSON.parse(p.org_domains) as { orgId: string }[]).some((d) => d.orgId === org.id) || (p.org_claim !== null && org.urn !== null));
+}
+
 export function findProvider(db: Q, id: string) {
   return db.selectFrom('identity_providers').selectAll().where('id', '=', id).executeTakeFirst();
 }

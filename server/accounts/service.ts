@@ -190,6 +190,17 @@ async function checkParent(deps: Deps, kind: OrgKind, parentId: string | null | 
   if (!PARENT_KINDS.includes(parent.kind)) throw bad('The parent must be a trust or a local authority.');
 }
 
+/**
+ * Requiring an organisation's own sign-in with no provider to sign its staff in would lock the
+ * whole organisation out (its office too, who could not undo it): refused, saying what is missing.
+ */
+async function checkSsoServed(deps: Deps, org: { id: string; urn: string | null; name: string; settings: string }) {
+  if (!requiresSso(org.settings) || (await oidcRepo.someProviderServes(deps.db, org))) return;
+  throw new AppError('validation_failed', `No identity provider signs in ${org.name}'s staff yet, so requiring it would leave no one there able to sign in. Set up its school sign-in under Identity providers (its email domain, or its URN from a claim) first.`, {
+    issues: [{ path: 'settings.ssoRequired', message: 'is not possible until an identity provider signs in its staff (see Identity providers)' }],
+  });
+}
+
 export async function createOrg(deps: Deps, input: z.infer<typeof CreateOrgInput>) {
   await checkParent(deps, input.kind, input.parentId);
   if (input.urn && (await repo.findOrgByUrn(deps.db, input.urn))) throw URN_TAKEN();
@@ -203,6 +214,7 @@ export async function createOrg(deps: Deps, input: z.infer<typeof CreateOrgInput
     settings: JSON.stringify(input.settings ?? {}),
     created_at: deps.now().toISOString(),
   };
+  await checkSsoServed(deps, row);
   try {
     await repo.insertOrg(deps.db, row);
   } catch (e) {
@@ -241,6 +253,7 @@ export async function updateOrg(deps: Deps, id: string, input: z.infer<typeof Up
     time_zone: input.timeZone ?? org.time_zone,
     settings: input.settings ? JSON.stringify(input.settings) : org.settings,
   };
+  await checkSsoServed(deps, { id, urn: set.urn, name: set.name, settings: set.settings });
   const leftParent = org.parent_id && org.parent_id !== parentId ? await repo.findOrg(deps.db, org.parent_id) : undefined;
   let released: { places: PlaceChange[]; holdsReleased: number } = { places: [], holdsReleased: 0 };
   try {
@@ -347,8 +360,9 @@ const importHeading = (h: string) => {
 /** The header row's headings; one given twice would leave which column counts to chance. */
 function readHeadings(raw: string[]): string[] {
   const headings = raw.map(importHeading);
-  const twice = headings.find((h, i) => h !== '' && headings.indexOf(h) !== i);
-  if (twice !== undefined) throw new AppError('validation_failed', `The CSV file's header names the "${twice.slice(0, 40)}" column more than once; keep one. Nobody was added.`);
+  // Said as the file says it ("Job role"), not as read (`job_role`, which reads as code).
+  const twice = headings.findIndex((h, i) => h !== '' && headings.indexOf(h) !== i);
+  if (twice !== -1) throw new AppError('validation_failed', `The CSV file's header names the "${raw[twice]!.trim().slice(0, 40)}" column more than once; keep one. Nobody was added.`);
   return headings;
 }
 
@@ -374,13 +388,15 @@ export async function importUsersCsv(deps: Deps, actor: AuthUser, orgId: string,
   const org = await repo.findOrg(deps.db, orgId);
   if (!org) throw new AppError('not_found', 'No such organisation.');
   let parsed: { record: Record<string, string>; info: { lines: number } }[];
+  /** The header row as the file writes it, for the words of a refusal. */
+  let written: string[] = [];
   try {
     // Parsing runs on the event loop, so it stops one row past the limit (`to` counts rows,
     // not lines, so blank lines and quoted line breaks cannot hide a row past it): a body
     // of a quarter of a million tiny rows is refused after 5,001 of them, not read whole.
     // Comma, or the semicolon or tab the header row uses (a European Excel; "Unicode Text");
     // a row of empty cells (Excel's trailing ",,,") is a blank line.
-    parsed = parseCsv(csv.replace(/^\uFEFF/, ''), { delimiter: csvDelimiter(csv), columns: (h: string[]) => readHeadings(h), skip_empty_lines: true, skip_records_with_empty_values: true, trim: true, relax_column_count: false, to: MAX_IMPORT_ROWS + 1, info: true }) as unknown as typeof parsed;
+    parsed = parseCsv(csv.replace(/^\uFEFF/, ''), { delimiter: csvDelimiter(csv), columns: (h: string[]) => readHeadings((written = h)), skip_empty_lines: true, skip_records_with_empty_values: true, trim: true, relax_column_count: false, to: MAX_IMPORT_ROWS + 1, info: true }) as unknown as typeof parsed;
   } catch (e) {
     if (e instanceof AppError) throw e;
     const line = csvErrorLine(e);
@@ -392,7 +408,7 @@ export async function importUsersCsv(deps: Deps, actor: AuthUser, orgId: string,
   if (records.length === 0) throw new AppError('validation_failed', 'The CSV file has no rows. Expected a header row: name,email,role.');
   const header = Object.keys(records[0]!);
   for (const col of ['name', 'email']) {
-    if (!header.includes(col)) throw new AppError('validation_failed', `The CSV file needs a "${col}" column (header: name,email,role; its header row has: ${header.filter(Boolean).join(', ').slice(0, 200) || 'nothing'}).`);
+    if (!header.includes(col)) throw new AppError('validation_failed', `The CSV file needs a "${col}" column (header: name,email,role; its header row has: ${written.map((h) => h.trim()).filter(Boolean).join(', ').slice(0, 200) || 'nothing'}).`);
   }
   if (records.length > MAX_IMPORT_ROWS) throw new AppError('validation_failed', `A CSV file may hold at most ${MAX_IMPORT_WORDS.rows} people; this one has more than ${MAX_IMPORT_WORDS.rows}. Split it into several files and import each. Nobody was added.`);
 

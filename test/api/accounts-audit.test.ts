@@ -15,7 +15,7 @@ import type { Db } from '../../db/connect.js';
 import * as oidcRepo from '../../server/accounts/oidc-repository.js';
 import { renderCertificatePdf } from '../../server/certificates/pdf.js';
 import { defaultConfig } from '../../server/platform/deps.js';
-import { makeTestContext, openTestDb, TEST_PASSWORD, type TestContext, type TestUser } from '../helpers.js';
+import { makeTestContext, openTestDb, TEST_PASSWORD, type TestContext, type TestUser, providerServing } from '../helpers.js';
 import { lastCodeOf, startTestIssuer } from '../oidc-issuer.js';
 
 let t: TestContext;
@@ -185,6 +185,7 @@ describe('"Forgot your password?" where the organisation requires its own sign-i
     await t.request('POST', '/api/auth/password-reset', { body: { email: moved.email } });
     const [mail] = (await t.mails('password_reset')).filter((m) => m.to_email === moved.email);
     const token = /token=([\w-]+)/.exec(mail!.message.text)![1]!;
+    await providerServing(t, later.id);
     expect((await t.request('PATCH', `/api/orgs/${later.id}`, { as: admin, body: { settings: { ssoRequired: true } } })).status).toBe(200);
     const used = await t.request('POST', '/api/auth/password-reset/complete', { body: { token, password: 'a brand new passphrase' } });
     expect(used.status).toBe(403);

@@ -425,7 +425,17 @@ describe('OpenID Connect sign-in', () => {
     const staff = await t.user('staff', org.id);
     const login = () => t.request('POST', '/api/auth/login', { body: { email: staff.email, password: TEST_PASSWORD } });
     expect((await login()).status).toBe(200);
+    // Not until some identity provider signs its staff in: no one there could sign in at all.
+    const bare = await t.request('PATCH', `/api/orgs/${org.id}`, { as: admin, body: { settings: { ssoRequired: true } } });
+    expect(bare.status).toBe(400);
+    expect(bare.json.error.message).toMatch(/^No identity provider signs in .*'s staff yet, so requiring it would leave no one there able to sign in\./);
+    expect((await login()).status).toBe(200);
+    const p = await provider({ orgDomains: [{ domain: 'example.org', orgId: org.id }] });
     expect((await t.request('PATCH', `/api/orgs/${org.id}`, { as: admin, body: { settings: { ssoRequired: true } } })).status).toBe(200);
+    // Nor can that provider then be removed while the organisation requires it and no other serves it.
+    const removing = await t.request('DELETE', `/api/identity-providers/${p.id}`, { as: admin });
+    expect(removing.status).toBe(409);
+    expect(removing.json.error.message).toContain('requires staff to sign in with their school account, and no other identity provider signs them in');
     expect((await login()).json.error.code).toBe('sso_required');
     expect((await t.request('PATCH', `/api/orgs/${org.id}`, { as: admin, body: { settings: {} } })).status).toBe(200);
     expect((await login()).status).toBe(200);
@@ -439,6 +449,7 @@ describe('OpenID Connect sign-in', () => {
     const me = (headers: Record<string, string>) => t.request('GET', '/api/me', { headers }).then((r) => r.status);
     const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
     expect(await me(bearer(byPassword))).toBe(200);
+    await provider({ orgDomains: [{ domain: 'example.org', orgId: org.id }] });
     expect((await t.request('PATCH', `/api/orgs/${org.id}`, { as: admin, body: { settings: { ssoRequired: true } } })).status).toBe(200);
     // Their password sign-ins no longer let them in: they sign in again with the school's sign-in.
     expect(await me(bearer(byPassword))).toBe(401);

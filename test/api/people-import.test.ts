@@ -106,6 +106,12 @@ describe('staff CSV import', () => {
     expect(dup.status, dup.text).toBe(400);
     expect(dup.json.error.message).toContain('"name"');
     expect(dup.json.error.message).toContain('more than once');
+    // Headings are said as the file writes them ("First name"), never as read (first_name, which a page takes for code).
+    const missing = await t.request('POST', `/api/orgs/${org.id}/users/import`, { as: office, body: 'First name,Surname,Email\nCara,Doyle,cara@example.org\n', headers: csv });
+    expect(missing.status).toBe(400);
+    expect(missing.json.error.message).toBe('The CSV file needs a "name" column (header: name,email,role; its header row has: First name, Surname, Email).');
+    const twiceSpaced = await t.request('POST', `/api/orgs/${org.id}/users/import`, { as: office, body: 'Name,Email,Job role,Job-Role\nCara Doyle,cara@example.org,,\n', headers: csv });
+    expect(twiceSpaced.json.error.message).toBe('The CSV file\'s header names the "Job-Role" column more than once; keep one. Nobody was added.');
     expect(await t.db.selectFrom('users').select('id').where('email', '=', 'cara@example.org').executeTakeFirst()).toBeUndefined();
   });
 

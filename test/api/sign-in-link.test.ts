@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliverDue, smtpMailer } from '../../server/notifications/delivery.js';
-import { makeTestContext, TEST_PASSWORD, type TestContext } from '../helpers.js';
+import { makeTestContext, TEST_PASSWORD, type TestContext, providerServing } from '../helpers.js';
 import { startSmtp } from '../smtp.js';
 
 let t: TestContext;
@@ -155,6 +155,7 @@ describe('sign-in link by email', () => {
     const uBefore = await sessionsOf(u.id);
     const asked = await ask(u.email);
     const token = await tokenFor(u.email);
+    await providerServing(t, org.id);
     expect((await t.request('PATCH', `/api/orgs/${org.id}`, { as: admin, body: { settings: { ssoRequired: true } } })).status).toBe(200);
     const refused = await redeem(token, asked.cookie);
     expect([refused.status, refused.json.error.code]).toEqual([403, 'sso_required']);

@@ -296,6 +296,13 @@ describe.skipIf(!browserAvailable)('administration of people, imports and trust 
     await expect.poll(() => page.title()).toBe('Error: Import staff – SEND Live Training');
     await checkPage(page, 'import page with a refused line');
 
+    // An export whose headings are not the service's: the server's own reason, naming the headings as written.
+    await typeInto(page, /^Lines \(paste/, `First name,Surname,Email\nJo,Bloggs,jo.bloggs@hill.example\n`, { back: true });
+    await tabTo(page, 'Check the lines');
+    await page.keyboard.press('Enter');
+    await page.getByRole('alert').filter({ hasText: 'The CSV file needs a "name" column (header: name,email,role; its header row has: First name, Surname, Email).' }).first().waitFor();
+    await checkPage(page, 'import page with headings it does not know');
+
     // Fixed: every line can be imported, and the title is the page's own again.
     await typeInto(page, /^Lines \(paste/, `name,email,role\nJo Bloggs,jo.bloggs@hill.example,staff\n`, { back: true });
     await tabTo(page, 'Check the lines');

@@ -824,6 +824,17 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     await page.locator('#org-urn-error').filter({ hasText: 'already used by another organisation' }).waitFor();
     await checkPage(page, 'new organisation with a taken URN');
     await typeInto(page, 'URN (optional)', '700002');
+    // Requiring its own sign-in with no identity provider for it would lock everyone there out: refused, in words, beside the box.
+    await tabTo(page, 'Staff must sign in with their school account (identity provider), not a password');
+    await page.keyboard.press('Space');
+    await tabTo(page, 'Add organisation');
+    await page.keyboard.press('Enter');
+    await page.locator('.error-summary').getByRole('link', { name: 'Staff must sign in with their school account is not possible until an identity provider signs in its staff (see Identity providers)' }).waitFor();
+    expect((await t.request('GET', '/api/orgs?q=700002', { as: admin })).json.items).toEqual([]);
+    await checkPage(page, 'new organisation requiring a school sign-in that no provider gives');
+    await tabTo(page, 'Staff must sign in with their school account (identity provider), not a password');
+    await page.keyboard.press('Space');
+    await tabTo(page, 'Add organisation');
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { level: 1, name: 'Ash Nursery' }).waitFor();
     await page.getByRole('status').filter({ hasText: 'Organisation saved.' }).waitFor();

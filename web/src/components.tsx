@@ -104,7 +104,8 @@ const INTERNAL = [/\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b/, /\b[a-z]+[A-Z][A-Za-z]*\b/, /
 /** Names people write in mixed case, which are not identifiers ("not an iCalendar timetable"). */
 const PROPER_NAMES = /\b(?:iCalendar|iCal|iPad|iPhone|iOS|macOS)\b/g;
 export function isInternalWording(message: string): boolean {
-  const words = message.replace(PROPER_NAMES, 'name');
+  // An email address ("anna.smith@school.org") is a person's, not a dotted path or an identifier.
+  const words = message.replace(PROPER_NAMES, 'name').replace(/[^\s@"“”'‘’(),;:]+@[^\s@"“”'‘’(),;:]+/g, 'address');
   return !words.trim() || INTERNAL.some((re) => re.test(words));
 }
 

@@ -22,6 +22,7 @@ const FIELDS = {
   timeZone: { id: 'org-tz', label: 'Time zone' },
   'settings.weekAStart': { id: 'org-week-a', label: 'Week A starts on' },
   'settings.travelBufferMinutes': { id: 'org-buffer', label: 'Travel time around in-person sessions' },
+  'settings.ssoRequired': { id: 'org-sso', label: 'Staff must sign in with their school account' },
 };
 
 /** How many organisations the list shows a page. */
