@@ -428,6 +428,25 @@ describe.skipIf(!browserAvailable)('in-house sessions', () => {
     await checkPage(page, 'organisation page: lead made on trying again');
   });
 
+  it('Staff accounts whose in-house leads cannot be read says so, with "Try again", instead of cards quietly without them (keyboard, 320 px, axe)', async () => {
+    const { t } = env.server;
+    const org = await t.org('Rowan Juniors');
+    const office = await t.user('office', org.id);
+    const lia = await t.user('staff', org.id, 'Lia Lead');
+    expect((await t.request('PUT', `/api/orgs/${org.id}/leads/${lia.id}`, { as: office })).status).toBe(204);
+    const page = await newPage(env.browser, env.server, NARROW);
+    let failing = true;
+    await page.route('**/api/orgs/*/leads', (route) => (route.request().method() === 'GET' && failing ? route.abort('internetdisconnected') : route.continue()));
+    await signInAt(page, office, '/office/people');
+    await page.getByRole('heading', { level: 2, name: 'Lia Lead' }).waitFor();
+    await page.getByRole('alert').filter({ hasText: 'The service could not be reached. Check your connection and try again.' }).waitFor();
+    await checkPage(page, 'staff accounts whose leads could not be read');
+    failing = false;
+    await activate(page, 'Try again');
+    await page.getByRole('button', { name: /^Stop being in-house lead\W+Lia Lead$/ }).waitFor();
+    await expect.poll(() => page.getByRole('button', { name: 'Try again' }).count()).toBe(0);
+  });
+
   it('making an in-house lead that fails, on the office’s staff page: said in the person’s card as an alert, focus staying on the button, which tries again (keyboard, 320 px, axe)', async () => {
     const { t } = env.server;
     const org = await t.org('Rowan Infants');

@@ -75,6 +75,10 @@ function StaffOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
         {count}
       </p>
       <Status message={message} id="staff-status" focusable />
+      {/* Who leads in-house training marks the cards and offers "Make in-house lead": a failure to read it is said, with Try again, not left as cards without them. */}
+      <Loaded state={leads} what="who leads in-house training">
+        {() => null}
+      </Loaded>
       <Loaded state={people} what="your organisation's people">
         {(data) => (
           <>
