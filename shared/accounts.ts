@@ -259,9 +259,9 @@ const Domain = z.string().trim().toLowerCase().regex(/^(?=.{1,253}$)([a-z0-9]([a
 export const CreateIdentityProviderInput = z.object({
   // Shown to everyone on the sign-in page's button and in what it says: one line, like names.
   label: Line(80).pipe(z.string().min(1, 'is required')),
-  issuer: z.url().max(500),
-  clientId: z.string().trim().min(1).max(500),
-  clientSecret: z.string().min(1).max(2000).optional(),
+  issuer: z.url({ message: 'must be the provider’s web address, such as https://login.microsoftonline.com/…/v2.0' }).max(500, 'must be at most 500 characters'),
+  clientId: z.string().trim().min(1, 'is required').max(500, 'must be at most 500 characters'),
+  clientSecret: z.string().min(1, 'is required when given').max(2000, 'must be at most 2000 characters').optional(),
   orgDomains: z.array(z.object({ domain: Domain, orgId: z.string().min(1).max(100) })).max(500).default([]),
   orgClaim: z.string().trim().min(1).max(100).nullable().optional(),
 });

@@ -96,7 +96,7 @@ export async function createProvider(deps: Deps, actor: AuthUser, input: z.infer
     throw new AppError('validation_failed', 'Each email domain may be listed once.', { issues: [{ path: 'orgDomains', message: 'a domain is listed twice' }] });
   }
   if (input.clientSecret && !deps.config.oidcSecretKey) {
-    throw new AppError('validation_failed', 'Client secrets cannot be stored until the server has an encryption key for them. Ask whoever runs the service to set one up.', { issues: [{ path: 'clientSecret', message: 'cannot be stored yet' }] });
+    throw new AppError('validation_failed', 'Client secrets cannot be stored until the server has an encryption key for them. Ask whoever runs the service to set one up.', { issues: [{ path: 'clientSecret', message: 'cannot be stored until the server has an encryption key for them: ask whoever runs the service to set one up' }] });
   }
   const row: IdentityProviderRow = {
     id: randomUUID(),

@@ -35,6 +35,13 @@ describe.skipIf(!browserAvailable)('sign in with an identity provider', () => {
 
     await tabTo(page, 'Button text');
     await page.keyboard.type('Sign in with Birch');
+    // Added with the issuer and client ID missing: each said in words, not the schema's own ("Invalid URL").
+    await tabTo(page, 'Add identity provider');
+    await page.keyboard.press('Enter');
+    const summary = page.locator('.error-summary');
+    await summary.getByRole('link', { name: 'Issuer address must be the provider’s web address, such as https://login.microsoftonline.com/…/v2.0' }).waitFor();
+    await summary.getByRole('link', { name: 'Client ID is required' }).waitFor();
+    await checkPage(page, 'identity provider form with the issuer and client ID missing');
     await tabTo(page, 'Issuer address');
     await page.keyboard.type(op.issuer);
     await tabTo(page, 'Client ID');
