@@ -84,6 +84,10 @@ describe.skipIf(!browserAvailable)('training coverage pages', () => {
     const weekLabels = await page.locator('svg[aria-labelledby^="weekly-chart"] text.chart-axis[text-anchor="middle"]').allTextContents();
     expect(weekLabels.length).toBeGreaterThan(0);
     for (const l of weekLabels) expect(l).toMatch(/^\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)$/);
+    // So does the table beside the chart ("9 March 2026").
+    const weekRows = await page.getByRole('table', { name: 'Week by week (weeks start on Monday)' }).getByRole('rowheader').allInnerTexts();
+    expect(weekRows.length).toBeGreaterThan(0);
+    for (const w of weekRows) expect(w.trim()).toMatch(/^\d{1,2} (January|February|March|April|May|June|July|August|September|October|November|December) \d{4}$/);
     // At 320 px the column chart is not shrunk to half-size words: its labels are at least the
     // page's small text, and the chart scrolls in its own box, reachable by keyboard.
     const labelPx = await page.locator('svg[aria-labelledby^="weekly-chart"] text.chart-axis').first().evaluate((el) => el.getBoundingClientRect().height);

@@ -272,7 +272,8 @@ function CoverageView({
                 {c.weekly.map((w) => (
                   <tr key={w.weekStart}>
                     <th scope="row" data-label="Week starting">
-                      {w.weekStart}
+                      {/* "9 March 2026", never "2026-03-09" (read in the UK as the 3rd of September when shortened). */}
+                      <time dateTime={w.weekStart}>{formatDay(w.weekStart)}</time>
                     </th>
                     <td data-label="Attended a first session">{w.firstAttended}</td>
                     <td data-label="Course completions">{w.completions}</td>
