@@ -386,6 +386,16 @@ describe.skipIf(!browserAvailable)('in-house sessions', () => {
     expect(await page.getByLabel('Part of (trust or local authority)', { exact: true }).inputValue()).toBe('');
     await tabTo(page, 'Save organisation');
     await page.keyboard.press('Enter');
+    // Asked first, saying what leaving the trust gives up; "No, not yet" changes nothing and goes back to Save.
+    const question = page.getByRole('group', { name: 'Move out of its trust' });
+    await question.getByText('Ash Infants will no longer be part of Ash Trust: its staff give up their places on Ash Trust’s in-house sessions still to come (each is told by email), its seat holds on them are released, and its people stop leading Ash Trust’s in-house training. Moving it back later does not give these back. Save anyway?').waitFor();
+    await expectFocused(page, '.confirm p');
+    await checkPage(page, 'an organisation about to leave its trust, asked first');
+    await activate(page, 'No, not yet');
+    await expectFocused(page, 'button[type=submit]');
+    expect((await t.request('GET', `/api/orgs/${school.id}`, { as: admin })).json.parentId).toBe(trust.id);
+    await page.keyboard.press('Enter');
+    await activate(page, 'Yes, save and move it');
     await page
       .getByRole('status')
       .filter({ hasText: 'Organisation saved. 1 place of its staff on the old trust’s in-house sessions was given up for others, and its holder told by email. Its seat hold on one of those sessions was released.' })
