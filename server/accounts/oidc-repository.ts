@@ -13,15 +13,18 @@ export function listProviders(db: Q) {
 }
 
 /**
- * Whether an identity provider (other than `exceptId`) can sign in an organisation's staff:
+ * Whether an identity provider can sign in an organisation's staff:
  * one that maps an email domain to it, or reads organisations from a claim (their URN) when
  * it has a URN. An organisation requiring its own sign-in needs one, or no one of it could
  * sign in at all.
  */
-export async function someProviderServes(db: Q, org: { id: string; urn: string | null }, exceptId?: string): Promise<boolean> {
-  const providers = (await listProviders(db)).filter((p) => p.id !== exceptId);
-  return providers.some((p) => (JSON.parse(p.org_domains) as { orgId: string }[]).some((d) => d.orgId === org.id) || (p.org_claim !== null && org.urn !== null));
+export async function someProviderServes(db: Q, org: { id: string; urn: string | null }): Promise<boolean> {
+  return (await listProviders(db)).some((p) => providerServes(p, org));
 }
+
+/** Whether `p` signs in `org`'s staff (see someProviderServes), from rows already read. */
+export const providerServes = (p: Pick<Database['identity_providers'], 'org_domains' | 'org_claim'>, org: { id: string; urn: string | null }) =>
+  (JSON.parse(p.org_domains) as { orgId: string }[]).some((d) => d.orgId === org.id) || (p.org_claim !== null && org.urn !== null);
 
 export function findProvider(db: Q, id: string) {
   return db.selectFrom('identity_providers').selectAll().where('id', '=', id).executeTakeFirst();

@@ -121,10 +121,9 @@ export async function createProvider(deps: Deps, actor: AuthUser, input: z.infer
 export async function deleteProvider(deps: Deps, actor: AuthUser, id: string) {
   if (actor.role !== 'admin') throw new AppError('forbidden', 'Only administrators can set up identity providers.');
   // An organisation that requires its own sign-in, left with no provider for it, could not sign in at all.
-  const stranded = [];
-  for (const org of await repo.orgsRequiringSso(deps.db)) {
-    if ((await oidcRepo.someProviderServes(deps.db, org)) && !(await oidcRepo.someProviderServes(deps.db, org, id))) stranded.push(org.name);
-  }
+  const [providers, requiring] = await Promise.all([oidcRepo.listProviders(deps.db), repo.orgsRequiringSso(deps.db)]);
+  const others = providers.filter((p) => p.id !== id);
+  const stranded = requiring.filter((org) => providers.some((p) => oidcRepo.providerServes(p, org)) && !others.some((p) => oidcRepo.providerServes(p, org))).map((org) => org.name);
   if (stranded.length) {
     throw new AppError('conflict', `${stranded.join(', ')} ${stranded.length === 1 ? 'requires' : 'require'} staff to sign in with their school account, and no other identity provider signs them in: turn that off for ${stranded.length === 1 ? 'it' : 'them'} first (Organisations), or they could not sign in at all.`);
   }

@@ -492,20 +492,21 @@ export function runs({ userId, table = 'sessions' }: { userId?: string; table?: 
 }
 
 /**
- * Who is named to run the session, by name, and whether each runs it now (`runs`): the
- * session page tells the office of the organisation it is for which names no longer run it.
+ * Who is named to run the session, by name, with their role, whether their account is off
+ * and whether each runs it now (`runs`): what its edit form lists, and what the session page
+ * tells the office of the organisation it is for.
  */
-export async function namedTrainers(db: Q, sessionId: string): Promise<{ userId: string; name: string; runs: boolean }[]> {
+export async function namedTrainers(db: Q, sessionId: string): Promise<{ userId: string; name: string; role: UserRow['role']; disabled: boolean; runs: boolean }[]> {
   const rows = await db
     .selectFrom('session_trainers as st')
     .innerJoin('users as ru', 'ru.id', 'st.user_id')
     .innerJoin('sessions as s', 's.id', 'st.session_id')
-    .select(['ru.id', 'ru.name', trainerRuns('ru', 's').as('runs')])
+    .select(['ru.id', 'ru.name', 'ru.role', 'ru.disabled_at', trainerRuns('ru', 's').as('runs')])
     .where('st.session_id', '=', sessionId)
     .orderBy('ru.name')
     .orderBy('ru.id')
     .execute();
-  return rows.map((r) => ({ userId: r.id, name: r.name, runs: Boolean(r.runs) }));
+  return rows.map((r) => ({ userId: r.id, name: r.name, role: r.role, disabled: r.disabled_at !== null, runs: Boolean(r.runs) }));
 }
 
 /**

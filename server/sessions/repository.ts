@@ -428,15 +428,3 @@ export function searchTrainers(db: Q, words: string[], limit: number) {
   for (const word of words) q = q.where(sql<boolean>`${folded(db, 'u.name')} like ${containing(word)} escape '\\'`);
   return q.orderBy('u.name').orderBy('u.id').limit(limit + 1).execute();
 }
-
-/** The people running a session, by name, with their role and whether their account is off. */
-export function sessionRunners(db: Q, sessionId: string) {
-  return db
-    .selectFrom('session_trainers as st')
-    .innerJoin('users as u', 'u.id', 'st.user_id')
-    .select(['u.id', 'u.name', 'u.role', 'u.disabled_at'])
-    .where('st.session_id', '=', sessionId)
-    .orderBy('u.name')
-    .orderBy('u.id')
-    .execute();
-}

@@ -171,7 +171,7 @@ export async function sessionForCaller(deps: Deps, id: string, caller: AuthUser)
   return {
     ...view,
     youRun,
-    ...(named ? { mayGiveToLead: true, namedToRun: named } : {}),
+    ...(named ? { mayGiveToLead: true, namedToRun: named.map(({ userId, name, runs }) => ({ userId, name, runs })) } : {}),
     ...((youRun || mayGive) && stillToCome ? { noOneRuns: named ? !named.some((t) => t.runs) : !(await anyoneRuns(deps.db, id)) } : {}),
   };
 }
@@ -238,9 +238,7 @@ async function checkRunners(deps: Deps, actor: AuthUser | null, ids: string[], c
   // co-trainer could not add them again, and the organisation would lose its own session.
   const dropped = current.filter((id) => !unique.includes(id));
   if (sessionId && dropped.length) {
-    const kept = (await namedTrainers(deps.db, sessionId)).filter((t) => dropped.includes(t.userId) && t.runs);
-    const people = await findUsersByIds(deps.db, kept.map((t) => t.userId));
-    const stays = kept.filter((t) => people.find((u) => u.id === t.userId)?.role !== 'trainer');
+    const stays = (await namedTrainers(deps.db, sessionId)).filter((t) => dropped.includes(t.userId) && t.runs && t.role !== 'trainer');
     if (stays.length) {
       const names = stays.map((t) => t.name);
       throw new AppError('forbidden', `You can take co-trainers off; ${AND().format(names)} ${names.length === 1 ? 'runs' : 'run'} it as an in-house lead or administrator, whom only an administrator can take off.`, {
@@ -644,9 +642,8 @@ export async function findTrainers(deps: Deps, actor: AuthUser, query: { q?: str
 /** Who runs a session, by name, for those who run it (and administrators): what its form shows. */
 export async function sessionRunners(deps: Deps, actor: AuthUser, id: string) {
   await requireSessionManager(deps, actor, id);
-  const [rows, named] = await Promise.all([repo.sessionRunners(deps.db, id), namedTrainers(deps.db, id)]);
   const runsAs = (role: string) => (role === 'admin' ? ('administrator' as const) : role === 'trainer' ? ('trainer' as const) : ('in-house lead' as const));
-  return rows.map((r) => ({ id: r.id, name: r.name, runsAs: runsAs(r.role), disabled: r.disabled_at !== null, runs: named.some((n) => n.userId === r.id && n.runs) }));
+  return (await namedTrainers(deps.db, id)).map((r) => ({ id: r.userId, name: r.name, runsAs: runsAs(r.role), disabled: r.disabled, runs: r.runs }));
 }
 
 /** Every course with the trainers who may run it. */
