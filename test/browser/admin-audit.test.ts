@@ -15,7 +15,7 @@
  *   the Kind field itself: invalid, and described by the error, as every other field is.
  */
 import { describe, expect, it } from 'vitest';
-import { browserAvailable, checkPage, expectFocused, newPage, serverAndBrowser, signIn, signInAt, tabTo, warnIfSkipped, NARROW, typeInto } from './harness.js';
+import { activate, browserAvailable, checkPage, expectFocused, newPage, serverAndBrowser, signIn, signInAt, tabTo, warnIfSkipped, NARROW, typeInto } from './harness.js';
 import { sentOutboxRow } from '../helpers.js';
 
 warnIfSkipped(import.meta.url);
@@ -119,6 +119,9 @@ describe.skipIf(!browserAvailable)('administrators’ pages, audited', { timeout
       await page.locator(`#org-${trainer.id}`).selectOption(org.id);
       await tabTo(page, `Save role and organisation for ${trainer.name}`);
       await page.keyboard.press('Enter');
+      // No longer running sessions: asked first.
+      await page.getByText(`Make ${trainer.name} staff at ${org.name}? They no longer run sessions`).waitFor();
+      await activate(page, 'Yes, save the change');
       await page.getByRole('status').filter({ hasText: `${trainer.name} is now staff at ${org.name}` }).waitFor();
       expect(await page.locator(`#org-${trainer.id}-error`).count()).toBe(0);
       await page.context().close();

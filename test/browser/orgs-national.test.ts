@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, checkPage, daysFromNow, NARROW, newPage, plusMinutes, serverAndBrowser, signInAt, tabTo, warnIfSkipped } from './harness.js';
+import { activate, browserAvailable, checkPage, daysFromNow, NARROW, newPage, plusMinutes, serverAndBrowser, signInAt, tabTo, warnIfSkipped } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -96,6 +96,7 @@ describe.skipIf(!browserAvailable)('organisations at national scale: pickers sea
     await findByKeyboard(page, 'Find organisation by name or URN', `org-${pat.id}`, '300120', 'School 120');
     await tabTo(page, `Save role and organisation for ${pat.name}`);
     await page.keyboard.press('Enter');
+    await activate(page, 'Yes, save the change');
     await page.getByRole('status').filter({ hasText: `${pat.name} is now staff at School 120.` }).waitFor();
     expect((await t.request('GET', '/api/users?q=Farschool', { as: admin })).json.items).toEqual([expect.objectContaining({ id: pat.id, orgName: 'School 120' })]);
     await checkPage(page, 'a person moved to a school found by URN (320 px)');

@@ -463,6 +463,21 @@ describe.skipIf(!browserAvailable)('administration of people, imports and trust 
     await page.keyboard.type('Tr'); // Trainer
     await tabTo(page, `Save role and organisation for ${petra.name}`);
     await page.keyboard.press('Enter');
+    // Leaving her school's staff gives up what changing her back does not return: asked first, the question taking focus.
+    const question = page.getByRole('group', { name: `Change ${petra.name}’s role or organisation` }).locator('p');
+    await question.waitFor();
+    await expectFocused(page, '.confirm p[tabindex="-1"]');
+    expect(await question.innerText()).toBe(
+      `Make ${petra.name} trainer at ${school.name}? They give up their places on in-house sessions still to come that are only for staff of ${school.name} or its trust (each is told by email), and stop leading in-house training there. Changing them back later does not give these back.`,
+    );
+    await checkPage(page, 'asked before a change of role that gives things up (320 px)');
+    // "No, not yet" changes nothing and gives focus back to Save.
+    await activate(page, 'No, not yet');
+    await expectFocused(page, `#save-placement-${petra.id}`);
+    expect((await t.request('GET', '/api/me', { as: petra })).json).toMatchObject({ role: 'staff' });
+    await page.keyboard.press('Enter');
+    await question.waitFor();
+    await activate(page, 'Yes, save the change');
     const status = page.getByRole('status').filter({ hasText: `${petra.name} is now trainer at ${school.name}.` });
     await status.waitFor();
     expect(await status.innerText()).toBe(`${petra.name} is now trainer at ${school.name}. They are no longer listed here: this list shows staff only.`);

@@ -890,6 +890,7 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
         failing ? route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: { code: 'internal', message: 'Something went wrong on our side. Please try again.' } }) }) : route.continue(),
       );
       await activate(page, `Save role and organisation for ${person.name}`);
+      await activate(page, 'Yes, save the change');
       const failed = page.getByRole('alert').filter({ hasText: 'Something went wrong on our side. Please try again.' });
       await failed.waitFor();
       await expectFocused(page, saveButton);

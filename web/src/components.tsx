@@ -426,6 +426,39 @@ export function ConfirmButton({ label, question, confirmLabel, keepLabel, onConf
   );
 }
 
+/**
+ * A form's save button that, while `question` is set, gives way to that question, with a button
+ * to go ahead and one to keep things as they are: for a save that gives up something moving back
+ * does not return. The question takes focus as it opens, and "keep" gives focus back to the save
+ * button (`saveId`, as ConfirmButton does); so does going ahead, where the form stays.
+ */
+export function AskBeforeSaving({ question, label, confirmLabel, keepLabel, onConfirm, onKeep, busy, saveId, children }: { question: ComponentChildren | null; label: string; confirmLabel: string; keepLabel: string; onConfirm: () => void; onKeep: () => void; busy?: boolean; saveId: string; children: ComponentChildren }) {
+  const asking = question != null;
+  const questionRef = useRef<HTMLParagraphElement>(null);
+  const wasAsking = useRef(false);
+  useLayoutEffect(() => {
+    if (asking) questionRef.current?.focus();
+    else if (wasAsking.current) document.getElementById(saveId)?.focus();
+    wasAsking.current = asking;
+  }, [asking]);
+  if (!asking) return <>{children}</>;
+  return (
+    <div class="confirm" role="group" aria-label={label}>
+      <p ref={questionRef} tabIndex={-1}>
+        {question}
+      </p>
+      <div class="actions">
+        <button type="button" class="button button-danger" aria-disabled={busy ? 'true' : undefined} onClick={() => !busy && onConfirm()}>
+          {confirmLabel}
+        </button>
+        <button type="button" class="button button-secondary" onClick={onKeep}>
+          {keepLabel}
+        </button>
+      </div>
+    </div>
+  );
+}
+
 export function Badge({ tone, children }: { tone: string; children: ComponentChildren }) {
   return <span class={`badge badge-${tone}`}>{children}</span>;
 }

@@ -1,8 +1,8 @@
-import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { z } from 'zod';
 import { CreateOrgInput, Organisation, OrgChanged, OrgKind, OrgPage as OrgPageOf, PARENT_KINDS, UpdateOrgInput } from '../../../../shared/accounts.js';
 import { api, ApiError } from '../../api.js';
-import { apiIssues, described, ErrorSummary, Field, errorFor, messageOf, PageHeading, Status, TextField, toFieldErrors, useApp, useFocusLater, type FieldError, PendingHeading } from '../../components.js';
+import { apiIssues, AskBeforeSaving, described, ErrorSummary, Field, errorFor, messageOf, PageHeading, Status, TextField, toFieldErrors, useApp, useFocusLater, type FieldError, PendingHeading } from '../../components.js';
 import { Loaded, useLoad } from '../../load.js';
 import { Link, navigate } from '../../router.js';
 import { counted } from '../../format.js';
@@ -211,21 +211,16 @@ function OrgForm({ org, onSaved }: { org: Org | null; onSaved: (o: Org, changed?
   const [busy, setBusy] = useState(false);
   /** Asked before an organisation leaves its trust (what that gives up cannot be undone by moving it back). */
   const [askingMove, setAskingMove] = useState(false);
-  const moveQuestion = useRef<HTMLParagraphElement>(null);
-  const saveButton = useRef<HTMLButtonElement>(null);
   const isParent = PARENT_KINDS.includes(kind);
   // Leaving its trust (or local authority): its staff's places on the old one's in-house sessions still to come go.
   const leaving = !!org?.parentId && org.parentId !== (isParent ? '' : parentId);
-  const wasAsking = useRef(false);
-  // The question takes focus as it opens; "No, not yet" gives it back to the Save button (as ConfirmButton does).
-  useLayoutEffect(() => {
-    if (askingMove) moveQuestion.current?.focus();
-    else if (wasAsking.current) saveButton.current?.focus();
-    wasAsking.current = askingMove;
-  }, [askingMove]);
 
-  async function submit(e: Event, confirmed = false) {
+  const submit = (e: Event) => {
     e.preventDefault();
+    void save(false);
+  };
+
+  async function save(confirmed = true) {
     if (busy) return;
     const settings = { ...(weekA ? { weekAStart: weekA } : {}), ...(buffer.trim() !== '' ? { travelBufferMinutes: Number(buffer) } : {}), ...(ssoRequired ? { ssoRequired: true } : {}) };
     const body = { name, kind, urn: urn.trim() || (org ? null : undefined), parentId: isParent ? (org ? null : undefined) : parentId || (org ? null : undefined), timeZone, settings };
@@ -284,29 +279,24 @@ function OrgForm({ org, onSaved }: { org: Org | null; onSaved: (o: Org, changed?
         <input type="checkbox" id="org-sso" checked={ssoRequired} onChange={(e) => setSsoRequired(e.currentTarget.checked)} />
         <label for="org-sso">Staff must sign in with their school account (identity provider), not a password</label>
       </div>
-      {askingMove && leaving && org ? (
-        <div class="confirm" role="group" aria-label="Move out of its trust">
-          <p ref={moveQuestion} tabIndex={-1}>
-            {org.name} will no longer be part of {org.parentName ?? 'its trust or local authority'}: its staff give up their places on {org.parentName ?? 'its'}’s in-house sessions still to come (each is told by email), its seat holds on them are released, and its people stop leading {org.parentName ?? 'its'}’s in-house training. Moving it back later does not give these back. Save anyway?
-          </p>
-          <div class="actions">
-            <button type="button" class="button button-danger" aria-disabled={busy ? 'true' : undefined} onClick={(e) => void submit(e, true)}>
-              Yes, save and move it
-            </button>
-            <button
-              type="button"
-              class="button button-secondary"
-              onClick={() => setAskingMove(false)}
-            >
-              No, not yet
-            </button>
-          </div>
-        </div>
-      ) : (
-        <button ref={saveButton} type="submit" class="button" aria-disabled={busy ? 'true' : undefined}>
+      <AskBeforeSaving
+        label="Move out of its trust"
+        question={
+          askingMove && leaving && org
+            ? `${org.name} will no longer be part of ${org.parentName ?? 'its trust or local authority'}: its staff give up their places on ${org.parentName ?? 'its'}’s in-house sessions still to come (each is told by email), its seat holds on them are released, and its people stop leading ${org.parentName ?? 'its'}’s in-house training. Moving it back later does not give these back. Save anyway?`
+            : null
+        }
+        confirmLabel="Yes, save and move it"
+        keepLabel="No, not yet"
+        busy={busy}
+        onConfirm={() => void save()}
+        onKeep={() => setAskingMove(false)}
+        saveId="org-save"
+      >
+        <button id="org-save" type="submit" class="button" aria-disabled={busy ? 'true' : undefined}>
           {busy ? 'Saving…' : org ? 'Save organisation' : 'Add organisation'}
         </button>
-      )}
+      </AskBeforeSaving>
     </form>
   );
 }

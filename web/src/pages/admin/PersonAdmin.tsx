@@ -5,7 +5,7 @@ import { JOB_ROLE_LABEL, JobRole, PersonChanged, Role, User } from '../../../../
 import { placesGivenUp } from '../../format.js';
 import { LeftWithoutTrainer } from '../../accounts/LeftWithoutTrainer.js';
 import { api } from '../../api.js';
-import { apiIssues, described, ErrorSummary, errorFor, Field, toFieldErrors, type FieldError } from '../../components.js';
+import { apiIssues, AskBeforeSaving, described, ErrorSummary, errorFor, Field, toFieldErrors, type FieldError } from '../../components.js';
 import { ActionButton, ActionError, useAction } from '../../load.js';
 import { OrgSearchPicker } from '../../orgs.js';
 
@@ -27,44 +27,53 @@ export function PersonAdmin({ person, onChanged }: { person: z.infer<typeof User
 function PersonAdminForm({ person, onChanged }: { person: z.infer<typeof User>; onChanged: (p: z.infer<typeof User>, message: ComponentChildren) => void }) {
   const [role, setRole] = useState(person.role);
   const [orgId, setOrgId] = useState(person.orgId ?? '');
+  const [orgName, setOrgName] = useState(person.orgName ?? '');
   const save = useAction();
   const reset = useAction();
   /** Refusals of the role and organisation, beside their fields (the server names them: `role`, `orgId`). */
   const [errors, setErrors] = useState<FieldError[]>([]);
+  /** Asked before a change that gives up what moving them back does not return (setPlacement). */
+  const [asking, setAsking] = useState(false);
   const id = (k: string) => `${k}-${person.id}`;
   const fields = { role: { id: id('role'), label: 'Role' }, orgId: { id: id('org'), label: 'Organisation' } };
+  const question = asking ? placementQuestion(person, role, orgId, orgName) : null;
+
+  // What follows success is part of the action, so "Try again" after a failure says it too.
+  const submit = () =>
+    save.run(async () => {
+      let next: z.infer<typeof PersonChanged>;
+      try {
+        next = await api(`/api/users/${encodeURIComponent(person.id)}/placement`, PersonChanged, { method: 'PUT', body: { role, orgId: orgId || null } });
+      } catch (err) {
+        // A refusal of what was chosen goes beside its field; anything else is an action error with "Try again".
+        const issues = apiIssues(err);
+        if (issues.length) {
+          setErrors(toFieldErrors(issues, fields, fields.orgId));
+          return;
+        }
+        throw err;
+      }
+      onChanged(
+        next,
+        <>
+          {`${next.name} is now ${ROLE_LABEL[next.role].toLowerCase()}${next.orgName ? ` at ${next.orgName}` : ''}.${placesGivenUp(next.placesGivenUp, 'an in-house session of their old organisation', 'in-house sessions of their old organisation')}`}
+          <LeftWithoutTrainer list={next.sessionsWithoutTrainer} />
+        </>,
+      );
+    });
   return (
     <>
       <form
         onSubmit={async (e) => {
           e.preventDefault();
+          if (save.busy) return;
           if ((role === 'staff' || role === 'office') && !orgId) {
             setErrors([{ field: id('org'), message: `Organisation: choose the organisation ${person.name} works for. Staff and school office staff belong to one.` }]);
             return;
           }
           setErrors([]);
-          // What follows success is part of the action, so "Try again" after a failure says it too.
-          await save.run(async () => {
-            let next: z.infer<typeof PersonChanged>;
-            try {
-              next = await api(`/api/users/${encodeURIComponent(person.id)}/placement`, PersonChanged, { method: 'PUT', body: { role, orgId: orgId || null } });
-            } catch (err) {
-              // A refusal of what was chosen goes beside its field; anything else is an action error with "Try again".
-              const issues = apiIssues(err);
-              if (issues.length) {
-                setErrors(toFieldErrors(issues, fields, fields.orgId));
-                return;
-              }
-              throw err;
-            }
-            onChanged(
-              next,
-              <>
-                {`${next.name} is now ${ROLE_LABEL[next.role].toLowerCase()}${next.orgName ? ` at ${next.orgName}` : ''}.${placesGivenUp(next.placesGivenUp, 'an in-house session of their old organisation', 'in-house sessions of their old organisation')}`}
-                <LeftWithoutTrainer list={next.sessionsWithoutTrainer} />
-              </>,
-            );
-          });
+          if (placementQuestion(person, role, orgId, orgName)) return setAsking(true);
+          await submit();
         }}
       >
         <ErrorSummary errors={errors} titleId={id('placement-summary')} />
@@ -77,12 +86,38 @@ function PersonAdminForm({ person, onChanged }: { person: z.infer<typeof User>; 
             ))}
           </select>
         </Field>
-        <OrgSearchPicker id={id('org')} label="Organisation" noneLabel="None" value={orgId} chosenName={person.orgName ?? undefined} onChange={setOrgId} error={errorFor(errors, id('org'))} />
+        <OrgSearchPicker
+          id={id('org')}
+          label="Organisation"
+          noneLabel="None"
+          value={orgId}
+          chosenName={person.orgName ?? undefined}
+          onChange={(next, name) => {
+            setOrgId(next);
+            setOrgName(name);
+            setAsking(false);
+          }}
+          error={errorFor(errors, id('org'))}
+        />
         {/* "Try again" goes back to this form's button, where focus stays after a save that works first time, not to a heading above in the person's record. */}
         <ActionError action={save} focusTo={() => document.getElementById(id('save-placement'))} />
-        <ActionButton id={id('save-placement')} class="button button-secondary" busy={save.busy} busyLabel="Saving…">
-          Save role and organisation<span class="visually-hidden"> for {person.name}</span>
-        </ActionButton>
+        <AskBeforeSaving
+          label={`Change ${person.name}’s role or organisation`}
+          question={question}
+          confirmLabel="Yes, save the change"
+          keepLabel="No, not yet"
+          busy={save.busy}
+          onConfirm={() => {
+            setAsking(false);
+            void submit();
+          }}
+          onKeep={() => setAsking(false)}
+          saveId={id('save-placement')}
+        >
+          <ActionButton id={id('save-placement')} class="button button-secondary" busy={save.busy} busyLabel="Saving…">
+            Save role and organisation<span class="visually-hidden"> for {person.name}</span>
+          </ActionButton>
+        </AskBeforeSaving>
       </form>
       <JobRoleForm person={person} onChanged={onChanged} />
       {/* "Try again" goes back to the button, where focus stays after a first send. */}
@@ -104,6 +139,32 @@ function PersonAdminForm({ person, onChanged }: { person: z.infer<typeof User>; 
       </ActionButton>
     </>
   );
+}
+
+const runs = (role: Role) => role === 'trainer' || role === 'admin';
+
+/**
+ * What a change of someone's role or organisation gives up, as a question to ask before saving
+ * it, or null when it gives up nothing (setPlacement on the server does the giving up): leaving
+ * their organisation (moved, or made a trainer or administrator) gives up their places on
+ * in-house sessions only for its staff and their in-house lead roles; no longer running sessions
+ * takes them off every course's list of trainers. Moving them back does not return either.
+ */
+export function placementQuestion(person: z.infer<typeof User>, role: Role, orgId: string, orgName: string) {
+  const inOrg = (r: Role) => r === 'staff' || r === 'office';
+  const leaving = !!person.orgId && inOrg(person.role) && (orgId !== person.orgId || !inOrg(role));
+  const stopsRunning = runs(person.role) && !runs(role);
+  if (!leaving && !stopsRunning) return null;
+  const now = `${ROLE_LABEL[role].toLowerCase()}${orgId ? ` at ${orgName || 'the organisation chosen'}` : ''}`;
+  const from = person.orgName ?? 'their organisation';
+  return [
+    `Make ${person.name} ${now}?`,
+    leaving && `They give up their places on in-house sessions still to come that are only for staff of ${from} or its trust (each is told by email), and stop leading in-house training there.`,
+    stopsRunning && 'They no longer run sessions: they come off every course’s list of trainers, and any session still to come that they were to run is listed after saving, to give to another trainer.',
+    'Changing them back later does not give these back.',
+  ]
+    .filter(Boolean)
+    .join(' ');
 }
 
 /**
