@@ -617,12 +617,27 @@ const queuePlace = (db: Kysely<Database>) =>
     .where('b.status', '=', 'waitlisted');
 const queuePlaceOfOne = prepared<{ id: string }>()((db, arg) => queuePlace(db).where('b.id', '=', arg('id')));
 
-/** 1-based queue places of waitlisted bookings, by booking id: the one definition of a queue place. */
-export async function queuePositions(db: Q, bookingIds: string[]): Promise<Map<string, number>> {
+/**
+ * 1-based queue places of waitlisted bookings, by booking id: the one definition of a queue
+ * place. One booking's place counts the queue before it (through the index); many bookings'
+ * places are numbered in one pass over their sessions' queues (`row_number`), not each
+ * counted from the front of its queue, which grew with the square of a long waitlist.
+ */
+export async function queuePositions(db: Q, waiting: readonly { id: string; sessionId: string }[]): Promise<Map<string, number>> {
   const out = new Map<string, number>();
-  if (bookingIds.length === 0) return out;
-  const rows = bookingIds.length === 1 ? await queuePlaceOfOne.all(db, { id: bookingIds[0]! }) : await queuePlace(db as Kysely<Database>).where('b.id', 'in', bookingIds).execute();
-  for (const r of rows) out.set(r.id, Number(r.position));
+  if (waiting.length === 0) return out;
+  if (waiting.length === 1) {
+    for (const r of await queuePlaceOfOne.all(db, { id: waiting[0]!.id })) out.set(r.id, Number(r.position));
+    return out;
+  }
+  const asked = new Set(waiting.map((w) => w.id));
+  const rows = await db
+    .selectFrom('bookings')
+    .select((eb) => ['id', eb.fn.agg<number>('row_number', []).over((ob) => ob.partitionBy(['session_id', 'seat']).orderBy('queue_seq')).as('position')])
+    .where(oneOf(db, 'session_id', [...new Set(waiting.map((w) => w.sessionId))]))
+    .where('status', '=', 'waitlisted')
+    .execute();
+  for (const r of rows) if (asked.has(r.id)) out.set(r.id, Number(r.position));
   return out;
 }
 

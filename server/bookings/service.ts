@@ -517,6 +517,7 @@ export async function moveSeat(trx: Trx, deps: Deps, bookingId: string, seat: Se
   let b = (await repo.findBooking(trx, bookingId))!;
   if (b.seat === seat) return b;
   if (s.status === 'cancelled') throw new AppError('session_cancelled', 'This session has been cancelled.');
+  if (b.status === 'cancelled') throw new AppError('conflict', 'This place has been cancelled, so it can no longer be moved.');
   if (b.status !== 'confirmed' && b.status !== 'offered' && b.status !== 'waitlisted') throw new AppError('conflict', 'Only a booked, offered or waiting place can be moved.');
   const now = deps.now().toISOString();
   // Which room a place was in is what its attendance is recorded by: once the session has ended it stays.
@@ -573,6 +574,7 @@ const offerLapsed = (b: Pick<BookingRow, 'offer_expires_at'>, nowIso: string) =>
 export const holdsPlace = (b: { status: string; offerExpiresAt: string | null }, nowIso: string) =>
   b.status === 'confirmed' || b.status === 'waitlisted' || (b.status === 'offered' && !offerLapsed({ offer_expires_at: b.offerExpiresAt }, nowIso));
 /** The refusal to accept or decline an offer whose time has run out. */
+const sessionCancelled = () => new AppError('session_cancelled', 'This session has been cancelled, so there is no seat on offer any more.');
 const offerExpired = () => new AppError('not_offered', 'This offer has expired, so the seat goes to the next person in the queue.');
 
 /** Takes an offered seat. */
@@ -582,9 +584,10 @@ export async function acceptOffer(trx: Trx, deps: Deps, actor: AuthUser, booking
   const b = (await repo.findBooking(trx, bookingId))!;
   const now = deps.now().toISOString();
   if (b.status === 'confirmed') return b;
+  // Said first: cancelling the session also cancelled the offer, and that is why there is none.
+  if (s.status === 'cancelled') throw sessionCancelled();
   if (b.status !== 'offered') throw new AppError('not_offered', 'There is no seat on offer for this booking.');
   if (offerLapsed(b, now)) throw offerExpired();
-  if (s.status === 'cancelled') throw new AppError('session_cancelled', 'This session has been cancelled.');
   await repo.changeBooking(trx, b, { status: 'confirmed', offer_expires_at: null, updated_at: now, revision: b.revision + 1 });
   await enqueue(trx, deps, 'confirmed', b.id);
   return (await repo.findBooking(trx, b.id))!;
@@ -599,6 +602,7 @@ export async function declineOffer(trx: Trx, deps: Deps, actor: AuthUser, bookin
   const found = await bookingForActor(trx, actor, bookingId, true);
   const s = await lockOpenSession(trx, deps, found.session_id);
   const b = (await repo.findBooking(trx, bookingId))!;
+  if (s.status === 'cancelled') throw sessionCancelled();
   if (b.status !== 'offered') throw new AppError('not_offered', 'There is no seat on offer for this booking.');
   const now = deps.now().toISOString();
   if (offerLapsed(b, now)) throw offerExpired();

@@ -22,7 +22,7 @@ type Row = Awaited<ReturnType<ReturnType<typeof bookingQuery>['execute']>>[numbe
 
 /** Rows to views, with the queue place of each waitlisted one. */
 async function toBookings(db: Q, rows: Row[]): Promise<Booking[]> {
-  const positions = await queuePositions(db, rows.filter((r) => r.status === 'waitlisted').map((r) => r.id));
+  const positions = await queuePositions(db, rows.filter((r) => r.status === 'waitlisted').map((r) => ({ id: r.id, sessionId: r.session_id })));
   return rows.map((r) => toBooking(r, positions));
 }
 
@@ -113,7 +113,7 @@ export async function attendeesOfSession(db: Q, sessionId: string): Promise<Atte
     .where('b.status', '<>', 'cancelled')
     .orderBy('b.queue_seq')
     .execute();
-  const positions = await queuePositions(db, rows.filter((r) => r.status === 'waitlisted').map((r) => r.id));
+  const positions = await queuePositions(db, rows.filter((r) => r.status === 'waitlisted').map((r) => ({ id: r.id, sessionId })));
   return rows.map((r) => ({
     bookingId: r.id,
     userId: r.user_id,

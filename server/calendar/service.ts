@@ -367,7 +367,7 @@ export function streamBookingsCsv(deps: Deps, scope: repo.Scope, filter: repo.Ro
     '',
     (cursor) => repo.calendarRowsPage(deps.db, scope, filter, cursor, BATCH_SIZE),
     async (rows) => {
-      const [positions, audiences] = await Promise.all([queuePositions(deps.db, rows.filter((r) => r.status === 'waitlisted').map((r) => r.bookingId)), audienceLabels(deps.db, rows.map((r) => r.sessionId))]);
+      const [positions, audiences] = await Promise.all([queuePositions(deps.db, rows.filter((r) => r.status === 'waitlisted').map((r) => ({ id: r.bookingId, sessionId: r.sessionId }))), audienceLabels(deps.db, rows.map((r) => r.sessionId))]);
       return writeCsv(
         rows.map((r) => [
           r.userName,

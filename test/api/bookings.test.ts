@@ -42,6 +42,31 @@ async function staff(n: number, orgId?: string) {
 }
 
 describe('booking a seat', () => {
+  it('numbers every queue place in a list (the trainer’s, a person’s own) as one booking’s own answer does, per session and seat, skipping places given up', async () => {
+    const [one, two] = [await t.session({ mode: 'hybrid', venue: 'Hall', capacity: { inPerson: 1, online: 1 } }), await t.session({ capacity: { online: 1 } })];
+    const people = await staff(9);
+    const placed: { id: string; sessionId: string }[] = [];
+    for (const [i, p] of people.entries()) {
+      const b = await book(p, one.id, { seat: i % 2 ? 'online' : 'in_person' });
+      placed.push({ id: b.json.id, sessionId: one.id });
+      // Everyone waits on the second session too (the first person has its seat).
+      await book(p, two.id);
+    }
+    // Two places in the middle of the in-person queue are given up.
+    await t.request('DELETE', `/api/bookings/${placed[4]!.id}`, { as: people[4]! });
+    await t.request('DELETE', `/api/bookings/${placed[6]!.id}`, { as: people[6]! });
+    const one1 = async (id: string, as: TestUser) => (await t.request('GET', `/api/bookings/${id}`, { as })).json.position;
+    const list = (await t.request('GET', `/api/sessions/${one.id}/attendees`, { as: one.trainer })).json.items as { bookingId: string; status: string; seat: string; position: number | null }[];
+    const waiting = list.filter((r) => r.status === 'waitlisted');
+    expect(waiting.map((r) => [r.seat, r.position])).toEqual([
+      ['in_person', 1], ['online', 1], ['online', 2], ['online', 3], ['in_person', 2],
+    ]);
+    for (const r of waiting) expect(r.position).toBe(await one1(r.bookingId, people[placed.findIndex((p) => p.id === r.bookingId)]!));
+    // A person's own list, across both sessions.
+    const mine = (await t.request('GET', '/api/me/bookings', { as: people[8]! })).json.items as { sessionId: string; position: number | null }[];
+    expect(mine.map((b) => [b.sessionId === one.id ? 'one' : 'two', b.position]).sort()).toEqual([['one', 2], ['two', 8]]);
+  });
+
   it('confirms while seats are free, then waitlists with 1-based positions', async () => {
     const s = await t.session({ capacity: { online: 2 } });
     const [a, b, c, d] = await staff(4);
@@ -328,6 +353,35 @@ describe('cancelling, accepting and declining', () => {
     const atExpiry = await t.request('POST', `/api/bookings/${qb.json.id}/accept`, { as: b });
     expect(atExpiry.status).toBe(409);
     expect(atExpiry.json.error).toMatchObject({ code: 'not_offered', message: 'This offer has expired, so the seat goes to the next person in the queue.' });
+  });
+
+  it('answering an offer on a session cancelled since says the session was cancelled, not only that no seat is on offer, and changes nothing', async () => {
+    const s = await t.session({ capacity: { online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 60, startsAt: '2026-02-05T16:00:00Z', endsAt: '2026-02-05T17:00:00Z' });
+    const [a, b] = await staff(2);
+    const first = await book(a!, s.id);
+    const queued = await book(b!, s.id);
+    await t.request('DELETE', `/api/bookings/${first.json.id}`, { as: a });
+    expect((await t.request('GET', `/api/bookings/${queued.json.id}`, { as: b })).json.status).toBe('offered');
+    expect((await t.request('POST', `/api/sessions/${s.id}/cancel`, { as: s.trainer, body: {} })).status).toBe(200);
+    const kinds = await outboxKinds(b!.id);
+    for (const action of ['accept', 'decline']) {
+      const refused = await t.request('POST', `/api/bookings/${queued.json.id}/${action}`, { as: b });
+      expect(refused.status).toBe(409);
+      expect(refused.json.error).toMatchObject({ code: 'session_cancelled', message: 'This session has been cancelled, so there is no seat on offer any more.' });
+    }
+    expect((await t.request('GET', `/api/bookings/${queued.json.id}`, { as: b })).json.status).toBe('cancelled');
+    expect(await outboxKinds(b!.id)).toEqual(kinds);
+  });
+
+  it('moving a place its person has cancelled is refused in words, and changes nothing', async () => {
+    const s = await t.session({ mode: 'hybrid', venue: 'Hall', capacity: { inPerson: 2, online: 2 }, startsAt: '2026-02-05T16:00:00Z', endsAt: '2026-02-05T17:00:00Z' });
+    const [a] = await staff(1);
+    const mine = await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: a, body: { seat: 'online' } });
+    await t.request('DELETE', `/api/bookings/${mine.json.id}`, { as: a });
+    const moved = await t.request('POST', `/api/bookings/${mine.json.id}/seat`, { as: s.trainer, body: { seat: 'in_person' } });
+    expect(moved.status).toBe(409);
+    expect(moved.json.error).toMatchObject({ code: 'conflict', message: 'This place has been cancelled, so it can no longer be moved.' });
+    expect((await t.request('GET', `/api/bookings/${mine.json.id}`, { as: a })).json).toMatchObject({ status: 'cancelled', seat: 'online' });
   });
 
   it('declining an offer raises the event’s SEQUENCE, says so, and offers the seat on', async () => {

@@ -73,6 +73,7 @@ describe.skipIf(!browserAvailable)('focus after actions, and other audited fault
     await signInAt(page, trainer, `/trainer/sessions/${s.id}/holds`);
     await page.getByRole('heading', { level: 1, name: 'Seat holds: Held seats' }).waitFor();
     await activate(page, 'Release the online hold for Holly Bank School');
+    await activate(page, 'Yes, release it');
     await page.getByRole('status').filter({ hasText: 'Hold for Holly Bank School released.' }).waitFor();
     await expectFocused(page, '#holds-status');
     await expectNoAxeViolations(page, 'holds page after a release');

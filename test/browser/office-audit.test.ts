@@ -33,6 +33,7 @@ describe.skipIf(!browserAvailable)('office staff: seat holds once released', () 
     await checkPage(page, 'holds page, held seats released (320 px)');
 
     await activate(page, 'Release the online hold for Riverside Academy');
+    await activate(page, 'Yes, release it');
     await page.getByText('Hold for Riverside Academy released.').waitFor();
     await expectFocused(page, '#holds-status');
     await page.getByText('No seats are held for your school on this session.').waitFor();

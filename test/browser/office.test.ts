@@ -178,6 +178,7 @@ describe.skipIf(!browserAvailable)('office staff', () => {
 
     await tabTo(page, 'Release the online hold for Willow Primary', { back: true });
     await page.keyboard.press('Enter');
+    await activate(page, 'Yes, release it');
     await page.getByRole('status').filter({ hasText: 'Hold for Willow Primary released.' }).waitFor();
     await expectFocused(page, '#holds-status');
     expect((await t.request('GET', `/api/sessions/${s.id}/holds`, { as: office })).json.items).toEqual([]);
@@ -577,6 +578,7 @@ describe.skipIf(!browserAvailable)('office staff', () => {
     await settled(page);
     t.clock.set(new Date(now + 35 * 60_000).toISOString());
     await activate(page, 'Release the online hold for Aspenvale Primary');
+    await activate(page, 'Yes, release it');
     await page.locator('#holds-closed').filter({ hasText: 'This session has ended, so its seat holds can no longer be set, changed or released.' }).waitFor();
     await expectFocused(page, '#holds-closed');
     await nothingToTryAgain('seat holds of a session that ended while they were open');

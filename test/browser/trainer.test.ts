@@ -345,6 +345,7 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
 
     // Asha moves online; Ben, first in the queue, gets her in-person seat.
     await activate(page, 'Move to online: Asha Patel');
+    await activate(page, 'Yes, move them');
     await page.getByRole('status').filter({ hasText: 'Asha Patel moved to online. They have been told.' }).waitFor();
     // The list is read again after each change: wait for it rather than read it at once.
     await expect.poll(async () => (await page.getByRole('row').filter({ hasText: 'Ben Jones' }).innerText()).replace(/\s+/g, ' '), { timeout: 10_000 }).toContain('Confirmed');
@@ -507,6 +508,7 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
       await route.continue();
     });
     await activate(page, 'Release the online hold for Holly Bank School', { back: true });
+    await activate(page, 'Yes, release it');
     const releasing = page.getByRole('button', { name: 'Releasing… (Release the online hold for Holly Bank School)', exact: true });
     await releasing.waitFor();
     expect(await releasing.getAttribute('aria-disabled')).toBe('true');
@@ -686,6 +688,7 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
 
     failing = true;
     await activate(page, 'Release the online hold for Juniper School');
+    await activate(page, 'Yes, release it');
     await failed.waitFor();
     failing = false;
     await activate(page, 'Try again', { back: true });

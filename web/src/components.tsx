@@ -378,7 +378,7 @@ function DownloadLinkOf({ href, fallbackName, what, children, class: className, 
   );
 }
 
-export function ConfirmButton({ label, question, confirmLabel, keepLabel, onConfirm, busy, variant = 'danger' }: { label: string; question: string; confirmLabel: string; keepLabel: string; onConfirm: () => void; busy?: boolean; variant?: 'danger' | 'secondary' }) {
+export function ConfirmButton({ label, text, busyText, question, confirmLabel, keepLabel, onConfirm, busy, variant = 'danger' }: { label: string; text?: string; busyText?: string; question: string; confirmLabel: string; keepLabel: string; onConfirm: () => void; busy?: boolean; variant?: 'danger' | 'secondary' }) {
   const [asking, setAsking] = useState(false);
   const questionRef = useRef<HTMLParagraphElement>(null);
   const openerRef = useRef<HTMLButtonElement>(null);
@@ -393,8 +393,10 @@ export function ConfirmButton({ label, question, confirmLabel, keepLabel, onConf
   }, [asking]);
   if (!asking) {
     return (
-      <button ref={openerRef} type="button" class={`button button-${variant}`} onClick={() => !busy && setAsking(true)} aria-disabled={busy ? 'true' : undefined}>
-        {label}
+      // `text`, when given, is what the button shows, `label` its whole name (the text and more: whose, which), as WCAG 2.5.3 asks.
+      // While busy, `busyText` ("Releasing…") is shown, its name starting with it (as ActionButton's does).
+      <button ref={openerRef} type="button" class={`button button-${variant}`} onClick={() => !busy && setAsking(true)} aria-disabled={busy ? 'true' : undefined} aria-label={busy && busyText ? `${busyText} (${label})` : text ? label : undefined}>
+        {busy && busyText ? busyText : (text ?? label)}
       </button>
     );
   }

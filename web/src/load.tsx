@@ -17,6 +17,10 @@
  *   too. `<ActionButton busy={…} busyLabel="Booking…">` says what it is doing while it runs.
  *   `<ActionError action={…} />` is the error with its retry, which stays (saying "Trying
  *   again…") while the action runs again, and goes when it works.
+ * - A refusal because things changed meanwhile (409: already booked, session cancelled,
+ *   booking closed, the offer gone) is said without "Try again", which could only be refused
+ *   again: `run(fn, { onRefused })` reloads what the page shows, so it shows how things now
+ *   are, and the refusal takes focus if what was pressed went with the reload.
  *
  * Messages come from `messageOf` (components.tsx), which never shows internal wording.
  */
@@ -168,6 +172,10 @@ export function Loaded<T>({ state, what, children }: { state: LoadState<T>; what
 export interface ActionState {
   busy: boolean;
   error: unknown;
+  /** The error is a refusal because things changed (409): said, with no "Try again". */
+  refused: boolean;
+  /** Where ActionError puts a refusal, to take focus when what was pressed has gone. */
+  refusalRef: { current: HTMLDivElement | null };
   /**
    * Runs `fn` (ignored while another action runs); resolves, to nothing, when it has finished or
    * failed (never rejects). What follows success (the message, state set from the answer, a
@@ -175,7 +183,7 @@ export interface ActionState {
    * `run` gives back no result on purpose, since `retry` has no caller to give one to. A refusal
    * `fn` handles itself (errors beside fields) returns early from `fn` rather than throwing.
    */
-  run: <R>(fn: () => Promise<R>, opts?: { focusAfterRetry?: () => HTMLElement | null }) => Promise<void>;
+  run: <R>(fn: () => Promise<R>, opts?: RunOptions) => Promise<void>;
   /**
    * Where focus goes when "Try again" works, given to `run` by an action that ends somewhere
    * of its own (one of several actions sharing this state); ActionError's `focusTo` otherwise.
@@ -189,6 +197,19 @@ export interface ActionState {
   clear: () => void;
 }
 
+interface RunOptions {
+  focusAfterRetry?: () => HTMLElement | null;
+  /**
+   * Reloads what the page shows after a refusal because things changed (409). Resolving to
+   * true says the page has said the refusal itself (in its own status, where the control that
+   * failed may be gone after the reload), so the action shows nothing more.
+   */
+  onRefused?: (refusal: unknown) => Promise<unknown> | unknown;
+}
+
+/** Refused because of how things are now (409): the same request again would be refused again. */
+export const isRefusal = (e: unknown) => e instanceof ApiError && e.status === 409;
+
 /** One action at a time, its failure kept with a way to try again; see the file comment. */
 export function useAction(): ActionState {
   const [busy, setBusy] = useState(false);
@@ -196,6 +217,8 @@ export function useAction(): ActionState {
   const busyRef = useRef(false);
   const last = useRef<(() => Promise<unknown>) | null>(null);
   const lastFocus = useRef<(() => HTMLElement | null) | undefined>(undefined);
+  const onRefused = useRef<RunOptions['onRefused']>(undefined);
+  const refusalRef = useRef<HTMLDivElement | null>(null);
 
   // A new action clears an old failure as it starts. Trying again keeps it, and its "Try
   // again" button (busy, "Trying again…", still focused), until the attempt has finished: it
@@ -212,14 +235,30 @@ export function useAction(): ActionState {
       setError(null);
     } catch (e) {
       setError(e);
+      if (isRefusal(e)) {
+        last.current = null;
+        try {
+          if ((await onRefused.current?.(e)) === true) setError(null);
+        } catch {
+          // The reload's own failure is the page's to show (its load state); the refusal stands.
+        }
+        // What was pressed may have gone with the reload (a booking form once booked): the refusal takes focus.
+        setTimeout(() => {
+          const now = document.activeElement;
+          if (!now || now === document.body || !now.isConnected) refusalRef.current?.focus();
+        });
+      }
     } finally {
       busyRef.current = false;
       setBusy(false);
     }
   }, []);
   const run = useCallback(
-    <R,>(fn: () => Promise<R>, opts: { focusAfterRetry?: () => HTMLElement | null } = {}) => {
-      if (!busyRef.current) lastFocus.current = opts.focusAfterRetry;
+    <R,>(fn: () => Promise<R>, opts: RunOptions = {}) => {
+      if (!busyRef.current) {
+        lastFocus.current = opts.focusAfterRetry;
+        onRefused.current = opts.onRefused;
+      }
       return start(fn, false);
     },
     [start],
@@ -227,12 +266,19 @@ export function useAction(): ActionState {
   const retry = useCallback(() => {
     if (last.current) void start(last.current, true);
   }, [start]);
-  return { busy, error, run, retry, focusAfterRetry: lastFocus.current, clear: () => setError(null) };
+  return { busy, error, refused: isRefusal(error), refusalRef, run, retry, focusAfterRetry: lastFocus.current, clear: () => setError(null) };
 }
 
 /** An action's failure with "Try again"; an empty live region otherwise, so it is announced. `focusTo`: see Retry. */
 export function ActionError({ action, retryLabel, focusTo }: { action: ActionState; retryLabel?: string; focusTo?: () => HTMLElement | null }) {
   if (!action.error) return <div role="alert" class="status-empty" />;
+  if (action.refused) {
+    return (
+      <div role="alert" class="notice notice-error" tabIndex={-1} ref={action.refusalRef}>
+        <p>{messageOf(action.error)}</p>
+      </div>
+    );
+  }
   return <Retry error={action.error} onRetry={action.retry} busy={action.busy} label={retryLabel} focusTo={action.focusAfterRetry ?? focusTo} />;
 }
 

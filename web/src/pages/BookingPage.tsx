@@ -54,6 +54,7 @@ export function BookingPage({ id }: { id: string }) {
                   setStatus(message);
                   document.querySelector<HTMLElement>('h1')?.focus();
                 }}
+                onRefused={() => booking.reload()}
               />
             </div>
             <p>

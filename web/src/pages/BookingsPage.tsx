@@ -4,7 +4,7 @@ import { CompletionList } from '../../../shared/attendance.js';
 import { Booking, BookingList } from '../../../shared/bookings.js';
 import { api } from '../api.js';
 import { AddToCalendar, JoinNow, TranscriptLink } from '../calendarLinks.js';
-import { Badge, ConfirmButton, DownloadAnchor, DownloadMessages, Fact, PageHeading, Status, useApp, useDownloadLink, useFocusLater, When } from '../components.js';
+import { Badge, ConfirmButton, DownloadAnchor, DownloadMessages, Fact, messageOf, PageHeading, Status, useApp, useDownloadLink, useFocusLater, When } from '../components.js';
 import { formatDateTime, formatLongDay, listOf, ordinal, plural, seatLabel, statusLabel } from '../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../load.js';
 import { Link } from '../router.js';
@@ -21,7 +21,7 @@ const ACTIVE = new Set(['confirmed', 'waitlisted', 'offered']);
 const ACTION_WORDS = { accept: 'Accepting…', decline: 'Declining…', cancel: 'Cancelling…', leave: 'Leaving…' } as const;
 
 /** What the person can do with a booking, and what happened when they did (failures kept with a retry). */
-function useBookingActions(onChanged: (b: Booking, message: string) => void) {
+function useBookingActions(onChanged: (b: Booking, message: string) => void, onRefused?: (b: Booking, refusal: unknown) => Promise<unknown> | unknown) {
   const action = useAction();
   const { me } = useApp();
   const [doing, setDoing] = useState<keyof typeof ACTION_WORDS | null>(null);
@@ -42,7 +42,7 @@ function useBookingActions(onChanged: (b: Booking, message: string) => void) {
       : what === 'leave' ? `${mine ? 'You' : b.userName} left the waitlist for “${t}”.`
       : mine ? `Booking cancelled for “${t}”.` : `${b.userName}’s booking cancelled for “${t}”.`;
     onChanged(next, message);
-    });
+    }, { onRefused: onRefused && ((refusal) => onRefused(b, refusal)) });
   }
   return { action, doing, run };
 }
@@ -95,8 +95,13 @@ export function useClockPast(moments: readonly (number | null)[]): number {
  * (a page showing this one booking): an offer's "This offer expired" notice has that id, takes
  * focus (see useFocusNoticeOnLapse) and sits in a polite live region there from the start.
  */
-export function BookingDetails({ b, headingLevel, onChanged, hideSessionFacts, note, lapseNoticeId }: { b: Booking; headingLevel: 3 | null; onChanged: (b: Booking, message: string) => void; hideSessionFacts?: boolean; note?: ComponentChildren; lapseNoticeId?: string }) {
-  const { action, doing, run } = useBookingActions(onChanged);
+/**
+ * A booking with what its person (or their office) can do with it. `onRefused`: an action
+ * refused because things changed meanwhile (the session cancelled or over, the offer gone, the
+ * place already cancelled) reloads what the page shows (see useAction).
+ */
+export function BookingDetails({ b, headingLevel, onChanged, onRefused, hideSessionFacts, note, lapseNoticeId }: { b: Booking; headingLevel: 3 | null; onChanged: (b: Booking, message: string) => void; onRefused: (b: Booking, refusal: unknown) => Promise<unknown> | unknown; hideSessionFacts?: boolean; note?: ComponentChildren; lapseNoticeId?: string }) {
+  const { action, doing, run } = useBookingActions(onChanged, onRefused);
   const busy = action.busy;
   const { me } = useApp();
   const s = b.session;
@@ -211,12 +216,23 @@ export function BookingsPage() {
     void bookings.reload().then(() => document.getElementById(`booking-${b.id}-title`)?.focus());
   }
 
+  // Refused because things changed (its session cancelled, the offer gone): the list shows how
+  // things now are, and the refusal is said in the page's status, since the card may have moved
+  // to "Cancelled and past" (made afresh there) or gone.
+  async function refused(_b: Booking, refusal: unknown) {
+    setStatus(messageOf(refusal));
+    void clashes.reload();
+    await bookings.reload();
+    focusLater(() => document.getElementById('bookings-status'), { force: true });
+    return true;
+  }
+
   const list = (bs: Booking[], withClashes = false) => (
     <ul class="cards plain">
       {bs.map((b) => (
         <li key={b.id} data-booking={b.id}>
           <article class="card" aria-labelledby={`booking-${b.id}-title`}>
-            <BookingDetails b={b} headingLevel={3} onChanged={changed} note={withClashes && <BookingClashNote clash={clashes.data?.get(b.id)} />} />
+            <BookingDetails b={b} headingLevel={3} onChanged={changed} onRefused={refused} note={withClashes && <BookingClashNote clash={clashes.data?.get(b.id)} />} />
           </article>
         </li>
       ))}

@@ -6,7 +6,7 @@ import { Clash } from '../../../shared/timetables.js';
 import { AttendanceReport } from '../../../shared/attendance.js';
 import { api } from '../api.js';
 import { JoinNow } from '../calendarLinks.js';
-import { DownloadLink, Fact, isInternalWording, PageHeading, Status, TextField, useApp, When } from '../components.js';
+import { DownloadLink, Fact, isInternalWording, messageOf, PageHeading, Status, TextField, useApp, When } from '../components.js';
 import { formatDateTime, formatTimeRange, modeLabel, ordinal, plural, seatLabel } from '../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad, type LoadState } from '../load.js';
 import { Link } from '../router.js';
@@ -264,7 +264,7 @@ function BookStaff({ s, orgId, orgName, version, onBooked }: { s: Session; orgId
     setStatus(`${ok} of ${list.length} ${list.length === 1 ? 'person' : 'people'} booked or added to the waitlist.`);
     setChosen(new Set());
     await onBooked();
-    });
+    }, { onRefused: onBooked });
   }
 
   return (
@@ -448,12 +448,21 @@ export function SessionPage({ id }: { id: string }) {
       await refresh();
       // The form has gone; put focus where the new state is described.
       document.getElementById('your-place-title')?.focus();
-    });
+    }, { onRefused: () => refresh() });
   }
 
   function changed(_b: Booking, message: string) {
     setStatus(message);
     void refresh().then(() => document.getElementById('your-place-title')?.focus());
+  }
+
+  // Refused because things changed (the session cancelled or over, the offer gone): the page
+  // shows how things now are, and says the refusal where the booking's card (gone, maybe) did not.
+  async function refused(_b: Booking, refusal: unknown) {
+    setStatus(messageOf(refusal));
+    await refresh();
+    document.getElementById('your-place-title')?.focus();
+    return true;
   }
 
   const title = s ? s.title : page.error ? 'Session not available' : 'Session';
@@ -510,7 +519,7 @@ export function SessionPage({ id }: { id: string }) {
               </div>
               {mine ? (
                 <div class="my-booking" data-booking={mine.id}>
-                  <BookingDetails b={mine} headingLevel={null} onChanged={changed} hideSessionFacts />
+                  <BookingDetails b={mine} headingLevel={null} onChanged={changed} onRefused={refused} hideSessionFacts />
                   {mine.status === 'confirmed' && mine.seat === 'online' && s.status === 'scheduled' && <JoinNow sessionId={s.id} startsAt={s.startsAt} endsAt={s.endsAt} />}
                   <ul class="plain link-list">
                     {mine.status === 'confirmed' && mine.seat === 'in_person' && (

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { AttendeeList, Booking, type AttendeeEntry } from '../../../../shared/bookings.js';
 import { Session, type SeatKind } from '../../../../shared/sessions.js';
 import { api } from '../../api.js';
-import { Badge, described, DownloadLink, Field, PageHeading, Status, TextField, useApp, useFocusLater, PendingHeading } from '../../components.js';
+import { Badge, ConfirmButton, described, DownloadLink, Field, PageHeading, Status, TextField, useApp, useFocusLater, PendingHeading } from '../../components.js';
 import { formatDateTime, ordinal, plural, seatLabel, statusLabel } from '../../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
 import { Link } from '../../router.js';
@@ -60,7 +60,7 @@ function Attendees({ s, items, navigated, reload }: { s: Session; items: Attende
       setMessage(`${r.name} moved to ${seatLabel[to].toLowerCase()}. They have been told.`);
       await reload();
       focusLater(() => document.getElementById('attendees-status'));
-    });
+    }, { onRefused: reload });
   }
   async function remove(r: AttendeeEntry, reason: string) {
     await action.run(async () => {
@@ -70,7 +70,7 @@ function Attendees({ s, items, navigated, reload }: { s: Session; items: Attende
       await reload();
       // The form (and the row's buttons) have gone: the message saying what happened takes focus.
       focusLater(() => document.getElementById('attendees-status'));
-    });
+    }, { onRefused: () => { setRemoving(null); return reload(); } });
   }
 
   // What the server allows (server/bookings/service.ts): a place on the register (attended or
@@ -177,9 +177,7 @@ function Attendees({ s, items, navigated, reload }: { s: Session; items: Attende
                   {s.status === 'scheduled' && removing !== r.bookingId && (canMove(r) || canRemove(r)) && (
                     <div class="actions">
                       {s.mode === 'hybrid' && canMove(r) && (
-                        <ActionButton type="button" class="button button-secondary" busy={action.busy} busyLabel="Working…" onClick={() => void move(r, r.seat === 'online' ? 'in_person' : 'online')} aria-label={`Move to ${r.seat === 'online' ? 'in person' : 'online'}: ${r.name}`}>
-                          Move to {r.seat === 'online' ? 'in person' : 'online'}
-                        </ActionButton>
+                        <MoveButton r={r} busy={action.busy} onMove={(to) => void move(r, to)} />
                       )}
                       {canRemove(r) && (
                         <button type="button" id={`remove-${r.bookingId}`} class="button button-danger" onClick={() => setRemoving(r.bookingId)} aria-label={`Remove ${r.name}`}>
@@ -233,4 +231,20 @@ function RemoveForm({ r, busy, onRemove, onKeep }: { r: AttendeeEntry; busy: boo
       </div>
     </form>
   );
+}
+
+/**
+ * Moving someone to the other room, asked first: a seat they leave goes at once to whoever
+ * waits for one, so moving them back may find no seat.
+ */
+function MoveButton({ r, busy, onMove }: { r: AttendeeEntry; busy: boolean; onMove: (to: SeatKind) => void }) {
+  const to: SeatKind = r.seat === 'online' ? 'in_person' : 'online';
+  const word = (k: SeatKind) => (k === 'online' ? 'online' : 'in-person');
+  const [from, toWord] = [word(r.seat), word(to)];
+  const text = `Move to ${r.seat === 'online' ? 'in person' : 'online'}`;
+  const question =
+    r.status === 'waitlisted'
+      ? `Move ${r.name} to the ${toWord} waitlist? They wait for an ${toWord} seat instead of an ${from} one, and are told by email.`
+      : `Move ${r.name} to an ${toWord} seat? Their ${from} seat goes at once to the next person waiting for one, so moving them back may find no seat free. They are told by email.`;
+  return <ConfirmButton label={`${text}: ${r.name}`} text={text} busyText="Working…" question={question} confirmLabel="Yes, move them" keepLabel="No, keep their seat" variant="secondary" busy={busy} onConfirm={() => onMove(to)} />;
 }

@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { HoldableOrgs, HoldList, type Hold } from '../../../../shared/bookings.js';
 import { heldSeatsReleasedAt, Session, type SeatKind } from '../../../../shared/sessions.js';
 import { api, ApiError } from '../../api.js';
-import { described, ErrorSummary, errorFor, Field, messageOf, PageHeading, Status, TextField, toFieldErrors, useApp, useFocusLater, type FieldError, PendingHeading } from '../../components.js';
-import { formatDateTime, seatLabel, wallClock, zonedIso } from '../../format.js';
+import { ConfirmButton, described, ErrorSummary, errorFor, Field, messageOf, PageHeading, Status, TextField, toFieldErrors, useApp, useFocusLater, type FieldError, PendingHeading } from '../../components.js';
+import { formatDateTime, plural, seatLabel, wallClock, zonedIso } from '../../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
 import { Link } from '../../router.js';
 import { OrgSearchPicker, type OrgFinder } from '../../orgs.js';
@@ -259,9 +259,18 @@ function Holds({ s, holds, orgs, allListed, navigated, reload, forSchool }: { s:
                 </td>
                 {!closed && (
                   <td data-label="Actions">
-                    <ActionButton type="button" class="button button-secondary" busy={action.busy} busyLabel="Releasing…" onClick={() => void releaseHold(h)} aria-label={`Release the ${seatLabel[h.seat].toLowerCase()} hold for ${h.orgName}`}>
-                      Release
-                    </ActionButton>
+                    {/* Asked first: the seats it frees go at once to whoever is waiting for one. */}
+                    <ConfirmButton
+                      label={`Release the ${seatLabel[h.seat].toLowerCase()} hold for ${h.orgName}`}
+                      text="Release"
+                      busyText="Releasing…"
+                      question={`Release the ${seatLabel[h.seat].toLowerCase()} hold for ${h.orgName}? ${h.seats - h.claimed > 0 ? `Its ${plural(h.seats - h.claimed, 'seat')} not yet claimed go${h.seats - h.claimed === 1 ? 'es' : ''} at once to people waiting, or to anyone booking, so holding them again may find them taken.` : 'Every seat it held is claimed: its staff keep their places.'}`}
+                      confirmLabel="Yes, release it"
+                      keepLabel="No, keep the hold"
+                      variant="secondary"
+                      busy={action.busy}
+                      onConfirm={() => void releaseHold(h)}
+                    />
                   </td>
                 )}
               </tr>
