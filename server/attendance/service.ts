@@ -66,8 +66,11 @@ async function computeRows(db: repo.Q, nowMs: number, s: SessionRow, orgIds?: re
       roomFinishedAt: i.room_sid ? (finished.get(i.room_sid) ?? null) : null,
       aborted: i.aborted === 1,
     };
-    byUser.set(i.user_id, [...(byUser.get(i.user_id) ?? []), f]);
+    const theirs = byUser.get(i.user_id);
+    if (theirs) theirs.push(f);
+    else byUser.set(i.user_id, [f]);
   }
+  const overrideOf = new Map(overrides.map((o) => [o.booking_id, o]));
   const now = nowMs;
   // LiveKit reports this session's room (anyone's connection, even a failed one; or a poll
   // or webhook that named the room since its join window opened, not one of old times it
@@ -77,7 +80,7 @@ async function computeRows(db: repo.Q, nowMs: number, s: SessionRow, orgIds?: re
   const window = { startMs: Date.parse(s.starts_at), endMs: Date.parse(s.ends_at), threshold: Number(s.attendance_threshold) };
   return bookings.map((b) => {
     const facts = byUser.get(b.user_id) ?? [];
-    const o = overrides.find((x) => x.booking_id === b.id);
+    const o = overrideOf.get(b.id);
     const outcome = combine(facts, window, now, o ? { attended: o.attended === 1, minutes: o.minutes } : null, livekitSeesRoom);
     const inRoom = facts.some((f) => f.source === 'livekit' && !f.aborted && f.startedAt !== null && effectiveEnd(f, now) === now);
     return {

@@ -7,6 +7,7 @@
 import type { ParticipantInfo, Room, RoomAgentDispatch, RoomServiceClient, VideoGrant, WebhookEvent, WebhookReceiver } from 'livekit-server-sdk';
 import { AppError } from '../errors.js';
 import type { Deps, LiveKitConfig } from '../platform/deps.js';
+import type { Logger } from '../platform/logging.js';
 
 /**
  * The SDK (with LiveKit's protocol buffers, the heaviest thing the server imports) is loaded
@@ -87,14 +88,23 @@ async function webhookReceiver(lk: LiveKitConfig): Promise<WebhookReceiver> {
  * and decodes the event. A forged, tampered or unreadable call is a 401 and nothing else
  * happens.
  */
-export async function receiveWebhook(lk: LiveKitConfig, rawBody: string, authorization: string | undefined): Promise<WebhookEvent> {
+export async function receiveWebhook(lk: LiveKitConfig, rawBody: string, authorization: string | undefined, logger: Pick<Logger, 'warn'>): Promise<WebhookEvent> {
   const receiver = await webhookReceiver(lk);
   try {
-    return await receiver.receive(rawBody, authorization ?? '');
-  } catch {
+    return await receiver.receive(rawBody, authorization ?? '', false, WEBHOOK_CLOCK_TOLERANCE_S);
+  } catch (err) {
+    // Why, for whoever runs the service: a wrong secret and a clock out of step look alike to LiveKit.
+    logger.warn('livekit webhook refused', { error: err instanceof Error ? err.message : String(err) });
     throw new AppError('invalid_signature', 'The webhook signature is missing, expired or does not match its body.');
   }
 }
+
+/**
+ * LiveKit signs a webhook valid from its own clock's "now" for five minutes, and does not send
+ * one again that was refused: the SDK's default 10 s allowance would lose every event while
+ * this server's clock ran more than 10 s behind LiveKit's. A minute either way is allowed.
+ */
+const WEBHOOK_CLOCK_TOLERANCE_S = 60;
 
 /**
  * Runs one LiveKit API call. "Not found" (the participant or room is not there) is a 404

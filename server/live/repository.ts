@@ -206,7 +206,7 @@ export async function insertClientInterval(db: Q, sessionId: string, userId: str
     .execute();
 }
 
-export async function updateClientInterval(db: Q, id: string, set: { seen_at: string; left_at?: string }) {
+export async function updateClientInterval(db: Q, id: string, set: { seen_at: string; left_at?: string | null }) {
   await db.updateTable('presence_intervals').set({ ...set, updated_at: set.seen_at }).where('id', '=', id).execute();
 }
 

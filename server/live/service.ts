@@ -368,7 +368,7 @@ export interface WebhookOutcome {
  */
 export async function receive(deps: Deps, rawBody: string, authorization: string | undefined): Promise<WebhookOutcome> {
   const lk = requireLiveKit(deps);
-  const ev = await receiveWebhook(lk, rawBody, authorization);
+  const ev = await receiveWebhook(lk, rawBody, authorization, deps.logger);
   const id = ev.id || `sha256:${createHash('sha256').update(rawBody).digest('hex')}`;
   const nowIso = deps.now().toISOString();
   const createdMs = Number(ev.createdAt ?? 0n) * 1000;
@@ -721,11 +721,15 @@ export async function reportPresence(deps: Deps, actor: AuthUser, sessionId: str
   const nowIso = now.toISOString();
   await deps.db.transaction().execute(async (trx) => {
     const last = await repo.latestClientInterval(trx, s.id, actor.id);
-    const live = last && last.left_at === null && last.seen_at !== null && Date.parse(last.seen_at) >= now.getTime() - HEARTBEAT_GAP_MS;
+    // Heard from within the heartbeat gap: a gap that short is presence carried on (attendance/compute.ts).
+    const recent = last && last.seen_at !== null && Date.parse(last.seen_at) >= now.getTime() - HEARTBEAT_GAP_MS;
     if (event === 'leave') {
-      if (live) await repo.updateClientInterval(trx, last.id, { seen_at: nowIso, left_at: nowIso });
-    } else if (live) {
-      await repo.updateClientInterval(trx, last.id, { seen_at: nowIso });
+      if (recent && last.left_at === null) await repo.updateClientInterval(trx, last.id, { seen_at: nowIso, left_at: nowIso });
+    } else if (recent) {
+      // Back (a reload, a reconnect) within the gap of leaving: the same interval again, not a
+      // new one. So a person makes at most one interval per heartbeat gap however often their
+      // browser (or a script) says join and leave, and the report reading them stays small.
+      await repo.updateClientInterval(trx, last.id, { seen_at: nowIso, left_at: null });
     } else {
       await repo.insertClientInterval(trx, s.id, actor.id, nowIso);
     }

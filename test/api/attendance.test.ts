@@ -416,6 +416,43 @@ describe('the browser’s own presence reports (fallback)', () => {
     expect(await row()).toMatchObject({ minutes: 20, attended: false, source: 'livekit' });
   });
 
+  it('join and leave said again and again (reloads, or a script) make one interval per heartbeat gap, not one each, and count the same', async () => {
+    const org = await t.org();
+    const s = await t.session({ startsAt: START, endsAt: END });
+    const u = await t.user('staff', org.id);
+    const bookingId = await book(s.id, u, 'online');
+    const report = (event: string) => t.request('POST', `/api/sessions/${s.id}/presence`, { as: u, body: { event } });
+    const intervals = () => t.db.selectFrom('presence_intervals').select(['started_at', 'left_at']).where('session_id', '=', s.id).orderBy('started_at').execute();
+    t.clock.set(START);
+    // 500 reloads within a few seconds of each other: one interval, open.
+    for (let i = 0; i < 500; i++) {
+      t.clock.set(new Date(Date.parse(START) + i * 100).toISOString());
+      expect((await report(i % 2 ? 'leave' : 'join')).status).toBe(204);
+    }
+    await report('join');
+    expect(await intervals()).toEqual([{ started_at: START, left_at: null }]);
+    // Heartbeats on to 16:40, a leave, and back after more than the gap: a second interval.
+    for (let m = 1; m <= 40; m++) {
+      t.clock.set(new Date(Date.parse(START) + m * M).toISOString());
+      await report('heartbeat');
+    }
+    await report('leave');
+    t.clock.set(at('16:50'));
+    await report('join');
+    for (let m = 51; m <= 85; m++) {
+      t.clock.set(new Date(Date.parse(START) + m * M).toISOString());
+      await report('heartbeat');
+    }
+    await report('leave');
+    expect(await intervals()).toEqual([
+      { started_at: START, left_at: at('16:40') },
+      { started_at: at('16:50'), left_at: at('17:25') },
+    ]);
+    t.clock.set(at('17:45'));
+    const row = (await t.request('GET', `/api/sessions/${s.id}/attendance`, { as: s.trainer })).json.items.find((r: any) => r.bookingId === bookingId);
+    expect(row).toMatchObject({ minutes: 75, attended: true, source: 'client' });
+  });
+
   it('credit no one LiveKit never saw once LiveKit reports the session’s room', async () => {
     const org = await t.org();
     const s = await t.session({ startsAt: START, endsAt: END });

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runJobsOnce } from '../../server/jobs.js';
 import { repairLiveRooms } from '../../server/live/service.js';
 import { makeTestContext, type TestContext, type TestUser } from '../helpers.js';
@@ -95,6 +95,28 @@ describe('webhook signatures', () => {
     expect(await t.db.selectFrom('presence_intervals').selectAll().execute()).toEqual([]);
     t.clock.set(END);
     expect((await row(s.id, bookingId, s.trainer)).minutes).toBe(0);
+  });
+
+  it('takes an event signed by a LiveKit whose clock runs up to a minute ahead (its token not yet valid here by a few seconds), not one signed further ahead', async () => {
+    const { s, staff } = await bookedSession();
+    // LiveKit signs each webhook valid from its own "now" (nbf); LiveKit does not send a refused one again.
+    const signedAhead = async (id: string, seconds: number) => {
+      const e = body({ id, event: 'participant_joined', at: at('16:00'), sessionId: s.id, user: staff, sid: `PA_${id}`, joinedAt: at('16:00') });
+      vi.useFakeTimers({ toFake: ['Date'] });
+      try {
+        vi.setSystemTime(Date.now() + seconds * 1000);
+        return await signedWebhook(e);
+      } finally {
+        vi.useRealTimers();
+      }
+    };
+    const ahead = await signedAhead('EV_ahead', 45);
+    const r1 = await t.request('POST', '/api/livekit/webhook', { body: ahead.body, headers: ahead.headers });
+    expect(r1.status).toBe(200);
+    const far = await signedAhead('EV_far', 120);
+    const r2 = await t.request('POST', '/api/livekit/webhook', { body: far.body, headers: far.headers });
+    expect(r2.status).toBe(401);
+    expect(await countEvents()).toBe(1);
   });
 });
 
