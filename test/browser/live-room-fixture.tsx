@@ -42,10 +42,13 @@ const local = {
   getTrackPublication: () => undefined,
   audioTrackPublications: new Map(),
 };
+// `#remote=true`: a trainer is in the room too, hand raised (two tiles, each with flags).
+const remote = { ...local, identity: 'user-2', name: 'Tara Trainer-Longname', isMicrophoneEnabled: false };
+const withRemote = params.get('remote') === 'true';
 const controller = {
   room: {
     localParticipant: local,
-    remoteParticipants: new Map(),
+    remoteParticipants: new Map(withRemote ? [[remote.identity, remote]] : []),
     activeSpeakers: [],
     get canPlaybackAudio() {
       return sound.on;
@@ -59,8 +62,8 @@ const controller = {
   toggleCamera: async () => void calls.push('toggleCamera'),
   toggleHand: async () => void calls.push('toggleHand'),
   toggleScreenShare: async () => void calls.push('toggleScreenShare'),
-  handRaised: () => false,
-  roleOf: (p: unknown) => (p === local && role.captioner ? 'captioner' : null),
+  handRaised: (p?: unknown) => p === remote,
+  roleOf: (p: unknown) => (p === remote ? 'trainer' : p === local && role.captioner ? 'captioner' : null),
   publishCaption: async () => void calls.push('publishCaption'),
   sendChat: async () => undefined,
   leave: async () => undefined,

@@ -229,4 +229,25 @@ describe.skipIf(!browserAvailable)('shortcuts in the room (LiveRoom with a stand
     expect(errors).toEqual([]);
     await page.context().close();
   });
+
+  it('two people in the room on a 320 px phone: each tile shows its whole name and flags (Trainer, Hand raised), none cut off by a tile too small for them', async () => {
+    const { page, errors } = await open(false, '&remote=true');
+    const tiles = page.locator('.video-grid > li');
+    await expect.poll(() => tiles.count()).toBe(2);
+    await page.locator('.tile-caption').filter({ hasText: 'Hand raised' }).waitFor();
+    const clipped = await tiles.evaluateAll((lis) =>
+      lis.flatMap((li) => {
+        const box = li.getBoundingClientRect();
+        return [...li.querySelectorAll('.tile-name, .flag')].filter((el) => {
+          const r = el.getBoundingClientRect();
+          return r.top < box.top - 0.5 || r.bottom > box.bottom + 0.5 || r.left < box.left - 0.5 || r.right > box.right + 0.5;
+        }).map((el) => el.textContent);
+      }),
+    );
+    expect(clipped).toEqual([]);
+    expect(await page.locator('.tile-caption').filter({ hasText: 'Tara Trainer-Longname' }).innerText()).toMatch(/Trainer[\s\S]*Hand raised/);
+    await checkPage(page, 'live room with two people (320 px)');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
 });
