@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { TRANSCRIPTION_ATTRIBUTES as A } from '../../shared/live.js';
-import { captionSpeaker, deliverTranscription, emptyCaptions, handleTranscriptionChunk, loadSettings, parseSettings, saveSettings, DEFAULT_SETTINGS, type CaptionSender, type CaptionState, type TranscriptionReader } from '../../web/src/room/captions.js';
+import { automaticCaptionId, captionSpeaker, deliverTranscription, emptyCaptions, handleTranscriptionChunk, loadSettings, parseSettings, saveSettings, DEFAULT_SETTINGS, type CaptionSender, type CaptionState, type TranscriptionReader } from '../../web/src/room/captions.js';
 import { shortcutFor } from '../../web/src/room/shortcuts.js';
 import { RoomController, roomRoleOf, type LiveKit } from '../../web/src/room/controller.js';
 import { storesAgentCaptions } from '../../web/src/room/TrainerRoomPanel.js';
@@ -175,6 +175,20 @@ describe('roles in the room', () => {
     expect(roomRoleOf(trainers, 'user-a', { 'send.role': 'attendee', role: 'trainer', 'lk.agent.state': 'speaking' })).toBe('attendee');
     expect(roomRoleOf(trainers, 'user-a', { 'send.role': 'admin' })).toBeNull();
     expect(roomRoleOf(trainers, 'agent-1', {})).toBeNull();
+  });
+
+  it('store the captions a LiveKit agent sends, whether as itself or under the identity of the speaker it transcribes (as LiveKit’s Python agents do), and never one a browser in the room made (its sender stores it)', () => {
+    // An agent sending as itself: its own segment id.
+    expect(automaticCaptionId(agent('agent-AJ_stt'), 'SG_1a2b')).toBe('SG_1a2b');
+    // An agent sending for the trainer it transcribes: the stream's sender is the trainer, the id the agent's.
+    expect(automaticCaptionId(trainer('user-t1'), 'SG_1a2b')).toBe('user-t1-SG_1a2b');
+    expect(automaticCaptionId(speaker('user-s1'), 'SG_9')).toBe('user-s1-SG_9');
+    // A browser's own captions (newSegmentId): its sender stores them.
+    expect(automaticCaptionId(trainer('user-t1'), 'user-t1-lx2-abcdef')).toBeNull();
+    expect(automaticCaptionId(speaker('user-s1'), 'user-s1-lx2-abcdef')).toBeNull();
+    // A stream naming someone else's segment is kept under its own sender, so it cannot replace that line.
+    expect(automaticCaptionId(speaker('user-s1'), 'user-t1-lx2-abcdef')).toBe('user-s1-user-t1-lx2-abcdef');
+    expect(automaticCaptionId(speaker('user-s1'), 'x'.repeat(200))).toHaveLength(128);
   });
 
   it('make one trainer’s browser, the first by identity, the one that stores an agent’s captions', () => {

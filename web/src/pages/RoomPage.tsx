@@ -18,7 +18,7 @@ import { AttendancePanel, useAttendance } from '../room/AttendancePanel.js';
 import { CaptionerBox, SpeechCaptioning, type CaptionPublisher } from '../room/CaptionComposer.js';
 import { CaptionsPanel, usePanelMoves } from '../room/CaptionsPanel.js';
 import { HostPanel } from '../room/HostPanel.js';
-import { deliverTranscription, emptyCaptions, loadSettings, saveSettings, type CaptionSender, type CaptionSettings, type CaptionState, type DeliveredFinal, type TranscriptionReader } from '../room/captions.js';
+import { automaticCaptionId, deliverTranscription, emptyCaptions, loadSettings, saveSettings, type CaptionSender, type CaptionSettings, type CaptionState, type DeliveredFinal, type TranscriptionReader } from '../room/captions.js';
 import { storesAgentCaptions, TrainerRoomPanel } from '../room/TrainerRoomPanel.js';
 import { displayName, RoomController, type LiveKit } from '../room/controller.js';
 import { LiveRoom, ShortcutsHelp, useShortcuts } from '../room/LiveRoom.js';
@@ -210,18 +210,20 @@ export function RoomPage({ id }: { id: string }) {
   }, [waitingForWindow]);
 
   // The one handler for transcription streams, used by the room and exposed for bridges and
-  // tests. A final caption from a speech-to-text agent is stored in the transcript by one
-  // receiver: the trainer whose identity sorts first among the trainers in the room (the
-  // server keeps one copy per segment id whoever sends it).
+  // tests. A final caption from a speech-to-text agent (sent as itself, or as the speaker it
+  // transcribes: automaticCaptionId) is stored in the transcript by one receiver: the trainer
+  // whose identity sorts first among the trainers in the room (the server keeps one copy per
+  // segment id whoever sends it).
   const deliver = useMemo(
     () => async (reader: TranscriptionReader, from: CaptionSender) => {
       const c = controllerRef.current;
       if (from.agent) agents.current.add(from.identity);
       const final = await deliverTranscription(reader, from, (fn) => setCaptions(fn), (sid) => c?.trackOwner(sid) ?? null).catch(() => null);
-      if (final && from.agent && c && storesAgentCaptions(c)) {
+      const automatic = final && automaticCaptionId(from, final.segmentId);
+      if (final && automatic && c && storesAgentCaptions(c)) {
         await api(`/api/sessions/${encodeURIComponent(id)}/captions`, z.unknown(), {
           method: 'POST',
-          body: { segmentId: final.segmentId, text: final.text, final: true, startedAt: new Date(final.startedAt).toISOString(), endedAt: new Date(final.endedAt).toISOString(), speakerIdentity: final.speakerIdentity },
+          body: { segmentId: automatic, text: final.text, final: true, startedAt: new Date(final.startedAt).toISOString(), endedAt: new Date(final.endedAt).toISOString(), speakerIdentity: final.speakerIdentity },
         }).catch((e) => setError(`An automatic caption was shown but not saved in the transcript: ${messageOf(e)}`));
       }
       return final;

@@ -178,6 +178,23 @@ export async function deliverTranscription(
   return result;
 }
 
+/**
+ * The transcript id under which the page that stores automatic captions (storesAgentCaptions)
+ * saves a final caption it was delivered, or null when a browser in the room made the caption
+ * and its sender saves it. A browser in the room always makes segment ids beginning with its
+ * own identity (newSegmentId; the server refuses any other from someone not a trainer).
+ * LiveKit's agents make their own ids ("SG_…"), and send a speaker's captions either as
+ * themselves (kept as they are) or, as LiveKit's Python agents do, under the identity of the
+ * speaker they transcribe (the server lets an agent publish on a participant's behalf): those
+ * are saved under that speaker's identity, so such a line can never stand for, and replace,
+ * anyone else's in the transcript.
+ */
+export function automaticCaptionId(sender: CaptionSender, segmentId: string): string | null {
+  if (sender.agent) return segmentId;
+  if (segmentId.startsWith(`${sender.identity}-`)) return null;
+  return `${sender.identity}-${segmentId}`.slice(0, 128);
+}
+
 /** A reader over text that is already whole: used for the local speaker's own captions. */
 export function wholeTextReader(id: string, text: string, attributes: Record<string, string>): TranscriptionReader {
   return {
