@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { TRANSCRIPTION_ATTRIBUTES as A } from '../../shared/live.js';
 import { automaticCaptionId, captionSpeaker, deliverTranscription, emptyCaptions, handleTranscriptionChunk, loadSettings, parseSettings, saveSettings, DEFAULT_SETTINGS, type CaptionSender, type CaptionState, type TranscriptionReader } from '../../web/src/room/captions.js';
 import { shortcutFor } from '../../web/src/room/shortcuts.js';
-import { RoomController, roomRoleOf, type LiveKit } from '../../web/src/room/controller.js';
+import { removalWords, RoomController, roomRoleOf, type LiveKit } from '../../web/src/room/controller.js';
 import { storesAgentCaptions } from '../../web/src/room/TrainerRoomPanel.js';
 
 const attrs = (segmentId: string, final: boolean, trackId?: string) => ({ [A.segmentId]: segmentId, [A.final]: String(final), ...(trackId ? { [A.trackId]: trackId } : {}) });
@@ -189,6 +189,18 @@ describe('roles in the room', () => {
     // A stream naming someone else's segment is kept under its own sender, so it cannot replace that line.
     expect(automaticCaptionId(speaker('user-s1'), 'user-t1-lx2-abcdef')).toBe('user-s1-user-t1-lx2-abcdef');
     expect(automaticCaptionId(speaker('user-s1'), 'x'.repeat(200))).toHaveLength(128);
+  });
+
+  it('say why someone was put out of the room from what the server says now, not LiveKit’s one reason for every removal, and offer joining again only where it can work', () => {
+    const now = { removed: false, role: 'attendee', open: true, ended: false } as const;
+    expect(removalWords({ ...now, removed: true })).toEqual({ reason: 'A trainer removed you from the session. You cannot join it again unless a trainer lets you back in.', final: true });
+    // An office cancelled their place, or a trainer moved it in person: no trainer removed them.
+    expect(removalWords({ ...now, role: null })).toEqual({ reason: 'Your place on this session has changed (cancelled, or moved to an in-person seat), so you are no longer in its live room.', final: true });
+    expect(removalWords({ ...now, open: false })).toEqual({ reason: 'The live room has closed: the session is over or was cancelled.', final: true });
+    expect(removalWords({ ...now, ended: true })).toEqual({ reason: 'The trainer ended the session for everyone.', final: true });
+    // A trainer is not kept out by "End for everyone"; anyone still entitled may join again.
+    expect(removalWords({ ...now, role: 'trainer', ended: true }).final).toBe(false);
+    expect(removalWords(now)).toEqual({ reason: 'You were disconnected from the live session.', final: false });
   });
 
   it('make one trainer’s browser, the first by identity, the one that stores an agent’s captions', () => {

@@ -7,7 +7,7 @@
 import '../room.css';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { z } from 'zod';
-import { HEARTBEAT_INTERVAL_MS, identityOf, JoinResult, userIdOfIdentity } from '../../../shared/live.js';
+import { HEARTBEAT_INTERVAL_MS, identityOf, JoinResult, LiveStatus, userIdOfIdentity } from '../../../shared/live.js';
 import { Session } from '../../../shared/sessions.js';
 import { api, ApiError } from '../api.js';
 import { Alert, DownloadMessages, messageOf, PageHeading, Status, useApp, useDownloadLink } from '../components.js';
@@ -20,7 +20,7 @@ import { CaptionsPanel, usePanelMoves } from '../room/CaptionsPanel.js';
 import { HostPanel } from '../room/HostPanel.js';
 import { automaticCaptionId, deliverTranscription, emptyCaptions, loadSettings, saveSettings, type CaptionSender, type CaptionSettings, type CaptionState, type DeliveredFinal, type TranscriptionReader } from '../room/captions.js';
 import { storesAgentCaptions, TrainerRoomPanel } from '../room/TrainerRoomPanel.js';
-import { displayName, RoomController, type LiveKit } from '../room/controller.js';
+import { displayName, removalWords, RoomController, type LiveKit } from '../room/controller.js';
 import { LiveRoom, ShortcutsHelp, useShortcuts } from '../room/LiveRoom.js';
 import { PreJoin, type PreJoinChoice, type PreJoinControls } from '../room/PreJoin.js';
 import { needsPublish, ONCE_JOINED, WILL_LISTEN_ONLY, type ShortcutAction } from '../room/shortcuts.js';
@@ -121,6 +121,12 @@ function EndedNotice({ reason, onRejoin }: { reason: string; onRejoin: (() => vo
       )}
     </div>
   );
+}
+
+/** Why the room put someone out, asked of the server (removalWords); LiveKit's words when it cannot be asked. */
+async function whyRemoved(sessionId: string, reason: string): Promise<{ reason: string; final: boolean }> {
+  const st = await api(`/api/sessions/${encodeURIComponent(sessionId)}/live`, LiveStatus).catch(() => null);
+  return st ? removalWords(st) : { reason, final: true };
 }
 
 /** Tells the server this browser is in the room (the fallback when LiveKit webhooks are not set up). */
@@ -295,7 +301,16 @@ export function RoomPage({ id }: { id: string }) {
           setEndedReason(reason);
           setEndedFinal(final);
           setStage('ended');
-          if (!byUser) announce(reason);
+          if (byUser) return;
+          if (!final) return announce(reason);
+          // LiveKit says only "removed" or "room deleted", whatever the cause: the server says
+          // which (a trainer's removal or "End for everyone", or a place that went: cancelled,
+          // moved in person, the session over), and whether joining again can work.
+          void whyRemoved(id, reason).then((why) => {
+            setEndedReason(why.reason);
+            setEndedFinal(why.final);
+            announce(why.reason);
+          });
         },
       },
       trainerIdentities,

@@ -5,7 +5,7 @@
  * text streams (`lk.transcription`, `lk.chat`).
  */
 import type { LocalAudioTrack, LocalVideoTrack, Participant, Room, TextStreamReader } from 'livekit-client';
-import { ROOM_ATTRIBUTES, RoomRole, TRANSCRIPTION_ATTRIBUTES, TRANSCRIPTION_TOPIC, type JoinResult } from '../../../shared/live.js';
+import { ROOM_ATTRIBUTES, RoomRole, TRANSCRIPTION_ATTRIBUTES, TRANSCRIPTION_TOPIC, type JoinResult, type LiveStatus } from '../../../shared/live.js';
 import { wholeTextReader, type CaptionSender, type TranscriptionReader } from './captions.js';
 
 export type LiveKit = typeof import('livekit-client');
@@ -285,6 +285,20 @@ export class RoomController {
     this.leaving = true;
     await this.room.disconnect(true);
   }
+}
+
+/**
+ * Why the room put someone out, from what the server says of them now (LiveStatus), and
+ * whether they may join again: LiveKit reports every removal as PARTICIPANT_REMOVED (a
+ * trainer's, or the server's when a place went: cancelled, moved in person, the session over)
+ * and every deleted room as ROOM_DELETED ("End for everyone", or the session cancelled).
+ */
+export function removalWords(st: Pick<LiveStatus, 'removed' | 'role' | 'open' | 'ended'>): { reason: string; final: boolean } {
+  if (st.removed) return { reason: 'A trainer removed you from the session. You cannot join it again unless a trainer lets you back in.', final: true };
+  if (!st.role) return { reason: 'Your place on this session has changed (cancelled, or moved to an in-person seat), so you are no longer in its live room.', final: true };
+  if (!st.open) return { reason: 'The live room has closed: the session is over or was cancelled.', final: true };
+  if (st.ended && st.role !== 'trainer') return { reason: 'The trainer ended the session for everyone.', final: true };
+  return { reason: 'You were disconnected from the live session.', final: false };
 }
 
 function disconnectWords(lk: LiveKit, reason: unknown): string {
