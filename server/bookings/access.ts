@@ -16,6 +16,7 @@ import type { AttendeeEntry, Booking, OrgBookingsPage } from '../../shared/booki
 import type { Database, SeatKind } from '../../db/schema.js';
 import { findOrg, findUserById } from '../accounts/repository.js';
 import { orgsActableBy } from '../accounts/acting.js';
+import { hit, rateLimited } from '../accounts/throttle.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
@@ -51,7 +52,40 @@ async function changedPlace(deps: Deps, id: string, change: (trx: Transaction<Da
 }
 
 /** Cancels a booking or a queue place (its owner, or someone who may act for them); the queue moves up. */
-export const cancel = (deps: Deps, actor: AuthUser, id: string) => changedPlace(deps, id, (trx) => engine.cancelBooking(trx, deps, actor, id));
+export async function cancel(deps: Deps, actor: AuthUser, id: string): Promise<Booking> {
+  await countCancellation(deps, actor, id);
+  return changedPlace(deps, id, (trx) => engine.cancelBooking(trx, deps, actor, id));
+}
+
+/**
+ * How often places may be cancelled in an hour: one person's place on one session (booking
+ * and cancelling it again and again), and all the cancelling one account does (an office's
+ * for its staff). Each booking and each cancellation sends an email with a calendar invite,
+ * and nothing else bounds how many a loop of them sends.
+ */
+export const CANCEL_LIMITS = { samePlace: 6, byOneAccount: 300, windowMs: 60 * 60_000 } as const;
+
+/**
+ * Counts a cancellation before it is made, refusing it (429, Retry-After) past a limit. Only
+ * one the caller may make is counted: a place already cancelled, or not theirs to cancel, is
+ * refused by the change itself, in its own words.
+ */
+async function countCancellation(deps: Deps, actor: AuthUser, id: string) {
+  const b = await findBooking(deps.db, id);
+  if (!b || b.status === 'cancelled') return;
+  if (b.user_id !== actor.id) {
+    const owner = await findUserById(deps.db, b.user_id);
+    if (!owner || !(await engine.mayActFor(deps.db, actor, owner, b.session_id))) return;
+  }
+  const { samePlace, byOneAccount, windowMs } = CANCEL_LIMITS;
+  for (const counter of [
+    { key: `cancel-place:${b.session_id}|${b.user_id}`, limit: samePlace, windowMs },
+    { key: `cancel-by:${actor.id}`, limit: byOneAccount, windowMs },
+  ]) {
+    const wait = await hit(deps, counter);
+    if (wait !== null) throw rateLimited(wait, 'cancellations of places');
+  }
+}
 /** Takes an offered seat (its owner). */
 export const accept = (deps: Deps, actor: AuthUser, id: string) => changed(deps, id, (trx) => engine.acceptOffer(trx, deps, actor, id));
 /** Turns down an offered seat (its owner). */

@@ -7,10 +7,22 @@ import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { findUsersByIds } from '../accounts/repository.js';
+import { hit, rateLimited } from '../accounts/throttle.js';
 import { activeBookingsOfSession, lockSession, seatedBookingsOfSession } from '../bookings/repository.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
+import { writeTransaction } from '../platform/transactions.js';
 import { enqueue } from './outbox.js';
+
+/** How many messages a session's people may be sent in an hour: each goes to everyone on it. */
+export const MESSAGE_LIMIT = { perSession: 10, windowMs: 60 * 60_000 } as const;
+
+/** A trainer's message to a session's people (see messageAttendees), counted per session (429 past MESSAGE_LIMIT). */
+export async function sendMessage(deps: Deps, sessionId: string, text: string, includeWaiting: boolean): Promise<number> {
+  const wait = await hit(deps, { key: `message:${sessionId}`, limit: MESSAGE_LIMIT.perSession, windowMs: MESSAGE_LIMIT.windowMs });
+  if (wait !== null) throw rateLimited(wait, 'messages to this session’s people');
+  return writeTransaction(deps, (trx) => messageAttendees(trx, deps, sessionId, text, includeWaiting));
+}
 
 /**
  * Writes one `trainer_message` notice per person booked or offered (and waiting, if asked),

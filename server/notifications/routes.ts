@@ -3,9 +3,8 @@ import { MessageAttendeesInput, MessageAttendeesResult, OutboxPage, OutboxQuery 
 import { Id } from '../../shared/common.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
-import { writeTransaction } from '../platform/transactions.js';
 import { requireSessionManager } from '../sessions/service.js';
-import { messageAttendees } from './attendees.js';
+import { sendMessage } from './attendees.js';
 import { messagesPage, retryNow } from './outbox.js';
 import { jsonBody, jsonResponse, requireRole, requireUser, router } from '../platform/http.js';
 
@@ -59,7 +58,7 @@ export function notificationRoutes(deps: Deps) {
       const { id } = c.req.valid('param');
       await requireSessionManager(deps, actor, id);
       const { text, includeWaiting } = c.req.valid('json');
-      const told = await writeTransaction(deps, (trx) => messageAttendees(trx, deps, id, text, includeWaiting));
+      const told = await sendMessage(deps, id, text, includeWaiting);
       return c.json({ told }, 201);
     },
   );

@@ -110,3 +110,44 @@ describe('a place booked by someone else', () => {
     expect(mine.message.text).not.toContain('booked this place for you');
   });
 });
+
+describe('repeated sends are bounded', () => {
+  it('booking and cancelling the same place over and over is refused (429, with when to try again) after six cancellations in an hour, the place and its emails as they were; an hour later it works again', async () => {
+    const org = await t.org();
+    const s = await t.session(SOON);
+    const me = await t.user('staff', org.id);
+    const mails = async () => Number((await t.db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', me.id).executeTakeFirstOrThrow()).n);
+    let id = '';
+    for (let i = 0; i < 6; i++) {
+      id = (await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: me, body: {} })).json.id;
+      expect((await t.request('DELETE', `/api/bookings/${id}`, { as: me })).status).toBe(200);
+    }
+    id = (await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: me, body: {} })).json.id;
+    const before = await mails();
+    const refused = await t.request('DELETE', `/api/bookings/${id}`, { as: me });
+    expect(refused.status).toBe(429);
+    expect(refused.json.error).toMatchObject({ code: 'rate_limited', message: 'There have been too many cancellations of places. Please wait 60 minutes and try again.' });
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(3000);
+    expect((await t.request('GET', `/api/bookings/${id}`, { as: me })).json.status).toBe('confirmed');
+    expect(await mails()).toBe(before);
+    // Another person's place on the same session is counted apart.
+    const other = await t.user('staff', org.id);
+    const theirs = (await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: other, body: {} })).json.id;
+    expect((await t.request('DELETE', `/api/bookings/${theirs}`, { as: other })).status).toBe(200);
+    t.clock.set('2026-03-20T10:00:01.000Z');
+    expect((await t.request('DELETE', `/api/bookings/${id}`, { as: me })).status).toBe(200);
+  });
+
+  it('a session’s people are sent at most ten messages an hour; the eleventh is refused (429) and writes nothing', async () => {
+    const org = await t.org();
+    const s = await t.session(SOON);
+    const me = await t.user('staff', org.id);
+    expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: me, body: {} })).status).toBe(201);
+    for (let i = 1; i <= 10; i++) expect((await t.request('POST', `/api/sessions/${s.id}/messages`, { as: s.trainer, body: { text: `Note ${i}` } })).json.told).toBe(1);
+    const refused = await t.request('POST', `/api/sessions/${s.id}/messages`, { as: s.trainer, body: { text: 'Note 11' } });
+    expect(refused.status).toBe(429);
+    expect(refused.json.error.message).toBe('There have been too many messages to this session’s people. Please wait 60 minutes and try again.');
+    const sent = await t.db.selectFrom('outbox').select('kind').where('user_id', '=', me.id).where('kind', '=', 'trainer_message').execute();
+    expect(sent).toHaveLength(10);
+  });
+});

@@ -332,7 +332,7 @@ describe('moving and removing: the edges', () => {
     expect(await sequence(a.id, asha)).toBeGreaterThan(before);
     const gone = await t.request('POST', `/api/bookings/${a.id}/seat`, { as: trainer, body: { seat: 'online' } });
     expect(gone.status).toBe(409);
-    expect(gone.json.error).toMatchObject({ code: 'conflict', message: 'Only a booked, offered or waiting place can be moved.' });
+    expect(gone.json.error).toMatchObject({ code: 'conflict', message: 'This place has been cancelled, so it can no longer be moved.' });
 
     expect((await t.request('POST', `/api/sessions/${s.id}/cancel`, { as: trainer, body: {} })).status).toBe(200);
     const off = await t.request('POST', `/api/bookings/${b.id}/seat`, { as: trainer, body: { seat: 'in_person' } });
