@@ -380,7 +380,14 @@ export async function retryNow(db: Q, deps: Deps, outboxId: string): Promise<boo
  * sign-in message holds a live link.
  */
 export async function messagesToUser(deps: Deps, userId: string) {
-  const rows = await deps.db.selectFrom('outbox').selectAll().where('user_id', '=', userId).orderBy('id', 'desc').execute();
+  // Read through the index by booking (outbox_booking_order): the notices of their bookings,
+  // and the messages about no booking (sign-in links, resets). "Every row with their user id"
+  // had no index to use and read the whole outbox, which only grows.
+  const [aboutBookings, aboutNone] = await Promise.all([
+    deps.db.selectFrom('outbox').selectAll().where('booking_id', 'in', deps.db.selectFrom('bookings').select('id').where('user_id', '=', userId)).where('user_id', '=', userId).execute(),
+    deps.db.selectFrom('outbox').selectAll().where('booking_id', 'is', null).where('user_id', '=', userId).execute(),
+  ]);
+  const rows = [...aboutBookings, ...aboutNone].sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
   const rendered = await renderNotices(deps, rows);
   return rows.map((r, i) => ({ kind: r.kind, subject: rendered[i]?.subject ?? '', to: r.to_email, status: r.status, createdAt: r.created_at, sentAt: r.sent_at }));
 }

@@ -37,6 +37,8 @@ describe('my data', () => {
     t.clock.set('2026-02-10T18:00:00.000Z');
     await recordAttendanceOutcomes(t.deps);
     expect((await t.request('PUT', `/api/sessions/${past.id}/feedback/mine`, { as: me, body: { usefulness: 5, confidenceBefore: 2, confidenceAfter: 4, comment: 'The visual timetables idea works in class 4' } })).status).toBe(200);
+    // A message about no booking: a password reset link an administrator sent them.
+    expect((await t.request('POST', `/api/users/${me.id}/password-reset`, { as: await t.user('admin') })).status).toBeLessThan(300);
 
     const res = await t.app.request('/api/me/data', { headers: me.auth });
     expect(res.status).toBe(200);
@@ -56,7 +58,11 @@ describe('my data', () => {
     expect(data.feedback).toEqual([expect.objectContaining({ sessionTitle: 'Understanding autism', usefulness: 5, confidenceBefore: 2, confidenceAfter: 4, comment: 'The visual timetables idea works in class 4' })]);
     expect(data.timetable.weekly.map((w) => w.label)).toEqual(['Class 4 maths']);
     // Their booking notices (confirmation, cancellation...), named by subject, not their text.
-    expect(data.messages.length).toBeGreaterThanOrEqual(3);
+    // Every message written to them, about a booking or about none, newest first: as the outbox holds them.
+    const written = await t.db.selectFrom('outbox').select(['kind', 'created_at']).where('user_id', '=', me.id).orderBy('id', 'desc').execute();
+    expect(written.map((w) => w.kind)).toContain('password_reset');
+    expect(written.length).toBeGreaterThanOrEqual(4);
+    expect(data.messages.map((m) => [m.kind, m.createdAt])).toEqual(written.map((w) => [w.kind, w.created_at]));
     expect(data.messages.every((m) => m.to === me.email && m.subject.length > 0)).toBe(true);
     expect(text).not.toContain('"text"');
     // Nobody else's data.
