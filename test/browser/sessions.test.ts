@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { browserAvailable, expectFocused, daysFromNow as inDays, expectNoAxeViolations, newPage, plusMinutes, signIn, signInAt, warnIfSkipped, serverAndBrowser } from './harness.js';
+import { browserAvailable, checkPage, expectFocused, daysFromNow as inDays, expectNoAxeViolations, NARROW, newPage, plusMinutes, signIn, signInAt, warnIfSkipped, serverAndBrowser } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -145,5 +145,25 @@ describe.skipIf(!browserAvailable)('sign in, session list and session page', () 
     await page.getByRole('alert').waitFor();
     expect(errors).toEqual([]);
     await expectNoAxeViolations(page, 'session page for a mangled address');
+  });
+
+  it('a listed session that can no longer be booked (ended, or past its cut-off) says so on its card instead of offering seats free (320 px)', async () => {
+    const { t } = env.server;
+    const me = await t.user('staff', (await t.org()).id);
+    await t.session({ title: 'Kestrel ended', startsAt: inDays(-2), endsAt: plusMinutes(inDays(-2), 60), capacity: { online: 5 } });
+    await t.session({ title: 'Kestrel cut-off passed', startsAt: inDays(4), endsAt: plusMinutes(inDays(4), 60), bookingClosesAt: inDays(-1), capacity: { online: 5 } });
+    await t.session({ title: 'Kestrel open', startsAt: inDays(5), endsAt: plusMinutes(inDays(5), 60), capacity: { online: 5 } });
+    const page = await newPage(env.browser, env.server, NARROW);
+    // An empty "from": no lower bound, so the ended one is listed too.
+    await signInAt(page, me, '/sessions?q=Kestrel&from=');
+    const card = (title: string) => page.getByRole('article', { name: title });
+    await card('Kestrel open').waitFor();
+    const text = async (title: string) => (await card(title).innerText()).replace(/\s+/g, ' ');
+    expect(await text('Kestrel ended')).toContain('Booking Closed: this session has ended.');
+    expect(await text('Kestrel ended')).not.toContain('free to you');
+    expect(await text('Kestrel cut-off passed')).toMatch(/Booking Closed: booking closed on \w+, \d+ \w+ \d{4}, \d\d:\d\d/);
+    expect(await text('Kestrel cut-off passed')).not.toContain('free to you');
+    expect(await text('Kestrel open')).toContain('5 of 5 seats free to you');
+    await checkPage(page, 'sessions list with closed sessions (320 px)');
   });
 });

@@ -5,7 +5,8 @@ import { api } from '../api.js';
 import { errorFor, ErrorSummary, Fact, type FieldError, PageHeading, TextField, useApp, When } from '../components.js';
 import { Pagination } from '../pagination.js';
 import { Loaded, useLoad } from '../load.js';
-import { dayInEngland, ENGLAND, formatTimeRange, modeLabel, plural, viewerZone } from '../format.js';
+import { dayInEngland, ENGLAND, formatDateTime, formatTimeRange, modeLabel, plural, viewerZone } from '../format.js';
+import { serverNow } from '../clock.js';
 import { Link, navigate } from '../router.js';
 
 const PAGE_SIZE = 10;
@@ -22,6 +23,17 @@ export function seatSummary(s: Session) {
     const c = s.seats[key];
     return { key, label, left: c.available, held: c.heldForViewer, capacity: c.capacity, waiting: c.waitlisted };
   });
+}
+
+/**
+ * Why a session listed can no longer be booked (it has ended, or its booking cut-off has
+ * passed: the server refuses then), in words for its card; null while it can be. The list
+ * shows sessions ending today and later, so one that ended this morning is among them.
+ */
+export function bookingClosed(s: Pick<Session, 'endsAt' | 'bookingClosesAt'>, now: number): string | null {
+  if (Date.parse(s.endsAt) <= now) return 'Closed: this session has ended.';
+  if (s.bookingClosesAt && Date.parse(s.bookingClosesAt) <= now) return `Closed: booking closed on ${formatDateTime(s.bookingClosesAt)}.`;
+  return null;
 }
 
 export function SeatsLeft({ s }: { s: Session }) {
@@ -161,6 +173,7 @@ export function SessionsPage() {
     return `/sessions?${params}`;
   };
   const data = list.data;
+  const now = serverNow();
   const pages = data ? Math.max(1, Math.ceil(data.total / PAGE_SIZE)) : 1;
   const courseTitle = (id: string | null) => (id ? courses.data?.find((c) => c.id === id)?.title : undefined);
   const moreFilters = Boolean(to || mode || course || area || fits || (q.has('from') && from !== dayInEngland()));
@@ -268,8 +281,14 @@ export function SessionsPage() {
                         {s.area && <Fact label="Area">{areaLabel(s.area)}</Fact>}
                         {s.audience.kind !== 'programme' && <Fact label="Who it is for">{audienceWords(s.audience)}</Fact>}
                         {courseTitle(s.courseId) && <Fact label="Course">{courseTitle(s.courseId)}</Fact>}
-                        <Fact label="Seats free to you"><SeatsLeft s={s} /></Fact>
-                        <Fact label="Waitlist"><Waiting s={s} /></Fact>
+                        {s.status === 'cancelled' ? null : bookingClosed(s, now) ? (
+                          <Fact label="Booking">{bookingClosed(s, now)}</Fact>
+                        ) : (
+                          <>
+                            <Fact label="Seats free to you"><SeatsLeft s={s} /></Fact>
+                            <Fact label="Waitlist"><Waiting s={s} /></Fact>
+                          </>
+                        )}
                         {s.fit && <Fact label="Your timetable"><FitNote s={s} /></Fact>}
                       </dl>
                     </article>
