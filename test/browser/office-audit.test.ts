@@ -39,4 +39,34 @@ describe.skipIf(!browserAvailable)('office staff: seat holds once released', () 
     await page.getByText('No seats are held for your school on this session.').waitFor();
     await checkPage(page, 'holds page after giving the hold back (320 px)');
   });
+
+  it('an office gives up a seat offered to one of its staff (off sick, say), asked first; the seat passes on and the person is told (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const org = await t.org('Offer Sick School');
+    const office = await t.user('office', org.id);
+    const [first, sick, next] = [await t.user('staff', org.id, 'Fay First'), await t.user('staff', org.id, 'Sid Sick'), await t.user('staff', org.id, 'Nia Next')];
+    const s = await t.session({ title: 'Offer given up by the office', startsAt: daysFromNow(6), endsAt: plusMinutes(daysFromNow(6), 60), capacity: { online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 600 });
+    const book = async (who: typeof first) => (await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: who, body: {} })).json;
+    const theirs = await book(first);
+    const offer = await book(sick);
+    const later = await book(next);
+    expect((await t.request('DELETE', `/api/bookings/${theirs.id}`, { as: first })).status).toBe(200);
+    expect((await t.request('GET', `/api/bookings/${offer.id}`, { as: sick })).json.status).toBe('offered');
+
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInAt(page, office, `/bookings/${offer.id}`);
+    const name = `Give up the offered seat: ${sick.name}`;
+    await page.getByRole('button', { name }).waitFor();
+    // Only Sid may take or turn down the offer.
+    expect(await page.getByRole('button', { name: /Accept seat/ }).count()).toBe(0);
+    await activate(page, name);
+    await page.getByText(`Give up the seat offered to ${sick.name} on “${s.title}”? It goes to the next person on the waitlist, and ${sick.name} is told by email.`).waitFor();
+    await checkPage(page, 'office: asked before giving up an offered seat (320 px)');
+    await activate(page, 'Yes, give it up');
+    await page.getByRole('status').filter({ hasText: `The seat offered to ${sick.name} on “${s.title}” has been given up. It passes to the next person waiting.` }).waitFor();
+    expect((await t.request('GET', `/api/bookings/${offer.id}`, { as: sick })).json.status).toBe('cancelled');
+    expect((await t.request('GET', `/api/bookings/${later.id}`, { as: next })).json.status).toBe('offered');
+    expect((await t.mails('cancelled')).map((m) => m.to_email)).toContain(sick.email);
+    await checkPage(page, 'office: an offered seat given up (320 px)');
+  });
 });

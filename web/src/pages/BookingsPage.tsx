@@ -40,7 +40,9 @@ function useBookingActions(onChanged: (b: Booking, message: string) => void, onR
       what === 'accept' ? `Seat accepted: your place on “${t}” is confirmed.`
       : what === 'decline' ? `Offer declined for “${t}”. The seat passes to the next person.`
       : what === 'leave' ? `${mine ? 'You' : b.userName} left the waitlist for “${t}”.`
-      : mine ? `Booking cancelled for “${t}”.` : `${b.userName}’s booking cancelled for “${t}”.`;
+      : mine ? `Booking cancelled for “${t}”.`
+      : b.status === 'offered' ? `The seat offered to ${b.userName} on “${t}” has been given up. It passes to the next person waiting.`
+      : `${b.userName}’s booking cancelled for “${t}”.`;
     onChanged(next, message);
     }, { onRefused: onRefused && ((refusal) => onRefused(b, refusal)) });
   }
@@ -154,6 +156,17 @@ export function BookingDetails({ b, headingLevel, onChanged, onRefused, hideSess
             </ActionButton>
             <ConfirmButton label="Decline offer" question="Decline this seat? It will go to the next person on the waitlist." confirmLabel={busy && doing === 'decline' ? 'Declining…' : 'Yes, decline the seat'} keepLabel="Keep the offer" busy={busy} onConfirm={() => void run(b, 'decline')} variant="secondary" />
           </>
+        )}
+        {/* Only its person may take or turn down an offer; their office (or an administrator) may give the seat up for them, say while they are off sick. */}
+        {b.status === 'offered' && !lapsed && s.status !== 'cancelled' && !ended && !mineToAnswer && (
+          <ConfirmButton
+            label={busy && doing === 'cancel' ? 'Giving it up…' : `Give up the offered seat: ${b.userName}`}
+            question={`Give up the seat offered to ${b.userName} on “${s.title}”? It goes to the next person on the waitlist, and ${b.userName} is told by email.`}
+            confirmLabel="Yes, give it up"
+            keepLabel="Keep the offer"
+            busy={busy}
+            onConfirm={() => void run(b, 'cancel')}
+          />
         )}
         {b.status === 'confirmed' && s.status !== 'cancelled' && !ended && (
           <ConfirmButton label={busy && doing === 'cancel' ? 'Cancelling…' : 'Cancel booking'} question={`Cancel ${mineToAnswer ? 'your' : `${b.userName}’s`} booking for “${s.title}”? The seat will go to someone else.`} confirmLabel={mineToAnswer ? 'Yes, cancel my booking' : 'Yes, cancel the booking'} keepLabel={mineToAnswer ? 'Keep my booking' : 'Keep the booking'} busy={busy} onConfirm={() => void run(b, 'cancel')} />
