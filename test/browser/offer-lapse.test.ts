@@ -395,4 +395,24 @@ describe.skipIf(!browserAvailable)('an offered seat that lapses while the page i
     expect(await outcome.getByRole('listitem').allInnerTexts()).toEqual(['Bo Birch: Confirmed, online seat']);
     await boRow.getByText('Already booked (online seat).').waitFor();
   });
+
+  it('a trainer’s “Who is coming” left open as an offer lapses shows it expired, with nothing to do to it, and no longer counts it as offered (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const { s, offered } = await offeredSeat('Lapsing on the trainer’s list', { offered: 'Oona Offered' });
+    const page = await newPage(env.browser, env.server, NARROW);
+    await page.clock.install({ time: new Date(t.clock.now()) });
+    await signInAt(page, s.trainer, `/trainer/sessions/${s.id}/people`);
+    const row = page.getByRole('row').filter({ hasText: offered.name });
+    await row.getByText(/until/).waitFor();
+    await row.getByRole('button', { name: `Remove ${offered.name}` }).waitFor();
+    await page.getByText('1 offered a seat').waitFor();
+
+    t.clock.advance(6 * 60_000);
+    await page.clock.runFor(6 * 60_000);
+    await row.getByText(/Offer expired/).waitFor({ timeout: 3000 });
+    expect((await row.innerText()).replace(/\s+/g, ' ')).toMatch(/Offer expired at .*: the seat passes to the next person.*None: the offer has expired/);
+    expect(await row.getByRole('button').count()).toBe(0);
+    await page.getByText('0 offered a seat').waitFor();
+    await checkPage(page, 'who is coming, an offer lapsed while open (320 px)');
+  });
 });

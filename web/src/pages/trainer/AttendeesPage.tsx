@@ -7,6 +7,7 @@ import { formatDateTime, ordinal, plural, seatLabel, statusLabel } from '../../f
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
 import { Link } from '../../router.js';
 import { serverNow } from '../../clock.js';
+import { offerExpiry, offerLapsedAt, useClockPast } from '../BookingsPage.js';
 
 type SortKey = 'queue' | 'name' | 'school' | 'status';
 const SORTS: Record<SortKey, string> = { queue: 'Booking order', name: 'Name', school: 'School', status: 'Status' };
@@ -77,12 +78,16 @@ function Attendees({ s, items, navigated, reload }: { s: Session; items: Attende
   // absent) is kept, and once the session has ended only a waiting place can still be removed;
   // a seat moved after the session would mean nothing. No button is offered that can only be refused.
   const ended = Date.parse(s.endsAt) <= serverNow();
-  const open = (r: AttendeeEntry) => r.status === 'confirmed' || r.status === 'offered' || r.status === 'waitlisted';
+  // An offer whose time ran out while the page is open is not a place any more (the server
+  // refuses to move it, and its sweep passes the seat on): shown so, with nothing to do to it.
+  const now = useClockPast(items.map(offerExpiry));
+  const lapsed = (r: AttendeeEntry) => offerLapsedAt(r, now);
+  const open = (r: AttendeeEntry) => (r.status === 'confirmed' || r.status === 'offered' || r.status === 'waitlisted') && !lapsed(r);
   const canMove = (r: AttendeeEntry) => !ended && open(r);
   const canRemove = (r: AttendeeEntry) => r.status === 'waitlisted' || (!ended && open(r));
 
   const counts = { confirmed: 0, offered: 0, waitlisted: 0, attended: 0, absent: 0 } as Record<string, number>;
-  for (const r of items) counts[r.status] = (counts[r.status] ?? 0) + 1;
+  for (const r of items) if (!lapsed(r)) counts[r.status] = (counts[r.status] ?? 0) + 1;
   const booked = counts.confirmed! + counts.attended! + counts.absent!;
   const outcomes = counts.attended! + counts.absent! > 0 ? ` (${counts.attended} attended, ${counts.absent} absent)` : '';
 
@@ -167,13 +172,21 @@ function Attendees({ s, items, navigated, reload }: { s: Session; items: Attende
                 <td data-label="School">{r.orgName ?? 'None'}</td>
                 <td data-label="Seat">{seatLabel[r.seat]}</td>
                 <td data-label="Status">
-                  <Badge tone={r.status}>{statusLabel[r.status]}</Badge>
-                  {r.position !== null && <> {ordinal(r.position)} in the queue</>}
-                  {r.offerExpiresAt && <> until {formatDateTime(r.offerExpiresAt)}</>}
+                  {lapsed(r) && r.offerExpiresAt ? (
+                    <>
+                      <Badge tone="cancelled">Offer expired</Badge> at {formatDateTime(r.offerExpiresAt)}: the seat passes to the next person
+                    </>
+                  ) : (
+                    <>
+                      <Badge tone={r.status}>{statusLabel[r.status]}</Badge>
+                      {r.position !== null && <> {ordinal(r.position)} in the queue</>}
+                      {r.offerExpiresAt && <> until {formatDateTime(r.offerExpiresAt)}</>}
+                    </>
+                  )}
                 </td>
                 <td data-label="Booked by">{r.bookedBy ?? 'Themselves'}</td>
                 <td data-label="Actions">
-                  {s.status === 'scheduled' && removing !== r.bookingId && !canMove(r) && !canRemove(r) && <span class="muted">None: the session is over</span>}
+                  {s.status === 'scheduled' && removing !== r.bookingId && !canMove(r) && !canRemove(r) && <span class="muted">{lapsed(r) ? 'None: the offer has expired' : 'None: the session is over'}</span>}
                   {s.status === 'scheduled' && removing !== r.bookingId && (canMove(r) || canRemove(r)) && (
                     <div class="actions">
                       {s.mode === 'hybrid' && canMove(r) && (
