@@ -51,6 +51,10 @@ describe.skipIf(!browserAvailable)('in-house sessions', () => {
     await tabTo(page, 'Publish session');
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { level: 1, name: 'Hill INSET: zones of regulation' }).waitFor();
+    // Said, and the page opens on it (focused, so it is read out).
+    await page.locator('#published-status').filter({ hasText: 'Published: “Hill INSET: zones of regulation” is open for booking.' }).waitFor();
+    await expectFocused(page, '#published-status');
+    await checkPage(page, 'a session just published (320 px)');
 
     const mine = (await t.request('GET', '/api/me/sessions', { as: trainer })).json.items;
     expect(mine.map((i: any) => i.session.audience)).toEqual([{ kind: 'organisation', orgId: hill.id, orgName: 'Hill Primary' }]);

@@ -113,7 +113,7 @@ function NewSessionForm({ copyOf, navigated }: { copyOf: Session | null; navigat
     try {
       if (!days) {
         const created = await api('/api/sessions', Session, { method: 'POST', body: input });
-        navigate(`/sessions/${created.id}`);
+        navigate(`/sessions/${created.id}?published=1`);
         return;
       }
       const tz = input.timeZone ?? 'Europe/London';

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { z } from 'zod';
 import { BookInput, Booking, MAX_BOOK_AT_ONCE, BookingList, BookResult, BulkBookResult, HoldList, Roster, type RosterEntry } from '../../../shared/bookings.js';
 import { areaLabel, audienceWords, Session, type SeatKind } from '../../../shared/sessions.js';
@@ -6,7 +6,7 @@ import { Clash } from '../../../shared/timetables.js';
 import { AttendanceReport } from '../../../shared/attendance.js';
 import { api } from '../api.js';
 import { JoinNow } from '../calendarLinks.js';
-import { DownloadLink, Fact, isInternalWording, messageOf, PageHeading, Status, TextField, useApp, When } from '../components.js';
+import { DownloadLink, Fact, isInternalWording, messageOf, PageHeading, Status, TextField, useApp, useFocusLater, When } from '../components.js';
 import { formatDateTime, formatTimeRange, modeLabel, ordinal, plural, seatLabel } from '../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad, type LoadState } from '../load.js';
 import { Link } from '../router.js';
@@ -411,6 +411,14 @@ export function SessionPage({ id }: { id: string }) {
   const [seat, setSeat] = useState<SeatKind | null>(null);
   const [status, setStatus] = useState('');
   const booking = useAction();
+  // Just published: the page opens on the message saying so (focused, as a live region
+  // arriving with its text is often not read out), not on its heading.
+  const published = loc.query.get('published') === '1';
+  const announcePublished = published && loc.navigated;
+  const focusPublished = useFocusLater();
+  useEffect(() => {
+    if (announcePublished) focusPublished(() => (page.data ? document.getElementById('published-status') : null), { force: true });
+  }, [announcePublished, page.data === undefined]);
   // The one reload signal for the page: after any booking change here, the page, and the
   // office panel's holds and roster (which load with `version` among their deps), load again.
   const [version, setVersion] = useState(0);
@@ -476,9 +484,11 @@ export function SessionPage({ id }: { id: string }) {
       <p class="back">
         <Link href="/sessions">Back to all sessions</Link>
       </p>
-      <PageHeading title={title} navigated={loc.navigated} error={materialForms.any}>
+      <PageHeading title={title} navigated={loc.navigated && !announcePublished} error={materialForms.any}>
         {title}
       </PageHeading>
+      {/* Arriving from publishing it (NewSessionPage), as My sessions says a published series. */}
+      <Status message={published && s ? `Published: “${s.title}” is open for booking.` : ''} id="published-status" focusable />
       <Loaded state={page} what="the session">
         {/* The session as counted here (`s`: after the viewer's own offer lapsed, its seat passed on), not as loaded. */}
         {() => s && (
