@@ -122,10 +122,19 @@ describe.skipIf(!browserAvailable)('live room, register and check-in audit', () 
     await page.getByLabel('Preview of your camera').waitFor();
     await expect.poll(() => liveTracks(page)).toEqual(['audio', 'video']);
 
-    open = true;
+    // Checking while it is still closed: the notice and its button stay (focus with them), and the answer is said.
     await activate(page, 'Check now', { max: 80 });
+    await page.locator('#room-status').filter({ hasText: 'The live room opens 15 minutes before the session starts.' }).waitFor();
+    await page.getByRole('heading', { name: 'The live room is not open yet' }).waitFor();
+    await expectFocused(page, '#join-problem button');
+
+    open = true;
+    await page.keyboard.press('Enter');
     await page.getByText('You will join this session as a listener').waitFor();
     await page.getByRole('button', { name: 'Join the session' }).waitFor();
+    // Said, and the Join button has focus (the button pressed went with the notice), not <body>.
+    await page.locator('#room-status').filter({ hasText: 'The live room is open: you can join now.' }).waitFor();
+    await expectFocused(page, '#join-button');
     // Nothing on the page shows them or turns them off any more: they must be off.
     await expect.poll(() => liveTracks(page), { timeout: 5000 }).toEqual([]);
     await checkPage(page, 'room once the listener is told they will listen');

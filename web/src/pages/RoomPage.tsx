@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { HEARTBEAT_INTERVAL_MS, identityOf, JoinResult, LiveStatus, userIdOfIdentity } from '../../../shared/live.js';
 import { Session } from '../../../shared/sessions.js';
 import { api, ApiError } from '../api.js';
-import { Alert, DownloadMessages, messageOf, PageHeading, Status, useApp, useDownloadLink } from '../components.js';
+import { Alert, DownloadMessages, messageOf, PageHeading, Status, useApp, useDownloadLink, useFocusLater } from '../components.js';
 import { Retry, useLoad } from '../load.js';
 import { ENGLAND, formatDate, formatDateTime, formatTimeRange } from '../format.js';
 import { Link } from '../router.js';
@@ -41,8 +41,14 @@ declare global {
 type Probe = { kind: 'checking' } | { kind: 'ready'; join: z.infer<typeof JoinResult> } | { kind: 'unavailable'; error: ApiError | Error };
 type Stage = 'prejoin' | 'joining' | 'room' | 'ended';
 
-function JoinProblem({ error, onRetry, session }: { error: ApiError | Error; onRetry: () => void; session: Session | null }) {
+function JoinProblem({ error, onRetry, session, checking }: { error: ApiError | Error; onRetry: () => void; session: Session | null; checking: boolean }) {
   const code = error instanceof ApiError ? error.code : '';
+  // The notice and its button stay while it checks again (the button saying so), so focus is not lost.
+  const retry = (label: string) => (
+    <button type="button" class="button button-secondary" aria-disabled={checking ? 'true' : undefined} onClick={() => !checking && onRetry()}>
+      {checking ? 'Checking…' : label}
+    </button>
+  );
   if (code === 'join_window_closed' && session) {
     const notYet = serverNow() < Date.parse(session.startsAt);
     return (
@@ -53,11 +59,7 @@ function JoinProblem({ error, onRetry, session }: { error: ApiError | Error; onR
             ? `The live room opens shortly before the session starts (${formatDateTime(session.startsAt, ENGLAND)}). This page checks again every minute, so you can keep it open.`
             : 'Its live room is closed. You can still download the transcript.'}
         </p>
-        {notYet && (
-          <button type="button" class="button button-secondary" onClick={onRetry}>
-            Check now
-          </button>
-        )}
+        {notYet && retry('Check now')}
       </div>
     );
   }
@@ -66,9 +68,7 @@ function JoinProblem({ error, onRetry, session }: { error: ApiError | Error; onR
       <div class="notice notice-warning" id="join-problem">
         <h2>You were removed from this live room</h2>
         <p>A trainer removed you from this session’s live room, so you cannot join it again unless a trainer lets you back in. If you think this is a mistake, contact the trainer.</p>
-        <button type="button" class="button button-secondary" onClick={onRetry}>
-          Check again
-        </button>
+        {retry('Check again')}
       </div>
     );
   }
@@ -93,9 +93,7 @@ function JoinProblem({ error, onRetry, session }: { error: ApiError | Error; onR
     <div class="notice notice-warning" id="join-problem">
       <h2>You cannot join yet</h2>
       <p>{messageOf(error)}</p>
-      <button type="button" class="button button-secondary" onClick={onRetry}>
-        Try again
-      </button>
+      {retry('Try again')}
     </div>
   );
 }
@@ -201,6 +199,33 @@ export function RoomPage({ id }: { id: string }) {
       setProbe({ kind: 'unavailable', error: e instanceof Error ? e : new Error(String(e)) });
     }
   }
+
+  // Checking again from the notice's button: the notice stays (its button saying "Checking…")
+  // until the answer, which is said: the room open (focus then on the Join button, if it was on
+  // the button that went), or why not still.
+  const [rechecking, setRechecking] = useState(false);
+  const focusLater = useFocusLater();
+  async function recheck() {
+    if (rechecking) return;
+    setRechecking(true);
+    try {
+      await runProbe(true);
+    } finally {
+      setRechecking(false);
+    }
+  }
+  const wasReady = useRef<boolean | null>(null);
+  useEffect(() => {
+    if (probe.kind === 'checking') return;
+    const ready = probe.kind === 'ready';
+    if (wasReady.current === false && ready) {
+      announce('The live room is open: you can join now.');
+      focusLater(() => document.getElementById('join-button'));
+    } else if (wasReady.current !== null && !ready && probe.kind === 'unavailable' && rechecking) {
+      announce(messageOf(probe.error));
+    }
+    wasReady.current = ready;
+  }, [probe]);
 
   useEffect(() => {
     void runProbe();
@@ -441,11 +466,13 @@ export function RoomPage({ id }: { id: string }) {
                       : () => {
                           setStage('prejoin');
                           void runProbe();
+                          // The notice (and this button) go: focus goes to the check before joining.
+                          focusLater(() => document.getElementById('prejoin-title'));
                         }
                   }
                 />
               )}
-              {probe.kind === 'unavailable' && <JoinProblem error={probe.error} session={session} onRetry={() => void runProbe()} />}
+              {probe.kind === 'unavailable' && <JoinProblem error={probe.error} session={session} checking={rechecking} onRetry={() => void recheck()} />}
               {stage !== 'ended' && (
                 <div class={settings.position === 'side' ? 'prejoin-layout prejoin-side' : 'prejoin-layout'}>
                   <PreJoin
@@ -456,7 +483,7 @@ export function RoomPage({ id }: { id: string }) {
                       probe.kind === 'checking' ? (
                         <p>Checking whether you can join…</p>
                       ) : probe.kind === 'ready' ? (
-                        <button type="button" class="button button-large" aria-disabled={!lk || stage === 'joining' ? 'true' : undefined} onClick={() => void join(take)}>
+                        <button type="button" id="join-button" class="button button-large" aria-disabled={!lk || stage === 'joining' ? 'true' : undefined} onClick={() => void join(take)}>
                           {stage === 'joining' ? 'Joining…' : 'Join the session'}
                         </button>
                       ) : (

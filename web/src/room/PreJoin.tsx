@@ -284,7 +284,7 @@ export function PreJoin({
 
   return (
     <section aria-labelledby="prejoin-title" class="panel prejoin">
-      <h2 id="prejoin-title">Check your camera and microphone</h2>
+      <h2 id="prejoin-title" tabIndex={-1}>Check your camera and microphone</h2>
       {!canPublish ? (
         <p>You will join this session as a listener: you can watch, listen, chat, raise your hand and follow the captions. The trainer can invite you to speak.</p>
       ) : !lk ? (
