@@ -9,7 +9,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLiveKitStandIn, type LiveKitStandIn } from '../livekit-standin.js';
-import { browserAvailable, expectNoAxeViolations, expectNoSidewaysScroll, launchWithFakeMedia, NARROW, newPage, signInAt, startServer, tabTo, warnIfSkipped, type TestServer } from './harness.js';
+import { browserAvailable, expectFocused, expectNoAxeViolations, expectNoSidewaysScroll, launchWithFakeMedia, NARROW, newPage, signInAt, startServer, tabTo, warnIfSkipped, type TestServer } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -294,8 +294,12 @@ describe.skipIf(!browserAvailable)('the live room before joining', () => {
     await page.evaluate(() => {
       (window as unknown as { deviceMissing: string | null }).deviceMissing = null;
     });
-    await page.getByRole('button', { name: 'Check again' }).click();
+    await page.getByRole('button', { name: 'Check again' }).focus();
+    await page.keyboard.press('Enter');
     await page.getByLabel('Preview of your camera').waitFor();
+    // Found, and said; the notice and its button have gone, so focus is on the check's heading, not <body>.
+    await page.getByRole('status').filter({ hasText: 'Your camera and microphone were found: the preview shows your camera.' }).waitFor();
+    await expectFocused(page, '#prejoin-title');
     await page.getByRole('checkbox', { name: 'Join with my camera on', checked: true }).waitFor();
     expect(await joinWithBox(page, 'camera')).toEqual({ checked: true, disabled: false, description: '' });
     expect(await page.getByText('No camera is available').count(), 'the hint has gone').toBe(0);

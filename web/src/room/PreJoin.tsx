@@ -7,6 +7,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { LocalAudioTrack, LocalTrack, LocalVideoTrack } from 'livekit-client';
 import type { LiveKit } from './controller.js';
 import { choicesOf, problemMessage, problemOf, type DeviceChoice } from './devices.js';
+import { Status, useFocusLater } from '../components.js';
 
 /** The choice matching the device a track is using (or the first), so the select never shows blank. */
 function inUse(track: LocalTrack | undefined, choices: DeviceChoice[]): string {
@@ -154,6 +155,9 @@ export function PreJoin({
   // never flash "No camera is available" before the camera has been asked for.
   const [checking, setChecking] = useState(true);
   const [attempt, setAttempt] = useState(0);
+  /** Said after "Check again" finds what was missing (the notice and its button have gone). */
+  const [foundAgain, setFoundAgain] = useState('');
+  const focusLater = useFocusLater();
   const tracksRef = useRef<LocalTrack[]>([]);
   const handedOver = useRef(false);
 
@@ -168,7 +172,9 @@ export function PreJoin({
     if (!lk) return;
     let cancelled = false;
     setChecking(true);
-    setProblems([]);
+    // Checking again keeps what was wrong on screen, with its button (saying "Checking…"), until the answer.
+    if (attempt === 0) setProblems([]);
+    setFoundAgain('');
     (async () => {
       const got: LocalTrack[] = [];
       const found: string[] = [];
@@ -194,6 +200,11 @@ export function PreJoin({
       setAudio(at ?? null);
       setVideo(vt ?? null);
       setProblems(found);
+      if (attempt > 0 && found.length === 0) {
+        setFoundAgain('Your camera and microphone were found: the preview shows your camera.');
+        // The notice and the button pressed have gone: focus goes to the check's heading, not <body>.
+        focusLater(() => document.getElementById('prejoin-title'));
+      }
       // The check is over once the tracks are had or refused: what the page says of them (no
       // camera found, say) and what M and V answer must agree from that render on, not wait
       // for the device lists below.
@@ -292,13 +303,14 @@ export function PreJoin({
       ) : (
         <>
           {checking && <p>Starting your camera and microphone…</p>}
+          <Status message={foundAgain} />
           {problems.length > 0 && (
             <div class="notice notice-warning" role="alert">
               {problems.map((p) => (
                 <p key={p}>{p}</p>
               ))}
-              <button type="button" class="button button-secondary" onClick={retry}>
-                Check again
+              <button type="button" class="button button-secondary" aria-disabled={checking ? 'true' : undefined} onClick={() => !checking && retry()}>
+                {checking ? 'Checking…' : 'Check again'}
               </button>
             </div>
           )}
