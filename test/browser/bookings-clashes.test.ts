@@ -71,6 +71,8 @@ describe.skipIf(!browserAvailable)('timetable clashes on My bookings', { timeout
     await activate(page, 'Check for clashes again');
     await card('Clash with maths').getByText(/^Clashes with your timetable/).waitFor();
     await alert.waitFor({ state: 'detached' });
+    // The notice (and the button pressed) went: focus is on the heading of the bookings it was about, not <body>.
+    await expectFocused(page, '#current-title');
     expect(await card('Fits around lessons').getByText(/Clashes with your timetable/).count()).toBe(0);
   });
 });

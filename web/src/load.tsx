@@ -114,7 +114,7 @@ export function useLoad<T>(fn: () => Promise<T>, deps: unknown[], { everyMs }: {
  * names another place, for a failure in a part of a page with no heading of its own (a search
  * inside a long form, whose heading before it is the page's, far from what was searched).
  */
-export function Retry({ error, onRetry, busy, label = 'Try again', focusTo }: { error: unknown; onRetry: () => void; busy?: boolean; label?: string; focusTo?: () => HTMLElement | null }) {
+export function Retry({ error, onRetry, busy, label = 'Try again', busyLabel = 'Trying again…', message, focusTo }: { error: unknown; onRetry: () => void; busy?: boolean; label?: string; busyLabel?: string; message?: string; focusTo?: () => HTMLElement | null }) {
   const root = useRef<HTMLDivElement>(null);
   const focusToRef = useRef(focusTo);
   focusToRef.current = focusTo;
@@ -138,7 +138,7 @@ export function Retry({ error, onRetry, busy, label = 'Try again', focusTo }: { 
   if (said.current.error !== error) said.current = { error, times: said.current.times + (said.current.pressed ? 1 : 0), pressed: false };
   return (
     <div role="alert" class="notice notice-error retry" ref={root}>
-      <p key={said.current.times}>{messageOf(error)}</p>
+      <p key={said.current.times}>{message ?? messageOf(error)}</p>
       <button
         type="button"
         class="button button-secondary"
@@ -149,7 +149,7 @@ export function Retry({ error, onRetry, busy, label = 'Try again', focusTo }: { 
         }}
         aria-disabled={busy ? 'true' : undefined}
       >
-        {busy ? 'Trying again…' : label}
+        {busy ? busyLabel : label}
       </button>
     </div>
   );

@@ -7,6 +7,7 @@
 import type { z } from 'zod';
 import type { ClashedBooking } from '../../../shared/timetables.js';
 import { formatTimeRange } from '../format.js';
+import { Retry } from '../load.js';
 
 type Clashed = z.infer<typeof ClashedBooking>;
 
@@ -25,12 +26,6 @@ export function BookingClashNote({ clash }: { clash: Clashed | undefined }) {
 /** The clash check failed: said briefly, with a retry; the bookings stay as they are. */
 export function ClashCheckFailed({ error, busy, onRetry }: { error: unknown; busy: boolean; onRetry: () => void }) {
   if (!error) return null;
-  return (
-    <div role="alert" class="notice notice-error retry">
-      <p>Could not check your bookings against your timetable just now, so clashes are not shown.</p>
-      <button type="button" class="button button-secondary" aria-disabled={busy ? 'true' : undefined} onClick={() => !busy && onRetry()}>
-        {busy ? 'Checking…' : 'Check for clashes again'}
-      </button>
-    </div>
-  );
+  // The shared Retry: once the check works the notice goes, and focus (on its button) goes to the heading before it, not <body>.
+  return <Retry error={error} message="Could not check your bookings against your timetable just now, so clashes are not shown." onRetry={onRetry} busy={busy} label="Check for clashes again" busyLabel="Checking…" />;
 }
