@@ -369,6 +369,8 @@ describe.skipIf(!browserAvailable)('feedback and certificates', () => {
     const page = await newPage(env.browser, env.server, NARROW);
     await page.goto(`/verify/${formatCertCode(code)}`);
     await page.getByRole('heading', { level: 1, name: 'Certificate is genuine' }).waitFor();
+    // The answer arrives after the page: said in a live region there from the start.
+    await page.locator('#verify-said[role="status"]').filter({ hasText: 'Checked: the certificate is genuine. What it says follows.' }).waitFor();
     await page.getByText('Zoë Ní Bhriain').waitFor();
     await page.getByText('Inclusive early years', { exact: true }).waitFor();
     await page.getByText('88', { exact: true }).waitFor();
@@ -384,6 +386,7 @@ describe.skipIf(!browserAvailable)('feedback and certificates', () => {
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { level: 1, name: 'Certificate not genuine' }).waitFor();
     await page.getByText('No certificate has this code.', { exact: false }).waitFor();
+    await page.locator('#verify-said').filter({ hasText: 'Checked: the certificate is not genuine, its code is unknown.' }).waitFor();
     expect(await page.getByText('Zoë Ní Bhriain').count()).toBe(0);
     await checkPage(page, 'verify page, forged code');
   });

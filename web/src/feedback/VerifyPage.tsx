@@ -35,6 +35,11 @@ export function VerifyPage({ code, navigated }: { code: string | null; navigated
       <PageHeading title={title} navigated={navigated} error={errors.length > 0}>
         {title}
       </PageHeading>
+      {/* The answer arrives after the page (and its heading, focused) is shown: said here, in a
+          region in the page from the start, so a screen reader hears it. */}
+      <div role="status" aria-live="polite" class="visually-hidden" id="verify-said">
+        {r ? (r.status === 'genuine' ? 'Checked: the certificate is genuine. What it says follows.' : r.status === 'withdrawn' ? 'Checked: the certificate is not genuine, it has been withdrawn.' : 'Checked: the certificate is not genuine, its code is unknown.') : ''}
+      </div>
       {code && (
         <Loaded state={result} what="the check">
           {(r) =>
