@@ -242,4 +242,30 @@ describe.skipIf(!browserAvailable)('session form: trainers, room, attendance nee
     await count.filter({ hasText: 'There are no organisations to choose from.' }).waitFor();
     await page.context().close();
   });
+
+  it('a course its trainer may not run is refused beside the Course field, marked and read with it, not only in the summary (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const admin = await t.user('admin');
+    const [trainer, other] = [await t.user('trainer', null, 'Tess Notlisted'), await t.user('trainer', null, 'Otto Listed')];
+    const course = (await t.request('POST', '/api/courses', { as: admin, body: { title: 'Listed-only course' } })).json as { id: string };
+    expect((await t.request('PUT', `/api/courses/${course.id}/trainers`, { as: admin, body: { trainerIds: [other.id] } })).status).toBeLessThan(300);
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInAt(page, trainer, '/sessions/new');
+    await page.getByRole('heading', { level: 1, name: 'New session' }).waitFor();
+    await typeInto(page, 'Title', 'Course refused at its field');
+    await tabTo(page, 'Date');
+    await page.getByLabel('Date', { exact: true }).fill(daysFromNow(16).slice(0, 10));
+    await typeInto(page, 'Start time', '1600');
+    await typeInto(page, 'End time', '1700');
+    await typeInto(page, 'Number of online seats', '12');
+    await page.locator('#course').selectOption(course.id);
+    await tabTo(page, 'Publish session');
+    await page.keyboard.press('Enter');
+    const error = page.locator('#course-error');
+    await error.filter({ hasText: 'may not run sessions of this course' }).waitFor();
+    expect(await page.locator('#course').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#course').getAttribute('aria-describedby')).toContain('course-error');
+    await checkPage(page, 'new session refused for its course (320 px)');
+    expect((await t.request('GET', '/api/me/sessions', { as: trainer })).json.total).toBe(0);
+  });
 });

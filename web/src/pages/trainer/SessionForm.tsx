@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { AREAS, Course, CreateCourseInput, CreateSessionInput, type Mode, type Session } from '../../../../shared/sessions.js';
 import { api, ApiError } from '../../api.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
-import { errorFor, messageOf, Status, TextField, toFieldErrors, useApp, useFocusLater, type FieldError } from '../../components.js';
+import { described, errorFor, Field, FieldNotes, messageOf, Status, TextField, toFieldErrors, useApp, useFocusLater, type FieldError } from '../../components.js';
 import { addDays, formatLongDay, modeLabel, wallClock, zonedIso } from '../../format.js';
 import { TrainersField } from './TrainersField.js';
 import { serverNow } from '../../clock.js';
@@ -101,6 +101,8 @@ export function valuesOf(s: Session): SessionValues {
     offerHold: String(s.offerHoldMinutes),
   };
 }
+
+const AREA_HINT = 'The region people find this session under. Choose Online / national for a session meant for anyone, anywhere.';
 
 export const SESSION_FIELDS = {
   title: { id: 'title', label: 'Title' },
@@ -227,17 +229,13 @@ export function SessionFields({ values, set, errors, sessionId }: { values: Sess
   return (
     <>
       <TextField id="title" label="Title" maxLength={200} error={errorFor(errors, 'title')} {...text('title')} />
-      <div class={errorFor(errors, 'description') ? 'field field-error' : 'field'}>
-        <label for="description">Description (optional)</label>
-        {errorFor(errors, 'description') && (
-          <p class="error-message" id="description-error">
-            {errorFor(errors, 'description')}
-          </p>
-        )}
-        <textarea id="description" name="description" rows={5} aria-describedby={errorFor(errors, 'description') ? 'description-error' : undefined} {...text('description')} />
-      </div>
-      <fieldset class="field">
+      <Field id="description" label="Description (optional)" error={errorFor(errors, 'description')}>
+        <textarea id="description" name="description" rows={5} {...described('description', undefined, errorFor(errors, 'description'))} {...text('description')} />
+      </Field>
+      {/* Its error (the server's, say) is read with the group, and marks it, as a field's does. */}
+      <fieldset class={errorFor(errors, 'mode-online') ? 'field field-error' : 'field'} aria-describedby={errorFor(errors, 'mode-online') ? 'mode-online-error' : undefined}>
         <legend>Mode</legend>
+        <FieldNotes id="mode-online" error={errorFor(errors, 'mode-online')} />
         <div class="radios">
           {(['online', 'in_person', 'hybrid'] as const).map((m) => (
             <div class="radio" key={m}>
@@ -257,17 +255,8 @@ export function SessionFields({ values, set, errors, sessionId }: { values: Sess
       </div>
       <TextField id="timeZone" label="Time zone" hint="The zone the times above are in, such as Europe/London." spellcheck={false} error={errorFor(errors, 'timeZone')} {...text('timeZone')} />
       {v.mode !== 'online' && <TextField id="venue" label="Venue" maxLength={300} error={errorFor(errors, 'venue')} {...text('venue')} />}
-      <div class={errorFor(errors, 'area') ? 'field field-error' : 'field'}>
-        <label for="area">Area (optional)</label>
-        <p class="hint" id="area-hint">
-          The region people find this session under. Choose Online / national for a session meant for anyone, anywhere.
-        </p>
-        {errorFor(errors, 'area') && (
-          <p class="error-message" id="area-error">
-            {errorFor(errors, 'area')}
-          </p>
-        )}
-        <select id="area" name="area" aria-describedby={errorFor(errors, 'area') ? 'area-hint area-error' : 'area-hint'} value={v.area} onChange={(e) => set({ area: (e.currentTarget as HTMLSelectElement).value })}>
+      <Field id="area" label="Area (optional)" hint={AREA_HINT} error={errorFor(errors, 'area')}>
+        <select id="area" name="area" {...described('area', AREA_HINT, errorFor(errors, 'area'))} value={v.area} onChange={(e) => set({ area: (e.currentTarget as HTMLSelectElement).value })}>
           <option value="">No area</option>
           {AREAS.map(([code, label]) => (
             <option key={code} value={code}>
@@ -275,18 +264,17 @@ export function SessionFields({ values, set, errors, sessionId }: { values: Sess
             </option>
           ))}
         </select>
-      </div>
+      </Field>
       <div class="row">
         {v.mode !== 'online' && <TextField id="cap-in-person" name="capInPerson" label="Number of in-person seats" type="number" inputMode="numeric" min={1} error={errorFor(errors, 'cap-in-person')} {...text('capInPerson')} />}
         {v.mode !== 'in_person' && <TextField id="cap-online" name="capOnline" label="Number of online seats" type="number" inputMode="numeric" min={1} error={errorFor(errors, 'cap-online')} {...text('capOnline')} />}
       </div>
-      <div class="field">
-        <label for="policy">When a seat frees up</label>
-        <select id="policy" name="policy" value={v.policy} onChange={(e) => set({ policy: (e.currentTarget as HTMLSelectElement).value === 'offer' ? 'offer' : 'auto' })}>
+      <Field id="policy" label="When a seat frees up" error={errorFor(errors, 'policy')}>
+        <select id="policy" name="policy" {...described('policy', undefined, errorFor(errors, 'policy'))} value={v.policy} onChange={(e) => set({ policy: (e.currentTarget as HTMLSelectElement).value === 'offer' ? 'offer' : 'auto' })}>
           <option value="auto">Give it straight to the next person on the waitlist</option>
           <option value="offer">Offer it to the next person for a limited time</option>
         </select>
-      </div>
+      </Field>
       {v.policy === 'offer' && (
         <TextField
           id="offer-hold"
@@ -382,9 +370,8 @@ function CourseFields({ values: v, set, errors, sessionId }: { values: SessionVa
         return (
           <>
             <div class="row">
-              <div class="field">
-                <label for="course">Course (optional)</label>
-                <select id="course" name="course" value={v.courseId} onChange={(e) => set({ courseId: (e.currentTarget as HTMLSelectElement).value })}>
+              <Field id="course" label="Course (optional)" error={errorFor(errors, 'course')}>
+                <select id="course" name="course" {...described('course', undefined, errorFor(errors, 'course'))} value={v.courseId} onChange={(e) => set({ courseId: (e.currentTarget as HTMLSelectElement).value })}>
                   <option value="">No course</option>
                   {items.map((c) => (
                     <option key={c.id} value={c.id}>
@@ -392,7 +379,7 @@ function CourseFields({ values: v, set, errors, sessionId }: { values: SessionVa
                     </option>
                   ))}
                 </select>
-              </div>
+              </Field>
               {v.courseId && (
                 <TextField
                   id="part"
