@@ -268,4 +268,31 @@ describe.skipIf(!browserAvailable)('session form: trainers, room, attendance nee
     await checkPage(page, 'new session refused for its course (320 px)');
     expect((await t.request('GET', '/api/me/sessions', { as: trainer })).json.total).toBe(0);
   });
+
+  it('publishing that fails for a reason about no field (the network) is said above the button with Try again, not as a Title error; trying again publishes (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const trainer = await t.user('trainer', null, 'Nell Network');
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInAt(page, trainer, '/sessions/new');
+    await page.getByRole('heading', { level: 1, name: 'New session' }).waitFor();
+    await typeInto(page, 'Title', 'Published after a dropped connection');
+    await tabTo(page, 'Date');
+    await page.getByLabel('Date', { exact: true }).fill(daysFromNow(17).slice(0, 10));
+    await typeInto(page, 'Start time', '1600');
+    await typeInto(page, 'End time', '1700');
+    await typeInto(page, 'Number of online seats', '12');
+    let failing = true;
+    await page.route('**/api/sessions', (route) => (failing && route.request().method() === 'POST' ? route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: { code: 'internal', message: 'Something went wrong on our side. Please try again.' } }) }) : route.continue()));
+    await tabTo(page, 'Publish session');
+    await page.keyboard.press('Enter');
+    const alert = page.getByRole('alert').filter({ hasText: 'Something went wrong on our side. Please try again.' });
+    await alert.waitFor();
+    expect(await page.locator('#title').getAttribute('aria-invalid')).not.toBe('true');
+    expect(await page.locator('.error-summary').count()).toBe(0);
+    await checkPage(page, 'new session: publishing failed for no field (320 px)');
+    failing = false;
+    await activate(page, 'Try again', { back: true });
+    await page.getByRole('heading', { level: 1, name: 'Published after a dropped connection' }).waitFor();
+    expect((await t.request('GET', '/api/me/sessions', { as: trainer })).json.total).toBe(1);
+  });
 });

@@ -7,7 +7,7 @@ import { addDays, zonedIso } from '../format.js';
 import { Loaded, useLoad } from '../load.js';
 import { navigate } from '../router.js';
 import { AudienceField, audienceInput, PROGRAMME, type AudienceValue } from './AudienceField.js';
-import { apiFieldErrors, EMPTY_SESSION, endDay, SessionFields, toInput, valuesOf, type SessionValues } from './trainer/SessionForm.js';
+import { apiFieldErrors, EMPTY_SESSION, endDay, SaveFailure, SessionFields, toInput, valuesOf, type SessionValues } from './trainer/SessionForm.js';
 
 type Repeat = 'once' | 'weekly' | 'dates';
 
@@ -72,6 +72,8 @@ function NewSessionForm({ copyOf, navigated }: { copyOf: Session | null; navigat
   const [weeks, setWeeks] = useState('6');
   const [dates, setDates] = useState('');
   const [busy, setBusy] = useState(false);
+  /** A publish that failed for a reason about no field (the network, the service): said above the button. */
+  const [failure, setFailure] = useState<unknown>(null);
   const lead = me.role !== 'trainer' && me.role !== 'admin';
   const [audience, setAudience] = useState<AudienceValue>(copyOf && copyOf.audience.orgId ? { kind: copyOf.audience.kind, orgId: copyOf.audience.orgId } : lead ? { kind: 'organisation', orgId: '' } : PROGRAMME);
   const set = (patch: Partial<SessionValues>) => setValues((v) => withCutOffMoved(v, { ...v, ...patch }));
@@ -94,9 +96,10 @@ function NewSessionForm({ copyOf, navigated }: { copyOf: Session | null; navigat
     return all;
   }
 
-  async function submit(e: Event) {
-    e.preventDefault();
+  async function submit(e: Event | null) {
+    e?.preventDefault();
     if (busy) return;
+    setFailure(null);
     const { input, errors: found } = toInput(values);
     let days: string[] | null = null;
     if (repeat !== 'once' && input) {
@@ -121,7 +124,9 @@ function NewSessionForm({ copyOf, navigated }: { copyOf: Session | null; navigat
       const made = await api('/api/sessions/series', z.object({ items: z.array(Session) }), { method: 'POST', body: { session: input, occurrences } });
       navigate(`/trainer/sessions?created=${made.items.length}`);
     } catch (err) {
-      setErrors(apiFieldErrors(err));
+      const beside = apiFieldErrors(err);
+      if (beside) setErrors(beside);
+      else setFailure(err);
     } finally {
       setBusy(false);
     }
@@ -161,6 +166,7 @@ function NewSessionForm({ copyOf, navigated }: { copyOf: Session | null; navigat
             <textarea id="dates" name="dates" rows={4} {...described('dates', DATES_HINT, errorFor(errors, 'dates'))} value={dates} onInput={(e) => setDates((e.currentTarget as HTMLTextAreaElement).value)} />
           </Field>
         )}
+        <SaveFailure error={failure} busy={busy} onRetry={() => void submit(null)} />
         <button type="submit" class="button" aria-disabled={busy ? 'true' : undefined}>
           {busy ? 'Publishing…' : repeat === 'once' ? 'Publish session' : 'Publish sessions'}
         </button>

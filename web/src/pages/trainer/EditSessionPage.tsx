@@ -3,9 +3,9 @@ import { CancelResult, Session } from '../../../../shared/sessions.js';
 import { api } from '../../api.js';
 import { ConfirmButton, ErrorSummary, PageHeading, Status, TextField, useApp, useFocusLater, type FieldError, PendingHeading } from '../../components.js';
 import { plural } from '../../format.js';
-import { ActionError, Loaded, useAction, useLoad } from '../../load.js';
+import { ActionError, isRefusal, Loaded, useAction, useLoad } from '../../load.js';
 import { Link } from '../../router.js';
-import { apiFieldErrors, percentOf, SessionFields, toInput, valuesOf, type SessionValues } from './SessionForm.js';
+import { apiFieldErrors, percentOf, SaveFailure, SessionFields, toInput, valuesOf, type SessionValues } from './SessionForm.js';
 import { serverNow } from '../../clock.js';
 
 /** The same people, in any order. */
@@ -22,7 +22,7 @@ export function EditSessionPage({ id }: { id: string }) {
     <div class="narrow">
       <PendingHeading state={state} title="Edit session" navigated={loc.navigated} />
       <Loaded state={state} what="the session">
-        {(s) => <EditForm key={s.id} s={s} navigated={loc.navigated} onChanged={state.set} />}
+        {(s) => <EditForm key={s.id} s={s} navigated={loc.navigated} onChanged={state.set} reload={state.reload} />}
       </Loaded>
     </div>
   );
@@ -48,7 +48,9 @@ function EndedNotice() {
   );
 }
 
-function EditForm({ s, navigated, onChanged }: { s: Session; navigated: boolean; onChanged: (s: Session) => void }) {
+function EditForm({ s, navigated, onChanged, reload }: { s: Session; navigated: boolean; onChanged: (s: Session) => void; reload: () => Promise<void> }) {
+  /** A save that failed for a reason about no field (the network, the service, the session cancelled meanwhile): said above Save. */
+  const [failure, setFailure] = useState<unknown>(null);
   // Who runs it is chosen here too: an administrator from every trainer; a trainer or in-house lead adds co-trainers and stays on it.
   const [values, setValues] = useState<SessionValues>(valuesOf(s));
   const [errors, setErrors] = useState<FieldError[]>([]);
@@ -70,6 +72,7 @@ function EditForm({ s, navigated, onChanged }: { s: Session; navigated: boolean;
     e?.preventDefault();
     if (busy) return;
     setStatus('');
+    setFailure(null);
     const { input, errors: found } = toInput(values);
     setErrors(found);
     if (!input) return;
@@ -103,7 +106,13 @@ function EditForm({ s, navigated, onChanged }: { s: Session; navigated: boolean;
     } catch (err) {
       setConfirming(null);
       focusLater(saveRef);
-      setErrors(apiFieldErrors(err));
+      const beside = apiFieldErrors(err);
+      if (beside) setErrors(beside);
+      else {
+        setFailure(err);
+        // Cancelled (or otherwise changed) meanwhile: the page shows the session as it now is.
+        if (isRefusal(err)) void reload();
+      }
     } finally {
       setBusy(false);
     }
@@ -160,9 +169,12 @@ function EditForm({ s, navigated, onChanged }: { s: Session; navigated: boolean;
                 </div>
               </div>
             ) : (
-              <button ref={saveRef} type="submit" class="button" aria-disabled={busy ? 'true' : undefined}>
-                {busy ? 'Saving…' : 'Save changes'}
-              </button>
+              <>
+                <SaveFailure error={failure} busy={busy} onRetry={() => void save(null, true)} />
+                <button ref={saveRef} type="submit" class="button" aria-disabled={busy ? 'true' : undefined}>
+                  {busy ? 'Saving…' : 'Save changes'}
+                </button>
+              </>
             )}
           </form>
           <section class="panel" aria-labelledby="cancel-heading">

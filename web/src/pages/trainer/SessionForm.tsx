@@ -6,7 +6,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { z } from 'zod';
 import { AREAS, Course, CreateCourseInput, CreateSessionInput, type Mode, type Session } from '../../../../shared/sessions.js';
 import { api, ApiError } from '../../api.js';
-import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
+import { ActionButton, ActionError, isRefusal, Loaded, Retry, useAction, useLoad } from '../../load.js';
 import { described, errorFor, Field, FieldNotes, messageOf, Status, TextField, toFieldErrors, useApp, useFocusLater, type FieldError } from '../../components.js';
 import { addDays, formatLongDay, modeLabel, wallClock, zonedIso } from '../../format.js';
 import { TrainersField } from './TrainersField.js';
@@ -197,8 +197,13 @@ export function toInput(v: SessionValues): { input: CreateSessionInput; errors: 
   return { input: parsed.data, errors: [] };
 }
 
-/** The API's refusal as field errors: its field issues, a capacity below the seats taken beside that capacity, else the message on `fallback`. */
-export function apiFieldErrors(err: unknown, fallback = 'title'): FieldError[] {
+/**
+ * The API's refusal as field errors: its field issues, a capacity below the seats taken beside
+ * that capacity, an in-house lead's refusal beside "Who is it for", another refusal of what was
+ * entered (400) on `fallback`; null for a failure that is about no field (the network, the
+ * service, the session cancelled meanwhile), which the page says as such (SaveFailure).
+ */
+export function apiFieldErrors(err: unknown, fallback = 'title'): FieldError[] | null {
   if (err instanceof ApiError && err.issues.length) {
     // Issues on the form's own fields go beside them. Any other (who it is for, on the new
     // session page; one date of a series) is the server's own sentence ("That organisation has
@@ -211,7 +216,26 @@ export function apiFieldErrors(err: unknown, fallback = 'title'): FieldError[] {
     return [{ field: at.field, message: `${at.label}: ${messageOf(err)}` }, ...rest.filter((r) => r.field !== at.field)];
   }
   if (err instanceof ApiError && err.code === 'capacity_below_confirmed') return [{ field: /online/.test(err.message) ? 'cap-online' : 'cap-in-person', message: err.message }];
-  return [{ field: fallback, message: messageOf(err) }];
+  // An in-house lead may publish only for their own organisation: said where that is chosen.
+  if (err instanceof ApiError && err.status === 403 && /who is it for/i.test(err.message)) return [{ field: 'audience-org', message: `Who is it for: ${messageOf(err)}` }];
+  if (err instanceof ApiError && (err.status === 400 || err.status === 422)) return [{ field: fallback, message: messageOf(err) }];
+  return null;
+}
+
+/**
+ * A save that failed for a reason about no field: said above the button, with "Try again"
+ * (which saves again) unless things changed so that it could only be refused again (409).
+ */
+export function SaveFailure({ error, onRetry, busy }: { error: unknown; onRetry: () => void; busy: boolean }) {
+  if (!error) return <div role="alert" class="status-empty" />;
+  if (isRefusal(error)) {
+    return (
+      <div role="alert" class="notice notice-error">
+        <p>{messageOf(error)}</p>
+      </div>
+    );
+  }
+  return <Retry error={error} onRetry={onRetry} busy={busy} focusTo={() => document.querySelector<HTMLElement>('form button[type=submit]')} />;
 }
 
 /** The form's fields; `set` changes one value. `sessionId`: the session edited or copied (its trainers are named from it). */
