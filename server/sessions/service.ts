@@ -401,7 +401,9 @@ export const requireSessionManager = engine.requireSessionManager;
 export async function listSessionsJson(deps: Deps, q: z.infer<typeof SessionQuery>, caller?: AuthUser): Promise<string | Uint8Array<ArrayBuffer>> {
   const filter = {
     words: q.q ? q.q.split(/\s+/).filter(Boolean).slice(0, 10) : undefined,
-    from: rangeEdge(q.from, 'from'),
+    // "Fits my timetable" checks each session it reads against the timetable: with no start
+    // given, from now (a session already over fits no one's week), not every session ever.
+    from: rangeEdge(q.from, 'from') ?? (q.fits === 'me' && caller ? deps.now().toISOString() : undefined),
     to: rangeEdge(q.to, 'to'),
     mode: q.mode,
     courseId: q.courseId,

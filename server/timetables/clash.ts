@@ -194,6 +194,42 @@ function datedIndex(dated: readonly DatedPeriod[]) {
   return index;
 }
 
+type WeeklyLesson = { hour: number; minute: number; endHour: number; endMinute: number; week: WeekLetter | null; label: string };
+/**
+ * Each weekday's lessons with their times read once, kept by list as the indexes above are: a
+ * session list checking a page of sessions against a timetable of 2,000 lessons built this
+ * afresh for every session (about a millisecond each).
+ */
+const weeklyIndexes = new WeakMap<readonly WeeklyPeriod[], { length: number; byDay: Map<number, WeeklyLesson[]> }>();
+function weeklyIndex(weekly: readonly WeeklyPeriod[]): Map<number, WeeklyLesson[]> {
+  const known = weeklyIndexes.get(weekly);
+  if (known && known.length === weekly.length) return known.byDay;
+  const byDay = new Map<number, WeeklyLesson[]>();
+  for (const p of weekly) {
+    const st = parseHm(p.start);
+    const en = parseHm(p.end);
+    const list = byDay.get(p.day) ?? [];
+    list.push({ hour: st.hour, minute: st.minute, endHour: en.hour, endMinute: en.minute, week: p.week, label: p.label });
+    byDay.set(p.day, list);
+  }
+  weeklyIndexes.set(weekly, { length: weekly.length, byDay });
+  return byDay;
+}
+
+/**
+ * A zone's clock (below), kept per zone while it has read the offsets of fewer than 20,000
+ * days (a day is a number each); past that it starts afresh, so what it keeps stays small.
+ */
+const zoneClocks = new Map<string, ReturnType<typeof zoneClock>>();
+function zoneClockOf(timeZone: string) {
+  const known = zoneClocks.get(timeZone);
+  if (known && known.daysRead() < 20_000) return known;
+  if (zoneClocks.size > 500) zoneClocks.clear();
+  const made = zoneClock(timeZone);
+  zoneClocks.set(timeZone, made);
+  return made;
+}
+
 /**
  * One zone's clock for one question: its offset read once per UTC day (two reads of the
  * zone's clock) rather than six reads per period placed. Like zonedTimeToUtc it takes it
@@ -211,6 +247,8 @@ function zoneClock(timeZone: string) {
     return o;
   };
   return {
+    /** How many days' offsets it holds. */
+    daysRead: () => offsets.size,
     /** zonedTimeToUtc for a time on local date `dayNo` (y-m-d). */
     toUtc(dayNo: number, y: number, m: number, d: number, hour: number, minute: number): number {
       const off = offsetAt(dayNo);
@@ -241,17 +279,9 @@ function zoneClock(timeZone: string) {
 export function busyPeriods(tt: TimetableRules, fromMs: number, toMs: number, limit = Infinity): BusyPeriod[] {
   const out: { s: number; e: number; label: string }[] = [];
   const free = freeIndex(tt.freeDays);
-  const clock = zoneClock(tt.timeZone);
+  const clock = zoneClockOf(tt.timeZone);
   if (tt.weekly.length) {
-    // Each weekday's lessons, their times read once.
-    const byDay = new Map<number, { hour: number; minute: number; endHour: number; endMinute: number; week: WeekLetter | null; label: string }[]>();
-    for (const p of tt.weekly) {
-      const st = parseHm(p.start);
-      const en = parseHm(p.end);
-      const list = byDay.get(p.day) ?? [];
-      list.push({ hour: st.hour, minute: st.minute, endHour: en.hour, endMinute: en.minute, week: p.week, label: p.label });
-      byDay.set(p.day, list);
-    }
+    const byDay = weeklyIndex(tt.weekly);
     // A day either side covers any zone offset.
     const first = dayNumber(localDate(fromMs, tt.timeZone)) - 1;
     const last = dayNumber(localDate(toMs, tt.timeZone)) + 1;

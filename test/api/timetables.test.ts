@@ -169,6 +169,19 @@ describe('which sessions fit', () => {
     expect([travel.id, morning.id].some((id) => fitting.items.some((s) => s.id === id))).toBe(false);
   });
 
+  it('“fits my timetable” with no start given reads sessions from now, not every session ever (a past one fits no one’s week)', async () => {
+    const { user } = await staff();
+    await upload(user, primaryCsv());
+    const past = await online('2026-01-19T12:15:00+00:00', '2026-01-19T12:45:00+00:00', 'Lunchtime last week');
+    const next = await online('2026-01-26T12:15:00+00:00', '2026-01-26T12:45:00+00:00', 'Lunchtime next week');
+    t.clock.set('2026-01-22T09:00:00.000Z');
+    const fitting = await listing(user, '?fits=me');
+    expect(fitting.items.map((s) => s.id)).toEqual([next.id]);
+    expect(fitting.total).toBe(1);
+    // A start asked for is kept: the past week's fitting session is found with it.
+    expect((await listing(user, '?fits=me&from=2026-01-19')).items.map((s) => s.id)).toEqual([past.id, next.id]);
+  });
+
   it('uses the organisation’s travel buffer for in-person sessions', async () => {
     const { user } = await staff({ travelBufferMinutes: 10 });
     await upload(user, primaryCsv());
