@@ -307,11 +307,20 @@ export const outcomeDue = (s: Pick<SessionRow, 'ends_at'>, now: Date) => Date.pa
  */
 export async function outcomesAfterSessionChange(trx: Transaction<Database>, deps: Deps, before: SessionRow, after: SessionRow): Promise<void> {
   const now = deps.now();
+  if (moveClearsRecord(before, after, now)) await repo.clearRecordedAttendance(trx, deps.dbKind, after.id);
+  if (!outcomeDue(after, now)) await repo.reopenOutcomes(trx, after.id, now.toISOString());
+}
+
+/**
+ * Whether moving a session from `before`'s times to `after`'s clears what was recorded of it
+ * (outcomesAfterSessionChange): moved to times not yet begun, and not within the same sitting.
+ * Once anyone has attended, such a move is refused (sessions/service.ts), as cancelling is.
+ */
+export function moveClearsRecord(before: SessionRow, after: Pick<SessionRow, 'starts_at' | 'ends_at'>, now: Date): boolean {
   const moved = after.starts_at !== before.starts_at || after.ends_at !== before.ends_at;
   const arriving = now.getTime() >= joinWindow(before).opensAt.getTime();
   const sameSitting = arriving && Date.parse(after.starts_at) < Date.parse(before.ends_at);
-  if (moved && Date.parse(after.starts_at) > now.getTime() && !sameSitting) await repo.clearRecordedAttendance(trx, deps.dbKind, after.id);
-  if (!outcomeDue(after, now)) await repo.reopenOutcomes(trx, after.id, now.toISOString());
+  return moved && Date.parse(after.starts_at) > now.getTime() && !sameSitting;
 }
 
 /**

@@ -39,7 +39,7 @@ import { placesChanged } from '../bookings/events.js';
 import * as repo from './repository.js';
 import { mayGiveToLead, requireLeadMayPublish, runsSessions } from './leads.js';
 import { callerHasTimetable, fitsForSessions } from '../timetables/service.js';
-import { attendedCount, finaliseSessionIfOver, outcomesAfterSessionChange } from '../attendance/service.js';
+import { attendedCount, finaliseSessionIfOver, moveClearsRecord, outcomesAfterSessionChange } from '../attendance/service.js';
 import { reopenRoom } from '../live/repository.js';
 import { sessionCancelled } from '../live/service.js';
 
@@ -560,6 +560,15 @@ export async function updateSession(deps: Deps, actor: AuthUser, id: string, pat
       updated_at: deps.now().toISOString(),
     };
     const after: SessionRow = { ...row, ...next };
+    // A session someone attended took place: moving it to times not yet begun would clear the
+    // record of their training (its register, check-ins, connections and captions), so it is
+    // refused, as cancelling it is. A session no one attended (all absent) may be run again later.
+    if (moveClearsRecord(row, after, deps.now()) && deps.now().getTime() >= Date.parse(row.starts_at)) {
+      const attended = await attendedCount(trx, deps.now(), row);
+      if (attended > 0) {
+        throw new AppError('conflict', `${attended === 1 ? '1 person' : `${attended} people`} attended this session, so it cannot be moved to times that have not begun: that would clear the record of their training. Correct its times within the past, or publish a new session for the new date.`);
+      }
+    }
     await engine.checkSessionChange(trx, deps, row, after);
     await repo.updateSession(trx, id, next);
     if (audience) {

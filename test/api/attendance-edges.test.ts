@@ -131,7 +131,7 @@ describe('a moved session is recorded from what happens at its new times', () =>
     expect((await t.request('POST', `/api/sessions/${s.id}/presence`, { as: removed, body: { event: 'join' } })).json.error?.code).toBe('removed_from_room');
   });
 
-  it('register ticks kept for the old date are cleared when the move undoes the outcome: nobody is credited or marked absent by them on the new date', async () => {
+  it('a session someone attended cannot be moved to times not yet begun (that would clear the record of their training), and nothing changes; once the register says no one came, it can, and its old ticks are cleared', async () => {
     const org = await t.org();
     const s = await t.session({ mode: 'in_person', venue: 'Hall A', startsAt: START, endsAt: END, capacity: { inPerson: 5, online: 0 } });
     const tickedIn = await t.user('staff', org.id);
@@ -145,9 +145,18 @@ describe('a moved session is recorded from what happens at its new times', () =>
     await runJobsOnce(t.deps, null);
     expect([await statusOf(bIn), await statusOf(bOut)]).toEqual(['attended', 'absent']);
 
+    const refused = await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: NEXT });
+    expect(refused.status).toBe(409);
+    expect(refused.json.error.message).toBe('1 person attended this session, so it cannot be moved to times that have not begun: that would clear the record of their training. Correct its times within the past, or publish a new session for the new date.');
+    expect([await statusOf(bIn), await statusOf(bOut)]).toEqual(['attended', 'absent']);
+    expect(await overridesOf(s.id)).toHaveLength(2);
+    expect(await t.mails('session_changed')).toEqual([]);
+
+    // The register was wrong: no one came. Now it is moved, and the old ticks go with the old date.
+    await tick(s, bIn, false);
     expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: NEXT })).status).toBe(200);
     expect([await statusOf(bIn), await statusOf(bOut)]).toEqual(['confirmed', 'confirmed']);
-    // On the new date the one ticked present stays away, the one ticked absent checks in.
+    // On the new date the one first ticked present stays away, the one ticked absent checks in.
     t.clock.set(NEXT.startsAt);
     const { code } = (await t.request('GET', `/api/sessions/${s.id}/checkin-code`, { as: s.trainer })).json;
     expect((await t.request('POST', `/api/sessions/${s.id}/checkin`, { as: tickedOut, body: { code } })).status).toBe(200);
@@ -159,7 +168,7 @@ describe('a moved session is recorded from what happens at its new times', () =>
     expect(report.map((r) => [r.bookingId, r.override, r.source]).sort()).toEqual([[bIn, null, 'none'], [bOut, null, 'checkin']].sort());
   });
 
-  it('presence recorded on the old date (a check-in, a LiveKit connection never closed) is cleared with it and credits no one on the new date', async () => {
+  it('presence recorded on the old date (a check-in, a LiveKit connection never closed) is the record of their training: moving the session to a later date is refused and keeps it', async () => {
     const org = await t.org();
     const s = await t.session({ mode: 'hybrid', venue: 'Hall A', startsAt: START, endsAt: END, capacity: { inPerson: 5, online: 5 } });
     const inPerson = await t.user('staff', org.id);
@@ -173,14 +182,15 @@ describe('a moved session is recorded from what happens at its new times', () =>
     t.clock.set(at('17:46'));
     await runJobsOnce(t.deps, null);
     expect(await statusOf(bIn)).toBe('attended');
+    const before = await intervalsOf(s.id);
+    expect(before.length).toBeGreaterThan(0);
 
-    expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: NEXT })).status).toBe(200);
-    // Neither comes on the new date.
-    t.clock.set('2026-02-17T18:00:00.000Z');
-    await runJobsOnce(t.deps, null);
-    expect([await statusOf(bIn), await statusOf(bOn)]).toEqual(['absent', 'absent']);
-    expect((await rowOf(s.id, s.trainer, bIn)).minutes).toBe(0);
-    expect(await intervalsOf(s.id)).toEqual([]);
+    const refused = await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: NEXT });
+    expect(refused.status).toBe(409);
+    expect(refused.json.error.message).toMatch(/^2 people attended this session, so it cannot be moved to times that have not begun/);
+    expect(await statusOf(bIn)).toBe('attended');
+    expect(await intervalsOf(s.id)).toEqual(before);
+    expect((await t.request('GET', `/api/sessions/${s.id}`, { as: s.trainer })).json.startsAt).toBe(START);
   });
 
   it('captions said at the old times are not in the moved session’s transcript', async () => {
