@@ -74,7 +74,7 @@ describe.skipIf(!browserAvailable)('outside a session’s live hours', () => {
     expect(said).toContain('Changing its times or attendance threshold changes its attendance record');
     expect(said).toContain('who attended is worked out again from the new times and threshold');
     expect(said).toContain('the attended and absent outcomes are undone and everyone is booked again and told of the change');
-    expect(said).toContain('its register, check-ins, connections and captions so far are also cleared');
+    expect(said).toContain('its register, check-ins, connections and captions so far are also cleared: that is refused once anyone has attended, since it is the record of their training (publish a new session to run it again).');
     await checkPage(page, 'editing an ended session');
     // The form is still there to use, by keyboard.
     await tabTo(page, 'Title');

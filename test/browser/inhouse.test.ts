@@ -485,4 +485,41 @@ describe.skipIf(!browserAvailable)('in-house sessions', () => {
     await expect.poll(() => card.getByRole('alert').filter({ hasText: /\S/ }).count()).toBe(0);
     expect((await t.request('GET', '/api/me/lead-orgs', { as: ria })).json.items.map((o: any) => o.id)).toEqual([org.id]);
   });
+
+  it('who a published session is for is changed on its edit page: made in-house for one school, and refused beside the field while someone booked would be left outside (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const trainer = await t.user('trainer');
+    const oak = await t.org('Oakridge Audience School');
+    const elm = await t.org('Elmfield Audience School');
+    const elmStaff = await t.user('staff', elm.id, 'Eli Elmfield');
+    const s = await t.session({ title: 'Audience changed after publishing', startsAt: daysFromNow(12), endsAt: plusMinutes(daysFromNow(12), 60), capacity: { online: 5 } }, trainer);
+    const booked = (await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: elmStaff, body: {} })).json;
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInAt(page, trainer, `/trainer/sessions/${s.id}/edit`);
+    await page.getByRole('heading', { level: 1, name: `Edit: ${s.title}` }).waitFor();
+    expect(await page.getByLabel('Everyone in the programme').isChecked()).toBe(true);
+    // A radio group is one Tab stop: into it on the chosen one, then an arrow to the next.
+    await tabTo(page, 'Everyone in the programme', { max: 120 });
+    await page.keyboard.press('ArrowDown');
+    expect(await page.getByLabel('One organisation’s staff only (in-house)').isChecked()).toBe(true);
+    await typeInto(page, 'Find organisation by name or URN', 'Oakridge Audience');
+    await expect.poll(() => page.locator('#audience-org').inputValue()).toBe(oak.id);
+    await tabTo(page, 'Save changes', { max: 120 });
+    await page.keyboard.press('Enter');
+    // Eli (Elmfield) is booked: refused beside Who is it for, in the server's words; nothing changed.
+    const error = page.locator('#audience-org-error');
+    await error.filter({ hasText: 'outside that audience' }).waitFor();
+    expect(await page.locator('#audience-org').getAttribute('aria-invalid')).toBe('true');
+    await checkPage(page, 'edit session: a narrower audience refused (320 px)');
+    expect((await t.request('GET', `/api/sessions/${s.id}`, { as: trainer })).json.audience.kind).toBe('programme');
+
+    // Once Eli's place is cancelled, the same change saves; Elmfield's staff no longer see it.
+    expect((await t.request('DELETE', `/api/bookings/${booked.id}`, { as: elmStaff })).status).toBe(200);
+    await tabTo(page, 'Save changes', { max: 120 });
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: 'Changes saved.' }).waitFor();
+    expect((await t.request('GET', `/api/sessions/${s.id}`, { as: trainer })).json.audience).toEqual({ kind: 'organisation', orgId: oak.id, orgName: oak.name });
+    expect((await t.request('GET', `/api/sessions/${s.id}`, { as: elmStaff })).status).toBe(404);
+    await checkPage(page, 'edit session: audience saved (320 px)');
+  });
 });

@@ -36,6 +36,12 @@ describe.skipIf(!browserAvailable)('office staff', () => {
     // Nobody chosen: a clear error, nothing booked.
     await panel.getByRole('button', { name: 'Book selected people' }).click();
     await page.getByRole('alert').filter({ hasText: 'Choose at least one person to book.' }).waitFor();
+    // Said in the group it is about, straight after its name (which has focus), and read with it.
+    await expectFocused(page, '#staff-legend');
+    const group = panel.getByRole('group', { name: 'People to book' });
+    expect(await group.getAttribute('aria-describedby')).toBe('staff-problem');
+    expect(await group.evaluate((g) => g.querySelector('#staff-problem')!.compareDocumentPosition(g.querySelector('ul')!) & Node.DOCUMENT_POSITION_FOLLOWING)).toBeTruthy();
+    await expectNoAxeViolations(page, 'book staff: nobody chosen');
 
     await panel.getByRole('checkbox', { name: /Bea Brown/ }).check();
     await panel.getByRole('checkbox', { name: /Cai Jones/ }).check();

@@ -31,7 +31,7 @@ const KINDS: [AudienceKind, string][] = [
  * Who a session is for. People outside an in-house session's organisation or trust never see
  * it. `orgIds`, when given, limits the choice (an in-house lead's own organisations).
  */
-export function AudienceField({ value, onChange, errors }: { value: AudienceValue; onChange: (v: AudienceValue) => void; errors: FieldError[] }) {
+export function AudienceField({ value, onChange, errors, chosenName }: { value: AudienceValue; onChange: (v: AudienceValue) => void; errors: FieldError[]; chosenName?: { orgId: string; name: string } }) {
   const { me } = useApp();
   const lead = me.role !== 'trainer' && me.role !== 'admin';
   const kinds = lead ? KINDS.filter(([k]) => k !== 'programme') : KINDS;
@@ -58,7 +58,7 @@ export function AudienceField({ value, onChange, errors }: { value: AudienceValu
           <LeadOrgSelect value={value} onChange={onChange} label={label} error={error} />
         ) : (
           // Trainers and administrators may choose any organisation in the country: found by name or URN.
-          <OrgSearchPicker key={value.kind} id="audience-org" label={label} noneLabel="Choose…" kinds={value.kind === 'trust' ? PARENT_KINDS : undefined} value={value.orgId} onChange={(orgId) => onChange({ ...value, orgId })} error={error} />
+          <OrgSearchPicker key={value.kind} id="audience-org" label={label} noneLabel="Choose…" kinds={value.kind === 'trust' ? PARENT_KINDS : undefined} value={value.orgId} chosenName={chosenName && chosenName.orgId === value.orgId ? chosenName.name : undefined} onChange={(orgId) => onChange({ ...value, orgId })} error={error} />
         ))}
     </>
   );

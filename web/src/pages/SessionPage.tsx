@@ -319,10 +319,20 @@ function BookStaff({ s, orgId, orgName, version, onBooked }: { s: Session; orgId
                   </p>
                 </>
               )}
-              <fieldset class="field">
+              {/* What is wrong with the choice is said in the group it is about, straight after its
+                  name (which takes focus), and read with it: not below a long roster. */}
+              <fieldset class={problem ? 'field field-error' : 'field'} aria-describedby={problem ? 'staff-problem' : undefined}>
                 <legend id="staff-legend" tabIndex={-1}>
                   People to book
                 </legend>
+                <div role="alert" class={problem ? '' : 'status-empty'}>
+                  {problem && (
+                    <p class="error-message" id="staff-problem">
+                      <span class="visually-hidden">Error: </span>
+                      {problem}
+                    </p>
+                  )}
+                </div>
                 <ul class="plain roster">
                   {shown.map((p) => {
                     const place = placeOf(p);
@@ -364,9 +374,6 @@ function BookStaff({ s, orgId, orgName, version, onBooked }: { s: Session; orgId
           );
         }}
       </Loaded>
-      <div role="alert" class={problem ? 'notice notice-error' : 'status-empty'}>
-        {problem && <p>{problem}</p>}
-      </div>
       {/* "Try again" ends where a first booking does: on the Book button, which stays (the outcome list is announced, not focused). */}
       <ActionError action={action} retryLabel="Try booking again" focusTo={() => document.getElementById('book-staff-submit')} />
       {/* The outcome list itself is the live region, so it is announced once and shown once. */}

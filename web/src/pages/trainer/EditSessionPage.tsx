@@ -7,6 +7,7 @@ import { ActionError, isRefusal, Loaded, useAction, useLoad } from '../../load.j
 import { Link } from '../../router.js';
 import { apiFieldErrors, percentOf, SaveFailure, SessionFields, toInput, valuesOf, type SessionValues } from './SessionForm.js';
 import { serverNow } from '../../clock.js';
+import { AudienceField, audienceInput, type AudienceValue } from '../AudienceField.js';
 
 /** The same people, in any order. */
 const sameIds = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((id) => b.includes(id));
@@ -41,7 +42,7 @@ function EndedNotice() {
       <ul>
         <li>with times still in the past, who attended is worked out again from the new times and threshold;</li>
         <li>moved to a time not yet over, the attended and absent outcomes are undone and everyone is booked again and told of the change;</li>
-        <li>moved to times that have not begun, its register, check-ins, connections and captions so far are also cleared.</li>
+        <li>moved to times that have not begun, its register, check-ins, connections and captions so far are also cleared: that is refused once anyone has attended, since it is the record of their training (publish a new session to run it again).</li>
       </ul>
       <p>Other changes leave the record as it is.</p>
     </div>
@@ -53,6 +54,8 @@ function EditForm({ s, navigated, onChanged, reload }: { s: Session; navigated: 
   const [failure, setFailure] = useState<unknown>(null);
   // Who runs it is chosen here too: an administrator from every trainer; a trainer or in-house lead adds co-trainers and stays on it.
   const [values, setValues] = useState<SessionValues>(valuesOf(s));
+  // Who it is for, changed here as when it was published (the server refuses leaving anyone on it outside).
+  const [audience, setAudienceState] = useState<AudienceValue>({ kind: s.audience.kind, orgId: s.audience.orgId ?? '' });
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [confirming, setConfirming] = useState<number | null>(null);
   const [status, setStatus] = useState('');
@@ -74,8 +77,11 @@ function EditForm({ s, navigated, onChanged, reload }: { s: Session; navigated: 
     setStatus('');
     setFailure(null);
     const { input, errors: found } = toInput(values);
+    const who = audienceInput(audience);
+    const audienceChanged = audience.kind !== s.audience.kind || (audience.kind !== 'programme' && audience.orgId !== (s.audience.orgId ?? ''));
+    if ('field' in who) found.push(who);
     setErrors(found);
-    if (!input) return;
+    if (!input || found.length) return;
     const venue = input.mode === 'online' ? null : (input.venue ?? null);
     // The rule the server tells people by: a new time, venue or mode.
     const moved = Date.parse(input.startsAt) !== Date.parse(s.startsAt) || Date.parse(input.endsAt) !== Date.parse(s.endsAt) || venue !== s.venue || input.mode !== s.mode;
@@ -96,12 +102,14 @@ function EditForm({ s, navigated, onChanged, reload }: { s: Session; navigated: 
         ...(roomKind && roomKind !== s.roomKind ? { roomKind } : {}),
         ...(attendanceThreshold !== undefined && percentOf(attendanceThreshold) !== percentOf(s.attendanceThreshold) ? { attendanceThreshold } : {}),
         ...(offerHoldMinutes !== undefined && offerHoldMinutes !== s.offerHoldMinutes ? { offerHoldMinutes } : {}),
+        ...(audienceChanged && !('field' in who) ? { audience: who } : {}),
       };
       const saved = await api(`/api/sessions/${encodeURIComponent(s.id)}`, Session, { method: 'PATCH', body: { ...patch, ...changed, venue, description: input.description ?? '' } });
       setConfirming(null);
       focusLater(saveRef);
       onChanged(saved);
       setValues(valuesOf(saved));
+      setAudienceState({ kind: saved.audience.kind, orgId: saved.audience.orgId ?? '' });
       setStatus(moved && people > 0 ? `Changes saved. ${plural(people, 'person has', 'people have')} been told.` : 'Changes saved.');
     } catch (err) {
       setConfirming(null);
@@ -147,6 +155,7 @@ function EditForm({ s, navigated, onChanged, reload }: { s: Session; navigated: 
           {Date.parse(s.endsAt) <= serverNow() ? <EndedNotice /> : null}
           <form onSubmit={(e) => save(e, false)} noValidate>
             <SessionFields values={values} set={set} errors={errors} sessionId={s.id} />
+            <AudienceField value={audience} onChange={(v) => { setConfirming(null); setAudienceState(v); }} errors={errors} chosenName={s.audience.orgId && s.audience.orgName ? { orgId: s.audience.orgId, name: s.audience.orgName } : undefined} />
             {confirming !== null ? (
               <div class="confirm" role="group" aria-labelledby="tell-question" ref={confirmRef} tabIndex={-1}>
                 <p id="tell-question">

@@ -215,6 +215,8 @@ export function apiFieldErrors(err: unknown, fallback = 'title'): FieldError[] |
     const at = other.some((p) => p.startsWith('audience')) ? { field: 'audience-org', label: 'Who is it for' } : other.some((p) => p.startsWith('occurrences')) ? { field: 'end', label: 'End time' } : { field: fallback, label: 'Title' };
     return [{ field: at.field, message: `${at.label}: ${messageOf(err)}` }, ...rest.filter((r) => r.field !== at.field)];
   }
+  // Narrowing who a session is for past people on it (or seats held for others) is refused beside that field.
+  if (err instanceof ApiError && err.code === 'audience_excludes_booked') return [{ field: 'audience-org', message: `Who is it for: ${messageOf(err)}` }];
   if (err instanceof ApiError && err.code === 'capacity_below_confirmed') return [{ field: /online/.test(err.message) ? 'cap-online' : 'cap-in-person', message: err.message }];
   // An in-house lead may publish only for their own organisation: said where that is chosen.
   if (err instanceof ApiError && err.status === 403 && /who is it for/i.test(err.message)) return [{ field: 'audience-org', message: `Who is it for: ${messageOf(err)}` }];
