@@ -856,6 +856,12 @@ export function activeBookingsOfTurnedOff(trx: Q, sessionId: string) {
     .execute();
 }
 
+/** Who, among the people with a booking on a session, has had their account turned off. */
+export async function turnedOffOnSession(trx: Q, sessionId: string): Promise<Set<string>> {
+  const rows = await trx.selectFrom('bookings as b').innerJoin('users as u', 'u.id', 'b.user_id').select('u.id').distinct().where('b.session_id', '=', sessionId).where('u.disabled_at', 'is not', null).execute();
+  return new Set(rows.map((r) => r.id));
+}
+
 /** The places a session's people had a seat on: confirmed, and once recorded, attended or absent. */
 export function seatedBookingsOfSession(trx: Q, sessionId: string) {
   return trx.selectFrom('bookings').selectAll().where('session_id', '=', sessionId).where('status', 'in', [...SEATED]).orderBy('queue_seq').execute();
