@@ -3,6 +3,7 @@
  * LiveKit webhooks turned into presence intervals, the polling repair, the browser's own
  * presence reports, and captions.
  */
+import type { ParticipantInfo } from 'livekit-server-sdk';
 import { createHash } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Database, SessionRow } from '../../db/schema.js';
@@ -379,8 +380,28 @@ export async function receive(deps: Deps, rawBody: string, authorization: string
   if (applied && (applied.status === null || (applied.status === 'scheduled' && outcomeDue({ ends_at: applied.endsAt! }, deps.now())))) {
     await finaliseSessionIfOver(deps, applied.id);
   }
-  if (applied?.id && ev.event === 'participant_joined' && ev.participant) await keepOut(deps, applied.id, ev.participant.identity);
+  if (applied?.id && ev.event === 'participant_joined' && ev.participant && !(await keepOut(deps, applied.id, ev.participant.identity))) await rightsAsNow(deps, applied.id, ev.participant);
   return { id, event: ev.event, duplicate: applied === undefined };
+}
+
+/**
+ * A reported join whose connection has rights other than the person's now (a trainer's "Stop
+ * speaking", or a captioner assignment, made while they were away) is shown as they now are.
+ * LiveKit's client reconnects with the token LiveKit last refreshed, not through this server,
+ * so a change made while it was away would otherwise be undone by the reconnect. Compared
+ * only when LiveKit says what the connection has (it always does; a report without it is
+ * left as it is).
+ */
+async function rightsAsNow(deps: Deps, sessionId: string, p: ParticipantInfo) {
+  const userId = userIdOfIdentity(p.identity);
+  if (!userId || !p.permission) return;
+  const s = await findSession(deps.db, sessionId);
+  if (!s) return;
+  const standing = await liveRole(deps, s, { id: userId });
+  if (!standing || standing.role === 'trainer') return;
+  const now = await standingOf(deps, s, userId, standing.role);
+  if (p.permission.canPublish === now.canPublish && (p.attributes?.[ROOM_ATTRIBUTES.role] ?? '') === now.role) return;
+  await showAsNow(deps, s, userId, 'someone who reconnected');
 }
 
 /** Whether a person is kept out of a session's room, asked for every reported join: the joins answered in one turn are looked up together. */

@@ -282,6 +282,30 @@ describe('room control by the trainer', () => {
     expect((await verifier.verify((await join(s.id, staff)).json.token)).video?.canPublish).toBe(false);
   });
 
+  it('puts a reconnecting speaker back as they now are: "Stop speaking" said while they were away is not undone by the token LiveKit refreshed for them', async () => {
+    const { s, staff, room } = await liveRoom();
+    expect((await t.request('POST', `/api/sessions/${s.id}/live/speaker`, { as: s.trainer, body: { identity: `user-${staff.id}`, speaker: true } })).json.applied).toBe(true);
+    // Their Wi-Fi drops; meanwhile the trainer stops them speaking (nothing to change: not connected).
+    lk.dropParticipant(room, 'PA_staff');
+    expect((await t.request('POST', `/api/sessions/${s.id}/live/speaker`, { as: s.trainer, body: { identity: `user-${staff.id}`, speaker: false } })).json.applied).toBe(false);
+    // Their browser reconnects with the speaker's rights LiveKit last gave it, and LiveKit reports the join.
+    lk.addParticipant(room, { sid: 'PA_back', identity: `user-${staff.id}`, joinedAtMs: Date.parse(at('16:05')), tracks: [] });
+    const report = (id: string, sid: string, canPublish: boolean) =>
+      signedWebhook({ id, event: 'participant_joined', createdAt: BigInt(Math.floor(Date.parse(at('16:05')) / 1000)), room: new Room({ sid: lk.rooms.get(room)!.sid, name: room }), participant: new ParticipantInfo({ sid, identity: `user-${staff.id}`, joinedAtMs: BigInt(Date.parse(at('16:05'))), permission: { canPublish, canSubscribe: true, canPublishData: true }, attributes: { 'send.role': 'attendee' } }) });
+    const before = lk.calls.length;
+    const back = await report('ev-back', 'PA_back', true);
+    expect((await t.request('POST', '/api/livekit/webhook', { body: back.body, headers: back.headers })).status).toBe(200);
+    const updates = lk.calls.slice(before).filter((c) => c.method === 'UpdateParticipant');
+    expect(updates).toHaveLength(1);
+    expect(updates[0]!.body).toMatchObject({ room, identity: `user-${staff.id}`, attributes: { 'send.role': 'attendee' } });
+    expect(lk.participants.get(room)!.find((p) => p.sid === 'PA_back')!.permission?.canPublish ?? false).toBe(false);
+    // A join that already has the rights they should have changes nothing.
+    const again = lk.calls.length;
+    const same = await report('ev-same', 'PA_back', false);
+    expect((await t.request('POST', '/api/livekit/webhook', { body: same.body, headers: same.headers })).status).toBe(200);
+    expect(lk.calls.slice(again).filter((c) => c.method === 'UpdateParticipant')).toEqual([]);
+  });
+
   it('keeps a speaker invitation for someone not connected just now', async () => {
     const { s, staff } = await bookedSession();
     t.clock.set(START);
