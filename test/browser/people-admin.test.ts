@@ -517,4 +517,22 @@ describe.skipIf(!browserAvailable)('administration of people, imports and trust 
       await page.getByRole('status').filter({ hasText: 'Attention and autism: 1 trainer(s) may run its sessions.' }).waitFor();
     }
   });
+
+  it('the People list shown for one organisation starts “Add a person” and its import link at that organisation, not asking for it again (320 px)', async () => {
+    const { t } = env.server;
+    const admin = await t.user('admin');
+    const school = await t.org('Quarry Bank Suggested School');
+    await t.user('staff', school.id, 'Quinn Quarry');
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInAt(page, admin, `/admin/people?orgId=${school.id}`);
+    await page.getByRole('heading', { level: 2, name: 'Quinn Quarry' }).waitFor();
+    await expect.poll(() => page.locator('#new-org').inputValue()).toBe(school.id);
+    expect(await page.locator('#new-org option:checked').innerText()).toContain(school.name);
+    expect(await page.getByRole('link', { name: 'import them from a spreadsheet (CSV)' }).getAttribute('href')).toBe(`/admin/people/import?org=${school.id}`);
+    await typeInto(page, 'Full name', 'Nadia New');
+    await typeInto(page, 'Email address', 'nadia.new@quarry.example');
+    await activate(page, 'Add person');
+    await page.getByRole('heading', { name: `Nadia New was added to ${school.name}` }).waitFor();
+    await checkPage(page, 'people list for one organisation, a person added there (320 px)');
+  });
 });

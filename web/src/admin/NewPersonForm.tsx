@@ -23,11 +23,12 @@ const FIELDS = {
   orgId: { id: 'new-org', label: 'Organisation' },
 };
 
-export function NewPersonForm({ onAdded, forOrg }: { onAdded: (p: z.infer<typeof User>) => void; forOrg?: { id: string; name: string } }) {
+export function NewPersonForm({ onAdded, forOrg, suggestedOrg }: { onAdded: (p: z.infer<typeof User>) => void; forOrg?: { id: string; name: string }; suggestedOrg?: { id: string; name: string } }) {
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<keyof typeof ROLE_LABEL>('staff');
-  const [chosenOrg, setOrgId] = useState('');
+  // An administrator's list shown for one organisation starts the form (and the import link) there: it is not asked for again.
+  const [chosenOrg, setOrgId] = useState(suggestedOrg?.id ?? '');
   const [jobRole, setJobRole] = useState('');
   const orgId = forOrg?.id ?? chosenOrg;
   const [errors, setErrors] = useState<FieldError[]>([]);
@@ -88,7 +89,7 @@ export function NewPersonForm({ onAdded, forOrg }: { onAdded: (p: z.infer<typeof
     <section class="panel narrow" aria-labelledby="new-person-title">
       <h2 id="new-person-title">Add a person</h2>
       <p>
-        To add many staff {forOrg ? 'at once' : 'of one school at once'}, <Link href={forOrg ? `/office/people/import?${new URLSearchParams({ org: forOrg.id })}` : '/admin/people/import'}>import them from a spreadsheet (CSV)</Link>.
+        To add many staff {forOrg ? 'at once' : 'of one school at once'}, <Link href={forOrg ? `/office/people/import?${new URLSearchParams({ org: forOrg.id })}` : `/admin/people/import${chosenOrg ? `?${new URLSearchParams({ org: chosenOrg })}` : ''}`}>import them from a spreadsheet (CSV)</Link>.
       </p>
       {added && (
         <div class="notice" role="group" aria-labelledby="added-title">
@@ -137,6 +138,7 @@ export function NewPersonForm({ onAdded, forOrg }: { onAdded: (p: z.infer<typeof
               id="new-org"
               label="Organisation"
               value={orgId}
+              chosenName={suggestedOrg && suggestedOrg.id === orgId ? suggestedOrg.name : undefined}
               onChange={setOrgId}
               noneLabel={needsOrg ? 'Choose an organisation' : 'None'}
               hint={needsOrg ? 'Staff and school office belong to a school, college, nursery, trust or local authority.' : 'Optional for trainers and administrators.'}
