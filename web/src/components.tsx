@@ -401,26 +401,36 @@ export function ConfirmButton({ label, text, busyText, question, confirmLabel, k
     );
   }
   return (
+    <ConfirmQuestion
+      label={label}
+      question={question}
+      questionRef={questionRef}
+      confirmLabel={confirmLabel}
+      keepLabel={keepLabel}
+      busy={busy}
+      onConfirm={() => {
+        onConfirm();
+        // Focus goes back to the opener (the layout effect above) when it is still there;
+        // a page whose action removes the whole control moves focus on (useFocusLater).
+        setAsking(false);
+      }}
+      onKeep={() => setAsking(false)}
+    />
+  );
+}
+
+/** The question itself (ConfirmButton's, AskBeforeSaving's): the words, taking focus by `questionRef`, and a button to go ahead and one to keep things as they are. */
+function ConfirmQuestion({ label, question, questionRef, confirmLabel, keepLabel, busy, onConfirm, onKeep }: { label: string; question: ComponentChildren; questionRef: { current: HTMLParagraphElement | null }; confirmLabel: string; keepLabel: string; busy?: boolean; onConfirm: () => void; onKeep: () => void }) {
+  return (
     <div class="confirm" role="group" aria-label={label}>
       <p ref={questionRef} tabIndex={-1}>
         {question}
       </p>
       <div class="actions">
-        <button
-          type="button"
-          class="button button-danger"
-          aria-disabled={busy ? 'true' : undefined}
-          onClick={() => {
-            if (busy) return;
-            onConfirm();
-            // Focus goes back to the opener (the layout effect above) when it is still there;
-            // a page whose action removes the whole control moves focus on (useFocusLater).
-            setAsking(false);
-          }}
-        >
+        <button type="button" class="button button-danger" aria-disabled={busy ? 'true' : undefined} onClick={() => !busy && onConfirm()}>
           {confirmLabel}
         </button>
-        <button type="button" class="button button-secondary" onClick={() => setAsking(false)}>
+        <button type="button" class="button button-secondary" onClick={onKeep}>
           {keepLabel}
         </button>
       </div>
@@ -444,21 +454,7 @@ export function AskBeforeSaving({ question, label, confirmLabel, keepLabel, onCo
     wasAsking.current = asking;
   }, [asking]);
   if (!asking) return <>{children}</>;
-  return (
-    <div class="confirm" role="group" aria-label={label}>
-      <p ref={questionRef} tabIndex={-1}>
-        {question}
-      </p>
-      <div class="actions">
-        <button type="button" class="button button-danger" aria-disabled={busy ? 'true' : undefined} onClick={() => !busy && onConfirm()}>
-          {confirmLabel}
-        </button>
-        <button type="button" class="button button-secondary" onClick={onKeep}>
-          {keepLabel}
-        </button>
-      </div>
-    </div>
-  );
+  return <ConfirmQuestion label={label} question={question} questionRef={questionRef} confirmLabel={confirmLabel} keepLabel={keepLabel} busy={busy} onConfirm={onConfirm} onKeep={onKeep} />;
 }
 
 export function Badge({ tone, children }: { tone: string; children: ComponentChildren }) {
