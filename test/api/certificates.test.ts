@@ -243,12 +243,17 @@ describe('a certificate whose printed facts change', () => {
     for (const text of texts) expect(text).toContain('Minutes attended: 60');
   });
 
-  it('session moved after the certificate and attended on the new date: the old code stays withdrawn; a new download prints the new date and minutes', async () => {
+  it('session moved after the certificate (its register first corrected: a session someone attended cannot be moved later) and attended on the new date: the old code stays withdrawn; a new download prints the new date and minutes', async () => {
     const { zoe, s } = await attended();
     await download(zoe.bookingId, zoe);
     const { code } = (await certRows())[0]!;
     t.clock.set('2026-02-11T09:00:00.000Z');
-    expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { startsAt: '2026-02-17T16:00:00.000Z', endsAt: '2026-02-17T17:00:00.000Z' } })).status).toBe(200);
+    const moveLater = () => t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { startsAt: '2026-02-17T16:00:00.000Z', endsAt: '2026-02-17T17:00:00.000Z' } });
+    expect((await moveLater()).status).toBe(409);
+    expect(await verifyCode(code)).toMatchObject({ status: 'genuine' });
+    // The register was wrong (she did not come that day): corrected, the session can move.
+    expect((await t.request('PUT', `/api/sessions/${s.id}/attendance/${zoe.bookingId}`, { as: s.trainer, body: { attended: false } })).status).toBe(200);
+    expect((await moveLater()).status).toBe(200);
     expect(await verifyCode(code)).toEqual({ status: 'withdrawn' });
 
     t.clock.set('2026-02-17T16:10:00.000Z');
