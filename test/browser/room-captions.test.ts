@@ -179,16 +179,18 @@ describe('roles in the room', () => {
 
   it('store the captions a LiveKit agent sends, whether as itself or under the identity of the speaker it transcribes (as LiveKit’s Python agents do), and never one a browser in the room made (its sender stores it)', () => {
     // An agent sending as itself: its own segment id.
-    expect(automaticCaptionId(agent('agent-AJ_stt'), 'SG_1a2b')).toBe('SG_1a2b');
+    expect(automaticCaptionId(agent('agent-AJ_stt'), 'SG_1a2b', true)).toBe('SG_1a2b');
     // An agent sending for the trainer it transcribes: the stream's sender is the trainer, the id the agent's.
-    expect(automaticCaptionId(trainer('user-t1'), 'SG_1a2b')).toBe('user-t1-SG_1a2b');
-    expect(automaticCaptionId(speaker('user-s1'), 'SG_9')).toBe('user-s1-SG_9');
+    expect(automaticCaptionId(trainer('user-t1'), 'SG_1a2b', true)).toBe('user-t1-SG_1a2b');
+    expect(automaticCaptionId(speaker('user-s1'), 'SG_9', true)).toBe('user-s1-SG_9');
+    // No agent in the room: a participant's stream is never relayed as an agent's.
+    expect(automaticCaptionId(speaker('user-s1'), 'SG_9', false)).toBeNull();
     // A browser's own captions (newSegmentId): its sender stores them.
-    expect(automaticCaptionId(trainer('user-t1'), 'user-t1-lx2-abcdef')).toBeNull();
-    expect(automaticCaptionId(speaker('user-s1'), 'user-s1-lx2-abcdef')).toBeNull();
-    // A stream naming someone else's segment is kept under its own sender, so it cannot replace that line.
-    expect(automaticCaptionId(speaker('user-s1'), 'user-t1-lx2-abcdef')).toBe('user-s1-user-t1-lx2-abcdef');
-    expect(automaticCaptionId(speaker('user-s1'), 'x'.repeat(200))).toHaveLength(128);
+    expect(automaticCaptionId(trainer('user-t1'), 'user-t1-lx2-abcdef', true)).toBeNull();
+    expect(automaticCaptionId(speaker('user-s1'), 'user-s1-lx2-abcdef', true)).toBeNull();
+    // Nor any id not of the agents' form (one naming someone else's line, say): that participant stores their own, within their own limits.
+    expect(automaticCaptionId(speaker('user-s1'), 'user-t1-lx2-abcdef', true)).toBeNull();
+    expect(automaticCaptionId(speaker('user-s1'), `SG_${'x'.repeat(200)}`, true)).toHaveLength(128);
   });
 
   it('say why someone was put out of the room from what the server says now, not LiveKit’s one reason for every removal, and offer joining again only where it can work', () => {
@@ -199,7 +201,9 @@ describe('roles in the room', () => {
     expect(removalWords({ ...now, open: false })).toEqual({ reason: 'The live room has closed: the session is over or was cancelled.', final: true });
     expect(removalWords({ ...now, ended: true })).toEqual({ reason: 'The trainer ended the session for everyone.', final: true });
     // A trainer is not kept out by "End for everyone"; anyone still entitled may join again.
-    expect(removalWords({ ...now, role: 'trainer', ended: true }).final).toBe(false);
+    expect(removalWords({ ...now, role: 'trainer', ended: true })).toEqual({ reason: 'The room was ended for everyone. As a trainer you can reopen it and join again.', final: false });
+    // A cancelled session: its places went with it, so the room's closing is what is said.
+    expect(removalWords({ ...now, role: null, open: false })).toEqual({ reason: 'The live room has closed: the session is over or was cancelled.', final: true });
     expect(removalWords(now)).toEqual({ reason: 'You were disconnected from the live session.', final: false });
   });
 

@@ -450,7 +450,12 @@ export function AskBeforeSaving({ question, label, confirmLabel, keepLabel, onCo
   const wasAsking = useRef(false);
   useLayoutEffect(() => {
     if (asking) questionRef.current?.focus();
-    else if (wasAsking.current) document.getElementById(saveId)?.focus();
+    else if (wasAsking.current) {
+      // Back to Save when the question's own buttons went with it; a field changed meanwhile
+      // (which closes the question) keeps its focus.
+      const now = document.activeElement;
+      if (!now || now === document.body || !now.isConnected) document.getElementById(saveId)?.focus();
+    }
     wasAsking.current = asking;
   }, [asking]);
   if (!asking) return <>{children}</>;

@@ -234,14 +234,17 @@ export function useAction(): ActionState {
       last.current = null;
       setError(null);
     } catch (e) {
-      setError(e);
-      if (isRefusal(e)) {
+      if (!isRefusal(e)) setError(e);
+      else {
         last.current = null;
+        // Reloaded first; then said here unless the page said it itself (true), so it is said once.
+        let said = false;
         try {
-          if ((await onRefused.current?.(e)) === true) setError(null);
+          said = (await onRefused.current?.(e)) === true;
         } catch {
           // The reload's own failure is the page's to show (its load state); the refusal stands.
         }
+        setError(said ? null : e);
         // What was pressed may have gone with the reload (a booking form once booked): the refusal takes focus.
         setTimeout(() => {
           const now = document.activeElement;

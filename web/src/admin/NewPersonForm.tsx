@@ -5,7 +5,7 @@
  * the organisation chosen on their Staff accounts page, who then signs in by an emailed
  * sign-in link (or their school's own sign-in).
  */
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { z } from 'zod';
 import { CreateUserInput, JobRole, User } from '../../../shared/accounts.js';
 import { api, ApiError } from '../api.js';
@@ -28,7 +28,16 @@ export function NewPersonForm({ onAdded, forOrg, suggestedOrg }: { onAdded: (p: 
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<keyof typeof ROLE_LABEL>('staff');
   // An administrator's list shown for one organisation starts the form (and the import link) there: it is not asked for again.
-  const [chosenOrg, setOrgId] = useState(suggestedOrg?.id ?? '');
+  const [chosenOrg, setChosenOrg] = useState(suggestedOrg?.id ?? '');
+  // Follows the list's organisation until one is chosen here (what was typed stays).
+  const [orgTouched, setOrgTouched] = useState(false);
+  useEffect(() => {
+    if (!orgTouched) setChosenOrg(suggestedOrg?.id ?? '');
+  }, [suggestedOrg?.id]);
+  const setOrgId = (id: string) => {
+    setOrgTouched(true);
+    setChosenOrg(id);
+  };
   const [jobRole, setJobRole] = useState('');
   const orgId = forOrg?.id ?? chosenOrg;
   const [errors, setErrors] = useState<FieldError[]>([]);

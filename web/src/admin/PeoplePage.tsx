@@ -121,7 +121,7 @@ export function PeoplePage() {
       <PageHeading title="People" navigated={loc.navigated}>
         People
       </PageHeading>
-      <NewPersonForm key={people.data?.asked.orgId ?? ''} onAdded={() => void people.reload()} suggestedOrg={people.data?.asked.orgId && people.data.orgName ? { id: people.data.asked.orgId, name: people.data.orgName } : undefined} />
+      <NewPersonForm onAdded={() => void people.reload()} suggestedOrg={people.data?.asked.orgId && people.data.orgName ? { id: people.data.asked.orgId, name: people.data.orgName } : undefined} />
       <h2 id="find-people">Find people</h2>
       <form class="filters" role="search" aria-labelledby="find-people" onSubmit={search}>
         <TextField id="q" label="Name or email" type="search" value={text} onInput={(e) => setText((e.currentTarget as HTMLInputElement).value)} spellcheck={false} />

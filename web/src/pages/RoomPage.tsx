@@ -164,6 +164,9 @@ export function RoomPage({ id }: { id: string }) {
   const [lk, setLk] = useState<LiveKit | null>(null);
   const [lkError, setLkError] = useState('');
   const [stage, setStage] = useState<Stage>('prejoin');
+  /** The stage now, for an answer that arrives later (whyRemoved). */
+  const stageRef = useRef(stage);
+  stageRef.current = stage;
   const [endedReason, setEndedReason] = useState('');
   const [endedFinal, setEndedFinal] = useState(false);
   const [controller, setController] = useState<RoomController | null>(null);
@@ -250,7 +253,7 @@ export function RoomPage({ id }: { id: string }) {
       const c = controllerRef.current;
       if (from.agent) agents.current.add(from.identity);
       const final = await deliverTranscription(reader, from, (fn) => setCaptions(fn), (sid) => c?.trackOwner(sid) ?? null).catch(() => null);
-      const automatic = final && automaticCaptionId(from, final.segmentId);
+      const automatic = final && c && automaticCaptionId(from, final.segmentId, [...c.room.remoteParticipants.values()].some((p) => p.isAgent));
       if (final && automatic && c && storesAgentCaptions(c)) {
         await api(`/api/sessions/${encodeURIComponent(id)}/captions`, z.unknown(), {
           method: 'POST',
@@ -332,6 +335,8 @@ export function RoomPage({ id }: { id: string }) {
           // which (a trainer's removal or "End for everyone", or a place that went: cancelled,
           // moved in person, the session over), and whether joining again can work.
           void whyRemoved(id, reason).then((why) => {
+            // Gone on meanwhile ("Join again"): the answer is about a room left behind.
+            if (stageRef.current !== 'ended') return;
             setEndedReason(why.reason);
             setEndedFinal(why.final);
             announce(why.reason);

@@ -495,7 +495,7 @@ export function SessionPage({ id }: { id: string }) {
         {title}
       </PageHeading>
       {/* Arriving from publishing it (NewSessionPage), as My sessions says a published series. */}
-      <Status message={published && s ? `Published: “${s.title}” is open for booking.` : ''} id="published-status" focusable />
+      <Status message={announcePublished && s && s.status === 'scheduled' ? `Published: “${s.title}” is open for booking.` : ''} id="published-status" focusable />
       <Loaded state={page} what="the session">
         {/* The session as counted here (`s`: after the viewer's own offer lapsed, its seat passed on), not as loaded. */}
         {() => s && (

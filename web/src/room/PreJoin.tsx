@@ -200,6 +200,8 @@ export function PreJoin({
       setAudio(at ?? null);
       setVideo(vt ?? null);
       setProblems(found);
+      // Checked again and still missing: said, as the same words in the alert would not be read again.
+      if (attempt > 0 && found.length > 0) setFoundAgain(`Checked again: ${found.join(' ')}`);
       if (attempt > 0 && found.length === 0) {
         setFoundAgain('Your camera and microphone were found: the preview shows your camera.');
         // The notice and the button pressed have gone: focus goes to the check's heading, not <body>.

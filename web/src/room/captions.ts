@@ -187,11 +187,14 @@ export async function deliverTranscription(
  * themselves (kept as they are) or, as LiveKit's Python agents do, under the identity of the
  * speaker they transcribe (the server lets an agent publish on a participant's behalf): those
  * are saved under that speaker's identity, so such a line can never stand for, and replace,
- * anyone else's in the transcript.
+ * anyone else's in the transcript. Such a relay is made only for ids of the agents' form
+ * while an agent is in the room (`agentInRoom`).
  */
-export function automaticCaptionId(sender: CaptionSender, segmentId: string): string | null {
+export function automaticCaptionId(sender: CaptionSender, segmentId: string, agentInRoom: boolean): string | null {
   if (sender.agent) return segmentId;
-  if (segmentId.startsWith(`${sender.identity}-`)) return null;
+  // Only an agent's own ids ("SG_…"), and only while an agent is in the room: anything else a
+  // participant sends is theirs to store (within their own limits), not relayed by a trainer.
+  if (!agentInRoom || !/^SG_[A-Za-z0-9]+$/.test(segmentId)) return null;
   return `${sender.identity}-${segmentId}`.slice(0, 128);
 }
 

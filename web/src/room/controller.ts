@@ -295,9 +295,10 @@ export class RoomController {
  */
 export function removalWords(st: Pick<LiveStatus, 'removed' | 'role' | 'open' | 'ended'>): { reason: string; final: boolean } {
   if (st.removed) return { reason: 'A trainer removed you from the session. You cannot join it again unless a trainer lets you back in.', final: true };
-  if (!st.role) return { reason: 'Your place on this session has changed (cancelled, or moved to an in-person seat), so you are no longer in its live room.', final: true };
+  // Closed first: a cancelled session's places are cancelled with it, and that is not about one person.
   if (!st.open) return { reason: 'The live room has closed: the session is over or was cancelled.', final: true };
-  if (st.ended && st.role !== 'trainer') return { reason: 'The trainer ended the session for everyone.', final: true };
+  if (!st.role) return { reason: 'Your place on this session has changed (cancelled, or moved to an in-person seat), so you are no longer in its live room.', final: true };
+  if (st.ended) return { reason: st.role === 'trainer' ? 'The room was ended for everyone. As a trainer you can reopen it and join again.' : 'The trainer ended the session for everyone.', final: st.role !== 'trainer' };
   return { reason: 'You were disconnected from the live session.', final: false };
 }
 

@@ -78,7 +78,10 @@ function PersonAdminForm({ person, onChanged }: { person: z.infer<typeof User>; 
       >
         <ErrorSummary errors={errors} titleId={id('placement-summary')} />
         <Field id={id('role')} label="Role" error={errorFor(errors, id('role'))}>
-          <select id={id('role')} {...described(id('role'), undefined, errorFor(errors, id('role')))} value={role} onChange={(e) => setRole(Role.parse((e.currentTarget as HTMLSelectElement).value))}>
+          <select id={id('role')} {...described(id('role'), undefined, errorFor(errors, id('role')))} value={role} onChange={(e) => {
+              setRole(Role.parse((e.currentTarget as HTMLSelectElement).value));
+              setAsking(false);
+            }}>
             {Object.entries(ROLE_LABEL).map(([k, label]) => (
               <option key={k} value={k}>
                 {label}
@@ -159,7 +162,7 @@ export function placementQuestion(person: z.infer<typeof User>, role: Role, orgI
   const from = person.orgName ?? 'their organisation';
   return [
     `Make ${person.name} ${now}?`,
-    leaving && `They give up their places on in-house sessions still to come that are only for staff of ${from} or its trust (each is told by email), and stop leading in-house training there.`,
+    leaving && `They give up their places on in-house sessions still to come for staff of ${from} that their new place does not include (each is told by email), and stop leading in-house training there.`,
     stopsRunning && 'They no longer run sessions: they come off every course’s list of trainers, and any session still to come that they were to run is listed after saving, to give to another trainer.',
     'Changing them back later does not give these back.',
   ]

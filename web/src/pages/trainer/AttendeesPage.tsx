@@ -259,5 +259,5 @@ function MoveButton({ r, busy, onMove }: { r: AttendeeEntry; busy: boolean; onMo
     r.status === 'waitlisted'
       ? `Move ${r.name} to the ${toWord} waitlist? They wait for an ${toWord} seat instead of an ${from} one, and are told by email.`
       : `Move ${r.name} to an ${toWord} seat? Their ${from} seat goes at once to the next person waiting for one, so moving them back may find no seat free. They are told by email.`;
-  return <ConfirmButton label={`${text}: ${r.name}`} text={text} busyText="Working…" question={question} confirmLabel="Yes, move them" keepLabel="No, keep their seat" variant="secondary" busy={busy} onConfirm={() => onMove(to)} />;
+  return <ConfirmButton label={`${text}: ${r.name}`} text={text} busyText="Working…" question={question} confirmLabel="Yes, move them" keepLabel={r.status === 'waitlisted' ? 'No, keep their place' : 'No, keep their seat'} variant="secondary" busy={busy} onConfirm={() => onMove(to)} />;
 }

@@ -1,7 +1,7 @@
 import { useRef, useState } from 'preact/hooks';
 import { CancelResult, Session } from '../../../../shared/sessions.js';
 import { api } from '../../api.js';
-import { ConfirmButton, ErrorSummary, PageHeading, Status, TextField, useApp, useFocusLater, type FieldError, PendingHeading } from '../../components.js';
+import { ConfirmButton, ErrorSummary, messageOf, PageHeading, Status, TextField, useApp, useFocusLater, type FieldError, PendingHeading } from '../../components.js';
 import { plural } from '../../format.js';
 import { ActionError, isRefusal, Loaded, useAction, useLoad } from '../../load.js';
 import { Link } from '../../router.js';
@@ -50,8 +50,8 @@ function EndedNotice() {
 }
 
 function EditForm({ s, navigated, onChanged, reload }: { s: Session; navigated: boolean; onChanged: (s: Session) => void; reload: () => Promise<void> }) {
-  /** A save that failed for a reason about no field (the network, the service, the session cancelled meanwhile): said above Save. */
-  const [failure, setFailure] = useState<unknown>(null);
+  /** A save that failed for a reason about no field (the network, the service): said above Save, with whether those on it were asked about and agreed to telling them. */
+  const [failure, setFailure] = useState<{ error: unknown; told: boolean } | null>(null);
   // Who runs it is chosen here too: an administrator from every trainer; a trainer or in-house lead adds co-trainers and stays on it.
   const [values, setValues] = useState<SessionValues>(valuesOf(s));
   // Who it is for, changed here as when it was published (the server refuses leaving anyone on it outside).
@@ -67,6 +67,8 @@ function EditForm({ s, navigated, onChanged, reload }: { s: Session; navigated: 
   const focusLater = useFocusLater();
   const set = (patch: Partial<SessionValues>) => {
     setConfirming(null);
+    // A change after a failed save is a new save: "Try again" would repeat the old one.
+    setFailure(null);
     setValues((v) => ({ ...v, ...patch }));
   };
   const people = peopleOf(s);
@@ -116,11 +118,13 @@ function EditForm({ s, navigated, onChanged, reload }: { s: Session; navigated: 
       focusLater(saveRef);
       const beside = apiFieldErrors(err);
       if (beside) setErrors(beside);
-      else {
-        setFailure(err);
-        // Cancelled (or otherwise changed) meanwhile: the page shows the session as it now is.
-        if (isRefusal(err)) void reload();
-      }
+      else if (isRefusal(err)) {
+        // Cancelled (or otherwise changed) meanwhile: said in the page's status, which takes
+        // focus, and the page shows the session as it now is (a cancelled one has no form).
+        setStatus(messageOf(err));
+        focusLater(() => document.getElementById('edit-status'), { force: true });
+        void reload();
+      } else setFailure({ error: err, told });
     } finally {
       setBusy(false);
     }
@@ -155,7 +159,7 @@ function EditForm({ s, navigated, onChanged, reload }: { s: Session; navigated: 
           {Date.parse(s.endsAt) <= serverNow() ? <EndedNotice /> : null}
           <form onSubmit={(e) => save(e, false)} noValidate>
             <SessionFields values={values} set={set} errors={errors} sessionId={s.id} />
-            <AudienceField value={audience} onChange={(v) => { setConfirming(null); setAudienceState(v); }} errors={errors} chosenName={s.audience.orgId && s.audience.orgName ? { orgId: s.audience.orgId, name: s.audience.orgName } : undefined} />
+            <AudienceField value={audience} onChange={(v) => { setConfirming(null); setFailure(null); setAudienceState(v); }} errors={errors} chosenName={s.audience.orgId && s.audience.orgName ? { orgId: s.audience.orgId, name: s.audience.orgName } : undefined} />
             {confirming !== null ? (
               <div class="confirm" role="group" aria-labelledby="tell-question" ref={confirmRef} tabIndex={-1}>
                 <p id="tell-question">
@@ -179,7 +183,7 @@ function EditForm({ s, navigated, onChanged, reload }: { s: Session; navigated: 
               </div>
             ) : (
               <>
-                <SaveFailure error={failure} busy={busy} onRetry={() => void save(null, true)} />
+                <SaveFailure error={failure?.error ?? null} busy={busy} onRetry={() => void save(null, failure?.told ?? false)} />
                 <button ref={saveRef} type="submit" class="button" aria-disabled={busy ? 'true' : undefined}>
                   {busy ? 'Saving…' : 'Save changes'}
                 </button>
