@@ -241,8 +241,10 @@ describe.skipIf(!browserAvailable)('feedback and certificates', () => {
     let failing = true;
     await adminPage.route('**/feedback-settings', (route) => (failing ? route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: { code: 'internal', message: 'Something went wrong on our side. Please try again.' } }) }) : route.continue()));
     const box = adminPage.getByRole('checkbox', { name: 'Anonymous feedback for Speech and language course' });
-    await adminPage.keyboard.press('Space');
-    await adminPage.getByRole('alert').filter({ hasText: 'Something went wrong on our side. Please try again.' }).waitFor();
+    // Space sends the change (seen as its request: on a loaded CI machine the answer has taken
+    // longer than the usual 10 s to be drawn, so both are waited for longer here).
+    await Promise.all([adminPage.waitForRequest((r) => r.url().endsWith('/feedback-settings') && r.method() === 'PUT', { timeout: 30_000 }), adminPage.keyboard.press('Space')]);
+    await adminPage.getByRole('alert').filter({ hasText: 'Something went wrong on our side. Please try again.' }).waitFor({ timeout: 30_000 });
     await expect.poll(() => box.isChecked(), { message: 'a setting not saved is not shown as saved' }).toBe(false);
     const stored = () => env.server.t.db.selectFrom('courses').select('anonymous_feedback').where('id', '=', course.id).executeTakeFirstOrThrow();
     expect((await stored()).anonymous_feedback).toBe(0);
