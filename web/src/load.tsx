@@ -272,16 +272,19 @@ export function useAction(): ActionState {
   return { busy, error, refused: isRefusal(error), refusalRef, run, retry, focusAfterRetry: lastFocus.current, clear: () => setError(null) };
 }
 
+/** A refusal because things changed (409), in words with no "Try again": ActionError's, and a form's own (SaveFailure). */
+export function Refusal({ error, refusalRef }: { error: unknown; refusalRef?: { current: HTMLDivElement | null } }) {
+  return (
+    <div role="alert" class="notice notice-error" tabIndex={-1} ref={refusalRef}>
+      <p>{messageOf(error)}</p>
+    </div>
+  );
+}
+
 /** An action's failure with "Try again"; an empty live region otherwise, so it is announced. `focusTo`: see Retry. */
 export function ActionError({ action, retryLabel, focusTo }: { action: ActionState; retryLabel?: string; focusTo?: () => HTMLElement | null }) {
   if (!action.error) return <div role="alert" class="status-empty" />;
-  if (action.refused) {
-    return (
-      <div role="alert" class="notice notice-error" tabIndex={-1} ref={action.refusalRef}>
-        <p>{messageOf(action.error)}</p>
-      </div>
-    );
-  }
+  if (action.refused) return <Refusal error={action.error} refusalRef={action.refusalRef} />;
   return <Retry error={action.error} onRetry={action.retry} busy={action.busy} label={retryLabel} focusTo={action.focusAfterRetry ?? focusTo} />;
 }
 

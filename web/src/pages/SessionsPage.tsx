@@ -36,6 +36,18 @@ export function bookingClosed(s: Pick<Session, 'endsAt' | 'bookingClosesAt'>, no
   return null;
 }
 
+/** A card's seats and waitlist while the session can be booked, else why it cannot (bookingClosed). */
+function SeatsOrClosed({ s, now }: { s: Session; now: number }) {
+  const closed = bookingClosed(s, now);
+  if (closed) return <Fact label="Booking">{closed}</Fact>;
+  return (
+    <>
+      <Fact label="Seats free to you"><SeatsLeft s={s} /></Fact>
+      <Fact label="Waitlist"><Waiting s={s} /></Fact>
+    </>
+  );
+}
+
 export function SeatsLeft({ s }: { s: Session }) {
   return (
     <ul class="plain seat-list">
@@ -281,14 +293,7 @@ export function SessionsPage() {
                         {s.area && <Fact label="Area">{areaLabel(s.area)}</Fact>}
                         {s.audience.kind !== 'programme' && <Fact label="Who it is for">{audienceWords(s.audience)}</Fact>}
                         {courseTitle(s.courseId) && <Fact label="Course">{courseTitle(s.courseId)}</Fact>}
-                        {s.status === 'cancelled' ? null : bookingClosed(s, now) ? (
-                          <Fact label="Booking">{bookingClosed(s, now)}</Fact>
-                        ) : (
-                          <>
-                            <Fact label="Seats free to you"><SeatsLeft s={s} /></Fact>
-                            <Fact label="Waitlist"><Waiting s={s} /></Fact>
-                          </>
-                        )}
+                        {s.status !== 'cancelled' && <SeatsOrClosed s={s} now={now} />}
                         {s.fit && <Fact label="Your timetable"><FitNote s={s} /></Fact>}
                       </dl>
                     </article>

@@ -6,7 +6,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { z } from 'zod';
 import { AREAS, Course, CreateCourseInput, CreateSessionInput, type Mode, type Session } from '../../../../shared/sessions.js';
 import { api, ApiError } from '../../api.js';
-import { ActionButton, ActionError, isRefusal, Loaded, Retry, useAction, useLoad } from '../../load.js';
+import { ActionButton, ActionError, isRefusal, Loaded, Refusal, Retry, useAction, useLoad } from '../../load.js';
 import { described, errorFor, Field, FieldNotes, messageOf, Status, TextField, toFieldErrors, useApp, useFocusLater, type FieldError } from '../../components.js';
 import { addDays, formatLongDay, modeLabel, wallClock, zonedIso } from '../../format.js';
 import { TrainersField } from './TrainersField.js';
@@ -230,13 +230,7 @@ export function apiFieldErrors(err: unknown, fallback = 'title'): FieldError[] |
  */
 export function SaveFailure({ error, onRetry, busy }: { error: unknown; onRetry: () => void; busy: boolean }) {
   if (!error) return <div role="alert" class="status-empty" />;
-  if (isRefusal(error)) {
-    return (
-      <div role="alert" class="notice notice-error">
-        <p>{messageOf(error)}</p>
-      </div>
-    );
-  }
+  if (isRefusal(error)) return <Refusal error={error} />;
   return <Retry error={error} onRetry={onRetry} busy={busy} focusTo={() => document.querySelector<HTMLElement>('form button[type=submit]')} />;
 }
 
