@@ -417,24 +417,35 @@ export function sentOutboxRow(i: number, to: string, userId: string) {
   };
 }
 
+/** A held lock's release (commits the holding transaction; calling it again does nothing more). */
+export type HeldLocks = (() => Promise<void>) & {
+  /** How many statements are waiting for this hold's locks (not for any other lock). */
+  blocking: () => Promise<number>;
+};
+
 /**
  * PostgreSQL: holds `lock` (a statement taking row locks) in a transaction of its own until
  * the returned release is called, which commits it. For tests of two requests meeting.
  */
-export async function holdingLocks(t: { db: Kysely<Database> }, lock: (trx: Transaction<Database>) => Promise<unknown>): Promise<() => Promise<void>> {
+export async function holdingLocks(t: { db: Kysely<Database> }, lock: (trx: Transaction<Database>) => Promise<unknown>): Promise<HeldLocks> {
   let release!: () => void;
-  let locked!: () => void;
-  const isLocked = new Promise<void>((r) => (locked = r));
+  let locked!: (pid: number) => void;
+  const isLocked = new Promise<number>((r) => (locked = r));
   const done = t.db.transaction().execute(async (trx) => {
+    const pid = Number((await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(trx)).rows[0]!.pid);
     await lock(trx);
-    locked();
+    locked(pid);
     await new Promise<void>((r) => (release = r));
   });
-  await Promise.race([isLocked, done]);
-  return async () => {
-    release();
+  const pid = await Promise.race([isLocked, done.then(() => 0)]);
+  const held = async () => {
+    release?.();
     await done;
   };
+  return Object.assign(held, {
+    blocking: async () =>
+      Number((await sql<{ n: string }>`select count(*) as n from pg_stat_activity where datname = current_database() and ${pid}::int = any(pg_blocking_pids(pid))`.execute(t.db)).rows[0]!.n),
+  });
 }
 
 /** PostgreSQL: how many statements of this test's database are waiting for a lock. */

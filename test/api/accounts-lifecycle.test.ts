@@ -4,7 +4,7 @@
  */
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { deliverDue, smtpMailer } from '../../server/notifications/delivery.js';
 import { ensureAdmin } from '../../server/accounts/service.js';
 import { holdingLocks, lockWaits, makeTestContext, TEST_PASSWORD, usePostgres, type TestContext, type TestUser } from '../helpers.js';
@@ -488,7 +488,17 @@ describe('captioner flag and people', () => {
 });
 
 describe('an account turned off while its booking is under way (PostgreSQL: several connections at once)', () => {
-  const holding = (lock: (trx: Transaction<Database>) => Promise<unknown>) => holdingLocks(t, lock);
+  // Every hold is let go after its test, passed or failed: a hold left behind would keep
+  // the next tests' requests waiting and their counts of waiting statements wrong.
+  const held: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    await Promise.all(held.splice(0).map((release) => release()));
+  });
+  const holding = async (lock: (trx: Transaction<Database>) => Promise<unknown>) => {
+    const release = await holdingLocks(t, lock);
+    held.push(release);
+    return release;
+  };
   const waiting = () => lockWaits(t);
 
   it.runIf(usePostgres)('turned off while the booking waits for the session: the booking is refused and leaves no place', async () => {
@@ -587,6 +597,9 @@ describe('an account turned off while its booking is under way (PostgreSQL: seve
     // The turning off goes on until its sign-out; then the office books its department on the second session.
     const holdSignOut = await holding((trx) => sql`select id from auth_sessions where user_id = ${placed.id} for update`.execute(trx));
     await holdFirst();
+    // Waiting at the sign-out itself: just after the first hold goes, the count of waiting
+    // statements can still be 1 from the turning off's wait for it.
+    await expect.poll(holdSignOut.blocking).toBe(1);
     await expect.poll(waiting).toBe(1);
     const booking = t.request('POST', `/api/sessions/${second.id}/bookings`, { as: office, body: { seat: 'online', userIds: [colleague.id, placed.id] } });
     await expect.poll(waiting).toBe(2);
