@@ -309,6 +309,49 @@ const coverReport: Case = {
 };
 
 /**
+ * GET /api/sessions/:id/roster as a school's office (Book staff): a school of `size` staff,
+ * every one with a place on the session (30 seats, the rest queued) and a timetable. One row
+ * per person, so it grows with the school, never worse.
+ */
+const roster: Case = {
+  op: 'office roster (Book staff)',
+  unit: 'staff in the school',
+  perUnit: 100,
+  expect: 'linear',
+  sizes: [100, 500, 2_000],
+  reps: (n) => (n >= 2_000 ? 5 : n >= 500 ? 10 : 30),
+  warm: (n) => (n >= 2_000 ? 1 : 3),
+  async setup(db, app, size) {
+    const o = org('Growth School');
+    await insertChunked(db, 'organisations', [o]);
+    const trainer = user('trainer', 'trainer', null);
+    const office = user('office', 'office', o.id);
+    const staff = Array.from({ length: size }, (_, i) => user('staff', `staff${i}`, o.id));
+    await insertChunked(db, 'users', [trainer, office, ...staff]);
+    await insertChunked(db, 'timetables', staff.map((u) => ({ user_id: u.id, source: 'csv', time_zone: 'Europe/London', subscription_url: null, last_fetched_at: null, last_error: null, next_fetch_at: null, locked_until: null, updated_by: null, updated_at: NOW })));
+    const empty = { starts_at: null, ends_at: null, date_from: null, date_to: null, week: null };
+    await insertChunked(db, 'timetable_periods', staff.flatMap((u) => [1, 2, 3, 4, 5].map((day) => ({ ...empty, id: randomUUID(), user_id: u.id, kind: 'weekly', label: 'Lesson 3', day, start_time: '11:10', end_time: '12:10' }))));
+    const s = session('Roster session', new Date(mondayAhead(2).getTime() + 2 * 3_600_000), trainer.id, { confirmed_online: Math.min(size, 30), waiting_online: Math.max(0, size - 30) });
+    await insertChunked(db, 'sessions', [s]);
+    await insertChunked(db, 'session_trainers', [{ session_id: s.id, user_id: trainer.id }]);
+    await insertChunked(db, 'bookings', staff.map((u, i) => booking(s.id, u.id, i < 30 ? 'confirmed' : 'waitlisted', i + 1)));
+    await db.updateTable('sessions').set({ last_queue_seq: size }).where('id', '=', s.id).execute();
+    const headers = await tokenFor(db, office.id);
+    return {
+      run: () => app.request(`/api/sessions/${s.id}/roster?orgId=${o.id}`, { headers }),
+      status: 200,
+      check: (body) => {
+        // Everyone in the school: its staff and the office itself (who has no place and no timetable).
+        const items = (JSON.parse(body) as { items: { role: string; booking: unknown; clashes: unknown[] }[] }).items.filter((i) => i.role === 'staff');
+        if (items.length !== size) return `the roster listed ${items.length} staff, not ${size}`;
+        if (items.some((i) => !i.booking)) return 'someone booked was listed without their place';
+        return items.every((i) => i.clashes.length === 1) ? null : 'not everyone’s clash with Lesson 3 was found';
+      },
+    };
+  },
+};
+
+/**
  * GET /api/reach/coverage as an administrator (the whole programme, its first page of 50
  * organisations): `size` staff in schools of 50 (a trust over every ten schools), each
  * booked on two of 40 past sessions, one attended. The figures are counted over every
@@ -575,7 +618,7 @@ const jobsPass: Case = {
   },
 };
 
-export const CASES: Case[] = [sessionList, calendarFeed, coverReport, coverage, timetableImport, staffImport, webhook, mailClaim, jobsPass];
+export const CASES: Case[] = [sessionList, calendarFeed, coverReport, roster, coverage, timetableImport, staffImport, webhook, mailClaim, jobsPass];
 
 // ---------------------------------------------------------------- measuring
 

@@ -28,8 +28,9 @@ export async function sessionRoster(deps: Deps, actor: AuthUser, sessionId: stri
   // A place they hold now, by the clock: an offer whose time has run out is none, even before
   // the sweep marks it so (the office may book them again, which passes that seat on first).
   const nowIso = deps.now().toISOString();
+  const placeOf = new Map(bookings.filter((x) => holdsPlace(x, nowIso)).map((x) => [x.userId, x]));
   const items = active.map((p, i) => {
-    const b = bookings.find((x) => x.userId === p.id && holdsPlace(x, nowIso));
+    const b = placeOf.get(p.id);
     return {
       userId: p.id,
       name: p.name,

@@ -461,11 +461,13 @@ async function clashesIn(db: Kysely<Database> | Transaction<Database>, items: { 
   if (sessions.length === 0) return items.map(() => []);
   const owners = await repo.usersWithOrg(db, items.map((i) => i.userId));
   const rules = await repo.loadRules(db, items.map((i) => i.userId), rangeOf(sessions));
+  const sessionById = new Map(sessions.map((x) => [x.id, x]));
+  const settingsOf = new Map(owners.map((o) => [o.id, o.settings]));
   return items.map((i) => {
-    const s = sessions.find((x) => x.id === i.sessionId);
+    const s = sessionById.get(i.sessionId);
     const r = rules.get(i.userId);
     if (!s || !r) return [];
-    const settings = timetableSettings(owners.find((o) => o.id === i.userId)?.settings);
+    const settings = timetableSettings(settingsOf.get(i.userId));
     return clashesWith({ ...r, weekAStart: settings.weekAStart }, { startsAt: s.starts_at, endsAt: s.ends_at }, bufferFor(i.seat, settings.travelBufferMinutes));
   });
 }
