@@ -774,4 +774,58 @@ describe.skipIf(!browserAvailable)('the training record of a school', () => {
     await staffPage.getByRole('link', { name: 'My bookings' }).waitFor({ state: 'attached' });
     expect(await staffPage.getByRole('link', { name: 'Training record' }).count()).toBe(0);
   });
+
+  it('a trust office that chose dates and then another school keeps the dates: who is booked where shows the new school in the same range, and the export page keeps dates typed before choosing (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const admin = await t.user('admin');
+    const trust = (await t.request('POST', '/api/orgs', { as: admin, body: { name: 'Rowan Learning Trust', kind: 'trust' } })).json;
+    const yew = (await t.request('POST', '/api/orgs', { as: admin, body: { name: 'Yew Primary', parentId: trust.id } })).json;
+    const fir = (await t.request('POST', '/api/orgs', { as: admin, body: { name: 'Fir Primary', parentId: trust.id } })).json;
+    const trustOffice = await t.user('office', trust.id, 'Tess Trust');
+    const soon = await t.session({ title: 'Rowan soon session', startsAt: daysFromNow(3), endsAt: plusMinutes(daysFromNow(3), 60), capacity: { online: 8 } });
+    const later = await t.session({ title: 'Rowan later session', startsAt: daysFromNow(20), endsAt: plusMinutes(daysFromNow(20), 60), capacity: { online: 8 } });
+    for (const [org, name] of [[yew, 'Yara Yew'], [fir, 'Finn Fir']] as const) {
+      const person = await t.user('staff', org.id, name);
+      for (const s of [soon, later]) expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: person, body: {} })).status).toBe(201);
+    }
+    const day = (iso: string) => iso.slice(0, 10);
+    const from = day(daysFromNow(10));
+    const to = day(daysFromNow(30));
+
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInTo(page, trustOffice, `/office/bookings?org=${yew.id}`, 'Who is booked where');
+    await page.getByRole('row').filter({ hasText: 'Rowan soon session' }).waitFor({ timeout: 5000 });
+    await page.getByLabel('From').fill(from);
+    await page.getByLabel('To (optional)').fill(to);
+    await tabTo(page, 'Show bookings');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(new RegExp(`from=${from}`));
+    await expect.poll(() => page.getByRole('row').filter({ hasText: 'Rowan' }).allInnerTexts()).toEqual([expect.stringContaining('Yara Yew')]);
+    // Another school, chosen by keyboard: the dates stay.
+    await tabTo(page, 'School');
+    await page.keyboard.type('Fir');
+    await activate(page, 'Show');
+    await page.waitForURL(new RegExp(`org=${fir.id}`));
+    expect(new URL(page.url()).searchParams.get('from')).toBe(from);
+    expect(new URL(page.url()).searchParams.get('to')).toBe(to);
+    await expect.poll(() => page.getByLabel('From').inputValue()).toBe(from);
+    expect(await page.getByLabel('To (optional)').inputValue()).toBe(to);
+    await expect.poll(() => page.getByRole('row').filter({ hasText: 'Rowan' }).allInnerTexts()).toEqual([expect.stringContaining('Finn Fir')]);
+    expect(await page.getByRole('row').filter({ hasText: 'Rowan soon session' }).count()).toBe(0);
+    await checkPage(page, 'who is booked where, another school chosen after the dates');
+
+    // Export: dates typed, then another school chosen; the dates are still there to download with.
+    await page.goto(`/office/export?org=${yew.id}`);
+    await page.getByRole('heading', { level: 1, name: 'Export bookings' }).waitFor();
+    await page.getByLabel('From').fill(from);
+    await page.getByLabel('To (optional)').fill(to);
+    await tabTo(page, 'School', { back: true, max: 40 });
+    await page.keyboard.type('Fir');
+    await activate(page, 'Show');
+    await page.waitForURL(new RegExp(`org=${fir.id}`));
+    await page.getByText('Download every booking of the staff of Fir Primary in a date range').waitFor();
+    expect(await page.getByLabel('From').inputValue()).toBe(from);
+    expect(await page.getByLabel('To (optional)').inputValue()).toBe(to);
+    await checkPage(page, 'export, another school chosen after typing dates');
+  });
 });

@@ -26,9 +26,28 @@ export function OfficeOrgPage({ page }: { page: keyof typeof OFFICE_PAGES }) {
   return <OfficeOrgGate title={title}>{(orgId, orgs) => <Page key={orgId} orgId={orgId} orgs={orgs} />}</OfficeOrgGate>;
 }
 
-/** `onErrors`: whether "Show" found nothing chosen (see SchoolForm), for the page's PageHeading `error`. */
-function OrgChooser({ orgs, orgId, path, onErrors }: { orgs: Org[]; orgId: string; path: string; onErrors: (shown: boolean) => void }) {
-  return <SchoolForm id="office-org" orgs={orgs} value={orgId} onChoose={(id) => navigate(`${path}?org=${encodeURIComponent(id)}`)} onErrors={onErrors} />;
+/**
+ * `onErrors`: whether "Show" found nothing chosen (see SchoolForm), for the page's PageHeading
+ * `error`. `range`: the page's date range form, whose dates (the well-formed ones) go with the
+ * school chosen, so choosing another school does not undo the dates picked for the first.
+ */
+function OrgChooser({ orgs, orgId, path, onErrors, range }: { orgs: Org[]; orgId: string; path: string; onErrors: (shown: boolean) => void; range?: { current: HTMLFormElement | null } }) {
+  const choose = (id: string) => {
+    const p = new URLSearchParams({ org: id });
+    const form = range?.current;
+    if (form) {
+      const r = readRange(form);
+      for (const field of ['from', 'to'] as const) if (r[field] && !r.errors.some((e) => e.field === field)) p.set(field, r[field]);
+    }
+    navigate(`${path}?${p}`);
+  };
+  return <SchoolForm id="office-org" orgs={orgs} value={orgId} onChoose={choose} onErrors={onErrors} />;
+}
+
+/** A From or To date in the address (`?from=2026-12-01`), if it is one. */
+function dayInQuery(query: URLSearchParams, field: 'from' | 'to'): string | null {
+  const v = query.get(field);
+  return v && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : null;
 }
 
 /** Checks a From/To pair of date fields; returns the query (ISO instants) or field errors. */
@@ -154,7 +173,7 @@ export function OrgBookingsPage({ orgId, orgs = [] }: { orgId: string; orgs?: Or
       <PageHeading title={page > 1 ? `Who is booked where, page ${page}` : 'Who is booked where'} navigated={loc.navigated} error={errors.length > 0 || choiceError}>
         Who is booked where
       </PageHeading>
-      <OrgChooser orgs={orgs} orgId={orgId} path="/office/bookings" onErrors={setChoiceError} />
+      <OrgChooser orgs={orgs} orgId={orgId} path="/office/bookings" onErrors={setChoiceError} range={formRef} />
       <p>Every booking and waitlist place of {staffWords(me, orgs, orgId)}. Use it to plan cover.</p>
       <ErrorSummary errors={errors} />
       <form ref={formRef} class="filters" onSubmit={submit} noValidate aria-label="Date range">
@@ -230,6 +249,7 @@ export function OrgExportPage({ orgId, orgs = [] }: { orgId: string; orgs?: Org[
   // Fetched by the page, so a refusal (403 when the person may no longer export this
   // organisation's bookings, say) is said here rather than only in the browser's downloads.
   const file = useDownload();
+  const formRef = useRef<HTMLFormElement>(null);
 
   function download(format: 'ics' | 'csv', form: HTMLFormElement) {
     const r = readRange(form);
@@ -245,10 +265,11 @@ export function OrgExportPage({ orgId, orgs = [] }: { orgId: string; orgs?: Org[
       <PageHeading title="Export bookings" navigated={loc.navigated} error={errors.length > 0 || choiceError}>
         Export bookings
       </PageHeading>
-      <OrgChooser orgs={orgs} orgId={orgId} path="/office/export" onErrors={setChoiceError} />
+      <OrgChooser orgs={orgs} orgId={orgId} path="/office/export" onErrors={setChoiceError} range={formRef} />
       <p>Download every booking of {staffWords(me, orgs, orgId)} in a date range: as a calendar file with one invite per booking, or as a spreadsheet (CSV) that opens in Excel.</p>
       <ErrorSummary errors={errors} />
       <form
+        ref={formRef}
         class="export-form"
         noValidate
         onSubmit={(e) => {
@@ -259,7 +280,8 @@ export function OrgExportPage({ orgId, orgs = [] }: { orgId: string; orgs?: Org[
       >
         <fieldset class="field">
           <legend>Date range</legend>
-          <RangeFields from={dayInEngland()} to="" errors={errors} />
+          {/* Dates in the address are those chosen before another school was (OrgChooser). */}
+          <RangeFields from={dayInQuery(loc.query, 'from') ?? dayInEngland()} to={dayInQuery(loc.query, 'to') ?? ''} errors={errors} />
         </fieldset>
         <div class="actions">
           <button type="submit" class="button" name="format" value="ics">
