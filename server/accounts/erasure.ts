@@ -34,9 +34,15 @@ const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;')
  * Replaces, in text others wrote or the service wrote to others, every occurrence (any case) of
  * the person's email with the erased address and of their full name (as a whole word, also as
  * JSON and HTML write it) with ERASED_NAME. The forms searched for in SQL are `texts`.
+ * A name of a single letter or digit is not searched for: as a whole word it is in every other
+ * sentence ("a pupil"), and the person's own words and rows are found by their id instead.
+ * `scrubJson` scrubs a stored JSON document's string values only, never its keys (a person
+ * named "id" or "status" must not rename every answer's fields); text that is not JSON is
+ * scrubbed as text.
  */
 export function scrubberFor(name: string, email: string, userId: string) {
-  const nameForms = [...new Set([name, JSON.stringify(name).slice(1, -1), escapeHtml(name)].map((s) => s.normalize('NFC')))].filter((s) => s.trim().length > 0);
+  const searchable = (name.match(/[\p{L}\p{N}]/gu) ?? []).length >= 2;
+  const nameForms = searchable ? [...new Set([name, JSON.stringify(name).slice(1, -1), escapeHtml(name)].map((s) => s.normalize('NFC')))].filter((s) => s.trim().length > 0) : [];
   const emailForms = [...new Set([email, JSON.stringify(email).slice(1, -1), escapeHtml(email)])];
   const patterns: [RegExp, string][] = [
     ...emailForms.map((f): [RegExp, string] => [new RegExp(escapeRegExp(f), 'giu'), erasedEmail(userId)]),
@@ -44,17 +50,33 @@ export function scrubberFor(name: string, email: string, userId: string) {
   ];
   const scrub = (text: string): string => patterns.reduce((s, [re, to]) => s.replace(re, to), text.normalize('NFC'));
   const scrubMaybe = (text: string | null): string | null => (text === null ? null : scrub(text));
-  return { scrub, scrubMaybe, texts: [...new Set([...emailForms, ...nameForms])] };
+  const scrubValues = (v: unknown): unknown => {
+    if (typeof v === 'string') return scrub(v);
+    if (Array.isArray(v)) return v.map(scrubValues);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, scrubValues(x)]));
+    return v;
+  };
+  const scrubJson = (text: string | null): string | null => {
+    if (text === null) return null;
+    let doc: unknown;
+    try {
+      doc = JSON.parse(text);
+    } catch {
+      return scrub(text);
+    }
+    return JSON.stringify(scrubValues(doc));
+  };
+  return { scrub, scrubMaybe, scrubJson, scrubValues, texts: [...new Set([...emailForms, ...nameForms])] };
 }
 
 /** A stored LiveKit webhook without the participant's name, metadata and attributes (what LiveKit was told about them). */
-function withoutParticipant(payload: string, scrub: (s: string) => string): string {
+function withoutParticipant(payload: string, scrubValues: (v: unknown) => unknown): string {
   try {
     const body = JSON.parse(payload) as { participant?: Record<string, unknown> };
     if (body.participant && typeof body.participant === 'object') {
       for (const k of ['name', 'metadata', 'attributes']) delete body.participant[k];
     }
-    return scrub(JSON.stringify(body));
+    return JSON.stringify(scrubValues(body));
   } catch {
     return '{}';
   }
@@ -79,20 +101,20 @@ export async function erasePerson(deps: Deps, actor: AuthUser, userId: string): 
     if (!row) throw new AppError('not_found', 'There is no such person.');
     refuseIfNot(row);
     const identity = identityOf(row.id);
-    const { scrub, scrubMaybe, texts } = scrubberFor(row.name, row.email, row.id);
+    const { scrub, scrubMaybe, scrubJson, scrubValues, texts } = scrubberFor(row.name, row.email, row.id);
 
     // What others wrote, or the service wrote to others, naming them: scrubbed while the ties to them still stand.
     for (const m of await repo.mailNaming(trx, row.id, identity, texts)) {
-      await repo.setMailText(trx, m.id, { subject: scrubMaybe(m.subject), text_body: scrubMaybe(m.text_body), html_body: scrubMaybe(m.html_body), attachments: scrubMaybe(m.attachments), reason: scrubMaybe(m.reason) });
+      await repo.setMailText(trx, m.id, { subject: scrubMaybe(m.subject), text_body: scrubMaybe(m.text_body), html_body: scrubMaybe(m.html_body), attachments: scrubJson(m.attachments), reason: scrubMaybe(m.reason) });
     }
     for (const c of await repo.captionsNaming(trx, row.id, identity, texts)) {
       await repo.setCaption(trx, c, { text: scrub(c.text), speaker_name: c.speaker_identity === identity ? ERASED_NAME : scrubMaybe(c.speaker_name) });
     }
-    for (const e of await repo.liveEventsOf(trx, identity)) await repo.setLiveEventPayload(trx, e.id, withoutParticipant(e.payload, scrub));
+    for (const e of await repo.liveEventsOf(trx, identity)) await repo.setLiveEventPayload(trx, e.id, withoutParticipant(e.payload, scrubValues));
     const [overrides, log] = await repo.overrideNotesOf(trx, row.id);
     for (const o of overrides) await repo.setOverrideNote(trx, 'attendance_overrides', o.id, scrubMaybe(o.note));
     for (const o of log) await repo.setOverrideNote(trx, 'attendance_override_log', o.id, scrubMaybe(o.note));
-    for (const k of await repo.idempotencyNaming(trx, texts)) await repo.setIdempotencyText(trx, k, { body: scrubMaybe(k.body), outcome: scrubMaybe(k.outcome) });
+    for (const k of await repo.idempotencyNaming(trx, texts)) await repo.setIdempotencyText(trx, k, { body: scrubJson(k.body), outcome: scrubJson(k.outcome) });
 
     // What was theirs alone.
     await repo.scrubOwnMail(trx, row.id, row.email, { email: erasedEmail(row.id) });

@@ -242,6 +242,36 @@ describe('refusals change nothing', () => {
   });
 });
 
+describe('erasing a person whose name is also a word the service writes', () => {
+  it('a person named "id" or "status": others’ kept answers keep their fields (a retry gets the same answer); a one-letter name leaves the transcript’s “a” alone', async () => {
+    const org = await t.org();
+    const office = await t.user('office', org.id);
+    const colleague = await t.user('staff', org.id);
+    const trainer = await t.user('trainer');
+    const s = await t.session({ startsAt: '2026-05-11T15:00:00.000Z', endsAt: '2026-05-11T16:00:00.000Z', capacity: { online: 5 } }, trainer);
+    const [named, status, letter] = [await t.user('staff', org.id, 'id'), await t.user('staff', org.id, 'status'), await t.user('staff', org.id, 'A')];
+    for (const p of [named, status, letter]) await ok('POST', `/api/sessions/${s.id}/bookings`, p, { seat: 'online' });
+    // The colleague's booking answer is kept for a retry under their key: {"id": …, "status": "confirmed", …}.
+    const key = randomUUID();
+    const first = await ok('POST', `/api/sessions/${s.id}/bookings`, colleague, { seat: 'online' }, { 'idempotency-key': key });
+    expect(first.json).toMatchObject({ id: expect.any(String), status: 'confirmed' });
+    const at = '2026-02-01T09:30:00.000Z';
+    await t.db.insertInto('caption_segments').values({ session_id: s.id, segment_id: 'seg-a', text: 'What about a sensory break for a pupil?', final: 1, started_at: at, ended_at: at, speaker_identity: identityOf(trainer.id), speaker_name: trainer.name, author_id: trainer.id, created_at: at, updated_at: at }).execute();
+
+    for (const p of [named, status, letter]) {
+      await ok('PATCH', `/api/users/${p.id}`, office, { disabled: true });
+      await ok('POST', `/api/users/${p.id}/erase`, office);
+    }
+    const again = await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: colleague, body: { seat: 'online' }, headers: { 'idempotency-key': key } });
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.status).toBe(201);
+    expect(again.json).toEqual(first.json);
+    expect((await t.db.selectFrom('caption_segments').select('text').where('session_id', '=', s.id).where('segment_id', '=', 'seg-a').executeTakeFirstOrThrow()).text).toBe('What about a sensory break for a pupil?');
+    const names = await t.db.selectFrom('users').select('name').where('id', 'in', [named.id, status.id, letter.id]).execute();
+    expect(names.map((r) => r.name)).toEqual(['Erased person', 'Erased person', 'Erased person']);
+  });
+});
+
 describe('a message being delivered as its person is erased', () => {
   it('is not written back with their address and text once the erasure has dropped and scrubbed it', async () => {
     const admin = await t.user('admin');
