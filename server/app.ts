@@ -26,7 +26,7 @@ import { onCaptionerFlagRemoved } from './accounts/events.js';
 import { feedbackRoutes } from './feedback/routes.js';
 import { certificateRoutes } from './certificates/routes.js';
 import { reachRoutes } from './reach/routes.js';
-import { MATERIAL_UPLOAD_PATH, materialRoutes } from './materials/routes.js';
+import { MATERIAL_UPLOAD_PATH, materialRoutes, materialUploadGuard } from './materials/routes.js';
 import { notificationRoutes } from './notifications/routes.js';
 import { apiReferencePage, withIdempotencyKey } from './platform/docs.js';
 import { idempotency } from './platform/idempotency.js';
@@ -143,6 +143,10 @@ export function createApp(deps: Deps) {
     await next();
     c.res.headers.set('Date', deps.now().toUTCString());
   });
+  // A file upload is refused to whoever may not add it before its body is read (the
+  // idempotency layer reads keyed bodies): an in-house session's audience first, as below.
+  app.use('/api/sessions/:id/materials/files', sessionAudienceGuard(deps));
+  app.use('/api/*', materialUploadGuard(deps));
   app.use('/api/*', idempotency(deps));
   // In-house sessions do not exist for anyone outside them, on every route about one session.
   app.use('/api/sessions/:id', sessionAudienceGuard(deps));

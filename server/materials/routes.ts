@@ -6,7 +6,7 @@
  * bytes were found to be, never sniffed and never run: see `fileResponse`.
  */
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { Id } from '../../shared/common.js';
 import { AttachInput, LinkInput, Material, MaterialList, SessionMaterials, UploadQuery } from '../../shared/materials.js';
 import type { Deps } from '../platform/deps.js';
@@ -20,6 +20,25 @@ const fileAnswer = { description: 'The file, as an attachment', content: { 'appl
 
 /** Paths whose request body is a material file (they take config.maxMaterialBytes, not maxBodyBytes). */
 export const MATERIAL_UPLOAD_PATH = /^\/api\/(courses|sessions)\/[^/]+\/materials\/files$/;
+
+const UPLOAD_TARGET = /^\/api\/(courses|sessions)\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/materials\/files$/i;
+
+/**
+ * Who may add a file is checked before anything reads it: mounted ahead of the
+ * Idempotency-Key layer (server/app.ts), which reads a keyed request's body to fingerprint
+ * it, so that no one who may not add a file makes the server take in up to
+ * maxMaterialBytes. The routes check again (a malformed id is left to their validation).
+ */
+export function materialUploadGuard(deps: Deps): MiddlewareHandler<Env> {
+  return async (c, next) => {
+    const target = c.req.method === 'POST' ? UPLOAD_TARGET.exec(c.req.path) : null;
+    if (target) {
+      if (target[1] === 'courses') requireRole(c, 'admin');
+      else await materials.requireManages(deps, requireUser(c), target[2]!);
+    }
+    return next();
+  };
+}
 
 async function bodyBytes(c: Context<Env>): Promise<Uint8Array> {
   return new Uint8Array(await c.req.arrayBuffer());

@@ -126,6 +126,34 @@ describe('uploads', () => {
     expect((await upload(`/api/courses/${w.course.id}/materials/files?name=fits.pdf`, w.admin, atLimit)).status).toBe(201);
   });
 
+  it('someone who may not add a file is refused before their file is read, with an Idempotency-Key too (the key is kept only once they may)', async () => {
+    const w = await world();
+    for (const [path, who, code] of [
+      [`/api/sessions/${w.inhouse.id}/materials/files?name=a.txt`, w.colleague, 403],
+      [`/api/sessions/${w.inhouse.id}/materials/files?name=a.txt`, w.outsider, 404],
+      [`/api/courses/${w.course.id}/materials/files?name=a.txt`, w.trainer, 403],
+    ] as const) {
+      for (const headers of [{}, { 'idempotency-key': randomUUID() }] as Record<string, string>[]) {
+        // A file of declared length (as a browser sends one), given a chunk at a time as it is read.
+        let sent = 0;
+        const chunk = Buffer.alloc(4 * 1024, 0x41);
+        const chunks = 12;
+        const body = new ReadableStream<Uint8Array>({
+          pull(controller) {
+            sent += chunk.length;
+            controller.enqueue(chunk);
+            if (sent >= chunks * chunk.length) controller.close();
+          },
+        });
+        const res = await upload(path, who, body, { ...headers, 'content-length': String(chunks * chunk.length) });
+        expect(res.status, `${path} ${JSON.stringify(headers)}`).toBe(code);
+        // No more read than the chunk or two a stream offers before anyone asks.
+        expect(sent, `${path} ${JSON.stringify(headers)}`).toBeLessThanOrEqual(2 * chunk.length);
+      }
+    }
+    expect(await countMaterials()).toBe(0);
+  });
+
   it('tells the pages that upload the limit this site is set to, with the library and with a session’s materials', async () => {
     const w = await world();
     const library = await t.request('GET', `/api/courses/${w.course.id}/materials`, { as: w.admin });
