@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { createRoute, z } from '@hono/zod-openapi';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { sql } from 'kysely';
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
@@ -83,17 +83,22 @@ export function createApp(deps: Deps) {
   // the request's body stream, which makes @hono/node-server build a whole fetch Request
   // (with an AbortSignal) for every request, GETs included. Chunked bodies are counted as
   // they are read, and refused as soon as they pass the limit. Material uploads (files up
-  // to maxMaterialBytes) have their own limit; every other body maxBodyBytes.
+  // to maxMaterialBytes) have their own limit; every other body maxBodyBytes. Hono's
+  // bodyLimit takes in a body of no declared length whole (up to the limit) before it lets
+  // the request on, so an upload's is counted only once who may add it has been checked
+  // (`limitUploadStream`, after materialUploadGuard).
+  const isUpload = (c: Context<Env>) => c.req.method === 'POST' && MATERIAL_UPLOAD_PATH.test(c.req.path);
+  const declared = (c: Context<Env>) => c.req.header('content-length') !== undefined && c.req.header('transfer-encoding') === undefined;
   const limitBody: MiddlewareHandler<Env> = (c, next) => {
     if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
-    const which = c.req.method === 'POST' && MATERIAL_UPLOAD_PATH.test(c.req.path) ? 'material' : 'body';
-    const length = c.req.header('content-length');
-    if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
-      if (Number(length) > limits[which].max) throw tooLarge(limits[which]);
+    const which = isUpload(c) ? 'material' : 'body';
+    if (declared(c)) {
+      if (Number(c.req.header('content-length')) > limits[which].max) throw tooLarge(limits[which]);
       return next();
     }
-    return streamed[which](c, next);
+    return which === 'material' ? next() : streamed.body(c, next);
   };
+  const limitUploadStream: MiddlewareHandler<Env> = (c, next) => (isUpload(c) && !declared(c) ? streamed.material(c, next) : next());
 
   // Every request is logged, those answered first below too.
   app.use('*', logRequest);
@@ -147,6 +152,7 @@ export function createApp(deps: Deps) {
   // idempotency layer reads keyed bodies): an in-house session's audience first, as below.
   app.use('/api/sessions/:id/materials/files', sessionAudienceGuard(deps));
   app.use('/api/*', materialUploadGuard(deps));
+  app.use('/api/*', limitUploadStream);
   app.use('/api/*', idempotency(deps));
   // In-house sessions do not exist for anyone outside them, on every route about one session.
   app.use('/api/sessions/:id', sessionAudienceGuard(deps));

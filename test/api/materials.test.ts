@@ -133,8 +133,8 @@ describe('uploads', () => {
       [`/api/sessions/${w.inhouse.id}/materials/files?name=a.txt`, w.outsider, 404],
       [`/api/courses/${w.course.id}/materials/files?name=a.txt`, w.trainer, 403],
     ] as const) {
-      for (const headers of [{}, { 'idempotency-key': randomUUID() }] as Record<string, string>[]) {
-        // A file of declared length (as a browser sends one), given a chunk at a time as it is read.
+      for (const [headers, length] of [[{}, true], [{ 'idempotency-key': randomUUID() }, true], [{}, false], [{ 'idempotency-key': randomUUID() }, false]] as [Record<string, string>, boolean][]) {
+        // A file of declared length (as a browser sends one), or of none (sent in chunks), given a chunk at a time as it is read.
         let sent = 0;
         const chunk = Buffer.alloc(4 * 1024, 0x41);
         const chunks = 12;
@@ -145,10 +145,11 @@ describe('uploads', () => {
             if (sent >= chunks * chunk.length) controller.close();
           },
         });
-        const res = await upload(path, who, body, { ...headers, 'content-length': String(chunks * chunk.length) });
-        expect(res.status, `${path} ${JSON.stringify(headers)}`).toBe(code);
+        const res = await upload(path, who, body, length ? { ...headers, 'content-length': String(chunks * chunk.length) } : headers);
+        const what = `${path} ${JSON.stringify(headers)}${length ? '' : ' (no length)'}`;
+        expect(res.status, what).toBe(code);
         // No more read than the chunk or two a stream offers before anyone asks.
-        expect(sent, `${path} ${JSON.stringify(headers)}`).toBeLessThanOrEqual(2 * chunk.length);
+        expect(sent, what).toBeLessThanOrEqual(2 * chunk.length);
       }
     }
     expect(await countMaterials()).toBe(0);
