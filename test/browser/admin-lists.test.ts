@@ -370,4 +370,55 @@ describe.skipIf(!browserAvailable)('administrators’ lists', { timeout: 180_000
     await checkPage(page, 'a course’s trainers refused (320 px)');
     await page.context().close();
   });
+
+  it('adding an organisation: Enter in the trust search searches (it does not add the organisation); a refused "sign in with their school account" is said at its checkbox; a failed save is said above the button with Try again, not at Name (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const admin = await t.user('admin');
+    const trust = (await t.request('POST', '/api/orgs', { as: admin, body: { name: 'Entwistle Learning Trust', kind: 'trust' } })).json as { id: string };
+    const added = async () => (await t.request('GET', '/api/orgs?q=Enterwood', { as: admin })).json.items as { name: string; parentId: string | null }[];
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInTo(page, admin, '/admin/orgs', 'Organisations');
+    await tabTo(page, 'Name', { max: 80 });
+    await page.keyboard.type('Enterwood Primary');
+    await tabTo(page, 'Find the trust or local authority by name or URN');
+    await page.keyboard.type('Entwistle');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('#org-parent-count').innerText()).toBe('1 organisation matches “Entwistle”.');
+    await expect.poll(() => page.locator('#org-parent').inputValue()).toBe(trust.id);
+    await expectFocused(page, '#org-parent-search');
+    expect(page.url()).toMatch(/\/admin\/orgs$/);
+    expect(await added()).toEqual([]);
+
+    // Its own sign-in required, with no identity provider for it: refused at the checkbox.
+    await tabTo(page, 'Staff must sign in with their school account (identity provider), not a password');
+    await page.keyboard.press('Space');
+    await tabTo(page, 'Add organisation');
+    await page.keyboard.press('Enter');
+    await expectFocused(page, '.error-summary');
+    const sso = page.locator('#org-sso');
+    await expect.poll(() => sso.getAttribute('aria-invalid')).toBe('true');
+    expect(await sso.getAttribute('aria-describedby')).toBe('org-sso-error');
+    expect(await page.locator('#org-sso-error').innerText()).toMatch(/identity provider/);
+    expect(await page.locator('#org-name').getAttribute('aria-invalid')).toBeNull();
+    await page.getByRole('link', { name: /Staff must sign in with their school account/ }).press('Enter');
+    await expectFocused(page, '#org-sso');
+    await checkPage(page, 'add an organisation, its own sign-in refused at the checkbox (320 px)');
+    await page.keyboard.press('Space');
+
+    // The service cannot be reached: said above the button with Try again; no field is blamed.
+    let failing = true;
+    await page.route((u) => u.pathname === '/api/orgs', (route) => (failing && route.request().method() === 'POST' ? route.abort('internetdisconnected') : route.continue()));
+    await tabTo(page, 'Add organisation');
+    await page.keyboard.press('Enter');
+    const retry = page.getByRole('button', { name: 'Try again' });
+    await retry.waitFor({ timeout: 5000 });
+    expect(await page.locator('#org-name').getAttribute('aria-invalid')).toBeNull();
+    expect(await page.locator('.error-summary').count()).toBe(0);
+    await checkPage(page, 'add an organisation, the save failed (320 px)');
+    failing = false;
+    await tabTo(page, 'Try again');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Enterwood Primary' }).waitFor();
+    expect(await added()).toEqual([expect.objectContaining({ name: 'Enterwood Primary', parentId: trust.id })]);
+  });
 });

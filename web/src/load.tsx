@@ -281,6 +281,18 @@ export function Refusal({ error, refusalRef }: { error: unknown; refusalRef?: { 
   );
 }
 
+/**
+ * A save that failed for a reason about no field (the network, the service, things changed
+ * meanwhile): said above the button, with "Try again" (which saves again) unless things
+ * changed so that it could only be refused again (409). After a retry focus goes back to the
+ * form's button: `submitId`, or the page's first submit button.
+ */
+export function SaveFailure({ error, onRetry, busy, submitId }: { error: unknown; onRetry: () => void; busy: boolean; submitId?: string }) {
+  if (!error) return <div role="alert" class="status-empty" />;
+  if (isRefusal(error)) return <Refusal error={error} />;
+  return <Retry error={error} onRetry={onRetry} busy={busy} focusTo={() => (submitId ? document.getElementById(submitId) : document.querySelector<HTMLElement>('form button[type=submit]'))} />;
+}
+
 /** An action's failure with "Try again"; an empty live region otherwise, so it is announced. `focusTo`: see Retry. */
 export function ActionError({ action, retryLabel, focusTo }: { action: ActionState; retryLabel?: string; focusTo?: () => HTMLElement | null }) {
   if (!action.error) return <div role="alert" class="status-empty" />;

@@ -127,7 +127,20 @@ export function OrgSearchPicker({
     <div class={error ? 'field field-error org-picker' : 'field org-picker'}>
       <div class="field">
         <label for={`${id}-search`}>{searchLabel}</label>
-        <input id={`${id}-search`} type="search" spellcheck={false} value={text} aria-describedby={countId} onInput={(e) => setText((e.currentTarget as HTMLInputElement).value)} />
+        {/* Enter searches now (no pause); it never sends the form this picker sits in (publishing a session, adding an organisation). */}
+        <input
+          id={`${id}-search`}
+          type="search"
+          spellcheck={false}
+          value={text}
+          aria-describedby={countId}
+          onInput={(e) => setText((e.currentTarget as HTMLInputElement).value)}
+          onKeyDown={(e) => {
+            if (e.key !== 'Enter') return;
+            e.preventDefault();
+            setQ((e.currentTarget as HTMLInputElement).value.trim());
+          }}
+        />
         <p class="hint" id={countId} aria-live="polite">
           {found.error ? 'The organisations could not be loaded.' : found.data ? countWords(found.data.q, found.data.total) : 'Loading the organisations…'}
         </p>

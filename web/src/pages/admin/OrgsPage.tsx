@@ -2,8 +2,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { z } from 'zod';
 import { CreateOrgInput, Organisation, OrgChanged, OrgKind, OrgPage as OrgPageOf, PARENT_KINDS, UpdateOrgInput } from '../../../../shared/accounts.js';
 import { api, ApiError } from '../../api.js';
-import { apiIssues, AskBeforeSaving, described, ErrorSummary, Field, errorFor, messageOf, PageHeading, Status, TextField, toFieldErrors, useApp, useFocusLater, type FieldError, PendingHeading } from '../../components.js';
-import { Loaded, useLoad } from '../../load.js';
+import { apiIssues, AskBeforeSaving, described, ErrorSummary, Field, FieldNotes, errorFor, messageOf, PageHeading, Status, TextField, toFieldErrors, useApp, useFocusLater, type FieldError, PendingHeading } from '../../components.js';
+import { Loaded, SaveFailure, useLoad } from '../../load.js';
 import { Link, navigate } from '../../router.js';
 import { counted } from '../../format.js';
 import { ListSearch, Pagination, pageCountText } from '../../pagination.js';
@@ -208,6 +208,8 @@ function OrgForm({ org, onSaved }: { org: Org | null; onSaved: (o: Org, changed?
   const [buffer, setBuffer] = useState(org?.settings.travelBufferMinutes === undefined ? '' : String(org.settings.travelBufferMinutes));
   const [ssoRequired, setSsoRequired] = useState(org?.settings.ssoRequired === true);
   const [errors, setErrors] = useState<FieldError[]>([]);
+  /** A save that failed for a reason about no field (network, service, changed meanwhile): said above the button, with Try again. */
+  const [failure, setFailure] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   /** Asked before an organisation leaves its trust (what that gives up cannot be undone by moving it back). */
   const [askingMove, setAskingMove] = useState(false);
@@ -229,6 +231,7 @@ function OrgForm({ org, onSaved }: { org: Org | null; onSaved: (o: Org, changed?
     // A trust being made a school would find itself among the trusts: it cannot sit under itself (the server says so too).
     if (org && !isParent && parentId === org.id) return setErrors(toFieldErrors([{ path: 'parentId', message: 'An organisation cannot sit under itself.' }], FIELDS, FIELDS.name));
     setErrors([]);
+    setFailure(null);
     if (leaving && !confirmed) return setAskingMove(true);
     setAskingMove(false);
     setBusy(true);
@@ -239,7 +242,10 @@ function OrgForm({ org, onSaved }: { org: Org | null; onSaved: (o: Org, changed?
       } else onSaved(await api('/api/orgs', Organisation, { method: 'POST', body: parsed.data }));
     } catch (err) {
       const issues = apiIssues(err);
-      setErrors(issues.length ? toFieldErrors(issues, FIELDS, FIELDS.name) : [{ field: 'org-name', message: messageOf(err) }]);
+      if (issues.length) setErrors(toFieldErrors(issues, FIELDS, FIELDS.name));
+      // A refusal of what was typed (a URN or name already used) is said at the name; the rest is about no field.
+      else if (err instanceof ApiError && (err.status === 400 || err.status === 422)) setErrors([{ field: 'org-name', message: messageOf(err) }]);
+      else setFailure(err);
     } finally {
       setBusy(false);
     }
@@ -275,10 +281,15 @@ function OrgForm({ org, onSaved }: { org: Org | null; onSaved: (o: Org, changed?
       <TextField id="org-tz" label="Time zone" spellcheck={false} value={timeZone} onInput={(e) => setTimeZone((e.currentTarget as HTMLInputElement).value)} error={errorFor(errors, 'org-tz')} />
       <TextField id="org-week-a" label="Week A starts on (optional)" hint="For two-week timetables: a Monday of a Week A." type="date" value={weekA} onInput={(e) => setWeekA((e.currentTarget as HTMLInputElement).value)} error={errorFor(errors, 'org-week-a')} />
       <TextField id="org-buffer" label="Travel time around in-person sessions, in minutes (optional)" type="number" inputMode="numeric" min={0} max={240} value={buffer} onInput={(e) => setBuffer((e.currentTarget as HTMLInputElement).value)} error={errorFor(errors, 'org-buffer')} />
-      <div class="checkbox">
-        <input type="checkbox" id="org-sso" checked={ssoRequired} onChange={(e) => setSsoRequired(e.currentTarget.checked)} />
-        <label for="org-sso">Staff must sign in with their school account (identity provider), not a password</label>
+      <div class={errorFor(errors, 'org-sso') ? 'field field-error' : 'field'}>
+        <FieldNotes id="org-sso" error={errorFor(errors, 'org-sso')} />
+        <div class="checkbox">
+          <input type="checkbox" id="org-sso" checked={ssoRequired} onChange={(e) => setSsoRequired(e.currentTarget.checked)} {...described('org-sso', undefined, errorFor(errors, 'org-sso'))} />
+          <label for="org-sso">Staff must sign in with their school account (identity provider), not a password</label>
+        </div>
       </div>
+      {/* Only a save already asked about (or needing no question) reaches the server, so Try again does not ask again. */}
+      <SaveFailure error={failure} busy={busy} onRetry={() => void save(true)} submitId="org-save" />
       <AskBeforeSaving
         label="Move out of its trust"
         question={

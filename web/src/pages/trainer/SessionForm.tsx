@@ -224,15 +224,7 @@ export function apiFieldErrors(err: unknown, fallback = 'title'): FieldError[] |
   return null;
 }
 
-/**
- * A save that failed for a reason about no field: said above the button, with "Try again"
- * (which saves again) unless things changed so that it could only be refused again (409).
- */
-export function SaveFailure({ error, onRetry, busy }: { error: unknown; onRetry: () => void; busy: boolean }) {
-  if (!error) return <div role="alert" class="status-empty" />;
-  if (isRefusal(error)) return <Refusal error={error} />;
-  return <Retry error={error} onRetry={onRetry} busy={busy} focusTo={() => document.querySelector<HTMLElement>('form button[type=submit]')} />;
-}
+export { SaveFailure } from '../../load.js';
 
 /** The form's fields; `set` changes one value. `sessionId`: the session edited or copied (its trainers are named from it). */
 export function SessionFields({ values, set, errors, sessionId }: { values: SessionValues; set: (patch: Partial<SessionValues>) => void; errors: FieldError[]; sessionId?: string }) {
