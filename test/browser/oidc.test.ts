@@ -61,6 +61,9 @@ describe.skipIf(!browserAvailable)('sign in with an identity provider', () => {
     // Its email domain is shown with the organisation's name (named by the server, not looked up in a list of all).
     await page.getByText('birch.sch.uk → Birch Primary').waitFor();
     expect(await page.content()).not.toContain('test-client-secret');
+    // The providers are cards, not a bulleted list indented from the page's edge (at 320 px every pixel counts).
+    const list = page.locator('ul').filter({ has: page.getByRole('heading', { level: 2, name: 'Sign in with Birch' }) });
+    expect(await list.evaluate((ul) => [getComputedStyle(ul).listStyleType, getComputedStyle(ul).paddingLeft])).toEqual(['none', '0px']);
     await checkPage(page, 'identity providers page with a provider');
 
     op.next = { claims: (nonce, d) => ({ ...d, nonce, sub: 'birch-1', email: 'robin@birch.sch.uk', name: 'Robin Ash' }) };

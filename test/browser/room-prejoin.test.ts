@@ -328,4 +328,29 @@ describe.skipIf(!browserAvailable)('the live room before joining', () => {
     expect(errors).toEqual([]);
     await page.context().close();
   });
+
+  it('the join request failing as Join is pressed: the notice saying why takes focus and is said, at 320 px', async () => {
+    const { t } = server;
+    const org = await t.org('Hazel Primary');
+    const staff = await t.user('staff', org.id, 'Jo Joiner');
+    const s = await t.session({ title: 'Joining fails', startsAt: minutesFromNow(-5), endsAt: minutesFromNow(55), capacity: { online: 5 } });
+    expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: staff, body: {} })).json.status).toBe('confirmed');
+    const page = await newPage(browser, server, { ...NARROW, permissions: ['camera', 'microphone'] });
+    await signInAt(page, staff, `/sessions/${s.id}/room`);
+    await page.getByRole('button', { name: 'Join the session' }).waitFor();
+    // The room's check passed on arrival; the connection goes before Join is pressed.
+    await page.route('**/join', (route) => route.abort('internetdisconnected'));
+    await tabTo(page, 'Join the session');
+    await page.keyboard.press('Enter');
+    await expectFocused(page, '#join-problem');
+    expect(await page.locator('#join-problem').innerText()).toContain('The service could not be reached. Check your connection and try again.');
+    await announced(page, 'The service could not be reached');
+    await expectNoAxeViolations(page, 'the live room, joining failed');
+    await expectNoSidewaysScroll(page);
+    // Try again finds the room open once the connection is back, and Join is offered again.
+    await page.unroute('**/join');
+    await tabTo(page, 'Try again');
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Join the session' }).waitFor();
+  });
 });

@@ -105,7 +105,7 @@ export function IdentityProvidersPage() {
             {data.items.length === 0 ? (
               <p>No identity providers yet: people sign in with a password or a link by email.</p>
             ) : (
-              <ul class="plain-list">
+              <ul class="plain">
                 {data.items.map((p) => (
                   <li key={p.id} class="card">
                     <h2>{p.label}</h2>

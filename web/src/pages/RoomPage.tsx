@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { HEARTBEAT_INTERVAL_MS, identityOf, JoinResult, LiveStatus, userIdOfIdentity } from '../../../shared/live.js';
 import { Session } from '../../../shared/sessions.js';
 import { api, ApiError } from '../api.js';
-import { Alert, DownloadMessages, messageOf, PageHeading, Status, useApp, useDownloadLink, useFocusLater } from '../components.js';
+import { Alert, DownloadMessages, isInternalWording, messageOf, PageHeading, Status, useApp, useDownloadLink, useFocusLater } from '../components.js';
 import { Retry, useLoad } from '../load.js';
 import { ENGLAND, formatDate, formatDateTime, formatTimeRange } from '../format.js';
 import { Link } from '../router.js';
@@ -52,7 +52,7 @@ function JoinProblem({ error, onRetry, session, checking }: { error: ApiError | 
   if (code === 'join_window_closed' && session) {
     const notYet = serverNow() < Date.parse(session.startsAt);
     return (
-      <div class="notice notice-warning" id="join-problem">
+      <div class="notice notice-warning" id="join-problem" tabIndex={-1}>
         <h2>{notYet ? 'The live room is not open yet' : 'This session has ended'}</h2>
         <p>
           {notYet
@@ -65,7 +65,7 @@ function JoinProblem({ error, onRetry, session, checking }: { error: ApiError | 
   }
   if (code === 'removed_from_room') {
     return (
-      <div class="notice notice-warning" id="join-problem">
+      <div class="notice notice-warning" id="join-problem" tabIndex={-1}>
         <h2>You were removed from this live room</h2>
         <p>A trainer removed you from this session’s live room, so you cannot join it again unless a trainer lets you back in. If you think this is a mistake, contact the trainer.</p>
         {retry('Check again')}
@@ -74,7 +74,7 @@ function JoinProblem({ error, onRetry, session, checking }: { error: ApiError | 
   }
   if (code === 'room_ended') {
     return (
-      <div class="notice notice-warning" id="join-problem">
+      <div class="notice notice-warning" id="join-problem" tabIndex={-1}>
         <h2>The trainer has ended this live room</h2>
         <p>The session’s live room was ended for everyone. You can still download the transcript.</p>
       </div>
@@ -82,7 +82,7 @@ function JoinProblem({ error, onRetry, session, checking }: { error: ApiError | 
   }
   if (code === 'livekit_not_configured') {
     return (
-      <div class="notice notice-warning" id="join-problem">
+      <div class="notice notice-warning" id="join-problem" tabIndex={-1}>
         <h2>Live video is not configured</h2>
         <p>This server has not been set up for live video yet, so you cannot join online sessions from here. Please tell your administrator that live video needs setting up (the server’s installation guide says how).</p>
         <p>You can still check your camera and microphone and set up your captions below.</p>
@@ -90,7 +90,7 @@ function JoinProblem({ error, onRetry, session, checking }: { error: ApiError | 
     );
   }
   return (
-    <div class="notice notice-warning" id="join-problem">
+    <div class="notice notice-warning" id="join-problem" tabIndex={-1}>
       <h2>You cannot join yet</h2>
       <p>{messageOf(error)}</p>
       {retry('Try again')}
@@ -307,6 +307,9 @@ export function RoomPage({ id }: { id: string }) {
     } catch (e) {
       setStage('prejoin');
       setProbe({ kind: 'unavailable', error: e instanceof Error ? e : new Error(String(e)) });
+      // The Join button (which had focus) gives way to the notice saying why: it takes focus, and is said.
+      announce(messageOf(e));
+      focusLater(() => document.getElementById('join-problem'));
       return;
     }
     let connected = false;
@@ -360,7 +363,9 @@ export function RoomPage({ id }: { id: string }) {
     } catch (e) {
       controllerRef.current = null;
       setStage('prejoin');
-      setError(`Could not connect to the live video service. Check your connection and try again. (${e instanceof Error ? e.message : String(e)})`);
+      // The video service's own words only when they are words (not an error class or code).
+      const detail = e instanceof Error && e.message && !isInternalWording(e.message) ? ` (${e.message})` : '';
+      setError(`Could not connect to the live video service. Check your connection and try again.${detail}`);
     }
   }
 

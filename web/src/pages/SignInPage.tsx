@@ -101,7 +101,7 @@ function SchoolSignIns({ providers, next }: { providers: LoadState<{ id: string;
   return (
     <>
       <h2>Sign in with your school account</h2>
-      <ul class="plain-list sso-buttons">
+      <ul class="plain sso-buttons">
         {providers.data.map((p) => (
           <li key={p.id}>
             <a class="button button-secondary" href={`/api/auth/oidc/${encodeURIComponent(p.id)}/start${next ? `?next=${encodeURIComponent(next)}` : ''}`}>
