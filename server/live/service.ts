@@ -695,8 +695,11 @@ async function repairRoom(deps: Deps, s: SessionRow): Promise<number | null> {
       // By sid, the order webhook batches lock intervals in (no deadlock between them on PostgreSQL).
       for (const p of [...people].sort((x, y) => (x.sid < y.sid ? -1 : x.sid > y.sid ? 1 : 0))) {
         const userId = userIdOfIdentity(p.identity);
-        // ParticipantInfo_State.DISCONNECTED = 3
-        if (!userId || Number(p.state) === 3 || keptOutIds.has(userId) || !(await findUserById(trx, userId))) continue;
+        // ParticipantInfo_State: JOINING 0, JOINED 1, ACTIVE 2, DISCONNECTED 3. Only ACTIVE is in
+        // the session: LiveKit reports participant_joined only then, and a connection whose media
+        // never got through (a school network blocking it) stays JOINING or JOINED until it is
+        // aborted; should that webhook be lost, its minutes must not count.
+        if (!userId || Number(p.state) !== 2 || keptOutIds.has(userId) || !(await findUserById(trx, userId))) continue;
         const start = joinedAtMs(p);
         seen.add(p.sid);
         participants++;

@@ -318,6 +318,25 @@ describe('repair by polling the room', () => {
     expect(await row(s.id, bookingId, s.trainer)).toMatchObject({ minutes: 45 });
   });
 
+  it('does not count a connection whose media never got through (listed as joining or joined, never active), and counts it once it is active', async () => {
+    const { s, staff, bookingId } = await bookedSession();
+    const room = `session-${s.id}`;
+    // JOINING (0), then JOINED (1): signalling connected, media blocked (no participant_joined from LiveKit).
+    lk.addParticipant(room, { sid: 'PA_blocked', identity: `user-${staff.id}`, joinedAtMs: Date.parse(at('16:00')), state: 0 });
+    t.clock.set(at('16:05'));
+    expect(await repairLiveRooms(t.deps)).toEqual({ rooms: 1, participants: 0 });
+    lk.addParticipant(room, { sid: 'PA_blocked', identity: `user-${staff.id}`, joinedAtMs: Date.parse(at('16:00')), state: 1 });
+    t.clock.set(at('16:40'));
+    expect(await repairLiveRooms(t.deps)).toEqual({ rooms: 1, participants: 0 });
+    expect(await row(s.id, bookingId, s.trainer)).toMatchObject({ minutes: 0, inRoom: false });
+    // Another try gets through: counted from when it joined.
+    lk.dropParticipant(room, 'PA_blocked');
+    lk.addParticipant(room, { sid: 'PA_through', identity: `user-${staff.id}`, joinedAtMs: Date.parse(at('16:45')), state: 2 });
+    t.clock.set(at('16:50'));
+    expect(await repairLiveRooms(t.deps)).toEqual({ rooms: 1, participants: 1 });
+    expect(await row(s.id, bookingId, s.trainer)).toMatchObject({ minutes: 5, inRoom: true });
+  });
+
   it('puts out someone a trainer removed who is back with a token they still held (LiveKit never reported the join), counting none of that time', async () => {
     const { s, staff, bookingId } = await bookedSession();
     const room = `session-${s.id}`;
