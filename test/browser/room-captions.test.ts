@@ -142,6 +142,28 @@ describe('caption handler', () => {
     expect(final).toMatchObject({ segmentId: 'SG_1', text: 'Good afternoon everyone', speakerIdentity: 'user-trainer' });
   });
 
+  it('a person’s line sent as a stream per update, then the final as one more (LiveKit’s Python agents): the transcript’s line starts when its first update came, not when the final did', async () => {
+    const realNow = Date.now;
+    let now = Date.parse('2026-12-06T15:00:00.000Z');
+    Date.now = () => now;
+    try {
+      let s = emptyCaptions();
+      const owner = () => 'user-asha';
+      // Each stream is sent under the speaker's identity, with the agent's segment id.
+      for (const [at, text] of [[0, 'So the'], [1_500, 'So the first thing'], [3_200, 'So the first thing is routine']] as const) {
+        now = Date.parse('2026-12-06T15:00:00.000Z') + at;
+        s = (await feed(s, reader(`py-${at}`, [text], attrs('SG_line', false, 'TR_asha')), speaker('user-asha'), owner)).state;
+      }
+      now = Date.parse('2026-12-06T15:00:05.000Z');
+      const done = await feed(s, reader('py-final', ['So the first thing is routine.'], attrs('SG_line', true, 'TR_asha')), speaker('user-asha'), owner);
+      expect(done.final).toMatchObject({ segmentId: 'SG_line', text: 'So the first thing is routine.' });
+      expect(new Date(done.final!.startedAt).toISOString()).toBe('2026-12-06T15:00:00.000Z');
+      expect(new Date(done.final!.endedAt).toISOString()).toBe('2026-12-06T15:00:05.000Z');
+    } finally {
+      Date.now = realNow;
+    }
+  });
+
   it('ends a segment when its stream closes with no final flag at all (LiveKit’s Node agents), but not when it says false', async () => {
     const node = agentReader('node-1', ['Hello ', 'there'], { [A.segmentId]: 'SG_n', [A.trackId]: 'TR_mic' }, {});
     const done = await feed(emptyCaptions(), node, agent('agent-AJ_node'), () => 'user-trainer');

@@ -172,7 +172,12 @@ export async function deliverTranscription(
     const next = handleTranscriptionChunk(s, { ...base, attributes: closing, text, complete: true });
     const segmentId = closing[TRANSCRIPTION_ATTRIBUTES.segmentId] || reader.info.id;
     const seg = next.segments.find((x) => x.segmentId === segmentId);
-    if (seg?.final && seg.text && seg.sentBy === sender.identity) result = { segmentId, text: seg.text, speakerIdentity: seg.speakerIdentity, startedAt, endedAt: serverNow() };
+    // The line began when its segment first arrived: LiveKit's Python agents send each of a
+    // person's interim updates, and then the final, as streams of their own, so this last
+    // stream arrives only after the sentence has ended. (receivedAt is by this computer's
+    // clock; the transcript's times are the server's.)
+    const began = seg ? Math.min(startedAt, seg.receivedAt + (serverNow() - Date.now())) : startedAt;
+    if (seg?.final && seg.text && seg.sentBy === sender.identity) result = { segmentId, text: seg.text, speakerIdentity: seg.speakerIdentity, startedAt: began, endedAt: serverNow() };
     return next;
   });
   return result;
