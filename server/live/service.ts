@@ -380,8 +380,18 @@ export async function receive(deps: Deps, rawBody: string, authorization: string
   if (applied && (applied.status === null || (applied.status === 'scheduled' && outcomeDue({ ends_at: applied.endsAt! }, deps.now())))) {
     await finaliseSessionIfOver(deps, applied.id);
   }
-  if (applied?.id && ev.event === 'participant_joined' && ev.participant && !(await keepOut(deps, applied.id, ev.participant.identity))) await rightsAsNow(deps, applied.id, ev.participant);
+  // What a reported join calls for is done for a retry too: LiveKit sends an event again only
+  // when it was not answered 2xx, which is what happens when this could not be done (the
+  // event was stored first). Both steps are the same however often they run.
+  const joinedSession = ev.event !== 'participant_joined' || !ev.participant ? null : applied === undefined ? await sessionOfRetriedEvent(deps, ev) : applied?.id;
+  if (joinedSession && ev.participant && !(await keepOut(deps, joinedSession, ev.participant.identity))) await rightsAsNow(deps, joinedSession, ev.participant);
   return { id, event: ev.event, duplicate: applied === undefined };
+}
+
+/** The session of a retried event's room, as its first delivery mapped it (none if it concerned no session). */
+async function sessionOfRetriedEvent(deps: Deps, ev: WebhookEvent): Promise<string | null> {
+  const sid = ev.room?.sid;
+  return sid ? ((await repo.liveRoomSessions(deps.db, [sid])).get(sid) ?? null) : null;
 }
 
 /**
@@ -401,7 +411,9 @@ async function rightsAsNow(deps: Deps, sessionId: string, p: ParticipantInfo) {
   if (!standing || standing.role === 'trainer') return;
   const now = await standingOf(deps, s, userId, standing.role);
   if (p.permission.canPublish === now.canPublish && (p.attributes?.[ROOM_ATTRIBUTES.role] ?? '') === now.role) return;
-  await showAsNow(deps, s, userId, 'someone who reconnected');
+  // Not best effort: should LiveKit not answer, the webhook is answered 503 and LiveKit sends
+  // it again (see receive), rather than leaving them speaking after "Stop speaking".
+  await showAsNow(deps, s, userId, 'someone who reconnected', true);
 }
 
 /** Whether a person is kept out of a session's room, asked for every reported join: the joins answered in one turn are looked up together. */
@@ -461,9 +473,10 @@ export async function disconnectIfPlaceGone(deps: Deps, change: { sessionId: str
 /**
  * Shows someone's live connection as what a fresh join would make them now (the role
  * attribute and the permissions), not only when they next reconnect; nothing for a trainer
- * or someone not entitled to join. Best effort: not connected is fine, a LiveKit failure is logged.
+ * or someone not entitled to join. Best effort: not connected is fine, a LiveKit failure is
+ * logged (and, with `rethrow`, thrown on: a reported join's, for LiveKit to send again).
  */
-async function showAsNow(deps: Deps, s: SessionRow, userId: string, who: string) {
+async function showAsNow(deps: Deps, s: SessionRow, userId: string, who: string, rethrow = false) {
   const standing = await liveRole(deps, s, { id: userId });
   if (!standing || standing.role === 'trainer') return;
   const { role, canPublish } = await standingOf(deps, s, userId, standing.role);
@@ -471,6 +484,7 @@ async function showAsNow(deps: Deps, s: SessionRow, userId: string, who: string)
     await onConnection(deps, 'change their role', (c) => c.updateParticipant(roomNameOf(s.id), identityOf(userId), { attributes: { [ROOM_ATTRIBUTES.role]: role }, permission: attendeePermission(canPublish) }));
   } catch (e) {
     deps.logger.warn(`could not show ${who} as they now are in the live room`, { sessionId: s.id, error: String((e as Error)?.message ?? e) });
+    if (rethrow) throw e;
   }
 }
 

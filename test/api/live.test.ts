@@ -306,6 +306,26 @@ describe('room control by the trainer', () => {
     expect(lk.calls.slice(again).filter((c) => c.method === 'UpdateParticipant')).toEqual([]);
   });
 
+  it('a reconnect reported while LiveKit cannot be told their rights is answered 503, and LiveKit’s retry of it puts them right (a retry is not skipped as a duplicate)', async () => {
+    const { s, staff, room } = await liveRoom();
+    expect((await t.request('POST', `/api/sessions/${s.id}/live/speaker`, { as: s.trainer, body: { identity: `user-${staff.id}`, speaker: true } })).json.applied).toBe(true);
+    lk.dropParticipant(room, 'PA_staff');
+    expect((await t.request('POST', `/api/sessions/${s.id}/live/speaker`, { as: s.trainer, body: { identity: `user-${staff.id}`, speaker: false } })).json.applied).toBe(false);
+    lk.addParticipant(room, { sid: 'PA_again', identity: `user-${staff.id}`, joinedAtMs: Date.parse(at('16:05')), tracks: [], permission: { canPublish: true, canSubscribe: true, canPublishData: true } });
+    const report = await signedWebhook({ id: 'ev-again', event: 'participant_joined', createdAt: BigInt(Math.floor(Date.parse(at('16:05')) / 1000)), room: new Room({ sid: lk.rooms.get(room)!.sid, name: room }), participant: new ParticipantInfo({ sid: 'PA_again', identity: `user-${staff.id}`, joinedAtMs: BigInt(Date.parse(at('16:05'))), permission: { canPublish: true, canSubscribe: true, canPublishData: true }, attributes: { 'send.role': 'attendee' } }) });
+    lk.setMode('fail');
+    const first = await t.request('POST', '/api/livekit/webhook', { body: report.body, headers: report.headers });
+    expect(first.status).toBe(503);
+    expect(lk.participants.get(room)!.find((p) => p.sid === 'PA_again')!.permission?.canPublish).toBe(true);
+    // LiveKit sends the same event again (same id); this time LiveKit answers.
+    lk.setMode('ok');
+    const retry = await t.request('POST', '/api/livekit/webhook', { body: report.body, headers: report.headers });
+    expect(retry.status).toBe(200);
+    expect(lk.participants.get(room)!.find((p) => p.sid === 'PA_again')!.permission?.canPublish ?? false).toBe(false);
+    // Stored once: the minutes are the same as for one delivery.
+    expect(await t.db.selectFrom('live_events').select('id').where('id', '=', 'ev-again').execute()).toHaveLength(1);
+  });
+
   it('keeps a speaker invitation for someone not connected just now', async () => {
     const { s, staff } = await bookedSession();
     t.clock.set(START);
