@@ -65,6 +65,8 @@ export const JoinResult = z.object({
   /** When the token stops working for new connections (LiveKit refreshes it for a connected client). */
   expiresAt: z.string(),
   sessionEndsAt: z.string(),
+  /** A speech-to-text agent is set up (LIVEKIT_AGENT_NAME): trainers may start it again should it leave. */
+  captionsAgent: z.boolean(),
 });
 export type JoinResult = z.infer<typeof JoinResult>;
 
@@ -96,6 +98,8 @@ export const SpeakerInput = z.object({ identity: Identity, speaker: z.boolean() 
 export const HandInput = z.object({ raised: z.boolean() }).strict();
 export const CaptionerInput = z.object({ identity: Identity, assigned: z.boolean() }).strict();
 export const LiveActionResult = z.object({ ok: z.literal(true) });
+/** "Start automatic captions": whether an agent was sent (false: one was in the room already). */
+export const AgentStarted = z.object({ ok: z.literal(true), started: z.boolean() });
 /** `applied`: whether a live connection was changed now (false: not connected; the saved decision applies when they join). */
 export const LiveAppliedResult = z.object({ ok: z.literal(true), applied: z.boolean() });
 

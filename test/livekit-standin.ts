@@ -74,6 +74,8 @@ const NEEDS: Record<string, (g: ClaimGrants, body: any) => boolean> = {
   RemoveParticipant: (g, b) => !!g.video?.roomAdmin && g.video.room === b.room,
   MutePublishedTrack: (g, b) => !!g.video?.roomAdmin && g.video.room === b.room,
   UpdateParticipant: (g, b) => !!g.video?.roomAdmin && g.video.room === b.room,
+  // AgentDispatchService (agentdispatch.go: EnsureAdminPermission for the request's room).
+  CreateDispatch: (g, b) => !!g.video?.roomAdmin && g.video.room === b.room,
 };
 
 export async function startLiveKitStandIn(keys = TEST_LK, options: { enableRemoteUnmute?: boolean } = {}) {
@@ -84,6 +86,9 @@ export async function startLiveKitStandIn(keys = TEST_LK, options: { enableRemot
   const participants = new Map<string, StandInParticipant[]>();
   let mode: Mode = 'ok';
   let roomCounter = 0;
+  let dispatchCounter = 0;
+  /** Agent dispatches made with CreateDispatch (AgentDispatchService), in order. */
+  const dispatches: { id: string; agentName: string; room: string; metadata: string }[] = [];
   const hanging = new Set<http.ServerResponse>();
 
   const twirpError = (res: http.ServerResponse, status: number, code: string, msg: string) => {
@@ -127,7 +132,7 @@ export async function startLiveKitStandIn(keys = TEST_LK, options: { enableRemot
   const server = http.createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const m = /^\/twirp\/livekit\.RoomService\/(\w+)$/.exec(req.url ?? '');
+    const m = /^\/twirp\/livekit\.(?:RoomService|AgentDispatchService)\/(\w+)$/.exec(req.url ?? '');
     if (req.method !== 'POST' || !m) return twirpError(res, 404, 'bad_route', 'no such route');
     const method = m[1]!;
     let body: any;
@@ -210,6 +215,12 @@ export async function startLiveKitStandIn(keys = TEST_LK, options: { enableRemot
         if (body.permission) p.permission = body.permission;
         return reply(res, participantJson(p));
       }
+      case 'CreateDispatch': {
+        // A dispatch for a room is kept with it (LiveKit sends the agent once a worker takes the job; a test adds that participant itself).
+        const d = { id: `AD_stand${++dispatchCounter}`, agentName: body.agentName ?? '', room: body.room, metadata: body.metadata ?? '' };
+        dispatches.push(d);
+        return reply(res, d);
+      }
       default:
         return twirpError(res, 404, 'bad_route', 'not implemented in the stand-in');
     }
@@ -225,6 +236,7 @@ export async function startLiveKitStandIn(keys = TEST_LK, options: { enableRemot
     rejected,
     rooms,
     participants,
+    dispatches,
     setMode(m: Mode) {
       mode = m;
     },

@@ -4,7 +4,7 @@
  * verification (WebhookReceiver). Any failure or timeout of LiveKit becomes a clear
  * `livekit_unavailable`; missing configuration becomes `livekit_not_configured`.
  */
-import type { ParticipantInfo, Room, RoomAgentDispatch, RoomServiceClient, VideoGrant, WebhookEvent, WebhookReceiver } from 'livekit-server-sdk';
+import type { AgentDispatchClient, ParticipantInfo, Room, RoomAgentDispatch, RoomServiceClient, VideoGrant, WebhookEvent, WebhookReceiver } from 'livekit-server-sdk';
 import { AppError } from '../errors.js';
 import type { Deps, LiveKitConfig } from '../platform/deps.js';
 import type { Logger } from '../platform/logging.js';
@@ -113,10 +113,24 @@ const WEBHOOK_CLOCK_TOLERANCE_S = 60;
  * timeout) is `livekit_unavailable`.
  */
 export async function callLiveKit<T>(deps: Deps, what: string, fn: (client: RoomServiceClient) => Promise<T>): Promise<T> {
+  return callService(deps, what, roomClient, fn);
+}
+
+/** Runs one call of LiveKit's agent dispatch API, its failures as callLiveKit's. */
+export async function callAgentDispatch<T>(deps: Deps, what: string, fn: (client: AgentDispatchClient) => Promise<T>): Promise<T> {
+  return callService(deps, what, dispatchClient, fn);
+}
+
+async function dispatchClient(lk: LiveKitConfig): Promise<AgentDispatchClient> {
+  const { AgentDispatchClient } = await livekitSdk();
+  return new AgentDispatchClient(apiHost(lk.url), lk.apiKey, lk.apiSecret, { requestTimeout: REQUEST_TIMEOUT_SECONDS });
+}
+
+async function callService<C, T>(deps: Deps, what: string, client: (lk: LiveKitConfig) => Promise<C>, fn: (client: C) => Promise<T>): Promise<T> {
   const lk = requireLiveKit(deps);
   const { TwirpError } = await livekitSdk();
   try {
-    return await fn(await roomClient(lk));
+    return await fn(await client(lk));
   } catch (e) {
     if (e instanceof TwirpError && (e.status === 404 || e.code === 'not_found')) {
       throw new AppError('not_found', `LiveKit could not ${what}: that participant or room is not there.`);
@@ -127,6 +141,16 @@ export async function callLiveKit<T>(deps: Deps, what: string, fn: (client: Room
     deps.logger.warn('livekit call failed', { what, error: String((e as Error)?.message ?? e) });
     throw new AppError('livekit_unavailable', `The live video service did not answer (could not ${what}). Please try again in a moment.`);
   }
+}
+
+/** LiveKit's ParticipantInfo_Kind.AGENT (livekit_models.proto), which the server SDK does not re-export. */
+const AGENT_KIND = 4;
+
+/** Whether an agent (LiveKit's participant kind AGENT) is connected to the room now. */
+export async function agentConnected(deps: Deps, room: string): Promise<boolean> {
+  const { ParticipantInfo_State } = await livekitSdk();
+  const people = await callLiveKit(deps, 'list who is in the room', (c) => c.listParticipants(room));
+  return people.some((p) => Number(p.kind) === AGENT_KIND && p.state !== ParticipantInfo_State.DISCONNECTED);
 }
 
 /** Asks LiveKit to send the named agent to a room as it is created. */

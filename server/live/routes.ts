@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { Id } from '../../shared/common.js';
-import { CaptionerInput, CaptionerList, CaptionInput, CaptionStored, HandInput, JoinResult, LiveActionResult, LiveAppliedResult, LiveStatus, MuteInput, PresenceInput, ReadmitInput, RemovedList, RemoveInput, SpeakerInput } from '../../shared/live.js';
+import { AgentStarted, CaptionerInput, CaptionerList, CaptionInput, CaptionStored, HandInput, JoinResult, LiveActionResult, LiveAppliedResult, LiveStatus, MuteInput, PresenceInput, ReadmitInput, RemovedList, RemoveInput, SpeakerInput } from '../../shared/live.js';
 import type { Deps } from '../platform/deps.js';
 import { disposition, jsonBody, jsonResponse, requireUser, router } from '../platform/http.js';
 import { answerHoldsSecret } from '../platform/idempotency.js';
@@ -185,6 +185,18 @@ export function liveRoutes(deps: Deps) {
       await live.endRoom(deps, actor, c.req.valid('param').id);
       return c.json({ ok: true as const }, 200);
     },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/sessions/{id}/live/captions-agent',
+      tags: ['live'],
+      summary: 'Start automatic captions again: send the speech-to-text agent to the room when none is in it (the session’s trainers); started is false when one was there already',
+      request: { params: Params },
+      responses: { 200: jsonResponse(AgentStarted, 'Sent, or already there') },
+    }),
+    async (c) => c.json(await live.startCaptionsAgent(deps, requireUser(c), c.req.valid('param').id), 200),
   );
 
   app.openapi(

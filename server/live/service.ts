@@ -15,7 +15,7 @@ import { AppError } from '../errors.js';
 import { perDatabase, type Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
 import { findSession, isTrainerOf, joinWindow } from '../sessions/repository.js';
-import { agentDispatch, callLiveKit, EMPTY_TIMEOUT_SECONDS, MIN_TOKEN_TTL_SECONDS, mintToken, publicUrlOf, receiveWebhook, requireLiveKit, TOKEN_TTL_SECONDS, type WebhookEvent } from './livekit.js';
+import { agentConnected, agentDispatch, callAgentDispatch, callLiveKit, EMPTY_TIMEOUT_SECONDS, MIN_TOKEN_TTL_SECONDS, mintToken, publicUrlOf, receiveWebhook, requireLiveKit, TOKEN_TTL_SECONDS, type WebhookEvent } from './livekit.js';
 import { GroupCommit } from '../platform/transactions.js';
 import { batchedLookup } from '../platform/batching.js';
 import * as repo from './repository.js';
@@ -89,7 +89,7 @@ async function standingOf(deps: Deps, s: SessionRow, userId: string, liveRoleOf:
  */
 async function ensureRoom(deps: Deps, s: SessionRow) {
   const lk = requireLiveKit(deps);
-  const agents = lk.agentName ? [await agentDispatch(lk.agentName, JSON.stringify({ sessionId: s.id, transcribe: 'every_speaker' }))] : null;
+  const agents = lk.agentName ? [await agentDispatch(lk.agentName, agentMetadata(s.id))] : null;
   await callLiveKit(deps, 'open the room', (c) =>
     c.createRoom({
       name: roomNameOf(s.id),
@@ -156,6 +156,7 @@ export async function join(deps: Deps, actor: AuthUser, sessionId: string): Prom
     roomKind: s.room_kind,
     expiresAt: new Date(now + ttlSeconds * 1000).toISOString(),
     sessionEndsAt: s.ends_at,
+    captionsAgent: !!lk.agentName,
   };
 }
 
@@ -336,6 +337,29 @@ export async function endRoom(deps: Deps, actor: AuthUser, sessionId: string) {
   await repo.markRoomEnded(deps.db, { session_id: sessionId, ended_by: actor.id, ended_at: deps.now().toISOString() });
   // No room running (nobody joined, or it closed when empty): ended all the same.
   await onConnection(deps, 'end the room', (c) => c.deleteRoom(roomNameOf(sessionId)));
+}
+
+/** What the speech-to-text agent is told about the room it is sent to. */
+const agentMetadata = (sessionId: string) => JSON.stringify({ sessionId, transcribe: 'every_speaker' });
+
+/**
+ * A trainer's "Start automatic captions": sends the speech-to-text agent (LIVEKIT_AGENT_NAME)
+ * to the session's room when none is in it. LiveKit sends an agent only as a room is created,
+ * so one that left (its job ended when the person it followed left, say) or failed is not
+ * sent back by itself, and captions stop for the rest of the session. `started` is false when
+ * an agent was in the room already (nothing sent: two would caption every line twice).
+ */
+export async function startCaptionsAgent(deps: Deps, actor: AuthUser, sessionId: string): Promise<{ ok: true; started: boolean }> {
+  const s = await requireRoomHost(deps, actor, sessionId);
+  const lk = requireLiveKit(deps);
+  if (!lk.agentName) throw new AppError('conflict', 'Automatic captions have not been set up on this server, so there is nothing to start. Captions can still be typed, or made by each speaker’s browser.');
+  if (s.status === 'cancelled') throw new AppError('session_cancelled', 'This session has been cancelled.');
+  requireJoinWindow(deps, s);
+  if (await agentConnected(deps, roomNameOf(s.id))) return { ok: true, started: false };
+  // The room is made if it is not there (CreateRoom answers with a running one), so the agent has a room to go to.
+  await ensureRoom(deps, s);
+  await callAgentDispatch(deps, 'start automatic captions', (c) => c.createDispatch(roomNameOf(s.id), lk.agentName!, { metadata: agentMetadata(s.id) }));
+  return { ok: true, started: true };
 }
 
 /** Lets attendees join again after "End for everyone". */

@@ -137,6 +137,47 @@ describe('joining the live room', () => {
     }
   });
 
+  it('starts automatic captions again when the agent has left the room (LiveKit sends one only as the room is made); not while one is there, not for others, and says so when no agent is set up', async () => {
+    const ctx = await makeTestContext({ config: { livekit: { ...lk.config, agentName: 'send-transcriber' } } });
+    try {
+      const org = await ctx.org();
+      const staff = await ctx.user('staff', org.id);
+      const s = await ctx.session({ startsAt: START, endsAt: END, capacity: { online: 3 } });
+      expect((await ctx.request('POST', `/api/sessions/${s.id}/bookings`, { as: staff, body: { seat: 'online' } })).status).toBe(201);
+      ctx.clock.set(START);
+      expect((await ctx.request('POST', `/api/sessions/${s.id}/join`, { as: s.trainer })).status).toBe(200);
+      const room = `session-${s.id}`;
+      const start = (as: TestUser) => ctx.request('POST', `/api/sessions/${s.id}/live/captions-agent`, { as });
+      // The agent LiveKit sent with the room is there: nothing is sent.
+      lk.addParticipant(room, { sid: 'PA_agent', identity: 'agent-AJ_first', joinedAtMs: Date.parse(START), kind: 4 });
+      const before = lk.dispatches.length;
+      expect((await start(s.trainer)).json).toEqual({ ok: true, started: false });
+      expect(lk.dispatches).toHaveLength(before);
+      // Its job ended (the person it followed reloaded their page): the trainer starts it again.
+      lk.dropParticipant(room, 'PA_agent');
+      const again = await start(s.trainer);
+      expect(again.status, again.text).toBe(200);
+      expect(again.json).toEqual({ ok: true, started: true });
+      expect(lk.dispatches.slice(before)).toEqual([expect.objectContaining({ agentName: 'send-transcriber', room, metadata: JSON.stringify({ sessionId: s.id, transcribe: 'every_speaker' }) })]);
+      // Only the session's trainers (and administrators).
+      expect((await start(staff)).status).toBe(403);
+      expect((await start(await ctx.user('trainer'))).status).toBe(403);
+      expect(lk.dispatches).toHaveLength(before + 1);
+      // LiveKit not answering is said as such.
+      lk.setMode('fail');
+      expect((await start(s.trainer)).json.error.code).toBe('livekit_unavailable');
+      lk.setMode('ok');
+    } finally {
+      await ctx.close();
+    }
+    // Without an agent set up there is nothing to start.
+    const { s } = await bookedSession();
+    t.clock.set(START);
+    const none = await t.request('POST', `/api/sessions/${s.id}/live/captions-agent`, { as: s.trainer });
+    expect(none.status).toBe(409);
+    expect(none.json.error.message).toMatch(/Automatic captions have not been set up/);
+  });
+
   it('lets everyone publish in a workshop', async () => {
     const { s, staff } = await bookedSession({ roomKind: 'workshop' });
     t.clock.set(START);

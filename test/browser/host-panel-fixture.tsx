@@ -5,7 +5,8 @@
  *
  * window.hostFixture.muteApplied(): LiveKit's TrackMuted for that person's microphone, which a
  * real room sends a moment after the server has muted it; the panel is drawn again, as
- * RoomPage's `changed` does.
+ * RoomPage's `changed` does. agentLeft() and agentJoined(): the speech-to-text agent leaving
+ * the room and (sent again) joining it.
  */
 import { render } from 'preact';
 import { useState } from 'preact/hooks';
@@ -25,9 +26,10 @@ const other = {
 };
 // The speech-to-text agent, as LiveKit shows it: not a person to remove.
 const agent = { identity: 'agent-AJ_1', name: '', isAgent: true, attributes: {}, permissions: { canPublish: true }, getTrackPublication: () => undefined };
+const remoteParticipants = new Map<string, unknown>([[other.identity, other], [agent.identity, agent]]);
 const controller = {
-  room: { remoteParticipants: new Map<string, unknown>([[other.identity, other], [agent.identity, agent]]) },
-  join: { roomKind: 'workshop', role: 'trainer' },
+  room: { remoteParticipants },
+  join: { roomKind: 'workshop', role: 'trainer', captionsAgent: true },
   roleOf: () => 'attendee',
 } as unknown as RoomController;
 const lk = { Track: { Source: { Microphone: 'microphone', Camera: 'camera' } } } as unknown as LiveKit;
@@ -35,6 +37,14 @@ const lk = { Track: { Source: { Microphone: 'microphone', Camera: 'camera' } } }
 (window as unknown as { hostFixture: unknown }).hostFixture = {
   muteApplied() {
     mic.isMuted = true;
+    rerender();
+  },
+  agentLeft() {
+    remoteParticipants.delete(agent.identity);
+    rerender();
+  },
+  agentJoined() {
+    remoteParticipants.set('agent-AJ_2', { ...agent, identity: 'agent-AJ_2' });
     rerender();
   },
 };

@@ -113,7 +113,7 @@ describe.skipIf(!browserAvailable)('live room, register and check-in audit', () 
     let open = false;
     await page.route('**/api/sessions/*/join', (route) =>
       open
-        ? route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ serverUrl: 'ws://127.0.0.1:9', token: 'not-a-token', room: `session-${s.id}`, identity: `user-${staff.id}`, role: 'attendee', canPublish: false, roomKind: 'webinar', expiresAt: minutesFromNow(10), sessionEndsAt: minutesFromNow(90) }) })
+        ? route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ serverUrl: 'ws://127.0.0.1:9', token: 'not-a-token', room: `session-${s.id}`, identity: `user-${staff.id}`, role: 'attendee', canPublish: false, roomKind: 'webinar', expiresAt: minutesFromNow(10), sessionEndsAt: minutesFromNow(90), captionsAgent: false }) })
         : route.fulfill({ status: 409, contentType: 'application/json', body: JSON.stringify({ error: { code: 'join_window_closed', message: 'The live room opens 15 minutes before the session starts.' } }) }),
     );
     await page.goto(`/sessions/${s.id}/room`);

@@ -254,7 +254,7 @@ describe('devices chosen before joining', () => {
       async connect() {}
     }
     const lk = { Room: FakeRoom, RoomEvent: {}, DisconnectReason: {} } as unknown as LiveKit;
-    const join = { serverUrl: 'wss://lk.example', token: 't', room: 'r', identity: 'user-me', role: 'attendee', canPublish: false, roomKind: 'webinar', expiresAt: '', sessionEndsAt: '' } as const;
+    const join = { serverUrl: 'wss://lk.example', token: 't', room: 'r', identity: 'user-me', role: 'attendee', canPublish: false, roomKind: 'webinar', expiresAt: '', sessionEndsAt: '', captionsAgent: false } as const;
     const c = new RoomController(lk, join, { changed() {}, announce() {}, transcription() {}, setHand: async () => undefined, ended() {} });
     await c.connect({ audio: null, video: null, micId: 'mic-2', camId: 'cam-3' });
     const opts = (c.room as unknown as FakeRoom).options;
@@ -278,7 +278,7 @@ describe('the end of a connection', () => {
     const R = { CLIENT_INITIATED: 1, DUPLICATE_IDENTITY: 2, PARTICIPANT_REMOVED: 4, ROOM_DELETED: 5, JOIN_FAILURE: 7, SIGNAL_CLOSE: 9 };
     const lk = { Room: FakeRoom, RoomEvent: { Disconnected: 'disconnected' }, DisconnectReason: R } as unknown as LiveKit;
     const ended: [string, boolean, boolean][] = [];
-    const join = { serverUrl: '', token: '', room: 'r', identity: 'user-me', role: 'attendee', canPublish: false, roomKind: 'webinar', expiresAt: '', sessionEndsAt: '' } as const;
+    const join = { serverUrl: '', token: '', room: 'r', identity: 'user-me', role: 'attendee', canPublish: false, roomKind: 'webinar', expiresAt: '', sessionEndsAt: '', captionsAgent: false } as const;
     new RoomController(lk, join, { changed() {}, announce() {}, transcription() {}, setHand: async () => undefined, ended: (...a) => void ended.push(a) });
     for (const reason of [R.PARTICIPANT_REMOVED, R.ROOM_DELETED, R.SIGNAL_CLOSE]) handlers.get('disconnected')!(reason);
     expect(ended.map(([, , final]) => final)).toEqual([true, true, false]);

@@ -72,4 +72,39 @@ describe.skipIf(!browserAvailable)('the trainer’s room controls (HostPanel wit
     expect(errors).toEqual([]);
     await context.close();
   });
+
+  it('automatic captions: said to be running while the agent is in the room; once it has left, "Start automatic captions" sends it again (keyboard, 320 px)', async () => {
+    const context = await browser.newContext({ ...NARROW, locale: 'en-GB', reducedMotion: 'reduce' });
+    context.setDefaultTimeout(10_000);
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    let asked = 0;
+    await page.route('http://fixture.test/api/sessions/s1/live/captions-agent', async (r) => {
+      asked++;
+      await r.fulfill({ contentType: 'application/json', body: JSON.stringify({ ok: true, started: true }) });
+    });
+    await page.route('http://fixture.test/room', (r) => r.fulfill({ contentType: 'text/html', body: html }));
+    await page.goto('http://fixture.test/room');
+    await page.getByRole('heading', { level: 3, name: 'Automatic captions' }).waitFor();
+    await page.getByText('Running: the captioning service is in the room.').waitFor();
+    expect(await page.getByRole('button', { name: 'Start automatic captions' }).count()).toBe(0);
+
+    // The agent's job ended (the person it followed reloaded the page): the trainer is told, and can send it again.
+    await page.evaluate(() => (window as unknown as { hostFixture: { agentLeft: () => void } }).hostFixture.agentLeft());
+    await page.getByText('Not running: the captioning service is not in the room, so nothing said is being captioned automatically.').waitFor();
+    await checkPage(page, 'host panel, automatic captions not running (320 px)');
+    await tabTo(page, 'Start automatic captions');
+    await page.keyboard.press('Enter');
+    await page.locator('#room-status').filter({ hasText: 'Automatic captions were asked for: they start when the captioning service joins, in a few seconds.' }).waitFor();
+    expect(asked).toBe(1);
+    await page.evaluate(() => (window as unknown as { hostFixture: { agentJoined: () => void } }).hostFixture.agentJoined());
+    await page.getByText('Running: the captioning service is in the room.').waitFor();
+    expect(await page.getByRole('button', { name: 'Start automatic captions' }).count()).toBe(0);
+    // The button went with the agent's return; focus is on the words that took its place.
+    await expectFocused(page, '#host-captions-state');
+    await checkPage(page, 'host panel, automatic captions running again (320 px)');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
 });

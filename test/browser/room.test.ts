@@ -139,7 +139,7 @@ describe.skipIf(!browserAvailable)('live room, captions, register and check-in p
 
     // From here the join answer points at a LiveKit server that cannot be reached.
     await page.route('**/api/sessions/*/join', (route) =>
-      route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ serverUrl: 'ws://127.0.0.1:9', token: 'not-a-token', room: `session-${s.id}`, identity: `user-${trainer.id}`, role: 'trainer', canPublish: true, roomKind: 'webinar', expiresAt: minutesFromNow(10), sessionEndsAt: minutesFromNow(60) }) }),
+      route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ serverUrl: 'ws://127.0.0.1:9', token: 'not-a-token', room: `session-${s.id}`, identity: `user-${trainer.id}`, role: 'trainer', canPublish: true, roomKind: 'webinar', expiresAt: minutesFromNow(10), sessionEndsAt: minutesFromNow(60), captionsAgent: false }) }),
     );
     await page.reload();
     await page.getByRole('heading', { level: 1, name: 'Live room: Understanding autism' }).waitFor();

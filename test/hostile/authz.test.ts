@@ -74,7 +74,7 @@ const icsUrl = `http://127.0.0.1:${(icsServer.address() as AddressInfo).port}/ti
 
 // Ten minutes before a 16:00 session: inside the online join window.
 // The subscription server is on 127.0.0.1, which only OUTBOUND_ALLOW lets the server fetch.
-const t = await makeTestContext({ now: '2026-02-10T15:50:00.000Z', config: { livekit: lk.config, outbound: { ...defaultConfig().outbound, allow: [`127.0.0.1:${(icsServer.address() as AddressInfo).port}`] } } });
+const t = await makeTestContext({ now: '2026-02-10T15:50:00.000Z', config: { livekit: { ...lk.config, agentName: 'authz-transcriber' }, outbound: { ...defaultConfig().outbound, allow: [`127.0.0.1:${(icsServer.address() as AddressInfo).port}`] } } });
 afterAll(async () => {
   await t.close();
   await lk.close();
@@ -370,6 +370,8 @@ const MATRIX: Row[] = [
   ['GET /api/sessions/{id}/live/captioners', async (c) => ({ params: { id: await c.session() } }),                   e(401, 401, 403, 403,  403,   403,    200,    403,     200)],
   ['PUT /api/sessions/{id}/live/captioners', async (c) => captionerTarget(c),                                        e(401, 401, 403, 403,  403,   403,    200,    403,     200)],
   ['POST /api/sessions/{id}/live/reopen',   async (c) => liveTarget(c, () => undefined),                             e(401, 401, 403, 403,  403,   403,    200,    403,     200)],
+  // Starting automatic captions again (sending the speech-to-text agent): the session's trainers.
+  ['POST /api/sessions/{id}/live/captions-agent', async (c) => liveTarget(c, () => undefined),                       e(401, 401, 403, 403,  403,   403,    200,    403,     200)],
   // Raising a hand is the caller's own (attendees and the session's trainers, connected to the room).
   ['POST /api/sessions/{id}/live/hand',     async (c) => handTarget(c),                                              e(401, 401, 200, 403,  403,   403,    200,    403,     403)],
   // LiveKit signs the webhook; no caller credentials are involved (unsigned is 401: see the fuzz test).

@@ -9,7 +9,7 @@
  */
 import { useState } from 'preact/hooks';
 import { z } from 'zod';
-import { LiveActionResult } from '../../../shared/live.js';
+import { AgentStarted, LiveActionResult } from '../../../shared/live.js';
 import { api } from '../api.js';
 import { ConfirmButton, messageOf, useFocusLater } from '../components.js';
 import { displayName, HAND_ATTRIBUTE, type LiveKit, type RoomController } from './controller.js';
@@ -51,6 +51,25 @@ export function HostPanel({ lk, controller, sessionId, announce }: { lk: LiveKit
     }
   }
 
+  // The speech-to-text agent, when one is set up: LiveKit sends it only as the room is made,
+  // so should it leave (or fail) the trainer is told, and can send it again.
+  const agentHere = remotes.some((p) => p.isAgent);
+  async function startCaptions() {
+    if (busy) return;
+    setBusy(true);
+    setError('');
+    try {
+      const { started } = await api(`${base}/captions-agent`, AgentStarted, { method: 'POST' });
+      announce(started ? 'Automatic captions were asked for: they start when the captioning service joins, in a few seconds.' : 'Automatic captions are already running.');
+      // The button goes once the agent joins: focus waits on the words that take its place.
+      focusLater(() => document.getElementById('host-captions-state'), { force: true });
+    } catch (e) {
+      setError(messageOf(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
   return (
     <section aria-labelledby="host-title" class="panel host-panel">
       <h2 id="host-title">Run the room</h2>
@@ -58,6 +77,19 @@ export function HostPanel({ lk, controller, sessionId, announce }: { lk: LiveKit
         <p class="notice notice-error" role="alert">
           {error}
         </p>
+      )}
+      {controller.join.captionsAgent && (
+        <>
+          <h3 id="host-captions-title">Automatic captions</h3>
+          <p id="host-captions-state" tabIndex={-1}>
+            {agentHere ? 'Running: the captioning service is in the room.' : 'Not running: the captioning service is not in the room, so nothing said is being captioned automatically.'}
+          </p>
+          {!agentHere && (
+            <button type="button" class="button button-secondary" aria-disabled={busy ? 'true' : undefined} onClick={() => void startCaptions()}>
+              Start automatic captions
+            </button>
+          )}
+        </>
       )}
       <h3 id="hands-title">Raised hands</h3>
       {hands.length === 0 ? (
