@@ -345,6 +345,7 @@ describe.skipIf(!browserAvailable)('focus after actions, and other audited fault
     await page.getByRole('button', { name: 'Stop Tia Teacher being a lead' }).waitFor();
     await page.getByRole('heading', { level: 1 }).focus();
     await activate(page, 'Stop Tia Teacher being a lead');
+    await activate(page, 'Yes, stop them being a lead');
     await page.getByRole('status').filter({ hasText: 'Tia Teacher is no longer an in-house lead' }).waitFor();
     await expectFocused(page, '#leads-status');
   });

@@ -307,6 +307,16 @@ describe.skipIf(!browserAvailable)('in-house sessions', () => {
     expect(published.status).toBe(201);
     await tabTo(page, 'Stop Tia Teacher being a lead', { back: true });
     await page.keyboard.press('Enter');
+    // Asked first: "No" keeps her a lead, and focus goes back to the button.
+    await page.getByText('Stop Tia Teacher being an in-house lead for Elm Trust? They will no longer run Elm Trust’s in-house sessions, and any of those still to come that only they run will have no trainer until you give it another.').waitFor();
+    await checkPage(page, 'an organisation page asking before stopping a lead');
+    await tabTo(page, 'No, keep them as a lead');
+    await page.keyboard.press('Enter');
+    await expectFocused(page, 'button.button-secondary');
+    expect((await t.request('GET', `/api/orgs/${trust.id}/leads`, { as: admin })).json.items.map((l: any) => l.userId)).toEqual([teacher.id]);
+    await page.keyboard.press('Enter');
+    await tabTo(page, 'Yes, stop them being a lead');
+    await page.keyboard.press('Enter');
     await page.getByRole('status').filter({ hasText: /^Tia Teacher is no longer an in-house lead for Elm Trust\. They were the only one running “Elm network: sensory” \(.+\), which now has no trainer: give it another on its edit page\. All sessions lists it under “Needing a trainer” until then\.$/ }).waitFor();
     await checkPage(page, 'an organisation page after removing the only lead of a session still to come');
     expect((await t.request('GET', `/api/orgs/${trust.id}/leads`, { as: admin })).json.items).toEqual([]);

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { LeadCandidates, LeadRemoved } from '../../../../shared/accounts.js';
 import { InHouseLeadList } from '../../../../shared/sessions.js';
 import { api } from '../../api.js';
-import { errorFor, Status, TextField, useFocusLater, type FieldError } from '../../components.js';
+import { ConfirmButton, errorFor, Status, TextField, useFocusLater, type FieldError } from '../../components.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
 import { LeftWithoutTrainer } from '../../accounts/LeftWithoutTrainer.js';
 
@@ -81,9 +81,17 @@ export function LeadsPanel({ orgId, orgName, hasSchools }: { orgId: string; orgN
                       </p>
                       {/* Still a lead, running nothing until their account is on again. */}
                       {l.accountOff && <p>Account turned off: they run none of its sessions until it is turned on again.</p>}
-                      <ActionButton type="button" class="button button-secondary" busy={action.busy} busyLabel="Saving…" onClick={() => void change(l.userId, false, l.name)}>
-                        Stop {l.name} being a lead
-                      </ActionButton>
+                      {/* Asked first, as every other removal is: sessions only they run are left with no trainer. */}
+                      <ConfirmButton
+                        label={`Stop ${l.name} being a lead`}
+                        busyText="Saving…"
+                        variant="secondary"
+                        question={`Stop ${l.name} being an in-house lead for ${orgName}? They will no longer run ${orgName}’s in-house sessions, and any of those still to come that only they run will have no trainer until you give it another.`}
+                        confirmLabel="Yes, stop them being a lead"
+                        keepLabel="No, keep them as a lead"
+                        busy={action.busy}
+                        onConfirm={() => void change(l.userId, false, l.name)}
+                      />
                     </li>
                   ))}
                 </ul>
