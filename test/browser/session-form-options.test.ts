@@ -191,7 +191,15 @@ describe.skipIf(!browserAvailable)('session form: trainers, room, attendance nee
     await typeInto(page, 'Start time', '1600');
     await typeInto(page, 'End time', '1700');
     await typeInto(page, 'Number of online seats', '12');
-    await tabTo(page, 'Booking closes on (optional)');
+    // A time with no date is not thrown away (the session published with no cut-off): refused, asking for the date.
+    await tabTo(page, 'Booking closes at (optional)');
+    await page.getByLabel('Booking closes at (optional)').fill('12:00');
+    await activate(page, 'Publish session', { back: false });
+    await page.getByRole('alert').filter({ hasText: 'There is a problem' }).getByRole('link', { name: 'Enter the date booking closes on as well as the time, or clear the time' }).waitFor();
+    expect(await page.locator('#closes-date').getAttribute('aria-invalid')).toBe('true');
+    expect((await t.request('GET', '/api/me/sessions', { as: trainer })).json.total).toBe(0);
+    await page.getByLabel('Booking closes at (optional)').fill('');
+    await tabTo(page, 'Booking closes on (optional)', { back: true });
     await page.getByLabel('Booking closes on (optional)').fill(before);
     // A date with no time is not taken as midnight at its start (booking closing a day before it
     // seems to): refused, asking for the time.

@@ -521,6 +521,35 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     await checkPage(page, 'holds page after release');
   });
 
+  it('seat holds: a release time with no date, or a date with no time, is refused beside its field and nothing is saved — not thrown away, nor taken as the midnight that starts the date (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const trainer = await t.user('trainer');
+    const s = await hybridWithPeople(trainer, 'Attachment aware schools', { inPerson: 5, online: 5 });
+    const page = await newPage(env.browser, env.server, NARROW);
+    let patches = 0;
+    page.on('request', (r) => {
+      if (r.method() === 'PATCH' && r.url().endsWith(`/api/sessions/${s.id}`)) patches++;
+    });
+    await signInAt(page, trainer, `/trainer/sessions/${s.id}/holds`);
+    await page.getByRole('heading', { level: 1, name: 'Seat holds: Attachment aware schools' }).waitFor();
+    await tabTo(page, 'Release at (optional)');
+    await page.getByLabel('Release at (optional)').fill('09:00');
+    await activate(page, 'Save release time');
+    await expectFocused(page, '.error-summary');
+    await page.getByRole('link', { name: 'Enter the date unclaimed holds are released on as well as the time, or clear the time' }).waitFor();
+    expect(await page.locator('#release-date').getAttribute('aria-invalid')).toBe('true');
+    await checkPage(page, 'holds page, a release time with no date');
+    await page.getByLabel('Release at (optional)').fill('');
+    await page.getByLabel('Release on (optional)').fill(daysFromNow(8).slice(0, 10));
+    await activate(page, 'Save release time');
+    await page.getByRole('link', { name: 'Enter the time unclaimed holds are released at on that date, such as 09:00, or clear the date' }).waitFor();
+    expect(await page.locator('#release-time').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#release-time').getAttribute('aria-describedby')).toBe('release-time-error');
+    await checkPage(page, 'holds page, a release date with no time');
+    expect(patches).toBe(0);
+    expect((await t.request('GET', `/api/sessions/${s.id}`, { as: trainer })).json.holdsReleaseAt).toBeNull();
+  });
+
   it('seat holds: saving the release time says "Saving…" while it saves, and pressing it again meanwhile sends nothing more (keyboard, 320 px)', async () => {
     const { t } = env.server;
     const trainer = await t.user('trainer');

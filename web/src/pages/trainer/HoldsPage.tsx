@@ -181,9 +181,13 @@ function Holds({ s, holds, orgs, allListed, navigated, reload, forSchool }: { s:
   async function saveRelease(e: Event) {
     e.preventDefault();
     let at: string | null = null;
+    // A date and a time, or neither (released when booking closes): a time alone is not
+    // thrown away, and a date alone is not taken as the midnight that starts it (a day early, as it reads).
+    if (!relDate && relTime) return setErrors([{ field: 'release-date', message: 'Enter the date unclaimed holds are released on as well as the time, or clear the time' }]);
     if (relDate) {
       at = /^\d{4}-\d{2}-\d{2}$/.test(relDate) ? zonedIso(relDate, relTime || '00:00', s.timeZone) : null;
       if (!at) return setErrors([{ field: 'release-date', message: 'Enter the date unclaimed holds are released, or leave it empty' }]);
+      if (!relTime) return setErrors([{ field: 'release-time', message: 'Enter the time unclaimed holds are released at on that date, such as 09:00, or clear the date' }]);
     }
     setErrors([]);
     setMessage('');
@@ -332,7 +336,7 @@ function Holds({ s, holds, orgs, allListed, navigated, reload, forSchool }: { s:
           <p>{s.holdsReleaseAt ? `Now: ${formatDateTime(s.holdsReleaseAt)}.` : 'Now: when booking closes.'} Held seats nobody has claimed by then go to everyone.</p>
           <div class="row">
             <TextField id="release-date" label="Release on (optional)" type="date" value={relDate} onInput={(e) => setRelDate((e.currentTarget as HTMLInputElement).value)} error={errorFor(errors, 'release-date')} />
-            <TextField id="release-time" label="Release at (optional)" type="time" value={relTime} onInput={(e) => setRelTime((e.currentTarget as HTMLInputElement).value)} />
+            <TextField id="release-time" label="Release at (optional)" type="time" value={relTime} onInput={(e) => setRelTime((e.currentTarget as HTMLInputElement).value)} error={errorFor(errors, 'release-time')} />
           </div>
           {/* "Try again" goes back to the button, where focus stays after a first save. */}
           <ActionError action={releasing} focusTo={() => document.getElementById('save-release')} />

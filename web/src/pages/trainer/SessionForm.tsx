@@ -156,6 +156,8 @@ export function toInput(v: SessionValues): { input: CreateSessionInput; errors: 
   if (v.closesDate && !/^\d{4}-\d{2}-\d{2}$/.test(v.closesDate)) found.push({ field: 'closes-date', message: 'Enter the date booking closes, or leave it empty' });
   // Not taken as midnight at the start of that date (booking closing a day before it seems to).
   else if (v.closesDate && !v.closesTime) found.push({ field: 'closes-time', message: 'Enter the time booking closes on that date, such as 17:00, or clear the date' });
+  // A time with no date is not thrown away as if it had never been typed.
+  else if (!v.closesDate && v.closesTime) found.push({ field: 'closes-date', message: 'Enter the date booking closes on as well as the time, or clear the time' });
   // An end time before the start time is the next day (a new session, 21:00 to 00:30); one
   // more than 12 hours after the start is far more likely a slip (16:00 to 15:00) than a session.
   if (startsAt && endsAt && v.endsNextDay === 'if-before' && endDay(v, v.date) !== v.date && Date.parse(endsAt) - Date.parse(startsAt) > MAX_PAST_MIDNIGHT_HOURS * 3_600_000) {
