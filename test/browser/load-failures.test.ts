@@ -188,6 +188,46 @@ describe.skipIf(!browserAvailable)('pages whose data fails to load', () => {
     await page.context().close();
   });
 
+  it('signing in that fails for a reason about neither field is said above the button, not as an email error: the service failing (with Try again, which signs in), and an account turned off (no Try again) (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const org = await t.org();
+    const staff = await t.user('staff', org.id);
+    const off = await t.user('staff', org.id);
+    await t.db.updateTable('users').set({ disabled_at: t.clock.now().toISOString() }).where('id', '=', off.id).execute();
+    const page = await newPage(env.browser, env.server, NARROW);
+    let failing = true;
+    await page.route('**/api/auth/login', (route) => (failing ? broken(route) : route.continue()));
+    await page.goto('/signin');
+    await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+    await tabTo(page, 'Email address');
+    await page.keyboard.type(staff.email);
+    await tabTo(page, 'Password');
+    await page.keyboard.type(TEST_PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.getByRole('alert').filter({ hasText: 'Something went wrong on our side. Please try again.' }).waitFor();
+    expect(await page.locator('#email').getAttribute('aria-invalid')).toBeNull();
+    expect(await page.locator('.error-summary').count()).toBe(0);
+    await checkPage(page, 'sign-in page, the service failed');
+    failing = false;
+    await tryAgainByKeyboard(page);
+    await page.getByRole('heading', { level: 1, name: 'Sessions' }).waitFor();
+
+    const second = await newPage(env.browser, env.server, NARROW);
+    await second.goto('/signin');
+    await second.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+    await tabTo(second, 'Email address');
+    await second.keyboard.type(off.email);
+    await tabTo(second, 'Password');
+    await second.keyboard.type(TEST_PASSWORD);
+    await second.keyboard.press('Enter');
+    await second.getByRole('alert').filter({ hasText: /turned off/ }).waitFor();
+    expect(await second.getByRole('button', { name: 'Try again' }).count()).toBe(0);
+    expect(await second.locator('#email').getAttribute('aria-invalid')).toBeNull();
+    await checkPage(second, 'sign-in page, an account turned off');
+    await page.context().close();
+    await second.context().close();
+  });
+
   it('who is signed in could not be asked: the app says so with Try again, and goes on when it answers', async () => {
     const { t } = env.server;
     const staff = await t.user('staff', (await t.org()).id);

@@ -54,7 +54,18 @@ describe.skipIf(!browserAvailable)('sign in with an identity provider', () => {
     await tabTo(page, 'Find organisation for that email domain by name or URN');
     await page.keyboard.type('Birch');
     await expect.poll(() => page.locator('#idp-org option:checked').innerText()).toBe('Birch Primary');
+    // This service failing to answer is said above the button with Try again, not as an issuer error.
+    let failing = true;
+    await page.route('**/api/identity-providers', (route) =>
+      failing && route.request().method() === 'POST' ? route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: { code: 'internal', message: 'Something went wrong on our side. Please try again.' } }) }) : route.continue(),
+    );
     await tabTo(page, 'Add identity provider');
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Try again' }).waitFor();
+    expect(await page.locator('#idp-issuer').getAttribute('aria-invalid')).toBeNull();
+    await checkPage(page, 'identity provider form, the save failed');
+    failing = false;
+    await tabTo(page, 'Try again');
     await page.keyboard.press('Enter');
     await page.getByRole('status').filter({ hasText: 'Added “Sign in with Birch”' }).waitFor();
     await page.getByRole('heading', { level: 2, name: 'Sign in with Birch' }).waitFor();

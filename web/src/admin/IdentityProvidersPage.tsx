@@ -7,9 +7,9 @@ import { useState } from 'preact/hooks';
 import { z } from 'zod';
 import { CreateIdentityProviderInput, IdentityProvider } from '../../../shared/accounts.js';
 import { OrgSearchPicker } from '../orgs.js';
-import { api } from '../api.js';
+import { api, ApiError } from '../api.js';
 import { Alert, apiIssues, ConfirmButton, described, Field, ErrorSummary, errorFor, messageOf, PageHeading, Status, TextField, toFieldErrors, useApp, useFocusLater, Fact, type FieldError } from '../components.js';
-import { Loaded, useLoad } from '../load.js';
+import { Loaded, SaveFailure, useLoad } from '../load.js';
 
 const Providers = z.object({ items: z.array(IdentityProvider), callbackUrl: z.string() });
 
@@ -29,6 +29,8 @@ export function IdentityProvidersPage() {
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [saved, setSaved] = useState('');
   const [busy, setBusy] = useState(false);
+  /** A save that failed for a reason about no field (this service unreachable or failing): said above the button, with Try again. */
+  const [failure, setFailure] = useState<unknown>(null);
   const [removing, setRemoving] = useState(false);
   const [removeError, setRemoveError] = useState('');
   const focusLater = useFocusLater();
@@ -54,6 +56,7 @@ export function IdentityProvidersPage() {
     if (!input.success) found.unshift(...toFieldErrors(input.error.issues.map((i) => ({ ...i, path: [String(i.path[0])] })), FIELDS, FIELDS.label));
     setErrors(found);
     setSaved('');
+    setFailure(null);
     if (found.length || !input.success) return;
     setBusy(true);
     try {
@@ -64,7 +67,9 @@ export function IdentityProvidersPage() {
       await state.reload();
     } catch (err) {
       if (apiIssues(err).length) setErrors(toFieldErrors(apiIssues(err).map((i) => ({ ...i, path: String(i.path).split('.')[0] ?? '' })), FIELDS, FIELDS.issuer));
-      else setErrors([{ field: 'idp-issuer', message: messageOf(err) }]);
+      // The provider's discovery document could not be read or used: about the issuer.
+      else if (err instanceof ApiError && err.status >= 400 && err.status < 500) setErrors([{ field: 'idp-issuer', message: messageOf(err) }]);
+      else setFailure(err);
     } finally {
       setBusy(false);
     }
@@ -131,7 +136,7 @@ export function IdentityProvidersPage() {
             )}
             <h2>Add an identity provider</h2>
             <ErrorSummary errors={errors} />
-            <form onSubmit={submit} noValidate class="narrow">
+            <form id="idp-add" onSubmit={submit} noValidate class="narrow">
               <TextField id="idp-label" label="Button text" hint="For example: Sign in with Microsoft" error={errorFor(errors, 'idp-label')} />
               <TextField id="idp-issuer" label="Issuer address" hint="Starts with https://; its discovery document is read from there" type="url" spellcheck={false} error={errorFor(errors, 'idp-issuer')} />
               <TextField id="idp-client-id" label="Client ID" spellcheck={false} error={errorFor(errors, 'idp-client-id')} />
@@ -139,7 +144,8 @@ export function IdentityProvidersPage() {
               <TextField id="idp-domain" label="Email domain" hint="People with this email domain get a staff account in the organisation below" spellcheck={false} error={errorFor(errors, 'idp-domain')} />
               <OrgSearchPicker id="idp-org" label="Organisation for that email domain" noneLabel="None" value={domainOrg} onChange={setDomainOrg} error={errorFor(errors, 'idp-org')} />
               <TextField id="idp-claim" label="Organisation claim" hint="Optional: an ID token claim holding the organisation's URN, such as organisation.urn for DfE Sign-in" spellcheck={false} error={errorFor(errors, 'idp-claim')} />
-              <button type="submit" class="button" aria-disabled={busy ? 'true' : undefined}>
+              <SaveFailure error={failure} busy={busy} onRetry={() => document.querySelector<HTMLFormElement>('#idp-add')?.requestSubmit()} submitId="idp-add-button" />
+              <button type="submit" id="idp-add-button" class="button" aria-disabled={busy ? 'true' : undefined}>
                 {busy ? 'Checking the provider…' : 'Add identity provider'}
               </button>
             </form>

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { z } from 'zod';
 import { LoginInput, LoginResult, SignInProvider, type User } from '../../../shared/accounts.js';
 import { api, ApiError } from '../api.js';
-import { Retry, useLoad, type LoadState } from '../load.js';
+import { Refusal, Retry, SaveFailure, useLoad, type LoadState } from '../load.js';
 import { Link } from '../router.js';
 import { apiIssues, ErrorSummary, errorFor, PageHeading, TextField, toFieldErrors, type FieldError } from '../components.js';
 import type { SignedIn } from '../../../shared/accounts.js';
@@ -23,6 +23,8 @@ const FIELDS = { email: { id: 'email', label: 'Email address' }, password: { id:
 
 export function SignInPage({ navigated, onSignedIn }: { navigated: boolean; onSignedIn: (me: SignedIn) => void }) {
   const [errors, setErrors] = useState<FieldError[]>([]);
+  /** Signing in failed for a reason about neither field (too many attempts, the service unreachable): said above the button. */
+  const [failure, setFailure] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   // Schools' own sign-ins (OIDC). Should they not load, the page says so: staff whose school
   // signs them in that way may have no password to use instead.
@@ -36,6 +38,7 @@ export function SignInPage({ navigated, onSignedIn }: { navigated: boolean; onSi
     if (busy) return;
     const form = new FormData(e.currentTarget as HTMLFormElement);
     const input = LoginInput.safeParse({ email: String(form.get('email') ?? ''), password: String(form.get('password') ?? '') });
+    setFailure(null);
     if (!input.success) {
       setErrors(toFieldErrors(input.error.issues.map((i) => ({ ...i, message: i.path[0] === 'password' ? 'enter your password' : 'enter an email address like name@school.org.uk' })), FIELDS, FIELDS.email));
       return;
@@ -48,7 +51,10 @@ export function SignInPage({ navigated, onSignedIn }: { navigated: boolean; onSi
     } catch (err) {
       if (err instanceof ApiError && err.code === 'invalid_credentials') setErrors([{ field: 'email', message: 'The email address or password is not right. Check them and try again.' }]);
       else if (apiIssues(err).length) setErrors(toFieldErrors(apiIssues(err), FIELDS, FIELDS.email));
-      else setErrors([{ field: 'email', message: err instanceof ApiError ? err.message : 'Signing in failed. Please try again.' }]);
+      else {
+        setErrors([]);
+        setFailure(err);
+      }
     } finally {
       setBusy(false);
     }
@@ -67,10 +73,12 @@ export function SignInPage({ navigated, onSignedIn }: { navigated: boolean; onSi
       )}
       <SchoolSignIns providers={providers} next={next} />
       <ErrorSummary errors={errors} />
-      <form onSubmit={submit} noValidate>
+      <form id="sign-in-form" onSubmit={submit} noValidate>
         <TextField id="email" label="Email address" type="email" autocomplete="username" spellcheck={false} error={errorFor(errors, 'email')} defaultValue={rememberedEmailAddress()} onInput={(e) => rememberEmailAddress((e.currentTarget as HTMLInputElement).value)} />
         <TextField id="password" label="Password" type="password" autocomplete="current-password" error={errorFor(errors, 'password')} />
-        <button type="submit" class="button" aria-disabled={busy ? 'true' : undefined}>
+        {/* Too many attempts, an account turned off or school sign-in required: said with no Try again (it would be refused again); the network or the service: with it. */}
+        {failure instanceof ApiError && failure.status >= 400 && failure.status < 500 ? <Refusal error={failure} /> : <SaveFailure error={failure} busy={busy} onRetry={() => document.querySelector<HTMLFormElement>('#sign-in-form')?.requestSubmit()} submitId="sign-in-button" />}
+        <button type="submit" id="sign-in-button" class="button" aria-disabled={busy ? 'true' : undefined}>
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
       </form>
