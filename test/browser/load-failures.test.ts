@@ -40,7 +40,7 @@ async function tryAgainByKeyboard(page: Page) {
 }
 
 /** Fails GETs of `pattern` while `failing()` is true; everything else goes through. */
-async function failWhile(page: Page, pattern: string, failing: () => boolean) {
+async function failWhile(page: Page, pattern: string | ((u: URL) => boolean), failing: () => boolean) {
   await page.route(pattern, (route) => (route.request().method() === 'GET' && failing() ? broken(route) : route.continue()));
 }
 
@@ -226,6 +226,47 @@ describe.skipIf(!browserAvailable)('pages whose data fails to load', () => {
     await checkPage(second, 'sign-in page, an account turned off');
     await page.context().close();
     await second.context().close();
+  });
+
+  it('courses and a trust office’s schools that did not load are said to be missing with Try again, not shown as none: the session list’s Course filter, Book staff of, the school calendar (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const admin = await t.user('admin');
+    await t.request('POST', '/api/courses', { as: admin, body: { title: 'Loadfail course' } });
+    const trust = (await t.request('POST', '/api/orgs', { as: admin, body: { name: 'Loadfail Trust', kind: 'trust' } })).json;
+    for (const name of ['Loadfail North', 'Loadfail South']) await t.request('POST', '/api/orgs', { as: admin, body: { name, parentId: trust.id } });
+    const office = await t.user('office', trust.id, 'Lou Loadfail');
+    const s = await t.session({ title: 'Loadfail session', startsAt: minutesFromNow(60 * 24 * 5), endsAt: minutesFromNow(60 * 24 * 5 + 60), capacity: { online: 5 } });
+    const page = await newPage(env.browser, env.server, NARROW);
+    let failing = true;
+    await failWhile(page, '**/api/courses', () => failing);
+    await failWhile(page, (u: URL) => u.pathname === '/api/orgs', () => failing);
+    await signInAt(page, office, '/sessions');
+    await page.getByText('More filters').click();
+    await page.getByText('The courses could not be loaded, so you cannot choose one yet.').waitFor();
+    expect(await page.locator('#course').getAttribute('aria-describedby')).toBe('course-hint');
+    await checkPage(page, 'session list, courses did not load');
+    failing = false;
+    await page.getByText('The courses could not be loaded, so you cannot choose one yet.').locator('..').getByRole('button', { name: 'Try again' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('#course option').allInnerTexts()).toContain('Loadfail course');
+
+    failing = true;
+    await page.goto(`/sessions/${s.id}`);
+    await page.getByText('The schools you act for could not be loaded, so only your own is offered for now.').waitFor();
+    await checkPage(page, 'session page, a trust office whose schools did not load');
+    failing = false;
+    await tryAgainByKeyboard(page);
+    await page.getByLabel('Book staff of').waitFor();
+    expect(await page.locator('#book-org option').allInnerTexts()).toEqual(expect.arrayContaining(['Loadfail North', 'Loadfail South']));
+
+    failing = true;
+    await page.goto('/calendar');
+    await page.getByText('The schools you act for could not be loaded, so only your own is offered for now.').waitFor();
+    await checkPage(page, 'calendar page, a trust office whose schools did not load');
+    failing = false;
+    await tryAgainByKeyboard(page);
+    await page.getByText('The schools you act for could not be loaded').waitFor({ state: 'detached' });
+    await page.context().close();
   });
 
   it('who is signed in could not be asked: the app says so with Try again, and goes on when it answers', async () => {

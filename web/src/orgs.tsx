@@ -27,6 +27,21 @@ export function useOrgs(enabled = true, wanted: string | null = null) {
 }
 
 /**
+ * Said where a page would offer a choice of its office's organisations when they did not load
+ * (nothing, while they load or once they have): only its own organisation is offered
+ * meanwhile, and Try again asks again.
+ */
+export function OrgsNotLoaded({ orgs }: { orgs: { error?: unknown; loading: boolean; reload: () => Promise<void> } }) {
+  if (!orgs.error) return null;
+  return (
+    <div class="panel">
+      <p>The schools you act for could not be loaded, so only your own is offered for now.</p>
+      <Retry error={orgs.error} onRetry={() => void orgs.reload()} busy={orgs.loading} />
+    </div>
+  );
+}
+
+/**
  * The organisations a page about one of them (`wanted`, its `?org=`) offers: an office
  * person's own (see ownOrgs); for an administrator, who may choose any (found by searching),
  * only the one asked for, read by itself for its name.

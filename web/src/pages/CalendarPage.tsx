@@ -3,7 +3,7 @@ import { FeedUrl } from '../../../shared/calendar.js';
 import { api } from '../api.js';
 import { ConfirmButton, PageHeading, Status, useApp } from '../components.js';
 import { ActionError, Loaded, useAction, useLoad } from '../load.js';
-import { officeOrgOf, SchoolForm, useOrgs } from '../orgs.js';
+import { officeOrgOf, OrgsNotLoaded, SchoolForm, useOrgs } from '../orgs.js';
 import { navigate } from '../router.js';
 
 /** Copies text with the Clipboard API, or by selecting the field and the older copy command. */
@@ -109,6 +109,7 @@ export function CalendarPage() {
       {office && orgId && (
         <section aria-labelledby="school-feed-title">
           <h2 id="school-feed-title">Every booking of {orgName ?? 'your school'}’s staff</h2>
+          <OrgsNotLoaded orgs={orgs} />
           <SchoolForm id="feed-org" orgs={orgs.data ?? []} value={orgId} onChoose={(id) => navigate(`/calendar?org=${encodeURIComponent(id)}`)} onErrors={setChoiceError} />
           <p>For the school office: one calendar with every booking and waitlist place of your staff, kept up to date. This address is yours alone (each member of the office has their own) and works while you are office staff for this school.</p>
           <FeedPanel key={orgId} base={`/api/orgs/${encodeURIComponent(orgId)}/calendar`} idPrefix="school-feed" label="Your school’s calendar address" rotateQuestion="Make a new address for the school’s calendar? Every address of it stops working, yours and those of the rest of the office: calendars subscribed with them will stop updating until they subscribe again." />

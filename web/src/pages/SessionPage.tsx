@@ -10,7 +10,7 @@ import { DownloadLink, Fact, isInternalWording, messageOf, PageHeading, Status, 
 import { formatDateTime, formatTimeRange, modeLabel, ordinal, plural, seatLabel } from '../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad, type LoadState } from '../load.js';
 import { Link } from '../router.js';
-import { OrgSearchPicker, SchoolSelect, useOrgs } from '../orgs.js';
+import { OrgSearchPicker, OrgsNotLoaded, SchoolSelect, useOrgs } from '../orgs.js';
 import { SessionMaterials } from '../materials/SessionMaterials.js';
 import { useFormsWithErrors } from '../materials/AddMaterialForms.js';
 import { BookingDetails, offerExpiry, offerLapsedAt, useClockPast, useOfferLapsed } from './BookingsPage.js';
@@ -188,6 +188,8 @@ function OfficeBookStaff({ s, version, onBooked }: { s: Session; version: number
             hint="Whose staff to book: you see each person’s place and timetable clashes first."
           />
         </section>
+      ) : orgs.error ? (
+        <OrgsNotLoaded orgs={orgs} />
       ) : (
         list.length > 1 && (
           <div class="panel">

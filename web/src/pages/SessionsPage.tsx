@@ -4,7 +4,7 @@ import { Area, AREAS, areaLabel, audienceWords, Course, Mode, SessionList, Sessi
 import { api } from '../api.js';
 import { errorFor, ErrorSummary, Fact, type FieldError, PageHeading, TextField, useApp, When } from '../components.js';
 import { Pagination } from '../pagination.js';
-import { Loaded, useLoad } from '../load.js';
+import { Loaded, Retry, useLoad } from '../load.js';
 import { dayInEngland, ENGLAND, formatDateTime, formatTimeRange, modeLabel, plural, viewerZone } from '../format.js';
 import { serverNow } from '../clock.js';
 import { Link, navigate } from '../router.js';
@@ -245,7 +245,16 @@ export function SessionsPage() {
             </div>
             <div class="field">
               <label for="course">Course</label>
-              <select id="course" name="course">
+              {/* Courses that did not load are said to be missing (with Try again), not shown as a list of none. */}
+              {courses.error && (
+                <>
+                  <p class="hint" id="course-hint">
+                    The courses could not be loaded, so you cannot choose one yet.
+                  </p>
+                  <Retry error={courses.error} onRetry={() => void courses.reload()} busy={courses.loading} />
+                </>
+              )}
+              <select id="course" name="course" aria-describedby={courses.error ? 'course-hint' : undefined}>
                 <option value="" selected={course === ''}>Any course</option>
                 {(courses.data ?? []).map((c) => (
                   <option key={c.id} value={c.id} selected={course === c.id}>
