@@ -242,6 +242,12 @@ export async function refundThrottle(db: Q, keys: string[]) {
   await db.updateTable('login_throttle').set((eb) => ({ hits: eb('hits', '-', 1) })).where('key', 'in', keys).where('hits', '>', 0).execute();
 }
 
+/** Forgets these counters where they hold no count: one taken back to zero is as if it had never been counted. */
+export async function forgetEmptyThrottles(db: Q, keys: string[]) {
+  if (keys.length === 0) return;
+  await db.deleteFrom('login_throttle').where('key', 'in', keys).where('hits', '<=', 0).execute();
+}
+
 export async function clearThrottle(db: Q, key: string) {
   await db.deleteFrom('login_throttle').where('key', '=', key).execute();
 }

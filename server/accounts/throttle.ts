@@ -33,6 +33,46 @@ export async function hit(deps: Deps, counter: Counter): Promise<number | null> 
   return Math.max(1, Math.ceil((Date.parse(windowStart) + counter.windowMs - now.getTime()) / 1000));
 }
 
+/** A counter of something a person asks for, and the words for it in a refusal ("messages to this session’s people"). */
+export interface LimitedCounter extends Counter {
+  what: string;
+}
+
+/**
+ * Runs `run` counted against `counters` (one hit each), refusing it first (429 `rate_limited`,
+ * Retry-After) when a count would pass its limit. A refused request changes nothing: neither
+ * one refused for a limit nor one `run` refuses (a 4xx AppError, or whatever `takeBackIf`
+ * says) keeps its count, and a counter taken back to none is forgotten, as if never counted.
+ * Not for the sign-in throttle, where every attempt counts on purpose.
+ */
+export async function withinLimits<T>(deps: Deps, counters: readonly LimitedCounter[], run: () => Promise<T>, takeBackIf: (e: unknown) => boolean = isRefusal): Promise<T> {
+  const counted: string[] = [];
+  for (const c of counters) {
+    const wait = await hit(deps, c);
+    counted.push(c.key);
+    if (wait !== null) {
+      await takeBack(deps, counted);
+      const e = rateLimited(wait, c.what);
+      throw new AppError(e.code, `${e.message} Nothing was changed.`, e.details, e.headers);
+    }
+  }
+  try {
+    return await run();
+  } catch (e) {
+    if (takeBackIf(e)) await takeBack(deps, counted).catch((err: unknown) => deps.logger.warn('a count not taken back', { keys: counted, error: String((err as Error)?.message ?? err) }));
+    throw e;
+  }
+}
+
+/** A refusal of what was asked (4xx), as opposed to the service failing. */
+const isRefusal = (e: unknown) => e instanceof AppError && e.status < 500;
+
+/** Takes back one count under each key, forgetting counters left holding none. */
+export async function takeBack(deps: Deps, keys: string[]) {
+  await repo.refundThrottle(deps.db, keys);
+  await repo.forgetEmptyThrottles(deps.db, keys);
+}
+
 export function rateLimited(seconds: number, what = 'sign-in attempts'): AppError {
   const minutes = Math.ceil(seconds / 60);
   const wait = seconds < 60 ? 'a minute' : `${minutes} minute${minutes === 1 ? '' : 's'}`;

@@ -16,7 +16,7 @@ import type { AttendeeEntry, Booking, OrgBookingsPage } from '../../shared/booki
 import type { Database, SeatKind } from '../../db/schema.js';
 import { findOrg, findUserById } from '../accounts/repository.js';
 import { orgsActableBy } from '../accounts/acting.js';
-import { hit, rateLimited } from '../accounts/throttle.js';
+import { withinLimits, type LimitedCounter } from '../accounts/throttle.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
@@ -53,8 +53,7 @@ async function changedPlace(deps: Deps, id: string, change: (trx: Transaction<Da
 
 /** Cancels a booking or a queue place (its owner, or someone who may act for them); the queue moves up. */
 export async function cancel(deps: Deps, actor: AuthUser, id: string): Promise<Booking> {
-  await countCancellation(deps, actor, id);
-  return changedPlace(deps, id, (trx) => engine.cancelBooking(trx, deps, actor, id));
+  return withinLimits(deps, await cancellationCounters(deps, actor, id), () => changedPlace(deps, id, (trx) => engine.cancelBooking(trx, deps, actor, id)));
 }
 
 /**
@@ -66,25 +65,24 @@ export async function cancel(deps: Deps, actor: AuthUser, id: string): Promise<B
 export const CANCEL_LIMITS = { samePlace: 6, byOneAccount: 300, windowMs: 60 * 60_000 } as const;
 
 /**
- * Counts a cancellation before it is made, refusing it (429, Retry-After) past a limit. Only
- * one the caller may make is counted: a place already cancelled, or not theirs to cancel, is
- * refused by the change itself, in its own words.
+ * What a cancellation is counted against (withinLimits: refused with 429 and Retry-After past
+ * a limit; one refused, for a limit or by the change itself, is not counted). Only one the
+ * caller may make is counted: a place already cancelled, or not theirs to cancel, is refused
+ * by the change itself, in its own words.
  */
-async function countCancellation(deps: Deps, actor: AuthUser, id: string) {
+async function cancellationCounters(deps: Deps, actor: AuthUser, id: string): Promise<LimitedCounter[]> {
   const b = await findBooking(deps.db, id);
-  if (!b || b.status === 'cancelled') return;
+  if (!b || b.status === 'cancelled') return [];
   if (b.user_id !== actor.id) {
     const owner = await findUserById(deps.db, b.user_id);
-    if (!owner || !(await engine.mayActFor(deps.db, actor, owner, b.session_id))) return;
+    if (!owner || !(await engine.mayActFor(deps.db, actor, owner, b.session_id))) return [];
   }
   const { samePlace, byOneAccount, windowMs } = CANCEL_LIMITS;
-  for (const counter of [
-    { key: `cancel-place:${b.session_id}|${b.user_id}`, limit: samePlace, windowMs },
-    { key: `cancel-by:${actor.id}`, limit: byOneAccount, windowMs },
-  ]) {
-    const wait = await hit(deps, counter);
-    if (wait !== null) throw rateLimited(wait, 'cancellations of places');
-  }
+  const what = 'cancellations of places';
+  return [
+    { key: `cancel-place:${b.session_id}|${b.user_id}`, limit: samePlace, windowMs, what },
+    { key: `cancel-by:${actor.id}`, limit: byOneAccount, windowMs, what },
+  ];
 }
 /** Takes an offered seat (its owner). */
 export const accept = (deps: Deps, actor: AuthUser, id: string) => changed(deps, id, (trx) => engine.acceptOffer(trx, deps, actor, id));

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import { hit, rateLimited } from '../accounts/throttle.js';
+import { withinLimits } from '../accounts/throttle.js';
 import { activeBookingsOfSession, lockSession, seatedBookingsOfSession, turnedOffOnSession } from '../bookings/repository.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
@@ -16,11 +16,10 @@ import { enqueue } from './outbox.js';
 /** How many messages a session's people may be sent in an hour: each goes to everyone on it. */
 export const MESSAGE_LIMIT = { perSession: 10, windowMs: 60 * 60_000 } as const;
 
-/** A trainer's message to a session's people (see messageAttendees), counted per session (429 past MESSAGE_LIMIT). */
+/** A trainer's message to a session's people (see messageAttendees), counted per session (429 past MESSAGE_LIMIT; a message refused is not counted). */
 export async function sendMessage(deps: Deps, sessionId: string, text: string, includeWaiting: boolean): Promise<number> {
-  const wait = await hit(deps, { key: `message:${sessionId}`, limit: MESSAGE_LIMIT.perSession, windowMs: MESSAGE_LIMIT.windowMs });
-  if (wait !== null) throw rateLimited(wait, 'messages to this session’s people');
-  return writeTransaction(deps, (trx) => messageAttendees(trx, deps, sessionId, text, includeWaiting));
+  const counter = { key: `message:${sessionId}`, limit: MESSAGE_LIMIT.perSession, windowMs: MESSAGE_LIMIT.windowMs, what: 'messages to this session’s people' };
+  return withinLimits(deps, [counter], () => writeTransaction(deps, (trx) => messageAttendees(trx, deps, sessionId, text, includeWaiting)));
 }
 
 /**

@@ -4,6 +4,7 @@ import { Id } from '../../shared/common.js';
 import { ClashList, CoverQuery, CoverReport, OrgUploadResult, SubscriptionInput, Timetable, TimetableQuery } from '../../shared/timetables.js';
 import type { Deps } from '../platform/deps.js';
 import { disposition, jsonBody, jsonResponse, requireRole, requireUser, router, type Env } from '../platform/http.js';
+import { TIMETABLE_LIMITS } from './limits.js';
 import * as timetables from './service.js';
 
 const Params = z.object({ id: Id });
@@ -13,6 +14,12 @@ const fileBody = {
   description: 'An ICS calendar (text/calendar: RRULE, EXDATE, TZID; all-day events are days the school is closed) or a CSV (text/csv: day,start,end with optional label,week)',
   content: { 'text/calendar': { schema: z.string() }, 'text/csv': { schema: z.string() } },
 } as const;
+
+const { subscriptions, uploads } = TIMETABLE_LIMITS;
+const underWay = 'while a timetable file or calendar this account sent is still being read (one at a time)';
+const uploadLimited = { description: `\`rate_limited\`, with \`Retry-After\`, nothing changed: ${underWay}, or past ${uploads.perPerson} files an hour uploaded to this person’s timetable or ${uploads.byOneAccount} from this account (a refused file does not count)` };
+const linkLimited = { description: `\`rate_limited\`, with \`Retry-After\`, nothing changed: ${underWay}, or past ${subscriptions.perPerson} links or refreshes an hour of this person’s calendar or ${subscriptions.byOneAccount} from this account (each fetch tried counts)` };
+const orgUploadLimited = { description: `\`rate_limited\`, with \`Retry-After\`, nothing changed: ${underWay}, or past ${uploads.byOneAccount} timetable files an hour from this account (a refused file does not count)` };
 
 const read = async (c: Context<Env>) => {
   const type = c.req.header('content-type');
@@ -36,7 +43,7 @@ export function timetableRoutes(deps: Deps) {
   );
 
   app.openapi(
-    createRoute({ method: 'put', path: '/me/timetable', tags: ['timetables'], summary: 'Replace my timetable with an ICS or CSV file; a file with any bad line changes nothing', request: { body: fileBody }, responses: { 200: jsonResponse(Timetable, 'The new timetable') } }),
+    createRoute({ method: 'put', path: '/me/timetable', tags: ['timetables'], summary: 'Replace my timetable with an ICS or CSV file; a file with any bad line changes nothing', request: { body: fileBody }, responses: { 200: jsonResponse(Timetable, 'The new timetable'), 429: uploadLimited } }),
     async (c) => {
       const user = requireUser(c);
       const { type, body } = await read(c);
@@ -60,7 +67,7 @@ export function timetableRoutes(deps: Deps) {
       tags: ['timetables'],
       summary: 'Make my timetable a subscription to an ICS URL (http or https), fetched now and refreshed every few hours',
       request: { body: jsonBody(SubscriptionInput) },
-      responses: { 200: jsonResponse(Timetable, 'The timetable as fetched') },
+      responses: { 200: jsonResponse(Timetable, 'The timetable as fetched'), 429: linkLimited },
     }),
     async (c) => {
       const user = requireUser(c);
@@ -86,7 +93,7 @@ export function timetableRoutes(deps: Deps) {
   );
 
   app.openapi(
-    createRoute({ method: 'put', path: '/users/{id}/timetable', tags: ['timetables'], summary: 'Replace a person’s timetable with an ICS or CSV file (self; office for own staff; admin)', request: { params: Params, body: fileBody }, responses: { 200: jsonResponse(Timetable, 'The new timetable') } }),
+    createRoute({ method: 'put', path: '/users/{id}/timetable', tags: ['timetables'], summary: 'Replace a person’s timetable with an ICS or CSV file (self; office for own staff; admin)', request: { params: Params, body: fileBody }, responses: { 200: jsonResponse(Timetable, 'The new timetable'), 429: uploadLimited } }),
     async (c) => {
       const actor = requireUser(c);
       const { type, body } = await read(c);
@@ -110,7 +117,7 @@ export function timetableRoutes(deps: Deps) {
       tags: ['timetables'],
       summary: 'Make a person’s timetable a subscription to an ICS URL (self; office for own staff; admin)',
       request: { params: Params, body: jsonBody(SubscriptionInput) },
-      responses: { 200: jsonResponse(Timetable, 'The timetable as fetched') },
+      responses: { 200: jsonResponse(Timetable, 'The timetable as fetched'), 429: linkLimited },
     }),
     async (c) => {
       const actor = requireUser(c);
@@ -125,7 +132,7 @@ export function timetableRoutes(deps: Deps) {
       tags: ['timetables'],
       summary: 'Replace the timetables of many staff from one CSV with an email column (office of that org, admin); people not named are left alone',
       request: { params: Params, body: { required: true, content: { 'text/csv': { schema: z.string() } } } },
-      responses: { 200: jsonResponse(OrgUploadResult, 'Whose timetables were replaced') },
+      responses: { 200: jsonResponse(OrgUploadResult, 'Whose timetables were replaced'), 429: orgUploadLimited },
     }),
     async (c) => {
       const actor = requireRole(c, 'office', 'admin');

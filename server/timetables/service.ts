@@ -18,6 +18,7 @@ import { bufferFor, busyPeriods, clashesWith, likelySeat, localParts, timetableS
 import type { CsvPeriod, CsvResult, RowProblem } from './csv.js';
 import { describeEvent, type EventProblem } from './event-problems.js';
 import type { IcsResult } from './ics.js';
+import { limitedTimetableWork } from './limits.js';
 import { parseOffThread } from './parsing.js';
 import type { ParseTask } from './parse-worker.js';
 import { fetchOutbound, OutboundError, outboundUrl } from '../platform/outbound.js';
@@ -166,9 +167,13 @@ async function save(deps: Deps, userId: string, source: 'csv' | 'ics' | 'subscri
 export async function replaceFromUpload(deps: Deps, actor: AuthUser, userId: string, contentType: string | undefined, body: string): Promise<Timetable> {
   const owner = await requireTimetableManager(deps, actor, userId);
   const format = formatOf(contentType, body);
+  checkSize(body);
   const settings = timetableSettings(owner.settings);
-  const rules = await parseUpload(deps, format, body, { now: deps.now(), weekAStart: settings.weekAStart, orgZone: owner.org_time_zone ?? DEFAULT_ZONE });
-  await save(deps, userId, format, rules, actor.id);
+  // One file at a time per account, and so many an hour (limits.ts).
+  await limitedTimetableWork(deps, actor.id, { kind: 'upload', userId }, async () => {
+    const rules = await parseUpload(deps, format, body, { now: deps.now(), weekAStart: settings.weekAStart, orgZone: owner.org_time_zone ?? DEFAULT_ZONE });
+    await save(deps, userId, format, rules, actor.id);
+  });
   return getTimetable(deps, actor, userId);
 }
 
@@ -183,8 +188,14 @@ export async function uploadOrgCsv(deps: Deps, actor: AuthUser, orgId: string, c
   if (!org) throw new AppError('not_found', 'No such organisation.');
   if (formatOf(contentType, body) !== 'csv') throw new AppError('unsupported_media_type', 'Send one CSV file with an email column (email,day,start,end,label,week); upload ICS calendars one person at a time.');
   checkSize(body);
-  const settings = timetableSettings(org.settings);
-  const r = await parseFile(deps, { kind: 'csv', text: body, weekAStart: settings.weekAStart, needEmail: true });
+  // One file at a time per account, and so many an hour (limits.ts): one office file is one.
+  const { weekAStart } = timetableSettings(org.settings);
+  return limitedTimetableWork(deps, actor.id, { kind: 'org_upload', orgId }, () => replaceFromOrgCsv(deps, actor, orgId, weekAStart, body));
+}
+
+/** Reads an office's checked CSV and replaces the timetables of the people it names (uploadOrgCsv). */
+async function replaceFromOrgCsv(deps: Deps, actor: AuthUser, orgId: string, weekAStart: string | null, body: string) {
+  const r = await parseFile(deps, { kind: 'csv', text: body, weekAStart, needEmail: true });
   if (!r.ok) throw rowsError(r.problems);
   const emails = [...new Set(r.periods.map((p) => p.email!))];
   const users = await repo.usersByEmail(deps.db, emails);
@@ -338,8 +349,11 @@ export async function setSubscription(deps: Deps, actor: AuthUser, userId: strin
   const owner = await requireTimetableManager(deps, actor, userId);
   const url = subscriptionUrl(rawUrl);
   const settings = timetableSettings(owner.settings);
-  const rules = await fetchTimetable(deps, url, { weekAStart: settings.weekAStart, orgZone: owner.org_time_zone ?? DEFAULT_ZONE }, { userId });
-  await save(deps, userId, 'subscription', rules, actor.id, url);
+  // One fetch at a time per account, and so many an hour (limits.ts): a failed fetch counts too.
+  await limitedTimetableWork(deps, actor.id, { kind: 'subscription', userId }, async () => {
+    const rules = await fetchTimetable(deps, url, { weekAStart: settings.weekAStart, orgZone: owner.org_time_zone ?? DEFAULT_ZONE }, { userId });
+    await save(deps, userId, 'subscription', rules, actor.id, url);
+  });
   return getTimetable(deps, actor, userId);
 }
 

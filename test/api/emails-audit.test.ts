@@ -17,6 +17,9 @@ afterEach(async () => {
 
 const SOON = { startsAt: '2026-03-21T09:00:00.000Z', endsAt: '2026-03-21T10:00:00.000Z' };
 
+/** Every rate-limit counter, as stored. */
+const throttles = () => t.db.selectFrom('login_throttle').selectAll().orderBy('key').execute();
+
 describe('people whose account is turned off are not emailed', () => {
   it('a trainer’s message after the session does not go to someone turned off since', async () => {
     const org = await t.org();
@@ -124,9 +127,12 @@ describe('repeated sends are bounded', () => {
     }
     id = (await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: me, body: {} })).json.id;
     const before = await mails();
+    const counts = await throttles();
     const refused = await t.request('DELETE', `/api/bookings/${id}`, { as: me });
     expect(refused.status).toBe(429);
-    expect(refused.json.error).toMatchObject({ code: 'rate_limited', message: 'There have been too many cancellations of places. Please wait 60 minutes and try again.' });
+    expect(refused.json.error).toMatchObject({ code: 'rate_limited', message: 'There have been too many cancellations of places. Please wait 60 minutes and try again. Nothing was changed.' });
+    // Refused, it is not counted either: the counts are as they were.
+    expect(await throttles()).toEqual(counts);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(3000);
     expect((await t.request('GET', `/api/bookings/${id}`, { as: me })).json.status).toBe('confirmed');
     expect(await mails()).toBe(before);
@@ -143,10 +149,18 @@ describe('repeated sends are bounded', () => {
     const s = await t.session(SOON);
     const me = await t.user('staff', org.id);
     expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: me, body: {} })).status).toBe(201);
+    // A message refused for what it asks (no one waits on a cancelled session) is not counted: ten still go.
+    const other = await t.session(SOON);
+    expect((await t.request('POST', `/api/sessions/${other.id}/cancel`, { as: other.trainer, body: { reason: 'Trainer unwell' } })).status).toBe(200);
+    const none = await throttles();
+    expect((await t.request('POST', `/api/sessions/${other.id}/messages`, { as: other.trainer, body: { text: 'Anyone?' } })).status).toBe(409);
+    expect(await throttles()).toEqual(none);
     for (let i = 1; i <= 10; i++) expect((await t.request('POST', `/api/sessions/${s.id}/messages`, { as: s.trainer, body: { text: `Note ${i}` } })).json.told).toBe(1);
+    const counts = await throttles();
     const refused = await t.request('POST', `/api/sessions/${s.id}/messages`, { as: s.trainer, body: { text: 'Note 11' } });
     expect(refused.status).toBe(429);
-    expect(refused.json.error.message).toBe('There have been too many messages to this session’s people. Please wait 60 minutes and try again.');
+    expect(refused.json.error.message).toBe('There have been too many messages to this session’s people. Please wait 60 minutes and try again. Nothing was changed.');
+    expect(await throttles()).toEqual(counts);
     const sent = await t.db.selectFrom('outbox').select('kind').where('user_id', '=', me.id).where('kind', '=', 'trainer_message').execute();
     expect(sent).toHaveLength(10);
   });

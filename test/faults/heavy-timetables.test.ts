@@ -2,20 +2,27 @@
  * Heavy timetable files never stall the server: a real server process reads them in worker
  * threads, so a health check sent after a batch of them is answered first, and SIGTERM
  * still drains the requests in flight and exits 0 even while files that would never finish
- * are being read.
+ * are being read. Each file comes from a member of staff of its own (one account has one
+ * file read at a time: server/timetables/limits.ts), made straight in the server's database.
  */
 import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { startServer, type RunningServer } from '../../bench/server.js';
+import { openSqlite } from '../../db/connect.js';
+import { insertOrg, insertUser } from '../../server/accounts/repository.js';
+import { hashToken } from '../../server/accounts/service.js';
 import { ABSURD_DURATION, NEVER, SINCE_1601 } from '../api/timetables-heavy.fixtures.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'send-heavy-'));
 const ADMIN = { email: 'admin@example.org', password: 'a long enough admin password' };
 let server: RunningServer;
 let token: string;
+/** Bearer tokens of staff, one for each file sent at once. */
+const staffTokens: string[] = [];
 
 beforeAll(async () => {
   server = await startServer('server/main.ts', {
@@ -28,6 +35,21 @@ beforeAll(async () => {
   });
   const login = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
   token = ((await login.json()) as { token: string }).token;
+  const h = openSqlite(path.join(dir, 'app.db'));
+  try {
+    const now = new Date().toISOString();
+    const orgId = randomUUID();
+    await insertOrg(h.db, { id: orgId, name: 'Heavy Files Academy', urn: null, parent_id: null, time_zone: 'Europe/London', settings: '{}', created_at: now });
+    for (let i = 0; i < 11; i++) {
+      const id = randomUUID();
+      await insertUser(h.db, { id, email: `heavy${i}@example.org`, name: `Heavy ${i}`, role: 'staff', orgId, passwordHash: null, createdAt: now });
+      const t = randomBytes(32).toString('base64url');
+      await h.db.insertInto('auth_sessions').values({ id: randomUUID(), token_hash: hashToken(t), user_id: id, csrf_token: 'csrf', created_at: now, expires_at: '2999-01-01T00:00:00.000Z', revoked_at: null }).execute();
+      staffTokens.push(t);
+    }
+  } finally {
+    await h.close();
+  }
 }, 90_000);
 afterAll(async () => {
   await server?.stop();
@@ -51,14 +73,14 @@ interface Sent {
 }
 
 /** One request on its own connection. */
-function send(method: string, pathname: string, body?: string, contentType = 'text/calendar'): Sent {
+function send(method: string, pathname: string, body?: string, contentType = 'text/calendar', bearer = token): Sent {
   let sent!: () => void;
   const sentP = new Promise<void>((r) => (sent = r));
   const answered = new Promise<number>((resolve, reject) => {
     const req = http.request(`${server.url}${pathname}`, {
       method,
       agent: false,
-      headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': contentType, 'content-length': Buffer.byteLength(body) } : {}) },
+      headers: { authorization: `Bearer ${bearer}`, ...(body !== undefined ? { 'content-type': contentType, 'content-length': Buffer.byteLength(body) } : {}) },
     });
     req.on('response', (res) => {
       res.resume();
@@ -75,7 +97,7 @@ function send(method: string, pathname: string, body?: string, contentType = 'te
 it('answers GET /api/health sent after ten 1601 files and a 5,000-event daily file before any of them', { timeout: 180_000 }, async () => {
   const order: string[] = [];
   const heavy = [...Array.from({ length: 10 }, () => SINCE_1601), fiveThousandDaily()].map((file, i) => {
-    const r = send('PUT', '/api/me/timetable', file);
+    const r = send('PUT', '/api/me/timetable', file, 'text/calendar', staffTokens[i]);
     void r.answered.then(() => order.push(`file ${i}`));
     return r;
   });
@@ -94,7 +116,7 @@ it('answers GET /api/health sent after ten 1601 files and a 5,000-event daily fi
 });
 
 it('drains and exits 0 on SIGTERM while files that would never finish are being read', { timeout: 120_000 }, async () => {
-  const inFlight = [NEVER, ABSURD_DURATION, NEVER, ABSURD_DURATION].map((file) => send('PUT', '/api/me/timetable', file));
+  const inFlight = [NEVER, ABSURD_DURATION, NEVER, ABSURD_DURATION].map((file, i) => send('PUT', '/api/me/timetable', file, 'text/calendar', staffTokens[i]));
   await Promise.all(inFlight.map((r) => r.sent));
   // The server has taken every request in: a request sent after them gets its answer.
   expect(await send('GET', '/api/health').answered).toBe(200);
