@@ -242,6 +242,27 @@ export async function refundThrottle(db: Q, keys: string[]) {
   await db.updateTable('login_throttle').set((eb) => ({ hits: eb('hits', '-', 1) })).where('key', 'in', keys).where('hits', '>', 0).execute();
 }
 
+/**
+ * Takes a lease named `key` (a row of the throttle table, its window_start the holder's
+ * token) unless someone holds it; one older than `staleBeforeIso` (its holder died) is taken
+ * over. Returns the holder's token, or null when it is held.
+ */
+export async function takeLease(db: Q, key: string, tokenIso: string, staleBeforeIso: string): Promise<string | null> {
+  await db.deleteFrom('login_throttle').where('key', '=', key).where('window_start', '<', staleBeforeIso).execute();
+  const taken = await db.insertInto('login_throttle').values({ key, window_start: tokenIso, hits: 1 }).onConflict((oc) => oc.column('key').doNothing()).returning('key').execute();
+  return taken.length > 0 ? tokenIso : null;
+}
+
+/** Gives a lease back, only as its holder (another's, taken since, stays). */
+export async function giveLeaseBack(db: Q, key: string, tokenIso: string) {
+  await db.deleteFrom('login_throttle').where('key', '=', key).where('window_start', '=', tokenIso).execute();
+}
+
+/** When a lease named `key` was taken (its token), or null when no one holds it. */
+export async function leaseTakenAt(db: Q, key: string): Promise<string | null> {
+  return (await db.selectFrom('login_throttle').select('window_start').where('key', '=', key).executeTakeFirst())?.window_start ?? null;
+}
+
 /** Forgets these counters where they hold no count: one taken back to zero is as if it had never been counted. */
 export async function forgetEmptyThrottles(db: Q, keys: string[]) {
   if (keys.length === 0) return;

@@ -8,7 +8,8 @@ import { createHash } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Database, SessionRow } from '../../db/schema.js';
 import { HEARTBEAT_GAP_MS, identityOf, mergeSegment, ROOM_ATTRIBUTES, roomNameOf, sessionIdOfRoom, userIdOfIdentity, type CaptionInput, type JoinResult, type LiveStatus, type RoomRole } from '../../shared/live.js';
-import { findUserById } from '../accounts/repository.js';
+import { findUserById, refundThrottle } from '../accounts/repository.js';
+import { hit, takeBack } from '../accounts/throttle.js';
 import { finaliseSessionIfOver, outcomeDue } from '../attendance/service.js';
 import { findActiveBooking, pairKey, pairOfKey } from '../bookings/repository.js';
 import { AppError } from '../errors.js';
@@ -87,9 +88,9 @@ async function standingOf(deps: Deps, s: SessionRow, userId: string, liveRoleOf:
  * else LiveKit reports joining is removed (keepOut). LiveKit's own `room.max_participants`,
  * if its operator sets one, still applies.
  */
-async function ensureRoom(deps: Deps, s: SessionRow) {
+async function ensureRoom(deps: Deps, s: SessionRow, { withAgent = true }: { withAgent?: boolean } = {}) {
   const lk = requireLiveKit(deps);
-  const agents = lk.agentName ? [await agentDispatch(lk.agentName, agentMetadata(s.id))] : null;
+  const agents = lk.agentName && withAgent ? [await agentDispatch(lk.agentName, agentMetadata(s.id))] : null;
   await callLiveKit(deps, 'open the room', (c) =>
     c.createRoom({
       name: roomNameOf(s.id),
@@ -356,11 +357,27 @@ export async function startCaptionsAgent(deps: Deps, actor: AuthUser, sessionId:
   if (s.status === 'cancelled') throw new AppError('session_cancelled', 'This session has been cancelled.');
   requireJoinWindow(deps, s);
   if (await agentConnected(deps, roomNameOf(s.id))) return { ok: true, started: false };
-  // The room is made if it is not there (CreateRoom answers with a running one), so the agent has a room to go to.
-  await ensureRoom(deps, s);
-  await callAgentDispatch(deps, 'start automatic captions', (c) => c.createDispatch(roomNameOf(s.id), lk.agentName!, { metadata: agentMetadata(s.id) }));
+  // One agent asked for at a time: a second press, or a co-trainer's, while the first is on
+  // its way (an agent takes a few seconds to join) sends no second one, which would caption
+  // every line twice. Asked again after AGENT_ASK_MS, should the first never come.
+  const asked = { key: `captions-agent:${s.id}`, limit: 1, windowMs: AGENT_ASK_MS };
+  if ((await hit(deps, asked)) !== null) {
+    await refundThrottle(deps.db, [asked.key]);
+    return { ok: true, started: true };
+  }
+  try {
+    // The room is made if it is not there (CreateRoom answers with a running one), without a dispatch of its own: the one below is the only one.
+    await ensureRoom(deps, s, { withAgent: false });
+    await callAgentDispatch(deps, 'start automatic captions', (c) => c.createDispatch(roomNameOf(s.id), lk.agentName!, { metadata: agentMetadata(s.id) }));
+  } catch (e) {
+    await takeBack(deps, [asked.key]);
+    throw e;
+  }
   return { ok: true, started: true };
 }
+
+/** How long one "Start automatic captions" stands before another may be sent (an agent joins in seconds). */
+const AGENT_ASK_MS = 60_000;
 
 /** Lets attendees join again after "End for everyone". */
 export async function reopenRoom(deps: Deps, actor: AuthUser, sessionId: string) {
@@ -408,7 +425,9 @@ export async function receive(deps: Deps, rawBody: string, authorization: string
   // when it was not answered 2xx, which is what happens when this could not be done (the
   // event was stored first). Both steps are the same however often they run.
   const joinedSession = ev.event !== 'participant_joined' || !ev.participant ? null : applied === undefined ? await sessionOfRetriedEvent(deps, ev) : applied?.id;
-  if (joinedSession && ev.participant && !(await keepOut(deps, joinedSession, ev.participant.identity))) await rightsAsNow(deps, joinedSession, ev.participant);
+  // Neither is best effort here: should LiveKit not answer, the webhook is answered 503 and
+  // LiveKit sends it again, rather than leaving someone removed in the room.
+  if (joinedSession && ev.participant && !(await keepOut(deps, joinedSession, ev.participant.identity, true))) await rightsAsNow(deps, joinedSession, ev.participant);
   return { id, event: ev.event, duplicate: applied === undefined };
 }
 
@@ -455,19 +474,23 @@ const keptOut = perDatabase((deps: Deps) =>
  * when LiveKit reports them joining, they are removed again (never one of its trainers).
  * Best effort: a LiveKit failure is logged. Returns whether they are kept out.
  */
-async function keepOut(deps: Deps, sessionId: string, identity: string): Promise<boolean> {
+async function keepOut(deps: Deps, sessionId: string, identity: string, rethrow = false): Promise<boolean> {
   const userId = userIdOfIdentity(identity);
   if (!userId || !(await keptOut(deps)(pairKey(sessionId, userId)))) return false;
-  if (!(await isTrainerOf(deps.db, sessionId, userId))) await disconnect(deps, sessionId, identity);
+  if (!(await isTrainerOf(deps.db, sessionId, userId))) await disconnect(deps, sessionId, identity, rethrow);
   return true;
 }
 
-/** Removes a connection from a session's room, best effort: not connected is fine, a LiveKit failure is logged. */
-async function disconnect(deps: Deps, sessionId: string, identity: string) {
+/**
+ * Removes a connection from a session's room, best effort: not connected is fine, a LiveKit
+ * failure is logged (and, with `rethrow`, thrown on: a reported join's, for LiveKit to send again).
+ */
+async function disconnect(deps: Deps, sessionId: string, identity: string, rethrow = false) {
   try {
     await onConnection(deps, 'remove that participant', (c) => c.removeParticipant(roomNameOf(sessionId), identity));
   } catch (e) {
     deps.logger.warn('could not remove a participant who may not join', { sessionId, error: String((e as Error)?.message ?? e) });
+    if (rethrow) throw e;
   }
 }
 

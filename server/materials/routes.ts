@@ -9,6 +9,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import { Id } from '../../shared/common.js';
 import { AttachInput, LinkInput, Material, MaterialList, SessionMaterials, UploadQuery } from '../../shared/materials.js';
+import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
 import { disposition, jsonBody, jsonResponse, requireRole, requireUser, router, type Env } from '../platform/http.js';
 import * as materials from './service.js';
@@ -21,20 +22,26 @@ const fileAnswer = { description: 'The file, as an attachment', content: { 'appl
 /** Paths whose request body is a material file (they take config.maxMaterialBytes, not maxBodyBytes). */
 export const MATERIAL_UPLOAD_PATH = /^\/api\/(courses|sessions)\/[^/]+\/materials\/files$/;
 
-const UPLOAD_TARGET = /^\/api\/(courses|sessions)\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/materials\/files$/i;
+const UPLOAD_TARGET = /^\/api\/(courses|sessions)\/([^/]+)\/materials\/files$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Who may add a file is checked before anything reads it: mounted ahead of the
  * Idempotency-Key layer (server/app.ts), which reads a keyed request's body to fingerprint
  * it, so that no one who may not add a file makes the server take in up to
- * maxMaterialBytes. The routes check again (a malformed id is left to their validation).
+ * maxMaterialBytes. The routes check again.
  */
 export function materialUploadGuard(deps: Deps): MiddlewareHandler<Env> {
   return async (c, next) => {
     const target = c.req.method === 'POST' ? UPLOAD_TARGET.exec(c.req.path) : null;
     if (target) {
       if (target[1] === 'courses') requireRole(c, 'admin');
-      else await materials.requireManages(deps, requireUser(c), target[2]!);
+      else {
+        const actor = requireUser(c);
+        // No session has an id of another form: refused before the body is read, as any other id no session has.
+        if (!UUID.test(target[2]!)) throw new AppError('not_found', 'No such session.');
+        await materials.requireManages(deps, actor, target[2]!);
+      }
     }
     return next();
   };

@@ -19,8 +19,8 @@
  * complex) does not count: putting a file right takes a few tries, and the one-at-a-time
  * rule already bounds the reading.
  */
-import { clearThrottle, refundThrottle } from '../accounts/repository.js';
-import { hit, withinLimits, type LimitedCounter } from '../accounts/throttle.js';
+import { giveLeaseBack, leaseTakenAt, takeLease } from '../accounts/repository.js';
+import { withinLimits, type LimitedCounter } from '../accounts/throttle.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
 
@@ -70,15 +70,18 @@ function underWay(deps: Deps, leaseLeft: number): AppError {
  * its fetch was tried (it reached the remote server whatever came back).
  */
 export async function limitedTimetableWork<T>(deps: Deps, actorId: string, work: TimetableWork, run: () => Promise<T>): Promise<T> {
+  // The mark is a lease with its holder's token, given back only by its holder: a refused
+  // second request never touches it, so two can never both believe they hold it.
   const lease = `timetable-busy:${actorId}`;
-  const leaseLeft = await hit(deps, { key: lease, limit: 1, windowMs: leaseMs(deps) });
-  if (leaseLeft !== null) {
-    await refundThrottle(deps.db, [lease]);
-    throw underWay(deps, leaseLeft);
+  const now = deps.now().getTime();
+  const token = await takeLease(deps.db, lease, new Date(now).toISOString(), new Date(now - leaseMs(deps)).toISOString());
+  if (token === null) {
+    const since = await leaseTakenAt(deps.db, lease);
+    throw underWay(deps, Math.ceil(((since ? Date.parse(since) : now) + leaseMs(deps) - now) / 1000));
   }
   try {
     return await withinLimits(deps, countersFor(work, actorId), run, () => work.kind !== 'subscription');
   } finally {
-    await clearThrottle(deps.db, lease).catch((e: unknown) => deps.logger.warn('timetable work mark not cleared', { actorId, error: String((e as Error)?.message ?? e) }));
+    await giveLeaseBack(deps.db, lease, token).catch((e: unknown) => deps.logger.warn('timetable work mark not cleared', { actorId, error: String((e as Error)?.message ?? e) }));
   }
 }

@@ -159,14 +159,22 @@ describe('joining the live room', () => {
       expect(again.status, again.text).toBe(200);
       expect(again.json).toEqual({ ok: true, started: true });
       expect(lk.dispatches.slice(before)).toEqual([expect.objectContaining({ agentName: 'send-transcriber', room, metadata: JSON.stringify({ sessionId: s.id, transcribe: 'every_speaker' }) })]);
+      // The room it made sure of carries no dispatch of its own: one agent, not two.
+      expect(lk.calls.filter((c) => c.method === 'CreateRoom').at(-1)!.body.agents ?? []).toEqual([]);
+      // Pressed again (or by a co-trainer) while that agent is on its way: no second one.
+      expect((await start(s.trainer)).json).toEqual({ ok: true, started: true });
+      expect(lk.dispatches).toHaveLength(before + 1);
       // Only the session's trainers (and administrators).
       expect((await start(staff)).status).toBe(403);
       expect((await start(await ctx.user('trainer'))).status).toBe(403);
       expect(lk.dispatches).toHaveLength(before + 1);
-      // LiveKit not answering is said as such.
+      // A minute on, the agent never having come, it may be asked for again; LiveKit not answering is said as such, and does not hold the next try back.
+      ctx.clock.advance(61_000);
       lk.setMode('fail');
       expect((await start(s.trainer)).json.error.code).toBe('livekit_unavailable');
       lk.setMode('ok');
+      expect((await start(s.trainer)).json).toEqual({ ok: true, started: true });
+      expect(lk.dispatches).toHaveLength(before + 2);
     } finally {
       await ctx.close();
     }
@@ -365,6 +373,19 @@ describe('room control by the trainer', () => {
     expect(lk.participants.get(room)!.find((p) => p.sid === 'PA_again')!.permission?.canPublish ?? false).toBe(false);
     // Stored once: the minutes are the same as for one delivery.
     expect(await t.db.selectFrom('live_events').select('id').where('id', '=', 'ev-again').execute()).toHaveLength(1);
+  });
+
+  it('someone a trainer removed who is reported joining while LiveKit cannot remove them is answered 503, and LiveKit’s retry puts them out', async () => {
+    const { s, staff, room } = await liveRoom();
+    expect((await t.request('POST', `/api/sessions/${s.id}/live/remove`, { as: s.trainer, body: { identity: `user-${staff.id}` } })).status).toBe(200);
+    lk.addParticipant(room, { sid: 'PA_sneak', identity: `user-${staff.id}`, joinedAtMs: Date.parse(at('16:06')), tracks: [] });
+    const report = await signedWebhook({ id: 'ev-sneak', event: 'participant_joined', createdAt: BigInt(Math.floor(Date.parse(at('16:06')) / 1000)), room: new Room({ sid: lk.rooms.get(room)!.sid, name: room }), participant: new ParticipantInfo({ sid: 'PA_sneak', identity: `user-${staff.id}`, joinedAtMs: BigInt(Date.parse(at('16:06'))), attributes: { 'send.role': 'attendee' } }) });
+    lk.setMode('fail');
+    expect((await t.request('POST', '/api/livekit/webhook', { body: report.body, headers: report.headers })).status).toBe(503);
+    expect(lk.participants.get(room)!.map((p) => p.sid)).toContain('PA_sneak');
+    lk.setMode('ok');
+    expect((await t.request('POST', '/api/livekit/webhook', { body: report.body, headers: report.headers })).status).toBe(200);
+    expect(lk.participants.get(room)!.map((p) => p.sid)).not.toContain('PA_sneak');
   });
 
   it('keeps a speaker invitation for someone not connected just now', async () => {

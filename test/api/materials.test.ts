@@ -132,6 +132,9 @@ describe('uploads', () => {
       [`/api/sessions/${w.inhouse.id}/materials/files?name=a.txt`, w.colleague, 403],
       [`/api/sessions/${w.inhouse.id}/materials/files?name=a.txt`, w.outsider, 404],
       [`/api/courses/${w.course.id}/materials/files?name=a.txt`, w.trainer, 403],
+      // An id no session could have is no way round it.
+      ['/api/sessions/not-a-session/materials/files?name=a.txt', w.colleague, 404],
+      ['/api/sessions/not-a-session/materials/files?name=a.txt', w.lead, 404],
     ] as const) {
       for (const [headers, length] of [[{}, true], [{ 'idempotency-key': randomUUID() }, true], [{}, false], [{ 'idempotency-key': randomUUID() }, false]] as [Record<string, string>, boolean][]) {
         // A file of declared length (as a browser sends one), or of none (sent in chunks), given a chunk at a time as it is read.
@@ -153,6 +156,8 @@ describe('uploads', () => {
       }
     }
     expect(await countMaterials()).toBe(0);
+    // Nothing was kept under the keys either: refused before the idempotency layer saw them.
+    expect(await t.db.selectFrom('idempotency_keys').select('key').execute()).toEqual([]);
   });
 
   it('tells the pages that upload the limit this site is set to, with the library and with a session’s materials', async () => {

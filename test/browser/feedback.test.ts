@@ -156,6 +156,9 @@ describe.skipIf(!browserAvailable)('feedback and certificates', () => {
     await page.getByRole('link', { name: 'Choose a score for “How useful was the session?”' }).waitFor();
     // The summary's title has the form's own id (My bookings may show several forms with problems), and no id is used twice.
     expect(await page.getByRole('heading', { name: 'There is a problem' }).getAttribute('id')).toMatch(/^fb-.+-error-summary-title$/);
+    // One level below the form's own heading ("Your feedback on …"), not an h2 in the middle of a booking's card.
+    const [formLevel, summaryLevel] = await page.evaluate(() => [document.querySelector('.feedback > :is(h2,h3,h4)')!.tagName, document.querySelector('.error-summary :is(h2,h3,h4,h5)')!.tagName]);
+    expect(Number(summaryLevel.slice(1))).toBe(Number(formLevel.slice(1)) + 1);
     expect(await page.evaluate(() => { const ids = [...document.querySelectorAll('[id]')].map((e) => e.id); return ids.filter((id, i) => ids.indexOf(id) !== i); })).toEqual([]);
     await checkPage(page, 'feedback form with errors');
 

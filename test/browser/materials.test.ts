@@ -158,6 +158,8 @@ describe.skipIf(!browserAvailable)('training materials', () => {
     const summary = page.getByRole('alert').filter({ hasText: 'There is a problem' });
     await summary.waitFor();
     await expectFocused(page, '.error-summary');
+    // Under the form's own h3 ("Upload a file"): an h4, so the page's outline stays whole.
+    await summary.getByRole('heading', { level: 4, name: 'There is a problem' }).waitFor();
     expect(await page.locator('#library-file-error').textContent()).toMatch(/This file cannot be added: it must be a PDF, Word, PowerPoint, Excel, PNG, JPEG, MP4 or plain text file/);
     expect(await summary.getByRole('link').textContent()).toMatch(/This file cannot be added/);
     expect(await file.getAttribute('aria-invalid')).toBe('true');

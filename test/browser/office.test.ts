@@ -813,6 +813,18 @@ describe.skipIf(!browserAvailable)('the training record of a school', () => {
     await expect.poll(() => page.getByRole('row').filter({ hasText: 'Rowan' }).allInnerTexts()).toEqual([expect.stringContaining('Finn Fir')]);
     expect(await page.getByRole('row').filter({ hasText: 'Rowan soon session' }).count()).toBe(0);
     await checkPage(page, 'who is booked where, another school chosen after the dates');
+    // No From date (every date, not from today) is kept too.
+    await page.getByLabel('From').fill('');
+    await page.getByLabel('To (optional)').fill('');
+    await tabTo(page, 'Show bookings');
+    await page.keyboard.press('Enter');
+    await page.waitForURL((u) => u.searchParams.get('from') === '' && !u.searchParams.has('to'));
+    await tabTo(page, 'School', { back: true });
+    await page.keyboard.type('Yew');
+    await activate(page, 'Show');
+    await page.waitForURL(new RegExp(`org=${yew.id}`));
+    expect(new URL(page.url()).searchParams.get('from')).toBe('');
+    expect(await page.getByLabel('From').inputValue()).toBe('');
 
     // Export: dates typed, then another school chosen; the dates are still there to download with.
     await page.goto(`/office/export?org=${yew.id}`);

@@ -98,11 +98,14 @@ describe.skipIf(!browserAvailable)('the trainer’s room controls (HostPanel wit
     await page.keyboard.press('Enter');
     await page.locator('#room-status').filter({ hasText: 'Automatic captions were asked for: they start when the captioning service joins, in a few seconds.' }).waitFor();
     expect(asked).toBe(1);
+    // Starting: no button to press twice meanwhile; focus is on the words that took its place.
+    await page.getByText('Starting: the captioning service has been asked to join; captions begin when it does.').waitFor();
+    expect(await page.getByRole('button', { name: 'Start automatic captions' }).count()).toBe(0);
+    await expectFocused(page, '#host-captions-state');
+    await checkPage(page, 'host panel, automatic captions starting (320 px)');
     await page.evaluate(() => (window as unknown as { hostFixture: { agentJoined: () => void } }).hostFixture.agentJoined());
     await page.getByText('Running: the captioning service is in the room.').waitFor();
     expect(await page.getByRole('button', { name: 'Start automatic captions' }).count()).toBe(0);
-    // The button went with the agent's return; focus is on the words that took its place.
-    await expectFocused(page, '#host-captions-state');
     await checkPage(page, 'host panel, automatic captions running again (320 px)');
     expect(errors).toEqual([]);
     await context.close();

@@ -130,7 +130,9 @@ export interface FieldError {
  * The summary of a form's errors: focused when it appears, each message a link to its field.
  * `titleId` names its heading; give each summary its own where a page has several forms.
  */
-export function ErrorSummary({ errors, titleId = 'error-summary-title' }: { errors: FieldError[]; titleId?: string }) {
+export function ErrorSummary({ errors, titleId = 'error-summary-title', level = 2 }: { errors: FieldError[]; titleId?: string; level?: 2 | 3 | 4 | 5 }) {
+  // `level`: one below the heading of the part of the page the form is in (a form under an h3 has its summary as an h4).
+  const H = `h${level}` as 'h2' | 'h3' | 'h4' | 'h5';
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (errors.length) ref.current?.focus();
@@ -144,7 +146,7 @@ export function ErrorSummary({ errors, titleId = 'error-summary-title' }: { erro
   const ordered = [...errors].sort((a, b) => position(a.field) - position(b.field));
   return (
     <div ref={ref} class="error-summary" tabIndex={-1} role="alert" aria-labelledby={titleId}>
-      <h2 id={titleId}>There is a problem</h2>
+      <H id={titleId}>There is a problem</H>
       <ul>
         {ordered.map((e) => (
           <li key={e.field + e.message}>

@@ -50,13 +50,13 @@ export function FeedbackForm({ sessionId, title, idPrefix, level }: { sessionId:
         Your feedback<span class="visually-hidden"> on {title}</span>
       </H>
       <Loaded state={mine} what="your feedback">
-        {(m) => <Form m={m} idPrefix={idPrefix} title={title} onSaved={mine.set} />}
+        {(m) => <Form m={m} idPrefix={idPrefix} title={title} onSaved={mine.set} level={level} />}
       </Loaded>
     </section>
   );
 }
 
-function Form({ m, idPrefix, title, onSaved }: { m: MyFeedback; idPrefix: string; title: string; onSaved: (m: MyFeedback) => void }) {
+function Form({ m, idPrefix, title, onSaved, level }: { m: MyFeedback; idPrefix: string; title: string; onSaved: (m: MyFeedback) => void; level: 2 | 3 | 4 }) {
   const [scores, setScores] = useState<Partial<Record<Key, number>>>(m.answer ? { usefulness: m.answer.usefulness, confidenceBefore: m.answer.confidenceBefore, confidenceAfter: m.answer.confidenceAfter } : {});
   const [comment, setComment] = useState(m.answer?.comment ?? '');
   const [errors, setErrors] = useState<FieldError[]>([]);
@@ -91,7 +91,7 @@ function Form({ m, idPrefix, title, onSaved }: { m: MyFeedback; idPrefix: string
   return (
     <form class="feedback-form" onSubmit={submit} noValidate aria-label={`Feedback on ${title}`}>
       {/* Its own id: My bookings may show the forms of several sessions, each with its problems. */}
-      <ErrorSummary errors={errors} titleId={`${idPrefix}-error-summary-title`} />
+      <ErrorSummary errors={errors} titleId={`${idPrefix}-error-summary-title`} level={(level + 1) as 3 | 4 | 5} />
       <p class="hint">
         {m.answer ? 'You have answered; you can change your answer' : 'Four short questions. You can answer, and change your answer,'} until {until}.
       </p>

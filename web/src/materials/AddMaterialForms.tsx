@@ -83,7 +83,7 @@ export function UploadForm({ idPrefix, path, maxBytes, onAdded, onErrors }: { id
   return (
     <form onSubmit={submit} noValidate aria-labelledby={`${idPrefix}-heading`}>
       <h3 id={`${idPrefix}-heading`}>Upload a file</h3>
-      <ErrorSummary errors={errors} titleId={`${idPrefix}-upload-summary`} />
+      <ErrorSummary errors={errors} titleId={`${idPrefix}-upload-summary`} level={4} />
       <TextField id={fileId} label="File" type="file" accept={ACCEPT} hint={`PDF, Word, PowerPoint, Excel, PNG, JPEG, MP4 or plain text, up to ${limit}.`} error={errorFor(errors, fileId)} />
       <TextField
         id={titleId}
@@ -149,7 +149,7 @@ export function LinkForm({ idPrefix, path, onAdded, onErrors }: { idPrefix: stri
   return (
     <form onSubmit={submit} noValidate aria-labelledby={`${idPrefix}-link-heading`}>
       <h3 id={`${idPrefix}-link-heading`}>Add a link</h3>
-      <ErrorSummary errors={errors} titleId={`${idPrefix}-link-summary`} />
+      <ErrorSummary errors={errors} titleId={`${idPrefix}-link-summary`} level={4} />
       <TextField id={titleId} label="Link title" maxLength={200} value={title} error={errorFor(errors, titleId)} onInput={(e) => setTitle((e.currentTarget as HTMLInputElement).value)} />
       <TextField id={urlId} label="Web address" type="url" inputMode="url" maxLength={2000} value={url} error={errorFor(errors, urlId)} onInput={(e) => setUrl((e.currentTarget as HTMLInputElement).value)} />
       {/* "Try again" ends where a first add does: on "Add link", which stays. */}

@@ -37,7 +37,9 @@ function OrgChooser({ orgs, orgId, path, onErrors, range }: { orgs: Org[]; orgId
     const form = range?.current;
     if (form) {
       const r = readRange(form);
-      for (const field of ['from', 'to'] as const) if (r[field] && !r.errors.some((e) => e.field === field)) p.set(field, r[field]);
+      // An empty From is a choice too (every date, not from today); an empty To is the default.
+      if (!r.errors.some((e) => e.field === 'from')) p.set('from', r.from);
+      if (r.to && !r.errors.some((e) => e.field === 'to')) p.set('to', r.to);
     }
     navigate(`${path}?${p}`);
   };
@@ -281,7 +283,7 @@ export function OrgExportPage({ orgId, orgs = [] }: { orgId: string; orgs?: Org[
         <fieldset class="field">
           <legend>Date range</legend>
           {/* Dates in the address are those chosen before another school was (OrgChooser). */}
-          <RangeFields from={dayInQuery(loc.query, 'from') ?? dayInEngland()} to={dayInQuery(loc.query, 'to') ?? ''} errors={errors} />
+          <RangeFields from={loc.query.get('from') === '' ? '' : (dayInQuery(loc.query, 'from') ?? dayInEngland())} to={dayInQuery(loc.query, 'to') ?? ''} errors={errors} />
         </fieldset>
         <div class="actions">
           <button type="submit" class="button" name="format" value="ics">

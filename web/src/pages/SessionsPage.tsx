@@ -251,7 +251,7 @@ export function SessionsPage() {
                   <p class="hint" id="course-hint">
                     The courses could not be loaded, so you cannot choose one yet.
                   </p>
-                  <Retry error={courses.error} onRetry={() => void courses.reload()} busy={courses.loading} />
+                  <Retry error={courses.error} onRetry={() => void courses.reload()} busy={courses.loading} focusTo={() => document.getElementById('course')} />
                 </>
               )}
               <select id="course" name="course" aria-describedby={courses.error ? 'course-hint' : undefined}>

@@ -7,7 +7,7 @@
  * Roles come from the session's trainers and the roles the server set, never from what a
  * participant wrote.
  */
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { z } from 'zod';
 import { AgentStarted, LiveActionResult } from '../../../shared/live.js';
 import { api } from '../api.js';
@@ -15,6 +15,8 @@ import { ConfirmButton, messageOf, useFocusLater } from '../components.js';
 import { displayName, HAND_ATTRIBUTE, type LiveKit, type RoomController } from './controller.js';
 import { ROOM_CHANGED_EVENT } from './TrainerRoomPanel.js';
 
+/** How long "Starting" stands before "Start automatic captions" is offered again (the server sends one agent a minute at most). */
+const AGENT_WAIT_MS = 60_000;
 const ROLE_WORDS = { trainer: 'trainer', captioner: 'captioner', attendee: '' } as const;
 /** The id of the words "Microphone muted" beside a person (an identity may hold any character; an id may not be empty or hold spaces). */
 const mutedId = (identity: string) => `host-muted-${encodeURIComponent(identity)}`;
@@ -54,6 +56,15 @@ export function HostPanel({ lk, controller, sessionId, announce }: { lk: LiveKit
   // The speech-to-text agent, when one is set up: LiveKit sends it only as the room is made,
   // so should it leave (or fail) the trainer is told, and can send it again.
   const agentHere = remotes.some((p) => p.isAgent);
+  // Asked for and not yet here: "Starting", with no button (the server sends one agent a
+  // minute at most); the button comes back should none have joined within the minute.
+  const [asked, setAsked] = useState(false);
+  useEffect(() => {
+    if (!asked) return;
+    if (agentHere) return setAsked(false);
+    const timer = setTimeout(() => setAsked(false), AGENT_WAIT_MS);
+    return () => clearTimeout(timer);
+  }, [asked, agentHere]);
   async function startCaptions() {
     if (busy) return;
     setBusy(true);
@@ -61,8 +72,9 @@ export function HostPanel({ lk, controller, sessionId, announce }: { lk: LiveKit
     try {
       const { started } = await api(`${base}/captions-agent`, AgentStarted, { method: 'POST' });
       announce(started ? 'Automatic captions were asked for: they start when the captioning service joins, in a few seconds.' : 'Automatic captions are already running.');
-      // The button goes once the agent joins: focus waits on the words that take its place.
-      focusLater(() => document.getElementById('host-captions-state'), { force: true });
+      setAsked(started);
+      // The button goes with the answer: focus goes to the words that take its place.
+      focusLater(() => document.getElementById('host-captions-state'));
     } catch (e) {
       setError(messageOf(e));
     } finally {
@@ -82,9 +94,13 @@ export function HostPanel({ lk, controller, sessionId, announce }: { lk: LiveKit
         <>
           <h3 id="host-captions-title">Automatic captions</h3>
           <p id="host-captions-state" tabIndex={-1}>
-            {agentHere ? 'Running: the captioning service is in the room.' : 'Not running: the captioning service is not in the room, so nothing said is being captioned automatically.'}
+            {agentHere
+              ? 'Running: the captioning service is in the room.'
+              : asked
+                ? 'Starting: the captioning service has been asked to join; captions begin when it does.'
+                : 'Not running: the captioning service is not in the room, so nothing said is being captioned automatically.'}
           </p>
-          {!agentHere && (
+          {!agentHere && !asked && (
             <button type="button" class="button button-secondary" aria-disabled={busy ? 'true' : undefined} onClick={() => void startCaptions()}>
               Start automatic captions
             </button>

@@ -209,7 +209,7 @@ function OrgForm({ org, onSaved }: { org: Org | null; onSaved: (o: Org, changed?
   const [ssoRequired, setSsoRequired] = useState(org?.settings.ssoRequired === true);
   const [errors, setErrors] = useState<FieldError[]>([]);
   /** A save that failed for a reason about no field (network, service, changed meanwhile): said above the button, with Try again. */
-  const [failure, setFailure] = useState<unknown>(null);
+  const [failure, setFailure] = useState<{ error: unknown; parentId: string } | null>(null);
   const [busy, setBusy] = useState(false);
   /** Asked before an organisation leaves its trust (what that gives up cannot be undone by moving it back). */
   const [askingMove, setAskingMove] = useState(false);
@@ -245,7 +245,7 @@ function OrgForm({ org, onSaved }: { org: Org | null; onSaved: (o: Org, changed?
       if (issues.length) setErrors(toFieldErrors(issues, FIELDS, FIELDS.name));
       // A refusal of what was typed (a URN or name already used) is said at the name; the rest is about no field.
       else if (err instanceof ApiError && (err.status === 400 || err.status === 422)) setErrors([{ field: 'org-name', message: messageOf(err) }]);
-      else setFailure(err);
+      else setFailure({ error: err, parentId });
     } finally {
       setBusy(false);
     }
@@ -288,8 +288,8 @@ function OrgForm({ org, onSaved }: { org: Org | null; onSaved: (o: Org, changed?
           <label for="org-sso">Staff must sign in with their school account (identity provider), not a password</label>
         </div>
       </div>
-      {/* Only a save already asked about (or needing no question) reaches the server, so Try again does not ask again. */}
-      <SaveFailure error={failure} busy={busy} onRetry={() => void save(true)} submitId="org-save" />
+      {/* Only a save already asked about (or needing no question) reaches the server: Try again asks again only if "Part of" has changed since. */}
+      <SaveFailure error={failure?.error ?? null} busy={busy} onRetry={() => void save(failure?.parentId === parentId)} submitId="org-save" />
       <AskBeforeSaving
         label="Move out of its trust"
         question={

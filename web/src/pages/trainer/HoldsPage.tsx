@@ -185,9 +185,10 @@ function Holds({ s, holds, orgs, allListed, navigated, reload, forSchool }: { s:
     // thrown away, and a date alone is not taken as the midnight that starts it (a day early, as it reads).
     if (!relDate && relTime) return setErrors([{ field: 'release-date', message: 'Enter the date unclaimed holds are released on as well as the time, or clear the time' }]);
     if (relDate) {
-      at = /^\d{4}-\d{2}-\d{2}$/.test(relDate) ? zonedIso(relDate, relTime || '00:00', s.timeZone) : null;
-      if (!at) return setErrors([{ field: 'release-date', message: 'Enter the date unclaimed holds are released, or leave it empty' }]);
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(relDate)) return setErrors([{ field: 'release-date', message: 'Enter the date unclaimed holds are released, or leave it empty' }]);
       if (!relTime) return setErrors([{ field: 'release-time', message: 'Enter the time unclaimed holds are released at on that date, such as 09:00, or clear the date' }]);
+      at = zonedIso(relDate, relTime, s.timeZone);
+      if (!at) return setErrors([{ field: 'release-time', message: 'Enter the time unclaimed holds are released at as hours and minutes, such as 09:00' }]);
     }
     setErrors([]);
     setMessage('');

@@ -6,7 +6,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { z } from 'zod';
 import { AREAS, Course, CreateCourseInput, CreateSessionInput, type Mode, type Session } from '../../../../shared/sessions.js';
 import { api, ApiError } from '../../api.js';
-import { ActionButton, ActionError, isRefusal, Loaded, Refusal, Retry, useAction, useLoad } from '../../load.js';
+import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
 import { described, errorFor, Field, FieldNotes, messageOf, Status, TextField, toFieldErrors, useApp, useFocusLater, type FieldError } from '../../components.js';
 import { addDays, formatLongDay, modeLabel, wallClock, zonedIso } from '../../format.js';
 import { TrainersField } from './TrainersField.js';
