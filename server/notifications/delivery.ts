@@ -89,7 +89,10 @@ const sameInstant = (a: string | null, b: string | null) => a !== null && b !== 
  * not tell someone of a session that was cancelled or moved, a place they gave up, or an
  * offer they have already accepted.
  */
-export async function whyNoLongerApplies(db: Q, row: Pick<OutboxRow, 'kind' | 'booking_id' | 'dedupe_key'>, now: Date): Promise<string | null> {
+export async function whyNoLongerApplies(db: Q, row: Pick<OutboxRow, 'id' | 'kind' | 'booking_id' | 'dedupe_key'>, now: Date): Promise<string | null> {
+  // Several changes of a session made before the first was told (a venue put right twice in a
+  // minute) are told once: each message says everything as it now is, so only the newest goes.
+  if (row.kind === 'session_changed' && row.booking_id && (await laterChangeNotice(db, row.id, row.booking_id))) return 'a later change of the session is told in a message of its own, which says everything';
   if (!(TIME_BOUND.has(row.kind) || NOT_TO_TURNED_OFF.has(row.kind)) || !row.booking_id) return null;
   const found = await db
     .selectFrom('bookings as b')
@@ -127,6 +130,12 @@ export async function whyNoLongerApplies(db: Q, row: Pick<OutboxRow, 'kind' | 'b
   // feedback_request
   if (found.status !== 'attended') return `the booking is no longer marked attended (it is ${found.status})`;
   return null;
+}
+
+/** Whether a newer "session changed" notice of this booking is still to be sent (or filed). */
+async function laterChangeNotice(db: Q, id: string, bookingId: string): Promise<boolean> {
+  const later = await db.selectFrom('outbox').select('id').where('booking_id', '=', bookingId).where('kind', '=', 'session_changed').where('status', 'in', ['pending', 'local']).where('id', '>', id).limit(1).executeTakeFirst();
+  return later !== undefined;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runJobsOnce } from '../../server/jobs.js';
+import { deliverDue, type Mailer } from '../../server/notifications/delivery.js';
 import { makeTestContext, type TestContext, type TestUser } from '../helpers.js';
 import { readCalendar } from './calendar-ical.js';
 
@@ -1023,6 +1024,26 @@ describe('session changes', () => {
     expect(noRoom.status).toBe(409);
     expect(noRoom.json.error).toMatchObject({ message: '1 people are waiting for in-person seats; those seats cannot be removed.', details: { seat: 'in_person', waitlisted: 1 } });
     expect((await t.request('GET', `/api/sessions/${s.id}`, { as: s.trainer })).json.mode).toBe('hybrid');
+  });
+
+  it('several changes of the place made before the first was sent are told once, in one message saying the place as it now is; a change after that is told again', async () => {
+    const s = await t.session({ mode: 'in_person', venue: 'Hall A', capacity: { inPerson: 5, online: 0 } });
+    const [a] = await staff(1);
+    expect((await book(a!, s.id, { seat: 'in_person' })).status).toBe(201);
+    const sent: { to: string; kind: string; text: string }[] = [];
+    const mailer: Mailer = { send: async (row, message) => void sent.push({ to: row.to_email, kind: row.kind, text: message.text }) };
+    await deliverDue(t.deps, mailer);
+    sent.length = 0;
+    for (const venue of ['Hall B', 'Room 12', 'Main Hall, north door']) expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { venue } })).status).toBe(200);
+    await deliverDue(t.deps, mailer);
+    expect(sent.map((m) => m.kind)).toEqual(['session_changed']);
+    expect(sent[0]!.text).toContain('Main Hall, north door');
+    const dropped = await t.db.selectFrom('outbox').select('last_error').where('user_id', '=', a!.id).where('kind', '=', 'session_changed').where('status', '=', 'dropped').execute();
+    expect(dropped.map((r) => r.last_error)).toEqual(Array(2).fill('No longer applies: a later change of the session is told in a message of its own, which says everything'));
+    // Once told, a further change is told in its turn.
+    expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { venue: 'Hall B' } })).status).toBe(200);
+    await deliverDue(t.deps, mailer);
+    expect(sent.map((m) => m.kind)).toEqual(['session_changed', 'session_changed']);
   });
 
   it('a new title tells no one by email and leaves invites as they were; a new time tells everyone and raises the invite’s SEQUENCE', async () => {
