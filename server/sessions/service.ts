@@ -10,6 +10,7 @@ import type { SeatKind, SessionRow } from '../../db/schema.js';
 import type { SessionFit } from '../../shared/timetables.js';
 import { findOrg, findUsersByIds, orgNames } from '../accounts/repository.js';
 import { AppError } from '../errors.js';
+import { withinLimits } from '../accounts/throttle.js';
 import { perDatabase, type Deps } from '../platform/deps.js';
 import { rangeEdge } from '../platform/range.js';
 import { batchedLookup } from '../platform/batching.js';
@@ -501,7 +502,10 @@ export async function updateSession(deps: Deps, actor: AuthUser, id: string, pat
   }
   let outcomeRuleChanged = false;
   let trainersBefore: string[] = [];
-  await deps.db.transaction().execute(async (trx) => {
+  // A change of time or place emails everyone booked: so many an hour per session (counted
+  // only when the patch would change them, as the session stands; a refused edit is not counted).
+  const counters = (await mayNotifyEveryone(deps, id, patch)) ? [{ key: `session-change:${id}`, limit: CHANGE_NOTICE_LIMIT.perSession, windowMs: CHANGE_NOTICE_LIMIT.windowMs, what: 'changes of this session’s time or place (each one emails everyone booked)' }] : [];
+  await withinLimits(deps, counters, () => deps.db.transaction().execute(async (trx) => {
     const row = await lockSession(trx, deps.dbKind, id);
     if (!row) throw new AppError('not_found', 'No such session.');
     if (row.status === 'cancelled') throw new AppError('session_cancelled', 'This session has been cancelled and cannot be changed.');
@@ -594,11 +598,21 @@ export async function updateSession(deps: Deps, actor: AuthUser, id: string, pat
       trainersBefore = (await repo.trainerIdsOf(trx, [id])).get(id) ?? [];
       await repo.replaceTrainers(trx, id, trainerIds);
     }
-  });
+  }));
   if (outcomeRuleChanged) await finaliseSessionIfOver(deps, id);
   // A trainer taken off the session leaves its live room at once, or, holding a place in it, is shown there as an attendee (live/service.ts).
   if (trainerIds) await placesChanged(deps, trainersBefore.filter((u) => !trainerIds.includes(u)).map((userId) => ({ sessionId: id, userId })));
   return getSession(deps, id);
+}
+
+/** How many changes of one session's time or place (each emails everyone booked) an hour may make. */
+export const CHANGE_NOTICE_LIMIT = { perSession: 20, windowMs: 60 * 60_000 } as const;
+
+/** Whether `patch` would change the session's time, place or mode as it stands (and so email everyone booked). */
+async function mayNotifyEveryone(deps: Deps, id: string, patch: UpdateSessionInput): Promise<boolean> {
+  const row = await repo.findSession(deps.db, id);
+  if (!row) return false;
+  return (patch.startsAt !== undefined && iso(patch.startsAt) !== row.starts_at) || (patch.endsAt !== undefined && iso(patch.endsAt) !== row.ends_at) || (patch.venue !== undefined && (patch.venue ?? null) !== row.venue) || (patch.mode !== undefined && patch.mode !== row.mode);
 }
 
 /**

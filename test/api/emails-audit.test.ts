@@ -144,6 +144,25 @@ describe('repeated sends are bounded', () => {
     expect((await t.request('DELETE', `/api/bookings/${id}`, { as: me })).status).toBe(200);
   });
 
+  it('a session’s time or place may change twenty times an hour (each change emails everyone booked); the next such change is refused (429) and changes nothing, while other edits go on', async () => {
+    const org = await t.org();
+    const s = await t.session({ ...SOON, mode: 'in_person', venue: 'Hall', capacity: { inPerson: 5, online: 0 } });
+    const me = await t.user('staff', org.id);
+    expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: me, body: { seat: 'in_person' } })).status).toBe(201);
+    const patch = (body: Record<string, unknown>) => t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body });
+    // Sending the venue it already has is no change, and not counted.
+    expect((await patch({ venue: 'Hall' })).status).toBe(200);
+    for (let i = 1; i <= 20; i++) expect((await patch({ venue: `Room ${i}` })).status).toBe(200);
+    const counts = await throttles();
+    const refused = await patch({ venue: 'Room 21' });
+    expect(refused.status).toBe(429);
+    expect(refused.json.error.message).toBe('There have been too many changes of this session’s time or place (each one emails everyone booked). Please wait 60 minutes and try again. Nothing was changed.');
+    expect(await throttles()).toEqual(counts);
+    expect((await t.request('GET', `/api/sessions/${s.id}`, { as: s.trainer })).json.venue).toBe('Room 20');
+    // A new title emails no one: still allowed.
+    expect((await patch({ title: 'Renamed while limited' })).status).toBe(200);
+  });
+
   it('a session’s people are sent at most ten messages an hour; the eleventh is refused (429) and writes nothing', async () => {
     const org = await t.org();
     const s = await t.session(SOON);
