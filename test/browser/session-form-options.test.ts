@@ -303,4 +303,27 @@ describe.skipIf(!browserAvailable)('session form: trainers, room, attendance nee
     await page.getByRole('heading', { level: 1, name: 'Published after a dropped connection' }).waitFor();
     expect((await t.request('GET', '/api/me/sessions', { as: trainer })).json.total).toBe(1);
   });
+
+  it('an edit refused for now (too many changes of its time or place this hour) says how long to wait, with no Try again, and keeps what was typed (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const trainer = await t.user('trainer', null, 'Vera Venue');
+    const s = await t.session({ title: 'Venue hopping', mode: 'in_person', venue: 'Hall', startsAt: daysFromNow(9), endsAt: plusMinutes(daysFromNow(9), 60), capacity: { inPerson: 10, online: 0 } }, trainer);
+    const page = await newPage(env.browser, env.server, NARROW);
+    let patches = 0;
+    const message = 'There have been too many changes of this session’s time or place (each one emails everyone booked). Please wait 42 minutes and try again. Nothing was changed.';
+    await page.route(`**/api/sessions/${s.id}`, (route) => {
+      if (route.request().method() !== 'PATCH') return route.continue();
+      patches++;
+      return route.fulfill({ status: 429, headers: { 'retry-after': '2520' }, contentType: 'application/json', body: JSON.stringify({ error: { code: 'rate_limited', message } }) });
+    });
+    await signInAt(page, trainer, `/trainer/sessions/${s.id}/edit`);
+    await page.getByRole('heading', { level: 1, name: 'Edit: Venue hopping' }).waitFor();
+    await typeInto(page, 'Venue', 'Room 21');
+    await activate(page, /^Save/);
+    await page.getByRole('alert').filter({ hasText: message }).waitFor();
+    expect(await page.getByRole('button', { name: 'Try again' }).count()).toBe(0);
+    expect(await page.getByLabel('Venue').inputValue()).toBe('Room 21');
+    expect(patches).toBe(1);
+    await checkPage(page, 'edit session refused for now (320 px)');
+  });
 });

@@ -209,6 +209,8 @@ interface RunOptions {
 
 /** Refused because of how things are now (409): the same request again would be refused again. */
 export const isRefusal = (e: unknown) => e instanceof ApiError && e.status === 409;
+/** Refused for now (429, too many of them lately): the answer says how long to wait, so no "Try again" at once. */
+export const isTooSoon = (e: unknown) => e instanceof ApiError && e.status === 429;
 
 /** One action at a time, its failure kept with a way to try again; see the file comment. */
 export function useAction(): ActionState {
@@ -289,14 +291,14 @@ export function Refusal({ error, refusalRef }: { error: unknown; refusalRef?: { 
  */
 export function SaveFailure({ error, onRetry, busy, submitId }: { error: unknown; onRetry: () => void; busy: boolean; submitId?: string }) {
   if (!error) return <div role="alert" class="status-empty" />;
-  if (isRefusal(error)) return <Refusal error={error} />;
+  if (isRefusal(error) || isTooSoon(error)) return <Refusal error={error} />;
   return <Retry error={error} onRetry={onRetry} busy={busy} focusTo={() => (submitId ? document.getElementById(submitId) : document.querySelector<HTMLElement>('form button[type=submit]'))} />;
 }
 
 /** An action's failure with "Try again"; an empty live region otherwise, so it is announced. `focusTo`: see Retry. */
 export function ActionError({ action, retryLabel, focusTo }: { action: ActionState; retryLabel?: string; focusTo?: () => HTMLElement | null }) {
   if (!action.error) return <div role="alert" class="status-empty" />;
-  if (action.refused) return <Refusal error={action.error} refusalRef={action.refusalRef} />;
+  if (action.refused || isTooSoon(action.error)) return <Refusal error={action.error} refusalRef={action.refusalRef} />;
   return <Retry error={action.error} onRetry={action.retry} busy={action.busy} label={retryLabel} focusTo={action.focusAfterRetry ?? focusTo} />;
 }
 
