@@ -166,4 +166,36 @@ describe.skipIf(!browserAvailable)('trainer pages audit', () => {
       await page.context().close();
     }
   });
+
+  it('Who is coming lists a long queue a hundred people at a time: the pages turn by keyboard, the count takes focus and says which are shown, and the filters stay while they turn (320 px)', async () => {
+    const { t } = env.server;
+    const org = await t.org('Queue Primary');
+    const trainer = await t.user('trainer', null, 'Quin Queue');
+    const s = await t.session({ title: 'A very popular session', startsAt: minutesFromNow(60 * 24 * 6), endsAt: minutesFromNow(60 * 24 * 6 + 60), capacity: { online: 5 } }, trainer);
+    for (let i = 0; i < 130; i++) {
+      const p = await t.user('staff', org.id, `Person ${String(i).padStart(3, '0')}`);
+      expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: p, body: {} })).status).toBe(201);
+    }
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInAt(page, trainer, `/trainer/sessions/${s.id}/people`);
+    const count = page.locator('#attendees-count');
+    await expect.poll(() => count.innerText()).toBe('Showing 1 to 100 of 130 people (130 in all).');
+    expect(await page.locator('tbody tr').count()).toBe(100);
+    await checkPage(page, 'who is coming, first page of a long queue (320 px)');
+    // Waiting only (125): still two pages.
+    await tabTo(page, 'Status');
+    await page.keyboard.type('Waiting');
+    await expect.poll(() => count.innerText()).toBe('Showing 1 to 100 of 125 people (130 in all).');
+    await tabTo(page, 'Next page', { max: 20 });
+    await page.keyboard.press('Enter');
+    await expect.poll(() => count.innerText()).toBe('Showing 101 to 125 of 125 people (130 in all).');
+    await expectFocused(page, '#attendees-count');
+    expect(await page.locator('#f-status').inputValue()).toBe('waitlisted');
+    expect(await page.locator('tbody tr').count()).toBe(25);
+    await checkPage(page, 'who is coming, second page (320 px)');
+    // Another filter starts again at the first page.
+    await page.locator('#f-status').selectOption('all');
+    await expect.poll(() => count.innerText()).toBe('Showing 1 to 100 of 130 people (130 in all).');
+    expect(new URL(page.url()).searchParams.has('page')).toBe(false);
+  });
 });

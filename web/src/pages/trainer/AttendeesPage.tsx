@@ -5,7 +5,8 @@ import { api } from '../../api.js';
 import { Badge, ConfirmButton, described, DownloadLink, Field, PageHeading, Status, TextField, useApp, useFocusLater, PendingHeading } from '../../components.js';
 import { formatDateTime, ordinal, plural, seatLabel, statusLabel } from '../../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
-import { Link } from '../../router.js';
+import { Link, navigate } from '../../router.js';
+import { Pagination } from '../../pagination.js';
 import { serverNow } from '../../clock.js';
 import { offerExpiry, offerLapsedAt, useClockPast } from '../BookingsPage.js';
 
@@ -33,11 +34,21 @@ export function AttendeesPage({ id }: { id: string }) {
   );
 }
 
+/** How many people Who is coming lists a page (a popular session's queue runs to thousands). */
+const ATTENDEES_PAGE = 100;
+
 function Attendees({ s, items, navigated, reload }: { s: Session; items: AttendeeEntry[]; navigated: boolean; reload: () => Promise<void> }) {
-  const [status, setStatus] = useState('all');
-  const [seat, setSeat] = useState('all');
-  const [text, setText] = useState('');
-  const [sort, setSort] = useState<SortKey>('queue');
+  const { loc } = useApp();
+  const [status, setStatusState] = useState('all');
+  const [seat, setSeatState] = useState('all');
+  const [text, setTextState] = useState('');
+  const [sort, setSortState] = useState<SortKey>('queue');
+  // A new filter or order starts again at the first page (`?page=` in the address).
+  const firstPage = <T,>(set: (v: T) => void) => (v: T) => {
+    set(v);
+    if (loc.query.has('page')) navigate(loc.path);
+  };
+  const [setStatus, setSeat, setText, setSort] = [firstPage(setStatusState), firstPage(setSeatState), firstPage(setTextState), firstPage(setSortState)];
   const [message, setMessage] = useState('');
   const [removing, setRemoving] = useState<string | null>(null);
   const action = useAction();
@@ -53,6 +64,11 @@ function Attendees({ s, items, navigated, reload }: { s: Session; items: Attende
       return by || a.i - b.i;
     })
     .map((x) => x.r);
+  const pages = Math.max(1, Math.ceil(shown.length / ATTENDEES_PAGE));
+  const page = Math.min(pages, Math.max(1, Number.parseInt(loc.query.get('page') ?? '1', 10) || 1));
+  const from = (page - 1) * ATTENDEES_PAGE;
+  const visible = shown.slice(from, from + ATTENDEES_PAGE);
+  const pageHref = (n: number) => (n > 1 ? `${loc.path}?page=${n}` : loc.path);
 
   // What follows success is part of each action, so "Try again" after a failure does it too.
   async function move(r: AttendeeEntry, to: SeatKind) {
@@ -145,12 +161,17 @@ function Attendees({ s, items, navigated, reload }: { s: Session; items: Attende
       <Status id="attendees-status" focusable message={message} />
       {/* "Try again" ends where a move or removal that works first time does: on the message saying what was done. */}
       <ActionError action={action} focusTo={() => document.getElementById('attendees-status')} />
-      <p role="status" class="count" id="attendees-count">
-        Showing {plural(shown.length, 'person', 'people')} of {items.length}.
+      {/* Turning a page focuses the count (Pagination's resultsId): the new rows start there. */}
+      <p role="status" class="count" id="attendees-count" tabIndex={-1}>
+        {pages > 1 ? `Showing ${from + 1} to ${from + visible.length} of ${plural(shown.length, 'person', 'people')} (${items.length} in all).` : `Showing ${plural(shown.length, 'person', 'people')} of ${items.length}.`}
       </p>
+      <Pagination label="Pages of people, above the table" page={page} pages={pages} href={pageHref} resultsId="attendees-count" />
       {shown.length > 0 && (
         <table class="stack">
-          <caption>{plural(shown.length, 'person', 'people')}</caption>
+          <caption>
+            {plural(shown.length, 'person', 'people')}
+            {pages > 1 ? `, page ${page} of ${pages}` : ''}
+          </caption>
           <thead>
             <tr>
               <th scope="col">Name</th>
@@ -162,7 +183,7 @@ function Attendees({ s, items, navigated, reload }: { s: Session; items: Attende
             </tr>
           </thead>
           <tbody>
-            {shown.map((r) => (
+            {visible.map((r) => (
               <tr key={r.bookingId}>
                 <th scope="row" data-label="Name">
                   {r.name}
@@ -209,6 +230,7 @@ function Attendees({ s, items, navigated, reload }: { s: Session; items: Attende
           </tbody>
         </table>
       )}
+      <Pagination label="Pages of people, below the table" page={page} pages={pages} href={pageHref} resultsId="attendees-count" />
     </>
   );
 }

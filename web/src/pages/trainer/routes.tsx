@@ -53,7 +53,8 @@ export function trainerRoute(path: string, me: MeValue, key: string) {
   const pages = { edit: EditSessionPage, people: AttendeesPage, message: MessagePage, holds: HoldsPage } as const;
   for (const [name, Page] of Object.entries(pages)) {
     const m = match(`/trainer/sessions/:id/${name}`, path);
-    if (m) return <Page key={key} id={m.id!} />;
+    // Who is coming is kept while its pages turn (its filters and order with it), as the lists above are.
+    if (m) return <Page key={name === 'people' ? path : key} id={m.id!} />;
   }
   return null;
 }
