@@ -89,10 +89,10 @@ const sameInstant = (a: string | null, b: string | null) => a !== null && b !== 
  * not tell someone of a session that was cancelled or moved, a place they gave up, or an
  * offer they have already accepted.
  */
-export async function whyNoLongerApplies(db: Q, row: Pick<OutboxRow, 'id' | 'kind' | 'booking_id' | 'dedupe_key'>, now: Date): Promise<string | null> {
+export async function whyNoLongerApplies(db: Q, row: Pick<OutboxRow, 'id' | 'kind' | 'booking_id' | 'dedupe_key'>, now: Date, filing = false): Promise<string | null> {
   // Several changes of a session made before the first was told (a venue put right twice in a
   // minute) are told once: each message says everything as it now is, so only the newest goes.
-  if (row.kind === 'session_changed' && row.booking_id && (await laterChangeNotice(db, row.id, row.booking_id))) return 'a later change of the session is told in a message of its own, which says everything';
+  if (row.kind === 'session_changed' && row.booking_id && (await laterChangeNotice(db, row.id, row.booking_id, filing))) return 'a later change of the session is told in a message of its own, which says everything';
   if (!(TIME_BOUND.has(row.kind) || NOT_TO_TURNED_OFF.has(row.kind)) || !row.booking_id) return null;
   const found = await db
     .selectFrom('bookings as b')
@@ -132,9 +132,13 @@ export async function whyNoLongerApplies(db: Q, row: Pick<OutboxRow, 'id' | 'kin
   return null;
 }
 
-/** Whether a newer "session changed" notice of this booking is still to be sent (or filed). */
-async function laterChangeNotice(db: Q, id: string, bookingId: string): Promise<boolean> {
-  const later = await db.selectFrom('outbox').select('id').where('booking_id', '=', bookingId).where('kind', '=', 'session_changed').where('status', 'in', ['pending', 'local']).where('id', '>', id).limit(1).executeTakeFirst();
+/**
+ * Whether a newer "session changed" notice of this booking is still to be sent; when `filing`
+ * (no mailer: notices are kept in the local outbox), also one already filed there. A filed
+ * one is never emailed, so a process that sends does not count it.
+ */
+async function laterChangeNotice(db: Q, id: string, bookingId: string, filing: boolean): Promise<boolean> {
+  const later = await db.selectFrom('outbox').select('id').where('booking_id', '=', bookingId).where('kind', '=', 'session_changed').where('status', 'in', filing ? ['pending', 'local'] : ['pending']).where('id', '>', id).limit(1).executeTakeFirst();
   return later !== undefined;
 }
 
@@ -226,7 +230,7 @@ export async function deliverDue(deps: Deps, mailer: Mailer | null, limit = 50, 
     const filed = await claim(deps, limit, 'file');
     // Filed all at once; those that no longer apply are then marked as such.
     for (const row of filed) {
-      const why = await whyNoLongerApplies(deps.db, row, deps.now());
+      const why = await whyNoLongerApplies(deps.db, row, deps.now(), true);
       if (why) await dropNotice(deps, row, why, false);
     }
     return { sent: filed.length, failed: 0 };

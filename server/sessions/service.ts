@@ -608,10 +608,15 @@ export async function updateSession(deps: Deps, actor: AuthUser, id: string, pat
 /** How many changes of one session's time or place (each emails everyone booked) an hour may make. */
 export const CHANGE_NOTICE_LIMIT = { perSession: 20, windowMs: 60 * 60_000 } as const;
 
-/** Whether `patch` would change the session's time, place or mode as it stands (and so email everyone booked). */
+/**
+ * Whether `patch` would change the session's time, place or mode as it stands, with someone
+ * to tell (and so email everyone booked). Read before the session is locked, so two edits at
+ * once may be counted as each found it; the limit is a bound on mail, not an invariant.
+ */
 async function mayNotifyEveryone(deps: Deps, id: string, patch: UpdateSessionInput): Promise<boolean> {
   const row = await repo.findSession(deps.db, id);
-  if (!row) return false;
+  // No one to email (no one booked, offered or waiting, by the stored counts): not counted.
+  if (!row || row.confirmed_in_person + row.confirmed_online + row.offered_in_person + row.offered_online + row.waiting_in_person + row.waiting_online === 0) return false;
   return (patch.startsAt !== undefined && iso(patch.startsAt) !== row.starts_at) || (patch.endsAt !== undefined && iso(patch.endsAt) !== row.ends_at) || (patch.venue !== undefined && (patch.venue ?? null) !== row.venue) || (patch.mode !== undefined && patch.mode !== row.mode);
 }
 

@@ -161,6 +161,9 @@ describe('repeated sends are bounded', () => {
     expect((await t.request('GET', `/api/sessions/${s.id}`, { as: s.trainer })).json.venue).toBe('Room 20');
     // A new title emails no one: still allowed.
     expect((await patch({ title: 'Renamed while limited' })).status).toBe(200);
+    // Nor is a session with no one to tell held back, however often its place changes while it is set up.
+    const empty = await t.session({ ...SOON, mode: 'in_person', venue: 'Hall', capacity: { inPerson: 5, online: 0 } });
+    for (let i = 1; i <= 25; i++) expect((await t.request('PATCH', `/api/sessions/${empty.id}`, { as: empty.trainer, body: { venue: `Room ${i}` } })).status).toBe(200);
   });
 
   it('a session’s people are sent at most ten messages an hour; the eleventh is refused (429) and writes nothing', async () => {

@@ -236,7 +236,14 @@ export function useAction(): ActionState {
       last.current = null;
       setError(null);
     } catch (e) {
-      if (!isRefusal(e)) setError(e);
+      if (isTooSoon(e)) {
+        // Said with no Try again (ActionError): should the Try again pressed have gone with it, the words take focus.
+        setError(e);
+        setTimeout(() => {
+          const now = document.activeElement;
+          if (!now || now === document.body || !now.isConnected) refusalRef.current?.focus();
+        });
+      } else if (!isRefusal(e)) setError(e);
       else {
         last.current = null;
         // Reloaded first; then said here unless the page said it itself (true), so it is said once.

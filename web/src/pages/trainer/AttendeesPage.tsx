@@ -3,7 +3,7 @@ import { AttendeeList, Booking, type AttendeeEntry } from '../../../../shared/bo
 import { Session, type SeatKind } from '../../../../shared/sessions.js';
 import { api } from '../../api.js';
 import { Badge, ConfirmButton, described, DownloadLink, Field, PageHeading, Status, TextField, useApp, useFocusLater, PendingHeading } from '../../components.js';
-import { formatDateTime, ordinal, plural, seatLabel, statusLabel } from '../../format.js';
+import { counted, formatDateTime, ordinal, plural, seatLabel, statusLabel } from '../../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
 import { Link, navigate } from '../../router.js';
 import { Pagination } from '../../pagination.js';
@@ -46,7 +46,7 @@ function Attendees({ s, items, navigated, reload }: { s: Session; items: Attende
   // A new filter or order starts again at the first page (`?page=` in the address).
   const firstPage = <T,>(set: (v: T) => void) => (v: T) => {
     set(v);
-    if (loc.query.has('page')) navigate(loc.path);
+    if (loc.query.has('page')) navigate(loc.path, { replace: true });
   };
   const [setStatus, setSeat, setText, setSort] = [firstPage(setStatusState), firstPage(setSeatState), firstPage(setTextState), firstPage(setSortState)];
   const [message, setMessage] = useState('');
@@ -69,6 +69,11 @@ function Attendees({ s, items, navigated, reload }: { s: Session; items: Attende
   const from = (page - 1) * ATTENDEES_PAGE;
   const visible = shown.slice(from, from + ATTENDEES_PAGE);
   const pageHref = (n: number) => (n > 1 ? `${loc.path}?page=${n}` : loc.path);
+  // A page past the last (people removed, or a narrower filter) shows the last, and the address says so.
+  const asked = loc.query.get('page');
+  useEffect(() => {
+    if (asked !== null && asked !== String(page)) navigate(pageHref(page), { replace: true });
+  }, [asked, page]);
 
   // What follows success is part of each action, so "Try again" after a failure does it too.
   async function move(r: AttendeeEntry, to: SeatKind) {
@@ -163,7 +168,7 @@ function Attendees({ s, items, navigated, reload }: { s: Session; items: Attende
       <ActionError action={action} focusTo={() => document.getElementById('attendees-status')} />
       {/* Turning a page focuses the count (Pagination's resultsId): the new rows start there. */}
       <p role="status" class="count" id="attendees-count" tabIndex={-1}>
-        {pages > 1 ? `Showing ${from + 1} to ${from + visible.length} of ${plural(shown.length, 'person', 'people')} (${items.length} in all).` : `Showing ${plural(shown.length, 'person', 'people')} of ${items.length}.`}
+        {pages > 1 ? `Showing ${(from + 1).toLocaleString('en-GB')} to ${(from + visible.length).toLocaleString('en-GB')} of ${counted(shown.length, 'person', 'people')} (${items.length.toLocaleString('en-GB')} in all).` : `Showing ${plural(shown.length, 'person', 'people')} of ${items.length}.`}
       </p>
       <Pagination label="Pages of people, above the table" page={page} pages={pages} href={pageHref} resultsId="attendees-count" />
       {shown.length > 0 && (
