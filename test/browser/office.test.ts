@@ -618,6 +618,31 @@ describe.skipIf(!browserAvailable)('office staff', () => {
     await checkPage(page, 'seat holds with no school chosen');
   });
 
+  it('seat holds: a hold that could not be saved is said in its form, just above "Save hold", with Try again that saves it — not at the top of the page, screens away at 320 px (keyboard)', async () => {
+    const { t } = env.server;
+    const trainer = await t.user('trainer');
+    await t.org('Alder Primary');
+    await t.org('Aspen Primary');
+    const s = await t.session({ title: 'Holding on', startsAt: daysFromNow(8), endsAt: plusMinutes(daysFromNow(8), 60), capacity: { online: 8 } }, trainer);
+    const page = await newPage(env.browser, env.server, { viewport: { width: 320, height: 800 } });
+    let failing = true;
+    await page.route(`**/api/sessions/${s.id}/holds`, (route) => (failing && route.request().method() === 'PUT' ? route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: { code: 'internal', message: 'Something went wrong on our side. Please try again.' } }) }) : route.continue()));
+    await signInAt(page, trainer, `/trainer/sessions/${s.id}/holds`);
+    await page.getByRole('heading', { level: 1, name: 'Seat holds: Holding on' }).waitFor();
+    await tabTo(page, 'School');
+    await page.keyboard.type('Alder');
+    await typeInto(page, 'Number of seats to hold', '2');
+    await activate(page, 'Save hold');
+    const form = page.getByRole('form', { name: 'Hold or change seats for a school' });
+    await form.getByRole('alert').filter({ hasText: 'Something went wrong on our side. Please try again.' }).waitFor();
+    await form.getByRole('button', { name: 'Try again' }).waitFor();
+    await checkPage(page, 'seat holds, a hold not saved');
+    failing = false;
+    await activate(page, 'Try again', { back: true });
+    await page.getByRole('status').filter({ hasText: '2 online seat(s) held for Alder Primary.' }).waitFor();
+    expect((await t.request('GET', `/api/sessions/${s.id}/holds`, { as: trainer })).json.items).toEqual([expect.objectContaining({ orgName: 'Alder Primary', seats: 2 })]);
+  });
+
   it('who is booked where counts the bookings as listed: cancelled ones apart', async () => {
     const { t } = env.server;
     const org = await t.org('Rowan Primary');

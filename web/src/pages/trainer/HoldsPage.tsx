@@ -96,6 +96,8 @@ function Holds({ s, holds, orgs, allListed, navigated, reload, forSchool }: { s:
   // (this computer may not know yet: the session was cancelled elsewhere, or its clock is behind).
   const [refusedAsClosed, setRefusedAsClosed] = useState<string | null>(null);
   const action = useAction();
+  /** Saving a hold: its own action, so a failure is said in its form above its button, not at the top of the page (screens away at 320 px). */
+  const saving = useAction();
   const releasing = useAction();
   const focusLater = useFocusLater();
   // Where "Try again" for `action` ends (run's focusAfterRetry): where a first success of the
@@ -139,7 +141,7 @@ function Holds({ s, holds, orgs, allListed, navigated, reload, forSchool }: { s:
     if (found.length) return;
     setMessage('');
     // What follows success is part of the action too, so "Try again" after a failure says it and shows the holds as they are.
-    await action.run(async () => {
+    await saving.run(async () => {
       try {
         await api(`/api/sessions/${encodeURIComponent(s.id)}/holds`, z.unknown(), { method: 'PUT', body: { orgId, seat, seats: n } });
       } catch (err) {
@@ -326,7 +328,9 @@ function Holds({ s, holds, orgs, allListed, navigated, reload, forSchool }: { s:
             </fieldset>
           )}
           <TextField id="hold-seats" label="Number of seats to hold" hint="0 releases the hold." type="number" inputMode="numeric" min={0} value={seats} onInput={(e) => setSeats((e.currentTarget as HTMLInputElement).value)} error={errorFor(errors, 'hold-seats')} />
-          <ActionButton id="save-hold" busy={action.busy} busyLabel="Saving…">
+          {/* "Try again" goes back to the button, where focus stays after a first save. */}
+          <ActionError action={saving} focusTo={() => document.getElementById('save-hold')} />
+          <ActionButton id="save-hold" busy={saving.busy} busyLabel="Saving…">
             Save hold
           </ActionButton>
         </form>
