@@ -236,13 +236,16 @@ export function useAction(): ActionState {
       last.current = null;
       setError(null);
     } catch (e) {
-      if (isTooSoon(e)) {
-        // Said with no Try again (ActionError): should the Try again pressed have gone with it, the words take focus.
-        setError(e);
+      // What was pressed may have gone (a Try again, a booking form once booked): the refusal's words take focus.
+      const refusalTakesFocusIfLost = () =>
         setTimeout(() => {
           const now = document.activeElement;
           if (!now || now === document.body || !now.isConnected) refusalRef.current?.focus();
         });
+      if (isTooSoon(e)) {
+        // Said with no Try again (ActionError).
+        setError(e);
+        refusalTakesFocusIfLost();
       } else if (!isRefusal(e)) setError(e);
       else {
         last.current = null;
@@ -254,11 +257,7 @@ export function useAction(): ActionState {
           // The reload's own failure is the page's to show (its load state); the refusal stands.
         }
         setError(said ? null : e);
-        // What was pressed may have gone with the reload (a booking form once booked): the refusal takes focus.
-        setTimeout(() => {
-          const now = document.activeElement;
-          if (!now || now === document.body || !now.isConnected) refusalRef.current?.focus();
-        });
+        refusalTakesFocusIfLost();
       }
     } finally {
       busyRef.current = false;

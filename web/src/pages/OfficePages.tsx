@@ -46,10 +46,13 @@ function OrgChooser({ orgs, orgId, path, onErrors, range }: { orgs: Org[]; orgId
   return <SchoolForm id="office-org" orgs={orgs} value={orgId} onChoose={choose} onErrors={onErrors} />;
 }
 
+/** A date as a date field gives it. */
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
 /** A From or To date in the address (`?from=2026-12-01`), if it is one. */
 function dayInQuery(query: URLSearchParams, field: 'from' | 'to'): string | null {
   const v = query.get(field);
-  return v && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : null;
+  return v && DAY.test(v) ? v : null;
 }
 
 /** Checks a From/To pair of date fields; returns the query (ISO instants) or field errors. */
@@ -58,9 +61,8 @@ function readRange(form: HTMLFormElement): { errors: FieldError[]; from: string;
   const from = String(f.get('from') ?? '');
   const to = String(f.get('to') ?? '');
   const errors: FieldError[] = [];
-  const day = /^\d{4}-\d{2}-\d{2}$/;
-  if (from && !day.test(from)) errors.push({ field: 'from', message: 'From: enter a date' });
-  if (to && !day.test(to)) errors.push({ field: 'to', message: 'To: enter a date' });
+  if (from && !DAY.test(from)) errors.push({ field: 'from', message: 'From: enter a date' });
+  if (to && !DAY.test(to)) errors.push({ field: 'to', message: 'To: enter a date' });
   if (!errors.length && from && to && to < from) errors.push({ field: 'to', message: 'To: must be on or after the From date' });
   return { errors, from, to };
 }
