@@ -202,11 +202,21 @@ export function createApp(deps: Deps) {
   app.route('/api', privacyRoutes(deps));
 
   const openapi = { openapi: '3.0.3', info: { title: 'SEND Live Training API', version: '1.0.0', description: 'Live SEND and inclusion training sessions: booking, waitlists, calendars, live rooms and attendance.' } };
-  const document = () => withIdempotencyKey(app.getOpenAPIDocument(openapi));
-  app.openapi(platform('/api/openapi.json', 'This document: the OpenAPI 3 description of the whole API', z.looseObject({ openapi: z.string(), paths: z.record(z.string(), z.unknown()) }), 'The OpenAPI document'), (c) => c.json(document(), 200));
+  // The document is the same for the app's whole life (every route is declared before the first
+  // request), and building it walks every schema: built once, on first asking, not per request,
+  // since anyone may ask for it.
+  let built: { json: ReturnType<typeof app.getOpenAPIDocument>; page: string } | undefined;
+  const document = () => {
+    if (!built) {
+      const json = withIdempotencyKey(app.getOpenAPIDocument(openapi));
+      built = { json, page: apiReferencePage(json) };
+    }
+    return built;
+  };
+  app.openapi(platform('/api/openapi.json', 'This document: the OpenAPI 3 description of the whole API', z.looseObject({ openapi: z.string(), paths: z.record(z.string(), z.unknown()) }), 'The OpenAPI document'), (c) => c.json(document().json, 200));
   app.openapi(
     createRoute({ method: 'get', path: '/api/docs', tags: ['platform'], summary: 'This document as a page to read', responses: { 200: { description: 'The API reference page', content: { 'text/html': { schema: z.string() } } } } }),
-    (c) => c.html(apiReferencePage(document()), 200),
+    (c) => c.html(document().page, 200),
   );
 
   app.all('/api/*', () => {

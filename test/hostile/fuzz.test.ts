@@ -36,14 +36,24 @@ const course = await t.request('POST', '/api/courses', { as: admin, body: { titl
 const realIds = [orgA.id, orgB.id, admin.id, staff.id, office.id, other.id, session.id, session.trainer.id, booked.json.id as string, course.json.id as string];
 const ops = await operations(t);
 
-/** A new bearer token for `user`, so a fuzzed sign-out never blinds the runs after it. */
-async function freshAuth(user: TestUser): Promise<Record<string, string>> {
+/**
+ * A new bearer token for `user`, so a fuzzed sign-out never blinds the runs after it. Its row
+ * is deleted once the run has been judged (`forget`): thousands of runs would otherwise leave
+ * thousands of rows for every later snapshot to read and hash.
+ */
+async function freshAuth(user: TestUser): Promise<{ headers: Record<string, string>; forget: () => Promise<void> }> {
   const token = randomBytes(32).toString('base64url');
+  const id = randomUUID();
   await t.db
     .insertInto('auth_sessions')
-    .values({ id: randomUUID(), token_hash: hashToken(token), user_id: user.id, csrf_token: 'csrf', created_at: t.clock.now().toISOString(), expires_at: '2999-01-01T00:00:00.000Z', revoked_at: null })
+    .values({ id, token_hash: hashToken(token), user_id: user.id, csrf_token: 'csrf', created_at: t.clock.now().toISOString(), expires_at: '2999-01-01T00:00:00.000Z', revoked_at: null })
     .execute();
-  return { authorization: `Bearer ${token}` };
+  return {
+    headers: { authorization: `Bearer ${token}` },
+    forget: async () => {
+      await t.db.deleteFrom('auth_sessions').where('id', '=', id).execute();
+    },
+  };
 }
 
 const hostileStrings = fc.constantFrom(
@@ -114,7 +124,16 @@ describe('fuzzing every operation in openapi.json', () => {
       await fc.assert(
         fc.asyncProperty(requestArb(op), async (r) => {
           const caller = { admin, staff, office, trainer: session.trainer, anon: null }[r.as];
-          const headers: Record<string, string> = caller ? await freshAuth(caller) : {};
+          const auth = caller ? await freshAuth(caller) : null;
+          try {
+            await judge(r, auth?.headers ?? {});
+          } finally {
+            await auth?.forget();
+          }
+        }),
+        { numRuns: RUNS, seed: Number(process.env.FUZZ_SEED) || undefined, endOnFailure: true },
+      );
+      async function judge(r: { as: string; params: Record<string, string>; query: Record<string, string>; body: string | undefined; contentType: string | undefined }, headers: Record<string, string>) {
           if (r.contentType) headers['content-type'] = r.contentType;
           const qs = new URLSearchParams(r.query).toString();
           const url = fillPath(op.path, r.params) + (qs ? `?${qs}` : '');
@@ -128,9 +147,7 @@ describe('fuzzing every operation in openapi.json', () => {
             expect(JSON.parse(text).error.code, what).toEqual(expect.any(String));
             expect(await snapshot(t, mayChange), `a ${res.status} changed the database: ${what}`).toEqual(before);
           }
-        }),
-        { numRuns: RUNS, seed: Number(process.env.FUZZ_SEED) || undefined, endOnFailure: true },
-      );
+      }
       // Malformed input is refused, not silently accepted as something else. (Routes that take
       // no path parameters and no body may rightly answer every signed-in fuzz run with 2xx.)
       // The public certificate check is the exception by design: it answers any code, a malformed
