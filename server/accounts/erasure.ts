@@ -15,6 +15,7 @@
  */
 import { identityOf } from '../../shared/live.js';
 import type { User } from '../../shared/accounts.js';
+import { raiseFeeds } from '../calendar/feed-revisions.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
@@ -122,6 +123,9 @@ export async function erasePerson(deps: Deps, actor: AuthUser, userId: string): 
     await repo.deleteThrottlesOf(trx, row.email);
     await repo.dropFeedbackComments(trx, row.id);
     await repo.withdrawCertificates(trx, row.id, ERASED_NAME, now);
+    // Their organisation's feed names them on their bookings: a calendar polling it with the old
+    // ETag must be told it changed (raised while the row still says which organisation).
+    await raiseFeeds(trx, { userIds: [row.id] }, now);
     if (!(await repo.eraseUserRow(trx, row.id, { name: ERASED_NAME, email: erasedEmail(row.id), erasedAt: now }))) throw new AppError('conflict', 'This person’s personal data has already been erased.');
     await recordAudit(trx, 'erase_personal_data', actor.id, row.id, now);
   });

@@ -160,6 +160,23 @@ describe('subscription feed revisions', () => {
     expect((await otherFeed.changed()).events.map((e) => e.attendees[0]!.cn)).toEqual(['Aled']);
   });
 
+  it('a person’s personal data erased changes their organisation’s feed, which names them on their past bookings', async () => {
+    const { me, s, orgFeed } = await setup({ startsAt: '2026-01-13T16:00:00Z', endsAt: '2026-01-13T17:00:00Z' });
+    await book(s.id, me);
+    expect((await orgFeed.changed()).events.map((e) => e.attendees[0]!.cn)).toEqual(['Aled']);
+    t.clock.advance(3 * DAY);
+    const admin = await t.user('admin');
+    // Turned off first (as erasing asks): a place already past is kept, so the feed holds still.
+    expect((await t.request('PATCH', `/api/users/${me.id}`, { as: admin, body: { disabled: true } })).status).toBe(200);
+    await orgFeed.unchanged();
+    t.clock.advance(MINUTE);
+    const erased = await t.request('POST', `/api/users/${me.id}/erase`, { as: admin, body: {} });
+    expect(erased.status, erased.text).toBe(200);
+    const after = await orgFeed.changed();
+    expect(after.events).toHaveLength(1);
+    expect(JSON.stringify(after)).not.toContain('Aled');
+  });
+
   it('an organisation renamed changes its feed’s name', async () => {
     const { org, orgFeed } = await setup();
     const renamed = await t.request('PATCH', `/api/orgs/${org.id}`, { as: await t.user('admin'), body: { name: 'Ysgol Newydd' } });
