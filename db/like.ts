@@ -22,3 +22,14 @@ export const folded = (db: Q, column: string): RawBuilder<string> =>
 
 /** `column` holds `text` anywhere, any case. */
 export const lowerContains = (db: Q, column: string, text: string) => sql<boolean>`${folded(db, column)} like ${containing(text)} escape '\\'`;
+
+/**
+ * A name's place in an alphabetical list, the same on both databases: case folded, and each
+ * accented letter with its plain one ("ábel" beside "Abel", not after "Zoë"), as people expect a
+ * list of names to read. Ties are for the query to break.
+ */
+export const alphabeticalKey = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+
+/** `column` as `alphabeticalKey` gives it, to order by: db/sqlite.ts registers `alphabetical`; PostgreSQL takes the marks off the decomposed text. */
+export const alphabetical = (db: Q, column: string): RawBuilder<string> =>
+  kindOf(db) === 'sqlite' ? sql<string>`alphabetical(${sql.ref(column)})` : sql<string>`lower(regexp_replace(normalize(${sql.ref(column)}, NFD), '[\u0300-\u036f]', '', 'g'))`;

@@ -14,6 +14,7 @@
  * once that write commits. So the process recovers by itself once the file is writable.
  */
 import SqliteDatabase from 'better-sqlite3';
+import { alphabeticalKey } from './like.js';
 import {
   CompiledQuery,
   SqliteDialect,
@@ -125,6 +126,8 @@ class Handle {
     // as JavaScript does (PostgreSQL's lower() already folds every letter), in Unicode's
     // composed form (NFC), as PostgreSQL's normalize() gives it there.
     this.raw.function('unicode_lower', { deterministic: true }, (s: unknown) => (typeof s === 'string' ? s.normalize('NFC').toLowerCase() : s) as string | null);
+    // A name's place in an alphabetical list (db/like.ts `alphabetical`): any case, accents with their letter.
+    this.raw.function('alphabetical', { deterministic: true }, (s: unknown) => (typeof s === 'string' ? alphabeticalKey(s) : s) as string | null);
     this.configure(this.raw);
   }
   reopen() {

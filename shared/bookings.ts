@@ -156,7 +156,35 @@ export const AttendeeEntry = z.object({
   offerExpiresAt: z.string().nullable(),
 });
 export type AttendeeEntry = z.infer<typeof AttendeeEntry>;
-export const AttendeeList = z.object({ items: z.array(AttendeeEntry) });
+/** How Who is coming may be narrowed and ordered. "confirmed" is everyone with a seat: booked, or attended or absent once the register is written. */
+export const AttendeeStatusFilter = z.enum(['all', 'confirmed', 'offered', 'waitlisted', 'attended', 'absent']);
+export type AttendeeStatusFilter = z.infer<typeof AttendeeStatusFilter>;
+export const AttendeeSort = z.enum(['queue', 'name', 'school', 'status']);
+export type AttendeeSort = z.infer<typeof AttendeeSort>;
+/** Who is coming, a page at a time (a popular session's queue runs to thousands): by status, seat kind, any part of a name, email or school, in an order. */
+export const AttendeesQuery = z.object({
+  status: AttendeeStatusFilter.default('all'),
+  seat: z.enum(['all', 'in_person', 'online']).default('all'),
+  q: SearchText.optional(),
+  sort: AttendeeSort.default('queue'),
+  limit: z.coerce.number().int().min(1).max(200).default(100),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+export type AttendeesQuery = z.infer<typeof AttendeesQuery>;
+/**
+ * A page of Who is coming: `total` match the query, `everyone` is every place on the session
+ * (cancelled ones left out), and `counts` the whole session's places by status, whatever the
+ * query (an offer whose time has run out is no longer counted as offered).
+ */
+export const AttendeeList = z.object({
+  items: z.array(AttendeeEntry),
+  total: z.number(),
+  everyone: z.number(),
+  counts: z.object({ confirmed: z.number(), offered: z.number(), waitlisted: z.number(), attended: z.number(), absent: z.number() }),
+  /** When each offer counted as offered runs out, soonest first (no more than the seats there are): a page left open stops counting each as its time passes. */
+  offersUntil: z.array(z.string()),
+});
+export type AttendeeList = z.infer<typeof AttendeeList>;
 
 export const MoveSeatInput = z.object({ seat: SeatKind }).strict();
 /** Emailed to the person taken off: free text like any other (shared/common.ts `Text`), line breaks allowed. */

@@ -12,7 +12,7 @@
  * - An organisation's bookings are its office staff's (and its trust's) and administrators'.
  */
 import type { Transaction } from 'kysely';
-import type { AttendeeEntry, Booking, OrgBookingsPage } from '../../shared/bookings.js';
+import type { AttendeeEntry, AttendeeList, AttendeesQuery, Booking, OrgBookingsPage } from '../../shared/bookings.js';
 import type { Database, SeatKind } from '../../db/schema.js';
 import { findOrg, findUserById } from '../accounts/repository.js';
 import { orgsActableBy } from '../accounts/acting.js';
@@ -148,6 +148,12 @@ export async function orgBookingsFor(deps: Deps, actor: AuthUser, orgId: string,
 export async function attendeesFor(deps: Deps, actor: AuthUser, sessionId: string): Promise<AttendeeEntry[]> {
   await engine.requireSessionManager(deps, actor, sessionId);
   return views.attendeesOfSession(deps.db, sessionId);
+}
+
+/** A page of who is coming (views.attendeesPage), to those who run the session. */
+export async function attendeesPageFor(deps: Deps, actor: AuthUser, sessionId: string, query: AttendeesQuery): Promise<AttendeeList> {
+  await engine.requireSessionManager(deps, actor, sessionId);
+  return views.attendeesPage(deps.db, sessionId, query, deps.now().toISOString());
 }
 
 /** Who is coming, as a spreadsheet (see attendees-csv.ts), with who the session is for on every row. */

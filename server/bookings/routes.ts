@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { AttendeeList, BookInput, BookResult, Booking, BookingList, BulkBookResult, HoldableOrgs, HoldableOrgsQuery, HoldInput, HoldList, MoveSeatInput, OrgBookingsPage, OrgBookingsQuery, RemoveBookingInput } from '../../shared/bookings.js';
+import { AttendeeList, AttendeesQuery, BookInput, BookResult, Booking, BookingList, BulkBookResult, HoldableOrgs, HoldableOrgsQuery, HoldInput, HoldList, MoveSeatInput, OrgBookingsPage, OrgBookingsQuery, RemoveBookingInput } from '../../shared/bookings.js';
 import { Id } from '../../shared/common.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
@@ -160,13 +160,11 @@ export function bookingRoutes(deps: Deps) {
       method: 'get',
       path: '/sessions/{id}/attendees',
       tags: ['bookings'],
-      summary: 'Who is coming: everyone booked, offered and waiting, with school, seat, status, queue place and who booked them (its trainers, admin)',
-      request: { params: Params },
-      responses: { 200: jsonResponse(AttendeeList, 'In queue order') },
+      summary: 'Who is coming: everyone booked, offered and waiting, with school, seat, status, queue place and who booked them, a page at a time, narrowed by status, seat and any part of a name, email or school (its trainers, admin)',
+      request: { params: Params, query: AttendeesQuery },
+      responses: { 200: jsonResponse(AttendeeList, 'A page in the order asked (booking order unless asked otherwise), with how many match, how many places there are, and the counts by status') },
     }),
-    async (c) => {
-      return c.json({ items: await access.attendeesFor(deps, requireUser(c), c.req.valid('param').id) }, 200);
-    },
+    async (c) => c.json(await access.attendeesPageFor(deps, requireUser(c), c.req.valid('param').id, c.req.valid('query')), 200),
   );
 
   app.openapi(

@@ -1,7 +1,8 @@
 /** Reading bookings for people: with the session summary, the person's name and queue place. */
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { alphabetical, lowerContains } from '../../db/like.js';
 import type { Database } from '../../db/schema.js';
-import type { AttendeeEntry, Booking } from '../../shared/bookings.js';
+import type { AttendeeEntry, AttendeeList, AttendeesQuery, Booking } from '../../shared/bookings.js';
 import { queuePositions, visibleTo, type Viewer } from './repository.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
@@ -98,21 +99,22 @@ export async function bookingsOfSession(db: Q, sessionId: string, orgIds?: reado
   return toBookings(db, await q.orderBy('b.queue_seq').execute());
 }
 
-/**
- * "Who is coming" to a session: everyone with a place or a queue place (cancelled ones
- * left out), with their school, who booked them, and queue places, in queue order.
- */
-export async function attendeesOfSession(db: Q, sessionId: string): Promise<AttendeeEntry[]> {
-  const rows = await db
+/** A session's places (cancelled ones left out), with each person, their school and who booked them. */
+function attendeeRows(db: Q, sessionId: string) {
+  return db
     .selectFrom('bookings as b')
     .innerJoin('users as u', 'u.id', 'b.user_id')
     .leftJoin('organisations as o', 'o.id', 'u.org_id')
     .leftJoin('users as by', 'by.id', 'b.booked_by')
-    .select(['b.id', 'b.user_id', 'b.seat', 'b.status', 'b.booked_by', 'b.created_at', 'b.offer_expires_at', 'u.name', 'u.email', 'u.org_id', 'o.name as org_name', 'by.name as booked_by_name'])
     .where('b.session_id', '=', sessionId)
-    .where('b.status', '<>', 'cancelled')
-    .orderBy('b.queue_seq')
-    .execute();
+    .where('b.status', '<>', 'cancelled');
+}
+const ATTENDEE_COLUMNS = ['b.id', 'b.user_id', 'b.seat', 'b.status', 'b.booked_by', 'b.created_at', 'b.offer_expires_at', 'u.name', 'u.email', 'u.org_id', 'o.name as org_name', 'by.name as booked_by_name'] as const;
+const selectAttendees = (db: Q, sessionId: string) => attendeeRows(db, sessionId).select(ATTENDEE_COLUMNS);
+type AttendeeRow = Awaited<ReturnType<ReturnType<typeof selectAttendees>['execute']>>[number];
+
+/** Rows to entries, with the queue place of each waiting one (its place in its seat kind's whole queue). */
+async function toAttendees(db: Q, sessionId: string, rows: AttendeeRow[]): Promise<AttendeeEntry[]> {
   const positions = await queuePositions(db, rows.filter((r) => r.status === 'waitlisted').map((r) => ({ id: r.id, sessionId })));
   return rows.map((r) => ({
     bookingId: r.id,
@@ -128,4 +130,53 @@ export async function attendeesOfSession(db: Q, sessionId: string): Promise<Atte
     bookedAt: r.created_at,
     offerExpiresAt: r.offer_expires_at,
   }));
+}
+
+/**
+ * "Who is coming" to a session: everyone with a place or a queue place (cancelled ones
+ * left out), with their school, who booked them, and queue places, in queue order. The
+ * spreadsheet's rows; the page reads `attendeesPage`.
+ */
+export async function attendeesOfSession(db: Q, sessionId: string): Promise<AttendeeEntry[]> {
+  return toAttendees(db, sessionId, await selectAttendees(db, sessionId).orderBy('b.queue_seq').execute());
+}
+
+/** The order of the status sort: places first, then offers, the queue, and the register's outcomes. */
+const STATUS_RANK = sql<number>`case b.status when 'confirmed' then 0 when 'offered' then 1 when 'waitlisted' then 2 when 'attended' then 3 when 'absent' then 4 else 5 end`;
+
+/**
+ * One page of Who is coming, narrowed and ordered in the database (a popular session's queue
+ * runs to thousands), with how many match, how many places there are in all, and the whole
+ * session's counts by status. Ties in any order keep booking order. An offer whose time ran out
+ * at `nowIso` (its seat about to pass on) is not counted as offered.
+ */
+export async function attendeesPage(db: Q, sessionId: string, query: AttendeesQuery, nowIso: string): Promise<AttendeeList> {
+  let matching = attendeeRows(db, sessionId);
+  if (query.status === 'confirmed') matching = matching.where('b.status', 'in', ['confirmed', 'attended', 'absent']);
+  else if (query.status !== 'all') matching = matching.where('b.status', '=', query.status);
+  if (query.seat !== 'all') matching = matching.where('b.seat', '=', query.seat);
+  const text = query.q;
+  if (text) matching = matching.where((eb) => eb.or([lowerContains(db, 'u.name', text), lowerContains(db, 'u.email', text), lowerContains(db, 'o.name', text)]));
+  const ordered =
+    query.sort === 'name' ? matching.orderBy(alphabetical(db, 'u.name'))
+    : query.sort === 'school' ? matching.orderBy(sql`coalesce(${alphabetical(db, 'o.name')}, '')`)
+    : query.sort === 'status' ? matching.orderBy(STATUS_RANK)
+    : matching;
+  const [rows, matched, byStatus, offers] = await Promise.all([
+    ordered.select(ATTENDEE_COLUMNS).orderBy('b.queue_seq').limit(query.limit).offset(query.offset).execute(),
+    matching.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow(),
+    attendeeRows(db, sessionId)
+      .select((eb) => ['b.status', eb.fn.countAll<number | string>().as('n'), sql<number | string>`sum(case when b.offer_expires_at is not null and b.offer_expires_at <= ${nowIso} then 1 else 0 end)`.as('lapsed')])
+      .groupBy('b.status')
+      .execute(),
+    db.selectFrom('bookings').select('offer_expires_at').where('session_id', '=', sessionId).where('status', '=', 'offered').where('offer_expires_at', '>', nowIso).orderBy('offer_expires_at').execute(),
+  ]);
+  const counts = { confirmed: 0, offered: 0, waitlisted: 0, attended: 0, absent: 0 };
+  let everyone = 0;
+  for (const r of byStatus) {
+    const n = Number(r.n);
+    everyone += n;
+    if (r.status in counts) counts[r.status as keyof typeof counts] = r.status === 'offered' ? n - Number(r.lapsed ?? 0) : n;
+  }
+  return { items: await toAttendees(db, sessionId, rows), total: Number(matched.n), everyone, counts, offersUntil: offers.map((o) => o.offer_expires_at!) };
 }

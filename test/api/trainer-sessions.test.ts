@@ -161,6 +161,65 @@ describe('who is coming', () => {
     expect(lines).toHaveLength(5); // header, three people, the final line break
   });
 
+  it('pages, narrows and orders who is coming in the database, with how many match, how many places in all, and the whole session’s counts', async () => {
+    const trainer = await t.user('trainer');
+    const s = await t.session({ ...hybrid, capacity: { inPerson: 2, online: 2 }, waitlistPolicy: 'offer', offerHoldMinutes: 60 }, trainer);
+    const hill = await t.org('Hill Primary');
+    const oak = await t.org('Oak_Academy');
+    const ask = async (query = '') => {
+      const res = await t.request('GET', `/api/sessions/${s.id}/attendees${query}`, { as: trainer });
+      expect(res.status, query).toBe(200);
+      return res.json as { items: { name: string; status: string; seat: string; position: number | null }[]; total: number; everyone: number; counts: Record<string, number>; offersUntil: string[] };
+    };
+    // Booking order: Zoë, ábel, Cara (seats); Dev, Eve, Finn, Gus waiting; Hana cancelled.
+    const people: Record<string, TestUser> = {};
+    for (const [name, org, seat] of [['Zoë Young', hill, 'in_person'], ['ábel Abbot', oak, 'in_person'], ['Cara Cole', null, 'online'], ['Dev Dean', hill, 'in_person'], ['Eve Evans', oak, 'online'], ['Finn Ford', oak, 'online'], ['Gus Gray', hill, 'in_person'], ['Hana Hill', null, 'online']] as const) {
+      people[name] = await t.user('staff', org?.id ?? null, name);
+      await book(s.id, people[name]!, seat);
+    }
+    const hana = (await t.request('GET', '/api/me/bookings', { as: people['Hana Hill']! })).json.items[0];
+    expect((await t.request('DELETE', `/api/bookings/${hana.id}`, { as: people['Hana Hill']! })).status).toBe(200);
+    const all = await ask();
+    expect(all.items.map((r) => r.name)).toEqual(['Zoë Young', 'ábel Abbot', 'Cara Cole', 'Dev Dean', 'Eve Evans', 'Finn Ford', 'Gus Gray']);
+    expect([all.total, all.everyone]).toEqual([7, 7]);
+    // A page at a time, queue places counted in the whole queue of each seat kind.
+    const second = await ask('?limit=3&offset=3');
+    expect(second.items.map((r) => [r.name, r.position])).toEqual([['Dev Dean', 1], ['Eve Evans', null], ['Finn Ford', 1]]);
+    expect([second.total, second.everyone]).toEqual([7, 7]);
+    expect((await ask('?limit=3&offset=9')).items).toEqual([]);
+    // Narrowed: by status ("confirmed" is everyone with a seat), seat kind, and any part of a name, email or school, any case.
+    expect((await ask('?status=waitlisted&seat=online')).items.map((r) => r.name)).toEqual(['Finn Ford']);
+    const seated = await ask('?status=confirmed');
+    expect([seated.items.map((r) => r.name), seated.total, seated.everyone]).toEqual([['Zoë Young', 'ábel Abbot', 'Cara Cole', 'Eve Evans'], 4, 7]);
+    expect((await ask('?q=HILL')).items.map((r) => r.name)).toEqual(['Zoë Young', 'Dev Dean', 'Gus Gray']);
+    expect((await ask('?q=ÁBEL')).items.map((r) => r.name)).toEqual(['ábel Abbot']);
+    expect((await ask(`?q=${encodeURIComponent(people['Cara Cole']!.email.toUpperCase())}`)).items.map((r) => r.name)).toEqual(['Cara Cole']);
+    // "_" is a character searched for, not any character.
+    expect((await ask('?q=k_a')).items.map((r) => r.name)).toEqual(['ábel Abbot', 'Eve Evans', 'Finn Ford']);
+    expect((await ask('?q=%25')).total).toBe(0);
+    // Ordered by name (any case, accents with their letter), school (none first), status; ties in booking order.
+    expect((await ask('?sort=name')).items.map((r) => r.name)).toEqual(['ábel Abbot', 'Cara Cole', 'Dev Dean', 'Eve Evans', 'Finn Ford', 'Gus Gray', 'Zoë Young']);
+    expect((await ask('?sort=school')).items.map((r) => r.name)).toEqual(['Cara Cole', 'Zoë Young', 'Dev Dean', 'Gus Gray', 'ábel Abbot', 'Eve Evans', 'Finn Ford']);
+    expect((await ask('?sort=status&limit=5')).items.map((r) => [r.name, r.status])).toEqual([['Zoë Young', 'confirmed'], ['ábel Abbot', 'confirmed'], ['Cara Cole', 'confirmed'], ['Eve Evans', 'confirmed'], ['Dev Dean', 'waitlisted']]);
+    expect(all.counts).toEqual({ confirmed: 4, offered: 0, waitlisted: 3, attended: 0, absent: 0 });
+    // Zoë cancels: Dev is offered her seat; once the offer's time runs out (before the sweep) it is no longer counted as offered.
+    const zoe = (await t.request('GET', '/api/me/bookings', { as: people['Zoë Young']! })).json.items[0];
+    expect((await t.request('DELETE', `/api/bookings/${zoe.id}`, { as: people['Zoë Young']! })).status).toBe(200);
+    expect((await ask('?status=offered')).items.map((r) => r.name)).toEqual(['Dev Dean']);
+    const offering = await ask();
+    expect(offering.counts).toEqual({ confirmed: 3, offered: 1, waitlisted: 2, attended: 0, absent: 0 });
+    expect(offering.offersUntil).toEqual(['2026-03-01T10:00:00.000Z']);
+    t.clock.advance(2 * 60 * 60_000);
+    const lapsed = await ask();
+    expect([lapsed.counts, lapsed.offersUntil]).toEqual([{ confirmed: 3, offered: 0, waitlisted: 2, attended: 0, absent: 0 }, []]);
+    // A query it cannot use is refused, saying which part.
+    for (const bad of ['?status=gone', '?seat=both', '?sort=age', '?limit=0', '?limit=201', '?offset=-1', `?q=${'x'.repeat(201)}`, '?q=%00']) {
+      const res = await t.request('GET', `/api/sessions/${s.id}/attendees${bad}`, { as: trainer });
+      expect(res.status, bad).toBe(400);
+      expect(res.json.error.code, bad).toBe('validation_failed');
+    }
+  });
+
   it('the spreadsheet gives when each person booked as the session’s wall clock in England (BST in summer), as the office’s export does', async () => {
     const trainer = await t.user('trainer');
     const s = await t.session({ ...hybrid, startsAt: '2026-07-10T15:00:00Z', endsAt: '2026-07-10T16:00:00Z' }, trainer);

@@ -193,9 +193,25 @@ describe.skipIf(!browserAvailable)('trainer pages audit', () => {
     expect(await page.locator('#f-status').inputValue()).toBe('waitlisted');
     expect(await page.locator('tbody tr').count()).toBe(25);
     await checkPage(page, 'who is coming, second page (320 px)');
+    // The filter and the page are in the address: loading it again (or sharing it) shows the same.
+    expect(new URL(page.url()).search).toBe('?status=waitlisted&page=2');
+    await page.reload();
+    await expect.poll(() => count.innerText()).toBe('Showing 101 to 125 of 125 people (130 in all).');
+    expect(await page.locator('#f-status').inputValue()).toBe('waitlisted');
     // Another filter starts again at the first page.
     await page.locator('#f-status').selectOption('all');
     await expect.poll(() => count.innerText()).toBe('Showing 1 to 100 of 130 people (130 in all).');
     expect(new URL(page.url()).searchParams.has('page')).toBe(false);
+    // What is typed is searched for in everyone, not only the page in view (Person 120 to 129 are on the second page).
+    await page.locator('#f-status').focus();
+    await tabTo(page, 'Name, email or school');
+    await page.keyboard.type('person 12');
+    await expect.poll(() => count.innerText()).toBe('Showing 10 people of 130.');
+    expect(await page.locator('tbody tr th').evaluateAll((ths) => ths.map((th) => th.firstChild?.textContent))).toEqual(Array.from({ length: 10 }, (_, i) => `Person 12${i}`));
+    expect(new URL(page.url()).searchParams.get('q')).toBe('person 12');
+    // Another order keeps what was typed.
+    await page.locator('#f-sort').selectOption('name');
+    await expect.poll(() => new URL(page.url()).search).toBe('?q=person+12&sort=name');
+    await checkPage(page, 'who is coming, searched (320 px)');
   });
 });

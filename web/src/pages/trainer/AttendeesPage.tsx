@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { AttendeeList, Booking, type AttendeeEntry } from '../../../../shared/bookings.js';
+import { AttendeeList, AttendeeSort, AttendeeStatusFilter, AttendeesQuery, Booking, type AttendeeEntry } from '../../../../shared/bookings.js';
 import { Session, type SeatKind } from '../../../../shared/sessions.js';
 import { api } from '../../api.js';
 import { Badge, ConfirmButton, described, DownloadLink, Field, PageHeading, Status, TextField, useApp, useFocusLater, PendingHeading } from '../../components.js';
@@ -10,70 +10,93 @@ import { Pagination } from '../../pagination.js';
 import { serverNow } from '../../clock.js';
 import { offerExpiry, offerLapsedAt, useClockPast } from '../BookingsPage.js';
 
-type SortKey = 'queue' | 'name' | 'school' | 'status';
-const SORTS: Record<SortKey, string> = { queue: 'Booking order', name: 'Name', school: 'School', status: 'Status' };
-const STATUS_ORDER = ['confirmed', 'offered', 'waitlisted', 'attended', 'absent', 'cancelled'];
-/** Statuses with a seat: once a session's outcomes are written, its booked people are attended or absent (still booked, as My sessions counts them). */
-const SEATED = ['confirmed', 'attended', 'absent'];
-const matchesStatus = (filter: string, status: string) => filter === 'all' || status === filter || (filter === 'confirmed' && SEATED.includes(status));
+const SORTS: Record<AttendeeSort, string> = { queue: 'Booking order', name: 'Name', school: 'School', status: 'Status' };
+
+/** How many people Who is coming lists a page (a popular session's queue runs to thousands: the server reads one page). */
+const ATTENDEES_PAGE = 100;
+/** How long typing pauses before the list is asked for what was typed. */
+const TYPING_PAUSE_MS = 300;
+
+/** What the list is narrowed and ordered by, and its page, from the address (`?status=&seat=&q=&sort=&page=`); anything unknown there is no filter. */
+function askedOf(query: URLSearchParams) {
+  return {
+    status: AttendeeStatusFilter.safeParse(query.get('status')).data ?? 'all',
+    seat: AttendeesQuery.shape.seat.safeParse(query.get('seat') ?? undefined).data ?? 'all',
+    q: (query.get('q') ?? '').trim().slice(0, 200),
+    sort: AttendeeSort.safeParse(query.get('sort')).data ?? 'queue',
+    page: Math.max(1, Number.parseInt(query.get('page') ?? '1', 10) || 1),
+  };
+}
+type Asked = ReturnType<typeof askedOf>;
+
+/** The page's address for `asked`, leaving out what is as it would be anyway. */
+function hrefOf(path: string, asked: Asked) {
+  const p = new URLSearchParams();
+  if (asked.status !== 'all') p.set('status', asked.status);
+  if (asked.seat !== 'all') p.set('seat', asked.seat);
+  if (asked.q) p.set('q', asked.q);
+  if (asked.sort !== 'queue') p.set('sort', asked.sort);
+  if (asked.page > 1) p.set('page', String(asked.page));
+  return p.size ? `${path}?${p}` : path;
+}
 
 /** Who is coming to a session: filter, sort, download; move people between seat kinds; remove a booking with a reason. */
 export function AttendeesPage({ id }: { id: string }) {
   const { loc } = useApp();
-  const state = useLoad(async () => {
-    const [session, list] = await Promise.all([api(`/api/sessions/${encodeURIComponent(id)}`, Session), api(`/api/sessions/${encodeURIComponent(id)}/attendees`, AttendeeList)]);
-    return { session, items: list.items };
-  }, [id]);
+  const state = useLoad(() => api(`/api/sessions/${encodeURIComponent(id)}`, Session), [id]);
   return (
     <>
       <PendingHeading state={state} title="Who is coming" navigated={loc.navigated} />
       <Loaded state={state} what="who is coming">
-      {(d) => <Attendees s={d.session} items={d.items} navigated={loc.navigated} reload={state.reload} />}
+        {(session) => <Attendees s={session} navigated={loc.navigated} />}
       </Loaded>
     </>
   );
 }
 
-/** How many people Who is coming lists a page (a popular session's queue runs to thousands). */
-const ATTENDEES_PAGE = 100;
-
-function Attendees({ s, items, navigated, reload }: { s: Session; items: AttendeeEntry[]; navigated: boolean; reload: () => Promise<void> }) {
+function Attendees({ s, navigated }: { s: Session; navigated: boolean }) {
   const { loc } = useApp();
-  const [status, setStatusState] = useState('all');
-  const [seat, setSeatState] = useState('all');
-  const [text, setTextState] = useState('');
-  const [sort, setSortState] = useState<SortKey>('queue');
-  // A new filter or order starts again at the first page (`?page=` in the address).
-  const firstPage = <T,>(set: (v: T) => void) => (v: T) => {
-    set(v);
-    if (loc.query.has('page')) navigate(loc.path, { replace: true });
+  // The list is read a page at a time, narrowed and ordered by the server, as the address asks.
+  const asked = askedOf(loc.query);
+  const list = useLoad(async () => {
+    const p = new URLSearchParams({ status: asked.status, seat: asked.seat, sort: asked.sort, limit: String(ATTENDEES_PAGE), offset: String((asked.page - 1) * ATTENDEES_PAGE) });
+    if (asked.q) p.set('q', asked.q);
+    return api(`/api/sessions/${encodeURIComponent(s.id)}/attendees?${p}`, AttendeeList);
+  }, [s.id, asked.status, asked.seat, asked.q, asked.sort, asked.page]);
+  // A new filter or order starts again at the first page, replacing the address rather than adding to history.
+  const change = (next: Partial<Asked>) => navigate(hrefOf(loc.path, { ...asked, page: 1, ...next }), { replace: true });
+  // What is typed is asked for once typing pauses; the box follows the address (Back, Forward).
+  const [text, setText] = useState(asked.q);
+  const typing = useRef<ReturnType<typeof setTimeout>>();
+  useEffect(() => {
+    if (text.trim() !== asked.q) setText(asked.q);
+  }, [asked.q]);
+  useEffect(() => () => clearTimeout(typing.current), []);
+  const typed = (v: string) => {
+    setText(v);
+    clearTimeout(typing.current);
+    typing.current = setTimeout(() => {
+      if (v.trim() !== askedOf(new URLSearchParams(location.search)).q) change({ q: v.trim() });
+    }, TYPING_PAUSE_MS);
   };
-  const [setStatus, setSeat, setText, setSort] = [firstPage(setStatusState), firstPage(setSeatState), firstPage(setTextState), firstPage(setSortState)];
   const [message, setMessage] = useState('');
   const [removing, setRemoving] = useState<string | null>(null);
   const action = useAction();
   const focusLater = useFocusLater();
   const title = `Who is coming: ${s.title}`;
 
-  const q = text.trim().toLowerCase();
-  const shown = items
-    .filter((r) => matchesStatus(status, r.status) && (seat === 'all' || r.seat === seat) && (!q || r.name.toLowerCase().includes(q) || (r.orgName ?? '').toLowerCase().includes(q) || r.email.toLowerCase().includes(q)))
-    .map((r, i) => ({ r, i }))
-    .sort((a, b) => {
-      const by = sort === 'name' ? a.r.name.localeCompare(b.r.name) : sort === 'school' ? (a.r.orgName ?? '').localeCompare(b.r.orgName ?? '') : sort === 'status' ? STATUS_ORDER.indexOf(a.r.status) - STATUS_ORDER.indexOf(b.r.status) : 0;
-      return by || a.i - b.i;
-    })
-    .map((x) => x.r);
-  const pages = Math.max(1, Math.ceil(shown.length / ATTENDEES_PAGE));
-  const page = Math.min(pages, Math.max(1, Number.parseInt(loc.query.get('page') ?? '1', 10) || 1));
+  const data = list.data;
+  const items = data?.items ?? [];
+  const total = data?.total ?? 0;
+  const pages = Math.max(1, Math.ceil(total / ATTENDEES_PAGE));
+  const page = asked.page;
   const from = (page - 1) * ATTENDEES_PAGE;
-  const visible = shown.slice(from, from + ATTENDEES_PAGE);
-  const pageHref = (n: number) => (n > 1 ? `${loc.path}?page=${n}` : loc.path);
+  const pageHref = (n: number) => hrefOf(loc.path, { ...asked, page: n });
   // A page past the last (people removed, or a narrower filter) shows the last, and the address says so.
-  const asked = loc.query.get('page');
   useEffect(() => {
-    if (asked !== null && asked !== String(page)) navigate(pageHref(page), { replace: true });
-  }, [asked, page]);
+    if (data && page > pages) navigate(pageHref(pages), { replace: true });
+  }, [data, page, pages]);
+  const reload = list.reload;
 
   // What follows success is part of each action, so "Try again" after a failure does it too.
   async function move(r: AttendeeEntry, to: SeatKind) {
@@ -101,16 +124,18 @@ function Attendees({ s, items, navigated, reload }: { s: Session; items: Attende
   const ended = Date.parse(s.endsAt) <= serverNow();
   // An offer whose time ran out while the page is open is not a place any more (the server
   // refuses to move it, and its sweep passes the seat on): shown so, with nothing to do to it.
-  const now = useClockPast(items.map(offerExpiry));
+  const now = useClockPast([...items.map(offerExpiry), ...(data?.offersUntil ?? []).map(Date.parse)]);
   const lapsed = (r: AttendeeEntry) => offerLapsedAt(r, now);
   const open = (r: AttendeeEntry) => (r.status === 'confirmed' || r.status === 'offered' || r.status === 'waitlisted') && !lapsed(r);
   const canMove = (r: AttendeeEntry) => !ended && open(r);
   const canRemove = (r: AttendeeEntry) => r.status === 'waitlisted' || (!ended && open(r));
 
-  const counts = { confirmed: 0, offered: 0, waitlisted: 0, attended: 0, absent: 0 } as Record<string, number>;
-  for (const r of items) if (!lapsed(r)) counts[r.status] = (counts[r.status] ?? 0) + 1;
-  const booked = counts.confirmed! + counts.attended! + counts.absent!;
-  const outcomes = counts.attended! + counts.absent! > 0 ? ` (${counts.attended} attended, ${counts.absent} absent)` : '';
+  // The whole session's counts (the server leaves out offers whose time had run out; those that run out while the page is open stop counting then).
+  const loaded = data?.counts ?? { confirmed: 0, offered: 0, waitlisted: 0, attended: 0, absent: 0 };
+  const counts = { ...loaded, offered: Math.max(0, loaded.offered - (data?.offersUntil ?? []).filter((at) => Date.parse(at) <= now).length) };
+  const booked = counts.confirmed + counts.attended + counts.absent;
+  const outcomes = counts.attended + counts.absent > 0 ? ` (${counts.attended} attended, ${counts.absent} absent)` : '';
+  const everyone = data?.everyone ?? 0;
 
   return (
     <>
@@ -130,7 +155,7 @@ function Attendees({ s, items, navigated, reload }: { s: Session; items: Attende
       <form class="filters" aria-label="Filter and sort" onSubmit={(e) => e.preventDefault()}>
         <div class="field">
           <label for="f-status">Status</label>
-          <select id="f-status" value={status} onChange={(e) => setStatus((e.currentTarget as HTMLSelectElement).value)}>
+          <select id="f-status" value={asked.status} onChange={(e) => change({ status: AttendeeStatusFilter.parse((e.currentTarget as HTMLSelectElement).value) })}>
             <option value="all">Everyone</option>
             <option value="confirmed">Booked</option>
             <option value="offered">Offered a seat</option>
@@ -142,17 +167,17 @@ function Attendees({ s, items, navigated, reload }: { s: Session; items: Attende
         {s.mode === 'hybrid' && (
           <div class="field">
             <label for="f-seat">Seat</label>
-            <select id="f-seat" value={seat} onChange={(e) => setSeat((e.currentTarget as HTMLSelectElement).value)}>
+            <select id="f-seat" value={asked.seat} onChange={(e) => change({ seat: AttendeesQuery.shape.seat.parse((e.currentTarget as HTMLSelectElement).value) })}>
               <option value="all">Both kinds</option>
               <option value="in_person">In person</option>
               <option value="online">Online</option>
             </select>
           </div>
         )}
-        <TextField id="f-text" label="Name, email or school" type="search" value={text} onInput={(e) => setText((e.currentTarget as HTMLInputElement).value)} />
+        <TextField id="f-text" label="Name, email or school" type="search" maxLength={200} spellcheck={false} value={text} onInput={(e) => typed((e.currentTarget as HTMLInputElement).value)} />
         <div class="field">
           <label for="f-sort">Sort by</label>
-          <select id="f-sort" value={sort} onChange={(e) => setSort((e.currentTarget as HTMLSelectElement).value as SortKey)}>
+          <select id="f-sort" value={asked.sort} onChange={(e) => change({ sort: AttendeeSort.parse((e.currentTarget as HTMLSelectElement).value) })}>
             {Object.entries(SORTS).map(([k, label]) => (
               <option key={k} value={k}>
                 {label}
@@ -168,13 +193,14 @@ function Attendees({ s, items, navigated, reload }: { s: Session; items: Attende
       <ActionError action={action} focusTo={() => document.getElementById('attendees-status')} />
       {/* Turning a page focuses the count (Pagination's resultsId): the new rows start there. */}
       <p role="status" class="count" id="attendees-count" tabIndex={-1}>
-        {pages > 1 ? `Showing ${(from + 1).toLocaleString('en-GB')} to ${(from + visible.length).toLocaleString('en-GB')} of ${counted(shown.length, 'person', 'people')} (${items.length.toLocaleString('en-GB')} in all).` : `Showing ${plural(shown.length, 'person', 'people')} of ${items.length}.`}
+        {!data ? '' : pages > 1 ? `Showing ${(from + 1).toLocaleString('en-GB')} to ${(from + items.length).toLocaleString('en-GB')} of ${counted(total, 'person', 'people')} (${everyone.toLocaleString('en-GB')} in all).` : `Showing ${plural(total, 'person', 'people')} of ${everyone.toLocaleString('en-GB')}.`}
       </p>
       <Pagination label="Pages of people, above the table" page={page} pages={pages} href={pageHref} resultsId="attendees-count" />
-      {shown.length > 0 && (
+      <Loaded state={list} what="people">
+      {() => items.length > 0 && (
         <table class="stack">
           <caption>
-            {plural(shown.length, 'person', 'people')}
+            {plural(total, 'person', 'people')}
             {pages > 1 ? `, page ${page} of ${pages}` : ''}
           </caption>
           <thead>
@@ -188,7 +214,7 @@ function Attendees({ s, items, navigated, reload }: { s: Session; items: Attende
             </tr>
           </thead>
           <tbody>
-            {visible.map((r) => (
+            {items.map((r) => (
               <tr key={r.bookingId}>
                 <th scope="row" data-label="Name">
                   {r.name}
@@ -235,6 +261,7 @@ function Attendees({ s, items, navigated, reload }: { s: Session; items: Attende
           </tbody>
         </table>
       )}
+      </Loaded>
       <Pagination label="Pages of people, below the table" page={page} pages={pages} href={pageHref} resultsId="attendees-count" />
     </>
   );
