@@ -652,7 +652,7 @@ export async function checkSessionChange(trx: Trx, deps: Deps, before: SessionRo
  * offer never runs past the start (the waitlist rule): a session moved earlier brings its
  * offers' expiry forward with it, and one already due passes on at once.
  */
-export async function afterSessionChange(trx: Trx, deps: Deps, after: SessionRow, opts: { timeOrPlaceChanged: boolean }) {
+export async function afterSessionChange(trx: Trx, deps: Deps, after: SessionRow, opts: { timeOrPlaceChanged: boolean; inviteTextChanged?: boolean }) {
   const now = deps.now().toISOString();
   // A session held and then moved to a later date gives its register back as places: those
   // of people whose accounts have since been turned off are given up, as turning an account
@@ -670,6 +670,14 @@ export async function afterSessionChange(trx: Trx, deps: Deps, after: SessionRow
       await enqueue(trx, deps, 'session_changed', b.id);
     }
     await expireOffersLocked(trx, deps, after);
+  } else if (opts.inviteTextChanged && after.ends_at > now) {
+    // A new title, description or zone changes what the invite in each seat holder's calendar
+    // says: they are sent its new version (people waiting or offered a seat have no event).
+    for (const b of await repo.activeBookingsOfSession(trx, after.id)) {
+      if (b.status !== 'confirmed') continue;
+      await repo.touchBooking(trx, b.id, { revision: b.revision + 1, updated_at: now });
+      await enqueue(trx, deps, 'session_changed', b.id);
+    }
   }
   for (const seat of seatsOfMode(after.mode)) await promoteWaitlist(trx, deps, after, seat);
 }

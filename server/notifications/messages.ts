@@ -149,7 +149,7 @@ export function compose(ctx: NoticeContext): { subject: string; text: string; ht
     cancelled: [`Cancelled: ${s.title}`, ['Your booking has been cancelled.', ...(ctx.reason ? [ctx.reason] : [])]],
     left_waitlist: [`Left the waiting list: ${s.title}`, ['You are no longer on the waiting list for this session.', ...(ctx.reason ? [ctx.reason] : [])]],
     session_cancelled: [`Session cancelled: ${s.title}`, ['Sorry: this session has been cancelled, and your booking with it.', ...(ctx.reason ? [`Reason given: ${ctx.reason}`] : [])]],
-    session_changed: [`Changed: ${s.title}`, ['The details of this session have changed. Please check the new time and place below.']],
+    session_changed: [`Changed: ${s.title}`, ['The details of this session have changed. Please check its time, place and details below.']],
     reminder_24h: [`${dayWord(s.starts_at, ctx.sentAt ?? new Date().toISOString(), ctx.timeZone)}: ${s.title}`, ['A reminder that your session is coming up.']],
     reminder_1h: [`Starting within the hour: ${s.title}`, ['Your session starts soon.']],
     seat_changed: [`Your place has changed: ${s.title}`, [seatChanged(b)]],

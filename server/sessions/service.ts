@@ -504,7 +504,7 @@ export async function updateSession(deps: Deps, actor: AuthUser, id: string, pat
   let trainersBefore: string[] = [];
   // A change of time or place emails everyone booked: so many an hour per session (counted
   // only when the patch would change them, as the session stands; a refused edit is not counted).
-  const counters = (await mayNotifyEveryone(deps, id, patch)) ? [{ key: `session-change:${id}`, limit: CHANGE_NOTICE_LIMIT.perSession, windowMs: CHANGE_NOTICE_LIMIT.windowMs, what: 'changes of this session’s time or place (each one emails everyone booked)' }] : [];
+  const counters = (await mayNotifyEveryone(deps, id, patch)) ? [{ key: `session-change:${id}`, limit: CHANGE_NOTICE_LIMIT.perSession, windowMs: CHANGE_NOTICE_LIMIT.windowMs, what: 'changes of this session that email the people booked' }] : [];
   await withinLimits(deps, counters, () => deps.db.transaction().execute(async (trx) => {
     const row = await lockSession(trx, deps.dbKind, id);
     if (!row) throw new AppError('not_found', 'No such session.');
@@ -593,7 +593,7 @@ export async function updateSession(deps: Deps, actor: AuthUser, id: string, pat
     // A room ended for everyone at the old times opens again for the new ones (people kept out
     // of it one by one stay out: that was about them, not the date).
     if (timesMoved && Date.parse(after.starts_at) > deps.now().getTime()) await reopenRoom(trx, id);
-    await engine.afterSessionChange(trx, deps, after, { timeOrPlaceChanged });
+    await engine.afterSessionChange(trx, deps, after, { timeOrPlaceChanged, inviteTextChanged: inviteTextChanged(row, patch) });
     if (trainerIds) {
       trainersBefore = (await repo.trainerIdsOf(trx, [id])).get(id) ?? [];
       await repo.replaceTrainers(trx, id, trainerIds);
@@ -610,14 +610,19 @@ export const CHANGE_NOTICE_LIMIT = { perSession: 20, windowMs: 60 * 60_000 } as 
 
 /**
  * Whether `patch` would change the session's time, place or mode as it stands, with someone
- * to tell (and so email everyone booked). Read before the session is locked, so two edits at
- * once may be counted as each found it; the limit is a bound on mail, not an invariant.
+ * to tell (and so email everyone booked), or what seat holders' calendar invites say (its
+ * title, description or zone), with a seat holder to send the new invite to. Read before the
+ * session is locked, so two edits at once may be counted as each found it; the limit is a
+ * bound on mail, not an invariant.
  */
 async function mayNotifyEveryone(deps: Deps, id: string, patch: UpdateSessionInput): Promise<boolean> {
   const row = await repo.findSession(deps.db, id);
+  if (!row) return false;
+  const seated = row.confirmed_in_person + row.confirmed_online;
   // No one to email (no one booked, offered or waiting, by the stored counts): not counted.
-  if (!row || row.confirmed_in_person + row.confirmed_online + row.offered_in_person + row.offered_online + row.waiting_in_person + row.waiting_online === 0) return false;
-  return (patch.startsAt !== undefined && iso(patch.startsAt) !== row.starts_at) || (patch.endsAt !== undefined && iso(patch.endsAt) !== row.ends_at) || (patch.venue !== undefined && (patch.venue ?? null) !== row.venue) || (patch.mode !== undefined && patch.mode !== row.mode);
+  if (seated + row.offered_in_person + row.offered_online + row.waiting_in_person + row.waiting_online === 0) return false;
+  const moved = (patch.startsAt !== undefined && iso(patch.startsAt) !== row.starts_at) || (patch.endsAt !== undefined && iso(patch.endsAt) !== row.ends_at) || (patch.venue !== undefined && (patch.venue ?? null) !== row.venue) || (patch.mode !== undefined && patch.mode !== row.mode);
+  return moved || (seated > 0 && row.ends_at > deps.now().toISOString() && inviteTextChanged(row, patch));
 }
 
 /**

@@ -20,7 +20,7 @@ const event = async (bookingId: string, as: TestUser) => {
   const res = await t.request('GET', `/api/bookings/${bookingId}/invite.ics`, { as });
   expect(res.status, res.text).toBe(200);
   const cal = readCalendar(res.text);
-  return { method: cal.method, status: cal.events[0]!.status, sequence: cal.events[0]!.sequence, description: cal.events[0]!.description };
+  return { method: cal.method, status: cal.events[0]!.status, sequence: cal.events[0]!.sequence, description: cal.events[0]!.description, summary: cal.events[0]!.summary };
 };
 /** The emails a person is sent (or will be), by kind: not those filed as decided against (`dropped`). */
 const outboxKinds = async (userId: string) => (await t.db.selectFrom('outbox').select('kind').where('user_id', '=', userId).where('status', '!=', 'dropped').orderBy('id').execute()).map((r) => r.kind);
@@ -1046,20 +1046,23 @@ describe('session changes', () => {
     expect(sent.map((m) => m.kind)).toEqual(['session_changed', 'session_changed']);
   });
 
-  it('a new title tells no one by email and leaves invites as they were; a new time tells everyone and raises the invite’s SEQUENCE', async () => {
+  it('a new title sends the seat holder the updated invite, as a new time does, each raising its SEQUENCE; the same title sent back tells no one', async () => {
     const s = await t.session();
     const [a] = await staff(1);
     const b = await book(a!, s.id);
     const before = await event(b.json.id, a!);
     const kindsBefore = await outboxKinds(a!.id);
     expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { title: 'Autism in the classroom', description: 'Bring a laptop.' } })).status).toBe(200);
-    expect(await outboxKinds(a!.id)).toEqual(kindsBefore);
+    expect(await outboxKinds(a!.id)).toEqual([...kindsBefore, 'session_changed']);
     const renamed = await event(b.json.id, a!);
+    expect(renamed.summary).toBe('Autism in the classroom');
+    expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { title: 'Autism in the classroom' } })).status).toBe(200);
+    expect(await outboxKinds(a!.id)).toEqual([...kindsBefore, 'session_changed']);
     const moved = await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { startsAt: '2026-02-11T16:00:00.000Z', endsAt: '2026-02-11T17:30:00.000Z' } });
     expect(moved.status).toBe(200);
-    expect(await outboxKinds(a!.id)).toEqual([...kindsBefore, 'session_changed']);
+    expect(await outboxKinds(a!.id)).toEqual([...kindsBefore, 'session_changed', 'session_changed']);
     const after = await event(b.json.id, a!);
-    expect(renamed.sequence).toBeGreaterThanOrEqual(before.sequence);
+    expect(renamed.sequence).toBeGreaterThan(before.sequence);
     expect(after.sequence).toBeGreaterThan(renamed.sequence);
   });
 

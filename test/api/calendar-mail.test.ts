@@ -127,6 +127,35 @@ describe('invites in notice emails', () => {
     expect(can.events[0]!.sequence).toBeGreaterThan(upd.events[0]!.sequence);
   });
 
+  it('a new title or description sends each seat holder the updated invite (same UID, higher SEQUENCE); people waiting, and a session already over, are sent nothing', { timeout: 20_000 }, async () => {
+    const org = await t.org();
+    const seated = await t.user('staff', org.id, 'Seren Seat');
+    const waiting = await t.user('staff', org.id, 'Wyn Wait');
+    const s = await t.session({ title: 'Autism in the early years', description: 'Bring a laptop', capacity: { online: 1 }, startsAt: '2026-03-10T16:00:00Z', endsAt: '2026-03-10T17:00:00Z' });
+    for (const who of [seated, waiting]) expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: who, body: {} })).status).toBe(201);
+    const first = (await deliver()).find((m) => m.to.includes(seated.email))!;
+    const before = readCalendar(calendarParts(first.raw)[0]!.text).events[0]!;
+
+    t.clock.advance(60_000);
+    const renamed = await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { title: 'Autism in the early years (EYFS)', description: 'Bring a laptop; room 4' } });
+    expect(renamed.status).toBe(200);
+    const sent = await deliver();
+    expect(sent.map((m) => m.to)).toEqual([[seated.email]]);
+    expect(plainText(sent[0]!.raw)).toContain('The details of this session have changed.');
+    const [part] = calendarParts(sent[0]!.raw);
+    expect(part!.type).toMatch(/method=REQUEST/i);
+    const after = readCalendar(part!.text).events[0]!;
+    expect(after.uid).toBe(before.uid);
+    expect(after.sequence).toBeGreaterThan(before.sequence);
+    expect(after.summary).toBe('Autism in the early years (EYFS)');
+    expect(after.description).toContain('Bring a laptop; room 4');
+
+    // Once it is over, a corrected title is sent to no one.
+    t.clock.set('2026-03-11T09:00:00.000Z');
+    expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { title: 'Autism in the early years (EYFS, spring)' } })).status).toBe(200);
+    expect(await deliver()).toEqual([]);
+  });
+
   it('notices delivered late say what was true when they were written, and their invites still order by SEQUENCE', { timeout: 20_000 }, async () => {
     const org = await t.org();
     const [a, b] = [await t.user('staff', org.id, 'Ada First'), await t.user('staff', org.id, 'Ben Second')];

@@ -144,7 +144,7 @@ describe('repeated sends are bounded', () => {
     expect((await t.request('DELETE', `/api/bookings/${id}`, { as: me })).status).toBe(200);
   });
 
-  it('a session’s time or place may change twenty times an hour (each change emails everyone booked); the next such change is refused (429) and changes nothing, while other edits go on', async () => {
+  it('a session’s time, place, title or description may change twenty times an hour (each change emails the people booked); the next such change is refused (429) and changes nothing, while other edits go on', async () => {
     const org = await t.org();
     const s = await t.session({ ...SOON, mode: 'in_person', venue: 'Hall', capacity: { inPerson: 5, online: 0 } });
     const me = await t.user('staff', org.id);
@@ -156,11 +156,12 @@ describe('repeated sends are bounded', () => {
     const counts = await throttles();
     const refused = await patch({ venue: 'Room 21' });
     expect(refused.status).toBe(429);
-    expect(refused.json.error.message).toBe('There have been too many changes of this session’s time or place (each one emails everyone booked). Please wait 60 minutes and try again. Nothing was changed.');
+    expect(refused.json.error.message).toBe('There have been too many changes of this session that email the people booked. Please wait 60 minutes and try again. Nothing was changed.');
     expect(await throttles()).toEqual(counts);
     expect((await t.request('GET', `/api/sessions/${s.id}`, { as: s.trainer })).json.venue).toBe('Room 20');
-    // A new title emails no one: still allowed.
-    expect((await patch({ title: 'Renamed while limited' })).status).toBe(200);
+    // A new title sends seat holders the new invite: held back too. A change that emails no one (more seats) goes on.
+    expect((await patch({ title: 'Renamed while limited' })).status).toBe(429);
+    expect((await patch({ capacity: { inPerson: 6, online: 0 } })).status).toBe(200);
     // Nor is a session with no one to tell held back, however often its place changes while it is set up.
     const empty = await t.session({ ...SOON, mode: 'in_person', venue: 'Hall', capacity: { inPerson: 5, online: 0 } });
     for (let i = 1; i <= 25; i++) expect((await t.request('PATCH', `/api/sessions/${empty.id}`, { as: empty.trainer, body: { venue: `Room ${i}` } })).status).toBe(200);

@@ -310,7 +310,7 @@ describe.skipIf(!browserAvailable)('session form: trainers, room, attendance nee
     const s = await t.session({ title: 'Venue hopping', mode: 'in_person', venue: 'Hall', startsAt: daysFromNow(9), endsAt: plusMinutes(daysFromNow(9), 60), capacity: { inPerson: 10, online: 0 } }, trainer);
     const page = await newPage(env.browser, env.server, NARROW);
     let patches = 0;
-    const message = 'There have been too many changes of this session’s time or place (each one emails everyone booked). Please wait 42 minutes and try again. Nothing was changed.';
+    const message = 'There have been too many changes of this session that email the people booked. Please wait 42 minutes and try again. Nothing was changed.';
     await page.route(`**/api/sessions/${s.id}`, (route) => {
       if (route.request().method() !== 'PATCH') return route.continue();
       patches++;

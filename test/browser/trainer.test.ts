@@ -84,6 +84,19 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     expect(await t.mails('session_changed')).toHaveLength(3);
     expect((await t.request('GET', `/api/sessions/${s.id}`, { as: trainer })).json.venue).toBe('Library, first floor');
 
+    // A new title changes what the invite in each seat holder's calendar says: the page asks
+    // before they are sent its new version (the person waiting has no event, and is not).
+    await typeInto(page, 'Title', 'Autism in the early years (EYFS)');
+    await page.keyboard.press('Enter');
+    await page.getByText('This changes what the calendar invite says. 2 people with a seat will be sent the updated invite by email. Save and send it?').waitFor();
+    await expectFocused(page, '.confirm');
+    expect(await t.mails('session_changed')).toHaveLength(3);
+    await checkPage(page, 'edit page asking to send the new invite');
+    await activate(page, 'Save and tell 2 people');
+    await page.getByRole('status').filter({ hasText: 'Changes saved. 2 people have been told.' }).waitFor();
+    expect(await t.mails('session_changed')).toHaveLength(5);
+    expect((await t.request('GET', `/api/sessions/${s.id}`, { as: trainer })).json.title).toBe('Autism in the early years (EYFS)');
+
     // Cancel with a reason: everyone is told, and the page says how many.
     await typeInto(page, 'Reason (sent to everyone; optional)', 'Trainer unwell');
     await activate(page, 'Cancel this session');

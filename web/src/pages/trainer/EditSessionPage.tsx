@@ -57,7 +57,8 @@ function EditForm({ s, navigated, onChanged, reload }: { s: Session; navigated: 
   // Who it is for, changed here as when it was published (the server refuses leaving anyone on it outside).
   const [audience, setAudienceState] = useState<AudienceValue>({ kind: s.audience.kind, orgId: s.audience.orgId ?? '' });
   const [errors, setErrors] = useState<FieldError[]>([]);
-  const [confirming, setConfirming] = useState<number | null>(null);
+  // Asking before a save that emails people: how many, and whether for a new time or place (everyone booked or waiting) or new invite text (seat holders).
+  const [confirming, setConfirming] = useState<{ people: number; moved: boolean } | null>(null);
   const [status, setStatus] = useState('');
   const [busy, setBusy] = useState(false);
   const [reason, setReason] = useState('');
@@ -87,8 +88,12 @@ function EditForm({ s, navigated, onChanged, reload }: { s: Session; navigated: 
     const venue = input.mode === 'online' ? null : (input.venue ?? null);
     // The rule the server tells people by: a new time, venue or mode.
     const moved = Date.parse(input.startsAt) !== Date.parse(s.startsAt) || Date.parse(input.endsAt) !== Date.parse(s.endsAt) || venue !== s.venue || input.mode !== s.mode;
-    if (moved && people > 0 && !told) {
-      setConfirming(people);
+    // A new title, description or zone changes the invite in each seat holder's calendar: they are sent its new version (not once the session is over).
+    const retitled = input.title !== s.title || (input.description ?? '') !== (s.description ?? '') || (input.timeZone !== undefined && input.timeZone !== s.timeZone);
+    const seated = s.seats.inPerson.confirmed + s.seats.online.confirmed;
+    const toTell = moved ? people : retitled && Date.parse(s.endsAt) > serverNow() ? seated : 0;
+    if (toTell > 0 && !told) {
+      setConfirming({ people: toTell, moved });
       // The question takes focus once drawn, also from a field Enter was pressed in (so forced).
       focusLater(confirmRef, { force: true });
       return;
@@ -112,7 +117,7 @@ function EditForm({ s, navigated, onChanged, reload }: { s: Session; navigated: 
       onChanged(saved);
       setValues(valuesOf(saved));
       setAudienceState({ kind: saved.audience.kind, orgId: saved.audience.orgId ?? '' });
-      setStatus(moved && people > 0 ? `Changes saved. ${plural(people, 'person has', 'people have')} been told.` : 'Changes saved.');
+      setStatus(toTell > 0 ? `Changes saved. ${plural(toTell, 'person has', 'people have')} been told.` : 'Changes saved.');
     } catch (err) {
       setConfirming(null);
       focusLater(saveRef);
@@ -163,11 +168,13 @@ function EditForm({ s, navigated, onChanged, reload }: { s: Session; navigated: 
             {confirming !== null ? (
               <div class="confirm" role="group" aria-labelledby="tell-question" ref={confirmRef} tabIndex={-1}>
                 <p id="tell-question">
-                  This changes the time or place. {plural(confirming, 'person', 'people')} booked or waiting will be told by email, with an updated calendar invite. Save and tell them?
+                  {confirming.moved
+                    ? `This changes the time or place. ${plural(confirming.people, 'person', 'people')} booked or waiting will be told by email, with an updated calendar invite. Save and tell them?`
+                    : `This changes what the calendar invite says. ${plural(confirming.people, 'person', 'people')} with a seat will be sent the updated invite by email. Save and send it?`}
                 </p>
                 <div class="actions">
                   <button type="button" class="button" onClick={() => save(null, true)} aria-disabled={busy ? 'true' : undefined}>
-                    {busy ? 'Saving…' : `Save and tell ${plural(confirming, 'person', 'people')}`}
+                    {busy ? 'Saving…' : `Save and tell ${plural(confirming.people, 'person', 'people')}`}
                   </button>
                   <button
                     type="button"
