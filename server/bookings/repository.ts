@@ -788,6 +788,11 @@ export async function setHoldSeats(trx: Transaction<Database>, h: { id: string; 
   if (Number(done.numUpdatedRows) === 0) await trx.insertInto('seat_holds').values({ id: h.id, session_id: h.session_id, org_id: h.org_id, seat: h.seat, seats: h.seats, claimed: 0, created_at: h.created_at }).execute();
 }
 
+/** The places claimed from a released hold become seats of their own: none of them counts against it any more (its `claimed` is set by the caller). */
+export async function releaseClaims(trx: Transaction<Database>, sessionId: string, orgId: string, seat: SeatKind) {
+  await trx.updateTable('bookings').set({ hold_org_id: null }).where('session_id', '=', sessionId).where('seat', '=', seat).where('hold_org_id', '=', orgId).where('status', '<>', 'cancelled').execute();
+}
+
 /**
  * Changes a booking in ways that leave the counts alone (revision, times), after its
  * session changed: the session's edit raises the calendar feeds of everyone on it.

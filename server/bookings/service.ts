@@ -703,7 +703,7 @@ export async function cancelAllForSession(trx: Trx, deps: Deps, s: SessionRow, r
  * their own school) limits a larger hold to what the school could fill: the seats already
  * claimed plus its staff with no place on the session yet, counted under the session's lock.
  * No one may set a hold below the seats already claimed from it (409 `conflict`); 0 still
- * releases it, and the staff who claimed seats keep them. A session cancelled or over keeps
+ * releases it, and the staff who claimed seats keep them (as seats no longer of the hold). A session cancelled or over keeps
  * its holds as they were: nothing can be set, changed or released on it (409
  * `session_cancelled`, `session_ended`).
  */
@@ -752,7 +752,10 @@ async function holdLocked(trx: Trx, deps: Deps, s: SessionRow, orgId: string, se
       throw new AppError('conflict', `${bound.name} can hold at most ${most} ${seatWord(seat)} seat(s) here: ${claimed ? `${claimed} already claimed, and ` : ''}${who} with no place on this session yet.`, { available: Math.max(0, most) });
     }
   }
-  await repo.setHoldSeats(trx, { session_id: s.id, org_id: orgId, seat, seats, claimed, id: randomUUID(), created_at: deps.now().toISOString() });
+  // Released: the staff who claimed seats keep them as seats of their own, no longer counted
+  // against the hold, so a hold set again later starts afresh (it held nothing new before).
+  if (seats === 0 && claimed > 0) await repo.releaseClaims(trx, s.id, orgId, seat);
+  await repo.setHoldSeats(trx, { session_id: s.id, org_id: orgId, seat, seats, claimed: seats === 0 ? 0 : claimed, id: randomUUID(), created_at: deps.now().toISOString() });
   await promoteWaitlist(trx, deps, s, seat);
 }
 

@@ -49,6 +49,15 @@ describe('a hold below its claimed seats', () => {
     expect(await holdsOf(office, s.id)).toEqual([]);
     const statuses = await t.db.selectFrom('bookings').select('status').where('session_id', '=', s.id).execute();
     expect(statuses.map((r) => r.status)).toEqual(['confirmed', 'confirmed']);
+    // Held again: the new hold starts afresh, its seats all free for the school's staff (the old claims are seats of their own).
+    expect((await putHold(office, s.id, oak.id, 1)).status).toBe(204);
+    expect(await holdsOf(office, s.id)).toEqual([{ orgId: oak.id, orgName: 'Oak Primary', seat: 'online', seats: 1, claimed: 0 }]);
+    // One who had claimed a seat cancels: the seat goes back to everyone, not into the new hold.
+    const aBooking = (await t.request('GET', '/api/me/bookings', { as: a })).json.items[0];
+    expect((await t.request('DELETE', `/api/bookings/${aBooking.id}`, { as: a })).status).toBe(200);
+    expect(await holdsOf(office, s.id)).toEqual([{ orgId: oak.id, orgName: 'Oak Primary', seat: 'online', seats: 1, claimed: 0 }]);
+    const session = (await t.request('GET', `/api/sessions/${s.id}`, { as: admin })).json;
+    expect(session.seats.online).toMatchObject({ capacity: 5, confirmed: 1 });
   });
 });
 
