@@ -28,7 +28,8 @@ export const BookResult = z.object({
   position: z.number().optional(),
 });
 export const BookFailure = z.object({ userId: z.string(), error: z.object({ code: z.string(), message: z.string() }) });
-export const BulkBookResult = z.object({ results: z.array(z.union([BookResult, BookFailure])) });
+/** One person's answer in a booking of several: their place, and any timetable clashes (booking is allowed; cover may be needed), or why they were not booked. */
+export const BulkBookResult = z.object({ results: z.array(z.union([BookResult.extend({ clashes: z.array(Clash).optional() }), BookFailure])) });
 
 export const BookingSessionSummary = z.object({
   id: z.string(),

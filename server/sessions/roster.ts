@@ -13,17 +13,19 @@ import type { AuthUser } from '../platform/http.js';
 import { sessionAsOrgSees } from './service.js';
 import { clashesForBookings } from '../timetables/service.js';
 import type { Roster } from '../../shared/bookings.js';
+import type { SeatKind } from '../../shared/sessions.js';
 import { bookingsOfSession } from '../bookings/views.js';
 import { holdsPlace } from '../bookings/service.js';
 import { orgInAudience } from '../bookings/repository.js';
 
 /** One organisation the actor books for (accounts/acting.ts): everyone in it, with their place and clashes, and the seats free and held for it. */
-export async function sessionRoster(deps: Deps, actor: AuthUser, sessionId: string, orgId: string): Promise<Roster> {
+export async function sessionRoster(deps: Deps, actor: AuthUser, sessionId: string, orgId: string, seatAsked?: SeatKind): Promise<Roster> {
   if (!(await orgsActableBy(deps.db, actor)).has(orgId)) throw new AppError('forbidden', 'You can only see the people of the organisations you book for.');
   const session = await sessionAsOrgSees(deps, sessionId, actor, orgId); // not_found for a session the actor cannot see
   const [people, bookings, forThem] = await Promise.all([listUsersOfOrg(deps.db, orgId), bookingsOfSession(deps.db, sessionId, [orgId]), orgInAudience(deps.db, sessionId, orgId)]);
   const active = people.filter((p) => !p.disabled_at);
-  const seat = session.mode === 'in_person' ? 'in_person' : 'online';
+  // Clashes as for the seat they would be booked on: a hybrid session's in-person seat allows travel time, an online one does not.
+  const seat: SeatKind = session.mode === 'hybrid' ? (seatAsked ?? 'online') : session.mode === 'in_person' ? 'in_person' : 'online';
   const clashes = await clashesForBookings(deps, active.map((p) => ({ userId: p.id, sessionId, seat })));
   // A place they hold now, by the clock: an offer whose time has run out is none, even before
   // the sweep marks it so (the office may book them again, which passes that seat on first).

@@ -3,7 +3,7 @@ import { LeadCandidates, LeadCandidatesQuery, LeadRemoved, SessionsNeedingLead }
 import { Roster } from '../../shared/bookings.js';
 import { Id, Line } from '../../shared/common.js';
 import { AppError } from '../errors.js';
-import { CancelResult, Course, CourseTrainersInput, CreateCourseInput, UpdateCourseInput, CreateSeriesInput, CreateSessionInput, InHouseLeadList, Session, SessionList, SessionQuery, SessionRunnerList, TrainerPage, TrainerQuery, TrainerSessionList, TrainerSessionQuery, UpdateSessionInput } from '../../shared/sessions.js';
+import { CancelResult, Course, CourseTrainersInput, CreateCourseInput, UpdateCourseInput, CreateSeriesInput, CreateSessionInput, InHouseLeadList, Session, SessionList, SessionQuery, SeatKind, SessionRunnerList, TrainerPage, TrainerQuery, TrainerSessionList, TrainerSessionQuery, UpdateSessionInput } from '../../shared/sessions.js';
 import type { Deps } from '../platform/deps.js';
 import type { MiddlewareHandler, TypedResponse } from 'hono';
 import { jsonBody, jsonResponse, requireRole, requireUser, router, type Env } from '../platform/http.js';
@@ -225,15 +225,15 @@ export function sessionRoutes(deps: Deps) {
       method: 'get',
       path: '/sessions/{id}/roster',
       tags: ['bookings'],
-      summary: 'The people of an organisation with their place on this session and their timetable clashes (its office staff; admin with ?orgId)',
-      request: { params: Params, query: z.object({ orgId: Id.optional() }) },
+      summary: 'The people of an organisation with their place on this session and their timetable clashes, for the seat kind `seat` (a hybrid session’s in-person seats allow travel time; online unless asked) (its office staff; admin with ?orgId)',
+      request: { params: Params, query: z.object({ orgId: Id.optional(), seat: SeatKind.optional() }) },
       responses: { 200: jsonResponse(Roster, 'Everyone in the organisation, by name, and the seats free and held for it') },
     }),
     async (c) => {
       const actor = requireRole(c, 'office', 'admin');
       const orgId = c.req.valid('query').orgId ?? actor.orgId;
       if (!orgId) throw new AppError('validation_failed', 'Choose an organisation.', { issues: [{ path: 'orgId', message: 'is required' }] });
-      return c.json(await sessionRoster(deps, actor, c.req.valid('param').id, orgId), 200);
+      return c.json(await sessionRoster(deps, actor, c.req.valid('param').id, orgId, c.req.valid('query').seat), 200);
     },
   );
 

@@ -27,6 +27,23 @@ async function school(settings: Record<string, unknown> = {}) {
   return { org, office, a, b };
 }
 
+describe('booking staff onto a hybrid session', () => {
+  it('shows each person’s clashes for the seat kind chosen (in person allows travel time), and the booking’s answer names the clash found', async () => {
+    const { org, office, a } = await school();
+    // Monday 19 January 2026, 16:00 to 17:30 in England (GMT); Amira teaches until 15:45.
+    expect((await t.request('PUT', `/api/orgs/${org.id}/timetables`, { as: office, body: ['email,day,start,end,label', `${a.email},Monday,15:00,15:45,Year 5 maths`].join('\n'), headers: csv })).status).toBe(200);
+    const s = await t.session({ mode: 'hybrid', venue: 'Hall', capacity: { inPerson: 5, online: 5 }, startsAt: '2026-01-19T16:00:00Z', endsAt: '2026-01-19T17:30:00Z' });
+    const clashesOf = async (query: string) => (await t.request('GET', `/api/sessions/${s.id}/roster${query}`, { as: office })).json.items.find((p: { userId: string }) => p.userId === a.id).clashes.map((c: { label: string }) => c.label);
+    expect(await clashesOf('')).toEqual([]);
+    expect(await clashesOf('?seat=online')).toEqual([]);
+    expect(await clashesOf('?seat=in_person')).toEqual(['Year 5 maths']);
+    expect((await t.request('GET', `/api/sessions/${s.id}/roster?seat=upstairs`, { as: office })).status).toBe(400);
+    const booked = await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: office, body: { userIds: [a.id], seat: 'in_person' } });
+    expect(booked.status).toBe(201);
+    expect(booked.json.results).toEqual([expect.objectContaining({ userId: a.id, status: 'confirmed', seat: 'in_person', clashes: [expect.objectContaining({ label: 'Year 5 maths' })] })]);
+  });
+});
+
 describe('office uploads', () => {
   it('replaces the timetables of the staff named in one CSV with an email column', async () => {
     const { org, office, a, b } = await school();

@@ -4,7 +4,7 @@
  */
 import type { Download, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, newPage, plusMinutes, signIn, signInAt, tabTo, warnIfSkipped, serverAndBrowser, checkPage, settled } from './harness.js';
+import { browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, newPage, plusMinutes, signIn, signInAt, tabTo, warnIfSkipped, serverAndBrowser, checkPage, settled, activate } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -113,6 +113,45 @@ describe.skipIf(!browserAvailable)('staff and office journey', () => {
       }
     });
   }
+
+  it('office "Book staff" on a hybrid session: clashes follow the seat kind chosen (in person allows travel time), and the outcome names the clash (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const org = await t.org('Brook Primary');
+    const office = await t.user('office', org.id, 'Bea Office');
+    await t.user('staff', org.id, 'Ava Able');
+    const cai = await t.user('staff', org.id, 'Cai Cole');
+    const start = daysFromNow(8, 12);
+    const s = await t.session({ title: 'Hybrid roster', mode: 'hybrid', venue: 'Hall', startsAt: start, endsAt: plusMinutes(start, 60), capacity: { inPerson: 5, online: 5 } });
+    // A lesson that ends 15 minutes before the session: no clash online, a clash in person (30 minutes to travel).
+    const at = (iso: string) => new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/London', hourCycle: 'h23' }).format(new Date(iso));
+    const day = new Intl.DateTimeFormat('en-GB', { weekday: 'long', timeZone: 'Europe/London' }).format(new Date(start));
+    await t.request('PUT', '/api/me/timetable', { as: cai, body: `day,start,end,label\n${day},${at(plusMinutes(start, -75))},${at(plusMinutes(start, -15))},Y4 maths\n`, headers: { 'content-type': 'text/csv' } });
+
+    const page = await newPage(env.browser, env.server, PHONE);
+    await signInAt(page, office, `/sessions/${s.id}`);
+    const panel = page.getByRole('region', { name: 'Book staff from Brook Primary' });
+    const facts = async (name: string) => (await page.locator(`#${await panel.getByRole('checkbox', { name: new RegExp(name) }).getAttribute('aria-describedby')}`).innerText()).replace(/\s+/g, ' ');
+    await panel.getByText('Cai Cole').waitFor();
+    expect(await panel.getByRole('radio', { name: /^In person/ }).isChecked()).toBe(true);
+    await expect.poll(() => facts('Cai Cole')).toMatch(/^Not booked\. Clashes with their timetable: Y4 maths \(/);
+    await checkPage(page, 'book staff, in person, a clash with travel time (320 px)');
+    // Online: no travel, no clash.
+    // (The page's own "Book a seat" has a seat choice too: this is the panel's.)
+    await panel.getByRole('radio', { name: /^In person/ }).focus();
+    await page.keyboard.press('ArrowDown');
+    expect(await panel.getByRole('radio', { name: /^Online/ }).isChecked()).toBe(true);
+    await expect.poll(() => facts('Cai Cole')).toBe('Not booked. No timetable clash.');
+    // Back to in person, and booked: the outcome says they may need cover.
+    await page.keyboard.press('ArrowUp');
+    await expect.poll(() => facts('Cai Cole')).toMatch(/Clashes with their timetable: Y4 maths/);
+    await tabTo(page, /^Cai Cole/);
+    await page.keyboard.press('Space');
+    await activate(page, 'Book 1 person');
+    const outcome = panel.getByRole('status').filter({ hasText: 'Outcome for each person' });
+    await outcome.waitFor();
+    expect(await outcome.getByRole('listitem').allInnerTexts()).toEqual([expect.stringMatching(/^Cai Cole: Confirmed, in person seat\. Clashes with their timetable: Y4 maths \(.+\): they may need cover\.$/)]);
+    await checkPage(page, 'book staff, the outcome naming the clash (320 px)');
+  });
 
   it('staff pages: CPD record with CSV, accept an offer on the session page, Join now while the join window is open (320 px)', async () => {
     const { t } = env.server;

@@ -53,8 +53,10 @@ function SeatChoice({ s, seats = s.seats, name, value, onChange }: { s: Session;
   );
 }
 
-function outcomeText(r: z.infer<typeof BookResult>) {
-  return r.status === 'confirmed' ? `Confirmed, ${seatLabel[r.seat].toLowerCase()} seat` : `On the waitlist, ${ordinal(r.position ?? 0)} in the queue for ${seatLabel[r.seat].toLowerCase()} seats`;
+/** One person's outcome in an office's booking, with any timetable clash it found (booking is allowed; they may need cover). */
+function outcomeText(r: z.infer<typeof BookAnswer>) {
+  const place = r.status === 'confirmed' ? `Confirmed, ${seatLabel[r.seat].toLowerCase()} seat` : `On the waitlist, ${ordinal(r.position ?? 0)} in the queue for ${seatLabel[r.seat].toLowerCase()} seats`;
+  return r.clashes?.length ? `${place}. Clashes with their timetable: ${r.clashes.map((c) => `${c.label || 'busy'} (${formatTimeRange(c.startsAt, c.endsAt)})`).join('; ')}: they may need cover.` : place;
 }
 
 /** What an office sees about one person before booking them, given the place they hold now (see BookStaff). */
@@ -218,12 +220,13 @@ function matchesPerson(p: RosterEntry, typed: string): boolean {
 function BookStaff({ s, orgId, orgName, version, onBooked }: { s: Session; orgId: string; orgName: string | null; version: number; onBooked: () => Promise<void> }) {
   const { me } = useApp();
   // Both load again on the page's reload signal, after any booking change on the page.
-  const roster = useLoad(() => api(`/api/sessions/${encodeURIComponent(s.id)}/roster?orgId=${encodeURIComponent(orgId)}`, Roster), [s.id, orgId, version]);
+  const [seat, setSeat] = useState<SeatKind>(seatKindsOf(s).find((k) => leftFor(s, k) > 0) ?? seatKindsOf(s)[0]!);
+  // Clashes are worked out for the seat kind chosen (an in-person seat allows travel time), so choosing another loads them again.
+  const roster = useLoad(() => api(`/api/sessions/${encodeURIComponent(s.id)}/roster?${new URLSearchParams({ orgId, ...(s.mode === 'hybrid' ? { seat } : {}) })}`, Roster), [s.id, orgId, version, s.mode === 'hybrid' ? seat : '']);
   const holds = useHolds(s, version);
   const ownOrg = orgId === (me.orgId ?? '');
   const whose = ownOrg || !orgName ? 'your school' : orgName;
   const [chosen, setChosen] = useState<Set<string>>(new Set());
-  const [seat, setSeat] = useState<SeatKind>(seatKindsOf(s).find((k) => leftFor(s, k) > 0) ?? seatKindsOf(s)[0]!);
   const [outcomes, setOutcomes] = useState<{ name: string; text: string; ok: boolean }[]>([]);
   const [status, setStatus] = useState('');
   const [problem, setProblem] = useState('');
