@@ -471,7 +471,7 @@ export async function importUsersCsv(deps: Deps, actor: AuthUser, orgId: string,
   return { imported: users.length, dryRun: false, users: users.map((u) => toUser(u, org.name)), lines: rows.map((r) => ({ line: r.line, name: r.name, email: r.email, role: r.role, outcome: 'created' as const })) };
 }
 
-const alreadyHasAccount = (email: string) => `${email} already has an account (existing accounts are not changed by an import).`;
+const alreadyHasAccount = (email: string) => `${email} already has an account (existing accounts are not changed by an import). If they have joined from another school, an administrator can move their account here from the People page.`;
 
 /** A CSV `job_role` cell as a job role: null when empty, undefined when it names none. */
 function jobRoleOf(cell: string | undefined): JobRole | null | undefined {

@@ -5,6 +5,7 @@
  * transaction, so a rejected upload changes nothing.
  */
 import { orgsActableBy } from '../accounts/acting.js';
+import { orgNames } from '../accounts/repository.js';
 import { viewerFor } from '../bookings/repository.js';
 import { MAX_TIMETABLE_BYTES, type Clash, type CoverReport, type SessionFit, type Timetable } from '../../shared/timetables.js';
 import type { Kysely, Transaction } from 'kysely';
@@ -201,11 +202,17 @@ async function replaceFromOrgCsv(deps: Deps, actor: AuthUser, orgId: string, wee
   const users = await repo.usersByEmail(deps.db, emails);
   const byEmail = new Map(users.map((u) => [u.email.toLowerCase(), u]));
   const problems: RowProblem[] = [];
+  // Said so the office can put it right: a school of theirs other than the one chosen is named
+  // (a trust office uploading at the trust's level); anyone of an organisation they do not book
+  // for is "not a member of staff", as someone with no account is.
+  const actable = await orgsActableBy(deps.db, actor);
+  const elsewhere = await orgNames(deps.db, users.filter((u) => u.org_id && u.org_id !== orgId && actable.has(u.org_id)).map((u) => u.org_id!));
   for (const p of r.periods) {
     const u = byEmail.get(p.email!);
-    if (!u || u.disabled_at || u.org_id !== orgId || !['staff', 'office'].includes(u.role)) {
-      problems.push({ line: p.line, message: `${p.email} is not a member of staff of this organisation` });
-    }
+    const staffRole = u && ['staff', 'office'].includes(u.role);
+    if (u && staffRole && u.org_id === orgId && u.disabled_at) problems.push({ line: p.line, message: `${p.email}'s account is turned off: turn it on under Staff, or take their rows out of the file` });
+    else if (u && staffRole && u.org_id && u.org_id !== orgId && elsewhere.has(u.org_id)) problems.push({ line: p.line, message: `${p.email} works at ${elsewhere.get(u.org_id)}: choose ${elsewhere.get(u.org_id)} above and upload their rows there` });
+    else if (!u || u.disabled_at || u.org_id !== orgId || !staffRole) problems.push({ line: p.line, message: `${p.email} is not a member of staff of this organisation` });
   }
   // Each person's rows, in file order (emails are lower-cased by the parser).
   const byPerson = new Map<string, CsvPeriod[]>();

@@ -46,7 +46,7 @@ describe('staff CSV import', () => {
       const wonFirst = answers[0]!.status === 201;
       expect(refused.json.error.code).toBe('validation_failed');
       expect(refused.json.error.message).toBe('1 line has a problem; nobody was imported.');
-      expect(refused.json.error.details.rows).toEqual([{ line: wonFirst ? 3 : 2, message: `${shared} already has an account (existing accounts are not changed by an import).` }]);
+      expect(refused.json.error.details.rows).toEqual([{ line: wonFirst ? 3 : 2, message: `${shared} already has an account (existing accounts are not changed by an import). If they have joined from another school, an administrator can move their account here from the People page.` }]);
       // Nothing of the refused file was added; all of the other was.
       const emails = (await t.db.selectFrom('users').select('email').where('email', 'in', [shared, `ben${round}@example.org`, `cara${round}@example.org`]).execute()).map((r) => r.email).sort();
       expect(emails).toEqual(wonFirst ? [shared, `ben${round}@example.org`] : [shared, `cara${round}@example.org`]);
@@ -79,7 +79,7 @@ describe('staff CSV import', () => {
       { line: 3, message: 'There is no name.' },
       { line: 4, message: '“not-an-email” is not an email address.' },
       { line: 5, message: 'The role “wizard” is not one of staff, office, trainer or admin.' },
-      { line: 6, message: 'taken@example.org already has an account (existing accounts are not changed by an import).' },
+      { line: 6, message: 'taken@example.org already has an account (existing accounts are not changed by an import). If they have joined from another school, an administrator can move their account here from the People page.' },
       { line: 7, message: 'good@example.org is also on line 2.' },
     ]);
     expect(refused.json.error.details.lines.map((l: any) => l.line)).toEqual([2, 3, 4, 5, 6, 7]);

@@ -72,6 +72,31 @@ describe('office uploads', () => {
     expect((await t.request('GET', '/api/me/timetable', { as: outsider })).json).toMatchObject({ source: null, weekly: [], busy: [] });
   });
 
+  it('says why a row’s person cannot be given it, so the office can put it right: an account turned off, a school of the trust other than the one chosen; nothing changes', async () => {
+    const admin = await t.user('admin');
+    const mkOrg = async (body: Record<string, unknown>) => (await t.request('POST', '/api/orgs', { as: admin, body })).json as { id: string; name: string };
+    const trust = await mkOrg({ name: 'Oak Learning Trust', kind: 'trust' });
+    const hill = await mkOrg({ name: 'Hill Primary', parentId: trust.id });
+    const trustOffice = await t.user('office', trust.id);
+    const hillOffice = await t.user('office', hill.id);
+    const atHill = await t.user('staff', hill.id, 'Hana Hill');
+    const off = await t.user('staff', hill.id, 'Otto Off');
+    expect((await t.request('PATCH', `/api/users/${off.id}`, { as: hillOffice, body: { disabled: true } })).status).toBe(200);
+    const stranger = await t.user('staff', (await t.org('Elsewhere Academy')).id);
+    // Uploaded at the trust's own level: Hana works at one of its schools.
+    const atTrust = await t.request('PUT', `/api/orgs/${trust.id}/timetables`, { as: trustOffice, body: ['email,day,start,end', `${atHill.email},Monday,09:00,10:00`, `${stranger.email},Monday,09:00,10:00`].join('\n'), headers: csv });
+    expect(atTrust.status).toBe(400);
+    expect(atTrust.json.error.details.rows).toEqual([
+      { line: 2, message: `${atHill.email} works at Hill Primary: choose Hill Primary above and upload their rows there` },
+      { line: 3, message: `${stranger.email} is not a member of staff of this organisation` },
+    ]);
+    // At Hill Primary: Otto's account is turned off.
+    const atSchool = await t.request('PUT', `/api/orgs/${hill.id}/timetables`, { as: hillOffice, body: ['email,day,start,end', `${atHill.email},Monday,09:00,10:00`, `${off.email},Monday,09:00,10:00`].join('\n'), headers: csv });
+    expect(atSchool.status).toBe(400);
+    expect(atSchool.json.error.details.rows).toEqual([{ line: 3, message: `${off.email}'s account is turned off: turn it on under Staff, or take their rows out of the file` }]);
+    expect((await t.request('GET', '/api/me/timetable', { as: atHill })).json.weekly).toEqual([]);
+  });
+
   it('holds each person to the rows of a personal file: one over names the line and the person, and changes nothing', async () => {
     const { org, office, a, b } = await school();
     await t.request('PUT', '/api/me/timetable', { as: a, body: primaryCsv(), headers: csv });
