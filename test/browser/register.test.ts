@@ -116,6 +116,43 @@ describe.skipIf(!browserAvailable)('the register', () => {
     await checkPage(page, 'register after a second correction');
   });
 
+  it('two quick presses of a register tick are saved in order, the last one winning, even when the first is slow to answer (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const org = await t.org('Birch School');
+    const trainer = await t.user('trainer', null, 'Tom Trainer');
+    const cara = await t.user('staff', org.id, 'Cara Quick');
+    const s = await t.session({ title: 'Quick ticks', mode: 'in_person', venue: 'Hall', startsAt: minutesFromNow(-30), endsAt: minutesFromNow(30), capacity: { inPerson: 5 } }, trainer);
+    const bookingId: string = (await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: cara, body: {} })).json.id;
+    const page = await newPage(env.browser, env.server, NARROW);
+    // The first save is slow to reach the server (a busy school network): a second press sent at once would overtake it.
+    const sent: string[] = [];
+    let first = true;
+    await page.route('**/attendance/*', async (route) => {
+      if (route.request().method() !== 'PUT') return route.continue();
+      sent.push(route.request().postData() ?? '');
+      if (first) {
+        first = false;
+        await new Promise((r) => setTimeout(r, 800));
+      }
+      await route.continue();
+    });
+    await signInAt(page, trainer, `/sessions/${s.id}/register`);
+    await page.getByRole('rowheader', { name: 'Cara Quick' }).waitFor();
+    const tick = page.getByRole('checkbox', { name: 'Cara Quick attended' });
+    expect(await tick.isChecked()).toBe(false);
+    await tabTo(page, 'Cara Quick attended');
+    await page.keyboard.press('Space');
+    await page.keyboard.press('Space');
+    expect(await tick.isChecked()).toBe(false);
+    await page.getByRole('status').filter({ hasText: 'Cara Quick marked as not attended.' }).waitFor();
+    await settled(page);
+    expect(sent.map((b) => JSON.parse(b).attended)).toEqual([true, false]);
+    const stored = (await t.request('GET', `/api/sessions/${s.id}/attendance`, { as: trainer })).json.items.find((r: { bookingId: string }) => r.bookingId === bookingId);
+    expect(stored.attended).toBe(false);
+    expect(await tick.isChecked()).toBe(false);
+    await checkPage(page, 'register after two quick ticks (320 px)');
+  });
+
   it('on a computer whose clock is ten minutes fast, the check-in code is shown and asked for once a minute, not every second', async () => {
     const { t } = env.server;
     // The server's clock (a test clock: it stands still unless moved) at 20 seconds past the

@@ -8,7 +8,7 @@
  */
 import '../room.css';
 import { Fragment } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { z } from 'zod';
 import { AttendanceReport, AttendanceRow, CheckinCode, OverrideInput, RegisterHistory, type RegisterChange } from '../../../shared/attendance.js';
 import { Mode } from '../../../shared/sessions.js';
@@ -141,18 +141,35 @@ function Register({ sessionId }: { sessionId: string }) {
       return next;
     });
 
+  // One save at a time per row, the last tick winning: a tick given while one is being saved
+  // is sent once it has been, so two quick presses never race (the second arriving first would
+  // leave the register saying the opposite of the last press).
+  const wanted = useRef(new Map<string, boolean>());
+  const saving = useRef(new Set<string>());
   async function mark(row: AttendanceRow, attended: boolean) {
-    setPendingFor(row.bookingId, attended);
+    const id = row.bookingId;
+    wanted.current.set(id, attended);
+    setPendingFor(id, attended);
+    if (saving.current.has(id)) return; // the save under way sends this tick when it is done
+    saving.current.add(id);
     setSaveError('');
+    let sent: boolean | undefined;
     try {
-      await api(`/api/sessions/${encodeURIComponent(sessionId)}/attendance/${encodeURIComponent(row.bookingId)}`, z.unknown(), { method: 'PUT', body: { attended } });
-      await report.reload();
-      setStatus(`${row.name} marked as ${attended ? 'attended' : 'not attended'}.`);
+      for (;;) {
+        sent = wanted.current.get(id)!;
+        await api(`/api/sessions/${encodeURIComponent(sessionId)}/attendance/${encodeURIComponent(id)}`, z.unknown(), { method: 'PUT', body: { attended: sent } });
+        if (wanted.current.get(id) !== sent) continue;
+        await report.reload();
+        if (wanted.current.get(id) === sent) break;
+      }
+      setStatus(`${row.name} marked as ${sent ? 'attended' : 'not attended'}.`);
     } catch (e) {
       setSaveError(`Could not change ${row.name}: ${messageOf(e)}`);
       await report.reload();
     } finally {
-      setPendingFor(row.bookingId, null);
+      saving.current.delete(id);
+      wanted.current.delete(id);
+      setPendingFor(id, null);
     }
   }
 
