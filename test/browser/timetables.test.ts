@@ -123,6 +123,14 @@ describe.skipIf(!browserAvailable)('timetable pages', () => {
     await page.getByRole('row').filter({ hasText: 'Rhys Jones' }).waitFor();
     expect((await page.locator('p.count[role="status"]').textContent())?.trim()).toBe('1 booking needs cover for 2 lessons.');
     await checkPage(page, 'cover page, one booking');
+
+    // A place on the waitlist is listed (cover is needed if the seat comes), and said apart: it is not a seat yet.
+    const full = await t.session({ title: 'A full session', mode: 'online', startsAt: monday, endsAt: plusHours(monday, 1.5), capacity: { online: 1 } });
+    expect((await t.request('POST', `/api/sessions/${full.id}/bookings`, { as: await t.user('staff', org.id), body: {} })).status).toBe(201);
+    expect((await t.request('POST', `/api/sessions/${full.id}/bookings`, { as: office, body: { userId: teacher.id } })).json.status).toBe('waitlisted');
+    await page.reload();
+    await expect.poll(async () => (await page.locator('p.count[role="status"]').textContent())?.trim()).toBe('2 bookings need cover for 4 lessons. 1 of them is on the waitlist or offered a seat, not booked yet.');
+    await checkPage(page, 'cover page, a place on the waitlist');
   });
 
   it('a timetable file too large to take is refused before sending, in plain words that say how large it may be', async () => {
