@@ -8,7 +8,7 @@
 import ical, { ICalAlarmType, ICalAttendeeRole, ICalAttendeeStatus, ICalCalendarMethod, ICalEventStatus, ICalEventTransparency, escape, foldLines, type ICalCalendar } from 'ical-generator';
 import type { BookingStatus, SeatKind, SessionMode } from '../../db/schema.js';
 import { mailDomain } from '../platform/deps.js';
-import { eventSequence, eventStatus, eventUid, inviteMethod, partStat, uidHost, type InviteMethod, type SessionStatus } from './rules.js';
+import { awaitingSeat, eventSequence, eventStatus, eventUid, inviteMethod, partStat, uidHost, type InviteMethod, type SessionStatus } from './rules.js';
 import { localTimeIsExact, vtimezone, zoned } from './timezones.js';
 
 /** Everything one calendar event is made from: a booking, its session and its person. */
@@ -48,7 +48,7 @@ export interface CalendarContext {
 const DEFAULT_ZONE = 'Europe/London';
 
 export const PROD_ID = { company: 'SEND Live Training', product: 'Live sessions', language: 'EN' };
-/** How soon before the start the reminder alarm goes off (a person's own calendar only, never an office's). */
+/** How soon before the start the reminder alarm goes off (a person's own calendar and a seat only, never an office's). */
 export const REMINDER_SECONDS = 60 * 60;
 
 const base = (publicUrl: string) => publicUrl.replace(/\/+$/, '');
@@ -156,9 +156,10 @@ export function addBookingEvent(cal: ICalCalendar, row: CalendarRow, ctx: Calend
       rsvp: false,
     });
   }
-  // The reminder is for the person booked: an office's calendar of all its staff's bookings
-  // carries none, or the office would be alerted before every one of them.
-  if (!cancelled && ctx.reader !== 'office') event.createAlarm({ type: ICalAlarmType.display, trigger: REMINDER_SECONDS, description: `Starting in one hour: ${oneLine(row.title)}` });
+  // The reminder is for the person booked, and only for a seat: an office's calendar of all
+  // its staff's bookings carries none, or the office would be alerted before every one of
+  // them, and a place in the queue or a seat on offer is no place to turn up to.
+  if (!cancelled && !awaitingSeat(row.status) && ctx.reader !== 'office') event.createAlarm({ type: ICalAlarmType.display, trigger: REMINDER_SECONDS, description: `Starting in one hour: ${oneLine(row.title)}` });
   return event;
 }
 

@@ -72,9 +72,13 @@ export function calendarRoutes(deps: Deps) {
       method: 'get',
       path: '/bookings/{id}/invite.ics',
       tags: ['calendar'],
-      summary: 'Calendar invite for a booking (its owner; office for own org; admin): METHOD:REQUEST, or METHOD:CANCEL once cancelled',
+      summary: 'Calendar invite for a booking with a seat (its owner; office for own org; admin): METHOD:REQUEST, or METHOD:CANCEL once cancelled',
       request: { params: Params },
-      responses: { 200: calendarBody('The invite') },
+      responses: {
+        200: calendarBody('The invite'),
+        404: { description: '`not_found`: no such booking, or not one the caller may see' },
+        409: { description: '`conflict`: the booking is a place on the waiting list or a seat on offer, with no seat yet, so no invite (it is emailed once a seat is given)' },
+      },
     }),
     async (c) => {
       const actor = requireUser(c);

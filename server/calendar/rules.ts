@@ -61,6 +61,16 @@ export type SessionStatus = 'scheduled' | 'cancelled';
 
 const isCancelled = (status: BookingStatus, sessionStatus: SessionStatus) => status === 'cancelled' || sessionStatus === 'cancelled';
 
+/**
+ * A place in the queue or a seat on offer: no seat yet, and so no event of its own in the
+ * person's calendar. Such a person is sent no invite, no update and no CANCEL (see
+ * `noticeInviteMethod`), so none is offered for download either, and a feed's entry for it
+ * carries no reminder.
+ */
+export function awaitingSeat(status: BookingStatus): boolean {
+  return status === 'waitlisted' || status === 'offered';
+}
+
 /** An invite for this booking is a REQUEST while it stands and a CANCEL once it or its session is cancelled. */
 export function inviteMethod(status: BookingStatus, sessionStatus: SessionStatus): InviteMethod {
   return isCancelled(status, sessionStatus) ? 'CANCEL' : 'REQUEST';

@@ -7,6 +7,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { perDatabase, type Deps } from '../platform/deps.js';
 import { writeCsv } from '../platform/csv.js';
 import { changeVersion } from '../platform/change-version.js';
+import { oneOf } from '../../db/prepared.js';
 import { ReadCache, type PageWindow } from '../platform/read-cache.js';
 import type { AuthUser } from '../platform/http.js';
 import { findOrg, findUserById } from '../accounts/repository.js';
@@ -19,7 +20,7 @@ import { calendarContext } from './invites.js';
 import * as repo from './repository.js';
 import { deriveFeedToken, feedTokenSecret, hashFeedToken, type FeedOwnerKind } from './feed-tokens.js';
 import type { FeedRevision } from './feed-revisions.js';
-import { CANCELLED_FEED_RETENTION_DAYS, feedCancelledCutoff } from './rules.js';
+import { CANCELLED_FEED_RETENTION_DAYS, awaitingSeat, feedCancelledCutoff } from './rules.js';
 import { localDateTime } from './timezones.js';
 
 /** Rows read and rendered per batch while streaming. */
@@ -44,6 +45,17 @@ export async function bookingInvite(deps: Deps, actor: AuthUser, bookingId: stri
   const row = await repo.calendarRowOfBooking(deps.db, bookingId);
   // Someone who may not see a booking learns nothing about it, not even that it exists.
   if (!row || !(await mayActFor(deps.db, actor, { id: row.userId, org_id: row.userOrgId }, row.sessionId))) throw new AppError('not_found', 'No such booking.');
+  // A place in the queue or a seat on offer is sent no update and no CANCEL (rules.ts,
+  // noticeInviteMethod): an event downloaded for it would stay, at a stale time, for good.
+  // The invite comes by email with the seat. A cancelled booking still downloads its CANCEL.
+  if (awaitingSeat(row.status)) {
+    throw new AppError(
+      'conflict',
+      row.userId === actor.id
+        ? 'You have no seat on this session yet, so there is no invite to add: it is emailed to you when you get a seat.'
+        : `${row.userName} has no seat on this session yet, so there is no invite to add: it is emailed to them when they get a seat.`,
+    );
+  }
   return { ...renderInvite(row, calendarContext(deps)), filename: inviteFilename(row.title, row.startsAt, row.timeZone) };
 }
 
@@ -367,7 +379,11 @@ export function streamBookingsCsv(deps: Deps, scope: repo.Scope, filter: repo.Ro
     '',
     (cursor) => repo.calendarRowsPage(deps.db, scope, filter, cursor, BATCH_SIZE),
     async (rows) => {
-      const [positions, audiences] = await Promise.all([queuePositions(deps.db, rows.filter((r) => r.status === 'waitlisted').map((r) => ({ id: r.bookingId, sessionId: r.sessionId }))), audienceLabels(deps.db, rows.map((r) => r.sessionId))]);
+      const [positions, audiences, lapsed] = await Promise.all([
+        queuePositions(deps.db, rows.filter((r) => r.status === 'waitlisted').map((r) => ({ id: r.bookingId, sessionId: r.sessionId }))),
+        audienceLabels(deps.db, rows.map((r) => r.sessionId)),
+        lapsedOffers(deps, rows.filter((r) => r.status === 'offered').map((r) => r.bookingId)),
+      ]);
       return writeCsv(
         rows.map((r) => [
           r.userName,
@@ -379,7 +395,7 @@ export function streamBookingsCsv(deps: Deps, scope: repo.Scope, filter: repo.Ro
           r.mode,
           r.seat,
           r.venue ?? '',
-          r.sessionStatus === 'cancelled' && r.status !== 'cancelled' ? `${r.status} (session cancelled)` : r.status,
+          csvStatus(r, lapsed.has(r.bookingId)),
           positions.get(r.bookingId) ?? '',
           localDateTime(r.bookedAt, r.timeZone),
           audiences.get(r.sessionId) ?? 'programme',
@@ -387,6 +403,28 @@ export function streamBookingsCsv(deps: Deps, scope: repo.Scope, filter: repo.Ro
       );
     },
   );
+}
+
+/**
+ * Of these offered bookings, those whose offer has run out by the server's clock: they stay
+ * `offered` until the sweep job passes the seat on, but no longer hold it.
+ */
+async function lapsedOffers(deps: Deps, offeredIds: string[]): Promise<Set<string>> {
+  if (offeredIds.length === 0) return new Set();
+  const rows = await deps.db
+    .selectFrom('bookings')
+    .select('id')
+    .where(oneOf(deps.db, 'id', offeredIds))
+    .where('status', '=', 'offered')
+    .where('offer_expires_at', '<=', deps.now().toISOString())
+    .execute();
+  return new Set(rows.map((r) => r.id));
+}
+
+/** A booking's status as the CSV says it: as the office's web list does (an offer run out is "offer expired"). */
+function csvStatus(r: { status: string; sessionStatus: string }, offerLapsed: boolean): string {
+  const status = r.status === 'offered' && offerLapsed ? 'offer expired' : r.status;
+  return r.sessionStatus === 'cancelled' && r.status !== 'cancelled' ? `${status} (session cancelled)` : status;
 }
 
 /** A filename fragment: letters, digits and dashes only. */

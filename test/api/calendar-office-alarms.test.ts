@@ -1,7 +1,8 @@
 /**
  * An office's calendar (its feed and its ICS export) holds every staff member's bookings:
  * it carries no reminder alarms, or the office would be pinged an hour before each one.
- * A person's own feed and invite keep their one-hour reminder.
+ * A person's own feed and invite keep their one-hour reminder, for a seat only (not a place
+ * on the waiting list or a seat on offer).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestContext, type TestContext, type TestUser } from '../helpers.js';
@@ -41,17 +42,45 @@ async function setup() {
 }
 
 describe('office calendars carry no reminder alarms', () => {
-  it('the office feed has no VALARM; each staff member’s own feed still has its one-hour reminder', async () => {
+  it('the office feed has no VALARM; a staff member’s own feed has its one-hour reminder for a seat', async () => {
     const { org, office, ann, bob } = await setup();
     const officeFeed = await feed(`/api/orgs/${org.id}/calendar`, office);
     expect(officeFeed.events.map((e) => e.attendees[0]!.cn).sort()).toEqual(['Ann Willow', 'Bob Willow']);
     expect(officeFeed.events.map((e) => e.alarms)).toEqual([[], []]);
 
-    for (const person of [ann, bob]) {
-      const own = await feed('/api/me/calendar', person);
-      expect(own.events).toHaveLength(1);
-      expect(own.events[0]!.alarms).toEqual([{ action: 'DISPLAY', trigger: '-PT1H' }]);
-    }
+    const own = await feed('/api/me/calendar', ann);
+    expect(own.events).toHaveLength(1);
+    expect(own.events[0]!.alarms).toEqual([{ action: 'DISPLAY', trigger: '-PT1H' }]);
+    // Bob is on the waiting list: no seat, so no reminder (the next test).
+    expect((await feed('/api/me/calendar', bob)).events.map((e) => e.alarms)).toEqual([[]]);
+  });
+});
+
+describe('a person’s own feed reminds them of a seat only', () => {
+  it('a place on the waiting list and a seat on offer carry no VALARM; the seat, once taken, does', async () => {
+    // Apple Calendar reminded people an hour before sessions they had no seat on.
+    const org = await t.org();
+    const [first, me] = [await t.user('staff', org.id), await t.user('staff', org.id, 'Cerys')];
+    const s = await t.session({ capacity: { online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 60 });
+    const seated = await book(s.id, first);
+    const mine = await book(s.id, me);
+    expect(mine.status).toBe('waitlisted');
+    const shown = async () => (await feed('/api/me/calendar', me)).events.map((e) => [e.status, e.alarms]);
+    expect(await shown()).toEqual([['TENTATIVE', []]]);
+
+    t.clock.advance(60_000);
+    expect((await t.request('DELETE', `/api/bookings/${seated.id}`, { as: first })).status).toBe(200);
+    expect((await t.request('GET', `/api/bookings/${mine.id}`, { as: me })).json.status).toBe('offered');
+    expect(await shown()).toEqual([['TENTATIVE', []]]);
+
+    t.clock.advance(60_000);
+    expect((await t.request('POST', `/api/bookings/${mine.id}/accept`, { as: me, body: {} })).status).toBe(200);
+    expect(await shown()).toEqual([['CONFIRMED', [{ action: 'DISPLAY', trigger: '-PT1H' }]]]);
+
+    // Cancelled: no reminder either (as before).
+    t.clock.advance(60_000);
+    expect((await t.request('DELETE', `/api/bookings/${mine.id}`, { as: me })).status).toBe(200);
+    expect(await shown()).toEqual([['CANCELLED', []]]);
   });
 
   it('the office ICS export has no VALARM; the staff member’s own invite keeps its reminder', async () => {

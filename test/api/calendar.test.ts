@@ -100,20 +100,66 @@ describe('GET /api/bookings/:id/invite.ics', () => {
     expect(old.events[0]!.sequence).toBeLessThan(seen[4]!.seq);
   });
 
-  it('gives the venue for in-person seats and a tentative event for a queue place', async () => {
+  it('gives the venue for in-person seats; a queue place shows as tentative in the person’s feed', async () => {
     const org = await t.org();
     const [a, b] = [await t.user('staff', org.id), await t.user('staff', org.id)];
     const s = await t.session({ mode: 'in_person', venue: 'Tŷ Hywel, Cardiff Bay; Room 2', capacity: { inPerson: 1 } });
-    await book(s.id, a);
+    const seated = await book(s.id, a);
     const queued = await book(s.id, b);
     expect(queued.status).toBe('waitlisted');
-    const { cal } = await invite(queued.id, b);
-    const e = cal.events[0]!;
+    const { cal } = await invite(seated.id, a);
     expect(cal.method).toBe('REQUEST');
+    expect(cal.events[0]!.location).toBe('Tŷ Hywel, Cardiff Bay; Room 2');
+    // The queue place has no invite (the test below), but the person's feed lists it.
+    const feed = readCalendar((await t.request('GET', await feedPath((await t.request('GET', '/api/me/calendar', { as: b })).json.url))).text);
+    const e = feed.events[0]!;
     expect(e.location).toBe('Tŷ Hywel, Cardiff Bay; Room 2');
     expect(e.status).toBe('TENTATIVE');
     expect(e.attendees[0]!.partstat).toBe('TENTATIVE');
     expect(e.description).toContain('waiting list');
+  });
+
+  it('is refused (409) for a place in the queue or a seat on offer, which is sent no update or CANCEL; a cancelled one still downloads its CANCEL', async () => {
+    // A tentative REQUEST downloaded for a queue place or an offer stayed in the calendar at
+    // a stale time for good: no update or CANCEL is ever sent for a place without a seat.
+    const org = await t.org();
+    const office = await t.user('office', org.id);
+    const [first, me, gone] = [await t.user('staff', org.id), await t.user('staff', org.id, 'Nia Evans'), await t.user('staff', org.id)];
+    const s = await t.session({ capacity: { online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 60 });
+    const seated = await book(s.id, first);
+    const queued = await book(s.id, me);
+    const left = await book(s.id, gone);
+    expect([queued.status, left.status]).toEqual(['waitlisted', 'waitlisted']);
+
+    const refused = async (bookingId: string, as: TestUser) => {
+      const res = await t.request('GET', `/api/bookings/${bookingId}/invite.ics`, { as });
+      expect(res.status, res.text).toBe(409);
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(res.json.error.code).toBe('conflict');
+      return res.json.error.message as string;
+    };
+    expect(await refused(queued.id, me)).toBe('You have no seat on this session yet, so there is no invite to add: it is emailed to you when you get a seat.');
+    expect(await refused(queued.id, office)).toBe('Nia Evans has no seat on this session yet, so there is no invite to add: it is emailed to them when they get a seat.');
+    expect(await refused(queued.id, await t.user('admin'))).toMatch(/^Nia Evans has no seat on this session yet/);
+    // Someone who may not see the booking still learns nothing about it.
+    expect((await t.request('GET', `/api/bookings/${queued.id}/invite.ics`, { as: await t.user('staff', org.id) })).status).toBe(404);
+
+    // Offered: a seat held, not yet taken, so still no invite.
+    t.clock.advance(HOUR);
+    expect((await t.request('DELETE', `/api/bookings/${seated.id}`, { as: first })).status).toBe(200);
+    expect((await t.request('GET', `/api/bookings/${queued.id}`, { as: me })).json.status).toBe('offered');
+    expect(await refused(queued.id, me)).toMatch(/^You have no seat on this session yet/);
+
+    // Accepted: a seat, and its invite.
+    expect((await t.request('POST', `/api/bookings/${queued.id}/accept`, { as: me, body: {} })).status).toBe(200);
+    const { cal } = await invite(queued.id, me);
+    expect([cal.method, cal.events[0]!.status]).toEqual(['REQUEST', 'CONFIRMED']);
+
+    // A cancelled booking (here one that only ever waited) downloads its CANCEL, as before.
+    expect((await t.request('DELETE', `/api/bookings/${left.id}`, { as: gone })).status).toBe(200);
+    const { res, cal: cancel } = await invite(left.id, gone);
+    expect(res.headers.get('content-type')).toBe('text/calendar; charset=utf-8; method=CANCEL');
+    expect([cancel.method, cancel.events[0]!.status]).toEqual(['CANCEL', 'CANCELLED']);
   });
 
   it('is right on the days the UK clocks change', async () => {
@@ -512,9 +558,10 @@ describe('office feed', () => {
     expect(bobs.description).not.toMatch(/\bYou\b|your booking|Can’t come/i);
     const exported = readCalendar((await t.request('GET', `/api/orgs/${org.id}/bookings.ics`, { as: office })).text);
     expect(exported.events.find((e) => e.attendees[0]!.cn === 'Bob Willow')!.description).toContain('Bob Willow is on the waiting list');
-    // Bob's own feed and invite speak to Bob.
-    const own = readCalendar((await t.request('GET', `/api/bookings/${waiting.id}/invite.ics`, { as: bob })).text);
-    expect(own.events[0]!.description).toContain('You are on the waiting list for this session');
+    // Bob's own feed speaks to Bob (a queue place has no invite to download).
+    const own = readCalendar((await t.request('GET', await feedPath((await t.request('GET', '/api/me/calendar', { as: bob })).json.url))).text);
+    expect(own.events.find((e) => e.uid.includes(bob.id))!.description).toContain('You are on the waiting list for this session');
+    expect((await t.request('GET', `/api/bookings/${waiting.id}/invite.ics`, { as: bob })).status).toBe(409);
   });
 });
 
@@ -579,6 +626,34 @@ describe('office exports', () => {
     expect(byName.get('Siân Lewis, "Deputy"|Hyfforddiant ADY: ŵ ŷ â 🎉')).toMatchObject({ start: '2026-03-29 09:00', end: '2026-03-29 10:00', mode: 'online', 'booked at': '2026-01-12 09:00' });
     // No cell begins with a formula character.
     for (const r of rows) for (const v of Object.values(r)) expect(v).not.toMatch(/^[=+\-@\t\r]/);
+  });
+
+  it('says "offer expired" for an offer whose time has run out (before the sweep marks it), as the web list does', async () => {
+    const org = await t.org();
+    const office = await t.user('office', org.id);
+    const [first, me] = [await t.user('staff', org.id, 'Aled'), await t.user('staff', org.id, 'Bethan')];
+    const s = await t.session({ capacity: { online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 60 });
+    const seated = await book(s.id, first);
+    const queued = await book(s.id, me);
+    expect((await t.request('DELETE', `/api/bookings/${seated.id}`, { as: first })).status).toBe(200);
+    const { parse } = await import('csv-parse/sync');
+    const statusOf = async () => {
+      const res = await t.request('GET', `/api/orgs/${org.id}/bookings.csv`, { as: office });
+      expect(res.status, res.text).toBe(200);
+      const rows = parse(res.text, { bom: true, columns: true, record_delimiter: '\r\n' }) as Record<string, string>[];
+      return rows.find((r) => r.name === 'Bethan')!.status;
+    };
+    expect(await statusOf()).toBe('offered');
+    t.clock.advance(60 * 60_000 - 1);
+    expect(await statusOf()).toBe('offered');
+    // Run out by the server's clock; no sweep has run, so the booking is still stored as offered.
+    t.clock.advance(1);
+    expect((await t.db.selectFrom('bookings').select('status').where('id', '=', queued.id).executeTakeFirstOrThrow()).status).toBe('offered');
+    expect(await statusOf()).toBe('offer expired');
+    // The web list's row for it, which the page shows as "Offer expired" from the same expiry.
+    const list = await t.request('GET', `/api/orgs/${org.id}/bookings`, { as: office });
+    expect(list.status, list.text).toBe(200);
+    expect(list.json.items.find((b: { id: string }) => b.id === queued.id)).toMatchObject({ status: 'offered', offerExpiresAt: t.clock.now().toISOString() });
   });
 
   it('filters by from/to (sessions overlapping the range)', async () => {
