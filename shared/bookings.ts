@@ -52,6 +52,8 @@ export const Booking = z.object({
   position: z.number().nullable(),
   offerExpiresAt: z.string().nullable(),
   heldFor: z.string().nullable(),
+  /** The name of the organisation whose hold the seat came from (it may not be theirs now: they may have moved school since). */
+  heldForName: z.string().nullable(),
   createdAt: z.string(),
   session: BookingSessionSummary,
 });

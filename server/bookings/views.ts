@@ -12,9 +12,10 @@ function bookingQuery(db: Q) {
     .selectFrom('bookings as b')
     .innerJoin('sessions as s', 's.id', 'b.session_id')
     .innerJoin('users as u', 'u.id', 'b.user_id')
+    .leftJoin('organisations as ho', 'ho.id', 'b.hold_org_id')
     .select([
       'b.id', 'b.session_id', 'b.user_id', 'b.seat', 'b.status', 'b.queue_seq', 'b.offer_expires_at', 'b.hold_org_id', 'b.created_at',
-      'u.name as user_name',
+      'u.name as user_name', 'ho.name as held_for_name',
       's.title', 's.mode', 's.starts_at', 's.ends_at', 's.time_zone', 's.venue', 's.status as session_status',
     ]);
 }
@@ -38,6 +39,7 @@ function toBooking(r: Row, positions: Map<string, number>): Booking {
     position: positions.get(r.id) ?? null,
     offerExpiresAt: r.offer_expires_at,
     heldFor: r.hold_org_id,
+    heldForName: r.held_for_name,
     createdAt: r.created_at,
     session: { id: r.session_id, title: r.title, mode: r.mode, startsAt: r.starts_at, endsAt: r.ends_at, timeZone: r.time_zone, venue: r.venue, status: r.session_status },
   };

@@ -121,7 +121,7 @@ export function OrgBookingsPage({ orgId, orgs = [] }: { orgId: string; orgs?: Or
   const { loc, me } = useApp();
   // Whose hold a seat came from: "your school" is only the viewer's own; a trust's office
   // (acting for its schools) is told which school.
-  const holder = (heldFor: string) => (heldFor === me.orgId ? 'your school' : (orgs.find((o) => o.id === heldFor)?.name ?? 'their school'));
+  const holder = (b: { heldFor: string | null; heldForName: string | null }) => (b.heldFor === me.orgId ? 'your school' : (b.heldForName ?? orgs.find((o) => o.id === b.heldFor)?.name ?? 'another school'));
   const from = loc.query.has('from') ? loc.query.get('from')! : dayInEngland();
   const to = loc.query.get('to') ?? '';
   const [errors, setErrors] = useState<FieldError[]>([]);
@@ -225,7 +225,7 @@ export function OrgBookingsPage({ orgId, orgs = [] }: { orgId: string; orgs?: Or
                       <td data-label="Status">
                         <Badge tone={b.status}>{b.lapsed ? 'Offer expired' : statusLabel[b.status]}</Badge>
                         {b.status === 'waitlisted' && b.position !== null && <> {ordinal(b.position)} in queue</>}
-                        {b.status === 'confirmed' && b.heldFor && <> (a seat held for {holder(b.heldFor)})</>}
+                        {b.status === 'confirmed' && b.heldFor && <> (a seat held for {holder(b)})</>}
                         {b.session.status === 'cancelled' && <> (session cancelled)</>}{' '}
                         {/* The booking's page leads back to this list as it is (organisation, dates, page). */}
                         <Link href={`/bookings/${b.id}?${new URLSearchParams({ back: pageUrl(shown.page) })}`}>
