@@ -182,6 +182,25 @@ describe.skipIf(!browserAvailable)('office staff', () => {
     await expectNoAxeViolations(page, 'office hold seats page with a hold');
     await expectNoSidewaysScroll(page, 'office hold seats page with a hold');
 
+    // The number is the hold in all, as its hint says; a lower one gives seats away at once, so it is asked first.
+    expect(await page.locator('#hold-seats-hint').innerText()).toBe('The number held in all, not more: 2 online seats held now, 0 claimed. 0 releases the hold.');
+    await tabTo(page, 'Number of seats to hold', { back: true });
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('1');
+    await tabTo(page, 'Save hold');
+    await page.keyboard.press('Enter');
+    await page.getByText('Hold 1 online seat(s) for Willow Primary instead of 2? 1 seat not yet claimed goes at once to people waiting, or to anyone booking, so holding it again may find it taken.').waitFor();
+    await expectFocused(page, '#lower-confirm');
+    await checkPage(page, 'office hold seats page asking before holding fewer (320 px)');
+    await activate(page, 'No, keep 2');
+    await expectFocused(page, '#hold-seats');
+    expect((await t.request('GET', `/api/sessions/${s.id}/holds`, { as: office })).json.items).toEqual([{ orgId: org.id, orgName: 'Willow Primary', seat: 'online', seats: 2, claimed: 0 }]);
+    await tabTo(page, 'Save hold');
+    await page.keyboard.press('Enter');
+    await activate(page, 'Yes, hold 1');
+    await page.getByRole('status').filter({ hasText: '1 online seat(s) held for Willow Primary.' }).waitFor();
+    expect((await t.request('GET', `/api/sessions/${s.id}/holds`, { as: office })).json.items).toEqual([{ orgId: org.id, orgName: 'Willow Primary', seat: 'online', seats: 1, claimed: 0 }]);
+
     await tabTo(page, 'Release the online hold for Willow Primary', { back: true });
     await page.keyboard.press('Enter');
     await activate(page, 'Yes, release it');
@@ -713,6 +732,16 @@ describe.skipIf(!browserAvailable)('office staff', () => {
     const own = schoolPage.getByRole('row').filter({ hasText: 'Olu Oak' });
     await own.waitFor({ timeout: 5000 });
     expect((await own.innerText()).replace(/\s+/g, ' ')).toContain('Confirmed (a seat held for your school)');
+
+    // Olu moves to a school outside the trust, keeping the seat: its office is told whose hold it came from.
+    const ash = await t.org('Ash Academy');
+    expect((await t.request('PUT', `/api/users/${olu.id}/placement`, { as: admin, body: { role: 'staff', orgId: ash.id } })).status).toBe(200);
+    const ashPage = await newPage(env.browser, env.server, { viewport: { width: 320, height: 800 } });
+    await signInAt(ashPage, await t.user('office', ash.id, 'Ari Ash'), '/office/bookings');
+    const moved = ashPage.getByRole('row').filter({ hasText: 'Olu Oak' });
+    await moved.waitFor({ timeout: 5000 });
+    expect((await moved.innerText()).replace(/\s+/g, ' ')).toContain('Confirmed (a seat held for Oak Primary)');
+    await checkPage(ashPage, 'who is booked where, a seat held for the school someone left (320 px)');
   });
 
   it('Training coverage follows the organisation chosen, as the other office pages do: reached from the menu it is about the school chosen elsewhere, and a school chosen on it is carried to the other office pages (trust office and administrator, keyboard, 320 px)', async () => {

@@ -131,14 +131,29 @@ function Holds({ s, holds, orgs, allListed, navigated, reload, forSchool }: { s:
     await reload();
   }
 
-  async function saveHold(e: Event) {
-    e.preventDefault();
+  // The hold the form would change (its school and seat kind), and a lower number waiting to be confirmed.
+  const current = holds.find((h) => h.orgId === orgId && h.seat === seat);
+  const [lowering, setLowering] = useState<number | null>(null);
+  // Seats a new number gives up to everyone else: those held and not yet claimed that it no longer holds.
+  const givenUp = (n: number) => (current ? current.seats - current.claimed - Math.max(0, n - current.claimed) : 0);
+
+  async function saveHold(e: Event | null, confirmed = false) {
+    e?.preventDefault();
     const found: FieldError[] = [];
     const n = Number(seats);
     if (!orgId) found.push({ field: 'hold-org', message: 'Choose a school' });
     if (seats.trim() === '' || !Number.isInteger(n) || n < 0) found.push({ field: 'hold-seats', message: 'Number of seats must be a whole number, 0 or more' });
     setErrors(found);
     if (found.length) return;
+    // Fewer held seats give the rest away at once (to people waiting, or anyone booking), as
+    // Release does: asked first, as Release asks. (Below what is claimed the server says why not.)
+    if (!confirmed && (n === 0 || n >= (current?.claimed ?? 0)) && givenUp(n) > 0) {
+      setLowering(n);
+      focusLater(() => document.getElementById('lower-confirm'), { force: true });
+      return;
+    }
+    if (confirmed) focusLater(() => document.getElementById('save-hold'), { force: true });
+    setLowering(null);
     setMessage('');
     // What follows success is part of the action too, so "Try again" after a failure says it and shows the holds as they are.
     await saving.run(async () => {
@@ -290,7 +305,7 @@ function Holds({ s, holds, orgs, allListed, navigated, reload, forSchool }: { s:
           <h2 id="hold-heading">{forSchool ? 'Hold or change seats for your school' : 'Hold or change seats for a school'}</h2>
           {allListed ? (
             <Field id="hold-org" label="School" error={errorFor(errors, 'hold-org')}>
-              <select id="hold-org" value={orgId} {...described('hold-org', undefined, errorFor(errors, 'hold-org'))} onChange={(e) => setOrgId((e.currentTarget as HTMLSelectElement).value)}>
+              <select id="hold-org" value={orgId} {...described('hold-org', undefined, errorFor(errors, 'hold-org'))} onChange={(e) => { setLowering(null); setOrgId((e.currentTarget as HTMLSelectElement).value); }}>
                 <option value="">Choose a school</option>
                 {orgs.map((o) => (
                   <option key={o.id} value={o.id}>
@@ -308,6 +323,7 @@ function Holds({ s, holds, orgs, allListed, navigated, reload, forSchool }: { s:
               find={findHoldable}
               value={orgId}
               onChange={(id, name) => {
+                setLowering(null);
                 setOrgId(id);
                 setFoundName(name);
               }}
@@ -320,19 +336,58 @@ function Holds({ s, holds, orgs, allListed, navigated, reload, forSchool }: { s:
               <div class="radios">
                 {kinds.map((k) => (
                   <div class="radio" key={k}>
-                    <input type="radio" id={`hold-seat-${k}`} name="hold-seat" checked={seat === k} onChange={() => setSeat(k)} />
+                    <input type="radio" id={`hold-seat-${k}`} name="hold-seat" checked={seat === k} onChange={() => { setLowering(null); setSeat(k); }} />
                     <label for={`hold-seat-${k}`}>{seatLabel[k]}</label>
                   </div>
                 ))}
               </div>
             </fieldset>
           )}
-          <TextField id="hold-seats" label="Number of seats to hold" hint="0 releases the hold." type="number" inputMode="numeric" min={0} value={seats} onInput={(e) => setSeats((e.currentTarget as HTMLInputElement).value)} error={errorFor(errors, 'hold-seats')} />
-          {/* "Try again" goes back to the button, where focus stays after a first save. */}
-          <ActionError action={saving} focusTo={() => document.getElementById('save-hold')} />
-          <ActionButton id="save-hold" busy={saving.busy} busyLabel="Saving…">
-            Save hold
-          </ActionButton>
+          <TextField
+            id="hold-seats"
+            label="Number of seats to hold"
+            hint={current ? `The number held in all, not more: ${plural(current.seats, `${seatLabel[seat].toLowerCase()} seat`)} held now, ${current.claimed} claimed. 0 releases the hold.` : '0 releases the hold.'}
+            type="number"
+            inputMode="numeric"
+            min={0}
+            value={seats}
+            onInput={(e) => {
+              setLowering(null);
+              setSeats((e.currentTarget as HTMLInputElement).value);
+            }}
+            error={errorFor(errors, 'hold-seats')}
+          />
+          {lowering !== null && current ? (
+            <div class="confirm" role="group" aria-labelledby="lower-question" id="lower-confirm" tabIndex={-1}>
+              <p id="lower-question">
+                {lowering === 0 ? `Release the ${seatLabel[seat].toLowerCase()} hold for ${orgName(orgId)}?` : `Hold ${lowering} ${seatLabel[seat].toLowerCase()} seat(s) for ${orgName(orgId)} instead of ${current.seats}?`}{' '}
+                {`${plural(givenUp(lowering), 'seat')} not yet claimed go${givenUp(lowering) === 1 ? 'es' : ''} at once to people waiting, or to anyone booking, so holding ${givenUp(lowering) === 1 ? 'it' : 'them'} again may find ${givenUp(lowering) === 1 ? 'it' : 'them'} taken.`}
+              </p>
+              <div class="actions">
+                <button type="button" class="button" onClick={() => void saveHold(null, true)}>
+                  {lowering === 0 ? 'Yes, release it' : `Yes, hold ${lowering}`}
+                </button>
+                <button
+                  type="button"
+                  class="button button-secondary"
+                  onClick={() => {
+                    setLowering(null);
+                    focusLater(() => document.getElementById('hold-seats'), { force: true });
+                  }}
+                >
+                  No, keep {current.seats}
+                </button>
+              </div>
+            </div>
+          ) : (
+            <>
+              {/* "Try again" goes back to the button, where focus stays after a first save. */}
+              <ActionError action={saving} focusTo={() => document.getElementById('save-hold')} />
+              <ActionButton id="save-hold" busy={saving.busy} busyLabel="Saving…">
+                Save hold
+              </ActionButton>
+            </>
+          )}
         </form>
       )}
       {!forSchool && !closed && (
