@@ -2,7 +2,7 @@
 import { sql, type Compilable, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { BookingStatus, Database, SeatKind, SessionMode } from '../../db/schema.js';
 import type { CalendarRow } from './ics.js';
-import { kindOf, prepared } from '../../db/prepared.js';
+import { kindOf, oneOf, prepared } from '../../db/prepared.js';
 import { visibleTo, type Viewer } from '../bookings/repository.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
@@ -331,4 +331,13 @@ const liveFeedToken = prepared<{ tokenHash: string }>()((db, arg) =>
  */
 export function findLiveFeedToken(db: Q, tokenHash: string) {
   return liveFeedToken.first(db, { tokenHash });
+}
+
+/**
+ * Of these offered bookings, those whose offer had run out at `nowIso`: they stay `offered`
+ * until the sweep job passes the seat on, but no longer hold it.
+ */
+export async function lapsedOffers(db: Q, offeredIds: readonly string[], nowIso: string): Promise<Set<string>> {
+  const rows = await db.selectFrom('bookings').select('id').where(oneOf(db, 'id', offeredIds)).where('status', '=', 'offered').where('offer_expires_at', '<=', nowIso).execute();
+  return new Set(rows.map((r) => r.id));
 }

@@ -7,7 +7,6 @@ import { createHash, randomUUID } from 'node:crypto';
 import { perDatabase, type Deps } from '../platform/deps.js';
 import { writeCsv } from '../platform/csv.js';
 import { changeVersion } from '../platform/change-version.js';
-import { oneOf } from '../../db/prepared.js';
 import { ReadCache, type PageWindow } from '../platform/read-cache.js';
 import type { AuthUser } from '../platform/http.js';
 import { findOrg, findUserById } from '../accounts/repository.js';
@@ -405,20 +404,9 @@ export function streamBookingsCsv(deps: Deps, scope: repo.Scope, filter: repo.Ro
   );
 }
 
-/**
- * Of these offered bookings, those whose offer has run out by the server's clock: they stay
- * `offered` until the sweep job passes the seat on, but no longer hold it.
- */
+/** Of these offered bookings, those whose offer has run out by the server's clock (repo.lapsedOffers). */
 async function lapsedOffers(deps: Deps, offeredIds: string[]): Promise<Set<string>> {
-  if (offeredIds.length === 0) return new Set();
-  const rows = await deps.db
-    .selectFrom('bookings')
-    .select('id')
-    .where(oneOf(deps.db, 'id', offeredIds))
-    .where('status', '=', 'offered')
-    .where('offer_expires_at', '<=', deps.now().toISOString())
-    .execute();
-  return new Set(rows.map((r) => r.id));
+  return offeredIds.length === 0 ? new Set() : repo.lapsedOffers(deps.db, offeredIds, deps.now().toISOString());
 }
 
 /** A booking's status as the CSV says it: as the office's web list does (an offer run out is "offer expired"). */
