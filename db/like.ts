@@ -28,8 +28,22 @@ export const lowerContains = (db: Q, column: string, text: string) => sql<boolea
  * accented letter with its plain one ("ábel" beside "Abel", not after "Zoë"), as people expect a
  * list of names to read. Ties are for the query to break.
  */
-export const alphabeticalKey = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+export const alphabeticalKey = (s: string) =>
+  s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[łøæœßđħı]/g, (c) => LETTERS_OF[c] ?? c);
+/**
+ * Letters that Unicode does not take apart into a plain letter and a mark, each with the plain
+ * letter it is alphabetised beside in English lists (one for one, so both databases agree).
+ */
+const LETTERS_OF: Record<string, string> = { ł: 'l', ø: 'o', æ: 'a', œ: 'o', ß: 's', đ: 'd', ħ: 'h', ı: 'i' };
+const PG_LETTERS = [Object.keys(LETTERS_OF).join(''), Object.values(LETTERS_OF).join('')] as const;
 
 /** `column` as `alphabeticalKey` gives it, to order by: db/sqlite.ts registers `alphabetical`; PostgreSQL takes the marks off the decomposed text. */
 export const alphabetical = (db: Q, column: string): RawBuilder<string> =>
-  kindOf(db) === 'sqlite' ? sql<string>`alphabetical(${sql.ref(column)})` : sql<string>`lower(regexp_replace(normalize(${sql.ref(column)}, NFD), '[\u0300-\u036f]', '', 'g'))`;
+  kindOf(db) === 'sqlite'
+    ? sql<string>`alphabetical(${sql.ref(column)})`
+    : // Ordered by code point ("C"), as SQLite orders the same keys, not by the database's own collation.
+      sql<string>`(translate(lower(regexp_replace(normalize(${sql.ref(column)}, NFD), '[\u0300-\u036f]', '', 'g')), ${PG_LETTERS[0]}, ${PG_LETTERS[1]}) collate "C")`;

@@ -7,6 +7,7 @@
  * warning or feedback request that no longer applies by the time it can go (the session was
  * cancelled or moved, the place given up, the offer taken) is kept but never sent.
  */
+import { DETAILS_CHANGED } from './messages.js';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import nodemailer from 'nodemailer';
 import { FALLBACK_MAIL_DOMAIN, mailDomain, type Config, type Deps } from '../platform/deps.js';
@@ -89,10 +90,10 @@ const sameInstant = (a: string | null, b: string | null) => a !== null && b !== 
  * not tell someone of a session that was cancelled or moved, a place they gave up, or an
  * offer they have already accepted.
  */
-export async function whyNoLongerApplies(db: Q, row: Pick<OutboxRow, 'id' | 'kind' | 'booking_id' | 'dedupe_key'>, now: Date, filing = false): Promise<string | null> {
+export async function whyNoLongerApplies(db: Q, row: Pick<OutboxRow, 'id' | 'kind' | 'booking_id' | 'dedupe_key'> & { reason?: string | null }, now: Date, filing = false): Promise<string | null> {
   // Several changes of a session made before the first was told (a venue put right twice in a
   // minute) are told once: each message says everything as it now is, so only the newest goes.
-  if (row.kind === 'session_changed' && row.booking_id && (await laterChangeNotice(db, row.id, row.booking_id, filing))) return 'a later change of the session is told in a message of its own, which says everything';
+  if (row.kind === 'session_changed' && row.booking_id && (await laterChangeNotice(db, row.id, row.booking_id, filing, row.reason === DETAILS_CHANGED))) return 'a later change of the session is told in a message of its own, which says everything';
   if (!(TIME_BOUND.has(row.kind) || NOT_TO_TURNED_OFF.has(row.kind)) || !row.booking_id) return null;
   const found = await db
     .selectFrom('bookings as b')
@@ -137,8 +138,11 @@ export async function whyNoLongerApplies(db: Q, row: Pick<OutboxRow, 'id' | 'kin
  * (no mailer: notices are kept in the local outbox), also one already filed there. A filed
  * one is never emailed, so a process that sends does not count it.
  */
-async function laterChangeNotice(db: Q, id: string, bookingId: string, filing: boolean): Promise<boolean> {
-  const later = await db.selectFrom('outbox').select('id').where('booking_id', '=', bookingId).where('kind', '=', 'session_changed').where('status', 'in', filing ? ['pending', 'local'] : ['pending']).where('id', '>', id).limit(1).executeTakeFirst();
+async function laterChangeNotice(db: Q, id: string, bookingId: string, filing: boolean, detailsOnly: boolean): Promise<boolean> {
+  let q = db.selectFrom('outbox').select('id').where('booking_id', '=', bookingId).where('kind', '=', 'session_changed').where('status', 'in', filing ? ['pending', 'local'] : ['pending']).where('id', '>', id);
+  // A new time or place is told even when a new title follows it: that message says only the words changed.
+  if (!detailsOnly) q = q.where((eb) => eb.or([eb('reason', 'is', null), eb('reason', '<>', DETAILS_CHANGED)]));
+  const later = await q.limit(1).executeTakeFirst();
   return later !== undefined;
 }
 

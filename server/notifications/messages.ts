@@ -2,6 +2,9 @@
  * What each notification says. Plain, friendly English; times in the reader's own zone;
  * every message has a text part and an accessible HTML part with the same content.
  */
+
+/** A "session changed" notice's `reason` when only its title, description or zone changed (its time and place did not). */
+export const DETAILS_CHANGED = 'details';
 import type { BookingRow, SessionRow, UserRow } from '../../db/schema.js';
 
 export type NoticeKind =
@@ -149,7 +152,7 @@ export function compose(ctx: NoticeContext): { subject: string; text: string; ht
     cancelled: [`Cancelled: ${s.title}`, ['Your booking has been cancelled.', ...(ctx.reason ? [ctx.reason] : [])]],
     left_waitlist: [`Left the waiting list: ${s.title}`, ['You are no longer on the waiting list for this session.', ...(ctx.reason ? [ctx.reason] : [])]],
     session_cancelled: [`Session cancelled: ${s.title}`, ['Sorry: this session has been cancelled, and your booking with it.', ...(ctx.reason ? [`Reason given: ${ctx.reason}`] : [])]],
-    session_changed: [`Changed: ${s.title}`, ['The details of this session have changed. Please check its time, place and details below.']],
+    session_changed: [`Changed: ${s.title}`, [ctx.reason === DETAILS_CHANGED ? 'The title or description of this session has changed; its time and place are as they were. The calendar invite attached has the new version.' : 'The details of this session have changed. Please check the new time and place below.']],
     reminder_24h: [`${dayWord(s.starts_at, ctx.sentAt ?? new Date().toISOString(), ctx.timeZone)}: ${s.title}`, ['A reminder that your session is coming up.']],
     reminder_1h: [`Starting within the hour: ${s.title}`, ['Your session starts soon.']],
     seat_changed: [`Your place has changed: ${s.title}`, [seatChanged(b)]],

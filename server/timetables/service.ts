@@ -210,8 +210,10 @@ async function replaceFromOrgCsv(deps: Deps, actor: AuthUser, orgId: string, wee
   for (const p of r.periods) {
     const u = byEmail.get(p.email!);
     const staffRole = u && ['staff', 'office'].includes(u.role);
-    if (u && staffRole && u.org_id === orgId && u.disabled_at) problems.push({ line: p.line, message: `${p.email}'s account is turned off: turn it on under Staff, or take their rows out of the file` });
-    else if (u && staffRole && u.org_id && u.org_id !== orgId && elsewhere.has(u.org_id)) problems.push({ line: p.line, message: `${p.email} works at ${elsewhere.get(u.org_id)}: choose ${elsewhere.get(u.org_id)} above and upload their rows there` });
+    const school = u?.org_id && u.org_id !== orgId ? elsewhere.get(u.org_id) : undefined;
+    if (u && staffRole && u.org_id === orgId && u.disabled_at) problems.push({ line: p.line, message: `${p.email}'s account is turned off: turn it on under Staff accounts, or take their rows out of the file` });
+    else if (u && staffRole && school && u.disabled_at) problems.push({ line: p.line, message: `${p.email} works at ${school}, and their account is turned off: turn it on under Staff accounts for ${school} and upload their rows there, or take them out of the file` });
+    else if (u && staffRole && school) problems.push({ line: p.line, message: `${p.email} works at ${school}: choose ${school} above and upload their rows there` });
     else if (!u || u.disabled_at || u.org_id !== orgId || !staffRole) problems.push({ line: p.line, message: `${p.email} is not a member of staff of this organisation` });
   }
   // Each person's rows, in file order (emails are lower-cased by the parser).

@@ -141,7 +141,7 @@ describe('invites in notice emails', () => {
     expect(renamed.status).toBe(200);
     const sent = await deliver();
     expect(sent.map((m) => m.to)).toEqual([[seated.email]]);
-    expect(plainText(sent[0]!.raw)).toContain('The details of this session have changed.');
+    expect(plainText(sent[0]!.raw)).toContain('The title or description of this session has changed');
     const [part] = calendarParts(sent[0]!.raw);
     expect(part!.type).toMatch(/method=REQUEST/i);
     const after = readCalendar(part!.text).events[0]!;
@@ -149,6 +149,26 @@ describe('invites in notice emails', () => {
     expect(after.sequence).toBeGreaterThan(before.sequence);
     expect(after.summary).toBe('Autism in the early years (EYFS)');
     expect(after.description).toContain('Bring a laptop; room 4');
+    expect(plainText(sent[0]!.raw)).toContain('its time and place are as they were');
+
+    // The same description sent back with other line breaks (a browser's form) is no change: nothing is sent.
+    await t.db.updateTable('sessions').set({ description: 'Line one\r\nLine two' }).where('id', '=', s.id).execute();
+    expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { description: 'Line one\nLine two' } })).status).toBe(200);
+    expect(await deliver()).toEqual([]);
+
+    // A new time, then a new title before either was sent: the time is still told (the later message says only the words changed).
+    t.clock.advance(60_000);
+    expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { startsAt: '2026-03-10T17:00:00Z', endsAt: '2026-03-10T18:00:00Z' } })).status).toBe(200);
+    expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { title: 'Autism in the early years (EYFS, moved)' } })).status).toBe(200);
+    const both = (await deliver()).filter((m) => m.to.includes(seated.email));
+    expect(both.map((m) => plainText(m.raw).includes('Please check the new time and place below'))).toEqual([true, false]);
+    // A new title, then a new time: one message, which says everything.
+    t.clock.advance(60_000);
+    expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { title: 'Autism in the early years' } })).status).toBe(200);
+    expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { startsAt: '2026-03-10T16:00:00Z', endsAt: '2026-03-10T17:00:00Z' } })).status).toBe(200);
+    const one = (await deliver()).filter((m) => m.to.includes(seated.email));
+    expect(one).toHaveLength(1);
+    expect(plainText(one[0]!.raw)).toContain('Please check the new time and place below');
 
     // Once it is over, a corrected title is sent to no one.
     t.clock.set('2026-03-11T09:00:00.000Z');

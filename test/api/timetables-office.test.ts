@@ -93,7 +93,7 @@ describe('office uploads', () => {
     // At Hill Primary: Otto's account is turned off.
     const atSchool = await t.request('PUT', `/api/orgs/${hill.id}/timetables`, { as: hillOffice, body: ['email,day,start,end', `${atHill.email},Monday,09:00,10:00`, `${off.email},Monday,09:00,10:00`].join('\n'), headers: csv });
     expect(atSchool.status).toBe(400);
-    expect(atSchool.json.error.details.rows).toEqual([{ line: 3, message: `${off.email}'s account is turned off: turn it on under Staff, or take their rows out of the file` }]);
+    expect(atSchool.json.error.details.rows).toEqual([{ line: 3, message: `${off.email}'s account is turned off: turn it on under Staff accounts, or take their rows out of the file` }]);
     expect((await t.request('GET', '/api/me/timetable', { as: atHill })).json.weekly).toEqual([]);
   });
 

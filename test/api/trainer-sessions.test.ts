@@ -220,6 +220,14 @@ describe('who is coming', () => {
     }
   });
 
+  it('orders names alphabetically the same on both databases, letters with marks or strokes beside their plain letter', async () => {
+    const trainer = await t.user('trainer');
+    const s = await t.session({ ...hybrid, capacity: { inPerson: 10, online: 10 } }, trainer);
+    for (const name of ['Zed Zane', 'Łukasz Lis', 'ømar Olsen', 'Luke Lamb', 'Æsa Ames', 'Adam Ash']) await book(s.id, await t.user('staff', null, name), 'online');
+    const names = (await t.request('GET', `/api/sessions/${s.id}/attendees?sort=name`, { as: trainer })).json.items.map((r: { name: string }) => r.name);
+    expect(names).toEqual(['Adam Ash', 'Æsa Ames', 'Łukasz Lis', 'Luke Lamb', 'ømar Olsen', 'Zed Zane']);
+  });
+
   it('the spreadsheet gives when each person booked as the session’s wall clock in England (BST in summer), as the office’s export does', async () => {
     const trainer = await t.user('trainer');
     const s = await t.session({ ...hybrid, startsAt: '2026-07-10T15:00:00Z', endsAt: '2026-07-10T16:00:00Z' }, trainer);

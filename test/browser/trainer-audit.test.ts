@@ -213,5 +213,9 @@ describe.skipIf(!browserAvailable)('trainer pages audit', () => {
     await page.locator('#f-sort').selectOption('name');
     await expect.poll(() => new URL(page.url()).search).toBe('?q=person+12&sort=name');
     await checkPage(page, 'who is coming, searched (320 px)');
+    // An address with a page far past the last (an old link) shows the last page, and says so.
+    await page.goto(`/trainer/sessions/${s.id}/people?page=99999`);
+    await expect.poll(() => count.innerText()).toBe('Showing 101 to 130 of 130 people (130 in all).');
+    await expect.poll(() => new URL(page.url()).search).toBe('?page=2');
   });
 });

@@ -88,7 +88,7 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     // before they are sent its new version (the person waiting has no event, and is not).
     await typeInto(page, 'Title', 'Autism in the early years (EYFS)');
     await page.keyboard.press('Enter');
-    await page.getByText('This changes what the calendar invite says. 2 people with a seat will be sent the updated invite by email. Save and send it?').waitFor();
+    await page.getByText('This changes what the calendar invite says. 2 people with a seat will be sent the updated invite by email. Save and tell them?').waitFor();
     await expectFocused(page, '.confirm');
     expect(await t.mails('session_changed')).toHaveLength(3);
     await checkPage(page, 'edit page asking to send the new invite');

@@ -90,8 +90,14 @@ function CoverOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
   }
 
   const lessons = report?.items.reduce((n, i) => n + i.clashes.length, 0) ?? 0;
-  // Places on a waitlist and seats offered are listed (cover may be needed if they get the seat), but are not yet seats: said apart.
-  const notSeats = report?.items.filter((i) => i.status !== 'confirmed').length ?? 0;
+  // Places on a waitlist and seats offered are listed (cover is needed if the seat comes), but are not yet seats: counted apart, with their lessons.
+  const waiting = report?.items.filter((i) => i.status !== 'confirmed') ?? [];
+  const waitingLessons = waiting.reduce((n, i) => n + i.clashes.length, 0);
+  const booked = (report?.items.length ?? 0) - waiting.length;
+  const countLine = () =>
+    waiting.length === 0
+      ? `${plural(booked, 'booking')} ${booked === 1 ? 'needs' : 'need'} cover for ${plural(lessons, 'lesson')}.`
+      : `${booked === 0 ? 'No booked places need cover' : `${plural(booked, 'booking')} ${booked === 1 ? 'needs' : 'need'} cover for ${plural(lessons - waitingLessons, 'lesson')}`}; ${plural(waiting.length, 'place')} on the waitlist or offered a seat would need cover for ${plural(waitingLessons, 'lesson')} if the seat comes.`;
 
   return (
     <>
@@ -113,7 +119,7 @@ function CoverOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
         </div>
       </form>
       <p role="status" class="count">
-        {!report ? (cover.error ? '' : 'Loading…') : report.items.length === 0 ? 'No bookings need cover in these dates.' : `${plural(report.items.length, 'booking')} ${report.items.length === 1 ? 'needs' : 'need'} cover for ${plural(lessons, 'lesson')}.${notSeats > 0 ? ` ${notSeats === report.items.length ? (notSeats === 1 ? 'It is' : 'All are') : `${notSeats} of them ${notSeats === 1 ? 'is' : 'are'}`} on the waitlist or offered a seat, not booked yet.` : ''}`}
+        {!report ? (cover.error ? '' : 'Loading…') : report.items.length === 0 ? 'No bookings need cover in these dates.' : countLine()}
       </p>
       {cover.error ? <Retry error={cover.error} onRetry={() => void cover.reload()} busy={cover.loading} /> : null}
       {report && report.items.length > 0 ? (

@@ -14,6 +14,8 @@ const SORTS: Record<AttendeeSort, string> = { queue: 'Booking order', name: 'Nam
 
 /** How many people Who is coming lists a page (a popular session's queue runs to thousands: the server reads one page). */
 const ATTENDEES_PAGE = 100;
+/** The furthest page the server will read (its largest offset, a million, over the page size). */
+const MAX_PAGE = 1_000_000 / ATTENDEES_PAGE;
 /** How long typing pauses before the list is asked for what was typed. */
 const TYPING_PAUSE_MS = 300;
 
@@ -24,7 +26,8 @@ function askedOf(query: URLSearchParams) {
     seat: AttendeesQuery.shape.seat.safeParse(query.get('seat') ?? undefined).data ?? 'all',
     q: (query.get('q') ?? '').trim().slice(0, 200),
     sort: AttendeeSort.safeParse(query.get('sort')).data ?? 'queue',
-    page: Math.max(1, Number.parseInt(query.get('page') ?? '1', 10) || 1),
+    // No further than the server reads (an offset of a million): a page past the last is put right once the count is known.
+    page: Math.min(MAX_PAGE, Math.max(1, Number.parseInt(query.get('page') ?? '1', 10) || 1)),
   };
 }
 type Asked = ReturnType<typeof askedOf>;
@@ -61,7 +64,8 @@ function Attendees({ s, navigated }: { s: Session; navigated: boolean }) {
   const list = useLoad(async () => {
     const p = new URLSearchParams({ status: asked.status, seat: asked.seat, sort: asked.sort, limit: String(ATTENDEES_PAGE), offset: String((asked.page - 1) * ATTENDEES_PAGE) });
     if (asked.q) p.set('q', asked.q);
-    return api(`/api/sessions/${encodeURIComponent(s.id)}/attendees?${p}`, AttendeeList);
+    // The answer carries what it was asked for: the count and caption describe the rows in view while the next page loads.
+    return { ...(await api(`/api/sessions/${encodeURIComponent(s.id)}/attendees?${p}`, AttendeeList)), asked };
   }, [s.id, asked.status, asked.seat, asked.q, asked.sort, asked.page]);
   // A new filter or order starts again at the first page, replacing the address rather than adding to history.
   const change = (next: Partial<Asked>) => navigate(hrefOf(loc.path, { ...asked, page: 1, ...next }), { replace: true });
@@ -76,7 +80,9 @@ function Attendees({ s, navigated }: { s: Session; navigated: boolean }) {
     setText(v);
     clearTimeout(typing.current);
     typing.current = setTimeout(() => {
-      if (v.trim() !== askedOf(new URLSearchParams(location.search)).q) change({ q: v.trim() });
+      // As the address is now (a filter chosen during the pause stays chosen).
+      const now = askedOf(new URLSearchParams(location.search));
+      if (v.trim() !== now.q) navigate(hrefOf(loc.path, { ...now, page: 1, q: v.trim() }), { replace: true });
     }, TYPING_PAUSE_MS);
   };
   const [message, setMessage] = useState('');
@@ -89,13 +95,14 @@ function Attendees({ s, navigated }: { s: Session; navigated: boolean }) {
   const items = data?.items ?? [];
   const total = data?.total ?? 0;
   const pages = Math.max(1, Math.ceil(total / ATTENDEES_PAGE));
-  const page = asked.page;
+  // The page in view: the one its rows were loaded for.
+  const page = data?.asked.page ?? asked.page;
   const from = (page - 1) * ATTENDEES_PAGE;
   const pageHref = (n: number) => hrefOf(loc.path, { ...asked, page: n });
   // A page past the last (people removed, or a narrower filter) shows the last, and the address says so.
   useEffect(() => {
-    if (data && page > pages) navigate(pageHref(pages), { replace: true });
-  }, [data, page, pages]);
+    if (data && data.asked.page === asked.page && asked.page > pages) navigate(pageHref(pages), { replace: true });
+  }, [data, asked.page, pages]);
   const reload = list.reload;
 
   // What follows success is part of each action, so "Try again" after a failure does it too.
@@ -145,9 +152,12 @@ function Attendees({ s, navigated }: { s: Session; navigated: boolean }) {
       <p class="back">
         <Link href="/trainer/sessions">Back to my sessions</Link>
       </p>
-      <p>
-        {plural(booked, 'person', 'people')} booked{outcomes}, {counts.offered ?? 0} offered a seat, {counts.waitlisted ?? 0} waiting.
-      </p>
+      {/* Said once counted: never "0 people booked" while the list loads, or when it could not be. */}
+      {data && (
+        <p>
+          {plural(booked, 'person', 'people')} booked{outcomes}, {counts.offered ?? 0} offered a seat, {counts.waitlisted ?? 0} waiting.
+        </p>
+      )}
       {/* Refused (403) once the session has been handed to other trainers. */}
       <DownloadLink href={`/api/sessions/${encodeURIComponent(s.id)}/attendees.csv`} fallbackName="who-is-coming.csv">
         Download everyone as a spreadsheet (CSV)

@@ -89,7 +89,8 @@ function EditForm({ s, navigated, onChanged, reload }: { s: Session; navigated: 
     // The rule the server tells people by: a new time, venue or mode.
     const moved = Date.parse(input.startsAt) !== Date.parse(s.startsAt) || Date.parse(input.endsAt) !== Date.parse(s.endsAt) || venue !== s.venue || input.mode !== s.mode;
     // A new title, description or zone changes the invite in each seat holder's calendar: they are sent its new version (not once the session is over).
-    const retitled = input.title !== s.title || (input.description ?? '') !== (s.description ?? '') || (input.timeZone !== undefined && input.timeZone !== s.timeZone);
+    const lines = (text: string | null | undefined) => (text ?? '').replace(/\r\n?/g, '\n');
+    const retitled = input.title !== s.title || lines(input.description) !== lines(s.description) || (input.timeZone !== undefined && input.timeZone !== s.timeZone);
     const seated = s.seats.inPerson.confirmed + s.seats.online.confirmed;
     const toTell = moved ? people : retitled && Date.parse(s.endsAt) > serverNow() ? seated : 0;
     if (toTell > 0 && !told) {
@@ -170,7 +171,7 @@ function EditForm({ s, navigated, onChanged, reload }: { s: Session; navigated: 
                 <p id="tell-question">
                   {confirming.moved
                     ? `This changes the time or place. ${plural(confirming.people, 'person', 'people')} booked or waiting will be told by email, with an updated calendar invite. Save and tell them?`
-                    : `This changes what the calendar invite says. ${plural(confirming.people, 'person', 'people')} with a seat will be sent the updated invite by email. Save and send it?`}
+                    : `This changes what the calendar invite says. ${plural(confirming.people, 'person', 'people')} with a seat will be sent the updated invite by email. Save and tell them?`}
                 </p>
                 <div class="actions">
                   <button type="button" class="button" onClick={() => save(null, true)} aria-disabled={busy ? 'true' : undefined}>
