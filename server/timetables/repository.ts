@@ -175,11 +175,11 @@ export async function recordFetchFailure(db: Q, userId: string, url: string, err
 }
 
 /**
- * Active bookings (confirmed, offered, waitlisted) of a person, or of an organisation's
+ * Active bookings (confirmed, offered while the offer stands, waitlisted) of a person, or of an organisation's
  * people on the sessions `viewer` (who reads them) may see (DESIGN.md invariant 12), with
  * their sessions.
  */
-export function activeBookings(db: Q, f: ({ userId: string } | { orgId: string; viewer: Viewer }) & { from?: string; to?: string }, max = 20_000) {
+export function activeBookings(db: Q, f: ({ userId: string } | { orgId: string; viewer: Viewer }) & { from?: string; to?: string; now: string }, max = 20_000) {
   let q = db
     .selectFrom('bookings as b')
     .innerJoin('sessions as s', 's.id', 'b.session_id')
@@ -190,6 +190,8 @@ export function activeBookings(db: Q, f: ({ userId: string } | { orgId: string; 
       's.id as session_id', 's.title', 's.mode', 's.starts_at', 's.ends_at', 's.venue',
     ])
     .where('b.status', 'in', ['confirmed', 'offered', 'waitlisted'])
+    // An offer whose time has run out (before the sweep passes the seat on) is no place to cover.
+    .where((eb) => eb.or([eb('b.status', '<>', 'offered'), eb('b.offer_expires_at', 'is', null), eb('b.offer_expires_at', '>', f.now)]))
     .where('s.status', '=', 'scheduled');
   if ('userId' in f) q = q.where('b.user_id', '=', f.userId);
   else q = q.where('u.org_id', '=', f.orgId).where(visibleTo(f.viewer, 's'));

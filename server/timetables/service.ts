@@ -551,7 +551,7 @@ async function clashingBookings(deps: Deps, bookings: BookingWithSession[]) {
 
 /** The caller's active bookings (confirmed, offered, waitlisted) that clash with their own timetable. */
 export async function myClashes(deps: Deps, userId: string, range: { from?: string; to?: string } = {}) {
-  const bookings = await repo.activeBookings(deps.db, { userId, from: rangeEdge(range.from, 'from'), to: rangeEdge(range.to, 'to') });
+  const bookings = await repo.activeBookings(deps.db, { userId, from: rangeEdge(range.from, 'from'), to: rangeEdge(range.to, 'to'), now: deps.now().toISOString() });
   const items = await clashingBookings(deps, bookings);
   return { items: items.map(({ userId: _u, userName: _n, userEmail: _e, ...rest }) => rest) };
 }
@@ -568,7 +568,7 @@ export async function coverReport(deps: Deps, actor: AuthUser, orgId: string, q:
   // One more than the bound is read, so a range holding more is refused rather than cut short.
   const max = deps.config.maxReportBookings;
   // Only bookings on sessions the reader may see: a school's own in-house sessions are not its trust's office's.
-  const bookings = await repo.activeBookings(deps.db, { orgId, viewer: await viewerFor(deps.db, actor), from, to }, max + 1);
+  const bookings = await repo.activeBookings(deps.db, { orgId, viewer: await viewerFor(deps.db, actor), from, to, now: deps.now().toISOString() }, max + 1);
   if (bookings.length > max) {
     throw new AppError('report_too_large', `There are more than ${max.toLocaleString('en-GB')} bookings between these dates, too many for one report: choose a shorter range.`, { max });
   }

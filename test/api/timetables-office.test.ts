@@ -236,6 +236,21 @@ describe('cover report', () => {
     expect(outside.json.items).toEqual([]);
   });
 
+  it('a seat offered is listed while the offer stands, and not once its time has run out (before the sweep passes it on), in the cover report and in the person’s own clashes', async () => {
+    const { org, office, a } = await school();
+    expect((await t.request('PUT', `/api/orgs/${org.id}/timetables`, { as: office, body: ['email,day,start,end,label', `${a.email},Monday,15:00,17:00,Year 5 maths`].join('\n'), headers: csv })).status).toBe(200);
+    const s = await t.session({ capacity: { online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 60, startsAt: '2026-01-19T16:00:00Z', endsAt: '2026-01-19T17:00:00Z' });
+    const first = await t.user('staff', org.id);
+    const firstBooking = (await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: first, body: {} })).json;
+    expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: a, body: {} })).json.status).toBe('waitlisted');
+    expect((await t.request('DELETE', `/api/bookings/${firstBooking.id}`, { as: first })).status).toBe(200);
+    const cover = async () => (await t.request('GET', `/api/orgs/${org.id}/cover?from=2026-01-19&to=2026-01-19`, { as: office })).json.items.map((i: { status: string }) => i.status);
+    const mine = async () => (await t.request('GET', '/api/me/clashes', { as: a })).json.items.map((i: { status: string }) => i.status);
+    expect([await cover(), await mine()]).toEqual([['offered'], ['offered']]);
+    t.clock.advance(2 * 60 * 60_000);
+    expect([await cover(), await mine()]).toEqual([[], []]);
+  });
+
   it('takes the range as dates too: days in England, the last one included, as the session list does', async () => {
     const { org, office, a, monday } = await setUp();
     const day = await t.request('GET', `/api/orgs/${org.id}/cover?from=2026-01-19&to=2026-01-19`, { as: office });
