@@ -68,3 +68,25 @@ export async function hasSeatOn(db: Q, sessionId: string, userId: string): Promi
     .executeTakeFirst();
   return !!row;
 }
+
+/** How many materials a session lists (its own and the library's), and the bytes of its own files. */
+export async function sessionUsage(db: Q, sessionId: string): Promise<{ count: number; bytes: number }> {
+  const row = await db
+    .selectFrom('session_materials as sm')
+    .innerJoin('materials as m', 'm.id', 'sm.material_id')
+    .select((eb) => [eb.fn.countAll<number | string>().as('n'), eb.fn.sum<number | string | null>(eb.case().when('m.session_id', '=', sessionId).then(eb.ref('m.size_bytes')).else(0).end()).as('bytes')])
+    .where('sm.session_id', '=', sessionId)
+    .executeTakeFirstOrThrow();
+  return { count: Number(row.n), bytes: Number(row.bytes ?? 0) };
+}
+
+/** How many materials a course's library holds, and the bytes of its files. */
+export async function libraryUsage(db: Q, courseId: string): Promise<{ count: number; bytes: number }> {
+  const row = await db
+    .selectFrom('materials')
+    .select((eb) => [eb.fn.countAll<number | string>().as('n'), eb.fn.sum<number | string | null>('size_bytes').as('bytes')])
+    .where('course_id', '=', courseId)
+    .where('session_id', 'is', null)
+    .executeTakeFirstOrThrow();
+  return { count: Number(row.n), bytes: Number(row.bytes ?? 0) };
+}

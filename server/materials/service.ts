@@ -104,6 +104,28 @@ function linkRow(deps: Deps, actor: AuthUser, input: { title: string; url: strin
   return { id: randomUUID(), kind: 'link' as const, title: input.title.trim(), ...owner, url, file_name: null, content_type: null, size_bytes: null, sha256: null, content: null, created_by: actor.id, created_at: deps.now().toISOString() };
 }
 
+// --- how much a session or a library may hold ---
+
+/**
+ * A session lists at most 50 materials and its own files take at most 200 MB; a course's library
+ * holds at most 200 and 1 GB. Enough for any training session; a bound on what one account can
+ * make the service store. Checked in the transaction that adds (on PostgreSQL two additions at
+ * the same moment may each find room: the bound is on storage, not an invariant).
+ */
+export const MATERIAL_LIMITS = { session: { count: 50, bytes: 200 * 1024 * 1024 }, library: { count: 200, bytes: 1024 * 1024 * 1024 } } as const;
+const megabytes = (n: number) => `${Math.round(n / (1024 * 1024)).toLocaleString('en-GB')} MB`;
+
+/** Refuses an addition of `bytes` (0 for a link) that would take `where` past its limits, saying what to do. */
+function checkRoom(usage: { count: number; bytes: number }, bytes: number, where: 'session' | 'library') {
+  const limit = MATERIAL_LIMITS[where];
+  const what = where === 'session' ? 'This session' : 'This course’s library';
+  if (usage.count >= limit.count) throw new AppError('conflict', `${what} already has ${limit.count} materials, as many as it may: remove one before adding another.`, { limit: limit.count });
+  if (usage.bytes + bytes > limit.bytes) {
+    const files = where === 'session' ? 'This session’s files' : 'The files in this course’s library';
+    throw new AppError('conflict', `${files} would take more than ${megabytes(limit.bytes)} with this one (they take ${megabytes(usage.bytes)} now): remove a file, or add a link to where the file is kept instead.`, { limitBytes: limit.bytes });
+  }
+}
+
 // --- the library (per course) ---
 
 /** A course's library, newest first, with the upload limit its upload form says. */
@@ -117,15 +139,22 @@ export async function listLibrary(deps: Deps, actor: AuthUser, courseId: string)
 export async function addLibraryFile(deps: Deps, actor: AuthUser, courseId: string, bytes: Uint8Array, given: { name: string; title?: string | undefined }): Promise<Material> {
   await requireCourse(deps, courseId);
   const row = await fileRow(deps, actor, bytes, given, { course_id: courseId, session_id: null });
-  await repo.insertMaterial(deps.db, row);
+  await addToLibrary(deps, courseId, row);
   return toMaterial(row, libraryDownload(row.id));
 }
 
 export async function addLibraryLink(deps: Deps, actor: AuthUser, courseId: string, input: { title: string; url: string }): Promise<Material> {
   await requireCourse(deps, courseId);
   const row = linkRow(deps, actor, input, { course_id: courseId, session_id: null });
-  await repo.insertMaterial(deps.db, row);
+  await addToLibrary(deps, courseId, row);
   return toMaterial(row, null);
+}
+
+async function addToLibrary(deps: Deps, courseId: string, row: Parameters<typeof repo.insertMaterial>[1]) {
+  await deps.db.transaction().execute(async (trx) => {
+    checkRoom(await repo.libraryUsage(trx, courseId), row.size_bytes ?? 0, 'library');
+    await repo.insertMaterial(trx, row);
+  });
 }
 
 /** Deletes a library material; every session that used it stops listing it. */
@@ -161,7 +190,11 @@ export async function attachToSession(deps: Deps, actor: AuthUser, sessionId: st
   if (!m || m.course_id === null || m.session_id !== null) {
     throw new AppError('validation_failed', 'That material is not in the programme’s library: it may have been deleted.', { issues: [{ path: 'materialId', message: 'not found in the library' }] });
   }
-  await repo.attach(deps.db, { session_id: sessionId, material_id: materialId, added_by: actor.id, added_at: deps.now().toISOString() });
+  await deps.db.transaction().execute(async (trx) => {
+    if (await repo.usedBySession(trx, sessionId, materialId)) return; // already listed: nothing to add
+    checkRoom(await repo.sessionUsage(trx, sessionId), 0, 'session');
+    await repo.attach(trx, { session_id: sessionId, material_id: materialId, added_by: actor.id, added_at: deps.now().toISOString() });
+  });
   return toMaterial(m, m.kind === 'file' ? sessionDownload(sessionId, m.id) : null);
 }
 
@@ -181,6 +214,7 @@ export async function addSessionLink(deps: Deps, actor: AuthUser, sessionId: str
 
 async function addOwn(deps: Deps, actor: AuthUser, row: Parameters<typeof repo.insertMaterial>[1] & { session_id: string | null }) {
   await deps.db.transaction().execute(async (trx) => {
+    checkRoom(await repo.sessionUsage(trx, row.session_id!), row.size_bytes ?? 0, 'session');
     await repo.insertMaterial(trx, row);
     await repo.attach(trx, { session_id: row.session_id!, material_id: row.id, added_by: actor.id, added_at: row.created_at });
   });

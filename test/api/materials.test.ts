@@ -52,6 +52,46 @@ async function world() {
   return { school, far, admin, trainer, lead, booked, colleague, outsider, course, inhouse };
 }
 
+describe('how much a session or a library may hold', () => {
+  it('a session lists at most 50 materials and its own files take at most 200 MB; a library 200 and 1 GB; past that an addition is refused (409, saying what to do) and nothing is stored', async () => {
+    const w = await world();
+    const s = w.inhouse.id;
+    const link = (i: number) => t.request('POST', `/api/sessions/${s}/materials/links`, { as: w.lead, body: { title: `Link ${i}`, url: `https://example.org/${i}` } });
+    for (let i = 1; i <= 50; i++) expect((await link(i)).status).toBe(201);
+    const before = await countMaterials();
+    const full = await link(51);
+    expect(full.status).toBe(409);
+    expect(full.json.error.message).toBe('This session already has 50 materials, as many as it may: remove one before adding another.');
+    expect((await upload(`/api/sessions/${s}/materials/files?name=x.pdf`, w.lead, FILES.pdf)).status).toBe(409);
+    // A library material attached counts too.
+    const shared = (await t.request('POST', `/api/courses/${w.course.id}/materials/links`, { as: w.admin, body: { title: 'Shared', url: 'https://example.org/shared' } })).json;
+    expect((await t.request('POST', `/api/sessions/${s}/materials`, { as: w.lead, body: { materialId: shared.id } })).status).toBe(409);
+    expect(await countMaterials()).toBe(before + 1);
+    // Taking one off makes room again.
+    const one = (await t.request('GET', `/api/sessions/${s}/materials`, { as: w.lead })).json.items[0];
+    expect((await t.request('DELETE', `/api/sessions/${s}/materials/${one.id}`, { as: w.lead })).status).toBe(204);
+    expect((await t.request('POST', `/api/sessions/${s}/materials`, { as: w.lead, body: { materialId: shared.id } })).status).toBe(201);
+
+    // Bytes: another session whose files already take all but a few bytes of its 200 MB (stored as such here, not uploaded).
+    const other = (await t.request('POST', '/api/sessions', { as: w.lead, body: { ...base, title: 'Birch second twilight', courseId: w.course.id, audience: { kind: 'organisation', orgId: w.school.id } } })).json.id;
+    const big = randomUUID();
+    await t.db.insertInto('materials').values({ id: big, kind: 'file', title: 'Big', course_id: null, session_id: other, url: null, file_name: 'big.pdf', content_type: 'application/pdf', size_bytes: 200 * 1024 * 1024 - 10, sha256: 'x', content: Buffer.from('x'), created_by: w.lead.id, created_at: '2026-03-01T09:00:00.000Z' }).execute();
+    await t.db.insertInto('session_materials').values({ session_id: other, material_id: big, added_by: w.lead.id, added_at: '2026-03-01T09:00:00.000Z' }).execute();
+    const tooBig = await upload(`/api/sessions/${other}/materials/files?name=x.pdf`, w.lead, FILES.pdf);
+    expect(tooBig.status).toBe(409);
+    expect(tooBig.json.error.message).toBe('This session’s files would take more than 200 MB with this one (they take 200 MB now): remove a file, or add a link to where the file is kept instead.');
+    // A link takes no room.
+    expect((await t.request('POST', `/api/sessions/${other}/materials/links`, { as: w.lead, body: { title: 'Where the big files are', url: 'https://example.org/drive' } })).status).toBe(201);
+
+    // A library of 200 (one added above, 199 more stored here) takes no more.
+    await t.db.insertInto('materials').values(Array.from({ length: 199 }, (_, i) => ({ id: randomUUID(), kind: 'link' as const, title: `L${i}`, course_id: w.course.id, session_id: null, url: `https://example.org/l${i}`, file_name: null, content_type: null, size_bytes: null, sha256: null, content: null, created_by: w.admin.id, created_at: '2026-03-01T09:00:00.000Z' }))).execute();
+    const libraryFull = await t.request('POST', `/api/courses/${w.course.id}/materials/links`, { as: w.admin, body: { title: 'One more', url: 'https://example.org/more' } });
+    expect(libraryFull.status).toBe(409);
+    expect(libraryFull.json.error.message).toBe('This course’s library already has 200 materials, as many as it may: remove one before adding another.');
+    expect((await upload(`/api/courses/${w.course.id}/materials/files?name=x.pdf`, w.admin, FILES.pdf)).status).toBe(409);
+  });
+});
+
 describe('the library of a course', () => {
   it('administrators add files and links, everyone who runs sessions reads it, others cannot', async () => {
     const w = await world();
