@@ -91,6 +91,8 @@ export function AddToCalendar({ b }: { b: Booking }) {
           </a>
         </li>
       </ul>
+      {/* Those two links make an event of their own, with nothing to tie a later change to it. */}
+      <p class="hint">The emailed invite, and one downloaded here, update when the session changes; an event added with the Google Calendar or Outlook on the web link does not.</p>
     </div>
   );
 }
