@@ -110,3 +110,6 @@ export const SearchText = searchText(200);
 /** One line of text: no line breaks either (nor the Unicode line and paragraph separators). */
 export const Line = (max: number) =>
   Text(max).refine((s) => !/[\r\n\u2028\u2029]/.test(s), { message: 'must be a single line' });
+
+/** Text with its line breaks written one way (LF): a browser's form sends LF where the API may have stored CRLF, with the same words. */
+export const sameLines = (text: string | null | undefined) => (text ?? '').replace(/\r\n?/g, '\n');

@@ -6,6 +6,7 @@
 import { Temporal } from 'temporal-polyfill';
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
+import { sameLines } from '../../shared/common.js';
 import type { SeatKind, SessionRow } from '../../db/schema.js';
 import type { SessionFit } from '../../shared/timetables.js';
 import { findOrg, findUsersByIds, orgNames } from '../accounts/repository.js';
@@ -180,8 +181,6 @@ export async function sessionForCaller(deps: Deps, id: string, caller: AuthUser)
 /** Whether an edit changes what a calendar invite says besides its time and place: the title, the description, or the zone its times are written in. */
 const inviteTextChanged = (row: SessionRow, patch: UpdateSessionInput) =>
   (patch.title !== undefined && patch.title !== row.title) || (patch.description !== undefined && sameLines(patch.description) !== sameLines(row.description)) || (patch.timeZone !== undefined && patch.timeZone !== row.time_zone);
-/** Text with its line breaks written one way: a browser's form sends LF where the API may have stored CRLF, with the same words. */
-const sameLines = (text: string | null | undefined) => (text ?? '').replace(/\r\n?/g, '\n');
 
 const iso = (s: string) => new Date(s).toISOString();
 

@@ -184,18 +184,19 @@ export async function replaceFromUpload(deps: Deps, actor: AuthUser, userId: str
  * everyone else's timetable is left alone. Any bad row rejects the whole file.
  */
 export async function uploadOrgCsv(deps: Deps, actor: AuthUser, orgId: string, contentType: string | undefined, body: string) {
-  if (!(await orgsActableBy(deps.db, actor)).has(orgId)) throw new AppError('forbidden', 'Office staff may upload timetables only for the organisations they book for.');
+  const actable = await orgsActableBy(deps.db, actor);
+  if (!actable.has(orgId)) throw new AppError('forbidden', 'Office staff may upload timetables only for the organisations they book for.');
   const org = await repo.findOrgSettings(deps.db, orgId);
   if (!org) throw new AppError('not_found', 'No such organisation.');
   if (formatOf(contentType, body) !== 'csv') throw new AppError('unsupported_media_type', 'Send one CSV file with an email column (email,day,start,end,label,week); upload ICS calendars one person at a time.');
   checkSize(body);
   // One file at a time per account, and so many an hour (limits.ts): one office file is one.
   const { weekAStart } = timetableSettings(org.settings);
-  return limitedTimetableWork(deps, actor.id, { kind: 'org_upload', orgId }, () => replaceFromOrgCsv(deps, actor, orgId, weekAStart, body));
+  return limitedTimetableWork(deps, actor.id, { kind: 'org_upload', orgId }, () => replaceFromOrgCsv(deps, actor, actable, orgId, weekAStart, body));
 }
 
 /** Reads an office's checked CSV and replaces the timetables of the people it names (uploadOrgCsv). */
-async function replaceFromOrgCsv(deps: Deps, actor: AuthUser, orgId: string, weekAStart: string | null, body: string) {
+async function replaceFromOrgCsv(deps: Deps, actor: AuthUser, actable: Awaited<ReturnType<typeof orgsActableBy>>, orgId: string, weekAStart: string | null, body: string) {
   const r = await parseFile(deps, { kind: 'csv', text: body, weekAStart, needEmail: true });
   if (!r.ok) throw rowsError(r.problems);
   const emails = [...new Set(r.periods.map((p) => p.email!))];
@@ -205,7 +206,6 @@ async function replaceFromOrgCsv(deps: Deps, actor: AuthUser, orgId: string, wee
   // Said so the office can put it right: a school of theirs other than the one chosen is named
   // (a trust office uploading at the trust's level); anyone of an organisation they do not book
   // for is "not a member of staff", as someone with no account is.
-  const actable = await orgsActableBy(deps.db, actor);
   const elsewhere = await orgNames(deps.db, users.filter((u) => u.org_id && u.org_id !== orgId && actable.has(u.org_id)).map((u) => u.org_id!));
   for (const p of r.periods) {
     const u = byEmail.get(p.email!);

@@ -1,5 +1,6 @@
 import { useRef, useState } from 'preact/hooks';
 import { CancelResult, Session } from '../../../../shared/sessions.js';
+import { sameLines } from '../../../../shared/common.js';
 import { api } from '../../api.js';
 import { ConfirmButton, ErrorSummary, messageOf, PageHeading, Status, TextField, useApp, useFocusLater, type FieldError, PendingHeading } from '../../components.js';
 import { plural } from '../../format.js';
@@ -89,8 +90,7 @@ function EditForm({ s, navigated, onChanged, reload }: { s: Session; navigated: 
     // The rule the server tells people by: a new time, venue or mode.
     const moved = Date.parse(input.startsAt) !== Date.parse(s.startsAt) || Date.parse(input.endsAt) !== Date.parse(s.endsAt) || venue !== s.venue || input.mode !== s.mode;
     // A new title, description or zone changes the invite in each seat holder's calendar: they are sent its new version (not once the session is over).
-    const lines = (text: string | null | undefined) => (text ?? '').replace(/\r\n?/g, '\n');
-    const retitled = input.title !== s.title || lines(input.description) !== lines(s.description) || (input.timeZone !== undefined && input.timeZone !== s.timeZone);
+    const retitled = input.title !== s.title || sameLines(input.description) !== sameLines(s.description) || (input.timeZone !== undefined && input.timeZone !== s.timeZone);
     const seated = s.seats.inPerson.confirmed + s.seats.online.confirmed;
     const toTell = moved ? people : retitled && Date.parse(s.endsAt) > serverNow() ? seated : 0;
     if (toTell > 0 && !told) {
