@@ -359,6 +359,14 @@ export async function sessionVisibility(db: Q, id: string, viewer: Viewer): Prom
   return Number(row.visible) === 1 ? 'visible' : 'hidden';
 }
 
+/** Which of these sessions `viewer` may see (`visibleTo`), in one query; missing ones are left out. */
+export async function visibleSessionIds(db: Q, ids: readonly string[], viewer: Viewer): Promise<Set<string>> {
+  const wanted = [...new Set(ids)];
+  if (wanted.length === 0) return new Set();
+  const rows = await db.selectFrom('sessions').select('id').where('id', 'in', wanted).where(visibleTo(viewer)).execute();
+  return new Set(rows.map((r) => r.id));
+}
+
 const audienceKindsOf = preparedIn((db, ids: readonly string[]) => db.selectFrom('sessions').select(['id', 'audience_kind']).where('id', 'in', ids));
 
 /** Who each of these sessions is for (programme, organisation, trust); a missing session is absent. */

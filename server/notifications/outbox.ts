@@ -20,6 +20,7 @@ import type { OutboxMessage } from '../../shared/bookings.js';
 import { actorPhrase, compose, type NoticeKind } from './messages.js';
 import { inviteForNotice } from '../calendar/invites.js';
 import { timeOrderedId } from '../platform/ids.js';
+import { visibleTo, type Viewer } from '../bookings/repository.js';
 import { clashesForBookings, clashNoticeFor, clashNoticeText } from '../timetables/service.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
@@ -377,14 +378,18 @@ export async function retryNow(db: Q, deps: Deps, outboxId: string): Promise<boo
 /**
  * The messages written to `userId`, newest first: what each was about (its subject), when it
  * was written and sent, and whether it went (their copy of their data). No bodies: a reset or
- * sign-in message holds a live link.
+ * sign-in message holds a live link. With `viewer` (someone else reading them: their office,
+ * an administrator), the notices of bookings on sessions `viewer` may not see are left out
+ * (their subjects name the session; DESIGN.md invariant 12).
  */
-export async function messagesToUser(deps: Deps, userId: string) {
+export async function messagesToUser(deps: Deps, userId: string, viewer?: Viewer) {
   // Read through the index by booking (outbox_booking_order): the notices of their bookings,
   // and the messages about no booking (sign-in links, resets). "Every row with their user id"
   // had no index to use and read the whole outbox, which only grows.
+  let theirBookings = deps.db.selectFrom('bookings as b').select('b.id').where('b.user_id', '=', userId);
+  if (viewer && viewer.kind !== 'all') theirBookings = theirBookings.where('b.session_id', 'in', deps.db.selectFrom('sessions').select('sessions.id').where(visibleTo(viewer)));
   const [aboutBookings, aboutNone] = await Promise.all([
-    deps.db.selectFrom('outbox').selectAll().where('booking_id', 'in', deps.db.selectFrom('bookings').select('id').where('user_id', '=', userId)).where('user_id', '=', userId).execute(),
+    deps.db.selectFrom('outbox').selectAll().where('booking_id', 'in', theirBookings).where('user_id', '=', userId).execute(),
     deps.db.selectFrom('outbox').selectAll().where('booking_id', 'is', null).where('user_id', '=', userId).execute(),
   ]);
   const rows = [...aboutBookings, ...aboutNone].sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));

@@ -9,7 +9,11 @@
  * request from a member of staff who cannot sign in (they have left, and their account is
  * turned off): office staff for their own organisations' staff, administrators for anyone,
  * the people they may turn off (accounts/lifecycle.ts). Each such download is kept in the
- * audit log (by ids only).
+ * audit log (by ids only). It holds what the downloader may see of them, as their own views
+ * of the person do: the timetable as the office's timetable page shows it (a subscribed
+ * calendar's site, not its address, which is often its only key), and nothing naming a
+ * session the downloader may not see (a school's own in-house session, to its trust's
+ * office: DESIGN.md invariant 12); an administrator sees every session.
  */
 import type { MyData } from '../../shared/privacy.js';
 import { recordAudit } from '../accounts/audit.js';
@@ -17,6 +21,7 @@ import { manageable, personView } from '../accounts/lifecycle.js';
 import { signInMethods } from '../accounts/oidc.js';
 import { myCompletions } from '../attendance/service.js';
 import { ownBookings } from '../bookings/access.js';
+import { viewerFor, visibleSessionIds, type Viewer } from '../bookings/repository.js';
 import { myCertificates } from '../certificates/service.js';
 import { feedbackByUser } from '../feedback/repository.js';
 import { messagesToUser } from '../notifications/outbox.js';
@@ -44,12 +49,18 @@ export async function dataOf(deps: Deps, actor: AuthUser, userId: string): Promi
   if (row.erased_at) throw new AppError('conflict', 'This person’s personal data has been erased: there is nothing of theirs left to download.');
   const now = deps.now().toISOString();
   const subject: AuthUser = { id: row.id, email: row.email, name: row.name, role: row.role, orgId: row.org_id, captioner: !!row.captioner };
-  const data = await personalData(deps, subject, now);
+  const data = await personalData(deps, subject, now, actor);
   await recordAudit(deps.db, 'export_personal_data', actor.id, row.id, now);
   return { filename: `personal-data-${row.name}-${now.slice(0, 10)}.json`.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_'), data };
 }
 
-async function personalData(deps: Deps, person: AuthUser, now: string): Promise<MyData> {
+/**
+ * `person`'s data as `reader` (the person, or someone downloading it for them) may see it: the
+ * timetable is read as `reader` reads it, and with someone else reading, the places,
+ * attendance, certificates, feedback and messages on sessions `reader` may not see are left out.
+ */
+async function personalData(deps: Deps, person: AuthUser, now: string, reader: AuthUser = person): Promise<MyData> {
+  const viewer: Viewer | undefined = reader.id === person.id ? undefined : await viewerFor(deps.db, reader);
   const [account, methods, bookings, attendance, certificates, feedback, timetable, messages] = await Promise.all([
     personView(deps, person.id),
     signInMethods(deps, person.id),
@@ -57,18 +68,23 @@ async function personalData(deps: Deps, person: AuthUser, now: string): Promise<
     myCompletions(deps, person),
     myCertificates(deps, person),
     feedbackByUser(deps.db, person.id),
-    getTimetable(deps, person, person.id, {}, { emptyWhenNone: true }),
-    messagesToUser(deps, person.id),
+    getTimetable(deps, reader, person.id, {}, { emptyWhenNone: true }),
+    messagesToUser(deps, person.id, viewer),
   ]);
+  const named = [...bookings.map((b) => b.sessionId), ...attendance.items.map((a) => a.sessionId), ...certificates.attendance.map((c) => c.sessionId), ...feedback.map((f) => f.session_id)];
+  const seen = viewer && viewer.kind !== 'all' ? await visibleSessionIds(deps.db, named, viewer) : undefined;
+  const shown = (sessionId: string) => !seen || seen.has(sessionId);
   return {
     exportedAt: now,
     about: ABOUT,
     account,
     signInMethods: methods,
-    bookings,
-    attendance: attendance.items,
-    certificates,
-    feedback: feedback.map((f) => ({ sessionId: f.session_id, sessionTitle: f.title, sessionStartsAt: f.starts_at, usefulness: f.usefulness, confidenceBefore: f.confidence_before, confidenceAfter: f.confidence_after, comment: f.comment, givenAt: f.created_at, changedAt: f.updated_at })),
+    bookings: bookings.filter((b) => shown(b.sessionId)),
+    attendance: attendance.items.filter((a) => shown(a.sessionId)),
+    certificates: { ...certificates, attendance: certificates.attendance.filter((c) => shown(c.sessionId)) },
+    feedback: feedback
+      .filter((f) => shown(f.session_id))
+      .map((f) => ({ sessionId: f.session_id, sessionTitle: f.title, sessionStartsAt: f.starts_at, usefulness: f.usefulness, confidenceBefore: f.confidence_before, confidenceAfter: f.confidence_after, comment: f.comment, givenAt: f.created_at, changedAt: f.updated_at })),
     timetable,
     messages,
   };

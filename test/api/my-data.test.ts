@@ -9,7 +9,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { recordAttendanceOutcomes } from '../../server/attendance/service.js';
 import { MyData } from '../../shared/privacy.js';
-import { makeTestContext, type TestContext } from '../helpers.js';
+import { makeTestContext, type TestContext, type TestUser } from '../helpers.js';
 
 let t: TestContext;
 beforeEach(async () => {
@@ -110,6 +110,85 @@ describe("a person's data for a subject access request", () => {
     // An administrator may too.
     const admin = await t.user('admin');
     expect((await t.request('GET', `/api/users/${leaver.id}/data`, { as: admin })).json.account.id).toBe(leaver.id);
+  });
+
+  it('holds the site of a subscribed calendar, not its address, as the office’s timetable view does; the person’s own copy holds it whole', async () => {
+    const org = await t.org('Hill Primary');
+    const office = await t.user('office', org.id);
+    const person = await t.user('staff', org.id);
+    const admin = await t.user('admin');
+    // A published Outlook calendar: its address is its only key.
+    const secret = 'https://outlook.office365.com/owa/calendar/SECRETKEY123/calendar.ics';
+    expect((await t.request('PUT', '/api/me/timetable', { as: person, body: 'day,start,end,label\nMonday,09:00,12:00,Class 4 maths\n', headers: { 'content-type': 'text/csv' } })).status).toBe(200);
+    await t.db.updateTable('timetables').set({ source: 'subscription', subscription_url: secret, last_fetched_at: '2026-02-01T08:00:00.000Z' }).where('user_id', '=', person.id).execute();
+
+    const own = await t.request('GET', '/api/me/data', { as: person });
+    expect(own.status).toBe(200);
+    expect(MyData.parse(own.json).timetable.subscription?.url).toBe(secret);
+
+    const view = await t.request('GET', `/api/users/${person.id}/timetable`, { as: office });
+    expect(view.json.subscription.url).toBe('https://outlook.office365.com');
+    for (const who of [office, admin]) {
+      const res = await t.request('GET', `/api/users/${person.id}/data`, { as: who });
+      expect(res.status).toBe(200);
+      const data = MyData.parse(res.json);
+      expect(data.timetable.subscription).toEqual({ url: 'https://outlook.office365.com', lastFetchedAt: '2026-02-01T08:00:00.000Z', lastError: null });
+      expect(data.timetable.weekly.map((w) => w.label)).toEqual(['Class 4 maths']);
+      expect(res.text).not.toContain('SECRETKEY123');
+    }
+  });
+
+  it('names no session the downloader may not see: a trust office does not get the school’s own in-house session; the school office, an administrator and the person do', async () => {
+    const trust = await t.org('Oak Trust');
+    const hill = await t.org('Hill Primary');
+    await t.db.updateTable('organisations').set({ parent_id: trust.id }).where('id', '=', hill.id).execute();
+    const trustOffice = await t.user('office', trust.id);
+    const hillOffice = await t.user('office', hill.id);
+    const admin = await t.user('admin');
+    const person = await t.user('staff', hill.id);
+    const trainer = await t.user('trainer');
+    const inHouse = await t.session({ title: 'Hill INSET: zones of regulation', startsAt: '2026-02-10T16:00:00.000Z', endsAt: '2026-02-10T17:00:00.000Z', audience: { kind: 'organisation', orgId: hill.id } }, trainer);
+    const open = await t.session({ title: 'Programme: autism awareness', startsAt: '2026-02-11T16:00:00.000Z', endsAt: '2026-02-11T17:00:00.000Z' }, trainer);
+    // The trust office may not see the school's own session at all.
+    expect((await t.request('GET', `/api/sessions/${inHouse.id}`, { as: trustOffice })).status).toBe(404);
+    for (const s of [inHouse, open]) {
+      const booking = (await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: person, body: {} })).json;
+      expect(booking.status).toBe('confirmed');
+      t.clock.set(s.endsAt);
+      expect((await t.request('PUT', `/api/sessions/${s.id}/attendance/${booking.id}`, { as: trainer, body: { attended: true, minutes: 55 } })).status).toBe(200);
+      t.clock.set(new Date(Date.parse(s.endsAt) + 3_600_000).toISOString());
+      await recordAttendanceOutcomes(t.deps);
+      expect((await t.request('PUT', `/api/sessions/${s.id}/feedback/mine`, { as: person, body: { usefulness: 4, confidenceBefore: 2, confidenceAfter: 4 } })).status).toBe(200);
+    }
+    const hidden = 'Hill INSET';
+    const download = async (who: TestUser) => {
+      const res = await t.request('GET', who === person ? '/api/me/data' : `/api/users/${person.id}/data`, { as: who });
+      expect(res.status).toBe(200);
+      return { text: JSON.stringify(res.json), data: MyData.parse(res.json) };
+    };
+
+    // The trust office: the programme session in every part, the school's own in none.
+    const { text, data } = await download(trustOffice);
+    expect(text).not.toContain(hidden);
+    expect(text).not.toContain(inHouse.id);
+    expect(data.bookings.map((b) => b.session.title)).toEqual(['Programme: autism awareness']);
+    expect(data.attendance.map((a) => a.title)).toEqual(['Programme: autism awareness']);
+    expect(data.certificates.attendance.map((c) => c.title)).toEqual(['Programme: autism awareness']);
+    expect(data.feedback.map((f) => f.sessionTitle)).toEqual(['Programme: autism awareness']);
+    expect(data.messages.length).toBeGreaterThan(0);
+    expect(data.messages.some((m) => m.subject.includes('Programme: autism awareness'))).toBe(true);
+
+    // Everyone who may see it gets it whole: the person, their school's office, an administrator.
+    for (const who of [person, hillOffice, admin]) {
+      const all = await download(who);
+      expect(all.text).toContain(hidden);
+      expect(all.data.bookings.map((b) => b.session.title).sort()).toEqual(['Hill INSET: zones of regulation', 'Programme: autism awareness']);
+      expect(all.data.attendance.map((a) => a.title).sort()).toEqual(['Hill INSET: zones of regulation', 'Programme: autism awareness']);
+      expect(all.data.certificates.attendance.map((c) => c.title).sort()).toEqual(['Hill INSET: zones of regulation', 'Programme: autism awareness']);
+      expect(all.data.feedback.map((f) => f.sessionTitle).sort()).toEqual(['Hill INSET: zones of regulation', 'Programme: autism awareness']);
+      expect(all.data.messages.some((m) => m.subject.includes(hidden))).toBe(true);
+      expect(all.data.messages.length).toBeGreaterThan(data.messages.length);
+    }
   });
 
   it('is refused, and nothing recorded, to anyone who does not manage the person, and for an erased account', async () => {
