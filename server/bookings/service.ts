@@ -418,10 +418,14 @@ export async function lockPlacesOf(trx: Trx, deps: Deps, userId: string): Promis
 export async function releasePlaces(trx: Trx, deps: Deps, userId: string, reason: string, drop: (s: SessionRow) => boolean | Promise<boolean> = () => true): Promise<PlaceChange[]> {
   const now = deps.now().toISOString();
   const given: PlaceChange[] = [];
+  // Their organisation as it now is (a move is written before this runs): whose holds they may claim.
+  const orgNow = (await findUserById(trx, userId))?.org_id ?? null;
   for (const s of await repo.lockSessions(trx, deps.dbKind, await repo.sessionsWithPlacesOf(trx, userId, now))) {
     if (!(await drop(s))) {
-      const waiting = await repo.findActiveBooking(trx, s.id, userId);
-      if (waiting?.status === 'waitlisted' && s.status === 'scheduled') await promoteWaitlist(trx, deps, s, waiting.seat);
+      const kept = await repo.findActiveBooking(trx, s.id, userId);
+      if (kept?.status === 'waitlisted' && s.status === 'scheduled') await promoteWaitlist(trx, deps, s, kept.seat);
+      // A seat taken from a hold of an organisation they are no longer in becomes a seat of their own.
+      if (kept && (kept.status === 'confirmed' || kept.status === 'offered') && kept.hold_org_id !== null && kept.hold_org_id !== orgNow) await unclaimHeldSeat(trx, deps, s, kept, now);
       continue;
     }
     const b = await repo.findActiveBooking(trx, s.id, userId);
@@ -432,6 +436,35 @@ export async function releasePlaces(trx: Trx, deps: Deps, userId: string, reason
     given.push({ sessionId: s.id, userId });
   }
   return given;
+}
+
+/**
+ * A seat (confirmed or offered) taken from the hold of an organisation its holder can no
+ * longer claim from (claimsHold: a hold is claimed by its organisation's own people, and they
+ * have moved away from it, or out of every organisation) stops counting against that hold:
+ * the person keeps it, as a seat of their own, and the hold has a seat to give again, as when
+ * a hold is released (repo.releaseClaims). The seat they sit in is still taken: it moves from
+ * the hold to the seats open to everyone. When none of those is free, it cannot: the hold
+ * then keeps one seat fewer, so that it never promises a seat that is not there (taken plus
+ * held never past capacity, as setHold and checkSessionChange keep it). A seat the hold has
+ * again goes to its organisation's queue at once (invariant 3). The caller holds the
+ * session's lock; `b` was read under it.
+ */
+async function unclaimHeldSeat(trx: Trx, deps: Deps, s: SessionRow, b: BookingRow, nowIso: string) {
+  const orgId = b.hold_org_id!;
+  const state = await seatState(trx, deps, s, b.seat);
+  const hold = state.holds.find((h) => h.orgId === orgId);
+  // Seats no one holds and no one has taken, before the seat leaves the hold.
+  const open = state.capacity - state.confirmed - state.offered - state.holds.reduce((n, h) => n + unclaimed(h), 0);
+  // The claim goes with the seat's own counts (repo.changeBooking: the hold's `claimed`, in the same transaction).
+  await repo.changeBooking(trx, b, { hold_org_id: null, updated_at: nowIso });
+  if (hold) {
+    const claimed = Math.max(0, hold.claimed - 1);
+    const gained = Math.max(0, hold.seats - claimed) - unclaimed(hold);
+    const seats = gained > 0 && open < gained ? Math.max(claimed, hold.seats - gained) : hold.seats;
+    if (seats !== hold.seats || (seats === 0 && claimed === 0)) await repo.setHoldSeats(trx, { session_id: s.id, org_id: orgId, seat: b.seat, seats, claimed, id: randomUUID(), created_at: nowIso });
+  }
+  if (s.status === 'scheduled') await promoteWaitlist(trx, deps, s, b.seat);
 }
 
 /**

@@ -78,3 +78,73 @@ describe('someone waiting who moves into a school holding unclaimed seats on the
     expect((await holdsOf(s.trainer, s.id)).map((h: { orgId: string; claimed: number }) => [h.orgId, h.claimed])).toEqual([[newSchool.id, 1]]);
   });
 });
+
+describe('someone holding a seat of their school’s hold who moves away from the school', () => {
+  const book = async (p: TestUser, sessionId: string) => (await t.request('POST', `/api/sessions/${sessionId}/bookings`, { as: p, body: {} })).json;
+  const bookingOf = async (as: TestUser, id: string) => (await t.request('GET', `/api/bookings/${id}`, { as })).json;
+
+  it('keeps the seat as one of their own; the hold has its seat back for the school’s staff, not for anyone else; the counts stay those of the rows', async () => {
+    const admin = await t.user('admin');
+    const [ash, birch] = [await t.org('Ash Primary'), await t.org('Birch Primary')];
+    const ashOffice = await t.user('office', ash.id);
+    const [ann, amy, al] = [await t.user('staff', ash.id, 'Ann'), await t.user('staff', ash.id, 'Amy'), await t.user('staff', ash.id, 'Al')];
+    const bea = await t.user('staff', birch.id, 'Bea');
+    const s = await t.session({ capacity: { online: 3 }, startsAt: '2026-02-05T16:00:00Z', endsAt: '2026-02-05T17:00:00Z' });
+    expect((await putHold(ashOffice, s.id, ash.id, 2)).status).toBe(204);
+    const annBooking = await book(ann, s.id);
+    expect(annBooking.status).toBe('confirmed');
+    expect((await bookingOf(admin, annBooking.id)).heldFor).toBe(ash.id);
+    expect(await holdsOf(ashOffice, s.id)).toEqual([{ orgId: ash.id, orgName: 'Ash Primary', seat: 'online', seats: 2, claimed: 1 }]);
+
+    const moved = await t.request('PUT', `/api/users/${ann.id}/placement`, { as: admin, body: { role: 'staff', orgId: birch.id } });
+    expect(moved.status).toBe(200);
+    expect(moved.json.placesGivenUp).toBe(0);
+    // Ann keeps her seat, no longer taken from Ash's hold; Ash's office sees both its held seats free again.
+    expect(await bookingOf(admin, annBooking.id)).toMatchObject({ status: 'confirmed', heldFor: null });
+    expect(await holdsOf(ashOffice, s.id)).toEqual([{ orgId: ash.id, orgName: 'Ash Primary', seat: 'online', seats: 2, claimed: 0 }]);
+    expect((await t.request('GET', `/api/orgs/${ash.id}/bookings`, { as: ashOffice })).json.items).toEqual([]);
+    expect(await seatCountDrift(t.db)).toEqual([]);
+
+    // Birch's staff cannot take Ash's held seats (invariant 11): Bea waits.
+    expect((await book(bea, s.id)).status).toBe('waitlisted');
+    // Ash's staff get both held seats.
+    const [amyBooking, alBooking] = [await book(amy, s.id), await book(al, s.id)];
+    expect([amyBooking.status, alBooking.status]).toEqual(['confirmed', 'confirmed']);
+    for (const b of [amyBooking, alBooking]) expect((await bookingOf(admin, b.id)).heldFor).toBe(ash.id);
+    expect(await holdsOf(ashOffice, s.id)).toEqual([{ orgId: ash.id, orgName: 'Ash Primary', seat: 'online', seats: 2, claimed: 2 }]);
+    expect((await t.request('GET', `/api/sessions/${s.id}`, { as: admin })).json.seats.online).toMatchObject({ capacity: 3, confirmed: 3, waitlisted: 1 });
+    expect(await bookingOf(admin, annBooking.id)).toMatchObject({ status: 'confirmed', heldFor: null });
+    expect(await seatCountDrift(t.db)).toEqual([]);
+  });
+
+  it('made a trainer (no organisation) when every other seat is taken or held: keeps the seat, and the hold keeps one seat fewer, never more than the session has', async () => {
+    const admin = await t.user('admin');
+    const ash = await t.org('Ash Primary');
+    const [ann, amy, al] = [await t.user('staff', ash.id, 'Ann'), await t.user('staff', ash.id, 'Amy'), await t.user('staff', ash.id, 'Al')];
+    const s = await t.session({ capacity: { online: 2 }, startsAt: '2026-02-05T16:00:00Z', endsAt: '2026-02-05T17:00:00Z' });
+    expect((await putHold(s.trainer, s.id, ash.id, 2)).status).toBe(204);
+    const annBooking = await book(ann, s.id);
+    expect(annBooking.status).toBe('confirmed');
+    expect(await holdsOf(s.trainer, s.id)).toEqual([{ orgId: ash.id, orgName: 'Ash Primary', seat: 'online', seats: 2, claimed: 1 }]);
+
+    const moved = await t.request('PUT', `/api/users/${ann.id}/placement`, { as: admin, body: { role: 'trainer', orgId: null } });
+    expect(moved.status).toBe(200);
+    expect(moved.json.placesGivenUp).toBe(0);
+    // Her seat is no longer Ash's, and no seat open to everyone is left for it to become:
+    // Ash has one held seat left to give (the session's other seat), not two it has not got.
+    expect(await bookingOf(admin, annBooking.id)).toMatchObject({ status: 'confirmed', heldFor: null });
+    expect(await holdsOf(s.trainer, s.id)).toEqual([{ orgId: ash.id, orgName: 'Ash Primary', seat: 'online', seats: 1, claimed: 0 }]);
+    expect(await seatCountDrift(t.db)).toEqual([]);
+
+    const amyBooking = await book(amy, s.id);
+    expect(amyBooking.status).toBe('confirmed');
+    expect((await bookingOf(admin, amyBooking.id)).heldFor).toBe(ash.id);
+    expect((await book(al, s.id)).status).toBe('waitlisted');
+    expect(await holdsOf(s.trainer, s.id)).toEqual([{ orgId: ash.id, orgName: 'Ash Primary', seat: 'online', seats: 1, claimed: 1 }]);
+    // The holds promise no seat the session has not got, so the session can still be changed.
+    const edited = await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { title: 'Understanding autism, part 2' } });
+    expect(edited.status).toBe(200);
+    expect(edited.json.seats.online).toMatchObject({ capacity: 2, confirmed: 2, waitlisted: 1 });
+    expect(await seatCountDrift(t.db)).toEqual([]);
+  });
+});
