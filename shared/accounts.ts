@@ -194,7 +194,8 @@ export const ImportQuery = z.object({ dryRun: z.enum(['true', 'false']).optional
 export const PasswordResetRequestInput = z.object({ email: Email });
 export const PasswordResetRequested = z.object({ message: z.string() });
 /** "Email me a sign-in link". */
-export const SignInLinkRequestInput = z.object({ email: Email });
+/** `next`: the page the person was on their way to (the sign-in page's own `next`), which the emailed link opens once they are signed in; anything not a path on this site is ignored. */
+export const SignInLinkRequestInput = z.object({ email: Email, next: z.string().max(500).optional() });
 export const SignInLinkRequested = z.object({ message: z.string() });
 /** The token from an emailed sign-in link. */
 export const SignInLinkInput = z.object({ token: z.string().min(16).max(200) });

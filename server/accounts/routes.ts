@@ -103,11 +103,11 @@ export function accountRoutes(deps: Deps) {
       },
     }),
     async (c) => {
-      const { email } = c.req.valid('json');
+      const { email, next } = c.req.valid('json');
       // One value per browser, kept while it asks again, so every link it asked for works there.
       const existing = getCookie(c, LINK_BROWSER_COOKIE);
       const nonce = existing && /^[A-Za-z0-9_-]{32}$/.test(existing) ? existing : links.newBrowserNonce();
-      await links.requestSignInLink(deps, email, clientAddress(c, deps.config.trustProxy), nonce);
+      await links.requestSignInLink(deps, email, clientAddress(c, deps.config.trustProxy), nonce, next);
       setCookie(c, LINK_BROWSER_COOKIE, nonce, { httpOnly: true, sameSite: 'Strict', secure: secureCookie, path: LINK_COOKIE_PATH, maxAge: SIGN_IN_LINK_MINUTES * 60 });
       return c.json({ message: `If that address belongs to an account, we have sent it a sign-in link. Open it in this browser within ${SIGN_IN_LINK_MINUTES} minutes.` }, 202);
     },

@@ -9,6 +9,7 @@
  * that leaks from a mailbox is of no use elsewhere.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { safeNextPath } from '../../shared/common.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
 import { enqueueMessage } from '../notifications/outbox.js';
@@ -40,9 +41,10 @@ export const invalidSignInLink = () =>
  * Emails a sign-in link to `email` when it belongs to an account that is not turned off.
  * `browserNonce` is the value of the cookie set in the asking browser. Throws `rate_limited`
  * after as many requests as password sign-in allows; otherwise the caller is told the same
- * whatever the address.
+ * whatever the address. The link opens `next` once they are signed in (a path on this site,
+ * as after a password sign-in; anything else is dropped).
  */
-export async function requestSignInLink(deps: Deps, email: string, client: string, browserNonce: string) {
+export async function requestSignInLink(deps: Deps, email: string, client: string, browserNonce: string, next?: string) {
   await countPasswordCheck(deps, email, client);
   const windowMs = SIGN_IN_LINK_MINUTES * 60_000;
   if ((await hit(deps, { key: `signin-link:${email}|${hashToken(browserNonce)}`, limit: LINK_EMAILS_PER_BROWSER, windowMs })) !== null) return;
@@ -58,7 +60,8 @@ export async function requestSignInLink(deps: Deps, email: string, client: strin
   }
   const token = randomBytes(32).toString('base64url');
   const now = deps.now();
-  const link = `${deps.config.publicUrl.replace(/\/$/, '')}/signin-link#token=${token}`;
+  const to = safeNextPath(next, deps.config.publicUrl);
+  const link = `${deps.config.publicUrl.replace(/\/$/, '')}/signin-link${to === '/sessions' ? '' : `?next=${encodeURIComponent(to)}`}#token=${token}`;
   await deps.db.transaction().execute(async (trx) => {
     await repo.insertSignInLink(trx, {
       id: randomUUID(),

@@ -67,6 +67,26 @@ describe('sign-in link by email', () => {
     expect(again.json.error.code).toBe('invalid_sign_in_link');
   });
 
+  it('carries the page the person was going to (a path on this site only) in the link, and refuses an over-long one', async () => {
+    const u = await t.user('staff', (await t.org()).id);
+    const linkAfter = async (next: unknown) => {
+      const before = (await linkMailsTo(u.email)).length;
+      const asked = await t.request('POST', '/api/auth/email-link', { body: { email: u.email, next } });
+      expect(asked.status).toBe(202);
+      const mails = await linkMailsTo(u.email);
+      expect(mails.length).toBe(before + 1);
+      return mails[before]!.message.text.match(/http:\/\/localhost:3000\/signin-link\S*#token=[A-Za-z0-9_-]+/)![0];
+    };
+    const checkin = '/sessions/0b5c7d3e-1111-4222-8333-944445555666/checkin?code=123456';
+    const link = new URL(await linkAfter(checkin));
+    expect(link.pathname).toBe('/signin-link');
+    expect(link.searchParams.get('next')).toBe(checkin);
+    // Another site, or a way off this one, is not carried: the link goes to the sessions as before.
+    for (const away of ['https://evil.example/x', '//evil.example', '/\\evil.example']) expect(new URL(await linkAfter(away)).search).toBe('');
+    const long = await t.request('POST', '/api/auth/email-link', { body: { email: u.email, next: `/${'a'.repeat(600)}` } });
+    expect(long.status).toBe(400);
+  });
+
   it('answers the same for an unknown address, and sends nothing', async () => {
     const u = await t.user('staff', (await t.org()).id);
     const known = await ask(u.email);

@@ -73,4 +73,30 @@ describe.skipIf(!browserAvailable)('sign-in link by email', () => {
     await again.getByRole('link', { name: 'Ask for a new link' }).waitFor();
     await checkPage(again, 'sign-in link page with a used link');
   });
+
+  it('signed out on the way to a page, asks for a link from the sign-in page and the link opens that page, by keyboard, at 320 px', async () => {
+    const { t } = env.server;
+    const staff = await t.user('staff', (await t.org()).id);
+    const page = await newPage(env.browser, env.server, NARROW);
+    await page.goto('/bookings?status=past');
+    await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+    expect(new URL(page.url()).searchParams.get('next')).toBe('/bookings?status=past');
+    await activate(page, 'Email me a sign-in link');
+    await page.getByRole('heading', { level: 1, name: 'Email me a sign-in link' }).waitFor();
+    await tabTo(page, 'Email address');
+    await page.keyboard.type(staff.email);
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: 'we have sent it a sign-in link' }).waitFor();
+    await checkPage(page, 'email sign-in page, link sent, on the way to a page');
+
+    const [mail] = (await t.mails('sign_in_link')).filter((m) => m.to_email === staff.email);
+    const link = mail!.message.text.match(/http\S+\/signin-link\S*#token=\S+/)![0];
+    await page.goto(link);
+    await page.getByRole('heading', { level: 1, name: 'Sign in with your link' }).waitFor();
+    await activate(page, 'Continue and sign in');
+    await page.getByRole('heading', { level: 1, name: 'My bookings' }).waitFor();
+    const at = new URL(page.url());
+    expect(at.pathname + at.search).toBe('/bookings?status=past');
+    await checkPage(page, 'my bookings, reached through the emailed link');
+  });
 });

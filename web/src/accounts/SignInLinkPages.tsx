@@ -11,9 +11,19 @@ import { ErrorSummary, errorFor, messageOf, PageHeading, Status, TextField, type
 import type { SignedIn } from '../../../shared/accounts.js';
 import { useEmailRequest } from './useEmailRequest.js';
 import { Link, navigate, replaceAddress } from '../router.js';
+import { safeNextPath } from '../../../shared/common.js';
+
+/**
+ * Where the person was on their way to when asked to sign in (the sign-in page's `next`): the
+ * request for a link sends it, the emailed link carries it back, and signing in with the link
+ * goes there, as a password sign-in does.
+ */
+const nextOfAddress = () => new URLSearchParams(location.search).get('next');
+const withNext = (path: string, next: string | null) => (next ? `${path}?next=${encodeURIComponent(next)}` : path);
 
 export function EmailSignInPage({ navigated }: { navigated: boolean }) {
-  const { errors, sent, busy, submit, again, emailField } = useEmailRequest('/api/auth/email-link', SignInLinkRequestInput, SignInLinkRequested, 'link-sent');
+  const [next] = useState(nextOfAddress);
+  const { errors, sent, busy, submit, again, emailField } = useEmailRequest('/api/auth/email-link', SignInLinkRequestInput, SignInLinkRequested, 'link-sent', next ? { next } : {});
 
   return (
     <div class="narrow">
@@ -24,7 +34,7 @@ export function EmailSignInPage({ navigated }: { navigated: boolean }) {
       <Status message={sent} id="link-sent" focusable />
       {sent ? (
         <p>
-          Nothing arrived? Check your junk folder, or <Link href="/email-sign-in" onClick={again}>ask again</Link>. <Link href="/signin">Back to sign in</Link>
+          Nothing arrived? Check your junk folder, or <Link href={withNext('/email-sign-in', next)} onClick={again}>ask again</Link>. <Link href={withNext('/signin', next)}>Back to sign in</Link>
         </p>
       ) : (
         <>
@@ -36,7 +46,7 @@ export function EmailSignInPage({ navigated }: { navigated: boolean }) {
             </button>
           </form>
           <p>
-            <Link href="/signin">Back to sign in</Link>
+            <Link href={withNext('/signin', next)}>Back to sign in</Link>
           </p>
         </>
       )}
@@ -51,6 +61,7 @@ function tokenFromAddress(): string {
 
 export function SignInLinkPage({ navigated, onSignedIn }: { navigated: boolean; onSignedIn: (me: SignedIn) => void }) {
   const [token] = useState(tokenFromAddress);
+  const [next] = useState(nextOfAddress);
   const [problem, setProblem] = useState(token.length < 16 ? 'This link is not complete. Open the link from the email again, or ask for a new one.' : '');
   const [busy, setBusy] = useState(false);
 
@@ -64,7 +75,7 @@ export function SignInLinkPage({ navigated, onSignedIn }: { navigated: boolean; 
       const result = await api('/api/auth/email-link/complete', LoginResult, { method: 'POST', body: input.data, quiet401: true });
       replaceAddress('/signin-link'); // the used token leaves the address bar
       onSignedIn({ ...result.user, csrfToken: result.csrfToken });
-      navigate('/sessions', { replace: true });
+      navigate(safeNextPath(next, location.origin), { replace: true });
     } catch (err) {
       setProblem(err instanceof ApiError ? messageOf(err) : 'Signing in failed. Please try again.');
     } finally {
@@ -81,7 +92,7 @@ export function SignInLinkPage({ navigated, onSignedIn }: { navigated: boolean; 
         <div role="alert" class="notice notice-error">
           <p>{problem}</p>
           <p>
-            <Link href="/email-sign-in">Ask for a new link</Link>
+            <Link href={withNext('/email-sign-in', next)}>Ask for a new link</Link>
           </p>
         </div>
       ) : (

@@ -22,8 +22,11 @@ export function rememberEmailAddress(email: string) {
   rememberedEmail = email.trim();
 }
 
-/** `sentId` is the id of the page's Status that says the link was sent: it takes focus then, as the form it replaces had it. */
-export function useEmailRequest(path: string, input: z.ZodType<{ email: string }>, answer: z.ZodType<{ message: string }>, sentId: string) {
+/**
+ * `sentId` is the id of the page's Status that says the link was sent: it takes focus then, as
+ * the form it replaces had it. `extra` is sent along with the address (a sign-in link's `next`).
+ */
+export function useEmailRequest(path: string, input: z.ZodType<{ email: string }>, answer: z.ZodType<{ message: string }>, sentId: string, extra: Record<string, string> = {}) {
   const focusLater = useFocusLater();
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [sent, setSent] = useState('');
@@ -38,7 +41,7 @@ export function useEmailRequest(path: string, input: z.ZodType<{ email: string }
     const typed = String(form.get('email') ?? '');
     rememberEmailAddress(typed);
     setEmail(typed);
-    const parsed = input.safeParse({ email: typed });
+    const parsed = input.safeParse({ ...extra, email: typed });
     if (!parsed.success) {
       setErrors([{ field: 'email', message: 'Enter an email address like name@school.org.uk' }]);
       return;

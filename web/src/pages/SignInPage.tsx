@@ -87,7 +87,7 @@ export function SignInPage({ navigated, onSignedIn }: { navigated: boolean; onSi
       </p>
       <h2>Sign in without a password</h2>
       <p>
-        <Link href="/email-sign-in">Email me a sign-in link</Link>
+        <Link href={next ? `/email-sign-in?next=${encodeURIComponent(next)}` : '/email-sign-in'}>Email me a sign-in link</Link>
       </p>
     </div>
   );
