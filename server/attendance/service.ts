@@ -184,6 +184,17 @@ export async function overrideHistory(deps: Deps, actor: AuthUser, sessionId: st
 
 // ---------------------------------------------------------------- in-person check-in
 
+/** Why someone without a confirmed in-person seat cannot check in, and what to do instead. */
+function notCheckedIn(b: { status: string; seat: string } | undefined): AppError {
+  const why =
+    !b ? 'You have no place on this session, so there is nothing to check in to: book a seat on its page if one is free, then check in.'
+    : b.status === 'offered' ? 'You have been offered a seat but have not taken it yet: accept it in My bookings, then check in.'
+    : b.status === 'waitlisted' ? 'You are on the waiting list for this session, not booked on it: you can check in once you have a seat.'
+    : b.seat === 'online' ? 'Your seat on this session is online: join it from My bookings. If you have come in person instead, tell the trainer: they can tick you on the register.'
+    : 'Only people with a confirmed in-person seat can check in to this session.';
+  return new AppError('not_attendee', why);
+}
+
 function requireInPerson(s: SessionRow) {
   if (s.mode === 'online') throw new AppError('conflict', 'This session is online only; there is nothing to check in to.');
   if (s.status === 'cancelled') throw new AppError('session_cancelled', 'This session has been cancelled.');
@@ -234,9 +245,7 @@ export async function checkin(deps: Deps, actor: AuthUser, sessionId: string, co
     if (!locked) throw new AppError('not_found', 'No such session.');
     requireInPerson(locked);
     const b = await findActiveBooking(trx, sessionId, actor.id);
-    if (!b || b.seat !== 'in_person' || !(repo.SEATED as readonly string[]).includes(b.status)) {
-      throw new AppError('not_attendee', 'Only people with a confirmed in-person seat can check in to this session.');
-    }
+    if (!b || b.seat !== 'in_person' || !(repo.SEATED as readonly string[]).includes(b.status)) throw notCheckedIn(b);
     // Checking in again changes nothing: someone already in (reopening the link, its code long
     // expired) is told when they checked in, with no code to check and no wrong guess counted.
     const already = await repo.findCheckinTime(trx, b.id);

@@ -121,7 +121,10 @@ describe('in-person check-in', () => {
     await book(s.id, online, 'online');
     t.clock.set(START);
     const { code } = (await t.request('GET', `/api/sessions/${s.id}/checkin-code`, { as: s.trainer })).json;
-    expect((await t.request('POST', `/api/sessions/${s.id}/checkin`, { as: online, body: { code } })).json.error.code).toBe('not_attendee');
+    // Refused, saying what to do instead: an online seat joins online; no place books first.
+    expect((await t.request('POST', `/api/sessions/${s.id}/checkin`, { as: online, body: { code } })).json.error).toMatchObject({ code: 'not_attendee', message: expect.stringContaining('Your seat on this session is online: join it from My bookings') });
+    const unbooked = await t.request('POST', `/api/sessions/${s.id}/checkin`, { as: await t.user('staff', org.id), body: { code } });
+    expect(unbooked.json.error).toMatchObject({ code: 'not_attendee', message: expect.stringContaining('You have no place on this session') });
     t.clock.set('2026-02-10T15:40:00.000Z');
     const { code: early } = (await t.request('GET', `/api/sessions/${s.id}/checkin-code`, { as: s.trainer })).json;
     expect((await t.request('POST', `/api/sessions/${s.id}/checkin`, { as: staff, body: { code: early } })).json.error.code).toBe('join_window_closed');
