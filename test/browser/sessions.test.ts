@@ -84,6 +84,8 @@ describe.skipIf(!browserAvailable)('sign in, session list and session page', () 
     const weekday = new Intl.DateTimeFormat('en-GB', { weekday: 'long', timeZone: 'Europe/London' }).format(new Date(clashing));
     await t.session({ title: 'Clashes with maths', startsAt: clashing, endsAt: plusMinutes(clashing, 60) });
     await t.session({ title: 'Fits after school', startsAt: inDays(31, 10), endsAt: plusMinutes(inDays(31, 10), 60) });
+    // In person only: the school's travel time (30 minutes unless it says otherwise) is allowed for, and the note says so.
+    await t.session({ title: 'In person on a maths day', mode: 'in_person', venue: 'Hall', capacity: { inPerson: 10 }, startsAt: plusMinutes(clashing, 120), endsAt: plusMinutes(clashing, 180) });
     const put = await t.request('PUT', '/api/me/timetable', { as: staff, body: `day,start,end,label\n${weekday},08:00,16:00,Year 5 maths\n`, headers: { 'content-type': 'text/csv' } });
     expect(put.status).toBe(200);
 
@@ -91,6 +93,7 @@ describe.skipIf(!browserAvailable)('sign in, session list and session page', () 
     await signInAt(page, staff, `/sessions?from=${inDays(29).slice(0, 10)}&to=${inDays(32).slice(0, 10)}`);
     await page.getByRole('article', { name: 'Clashes with maths' }).getByText(/Clashes with your timetable: Year 5 maths/).waitFor();
     await page.getByRole('article', { name: 'Fits after school' }).getByText('Fits your timetable').waitFor();
+    await page.getByRole('article', { name: 'In person on a maths day' }).getByText(/Clashes with your timetable \(allowing 30 minutes to travel\): Year 5 maths/).waitFor();
     await page.getByLabel('Only sessions that fit my timetable').check();
     await page.getByRole('button', { name: 'Show sessions' }).click();
     await page.getByRole('status').filter({ hasText: 'Showing 1 to 1 of 1 session' }).waitFor();

@@ -357,4 +357,31 @@ describe.skipIf(!browserAvailable)('timetable pages', () => {
     await page.getByRole('heading', { level: 1, name: 'Timetable: Tariq Trainer' }).waitFor();
     await page.getByText('Tariq Trainer has no timetable yet.').waitFor();
   });
+
+  it('a week with more sessions than the table lists says how many and links to all of them in the session list, by keyboard at 320 px', async () => {
+    const { t } = env.server;
+    const org = await t.org();
+    const teacher = await t.user('staff', org.id);
+    expect((await t.request('PUT', '/api/me/timetable', { as: teacher, body: 'day,start,end,label\nMonday,09:00,10:00,Year 5 maths\n', headers: { 'content-type': 'text/csv' } })).status).toBe(200);
+    const monday = nextMonday(16);
+    const trainer = await t.user('trainer');
+    for (let i = 0; i < 201; i += 20) {
+      await Promise.all(Array.from({ length: Math.min(20, 201 - i) }, (_, j) => t.session({ title: `Webinar ${String(i + j + 1).padStart(3, '0')}`, startsAt: monday, endsAt: plusHours(monday, 1) }, trainer)));
+    }
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInTo(page, teacher, `/timetable?week=${monday.slice(0, 10)}`, 'My timetable');
+    // Other tests here add sessions that week too: all of them count.
+    const from = monday.slice(0, 10);
+    const to = new Date(Date.parse(monday) + 6 * 86_400_000).toISOString().slice(0, 10);
+    const total = (await t.request('GET', `/api/sessions?from=${from}&to=${to}&limit=1`, { as: teacher })).json.total as number;
+    expect(total).toBeGreaterThanOrEqual(201);
+    const note = page.getByText(`This week has ${total} sessions; the first 200 are shown here, soonest first.`);
+    await note.waitFor();
+    await checkPage(page, 'a week of 201 sessions');
+    await activate(page, 'See all the week’s sessions in the session list');
+    await page.getByRole('heading', { level: 1, name: 'Sessions' }).waitFor();
+    await page.getByRole('status').filter({ hasText: `of ${total} sessions` }).waitFor();
+    const at = new URL(page.url()).searchParams;
+    expect([at.get('from'), at.get('to')]).toEqual([from, to]);
+  });
 });

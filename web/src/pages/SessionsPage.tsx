@@ -8,6 +8,7 @@ import { Loaded, Retry, useLoad } from '../load.js';
 import { dayInEngland, ENGLAND, formatDateTime, formatTimeRange, modeLabel, plural, viewerZone } from '../format.js';
 import { serverNow } from '../clock.js';
 import { Link, navigate } from '../router.js';
+import { fitHeadline } from '../timetable/FitNote.js';
 
 const PAGE_SIZE = 10;
 const CourseList = z.object({ items: z.array(Course) });
@@ -77,10 +78,10 @@ export function Waiting({ s }: { s: Session }) {
 /** Whether the session fits the viewer's timetable (shown only when they have one). */
 export function FitNote({ s }: { s: Session }) {
   if (!s.fit) return null;
-  if (s.fit.fits) return <>Fits your timetable</>;
+  if (s.fit.fits) return <>{fitHeadline(s.fit)}</>;
   return (
     <>
-      Clashes with your timetable:{' '}
+      {fitHeadline(s.fit)}:{' '}
       {s.fit.clashes.map((c, i) => (
         <span key={c.startsAt + c.label}>
           {i > 0 && '; '}

@@ -12,19 +12,25 @@ export function clashText(c: Clash, timeZone: string = ENGLAND) {
   return `${c.label}, ${fmtIn(SHORT_DAY, timeZone).format(new Date(c.startsAt))}, ${formatTimeRange(c.startsAt, c.endsAt, timeZone)}`;
 }
 
+/** "Fits your timetable" or "Clashes with your timetable", saying when travel time to and from an in-person seat was allowed for. */
+export function fitHeadline(fit: SessionFit): string {
+  const travel = fit.travelBufferMinutes ? ` (allowing ${fit.travelBufferMinutes} minutes to travel)` : '';
+  return fit.fits ? `Fits your timetable${travel}` : `Clashes with your timetable${travel}`;
+}
+
 export function FitNote({ fit, timeZone }: { fit: SessionFit | null | undefined; timeZone?: string }) {
   if (!fit) return null;
   if (fit.fits) {
     return (
       <p class="fit fit-yes">
-        <span class="fit-mark" aria-hidden="true">✓</span> Fits your timetable{fit.travelBufferMinutes ? ` (allowing ${fit.travelBufferMinutes} minutes to travel)` : ''}
+        <span class="fit-mark" aria-hidden="true">✓</span> {fitHeadline(fit)}
       </p>
     );
   }
   return (
     <div class="fit fit-no">
       <p>
-        <span class="fit-mark" aria-hidden="true">!</span> Clashes with your timetable{fit.travelBufferMinutes ? ` (allowing ${fit.travelBufferMinutes} minutes to travel)` : ''}:
+        <span class="fit-mark" aria-hidden="true">!</span> {fitHeadline(fit)}:
       </p>
       <ul>
         {fit.clashes.map((c) => (

@@ -27,6 +27,8 @@ export function mondayOf(day: string): string {
   return addDays(day, -((new Date(Date.UTC(y, m - 1, d)).getUTCDay() + 6) % 7));
 }
 
+/** The most sessions the week's table lists (the most one page of the session list gives); past that it says how many more and links to them. */
+const WEEK_SESSIONS = 200;
 const sourceLabel = { csv: 'an uploaded spreadsheet (CSV)', ics: 'an uploaded calendar file (ICS)', subscription: 'your school’s calendar link' } as const;
 const theirSourceLabel = { ...sourceLabel, subscription: 'a linked school calendar' } as const;
 
@@ -83,13 +85,14 @@ export function TimetableView({ person }: { person?: TimetablePerson }) {
         if (e instanceof ApiError && e.status === 404 && e.code === 'not_found') return null;
         throw e;
       });
-      return { tt: t && t.source !== null ? t : null, sessions: null };
+      return { tt: t && t.source !== null ? t : null, sessions: null, sessionsTotal: 0 };
     }
-    const [t, list] = await Promise.all([api(`${base}?${range}`, Timetable), api(`/api/sessions?${range}&limit=200`, SessionList)]);
-    return { tt: t.source === null ? null : t, sessions: list.items };
+    const [t, list] = await Promise.all([api(`${base}?${range}`, Timetable), api(`/api/sessions?${range}&limit=${WEEK_SESSIONS}`, SessionList)]);
+    return { tt: t.source === null ? null : t, sessions: list.items, sessionsTotal: list.total };
   }, [loc.key, reload]);
   const tt: TimetableValue | null | undefined = page.data ? page.data.tt : undefined;
   const sessions: Session[] | null = page.data ? page.data.sessions : null;
+  const sessionsTotal = page.data?.sessionsTotal ?? 0;
   const loadError = page.data ? null : page.error;
   const title = person ? `Timetable: ${person.name}` : 'My timetable';
 
@@ -249,6 +252,12 @@ export function TimetableView({ person }: { person?: TimetablePerson }) {
               <Link href={weekHref(addDays(week, -7))}>Previous week</Link>
               <Link href={weekHref(addDays(week, 7))}>Next week</Link>
             </nav>
+            {/* Before the table: said first, not after 200 sessions' links. */}
+            {own && sessions && sessionsTotal > sessions.length && (
+              <p class="notice">
+                This week has {sessionsTotal} sessions; the first {sessions.length} are shown here, soonest first. <Link href={`/sessions?${new URLSearchParams({ from, to })}`}>See all the week’s sessions in the session list</Link>, where you can narrow them down.
+              </p>
+            )}
             {!page.data ? (
               <p>Loading the week…</p>
             ) : (
