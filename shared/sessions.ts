@@ -339,3 +339,8 @@ export const TrainerSessionQuery = z.object({
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
 export const TrainerSessionList = z.object({ items: z.array(TrainerSession), total: z.number(), limit: z.number(), offset: z.number() });
+
+/** The organisations someone leads in-house training for (`GET /api/me/lead-orgs`): a trust's with its schools, any of which a session may be for. */
+export const LeadOrgs = z.object({
+  items: z.array(z.object({ id: z.string(), name: z.string(), trust: z.boolean(), schools: z.array(z.object({ id: z.string(), name: z.string() })) })),
+});

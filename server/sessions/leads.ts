@@ -142,7 +142,10 @@ export async function leadOrgsOf(deps: Deps, user: Pick<AuthUser, 'id'>) {
   const out = [];
   for (const id of ids) {
     const org = await findOrg(deps.db, id);
-    if (org) out.push({ id, name: org.name, trust: await repo.hasChildOrgs(deps.db, id) });
+    if (!org) continue;
+    // A trust's lead may publish for one of its schools (requireLeadMayPublish): the schools are the choices.
+    const schools = await repo.childOrgs(deps.db, id);
+    out.push({ id, name: org.name, trust: schools.length > 0, schools });
   }
   return out;
 }

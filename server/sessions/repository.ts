@@ -24,6 +24,11 @@ export function findSession(db: Q, id: string): Promise<SessionRow | undefined> 
 export { audienceKinds, orgChain, orgChains, sessionVisibility, viewerFor, visibleTo, type Viewer } from '../bookings/repository.js';
 import { currentLeadOrgIds, needsTrainer, orgInAudience, runs, visibleTo, type HoldRow, type Viewer } from '../bookings/repository.js';
 
+/** The organisations under `orgId` (a trust's or local authority's schools), by name. */
+export async function childOrgs(db: Q, orgId: string): Promise<{ id: string; name: string }[]> {
+  return db.selectFrom('organisations').select(['id', 'name']).where('parent_id', '=', orgId).orderBy('name').orderBy('id').execute();
+}
+
 /** Whether any organisation has `orgId` as its parent (a trust or local authority). */
 export async function hasChildOrgs(db: Q, orgId: string): Promise<boolean> {
   return !!(await db.selectFrom('organisations').select('id').where('parent_id', '=', orgId).limit(1).executeTakeFirst());

@@ -3,7 +3,7 @@ import { LeadCandidates, LeadCandidatesQuery, LeadRemoved, SessionsNeedingLead }
 import { Roster } from '../../shared/bookings.js';
 import { Id, Line } from '../../shared/common.js';
 import { AppError } from '../errors.js';
-import { CancelResult, Course, CourseTrainersInput, CreateCourseInput, UpdateCourseInput, CreateSeriesInput, CreateSessionInput, InHouseLeadList, Session, SessionList, SessionQuery, SeatKind, SessionRunnerList, TrainerPage, TrainerQuery, TrainerSessionList, TrainerSessionQuery, UpdateSessionInput } from '../../shared/sessions.js';
+import { CancelResult, Course, CourseTrainersInput, CreateCourseInput, UpdateCourseInput, CreateSeriesInput, CreateSessionInput, InHouseLeadList, LeadOrgs, Session, SessionList, SessionQuery, SeatKind, SessionRunnerList, TrainerPage, TrainerQuery, TrainerSessionList, TrainerSessionQuery, UpdateSessionInput } from '../../shared/sessions.js';
 import type { Deps } from '../platform/deps.js';
 import type { MiddlewareHandler, TypedResponse } from 'hono';
 import { jsonBody, jsonResponse, requireRole, requireUser, router, type Env } from '../platform/http.js';
@@ -305,7 +305,7 @@ export function sessionRoutes(deps: Deps) {
     },
   );
   app.openapi(
-    createRoute({ method: 'get', path: '/me/lead-orgs', tags: ['sessions'], summary: 'The organisations I lead in-house training for', responses: { 200: jsonResponse(z.object({ items: z.array(z.object({ id: z.string(), name: z.string(), trust: z.boolean() })) }), 'Organisations') } }),
+    createRoute({ method: 'get', path: '/me/lead-orgs', tags: ['sessions'], summary: 'The organisations I lead in-house training for', responses: { 200: jsonResponse(LeadOrgs, 'Organisations, a trust with its schools') } }),
     async (c) => c.json({ items: await leads.leadOrgsOf(deps, requireUser(c)) }, 200),
   );
 

@@ -325,7 +325,9 @@ describe('in-house leads', () => {
     const list = await t.request('GET', `/api/orgs/${w.hillOrg.id}/leads`, { as: w.hillOffice });
     expect(list.json.items.map((l: any) => l.userId)).toEqual([w.hill.id]);
     expect((await t.request('GET', `/api/orgs/${w.hillOrg.id}/leads`, { as: w.otherOffice })).status).toBe(403);
-    expect((await t.request('GET', '/api/me/lead-orgs', { as: w.dale })).json.items).toEqual([{ id: w.trustOrg.id, name: 'Oak Trust', trust: true }]);
+    // A trust's lead is offered its schools too (a session may be for one of them), by name.
+    expect((await t.request('GET', '/api/me/lead-orgs', { as: w.dale })).json.items).toEqual([{ id: w.trustOrg.id, name: 'Oak Trust', trust: true, schools: [{ id: w.daleOrg.id, name: 'Dale Academy' }, { id: w.hillOrg.id, name: 'Hill Primary' }] }]);
+    expect((await t.request('GET', '/api/me/lead-orgs', { as: w.hill })).json.items).toEqual([{ id: w.hillOrg.id, name: 'Hill Primary', trust: false, schools: [] }]);
     expect((await t.request('DELETE', `/api/orgs/${w.otherOrg.id}/leads/${w.other.id}`, { as: w.admin })).status).toBe(200);
     expect((await t.request('GET', '/api/me/lead-orgs', { as: w.other })).json.items).toEqual([]);
   });
@@ -611,7 +613,7 @@ describe('an in-house lead who no longer leads', () => {
     const w = await world();
     expect((await t.request('PUT', `/api/orgs/${w.trustOrg.id}/leads/${w.hill.id}`, { as: w.admin })).status).toBe(204);
     expect((await t.request('PUT', `/api/users/${w.hill.id}/placement`, { as: w.admin, body: { role: 'staff', orgId: w.daleOrg.id } })).status).toBe(200);
-    expect((await t.request('GET', '/api/me/lead-orgs', { as: w.hill })).json.items).toEqual([{ id: w.trustOrg.id, name: 'Oak Trust', trust: true }]);
+    expect((await t.request('GET', '/api/me/lead-orgs', { as: w.hill })).json.items).toEqual([{ id: w.trustOrg.id, name: 'Oak Trust', trust: true, schools: [{ id: w.daleOrg.id, name: 'Dale Academy' }, { id: w.hillOrg.id, name: 'Hill Primary' }] }]);
     expect((await t.request('PUT', `/api/users/${w.hill.id}/placement`, { as: w.admin, body: { role: 'office', orgId: w.daleOrg.id } })).status).toBe(200);
     expect((await t.request('GET', '/api/me/lead-orgs', { as: w.hill })).json.items).toHaveLength(1);
     expect((await t.request('PUT', `/api/users/${w.hill.id}/placement`, { as: w.admin, body: { role: 'trainer', orgId: null } })).status).toBe(200);

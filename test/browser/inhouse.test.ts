@@ -64,6 +64,36 @@ describe.skipIf(!browserAvailable)('in-house sessions', () => {
     expect((await t.request('GET', '/api/sessions', { as: farStaff })).json.total).toBe(0);
   });
 
+  it('a trust’s in-house lead publishes a session for one of the trust’s schools, chosen by keyboard; that school’s staff see it (320 px, axe)', async () => {
+    const { t } = env.server;
+    const trust = await t.org('Rowan Trust');
+    const school = await t.org('Hazel Primary');
+    await t.db.updateTable('organisations').set({ parent_id: trust.id }).where('id', '=', school.id).execute();
+    const lead = await t.user('staff', school.id, 'Lee Lead');
+    const colleague = await t.user('staff', school.id);
+    expect((await t.request('PUT', `/api/orgs/${trust.id}/leads/${lead.id}`, { as: await t.user('admin') })).status).toBe(204);
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInTo(page, lead, '/sessions/new', 'New session');
+    await page.locator('#audience-org option[value]:not([value=""])').first().waitFor({ state: 'attached' });
+    expect(await page.locator('#audience-org option').allTextContents()).toEqual(['Choose…', 'Hazel Primary (Rowan Trust)', 'Rowan Trust']);
+    await checkPage(page, 'new session page for a trust’s in-house lead');
+    await typeInto(page, 'Title', 'Hazel twilight: dyslexia');
+    await tabTo(page, 'Date');
+    await page.getByLabel('Date', { exact: true }).fill(daysFromNow(5).slice(0, 10));
+    await typeInto(page, 'Start time', '1600');
+    await typeInto(page, 'End time', '1700');
+    await typeInto(page, 'Number of online seats', '15');
+    await tabTo(page, 'Organisation');
+    await page.keyboard.type('Hazel');
+    await activate(page, 'Publish session');
+    await page.getByRole('heading', { level: 1, name: 'Hazel twilight: dyslexia' }).waitFor();
+    await page.getByText('Staff of Hazel Primary only (in-house)').waitFor();
+    const [mine] = (await t.request('GET', '/api/me/sessions', { as: lead })).json.items;
+    expect(mine.session.audience).toEqual({ kind: 'organisation', orgId: school.id, orgName: 'Hazel Primary' });
+    expect((await t.request('GET', `/api/sessions/${mine.session.id}`, { as: colleague })).status).toBe(200);
+    await checkPage(page, 'the published session for one school of the trust');
+  });
+
   it('a trainer choosing a trust with no schools under it is told so beside Who is it for, in the server’s words, not on the title; nothing is published (320 px, axe)', async () => {
     const { t } = env.server;
     const admin = await t.user('admin');

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PARENT_KINDS } from '../../../shared/accounts.js';
-import type { AudienceInput } from '../../../shared/sessions.js';
+import { LeadOrgs, type AudienceInput } from '../../../shared/sessions.js';
 import { api } from '../api.js';
 import { described, errorFor, Field, useApp, type FieldError } from '../components.js';
 import { Loaded, useLoad } from '../load.js';
@@ -64,13 +64,18 @@ export function AudienceField({ value, onChange, errors, chosenName }: { value: 
   );
 }
 
-/** An in-house lead chooses among the organisations they lead (a trust's: the trust, for "trust"). */
+/**
+ * An in-house lead chooses among the organisations they lead, and a trust's lead among its
+ * schools too, named with their trust ("Hill Primary (Oak Trust)"); for "trust", only the trusts.
+ */
 function LeadOrgSelect({ value, onChange, label, error }: { value: AudienceValue; onChange: (v: AudienceValue) => void; label: string; error: string | undefined }) {
-  const orgs = useLoad(() => api('/api/me/lead-orgs', z.object({ items: z.array(z.object({ id: z.string(), name: z.string(), trust: z.boolean() })) })).then((r) => r.items), []);
+  const orgs = useLoad(() => api('/api/me/lead-orgs', LeadOrgs).then((r) => r.items), []);
   return (
     <Loaded state={orgs} what="the organisations">
       {(items) => {
-        const choices = (value.kind === 'trust' ? items.filter((o) => o.trust) : items).slice().sort((a, b) => a.name.localeCompare(b.name));
+        const led = value.kind === 'trust' ? items.filter((o) => o.trust) : items;
+        const schools = value.kind === 'trust' ? [] : items.flatMap((o) => o.schools.map((s) => ({ id: s.id, name: `${s.name} (${o.name})` })));
+        const choices = [...led, ...schools].filter((o, i, all) => all.findIndex((x) => x.id === o.id) === i).sort((a, b) => a.name.localeCompare(b.name));
         return (
           <Field id="audience-org" label={label} error={error}>
             <select id="audience-org" name="audience-org" value={value.orgId} {...described('audience-org', undefined, error)} onChange={(e) => onChange({ ...value, orgId: (e.currentTarget as HTMLSelectElement).value })}>
