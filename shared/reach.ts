@@ -39,7 +39,8 @@ export const CoverageCounts = z.object({ staff: z.number(), booked: z.number(), 
 export type CoverageCounts = z.infer<typeof CoverageCounts>;
 
 /** The counts of one organisation (in the whole programme: a trust, local authority or stand-alone school, its schools together). */
-export const CoverageOrgRow = CoverageCounts.extend({ orgId: z.string(), name: z.string() });
+/** `includes`: found by a search for a school's name, the schools counted in this row (a trust's) that match it. */
+export const CoverageOrgRow = CoverageCounts.extend({ orgId: z.string(), name: z.string(), includes: z.array(z.string()).optional() });
 export type CoverageOrgRow = z.infer<typeof CoverageOrgRow>;
 
 export const Coverage = z.object({

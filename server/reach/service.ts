@@ -32,6 +32,8 @@ interface ResolvedScope {
   people: repo.PeopleScope;
   /** Organisation id -> the row its figures are shown under (the organisation itself, or for the programme its top-level organisation). */
   rowOf: Map<string, { id: string; name: string }>;
+  /** For the programme: every organisation's own name (a school's, shown under its trust's row). */
+  nameOf?: Map<string, string>;
 }
 
 /**
@@ -63,7 +65,7 @@ async function resolveScope(deps: Deps, actor: AuthUser, orgId: string | undefin
       for (let i = 0; i < 10 && o.parent_id && byId.has(o.parent_id); i++) o = byId.get(o.parent_id)!;
       return { id: o.id, name: o.name };
     };
-    return { kind: 'programme', org: null, people: { kind: 'all' }, rowOf: new Map(all.map((o) => [o.id, top(o.id)])) };
+    return { kind: 'programme', org: null, people: { kind: 'all' }, rowOf: new Map(all.map((o) => [o.id, top(o.id)])), nameOf: new Map(all.map((o) => [o.id, o.name])) };
   }
   const under = await repo.descendantOrgs(deps.db, org.id);
   const orgs = [org, ...under];
@@ -104,7 +106,13 @@ export interface OrgsPage {
 }
 export const FIRST_ORGS_PAGE: OrgsPage = { limit: 50, offset: 0, sort: 'name' };
 
-type AllFigures = Omit<Coverage, 'byOrg' | 'byOrgTotal' | 'byOrgHighest'> & { byOrg: CoverageOrgRow[] };
+/**
+ * `within`: in the whole programme's figures, the names of the schools counted in each row
+ * (a trust's or local authority's), so a search by a school's name finds the row it is in.
+ */
+type AllFigures = Omit<Coverage, 'byOrg' | 'byOrgTotal' | 'byOrgHighest'> & { byOrg: CoverageOrgRow[]; within: Map<string, string[]> };
+/** The most school names a row found by them lists ("includes Hill Primary, …"). */
+const INCLUDES_SHOWN = 5;
 
 const byName = (a: CoverageOrgRow, b: CoverageOrgRow) => a.name.localeCompare(b.name) || a.orgId.localeCompare(b.orgId);
 /** a's share of staff who attended at least one session against b's (both with staff), exactly (no division). */
@@ -172,9 +180,15 @@ async function figuresAsOf(deps: Deps, actor: AuthUser, orgId: string | undefine
  * of figures this reader was answered (another page of them), those same figures while kept.
  */
 export async function coverage(deps: Deps, actor: AuthUser, orgId?: string, page: OrgsPage = FIRST_ORGS_PAGE, asOf?: string): Promise<Coverage> {
-  const all = await figuresAsOf(deps, actor, orgId, asOf);
+  const { within, ...all } = await figuresAsOf(deps, actor, orgId, asOf);
   const q = page.q?.trim().toLowerCase() ?? '';
-  const matching = q ? all.byOrg.filter((o) => o.name.toLowerCase().includes(q)) : all.byOrg;
+  // A school in a trust is counted in the trust's row: found by its own name too, which the row then names.
+  const found = (o: CoverageOrgRow): CoverageOrgRow | null => {
+    if (o.name.toLowerCase().includes(q)) return o;
+    const includes = (within.get(o.orgId) ?? []).filter((n) => n.toLowerCase().includes(q));
+    return includes.length ? { ...o, includes: includes.slice(0, INCLUDES_SHOWN) } : null;
+  };
+  const matching = q ? all.byOrg.flatMap((o) => found(o) ?? []) : all.byOrg;
   // The first in "highest" order, found in one pass (not by sorting every organisation).
   const first = orgOrder('highest');
   const highest = all.byOrg.reduce<CoverageOrgRow | undefined>((best, o) => (o.staff > 0 && (!best || first(o, best) < 0) ? o : best), undefined);
@@ -219,6 +233,16 @@ async function allFigures(deps: Deps, actor: AuthUser, orgId?: string): Promise<
   }
   // In a school or trust, every organisation is listed, even with nobody in it yet.
   if (scope.kind !== 'programme') for (const o of scope.rowOf.keys()) orgRow(o);
+  const within = new Map<string, string[]>();
+  if (scope.kind === 'programme') {
+    for (const [id, row] of scope.rowOf) {
+      if (id === row.id || !byOrg.has(row.id)) continue;
+      const names = within.get(row.id) ?? [];
+      names.push(scope.nameOf?.get(id) ?? '');
+      within.set(row.id, names);
+    }
+    for (const names of within.values()) names.sort((a, b) => a.localeCompare(b));
+  }
 
   return {
     asOf,
@@ -226,6 +250,7 @@ async function allFigures(deps: Deps, actor: AuthUser, orgId?: string): Promise<
     totals,
     courses: courses.map((c) => ({ courseId: c.id, title: c.title, partsRequired: Number(c.parts_required) })),
     byOrg: [...byOrg.values()].sort(byName),
+    within,
     byRole: [...byRole.values()],
     weekly: weekly(perDay, firstPerDay, deps.now()),
   };

@@ -150,6 +150,18 @@ describe('coverage of a trust', () => {
     expect(c.byOrg.map((o: { name: string; staff: number }) => [o.name, o.staff])).toEqual([['=Cliff School', 1], ['Oak Trust', 9]]);
   });
 
+  it('finds a school in a trust by its own name in the whole programme: the trust’s row, naming the schools found', async () => {
+    const found = (await get(admin, '?orgsQ=birch')).json;
+    expect(found.byOrgTotal).toBe(1);
+    expect(found.byOrg.map((o: { name: string; includes?: string[] }) => [o.name, o.includes])).toEqual([['Oak Trust', ['Birch Academy']]]);
+    const both = (await get(admin, '?orgsQ=a')).json;
+    expect(both.byOrg.find((o: { name: string }) => o.name === 'Oak Trust').includes).toBeUndefined(); // found by its own name
+    const schools = (await get(admin, '?orgsQ=ash%20p')).json;
+    expect(schools.byOrg.map((o: { name: string; includes?: string[] }) => [o.name, o.includes])).toEqual([['Oak Trust', ['Ash Primary']]]);
+    // Within the trust each school is a row of its own, found by name as before.
+    expect((await get(admin, `?orgId=${trust.id}&orgsQ=birch`)).json.byOrg.map((o: { name: string; includes?: string[] }) => [o.name, o.includes])).toEqual([['Birch Academy', undefined]]);
+  });
+
   it('lists staff never booked, with who is waiting and whom the viewer can book', async () => {
     const r = await t.request('GET', '/api/reach/not-booked', { as: officeT });
     expect(r.status).toBe(200);

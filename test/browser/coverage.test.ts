@@ -132,6 +132,11 @@ describe.skipIf(!browserAvailable)('training coverage pages', () => {
       id: `zone-${o.i}-${k}`, email: `zone${o.i}-${k}@example.org`, name: `Zone Person ${o.i}-${k}`, role: 'staff' as const, org_id: o.id,
       password_hash: null, captioner: 0, time_zone: null, created_at: '2026-01-01T00:00:00.000Z', disabled_at: null, job_role: null,
     })))).execute();
+    // A school in a trust is counted in its trust's row, and found by its own name there.
+    const zoneTrust = await t.org('Zone Trust');
+    const quince = await t.org('Quince Primary');
+    await t.db.updateTable('organisations').set({ parent_id: zoneTrust.id }).where('id', '=', quince.id).execute();
+    await t.user('staff', quince.id);
     const held = await t.session({ title: 'Zone session', startsAt: daysFromNow(3), endsAt: plusMinutes(daysFromNow(3), 60), capacity: { online: 200 } });
     const at = new Date().toISOString();
     await t.db.insertInto('bookings').values(schools.flatMap((o) => Array.from({ length: o.i % 3 }, (_, k) => ({
@@ -188,6 +193,13 @@ describe.skipIf(!browserAvailable)('training coverage pages', () => {
     expect([url.searchParams.get('orgsQ'), url.searchParams.get('orgsSort'), url.searchParams.get('orgsPage')]).toEqual(['zone SCHOOL 1', 'lowest', null]);
     expect(await page.getByLabel('Find an organisation').inputValue()).toBe('zone SCHOOL 1');
     await checkPage(page, 'training coverage, found and sorted');
+
+    // A school in a trust: its trust's row, which says it includes the school.
+    await typeInto(page, 'Find an organisation', 'quince', { back: true });
+    await page.keyboard.press('Enter');
+    await expect.poll(() => count.textContent()).toBe('Showing 1 to 1 of 1 organisation matching “quince”, lowest share first.');
+    expect(await rowNames()).toEqual(['Zone Trust, which includes Quince Primary']);
+    await checkPage(page, 'training coverage, a school found in its trust');
 
     // Nothing found: said so.
     await typeInto(page, 'Find an organisation', 'no such place', { back: true });

@@ -235,6 +235,7 @@ function CoverageView({
                   <tr key={o.orgId}>
                     <th scope="row" data-label="Organisation">
                       {o.orgId !== c.scope.orgId ? <Link href={`/reach?orgId=${encodeURIComponent(o.orgId)}`}>{o.name}</Link> : o.name}
+                      {o.includes && <span class="row-includes">, which includes {o.includes.join(', ')}</span>}
                     </th>
                     <CountsCells x={o} courses={c.courses} />
                   </tr>
