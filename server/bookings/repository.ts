@@ -359,6 +359,20 @@ export async function sessionVisibility(db: Q, id: string, viewer: Viewer): Prom
   return Number(row.visible) === 1 ? 'visible' : 'hidden';
 }
 
+/**
+ * Whether a booking's holder has been at its session since `sinceIso` (its start): a presence
+ * that began (a check-in, the live room, the browser's own report) and was not a failed
+ * connection, or a register tick saying they attended.
+ */
+export async function presentSince(db: Q, b: Pick<BookingRow, 'id' | 'user_id' | 'session_id'>, sinceIso: string): Promise<boolean> {
+  const [present, ticked] = await Promise.all([
+    db.selectFrom('presence_intervals').select('id').where('session_id', '=', b.session_id).where('user_id', '=', b.user_id).where('aborted', '=', 0).where('started_at', 'is not', null)
+      .where((eb) => eb.or([eb('left_at', 'is', null), eb('left_at', '>', sinceIso)])).limit(1).executeTakeFirst(),
+    db.selectFrom('attendance_overrides').select('booking_id').where('booking_id', '=', b.id).where('attended', '=', 1).executeTakeFirst(),
+  ]);
+  return present !== undefined || ticked !== undefined;
+}
+
 /** Which of these sessions `viewer` may see (`visibleTo`), in one query; missing ones are left out. */
 export async function visibleSessionIds(db: Q, ids: readonly string[], viewer: Viewer): Promise<Set<string>> {
   const wanted = [...new Set(ids)];

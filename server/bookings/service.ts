@@ -370,13 +370,20 @@ async function bookingForActor(trx: Trx, actor: AuthUser, bookingId: string, own
 
 /**
  * Why a place can no longer be given up, whether its owner cancels it or a trainer removes it
- * (`verb`), if so: its attendance has been recorded, or its session has ended (a seat on a
+ * (`verb`), if so: its attendance has been recorded, its session has ended (a seat on a
  * session that has ended was used or not: its attendance is recorded, not undone, even
- * before the outcome is written). A place in the queue can always be left.
+ * before the outcome is written), or its session is under way and its holder has been at it.
+ * A place in the queue can always be left.
  */
-function placeKept(b: Pick<BookingRow, 'status'>, s: Pick<SessionRow, 'ends_at'>, nowIso: string, verb: 'cancelled' | 'removed'): AppError | null {
+async function placeKept(trx: Trx, b: Pick<BookingRow, 'id' | 'status' | 'user_id' | 'session_id'>, s: Pick<SessionRow, 'starts_at' | 'ends_at'>, nowIso: string, verb: 'cancelled' | 'removed', byOwner = false): Promise<AppError | null> {
   if (b.status === 'attended' || b.status === 'absent') return new AppError('conflict', `Attendance has been recorded for this booking; it can no longer be ${verb}.`);
   if (b.status !== 'waitlisted' && nowIso >= s.ends_at) return new AppError('conflict', `This session has ended, so its booking can no longer be ${verb}; attendance is recorded instead.`);
+  // Under way, and they have been there (checked in, in the live room, ticked on the register):
+  // giving up the place would throw away the time they were there, and their record of it.
+  if (b.status === 'confirmed' && nowIso >= s.starts_at && (await repo.presentSince(trx, b, s.starts_at))) {
+    if (verb === 'cancelled' && byOwner) return new AppError('conflict', 'You have been recorded as being at this session, so your booking is kept and your time there counts. If you need to leave, just leave: nothing else is needed.');
+    return new AppError('conflict', `This person has been recorded as being at this session, so their booking can no longer be ${verb}; ${verb === 'removed' ? 'correct their attendance on the register instead' : 'their time there counts'}.`);
+  }
   return null;
 }
 
@@ -387,7 +394,7 @@ export async function cancelBooking(trx: Trx, deps: Deps, actor: AuthUser, booki
   const b = (await repo.findBooking(trx, bookingId))!;
   if (b.status === 'cancelled') return b;
   const now = deps.now().toISOString();
-  const kept = placeKept(b, s, now, 'cancelled');
+  const kept = await placeKept(trx, b, s, now, 'cancelled', actor.id === b.user_id);
   if (kept) throw kept;
   await repo.changeBooking(trx, b, { status: 'cancelled', cancelled_at: now, updated_at: now, revision: b.revision + 1, offer_expires_at: null });
   // Someone cancelling for the person (their office, a trainer, an administrator) is named in the email.
@@ -590,7 +597,7 @@ export async function removeBooking(trx: Trx, deps: Deps, bookingId: string, rea
   if (b.status === 'cancelled') return b;
   const now = deps.now().toISOString();
   // The same rule as the owner's own cancelling (cancelBooking).
-  const kept = placeKept(b, s, now, 'removed');
+  const kept = await placeKept(trx, b, s, now, 'removed');
   if (kept) throw kept;
   await repo.changeBooking(trx, b, { status: 'cancelled', cancelled_at: now, updated_at: now, revision: b.revision + 1, offer_expires_at: null });
   await enqueue(trx, deps, 'removed', b.id, { reason, actedBy: actorId, priorStatus: b.status });

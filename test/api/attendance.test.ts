@@ -115,6 +115,32 @@ describe('in-person check-in', () => {
     expect(await t.db.selectFrom('checkin_failures').selectAll().execute()).toEqual([]);
   });
 
+  it('keeps the booking of someone who has been at the session under way: their own cancel and a trainer’s removal are refused, their time is kept; someone who never came may still give up their seat', async () => {
+    const { s, staff, bookingId, org } = await inPersonSession();
+    const online = await t.user('staff', org.id);
+    const onlineBooking = await book(s.id, online, 'online');
+    const ticked = await t.user('staff', org.id);
+    const tickedBooking = await book(s.id, ticked, 'online');
+    t.clock.set(START);
+    const { code } = (await t.request('GET', `/api/sessions/${s.id}/checkin-code`, { as: s.trainer })).json;
+    expect((await t.request('POST', `/api/sessions/${s.id}/checkin`, { as: staff, body: { code } })).status).toBe(200);
+    expect((await t.request('PUT', `/api/sessions/${s.id}/attendance/${tickedBooking}`, { as: s.trainer, body: { attended: true } })).status).toBe(200);
+    t.clock.set(at('17:20'));
+    const cancel = await t.request('DELETE', `/api/bookings/${bookingId}`, { as: staff });
+    expect(cancel.status).toBe(409);
+    expect(cancel.json.error.message).toContain('You have been recorded as being at this session, so your booking is kept');
+    const removed = await t.request('POST', `/api/bookings/${tickedBooking}/remove`, { as: s.trainer, body: { reason: 'Left early' } });
+    expect(removed.status).toBe(409);
+    expect(removed.json.error.message).toContain('correct their attendance on the register instead');
+    // Nothing changed: both still seated, the check-in's time still counted.
+    const report = (await t.request('GET', `/api/sessions/${s.id}/attendance`, { as: s.trainer })).json.items;
+    expect(report.find((r: any) => r.bookingId === bookingId)).toMatchObject({ status: 'confirmed', source: 'checkin' });
+    expect(report.find((r: any) => r.bookingId === bookingId).minutes).toBeGreaterThan(0);
+    expect(report.find((r: any) => r.bookingId === tickedBooking)).toMatchObject({ status: 'confirmed', attended: true });
+    // Someone who has not been there gives up their seat as before.
+    expect((await t.request('DELETE', `/api/bookings/${onlineBooking}`, { as: online })).json.status).toBe('cancelled');
+  });
+
   it('is only for confirmed in-person attendees, during the session, and stops guessing', async () => {
     const { s, staff, org } = await inPersonSession();
     const online = await t.user('staff', org.id);
