@@ -305,7 +305,8 @@ export function book(deps: Deps, request: BookRequest): Promise<BookAnswer> {
 /**
  * The waitlist rule. While a seat of this kind is free to someone in the queue, the first
  * such person in queue order gets it: confirmed straight away (policy `auto`, or once the
- * session has begun), or offered until an expiry (policy `offer`), never past the start.
+ * session has begun), or offered until an expiry (policy `offer`), never past the start;
+ * not once too little of the session is left to attend enough of it (tooLateToAttend).
  * People whose organisation cannot use a held seat are passed over for that seat only.
  * Returns the seat state it leaves behind (read under the lock), for the caller to reuse.
  */
@@ -313,8 +314,10 @@ export async function promoteWaitlist(trx: Trx, deps: Deps, s: SessionRow, seat:
   const now = deps.now();
   // `known`: the caller has just read the state under this lock. It is kept current below.
   const state = known ?? (await seatState(trx, deps, s, seat));
-  // Once the session is over a freed seat is no use to anyone: no one is told they have one.
-  if (now.toISOString() >= s.ends_at) return state;
+  // Once too little of the session is left for anyone to attend enough of it (its attendance
+  // threshold), a freed seat is no use to anyone: no one is told they have one minutes before
+  // the end, to be recorded absent after it.
+  if (tooLateToAttend(s, now)) return state;
   let queue: Awaited<ReturnType<typeof repo.waitlist>> | undefined;
   while (state.waitlisted > 0 && state.capacity - state.confirmed - state.offered > 0) {
     queue ??= await repo.waitlist(trx, s.id, seat);
@@ -339,6 +342,13 @@ export async function promoteWaitlist(trx: Trx, deps: Deps, s: SessionRow, seat:
     }
   }
   return state;
+}
+
+/** Whether less of the session is left at `now` than its attendance threshold asks for (always, once it is over). */
+export function tooLateToAttend(s: Pick<SessionRow, 'starts_at' | 'ends_at' | 'attendance_threshold'>, now: Date): boolean {
+  const start = Date.parse(s.starts_at);
+  const end = Date.parse(s.ends_at);
+  return now.getTime() >= end || end - Math.max(now.getTime(), start) < Math.round(Number(s.attendance_threshold) * (end - start));
 }
 
 /** How long before an offer expires its holder is warned (bookings/jobs.ts). */

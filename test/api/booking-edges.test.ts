@@ -115,7 +115,7 @@ describe('offers', () => {
     expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { startsAt: '2026-02-01T12:00:00Z', endsAt: '2026-02-01T13:00:00Z' } })).status).toBe(200);
     expect((await t.request('GET', `/api/bookings/${wb.id}`, { as: w })).json.offerExpiresAt).toBe('2026-02-01T12:00:00.000Z');
     expect((await book(x, s.id)).json.status).toBe('waitlisted');
-    t.clock.set('2026-02-01T12:30:00Z');
+    t.clock.set('2026-02-01T12:05:00Z');
     await runJobsOnce(t.deps, null);
     const accept = await t.request('POST', `/api/bookings/${wb.id}/accept`, { as: w });
     expect(accept.status).toBe(409);

@@ -883,13 +883,31 @@ describe('the queue and held seats', () => {
   });
 
   it('once the session has begun, a freed seat goes straight to the next person (no offer to wait on)', async () => {
-    const s = await t.session({ capacity: { online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 60, startsAt: '2026-02-01T08:30:00Z', endsAt: '2026-02-01T10:00:00Z' });
+    // 08:50 to 10:00, now 09:00: 60 of its 70 minutes are left, more than the 75% it takes to attend.
+    const s = await t.session({ capacity: { online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 60, startsAt: '2026-02-01T08:50:00Z', endsAt: '2026-02-01T10:00:00Z' });
     const [a, b] = await staff(2);
     const first = await book(a!, s.id);
     const queued = await book(b!, s.id);
     expect(queued.json.status).toBe('waitlisted');
     await t.request('DELETE', `/api/bookings/${first.json.id}`, { as: a });
     expect((await t.request('GET', `/api/bookings/${queued.json.id}`, { as: b })).json.status).toBe('confirmed');
+  });
+  it('a seat freed when too little of the session is left to attend enough of it goes to no one: the next person is not told they have a place, to be recorded absent', async () => {
+    // 08:30 to 10:00, now 09:00: 60 of its 90 minutes are left, less than the 75% (67.5 minutes) it takes to attend.
+    const s = await t.session({ capacity: { online: 1 }, startsAt: '2026-02-01T08:30:00Z', endsAt: '2026-02-01T10:00:00Z' });
+    const [a, b] = await staff(2);
+    const first = await book(a!, s.id);
+    const queued = await book(b!, s.id);
+    await t.request('DELETE', `/api/bookings/${first.json.id}`, { as: a });
+    expect((await t.request('GET', `/api/bookings/${queued.json.id}`, { as: b })).json.status).toBe('waitlisted');
+    expect((await t.mails('promoted')).filter((m) => m.user_id === b!.id)).toEqual([]);
+    // With a lower threshold (half), the same hour left is enough: the seat goes to them.
+    const half = await t.session({ capacity: { online: 1 }, attendanceThreshold: 0.5, startsAt: '2026-02-01T08:30:00Z', endsAt: '2026-02-01T10:00:00Z' });
+    const [c, d] = await staff(2);
+    const seated = await book(c!, half.id);
+    const next = await book(d!, half.id);
+    await t.request('DELETE', `/api/bookings/${seated.json.id}`, { as: c });
+    expect((await t.request('GET', `/api/bookings/${next.json.id}`, { as: d })).json.status).toBe('confirmed');
   });
   it('in one batch, a school’s person who fills its held seat leaves the open seats to the others in the batch', async () => {
     const [oak, elm] = [await t.org('Oak Primary'), await t.org('Elm Academy')];
