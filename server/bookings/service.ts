@@ -591,11 +591,14 @@ export async function moveSeat(trx: Trx, deps: Deps, bookingId: string, seat: Se
     holdOrg = claimsHold(target, owner.org_id) ? owner.org_id : null;
   }
   await repo.changeBooking(trx, b, { seat, hold_org_id: holdOrg, revision: b.revision + 1, updated_at: now });
-  await enqueue(trx, deps, 'seat_changed', b.id);
   // The seat left behind (or, for the queue, a seat of the new kind) may now go to someone waiting.
   await promoteWaitlist(trx, deps, s, b.seat);
   await promoteWaitlist(trx, deps, s, seat);
-  return (await repo.findBooking(trx, b.id))!;
+  const after = (await repo.findBooking(trx, b.id))!;
+  // Moved to a queue with a seat free, they have it at once: "you have a place" (written by the
+  // queue) says all of it; "you keep your turn in the queue" as well would say the opposite.
+  if (!(b.status === 'waitlisted' && after.status !== 'waitlisted')) await enqueue(trx, deps, 'seat_changed', b.id);
+  return after;
 }
 
 /** A trainer (`actorId`) takes a person off a session, saying why; they are told (by whom), and the queue moves. */

@@ -164,6 +164,18 @@ describe('seat moves', () => {
     expect(mail.message.text).toMatch(/waiting list to the queue for online seats/);
     expect(mail.message.text).not.toMatch(/moved your place to an online seat/);
   });
+
+  it('moving a waiting place to a queue with a seat free gives them the seat, told once that they have a place, not also that they keep their turn', async () => {
+    const s = await t.session({ mode: 'hybrid', venue: 'Hall', capacity: { online: 1, inPerson: 1 } });
+    const [b, w] = [await staff(), await staff()];
+    await book(b, s.id, { seat: 'in_person' });
+    const wb = (await book(w, s.id, { seat: 'in_person' })).json;
+    expect(wb.status).toBe('waitlisted');
+    const mv = await t.request('POST', `/api/bookings/${wb.id}/seat`, { as: s.trainer, body: { seat: 'online' } });
+    expect(mv.json).toMatchObject({ status: 'confirmed', seat: 'online' });
+    expect(await noticesTo(w.id)).toEqual(expect.arrayContaining(['promoted']));
+    expect(await noticesTo(w.id)).not.toContain('seat_changed');
+  });
 });
 
 describe('people who leave', () => {
