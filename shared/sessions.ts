@@ -174,6 +174,20 @@ export function heldSeatsReleasedAt(s: { holdsReleaseAt: string | null; bookingC
   return at < s.endsAt ? at : s.endsAt;
 }
 
+/**
+ * One of the caller's own places on another session at the same time as the one asked for
+ * (`Session.alsoBooked`): its session, its times (UTC instants) and the place they hold.
+ */
+export const AlsoBooked = z.object({
+  sessionId: z.string(),
+  title: z.string(),
+  startsAt: z.string(),
+  endsAt: z.string(),
+  /** A seat (`confirmed`), a seat offered to them and not yet lapsed (`offered`), or a place in the queue (`waitlisted`). */
+  status: z.enum(['confirmed', 'offered', 'waitlisted']),
+});
+export type AlsoBooked = z.infer<typeof AlsoBooked>;
+
 export const Session = z.object({
   id: z.string(),
   title: z.string(),
@@ -226,6 +240,14 @@ export const Session = z.object({
    * who do not off it.
    */
   namedToRun: z.array(z.object({ userId: z.string(), name: z.string(), runs: z.boolean() })).optional(),
+  /**
+   * On the single-session answer to a signed-in caller: their own other places (confirmed, a
+   * live offer, or waiting) on sessions whose times overlap this one's (one starting before
+   * this ends and ending after it starts; only touching is no overlap), soonest first, so a
+   * second booking at the same time is not made unknowingly. Sessions they may not see, and
+   * cancelled ones, are left out; empty when there are none. Lists leave it out.
+   */
+  alsoBooked: z.array(AlsoBooked).optional(),
 });
 export type Session = z.infer<typeof Session>;
 

@@ -855,6 +855,40 @@ export async function sessionsWithPlacesOfPeople(trx: Q, userIds: readonly strin
   return rows.map((r) => r.session_id);
 }
 
+/** One of a person's places on a session overlapping a window of time (`placesOverlapping`). */
+export interface OverlappingPlace {
+  session_id: string;
+  title: string;
+  starts_at: string;
+  ends_at: string;
+  audience_kind: SessionRow['audience_kind'];
+  status: 'confirmed' | 'offered' | 'waitlisted';
+  offer_expires_at: string | null;
+}
+
+/**
+ * The places `userId` holds (confirmed, offered, waiting; an offer whose time has run out
+ * too, until the sweep cancels it) on scheduled sessions other than `window.sessionId`
+ * whose times overlap the window's: starting before it ends and ending after it starts (one
+ * that only touches it is not read). With each session's audience, for the caller to check
+ * whether the person may see it. One query, walking the person's own bookings (the
+ * (user, session) index) to each session by its key, however many people booked.
+ */
+export async function placesOverlapping(db: Q, userId: string, window: { sessionId: string; startsAt: string; endsAt: string }): Promise<OverlappingPlace[]> {
+  const rows = await db
+    .selectFrom('bookings as b')
+    .innerJoin('sessions as s', 's.id', 'b.session_id')
+    .select(['b.session_id', 's.title', 's.starts_at', 's.ends_at', 's.audience_kind', 'b.status', 'b.offer_expires_at'])
+    .where('b.user_id', '=', userId)
+    .where('b.status', 'in', ['confirmed', 'offered', 'waitlisted'])
+    .where('b.session_id', '<>', window.sessionId)
+    .where('s.status', '=', 'scheduled')
+    .where('s.starts_at', '<', window.endsAt)
+    .where('s.ends_at', '>', window.startsAt)
+    .execute();
+  return rows as OverlappingPlace[];
+}
+
 /**
  * Locks these people's user rows, in id order, as changing them would (PostgreSQL: `for no key
  * update`; on SQLite the transaction already holds the write lock). A booking batch reads its

@@ -30,7 +30,8 @@ import {
   type UpdateSessionInput,
 } from '../../shared/sessions.js';
 import { seatCounts, type SeatState } from '../bookings/availability.js';
-import { anyoneRuns, holdsOf, namedTrainers, holdsReleaseAt, lockSession, seatStatesOf } from '../bookings/repository.js';
+import { anyoneRuns, holdsOf, namedTrainers, holdsReleaseAt, lockSession, placesOverlapping, seatStatesOf, visibleSessionIds } from '../bookings/repository.js';
+import { alsoBooked } from './also-booked.js';
 
 /** The stored counts of a session no one has booked yet. */
 /** Sessions read at a time to check against a timetable for `fits=me`: every matching one is checked, however many. */
@@ -140,14 +141,32 @@ function audienceNames(deps: Deps, rows: readonly Pick<repo.SessionViewRow, 'aud
   return orgNames(deps.db, [...new Set(rows.flatMap((r) => (r.audience_org_id ? [r.audience_org_id] : [])))]);
 }
 
-/** A session; with a caller, also whether it fits the caller's timetable. */
+/**
+ * A session; with a caller, also whether it fits the caller's timetable, and their own other
+ * places at the same time (`alsoBooked`).
+ */
 export async function getSession(deps: Deps, id: string, caller?: AuthUser): Promise<Session> {
   if (caller) await requireVisibleSession(deps, caller, id);
   const row = await repo.findSession(deps.db, id);
   if (!row) throw new AppError('not_found', 'No such session.');
   const view = (await sessionViews(deps, [row], caller))[0]!;
   if (!caller) return view;
-  return { ...view, fit: (await fitsForSessions(deps, caller, [row]))?.get(row.id) ?? null };
+  const [fits, others] = await Promise.all([fitsForSessions(deps, caller, [row]), placesAtTheSameTime(deps, caller, row)]);
+  return { ...view, fit: fits?.get(row.id) ?? null, alsoBooked: others };
+}
+
+/**
+ * `caller`'s other places at the same time as the session `row` (alsoBooked, the rule): one
+ * query of their own bookings. A programme session is everyone's; only when an in-house
+ * session is among them does the one visibility rule (`visibleTo`) read which they may see,
+ * so that one they may not (moved to another school, say) is left out as if it did not exist.
+ */
+async function placesAtTheSameTime(deps: Deps, caller: AuthUser, row: Pick<SessionRow, 'id' | 'starts_at' | 'ends_at'>) {
+  const places = await placesOverlapping(deps.db, caller.id, { sessionId: row.id, startsAt: row.starts_at, endsAt: row.ends_at });
+  const inHouse = places.filter((p) => p.audience_kind !== 'programme').map((p) => p.session_id);
+  const seen = inHouse.length > 0 ? await visibleSessionIds(deps.db, inHouse, await viewerOf(deps, caller)) : new Set<string>();
+  const visible = places.filter((p) => p.audience_kind === 'programme' || seen.has(p.session_id));
+  return alsoBooked({ id: row.id, startsAt: row.starts_at, endsAt: row.ends_at }, visible, deps.now().toISOString());
 }
 
 /** A session, for a `caller` who can see it, with its seats as `orgId`'s people see them (an office booking that organisation's staff). */

@@ -1226,3 +1226,82 @@ describe('booking closes when the session ends at the latest', () => {
     expect(b.json.error.code).toBe('booking_closed');
   });
 });
+
+describe('a person’s other places at the same time (alsoBooked)', () => {
+  const at = (hhmm: string) => `2026-02-10T${hhmm}:00.000Z`;
+  const sessionAt = (title: string, from: string, to: string, more: Record<string, unknown> = {}) => t.session({ title, startsAt: at(from), endsAt: at(to), capacity: { online: 5 }, ...more });
+  const alsoBooked = async (sessionId: string, as: TestUser) => {
+    const res = await t.request('GET', `/api/sessions/${sessionId}`, { as });
+    expect(res.status, res.text).toBe(200);
+    return res.json.alsoBooked as { sessionId: string; title: string; startsAt: string; endsAt: string; status: string }[];
+  };
+
+  it('names the caller’s own overlapping places, soonest first, with their status: not a session only touching, not the session itself, not a cancelled place, a lapsed offer, a cancelled or hidden session, nor anyone else’s', async () => {
+    const hill = await t.org('Hill School');
+    const [p, other, fresh] = await staff(3, hill.id);
+    const a = await sessionAt('Autism basics', '16:00', '17:00');
+    const b = await sessionAt('Behaviour that challenges', '16:30', '17:30');
+    const c = await sessionAt('Communication', '17:00', '18:00');
+    expect((await book(p!, a.id)).json.status).toBe('confirmed');
+
+    // A overlaps B (16:00-17:00 and 16:30-17:30); C only touches A (17:00), so is no clash; A is not its own.
+    expect(await alsoBooked(b.id, p!)).toEqual([{ sessionId: a.id, title: 'Autism basics', startsAt: at('16:00'), endsAt: at('17:00'), status: 'confirmed' }]);
+    expect(await alsoBooked(c.id, p!)).toEqual([]);
+    expect(await alsoBooked(a.id, p!)).toEqual([]);
+
+    // A place in a queue: one seat, taken by someone else first.
+    const waiting = await sessionAt('Dyslexia', '16:15', '16:45', { capacity: { online: 1 } });
+    await book(other!, waiting.id);
+    expect((await book(p!, waiting.id)).json.status).toBe('waitlisted');
+    // Two offers: one held a day, one an hour, which lapses unanswered (no sweep has run yet).
+    const offerOf = async (title: string, minutes: number) => {
+      const s = await sessionAt(title, '16:00', '17:30', { capacity: { online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: minutes });
+      const first = await book(other!, s.id);
+      const mine = await book(p!, s.id);
+      await t.request('DELETE', `/api/bookings/${first.json.id}`, { as: other });
+      expect((await t.request('GET', `/api/bookings/${mine.json.id}`, { as: p })).json.status).toBe('offered');
+      return s;
+    };
+    const offered = await offerOf('Emotional wellbeing', 24 * 60);
+    const lapsing = await offerOf('Fine motor skills', 60);
+    // A place given up, and a session cancelled, at the same time.
+    const givenUp = await sessionAt('Gaining attention', '16:00', '17:00');
+    await t.request('DELETE', `/api/bookings/${(await book(p!, givenUp.id)).json.id}`, { as: p });
+    const called = await sessionAt('Hearing impairment', '16:00', '17:00');
+    await book(p!, called.id);
+    expect((await t.request('POST', `/api/sessions/${called.id}/cancel`, { as: called.trainer, body: {} })).status).toBe(200);
+    // An in-house session for Hill School, booked while P was there; P then moves on, so it no longer exists for them.
+    const inHouse = await sessionAt('Inclusive PE', '16:00', '17:00', { audience: { kind: 'organisation', orgId: hill.id } });
+    await book(p!, inHouse.id);
+    const seenHere = await sessionAt('Inclusion at Hill', '16:45', '17:15', { audience: { kind: 'organisation', orgId: hill.id } });
+    await book(p!, seenHere.id);
+
+    const place = (s: { id: string } & Record<string, any>, status: string) => ({ sessionId: s.id, title: s.title, startsAt: s.startsAt, endsAt: s.endsAt, status });
+    // Soonest first; of two starting together, the one ending first.
+    expect(await alsoBooked(b.id, p!)).toEqual([
+      place(a, 'confirmed'),
+      place(inHouse, 'confirmed'),
+      place(offered, 'offered'),
+      place(lapsing, 'offered'),
+      place(waiting, 'waitlisted'),
+      place(seenHere, 'confirmed'),
+    ]);
+
+    // An hour on, the shorter offer has lapsed (still `offered` until the sweep); P has moved to another school.
+    t.clock.advance(61 * 60_000);
+    await t.db.updateTable('users').set({ org_id: (await t.org('Vale School')).id }).where('id', '=', p!.id).execute();
+    expect((await alsoBooked(b.id, p!)).map((x) => [x.title, x.status])).toEqual([
+      ['Autism basics', 'confirmed'],
+      ['Emotional wellbeing', 'offered'],
+      ['Dyslexia', 'waitlisted'],
+    ]);
+
+    // Someone else's places are never shown: a colleague with none sees none; one with a seat on Dyslexia sees only that.
+    expect(await alsoBooked(b.id, fresh!)).toEqual([]);
+    expect(await alsoBooked(b.id, other!)).toEqual([place(waiting, 'confirmed')]);
+    // The session list leaves it out (no work per listed session).
+    const list = await t.request('GET', '/api/sessions?from=2026-02-10&to=2026-02-10', { as: p });
+    expect(list.json.items.length).toBeGreaterThan(0);
+    expect(list.json.items.every((s: Record<string, unknown>) => !('alsoBooked' in s))).toBe(true);
+  });
+});

@@ -1,5 +1,7 @@
 /**
- * My bookings says which upcoming bookings clash with the person's teaching timetable
+ * A session's page says when the person already has a place on another session at the same
+ * time (`alsoBooked`), naming it with its day and times and linking to it, before the booking
+ * form. My bookings says which upcoming bookings clash with the person's teaching timetable
  * (`GET /api/me/clashes`), so a teacher who uploads or changes a timetable after booking sees
  * that they may need cover, in words, on the booking itself; a booking that fits says
  * nothing. The clash check failing never hides the bookings: the page says so briefly and
@@ -17,7 +19,7 @@ function inEngland(iso: string) {
   return { day: get('weekday'), time: `${get('hour')}:${get('minute')}` };
 }
 
-describe.skipIf(!browserAvailable)('timetable clashes on My bookings', { timeout: 120_000 }, () => {
+describe.skipIf(!browserAvailable)('clashes: with the timetable on My bookings, with other bookings on a session page', { timeout: 120_000 }, () => {
   const env = serverAndBrowser();
 
   it('a teacher who adds a timetable after booking sees which booking clashes, and the other says nothing, by keyboard at 320 px', async () => {
@@ -74,5 +76,43 @@ describe.skipIf(!browserAvailable)('timetable clashes on My bookings', { timeout
     // The notice (and the button pressed) went: focus is on the heading of the bookings it was about, not <body>.
     await expectFocused(page, '#current-title');
     expect(await card('Fits around lessons').getByText(/Clashes with your timetable/).count()).toBe(0);
+  });
+
+  it('a teacher booked on one session opens another at the same time and is told of the first, with a link to it that the keyboard reaches, at 320 px', async () => {
+    const { t } = env.server;
+    const org = await t.org();
+    const teacher = await t.user('staff', org.id, 'Tia Teacher');
+    // A from 16:00 to 17:00 UTC; B from 16:30 to 17:30, overlapping it.
+    const aStart = daysFromNow(11, 16);
+    const first = await t.session({ title: 'Autism in the classroom', startsAt: aStart, endsAt: plusMinutes(aStart, 60), capacity: { online: 5 } });
+    const second = await t.session({ title: 'Sensory needs at break time', startsAt: plusMinutes(aStart, 30), endsAt: plusMinutes(aStart, 90), capacity: { online: 5 } });
+    expect((await t.request('POST', `/api/sessions/${first.id}/bookings`, { as: teacher, body: {} })).status).toBe(201);
+
+    // The day and times as England's clock shows them (GMT or BST), worked out here, not by the page's helpers.
+    const parts = (iso: string) => new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short' }).formatToParts(new Date(iso));
+    const get = (iso: string, type: string) => parts(iso).find((p) => p.type === type)!.value;
+    const day = `${get(aStart, 'weekday')} ${get(aStart, 'day')} ${get(aStart, 'month')}`;
+    const time = (iso: string) => `${get(iso, 'hour')}:${get(iso, 'minute')}`;
+    const expected = `You already have a place on “Autism in the classroom” (${day}, ${time(aStart)} to ${time(plusMinutes(aStart, 60))} ${get(aStart, 'timeZoneName')}), at the same time as this session.`;
+
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInTo(page, teacher, `/sessions/${second.id}`, 'Sensory needs at break time');
+    const notice = page.getByText(/^You already have a place on/);
+    await notice.waitFor();
+    expect((await notice.innerText()).replace(/\s+/g, ' ').trim()).toBe(expected);
+    // Said before the booking form, as plain text (not an alert: nothing went wrong).
+    const [noticeBox, buttonBox] = [await notice.boundingBox(), await page.getByRole('button', { name: 'Book a seat' }).boundingBox()];
+    expect(noticeBox!.y).toBeLessThan(buttonBox!.y);
+    expect(await page.getByRole('alert').filter({ hasText: 'Autism in the classroom' }).count()).toBe(0);
+    await checkPage(page, 'a session at the same time as one booked (320 px)');
+
+    // The link to the first session is reached by Tab and opens its page.
+    await activate(page, 'Autism in the classroom');
+    await page.getByRole('heading', { level: 1, name: 'Autism in the classroom' }).waitFor();
+    // There, the teacher has their place, and nothing is said of another at the same time.
+    await page.getByRole('heading', { level: 2, name: 'Your place' }).waitFor();
+    await page.getByText('Manage this booking').waitFor();
+    expect(await page.getByText(/at the same time as this session/).count()).toBe(0);
+    await checkPage(page, 'the session already booked (320 px)');
   });
 });

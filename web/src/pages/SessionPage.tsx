@@ -1,13 +1,13 @@
 import { useEffect, useState } from 'preact/hooks';
 import { z } from 'zod';
 import { BookInput, Booking, MAX_BOOK_AT_ONCE, BookingList, BookResult, BulkBookResult, HoldList, Roster, type RosterEntry } from '../../../shared/bookings.js';
-import { areaLabel, audienceWords, Session, type SeatKind } from '../../../shared/sessions.js';
+import { areaLabel, audienceWords, Session, type AlsoBooked, type SeatKind } from '../../../shared/sessions.js';
 import { Clash } from '../../../shared/timetables.js';
 import { AttendanceReport } from '../../../shared/attendance.js';
 import { api } from '../api.js';
 import { JoinNow } from '../calendarLinks.js';
 import { DownloadLink, Fact, isInternalWording, messageOf, PageHeading, Status, TextField, useApp, useFocusLater, When } from '../components.js';
-import { formatDateTime, formatTimeRange, modeLabel, ordinal, plural, seatLabel } from '../format.js';
+import { fmtIn, formatDateTime, formatTimeRange, modeLabel, ordinal, plural, seatLabel } from '../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad, type LoadState } from '../load.js';
 import { Link } from '../router.js';
 import { OrgSearchPicker, OrgsNotLoaded, SchoolSelect, useOrgs } from '../orgs.js';
@@ -50,6 +50,31 @@ function SeatChoice({ s, seats = s.seats, name, value, onChange }: { s: Session;
         })}
       </div>
     </fieldset>
+  );
+}
+
+const SHORT_DAY: Intl.DateTimeFormatOptions = { weekday: 'short', day: 'numeric', month: 'short' };
+/** How each kind of place on another session is said, before its title. */
+const ALSO_BOOKED_WORDS: Record<AlsoBooked['status'], string> = {
+  confirmed: 'You already have a place on',
+  waitlisted: 'You are on the waiting list for',
+  offered: 'You have been offered a seat on',
+};
+
+/**
+ * The viewer's own places on other sessions at the same time as this one (the server's
+ * `alsoBooked`), said before the booking form: booking both is allowed, but they can be at
+ * only one. Each names its session (a link to it) and its day and times in England.
+ */
+function AlsoBookedNotice({ places }: { places: AlsoBooked[] }) {
+  return (
+    <div class="notice notice-info" id="also-booked">
+      {places.map((p) => (
+        <p key={p.sessionId}>
+          {ALSO_BOOKED_WORDS[p.status]} “<Link href={`/sessions/${encodeURIComponent(p.sessionId)}`}>{p.title}</Link>” ({fmtIn(SHORT_DAY).format(new Date(p.startsAt))}, {formatTimeRange(p.startsAt, p.endsAt)}), at the same time as this session.
+        </p>
+      ))}
+    </div>
   );
 }
 
@@ -561,17 +586,21 @@ export function SessionPage({ id }: { id: string }) {
               ) : !open ? (
                 <p>Booking for this session is closed.</p>
               ) : (
-                <form onSubmit={book} noValidate>
-                  {s.mode === 'hybrid' && chosenSeat && <SeatChoice s={s} name="seat" value={chosenSeat} onChange={setSeat} />}
-                  <p class="hint" id="book-hint">
-                    {full
-                      ? `All ${kindWord} seats are taken. Join the waitlist and you will be told if a seat frees up.`
-                      : `${plural(counts?.available ?? 0, `${kindWord} seat`)} free to you${counts && counts.heldForViewer > 0 ? `, ${counts.heldForViewer} of them held for your school` : ''}.`}
-                  </p>
-                  <ActionButton busy={booking.busy} busyLabel={full ? 'Joining the waitlist…' : 'Booking…'} aria-describedby="book-hint">
-                    {full ? 'Join the waitlist' : 'Book a seat'}
-                  </ActionButton>
-                </form>
+                <>
+                  {/* Their places elsewhere at the same time: no bar to booking this one too, but worth knowing first. */}
+                  {s.alsoBooked && s.alsoBooked.length > 0 && <AlsoBookedNotice places={s.alsoBooked} />}
+                  <form onSubmit={book} noValidate>
+                    {s.mode === 'hybrid' && chosenSeat && <SeatChoice s={s} name="seat" value={chosenSeat} onChange={setSeat} />}
+                    <p class="hint" id="book-hint">
+                      {full
+                        ? `All ${kindWord} seats are taken. Join the waitlist and you will be told if a seat frees up.`
+                        : `${plural(counts?.available ?? 0, `${kindWord} seat`)} free to you${counts && counts.heldForViewer > 0 ? `, ${counts.heldForViewer} of them held for your school` : ''}.`}
+                    </p>
+                    <ActionButton busy={booking.busy} busyLabel={full ? 'Joining the waitlist…' : 'Booking…'} aria-describedby="book-hint">
+                      {full ? 'Join the waitlist' : 'Book a seat'}
+                    </ActionButton>
+                  </form>
+                </>
               )}
               <ActionError action={booking} retryLabel={full ? 'Try joining again' : 'Try booking again'} />
               <Status message={status} />
