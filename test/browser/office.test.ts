@@ -733,15 +733,19 @@ describe.skipIf(!browserAvailable)('office staff', () => {
     await own.waitFor({ timeout: 5000 });
     expect((await own.innerText()).replace(/\s+/g, ' ')).toContain('Confirmed (a seat held for your school)');
 
-    // Olu moves to a school outside the trust, keeping the seat: its office is told whose hold it came from.
+    // Olu moves to a school outside the trust, keeping the seat: as a seat of their own, no
+    // longer one of Oak's held seats (which Oak has to give again), and Ash's office sees it so.
     const ash = await t.org('Ash Academy');
     expect((await t.request('PUT', `/api/users/${olu.id}/placement`, { as: admin, body: { role: 'staff', orgId: ash.id } })).status).toBe(200);
     const ashPage = await newPage(env.browser, env.server, { viewport: { width: 320, height: 800 } });
     await signInAt(ashPage, await t.user('office', ash.id, 'Ari Ash'), '/office/bookings');
     const moved = ashPage.getByRole('row').filter({ hasText: 'Olu Oak' });
     await moved.waitFor({ timeout: 5000 });
-    expect((await moved.innerText()).replace(/\s+/g, ' ')).toContain('Confirmed (a seat held for Oak Primary)');
-    await checkPage(ashPage, 'who is booked where, a seat held for the school someone left (320 px)');
+    const movedText = (await moved.innerText()).replace(/\s+/g, ' ');
+    expect(movedText).toContain('Confirmed');
+    expect(movedText).not.toContain('held for');
+    expect((await t.request('GET', `/api/sessions/${s.id}/holds`, { as: s.trainer })).json.items).toEqual([{ orgId: oak.id, orgName: 'Oak Primary', seat: 'online', seats: 2, claimed: 0 }]);
+    await checkPage(ashPage, 'who is booked where, the seat of someone who left the school that held it (320 px)');
   });
 
   it('Training coverage follows the organisation chosen, as the other office pages do: reached from the menu it is about the school chosen elsewhere, and a school chosen on it is carried to the other office pages (trust office and administrator, keyboard, 320 px)', async () => {
