@@ -706,7 +706,7 @@ export async function checkSessionChange(trx: Trx, deps: Deps, before: SessionRo
  * offer never runs past the start (the waitlist rule): a session moved earlier brings its
  * offers' expiry forward with it, and one already due passes on at once.
  */
-export async function afterSessionChange(trx: Trx, deps: Deps, after: SessionRow, opts: { timeOrPlaceChanged: boolean; inviteTextChanged?: boolean }) {
+export async function afterSessionChange(trx: Trx, deps: Deps, after: SessionRow, opts: { timeOrPlaceChanged: boolean; inviteTextChanged?: boolean; venueOnly?: boolean }) {
   const now = deps.now().toISOString();
   // A session held and then moved to a later date gives its register back as places: those
   // of people whose accounts have since been turned off are given up, as turning an account
@@ -718,6 +718,7 @@ export async function afterSessionChange(trx: Trx, deps: Deps, after: SessionRow
   }
   if (opts.timeOrPlaceChanged) {
     for (const b of await repo.activeBookingsOfSession(trx, after.id)) {
+      if (!toldOfMove(b, after, now, opts.venueOnly === true)) continue;
       if (b.status === 'offered' && b.offer_expires_at !== null && b.offer_expires_at > after.starts_at) {
         await repo.changeBooking(trx, b, { offer_expires_at: after.starts_at, revision: b.revision + 1, updated_at: now });
       } else await repo.touchBooking(trx, b.id, { revision: b.revision + 1, updated_at: now });
@@ -734,6 +735,18 @@ export async function afterSessionChange(trx: Trx, deps: Deps, after: SessionRow
     }
   }
   for (const seat of seatsOfMode(after.mode)) await promoteWaitlist(trx, deps, after, seat);
+}
+
+/**
+ * Whether a place's holder is told of a new time or place: not when only the venue changed
+ * and theirs is an online seat (their invite names the session page, not the venue), and no
+ * one once the session, as changed, is over (a correction of a past session's times is for
+ * its record: those who waited never had a place, and those who had one are past it; the
+ * edit page says so).
+ */
+export function toldOfMove(b: Pick<BookingRow, 'seat'>, after: Pick<SessionRow, 'ends_at'>, nowIso: string, venueOnly: boolean): boolean {
+  if (venueOnly && b.seat === 'online') return false;
+  return after.ends_at > nowIso;
 }
 
 /** The session is off (cancelled by `actorId`): every active booking is cancelled and everyone is told, by whom. Returns how many were told. */

@@ -556,7 +556,9 @@ export async function updateSession(deps: Deps, actor: AuthUser, id: string, pat
     const issues = sessionShapeIssues(merged);
     if (issues.length) throw new AppError('validation_failed', shapeMessage(issues[0]!), { issues: issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
 
-    const timeOrPlaceChanged = merged.startsAt !== row.starts_at || merged.endsAt !== row.ends_at || (merged.venue ?? null) !== row.venue || merged.mode !== row.mode;
+    const timeOrModeChanged = merged.startsAt !== row.starts_at || merged.endsAt !== row.ends_at || merged.mode !== row.mode;
+    const venueChanged = (merged.venue ?? null) !== row.venue;
+    const timeOrPlaceChanged = timeOrModeChanged || venueChanged;
     const next = {
       title: patch.title ?? row.title,
       description: patch.description ?? row.description,
@@ -613,7 +615,7 @@ export async function updateSession(deps: Deps, actor: AuthUser, id: string, pat
     // A room ended for everyone at the old times opens again for the new ones (people kept out
     // of it one by one stay out: that was about them, not the date).
     if (timesMoved && Date.parse(after.starts_at) > deps.now().getTime()) await reopenRoom(trx, id);
-    await engine.afterSessionChange(trx, deps, after, { timeOrPlaceChanged, inviteTextChanged: inviteTextChanged(row, patch) });
+    await engine.afterSessionChange(trx, deps, after, { timeOrPlaceChanged, inviteTextChanged: inviteTextChanged(row, patch), venueOnly: venueChanged && !timeOrModeChanged });
     if (trainerIds) {
       trainersBefore = (await repo.trainerIdsOf(trx, [id])).get(id) ?? [];
       await repo.replaceTrainers(trx, id, trainerIds);

@@ -335,6 +335,39 @@ describe('moving and removing people', () => {
   });
 });
 
+describe('who is told of a new time or place', () => {
+  const changedTo = async (userId: string) => (await t.db.selectFrom('outbox').select('kind').where('user_id', '=', userId).where('kind', '=', 'session_changed').execute()).length;
+
+  it('a new venue alone is news to the in-person places only: an online seat’s invite names no venue', async () => {
+    const trainer = await t.user('trainer');
+    const s = await t.session(hybrid, trainer); // 1 in person, 2 online
+    const [hall, web, queued] = [await t.user('staff'), await t.user('staff'), await t.user('staff')];
+    await book(s.id, hall, 'in_person');
+    await book(s.id, web, 'online');
+    expect((await book(s.id, queued, 'in_person')).status).toBe('waitlisted');
+    expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: trainer, body: { venue: 'Elm hall' } })).status).toBe(200);
+    expect([await changedTo(hall.id), await changedTo(web.id), await changedTo(queued.id)]).toEqual([1, 0, 1]);
+    // A new time is news to everyone.
+    expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: trainer, body: { startsAt: '2026-03-10T15:00:00Z' } })).status).toBe(200);
+    expect([await changedTo(hall.id), await changedTo(web.id), await changedTo(queued.id)]).toEqual([2, 1, 2]);
+  });
+
+  it('correcting the times of a session that is over tells no one: not those who waited for a seat, nor those who had one', async () => {
+    const trainer = await t.user('trainer');
+    const s = await t.session({ ...hybrid, capacity: { inPerson: 1, online: 1 } }, trainer);
+    const [there, missed, queued] = [await t.user('staff'), await t.user('staff'), await t.user('staff')];
+    await book(s.id, there, 'online');
+    await book(s.id, missed, 'in_person');
+    expect((await book(s.id, queued, 'online')).status).toBe('waitlisted');
+    t.clock.set('2026-03-11T09:00:00.000Z');
+    await recordAttendanceOutcomes(t.deps);
+    const fixed = await t.request('PATCH', `/api/sessions/${s.id}`, { as: trainer, body: { endsAt: '2026-03-10T16:50:00Z' } });
+    expect(fixed.status).toBe(200);
+    expect(fixed.json.endsAt).toBe('2026-03-10T16:50:00.000Z');
+    expect([await changedTo(there.id), await changedTo(missed.id), await changedTo(queued.id)]).toEqual([0, 0, 0]);
+  });
+});
+
 describe('moving and removing: the edges', () => {
   /** The SEQUENCE of the person's calendar event for a booking now, as their own feed has it (a waiting place has no invite to download). */
   const sequence = async (bookingId: string, as: TestUser) => {

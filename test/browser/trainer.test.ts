@@ -133,6 +133,88 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     expect([saved.title, saved.startsAt, saved.endsAt]).toEqual(['Late shift: SEND basics', start, plusMinutes(start, 90)]);
   });
 
+  it('editing while a co-trainer moves the session: only what was changed here is saved, so the session stays where they moved it and no one is told of a move back; a start both changed is not saved, and the page says so, showing it as it now is (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const tara = await t.user('trainer', null, 'Tara Meanwhile');
+    const cole = await t.user('trainer', null, 'Cole Meanwhile');
+    const school = await t.org('Meanwhile Primary');
+    const london = (iso: string) => {
+      const p = Object.fromEntries(new Intl.DateTimeFormat('en-GB', { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'Europe/London' }).formatToParts(new Date(iso)).map((x) => [x.type, x.value]));
+      return { date: `${p.year}-${p.month}-${p.day}`, time: `${p.hour}:${p.minute}` };
+    };
+    const start = daysFromNow(12, 16);
+    const s = await t.session({ title: 'Moved meanwhile', description: 'Attachment: what it looks like in class.', startsAt: start, endsAt: plusMinutes(start, 90), capacity: { online: 10 }, trainerIds: [tara.id, cole.id] }, tara);
+    await book(s.id, await t.user('staff', school.id), 'online');
+    await book(s.id, await t.user('staff', school.id), 'online');
+    // Change notices of this session: of a new time or place (everyone told), or of new invite text only (`details`).
+    const told = async () => {
+      const rows = (await t.mails('session_changed')).filter((m) => m.session_id === s.id);
+      return { time: rows.filter((m) => m.reason !== 'details').length, details: rows.filter((m) => m.reason === 'details').length };
+    };
+    const moveAs = async (startsAt: string, endsAt: string) => expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: cole, body: { startsAt, endsAt } })).status).toBe(200);
+    const current = async () => (await t.request('GET', `/api/sessions/${s.id}`, { as: tara })).json;
+
+    // Tara opens Edit; meanwhile Cole moves the session a day later, and both booked are told.
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInTo(page, tara, `/trainer/sessions/${s.id}/edit`, 'Edit: Moved meanwhile');
+    const moved = plusMinutes(start, 24 * 60);
+    await moveAs(moved, plusMinutes(moved, 90));
+    expect(await told()).toEqual({ time: 2, details: 0 });
+
+    // Tara fixes the description only: asked about the new invite text (not a new time), and that alone is saved.
+    await typeInto(page, 'Description (optional)', 'Attachment: what it looks like in the classroom.');
+    await activate(page, 'Save changes', { max: 120 });
+    await page.getByText('This changes what the calendar invite says. 2 people with a seat will be sent the updated invite by email. Save and tell them?').waitFor();
+    await activate(page, 'Save and tell 2 people');
+    const saved = page.getByRole('status').filter({ hasText: 'Changes saved. 2 people have been told.' });
+    await saved.waitFor();
+    expect(await saved.innerText()).toContain('Someone else changed the date and time meanwhile: kept as they left it.');
+    // Before, the whole form was sent as loaded: the session went back to its first day, and everyone was told of that move too.
+    const afterFix = await current();
+    expect([afterFix.startsAt, afterFix.endsAt, afterFix.description]).toEqual([moved, plusMinutes(moved, 90), 'Attachment: what it looks like in the classroom.']);
+    expect(await told()).toEqual({ time: 2, details: 2 });
+    // The form shows the day Cole moved it to.
+    expect(await page.locator('#date').inputValue()).toBe(london(moved).date);
+    await checkPage(page, 'edit page after saving beside a change made meanwhile');
+
+    // Tara opens Edit again; meanwhile Cole moves it two hours later, and Tara changes its start too: nothing is saved.
+    await page.goto(`/trainer/sessions/${s.id}/edit`);
+    await page.getByRole('heading', { level: 1, name: 'Edit: Moved meanwhile' }).waitFor();
+    const later = plusMinutes(moved, 120);
+    await moveAs(later, plusMinutes(later, 90));
+    expect(await told()).toEqual({ time: 4, details: 2 });
+    await typeInto(page, 'Start time', '1500');
+    await page.keyboard.press('Enter');
+    const summary = page.getByRole('alert').filter({ hasText: 'This session was changed by someone else meanwhile' });
+    await summary.waitFor();
+    await expectFocused(page, '#conflict-summary');
+    // Before, the page asked "This changes the time or place … Save and tell them?", and saving put back Tara's start.
+    expect(await page.getByText('Save and tell them?').count()).toBe(0);
+    const link = summary.getByRole('link', { name: /^Date and time: changed by someone else meanwhile to / });
+    expect(await link.innerText()).toContain(`${london(later).time} to ${london(plusMinutes(later, 90)).time} (you had changed it to `);
+    expect(await link.innerText()).toContain(`15:00 to ${london(plusMinutes(moved, 90)).time})`);
+    const afterClash = await current();
+    expect([afterClash.startsAt, afterClash.endsAt]).toEqual([later, plusMinutes(later, 90)]);
+    expect(await told()).toEqual({ time: 4, details: 2 });
+    // The form shows the session as it now is, so Tara can decide.
+    expect(await page.locator('#date').inputValue()).toBe(london(later).date);
+    expect(await page.locator('#start').inputValue()).toBe(london(later).time);
+    expect(await page.locator('#end').inputValue()).toBe(london(plusMinutes(later, 90)).time);
+    await checkPage(page, 'edit page: a start changed meanwhile by someone else too');
+
+    // Tara keeps her start after all: asked about the move from the session as it now is, and saved.
+    await typeInto(page, 'Start time', '1500');
+    await page.keyboard.press('Enter');
+    await page.getByText('This changes the time or place. 2 people booked or waiting will be told by email, with an updated calendar invite. Save and tell them?').waitFor();
+    await activate(page, 'Save and tell 2 people');
+    await page.getByRole('status').filter({ hasText: 'Changes saved. 2 people have been told.' }).waitFor();
+    expect(await summary.count()).toBe(0);
+    const kept = await current();
+    expect([london(kept.startsAt), kept.endsAt]).toEqual([{ date: london(later).date, time: '15:00' }, plusMinutes(later, 90)]);
+    expect(await told()).toEqual({ time: 6, details: 2 });
+    await checkPage(page, 'edit page after saving a start once the clash was seen');
+  });
+
   it('a new session from 21:00 to 00:30, and a weekly series from 22:00 to 01:00, are published ending the next day; an end equal to the start is still refused (keyboard, 320 px)', async () => {
     const { t } = env.server;
     const trainer = await t.user('trainer');
@@ -430,6 +512,63 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     await expect.poll(() => page.getByRole('row').filter({ hasText: 'Fay Moss' }).count()).toBe(1);
     expect(await page.getByRole('row').filter({ hasText: 'Dev Patel' }).count()).toBe(0);
     await checkPage(page, 'who is coming, filtered after a removal');
+  });
+
+  it('who is coming: a removal shows in the person’s row at once (“Removed”, no “Remove” again) and focus goes to the message, not <body>, while the list is read again (held back here) (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const trainer = await t.user('trainer');
+    const s = await hybridWithPeople(trainer, 'Held back list', { inPerson: 2, online: 2 });
+    const gil = await t.user('staff', null, 'Gil Green');
+    const removedBooking = await book(s.id, gil, 'in_person');
+    await book(s.id, await t.user('staff', null, 'Hana Hill'), 'online');
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInTo(page, trainer, `/trainer/sessions/${s.id}/people`, 'Who is coming: Held back list');
+    await page.getByRole('table').waitFor();
+    const count = page.getByRole('status').filter({ hasText: /^Showing / });
+    expect(await count.innerText()).toBe('Showing 2 people of 2.');
+    const row = (name: string) => page.getByRole('row').filter({ hasText: name });
+
+    // From here the list's reloads (GET /api/sessions/:id/attendees) are held back until
+    // `release()`. Before the fix the form went and the row offered "Remove" again (and focus
+    // was on <body>) until the reload came back.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let reloads = 0;
+    await page.route((u) => u.pathname === `/api/sessions/${s.id}/attendees`, async (route) => {
+      reloads++;
+      await held;
+      await route.continue();
+    });
+    try {
+      await activate(page, 'Remove Gil Green');
+      await expectFocused(page, 'input[id^="reason-"]');
+      await page.keyboard.type('Booked the wrong session');
+      await page.keyboard.press('Enter');
+      await page.getByRole('status').filter({ hasText: 'Gil Green removed. They have been sent your reason.' }).waitFor();
+      await expect.poll(() => reloads).toBe(1);
+      // Still listed (the list is not back yet), marked removed, with nothing to press.
+      expect(await row('Gil Green').count()).toBe(1);
+      expect(await page.getByRole('button', { name: 'Remove Gil Green' }).count()).toBe(0);
+      expect(await page.getByRole('button', { name: /Gil Green/ }).count()).toBe(0);
+      expect(await page.getByRole('form', { name: 'Remove Gil Green' }).count()).toBe(0);
+      expect((await row('Gil Green').innerText()).replace(/\s+/g, ' ')).toMatch(/Removed.*None: removed/);
+      // Hana's row is as it was.
+      expect(await page.getByRole('button', { name: 'Remove Hana Hill' }).count()).toBe(1);
+      // The form (and the field that had focus) went: the message has focus, not <body>.
+      await expectFocused(page, '#attendees-status');
+      expect(await page.evaluate(() => document.activeElement !== null && document.activeElement !== document.body)).toBe(true);
+      await checkPage(page, 'who is coming: removed, the list not yet back');
+
+      // The list comes back without Gil; focus stays on the message.
+      release();
+      await expect.poll(() => row('Gil Green').count()).toBe(0);
+      await expect.poll(() => count.innerText()).toBe('Showing 1 person of 1.');
+      await expectFocused(page, '#attendees-status');
+      await checkPage(page, 'who is coming after a removal, the list back');
+    } finally {
+      release();
+    }
+    expect(await t.db.selectFrom('bookings').select('status').where('id', '=', removedBooking.id).execute()).toEqual([{ status: 'cancelled' }]);
   });
 
   it('messages everyone booked, and those waiting when chosen, once each (keyboard, 320 px)', async () => {

@@ -87,6 +87,10 @@ function Attendees({ s, navigated }: { s: Session; navigated: boolean }) {
   };
   const [message, setMessage] = useState('');
   const [removing, setRemoving] = useState<string | null>(null);
+  // People removed since the rows in view were loaded (`from`: those rows): their rows say so,
+  // with nothing to press, until the list read again (without them) comes back, or for as long
+  // as it does not. Any answer loaded after a removal already knows of it.
+  const [removed, setRemoved] = useState<{ from: unknown; ids: ReadonlySet<string> }>({ from: undefined, ids: new Set() });
   const action = useAction();
   const focusLater = useFocusLater();
   const title = `Who is coming: ${s.title}`;
@@ -104,6 +108,10 @@ function Attendees({ s, navigated }: { s: Session; navigated: boolean }) {
     if (data && data.asked.page === asked.page && asked.page > pages) navigate(pageHref(pages), { replace: true });
   }, [data, asked.page, pages]);
   const reload = list.reload;
+  // The rows as last rendered, for a removal to mark (the closure it started from may be older).
+  const shownData = useRef(data);
+  shownData.current = data;
+  const gone = (r: AttendeeEntry) => removed.from === data && removed.ids.has(r.bookingId);
 
   // What follows success is part of each action, so "Try again" after a failure does it too.
   async function move(r: AttendeeEntry, to: SeatKind) {
@@ -117,11 +125,16 @@ function Attendees({ s, navigated }: { s: Session; navigated: boolean }) {
   async function remove(r: AttendeeEntry, reason: string) {
     await action.run(async () => {
       await api(`/api/bookings/${encodeURIComponent(r.bookingId)}/remove`, Booking, { method: 'POST', body: { reason } });
+      // The row says at once that they are removed, offering nothing more, rather than "Remove"
+      // again (which could only be refused) until the list is read again.
+      const from = shownData.current;
+      setRemoved((m) => ({ from, ids: new Set([...(m.from === from ? m.ids : []), r.bookingId]) }));
       setRemoving(null);
       setMessage(`${r.name} removed. They have been sent your reason.`);
-      await reload();
-      // The form (and the row's buttons) have gone: the message saying what happened takes focus.
+      // The form (and the row's buttons) have gone: the message saying what happened takes
+      // focus now, not once the list is back (it would be on <body> meanwhile).
       focusLater(() => document.getElementById('attendees-status'));
+      await reload();
     }, { onRefused: () => { setRemoving(null); return reload(); } });
   }
 
@@ -134,8 +147,8 @@ function Attendees({ s, navigated }: { s: Session; navigated: boolean }) {
   const now = useClockPast([...items.map(offerExpiry), ...(data?.offersUntil ?? []).map(Date.parse)]);
   const lapsed = (r: AttendeeEntry) => offerLapsedAt(r, now);
   const open = (r: AttendeeEntry) => (r.status === 'confirmed' || r.status === 'offered' || r.status === 'waitlisted') && !lapsed(r);
-  const canMove = (r: AttendeeEntry) => !ended && open(r);
-  const canRemove = (r: AttendeeEntry) => r.status === 'waitlisted' || (!ended && open(r));
+  const canMove = (r: AttendeeEntry) => !gone(r) && !ended && open(r);
+  const canRemove = (r: AttendeeEntry) => !gone(r) && (r.status === 'waitlisted' || (!ended && open(r)));
 
   // The whole session's counts (the server leaves out offers whose time had run out; those that run out while the page is open stop counting then).
   const loaded = data?.counts ?? { confirmed: 0, offered: 0, waitlisted: 0, attended: 0, absent: 0 };
@@ -234,7 +247,9 @@ function Attendees({ s, navigated }: { s: Session; navigated: boolean }) {
                 <td data-label="School">{r.orgName ?? 'None'}</td>
                 <td data-label="Seat">{seatLabel[r.seat]}</td>
                 <td data-label="Status">
-                  {lapsed(r) && r.offerExpiresAt ? (
+                  {gone(r) ? (
+                    <Badge tone="cancelled">Removed</Badge>
+                  ) : lapsed(r) && r.offerExpiresAt ? (
                     <>
                       <Badge tone="cancelled">Offer expired</Badge> at {formatDateTime(r.offerExpiresAt)}: the seat passes to the next person
                     </>
@@ -248,7 +263,7 @@ function Attendees({ s, navigated }: { s: Session; navigated: boolean }) {
                 </td>
                 <td data-label="Booked by">{r.bookedBy ?? 'Themselves'}</td>
                 <td data-label="Actions">
-                  {s.status === 'scheduled' && removing !== r.bookingId && !canMove(r) && !canRemove(r) && <span class="muted">{lapsed(r) ? 'None: the offer has expired' : 'None: the session is over'}</span>}
+                  {s.status === 'scheduled' && removing !== r.bookingId && !canMove(r) && !canRemove(r) && <span class="muted">{gone(r) ? 'None: removed' : lapsed(r) ? 'None: the offer has expired' : 'None: the session is over'}</span>}
                   {s.status === 'scheduled' && removing !== r.bookingId && (canMove(r) || canRemove(r)) && (
                     <div class="actions">
                       {s.mode === 'hybrid' && canMove(r) && (

@@ -1,17 +1,14 @@
-import { useRef, useState } from 'preact/hooks';
-import { CancelResult, Session } from '../../../../shared/sessions.js';
+import { useMemo, useRef, useState } from 'preact/hooks';
+import { AREAS, CancelResult, Session, type AudienceInput, type CreateSessionInput, type UpdateSessionInput } from '../../../../shared/sessions.js';
 import { sameLines } from '../../../../shared/common.js';
 import { api } from '../../api.js';
 import { ConfirmButton, ErrorSummary, messageOf, PageHeading, Status, TextField, useApp, useFocusLater, type FieldError, PendingHeading } from '../../components.js';
-import { plural } from '../../format.js';
+import { formatLongDay, listOf, modeLabel, plural } from '../../format.js';
 import { ActionError, isRefusal, Loaded, useAction, useLoad } from '../../load.js';
 import { Link } from '../../router.js';
-import { apiFieldErrors, percentOf, SaveFailure, SessionFields, toInput, valuesOf, type SessionValues } from './SessionForm.js';
+import { apiFieldErrors, endDay, SaveFailure, SessionFields, toInput, valuesOf, type SessionValues } from './SessionForm.js';
 import { serverNow } from '../../clock.js';
 import { AudienceField, audienceInput, type AudienceValue } from '../AudienceField.js';
-
-/** The same people, in any order. */
-const sameIds = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((id) => b.includes(id));
 
 /** Everyone a change of time or place is told to: booked, offered and waiting. */
 export const peopleOf = (s: Session) => s.seats.inPerson.confirmed + s.seats.inPerson.offered + s.seats.inPerson.waitlisted + s.seats.online.confirmed + s.seats.online.offered + s.seats.online.waitlisted;
@@ -50,22 +47,252 @@ function EndedNotice() {
   );
 }
 
+/** The form as a whole: the session's fields, and who it is for. */
+interface Form {
+  v: SessionValues;
+  a: AudienceValue;
+}
+const formOf = (s: Session): Form => ({ v: valuesOf(s), a: { kind: s.audience.kind, orgId: s.audience.orgId ?? '' } });
+
+/** What a PATCH may carry (UpdateSessionInput takes any of them, each alone). */
+type Patch = Omit<UpdateSessionInput, 'capacity'> & { capacity?: { inPerson?: number; online?: number } };
+
+/**
+ * One thing the form changes on a session, made of one or more of its values. The page sends
+ * only the parts the trainer changed (compared with the session as the page loaded it), so
+ * a part someone else changed meanwhile is left as they left it; a part both changed is a
+ * conflict, which is not saved (see `save`). A save that leaves a part as it was records no
+ * change to it (and a course or trainers left alone are not checked again against who may run it).
+ */
+interface Part {
+  /** As the form labels it. */
+  label: string;
+  /** As a sentence names it ("the venue"). */
+  name: string;
+  /** The form's values it is made of: kept, or replaced by someone else's, together. */
+  keys: (keyof SessionValues)[];
+  /** Its value, comparable: the same for the same session however it was typed. */
+  of: (f: Form) => string;
+  /** The field a link to it goes to, in the form as it is shown. */
+  field: (f: Form) => string;
+  /** Its value in words ("16:00 to 17:30 on …"), or null when it has none short enough to say. */
+  words: (f: Form) => string | null;
+  /** Puts what it is into the PATCH's body, from the form's checked input. */
+  send: (input: CreateSessionInput, who: AudienceInput, body: Patch) => void;
+}
+
+const same = (text: string) => sameLines(text).normalize('NFC').trim();
+const numberIn = (text: string) => (text.trim() === '' ? '' : String(Number(text.trim())));
+const zoneOf = (v: SessionValues) => v.timeZone.trim() || 'Europe/London';
+const percentIn = (text: string) => numberIn(text.trim().replace(/\s*%$/, ''));
+const clip = (text: string, max = 80) => (text.length > max ? `${text.slice(0, max).trimEnd()}…` : text);
+const quoted = (text: string) => (text.trim() ? `“${clip(text.trim())}”` : 'empty');
+const longDay = (day: string) => {
+  try {
+    return formatLongDay(day);
+  } catch {
+    return day;
+  }
+};
+/** Whether the capacity of a kind of seat is in the form (a seat kind the mode offers). */
+const hasInPerson = (v: SessionValues) => v.mode !== 'online';
+const hasOnline = (v: SessionValues) => v.mode !== 'in_person';
+
+/** Who it is for: the form's audience, apart from its other values. */
+const AUDIENCE: Part = {
+  label: 'Who is it for',
+  name: 'who it is for',
+  keys: [],
+  of: ({ a }) => (a.kind === 'programme' ? 'programme' : `${a.kind} ${a.orgId}`),
+  field: ({ a }) => `audience-${a.kind}`,
+  words: () => null,
+  send: (_, who, b) => void (b.audience = who),
+};
+
+const PARTS: Part[] = [
+  { label: 'Title', name: 'the title', keys: ['title'], of: ({ v }) => same(v.title), field: () => 'title', words: ({ v }) => quoted(v.title), send: (i, _, b) => void (b.title = i.title) },
+  { label: 'Description', name: 'the description', keys: ['description'], of: ({ v }) => same(v.description), field: () => 'description', words: ({ v }) => quoted(v.description), send: (i, _, b) => void (b.description = i.description ?? '') },
+  {
+    label: 'Mode',
+    name: 'the mode',
+    keys: ['mode'],
+    of: ({ v }) => v.mode,
+    field: () => 'mode-online',
+    words: ({ v }) => modeLabel[v.mode].toLowerCase(),
+    send: (i, _, b) => {
+      b.mode = i.mode;
+      // An online session has no venue (the seats of a kind it no longer offers the server takes away itself).
+      if (i.mode === 'online') b.venue = null;
+    },
+  },
+  {
+    // The zone is part of the times: the same clock times in another zone are another time.
+    label: 'Date and time',
+    name: 'the date and time',
+    keys: ['date', 'start', 'end', 'endsNextDay', 'lastDate', 'timeZone'],
+    of: ({ v }) => [v.date, v.start, v.end, endDay(v, v.date), zoneOf(v)].join(' '),
+    field: () => 'date',
+    words: ({ v }) => `${longDay(v.date)}, ${v.start} to ${v.end}${endDay(v, v.date) !== v.date ? ' the next day' : ''}${zoneOf(v) !== 'Europe/London' ? ` (${zoneOf(v)})` : ''}`,
+    send: (i, _, b) => Object.assign(b, { startsAt: i.startsAt, endsAt: i.endsAt, timeZone: i.timeZone }),
+  },
+  {
+    label: 'Venue',
+    name: 'the venue',
+    keys: ['venue'],
+    of: ({ v }) => (v.mode === 'online' ? '' : same(v.venue)),
+    field: ({ v }) => (v.mode === 'online' ? 'mode-online' : 'venue'),
+    words: ({ v }) => (v.mode === 'online' ? 'none (online)' : v.venue.trim() ? quoted(v.venue) : 'none'),
+    send: (i, _, b) => void (b.venue = i.mode === 'online' ? null : (i.venue ?? null)),
+  },
+  { label: 'Area', name: 'the area', keys: ['area'], of: ({ v }) => v.area, field: () => 'area', words: ({ v }) => (v.area ? (AREAS.find(([c]) => c === v.area)?.[1] ?? v.area) : 'no area'), send: (i, _, b) => void (b.area = i.area ?? null) },
+  {
+    label: 'Number of in-person seats',
+    name: 'the number of in-person seats',
+    keys: ['capInPerson'],
+    of: ({ v }) => (hasInPerson(v) ? numberIn(v.capInPerson) : ''),
+    field: ({ v }) => (hasInPerson(v) ? 'cap-in-person' : 'mode-online'),
+    words: ({ v }) => (hasInPerson(v) ? v.capInPerson.trim() || 'none' : 'none (online only)'),
+    send: (i, _, b) => {
+      if (i.capacity.inPerson !== undefined) b.capacity = { ...b.capacity, inPerson: i.capacity.inPerson };
+    },
+  },
+  {
+    label: 'Number of online seats',
+    name: 'the number of online seats',
+    keys: ['capOnline'],
+    of: ({ v }) => (hasOnline(v) ? numberIn(v.capOnline) : ''),
+    field: ({ v }) => (hasOnline(v) ? 'cap-online' : 'mode-online'),
+    words: ({ v }) => (hasOnline(v) ? v.capOnline.trim() || 'none' : 'none (in person only)'),
+    send: (i, _, b) => {
+      if (i.capacity.online !== undefined) b.capacity = { ...b.capacity, online: i.capacity.online };
+    },
+  },
+  {
+    label: 'When a seat frees up',
+    name: 'what happens when a seat frees up',
+    keys: ['policy'],
+    of: ({ v }) => v.policy,
+    field: () => 'policy',
+    words: ({ v }) => (v.policy === 'offer' ? 'offer it to the next person for a limited time' : 'give it straight to the next person on the waitlist'),
+    send: (i, _, b) => void (b.waitlistPolicy = i.waitlistPolicy),
+  },
+  {
+    label: 'How long an offered seat is held',
+    name: 'how long an offered seat is held',
+    keys: ['offerHold'],
+    of: ({ v }) => (v.policy === 'offer' ? numberIn(v.offerHold) : ''),
+    field: ({ v }) => (v.policy === 'offer' ? 'offer-hold' : 'policy'),
+    words: ({ v }) => (v.policy === 'offer' ? `${v.offerHold.trim()} minutes` : 'not used (no offers)'),
+    send: (i, _, b) => {
+      if (i.offerHoldMinutes !== undefined) b.offerHoldMinutes = i.offerHoldMinutes;
+    },
+  },
+  {
+    label: 'Course',
+    name: 'the course',
+    keys: ['courseId'],
+    of: ({ v }) => v.courseId,
+    field: () => 'course',
+    words: () => null,
+    send: (i, _, b) => void (b.courseId = i.courseId ?? null),
+  },
+  {
+    label: 'Part of the course',
+    name: 'the part of the course',
+    keys: ['part'],
+    of: ({ v }) => (v.courseId ? numberIn(v.part) : ''),
+    field: ({ v }) => (v.courseId ? 'part' : 'course'),
+    words: ({ v }) => (v.courseId ? `part ${v.part.trim()}` : 'none (no course)'),
+    send: (i, _, b) => {
+      if (i.part !== undefined) b.part = i.part;
+    },
+  },
+  {
+    label: 'Trainers',
+    name: 'the trainers',
+    keys: ['trainerIds'],
+    of: ({ v }) => [...v.trainerIds].sort().join(' '),
+    field: () => 'trainers',
+    words: () => null,
+    send: (i, _, b) => void (b.trainerIds = i.trainerIds),
+  },
+  {
+    label: 'Booking closes',
+    name: 'when booking closes',
+    keys: ['closesDate', 'closesTime'],
+    // On the session's clock: another zone is another instant.
+    of: ({ v }) => (v.closesDate || v.closesTime ? [v.closesDate, v.closesTime, zoneOf(v)].join(' ') : ''),
+    field: () => 'closes-date',
+    words: ({ v }) => (v.closesDate ? `${longDay(v.closesDate)} at ${v.closesTime}` : 'when the session ends'),
+    send: (i, _, b) => void (b.bookingClosesAt = i.bookingClosesAt ?? null),
+  },
+  {
+    label: 'Online room',
+    name: 'the online room',
+    keys: ['roomKind'],
+    of: ({ v }) => v.roomKind,
+    field: ({ v }) => (v.mode === 'in_person' ? 'mode-online' : 'room-webinar'),
+    words: ({ v }) => `a ${v.roomKind}`,
+    send: (i, _, b) => void (b.roomKind = i.roomKind),
+  },
+  {
+    label: 'Attendance needed',
+    name: 'the attendance needed',
+    keys: ['threshold'],
+    of: ({ v }) => percentIn(v.threshold),
+    field: () => 'threshold',
+    words: ({ v }) => `${percentIn(v.threshold)}%`,
+    send: (i, _, b) => {
+      if (i.attendanceThreshold !== undefined) b.attendanceThreshold = i.attendanceThreshold;
+    },
+  },
+  AUDIENCE,
+];
+
+/** The parts whose values differ between two forms. */
+const partsChanged = (from: Form, to: Form) => PARTS.filter((p) => p.of(from) !== p.of(to));
+
+/**
+ * The form after someone else's changes: the session as it is now, with the trainer's own
+ * changes kept in every part they changed that no one else did.
+ */
+function mergedForm(mine: Form, now: Form, keep: readonly Part[]): Form {
+  const v: SessionValues = { ...now.v };
+  for (const p of keep) for (const k of p.keys) (v as unknown as Record<string, unknown>)[k] = mine.v[k];
+  return { v, a: keep.includes(AUDIENCE) ? mine.a : now.a };
+}
+
+/** A part changed by both: what it is now, and what the trainer had made it (beside the field it is in, in the form `shown`). */
+function conflictError(p: Part, mine: Form, now: Form, shown: Form): FieldError {
+  const [theirs, yours] = [p.words(now), p.words(mine)];
+  return { field: p.field(shown), message: theirs !== null && yours !== null ? `${p.label}: changed by someone else meanwhile to ${theirs} (you had changed it to ${yours})` : `${p.label}: changed by someone else meanwhile (the form now shows their change)` };
+}
+
+/** Whether, and how many, people a save is asked about first: everyone booked or waiting (a new time or place), or seat holders (new invite text). */
+interface Question {
+  people: number;
+  moved: boolean;
+}
+
 function EditForm({ s, navigated, onChanged, reload }: { s: Session; navigated: boolean; onChanged: (s: Session) => void; reload: () => Promise<void> }) {
-  /** A save that failed for a reason about no field (the network, the service): said above Save, with whether those on it were asked about and agreed to telling them. */
-  const [failure, setFailure] = useState<{ error: unknown; told: boolean } | null>(null);
+  /** A save that failed for a reason about no field (the network, the service): said above Save, with the question those on it were asked, if any, and agreed to. */
+  const [failure, setFailure] = useState<{ error: unknown; agreed: Question | null } | null>(null);
   // Who runs it is chosen here too: an administrator from every trainer; a trainer or in-house lead adds co-trainers and stays on it.
   const [values, setValues] = useState<SessionValues>(valuesOf(s));
   // Who it is for, changed here as when it was published (the server refuses leaving anyone on it outside).
   const [audience, setAudienceState] = useState<AudienceValue>({ kind: s.audience.kind, orgId: s.audience.orgId ?? '' });
   const [errors, setErrors] = useState<FieldError[]>([]);
+  /** Parts the trainer changed that someone else changed too meanwhile: not saved, said in the summary and beside each. */
+  const [conflicts, setConflicts] = useState<FieldError[]>([]);
   // Asking before a save that emails people: how many, and whether for a new time or place (everyone booked or waiting) or new invite text (seat holders).
-  const [confirming, setConfirming] = useState<{ people: number; moved: boolean } | null>(null);
+  const [confirming, setConfirming] = useState<Question | null>(null);
   const [status, setStatus] = useState('');
   const [busy, setBusy] = useState(false);
   const [reason, setReason] = useState('');
   const cancel = useAction();
   const confirmRef = useRef<HTMLDivElement>(null);
   const saveRef = useRef<HTMLButtonElement>(null);
+  const conflictRef = useRef<HTMLDivElement>(null);
   const focusLater = useFocusLater();
   const set = (patch: Partial<SessionValues>) => {
     setConfirming(null);
@@ -75,50 +302,103 @@ function EditForm({ s, navigated, onChanged, reload }: { s: Session; navigated: 
   };
   const people = peopleOf(s);
 
-  async function save(e: Event | null, told: boolean) {
+  /**
+   * Saves what the trainer changed, and only that: each part of the form whose value differs
+   * from the session as the page loaded it (`s`). The session is read again first: a part
+   * someone else changed meanwhile that the trainer did not is left as they left it; one both
+   * changed is not saved, and the form shows it as it now is (the trainer's other changes
+   * kept), saying so. Whether to ask before telling people is worked out from the session as
+   * it now is, so the question says what the save will do; `agreed` is the question answered
+   * "Save and tell", asked again if the answer would now be another.
+   */
+  async function save(e: Event | null, agreed: Question | null) {
     e?.preventDefault();
     if (busy) return;
     setStatus('');
     setFailure(null);
+    setConflicts([]);
     const { input, errors: found } = toInput(values);
     const who = audienceInput(audience);
-    const audienceChanged = audience.kind !== s.audience.kind || (audience.kind !== 'programme' && audience.orgId !== (s.audience.orgId ?? ''));
     if ('field' in who) found.push(who);
     setErrors(found);
-    if (!input || found.length) return;
-    const venue = input.mode === 'online' ? null : (input.venue ?? null);
-    // The rule the server tells people by: a new time, venue or mode.
-    const moved = Date.parse(input.startsAt) !== Date.parse(s.startsAt) || Date.parse(input.endsAt) !== Date.parse(s.endsAt) || venue !== s.venue || input.mode !== s.mode;
-    // A new title, description or zone changes the invite in each seat holder's calendar: they are sent its new version (not once the session is over).
-    const retitled = input.title !== s.title || sameLines(input.description) !== sameLines(s.description) || (input.timeZone !== undefined && input.timeZone !== s.timeZone);
-    const seated = s.seats.inPerson.confirmed + s.seats.online.confirmed;
-    const toTell = moved ? people : retitled && Date.parse(s.endsAt) > serverNow() ? seated : 0;
-    if (toTell > 0 && !told) {
-      setConfirming({ people: toTell, moved });
-      // The question takes focus once drawn, also from a field Enter was pressed in (so forced).
-      focusLater(confirmRef, { force: true });
-      return;
-    }
+    if (!input || found.length || 'field' in who) return;
+    const mine: Form = { v: values, a: audience };
+    const loaded = formOf(s);
+    const changed = partsChanged(loaded, mine);
     setBusy(true);
     try {
-      const { trainerIds, courseId, roomKind, attendanceThreshold, offerHoldMinutes, ...patch } = input;
-      // The course and trainers are sent only when they changed (changing either checks who may run the course's sessions);
-      // the room, attendance needed and offer hold too, so a save that leaves them records no change to them.
-      const changed = {
-        ...((courseId ?? null) !== s.courseId ? { courseId: courseId ?? null } : {}),
-        ...(trainerIds && !sameIds(trainerIds, s.trainerIds) ? { trainerIds } : {}),
-        ...(roomKind && roomKind !== s.roomKind ? { roomKind } : {}),
-        ...(attendanceThreshold !== undefined && percentOf(attendanceThreshold) !== percentOf(s.attendanceThreshold) ? { attendanceThreshold } : {}),
-        ...(offerHoldMinutes !== undefined && offerHoldMinutes !== s.offerHoldMinutes ? { offerHoldMinutes } : {}),
-        ...(audienceChanged && !('field' in who) ? { audience: who } : {}),
-      };
-      const saved = await api(`/api/sessions/${encodeURIComponent(s.id)}`, Session, { method: 'PATCH', body: { ...patch, ...changed, venue, description: input.description ?? '' } });
+      const current = await api(`/api/sessions/${encodeURIComponent(s.id)}`, Session);
+      if (current.status === 'cancelled') {
+        // Cancelled meanwhile: the page shows it so (no form), saying so in its status, which takes focus.
+        setConfirming(null);
+        onChanged(current);
+        setStatus('This session was cancelled meanwhile, so your changes were not saved.');
+        focusLater(() => document.getElementById('edit-status'), { force: true });
+        return;
+      }
+      const now = formOf(current);
+      // What someone else changed since the page loaded it (its times compared exactly too).
+      const theirs = partsChanged(loaded, now);
+      const TIME = PARTS.find((p) => p.keys.includes('start'))!;
+      if (!theirs.includes(TIME) && (Date.parse(current.startsAt) !== Date.parse(s.startsAt) || Date.parse(current.endsAt) !== Date.parse(s.endsAt))) theirs.push(TIME);
+      // Changed by both, to different values: a conflict. A part both made the same needs no saving.
+      const both = changed.filter((p) => theirs.includes(p) && p.of(mine) !== p.of(now));
+      if (both.length) {
+        // Nothing is saved: the form shows the session as it now is, with the trainer's other changes, and says what clashed.
+        const merged = mergedForm(mine, now, changed.filter((p) => !both.includes(p)));
+        setConfirming(null);
+        onChanged(current);
+        setValues(merged.v);
+        setAudienceState(merged.a);
+        setConflicts(both.map((p) => conflictError(p, mine, now, merged)));
+        focusLater(conflictRef, { force: true });
+        return;
+      }
+      const toSave = changed.filter((p) => !theirs.includes(p));
+      const othersSaid = theirs.length ? ` Someone else changed ${listOf(theirs.map((p) => p.name))} meanwhile: kept as they left it.` : '';
+      if (!toSave.length) {
+        // Nothing of the trainer's to save: the form shows the session as it is.
+        setConfirming(null);
+        onChanged(current);
+        setValues(valuesOf(current));
+        setAudienceState(now.a);
+        setStatus(`Changes saved.${othersSaid}`);
+        focusLater(saveRef);
+        return;
+      }
+      const body: Patch = {};
+      for (const p of toSave) p.send(input, who, body);
+      // The rule the server tells people by, applied to the session as it now is: a new time, venue or mode.
+      const venue = body.venue !== undefined ? body.venue : current.venue;
+      const moved =
+        (body.startsAt !== undefined && (Date.parse(body.startsAt) !== Date.parse(current.startsAt) || Date.parse(body.endsAt ?? current.endsAt) !== Date.parse(current.endsAt))) ||
+        (venue ?? null) !== current.venue ||
+        (body.mode !== undefined && body.mode !== current.mode);
+      // A new title, description or zone changes the invite in each seat holder's calendar: they are sent its new version (not once the session is over).
+      const retitled =
+        (body.title !== undefined && body.title !== current.title) ||
+        (body.description !== undefined && sameLines(body.description) !== sameLines(current.description)) ||
+        (body.timeZone !== undefined && body.timeZone !== current.timeZone);
+      const seated = current.seats.inPerson.confirmed + current.seats.online.confirmed;
+      // As the server tells them (toldOfMove): no one once the session, as changed, is over; only
+      // the in-person places when only the venue changed (an online seat's invite has no venue).
+      const over = Date.parse(body.endsAt ?? current.endsAt) <= serverNow();
+      const venueOnly = moved && (venue ?? null) !== current.venue && body.startsAt === undefined && body.endsAt === undefined && (body.mode === undefined || body.mode === current.mode);
+      const inPerson = current.seats.inPerson.confirmed + current.seats.inPerson.offered + current.seats.inPerson.waitlisted;
+      const toTell = moved ? (over ? 0 : venueOnly ? inPerson : peopleOf(current)) : retitled && Date.parse(current.endsAt) > serverNow() ? seated : 0;
+      if (toTell > 0 && !(agreed && agreed.people === toTell && agreed.moved === moved)) {
+        setConfirming({ people: toTell, moved });
+        // The question takes focus once drawn, also from a field Enter was pressed in (so forced).
+        focusLater(confirmRef, { force: true });
+        return;
+      }
+      const saved = await api(`/api/sessions/${encodeURIComponent(s.id)}`, Session, { method: 'PATCH', body });
       setConfirming(null);
       focusLater(saveRef);
       onChanged(saved);
       setValues(valuesOf(saved));
       setAudienceState({ kind: saved.audience.kind, orgId: saved.audience.orgId ?? '' });
-      setStatus(toTell > 0 ? `Changes saved. ${plural(toTell, 'person has', 'people have')} been told.` : 'Changes saved.');
+      setStatus(`${toTell > 0 ? `Changes saved. ${plural(toTell, 'person has', 'people have')} been told.` : 'Changes saved.'}${othersSaid}`);
     } catch (err) {
       setConfirming(null);
       focusLater(saveRef);
@@ -130,7 +410,7 @@ function EditForm({ s, navigated, onChanged, reload }: { s: Session; navigated: 
         setStatus(messageOf(err));
         focusLater(() => document.getElementById('edit-status'), { force: true });
         void reload();
-      } else setFailure({ error: err, told });
+      } else setFailure({ error: err, agreed });
     } finally {
       setBusy(false);
     }
@@ -148,9 +428,11 @@ function EditForm({ s, navigated, onChanged, reload }: { s: Session; navigated: 
   }
 
   const title = `Edit: ${s.title}`;
+  // Beside their fields: the form's errors, and the parts someone else changed too.
+  const fieldErrors = useMemo(() => [...errors, ...conflicts], [errors, conflicts]);
   return (
     <>
-      <PageHeading title={title} navigated={navigated} error={errors.length > 0}>
+      <PageHeading title={title} navigated={navigated} error={errors.length > 0 || conflicts.length > 0}>
         {title}
       </PageHeading>
       <p class="back">
@@ -162,10 +444,34 @@ function EditForm({ s, navigated, onChanged, reload }: { s: Session; navigated: 
       ) : (
         <>
           <ErrorSummary errors={errors} />
+          {conflicts.length > 0 && (
+            <div ref={conflictRef} class="error-summary" id="conflict-summary" tabIndex={-1} role="alert" aria-labelledby="conflict-title">
+              <h2 id="conflict-title">This session was changed by someone else meanwhile</h2>
+              <p>
+                Nothing was saved: while you were editing, someone else changed {conflicts.length === 1 ? 'something' : 'things'} you changed too. The form now shows the session as it is now, with your other changes kept. Check{' '}
+                {conflicts.length === 1 ? 'it, change it' : 'them, change them'} again if you still want to, and save.
+              </p>
+              <ul>
+                {conflicts.map((c) => (
+                  <li key={c.field + c.message}>
+                    <a
+                      href={`#${c.field}`}
+                      onClick={(ev) => {
+                        ev.preventDefault();
+                        document.getElementById(c.field)?.focus();
+                      }}
+                    >
+                      {c.message}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
           {Date.parse(s.endsAt) <= serverNow() ? <EndedNotice /> : null}
-          <form onSubmit={(e) => save(e, false)} noValidate>
-            <SessionFields values={values} set={set} errors={errors} sessionId={s.id} />
-            <AudienceField value={audience} onChange={(v) => { setConfirming(null); setFailure(null); setAudienceState(v); }} errors={errors} chosenName={s.audience.orgId && s.audience.orgName ? { orgId: s.audience.orgId, name: s.audience.orgName } : undefined} />
+          <form onSubmit={(e) => save(e, null)} noValidate>
+            <SessionFields values={values} set={set} errors={fieldErrors} sessionId={s.id} />
+            <AudienceField value={audience} onChange={(v) => { setConfirming(null); setFailure(null); setAudienceState(v); }} errors={fieldErrors} chosenName={s.audience.orgId && s.audience.orgName ? { orgId: s.audience.orgId, name: s.audience.orgName } : undefined} />
             {confirming !== null ? (
               <div class="confirm" role="group" aria-labelledby="tell-question" ref={confirmRef} tabIndex={-1}>
                 <p id="tell-question">
@@ -174,7 +480,7 @@ function EditForm({ s, navigated, onChanged, reload }: { s: Session; navigated: 
                     : `This changes what the calendar invite says. ${plural(confirming.people, 'person', 'people')} with a seat will be sent the updated invite by email. Save and tell them?`}
                 </p>
                 <div class="actions">
-                  <button type="button" class="button" onClick={() => save(null, true)} aria-disabled={busy ? 'true' : undefined}>
+                  <button type="button" class="button" onClick={() => save(null, confirming)} aria-disabled={busy ? 'true' : undefined}>
                     {busy ? 'Saving…' : `Save and tell ${plural(confirming.people, 'person', 'people')}`}
                   </button>
                   <button
@@ -191,7 +497,7 @@ function EditForm({ s, navigated, onChanged, reload }: { s: Session; navigated: 
               </div>
             ) : (
               <>
-                <SaveFailure error={failure?.error ?? null} busy={busy} onRetry={() => void save(null, failure?.told ?? false)} />
+                <SaveFailure error={failure?.error ?? null} busy={busy} onRetry={() => void save(null, failure?.agreed ?? null)} />
                 <button ref={saveRef} type="submit" class="button" aria-disabled={busy ? 'true' : undefined}>
                   {busy ? 'Saving…' : 'Save changes'}
                 </button>
