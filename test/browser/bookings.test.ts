@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TEST_PASSWORD } from '../helpers.js';
-import { browserAvailable, checkPage, expectFocused, daysFromNow, expectNoAxeViolations, NARROW, newPage, plusMinutes, signInAt, signInTo, tabTo, warnIfSkipped, serverAndBrowser } from './harness.js';
+import { activate, browserAvailable, checkPage, expectFocused, daysFromNow, expectNoAxeViolations, NARROW, newPage, plusMinutes, settled, signInAt, signInTo, tabTo, warnIfSkipped, serverAndBrowser } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -189,6 +189,106 @@ describe.skipIf(!browserAvailable)('booking and my bookings', () => {
 
     const status = async (id: string) => (await t.request('GET', `/api/bookings/${id}`, { as: me })).json.status;
     expect([await status(mineConfirmed.id), await status(mineQueued.id), await status(mineOffered.id), await status(mineToDecline.id)]).toEqual(['cancelled', 'cancelled', 'confirmed', 'cancelled']);
+  });
+
+  it('my bookings: an accepted offer, a cancelled booking and a waitlist left show their new status, and only the actions they now allow, at once (the server’s answer), while the list is read again (held back, then failing); focus goes to the card’s heading, not <body> (keyboard, axe, 320 px)', async () => {
+    const { t } = env.server;
+    const org = await t.org();
+    const me = await t.user('staff', org.id);
+    const other = await t.user('staff', org.id);
+    const s = await t.session({ title: 'Offered, then cancelled', startsAt: daysFromNow(12), endsAt: plusMinutes(daysFromNow(12), 60), capacity: { online: 1 }, waitlistPolicy: 'offer' });
+    const kept = await t.session({ title: 'Kept all along', startsAt: daysFromNow(13), endsAt: plusMinutes(daysFromNow(13), 60) });
+    const queue = await t.session({ title: 'Queue I leave', startsAt: daysFromNow(14), endsAt: plusMinutes(daysFromNow(14), 60), capacity: { online: 1 } });
+    const book = async (sessionId: string, who = me) => (await t.request('POST', `/api/sessions/${sessionId}/bookings`, { as: who, body: {} })).json;
+    const theirs = await book(s.id, other);
+    const mine = await book(s.id);
+    expect(mine.status).toBe('waitlisted');
+    expect((await book(kept.id)).status).toBe('confirmed');
+    expect((await book(queue.id, other)).status).toBe('confirmed');
+    const queued = await book(queue.id);
+    expect(queued.status).toBe('waitlisted');
+    expect((await t.request('DELETE', `/api/bookings/${theirs.id}`, { as: other })).status).toBe(200);
+    expect((await t.request('GET', `/api/bookings/${mine.id}`, { as: me })).json.status).toBe('offered');
+
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInTo(page, me, '/bookings', 'My bookings', { nav: 'My bookings' });
+    const current = page.getByRole('region', { name: 'Current bookings and waitlist places' });
+    const past = page.getByRole('region', { name: 'Cancelled and past' });
+    const offer = current.getByRole('article', { name: 'Offered, then cancelled' });
+    await offer.getByText(/held for you until/).waitFor();
+    await current.getByRole('article', { name: 'Kept all along' }).waitFor();
+    await current.getByRole('article', { name: 'Queue I leave' }).getByText('You are 1st in the queue').waitFor();
+
+    // From here the list's reloads (GET /api/me/bookings, which follow each action) are held
+    // back until `release()`, then fail (a 500). Before the fix the card kept its old status and
+    // buttons until the reload came back (for good when it failed), and pressing again was refused.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let reloadsFail = false;
+    let reloads = 0;
+    await page.route((u) => u.pathname === '/api/me/bookings', async (route) => {
+      if (route.request().method() !== 'GET') return route.continue();
+      reloads++;
+      if (reloadsFail) return route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: { code: 'internal', message: 'Something went wrong on our side. Please try again.' } }) });
+      await held;
+      await route.continue();
+    });
+    try {
+      // Accept: the card says Confirmed and offers "Cancel booking" (not Accept or Decline) straight away.
+      await activate(page, /^Accept seat/);
+      await page.getByRole('status').filter({ hasText: 'Seat accepted: your place on “Offered, then cancelled” is confirmed.' }).waitFor();
+      await expect.poll(() => reloads).toBe(1);
+      await offer.getByText('Confirmed', { exact: true }).waitFor({ timeout: 3000 });
+      expect(await offer.getByText(/held for you until/).count()).toBe(0);
+      expect(await offer.getByRole('button', { name: /Accept seat|Decline offer/ }).count()).toBe(0);
+      // The Accept button went: focus is on the card's heading, where its new state is read from.
+      await expectFocused(page, `#booking-${mine.id}-title`);
+      await checkPage(page, 'my bookings: offer accepted, the list not yet back');
+
+      // Cancel, the list still not back: the card moves to "Cancelled and past" at once, with no "Cancel booking" left to press.
+      await activate(page, 'Cancel booking');
+      await expectFocused(page, '.confirm p');
+      await activate(page, 'Yes, cancel my booking');
+      await page.getByRole('status').filter({ hasText: 'Booking cancelled for “Offered, then cancelled”.' }).waitFor();
+      await expect.poll(() => reloads).toBe(2);
+      const cancelled = past.getByRole('article', { name: 'Offered, then cancelled' });
+      await cancelled.getByText('Cancelled', { exact: true }).waitFor({ timeout: 3000 });
+      expect(await current.getByRole('article', { name: 'Offered, then cancelled' }).count()).toBe(0);
+      expect(await page.getByRole('article', { name: 'Offered, then cancelled' }).getByRole('button', { name: /Cancel booking|Cancelling/ }).count()).toBe(0);
+      await expectFocused(page, `#booking-${mine.id}-title`);
+      expect(await page.evaluate(() => document.activeElement !== document.body)).toBe(true);
+      await checkPage(page, 'my bookings: booking cancelled, the list not yet back');
+
+      // Both reloads come back: the newer one is shown, which agrees; focus stays where it is.
+      release();
+      await settled(page);
+      await cancelled.getByText('Cancelled', { exact: true }).waitFor();
+      expect(await current.getByRole('article', { name: 'Offered, then cancelled' }).count()).toBe(0);
+      await expectFocused(page, `#booking-${mine.id}-title`);
+
+      // Leave the waitlist (Shift+Tab back up to the current bookings), the reload failing:
+      // the card still moves to "Cancelled and past" with no "Leave waitlist", and stays there.
+      reloadsFail = true;
+      await activate(page, 'Leave waitlist', { back: true });
+      await expectFocused(page, '.confirm p');
+      await activate(page, 'Yes, leave the waitlist');
+      await page.getByRole('status').filter({ hasText: 'You left the waitlist for “Queue I leave”.' }).waitFor();
+      const left = past.getByRole('article', { name: 'Queue I leave' });
+      await left.getByText('Cancelled', { exact: true }).waitFor({ timeout: 3000 });
+      await page.getByRole('alert').filter({ hasText: 'Something went wrong on our side. Please try again.' }).waitFor();
+      expect(reloads).toBe(3);
+      await settled(page);
+      expect(await current.getByRole('article', { name: 'Queue I leave' }).count()).toBe(0);
+      expect(await page.getByRole('article', { name: 'Queue I leave' }).getByRole('button', { name: /Leave waitlist|Leaving/ }).count()).toBe(0);
+      await expectFocused(page, `#booking-${queued.id}-title`);
+      await current.getByRole('article', { name: 'Kept all along' }).getByText('Confirmed', { exact: true }).waitFor();
+      await checkPage(page, 'my bookings: waitlist left, the list could not be read again');
+    } finally {
+      release();
+    }
+
+    const status = async (id: string) => (await t.request('GET', `/api/bookings/${id}`, { as: me })).json.status;
+    expect([await status(mine.id), await status(queued.id)]).toEqual(['cancelled', 'cancelled']);
   });
 
   it('a booking link from an email asks a signed-out person to sign in, then opens the booking (axe clean)', async () => {

@@ -223,10 +223,28 @@ export function BookingsPage() {
     if (lapsed.some((b) => b.id === focusedCard.current)) focusLater(() => document.getElementById('bookings-status'));
   });
 
-  function changed(b: Booking, message: string) {
+  // The list as last rendered, for an action's answer to go into (the one in the closure the
+  // action started from may have been replaced meanwhile).
+  const shown = useRef(items);
+  shown.current = items;
+
+  // An action's answer (`next`: the booking as the server now has it, parsed by the Booking
+  // schema in useBookingActions) takes the card's place at once, so the card shows its new
+  // status and only the actions it now allows: no "Cancel booking" again while the list reloads
+  // (pressed, it could only be refused), and nothing stale for good if that reload fails. The
+  // reload then brings the rest (queue places, offers passed on) up to date.
+  function changed(next: Booking, message: string) {
     setStatus(message);
+    const now = shown.current;
+    if (now) bookings.set(now.map((x) => (x.id === next.id ? next : x)));
+    // What was pressed has gone (the card moved to "Cancelled and past", or its buttons changed):
+    // focus goes to the card's heading, where its new state begins, rather than to <body>; to
+    // the message saying what was done if the card is no longer listed.
+    const place = () => document.getElementById(`booking-${next.id}-title`) ?? document.getElementById('bookings-status');
+    focusLater(place);
     void clashes.reload();
-    void bookings.reload().then(() => document.getElementById(`booking-${b.id}-title`)?.focus());
+    // Should the reloaded list move the card again, focus lost with it goes the same way.
+    void bookings.reload().then(() => focusLater(place));
   }
 
   // Refused because things changed (its session cancelled, the offer gone): the list shows how
