@@ -378,9 +378,15 @@ describe.skipIf(!browserAvailable)('training coverage pages', () => {
     // Booking from page 2 reloads page 2. The first try fails (the service answers 500): an
     // alert, nobody booked, the list as it was; "Try again" books and says so as a first booking does.
     let failing = true;
-    await page.route('**/api/sessions/*/bookings', (route) =>
-      route.request().method() === 'POST' && failing ? route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: { code: 'internal', message: 'Something went wrong on our side. Please try again.' } }) }) : route.continue(),
-    );
+    // The second try is held until the test lets it go, to see the rows while it runs.
+    let release = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    await page.route('**/api/sessions/*/bookings', async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      if (failing) return route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: { code: 'internal', message: 'Something went wrong on our side. Please try again.' } }) });
+      await held;
+      return route.continue();
+    });
     await tabTo(page, 'Book Yew Person 60 on Yew sensory circuits');
     await page.keyboard.press('Enter');
     const failed = page.getByRole('alert').filter({ hasText: 'Something went wrong on our side. Please try again.' });
@@ -391,6 +397,11 @@ describe.skipIf(!browserAvailable)('training coverage pages', () => {
     await checkPage(page, 'staff not yet booked, a booking that failed');
     failing = false;
     await activate(page, 'Try again', { back: true });
+    // While it runs, only Yew Person 60's button says so; the others keep their names.
+    await page.getByRole('button', { name: 'Booking… (Book Yew Person 60 on Yew sensory circuits)' }).waitFor();
+    expect(await page.getByRole('button', { name: /^Booking…/ }).count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Book Yew Person 61 on Yew sensory circuits', exact: true }).count()).toBe(1);
+    release();
     await page.getByRole('status').filter({ hasText: 'Yew Person 60 is booked.' }).waitFor();
     // The alert goes once the whole action (its reload too) has finished.
     await expect.poll(() => failed.count()).toBe(0);

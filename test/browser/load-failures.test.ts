@@ -6,12 +6,14 @@
  * refresh failed, the live room's trainer panel said "No one has been removed" when it
  * could not ask, the sign-in page silently left out the school sign-in buttons, and a
  * failed first question to the server ("who is signed in?") left the whole app on an error
- * with no heading and no way on but reloading.
+ * with no heading and no way on but reloading. And when a form's answer is lost after the
+ * service did what it asked (a proxy's 502 in its place), "Try again" sends the same
+ * Idempotency-Key, so a series is published, and everyone emailed, once.
  */
 import type { Page, Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { TEST_PASSWORD } from '../helpers.js';
-import { browserAvailable, expectNoAxeViolations, newPage, signInAt, tabTo, warnIfSkipped, serverAndBrowser, NARROW } from './harness.js';
+import { activate, browserAvailable, daysFromNow, expectNoAxeViolations, newPage, plusMinutes, signInAt, signInTo, tabTo, typeInto, warnIfSkipped, serverAndBrowser, NARROW } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -37,6 +39,26 @@ async function tryAgainByKeyboard(page: Page) {
   await page.getByRole('heading', { level: 1 }).focus();
   await tabTo(page, 'Try again');
   await page.keyboard.press('Enter');
+}
+
+/** A proxy's answer when the service's never reached it (not the service's own words: an HTML page). */
+const badGateway = (route: Route) => route.fulfill({ status: 502, contentType: 'text/html', body: '<html><body><h1>502 Bad Gateway</h1></body></html>' });
+
+/**
+ * Passes every POST to `pattern` to the service, but throws the first one's answer away and
+ * answers 502 in its place, as a proxy does when the service's answer does not reach it in
+ * time; records each POST's Idempotency-Key, the service's status and whether it replayed.
+ */
+async function loseFirstAnswer(page: Page, pattern: string) {
+  const sent: { key: string | undefined; status: number; replayed: string | undefined }[] = [];
+  await page.route(pattern, async (route) => {
+    if (route.request().method() !== 'POST') return route.continue();
+    const key = route.request().headers()['idempotency-key'];
+    const answer = await route.fetch();
+    sent.push({ key, status: answer.status(), replayed: answer.headers()['idempotent-replayed'] });
+    return sent.length === 1 ? badGateway(route) : route.fulfill({ response: answer });
+  });
+  return sent;
 }
 
 /** Fails GETs of `pattern` while `failing()` is true; everything else goes through. */
@@ -284,6 +306,75 @@ describe.skipIf(!browserAvailable)('pages whose data fails to load', () => {
     await tryAgainByKeyboard(page);
     await page.getByRole('heading', { level: 1, name: 'My bookings' }).waitFor();
     await alert.waitFor({ state: 'detached' });
+    await page.context().close();
+  });
+
+  it('a weekly series published but its answer lost (a proxy’s 502): Try again sends the same Idempotency-Key, so the series is made once and the page says it was published (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const trainer = await t.user('trainer');
+    const startsAt = daysFromNow(10);
+    const s = await t.session({ title: 'Lost answer series', startsAt, endsAt: plusMinutes(startsAt, 60), capacity: { online: 5 } }, trainer);
+    const page = await newPage(env.browser, env.server, NARROW);
+    const sent = await loseFirstAnswer(page, '**/api/sessions/series');
+    await signInTo(page, trainer, `/sessions/new?from=${s.id}`, 'New session (a copy of Lost answer series)');
+    // Every week for 3 weeks, from the copy's own date: the radios are just before the button.
+    await page.getByRole('button', { name: 'Publish session' }).focus();
+    await tabTo(page, 'Once', { back: true });
+    await page.keyboard.press('ArrowDown');
+    expect(await page.getByLabel('Every week, for a number of weeks').isChecked()).toBe(true);
+    await typeInto(page, 'For how many weeks', '3');
+    await page.keyboard.press('Enter');
+    const failure = page.getByRole('alert').filter({ hasText: 'The service answered with an error (502). Please try again.' });
+    await failure.waitFor();
+    // The service made the series; the page could not know.
+    expect(sent.map((x) => x.status)).toEqual([201]);
+    expect((await t.request('GET', '/api/me/sessions', { as: trainer })).json.total).toBe(4);
+    await checkPage(page, 'new session page, the answer to publishing lost');
+
+    await activate(page, 'Try again');
+    await page.getByRole('heading', { level: 1, name: 'My sessions' }).waitFor();
+    await page.getByRole('status').filter({ hasText: '3 sessions published.' }).waitFor();
+    // The same key both times: the service answered the second with what it did the first time.
+    expect(sent).toHaveLength(2);
+    expect(sent[0]!.key).toMatch(/^[0-9a-f]{32}$/);
+    expect(sent[1]!.key).toBe(sent[0]!.key);
+    expect(sent[1]).toMatchObject({ status: 201, replayed: 'true' });
+    // The copied session and one series of 3: not a second series.
+    const mine = (await t.request('GET', '/api/me/sessions', { as: trainer })).json;
+    expect(mine.total).toBe(4);
+    expect(mine.items.map((i: { session: { title: string } }) => i.session.title)).toEqual(Array(4).fill('Lost answer series'));
+    await page.context().close();
+  });
+
+  it('a message to everyone booked sent but its answer lost (a proxy’s 502): Try again sends the same Idempotency-Key, so each person is emailed once (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const org = await t.org('Lost Answer School');
+    const trainer = await t.user('trainer');
+    const people = [await t.user('staff', org.id), await t.user('staff', org.id)];
+    const startsAt = daysFromNow(6);
+    const s = await t.session({ title: 'Lost answer message', startsAt, endsAt: plusMinutes(startsAt, 60), capacity: { online: 5 } }, trainer);
+    for (const p of people) expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: p, body: {} })).json.status).toBe('confirmed');
+    const before = (await t.mails('trainer_message')).length;
+    const page = await newPage(env.browser, env.server, NARROW);
+    const sent = await loseFirstAnswer(page, `**/api/sessions/${s.id}/messages`);
+    await signInTo(page, trainer, `/trainer/sessions/${s.id}/message`, 'Message attendees: Lost answer message');
+    await page.getByRole('heading', { level: 1 }).focus();
+    await typeInto(page, 'Message', 'Please bring your notes.');
+    await activate(page, 'Send message');
+    await page.getByRole('alert').filter({ hasText: 'The service answered with an error (502). Please try again.' }).waitFor();
+    // Sent to both; the page could not know.
+    expect(sent.map((x) => x.status)).toEqual([201]);
+    expect((await t.mails('trainer_message')).length - before).toBe(2);
+
+    // "Try again" is just before "Send message", which kept focus.
+    await activate(page, 'Try again', { back: true });
+    await page.getByRole('status').filter({ hasText: 'Message sent to 2 people.' }).waitFor();
+    expect(sent).toHaveLength(2);
+    expect(sent[0]!.key).toMatch(/^[0-9a-f]{32}$/);
+    expect(sent[1]!.key).toBe(sent[0]!.key);
+    expect(sent[1]).toMatchObject({ status: 201, replayed: 'true' });
+    const mails = (await t.mails('trainer_message')).slice(before);
+    expect(mails.map((m) => m.to_email).sort()).toEqual(people.map((p) => p.email).sort());
     await page.context().close();
   });
 });

@@ -47,6 +47,11 @@ interface CallOptions {
   file?: Blob;
   /** Do not treat a 401 as "signed out" (the sign-in form itself). */
   quiet401?: boolean;
+  /**
+   * A POST's Idempotency-Key, kept by the caller for one submission however often it is sent
+   * (useSubmissionKey, load.tsx: "Try again" after an answer that never came); else a new one.
+   */
+  idempotencyKey?: string;
 }
 
 function issuesOf(details: unknown): FieldIssue[] {
@@ -55,7 +60,7 @@ function issuesOf(details: unknown): FieldIssue[] {
 }
 
 /** A fresh Idempotency-Key (random, 128 bits; crypto.randomUUID needs https, this does not). */
-function newIdempotencyKey(): string {
+export function newIdempotencyKey(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
@@ -78,10 +83,15 @@ const BUSY_RESENDS = 2;
  * after the wait the server asks for: the server answers what it did the first time, never
  * a second booking or "already booked". On a launch morning a busy moment then costs the
  * person a second's wait, not a message asking them to press again.
+ *
+ * The key is `idempotencyKey` when given: the one the page keeps for a submission (see
+ * useSubmissionKey), so that pressing "Try again" after the resends ran out, or after a proxy
+ * answered 502/504 in the service's place, is that same request again, not a second series
+ * or a second email to everyone. Without it, each call is a request of its own.
  */
-async function send(path: string, init: RequestInit & { headers: Record<string, string> }): Promise<Response> {
+export async function send(path: string, init: RequestInit & { headers: Record<string, string> }, idempotencyKey?: string): Promise<Response> {
   if (init.method !== 'POST') return fetchNoting(path, init);
-  init.headers['idempotency-key'] = newIdempotencyKey();
+  init.headers['idempotency-key'] = idempotencyKey ?? newIdempotencyKey();
   let busy = 0;
   for (let attempt = 0; ; attempt++) {
     const last = attempt >= RESENDS;
@@ -121,7 +131,7 @@ export async function api<S extends z.ZodType>(path: string, schema: S, opts: Ca
   }
   let res: Response;
   try {
-    res = await send(path, { method, headers, body, credentials: 'same-origin' });
+    res = await send(path, { method, headers, body, credentials: 'same-origin' }, opts.idempotencyKey);
   } catch {
     throw new ApiError(0, 'network', 'The service could not be reached. Check your connection and try again.');
   }

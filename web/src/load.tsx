@@ -21,12 +21,15 @@
  *   booking closed, the offer gone) is said without "Try again", which could only be refused
  *   again: `run(fn, { onRefused })` reloads what the page shows, so it shows how things now
  *   are, and the refusal takes focus if what was pressed went with the reload.
+ * - `useSubmissionKey()` keeps one Idempotency-Key per submission, for a form whose "Try
+ *   again" (or pressing its button again) must not do twice what the first press may already
+ *   have done: see SubmissionKey.
  *
  * Messages come from `messageOf` (components.tsx), which never shows internal wording.
  */
 import type { ComponentChildren, JSX } from 'preact';
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { ApiError } from './api.js';
+import { ApiError, newIdempotencyKey } from './api.js';
 import { messageOf } from './components.js';
 
 export interface LoadState<T> {
@@ -195,10 +198,17 @@ export interface ActionState {
    */
   retry: () => void;
   clear: () => void;
+  /**
+   * Whether the action running is the one `run` was given `for` this key (a row's own
+   * button): the other rows' buttons stay as they are, and keep their names, while it runs.
+   */
+  busyFor: (key: string) => boolean;
 }
 
 interface RunOptions {
   focusAfterRetry?: () => HTMLElement | null;
+  /** Which of several alike controls (a table's rows) the action is for: see `busyFor`. */
+  for?: string;
   /**
    * Reloads what the page shows after a refusal because things changed (409). Resolving to
    * true says the page has said the refusal itself (in its own status, where the control that
@@ -221,6 +231,7 @@ export function useAction(): ActionState {
   const lastFocus = useRef<(() => HTMLElement | null) | undefined>(undefined);
   const onRefused = useRef<RunOptions['onRefused']>(undefined);
   const refusalRef = useRef<HTMLDivElement | null>(null);
+  const runningFor = useRef<string | undefined>(undefined);
 
   // A new action clears an old failure as it starts. Trying again keeps it, and its "Try
   // again" button (busy, "Trying again…", still focused), until the attempt has finished: it
@@ -269,6 +280,7 @@ export function useAction(): ActionState {
       if (!busyRef.current) {
         lastFocus.current = opts.focusAfterRetry;
         onRefused.current = opts.onRefused;
+        runningFor.current = opts.for;
       }
       return start(fn, false);
     },
@@ -277,7 +289,7 @@ export function useAction(): ActionState {
   const retry = useCallback(() => {
     if (last.current) void start(last.current, true);
   }, [start]);
-  return { busy, error, refused: isRefusal(error), refusalRef, run, retry, focusAfterRetry: lastFocus.current, clear: () => setError(null) };
+  return { busy, error, refused: isRefusal(error), refusalRef, run, retry, focusAfterRetry: lastFocus.current, clear: () => setError(null), busyFor: (key: string) => busy && runningFor.current === key };
 }
 
 /** A refusal because things changed (409), in words with no "Try again": ActionError's, and a form's own (SaveFailure). */
@@ -306,6 +318,48 @@ export function ActionError({ action, retryLabel, focusTo }: { action: ActionSta
   if (!action.error) return <div role="alert" class="status-empty" />;
   if (action.refused || isTooSoon(action.error)) return <Refusal error={action.error} refusalRef={action.refusalRef} />;
   return <Retry error={action.error} onRetry={action.retry} busy={action.busy} label={retryLabel} focusTo={action.focusAfterRetry ?? focusTo} />;
+}
+
+/**
+ * The first send may have done it: its answer was lost (the connection, a proxy's 502 or 504,
+ * the service's own 5xx), it came but this page could not read it, the key was still being
+ * handled when the resends ran out, or this send was stopped before it reached the key (401
+ * signed out, 403, 408, 429 too many).
+ * Any other refusal is the service's answer to this request under its key (the same request
+ * again would get it again, even once things have changed): a new press is a new request.
+ */
+const outcomeUnknown = (e: unknown) => !(e instanceof ApiError) || e.status === 0 || e.status >= 500 || e.status < 400 || [401, 403, 408, 429].includes(e.status) || e.code === 'idempotency_key_in_flight';
+
+export interface SubmissionKey {
+  /**
+   * Sends `request` by `send`, with the Idempotency-Key for it: the key of the last
+   * submission when this is the same request (what identifies it, its path and body, is
+   * `request`) and that one's outcome is not known, else a new one. So "Try again", or the
+   * button pressed again, after an answer that never came, is answered by the service with
+   * what the first did (the series published once, everyone emailed once); a form changed
+   * since is a new request, with a new key (the service refuses a key used for a different
+   * body). The key is forgotten once the request has succeeded or been refused.
+   */
+  keyed: <R>(request: unknown, send: (idempotencyKey: string) => Promise<R>) => Promise<R>;
+}
+
+/** One Idempotency-Key per submission of a form (see SubmissionKey), for as long as the form is shown. */
+export function useSubmissionKey(): SubmissionKey {
+  const held = useRef<{ request: string; key: string } | null>(null);
+  const keyed = useCallback(async <R,>(request: unknown, send: (idempotencyKey: string) => Promise<R>): Promise<R> => {
+    const id = JSON.stringify(request);
+    if (held.current?.request !== id) held.current = { request: id, key: newIdempotencyKey() };
+    const mine = held.current;
+    try {
+      const answer = await send(mine.key);
+      if (held.current === mine) held.current = null;
+      return answer;
+    } catch (e) {
+      if (held.current === mine && !outcomeUnknown(e)) held.current = null;
+      throw e;
+    }
+  }, []);
+  return { keyed };
 }
 
 type ButtonProps = Omit<JSX.HTMLAttributes<HTMLButtonElement>, 'type'> & { type?: 'button' | 'submit'; busy: boolean; busyLabel: string; children: ComponentChildren };

@@ -10,7 +10,7 @@ import type { z } from 'zod';
 import { ImportRefusal, ImportUsersResult, MAX_IMPORT_BYTES, MAX_IMPORT_WORDS } from '../../../shared/accounts.js';
 import { decodeSpreadsheet } from '../../../shared/spreadsheet-text.js';
 import { described, ErrorSummary, Field, errorFor, messageOf, PageHeading, Status, useApp, useFocusLater, type FieldError } from '../components.js';
-import { Loaded, useLoad } from '../load.js';
+import { Loaded, useLoad, useSubmissionKey } from '../load.js';
 import { Link } from '../router.js';
 import { OrgSearchPicker, orgsForPage, SchoolSelect, type Org } from '../orgs.js';
 import { sendText, UploadError } from '../timetable/send.js';
@@ -97,6 +97,12 @@ function ImportForm({ orgs, admin, initialOrg, onErrors }: { orgs: Org[]; admin:
   const [report, setReport] = useState<Report | null>(null);
   const reportRef = useRef<HTMLHeadingElement>(null);
   const focusLater = useFocusLater();
+  /**
+   * Import pressed again after an answer that never came (with the same lines) is the same
+   * request, with the same Idempotency-Key: the service answers what the first did, rather
+   * than refusing every line as an address that already has an account.
+   */
+  const submission = useSubmissionKey();
   const org = admin ? (orgId ? { id: orgId, name: foundName || 'the organisation chosen' } : undefined) : orgs.find((o) => o.id === orgId);
   const hasErrors = errors.length > 0 || failure !== '' || !!report?.refused;
   const fileError = errorFor(errors, 'import-file');
@@ -143,7 +149,8 @@ function ImportForm({ orgs, admin, initialOrg, onErrors }: { orgs: Org[]; admin:
     setBusy(dryRun ? 'check' : 'import');
     let reported = false;
     try {
-      const r = await sendText(`/api/orgs/${encodeURIComponent(org.id)}/users/import${dryRun ? '?dryRun=true' : ''}`, 'text/csv', text, ImportUsersResult, 'POST');
+      const path = `/api/orgs/${encodeURIComponent(org.id)}/users/import${dryRun ? '?dryRun=true' : ''}`;
+      const r = await submission.keyed({ path, text }, (idempotencyKey) => sendText(path, 'text/csv', text, ImportUsersResult, 'POST', { idempotencyKey }));
       setReport(reportOf(r, org.name));
       reported = true;
       if (!dryRun) setText('');

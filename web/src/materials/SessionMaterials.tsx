@@ -137,7 +137,7 @@ function FromLibrary({ s, used, onAdded, onGone }: { s: Session; used: Set<strin
                       <ActionButton
                         type="button"
                         class="button button-secondary"
-                        busy={attach.busy}
+                        busy={attach.busyFor(m.id)}
                         busyLabel="Adding…"
                         onClick={() =>
                           void attach.run(async () => {
@@ -150,7 +150,7 @@ function FromLibrary({ s, used, onAdded, onGone }: { s: Session; used: Set<strin
                               await library.reload();
                               onGone(`“${m.title}” is no longer in the library (it may have been deleted), so it was not added. The library below is as it is now.`);
                             }
-                          })
+                          }, { for: m.id })
                         }
                       >
                         Add to session: {m.title}

@@ -4,7 +4,7 @@ import { Session } from '../../../shared/sessions.js';
 import { api } from '../api.js';
 import { described, ErrorSummary, Field, errorFor, PageHeading, TextField, useApp, type FieldError, PendingHeading } from '../components.js';
 import { addDays, zonedIso } from '../format.js';
-import { Loaded, useLoad } from '../load.js';
+import { Loaded, useLoad, useSubmissionKey } from '../load.js';
 import { navigate } from '../router.js';
 import { AudienceField, audienceInput, PROGRAMME, type AudienceValue } from './AudienceField.js';
 import { apiFieldErrors, EMPTY_SESSION, endDay, SaveFailure, SessionFields, toInput, valuesOf, type SessionValues } from './trainer/SessionForm.js';
@@ -74,6 +74,8 @@ function NewSessionForm({ copyOf, navigated }: { copyOf: Session | null; navigat
   const [busy, setBusy] = useState(false);
   /** A publish that failed for a reason about no field (the network, the service): said above the button. */
   const [failure, setFailure] = useState<unknown>(null);
+  /** "Try again" after an answer that never came publishes once: the same form is sent with the same Idempotency-Key. */
+  const submission = useSubmissionKey();
   const lead = me.role !== 'trainer' && me.role !== 'admin';
   const [audience, setAudience] = useState<AudienceValue>(copyOf && copyOf.audience.orgId ? { kind: copyOf.audience.kind, orgId: copyOf.audience.orgId } : lead ? { kind: 'organisation', orgId: '' } : PROGRAMME);
   const set = (patch: Partial<SessionValues>) => setValues((v) => withCutOffMoved(v, { ...v, ...patch }));
@@ -115,13 +117,14 @@ function NewSessionForm({ copyOf, navigated }: { copyOf: Session | null; navigat
     setBusy(true);
     try {
       if (!days) {
-        const created = await api('/api/sessions', Session, { method: 'POST', body: input });
+        const created = await submission.keyed({ path: '/api/sessions', body: input }, (idempotencyKey) => api('/api/sessions', Session, { method: 'POST', body: input, idempotencyKey }));
         navigate(`/sessions/${created.id}?published=1`);
         return;
       }
       const tz = input.timeZone ?? 'Europe/London';
       const occurrences = days.map((d) => ({ startsAt: zonedIso(d, values.start, tz)!, endsAt: zonedIso(endDay(values, d), values.end, tz)! }));
-      const made = await api('/api/sessions/series', z.object({ items: z.array(Session) }), { method: 'POST', body: { session: input, occurrences } });
+      const body = { session: input, occurrences };
+      const made = await submission.keyed({ path: '/api/sessions/series', body }, (idempotencyKey) => api('/api/sessions/series', z.object({ items: z.array(Session) }), { method: 'POST', body, idempotencyKey }));
       navigate(`/trainer/sessions?created=${made.items.length}`);
     } catch (err) {
       const beside = apiFieldErrors(err);

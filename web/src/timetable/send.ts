@@ -1,13 +1,13 @@
 /**
  * Sending a file's text (CSV or ICS) to the API. The shared `api` helper sends JSON only;
- * this sends the file as it is, with the same CSRF token, and keeps the server's line by
- * line problems so the page can list them.
+ * this sends the file as it is, with the same CSRF token, through the same `send` (a POST
+ * with an Idempotency-Key, sent again when the connection drops or the service is busy),
+ * and keeps the server's line by line problems so the page can list them.
  */
 import type { z } from 'zod';
 import { Me } from '../../../shared/accounts.js';
 import { ErrorBody } from '../../../shared/common.js';
-import { api, ApiError } from '../api.js';
-import { fetchNoting } from '../clock.js';
+import { api, ApiError, send } from '../api.js';
 
 /** An upload the server refused, with each problem it named (line or event). */
 export class UploadError extends ApiError {
@@ -34,15 +34,17 @@ function problemsOf(details: unknown): string[] {
 
 /**
  * Sends `body` (text, or a chosen file as it is: its bytes, which the service reads in the
- * encoding they were saved in, UTF-8 or UTF-16) as `contentType`.
+ * encoding they were saved in, UTF-8 or UTF-16) as `contentType`. A POST carries
+ * `idempotencyKey` when given (the page's key for this submission, useSubmissionKey), else a
+ * new one; a PUT replaces what was there, so sending it again does no harm and needs none.
  */
-export async function sendText<S extends z.ZodType>(path: string, contentType: string, body: string | Blob, schema: S, method: 'PUT' | 'POST' = 'PUT'): Promise<z.infer<S>> {
+export async function sendText<S extends z.ZodType>(path: string, contentType: string, body: string | Blob, schema: S, method: 'PUT' | 'POST' = 'PUT', { idempotencyKey }: { idempotencyKey?: string } = {}): Promise<z.infer<S>> {
   const me = await api('/api/me', Me);
   const headers: Record<string, string> = { 'content-type': contentType, accept: 'application/json' };
   if (me.csrfToken) headers['x-csrf-token'] = me.csrfToken;
   let res: Response;
   try {
-    res = await fetchNoting(path, { method, headers, body, credentials: 'same-origin' });
+    res = await send(path, { method, headers, body, credentials: 'same-origin' }, idempotencyKey);
   } catch {
     throw new ApiError(0, 'network', 'The service could not be reached. Check your connection and try again.');
   }

@@ -80,7 +80,7 @@ export function OutboxPage() {
       // Should "Retry now" have gone (the message no longer waiting when the list is read again),
       // the message saying it will be sent takes focus; while it still waits, focus stays on it.
       focusLater(() => document.getElementById('outbox-status'));
-    });
+    }, { for: m.id });
   }
 
   const d = state.data;
@@ -160,7 +160,7 @@ export function OutboxPage() {
                       <td data-label="Written">{formatDateTime(m.createdAt)}</td>
                       <td data-label="Actions">
                         {retryable(m) ? (
-                          <ActionButton id={`retry-${m.id}`} type="button" class="button button-secondary" busy={action.busy} busyLabel="Retrying…" onClick={() => void retry(m)} aria-label={`Retry now: ${m.subject} to ${m.to}`}>
+                          <ActionButton id={`retry-${m.id}`} type="button" class="button button-secondary" busy={action.busyFor(m.id)} busyLabel="Retrying…" onClick={() => void retry(m)} aria-label={`Retry now: ${m.subject} to ${m.to}`}>
                             Retry now
                           </ActionButton>
                         ) : (

@@ -4,7 +4,7 @@ import { Session } from '../../../../shared/sessions.js';
 import { api } from '../../api.js';
 import { described, ErrorSummary, Field, errorFor, PageHeading, Status, useApp, type FieldError, PendingHeading } from '../../components.js';
 import { plural } from '../../format.js';
-import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
+import { ActionButton, ActionError, Loaded, useAction, useLoad, useSubmissionKey } from '../../load.js';
 import { Link } from '../../router.js';
 import { peopleOf } from './EditSessionPage.js';
 import { serverNow } from '../../clock.js';
@@ -34,6 +34,8 @@ function MessageForm({ s, navigated }: { s: Session; navigated: boolean }) {
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [sent, setSent] = useState('');
   const action = useAction();
+  /** "Try again" after an answer that never came emails everyone once: the same message goes with the same Idempotency-Key. */
+  const submission = useSubmissionKey();
   // Over, it is written to those who had a place (counted as booked, attended or absent); an offer did not outlast its start.
   const ended = Date.parse(s.endsAt) <= serverNow();
   const booked = s.seats.inPerson.confirmed + s.seats.online.confirmed + (ended ? 0 : s.seats.inPerson.offered + s.seats.online.offered);
@@ -48,7 +50,8 @@ function MessageForm({ s, navigated }: { s: Session; navigated: boolean }) {
     setErrors([]);
     // What follows success is part of the action, so "Try again" after a failure does it too.
     await action.run(async () => {
-      const r = await api(`/api/sessions/${encodeURIComponent(s.id)}/messages`, MessageAttendeesResult, { method: 'POST', body: parsed.data });
+      const path = `/api/sessions/${encodeURIComponent(s.id)}/messages`;
+      const r = await submission.keyed({ path, body: parsed.data }, (idempotencyKey) => api(path, MessageAttendeesResult, { method: 'POST', body: parsed.data, idempotencyKey }));
       setText('');
       setSent(`Message sent to ${plural(r.told, 'person', 'people')}.`);
     });
