@@ -116,6 +116,24 @@ describe.skipIf(!browserAvailable)('the register', () => {
     await checkPage(page, 'register after a second correction');
   });
 
+  it('when the session’s name and time do not load, the register says so with Try again, which brings them (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const trainer = await t.user('trainer', null, 'Rhys Trainer');
+    const s = await t.session({ title: 'Zones of regulation', mode: 'in_person', venue: 'Hall', startsAt: minutesFromNow(-30), endsAt: minutesFromNow(30), capacity: { inPerson: 5 } }, trainer);
+    const page = await newPage(env.browser, env.server, NARROW);
+    let failing = true;
+    await page.route(`**/api/sessions/${s.id}`, (route) => (failing ? route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: { code: 'internal', message: 'Something went wrong on our side.' } }) }) : route.continue()));
+    await signInAt(page, trainer, `/sessions/${s.id}/register`);
+    await page.getByRole('heading', { level: 1, name: 'Register' }).waitFor();
+    const alert = page.getByRole('alert').filter({ hasText: 'The session’s name and time could not be loaded.' });
+    await alert.waitFor();
+    await checkPage(page, 'register whose session did not load');
+    failing = false;
+    await activate(page, 'Try again');
+    await page.getByRole('heading', { level: 1, name: 'Register: Zones of regulation' }).waitFor();
+    expect(await alert.count()).toBe(0);
+  });
+
   it('two quick presses of a register tick are saved in order, the last one winning, even when the first is slow to answer (keyboard, 320 px)', async () => {
     const { t } = env.server;
     const org = await t.org('Birch School');

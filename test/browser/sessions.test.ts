@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { browserAvailable, checkPage, expectFocused, daysFromNow as inDays, expectNoAxeViolations, NARROW, newPage, plusMinutes, signIn, signInAt, warnIfSkipped, serverAndBrowser } from './harness.js';
+import { browserAvailable, checkPage, expectFocused, daysFromNow as inDays, expectNoAxeViolations, NARROW, newPage, plusMinutes, signIn, signInAt, tabTo, warnIfSkipped, serverAndBrowser } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -115,6 +115,29 @@ describe.skipIf(!browserAvailable)('sign in, session list and session page', () 
     await page.getByRole('link', { name: 'Paged session 11' }).waitFor();
     expect(await page.getByText('Page 2 of 2').count()).toBe(1);
     await expectNoAxeViolations(page, 'session list, page 2');
+  });
+
+  it('an address the list cannot take says what is wrong at its field, and a page past the last says so and leads back to the first, by keyboard (320 px)', async () => {
+    const { t } = env.server;
+    const staff = await t.user('staff', (await t.org()).id);
+    await t.session({ title: 'Far future webinar', startsAt: inDays(300, 10), endsAt: plusMinutes(inDays(300, 10), 60) });
+    const day = inDays(300).slice(0, 10);
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInAt(page, staff, `/sessions?from=${day}&to=${day}&mode=dance`);
+    await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
+    await page.getByRole('link', { name: 'Mode: choose a mode from the list' }).waitFor();
+    expect(await page.locator('#mode').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#mode-error').innerText()).toContain('Error:');
+    await checkPage(page, 'session list with a mode it does not know in its address');
+
+    await page.goto(`/sessions?from=${day}&to=${day}&page=7`);
+    const count = page.locator('#sessions-count');
+    await expect.poll(() => count.textContent()).toBe('This page is past the end of the list (1 session in all).');
+    await checkPage(page, 'session list past its last page');
+    await tabTo(page, 'Go to the first page');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => count.textContent()).toBe('Showing 1 to 1 of 1 session. Days and times are in England (UK time).');
+    await page.getByRole('link', { name: 'Far future webinar' }).waitFor();
   });
 
   it('renders a title containing <script> as text, without running it', async () => {

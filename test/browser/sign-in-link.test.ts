@@ -99,4 +99,30 @@ describe.skipIf(!browserAvailable)('sign-in link by email', () => {
     expect(at.pathname + at.search).toBe('/bookings?status=past');
     await checkPage(page, 'my bookings, reached through the emailed link');
   });
+
+  it('a link whose sign-in fails on the way (the network, the service) keeps its button, with Try again, which signs in (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const staff = await t.user('staff', (await t.org()).id);
+    const page = await newPage(env.browser, env.server, NARROW);
+    await page.goto('/email-sign-in');
+    await tabTo(page, 'Email address');
+    await page.keyboard.type(staff.email);
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: 'we have sent it a sign-in link' }).waitFor();
+    const [mail] = (await t.mails('sign_in_link')).filter((m) => m.to_email === staff.email);
+    const link = mail!.message.text.match(/http\S+\/signin-link\S*#token=\S+/)![0];
+    // The first try never reaches the server (every resend of it fails too); the next goes through.
+    let failing = true;
+    await page.route('**/api/auth/email-link/complete', (route) => (failing ? route.abort('connectionreset') : route.continue()));
+    await page.goto(link);
+    await activate(page, 'Continue and sign in');
+    const alert = page.getByRole('alert').filter({ hasText: 'Try again' });
+    await alert.waitFor({ timeout: 20_000 });
+    expect(await page.getByText('Ask for a new link').count(), 'the link is not said to be spent').toBe(0);
+    await checkPage(page, 'sign-in link page after a failure on the way');
+    failing = false;
+    await activate(page, 'Try again', { back: true });
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/sessions');
+  });
 });

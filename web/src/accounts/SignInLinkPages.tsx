@@ -10,6 +10,7 @@ import { api, ApiError } from '../api.js';
 import { ErrorSummary, errorFor, messageOf, PageHeading, Status, TextField, type FieldError } from '../components.js';
 import type { SignedIn } from '../../../shared/accounts.js';
 import { useEmailRequest } from './useEmailRequest.js';
+import { SaveFailure } from '../load.js';
 import { Link, navigate, replaceAddress } from '../router.js';
 import { safeNextPath } from '../../../shared/common.js';
 
@@ -63,6 +64,8 @@ export function SignInLinkPage({ navigated, onSignedIn }: { navigated: boolean; 
   const [token] = useState(tokenFromAddress);
   const [next] = useState(nextOfAddress);
   const [problem, setProblem] = useState(token.length < 16 ? 'This link is not complete. Open the link from the email again, or ask for a new one.' : '');
+  // The network or the service failed (not the link refused): the link still works, so the button stays, with Try again.
+  const [failure, setFailure] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 
   async function submit(e: Event) {
@@ -71,13 +74,15 @@ export function SignInLinkPage({ navigated, onSignedIn }: { navigated: boolean; 
     const input = SignInLinkInput.safeParse({ token });
     if (!input.success) return;
     setBusy(true);
+    setFailure(null);
     try {
       const result = await api('/api/auth/email-link/complete', LoginResult, { method: 'POST', body: input.data, quiet401: true });
       replaceAddress('/signin-link'); // the used token leaves the address bar
       onSignedIn({ ...result.user, csrfToken: result.csrfToken });
       navigate(safeNextPath(next, location.origin), { replace: true });
     } catch (err) {
-      setProblem(err instanceof ApiError ? messageOf(err) : 'Signing in failed. Please try again.');
+      if (err instanceof ApiError && err.status >= 400 && err.status < 500) setProblem(messageOf(err));
+      else setFailure(err);
     } finally {
       setBusy(false);
     }
@@ -96,9 +101,10 @@ export function SignInLinkPage({ navigated, onSignedIn }: { navigated: boolean; 
           </p>
         </div>
       ) : (
-        <form onSubmit={submit}>
+        <form id="signin-link-form" onSubmit={submit}>
           <p>Your link is ready. Continue to sign in to SEND Live Training.</p>
-          <button type="submit" class="button" aria-disabled={busy ? 'true' : undefined}>
+          <SaveFailure error={failure} busy={busy} submitId="signin-link-button" onRetry={() => document.querySelector<HTMLFormElement>('#signin-link-form')?.requestSubmit()} />
+          <button type="submit" id="signin-link-button" class="button" aria-disabled={busy ? 'true' : undefined}>
             {busy ? 'Signing in…' : 'Continue and sign in'}
           </button>
         </form>

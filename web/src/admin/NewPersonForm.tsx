@@ -9,7 +9,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { z } from 'zod';
 import { CreateUserInput, JobRole, User } from '../../../shared/accounts.js';
 import { api, ApiError } from '../api.js';
-import { apiIssues, ErrorSummary, errorFor, Status, TextField, toFieldErrors, useFocusLater, type FieldError } from '../components.js';
+import { apiIssues, described, ErrorSummary, errorFor, Field, Status, TextField, toFieldErrors, useFocusLater, type FieldError } from '../components.js';
 import { ActionButton, ActionError, useAction } from '../load.js';
 import { Link } from '../router.js';
 import { OrgSearchPicker } from '../orgs.js';

@@ -492,6 +492,8 @@ export function AttendanceRegisterPage({ id }: { id: string }) {
         {title}
       </PageHeading>
       {when && <p class="lede">{when}</p>}
+      {/* The session's name and time did not load: said, with Try again (the register below loads on its own). */}
+      {!head.data && head.error && <Retry error={head.error} onRetry={() => void head.reload()} busy={head.loading} message={`The session’s name and time could not be loaded. ${messageOf(head.error)}`} />}
       {/* An online-only session has no one to check in: its attendance comes from the live room. Shown once the mode is known (or could not be). */}
       {head.data?.mode === 'online' ? (
         <p>This session is online only, so there is no check-in code: attendance comes from the live room. Correct it in the register below.</p>

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { z } from 'zod';
 import { Area, AREAS, areaLabel, audienceWords, Course, Mode, SessionList, SessionQuery, type Session } from '../../../shared/sessions.js';
 import { api } from '../api.js';
-import { errorFor, ErrorSummary, Fact, type FieldError, PageHeading, TextField, useApp, When } from '../components.js';
+import { described, errorFor, ErrorSummary, Fact, Field, type FieldError, PageHeading, TextField, useApp, When } from '../components.js';
 import { Pagination } from '../pagination.js';
 import { Loaded, Retry, useLoad } from '../load.js';
 import { dayInEngland, ENGLAND, formatDateTime, formatTimeRange, modeLabel, plural, viewerZone } from '../format.js';
@@ -107,16 +107,42 @@ function filtersOf(q: URLSearchParams) {
   };
 }
 
+/** What is wrong with each filter, in the form's words (for the form and for an address it cannot take). */
+const FILTER_PROBLEMS = {
+  q: 'Search: use 200 characters or fewer',
+  from: 'From: enter a date',
+  to: 'To: enter a date',
+  mode: 'Mode: choose a mode from the list',
+  area: 'Area: choose an area from the list',
+  course: 'Course: choose a course from the list',
+} as const;
+
+/** The filters in the address that SessionQuery refuses, each as the form would say it (a page too far on: said at the search box). */
+function addressProblems(f: { words: string; from: string; to: string; mode: string; course: string; area: string; page: number }): FieldError[] {
+  const parsed = SessionQuery.safeParse({ q: f.words || undefined, from: f.from || undefined, to: f.to || undefined, mode: f.mode || undefined, courseId: f.course || undefined, area: f.area || undefined, offset: (f.page - 1) * PAGE_SIZE });
+  if (parsed.success) return [];
+  const fieldOf: Record<string, keyof typeof FILTER_PROBLEMS> = { q: 'q', from: 'from', to: 'to', mode: 'mode', courseId: 'course', area: 'area' };
+  const found = new Map<string, string>();
+  for (const issue of parsed.error.issues) {
+    const field = fieldOf[String(issue.path[0])];
+    if (field) found.set(field, FILTER_PROBLEMS[field]);
+    else found.set('q', 'This page of the list is too far on: search again, or go back to the first page');
+  }
+  return [...found].map(([field, message]) => ({ field, message }));
+}
+
 export function SessionsPage() {
   const { loc } = useApp();
   const q = loc.query;
   const { from, to, mode, course, area, words, fits, page } = filtersOf(q);
-  const [errors, setErrors] = useState<FieldError[]>([]);
+  const [formErrors, setErrors] = useState<FieldError[]>([]);
   const formRef = useRef<HTMLFormElement>(null);
 
   const courses = useLoad(() => api('/api/courses', CourseList).then((r) => r.items), []);
   // Only asked when "fits my timetable" is on: whether there is a timetable to fit.
   const timetable = useLoad(() => (fits ? api('/api/me/timetable', TimetableHead) : Promise.resolve(null)), [fits]);
+  // Filters in the address the list cannot take (a link cut short, a mode that does not exist) are said, as the form's own errors are.
+  const errors = formErrors.length ? formErrors : addressProblems({ words, from, to, mode, course, area, page });
   const list = useLoad(async () => {
     const query = SessionQuery.safeParse({
       q: words || undefined,
@@ -130,7 +156,7 @@ export function SessionsPage() {
       limit: PAGE_SIZE,
       offset: (page - 1) * PAGE_SIZE,
     });
-    if (!query.success) return { items: [] as Session[], total: 0 };
+    if (!query.success) return { items: [] as Session[], total: 0, limit: PAGE_SIZE, offset: 0 };
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries(query.data)) if (v !== undefined) params.set(k, String(v));
     return api(`/api/sessions?${params}`, SessionList);
@@ -161,12 +187,12 @@ export function SessionsPage() {
     const nfits = f.get('fits') === 'me';
     const found: FieldError[] = [];
     const day = /^\d{4}-\d{2}-\d{2}$/;
-    if (nq.length > 200) found.push({ field: 'q', message: 'Search: use 200 characters or fewer' });
-    if (nf && !day.test(nf)) found.push({ field: 'from', message: 'From: enter a date' });
-    if (nt && !day.test(nt)) found.push({ field: 'to', message: 'To: enter a date' });
+    if (nq.length > 200) found.push({ field: 'q', message: FILTER_PROBLEMS.q });
+    if (nf && !day.test(nf)) found.push({ field: 'from', message: FILTER_PROBLEMS.from });
+    if (nt && !day.test(nt)) found.push({ field: 'to', message: FILTER_PROBLEMS.to });
     if (!found.length && nf && nt && nt < nf) found.push({ field: 'to', message: 'To: must be on or after the From date' });
-    if (na && !Area.safeParse(na).success) found.push({ field: 'area', message: 'Area: choose an area from the list' });
-    if (nm && !Mode.safeParse(nm).success) found.push({ field: 'mode', message: 'Mode: choose a mode from the list' });
+    if (na && !Area.safeParse(na).success) found.push({ field: 'area', message: FILTER_PROBLEMS.area });
+    if (nm && !Mode.safeParse(nm).success) found.push({ field: 'mode', message: FILTER_PROBLEMS.mode });
     setErrors(found);
     if (found.length) return;
     const params = new URLSearchParams({ from: nf });
@@ -214,14 +240,8 @@ export function SessionsPage() {
           <div class="filter-fields">
             <TextField id="from" label="From" type="date" hint={dayHint} defaultValue={from} error={errorFor(errors, 'from')} />
             <TextField id="to" label="To" type="date" hint={dayHint} defaultValue={to} error={errorFor(errors, 'to')} />
-            <div class={errorFor(errors, 'area') ? 'field field-error' : 'field'}>
-              <label for="area">Area</label>
-              {errorFor(errors, 'area') && (
-                <p class="error-message" id="area-error">
-                  {errorFor(errors, 'area')}
-                </p>
-              )}
-              <select id="area" name="area" aria-describedby={errorFor(errors, 'area') ? 'area-error' : undefined}>
+            <Field id="area" label="Area" error={errorFor(errors, 'area')}>
+              <select id="area" name="area" {...described('area', undefined, errorFor(errors, 'area'))}>
                 <option value="" selected={area === ''}>Any area</option>
                 {AREAS.map(([code, label]) => (
                   <option key={code} value={code} selected={area === code}>
@@ -229,21 +249,15 @@ export function SessionsPage() {
                   </option>
                 ))}
               </select>
-            </div>
-            <div class={errorFor(errors, 'mode') ? 'field field-error' : 'field'}>
-              <label for="mode">Mode</label>
-              {errorFor(errors, 'mode') && (
-                <p class="error-message" id="mode-error">
-                  {errorFor(errors, 'mode')}
-                </p>
-              )}
-              <select id="mode" name="mode" aria-describedby={errorFor(errors, 'mode') ? 'mode-error' : undefined}>
+            </Field>
+            <Field id="mode" label="Mode" error={errorFor(errors, 'mode')}>
+              <select id="mode" name="mode" {...described('mode', undefined, errorFor(errors, 'mode'))}>
                 <option value="" selected={mode === ''}>Any mode</option>
                 <option value="online" selected={mode === 'online'}>Online</option>
                 <option value="in_person" selected={mode === 'in_person'}>In person</option>
                 <option value="hybrid" selected={mode === 'hybrid'}>Hybrid</option>
               </select>
-            </div>
+            </Field>
             <div class="field">
               <label for="course">Course</label>
               {/* Courses that did not load are said to be missing (with Try again), not shown as a list of none. */}
@@ -282,8 +296,14 @@ export function SessionsPage() {
         </p>
       )}
       <p role="status" class="count" id="sessions-count" tabIndex={-1}>
-        {list.error && !data ? '' : !data ? 'Loading sessions…' : data.items.length === 0 ? 'No sessions match. Try other words, a wider date range, any area or any mode.' : `Showing ${(page - 1) * PAGE_SIZE + 1} to ${(page - 1) * PAGE_SIZE + data.items.length} of ${plural(data.total, 'session')}. Days and times are in England (UK time).`}
+        {/* Counted from the answer on screen (its own offset), not the page asked for, which may still be loading. */}
+        {list.error && !data ? '' : !data ? 'Loading sessions…' : data.items.length === 0 && data.total > 0 ? `This page is past the end of the list (${plural(data.total, 'session')} in all).` : data.items.length === 0 ? 'No sessions match. Try other words, a wider date range, any area or any mode.' : `Showing ${data.offset + 1} to ${data.offset + data.items.length} of ${plural(data.total, 'session')}. Days and times are in England (UK time).`}
       </p>
+      {data && data.items.length === 0 && data.total > 0 && (
+        <p>
+          <Link href={pageUrl(1)}>Go to the first page</Link>
+        </p>
+      )}
       <Loaded state={list} what="sessions">
         {(data) =>
           data.items.length === 0 ? null : (
@@ -310,7 +330,7 @@ export function SessionsPage() {
                   </li>
                 ))}
               </ul>
-              <Pagination label="Pages of sessions" page={page} pages={pages} href={pageUrl} resultsId="sessions-count" />
+              <Pagination label="Pages of sessions" page={Math.floor(data.offset / PAGE_SIZE) + 1} pages={pages} href={pageUrl} resultsId="sessions-count" />
             </>
           )
         }
