@@ -679,7 +679,14 @@ export async function checkSessionChange(trx: Trx, deps: Deps, before: SessionRo
   for (const seat of SEAT_KINDS) {
     const st = states[seat];
     const taken = st.confirmed + st.offered;
-    const newCapacity = seatsOfMode(after.mode).includes(seat) ? capacityOf(after, seat) : 0;
+    const kindKept = seatsOfMode(after.mode).includes(seat);
+    const newCapacity = kindKept ? capacityOf(after, seat) : 0;
+    // A new mode that takes away a seat kind people are on: said at the mode, with what to do.
+    if (!kindKept && taken + st.waitlisted > 0) {
+      const people = taken + st.waitlisted;
+      const message = `${people === 1 ? `1 person is booked on or waiting for ${seatWord(seat) === 'online' ? 'an online' : 'an in-person'} seat` : `${people} people are booked on or waiting for ${seatWord(seat)} seats`}, which a session ${after.mode === 'online' ? 'online' : 'in person'} only does not have. Move ${people === 1 ? 'them' : 'each of them'} to ${after.mode === 'online' ? 'an online' : 'an in-person'} seat on Who is coming, or remove them, first; or keep it hybrid.`;
+      throw new AppError('capacity_below_confirmed', message, { seat, taken, waitlisted: st.waitlisted, requested: 0, issues: [{ path: 'mode', message }] });
+    }
     if (newCapacity < taken) {
       throw new AppError('capacity_below_confirmed', `${taken} ${seatWord(seat)} seat(s) are already taken; capacity cannot go below that.`, { seat, taken, requested: newCapacity });
     }

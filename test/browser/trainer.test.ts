@@ -133,6 +133,31 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     expect([saved.title, saved.startsAt, saved.endsAt]).toEqual(['Late shift: SEND basics', start, plusMinutes(start, 90)]);
   });
 
+  it('changing a hybrid session to in person only while someone has an online seat is refused at Mode, saying what to do; nothing changes (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const trainer = await t.user('trainer', null, 'Hana Hybrid');
+    const s = await t.session({ title: 'Hybrid: sensory needs', mode: 'hybrid', venue: 'Hall', startsAt: daysFromNow(9), endsAt: plusMinutes(daysFromNow(9), 60), capacity: { inPerson: 5, online: 5 } }, trainer);
+    const online = await t.user('staff', (await t.org()).id);
+    expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: online, body: { seat: 'online' } })).status).toBe(201);
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInTo(page, trainer, `/trainer/sessions/${s.id}/edit`, 'Edit: Hybrid: sensory needs');
+    await tabTo(page, 'Hybrid (in person or online)');
+    await page.keyboard.press('ArrowUp');
+    await expect.poll(() => page.locator('input[name="mode"]:checked').getAttribute('value')).toBe('in_person');
+    await activate(page, 'Save changes');
+    // The time and place question first, then the refusal.
+    const tell = page.getByRole('button', { name: /^Save and tell/ });
+    if (await tell.count()) await activate(page, /^Save and tell/, { back: true });
+    const said = '1 person is booked on or waiting for an online seat, which a session in person only does not have. Move them to an in-person seat on Who is coming, or remove them, first; or keep it hybrid.';
+    const link = page.getByRole('link', { name: `Mode: ${said}`, exact: true });
+    await link.waitFor();
+    await checkPage(page, 'edit page, a mode change refused at Mode');
+    await link.focus();
+    await page.keyboard.press('Enter');
+    await expectFocused(page, '#mode-online');
+    expect((await t.request('GET', `/api/sessions/${s.id}`, { as: trainer })).json.mode).toBe('hybrid');
+  });
+
   it('editing while a co-trainer moves the session: only what was changed here is saved, so the session stays where they moved it and no one is told of a move back; a start both changed is not saved, and the page says so, showing it as it now is (keyboard, 320 px)', async () => {
     const { t } = env.server;
     const tara = await t.user('trainer', null, 'Tara Meanwhile');
