@@ -346,6 +346,38 @@ describe.skipIf(!browserAvailable)('pages whose data fails to load', () => {
     await page.context().close();
   });
 
+  it('someone who follows a link while a session is being published stays where they went when the answer comes (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const trainer = await t.user('trainer');
+    const startsAt = daysFromNow(11);
+    const s = await t.session({ title: 'Published while away', startsAt, endsAt: plusMinutes(startsAt, 60), capacity: { online: 5 } }, trainer);
+    const page = await newPage(env.browser, env.server, NARROW);
+    let release = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    let answered = false;
+    await page.route('**/api/sessions', async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      await held;
+      const res = await route.fetch();
+      answered = true;
+      return route.fulfill({ response: res });
+    });
+    await signInTo(page, trainer, `/sessions/new?from=${s.id}`, 'New session (a copy of Published while away)');
+    await page.getByRole('button', { name: 'Publish session' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Publishing…' }).waitFor();
+    await activate(page, 'My bookings', { back: true, max: 120 });
+    await page.getByRole('heading', { level: 1, name: 'My bookings' }).waitFor();
+    release();
+    await expect.poll(() => answered).toBe(true);
+    await expect.poll(async () => (await t.request('GET', '/api/me/sessions', { as: trainer })).json.total).toBe(2);
+    // The answer came, and the page they went to is still there.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(new URL(page.url()).pathname).toBe('/bookings');
+    await page.getByRole('heading', { level: 1, name: 'My bookings' }).waitFor();
+    await page.context().close();
+  });
+
   it('a message to everyone booked sent but its answer lost (a proxy’s 502): Try again sends the same Idempotency-Key, so each person is emailed once (keyboard, 320 px)', async () => {
     const { t } = env.server;
     const org = await t.org('Lost Answer School');

@@ -40,6 +40,16 @@ function current(): Location {
   return { path: location.pathname, query: new URLSearchParams(location.search), navigated: navigations > 0, key: navigations };
 }
 
+/**
+ * For a page that moves on once a save is answered: a check that no navigation has happened
+ * since it was made. Someone who followed a link (or pressed Back) while "Publishing…" ran is
+ * not taken away from where they went when the answer comes.
+ */
+export function stillHere(): () => boolean {
+  const at = navigations;
+  return () => navigations === at;
+}
+
 export function navigate(to: string, opts: { replace?: boolean } = {}) {
   browserNavigate(to, { replace: opts.replace ?? false });
 }

@@ -5,7 +5,7 @@ import { api } from '../api.js';
 import { described, ErrorSummary, Field, errorFor, PageHeading, TextField, useApp, type FieldError, PendingHeading } from '../components.js';
 import { addDays, zonedIso } from '../format.js';
 import { Loaded, useLoad, useSubmissionKey } from '../load.js';
-import { navigate } from '../router.js';
+import { navigate, stillHere } from '../router.js';
 import { AudienceField, audienceInput, PROGRAMME, type AudienceValue } from './AudienceField.js';
 import { apiFieldErrors, EMPTY_SESSION, endDay, SaveFailure, SessionFields, toInput, valuesOf, type SessionValues } from './trainer/SessionForm.js';
 
@@ -115,17 +115,19 @@ function NewSessionForm({ copyOf, navigated }: { copyOf: Session | null; navigat
     setErrors(found);
     if (found.length || !input) return;
     setBusy(true);
+    // Gone elsewhere while it was published: not brought back (My sessions lists it).
+    const here = stillHere();
     try {
       if (!days) {
         const created = await submission.keyed({ path: '/api/sessions', body: input }, (idempotencyKey) => api('/api/sessions', Session, { method: 'POST', body: input, idempotencyKey }));
-        navigate(`/sessions/${created.id}?published=1`);
+        if (here()) navigate(`/sessions/${created.id}?published=1`);
         return;
       }
       const tz = input.timeZone ?? 'Europe/London';
       const occurrences = days.map((d) => ({ startsAt: zonedIso(d, values.start, tz)!, endsAt: zonedIso(endDay(values, d), values.end, tz)! }));
       const body = { session: input, occurrences };
       const made = await submission.keyed({ path: '/api/sessions/series', body }, (idempotencyKey) => api('/api/sessions/series', z.object({ items: z.array(Session) }), { method: 'POST', body, idempotencyKey }));
-      navigate(`/trainer/sessions?created=${made.items.length}`);
+      if (here()) navigate(`/trainer/sessions?created=${made.items.length}`);
     } catch (err) {
       const beside = apiFieldErrors(err);
       if (beside) setErrors(beside);

@@ -4,7 +4,7 @@ import { CreateOrgInput, Organisation, OrgChanged, OrgKind, OrgPage as OrgPageOf
 import { api, ApiError } from '../../api.js';
 import { apiIssues, AskBeforeSaving, described, ErrorSummary, Field, FieldNotes, errorFor, messageOf, PageHeading, Status, TextField, toFieldErrors, useApp, useFocusLater, type FieldError, PendingHeading } from '../../components.js';
 import { Loaded, SaveFailure, useLoad } from '../../load.js';
-import { Link, navigate } from '../../router.js';
+import { Link, navigate, stillHere } from '../../router.js';
 import { counted } from '../../format.js';
 import { ListSearch, Pagination, pageCountText } from '../../pagination.js';
 import { OrgSearchPicker } from '../../orgs.js';
@@ -235,11 +235,16 @@ function OrgForm({ org, onSaved }: { org: Org | null; onSaved: (o: Org, changed?
     if (leaving && !confirmed) return setAskingMove(true);
     setAskingMove(false);
     setBusy(true);
+    // Gone elsewhere while it saved (a link followed, Back): the page they went to stays.
+    const here = stillHere();
     try {
       if (org) {
         const { placesGivenUp, holdsReleased, ...changed } = await api(`/api/orgs/${encodeURIComponent(org.id)}`, OrgChanged, { method: 'PATCH', body: parsed.data });
-        onSaved(changed, { placesGivenUp, holdsReleased });
-      } else onSaved(await api('/api/orgs', Organisation, { method: 'POST', body: parsed.data }));
+        if (here()) onSaved(changed, { placesGivenUp, holdsReleased });
+      } else {
+        const made = await api('/api/orgs', Organisation, { method: 'POST', body: parsed.data });
+        if (here()) onSaved(made);
+      }
     } catch (err) {
       const issues = apiIssues(err);
       if (issues.length) setErrors(toFieldErrors(issues, FIELDS, FIELDS.name));
