@@ -25,6 +25,36 @@ const focused = (page: Page) => page.evaluate(() => {
 describe.skipIf(!browserAvailable)('focus after actions, and other audited faults', () => {
   const env = serverAndBrowser();
 
+  it('on a session’s page, a cancelled place shows as given up at once (the booking form back, no live "Cancel booking"), focus on Your place, while the page reloads (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const staff = await t.user('staff', (await t.org()).id);
+    const s = await t.session({ title: 'Given up at once', startsAt: daysFromNow(7), endsAt: plusMinutes(daysFromNow(7), 60) });
+    expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: staff, body: {} })).json.status).toBe('confirmed');
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInAt(page, staff, `/sessions/${s.id}`);
+    await page.getByRole('heading', { level: 1, name: 'Given up at once' }).waitFor();
+    // The reload after the cancel is held back.
+    let release = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    let cancelled = false;
+    await page.route('**/api/me/bookings', async (route) => {
+      if (cancelled) await held;
+      return route.continue();
+    });
+    await page.route('**/api/bookings/*', async (route) => {
+      const res = await route.fetch();
+      if (route.request().method() === 'DELETE') cancelled = true;
+      return route.fulfill({ response: res });
+    });
+    await activate(page, 'Cancel booking');
+    await activate(page, 'Yes, cancel my booking');
+    await page.getByRole('button', { name: 'Book a seat' }).waitFor({ timeout: 3000 });
+    expect(await page.getByRole('button', { name: 'Cancel booking' }).count()).toBe(0);
+    expect((await focused(page)).id).toBe('your-place-title');
+    await expectNoAxeViolations(page, 'session page, place given up, reload still on its way');
+    release();
+  });
+
   it('a failed "Yes, cancel my booking" returns focus to "Cancel booking" and says what went wrong', async () => {
     const { t } = env.server;
     const staff = await t.user('staff', (await t.org()).id);

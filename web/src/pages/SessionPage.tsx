@@ -496,9 +496,17 @@ export function SessionPage({ id }: { id: string }) {
     }, { onRefused: () => refresh() });
   }
 
-  function changed(_b: Booking, message: string) {
+  function changed(b: Booking, message: string) {
     setStatus(message);
-    void refresh().then(() => document.getElementById('your-place-title')?.focus());
+    // The server's answer is shown at once (the card as it now is, or the booking form once the
+    // place is given up), not the old card with its buttons live again until the reload lands.
+    if (page.data) page.set({ ...page.data, mine: ACTIVE.has(b.status) || b.status === 'attended' || b.status === 'absent' ? b : null });
+    const heading = () => document.getElementById('your-place-title');
+    heading()?.focus();
+    void refresh().then(() => {
+      const now = document.activeElement;
+      if (!now || now === document.body || !now.isConnected) heading()?.focus();
+    });
   }
 
   // Refused because things changed (the session cancelled or over, the offer gone): the page
