@@ -120,7 +120,7 @@ function Attendees({ s, navigated }: { s: Session; navigated: boolean }) {
       setMessage(`${r.name} moved to ${seatLabel[to].toLowerCase()}. They have been told.`);
       await reload();
       focusLater(() => document.getElementById('attendees-status'));
-    }, { onRefused: reload });
+    }, { onRefused: reload, for: r.bookingId });
   }
   async function remove(r: AttendeeEntry, reason: string) {
     await action.run(async () => {
@@ -267,7 +267,7 @@ function Attendees({ s, navigated }: { s: Session; navigated: boolean }) {
                   {s.status === 'scheduled' && removing !== r.bookingId && (canMove(r) || canRemove(r)) && (
                     <div class="actions">
                       {s.mode === 'hybrid' && canMove(r) && (
-                        <MoveButton r={r} busy={action.busy} onMove={(to) => void move(r, to)} />
+                        <MoveButton r={r} busy={action.busyFor(r.bookingId)} onMove={(to) => void move(r, to)} />
                       )}
                       {canRemove(r) && (
                         <button type="button" id={`remove-${r.bookingId}`} class="button button-danger" onClick={() => setRemoving(r.bookingId)} aria-label={`Remove ${r.name}`}>
