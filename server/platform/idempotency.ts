@@ -32,8 +32,14 @@ import type { Env } from './http.js';
 import * as store from './idempotency-store.js';
 
 const KEPT_MS = 24 * 60 * 60_000;
-/** Answers larger than this are not kept (no creating POST answers anything near it). */
-const MAX_KEPT_BYTES = 256 * 1024;
+/**
+ * Answers larger than this are not kept (the key is let go, and a retry runs the request
+ * again). The largest creating answers are a staff import's (about 400 bytes a line, 5,000
+ * lines at most: about 2 MB) and a year's weekly series with long descriptions (under 1 MB):
+ * both are kept, so a retry after a lost answer gets it rather than "already exists" for
+ * every line.
+ */
+const MAX_KEPT_BYTES = 4 * 1024 * 1024;
 /** How long a retry waits for this process to answer the first before answering 409 itself. */
 const WAIT_FOR_FIRST_MS = 30_000;
 

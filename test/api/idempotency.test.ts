@@ -85,6 +85,20 @@ describe('Idempotency-Key on bookings', () => {
     expect(again.json).toEqual(dry.json);
   });
 
+  it('the answer to a large staff import (2,000 people) is kept too: sent again with its key, it is given again, not each line refused as an account that exists', async () => {
+    const org = await t.org();
+    const office = await t.user('office', org.id);
+    const body = `name,email,role\n${Array.from({ length: 2000 }, (_, i) => `Person ${i} With A Fairly Long Name,person.${i}.with.a.long.address@example.org,staff`).join('\n')}\n`;
+    const headers = { 'content-type': 'text/csv', 'idempotency-key': 'k-big-import' };
+    const first = await t.request('POST', `/api/orgs/${org.id}/users/import`, { as: office, body, headers });
+    expect(first.status, first.text.slice(0, 300)).toBeLessThan(300);
+    expect(Buffer.byteLength(first.text)).toBeGreaterThan(256 * 1024);
+    const again = await t.request('POST', `/api/orgs/${org.id}/users/import`, { as: office, body, headers });
+    expect(again.status).toBe(first.status);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.text).toBe(first.text);
+  });
+
   it('keys are per person: someone else’s request with the same key is their own', async () => {
     const s = await t.session();
     const org = await t.org();
