@@ -361,12 +361,15 @@ export async function sessionVisibility(db: Q, id: string, viewer: Viewer): Prom
 
 /**
  * Whether a booking's holder has been at its session since `sinceIso` (its start): a presence
- * that began (a check-in, the live room, the browser's own report) and was not a failed
+ * that began (a check-in, or the live room as LiveKit saw it) and was not a failed
  * connection, or a register tick saying they attended.
  */
 export async function presentSince(db: Q, b: Pick<BookingRow, 'id' | 'user_id' | 'session_id'>, sinceIso: string): Promise<boolean> {
   const [present, ticked] = await Promise.all([
     db.selectFrom('presence_intervals').select('id').where('session_id', '=', b.session_id).where('user_id', '=', b.user_id).where('aborted', '=', 0).where('started_at', 'is not', null)
+      // Seen by the room itself (LiveKit) or checked in at the venue: a browser's own report is
+      // not enough (a blocked connection reports a join LiveKit never saw, and counts nothing).
+      .where('source', 'in', ['livekit', 'checkin'])
       .where((eb) => eb.or([eb('left_at', 'is', null), eb('left_at', '>', sinceIso)])).limit(1).executeTakeFirst(),
     db.selectFrom('attendance_overrides').select('booking_id').where('booking_id', '=', b.id).where('attended', '=', 1).executeTakeFirst(),
   ]);

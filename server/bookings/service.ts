@@ -226,7 +226,10 @@ export async function bookMany(trx: Trx, deps: Deps, requests: BookRequest[]): P
         results.push({ userId, error: { code: 'already_booked', message: alreadyBookedMessage(user.id === r.actor.id ? null : user.name, existing) } });
         continue;
       }
-      const confirmed = freeFor(state, user.org_id) > 0;
+      // Too late in the session for a freed seat to go to the queue (tooLateToAttend): it goes
+      // to no one, and so not to someone booking now ahead of those waiting; they join the queue.
+      const queueFirst = state.waitlisted > 0 && tooLateToAttend(s, now);
+      const confirmed = !queueFirst && freeFor(state, user.org_id) > 0;
       const holdOrg = confirmed && claimsHold(state, user.org_id) ? user.org_id : null;
       const queueSeq = lastSeq.get(s.id)! + 1; // the back of the session's queue
       lastSeq.set(s.id, queueSeq);
@@ -747,7 +750,8 @@ export async function afterSessionChange(trx: Trx, deps: Deps, after: SessionRow
 /**
  * Whether a place's holder is told of a new time or place: not when only the venue changed
  * and theirs is an online seat (their invite names the session page, not the venue), and no
- * one once the session, as changed, is over (a correction of a past session's times is for
+ * one once the session, as changed, is over (an offer whose time has run out is ended first,
+ * by checkSessionChange, and told that) (a correction of a past session's times is for
  * its record: those who waited never had a place, and those who had one are past it; the
  * edit page says so).
  */

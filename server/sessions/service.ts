@@ -534,16 +534,19 @@ export async function updateSession(deps: Deps, actor: AuthUser, id: string, pat
     // A cut-off or hold release not given anew (or sent back unchanged, as the edit form does)
     // moves with the start, as in a series, and never past the end; one given anew is checked below.
     const timesMoved = startsAt !== row.starts_at || endsAt !== row.ends_at;
-    const movedWithStart = (given: string | null | undefined, stored: string | null, keepOncePassed = false): string | null => {
+    const movedWithStart = (given: string | null | undefined, stored: string | null): string | null => {
       const sentBack = given && stored && iso(given) === stored;
       if (given !== undefined && !(sentBack && timesMoved)) return given ? iso(given) : null;
       if (!stored) return null;
-      // Seat holds already released stay released: a session moved later would otherwise bring
-      // back holds whose seats have since gone to others (refused, and the move with it).
-      if (keepOncePassed && stored <= deps.now().toISOString()) return stored < endsAt ? stored : endsAt;
       const at = movedWith(stored, row.starts_at, startsAt, patch.timeZone ?? row.time_zone);
       return at < endsAt ? at : endsAt;
     };
+    // Seat holds already released (at their own release time or, with none, at the booking
+    // cut-off) stay released when the session moves without a new release time: else a
+    // session moved later would bring back holds whose seats have since gone to others
+    // (refused, and the move with it). Pinned at when they were released.
+    const releasedAt = holdsReleaseAt(row);
+    const holdsKeptReleased = timesMoved && (patch.holdsReleaseAt === undefined || (row.holds_release_at !== null && patch.holdsReleaseAt !== null && iso(patch.holdsReleaseAt) === row.holds_release_at)) && releasedAt <= deps.now().toISOString();
     const merged = {
       mode: patch.mode ?? row.mode,
       startsAt,
@@ -554,7 +557,7 @@ export async function updateSession(deps: Deps, actor: AuthUser, id: string, pat
         online: patch.capacity?.online ?? (patch.mode === 'in_person' ? 0 : row.capacity_online),
       },
       bookingClosesAt: movedWithStart(patch.bookingClosesAt, row.booking_closes_at),
-      holdsReleaseAt: movedWithStart(patch.holdsReleaseAt, row.holds_release_at, true),
+      holdsReleaseAt: holdsKeptReleased ? (releasedAt < endsAt ? releasedAt : endsAt) : movedWithStart(patch.holdsReleaseAt, row.holds_release_at),
     };
     const issues = sessionShapeIssues(merged);
     if (issues.length) throw new AppError('validation_failed', shapeMessage(issues[0]!), { issues: issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });

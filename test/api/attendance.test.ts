@@ -125,6 +125,9 @@ describe('in-person check-in', () => {
     const { code } = (await t.request('GET', `/api/sessions/${s.id}/checkin-code`, { as: s.trainer })).json;
     expect((await t.request('POST', `/api/sessions/${s.id}/checkin`, { as: staff, body: { code } })).status).toBe(200);
     expect((await t.request('PUT', `/api/sessions/${s.id}/attendance/${tickedBooking}`, { as: s.trainer, body: { attended: true } })).status).toBe(200);
+    // Only their own browser's report of joining (LiveKit never saw them: a blocked connection) does not keep a place.
+    expect((await t.request('POST', `/api/sessions/${s.id}/presence`, { as: online, body: { event: 'join' } })).status).toBe(204);
+    expect(await t.db.selectFrom('presence_intervals').select('source').where('user_id', '=', online.id).execute()).toEqual([{ source: 'client' }]);
     t.clock.set(at('17:20'));
     const cancel = await t.request('DELETE', `/api/bookings/${bookingId}`, { as: staff });
     expect(cancel.status).toBe(409);

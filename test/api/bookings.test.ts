@@ -691,6 +691,21 @@ describe('seat holds', () => {
     expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { startsAt: '2026-03-10T16:00:00Z', endsAt: '2026-03-10T17:00:00Z', holdsReleaseAt: '2026-03-03T09:00:00Z' } })).status).toBe(200);
   });
 
+  it('a session whose holds were released at its booking cut-off (no release time of their own) moves later with them still released', async () => {
+    const [oak, elm] = [await t.org('Oak Primary'), await t.org('Elm Academy')];
+    const s = await t.session({ capacity: { online: 2 }, bookingClosesAt: '2026-02-03T09:00:00Z', startsAt: '2026-02-10T16:00:00Z', endsAt: '2026-02-10T17:00:00Z' });
+    expect((await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: s.trainer, body: { orgId: oak.id, seat: 'online', seats: 2 } })).status).toBe(204);
+    const waiting = await staff(2, elm.id);
+    for (const b of waiting) expect((await book(b, s.id)).json.status).toBe('waitlisted');
+    t.clock.set('2026-02-03T09:00:00.000Z');
+    await runJobsOnce(t.deps, null);
+    expect((await t.request('GET', `/api/sessions/${s.id}`, { as: s.trainer })).json.seats.online).toMatchObject({ confirmed: 2, waitlisted: 0 });
+    const moved = await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { startsAt: '2026-02-17T16:00:00Z', endsAt: '2026-02-17T17:00:00Z' } });
+    expect(moved.status, moved.text).toBe(200);
+    expect(moved.json).toMatchObject({ startsAt: '2026-02-17T16:00:00.000Z', bookingClosesAt: '2026-02-10T09:00:00.000Z', holdsReleaseAt: '2026-02-03T09:00:00.000Z' });
+    expect(moved.json.seats.online).toMatchObject({ confirmed: 2, waitlisted: 0 });
+  });
+
   it('refuses a hold larger than the free seats, and staff cannot set holds', async () => {
     const school = await t.org();
     const s = await t.session({ capacity: { online: 2 } });
@@ -906,6 +921,9 @@ describe('the queue and held seats', () => {
     await t.request('DELETE', `/api/bookings/${first.json.id}`, { as: a });
     expect((await t.request('GET', `/api/bookings/${queued.json.id}`, { as: b })).json.status).toBe('waitlisted');
     expect((await t.mails('promoted')).filter((m) => m.user_id === b!.id)).toEqual([]);
+    // Nor to someone booking now, ahead of those waiting: they join the queue behind them.
+    const [late] = await staff(1);
+    expect((await book(late!, s.id)).json).toMatchObject({ status: 'waitlisted', position: 2 });
     // With a lower threshold (half), the same hour left is enough: the seat goes to them.
     const half = await t.session({ capacity: { online: 1 }, attendanceThreshold: 0.5, startsAt: '2026-02-01T08:30:00Z', endsAt: '2026-02-01T10:00:00Z' });
     const [c, d] = await staff(2);

@@ -352,6 +352,19 @@ describe('who is told of a new time or place', () => {
     expect([await changedTo(hall.id), await changedTo(web.id), await changedTo(queued.id)]).toEqual([2, 1, 2]);
   });
 
+  it('an offer whose time ran out before the move (not yet swept) is told it expired, not that the session moved', async () => {
+    const trainer = await t.user('trainer');
+    const s = await t.session({ title: 'Offers', mode: 'online', startsAt: '2026-03-10T16:00:00Z', endsAt: '2026-03-10T17:00:00Z', capacity: { online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 60 }, trainer);
+    const [a, w] = [await t.user('staff'), await t.user('staff')];
+    const first = await book(s.id, a, 'online');
+    expect((await book(s.id, w, 'online')).status).toBe('waitlisted');
+    expect((await t.request('DELETE', `/api/bookings/${first.id}`, { as: a })).status).toBe(200);
+    t.clock.set('2026-03-01T10:30:00.000Z'); // the hour's offer has run out; no sweep yet
+    expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: trainer, body: { startsAt: '2026-03-10T15:00:00Z' } })).status).toBe(200);
+    expect(await changedTo(w.id)).toBe(0);
+    expect((await t.db.selectFrom('outbox').select('kind').where('user_id', '=', w.id).execute()).map((r) => r.kind)).toContain('offer_expired');
+  });
+
   it('correcting the times of a session that is over tells no one: not those who waited for a seat, nor those who had one', async () => {
     const trainer = await t.user('trainer');
     const s = await t.session({ ...hybrid, capacity: { inPerson: 1, online: 1 } }, trainer);
