@@ -292,6 +292,8 @@ export interface AccountMessage {
   subject: string;
   text: string;
   html: string;
+  /** The session it is about, if any (it names the session: not shown to whoever may not see it). */
+  sessionId?: string;
 }
 
 /**
@@ -308,7 +310,7 @@ export async function enqueueMessage(trx: Q, deps: Deps, m: AccountMessage) {
       to_email: m.to,
       user_id: m.userId,
       booking_id: null,
-      session_id: null,
+      session_id: m.sessionId ?? null,
       subject: m.subject,
       text_body: m.text,
       html_body: m.html,
@@ -386,11 +388,15 @@ export async function messagesToUser(deps: Deps, userId: string, viewer?: Viewer
   // Read through the index by booking (outbox_booking_order): the notices of their bookings,
   // and the messages about no booking (sign-in links, resets). "Every row with their user id"
   // had no index to use and read the whole outbox, which only grows.
+  const seen = viewer && viewer.kind !== 'all' ? deps.db.selectFrom('sessions').select('sessions.id').where(visibleTo(viewer)) : null;
   let theirBookings = deps.db.selectFrom('bookings as b').select('b.id').where('b.user_id', '=', userId);
-  if (viewer && viewer.kind !== 'all') theirBookings = theirBookings.where('b.session_id', 'in', deps.db.selectFrom('sessions').select('sessions.id').where(visibleTo(viewer)));
+  if (seen) theirBookings = theirBookings.where('b.session_id', 'in', seen);
+  let aboutNoBooking = deps.db.selectFrom('outbox').selectAll().where('booking_id', 'is', null).where('user_id', '=', userId);
+  // A message about a session but no booking (a session given to an in-house lead) names it too.
+  if (seen) aboutNoBooking = aboutNoBooking.where((eb) => eb.or([eb('session_id', 'is', null), eb('session_id', 'in', seen)]));
   const [aboutBookings, aboutNone] = await Promise.all([
     deps.db.selectFrom('outbox').selectAll().where('booking_id', 'in', theirBookings).where('user_id', '=', userId).execute(),
-    deps.db.selectFrom('outbox').selectAll().where('booking_id', 'is', null).where('user_id', '=', userId).execute(),
+    aboutNoBooking.execute(),
   ]);
   const rows = [...aboutBookings, ...aboutNone].sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
   const rendered = await renderNotices(deps, rows);

@@ -131,7 +131,7 @@ export async function giveToLead(deps: Deps, actor: AuthUser, sessionId: string,
     await dropTrainersWhoDoNotRun(trx, sessionId);
     if (added) {
       const link = `${deps.config.publicUrl.replace(/\/$/, '')}/sessions/${s.id}`;
-      await enqueueMessage(trx, deps, { kind: 'session_given', to: person.email, userId, ...sessionGivenEmail(person.name, s.title, formatWhen(s.starts_at, s.ends_at, s.time_zone), org?.name ?? 'your organisation', link) });
+      await enqueueMessage(trx, deps, { kind: 'session_given', to: person.email, userId, sessionId: s.id, ...sessionGivenEmail(person.name, s.title, formatWhen(s.starts_at, s.ends_at, s.time_zone), org?.name ?? 'your organisation', link) });
     }
   });
 }

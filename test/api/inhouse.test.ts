@@ -332,6 +332,19 @@ describe('in-house leads', () => {
     expect((await t.request('GET', '/api/me/lead-orgs', { as: w.other })).json.items).toEqual([]);
   });
 
+  it('a lead of a local authority is offered every organisation under it, its trusts’ schools too, and may publish for one of them', async () => {
+    const la = await t.org('Shire Council');
+    const trust = await t.org('Shire Trust');
+    const school = await t.org('Shire Primary');
+    await t.db.updateTable('organisations').set({ parent_id: la.id }).where('id', '=', trust.id).execute();
+    await t.db.updateTable('organisations').set({ parent_id: trust.id }).where('id', '=', school.id).execute();
+    const lead = await t.user('staff', la.id);
+    expect((await t.request('PUT', `/api/orgs/${la.id}/leads/${lead.id}`, { as: await t.user('admin') })).status).toBe(204);
+    expect((await t.request('GET', '/api/me/lead-orgs', { as: lead })).json.items).toEqual([{ id: la.id, name: 'Shire Council', trust: true, schools: [{ id: school.id, name: 'Shire Primary' }, { id: trust.id, name: 'Shire Trust' }] }]);
+    const made = await t.request('POST', '/api/sessions', { as: lead, body: { ...base, title: 'Shire Primary twilight', audience: { kind: 'organisation', orgId: school.id } } });
+    expect(made.status, made.text).toBe(201);
+  });
+
   it('create and run sessions for their own organisation (or trust’s schools) only, with a trainer’s tools for them and nothing beyond', async () => {
     const w = await world();
     expect((await t.request('PUT', `/api/orgs/${w.hillOrg.id}/leads/${w.hill.id}`, { as: w.admin })).status).toBe(204);

@@ -160,6 +160,11 @@ describe("a person's data for a subject access request", () => {
       await recordAttendanceOutcomes(t.deps);
       expect((await t.request('PUT', `/api/sessions/${s.id}/feedback/mine`, { as: person, body: { usefulness: 4, confidenceBefore: 2, confidenceAfter: 4 } })).status).toBe(200);
     }
+    // The person, made an in-house lead, is given another of the school's sessions: the email saying so names it.
+    expect((await t.request('PUT', `/api/orgs/${hill.id}/leads/${person.id}`, { as: admin })).status).toBe(204);
+    const given = await t.session({ title: 'Hill INSET: sensory circuits', startsAt: '2026-03-10T16:00:00.000Z', endsAt: '2026-03-10T17:00:00.000Z', audience: { kind: 'organisation', orgId: hill.id } }, trainer);
+    expect((await t.request('PUT', `/api/sessions/${given.id}/trainers/${person.id}`, { as: admin })).status).toBeLessThan(300);
+    expect((await t.mails('session_given')).filter((m) => m.user_id === person.id)).toHaveLength(1);
     const hidden = 'Hill INSET';
     const download = async (who: TestUser) => {
       const res = await t.request('GET', who === person ? '/api/me/data' : `/api/users/${person.id}/data`, { as: who });
