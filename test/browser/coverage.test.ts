@@ -400,7 +400,10 @@ describe.skipIf(!browserAvailable)('training coverage pages', () => {
     // While it runs, only Yew Person 60's button says so; the others keep their names.
     await page.getByRole('button', { name: 'Booking… (Book Yew Person 60 on Yew sensory circuits)' }).waitFor();
     expect(await page.getByRole('button', { name: /^Booking…/ }).count()).toBe(1);
-    expect(await page.getByRole('button', { name: 'Book Yew Person 61 on Yew sensory circuits', exact: true }).count()).toBe(1);
+    const other = page.getByRole('button', { name: 'Book Yew Person 61 on Yew sensory circuits', exact: true });
+    expect(await other.count()).toBe(1);
+    // Not pressable meanwhile, and said so (a press would be dropped): aria-disabled.
+    expect(await other.getAttribute('aria-disabled')).toBe('true');
     release();
     await page.getByRole('status').filter({ hasText: 'Yew Person 60 is booked.' }).waitFor();
     // The alert goes once the whole action (its reload too) has finished.

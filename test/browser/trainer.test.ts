@@ -145,9 +145,9 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     await page.keyboard.press('ArrowUp');
     await expect.poll(() => page.locator('input[name="mode"]:checked').getAttribute('value')).toBe('in_person');
     await activate(page, 'Save changes');
-    // The time and place question first, then the refusal.
-    const tell = page.getByRole('button', { name: /^Save and tell/ });
-    if (await tell.count()) await activate(page, /^Save and tell/, { back: true });
+    // The time and place question first (1 person would be told), then the refusal.
+    await page.getByRole('button', { name: 'Save and tell 1 person' }).waitFor();
+    await activate(page, 'Save and tell 1 person');
     const said = '1 person is booked on or waiting for an online seat, which a session in person only does not have. Move them to an in-person seat on Who is coming, or remove them, first; or keep it hybrid.';
     const link = page.getByRole('link', { name: `Mode: ${said}`, exact: true });
     await link.waitFor();

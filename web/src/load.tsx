@@ -362,7 +362,14 @@ export function useSubmissionKey(): SubmissionKey {
   return { keyed };
 }
 
-type ButtonProps = Omit<JSX.HTMLAttributes<HTMLButtonElement>, 'type'> & { type?: 'button' | 'submit'; busy: boolean; busyLabel: string; children: ComponentChildren };
+type ButtonProps = Omit<JSX.HTMLAttributes<HTMLButtonElement>, 'type'> & {
+  type?: 'button' | 'submit';
+  busy: boolean;
+  busyLabel: string;
+  children: ComponentChildren;
+  /** Another row's action is running (useAction busyFor): not pressable meanwhile (aria-disabled), its name as it is. */
+  blocked?: boolean;
+};
 
 /**
  * A button that says what it is doing ("Booking…") while its action runs, and ignores presses
@@ -370,16 +377,16 @@ type ButtonProps = Omit<JSX.HTMLAttributes<HTMLButtonElement>, 'type'> & { type?
  * while busy, with the words shown ("Releasing… (Release the online hold for Ash Primary)"),
  * so what is said still holds what is seen (WCAG 2.5.3, label in name).
  */
-export function ActionButton({ busy, busyLabel, children, type = 'submit', class: cls, onClick, 'aria-label': name, ...rest }: ButtonProps) {
+export function ActionButton({ busy, busyLabel, children, type = 'submit', class: cls, onClick, 'aria-label': name, blocked = false, ...rest }: ButtonProps) {
   return (
     <button
       {...rest}
       aria-label={busy && name ? `${busyLabel} (${String(name)})` : name}
       type={type}
       class={(cls as string | undefined) ?? 'button'}
-      aria-disabled={busy ? 'true' : undefined}
+      aria-disabled={busy || blocked ? 'true' : undefined}
       onClick={(e) => {
-        if (busy) {
+        if (busy || blocked) {
           e.preventDefault();
           return;
         }

@@ -81,7 +81,10 @@ export function SignInLinkPage({ navigated, onSignedIn }: { navigated: boolean; 
       onSignedIn({ ...result.user, csrfToken: result.csrfToken });
       navigate(safeNextPath(next, location.origin), { replace: true });
     } catch (err) {
-      if (err instanceof ApiError && err.status >= 400 && err.status < 500) setProblem(messageOf(err));
+      // Refused for the link itself (used, expired, another browser): said, with a way to ask
+      // again. Too many tries from here for now (429): the link still works, so the button
+      // stays, with the wait said (SaveFailure), as for the network or the service failing.
+      if (err instanceof ApiError && err.status >= 400 && err.status < 500 && err.status !== 429 && err.status !== 408) setProblem(messageOf(err));
       else setFailure(err);
     } finally {
       setBusy(false);

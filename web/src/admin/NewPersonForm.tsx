@@ -133,16 +133,15 @@ export function NewPersonForm({ onAdded, forOrg, suggestedOrg }: { onAdded: (p: 
           </p>
         ) : (
           <>
-            <div class={errorFor(errors, 'new-role') ? 'field field-error' : 'field'}>
-              <label for="new-role">Role</label>
-              <select id="new-role" value={role} onChange={(e) => setRole((e.currentTarget as HTMLSelectElement).value as keyof typeof ROLE_LABEL)}>
+            <Field id="new-role" label="Role" error={errorFor(errors, 'new-role')}>
+              <select id="new-role" value={role} {...described('new-role', undefined, errorFor(errors, 'new-role'))} onChange={(e) => setRole((e.currentTarget as HTMLSelectElement).value as keyof typeof ROLE_LABEL)}>
                 {Object.entries(ROLE_LABEL).map(([k, label]) => (
                   <option key={k} value={k}>
                     {label}
                   </option>
                 ))}
               </select>
-            </div>
+            </Field>
             <OrgSearchPicker
               id="new-org"
               label="Organisation"

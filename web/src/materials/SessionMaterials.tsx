@@ -138,6 +138,7 @@ function FromLibrary({ s, used, onAdded, onGone }: { s: Session; used: Set<strin
                         type="button"
                         class="button button-secondary"
                         busy={attach.busyFor(m.id)}
+                        blocked={attach.busy}
                         busyLabel="Adding…"
                         onClick={() =>
                           void attach.run(async () => {

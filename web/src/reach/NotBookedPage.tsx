@@ -231,7 +231,7 @@ export function NotBookedPage() {
                           {!x.canBook ? (
                             <span>Their school office books them</span>
                           ) : chosen ? (
-                            <ActionButton type="button" class="button button-secondary" busy={book.busyFor(x.userId)} busyLabel="Booking…" aria-label={`Book ${x.name} on ${chosen.title}`} onClick={() => void bookPerson(x.userId, x.name, chosen.mode)}>
+                            <ActionButton type="button" class="button button-secondary" busy={book.busyFor(x.userId)} blocked={book.busy} busyLabel="Booking…" aria-label={`Book ${x.name} on ${chosen.title}`} onClick={() => void bookPerson(x.userId, x.name, chosen.mode)}>
                               Book
                             </ActionButton>
                           ) : (

@@ -160,7 +160,7 @@ export function OutboxPage() {
                       <td data-label="Written">{formatDateTime(m.createdAt)}</td>
                       <td data-label="Actions">
                         {retryable(m) ? (
-                          <ActionButton id={`retry-${m.id}`} type="button" class="button button-secondary" busy={action.busyFor(m.id)} busyLabel="Retrying…" onClick={() => void retry(m)} aria-label={`Retry now: ${m.subject} to ${m.to}`}>
+                          <ActionButton id={`retry-${m.id}`} type="button" class="button button-secondary" busy={action.busyFor(m.id)} blocked={action.busy} busyLabel="Retrying…" onClick={() => void retry(m)} aria-label={`Retry now: ${m.subject} to ${m.to}`}>
                             Retry now
                           </ActionButton>
                         ) : (

@@ -267,7 +267,7 @@ function Attendees({ s, navigated }: { s: Session; navigated: boolean }) {
                   {s.status === 'scheduled' && removing !== r.bookingId && (canMove(r) || canRemove(r)) && (
                     <div class="actions">
                       {s.mode === 'hybrid' && canMove(r) && (
-                        <MoveButton r={r} busy={action.busyFor(r.bookingId)} onMove={(to) => void move(r, to)} />
+                        <MoveButton r={r} busy={action.busyFor(r.bookingId)} blocked={action.busy} onMove={(to) => void move(r, to)} />
                       )}
                       {canRemove(r) && (
                         <button type="button" id={`remove-${r.bookingId}`} class="button button-danger" onClick={() => setRemoving(r.bookingId)} aria-label={`Remove ${r.name}`}>
@@ -329,7 +329,7 @@ function RemoveForm({ r, busy, onRemove, onKeep }: { r: AttendeeEntry; busy: boo
  * Moving someone to the other room, asked first: a seat they leave goes at once to whoever
  * waits for one, so moving them back may find no seat.
  */
-function MoveButton({ r, busy, onMove }: { r: AttendeeEntry; busy: boolean; onMove: (to: SeatKind) => void }) {
+function MoveButton({ r, busy, blocked, onMove }: { r: AttendeeEntry; busy: boolean; blocked: boolean; onMove: (to: SeatKind) => void }) {
   const to: SeatKind = r.seat === 'online' ? 'in_person' : 'online';
   const word = (k: SeatKind) => (k === 'online' ? 'online' : 'in-person');
   const [from, toWord] = [word(r.seat), word(to)];
@@ -338,5 +338,5 @@ function MoveButton({ r, busy, onMove }: { r: AttendeeEntry; busy: boolean; onMo
     r.status === 'waitlisted'
       ? `Move ${r.name} to the ${toWord} waitlist? They wait for an ${toWord} seat instead of an ${from} one, and are told by email.`
       : `Move ${r.name} to an ${toWord} seat? Their ${from} seat goes at once to the next person waiting for one, so moving them back may find no seat free. They are told by email.`;
-  return <ConfirmButton label={`${text}: ${r.name}`} text={text} busyText="Working…" question={question} confirmLabel="Yes, move them" keepLabel={r.status === 'waitlisted' ? 'No, keep their place' : 'No, keep their seat'} variant="secondary" busy={busy} onConfirm={() => onMove(to)} />;
+  return <ConfirmButton label={`${text}: ${r.name}`} text={text} busyText="Working…" question={question} confirmLabel="Yes, move them" keepLabel={r.status === 'waitlisted' ? 'No, keep their place' : 'No, keep their seat'} variant="secondary" busy={busy} blocked={blocked} onConfirm={() => onMove(to)} />;
 }
