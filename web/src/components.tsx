@@ -130,7 +130,7 @@ export interface FieldError {
  * The summary of a form's errors: focused when it appears, each message a link to its field.
  * `titleId` names its heading; give each summary its own where a page has several forms.
  */
-export function ErrorSummary({ errors, titleId = 'error-summary-title', level = 2 }: { errors: FieldError[]; titleId?: string; level?: 2 | 3 | 4 | 5 }) {
+export function ErrorSummary({ errors, titleId = 'error-summary-title', level = 2, title = 'There is a problem', id, children }: { errors: FieldError[]; titleId?: string; level?: 2 | 3 | 4 | 5; /** Its heading, when the problem is not simply what was entered. */ title?: string; id?: string; /** Words before the links (what happened, what to do). */ children?: ComponentChildren }) {
   // `level`: one below the heading of the part of the page the form is in (a form under an h3 has its summary as an h4).
   const H = `h${level}` as 'h2' | 'h3' | 'h4' | 'h5';
   const ref = useRef<HTMLDivElement>(null);
@@ -145,8 +145,9 @@ export function ErrorSummary({ errors, titleId = 'error-summary-title', level = 
   };
   const ordered = [...errors].sort((a, b) => position(a.field) - position(b.field));
   return (
-    <div ref={ref} class="error-summary" tabIndex={-1} role="alert" aria-labelledby={titleId}>
-      <H id={titleId}>There is a problem</H>
+    <div ref={ref} class="error-summary" id={id} tabIndex={-1} role="alert" aria-labelledby={titleId}>
+      <H id={titleId}>{title}</H>
+      {children}
       <ul>
         {ordered.map((e) => (
           <li key={e.field + e.message}>

@@ -292,7 +292,6 @@ function EditForm({ s, navigated, onChanged, reload }: { s: Session; navigated: 
   const cancel = useAction();
   const confirmRef = useRef<HTMLDivElement>(null);
   const saveRef = useRef<HTMLButtonElement>(null);
-  const conflictRef = useRef<HTMLDivElement>(null);
   const focusLater = useFocusLater();
   const set = (patch: Partial<SessionValues>) => {
     setConfirming(null);
@@ -350,8 +349,8 @@ function EditForm({ s, navigated, onChanged, reload }: { s: Session; navigated: 
         onChanged(current);
         setValues(merged.v);
         setAudienceState(merged.a);
+        // Its summary takes focus as it appears (ErrorSummary).
         setConflicts(both.map((p) => conflictError(p, mine, now, merged)));
-        focusLater(conflictRef, { force: true });
         return;
       }
       const toSave = changed.filter((p) => !theirs.includes(p));
@@ -444,30 +443,12 @@ function EditForm({ s, navigated, onChanged, reload }: { s: Session; navigated: 
       ) : (
         <>
           <ErrorSummary errors={errors} />
-          {conflicts.length > 0 && (
-            <div ref={conflictRef} class="error-summary" id="conflict-summary" tabIndex={-1} role="alert" aria-labelledby="conflict-title">
-              <h2 id="conflict-title">This session was changed by someone else meanwhile</h2>
-              <p>
-                Nothing was saved: while you were editing, someone else changed {conflicts.length === 1 ? 'something' : 'things'} you changed too. The form now shows the session as it is now, with your other changes kept. Check{' '}
-                {conflicts.length === 1 ? 'it, change it' : 'them, change them'} again if you still want to, and save.
-              </p>
-              <ul>
-                {conflicts.map((c) => (
-                  <li key={c.field + c.message}>
-                    <a
-                      href={`#${c.field}`}
-                      onClick={(ev) => {
-                        ev.preventDefault();
-                        document.getElementById(c.field)?.focus();
-                      }}
-                    >
-                      {c.message}
-                    </a>
-                  </li>
-                ))}
-              </ul>
-            </div>
-          )}
+          <ErrorSummary errors={conflicts} id="conflict-summary" titleId="conflict-title" title="This session was changed by someone else meanwhile">
+            <p>
+              Nothing was saved: while you were editing, someone else changed {conflicts.length === 1 ? 'something' : 'things'} you changed too. The form now shows the session as it is now, with your other changes kept. Check{' '}
+              {conflicts.length === 1 ? 'it, change it' : 'them, change them'} again if you still want to, and save.
+            </p>
+          </ErrorSummary>
           {Date.parse(s.endsAt) <= serverNow() ? <EndedNotice /> : null}
           <form onSubmit={(e) => save(e, null)} noValidate>
             <SessionFields values={values} set={set} errors={fieldErrors} sessionId={s.id} />
