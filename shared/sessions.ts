@@ -216,6 +216,12 @@ export const Session = z.object({
   /** In listings: whether the session fits the caller's timetable (null: no timetable). */
   fit: SessionFit.nullable().optional(),
   /**
+   * On one hybrid session's own answer, to a caller with a timetable: the fit for each seat
+   * kind (an in-person seat allows travel time, an online one does not), so the page follows
+   * the seat chosen; `fit` is for the seat a person would most likely take.
+   */
+  fitBySeat: z.object({ online: SessionFit, inPerson: SessionFit }).nullable().optional(),
+  /**
    * Whether the caller runs this session now (its trainer, an in-house lead of it who still
    * leads, or an administrator): what the server allows, so the page shows a trainer's tools
    * only to those it will not refuse. On the single-session answer (GET /api/sessions/:id)

@@ -422,6 +422,8 @@ interface SessionLike {
   starts_at: string;
   ends_at: string;
   capacity_online: number;
+  /** The seat to judge it for; without one, the seat a person would most likely take (likelySeat). */
+  seat?: 'online' | 'in_person';
 }
 
 function rangeOf(windows: { starts_at: string; ends_at: string }[]) {
@@ -450,7 +452,7 @@ export async function fitsForSessions(deps: Deps, who: Pick<AuthUser, 'id' | 'ha
   const tt: TimetableRules = { ...rules, weekAStart: settings.weekAStart };
   const out = new Map<string, SessionFit>();
   for (const s of sessions) {
-    const buffer = bufferFor(likelySeat(s), settings.travelBufferMinutes);
+    const buffer = bufferFor(s.seat ?? likelySeat(s), settings.travelBufferMinutes);
     const clashes = clashesWith(tt, { startsAt: s.starts_at, endsAt: s.ends_at }, buffer);
     out.set(s.id, { fits: clashes.length === 0, clashes, travelBufferMinutes: buffer });
   }

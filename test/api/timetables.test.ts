@@ -160,6 +160,7 @@ describe('which sessions fit', () => {
     // One session on its own says the same.
     const one = await t.request('GET', `/api/sessions/${travel.id}`, { as: user });
     expect(one.json.fit).toEqual(fit['After school in person']);
+    expect(one.json.fitBySeat).toBeUndefined();
 
     const fitting = await listing(user, '?fits=me&from=2026-01-19T00:00:00Z&to=2026-01-25T00:00:00Z');
     expect(fitting.total).toBe(3);
@@ -170,6 +171,11 @@ describe('which sessions fit', () => {
     expect(page2.total).toBe(3);
     expect(page2.items.map((s) => s.id)).toEqual([afterSchool.id]);
     expect([travel.id, morning.id].some((id) => fitting.items.some((s) => s.id === id))).toBe(false);
+    // A hybrid one, on its own, says it for each seat: online fits, in person needs the travel time.
+    const both = await t.session({ title: 'After school hybrid', mode: 'hybrid', venue: 'Town Hall, Leeds', startsAt: '2026-01-19T15:30:00+00:00', endsAt: '2026-01-19T16:30:00+00:00', capacity: { inPerson: 20, online: 20 } });
+    const hybrid = (await t.request('GET', `/api/sessions/${both.id}`, { as: user })).json;
+    expect(hybrid.fitBySeat).toEqual({ online: { fits: true, clashes: [], travelBufferMinutes: 0 }, inPerson: fit['After school in person'] });
+    expect(hybrid.fit).toEqual(hybrid.fitBySeat.online);
   });
 
   it('“fits my timetable” with no start given reads sessions from now, not every session ever (a past one fits no one’s week)', async () => {

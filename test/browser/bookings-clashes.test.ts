@@ -8,7 +8,7 @@
  * offers to try again. Keyboard only, axe-clean, no sideways scrolling at 320 CSS px.
  */
 import { describe, expect, it } from 'vitest';
-import { activate, browserAvailable, checkPage, daysFromNow, expectFocused, newPage, plusMinutes, serverAndBrowser, signInTo, warnIfSkipped, NARROW } from './harness.js';
+import { activate, browserAvailable, checkPage, daysFromNow, expectFocused, newPage, plusMinutes, serverAndBrowser, signInTo, tabTo, warnIfSkipped, NARROW } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -114,5 +114,30 @@ describe.skipIf(!browserAvailable)('clashes: with the timetable on My bookings, 
     await page.getByText('Manage this booking').waitFor();
     expect(await page.getByText(/at the same time as this session/).count()).toBe(0);
     await checkPage(page, 'the session already booked (320 px)');
+  });
+
+  it('a hybrid session’s timetable note follows the seat chosen: online fits, in person (allowing travel time) clashes with the lesson just before, by keyboard at 320 px', async () => {
+    const { t } = env.server;
+    const org = await t.org();
+    const teacher = await t.user('staff', org.id, 'Hana Hybrid');
+    const start = daysFromNow(12, 10);
+    const s = await t.session({ title: 'Hybrid after a lesson', mode: 'hybrid', venue: 'Hall', startsAt: start, endsAt: plusMinutes(start, 60), capacity: { online: 5, inPerson: 5 } });
+    // A lesson ending 15 minutes before the session starts, in England: half the school's 30 minutes of travel.
+    const from = inEngland(plusMinutes(start, -60));
+    const to = inEngland(plusMinutes(start, -15));
+    expect((await t.request('PUT', '/api/me/timetable', { as: teacher, headers: { 'content-type': 'text/csv' }, body: `day,start,end,label\n${from.day},${from.time},${to.time},Year 5 maths\n` })).status).toBe(200);
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInTo(page, teacher, `/sessions/${s.id}`, 'Hybrid after a lesson');
+    const note = page.locator('dd', { hasText: /your timetable/i });
+    const noteText = async () => (await note.innerText()).replace(/\s+/g, ' ').trim();
+    // In person is chosen first: the note allows for travel, and so the lesson just before clashes.
+    expect(await page.getByLabel(/^In person/).isChecked()).toBe(true);
+    await expect.poll(noteText).toMatch(new RegExp(`^Clashes with your timetable \\(allowing 30 minutes to travel\\): Year 5 maths \\(${from.time} to ${to.time}`));
+    await checkPage(page, 'hybrid session page, in-person seat chosen');
+    await tabTo(page, /^In person \(/);
+    await page.keyboard.press('ArrowDown');
+    expect(await page.getByLabel(/^Online/).isChecked()).toBe(true);
+    await expect.poll(noteText).toBe('Fits your timetable');
+    await checkPage(page, 'hybrid session page, online seat chosen');
   });
 });
