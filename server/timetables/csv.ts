@@ -122,9 +122,11 @@ export function parseTimetableCsv(text: string, opts: { weekAStart: string | nul
     if (!end) rowProblems.push(timeProblem('end', r.end));
     if (start && end && end <= start) rowProblems.push(`end ${end} must be after start ${start}`);
     let week: WeekLetter | null = null;
-    const weekRaw = (r.week ?? '').trim().toUpperCase().replace(/^WEEK\s*/, '');
+    // Week A and B, or as many school systems export them, Week 1 and 2.
+    const weekText = (r.week ?? '').trim().toUpperCase().replace(/^WEEK\s*/, '');
+    const weekRaw = weekText === '1' ? 'A' : weekText === '2' ? 'B' : weekText;
     if (weekRaw) {
-      if (weekRaw !== 'A' && weekRaw !== 'B') rowProblems.push(`week "${clip(r.week!)}" must be A, B or empty (every week)`);
+      if (weekRaw !== 'A' && weekRaw !== 'B') rowProblems.push(`week "${clip(r.week!)}" must be A, B (or 1, 2) or empty (every week)`);
       else if (!opts.weekAStart) rowProblems.push(WITHOUT_WEEK_A(weekRaw));
       else week = weekRaw;
     }

@@ -258,6 +258,17 @@ describe('which sessions fit', () => {
     expect(all.items.find((s) => s.title === 'P2 week A')!.fit!.clashes.map((c) => c.label)).toEqual(['P2 Y10 Maths']);
   });
 
+  it('a two-week timetable written as Week 1 and Week 2 (as many school systems export it) reads as weeks A and B', async () => {
+    const { user } = await staff({ weekAStart: '2026-01-05' });
+    const numbered = twoWeekCsv().replace(/,A\n/g, ',Week 1\n').replace(/,B\n/g, ',2\n');
+    expect(numbered).toContain(',Week 1\n');
+    const res = await upload(user, numbered);
+    expect(res.status, res.text).toBe(200);
+    const lettered = (await upload(user, twoWeekCsv())).json;
+    expect(res.json.weekly).toEqual(lettered.weekly);
+    expect((await upload(user, 'day,start,end,label,week\nMonday,09:00,10:00,Maths,Week 3\n')).json.error.message).toMatch(/must be A, B \(or 1, 2\) or empty/);
+  });
+
   it('a 13:00 lesson clashes with a 13:00-14:00 London session on both sides of both clock changes', async () => {
     const { user } = await staff();
     await upload(user, 'day,start,end,label\nThursday,13:00,14:00,Y9 Science\n');

@@ -177,7 +177,7 @@ function CoverOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
             label="Staff timetables file"
             type="file"
             accept=".csv,text/csv"
-            hint={`One CSV for many people, with the columns email, day, start, end and, if you like, label and week (A or B), up to ${MAX_TIMETABLE_SIZE_WORDS}. Each person named gets exactly the rows given for them; everyone else keeps their timetable.`}
+            hint={`One CSV for many people, with the columns email, day, start, end and, if you like, label and week (A or B, or 1 or 2), up to ${MAX_TIMETABLE_SIZE_WORDS}. Each person named gets exactly the rows given for them; everyone else keeps their timetable.`}
             error={errorFor(errors, 'staff-file')}
           />
           <ActionButton busy={busy} busyLabel="Uploading…">
