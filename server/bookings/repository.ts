@@ -361,16 +361,26 @@ export async function sessionVisibility(db: Q, id: string, viewer: Viewer): Prom
 
 /**
  * Whether a booking's holder has been at its session since `sinceIso` (its start): a presence
- * that began (a check-in, or the live room as LiveKit saw it) and was not a failed
- * connection, or a register tick saying they attended.
+ * that began and was not a failed connection, counted as attendance counts it, or a
+ * register tick saying they attended.
  */
 export async function presentSince(db: Q, b: Pick<BookingRow, 'id' | 'user_id' | 'session_id'>, sinceIso: string): Promise<boolean> {
   const [present, ticked] = await Promise.all([
-    db.selectFrom('presence_intervals').select('id').where('session_id', '=', b.session_id).where('user_id', '=', b.user_id).where('aborted', '=', 0).where('started_at', 'is not', null)
-      // Seen by the room itself (LiveKit) or checked in at the venue: a browser's own report is
-      // not enough (a blocked connection reports a join LiveKit never saw, and counts nothing).
-      .where('source', 'in', ['livekit', 'checkin'])
-      .where((eb) => eb.or([eb('left_at', 'is', null), eb('left_at', '>', sinceIso)])).limit(1).executeTakeFirst(),
+    db.selectFrom('presence_intervals as p').select('p.id').where('p.session_id', '=', b.session_id).where('p.user_id', '=', b.user_id).where('p.aborted', '=', 0).where('p.started_at', 'is not', null)
+      // As attendance counts them (attendance/compute.ts combine): the room itself (LiveKit) and
+      // check-ins always; a browser's own reports only while LiveKit has not reported the room
+      // (no webhooks set up), since once it has, a join it never saw counts nothing.
+      .where((eb) =>
+        eb.or([
+          eb('p.source', 'in', ['livekit', 'checkin']),
+          eb.and([
+            eb('p.source', '=', 'client'),
+            eb.not(eb.exists(db.selectFrom('presence_intervals as l').select('l.id').where('l.session_id', '=', b.session_id).where('l.source', '=', 'livekit'))),
+            eb.not(eb.exists(db.selectFrom('live_rooms as r').select('r.room_sid').where('r.session_id', '=', b.session_id))),
+          ]),
+        ]),
+      )
+      .where((eb) => eb.or([eb('p.left_at', 'is', null), eb('p.left_at', '>', sinceIso)])).limit(1).executeTakeFirst(),
     db.selectFrom('attendance_overrides').select('booking_id').where('booking_id', '=', b.id).where('attended', '=', 1).executeTakeFirst(),
   ]);
   return present !== undefined || ticked !== undefined;

@@ -227,9 +227,13 @@ export async function bookMany(trx: Trx, deps: Deps, requests: BookRequest[]): P
         continue;
       }
       // Too late in the session for a freed seat to go to the queue (tooLateToAttend): it goes
-      // to no one, and so not to someone booking now ahead of those waiting; they join the queue.
-      const queueFirst = state.waitlisted > 0 && tooLateToAttend(s, now);
-      const confirmed = !queueFirst && freeFor(state, user.org_id) > 0;
+      // to no one, so not to someone booking now ahead of those waiting either; nor is a queue
+      // place given that could never move. Refused, saying why.
+      if (state.waitlisted > 0 && tooLateToAttend(s, now)) {
+        results.push({ userId, error: { code: 'booking_closed', message: 'Too little of this session is left to attend enough of it, and people are already waiting for a seat: it can no longer be booked.' } });
+        continue;
+      }
+      const confirmed = freeFor(state, user.org_id) > 0;
       const holdOrg = confirmed && claimsHold(state, user.org_id) ? user.org_id : null;
       const queueSeq = lastSeq.get(s.id)! + 1; // the back of the session's queue
       lastSeq.set(s.id, queueSeq);

@@ -393,7 +393,8 @@ export async function messagesToUser(deps: Deps, userId: string, viewer?: Viewer
   if (seen) theirBookings = theirBookings.where('b.session_id', 'in', seen);
   let aboutNoBooking = deps.db.selectFrom('outbox').selectAll().where('booking_id', 'is', null).where('user_id', '=', userId);
   // A message about a session but no booking (a session given to an in-house lead) names it too.
-  if (seen) aboutNoBooking = aboutNoBooking.where((eb) => eb.or([eb('session_id', 'is', null), eb('session_id', 'in', seen)]));
+  // One written before sessions were recorded on these (no session) is left out for anyone else.
+  if (seen) aboutNoBooking = aboutNoBooking.where((eb) => eb.or([eb.and([eb('session_id', 'is', null), eb('kind', '<>', 'session_given')]), eb('session_id', 'in', seen)]));
   const [aboutBookings, aboutNone] = await Promise.all([
     deps.db.selectFrom('outbox').selectAll().where('booking_id', 'in', theirBookings).where('user_id', '=', userId).execute(),
     aboutNoBooking.execute(),

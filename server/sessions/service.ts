@@ -554,7 +554,12 @@ export async function updateSession(deps: Deps, actor: AuthUser, id: string, pat
     // session moved later would bring back holds whose seats have since gone to others
     // (refused, and the move with it). Pinned at when they were released.
     const releasedAt = holdsReleaseAt(row);
-    const holdsKeptReleased = timesMoved && (patch.holdsReleaseAt === undefined || (row.holds_release_at !== null && patch.holdsReleaseAt !== null && iso(patch.holdsReleaseAt) === row.holds_release_at)) && releasedAt <= deps.now().toISOString();
+    const holdsKeptReleased =
+      timesMoved &&
+      (patch.holdsReleaseAt === undefined || (row.holds_release_at !== null && patch.holdsReleaseAt !== null && iso(patch.holdsReleaseAt) === row.holds_release_at)) &&
+      releasedAt <= deps.now().toISOString() &&
+      // Only a session that has holds: one with none is left free to be given some until its new cut-off.
+      (await holdsOf(trx, [row.id])).length > 0;
     const merged = {
       mode: patch.mode ?? row.mode,
       startsAt,

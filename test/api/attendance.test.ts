@@ -125,10 +125,13 @@ describe('in-person check-in', () => {
     const { code } = (await t.request('GET', `/api/sessions/${s.id}/checkin-code`, { as: s.trainer })).json;
     expect((await t.request('POST', `/api/sessions/${s.id}/checkin`, { as: staff, body: { code } })).status).toBe(200);
     expect((await t.request('PUT', `/api/sessions/${s.id}/attendance/${tickedBooking}`, { as: s.trainer, body: { attended: true } })).status).toBe(200);
-    // Only their own browser's report of joining (LiveKit never saw them: a blocked connection) does not keep a place.
+    // Their own browser's report of joining: it counts while LiveKit has reported nothing of the room (no webhooks).
     expect((await t.request('POST', `/api/sessions/${s.id}/presence`, { as: online, body: { event: 'join' } })).status).toBe(204);
     expect(await t.db.selectFrom('presence_intervals').select('source').where('user_id', '=', online.id).execute()).toEqual([{ source: 'client' }]);
     t.clock.set(at('17:20'));
+    expect((await t.request('DELETE', `/api/bookings/${onlineBooking}`, { as: online })).status).toBe(409);
+    // Once LiveKit has reported the room, a join it never saw (a blocked connection) counts nothing, as attendance has it: no place is kept for it.
+    await t.db.insertInto('live_rooms').values({ room_sid: 'RM_seen', room_name: `session-${s.id}`, session_id: s.id, finished_at: null, first_seen_at: START }).execute();
     const cancel = await t.request('DELETE', `/api/bookings/${bookingId}`, { as: staff });
     expect(cancel.status).toBe(409);
     expect(cancel.json.error.message).toContain('You have been recorded as being at this session, so your booking is kept');

@@ -704,6 +704,10 @@ describe('seat holds', () => {
     expect(moved.status, moved.text).toBe(200);
     expect(moved.json).toMatchObject({ startsAt: '2026-02-17T16:00:00.000Z', bookingClosesAt: '2026-02-10T09:00:00.000Z', holdsReleaseAt: '2026-02-03T09:00:00.000Z' });
     expect(moved.json.seats.online).toMatchObject({ confirmed: 2, waitlisted: 0 });
+    // A session with no holds, moved later once its cut-off passed, may be given some until its new cut-off.
+    const plain = await t.session({ capacity: { online: 2 }, bookingClosesAt: '2026-02-03T09:00:00Z', startsAt: '2026-02-10T16:00:00Z', endsAt: '2026-02-10T17:00:00Z' });
+    expect((await t.request('PATCH', `/api/sessions/${plain.id}`, { as: plain.trainer, body: { startsAt: '2026-02-17T16:00:00Z', endsAt: '2026-02-17T17:00:00Z' } })).json).toMatchObject({ bookingClosesAt: '2026-02-10T09:00:00.000Z', holdsReleaseAt: null });
+    expect((await t.request('PUT', `/api/sessions/${plain.id}/holds`, { as: plain.trainer, body: { orgId: oak.id, seat: 'online', seats: 1 } })).status).toBe(204);
   });
 
   it('refuses a hold larger than the free seats, and staff cannot set holds', async () => {
@@ -921,9 +925,12 @@ describe('the queue and held seats', () => {
     await t.request('DELETE', `/api/bookings/${first.json.id}`, { as: a });
     expect((await t.request('GET', `/api/bookings/${queued.json.id}`, { as: b })).json.status).toBe('waitlisted');
     expect((await t.mails('promoted')).filter((m) => m.user_id === b!.id)).toEqual([]);
-    // Nor to someone booking now, ahead of those waiting: they join the queue behind them.
+    // Nor to someone booking now, ahead of those waiting, nor is a queue place given that could never move: refused, saying why.
     const [late] = await staff(1);
-    expect((await book(late!, s.id)).json).toMatchObject({ status: 'waitlisted', position: 2 });
+    const refused = await book(late!, s.id);
+    expect(refused.status).toBe(409);
+    expect(refused.json.error).toMatchObject({ code: 'booking_closed', message: expect.stringContaining('Too little of this session is left to attend enough of it') });
+    expect(await t.db.selectFrom('bookings').select('id').where('user_id', '=', late!.id).execute()).toEqual([]);
     // With a lower threshold (half), the same hour left is enough: the seat goes to them.
     const half = await t.session({ capacity: { online: 1 }, attendanceThreshold: 0.5, startsAt: '2026-02-01T08:30:00Z', endsAt: '2026-02-01T10:00:00Z' });
     const [c, d] = await staff(2);

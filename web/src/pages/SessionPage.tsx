@@ -551,8 +551,8 @@ export function SessionPage({ id }: { id: string }) {
               <Fact label="Who it is for">{audienceWords(s.audience)}</Fact>
               <Fact label="Seats free to you"><SeatsLeft s={s} /></Fact>
               <Fact label="Waitlist"><Waiting s={s} /></Fact>
-              {/* A hybrid session's fit follows the seat chosen below (in person allows travel time). */}
-              {s.fit && <Fact label="Your timetable"><FitNote s={s.fitBySeat && chosenSeat ? { ...s, fit: chosenSeat === 'online' ? s.fitBySeat.online : s.fitBySeat.inPerson } : s} /></Fact>}
+              {/* A hybrid session's fit is for the seat held, or else the one chosen below (in person allows travel time). */}
+              {s.fit && <Fact label="Your timetable"><FitNote s={s.fitBySeat && (mine?.seat ?? chosenSeat) ? { ...s, fit: (mine?.seat ?? chosenSeat) === 'online' ? s.fitBySeat.online : s.fitBySeat.inPerson } : s} /></Fact>}
               {s.bookingClosesAt && <Fact label="Booking closes">{formatDateTime(s.bookingClosesAt)}</Fact>}
             </dl>
             {s.description && (
