@@ -370,5 +370,5 @@ export const TrainerSessionList = z.object({ items: z.array(TrainerSession), tot
 
 /** The organisations someone leads in-house training for (`GET /api/me/lead-orgs`): a trust's with its schools, any of which a session may be for. */
 export const LeadOrgs = z.object({
-  items: z.array(z.object({ id: z.string(), name: z.string(), trust: z.boolean(), schools: z.array(z.object({ id: z.string(), name: z.string() })) })),
+  items: z.array(z.object({ id: z.string(), name: z.string(), trust: z.boolean(), schools: z.array(z.object({ id: z.string(), name: z.string(), partOf: z.string(), trust: z.boolean() })) })),
 });

@@ -144,8 +144,12 @@ export async function leadOrgsOf(deps: Deps, user: Pick<AuthUser, 'id'>) {
     const org = await findOrg(deps.db, id);
     if (!org) continue;
     // A trust's lead may publish for one of its schools (requireLeadMayPublish): the schools are the choices.
-    const schools = await repo.childOrgs(deps.db, id);
-    out.push({ id, name: org.name, trust: schools.length > 0, schools });
+    const under = await repo.childOrgs(deps.db, id);
+    const nameOf = new Map([[id, org.name], ...under.map((o) => [o.id, o.name] as const)]);
+    const parents = new Set(under.map((o) => o.parentId));
+    // Each named with the organisation it sits under; one with its own schools may have a trust-wide session too.
+    const schools = under.map((o) => ({ id: o.id, name: o.name, partOf: nameOf.get(o.parentId) ?? org.name, trust: parents.has(o.id) }));
+    out.push({ id, name: org.name, trust: under.length > 0, schools });
   }
   return out;
 }

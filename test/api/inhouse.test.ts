@@ -326,7 +326,7 @@ describe('in-house leads', () => {
     expect(list.json.items.map((l: any) => l.userId)).toEqual([w.hill.id]);
     expect((await t.request('GET', `/api/orgs/${w.hillOrg.id}/leads`, { as: w.otherOffice })).status).toBe(403);
     // A trust's lead is offered its schools too (a session may be for one of them), by name.
-    expect((await t.request('GET', '/api/me/lead-orgs', { as: w.dale })).json.items).toEqual([{ id: w.trustOrg.id, name: 'Oak Trust', trust: true, schools: [{ id: w.daleOrg.id, name: 'Dale Academy' }, { id: w.hillOrg.id, name: 'Hill Primary' }] }]);
+    expect((await t.request('GET', '/api/me/lead-orgs', { as: w.dale })).json.items).toEqual([{ id: w.trustOrg.id, name: 'Oak Trust', trust: true, schools: [{ id: w.daleOrg.id, name: 'Dale Academy', partOf: 'Oak Trust', trust: false }, { id: w.hillOrg.id, name: 'Hill Primary', partOf: 'Oak Trust', trust: false }] }]);
     expect((await t.request('GET', '/api/me/lead-orgs', { as: w.hill })).json.items).toEqual([{ id: w.hillOrg.id, name: 'Hill Primary', trust: false, schools: [] }]);
     expect((await t.request('DELETE', `/api/orgs/${w.otherOrg.id}/leads/${w.other.id}`, { as: w.admin })).status).toBe(200);
     expect((await t.request('GET', '/api/me/lead-orgs', { as: w.other })).json.items).toEqual([]);
@@ -340,9 +340,12 @@ describe('in-house leads', () => {
     await t.db.updateTable('organisations').set({ parent_id: trust.id }).where('id', '=', school.id).execute();
     const lead = await t.user('staff', la.id);
     expect((await t.request('PUT', `/api/orgs/${la.id}/leads/${lead.id}`, { as: await t.user('admin') })).status).toBe(204);
-    expect((await t.request('GET', '/api/me/lead-orgs', { as: lead })).json.items).toEqual([{ id: la.id, name: 'Shire Council', trust: true, schools: [{ id: school.id, name: 'Shire Primary' }, { id: trust.id, name: 'Shire Trust' }] }]);
+    expect((await t.request('GET', '/api/me/lead-orgs', { as: lead })).json.items).toEqual([{ id: la.id, name: 'Shire Council', trust: true, schools: [{ id: school.id, name: 'Shire Primary', partOf: 'Shire Trust', trust: false }, { id: trust.id, name: 'Shire Trust', partOf: 'Shire Council', trust: true }] }]);
     const made = await t.request('POST', '/api/sessions', { as: lead, body: { ...base, title: 'Shire Primary twilight', audience: { kind: 'organisation', orgId: school.id } } });
     expect(made.status, made.text).toBe(201);
+    // And for one of its trusts, trust-wide.
+    const trustWide = await t.request('POST', '/api/sessions', { as: lead, body: { ...base, title: 'Shire Trust network', audience: { kind: 'trust', orgId: trust.id } } });
+    expect(trustWide.status, trustWide.text).toBe(201);
   });
 
   it('create and run sessions for their own organisation (or trust’s schools) only, with a trainer’s tools for them and nothing beyond', async () => {
@@ -626,7 +629,7 @@ describe('an in-house lead who no longer leads', () => {
     const w = await world();
     expect((await t.request('PUT', `/api/orgs/${w.trustOrg.id}/leads/${w.hill.id}`, { as: w.admin })).status).toBe(204);
     expect((await t.request('PUT', `/api/users/${w.hill.id}/placement`, { as: w.admin, body: { role: 'staff', orgId: w.daleOrg.id } })).status).toBe(200);
-    expect((await t.request('GET', '/api/me/lead-orgs', { as: w.hill })).json.items).toEqual([{ id: w.trustOrg.id, name: 'Oak Trust', trust: true, schools: [{ id: w.daleOrg.id, name: 'Dale Academy' }, { id: w.hillOrg.id, name: 'Hill Primary' }] }]);
+    expect((await t.request('GET', '/api/me/lead-orgs', { as: w.hill })).json.items).toEqual([{ id: w.trustOrg.id, name: 'Oak Trust', trust: true, schools: [{ id: w.daleOrg.id, name: 'Dale Academy', partOf: 'Oak Trust', trust: false }, { id: w.hillOrg.id, name: 'Hill Primary', partOf: 'Oak Trust', trust: false }] }]);
     expect((await t.request('PUT', `/api/users/${w.hill.id}/placement`, { as: w.admin, body: { role: 'office', orgId: w.daleOrg.id } })).status).toBe(200);
     expect((await t.request('GET', '/api/me/lead-orgs', { as: w.hill })).json.items).toHaveLength(1);
     expect((await t.request('PUT', `/api/users/${w.hill.id}/placement`, { as: w.admin, body: { role: 'trainer', orgId: null } })).status).toBe(200);

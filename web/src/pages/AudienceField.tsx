@@ -65,8 +65,9 @@ export function AudienceField({ value, onChange, errors, chosenName }: { value: 
 }
 
 /**
- * An in-house lead chooses among the organisations they lead, and a trust's lead among its
- * schools too, named with their trust ("Hill Primary (Oak Trust)"); for "trust", only the trusts.
+ * An in-house lead chooses among the organisations they lead and every one under them, each
+ * named with the one it sits under ("Hill Primary (Oak Trust)"); for "trust", only those with
+ * schools of their own.
  */
 function LeadOrgSelect({ value, onChange, label, error }: { value: AudienceValue; onChange: (v: AudienceValue) => void; label: string; error: string | undefined }) {
   const orgs = useLoad(() => api('/api/me/lead-orgs', LeadOrgs).then((r) => r.items), []);
@@ -74,7 +75,8 @@ function LeadOrgSelect({ value, onChange, label, error }: { value: AudienceValue
     <Loaded state={orgs} what="the organisations">
       {(items) => {
         const led = value.kind === 'trust' ? items.filter((o) => o.trust) : items;
-        const schools = value.kind === 'trust' ? [] : items.flatMap((o) => o.schools.map((s) => ({ id: s.id, name: `${s.name} (${o.name})` })));
+        // Under what they lead: for "trust", those with schools of their own (a local authority's trusts).
+        const schools = items.flatMap((o) => o.schools.filter((s) => value.kind !== 'trust' || s.trust).map((s) => ({ id: s.id, name: `${s.name} (${s.partOf})` })));
         const choices = [...led, ...schools].filter((o, i, all) => all.findIndex((x) => x.id === o.id) === i).sort((a, b) => a.name.localeCompare(b.name));
         return (
           <Field id="audience-org" label={label} error={error}>
