@@ -46,7 +46,7 @@ describe('parseTimetableCsv', () => {
     expect(r.problems[0]!.message).toMatch(/day "Funday" is not a day of the week/);
     expect(r.problems[1]!.message).toMatch(/start "9.5" is not a time/);
     expect(r.problems[2]!.message).toMatch(/end 10:00 must be after start 11:00/);
-    expect(r.problems[3]!.message).toMatch(/week "C" must be A, B or empty/);
+    expect(r.problems[3]!.message).toMatch(/week "C" must be A, B \(or 1, 2\) or empty/);
   });
 
   it('refuses week A/B rows without the Week A start date, saying so', () => {
