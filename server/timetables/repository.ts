@@ -165,10 +165,14 @@ export async function claimDueSubscriptions(db: Q, nowIso: string, lockUntil: st
   return claimed;
 }
 
-export async function recordFetchFailure(db: Q, userId: string, url: string, error: string, nowIso: string, nextIso: string) {
+/**
+ * A refresh that failed: its error and when to try again. `last_fetched_at` stays when the
+ * calendar was last read, so the page's "last fetched" says how old the timetable in use is.
+ */
+export async function recordFetchFailure(db: Q, userId: string, url: string, error: string, nextIso: string) {
   await db
     .updateTable('timetables')
-    .set({ last_error: error.slice(0, 500), last_fetched_at: nowIso, next_fetch_at: nextIso, locked_until: null })
+    .set({ last_error: error.slice(0, 500), next_fetch_at: nextIso, locked_until: null })
     .where('user_id', '=', userId)
     .where('subscription_url', '=', url)
     .execute();

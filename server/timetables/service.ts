@@ -407,7 +407,7 @@ export async function refreshTimetableSubscriptions(deps: Deps, batch = 20): Pro
       const message = e instanceof AppError && e.code === 'address_not_allowed' ? 'That address could not be used' : 'No calendar could be read from it';
       deps.logger.warn('timetable subscription refresh failed', { userId, error: e instanceof AppError ? e.code : String((e as Error)?.message ?? e) });
       const at = deps.now();
-      await repo.recordFetchFailure(deps.db, userId, url, message, at.toISOString(), new Date(at.getTime() + RETRY_AFTER_FAILURE_MS).toISOString());
+      await repo.recordFetchFailure(deps.db, userId, url, message, new Date(at.getTime() + RETRY_AFTER_FAILURE_MS).toISOString());
     }
   };
   await Promise.all(Array.from({ length: Math.min(5, claimed.length) }, worker));

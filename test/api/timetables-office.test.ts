@@ -400,6 +400,8 @@ describe('timetable subscriptions', () => {
     const after = await t.request('GET', '/api/me/timetable?from=2026-01-12T00:00:00Z&to=2026-02-12T00:00:00Z', { as: a });
     expect(after.json.dated.map((d: { label: string }) => d.label)).not.toContain('Y9 Science (Lab 2)');
     expect(after.json.dated.map((d: { label: string }) => d.label)).toContain('P1 Maths 8C');
+    const lastRead = after.json.subscription.lastFetchedAt as string;
+    expect(lastRead).toBe(t.deps.now().toISOString());
 
     served = { status: 500, body: 'oops' };
     t.clock.advance(7 * 3_600_000);
@@ -408,6 +410,8 @@ describe('timetable subscriptions', () => {
     expect(kept.json.dated.map((d: { label: string }) => d.label)).toContain('P1 Maths 8C');
     expect(kept.json.subscription.lastError).toBe('No calendar could be read from it');
     expect(kept.json.subscription.lastError).not.toMatch(/500|oops/);
+    // "Last fetched" still says when the calendar in use was read, not when the refresh failed.
+    expect(kept.json.subscription.lastFetchedAt).toBe(lastRead);
   });
 
   it('stops refreshing the calendar of an account that is turned off; turned on again, it is refreshed at the next pass', async () => {
