@@ -5,7 +5,7 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { browserAvailable, expectFocused, expectNoAxeViolations, newPage, serverAndBrowser, tabTo, warnIfSkipped, checkPage, activate, NARROW } from './harness.js';
+import { browserAvailable, expectFocused, expectNoAxeViolations, newPage, serverAndBrowser, tabTo, typeInto, warnIfSkipped, checkPage, activate, NARROW } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -83,10 +83,15 @@ describe.skipIf(!browserAvailable)('sign-in link by email', () => {
     expect(new URL(page.url()).searchParams.get('next')).toBe('/bookings?status=past');
     await activate(page, 'Email me a sign-in link');
     await page.getByRole('heading', { level: 1, name: 'Email me a sign-in link' }).waitFor();
-    await tabTo(page, 'Email address');
-    await page.keyboard.type(staff.email);
+    expect(new URL(page.url()).searchParams.get('next')).toBe('/bookings?status=past');
+    await typeInto(page, 'Email address', staff.email);
+    expect(await page.getByLabel('Email address').inputValue()).toBe(staff.email);
     await page.keyboard.press('Enter');
-    await page.getByRole('status').filter({ hasText: 'we have sent it a sign-in link' }).waitFor();
+    // Sent, or (should it fail) the page's own words, so a failure says which.
+    const sent = page.getByRole('status').filter({ hasText: 'we have sent it a sign-in link' });
+    await sent.or(page.getByRole('alert').filter({ hasText: /\S/ })).first().waitFor({ timeout: 20_000 });
+    expect(await page.getByRole('alert').filter({ hasText: /\S/ }).allInnerTexts()).toEqual([]);
+    await sent.waitFor();
     await checkPage(page, 'email sign-in page, link sent, on the way to a page');
 
     const [mail] = (await t.mails('sign_in_link')).filter((m) => m.to_email === staff.email);
