@@ -83,6 +83,9 @@ describe.skipIf(!browserAvailable)('sign-in link by email', () => {
     expect(new URL(page.url()).searchParams.get('next')).toBe('/bookings?status=past');
     await activate(page, 'Email me a sign-in link');
     await page.getByRole('heading', { level: 1, name: 'Email me a sign-in link' }).waitFor();
+    // The new page's heading takes focus (as the first test waits for): tabbing on before it has
+    // could lose the address typed to that move, on a busy machine.
+    await expectFocused(page, 'h1');
     expect(new URL(page.url()).searchParams.get('next')).toBe('/bookings?status=past');
     await typeInto(page, 'Email address', staff.email);
     expect(await page.getByLabel('Email address').inputValue()).toBe(staff.email);
