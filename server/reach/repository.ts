@@ -233,18 +233,7 @@ export function orgsByIds(db: Q, ids: readonly string[]) {
   return db.selectFrom('organisations').select(['id', 'name', 'kind', 'parent_id']).where('id', 'in', [...ids]).execute();
 }
 
-/** Every organisation under `rootId` (children, their children...), not the root itself. */
-export async function descendantOrgs(db: Q, rootId: string) {
-  const found: { id: string; name: string; kind: string; parent_id: string | null }[] = [];
-  let frontier = [rootId];
-  const seen = new Set(frontier);
-  for (let depth = 0; depth < 5 && frontier.length; depth++) {
-    const rows = await db.selectFrom('organisations').select(['id', 'name', 'kind', 'parent_id']).where('parent_id', 'in', frontier).execute();
-    frontier = rows.map((r) => r.id).filter((id) => !seen.has(id));
-    for (const r of rows) if (!seen.has(r.id)) { seen.add(r.id); found.push(r); }
-  }
-  return found;
-}
+export { descendantOrgs } from '../accounts/repository.js';
 
 /** Every course, with how many parts complete it. */
 export function allCourses(db: Q) {

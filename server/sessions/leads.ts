@@ -3,7 +3,7 @@
  * organisation's office lets create and run sessions for that organisation (and, for a trust,
  * its schools), with everything a trainer has for their own sessions and nothing beyond.
  */
-import { findOrg, findUserById } from '../accounts/repository.js';
+import { descendantOrgs, findOrg, findUserById } from '../accounts/repository.js';
 import { orgsActableBy } from '../accounts/acting.js';
 import { toUser } from '../accounts/service.js';
 import { AppError } from '../errors.js';
@@ -144,11 +144,11 @@ export async function leadOrgsOf(deps: Deps, user: Pick<AuthUser, 'id'>) {
     const org = await findOrg(deps.db, id);
     if (!org) continue;
     // A trust's lead may publish for one of its schools (requireLeadMayPublish): the schools are the choices.
-    const under = await repo.childOrgs(deps.db, id);
+    const under = (await descendantOrgs(deps.db, id)).sort((a, b) => a.name.localeCompare(b.name, 'en-GB') || (a.id < b.id ? -1 : 1));
     const nameOf = new Map([[id, org.name], ...under.map((o) => [o.id, o.name] as const)]);
-    const parents = new Set(under.map((o) => o.parentId));
+    const parents = new Set(under.map((o) => o.parent_id));
     // Each named with the organisation it sits under; one with its own schools may have a trust-wide session too.
-    const schools = under.map((o) => ({ id: o.id, name: o.name, partOf: nameOf.get(o.parentId) ?? org.name, trust: parents.has(o.id) }));
+    const schools = under.map((o) => ({ id: o.id, name: o.name, partOf: nameOf.get(o.parent_id ?? '') ?? org.name, trust: parents.has(o.id) }));
     out.push({ id, name: org.name, trust: under.length > 0, schools });
   }
   return out;

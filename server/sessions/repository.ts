@@ -24,20 +24,6 @@ export function findSession(db: Q, id: string): Promise<SessionRow | undefined> 
 export { audienceKinds, orgChain, orgChains, sessionVisibility, viewerFor, visibleTo, type Viewer } from '../bookings/repository.js';
 import { currentLeadOrgIds, needsTrainer, orgInAudience, runs, visibleTo, type HoldRow, type Viewer } from '../bookings/repository.js';
 
-/** Every organisation under `orgId` (a trust's schools; a local authority's trusts and their schools), by name. */
-export async function childOrgs(db: Q, orgId: string): Promise<{ id: string; name: string; parentId: string }[]> {
-  const found: { id: string; name: string; parentId: string }[] = [];
-  const seen = new Set([orgId]);
-  let frontier = [orgId];
-  // Level by level (nesting is shallow: a few levels at most), never round a loop in the data.
-  for (let depth = 0; depth < 10 && frontier.length > 0; depth++) {
-    const rows = await db.selectFrom('organisations').select(['id', 'name', 'parent_id']).where('parent_id', 'in', frontier).execute();
-    frontier = rows.filter((r) => !seen.has(r.id)).map((r) => r.id);
-    for (const r of rows) if (!seen.has(r.id)) (seen.add(r.id), found.push({ id: r.id, name: r.name, parentId: r.parent_id! }));
-  }
-  return found.sort((a, b) => a.name.localeCompare(b.name, 'en-GB') || (a.id < b.id ? -1 : 1));
-}
-
 /** Whether any organisation has `orgId` as its parent (a trust or local authority). */
 export async function hasChildOrgs(db: Q, orgId: string): Promise<boolean> {
   return !!(await db.selectFrom('organisations').select('id').where('parent_id', '=', orgId).limit(1).executeTakeFirst());

@@ -151,16 +151,12 @@ export async function getSession(deps: Deps, id: string, caller?: AuthUser): Pro
   if (!row) throw new AppError('not_found', 'No such session.');
   const view = (await sessionViews(deps, [row], caller))[0]!;
   if (!caller) return view;
-  const [fits, others, bySeat] = await Promise.all([fitsForSessions(deps, caller, [row]), placesAtTheSameTime(deps, caller, row), row.mode === 'hybrid' ? fitBySeat(deps, caller, row) : null]);
-  return { ...view, fit: fits?.get(row.id) ?? null, alsoBooked: others, ...(bySeat ? { fitBySeat: bySeat } : {}) };
-}
-
-/** A hybrid session's fit for each seat kind (Session.fitBySeat), or null when the caller has no timetable. */
-async function fitBySeat(deps: Deps, caller: AuthUser, row: SessionRow) {
-  const [online, inPerson] = await Promise.all((['online', 'in_person'] as const).map((seat) => fitsForSessions(deps, caller, [{ ...row, seat }])));
-  const o = online?.get(row.id);
-  const p = inPerson?.get(row.id);
-  return o && p ? { online: o, inPerson: p } : null;
+  // A hybrid session is judged for each seat kind too (Session.fitBySeat), in the same one read of the timetable.
+  const bySeat = row.mode === 'hybrid' ? (['online', 'in_person'] as const).map((seat) => ({ ...row, id: `${row.id}:${seat}`, seat })) : [];
+  const [fits, others] = await Promise.all([fitsForSessions(deps, caller, [row, ...bySeat]), placesAtTheSameTime(deps, caller, row)]);
+  const online = fits?.get(`${row.id}:online`);
+  const inPerson = fits?.get(`${row.id}:in_person`);
+  return { ...view, fit: fits?.get(row.id) ?? null, alsoBooked: others, ...(online && inPerson ? { fitBySeat: { online, inPerson } } : {}) };
 }
 
 /**
