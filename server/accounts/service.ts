@@ -10,7 +10,7 @@ import type { OrganisationRow, UserRow } from '../../db/schema.js';
 import { CreateUserInput, Email, JOB_ROLE_LABEL, JobRole, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, MAX_IMPORT_WORDS, PARENT_KINDS, Role, type CreateOrgInput, type OrgChanged, type OrgKind, type UpdateOrgInput, type User } from '../../shared/accounts.js';
 import { lockForMovedOrg, releaseForMovedOrg } from '../bookings/service.js';
 import { placesChanged, type PlaceChange } from '../bookings/events.js';
-import { raiseOrgFeed } from '../calendar/feed-revisions.js';
+import { raiseOrgFeed, raiseRunnerFeeds } from '../calendar/feed-revisions.js';
 import { AppError, isUniqueViolation } from '../errors.js';
 import { perDatabase, type Deps } from '../platform/deps.js';
 import type { AuthContext, AuthUser } from '../platform/http.js';
@@ -269,9 +269,18 @@ export async function updateOrg(deps: Deps, id: string, input: z.infer<typeof Up
       if (requiresSso(set.settings) && !requiresSso(org.settings)) await repo.revokeSessionsOfOrgStaff(trx, id, deps.now().toISOString());
       // Its feed names it and shows its empty calendar in its zone: a calendar polling it must see the change.
       if (set.name !== org.name || set.time_zone !== org.time_zone) await raiseOrgFeed(trx, id, deps.now().toISOString());
-      if (!leftParent) return released;
+      // Which trust's leads run its in-house sessions, and which its own people lead, follow
+      // its trust: the calendar feeds of those who run sessions change with it (last, after
+      // the locks a booking batch takes first).
+      const runnersMoved = () => (set.parent_id !== org.parent_id ? raiseRunnerFeeds(trx, { movedOrgId: id }, deps.now().toISOString()) : undefined);
+      if (!leftParent) {
+        await runnersMoved();
+        return released;
+      }
       await repo.dropLeadsOfMembers(trx, leftParent.id, id);
-      return releaseForMovedOrg(trx, deps, id, `${set.name} is no longer part of ${leftParent.name}, and this session is only for ${leftParent.name} and its schools, so your place has been given up.`);
+      const gaveUp = await releaseForMovedOrg(trx, deps, id, `${set.name} is no longer part of ${leftParent.name}, and this session is only for ${leftParent.name} and its schools, so your place has been given up.`);
+      await runnersMoved();
+      return gaveUp;
     });
   } catch (e) {
     if (isUniqueViolation(e)) throw URN_TAKEN();

@@ -546,7 +546,9 @@ export async function namedTrainers(db: Q, sessionId: string): Promise<{ userId:
 
 /**
  * Takes off the session everyone named on it who does not run it now (`runs`: a lead who left
- * or was removed, an account turned off), when it is handed to someone who does.
+ * or was removed, an account turned off), when it is handed to someone who does. Their
+ * calendar feeds are left as they are: a feed holds the sessions a person runs by the same
+ * rule, so it did not hold this one.
  */
 export async function dropTrainersWhoDoNotRun(db: Q, sessionId: string): Promise<void> {
   const gone = (await namedTrainers(db, sessionId)).filter((t) => !t.runs);
@@ -568,9 +570,10 @@ export function needsTrainer(nowIso: string, table = 'sessions'): Expression<Sql
  * (an alias of the sessions table), the rule `runs` states. A lead counts only for an
  * organisation in their own chain (their school, or its trust: `currentLeadOrgIds`), and leads
  * the sessions for that organisation and for the schools directly under it (never a programme
- * session). Organisations nest one level, as the lead rule takes them.
+ * session). Organisations nest one level, as the lead rule takes them. Exported for reads that
+ * join people to the sessions they run (the cover report's sessions its staff deliver).
  */
-function trainerRuns(user: string, session: string): RawBuilder<SqlBool> {
+export function trainerRuns(user: string, session: string): RawBuilder<SqlBool> {
   const u = (c: string) => sql.ref(`${user}.${c}`);
   const audienceOrg = sql.ref(`${session}.audience_org_id`);
   return sql<SqlBool>`(${u('disabled_at')} is null and (${u('role')} in ('trainer', 'admin') or (${u('role')} in ('staff', 'office') and exists (

@@ -1,14 +1,15 @@
 /**
- * Writing calendars with ical-generator. `addBookingEvent` is the one VEVENT builder: the
- * emailed invite, the invite download, the subscription feeds and the office export all
- * render a booking through it, so a person's calendar sees the same event whichever way
- * it arrived. Feeds are written piece by piece (`calendarHead`, `renderEvents`,
- * `calendarTail`) so they can stream.
+ * Writing calendars with ical-generator. `addBookingEvent` is the one VEVENT builder for a
+ * booking: the emailed invite, the invite download, the subscription feeds and the office
+ * export all render a booking through it, so a person's calendar sees the same event
+ * whichever way it arrived. `addRunningEvent` writes a session someone runs, in their own
+ * feed only; the two share what an event of a session is (`sessionEventData`). Feeds are
+ * written piece by piece (`calendarHead`, `renderEvents`, `calendarTail`) so they can stream.
  */
 import ical, { ICalAlarmType, ICalAttendeeRole, ICalAttendeeStatus, ICalCalendarMethod, ICalEventStatus, ICalEventTransparency, escape, foldLines, type ICalCalendar } from 'ical-generator';
 import type { BookingStatus, SeatKind, SessionMode } from '../../db/schema.js';
 import { mailDomain } from '../platform/deps.js';
-import { awaitingSeat, eventSequence, eventStatus, eventUid, inviteMethod, partStat, uidHost, type InviteMethod, type SessionStatus } from './rules.js';
+import { awaitingSeat, eventSequence, eventStatus, eventUid, inviteMethod, partStat, runningEventUid, uidHost, type InviteMethod, type SessionStatus } from './rules.js';
 import { localTimeIsExact, vtimezone, zoned } from './timezones.js';
 
 /** Everything one calendar event is made from: a booking, its session and its person. */
@@ -35,6 +36,23 @@ export interface CalendarRow {
   sessionRevision: number;
   sessionUpdatedAt: string;
 }
+
+/** The session's part of a row: what every event of a session shows, whoever's it is. */
+type SessionPart = Pick<CalendarRow, 'sessionId' | 'title' | 'description' | 'mode' | 'startsAt' | 'endsAt' | 'timeZone' | 'venue' | 'sessionStatus' | 'sessionRevision' | 'sessionUpdatedAt'>;
+
+/**
+ * A session `userId` runs (named among its trainers, and running it by the one rule of who
+ * does), as an event of their own feed: no booking, so no seat, queue place or attendee.
+ */
+export interface RunningRow extends SessionPart {
+  /** Tells it from a booking's row among a feed's pages. */
+  running: true;
+  userId: string;
+}
+
+/** A row of a person's feed: a booking of theirs, or a session they run. */
+export type FeedRow = CalendarRow | RunningRow;
+export const isRunning = (row: FeedRow): row is RunningRow => 'running' in row;
 
 export interface CalendarContext {
   publicUrl: string;
@@ -118,6 +136,31 @@ function publishedSummary(row: CalendarRow, ctx: CalendarContext): string {
 }
 
 /**
+ * What any event of a session carries, whoever's it is: its times, its page, the ORGANIZER,
+ * and `stamp` as DTSTAMP and LAST-MODIFIED. A cancelled event takes up no time in any
+ * calendar that shows it.
+ */
+function sessionEventData(row: SessionPart, ctx: CalendarContext, stamp: Date, cancelled: boolean) {
+  const startMs = Date.parse(row.startsAt);
+  const endMs = Date.parse(row.endsAt);
+  // Local time with TZID where every client reads it back as this instant; otherwise UTC
+  // (a start in the hour repeated when clocks go back, the second time round).
+  const local = localTimeIsExact(startMs, row.timeZone) && localTimeIsExact(endMs, row.timeZone);
+  return {
+    stamp,
+    lastModified: stamp,
+    start: zoned(startMs, row.timeZone),
+    end: zoned(endMs, row.timeZone),
+    timezone: local ? row.timeZone : null,
+    url: sessionPageUrl(ctx.publicUrl, row.sessionId),
+    organizer: { name: oneLine(ctx.organizer.name), email: ctx.organizer.email },
+    transparency: cancelled ? ICalEventTransparency.TRANSPARENT : null,
+  };
+}
+
+const EVENT_STATUS = { CONFIRMED: ICalEventStatus.CONFIRMED, TENTATIVE: ICalEventStatus.TENTATIVE, CANCELLED: ICalEventStatus.CANCELLED } as const;
+
+/**
  * Adds the event for one booking to `cal`. The same row always gives the same VEVENT.
  * `published`: for a feed or an export (no METHOD), not an invite (see `publishedPrefix`).
  */
@@ -125,27 +168,14 @@ export function addBookingEvent(cal: ICalCalendar, row: CalendarRow, ctx: Calend
   const cancelled = inviteMethod(row.status, row.sessionStatus) === 'CANCEL';
   const stamp = new Date(Math.max(Date.parse(row.bookingUpdatedAt), Date.parse(row.sessionUpdatedAt)));
   const page = sessionPageUrl(ctx.publicUrl, row.sessionId);
-  const startMs = Date.parse(row.startsAt);
-  const endMs = Date.parse(row.endsAt);
-  // Local time with TZID where every client reads it back as this instant; otherwise UTC
-  // (a start in the hour repeated when clocks go back, the second time round).
-  const local = localTimeIsExact(startMs, row.timeZone) && localTimeIsExact(endMs, row.timeZone);
   const event = cal.createEvent({
+    ...sessionEventData(row, ctx, stamp, cancelled),
     id: eventUid(row.sessionId, row.userId, uidHost(ctx.publicUrl)),
     sequence: eventSequence({ sessionRevision: row.sessionRevision, bookingRevision: row.bookingRevision, priorRevisions: row.priorRevisions }),
-    stamp,
-    lastModified: stamp,
-    start: zoned(startMs, row.timeZone),
-    end: zoned(endMs, row.timeZone),
-    timezone: local ? row.timeZone : null,
     summary: published ? publishedSummary(row, ctx) : oneLine(row.title),
     description: eventDescription(row, ctx),
     location: row.seat === 'online' ? page : oneLine(row.venue ?? 'Venue to be confirmed'),
-    url: page,
-    status: { CONFIRMED: ICalEventStatus.CONFIRMED, TENTATIVE: ICalEventStatus.TENTATIVE, CANCELLED: ICalEventStatus.CANCELLED }[eventStatus(row.status, row.sessionStatus)],
-    organizer: { name: oneLine(ctx.organizer.name), email: ctx.organizer.email },
-    // A cancelled event takes up no time in any calendar that shows it.
-    transparency: cancelled ? ICalEventTransparency.TRANSPARENT : null,
+    status: EVENT_STATUS[eventStatus(row.status, row.sessionStatus)],
   });
   if (SAFE_ADDRESS.test(row.userEmail)) {
     event.createAttendee({
@@ -160,6 +190,46 @@ export function addBookingEvent(cal: ICalCalendar, row: CalendarRow, ctx: Calend
   // its staff's bookings carries none, or the office would be alerted before every one of
   // them, and a place in the queue or a seat on offer is no place to turn up to.
   if (!cancelled && !awaitingSeat(row.status) && ctx.reader !== 'office') event.createAlarm({ type: ICalAlarmType.display, trigger: REMINDER_SECONDS, description: `Starting in one hour: ${oneLine(row.title)}` });
+  return event;
+}
+
+/**
+ * What the event of a session someone runs says: that they run it (or that it is off), and
+ * where, as a booking's does: the venue unless it is online only, the session page (its
+ * live room) unless it is in person only.
+ */
+function runningDescription(row: RunningRow, ctx: CalendarContext): string {
+  const page = sessionPageUrl(ctx.publicUrl, row.sessionId);
+  const lines: string[] = [];
+  if (row.description.trim()) lines.push(row.description.trim(), '');
+  lines.push(row.sessionStatus === 'cancelled' ? 'This session you were running has been cancelled.' : 'You are running this session.', '');
+  if (row.mode !== 'online') lines.push(`Venue: ${oneLine(row.venue ?? 'to be confirmed')}`);
+  lines.push(`${row.mode === 'in_person' ? 'Session page' : 'Join online'}: ${page}`);
+  return lines.join('\n');
+}
+
+/**
+ * Adds the event of a session its reader runs to `cal` (their own feed; published, no
+ * METHOD). Its SEQUENCE is the session's revision, raised by every change of time, place,
+ * title or status, so it only goes up for as long as the session lives. "Running: " before
+ * the title tells it from their bookings at a glance; once the session is called off it is
+ * "Cancelled: ", as a booking's is (`publishedPrefix`: Outlook shows STATUS:CANCELLED events
+ * of a subscription as if they stood).
+ */
+export function addRunningEvent(cal: ICalCalendar, row: RunningRow, ctx: CalendarContext) {
+  const cancelled = row.sessionStatus === 'cancelled';
+  const page = sessionPageUrl(ctx.publicUrl, row.sessionId);
+  const event = cal.createEvent({
+    ...sessionEventData(row, ctx, new Date(row.sessionUpdatedAt), cancelled),
+    id: runningEventUid(row.sessionId, row.userId, uidHost(ctx.publicUrl)),
+    sequence: eventSequence({ sessionRevision: row.sessionRevision, bookingRevision: 0, priorRevisions: 0 }),
+    summary: (cancelled ? 'Cancelled: ' : 'Running: ') + oneLine(row.title),
+    description: runningDescription(row, ctx),
+    // Where they go to run it: the venue, unless it is online only.
+    location: row.mode === 'online' ? page : oneLine(row.venue ?? 'Venue to be confirmed'),
+    status: cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
+  });
+  if (!cancelled) event.createAlarm({ type: ICalAlarmType.display, trigger: REMINDER_SECONDS, description: `Starting in one hour: ${oneLine(row.title)}` });
   return event;
 }
 
@@ -231,11 +301,11 @@ function foldAscii(text: string): string {
  * The VEVENTs of a batch of rows, folded, exactly as they appear inside a whole calendar.
  * One scratch calendar is reused per call, so memory stays at one batch.
  */
-export function renderEvents(rows: CalendarRow[], ctx: CalendarContext): string {
+export function renderEvents(rows: FeedRow[], ctx: CalendarContext): string {
   const cal = ical({ prodId: PROD_ID });
   let out = '';
   for (const row of rows) {
-    const event = addBookingEvent(cal, row, ctx, true);
+    const event = isRunning(row) ? addRunningEvent(cal, row, ctx) : addBookingEvent(cal, row, ctx, true);
     out += fold(event.toString());
     cal.clear();
   }

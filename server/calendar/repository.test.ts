@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../db/connect.js';
 import type { BookingStatus } from '../../db/schema.js';
 import { openTestDb } from '../../test/helpers.js';
-import { calendarRowsPage, type Cursor, type RowFilter, type Scope } from './repository.js';
+import { calendarRowsPage, runningRowsPage, type Cursor, type RowFilter, type RunningCursor, type Scope } from './repository.js';
 
 // Feeds stream page by page (keyset on start, booking id). Whatever the page size, the pages
 // together must be exactly the rows of one big read: none lost or repeated at a page edge,
@@ -94,5 +94,37 @@ describe('calendar pages', () => {
         }
       }
     }
+  });
+});
+
+describe('pages of the sessions a person runs', () => {
+  it('together hold every session they run once, in (start, id) order, whatever the page size; cancelled ones only while newer than the cut-off; their bookings on them left out of their feed', async () => {
+    const trainer = people[2]!;
+    await h.db.updateTable('users').set({ role: 'trainer' }).where('id', '=', trainer).execute();
+    // Named on the first nine sessions (starts tie in threes); three of them cancelled at different times.
+    const ids = [...starts.keys()];
+    const run = ids.slice(0, 9);
+    await h.db.insertInto('session_trainers').values(run.map((session_id) => ({ session_id, user_id: trainer }))).execute();
+    const cancelledAt = new Map([[run[1]!, '2026-02-01T00:00:00.000Z'], [run[4]!, '2026-04-01T00:00:00.000Z'], [run[8]!, '2026-05-01T00:00:00.000Z']]);
+    for (const [id, at] of cancelledAt) await h.db.updateTable('sessions').set({ status: 'cancelled', updated_at: at }).where('id', '=', id).execute();
+    const byStart = (a: string, b: string) => (starts.get(a)! < starts.get(b)! ? -1 : starts.get(a)! > starts.get(b)! ? 1 : a < b ? -1 : a > b ? 1 : 0);
+    for (const f of [{}, { cancelledAfter: '2026-03-01T00:00:00.000Z' }] as RowFilter[]) {
+      const want = run.filter((id) => !f.cancelledAfter || !cancelledAt.has(id) || cancelledAt.get(id)! > f.cancelledAfter).sort(byStart);
+      for (const limit of [1, 2, 3, 5, 1000]) {
+        const got: string[] = [];
+        let cursor: RunningCursor | null = null;
+        do {
+          const page: Awaited<ReturnType<typeof runningRowsPage>> = await runningRowsPage(h.db, trainer, f, cursor, limit);
+          expect(page.rows.length).toBeLessThanOrEqual(limit);
+          got.push(...page.rows.map((r) => r.sessionId));
+          cursor = page.next;
+        } while (cursor);
+        expect(got).toEqual(want);
+      }
+    }
+    // Their feed's bookings leave out the sessions they run (one event each, the one of running it).
+    const booked = new Set(bookings.filter((b) => b.user_id === trainer).map((b) => b.session_id));
+    const feed = (await calendarRowsPage(h.db, { userId: trainer, trainer: true }, {}, null, 1000)).rows.map((r) => r.sessionId);
+    expect(new Set(feed)).toEqual(new Set([...booked].filter((id) => !run.includes(id))));
   });
 });

@@ -1,9 +1,9 @@
-/** The calendar's queries: bookings as calendar rows (paged by keyset), feed tokens. */
+/** The calendar's queries: bookings and the sessions a person runs as calendar rows (paged by keyset), feed tokens. */
 import { sql, type Compilable, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { BookingStatus, Database, SeatKind, SessionMode } from '../../db/schema.js';
-import type { CalendarRow } from './ics.js';
+import type { CalendarRow, RunningRow } from './ics.js';
 import { kindOf, oneOf, prepared } from '../../db/prepared.js';
-import { visibleTo, type Viewer } from '../bookings/repository.js';
+import { runs, visibleTo, type Viewer } from '../bookings/repository.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -11,8 +11,14 @@ type Q = Kysely<Database> | Transaction<Database>;
  * Whose bookings: one person's, or every person's of one organisation on the sessions
  * `viewer` (whoever reads the export or made the feed) may see, so a trust's office never
  * reads a school's own in-house sessions (DESIGN.md invariant 12).
+ *
+ * `trainer`: the person is named to run sessions (session_trainers), so their calendar also
+ * holds the sessions they run (`runningRowsPage`), and a booking of theirs on one of those
+ * is left out of it: one event per session, the one of running it, whose standing follows
+ * the session's and not a booking's (they run it whatever became of a place they once
+ * booked). Absent for everyone else, whose calendars read just as before.
  */
-export type Scope = { userId: string } | { orgId: string; viewer: Viewer };
+export type Scope = { userId: string; trainer?: true } | { orgId: string; viewer: Viewer };
 
 export interface RowFilter {
   /** Keep only the latest booking per (session, person): one event per UID. */
@@ -46,8 +52,11 @@ type Base = ReturnType<typeof base>;
 /** The bookings of `scope` that pass `f`, joined to their session and person. */
 function scoped(db: Q, scope: Scope, f: RowFilter): Base {
   let q = base(db);
-  if ('userId' in scope) q = q.where('b.user_id', '=', scope.userId);
-  else q = q.where('u.org_id', '=', scope.orgId).where(visibleTo(scope.viewer, 's'));
+  if ('userId' in scope) {
+    q = q.where('b.user_id', '=', scope.userId);
+    // The same rule as `running` below, so each session shows exactly once.
+    if (scope.trainer) q = q.where((eb) => eb.not(runs({ userId: scope.userId, table: 's' })));
+  } else q = q.where('u.org_id', '=', scope.orgId).where(visibleTo(scope.viewer, 's'));
   if (f.latestOnly) {
     q = q.where(sql<boolean>`not exists (select 1 from bookings n where n.session_id = b.session_id and n.user_id = b.user_id and n.queue_seq > b.queue_seq)`);
   }
@@ -240,6 +249,25 @@ export interface ZoneSummary {
 
 /** Per time zone: how many rows, their span, and when they last changed (for VTIMEZONEs and ETags). */
 export async function zoneSummaries(db: Q, scope: Scope, f: RowFilter): Promise<ZoneSummary[]> {
+  const [booked, run] = await Promise.all([bookingZoneSummaries(db, scope, f), 'userId' in scope && scope.trainer ? runningZoneSummaries(db, scope.userId, f) : []]);
+  if (run.length === 0) return booked;
+  // One entry per zone, as if the two were one table: a session run counts as changed when the session did.
+  const byZone = new Map(booked.map((z) => [z.timeZone, { ...z }]));
+  for (const r of run) {
+    const z = byZone.get(r.timeZone);
+    if (!z) {
+      byZone.set(r.timeZone, r);
+      continue;
+    }
+    z.count += r.count;
+    if (r.firstStart < z.firstStart) z.firstStart = r.firstStart;
+    if (r.lastEnd > z.lastEnd) z.lastEnd = r.lastEnd;
+    if (r.lastSessionChange > z.lastSessionChange) z.lastSessionChange = r.lastSessionChange;
+  }
+  return [...byZone.values()].sort((a, b) => (a.timeZone < b.timeZone ? -1 : a.timeZone > b.timeZone ? 1 : 0));
+}
+
+async function bookingZoneSummaries(db: Q, scope: Scope, f: RowFilter): Promise<ZoneSummary[]> {
   const rows = await scoped(db, scope, f)
     .select((eb) => [
       's.time_zone',
@@ -264,12 +292,93 @@ export async function zoneSummaries(db: Q, scope: Scope, f: RowFilter): Promise<
 
 /** The latest cancellation that has already dropped out of a feed (the feed changed when it left). */
 export async function lastDroppedCancellation(db: Q, scope: Scope, cutoff: string): Promise<string | null> {
-  const r = await scoped(db, scope, { latestOnly: true })
-    .where('b.status', '=', 'cancelled')
-    .where('b.cancelled_at', '<=', cutoff)
-    .select((eb) => eb.fn.max('b.cancelled_at').as('last'))
-    .executeTakeFirst();
-  return r?.last ?? null;
+  const [booked, run] = await Promise.all([
+    scoped(db, scope, { latestOnly: true })
+      .where('b.status', '=', 'cancelled')
+      .where('b.cancelled_at', '<=', cutoff)
+      .select((eb) => eb.fn.max('b.cancelled_at').as('last'))
+      .executeTakeFirst(),
+    'userId' in scope && scope.trainer
+      ? running(db, scope.userId, {}).where('s.status', '=', 'cancelled').where('s.updated_at', '<=', cutoff).select((eb) => eb.fn.max('s.updated_at').as('last')).executeTakeFirst()
+      : undefined,
+  ]);
+  const last = [booked?.last, run?.last].filter((x): x is string => !!x).sort();
+  return last[last.length - 1] ?? null;
+}
+
+/**
+ * The sessions `userId` runs, by the one rule of who does (`runs`: named among its trainers,
+ * account on, a trainer or administrator, or a lead still leading training for the
+ * organisation it is for), that pass `f`: overlapping [from, to), and a cancelled one only
+ * while it is newer than `cancelledAfter`. A cancelled session is never changed again, so its
+ * `updated_at` is when it was cancelled. Read from the person's session_trainers rows (by
+ * their index), each session by its key.
+ */
+function running(db: Q, userId: string, f: RowFilter) {
+  let q = db
+    .selectFrom('session_trainers as st')
+    .innerJoin('sessions as s', 's.id', 'st.session_id')
+    .where('st.user_id', '=', userId)
+    .where(runs({ userId, table: 's' }));
+  if (f.cancelledAfter) {
+    const after = f.cancelledAfter;
+    q = q.where((eb) => eb.or([eb('s.status', '<>', 'cancelled'), eb('s.updated_at', '>', after)]));
+  }
+  if (f.from) q = q.where('s.ends_at', '>', f.from);
+  if (f.to) q = q.where('s.starts_at', '<', f.to);
+  return q;
+}
+
+/** The keyset position after the last session run read: (start, session id). */
+export interface RunningCursor {
+  startsAt: string;
+  sessionId: string;
+}
+
+/**
+ * One page of the sessions `userId` runs (`running`), in (start, session id) order, after
+ * `cursor`: at most `limit` rows, one more read to learn whether another page follows. Each
+ * page sorts the person's sessions after the cursor, a trainer's few hundred or thousand over
+ * the years, so a page costs what those cost, and holds at most `limit`.
+ */
+export async function runningRowsPage(db: Q, userId: string, f: RowFilter, cursor: RunningCursor | null, limit: number): Promise<{ rows: RunningRow[]; next: RunningCursor | null }> {
+  let q = running(db, userId, f).select(['s.id', 's.title', 's.description', 's.mode', 's.starts_at', 's.ends_at', 's.time_zone', 's.venue', 's.status', 's.revision', 's.updated_at']);
+  if (cursor) {
+    const c = cursor;
+    q = q.where('s.starts_at', '>=', c.startsAt).where((eb) => eb.or([eb('s.starts_at', '>', c.startsAt), eb('s.id', '>', c.sessionId)]));
+  }
+  const raw = await q.orderBy('s.starts_at').orderBy('s.id').limit(limit + 1).execute();
+  const more = raw.length > limit;
+  if (more) raw.length = limit;
+  const last = raw[raw.length - 1];
+  return {
+    rows: raw.map((r) => ({
+      running: true,
+      userId,
+      sessionId: r.id,
+      title: r.title,
+      description: r.description,
+      mode: r.mode,
+      startsAt: r.starts_at,
+      endsAt: r.ends_at,
+      timeZone: r.time_zone,
+      venue: r.venue,
+      sessionStatus: r.status,
+      sessionRevision: Number(r.revision),
+      sessionUpdatedAt: r.updated_at,
+    })),
+    next: more && last ? { startsAt: last.starts_at, sessionId: last.id } : null,
+  };
+}
+
+/** `zoneSummaries` of the sessions `userId` runs (`running`). */
+async function runningZoneSummaries(db: Q, userId: string, f: RowFilter): Promise<ZoneSummary[]> {
+  const rows = await running(db, userId, f)
+    .select((eb) => ['s.time_zone', eb.fn.countAll<number>().as('n'), eb.fn.min('s.starts_at').as('first_start'), eb.fn.max('s.ends_at').as('last_end'), eb.fn.max('s.updated_at').as('last_s')])
+    .groupBy('s.time_zone')
+    .orderBy('s.time_zone')
+    .execute();
+  return rows.map((r) => ({ timeZone: r.time_zone, count: Number(r.n), firstStart: r.first_start, lastEnd: r.last_end, lastBookingChange: r.last_s, lastSessionChange: r.last_s }));
 }
 
 /** Adds a derived token's row, unless that token (or the same maker's same generation) is there already. */
@@ -320,6 +429,8 @@ const liveFeedToken = prepared<{ tokenHash: string }>()((db, arg) =>
       't.owner_kind', 't.owner_id', 't.created_by',
       'u.id as user_id', 'u.name as user_name', 'u.email as user_email', 'u.disabled_at as user_disabled_at',
       'r.revision', 'r.changed_at', 'r.last_cancelled_at',
+      // Whether the person is named to run any session (Scope's `trainer`): one probe of session_trainers' user index.
+      (eb) => eb.exists(eb.selectFrom('session_trainers as st').select('st.user_id').whereRef('st.user_id', '=', 'u.id')).as('names_trainer'),
     ])
     .where('t.token_hash', '=', arg('tokenHash'))
     .where('t.revoked_at', 'is', null),

@@ -92,7 +92,7 @@ export function calendarRoutes(deps: Deps) {
   );
 
   app.openapi(
-    createRoute({ method: 'get', path: '/me/calendar', tags: ['calendar'], summary: 'My private subscription URL for my bookings: the same URL on every call until I rotate it', responses: { 200: jsonResponse(FeedUrl, 'Feed URL') } }),
+    createRoute({ method: 'get', path: '/me/calendar', tags: ['calendar'], summary: 'My private subscription URL for my bookings and the sessions I run: the same URL on every call until I rotate it', responses: { 200: jsonResponse(FeedUrl, 'Feed URL') } }),
     async (c) => {
       const user = requireUser(c);
       c.header('Cache-Control', 'private, no-store');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eventSequence, eventStatus, eventUid, feedCancelledCutoff, feedListsBooking, inviteMethod, noticeInviteMethod, partStat, uidHost } from './rules.js';
+import { eventSequence, eventStatus, eventUid, feedCancelledCutoff, feedListsBooking, inviteMethod, noticeInviteMethod, partStat, runningEventUid, uidHost } from './rules.js';
 
 describe('UID', () => {
   it('is one per (session, person), at the host of PUBLIC_URL', () => {
@@ -14,6 +14,11 @@ describe('UID', () => {
   });
   it('cannot carry a line break or a property into the calendar', () => {
     expect(eventUid('s\r\nATTENDEE:x', 'u;1', 'h')).toBe('booking-sATTENDEEx-u1@h');
+    expect(runningEventUid('s\r\nATTENDEE:x', 'u;1', 'h')).toBe('running-sATTENDEEx-u1@h');
+  });
+  it('of a session someone runs is one per (session, person), never the UID of a booking of theirs on it', () => {
+    expect(runningEventUid('s-1', 'u-1', 'h')).toBe('running-s-1-u-1@h');
+    expect(runningEventUid('s-1', 'u-1', 'h')).not.toBe(eventUid('s-1', 'u-1', 'h'));
   });
 });
 

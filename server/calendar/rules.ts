@@ -43,6 +43,16 @@ export function eventUid(sessionId: string, userId: string, host: string): strin
   return `booking-${safeUidPart(sessionId)}-${safeUidPart(userId)}@${safeUidPart(host)}`;
 }
 
+/**
+ * The one UID of the event for `userId` running `sessionId` (named among its trainers): stable
+ * for the life of the session, and never a booking's UID, so a person booked on a session and
+ * then named to run it (or the other way round) has two events told apart, never one UID
+ * that means two things.
+ */
+export function runningEventUid(sessionId: string, userId: string, host: string): string {
+  return `running-${safeUidPart(sessionId)}-${safeUidPart(userId)}@${safeUidPart(host)}`;
+}
+
 export interface SequenceInput {
   /** sessions.revision: raised on every change of time, place, title or status. */
   sessionRevision: number;

@@ -1,7 +1,8 @@
 /**
  * Calendars: invite downloads, private subscription feeds (per person and per
  * organisation) and the office exports (ICS and CSV). Feeds and exports are streamed in
- * batches read by keyset, so a calendar of ten thousand events is never held whole.
+ * batches read by keyset, so a calendar of ten thousand events is never held whole. A
+ * person's feed holds their bookings and, for someone who runs sessions, those sessions.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { perDatabase, type Deps } from '../platform/deps.js';
@@ -14,7 +15,7 @@ import { audienceLabels, queuePositions, viewerFor } from '../bookings/repositor
 import { mayActFor } from '../bookings/service.js';
 import { orgsActableBy } from '../accounts/acting.js';
 import { AppError } from '../errors.js';
-import { calendarHead, calendarTail, renderEvents, renderInvite } from './ics.js';
+import { calendarHead, calendarTail, renderEvents, renderInvite, type FeedRow } from './ics.js';
 import { calendarContext } from './invites.js';
 import * as repo from './repository.js';
 import { deriveFeedToken, feedTokenSecret, hashFeedToken, type FeedOwnerKind } from './feed-tokens.js';
@@ -153,7 +154,11 @@ export async function feedByToken(deps: Deps, token: string): Promise<Subscribed
   const revision = { revision: Number(row.revision ?? 0), changedAt: row.changed_at ?? null, lastCancelledAt: row.last_cancelled_at ?? null };
   if (row.owner_kind === 'user') {
     if (!row.user_id || row.user_disabled_at) throw notFound();
-    return { scope: { userId: row.user_id }, revision, name: 'My training sessions', fingerprint: `${row.user_name}\n${row.user_email}` };
+    // Someone named to run sessions reads those too (repo.Scope). The scope is part of the
+    // ETag (feedVersion), so a calendar that subscribed before run sessions were in feeds
+    // fetched them at its next poll, not at the next change.
+    const scope: repo.Scope = row.names_trainer ? { userId: row.user_id, trainer: true } : { userId: row.user_id };
+    return { scope, revision, name: 'My training sessions', fingerprint: `${row.user_name}\n${row.user_email}` };
   }
   const [org, maker] = await Promise.all([findOrg(deps.db, row.owner_id), row.created_by ? findUserById(deps.db, row.created_by) : undefined]);
   // A feed works while the person who made it still acts for the organisation (accounts/acting.ts).
@@ -279,8 +284,27 @@ export function notModified(plan: FeedVersion, ifNoneMatch: string | undefined, 
   return false;
 }
 
-type Page<T> = { rows: T[]; next: repo.Cursor | null };
-type CalendarPage = Awaited<ReturnType<typeof repo.calendarRowsPage>>;
+type Page<T, C> = { rows: T[]; next: C | null };
+
+/**
+ * Where a calendar's walk is: among its bookings (`repo.calendarRowsPage`), then, in a
+ * person's feed who runs sessions, among those (`repo.runningRowsPage`; `runs: null` before
+ * the first). Both walks read at most BATCH_SIZE rows a page.
+ */
+export type FeedCursor = { bookings: repo.Cursor } | { runs: repo.RunningCursor | null };
+type CalendarPage = Page<FeedRow, FeedCursor>;
+
+/** The page of a calendar at `cursor` (null: its first): its bookings, then the sessions its person runs. */
+async function calendarPage(deps: Deps, scope: repo.Scope, filter: repo.RowFilter, cursor: FeedCursor | null): Promise<CalendarPage> {
+  if (!cursor || 'bookings' in cursor) {
+    const page = await repo.calendarRowsPage(deps.db, scope, filter, cursor?.bookings ?? null, BATCH_SIZE);
+    const runsNext = 'userId' in scope && scope.trainer ? { runs: null } : null;
+    return { rows: page.rows, next: page.next ? { bookings: page.next } : runsNext };
+  }
+  // Only a person's feed gets here (`runsNext` above).
+  const page = await repo.runningRowsPage(deps.db, (scope as { userId: string }).userId, filter, cursor.runs, BATCH_SIZE);
+  return { rows: page.rows, next: page.next ? { runs: page.next } : null };
+}
 
 /**
  * A read awaited later: marked handled now, so a failure while nobody awaits it yet (or
@@ -296,7 +320,7 @@ function handled<T>(p: Promise<T>): Promise<T> {
  * reads it while it works out the plan (ETag, zones), which PostgreSQL can do side by side.
  */
 export function readFirstPage(deps: Deps, target: FeedTarget, filter: repo.RowFilter): Promise<CalendarPage> {
-  return handled(repo.calendarRowsPage(deps.db, target.scope, filter, null, BATCH_SIZE));
+  return handled(calendarPage(deps, target.scope, filter, null));
 }
 
 /**
@@ -304,19 +328,19 @@ export function readFirstPage(deps: Deps, target: FeedTarget, filter: repo.RowFi
  * page is read while the current one renders (so PostgreSQL works on it in the meantime):
  * at most two pages are held at once.
  */
-function pagedStream<T>(
+function pagedStream<T, C>(
   deps: Deps,
   head: string,
   tail: string,
-  readPage: (cursor: repo.Cursor | null) => Promise<Page<T>>,
+  readPage: (cursor: C | null) => Promise<Page<T, C>>,
   render: (rows: T[]) => Promise<string> | string,
-  firstPage?: Promise<Page<T>>,
+  firstPage?: Promise<Page<T, C>>,
 ) {
   const encoder = new TextEncoder();
-  let pending: Promise<Page<T>> | null = firstPage ?? null;
+  let pending: Promise<Page<T, C>> | null = firstPage ?? null;
   let started = false;
   let done = false;
-  const read = (cursor: repo.Cursor | null) => handled(readPage(cursor));
+  const read = (cursor: C | null) => handled(readPage(cursor));
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
@@ -348,7 +372,7 @@ function pagedStream<T>(
 /** Whose calendar a scope makes: a person's own, or an office's of its staff's bookings. */
 const readerOf = (scope: repo.Scope): 'person' | 'office' => ('userId' in scope ? 'person' : 'office');
 
-/** A whole calendar of `target`'s bookings passing `filter`, as a byte stream. */
+/** A whole calendar of `target`'s bookings (and, a person's, the sessions they run) passing `filter`, as a byte stream. */
 export function streamCalendar(
   deps: Deps,
   target: FeedTarget,
@@ -361,7 +385,7 @@ export function streamCalendar(
     deps,
     calendarHead({ name: target.name, refreshHours: opts.refreshHours, emptyZone: target.timeZone }, plan.zones),
     calendarTail(),
-    (cursor) => repo.calendarRowsPage(deps.db, target.scope, filter, cursor, BATCH_SIZE),
+    (cursor) => calendarPage(deps, target.scope, filter, cursor),
     (rows) => renderEvents(rows, ctx),
     opts.firstPage,
   );
@@ -376,7 +400,7 @@ export function streamBookingsCsv(deps: Deps, scope: repo.Scope, filter: repo.Ro
     deps,
     head,
     '',
-    (cursor) => repo.calendarRowsPage(deps.db, scope, filter, cursor, BATCH_SIZE),
+    (cursor: repo.Cursor | null) => repo.calendarRowsPage(deps.db, scope, filter, cursor, BATCH_SIZE),
     async (rows) => {
       const [positions, audiences, lapsed] = await Promise.all([
         queuePositions(deps.db, rows.filter((r) => r.status === 'waitlisted').map((r) => ({ id: r.bookingId, sessionId: r.sessionId }))),

@@ -59,12 +59,13 @@ export async function addLead(deps: Deps, actor: AuthUser, orgId: string, userId
   if (user.role !== 'staff' && user.role !== 'office') {
     throw new AppError('validation_failed', `${user.name} is a ${user.role} and can already run sessions.`, { issues: [{ path: 'userId', message: 'is already a trainer or administrator' }] });
   }
-  await repo.addLead(deps.db, { user_id: userId, org_id: orgId, created_by: actor.id, created_at: deps.now().toISOString() });
+  // With their calendar feed's revision (the sessions they are named on and now run join it), all or none.
+  await deps.db.transaction().execute((trx) => repo.addLead(trx, { user_id: userId, org_id: orgId, created_by: actor.id, created_at: deps.now().toISOString() }));
 }
 
 export async function removeLead(deps: Deps, actor: AuthUser, orgId: string, userId: string): Promise<LeadRemoved> {
   await requireLeadManager(deps, actor, orgId);
-  await repo.removeLead(deps.db, orgId, userId);
+  await deps.db.transaction().execute((trx) => repo.removeLead(trx, orgId, userId, deps.now().toISOString()));
   // No longer running the in-house sessions they published: out of their live rooms at once.
   await runningMayHaveEnded(deps, userId);
   // Those with no one else to run them are said, so someone sees to them.
@@ -125,7 +126,7 @@ export async function giveToLead(deps: Deps, actor: AuthUser, sessionId: string,
     // anyone else would be named on it and not run it.
     const person = await repo.leadKept(trx, deps.dbKind, orgId, userId);
     if (!person || person.disabled_at) throw notALead();
-    const added = await repo.addTrainer(trx, sessionId, userId);
+    const added = await repo.addTrainer(trx, sessionId, userId, deps.now().toISOString());
     // The one rule of who runs a session (a lead row left behind by a move grants nothing); the transaction undoes the naming.
     if (!(await anyoneRuns(trx, sessionId, userId))) throw notALead();
     await dropTrainersWhoDoNotRun(trx, sessionId);

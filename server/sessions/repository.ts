@@ -1,7 +1,7 @@
 import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import type { Database, NewSession, SessionArea, SessionMode, SessionRow, SessionUpdate } from '../../db/schema.js';
 import { containing, folded, lowerContains } from '../../db/like.js';
-import { raiseFeeds } from '../calendar/feed-revisions.js';
+import { raiseFeeds, raiseRunnerFeeds } from '../calendar/feed-revisions.js';
 import { prepared, preparedIn, type Prepared } from '../../db/prepared.js';
 import type { DbKind } from '../../db/connect.js';
 
@@ -50,26 +50,41 @@ const runningAny = preparedIn((db, ids: readonly string[]) => db.selectFrom('ses
 // since the catalogue builds on the engine and not the other way round.
 export { isTrainerOf } from '../bookings/repository.js';
 
+/** Saves a new session and who runs it, whose own calendar feeds then hold it. */
 export async function insertSession(db: Q, row: NewSession, trainerIds: string[]) {
   await db.insertInto('sessions').values(row).execute();
-  if (trainerIds.length) await db.insertInto('session_trainers').values(trainerIds.map((user_id) => ({ session_id: row.id, user_id }))).execute();
+  if (trainerIds.length) {
+    await db.insertInto('session_trainers').values(trainerIds.map((user_id) => ({ session_id: row.id, user_id }))).execute();
+    await raiseRunnerFeeds(db, { userIds: trainerIds }, row.updated_at);
+  }
 }
 
-/** Saves a change of a session; what its attendees' calendar feeds show changes with it. */
-export async function updateSession(db: Q, id: string, set: SessionUpdate & { updated_at: string }) {
+/**
+ * Saves a change of a session; what the calendar feeds of its attendees and of those who run
+ * it show changes with it. `runners`: who is to run it once the same transaction has named
+ * them (`replaceTrainers`), when that changes too: their feeds are raised with the rest, in
+ * one statement (feed-revisions.ts, FeedPeople).
+ */
+export async function updateSession(db: Q, id: string, set: SessionUpdate & { updated_at: string }, runners?: readonly string[]) {
   await db.updateTable('sessions').set(set).where('id', '=', id).execute();
-  await raiseFeeds(db, { sessionId: id }, set.updated_at);
+  await raiseFeeds(db, { sessionId: id, runners }, set.updated_at);
 }
 
-export async function replaceTrainers(db: Q, sessionId: string, trainerIds: string[]) {
+/** Names who runs a session: the feeds of those named anew and of those taken off it change (they hold the sessions a person runs). */
+export async function replaceTrainers(db: Q, sessionId: string, trainerIds: string[], nowIso: string) {
+  const before = (await db.selectFrom('session_trainers').select('user_id').where('session_id', '=', sessionId).execute()).map((r) => r.user_id);
   await db.deleteFrom('session_trainers').where('session_id', '=', sessionId).execute();
   if (trainerIds.length) await db.insertInto('session_trainers').values(trainerIds.map((user_id) => ({ session_id: sessionId, user_id }))).execute();
+  const changed = [...before.filter((u) => !trainerIds.includes(u)), ...trainerIds.filter((u) => !before.includes(u))];
+  await raiseRunnerFeeds(db, { userIds: changed }, nowIso);
 }
 
-/** Names `userId` among the session's trainers, if they are not already: whether they were added. */
-export async function addTrainer(db: Q, sessionId: string, userId: string): Promise<boolean> {
+/** Names `userId` among the session's trainers, if they are not already: whether they were added (their feed then holds it). */
+export async function addTrainer(db: Q, sessionId: string, userId: string, nowIso: string): Promise<boolean> {
   const r = await db.insertInto('session_trainers').values({ session_id: sessionId, user_id: userId }).onConflict((oc) => oc.doNothing()).executeTakeFirst();
-  return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
+  const added = Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
+  if (added) await raiseRunnerFeeds(db, { userIds: [userId] }, nowIso);
+  return added;
 }
 
 /** What a session view shows (service.ts toSession): a listing reads only these, fewer values to build per row. */
@@ -392,9 +407,12 @@ export function leadCandidates(db: Q, orgId: string, opts: { text?: string; limi
   return q.execute();
 }
 
+/** Makes someone a lead: sessions they are named on for the organisation are theirs to run again, and in their calendar feed. */
 export async function addLead(db: Q, row: Database['inhouse_leads']) {
   const exists = await db.selectFrom('inhouse_leads').select('user_id').where('user_id', '=', row.user_id).where('org_id', '=', row.org_id).executeTakeFirst();
-  if (!exists) await db.insertInto('inhouse_leads').values(row).execute();
+  if (exists) return;
+  await db.insertInto('inhouse_leads').values(row).execute();
+  await raiseRunnerFeeds(db, { userIds: [row.user_id] }, row.created_at);
 }
 
 /**
@@ -414,8 +432,10 @@ export function leadKept(trx: Transaction<Database>, kind: DbKind, orgId: string
   return (kind === 'postgres' ? q.forShare() : q).executeTakeFirst();
 }
 
-export async function removeLead(db: Q, orgId: string, userId: string) {
-  await db.deleteFrom('inhouse_leads').where('org_id', '=', orgId).where('user_id', '=', userId).execute();
+/** Ends someone's leadership: the sessions they are named on for the organisation leave their calendar feed (they run them no longer). */
+export async function removeLead(db: Q, orgId: string, userId: string, nowIso: string) {
+  const r = await db.deleteFrom('inhouse_leads').where('org_id', '=', orgId).where('user_id', '=', userId).executeTakeFirst();
+  if (Number(r.numDeletedRows) > 0) await raiseRunnerFeeds(db, { userIds: [userId] }, nowIso);
 }
 
 /**

@@ -611,7 +611,7 @@ export async function updateSession(deps: Deps, actor: AuthUser, id: string, pat
       }
     }
     await engine.checkSessionChange(trx, deps, row, after);
-    await repo.updateSession(trx, id, next);
+    await repo.updateSession(trx, id, next, trainerIds);
     if (audience) {
       // Checked against the stored change, under the session's lock: no one booked may be left outside.
       const outside = await repo.bookedOutside(trx, id, async (u) => (await repo.sessionVisibility(trx, id, await repo.viewerFor(trx, u))) === 'visible');
@@ -633,7 +633,7 @@ export async function updateSession(deps: Deps, actor: AuthUser, id: string, pat
     await engine.afterSessionChange(trx, deps, after, { timeOrPlaceChanged, inviteTextChanged: inviteTextChanged(row, patch), venueOnly: venueChanged && !timeOrModeChanged });
     if (trainerIds) {
       trainersBefore = (await repo.trainerIdsOf(trx, [id])).get(id) ?? [];
-      await repo.replaceTrainers(trx, id, trainerIds);
+      await repo.replaceTrainers(trx, id, trainerIds, next.updated_at);
     }
   }));
   if (outcomeRuleChanged) await finaliseSessionIfOver(deps, id);

@@ -47,6 +47,25 @@ describe.skipIf(!browserAvailable)('calendar subscription, new session, other pa
     expect(await page.evaluate(async (u) => (await fetch(u)).status, fresh)).toBe(200);
   });
 
+  it('a trainer’s calendar page says their feed holds the sessions they run, and the address it gives holds them (keyboard, 320 px, axe)', async () => {
+    const { t } = env.server;
+    const trainer = await t.user('trainer', null, 'Tara Trainer');
+    const s = await t.session({ title: 'Positive behaviour support', startsAt: daysFromNow(4), endsAt: plusMinutes(daysFromNow(4), 90) }, trainer);
+    const page = await newPage(env.browser, env.server, { ...NARROW, permissions: ['clipboard-read', 'clipboard-write'] });
+    await signInTo(page, trainer, '/calendar', 'Subscribe to my calendar', { nav: 'Calendar feed' });
+    await page.getByRole('heading', { level: 2, name: 'My bookings and the sessions I run' }).waitFor();
+    await page.getByText('Your bookings and the sessions you run then appear in your calendar').waitFor();
+    const url = await page.getByLabel('Your calendar address').inputValue();
+    // Before, a trainer's feed held only their bookings: none, so an empty calendar.
+    const feed = await page.evaluate(async (u) => (await fetch(u)).text(), url);
+    expect(feed).toContain('SUMMARY:Running: Positive behaviour support');
+    expect(feed).toContain(`UID:running-${s.id}`);
+    await tabTo(page, 'Copy address: Your calendar address');
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: 'Copied the calendar address.' }).waitFor();
+    await checkPage(page, 'a trainer’s calendar page');
+  });
+
   it('My account offers a copy of the person’s data, downloaded by keyboard as a JSON file holding their account and places (320 px)', async () => {
     const { t } = env.server;
     const org = await t.org('Ash Primary');

@@ -95,15 +95,17 @@ export function CalendarPage() {
   const orgId = office ? officeOrgOf(me, orgs.data, loc.query.get('org')) : null;
   const orgName = orgs.data?.find((o) => o.id === orgId)?.name ?? me.orgName;
   const [choiceError, setChoiceError] = useState(false);
+  // Someone who runs sessions finds those in their feed too (server/calendar/repository.ts, Scope).
+  const what = me.runsSessions ? 'bookings and the sessions you run' : 'bookings';
   return (
     <>
       <PageHeading title="Subscribe to my calendar" navigated={loc.navigated} error={choiceError}>
         Subscribe to my calendar
       </PageHeading>
-      <p>Add this private address to Outlook, Google Calendar or Apple Calendar as a subscription. Your bookings then appear in your calendar and follow every change, including cancellations.</p>
-      <p>Keep the address to yourself: anyone who has it can see your bookings. It stays the same each time you come back here, until you make a new one.</p>
+      <p>Add this private address to Outlook, Google Calendar or Apple Calendar as a subscription. Your {what} then appear in your calendar and follow every change, including cancellations.</p>
+      <p>Keep the address to yourself: anyone who has it can see your {what}. It stays the same each time you come back here, until you make a new one.</p>
       <section aria-labelledby="my-feed-title">
-        <h2 id="my-feed-title">My bookings</h2>
+        <h2 id="my-feed-title">{me.runsSessions ? 'My bookings and the sessions I run' : 'My bookings'}</h2>
         <FeedPanel base="/api/me/calendar" idPrefix="feed" label="Your calendar address" rotateQuestion="Make a new address? Calendars subscribed with the old one will stop updating until you subscribe again." />
       </section>
       {office && orgId && (
