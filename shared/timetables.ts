@@ -84,12 +84,32 @@ export const ClashedBooking = z.object({
 export const ClashList = z.object({ items: z.array(ClashedBooking) });
 
 export const CoverQuery = TimetableQuery;
-export const CoverItem = ClashedBooking.extend({ userId: z.string(), userName: z.string(), userEmail: z.string() });
+const CoverPerson = { userId: z.string(), userName: z.string(), userEmail: z.string() };
+/** A booking (confirmed, offered, or a waitlist place) that clashes with the booked person's lessons. */
+export const CoverBooked = ClashedBooking.extend({ role: z.literal('booked').describe('Booked on the session: bookingId and status are the booking’s'), ...CoverPerson });
+/**
+ * A session the person delivers (a trainer or in-house lead named on it who runs it) that
+ * clashes with their lessons. There is no booking: `seat` is where they deliver it from,
+ * `online` for an online session and `in_person` (at the venue, with the travel buffer) for
+ * an in-person or hybrid one. Someone both booked on and delivering a session is listed once, so.
+ */
+export const CoverDelivering = z.object({
+  role: z.literal('delivering').describe('Delivering the session (no booking): a trainer or in-house lead who runs it'),
+  seat: z.enum(['in_person', 'online']).describe('Where they deliver it from: online for an online session, in_person (at the venue) for an in-person or hybrid one'),
+  session: ClashedBooking.shape.session,
+  travelBufferMinutes: z.number(),
+  clashes: z.array(Clash),
+  ...CoverPerson,
+});
+/** One person at one session, by `role`: booked on it, or delivering it. */
+export const CoverItem = z.discriminatedUnion('role', [CoverBooked, CoverDelivering]);
+export type CoverItem = z.infer<typeof CoverItem>;
+/** Items soonest first, then by name. */
 export const CoverReport = z.object({ orgId: z.string(), from: z.string(), to: z.string(), items: z.array(CoverItem) });
 export type CoverReport = z.infer<typeof CoverReport>;
 
 export const OrgUploadResult = z.object({
-  people: z.array(z.object({ userId: z.string(), email: z.string(), periods: z.number() })),
+  people: z.array(z.object({ userId: z.string(), email: z.string(), periods: z.number().describe('Lessons given for them'), closures: z.number().describe('Days-closed rows given for them: their own and those for everyone in the file') })),
 });
 
 /** A booking answer with the timetable clashes of the booked person ([] when none or no timetable). */

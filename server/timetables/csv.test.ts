@@ -84,4 +84,46 @@ describe('parseTimetableCsv', () => {
     const fits = parseTimetableCsv(['day,start,end', ...Array.from({ length: 10 }, () => 'Monday,09:00,10:00'), '', ''].join('\n'), { weekAStart: null, maxRows: 10 });
     expect(fits.ok).toBe(true);
   });
+
+  it('reads a row whose day is a date, with no times, as days the school is closed: one date or two, as ISO or as dates are written in England', () => {
+    const text = ['day,start,end,label', 'Monday,09:00,10:00,P1', '2027-01-04,,,INSET day', '21/12/2026 to 1/1/2027,,,Christmas holidays', '15/02/2027 – 19/02/2027,,,', '29/02/2028,,,Leap day'].join('\n');
+    const r = parseTimetableCsv(text, { weekAStart: null });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.periods).toHaveLength(1);
+    // [from, to): the day after the last one, as a calendar's all-day events are kept.
+    expect(r.closures).toEqual([
+      { line: 3, from: '2027-01-04', to: '2027-01-05', label: 'INSET day' },
+      { line: 4, from: '2026-12-21', to: '2027-01-02', label: 'Christmas holidays' },
+      { line: 5, from: '2027-02-15', to: '2027-02-20', label: 'School closed' },
+      { line: 6, from: '2028-02-29', to: '2028-03-01', label: 'Leap day' },
+    ]);
+  });
+
+  it('says what is wrong with a closure row: a date that is not one, backwards, over a year, with times or a week', () => {
+    const text = ['day,start,end,label,week', '31/02/2027,,,x,', '2027-13-01,,,x,', '04/01/2027 to 01/01/2027,,,x,', '2026-01-01 to 2027-06-01,,,x,', '04/01/2027,09:00,10:00,x,', '04/01/2027,,,x,A', 'Monday to Friday,09:00,10:00,x,'].join('\n');
+    const r = parseTimetableCsv(text, { weekAStart: '2026-09-07' });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.problems.map((p) => [p.line, p.message])).toEqual([
+      [2, expect.stringMatching(/"31\/02\/2027" is not a date: write dates as 2026-12-21 or 21\/12\/2026/)],
+      [3, expect.stringMatching(/"2027-13-01" is not a date/)],
+      [4, expect.stringMatching(/ends \(2027-01-01\) before it starts \(2027-01-04\)/)],
+      [5, expect.stringMatching(/at most 366 days; this one is 517/)],
+      [6, expect.stringMatching(/leave its start and end empty/)],
+      [7, expect.stringMatching(/leave its week empty/)],
+      // Not a date: named as a day of the week that is not one, with the date form offered.
+      [8, expect.stringMatching(/day "Monday to Friday" is not a day of the week .*a date such as 21\/12\/2026/)],
+    ]);
+  });
+
+  it('in an office file, a closure row may name one person or, with no email, be everyone’s', () => {
+    const r = parseTimetableCsv('email,day,start,end\na@x.org,Mon,09:00,10:00\n,2027-01-04,,\nA@x.org,2027-01-05,,\n,Tue,09:00,10:00\n', { weekAStart: null, needEmail: true });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    // A lesson still needs its person.
+    expect(r.problems).toEqual([{ line: 5, message: 'email is missing' }]);
+    const ok = parseTimetableCsv('email,day,start,end\na@x.org,Mon,09:00,10:00\n,2027-01-04,,\nA@x.org,2027-01-05,,\n', { weekAStart: null, needEmail: true });
+    expect(ok.ok && ok.closures.map((c) => [c.from, c.email])).toEqual([['2027-01-04', undefined], ['2027-01-05', 'a@x.org']]);
+  });
 });

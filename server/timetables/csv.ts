@@ -1,7 +1,10 @@
 /**
  * Reads a CSV timetable: a header row with day,start,end and optional label,week (and, for
  * office uploads, email). Times are 24-hour HH:MM, or HH:MM:SS rounded to the minute, or
- * written as people write them (9.00, 13.30, 9am, 3:30pm). Every bad row is reported by its line number; nothing is returned
+ * written as people write them (9.00, 13.30, 9am, 3:30pm). A row whose day is a date (or two
+ * dates, "21/12/2026 to 01/01/2027"), with start and end left empty, marks days the school is
+ * closed (INSET days, holidays), as a busy all-day event does in a calendar file: lessons on
+ * them do not count. Every bad row is reported by its line number; nothing is returned
  * unless every row is good.
  */
 import { parse } from 'csv-parse/sync';
@@ -19,7 +22,19 @@ export interface CsvPeriod extends WeeklyPeriod {
   email?: string;
 }
 
+/** Days the school is closed, from a row whose day is a date: local dates [from, to), as a calendar's all-day events are kept. */
+export interface CsvClosure {
+  line: number;
+  from: string;
+  to: string;
+  label: string;
+  /** An office file's row for one person; none: everyone the file names. */
+  email?: string;
+}
+
 export const MAX_CSV_ROWS = 20_000;
+/** The longest closure one row may mark (a school's longest holiday is six weeks; a typo in a year is not). */
+export const MAX_CLOSURE_DAYS = 366;
 
 const DAYS: Record<string, number> = {
   monday: 1, mon: 1,
@@ -69,7 +84,38 @@ export function normaliseTime(v: string): string | null {
   return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 }
 
-export type CsvResult = { ok: true; periods: CsvPeriod[] } | { ok: false; problems: RowProblem[] };
+/** 2026-12-21, or 21/12/2026 as dates are written in England: 'YYYY-MM-DD', null when not a real date. */
+export function readDate(v: string): string | null {
+  const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(v);
+  const uk = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(v);
+  const [y, m, d] = iso ? [iso[1], iso[2], iso[3]] : uk ? [uk[3], uk[2], uk[1]] : [];
+  if (!y) return null;
+  const date = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));
+  // Date.UTC rolls 31/02 over into March: a date that does not come back as written is not one.
+  if (date.getUTCFullYear() !== Number(y) || date.getUTCMonth() !== Number(m) - 1 || date.getUTCDate() !== Number(d)) return null;
+  return date.toISOString().slice(0, 10);
+}
+
+const nextDay = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+const DATES = /^(.+?)\s+(?:to|-|–|—)\s+(.+)$/i;
+/** Looks like a date (digits with / or -), so a bad one is named as a date, not as a day of the week. */
+const DATE_LIKE = /^\d{1,4}[-/]\d{1,2}[-/]\d{1,4}(\s|$)/;
+
+/** A closure row's day cell: one date or two (inclusive), as [from, to); or what is wrong with it. */
+function readClosure(raw: string): { from: string; to: string } | { problem: string } {
+  const pair = DATES.exec(raw);
+  const [a, b] = pair ? [pair[1]!, pair[2]!] : [raw, raw];
+  const from = readDate(a.trim());
+  const last = readDate(b.trim());
+  const bad = !from ? a : !last ? b : null;
+  if (bad !== null) return { problem: `"${clip(bad.trim())}" is not a date: write dates as 2026-12-21 or 21/12/2026` };
+  if (last! < from!) return { problem: `the closure ends (${last}) before it starts (${from})` };
+  const days = (Date.parse(last!) - Date.parse(from!)) / 86_400_000 + 1;
+  if (days > MAX_CLOSURE_DAYS) return { problem: `a closure may span at most ${MAX_CLOSURE_DAYS} days; this one is ${days}` };
+  return { from: from!, to: nextDay(last!) };
+}
+
+export type CsvResult = { ok: true; periods: CsvPeriod[]; closures: CsvClosure[] } | { ok: false; problems: RowProblem[] };
 
 /**
  * Parses the text. `weekAStart` is the organisation's Week A date (rows for week A or B are
@@ -110,12 +156,27 @@ export function parseTimetableCsv(text: string, opts: { weekAStart: string | nul
 
   const problems: RowProblem[] = [];
   const periods: CsvPeriod[] = [];
+  const closures: CsvClosure[] = [];
   for (const { record: r, info } of records) {
     const line = info.lines;
     const rowProblems: string[] = [];
     const dayRaw = (r.day ?? '').trim();
+    const label = (r.label ?? '').replace(CONTROL, ' ').trim().slice(0, 200);
+    const email = opts.needEmail ? (r.email ?? '').trim().toLowerCase() : '';
+    if (opts.needEmail && email && (email.length > 254 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))) rowProblems.push(`email "${clip(email)}" is not an email address`);
+    if (!DAYS[dayRaw.toLowerCase()] && DATE_LIKE.test(dayRaw)) {
+      // Days the school is closed: no times (the whole day), no week (it is dated), and in an
+      // office's file for one person (email) or, with the email left empty, everyone it names.
+      const closure = readClosure(dayRaw);
+      if ('problem' in closure) rowProblems.push(`day ${closure.problem}`);
+      if ((r.start ?? '').trim() || (r.end ?? '').trim()) rowProblems.push('a row with a date marks the school closed all day: leave its start and end empty (lessons are listed by day of the week)');
+      if ((r.week ?? '').trim()) rowProblems.push('a row with a date marks the school closed that day: leave its week empty');
+      if (rowProblems.length) problems.push({ line, message: rowProblems.join('; ') });
+      else if (!('problem' in closure)) closures.push({ line, ...closure, label: label || 'School closed', ...(email ? { email } : {}) });
+      continue;
+    }
     const day = DAYS[dayRaw.toLowerCase()];
-    if (!day) rowProblems.push(dayRaw ? `day "${clip(dayRaw)}" is not a day of the week (use Monday..Sunday or Mon..Sun)` : 'day is missing');
+    if (!day) rowProblems.push(dayRaw ? `day "${clip(dayRaw)}" is not a day of the week (use Monday..Sunday or Mon..Sun, or a date such as 21/12/2026 with no times for a day the school is closed)` : 'day is missing');
     const start = normaliseTime(r.start ?? '');
     const end = normaliseTime(r.end ?? '');
     if (!start) rowProblems.push(timeProblem('start', r.start));
@@ -130,20 +191,14 @@ export function parseTimetableCsv(text: string, opts: { weekAStart: string | nul
       else if (!opts.weekAStart) rowProblems.push(WITHOUT_WEEK_A(weekRaw));
       else week = weekRaw;
     }
-    const label = (r.label ?? '').replace(CONTROL, ' ').trim().slice(0, 200);
-    let email: string | undefined;
-    if (opts.needEmail) {
-      email = (r.email ?? '').trim().toLowerCase();
-      if (!email) rowProblems.push('email is missing');
-      else if (email.length > 254 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) rowProblems.push(`email "${clip(email)}" is not an email address`);
-    }
+    if (opts.needEmail && !email) rowProblems.push('email is missing');
     if (rowProblems.length) {
       problems.push({ line, message: rowProblems.join('; ') });
       continue;
     }
     periods.push({ line, day: day!, start: start!, end: end!, week, label: label || 'Busy', ...(email ? { email } : {}) });
   }
-  return problems.length ? { ok: false, problems } : { ok: true, periods };
+  return problems.length ? { ok: false, problems } : { ok: true, periods, closures };
 }
 
 /** A week A/B row when the organisation has no Week A date, in the words of the people who upload: what to do, and where it is set. */

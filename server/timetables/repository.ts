@@ -3,7 +3,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { TimetableRules } from './clash.js';
 import { prepared } from '../../db/prepared.js';
-import { visibleTo, type Viewer } from '../bookings/repository.js';
+import { trainerRuns, visibleTo, type Viewer } from '../bookings/repository.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -202,4 +202,26 @@ export function activeBookings(db: Q, f: ({ userId: string } | { orgId: string; 
   if (f.from) q = q.where('s.ends_at', '>', f.from);
   if (f.to) q = q.where('s.starts_at', '<', f.to);
   return q.orderBy('s.starts_at').orderBy('u.name').orderBy('b.id').limit(max).execute();
+}
+
+/**
+ * The sessions (scheduled, not cancelled) an organisation's people deliver, one row per
+ * person and session, among the sessions `viewer` may see (DESIGN.md invariant 12), soonest
+ * first and then by name, as `activeBookings` lists bookings. Only those who run a session now count (`trainerRuns`):
+ * someone still named on it after they stopped leading, or whose account was turned off, is
+ * not going to be there, and the session is listed as needing a trainer instead.
+ */
+export function sessionsDeliveredBy(db: Q, f: { orgId: string; viewer: Viewer; from?: string; to?: string }, max = 20_000) {
+  let q = db
+    .selectFrom('session_trainers as st')
+    .innerJoin('sessions as s', 's.id', 'st.session_id')
+    .innerJoin('users as u', 'u.id', 'st.user_id')
+    .select(['st.user_id', 'u.name as user_name', 'u.email as user_email', 's.id as session_id', 's.title', 's.mode', 's.starts_at', 's.ends_at', 's.venue'])
+    .where('u.org_id', '=', f.orgId)
+    .where('s.status', '=', 'scheduled')
+    .where(trainerRuns('u', 's'))
+    .where(visibleTo(f.viewer, 's'));
+  if (f.from) q = q.where('s.ends_at', '>', f.from);
+  if (f.to) q = q.where('s.starts_at', '<', f.to);
+  return q.orderBy('s.starts_at').orderBy('u.name').orderBy('s.id').limit(max).execute();
 }

@@ -7,7 +7,7 @@
 import { orgsActableBy } from '../accounts/acting.js';
 import { orgNames } from '../accounts/repository.js';
 import { viewerFor } from '../bookings/repository.js';
-import { MAX_TIMETABLE_BYTES, type Clash, type CoverReport, type SessionFit, type Timetable } from '../../shared/timetables.js';
+import { MAX_TIMETABLE_BYTES, type Clash, type CoverItem, type CoverReport, type SessionFit, type Timetable } from '../../shared/timetables.js';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, SeatKind, SessionMode } from '../../db/schema.js';
 import { AppError } from '../errors.js';
@@ -16,7 +16,7 @@ import { writeCsv } from '../platform/csv.js';
 import { decodeSpreadsheet } from '../../shared/spreadsheet-text.js';
 import type { AuthUser } from '../platform/http.js';
 import { bufferFor, busyPeriods, clashesWith, likelySeat, localParts, timetableSettings, type TimetableRules } from './clash.js';
-import type { CsvPeriod, CsvResult, RowProblem } from './csv.js';
+import type { CsvClosure, CsvPeriod, CsvResult, RowProblem } from './csv.js';
 import { describeEvent, type EventProblem } from './event-problems.js';
 import type { IcsResult } from './ics.js';
 import { limitedTimetableWork } from './limits.js';
@@ -102,8 +102,8 @@ export async function parseUpload(deps: Deps, format: Format, body: string, ctx:
   if (format === 'csv') {
     const r = await parseFile(deps, { kind: 'csv', text: body, weekAStart: ctx.weekAStart, maxRows: MAX_PERSONAL_ROWS });
     if (!r.ok) throw rowsError(r.problems);
-    if (r.periods.length === 0) throw rowsError([{ line: 2, message: 'the file has no lessons' }]);
-    return { timeZone: DEFAULT_ZONE, weekly: r.periods.map(stripLine), dated: [], freeDays: [] };
+    if (r.periods.length === 0) throw rowsError([{ line: 2, message: r.closures.length ? 'the file lists only days the school is closed: add the lessons, one row each, as a timetable is the whole of them' : 'the file has no lessons' }]);
+    return { timeZone: DEFAULT_ZONE, weekly: r.periods.map(stripLine), dated: [], freeDays: r.closures.map(stripClosure) };
   }
   const r = await parseFile(deps, { kind: 'ics', text: body.replace(/^\uFEFF/, ''), now: ctx.now.getTime(), defaultZone: ctx.orgZone || DEFAULT_ZONE });
   if (!r.ok) throw eventsError(r.problems);
@@ -111,6 +111,7 @@ export async function parseUpload(deps: Deps, format: Format, body: string, ctx:
 }
 
 const stripLine = (p: CsvPeriod) => ({ day: p.day, start: p.start, end: p.end, week: p.week, label: p.label });
+const stripClosure = (c: CsvClosure) => ({ from: c.from, to: c.to, label: c.label });
 
 async function ownerOf(deps: Deps, userId: string): Promise<Owner> {
   const [owner] = await repo.usersWithOrg(deps.db, [userId]);
@@ -199,7 +200,10 @@ export async function uploadOrgCsv(deps: Deps, actor: AuthUser, orgId: string, c
 async function replaceFromOrgCsv(deps: Deps, actor: AuthUser, actable: Awaited<ReturnType<typeof orgsActableBy>>, orgId: string, weekAStart: string | null, body: string) {
   const r = await parseFile(deps, { kind: 'csv', text: body, weekAStart, needEmail: true });
   if (!r.ok) throw rowsError(r.problems);
-  const emails = [...new Set(r.periods.map((p) => p.email!))];
+  // A closure row with an email is that person's; with none, everyone's the file names.
+  const personal = r.closures.filter((c) => c.email);
+  const shared = r.closures.filter((c) => !c.email);
+  const emails = [...new Set([...r.periods, ...personal].map((p) => p.email!))];
   const users = await repo.usersByEmail(deps.db, emails);
   const byEmail = new Map(users.map((u) => [u.email.toLowerCase(), u]));
   const problems: RowProblem[] = [];
@@ -207,7 +211,7 @@ async function replaceFromOrgCsv(deps: Deps, actor: AuthUser, actable: Awaited<R
   // (a trust office uploading at the trust's level); anyone of an organisation they do not book
   // for is "not a member of staff", as someone with no account is.
   const elsewhere = await orgNames(deps.db, users.filter((u) => u.org_id && u.org_id !== orgId && actable.has(u.org_id)).map((u) => u.org_id!));
-  for (const p of r.periods) {
+  for (const p of [...r.periods, ...personal]) {
     const u = byEmail.get(p.email!);
     const staffRole = u && ['staff', 'office'].includes(u.role);
     const school = u?.org_id && u.org_id !== orgId ? elsewhere.get(u.org_id) : undefined;
@@ -223,26 +227,32 @@ async function replaceFromOrgCsv(deps: Deps, actor: AuthUser, actable: Awaited<R
     if (list) list.push(p);
     else byPerson.set(p.email!, [p]);
   }
+  const closuresOf = new Map<string, CsvClosure[]>();
+  for (const c of personal) {
+    if (!byPerson.has(c.email!)) problems.push({ line: c.line, message: `${c.email} has days the school is closed but no lessons in the file: add their lessons, as each person named gets exactly the rows given for them` });
+    closuresOf.set(c.email!, [...(closuresOf.get(c.email!) ?? []), c]);
+  }
   // One person gets no more rows from an office's file than from their own upload.
   for (const [email, periods] of byPerson) {
-    if (periods.length > MAX_PERSONAL_ROWS) {
-      problems.push({ line: periods[MAX_PERSONAL_ROWS]!.line, message: `${email} has more than ${MAX_PERSONAL_ROWS} rows; one person's timetable may hold at most ${MAX_PERSONAL_ROWS} rows` });
+    const rows = [...periods, ...(closuresOf.get(email) ?? []), ...shared];
+    if (rows.length > MAX_PERSONAL_ROWS) {
+      problems.push({ line: rows.map((x) => x.line).sort((a, b) => a - b)[MAX_PERSONAL_ROWS]!, message: `${email} has more than ${MAX_PERSONAL_ROWS} rows; one person's timetable may hold at most ${MAX_PERSONAL_ROWS} rows` });
     }
   }
   if (problems.length) throw rowsError(problems);
-  const grouped = new Map([...byPerson].map(([email, periods]) => [byEmail.get(email)!.id, periods] as const));
+  const grouped = new Map([...byPerson].map(([email, periods]) => [byEmail.get(email)!.id, { periods, closures: [...shared, ...(closuresOf.get(email) ?? [])] }] as const));
   const now = deps.now().toISOString();
   await deps.db.transaction().execute(async (trx) => {
-    for (const [userId, periods] of grouped) {
+    for (const [userId, { periods, closures }] of grouped) {
       await repo.replaceTimetable(
         trx,
         userId,
         { source: 'csv', timeZone: DEFAULT_ZONE, subscriptionUrl: null, lastFetchedAt: null, nextFetchAt: null, updatedBy: actor.id, updatedAt: now, lockWith: deps.dbKind },
-        { weekly: periods.map(stripLine), dated: [], freeDays: [] },
+        { weekly: periods.map(stripLine), dated: [], freeDays: closures.map(stripClosure) },
       );
     }
   });
-  return { people: [...grouped].map(([userId, periods]) => ({ userId, email: periods[0]!.email!, periods: periods.length })) };
+  return { people: [...grouped].map(([userId, { periods, closures }]) => ({ userId, email: periods[0]!.email!, periods: periods.length, closures: closures.length })) };
 }
 
 /** A person's timetable: weekly lessons, and dated periods and free days within [from, to). */
@@ -520,33 +530,81 @@ export function clashNoticeText(clashes: Clash[], timeZone: string, seat: SeatKi
 }
 
 type BookingWithSession = Awaited<ReturnType<typeof repo.activeBookings>>[number];
+type Delivery = Awaited<ReturnType<typeof repo.sessionsDeliveredBy>>[number];
 
-async function clashingBookings(deps: Deps, bookings: BookingWithSession[]) {
-  if (bookings.length === 0) return [];
-  const userIds = [...new Set(bookings.map((b) => b.user_id))];
+/**
+ * Each (person, session, seat) row with the lessons it clashes with, allowing the person's
+ * organisation's travel buffer for an in-person seat; rows that clash with nothing, or whose
+ * person has no timetable, are left out. The rows' order is kept.
+ */
+async function withClashes<T extends { user_id: string; seat: SeatKind; starts_at: string; ends_at: string }>(deps: Deps, rows: T[]): Promise<{ row: T; travelBufferMinutes: number; clashes: Clash[] }[]> {
+  if (rows.length === 0) return [];
+  const userIds = [...new Set(rows.map((b) => b.user_id))];
   const owners = await repo.usersWithOrg(deps.db, userIds);
-  const rules = await repo.loadRules(deps.db, userIds, rangeOf(bookings));
+  const rules = await repo.loadRules(deps.db, userIds, rangeOf(rows));
   // Each person's settings once, found by id (a search of every owner per booking made an organisation's report quadratic).
   const settingsOf = new Map(owners.map((o) => [o.id, timetableSettings(o.settings)]));
   const out = [];
-  for (const b of bookings) {
-    const r = rules.get(b.user_id);
+  for (const row of rows) {
+    const r = rules.get(row.user_id);
     if (!r) continue;
-    const settings = settingsOf.get(b.user_id) ?? timetableSettings(undefined);
-    const buffer = bufferFor(b.seat, settings.travelBufferMinutes);
-    const clashes = clashesWith({ ...r, weekAStart: settings.weekAStart }, { startsAt: b.starts_at, endsAt: b.ends_at }, buffer);
-    if (clashes.length === 0) continue;
-    out.push({
-      bookingId: b.booking_id,
-      status: b.status,
-      seat: b.seat,
-      session: { id: b.session_id, title: b.title, mode: b.mode, startsAt: b.starts_at, endsAt: b.ends_at, venue: b.venue },
-      travelBufferMinutes: buffer,
-      clashes,
-      userId: b.user_id,
-      userName: b.user_name,
-      userEmail: b.user_email,
-    });
+    const settings = settingsOf.get(row.user_id) ?? timetableSettings(undefined);
+    const buffer = bufferFor(row.seat, settings.travelBufferMinutes);
+    const clashes = clashesWith({ ...r, weekAStart: settings.weekAStart }, { startsAt: row.starts_at, endsAt: row.ends_at }, buffer);
+    if (clashes.length > 0) out.push({ row, travelBufferMinutes: buffer, clashes });
+  }
+  return out;
+}
+
+async function clashingBookings(deps: Deps, bookings: BookingWithSession[]) {
+  return (await withClashes(deps, bookings)).map(({ row: b, travelBufferMinutes, clashes }) => ({
+    bookingId: b.booking_id,
+    status: b.status,
+    seat: b.seat,
+    session: { id: b.session_id, title: b.title, mode: b.mode, startsAt: b.starts_at, endsAt: b.ends_at, venue: b.venue },
+    travelBufferMinutes,
+    clashes,
+    userId: b.user_id,
+    userName: b.user_name,
+    userEmail: b.user_email,
+  }));
+}
+
+/**
+ * Where someone delivering a session is while it runs: online for an online session, at its
+ * venue for any other. A hybrid session is run from its room (the online seats join it, and
+ * the in-person register is taken there), so its deliverer gets the travel buffer as an
+ * in-person booking does; for a report of lessons to cover, a lesson covered that turns out
+ * not to need it is the lesser mistake.
+ */
+const deliverySeat = (mode: SessionMode): SeatKind => (mode === 'online' ? 'online' : 'in_person');
+
+async function clashingDeliveries(deps: Deps, deliveries: Delivery[]) {
+  return (await withClashes(deps, deliveries.map((d) => ({ ...d, seat: deliverySeat(d.mode) })))).map(({ row: d, travelBufferMinutes, clashes }) => ({
+    role: 'delivering' as const,
+    seat: d.seat,
+    session: { id: d.session_id, title: d.title, mode: d.mode, startsAt: d.starts_at, endsAt: d.ends_at, venue: d.venue },
+    travelBufferMinutes,
+    clashes,
+    userId: d.user_id,
+    userName: d.user_name,
+    userEmail: d.user_email,
+  }));
+}
+
+/** Two lists, each soonest first and then by name, as one such list: each list's own order is kept. */
+function merged<A extends CoverItem, B extends CoverItem>(a: A[], b: B[]): (A | B)[] {
+  const before = (x: CoverItem, y: CoverItem) => {
+    const dx = Date.parse(x.session.startsAt);
+    const dy = Date.parse(y.session.startsAt);
+    return dx < dy || (dx === dy && x.userName < y.userName);
+  };
+  const out: (A | B)[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && !before(b[j]!, a[i]!))) out.push(a[i++]!);
+    else out.push(b[j++]!);
   }
   return out;
 }
@@ -558,7 +616,11 @@ export async function myClashes(deps: Deps, userId: string, range: { from?: stri
   return { items: items.map(({ userId: _u, userName: _n, userEmail: _e, ...rest }) => rest) };
 }
 
-/** Every active booking of an organisation's staff in [from, to) that clashes with a timetabled lesson. */
+/**
+ * Who of an organisation's staff needs cover in [from, to): every active booking that clashes
+ * with a timetabled lesson, and every session one of them delivers that does (they are away
+ * from their class just the same), soonest first.
+ */
 export async function coverReport(deps: Deps, actor: AuthUser, orgId: string, q: { from?: string; to?: string }): Promise<CoverReport> {
   if (!(await orgsActableBy(deps.db, actor)).has(orgId)) throw new AppError('forbidden', 'You can only see the cover report of the organisations you book for.');
   const org = await repo.findOrgSettings(deps.db, orgId);
@@ -567,14 +629,22 @@ export async function coverReport(deps: Deps, actor: AuthUser, orgId: string, q:
   const to = rangeEdge(q.to, 'to') ?? new Date(Date.parse(from) + 28 * DAY).toISOString();
   if (to <= from) throw new AppError('validation_failed', 'to must be after from.', { issues: [{ path: 'to', message: 'must be after from' }] });
   if (Date.parse(to) - Date.parse(from) > 400 * DAY) throw new AppError('validation_failed', 'A cover report may span at most 400 days.', { issues: [{ path: 'to', message: 'at most 400 days after from' }] });
-  // One more than the bound is read, so a range holding more is refused rather than cut short.
+  // One more than the bound is read of each, so a range holding more is refused rather than cut short.
   const max = deps.config.maxReportBookings;
-  // Only bookings on sessions the reader may see: a school's own in-house sessions are not its trust's office's.
-  const bookings = await repo.activeBookings(deps.db, { orgId, viewer: await viewerFor(deps.db, actor), from, to, now: deps.now().toISOString() }, max + 1);
-  if (bookings.length > max) {
-    throw new AppError('report_too_large', `There are more than ${max.toLocaleString('en-GB')} bookings between these dates, too many for one report: choose a shorter range.`, { max });
+  // Only sessions the reader may see, booked or delivered: a school's own in-house sessions are not its trust's office's.
+  const scope = { orgId, viewer: await viewerFor(deps.db, actor), from, to };
+  const [bookings, deliveries] = await Promise.all([repo.activeBookings(deps.db, { ...scope, now: deps.now().toISOString() }, max + 1), repo.sessionsDeliveredBy(deps.db, scope, max + 1)]);
+  // Someone booked on a session they deliver is there to deliver it: listed once, so. A person
+  // has one active booking per session, so each delivery drops at most one booking, and the
+  // rows counted reach the bound whenever either read did.
+  const delivering = new Set(deliveries.map((d) => `${d.user_id} ${d.session_id}`));
+  const booked = bookings.filter((b) => !delivering.has(`${b.user_id} ${b.session_id}`));
+  if (booked.length + deliveries.length > max) {
+    const what = deliveries.length ? 'bookings and sessions delivered' : 'bookings';
+    throw new AppError('report_too_large', `There are more than ${max.toLocaleString('en-GB')} ${what} between these dates, too many for one report: choose a shorter range.`, { max });
   }
-  return { orgId, from, to, items: await clashingBookings(deps, bookings) };
+  const [bookedItems, deliveringItems] = await Promise.all([clashingBookings(deps, booked), clashingDeliveries(deps, deliveries)]);
+  return { orgId, from, to, items: merged(bookedItems.map((b) => ({ role: 'booked' as const, ...b })), deliveringItems) };
 }
 
 /**
@@ -601,8 +671,10 @@ export async function coverCsv(deps: Deps, actor: AuthUser, orgId: string, q: { 
       sessionDate: date(i.session.startsAt),
       sessionStart: time(i.session.startsAt),
       sessionEnd: time(i.session.endsAt),
+      role: i.role === 'delivering' ? 'Delivering' : 'Booked',
       seat: i.seat === 'in_person' ? 'In person' : 'Online',
-      status: i.status,
+      // A session delivered has no booking, so no booking status.
+      status: i.role === 'booked' ? i.status : '',
       travel: i.travelBufferMinutes,
       lesson: c.label,
       lessonDate: date(c.startsAt),
@@ -620,6 +692,7 @@ export async function coverCsv(deps: Deps, actor: AuthUser, orgId: string, q: { 
       { key: 'sessionDate', header: 'Session date' },
       { key: 'sessionStart', header: 'Session start' },
       { key: 'sessionEnd', header: 'Session end' },
+      { key: 'role', header: 'Taking part as' },
       { key: 'seat', header: 'Attending' },
       { key: 'status', header: 'Booking status' },
       { key: 'travel', header: 'Travel buffer (minutes)' },

@@ -50,7 +50,7 @@ describe('office uploads', () => {
     const body = ['email,day,start,end,label', `${a.email},Monday,09:00,12:00,Reception class`, `${b.email.toUpperCase()},Tuesday,13:00,15:00,Y2 phonics`, `${a.email},Friday,13:00,15:15,PPA cover`].join('\n');
     const res = await t.request('PUT', `/api/orgs/${org.id}/timetables`, { as: office, body, headers: csv });
     expect(res.status).toBe(200);
-    expect(res.json.people).toEqual(expect.arrayContaining([{ userId: a.id, email: a.email, periods: 2 }, { userId: b.id, email: b.email, periods: 1 }]));
+    expect(res.json.people).toEqual(expect.arrayContaining([{ userId: a.id, email: a.email, periods: 2, closures: 0 }, { userId: b.id, email: b.email, periods: 1, closures: 0 }]));
     const aTt = await t.request('GET', `/api/users/${a.id}/timetable`, { as: office });
     expect(aTt.json.weekly.map((p: { label: string }) => p.label)).toEqual(['Reception class', 'PPA cover']);
     const own = await t.request('GET', '/api/me/timetable', { as: b });
@@ -115,7 +115,7 @@ describe('office uploads', () => {
     const most = ['email,day,start,end,label', ...rows(a.email, 2_000), ...rows(b.email, 2_000)].join('\n');
     const ok = await t.request('PUT', `/api/orgs/${org.id}/timetables`, { as: office, body: most, headers: csv });
     expect(ok.status, ok.text).toBe(200);
-    expect(ok.json.people).toEqual(expect.arrayContaining([{ userId: a.id, email: a.email, periods: 2_000 }, { userId: b.id, email: b.email, periods: 2_000 }]));
+    expect(ok.json.people).toEqual(expect.arrayContaining([{ userId: a.id, email: a.email, periods: 2_000, closures: 0 }, { userId: b.id, email: b.email, periods: 2_000, closures: 0 }]));
   });
 
   it('takes times with seconds (09:00:00, as Excel writes them), and says in plain words what a week A/B row needs', async () => {
@@ -220,6 +220,7 @@ describe('cover report', () => {
     // Ben's sessions fall outside his Tuesday lessons.
     expect(res.json.items).toHaveLength(1);
     expect(res.json.items[0]).toMatchObject({
+      role: 'booked',
       userId: a.id,
       userName: 'Amira Khan',
       userEmail: a.email,
@@ -311,11 +312,11 @@ describe('cover report', () => {
     const raw = new Uint8Array(await (await t.app.request(`/api/orgs/${org.id}/cover.csv?from=2026-01-19T00:00:00Z&to=2026-01-26T00:00:00Z`, { headers: office.auth })).arrayBuffer());
     expect([...raw.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = res.text.replace(/^\uFEFF/, '').trim().split(/\r?\n/);
-    expect(lines[0]).toBe('Staff member,Email,Session,Session date,Session start,Session end,Attending,Booking status,Travel buffer (minutes),Lesson needing cover,Lesson date,Lesson start,Lesson end');
+    expect(lines[0]).toBe('Staff member,Email,Session,Session date,Session start,Session end,Taking part as,Attending,Booking status,Travel buffer (minutes),Lesson needing cover,Lesson date,Lesson start,Lesson end');
     expect(lines).toHaveLength(3);
     // The formula is neutralised, not evaluated by a spreadsheet.
     expect(lines[1]).toContain(`"'=HYPERLINK(""http://evil.example"")"`);
-    expect(lines[2]).toMatch(/^Amira Khan,.*,Emotion coaching,2026-01-19,14:30,16:00,In person,confirmed,30,Y5 Science,2026-01-19,14:05,15:15$/);
+    expect(lines[2]).toMatch(/^Amira Khan,.*,Emotion coaching,2026-01-19,14:30,16:00,Booked,In person,confirmed,30,Y5 Science,2026-01-19,14:05,15:15$/);
   });
 
   it('tells office staff which of the people they book at once will need cover', async () => {

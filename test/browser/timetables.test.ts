@@ -133,6 +133,73 @@ describe.skipIf(!browserAvailable)('timetable pages', () => {
     await checkPage(page, 'cover page, a place on the waitlist');
   });
 
+  it('a CSV timetable marks an INSET day closed: the week shows it and the session that day fits; an office file closes a day for everyone in it (keyboard, 320 px, axe)', async () => {
+    const { t } = env.server;
+    const org = await t.org('Rowan Primary');
+    const office = await t.user('office', org.id, 'Ola Office');
+    const teacher = await t.user('staff', org.id, 'Sam Teacher');
+    const other = await t.user('staff', org.id, 'Kit Teacher');
+    const monday = nextMonday(10);
+    const day = monday.slice(0, 10);
+    const [y, m, d] = day.split('-');
+    await t.session({ title: 'INSET-day webinar', mode: 'online', startsAt: monday, endsAt: plusHours(monday, 1), capacity: { online: 10 } });
+
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInAt(page, teacher);
+    await open(page, `/timetable?week=${day}`, 'My timetable');
+    await page.setInputFiles('#timetable-file', { name: 'timetable.csv', mimeType: 'text/csv', buffer: Buffer.from(`day,start,end,label\nMonday,09:00,12:00,Class 2 morning\n${d}/${m}/${y},,,INSET day\n`) });
+    await activate(page, 'Upload timetable');
+    await page.getByRole('status').filter({ hasText: 'Your timetable was saved from timetable.csv' }).waitFor();
+    const week = page.getByRole('table', { name: 'Your lessons and the training sessions, day by day' });
+    const mondayRow = week.getByRole('row').filter({ hasText: 'INSET-day webinar' });
+    await mondayRow.getByText('School closed: INSET day').waitFor();
+    // Before, the date was refused as "not a day of the week" and the Monday lesson made the session clash.
+    expect(await mondayRow.textContent()).not.toContain('Class 2 morning');
+    expect(await mondayRow.locator('li').filter({ hasText: 'INSET-day webinar' }).textContent()).toMatch(/Fits your timetable/);
+    await checkPage(page, 'timetable with an INSET day');
+
+    const officePage = await newPage(env.browser, env.server, NARROW);
+    await signInAt(officePage, office);
+    await open(officePage, '/office/cover', 'Who needs cover');
+    const file = ['email,day,start,end,label', `${teacher.email},Monday,09:00,12:00,Class 2`, `${other.email},Monday,09:00,12:00,Class 5`, `,${day},,,INSET day`].join('\n');
+    await officePage.setInputFiles('#staff-file', { name: 'staff.csv', mimeType: 'text/csv', buffer: Buffer.from(file) });
+    await tabTo(officePage, 'Upload staff timetables');
+    await officePage.keyboard.press('Enter');
+    await officePage.getByRole('status').filter({ hasText: 'Timetables saved for 2 people, with days the school is closed for all of them.' }).waitFor();
+    const kit = (await t.request('GET', `/api/users/${other.id}/timetable?from=${day}T00:00:00Z&to=${plusHours(monday, 24 * 7)}`, { as: office })).json;
+    expect(kit.freeDays).toEqual([expect.objectContaining({ from: day, label: 'INSET day' })]);
+    await checkPage(officePage, 'cover page after a staff file with an INSET day');
+  });
+
+  it('Who needs cover lists a member of staff delivering a session in their lesson time as delivering, in words (keyboard, 320 px, axe)', async () => {
+    const { t } = env.server;
+    const org = await t.org('Elm Primary');
+    const admin = await t.user('admin');
+    const office = await t.user('office', org.id, 'Efe Office');
+    const lead = await t.user('staff', org.id, 'Lena Lead');
+    expect((await t.request('PUT', `/api/orgs/${org.id}/leads/${lead.id}`, { as: admin })).status).toBe(204);
+    expect((await t.request('PUT', `/api/users/${lead.id}/timetable`, { as: office, headers: { 'content-type': 'text/csv' }, body: 'day,start,end,label\nMonday,09:00,12:00,Year 6 English\n' })).status).toBe(200);
+    const monday = nextMonday(10);
+    const published = await t.request('POST', '/api/sessions', { as: lead, body: { title: 'Elm INSET: zones of regulation', mode: 'online', startsAt: monday, endsAt: plusHours(monday, 1), capacity: { online: 20 }, audience: { kind: 'organisation', orgId: org.id } } });
+    expect(published.status, published.text).toBe(201);
+
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInAt(page, office);
+    const day = monday.slice(0, 10);
+    await open(page, `/office/cover?from=${day}&to=${day}`, 'Who needs cover');
+    const row = page.getByRole('row').filter({ hasText: 'Lena Lead' });
+    await row.waitFor();
+    // Before, a lead running the session was not listed at all: the page said no one needed cover.
+    expect(await row.textContent()).toContain('Elm INSET: zones of regulation');
+    expect(await row.textContent()).toContain('Delivering the session, online');
+    expect(await row.textContent()).toContain('Year 6 English');
+    expect((await page.locator('p.count[role="status"]').textContent())?.trim()).toBe('1 person delivering a session needs cover for 1 lesson.');
+    await tabTo(page, 'Download as a spreadsheet (CSV)');
+    const csv = await page.evaluate(async (href) => (await fetch(href)).text(), (await page.getByRole('link', { name: 'Download as a spreadsheet (CSV)' }).getAttribute('href'))!);
+    expect(csv).toMatch(/Lena Lead.*Delivering/);
+    await checkPage(page, 'cover page, a member of staff delivering a session');
+  });
+
   it('a timetable file too large to take is refused before sending, in plain words that say how large it may be', async () => {
     const { t } = env.server;
     const org = await t.org();

@@ -1,6 +1,7 @@
 /**
- * Office staff: who needs cover. Every booking of the organisation's staff that clashes
- * with a timetabled lesson, with the lessons to cover; as a table and as a spreadsheet.
+ * Office staff: who needs cover. Every booking of the organisation's staff, and every session
+ * one of them delivers, that clashes with a timetabled lesson, with the lessons to cover; as a
+ * table and as a spreadsheet.
  * Also the upload of many staff timetables from one CSV with an email column.
  */
 import './timetable.css';
@@ -18,6 +19,7 @@ import { sendText } from './send.js';
 import { NO_PROBLEMS, problemsOf, UploadProblems } from './UploadProblems.js';
 
 type Report = z.infer<typeof CoverReport>;
+type Item = Report['items'][number];
 const day = /^\d{4}-\d{2}-\d{2}$/;
 
 /** The cover page of the person's own organisation, or (`?org=`) another they book for: a trust's office chooses one of its schools. */
@@ -80,7 +82,9 @@ function CoverOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
       // The report read again in place (a navigation would make the page anew, and the
       // message with it): the new lessons may need cover.
       await cover.reload();
-      setStatus(`Timetables saved for ${plural(r.people.length, 'person', 'people')}.`);
+      const closing = r.people.filter((p) => p.closures > 0).length;
+      const closed = closing === 0 ? '' : `, with days the school is closed for ${closing === r.people.length ? (closing === 1 ? 'them' : 'all of them') : `${closing} of them`}`;
+      setStatus(`Timetables saved for ${plural(r.people.length, 'person', 'people')}${closed}.`);
     } catch (err) {
       setProblems(problemsOf(err));
       setErrors([{ field: 'staff-file', message: `Staff timetables file: ${messageOf(err)}` }]);
@@ -89,15 +93,23 @@ function CoverOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
     }
   }
 
-  const lessons = report?.items.reduce((n, i) => n + i.clashes.length, 0) ?? 0;
+  const lessonsOf = (items: Item[]) => items.reduce((n, i) => n + i.clashes.length, 0);
+  const bookings = report?.items.filter((i) => i.role === 'booked') ?? [];
+  const lessons = lessonsOf(bookings);
   // Places on a waitlist and seats offered are listed (cover is needed if the seat comes), but are not yet seats: counted apart, with their lessons.
-  const waiting = report?.items.filter((i) => i.status !== 'confirmed') ?? [];
-  const waitingLessons = waiting.reduce((n, i) => n + i.clashes.length, 0);
-  const booked = (report?.items.length ?? 0) - waiting.length;
-  const countLine = () =>
+  const waiting = bookings.filter((i) => i.status !== 'confirmed');
+  const waitingLessons = lessonsOf(waiting);
+  const booked = bookings.length - waiting.length;
+  // Those delivering a session are counted as people and sessions: two leads of one session are one session.
+  const delivering = report?.items.filter((i) => i.role === 'delivering') ?? [];
+  const deliverers = new Set(delivering.map((i) => i.userId)).size;
+  const delivered = new Set(delivering.map((i) => i.session.id)).size;
+  const bookingsLine = () =>
     waiting.length === 0
       ? `${plural(booked, 'booking')} ${booked === 1 ? 'needs' : 'need'} cover for ${plural(lessons, 'lesson')}.`
       : `${booked === 0 ? 'No booked places need cover' : `${plural(booked, 'booking')} ${booked === 1 ? 'needs' : 'need'} cover for ${plural(lessons - waitingLessons, 'lesson')}`}; ${plural(waiting.length, 'place')} on the waitlist or offered a seat would need cover for ${plural(waitingLessons, 'lesson')} if the seat comes.`;
+  const deliveringLine = () => `${plural(deliverers, 'person', 'people')} delivering ${delivered === 1 ? 'a session' : `${delivered} sessions`} ${deliverers === 1 ? 'needs' : 'need'} cover for ${plural(lessonsOf(delivering), 'lesson')}.`;
+  const countLine = () => [bookings.length ? bookingsLine() : '', delivering.length ? deliveringLine() : ''].filter(Boolean).join(' ');
 
   return (
     <>
@@ -105,7 +117,7 @@ function CoverOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
         Who needs cover
       </PageHeading>
       <SchoolForm id="cover-org" orgs={orgs} value={orgId} onChoose={(id) => navigate(`/office/cover?${new URLSearchParams({ org: id, from, to })}`)} onErrors={setChoiceError} />
-      <p>Bookings of {staffWords(me, orgs, orgId)} that clash with their timetabled lessons, and the lessons that need cover. In-person sessions include time to travel.{viewerZone() !== ENGLAND && ' Days and times are in England (UK time).'}</p>
+      <p>Bookings of {staffWords(me, orgs, orgId)} that clash with their timetabled lessons, and sessions they deliver that clash with them, with the lessons that need cover. Time to travel is included for an in-person place, and for delivering an in-person or hybrid session.{viewerZone() !== ENGLAND && ' Days and times are in England (UK time).'}</p>
       <ErrorSummary errors={errors} />
       <UploadProblems problems={problems} />
       <Status message={status} />
@@ -119,7 +131,7 @@ function CoverOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
         </div>
       </form>
       <p role="status" class="count">
-        {!report ? (cover.error ? '' : 'Loading…') : report.items.length === 0 ? 'No bookings need cover in these dates.' : countLine()}
+        {!report ? (cover.error ? '' : 'Loading…') : report.items.length === 0 ? 'No bookings need cover in these dates. No one delivering a session needs cover either.' : countLine()}
       </p>
       {cover.error ? <Retry error={cover.error} onRetry={() => void cover.reload()} busy={cover.loading} /> : null}
       {report && report.items.length > 0 ? (
@@ -137,13 +149,13 @@ function CoverOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
                   <th scope="col">Person</th>
                   <th scope="col">Session</th>
                   <th scope="col">When</th>
-                  <th scope="col">Booking</th>
+                  <th scope="col">Booked or delivering</th>
                   <th scope="col">Lessons needing cover</th>
                 </tr>
               </thead>
               <tbody>
                 {report.items.map((i) => (
-                  <tr key={i.bookingId}>
+                  <tr key={i.role === 'booked' ? i.bookingId : `delivering ${i.userId} ${i.session.id}`}>
                     <th scope="row" data-label="Person">{i.userName}</th>
                     <td data-label="Session">
                       <Link href={`/sessions/${i.session.id}`}>{i.session.title}</Link>
@@ -151,8 +163,15 @@ function CoverOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
                     <td data-label="When">
                       <time dateTime={i.session.startsAt}>{formatDate(i.session.startsAt, ENGLAND)}</time>, {formatTimeRange(i.session.startsAt, i.session.endsAt, ENGLAND)}
                     </td>
-                    <td data-label="Booking">
-                      {seatLabel[i.seat]}, {statusLabel[i.status as keyof typeof statusLabel] ?? i.status}
+                    <td data-label="Booked or delivering">
+                      {i.role === 'booked' ? (
+                        <>
+                          {seatLabel[i.seat]}, {statusLabel[i.status as keyof typeof statusLabel] ?? i.status}
+                        </>
+                      ) : (
+                        // Said in words: they run the session, they have no place on it.
+                        <>Delivering the session, {i.seat === 'in_person' ? 'in person' : 'online'}</>
+                      )}
                     </td>
                     <td data-label="Lessons needing cover">
                       <ul class="problem-list">
@@ -177,7 +196,7 @@ function CoverOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
             label="Staff timetables file"
             type="file"
             accept=".csv,text/csv"
-            hint={`One CSV for many people, with the columns email, day, start, end and, if you like, label and week (A or B, or 1 or 2), up to ${MAX_TIMETABLE_SIZE_WORDS}. Each person named gets exactly the rows given for them; everyone else keeps their timetable.`}
+            hint={`One CSV for many people, with the columns email, day, start, end and, if you like, label and week (A or B, or 1 or 2), up to ${MAX_TIMETABLE_SIZE_WORDS}. For a day the school is closed, put its date in the day column (21/12/2026, or 21/12/2026 to 01/01/2027) with no start or end: with no email it is everyone’s in the file. Each person named gets exactly the rows given for them; everyone else keeps their timetable.`}
             error={errorFor(errors, 'staff-file')}
           />
           <ActionButton busy={busy} busyLabel="Uploading…">

@@ -336,7 +336,7 @@ export function TimetableView({ person }: { person?: TimetablePerson }) {
                 label="Timetable file"
                 type="file"
                 accept=".csv,.ics,text/csv,text/calendar"
-                hint={`A calendar file (ICS) exported from ${own ? 'your' : 'the'} school’s system, or a spreadsheet saved as CSV with the columns day, start, end and, if you like, label and week (A or B, or 1 or 2, for two-week timetables). Times are UK times, such as 13:00. In a calendar file only busy events count: events shown as free (birthdays, reminders) change nothing, and a busy all-day event (an INSET day) marks the school closed. A file may be up to ${MAX_TIMETABLE_SIZE_WORDS}. Uploading replaces ${own ? 'your' : 'their'} whole timetable.`}
+                hint={`A calendar file (ICS) exported from ${own ? 'your' : 'the'} school’s system, or a spreadsheet saved as CSV with the columns day, start, end and, if you like, label and week (A or B, or 1 or 2, for two-week timetables). Times are UK times, such as 13:00. For a day the school is closed (an INSET day, a holiday), put its date in the day column (21/12/2026, or 21/12/2026 to 01/01/2027) and leave start and end empty. In a calendar file only busy events count: events shown as free (birthdays, reminders) change nothing, and a busy all-day event (an INSET day) marks the school closed. A file may be up to ${MAX_TIMETABLE_SIZE_WORDS}. Uploading replaces ${own ? 'your' : 'their'} whole timetable.`}
                 error={errorFor(errors, 'timetable-file')}
               />
               <button type="submit" class="button" aria-disabled={busy ? 'true' : undefined}>
