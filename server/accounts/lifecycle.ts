@@ -14,7 +14,7 @@ import { passwordResetEmail, passwordResetSsoEmail } from './emails.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import * as repo from './repository.js';
 import { orgsActableBy } from './acting.js';
-import { feedRevision, raiseFeeds } from '../calendar/feed-revisions.js';
+import { feedRevision, raiseFeeds, raiseRunnerFeeds } from '../calendar/feed-revisions.js';
 import { accountDisabled, hashToken, ssoRequired, ssoRequiringOrg, toUser } from './service.js';
 import { countPasswordCheck, hit, rateLimited } from './throttle.js';
 import { lockPlacesOf, releasePlaces } from '../bookings/service.js';
@@ -200,6 +200,13 @@ export async function updatePerson(deps: Deps, actor: AuthUser, userId: string, 
         await repo.voidSignInLinks(trx, target.id, now);
         if (!offSince) given = await releasePlaces(trx, deps, target.id, 'Your account has been turned off, so your place has been given up for someone else.');
       }
+      // Their own calendar feed: it holds the sessions they run, which someone whose account
+      // is off does not (bookings/repository.ts, `runs`), and is served again once it is on.
+      // Raised both ways, last (after the feed rows releasing their places took), so a
+      // calendar that polled it before is sent what it holds now: a change made meanwhile
+      // on the strength of their not running a session (taken off it) is never answered
+      // with a 304.
+      await raiseRunnerFeeds(trx, { userIds: [target.id] }, now);
     }
     let ended: string[] = [];
     if (patch.captioner !== undefined) {

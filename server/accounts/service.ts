@@ -270,17 +270,14 @@ export async function updateOrg(deps: Deps, id: string, input: z.infer<typeof Up
       // Its feed names it and shows its empty calendar in its zone: a calendar polling it must see the change.
       if (set.name !== org.name || set.time_zone !== org.time_zone) await raiseOrgFeed(trx, id, deps.now().toISOString());
       // Which trust's leads run its in-house sessions, and which its own people lead, follow
-      // its trust: the calendar feeds of those who run sessions change with it (last, after
-      // the locks a booking batch takes first).
-      const runnersMoved = () => (set.parent_id !== org.parent_id ? raiseRunnerFeeds(trx, { movedOrgId: id }, deps.now().toISOString()) : undefined);
-      if (!leftParent) {
-        await runnersMoved();
-        return released;
-      }
+      // its trust: the calendar feeds of those who run sessions change with it, and its own.
+      // After the locks a booking batch takes first, and in one statement before the places
+      // given up below raise any other feed (raiseRunnerFeeds: else a writer raising two of
+      // these people's feeds could take one while the move held the other).
+      if (set.parent_id !== org.parent_id) await raiseRunnerFeeds(trx, { movedOrgId: id }, deps.now().toISOString());
+      if (!leftParent) return released;
       await repo.dropLeadsOfMembers(trx, leftParent.id, id);
-      const gaveUp = await releaseForMovedOrg(trx, deps, id, `${set.name} is no longer part of ${leftParent.name}, and this session is only for ${leftParent.name} and its schools, so your place has been given up.`);
-      await runnersMoved();
-      return gaveUp;
+      return releaseForMovedOrg(trx, deps, id, `${set.name} is no longer part of ${leftParent.name}, and this session is only for ${leftParent.name} and its schools, so your place has been given up.`);
     });
   } catch (e) {
     if (isUniqueViolation(e)) throw URN_TAKEN();
@@ -507,6 +504,9 @@ export async function ensureAdmin(deps: Deps, email: string, password: string) {
     const now = deps.now().toISOString();
     await deps.db.transaction().execute(async (trx) => {
       await trx.updateTable('users').set({ role: 'admin', password_hash: passwordHash, disabled_at: null }).where('id', '=', existing.id).execute();
+      // Made an administrator, or turned on: they run every session they are named on, which
+      // their own calendar feed holds (bookings/repository.ts, `runs`).
+      if (existing.role !== 'admin' || existing.disabled_at !== null) await raiseRunnerFeeds(trx, { userIds: [existing.id] }, now);
       // A new password (one rotated after a leak, say) ends every sign-in made with the old
       // one and voids its emailed links, as changing a password does.
       if (changed) {

@@ -5,7 +5,7 @@ import type { BookingRow, Database, SeatKind, SessionRow, UserRow } from '../../
 import type { DbKind } from '../../db/connect.js';
 import type { SeatState } from './availability.js';
 import { kindOf, oneOf, pairArrays, pairRows, prepared, preparedIn, rowInserter, runIn, valuesRows, type Statement, type WriteBatch } from '../../db/prepared.js';
-import { raiseFeeds, raiseFeedsWith } from '../calendar/feed-revisions.js';
+import { raiseFeeds, raiseFeedsWith, raiseRunnerFeeds } from '../calendar/feed-revisions.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -546,13 +546,22 @@ export async function namedTrainers(db: Q, sessionId: string): Promise<{ userId:
 
 /**
  * Takes off the session everyone named on it who does not run it now (`runs`: a lead who left
- * or was removed, an account turned off), when it is handed to someone who does. Their
- * calendar feeds are left as they are: a feed holds the sessions a person runs by the same
- * rule, so it did not hold this one.
+ * or was removed, an account turned off), when it is handed to someone who does. Their own
+ * calendar feeds are raised with it, in the same transaction. A feed holds the sessions its
+ * person runs by the same rule, so most of those feeds do not hold this one now; but someone
+ * whose account is off does not run it only while it is off (and their feed is not served
+ * then): turned on again, they would run it by that rule, and their feed, its revision
+ * unchanged, would have answered a polling calendar that still showed it with a 304.
+ *
+ * `runners`: whom the caller names on it next, in the same transaction (their feeds raised
+ * again then): raised here too, in the one statement, so that the feed rows the hand-over
+ * takes are taken in one key order (feed-revisions.ts, FeedPeople).
  */
-export async function dropTrainersWhoDoNotRun(db: Q, sessionId: string): Promise<void> {
-  const gone = (await namedTrainers(db, sessionId)).filter((t) => !t.runs);
-  if (gone.length) await db.deleteFrom('session_trainers').where('session_id', '=', sessionId).where('user_id', 'in', gone.map((t) => t.userId)).execute();
+export async function dropTrainersWhoDoNotRun(db: Q, sessionId: string, nowIso: string, runners: readonly string[] = []): Promise<void> {
+  const gone = (await namedTrainers(db, sessionId)).filter((t) => !t.runs).map((t) => t.userId);
+  if (gone.length === 0) return;
+  await raiseRunnerFeeds(db, { userIds: [...gone, ...runners] }, nowIso);
+  await db.deleteFrom('session_trainers').where('session_id', '=', sessionId).where('user_id', 'in', gone).execute();
 }
 
 /**

@@ -38,26 +38,36 @@ export async function raiseFeeds(trx: Q, people: FeedPeople, nowIso: string, can
 /**
  * Whose own feeds a change of who runs what alters (only their own: an organisation's feed
  * holds its staff's bookings, not the sessions anyone runs): people by id (named on a session
- * or taken off it, made a lead or no longer one), or, when an organisation moves to another
- * trust (which leads run which in-house sessions follows the trust: bookings/repository.ts,
- * `runs`), everyone named on a session for it and every member of it named on any session.
+ * or taken off it, made a lead or no longer one, an account turned off or on), or, when an
+ * organisation moves to another trust (which leads run which in-house sessions follows the
+ * trust: bookings/repository.ts, `runs`), everyone named on a session for it and every member
+ * of it named on any session; and then the organisation's own feed too, whose maker sees its
+ * staff's bookings by the sessions visible to them (`visibleTo`), which follow its trust.
  */
 export type Runners = { userIds: readonly string[] } | { movedOrgId: string };
 
-/** Raises the own feeds of `runners`, once each, in key order (as `raiseFeeds`). */
+/**
+ * Raises the own feeds of `runners`, once each, in one statement, in key order (as
+ * `raiseFeeds`: an organisation's before people's). A school moving trust raises these before
+ * its places given up raise any feed (theirs and its own, one booking at a time, after this):
+ * a writer raising two of these feeds in one statement meanwhile (an edit of a session two of
+ * them run) then meets the move at the first row they share, rather than holding one while
+ * the move, holding the other (raised when a place of theirs was given up), waits for it.
+ */
 export async function raiseRunnerFeeds(trx: Q, runners: Runners, nowIso: string): Promise<void> {
-  let ids;
+  let owners;
   if ('userIds' in runners) {
     if (runners.userIds.length === 0) return;
-    ids = sql`select u.id as id from users u where ${oneOf(kindOf(trx), 'u.id', [...new Set(runners.userIds)])}`;
+    owners = sql`select 'user' as k, u.id as id from users u where ${oneOf(kindOf(trx), 'u.id', [...new Set(runners.userIds)])}`;
   } else {
     const org = runners.movedOrgId;
-    ids = sql`select st.user_id as id from session_trainers st inner join sessions s on s.id = st.session_id where s.audience_org_id = ${org}
-      union select u.id as id from users u where u.org_id = ${org} and exists (select 1 from session_trainers st where st.user_id = u.id)`;
+    owners = sql`select 'org' as k, o.id as id from organisations o where o.id = ${org}
+      union select 'user' as k, st.user_id as id from session_trainers st inner join sessions s on s.id = st.session_id where s.audience_org_id = ${org}
+      union select 'user' as k, u.id as id from users u where u.org_id = ${org} and exists (select 1 from session_trainers st where st.user_id = u.id)`;
   }
   await sql`insert into calendar_feed_revisions (owner_kind, owner_id, revision, changed_at, last_cancelled_at)
-    select 'user', t.id, 1, cast(${nowIso} as text), cast(null as text) from (${ids}) t where true
-    order by t.id
+    select t.k, t.id, 1, cast(${nowIso} as text), cast(null as text) from (${owners}) t where true
+    order by t.k, t.id
     ${onRaise}`.execute(trx);
 }
 

@@ -128,3 +128,50 @@ describe('pages of the sessions a person runs', () => {
     expect(new Set(feed)).toEqual(new Set([...booked].filter((id) => !run.includes(id))));
   });
 });
+
+describe('a walk of the sessions a person runs, while they change', () => {
+  it('holds each session once, in the order read when it began, however sessions move between its pages meanwhile', async () => {
+    // A trainer of their own, on sessions of their own, so the walks above are not touched.
+    const trainer = randomUUID();
+    const t = '2026-01-01T00:00:00.000Z';
+    await h.db
+      .insertInto('users')
+      .values({ id: trainer, email: 'walker@example.org', name: 'Walker', role: 'trainer', org_id: null, password_hash: null, captioner: 0, time_zone: null, created_at: t, disabled_at: null })
+      .execute();
+    const day = (d: number) => new Date(Date.UTC(2028, 0, d, 9)).toISOString();
+    const run = Array.from({ length: 6 }, (_, i) => ({
+      id: randomUUID(), course_id: null, title: `R${i}`, description: '', mode: 'online' as const, starts_at: day(2 + i), ends_at: new Date(Date.parse(day(2 + i)) + 3_600_000).toISOString(),
+      time_zone: 'Europe/London', venue: null, capacity_in_person: 0, capacity_online: 10, status: 'scheduled' as const, booking_closes_at: null, waitlist_policy: 'auto' as const,
+      offer_hold_minutes: 1440, holds_release_at: null, room_kind: 'webinar' as const, attendance_threshold: 0.75, join_opens_minutes: 15, revision: 0, created_by: null, created_at: t, updated_at: t,
+    }));
+    await h.db.insertInto('sessions').values(run).execute();
+    await h.db.insertInto('session_trainers').values(run.map((s) => ({ session_id: s.id, user_id: trainer }))).execute();
+    const ids = run.map((s) => s.id);
+    const move = (id: string, startsAt: string) => h.db.updateTable('sessions').set({ starts_at: startsAt, ends_at: new Date(Date.parse(startsAt) + 3_600_000).toISOString() }).where('id', '=', id).execute();
+
+    const got: { sessionId: string; startsAt: string }[] = [];
+    let page = await runningRowsPage(h.db, trainer, {}, null, 2);
+    got.push(...page.rows);
+    expect(got.map((r) => r.sessionId)).toEqual(ids.slice(0, 2));
+    // Meanwhile one already read moves past the rest, and one not yet read moves before the first.
+    await move(ids[0]!, day(20));
+    await move(ids[4]!, day(1));
+    while (page.next) {
+      page = await runningRowsPage(h.db, trainer, {}, page.next, 2);
+      expect(page.rows.length).toBeLessThanOrEqual(2);
+      got.push(...page.rows);
+    }
+    // Every session exactly once (one UID once in the calendar), where the walk first placed it, as it is now.
+    expect(got.map((r) => r.sessionId)).toEqual(ids);
+    expect(got[4]!.startsAt).toBe(day(1));
+    // A walk begun now reads the new order.
+    const again: string[] = [];
+    let c: RunningCursor | null = null;
+    do {
+      const p: Awaited<ReturnType<typeof runningRowsPage>> = await runningRowsPage(h.db, trainer, {}, c, 2);
+      again.push(...p.rows.map((r) => r.sessionId));
+      c = p.next;
+    } while (c);
+    expect(again).toEqual([ids[4], ids[1], ids[2], ids[3], ids[5], ids[0]]);
+  });
+});

@@ -1,4 +1,4 @@
-/** The calendar's queries: bookings and the sessions a person runs as calendar rows (paged by keyset), feed tokens. */
+/** The calendar's queries: bookings and the sessions a person runs as calendar rows (paged in an order read once), feed tokens. */
 import { sql, type Compilable, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { BookingStatus, Database, SeatKind, SessionMode } from '../../db/schema.js';
 import type { CalendarRow, RunningRow } from './ics.js';
@@ -329,28 +329,38 @@ function running(db: Q, userId: string, f: RowFilter) {
   return q;
 }
 
-/** The keyset position after the last session run read: (start, session id). */
+/**
+ * Where a walk of the sessions a person runs is: its order (session ids, read with its first
+ * page) and where in it the next page begins. Held in memory by the walk, never sent anywhere.
+ */
 export interface RunningCursor {
-  startsAt: string;
-  sessionId: string;
+  order: { ids: string[]; next: number };
 }
 
 /**
- * One page of the sessions `userId` runs (`running`), in (start, session id) order, after
- * `cursor`: at most `limit` rows, one more read to learn whether another page follows. Each
- * page sorts the person's sessions after the cursor, a trainer's few hundred or thousand over
- * the years, so a page costs what those cost, and holds at most `limit`.
+ * One page of the sessions `userId` runs (`running`): the `limit` that begin at `cursor` in
+ * the walk's order, (start, session id) as it was when the walk began. The first page reads
+ * that order whole (the ids alone of the sessions the person runs, a trainer's few hundred or
+ * thousand over the years), as a walk of bookings does (`calendarOrder`); each page then reads
+ * its own rows by id, at most `limit` of them. Read by keyset on the live table instead, a
+ * session moved while the feed streams (edited to another day) could be read on two pages
+ * (one UID twice in one calendar) or on none. A session moved meanwhile keeps its place in
+ * the walk and shows as it is now; one that no longer passes `f`, or that the person no
+ * longer runs, is left out; one they run since is in the next walk (its feed was raised).
  */
 export async function runningRowsPage(db: Q, userId: string, f: RowFilter, cursor: RunningCursor | null, limit: number): Promise<{ rows: RunningRow[]; next: RunningCursor | null }> {
-  let q = running(db, userId, f).select(['s.id', 's.title', 's.description', 's.mode', 's.starts_at', 's.ends_at', 's.time_zone', 's.venue', 's.status', 's.revision', 's.updated_at']);
-  if (cursor) {
-    const c = cursor;
-    q = q.where('s.starts_at', '>=', c.startsAt).where((eb) => eb.or([eb('s.starts_at', '>', c.startsAt), eb('s.id', '>', c.sessionId)]));
-  }
-  const raw = await q.orderBy('s.starts_at').orderBy('s.id').limit(limit + 1).execute();
-  const more = raw.length > limit;
-  if (more) raw.length = limit;
-  const last = raw[raw.length - 1];
+  const order = cursor?.order ?? (await runningOrder(db, userId, f));
+  const ids = order.ids.slice(order.next, order.next + limit);
+  const end = order.next + ids.length;
+  const next: RunningCursor | null = end < order.ids.length ? { order: { ids: order.ids, next: end } } : null;
+  if (ids.length === 0) return { rows: [], next };
+  const raw = await running(db, userId, f)
+    .where(oneOf(kindOf(db), 's.id', ids))
+    .select(['s.id', 's.title', 's.description', 's.mode', 's.starts_at', 's.ends_at', 's.time_zone', 's.venue', 's.status', 's.revision', 's.updated_at'])
+    .execute();
+  // In the order read when the walk began.
+  const at = new Map(ids.map((id, i) => [id, i]));
+  raw.sort((a, b) => at.get(a.id)! - at.get(b.id)!);
   return {
     rows: raw.map((r) => ({
       running: true,
@@ -367,8 +377,14 @@ export async function runningRowsPage(db: Q, userId: string, f: RowFilter, curso
       sessionRevision: Number(r.revision),
       sessionUpdatedAt: r.updated_at,
     })),
-    next: more && last ? { startsAt: last.starts_at, sessionId: last.id } : null,
+    next,
   };
+}
+
+/** The ids of the sessions `userId` runs (`running`) that pass `f`, in a walk's order (start, session id). */
+async function runningOrder(db: Q, userId: string, f: RowFilter): Promise<RunningCursor['order']> {
+  const keys = await running(db, userId, f).select('s.id').orderBy('s.starts_at').orderBy('s.id').execute();
+  return { ids: keys.map((k) => k.id), next: 0 };
 }
 
 /** `zoneSummaries` of the sessions `userId` runs (`running`). */

@@ -126,10 +126,14 @@ export async function giveToLead(deps: Deps, actor: AuthUser, sessionId: string,
     // anyone else would be named on it and not run it.
     const person = await repo.leadKept(trx, deps.dbKind, orgId, userId);
     if (!person || person.disabled_at) throw notALead();
-    const added = await repo.addTrainer(trx, sessionId, userId, deps.now().toISOString());
+    const now = deps.now().toISOString();
+    // Those named who no longer run it are taken off first: their calendar feeds are raised
+    // with the lead's in one statement (dropTrainersWhoDoNotRun), before the naming raises
+    // the lead's again, so this transaction takes those feed rows in one key order.
+    await dropTrainersWhoDoNotRun(trx, sessionId, now, [userId]);
+    const added = await repo.addTrainer(trx, sessionId, userId, now);
     // The one rule of who runs a session (a lead row left behind by a move grants nothing); the transaction undoes the naming.
     if (!(await anyoneRuns(trx, sessionId, userId))) throw notALead();
-    await dropTrainersWhoDoNotRun(trx, sessionId);
     if (added) {
       const link = `${deps.config.publicUrl.replace(/\/$/, '')}/sessions/${s.id}`;
       await enqueueMessage(trx, deps, { kind: 'session_given', to: person.email, userId, sessionId: s.id, ...sessionGivenEmail(person.name, s.title, formatWhen(s.starts_at, s.ends_at, s.time_zone), org?.name ?? 'your organisation', link) });

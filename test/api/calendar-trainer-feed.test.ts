@@ -7,7 +7,10 @@
  * polling with If-None-Match is sent the new version, not a 304.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTestContext, type TestContext, type TestUser } from '../helpers.js';
+import { ensureAdmin } from '../../server/accounts/service.js';
+import { sql, type Transaction } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import { lockWaits, makeTestContext, TEST_PASSWORD, usePostgres, type TestContext, type TestUser } from '../helpers.js';
 import { readCalendar } from './calendar-ical.js';
 
 let t: TestContext;
@@ -56,6 +59,12 @@ async function poller(who: TestUser) {
       return readCalendar(res.text);
     },
   };
+}
+
+/** A person's own feed's stored revision (0: never raised). */
+async function revisionOf(userId: string) {
+  const r = await t.db.selectFrom('calendar_feed_revisions').select('revision').where('owner_kind', '=', 'user').where('owner_id', '=', userId).executeTakeFirst();
+  return Number(r?.revision ?? 0);
 }
 
 async function patch(sessionId: string, as: TestUser, body: Record<string, unknown>) {
@@ -123,41 +132,51 @@ describe('a trainer’s own calendar feed', () => {
     expect(edited.headers.get('etag')).not.toBe(etag);
     expect(readCalendar(edited.text).events.map((e) => e.summary)).toEqual(['Running: Autism in the classroom']);
 
-    // Cole's feed, polled while he runs nothing, changes when he is named on it.
+    // Cole's feed, polled while he runs another session, changes when he is named on this one.
+    // Already named on one, he reads the sessions he runs before and after (the feed's scope,
+    // part of its ETag, stays the same): only the stored revision can tell his calendar.
+    const own = await t.session({ title: 'Cole’s own', startsAt: '2026-02-20T16:00:00.000Z', endsAt: '2026-02-20T17:00:00.000Z' }, cole);
     const colePath = await feedPath(cole);
-    const empty = await t.request('GET', colePath);
-    expect(readCalendar(empty.text).events).toEqual([]);
-    const coleTag = empty.headers.get('etag')!;
+    const before = await t.request('GET', colePath);
+    expect(readCalendar(before.text).events.map((e) => e.uid)).toEqual([`running-${own.id}-${cole.id}@localhost`]);
+    const coleTag = before.headers.get('etag')!;
     expect((await t.request('GET', colePath, { headers: { 'if-none-match': coleTag } })).status).toBe(304);
     t.clock.advance(MINUTE);
     await patch(s.id, tara, { trainerIds: [tara.id, cole.id] });
     const named = await t.request('GET', colePath, { headers: { 'if-none-match': coleTag } });
     expect(named.status).toBe(200);
-    expect(readCalendar(named.text).events.map((e) => [e.uid, e.summary])).toEqual([[`running-${s.id}-${cole.id}@localhost`, 'Running: Autism in the classroom']]);
+    expect(readCalendar(named.text).events.map((e) => [e.uid, e.summary])).toEqual([
+      [`running-${s.id}-${cole.id}@localhost`, 'Running: Autism in the classroom'],
+      [`running-${own.id}-${cole.id}@localhost`, 'Running: Cole’s own'],
+    ]);
   });
 
   it('a co-trainer added sees the session; taken off it, it leaves their feed', async () => {
     const tara = await t.user('trainer', null, 'Tara Trainer');
     const cole = await t.user('trainer', null, 'Cole Second');
     const s = await t.session({ title: 'Sensory processing' }, tara);
+    // Cole runs another session throughout, so his feed's scope (part of its ETag) never
+    // changes here: each change below reaches his calendar by the stored revision alone.
+    const own = await t.session({ title: 'Cole’s own', startsAt: '2026-02-20T16:00:00.000Z', endsAt: '2026-02-20T17:00:00.000Z' }, cole);
+    const ownUid = `running-${own.id}-${cole.id}@localhost`;
     const coles = await poller(cole);
-    expect(coles.first.events).toEqual([]);
+    expect(coles.first.events.map((e) => e.uid)).toEqual([ownUid]);
     const taras = await poller(tara);
 
     t.clock.advance(MINUTE);
     await patch(s.id, tara, { trainerIds: [tara.id, cole.id] });
-    expect((await coles.changed()).events.map((e) => e.uid)).toEqual([`running-${s.id}-${cole.id}@localhost`]);
+    expect((await coles.changed()).events.map((e) => e.uid)).toEqual([`running-${s.id}-${cole.id}@localhost`, ownUid]);
     expect((await taras.changed()).events.map((e) => e.uid)).toEqual([`running-${s.id}-${tara.id}@localhost`]);
 
     // A change of the session reaches every trainer's feed.
     t.clock.advance(MINUTE);
     await patch(s.id, cole, { startsAt: '2026-02-10T15:00:00.000Z' });
-    expect((await coles.changed()).events.map((e) => e.startUtc)).toEqual(['2026-02-10T15:00:00.000Z']);
+    expect((await coles.changed()).events.map((e) => e.startUtc)).toEqual(['2026-02-10T15:00:00.000Z', '2026-02-20T16:00:00.000Z']);
     expect((await taras.changed()).events.map((e) => e.startUtc)).toEqual(['2026-02-10T15:00:00.000Z']);
 
     t.clock.advance(MINUTE);
     await patch(s.id, tara, { trainerIds: [tara.id] });
-    expect((await coles.changed()).events).toEqual([]);
+    expect((await coles.changed()).events.map((e) => e.uid)).toEqual([ownUid]);
     expect((await taras.changed()).events).toHaveLength(1);
   });
 
@@ -192,6 +211,16 @@ describe('an in-house lead’s own calendar feed', () => {
     const admin = await t.user('admin');
     const lee = await t.user('staff', school.id, 'Lee Lead');
     const s = await t.session({ title: 'Hill INSET: zones of regulation', audience: { kind: 'organisation', orgId: school.id } });
+    // A lead already, running a session of their own: their feed's scope (part of its ETag)
+    // is the same before and after they are given another, so only the stored revision can
+    // tell their calendar of it.
+    expect((await t.request('PUT', `/api/orgs/${school.id}/leads/${lee.id}`, { as: admin })).status).toBe(204);
+    const own = await t.request('POST', '/api/sessions', {
+      as: lee,
+      body: { title: 'Hill twilight', mode: 'online', startsAt: '2026-02-24T16:00:00.000Z', endsAt: '2026-02-24T17:00:00.000Z', capacity: { online: 10 }, audience: { kind: 'organisation', orgId: school.id } },
+    });
+    expect(own.status, own.text).toBe(201);
+    const ownEvent = [`running-${own.json.id}-${lee.id}@localhost`, 'Running: Hill twilight'];
     // Booked on it, and on a programme session they will only ever attend.
     const other = await t.session({ title: 'Programme webinar', startsAt: '2026-03-03T16:00:00.000Z', endsAt: '2026-03-03T17:00:00.000Z' });
     for (const id of [s.id, other.id]) {
@@ -199,18 +228,18 @@ describe('an in-house lead’s own calendar feed', () => {
       expect(booked.status, booked.text).toBe(201);
     }
     const lees = await poller(lee);
-    expect(lees.first.events.map((e) => e.uid)).toEqual([`booking-${s.id}-${lee.id}@localhost`, `booking-${other.id}-${lee.id}@localhost`]);
+    expect(lees.first.events.map((e) => e.uid)).toEqual([`booking-${s.id}-${lee.id}@localhost`, `booking-${other.id}-${lee.id}@localhost`, ownEvent[0]]);
     const orgFeedUrl = (await t.request('GET', `/api/orgs/${school.id}/calendar`, { as: office })).json.url;
     const orgFeed = async () => readCalendar((await t.request('GET', new URL(orgFeedUrl).pathname)).text);
 
-    expect((await t.request('PUT', `/api/orgs/${school.id}/leads/${lee.id}`, { as: admin })).status).toBe(204);
     t.clock.advance(MINUTE);
     expect((await t.request('PUT', `/api/sessions/${s.id}/trainers/${lee.id}`, { as: office })).status).toBe(204);
     // Both booked and running: shown once, as the session they run (whatever becomes of the place they booked, they run it).
     const running = await lees.changed();
-    expect(running.events.map((e) => [e.uid, e.summary]).sort()).toEqual([
+    expect(running.events.map((e) => [e.uid, e.summary])).toEqual([
       [`booking-${other.id}-${lee.id}@localhost`, 'Programme webinar'],
       [`running-${s.id}-${lee.id}@localhost`, 'Running: Hill INSET: zones of regulation'],
+      ownEvent,
     ]);
     // The school's feed holds its staff's bookings, as before: Lee's places are among them, and nothing they run.
     expect((await orgFeed()).events.map((e) => e.uid)).toEqual([`booking-${s.id}-${lee.id}@localhost`, `booking-${other.id}-${lee.id}@localhost`]);
@@ -250,6 +279,63 @@ describe('an in-house lead’s own calendar feed', () => {
     expect((await lees.changed()).events.map((e) => e.summary)).toEqual(['Running: Hill twilight']);
   });
 
+  it('a lead whose account was off while their office gave one of their sessions to another lead no longer holds it once turned on again', async () => {
+    const school = await t.org('Hill Primary');
+    const office = await t.user('office', school.id);
+    const admin = await t.user('admin');
+    const lee = await t.user('staff', school.id, 'Lee Lead');
+    const kim = await t.user('staff', school.id, 'Kim Lead');
+    for (const who of [lee, kim]) expect((await t.request('PUT', `/api/orgs/${school.id}/leads/${who.id}`, { as: admin })).status).toBe(204);
+    const publish = async (title: string, startsAt: string, endsAt: string) => {
+      const res = await t.request('POST', '/api/sessions', { as: lee, body: { title, mode: 'online', startsAt, endsAt, capacity: { online: 10 }, audience: { kind: 'organisation', orgId: school.id } } });
+      expect(res.status, res.text).toBe(201);
+      return res.json.id as string;
+    };
+    const x = await publish('Hill twilight', '2026-02-10T16:00:00.000Z', '2026-02-10T17:00:00.000Z');
+    const y = await publish('Hill INSET', '2026-02-17T16:00:00.000Z', '2026-02-17T17:00:00.000Z');
+    // No bookings: nothing but what they run is in their feed.
+    const lees = await poller(lee);
+    expect(lees.first.events.map((e) => e.summary)).toEqual(['Running: Hill twilight', 'Running: Hill INSET']);
+
+    t.clock.advance(MINUTE);
+    expect((await t.request('PATCH', `/api/users/${lee.id}`, { as: admin, body: { disabled: true } })).status).toBe(200);
+    // Turned off, Lee runs neither: the office gives one to Kim, which takes Lee off it, and
+    // raises Lee's feed as it does (each of the two raises on its own would do for the
+    // calendar below: both are asked for, so that neither goes unseen).
+    t.clock.advance(MINUTE);
+    const beforeGiven = await revisionOf(lee.id);
+    expect((await t.request('PUT', `/api/sessions/${x}/trainers/${kim.id}`, { as: office })).status).toBe(204);
+    expect((await t.db.selectFrom('session_trainers').select('user_id').where('session_id', '=', x).execute()).map((r) => r.user_id)).toEqual([kim.id]);
+    const given = await revisionOf(lee.id);
+    expect(given).toBeGreaterThan(beforeGiven);
+    // Turning the account on raises it again.
+    t.clock.advance(MINUTE);
+    expect((await t.request('PATCH', `/api/users/${lee.id}`, { as: admin, body: { disabled: false } })).status).toBe(200);
+    expect(await revisionOf(lee.id)).toBeGreaterThan(given);
+    // On again, Lee's calendar (still sending the ETag it had) is sent the feed without it.
+    expect((await lees.changed()).events.map((e) => [e.uid, e.summary])).toEqual([[`running-${y}-${lee.id}@localhost`, 'Running: Hill INSET']]);
+  });
+
+  it('someone named on a session they no longer run, made the administrator at start-up (ADMIN_EMAIL), runs it again, and their feed changes with it', async () => {
+    const school = await t.org('Hill Primary');
+    const admin = await t.user('admin');
+    const sam = await t.user('staff', school.id, 'Sam Staff');
+    expect((await t.request('PUT', `/api/orgs/${school.id}/leads/${sam.id}`, { as: admin })).status).toBe(204);
+    const made = await t.request('POST', '/api/sessions', {
+      as: sam,
+      body: { title: 'Hill twilight', mode: 'online', startsAt: '2026-02-10T16:00:00.000Z', endsAt: '2026-02-10T17:00:00.000Z', capacity: { online: 10 }, audience: { kind: 'organisation', orgId: school.id } },
+    });
+    expect(made.status, made.text).toBe(201);
+    t.clock.advance(MINUTE);
+    expect((await t.request('DELETE', `/api/orgs/${school.id}/leads/${sam.id}`, { as: admin })).status).toBe(200);
+    // Still named on it (their feed's scope the same throughout), they run it no longer.
+    const sams = await poller(sam);
+    expect(sams.first.events).toEqual([]);
+    t.clock.advance(MINUTE);
+    await ensureAdmin(t.deps, sam.email, TEST_PASSWORD);
+    expect((await sams.changed()).events.map((e) => [e.uid, e.summary])).toEqual([[`running-${made.json.id}-${sam.id}@localhost`, 'Running: Hill twilight']]);
+  });
+
   it('a school leaving its trust takes its in-house sessions out of the feeds of the trust’s leads, who run them no more, and of its own staff who led the trust', async () => {
     const trust = await t.org('Oak Trust');
     const hill = await t.org('Hill Primary');
@@ -272,5 +358,52 @@ describe('an in-house lead’s own calendar feed', () => {
     expect((await t.request('PATCH', `/api/orgs/${hill.id}`, { as: admin, body: { parentId: null } })).status).toBe(200);
     expect((await tesses.changed()).events).toEqual([]);
     expect((await hals.changed()).events).toEqual([]);
+  });
+
+  it.runIf(usePostgres)('a school leaving its trust while an edit raises the feeds of two of those who run its sessions: neither waits on the other for good (no deadlock)', async () => {
+    const trust = await t.org('Oak Trust');
+    const hill = await t.org('Hill Primary');
+    await t.db.updateTable('organisations').set({ parent_id: trust.id }).where('id', '=', hill.id).execute();
+    const admin = await t.user('admin');
+    const tess = await t.user('staff', trust.id, 'Tess Trust');
+    // Hal after Tess in the feeds' key order (by id), as a statement raising both takes them.
+    let hal = await t.user('staff', hill.id, 'Hal Hill');
+    while (hal.id < tess.id) hal = await t.user('staff', hill.id, 'Hal Hill');
+    for (const who of [tess, hal]) expect((await t.request('PUT', `/api/orgs/${trust.id}/leads/${who.id}`, { as: admin })).status).toBe(204);
+    const body = { mode: 'online', startsAt: '2026-02-10T16:00:00.000Z', endsAt: '2026-02-10T17:00:00.000Z', capacity: { online: 10 } };
+    // Tess runs one of Hill's sessions; Hal, one of the trust's, and has a place on another of the trust's, given up by the move.
+    expect((await t.request('POST', '/api/sessions', { as: tess, body: { ...body, title: 'Hill twilight', audience: { kind: 'organisation', orgId: hill.id } } })).status).toBe(201);
+    expect((await t.request('POST', '/api/sessions', { as: hal, body: { ...body, title: 'Trust network', audience: { kind: 'trust', orgId: trust.id } } })).status).toBe(201);
+    const trustWide = await t.session({ title: 'Trust INSET', audience: { kind: 'trust', orgId: trust.id } });
+    expect((await t.request('POST', `/api/sessions/${trustWide.id}/bookings`, { as: hal, body: {} })).status).toBe(201);
+    for (const id of [tess.id, hal.id]) {
+      await t.db.insertInto('calendar_feed_revisions').values({ owner_kind: 'user', owner_id: id, revision: 1, changed_at: t.clock.now().toISOString(), last_cancelled_at: null }).onConflict((oc) => oc.doNothing()).execute();
+    }
+    const lockFeed = (trx: Transaction<Database>, id: string) => sql`select owner_id from calendar_feed_revisions where owner_kind = 'user' and owner_id = ${id} for update`.execute(trx);
+
+    // Another writer's one statement raising Tess's and Hal's feeds (an edit of a session both
+    // run, say), in key order: it has taken Tess's row when the move begins.
+    let tookTess!: () => void;
+    let goOn!: () => void;
+    const tessTaken = new Promise<void>((r) => (tookTess = r));
+    const mayGoOn = new Promise<void>((r) => (goOn = r));
+    const edit = t.db.transaction().execute(async (trx) => {
+      await lockFeed(trx, tess.id);
+      tookTess();
+      await mayGoOn;
+      await lockFeed(trx, hal.id);
+    });
+    await tessTaken;
+    t.clock.advance(MINUTE);
+    const move = t.request('PATCH', `/api/orgs/${hill.id}`, { as: admin, body: { parentId: null } });
+    // The move waits for Tess's feed; the edit then comes to Hal's. Had the move taken Hal's
+    // (giving up Hal's place raises it) before waiting for Tess's, each would wait on the
+    // other, and PostgreSQL would fail one of them.
+    await expect.poll(() => lockWaits(t)).toBe(1);
+    goOn();
+    await expect(edit).resolves.toBeUndefined();
+    const moved = await move;
+    expect(moved.status, moved.text).toBe(200);
+    expect(moved.json).toMatchObject({ parentId: null, placesGivenUp: 1 });
   });
 });
