@@ -239,6 +239,8 @@ async function replaceFromOrgCsv(deps: Deps, actor: AuthUser, actable: Awaited<R
       problems.push({ line: rows.map((x) => x.line).sort((a, b) => a - b)[MAX_PERSONAL_ROWS]!, message: `${email} has more than ${MAX_PERSONAL_ROWS} rows; one person's timetable may hold at most ${MAX_PERSONAL_ROWS} rows` });
     }
   }
+  // Days closed for everyone, and no one's lessons: nothing would change, yet the office would think the holiday was in.
+  if (r.periods.length === 0 && problems.length === 0) problems.push({ line: r.closures[0]?.line ?? 2, message: 'the file lists only days the school is closed: add each person’s lessons too (email, day, start, end), as each person named gets exactly the rows given for them and no one else is changed' });
   if (problems.length) throw rowsError(problems);
   const grouped = new Map([...byPerson].map(([email, periods]) => [byEmail.get(email)!.id, { periods, closures: [...shared, ...(closuresOf.get(email) ?? [])] }] as const));
   const now = deps.now().toISOString();
@@ -592,21 +594,15 @@ async function clashingDeliveries(deps: Deps, deliveries: Delivery[]) {
   }));
 }
 
-/** Two lists, each soonest first and then by name, as one such list: each list's own order is kept. */
+/**
+ * Two lists as one, soonest first and then by name as people read names (en-GB: "adam" beside
+ * "Adam", not after "Zoe"), the same on both databases: each list comes sorted by its
+ * database's own collation (PostgreSQL's locale, SQLite's bytes), which a merge by code units
+ * would interleave out of order. The sort is stable, so each list's order is kept within a tie.
+ */
+const byName = new Intl.Collator('en-GB');
 function merged<A extends CoverItem, B extends CoverItem>(a: A[], b: B[]): (A | B)[] {
-  const before = (x: CoverItem, y: CoverItem) => {
-    const dx = Date.parse(x.session.startsAt);
-    const dy = Date.parse(y.session.startsAt);
-    return dx < dy || (dx === dy && x.userName < y.userName);
-  };
-  const out: (A | B)[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length || j < b.length) {
-    if (j >= b.length || (i < a.length && !before(b[j]!, a[i]!))) out.push(a[i++]!);
-    else out.push(b[j++]!);
-  }
-  return out;
+  return [...a, ...b].sort((x, y) => Date.parse(x.session.startsAt) - Date.parse(y.session.startsAt) || byName.compare(x.userName, y.userName));
 }
 
 /** The caller's active bookings (confirmed, offered, waitlisted) that clash with their own timetable. */

@@ -115,6 +115,19 @@ describe('cover for staff who deliver a session', () => {
     ]);
   });
 
+  it('orders those booked and those delivering together by time and then by name as people read names, on both databases', async () => {
+    const w = await world();
+    const inset = await publish(w.hillLead, { ...hybrid, title: 'Hill INSET', audience: { kind: 'organisation', orgId: w.hill.id } });
+    // A name written in lower case: by bytes (SQLite) it sorts after every capital, by PostgreSQL's locale beside its letter.
+    for (const name of ['Zoe Zed', 'adam Ash']) {
+      const who = await t.user('staff', w.hill.id, name);
+      expect((await t.request('PUT', `/api/users/${who.id}/timetable`, { as: w.admin, headers: { 'content-type': 'text/csv' }, body: 'day,start,end,label\nTuesday,15:00,15:45,Year 4 maths\n' })).status).toBe(200);
+      expect((await t.request('POST', `/api/sessions/${inset.id}/bookings`, { as: w.hillOffice, body: { userId: who.id, seat: 'in_person' } })).status).toBe(201);
+    }
+    const items = await cover(w.hill.id, w.hillOffice);
+    expect(items.map((i) => `${i.userName} (${i.role})`)).toEqual(['adam Ash (booked)', 'Lena Lead (delivering)', 'Zoe Zed (booked)']);
+  });
+
   it('lists a deliverer only in their own organisation’s report, and only on sessions its reader may see', async () => {
     const w = await world();
     // The trust's lead (at Dale) runs a session for the trust, and one for Hill alone; a

@@ -91,5 +91,10 @@ describe('a CSV timetable with days the school is closed', () => {
     expect(put.json.error.message).toMatch(new RegExp(`^Line 3: ${b.email} has days the school is closed but no lessons in the file`));
     expect((await t.request('GET', `/api/users/${a.id}/timetable`, { as: office })).status).toBe(404);
     expect((await t.request('GET', `/api/users/${b.id}/timetable`, { as: office })).json.weekly).toEqual([expect.objectContaining({ day: 'Friday' })]);
+    // Days closed for everyone and no one's lessons: refused, not "saved for 0 people" with nothing changed.
+    const onlyClosed = await t.request('PUT', `/api/orgs/${org.id}/timetables`, { as: office, body: 'email,day,start,end,label\n,21/12/2026 to 01/01/2027,,,Christmas holidays\n', headers: csv });
+    expect(onlyClosed.status).toBe(400);
+    expect(onlyClosed.json.error.message).toMatch(/^Line 2: the file lists only days the school is closed: add each person’s lessons too/);
+    expect((await t.request('GET', `/api/users/${b.id}/timetable?from=2026-12-14T00:00:00Z&to=2027-01-11T00:00:00Z`, { as: office })).json.freeDays).toEqual([]);
   });
 });

@@ -149,7 +149,7 @@ describe.skipIf(!browserAvailable)('timetable pages', () => {
     await open(page, `/timetable?week=${day}`, 'My timetable');
     await page.setInputFiles('#timetable-file', { name: 'timetable.csv', mimeType: 'text/csv', buffer: Buffer.from(`day,start,end,label\nMonday,09:00,12:00,Class 2 morning\n${d}/${m}/${y},,,INSET day\n`) });
     await activate(page, 'Upload timetable');
-    await page.getByRole('status').filter({ hasText: 'Your timetable was saved from timetable.csv' }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'Your timetable was saved from timetable.csv: 1 weekly lesson, 1 school closure.' }).waitFor();
     const week = page.getByRole('table', { name: 'Your lessons and the training sessions, day by day' });
     const mondayRow = week.getByRole('row').filter({ hasText: 'INSET-day webinar' });
     await mondayRow.getByText('School closed: INSET day').waitFor();

@@ -373,6 +373,6 @@ function describeCounts(t: TimetableValue) {
   const parts = [];
   if (t.counts.weekly) parts.push(plural(t.counts.weekly, 'weekly lesson'));
   if (t.counts.dated) parts.push(plural(t.counts.dated, 'dated lesson'));
-  if (t.counts.freeDays) parts.push(plural(t.counts.freeDays, 'closure day', 'closure days'));
+  if (t.counts.freeDays) parts.push(plural(t.counts.freeDays, 'school closure'));
   return parts.join(', ') || 'no lessons';
 }
