@@ -20,7 +20,7 @@ import { chromium, type Browser, type BrowserContextOptions, type Page, type Req
 import type { Config } from '../../server/platform/deps.js';
 import { makeTestContext, TEST_PASSWORD, type TestContext, type TestUser } from '../helpers.js';
 import { assertWebBuilt, buildWeb, WEB_DIST } from './build.js';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 
 export { buildWeb, WEB_DIST };
 
@@ -95,16 +95,40 @@ export const FAKE_MEDIA = ['--use-fake-ui-for-media-stream', '--use-fake-device-
 export const launchWithFakeMedia = () => launchBrowser(FAKE_MEDIA);
 
 /**
- * For a describe block: serves the app and launches the browser before its tests (in
- * parallel), and closes both after them. `env.server` and `env.browser` are set from then on.
+ * The plain browser (launchBrowser's), one per test worker, kept from file to file: the
+ * browser tests share their modules within a worker (vitest.config.ts), so this outlives a
+ * file, and each test's pages are in contexts of their own, closed after it (serverAndBrowser).
+ * Launched anew should it have gone (crashed, or closed by a test). Playwright closes it when
+ * the worker exits.
+ */
+let shared: Promise<Browser> | null = null;
+function sharedBrowser(): Promise<Browser> {
+  if (shared) {
+    const current = shared;
+    return current.then((b) => (b.isConnected() ? b : ((shared = null), sharedBrowser())), () => ((shared = null), sharedBrowser()));
+  }
+  shared = launchBrowser();
+  return shared;
+}
+
+/**
+ * For a describe block: serves the app before its tests, with the browser (the worker's shared
+ * one, or `launch`'s own), and closes the server after them, and `launch`'s browser. Every
+ * browser context a test opened is closed after it: a page left open kept using the CPU (its
+ * timers, its caret, its renders) for the rest of the file, a quarter of Chromium's time.
+ * `env.server` and `env.browser` are set from then on.
  */
 export function serverAndBrowser(opts: { server?: Parameters<typeof startServer>[0]; launch?: () => Promise<Browser> } = {}) {
   const env = {} as { server: TestServer; browser: Browser };
   beforeAll(async () => {
-    [env.server, env.browser] = await Promise.all([startServer(opts.server), (opts.launch ?? launchBrowser)()]);
+    [env.server, env.browser] = await Promise.all([startServer(opts.server), (opts.launch ?? sharedBrowser)()]);
+  });
+  afterEach(async () => {
+    for (const context of env.browser?.contexts() ?? []) await context.close();
   });
   afterAll(async () => {
-    await env.browser?.close();
+    if (opts.launch) await env.browser?.close();
+    else for (const context of env.browser?.contexts() ?? []) await context.close();
     await env.server?.close();
   });
   return env;
