@@ -57,14 +57,18 @@ export async function deleteMaterial(trx: Transaction<Database>, id: string): Pr
   await trx.deleteFrom('materials').where('id', '=', id).execute();
 }
 
-/** Whether `userId` holds a seat on the session (confirmed, offered, or already attended or absent). */
-export async function hasSeatOn(db: Q, sessionId: string, userId: string): Promise<boolean> {
+/**
+ * Whether `userId` holds a seat on the session at `nowIso`: confirmed, offered while the offer
+ * stands (one whose time has run out is no seat, though the sweep has yet to pass it on), or
+ * already attended or absent.
+ */
+export async function hasSeatOn(db: Q, sessionId: string, userId: string, nowIso: string): Promise<boolean> {
   const row = await db
     .selectFrom('bookings')
     .select('id')
     .where('session_id', '=', sessionId)
     .where('user_id', '=', userId)
-    .where('status', 'in', ['confirmed', 'offered', 'attended', 'absent'])
+    .where((eb) => eb.or([eb('status', 'in', ['confirmed', 'attended', 'absent']), eb.and([eb('status', '=', 'offered'), eb('offer_expires_at', '>', nowIso)])]))
     .executeTakeFirst();
   return !!row;
 }

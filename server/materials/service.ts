@@ -48,7 +48,7 @@ export async function requireManages(deps: Deps, actor: AuthUser, sessionId: str
 
 /** Whether `actor` may download the session's materials: those who run it, and those with a seat on it. */
 async function mayDownload(deps: Deps, actor: AuthUser, sessionId: string): Promise<boolean> {
-  return (await managesSession(deps, actor, sessionId)) || (await repo.hasSeatOn(deps.db, sessionId, actor.id));
+  return (await managesSession(deps, actor, sessionId)) || (await repo.hasSeatOn(deps.db, sessionId, actor.id, deps.now().toISOString()));
 }
 
 /** The library is read by those who run sessions (to choose from it) and kept by administrators. */

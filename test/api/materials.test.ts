@@ -446,6 +446,26 @@ describe('a session’s materials', () => {
     expect(await countMaterials()).toBe(2);
   });
 
+  it('someone offered a seat downloads while the offer stands, not once its time has run out (before the sweep passes it on)', async () => {
+    const w = await world();
+    // One seat, offered to whoever waits: Bea has it; Cal waits, and is offered it when she cancels.
+    const s = (await t.request('POST', '/api/sessions', { as: w.lead, body: { ...base, title: 'Birch small group', capacity: { online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 60, audience: { kind: 'organisation', orgId: w.school.id } } })).json;
+    const bea = await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: w.booked, body: {} });
+    expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: w.colleague, body: {} })).json.status).toBe('waitlisted');
+    const own = await upload(`/api/sessions/${s.id}/materials/files?name=handout.docx&title=Handout`, w.lead, FILES.docx);
+    expect(own.status).toBe(201);
+    const path = `/api/sessions/${s.id}/materials/${own.json.id}/download`;
+    expect((await download(path, w.colleague)).status).toBe(403);
+    expect((await t.request('DELETE', `/api/bookings/${bea.json.id}`, { as: w.booked })).status).toBeLessThan(300);
+    const offer = (await t.request('GET', '/api/me/bookings', { as: w.colleague })).json.items[0];
+    expect(offer).toMatchObject({ status: 'offered' });
+    expect((await download(path, w.colleague)).status).toBe(200);
+    expect((await t.request('GET', `/api/sessions/${s.id}/materials`, { as: w.colleague })).json.canDownload).toBe(true);
+    t.clock.advance(61 * 60_000);
+    expect((await download(path, w.colleague)).status).toBe(403);
+    expect((await t.request('GET', `/api/sessions/${s.id}/materials`, { as: w.colleague })).json.canDownload).toBe(false);
+  });
+
   it('refuses to attach what is not in the library, and a deleted library material leaves every session', async () => {
     const w = await world();
     const s = w.inhouse.id;
