@@ -59,8 +59,8 @@ export async function deleteMaterial(trx: Transaction<Database>, id: string): Pr
 
 /**
  * Whether `userId` holds a seat on the session at `nowIso`: confirmed, offered while the offer
- * stands (one whose time has run out is no seat, though the sweep has yet to pass it on), or
- * already attended or absent.
+ * stands (one whose time has run out is no seat, though the sweep has yet to pass it on; one with
+ * no expiry stands, as offerLapsed in bookings/service.ts reads it), or already attended or absent.
  */
 export async function hasSeatOn(db: Q, sessionId: string, userId: string, nowIso: string): Promise<boolean> {
   const row = await db
@@ -68,7 +68,7 @@ export async function hasSeatOn(db: Q, sessionId: string, userId: string, nowIso
     .select('id')
     .where('session_id', '=', sessionId)
     .where('user_id', '=', userId)
-    .where((eb) => eb.or([eb('status', 'in', ['confirmed', 'attended', 'absent']), eb.and([eb('status', '=', 'offered'), eb('offer_expires_at', '>', nowIso)])]))
+    .where((eb) => eb.or([eb('status', 'in', ['confirmed', 'attended', 'absent']), eb.and([eb('status', '=', 'offered'), eb.or([eb('offer_expires_at', 'is', null), eb('offer_expires_at', '>', nowIso)])])]))
     .executeTakeFirst();
   return !!row;
 }

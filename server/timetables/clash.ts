@@ -180,16 +180,25 @@ function isFree(date: string, index: { from: string[]; to: string[] }): boolean 
 }
 
 /**
+ * A dated period longer than this (leave or a secondment a calendar writes with times, up to 400
+ * days: ics.ts) is kept apart from the index below and is busy all through, closed days included.
+ */
+export const LONG_PERIOD_MS = 31 * DAY;
+type Span = { s: number; e: number; label: string };
+/**
  * Dated periods sorted by start, with the longest one's length, so the periods overlapping a
  * window are found by a binary search (a session list asks once per session). Kept by list.
+ * The long ones (LONG_PERIOD_MS) are listed apart: in the index one six-month event would have
+ * every search look back six months, reading all of a person's lessons since.
  */
-const datedIndexes = new WeakMap<readonly DatedPeriod[], { length: number; s: number[]; e: number[]; label: string[]; longest: number }>();
+const datedIndexes = new WeakMap<readonly DatedPeriod[], { length: number; s: number[]; e: number[]; label: string[]; longest: number; long: Span[] }>();
 function datedIndex(dated: readonly DatedPeriod[]) {
   const known = datedIndexes.get(dated);
   if (known && known.length === dated.length) return known;
   const all = dated.map((p) => ({ s: Date.parse(p.startsAt), e: Date.parse(p.endsAt), label: p.label })).filter((p) => !Number.isNaN(p.s) && !Number.isNaN(p.e));
   all.sort((a, b) => a.s - b.s);
-  const index = { length: dated.length, s: all.map((p) => p.s), e: all.map((p) => p.e), label: all.map((p) => p.label), longest: all.reduce((m, p) => Math.max(m, p.e - p.s), 0) };
+  const short = all.filter((p) => p.e - p.s <= LONG_PERIOD_MS);
+  const index = { length: dated.length, s: short.map((p) => p.s), e: short.map((p) => p.e), label: short.map((p) => p.label), longest: short.reduce((m, p) => Math.max(m, p.e - p.s), 0), long: all.filter((p) => p.e - p.s > LONG_PERIOD_MS) };
   datedIndexes.set(dated, index);
   return index;
 }
@@ -315,6 +324,8 @@ export function busyPeriods(tt: TimetableRules, fromMs: number, toMs: number, li
       out.push({ s, e, label: dated.label[i]! });
       if (out.length > limit) break;
     }
+    // Busy all through, whatever day it starts on: someone away for a term is away on an INSET day too.
+    for (const p of dated.long) if (p.s < toMs && p.e > fromMs && out.length <= limit) out.push({ ...p });
   }
   out.sort((a, b) => a.s - b.s || a.e - b.e || a.label.localeCompare(b.label));
   return out.map((p) => ({ label: p.label, startsAt: new Date(p.s).toISOString(), endsAt: new Date(p.e).toISOString() }));

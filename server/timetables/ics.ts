@@ -46,8 +46,6 @@ export const EXPAND_AHEAD_DAYS = 400;
 /** The occurrences one event may step through (from its DTSTART, before the window too). */
 const MAX_ITERATIONS = 50_000;
 const DAY = 86_400_000;
-/** The longest busy period kept whole; a longer timed event is kept as pieces of this length. */
-const MAX_PIECE = 31 * DAY;
 const CONTROL = /[\u0000-\u001f\u007f]/g;
 
 /** Windows zone names (CLDR's windowsZones, kept by the windows-iana package), lower-cased, to their IANA zone. */
@@ -497,18 +495,15 @@ export function parseTimetableIcs(source: string, opts: { now: Date; defaultZone
         // RFC 5545 3.6.1: a timed event without DTEND (or with DTEND equal to DTSTART) takes no time.
         const e = o.end ? instantOf(o.end, o.endTzid, o.calendarTzid) : s;
         if (e < s) return problem('ends before it starts (DTEND must not be before DTSTART)');
-        // As long as an all-day one may be: a term's leave or a secondment written with times.
-        if (e - s > 400 * DAY) return problem('is a timed event longer than 400 days');
+        // As long as an all-day one may be: a term's leave or a secondment written with times
+        // (clash.ts keeps those over 31 days apart from its index, LONG_PERIOD_MS). An hour
+        // more for a clock change on the way.
+        if (e - s > 400 * DAY + 3_600_000) return problem('is a timed event longer than 400 days');
         if (e < windowStart || s > windowEnd) continue;
         seen++;
         if (e === s || !isBusy(item)) continue;
-        // Kept as pieces of at most 31 days: the clash search looks back as far as the longest
-        // period (clash.ts, `longest`), so one six-month event would have every question about
-        // the person read six months of their lessons.
-        for (let a = s; a < e; a += MAX_PIECE) {
-          dated.push({ startsAt: new Date(a).toISOString(), endsAt: new Date(Math.min(a + MAX_PIECE, e)).toISOString(), label });
-          if (dated.length > MAX_OCCURRENCES) return problem(`makes the timetable longer than ${MAX_OCCURRENCES} lessons`);
-        }
+        dated.push({ startsAt: new Date(s).toISOString(), endsAt: new Date(e).toISOString(), label });
+        if (dated.length > MAX_OCCURRENCES) return problem(`makes the timetable longer than ${MAX_OCCURRENCES} lessons`);
       }
     } catch (e) {
       if (e instanceof UnknownZone) {

@@ -98,8 +98,8 @@ export const launchWithFakeMedia = () => launchBrowser(FAKE_MEDIA);
  * The plain browser (launchBrowser's), one per test worker, kept from file to file: the
  * browser tests share their modules within a worker (vitest.config.ts), so this outlives a
  * file, and each test's pages are in contexts of their own, closed after it (serverAndBrowser).
- * Launched anew should it have gone (crashed, or closed by a test). Playwright closes it when
- * the worker exits.
+ * Launched anew should it have gone (crashed, or closed by a test). It ends with its worker
+ * (Playwright's exit handling, or its control pipe closing): no Chromium is left after a run.
  */
 let shared: Promise<Browser> | null = null;
 function sharedBrowser(): Promise<Browser> {
