@@ -558,18 +558,21 @@ async function withClashes<T extends { user_id: string; seat: SeatKind; starts_a
   return out;
 }
 
+/** A booking that needs cover, as the report and a person's own clashes list it. */
+const bookingItem = (b: BookingWithSession, travelBufferMinutes: number, clashes: Clash[]) => ({
+  bookingId: b.booking_id,
+  status: b.status,
+  seat: b.seat,
+  session: { id: b.session_id, title: b.title, mode: b.mode, startsAt: b.starts_at, endsAt: b.ends_at, venue: b.venue },
+  travelBufferMinutes,
+  clashes,
+  userId: b.user_id,
+  userName: b.user_name,
+  userEmail: b.user_email,
+});
+
 async function clashingBookings(deps: Deps, bookings: BookingWithSession[]) {
-  return (await withClashes(deps, bookings)).map(({ row: b, travelBufferMinutes, clashes }) => ({
-    bookingId: b.booking_id,
-    status: b.status,
-    seat: b.seat,
-    session: { id: b.session_id, title: b.title, mode: b.mode, startsAt: b.starts_at, endsAt: b.ends_at, venue: b.venue },
-    travelBufferMinutes,
-    clashes,
-    userId: b.user_id,
-    userName: b.user_name,
-    userEmail: b.user_email,
-  }));
+  return (await withClashes(deps, bookings)).map(({ row, travelBufferMinutes, clashes }) => bookingItem(row, travelBufferMinutes, clashes));
 }
 
 /**
@@ -581,29 +584,36 @@ async function clashingBookings(deps: Deps, bookings: BookingWithSession[]) {
  */
 const deliverySeat = (mode: SessionMode): SeatKind => (mode === 'online' ? 'online' : 'in_person');
 
-async function clashingDeliveries(deps: Deps, deliveries: Delivery[]) {
-  return (await withClashes(deps, deliveries.map((d) => ({ ...d, seat: deliverySeat(d.mode) })))).map(({ row: d, travelBufferMinutes, clashes }) => ({
-    role: 'delivering' as const,
-    seat: d.seat,
-    session: { id: d.session_id, title: d.title, mode: d.mode, startsAt: d.starts_at, endsAt: d.ends_at, venue: d.venue },
-    travelBufferMinutes,
-    clashes,
-    userId: d.user_id,
-    userName: d.user_name,
-    userEmail: d.user_email,
-  }));
+/**
+ * The report's bookings and deliveries that clash with a lesson, judged in one read of the
+ * timetables of everyone in either (a lead both booked elsewhere and delivering is read once).
+ */
+async function clashingCover(deps: Deps, booked: BookingWithSession[], deliveries: Delivery[]): Promise<CoverItem[]> {
+  const rows = [...booked.map((b) => ({ ...b, delivery: false as const })), ...deliveries.map((d) => ({ ...d, seat: deliverySeat(d.mode), delivery: true as const }))];
+  return (await withClashes(deps, rows)).map(({ row, travelBufferMinutes, clashes }) =>
+    row.delivery
+      ? {
+          role: 'delivering' as const,
+          seat: row.seat,
+          session: { id: row.session_id, title: row.title, mode: row.mode, startsAt: row.starts_at, endsAt: row.ends_at, venue: row.venue },
+          travelBufferMinutes,
+          clashes,
+          userId: row.user_id,
+          userName: row.user_name,
+          userEmail: row.user_email,
+        }
+      : { role: 'booked' as const, ...bookingItem(row, travelBufferMinutes, clashes) },
+  );
 }
 
 /**
- * Two lists as one, soonest first and then by name as people read names (en-GB: "adam" beside
- * "Adam", not after "Zoe"), the same on both databases: each list comes sorted by its
- * database's own collation (PostgreSQL's locale, SQLite's bytes), which a merge by code units
- * would interleave out of order. The sort is stable, so each list's order is kept within a tie.
+ * Soonest first and then by name as people read names (en-GB: "adam" beside "Adam", not after
+ * "Zoe"), the same on both databases: bookings and deliveries each come sorted by the
+ * database's own collation (PostgreSQL's locale, SQLite's bytes), which put together by code
+ * units would interleave out of order. The sort is stable, so each list's order is kept within a tie.
  */
 const byName = new Intl.Collator('en-GB');
-function merged<A extends CoverItem, B extends CoverItem>(a: A[], b: B[]): (A | B)[] {
-  return [...a, ...b].sort((x, y) => Date.parse(x.session.startsAt) - Date.parse(y.session.startsAt) || byName.compare(x.userName, y.userName));
-}
+const inReadingOrder = (items: CoverItem[]) => items.sort((x, y) => Date.parse(x.session.startsAt) - Date.parse(y.session.startsAt) || byName.compare(x.userName, y.userName));
 
 /** The caller's active bookings (confirmed, offered, waitlisted) that clash with their own timetable. */
 export async function myClashes(deps: Deps, userId: string, range: { from?: string; to?: string } = {}) {
@@ -639,8 +649,7 @@ export async function coverReport(deps: Deps, actor: AuthUser, orgId: string, q:
     const what = deliveries.length ? 'bookings and sessions delivered' : 'bookings';
     throw new AppError('report_too_large', `There are more than ${max.toLocaleString('en-GB')} ${what} between these dates, too many for one report: choose a shorter range.`, { max });
   }
-  const [bookedItems, deliveringItems] = await Promise.all([clashingBookings(deps, booked), clashingDeliveries(deps, deliveries)]);
-  return { orgId, from, to, items: merged(bookedItems.map((b) => ({ role: 'booked' as const, ...b })), deliveringItems) };
+  return { orgId, from, to, items: inReadingOrder(await clashingCover(deps, booked, deliveries)) };
 }
 
 /**
