@@ -108,6 +108,14 @@ describe('parseTimetableIcs', () => {
     if (!long.ok) expect(long.problems).toEqual([{ uid: 'long', summary: 'Career break', message: 'is a timed event longer than 400 days' }]);
   });
 
+  it('refuses a calendar of more than 100 busy periods longer than 31 days, which every clash question would read one by one, naming the limit', () => {
+    const events = (n: number) => Array.from({ length: n }, (_, i) => ['BEGIN:VEVENT', `UID:long-${i}`, 'DTSTAMP:20260101T000000Z', 'DTSTART:20260201T080000Z', 'DTEND:20260501T170000Z', `SUMMARY:Away ${i}`, 'END:VEVENT']).flat();
+    expect(parseTimetableIcs(cal(...events(100)), { now, defaultZone: 'Europe/London' }).ok).toBe(true);
+    const r = parseTimetableIcs(cal(...events(101)), { now, defaultZone: 'Europe/London' });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.problems).toEqual([expect.objectContaining({ uid: 'long-100', message: 'makes more than 100 busy periods longer than 31 days (a timetable may hold at most 100)' })]);
+  });
+
   it('names the event (summary and UID) that is wrong', () => {
     const r = parseTimetableIcs(
       cal('BEGIN:VEVENT', 'UID:bad-1@sis', 'DTSTAMP:20260101T000000Z', 'DTSTART:20260120T160000Z', 'DTEND:20260120T150000Z', 'SUMMARY:Backwards lesson', 'END:VEVENT'),

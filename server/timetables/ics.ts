@@ -19,7 +19,7 @@
 import ICAL from 'ical.js';
 import { WINDOWS_TO_IANA_MAP } from 'windows-iana';
 import { isTimeZone } from '../../shared/common.js';
-import { localParts, zonedTimeToUtc, type DatedPeriod, type FreeDays } from './clash.js';
+import { LONG_PERIOD_MS, localParts, zonedTimeToUtc, type DatedPeriod, type FreeDays } from './clash.js';
 import type { EventProblem } from './event-problems.js';
 import { partitionPoint } from './sorted.js';
 
@@ -40,6 +40,8 @@ export const MAX_OCCURRENCES = 20_000;
  * school's year has a few dozen; even a mark on every day of the window is under 600.
  */
 export const MAX_FREE_DAYS = 2_000;
+/** Busy timed periods longer than 31 days (leave, secondments) a timetable may hold in the window. */
+export const MAX_LONG_PERIODS = 100;
 /** How far recurrences are expanded: from 180 days back to 400 days ahead of now. */
 export const EXPAND_BACK_DAYS = 180;
 export const EXPAND_AHEAD_DAYS = 400;
@@ -292,6 +294,7 @@ export function parseTimetableIcs(source: string, opts: { now: Date; defaultZone
   const freeDays: FreeDays[] = [];
   /** Events with an occurrence in the window, busy or not: a file of reminders only is still a calendar. */
   let seen = 0;
+  let longPeriods = 0;
 
   const handle = ({ comp, calendarTzid }: Vevent, exceptions: Vevent[]) => {
     // Counted for each event (a series since 2016 steps through its years before the window):
@@ -504,6 +507,8 @@ export function parseTimetableIcs(source: string, opts: { now: Date; defaultZone
         if (e === s || !isBusy(item)) continue;
         dated.push({ startsAt: new Date(s).toISOString(), endsAt: new Date(e).toISOString(), label });
         if (dated.length > MAX_OCCURRENCES) return problem(`makes the timetable longer than ${MAX_OCCURRENCES} lessons`);
+        // Each one is looked at by every clash question (clash.ts keeps them outside its index): a few a year, never thousands.
+        if (e - s > LONG_PERIOD_MS && ++longPeriods > MAX_LONG_PERIODS) return problem(`makes more than ${MAX_LONG_PERIODS} busy periods longer than 31 days (a timetable may hold at most ${MAX_LONG_PERIODS})`);
       }
     } catch (e) {
       if (e instanceof UnknownZone) {
