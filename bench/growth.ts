@@ -27,6 +27,7 @@ import { deliverDue } from '../server/notifications/delivery.js';
 import { runJobsOnce } from '../server/jobs.js';
 import { closeParsePool } from '../server/timetables/parsing.js';
 import { identityOf, roomNameOf } from '../shared/live.js';
+import { bookingEndsAt } from '../shared/sessions.js';
 import { createPgDatabase } from '../test/helpers.js';
 import { signedWebhook, TEST_LK } from '../test/livekit-standin.js';
 
@@ -140,6 +141,7 @@ function session(title: string, startsAt: Date, createdBy: string, counts: Parti
     holds_release_at: null,
     room_kind: 'webinar',
     attendance_threshold: 0.75,
+    booking_ends_at: bookingEndsAt({ startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + minutes * 60_000).toISOString(), bookingClosesAt: null, attendanceThreshold: 0.75 }),
     join_opens_minutes: 15,
     revision: 0,
     created_by: createdBy,

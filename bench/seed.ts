@@ -8,6 +8,7 @@ import type { Kysely } from 'kysely';
 import type { Database, Role } from '../db/schema.js';
 import { hashPassword } from '../server/accounts/passwords.js';
 import { hashToken } from '../server/accounts/service.js';
+import { bookingEndsAt } from '../shared/sessions.js';
 
 export const BENCH_PASSWORD = 'bench password that is long enough';
 
@@ -108,6 +109,7 @@ export async function seed(
       holds_release_at: null,
       room_kind: 'webinar',
       attendance_threshold: 0.75,
+      booking_ends_at: bookingEndsAt({ startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 90 * 60_000).toISOString(), bookingClosesAt: null, attendanceThreshold: 0.75 }),
       join_opens_minutes: 15,
       revision: 0,
       created_by: trainer.id,

@@ -174,8 +174,14 @@ export interface SessionsTable {
   capacity_in_person: number;
   capacity_online: number;
   status: 'scheduled' | 'cancelled';
-  /** Booking closes here if set, else at the session's end. */
+  /** The booking cut-off the trainer set, if any (booking_ends_at is when booking actually closes). */
   booking_closes_at: string | null;
+  /**
+   * When booking closes: the cut-off, or once too little of the session is left to attend
+   * enough of it, or its end, whichever is first (shared/sessions.ts, bookingEndsAt). Written
+   * with every change of the four, so a list can ask for sessions still open in SQL.
+   */
+  booking_ends_at: string;
   waitlist_policy: 'auto' | 'offer';
   offer_hold_minutes: number;
   /** Unclaimed seat holds are released to everyone at this instant (null: at booking close). */

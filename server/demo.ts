@@ -8,6 +8,7 @@ import { hashPassword } from './accounts/passwords.js';
 import { insertOrg, insertUser } from './accounts/repository.js';
 import type { Deps } from './platform/deps.js';
 import { insertCourse, insertSession } from './sessions/repository.js';
+import { bookingEndsOf } from './bookings/repository.js';
 
 export async function seedDemo(deps: Deps): Promise<{ password: string; users: { email: string; name: string; role: Role }[] } | null> {
   const any = await deps.db.selectFrom('organisations').select('id').limit(1).executeTakeFirst();
@@ -99,6 +100,7 @@ export async function seedDemo(deps: Deps): Promise<{ password: string; users: {
           holds_release_at: null,
           room_kind: k % 5 === 4 ? 'workshop' : 'webinar',
           attendance_threshold: 0.75,
+          booking_ends_at: bookingEndsOf({ starts_at: start.toISOString(), ends_at: end.toISOString(), booking_closes_at: null, attendance_threshold: 0.75 }),
           join_opens_minutes: 15,
           revision: 0,
           created_by: trainerIds[k % 2]!,

@@ -175,6 +175,23 @@ export function heldSeatsReleasedAt(s: { holdsReleaseAt: string | null; bookingC
 }
 
 /**
+ * When booking a session closes: at its booking cut-off, or else once too little of it is left
+ * for someone arriving then to attend enough of it (its attendance threshold: a session
+ * attended for less is recorded as missed, server/attendance/compute.ts), and at its end in
+ * any case, whichever comes first (ISO instants). An hour at 0.75 closes a quarter of an hour
+ * after it starts; at 1 (all of it) it closes as it starts; at 0 at its end. Booking is open
+ * while this is still to come. The server stores it with each session (`booking_ends_at`, so
+ * lists can filter by it) and refuses booking, and the waitlist stops moving, from then on.
+ */
+export function bookingEndsAt(s: { startsAt: string; endsAt: string; bookingClosesAt: string | null; attendanceThreshold: number }): string {
+  const start = Date.parse(s.startsAt);
+  const end = Date.parse(s.endsAt);
+  const lastUseful = new Date(end - Math.round(Math.min(1, Math.max(0, s.attendanceThreshold)) * (end - start))).toISOString();
+  const cutOff = s.bookingClosesAt !== null && s.bookingClosesAt < s.endsAt ? s.bookingClosesAt : s.endsAt;
+  return lastUseful < cutOff ? lastUseful : cutOff;
+}
+
+/**
  * One of the caller's own places on another session at the same time as the one asked for
  * (`Session.alsoBooked`): its session, its times (UTC instants) and the place they hold.
  */
@@ -207,6 +224,8 @@ export const Session = z.object({
   waitlistPolicy: z.enum(['auto', 'offer']),
   offerHoldMinutes: z.number(),
   bookingClosesAt: z.string().nullable(),
+  /** When booking actually closes (bookingEndsAt): the cut-off, or once too little of the session is left to attend enough of it, or its end. */
+  bookingEndsAt: z.string(),
   holdsReleaseAt: z.string().nullable(),
   roomKind: z.enum(['webinar', 'workshop']),
   attendanceThreshold: z.number(),
@@ -268,11 +287,11 @@ export const SessionQuery = z.object({
   area: Area.optional(),
   fits: z.enum(['me']).optional(),
   includeCancelled: z.enum(['true', 'false']).optional(),
-  /** Only sessions still open for booking now: scheduled, and before their booking cut-off (or end, when there is none). */
+  /** Only sessions still open for booking now: scheduled, and before their bookingEndsAt. */
   bookingOpen: z
     .enum(['true', 'false'])
     .optional()
-    .describe('true: only sessions that can still be booked now (not cancelled, before the booking cut-off, or the end when there is none); cancelled sessions are left out even with includeCancelled'),
+    .describe('true: only sessions that can still be booked now (not cancelled, and before their bookingEndsAt: the booking cut-off, or once too little of it is left to attend enough of it by its attendance threshold, or its end); cancelled sessions are left out even with includeCancelled'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });

@@ -1,6 +1,6 @@
 import { sql, type CompiledQuery, type Expression, type Kysely, type QueryCreator, type RawBuilder, type SqlBool, type Transaction } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
-import { audienceLabel, heldSeatsReleasedAt } from '../../shared/sessions.js';
+import { audienceLabel, bookingEndsAt, heldSeatsReleasedAt } from '../../shared/sessions.js';
 import type { BookingRow, Database, SeatKind, SessionRow, UserRow } from '../../db/schema.js';
 import type { DbKind } from '../../db/connect.js';
 import type { SeatState } from './availability.js';
@@ -67,9 +67,13 @@ export async function holdsOf(db: Q, ids: readonly string[]): Promise<HoldRow[]>
 export function holdsReleaseAt(s: Pick<SeatStateRow, 'holds_release_at' | 'booking_closes_at' | 'ends_at'>): string {
   return heldSeatsReleasedAt({ holdsReleaseAt: s.holds_release_at, bookingClosesAt: s.booking_closes_at, endsAt: s.ends_at });
 }
-/** When booking a session closes: its cut-off when that is earlier than its end, else its end. */
-export function bookingClosesAt(s: Pick<SeatStateRow, 'booking_closes_at' | 'ends_at'>): string {
-  return s.booking_closes_at !== null && s.booking_closes_at < s.ends_at ? s.booking_closes_at : s.ends_at;
+/**
+ * When booking a session closes (`booking_ends_at`, stored with it): its cut-off, or once too
+ * little of it is left to attend enough of it, or its end (shared/sessions.ts, bookingEndsAt).
+ * For the row of a session being written: the stored value is read everywhere else.
+ */
+export function bookingEndsOf(s: Pick<SessionRow, 'starts_at' | 'ends_at' | 'booking_closes_at' | 'attendance_threshold'>): string {
+  return bookingEndsAt({ startsAt: s.starts_at, endsAt: s.ends_at, bookingClosesAt: s.booking_closes_at, attendanceThreshold: Number(s.attendance_threshold) });
 }
 
 /**

@@ -21,6 +21,7 @@ import { timeOrderedId } from '../platform/ids.js';
 import { WriteBatch } from '../../db/prepared.js';
 import { claimsHold, freeFor, unclaimed, type SeatState } from './availability.js';
 import * as repo from './repository.js';
+import { bookingEndsAt } from '../../shared/sessions.js';
 import { raiseFeeds } from '../calendar/feed-revisions.js';
 import type { PlaceChange } from './events.js';
 
@@ -100,8 +101,10 @@ export type BookAnswer = { results: (BookingOutcome | BookingFailure)[] } | { er
 /** Why nobody can book `seat` on `s` now, if so. */
 function closedFor(s: SessionRow, seat: SeatKind, now: Date): AppError | null {
   if (s.status === 'cancelled') return new AppError('session_cancelled', 'This session has been cancelled.');
-  // Booking closes at the cut-off when it is earlier, and at the session's end in any case.
-  if (now.toISOString() >= repo.bookingClosesAt(s)) return new AppError('booking_closed', 'Booking for this session has closed.');
+  // Booking closes at the cut-off, or once too little is left to attend enough of the session
+  // (a seat then is no use to anyone: they would be recorded as having missed it), and at its
+  // end in any case (booking_ends_at, stored with the session).
+  if (now.toISOString() >= s.booking_ends_at) return bookingClosed(s, now);
   if (!seatsOfMode(s.mode).includes(seat) || capacityOf(s, seat) === 0) {
     return new AppError('validation_failed', `This session has no ${seatWord(seat)} seats.`, { issues: [{ path: 'seat', message: 'not offered by this session' }] });
   }
@@ -226,13 +229,6 @@ export async function bookMany(trx: Trx, deps: Deps, requests: BookRequest[]): P
         results.push({ userId, error: { code: 'already_booked', message: alreadyBookedMessage(user.id === r.actor.id ? null : user.name, existing) } });
         continue;
       }
-      // Too late in the session for a freed seat to go to the queue (tooLateToAttend): it goes
-      // to no one, so not to someone booking now ahead of those waiting either; nor is a queue
-      // place given that could never move. Refused, saying why.
-      if (state.waitlisted > 0 && tooLateToAttend(s, now)) {
-        results.push({ userId, error: { code: 'booking_closed', message: 'Too little of this session is left to attend enough of it, and people are already waiting for a seat: it can no longer be booked.' } });
-        continue;
-      }
       const confirmed = freeFor(state, user.org_id) > 0;
       const holdOrg = confirmed && claimsHold(state, user.org_id) ? user.org_id : null;
       const queueSeq = lastSeq.get(s.id)! + 1; // the back of the session's queue
@@ -351,11 +347,24 @@ export async function promoteWaitlist(trx: Trx, deps: Deps, s: SessionRow, seat:
   return state;
 }
 
-/** Whether less of the session is left at `now` than its attendance threshold asks for (always, once it is over). */
+/**
+ * Whether booking has closed because too little of the session is left at `now` to attend
+ * enough of it (its attendance threshold), or it is over: from then a seat is no use to anyone.
+ * Read from the session's own times, not its cut-off: a seat freed after an early cut-off
+ * still goes to the queue.
+ */
 export function tooLateToAttend(s: Pick<SessionRow, 'starts_at' | 'ends_at' | 'attendance_threshold'>, now: Date): boolean {
-  const start = Date.parse(s.starts_at);
-  const end = Date.parse(s.ends_at);
-  return now.getTime() >= end || end - Math.max(now.getTime(), start) < Math.round(Number(s.attendance_threshold) * (end - start));
+  return now.toISOString() >= bookingEndsAt({ startsAt: s.starts_at, endsAt: s.ends_at, bookingClosesAt: null, attendanceThreshold: Number(s.attendance_threshold) });
+}
+
+/** Why booking `s` is refused at `now`, once its booking_ends_at has come: which of the three closed it. */
+function bookingClosed(s: SessionRow, now: Date): AppError {
+  if (now.toISOString() >= s.ends_at) return new AppError('booking_closed', 'This session has ended: it can no longer be booked.');
+  if (tooLateToAttend(s, now)) {
+    const share = Math.round(Number(s.attendance_threshold) * 100);
+    return new AppError('booking_closed', `Too little of this session is left to attend enough of it (${share}% of it counts as attending): it can no longer be booked.`);
+  }
+  return new AppError('booking_closed', 'Booking for this session has closed.');
 }
 
 /** How long before an offer expires its holder is warned (bookings/jobs.ts). */

@@ -4,6 +4,7 @@ import type { Db } from '../../db/connect.js';
 import type { BookingStatus } from '../../db/schema.js';
 import { openTestDb } from '../../test/helpers.js';
 import { calendarRowsPage, runningRowsPage, type Cursor, type RowFilter, type RunningCursor, type Scope } from './repository.js';
+import { bookingEndsOf } from '../bookings/repository.js';
 
 // Feeds stream page by page (keyset on start, booking id). Whatever the page size, the pages
 // together must be exactly the rows of one big read: none lost or repeated at a page edge,
@@ -37,7 +38,7 @@ beforeAll(async () => {
       offer_hold_minutes: 1440, holds_release_at: null, room_kind: 'webinar' as const, attendance_threshold: 0.75, join_opens_minutes: 15, revision: 0, created_by: null, created_at: t, updated_at: t,
     };
   });
-  await h.db.insertInto('sessions').values(sessions).execute();
+  await h.db.insertInto('sessions').values(sessions.map((s) => ({ ...s, booking_ends_at: bookingEndsOf(s) }))).execute();
   bookings = [];
   sessions.forEach((s, i) => {
     let seq = 0;
@@ -144,10 +145,13 @@ describe('a walk of the sessions a person runs, while they change', () => {
       time_zone: 'Europe/London', venue: null, capacity_in_person: 0, capacity_online: 10, status: 'scheduled' as const, booking_closes_at: null, waitlist_policy: 'auto' as const,
       offer_hold_minutes: 1440, holds_release_at: null, room_kind: 'webinar' as const, attendance_threshold: 0.75, join_opens_minutes: 15, revision: 0, created_by: null, created_at: t, updated_at: t,
     }));
-    await h.db.insertInto('sessions').values(run).execute();
+    await h.db.insertInto('sessions').values(run.map((s) => ({ ...s, booking_ends_at: bookingEndsOf(s) }))).execute();
     await h.db.insertInto('session_trainers').values(run.map((s) => ({ session_id: s.id, user_id: trainer }))).execute();
     const ids = run.map((s) => s.id);
-    const move = (id: string, startsAt: string) => h.db.updateTable('sessions').set({ starts_at: startsAt, ends_at: new Date(Date.parse(startsAt) + 3_600_000).toISOString() }).where('id', '=', id).execute();
+    const move = (id: string, startsAt: string) => {
+      const endsAt = new Date(Date.parse(startsAt) + 3_600_000).toISOString();
+      return h.db.updateTable('sessions').set({ starts_at: startsAt, ends_at: endsAt, booking_ends_at: bookingEndsOf({ starts_at: startsAt, ends_at: endsAt, booking_closes_at: null, attendance_threshold: 0.75 }) }).where('id', '=', id).execute();
+    };
 
     const got: { sessionId: string; startsAt: string }[] = [];
     let page = await runningRowsPage(h.db, trainer, {}, null, 2);

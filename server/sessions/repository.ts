@@ -90,7 +90,7 @@ export async function addTrainer(db: Q, sessionId: string, userId: string, nowIs
 /** What a session view shows (service.ts toSession): a listing reads only these, fewer values to build per row. */
 export const VIEW_COLUMNS = [
   'id', 'title', 'description', 'course_id', 'part', 'mode', 'starts_at', 'ends_at', 'time_zone', 'venue', 'area', 'capacity_in_person', 'capacity_online', 'status',
-  'waitlist_policy', 'offer_hold_minutes', 'booking_closes_at', 'holds_release_at', 'room_kind', 'attendance_threshold',
+  'waitlist_policy', 'offer_hold_minutes', 'booking_closes_at', 'booking_ends_at', 'holds_release_at', 'room_kind', 'attendance_threshold',
   // the stored seat counts (server/bookings/repository.ts): a listing reads no bookings
   'confirmed_in_person', 'offered_in_person', 'waiting_in_person', 'confirmed_online', 'offered_online', 'waiting_online',
   'audience_kind', 'audience_org_id',
@@ -108,9 +108,9 @@ export interface SessionFilter {
   area?: SessionArea;
   includeCancelled?: boolean;
   /**
-   * Only sessions open for booking at this instant: scheduled, and before their booking
-   * cut-off and their end (bookingClosesAt in server/bookings/repository.ts), whatever
-   * `includeCancelled` says.
+   * Only sessions open for booking at this instant: scheduled, and before their booking_ends_at
+   * (their cut-off, or once too little is left to attend enough of them, or their end),
+   * whatever `includeCancelled` says.
    */
   openAt?: string;
   /** Only the sessions this viewer may see (always given for a person's listing). */
@@ -127,12 +127,9 @@ function filtered(db: Q, f: SessionFilter, patterns: string[] = (f.words ?? []).
   if (f.courseId) q = q.where('course_id', '=', f.courseId);
   if (f.area) q = q.where('area', '=', f.area);
   if (!f.includeCancelled || f.openAt) q = q.where('status', '=', 'scheduled');
-  // Booking closes at the cut-off when it is earlier than the end, else at the end: open while
-  // both are still to come.
-  if (f.openAt) {
-    const at = f.openAt;
-    q = q.where('ends_at', '>', at).where((eb) => eb.or([eb('booking_closes_at', 'is', null), eb('booking_closes_at', '>', at)]));
-  }
+  // Open while the moment booking closes (its cut-off, or once too little is left to attend
+  // enough of it, or its end: booking_ends_at) is still to come.
+  if (f.openAt) q = q.where('booking_ends_at', '>', f.openAt);
   // Case is folded for every letter, not only ASCII, and text is taken in Unicode's composed
   // form (NFC), as the patterns are (db/like.ts), so an "é" stored as "e" and a combining
   // accent (older text, from before typed text was stored composed) is found by "é".

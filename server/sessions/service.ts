@@ -30,7 +30,7 @@ import {
   type UpdateSessionInput,
 } from '../../shared/sessions.js';
 import { seatCounts, type SeatState } from '../bookings/availability.js';
-import { anyoneRuns, holdsOf, namedTrainers, holdsReleaseAt, lockSession, placesOverlapping, seatStatesOf, visibleSessionIds } from '../bookings/repository.js';
+import { anyoneRuns, bookingEndsOf, holdsOf, namedTrainers, holdsReleaseAt, lockSession, placesOverlapping, seatStatesOf, visibleSessionIds } from '../bookings/repository.js';
 import { alsoBooked } from './also-booked.js';
 
 /** The stored counts of a session no one has booked yet. */
@@ -66,6 +66,7 @@ export function toSession(row: repo.SessionViewRow, trainerIds: string[], seats:
     waitlistPolicy: row.waitlist_policy,
     offerHoldMinutes: row.offer_hold_minutes,
     bookingClosesAt: row.booking_closes_at,
+    bookingEndsAt: row.booking_ends_at,
     holdsReleaseAt: row.holds_release_at,
     roomKind: row.room_kind,
     attendanceThreshold: Number(row.attendance_threshold),
@@ -282,7 +283,7 @@ async function checkCourse(deps: Deps, courseId: string | null | undefined) {
 
 /** The row of a new session from its input (times as given, or `at` for one of a series). */
 function newSessionRow(actor: AuthUser, input: CreateSessionInput, now: string, audience: Awaited<ReturnType<typeof checkAudience>>, at: { startsAt: string; endsAt: string } = input) {
-  return {
+  const row = {
     id: randomUUID(),
     ...audience,
     course_id: input.courseId ?? null,
@@ -310,6 +311,7 @@ function newSessionRow(actor: AuthUser, input: CreateSessionInput, now: string, 
     created_at: now,
     updated_at: now,
   };
+  return { ...row, booking_ends_at: bookingEndsOf(row) };
 }
 
 /** Whether `actor` publishes as an in-house lead (not a trainer or administrator). */
@@ -595,6 +597,7 @@ export async function updateSession(deps: Deps, actor: AuthUser, id: string, pat
       offer_hold_minutes: patch.offerHoldMinutes ?? row.offer_hold_minutes,
       room_kind: patch.roomKind ?? row.room_kind,
       attendance_threshold: patch.attendanceThreshold ?? row.attendance_threshold,
+      booking_ends_at: bookingEndsOf({ starts_at: merged.startsAt, ends_at: merged.endsAt, booking_closes_at: merged.bookingClosesAt, attendance_threshold: patch.attendanceThreshold ?? row.attendance_threshold }),
       ...audience,
       // Anything a calendar invite shows raises its SEQUENCE, so calendars take the new version (DESIGN.md invariant 5).
       revision: row.revision + (timeOrPlaceChanged || inviteTextChanged(row, patch) ? 1 : 0),

@@ -148,11 +148,39 @@ describe('booking a seat', () => {
     expect(closed.status).toBe(409);
     expect(closed.json.error.code).toBe('booking_closed');
     expect(closed.json.error.message).toBe('Booking for this session has closed.');
+    // Under way, 08:00 to 09:30 (90 minutes, 75% of them to attend): open while 67.5 minutes
+    // are left, to 08:22:30; then closed, saying why; at its end, closed as ended.
     const past = await t.session({ startsAt: '2026-02-01T08:00:00Z', endsAt: '2026-02-01T09:30:00Z' });
-    t.clock.set('2026-02-01T09:00:00.000Z');
-    expect((await book(b!, past.id)).json.status).toBe('confirmed'); // under way: still open until it ends
+    t.clock.set('2026-02-01T08:22:29.999Z');
+    expect((await book(b!, past.id)).json.status).toBe('confirmed');
+    t.clock.set('2026-02-01T08:22:30.000Z');
+    const late = await book(a!, past.id);
+    expect(late.status).toBe(409);
+    expect(late.json.error).toEqual({ code: 'booking_closed', message: 'Too little of this session is left to attend enough of it (75% of it counts as attending): it can no longer be booked.' });
     t.clock.set('2026-02-01T09:30:00.000Z');
-    expect((await book(a!, past.id)).json.error.code).toBe('booking_closed');
+    expect((await book(a!, past.id)).json.error).toEqual({ code: 'booking_closed', message: 'This session has ended: it can no longer be booked.' });
+    expect(await t.db.selectFrom('bookings').select('id').where('user_id', '=', a!.id).execute()).toEqual([]);
+  });
+
+  it('booking closes once too little is left to attend enough of the session, by its threshold: all of it closes at the start, none of it at the end; an earlier cut-off comes first', async () => {
+    const [a, b, c, d] = await staff(4);
+    const at = (threshold: number, bookingClosesAt?: string) => t.session({ startsAt: '2026-02-01T10:00:00Z', endsAt: '2026-02-01T11:00:00Z', attendanceThreshold: threshold, ...(bookingClosesAt ? { bookingClosesAt } : {}) });
+    const all = await at(1);
+    const none = await at(0);
+    const half = await at(0.5);
+    const cut = await at(0.5, '2026-02-01T10:10:00Z');
+    const ends = async (id: string) => (await t.request('GET', `/api/sessions/${id}`, { as: a })).json.bookingEndsAt;
+    expect([await ends(all.id), await ends(none.id), await ends(half.id), await ends(cut.id)]).toEqual(['2026-02-01T10:00:00.000Z', '2026-02-01T11:00:00.000Z', '2026-02-01T10:30:00.000Z', '2026-02-01T10:10:00.000Z']);
+    t.clock.set('2026-02-01T10:00:00.000Z');
+    expect((await book(a!, all.id)).json.error.message).toContain('(100% of it counts as attending)');
+    expect((await book(a!, none.id)).json.status).toBe('confirmed');
+    expect((await book(b!, half.id)).json.status).toBe('confirmed');
+    t.clock.set('2026-02-01T10:10:00.000Z');
+    expect((await book(c!, cut.id)).json.error.message).toBe('Booking for this session has closed.');
+    expect((await book(c!, half.id)).json.status).toBe('confirmed');
+    t.clock.set('2026-02-01T10:30:00.000Z');
+    expect((await book(d!, half.id)).json.error.message).toContain('(50% of it counts as attending)');
+    expect((await book(d!, none.id)).json.status).toBe('confirmed');
   });
 
   it('staff book only themselves; office staff book their own staff, several at once; admins anyone', async () => {
@@ -917,11 +945,15 @@ describe('the queue and held seats', () => {
     expect((await t.request('GET', `/api/bookings/${queued.json.id}`, { as: b })).json.status).toBe('confirmed');
   });
   it('a seat freed when too little of the session is left to attend enough of it goes to no one: the next person is not told they have a place, to be recorded absent', async () => {
-    // 08:30 to 10:00, now 09:00: 60 of its 90 minutes are left, less than the 75% (67.5 minutes) it takes to attend.
+    // 08:30 to 10:00, booked before it starts; at 09:00 60 of its 90 minutes are left, less
+    // than the 75% (67.5 minutes) it takes to attend.
+    t.clock.set('2026-02-01T08:00:00.000Z');
     const s = await t.session({ capacity: { online: 1 }, startsAt: '2026-02-01T08:30:00Z', endsAt: '2026-02-01T10:00:00Z' });
     const [a, b] = await staff(2);
     const first = await book(a!, s.id);
     const queued = await book(b!, s.id);
+    expect(queued.json.status).toBe('waitlisted');
+    t.clock.set('2026-02-01T09:00:00.000Z');
     await t.request('DELETE', `/api/bookings/${first.json.id}`, { as: a });
     expect((await t.request('GET', `/api/bookings/${queued.json.id}`, { as: b })).json.status).toBe('waitlisted');
     expect((await t.mails('promoted')).filter((m) => m.user_id === b!.id)).toEqual([]);
@@ -932,10 +964,12 @@ describe('the queue and held seats', () => {
     expect(refused.json.error).toMatchObject({ code: 'booking_closed', message: expect.stringContaining('Too little of this session is left to attend enough of it') });
     expect(await t.db.selectFrom('bookings').select('id').where('user_id', '=', late!.id).execute()).toEqual([]);
     // With a lower threshold (half), the same hour left is enough: the seat goes to them.
+    t.clock.set('2026-02-01T08:00:00.000Z');
     const half = await t.session({ capacity: { online: 1 }, attendanceThreshold: 0.5, startsAt: '2026-02-01T08:30:00Z', endsAt: '2026-02-01T10:00:00Z' });
     const [c, d] = await staff(2);
     const seated = await book(c!, half.id);
     const next = await book(d!, half.id);
+    t.clock.set('2026-02-01T09:00:00.000Z');
     await t.request('DELETE', `/api/bookings/${seated.json.id}`, { as: c });
     expect((await t.request('GET', `/api/bookings/${next.json.id}`, { as: d })).json.status).toBe('confirmed');
   });

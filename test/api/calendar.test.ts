@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestContext, type TestContext, type TestUser } from '../helpers.js';
 import { readCalendar } from './calendar-ical.js';
+import { bookingEndsOf } from '../../server/bookings/repository.js';
 
 let t: TestContext;
 beforeEach(async () => {
@@ -481,7 +482,7 @@ describe('personal subscription feed', () => {
         holds_release_at: null, room_kind: 'webinar' as const, attendance_threshold: 0.75, join_opens_minutes: 15, revision: 0, created_by: null, created_at: now, updated_at: now,
       };
     });
-    for (let i = 0; i < N; i += 200) await t.db.insertInto('sessions').values(sessions.slice(i, i + 200)).execute();
+    for (let i = 0; i < N; i += 200) await t.db.insertInto('sessions').values(sessions.slice(i, i + 200).map((s) => ({ ...s, booking_ends_at: bookingEndsOf(s) }))).execute();
     const bookings = sessions.map((s, i) => ({
       id: `b-${String(i).padStart(5, '0')}`, session_id: s.id, user_id: me.id, seat: 'online' as const, status: 'confirmed' as const, queue_seq: 1, hold_org_id: null,
       offer_expires_at: null, booked_by: me.id, revision: 0, created_at: now, updated_at: now, cancelled_at: null,

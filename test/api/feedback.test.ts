@@ -10,6 +10,7 @@ import { smtpMailer } from '../../server/notifications/delivery.js';
 import { makeTestContext, type TestContext, type TestUser } from '../helpers.js';
 import { startSmtp, type TestSmtp } from '../smtp.js';
 import { storedAnswers } from '../feedback-fixtures.js';
+import { bookingEndsOf } from '../../server/bookings/repository.js';
 
 let t: TestContext;
 beforeEach(async () => {
@@ -306,7 +307,8 @@ describe('every ended session, a page at a time', () => {
     const row = await t.db.selectFrom('sessions').selectAll().where('id', '=', s.id).executeTakeFirstOrThrow();
     const earlier = Array.from({ length: 500 }, (_, i) => {
       const start = Date.parse(START) - (i + 1) * DAY;
-      return { ...row, id: `earlier-${String(i).padStart(3, '0')}`, title: `Earlier ${i}`, starts_at: new Date(start).toISOString(), ends_at: new Date(start + 90 * 60_000).toISOString() };
+      const at = { starts_at: new Date(start).toISOString(), ends_at: new Date(start + 90 * 60_000).toISOString() };
+      return { ...row, id: `earlier-${String(i).padStart(3, '0')}`, title: `Earlier ${i}`, ...at, booking_ends_at: bookingEndsOf({ ...row, ...at }) };
     });
     for (let i = 0; i < earlier.length; i += 100) {
       const chunk = earlier.slice(i, i + 100);

@@ -306,7 +306,7 @@ describe('time-bound notices that no longer apply are not sent', () => {
       await sendReminders(t.deps);
       expect(await deliverDue(t.deps, mailer)).toEqual({ sent: 0, failed: 1 });
       // Moved in the database as a session edit does (start and end), a week later.
-      await t.db.updateTable('sessions').set({ starts_at: '2026-02-11T16:00:00.000Z', ends_at: '2026-02-11T17:00:00.000Z' }).where('id', '=', s.id).execute();
+      await t.db.updateTable('sessions').set({ starts_at: '2026-02-11T16:00:00.000Z', ends_at: '2026-02-11T17:00:00.000Z', booking_ends_at: '2026-02-11T16:15:00.000Z' }).where('id', '=', s.id).execute();
       smtp.refuse('none');
       t.clock.advance(60_000);
       await deliverDue(t.deps, mailer);

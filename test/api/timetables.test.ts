@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { clashNoticeFor } from '../../server/timetables/service.js';
 import { makeTestContext, type TestContext, type TestUser } from '../helpers.js';
 import { partTimeTaCsv, primaryCsv, secondaryIcs, twoWeekCsv } from './timetables.fixtures.js';
+import { bookingEndsOf } from '../../server/bookings/repository.js';
 
 let t: TestContext;
 beforeEach(async () => {
@@ -210,7 +211,8 @@ describe('which sessions fit', () => {
       const week = Math.floor(i / 8);
       const day = i % 8 < 4 ? 0 : 3; // Monday 19 January or Thursday 22 January, plus `week` weeks
       const start = Date.parse('2026-01-19T13:30:00Z') + (week * 7 + day) * 86_400_000 + (i % 4) * 60_000;
-      rows.push({ ...row, id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, title: `S${i}`, starts_at: new Date(start).toISOString(), ends_at: new Date(start + 3_600_000).toISOString() });
+      const at = { starts_at: new Date(start).toISOString(), ends_at: new Date(start + 3_600_000).toISOString() };
+      rows.push({ ...row, id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, title: `S${i}`, ...at, booking_ends_at: bookingEndsOf({ ...row, ...at }) });
     }
     for (let i = 0; i < rows.length; i += 250) await t.db.insertInto('sessions').values(rows.slice(i, i + 250)).execute();
     const fitting = 1 + rows.filter((_, i) => (i + 1) % 8 >= 4).length;

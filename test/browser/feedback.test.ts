@@ -12,6 +12,7 @@ import { newCertCode } from '../../server/certificates/service.js';
 import { storedAnswers } from '../feedback-fixtures.js';
 import type { TestContext } from '../helpers.js';
 import { activate, browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, expectNoSidewaysScroll, newPage, plusMinutes, serverAndBrowser, settled, signInAt, signInTo, tabTo, warnIfSkipped, checkPage, NARROW } from './harness.js';
+import { bookingEndsOf } from '../../server/bookings/repository.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -317,7 +318,10 @@ describe.skipIf(!browserAvailable)('feedback and certificates', () => {
     t.clock.set(now);
     // 500 earlier sessions of the course and trainer, a day apart, as stored: "Phonics 1" the newest of them, "Phonics 500" the oldest.
     const row = await t.db.selectFrom('sessions').selectAll().where('id', '=', s.id).executeTakeFirstOrThrow();
-    const earlier = Array.from({ length: 500 }, (_, i) => ({ ...row, id: `phonics-${i + 1}`, title: `Phonics ${i + 1}`, starts_at: plusMinutes(startsAt, -(i + 1) * 24 * 60), ends_at: plusMinutes(startsAt, -(i + 1) * 24 * 60 + 90) }));
+    const earlier = Array.from({ length: 500 }, (_, i) => {
+      const at = { starts_at: plusMinutes(startsAt, -(i + 1) * 24 * 60), ends_at: plusMinutes(startsAt, -(i + 1) * 24 * 60 + 90) };
+      return { ...row, id: `phonics-${i + 1}`, title: `Phonics ${i + 1}`, ...at, booking_ends_at: bookingEndsOf({ ...row, ...at }) };
+    });
     for (let i = 0; i < earlier.length; i += 100) {
       const chunk = earlier.slice(i, i + 100);
       await t.db.insertInto('sessions').values(chunk).execute();

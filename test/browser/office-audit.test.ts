@@ -20,7 +20,7 @@ describe.skipIf(!browserAvailable)('office staff: seat holds once released', () 
     const s = await t.session({ title: 'Held seats', startsAt: daysFromNow(4), endsAt: plusMinutes(daysFromNow(4), 90), capacity: { online: 6 } });
     expect((await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: office, body: { orgId: org.id, seat: 'online', seats: 1 } })).status).toBe(204);
     // Booking closed yesterday: held seats are open to anyone now.
-    await t.db.updateTable('sessions').set({ booking_closes_at: daysFromNow(-1) }).where('id', '=', s.id).execute();
+    await t.db.updateTable('sessions').set({ booking_closes_at: daysFromNow(-1), booking_ends_at: daysFromNow(-1) }).where('id', '=', s.id).execute();
     expect((await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: office, body: { orgId: org.id, seat: 'online', seats: 2 } })).status).toBe(409);
 
     const page = await newPage(env.browser, env.server, NARROW);

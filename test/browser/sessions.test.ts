@@ -192,4 +192,49 @@ describe.skipIf(!browserAvailable)('sign in, session list and session page', () 
     expect(await text('Kestrel open')).toContain('5 of 5 seats free to you');
     await checkPage(page, 'sessions list with closed sessions (320 px)');
   });
+
+  it('a session under way closes for booking once too little of it is left to attend enough of it: its card and page say so and offer no booking; one just begun says when it will close and can be booked (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const me = await t.user('staff', (await t.org()).id);
+    const now = Date.now();
+    const at = (minutes: number) => new Date(now + minutes * 60_000).toISOString();
+    // An hour each, 75% to attend: booking on one begun 20 minutes ago closed 5 minutes ago;
+    // on one begun 2 minutes ago it closes in 13 minutes.
+    const late = await t.session({ title: 'Merlin under way', startsAt: at(-20), endsAt: at(40), capacity: { online: 5 } });
+    await t.session({ title: 'Merlin just begun', startsAt: at(-2), endsAt: at(58), capacity: { online: 5 } });
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInAt(page, me, '/sessions?q=Merlin&from=');
+    const card = (title: string) => page.getByRole('article', { name: title });
+    await card('Merlin just begun').waitFor();
+    const text = async (title: string) => (await card(title).innerText()).replace(/\s+/g, ' ');
+    expect(await text('Merlin under way')).toMatch(/Booking Closed: booking closed at \w+, \d+ \w+ \d{4}, \d\d:\d\d \w+, once less than 75% of it was left to attend \(75% counts as attending\)\./);
+    expect(await text('Merlin under way')).not.toContain('free to you');
+    expect(await text('Merlin just begun')).toContain('5 of 5 seats free to you');
+    await checkPage(page, 'sessions list with a session under way closed for booking (320 px)');
+    // Its page, by keyboard from its card: no booking form, and why.
+    await tabTo(page, 'Merlin under way');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Merlin under way' }).waitFor();
+    const facts = (await page.locator('dl.facts').first().innerText()).replace(/\s+/g, ' ');
+    expect(facts).toMatch(/Booking closed \w+, \d+ \w+ \d{4}, \d\d:\d\d \w+, once less than 75% of it is left to attend \(75% counts as attending\)/);
+    await page.getByText(/^Booking for this session is closed: booking closed at .*, once less than 75% of it was left to attend \(75% counts as attending\)\.$/).waitFor();
+    expect(await page.getByRole('button', { name: /Book|Join the waitlist/ }).count()).toBe(0);
+    await checkPage(page, 'session under way closed for booking (320 px)');
+    // The server says the same to anyone who tries.
+    const refused = await t.request('POST', `/api/sessions/${late.id}/bookings`, { as: me, body: {} });
+    expect(refused.json.error.message).toContain('Too little of this session is left to attend enough of it');
+    // The one just begun: when booking closes, and a booking it takes.
+    await page.goto('/sessions?q=Merlin&from=');
+    await card('Merlin just begun').waitFor();
+    await tabTo(page, 'Merlin just begun');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Merlin just begun' }).waitFor();
+    const openFacts = (await page.locator('dl.facts').first().innerText()).replace(/\s+/g, ' ');
+    expect(openFacts).toMatch(/Booking closes \w+, \d+ \w+ \d{4}, \d\d:\d\d \w+, once less than 75% of it is left to attend/);
+    await tabTo(page, /^Book (an online seat|a seat)$/);
+    await checkPage(page, 'session just begun, open for booking (320 px)');
+    await page.keyboard.press('Enter');
+    await page.getByText('Booked: your online seat is confirmed.').waitFor();
+    await expectFocused(page, '#your-place-title');
+  });
 });

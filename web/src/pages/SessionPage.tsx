@@ -15,7 +15,7 @@ import { SessionMaterials } from '../materials/SessionMaterials.js';
 import { useFormsWithErrors } from '../materials/AddMaterialForms.js';
 import { BookingDetails, offerExpiry, offerLapsedAt, useClockPast, useOfferLapsed } from './BookingsPage.js';
 import { useFocusNoticeOnLapse } from './offerLapse.js';
-import { FitNote, SeatsLeft, Waiting } from './SessionsPage.js';
+import { attendShare, closesForAttendance, FitNote, SeatsLeft, Waiting, whyBookingClosed } from './SessionsPage.js';
 import { serverNow } from '../clock.js';
 import { GiveToLead } from './GiveToLead.js';
 
@@ -521,7 +521,9 @@ export function SessionPage({ id }: { id: string }) {
   const title = s ? s.title : page.error ? 'Session not available' : 'Session';
   const counts = s && chosenSeat ? countsFor(s, chosenSeat) : null;
   const full = counts ? counts.available <= 0 : false;
-  const open = s && s.status === 'scheduled' && Math.min(Date.parse(s.bookingClosesAt ?? s.endsAt), Date.parse(s.endsAt)) > serverNow();
+  // Booking closes at its bookingEndsAt (cut-off, too little left to attend, or its end): the page changes then, as the server does.
+  const now = useClockPast(s ? [Date.parse(s.bookingEndsAt), Date.parse(s.endsAt)] : []);
+  const open = s && s.status === 'scheduled' && Date.parse(s.bookingEndsAt) > now;
   const kindWord = chosenSeat === 'online' ? 'online' : 'in-person';
 
   return (
@@ -553,7 +555,12 @@ export function SessionPage({ id }: { id: string }) {
               <Fact label="Waitlist"><Waiting s={s} /></Fact>
               {/* A hybrid session's fit is for the seat held, or else the one chosen below (in person allows travel time). */}
               {s.fit && <Fact label="Your timetable"><FitNote s={s.fitBySeat && (mine?.seat ?? chosenSeat) ? { ...s, fit: (mine?.seat ?? chosenSeat) === 'online' ? s.fitBySeat.online : s.fitBySeat.inPerson } : s} /></Fact>}
-              {s.bookingClosesAt && <Fact label="Booking closes">{formatDateTime(s.bookingClosesAt)}</Fact>}
+              {s.status === 'scheduled' && s.bookingEndsAt < s.endsAt && (
+                <Fact label={Date.parse(s.bookingEndsAt) <= now ? 'Booking closed' : 'Booking closes'}>
+                  {formatDateTime(s.bookingEndsAt)}
+                  {closesForAttendance(s) && `, once less than ${attendShare(s)} of it is left to attend (${attendShare(s)} counts as attending)`}
+                </Fact>
+              )}
             </dl>
             {s.description && (
               <section aria-labelledby="about-title">
@@ -593,7 +600,7 @@ export function SessionPage({ id }: { id: string }) {
                 // (youRun is true for every administrator too, who may book themselves like anyone.)
                 <p>You run this session, so you need no place on it.</p>
               ) : !open ? (
-                <p>Booking for this session is closed.</p>
+                <p>Booking for this session is closed{s.status === 'scheduled' && whyBookingClosed(s, now) ? `: ${whyBookingClosed(s, now)}` : ''}.</p>
               ) : (
                 <>
                   {/* Their places elsewhere at the same time: no bar to booking this one too, but worth knowing first. */}

@@ -26,15 +26,34 @@ export function seatSummary(s: Session) {
   });
 }
 
+type ClosingFacts = Pick<Session, 'endsAt' | 'bookingClosesAt' | 'bookingEndsAt' | 'attendanceThreshold'>;
+
+/** Whether what closes booking on `s` (its bookingEndsAt) is too little being left to attend, rather than its cut-off or its end. */
+export const closesForAttendance = (s: ClosingFacts) => s.bookingEndsAt < s.endsAt && s.bookingEndsAt !== s.bookingClosesAt;
+
+/** "75%": how much of a session counts as attending it. */
+export const attendShare = (s: Pick<Session, 'attendanceThreshold'>) => `${Math.round(s.attendanceThreshold * 100)}%`;
+
 /**
- * Why a session listed can no longer be booked (it has ended, or its booking cut-off has
- * passed: the server refuses then), in words for its card; null while it can be. The list
- * shows sessions ending today and later, so one that ended this morning is among them.
+ * Why a session can no longer be booked, as the server says when refusing (its bookingEndsAt
+ * has come: it has ended, its booking cut-off has passed, or too little of it is left to attend
+ * enough of it), in words to follow "Closed: " or "Booking … is closed: "; null while it can be.
  */
-export function bookingClosed(s: Pick<Session, 'endsAt' | 'bookingClosesAt'>, now: number): string | null {
-  if (Date.parse(s.endsAt) <= now) return 'Closed: this session has ended.';
-  if (s.bookingClosesAt && Date.parse(s.bookingClosesAt) <= now) return `Closed: booking closed on ${formatDateTime(s.bookingClosesAt)}.`;
-  return null;
+export function whyBookingClosed(s: ClosingFacts, now: number): string | null {
+  if (Date.parse(s.endsAt) <= now) return 'this session has ended';
+  if (Date.parse(s.bookingEndsAt) > now) return null;
+  if (closesForAttendance(s)) return `booking closed at ${formatDateTime(s.bookingEndsAt)}, once less than ${attendShare(s)} of it was left to attend (${attendShare(s)} counts as attending)`;
+  return `booking closed on ${formatDateTime(s.bookingEndsAt)}`;
+}
+
+/**
+ * Why a session listed can no longer be booked (whyBookingClosed), in words for its card; null
+ * while it can be. The list shows sessions ending today and later, so one that ended this
+ * morning, or one under way with too little left of it, is among them.
+ */
+export function bookingClosed(s: ClosingFacts, now: number): string | null {
+  const why = whyBookingClosed(s, now);
+  return why === null ? null : `Closed: ${why}.`;
 }
 
 /** A card's seats and waitlist while the session can be booked, else why it cannot (bookingClosed). */
