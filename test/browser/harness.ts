@@ -374,6 +374,22 @@ export function daysFromNow(days: number, hourUtc = 15): string {
 }
 export const plusMinutes = (iso: string, minutes: number) => new Date(Date.parse(iso) + minutes * 60_000).toISOString();
 
+/**
+ * Books `who` onto a session already under way as they would have before it began (the
+ * server's clock set back to ten minutes before its start for the one request): once too
+ * little of a session is left to attend enough of it, booking it is refused.
+ */
+export async function bookBeforeStart(t: TestContext, session: { id: string } & Record<string, unknown>, who: TestUser, body: Record<string, unknown> = {}) {
+  if (typeof session.startsAt !== 'string') throw new Error('bookBeforeStart needs the session as the API gave it (with startsAt)');
+  const now = t.clock.now().toISOString();
+  t.clock.set(plusMinutes(session.startsAt, -10));
+  try {
+    return await t.request('POST', `/api/sessions/${session.id}/bookings`, { as: who, body });
+  } finally {
+    t.clock.set(now);
+  }
+}
+
 /** Waits (briefly) until the focused element matches `selector`; fails with what has focus instead. */
 export async function expectFocused(page: Page, selector: string, timeout = 3000) {
   try {

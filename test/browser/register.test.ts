@@ -6,7 +6,7 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { browserAvailable, expectFocused, expectNoAxeViolations, expectNoSidewaysScroll, newPage, signIn, signInAt, tabTo, warnIfSkipped, serverAndBrowser, settled, checkPage, activate, NARROW } from './harness.js';
+import { bookBeforeStart, browserAvailable, expectFocused, expectNoAxeViolations, expectNoSidewaysScroll, newPage, signIn, signInAt, tabTo, warnIfSkipped, serverAndBrowser, settled, checkPage, activate, NARROW } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -21,7 +21,7 @@ describe.skipIf(!browserAvailable)('the register', () => {
     const trainer = await t.user('trainer', null, 'Rita Trainer');
     const ben = await t.user('staff', org.id, 'Ben Okafor');
     const s = await t.session({ title: 'Sensory circuits', mode: 'in_person', venue: 'Hall', startsAt: minutesFromNow(-30), endsAt: minutesFromNow(30), capacity: { inPerson: 5 } }, trainer);
-    const booking = await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: ben, body: {} });
+    const booking = await bookBeforeStart(t, s, ben);
     expect(booking.json.status).toBe('confirmed');
     const bookingId: string = booking.json.id;
     const note = 'Arrived late after covering a lesson';
@@ -140,7 +140,7 @@ describe.skipIf(!browserAvailable)('the register', () => {
     const trainer = await t.user('trainer', null, 'Tom Trainer');
     const cara = await t.user('staff', org.id, 'Cara Quick');
     const s = await t.session({ title: 'Quick ticks', mode: 'in_person', venue: 'Hall', startsAt: minutesFromNow(-30), endsAt: minutesFromNow(30), capacity: { inPerson: 5 } }, trainer);
-    const bookingId: string = (await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: cara, body: {} })).json.id;
+    const bookingId: string = (await bookBeforeStart(t, s, cara)).json.id;
     const page = await newPage(env.browser, env.server, NARROW);
     // The first save is slow to reach the server (a busy school network): a second press sent at once would overtake it.
     const sent: string[] = [];
