@@ -56,6 +56,11 @@ export const Timetable = z.object({
     .nullable(),
   /** Null when there is no timetable yet. */
   updatedAt: z.string().nullable(),
+  /**
+   * True for a calendar (ICS file or link) the person gave themselves: anyone else sees its
+   * events' times only, each named "Busy" (a closed day unnamed); the person sees them whole.
+   */
+  labelsWithheld: z.boolean(),
   counts: z.object({ weekly: z.number(), dated: z.number(), freeDays: z.number() }),
   weekly: z.array(WeeklyPeriod),
   /** Dated periods and free days from `from` to `to` (GET ?from&to; default the next 4 weeks). */

@@ -22,6 +22,7 @@ import { inviteForNotice } from '../calendar/invites.js';
 import { timeOrderedId } from '../platform/ids.js';
 import { visibleTo, type Viewer } from '../bookings/repository.js';
 import { clashesForBookings, clashNoticeFor, clashNoticeText } from '../timetables/service.js';
+import { OWNERS } from '../timetables/repository.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -273,7 +274,8 @@ async function renderNotices(deps: Deps, rows: readonly OutboxRow[]): Promise<({
   const unsent = rows.filter((r) => !storedMessage(r) && r.booking_id);
   const facts = new Map((unsent.length ? await noticeFacts(deps.db, [...new Set(unsent.map((r) => r.booking_id!))]) : []).map((f) => [f.id, f]));
   const warned = unsent.filter((r) => CLASH_NOTICE_KINDS.has(r.kind as NoticeKind) && facts.has(r.booking_id!));
-  const clashes = await clashesForBookings(deps, warned.map((r) => { const f = facts.get(r.booking_id!)!; return { userId: f.user_id, sessionId: f.session_id, seat: f.seat }; }));
+  // Each message as its person gets it (clashNoticeFor): the titles of their own calendar too.
+  const clashes = await clashesForBookings(deps, warned.map((r) => { const f = facts.get(r.booking_id!)!; return { userId: f.user_id, sessionId: f.session_id, seat: f.seat }; }), undefined, OWNERS);
   const actors = await actorsOf(deps.db, unsent);
   const notesOf = new Map(warned.map((r, i) => { const f = facts.get(r.booking_id!)!; return [r.id, clashNoticeText(clashes[i] ?? [], zoneOf(f), f.seat)]; }));
   return rows.map((r) => {

@@ -26,7 +26,8 @@ export async function sessionRoster(deps: Deps, actor: AuthUser, sessionId: stri
   const active = people.filter((p) => !p.disabled_at);
   // Clashes as for the seat they would be booked on: a hybrid session's in-person seat allows travel time, an online one does not.
   const seat: SeatKind = session.mode === 'hybrid' ? (seatAsked ?? 'online') : session.mode === 'in_person' ? 'in_person' : 'online';
-  const clashes = await clashesForBookings(deps, active.map((p) => ({ userId: p.id, sessionId, seat })));
+  // As the actor may see them: the titles of a calendar someone linked themselves are theirs (timetables/repository.ts, withheldLabels).
+  const clashes = await clashesForBookings(deps, active.map((p) => ({ userId: p.id, sessionId, seat })), undefined, actor.id);
   // A place they hold now, by the clock: an offer whose time has run out is none, even before
   // the sweep marks it so (the office may book them again, which passes that seat on first).
   const nowIso = deps.now().toISOString();

@@ -77,17 +77,40 @@ export async function deleteTimetable(trx: Q, userId: string) {
   await trx.deleteFrom('timetables').where('user_id', '=', userId).execute();
 }
 
+/** What another person sees in place of the title of an event in a calendar someone linked themselves (withheldLabels). */
+export const WITHHELD_LABEL = 'Busy';
+
+/**
+ * Whether the titles in a timetable are the person's own business: a calendar (an ICS file or
+ * a calendar link) they gave themselves may be their personal one ("GP appointment"), so
+ * anyone else (their school office, an administrator) sees its events' times, not their
+ * titles. A spreadsheet is a timetable by its nature, and a calendar the office gave is the
+ * school's: their lesson names are shown.
+ */
+export const withheldLabels = (head: { user_id: string; source: string; updated_by: string | null }, seenBy: SeenBy) =>
+  (head.source === 'ics' || head.source === 'subscription') && head.updated_by === head.user_id && seenBy !== OWNERS && seenBy !== head.user_id;
+
+/** Each timetable as its own person sees it (what is written to them, such as their booking email). */
+export const OWNERS = Symbol('each timetable’s own person');
+/** Who is reading timetables: a person's id, OWNERS, or null for someone other than any of their people. */
+export type SeenBy = string | typeof OWNERS | null;
+
 /**
  * The timetables (zone, weekly lessons, free days, and dated periods overlapping
- * [from, to)) of several people, in three queries.
+ * [from, to)) of several people, in three queries, as `seenBy` may see them: the titles of a
+ * calendar someone linked themselves are withheld from everyone else (withheldLabels), each
+ * period then named WITHHELD_LABEL and each closed day left unnamed (''). Without `seenBy`,
+ * as someone other than any of them; with OWNERS, each as its own person.
  */
-export async function loadRules(db: Q, userIds: string[], range?: { from: string; to: string }): Promise<Map<string, Omit<TimetableRules, 'weekAStart'>>> {
+export async function loadRules(db: Q, userIds: string[], range?: { from: string; to: string }, seenBy: SeenBy = null): Promise<Map<string, Omit<TimetableRules, 'weekAStart'>>> {
   const out = new Map<string, Omit<TimetableRules, 'weekAStart'>>();
   const ids = [...new Set(userIds)];
   if (ids.length === 0) return out;
-  const heads = await db.selectFrom('timetables').select(['user_id', 'time_zone']).where('user_id', 'in', ids).execute();
+  const heads = await db.selectFrom('timetables').select(['user_id', 'time_zone', 'source', 'updated_by']).where('user_id', 'in', ids).execute();
   for (const h of heads) out.set(h.user_id, { timeZone: h.time_zone, weekly: [], dated: [], freeDays: [] });
   if (heads.length === 0) return out;
+  const withheld = new Set(heads.filter((h) => withheldLabels(h, seenBy)).map((h) => h.user_id));
+  const label = (userId: string, text: string, closedDay = false) => (withheld.has(userId) ? (closedDay ? '' : WITHHELD_LABEL) : text);
   const withTt = heads.map((h) => h.user_id);
   let dated = db.selectFrom('timetable_periods').select(['user_id', 'label', 'starts_at', 'ends_at']).where('user_id', 'in', withTt).where('kind', '=', 'dated');
   if (range) dated = dated.where('starts_at', '<', range.to).where('ends_at', '>', range.from);
@@ -97,10 +120,10 @@ export async function loadRules(db: Q, userIds: string[], range?: { from: string
   ]);
   for (const r of others) {
     const t = out.get(r.user_id)!;
-    if (r.kind === 'weekly') t.weekly.push({ day: r.day!, start: r.start_time!, end: r.end_time!, week: r.week, label: r.label });
-    else t.freeDays.push({ from: r.date_from!, to: r.date_to!, label: r.label });
+    if (r.kind === 'weekly') t.weekly.push({ day: r.day!, start: r.start_time!, end: r.end_time!, week: r.week, label: label(r.user_id, r.label) });
+    else t.freeDays.push({ from: r.date_from!, to: r.date_to!, label: label(r.user_id, r.label, true) });
   }
-  for (const r of datedRows) out.get(r.user_id)!.dated.push({ startsAt: r.starts_at!, endsAt: r.ends_at!, label: r.label });
+  for (const r of datedRows) out.get(r.user_id)!.dated.push({ startsAt: r.starts_at!, endsAt: r.ends_at!, label: label(r.user_id, r.label) });
   for (const t of out.values()) {
     t.weekly.sort((a, b) => a.day - b.day || a.start.localeCompare(b.start) || (a.week ?? '').localeCompare(b.week ?? ''));
     t.freeDays.sort((a, b) => a.from.localeCompare(b.from));

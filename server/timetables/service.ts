@@ -274,10 +274,10 @@ export async function getTimetable(deps: Deps, actor: AuthUser, userId: string, 
   const head = await repo.findTimetable(deps.db, userId);
   if (!head && opts.emptyWhenNone) {
     const settings = timetableSettings(owner.settings);
-    return { userId, source: null, timeZone: 'Europe/London', weekAStart: settings.weekAStart, subscription: null, updatedAt: null, counts: { weekly: 0, dated: 0, freeDays: 0 }, weekly: [], dated: [], freeDays: [], busy: [], from, to };
+    return { userId, source: null, timeZone: 'Europe/London', weekAStart: settings.weekAStart, subscription: null, updatedAt: null, labelsWithheld: false, counts: { weekly: 0, dated: 0, freeDays: 0 }, weekly: [], dated: [], freeDays: [], busy: [], from, to };
   }
   if (!head) throw new AppError('not_found', 'There is no timetable yet. Upload one (CSV or ICS) or subscribe to your school’s calendar.');
-  const rules = (await repo.loadRules(deps.db, [userId], { from, to })).get(userId)!;
+  const rules = (await repo.loadRules(deps.db, [userId], { from, to }, actor.id)).get(userId)!;
   const settings = timetableSettings(owner.settings);
   // The days in England the range covers, first and last (`to` is its end, not in it).
   const fromDate = dayInEngland(from);
@@ -296,6 +296,8 @@ export async function getTimetable(deps: Deps, actor: AuthUser, userId: string, 
     // calendar): only its owner sees it whole; an office sees the site it comes from.
     subscription: head.subscription_url ? { url: actor.id === userId ? head.subscription_url : siteOf(head.subscription_url), lastFetchedAt: head.last_fetched_at, lastError: head.last_error } : null,
     updatedAt: head.updated_at,
+    // Said to the person too: what their office sees of a calendar they linked themselves.
+    labelsWithheld: repo.withheldLabels(head, null),
     counts: await repo.countPeriods(deps.db, userId),
     weekly: rules.weekly.map((p) => ({ kind: 'weekly' as const, day: WEEKDAYS[p.day - 1]!, start: p.start, end: p.end, week: p.week, label: p.label })),
     dated: rules.dated.map((p) => ({ kind: 'dated' as const, ...p })),
@@ -458,7 +460,7 @@ export async function fitsForSessions(deps: Deps, who: Pick<AuthUser, 'id' | 'ha
   const [owner] = await repo.usersWithOrg(deps.db, [userId]);
   if (!owner) return null;
   if (sessions.length === 0) return (await repo.findTimetable(deps.db, userId)) ? new Map() : null;
-  const rules = (await repo.loadRules(deps.db, [userId], rangeOf(sessions))).get(userId);
+  const rules = (await repo.loadRules(deps.db, [userId], rangeOf(sessions), userId)).get(userId);
   if (!rules) return null;
   const settings = timetableSettings(owner.settings);
   const tt: TimetableRules = { ...rules, weekAStart: settings.weekAStart };
@@ -485,19 +487,20 @@ const hasTimetable = perDatabase((deps: Deps) => batchedLookup(async (ids: strin
  * timetable. Most people have no timetable, and every booking asks: a look shared by the
  * requests answered together (batchedLookup) settles it for them, and nothing more is read.
  */
-export async function clashesForBookings(deps: Deps, items: { userId: string; sessionId: string; seat: SeatKind }[], caller?: Pick<AuthUser, 'id' | 'hasTimetable'>): Promise<Clash[][]> {
+export async function clashesForBookings(deps: Deps, items: { userId: string; sessionId: string; seat: SeatKind }[], caller?: Pick<AuthUser, 'id' | 'hasTimetable'>, seenBy: repo.SeenBy = caller?.id ?? null): Promise<Clash[][]> {
   const owners = await Promise.all([...new Set(items.map((i) => i.userId))].map((id) => (id === caller?.id ? callerHasTimetable(deps, caller) : hasTimetable(deps)(id))));
-  return owners.some(Boolean) ? clashesIn(deps.db, items) : items.map(() => []);
+  return owners.some(Boolean) ? clashesIn(deps.db, items, seenBy) : items.map(() => []);
 }
 
-async function clashesIn(db: Kysely<Database> | Transaction<Database>, items: { userId: string; sessionId: string; seat: SeatKind }[]): Promise<Clash[][]> {
+/** Clashes of bookings as `seenBy` may see them (repo.loadRules: the titles of a calendar someone linked themselves are theirs alone). */
+async function clashesIn(db: Kysely<Database> | Transaction<Database>, items: { userId: string; sessionId: string; seat: SeatKind }[], seenBy: repo.SeenBy): Promise<Clash[][]> {
   if (items.length === 0) return [];
   // Most people have no timetable: one cheap look settles it for them (every booking asks).
   if (!(await repo.anyTimetable(db, items.map((i) => i.userId)))) return items.map(() => []);
   const sessions = await db.selectFrom('sessions').select(['id', 'starts_at', 'ends_at']).where('id', 'in', [...new Set(items.map((i) => i.sessionId))]).execute();
   if (sessions.length === 0) return items.map(() => []);
   const owners = await repo.usersWithOrg(db, items.map((i) => i.userId));
-  const rules = await repo.loadRules(db, items.map((i) => i.userId), rangeOf(sessions));
+  const rules = await repo.loadRules(db, items.map((i) => i.userId), rangeOf(sessions), seenBy);
   const sessionById = new Map(sessions.map((x) => [x.id, x]));
   const settingsOf = new Map(owners.map((o) => [o.id, o.settings]));
   return items.map((i) => {
@@ -517,7 +520,8 @@ async function clashesIn(db: Kysely<Database> | Transaction<Database>, items: { 
 export async function clashNoticeFor(db: Kysely<Database> | Transaction<Database>, bookingId: string, timeZone: string): Promise<string[]> {
   const b = await db.selectFrom('bookings').select(['user_id', 'session_id', 'seat']).where('id', '=', bookingId).executeTakeFirst();
   if (!b) return [];
-  const [clashes] = await clashesIn(db, [{ userId: b.user_id, sessionId: b.session_id, seat: b.seat }]);
+  // Written to the person themselves: their own calendar's titles.
+  const [clashes] = await clashesIn(db, [{ userId: b.user_id, sessionId: b.session_id, seat: b.seat }], b.user_id);
   return clashNoticeText(clashes ?? [], timeZone, b.seat);
 }
 
@@ -539,11 +543,11 @@ type Delivery = Awaited<ReturnType<typeof repo.sessionsDeliveredBy>>[number];
  * organisation's travel buffer for an in-person seat; rows that clash with nothing, or whose
  * person has no timetable, are left out. The rows' order is kept.
  */
-async function withClashes<T extends { user_id: string; seat: SeatKind; starts_at: string; ends_at: string }>(deps: Deps, rows: T[]): Promise<{ row: T; travelBufferMinutes: number; clashes: Clash[] }[]> {
+async function withClashes<T extends { user_id: string; seat: SeatKind; starts_at: string; ends_at: string }>(deps: Deps, rows: T[], seenBy: string | null): Promise<{ row: T; travelBufferMinutes: number; clashes: Clash[] }[]> {
   if (rows.length === 0) return [];
   const userIds = [...new Set(rows.map((b) => b.user_id))];
   const owners = await repo.usersWithOrg(deps.db, userIds);
-  const rules = await repo.loadRules(deps.db, userIds, rangeOf(rows));
+  const rules = await repo.loadRules(deps.db, userIds, rangeOf(rows), seenBy);
   // Each person's settings once, found by id (a search of every owner per booking made an organisation's report quadratic).
   const settingsOf = new Map(owners.map((o) => [o.id, timetableSettings(o.settings)]));
   const out = [];
@@ -571,8 +575,8 @@ const bookingItem = (b: BookingWithSession, travelBufferMinutes: number, clashes
   userEmail: b.user_email,
 });
 
-async function clashingBookings(deps: Deps, bookings: BookingWithSession[]) {
-  return (await withClashes(deps, bookings)).map(({ row, travelBufferMinutes, clashes }) => bookingItem(row, travelBufferMinutes, clashes));
+async function clashingBookings(deps: Deps, bookings: BookingWithSession[], seenBy: string) {
+  return (await withClashes(deps, bookings, seenBy)).map(({ row, travelBufferMinutes, clashes }) => bookingItem(row, travelBufferMinutes, clashes));
 }
 
 /**
@@ -588,9 +592,9 @@ const deliverySeat = (mode: SessionMode): SeatKind => (mode === 'online' ? 'onli
  * The report's bookings and deliveries that clash with a lesson, judged in one read of the
  * timetables of everyone in either (a lead both booked elsewhere and delivering is read once).
  */
-async function clashingCover(deps: Deps, booked: BookingWithSession[], deliveries: Delivery[]): Promise<CoverItem[]> {
+async function clashingCover(deps: Deps, booked: BookingWithSession[], deliveries: Delivery[], seenBy: string): Promise<CoverItem[]> {
   const rows = [...booked.map((b) => ({ ...b, delivery: false as const })), ...deliveries.map((d) => ({ ...d, seat: deliverySeat(d.mode), delivery: true as const }))];
-  return (await withClashes(deps, rows)).map(({ row, travelBufferMinutes, clashes }) =>
+  return (await withClashes(deps, rows, seenBy)).map(({ row, travelBufferMinutes, clashes }) =>
     row.delivery
       ? {
           role: 'delivering' as const,
@@ -618,7 +622,7 @@ const inReadingOrder = (items: CoverItem[]) => items.sort((x, y) => Date.parse(x
 /** The caller's active bookings (confirmed, offered, waitlisted) that clash with their own timetable. */
 export async function myClashes(deps: Deps, userId: string, range: { from?: string; to?: string } = {}) {
   const bookings = await repo.activeBookings(deps.db, { userId, from: rangeEdge(range.from, 'from'), to: rangeEdge(range.to, 'to'), now: deps.now().toISOString() });
-  const items = await clashingBookings(deps, bookings);
+  const items = await clashingBookings(deps, bookings, userId);
   return { items: items.map(({ userId: _u, userName: _n, userEmail: _e, ...rest }) => rest) };
 }
 
@@ -649,7 +653,7 @@ export async function coverReport(deps: Deps, actor: AuthUser, orgId: string, q:
     const what = deliveries.length ? 'bookings and sessions delivered' : 'bookings';
     throw new AppError('report_too_large', `There are more than ${max.toLocaleString('en-GB')} ${what} between these dates, too many for one report: choose a shorter range.`, { max });
   }
-  return { orgId, from, to, items: inReadingOrder(await clashingCover(deps, booked, deliveries)) };
+  return { orgId, from, to, items: inReadingOrder(await clashingCover(deps, booked, deliveries, actor.id)) };
 }
 
 /**

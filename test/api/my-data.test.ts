@@ -125,6 +125,7 @@ describe("a person's data for a subject access request", () => {
     const own = await t.request('GET', '/api/me/data', { as: person });
     expect(own.status).toBe(200);
     expect(MyData.parse(own.json).timetable.subscription?.url).toBe(secret);
+    expect(MyData.parse(own.json).timetable.weekly.map((w) => w.label)).toEqual(['Class 4 maths']);
 
     const view = await t.request('GET', `/api/users/${person.id}/timetable`, { as: office });
     expect(view.json.subscription.url).toBe('https://outlook.office365.com');
@@ -133,7 +134,8 @@ describe("a person's data for a subject access request", () => {
       expect(res.status).toBe(200);
       const data = MyData.parse(res.json);
       expect(data.timetable.subscription).toEqual({ url: 'https://outlook.office365.com', lastFetchedAt: '2026-02-01T08:00:00.000Z', lastError: null });
-      expect(data.timetable.weekly.map((w) => w.label)).toEqual(['Class 4 maths']);
+      // A calendar the person linked themselves: its titles are theirs (timetables-private-labels.test.ts).
+      expect(data.timetable.weekly.map((w) => w.label)).toEqual(['Busy']);
       expect(res.text).not.toContain('SECRETKEY123');
     }
   });

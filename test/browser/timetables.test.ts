@@ -364,6 +364,43 @@ describe.skipIf(!browserAvailable)('timetable pages', () => {
     }
   });
 
+  it('a calendar a teacher linked themselves is private to them: their office sees “Busy” and an unnamed closed day, and is told why; the teacher sees the names and what the office sees (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const org = await t.org('Rowan Primary');
+    const office = await t.user('office', org.id, 'Ola Office');
+    const teacher = await t.user('staff', org.id, 'Tamsin Private');
+    const monday = nextMonday(13);
+    const stamp = (iso: string) => iso.replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+    const tuesday = plusHours(monday, 24).slice(0, 10).replaceAll('-', '');
+    const wednesday = plusHours(monday, 48).slice(0, 10).replaceAll('-', '');
+    const personal = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Example//Personal//EN',
+      'BEGIN:VEVENT', 'UID:gp@example.org', 'DTSTAMP:20260101T000000Z', `DTSTART:${stamp(monday)}`, `DTEND:${stamp(plusHours(monday, 1))}`, 'SUMMARY:GP appointment', 'END:VEVENT',
+      'BEGIN:VEVENT', 'UID:wedding@example.org', 'DTSTAMP:20260101T000000Z', `DTSTART;VALUE=DATE:${tuesday}`, `DTEND;VALUE=DATE:${wednesday}`, 'SUMMARY:Sister’s wedding', 'END:VEVENT',
+      'END:VCALENDAR', ''].join('\r\n');
+    expect((await t.request('PUT', '/api/me/timetable', { as: teacher, body: personal, headers: { 'content-type': 'text/calendar' } })).status).toBe(200);
+    const week = monday.slice(0, 10);
+
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInTo(page, office, `/office/people/${teacher.id}/timetable?org=${org.id}&week=${week}`, 'Timetable: Tamsin Private');
+    const table = page.getByRole('table', { name: 'Tamsin Private’s lessons, day by day' });
+    await table.getByRole('row').filter({ hasText: 'Busy' }).waitFor();
+    const rows = (await table.innerText()).replace(/\s+/g, ' ');
+    expect(rows).toMatch(/Monday, \d+ \w+ \d{4} 13:00 to 14:00 GMT Busy Tuesday, \d+ \w+ \d{4} School closed Wednesday/);
+    expect(await page.locator('body').innerText()).not.toMatch(/GP appointment|wedding/);
+    await page.getByText('Tamsin Private gave this calendar themselves, so what its events are called is private to them: each is shown as “Busy”, with its times.').waitFor();
+    await tabTo(page, 'Remove Tamsin Private’s timetable');
+    await checkPage(page, 'an office’s view of a calendar a teacher linked themselves (320 px)');
+
+    const own = await newPage(env.browser, env.server, NARROW);
+    await signInTo(own, teacher, `/timetable?week=${week}`, 'My timetable');
+    const mine = own.getByRole('table', { name: 'Your lessons and the training sessions, day by day' });
+    await mine.getByRole('row').filter({ hasText: 'GP appointment' }).waitFor();
+    expect((await mine.innerText()).replace(/\s+/g, ' ')).toMatch(/13:00 to 14:00 GMT GP appointment .*Tuesday, \d+ \w+ \d{4} School closed: Sister’s wedding/);
+    await own.getByText('You gave this calendar yourself, so it stays private to you: your school office sees when you are busy, each event named “Busy”, and the days it marks closed, but not what its events are called.').waitFor();
+    await tabTo(own, 'Remove my timetable');
+    await checkPage(own, 'a teacher’s own view of the calendar they linked (320 px)');
+  });
+
   it('a leaver’s timetable (account turned off): their office sees it, is told it cannot be changed, and removes it by keyboard (320 px)', async () => {
     const { t } = env.server;
     const org = await t.org('Cedar Primary');

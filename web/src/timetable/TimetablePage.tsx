@@ -233,6 +233,14 @@ export function TimetableView({ person }: { person?: TimetablePerson }) {
                   </p>
                 )}
                 {!own && tt.subscription && <p>Only {name} can see the calendar’s whole address. To change it, link the new address below.</p>}
+                {/* A calendar someone gave themselves may be their own: others see when they are busy, not what it is. */}
+                {tt.labelsWithheld && (
+                  <p>
+                    {own
+                      ? 'You gave this calendar yourself, so it stays private to you: your school office sees when you are busy, each event named “Busy”, and the days it marks closed, but not what its events are called.'
+                      : `${name} gave this calendar themselves, so what its events are called is private to them: each is shown as “Busy”, with its times.`}
+                  </p>
+                )}
                 <ConfirmButton
                   label={own ? 'Remove my timetable' : `Remove ${whose} timetable`}
                   question={own ? 'Remove your timetable? Sessions will no longer be checked against it.' : `Remove ${whose} timetable? Sessions will no longer be checked against it, and their lessons leave the cover report.`}
@@ -282,7 +290,7 @@ export function TimetableView({ person }: { person?: TimetablePerson }) {
                           <th scope="row">{formatLongDay(day)}</th>
                           <td data-label={lessonsHeader}>
                             {closed ? (
-                              <p class="closed-day">School closed: {closed.label}</p>
+                              <p class="closed-day">School closed{closed.label ? `: ${closed.label}` : ''}</p>
                             ) : lessons.length === 0 ? (
                               <p>No lessons</p>
                             ) : (
