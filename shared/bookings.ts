@@ -40,6 +40,12 @@ export const BookingSessionSummary = z.object({
   timeZone: z.string(),
   venue: z.string().nullable(),
   status: z.enum(['scheduled', 'cancelled']),
+  /**
+   * When the waitlist stops moving: once too little of the session is left to attend enough of
+   * it (its attendance threshold), a seat that comes free goes to no one (shared/sessions.ts,
+   * bookingEndsAt without a cut-off: a booking cut-off does not stop the queue).
+   */
+  queueEndsAt: z.string(),
 });
 
 export const Booking = z.object({

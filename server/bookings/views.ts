@@ -4,6 +4,7 @@ import { alphabetical, lowerContains } from '../../db/like.js';
 import type { Database } from '../../db/schema.js';
 import type { AttendeeEntry, AttendeeList, AttendeesQuery, Booking } from '../../shared/bookings.js';
 import { queuePositions, visibleTo, type Viewer } from './repository.js';
+import { bookingEndsAt } from '../../shared/sessions.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -16,7 +17,7 @@ function bookingQuery(db: Q) {
     .select([
       'b.id', 'b.session_id', 'b.user_id', 'b.seat', 'b.status', 'b.queue_seq', 'b.offer_expires_at', 'b.hold_org_id', 'b.created_at',
       'u.name as user_name', 'ho.name as held_for_name',
-      's.title', 's.mode', 's.starts_at', 's.ends_at', 's.time_zone', 's.venue', 's.status as session_status',
+      's.title', 's.mode', 's.starts_at', 's.ends_at', 's.time_zone', 's.venue', 's.status as session_status', 's.attendance_threshold',
     ]);
 }
 
@@ -41,7 +42,17 @@ function toBooking(r: Row, positions: Map<string, number>): Booking {
     heldFor: r.hold_org_id,
     heldForName: r.held_for_name,
     createdAt: r.created_at,
-    session: { id: r.session_id, title: r.title, mode: r.mode, startsAt: r.starts_at, endsAt: r.ends_at, timeZone: r.time_zone, venue: r.venue, status: r.session_status },
+    session: {
+      id: r.session_id,
+      title: r.title,
+      mode: r.mode,
+      startsAt: r.starts_at,
+      endsAt: r.ends_at,
+      timeZone: r.time_zone,
+      venue: r.venue,
+      status: r.session_status,
+      queueEndsAt: bookingEndsAt({ startsAt: r.starts_at, endsAt: r.ends_at, bookingClosesAt: null, attendanceThreshold: Number(r.attendance_threshold) }),
+    },
   };
 }
 

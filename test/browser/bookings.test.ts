@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TEST_PASSWORD } from '../helpers.js';
-import { activate, browserAvailable, checkPage, expectFocused, daysFromNow, expectNoAxeViolations, NARROW, newPage, plusMinutes, settled, signInAt, signInTo, tabTo, warnIfSkipped, serverAndBrowser } from './harness.js';
+import { activate, bookBeforeStart, browserAvailable, checkPage, expectFocused, daysFromNow, expectNoAxeViolations, NARROW, newPage, plusMinutes, settled, signInAt, signInTo, tabTo, warnIfSkipped, serverAndBrowser } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -126,6 +126,35 @@ describe.skipIf(!browserAvailable)('booking and my bookings', () => {
     const mine = (await t.request('GET', '/api/me/bookings', { as: me })).json.items;
     expect(mine.map((b: { sessionId: string; status: string }) => [b.sessionId, b.status])).toEqual([[s.id, 'confirmed']]);
     await checkPage(page, 'session page booked after the service was busy');
+  });
+
+  it('a queue place on a session with too little of it left to attend enough of it says no seat will come, instead of a place in the queue (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const org = await t.org();
+    const first = await t.user('staff', org.id, 'Fay First');
+    const me = await t.user('staff', org.id, 'Quinn Queue');
+    const now = Date.now();
+    // An hour, 75% to attend, begun 20 minutes ago: the queue stopped 5 minutes ago.
+    const s = await t.session({ title: 'Too late for the queue', startsAt: new Date(now - 20 * 60_000).toISOString(), endsAt: new Date(now + 40 * 60_000).toISOString(), capacity: { online: 1 } });
+    // And one not yet begun, whose queue still moves.
+    const later = await t.session({ title: 'Queue still moving', startsAt: daysFromNow(3), endsAt: plusMinutes(daysFromNow(3), 60), capacity: { online: 1 } });
+    expect((await bookBeforeStart(t, s, first)).json.status).toBe('confirmed');
+    const queued = await bookBeforeStart(t, s, me);
+    expect(queued.json.status).toBe('waitlisted');
+    expect((await t.request('GET', `/api/bookings/${queued.json.id}`, { as: me })).json.session.queueEndsAt).toBe(new Date(Date.parse(s.startsAt) + 15 * 60_000).toISOString());
+    expect((await t.request('POST', `/api/sessions/${later.id}/bookings`, { as: first, body: {} })).json.status).toBe('confirmed');
+    expect((await t.request('POST', `/api/sessions/${later.id}/bookings`, { as: me, body: {} })).json.status).toBe('waitlisted');
+
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInTo(page, me, '/bookings', 'My bookings', { nav: 'My bookings' });
+    const card = (title: string) => page.getByRole('article', { name: title });
+    await card('Too late for the queue').getByText('Too little of the session is left now for you to attend enough of it, so no seat will be offered: a seat that comes free now goes to no one.').waitFor();
+    expect(await card('Too late for the queue').getByText(/in the queue/).count()).toBe(0);
+    expect(await card('Too late for the queue').getByText('You can add it to your calendar once you have a seat.').count()).toBe(0);
+    await card('Queue still moving').getByText('You are 1st in the queue').waitFor();
+    expect(await card('Queue still moving').getByText(/Too little of the session/).count()).toBe(0);
+    await tabTo(page, 'Leave waitlist');
+    await checkPage(page, 'my bookings with a queue place that can no longer become a seat (320 px)');
   });
 
   it('my bookings: shows status, queue place and offer expiry; accepts and declines offers, leaves a waitlist, cancels a booking', async () => {

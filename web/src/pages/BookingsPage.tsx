@@ -111,6 +111,8 @@ export function BookingDetails({ b, headingLevel, onChanged, onRefused, hideSess
   const mineToAnswer = b.userId === me.id;
   // A seat on a session that is over is not cancelled: its attendance is recorded instead.
   const ended = Date.parse(s.endsAt) <= serverNow();
+  // Once too little of it is left to attend enough of it, a seat that comes free goes to no one: a queue place waits for nothing.
+  const queueOver = !ended && b.status === 'waitlisted' && s.status !== 'cancelled' && Date.parse(s.queueEndsAt) <= serverNow();
   // An offer whose time has run out can no longer be accepted: it is said, and not offered.
   const lapsed = useOfferLapsed(b);
   const lapsedNotice = b.status === 'offered' && b.offerExpiresAt && lapsed && (
@@ -127,7 +129,7 @@ export function BookingDetails({ b, headingLevel, onChanged, onRefused, hideSess
       )}
       <p class="booking-status">
         <Badge tone={lapsed ? 'cancelled' : b.status}>{lapsed ? 'Offer expired' : statusLabel[b.status]}</Badge>
-        {b.status === 'waitlisted' && b.position !== null && !ended && <span class="queue">{mineToAnswer ? 'You are' : `${b.userName} is`} {ordinal(b.position)} in the queue</span>}
+        {b.status === 'waitlisted' && b.position !== null && !ended && !queueOver && <span class="queue">{mineToAnswer ? 'You are' : `${b.userName} is`} {ordinal(b.position)} in the queue</span>}
         {s.status === 'cancelled' && <Badge tone="cancelled">Session cancelled</Badge>}
       </p>
       {note}
@@ -139,7 +141,8 @@ export function BookingDetails({ b, headingLevel, onChanged, onRefused, hideSess
       )}
       {/* A queue place on a session that is over waits for nothing: it is said, not numbered. */}
       {b.status === 'waitlisted' && ended && <p>The session ended before a seat came free.</p>}
-      {b.status === 'waitlisted' && !ended && <p class="hint">{mineToAnswer ? 'You can add it to your calendar once you have a seat.' : `${b.userName} can add it to their calendar once they have a seat.`}</p>}
+      {queueOver && <p>Too little of the session is left now for {mineToAnswer ? 'you' : b.userName} to attend enough of it, so no seat will be offered: a seat that comes free now goes to no one.</p>}
+      {b.status === 'waitlisted' && !ended && !queueOver && <p class="hint">{mineToAnswer ? 'You can add it to your calendar once you have a seat.' : `${b.userName} can add it to their calendar once they have a seat.`}</p>}
       <dl class="facts">
         {b.userId !== me.id && <Fact label="Person">{b.userName}</Fact>}
         {!hideSessionFacts && <Fact label="When"><When startsAt={s.startsAt} endsAt={s.endsAt} /></Fact>}
