@@ -8,6 +8,7 @@
  * that what has focus is on screen and on top. `auditPages` runs both on a list of pages in
  * every mode. The pages are split over several test files so that both test workers share them.
  */
+import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { recordAttendanceOutcomes } from '../../server/attendance/service.js';
@@ -253,6 +254,28 @@ const GUIDE_URL = 'https://www.example.org/resources/send/autism-spectrum-condit
 export const LONG_ORG = 'The Kingfisher Learning Partnership Multi-Academy Trust: Riverside Community Primary School';
 export const LONG_NAME = 'Alexandra Montgomery-Fitzwilliam-Richardson';
 export const minutesFromNow = (m: number) => new Date(Date.now() + m * 60_000).toISOString();
+
+/**
+ * A trust and 60 schools with long names (three in the trust), an administrator, an office
+ * person and 52 staff at the second school (more than a page of each), and a session a
+ * trainer runs: what the pages that find organisations and people a page at a time need.
+ */
+export async function manyOrgsAndPeople(t: TestServer['t']) {
+  const now = t.clock.now().toISOString();
+  const trust = { id: randomUUID(), name: `${LONG_ORG} Trust` };
+  const rows = [
+    { id: trust.id, name: trust.name, kind: 'trust' as const, urn: null, parent_id: null, time_zone: 'Europe/London', settings: '{}', created_at: now },
+    ...Array.from({ length: 60 }, (_, i) => ({ id: randomUUID(), name: `${LONG_ORG} ${String(i).padStart(2, '0')}`, kind: 'school' as const, urn: String(400000 + i), parent_id: i < 3 ? trust.id : null, time_zone: 'Europe/London', settings: '{}', created_at: now })),
+  ];
+  await t.db.insertInto('organisations').values(rows).execute();
+  const school = rows[1]!;
+  const admin = await t.user('admin');
+  const office = await t.user('office', school.id, `${LONG_NAME} (office)`);
+  for (let i = 0; i < 52; i++) await t.user('staff', school.id, `${LONG_NAME} ${String(i).padStart(2, '0')}`);
+  const s = await t.session({ title: LONG_TITLE, startsAt: daysFromNow(6), endsAt: plusMinutes(daysFromNow(6), 60), capacity: { online: 40 } });
+  const person = (await t.request('GET', `/api/orgs/${school.id}/users?q=${encodeURIComponent(`${LONG_NAME} 00`)}`, { as: office })).json.items[0] as { id: string };
+  return { school, admin, office, session: s, person };
+}
 
 /** A member of staff with one of each kind of booking, on sessions with long titles and venues, and a timetable. */
 export async function staffWithBookings(t: TestServer['t']) {
