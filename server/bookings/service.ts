@@ -357,10 +357,14 @@ export function tooLateToAttend(s: Pick<SessionRow, 'starts_at' | 'ends_at' | 'a
   return now.toISOString() >= bookingEndsAt({ startsAt: s.starts_at, endsAt: s.ends_at, bookingClosesAt: null, attendanceThreshold: Number(s.attendance_threshold) });
 }
 
-/** Why booking `s` is refused at `now`, once its booking_ends_at has come: which of the three closed it. */
+/**
+ * Why booking `s` is refused at `now`, once its booking_ends_at has come: which of the three
+ * closed it (its end; else its cut-off, when that came first; else too little left), as the
+ * session's page and card say it (web/src/pages/SessionsPage.tsx, whyBookingClosed).
+ */
 function bookingClosed(s: SessionRow, now: Date): AppError {
   if (now.toISOString() >= s.ends_at) return new AppError('booking_closed', 'This session has ended: it can no longer be booked.');
-  if (tooLateToAttend(s, now)) {
+  if (s.booking_ends_at !== s.booking_closes_at) {
     const share = Math.round(Number(s.attendance_threshold) * 100);
     return new AppError('booking_closed', `Too little of this session is left to attend enough of it (${share}% of it counts as attending): it can no longer be booked.`);
   }

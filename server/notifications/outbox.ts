@@ -21,8 +21,7 @@ import { actorPhrase, compose, type NoticeKind } from './messages.js';
 import { inviteForNotice } from '../calendar/invites.js';
 import { timeOrderedId } from '../platform/ids.js';
 import { visibleTo, type Viewer } from '../bookings/repository.js';
-import { clashesForBookings, clashNoticeFor, clashNoticeText } from '../timetables/service.js';
-import { OWNERS } from '../timetables/repository.js';
+import { clashesForBookings, clashNoticeFor, clashNoticeText, withholdingLabels, withoutPrivateClashes } from '../timetables/service.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -274,8 +273,8 @@ async function renderNotices(deps: Deps, rows: readonly OutboxRow[]): Promise<({
   const unsent = rows.filter((r) => !storedMessage(r) && r.booking_id);
   const facts = new Map((unsent.length ? await noticeFacts(deps.db, [...new Set(unsent.map((r) => r.booking_id!))]) : []).map((f) => [f.id, f]));
   const warned = unsent.filter((r) => CLASH_NOTICE_KINDS.has(r.kind as NoticeKind) && facts.has(r.booking_id!));
-  // Each message as its person gets it (clashNoticeFor): the titles of their own calendar too.
-  const clashes = await clashesForBookings(deps, warned.map((r) => { const f = facts.get(r.booking_id!)!; return { userId: f.user_id, sessionId: f.session_id, seat: f.seat }; }), undefined, OWNERS);
+  // As someone other than its person reads it (an administrator): the titles of a calendar they gave themselves are theirs.
+  const clashes = await clashesForBookings(deps, warned.map((r) => { const f = facts.get(r.booking_id!)!; return { userId: f.user_id, sessionId: f.session_id, seat: f.seat }; }));
   const actors = await actorsOf(deps.db, unsent);
   const notesOf = new Map(warned.map((r, i) => { const f = facts.get(r.booking_id!)!; return [r.id, clashNoticeText(clashes[i] ?? [], zoneOf(f), f.seat)]; }));
   return rows.map((r) => {
@@ -356,8 +355,12 @@ export async function outboxRows(db: Q, opts: { to?: string; limit: number; offs
 export async function messagesPage(deps: Deps, opts: { to?: string; limit: number; offset: number }): Promise<{ items: OutboxMessage[]; total: number; limit: number; offset: number }> {
   const { rows, total } = await outboxRows(deps.db, opts);
   const rendered = await renderNotices(deps, rows);
+  // A message already sent keeps what it said to its person, their own calendar's titles in a
+  // clash warning too: not for an administrator's eyes (messages not yet sent are rendered so).
+  const privateTitles = await withholdingLabels(deps, rows.filter((r) => r.user_id && storedMessage(r)).map((r) => r.user_id!));
   const items = rows.map((r, i) => {
-    const m = rendered[i] && deps.config.smtpUrl ? withoutSecretLink(r.kind, rendered[i]) : rendered[i];
+    let m = rendered[i] && deps.config.smtpUrl ? withoutSecretLink(r.kind, rendered[i]) : rendered[i];
+    if (m && r.user_id && privateTitles.has(r.user_id)) m = { ...m, text: withoutPrivateClashes(m.text) };
     return { id: r.id, kind: r.kind, to: r.to_email, subject: m?.subject ?? '', text: m?.text ?? '', status: r.status, attempts: r.attempts, lastError: r.last_error, createdAt: r.created_at, sentAt: r.sent_at };
   });
   return { items, total, limit: opts.limit, offset: opts.offset };

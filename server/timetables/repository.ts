@@ -88,19 +88,24 @@ export const WITHHELD_LABEL = 'Busy';
  * school's: their lesson names are shown.
  */
 export const withheldLabels = (head: { user_id: string; source: string; updated_by: string | null }, seenBy: SeenBy) =>
-  (head.source === 'ics' || head.source === 'subscription') && head.updated_by === head.user_id && seenBy !== OWNERS && seenBy !== head.user_id;
+  (head.source === 'ics' || head.source === 'subscription') && head.updated_by === head.user_id && seenBy !== head.user_id;
 
-/** Each timetable as its own person sees it (what is written to them, such as their booking email). */
-export const OWNERS = Symbol('each timetable’s own person');
-/** Who is reading timetables: a person's id, OWNERS, or null for someone other than any of their people. */
-export type SeenBy = string | typeof OWNERS | null;
+/** Who is reading timetables: a person's id, or null for someone other than any of their people. */
+export type SeenBy = string | null;
+
+/** Which of `userIds` have a timetable whose titles anyone else sees withheld (withheldLabels). */
+export async function withholdingLabels(db: Q, userIds: readonly string[]): Promise<Set<string>> {
+  if (userIds.length === 0) return new Set();
+  const heads = await db.selectFrom('timetables').select(['user_id', 'source', 'updated_by']).where('user_id', 'in', [...new Set(userIds)]).execute();
+  return new Set(heads.filter((h) => withheldLabels(h, null)).map((h) => h.user_id));
+}
 
 /**
  * The timetables (zone, weekly lessons, free days, and dated periods overlapping
  * [from, to)) of several people, in three queries, as `seenBy` may see them: the titles of a
  * calendar someone linked themselves are withheld from everyone else (withheldLabels), each
  * period then named WITHHELD_LABEL and each closed day left unnamed (''). Without `seenBy`,
- * as someone other than any of them; with OWNERS, each as its own person.
+ * as someone other than any of them.
  */
 export async function loadRules(db: Q, userIds: string[], range?: { from: string; to: string }, seenBy: SeenBy = null): Promise<Map<string, Omit<TimetableRules, 'weekAStart'>>> {
   const out = new Map<string, Omit<TimetableRules, 'weekAStart'>>();

@@ -525,6 +525,18 @@ export async function clashNoticeFor(db: Kysely<Database> | Transaction<Database
   return clashNoticeText(clashes ?? [], timeZone, b.seat);
 }
 
+/**
+ * A message as someone other than its person reads it (an administrator's outbox), when that
+ * person's timetable withholds its titles (repo.withheldLabels): a sent message keeps what it
+ * said to them, so the list of lessons in its clash warning (clashNoticeText) is replaced.
+ */
+export function withoutPrivateClashes(text: string): string {
+  return text.replace(/(This session overlaps your timetable(?:, allowing time to travel)?): [\s\S]*?(\. You can still go, but you may need cover)/g, '$1: times in a calendar they gave themselves, what its events are called private to them$2');
+}
+
+/** Which of `userIds` have a timetable whose titles only they see (for withoutPrivateClashes). */
+export const withholdingLabels = (deps: Deps, userIds: readonly string[]) => repo.withholdingLabels(deps.db, userIds);
+
 /** The words for a clash warning, times in `timeZone`. */
 export function clashNoticeText(clashes: Clash[], timeZone: string, seat: SeatKind): string[] {
   if (clashes.length === 0) return [];

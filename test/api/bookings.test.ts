@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runJobsOnce } from '../../server/jobs.js';
 import { deliverDue, type Mailer } from '../../server/notifications/delivery.js';
+import { bookingEndsOf } from '../../server/bookings/repository.js';
 import { makeTestContext, type TestContext, type TestUser } from '../helpers.js';
 import { readCalendar } from './calendar-ical.js';
 
@@ -180,6 +181,8 @@ describe('booking a seat', () => {
     expect((await book(c!, half.id)).json.status).toBe('confirmed');
     t.clock.set('2026-02-01T10:30:00.000Z');
     expect((await book(d!, half.id)).json.error.message).toContain('(50% of it counts as attending)');
+    // The cut-off came first: that is still why, as the session's page says.
+    expect((await book(d!, cut.id)).json.error.message).toBe('Booking for this session has closed.');
     expect((await book(d!, none.id)).json.status).toBe('confirmed');
   });
 
@@ -1284,12 +1287,18 @@ describe('booking closes when the session ends at the latest', () => {
 
   it('a stored cut-off after the end (from before it was refused) closes booking at the end, and the session says so', async () => {
     const s = await t.session({ startsAt: '2026-02-10T16:00:00.000Z', endsAt: '2026-02-10T17:30:00.000Z' });
-    await t.db.updateTable('sessions').set({ booking_closes_at: '2026-03-10T16:00:00.000Z', holds_release_at: '2026-03-10T16:00:00.000Z' }).where('id', '=', s.id).execute();
-    t.clock.set('2026-02-12T09:00:00.000Z');
+    // As stored before such a cut-off was refused, its booking_ends_at as the migration (and every write) reckons it.
+    const row = { starts_at: s.startsAt, ends_at: s.endsAt, booking_closes_at: '2026-03-10T16:00:00.000Z', attendance_threshold: 0 };
+    await t.db.updateTable('sessions').set({ booking_closes_at: row.booking_closes_at, holds_release_at: '2026-03-10T16:00:00.000Z', attendance_threshold: 0, booking_ends_at: bookingEndsOf(row) }).where('id', '=', s.id).execute();
     const staff = await t.user('staff', (await t.org()).id);
-    const b = await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: staff, body: {} });
+    expect((await t.request('GET', `/api/sessions/${s.id}`, { as: staff })).json.bookingEndsAt).toBe('2026-02-10T17:30:00.000Z');
+    t.clock.set('2026-02-10T17:29:00.000Z');
+    expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: staff, body: {} })).json.status).toBe('confirmed');
+    t.clock.set('2026-02-10T17:30:00.000Z');
+    const other = await t.user('staff', (await t.org()).id);
+    const b = await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: other, body: {} });
     expect(b.status).toBe(409);
-    expect(b.json.error.code).toBe('booking_closed');
+    expect(b.json.error).toEqual({ code: 'booking_closed', message: 'This session has ended: it can no longer be booked.' });
   });
 });
 

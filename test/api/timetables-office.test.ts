@@ -415,6 +415,24 @@ describe('timetable subscriptions', () => {
     expect(kept.json.subscription.lastFetchedAt).toBe(lastRead);
   });
 
+  it('a calendar linked by its person stays private to them after each refresh (the office sees “Busy”); one the office linked for them keeps its names for the office', async () => {
+    const { a, b, office } = await school();
+    expect((await t.request('PUT', '/api/me/timetable/subscription', { as: a, body: { url: `${base}/sis/a.ics` } })).status).toBe(200);
+    expect((await t.request('PUT', `/api/users/${b.id}/timetable/subscription`, { as: office, body: { url: `${base}/sis/b.ics` } })).status).toBe(200);
+    const range = 'from=2026-01-12T00:00:00Z&to=2026-02-12T00:00:00Z';
+    const seen = async (who: typeof a) => {
+      const r = (await t.request('GET', `/api/users/${who.id}/timetable?${range}`, { as: office })).json;
+      return { withheld: r.labelsWithheld, labels: [...new Set(r.dated.map((d: { label: string }) => d.label))] };
+    };
+    expect(await seen(a)).toEqual({ withheld: true, labels: ['Busy'] });
+    expect((await seen(b)).labels).toContain('P1 Maths 8C');
+    t.clock.advance(7 * 3_600_000);
+    expect(await refreshTimetableSubscriptions(t.deps)).toEqual({ refreshed: 2, failed: 0 });
+    expect(await seen(a)).toEqual({ withheld: true, labels: ['Busy'] });
+    expect(await seen(b)).toMatchObject({ withheld: false, labels: expect.arrayContaining(['P1 Maths 8C']) });
+    expect((await t.request('GET', `/api/me/timetable?${range}`, { as: a })).json.dated.map((d: { label: string }) => d.label)).toContain('P1 Maths 8C');
+  });
+
   it('stops refreshing the calendar of an account that is turned off; turned on again, it is refreshed at the next pass', async () => {
     const { a, b, office } = await school();
     expect((await t.request('PUT', '/api/me/timetable/subscription', { as: a, body: { url: `${base}/sis/a.ics` } })).status).toBe(200);

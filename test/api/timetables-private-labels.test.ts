@@ -102,11 +102,11 @@ describe('the titles of a calendar someone linked themselves', () => {
     const myData = (await t.request('GET', '/api/me/data', { as: person })).json;
     expect(labels(myData.timetable.dated)).toEqual(['GP appointment']);
 
-    // Their confirmation email names their own appointment, as the outbox shows it before and
-    // after it is sent (over SMTP): a message is shown as its person gets it.
+    // Their confirmation email names their own appointment (sent over SMTP); an administrator
+    // reading the outbox sees it without the name, before it is sent and after.
     await runJobsOnce(t.deps, null);
-    const listed = (await t.request('GET', '/api/outbox?limit=100', { as: admin })).json.items.find((m: { to: string }) => m.to === person.email);
-    expect(listed.text).toContain('This session overlaps your timetable: GP appointment (Tuesday 20 January, 15:30 to 16:30).');
+    const outboxText = async () => (await t.request('GET', '/api/outbox?limit=100', { as: admin })).json.items.find((m: { to: string }) => m.to === person.email).text as string;
+    expect(await outboxText()).toContain('This session overlaps your timetable: Busy (Tuesday 20 January, 15:30 to 16:30). You can still go, but you may need cover');
     const smtp = await startSmtp();
     try {
       await t.db.updateTable('outbox').set({ status: 'pending' }).where('status', '=', 'local').execute();
@@ -116,6 +116,10 @@ describe('the titles of a calendar someone linked themselves', () => {
     } finally {
       await smtp.close();
     }
+    expect(await t.db.selectFrom('outbox').select('text_body').where('to_email', '=', person.email).executeTakeFirst()).toEqual({ text_body: expect.stringContaining('GP appointment') });
+    const sent = await outboxText();
+    expect(sent).toContain('This session overlaps your timetable: times in a calendar they gave themselves, what its events are called private to them. You can still go, but you may need cover');
+    expect(sent).not.toContain('GP appointment');
   });
 
   it('a staff member booking themselves is told of their own appointment by name', async () => {

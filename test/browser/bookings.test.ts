@@ -133,7 +133,8 @@ describe.skipIf(!browserAvailable)('booking and my bookings', () => {
     const org = await t.org();
     const first = await t.user('staff', org.id, 'Fay First');
     const me = await t.user('staff', org.id, 'Quinn Queue');
-    const now = Date.now();
+    // The server's clock (the page follows it): set when this file's server started.
+    const now = t.clock.now().getTime();
     // An hour, 75% to attend, begun 20 minutes ago: the queue stopped 5 minutes ago.
     const s = await t.session({ title: 'Too late for the queue', startsAt: new Date(now - 20 * 60_000).toISOString(), endsAt: new Date(now + 40 * 60_000).toISOString(), capacity: { online: 1 } });
     // And one not yet begun, whose queue still moves.

@@ -193,10 +193,31 @@ describe.skipIf(!browserAvailable)('sign in, session list and session page', () 
     await checkPage(page, 'sessions list with closed sessions (320 px)');
   });
 
+  it('booking closing while the session page is open: the booking form goes, the page says why, and focus, which was on Book a seat, goes to what it says (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const me = await t.user('staff', (await t.org()).id);
+    // By the server's clock (the page follows it): begun 14 minutes ago, an hour long, 75% to attend: booking closes in a minute.
+    const now = t.clock.now().getTime();
+    const s = await t.session({ title: 'Closing in a minute', startsAt: new Date(now - 14 * 60_000).toISOString(), endsAt: new Date(now + 46 * 60_000).toISOString(), capacity: { online: 5 } });
+    const page = await newPage(env.browser, env.server, NARROW);
+    await page.clock.install();
+    await signInAt(page, me, `/sessions/${s.id}`);
+    await page.getByRole('heading', { level: 1, name: 'Closing in a minute' }).waitFor();
+    await tabTo(page, 'Book a seat');
+    await page.clock.fastForward(65_000);
+    await expectFocused(page, '#booking-closed-notice');
+    expect((await page.locator('#booking-closed-notice').innerText()).replace(/\s+/g, ' ')).toMatch(/^Booking for this session has just closed: booking closed at \w+, \d+ \w+ \d{4}, \d\d:\d\d \w+, once less than 75% of it was left to attend \(75% counts as attending\)\.$/);
+    expect(await page.locator('#booking-closed-notice').evaluate((el) => el.parentElement?.getAttribute('role'))).toBe('status');
+    expect(await page.getByRole('button', { name: 'Book a seat' }).count()).toBe(0);
+    expect(await page.getByText(/^Booking for this session is closed/).count()).toBe(0);
+    await checkPage(page, 'a session page whose booking closed while it was open (320 px)');
+  });
+
   it('a session under way closes for booking once too little of it is left to attend enough of it: its card and page say so and offer no booking; one just begun says when it will close and can be booked (keyboard, 320 px)', async () => {
     const { t } = env.server;
     const me = await t.user('staff', (await t.org()).id);
-    const now = Date.now();
+    // The server's clock (the page follows it): set when this file's server started.
+    const now = t.clock.now().getTime();
     const at = (minutes: number) => new Date(now + minutes * 60_000).toISOString();
     // An hour each, 75% to attend: booking on one begun 20 minutes ago closed 5 minutes ago;
     // on one begun 2 minutes ago it closes in 13 minutes.

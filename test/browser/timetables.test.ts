@@ -364,7 +364,7 @@ describe.skipIf(!browserAvailable)('timetable pages', () => {
     }
   });
 
-  it('a calendar a teacher linked themselves is private to them: their office sees “Busy” and an unnamed closed day, and is told why; the teacher sees the names and what the office sees (keyboard, 320 px)', async () => {
+  it('a calendar a teacher linked themselves is private to them: their office sees “Busy” and an unnamed whole day, and is told why; the teacher sees the names and what the office sees (keyboard, 320 px)', async () => {
     const { t } = env.server;
     const org = await t.org('Rowan Primary');
     const office = await t.user('office', org.id, 'Ola Office');
@@ -385,7 +385,7 @@ describe.skipIf(!browserAvailable)('timetable pages', () => {
     const table = page.getByRole('table', { name: 'Tamsin Private’s lessons, day by day' });
     await table.getByRole('row').filter({ hasText: 'Busy' }).waitFor();
     const rows = (await table.innerText()).replace(/\s+/g, ' ');
-    expect(rows).toMatch(/Monday, \d+ \w+ \d{4} 13:00 to 14:00 GMT Busy Tuesday, \d+ \w+ \d{4} School closed Wednesday/);
+    expect(rows).toMatch(/Monday, \d+ \w+ \d{4} 13:00 to 14:00 GMT Busy Tuesday, \d+ \w+ \d{4} No lessons: a whole day marked in their own calendar Wednesday/);
     expect(await page.locator('body').innerText()).not.toMatch(/GP appointment|wedding/);
     await page.getByText('Tamsin Private gave this calendar themselves, so what its events are called is private to them: each is shown as “Busy”, with its times.').waitFor();
     await tabTo(page, 'Remove Tamsin Private’s timetable');
@@ -396,7 +396,7 @@ describe.skipIf(!browserAvailable)('timetable pages', () => {
     const mine = own.getByRole('table', { name: 'Your lessons and the training sessions, day by day' });
     await mine.getByRole('row').filter({ hasText: 'GP appointment' }).waitFor();
     expect((await mine.innerText()).replace(/\s+/g, ' ')).toMatch(/13:00 to 14:00 GMT GP appointment .*Tuesday, \d+ \w+ \d{4} School closed: Sister’s wedding/);
-    await own.getByText('You gave this calendar yourself, so it stays private to you: your school office sees when you are busy, each event named “Busy”, and the days it marks closed, but not what its events are called.').waitFor();
+    await own.getByText('You gave this calendar yourself, so it stays private to you: your school office and the service’s administrators see when you are busy, each event named “Busy”, and the whole days it marks, but not what its events are called.').waitFor();
     await tabTo(own, 'Remove my timetable');
     await checkPage(own, 'a teacher’s own view of the calendar they linked (320 px)');
   });

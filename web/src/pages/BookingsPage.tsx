@@ -109,10 +109,12 @@ export function BookingDetails({ b, headingLevel, onChanged, onRefused, hideSess
   const s = b.session;
   const headingId = `booking-${b.id}-title`;
   const mineToAnswer = b.userId === me.id;
+  // Renders again as the queue stops and as the session ends, while the page is open.
+  const now = Math.max(useClockPast([b.status === 'waitlisted' ? Date.parse(s.queueEndsAt) : null, Date.parse(s.endsAt)]), serverNow());
   // A seat on a session that is over is not cancelled: its attendance is recorded instead.
-  const ended = Date.parse(s.endsAt) <= serverNow();
+  const ended = Date.parse(s.endsAt) <= now;
   // Once too little of it is left to attend enough of it, a seat that comes free goes to no one: a queue place waits for nothing.
-  const queueOver = !ended && b.status === 'waitlisted' && s.status !== 'cancelled' && Date.parse(s.queueEndsAt) <= serverNow();
+  const queueOver = !ended && b.status === 'waitlisted' && s.status !== 'cancelled' && Date.parse(s.queueEndsAt) <= now;
   // An offer whose time has run out can no longer be accepted: it is said, and not offered.
   const lapsed = useOfferLapsed(b);
   const lapsedNotice = b.status === 'offered' && b.offerExpiresAt && lapsed && (

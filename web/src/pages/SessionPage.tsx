@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { z } from 'zod';
 import { BookInput, Booking, MAX_BOOK_AT_ONCE, BookingList, BookResult, BulkBookResult, HoldList, Roster, type RosterEntry } from '../../../shared/bookings.js';
 import { areaLabel, audienceWords, Session, type AlsoBooked, type SeatKind } from '../../../shared/sessions.js';
@@ -524,6 +524,19 @@ export function SessionPage({ id }: { id: string }) {
   // Booking closes at its bookingEndsAt (cut-off, too little left to attend, or its end): the page changes then, as the server does.
   const now = useClockPast(s ? [Date.parse(s.bookingEndsAt), Date.parse(s.endsAt)] : []);
   const open = s && s.status === 'scheduled' && Date.parse(s.bookingEndsAt) > now;
+  // Booking closing while the page is open takes the booking form (and an office's Book staff)
+  // away: it is said in the live region below, and focus, were it in what went, goes there.
+  const wasOpen = useRef<boolean | null>(null);
+  const [closedWhileOpen, setClosedWhileOpen] = useState(false);
+  const focusClosed = useFocusLater();
+  useLayoutEffect(() => {
+    if (!s) return;
+    if (wasOpen.current === true && !open && s.status === 'scheduled' && whyBookingClosed(s, now)) {
+      setClosedWhileOpen(true);
+      focusClosed(() => document.getElementById('booking-closed-notice'));
+    }
+    wasOpen.current = Boolean(open);
+  });
   const kindWord = chosenSeat === 'online' ? 'online' : 'in-person';
 
   return (
@@ -573,6 +586,11 @@ export function SessionPage({ id }: { id: string }) {
               <h2 id="your-place-title" tabIndex={-1}>Your place</h2>
               {/* In the page from the start, so an offer lapsing while it is open is announced. */}
               <div role="status" aria-live="polite">
+                {closedWhileOpen && !mine && s.status === 'scheduled' && whyBookingClosed(s, now) && (
+                  <p class="notice notice-warning" id="booking-closed-notice" tabIndex={-1}>
+                    Booking for this session has just closed: {whyBookingClosed(s, now)}.
+                  </p>
+                )}
                 {lapsedOffer?.offerExpiresAt && (
                   <p class="notice notice-warning" id="offer-expired-notice" tabIndex={-1}>
                     This offer expired at <strong>{formatDateTime(lapsedOffer.offerExpiresAt)}</strong>, so the seat is no longer held for you and goes to the next person.
@@ -600,7 +618,8 @@ export function SessionPage({ id }: { id: string }) {
                 // (youRun is true for every administrator too, who may book themselves like anyone.)
                 <p>You run this session, so you need no place on it.</p>
               ) : !open ? (
-                <p>Booking for this session is closed{s.status === 'scheduled' && whyBookingClosed(s, now) ? `: ${whyBookingClosed(s, now)}` : ''}.</p>
+                // Said in the live region above when it closed while the page was open.
+                closedWhileOpen && s.status === 'scheduled' && whyBookingClosed(s, now) ? null : <p>Booking for this session is closed{s.status === 'scheduled' && whyBookingClosed(s, now) ? `: ${whyBookingClosed(s, now)}` : ''}.</p>
               ) : (
                 <>
                   {/* Their places elsewhere at the same time: no bar to booking this one too, but worth knowing first. */}
