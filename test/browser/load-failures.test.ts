@@ -378,6 +378,37 @@ describe.skipIf(!browserAvailable)('pages whose data fails to load', () => {
     await page.context().close();
   });
 
+  it('an office booking two of its staff whose answer is lost (a proxy’s 502): Try booking again sends the same Idempotency-Key, so both are booked once and the page says so, not “already has a seat” (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const org = await t.org('Lost Booking School');
+    const office = await t.user('office', org.id, 'Lou Office');
+    const staff = [await t.user('staff', org.id, 'Ada Lost'), await t.user('staff', org.id, 'Ben Lost')];
+    const startsAt = daysFromNow(6);
+    const s = await t.session({ title: 'Lost answer booking', startsAt, endsAt: plusMinutes(startsAt, 60), capacity: { online: 5 } });
+    const page = await newPage(env.browser, env.server, NARROW);
+    const sent = await loseFirstAnswer(page, `**/api/sessions/${s.id}/bookings`);
+    await signInTo(page, office, `/sessions/${s.id}`, 'Lost answer booking');
+    const panel = page.getByRole('region', { name: 'Book staff from Lost Booking School' });
+    await panel.getByText('Ada Lost').waitFor();
+    for (const name of ['Ada Lost', 'Ben Lost']) {
+      await tabTo(page, new RegExp(name));
+      await page.keyboard.press('Space');
+    }
+    await activate(page, 'Book 2 people');
+    await panel.getByRole('alert').filter({ hasText: 'The service answered with an error (502). Please try again.' }).waitFor();
+    // Both booked; the page could not know.
+    expect(sent.map((x) => x.status)).toEqual([201]);
+    await tabTo(page, 'Try booking again');
+    await page.keyboard.press('Enter');
+    await panel.getByRole('status').filter({ hasText: '2 of 2 people booked or added to the waitlist.' }).waitFor();
+    expect(sent).toHaveLength(2);
+    expect(sent[1]!.key).toBe(sent[0]!.key);
+    expect(sent[1]).toMatchObject({ status: 201, replayed: 'true' });
+    expect(await panel.getByText(/already has a seat/).count()).toBe(0);
+    for (const p of staff) expect((await t.request('GET', '/api/me/bookings', { as: p })).json.items.map((b: { status: string }) => b.status)).toEqual(['confirmed']);
+    await checkPage(page, 'an office’s booking retried after its answer was lost (320 px)');
+  });
+
   it('a message to everyone booked sent but its answer lost (a proxy’s 502): Try again sends the same Idempotency-Key, so each person is emailed once (keyboard, 320 px)', async () => {
     const { t } = env.server;
     const org = await t.org('Lost Answer School');

@@ -8,7 +8,7 @@ import { api } from '../api.js';
 import { JoinNow } from '../calendarLinks.js';
 import { DownloadLink, Fact, isInternalWording, messageOf, PageHeading, Status, TextField, useApp, useFocusLater, When } from '../components.js';
 import { fmtIn, formatDateTime, formatTimeRange, modeLabel, ordinal, plural, seatLabel } from '../format.js';
-import { ActionButton, ActionError, Loaded, useAction, useLoad, type LoadState } from '../load.js';
+import { ActionButton, ActionError, Loaded, useAction, useLoad, useSubmissionKey, type LoadState } from '../load.js';
 import { Link } from '../router.js';
 import { OrgSearchPicker, OrgsNotLoaded, SchoolSelect, useOrgs } from '../orgs.js';
 import { SessionMaterials } from '../materials/SessionMaterials.js';
@@ -257,6 +257,7 @@ function BookStaff({ s, orgId, orgName, version, onBooked }: { s: Session; orgId
   const [problem, setProblem] = useState('');
   const [find, setFind] = useState('');
   const action = useAction();
+  const submission = useSubmissionKey();
   // The seats as this organisation sees them (its own hold counts as free to it) come with its
   // people, counted by the server; the session's own counts serve the viewer's school meanwhile.
   // An in-house session for another organisation (an administrator may choose any): none of
@@ -286,7 +287,10 @@ function BookStaff({ s, orgId, orgName, version, onBooked }: { s: Session; orgId
     }
     // A failure is shown with a retry (which runs all of this again); the ticks stay as they were.
     await action.run(async () => {
-    const r = await api(`/api/sessions/${encodeURIComponent(s.id)}/bookings`, BulkBookResult, { method: 'POST', body: input.data });
+    // One Idempotency-Key per submission (useSubmissionKey): "Try booking again" after an
+    // answer lost on the way (a proxy's 502, the resends run out) gets what the first one
+    // booked, not "already has a seat" for everyone it booked.
+    const r = await submission.keyed(input.data, (idempotencyKey) => api(`/api/sessions/${encodeURIComponent(s.id)}/bookings`, BulkBookResult, { method: 'POST', body: input.data, idempotencyKey }));
     const nameOf = (id: string) => roster.data?.items.find((p) => p.userId === id)?.name ?? 'Someone';
     const list = r.results.map((x) => ('error' in x ? { name: nameOf(x.userId), text: `Not booked: ${isInternalWording(x.error.message) ? 'this person could not be booked.' : x.error.message}`, ok: false } : { name: nameOf(x.userId), text: outcomeText(x), ok: true }));
     setOutcomes(list);
