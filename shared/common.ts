@@ -19,8 +19,28 @@ export const RangeEdge = z.string().refine((v) => isDateOnly(v) || Instant.safeP
   message: 'must be a date (2026-03-29) or an ISO 8601 date-time with an offset, e.g. 2026-03-29T09:00:00+01:00',
 });
 
-/** Roughly where a range's end lies (a date taken in UTC, a `to` date at its end): enough to tell a range that runs backwards. */
-export const roughEdgeMs = (v: string, edge: 'from' | 'to') => (isDateOnly(v) ? Date.parse(`${v}T00:00:00Z`) + (edge === 'to' ? 86_400_000 : 0) : Date.parse(v));
+const londonOffset = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', timeZoneName: 'longOffset' });
+/** Where midnight starting `date` (YYYY-MM-DD) falls in England, as an instant (ms). */
+function englandMidnightMs(date: string): number {
+  const utcMidnight = Date.parse(`${date}T00:00:00Z`);
+  // England is UTC or an hour ahead, and its clocks change at 01:00 UTC, never near its
+  // midnight: the offset an hour before midnight UTC is the one at its own midnight.
+  const name = londonOffset.formatToParts(new Date(utcMidnight - 3_600_000)).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
+  const m = /([+-])(\d\d):(\d\d)/.exec(name);
+  const offsetMs = m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) * 60_000 : 0;
+  return utcMidnight - offsetMs;
+}
+
+/**
+ * The instant a range's end names, as the server reads it (server/platform/range.ts): a date is
+ * that day in England, `from` at its start and `to` at its end (the next day's start); so a
+ * query can be refused for running backwards, or for being empty, by the same reckoning.
+ */
+export const edgeMs = (v: string, edge: 'from' | 'to') => {
+  if (!isDateOnly(v)) return Date.parse(v);
+  const start = englandMidnightMs(v);
+  return edge === 'from' ? start : englandMidnightMs(new Date(Date.parse(`${v}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10));
+};
 
 export function isTimeZone(tz: string): boolean {
   try {

@@ -25,6 +25,17 @@ it('a bookings export whose To is before its From is refused with a readable mes
   }
   // One day (the last one included) is a range.
   expect((await t.request('GET', `/api/orgs/${org.id}/bookings.csv?from=2026-03-20&to=2026-03-20`, { as: office })).status).toBe(200);
+  // In summer a date is the day in England (BST), as the server reads it: 1 July starts at
+  // 23:00 UTC on 30 June, so half an hour into it is a range, and a quarter of an hour into 2
+  // July is after the whole of 1 July (it was judged by midnight UTC both ways).
+  for (const path of ['bookings', 'bookings.csv', 'bookings.ics']) {
+    const q = (from: string, to: string) => t.request('GET', `/api/orgs/${org.id}/${path}?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`, { as: office });
+    expect((await q('2026-07-01', '2026-07-01T00:30:00+01:00')).status).toBe(200);
+    const backwards = await q('2026-07-02T00:15:00+01:00', '2026-07-01');
+    expect(backwards.status).toBe(400);
+    expect(backwards.json.error.message).toBe('to must be after from');
+    expect((await q('2026-07-01T23:59:00+01:00', '2026-07-01')).status).toBe(200);
+  }
 });
 
 it('once held seats are released (booking has closed), a hold cannot be set or raised, only lowered or released', async () => {
