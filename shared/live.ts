@@ -5,6 +5,11 @@
 import { z } from 'zod';
 import { Instant, Text } from './common.js';
 
+/** The longest caption line kept (the transcript's limit; the room shows no more of a stream than this). */
+export const MAX_CAPTION_CHARS = 5000;
+/** The longest chat message sent or shown. */
+export const MAX_CHAT_CHARS = 2000;
+
 /** Captions travel on this LiveKit text-stream topic, as LiveKit's speech-to-text agents publish them. */
 export const TRANSCRIPTION_TOPIC = 'lk.transcription';
 /** Text-stream attributes LiveKit agents set on each transcription segment. */
@@ -117,7 +122,7 @@ const Moment = z.union([Instant, z.number().int().min(0).max(8_640_000_000_000)]
 export const CaptionInput = z
   .object({
     segmentId: z.string().min(1).max(128),
-    text: Text(5000),
+    text: Text(MAX_CAPTION_CHARS),
     final: z.boolean(),
     startedAt: Moment.optional(),
     endedAt: Moment.optional(),

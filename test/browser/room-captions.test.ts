@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { TRANSCRIPTION_ATTRIBUTES as A } from '../../shared/live.js';
 import { automaticCaptionId, captionSpeaker, deliverTranscription, emptyCaptions, handleTranscriptionChunk, loadSettings, parseSettings, saveSettings, DEFAULT_SETTINGS, type CaptionSender, type CaptionState, type TranscriptionReader } from '../../web/src/room/captions.js';
 import { shortcutFor } from '../../web/src/room/shortcuts.js';
-import { removalWords, RoomController, roomRoleOf, type LiveKit } from '../../web/src/room/controller.js';
+import { readCapped, removalWords, RoomController, roomRoleOf, type LiveKit } from '../../web/src/room/controller.js';
 import { storesAgentCaptions } from '../../web/src/room/TrainerRoomPanel.js';
 
 const attrs = (segmentId: string, final: boolean, trackId?: string) => ({ [A.segmentId]: segmentId, [A.final]: String(final), ...(trackId ? { [A.trackId]: trackId } : {}) });
@@ -48,6 +48,41 @@ function agentReader(id: string, chunks: string[], opening: Record<string, strin
     },
   };
 }
+
+describe('streams longer than a caption or a chat message may be', () => {
+  /** A megabyte in 100-character chunks, counting how many chunks were read. */
+  function flood() {
+    const counted = { read: 0 };
+    const r = {
+      info: { id: 'TR_flood', attributes: { [A.segmentId]: 'flood' } },
+      async *[Symbol.asyncIterator]() {
+        for (let i = 0; i < 10_000; i++) {
+          counted.read++;
+          yield 'x'.repeat(100);
+        }
+      },
+    };
+    return { r, counted };
+  }
+
+  it('a caption stream keeps and shows its first 5,000 characters, handled 50 times, not a megabyte handled 10,000 times; the rest is read and dropped', async () => {
+    const { r, counted } = flood();
+    const { state, seen } = await feed(emptyCaptions(), r, 'user-1');
+    expect(counted.read).toBe(10_000);
+    expect(seen.length).toBeLessThanOrEqual(51);
+    expect(state.segments).toHaveLength(1);
+    expect(state.segments[0]!.text).toHaveLength(5000);
+    expect(state.segments[0]!.final).toBe(true);
+  });
+
+  it('a chat message is read to its first 2,000 characters; the rest is read and dropped', async () => {
+    const { r, counted } = flood();
+    const text = await readCapped(r, 2000);
+    expect(text).toHaveLength(2000);
+    expect(counted.read).toBe(10_000);
+    expect(await readCapped(reader('c', ['Hello', ' there'], {}), 2000)).toBe('Hello there');
+  });
+});
 
 describe('caption handler', () => {
   it('shows interim text growing, then replaces it in place with the final text', async () => {

@@ -5,7 +5,7 @@
  * to the visible captions goes through `handleTranscriptionChunk`, so a test can feed the
  * same path without a LiveKit server.
  */
-import { mergeCaption, TRANSCRIPTION_ATTRIBUTES, type CaptionSegment } from '../../../shared/live.js';
+import { MAX_CAPTION_CHARS, mergeCaption, TRANSCRIPTION_ATTRIBUTES, type CaptionSegment } from '../../../shared/live.js';
 import { serverNow } from '../clock.js';
 
 /** At most this many segments are kept on screen; older ones stay in the server's transcript. */
@@ -159,9 +159,19 @@ export async function deliverTranscription(
   }
   const startedAt = serverNow();
   const base = { participantIdentity: who.speakerIdentity, senderIdentity: sender.identity, trackOwnerIdentity: null, streamId: reader.info.id };
+  // At most MAX_CAPTION_CHARS of a stream are kept and shown (the transcript keeps no more):
+  // anyone allowed to caption could otherwise send a stream that grows without end, each
+  // chunk making every browser in the room handle all of it again. The rest is read (so
+  // LiveKit frees it) and dropped.
   let text = '';
+  let kept = true;
   for await (const delta of reader) {
+    if (!kept) continue;
     text += delta;
+    if (text.length >= MAX_CAPTION_CHARS) {
+      text = text.slice(0, MAX_CAPTION_CHARS);
+      kept = false;
+    }
     const partial = text;
     apply((s) => handleTranscriptionChunk(s, { ...base, attributes: opening, text: partial, complete: false }));
   }

@@ -5,12 +5,23 @@
  * text streams (`lk.transcription`, `lk.chat`).
  */
 import type { LocalAudioTrack, LocalVideoTrack, Participant, Room, TextStreamReader } from 'livekit-client';
-import { ROOM_ATTRIBUTES, RoomRole, TRANSCRIPTION_ATTRIBUTES, TRANSCRIPTION_TOPIC, type JoinResult, type LiveStatus } from '../../../shared/live.js';
+import { MAX_CHAT_CHARS, ROOM_ATTRIBUTES, RoomRole, TRANSCRIPTION_ATTRIBUTES, TRANSCRIPTION_TOPIC, type JoinResult, type LiveStatus } from '../../../shared/live.js';
 import { wholeTextReader, type CaptionSender, type TranscriptionReader } from './captions.js';
 
 export type LiveKit = typeof import('livekit-client');
 
 export const CHAT_TOPIC = 'lk.chat';
+
+/**
+ * The first `max` characters of a text stream; the rest is read (so LiveKit frees it) and
+ * dropped. A chat message from anyone in the room is read this way, not whole: one sent far
+ * longer than a message may be would otherwise be held whole by every browser in the room.
+ */
+export async function readCapped(reader: AsyncIterable<string>, max: number): Promise<string> {
+  let text = '';
+  for await (const chunk of reader) if (text.length < max) text += chunk;
+  return text.slice(0, max);
+}
 /** Participant attribute set (by the server) while someone's hand is up (value: when it went up). */
 export const HAND_ATTRIBUTE = ROOM_ATTRIBUTES.hand;
 
@@ -161,11 +172,11 @@ export class RoomController {
 
   private async receiveChat(reader: TextStreamReader, identity: string) {
     try {
-      const text = (await reader.readAll()).trim();
+      const text = (await readCapped(reader, MAX_CHAT_CHARS)).trim();
       if (!text) return;
       const p = this.room.getParticipantByIdentity(identity);
       const fromName = p ? displayName(p) : identity;
-      this.chat = [...this.chat, { id: reader.info.id, fromIdentity: identity, fromName, text: text.slice(0, 2000), at: Date.now(), mine: false }].slice(-300);
+      this.chat = [...this.chat, { id: reader.info.id, fromIdentity: identity, fromName, text: text.slice(0, MAX_CHAT_CHARS), at: Date.now(), mine: false }].slice(-300);
       this.cb.announce(`Chat from ${fromName}: ${text.slice(0, 300)}`);
       this.cb.changed();
     } catch {
@@ -241,7 +252,7 @@ export class RoomController {
   }
 
   async sendChat(text: string) {
-    const clean = text.trim().slice(0, 2000);
+    const clean = text.trim().slice(0, MAX_CHAT_CHARS);
     if (!clean) return;
     const info = await this.room.localParticipant.sendText(clean, { topic: CHAT_TOPIC });
     const lp = this.room.localParticipant;
