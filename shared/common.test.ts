@@ -13,5 +13,8 @@ describe('edgeMs', () => {
     expect(edgeMs('2026-03-29', 'to') - edgeMs('2026-03-29', 'from')).toBe(23 * 3_600_000);
     expect(edgeMs('2026-10-25', 'to') - edgeMs('2026-10-25', 'from')).toBe(25 * 3_600_000);
     expect(edgeMs('2026-07-01T09:30:00+01:00', 'from')).toBe(Date.parse('2026-07-01T08:30:00Z'));
+    // The ends of the years a query may name (9999-12-31 as "no end") are reckoned, not thrown on.
+    expect(edgeMs('9999-12-31', 'to')).toBe(Date.parse('9999-12-31T00:00:00Z') + 86_400_000);
+    expect(Number.isFinite(edgeMs('0000-01-01', 'from'))).toBe(true);
   });
 });

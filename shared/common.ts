@@ -20,26 +20,27 @@ export const RangeEdge = z.string().refine((v) => isDateOnly(v) || Instant.safeP
 });
 
 const londonOffset = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', timeZoneName: 'longOffset' });
-/** Where midnight starting `date` (YYYY-MM-DD) falls in England, as an instant (ms). */
-function englandMidnightMs(date: string): number {
-  const utcMidnight = Date.parse(`${date}T00:00:00Z`);
+/** Where England's midnight falls on the day whose midnight UTC is `utcMidnight` (ms). */
+function englandMidnightMs(utcMidnight: number): number {
   // England is UTC or an hour ahead, and its clocks change at 01:00 UTC, never near its
-  // midnight: the offset an hour before midnight UTC is the one at its own midnight.
-  const name = londonOffset.formatToParts(new Date(utcMidnight - 3_600_000)).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
+  // midnight: the offset an hour before midnight UTC is the one at its own midnight. A day
+  // beyond what a Date can hold (the year 275760) has no zone to ask: taken as UTC.
+  const before = new Date(utcMidnight - 3_600_000);
+  if (!Number.isFinite(before.getTime())) return utcMidnight;
+  const name = londonOffset.formatToParts(before).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
   const m = /([+-])(\d\d):(\d\d)/.exec(name);
-  const offsetMs = m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) * 60_000 : 0;
-  return utcMidnight - offsetMs;
+  return utcMidnight - (m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) * 60_000 : 0);
 }
 
 /**
  * The instant a range's end names, as the server reads it (server/platform/range.ts): a date is
  * that day in England, `from` at its start and `to` at its end (the next day's start); so a
- * query can be refused for running backwards, or for being empty, by the same reckoning.
+ * query can be refused for running backwards by the same reckoning.
  */
 export const edgeMs = (v: string, edge: 'from' | 'to') => {
   if (!isDateOnly(v)) return Date.parse(v);
-  const start = englandMidnightMs(v);
-  return edge === 'from' ? start : englandMidnightMs(new Date(Date.parse(`${v}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10));
+  const utcMidnight = Date.parse(`${v}T00:00:00Z`);
+  return englandMidnightMs(edge === 'from' ? utcMidnight : utcMidnight + 86_400_000);
 };
 
 export function isTimeZone(tz: string): boolean {
