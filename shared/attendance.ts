@@ -41,8 +41,15 @@ export const RegisterHistory = z.object({
 });
 export type RegisterChange = z.infer<typeof RegisterHistory>['items'][number];
 
+/**
+ * A register entry (a tick, or a correction) for one booking. `attended` is always given.
+ * `minutes` and `note` are each either left out, which keeps what the booking's current
+ * correction holds (nothing, when it has none: a tick keeps the minutes and note given
+ * earlier), or `null`, which clears it (minutes then come from the room and check-ins), or a
+ * value, which sets it.
+ */
 export const OverrideInput = z
-  .object({ attended: z.boolean(), minutes: z.number().int().min(0).max(24 * 60).optional(), note: Line(500).optional() })
+  .object({ attended: z.boolean(), minutes: z.number().int().min(0).max(24 * 60).nullable().optional(), note: Line(500).nullable().optional() })
   .strict();
 export type OverrideInput = z.infer<typeof OverrideInput>;
 

@@ -44,6 +44,11 @@ export function overridesOfSession(db: Q, sessionId: string) {
     .execute();
 }
 
+/** A booking's current register entry (its correction), or undefined when it has none. */
+export function overrideOf(db: Q, bookingId: string) {
+  return db.selectFrom('attendance_overrides').selectAll().where('booking_id', '=', bookingId).executeTakeFirst();
+}
+
 export async function saveOverride(trx: Transaction<Database>, row: Database['attendance_overrides']) {
   await trx
     .insertInto('attendance_overrides')

@@ -45,7 +45,9 @@ export function attendanceRoutes(deps: Deps) {
       method: 'put',
       path: '/sessions/{id}/attendance/{bookingId}',
       tags: ['attendance'],
-      summary: 'Tick the register or correct a record (the session’s trainers, admin); kept with who changed it and when',
+      summary: 'Tick the register or correct a record (the session’s trainers, admin); kept with who changed it and when. `minutes` or `note` left out keeps the current correction’s; `null` clears it',
+      description:
+        '`attended` is always given. `minutes` and `note` are each set by a value, cleared by `null` (minutes then come from the room and check-ins), or, left out, kept as the booking’s current correction has them (none when it has no correction): a tick sending only `attended` keeps the minutes and note given earlier. The history records the entry as merged.',
       request: { params: z.object({ id: Id, bookingId: Id }), body: jsonBody(OverrideInput) },
       responses: { 200: jsonResponse(AttendanceRow, 'The row after the change') },
     }),

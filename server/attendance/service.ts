@@ -164,7 +164,12 @@ export async function setOverride(deps: Deps, actor: AuthUser, sessionId: string
     if (!locked) throw new AppError('not_found', 'No such session.');
     const b = await findBooking(trx, bookingId);
     if (!b || b.session_id !== sessionId || !(repo.SEATED as readonly string[]).includes(b.status)) throw new AppError('not_found', 'No such booking with a seat at this session.');
-    await repo.saveOverride(trx, { booking_id: b.id, session_id: sessionId, attended: input.attended ? 1 : 0, minutes: input.minutes ?? null, note: input.note ?? null, changed_by: actor.id, changed_at: nowIso });
+    // A field left out keeps what the booking's correction holds (a tick on the register keeps
+    // the minutes and note given earlier); null clears it. The log records the merged entry.
+    const current = await repo.overrideOf(trx, b.id);
+    const minutes = input.minutes !== undefined ? input.minutes : (current?.minutes ?? null);
+    const note = input.note !== undefined ? input.note : (current?.note ?? null);
+    await repo.saveOverride(trx, { booking_id: b.id, session_id: sessionId, attended: input.attended ? 1 : 0, minutes, note, changed_by: actor.id, changed_at: nowIso });
     if (isOver(locked, now)) await writeOutcomes(trx, now, locked);
     return locked;
   });

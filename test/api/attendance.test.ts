@@ -329,13 +329,19 @@ describe('attendance records', () => {
     expect(put.json).toMatchObject({ bookingId: bb, attended: true, minutes: 30, source: 'register', override: { attended: true, note: 'Joined by phone for the second half', changedBy: s.trainer.id, changedByName: s.trainer.name, changedAt: '2026-02-10T17:45:00.000Z' } });
     t.clock.set(at('17:50'));
     const admin = await t.user('admin', null, 'Ada Admin');
+    // The admin's fix gives minutes and leaves the note out: a field left out keeps what the
+    // correction holds, so the trainer's note stays (it used to be dropped); only null clears it.
     const fix = await t.request('PUT', `/api/sessions/${s.id}/attendance/${bb}`, { as: admin, body: { attended: true, minutes: 75 } });
-    expect(fix.json).toMatchObject({ minutes: 75, attended: true, source: 'register' });
-    // Each change says who made it, by name as well as account.
+    expect(fix.json).toMatchObject({ minutes: 75, attended: true, source: 'register', override: { minutes: 75, note: 'Joined by phone for the second half', changedBy: admin.id } });
+    t.clock.set(at('17:55'));
+    const cleared = await t.request('PUT', `/api/sessions/${s.id}/attendance/${bb}`, { as: admin, body: { attended: true, note: null } });
+    expect(cleared.json).toMatchObject({ minutes: 75, override: { minutes: 75, note: null } });
+    // Each change says who made it, by name as well as account, and records the entry as merged.
     const history = await t.request('GET', `/api/sessions/${s.id}/attendance/${bb}/history`, { as: s.trainer });
-    expect(history.json.items.map((h: any) => [h.changedAt, h.minutes, h.changedBy, h.changedByName])).toEqual([
-      ['2026-02-10T17:45:00.000Z', null, s.trainer.id, s.trainer.name],
-      ['2026-02-10T17:50:00.000Z', 75, admin.id, 'Ada Admin'],
+    expect(history.json.items.map((h: any) => [h.changedAt, h.minutes, h.note, h.changedBy, h.changedByName])).toEqual([
+      ['2026-02-10T17:45:00.000Z', null, 'Joined by phone for the second half', s.trainer.id, s.trainer.name],
+      ['2026-02-10T17:50:00.000Z', 75, 'Joined by phone for the second half', admin.id, 'Ada Admin'],
+      ['2026-02-10T17:55:00.000Z', 75, null, admin.id, 'Ada Admin'],
     ]);
     for (const u of [b, await t.user('trainer')]) {
       expect((await t.request('PUT', `/api/sessions/${s.id}/attendance/${bb}`, { as: u, body: { attended: true } })).status).toBe(403);
@@ -346,6 +352,50 @@ describe('attendance records', () => {
     const other = await t.session({}, s.trainer);
     expect((await t.request('GET', `/api/sessions/${other.id}/attendance/${bb}/history`, { as: s.trainer })).status).toBe(404);
     expect((await t.request('GET', `/api/sessions/${s.id}/attendance/no-such-booking/history`, { as: s.trainer })).status).toBe(404);
+  });
+
+  it('keeps a correction’s minutes and note when the register is unticked and ticked again', async () => {
+    const { s, bb } = await heldSession();
+    const put = (body: object) => t.request('PUT', `/api/sessions/${s.id}/attendance/${bb}`, { as: s.trainer, body });
+    t.clock.set(at('17:45'));
+    expect((await put({ attended: true, minutes: 50, note: 'joined by phone' })).status).toBe(200);
+    // The register's tick box sends only whether they attended.
+    t.clock.set(at('17:46'));
+    expect((await put({ attended: false })).json).toMatchObject({ attended: false, override: { attended: false, minutes: 50, note: 'joined by phone' } });
+    t.clock.set(at('17:47'));
+    const retick = await put({ attended: true });
+    expect(retick.json).toMatchObject({ attended: true, minutes: 50, source: 'register', override: { attended: true, minutes: 50, note: 'joined by phone' } });
+    const row = (await t.request('GET', `/api/sessions/${s.id}/attendance`, { as: s.trainer })).json.items.find((r: any) => r.bookingId === bb);
+    expect(row).toMatchObject({ attended: true, minutes: 50, override: { attended: true, minutes: 50, note: 'joined by phone' } });
+    const history = await t.request('GET', `/api/sessions/${s.id}/attendance/${bb}/history`, { as: s.trainer });
+    expect(history.json.items.map((h: any) => [h.changedAt, h.attended, h.minutes, h.note])).toEqual([
+      [at('17:45'), true, 50, 'joined by phone'],
+      [at('17:46'), false, 50, 'joined by phone'],
+      [at('17:47'), true, 50, 'joined by phone'],
+    ]);
+  });
+
+  it('clears a correction’s minutes and note given as null, and still refuses bad ones', async () => {
+    const { s, bb } = await heldSession();
+    const put = (body: object) => t.request('PUT', `/api/sessions/${s.id}/attendance/${bb}`, { as: s.trainer, body });
+    t.clock.set(at('17:45'));
+    expect((await put({ attended: true, minutes: 50, note: 'joined by phone' })).status).toBe(200);
+    t.clock.set(at('17:46'));
+    const cleared = await put({ attended: true, minutes: null, note: null });
+    expect(cleared.status, cleared.text).toBe(200);
+    // Without minutes of its own the row counts what the room saw (16:00 to 16:30).
+    expect(cleared.json).toMatchObject({ attended: true, minutes: 30, source: 'register', override: { attended: true, minutes: null, note: null } });
+    expect(await t.db.selectFrom('attendance_overrides').select(['minutes', 'note']).where('booking_id', '=', bb).executeTakeFirstOrThrow()).toEqual({ minutes: null, note: null });
+    const history = await t.request('GET', `/api/sessions/${s.id}/attendance/${bb}/history`, { as: s.trainer });
+    expect(history.json.items.map((h: any) => [h.minutes, h.note])).toEqual([
+      [50, 'joined by phone'],
+      [null, null],
+    ]);
+    for (const body of [{ attended: true, minutes: -1 }, { attended: true, minutes: 'x' }, { attended: true, note: 'x'.repeat(501) }, { attended: true, minutes: 24 * 60 + 1 }, { attended: null }]) {
+      expect((await put(body)).status, JSON.stringify(body).slice(0, 60)).toBe(400);
+    }
+    // Nothing refused was stored.
+    expect((await t.request('GET', `/api/sessions/${s.id}/attendance/${bb}/history`, { as: s.trainer })).json.items).toHaveLength(2);
   });
 
   it('marks bookings attended or absent after the session, lists completions, and follows later corrections', async () => {

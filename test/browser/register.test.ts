@@ -40,9 +40,20 @@ describe.skipIf(!browserAvailable)('the register', () => {
     await form.waitFor();
     await checkPage(page, 'register with a correction form open');
 
+    // During the session nothing is chosen for them (what was worked out so far would say
+    // "did not attend", and a correction stands): saving without choosing says so, there.
+    expect(await form.getByRole('radio', { name: 'Attended' }).isChecked()).toBe(false);
+    expect(await form.getByRole('radio', { name: 'Did not attend' }).isChecked()).toBe(false);
+    expect(await page.locator(`#minutes-${bookingId}`).inputValue()).toBe('');
+    await tabTo(page, 'Save correction: Ben Okafor');
+    await page.keyboard.press('Enter');
+    await form.getByText('Choose whether Ben Okafor attended').waitFor();
+    await expectFocused(page, `#correct-yes-${bookingId}`);
+    await checkPage(page, 'register with whether they attended not chosen');
+    expect((await t.request('GET', `/api/sessions/${s.id}/attendance/${bookingId}/history`, { as: trainer })).json.items).toEqual([]);
+
     // Attended, minutes that are not a number, and a note.
-    await tabTo(page, 'Did not attend');
-    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('Space');
     expect(await form.getByRole('radio', { name: 'Attended' }).isChecked()).toBe(true);
     await tabTo(page, 'Minutes present');
     await page.keyboard.type('forty');
@@ -97,21 +108,25 @@ describe.skipIf(!browserAvailable)('the register', () => {
     await checkPage(page, 'register with a row’s history open');
 
     // A second change (not attended, minutes cleared) joins the open history.
+    // The form starts from the correction: attended, 45 minutes, its note.
     await activate(page, 'Correct: Ben Okafor', { back: true });
     await form.waitFor();
+    expect(await form.getByRole('radio', { name: 'Attended' }).isChecked()).toBe(true);
+    expect(await page.locator(`#minutes-${bookingId}`).inputValue()).toBe('45');
+    expect(await page.locator(`#note-${bookingId}`).inputValue()).toBe(note);
     await tabTo(page, 'Attended');
     await page.keyboard.press('ArrowDown');
     await tabTo(page, 'Minutes present');
     await page.keyboard.press('ControlOrMeta+A');
     await page.keyboard.press('Backspace');
     await page.keyboard.press('Enter');
-    await page.getByRole('status').filter({ hasText: 'Ben Okafor’s record corrected: not attended.' }).waitFor();
+    await page.getByRole('status').filter({ hasText: `Ben Okafor’s record corrected: not attended, with the note “${note}”.` }).waitFor();
     await expect.poll(() => change.count()).toBe(2);
     expect((await change.nth(1).textContent())!.replace(/\s+/g, ' ')).toContain('marked not attended, by you (Rita Trainer).');
     const after = (await t.request('GET', `/api/sessions/${s.id}/attendance/${bookingId}/history`, { as: trainer })).json;
     expect(after.items.map((i: { attended: boolean; minutes: number | null; note: string | null }) => [i.attended, i.minutes, i.note])).toEqual([
       [true, 45, note],
-      [false, null, null],
+      [false, null, note],
     ]);
     await checkPage(page, 'register after a second correction');
   });

@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { AttendanceReport, AttendanceRow, CheckinCode, OverrideInput, RegisterHistory, type RegisterChange } from '../../../shared/attendance.js';
 import { Mode } from '../../../shared/sessions.js';
 import { api, ApiError } from '../api.js';
+import { serverNow } from '../clock.js';
 import { Alert, apiIssues, DownloadLink, FieldNotes, described, messageOf, PageHeading, Status, useApp, useFocusLater } from '../components.js';
 import { ENGLAND, formatDate, formatDateTime, formatTime, formatTimeRange, plural, seatLabel } from '../format.js';
 import { ActionButton, ActionError, Loaded, Retry, useAction, useLoad } from '../load.js';
@@ -294,6 +295,7 @@ function RegisterTable({ report, sessionId, pending, onMark, onCorrected }: { re
                         sessionId={sessionId}
                         row={r}
                         lengthMinutes={report.session.lengthMinutes}
+                        ended={serverNow() >= Date.parse(report.session.endsAt)}
                         onCancel={() => closeForm(r.bookingId)}
                         onSaved={async (message) => {
                           await onCorrected(message);
@@ -327,17 +329,20 @@ function describeEntry(attended: boolean, minutes: number | null | undefined) {
   return minutes === null || minutes === undefined ? 'attended, minutes not recorded' : `attended, ${plural(minutes, 'minute')}`;
 }
 
-type CorrectionErrors = { minutes?: string; note?: string };
+type CorrectionErrors = { attended?: string; minutes?: string; note?: string };
 
 /**
  * The checks OverrideInput makes, said for people (the server's limits: whole minutes from 0 to
- * 24 hours; a note of one line up to 500 characters). An empty minutes field sends none: the
- * minutes are then recorded as not known (or as observed, for someone seen in the room).
+ * 24 hours; a note of one line up to 500 characters), and that whether they attended was chosen
+ * (`null`: neither was). Every field is sent, so the correction holds exactly what the form
+ * shows: an empty minutes field sends null (the minutes are then worked out from the room and
+ * check-ins: as observed, or not known), an empty note sends null (no note).
  */
-function checkCorrection(attended: boolean, minutesText: string, noteText: string): { body?: OverrideInput; errors: CorrectionErrors } {
+function checkCorrection(name: string, attended: boolean | null, minutesText: string, noteText: string): { body?: OverrideInput; errors: CorrectionErrors } {
   const errors: CorrectionErrors = {};
+  if (attended === null) errors.attended = `Choose whether ${name} attended`;
   const m = minutesText.trim();
-  let minutes: number | undefined;
+  let minutes: number | null = null;
   if (m) {
     if (!/^\d+$/.test(m)) errors.minutes = 'Minutes present must be a whole number of minutes, such as 45, or left empty';
     else if (Number(m) > MAX_MINUTES) errors.minutes = `Minutes present must be ${MAX_MINUTES} (24 hours) or fewer`;
@@ -346,36 +351,47 @@ function checkCorrection(attended: boolean, minutesText: string, noteText: strin
   const note = noteText.trim();
   if (note.length > MAX_NOTE) errors.note = `Note must be ${MAX_NOTE} characters or fewer (it has ${note.length})`;
   else if (/[\u0000-\u001f\u007f]/.test(note)) errors.note = 'Note must be one line of ordinary text';
-  if (errors.minutes || errors.note) return { errors };
-  const parsed = OverrideInput.safeParse({ attended, ...(minutes !== undefined ? { minutes } : {}), ...(note ? { note } : {}) });
+  if (attended === null || errors.minutes || errors.note) return { errors };
+  const parsed = OverrideInput.safeParse({ attended, minutes, note: note || null });
   if (!parsed.success) {
     for (const i of parsed.error.issues) {
       if (i.path[0] === 'minutes') errors.minutes ??= MINUTES_LIMIT;
-      else errors.note ??= NOTE_LIMIT;
+      else if (i.path[0] === 'note') errors.note ??= NOTE_LIMIT;
+      else errors.attended ??= `Choose whether ${name} attended`;
     }
     return { errors };
   }
   return { body: parsed.data, errors };
 }
 
-/** Correcting one register entry: attended or not, minutes present and an optional note. */
-function CorrectionForm({ sessionId, row, lengthMinutes, onSaved, onCancel }: { sessionId: string; row: AttendanceRow; lengthMinutes: number; onSaved: (message: string) => Promise<void>; onCancel: () => void }) {
+/**
+ * Correcting one register entry: attended or not, minutes present and an optional note.
+ * It starts from the booking's correction when it has one. Without one it starts from what was
+ * worked out only once the session has `ended`: before then almost nobody has reached the
+ * threshold yet, so "did not attend" and the minutes so far would be saved as the record (a
+ * correction wins over everything observed later). Then neither answer is chosen, and the
+ * minutes are left empty (worked out from the room and check-ins).
+ */
+function CorrectionForm({ sessionId, row, lengthMinutes, ended, onSaved, onCancel }: { sessionId: string; row: AttendanceRow; lengthMinutes: number; ended: boolean; onSaved: (message: string) => Promise<void>; onCancel: () => void }) {
   const id = row.bookingId;
-  const [attended, setAttended] = useState(row.attended);
-  const [minutes, setMinutes] = useState(row.minutes === null ? '' : String(row.minutes));
-  const [note, setNote] = useState('');
+  const [attended, setAttended] = useState<boolean | null>(() => row.override?.attended ?? (ended ? row.attended : null));
+  const [minutes, setMinutes] = useState(() => {
+    const m = row.override?.minutes ?? (ended ? row.minutes : null);
+    return m === null || m === undefined ? '' : String(m);
+  });
+  const [note, setNote] = useState(row.override?.note ?? '');
   const [errors, setErrors] = useState<CorrectionErrors>({});
   const action = useAction();
 
   function focusFirstError(e: CorrectionErrors) {
-    const first = e.minutes ? `minutes-${id}` : e.note ? `note-${id}` : null;
+    const first = e.attended ? `correct-yes-${id}` : e.minutes ? `minutes-${id}` : e.note ? `note-${id}` : null;
     if (first) document.getElementById(first)?.focus();
   }
 
   async function submit(e: Event) {
     e.preventDefault();
     if (action.busy) return;
-    const checked = checkCorrection(attended, minutes, note);
+    const checked = checkCorrection(row.name, attended, minutes, note);
     setErrors(checked.errors);
     if (!checked.body) {
       // After the render that shows the messages, so the field is read with its error.
@@ -407,20 +423,21 @@ function CorrectionForm({ sessionId, row, lengthMinutes, onSaved, onCancel }: { 
     });
   }
 
-  const minutesHint = `Whole minutes, from 0 to ${MAX_MINUTES}; the session is ${plural(lengthMinutes, 'minute')} long. Leave empty if not known.`;
+  const minutesHint = `Whole minutes, from 0 to ${MAX_MINUTES}; the session is ${plural(lengthMinutes, 'minute')} long. Left empty, the minutes are worked out from the room and check-ins.`;
   const noteHint = `Optional: why the record was corrected, in one line of up to ${MAX_NOTE} characters. Kept with the change.`;
   return (
     <form id={`correct-form-${id}`} class="register-correct" noValidate onSubmit={(e) => void submit(e)} aria-labelledby={`correct-title-${id}`}>
       <h3 id={`correct-title-${id}`}>Correct {row.name}’s record</h3>
-      <fieldset class="field">
+      <fieldset class={errors.attended ? 'field field-error' : 'field'} aria-describedby={errors.attended ? `correct-attended-${id}-error` : undefined}>
         <legend>Did {row.name} attend?</legend>
+        <FieldNotes id={`correct-attended-${id}`} error={errors.attended} />
         <div class="radios">
           <div class="radio">
-            <input type="radio" id={`correct-yes-${id}`} name={`correct-attended-${id}`} checked={attended} onChange={() => setAttended(true)} />
+            <input type="radio" id={`correct-yes-${id}`} name={`correct-attended-${id}`} checked={attended === true} onChange={() => setAttended(true)} />
             <label for={`correct-yes-${id}`}>Attended</label>
           </div>
           <div class="radio">
-            <input type="radio" id={`correct-no-${id}`} name={`correct-attended-${id}`} checked={!attended} onChange={() => setAttended(false)} />
+            <input type="radio" id={`correct-no-${id}`} name={`correct-attended-${id}`} checked={attended === false} onChange={() => setAttended(false)} />
             <label for={`correct-no-${id}`}>Did not attend</label>
           </div>
         </div>
