@@ -20,7 +20,7 @@ export async function runJobsOnce(deps: Deps, mailer: Mailer | null, shouldStop:
   await warnExpiringOffers(deps);
   if (shouldStop()) return;
   await sendReminders(deps);
-  if (deps.config.livekit && !shouldStop()) await repairLiveRooms(deps);
+  if (deps.config.livekit && !shouldStop()) await repairLiveRooms(deps, shouldStop);
   if (!shouldStop()) await recordAttendanceOutcomes(deps);
   if (!shouldStop()) await requestFeedback(deps);
   if (!shouldStop()) await deleteExpiredKeys(deps.db, deps.now().toISOString());

@@ -707,9 +707,12 @@ interface AppliedTo {
 /**
  * Repairs presence from LiveKit's own view while rooms are live: every participant the
  * room lists is present now; a connection we think is open but the room no longer lists
- * has gone (a participant_left may have been dropped). Run from the job loop.
+ * has gone (a participant_left may have been dropped). Run from the job loop, which waits
+ * for it: so the pass ends at the first sign LiveKit is not answering (each call may take
+ * its whole timeout: with hundreds of rooms live, the outbox and everything after would wait
+ * minutes), the rooms left for the next pass, and between rooms once `shouldStop` (shutdown).
  */
-export async function repairLiveRooms(deps: Deps): Promise<{ rooms: number; participants: number }> {
+export async function repairLiveRooms(deps: Deps, shouldStop: () => boolean = () => false): Promise<{ rooms: number; participants: number }> {
   if (!deps.config.livekit) return { rooms: 0, participants: 0 };
   const now = deps.now();
   const sessions = (await repo.sessionsPossiblyLive(deps.db, now.toISOString(), new Date(now.getTime() + 24 * 60 * MINUTE).toISOString(), new Date(now.getTime() - AFTER_END_GRACE_MS).toISOString())).filter(
@@ -718,6 +721,7 @@ export async function repairLiveRooms(deps: Deps): Promise<{ rooms: number; part
   let rooms = 0;
   let participants = 0;
   for (const s of sessions) {
+    if (shouldStop()) break;
     try {
       const n = await repairRoom(deps, s);
       if (n !== null) {
@@ -725,8 +729,10 @@ export async function repairLiveRooms(deps: Deps): Promise<{ rooms: number; part
         participants += n;
       }
     } catch (e) {
-      // One room's trouble (LiveKit down, a busy database) must not stop the job loop.
+      // One room's trouble (a busy database) must not stop the job loop; LiveKit not
+      // answering ends this pass (every other room would wait on it too).
       deps.logger.warn('live room repair skipped', { sessionId: s.id, error: String((e as Error)?.message ?? e) });
+      if (e instanceof AppError && e.code === 'livekit_unavailable') break;
     }
   }
   return { rooms, participants };

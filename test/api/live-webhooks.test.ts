@@ -297,6 +297,27 @@ describe('presence from webhooks', () => {
 });
 
 describe('repair by polling the room', () => {
+  it('a pass ends at the first sign LiveKit is not answering, the other rooms left for the next pass (the job loop, mail included, waits for it); and between rooms once the loop is stopping', async () => {
+    const sessions = [await bookedSession(), await bookedSession(), await bookedSession()];
+    t.clock.set(at('16:05'));
+    lk.setMode('fail');
+    const asked = () => lk.calls.filter((c) => c.method === 'ListRooms').length;
+    expect(await repairLiveRooms(t.deps)).toEqual({ rooms: 0, participants: 0 });
+    expect(asked()).toBe(1);
+    expect(t.logger.lines.filter((l) => l.msg === 'live room repair skipped')).toHaveLength(1);
+    // LiveKit back: the next pass (its polls are due again) reaches every room.
+    lk.setMode('ok');
+    for (const { s, staff } of sessions) lk.addParticipant(`session-${s.id}`, { sid: `PA_${s.id.slice(0, 6)}`, identity: `user-${staff.id}`, joinedAtMs: Date.parse(at('16:00')) });
+    t.clock.set(at('16:10'));
+    expect(await repairLiveRooms(t.deps)).toEqual({ rooms: 3, participants: 3 });
+    // Stopping (a shutdown): no room is polled after the first.
+    t.clock.set(at('16:15'));
+    let polled = 0;
+    const before = asked();
+    expect(await repairLiveRooms(t.deps, () => polled++ > 0)).toMatchObject({ rooms: 1 });
+    expect(asked() - before).toBe(1);
+  });
+
   it('records people the room lists, and closes connections it no longer lists', async () => {
     const { s, staff, bookingId } = await bookedSession();
     const room = `session-${s.id}`;
