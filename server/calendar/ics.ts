@@ -243,6 +243,18 @@ function newCalendar(method: InviteMethod | null, name: string | null): ICalCale
   return cal;
 }
 
+/**
+ * One booking's event as someone other than its person downloads it (their office, an
+ * administrator): a published calendar of one event, as the office's export has it (their
+ * name in the title, no reminder, no METHOD). An invite (METHOD:REQUEST) addressed to the
+ * person showed the office a meeting request for someone else, with a reminder, and never
+ * updated: a session's changes are sent to the person booked, not to whoever downloaded it.
+ */
+export function renderPublishedBooking(row: CalendarRow, ctx: CalendarContext): string {
+  const office = { ...ctx, reader: 'office' as const };
+  return calendarHead({ name: publishedSummary(row, office) }, [row.timeZone]) + renderEvents([row], office) + calendarTail();
+}
+
 /** A whole invite (METHOD:REQUEST, or METHOD:CANCEL once cancelled) for one booking. */
 export function renderInvite(row: CalendarRow, ctx: CalendarContext): { method: InviteMethod; content: string } {
   const method = inviteMethod(row.status, row.sessionStatus);

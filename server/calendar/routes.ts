@@ -72,7 +72,7 @@ export function calendarRoutes(deps: Deps) {
       method: 'get',
       path: '/bookings/{id}/invite.ics',
       tags: ['calendar'],
-      summary: 'Calendar invite for a booking with a seat (its owner; office for own org; admin): METHOD:REQUEST, or METHOD:CANCEL once cancelled',
+      summary: 'Calendar invite for a booking with a seat: for its owner METHOD:REQUEST, or METHOD:CANCEL once cancelled; for an office of their organisation or an administrator, the event published (no METHOD: a copy that does not update, as the office export has it)',
       request: { params: Params },
       responses: {
         200: calendarBody('The invite'),
@@ -84,7 +84,7 @@ export function calendarRoutes(deps: Deps) {
       const actor = requireUser(c);
       const invite = await calendar.bookingInvite(deps, actor, c.req.valid('param').id);
       return c.body(invite.content, 200, {
-        'Content-Type': `text/calendar; charset=utf-8; method=${invite.method}`,
+        'Content-Type': `text/calendar; charset=utf-8${invite.method ? `; method=${invite.method}` : ''}`,
         'Content-Disposition': disposition(invite.filename),
         'Cache-Control': 'private, no-store',
       });

@@ -15,7 +15,7 @@ import { audienceLabels, queuePositions, viewerFor } from '../bookings/repositor
 import { mayActFor } from '../bookings/service.js';
 import { orgsActableBy } from '../accounts/acting.js';
 import { AppError } from '../errors.js';
-import { calendarHead, calendarTail, renderEvents, renderInvite, type FeedRow } from './ics.js';
+import { calendarHead, calendarTail, renderEvents, renderInvite, renderPublishedBooking, type FeedRow } from './ics.js';
 import { calendarContext } from './invites.js';
 import * as repo from './repository.js';
 import { deriveFeedToken, feedTokenSecret, hashFeedToken, type FeedOwnerKind } from './feed-tokens.js';
@@ -56,7 +56,10 @@ export async function bookingInvite(deps: Deps, actor: AuthUser, bookingId: stri
         : `${row.userName} has no seat on this session yet, so there is no invite to add: it is emailed to them when they get a seat.`,
     );
   }
-  return { ...renderInvite(row, calendarContext(deps)), filename: inviteFilename(row.title, row.startsAt, row.timeZone) };
+  const filename = inviteFilename(row.title, row.startsAt, row.timeZone);
+  // The person's own invite (it takes the updates they are sent); for anyone else, a copy of the event.
+  if (row.userId !== actor.id) return { method: null, content: renderPublishedBooking(row, calendarContext(deps)), filename };
+  return { ...renderInvite(row, calendarContext(deps)), filename };
 }
 
 /** "understanding-autism-2026-02-10.ics": the session and its date in its own zone, so a download says what it is. */

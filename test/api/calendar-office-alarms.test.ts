@@ -96,4 +96,23 @@ describe('a person’s own feed reminds them of a seat only', () => {
     expect(inv.status, inv.text).toBe(200);
     expect(readCalendar(inv.text).events[0]!.alarms).toEqual([{ action: 'DISPLAY', trigger: '-PT1H' }]);
   });
+
+  it('a staff member’s booking downloaded by their office (or an administrator) is a copy of the event as the export has it: named for them, published (no METHOD: not a meeting request addressed to someone else), no reminder; the person’s own is the invite', async () => {
+    const { office, ann, annBooking } = await setup();
+    const own = await t.request('GET', `/api/bookings/${annBooking.id}/invite.ics`, { as: ann });
+    expect(own.headers.get('content-type')).toBe('text/calendar; charset=utf-8; method=REQUEST');
+    expect(readCalendar(own.text)).toMatchObject({ method: 'REQUEST' });
+    for (const who of [office, await t.user('admin')]) {
+      const copy = await t.request('GET', `/api/bookings/${annBooking.id}/invite.ics`, { as: who });
+      expect(copy.status, copy.text).toBe(200);
+      expect(copy.headers.get('content-type')).toBe('text/calendar; charset=utf-8');
+      expect(copy.text).not.toMatch(/^METHOD:/m);
+      const cal = readCalendar(copy.text);
+      expect(cal.events).toHaveLength(1);
+      expect(cal.events[0]).toMatchObject({ summary: 'Ann Willow - Understanding autism', alarms: [] });
+      // The same event (UID) as in the office's feed and export, so importing both keeps one.
+      expect(cal.events[0]!.uid).toBe(readCalendar(own.text).events[0]!.uid);
+      expect(copy.text).not.toContain('Manage your booking');
+    }
+  });
 });

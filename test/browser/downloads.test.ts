@@ -186,8 +186,11 @@ describe.skipIf(!browserAvailable)('downloads the server refuses while the page 
     const page = await newPage(env.browser, env.server, NARROW);
     await signInAt(page, office, `/bookings/${bookingId}`);
     await page.getByRole('heading', { level: 1, name: 'Booking: Attachment aware' }).waitFor();
-    const name = 'Download the invite (Outlook, Apple Calendar and others)';
+    // Someone else's booking: a copy of the event, said to be one, with the way to keep them all current.
+    const name = 'Download the event (Outlook, Apple Calendar and others)';
     await page.getByRole('link', { name, exact: true }).waitFor();
+    await page.getByText('These are copies for your own calendar: they do not change when the session does (its changes are sent to Ivo Invite). Your organisation’s calendar feed keeps every booking of your staff up to date.').waitFor();
+    expect(await page.getByRole('link', { name: 'calendar feed', exact: true }).getAttribute('href')).toBe('/calendar');
 
     await leaveTrust();
     const refused = await t.request('GET', `/api/bookings/${bookingId}/invite.ics`, { as: office });
@@ -197,9 +200,11 @@ describe.skipIf(!browserAvailable)('downloads the server refuses while the page 
     await axeAndReflow(page, 'booking page after a refused invite');
 
     await rejoinTrust();
-    const file = await downloadsByKeyboard(page, name, 'calendar invite', 'No such booking.');
+    const file = await downloadsByKeyboard(page, name, 'calendar event', 'No such booking.');
     expect(file.name).toMatch(/^attachment-aware-\d{4}-\d{2}-\d{2}\.ics$/);
     expect(file.bytes.toString()).toContain('BEGIN:VCALENDAR');
+    expect(file.bytes.toString()).toContain('SUMMARY:Ivo Invite - Attachment aware');
+    expect(file.bytes.toString()).not.toMatch(/^METHOD:/m);
     await axeAndReflow(page, 'booking page after an invite download');
   });
 

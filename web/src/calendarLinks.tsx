@@ -7,7 +7,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { Booking } from '../../shared/bookings.js';
-import { DownloadAnchor, DownloadLink } from './components.js';
+import { DownloadAnchor, DownloadLink, useApp } from './components.js';
 import { Link } from './router.js';
 import { serverNow } from './clock.js';
 
@@ -58,10 +58,14 @@ export function outlookCalendarUrl(e: EventFacts): string {
 
 /** The three ways into a calendar for a booking with a seat; nothing for one without. */
 export function AddToCalendar({ b }: { b: Booking }) {
+  const { me } = useApp();
   if (b.status !== 'confirmed' || b.session.status === 'cancelled') return null;
   const s = b.session;
+  // Someone else's booking (an office's staff member): a copy of the event, named for them, as
+  // the office's export names it; only the person booked is sent its changes.
+  const own = b.userId === me.id;
   const facts: EventFacts = {
-    title: s.title,
+    title: own ? s.title : `${b.userName} - ${s.title}`,
     startsAt: s.startsAt,
     endsAt: s.endsAt,
     venue: b.seat === 'in_person' ? s.venue : null,
@@ -76,8 +80,8 @@ export function AddToCalendar({ b }: { b: Booking }) {
       <ul class="plain link-list">
         <li>
           {/* Fetched by the page: refused (404) to an office once the person is no longer theirs to book for. */}
-          <DownloadAnchor href={`/api/bookings/${encodeURIComponent(b.id)}/invite.ics`} fallbackName="invite.ics" what="calendar invite">
-            Download the invite (Outlook, Apple Calendar and others)
+          <DownloadAnchor href={`/api/bookings/${encodeURIComponent(b.id)}/invite.ics`} fallbackName="invite.ics" what={own ? 'calendar invite' : 'calendar event'}>
+            {own ? 'Download the invite (Outlook, Apple Calendar and others)' : 'Download the event (Outlook, Apple Calendar and others)'}
           </DownloadAnchor>
         </li>
         <li>
@@ -92,7 +96,18 @@ export function AddToCalendar({ b }: { b: Booking }) {
         </li>
       </ul>
       {/* Those two links make an event of their own, with nothing to tie a later change to it. */}
-      <p class="hint">The emailed invite, and one downloaded here, update when the session changes; an event added with the Google Calendar or Outlook on the web link does not.</p>
+      {own ? (
+        <p class="hint">The emailed invite, and one downloaded here, update when the session changes; an event added with the Google Calendar or Outlook on the web link does not.</p>
+      ) : (
+        <p class="hint">
+          These are copies for your own calendar: they do not change when the session does (its changes are sent to {b.userName}).
+          {me.role === 'office' && (
+            <>
+              {' '}Your organisation’s <Link href="/calendar">calendar feed</Link> keeps every booking of your staff up to date.
+            </>
+          )}
+        </p>
+      )}
     </div>
   );
 }
