@@ -1,7 +1,7 @@
 /**
  * A page for room-host-panel.test.ts: the room's own HostPanel (the trainer's "Run the room"),
  * rendered as RoomPage renders it, around a stand-in RoomController with one other person in
- * the room, microphone on (no LiveKit connection: see live-room-fixture.tsx for why).
+ * the room, microphone on, and a co-trainer (no LiveKit connection: see live-room-fixture.tsx for why).
  *
  * window.hostFixture.muteApplied(): LiveKit's TrackMuted for that person's microphone, which a
  * real room sends a moment after the server has muted it; the panel is drawn again, as
@@ -26,11 +26,13 @@ const other = {
 };
 // The speech-to-text agent, as LiveKit shows it: not a person to remove.
 const agent = { identity: 'agent-AJ_1', name: '', isAgent: true, attributes: {}, permissions: { canPublish: true }, getTrackPublication: () => undefined };
-const remoteParticipants = new Map<string, unknown>([[other.identity, other], [agent.identity, agent]]);
+// A co-trainer (the server's role on their token): not someone a trainer may remove.
+const coTrainer = { identity: 'user-3', name: 'Tom Cotrainer', isAgent: false, attributes: {}, permissions: { canPublish: true }, getTrackPublication: () => undefined };
+const remoteParticipants = new Map<string, unknown>([[other.identity, other], [coTrainer.identity, coTrainer], [agent.identity, agent]]);
 const controller = {
   room: { remoteParticipants },
   join: { roomKind: 'workshop', role: 'trainer', captionsAgent: true },
-  roleOf: () => 'attendee',
+  roleOf: (p: { identity: string }) => (p.identity === coTrainer.identity ? 'trainer' : 'attendee'),
 } as unknown as RoomController;
 const lk = { Track: { Source: { Microphone: 'microphone', Camera: 'camera' } } } as unknown as LiveKit;
 

@@ -50,8 +50,10 @@ describe.skipIf(!browserAvailable)('the trainer’s room controls (HostPanel wit
     await page.goto('http://fixture.test/room');
     await page.getByRole('heading', { name: 'Run the room' }).waitFor();
     await checkPage(page, 'host panel, microphone on (320 px)');
-    // The automatic captions are listed, with nothing to remove (the server refuses it: they would not come back).
+    // The automatic captions are listed, with nothing to remove (the server refuses it: they
+    // would not come back); so is a co-trainer (the server refuses to remove a trainer).
     await page.getByText('Automatic captions (automatic captions)').waitFor();
+    await page.getByText('Tom Cotrainer (trainer)').waitFor();
     expect(await page.getByRole('button', { name: /^Remove/ }).allTextContents()).toEqual(['Remove Asha Patel']);
 
     await tabTo(page, 'Mute Asha Patel');

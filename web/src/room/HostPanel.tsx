@@ -154,8 +154,8 @@ export function HostPanel({ lk, controller, sessionId, announce }: { lk: LiveKit
                       <span class="visually-hidden">{name}: </span>Microphone muted: only they can unmute it.
                     </span>
                   )}
-                  {/* The automatic captions are not a person to remove (the server refuses: they would not come back). */}
-                  {!p.isAgent && (
+                  {/* The automatic captions are not a person to remove (the server refuses: they would not come back), nor is a co-trainer (refused too). */}
+                  {!p.isAgent && role !== 'trainer' && (
                     <button type="button" class="button button-secondary" aria-disabled={busy ? 'true' : undefined} onClick={() => void act('remove', { identity: p.identity }, `${name} was removed from the room and cannot join again unless you let them back in.`)}>
                       Remove<span class="visually-hidden"> {name}</span>
                     </button>
