@@ -184,7 +184,7 @@ export interface SessionsTable {
   booking_ends_at: string;
   waitlist_policy: 'auto' | 'offer';
   offer_hold_minutes: number;
-  /** Unclaimed seat holds are released to everyone at this instant (null: at booking close). */
+  /** Unclaimed seat holds are released to everyone at this instant (null: at the booking cut-off, else at the end; shared/sessions.ts heldSeatsReleasedAt). */
   holds_release_at: string | null;
   room_kind: 'webinar' | 'workshop';
   attendance_threshold: number;

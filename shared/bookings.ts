@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, RangeEdge, edgeMs, SearchText, searchText, Text } from './common.js';
+import { Id, RangeEdge, rangeRunsForward, SearchText, searchText, Text } from './common.js';
 import { Mode, SeatCounts, SeatKind } from './sessions.js';
 import { Clash } from './timetables.js';
 
@@ -76,7 +76,7 @@ export const OrgBookingsQuery = z
     limit: z.coerce.number().int().min(1).max(500).default(100),
     offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
   })
-  .refine((q) => !q.from || !q.to || edgeMs(q.from, 'from') < edgeMs(q.to, 'to'), { message: 'must be after from', path: ['to'] });
+  .refine(rangeRunsForward, { message: 'must be after from', path: ['to'] });
 /** One page of them, with how many match in all (`total`), and of those how many are still places or queue places (`live`) and how many cancelled. */
 export const OrgBookingsPage = z.object({ items: z.array(Booking), total: z.number(), hasMore: z.boolean(), live: z.number(), cancelled: z.number() });
 export type OrgBookingsPage = z.infer<typeof OrgBookingsPage>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RangeEdge, edgeMs } from './common.js';
+import { RangeEdge, rangeRunsForward } from './common.js';
 
 /** A private calendar subscription: the https URL and the same as webcal:// for one-click subscribe. */
 export const FeedUrl = z.object({
@@ -11,5 +11,5 @@ export type FeedUrl = z.infer<typeof FeedUrl>;
 /** Bookings whose session overlaps [from, to); either end may be left open, and either may be a date (RangeEdge). */
 export const ExportQuery = z
   .object({ from: RangeEdge.optional(), to: RangeEdge.optional() })
-  .refine((q) => !q.from || !q.to || edgeMs(q.from, 'from') < edgeMs(q.to, 'to'), { message: 'must be after from', path: ['to'] });
+  .refine(rangeRunsForward, { message: 'must be after from', path: ['to'] });
 export type ExportQuery = z.infer<typeof ExportQuery>;

@@ -28,9 +28,17 @@ function englandMidnightMs(utcMidnight: number): number {
   const before = new Date(utcMidnight - 3_600_000);
   if (!Number.isFinite(before.getTime())) return utcMidnight;
   const name = londonOffset.formatToParts(before).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
-  const m = /([+-])(\d\d):(\d\d)/.exec(name);
-  return utcMidnight - (m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) * 60_000 : 0);
+  // "GMT+01:00", "GMT", or before 1847 London's mean time, "GMT-00:01:15".
+  const m = /([+-])(\d\d):(\d\d)(?::(\d\d))?/.exec(name);
+  return utcMidnight - (m ? (m[1] === '-' ? -1 : 1) * ((Number(m[2]) * 60 + Number(m[3])) * 60 + Number(m[4] ?? 0)) * 1000 : 0);
 }
+
+/** The span the server keeps a range's ends within (server/platform/range.ts): the years 0000 to 9999. */
+const EARLIEST_EDGE = Date.parse('0000-01-01T00:00:00.000Z');
+const LATEST_EDGE = Date.parse('9999-12-31T23:59:59.999Z');
+
+/** Whether a query's range end is one edgeMs reads: a date, or an instant with an offset (RangeEdge). */
+export const isRangeEdge = (v: string) => isDateOnly(v) || Instant.safeParse(v).success;
 
 /**
  * The instant a range's end names, as the server reads it (server/platform/range.ts): a date is
@@ -38,10 +46,13 @@ function englandMidnightMs(utcMidnight: number): number {
  * query can be refused for running backwards by the same reckoning.
  */
 export const edgeMs = (v: string, edge: 'from' | 'to') => {
-  if (!isDateOnly(v)) return Date.parse(v);
   const utcMidnight = Date.parse(`${v}T00:00:00Z`);
-  return englandMidnightMs(edge === 'from' ? utcMidnight : utcMidnight + 86_400_000);
+  const ms = !isDateOnly(v) ? Date.parse(v) : englandMidnightMs(edge === 'from' ? utcMidnight : utcMidnight + 86_400_000);
+  return Math.min(Math.max(ms, EARLIEST_EDGE), LATEST_EDGE);
 };
+
+/** A query's check that `to` comes after `from` (each a RangeEdge), asked only when both are ones it can read: a bad end is named by its own field alone. */
+export const rangeRunsForward = (q: { from?: string; to?: string }) => !q.from || !q.to || !isRangeEdge(q.from) || !isRangeEdge(q.to) || edgeMs(q.from, 'from') < edgeMs(q.to, 'to');
 
 export function isTimeZone(tz: string): boolean {
   try {

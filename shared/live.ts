@@ -10,6 +10,13 @@ export const MAX_CAPTION_CHARS = 5000;
 /** The longest chat message sent or shown. */
 export const MAX_CHAT_CHARS = 2000;
 
+/** `text` cut to at most `max` UTF-16 units, never through the middle of a character (an emoji's two halves). */
+export function cutText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const code = text.charCodeAt(max - 1);
+  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? max - 1 : max);
+}
+
 /** Captions travel on this LiveKit text-stream topic, as LiveKit's speech-to-text agents publish them. */
 export const TRANSCRIPTION_TOPIC = 'lk.transcription';
 /** Text-stream attributes LiveKit agents set on each transcription segment. */

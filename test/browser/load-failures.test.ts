@@ -409,6 +409,39 @@ describe.skipIf(!browserAvailable)('pages whose data fails to load', () => {
     await checkPage(page, 'an office’s booking retried after its answer was lost (320 px)');
   });
 
+  it('an office booking whose answer is lost, then the same two people ticked again in the other order and booked: the same request (same Idempotency-Key), booked once (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const org = await t.org('Reticked School');
+    const office = await t.user('office', org.id, 'Rae Office');
+    await t.user('staff', org.id, 'Ada Again');
+    await t.user('staff', org.id, 'Ben Again');
+    const startsAt = daysFromNow(6);
+    const s = await t.session({ title: 'Reticked booking', startsAt, endsAt: plusMinutes(startsAt, 60), capacity: { online: 5 } });
+    const page = await newPage(env.browser, env.server, NARROW);
+    const sent = await loseFirstAnswer(page, `**/api/sessions/${s.id}/bookings`);
+    await signInTo(page, office, `/sessions/${s.id}`, 'Reticked booking');
+    const panel = page.getByRole('region', { name: 'Book staff from Reticked School' });
+    await panel.getByText('Ada Again').waitFor();
+    const tick = async (name: string) => {
+      await tabTo(page, new RegExp(name));
+      await page.keyboard.press('Space');
+    };
+    await tick('Ada Again');
+    await tick('Ben Again');
+    await activate(page, 'Book 2 people');
+    await panel.getByRole('alert').filter({ hasText: 'The service answered with an error (502). Please try again.' }).waitFor();
+    // Unticked, and ticked again the other way round.
+    await tick('Ben Again');
+    await tick('Ada Again');
+    await tick('Ben Again');
+    await tick('Ada Again');
+    await activate(page, 'Book 2 people');
+    await panel.getByRole('status').filter({ hasText: '2 of 2 people booked or added to the waitlist.' }).waitFor();
+    expect(sent.map((x) => x.key === sent[0]!.key)).toEqual([true, true]);
+    expect(sent[1]).toMatchObject({ status: 201, replayed: 'true' });
+    await checkPage(page, 'an office’s booking sent again with the same people ticked in another order (320 px)');
+  });
+
   it('a message to everyone booked sent but its answer lost (a proxy’s 502): Try again sends the same Idempotency-Key, so each person is emailed once (keyboard, 320 px)', async () => {
     const { t } = env.server;
     const org = await t.org('Lost Answer School');

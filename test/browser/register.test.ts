@@ -15,6 +15,48 @@ const minutesFromNow = (m: number) => new Date(Date.now() + m * 60_000).toISOStr
 describe.skipIf(!browserAvailable)('the register', () => {
   const env = serverAndBrowser();
 
+  it('after the session, Correct starts from the correction as it stands: minutes it left to be worked out stay empty (not fixed at the figure worked out), its note and answer kept (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const org = await t.org('Cedar School');
+    const trainer = await t.user('trainer', null, 'Cara Trainer');
+    const dev = await t.user('staff', org.id, 'Dev Checkedin');
+    // Over an hour ago; Dev checked in ten minutes after the start (50 minutes present).
+    const s = await t.session({ title: 'Sensory diets', mode: 'in_person', venue: 'Hall', startsAt: minutesFromNow(-120), endsAt: minutesFromNow(-60), capacity: { inPerson: 5 } }, trainer);
+    const bookingId: string = (await bookBeforeStart(t, s, dev)).json.id;
+    const now = t.clock.now().toISOString();
+    t.clock.set(new Date(Date.parse(s.startsAt) + 10 * 60_000).toISOString());
+    try {
+      const { code } = (await t.request('GET', `/api/sessions/${s.id}/checkin-code`, { as: trainer })).json;
+      expect((await t.request('POST', `/api/sessions/${s.id}/checkin`, { as: dev, body: { code } })).status).toBe(200);
+      // A correction that says attended, with a note, and leaves the minutes to be worked out.
+      expect((await t.request('PUT', `/api/sessions/${s.id}/attendance/${bookingId}`, { as: trainer, body: { attended: true, minutes: null, note: 'Signed the paper register' } })).status).toBe(200);
+    } finally {
+      t.clock.set(now);
+    }
+    const row = (await t.request('GET', `/api/sessions/${s.id}/attendance`, { as: trainer })).json.items.find((r: { bookingId: string }) => r.bookingId === bookingId);
+    expect(row).toMatchObject({ attended: true, override: { minutes: null, note: 'Signed the paper register' } });
+    expect(row.minutes).toBeGreaterThan(0);
+
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInAt(page, trainer, `/sessions/${s.id}/register`);
+    await page.getByRole('rowheader', { name: 'Dev Checkedin' }).waitFor();
+    await activate(page, 'Correct: Dev Checkedin');
+    const form = page.getByRole('form', { name: 'Correct Dev Checkedin’s record' });
+    await form.waitFor();
+    expect(await form.getByRole('radio', { name: 'Attended' }).isChecked()).toBe(true);
+    expect(await page.locator(`#minutes-${bookingId}`).inputValue()).toBe('');
+    expect(await page.locator(`#note-${bookingId}`).inputValue()).toBe('Signed the paper register');
+    await checkPage(page, 'an ended session’s correction form (320 px)');
+    // Saved as it stands (the note edited only): the minutes are still worked out.
+    await tabTo(page, 'Note (optional)');
+    await page.keyboard.press('End');
+    await page.keyboard.type(', late bus');
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: /Dev Checkedin’s record corrected/ }).waitFor();
+    const after = (await t.request('GET', `/api/sessions/${s.id}/attendance`, { as: trainer })).json.items.find((r: { bookingId: string }) => r.bookingId === bookingId);
+    expect(after.override).toMatchObject({ attended: true, minutes: null, note: 'Signed the paper register, late bus' });
+  });
+
   it('a trainer corrects a row with minutes and a note, by keyboard at 320 px, and its history lists the change', async () => {
     const { t } = env.server;
     const org = await t.org('Alder School');

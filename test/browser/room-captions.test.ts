@@ -81,6 +81,10 @@ describe('streams longer than a caption or a chat message may be', () => {
     expect(text).toHaveLength(2000);
     expect(counted.read).toBe(10_000);
     expect(await readCapped(reader('c', ['Hello', ' there'], {}), 2000)).toBe('Hello there');
+    // Cut before a character, not through it: an emoji straddling the 2,000th unit is left out whole.
+    const straddling = await readCapped(reader('e', ['x'.repeat(1999), '🙂 and more'], {}), 2000);
+    expect(straddling).toBe('x'.repeat(1999));
+    expect(/[\ud800-\udbff]$/.test(straddling)).toBe(false);
   });
 });
 

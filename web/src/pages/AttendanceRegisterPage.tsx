@@ -376,7 +376,8 @@ function CorrectionForm({ sessionId, row, lengthMinutes, ended, onSaved, onCance
   const id = row.bookingId;
   const [attended, setAttended] = useState<boolean | null>(() => row.override?.attended ?? (ended ? row.attended : null));
   const [minutes, setMinutes] = useState(() => {
-    const m = row.override?.minutes ?? (ended ? row.minutes : null);
+    // A correction's own minutes, empty included (worked out from the room): not the figure worked out, which saving would fix.
+    const m = row.override ? row.override.minutes : ended ? row.minutes : null;
     return m === null || m === undefined ? '' : String(m);
   });
   const [note, setNote] = useState(row.override?.note ?? '');

@@ -275,7 +275,11 @@ function BookStaff({ s, orgId, orgName, version, onBooked }: { s: Session; orgId
   async function submit(e: Event) {
     e.preventDefault();
     setProblem('');
-    const input = BookInput.safeParse({ userIds: [...chosen], seat: s.mode === 'hybrid' ? seat : undefined });
+    // In the list's order (by name), not the order ticked: the same people ticked again in
+    // another order are the same request (its Idempotency-Key, below), booked in the same order.
+    const listed = new Map((roster.data?.items ?? []).map((p, i) => [p.userId, i]));
+    const userIds = [...chosen].sort((a, b) => (listed.get(a) ?? Infinity) - (listed.get(b) ?? Infinity) || (a < b ? -1 : a > b ? 1 : 0));
+    const input = BookInput.safeParse({ userIds, seat: s.mode === 'hybrid' ? seat : undefined });
     if (!input.success || chosen.size === 0) {
       setProblem(
         chosen.size > MAX_BOOK_AT_ONCE

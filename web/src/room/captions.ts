@@ -5,7 +5,7 @@
  * to the visible captions goes through `handleTranscriptionChunk`, so a test can feed the
  * same path without a LiveKit server.
  */
-import { MAX_CAPTION_CHARS, mergeCaption, TRANSCRIPTION_ATTRIBUTES, type CaptionSegment } from '../../../shared/live.js';
+import { cutText, MAX_CAPTION_CHARS, mergeCaption, TRANSCRIPTION_ATTRIBUTES, type CaptionSegment } from '../../../shared/live.js';
 import { serverNow } from '../clock.js';
 
 /** At most this many segments are kept on screen; older ones stay in the server's transcript. */
@@ -169,7 +169,7 @@ export async function deliverTranscription(
     if (!kept) continue;
     text += delta;
     if (text.length >= MAX_CAPTION_CHARS) {
-      text = text.slice(0, MAX_CAPTION_CHARS);
+      text = cutText(text, MAX_CAPTION_CHARS);
       kept = false;
     }
     const partial = text;

@@ -5,7 +5,7 @@
  * text streams (`lk.transcription`, `lk.chat`).
  */
 import type { LocalAudioTrack, LocalVideoTrack, Participant, Room, TextStreamReader } from 'livekit-client';
-import { MAX_CHAT_CHARS, ROOM_ATTRIBUTES, RoomRole, TRANSCRIPTION_ATTRIBUTES, TRANSCRIPTION_TOPIC, type JoinResult, type LiveStatus } from '../../../shared/live.js';
+import { cutText, MAX_CHAT_CHARS, ROOM_ATTRIBUTES, RoomRole, TRANSCRIPTION_ATTRIBUTES, TRANSCRIPTION_TOPIC, type JoinResult, type LiveStatus } from '../../../shared/live.js';
 import { wholeTextReader, type CaptionSender, type TranscriptionReader } from './captions.js';
 
 export type LiveKit = typeof import('livekit-client');
@@ -20,7 +20,7 @@ export const CHAT_TOPIC = 'lk.chat';
 export async function readCapped(reader: AsyncIterable<string>, max: number): Promise<string> {
   let text = '';
   for await (const chunk of reader) if (text.length < max) text += chunk;
-  return text.slice(0, max);
+  return cutText(text, max);
 }
 /** Participant attribute set (by the server) while someone's hand is up (value: when it went up). */
 export const HAND_ATTRIBUTE = ROOM_ATTRIBUTES.hand;
