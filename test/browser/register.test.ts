@@ -55,6 +55,27 @@ describe.skipIf(!browserAvailable)('the register', () => {
     await page.getByRole('status').filter({ hasText: /Dev Checkedin’s record corrected/ }).waitFor();
     const after = (await t.request('GET', `/api/sessions/${s.id}/attendance`, { as: trainer })).json.items.find((r: { bookingId: string }) => r.bookingId === bookingId);
     expect(after.override).toMatchObject({ attended: true, minutes: null, note: 'Signed the paper register, late bus' });
+
+    // Opened again; meanwhile an administrator changes the note. Saving only a new answer here
+    // keeps their note: a field left as the form opened with it is not sent.
+    await activate(page, 'Correct: Dev Checkedin', { back: true });
+    await form.waitFor();
+    const admin = await t.user('admin');
+    expect((await t.request('PUT', `/api/sessions/${s.id}/attendance/${bookingId}`, { as: admin, body: { attended: true, note: 'From the office’s list' } })).status).toBe(200);
+    await tabTo(page, 'Attended');
+    await page.keyboard.press('ArrowDown');
+    await tabTo(page, 'Save correction: Dev Checkedin');
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: 'Dev Checkedin’s record corrected: not attended (50 minutes present), with the note “From the office’s list”.' }).waitFor();
+    const last = (await t.request('GET', `/api/sessions/${s.id}/attendance`, { as: trainer })).json.items.find((r: { bookingId: string }) => r.bookingId === bookingId);
+    expect(last.override).toMatchObject({ attended: false, note: 'From the office’s list', minutes: null });
+    // The history says each note where it was made, not again at a change that kept it.
+    await activate(page, 'History: Dev Checkedin');
+    const changes = page.locator(`#history-list-${bookingId}`).getByRole('listitem');
+    await expect.poll(() => changes.count()).toBe(4);
+    const said = (await changes.allTextContents()).map((x) => x.replace(/\s+/g, ' '));
+    expect(said.map((x) => (x.match(/Note: “[^”]*”|Note removed\./) ?? [''])[0])).toEqual(['Note: “Signed the paper register”', 'Note: “Signed the paper register, late bus”', 'Note: “From the office’s list”', '']);
+    await checkPage(page, 'an ended session’s register history (320 px)');
   });
 
   it('a trainer corrects a row with minutes and a note, by keyboard at 320 px, and its history lists the change', async () => {

@@ -381,6 +381,10 @@ function CorrectionForm({ sessionId, row, lengthMinutes, ended, onSaved, onCance
     return m === null || m === undefined ? '' : String(m);
   });
   const [note, setNote] = useState(row.override?.note ?? '');
+  // What the form opened with: a field left as it was is not sent (the server keeps what the
+  // correction then holds), so a co-trainer's note or minutes saved meanwhile are not
+  // overwritten by the copy this form opened with.
+  const [opened] = useState(() => ({ minutes, note }));
   const [errors, setErrors] = useState<CorrectionErrors>({});
   const action = useAction();
 
@@ -399,11 +403,12 @@ function CorrectionForm({ sessionId, row, lengthMinutes, ended, onSaved, onCance
       setTimeout(() => focusFirstError(checked.errors));
       return;
     }
-    const body = checked.body;
+    const { minutes: sentMinutes, note: sentNote, ...always } = checked.body;
+    const body = { ...always, ...(minutes !== opened.minutes ? { minutes: sentMinutes } : {}), ...(note !== opened.note ? { note: sentNote } : {}) };
     await action.run(async () => {
       try {
         const saved = await api(`/api/sessions/${encodeURIComponent(sessionId)}/attendance/${encodeURIComponent(id)}`, AttendanceRow, { method: 'PUT', body });
-        await onSaved(`${row.name}’s record corrected: ${describeEntry(saved.attended, saved.minutes)}${body.note ? `, with the note “${body.note}”` : ''}.`);
+        await onSaved(`${row.name}’s record corrected: ${describeEntry(saved.attended, saved.minutes)}${saved.override?.note ? `, with the note “${saved.override.note}”` : ''}.`);
       } catch (err) {
         // The server's own field checks, said by the field; anything else with Try again.
         const issues = apiIssues(err);
@@ -481,12 +486,17 @@ function RowHistory({ sessionId, row, version }: { sessionId: string; row: Atten
             <p>{row.source === 'none' ? 'No one has changed this record on the register, and nothing has been recorded for them yet.' : `No one has changed this record on the register: what it shows comes from “${sourceLabel[row.source]}”.`}</p>
           ) : (
             <ol class="register-changes" aria-labelledby={`history-title-${id}`}>
-              {h.items.map((c, i) => (
-                <li key={`${c.changedAt}-${i}`}>
-                  <time dateTime={c.changedAt}>{formatDateTime(c.changedAt, ENGLAND)}</time>: marked {describeEntry(c.attended, c.minutes)}, by {who(c)}.
-                  {c.note && <> Note: “{c.note}”</>}
-                </li>
-              ))}
+              {h.items.map((c, i) => {
+                // Each change says the note it made: one kept from the change before (a tick keeps it) is not said again as this one's.
+                const before = i > 0 ? h.items[i - 1]!.note : null;
+                return (
+                  <li key={`${c.changedAt}-${i}`}>
+                    <time dateTime={c.changedAt}>{formatDateTime(c.changedAt, ENGLAND)}</time>: marked {describeEntry(c.attended, c.minutes)}, by {who(c)}.
+                    {c.note && c.note !== before && <> Note: “{c.note}”</>}
+                    {!c.note && before && <> Note removed.</>}
+                  </li>
+                );
+              })}
             </ol>
           )
         }
