@@ -149,11 +149,11 @@ describe.skipIf(!browserAvailable)('booking and my bookings', () => {
     const page = await newPage(env.browser, env.server, NARROW);
     await signInTo(page, me, '/bookings', 'My bookings', { nav: 'My bookings' });
     const card = (title: string) => page.getByRole('article', { name: title });
-    await card('Too late for the queue').getByText('Too little of the session is left now for you to attend enough of it, so no seat will be offered: a seat that comes free now goes to no one.').waitFor();
+    await card('Too late for the queue').getByText('No seat will be offered now: less than 75% of it is left, and at least 75% must be attended to count (a seat that comes free now goes to no one).').waitFor();
     expect(await card('Too late for the queue').getByText(/in the queue/).count()).toBe(0);
     expect(await card('Too late for the queue').getByText('You can add it to your calendar once you have a seat.').count()).toBe(0);
     await card('Queue still moving').getByText('You are 1st in the queue').waitFor();
-    expect(await card('Queue still moving').getByText(/Too little of the session/).count()).toBe(0);
+    expect(await card('Queue still moving').getByText(/No seat will be offered/).count()).toBe(0);
     await tabTo(page, 'Leave waitlist');
     await checkPage(page, 'my bookings with a queue place that can no longer become a seat (320 px)');
   });

@@ -385,7 +385,7 @@ describe.skipIf(!browserAvailable)('timetable pages', () => {
     const table = page.getByRole('table', { name: 'Tamsin Private’s lessons, day by day' });
     await table.getByRole('row').filter({ hasText: 'Busy' }).waitFor();
     const rows = (await table.innerText()).replace(/\s+/g, ' ');
-    expect(rows).toMatch(/Monday, \d+ \w+ \d{4} 13:00 to 14:00 GMT Busy Tuesday, \d+ \w+ \d{4} No lessons: a whole day marked in their own calendar Wednesday/);
+    expect(rows).toMatch(/Monday, \d+ \w+ \d{4} 13:00 to 14:00 GMT Busy Tuesday, \d+ \w+ \d{4} No lessons: a whole day Tamsin Private marked in their own calendar Wednesday/);
     expect(await page.locator('body').innerText()).not.toMatch(/GP appointment|wedding/);
     await page.getByText('Tamsin Private gave this calendar themselves, so what its events are called is private to them: each is shown as “Busy”, with its times.').waitFor();
     await tabTo(page, 'Remove Tamsin Private’s timetable');
@@ -396,7 +396,7 @@ describe.skipIf(!browserAvailable)('timetable pages', () => {
     const mine = own.getByRole('table', { name: 'Your lessons and the training sessions, day by day' });
     await mine.getByRole('row').filter({ hasText: 'GP appointment' }).waitFor();
     expect((await mine.innerText()).replace(/\s+/g, ' ')).toMatch(/13:00 to 14:00 GMT GP appointment .*Tuesday, \d+ \w+ \d{4} School closed: Sister’s wedding/);
-    await own.getByText('You gave this calendar yourself, so it stays private to you: your school office and the service’s administrators see when you are busy, each event named “Busy”, and the whole days it marks, but not what its events are called.').waitFor();
+    await own.getByText('You gave this calendar yourself, so what its events are called stays private to you. Your school office and the service’s administrators see only when you are busy (each event shown as “Busy”) and which whole days it marks.').waitFor();
     await tabTo(own, 'Remove my timetable');
     await checkPage(own, 'a teacher’s own view of the calendar they linked (320 px)');
   });

@@ -417,8 +417,9 @@ function CorrectionForm({ sessionId, row, lengthMinutes, ended, onSaved, onCance
           for (const i of issues) {
             if (i.path === 'minutes') next.minutes = MINUTES_LIMIT;
             else if (i.path === 'note') next.note = NOTE_LIMIT;
+            else if (i.path === 'attended') next.attended = `Choose whether ${row.name} attended`;
           }
-          if (next.minutes || next.note) {
+          if (next.attended || next.minutes || next.note) {
             setErrors(next);
             setTimeout(() => focusFirstError(next));
             return;

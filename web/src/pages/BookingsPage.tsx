@@ -5,7 +5,7 @@ import { Booking, BookingList } from '../../../shared/bookings.js';
 import { api } from '../api.js';
 import { AddToCalendar, JoinNow, TranscriptLink } from '../calendarLinks.js';
 import { Badge, ConfirmButton, DownloadAnchor, DownloadMessages, Fact, messageOf, PageHeading, Status, useApp, useDownloadLink, useFocusLater, When } from '../components.js';
-import { formatDateTime, formatLongDay, listOf, ordinal, plural, seatLabel, statusLabel } from '../format.js';
+import { formatDateTime, formatLongDay, listOf, ordinal, plural, seatLabel, statusLabel, tooLittleLeft } from '../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../load.js';
 import { Link } from '../router.js';
 import { AttendedTable } from '../accounts/AttendedTable.js';
@@ -102,6 +102,9 @@ export function useClockPast(moments: readonly (number | null)[]): number {
  * refused because things changed meanwhile (the session cancelled or over, the offer gone, the
  * place already cancelled) reloads what the page shows (see useAction).
  */
+/** "75%": the share of a session that must be attended, as a booking's session tells it (its queue stops when less than that is left). */
+const queueShare = (s: Booking['session']) => `${Math.round(((Date.parse(s.endsAt) - Date.parse(s.queueEndsAt)) / (Date.parse(s.endsAt) - Date.parse(s.startsAt))) * 100)}%`;
+
 export function BookingDetails({ b, headingLevel, onChanged, onRefused, hideSessionFacts, note, lapseNoticeId }: { b: Booking; headingLevel: 3 | null; onChanged: (b: Booking, message: string) => void; onRefused: (b: Booking, refusal: unknown) => Promise<unknown> | unknown; hideSessionFacts?: boolean; note?: ComponentChildren; lapseNoticeId?: string }) {
   const { action, doing, run } = useBookingActions(onChanged, onRefused);
   const busy = action.busy;
@@ -143,7 +146,7 @@ export function BookingDetails({ b, headingLevel, onChanged, onRefused, hideSess
       )}
       {/* A queue place on a session that is over waits for nothing: it is said, not numbered. */}
       {b.status === 'waitlisted' && ended && <p>The session ended before a seat came free.</p>}
-      {queueOver && <p>Too little of the session is left now for {mineToAnswer ? 'you' : b.userName} to attend enough of it, so no seat will be offered: a seat that comes free now goes to no one.</p>}
+      {queueOver && <p>No seat will be offered now: {tooLittleLeft(queueShare(s))} (a seat that comes free now goes to no one).</p>}
       {b.status === 'waitlisted' && !ended && !queueOver && <p class="hint">{mineToAnswer ? 'You can add it to your calendar once you have a seat.' : `${b.userName} can add it to their calendar once they have a seat.`}</p>}
       <dl class="facts">
         {b.userId !== me.id && <Fact label="Person">{b.userName}</Fact>}

@@ -534,15 +534,25 @@ export function SessionPage({ id }: { id: string }) {
   const open = s && s.status === 'scheduled' && Date.parse(s.bookingEndsAt) > now;
   // Booking closing while the page is open takes the booking form (and an office's Book staff)
   // away: it is said in the live region below, and focus, were it in what went, goes there.
+  // Said as it was at that moment (the reason is not read again as time goes on), and focus
+  // moves to it only when it was in what closing took away (the booking form, Book staff).
   const wasOpen = useRef<boolean | null>(null);
-  const [closedWhileOpen, setClosedWhileOpen] = useState(false);
+  const [closedWhileOpen, setClosedWhileOpen] = useState<string | null>(null);
   const focusClosed = useFocusLater();
+  const focusWasInBooking = useRef(false);
+  useEffect(() => {
+    const note = (e: FocusEvent) => void (focusWasInBooking.current = e.target instanceof Element && e.target.closest('[data-goes-when-booking-closes]') !== null);
+    document.addEventListener('focusin', note);
+    return () => document.removeEventListener('focusin', note);
+  }, []);
   useLayoutEffect(() => {
     if (!s) return;
-    if (wasOpen.current === true && !open && s.status === 'scheduled' && whyBookingClosed(s, now)) {
-      setClosedWhileOpen(true);
-      focusClosed(() => document.getElementById('booking-closed-notice'));
+    const why = s.status === 'scheduled' ? whyBookingClosed(s, now) : null;
+    if (wasOpen.current === true && !open && why) {
+      setClosedWhileOpen(why);
+      if (focusWasInBooking.current) focusClosed(() => document.getElementById('booking-closed-notice'));
     }
+    if (open) setClosedWhileOpen(null);
     wasOpen.current = Boolean(open);
   });
   const kindWord = chosenSeat === 'online' ? 'online' : 'in-person';
@@ -579,7 +589,7 @@ export function SessionPage({ id }: { id: string }) {
               {s.status === 'scheduled' && s.bookingEndsAt < s.endsAt && (
                 <Fact label={Date.parse(s.bookingEndsAt) <= now ? 'Booking closed' : 'Booking closes'}>
                   {formatDateTime(s.bookingEndsAt)}
-                  {closesForAttendance(s) && `, once less than ${attendShare(s)} of it is left to attend (${attendShare(s)} counts as attending)`}
+                  {closesForAttendance(s) && `, when less than ${attendShare(s)} of it is left (at least ${attendShare(s)} must be attended to count)`}
                 </Fact>
               )}
             </dl>
@@ -594,9 +604,9 @@ export function SessionPage({ id }: { id: string }) {
               <h2 id="your-place-title" tabIndex={-1}>Your place</h2>
               {/* In the page from the start, so an offer lapsing while it is open is announced. */}
               <div role="status" aria-live="polite">
-                {closedWhileOpen && !mine && s.status === 'scheduled' && whyBookingClosed(s, now) && (
+                {closedWhileOpen && s.status === 'scheduled' && (
                   <p class="notice notice-warning" id="booking-closed-notice" tabIndex={-1}>
-                    Booking for this session has just closed: {whyBookingClosed(s, now)}.
+                    Booking has closed: {closedWhileOpen}.
                   </p>
                 )}
                 {lapsedOffer?.offerExpiresAt && (
@@ -627,12 +637,12 @@ export function SessionPage({ id }: { id: string }) {
                 <p>You run this session, so you need no place on it.</p>
               ) : !open ? (
                 // Said in the live region above when it closed while the page was open.
-                closedWhileOpen && s.status === 'scheduled' && whyBookingClosed(s, now) ? null : <p>Booking for this session is closed{s.status === 'scheduled' && whyBookingClosed(s, now) ? `: ${whyBookingClosed(s, now)}` : ''}.</p>
+                closedWhileOpen && s.status === 'scheduled' ? null : <p>Booking for this session is closed{s.status === 'scheduled' && whyBookingClosed(s, now) ? `: ${whyBookingClosed(s, now)}` : ''}.</p>
               ) : (
                 <>
                   {/* Their places elsewhere at the same time: no bar to booking this one too, but worth knowing first. */}
                   {s.alsoBooked && s.alsoBooked.length > 0 && <AlsoBookedNotice places={s.alsoBooked} />}
-                  <form onSubmit={book} noValidate>
+                  <form onSubmit={book} noValidate data-goes-when-booking-closes>
                     {s.mode === 'hybrid' && chosenSeat && <SeatChoice s={s} name="seat" value={chosenSeat} onChange={setSeat} />}
                     <p class="hint" id="book-hint">
                       {full
@@ -686,7 +696,11 @@ export function SessionPage({ id }: { id: string }) {
 
             {me.role === 'office' && me.orgId && !s.youRun && Date.parse(s.startsAt) <= serverNow() && <StaffAttendance s={s} />}
 
-            {(me.role === 'admin' || (me.role === 'office' && me.orgId)) && open && <OfficeBookStaff s={s} version={version} onBooked={refresh} />}
+            {(me.role === 'admin' || (me.role === 'office' && me.orgId)) && open && (
+              <div data-goes-when-booking-closes>
+                <OfficeBookStaff s={s} version={version} onBooked={refresh} />
+              </div>
+            )}
           </>
         )}
       </Loaded>

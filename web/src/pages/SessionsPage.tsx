@@ -5,7 +5,7 @@ import { api } from '../api.js';
 import { described, errorFor, ErrorSummary, Fact, Field, type FieldError, PageHeading, TextField, useApp, When } from '../components.js';
 import { Pagination } from '../pagination.js';
 import { Loaded, Retry, useLoad } from '../load.js';
-import { dayInEngland, ENGLAND, formatDateTime, formatTimeRange, modeLabel, plural, viewerZone } from '../format.js';
+import { dayInEngland, ENGLAND, formatDateTime, formatTimeRange, modeLabel, plural, tooLittleLeft, viewerZone } from '../format.js';
 import { serverNow } from '../clock.js';
 import { Link, navigate } from '../router.js';
 import { fitHeadline } from '../timetable/FitNote.js';
@@ -42,7 +42,7 @@ export const attendShare = (s: Pick<Session, 'attendanceThreshold'>) => `${Math.
 export function whyBookingClosed(s: ClosingFacts, now: number): string | null {
   if (Date.parse(s.endsAt) <= now) return 'this session has ended';
   if (Date.parse(s.bookingEndsAt) > now) return null;
-  if (closesForAttendance(s)) return `booking closed at ${formatDateTime(s.bookingEndsAt)}, once less than ${attendShare(s)} of it was left to attend (${attendShare(s)} counts as attending)`;
+  if (closesForAttendance(s)) return tooLittleLeft(attendShare(s));
   return `booking closed on ${formatDateTime(s.bookingEndsAt)}`;
 }
 

@@ -237,7 +237,7 @@ export function TimetableView({ person }: { person?: TimetablePerson }) {
                 {tt.labelsWithheld && (
                   <p>
                     {own
-                      ? 'You gave this calendar yourself, so it stays private to you: your school office and the service’s administrators see when you are busy, each event named “Busy”, and the whole days it marks, but not what its events are called.'
+                      ? 'You gave this calendar yourself, so what its events are called stays private to you. Your school office and the service’s administrators see only when you are busy (each event shown as “Busy”) and which whole days it marks.'
                       : `${name} gave this calendar themselves, so what its events are called is private to them: each is shown as “Busy”, with its times.`}
                   </p>
                 )}
@@ -290,7 +290,7 @@ export function TimetableView({ person }: { person?: TimetablePerson }) {
                           <th scope="row">{formatLongDay(day)}</th>
                           <td data-label={lessonsHeader}>
                             {closed ? (
-                              <p class="closed-day">{tt?.labelsWithheld && !own ? 'No lessons: a whole day marked in their own calendar' : `School closed${closed.label ? `: ${closed.label}` : ''}`}</p>
+                              <p class="closed-day">{tt?.labelsWithheld && !own ? `No lessons: a whole day ${name} marked in their own calendar` : `School closed${closed.label ? `: ${closed.label}` : ''}`}</p>
                             ) : lessons.length === 0 ? (
                               <p>No lessons</p>
                             ) : (
