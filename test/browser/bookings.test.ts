@@ -156,6 +156,19 @@ describe.skipIf(!browserAvailable)('booking and my bookings', () => {
     expect(await card('Queue still moving').getByText(/No seat will be offered/).count()).toBe(0);
     await tabTo(page, 'Leave waitlist');
     await checkPage(page, 'my bookings with a queue place that can no longer become a seat (320 px)');
+
+    // A queue that stops while the page is open: its card changes then, said in a live region.
+    const soon = await t.session({ title: 'Queue stopping soon', startsAt: new Date(now - 14 * 60_000).toISOString(), endsAt: new Date(now + 46 * 60_000).toISOString(), capacity: { online: 1 } });
+    expect((await bookBeforeStart(t, soon, first)).json.status).toBe('confirmed');
+    expect((await bookBeforeStart(t, soon, me)).json.status).toBe('waitlisted');
+    const open = await newPage(env.browser, env.server, NARROW);
+    await open.clock.install();
+    await signInTo(open, me, '/bookings', 'My bookings', { nav: 'My bookings' });
+    const stopping = open.getByRole('article', { name: 'Queue stopping soon' });
+    await stopping.getByText('You are 1st in the queue').waitFor();
+    await open.clock.fastForward(65_000);
+    await stopping.getByRole('status').filter({ hasText: 'No seat will be offered now: less than 75% of it is left, and at least 75% must be attended to count' }).waitFor();
+    expect(await stopping.getByText(/in the queue/).count()).toBe(0);
   });
 
   it('my bookings: shows status, queue place and offer expiry; accepts and declines offers, leaves a waitlist, cancels a booking', async () => {

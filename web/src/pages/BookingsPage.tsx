@@ -146,7 +146,8 @@ export function BookingDetails({ b, headingLevel, onChanged, onRefused, hideSess
       )}
       {/* A queue place on a session that is over waits for nothing: it is said, not numbered. */}
       {b.status === 'waitlisted' && ended && <p>The session ended before a seat came free.</p>}
-      {queueOver && <p>No seat will be offered now: {tooLittleLeft(queueShare(s))} (a seat that comes free now goes to no one).</p>}
+      {/* In the page while the place waits, so the queue stopping while the page is open is said. */}
+      {b.status === 'waitlisted' && !ended && s.status !== 'cancelled' && <div role="status">{queueOver && <p>No seat will be offered now: {tooLittleLeft(queueShare(s))} (a seat that comes free now goes to no one).</p>}</div>}
       {b.status === 'waitlisted' && !ended && !queueOver && <p class="hint">{mineToAnswer ? 'You can add it to your calendar once you have a seat.' : `${b.userName} can add it to their calendar once they have a seat.`}</p>}
       <dl class="facts">
         {b.userId !== me.id && <Fact label="Person">{b.userName}</Fact>}
