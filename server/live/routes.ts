@@ -231,7 +231,7 @@ export function liveRoutes(deps: Deps) {
       tags: ['live'],
       summary: 'Store a caption segment (trainer, captioner, a speaker for own speech); the same segmentId replaces it',
       request: { params: Params, body: jsonBody(CaptionInput) },
-      responses: { 200: jsonResponse(CaptionStored, 'The stored segment') },
+      responses: { 200: jsonResponse(CaptionStored, 'The stored segment'), 429: { description: '`rate_limited`, with `Retry-After`: more than 120 caption writes by one attendee or captioner to the session in a minute (its trainers are not counted); nothing was changed' } },
     }),
     async (c) => {
       const actor = requireUser(c);

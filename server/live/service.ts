@@ -9,7 +9,7 @@ import type { Transaction } from 'kysely';
 import type { Database, SessionRow } from '../../db/schema.js';
 import { HEARTBEAT_GAP_MS, identityOf, mergeSegment, ROOM_ATTRIBUTES, roomNameOf, sessionIdOfRoom, userIdOfIdentity, type CaptionInput, type JoinResult, type LiveStatus, type RoomRole } from '../../shared/live.js';
 import { findUserById, refundThrottle } from '../accounts/repository.js';
-import { hit, takeBack } from '../accounts/throttle.js';
+import { hit, takeBack, withinLimits } from '../accounts/throttle.js';
 import { finaliseSessionIfOver, outcomeDue } from '../attendance/service.js';
 import { findActiveBooking, pairKey, pairOfKey } from '../bookings/repository.js';
 import { AppError } from '../errors.js';
@@ -942,7 +942,7 @@ export async function saveCaption(deps: Deps, actor: AuthUser, sessionId: string
     endedAt: input.endedAt !== undefined ? toIso(input.endedAt, now) : input.final ? now.toISOString() : null,
     speakerIdentity,
   };
-  return deps.db.transaction().execute(async (trx) => {
+  const save = () => deps.db.transaction().execute(async (trx) => {
     await repo.lockTranscript(trx, deps.dbKind, sessionId);
     const existing = await repo.findCaptionForUpdate(trx, deps.dbKind, sessionId, input.segmentId);
     if (existing && existing.author_id !== actor.id && !trainer) {
@@ -982,7 +982,17 @@ export async function saveCaption(deps: Deps, actor: AuthUser, sessionId: string
     const row = (await repo.findCaptionForUpdate(trx, deps.dbKind, sessionId, input.segmentId))!;
     return { segmentId: row.segment_id, final: row.final === 1, text: row.text, startedAt: row.started_at, endedAt: row.ended_at, speakerIdentity: row.speaker_identity, speakerName: row.speaker_name };
   });
+  // Each write holds the transcript's lock and counts the session's captions, and rewriting one
+  // unfinished segment adds nothing to its author's share of the transcript: so an attendee's
+  // or captioner's writes are counted too, per session, generously for a person speaking or
+  // typing (the room saves each finished line once). The session's trainers, who also save
+  // the automatic captions of everyone, are not.
+  if (trainer) return save();
+  return withinLimits(deps, [{ key: `captions:${sessionId}:${actor.id}`, limit: MAX_CAPTION_WRITES_PER_MINUTE, windowMs: 60_000, what: 'captions saved by you for this session' }], save);
 }
+
+/** Caption writes an attendee or captioner may make to one session in a minute (trainers are not counted). */
+export const MAX_CAPTION_WRITES_PER_MINUTE = 120;
 
 /** The transcript (final segments) as WebVTT, for the session's attendees and trainers. */
 export async function transcriptVtt(deps: Deps, actor: AuthUser, sessionId: string): Promise<{ vtt: string; filename: string }> {

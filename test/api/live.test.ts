@@ -845,6 +845,23 @@ describe('captions and the transcript', () => {
     expect((await t.request('GET', `/api/sessions/${s.id}/transcript.vtt`, { as: s.trainer })).status).toBe(200);
   });
 
+  it('counts an attendee’s caption writes: the 121st in a minute is refused (429, Retry-After) and changes nothing, a minute later they are taken again; the trainers’ are not counted', async () => {
+    const { s, staff } = await bookedSession({ roomKind: 'workshop' });
+    t.clock.set(START);
+    const cap = (as: TestUser, n: number) => t.request('POST', `/api/sessions/${s.id}/captions`, { as, body: { segmentId: `user-${as.id}-w${n}`, text: `Line ${n}`, final: true } });
+    // Rewriting one unfinished line adds nothing to the writer's share, but is a write like any other.
+    for (let i = 0; i < 120; i++) expect((await t.request('POST', `/api/sessions/${s.id}/captions`, { as: staff, body: { segmentId: `user-${staff.id}-same`, text: `Typing ${i}`, final: false } })).status).toBe(200);
+    const refused = await cap(staff, 1);
+    expect(refused.status).toBe(429);
+    expect(refused.json.error.code).toBe('rate_limited');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await t.db.selectFrom('caption_segments').select('segment_id').where('segment_id', '=', `user-${staff.id}-w1`).execute()).toEqual([]);
+    // The trainer, meanwhile, as many as they need.
+    for (let i = 0; i < 130; i++) expect((await cap(s.trainer, i)).status).toBe(200);
+    t.clock.advance(61_000);
+    expect((await cap(staff, 1)).status).toBe(200);
+  });
+
   it('lets a webinar listener caption only once invited to speak, and only their own speech', async () => {
     const { s, staff } = await bookedSession();
     t.clock.set(START);
@@ -1057,7 +1074,11 @@ describe('captions and the transcript', () => {
     t.clock.set(START);
     const cap = (as: TestUser, segmentId: string, text: string, final: boolean) => t.request('POST', `/api/sessions/${s.id}/captions`, { as, body: { segmentId, text, final } });
     const statuses: number[] = [];
-    for (let i = 0; i < 400; i++) statuses.push((await cap(staff, `user-${staff.id}-flood-${i}`, 'x'.repeat(5_000), false)).status);
+    // One a second: under the count of writes a minute (see the test of it above).
+    for (let i = 0; i < 400; i++) {
+      t.clock.advance(1000);
+      statuses.push((await cap(staff, `user-${staff.id}-flood-${i}`, 'x'.repeat(5_000), false)).status);
+    }
     // Interim captions never pile up: each new one ends the person's earlier unfinished one.
     expect(statuses.every((st) => st === 200)).toBe(true);
     const held = await t.db.selectFrom('caption_segments').select('segment_id').where('session_id', '=', s.id).where('author_id', '=', staff.id).execute();
@@ -1065,6 +1086,7 @@ describe('captions and the transcript', () => {
     // Final captions count against their own budget, and are refused past it, saying so.
     let refused = null;
     for (let i = 0; i < 200 && !refused; i++) {
+      t.clock.advance(1000);
       const res = await cap(staff, `user-${staff.id}-final-${i}`, 'y'.repeat(5_000), true);
       if (res.status !== 200) refused = res;
     }
