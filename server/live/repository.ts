@@ -464,6 +464,8 @@ export function captionerCandidates(db: Q, sessionId: string) {
     .select(['users.id as user_id', 'users.name', 'live_captioners.assigned_at'])
     .where('bookings.session_id', '=', sessionId)
     .where('bookings.status', 'in', ['confirmed', 'attended', 'absent'])
+    // Only an online seat is in the live room (an in-person one on a hybrid session is not: its captions are refused).
+    .where('bookings.seat', '=', 'online')
     .where('users.captioner', '=', 1)
     .orderBy('users.name')
     .orderBy('users.id')

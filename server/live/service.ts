@@ -300,6 +300,8 @@ export async function setCaptioner(deps: Deps, actor: AuthUser, sessionId: strin
   if (!userId || !user || !booking || !SEATED.includes(booking.status)) throw new AppError('not_found', 'That person does not have a place at this session.');
   // Taking an assignment back is always allowed (their flag may have gone since: the assignment then has no power anyway).
   if (assigned && !user.captioner) throw notCaptioner();
+  // Captions come from the live room, which only an online seat is in (saveCaption refuses the rest).
+  if (assigned && booking.seat !== 'online') throw new AppError('conflict', `${user.name} has an in-person seat, so they are not in the live room and cannot caption it: only someone with an online seat can.`);
   // Written only while the flag is held, checked again as it is written: an administrator may be removing it now.
   if ((await repo.setCaptioner(deps.db, sessionId, userId, assigned, actor.id, deps.now().toISOString())) !== assigned) throw notCaptioner();
   const role: RoomRole = assigned ? 'captioner' : 'attendee';

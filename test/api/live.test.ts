@@ -919,8 +919,14 @@ describe('captions and the transcript', () => {
       const staff = await t.user('staff', org.id, 'In Person');
       if (kind !== 'workshop') await t.db.updateTable('users').set({ captioner: 1 }).where('id', '=', staff.id).execute();
       expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: staff, body: { seat: 'in_person' } })).json.status).toBe('confirmed');
-      // The assignment may be saved; it gives no place in a room the seat is not in.
-      if (kind === 'assigned') expect((await t.request('PUT', `/api/sessions/${s.id}/live/captioners`, { as: s.trainer, body: { identity: `user-${staff.id}`, assigned: true } })).status).toBeLessThan(500);
+      // Not offered to the trainer as a captioner, and the assignment refused, saying why: the seat is not in the room.
+      if (kind === 'assigned') {
+        expect((await t.request('GET', `/api/sessions/${s.id}/live/captioners`, { as: s.trainer })).json.items).toEqual([]);
+        const refused = await t.request('PUT', `/api/sessions/${s.id}/live/captioners`, { as: s.trainer, body: { identity: `user-${staff.id}`, assigned: true } });
+        expect(refused.status).toBe(409);
+        expect(refused.json.error.message).toBe('In Person has an in-person seat, so they are not in the live room and cannot caption it: only someone with an online seat can.');
+        expect(await t.db.selectFrom('live_captioners').select('user_id').where('session_id', '=', s.id).execute()).toEqual([]);
+      }
       t.clock.set(START);
       expect((await t.request('GET', `/api/sessions/${s.id}/live`, { as: staff })).json.canCaption, kind).toBe(false);
       const res = await t.request('POST', `/api/sessions/${s.id}/captions`, { as: staff, body: { segmentId: `user-${staff.id}-x1`, text: 'I was never in the room', final: true } });
