@@ -247,7 +247,9 @@ describe.skipIf(!browserAvailable)('feedback and certificates', () => {
     const box = adminPage.getByRole('checkbox', { name: 'Anonymous feedback for Speech and language course' });
     // Space sends the change (seen as its request: on a loaded CI machine the answer has taken
     // longer than the usual 10 s to be drawn, so both are waited for longer here).
-    await Promise.all([adminPage.waitForRequest((r) => r.url().endsWith('/feedback-settings') && r.method() === 'PUT', { timeout: 30_000 }), adminPage.keyboard.press('Space')]);
+    // Pressed on the box itself (reached by Tab above): once on a loaded CI machine a Space
+    // pressed on whatever had focus sent nothing, focus having moved meanwhile.
+    await Promise.all([adminPage.waitForRequest((r) => r.url().endsWith('/feedback-settings') && r.method() === 'PUT', { timeout: 30_000 }), box.press('Space')]);
     await adminPage.getByRole('alert').filter({ hasText: 'Something went wrong on our side. Please try again.' }).waitFor({ timeout: 30_000 });
     await expect.poll(() => box.isChecked(), { message: 'a setting not saved is not shown as saved' }).toBe(false);
     const stored = () => env.server.t.db.selectFrom('courses').select('anonymous_feedback').where('id', '=', course.id).executeTakeFirstOrThrow();
