@@ -77,6 +77,15 @@ export function bookingEndsOf(s: Pick<SessionRow, 'starts_at' | 'ends_at' | 'boo
 }
 
 /**
+ * When a session's queue stops moving: once too little of it is left to attend enough of it,
+ * or at its end (bookingEndsOf without the cut-off, which does not stop the queue). A seat
+ * freed from then goes to no one (service.ts, tooLateToAttend); a booking's `queueEndsAt`.
+ */
+export function queueEndsOf(s: Pick<SessionRow, 'starts_at' | 'ends_at' | 'attendance_threshold'>): string {
+  return bookingEndsOf({ ...s, booking_closes_at: null });
+}
+
+/**
  * Seat state per (session, seat kind) from sessions' stored counts and their holds. Pure:
  * the rows must have been read together (in a transaction holding the session locks, when
  * the caller will write).

@@ -21,7 +21,6 @@ import { timeOrderedId } from '../platform/ids.js';
 import { WriteBatch } from '../../db/prepared.js';
 import { claimsHold, freeFor, unclaimed, type SeatState } from './availability.js';
 import * as repo from './repository.js';
-import { bookingEndsAt } from '../../shared/sessions.js';
 import { raiseFeeds } from '../calendar/feed-revisions.js';
 import type { PlaceChange } from './events.js';
 
@@ -354,7 +353,7 @@ export async function promoteWaitlist(trx: Trx, deps: Deps, s: SessionRow, seat:
  * still goes to the queue.
  */
 export function tooLateToAttend(s: Pick<SessionRow, 'starts_at' | 'ends_at' | 'attendance_threshold'>, now: Date): boolean {
-  return now.toISOString() >= bookingEndsAt({ startsAt: s.starts_at, endsAt: s.ends_at, bookingClosesAt: null, attendanceThreshold: Number(s.attendance_threshold) });
+  return now.toISOString() >= repo.queueEndsOf(s);
 }
 
 /**

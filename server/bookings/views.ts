@@ -3,8 +3,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { alphabetical, lowerContains } from '../../db/like.js';
 import type { Database } from '../../db/schema.js';
 import type { AttendeeEntry, AttendeeList, AttendeesQuery, Booking } from '../../shared/bookings.js';
-import { queuePositions, visibleTo, type Viewer } from './repository.js';
-import { bookingEndsAt } from '../../shared/sessions.js';
+import { queueEndsOf, queuePositions, visibleTo, type Viewer } from './repository.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -51,7 +50,7 @@ function toBooking(r: Row, positions: Map<string, number>): Booking {
       timeZone: r.time_zone,
       venue: r.venue,
       status: r.session_status,
-      queueEndsAt: bookingEndsAt({ startsAt: r.starts_at, endsAt: r.ends_at, bookingClosesAt: null, attendanceThreshold: Number(r.attendance_threshold) }),
+      queueEndsAt: queueEndsOf(r),
     },
   };
 }
