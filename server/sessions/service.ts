@@ -604,6 +604,17 @@ export async function updateSession(deps: Deps, actor: AuthUser, id: string, pat
       updated_at: deps.now().toISOString(),
     };
     const after: SessionRow = { ...row, ...next };
+    // A session not yet begun, with people on it, moved to times already over is a mistyped
+    // date (a year, a month): it would tell no one (no one is told of a move into the past:
+    // bookings/service.ts, toldOfMove) and record everyone absent at once. Refused, beside the
+    // date. A session under way may still have its end corrected to the moment it finished.
+    if (timesMoved && deps.now().toISOString() < row.starts_at && after.ends_at <= deps.now().toISOString()) {
+      const people = peopleOn(row);
+      if (people > 0) {
+        const message = `${people === 1 ? '1 person has a place on' : `${people} people have places on`} this session, which has not begun, and the new times are already over: they would be recorded absent and not told. Check the date and times.`;
+        throw new AppError('validation_failed', message, { issues: [{ path: 'startsAt', message }] });
+      }
+    }
     // A session someone attended took place: moving it to times not yet begun would clear the
     // record of their training (its register, check-ins, connections and captions), so it is
     // refused, as cancelling it is. A session no one attended (all absent) may be run again later.
@@ -660,7 +671,7 @@ async function mayNotifyEveryone(deps: Deps, id: string, patch: UpdateSessionInp
   if (!row) return false;
   const seated = row.confirmed_in_person + row.confirmed_online;
   // No one to email (no one booked, offered or waiting, by the stored counts): not counted.
-  if (seated + row.offered_in_person + row.offered_online + row.waiting_in_person + row.waiting_online === 0) return false;
+  if (peopleOn(row) === 0) return false;
   const moved = (patch.startsAt !== undefined && iso(patch.startsAt) !== row.starts_at) || (patch.endsAt !== undefined && iso(patch.endsAt) !== row.ends_at) || (patch.venue !== undefined && (patch.venue ?? null) !== row.venue) || (patch.mode !== undefined && patch.mode !== row.mode);
   return moved || (seated > 0 && row.ends_at > deps.now().toISOString() && inviteTextChanged(row, patch));
 }
@@ -675,6 +686,11 @@ function audienceExcludes({ places, recorded }: { places: number; recorded: numb
   const are = places + recorded === 1 ? 'is' : 'are';
   const what = recorded ? 'choose a wider audience (a register is the record of their training and stays theirs).' : 'cancel their places first, or choose a wider audience.';
   return new AppError('audience_excludes_booked', `${who} ${are} outside that audience: ${what}`);
+}
+
+/** How many people have a place on a session, by its stored counts: booked, offered a seat or waiting. */
+function peopleOn(row: SessionRow): number {
+  return [row.confirmed_in_person, row.confirmed_online, row.offered_in_person, row.offered_online, row.waiting_in_person, row.waiting_online].reduce((n, c) => n + Number(c), 0);
 }
 
 /** Cancels a session; the answer says how many people were told (0 when it already was cancelled). */
