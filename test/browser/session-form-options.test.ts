@@ -304,6 +304,49 @@ describe.skipIf(!browserAvailable)('session form: trainers, room, attendance nee
     expect((await t.request('GET', '/api/me/sessions', { as: trainer })).json.total).toBe(1);
   });
 
+  it('moving a booked session’s date or start moves its booking cut-off on the page, as it is saved; a move to times already over is refused beside the start (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const trainer = await t.user('trainer', null, 'Carys Cutoff');
+    const s = await t.session({ title: 'Phonics catch-up', mode: 'online', startsAt: daysFromNow(20), endsAt: plusMinutes(daysFromNow(20), 60), bookingClosesAt: daysFromNow(19, 11), capacity: { online: 10 } }, trainer);
+    const staff = await t.user('staff');
+    expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: staff, body: {} })).status).toBe(201);
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInAt(page, trainer, `/trainer/sessions/${s.id}/edit`);
+    await page.getByRole('heading', { level: 1, name: 'Edit: Phonics catch-up' }).waitFor();
+    const shown = async () => ({ date: await page.locator('#date').inputValue(), start: await page.locator('#start').inputValue(), closesDate: await page.locator('#closes-date').inputValue(), closesTime: await page.locator('#closes-time').inputValue() });
+    const before = await shown();
+    const day = (d: string, n: number) => new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+    const hourEarlier = (time: string) => `${String(Number(time.slice(0, 2)) - 1).padStart(2, '0')}${time.slice(3)}`;
+
+    // Ten days earlier: before its old cut-off, which moves with it (refused as after the end, before).
+    await tabTo(page, 'Date');
+    await page.getByLabel('Date', { exact: true }).fill(day(before.date, -10)); // the field's own format depends on the browser's
+    expect(await shown()).toEqual({ ...before, date: day(before.date, -10), closesDate: day(before.closesDate, -10) });
+    // An hour earlier: so is the cut-off (the server moves one it is not given by the start's move).
+    await typeInto(page, 'Start time', hourEarlier(before.start).replace(':', ''));
+    const moved = await shown();
+    expect(moved).toEqual({ date: day(before.date, -10), start: `${hourEarlier(before.start).slice(0, 2)}:${before.start.slice(3)}`, closesDate: day(before.closesDate, -10), closesTime: `${hourEarlier(before.closesTime).slice(0, 2)}:${before.closesTime.slice(3)}` });
+    await activate(page, /^Save/);
+    await activate(page, 'Save and tell 1 person');
+    await page.getByRole('status').filter({ hasText: 'Changes saved. 1 person has been told.' }).waitFor();
+    const saved = (await t.request('GET', `/api/sessions/${s.id}`, { as: trainer })).json;
+    const london = (iso: string) => new Intl.DateTimeFormat('sv-SE', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Europe/London' }).format(new Date(iso));
+    expect(london(saved.bookingClosesAt)).toBe(`${moved.closesDate} ${moved.closesTime}`);
+    expect(london(saved.startsAt)).toBe(`${moved.date} ${moved.start}`);
+
+    // A year mistyped: a session not begun, with someone on it, is not moved to times already over.
+    await tabTo(page, 'Date');
+    await page.getByLabel('Date', { exact: true }).fill(day(moved.date, -365));
+    await activate(page, /^Save/);
+    const message = '1 person has a place on this session, which has not begun, and the new times are already over: they would be recorded absent and not told. Check the date and times.';
+    await page.getByRole('alert').filter({ hasText: 'There is a problem' }).getByRole('link', { name: `Start time: ${message}` }).waitFor();
+    expect(await page.locator('#start-error').innerText()).toContain(message);
+    expect(await page.locator('#start').getAttribute('aria-invalid')).toBe('true');
+    expect((await t.request('GET', `/api/sessions/${s.id}`, { as: trainer })).json.startsAt).toBe(saved.startsAt);
+    expect((await t.request('GET', '/api/me/bookings', { as: staff })).json.items[0].status).toBe('confirmed');
+    await checkPage(page, 'edit page refusing a move into times already over');
+  });
+
   it('an edit refused for now (too many changes of its time or place this hour) says how long to wait, with no Try again, and keeps what was typed (keyboard, 320 px)', async () => {
     const { t } = env.server;
     const trainer = await t.user('trainer', null, 'Vera Venue');

@@ -7,7 +7,7 @@ import { addDays, zonedIso } from '../format.js';
 import { Loaded, useLoad, useSubmissionKey } from '../load.js';
 import { navigate, stillHere } from '../router.js';
 import { AudienceField, audienceInput, PROGRAMME, type AudienceValue } from './AudienceField.js';
-import { apiFieldErrors, EMPTY_SESSION, endDay, SaveFailure, SessionFields, toInput, valuesOf, type SessionValues } from './trainer/SessionForm.js';
+import { apiFieldErrors, EMPTY_SESSION, endDay, SaveFailure, SessionFields, toInput, valuesOf, withCutOffMoved, type SessionValues } from './trainer/SessionForm.js';
 
 type Repeat = 'once' | 'weekly' | 'dates';
 
@@ -37,23 +37,6 @@ export function NewSessionPage() {
       </Loaded>
     </div>
   );
-}
-
-const isDay = (d: string) => /^\d{4}-\d{2}-\d{2}$/.test(d);
-/** Whole days from one YYYY-MM-DD to another. */
-const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
-
-/**
- * The form's values after a change: when the session's date moves, a booking cut-off keeps
- * its distance from it (a copy starts with its source's cut-off, which would otherwise close
- * booking at once, or fall after the new date), as the server keeps it when an edit moves a
- * session or a series repeats one. The last whole date stands in while the field is cleared.
- */
-function withCutOffMoved(before: SessionValues, after: SessionValues): SessionValues {
-  const from = isDay(before.date) ? before.date : before.lastDate;
-  if (!isDay(after.date)) return { ...after, lastDate: from };
-  if (!from || !isDay(after.closesDate) || from === after.date || before.closesDate !== after.closesDate) return { ...after, lastDate: undefined };
-  return { ...after, closesDate: addDays(after.closesDate, daysBetween(from, after.date)), lastDate: undefined };
 }
 
 function NewSessionForm({ copyOf, navigated }: { copyOf: Session | null; navigated: boolean }) {

@@ -6,7 +6,7 @@ import { ConfirmButton, ErrorSummary, messageOf, PageHeading, Status, TextField,
 import { formatLongDay, listOf, modeLabel, plural } from '../../format.js';
 import { ActionError, isRefusal, Loaded, useAction, useLoad } from '../../load.js';
 import { Link } from '../../router.js';
-import { apiFieldErrors, endDay, SaveFailure, SessionFields, toInput, valuesOf, type SessionValues } from './SessionForm.js';
+import { apiFieldErrors, endDay, SaveFailure, SessionFields, toInput, valuesOf, withCutOffMoved, type SessionValues } from './SessionForm.js';
 import { serverNow } from '../../clock.js';
 import { AudienceField, audienceInput, type AudienceValue } from '../AudienceField.js';
 
@@ -129,7 +129,7 @@ const PARTS: Part[] = [
     // The zone is part of the times: the same clock times in another zone are another time.
     label: 'Date and time',
     name: 'the date and time',
-    keys: ['date', 'start', 'end', 'endsNextDay', 'lastDate', 'timeZone'],
+    keys: ['date', 'start', 'end', 'endsNextDay', 'lastDate', 'lastStart', 'timeZone'],
     of: ({ v }) => [v.date, v.start, v.end, endDay(v, v.date), zoneOf(v)].join(' '),
     field: () => 'date',
     words: ({ v }) => `${longDay(v.date)}, ${v.start} to ${v.end}${endDay(v, v.date) !== v.date ? ' the next day' : ''}${zoneOf(v) !== 'Europe/London' ? ` (${zoneOf(v)})` : ''}`,
@@ -297,7 +297,7 @@ function EditForm({ s, navigated, onChanged, reload }: { s: Session; navigated: 
     setConfirming(null);
     // A change after a failed save is a new save: "Try again" would repeat the old one.
     setFailure(null);
-    setValues((v) => ({ ...v, ...patch }));
+    setValues((v) => withCutOffMoved(v, { ...v, ...patch }));
   };
   const people = peopleOf(s);
 

@@ -45,6 +45,8 @@ export interface SessionValues {
   offerHold: string;
   /** The date before the date field was cleared (while it is being retyped), if any. */
   lastDate?: string;
+  /** The start time before the start field was cleared (while it is being retyped), if any. */
+  lastStart?: string;
   /**
    * When the end time is on the day after the date, so that the session runs past midnight
    * (see endDay):
@@ -197,6 +199,33 @@ export function toInput(v: SessionValues): { input: CreateSessionInput; errors: 
   }
   if (found.length || !parsed.success) return { input: null, errors: found };
   return { input: parsed.data, errors: [] };
+}
+
+const isDay = (d: string | undefined): d is string => !!d && /^\d{4}-\d{2}-\d{2}$/.test(d);
+const isTime = (t: string | undefined): t is string => !!t && /^([01]\d|2[0-3]):[0-5]\d$/.test(t);
+/** A wall-clock date and time as minutes on a clock that never changes (its hours are all an hour long). */
+const wallMinutes = (day: string, time: string) => Date.parse(`${day}T${time}:00Z`) / 60_000;
+
+/**
+ * The form's values after a change: when the session's start moves (its date, its time or
+ * both), a booking cut-off keeps its distance from it on the wall clock, as the server moves
+ * it when an edit moves a session or a series repeats one (sessions/service.ts, movedWith):
+ * so the page shows the cut-off that will be saved. A copy starts with its source's cut-off,
+ * which would otherwise close booking at once, or fall after the new date. A cut-off changed
+ * in the same change stays as typed. The last whole date and time stand in while a field is
+ * cleared to be retyped.
+ */
+export function withCutOffMoved(before: SessionValues, after: SessionValues): SessionValues {
+  const fromDay = isDay(before.date) ? before.date : before.lastDate;
+  const fromTime = isTime(before.start) ? before.start : before.lastStart;
+  if (!isDay(after.date) || !isTime(after.start)) return { ...after, lastDate: fromDay, lastStart: fromTime };
+  const settled: SessionValues = { ...after, lastDate: undefined, lastStart: undefined };
+  if (!fromDay || !fromTime || !isDay(after.closesDate) || !isTime(after.closesTime)) return settled;
+  if (before.closesDate !== after.closesDate || before.closesTime !== after.closesTime) return settled;
+  const shift = wallMinutes(after.date, after.start) - wallMinutes(fromDay, fromTime);
+  if (!shift) return settled;
+  const [closesDate, closesTime] = new Date((wallMinutes(after.closesDate, after.closesTime) + shift) * 60_000).toISOString().slice(0, 16).split('T') as [string, string];
+  return { ...settled, closesDate, closesTime };
 }
 
 /**
