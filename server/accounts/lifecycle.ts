@@ -16,7 +16,7 @@ import * as repo from './repository.js';
 import { orgsActableBy } from './acting.js';
 import { feedRevision, raiseFeeds, raiseRunnerFeeds } from '../calendar/feed-revisions.js';
 import { accountDisabled, hashToken, ssoRequired, ssoRequiringOrg, toUser } from './service.js';
-import { countPasswordCheck, hit, rateLimited } from './throttle.js';
+import { countPasswordCheck, hit, rateLimited, signedInFrom } from './throttle.js';
 import { lockPlacesOf, releasePlaces } from '../bookings/service.js';
 import { placesChanged, runningMayHaveEnded } from '../bookings/events.js';
 import { captionerFlagRemoved } from './events.js';
@@ -133,6 +133,9 @@ export async function resetPassword(deps: Deps, token: string, newPassword: stri
     await repo.voidSignInLinks(trx, user.id, now);
     await repo.clearThrottlesOfAccount(trx, user.email);
   });
+  // A reset that worked: its request and its use count no more against the address.
+  await repo.refundThrottle(deps.db, [`reset-complete:${client}`]);
+  await signedInFrom(deps, client, 1);
 }
 
 const invalidResetLink = () => new AppError('invalid_reset_link', 'This link to reset your password has expired or has already been used. Ask for a new link.');

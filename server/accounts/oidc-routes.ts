@@ -74,7 +74,7 @@ export function oidcRoutes(deps: Deps, signedInCookie: (c: Context<Env>, result:
       try {
         const login = await oidc.pendingLogin(deps, query, getCookie(c, OIDC_BROWSER_COOKIE));
         next = login.next_path;
-        const result = await oidc.finishLogin(deps, login, query);
+        const result = await oidc.finishLogin(deps, login, query, clientAddress(c, deps.config.trustProxy));
         signedInCookie(c, result.session);
         return c.redirect(result.next, 302);
       } catch (e) {

@@ -31,7 +31,7 @@ import * as oidcRepo from './oidc-repository.js';
 import * as repo from './repository.js';
 import { decryptSecret, encryptSecret } from './secrets.js';
 import { accountDisabled, hashToken, ssoRequiredFor, startSession } from './service.js';
-import { hit, rateLimited } from './throttle.js';
+import { hit, rateLimited, signedInFrom } from './throttle.js';
 
 /** How long a started sign-in may take at the provider. */
 export const LOGIN_MINUTES = 10;
@@ -205,9 +205,9 @@ export type PendingLogin = Awaited<ReturnType<typeof pendingLogin>>;
 
 /**
  * Finishes a sign-in at the callback (`login`, from pendingLogin; `query` is the callback's
- * query string). Returns the new sign-in session and where to go next.
+ * query string; `client` the browser's address, which startLogin counted). Returns the new sign-in session and where to go next.
  */
-export async function finishLogin(deps: Deps, login: PendingLogin, query: URLSearchParams) {
+export async function finishLogin(deps: Deps, login: PendingLogin, query: URLSearchParams, client: string) {
   if (query.get('error')) throw ssoFailed('Your identity provider did not sign you in. Please try again, or use another way to sign in.');
   const provider = await oidcRepo.findProvider(deps.db, login.provider_id);
   if (!provider) throw ssoFailed();
@@ -225,6 +225,8 @@ export async function finishLogin(deps: Deps, login: PendingLogin, query: URLSea
   }
   const user = await personFor(deps, provider, claims);
   if (user.disabled_at) throw accountDisabled();
+  // Signed in: the start counts no more against the address (throttle.ts, signedInFrom).
+  await signedInFrom(deps, client, 1);
   return { session: await startSession(deps, user), next: login.next_path };
 }
 

@@ -16,7 +16,7 @@ import { enqueueMessage } from '../notifications/outbox.js';
 import { passwordResetSsoEmail, signInLinkEmail } from './emails.js';
 import * as repo from './repository.js';
 import { accountDisabled, hashToken, ssoRequired, ssoRequiredFor, ssoRequiringOrg, startSession } from './service.js';
-import { countPasswordCheck, hit, rateLimited } from './throttle.js';
+import { countPasswordCheck, hit, rateLimited, signedInFrom } from './throttle.js';
 
 /** How long an emailed sign-in link works. */
 export const SIGN_IN_LINK_MINUTES = 15;
@@ -100,5 +100,8 @@ export async function redeemSignInLink(deps: Deps, token: string, browserNonce: 
   // Asked for before their organisation required its own sign-in (or before they moved into
   // one that does): refused now, as a password is.
   if (await ssoRequiredFor(deps, user)) throw ssoRequired();
+  // Asked for and used: neither counts against the address any more (a link asked for
+  // elsewhere gives back what this address never counted, at most once per link emailed).
+  await signedInFrom(deps, client, 2, user.email);
   return startSession(deps, user);
 }

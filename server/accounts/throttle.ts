@@ -110,6 +110,24 @@ export async function countPasswordCheck(deps: Deps, email: string, client: stri
   };
 }
 
+/**
+ * A sign-in that worked by an emailed link or a school account, or a password reset that
+ * worked, from `client`: what its steps counted against the client address (`times`: the
+ * link or reset asked for and used; the school sign-in started) is taken back, as a right
+ * password's is (countPasswordCheck). So the staff of a school behind one address, signing in
+ * one after another, never use up the address's allowance, which is for failures: made-up
+ * links and tokens, addresses tried, sign-ins abandoned. For an emailed link, `email` is the
+ * account's, its own count and its count from this address go as a right password's do.
+ */
+export async function signedInFrom(deps: Deps, client: string, times: number, email?: string) {
+  for (let i = 0; i < times; i++) await repo.refundThrottle(deps.db, [`client:${client}`]);
+  if (email) {
+    await repo.clearThrottle(deps.db, `pair:${client}|${email}`);
+    await repo.refundThrottle(deps.db, [`account:${email}`]);
+  }
+  await repo.forgetEmptyThrottles(deps.db, [`client:${client}`, ...(email ? [`account:${email}`] : [])]);
+}
+
 /** Forgets counters whose windows ended long ago (a background job). */
 export async function pruneThrottles(deps: Deps) {
   await repo.pruneThrottle(deps.db, new Date(deps.now().getTime() - 24 * 3_600_000).toISOString());

@@ -194,6 +194,32 @@ describe('"Forgot your password?" where the organisation requires its own sign-i
   });
 });
 
+describe('"Forgot your password?" from one school address', () => {
+  it('resets that worked do not use up the address’s allowance; asking without resetting still counts', async () => {
+    const org = await t.org();
+    const people = await Promise.all(Array.from({ length: 4 }, () => t.user('staff', org.id)));
+    const school = { 'x-forwarded-for': '203.0.113.99' };
+    const [limits, proxies] = [t.deps.config.signInLimits, t.deps.config.trustProxy];
+    t.deps.config.signInLimits = { ...limits, perClient: 2 };
+    t.deps.config.trustProxy = 1;
+    try {
+      for (const p of people) {
+        expect((await t.request('POST', '/api/auth/password-reset', { body: { email: p.email }, headers: school })).status).toBe(202);
+        const [mail] = (await t.mails('password_reset')).filter((m) => m.to_email === p.email);
+        const token = /token=([\w-]+)/.exec(mail!.message.text)![1]!;
+        const done = await t.request('POST', '/api/auth/password-reset/complete', { body: { token, password: 'a brand new passphrase' }, headers: school });
+        expect(done.status, done.text).toBe(204);
+      }
+      const asked: number[] = [];
+      for (let i = 0; i < 3; i++) asked.push((await t.request('POST', '/api/auth/password-reset', { body: { email: `someone-${i}@example.org` }, headers: school })).status);
+      expect(asked).toEqual([202, 202, 429]);
+    } finally {
+      t.deps.config.signInLimits = limits;
+      t.deps.config.trustProxy = proxies;
+    }
+  });
+});
+
 describe('two first sign-ins of the same new person with an identity provider at once (two tabs)', () => {
   it('both sign in, as one new account with one link: never a 500', async () => {
     const op = await startTestIssuer();

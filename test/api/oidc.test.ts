@@ -33,14 +33,14 @@ async function provider(body: Record<string, unknown> = {}) {
 }
 
 /** Starts at /start as a browser (with `cookie` if it has one), lets the issuer "sign in", and comes back to the callback. */
-async function signInVia(providerId: string, opts: { cookie?: string; next?: string } = {}) {
-  const start = await t.request('GET', `/api/auth/oidc/${providerId}/start${opts.next ? `?next=${encodeURIComponent(opts.next)}` : ''}`, { headers: opts.cookie ? { cookie: opts.cookie } : {} });
+async function signInVia(providerId: string, opts: { cookie?: string; next?: string; headers?: Record<string, string> } = {}) {
+  const start = await t.request('GET', `/api/auth/oidc/${providerId}/start${opts.next ? `?next=${encodeURIComponent(opts.next)}` : ''}`, { headers: { ...opts.headers, ...(opts.cookie ? { cookie: opts.cookie } : {}) } });
   expect(start.status).toBe(302);
   const location = start.headers.get('location')!;
   const cookie = start.headers.get('set-cookie')!.match(/oidc_browser=[^;]+/)![0];
   const { state } = op.authorize(location);
   const callbackPath = `/api/auth/oidc/callback?code=${encodeURIComponent(lastCodeOf(op))}&state=${encodeURIComponent(state)}`;
-  const back = await t.request('GET', callbackPath, { headers: { cookie } });
+  const back = await t.request('GET', callbackPath, { headers: { ...opts.headers, cookie } });
   return { start, location, cookie, callbackPath, back, sid: back.headers.get('set-cookie')?.match(/sid=([^;]+)/)?.[1] };
 }
 const refusedWith = (back: { status: number; headers: Headers }) => (back.status === 302 ? new URL(back.headers.get('location')!, 'http://x').searchParams.get('sso_error') : `status ${back.status}`);
@@ -99,6 +99,30 @@ describe('OpenID Connect sign-in', () => {
     expect(await t.db.selectFrom('users').select('id').where('email', '=', 'pat.jones@oak.sch.uk').execute()).toHaveLength(1);
     const methods = await t.request('GET', '/api/me/sign-in-methods', { headers: { authorization: `Bearer ${second.sid}` } });
     expect(methods.json).toMatchObject({ password: false, providers: [{ label: 'Sign in with Test' }] });
+  });
+
+  it('the staff of a school behind one address sign in one after another without using up its allowance: a sign-in started and not finished still counts', async () => {
+    const org = await t.org('Ash Academy');
+    const p = await provider({ orgDomains: [{ domain: 'ash.sch.uk', orgId: org.id }] });
+    const school = { 'x-forwarded-for': '203.0.113.88' };
+    const [limits, proxies] = [t.deps.config.signInLimits, t.deps.config.trustProxy];
+    t.deps.config.signInLimits = { ...limits, perClient: 3 };
+    t.deps.config.trustProxy = 1;
+    try {
+      for (let i = 0; i < 5; i++) {
+        claims((nonce, d) => ({ ...d, sub: `ash-${i}`, email: `teacher${i}@ash.sch.uk`, nonce }));
+        const r = await signInVia(p.id, { headers: school });
+        expect(r.back.headers.get('location')).toBe('/sessions');
+        expect(r.sid).toBeTruthy();
+      }
+      // Started and abandoned (never back at the callback): counted, and stopped at the limit.
+      const starts: (string | null)[] = [];
+      for (let i = 0; i < 4; i++) starts.push(refusedWith(await t.request('GET', `/api/auth/oidc/${p.id}/start`, { headers: school })));
+      expect(starts).toEqual([null, null, null, 'rate_limited']);
+    } finally {
+      t.deps.config.signInLimits = limits;
+      t.deps.config.trustProxy = proxies;
+    }
   });
 
   it('links to an existing account with the same verified email; sessions behave like password ones', async () => {

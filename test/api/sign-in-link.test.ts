@@ -243,4 +243,32 @@ describe('sign-in link by email', () => {
     }
     expect(await linkMailsTo(u.email)).toHaveLength(10);
   });
+
+  it('the staff of a school behind one address sign in by link one after another without using up its allowance: only what fails counts', async () => {
+    const org = await t.org();
+    const people = await Promise.all(Array.from({ length: 6 }, () => t.user('staff', org.id)));
+    const school = { 'x-forwarded-for': '203.0.113.77' };
+    const [limits, proxies] = [t.deps.config.signInLimits, t.deps.config.trustProxy];
+    t.deps.config.signInLimits = { ...limits, perClient: 4 };
+    t.deps.config.trustProxy = 1;
+    try {
+      // Six people, each asking for a link and using it: twelve steps from one address allowed four.
+      for (const p of people) {
+        const asked = await ask(p.email, undefined, school);
+        expect(asked.status).toBe(202);
+        const done = await t.request('POST', '/api/auth/email-link/complete', { body: { token: await tokenFor(p.email) }, headers: { cookie: asked.cookie!, ...school } });
+        expect(done.status, done.text).toBe(200);
+        expect(done.json.user.id).toBe(p.id);
+      }
+      const login = await t.request('POST', '/api/auth/login', { body: { email: people[0]!.email, password: TEST_PASSWORD }, headers: school });
+      expect(login.status).toBe(200);
+      // Made-up links from that address still count, and are stopped at the limit.
+      const guesses: number[] = [];
+      for (let i = 0; i < 5; i++) guesses.push((await t.request('POST', '/api/auth/email-link/complete', { body: { token: `made-up-${i}-${'x'.repeat(30)}` }, headers: school })).status);
+      expect(guesses).toEqual([400, 400, 400, 400, 429]);
+    } finally {
+      t.deps.config.signInLimits = limits;
+      t.deps.config.trustProxy = proxies;
+    }
+  });
 });
