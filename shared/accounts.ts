@@ -160,7 +160,8 @@ export const CreateUserInput = z.object({
   name: Line(200).pipe(z.string().min(1, 'is required')),
   role: Role,
   orgId: Id.optional(),
-  password: Password.optional(),
+  /** Administrators only (403 for an office: a password is the person's own to choose). */
+  password: Password.optional().describe('Administrators only: an office may not choose a person’s password (403)'),
   captioner: z.boolean().optional(),
   jobRole: JobRole.nullable().optional(),
 });

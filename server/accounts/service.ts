@@ -318,6 +318,10 @@ const ssoHomeProblem = (org: string, email = 'This email') => `${email} belongs 
 export async function createUser(deps: Deps, actor: AuthUser, input: z.infer<typeof CreateUserInput>) {
   const orgId = input.orgId ?? (actor.role === 'office' ? actor.orgId : null);
   await checkMayCreate(deps, actor, input.role, orgId);
+  // A password is the person's own: an office that chose one would hold the account (and
+  // whatever an administrator later makes of it, an office or trainer role). They set their
+  // own, from a reset or sign-in link (the page offers to email one).
+  if (input.password !== undefined && actor.role !== 'admin') throw new AppError('forbidden', 'Only administrators can set a password for someone. The person chooses their own: email them a link to choose one, or they can ask for a sign-in link on the sign-in page.');
   if (input.captioner && actor.role !== 'admin') throw new AppError('forbidden', 'Only administrators can make someone a captioner.');
   if (input.role !== 'admin' && input.role !== 'trainer' && !orgId) {
     throw new AppError('validation_failed', 'Staff and office users must belong to an organisation: choose one.', { issues: [{ path: 'orgId', message: 'is required' }] });

@@ -420,6 +420,23 @@ describe('captioner flag and people', () => {
     expect(byAdmin.json.captioner).toBe(true);
   });
 
+  it('an office may not choose a new person’s password (it would hold the account, whatever role it is given later); an administrator may', async () => {
+    const org = await t.org();
+    const office = await t.user('office', org.id);
+    const admin = await t.user('admin');
+    const refused = await t.request('POST', '/api/users', { as: office, body: { email: 'chosen-by-office@example.org', name: 'Pat Chosen', role: 'staff', password: 'office-knows-this-1' } });
+    expect(refused.status).toBe(403);
+    expect(refused.json.error.message).toBe('Only administrators can set a password for someone. The person chooses their own: email them a link to choose one, or they can ask for a sign-in link on the sign-in page.');
+    expect(await t.db.selectFrom('users').select('id').where('email', '=', 'chosen-by-office@example.org').execute()).toHaveLength(0);
+    expect((await t.request('POST', '/api/auth/login', { body: { email: 'chosen-by-office@example.org', password: 'office-knows-this-1' } })).status).toBe(401);
+    // Without a password the office adds them, and they have none.
+    const made = await t.request('POST', '/api/users', { as: office, body: { email: 'chosen-by-office@example.org', name: 'Pat Chosen', role: 'staff' } });
+    expect(made.status).toBe(201);
+    expect((await t.db.selectFrom('users').select('password_hash').where('id', '=', made.json.id).executeTakeFirstOrThrow()).password_hash).toBeNull();
+    const byAdmin = await t.request('POST', '/api/users', { as: admin, body: { email: 'chosen-by-admin@example.org', name: 'Pat Admin', role: 'trainer', password: 'admin-set-this-1' } });
+    expect(byAdmin.status).toBe(201);
+  });
+
   it('an email taken in another school is refused without naming that school', async () => {
     const schoolA = await t.org('Oakfield Primary Academy');
     const taken = await t.user('staff', schoolA.id);
