@@ -5,7 +5,7 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { TEST_PASSWORD } from '../helpers.js';
+import { providerServing, TEST_PASSWORD } from '../helpers.js';
 import { browserAvailable, daysFromNow, expectFocused, expectNoAxeViolations, newPage, plusMinutes, serverAndBrowser, signIn, signInTo, tabTo, warnIfSkipped, checkPage, activate, NARROW } from './harness.js';
 
 warnIfSkipped(import.meta.url);
@@ -87,6 +87,47 @@ describe.skipIf(!browserAvailable)('account pages', () => {
     await again.getByRole('alert').filter({ hasText: 'has expired or has already been used' }).waitFor();
     await again.getByRole('link', { name: 'Ask for a new link' }).waitFor();
     await checkPage(again, 'reset page with a used link');
+  });
+
+  it('a reset link that cannot work because the school now requires its own sign-in says so and points to the sign-in page; too many attempts is said above the button, not as a password problem (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const admin = await t.user('admin');
+    const org = await t.org('Rowan Academy');
+    const staff = await t.user('staff', org.id);
+    expect((await t.request('POST', '/api/auth/password-reset', { body: { email: staff.email } })).status).toBe(202);
+    const mail = (await t.mails('password_reset')).filter((m) => m.to_email === staff.email).at(-1);
+    const link = mail!.message.text.match(/http\S+\/reset-password#token=\S+/)![0];
+    const page = await newPage(env.browser, env.server, NARROW);
+
+    // Too many attempts from this address (the service's answer, held here): a refusal with the wait, the form kept.
+    const message = 'There have been too many attempts to reset a password. Please wait 15 minutes and try again.';
+    let refused = true;
+    await page.route('**/api/auth/password-reset/complete', (route) => (refused ? route.fulfill({ status: 429, headers: { 'retry-after': '900' }, contentType: 'application/json', body: JSON.stringify({ error: { code: 'rate_limited', message } }) }) : route.continue()));
+    await page.goto(link);
+    await page.getByRole('heading', { level: 1, name: 'Choose a new password' }).waitFor();
+    await tabTo(page, 'New password');
+    await page.keyboard.type(NEW_PASSWORD);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(NEW_PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.getByRole('alert').filter({ hasText: message }).waitFor();
+    expect(await page.getByLabel('New password', { exact: true }).getAttribute('aria-invalid')).not.toBe('true');
+    expect(await page.locator('.error-summary').count()).toBe(0);
+    await checkPage(page, 'reset page refused for too many attempts');
+
+    // The school now requires its own sign-in: the link can never set a password here.
+    refused = false;
+    await providerServing(t, org.id);
+    expect((await t.request('PATCH', `/api/orgs/${org.id}`, { as: admin, body: { settings: { ssoRequired: true } } })).status).toBe(200);
+    await tabTo(page, 'Set new password');
+    await page.keyboard.press('Enter');
+    const problem = page.getByRole('alert').filter({ hasText: 'Your organisation asks its staff to sign in with their school account.' });
+    await problem.waitFor();
+    expect(await page.getByLabel('New password', { exact: true }).count()).toBe(0);
+    expect(await problem.getByRole('link', { name: 'Ask for a new link' }).count()).toBe(0);
+    await checkPage(page, 'reset page for a school that requires its own sign-in');
+    await activate(page, 'Go to the sign-in page');
+    await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
   });
 
   it('changing my password on my account page, by keyboard, at 320 px; my other sign-ins end', async () => {

@@ -3,13 +3,14 @@
  * link; the link opens the reset page (its token is in the address's #fragment, which the
  * browser never sends to a server).
  */
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { PasswordResetInput, PasswordResetRequested, PasswordResetRequestInput } from '../../../shared/accounts.js';
 import { z } from 'zod';
 import { api, ApiError } from '../api.js';
-import { apiIssues, ErrorSummary, errorFor, messageOf, PageHeading, Status, TextField, toFieldErrors, type FieldError } from '../components.js';
+import { apiIssues, ErrorSummary, errorFor, PageHeading, Status, TextField, toFieldErrors, type FieldError } from '../components.js';
 import { useEmailRequest } from './useEmailRequest.js';
 import { Link, replaceAddress } from '../router.js';
+import { SaveFailure } from '../load.js';
 
 export function ForgotPasswordPage({ navigated }: { navigated: boolean }) {
   const { errors, sent, busy, submit, again, emailField } = useEmailRequest('/api/auth/password-reset', PasswordResetRequestInput, PasswordResetRequested, 'reset-sent');
@@ -53,9 +54,13 @@ function tokenFromAddress(): string {
 export function ResetPasswordPage({ navigated, onSignedOut }: { navigated: boolean; onSignedOut: () => void }) {
   const [token] = useState(tokenFromAddress);
   const [errors, setErrors] = useState<FieldError[]>([]);
-  const [linkProblem, setLinkProblem] = useState('');
+  /** Why the link cannot set a password (used, expired, the account off, or the organisation's own sign-in required), and where to go instead. */
+  const [linkProblem, setLinkProblem] = useState<{ message: string; signIn: boolean } | null>(null);
+  /** A failure about no field (too many attempts, the network, the service): said above the button. */
+  const [failure, setFailure] = useState<unknown>(null);
   const [done, setDone] = useState(false);
   const [busy, setBusy] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
 
   async function submit(e: Event) {
     e.preventDefault();
@@ -68,6 +73,7 @@ export function ResetPasswordPage({ navigated, onSignedOut }: { navigated: boole
     if (!input.success) found.push(...toFieldErrors(input.error.issues.filter((i) => i.path[0] === 'password'), RESET_FIELDS, RESET_FIELDS.password));
     if (password && again !== password) found.push({ field: 'new-password-again', message: 'Type the same new password again' });
     setErrors(found);
+    setFailure(null);
     if (found.length || !input.success) return;
     setBusy(true);
     try {
@@ -76,9 +82,12 @@ export function ResetPasswordPage({ navigated, onSignedOut }: { navigated: boole
       setDone(true);
       onSignedOut();
     } catch (err) {
-      if (err instanceof ApiError && (err.code === 'invalid_reset_link' || err.code === 'account_disabled')) setLinkProblem(err.message);
+      if (err instanceof ApiError && (err.code === 'invalid_reset_link' || err.code === 'account_disabled')) setLinkProblem({ message: err.message, signIn: false });
+      // The link can never set a password here: the organisation's own sign-in is the way in.
+      else if (err instanceof ApiError && err.code === 'sso_required') setLinkProblem({ message: err.message, signIn: true });
       else if (apiIssues(err).length) setErrors(toFieldErrors(apiIssues(err), RESET_FIELDS, RESET_FIELDS.password));
-      else setErrors([{ field: 'new-password', message: messageOf(err) }]);
+      // Not about the password typed (too many attempts: wait; the network or the service: try again).
+      else setFailure(err);
     } finally {
       setBusy(false);
     }
@@ -99,25 +108,24 @@ export function ResetPasswordPage({ navigated, onSignedOut }: { navigated: boole
       </div>
     );
   }
-  const problem = linkProblem || (token.length < 16 ? 'This link is not complete. Open the link from the email again, or ask for a new one.' : '');
+  const problem = linkProblem ?? (token.length < 16 ? { message: 'This link is not complete. Open the link from the email again, or ask for a new one.', signIn: false } : null);
   return (
     <div class="narrow">
-      <PageHeading title="Choose a new password" navigated={navigated} error={errors.length > 0 || problem !== ''}>
+      <PageHeading title="Choose a new password" navigated={navigated} error={errors.length > 0 || problem !== null}>
         Choose a new password
       </PageHeading>
       {problem ? (
         <div role="alert" class="notice notice-error">
-          <p>{problem}</p>
-          <p>
-            <Link href="/forgot-password">Ask for a new link</Link>
-          </p>
+          <p>{problem.message}</p>
+          <p>{problem.signIn ? <Link href="/signin">Go to the sign-in page</Link> : <Link href="/forgot-password">Ask for a new link</Link>}</p>
         </div>
       ) : (
         <>
           <ErrorSummary errors={errors} />
-          <form onSubmit={submit} noValidate>
+          <form ref={formRef} onSubmit={submit} noValidate>
             <TextField id="new-password" label="New password" hint="At least 10 characters. A few words you will remember make a good one." type="password" autocomplete="new-password" error={errorFor(errors, 'new-password')} />
             <TextField id="new-password-again" label="Type the new password again" type="password" autocomplete="new-password" error={errorFor(errors, 'new-password-again')} />
+            <SaveFailure error={failure} busy={busy} onRetry={() => formRef.current?.requestSubmit()} />
             <button type="submit" class="button" aria-disabled={busy ? 'true' : undefined}>
               {busy ? 'Saving…' : 'Set new password'}
             </button>
