@@ -14,7 +14,8 @@
  * not Outlook's X-MICROSOFT-CDO-BUSYSTATUS:FREE, not STATUS:CANCELLED. A busy timed event
  * is a busy period (an event of zero length takes no time); a busy all-day event marks the
  * school as closed on those days (INSET days, holidays), so the person is free on them
- * whatever lessons the file also lists.
+ * whatever lessons the file also lists, unless it is shown as out of office
+ * (X-MICROSOFT-CDO-BUSYSTATUS:OOF: leave, a trip): then the person is away, busy all day.
  */
 import ICAL from 'ical.js';
 import { WINDOWS_TO_IANA_MAP } from 'windows-iana';
@@ -94,6 +95,9 @@ function isBusy(item: ICAL.Component): boolean {
   if (upper(item.getFirstPropertyValue('x-microsoft-cdo-busystatus')) === 'FREE') return false;
   return upper(item.getFirstPropertyValue('transp')) !== 'TRANSPARENT';
 }
+
+/** Shown as out of office (Outlook and Exchange write OOF): away, not at school. */
+const isAway = (item: ICAL.Component) => upper(item.getFirstPropertyValue('x-microsoft-cdo-busystatus')) === 'OOF';
 
 /** How a zone is read: an IANA zone, or a VTIMEZONE carried by the file. */
 type Zone = { kind: 'iana'; name: string } | { kind: 'vtimezone'; tz: ICAL.Timezone };
@@ -491,7 +495,18 @@ export function parseTimetableIcs(source: string, opts: { now: Date; defaultZone
             return problem('is an all-day event longer than 400 days');
           }
           seen++;
-          if (isBusy(item)) freeDays.push({ from, to, label });
+          if (!isBusy(item)) continue;
+          if (isAway(item)) {
+            // Out of office (Outlook's OOF: leave, a trip, jury service): the person is away, busy
+            // all through those days, not free because the school is closed.
+            const s = zonedTimeToUtc(+from.slice(0, 4), +from.slice(5, 7), +from.slice(8, 10), 0, 0, timeZone);
+            const e = zonedTimeToUtc(+to.slice(0, 4), +to.slice(5, 7), +to.slice(8, 10), 0, 0, timeZone);
+            dated.push({ startsAt: new Date(s).toISOString(), endsAt: new Date(e).toISOString(), label });
+            if (dated.length > MAX_OCCURRENCES) return problem(`makes the timetable longer than ${MAX_OCCURRENCES} lessons`);
+            if (e - s > LONG_PERIOD_MS && ++longPeriods > MAX_LONG_PERIODS) return problem(`makes more than ${MAX_LONG_PERIODS} busy periods longer than 31 days (a timetable may hold at most ${MAX_LONG_PERIODS})`);
+            continue;
+          }
+          freeDays.push({ from, to, label });
           continue;
         }
         const s = instantOf(o.start, o.startTzid, o.calendarTzid);

@@ -98,3 +98,51 @@ describe('a CSV timetable with days the school is closed', () => {
     expect((await t.request('GET', `/api/users/${b.id}/timetable?from=2026-12-14T00:00:00Z&to=2027-01-11T00:00:00Z`, { as: office })).json.freeDays).toEqual([]);
   });
 });
+
+describe('a calendar file’s all-day event shown as out of office', () => {
+  it('is the person away, busy all day (leave, a trip), not the school closed; a busy all-day event still marks the school closed', async () => {
+    const org = await t.org();
+    const user = await t.user('staff', org.id);
+    const ics = [
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'PRODID:-//Microsoft Corporation//Outlook 16.0 MIMEDIR//EN',
+      'BEGIN:VEVENT',
+      'UID:lessons',
+      'DTSTAMP:20261101T000000Z',
+      'DTSTART;TZID=Europe/London:20270104T090000',
+      'DTEND;TZID=Europe/London:20270104T100000',
+      'RRULE:FREQ=WEEKLY;BYDAY=MO;COUNT=10',
+      'SUMMARY:Year 4',
+      'END:VEVENT',
+      'BEGIN:VEVENT',
+      'UID:trip',
+      'DTSTAMP:20261101T000000Z',
+      'DTSTART;VALUE=DATE:20270111',
+      'DTEND;VALUE=DATE:20270112',
+      'SUMMARY:Y6 residential trip',
+      'X-MICROSOFT-CDO-BUSYSTATUS:OOF',
+      'END:VEVENT',
+      'BEGIN:VEVENT',
+      'UID:inset',
+      'DTSTAMP:20261101T000000Z',
+      'DTSTART;VALUE=DATE:20270104',
+      'DTEND;VALUE=DATE:20270105',
+      'SUMMARY:INSET day',
+      'END:VEVENT',
+      'END:VCALENDAR',
+      '',
+    ].join('\r\n');
+    const put = await t.request('PUT', '/api/me/timetable', { as: user, body: ics, headers: { 'content-type': 'text/calendar' } });
+    expect(put.status, put.text).toBe(200);
+    // 11 January, the trip: an afternoon session (no lesson then) clashes with being away.
+    const afternoon = await t.session({ title: 'On the trip day', mode: 'online', capacity: { online: 10 }, startsAt: '2027-01-11T14:00:00Z', endsAt: '2027-01-11T15:00:00Z' });
+    expect(await fitOf(user, afternoon.id)).toMatchObject({ fits: false, clashes: [{ label: 'Y6 residential trip' }] });
+    // 4 January, the INSET day: free all day, the lesson included.
+    const onInset = await t.session({ title: 'On the INSET day', mode: 'online', capacity: { online: 10 }, ...inset });
+    expect(await fitOf(user, onInset.id)).toMatchObject({ fits: true, clashes: [] });
+    const tt = await t.request('GET', '/api/me/timetable?from=2027-01-04&to=2027-01-17', { as: user });
+    expect(tt.json.freeDays).toEqual([expect.objectContaining({ from: '2027-01-04', to: '2027-01-05', label: 'INSET day' })]);
+    expect(tt.json.busy).toContainEqual(expect.objectContaining({ startsAt: '2027-01-11T00:00:00.000Z', endsAt: '2027-01-12T00:00:00.000Z', label: 'Y6 residential trip' }));
+  });
+});
