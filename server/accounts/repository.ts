@@ -218,15 +218,15 @@ export async function revokeAuthSession(db: Q, id: string, nowIso: string) {
  * hits arriving together are each counted: none can read a count another has not yet
  * written. A window that started at or before `cutoffIso` is over: the count starts again.
  */
-export async function bumpThrottle(db: Q, key: string, nowIso: string, cutoffIso: string): Promise<{ hits: number; windowStart: string }> {
+export async function bumpThrottle(db: Q, key: string, nowIso: string, cutoffIso: string, weight = 1): Promise<{ hits: number; windowStart: string }> {
   const row = await db
     .insertInto('login_throttle')
-    .values({ key, window_start: nowIso, hits: 1 })
+    .values({ key, window_start: nowIso, hits: weight })
     .onConflict((oc) =>
       oc.column('key').doUpdateSet((eb) => {
         const expired = eb('login_throttle.window_start', '<=', cutoffIso);
         return {
-          hits: eb.case().when(expired).then(1).else(eb('login_throttle.hits', '+', 1)).end(),
+          hits: eb.case().when(expired).then(weight).else(eb('login_throttle.hits', '+', weight)).end(),
           window_start: eb.case().when(expired).then(nowIso).else(eb.ref('login_throttle.window_start')).end(),
         };
       }),

@@ -19,7 +19,7 @@ import * as repo from './repository.js';
 import * as oidcRepo from './oidc-repository.js';
 import { orgsActableBy } from './acting.js';
 import { batchedLookup } from '../platform/batching.js';
-import { countPasswordCheck } from './throttle.js';
+import { countPasswordCheck, hit, rateLimited } from './throttle.js';
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -315,6 +315,22 @@ async function ssoHomesElsewhere(deps: Deps, emails: readonly string[], orgId: s
 }
 const ssoHomeProblem = (org: string, email = 'This email') => `${email} belongs to ${org}’s sign-in, so only ${org}’s office or an administrator can add an account for it.`;
 
+/**
+ * Counts `addresses` against the office's hourly budget (config.officeAddressChecksPerHour);
+ * 429 past it, before anything is looked up. Each answer says whether an address has an
+ * account anywhere on the service: a school, or a trust importing all its schools' staff and
+ * checking first, needs a few thousand; someone collecting addresses would need far more.
+ * Administrators place anyone and are not counted.
+ */
+async function checkAddressBudget(deps: Deps, actor: AuthUser, addresses: number) {
+  if (actor.role === 'admin' || addresses === 0) return;
+  const wait = await hit(deps, { key: `address-checks:${actor.id}`, limit: deps.config.officeAddressChecksPerHour, windowMs: 3_600_000 }, addresses);
+  if (wait !== null) {
+    const e = rateLimited(wait, 'people added or checked from your account this hour');
+    throw new AppError(e.code, `${e.message} Nobody was added.`, e.details, e.headers);
+  }
+}
+
 export async function createUser(deps: Deps, actor: AuthUser, input: z.infer<typeof CreateUserInput>) {
   const orgId = input.orgId ?? (actor.role === 'office' ? actor.orgId : null);
   await checkMayCreate(deps, actor, input.role, orgId);
@@ -327,6 +343,7 @@ export async function createUser(deps: Deps, actor: AuthUser, input: z.infer<typ
     throw new AppError('validation_failed', 'Staff and office users must belong to an organisation: choose one.', { issues: [{ path: 'orgId', message: 'is required' }] });
   }
   if (orgId && !(await repo.findOrg(deps.db, orgId))) throw new AppError('validation_failed', 'That organisation does not exist.', { issues: [{ path: 'orgId', message: 'not found' }] });
+  await checkAddressBudget(deps, actor, 1);
   const home = actor.role !== 'admin' && orgId ? (await ssoHomesElsewhere(deps, [input.email], orgId)).get(input.email) : undefined;
   if (home) throw new AppError('validation_failed', ssoHomeProblem(home), { issues: [{ path: 'email', message: ssoHomeProblem(home) }] });
   const passwordHash = input.password ? await hashPassword(input.password, deps.config.passwordCostLog2) : null;
@@ -448,6 +465,7 @@ export async function importUsersCsv(deps: Deps, actor: AuthUser, orgId: string,
     seen.set(email, line);
     rows.push({ line, name, email, role, jobRole });
   });
+  await checkAddressBudget(deps, actor, rows.length);
   const taken = new Set(await repo.existingEmails(deps.db, rows.map((r) => r.email)));
   for (const r of rows) if (taken.has(r.email)) errors.push({ line: r.line, message: alreadyHasAccount(r.email) });
   if (actor.role !== 'admin') {

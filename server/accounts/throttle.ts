@@ -22,13 +22,13 @@ export interface Counter {
 }
 
 /**
- * Counts one hit on `counter`; returns the seconds until its window ends when the count is
- * over the limit, else null.
+ * Counts one hit on `counter` (`weight` hits: an import of many addresses counts each);
+ * returns the seconds until its window ends when the count is over the limit, else null.
  */
-export async function hit(deps: Deps, counter: Counter): Promise<number | null> {
+export async function hit(deps: Deps, counter: Counter, weight = 1): Promise<number | null> {
   const now = deps.now();
   const cutoff = new Date(now.getTime() - counter.windowMs).toISOString();
-  const { hits, windowStart } = await repo.bumpThrottle(deps.db, counter.key, now.toISOString(), cutoff);
+  const { hits, windowStart } = await repo.bumpThrottle(deps.db, counter.key, now.toISOString(), cutoff, weight);
   if (hits <= counter.limit) return null;
   return Math.max(1, Math.ceil((Date.parse(windowStart) + counter.windowMs - now.getTime()) / 1000));
 }

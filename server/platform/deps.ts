@@ -40,6 +40,11 @@ export interface Config {
   passwordCostLog2: number;
   /** Password checks allowed per window before sign-in is refused (accounts/throttle.ts). */
   signInLimits: SignInLimits;
+  /**
+   * How many email addresses an office may put to the test of "already has an account" (an
+   * import, its dry run, adding one person) in an hour (accounts/service.ts, checkAddressBudget).
+   */
+  officeAddressChecksPerHour: number;
   /** Proxies in front of the service whose `X-Forwarded-For` is believed (`TRUST_PROXY`); 0 = none. */
   trustProxy: number;
   sessionTtlHours: number;
@@ -130,6 +135,7 @@ export function defaultConfig(overrides: Partial<Config> = {}): Config {
     livekit: null,
     passwordCostLog2: 15,
     signInLimits: { windowMinutes: 15, perAccountAndClient: 5, perClient: 100, perAccount: 100 },
+    officeAddressChecksPerHour: 10_000,
     trustProxy: 0,
     sessionTtlHours: 24 * 14,
     maxBodyBytes: 1024 * 1024,

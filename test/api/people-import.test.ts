@@ -33,6 +33,28 @@ describe('staff CSV import', () => {
     expect(done.json.users.map((u: any) => u.orgName)).toEqual(['Hill Primary', 'Hill Primary']);
   });
 
+  it('an office may put only so many addresses an hour to the test of “already has an account” (imports, their checks, adding one person): 429 past it, nobody added; administrators are not counted', async () => {
+    t.deps.config.officeAddressChecksPerHour = 5;
+    const org = await t.org('Hill Primary');
+    const office = await t.user('office', org.id);
+    const admin = await t.user('admin');
+    const file = (from: number, n: number) => 'name,email,role\n' + Array.from({ length: n }, (_, i) => `Person ${from + i},person${from + i}@example.org,staff`).join('\n');
+    expect((await t.request('POST', `/api/orgs/${org.id}/users/import?dryRun=true`, { as: office, body: file(1, 3), headers: csv })).status).toBe(200);
+    // A refusal (one address already has an account) is an answer too: counted.
+    expect((await t.request('POST', '/api/users', { as: office, body: { email: admin.email, name: 'Already Here', role: 'staff' } })).status).toBe(409);
+    const over = await t.request('POST', `/api/orgs/${org.id}/users/import`, { as: office, body: file(1, 2), headers: csv });
+    expect(over.status).toBe(429);
+    expect(over.headers.get('retry-after')).toBeTruthy();
+    expect(over.json.error.message).toMatch(/^There have been too many people added or checked from your account this hour\. Please wait \d+ minutes? and try again\. Nobody was added\.$/);
+    expect((await t.request('POST', '/api/users', { as: office, body: { email: 'one.more@example.org', name: 'One More', role: 'staff' } })).status).toBe(429);
+    expect(await t.db.selectFrom('users').select('id').where('email', 'like', 'person%@example.org').execute()).toHaveLength(0);
+    // Administrators place anyone.
+    expect((await t.request('POST', `/api/orgs/${org.id}/users/import`, { as: admin, body: file(1, 6), headers: csv })).status).toBe(201);
+    // An hour later the office may again.
+    t.clock.advance(60 * 60_000 + 1);
+    expect((await t.request('POST', '/api/users', { as: office, body: { email: 'one.more@example.org', name: 'One More', role: 'staff' } })).status).toBe(201);
+  });
+
   it('two imports at once adding the same new email: one adds its people, the other is refused naming that line, and adds nobody', async () => {
     const org = await t.org('Hill Primary');
     const office = await t.user('office', org.id);
