@@ -111,6 +111,9 @@ function closedFor(s: SessionRow, seat: SeatKind, now: Date): AppError | null {
 }
 const seatOf = (s: SessionRow, wanted: SeatKind | undefined): SeatKind => wanted ?? (s.mode === 'online' ? 'online' : 'in_person');
 const distinct = <T>(xs: T[]) => [...new Set(xs)];
+/** "Elm Academy, Hill Primary and Oak Primary": names listed as a sentence lists them. Made at first use (ICU's list data takes some milliseconds to load). */
+let andFormat: Intl.ListFormat | undefined;
+const AND = () => (andFormat ??= new Intl.ListFormat('en-GB', { type: 'conjunction' }));
 
 /**
  * Books each request's people, in the order the requests came: a seat when one is free to
@@ -688,7 +691,7 @@ export async function declineOffer(trx: Trx, deps: Deps, actor: AuthUser, bookin
 /**
  * Called by the catalogue before it saves an edit: refuses a capacity below the seats
  * already taken or still held for organisations, or removing a seat kind that people are
- * booked on or waiting for.
+ * booked on or waiting for, or that is held for organisations (both said at the mode).
  */
 export async function checkSessionChange(trx: Trx, deps: Deps, before: SessionRow, after: SessionRow) {
   // An offer whose time ran out (the sweep not yet come) holds no seat, as when booking.
@@ -718,6 +721,15 @@ export async function checkSessionChange(trx: Trx, deps: Deps, before: SessionRo
     // holds would promise seats that are not there, and every later edit be refused for it.
     const activeAfter = now < repo.holdsReleaseAt(after);
     const held = activeAfter ? st.holds.reduce((n, h) => n + unclaimed(h), 0) : 0;
+    // A new mode that takes away a seat kind held for organisations: said at the mode, naming
+    // them (the seat counts are not on the form once the mode is chosen), with what to do.
+    if (!kindKept && held > 0) {
+      const holderIds = distinct(st.holds.filter((h) => unclaimed(h) > 0).map((h) => h.orgId));
+      const names = await orgNames(trx, holderIds);
+      const holders = AND().format(holderIds.map((id) => names.get(id) ?? 'an organisation').sort((a, b) => a.localeCompare(b, 'en-GB')));
+      const message = `${held === 1 ? `1 ${seatWord(seat)} seat is` : `${held} ${seatWord(seat)} seats are`} held for ${holders}, which a session ${after.mode === 'online' ? 'online' : 'in person'} only does not have. Release ${held === 1 ? 'it' : 'them'} on Seat holds first, or keep it hybrid.`;
+      throw new AppError('capacity_below_confirmed', message, { seat, taken, held, requested: 0, issues: [{ path: 'mode', message }] });
+    }
     if (newCapacity < taken + held) {
       if (!st.holdsActive) {
         throw new AppError('capacity_below_confirmed', `This change brings back ${held} ${seatWord(seat)} seat(s) held for organisations, released on ${held === 1 ? 'its' : 'their'} release date, but ${taken} of ${newCapacity} are now taken. Reduce or remove those seat holds first, or keep the hold release time as it was.`, { seat, taken, held, requested: newCapacity });

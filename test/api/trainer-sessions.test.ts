@@ -404,6 +404,50 @@ describe('who is told of a new time or place', () => {
   });
 });
 
+describe('changing the mode', () => {
+  const hold = async (sessionId: string, as: TestUser, orgId: string, seat: 'in_person' | 'online', seats: number) =>
+    expect((await t.request('PUT', `/api/sessions/${sessionId}/holds`, { as, body: { orgId, seat, seats } })).status).toBe(204);
+  const heldNow = async (sessionId: string, as: TestUser) => ((await t.request('GET', `/api/sessions/${sessionId}/holds`, { as })).json.items as any[]).map((h) => [h.orgName, h.seat, h.seats]);
+
+  it('a hybrid session with online seats held for a school is not made in person only: refused at Mode, naming the school and what to do; nothing changes', async () => {
+    const trainer = await t.user('trainer');
+    const school = await t.org('Hill Primary');
+    const s = await t.session({ ...hybrid }, trainer);
+    await hold(s.id, trainer, school.id, 'online', 2);
+    const refused = await t.request('PATCH', `/api/sessions/${s.id}`, { as: trainer, body: { mode: 'in_person' } });
+    expect(refused.status).toBe(409);
+    const said = '2 online seats are held for Hill Primary, which a session in person only does not have. Release them on Seat holds first, or keep it hybrid.';
+    expect(refused.json.error).toMatchObject({ code: 'capacity_below_confirmed', message: said, details: { seat: 'online', held: 2, issues: [{ path: 'mode', message: said }] } });
+    const after = (await t.request('GET', `/api/sessions/${s.id}`, { as: trainer })).json;
+    expect([after.mode, after.seats.inPerson.capacity, after.seats.online.capacity]).toEqual(['hybrid', 1, 2]);
+    expect(await heldNow(s.id, trainer)).toEqual([['Hill Primary', 'online', 2]]);
+  });
+
+  it('a hybrid session with in-person seats held for schools is not made online only: refused at Mode, naming each school; once the holds are released it is', async () => {
+    const trainer = await t.user('trainer');
+    const [hill, oak] = [await t.org('Hill Primary'), await t.org('Oak Academy')];
+    const s = await t.session({ ...hybrid, capacity: { inPerson: 3, online: 2 } }, trainer);
+    await hold(s.id, trainer, oak.id, 'in_person', 1);
+    await hold(s.id, trainer, hill.id, 'in_person', 2);
+    const toOnline = () => t.request('PATCH', `/api/sessions/${s.id}`, { as: trainer, body: { mode: 'online', venue: null } });
+    const refused = await toOnline();
+    expect(refused.status).toBe(409);
+    const said = '3 in-person seats are held for Hill Primary and Oak Academy, which a session online only does not have. Release them on Seat holds first, or keep it hybrid.';
+    expect(refused.json.error).toMatchObject({ code: 'capacity_below_confirmed', message: said, details: { seat: 'in_person', held: 3, issues: [{ path: 'mode', message: said }] } });
+    const after = (await t.request('GET', `/api/sessions/${s.id}`, { as: trainer })).json;
+    expect([after.mode, after.venue, after.seats.inPerson.capacity]).toEqual(['hybrid', 'Oak hall', 3]);
+    // One school's hold released, the other's is still in the way; then none is.
+    await hold(s.id, trainer, hill.id, 'in_person', 0);
+    const one = await toOnline();
+    expect(one.status).toBe(409);
+    expect(one.json.error.message).toBe('1 in-person seat is held for Oak Academy, which a session online only does not have. Release it on Seat holds first, or keep it hybrid.');
+    await hold(s.id, trainer, oak.id, 'in_person', 0);
+    const done = await toOnline();
+    expect(done.status, done.text).toBe(200);
+    expect(done.json.mode).toBe('online');
+  });
+});
+
 describe('moving and removing: the edges', () => {
   /** The SEQUENCE of the person's calendar event for a booking now, as their own feed has it (a waiting place has no invite to download). */
   const sequence = async (bookingId: string, as: TestUser) => {

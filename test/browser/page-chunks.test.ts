@@ -5,7 +5,7 @@ import { browserAvailable, checkPage, expectFocused, NARROW, newPage, serverAndB
 warnIfSkipped(import.meta.url);
 
 /** Words only the trainer's, office's and administrator's pages and the live room show. */
-const NOT_FOR_STAFF = ['The trainer has ended this live room', 'Count again now', 'Add an organisation', 'Import staff from a spreadsheet', 'Loading the code…', 'Message attendees', 'Feedback on my sessions', 'Feedback per course'];
+const NOT_FOR_STAFF = ['The trainer has ended this live room', 'Count again now', 'Add an organisation', 'Import staff from a spreadsheet', 'Loading the code…', 'so it can no longer be messaged', 'Feedback on my sessions', 'Feedback per course'];
 
 /** Every script the page fetches from now on, as text. */
 function scriptsOf(page: Page) {

@@ -158,6 +158,93 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     expect((await t.request('GET', `/api/sessions/${s.id}`, { as: trainer })).json.mode).toBe('hybrid');
   });
 
+  it('changing a hybrid session to in person only while online seats are held for a school is refused at Mode, naming the school and saying what to do; nothing changes (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const trainer = await t.user('trainer', null, 'Hana Holds');
+    const school = await t.org('Linden Primary');
+    const s = await t.session({ title: 'Hybrid: held online seats', mode: 'hybrid', venue: 'Hall', startsAt: daysFromNow(9), endsAt: plusMinutes(daysFromNow(9), 60), capacity: { inPerson: 5, online: 5 } }, trainer);
+    expect((await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: trainer, body: { orgId: school.id, seat: 'online', seats: 2 } })).status).toBe(204);
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInTo(page, trainer, `/trainer/sessions/${s.id}/edit`, 'Edit: Hybrid: held online seats');
+    await tabTo(page, 'Hybrid (in person or online)');
+    await page.keyboard.press('ArrowUp');
+    await expect.poll(() => page.locator('input[name="mode"]:checked').getAttribute('value')).toBe('in_person');
+    await activate(page, 'Save changes');
+    const said = '2 online seats are held for Linden Primary, which a session in person only does not have. Release them on Seat holds first, or keep it hybrid.';
+    // Before, the summary's link was to the number of online seats, a field the new mode does not show.
+    const link = page.getByRole('link', { name: `Mode: ${said}`, exact: true });
+    await link.waitFor();
+    const group = page.getByRole('group', { name: 'Mode' });
+    expect(await group.getAttribute('aria-describedby')).toBe('mode-online-error');
+    expect((await page.locator('#mode-online-error').innerText()).replace(/\s+/g, ' ')).toBe(`Error: Mode: ${said}`);
+    await checkPage(page, 'edit page, a mode change refused at Mode for held seats');
+    await link.focus();
+    await page.keyboard.press('Enter');
+    await expectFocused(page, '#mode-online');
+    const after = (await t.request('GET', `/api/sessions/${s.id}`, { as: trainer })).json;
+    expect([after.mode, after.seats.online.capacity]).toEqual(['hybrid', 5]);
+    expect((await t.request('GET', `/api/sessions/${s.id}/holds`, { as: trainer })).json.items.map((h: any) => [h.orgName, h.seat, h.seats])).toEqual([['Linden Primary', 'online', 2]]);
+  });
+
+  it('the session page offers those running it who is coming, edit or cancel, messaging attendees and seat holds, each reached by keyboard; staff see none of them (320 px)', async () => {
+    const { t } = env.server;
+    const trainer = await t.user('trainer', null, 'Rhian Runner');
+    const school = await t.org('Runner Primary');
+    const start = daysFromNow(8, 15);
+    const s = await t.session({ title: 'Running it: speech and language', mode: 'hybrid', venue: 'Oak hall', startsAt: start, endsAt: plusMinutes(start, 60), capacity: { inPerson: 3, online: 3 } }, trainer);
+    const staff = await t.user('staff', school.id);
+    await book(s.id, staff, 'online');
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInTo(page, trainer, `/sessions/${s.id}`, 'Running it: speech and language');
+    const running = page.getByRole('region', { name: 'Running this session' });
+    await running.waitFor();
+    const links = ['Open the live room', 'Attendance register', 'Who is coming', 'Edit or cancel', 'Message attendees', 'Seat holds'];
+    expect((await running.getByRole('link').allInnerTexts()).map((x) => x.trim())).toEqual(links);
+    await checkPage(page, 'session page, to its trainer, at 320 px');
+    const pages: [string, string][] = [
+      ['Who is coming', 'Who is coming: Running it: speech and language'],
+      ['Edit or cancel', 'Edit: Running it: speech and language'],
+      ['Message attendees', 'Message attendees: Running it: speech and language'],
+      ['Seat holds', 'Seat holds: Running it: speech and language'],
+    ];
+    for (const [name, heading] of pages) {
+      await page.goto(`/sessions/${s.id}`);
+      await running.waitFor();
+      await activate(page, name, { max: 120 });
+      await page.getByRole('heading', { level: 1, name: heading, exact: true }).waitFor();
+      expect(new URL(page.url()).pathname).toBe(`/trainer/sessions/${s.id}/${{ 'Who is coming': 'people', 'Edit or cancel': 'edit', 'Message attendees': 'message', 'Seat holds': 'holds' }[name]}`);
+    }
+
+    // Someone booked on it, who does not run it, sees no such panel and none of its links.
+    const other = await newPage(env.browser, env.server, NARROW);
+    await signInTo(other, staff, `/sessions/${s.id}`, 'Running it: speech and language');
+    await other.getByRole('heading', { name: 'Your place' }).waitFor();
+    expect(await other.getByRole('region', { name: 'Running this session' }).count()).toBe(0);
+    for (const name of links.slice(2)) expect(await other.getByRole('link', { name, exact: true }).count(), name).toBe(0);
+    expect(await other.locator('a[href^="/trainer/"]').count()).toBe(0);
+  });
+
+  it('a cancelled session offers its trainer who is coming only; one that is over, who is coming, edit, message and feedback, but no seat holds', async () => {
+    const { t } = env.server;
+    const trainer = await t.user('trainer', null, 'Rhys Runner');
+    const start = daysFromNow(8, 15);
+    const off = await t.session({ title: 'Running it: called off', startsAt: start, endsAt: plusMinutes(start, 60), capacity: { online: 3 } }, trainer);
+    expect((await t.request('POST', `/api/sessions/${off.id}/cancel`, { as: trainer, body: { reason: 'Trainer unwell' } })).status).toBeLessThan(300);
+    const past = await t.session({ title: 'Running it: last week', mode: 'in_person', venue: 'Oak hall', startsAt: daysFromNow(-7, 15), endsAt: plusMinutes(daysFromNow(-7, 15), 60), capacity: { inPerson: 3 } }, trainer);
+    const page = await newPage(env.browser, env.server, NARROW);
+    const running = page.getByRole('region', { name: 'Running this session' });
+    // The links My sessions gives each session, as the panel shows them (the live room and register aside).
+    const managing = new Set(['Who is coming', 'Edit or cancel', 'Message attendees', 'Seat holds', 'Feedback from attendees']);
+    const shown = async () => (await running.getByRole('link').allInnerTexts()).map((x) => x.trim()).filter((x) => managing.has(x));
+    await signInTo(page, trainer, `/sessions/${off.id}`, 'Running it: called off');
+    await running.waitFor();
+    expect(await shown()).toEqual(['Who is coming']);
+    await page.goto(`/sessions/${past.id}`);
+    await page.getByRole('heading', { level: 1, name: 'Running it: last week', exact: true }).waitFor();
+    await running.waitFor();
+    expect(await shown()).toEqual(['Who is coming', 'Edit or cancel', 'Message attendees', 'Feedback from attendees']);
+  });
+
   it('editing while a co-trainer moves the session: only what was changed here is saved, so the session stays where they moved it and no one is told of a move back; a start both changed is not saved, and the page says so, showing it as it now is (keyboard, 320 px)', async () => {
     const { t } = env.server;
     const tara = await t.user('trainer', null, 'Tara Meanwhile');

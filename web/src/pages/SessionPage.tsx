@@ -53,6 +53,51 @@ function SeatChoice({ s, seats = s.seats, name, value, onChange }: { s: Session;
   );
 }
 
+/**
+ * The pages for running a session, for those who run it (its trainers, in-house leads,
+ * administrators): the same pages, on the same terms and in the same words, as its card on
+ * My sessions. `ended`: the session is over.
+ */
+function RunningLinks({ s, ended }: { s: Session; ended: boolean }) {
+  const base = `/trainer/sessions/${encodeURIComponent(s.id)}`;
+  return (
+    <ul class="plain link-list">
+      {s.mode !== 'in_person' && (
+        <li>
+          <Link href={`/sessions/${s.id}/room`}>Open the live room</Link>
+        </li>
+      )}
+      <li>
+        <Link href={`/sessions/${s.id}/register`}>Attendance register</Link>
+      </li>
+      <li>
+        <Link href={`${base}/people`}>Who is coming</Link>
+      </li>
+      {/* A cancelled session is not edited, written to or held for; once over, it may still be corrected and its people written to, but seats are no longer held on it (the server refuses). */}
+      {s.status === 'scheduled' && (
+        <>
+          <li>
+            <Link href={`${base}/edit`}>Edit or cancel</Link>
+          </li>
+          <li>
+            <Link href={`${base}/message`}>Message attendees</Link>
+          </li>
+          {!ended && (
+            <li>
+              <Link href={`${base}/holds`}>Seat holds</Link>
+            </li>
+          )}
+        </>
+      )}
+      {ended && (
+        <li>
+          <Link href={`/sessions/${s.id}/feedback`}>Feedback from attendees</Link>
+        </li>
+      )}
+    </ul>
+  );
+}
+
 const SHORT_DAY: Intl.DateTimeFormatOptions = { weekday: 'short', day: 'numeric', month: 'short' };
 /** How each kind of place on another session is said, before its title. */
 const ALSO_BOOKED_WORDS: Record<AlsoBooked['status'], string> = {
@@ -566,7 +611,8 @@ export function SessionPage({ id }: { id: string }) {
         {title}
       </PageHeading>
       {/* Arriving from publishing it (NewSessionPage), as My sessions says a published series. */}
-      <Status message={announcePublished && s && s.status === 'scheduled' ? `Published: “${s.title}” is open for booking.` : ''} id="published-status" focusable />
+      {/* Published at times already past (a session recorded after it took place): published, but not open for booking. */}
+      <Status message={announcePublished && s && s.status === 'scheduled' ? `Published: “${s.title}” ${open ? 'is open for booking' : 'is not open for booking: its booking has closed'}.` : ''} id="published-status" focusable />
       <Loaded state={page} what="the session">
         {/* The session as counted here (`s`: after the viewer's own offer lapsed, its seat passed on), not as loaded. */}
         {() => s && (
@@ -674,21 +720,7 @@ export function SessionPage({ id }: { id: string }) {
                     </p>
                   </div>
                 )}
-                <ul class="plain link-list">
-                  {s.mode !== 'in_person' && (
-                    <li>
-                      <Link href={`/sessions/${s.id}/room`}>Open the live room</Link>
-                    </li>
-                  )}
-                  <li>
-                    <Link href={`/sessions/${s.id}/register`}>Attendance register</Link>
-                  </li>
-                  {Date.parse(s.endsAt) <= serverNow() && (
-                    <li>
-                      <Link href={`/sessions/${s.id}/feedback`}>Feedback from attendees</Link>
-                    </li>
-                  )}
-                </ul>
+                <RunningLinks s={s} ended={Date.parse(s.endsAt) <= now} />
               </section>
             )}
 
