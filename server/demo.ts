@@ -20,12 +20,12 @@ export async function seedDemo(deps: Deps): Promise<{ password: string; users: {
   const users: { email: string; name: string; role: Role }[] = [];
 
   await deps.db.transaction().execute(async (trx) => {
-    const trust = { id: randomUUID(), name: 'Riverside Learning Trust', urn: null, parent_id: null, time_zone: 'Europe/London', settings: '{}', created_at: created };
+    const trust = { id: randomUUID(), name: 'Riverside Learning Trust', kind: 'trust' as const, urn: null, parent_id: null, time_zone: 'Europe/London', settings: '{}', created_at: created };
     await insertOrg(trx, trust);
     const schools = [
       { name: 'Riverside Primary School', urn: '100001', slug: 'riverside-primary' },
       { name: 'Hilltop Academy', urn: '100002', slug: 'hilltop' },
-      { name: 'Little Acorns Nursery', urn: '100003', slug: 'little-acorns' },
+      { name: 'Little Acorns Nursery', urn: '100003', slug: 'little-acorns', kind: 'nursery' as const },
     ];
     const people: [string, Role, string][] = [
       ['Amira Khan', 'staff', 'Class teacher'],
@@ -35,7 +35,7 @@ export async function seedDemo(deps: Deps): Promise<{ password: string; users: {
       ['Grace Okafor', 'office', 'School office'],
     ];
     for (const [i, s] of schools.entries()) {
-      const org = { id: randomUUID(), name: s.name, urn: s.urn, parent_id: trust.id, time_zone: 'Europe/London', settings: JSON.stringify({ weekAStart: '2026-09-07', travelBufferMinutes: 30 }), created_at: created };
+      const org = { id: randomUUID(), name: s.name, kind: 'kind' in s ? s.kind : ('school' as const), urn: s.urn, parent_id: trust.id, time_zone: 'Europe/London', settings: JSON.stringify({ weekAStart: '2026-09-07', travelBufferMinutes: 30 }), created_at: created };
       await insertOrg(trx, org);
       for (const [name, role] of people) {
         const [first, last] = name.split(' ');

@@ -239,7 +239,8 @@ export async function updateOrg(deps: Deps, id: string, input: z.infer<typeof Up
   const parentId = input.parentId !== undefined ? input.parentId : org.parent_id;
   await checkParent(deps, kind, parentId, id);
   if (!PARENT_KINDS.includes(kind) && (await repo.countChildOrgs(deps.db, id)) > 0) {
-    throw new AppError('validation_failed', 'Other organisations sit under this one, so it must stay a trust or local authority.', { issues: [{ path: 'kind', message: 'has organisations under it' }] });
+    const message = 'Other organisations sit under this one, so it must stay a trust or local authority.';
+    throw new AppError('validation_failed', message, { issues: [{ path: 'kind', message }] });
   }
   if (input.urn) {
     const other = await repo.findOrgByUrn(deps.db, input.urn);

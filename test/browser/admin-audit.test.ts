@@ -181,7 +181,8 @@ describe.skipIf(!browserAvailable)('administrators’ pages, audited', { timeout
       await tabTo(page, 'Save organisation');
       await page.keyboard.press('Enter');
       await expectFocused(page, '.error-summary');
-      await page.locator('#org-kind-error').filter({ hasText: 'organisations under it' }).waitFor();
+      // The server's whole sentence, not "Kind has organisations under it".
+      await page.locator('#org-kind-error').filter({ hasText: 'Kind: Other organisations sit under this one, so it must stay a trust or local authority.' }).waitFor();
       expect(await page.locator('#org-kind').getAttribute('aria-invalid')).toBe('true');
       expect(await page.locator('#org-kind').getAttribute('aria-describedby')).toContain('org-kind-error');
       // What was typed stays.

@@ -273,10 +273,71 @@ export async function expectNoSidewaysScroll(page: Page, what = page.url()) {
   expect(scrollWidth, `${what} scrolls sideways (at ${page.viewportSize()?.width ?? '?'} px)`).toBeLessThanOrEqual(clientWidth);
 }
 
-/** axe-clean, and nothing scrolls sideways at the width the page is open at. */
+/** axe-clean, nothing scrolls sideways at the width the page is open at, and no short word is broken across lines. */
 export async function checkPage(page: Page, what = page.url()) {
   await expectNoAxeViolations(page, what);
   await expectNoSidewaysScroll(page, what);
+  await expectNoBrokenWords(page, what);
+}
+
+/**
+ * No ordinary word (2 to 12 letters) shown on the page is split across lines: a box squeezed
+ * narrower than its words (a table's caption one letter a line at 320 px, "Onlin/e" in a
+ * table's column at 1280 px) reads as nonsense, though nothing scrolls sideways. A word
+ * wider than the page's column itself may break, and any word when the text is made larger
+ * than the page's own (reflow at 200% text allows it); so may a longer run of
+ * letters, or a word inside an address, an email or a name typed without spaces, and text
+ * meant to (`word-break: break-all`, a feed address); text hidden from sight (the visually
+ * hidden headers of a stacked table) is not looked at.
+ */
+export async function expectNoBrokenWords(page: Page, what = page.url()) {
+  const broken = await page.evaluate(() => {
+    const out: string[] = [];
+    // Text made larger than the page's own (a phone's largest text): a word in a box of its own
+    // width (a panel, a button) may then be wider than the box, and break, as reflow allows.
+    if (parseFloat(getComputedStyle(document.documentElement).fontSize) > 17) return out;
+    const hidden = (el: Element | null): boolean => {
+      for (let e = el; e; e = e.parentElement) {
+        const cs = getComputedStyle(e);
+        if (cs.display === 'none' || cs.visibility === 'hidden' || (cs.clip !== 'auto' && cs.clip !== '') || cs.clipPath !== 'none') return true;
+        const r = e.getBoundingClientRect();
+        if (cs.overflow === 'hidden' && (r.width <= 2 || r.height <= 2)) return true;
+      }
+      return false;
+    };
+    /** The widest a line of `el`'s text could be: the content box of the page's part it is in (main, header...), not of a box squeezed inside it. */
+    const lineWidth = (el: Element) => {
+      const part = el.closest('main, header, footer, nav, dialog') ?? document.body;
+      const cs = getComputedStyle(part);
+      return part.getBoundingClientRect().width - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+    };
+    // A word: 2 to 12 letters between spaces, with its punctuation; not part of an address, an
+    // email or a name typed without spaces, which may wrap anywhere.
+    const token = /(?<=^|\s)[(“‘"']?([A-Za-z]{2,12})[’'"”),.;:!?]*(?=\s|$)/g;
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    let seen = 0;
+    for (let n = walker.nextNode(); n && seen < 5_000 && out.length < 10; n = walker.nextNode()) {
+      const text = n.nodeValue ?? '';
+      const parent = n.parentElement;
+      if (!parent || !text.trim() || ['SCRIPT', 'STYLE', 'NOSCRIPT', 'OPTION', 'TEXTAREA'].includes(parent.tagName)) continue;
+      seen++;
+      for (const m of text.matchAll(token)) {
+        const at = m.index + m[0].indexOf(m[1]!);
+        const range = document.createRange();
+        range.setStart(n, at);
+        range.setEnd(n, at + m[1]!.length);
+        const rects = [...range.getClientRects()].filter((r) => r.width > 0);
+        if (new Set(rects.map((r) => Math.round(r.top))).size <= 1) continue;
+        // Broken because it is wider than any line there could be (a long word in very large text): allowed.
+        const width = rects.reduce((w, r) => w + r.width, 0);
+        if (width > lineWidth(parent) + 1 || getComputedStyle(parent).wordBreak === 'break-all' || hidden(parent)) continue;
+        out.push(`"${m[1]}" in <${parent.tagName.toLowerCase()}${parent.className ? ` class="${parent.className}"` : ''}> "${text.trim().slice(0, 60)}"`);
+        break;
+      }
+    }
+    return out;
+  });
+  if (broken.length) throw new Error(`words broken across lines on ${what} (at ${page.viewportSize()?.width ?? '?'} px): ${broken.join('; ')}`);
 }
 
 /**
