@@ -74,7 +74,7 @@ export type SignedIn = User & { csrfToken: string | null };
 
 export const OrgSettings = z.object({
   weekAStart: z.iso.date().optional(),
-  travelBufferMinutes: z.number().int().min(0).max(240).optional(),
+  travelBufferMinutes: z.number().int('must be a whole number of minutes').min(0, 'must not be negative').max(240, 'must be 240 minutes (4 hours) or fewer').optional(),
   /** Staff must sign in with the organisation's identity provider (not a password); admins excepted. */
   ssoRequired: z.boolean().optional(),
 });

@@ -81,7 +81,7 @@ export const OrgBookingsQuery = z
 export const OrgBookingsPage = z.object({ items: z.array(Booking), total: z.number(), hasMore: z.boolean(), live: z.number(), cancelled: z.number() });
 export type OrgBookingsPage = z.infer<typeof OrgBookingsPage>;
 
-export const HoldInput = z.object({ orgId: Id, seat: SeatKind, seats: z.number().int().min(0).max(100_000) }).strict();
+export const HoldInput = z.object({ orgId: Id, seat: SeatKind, seats: z.number().int('must be a whole number').min(0, 'must not be negative').max(100_000, 'must be 100,000 or fewer') }).strict();
 export const Hold = z.object({ orgId: z.string(), orgName: z.string(), seat: SeatKind, seats: z.number(), claimed: z.number() });
 export const HoldList = z.object({ items: z.array(Hold) });
 /** The organisations seats may be held for on a session (those it is for). */

@@ -34,7 +34,7 @@ export const areaLabel = (code: Area): string => AREAS.find(([c]) => c === code)
 /** A part of a course (1..20): a course is complete once a session of each required part is attended. */
 export const CoursePart = z.number().int('must be a whole number').min(1, 'must be at least 1').max(20, 'must be at most 20');
 
-const Capacity = z.number().int('must be a whole number').min(0, 'must not be negative').max(100_000);
+const Capacity = z.number().int('must be a whole number').min(0, 'must not be negative').max(100_000, 'must be 100,000 or fewer');
 
 export const CapacityInput = z.object({ inPerson: Capacity.optional(), online: Capacity.optional() }).strict();
 

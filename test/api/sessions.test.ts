@@ -90,6 +90,23 @@ describe('publishing sessions', () => {
     expect(notTrainer.status).toBe(400);
   });
 
+  it('a number past its limit is refused in words a person reads (seats, held seats, travel time), not the validator’s own', async () => {
+    const trainer = await t.user('trainer');
+    const admin = await t.user('admin');
+    const big = await t.request('POST', '/api/sessions', { as: trainer, body: { ...valid, mode: 'online', capacity: { online: 100_001 } } });
+    expect(big.status).toBe(400);
+    expect(big.json.error.details.issues).toContainEqual({ path: 'capacity.online', message: 'must be 100,000 or fewer' });
+    const s = await t.session({ ...valid, mode: 'online', capacity: { online: 5 } }, trainer);
+    const org = await t.org();
+    const hold = await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: trainer, body: { orgId: org.id, seat: 'online', seats: 100_001 } });
+    expect(hold.status).toBe(400);
+    expect(hold.json.error.details.issues).toContainEqual({ path: 'seats', message: 'must be 100,000 or fewer' });
+    const travel = await t.request('PATCH', `/api/orgs/${org.id}`, { as: admin, body: { settings: { travelBufferMinutes: 241 } } });
+    expect(travel.status).toBe(400);
+    expect(travel.json.error.details.issues).toContainEqual({ path: 'settings.travelBufferMinutes', message: 'must be 240 minutes (4 hours) or fewer' });
+    for (const r of [big, hold, travel]) expect(JSON.stringify(r.json)).not.toMatch(/Too big|expected number/);
+  });
+
   it('belongs to a course when given one', async () => {
     const trainer = await t.user('trainer');
     const course = await t.request('POST', '/api/courses', { as: trainer, body: { title: 'Autism and sensory needs' } });

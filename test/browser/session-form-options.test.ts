@@ -176,6 +176,26 @@ describe.skipIf(!browserAvailable)('session form: trainers, room, attendance nee
     await page.context().close();
   });
 
+  it('a session published at times already past (to record one that took place) is said to be published but not open for booking; the cut-off’s hint says when an empty one closes it (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const trainer = await t.user('trainer');
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInAt(page, trainer, '/sessions/new');
+    await page.getByRole('heading', { level: 1, name: 'New session' }).waitFor();
+    await page.locator('#course').waitFor();
+    expect(await page.locator('#closes-date-hint').innerText()).toBe('Empty: booking closes once too little of the session is left for someone arriving to count as attended (with 75% needed, 15 minutes into an hour).');
+    await typeInto(page, 'Title', 'Recorded afterwards');
+    await tabTo(page, 'Date');
+    await page.getByLabel('Date', { exact: true }).fill(daysFromNow(-3).slice(0, 10));
+    await typeInto(page, 'Start time', '1600');
+    await typeInto(page, 'End time', '1700');
+    await typeInto(page, 'Number of online seats', '12');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Recorded afterwards' }).waitFor();
+    await page.locator('#published-status').filter({ hasText: 'Published: “Recorded afterwards” is not open for booking: its booking has closed.' }).waitFor();
+    await checkPage(page, 'a session published in the past');
+  });
+
   it('both booking cut-off fields say they are optional, as the form’s other optional fields do; a cut-off typed into them is kept (keyboard, 320 px)', async () => {
     const { t } = env.server;
     const trainer = await t.user('trainer');

@@ -334,7 +334,7 @@ export function SessionFields({ values, set, errors, sessionId }: { values: Sess
       )}
       <CourseFields values={v} set={set} errors={errors} sessionId={sessionId} />
       <div class="row">
-        <TextField id="closes-date" label="Booking closes on (optional)" type="date" hint="Empty: booking stays open until the session ends." error={errorFor(errors, 'closes-date')} {...text('closesDate')} />
+        <TextField id="closes-date" label="Booking closes on (optional)" type="date" hint="Empty: booking closes once too little of the session is left for someone arriving to count as attended (with 75% needed, 15 minutes into an hour)." error={errorFor(errors, 'closes-date')} {...text('closesDate')} />
         <TextField id="closes-time" label="Booking closes at (optional)" type="time" error={errorFor(errors, 'closes-time')} {...text('closesTime')} />
       </div>
       <AdvancedFields values={v} set={set} errors={errors} />
