@@ -193,6 +193,32 @@ describe.skipIf(!browserAvailable)('sign in, session list and session page', () 
     await checkPage(page, 'sessions list with closed sessions (320 px)');
   });
 
+  it('each card says the place I already have on it (a seat, a place in the queue), linked to my booking; others say nothing of it (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const me = await t.user('staff', (await t.org()).id);
+    const other = await t.user('staff', (await t.org()).id);
+    const seated = await t.session({ title: 'Osprey booked', startsAt: inDays(4), endsAt: plusMinutes(inDays(4), 60), capacity: { online: 5 } });
+    const full = await t.session({ title: 'Osprey full', startsAt: inDays(5), endsAt: plusMinutes(inDays(5), 60), capacity: { online: 1 } });
+    await t.session({ title: 'Osprey free', startsAt: inDays(6), endsAt: plusMinutes(inDays(6), 60), capacity: { online: 5 } });
+    const mine = await t.request('POST', `/api/sessions/${seated.id}/bookings`, { as: me, body: {} });
+    expect(mine.status).toBe(201);
+    expect((await t.request('POST', `/api/sessions/${full.id}/bookings`, { as: other, body: {} })).json.status).toBe('confirmed');
+    expect((await t.request('POST', `/api/sessions/${full.id}/bookings`, { as: me, body: {} })).json.status).toBe('waitlisted');
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInAt(page, me, '/sessions?q=Osprey');
+    const card = (title: string) => page.getByRole('article', { name: title });
+    await card('Osprey free').waitFor();
+    const text = async (title: string) => (await card(title).innerText()).replace(/\s+/g, ' ');
+    await card('Osprey booked').getByRole('link', { name: 'Booked: an online seat' }).waitFor();
+    await card('Osprey full').getByRole('link', { name: 'On the waiting list, 1st in the queue (online)' }).waitFor();
+    expect(await text('Osprey free')).not.toContain('Your place');
+    await checkPage(page, 'sessions list with my places (320 px)');
+    await tabTo(page, 'Booked: an online seat');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`**/bookings/${mine.json.id}`);
+    await page.getByRole('heading', { level: 1 }).waitFor();
+  });
+
   it('booking closing while the session page is open: the booking form goes, the page says why, and focus, which was on Book a seat, goes to what it says (keyboard, 320 px)', async () => {
     const { t } = env.server;
     const me = await t.user('staff', (await t.org()).id);

@@ -1,11 +1,12 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { z } from 'zod';
 import { Area, AREAS, areaLabel, audienceWords, Course, Mode, SessionList, SessionQuery, type Session } from '../../../shared/sessions.js';
+import { BookingList, type Booking } from '../../../shared/bookings.js';
 import { api } from '../api.js';
 import { described, errorFor, ErrorSummary, Fact, Field, type FieldError, PageHeading, TextField, useApp, When } from '../components.js';
 import { Pagination } from '../pagination.js';
 import { Loaded, Retry, useLoad } from '../load.js';
-import { dayInEngland, ENGLAND, formatDateTime, formatTimeRange, modeLabel, plural, tooLittleLeft, viewerZone } from '../format.js';
+import { dayInEngland, ENGLAND, formatDateTime, formatTimeRange, modeLabel, ordinal, plural, seatLabel, tooLittleLeft, viewerZone } from '../format.js';
 import { serverNow } from '../clock.js';
 import { Link, navigate } from '../router.js';
 import { fitHeadline } from '../timetable/FitNote.js';
@@ -94,6 +95,19 @@ export function Waiting({ s }: { s: Session }) {
   );
 }
 
+/**
+ * The viewer's own place on a listed session, linked to it: a seat, a seat offered to them
+ * (until its offer runs out), or a place in the queue; null when they have none.
+ */
+function yourPlace(b: Booking | undefined, now: number): string | null {
+  if (!b) return null;
+  const seat = seatLabel[b.seat].toLowerCase();
+  if (b.status === 'confirmed') return `Booked: ${b.seat === 'online' ? 'an online' : 'an in-person'} seat`;
+  if (b.status === 'offered') return b.offerExpiresAt && Date.parse(b.offerExpiresAt) <= now ? null : `A seat is offered to you (${seat})${b.offerExpiresAt ? `: take it by ${formatDateTime(b.offerExpiresAt)}` : ''}`;
+  if (b.status === 'waitlisted') return `On the waiting list${b.position ? `, ${ordinal(b.position)} in the queue` : ''} (${seat})`;
+  return null;
+}
+
 /** Whether the session fits the viewer's timetable (shown only when they have one). */
 export function FitNote({ s }: { s: Session }) {
   if (!s.fit) return null;
@@ -162,6 +176,12 @@ export function SessionsPage() {
   const timetable = useLoad(() => (fits ? api('/api/me/timetable', TimetableHead) : Promise.resolve(null)), [fits]);
   // Filters in the address the list cannot take (a link cut short, a mode that does not exist) are said, as the form's own errors are.
   const errors = formErrors.length ? formErrors : addressProblems({ words, from, to, mode, course, area, page });
+  // The viewer's own places, so each card says which sessions they already have: read with
+  // the list, and when it cannot be read the cards say nothing of it (the list still shows).
+  const places = useLoad(async () => {
+    const mine = await api('/api/me/bookings', BookingList).catch(() => ({ items: [] as Booking[] }));
+    return new Map(mine.items.filter((b) => b.status === 'confirmed' || b.status === 'offered' || b.status === 'waitlisted').map((b) => [b.sessionId, b]));
+  }, [loc.key]);
   const list = useLoad(async () => {
     const query = SessionQuery.safeParse({
       q: words || undefined,
@@ -344,6 +364,11 @@ export function SessionsPage() {
                         {courseTitle(s.courseId) && <Fact label="Course">{courseTitle(s.courseId)}</Fact>}
                         {s.status !== 'cancelled' && <SeatsOrClosed s={s} now={now} />}
                         {s.fit && <Fact label="Your timetable"><FitNote s={s} /></Fact>}
+                        {s.status !== 'cancelled' && yourPlace(places.data?.get(s.id), now) && (
+                          <Fact label="Your place">
+                            <Link href={`/bookings/${places.data!.get(s.id)!.id}`}>{yourPlace(places.data?.get(s.id), now)}</Link>
+                          </Fact>
+                        )}
                       </dl>
                     </article>
                   </li>
