@@ -135,7 +135,7 @@ export function defaultConfig(overrides: Partial<Config> = {}): Config {
     livekit: null,
     passwordCostLog2: 15,
     signInLimits: { windowMinutes: 15, perAccountAndClient: 5, perClient: 100, perAccount: 100 },
-    officeAddressChecksPerHour: 10_000,
+    officeAddressChecksPerHour: 30_000,
     trustProxy: 0,
     sessionTtlHours: 24 * 14,
     maxBodyBytes: 1024 * 1024,

@@ -604,14 +604,16 @@ export async function updateSession(deps: Deps, actor: AuthUser, id: string, pat
       updated_at: deps.now().toISOString(),
     };
     const after: SessionRow = { ...row, ...next };
-    // A session not yet begun, with people on it, moved to times already over is a mistyped
+    // A session not yet over, with people on it, moved to times already over is a mistyped
     // date (a year, a month): it would tell no one (no one is told of a move into the past:
-    // bookings/service.ts, toldOfMove) and record everyone absent at once. Refused, beside the
-    // date. A session under way may still have its end corrected to the moment it finished.
-    if (timesMoved && deps.now().toISOString() < row.starts_at && after.ends_at <= deps.now().toISOString()) {
+    // bookings/service.ts, toldOfMove) and record everyone booked absent at once. Refused,
+    // beside the start. A session under way may still have its end brought back to when it
+    // finished (its start unchanged), and one over may have its times corrected.
+    const nowIso = deps.now().toISOString();
+    if (timesMoved && nowIso < row.ends_at && after.ends_at <= nowIso && (nowIso < row.starts_at || after.starts_at !== row.starts_at)) {
       const people = peopleOn(row);
       if (people > 0) {
-        const message = `${people === 1 ? '1 person has a place on' : `${people} people have places on`} this session, which has not begun, and the new times are already over: they would be recorded absent and not told. Check the date and times.`;
+        const message = `${people === 1 ? '1 person is' : `${people} people are`} booked on or waiting for this session, which has not ended, and the new times are already over: no one would be told, and anyone booked would be recorded absent. Check the date and times; if it ended early, change only its end.`;
         throw new AppError('validation_failed', message, { issues: [{ path: 'startsAt', message }] });
       }
     }

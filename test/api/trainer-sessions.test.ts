@@ -380,7 +380,7 @@ describe('who is told of a new time or place', () => {
     expect([await changedTo(there.id), await changedTo(missed.id), await changedTo(queued.id)]).toEqual([0, 0, 0]);
   });
 
-  it('a session not yet begun, with people on it, is not moved to times already over (a mistyped year): refused beside the start, nothing changed, no one recorded absent', async () => {
+  it('a session not yet over, with people on it, is not moved to times already over (a mistyped year), before it begins or while under way: refused beside the start, nothing changed, no one recorded absent', async () => {
     const trainer = await t.user('trainer');
     const s = await t.session({ ...hybrid }, trainer); // 10 March 2026; now is 1 March
     const [a, b] = [await t.user('staff'), await t.user('staff')];
@@ -388,7 +388,7 @@ describe('who is told of a new time or place', () => {
     const refused = await t.request('PATCH', `/api/sessions/${s.id}`, { as: trainer, body: { startsAt: '2025-03-10T16:00:00Z', endsAt: '2025-03-10T17:00:00Z' } });
     expect(refused.status).toBe(400);
     expect(refused.json.error.code).toBe('validation_failed');
-    expect(refused.json.error.message).toBe('2 people have places on this session, which has not begun, and the new times are already over: they would be recorded absent and not told. Check the date and times.');
+    expect(refused.json.error.message).toBe('2 people are booked on or waiting for this session, which has not ended, and the new times are already over: no one would be told, and anyone booked would be recorded absent. Check the date and times; if it ended early, change only its end.');
     expect(refused.json.error.details.issues.map((i: any) => i.path)).toEqual(['startsAt']);
     const after = (await t.request('GET', `/api/sessions/${s.id}`, { as: trainer })).json;
     expect([after.startsAt, after.endsAt]).toEqual(['2026-03-10T16:00:00.000Z', '2026-03-10T17:00:00.000Z']);
@@ -399,6 +399,10 @@ describe('who is told of a new time or place', () => {
     const empty = await t.session({ ...hybrid, title: 'No one yet' }, trainer);
     expect((await t.request('PATCH', `/api/sessions/${empty.id}`, { as: trainer, body: { startsAt: '2026-02-10T16:00:00Z', endsAt: '2026-02-10T17:00:00Z' } })).status).toBe(200);
     t.clock.set('2026-03-10T16:40:00.000Z');
+    // Under way: moved wholly into the past (a mistyped date) is refused too; its end brought back is not.
+    const underWay = await t.request('PATCH', `/api/sessions/${s.id}`, { as: trainer, body: { startsAt: '2025-03-10T16:00:00Z', endsAt: '2025-03-10T17:00:00Z' } });
+    expect(underWay.status).toBe(400);
+    expect(underWay.json.error.details.issues.map((i: any) => i.path)).toEqual(['startsAt']);
     const cut = await t.request('PATCH', `/api/sessions/${s.id}`, { as: trainer, body: { endsAt: '2026-03-10T16:30:00Z' } });
     expect(cut.status).toBe(200);
   });

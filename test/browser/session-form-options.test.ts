@@ -358,13 +358,48 @@ describe.skipIf(!browserAvailable)('session form: trainers, room, attendance nee
     await tabTo(page, 'Date');
     await page.getByLabel('Date', { exact: true }).fill(day(moved.date, -365));
     await activate(page, /^Save/);
-    const message = '1 person has a place on this session, which has not begun, and the new times are already over: they would be recorded absent and not told. Check the date and times.';
+    const message = '1 person is booked on or waiting for this session, which has not ended, and the new times are already over: no one would be told, and anyone booked would be recorded absent. Check the date and times; if it ended early, change only its end.';
     await page.getByRole('alert').filter({ hasText: 'There is a problem' }).getByRole('link', { name: `Start time: ${message}` }).waitFor();
     expect(await page.locator('#start-error').innerText()).toContain(message);
     expect(await page.locator('#start').getAttribute('aria-invalid')).toBe('true');
     expect((await t.request('GET', `/api/sessions/${s.id}`, { as: trainer })).json.startsAt).toBe(saved.startsAt);
     expect((await t.request('GET', '/api/me/bookings', { as: staff })).json.items[0].status).toBe('confirmed');
     await checkPage(page, 'edit page refusing a move into times already over');
+  });
+
+  it('the cut-off follows a start retyped in pieces (the date cleared while the time changes), and a moved cut-off never falls after the end (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const trainer = await t.user('trainer');
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInAt(page, trainer, '/sessions/new');
+    await page.getByRole('heading', { level: 1, name: 'New session' }).waitFor();
+    await page.locator('#course').waitFor();
+    const day = (n: number) => daysFromNow(n).slice(0, 10);
+    const date = page.getByLabel('Date', { exact: true });
+    await tabTo(page, 'Date');
+    await date.fill(day(20));
+    await typeInto(page, 'Start time', '1600');
+    await typeInto(page, 'End time', '1700');
+    await tabTo(page, 'Booking closes on (optional)');
+    await page.getByLabel('Booking closes on (optional)').fill(day(19));
+    await tabTo(page, 'Booking closes at (optional)');
+    await page.getByLabel('Booking closes at (optional)').fill('12:00');
+    const cutOff = async () => [await page.locator('#closes-date').inputValue(), await page.locator('#closes-time').inputValue()];
+    // The date cleared, the start changed twice, then a date a week later: the cut-off moves a week and two hours.
+    await tabTo(page, 'Date', { back: true });
+    await date.fill('');
+    await page.getByLabel('Start time').fill('17:00');
+    await page.getByLabel('Start time').fill('18:00');
+    await page.getByLabel('End time').fill('19:00');
+    await tabTo(page, 'Date', { back: true });
+    await date.fill(day(27));
+    expect(await cutOff()).toEqual([day(26), '14:00']);
+    // Booking closing within the session, then the start moved later than that allows: the cut-off stops at the end.
+    await page.getByLabel('Booking closes on (optional)').fill(day(27));
+    await page.getByLabel('Booking closes at (optional)').fill('18:30');
+    await page.getByLabel('Start time').fill('18:45');
+    expect(await cutOff()).toEqual([day(27), '19:00']);
+    await checkPage(page, 'new session page with a moved cut-off');
   });
 
   it('an edit refused for now (too many changes of its time or place this hour) says how long to wait, with no Try again, and keeps what was typed (keyboard, 320 px)', async () => {

@@ -212,19 +212,26 @@ const wallMinutes = (day: string, time: string) => Date.parse(`${day}T${time}:00
  * it when an edit moves a session or a series repeats one (sessions/service.ts, movedWith):
  * so the page shows the cut-off that will be saved. A copy starts with its source's cut-off,
  * which would otherwise close booking at once, or fall after the new date. A cut-off changed
- * in the same change stays as typed. The last whole date and time stand in while a field is
- * cleared to be retyped.
+ * in the same change, or while the start was being retyped, stays as typed; a moved one never
+ * falls after the end. The last whole date and time stand in while a field is cleared to be retyped.
  */
 export function withCutOffMoved(before: SessionValues, after: SessionValues): SessionValues {
-  const fromDay = isDay(before.date) ? before.date : before.lastDate;
-  const fromTime = isTime(before.start) ? before.start : before.lastStart;
-  if (!isDay(after.date) || !isTime(after.start)) return { ...after, lastDate: fromDay, lastStart: fromTime };
+  // Where the start was when it was last whole (date and time both): while either is being
+  // retyped, changes to the other move from there, not from a half-typed start.
+  const whole = isDay(before.date) && isTime(before.start);
+  const fromDay = whole ? before.date : before.lastDate;
+  const fromTime = whole ? before.start : before.lastStart;
+  const cutOffTyped = before.closesDate !== after.closesDate || before.closesTime !== after.closesTime;
+  // A cut-off typed meanwhile is the trainer's own: not moved when the start is whole again.
+  if (!isDay(after.date) || !isTime(after.start)) return cutOffTyped ? { ...after, lastDate: undefined, lastStart: undefined } : { ...after, lastDate: fromDay, lastStart: fromTime };
   const settled: SessionValues = { ...after, lastDate: undefined, lastStart: undefined };
-  if (!fromDay || !fromTime || !isDay(after.closesDate) || !isTime(after.closesTime)) return settled;
-  if (before.closesDate !== after.closesDate || before.closesTime !== after.closesTime) return settled;
+  if (!fromDay || !fromTime || !isDay(after.closesDate) || !isTime(after.closesTime) || cutOffTyped) return settled;
   const shift = wallMinutes(after.date, after.start) - wallMinutes(fromDay, fromTime);
   if (!shift) return settled;
-  const [closesDate, closesTime] = new Date((wallMinutes(after.closesDate, after.closesTime) + shift) * 60_000).toISOString().slice(0, 16).split('T') as [string, string];
+  // Never past the end, as the server keeps one it moves.
+  let moved = wallMinutes(after.closesDate, after.closesTime) + shift;
+  if (isTime(after.end)) moved = Math.min(moved, wallMinutes(endDay(after, after.date), after.end));
+  const [closesDate, closesTime] = new Date(moved * 60_000).toISOString().slice(0, 16).split('T') as [string, string];
   return { ...settled, closesDate, closesTime };
 }
 
