@@ -501,4 +501,24 @@ describe.skipIf(!browserAvailable)('training coverage pages', () => {
     await page.keyboard.press('Enter');
     await page.getByRole('status').filter({ hasText: 'Quin Notyet is booked.' }).waitFor();
   }, 90_000);
+  it('between a phone and a desktop (780 and 900 px) a coverage table with a column per course scrolls in its own box, reached by Tab, and the page never sideways; so does the mail outbox', async () => {
+    const { t } = env.server;
+    const admin = await t.user('admin');
+    for (const title of ['Supporting pupils with autism in mainstream classrooms', 'Speech, language and communication needs in the early years', 'Social, emotional and mental health: de-escalation', 'Dyslexia and literacy difficulties across the curriculum']) {
+      expect((await t.request('POST', '/api/courses', { as: admin, body: { title } })).status).toBe(201);
+    }
+    const trust = (await t.request('POST', '/api/orgs', { as: admin, body: { name: 'Rowanfield Learning Partnership', kind: 'trust' } })).json as { id: string };
+    await t.request('POST', '/api/orgs', { as: admin, body: { name: 'Rowanfield Primary', parentId: trust.id } });
+    for (const width of [780, 900]) {
+      const page = await newPage(env.browser, env.server, { viewport: { width, height: 900 } });
+      await signInAt(page, admin, `/reach?orgId=${trust.id}`);
+      await page.getByRole('region', { name: 'By school, table' }).waitFor();
+      await checkPage(page, `training coverage at ${width} px`);
+      await tabTo(page, 'By school, table', { max: 120 });
+      await page.goto('/admin/mail');
+      await page.getByRole('heading', { level: 1 }).waitFor();
+      await checkPage(page, `mail outbox at ${width} px`);
+      await page.context().close();
+    }
+  });
 });

@@ -510,3 +510,17 @@ export function ChartImage({ id, title, summary, class: className, children }: {
     </div>
   );
 }
+
+/**
+ * A wide table's own scrolling box: should the table be wider than the page's column (a
+ * column per course between a phone's stacked rows and a desktop's width), it scrolls here,
+ * never the page (WCAG 1.4.10). Reachable by Tab and named ("By school, table": not the name
+ * of the part of the page it is in), so a keyboard can scroll it.
+ */
+export function TableScroll({ label, children }: { label: string; children: ComponentChildren }) {
+  return (
+    <div class="table-wrap" tabIndex={0} role="region" aria-label={`${label}, table`}>
+      {children}
+    </div>
+  );
+}

@@ -13,7 +13,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { JOB_ROLE_LABEL } from '../../../shared/accounts.js';
 import { Coverage, CoverageOrgsSort, type CoverageCounts } from '../../../shared/reach.js';
 import { api } from '../api.js';
-import { described, Fact, Field, PageHeading, Status, TextField, useApp, useFocusLater, PendingHeading } from '../components.js';
+import { described, Fact, Field, PageHeading, Status, TextField, useApp, useFocusLater, PendingHeading, TableScroll } from '../components.js';
 import { Loaded, useLoad } from '../load.js';
 import { counted, formatDate, formatDay, formatShortDay, formatTime } from '../format.js';
 import { Pagination, pageCountText } from '../pagination.js';
@@ -224,24 +224,26 @@ function CoverageView({
               summary={`${count} Overall ${ofText(t.attended, t.staff)} staff attended at least one session.${best ? ` Highest of all: ${best.name}, ${pct(best.attended, best.staff)}%.` : ''}`}
               bars={orgBars}
             />
-            <table class="stack">
-              <caption>
-                By {orgWord}
-                {pages > 1 && <span class="visually-hidden">, page {s.page} of {pages}</span>}
-              </caption>
-              <CountsHead first="Organisation" courses={c.courses} />
-              <tbody>
-                {c.byOrg.map((o) => (
-                  <tr key={o.orgId}>
-                    <th scope="row" data-label="Organisation">
-                      {o.orgId !== c.scope.orgId ? <Link href={`/reach?orgId=${encodeURIComponent(o.orgId)}`}>{o.name}</Link> : o.name}
-                      {o.includes && <span class="row-includes">, which includes {o.includes.join(', ')}</span>}
-                    </th>
-                    <CountsCells x={o} courses={c.courses} />
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <TableScroll label={`By ${orgWord}`}>
+              <table class="stack">
+                <caption>
+                  By {orgWord}
+                  {pages > 1 && <span class="visually-hidden">, page {s.page} of {pages}</span>}
+                </caption>
+                <CountsHead first="Organisation" courses={c.courses} />
+                <tbody>
+                  {c.byOrg.map((o) => (
+                    <tr key={o.orgId}>
+                      <th scope="row" data-label="Organisation">
+                        {o.orgId !== c.scope.orgId ? <Link href={`/reach?orgId=${encodeURIComponent(o.orgId)}`}>{o.name}</Link> : o.name}
+                        {o.includes && <span class="row-includes">, which includes {o.includes.join(', ')}</span>}
+                      </th>
+                      <CountsCells x={o} courses={c.courses} />
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </TableScroll>
           </>
         )}
         <Pagination label="Pages of organisations" page={s.page} pages={pages} href={(n) => coverageHref(orgId, { q: s.q, sort: s.sort, page: n })} resultsId="orgs-count" />
@@ -258,32 +260,34 @@ function CoverageView({
               summary={`${totalCompletions} course completions over ${c.weekly.length} weeks from the week of ${formatDay(c.weekly[0]!.weekStart)}.${busiest && busiest.completions > 0 ? ` Most in the week of ${formatDay(busiest.weekStart)}: ${busiest.completions}.` : ''} ${c.weekly[c.weekly.length - 1]!.attendedToDate} people have attended a session so far.`}
               columns={weekCols}
             />
-            <table class="stack">
-              <caption>Week by week (weeks start on Monday)</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Week starting</th>
-                  <th scope="col">Attended a first session</th>
-                  <th scope="col">Course completions</th>
-                  <th scope="col">Attended to date</th>
-                  <th scope="col">Completions to date</th>
-                </tr>
-              </thead>
-              <tbody>
-                {c.weekly.map((w) => (
-                  <tr key={w.weekStart}>
-                    <th scope="row" data-label="Week starting">
-                      {/* "9 March 2026", never "2026-03-09" (read in the UK as the 3rd of September when shortened). */}
-                      <time dateTime={w.weekStart}>{formatDay(w.weekStart)}</time>
-                    </th>
-                    <td data-label="Attended a first session">{w.firstAttended}</td>
-                    <td data-label="Course completions">{w.completions}</td>
-                    <td data-label="Attended to date">{w.attendedToDate}</td>
-                    <td data-label="Completions to date">{w.completionsToDate}</td>
+            <TableScroll label="Week by week">
+              <table class="stack">
+                <caption>Week by week (weeks start on Monday)</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Week starting</th>
+                    <th scope="col">Attended a first session</th>
+                    <th scope="col">Course completions</th>
+                    <th scope="col">Attended to date</th>
+                    <th scope="col">Completions to date</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {c.weekly.map((w) => (
+                    <tr key={w.weekStart}>
+                      <th scope="row" data-label="Week starting">
+                        {/* "9 March 2026", never "2026-03-09" (read in the UK as the 3rd of September when shortened). */}
+                        <time dateTime={w.weekStart}>{formatDay(w.weekStart)}</time>
+                      </th>
+                      <td data-label="Attended a first session">{w.firstAttended}</td>
+                      <td data-label="Course completions">{w.completions}</td>
+                      <td data-label="Attended to date">{w.attendedToDate}</td>
+                      <td data-label="Completions to date">{w.completionsToDate}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </TableScroll>
           </>
         )}
       </Figure>
@@ -298,20 +302,22 @@ function CoverageView({
             .join('. ') || 'No staff yet.'}
           bars={c.byRole.map((r) => ({ label: roleName(r.jobRole), value: r.staff ? r.attended / r.staff : 0, text: `${ofText(r.attended, r.staff)} attended` }))}
         />
-        <table class="stack">
-          <caption>By job role</caption>
-          <CountsHead first="Job role" courses={c.courses} />
-          <tbody>
-            {c.byRole.map((r) => (
-              <tr key={r.jobRole ?? 'none'}>
-                <th scope="row" data-label="Job role">
-                  {roleName(r.jobRole)}
-                </th>
-                <CountsCells x={r} courses={c.courses} />
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <TableScroll label="By job role">
+          <table class="stack">
+            <caption>By job role</caption>
+            <CountsHead first="Job role" courses={c.courses} />
+            <tbody>
+              {c.byRole.map((r) => (
+                <tr key={r.jobRole ?? 'none'}>
+                  <th scope="row" data-label="Job role">
+                    {roleName(r.jobRole)}
+                  </th>
+                  <CountsCells x={r} courses={c.courses} />
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       </Figure>
 
       <Figure id="courses" heading="Completions by course" csvHref={csv('courses')} csvName="coverage-courses.csv">
@@ -325,27 +331,29 @@ function CoverageView({
               summary={c.courses.map((k) => `${k.title}: ${ofText(t.completed[k.courseId] ?? 0, t.staff)}`).join('. ')}
               bars={c.courses.map((k) => ({ label: k.title, value: t.staff ? (t.completed[k.courseId] ?? 0) / t.staff : 0, text: ofText(t.completed[k.courseId] ?? 0, t.staff) }))}
             />
-            <table class="stack">
-              <caption>By course</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Course</th>
-                  <th scope="col">Parts to attend</th>
-                  <th scope="col">Completed</th>
-                </tr>
-              </thead>
-              <tbody>
-                {c.courses.map((k) => (
-                  <tr key={k.courseId}>
-                    <th scope="row" data-label="Course">
-                      {k.title}
-                    </th>
-                    <td data-label="Parts to attend">{k.partsRequired}</td>
-                    <td data-label="Completed">{ofText(t.completed[k.courseId] ?? 0, t.staff)}</td>
+            <TableScroll label="By course">
+              <table class="stack">
+                <caption>By course</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Course</th>
+                    <th scope="col">Parts to attend</th>
+                    <th scope="col">Completed</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {c.courses.map((k) => (
+                    <tr key={k.courseId}>
+                      <th scope="row" data-label="Course">
+                        {k.title}
+                      </th>
+                      <td data-label="Parts to attend">{k.partsRequired}</td>
+                      <td data-label="Completed">{ofText(t.completed[k.courseId] ?? 0, t.staff)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </TableScroll>
           </>
         )}
       </Figure>

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { z } from 'zod';
 import { OutboxMessage, OutboxPage as OutboxPageSchema, OutboxQuery } from '../../../../shared/bookings.js';
 import { api } from '../../api.js';
-import { Badge, PageHeading, Status, TextField, useApp, useFocusLater } from '../../components.js';
+import { Badge, PageHeading, Status, TextField, useApp, useFocusLater, TableScroll } from '../../components.js';
 import { formatDateTime, plural } from '../../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
 import { Pagination } from '../../pagination.js';
@@ -129,49 +129,51 @@ export function OutboxPage() {
             <>
             {/* Above the table too: a keyboard user need not pass a hundred rows to turn the page. */}
             {pagination('above')}
-            <table class="stack">
-              <caption class="visually-hidden">Messages{toWhom}, newest first</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Subject</th>
-                  <th scope="col">To</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Attempts</th>
-                  <th scope="col">Last error</th>
-                  <th scope="col">Written</th>
-                  <th scope="col">Actions</th>
-                </tr>
-              </thead>
-              <tbody>
-                {d.items.map((m) => {
-                  const st = statusOf(m);
-                  return (
-                    <tr key={m.id}>
-                      <th scope="row" data-label="Subject">
-                        {m.subject || '(no subject)'}
-                      </th>
-                      <td data-label="To">{m.to}</td>
-                      <td data-label="Status">
-                        <Badge tone={st.tone}>{st.label}</Badge>
-                        {m.sentAt && <> {formatDateTime(m.sentAt)}</>}
-                      </td>
-                      <td data-label="Attempts">{m.attempts}</td>
-                      <td data-label="Last error">{m.lastError ?? 'None'}</td>
-                      <td data-label="Written">{formatDateTime(m.createdAt)}</td>
-                      <td data-label="Actions">
-                        {retryable(m) ? (
-                          <ActionButton id={`retry-${m.id}`} type="button" class="button button-secondary" busy={action.busyFor(m.id)} blocked={action.busy} busyLabel="Retrying…" onClick={() => void retry(m)} aria-label={`Retry now: ${m.subject} to ${m.to}`}>
-                            Retry now
-                          </ActionButton>
-                        ) : (
-                          'None'
-                        )}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
+            <TableScroll label="Messages">
+              <table class="stack">
+                <caption class="visually-hidden">Messages{toWhom}, newest first</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Subject</th>
+                    <th scope="col">To</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">Attempts</th>
+                    <th scope="col">Last error</th>
+                    <th scope="col">Written</th>
+                    <th scope="col">Actions</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {d.items.map((m) => {
+                    const st = statusOf(m);
+                    return (
+                      <tr key={m.id}>
+                        <th scope="row" data-label="Subject">
+                          {m.subject || '(no subject)'}
+                        </th>
+                        <td data-label="To">{m.to}</td>
+                        <td data-label="Status">
+                          <Badge tone={st.tone}>{st.label}</Badge>
+                          {m.sentAt && <> {formatDateTime(m.sentAt)}</>}
+                        </td>
+                        <td data-label="Attempts">{m.attempts}</td>
+                        <td data-label="Last error">{m.lastError ?? 'None'}</td>
+                        <td data-label="Written">{formatDateTime(m.createdAt)}</td>
+                        <td data-label="Actions">
+                          {retryable(m) ? (
+                            <ActionButton id={`retry-${m.id}`} type="button" class="button button-secondary" busy={action.busyFor(m.id)} blocked={action.busy} busyLabel="Retrying…" onClick={() => void retry(m)} aria-label={`Retry now: ${m.subject} to ${m.to}`}>
+                              Retry now
+                            </ActionButton>
+                          ) : (
+                            'None'
+                          )}
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </TableScroll>
             {pagination('below')}
             </>
           )
