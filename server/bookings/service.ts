@@ -31,6 +31,8 @@ const capacityOf = (s: Pick<SessionRow, 'capacity_in_person' | 'capacity_online'
 const seatsOfMode = (mode: SessionRow['mode']): SeatKind[] => (mode === 'hybrid' ? SEAT_KINDS : [mode]);
 /** A seat kind as people read it in a message. */
 const seatWord = (seat: SeatKind) => (seat === 'online' ? 'online' : 'in-person');
+/** "1 online seat", "2 in-person seats". */
+const seatsOf = (n: number, seat: SeatKind) => `${n} ${seatWord(seat)} seat${n === 1 ? '' : 's'}`;
 
 /** The seat state as stored now (read afresh: `s` may be older than this transaction's changes). */
 async function seatState(trx: Trx, deps: Deps, s: Pick<SessionRow, 'id'>, seat: SeatKind): Promise<SeatState> {
@@ -710,7 +712,7 @@ export async function checkSessionChange(trx: Trx, deps: Deps, before: SessionRo
       throw new AppError('capacity_below_confirmed', message, { seat, taken, waitlisted: st.waitlisted, requested: 0, issues: [{ path: 'mode', message }] });
     }
     if (newCapacity < taken) {
-      throw new AppError('capacity_below_confirmed', `${taken} ${seatWord(seat)} seat(s) are already taken; capacity cannot go below that.`, { seat, taken, requested: newCapacity });
+      throw new AppError('capacity_below_confirmed', `${seatsOf(taken, seat)} ${taken === 1 ? 'is' : 'are'} already taken; capacity cannot go below that.`, { seat, taken, requested: newCapacity });
     }
     if (newCapacity === 0 && st.waitlisted > 0) {
       throw new AppError('capacity_below_confirmed', `${st.waitlisted} people are waiting for ${seatWord(seat)} seats; those seats cannot be removed.`, { seat, waitlisted: st.waitlisted });
@@ -732,9 +734,9 @@ export async function checkSessionChange(trx: Trx, deps: Deps, before: SessionRo
     }
     if (newCapacity < taken + held) {
       if (!st.holdsActive) {
-        throw new AppError('capacity_below_confirmed', `This change brings back ${held} ${seatWord(seat)} seat(s) held for organisations, released on ${held === 1 ? 'its' : 'their'} release date, but ${taken} of ${newCapacity} are now taken. Reduce or remove those seat holds first, or keep the hold release time as it was.`, { seat, taken, held, requested: newCapacity });
+        throw new AppError('capacity_below_confirmed', `This change brings back ${seatsOf(held, seat)} held for organisations, released on ${held === 1 ? 'its' : 'their'} release date, but ${taken} of ${newCapacity} are now taken. Reduce or remove those seat holds first, or keep the hold release time as it was.`, { seat, taken, held, requested: newCapacity });
       }
-      throw new AppError('capacity_below_confirmed', `${held} ${seatWord(seat)} seat(s) are held for organisations and ${taken} taken; capacity cannot go below ${taken + held}. Reduce the held seats first.`, { seat, taken, held, requested: newCapacity });
+      throw new AppError('capacity_below_confirmed', `${seatsOf(held, seat)} ${held === 1 ? 'is' : 'are'} held for organisations and ${taken} taken; capacity cannot go below ${taken + held}. Reduce the held seats first.`, { seat, taken, held, requested: newCapacity });
     }
   }
 }
@@ -850,12 +852,12 @@ async function holdLocked(trx: Trx, deps: Deps, s: SessionRow, orgId: string, se
   }
   const wanted = Math.max(0, seats - claimed);
   // Fewer held seats than now (down to those taken) is always possible (even once the hold is released and the seats taken).
-  if (seats > (current?.seats ?? 0) && wanted > room) throw new AppError('conflict', room > 0 ? `Only ${room} more seat(s) can be held on this session.` : 'No more seats can be held on this session: every seat is taken or held.', { available: Math.max(0, room) });
+  if (seats > (current?.seats ?? 0) && wanted > room) throw new AppError('conflict', room > 0 ? `Only ${room} more ${room === 1 ? 'seat' : 'seats'} can be held on this session.` : 'No more seats can be held on this session: every seat is taken or held.', { available: Math.max(0, room) });
   if (bound && seats > (current?.seats ?? 0)) {
     const most = claimed + (await bound.unplaced(trx));
     if (seats > most) {
       const who = most - claimed === 1 ? 'one member of staff' : `${most - claimed} members of staff`;
-      throw new AppError('conflict', `${bound.name} can hold at most ${most} ${seatWord(seat)} seat(s) here: ${claimed ? `${claimed} already claimed, and ` : ''}${who} with no place on this session yet.`, { available: Math.max(0, most) });
+      throw new AppError('conflict', `${bound.name} can hold at most ${seatsOf(most, seat)} here: ${claimed ? `${claimed} already claimed, and ` : ''}${who} with no place on this session yet.`, { available: Math.max(0, most) });
     }
   }
   // Released: the staff who claimed seats keep them as seats of their own, no longer counted

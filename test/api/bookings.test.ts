@@ -709,7 +709,7 @@ describe('seat holds', () => {
     expect((await t.request('GET', `/api/sessions/${s.id}`, { as: s.trainer })).json.seats.online).toMatchObject({ confirmed: 4, waitlisted: 0 });
     const moved = await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { startsAt: '2026-03-10T16:00:00Z', endsAt: '2026-03-10T17:00:00Z', holdsReleaseAt: '2026-03-03T09:00:00Z' } });
     expect(moved.status).toBe(409);
-    expect(moved.json.error.message).toBe('This change brings back 2 online seat(s) held for organisations, released on their release date, but 4 of 4 are now taken. Reduce or remove those seat holds first, or keep the hold release time as it was.');
+    expect(moved.json.error.message).toBe('This change brings back 2 online seats held for organisations, released on their release date, but 4 of 4 are now taken. Reduce or remove those seat holds first, or keep the hold release time as it was.');
     expect((await t.request('GET', `/api/sessions/${s.id}`, { as: s.trainer })).json).toMatchObject({ startsAt: '2026-02-10T16:00:00.000Z', holdsReleaseAt: '2026-02-03T09:00:00.000Z' });
     // Moved without a new release time (as the edit page moves it), the holds already released stay released: the move is made.
     const kept = await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { startsAt: '2026-02-17T16:00:00Z', endsAt: '2026-02-17T17:00:00Z' } });
@@ -792,7 +792,7 @@ describe('school office staff hold seats for their school', () => {
     expect((await t.request('GET', `/api/sessions/${s.id}/holds/organisations`, { as: office })).json.items.map((o: { name: string }) => o.name)).toEqual(['Oak Primary']);
     const tooMany = await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: office, body: { orgId: oak.id, seat: 'online', seats: 4 } });
     expect(tooMany.status).toBe(409);
-    expect(tooMany.json.error.message).toBe('Oak Primary can hold at most 3 online seat(s) here: 3 members of staff with no place on this session yet.');
+    expect(tooMany.json.error.message).toBe('Oak Primary can hold at most 3 online seats here: 3 members of staff with no place on this session yet.');
     expect((await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: office, body: { orgId: oak.id, seat: 'online', seats: 3 } })).status).toBe(204);
     expect((await t.request('GET', `/api/sessions/${s.id}/holds`, { as: office })).json.items).toEqual([{ orgId: oak.id, orgName: 'Oak Primary', seat: 'online', seats: 3, claimed: 0 }]);
     expect(await seats(s.id, o1!)).toMatchObject({ online: { available: 10 } });
@@ -802,7 +802,7 @@ describe('school office staff hold seats for their school', () => {
     expect((await book(o1!, s.id)).json.status).toBe('confirmed');
     expect((await book(o2!, s.id)).json.status).toBe('confirmed');
     const grow = await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: office, body: { orgId: oak.id, seat: 'online', seats: 4 } });
-    expect(grow.json.error.message).toBe('Oak Primary can hold at most 3 online seat(s) here: 2 already claimed, and one member of staff with no place on this session yet.');
+    expect(grow.json.error.message).toBe('Oak Primary can hold at most 3 online seats here: 2 already claimed, and one member of staff with no place on this session yet.');
     // Another school: as if it did not exist; nothing changed.
     const elsewhere = await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: office, body: { orgId: elm.id, seat: 'online', seats: 1 } });
     expect(elsewhere.status).toBe(404);
@@ -853,7 +853,7 @@ describe('how many seats a hold may take', () => {
     // Six seats: one taken (from Oak's hold), Elm's two held. Oak may hold 1 + 3 more.
     const tooMany = await hold(oak.id, 5);
     expect(tooMany.status).toBe(409);
-    expect(tooMany.json.error).toMatchObject({ code: 'conflict', message: 'Only 3 more seat(s) can be held on this session.', details: { available: 3 } });
+    expect(tooMany.json.error).toMatchObject({ code: 'conflict', message: 'Only 3 more seats can be held on this session.', details: { available: 3 } });
     expect((await hold(oak.id, 4)).status).toBe(204);
     // Elm: Oak's three unclaimed seats and the taken one leave it exactly the two it holds.
     const elmMore = await hold(elm.id, 3);
@@ -1063,13 +1063,13 @@ describe('session changes', () => {
     expect(await seats(s.id, s.trainer)).toMatchObject({ online: { confirmed: 2, offered: 1 } });
     const lower = await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { capacity: { online: 2 } } });
     expect(lower.status).toBe(409);
-    expect(lower.json.error).toMatchObject({ code: 'capacity_below_confirmed', message: '3 online seat(s) are already taken; capacity cannot go below that.', details: { seat: 'online', taken: 3, requested: 2 } });
+    expect(lower.json.error).toMatchObject({ code: 'capacity_below_confirmed', message: '3 online seats are already taken; capacity cannot go below that.', details: { seat: 'online', taken: 3, requested: 2 } });
 
     const room = await t.session({ mode: 'in_person', venue: 'Hall', capacity: { inPerson: 2 } });
     for (const p of [b, c]) await book(p!, room.id);
     const fewer = await t.request('PATCH', `/api/sessions/${room.id}`, { as: room.trainer, body: { capacity: { inPerson: 1 } } });
     expect(fewer.status).toBe(409);
-    expect(fewer.json.error).toMatchObject({ message: '2 in-person seat(s) are already taken; capacity cannot go below that.', details: { seat: 'in_person', taken: 2, requested: 1 } });
+    expect(fewer.json.error).toMatchObject({ message: '2 in-person seats are already taken; capacity cannot go below that.', details: { seat: 'in_person', taken: 2, requested: 1 } });
     expect((await seats(room.id, room.trainer)).inPerson.capacity).toBe(2);
   });
 
@@ -1083,7 +1083,7 @@ describe('session changes', () => {
     expect(lower.status).toBe(409);
     expect(lower.json.error).toMatchObject({
       code: 'capacity_below_confirmed',
-      message: '2 online seat(s) are held for organisations and 1 taken; capacity cannot go below 3. Reduce the held seats first.',
+      message: '2 online seats are held for organisations and 1 taken; capacity cannot go below 3. Reduce the held seats first.',
       details: { seat: 'online', taken: 1, held: 2, requested: 2 },
     });
     expect((await seats(s.id, s.trainer)).online.capacity).toBe(4);
@@ -1100,7 +1100,7 @@ describe('session changes', () => {
     const room = await t.session({ mode: 'in_person', venue: 'Hall', capacity: { inPerson: 3 } });
     expect((await t.request('PUT', `/api/sessions/${room.id}/holds`, { as: room.trainer, body: { orgId: oak.id, seat: 'in_person', seats: 2 } })).status).toBe(204);
     const fewer = await t.request('PATCH', `/api/sessions/${room.id}`, { as: room.trainer, body: { capacity: { inPerson: 1 } } });
-    expect(fewer.json.error.message).toBe('2 in-person seat(s) are held for organisations and 0 taken; capacity cannot go below 2. Reduce the held seats first.');
+    expect(fewer.json.error.message).toBe('2 in-person seats are held for organisations and 0 taken; capacity cannot go below 2. Reduce the held seats first.');
   });
 
   it('a seat kind people are waiting for cannot be removed, though none of its seats is taken', async () => {

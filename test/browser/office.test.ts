@@ -169,7 +169,7 @@ describe.skipIf(!browserAvailable)('office staff', () => {
     await page.keyboard.type('3');
     await tabTo(page, 'Save hold');
     await page.keyboard.press('Enter');
-    await page.getByRole('alert').filter({ hasText: 'Willow Primary can hold at most 2 online seat(s) here: 2 members of staff with no place on this session yet.' }).waitFor();
+    await page.getByRole('alert').filter({ hasText: 'Willow Primary can hold at most 2 online seats here: 2 members of staff with no place on this session yet.' }).waitFor();
     expect((await t.request('GET', `/api/sessions/${s.id}/holds`, { as: office })).json.items).toEqual([]);
 
     await tabTo(page, 'Number of seats to hold', { back: true });
@@ -177,7 +177,7 @@ describe.skipIf(!browserAvailable)('office staff', () => {
     await page.keyboard.type('2');
     await tabTo(page, 'Save hold');
     await page.keyboard.press('Enter');
-    await page.getByRole('status').filter({ hasText: '2 online seat(s) held for Willow Primary.' }).waitFor();
+    await page.getByRole('status').filter({ hasText: '2 online seats held for Willow Primary.' }).waitFor();
     expect((await t.request('GET', `/api/sessions/${s.id}/holds`, { as: office })).json.items).toEqual([{ orgId: org.id, orgName: 'Willow Primary', seat: 'online', seats: 2, claimed: 0 }]);
     await expectNoAxeViolations(page, 'office hold seats page with a hold');
     await expectNoSidewaysScroll(page, 'office hold seats page with a hold');
@@ -189,7 +189,7 @@ describe.skipIf(!browserAvailable)('office staff', () => {
     await page.keyboard.type('1');
     await tabTo(page, 'Save hold');
     await page.keyboard.press('Enter');
-    await page.getByText('Hold 1 online seat(s) for Willow Primary instead of 2? 1 seat not yet claimed goes at once to people waiting, or to anyone booking, so holding it again may find it taken.').waitFor();
+    await page.getByText('Hold 1 online seat for Willow Primary instead of 2? 1 seat not yet claimed goes at once to people waiting, or to anyone booking, so holding it again may find it taken.').waitFor();
     await expectFocused(page, '#lower-confirm');
     await checkPage(page, 'office hold seats page asking before holding fewer (320 px)');
     await activate(page, 'No, keep 2');
@@ -198,7 +198,7 @@ describe.skipIf(!browserAvailable)('office staff', () => {
     await tabTo(page, 'Save hold');
     await page.keyboard.press('Enter');
     await activate(page, 'Yes, hold 1');
-    await page.getByRole('status').filter({ hasText: '1 online seat(s) held for Willow Primary.' }).waitFor();
+    await page.getByRole('status').filter({ hasText: '1 online seat held for Willow Primary.' }).waitFor();
     expect((await t.request('GET', `/api/sessions/${s.id}/holds`, { as: office })).json.items).toEqual([{ orgId: org.id, orgName: 'Willow Primary', seat: 'online', seats: 1, claimed: 0 }]);
 
     await tabTo(page, 'Release the online hold for Willow Primary', { back: true });
@@ -658,7 +658,7 @@ describe.skipIf(!browserAvailable)('office staff', () => {
     await checkPage(page, 'seat holds, a hold not saved');
     failing = false;
     await activate(page, 'Try again', { back: true });
-    await page.getByRole('status').filter({ hasText: '2 online seat(s) held for Alder Primary.' }).waitFor();
+    await page.getByRole('status').filter({ hasText: '2 online seats held for Alder Primary.' }).waitFor();
     expect((await t.request('GET', `/api/sessions/${s.id}/holds`, { as: trainer })).json.items).toEqual([expect.objectContaining({ orgName: 'Alder Primary', seats: 2 })]);
   });
 

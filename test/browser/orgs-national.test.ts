@@ -170,7 +170,7 @@ describe.skipIf(!browserAvailable)('organisations at national scale: pickers sea
     await page.keyboard.type('2');
     await tabTo(page, 'Save hold');
     await page.keyboard.press('Enter');
-    await page.getByText(`2 online seat(s) held for ${far.name}.`).waitFor();
+    await page.getByText(`2 online seats held for ${far.name}.`).waitFor();
     expect((await t.request('GET', `/api/sessions/${s.id}/holds`, { as: s.trainer })).json.items).toEqual([expect.objectContaining({ orgId: far.id, seats: 2 })]);
     await checkPage(page, 'seat holds, a school found by URN (320 px)');
     expectNoneReadsAll(requests);

@@ -69,7 +69,7 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
     expect(await page.getByLabel('Number of in-person seats').getAttribute('aria-invalid')).toBe('true');
-    await page.locator('#cap-in-person-error').filter({ hasText: '2 in-person seat(s) are already taken' }).waitFor();
+    await page.locator('#cap-in-person-error').filter({ hasText: '2 in-person seats are already taken' }).waitFor();
     await checkPage(page, 'edit page with an API error');
 
     // A new venue: the page says how many will be told before saving.
@@ -745,7 +745,7 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     expect(await page.getByLabel('Online', { exact: true }).isChecked()).toBe(true);
     await typeInto(page, 'Number of seats to hold', '3');
     await page.keyboard.press('Enter');
-    await page.getByRole('status').filter({ hasText: '3 online seat(s) held for Holly Bank School.' }).waitFor();
+    await page.getByRole('status').filter({ hasText: '3 online seats held for Holly Bank School.' }).waitFor();
     await book(s.id, await t.user('staff', hill.id), 'online');
     await page.reload();
     const held = page.getByRole('row').filter({ hasText: 'Holly Bank School' });
@@ -974,7 +974,7 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     // Then it works: said, and focus back on "Save hold", where a save that works first time leaves it.
     failing = false;
     await page.keyboard.press('Enter');
-    await page.getByRole('status').filter({ hasText: '2 online seat(s) held for Juniper School.' }).waitFor();
+    await page.getByRole('status').filter({ hasText: '2 online seats held for Juniper School.' }).waitFor();
     await page.getByRole('rowheader', { name: 'Juniper School' }).waitFor();
     expect(await page.locator('#hold-seats').inputValue()).toBe('');
     await expectFocused(page, '#save-hold');

@@ -173,7 +173,7 @@ function Holds({ s, holds, orgs, allListed, navigated, reload, forSchool }: { s:
         setErrors(beside);
         return;
       }
-      setMessage(n === 0 ? `Hold for ${orgName(orgId)} released.` : `${n} ${seatLabel[seat].toLowerCase()} seat(s) held for ${orgName(orgId)}.`);
+      setMessage(n === 0 ? `Hold for ${orgName(orgId)} released.` : `${plural(n, `${seatLabel[seat].toLowerCase()} seat`)} held for ${orgName(orgId)}.`);
       setSeats('');
       await reload();
     }, { focusAfterRetry: afterRetryTo('save-hold') });
@@ -360,7 +360,7 @@ function Holds({ s, holds, orgs, allListed, navigated, reload, forSchool }: { s:
           {lowering !== null && current ? (
             <div class="confirm" role="group" aria-labelledby="lower-question" id="lower-confirm" tabIndex={-1}>
               <p id="lower-question">
-                {lowering === 0 ? `Release the ${seatLabel[seat].toLowerCase()} hold for ${orgName(orgId)}?` : `Hold ${lowering} ${seatLabel[seat].toLowerCase()} seat(s) for ${orgName(orgId)} instead of ${current.seats}?`}{' '}
+                {lowering === 0 ? `Release the ${seatLabel[seat].toLowerCase()} hold for ${orgName(orgId)}?` : `Hold ${plural(lowering, `${seatLabel[seat].toLowerCase()} seat`)} for ${orgName(orgId)} instead of ${current.seats}?`}{' '}
                 {`${plural(givenUp(lowering), 'seat')} not yet claimed go${givenUp(lowering) === 1 ? 'es' : ''} at once to people waiting, or to anyone booking, so holding ${givenUp(lowering) === 1 ? 'it' : 'them'} again may find ${givenUp(lowering) === 1 ? 'it' : 'them'} taken.`}
               </p>
               <div class="actions">
