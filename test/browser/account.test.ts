@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { browserAvailable, checkPage, expectFocused, daysFromNow, expectNoAxeViolations, NARROW, newPage, plusMinutes, signInAt, signInTo, tabTo, warnIfSkipped, serverAndBrowser } from './harness.js';
+import { browserAvailable, checkPage, expectFocused, daysFromNow, expectNoAxeViolations, expectNoBrokenWords, NARROW, newPage, plusMinutes, signInAt, signInTo, tabTo, warnIfSkipped, serverAndBrowser } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -159,6 +159,31 @@ describe.skipIf(!browserAvailable)('calendar subscription, new session, other pa
       document.querySelector('main')!.append(input);
     });
     await expect(expectNoAxeViolations(page, 'a page with an unlabelled field')).rejects.toThrow(/label/);
+  });
+
+  it('the broken-words check itself finds a caption shrunk to one letter a line and a squeezed word, and passes a long address wrapped to fit (so a clean result means something)', async () => {
+    const { t } = env.server;
+    const staff = await t.user('staff', (await t.org()).id);
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInTo(page, staff, '/sessions', 'Sessions');
+    await expectNoBrokenWords(page, 'the session list');
+    // A long address wrapped anywhere to fit the screen is allowed.
+    await page.evaluate(() => {
+      const p = document.createElement('p');
+      p.style.overflowWrap = 'anywhere';
+      p.textContent = 'Write to https://training.example.org/a/very/long/address/that/cannot/fit/on/one/line/at/all';
+      document.querySelector('main')!.append(p);
+    });
+    await expectNoBrokenWords(page, 'a page with a long address wrapped');
+    // A caption shrunk to its narrowest, as stacked tables' were.
+    await page.evaluate(() => {
+      const table = document.createElement('table');
+      table.style.display = 'block';
+      table.style.overflowWrap = 'anywhere';
+      table.innerHTML = '<caption>Bookings soonest first</caption><tbody><tr><td>1</td></tr></tbody>';
+      document.querySelector('main')!.append(table);
+    });
+    await expect(expectNoBrokenWords(page, 'a page with a shrunk caption')).rejects.toThrow(/"Bookings" in <caption>/);
   });
 
   it('a trainer publishes a session; errors are tied to their fields and summarised', async () => {

@@ -281,14 +281,15 @@ export async function checkPage(page: Page, what = page.url()) {
 }
 
 /**
- * No ordinary word (2 to 12 letters) shown on the page is split across lines: a box squeezed
+ * No ordinary word (2 to 16 letters) shown on the page is split across lines: a box squeezed
  * narrower than its words (a table's caption one letter a line at 320 px, "Onlin/e" in a
  * table's column at 1280 px) reads as nonsense, though nothing scrolls sideways. A word
  * wider than the page's column itself may break, and any word when the text is made larger
  * than the page's own (reflow at 200% text allows it); so may a longer run of
  * letters, or a word inside an address, an email or a name typed without spaces, and text
  * meant to (`word-break: break-all`, a feed address); text hidden from sight (the visually
- * hidden headers of a stacked table) is not looked at.
+ * hidden headers of a stacked table) is not looked at. The first 5,000 pieces of text are read
+ * (a page of 5,000 rows would take seconds more): a long table is judged by its first rows.
  */
 export async function expectNoBrokenWords(page: Page, what = page.url()) {
   const broken = await page.evaluate(() => {
@@ -311,9 +312,10 @@ export async function expectNoBrokenWords(page: Page, what = page.url()) {
       const cs = getComputedStyle(part);
       return part.getBoundingClientRect().width - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
     };
-    // A word: 2 to 12 letters between spaces, with its punctuation; not part of an address, an
+    // A word: 2 to 16 letters (any alphabet) between spaces, with its punctuation and a
+    // possessive; not part of an address, an
     // email or a name typed without spaces, which may wrap anywhere.
-    const token = /(?<=^|\s)[(“‘"']?([A-Za-z]{2,12})[’'"”),.;:!?]*(?=\s|$)/g;
+    const token = /(?<=^|\s)[(“‘"']?(\p{L}{2,16})(?:[’']s)?[’'"”),.;:!?…–—]*(?=\s|$)/gu;
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     let seen = 0;
     for (let n = walker.nextNode(); n && seen < 5_000 && out.length < 10; n = walker.nextNode()) {

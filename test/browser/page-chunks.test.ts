@@ -71,7 +71,7 @@ describe.skipIf(!browserAvailable)('the web client in chunks', () => {
     await page.getByRole('heading', { level: 1, name: /^My sessions/ }).waitFor();
     await settled(page);
     await checkPage(page, 'My sessions, fetched when opened');
-    expect((await scripts()).some((s) => /\/assets\/MySessionsPage-[^/]+\.js$/.test(s.url) && s.text.includes('Message attendees'))).toBe(true);
+    expect((await scripts()).some((s) => /\/assets\/MySessionsPage-[^/]+\.js$/.test(s.url) && s.text.includes('Held for schools'))).toBe(true);
 
     // Opened again from the menu (the code already here): the page comes at once and its heading takes focus.
     await page.getByRole('button', { name: 'Menu' }).click();

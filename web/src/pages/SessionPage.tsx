@@ -18,6 +18,7 @@ import { useFocusNoticeOnLapse } from './offerLapse.js';
 import { attendShare, closesForAttendance, FitNote, SeatsLeft, Waiting, whyBookingClosed } from './SessionsPage.js';
 import { serverNow } from '../clock.js';
 import { GiveToLead } from './GiveToLead.js';
+import { ManageLinks } from './trainer/manageLinks.js';
 
 /** The booking answer; timetable clashes (if any) do not stop a booking but are worth saying. */
 const BookAnswer = BookResult.extend({ clashes: z.array(Clash).optional() });
@@ -59,7 +60,6 @@ function SeatChoice({ s, seats = s.seats, name, value, onChange }: { s: Session;
  * My sessions. `ended`: the session is over.
  */
 function RunningLinks({ s, ended }: { s: Session; ended: boolean }) {
-  const base = `/trainer/sessions/${encodeURIComponent(s.id)}`;
   return (
     <ul class="plain link-list">
       {s.mode !== 'in_person' && (
@@ -70,25 +70,7 @@ function RunningLinks({ s, ended }: { s: Session; ended: boolean }) {
       <li>
         <Link href={`/sessions/${s.id}/register`}>Attendance register</Link>
       </li>
-      <li>
-        <Link href={`${base}/people`}>Who is coming</Link>
-      </li>
-      {/* A cancelled session is not edited, written to or held for; once over, it may still be corrected and its people written to, but seats are no longer held on it (the server refuses). */}
-      {s.status === 'scheduled' && (
-        <>
-          <li>
-            <Link href={`${base}/edit`}>Edit or cancel</Link>
-          </li>
-          <li>
-            <Link href={`${base}/message`}>Message attendees</Link>
-          </li>
-          {!ended && (
-            <li>
-              <Link href={`${base}/holds`}>Seat holds</Link>
-            </li>
-          )}
-        </>
-      )}
+      <ManageLinks s={s} ended={ended} />
       {ended && (
         <li>
           <Link href={`/sessions/${s.id}/feedback`}>Feedback from attendees</Link>

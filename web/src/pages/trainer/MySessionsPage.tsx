@@ -7,6 +7,7 @@ import { Loaded, useLoad } from '../../load.js';
 import { Pagination } from '../../pagination.js';
 import { Link } from '../../router.js';
 import { serverNow } from '../../clock.js';
+import { ManageLinks } from './manageLinks.js';
 
 const PAGE = 20;
 
@@ -17,7 +18,6 @@ function seatsLine(label: string, c: { capacity: number; confirmed: number; offe
 function SessionCard({ item, past }: { item: TrainerSession; past: boolean }) {
   const s = item.session;
   const headingId = `s-${s.id}`;
-  const base = `/trainer/sessions/${encodeURIComponent(s.id)}`;
   const held = item.held.inPerson + item.held.online;
   // Over: it can still be corrected and its people written to (a follow-up), but seats are no longer held on it (the server refuses).
   const ended = Date.parse(s.endsAt) <= serverNow();
@@ -43,24 +43,7 @@ function SessionCard({ item, past }: { item: TrainerSession; past: boolean }) {
           {past && <Fact label="Attended">{item.attended === null ? 'Not recorded yet' : plural(item.attended, 'person', 'people')}</Fact>}
         </dl>
         <ul class="actions plain" aria-label={`Actions for ${s.title}`}>
-          <li>
-            <Link href={`${base}/people`}>Who is coming</Link>
-          </li>
-          {s.status === 'scheduled' && (
-            <>
-              <li>
-                <Link href={`${base}/edit`}>Edit or cancel</Link>
-              </li>
-              <li>
-                <Link href={`${base}/message`}>Message attendees</Link>
-              </li>
-              {!ended && (
-                <li>
-                  <Link href={`${base}/holds`}>Seat holds</Link>
-                </li>
-              )}
-            </>
-          )}
+          <ManageLinks s={s} ended={ended} />
           {past && (
             <li>
               <Link href={`/sessions/${encodeURIComponent(s.id)}/feedback`}>Feedback</Link>
