@@ -47,6 +47,11 @@ export async function changePassword(deps: Deps, actor: { user: AuthUser; sessio
     throw new AppError('wrong_password', 'Your current password is not right.', { issues: [{ path: 'currentPassword', message: 'is not right' }] });
   }
   await ticket.succeeded();
+  // The same password again changes nothing a change is for (a password someone else may know
+  // stays good), though every other sign-in would end: said, after the current one was right.
+  if (newPassword === currentPassword) {
+    throw new AppError('validation_failed', 'Your new password is the same as your current one: choose a different one.', { issues: [{ path: 'newPassword', message: 'must be different from your current password' }] });
+  }
   const passwordHash = await hashPassword(newPassword, deps.config.passwordCostLog2);
   const now = deps.now().toISOString();
   await deps.db.transaction().execute(async (trx) => {

@@ -47,6 +47,11 @@ describe('changing your password', () => {
     const short = await t.request('POST', '/api/me/password', { headers: bearer(here.json.token), body: { currentPassword: TEST_PASSWORD, newPassword: 'short' } });
     expect(short.status).toBe(400);
     expect(short.json.error.details.issues[0].path).toBe('newPassword');
+    // The same password again: refused (after the current one was right), and no one signed out.
+    const same = await t.request('POST', '/api/me/password', { headers: bearer(here.json.token), body: { currentPassword: TEST_PASSWORD, newPassword: TEST_PASSWORD } });
+    expect(same.status).toBe(400);
+    expect(same.json.error.details.issues).toEqual([{ path: 'newPassword', message: 'must be different from your current password' }]);
+    expect((await me(bearer(elsewhere.json.token))).status).toBe(200);
 
     const ok = await t.request('POST', '/api/me/password', { headers: bearer(here.json.token), body: { currentPassword: TEST_PASSWORD, newPassword: NEW_PASSWORD } });
     expect(ok.status).toBe(204);

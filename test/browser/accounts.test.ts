@@ -148,7 +148,16 @@ describe.skipIf(!browserAvailable)('account pages', () => {
     await expectFocused(page, '.error-summary');
     await checkPage(page, 'account page with an error');
 
+    // The current password again as the new one: said beside New password, nothing sent.
     await page.getByLabel('Current password').fill(TEST_PASSWORD);
+    await page.getByLabel('New password', { exact: true }).fill(TEST_PASSWORD);
+    await page.getByLabel('Type the new password again').fill(TEST_PASSWORD);
+    await tabTo(page, 'Change password');
+    await page.keyboard.press('Enter');
+    await page.getByRole('alert').getByRole('link', { name: 'New password must be different from your current password' }).waitFor();
+    expect(await page.getByLabel('New password', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    expect((await t.request('GET', '/api/me', { as: staff })).status).toBe(200);
+
     await page.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
     await page.getByLabel('Type the new password again').fill(NEW_PASSWORD);
     await tabTo(page, 'Change password');

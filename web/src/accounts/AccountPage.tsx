@@ -32,6 +32,7 @@ export function AccountPage() {
     const again = String(form.get('new-password-again') ?? '');
     const input = ChangePasswordInput.safeParse({ currentPassword: String(form.get('current-password') ?? ''), newPassword: String(form.get('new-password') ?? '') });
     const found: FieldError[] = input.success ? [] : toFieldErrors(input.error.issues, FIELDS, FIELDS.newPassword);
+    if (input.success && input.data.newPassword === input.data.currentPassword) found.push({ field: 'new-password', message: 'New password must be different from your current password' });
     if (input.success && again !== input.data.newPassword) found.push({ field: 'new-password-again', message: 'Type the same new password again' });
     setErrors(found);
     setSaved('');
