@@ -722,6 +722,22 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     await checkPage(page, 'message sent');
   });
 
+  it('another trainer’s seat holds (or who is coming) say they are not theirs to see, with no “Try again” that could only be refused again (320 px)', async () => {
+    const { t } = env.server;
+    const owner = await t.user('trainer', null, 'Orla Owner');
+    const other = await t.user('trainer', null, 'Otto Other');
+    const s = await t.session({ title: 'Not yours', mode: 'online', startsAt: daysFromNow(9), endsAt: plusMinutes(daysFromNow(9), 60), capacity: { online: 5 } }, owner);
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInAt(page, other, `/trainer/sessions/${s.id}/holds`);
+    const refused = page.getByRole('alert').filter({ hasText: 'Only' });
+    await refused.waitFor();
+    expect(await page.getByRole('button', { name: 'Try again' }).count()).toBe(0);
+    await checkPage(page, 'another trainer’s seat holds');
+    await page.goto(`/trainer/sessions/${s.id}/people`);
+    await page.getByRole('alert').filter({ hasText: 'Only' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Try again' }).count()).toBe(0);
+  });
+
   it('seat holds: pick a school, hold seats per kind, see claims, release, and set the release time (keyboard, 320 px)', async () => {
     const { t } = env.server;
     const trainer = await t.user('trainer');
