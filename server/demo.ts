@@ -23,9 +23,9 @@ export async function seedDemo(deps: Deps): Promise<{ password: string; users: {
     const trust = { id: randomUUID(), name: 'Riverside Learning Trust', kind: 'trust' as const, urn: null, parent_id: null, time_zone: 'Europe/London', settings: '{}', created_at: created };
     await insertOrg(trx, trust);
     const schools = [
-      { name: 'Riverside Primary School', urn: '100001', slug: 'riverside-primary' },
-      { name: 'Hilltop Academy', urn: '100002', slug: 'hilltop' },
-      { name: 'Little Acorns Nursery', urn: '100003', slug: 'little-acorns', kind: 'nursery' as const },
+      { name: 'Riverside Primary School', kind: 'school' as const, urn: '100001', slug: 'riverside-primary' },
+      { name: 'Hilltop Academy', kind: 'school' as const, urn: '100002', slug: 'hilltop' },
+      { name: 'Little Acorns Nursery', kind: 'nursery' as const, urn: '100003', slug: 'little-acorns' },
     ];
     const people: [string, Role, string][] = [
       ['Amira Khan', 'staff', 'Class teacher'],
@@ -35,7 +35,7 @@ export async function seedDemo(deps: Deps): Promise<{ password: string; users: {
       ['Grace Okafor', 'office', 'School office'],
     ];
     for (const [i, s] of schools.entries()) {
-      const org = { id: randomUUID(), name: s.name, kind: 'kind' in s ? s.kind : ('school' as const), urn: s.urn, parent_id: trust.id, time_zone: 'Europe/London', settings: JSON.stringify({ weekAStart: '2026-09-07', travelBufferMinutes: 30 }), created_at: created };
+      const org = { id: randomUUID(), name: s.name, kind: s.kind, urn: s.urn, parent_id: trust.id, time_zone: 'Europe/London', settings: JSON.stringify({ weekAStart: '2026-09-07', travelBufferMinutes: 30 }), created_at: created };
       await insertOrg(trx, org);
       for (const [name, role] of people) {
         const [first, last] = name.split(' ');

@@ -5,6 +5,7 @@
  * booking changes them in the same statement batch (`repo.changeBooking`, `SeatDeltas`).
  * The waitlist rule lives in `promoteWaitlist`.
  */
+import { listInWords } from '../platform/words.js';
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { BookingRow, Database, SeatKind, SessionRow, UserRow } from '../../db/schema.js';
@@ -113,9 +114,6 @@ function closedFor(s: SessionRow, seat: SeatKind, now: Date): AppError | null {
 }
 const seatOf = (s: SessionRow, wanted: SeatKind | undefined): SeatKind => wanted ?? (s.mode === 'online' ? 'online' : 'in_person');
 const distinct = <T>(xs: T[]) => [...new Set(xs)];
-/** "Elm Academy, Hill Primary and Oak Primary": names listed as a sentence lists them. Made at first use (ICU's list data takes some milliseconds to load). */
-let andFormat: Intl.ListFormat | undefined;
-const AND = () => (andFormat ??= new Intl.ListFormat('en-GB', { type: 'conjunction' }));
 
 /**
  * Books each request's people, in the order the requests came: a seat when one is free to
@@ -728,7 +726,7 @@ export async function checkSessionChange(trx: Trx, deps: Deps, before: SessionRo
     if (!kindKept && held > 0) {
       const holderIds = distinct(st.holds.filter((h) => unclaimed(h) > 0).map((h) => h.orgId));
       const names = await orgNames(trx, holderIds);
-      const holders = AND().format(holderIds.map((id) => names.get(id) ?? 'an organisation').sort((a, b) => a.localeCompare(b, 'en-GB')));
+      const holders = listInWords(holderIds.map((id) => names.get(id) ?? 'an organisation').sort((a, b) => a.localeCompare(b, 'en-GB')));
       const message = `${held === 1 ? `1 ${seatWord(seat)} seat is` : `${held} ${seatWord(seat)} seats are`} held for ${holders}, which a session ${after.mode === 'online' ? 'online' : 'in person'} only does not have. Release ${held === 1 ? 'it' : 'them'} on Seat holds first, or keep it hybrid.`;
       throw new AppError('capacity_below_confirmed', message, { seat, taken, held, requested: 0, issues: [{ path: 'mode', message }] });
     }

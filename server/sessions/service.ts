@@ -3,6 +3,7 @@
  * bookings (capacity, time, place, cancellation) hand over to the booking engine inside
  * the same transaction.
  */
+import { listInWords } from '../platform/words.js';
 import { Temporal } from 'temporal-polyfill';
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
@@ -231,10 +232,6 @@ async function checkTrainers(deps: Deps, ids: string[]) {
  * and anyone named who no longer runs it; not an in-house lead or administrator who does,
  * whom they could not put back.
  */
-/** "Ann, Bo and Cy": names listed as a sentence lists them. Made at first use, not at start (ICU's list data takes some milliseconds to load). */
-let andFormat: Intl.ListFormat | undefined;
-const AND = () => (andFormat ??= new Intl.ListFormat('en-GB', { type: 'conjunction' }));
-
 async function checkRunners(deps: Deps, actor: AuthUser | null, ids: string[], current: readonly string[] = [], sessionId?: string): Promise<string[]> {
   const unique = [...new Set(ids)];
   const chooser = actor && actor.role !== 'admin' ? actor : null;
@@ -246,7 +243,7 @@ async function checkRunners(deps: Deps, actor: AuthUser | null, ids: string[], c
   const bad = added.filter((id) => userOf(id)?.role !== 'trainer' && userOf(id)?.role !== 'admin');
   if (bad.length) {
     const names = named(bad);
-    const who = `${AND().format(names)} ${names.length === 1 ? 'is not a trainer' : 'are not trainers'}`;
+    const who = `${listInWords(names)} ${names.length === 1 ? 'is not a trainer' : 'are not trainers'}`;
     throw new AppError('validation_failed', `Only trainers and administrators can run sessions: ${who}.`, { issues: names.map((name) => ({ path: 'trainerIds', message: `${name} is not a trainer` })) });
   }
   if (!chooser) return unique;
@@ -256,7 +253,7 @@ async function checkRunners(deps: Deps, actor: AuthUser | null, ids: string[], c
   const refused = added.filter((id) => userOf(id)?.role !== 'trainer' || userOf(id)?.disabled_at);
   if (refused.length) {
     const names = named(refused);
-    const who = `${AND().format(names)} ${names.length === 1 ? 'is not a trainer' : 'are not trainers'} you can add`;
+    const who = `${listInWords(names)} ${names.length === 1 ? 'is not a trainer' : 'are not trainers'} you can add`;
     throw new AppError('forbidden', `You can add trainers as co-trainers; only an administrator can name anyone else to run a session: ${who}.`, { issues: names.map((name) => ({ path: 'trainerIds', message: `${name} is not a trainer you can add` })) });
   }
   // Taking someone off is for those one could put back: a co-trainer (a trainer), or anyone
@@ -267,7 +264,7 @@ async function checkRunners(deps: Deps, actor: AuthUser | null, ids: string[], c
     const stays = (await namedTrainers(deps.db, sessionId)).filter((t) => dropped.includes(t.userId) && t.runs && t.role !== 'trainer');
     if (stays.length) {
       const names = stays.map((t) => t.name);
-      throw new AppError('forbidden', `You can take co-trainers off; ${AND().format(names)} ${names.length === 1 ? 'runs' : 'run'} it as an in-house lead or administrator, whom only an administrator can take off.`, {
+      throw new AppError('forbidden', `You can take co-trainers off; ${listInWords(names)} ${names.length === 1 ? 'runs' : 'run'} it as an in-house lead or administrator, whom only an administrator can take off.`, {
         issues: names.map((name) => ({ path: 'trainerIds', message: `${name} can be taken off only by an administrator` })),
       });
     }

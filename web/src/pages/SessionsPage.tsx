@@ -99,8 +99,16 @@ export function Waiting({ s }: { s: Session }) {
  * The viewer's own place on a listed session, linked to it: a seat, a seat offered to them
  * (until its offer runs out), or a place in the queue; null when they have none.
  */
-function yourPlace(b: Booking | undefined, now: number): string | null {
-  if (!b) return null;
+function YourPlace({ b, now }: { b: Booking | undefined; now: number }) {
+  const words = b && yourPlace(b, now);
+  return b && words ? (
+    <Fact label="Your place">
+      <Link href={`/bookings/${b.id}`}>{words}</Link>
+    </Fact>
+  ) : null;
+}
+
+function yourPlace(b: Booking, now: number): string | null {
   const seat = seatLabel[b.seat].toLowerCase();
   if (b.status === 'confirmed') return `Booked: ${b.seat === 'online' ? 'an online' : 'an in-person'} seat`;
   if (b.status === 'offered') return b.offerExpiresAt && Date.parse(b.offerExpiresAt) <= now ? null : `A seat is offered to you (${seat})${b.offerExpiresAt ? `: take it by ${formatDateTime(b.offerExpiresAt)}` : ''}`;
@@ -364,11 +372,7 @@ export function SessionsPage() {
                         {courseTitle(s.courseId) && <Fact label="Course">{courseTitle(s.courseId)}</Fact>}
                         {s.status !== 'cancelled' && <SeatsOrClosed s={s} now={now} />}
                         {s.fit && <Fact label="Your timetable"><FitNote s={s} /></Fact>}
-                        {s.status !== 'cancelled' && yourPlace(places.data?.get(s.id), now) && (
-                          <Fact label="Your place">
-                            <Link href={`/bookings/${places.data!.get(s.id)!.id}`}>{yourPlace(places.data?.get(s.id), now)}</Link>
-                          </Fact>
-                        )}
+                        {s.status !== 'cancelled' && <YourPlace b={places.data?.get(s.id)} now={now} />}
                       </dl>
                     </article>
                   </li>
