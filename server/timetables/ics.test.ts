@@ -116,6 +116,16 @@ describe('parseTimetableIcs', () => {
     if (!r.ok) expect(r.problems).toEqual([expect.objectContaining({ uid: 'long-100', message: 'makes more than 100 busy periods longer than 31 days (a timetable may hold at most 100)' })]);
   });
 
+  it('counts out-of-office all-day events against the same limits: more than 100 of over 31 days are refused, naming the limit', () => {
+    const events = (n: number) => Array.from({ length: n }, (_, i) => ['BEGIN:VEVENT', `UID:oof-${i}`, 'DTSTAMP:20260101T000000Z', 'DTSTART;VALUE=DATE:20260201', 'DTEND;VALUE=DATE:20260501', 'X-MICROSOFT-CDO-BUSYSTATUS:OOF', `SUMMARY:Leave ${i}`, 'END:VEVENT']).flat();
+    const fine = parseTimetableIcs(cal(...events(100)), { now, defaultZone: 'Europe/London' });
+    expect(fine.ok).toBe(true);
+    if (fine.ok) expect([fine.timetable.dated.length, fine.timetable.freeDays.length]).toEqual([100, 0]);
+    const r = parseTimetableIcs(cal(...events(101)), { now, defaultZone: 'Europe/London' });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.problems).toEqual([expect.objectContaining({ uid: 'oof-100', message: 'makes more than 100 busy periods longer than 31 days (a timetable may hold at most 100)' })]);
+  });
+
   it('names the event (summary and UID) that is wrong', () => {
     const r = parseTimetableIcs(
       cal('BEGIN:VEVENT', 'UID:bad-1@sis', 'DTSTAMP:20260101T000000Z', 'DTSTART:20260120T160000Z', 'DTEND:20260120T150000Z', 'SUMMARY:Backwards lesson', 'END:VEVENT'),
