@@ -46,6 +46,8 @@ const STATUS = {
   holds_released: 409,
   not_offered: 409,
   join_window_closed: 409,
+  /** A register tick or correction before check-in opens: no one can have come yet. */
+  register_not_open: 409,
   room_ended: 409,
   removed_from_room: 403,
   unmute_not_allowed: 409,

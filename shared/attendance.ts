@@ -31,7 +31,16 @@ export const AttendanceRow = z.object({
 export type AttendanceRow = z.infer<typeof AttendanceRow>;
 
 export const AttendanceReport = z.object({
-  session: z.object({ id: z.string(), title: z.string(), startsAt: z.string(), endsAt: z.string(), lengthMinutes: z.number(), threshold: z.number() }),
+  session: z.object({
+    id: z.string(),
+    title: z.string(),
+    startsAt: z.string(),
+    endsAt: z.string(),
+    /** When the register can first be kept: check-in (and the live room) opens then; a tick before is refused (register_not_open). */
+    registerOpensAt: z.string(),
+    lengthMinutes: z.number(),
+    threshold: z.number(),
+  }),
   items: z.array(AttendanceRow),
 });
 

@@ -47,9 +47,13 @@ export function attendanceRoutes(deps: Deps) {
       tags: ['attendance'],
       summary: 'Tick the register or correct a record (the session’s trainers, admin); kept with who changed it and when. `minutes` or `note` left out keeps the current correction’s; `null` clears it',
       description:
-        '`attended` is always given. `minutes` and `note` are each set by a value, cleared by `null` (minutes then come from the room and check-ins), or, left out, kept as the booking’s current correction has them (none when it has no correction): a tick sending only `attended` keeps the minutes and note given earlier. The history records the entry as merged.',
+        '`attended` is always given. `minutes` and `note` are each set by a value, cleared by `null` (minutes then come from the room and check-ins), or, left out, kept as the booking’s current correction has them (none when it has no correction): a tick sending only `attended` keeps the minutes and note given earlier. The history records the entry as merged. The register opens with check-in and the live room (`registerOpensAt` in the register): before then no one can have come, and a change is refused.',
       request: { params: z.object({ id: Id, bookingId: Id }), body: jsonBody(OverrideInput) },
-      responses: { 200: jsonResponse(AttendanceRow, 'The row after the change') },
+      responses: {
+        200: jsonResponse(AttendanceRow, 'The row after the change'),
+        404: { description: '`not_found`: no such session, or no booking with a seat at it' },
+        409: { description: '`register_not_open`: before the session’s join window opens (`details.opensAt`); nothing is changed' },
+      },
     }),
     async (c) => {
       const actor = requireUser(c);

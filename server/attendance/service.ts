@@ -21,6 +21,7 @@ import { findSession, isTrainerOf, joinWindow } from '../sessions/repository.js'
 import { currentCode, verifyCode } from './checkin-code.js';
 import { combine, effectiveEnd, type IntervalFacts } from './compute.js';
 import * as repo from './repository.js';
+import { wallClock } from '../platform/words.js';
 
 const MINUTE = 60_000;
 /** Outcomes are written this long after a session ends, so late webhooks still count. */
@@ -116,7 +117,7 @@ async function sessionReport(deps: Deps, actor: AuthUser, sessionId: string) {
   return {
     s,
     report: {
-      session: { id: s.id, title: s.title, startsAt: s.starts_at, endsAt: s.ends_at, lengthMinutes: Math.round((Date.parse(s.ends_at) - Date.parse(s.starts_at)) / MINUTE), threshold: Number(s.attendance_threshold) },
+      session: { id: s.id, title: s.title, startsAt: s.starts_at, endsAt: s.ends_at, registerOpensAt: joinWindow(s).opensAt.toISOString(), lengthMinutes: Math.round((Date.parse(s.ends_at) - Date.parse(s.starts_at)) / MINUTE), threshold: Number(s.attendance_threshold) },
       items,
     },
   };
@@ -164,6 +165,9 @@ export async function setOverride(deps: Deps, actor: AuthUser, sessionId: string
     if (!locked) throw new AppError('not_found', 'No such session.');
     const b = await findBooking(trx, bookingId);
     if (!b || b.session_id !== sessionId || !(repo.SEATED as readonly string[]).includes(b.status)) throw new AppError('not_found', 'No such booking with a seat at this session.');
+    // No one can have come before check-in opens; a tick days ahead would become the outcome.
+    const { opensAt } = joinWindow(locked);
+    if (now < opensAt) throw new AppError('register_not_open', `The register opens at ${wallClock(opensAt, locked.time_zone)} (${locked.time_zone} time), ${locked.join_opens_minutes} minutes before the session starts: no one can be marked as attended before then.`, { opensAt: opensAt.toISOString() });
     // A field left out keeps what the booking's correction holds (a tick on the register keeps
     // the minutes and note given earlier); null clears it. The log records the merged entry.
     const current = await repo.overrideOf(trx, b.id);

@@ -22,6 +22,7 @@ import { batchedLookup } from '../platform/batching.js';
 import * as repo from './repository.js';
 import * as presence from '../attendance/repository.js';
 import { toWebVtt } from './vtt.js';
+import { wallClock } from '../platform/words.js';
 
 const MINUTE = 60_000;
 /** The browser's presence reports and the gap rule that splits them (shared/live.ts, where the browser reads them too). */
@@ -38,9 +39,6 @@ async function requireSession(deps: Deps, id: string): Promise<SessionRow> {
 }
 
 
-/** "15:45 on Tuesday 10 February 2026": an instant as people read it, on the session's own clock. */
-const wallClock = (at: Date, timeZone: string) =>
-  `${at.toLocaleTimeString('en-GB', { timeZone, hour: '2-digit', minute: '2-digit' })} on ${at.toLocaleDateString('en-GB', { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' })}`;
 
 function requireJoinWindow(deps: Deps, s: SessionRow) {
   const { opensAt, closesAt } = joinWindow(s);

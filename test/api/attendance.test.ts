@@ -354,6 +354,47 @@ describe('attendance records', () => {
     expect((await t.request('GET', `/api/sessions/${s.id}/attendance/no-such-booking/history`, { as: s.trainer })).status).toBe(404);
   });
 
+  it('opens with check-in: a tick or correction before then is refused 409 and changes nothing; one just as it opens is kept', async () => {
+    // Check-in opens 15 minutes before the start: 15:45.
+    const s = await t.session({ startsAt: START, endsAt: END });
+    const u = await t.user('staff', (await t.org()).id);
+    const bookingId = await book(s.id, u, 'online');
+    const admin = await t.user('admin');
+    const put = (as: TestUser, body: object) => t.request('PUT', `/api/sessions/${s.id}/attendance/${bookingId}`, { as, body });
+    const register = async () => {
+      const res = await t.request('GET', `/api/sessions/${s.id}/attendance`, { as: s.trainer });
+      expect(res.status).toBe(200);
+      return res.json.items;
+    };
+    const history = async () => (await t.request('GET', `/api/sessions/${s.id}/attendance/${bookingId}/history`, { as: s.trainer })).json.items;
+    const before = await register();
+    expect(before).toEqual([expect.objectContaining({ bookingId, attended: false, source: 'none', override: null })]);
+
+    // Days ahead, and a moment before it opens: refused, to its trainer and an administrator alike.
+    for (const when of ['2026-02-01T09:00:00.000Z', '2026-02-10T15:44:59.999Z']) {
+      t.clock.set(when);
+      for (const [as, body] of [[s.trainer, { attended: true }], [s.trainer, { attended: true, minutes: 90, note: 'will be there' }], [admin, { attended: false }]] as const) {
+        const refused = await put(as, body);
+        expect(refused.status).toBe(409);
+        expect(refused.json.error).toMatchObject({ code: 'register_not_open', details: { opensAt: '2026-02-10T15:45:00.000Z' } });
+        expect(refused.json.error.message).toContain('15:45');
+      }
+      expect(await register()).toEqual(before);
+      expect(await history()).toEqual([]);
+    }
+    expect(await t.db.selectFrom('attendance_overrides').selectAll().execute()).toEqual([]);
+    expect(await t.db.selectFrom('attendance_override_log').selectAll().execute()).toEqual([]);
+    expect((await t.db.selectFrom('bookings').select('status').where('id', '=', bookingId).executeTakeFirstOrThrow()).status).toBe('confirmed');
+
+    // Just as check-in opens, the register can be kept.
+    t.clock.set('2026-02-10T15:45:00.000Z');
+    const kept = await put(s.trainer, { attended: true });
+    expect(kept.status, kept.text).toBe(200);
+    expect(kept.json).toMatchObject({ bookingId, attended: true, source: 'register', override: { attended: true, changedBy: s.trainer.id, changedAt: '2026-02-10T15:45:00.000Z' } });
+    expect(await register()).toEqual([expect.objectContaining({ bookingId, attended: true, source: 'register' })]);
+    expect(await history()).toEqual([expect.objectContaining({ attended: true, changedAt: '2026-02-10T15:45:00.000Z' })]);
+  });
+
   it('keeps a correction’s minutes and note when the register is unticked and ticked again', async () => {
     const { s, bb } = await heldSession();
     const put = (body: object) => t.request('PUT', `/api/sessions/${s.id}/attendance/${bb}`, { as: s.trainer, body });

@@ -22,20 +22,26 @@ afterEach(async () => {
 
 const START = '2026-02-10T16:00:00.000Z';
 const END = '2026-02-10T17:30:00.000Z';
+/** Five minutes into a session starting at `startsAt`: its register (opened with check-in) can be ticked. */
+const during = (startsAt: string) => new Date(Date.parse(startsAt) + 5 * 60_000).toISOString();
 
 async function attended() {
   const admin = await t.user('admin');
   const course = (await t.request('POST', '/api/courses', { as: admin, body: { title: 'SEND foundations' } })).json;
   const s = await t.session({ title: 'Understanding autism', courseId: course.id, startsAt: START, endsAt: END });
   const org = await t.org();
-  const book = async (name: string, attendedIt: boolean) => {
+  const book = async (name: string) => {
     const u = await t.user('staff', org.id, name);
     const b = await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: u, body: {} });
-    await t.request('PUT', `/api/sessions/${s.id}/attendance/${b.json.id}`, { as: s.trainer, body: attendedIt ? { attended: true, minutes: 85 } : { attended: false } });
     return { ...u, bookingId: b.json.id as string } as TestUser & { bookingId: string };
   };
-  const zoe = await book('Zoë Ní Bhriain', true);
-  const absent = await book('Bob Smith', false);
+  const zoe = await book('Zoë Ní Bhriain');
+  const absent = await book('Bob Smith');
+  // The register opens with check-in: ticked once the session is under way.
+  t.clock.set(during(START));
+  const tick = (who: { bookingId: string }, body: object) => t.request('PUT', `/api/sessions/${s.id}/attendance/${who.bookingId}`, { as: s.trainer, body });
+  expect((await tick(zoe, { attended: true, minutes: 85 })).status).toBe(200);
+  expect((await tick(absent, { attended: false })).status).toBe(200);
   t.clock.set('2026-02-10T18:00:00.000Z');
   await recordAttendanceOutcomes(t.deps);
   return { admin, course, s, zoe, absent, org };
@@ -153,7 +159,8 @@ describe('course completion certificate', () => {
     const attend = async (part: number, startsAt: string) => {
       const s = await t.session({ title: `Part ${part}`, courseId: course.id, part, startsAt, endsAt: new Date(Date.parse(startsAt) + 3_600_000).toISOString() });
       const b = await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: me, body: {} });
-      await t.request('PUT', `/api/sessions/${s.id}/attendance/${b.json.id}`, { as: s.trainer, body: { attended: true, minutes: 60 } });
+      t.clock.set(during(startsAt));
+      expect((await t.request('PUT', `/api/sessions/${s.id}/attendance/${b.json.id}`, { as: s.trainer, body: { attended: true, minutes: 60 } })).status).toBe(200);
       return s;
     };
     await attend(1, '2026-02-10T16:00:00.000Z');
@@ -284,7 +291,8 @@ describe('a certificate whose printed facts change', () => {
       t.clock.set('2026-02-01T09:00:00.000Z');
       const s = await t.session({ title: `Part ${part}`, courseId: course.id, part, startsAt, endsAt: new Date(Date.parse(startsAt) + 3_600_000).toISOString() });
       const b = await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: me, body: {} });
-      await t.request('PUT', `/api/sessions/${s.id}/attendance/${b.json.id}`, { as: s.trainer, body: { attended: true, minutes: 60 } });
+      t.clock.set(during(startsAt));
+      expect((await t.request('PUT', `/api/sessions/${s.id}/attendance/${b.json.id}`, { as: s.trainer, body: { attended: true, minutes: 60 } })).status).toBe(200);
       t.clock.set(new Date(Date.parse(startsAt) + 2 * 3_600_000).toISOString());
       await recordAttendanceOutcomes(t.deps);
       return { s, bookingId: b.json.id as string };

@@ -87,9 +87,10 @@ describe('erasing a person who has left', () => {
     const s = await t.session({ title: 'Understanding autism', courseId: course.id, mode: 'hybrid', venue: 'Hall', capacity: { inPerson: 5, online: 5 } }, trainer);
     const mine = (await ok('POST', `/api/sessions/${s.id}/bookings`, zeb, { seat: 'online' })).json;
     const theirs = (await ok('POST', `/api/sessions/${s.id}/bookings`, colleague, { seat: 'in_person' })).json;
+    const at = '2026-02-10T16:05:00.000Z';
+    t.clock.set(at); // the register opens with check-in: ticked once the session is under way
     await ok('PUT', `/api/sessions/${s.id}/attendance/${mine.id}`, trainer, { attended: true, minutes: 80, note: `${NAME} joined late from the car park` });
     await ok('PUT', `/api/sessions/${s.id}/attendance/${theirs.id}`, trainer, { attended: true, minutes: 90 });
-    const at = '2026-02-10T16:05:00.000Z';
     await t.db.insertInto('presence_intervals').values({ id: randomUUID(), session_id: s.id, user_id: zeb.id, source: 'livekit', key: 'PA_zeb', room_sid: 'RM_1', started_at: at, left_at: '2026-02-10T17:25:00.000Z', gone_at: null, seen_at: null, aborted: 0, created_at: at, updated_at: at }).execute();
     await t.db.insertInto('live_events').values({ id: 'EV_zeb', event: 'participant_joined', room_sid: 'RM_1', room_name: `session-${s.id}`, participant_sid: 'PA_zeb', participant_identity: identityOf(zeb.id), occurred_at: at, received_at: at, payload: JSON.stringify({ event: 'participant_joined', participant: { sid: 'PA_zeb', identity: identityOf(zeb.id), name: NAME, metadata: JSON.stringify({ email: EMAIL }) } }) }).execute();
     await t.db.insertInto('live_speakers').values({ session_id: s.id, user_id: zeb.id, granted_by: trainer.id, granted_at: at }).execute();

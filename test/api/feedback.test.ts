@@ -22,23 +22,32 @@ afterEach(async () => {
 
 const START = '2026-02-10T16:00:00.000Z';
 const END = '2026-02-10T17:30:00.000Z';
+const DURING = '2026-02-10T16:05:00.000Z'; // the register opens with check-in, before the start
 const AFTER = '2026-02-10T18:00:00.000Z'; // outcomes are written 15 minutes after the end
 const DAY = 86_400_000;
 
-/** A course session where `attendees` attended (by the trainer's register) and `absentees` did not. */
+/**
+ * A course session where `attendees` attended (by the trainer's register) and `absentees` did not:
+ * everyone booked first, then the register ticked once the session is under way (it opens with
+ * check-in), which is where the clock is left.
+ */
 async function heldSession(opts: { attendees: string[]; absentees?: string[]; course?: { id: string }; admin?: TestUser }) {
   const admin = opts.admin ?? (await t.user('admin'));
   const course = opts.course ?? (await t.request('POST', '/api/courses', { as: admin, body: { title: 'SEND foundations' } })).json;
   const s = await t.session({ title: 'Understanding autism', courseId: course.id, startsAt: START, endsAt: END });
   const org = await t.org();
   const people: Record<string, TestUser & { bookingId: string }> = {};
-  for (const [name, attended] of [...opts.attendees.map((n) => [n, true] as const), ...(opts.absentees ?? []).map((n) => [n, false] as const)]) {
+  const marks: [string, boolean][] = [...opts.attendees.map((n) => [n, true] as [string, boolean]), ...(opts.absentees ?? []).map((n) => [n, false] as [string, boolean])];
+  for (const [name] of marks) {
     const u = await t.user('staff', org.id, name);
     const b = await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: u, body: {} });
     expect(b.status).toBe(201);
-    const reg = await t.request('PUT', `/api/sessions/${s.id}/attendance/${b.json.id}`, { as: s.trainer, body: attended ? { attended: true, minutes: 85 } : { attended: false } });
-    expect(reg.status).toBe(200);
     people[name] = { ...u, bookingId: b.json.id };
+  }
+  t.clock.set(DURING);
+  for (const [name, attended] of marks) {
+    const reg = await t.request('PUT', `/api/sessions/${s.id}/attendance/${people[name]!.bookingId}`, { as: s.trainer, body: attended ? { attended: true, minutes: 85 } : { attended: false } });
+    expect(reg.status).toBe(200);
   }
   return { s, course, admin, people };
 }

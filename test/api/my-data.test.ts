@@ -33,7 +33,8 @@ describe('my data', () => {
     const cancelled = (await t.request('POST', `/api/sessions/${dropped.id}/bookings`, { as: me, body: {} })).json;
     expect((await t.request('DELETE', `/api/bookings/${cancelled.id}`, { as: me })).status).toBe(200);
     expect((await t.request('PUT', '/api/me/timetable', { as: me, body: 'day,start,end,label\nMonday,09:00,12:00,Class 4 maths\n', headers: { 'content-type': 'text/csv' } })).status).toBe(200);
-    await t.request('PUT', `/api/sessions/${past.id}/attendance/${mine.id}`, { as: past.trainer, body: { attended: true, minutes: 85 } });
+    t.clock.set('2026-02-10T16:05:00.000Z'); // the register opens with check-in: ticked once the session is under way
+    expect((await t.request('PUT', `/api/sessions/${past.id}/attendance/${mine.id}`, { as: past.trainer, body: { attended: true, minutes: 85 } })).status).toBe(200);
     t.clock.set('2026-02-10T18:00:00.000Z');
     await recordAttendanceOutcomes(t.deps);
     expect((await t.request('PUT', `/api/sessions/${past.id}/feedback/mine`, { as: me, body: { usefulness: 5, confidenceBefore: 2, confidenceAfter: 4, comment: 'The visual timetables idea works in class 4' } })).status).toBe(200);
@@ -84,7 +85,8 @@ describe("a person's data for a subject access request", () => {
     const past = await t.session({ title: 'Understanding autism', startsAt: '2026-02-10T16:00:00.000Z', endsAt: '2026-02-10T17:30:00.000Z' });
     const booking = (await t.request('POST', `/api/sessions/${past.id}/bookings`, { as: leaver, body: {} })).json;
     await t.request('POST', `/api/sessions/${past.id}/bookings`, { as: colleague, body: {} });
-    await t.request('PUT', `/api/sessions/${past.id}/attendance/${booking.id}`, { as: past.trainer, body: { attended: true, minutes: 80 } });
+    t.clock.set('2026-02-10T16:05:00.000Z'); // the register opens with check-in: ticked once the session is under way
+    expect((await t.request('PUT', `/api/sessions/${past.id}/attendance/${booking.id}`, { as: past.trainer, body: { attended: true, minutes: 80 } })).status).toBe(200);
     t.clock.set('2026-02-10T18:00:00.000Z');
     await recordAttendanceOutcomes(t.deps);
     expect((await t.request('PATCH', `/api/users/${leaver.id}`, { as: office, body: { disabled: true } })).status).toBe(200);

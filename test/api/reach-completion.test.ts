@@ -102,6 +102,7 @@ describe('a session cancelled after it was held', () => {
     const office = await t.user('office', org.id);
     const ann = await t.user('staff', org.id, 'Ann Jones');
     const b = await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: ann, body: {} });
+    t.clock.set('2026-02-10T16:05:00.000Z'); // the register opens with check-in: ticked once the session is under way
     expect((await t.request('PUT', `/api/sessions/${s.id}/attendance/${b.json.id}`, { as: s.trainer, body: { attended: true, minutes: 85 } })).status).toBe(200);
     t.clock.set('2026-02-10T18:00:00.000Z');
     await recordAttendanceOutcomes(t.deps);

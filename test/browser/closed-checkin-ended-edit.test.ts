@@ -1,7 +1,8 @@
 /**
  * Two things a trainer sees outside a session's live hours, in a real browser, by keyboard
  * alone, at 320 CSS pixels, axe-clean: the register shows no check-in code while check-in is
- * closed (the server refuses a check-in then), saying when it opens or that it has closed;
+ * closed (the server refuses a check-in then), saying when it opens or that it has closed, and
+ * has nothing to tick until check-in opens (the server refuses a tick then too);
  * and editing a session that has ended says what a change of its times or attendance
  * threshold does to its attendance record.
  */
@@ -38,8 +39,14 @@ describe.skipIf(!browserAvailable)('outside a session’s live hours', () => {
     expect(await codePanel.locator('.checkin-code').count()).toBe(0);
     expect(await codePanel.getByRole('img').count()).toBe(0);
     await checkPage(page, 'register before check-in opens');
-    // The register itself is still there to use, by keyboard.
-    await tabTo(page, 'Correct: Ben Okafor');
+    // The register lists who is booked and says when it opens: there is nothing to tick or
+    // correct before then (no one can have come; the server refuses it), only the history.
+    const register = page.getByRole('region', { name: 'Register' });
+    await register.getByText(/^The register opens at \d\d:\d\d .* on .*, when check-in and the live room do: you can mark who attended from then\. Until then it lists who is booked\.$/).waitFor();
+    await register.getByRole('rowheader', { name: 'Ben Okafor' }).waitFor();
+    expect(await register.getByRole('checkbox').count()).toBe(0);
+    expect(await register.getByRole('button', { name: 'Correct: Ben Okafor' }).count()).toBe(0);
+    await tabTo(page, 'History: Ben Okafor');
 
     await page.goto(`/sessions/${over.id}/register`);
     await page.getByRole('heading', { level: 1, name: 'Register: Earlier circuits' }).waitFor();
@@ -53,6 +60,11 @@ describe.skipIf(!browserAvailable)('outside a session’s live hours', () => {
     await page.getByRole('heading', { level: 1, name: 'Register: Circuits now' }).waitFor();
     await codePanel.locator('.checkin-code').waitFor();
     expect(await codePanel.getByText(/^Check-in (opens|closed)/).count()).toBe(0);
+    // ...and the register is open: a tick by keyboard is saved.
+    expect(await page.getByText(/^The register opens at/).count()).toBe(0);
+    await tabTo(page, 'Ben Okafor attended');
+    await page.keyboard.press('Space');
+    await page.getByRole('status').filter({ hasText: 'Ben Okafor marked as attended.' }).waitFor();
   });
 
   it('editing an ended session says what a change of times or threshold does to its attendance record; a session to come says nothing of it (keyboard, 320 px)', async () => {

@@ -30,7 +30,7 @@ describe.skipIf(!browserAvailable)('trainer pages: reflow, text spacing, resized
     const past = await t.session({ title: `${LONG_TITLE} (attended)`, mode: 'hybrid', venue: LONG_VENUE, startsAt, endsAt: plusMinutes(startsAt, 90), capacity: { inPerson: 10, online: 10 } }, trainer);
     const booked = (await t.request('POST', `/api/sessions/${past.id}/bookings`, { as: staff, body: { seat: 'in_person' } })).json as { id: string };
     t.clock.set(now);
-    await t.request('PUT', `/api/sessions/${past.id}/attendance/${booked.id}`, { as: trainer, body: { attended: true, minutes: 88 } });
+    expect((await t.request('PUT', `/api/sessions/${past.id}/attendance/${booked.id}`, { as: trainer, body: { attended: true, minutes: 88 } })).status).toBe(200);
     await recordAttendanceOutcomes(t.deps);
     await auditPages(
       env,

@@ -229,12 +229,22 @@ function RegisterTable({ report, sessionId, pending, onMark, onCorrected }: { re
     setCorrecting((cur) => toggle(cur, id, false));
     focusLater(() => document.getElementById(`correct-${id}`), { force: true });
   };
-  if (rows.length === 0) return <p>No one is booked on this session yet.</p>;
+  // Before check-in opens no one can have come: the register lists who is booked, and says when it opens (the server refuses a tick before then).
+  const opensAt = report.session.registerOpensAt;
+  const open = serverNow() >= Date.parse(opensAt);
+  const opening = open ? null : (
+    <p class="register-not-open">
+      The register opens at {formatTime(opensAt, ENGLAND)} on {formatDate(opensAt, ENGLAND)}, when check-in and the live room do: you can mark who attended from then. Until then it lists who is booked.
+    </p>
+  );
+  if (rows.length === 0) return <>{opening}<p>No one is booked on this session yet.</p></>;
   return (
     <>
-      <p>
-        {attendedCount} of {rows.length} marked as attended. Tick a box to mark someone as attended, untick it to mark them as not attended; to give their minutes present or a note too, use Correct. Attendance at least {Math.round(report.session.threshold * 100)}% of the session counts as attended.
-      </p>
+      {opening ?? (
+        <p>
+          {attendedCount} of {rows.length} marked as attended. Tick a box to mark someone as attended, untick it to mark them as not attended; to give their minutes present or a note too, use Correct. Attendance at least {Math.round(report.session.threshold * 100)}% of the session counts as attended.
+        </p>
+      )}
       <div class="table-wrap" tabIndex={0} role="region" aria-label="Register table">
         <table class="table register-table stack">
           <caption class="visually-hidden">Register: one row per booked person</caption>
@@ -258,10 +268,16 @@ function RegisterTable({ report, sessionId, pending, onMark, onCorrected }: { re
                 <Fragment key={r.bookingId}>
                 <tr>
                   <td data-label="Attended">
-                    <input type="checkbox" id={boxId} class="register-tick" checked={pending.get(r.bookingId) ?? r.attended} onChange={(e) => onMark(r, e.currentTarget.checked)} />
-                    <label for={boxId} class="visually-hidden">
-                      {r.name} attended
-                    </label>
+                    {open ? (
+                      <>
+                        <input type="checkbox" id={boxId} class="register-tick" checked={pending.get(r.bookingId) ?? r.attended} onChange={(e) => onMark(r, e.currentTarget.checked)} />
+                        <label for={boxId} class="visually-hidden">
+                          {r.name} attended
+                        </label>
+                      </>
+                    ) : (
+                      'Not yet open'
+                    )}
                   </td>
                   <th scope="row">{r.name}</th>
                   <td data-label="School">{r.org ?? '—'}</td>
@@ -279,16 +295,18 @@ function RegisterTable({ report, sessionId, pending, onMark, onCorrected }: { re
                   </td>
                   <td data-label="Changes">
                     <div class="register-actions">
+                      {open && (
                       <button type="button" id={`correct-${r.bookingId}`} class="button button-secondary" aria-expanded={isCorrecting ? 'true' : 'false'} aria-controls={isCorrecting ? `correct-form-${r.bookingId}` : undefined} onClick={() => setCorrecting((cur) => toggle(cur, r.bookingId, !isCorrecting))}>
                         Correct<span class="visually-hidden">: {r.name}</span>
                       </button>
+                      )}
                       <button type="button" id={`history-${r.bookingId}`} class="button button-secondary" aria-expanded={isShowing ? 'true' : 'false'} aria-controls={isShowing ? `history-list-${r.bookingId}` : undefined} onClick={() => setShowing((cur) => toggle(cur, r.bookingId, !isShowing))}>
                         History<span class="visually-hidden">: {r.name}</span>
                       </button>
                     </div>
                   </td>
                 </tr>
-                {isCorrecting && (
+                {isCorrecting && open && (
                   <tr class="register-more">
                     <td colSpan={COLUMNS}>
                       <CorrectionForm
