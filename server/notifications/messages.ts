@@ -51,6 +51,8 @@ export interface NoticeContext {
    * from the reader's local date then. Defaults to the current time.
    */
   sentAt?: string;
+  /** When the change it tells of was made (the notice was written): a session cancelled after its end is told as one that did not take place. */
+  writtenAt?: string;
 }
 
 // Building an Intl.DateTimeFormat costs far more than formatting with one (it was an eighth
@@ -151,7 +153,10 @@ export function compose(ctx: NoticeContext): { subject: string; text: string; ht
     offer_declined: [`Place declined: ${s.title}`, ['You turned down the offered place. It has gone to the next person on the waiting list.']],
     cancelled: [`Cancelled: ${s.title}`, ['Your booking has been cancelled.', ...(ctx.reason ? [ctx.reason] : [])]],
     left_waitlist: [`Left the waiting list: ${s.title}`, ['You are no longer on the waiting list for this session.', ...(ctx.reason ? [ctx.reason] : [])]],
-    session_cancelled: [`Session cancelled: ${s.title}`, ['Sorry: this session has been cancelled, and your booking with it.', ...(ctx.reason ? [`Reason given: ${ctx.reason}`] : [])]],
+    session_cancelled:
+      ctx.writtenAt !== undefined && Date.parse(ctx.writtenAt) >= Date.parse(s.ends_at)
+        ? [`Did not take place: ${s.title}`, ['This session has been recorded as cancelled after the time it was due: it did not take place, so it does not count towards your training, and your booking is cancelled with it. Nothing more is needed from you.', ...(ctx.reason ? [`Reason given: ${ctx.reason}`] : [])]]
+        : [`Session cancelled: ${s.title}`, ['Sorry: this session has been cancelled, and your booking with it.', ...(ctx.reason ? [`Reason given: ${ctx.reason}`] : [])]],
     session_changed: [`Changed: ${s.title}`, [ctx.reason === DETAILS_CHANGED ? 'The title or description of this session has changed; its time and place are as they were. The calendar invite attached has the new version.' : 'The details of this session have changed. Please check the new time and place below.']],
     reminder_24h: [`${dayWord(s.starts_at, ctx.sentAt ?? new Date().toISOString(), ctx.timeZone)}: ${s.title}`, ['A reminder that your session is coming up.']],
     reminder_1h: [`Starting within the hour: ${s.title}`, ['Your session starts soon.']],

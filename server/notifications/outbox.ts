@@ -235,6 +235,7 @@ function composeNotice(deps: Deps, row: OutboxRow, found: NoticeFacts, notes: st
     actedBy: actor && actor.id !== found.user_id ? actorPhrase(actor, found.org_id) : undefined,
     // A reminder names the day from when it is sent (or was filed), not when it was written.
     sentAt: row.sent_at ?? deps.now().toISOString(),
+    writtenAt: row.created_at,
   });
   return { message, booking };
 }

@@ -247,6 +247,48 @@ describe('time-bound notices that no longer apply are not sent', () => {
     }
   });
 
+  it('B1: a session cancelled after its end (before outcomes are written) is told as one that did not take place, not as a cancellation ahead', { timeout: 20_000 }, async () => {
+    const smtp = await startSmtp();
+    try {
+      const mailer = smtpMailer(smtp.url, 'noreply@example.org');
+      const s = await t.session({ title: 'Phonics for all', capacity: { online: 1 }, startsAt: '2026-02-04T16:00:00Z', endsAt: '2026-02-04T17:00:00Z' });
+      const org = await t.org();
+      const [ann, bo] = [await t.user('staff', org.id, 'Ann Jones'), await t.user('staff', org.id, 'Bo Li')];
+      expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: ann, body: {} })).json.status).toBe('confirmed');
+      expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: bo, body: {} })).json.status).toBe('waitlisted');
+      await deliverDue(t.deps, mailer);
+      smtp.received.splice(0);
+      // No one came; the trainer records that it did not happen, five minutes after its end.
+      t.clock.set('2026-02-04T17:05:00.000Z');
+      expect((await t.request('POST', `/api/sessions/${s.id}/cancel`, { as: s.trainer, body: { reason: 'Trainer ill' } })).status).toBe(200);
+      expect(await deliverDue(t.deps, mailer)).toEqual({ sent: 2, failed: 0 });
+      const byTo = new Map(smtp.received.map((m) => [m.to.join(','), m.raw]));
+      for (const who of [ann, bo]) {
+        const raw = byTo.get(who.email)!;
+        expect(subjectOf(raw)).toBe('Did not take place: Phonics for all');
+        expect(raw.replace(/=\r?\n/g, '').replace(/\s+/g, ' ')).toContain('recorded as cancelled after the time it was due: it did not take place, so it does not count towards your training');
+        expect(raw).not.toContain('Sorry');
+        expect(raw).toContain('Reason given: Trainer ill');
+      }
+      // Ann's calendar event goes (a CANCEL); Bo, who was waiting, never had one.
+      expect(byTo.get(ann.email)).toContain('METHOD:CANCEL');
+      expect(byTo.get(bo.email)).not.toContain('text/calendar');
+
+      // Cancelled before its end: the notice is the usual one.
+      t.clock.set('2026-02-01T09:00:00.000Z');
+      const ahead = await t.session({ title: 'Phonics again', startsAt: '2026-02-05T16:00:00Z', endsAt: '2026-02-05T17:00:00Z' });
+      expect((await t.request('POST', `/api/sessions/${ahead.id}/bookings`, { as: ann, body: {} })).status).toBe(201);
+      await deliverDue(t.deps, mailer);
+      smtp.received.splice(0);
+      t.clock.set('2026-02-05T16:59:00.000Z');
+      expect((await t.request('POST', `/api/sessions/${ahead.id}/cancel`, { as: ahead.trainer, body: {} })).status).toBe(200);
+      await deliverDue(t.deps, mailer);
+      expect(smtp.received.map((m) => subjectOf(m.raw))).toEqual(['Session cancelled: Phonics again']);
+    } finally {
+      await smtp.close();
+    }
+  });
+
   it('B2: after an outage, no reminder to someone who cancelled, nor an expiry warning to someone who accepted', { timeout: 20_000 }, async () => {
     const smtp = await startSmtp();
     try {

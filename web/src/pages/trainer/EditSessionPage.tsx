@@ -487,7 +487,12 @@ function EditForm({ s, navigated, onChanged, reload }: { s: Session; navigated: 
           </form>
           <section class="panel" aria-labelledby="cancel-heading">
             <h2 id="cancel-heading">Cancel this session</h2>
-            <p>Everyone booked, offered a seat or waiting ({plural(people, 'person', 'people')}) is told, with the reason you give.</p>
+            {/* After its end a cancellation records that it did not take place (refused once anyone attended): said so, as its notice says. */}
+            {Date.parse(s.endsAt) <= serverNow() ? (
+              <p>This session has ended. If it did not take place, cancel it to record that: it then counts towards no one’s training. Everyone who still had a place or was waiting ({plural(people, 'person', 'people')}) is told it did not take place, with the reason you give.</p>
+            ) : (
+              <p>Everyone booked, offered a seat or waiting ({plural(people, 'person', 'people')}) is told, with the reason you give.</p>
+            )}
             <TextField id="cancel-reason" label="Reason (sent to everyone; optional)" maxLength={500} value={reason} onInput={(e) => setReason((e.currentTarget as HTMLInputElement).value)} />
             {/* "Try again" ends where a first cancel does: on the message saying so. */}
             <ActionError action={cancel} focusTo={() => document.getElementById('edit-status')} />
