@@ -140,6 +140,41 @@ describe.skipIf(!browserAvailable)('sign in, session list and session page', () 
     await page.getByRole('link', { name: 'Far future webinar' }).waitFor();
   });
 
+  it('dates whose To is before From are said at To, and the sessions of the filters before are not left under the error as if they were the answer (form and address, keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const staff = await t.user('staff', (await t.org()).id);
+    await t.session({ title: 'Listening to pupils', startsAt: inDays(30, 10), endsAt: plusMinutes(inDays(30, 10), 60) });
+    const [from, to] = [inDays(40).slice(0, 10), inDays(20).slice(0, 10)];
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInAt(page, staff, '/sessions');
+    await page.getByRole('link', { name: 'Listening to pupils' }).waitFor();
+    const count = page.locator('#sessions-count');
+    await tabTo(page, 'More filters: dates, area, mode, course, timetable');
+    await page.keyboard.press('Enter');
+    await page.getByLabel('From', { exact: true }).fill(from);
+    await page.getByLabel('To', { exact: true }).fill(to);
+    await tabTo(page, 'Show sessions');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
+    await page.getByRole('link', { name: 'To: must be on or after the From date' }).waitFor();
+    expect(await page.locator('#to').getAttribute('aria-invalid')).toBe('true');
+    await expect.poll(() => count.textContent()).toBe('Correct the filters above to see sessions.');
+    expect(await page.getByRole('link', { name: 'Listening to pupils' }).count()).toBe(0);
+    await checkPage(page, 'session list with To before From');
+
+    // The same range in an address (a link, or Back): said the same way, not "No sessions match".
+    await page.goto(`/sessions?from=${from}&to=${to}`);
+    await page.getByRole('link', { name: 'To: must be on or after the From date' }).waitFor();
+    await expect.poll(() => count.textContent()).toBe('Correct the filters above to see sessions.');
+    // Put right, the list is back.
+    await page.getByLabel('From', { exact: true }).fill(to);
+    await page.getByLabel('To', { exact: true }).fill(from);
+    await tabTo(page, 'Show sessions');
+    await page.keyboard.press('Enter');
+    await page.getByRole('link', { name: 'Listening to pupils' }).waitFor();
+    expect(await page.getByRole('heading', { name: 'There is a problem' }).count()).toBe(0);
+  });
+
   it('renders a title containing <script> as text, without running it', async () => {
     const { t } = env.server;
     const org = await t.org();

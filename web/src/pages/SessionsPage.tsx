@@ -157,11 +157,14 @@ const FILTER_PROBLEMS = {
   area: 'Area: choose an area from the list',
   course: 'Course: choose a course from the list',
 } as const;
+const TO_BEFORE_FROM = 'To: must be on or after the From date';
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** The filters in the address that SessionQuery refuses, each as the form would say it (a page too far on: said at the search box). */
 function addressProblems(f: { words: string; from: string; to: string; mode: string; course: string; area: string; page: number }): FieldError[] {
   const parsed = SessionQuery.safeParse({ q: f.words || undefined, from: f.from || undefined, to: f.to || undefined, mode: f.mode || undefined, courseId: f.course || undefined, area: f.area || undefined, offset: (f.page - 1) * PAGE_SIZE });
-  if (parsed.success) return [];
+  // A range ending before it starts holds no day: said at To, as the form says it, not listed as "no sessions match".
+  if (parsed.success) return DAY.test(f.from) && DAY.test(f.to) && f.to < f.from ? [{ field: 'to', message: TO_BEFORE_FROM }] : [];
   const fieldOf: Record<string, keyof typeof FILTER_PROBLEMS> = { q: 'q', from: 'from', to: 'to', mode: 'mode', courseId: 'course', area: 'area' };
   const found = new Map<string, string>();
   for (const issue of parsed.error.issues) {
@@ -233,11 +236,10 @@ export function SessionsPage() {
     const na = String(f.get('area') ?? '');
     const nfits = f.get('fits') === 'me';
     const found: FieldError[] = [];
-    const day = /^\d{4}-\d{2}-\d{2}$/;
     if (nq.length > 200) found.push({ field: 'q', message: FILTER_PROBLEMS.q });
-    if (nf && !day.test(nf)) found.push({ field: 'from', message: FILTER_PROBLEMS.from });
-    if (nt && !day.test(nt)) found.push({ field: 'to', message: FILTER_PROBLEMS.to });
-    if (!found.length && nf && nt && nt < nf) found.push({ field: 'to', message: 'To: must be on or after the From date' });
+    if (nf && !DAY.test(nf)) found.push({ field: 'from', message: FILTER_PROBLEMS.from });
+    if (nt && !DAY.test(nt)) found.push({ field: 'to', message: FILTER_PROBLEMS.to });
+    if (!found.length && nf && nt && nt < nf) found.push({ field: 'to', message: TO_BEFORE_FROM });
     if (na && !Area.safeParse(na).success) found.push({ field: 'area', message: FILTER_PROBLEMS.area });
     if (nm && !Mode.safeParse(nm).success) found.push({ field: 'mode', message: FILTER_PROBLEMS.mode });
     setErrors(found);
@@ -344,13 +346,15 @@ export function SessionsPage() {
       )}
       <p role="status" class="count" id="sessions-count" tabIndex={-1}>
         {/* Counted from the answer on screen (its own offset), not the page asked for, which may still be loading. */}
-        {list.error && !data ? '' : !data ? 'Loading sessions…' : data.items.length === 0 && data.total > 0 ? `This page is past the end of the list (${plural(data.total, 'session')} in all).` : data.items.length === 0 ? 'No sessions match. Try other words, a wider date range, any area or any mode.' : `Showing ${data.offset + 1} to ${data.offset + data.items.length} of ${plural(data.total, 'session')}. Days and times are in England (UK time).`}
+        {/* While the filters have a problem, the sessions of the filters before are not shown under it as if they were the answer. */}
+        {errors.length > 0 ? 'Correct the filters above to see sessions.' : list.error && !data ? '' : !data ? 'Loading sessions…' : data.items.length === 0 && data.total > 0 ? `This page is past the end of the list (${plural(data.total, 'session')} in all).` : data.items.length === 0 ? 'No sessions match. Try other words, a wider date range, any area or any mode.' : `Showing ${data.offset + 1} to ${data.offset + data.items.length} of ${plural(data.total, 'session')}. Days and times are in England (UK time).`}
       </p>
-      {data && data.items.length === 0 && data.total > 0 && (
+      {errors.length === 0 && data && data.items.length === 0 && data.total > 0 && (
         <p>
           <Link href={pageUrl(1)}>Go to the first page</Link>
         </p>
       )}
+      {errors.length === 0 && (
       <Loaded state={list} what="sessions">
         {(data) =>
           data.items.length === 0 ? null : (
@@ -383,6 +387,7 @@ export function SessionsPage() {
           )
         }
       </Loaded>
+      )}
     </>
   );
 }
