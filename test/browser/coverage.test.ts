@@ -521,4 +521,39 @@ describe.skipIf(!browserAvailable)('training coverage pages', () => {
       await page.context().close();
     }
   });
+
+  it('between a phone and a desktop (780 and 1024 px) a long email address or school name wraps within its cell: Who is coming, Who is booked where, a session’s staff attendance and Organisations never scroll the page sideways', async () => {
+    const { t } = env.server;
+    const admin = await t.user('admin');
+    const org = await t.org('The Blessed Sacrament and Saint Aloysius Gonzaga Catholic Voluntary Academy');
+    const office = await t.user('office', org.id, 'Olu Office');
+    const trainer = await t.user('trainer', null, 'Rita Trainer');
+    const long = await t.user('staff', org.id, 'Alexandra Montgomery-Fitzwilliam');
+    const email = 'alexandra.montgomery.fitzwilliam.specialeducationalneedscoordinator@blessedsacramentandsaintaloysiusgonzaga.sch.uk';
+    await t.db.updateTable('users').set({ email }).where('id', '=', long.id).execute();
+    const s = await t.session({ title: 'Understanding autism', startsAt: daysFromNow(7, 16), endsAt: plusMinutes(daysFromNow(7, 16), 90), capacity: { online: 10 } }, trainer);
+    expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: long, body: {} })).status).toBe(201);
+    for (const width of [780, 1024]) {
+      const page = await newPage(env.browser, env.server, { viewport: { width, height: 900 } });
+      await signInAt(page, trainer, `/trainer/sessions/${s.id}/people`);
+      await page.getByText(email).waitFor();
+      await checkPage(page, `Who is coming with a long email at ${width} px`);
+      await page.context().close();
+
+      const officePage = await newPage(env.browser, env.server, { viewport: { width, height: 900 } });
+      await signInAt(officePage, office, `/office/bookings?from=${daysFromNow(0).slice(0, 10)}`);
+      await officePage.getByText('Alexandra Montgomery-Fitzwilliam').first().waitFor();
+      await checkPage(officePage, `Who is booked where with a long school name at ${width} px`);
+      await officePage.goto(`/sessions/${s.id}`);
+      await officePage.getByText('Alexandra Montgomery-Fitzwilliam').first().waitFor();
+      await checkPage(officePage, `a session's staff attendance at ${width} px`);
+      await officePage.context().close();
+
+      const adminPage = await newPage(env.browser, env.server, { viewport: { width, height: 900 } });
+      await signInAt(adminPage, admin, '/admin/orgs');
+      await adminPage.getByText(org.name).first().waitFor();
+      await checkPage(adminPage, `Organisations with a long name at ${width} px`);
+      await adminPage.context().close();
+    }
+  });
 });

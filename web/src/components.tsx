@@ -515,11 +515,12 @@ export function ChartImage({ id, title, summary, class: className, children }: {
  * A wide table's own scrolling box: should the table be wider than the page's column (a
  * column per course between a phone's stacked rows and a desktop's width), it scrolls here,
  * never the page (WCAG 1.4.10). Reachable by Tab and named ("By school, table": not the name
- * of the part of the page it is in), so a keyboard can scroll it.
+ * of the part of the page it is in), so a keyboard can scroll it. Named by `label`, or by
+ * the element `labelledBy` names (the table's own caption, say).
  */
-export function TableScroll({ label, children }: { label: string; children: ComponentChildren }) {
+export function TableScroll({ children, ...name }: ({ label: string; labelledBy?: undefined } | { labelledBy: string; label?: undefined }) & { children: ComponentChildren }) {
   return (
-    <div class="table-wrap" tabIndex={0} role="region" aria-label={`${label}, table`}>
+    <div class="table-wrap" tabIndex={0} role="region" {...(name.labelledBy ? { 'aria-labelledby': name.labelledBy } : { 'aria-label': `${name.label}, table` })}>
       {children}
     </div>
   );

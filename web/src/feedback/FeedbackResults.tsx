@@ -1,4 +1,5 @@
 import type { FeedbackSummary } from '../../../shared/feedback.js';
+import { TableScroll } from '../components.js';
 import { formatDate, plural } from '../format.js';
 import { BarChart } from './charts.js';
 
@@ -69,7 +70,7 @@ export function FeedbackResults({ summary: s, idPrefix, level = 2 }: { summary: 
               series={[{ name: 'Usefulness', values: s.usefulness.distribution, tone: 'a' }]}
             />
             {/* A table wider than the screen (with the text enlarged) scrolls in its own focusable box, not the page. */}
-            <div class="table-wrap" tabIndex={0} role="region" aria-labelledby={`${idPrefix}-useful-table`}>
+            <TableScroll labelledBy={`${idPrefix}-useful-table`}>
               <table>
                 <caption id={`${idPrefix}-useful-table`}>Usefulness: answers per score</caption>
                 <thead>
@@ -87,7 +88,7 @@ export function FeedbackResults({ summary: s, idPrefix, level = 2 }: { summary: 
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
           </section>
           <section aria-labelledby={`${idPrefix}-conf-h`}>
             <H id={`${idPrefix}-conf-h`}>Confidence before and after</H>
@@ -104,7 +105,7 @@ export function FeedbackResults({ summary: s, idPrefix, level = 2 }: { summary: 
               ]}
             />
             {/* A table wider than the screen (with the text enlarged) scrolls in its own focusable box, not the page. */}
-            <div class="table-wrap" tabIndex={0} role="region" aria-labelledby={`${idPrefix}-conf-table`}>
+            <TableScroll labelledBy={`${idPrefix}-conf-table`}>
               <table>
                 <caption id={`${idPrefix}-conf-table`}>Confidence: answers per score</caption>
                 <thead>
@@ -124,7 +125,7 @@ export function FeedbackResults({ summary: s, idPrefix, level = 2 }: { summary: 
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
           </section>
         </div>
       )}

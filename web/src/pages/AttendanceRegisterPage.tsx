@@ -14,7 +14,7 @@ import { AttendanceReport, AttendanceRow, CheckinCode, OverrideInput, RegisterHi
 import { Mode } from '../../../shared/sessions.js';
 import { api, ApiError } from '../api.js';
 import { serverNow } from '../clock.js';
-import { Alert, apiIssues, DownloadLink, FieldNotes, described, messageOf, PageHeading, Status, useApp, useFocusLater } from '../components.js';
+import { Alert, apiIssues, DownloadLink, FieldNotes, described, messageOf, PageHeading, Status, useApp, useFocusLater, TableScroll } from '../components.js';
 import { ENGLAND, formatDate, formatDateTime, formatTime, formatTimeRange, plural, seatLabel } from '../format.js';
 import { ActionButton, ActionError, Loaded, Retry, useAction, useLoad } from '../load.js';
 import { Link } from '../router.js';
@@ -245,7 +245,7 @@ function RegisterTable({ report, sessionId, pending, onMark, onCorrected }: { re
           {attendedCount} of {rows.length} marked as attended. Tick a box to mark someone as attended, untick it to mark them as not attended; to give their minutes present or a note too, use Correct. Attendance at least {Math.round(report.session.threshold * 100)}% of the session counts as attended.
         </p>
       )}
-      <div class="table-wrap" tabIndex={0} role="region" aria-label="Register table">
+      <TableScroll label="Register">
         <table class="table register-table stack">
           <caption class="visually-hidden">Register: one row per booked person</caption>
           <thead>
@@ -336,7 +336,7 @@ function RegisterTable({ report, sessionId, pending, onMark, onCorrected }: { re
             })}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
     </>
   );
 }

@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import { AttendanceReport, type AttendanceRow } from '../../../shared/attendance.js';
 import { identityOf } from '../../../shared/live.js';
 import { api } from '../api.js';
-import { DownloadLink } from '../components.js';
+import { DownloadLink, TableScroll } from '../components.js';
 import { ENGLAND, formatTime, plural, seatLabel } from '../format.js';
 import { Loaded, useLoad, type LoadState } from '../load.js';
 import { serverNow } from '../clock.js';
@@ -55,7 +55,7 @@ function AttendanceTable({ report, loadedAt, inRoom, sessionId }: { report: Repo
             Here now: <strong>{present.length}</strong> of {plural(rows.length, 'person', 'people')} booked.
             {loadedAt && <span class="muted"> Updated {formatTime(loadedAt, ENGLAND)}.</span>}
           </p>
-          <div class="table-wrap" tabIndex={0} role="region" aria-label="Attendance table">
+          <TableScroll label="Attendance">
             <table class="table attendance-table">
               <caption class="visually-hidden">People booked on this session and whether they are here</caption>
               <thead>
@@ -84,7 +84,7 @@ function AttendanceTable({ report, loadedAt, inRoom, sessionId }: { report: Repo
                 })}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
           {/* Refused (403) once the session has been handed to other trainers. */}
           <DownloadLink href={`/api/sessions/${encodeURIComponent(sessionId)}/attendance.csv`} fallbackName="attendance.csv">
             Download attendance (CSV)

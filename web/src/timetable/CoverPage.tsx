@@ -9,7 +9,7 @@ import { useState } from 'preact/hooks';
 import type { z } from 'zod';
 import { CoverReport, MAX_TIMETABLE_BYTES, MAX_TIMETABLE_SIZE_WORDS, OrgUploadResult } from '../../../shared/timetables.js';
 import { api } from '../api.js';
-import { DownloadLink, ErrorSummary, errorFor, messageOf, PageHeading, Status, TextField, useApp, type FieldError } from '../components.js';
+import { DownloadLink, errorFor, ErrorSummary, type FieldError, messageOf, PageHeading, Status, TableScroll, TextField, useApp } from '../components.js';
 import { addDays, dayInEngland, ENGLAND, formatDate, formatLongDay, formatTimeRange, plural, seatLabel, statusLabel, viewerZone } from '../format.js';
 import { ActionButton, Retry, useLoad } from '../load.js';
 import { Link, navigate } from '../router.js';
@@ -141,7 +141,7 @@ function CoverOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
             Download as a spreadsheet (CSV)
           </DownloadLink>
           {/* Named by its caption, and reachable by Tab: should the table be wider than the screen, its box scrolls. */}
-          <div class="table-wrap" tabIndex={0} role="region" aria-labelledby="cover-caption">
+          <TableScroll labelledBy="cover-caption">
             <table class="stack">
               <caption id="cover-caption">Cover needed from {formatLongDay(from)} to {formatLongDay(to)}</caption>
               <thead>
@@ -184,7 +184,7 @@ function CoverOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         </>
       ) : null}
 

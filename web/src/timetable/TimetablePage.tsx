@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { SessionList, type Session } from '../../../shared/sessions.js';
 import { MAX_TIMETABLE_BYTES, MAX_TIMETABLE_SIZE_WORDS, Timetable } from '../../../shared/timetables.js';
 import { api } from '../api.js';
-import { Alert, ConfirmButton, ErrorSummary, errorFor, messageOf, PageHeading, Status, TextField, useApp, useFocusLater, type FieldError } from '../components.js';
+import { Alert, ConfirmButton, errorFor, ErrorSummary, type FieldError, messageOf, PageHeading, Status, TableScroll, TextField, useApp, useFocusLater } from '../components.js';
 import { addDays, dayInEngland, ENGLAND, formatDate, formatDateTime, formatLongDay, formatTimeRange, plural, viewerZone } from '../format.js';
 import { ApiError } from '../api.js';
 import { Retry, useLoad } from '../load.js';
@@ -270,7 +270,7 @@ export function TimetableView({ person }: { person?: TimetablePerson }) {
               <p>Loading the week…</p>
             ) : (
               // Named by its caption, and reachable by Tab: should the table be wider than the screen, its box scrolls.
-              <div class="table-wrap" tabIndex={0} role="region" aria-labelledby="week-caption">
+              <TableScroll labelledBy="week-caption">
                 <table class="week-table stack">
                   <caption id="week-caption">{own ? 'Your lessons and the training sessions, day by day' : `${whose} lessons, day by day`}</caption>
                   <thead>
@@ -324,7 +324,7 @@ export function TimetableView({ person }: { person?: TimetablePerson }) {
                     })}
                   </tbody>
                 </table>
-              </div>
+              </TableScroll>
             )}
           </section>
         </>
