@@ -165,6 +165,23 @@ describe('seat moves', () => {
     expect(mail.message.text).not.toMatch(/moved your place to an online seat/);
   });
 
+  it('moving an offered seat says it is still only held until the offer lapses and must be accepted, not that the seat is theirs', async () => {
+    const s = await t.session({ mode: 'hybrid', venue: 'Hall', capacity: { online: 1, inPerson: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 120, startsAt: '2026-02-05T16:00:00Z', endsAt: '2026-02-05T17:00:00Z' });
+    const [a, w] = [await staff(), await staff()];
+    const ab = (await book(a, s.id, { seat: 'online' })).json;
+    await book(w, s.id, { seat: 'online' });
+    expect((await t.request('DELETE', `/api/bookings/${ab.id}`, { as: a })).status).toBe(200);
+    const offered = (await t.request('GET', '/api/me/bookings', { as: w })).json.items[0];
+    expect(offered).toMatchObject({ status: 'offered', seat: 'online', offerExpiresAt: '2026-02-01T11:00:00.000Z' });
+    const mv = await t.request('POST', `/api/bookings/${offered.id}/seat`, { as: s.trainer, body: { seat: 'in_person' } });
+    expect(mv.json).toMatchObject({ status: 'offered', seat: 'in_person' });
+    const mail = (await t.mails('seat_changed')).find((m) => m.user_id === w.id)!;
+    const text = mail.message.text.replace(/\s+/g, ' ');
+    expect(text).toContain('The trainer has moved the seat offered to you to an in-person seat. It is still only held for you until Sunday 1 February at 11:00 GMT: accept it');
+    expect(text).toContain('accept it from your bookings page before then, or it passes to the next person');
+    expect(text).not.toMatch(/moved your place to an in-person seat/);
+  });
+
   it('moving a waiting place to a queue with a seat free gives them the seat, told once that they have a place, not also that they keep their turn', async () => {
     const s = await t.session({ mode: 'hybrid', venue: 'Hall', capacity: { online: 1, inPerson: 1 } });
     const [b, w] = [await staff(), await staff()];
