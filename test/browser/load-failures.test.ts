@@ -409,6 +409,28 @@ describe.skipIf(!browserAvailable)('pages whose data fails to load', () => {
     await checkPage(page, 'an office’s booking retried after its answer was lost (320 px)');
   });
 
+  it('a member of staff booking their own seat whose answer is lost (a proxy’s 502): Try booking again sends the same Idempotency-Key, so the page says the seat is confirmed, not “You already have a seat” (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const me = await t.user('staff', (await t.org()).id, 'Cai Lost');
+    const startsAt = daysFromNow(6);
+    const s = await t.session({ title: 'Own lost answer', startsAt, endsAt: plusMinutes(startsAt, 60), capacity: { online: 5 } });
+    const page = await newPage(env.browser, env.server, NARROW);
+    const sent = await loseFirstAnswer(page, `**/api/sessions/${s.id}/bookings`);
+    await signInTo(page, me, `/sessions/${s.id}`, 'Own lost answer');
+    await activate(page, 'Book a seat');
+    await page.getByRole('alert').filter({ hasText: 'The service answered with an error (502). Please try again.' }).waitFor();
+    expect(sent.map((x) => x.status)).toEqual([201]);
+    await tabTo(page, 'Try booking again');
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: 'Booked: your online seat is confirmed.' }).waitFor();
+    expect(sent).toHaveLength(2);
+    expect(sent[1]!.key).toBe(sent[0]!.key);
+    expect(sent[1]).toMatchObject({ status: 201, replayed: 'true' });
+    expect(await page.getByText(/already have a seat/).count()).toBe(0);
+    expect((await t.request('GET', '/api/me/bookings', { as: me })).json.items.map((b: { status: string }) => b.status)).toEqual(['confirmed']);
+    await checkPage(page, 'own booking retried after its answer was lost (320 px)');
+  });
+
   it('an office booking whose answer is lost, then the same two people ticked again in the other order and booked: the same request (same Idempotency-Key), booked once (keyboard, 320 px)', async () => {
     const { t } = env.server;
     const org = await t.org('Reticked School');

@@ -29,10 +29,38 @@ describe.skipIf(!browserAvailable)('refused because things changed meanwhile', (
     await page.locator('strong', { hasText: 'This session has been cancelled.' }).waitFor();
     await expect.poll(() => page.getByRole('button', { name: 'Book a seat' }).count()).toBe(0);
     expect(await refusal.getByRole('button').count()).toBe(0);
+    // Its bookings went with it: it does not say every seat is free.
+    expect(await page.getByText('Seats free to you').count()).toBe(0);
+    expect(await page.getByText(/of 5 seats free to you/).count()).toBe(0);
     // "Book a seat" went with the reload: the refusal has focus, not <body>.
     await expectFocused(page, '.notice-error[role="alert"]');
     expect((await t.request('GET', '/api/me/bookings', { as: me })).json.items).toEqual([]);
     await checkPage(page, 'session page: booking refused as the session was cancelled meanwhile (320 px)');
+  });
+
+  it('a session that ended says nothing of seats free; one cancelled after it ended says it did not take place and counts towards no one’s training (320 px)', async () => {
+    const { t } = env.server;
+    const org = await t.org();
+    const me = await t.user('staff', org.id);
+    t.clock.set(plusMinutes(daysFromNow(-2), -24 * 60));
+    const held = await t.session({ title: 'Ended, held', startsAt: daysFromNow(-2), endsAt: plusMinutes(daysFromNow(-2), 60), capacity: { online: 5 } });
+    const dropped = await t.session({ title: 'Ended, did not happen', startsAt: daysFromNow(-2), endsAt: plusMinutes(daysFromNow(-2), 60), capacity: { online: 5 } });
+    for (const s of [held, dropped]) expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: me, body: {} })).status).toBe(201);
+    t.clock.set(new Date().toISOString());
+    expect((await t.request('POST', `/api/sessions/${dropped.id}/cancel`, { as: dropped.trainer, body: { reason: 'Trainer ill' } })).status).toBe(200);
+
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInAt(page, me, `/sessions/${held.id}`);
+    await page.getByRole('heading', { level: 1, name: 'Ended, held' }).waitFor();
+    await page.getByRole('heading', { name: 'Your place' }).waitFor();
+    expect(await page.getByText('Seats free to you').count()).toBe(0);
+    await checkPage(page, 'an ended session');
+
+    await page.goto(`/sessions/${dropped.id}`);
+    await page.getByRole('heading', { level: 1, name: 'Ended, did not happen' }).waitFor();
+    await page.locator('.notice-warning').filter({ hasText: 'This session has been cancelled. It did not take place, so it counts towards no one’s training.' }).waitFor();
+    expect(await page.getByText('Seats free to you').count()).toBe(0);
+    await checkPage(page, 'a session cancelled after it ended');
   });
 
   it('accepting an offered seat on a session cancelled meanwhile says why on My bookings, moves it to the past, and offers no retry (keyboard, 320 px)', async () => {

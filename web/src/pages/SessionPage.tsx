@@ -483,6 +483,7 @@ export function SessionPage({ id }: { id: string }) {
   const [seat, setSeat] = useState<SeatKind | null>(null);
   const [status, setStatus] = useState('');
   const booking = useAction();
+  const ownBooking = useSubmissionKey();
   // Just published: the page opens on the message saying so (focused, as a live region
   // arriving with its text is often not read out), not on its heading.
   const published = loc.query.get('published') === '1';
@@ -522,7 +523,10 @@ export function SessionPage({ id }: { id: string }) {
     if (!input.success) return;
     // A failure is said with "Try again" (which runs all of this again); the page and the chosen seat stay as they were.
     await booking.run(async () => {
-      const r = await api(`/api/sessions/${encodeURIComponent(s.id)}/bookings`, BookAnswer, { method: 'POST', body: input.data });
+      // One Idempotency-Key per submission, as for Book staff: "Try booking again" after an answer
+      // lost on the way gets what the first press booked (a seat or a queue place, with its clash
+      // warning), not "You already have a seat".
+      const r = await ownBooking.keyed({ session: s.id, ...input.data }, (idempotencyKey) => api(`/api/sessions/${encodeURIComponent(s.id)}/bookings`, BookAnswer, { method: 'POST', body: input.data, idempotencyKey }));
       const clash = r.clashes?.length ? ` This clashes with your timetable (${r.clashes.map((c) => c.label || 'busy').join(', ')}): you may need cover.` : '';
       setStatus((r.status === 'confirmed' ? `Booked: your ${seatLabel[r.seat].toLowerCase()} seat is confirmed.` : `You joined the waitlist. You are number ${r.position} in the queue for ${seatLabel[r.seat].toLowerCase()} seats. You can add it to your calendar once you have a seat.`) + clash);
       await refresh();
@@ -601,7 +605,9 @@ export function SessionPage({ id }: { id: string }) {
           <>
             {s.status === 'cancelled' && (
               <p class="notice notice-warning">
+                {/* Past its time, what matters is that it did not take place (as its notice by email says): it counts towards no one's training. */}
                 <strong>This session has been cancelled.</strong>
+                {Date.parse(s.endsAt) <= now && ' It did not take place, so it counts towards no one’s training.'}
               </p>
             )}
             <dl class="facts facts-wide">
@@ -610,8 +616,13 @@ export function SessionPage({ id }: { id: string }) {
               {s.venue && <Fact label="Venue"><span class="break">{s.venue}</span></Fact>}
               {s.area && <Fact label="Area">{areaLabel(s.area)}</Fact>}
               <Fact label="Who it is for">{audienceWords(s.audience)}</Fact>
-              <Fact label="Seats free to you"><SeatsLeft s={s} /></Fact>
-              <Fact label="Waitlist"><Waiting s={s} /></Fact>
+              {/* Seats free and those waiting mean something only while it can be booked: a cancelled one has every seat "free" (its bookings cancelled with it). */}
+              {s.status === 'scheduled' && !whyBookingClosed(s, now) && (
+                <>
+                  <Fact label="Seats free to you"><SeatsLeft s={s} /></Fact>
+                  <Fact label="Waitlist"><Waiting s={s} /></Fact>
+                </>
+              )}
               {/* A hybrid session's fit is for the seat held, or else the one chosen below (in person allows travel time). */}
               {s.fit && <Fact label="Your timetable"><FitNote s={s.fitBySeat && (mine?.seat ?? chosenSeat) ? { ...s, fit: (mine?.seat ?? chosenSeat) === 'online' ? s.fitBySeat.online : s.fitBySeat.inPerson } : s} /></Fact>}
               {s.status === 'scheduled' && s.bookingEndsAt < s.endsAt && (
