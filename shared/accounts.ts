@@ -258,15 +258,50 @@ export const IdentityProvider = z.object({
   workspaceOnly: z.boolean(),
 });
 const Domain = z.string().trim().toLowerCase().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a domain like school.org.uk');
+// A provider's fields, the same when it is added and when it is changed.
+// Shown to everyone on the sign-in page's button and in what it says: one line, like names.
+const ProviderLabel = Line(80).pipe(z.string().min(1, 'is required'));
+const ClientId = z.string().trim().min(1, 'is required').max(500, 'must be at most 500 characters');
+const ClientSecret = z.string().min(1, 'is required when given').max(2000, 'must be at most 2000 characters');
+/** Each email domain and the organisation whose staff its people are. */
+const OrgDomains = z.array(z.object({ domain: Domain, orgId: z.string().min(1).max(100) })).max(500);
+const OrgClaim = z.string().trim().min(1).max(100);
 export const CreateIdentityProviderInput = z.object({
-  // Shown to everyone on the sign-in page's button and in what it says: one line, like names.
-  label: Line(80).pipe(z.string().min(1, 'is required')),
+  label: ProviderLabel,
   issuer: z.url({ message: 'must be the provider’s web address, such as https://login.microsoftonline.com/…/v2.0' }).max(500, 'must be at most 500 characters'),
-  clientId: z.string().trim().min(1, 'is required').max(500, 'must be at most 500 characters'),
-  clientSecret: z.string().min(1, 'is required when given').max(2000, 'must be at most 2000 characters').optional(),
-  orgDomains: z.array(z.object({ domain: Domain, orgId: z.string().min(1).max(100) })).max(500).default([]),
-  orgClaim: z.string().trim().min(1).max(100).nullable().optional(),
+  clientId: ClientId,
+  clientSecret: ClientSecret.optional(),
+  orgDomains: OrgDomains.default([]),
+  orgClaim: OrgClaim.nullable().optional(),
 });
+/** Why a provider's issuer cannot be changed, said where a change asks to. */
+const ISSUER_FIXED = 'cannot be changed: people’s links are to their accounts at this issuer, so another issuer is another identity provider (add it as a new one)';
+/**
+ * What an administrator changes about an identity provider: any of its fields but the issuer
+ * (a person's link is their account's subject at that issuer, which means nothing at another).
+ * `clientSecret`: a new one replaces the stored one; null removes it (a public client); left
+ * out, the stored one is kept. `orgDomains` replaces the whole list; `orgClaim` null clears it.
+ */
+export const UpdateIdentityProviderInput = z.preprocess(
+  // Refused by name, at its own field, rather than as one more unknown key of the strict object.
+  (v, ctx) => {
+    if (!v || typeof v !== 'object' || !('issuer' in v)) return v;
+    ctx.addIssue({ code: 'custom', path: ['issuer'], message: ISSUER_FIXED, input: v });
+    const { issuer: _issuer, ...rest } = v as Record<string, unknown>;
+    return rest;
+  },
+  z
+    .object({
+      label: ProviderLabel,
+      clientId: ClientId,
+      clientSecret: ClientSecret.nullable().describe('A new client secret replaces the stored one; null removes it (a public client); left out, the stored one is kept'),
+      orgDomains: OrgDomains.describe('The whole list, replacing the one stored'),
+      orgClaim: OrgClaim.nullable().describe('null clears it'),
+    })
+    .partial()
+    .strict()
+    .refine((v) => Object.keys(v).length > 0, { message: 'nothing to change' }),
+);
 /** What the sign-in page shows: one button per provider. */
 export const SignInProvider = z.object({ id: z.string(), label: z.string() });
 /** A person's ways of signing in, for their account page. */

@@ -30,6 +30,16 @@ export function findProvider(db: Q, id: string) {
   return db.selectFrom('identity_providers').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** Saves a provider's settings (all but its id, issuer and creation time); false when it has gone. */
+export async function updateProvider(db: Q, row: Database['identity_providers']): Promise<boolean> {
+  const r = await db
+    .updateTable('identity_providers')
+    .set({ label: row.label, client_id: row.client_id, client_secret_enc: row.client_secret_enc, org_domains: row.org_domains, org_claim: row.org_claim })
+    .where('id', '=', row.id)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
 export async function deleteProvider(db: Q, id: string) {
   await db.deleteFrom('user_identities').where('provider_id', '=', id).execute();
   await db.deleteFrom('oidc_logins').where('provider_id', '=', id).execute();

@@ -5,7 +5,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { getCookie, setCookie } from 'hono/cookie';
 import type { Context } from 'hono';
-import { CreateIdentityProviderInput, IdentityProvider, SignInMethods, SignInProvider } from '../../shared/accounts.js';
+import { CreateIdentityProviderInput, IdentityProvider, SignInMethods, SignInProvider, UpdateIdentityProviderInput } from '../../shared/accounts.js';
 import { Id, safeNextPath } from '../../shared/common.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
@@ -105,6 +105,26 @@ export function oidcRoutes(deps: Deps, signedInCookie: (c: Context<Env>, result:
     async (c) => {
       const actor = requireRole(c, 'admin');
       return c.json(await oidc.createProvider(deps, actor, c.req.valid('json')), 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'patch',
+      path: '/identity-providers/{id}',
+      tags: ['accounts'],
+      summary: 'Change an identity provider (admin): its label, client ID, client secret, email domains or organisation claim; people’s links to it are kept',
+      description:
+        'The issuer cannot be changed (`400` on `issuer`): a person’s link is their account at that issuer, which means nothing at another, so another issuer is a new provider. ' +
+        '`clientSecret`: a new one replaces the stored one (encrypted); `null` removes it (a public client); left out, the stored one is kept. `orgDomains` replaces the whole list; `orgClaim: null` clears it. ' +
+        'A new client ID or secret is saved only once the discovery document is read again (`422 fetch_failed` otherwise). ' +
+        'Refused (`409 conflict`) when it would leave an organisation that requires its own sign-in with no provider signing its staff in. Nothing is changed by a refusal.',
+      request: { params: z.object({ id: Id }), body: jsonBody(UpdateIdentityProviderInput) },
+      responses: { 200: jsonResponse(IdentityProvider, 'Changed'), 404: { description: '`not_found`' }, 409: { description: '`conflict`: an organisation requiring its own sign-in would be left with no provider' }, 422: { description: '`fetch_failed`: the discovery document could not be read' } },
+    }),
+    async (c) => {
+      const actor = requireRole(c, 'admin');
+      return c.json(await oidc.updateProvider(deps, actor, c.req.valid('param').id, c.req.valid('json')), 200);
     },
   );
 

@@ -21,7 +21,7 @@ import { randomUUID } from 'node:crypto';
 import type * as client from 'openid-client';
 import type { z } from 'zod';
 import type { IdentityProviderRow, UserRow } from '../../db/schema.js';
-import type { CreateIdentityProviderInput, IdentityProvider } from '../../shared/accounts.js';
+import type { CreateIdentityProviderInput, IdentityProvider, UpdateIdentityProviderInput } from '../../shared/accounts.js';
 import { BIDI_CONTROLS } from '../../shared/common.js';
 import { AppError, isUniqueViolation } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
@@ -82,22 +82,68 @@ async function configurationOf(deps: Deps, p: Pick<IdentityProviderRow, 'issuer'
   return lib.discovery(issuer, p.client_id, secret ? { client_secret: secret } : undefined, secret ? lib.ClientSecretPost(secret) : lib.None(), options);
 }
 
-/** Administrators add an identity provider; its discovery document must be readable. */
-export async function createProvider(deps: Deps, actor: AuthUser, input: z.infer<typeof CreateIdentityProviderInput>) {
-  if (actor.role !== 'admin') throw new AppError('forbidden', 'Only administrators can set up identity providers.');
-  const issuer = new URL(input.issuer);
-  if (issuer.protocol !== 'https:' && !(issuer.protocol === 'http:' && isAllowListed(issuer, deps.config.outbound.allow))) {
-    throw new AppError('validation_failed', 'The issuer address must start with https://.', { issues: [{ path: 'issuer', message: 'must start with https://' }] });
-  }
-  for (const [i, d] of input.orgDomains.entries()) {
+/**
+ * What adding and changing a provider both check of the settings given: every organisation
+ * named exists, each email domain is listed once, and a client secret comes only when there
+ * is a key to encrypt it with.
+ */
+async function checkSettings(deps: Deps, input: { orgDomains?: OrgDomain[]; clientSecret?: string | null }) {
+  for (const [i, d] of (input.orgDomains ?? []).entries()) {
     if (!(await repo.findOrg(deps.db, d.orgId))) throw new AppError('validation_failed', `The organisation for ${d.domain} does not exist.`, { issues: [{ path: `orgDomains.${i}.orgId`, message: 'not found' }] });
   }
-  if (new Set(input.orgDomains.map((d) => d.domain)).size !== input.orgDomains.length) {
+  if (input.orgDomains && new Set(input.orgDomains.map((d) => d.domain)).size !== input.orgDomains.length) {
     throw new AppError('validation_failed', 'Each email domain may be listed once.', { issues: [{ path: 'orgDomains', message: 'a domain is listed twice' }] });
   }
   if (input.clientSecret && !deps.config.oidcSecretKey) {
     throw new AppError('validation_failed', 'Client secrets cannot be stored until the server has an encryption key for them. Ask whoever runs the service to set one up.', { issues: [{ path: 'clientSecret', message: 'cannot be stored until the server has an encryption key for them: ask whoever runs the service to set one up' }] });
   }
+}
+
+/**
+ * Checks that the provider as it would be saved can be used: its discovery document is
+ * readable at its issuer (and its secret, if any, can be read). A refusal (`fetch_failed`)
+ * is about `field` when given (the issuer typed into the form that adds it).
+ */
+async function checkDiscovery(deps: Deps, row: IdentityProviderRow, message: string, field?: string) {
+  try {
+    await configurationOf(deps, row);
+  } catch (e) {
+    deps.logger.warn?.('identity provider discovery failed', { issuer: row.issuer, reason: (e as Error).message });
+    throw new AppError('fetch_failed', message, field ? { issues: [{ path: field, message: 'discovery document not readable' }] } : undefined);
+  }
+}
+
+/**
+ * Refuses a change that would leave an organisation requiring its own sign-in with no
+ * provider signing its staff in (`changed`: provider `id` as it would be, null when removed):
+ * no one there could sign in at all. One already served by none is not this change's doing.
+ */
+async function refuseStranding(deps: Deps, id: string, changed: IdentityProviderRow | null) {
+  const [providers, requiring] = await Promise.all([oidcRepo.listProviders(deps.db), repo.orgsRequiringSso(deps.db)]);
+  const after = [...providers.filter((p) => p.id !== id), ...(changed ? [changed] : [])];
+  const stranded = requiring.filter((org) => providers.some((p) => oidcRepo.providerServes(p, org)) && !after.some((p) => oidcRepo.providerServes(p, org))).map((org) => org.name);
+  if (!stranded.length) return;
+  const one = stranded.length === 1;
+  const what = `${stranded.join(', ')} ${one ? 'requires' : 'require'} staff to sign in with their school account, and no other identity provider signs them in`;
+  throw new AppError(
+    'conflict',
+    changed
+      ? `${what}: this change would leave no one there able to sign in. Keep ${one ? 'its' : 'their'} email ${one ? 'domain' : 'domains'} (or the organisation claim) on this provider, or turn that off for ${one ? 'it' : 'them'} first (Organisations).`
+      : `${what}: turn that off for ${one ? 'it' : 'them'} first (Organisations), or they could not sign in at all.`,
+  );
+}
+
+const notAdmin = () => new AppError('forbidden', 'Only administrators can set up identity providers.');
+const noSuchProvider = () => new AppError('not_found', 'There is no such identity provider.');
+
+/** Administrators add an identity provider; its discovery document must be readable. */
+export async function createProvider(deps: Deps, actor: AuthUser, input: z.infer<typeof CreateIdentityProviderInput>) {
+  if (actor.role !== 'admin') throw notAdmin();
+  const issuer = new URL(input.issuer);
+  if (issuer.protocol !== 'https:' && !(issuer.protocol === 'http:' && isAllowListed(issuer, deps.config.outbound.allow))) {
+    throw new AppError('validation_failed', 'The issuer address must start with https://.', { issues: [{ path: 'issuer', message: 'must start with https://' }] });
+  }
+  await checkSettings(deps, input);
   const row: IdentityProviderRow = {
     id: randomUUID(),
     label: input.label,
@@ -108,27 +154,43 @@ export async function createProvider(deps: Deps, actor: AuthUser, input: z.infer
     org_claim: input.orgClaim ?? null,
     created_at: deps.now().toISOString(),
   };
-  try {
-    await configurationOf(deps, row);
-  } catch (e) {
-    deps.logger.warn?.('identity provider discovery failed', { issuer: input.issuer, reason: (e as Error).message });
-    throw new AppError('fetch_failed', 'The identity provider’s discovery document could not be read at that issuer address. Check the address and try again.', { issues: [{ path: 'issuer', message: 'discovery document not readable' }] });
-  }
+  await checkDiscovery(deps, row, 'The identity provider’s discovery document could not be read at that issuer address. Check the address and try again.', 'issuer');
   await oidcRepo.insertProvider(deps.db, row);
   return (await providerViews(deps, [row]))[0]!;
 }
 
-export async function deleteProvider(deps: Deps, actor: AuthUser, id: string) {
-  if (actor.role !== 'admin') throw new AppError('forbidden', 'Only administrators can set up identity providers.');
-  // An organisation that requires its own sign-in, left with no provider for it, could not sign in at all.
-  const [providers, requiring] = await Promise.all([oidcRepo.listProviders(deps.db), repo.orgsRequiringSso(deps.db)]);
-  const others = providers.filter((p) => p.id !== id);
-  const stranded = requiring.filter((org) => providers.some((p) => oidcRepo.providerServes(p, org)) && !others.some((p) => oidcRepo.providerServes(p, org))).map((org) => org.name);
-  if (stranded.length) {
-    throw new AppError('conflict', `${stranded.join(', ')} ${stranded.length === 1 ? 'requires' : 'require'} staff to sign in with their school account, and no other identity provider signs them in: turn that off for ${stranded.length === 1 ? 'it' : 'them'} first (Organisations), or they could not sign in at all.`);
+/**
+ * Administrators change a provider's label, client ID or secret, email domains or claim (not
+ * its issuer: see UpdateIdentityProviderInput). People's links to it are kept, so they go on
+ * signing in as before; who a sign-in may place or link follows the new settings from the
+ * next sign-in on. A new client ID or secret is checked as adding one is, before it is saved.
+ */
+export async function updateProvider(deps: Deps, actor: AuthUser, id: string, input: z.infer<typeof UpdateIdentityProviderInput>) {
+  if (actor.role !== 'admin') throw notAdmin();
+  const current = await oidcRepo.findProvider(deps.db, id);
+  if (!current) throw noSuchProvider();
+  await checkSettings(deps, input);
+  const row: IdentityProviderRow = {
+    ...current,
+    label: input.label ?? current.label,
+    client_id: input.clientId ?? current.client_id,
+    client_secret_enc: input.clientSecret === undefined ? current.client_secret_enc : input.clientSecret === null ? null : encryptSecret(input.clientSecret, deps.config.oidcSecretKey!),
+    org_domains: input.orgDomains ? JSON.stringify(input.orgDomains) : current.org_domains,
+    org_claim: input.orgClaim === undefined ? current.org_claim : input.orgClaim,
+  };
+  await refuseStranding(deps, id, row);
+  if (row.client_id !== current.client_id || input.clientSecret !== undefined) {
+    await checkDiscovery(deps, row, 'The identity provider’s discovery document could not be read at its issuer address just now, so nothing was changed. Try again in a few minutes.');
   }
+  if (!(await oidcRepo.updateProvider(deps.db, row))) throw noSuchProvider();
+  return (await providerViews(deps, [row]))[0]!;
+}
+
+export async function deleteProvider(deps: Deps, actor: AuthUser, id: string) {
+  if (actor.role !== 'admin') throw notAdmin();
+  await refuseStranding(deps, id, null);
   const gone = await deps.db.transaction().execute((trx) => oidcRepo.deleteProvider(trx, id));
-  if (!gone) throw new AppError('not_found', 'There is no such identity provider.');
+  if (!gone) throw noSuchProvider();
 }
 
 /**

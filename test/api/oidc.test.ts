@@ -511,6 +511,171 @@ describe('OpenID Connect sign-in', () => {
   });
 });
 
+describe('changing a provider', () => {
+  const row = (id: string) => t.db.selectFrom('identity_providers').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  const links = (providerId: string) => t.db.selectFrom('user_identities').select(['user_id', 'subject']).where('provider_id', '=', providerId).execute();
+  const change = (id: string, body: unknown, as: TestUser = admin) => t.request('PATCH', `/api/identity-providers/${id}`, { as, body });
+  const me = async (sid: string | undefined) => (sid ? (await t.request('GET', '/api/me', { headers: { authorization: `Bearer ${sid}` } })).json : null);
+
+  it('an administrator changes its label, email domains and client secret: people already linked go on signing in, and the new domains decide where a new sign-in places people', async () => {
+    const oak = await t.org('Oak Primary');
+    const elm = await t.org('Elm Academy');
+    const p = await provider({ label: 'Sign in with Oak', orgDomains: [{ domain: 'oak-edit.sch.uk', orgId: oak.id }] });
+    claims((nonce, d) => ({ ...d, sub: 'oak-edit-kim', email: 'kim@oak-edit.sch.uk', nonce }));
+    const kim = await me((await signInVia(p.id)).sid);
+    expect(kim).toMatchObject({ role: 'staff', orgId: oak.id });
+    const before = await row(p.id);
+
+    const changed = await change(p.id, { label: 'Sign in with Oak and Elm', orgDomains: [{ domain: 'oak-edit.sch.uk', orgId: oak.id }, { domain: 'Elm-Edit.sch.uk', orgId: elm.id }], clientSecret: 'rotated-client-secret' });
+    expect(changed.status).toBe(200);
+    expect(changed.json).toMatchObject({
+      id: p.id,
+      label: 'Sign in with Oak and Elm',
+      issuer: op.issuer,
+      hasClientSecret: true,
+      orgDomains: [{ domain: 'oak-edit.sch.uk', orgId: oak.id, orgName: 'Oak Primary' }, { domain: 'elm-edit.sch.uk', orgId: elm.id, orgName: 'Elm Academy' }],
+    });
+    expect(changed.text).not.toContain('rotated-client-secret');
+    const after = await row(p.id);
+    // The new secret replaced the old, encrypted as when added; the issuer and the links are as they were.
+    expect(after.client_secret_enc).toMatch(/^v1\./);
+    expect(after.client_secret_enc).not.toBe(before.client_secret_enc);
+    expect(JSON.stringify(after)).not.toContain('rotated-client-secret');
+    expect({ issuer: after.issuer, created_at: after.created_at }).toEqual({ issuer: before.issuer, created_at: before.created_at });
+    expect(await links(p.id)).toEqual([{ user_id: kim.id, subject: 'oak-edit-kim' }]);
+    expect((await t.request('GET', '/api/auth/oidc/providers')).json.items).toContainEqual({ id: p.id, label: 'Sign in with Oak and Elm' });
+
+    // The provider (the test issuer) still knows the old secret only: the rotated one is what is sent now.
+    const refused = await signInVia(p.id);
+    expect({ error: refusedWith(refused.back), sid: refused.sid }).toEqual({ error: 'sso_failed', sid: undefined });
+    // Rotated at the provider too: Kim signs in to the same account, by the same link.
+    expect((await change(p.id, { clientSecret: 'test-client-secret' })).status).toBe(200);
+    expect(await me((await signInVia(p.id)).sid)).toMatchObject({ id: kim.id, orgId: oak.id });
+    expect(await links(p.id)).toEqual([{ user_id: kim.id, subject: 'oak-edit-kim' }]);
+
+    // The second domain places a new person in its school.
+    claims((nonce, d) => ({ ...d, sub: 'elm-edit-lee', email: 'lee@elm-edit.sch.uk', nonce }));
+    expect(await me((await signInVia(p.id)).sid)).toMatchObject({ email: 'lee@elm-edit.sch.uk', role: 'staff', orgId: elm.id });
+
+    // Oak's domain taken off: someone new from Oak is placed nowhere, and nothing is made.
+    expect((await change(p.id, { orgDomains: [{ domain: 'elm-edit.sch.uk', orgId: elm.id }] })).status).toBe(200);
+    claims((nonce, d) => ({ ...d, sub: 'oak-edit-sam', email: 'sam@oak-edit.sch.uk', nonce }));
+    expect(refusedWith((await signInVia(p.id)).back)).toBe('sso_no_organisation');
+    expect(await t.db.selectFrom('users').select('id').where('email', '=', 'sam@oak-edit.sch.uk').execute()).toHaveLength(0);
+  });
+
+  it('a stored client secret can be removed (a public client), and an organisation claim cleared', async () => {
+    const p = await provider({ orgClaim: 'organisation.urn' });
+    const changed = await change(p.id, { clientSecret: null, orgClaim: null });
+    expect(changed.status).toBe(200);
+    expect(changed.json).toMatchObject({ hasClientSecret: false, orgClaim: null, label: 'Sign in with Test', clientId: op.clientId });
+    expect(await row(p.id)).toMatchObject({ client_secret_enc: null, org_claim: null });
+  });
+
+  it('only administrators may change a provider; an unknown one is 404', async () => {
+    const org = await t.org();
+    const p = await provider({ orgDomains: [{ domain: 'who-may.sch.uk', orgId: org.id }] });
+    const before = await row(p.id);
+    for (const role of ['staff', 'office', 'trainer'] as const) {
+      const res = await change(p.id, { label: 'Taken over' }, await t.user(role, role === 'trainer' ? null : org.id));
+      expect({ role, status: res.status }).toEqual({ role, status: 403 });
+    }
+    expect((await t.request('PATCH', `/api/identity-providers/${p.id}`, { body: { label: 'Taken over' } })).status).toBe(401);
+    expect(await row(p.id)).toEqual(before);
+    const unknown = await change(crypto.randomUUID(), { label: 'Nobody' });
+    expect([unknown.status, unknown.json.error.code]).toEqual([404, 'not_found']);
+  });
+
+  it('bad input is refused (400) by field, and nothing is changed', async () => {
+    const org = await t.org();
+    const p = await provider({ orgDomains: [{ domain: 'bad-input.sch.uk', orgId: org.id }] });
+    const before = await row(p.id);
+    const cases: [unknown, string][] = [
+      [{}, ''],
+      [{ label: '' }, 'label'],
+      [{ label: 'Two\nlines' }, 'label'],
+      [{ clientId: ' ' }, 'clientId'],
+      [{ clientSecret: '' }, 'clientSecret'],
+      [{ orgDomains: [{ domain: 'not a domain', orgId: org.id }] }, 'orgDomains.0.domain'],
+      [{ orgDomains: [{ domain: 'fine.sch.uk', orgId: org.id }, { domain: 'no-org.sch.uk', orgId: crypto.randomUUID() }] }, 'orgDomains.1.orgId'],
+      [{ orgDomains: [{ domain: 'twice.sch.uk', orgId: org.id }, { domain: 'TWICE.sch.uk', orgId: org.id }] }, 'orgDomains'],
+      [{ label: 'Fine', somethingElse: true }, ''],
+    ];
+    for (const [body, path] of cases) {
+      const res = await change(p.id, body);
+      expect({ body, status: res.status, code: res.json.error.code }).toEqual({ body, status: 400, code: 'validation_failed' });
+      expect(res.json.error.details.issues.map((i: { path: string }) => i.path), JSON.stringify(body)).toContain(path);
+    }
+    // The issuer is refused by name: another issuer would be another provider, whose accounts the links are not.
+    const issuer = await change(p.id, { issuer: 'https://login.example.net', label: 'Moved' });
+    expect(issuer.status).toBe(400);
+    expect(issuer.json.error.details.issues).toEqual([{ path: 'issuer', message: expect.stringMatching(/^cannot be changed: people’s links are to their accounts at this issuer/) }]);
+    // No key to encrypt a new secret with: refused, as when adding one.
+    const key = t.deps.config.oidcSecretKey;
+    t.deps.config.oidcSecretKey = null;
+    try {
+      const keyless = await change(p.id, { clientSecret: 'a-new-secret' });
+      expect([keyless.status, keyless.json.error.details.issues[0].path]).toEqual([400, 'clientSecret']);
+    } finally {
+      t.deps.config.oidcSecretKey = key;
+    }
+    expect(await row(p.id)).toEqual(before);
+  });
+
+  it('a new client ID or secret is saved only if the discovery document is read again; other changes need no answer from the provider', async () => {
+    const p = await provider();
+    const before = await row(p.id);
+    const allow = t.deps.config.outbound.allow;
+    // The test issuer, off the allow list, cannot be reached.
+    t.deps.config.outbound.allow = [];
+    try {
+      for (const body of [{ clientId: 'another-client' }, { clientSecret: 'another-secret' }, { clientSecret: null }]) {
+        const res = await change(p.id, body);
+        expect({ body, status: res.status, code: res.json.error.code }).toEqual({ body, status: 422, code: 'fetch_failed' });
+      }
+      expect(await row(p.id)).toEqual(before);
+      expect((await change(p.id, { label: 'Renamed while away' })).status).toBe(200);
+    } finally {
+      t.deps.config.outbound.allow = allow;
+    }
+    expect((await change(p.id, { clientId: 'another-client' })).json).toMatchObject({ clientId: 'another-client', label: 'Renamed while away' });
+  });
+
+  it('refuses (409) a change that would leave an organisation requiring its own sign-in with no provider signing its staff in', async () => {
+    const org = await t.org('Strand Primary');
+    const p = await provider({ orgDomains: [{ domain: 'strand.sch.uk', orgId: org.id }] });
+    expect((await t.request('PATCH', `/api/orgs/${org.id}`, { as: admin, body: { settings: { ssoRequired: true } } })).status).toBe(200);
+    const before = await row(p.id);
+    for (const orgDomains of [[], [{ domain: 'strand.sch.uk', orgId: (await t.org()).id }]]) {
+      const res = await change(p.id, { orgDomains });
+      expect(res.status).toBe(409);
+      expect(res.json.error.message).toMatch(/^Strand Primary requires staff to sign in with their school account, and no other identity provider signs them in: this change would leave no one there able to sign in\./);
+    }
+    expect(await row(p.id)).toEqual(before);
+    // Other changes, and one keeping it served, are fine.
+    expect((await change(p.id, { label: 'Sign in with Strand', orgDomains: [{ domain: 'strand.sch.uk', orgId: org.id }, { domain: 'strand.org.uk', orgId: org.id }] })).status).toBe(200);
+
+  });
+
+  it('refuses clearing the organisation claim that alone signs in such an organisation (it has a URN), until another provider serves it', async () => {
+    // A database of its own: any provider reading a claim serves every organisation with a URN, and the others here have some.
+    const own = await makeTestContext({ config: t.deps.config });
+    try {
+      const ownAdmin = await own.user('admin');
+      const add = async (orgClaim: string) => (await own.request('POST', '/api/identity-providers', { as: ownAdmin, body: { label: 'Sign in with DfE', issuer: op.issuer, clientId: op.clientId, orgClaim } })).json as { id: string };
+      await own.db.insertInto('organisations').values({ id: crypto.randomUUID(), name: 'Claim Academy', urn: '160001', parent_id: null, time_zone: 'Europe/London', settings: '{"ssoRequired":true}', created_at: new Date().toISOString() } as never).execute();
+      const byClaim = await add('organisation.urn');
+      const refused = await own.request('PATCH', `/api/identity-providers/${byClaim.id}`, { as: ownAdmin, body: { orgClaim: null } });
+      expect([refused.status, refused.json.error.message]).toEqual([409, expect.stringMatching(/^Claim Academy requires staff to sign in with their school account/)]);
+      expect((await own.db.selectFrom('identity_providers').select('org_claim').where('id', '=', byClaim.id).executeTakeFirstOrThrow()).org_claim).toBe('organisation.urn');
+      await add('urn');
+      expect((await own.request('PATCH', `/api/identity-providers/${byClaim.id}`, { as: ownAdmin, body: { orgClaim: null } })).status).toBe(200);
+    } finally {
+      await own.close();
+    }
+  });
+});
+
 describe('the name a provider gives', () => {
   it('is stored as one line: line breaks and control characters become a space, so no export starts a row with it; text-direction controls are dropped', async () => {
     const org = await t.org('Linden Primary');

@@ -3,12 +3,13 @@
  * axe-clean: an administrator adds the provider on the Identity providers page; a person
  * presses its button on the sign-in page, goes to the provider (a test issuer on 127.0.0.1
  * that signs them in at once) and comes back signed in, with a staff account in the school of
- * their email domain, listed on My account; a refusal is told in plain words.
+ * their email domain, listed on My account; a refusal is told in plain words. An administrator
+ * changes a provider (another email domain, a new client secret) by keyboard on its own page.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestIssuer, type TestIssuer } from '../oidc-issuer.js';
-import { browserAvailable, expectNoAxeViolations, newPage, serverAndBrowser, signIn, signInAt, tabTo, warnIfSkipped, checkPage, NARROW } from './harness.js';
+import { activate, browserAvailable, expectFocused, newPage, serverAndBrowser, signInAt, tabTo, typeInto, warnIfSkipped, checkPage, NARROW } from './harness.js';
 
 warnIfSkipped(import.meta.url);
 
@@ -48,12 +49,12 @@ describe.skipIf(!browserAvailable)('sign in with an identity provider', () => {
     await page.keyboard.type(op.clientId);
     await tabTo(page, 'Client secret');
     await page.keyboard.type('test-client-secret');
-    await tabTo(page, 'Email domain');
+    await tabTo(page, 'Email domain 1');
     await page.keyboard.type('birch.sch.uk');
     // The organisation is found by name (one match is chosen at once).
-    await tabTo(page, 'Find organisation for that email domain by name or URN');
+    await tabTo(page, 'Find the organisation for email domain 1 by name or URN');
     await page.keyboard.type('Birch');
-    await expect.poll(() => page.locator('#idp-org option:checked').innerText()).toBe('Birch Primary');
+    await expect.poll(() => page.locator('#idp-org-1 option:checked').innerText()).toBe('Birch Primary');
     // This service failing to answer is said above the button with Try again, not as an issuer error.
     let failing = true;
     await page.route('**/api/identity-providers', (route) =>
@@ -154,5 +155,79 @@ describe.skipIf(!browserAvailable)('sign in with an identity provider', () => {
     } finally {
       t.deps.config.workspaceIssuers = before;
     }
+  });
+  it('an administrator changes a provider by keyboard at 320 px: adds a second email domain and replaces the secret; a bad domain is said by its field; the list shows the change', async () => {
+    const { t } = env.server;
+    const rowan = await t.org('Rowan Primary');
+    await t.org('Yew Academy');
+    const admin = await t.user('admin');
+    const made = await t.request('POST', '/api/identity-providers', { as: admin, body: { label: 'Sign in with Rowan', issuer: op.issuer, clientId: op.clientId, clientSecret: 'test-client-secret', orgDomains: [{ domain: 'rowan.sch.uk', orgId: rowan.id }] } });
+    expect(made.status).toBe(201);
+    const stored = () => t.db.selectFrom('identity_providers').selectAll().where('id', '=', made.json.id).executeTakeFirstOrThrow();
+    const before = await stored();
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInAt(page, admin, '/admin/identity-providers');
+    await page.getByRole('heading', { level: 1, name: 'Identity providers' }).waitFor();
+
+    await activate(page, 'Edit Sign in with Rowan');
+    await page.getByRole('heading', { level: 1, name: 'Edit: Sign in with Rowan' }).waitFor();
+    await expectFocused(page, 'h1');
+    expect(await page.locator('#idp-domain-1').inputValue()).toBe('rowan.sch.uk');
+    await expect.poll(() => page.locator('#idp-org-1 option:checked').innerText()).toBe('Rowan Primary');
+    await checkPage(page, 'a provider’s own page');
+
+    // Another row, which takes focus; one added by mistake is removed again, focus going to the row before.
+    await activate(page, 'Add another email domain');
+    await expectFocused(page, '#idp-domain-2');
+    await page.keyboard.type('yew_academy');
+    await tabTo(page, 'Find the organisation for email domain 2 by name or URN');
+    await page.keyboard.type('Yew');
+    await expect.poll(() => page.locator('#idp-org-2 option:checked').innerText()).toBe('Yew Academy');
+    await activate(page, 'Add another email domain');
+    await expectFocused(page, '#idp-domain-3');
+    await activate(page, 'Remove email domain 3');
+    await expectFocused(page, '#idp-domain-2');
+    await typeInto(page, 'New client secret', 'rotated-client-secret', { back: true });
+
+    // The bad domain: said in the summary, which takes focus, and by its field; nothing is saved.
+    await activate(page, 'Save changes');
+    const summary = page.locator('.error-summary');
+    await summary.getByRole('link', { name: 'Email domain 2 must be a domain like school.org.uk' }).waitFor();
+    await expectFocused(page, '.error-summary');
+    expect(await page.locator('#idp-domain-2').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#idp-domain-2-error').innerText()).toContain('Email domain 2 must be a domain like school.org.uk');
+    expect(await page.title()).toMatch(/^Error: /);
+    await checkPage(page, 'a provider’s own page with a bad email domain');
+    expect(await stored()).toEqual(before);
+
+    // The summary's link leads to the field.
+    await activate(page, 'Email domain 2 must be a domain like school.org.uk');
+    await expectFocused(page, '#idp-domain-2');
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type('yew.sch.uk');
+    await activate(page, 'Save changes');
+
+    // Back on the list, which says so (focused) and shows both domains.
+    await page.getByRole('heading', { level: 1, name: 'Identity providers' }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'Changes to “Sign in with Rowan” saved.' }).waitFor();
+    await expectFocused(page, '#idp-saved');
+    const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { level: 2, name: 'Sign in with Rowan' }) });
+    await card.getByText('rowan.sch.uk → Rowan Primary').waitFor();
+    await card.getByText('yew.sch.uk → Yew Academy').waitFor();
+    expect(await page.content()).not.toContain('rotated-client-secret');
+    await checkPage(page, 'identity providers page after a change');
+    const after = await stored();
+    expect(JSON.parse(after.org_domains)).toEqual([{ domain: 'rowan.sch.uk', orgId: rowan.id }, { domain: 'yew.sch.uk', orgId: expect.any(String) }]);
+    expect(after.client_secret_enc).not.toBe(before.client_secret_enc);
+    expect({ issuer: after.issuer, clientId: after.client_id }).toEqual({ issuer: before.issuer, clientId: before.client_id });
+
+    // Cancel goes back to the list, changing nothing; its heading takes focus, as on any page opened.
+    await activate(page, 'Edit Sign in with Rowan');
+    await page.getByRole('heading', { level: 1, name: 'Edit: Sign in with Rowan' }).waitFor();
+    await typeInto(page, 'Button text', 'Not saved');
+    await activate(page, 'Cancel');
+    await page.getByRole('heading', { level: 1, name: 'Identity providers' }).waitFor();
+    await expectFocused(page, 'h1');
+    expect((await stored()).label).toBe('Sign in with Rowan');
   });
 });

@@ -218,7 +218,7 @@ describe.skipIf(!browserAvailable)('organisations at national scale: pickers sea
 
     await page.goto('/admin/identity-providers');
     await page.getByRole('heading', { level: 1, name: 'Identity providers' }).waitFor();
-    await findByKeyboard(page, 'Find organisation for that email domain by name or URN', 'idp-org', far.urn, far.name);
+    await findByKeyboard(page, 'Find the organisation for email domain 1 by name or URN', 'idp-org-1', far.urn, far.name);
     await checkPage(page, 'identity providers, domain organisation found by URN (320 px)');
     expectNoneReadsAll(requests);
   });

@@ -233,6 +233,8 @@ const MATRIX: Row[] = [
   // A plain-http issuer not on the allow list: refused (400) even for an administrator, so nothing is fetched.
   ['POST /api/identity-providers',          async () => ({ body: { label: 'Sign in with X', issuer: 'http://127.0.0.1:9', clientId: 'x' } }),
                                                                                                                      e(401, 401, 403, 403,  403,   403,    403,    403,     400)],
+  ['PATCH /api/identity-providers/{id}',    async () => ({ params: { id: randomUUID() }, body: { label: 'Sign in with Y' } }),
+                                                                                                                     e(401, 401, 403, 403,  403,   403,    403,    403,     404)],
   ['DELETE /api/identity-providers/{id}',   async () => ({ params: { id: randomUUID() } }),                          e(401, 401, 403, 403,  403,   403,    403,    403,     404)],
   ['GET /api/me/sign-in-methods',           async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
   // A wrong current password (403 wrong_password): a right one would end the shared fixture users' other sessions.

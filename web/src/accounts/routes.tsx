@@ -1,12 +1,13 @@
 /**
  * Account pages, for the app's router. `signedOutRoute(path)` gives the pages that work
  * without signing in (forgot / reset password), whoever is signed in; `accountRoute(path,
- * me)` the signed-in ones (my account, the office's staff accounts, the admin people list);
+ * me)` the signed-in ones (my account, the office's staff accounts, the admin people list and identity providers);
  * each returns null for any other path. Nav entries: ACCOUNT_NAV.
  */
 import type { MeValue } from '../components.js';
 import type { SignedIn } from '../../../shared/accounts.js';
 import { lazyPage } from '../lazy.js';
+import { match } from '../router.js';
 import { AccountPage } from './AccountPage.js';
 import { ForgotPasswordPage, ResetPasswordPage } from './PasswordPages.js';
 import { EmailSignInPage, SignInLinkPage } from './SignInLinkPages.js';
@@ -14,6 +15,7 @@ import { EmailSignInPage, SignInLinkPage } from './SignInLinkPages.js';
 // The office's and administrator's pages, each its own chunk (web/src/lazy.tsx).
 const PeoplePage = lazyPage(() => import('../admin/PeoplePage.js').then((m) => m.PeoplePage));
 const IdentityProvidersPage = lazyPage(() => import('../admin/IdentityProvidersPage.js').then((m) => m.IdentityProvidersPage));
+const EditIdentityProviderPage = lazyPage(() => import('../admin/IdentityProvidersPage.js').then((m) => m.EditIdentityProviderPage));
 const StaffPage = lazyPage(() => import('./StaffPage.js').then((m) => m.StaffPage));
 const ImportPage = lazyPage(() => import('./ImportPage.js').then((m) => m.ImportPage));
 
@@ -44,5 +46,7 @@ export function accountRoute(path: string, me: MeValue, key: string) {
   // Kept (keyed by path, not query) while searched: the list in view stays until the next has loaded.
   if (path === '/admin/people') return me.role === 'admin' ? <PeoplePage key={path} /> : null;
   if (path === '/admin/identity-providers') return me.role === 'admin' ? <IdentityProvidersPage key={key} /> : null;
+  const provider = match('/admin/identity-providers/:id', path);
+  if (provider) return me.role === 'admin' ? <EditIdentityProviderPage key={key} id={provider.id!} /> : null;
   return null;
 }

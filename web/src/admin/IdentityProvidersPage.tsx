@@ -1,88 +1,54 @@
 /**
  * Administrators: the identity providers people can sign in with (OpenID Connect). Each
  * shows its issuer, client id, whether a client secret is stored (never the secret) and the
- * email domains it serves; a form adds one (its discovery document must be readable).
+ * email domains it serves, with a link to change it (its own page, `/admin/identity-providers/:id`);
+ * a form adds one (its discovery document must be readable).
  */
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { z } from 'zod';
-import { CreateIdentityProviderInput, IdentityProvider } from '../../../shared/accounts.js';
-import { OrgSearchPicker } from '../orgs.js';
-import { api, ApiError } from '../api.js';
-import { Alert, apiIssues, ConfirmButton, described, Field, ErrorSummary, errorFor, messageOf, PageHeading, Status, TextField, toFieldErrors, useApp, useFocusLater, Fact, type FieldError } from '../components.js';
-import { Loaded, SaveFailure, useLoad } from '../load.js';
+import { IdentityProvider } from '../../../shared/accounts.js';
+import { api } from '../api.js';
+import { Alert, ConfirmButton, Fact, messageOf, PageHeading, PendingHeading, Status, useApp, useFocusLater } from '../components.js';
+import { Loaded, useLoad } from '../load.js';
+import { Link, navigate } from '../router.js';
+import { ProviderForm } from './IdentityProviderForm.js';
 
 const Providers = z.object({ items: z.array(IdentityProvider), callbackUrl: z.string() });
+type Provider = z.infer<typeof IdentityProvider>;
 
-const FIELDS = {
-  label: { id: 'idp-label', label: 'Button text' },
-  issuer: { id: 'idp-issuer', label: 'Issuer address' },
-  clientId: { id: 'idp-client-id', label: 'Client ID' },
-  clientSecret: { id: 'idp-client-secret', label: 'Client secret' },
-  orgDomains: { id: 'idp-domain', label: 'Email domain' },
-  orgClaim: { id: 'idp-claim', label: 'Organisation claim' },
-};
+const LIST = '/admin/identity-providers';
+const providerHref = (id: string) => `${LIST}/${encodeURIComponent(id)}`;
 
 export function IdentityProvidersPage() {
   const { loc } = useApp();
   const state = useLoad(() => api('/api/identity-providers', Providers), []);
-  const [domainOrg, setDomainOrg] = useState('');
-  const [errors, setErrors] = useState<FieldError[]>([]);
-  const [saved, setSaved] = useState('');
-  const [busy, setBusy] = useState(false);
-  /** A save that failed for a reason about no field (this service unreachable or failing): said above the button, with Try again. */
-  const [failure, setFailure] = useState<unknown>(null);
+  // Back from saving a change on a provider's own page (`?saved=` its id): said here, where its new settings show.
+  const savedId = loc.query.get('saved');
+  const announce = !!savedId && loc.navigated;
+  const changed = savedId ? state.data?.items.find((p) => p.id === savedId) : undefined;
+  const [said, setSaid] = useState('');
+  const [formErrors, setFormErrors] = useState(false);
+  // A new form after each provider added: empty again, its rows and searches with it.
+  const [formKey, setFormKey] = useState(0);
   const [removing, setRemoving] = useState(false);
   const [removeError, setRemoveError] = useState('');
   const focusLater = useFocusLater();
-
-  async function submit(e: Event) {
-    e.preventDefault();
-    if (busy) return;
-    const formEl = e.currentTarget as HTMLFormElement;
-    const form = new FormData(formEl);
-    const get = (k: string) => String(form.get(k) ?? '').trim();
-    const domain = get('idp-domain');
-    const orgId = domainOrg;
-    const found: FieldError[] = [];
-    if (domain && !orgId) found.push({ field: 'idp-org', message: 'Choose the organisation for this email domain' });
-    const input = CreateIdentityProviderInput.safeParse({
-      label: get('idp-label'),
-      issuer: get('idp-issuer'),
-      clientId: get('idp-client-id'),
-      clientSecret: get('idp-client-secret') || undefined,
-      orgDomains: domain ? [{ domain, orgId: orgId || 'none' }] : [],
-      orgClaim: get('idp-claim') || null,
-    });
-    if (!input.success) found.unshift(...toFieldErrors(input.error.issues.map((i) => ({ ...i, path: [String(i.path[0])] })), FIELDS, FIELDS.label));
-    setErrors(found);
-    setSaved('');
-    setFailure(null);
-    if (found.length || !input.success) return;
-    setBusy(true);
-    try {
-      const made = await api('/api/identity-providers', IdentityProvider, { method: 'POST', body: input.data });
-      formEl.reset();
-      setDomainOrg('');
-      setSaved(`Added “${made.label}”. It now shows on the sign-in page.`);
-      await state.reload();
-    } catch (err) {
-      if (apiIssues(err).length) setErrors(toFieldErrors(apiIssues(err).map((i) => ({ ...i, path: String(i.path).split('.')[0] ?? '' })), FIELDS, FIELDS.issuer));
-      // The provider's discovery document could not be read or used: about the issuer.
-      else if (err instanceof ApiError && err.status >= 400 && err.status < 500) setErrors([{ field: 'idp-issuer', message: messageOf(err) }]);
-      else setFailure(err);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const latest = useRef(state);
+  latest.current = state;
+  useEffect(() => {
+    // Once the providers have come, so the message is there to be read when it takes focus
+    // (a live region that comes into the page already holding its text is often not read out).
+    if (announce) focusLater(() => (latest.current.data ? document.getElementById('idp-saved') : null), { force: true });
+  }, []);
 
   async function remove(id: string, label: string) {
     if (removing) return;
     setRemoving(true);
     setRemoveError('');
-    setSaved('');
+    setSaid('');
     try {
-      await api(`/api/identity-providers/${id}`, z.unknown(), { method: 'DELETE' });
-      setSaved(`Removed “${label}”. People who used it can sign in with a link by email.`);
+      await api(`/api/identity-providers/${encodeURIComponent(id)}`, z.unknown(), { method: 'DELETE' });
+      setSaid(`Removed “${label}”. People who used it can sign in with a link by email.`);
       await state.reload();
       // Its card (and the button pressed) has gone: the message saying so takes focus.
       focusLater(() => document.getElementById('idp-saved'));
@@ -94,12 +60,20 @@ export function IdentityProvidersPage() {
     }
   }
 
+  async function added(made: Provider) {
+    setSaid(`Added “${made.label}”. It now shows on the sign-in page.`);
+    setFormKey((k) => k + 1);
+    await state.reload();
+    // The form is a new one (the button pressed has gone with the old): the message takes focus.
+    focusLater(() => document.getElementById('idp-saved'));
+  }
+
   return (
     <>
-      <PageHeading title="Identity providers" navigated={loc.navigated} error={errors.length > 0}>
+      <PageHeading title="Identity providers" navigated={loc.navigated && !announce} error={formErrors}>
         Identity providers
       </PageHeading>
-      <Status message={saved} id="idp-saved" focusable />
+      <Status message={said || (changed ? `Changes to “${changed.label}” saved.` : '')} id="idp-saved" focusable />
       <Alert message={removeError} />
       <Loaded state={state} what="identity providers">
         {(data) => (
@@ -114,14 +88,12 @@ export function IdentityProvidersPage() {
                 {data.items.map((p) => (
                   <li key={p.id} class="card">
                     <h2>{p.label}</h2>
-                    <dl class="facts">
-                      <Fact label="Issuer"><span class="break">{p.issuer}</span></Fact>
-                      <Fact label="Client ID"><span class="break">{p.clientId}</span></Fact>
-                      <Fact label="Client secret">{p.hasClientSecret ? 'Stored (encrypted; never shown)' : 'None'}</Fact>
-                      <Fact label="Email domains">{p.orgDomains.length ? p.orgDomains.map((d) => `${d.domain} → ${d.orgName ?? 'unknown organisation'}`).join('; ') : 'None'}</Fact>
-                      <Fact label="Organisation claim">{p.orgClaim ?? 'None'}</Fact>
-                      {p.workspaceOnly && <Fact label="Accounts">Google Workspace accounts only: a personal Google account is refused, even with a school email address</Fact>}
-                    </dl>
+                    <ProviderFacts p={p} />
+                    <p>
+                      <Link href={providerHref(p.id)} class="button button-secondary">
+                        Edit<span class="visually-hidden"> {p.label}</span>
+                      </Link>
+                    </p>
                     <ConfirmButton
                       label={`Remove ${p.label}`}
                       question={`Remove “${p.label}”? Its button goes from the sign-in page, and people who used it sign in with a link by email instead.`}
@@ -134,24 +106,96 @@ export function IdentityProvidersPage() {
                 ))}
               </ul>
             )}
-            <h2>Add an identity provider</h2>
-            <ErrorSummary errors={errors} />
-            <form id="idp-add" onSubmit={submit} noValidate class="narrow">
-              <TextField id="idp-label" label="Button text" hint="For example: Sign in with Microsoft" error={errorFor(errors, 'idp-label')} />
-              <TextField id="idp-issuer" label="Issuer address" hint="Starts with https://; its discovery document is read from there" type="url" spellcheck={false} error={errorFor(errors, 'idp-issuer')} />
-              <TextField id="idp-client-id" label="Client ID" spellcheck={false} error={errorFor(errors, 'idp-client-id')} />
-              <TextField id="idp-client-secret" label="Client secret" hint="Stored encrypted and never shown again. Leave empty for a public client." type="password" autocomplete="off" error={errorFor(errors, 'idp-client-secret')} />
-              <TextField id="idp-domain" label="Email domain" hint="People with this email domain get a staff account in the organisation below" spellcheck={false} error={errorFor(errors, 'idp-domain')} />
-              <OrgSearchPicker id="idp-org" label="Organisation for that email domain" noneLabel="None" value={domainOrg} onChange={setDomainOrg} error={errorFor(errors, 'idp-org')} />
-              <TextField id="idp-claim" label="Organisation claim" hint="Optional: an ID token claim holding the organisation's URN, such as organisation.urn for DfE Sign-in" spellcheck={false} error={errorFor(errors, 'idp-claim')} />
-              <SaveFailure error={failure} busy={busy} onRetry={() => document.querySelector<HTMLFormElement>('#idp-add')?.requestSubmit()} submitId="idp-add-button" />
-              <button type="submit" id="idp-add-button" class="button" aria-disabled={busy ? 'true' : undefined}>
-                {busy ? 'Checking the provider…' : 'Add identity provider'}
-              </button>
-            </form>
+            <section class="narrow" aria-labelledby="idp-add-heading">
+              <h2 id="idp-add-heading">Add an identity provider</h2>
+              <ProviderForm key={formKey} provider={null} summaryLevel={3} onSaved={(made) => void added(made)} onErrors={setFormErrors} />
+            </section>
           </>
         )}
       </Loaded>
     </>
+  );
+}
+
+/** A provider's settings as they are (never its secret). */
+function ProviderFacts({ p }: { p: Provider }) {
+  return (
+    <dl class="facts">
+      <Fact label="Issuer">
+        <span class="break">{p.issuer}</span>
+      </Fact>
+      <Fact label="Client ID">
+        <span class="break">{p.clientId}</span>
+      </Fact>
+      <Fact label="Client secret">{p.hasClientSecret ? 'Stored (encrypted; never shown)' : 'None'}</Fact>
+      <Fact label="Email domains">
+        {p.orgDomains.length ? (
+          <ul class="plain">
+            {p.orgDomains.map((d) => (
+              <li key={d.domain}>
+                <span class="break">{d.domain}</span> → {d.orgName ?? 'unknown organisation'}
+              </li>
+            ))}
+          </ul>
+        ) : (
+          'None'
+        )}
+      </Fact>
+      <Fact label="Organisation claim">{p.orgClaim ?? 'None'}</Fact>
+      {p.workspaceOnly && <Fact label="Accounts">Google Workspace accounts only: a personal Google account is refused, even with a school email address</Fact>}
+    </dl>
+  );
+}
+
+/**
+ * One provider's own page: change its settings (all but the issuer, see
+ * UpdateIdentityProviderInput). Saved, it is back to the list, which says so and shows the
+ * provider as it now is; people's links to it are kept.
+ */
+export function EditIdentityProviderPage({ id }: { id: string }) {
+  const { loc } = useApp();
+  // Read from the list (there are a handful of providers), so a provider removed meanwhile is simply not found.
+  const state = useLoad(() => api('/api/identity-providers', Providers), [id]);
+  const [formErrors, setFormErrors] = useState(false);
+  return (
+    <div class="narrow">
+      <PendingHeading state={state} title="Edit identity provider" navigated={loc.navigated} />
+      <Loaded state={state} what="the identity provider">
+        {(data) => {
+          const p = data.items.find((x) => x.id === id);
+          if (!p)
+            return (
+              <>
+                <PageHeading title="Identity provider not found" navigated={loc.navigated} error>
+                  Identity provider not found
+                </PageHeading>
+                <p role="alert">There is no such identity provider. It may have been removed.</p>
+                <p>
+                  <Link href={LIST}>All identity providers</Link>
+                </p>
+              </>
+            );
+          const title = `Edit: ${p.label}`;
+          return (
+            <>
+              <PageHeading title={title} navigated={loc.navigated} error={formErrors}>
+                {title}
+              </PageHeading>
+              <p class="back">
+                <Link href={LIST}>All identity providers</Link>
+              </p>
+              <dl class="facts">
+                <Fact label="Issuer">
+                  <span class="break">{p.issuer}</span>
+                </Fact>
+              </dl>
+              <p class="hint">The issuer cannot be changed: people’s links are to their accounts there. For another issuer, add a new identity provider. Changing the rest keeps everyone’s link, so they sign in as before.</p>
+              {/* Saved, back to the list (in this page's place in the history), whose message takes focus; Cancel goes back to it as any link does. */}
+              <ProviderForm provider={p} cancelHref={LIST} onErrors={setFormErrors} onSaved={(saved) => navigate(`${LIST}?saved=${encodeURIComponent(saved.id)}`, { replace: true })} />
+            </>
+          );
+        }}
+      </Loaded>
+    </div>
   );
 }
