@@ -13,6 +13,7 @@ import { enqueue } from '../notifications/outbox.js';
 import { findSession, isTrainerOf } from '../sessions/repository.js';
 import * as repo from './repository.js';
 import { COMMENTS_SHOWN, summarise } from './summary.js';
+import { wallClock } from '../platform/words.js';
 
 const DAY = 24 * 3_600_000;
 /** Requests go out for sessions that ended within this long (after it, feedback is closed). */
@@ -41,8 +42,6 @@ export async function myFeedback(deps: Deps, actor: AuthUser, sessionId: string)
 }
 
 /** Made at first use, not at start (a process's first Intl formatter loads ICU's data, some milliseconds). */
-let londonDayFormat: Intl.DateTimeFormat | undefined;
-const londonDay = () => (londonDayFormat ??= new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', day: 'numeric', month: 'long', year: 'numeric' }));
 
 /** Gives or changes the caller's answer: attendees only, until 14 days after the session. */
 export async function saveMyFeedback(deps: Deps, actor: AuthUser, sessionId: string, input: FeedbackInput): Promise<MyFeedback> {
@@ -50,7 +49,7 @@ export async function saveMyFeedback(deps: Deps, actor: AuthUser, sessionId: str
   if (!b) throw notAttendee();
   const until = editableUntil(b.ends_at);
   if (deps.now().toISOString() >= until) {
-    throw new AppError('feedback_closed', `Feedback on this session closed on ${londonDay().format(new Date(until))}: answers can be given or changed for ${FEEDBACK_EDIT_DAYS} days after a session.`, { closedAt: until });
+    throw new AppError('feedback_closed', `Feedback on this session closed at ${wallClock(new Date(until), 'Europe/London')}: answers can be given or changed for ${FEEDBACK_EDIT_DAYS} days after a session.`, { closedAt: until });
   }
   const comment = input.comment?.trim() ? input.comment.trim() : null;
   await repo.saveFeedback(deps.db, { sessionId, userId: actor.id, bookingId: b.id }, { usefulness: input.usefulness, confidence_before: input.confidenceBefore, confidence_after: input.confidenceAfter, comment }, deps.now().toISOString());

@@ -150,6 +150,9 @@ describe.skipIf(!browserAvailable)('feedback and certificates', () => {
     const page = await newPage(env.browser, env.server, NARROW);
     await signInAt(page, me, '/bookings');
     await page.getByRole('heading', { name: 'Your feedback on Sensory needs in class' }).waitFor();
+    // It closes at the session's end time 14 days on: said with that time, not as a whole day.
+    const closes = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit' }).format(Date.parse(s.endsAt) + 14 * 86_400_000);
+    await page.getByText(new RegExp(`^Four short questions\\. You can answer, and change your answer, until ${closes} (GMT|BST) on .+ \\d{4}\\.$`)).waitFor();
     await checkPage(page, 'my bookings with the feedback form');
 
     // Sending with nothing chosen says what is missing.

@@ -3,7 +3,7 @@ import { COMMENT_MAX, FEEDBACK_EDIT_DAYS, MyFeedback } from '../../../shared/fee
 import type { Booking } from '../../../shared/bookings.js';
 import { api } from '../api.js';
 import { DownloadLink, ErrorSummary, Status, type FieldError } from '../components.js';
-import { formatDate } from '../format.js';
+import { ENGLAND, formatDate, formatTime } from '../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../load.js';
 import './feedback.css';
 import { serverNow } from '../clock.js';
@@ -62,15 +62,16 @@ function Form({ m, idPrefix, title, onSaved, level }: { m: MyFeedback; idPrefix:
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [status, setStatus] = useState('');
   const save = useAction();
-  const until = formatDate(m.editableUntil);
+  // It closes at the session's end time, 14 days on: said with its time, not as a whole day.
+  const until = `${formatTime(m.editableUntil, ENGLAND)} on ${formatDate(m.editableUntil, ENGLAND)}`;
 
   if (!m.open) {
     return m.answer ? (
       <p>
-        You gave usefulness {m.answer.usefulness} out of 5, confidence {m.answer.confidenceBefore} before and {m.answer.confidenceAfter} after. Feedback closed on {until}.
+        You gave usefulness {m.answer.usefulness} out of 5, confidence {m.answer.confidenceBefore} before and {m.answer.confidenceAfter} after. Feedback closed at {until}.
       </p>
     ) : (
-      <p>Feedback on this session closed on {until}.</p>
+      <p>Feedback on this session closed at {until}.</p>
     );
   }
 
