@@ -171,6 +171,7 @@ export async function setOverride(deps: Deps, actor: AuthUser, sessionId: string
     // A field left out keeps what the booking's correction holds (a tick on the register keeps
     // the minutes and note given earlier); null clears it. The log records the merged entry.
     const current = await repo.overrideOf(trx, b.id);
+    if (input.minutes !== undefined && input.minutes !== null) refuseImpossibleMinutes(locked, input.minutes);
     const minutes = input.minutes !== undefined ? input.minutes : (current?.minutes ?? null);
     const note = input.note !== undefined ? input.note : (current?.note ?? null);
     await repo.saveOverride(trx, { booking_id: b.id, session_id: sessionId, attended: input.attended ? 1 : 0, minutes, note, changed_by: actor.id, changed_at: nowIso });
@@ -178,6 +179,14 @@ export async function setOverride(deps: Deps, actor: AuthUser, sessionId: string
     return locked;
   });
   return (await computeRows(deps.db, now.getTime(), s)).find((r) => r.bookingId === bookingId)!;
+}
+
+/** Minutes present no one could have been, more than the session lasts: refused at the field, saying its length. */
+function refuseImpossibleMinutes(s: SessionRow, minutes: number) {
+  const length = Math.round((Date.parse(s.ends_at) - Date.parse(s.starts_at)) / MINUTE);
+  if (minutes > length) {
+    throw new AppError('validation_failed', `Minutes present can be at most the session’s length, ${length} minutes.`, { issues: [{ path: 'minutes', message: `must be at most the session’s length, ${length} minutes` }] });
+  }
 }
 
 /** Every register change of one booking of the session, oldest first (its trainers, admins); a booking of no seat at this session is not found, as `setOverride` says. */

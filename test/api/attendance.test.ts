@@ -435,8 +435,13 @@ describe('attendance records', () => {
     for (const body of [{ attended: true, minutes: -1 }, { attended: true, minutes: 'x' }, { attended: true, note: 'x'.repeat(501) }, { attended: true, minutes: 24 * 60 + 1 }, { attended: null }]) {
       expect((await put(body)).status, JSON.stringify(body).slice(0, 60)).toBe(400);
     }
+    // More minutes than the session lasts (16:00 to 17:30, 90 minutes): refused at the field, saying its length.
+    const tooLong = await put({ attended: true, minutes: 91 });
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.json.error).toMatchObject({ code: 'validation_failed', message: 'Minutes present can be at most the session’s length, 90 minutes.', details: { issues: [{ path: 'minutes', message: 'must be at most the session’s length, 90 minutes' }] } });
+    expect((await put({ attended: true, minutes: 90 })).status).toBe(200);
     // Nothing refused was stored.
-    expect((await t.request('GET', `/api/sessions/${s.id}/attendance/${bb}/history`, { as: s.trainer })).json.items).toHaveLength(2);
+    expect((await t.request('GET', `/api/sessions/${s.id}/attendance/${bb}/history`, { as: s.trainer })).json.items).toHaveLength(3);
   });
 
   it('marks bookings attended or absent after the session, lists completions, and follows later corrections', async () => {

@@ -1,6 +1,7 @@
 import type { Download, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { TestUser } from '../helpers.js';
+import { recordAttendanceOutcomes } from '../../server/attendance/service.js';
 import { activate, browserAvailable, checkPage, daysFromNow, expectFocused, expectNoAxeViolations, expectNoSidewaysScroll, newPage, plusMinutes, signInAt, signInTo, tabTo, typeInto, warnIfSkipped, serverAndBrowser, NARROW } from './harness.js';
 
 warnIfSkipped(import.meta.url);
@@ -520,6 +521,34 @@ describe.skipIf(!browserAvailable)('training coverage pages', () => {
       await checkPage(page, `mail outbox at ${width} px`);
       await page.context().close();
     }
+  });
+
+  it('a trust where no one has attended yet names no school as having the highest share; once someone has, it names theirs (320 px)', async () => {
+    const { t } = env.server;
+    const admin = await t.user('admin');
+    const trust = (await t.request('POST', '/api/orgs', { as: admin, body: { name: 'Level Learning Trust', kind: 'trust' } })).json as { id: string };
+    const schools = [];
+    for (const name of ['Level Primary', 'Level Academy']) schools.push((await t.request('POST', '/api/orgs', { as: admin, body: { name, parentId: trust.id } })).json as { id: string });
+    const office = await t.user('office', trust.id, 'Lev Office');
+    const staff = [await t.user('staff', schools[0]!.id, 'Pat Level'), await t.user('staff', schools[1]!.id, 'Sam Level')];
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInAt(page, office, '/reach');
+    const figure = page.getByRole('region', { name: /^Progress towards 100% by school/ });
+    await figure.getByText('No one at any school has attended a session yet.').waitFor();
+    expect(await page.getByText(/Highest share of all/).count()).toBe(0);
+    await checkPage(page, 'coverage with no one attended');
+
+    // Sam attends one: Level Academy has the highest share.
+    t.clock.set(plusMinutes(daysFromNow(-2), -24 * 60));
+    const s = await t.session({ title: 'Attended by Sam', startsAt: daysFromNow(-2), endsAt: plusMinutes(daysFromNow(-2), 60), capacity: { online: 5 } });
+    const b = (await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: staff[1]!, body: {} })).json as { id: string };
+    t.clock.set(plusMinutes(daysFromNow(-2), 50));
+    expect((await t.request('PUT', `/api/sessions/${s.id}/attendance/${b.id}`, { as: s.trainer, body: { attended: true } })).status).toBe(200);
+    t.clock.set(new Date().toISOString());
+    await recordAttendanceOutcomes(t.deps);
+    await page.reload();
+    await page.getByText('Highest share of all: Level Academy, 1 of 1 (100%) attended at least one session.').waitFor();
+    expect(await page.getByText('No one at any school has attended a session yet.').count()).toBe(0);
   });
 
   it('between a phone and a desktop (780 and 1024 px) a long email address or school name wraps within its cell: Who is coming, Who is booked where, a session’s staff attendance and Organisations never scroll the page sideways', async () => {

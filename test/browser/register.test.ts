@@ -128,12 +128,13 @@ describe.skipIf(!browserAvailable)('the register', () => {
     expect(await page.locator(`#minutes-${bookingId}`).getAttribute('aria-invalid')).toBe('true');
     await checkPage(page, 'register with a correction error');
 
-    // More than the server allows (a day).
+    // More than the session lasts (an hour): no one was present that long.
     await page.keyboard.press('ControlOrMeta+A');
-    await page.keyboard.type('2000');
+    await page.keyboard.type('61');
     await page.keyboard.press('Enter');
-    await form.getByText('Minutes present must be 1440 (24 hours) or fewer').waitFor();
+    await form.getByText('Minutes present must be 60 or fewer: the session is 60 minutes long').waitFor();
     await expectFocused(page, `#minutes-${bookingId}`);
+    await form.getByText('Whole minutes, from 0 to 60: the session is 60 minutes long.', { exact: false }).waitFor();
     const before = (await t.request('GET', `/api/sessions/${s.id}/attendance/${bookingId}/history`, { as: trainer })).json;
     expect(before.items).toEqual([]);
 

@@ -30,6 +30,8 @@ const MAX_MINUTES = 24 * 60;
 const MAX_NOTE = 500;
 const MINUTES_LIMIT = `Minutes present must be a whole number from 0 to ${MAX_MINUTES} (24 hours), or left empty`;
 const NOTE_LIMIT = `Note must be one line of at most ${MAX_NOTE} characters`;
+/** No one is present longer than the session lasts: the server refuses it too. */
+const longerThanSession = (lengthMinutes: number) => `Minutes present must be ${lengthMinutes} or fewer: the session is ${lengthMinutes} minutes long`;
 
 /** The QR code as an image: the SVG text becomes a data: URL, never markup in the page. */
 export const svgDataUrl = (svg: string) => `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
@@ -356,14 +358,14 @@ type CorrectionErrors = { attended?: string; minutes?: string; note?: string };
  * shows: an empty minutes field sends null (the minutes are then worked out from the room and
  * check-ins: as observed, or not known), an empty note sends null (no note).
  */
-function checkCorrection(name: string, attended: boolean | null, minutesText: string, noteText: string): { body?: OverrideInput; errors: CorrectionErrors } {
+function checkCorrection(name: string, attended: boolean | null, minutesText: string, noteText: string, lengthMinutes: number): { body?: OverrideInput; errors: CorrectionErrors } {
   const errors: CorrectionErrors = {};
   if (attended === null) errors.attended = `Choose whether ${name} attended`;
   const m = minutesText.trim();
   let minutes: number | null = null;
   if (m) {
     if (!/^\d+$/.test(m)) errors.minutes = 'Minutes present must be a whole number of minutes, such as 45, or left empty';
-    else if (Number(m) > MAX_MINUTES) errors.minutes = `Minutes present must be ${MAX_MINUTES} (24 hours) or fewer`;
+    else if (Number(m) > lengthMinutes) errors.minutes = longerThanSession(lengthMinutes);
     else minutes = Number(m);
   }
   const note = noteText.trim();
@@ -414,7 +416,7 @@ function CorrectionForm({ sessionId, row, lengthMinutes, ended, onSaved, onCance
   async function submit(e: Event) {
     e.preventDefault();
     if (action.busy) return;
-    const checked = checkCorrection(row.name, attended, minutes, note);
+    const checked = checkCorrection(row.name, attended, minutes, note, lengthMinutes);
     setErrors(checked.errors);
     if (!checked.body) {
       // After the render that shows the messages, so the field is read with its error.
@@ -433,7 +435,7 @@ function CorrectionForm({ sessionId, row, lengthMinutes, ended, onSaved, onCance
         if (issues.length) {
           const next: CorrectionErrors = {};
           for (const i of issues) {
-            if (i.path === 'minutes') next.minutes = MINUTES_LIMIT;
+            if (i.path === 'minutes') next.minutes = /session’s length/.test(i.message) ? longerThanSession(lengthMinutes) : MINUTES_LIMIT;
             else if (i.path === 'note') next.note = NOTE_LIMIT;
             else if (i.path === 'attended') next.attended = `Choose whether ${row.name} attended`;
           }
@@ -448,7 +450,7 @@ function CorrectionForm({ sessionId, row, lengthMinutes, ended, onSaved, onCance
     });
   }
 
-  const minutesHint = `Whole minutes, from 0 to ${MAX_MINUTES}; the session is ${plural(lengthMinutes, 'minute')} long. Left empty, the minutes are worked out from the room and check-ins.`;
+  const minutesHint = `Whole minutes, from 0 to ${lengthMinutes}: the session is ${plural(lengthMinutes, 'minute')} long. Left empty, the minutes are worked out from the room and check-ins.`;
   const noteHint = `Optional: why the record was corrected, in one line of up to ${MAX_NOTE} characters. Kept with the change.`;
   return (
     <form id={`correct-form-${id}`} class="register-correct" noValidate onSubmit={(e) => void submit(e)} aria-labelledby={`correct-title-${id}`}>

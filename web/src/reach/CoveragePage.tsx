@@ -161,7 +161,9 @@ function CoverageView({
   const t = c.totals;
   const orgWord = c.scope.kind === 'programme' ? 'trust, local authority or school' : 'school';
   const orgBars = c.byOrg.map((o) => ({ label: o.name, value: o.staff ? o.attended / o.staff : 0, text: `${ofText(o.attended, o.staff)} attended` }));
-  const best = c.byOrgHighest;
+  // A highest share of none is no highest: with no one attended anywhere yet, it says so instead.
+  const best = c.byOrgHighest && c.byOrgHighest.attended > 0 ? c.byOrgHighest : null;
+  const noneYet = c.byOrgHighest !== null && c.byOrgHighest !== undefined && c.byOrgHighest.attended === 0;
   const total = c.byOrgTotal;
   const pages = Math.max(1, Math.ceil(total / PAGE));
   const count = pageCountText({ page: s.page, perPage: PAGE, shown: c.byOrg.length, total, q: s.q, of: (n) => counted(n, 'organisation'), none: (q) => (q ? `No organisation matches “${q}”.` : 'No organisations yet.'), after: `, ${SORT_WORDS[s.sort]}` });
@@ -216,6 +218,7 @@ function CoverageView({
             Highest share of all: {best.name}, {ofText(best.attended, best.staff)} attended at least one session.
           </p>
         )}
+        {noneYet && <p>No one at any {orgWord} has attended a session yet.</p>}
         {c.byOrg.length > 0 && (
           <>
             <PercentBars
