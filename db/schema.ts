@@ -12,6 +12,8 @@ export type SessionAudienceKind = 'programme' | 'organisation' | 'trust';
 /** England's nine regions and "national" (shared/sessions.ts AREAS has their names). */
 export type SessionArea = 'north-east' | 'north-west' | 'yorkshire-humber' | 'east-midlands' | 'west-midlands' | 'east' | 'london' | 'south-east' | 'south-west' | 'national';
 export type OrgKind = 'school' | 'college' | 'nursery' | 'trust' | 'local_authority';
+/** Which organisations an identity provider's organisation claim may name (see IdentityProvidersTable). */
+export type OrgClaimScope = 'own' | 'national';
 /** A person's job, for coverage by role (not their account role). */
 export type JobRole = 'teacher' | 'teaching_assistant' | 'support_staff' | 'leadership' | 'early_years';
 export type BookingStatus = 'confirmed' | 'waitlisted' | 'offered' | 'cancelled' | 'attended' | 'absent';
@@ -119,6 +121,12 @@ export interface IdentityProvidersTable {
   org_domains: string;
   /** An ID token claim whose value is an organisation's URN (e.g. DfE Sign-in's). */
   org_claim: string | null;
+  /**
+   * Which organisations `org_claim` may name: `own`, those `org_domains` map to and the
+   * organisations directly under them; `national`, any with a URN (shared/accounts.ts
+   * OrgClaimScope). Defaults to `own` when not given.
+   */
+  org_claim_scope: ColumnType<OrgClaimScope, OrgClaimScope | undefined, OrgClaimScope>;
   created_at: string;
 }
 

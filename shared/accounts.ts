@@ -244,6 +244,20 @@ export const LeadCandidates = z.object({ items: z.array(User), hasMore: z.boolea
 /** An administrator changes a person's role and organisation (staff and office staff need one). */
 export const PlacementInput = z.object({ role: Role, orgId: Id.nullable() }).strict();
 
+/**
+ * Which organisations a provider's organisation claim may name. `own`: only those its email
+ * domains map to, and the schools (colleges, nurseries) directly under them, so a trust-wide
+ * tenant with one domain places each member of staff in their own school of the trust; a
+ * claim naming any other organisation is ignored, as if absent. `national`: any organisation
+ * with a URN, for a national provider such as DfE Sign-in. A school's or trust's own tenant
+ * (Entra, Google Workspace) sets its claims itself, so it must never speak for another school.
+ */
+export const OrgClaimScope = z
+  .enum(['own', 'national'])
+  .describe(
+    'Which organisations the organisation claim may name. `own`: only those its email domains map to, and the schools directly under them (a trust’s schools, when a domain maps to the trust); a claim naming another organisation is ignored, as if there were none. `national`: any organisation with a URN, for a national provider such as DfE Sign-in.',
+  );
+
 /** An identity provider as administrators see it: the client secret is never shown back. */
 export const IdentityProvider = z.object({
   id: z.string(),
@@ -254,6 +268,7 @@ export const IdentityProvider = z.object({
   /** Each email domain and the organisation its people belong to (`orgName`: null if it has gone). */
   orgDomains: z.array(z.object({ domain: z.string(), orgId: z.string(), orgName: z.string().nullable() })),
   orgClaim: z.string().nullable(),
+  orgClaimScope: OrgClaimScope,
   /** Only organisations' accounts sign in (Google: Workspace accounts, the ID token's `hd`); personal accounts are refused. */
   workspaceOnly: z.boolean(),
 });
@@ -273,6 +288,8 @@ export const CreateIdentityProviderInput = z.object({
   clientSecret: ClientSecret.optional(),
   orgDomains: OrgDomains.default([]),
   orgClaim: OrgClaim.nullable().optional(),
+  // Never national unless chosen: a school's own tenant trusted for every school would sign its staff in as any school's.
+  orgClaimScope: OrgClaimScope.default('own'),
 });
 /** Why a provider's issuer cannot be changed, said where a change asks to. */
 const ISSUER_FIXED = 'cannot be changed: people’s links are to their accounts at this issuer, so another issuer is another identity provider (add it as a new one)';
@@ -297,6 +314,7 @@ export const UpdateIdentityProviderInput = z.preprocess(
       clientSecret: ClientSecret.nullable().describe('A new client secret replaces the stored one; null removes it (a public client); left out, the stored one is kept'),
       orgDomains: OrgDomains.describe('The whole list, replacing the one stored'),
       orgClaim: OrgClaim.nullable().describe('null clears it'),
+      orgClaimScope: OrgClaimScope,
     })
     .partial()
     .strict()

@@ -1,10 +1,10 @@
 /** Identity providers, sign-ins under way with them, and which provider account is which person. */
 import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import type { Database, IdentityProviderRow } from '../../db/schema.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
-export async function insertProvider(db: Q, row: Database['identity_providers']) {
+export async function insertProvider(db: Q, row: IdentityProviderRow) {
   await db.insertInto('identity_providers').values(row).execute();
 }
 
@@ -12,29 +12,46 @@ export function listProviders(db: Q) {
   return db.selectFrom('identity_providers').selectAll().orderBy('label').execute();
 }
 
+/** An organisation as far as deciding which providers sign its staff in needs it: its trust or local authority is `parent_id`. */
+export type ServedOrg = { id: string; urn: string | null; parent_id: string | null };
+
 /**
- * Whether an identity provider can sign in an organisation's staff:
- * one that maps an email domain to it, or reads organisations from a claim (their URN) when
- * it has a URN. An organisation requiring its own sign-in needs one, or no one of it could
- * sign in at all.
+ * Whether an identity provider can sign in an organisation's staff: one that maps an email
+ * domain to it, or reads organisations from a claim (their URN) that may name it (when it has
+ * a URN; see claimMayName). An organisation requiring its own sign-in needs one, or no one of
+ * it could sign in at all.
  */
-export async function someProviderServes(db: Q, org: { id: string; urn: string | null }): Promise<boolean> {
+export async function someProviderServes(db: Q, org: ServedOrg): Promise<boolean> {
   return (await listProviders(db)).some((p) => providerServes(p, org));
 }
 
+type ProviderScope = Pick<IdentityProviderRow, 'org_domains' | 'org_claim' | 'org_claim_scope'>;
+
+/**
+ * Whether `p`'s organisation claim may name `org`, by the provider's claim scope: a national
+ * provider's any organisation; otherwise only one its email domains map to, or one directly
+ * under such an organisation (a school of a trust whose domain it maps), so a school's or
+ * trust's own tenant, which sets its own claims, never speaks for another school.
+ */
+export function claimMayName(p: Pick<IdentityProviderRow, 'org_domains' | 'org_claim_scope'>, org: Pick<ServedOrg, 'id' | 'parent_id'>): boolean {
+  if (p.org_claim_scope === 'national') return true;
+  const own = new Set((JSON.parse(p.org_domains) as { orgId: string }[]).map((d) => d.orgId));
+  return own.has(org.id) || (org.parent_id !== null && own.has(org.parent_id));
+}
+
 /** Whether `p` signs in `org`'s staff (see someProviderServes), from rows already read. */
-export const providerServes = (p: Pick<Database['identity_providers'], 'org_domains' | 'org_claim'>, org: { id: string; urn: string | null }) =>
-  (JSON.parse(p.org_domains) as { orgId: string }[]).some((d) => d.orgId === org.id) || (p.org_claim !== null && org.urn !== null);
+export const providerServes = (p: ProviderScope, org: ServedOrg) =>
+  (JSON.parse(p.org_domains) as { orgId: string }[]).some((d) => d.orgId === org.id) || (p.org_claim !== null && org.urn !== null && claimMayName(p, org));
 
 export function findProvider(db: Q, id: string) {
   return db.selectFrom('identity_providers').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
 /** Saves a provider's settings (all but its id, issuer and creation time); false when it has gone. */
-export async function updateProvider(db: Q, row: Database['identity_providers']): Promise<boolean> {
+export async function updateProvider(db: Q, row: IdentityProviderRow): Promise<boolean> {
   const r = await db
     .updateTable('identity_providers')
-    .set({ label: row.label, client_id: row.client_id, client_secret_enc: row.client_secret_enc, org_domains: row.org_domains, org_claim: row.org_claim })
+    .set({ label: row.label, client_id: row.client_id, client_secret_enc: row.client_secret_enc, org_domains: row.org_domains, org_claim: row.org_claim, org_claim_scope: row.org_claim_scope })
     .where('id', '=', row.id)
     .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;

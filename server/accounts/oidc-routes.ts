@@ -99,6 +99,10 @@ export function oidcRoutes(deps: Deps, signedInCookie: (c: Context<Env>, result:
       path: '/identity-providers',
       tags: ['accounts'],
       summary: 'Add an identity provider (admin): its discovery document must be readable at the issuer address; the client secret is stored encrypted',
+      description:
+        '`orgClaim`: an ID token claim holding an organisation’s URN (a dotted path such as `organisation.urn` reads inside an object claim). ' +
+        '`orgClaimScope` says which organisations it may name: `own` (the default) only those `orgDomains` map to, and the schools directly under them (a trust’s schools, when a domain maps to the trust), for a school’s or trust’s own tenant, whose claims its IT staff set; ' +
+        '`national` any organisation with a URN, for a national provider such as DfE Sign-in, and only when chosen. A claim naming an organisation outside the scope is ignored, as if there were none: the email domain decides where the person is placed, and whether an account is linked.',
       request: { body: jsonBody(CreateIdentityProviderInput) },
       responses: { 201: jsonResponse(IdentityProvider, 'Added'), 422: { description: '`fetch_failed`: no discovery document there' } },
     }),
@@ -113,12 +117,12 @@ export function oidcRoutes(deps: Deps, signedInCookie: (c: Context<Env>, result:
       method: 'patch',
       path: '/identity-providers/{id}',
       tags: ['accounts'],
-      summary: 'Change an identity provider (admin): its label, client ID, client secret, email domains or organisation claim; people’s links to it are kept',
+      summary: 'Change an identity provider (admin): its label, client ID, client secret, email domains, organisation claim or the claim’s scope; people’s links to it are kept',
       description:
         'The issuer cannot be changed (`400` on `issuer`): a person’s link is their account at that issuer, which means nothing at another, so another issuer is a new provider. ' +
-        '`clientSecret`: a new one replaces the stored one (encrypted); `null` removes it (a public client); left out, the stored one is kept. `orgDomains` replaces the whole list; `orgClaim: null` clears it. ' +
+        '`clientSecret`: a new one replaces the stored one (encrypted); `null` removes it (a public client); left out, the stored one is kept. `orgDomains` replaces the whole list; `orgClaim: null` clears it; `orgClaimScope` (`own` or `national`, see adding one) is kept when left out. ' +
         'A new client ID or secret is saved only once the discovery document is read again (`422 fetch_failed` otherwise). ' +
-        'Refused (`409 conflict`) when it would leave an organisation that requires its own sign-in with no provider signing its staff in. Nothing is changed by a refusal.',
+        'Refused (`409 conflict`) when it would leave an organisation that requires its own sign-in with no provider signing its staff in (its email domain taken off, or a claim cleared or narrowed to `own` that alone served it). Nothing is changed by a refusal.',
       request: { params: z.object({ id: Id }), body: jsonBody(UpdateIdentityProviderInput) },
       responses: { 200: jsonResponse(IdentityProvider, 'Changed'), 404: { description: '`not_found`' }, 409: { description: '`conflict`: an organisation requiring its own sign-in would be left with no provider' }, 422: { description: '`fetch_failed`: the discovery document could not be read' } },
     }),

@@ -13,6 +13,8 @@
  * with an organisation claim, the claim's organisation); else a new staff account in the
  * organisation mapped from the email domain or the claim. Nothing maps, or the same email's
  * account is in another organisation: a clear refusal, and nothing is created or linked.
+ * A claim counts only when it names an organisation the provider's claim scope takes in
+ * (`scopedClaimOrg`): a school's or trust's own tenant only its own and their schools.
  * A provider only ever signs in staff and office staff of an organisation it serves for
  * them (`looksAfter`), checked at every sign-in, linked or not: someone since made an
  * administrator or trainer, or moved to another organisation, is refused.
@@ -42,7 +44,7 @@ const domainsOf = (p: IdentityProviderRow): OrgDomain[] => JSON.parse(p.org_doma
 /** A provider as administrators see it, each email domain with its organisation's name (`names`: by id). */
 export function providerView(deps: Deps, p: IdentityProviderRow, names: ReadonlyMap<string, string>): z.infer<typeof IdentityProvider> {
   const orgDomains = domainsOf(p).map((d) => ({ ...d, orgName: names.get(d.orgId) ?? null }));
-  return { id: p.id, label: p.label, issuer: p.issuer, clientId: p.client_id, hasClientSecret: p.client_secret_enc !== null, orgDomains, orgClaim: p.org_claim, workspaceOnly: isWorkspaceIssuer(deps, p.issuer) };
+  return { id: p.id, label: p.label, issuer: p.issuer, clientId: p.client_id, hasClientSecret: p.client_secret_enc !== null, orgDomains, orgClaim: p.org_claim, orgClaimScope: p.org_claim_scope, workspaceOnly: isWorkspaceIssuer(deps, p.issuer) };
 }
 
 /** Providers as administrators see them, with their domains' organisations named in one read. */
@@ -116,7 +118,9 @@ async function checkDiscovery(deps: Deps, row: IdentityProviderRow, message: str
 /**
  * Refuses a change that would leave an organisation requiring its own sign-in with no
  * provider signing its staff in (`changed`: provider `id` as it would be, null when removed):
- * no one there could sign in at all. One already served by none is not this change's doing.
+ * no one there could sign in at all. Its email domains, its claim and the claim's scope all
+ * count (a national claim narrowed to its own organisations no longer serves the rest). One
+ * already served by none is not this change's doing.
  */
 async function refuseStranding(deps: Deps, id: string, changed: IdentityProviderRow | null) {
   const [providers, requiring] = await Promise.all([oidcRepo.listProviders(deps.db), repo.orgsRequiringSso(deps.db)]);
@@ -128,7 +132,7 @@ async function refuseStranding(deps: Deps, id: string, changed: IdentityProvider
   throw new AppError(
     'conflict',
     changed
-      ? `${what}: this change would leave no one there able to sign in. Keep ${one ? 'its' : 'their'} email ${one ? 'domain' : 'domains'} (or the organisation claim) on this provider, or turn that off for ${one ? 'it' : 'them'} first (Organisations).`
+      ? `${what}: this change would leave no one there able to sign in. Keep ${one ? 'its' : 'their'} email ${one ? 'domain' : 'domains'} (or an organisation claim that may name ${one ? 'it' : 'them'}) on this provider, or turn that off for ${one ? 'it' : 'them'} first (Organisations).`
       : `${what}: turn that off for ${one ? 'it' : 'them'} first (Organisations), or they could not sign in at all.`,
   );
 }
@@ -152,6 +156,7 @@ export async function createProvider(deps: Deps, actor: AuthUser, input: z.infer
     client_secret_enc: input.clientSecret ? encryptSecret(input.clientSecret, deps.config.oidcSecretKey!) : null,
     org_domains: JSON.stringify(input.orgDomains),
     org_claim: input.orgClaim ?? null,
+    org_claim_scope: input.orgClaimScope,
     created_at: deps.now().toISOString(),
   };
   await checkDiscovery(deps, row, 'The identity provider’s discovery document could not be read at that issuer address. Check the address and try again.', 'issuer');
@@ -160,10 +165,10 @@ export async function createProvider(deps: Deps, actor: AuthUser, input: z.infer
 }
 
 /**
- * Administrators change a provider's label, client ID or secret, email domains or claim (not
- * its issuer: see UpdateIdentityProviderInput). People's links to it are kept, so they go on
- * signing in as before; who a sign-in may place or link follows the new settings from the
- * next sign-in on. A new client ID or secret is checked as adding one is, before it is saved.
+ * Administrators change a provider's label, client ID or secret, email domains, claim or the
+ * claim's scope (not its issuer: see UpdateIdentityProviderInput). People's links to it are
+ * kept, so they go on signing in as before; who a sign-in may place or link follows the new
+ * settings from the next sign-in on. A new client ID or secret is checked as adding one is, before it is saved.
  */
 export async function updateProvider(deps: Deps, actor: AuthUser, id: string, input: z.infer<typeof UpdateIdentityProviderInput>) {
   if (actor.role !== 'admin') throw notAdmin();
@@ -177,6 +182,7 @@ export async function updateProvider(deps: Deps, actor: AuthUser, id: string, in
     client_secret_enc: input.clientSecret === undefined ? current.client_secret_enc : input.clientSecret === null ? null : encryptSecret(input.clientSecret, deps.config.oidcSecretKey!),
     org_domains: input.orgDomains ? JSON.stringify(input.orgDomains) : current.org_domains,
     org_claim: input.orgClaim === undefined ? current.org_claim : input.orgClaim,
+    org_claim_scope: input.orgClaimScope ?? current.org_claim_scope,
   };
   await refuseStranding(deps, id, row);
   if (row.client_id !== current.client_id || input.clientSecret !== undefined) {
@@ -297,9 +303,10 @@ export async function finishLogin(deps: Deps, login: PendingLogin, query: URLSea
  * (never an administrator or trainer, wherever they are placed: whoever runs a school's
  * identity provider would then hold a platform-wide account), and only in the organisation
  * it maps the account's email domain to, or the one its organisation claim names now
- * (`claimOrgId`). The same rule decides linking an account by its email and every later
- * sign-in of a linked one, so a person promoted or moved out of what the provider serves is
- * refused from then on (their link stays, granting nothing, and counts again if they move back).
+ * (`claimOrgId`, only ever one in the claim's scope: see scopedClaimOrg). The same rule
+ * decides linking an account by its email and every later sign-in of a linked one, so a
+ * person promoted or moved out of what the provider serves is refused from then on (their
+ * link stays, granting nothing, and counts again if they move back).
  */
 function looksAfter(provider: IdentityProviderRow, user: UserRow, claimOrgId: string | undefined): boolean {
   if ((user.role !== 'staff' && user.role !== 'office') || !user.org_id) return false;
@@ -320,6 +327,25 @@ function isWorkspaceIssuer(deps: Deps, issuer: string): boolean {
   return deps.config.workspaceIssuers.some((w) => bare(w) === bare(issuer));
 }
 
+/**
+ * The organisation `provider`'s organisation claim names in this ID token, if the provider's
+ * claim scope takes it in (oidcRepo.claimMayName); otherwise none, as for a claim naming no
+ * organisation here, so the email domain decides, as without a claim. Ignored, not refused:
+ * an ignored claim places and links no one (a new person goes only where the provider's own
+ * email domains say, and an account is linked or signed in only where `looksAfter` allows
+ * without the claim), so refusing would guard nothing more, and would let whoever sets a
+ * tenant's claims have its own staff refused by naming another school. Logged with the
+ * provider and the URN (no one's name or address), so whoever runs the service sees a
+ * provider naming organisations outside its scope.
+ */
+async function scopedClaimOrg(deps: Deps, provider: IdentityProviderRow, claims: Record<string, unknown>) {
+  const urn = provider.org_claim ? claimAt(claims, provider.org_claim) : undefined;
+  const org = urn ? await oidcRepo.findOrgByUrn(deps.db, urn) : undefined;
+  if (!org || oidcRepo.claimMayName(provider, org)) return org;
+  deps.logger.warn?.('identity provider claim outside its scope ignored', { provider: provider.id, urn });
+  return undefined;
+}
+
 /** The provider account was linked to another account here meanwhile (see `personFor`). */
 class LinkedMeanwhile extends Error {}
 
@@ -336,8 +362,7 @@ async function personFor(deps: Deps, provider: IdentityProviderRow, claims: Reco
   }
   const subject = typeof claims.sub === 'string' ? claims.sub : '';
   const now = deps.now().toISOString();
-  const urn = provider.org_claim ? claimAt(claims, provider.org_claim) : undefined;
-  const claimOrg = urn ? await oidcRepo.findOrgByUrn(deps.db, urn) : undefined;
+  const claimOrg = await scopedClaimOrg(deps, provider, claims);
   const linked = subject ? await oidcRepo.findIdentity(deps.db, provider.id, subject) : undefined;
   if (linked) {
     const user = await repo.findUserById(deps.db, linked.user_id);

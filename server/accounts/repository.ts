@@ -461,9 +461,9 @@ export async function dropLeadsOfMembers(db: Q, orgId: string, memberOrgId: stri
 }
 
 /** The organisations whose settings require their staff to sign in with their own identity provider. */
-export async function orgsRequiringSso(db: Q): Promise<{ id: string; name: string; urn: string | null }[]> {
-  const rows = await db.selectFrom('organisations').select(['id', 'name', 'urn', 'settings']).where('settings', 'like', '%ssoRequired%').orderBy('name').execute();
-  return rows.filter((r) => (JSON.parse(r.settings) as { ssoRequired?: boolean }).ssoRequired === true).map(({ id, name, urn }) => ({ id, name, urn }));
+export async function orgsRequiringSso(db: Q): Promise<{ id: string; name: string; urn: string | null; parent_id: string | null }[]> {
+  const rows = await db.selectFrom('organisations').select(['id', 'name', 'urn', 'parent_id', 'settings']).where('settings', 'like', '%ssoRequired%').orderBy('name').execute();
+  return rows.filter((r) => (JSON.parse(r.settings) as { ssoRequired?: boolean }).ssoRequired === true).map(({ id, name, urn, parent_id }) => ({ id, name, urn, parent_id }));
 }
 
 /** Every organisation under `rootId` (children, their children...), not the root itself. */

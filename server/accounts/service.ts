@@ -194,9 +194,9 @@ async function checkParent(deps: Deps, kind: OrgKind, parentId: string | null | 
  * Requiring an organisation's own sign-in with no provider to sign its staff in would lock the
  * whole organisation out (its office too, who could not undo it): refused, saying what is missing.
  */
-async function checkSsoServed(deps: Deps, org: { id: string; urn: string | null; name: string; settings: string }) {
+async function checkSsoServed(deps: Deps, org: { id: string; urn: string | null; parent_id: string | null; name: string; settings: string }) {
   if (!requiresSso(org.settings) || (await oidcRepo.someProviderServes(deps.db, org))) return;
-  throw new AppError('validation_failed', `No identity provider signs in ${org.name}'s staff yet, so requiring it would leave no one there able to sign in. Set up its school sign-in under Identity providers (its email domain, or its URN from a claim) first.`, {
+  throw new AppError('validation_failed', `No identity provider signs in ${org.name}'s staff yet, so requiring it would leave no one there able to sign in. Set up its school sign-in under Identity providers (its email domain, or its URN from an organisation claim that may name it) first.`, {
     issues: [{ path: 'settings.ssoRequired', message: 'is not possible until an identity provider signs in its staff (see Identity providers)' }],
   });
 }
@@ -254,7 +254,8 @@ export async function updateOrg(deps: Deps, id: string, input: z.infer<typeof Up
     time_zone: input.timeZone ?? org.time_zone,
     settings: input.settings ? JSON.stringify(input.settings) : org.settings,
   };
-  await checkSsoServed(deps, { id, urn: set.urn, name: set.name, settings: set.settings });
+  // With its trust as it would be: a trust's own sign-in may place people in its schools by a claim, but not in a school that has left it.
+  await checkSsoServed(deps, { id, urn: set.urn, parent_id: set.parent_id, name: set.name, settings: set.settings });
   const leftParent = org.parent_id && org.parent_id !== parentId ? await repo.findOrg(deps.db, org.parent_id) : undefined;
   let released: { places: PlaceChange[]; holdsReleased: number } = { places: [], holdsReleased: 0 };
   try {

@@ -142,7 +142,7 @@ describe('OpenID Connect sign-in', () => {
   it('the organisation can come from a claim holding its URN (DfE Sign-in)', async () => {
     const id = crypto.randomUUID();
     await t.db.insertInto('organisations').values({ id, name: 'Elm Academy', urn: '140123', parent_id: null, time_zone: 'Europe/London', settings: '{}', created_at: new Date().toISOString() } as never).execute();
-    const p = await provider({ orgClaim: 'organisation.urn' });
+    const p = await provider({ orgClaim: 'organisation.urn', orgClaimScope: 'national' });
     claims((nonce, d) => ({ ...d, sub: 'dfe-1', email: 'lee@elm-academy.org.uk', nonce, organisation: { id: 'x', urn: '140123', name: 'Elm Academy' } }));
     const r = await signInVia(p.id);
     expect((await t.request('GET', '/api/me', { headers: { authorization: `Bearer ${r.sid}` } })).json.orgId).toBe(id);
@@ -249,7 +249,7 @@ describe('OpenID Connect sign-in', () => {
       };
       const rowan = await mkOrg('Rowan Academy', '150001');
       const yew = await mkOrg('Yew Academy', '150002');
-      const p = await provider({ orgClaim: 'organisation.urn' });
+      const p = await provider({ orgClaim: 'organisation.urn', orgClaimScope: 'national' });
       let urn = '150001';
       claims((nonce, d) => ({ ...d, sub: 'dfe-ash', email: 'ash@rowan-academy.org.uk', nonce, organisation: { urn } }));
       const ash = await me((await signInVia(p.id)).sid);
@@ -658,11 +658,11 @@ describe('changing a provider', () => {
   });
 
   it('refuses clearing the organisation claim that alone signs in such an organisation (it has a URN), until another provider serves it', async () => {
-    // A database of its own: any provider reading a claim serves every organisation with a URN, and the others here have some.
+    // A database of its own: a national provider's claim serves every organisation with a URN, and the others here have some.
     const own = await makeTestContext({ config: t.deps.config });
     try {
       const ownAdmin = await own.user('admin');
-      const add = async (orgClaim: string) => (await own.request('POST', '/api/identity-providers', { as: ownAdmin, body: { label: 'Sign in with DfE', issuer: op.issuer, clientId: op.clientId, orgClaim } })).json as { id: string };
+      const add = async (orgClaim: string) => (await own.request('POST', '/api/identity-providers', { as: ownAdmin, body: { label: 'Sign in with DfE', issuer: op.issuer, clientId: op.clientId, orgClaim, orgClaimScope: 'national' } })).json as { id: string };
       await own.db.insertInto('organisations').values({ id: crypto.randomUUID(), name: 'Claim Academy', urn: '160001', parent_id: null, time_zone: 'Europe/London', settings: '{"ssoRequired":true}', created_at: new Date().toISOString() } as never).execute();
       const byClaim = await add('organisation.urn');
       const refused = await own.request('PATCH', `/api/identity-providers/${byClaim.id}`, { as: ownAdmin, body: { orgClaim: null } });
@@ -670,6 +670,133 @@ describe('changing a provider', () => {
       expect((await own.db.selectFrom('identity_providers').select('org_claim').where('id', '=', byClaim.id).executeTakeFirstOrThrow()).org_claim).toBe('organisation.urn');
       await add('urn');
       expect((await own.request('PATCH', `/api/identity-providers/${byClaim.id}`, { as: ownAdmin, body: { orgClaim: null } })).status).toBe(200);
+    } finally {
+      await own.close();
+    }
+  });
+});
+
+describe('which organisations a provider’s organisation claim may name', () => {
+  /** An organisation straight into `db` (the helpers' have no URN or trust). */
+  const orgIn = async (db: TestContext['db'], name: string, o: { urn?: string; kind?: 'school' | 'trust'; parentId?: string } = {}) => {
+    const id = crypto.randomUUID();
+    await db.insertInto('organisations').values({ id, name, urn: o.urn ?? null, kind: o.kind ?? 'school', parent_id: o.parentId ?? null, time_zone: 'Europe/London', settings: '{}', created_at: new Date().toISOString() }).execute();
+    return id;
+  };
+  const me = async (sid: string | undefined) => (sid ? (await t.request('GET', '/api/me', { headers: { authorization: `Bearer ${sid}` } })).json : null);
+  const signInAs = (sub: string, email: string, urn: string, providerId: string) => {
+    claims((nonce, d) => ({ ...d, sub, email, nonce, organisation: { urn } }));
+    return signInVia(providerId);
+  };
+  const links = (providerId: string) => t.db.selectFrom('user_identities').select(['user_id', 'subject']).where('provider_id', '=', providerId).execute();
+  const usersWith = (email: string) => t.db.selectFrom('users').select(['id', 'org_id']).where('email', '=', email).execute();
+
+  it('a trust’s own sign-in (scope "own") places each person in the school of the trust its claim names, but a claim naming another school places, links and signs in no one there', async () => {
+    const trust = await orgIn(t.db, 'Heron Learning Trust', { kind: 'trust' });
+    const reed = await orgIn(t.db, 'Reed Primary', { urn: '170001', parentId: trust });
+    const kite = await orgIn(t.db, 'Kite Academy', { urn: '170002' });
+    const p = await provider({ label: 'Sign in with Heron', orgDomains: [{ domain: 'heron-trust.org.uk', orgId: trust }], orgClaim: 'organisation.urn', orgClaimScope: 'own' });
+
+    // A school of the trust: the claim places the person there, not in the trust the domain maps to.
+    const amy = await me((await signInAs('heron-amy', 'amy@heron-trust.org.uk', '170001', p.id)).sid);
+    expect(amy).toMatchObject({ role: 'staff', orgId: reed });
+
+    // Another school: the claim is ignored, and the email domain decides (the trust), as without one.
+    const ben = await me((await signInAs('heron-ben', 'ben@heron-trust.org.uk', '170002', p.id)).sid);
+    expect(ben).toMatchObject({ role: 'staff', orgId: trust });
+    expect(t.logger.lines.some((l) => l.level === 'warn' && String(l.msg).includes('claim outside its scope ignored') && l.urn === '170002')).toBe(true);
+
+    // Kite's member of staff, named by the tenant with Kite's URN and their own email: not linked, not signed in.
+    const made = await t.request('POST', '/api/users', { as: admin, body: { email: 'cat@kite.sch.uk', name: 'Cat Kite', role: 'staff', orgId: kite } });
+    expect(made.status).toBe(201);
+    const cat = await signInAs('heron-cat', 'cat@kite.sch.uk', '170002', p.id);
+    expect({ error: refusedWith(cat.back), sid: cat.sid }).toEqual({ error: 'sso_no_organisation', sid: undefined });
+    // Nor is anyone new made at Kite.
+    const dan = await signInAs('heron-dan', 'dan@kite.sch.uk', '170002', p.id);
+    expect({ error: refusedWith(dan.back), sid: dan.sid }).toEqual({ error: 'sso_no_organisation', sid: undefined });
+    expect(await usersWith('dan@kite.sch.uk')).toEqual([]);
+    expect(await usersWith('cat@kite.sch.uk')).toEqual([{ id: made.json.id, org_id: kite }]);
+    expect((await links(p.id)).map((l) => l.subject).sort()).toEqual(['heron-amy', 'heron-ben']);
+
+    // A linked person since placed at Kite is not signed in there by a claim naming Kite.
+    expect((await t.request('PUT', `/api/users/${amy.id}/placement`, { as: admin, body: { role: 'staff', orgId: kite } })).status).toBe(200);
+    const moved = await signInAs('heron-amy', 'amy@heron-trust.org.uk', '170002', p.id);
+    expect({ error: refusedWith(moved.back), sid: moved.sid }).toEqual({ error: 'sso_account_elsewhere', sid: undefined });
+  });
+
+  it('a national provider (scope "national", chosen by an administrator) places and links people in any organisation with a URN, as before', async () => {
+    const wren = await orgIn(t.db, 'Wren Academy', { urn: '170003' });
+    const made = await t.request('POST', '/api/identity-providers', { as: admin, body: { label: 'Sign in with DfE', issuer: op.issuer, clientId: op.clientId, clientSecret: 'test-client-secret', orgClaim: 'organisation.urn', orgClaimScope: 'national' } });
+    expect([made.status, made.json.orgClaimScope]).toEqual([201, 'national']);
+    expect(await me((await signInAs('dfe-eve', 'eve@wren-academy.org.uk', '170003', made.json.id)).sid)).toMatchObject({ role: 'staff', orgId: wren });
+    const fay = await t.request('POST', '/api/users', { as: admin, body: { email: 'fay@wren.sch.uk', name: 'Fay Wren', role: 'staff', orgId: wren } });
+    expect((await me((await signInAs('dfe-fay', 'fay@wren.sch.uk', '170003', made.json.id)).sid))?.id).toBe(fay.json.id);
+  });
+
+  it('a provider added without a scope is "own"; a change sets the scope, sign-ins follow it from then on, and a scope that is neither is refused', async () => {
+    const lark = await orgIn(t.db, 'Lark Primary', { urn: '170004' });
+    const p = await provider({ orgClaim: 'organisation.urn' });
+    const row = () => t.db.selectFrom('identity_providers').select('org_claim_scope').where('id', '=', p.id).executeTakeFirstOrThrow();
+    expect((p as { orgClaimScope?: string }).orgClaimScope).toBe('own');
+    expect((await row()).org_claim_scope).toBe('own');
+    expect((await t.request('GET', '/api/identity-providers', { as: admin })).json.items.find((x: { id: string }) => x.id === p.id).orgClaimScope).toBe('own');
+    // Its claim alone places no one: Lark is no organisation of its email domains (it has none).
+    expect(refusedWith((await signInAs('lark-gus', 'gus@lark.sch.uk', '170004', p.id)).back)).toBe('sso_no_organisation');
+    expect(await usersWith('gus@lark.sch.uk')).toEqual([]);
+
+    const widened = await t.request('PATCH', `/api/identity-providers/${p.id}`, { as: admin, body: { orgClaimScope: 'national' } });
+    expect([widened.status, widened.json.orgClaimScope, widened.json.orgClaim]).toEqual([200, 'national', 'organisation.urn']);
+    expect((await row()).org_claim_scope).toBe('national');
+    const gus = await me((await signInAs('lark-gus', 'gus@lark.sch.uk', '170004', p.id)).sid);
+    expect(gus).toMatchObject({ role: 'staff', orgId: lark });
+    // Left out of a change, the scope is kept.
+    expect((await t.request('PATCH', `/api/identity-providers/${p.id}`, { as: admin, body: { label: 'Sign in with Lark' } })).json.orgClaimScope).toBe('national');
+
+    for (const [method, path, body] of [
+      ['PATCH', `/api/identity-providers/${p.id}`, { orgClaimScope: 'everywhere' }],
+      ['POST', '/api/identity-providers', { label: 'Nope', issuer: op.issuer, clientId: op.clientId, orgClaim: 'urn', orgClaimScope: 'everywhere' }],
+    ] as const) {
+      const res = await t.request(method, path, { as: admin, body });
+      expect({ method, status: res.status, paths: res.json.error.details.issues.map((i: { path: string }) => i.path) }).toEqual({ method, status: 400, paths: ['orgClaimScope'] });
+    }
+    expect((await row()).org_claim_scope).toBe('national');
+
+    // Narrowed again: the linked person's next sign-in is refused (their link stays, granting nothing).
+    expect((await t.request('PATCH', `/api/identity-providers/${p.id}`, { as: admin, body: { orgClaimScope: 'own' } })).status).toBe(200);
+    const refused = await signInAs('lark-gus', 'gus@lark.sch.uk', '170004', p.id);
+    expect({ error: refusedWith(refused.back), sid: refused.sid }).toEqual({ error: 'sso_account_elsewhere', sid: undefined });
+    expect(await links(p.id)).toEqual([{ user_id: gus.id, subject: 'lark-gus' }]);
+  });
+
+  it('an organisation outside an "own" provider’s claim cannot require its own sign-in through it; narrowing the national claim that alone serves one is refused (409), and so is a school served by its trust’s claim leaving the trust', async () => {
+    // A database of its own: national providers in the shared one serve every organisation with a URN.
+    const own = await makeTestContext({ config: t.deps.config });
+    try {
+      const ownAdmin = await own.user('admin');
+      const trust = await orgIn(own.db, 'Osprey Trust', { kind: 'trust' });
+      const reed = await orgIn(own.db, 'Reed Primary', { urn: '180001', parentId: trust });
+      const kite = await orgIn(own.db, 'Kite Academy', { urn: '180002' });
+      const add = async (body: Record<string, unknown>) => (await own.request('POST', '/api/identity-providers', { as: ownAdmin, body: { label: 'Sign in', issuer: op.issuer, clientId: op.clientId, orgClaim: 'organisation.urn', ...body } })).json as { id: string };
+      const requireSso = (orgId: string, on = true) => own.request('PATCH', `/api/orgs/${orgId}`, { as: ownAdmin, body: { settings: on ? { ssoRequired: true } : {} } });
+      await add({ label: 'Sign in with Osprey', orgDomains: [{ domain: 'osprey.org.uk', orgId: trust }] });
+
+      const outside = await requireSso(kite);
+      expect([outside.status, outside.json.error.details.issues[0].path]).toEqual([400, 'settings.ssoRequired']);
+      expect(outside.json.error.message).toMatch(/^No identity provider signs in Kite Academy's staff yet/);
+      // A school of the trust is served by the trust's claim.
+      expect((await requireSso(reed)).status).toBe(200);
+      const leaving = await own.request('PATCH', `/api/orgs/${reed}`, { as: ownAdmin, body: { parentId: null } });
+      expect([leaving.status, leaving.json.error.details.issues[0].path]).toEqual([400, 'settings.ssoRequired']);
+      expect((await own.db.selectFrom('organisations').select('parent_id').where('id', '=', reed).executeTakeFirstOrThrow()).parent_id).toBe(trust);
+
+      // A national provider serves Kite; narrowed to its own organisations (it has none), Kite would have no way in.
+      const national = await add({ label: 'Sign in with DfE', orgClaimScope: 'national' });
+      expect((await requireSso(kite)).status).toBe(200);
+      const narrowing = await own.request('PATCH', `/api/identity-providers/${national.id}`, { as: ownAdmin, body: { orgClaimScope: 'own' } });
+      expect([narrowing.status, narrowing.json.error.message]).toEqual([409, expect.stringMatching(/^Kite Academy requires staff to sign in with their school account, and no other identity provider signs them in: this change would leave no one there able to sign in\. Keep its email domain \(or an organisation claim that may name it\)/)]);
+      expect((await own.db.selectFrom('identity_providers').select('org_claim_scope').where('id', '=', national.id).executeTakeFirstOrThrow()).org_claim_scope).toBe('national');
+      expect((await requireSso(kite, false)).status).toBe(200);
+      expect((await own.request('PATCH', `/api/identity-providers/${national.id}`, { as: ownAdmin, body: { orgClaimScope: 'own' } })).status).toBe(200);
     } finally {
       await own.close();
     }

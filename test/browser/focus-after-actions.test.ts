@@ -328,7 +328,7 @@ describe.skipIf(!browserAvailable)('focus after actions, and other audited fault
     const admin = await t.user('admin');
     const page = await newPage(env.browser, env.server, NARROW);
     await signInAt(page, admin);
-    const provider = { id: 'idp-1', label: 'Sign in with Nowhere', issuer: 'https://nowhere.example', clientId: 'client', hasClientSecret: true, orgDomains: [], orgClaim: null, workspaceOnly: false };
+    const provider = { id: 'idp-1', label: 'Sign in with Nowhere', issuer: 'https://nowhere.example', clientId: 'client', hasClientSecret: true, orgDomains: [], orgClaim: null, orgClaimScope: 'own', workspaceOnly: false };
     await page.route('**/api/identity-providers', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ items: [provider], callbackUrl: 'https://example.test/callback' }) }));
     let deletes = 0;
     await page.route('**/api/identity-providers/idp-1', (route) => {

@@ -4,7 +4,8 @@
  * presses its button on the sign-in page, goes to the provider (a test issuer on 127.0.0.1
  * that signs them in at once) and comes back signed in, with a staff account in the school of
  * their email domain, listed on My account; a refusal is told in plain words. An administrator
- * changes a provider (another email domain, a new client secret) by keyboard on its own page.
+ * changes a provider (another email domain, a new client secret, which organisations its
+ * claim may name) by keyboard on its own page.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -229,5 +230,44 @@ describe.skipIf(!browserAvailable)('sign in with an identity provider', () => {
     await page.getByRole('heading', { level: 1, name: 'Identity providers' }).waitFor();
     await expectFocused(page, 'h1');
     expect((await stored()).label).toBe('Sign in with Rowan');
+  });
+
+  it('an administrator makes a provider’s organisation claim national by keyboard at 320 px on its own page, and the list then says so', async () => {
+    const { t } = env.server;
+    const trust = await t.org('Alder Learning Trust');
+    const admin = await t.user('admin');
+    const made = await t.request('POST', '/api/identity-providers', { as: admin, body: { label: 'Sign in with Alder', issuer: op.issuer, clientId: op.clientId, clientSecret: 'test-client-secret', orgDomains: [{ domain: 'alder.org.uk', orgId: trust.id }], orgClaim: 'organisation.urn' } });
+    expect([made.status, made.json.orgClaimScope]).toEqual([201, 'own']);
+    const stored = async () => (await t.db.selectFrom('identity_providers').select('org_claim_scope').where('id', '=', made.json.id).executeTakeFirstOrThrow()).org_claim_scope;
+    const OWN = 'Only the organisations of its email domains, and the schools of those trusts';
+    const NATIONAL = 'Any organisation with a URN (a national provider such as DfE Sign-in)';
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInAt(page, admin, '/admin/identity-providers');
+    await page.getByRole('heading', { level: 1, name: 'Identity providers' }).waitFor();
+    const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { level: 2, name: 'Sign in with Alder' }) });
+    await card.getByText(OWN).waitFor();
+    // The form that adds one starts with its own organisations only.
+    expect(await page.locator('#idp-add').getByRole('radio', { name: OWN }).isChecked()).toBe(true);
+
+    await activate(page, 'Edit Sign in with Alder');
+    await page.getByRole('heading', { level: 1, name: 'Edit: Sign in with Alder' }).waitFor();
+    // One group, named by its legend and described by its hint, beside the claim it is about.
+    const group = page.getByRole('group', { name: 'Which organisations may the claim name?' });
+    expect(await group.getAttribute('aria-describedby')).toBe('idp-scope-own-hint');
+    expect(await group.getByRole('radio', { name: OWN }).isChecked()).toBe(true);
+    await checkPage(page, 'a provider’s own page with an organisation claim');
+    // Tab reaches the group at its chosen radio; an arrow key chooses the other.
+    await tabTo(page, OWN);
+    await page.keyboard.press('ArrowDown');
+    await expectFocused(page, '#idp-scope-national');
+    expect(await group.getByRole('radio', { name: NATIONAL }).isChecked()).toBe(true);
+    await activate(page, 'Save changes');
+
+    await page.getByRole('heading', { level: 1, name: 'Identity providers' }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'Changes to “Sign in with Alder” saved.' }).waitFor();
+    await card.getByText(NATIONAL).waitFor();
+    expect(await card.getByText(OWN).count()).toBe(0);
+    await checkPage(page, 'identity providers page with a national claim');
+    expect(await stored()).toBe('national');
   });
 });

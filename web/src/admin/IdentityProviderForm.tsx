@@ -3,18 +3,28 @@
  * it (its own page): the same fields, checked by the same schemas as the server's
  * (CreateIdentityProviderInput, UpdateIdentityProviderInput), except that a change keeps the
  * issuer and may leave the client secret as it is. Email domains are a list of rows, each a
- * domain and its organisation, which rows can be added to and removed from.
+ * domain and its organisation, which rows can be added to and removed from. Beside the
+ * organisation claim, which organisations it may name: its own (the default), or any with a
+ * URN (a national provider), chosen only here.
  */
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { z } from 'zod';
 import { CreateIdentityProviderInput, IdentityProvider, UpdateIdentityProviderInput } from '../../../shared/accounts.js';
 import { api, ApiError } from '../api.js';
-import { apiIssues, ErrorSummary, FieldNotes, messageOf, TextField, errorFor, toFieldErrors, useFocusLater, type FieldError } from '../components.js';
+import { apiIssues, described, ErrorSummary, FieldNotes, messageOf, TextField, errorFor, toFieldErrors, useFocusLater, type FieldError } from '../components.js';
 import { OrgSearchPicker } from '../orgs.js';
 import { Link, stillHere } from '../router.js';
 import { ActionButton, ActionError, useAction } from '../load.js';
 
 type Provider = z.infer<typeof IdentityProvider>;
+type Scope = Provider['orgClaimScope'];
+
+/** The choices of which organisations the claim may name, in the words the provider's card uses too. */
+export const CLAIM_SCOPES: readonly [Scope, string][] = [
+  ['own', 'Only the organisations of its email domains, and the schools of those trusts'],
+  ['national', 'Any organisation with a URN (a national provider such as DfE Sign-in)'],
+];
+const scopeId = (k: Scope) => `idp-scope-${k}`;
 
 /** One email domain row as typed: `key` keeps its fields (and their ids) its own as rows come and go. */
 interface DomainRow {
@@ -49,6 +59,8 @@ export function ProviderForm({ provider, onSaved, onErrors, cancelHref, summaryL
   // A new provider starts with one empty row (left empty, it is not sent); a provider with none starts with none.
   const [rows, setRows] = useState<DomainRow[]>(() => (provider ? provider.orgDomains.map(newRow) : [newRow()]));
   const [claim, setClaim] = useState(provider?.orgClaim ?? '');
+  // A new provider's claim speaks only for its own organisations until an administrator says it is a national one.
+  const [scope, setScope] = useState<Scope>(provider?.orgClaimScope ?? 'own');
   const [errors, setErrors] = useState<FieldError[]>([]);
   const action = useAction();
   const focusLater = useFocusLater();
@@ -69,6 +81,7 @@ export function ProviderForm({ provider, onSaved, onErrors, cancelHref, summaryL
       clientId: { id: 'idp-client-id', label: 'Client ID' },
       clientSecret: { id: 'idp-client-secret', label: editing ? 'New client secret' : 'Client secret' },
       orgClaim: { id: 'idp-claim', label: 'Organisation claim' },
+      orgClaimScope: { id: scopeId('own'), label: 'Which organisations may the claim name' },
       orgDomains: { id: rows[0] ? domainId(rows[0]) : ADD_DOMAIN_ID, label: 'Email domains' },
     };
     sent.forEach((r, i) => {
@@ -103,7 +116,7 @@ export function ProviderForm({ provider, onSaved, onErrors, cancelHref, summaryL
     const fields = fieldsFor(sent);
     const orgDomains = sent.map((r) => ({ domain: r.domain.trim(), orgId: r.orgId }));
     if (removeSecret && secret) found.push({ field: 'idp-client-secret', message: 'New client secret: type a new one, or remove the stored one, not both' });
-    const common = { label: label.trim(), clientId: clientId.trim(), orgDomains, orgClaim: claim.trim() || null };
+    const common = { label: label.trim(), clientId: clientId.trim(), orgDomains, orgClaim: claim.trim() || null, orgClaimScope: scope };
     const parsed = editing
       ? UpdateIdentityProviderInput.safeParse({ ...common, ...(removeSecret ? { clientSecret: null } : secret ? { clientSecret: secret } : {}) })
       : CreateIdentityProviderInput.safeParse({ ...common, issuer: issuer.trim(), clientSecret: secret || undefined });
@@ -127,11 +140,21 @@ export function ProviderForm({ provider, onSaved, onErrors, cancelHref, summaryL
         if (issues.length) return setErrors(toFieldErrors(issues, fields, editing ? fields.label! : fields.issuer!));
         // Adding: the discovery document could not be read or used at the issuer typed.
         if (!editing && err instanceof ApiError && err.status >= 400 && err.status < 500) return setErrors([{ field: 'idp-issuer', message: messageOf(err) }]);
-        // Changing: an organisation requiring its own sign-in would be left with none, about its email domains.
-        if (editing && err instanceof ApiError && err.status === 409) return setErrors([{ field: fields.orgDomains!.id, message: messageOf(err) }]);
+        // Changing: an organisation requiring its own sign-in would be left with none, said by
+        // what was changed: its email domains, else the claim, else the claim's scope.
+        if (editing && err instanceof ApiError && err.status === 409) return setErrors([{ field: strandedBy(body).id, message: messageOf(err) }]);
         throw err;
       }
     });
+  }
+
+  /** Which field a change refused for stranding an organisation is about (see submit). */
+  function strandedBy(body: { orgDomains?: { domain: string; orgId: string }[]; orgClaim?: string | null; orgClaimScope?: Scope }) {
+    const fields = fieldsFor([]);
+    const domains = (ds: readonly { domain: string; orgId: string }[]) => JSON.stringify(ds.map((d) => [d.domain.toLowerCase(), d.orgId]));
+    if (!provider || domains(body.orgDomains ?? []) !== domains(provider.orgDomains)) return fields.orgDomains!;
+    if ((body.orgClaim ?? null) !== provider.orgClaim) return fields.orgClaim!;
+    return body.orgClaimScope !== provider.orgClaimScope ? fields.orgClaimScope! : fields.orgDomains!;
   }
 
   function setRow(key: number, change: Partial<DomainRow>) {
@@ -152,6 +175,9 @@ export function ProviderForm({ provider, onSaved, onErrors, cancelHref, summaryL
   }
 
   const domainsHint = 'People with an email address at each domain get a staff account in its organisation when they first sign in.';
+  const scopeHint =
+    'Used only with an organisation claim. A school’s or trust’s own sign-in (Microsoft, Google) should name only its own organisations: its IT staff set the claim, and could otherwise name any school. A claim naming an organisation it may not name is ignored, and the email domain decides.';
+  const scopeError = errorFor(errors, scopeId('own'));
   return (
     <form id={editing ? 'idp-edit' : 'idp-add'} onSubmit={submit} noValidate>
       <ErrorSummary errors={errors} level={summaryLevel} />
@@ -197,6 +223,19 @@ export function ProviderForm({ provider, onSaved, onErrors, cancelHref, summaryL
         </button>
       </fieldset>
       <TextField id="idp-claim" label="Organisation claim" hint="Optional: an ID token claim holding the organisation's URN, such as organisation.urn for DfE Sign-in" spellcheck={false} value={claim} onInput={(e) => setClaim(e.currentTarget.value)} error={errorFor(errors, 'idp-claim')} />
+      {/* Its error (the server's, say) is read with the group, and marks it, as a field's does. */}
+      <fieldset class={scopeError ? 'field field-error' : 'field'} aria-describedby={described(scopeId('own'), scopeHint, scopeError)['aria-describedby']}>
+        <legend>Which organisations may the claim name?</legend>
+        <FieldNotes id={scopeId('own')} hint={scopeHint} error={scopeError} />
+        <div class="radios">
+          {CLAIM_SCOPES.map(([k, words]) => (
+            <div class="radio" key={k}>
+              <input type="radio" id={scopeId(k)} name="idp-claim-scope" value={k} checked={scope === k} onChange={() => setScope(k)} />
+              <label for={scopeId(k)}>{words}</label>
+            </div>
+          ))}
+        </div>
+      </fieldset>
       {/* Trying again after a failure ends where a first save does (the page's message, or the page it opens). */}
       <ActionError action={action} focusTo={() => document.getElementById('idp-saved')} />
       <div class="actions">

@@ -1,8 +1,9 @@
 /**
  * Administrators: the identity providers people can sign in with (OpenID Connect). Each
- * shows its issuer, client id, whether a client secret is stored (never the secret) and the
- * email domains it serves, with a link to change it (its own page, `/admin/identity-providers/:id`);
- * a form adds one (its discovery document must be readable).
+ * shows its issuer, client id, whether a client secret is stored (never the secret), the
+ * email domains it serves and its organisation claim (with which organisations that may
+ * name), with a link to change it (its own page, `/admin/identity-providers/:id`); a form
+ * adds one (its discovery document must be readable).
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { z } from 'zod';
@@ -11,7 +12,7 @@ import { api } from '../api.js';
 import { Alert, ConfirmButton, Fact, messageOf, PageHeading, PendingHeading, Status, useApp, useFocusLater } from '../components.js';
 import { Loaded, useLoad } from '../load.js';
 import { Link, navigate } from '../router.js';
-import { ProviderForm } from './IdentityProviderForm.js';
+import { CLAIM_SCOPES, ProviderForm } from './IdentityProviderForm.js';
 
 const Providers = z.object({ items: z.array(IdentityProvider), callbackUrl: z.string() });
 type Provider = z.infer<typeof IdentityProvider>;
@@ -142,6 +143,7 @@ function ProviderFacts({ p }: { p: Provider }) {
         )}
       </Fact>
       <Fact label="Organisation claim">{p.orgClaim ?? 'None'}</Fact>
+      {p.orgClaim !== null && <Fact label="The claim may name">{CLAIM_SCOPES.find(([k]) => k === p.orgClaimScope)?.[1]}</Fact>}
       {p.workspaceOnly && <Fact label="Accounts">Google Workspace accounts only: a personal Google account is refused, even with a school email address</Fact>}
     </dl>
   );
