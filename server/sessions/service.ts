@@ -90,7 +90,8 @@ export async function viewerOf(deps: Deps, user: Pick<AuthUser, 'id' | 'role' | 
  */
 export async function requireVisibleSession(deps: Deps, user: Pick<AuthUser, 'id' | 'role' | 'orgId'>, id: string): Promise<void> {
   const seen = await visibility(deps, user, id);
-  if (seen !== 'visible') throw new AppError('not_found', 'No such session.');
+  // The same words whichever it is, so they tell no one whether a session they may not see exists.
+  if (seen !== 'visible') throw new AppError('not_found', 'No such session: it may have been removed, or be for another school’s staff only.');
 }
 
 /** Who each session is for, looked up together for the requests read in one turn (every request about one session asks). */

@@ -63,6 +63,32 @@ describe.skipIf(!browserAvailable)('refused because things changed meanwhile', (
     await checkPage(page, 'a session cancelled after it ended');
   });
 
+  it('another school’s in-house session, opened from a link, says it is not there for them with no “Try again”, and its check-in page offers no form (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const [hill, vale] = [await t.org('Hill Primary'), await t.org('Vale Primary')];
+    const s = await t.session({ title: 'Hill only: makaton', startsAt: daysFromNow(5), endsAt: plusMinutes(daysFromNow(5), 60), capacity: { online: 5 }, audience: { kind: 'organisation', orgId: hill.id } });
+    const office = await t.user('office', vale.id, 'Val Office');
+    const staff = await t.user('staff', vale.id, 'Vic Staff');
+    const said = 'No such session: it may have been removed, or be for another school’s staff only.';
+
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInAt(page, office, `/sessions/${s.id}`);
+    await page.getByRole('heading', { level: 1, name: 'Session not available' }).waitFor();
+    await page.getByText(said).waitFor();
+    expect(await page.getByRole('button', { name: /Try again/ }).count()).toBe(0);
+    expect(await page.getByText('Hill only: makaton').count()).toBe(0);
+    await checkPage(page, 'another school’s in-house session');
+    await page.context().close();
+
+    const staffPage = await newPage(env.browser, env.server, NARROW);
+    await signInAt(staffPage, staff, `/sessions/${s.id}/checkin?code=123456`);
+    await staffPage.getByRole('heading', { level: 1, name: 'Check in' }).waitFor();
+    await staffPage.getByText(said).waitFor();
+    expect(await staffPage.getByRole('button', { name: /Try again|Confirm check-in/ }).count()).toBe(0);
+    expect(await staffPage.getByLabel('Check-in code').count()).toBe(0);
+    await checkPage(staffPage, 'check-in for another school’s session');
+  });
+
   it('accepting an offered seat on a session cancelled meanwhile says why on My bookings, moves it to the past, and offers no retry (keyboard, 320 px)', async () => {
     const { t } = env.server;
     const org = await t.org();

@@ -161,8 +161,9 @@ export function Retry({ error, onRetry, busy, label = 'Try again', busyLabel = '
 /** Loading text, then the content; failures with a retry (above the content once there is some). */
 export function Loaded<T>({ state, what, children }: { state: LoadState<T>; what: string; children: (data: T) => ComponentChildren }) {
   if (state.data === undefined) {
-    // Not theirs to see (403: another trainer's session, say): said, with no "Try again", which would only be refused again.
-    if (state.error instanceof ApiError && state.error.status === 403) return <Refusal error={state.error} />;
+    // Not theirs to see (403: another trainer's session, say), or not there for them (404: removed,
+    // or another school's in-house session): said, with no "Try again", which would only be refused again.
+    if (state.error instanceof ApiError && (state.error.status === 403 || state.error.status === 404)) return <Refusal error={state.error} />;
     if (state.error) return <Retry error={state.error} onRetry={() => void state.reload()} busy={state.loading} />;
     return <p class="loading">Loading {what}…</p>;
   }

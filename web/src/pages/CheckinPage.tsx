@@ -88,7 +88,8 @@ export function CheckinPage({ id }: { id: string }) {
           <p>{result.text}</p>
         </div>
       )}
-      {!result?.ok && (
+      {/* A session not there for them (404: removed, or another school's) has nothing to check in to. */}
+      {!result?.ok && !(sessionLoad.error instanceof ApiError && sessionLoad.error.status === 404) && (
         <form onSubmit={submit} noValidate class="checkin-form">
           <ErrorSummary errors={errors} />
           <Field id="checkin-code" label="Check-in code" hint={CODE_HINT} error={fieldError}>
