@@ -302,10 +302,14 @@ class ResilientSqliteDriver implements Driver {
     }
   }
 
-  /** BEGIN IMMEDIATE: the write lock is taken at the start (see connect.ts), waited for as above. */
+  /**
+   * BEGIN IMMEDIATE: the write lock is taken at the start (see connect.ts), waited for as above.
+   * A lease that holds it already (an earlier transaction on the same lease: Kysely's migrator
+   * runs every pending migration on one connection) keeps it, rather than waiting for itself.
+   */
   async beginTransaction(c: DatabaseConnection): Promise<void> {
     const lease = c as Lease;
-    await this.#mutex.lock();
+    if (!lease.holdsLock) await this.#mutex.lock();
     lease.holdsLock = true; // given back when Kysely releases the lease, whatever happens
     await this.#run(CompiledQuery.raw('begin immediate'));
     this.#inTransaction = true;
