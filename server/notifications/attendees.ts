@@ -16,10 +16,10 @@ import { enqueue } from './outbox.js';
 /** How many messages a session's people may be sent in an hour: each goes to everyone on it. */
 export const MESSAGE_LIMIT = { perSession: 10, windowMs: 60 * 60_000 } as const;
 
-/** A trainer's message to a session's people (see messageAttendees), counted per session (429 past MESSAGE_LIMIT; a message refused is not counted). */
-export async function sendMessage(deps: Deps, sessionId: string, text: string, includeWaiting: boolean): Promise<number> {
+/** A message from `actorId` (a trainer or in-house lead of the session, an administrator) to a session's people (see messageAttendees), counted per session (429 past MESSAGE_LIMIT; a message refused is not counted). */
+export async function sendMessage(deps: Deps, actorId: string, sessionId: string, text: string, includeWaiting: boolean): Promise<number> {
   const counter = { key: `message:${sessionId}`, limit: MESSAGE_LIMIT.perSession, windowMs: MESSAGE_LIMIT.windowMs, what: 'messages to this session’s people' };
-  return withinLimits(deps, [counter], () => writeTransaction(deps, (trx) => messageAttendees(trx, deps, sessionId, text, includeWaiting)));
+  return withinLimits(deps, [counter], () => writeTransaction(deps, (trx) => messageAttendees(trx, deps, actorId, sessionId, text, includeWaiting)));
 }
 
 /**
@@ -29,7 +29,7 @@ export async function sendMessage(deps: Deps, sessionId: string, text: string, i
  * it by then): no one waits or is offered a seat on a session that is over, so asking to
  * write to those waiting is refused (409 `session_ended`).
  */
-export async function messageAttendees(trx: Transaction<Database>, deps: Deps, sessionId: string, text: string, includeWaiting: boolean): Promise<number> {
+export async function messageAttendees(trx: Transaction<Database>, deps: Deps, actorId: string, sessionId: string, text: string, includeWaiting: boolean): Promise<number> {
   const s = await lockSession(trx, deps.dbKind, sessionId);
   if (!s) throw new AppError('not_found', 'No such session.');
   if (s.status === 'cancelled') throw new AppError('session_cancelled', 'This session has been cancelled; its people have already been told.');
@@ -45,6 +45,7 @@ export async function messageAttendees(trx: Transaction<Database>, deps: Deps, s
   const off = await turnedOffOnSession(trx, sessionId);
   const people = active.filter((b) => !off.has(b.user_id));
   // One place per person and session (invariant 2), and a key per message and person besides.
-  for (const b of people) await enqueue(trx, deps, 'trainer_message', b.id, { reason: text, dedupeKey: `message:${messageId}:${b.user_id}` });
+  // Who wrote it (`actedBy`) is named in it: a trainer, an in-house lead or an administrator.
+  for (const b of people) await enqueue(trx, deps, 'trainer_message', b.id, { reason: text, actedBy: actorId, dedupeKey: `message:${messageId}:${b.user_id}` });
   return people.length;
 }

@@ -44,6 +44,13 @@ export interface NoticeContext {
    * school's office". Said in a cancellation's notice.
    */
   actedBy?: string;
+  /**
+   * Who wrote a message to the session's people (`trainer_message`): one of those running it
+   * (a trainer or an in-house lead) or an administrator, named in its subject and first line.
+   * Not known for a message written before senders were recorded: it is then from "the
+   * session's organiser", which is true of each of them.
+   */
+  sender?: Pick<UserRow, 'name' | 'role'>;
   /** Extra paragraphs, e.g. a timetable clash warning. */
   notes?: string[];
   /**
@@ -139,8 +146,21 @@ export function actorPhrase(actor: Pick<UserRow, 'name' | 'role' | 'org_id'>, re
   return `${actor.name} (${role})`;
 }
 
+/**
+ * How a message to a session's people names who wrote it, for its subject and its first line
+ * ("Lia Lead", "Lia Lead (in-house lead)"). Anyone who is not a trainer or an administrator
+ * runs a session as its organisation's in-house lead.
+ */
+function senderWords(sender: NoticeContext['sender']): { short: string; full: string } {
+  if (!sender) return { short: 'the session’s organiser', full: 'The session’s organiser' };
+  const name = oneLine(sender.name);
+  const role = sender.role === 'admin' ? 'administrator' : sender.role === 'trainer' ? 'trainer' : 'in-house lead';
+  return { short: name, full: `${name} (${role})` };
+}
+
 export function compose(ctx: NoticeContext): { subject: string; text: string; html: string } {
   const { session: s, booking: b } = ctx;
+  const from = senderWords(ctx.sender);
   const when = formatWhen(s.starts_at, s.ends_at, ctx.timeZone);
   const where = b.seat === 'online' ? 'Online (join from the session page)' : (s.venue ?? 'Venue to be confirmed');
   const expiry = b.offer_expires_at ? formatInstant(b.offer_expires_at, ctx.timeZone) : '';
@@ -164,7 +184,7 @@ export function compose(ctx: NoticeContext): { subject: string; text: string; ht
     seat_changed: [`Your place has changed: ${s.title}`, [seatChanged(b, expiry)]],
     removed: [`Removed from: ${s.title}`, ['You have been taken off this session, so your place is cancelled.', ...(ctx.reason ? [`Reason given: ${ctx.reason}`] : [])]],
     feedback_request: [`How was it? ${s.title}`, ['Thank you for coming to this session. Please tell us how useful it was and how confident you felt before and after it: four short questions, two minutes at most.', 'You can answer, and change your answer, for 14 days after the session, from your bookings page. Your answer helps trainers improve the training.']],
-    trainer_message: [`Message from your trainer: ${s.title}`, ['Your trainer has sent this message about the session:', ...(ctx.reason ?? '').split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean)]],
+    trainer_message: [`Message from ${from.short}: ${s.title}`, [`${from.full} has sent this message about the session:`, ...(ctx.reason ?? '').split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean)]],
   };
   const [subject, basic] = lines[ctx.kind];
   const byLine = ctx.actedBy ? ACTED[ctx.kind] : undefined;

@@ -58,7 +58,7 @@ export function notificationRoutes(deps: Deps) {
       const { id } = c.req.valid('param');
       await requireSessionManager(deps, actor, id);
       const { text, includeWaiting } = c.req.valid('json');
-      const told = await sendMessage(deps, id, text, includeWaiting);
+      const told = await sendMessage(deps, actor.id, id, text, includeWaiting);
       return c.json({ told }, 201);
     },
   );

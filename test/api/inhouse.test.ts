@@ -400,6 +400,38 @@ describe('in-house leads', () => {
     expect((await t.request('POST', '/api/courses', { as: w.hill, body: { title: 'x' } })).status).toBe(403);
   });
 
+  it('whose message to their session’s people says who sent it, as an in-house lead, never “your trainer”; an administrator’s and an older message’s are true too', async () => {
+    const w = await world();
+    const chloe = await t.user('staff', w.hillOrg.id, 'Chloe Lead');
+    expect((await t.request('PUT', `/api/orgs/${w.hillOrg.id}/leads/${chloe.id}`, { as: w.hillOffice })).status).toBe(204);
+    const made = await t.request('POST', '/api/sessions', { as: chloe, body: { ...base, title: 'Hill twilight: ADHD', mode: 'online', venue: null, capacity: { online: 10 }, audience: { kind: 'organisation', orgId: w.hillOrg.id } } });
+    expect(made.status).toBe(201);
+    expect((await t.request('POST', `/api/sessions/${made.json.id}/bookings`, { as: w.hill, body: { seat: 'online' } })).status).toBe(201);
+    expect((await t.request('POST', `/api/sessions/${made.json.id}/messages`, { as: chloe, body: { text: 'Bring your class list.' } })).status).toBe(201);
+    const [fromLead] = await t.mails('trainer_message');
+    expect(fromLead!.acted_by).toBe(chloe.id);
+    expect(fromLead!.message.subject).toBe('Message from Chloe Lead: Hill twilight: ADHD');
+    expect(fromLead!.message.text).toContain('Chloe Lead (in-house lead) has sent this message about the session:\n\nBring your class list.');
+    expect(fromLead!.message.html).toContain('<h1 style="font-size: 22px;">Message from Chloe Lead: Hill twilight: ADHD</h1>');
+    expect(`${fromLead!.message.subject}\n${fromLead!.message.text}`).not.toMatch(/trainer/i);
+
+    // An administrator writing is named as one.
+    const admin = await t.user('admin', null, 'Ada Admin');
+    expect((await t.request('POST', `/api/sessions/${made.json.id}/messages`, { as: admin, body: { text: 'The room has changed.' } })).status).toBe(201);
+    const fromAdmin = (await t.mails('trainer_message'))[1]!;
+    expect([fromAdmin.message.subject, fromAdmin.message.text.includes('Ada Admin (administrator) has sent this message about the session:')]).toEqual(['Message from Ada Admin: Hill twilight: ADHD', true]);
+
+    // A message written before senders were recorded names no one, and says nothing untrue of a lead.
+    await t.db.updateTable('outbox').set({ acted_by: null }).where('id', '=', fromLead!.id).execute();
+    const [older] = await t.mails('trainer_message');
+    expect(older!.message.subject).toBe('Message from the session’s organiser: Hill twilight: ADHD');
+    expect(older!.message.text).toContain('The session’s organiser has sent this message about the session:');
+
+    // As the administrators' Mail page lists it.
+    const listed = (await t.request('GET', `/api/outbox?to=${encodeURIComponent(w.hill.email)}`, { as: admin })).json.items.map((m: any) => m.subject);
+    expect(listed).toContain('Message from Ada Admin: Hill twilight: ADHD');
+  });
+
   it('who are office staff see every hold and booking of the trust sessions they run, as a trainer does; other office staff only their own school’s', async () => {
     const w = await world();
     expect((await t.request('PUT', `/api/orgs/${w.trustOrg.id}/leads/${w.hillOffice.id}`, { as: w.admin })).status).toBe(204);
@@ -488,9 +520,10 @@ describe('in-house training counts the same, and exports tell it apart', () => {
 
     // The office's bookings export.
     const bookingsCsv = csvRows((await t.request('GET', `/api/orgs/${w.hillOrg.id}/bookings.csv`, { as: w.hillOffice })).text);
+    // In the words the session's page shows who it is for.
     expect(bookingsCsv.map((r) => [r['session title'], r.audience]).sort()).toEqual([
-      ['Hill INSET: zones of regulation', 'in-house: Hill Primary'],
-      ['Programme: autism awareness', 'programme'],
+      ['Hill INSET: zones of regulation', 'Staff of Hill Primary only (in-house)'],
+      ['Programme: autism awareness', 'Everyone in the programme'],
     ]);
 
     // The trainer's "who is coming" lists.

@@ -542,7 +542,8 @@ describe('messaging attendees', () => {
     expect(res.json.told).toBe(2);
     let mails = await t.mails('trainer_message');
     expect(mails.map((m) => m.to_email).sort()).toEqual([people[0]!.email, people[1]!.email].sort());
-    expect(mails[0]!.message.subject).toBe('Message from your trainer: ADHD in the classroom');
+    expect(mails[0]!.message.subject).toBe(`Message from ${trainer.name}: ADHD in the classroom`);
+    expect(mails[0]!.message.text).toContain(`${trainer.name} (trainer) has sent this message about the session:`);
     expect(mails[0]!.message.text).toContain('Please bring a laptop.');
     expect(mails[0]!.message.text).toContain('Parking is at the back.');
     expect(mails[0]!.message.text).toMatch(/Manage your booking: http:\/\/localhost:3000\/bookings\//);

@@ -3,6 +3,7 @@
  * only, by keyboard at 320 CSS px (axe-clean, no sideways scroll); the school's staff see it,
  * another school's staff do not.
  */
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { recordAttendanceOutcomes } from '../../server/attendance/service.js';
 import { runJobsOnce } from '../../server/jobs.js';
@@ -92,6 +93,81 @@ describe.skipIf(!browserAvailable)('in-house sessions', () => {
     expect(mine.session.audience).toEqual({ kind: 'organisation', orgId: school.id, orgName: 'Hazel Primary' });
     expect((await t.request('GET', `/api/sessions/${mine.session.id}`, { as: colleague })).status).toBe(200);
     await checkPage(page, 'the published session for one school of the trust');
+  });
+
+  it('a lead of one school is offered only that school’s staff as an audience, on the new and the edit page, never a trust with none to choose; a trust’s lead is offered the trust (320 px, axe)', async () => {
+    const { t } = env.server;
+    const school = await t.org('Cherry Primary');
+    const office = await t.user('office', school.id);
+    const chloe = await t.user('staff', school.id, 'Chloe Lead');
+    expect((await t.request('PUT', `/api/orgs/${school.id}/leads/${chloe.id}`, { as: office })).status).toBe(204);
+    const ONE = 'One organisation’s staff only (in-house)';
+    const TRUST = 'A trust or local authority and all its schools (in-house)';
+    const audiences = (page: Page) => page.locator('input[name="audience"]').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
+
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInTo(page, chloe, '/sessions/new', 'New session');
+    await page.getByLabel(ONE).waitFor();
+    expect(await audiences(page)).toEqual(['organisation']);
+    expect(await page.getByLabel(TRUST).count()).toBe(0);
+    expect(await page.getByLabel(ONE).isChecked()).toBe(true);
+    expect(await page.locator('#audience-org option').allTextContents()).toEqual(['Choose…', 'Cherry Primary']);
+    await checkPage(page, 'new session page for the lead of one school');
+
+    // The edit page offers the same.
+    const start = daysFromNow(6);
+    const made = await t.request('POST', '/api/sessions', { as: chloe, body: { title: 'Cherry twilight: autism', mode: 'online', startsAt: start, endsAt: plusMinutes(start, 60), capacity: { online: 10 }, audience: { kind: 'organisation', orgId: school.id } } });
+    expect(made.status).toBe(201);
+    await page.goto(`/trainer/sessions/${made.json.id}/edit`);
+    await page.getByRole('heading', { level: 1, name: 'Edit: Cherry twilight: autism' }).waitFor();
+    await page.getByLabel(ONE).waitFor();
+    expect(await audiences(page)).toEqual(['organisation']);
+    expect(await page.locator('#audience-org').inputValue()).toBe(school.id);
+    await checkPage(page, 'edit page for the lead of one school');
+
+    // A trust's lead has a trust to choose, so is offered it.
+    const trust = await t.org('Cedar Trust');
+    await t.db.updateTable('organisations').set({ parent_id: trust.id }).where('id', '=', school.id).execute();
+    const lee = await t.user('staff', school.id, 'Lee Trustlead');
+    expect((await t.request('PUT', `/api/orgs/${trust.id}/leads/${lee.id}`, { as: await t.user('admin') })).status).toBe(204);
+    const trustPage = await newPage(env.browser, env.server, NARROW);
+    await signInTo(trustPage, lee, '/sessions/new', 'New session');
+    await trustPage.getByLabel(TRUST).waitFor();
+    expect(await audiences(trustPage)).toEqual(['organisation', 'trust']);
+    await tabTo(trustPage, ONE);
+    await trustPage.keyboard.press('ArrowDown');
+    expect(await trustPage.getByLabel(TRUST).isChecked()).toBe(true);
+    expect(await trustPage.locator('#audience-org option').allTextContents()).toEqual(['Choose…', 'Cedar Trust']);
+  });
+
+  it('publishing an empty new-session form lists every field to fill in at once, the start and end times among them (320 px, axe)', async () => {
+    const { t } = env.server;
+    const school = await t.org('Damson Primary');
+    const lead = await t.user('staff', school.id, 'Dana Lead');
+    expect((await t.request('PUT', `/api/orgs/${school.id}/leads/${lead.id}`, { as: await t.user('office', school.id) })).status).toBe(204);
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInTo(page, lead, '/sessions/new', 'New session');
+    await page.getByLabel('One organisation’s staff only (in-house)').waitFor();
+    await activate(page, 'Publish session');
+    const summary = page.locator('.error-summary');
+    await summary.getByRole('heading', { name: 'There is a problem' }).waitFor();
+    expect(await summary.getByRole('link').allTextContents()).toEqual([
+      'Title is required',
+      'Enter the date of the session',
+      'Enter a start time, like 16:00',
+      'Enter an end time, like 17:30',
+      'Number of online seats is required for this mode',
+      'Choose the organisation',
+    ]);
+    for (const label of ['Start time', 'End time']) expect(await page.getByLabel(label, { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    await checkPage(page, 'an empty new-session form refused');
+
+    // With the date given, times still missing are said, and a time given is no longer.
+    await page.getByLabel('Date', { exact: true }).fill(daysFromNow(7).slice(0, 10));
+    await page.getByLabel('Start time').fill('16:00');
+    await activate(page, 'Publish session');
+    await expect.poll(() => summary.getByRole('link').allTextContents()).toEqual(['Title is required', 'Enter an end time, like 17:30', 'Number of online seats is required for this mode', 'Choose the organisation']);
+    expect((await t.request('GET', '/api/me/sessions', { as: lead })).json.total).toBe(0);
   });
 
   it('a trainer choosing a trust with no schools under it is told so beside Who is it for, in the server’s words, not on the title; nothing is published (320 px, axe)', async () => {
@@ -259,7 +335,7 @@ describe.skipIf(!browserAvailable)('in-house sessions', () => {
     const forRowan = { audience: { kind: 'organisation', orgId: org.id }, mode: 'online', capacity: { online: 10 } };
     const upcoming = daysFromNow(4);
     expect((await t.request('POST', '/api/sessions', { as: lead, body: { ...forRowan, title: 'Rowan twilight: speech and language', startsAt: upcoming, endsAt: plusMinutes(upcoming, 60) } })).status).toBe(201);
-    // A session two days ago that Ann attended (booked and registered the day before it).
+    // A session two days ago that Ann attended (booked the day before it, registered near its end).
     const now = t.clock.now().toISOString();
     const startsAt = daysFromNow(-2);
     t.clock.set(plusMinutes(startsAt, -24 * 60));
@@ -267,6 +343,7 @@ describe.skipIf(!browserAvailable)('in-house sessions', () => {
     expect(past.status, past.text).toBe(201);
     const ann = await t.user('staff', org.id, 'Ann Attendee');
     const booking = await t.request('POST', `/api/sessions/${past.json.id}/bookings`, { as: ann, body: {} });
+    t.clock.set(plusMinutes(startsAt, 55));
     expect((await t.request('PUT', `/api/sessions/${past.json.id}/attendance/${booking.json.id}`, { as: lead, body: { attended: true, minutes: 58 } })).status).toBe(200);
     t.clock.set(now);
     await recordAttendanceOutcomes(t.deps);

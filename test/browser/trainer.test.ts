@@ -31,7 +31,7 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     return res.json as { id: string; status: string };
   }
 
-  it('my sessions, edit with "N people will be told", an API refusal beside its field, and cancel with the count told (keyboard, 320 px)', async () => {
+  it('my sessions, edit with "N people will be told", a refusal beside its field, and cancel with the count told (keyboard, 320 px)', async () => {
     const { t } = env.server;
     const trainer = await t.user('trainer', null, 'Tara Trainer');
     const other = await t.user('trainer');
@@ -64,7 +64,7 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     await page.getByRole('heading', { level: 1, name: 'Edit: Autism in the early years' }).waitFor();
     await expectFocused(page, 'h1');
 
-    // Fewer in-person seats than are taken: the API's refusal is shown beside that field.
+    // Fewer in-person seats than are taken: refused beside that field.
     await typeInto(page, 'Number of in-person seats', '1');
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'There is a problem' }).waitFor();
@@ -108,6 +108,42 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     expect(cancelled).toHaveLength(3);
     expect(cancelled[0]!.message.text).toContain('Reason given: Trainer unwell');
     await checkPage(page, 'cancelled session');
+  });
+
+  it('fewer seats than are taken, with a new start time, is refused beside the seats before anyone is asked about telling people, saying what to do; nothing is saved or sent (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const trainer = await t.user('trainer', null, 'Seth Seats');
+    const s = await hybridWithPeople(trainer, 'Speech and language: first steps');
+    const school = await t.org('Quince Primary');
+    await book(s.id, await t.user('staff', school.id), 'in_person');
+    await book(s.id, await t.user('staff', school.id), 'in_person');
+    await book(s.id, await t.user('staff', school.id), 'in_person'); // waits
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInTo(page, trainer, `/trainer/sessions/${s.id}/edit`, 'Edit: Speech and language: first steps');
+    await typeInto(page, 'Number of in-person seats', '1');
+    await page.getByLabel('Start time').fill('09:30');
+    await activate(page, 'Save changes');
+    const said = '2 in-person seats are already taken, so there cannot be fewer: remove people, or move them to online seats, on Who is coming first';
+    const link = page.locator('.error-summary').getByRole('link', { name: said, exact: true });
+    await link.waitFor();
+    // Not asked whether to tell the 3 people booked or waiting of a change that cannot be saved.
+    expect(await page.getByText('This changes the time or place').count()).toBe(0);
+    expect(await page.getByRole('button', { name: /^Save and tell/ }).count()).toBe(0);
+    expect(await page.getByLabel('Number of in-person seats').getAttribute('aria-invalid')).toBe('true');
+    expect((await page.locator('#cap-in-person-error').innerText()).replace(/\s+/g, ' ')).toBe(`Error: ${said}`);
+    await checkPage(page, 'edit page refusing fewer seats than are taken');
+    await link.focus();
+    await page.keyboard.press('Enter');
+    await expectFocused(page, '#cap-in-person');
+    const after = (await t.request('GET', `/api/sessions/${s.id}`, { as: trainer })).json;
+    expect([after.capacity.inPerson, after.startsAt]).toEqual([2, s.startsAt]);
+    expect((await t.mails('session_changed')).filter((m) => m.session_id === s.id)).toHaveLength(0);
+
+    // Enough seats again: the same new time is then asked about, as before.
+    await typeInto(page, 'Number of in-person seats', '2');
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Save and tell 3 people' }).waitFor();
+    expect(await page.locator('.error-summary').count()).toBe(0);
   });
 
   it('a session that runs past midnight (23:00 to 00:30) is renamed from its edit page, its end still the next day (keyboard, 320 px)', async () => {
@@ -720,6 +756,24 @@ describe.skipIf(!browserAvailable)('trainer and administrator pages', () => {
     expect(mails).toHaveLength(5);
     expect(mails.at(-1)!.message.text).toContain('The hall has moved.');
     await checkPage(page, 'message sent');
+  });
+
+  it('offers to send a message to those waiting only when someone is waiting (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const trainer = await t.user('trainer');
+    const s = await hybridWithPeople(trainer, 'Attachment-aware classrooms');
+    const booked = await t.user('staff');
+    await book(s.id, booked, 'online');
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInTo(page, trainer, `/trainer/sessions/${s.id}/message`, 'Message attendees: Attachment-aware classrooms');
+    await page.getByText('1 person booked, 0 waiting.', { exact: false }).waitFor();
+    expect(await page.getByRole('checkbox').count()).toBe(0);
+    expect(await page.getByText(/^Also send it to/).count()).toBe(0);
+    await checkPage(page, 'message page with no one waiting');
+    await typeInto(page, 'Message', 'Please watch the short video first.');
+    await activate(page, 'Send message');
+    await page.getByRole('status').filter({ hasText: 'Message sent to 1 person.' }).waitFor();
+    expect((await t.mails('trainer_message')).filter((m) => m.session_id === s.id).map((m) => m.to_email)).toEqual([booked.email]);
   });
 
   it('another trainer’s seat holds (or who is coming) say they are not theirs to see, with no “Try again” that could only be refused again (320 px)', async () => {

@@ -29,66 +29,92 @@ const KINDS: [AudienceKind, string][] = [
 
 /**
  * Who a session is for. People outside an in-house session's organisation or trust never see
- * it. `orgIds`, when given, limits the choice (an in-house lead's own organisations).
+ * it. Trainers and administrators may choose any organisation in the country; an in-house lead
+ * chooses among their own (LeadAudienceField).
  */
 export function AudienceField({ value, onChange, errors, chosenName }: { value: AudienceValue; onChange: (v: AudienceValue) => void; errors: FieldError[]; chosenName?: { orgId: string; name: string } }) {
   const { me } = useApp();
   const lead = me.role !== 'trainer' && me.role !== 'admin';
-  const kinds = lead ? KINDS.filter(([k]) => k !== 'programme') : KINDS;
+  if (lead) return <LeadAudienceField value={value} onChange={onChange} errors={errors} />;
   const error = errorFor(errors, 'audience-org');
-  const label = value.kind === 'trust' ? 'Trust or local authority' : 'Organisation';
   return (
     <>
-      <fieldset class="field">
-        <legend>Who is it for</legend>
-        <p class="hint" id="audience-hint">
-          An in-house session does not appear for anyone outside the organisation or trust.
-        </p>
-        <div class="radios">
-          {kinds.map(([k, label]) => (
-            <div class="radio" key={k}>
-              <input type="radio" id={`audience-${k}`} name="audience" value={k} aria-describedby="audience-hint" checked={value.kind === k} onChange={() => onChange({ kind: k, orgId: '' })} />
-              <label for={`audience-${k}`}>{label}</label>
-            </div>
-          ))}
-        </div>
-      </fieldset>
-      {value.kind !== 'programme' &&
-        (lead ? (
-          <LeadOrgSelect value={value} onChange={onChange} label={label} error={error} />
-        ) : (
-          // Trainers and administrators may choose any organisation in the country: found by name or URN.
-          <OrgSearchPicker key={value.kind} id="audience-org" label={label} noneLabel="Choose…" kinds={value.kind === 'trust' ? PARENT_KINDS : undefined} value={value.orgId} chosenName={chosenName && chosenName.orgId === value.orgId ? chosenName.name : undefined} onChange={(orgId) => onChange({ ...value, orgId })} error={error} />
-        ))}
+      <AudienceKinds kinds={KINDS} value={value} onChange={onChange} />
+      {value.kind !== 'programme' && (
+        // Found by name or URN.
+        <OrgSearchPicker key={value.kind} id="audience-org" label={labelOf(value)} noneLabel="Choose…" kinds={value.kind === 'trust' ? PARENT_KINDS : undefined} value={value.orgId} chosenName={chosenName && chosenName.orgId === value.orgId ? chosenName.name : undefined} onChange={(orgId) => onChange({ ...value, orgId })} error={error} />
+      )}
     </>
   );
 }
 
+const labelOf = (v: AudienceValue) => (v.kind === 'trust' ? 'Trust or local authority' : 'Organisation');
+
+/** The choice of kind of audience, among `kinds`. */
+function AudienceKinds({ kinds, value, onChange }: { kinds: [AudienceKind, string][]; value: AudienceValue; onChange: (v: AudienceValue) => void }) {
+  return (
+    <fieldset class="field">
+      <legend>Who is it for</legend>
+      <p class="hint" id="audience-hint">
+        An in-house session does not appear for anyone outside the organisation or trust.
+      </p>
+      <div class="radios">
+        {kinds.map(([k, label]) => (
+          <div class="radio" key={k}>
+            <input type="radio" id={`audience-${k}`} name="audience" value={k} aria-describedby="audience-hint" checked={value.kind === k} onChange={() => onChange({ kind: k, orgId: '' })} />
+            <label for={`audience-${k}`}>{label}</label>
+          </div>
+        ))}
+      </div>
+    </fieldset>
+  );
+}
+
+type LeadOrg = z.infer<typeof LeadOrgs>['items'][number];
+
 /**
- * An in-house lead chooses among the organisations they lead and every one under them, each
- * named with the one it sits under ("Hill Primary (Oak Trust)"); for "trust", only those with
- * schools of their own.
+ * What an in-house lead may choose for an audience of `kind`: the organisations they lead and
+ * every one under them, each named with the one it sits under ("Hill Primary (Oak Trust)");
+ * for "trust", only those with schools of their own (as the server's list says: GET
+ * /api/me/lead-orgs).
  */
-function LeadOrgSelect({ value, onChange, label, error }: { value: AudienceValue; onChange: (v: AudienceValue) => void; label: string; error: string | undefined }) {
+function leadChoices(items: LeadOrg[], kind: AudienceKind): { id: string; name: string }[] {
+  if (kind === 'programme') return [];
+  const led = kind === 'trust' ? items.filter((o) => o.trust) : items;
+  // Under what they lead: for "trust", those with schools of their own (a local authority's trusts).
+  const schools = items.flatMap((o) => o.schools.filter((s) => kind !== 'trust' || s.trust).map((s) => ({ id: s.id, name: `${s.name} (${s.partOf})` })));
+  return [...led, ...schools].filter((o, i, all) => all.findIndex((x) => x.id === o.id) === i).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/**
+ * An in-house lead's choice: never the whole programme, and a kind of audience only when they
+ * lead something of that kind. A lead of one school is not offered a trust-wide session with
+ * no trust to choose. The kind the session is for already (editing it) stays shown.
+ */
+function LeadAudienceField({ value, onChange, errors }: { value: AudienceValue; onChange: (v: AudienceValue) => void; errors: FieldError[] }) {
   const orgs = useLoad(() => api('/api/me/lead-orgs', LeadOrgs).then((r) => r.items), []);
+  const error = errorFor(errors, 'audience-org');
   return (
     <Loaded state={orgs} what="the organisations">
       {(items) => {
-        const led = value.kind === 'trust' ? items.filter((o) => o.trust) : items;
-        // Under what they lead: for "trust", those with schools of their own (a local authority's trusts).
-        const schools = items.flatMap((o) => o.schools.filter((s) => value.kind !== 'trust' || s.trust).map((s) => ({ id: s.id, name: `${s.name} (${s.partOf})` })));
-        const choices = [...led, ...schools].filter((o, i, all) => all.findIndex((x) => x.id === o.id) === i).sort((a, b) => a.name.localeCompare(b.name));
+        const kinds = KINDS.filter(([k]) => k === value.kind || leadChoices(items, k).length > 0);
+        const choices = leadChoices(items, value.kind);
         return (
-          <Field id="audience-org" label={label} error={error}>
-            <select id="audience-org" name="audience-org" value={value.orgId} {...described('audience-org', undefined, error)} onChange={(e) => onChange({ ...value, orgId: (e.currentTarget as HTMLSelectElement).value })}>
-              <option value="">Choose…</option>
-              {choices.map((o) => (
-                <option key={o.id} value={o.id}>
-                  {o.name}
-                </option>
-              ))}
-            </select>
-          </Field>
+          <>
+            <AudienceKinds kinds={kinds} value={value} onChange={onChange} />
+            {value.kind !== 'programme' && (
+              <Field id="audience-org" label={labelOf(value)} error={error}>
+                <select id="audience-org" name="audience-org" value={value.orgId} {...described('audience-org', undefined, error)} onChange={(e) => onChange({ ...value, orgId: (e.currentTarget as HTMLSelectElement).value })}>
+                  <option value="">Choose…</option>
+                  {choices.map((o) => (
+                    <option key={o.id} value={o.id}>
+                      {o.name}
+                    </option>
+                  ))}
+                </select>
+              </Field>
+            )}
+          </>
         );
       }}
     </Loaded>

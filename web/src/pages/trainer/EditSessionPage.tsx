@@ -268,6 +268,27 @@ function conflictError(p: Part, mine: Form, now: Form, shown: Form): FieldError 
   return { field: p.field(shown), message: theirs !== null && yours !== null ? `${p.label}: changed by someone else meanwhile to ${theirs} (you had changed it to ${yours})` : `${p.label}: changed by someone else meanwhile (the form now shows their change)` };
 }
 
+/**
+ * The seats a save would take from people: fewer seats of a kind than are taken (booked or
+ * offered), as errors beside that kind's number of seats. The server refuses such a save
+ * (bookings/service.ts, checkSessionChange); found first, so no one is asked whether to tell
+ * people of a change that cannot be saved, and said with what to do about it.
+ */
+function seatsTakenErrors(current: Session, body: Patch): FieldError[] {
+  const mode = body.mode ?? current.mode;
+  const kinds = [
+    { field: 'cap-in-person', kind: 'in-person', wanted: body.capacity?.inPerson, counts: current.seats.inPerson, other: 'online' },
+    { field: 'cap-online', kind: 'online', wanted: body.capacity?.online, counts: current.seats.online, other: 'in-person' },
+  ];
+  return kinds.flatMap(({ field, kind, wanted, counts, other }) => {
+    const taken = counts.confirmed + counts.offered;
+    if (wanted === undefined || wanted >= taken) return [];
+    // People can be moved to the other kind of seat only in a session that has both.
+    const what = mode === 'hybrid' ? `remove people, or move them to ${other} seats,` : 'remove people';
+    return [{ field, message: `${plural(taken, `${kind} seat is`, `${kind} seats are`)} already taken, so there cannot be fewer: ${what} on Who is coming first` }];
+  });
+}
+
 /** Whether, and how many, people a save is asked about first: everyone booked or waiting (a new time or place), or seat holders (new invite text). */
 interface Question {
   people: number;
@@ -367,6 +388,13 @@ function EditForm({ s, navigated, onChanged, reload }: { s: Session; navigated: 
       }
       const body: Patch = {};
       for (const p of toSave) p.send(input, who, body);
+      const tooFew = seatsTakenErrors(current, body);
+      if (tooFew.length) {
+        // Said in the error summary (which takes focus), before anyone is asked about telling people.
+        setConfirming(null);
+        setErrors(tooFew);
+        return;
+      }
       // The rule the server tells people by, applied to the session as it now is: a new time, venue or mode.
       const venue = body.venue !== undefined ? body.venue : current.venue;
       const moved =

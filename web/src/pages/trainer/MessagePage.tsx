@@ -87,7 +87,8 @@ function MessageForm({ s, navigated }: { s: Session; navigated: boolean }) {
             <Field id="message" label="Message" error={error}>
               <textarea id="message" rows={8} maxLength={5000} value={text} {...described('message', undefined, error)} onInput={(e) => setText((e.currentTarget as HTMLTextAreaElement).value)} />
             </Field>
-            {!ended && (
+            {/* Offered only when someone is waiting: "the 0 people waiting" is no choice. */}
+            {!ended && waiting > 0 && (
               <div class="field checkbox">
                 <input type="checkbox" id="include-waiting" checked={includeWaiting} onChange={(e) => setIncludeWaiting((e.currentTarget as HTMLInputElement).checked)} />
                 <label for="include-waiting">Also send it to the {plural(waiting, 'person', 'people')} waiting</label>

@@ -145,16 +145,23 @@ export function toInput(v: SessionValues): { input: CreateSessionInput; errors: 
   let startsAt: string | null = null;
   let endsAt: string | null = null;
   let closesAt: string | null = null;
+  // The date, the start and the end are each checked by themselves, so that a first attempt
+  // at an empty form lists every one of them, not the times only once the date is right.
+  const dayGiven = /^\d{4}-\d{2}-\d{2}$/.test(v.date);
+  const timeGiven = (t: string) => /^\d{2}:\d{2}$/.test(t);
   try {
-    startsAt = zonedIso(v.date, v.start, tz);
-    endsAt = zonedIso(endDay(v, v.date), v.end, tz);
+    // The end's day is worked out from the date (the day after, past midnight): only once there is one.
+    if (dayGiven && timeGiven(v.start) && timeGiven(v.end)) {
+      startsAt = zonedIso(v.date, v.start, tz);
+      endsAt = zonedIso(endDay(v, v.date), v.end, tz);
+    }
     closesAt = v.closesDate ? zonedIso(v.closesDate, v.closesTime || '00:00', tz) : null;
   } catch {
     found.push({ field: 'timeZone', message: 'Time zone must be an IANA time zone such as Europe/London' });
   }
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(v.date)) found.push({ field: 'date', message: 'Enter the date of the session' });
-  else if (!found.length && !startsAt) found.push({ field: 'start', message: 'Enter a start time, like 16:00' });
-  else if (!found.length && !endsAt) found.push({ field: 'end', message: 'Enter an end time, like 17:30' });
+  if (!dayGiven) found.push({ field: 'date', message: 'Enter the date of the session' });
+  if (!timeGiven(v.start)) found.push({ field: 'start', message: 'Enter a start time, like 16:00' });
+  if (!timeGiven(v.end)) found.push({ field: 'end', message: 'Enter an end time, like 17:30' });
   if (v.closesDate && !/^\d{4}-\d{2}-\d{2}$/.test(v.closesDate)) found.push({ field: 'closes-date', message: 'Enter the date booking closes, or leave it empty' });
   // Not taken as midnight at the start of that date (booking closing a day before it seems to).
   else if (v.closesDate && !v.closesTime) found.push({ field: 'closes-time', message: 'Enter the time booking closes on that date, such as 17:00, or clear the date' });
@@ -194,7 +201,8 @@ export function toInput(v: SessionValues): { input: CreateSessionInput; errors: 
   });
   if (!parsed.success) {
     for (const fe of toFieldErrors(parsed.error.issues, SESSION_FIELDS, SESSION_FIELDS.title)) {
-      if (!found.some((x) => x.field === fe.field) && !(found.length && (fe.field === 'start' || fe.field === 'end'))) found.push({ ...fe, message: UNIT_MESSAGES[fe.field] ?? fe.message });
+      // Times that could not be worked out were said above (the date, a time, the zone): not again as the schema's words.
+      if (!found.some((x) => x.field === fe.field) && !((!startsAt || !endsAt) && (fe.field === 'start' || fe.field === 'end'))) found.push({ ...fe, message: UNIT_MESSAGES[fe.field] ?? fe.message });
     }
   }
   if (found.length || !parsed.success) return { input: null, errors: found };
