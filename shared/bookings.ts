@@ -5,6 +5,15 @@ import { Clash } from './timetables.js';
 
 export const BookingStatus = z.enum(['confirmed', 'waitlisted', 'offered', 'cancelled', 'attended', 'absent']);
 export type BookingStatus = z.infer<typeof BookingStatus>;
+/** A booking's status in words, as the pages show it and the office's bookings spreadsheet writes it. */
+export const statusLabel: Record<BookingStatus, string> = {
+  confirmed: 'Confirmed',
+  waitlisted: 'On the waitlist',
+  offered: 'Seat offered',
+  cancelled: 'Cancelled',
+  attended: 'Attended',
+  absent: 'Absent',
+};
 
 /** How many people one booking request may book at once (an office's Book staff form). */
 export const MAX_BOOK_AT_ONCE = 200;
@@ -77,8 +86,13 @@ export const OrgBookingsQuery = z
     offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
   })
   .refine(rangeRunsForward, { message: 'must be after from', path: ['to'] });
+/**
+ * A booking on an office's list, with the person's organisation: a trust's list holds its own
+ * staff's and its schools' bookings, and each row says whose staff the person is.
+ */
+export const OrgBooking = Booking.extend({ orgId: z.string().nullable(), orgName: z.string().nullable() });
 /** One page of them, with how many match in all (`total`), and of those how many are still places or queue places (`live`) and how many cancelled. */
-export const OrgBookingsPage = z.object({ items: z.array(Booking), total: z.number(), hasMore: z.boolean(), live: z.number(), cancelled: z.number() });
+export const OrgBookingsPage = z.object({ items: z.array(OrgBooking), total: z.number(), hasMore: z.boolean(), live: z.number(), cancelled: z.number() });
 export type OrgBookingsPage = z.infer<typeof OrgBookingsPage>;
 
 export const HoldInput = z.object({ orgId: Id, seat: SeatKind, seats: z.number().int('must be a whole number').min(0, 'must not be negative').max(100_000, 'must be 100,000 or fewer') }).strict();

@@ -6,6 +6,9 @@ export const Mode = z.enum(['online', 'in_person', 'hybrid']);
 export type Mode = z.infer<typeof Mode>;
 export const SeatKind = z.enum(['in_person', 'online']);
 export type SeatKind = z.infer<typeof SeatKind>;
+/** A session's mode and a seat kind in words, as the pages show them and the office's bookings spreadsheet writes them. */
+export const modeLabel: Record<Mode, string> = { online: 'Online', in_person: 'In person', hybrid: 'Hybrid (in person or online)' };
+export const seatLabel: Record<SeatKind, string> = { online: 'Online', in_person: 'In person' };
 
 /**
  * Where a session is, for finding one near you: one of England's nine regions (the ONS

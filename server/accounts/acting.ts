@@ -33,3 +33,16 @@ export async function orgsActableBy(db: repo.Q, user: { role: Role; orgId: strin
   const set = new Set(ids);
   return { any: false, ids, has: (orgId) => Boolean(orgId) && set.has(orgId!) };
 }
+
+/**
+ * The organisations whose staff an office page about `orgId` covers for someone who acts for
+ * it (`acting`): the organisation and, for a trust or local authority, the schools under it
+ * that they act for too (every one, for its own office and administrators). What "the trust"
+ * means to a trust's office: its own staff and its schools', as Training coverage counts them.
+ * A school has none under it, so a school's page is its own staff's. Empty when they do not
+ * act for `orgId`; its own id first.
+ */
+export async function orgAndSchoolsFor(db: repo.Q, acting: ActableOrgs, orgId: string): Promise<string[]> {
+  if (!acting.has(orgId)) return [];
+  return (await repo.orgAndChildren(db, orgId)).filter((id) => acting.has(id));
+}

@@ -15,7 +15,7 @@ import type { Transaction } from 'kysely';
 import type { AttendeeEntry, AttendeeList, AttendeesQuery, Booking, OrgBookingsPage } from '../../shared/bookings.js';
 import type { Database, SeatKind } from '../../db/schema.js';
 import { findOrg, findUserById } from '../accounts/repository.js';
-import { orgsActableBy } from '../accounts/acting.js';
+import { orgAndSchoolsFor, orgsActableBy } from '../accounts/acting.js';
 import { withinLimits, type LimitedCounter } from '../accounts/throttle.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
@@ -137,11 +137,14 @@ async function readScope(deps: Deps, actor: AuthUser, sessionId: string): Promis
 
 /**
  * The bookings of an organisation's staff, optionally within [from, to), a page at a time, with
- * how many match in all (office staff who book for it, admin). The exports hold every one.
+ * how many match in all (office staff who book for it, admin). A trust's (or local authority's)
+ * are its own staff's and its schools' (orgAndSchoolsFor), each row naming the person's
+ * organisation. The exports hold every one.
  */
 export async function orgBookingsFor(deps: Deps, actor: AuthUser, orgId: string, range: { from?: string; to?: string }, page: { limit: number; offset: number }): Promise<OrgBookingsPage> {
-  if (!(await orgsActableBy(deps.db, actor)).has(orgId)) throw new AppError('forbidden', 'You can only see bookings of the organisations you book for.');
-  return views.pageOfOrgBookings(deps.db, orgId, await viewerFor(deps.db, actor), range, page);
+  const acting = await orgsActableBy(deps.db, actor);
+  if (!acting.has(orgId)) throw new AppError('forbidden', 'You can only see bookings of the organisations you book for.');
+  return views.pageOfOrgBookings(deps.db, await orgAndSchoolsFor(deps.db, acting, orgId), await viewerFor(deps.db, actor), range, page);
 }
 
 /** Who is coming to a session (its trainers and in-house leads, admin). */

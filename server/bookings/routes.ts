@@ -101,7 +101,7 @@ export function bookingRoutes(deps: Deps) {
       method: 'get',
       path: '/orgs/{id}/bookings',
       tags: ['bookings'],
-      summary: 'The bookings of an organisation’s staff, a page at a time (limit 1 to 500, 100 unless given; offset), with how many match in all and how many of those are cancelled (its office staff, admin); the .ics and .csv exports hold every one',
+      summary: 'The bookings of an organisation’s staff (a trust’s or local authority’s: its own staff’s and its schools’, each naming the person’s organisation), a page at a time (limit 1 to 500, 100 unless given; offset), with how many match in all and how many of those are cancelled (its office staff, admin); the .ics and .csv exports hold every one',
       // As the exports: an instant, or a date (that day in England; `to` includes it).
       request: { params: Params, query: OrgBookingsQuery },
       responses: { 200: jsonResponse(OrgBookingsPage, 'A page of bookings, soonest first, then by name') },

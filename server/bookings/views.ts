@@ -2,7 +2,8 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { alphabetical, lowerContains } from '../../db/like.js';
 import type { Database } from '../../db/schema.js';
-import type { AttendeeEntry, AttendeeList, AttendeesQuery, Booking } from '../../shared/bookings.js';
+import type { AttendeeEntry, AttendeeList, AttendeesQuery, Booking, OrgBookingsPage } from '../../shared/bookings.js';
+import { oneOf } from '../../db/prepared.js';
 import { queueEndsOf, queuePositions, visibleTo, type Viewer } from './repository.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
@@ -65,26 +66,29 @@ export async function bookingsOfUser(db: Q, userId: string): Promise<Booking[]> 
 }
 
 /**
- * A page of the bookings of an organisation's staff, optionally within [from, to), on the
- * sessions `viewer` may see (a trust's office reading a school's bookings does not see that
- * school's own in-house sessions, DESIGN.md invariant 12), soonest first, then by name, then
- * booking id (so pages never overlap); with how many match in all and how many of those are
- * cancelled: three statements, however many match.
+ * A page of the bookings of the staff of these organisations (an office page's: a school, or a
+ * trust and its schools), each with the person's organisation, optionally within [from, to),
+ * on the sessions `viewer` may see (a trust's office reading a school's bookings does not see
+ * that school's own in-house sessions, DESIGN.md invariant 12), soonest first, then by name,
+ * then booking id (so pages never overlap); with how many match in all and how many of those
+ * are cancelled: three statements, however many match.
  */
 export async function pageOfOrgBookings(
   db: Q,
-  orgId: string,
+  orgIds: readonly string[],
   viewer: Viewer,
   range: { from?: string; to?: string },
   page: { limit: number; offset: number },
-): Promise<{ items: Booking[]; total: number; hasMore: boolean; live: number; cancelled: number }> {
+): Promise<OrgBookingsPage> {
+  if (orgIds.length === 0) return { items: [], total: 0, hasMore: false, live: 0, cancelled: 0 };
   const matching = <T extends { where: (...a: any[]) => any }>(q: T): T => {
-    let r = q.where('u.org_id', '=', orgId).where(visibleTo(viewer, 's'));
+    // One organisation (a school's page, the commonest) as an equality, as before there were several.
+    let r = (orgIds.length === 1 ? q.where('u.org_id', '=', orgIds[0]!) : q.where(oneOf(db, 'u.org_id', orgIds))).where(visibleTo(viewer, 's'));
     if (range.from) r = r.where('s.ends_at', '>', range.from);
     if (range.to) r = r.where('s.starts_at', '<', range.to);
     return r;
   };
-  const rows = await matching(bookingQuery(db))
+  const rows = await matching(bookingQuery(db).leftJoin('organisations as uo', 'uo.id', 'u.org_id').select(['u.org_id as user_org_id', 'uo.name as user_org_name']))
     .orderBy('s.starts_at')
     .orderBy('u.name')
     .orderBy('b.id')
@@ -100,7 +104,9 @@ export async function pageOfOrgBookings(
   ).executeTakeFirst();
   const total = Number(counts?.total ?? 0);
   const cancelled = Number(counts?.cancelled ?? 0);
-  return { items: await toBookings(db, rows), total, hasMore: page.offset + rows.length < total, live: total - cancelled, cancelled };
+  const bookings = await toBookings(db, rows);
+  const items = bookings.map((b, i) => ({ ...b, orgId: rows[i]!.user_org_id, orgName: rows[i]!.user_org_name }));
+  return { items, total, hasMore: page.offset + rows.length < total, live: total - cancelled, cancelled };
 }
 
 /** The roster of one session; `orgIds` narrows it to those organisations' staff (none: nobody). */

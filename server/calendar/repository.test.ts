@@ -84,7 +84,7 @@ function expected(scope: Scope, f: RowFilter) {
 describe('calendar pages', () => {
   const filters: RowFilter[] = [{}, { latestOnly: true }, { latestOnly: true, cancelledAfter: '2026-03-01T00:00:00.000Z' }];
   it('together hold every row once, in order, whatever the page size', async () => {
-    const scopes: Scope[] = [{ orgId, viewer: { kind: 'all' } }, { userId: people[1]! }];
+    const scopes: Scope[] = [{ orgIds: [orgId], viewer: { kind: 'all' } }, { userId: people[1]! }];
     for (const s of scopes) {
       for (const f of filters) {
         const want = expected(s, f);

@@ -8,9 +8,10 @@ import { runs, visibleTo, type Viewer } from '../bookings/repository.js';
 type Q = Kysely<Database> | Transaction<Database>;
 
 /**
- * Whose bookings: one person's, or every person's of one organisation on the sessions
- * `viewer` (whoever reads the export or made the feed) may see, so a trust's office never
- * reads a school's own in-house sessions (DESIGN.md invariant 12).
+ * Whose bookings: one person's, or every person's of some organisations (one organisation's
+ * feed; an export's organisation and, a trust's, its schools) on the sessions `viewer`
+ * (whoever reads the export or made the feed) may see, so a trust's office never reads a
+ * school's own in-house sessions (DESIGN.md invariant 12).
  *
  * `trainer`: the person is named to run sessions (session_trainers), so their calendar also
  * holds the sessions they run (`runningRowsPage`), and a booking of theirs on one of those
@@ -18,7 +19,7 @@ type Q = Kysely<Database> | Transaction<Database>;
  * the session's and not a booking's (they run it whatever became of a place they once
  * booked). Absent for everyone else, whose calendars read just as before.
  */
-export type Scope = { userId: string; trainer?: true } | { orgId: string; viewer: Viewer };
+export type Scope = { userId: string; trainer?: true } | { orgIds: readonly string[]; viewer: Viewer };
 
 export interface RowFilter {
   /** Keep only the latest booking per (session, person): one event per UID. */
@@ -56,7 +57,11 @@ function scoped(db: Q, scope: Scope, f: RowFilter): Base {
     q = q.where('b.user_id', '=', scope.userId);
     // The same rule as `running` below, so each session shows exactly once.
     if (scope.trainer) q = q.where((eb) => eb.not(runs({ userId: scope.userId, table: 's' })));
-  } else q = q.where('u.org_id', '=', scope.orgId).where(visibleTo(scope.viewer, 's'));
+  } else {
+    // One organisation (every feed, a school's export) as an equality, as before there were several.
+    const ids = scope.orgIds;
+    q = (ids.length === 1 ? q.where('u.org_id', '=', ids[0]!) : q.where(oneOf(kindOf(db), 'u.org_id', ids))).where(visibleTo(scope.viewer, 's'));
+  }
   if (f.latestOnly) {
     q = q.where(sql<boolean>`not exists (select 1 from bookings n where n.session_id = b.session_id and n.user_id = b.user_id and n.queue_seq > b.queue_seq)`);
   }
@@ -458,6 +463,13 @@ const liveFeedToken = prepared<{ tokenHash: string }>()((db, arg) =>
  */
 export function findLiveFeedToken(db: Q, tokenHash: string) {
   return liveFeedToken.first(db, { tokenHash });
+}
+
+/** The names of these organisations, by id (the export's people's schools, a page's worth). */
+export async function orgNames(db: Q, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('organisations').select(['id', 'name']).where(oneOf(db, 'id', ids)).execute();
+  return new Map(rows.map((r) => [r.id, r.name]));
 }
 
 /**

@@ -165,7 +165,8 @@ export function calendarRoutes(deps: Deps) {
     const range = { from: rangeEdge(q.from, 'from'), to: rangeEdge(q.to, 'to') };
     // Named by the days asked for: a date as given, an instant by its UTC date.
     const part = [q.from && isDateOnly(q.from) ? q.from : range.from?.slice(0, 10), q.to && isDateOnly(q.to) ? q.to : range.to?.slice(0, 10)].filter(Boolean).join('-to-');
-    const scope = await calendar.orgScope(deps, actor, org.id);
+    // A trust's export holds its schools' staff's bookings too (calendar.exportScope), as its Who is booked where does.
+    const scope = await calendar.exportScope(deps, actor, org.id);
     return { org, scope, range, filename: `bookings-${calendar.slug(org.name)}${part ? `-${part}` : ''}` };
   }
 
@@ -174,7 +175,7 @@ export function calendarRoutes(deps: Deps) {
       method: 'get',
       path: '/orgs/{id}/bookings.ics',
       tags: ['calendar'],
-      summary: 'Every booking of the organisation’s staff overlapping from/to, as one calendar (its office staff, admin)',
+      summary: 'Every booking of the organisation’s staff (a trust’s or local authority’s: its own staff’s and its schools’) overlapping from/to, as one calendar (its office staff, admin)',
       request: { params: Params, query: ExportQuery },
       responses: { 200: calendarBody('The calendar') },
     }),
@@ -196,7 +197,7 @@ export function calendarRoutes(deps: Deps) {
       method: 'get',
       path: '/orgs/{id}/bookings.csv',
       tags: ['calendar'],
-      summary: 'Every booking of the organisation’s staff overlapping from/to, as a spreadsheet (UTF-8 CSV for Excel; its office staff, admin)',
+      summary: 'Every booking of the organisation’s staff (a trust’s or local authority’s: its own staff’s and its schools’, each row naming the person’s school) overlapping from/to, as a spreadsheet (UTF-8 CSV for Excel, in the words the pages use; its office staff, admin)',
       request: { params: Params, query: ExportQuery },
       responses: { 200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } } },
     }),

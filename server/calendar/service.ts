@@ -11,9 +11,12 @@ import { changeVersion } from '../platform/change-version.js';
 import { ReadCache, type PageWindow } from '../platform/read-cache.js';
 import type { AuthUser } from '../platform/http.js';
 import { findOrg, findUserById } from '../accounts/repository.js';
-import { audienceLabels, queuePositions, viewerFor } from '../bookings/repository.js';
+import { audienceWordsOf, queuePositions, viewerFor } from '../bookings/repository.js';
+import { audienceWords, modeLabel, seatLabel } from '../../shared/sessions.js';
+import { statusLabel } from '../../shared/bookings.js';
+import type { BookingStatus } from '../../db/schema.js';
 import { mayActFor } from '../bookings/service.js';
-import { orgsActableBy } from '../accounts/acting.js';
+import { orgAndSchoolsFor, orgsActableBy } from '../accounts/acting.js';
 import { AppError } from '../errors.js';
 import { calendarHead, calendarTail, renderEvents, renderInvite, renderPublishedBooking, type FeedRow } from './ics.js';
 import { calendarContext } from './invites.js';
@@ -78,9 +81,25 @@ export async function requireOrgCalendarAccess(deps: Deps, actor: AuthUser, orgI
   return org;
 }
 
-/** An organisation's bookings as `reader` may see them: on the sessions they may see (repo.Scope). */
+/**
+ * An organisation's feed: its own staff's bookings, as `reader` may see them (on the sessions
+ * they may see, repo.Scope). A trust's feed is not its schools' too, as its export is: each
+ * school's booking would then raise the trust's stored revision as well (feed-revisions.ts),
+ * one row every booking in every school of a large local authority would queue on; each
+ * school has a feed of its own, and the Calendar page says so.
+ */
 export async function orgScope(deps: Deps, reader: Pick<AuthUser, 'id' | 'role' | 'orgId'>, orgId: string): Promise<repo.Scope> {
-  return { orgId, viewer: await viewerFor(deps.db, reader) };
+  return { orgIds: [orgId], viewer: await viewerFor(deps.db, reader) };
+}
+
+/**
+ * An office export's bookings: the organisation's staff's and, a trust's or local authority's,
+ * its schools' too (orgAndSchoolsFor), as Who is booked where lists them, on the sessions
+ * `reader` may see. Asked after requireOrgCalendarAccess.
+ */
+export async function exportScope(deps: Deps, reader: AuthUser, orgId: string): Promise<repo.Scope> {
+  const [orgIds, viewer] = await Promise.all([orgsActableBy(deps.db, reader).then((acting) => orgAndSchoolsFor(deps.db, acting, orgId)), viewerFor(deps.db, reader)]);
+  return { orgIds, viewer };
 }
 
 /**
@@ -394,9 +413,15 @@ export function streamCalendar(
   );
 }
 
-export const CSV_COLUMNS = ['name', 'email', 'session title', 'start', 'end', 'time zone', 'mode', 'seat', 'venue', 'status', 'waitlist position', 'booked at', 'audience'];
+export const CSV_COLUMNS = ['name', 'email', 'school', 'session title', 'start', 'end', 'time zone', 'mode', 'seat', 'venue', 'status', 'waitlist position', 'booked at', 'audience'];
 
-/** Every booking (history included) of an organisation's staff (`scope`, see orgScope) overlapping the range, as CSV. */
+/**
+ * Every booking (history included) of an organisation's staff (`scope`, see exportScope: a
+ * trust's and its schools') overlapping the range, as CSV: each person's organisation named,
+ * and the mode, seat, status and audience in the words the pages show (shared/sessions.ts,
+ * shared/bookings.ts), not the stored codes. An online seat has no venue, even on a hybrid
+ * session: the person joins online.
+ */
 export function streamBookingsCsv(deps: Deps, scope: repo.Scope, filter: repo.RowFilter): ReadableStream<Uint8Array> {
   const head = writeCsv([CSV_COLUMNS], { bom: true });
   return pagedStream(
@@ -405,26 +430,28 @@ export function streamBookingsCsv(deps: Deps, scope: repo.Scope, filter: repo.Ro
     '',
     (cursor: repo.Cursor | null) => repo.calendarRowsPage(deps.db, scope, filter, cursor, BATCH_SIZE),
     async (rows) => {
-      const [positions, audiences, lapsed] = await Promise.all([
+      const [positions, audiences, lapsed, orgs] = await Promise.all([
         queuePositions(deps.db, rows.filter((r) => r.status === 'waitlisted').map((r) => ({ id: r.bookingId, sessionId: r.sessionId }))),
-        audienceLabels(deps.db, rows.map((r) => r.sessionId)),
+        audienceWordsOf(deps.db, rows.map((r) => r.sessionId)),
         lapsedOffers(deps, rows.filter((r) => r.status === 'offered').map((r) => r.bookingId)),
+        repo.orgNames(deps.db, [...new Set(rows.map((r) => r.userOrgId).filter((id): id is string => id !== null))]),
       ]);
       return writeCsv(
         rows.map((r) => [
           r.userName,
           r.userEmail,
+          (r.userOrgId && orgs.get(r.userOrgId)) ?? '',
           r.title,
           localDateTime(r.startsAt, r.timeZone),
           localDateTime(r.endsAt, r.timeZone),
           r.timeZone,
-          r.mode,
-          r.seat,
-          r.venue ?? '',
+          modeLabel[r.mode],
+          seatLabel[r.seat],
+          r.seat === 'online' ? '' : (r.venue ?? ''),
           csvStatus(r, lapsed.has(r.bookingId)),
           positions.get(r.bookingId) ?? '',
           localDateTime(r.bookedAt, r.timeZone),
-          audiences.get(r.sessionId) ?? 'programme',
+          audiences.get(r.sessionId) ?? audienceWords({ kind: 'programme', orgId: null, orgName: null }),
         ]),
       );
     },
@@ -436,9 +463,9 @@ async function lapsedOffers(deps: Deps, offeredIds: string[]): Promise<Set<strin
   return offeredIds.length === 0 ? new Set() : repo.lapsedOffers(deps.db, offeredIds, deps.now().toISOString());
 }
 
-/** A booking's status as the CSV says it: as the office's web list does (an offer run out is "offer expired"). */
-function csvStatus(r: { status: string; sessionStatus: string }, offerLapsed: boolean): string {
-  const status = r.status === 'offered' && offerLapsed ? 'offer expired' : r.status;
+/** A booking's status as the CSV says it: as the office's web list does ("On the waitlist"; an offer run out is "Offer expired"; "(session cancelled)" after a place on a cancelled session). */
+function csvStatus(r: { status: BookingStatus; sessionStatus: string }, offerLapsed: boolean): string {
+  const status = r.status === 'offered' && offerLapsed ? 'Offer expired' : statusLabel[r.status];
   return r.sessionStatus === 'cancelled' && r.status !== 'cancelled' ? `${status} (session cancelled)` : status;
 }
 

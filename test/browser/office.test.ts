@@ -697,7 +697,8 @@ describe.skipIf(!browserAvailable)('office staff', () => {
 
     const page = await newPage(env.browser, env.server, { viewport: { width: 320, height: 800 } });
     await signInTo(page, trustOffice, '/office/bookings', 'Who is booked where', { nav: 'Who is booked where' });
-    await page.getByText('Every booking and waitlist place of the staff of Birch Learning Trust.').waitFor();
+    // The trust chosen (the default): its own staff's bookings and its schools'.
+    await page.getByText('Every booking and waitlist place of the staff of Birch Learning Trust and its schools.', { exact: false }).waitFor();
     // The trust's office chooses one of its schools by keyboard.
     await tabTo(page, 'School');
     await page.keyboard.type('Oak');

@@ -353,12 +353,14 @@ describe.skipIf(!browserAvailable)('administration of people, imports and trust 
       const picker = page.getByRole('combobox', { name: 'Book staff of' });
       await picker.waitFor();
       const options = await picker.locator('option').allTextContents();
-      expect(options).toEqual([trust.name, hill.name, vale.name]);
+      // Nothing chosen at first: the trust's office chooses whose staff to book (the trust's own among them).
+      expect(options).toEqual(['Choose a school', `${trust.name} (its own staff)`, hill.name, vale.name]);
       await checkPage(page, `session page, trust office (${size})`);
 
       if (size === '320 px') {
         await tabTo(page, 'Book staff of');
-        // Keyboard choice of the school: Vale is the third option.
+        // Keyboard choice of the school: Vale is the third after "Choose a school".
+        await page.keyboard.press('ArrowDown');
         await page.keyboard.press('ArrowDown');
         await page.keyboard.press('ArrowDown');
         await expect.poll(() => picker.inputValue()).toBe(vale.id);
@@ -410,11 +412,12 @@ describe.skipIf(!browserAvailable)('administration of people, imports and trust 
         // The school's calendar feed: the picker chooses whose.
         await page.goto(`/calendar?org=${vale.id}`);
         await page.getByRole('heading', { level: 2, name: `Every booking of ${vale.name}’s staff` }).waitFor();
-        await page.getByLabel('Your school’s calendar address').waitFor();
+        // Named: it is not the trust office's own school.
+        await page.getByLabel(`${vale.name}’s calendar address`).waitFor();
         await checkPage(page, `calendar feeds, a school of the trust (${size})`);
         // Another trust's school in the address is not taken: the page shows the office's own organisation.
         await page.goto(`/calendar?org=${other.id}`);
-        await page.getByRole('heading', { level: 2, name: `Every booking of ${trust.name}’s staff` }).waitFor();
+        await page.getByRole('heading', { level: 2, name: `Every booking of ${trust.name}’s own staff` }).waitFor();
       }
     }
     // The server refuses the other trust's school, whatever the page offers.

@@ -4,8 +4,6 @@
  * England, its days are England's, and a time shown is named GMT or BST. A helper's optional
  * `timeZone` is there for a caller that truly means another zone; none passes one today.
  */
-import type { Mode, SeatKind } from '../../shared/sessions.js';
-import type { BookingStatus } from '../../shared/bookings.js';
 import { serverNow } from './clock.js';
 
 /**
@@ -81,16 +79,9 @@ export function formatTime(at: string | Date, timeZone: string = ENGLAND) {
   return `${fmtIn(TIME_OPTS, timeZone).format(d)} ${zoneName(d, timeZone)}`.trim();
 }
 
-export const modeLabel: Record<Mode, string> = { online: 'Online', in_person: 'In person', hybrid: 'Hybrid (in person or online)' };
-export const seatLabel: Record<SeatKind, string> = { online: 'Online', in_person: 'In person' };
-export const statusLabel: Record<BookingStatus, string> = {
-  confirmed: 'Confirmed',
-  waitlisted: 'On the waitlist',
-  offered: 'Seat offered',
-  cancelled: 'Cancelled',
-  attended: 'Attended',
-  absent: 'Absent',
-};
+// Shared with the server, whose office spreadsheet says them in the same words.
+export { modeLabel, seatLabel } from '../../shared/sessions.js';
+export { statusLabel } from '../../shared/bookings.js';
 
 export const plural = (n: number, one: string, many = one + 's') => `${n} ${n === 1 ? one : many}`;
 /** As plural, with the number grouped in thousands ("1,234 organisations"), for counts that may be large. */

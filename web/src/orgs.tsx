@@ -197,15 +197,20 @@ function countWords(q: string, total: number): string {
   return total === 1 ? `1 organisation matches ${search}.` : `${total} organisations match ${search}.`;
 }
 
-/** Office staff who book for several organisations choose one; with a single one there is nothing to choose. */
-export function SchoolSelect({ id, orgs, value, onChange, label = 'School' }: { id: string; orgs: Org[]; value: string; onChange: (orgId: string) => void; label?: string }) {
+/**
+ * Office staff who book for several organisations choose one; with a single one there is
+ * nothing to choose. `placeholder`: the first option, of none chosen yet (value ''), where
+ * the choice is to be made before anything is shown.
+ */
+export function SchoolSelect({ id, orgs, value, onChange, label = 'School', placeholder }: { id: string; orgs: Org[]; value: string; onChange: (orgId: string) => void; label?: string; placeholder?: string }) {
   if (orgs.length < 2) return null;
   // More than a list can hold (a large local authority's schools): found by searching.
-  if (orgs.length >= OWN_ORGS_LISTED) return <OrgSearchPicker id={id} label={label} value={value} onChange={onChange} chosenName={orgs.find((o) => o.id === value)?.name} />;
+  if (orgs.length >= OWN_ORGS_LISTED) return <OrgSearchPicker id={id} label={label} value={value} onChange={onChange} chosenName={orgs.find((o) => o.id === value)?.name} {...(placeholder ? { noneLabel: placeholder } : {})} />;
   return (
     <div class="field">
       <label for={id}>{label}</label>
       <select id={id} value={value} onChange={(e) => onChange((e.currentTarget as HTMLSelectElement).value)}>
+        {placeholder !== undefined && <option value="">{placeholder}</option>}
         {orgs.map((o) => (
           <option key={o.id} value={o.id}>
             {o.name}

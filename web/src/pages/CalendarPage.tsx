@@ -1,9 +1,10 @@
 import { useRef, useState } from 'preact/hooks';
 import { FeedUrl } from '../../../shared/calendar.js';
 import { api } from '../api.js';
-import { ConfirmButton, PageHeading, Status, useApp } from '../components.js';
+import { PARENT_KINDS } from '../../../shared/accounts.js';
+import { ConfirmButton, PageHeading, Status, useApp, type MeValue } from '../components.js';
 import { ActionError, Loaded, useAction, useLoad } from '../load.js';
-import { officeOrgOf, OrgsNotLoaded, SchoolForm, useOrgs } from '../orgs.js';
+import { officeOrgOf, OrgsNotLoaded, SchoolForm, useOrgs, type Org } from '../orgs.js';
 import { navigate } from '../router.js';
 
 /** Copies text with the Clipboard API, or by selecting the field and the older copy command. */
@@ -86,6 +87,40 @@ function FeedPanel({ base, idPrefix, label, rotateQuestion }: { base: string; id
   );
 }
 
+/**
+ * What the Calendar page says of an organisation's feed: a school's (its office's own, or one
+ * its trust's office chose), or a trust's or local authority's, whose feed holds the staff it
+ * employs itself: each school has a feed of its own (server/calendar/service.ts, orgScope).
+ * A feed works while its maker acts for the organisation: a school's office for its school, a
+ * trust's office for the trust and its schools.
+ */
+function orgFeedWords(me: MeValue, orgs: Org[], orgId: string | null, orgName: string | null) {
+  const org = orgs.find((o) => o.id === orgId);
+  const name = orgName ?? 'your school';
+  const groupKind = org?.kind && PARENT_KINDS.includes(org.kind) ? org.kind : orgs.some((o) => o.parentId === orgId) ? 'trust' : null;
+  const keep = 'This address is yours alone (each member of the office has their own)';
+  // An administrator acts for every organisation, so their address works while they are one.
+  const works = (office: string) => (me.role === 'admin' ? 'works while you are an administrator' : `works while you are office staff for ${office}`);
+  if (groupKind) {
+    const word = groupKind === 'local_authority' ? 'local authority' : 'trust';
+    return {
+      heading: `Every booking of ${name}’s own staff`,
+      about: `For the ${word} office: one calendar with every booking and waitlist place of the staff of ${name} itself, kept up to date. Its schools’ staff are not in it: each school has a calendar of its own, so choose the school above for theirs. ${keep} and ${works(`this ${word}`)}.`,
+      label: `The ${word}’s calendar address`,
+      whose: `the ${word}’s`,
+    };
+  }
+  const own = !orgId || orgId === me.orgId;
+  return {
+    heading: `Every booking of ${name}’s staff`,
+    about: own
+      ? `For the school office: one calendar with every booking and waitlist place of your staff, kept up to date. ${keep} and ${works('this school')}.`
+      : `For the office: one calendar with every booking and waitlist place of the staff of ${name}, kept up to date. ${keep} and ${works(`${me.orgName ?? 'your trust'}, whose schools you book for`)}.`,
+    label: own ? 'Your school’s calendar address' : `${name}’s calendar address`,
+    whose: own ? 'the school’s' : `${name}’s`,
+  };
+}
+
 /** "Subscribe to my calendar": the private feed address and a one-click copy; office staff also get their school's. */
 export function CalendarPage() {
   const { me, loc } = useApp();
@@ -94,6 +129,7 @@ export function CalendarPage() {
   const orgs = useOrgs(me.role === 'office', loc.query.get('org'));
   const orgId = office ? officeOrgOf(me, orgs.data, loc.query.get('org')) : null;
   const orgName = orgs.data?.find((o) => o.id === orgId)?.name ?? me.orgName;
+  const feedWords = orgFeedWords(me, orgs.data ?? [], orgId, orgName);
   const [choiceError, setChoiceError] = useState(false);
   // Someone who runs sessions finds those in their feed too (server/calendar/repository.ts, Scope).
   const what = me.runsSessions ? 'bookings and the sessions you run' : 'bookings';
@@ -110,11 +146,17 @@ export function CalendarPage() {
       </section>
       {office && orgId && (
         <section aria-labelledby="school-feed-title">
-          <h2 id="school-feed-title">Every booking of {orgName ?? 'your school'}’s staff</h2>
+          <h2 id="school-feed-title">{feedWords.heading}</h2>
           <OrgsNotLoaded orgs={orgs} />
           <SchoolForm id="feed-org" orgs={orgs.data ?? []} value={orgId} onChoose={(id) => navigate(`/calendar?org=${encodeURIComponent(id)}`)} onErrors={setChoiceError} />
-          <p>For the school office: one calendar with every booking and waitlist place of your staff, kept up to date. This address is yours alone (each member of the office has their own) and works while you are office staff for this school.</p>
-          <FeedPanel key={orgId} base={`/api/orgs/${encodeURIComponent(orgId)}/calendar`} idPrefix="school-feed" label="Your school’s calendar address" rotateQuestion="Make a new address for the school’s calendar? Every address of it stops working, yours and those of the rest of the office: calendars subscribed with them will stop updating until they subscribe again." />
+          <p>{feedWords.about}</p>
+          <FeedPanel
+            key={orgId}
+            base={`/api/orgs/${encodeURIComponent(orgId)}/calendar`}
+            idPrefix="school-feed"
+            label={feedWords.label}
+            rotateQuestion={`Make a new address for ${feedWords.whose} calendar? Every address of it stops working, yours and those of the rest of the office: calendars subscribed with them will stop updating until they subscribe again.`}
+          />
         </section>
       )}
     </>

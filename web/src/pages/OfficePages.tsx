@@ -3,7 +3,8 @@ import { CompletionPage, CompletionQuery } from '../../../shared/attendance.js';
 import { OrgBookingsPage as OrgBookingsAnswer } from '../../../shared/bookings.js';
 import { ExportQuery } from '../../../shared/calendar.js';
 import { api } from '../api.js';
-import { Badge, DownloadLink, DownloadMessages, ErrorSummary, errorFor, PageHeading, TextField, useApp, useDownload, type FieldError } from '../components.js';
+import { PARENT_KINDS } from '../../../shared/accounts.js';
+import { Badge, DownloadLink, DownloadMessages, ErrorSummary, errorFor, PageHeading, TextField, useApp, useDownload, type FieldError, type MeValue } from '../components.js';
 import { Pagination, pageCountText } from '../pagination.js';
 import { Loaded, useLoad } from '../load.js';
 import { formatDate, formatTimeRange, ordinal, plural, seatLabel, statusLabel, dayInEngland } from '../format.js';
@@ -44,6 +45,23 @@ function OrgChooser({ orgs, orgId, path, onErrors, range }: { orgs: Org[]; orgId
     navigate(`${path}?${p}`);
   };
   return <SchoolForm id="office-org" orgs={orgs} value={orgId} onChoose={choose} onErrors={onErrors} />;
+}
+
+/**
+ * Whether a page about `orgId` covers schools under it: a trust or local authority (its kind
+ * says so; its schools among those a trust's office books for say so too, should it not).
+ * Who is booked where and the export then hold its own staff's bookings and its schools'
+ * (server: accounts/acting.ts, orgAndSchoolsFor), as Training coverage counts them.
+ */
+function coversSchools(orgs: Org[], orgId: string): boolean {
+  const org = orgs.find((o) => o.id === orgId);
+  return (!!org?.kind && PARENT_KINDS.includes(org.kind)) || orgs.some((o) => o.parentId === orgId);
+}
+
+/** Whose bookings a page about `orgId` holds: "the staff of Oak Trust and its schools" for a trust, else as staffWords says. */
+function bookedStaffWords(me: MeValue, orgs: Org[], orgId: string): string {
+  if (!coversSchools(orgs, orgId)) return staffWords(me, orgs, orgId);
+  return `the staff of ${orgs.find((o) => o.id === orgId)?.name ?? 'this organisation'} and its schools`;
 }
 
 /** A date as a date field gives it. */
@@ -122,6 +140,8 @@ export function OrgBookingsPage({ orgId, orgs = [] }: { orgId: string; orgs?: Or
   // Whose hold a seat came from: "your school" is only the viewer's own; a trust's office
   // (acting for its schools) is told which school.
   const holder = (b: { heldFor: string | null; heldForName: string | null }) => (b.heldFor === me.orgId ? 'your school' : (b.heldForName ?? orgs.find((o) => o.id === b.heldFor)?.name ?? 'another school'));
+  // A trust's list holds its schools' staff too: each row says whose staff the person is.
+  const schools = coversSchools(orgs, orgId);
   const from = loc.query.has('from') ? loc.query.get('from')! : dayInEngland();
   const to = loc.query.get('to') ?? '';
   const [errors, setErrors] = useState<FieldError[]>([]);
@@ -178,7 +198,7 @@ export function OrgBookingsPage({ orgId, orgs = [] }: { orgId: string; orgs?: Or
         Who is booked where
       </PageHeading>
       <OrgChooser orgs={orgs} orgId={orgId} path="/office/bookings" onErrors={setChoiceError} range={formRef} />
-      <p>Every booking and waitlist place of {staffWords(me, orgs, orgId)}. Use it to plan cover.</p>
+      <p>Every booking and waitlist place of {bookedStaffWords(me, orgs, orgId)}. Use it to plan cover.</p>
       <ErrorSummary errors={errors} />
       <form ref={formRef} class="filters" onSubmit={submit} noValidate aria-label="Date range">
         <RangeFields from={from} to={to} errors={errors} />
@@ -205,6 +225,7 @@ export function OrgBookingsPage({ orgId, orgs = [] }: { orgId: string; orgs?: Or
                 <thead>
                   <tr>
                     <th scope="col">Person</th>
+                    {schools && <th scope="col">School</th>}
                     <th scope="col">Session</th>
                     <th scope="col">Date and time</th>
                     <th scope="col">Seat</th>
@@ -215,6 +236,7 @@ export function OrgBookingsPage({ orgId, orgs = [] }: { orgId: string; orgs?: Or
                   {items.map((b) => (
                     <tr key={b.id}>
                       <th scope="row" data-label="Person">{b.userName}</th>
+                      {schools && <td data-label="School">{b.orgName ?? ''}</td>}
                       <td data-label="Session">
                         <Link href={`/sessions/${b.sessionId}`}>{b.session.title}</Link>
                       </td>
@@ -270,7 +292,10 @@ export function OrgExportPage({ orgId, orgs = [] }: { orgId: string; orgs?: Org[
         Export bookings
       </PageHeading>
       <OrgChooser orgs={orgs} orgId={orgId} path="/office/export" onErrors={setChoiceError} range={formRef} />
-      <p>Download every booking of {staffWords(me, orgs, orgId)} in a date range: as a calendar file with one invite per booking, or as a spreadsheet (CSV) that opens in Excel.</p>
+      <p>
+        Download every booking of {bookedStaffWords(me, orgs, orgId)} in a date range: as a calendar file with one invite per booking, or as a spreadsheet (CSV) that opens in Excel
+        {coversSchools(orgs, orgId) ? ', with each person’s school' : ''}.
+      </p>
       <ErrorSummary errors={errors} />
       <form
         ref={formRef}
@@ -324,7 +349,14 @@ export function OrgRecordPage({ orgId, orgs = [] }: { orgId: string; orgs?: Org[
         Training record
       </PageHeading>
       <OrgChooser orgs={orgs} orgId={orgId} path="/office/record" onErrors={setChoiceError} />
-      <p>Every live session {whose} attended, newest first, with the minutes each person was present: evidence of their training.</p>
+      {coversSchools(orgs, orgId) ? (
+        // The record is each organisation's own: a trust's holds the staff it employs itself, not its schools'.
+        <p>
+          Every live session the staff of {orgs.find((o) => o.id === orgId)?.name ?? 'this organisation'} itself attended, newest first, with the minutes each person was present: evidence of their training. Its schools’ staff are not in it: each school has a record of its own, so choose the school above to see theirs.
+        </p>
+      ) : (
+        <p>Every live session {whose} attended, newest first, with the minutes each person was present: evidence of their training.</p>
+      )}
       {/* Fetched by the page, so a refusal (422: more rows than one spreadsheet may hold) is said here. */}
       <DownloadLink href={csvHref} fallbackName="training-record.csv">
         Download the whole record as a spreadsheet (CSV)

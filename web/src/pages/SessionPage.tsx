@@ -124,31 +124,37 @@ function useHolds(s: Session, version: number) {
   return useLoad(() => api(`/api/sessions/${encodeURIComponent(s.id)}/holds`, HoldList), [s.id, version]);
 }
 
-/** Office staff: their school's holds and claims on this session, and the way to hold seats. */
-function SchoolHolds({ s, holds }: { s: Session; holds: LoadState<z.infer<typeof HoldList>> }) {
+/**
+ * Office staff: the holds and claims on this session of the organisations they book for, and
+ * the way to hold seats for the one they are booking for (`orgId`, called `whose`: "your
+ * school" to a school's own office, its name to a trust's office, which acts for several).
+ * Each hold names the school it is for by name, the chosen one's first: a trust's office
+ * booking for one school sees the others' holds as theirs.
+ */
+function SchoolHolds({ s, holds, orgId, whose }: { s: Session; holds: LoadState<z.infer<typeof HoldList>>; orgId: string; whose: string }) {
   const { me } = useApp();
-  const held = !!holds.data?.items.length;
+  const held = !!holds.data?.items.some((h) => h.orgId === orgId);
   // With no hold yet, seats can be held only from those nobody has (nor holds): none, no link to a form that would refuse.
   const noneToHold = !held && s.seats.inPerson.publicAvailable + s.seats.online.publicAvailable === 0;
   const link =
     me.role === 'office' &&
     s.status === 'scheduled' &&
     (noneToHold ? (
-      <p>Every seat is booked or held, so none can be held for your school on this session.</p>
+      <p>Every seat is booked or held, so none can be held for {whose} on this session.</p>
     ) : (
       <p>
-        <Link href={`/sessions/${encodeURIComponent(s.id)}/holds`}>{held ? 'Change the seats held for your school' : 'Hold seats for your school'}</Link>
+        <Link href={`/sessions/${encodeURIComponent(s.id)}/holds`}>{held ? `Change the seats held for ${whose}` : `Hold seats for ${whose}`}</Link>
       </p>
     ));
   if (!holds.data?.items.length && !holds.error) return link || null;
   return (
     <>
-      <Loaded state={holds} what="your school’s held seats">
+      <Loaded state={holds} what="the held seats">
         {(h) => (
           <ul class="plain">
-            {h.items.map((x) => (
+            {[...h.items.filter((x) => x.orgId === orgId), ...h.items.filter((x) => x.orgId !== orgId)].map((x) => (
               <li key={x.orgId + x.seat}>
-                {plural(x.seats, `${seatLabel[x.seat].toLowerCase()} seat`)} held for {x.orgName || 'your school'}: {x.claimed} taken, {Math.max(0, x.seats - x.claimed)} still held
+                {plural(x.seats, `${seatLabel[x.seat].toLowerCase()} seat`)} held for {x.orgName}: {x.claimed} taken, {Math.max(0, x.seats - x.claimed)} still held
                 {s.holdsReleaseAt && <> until {formatDateTime(s.holdsReleaseAt)}</>}.
               </li>
             ))}
@@ -212,19 +218,26 @@ function StaffAttendance({ s }: { s: Session }) {
 }
 
 /**
- * Office staff book for their own organisation; a trust's office chooses which of its
- * schools (or the trust itself) to book from. Administrators choose any organisation (their
- * own, if they have one, to start with), by name or URN.
+ * Office staff book for their own organisation; a trust's office first chooses which of its
+ * schools (or the trust itself, its own staff) to book from: the seats free to a school count
+ * its own held seats, so its staff are booked a school at a time. Administrators choose any
+ * organisation (their own, if they have one, to start with), by name or URN.
  */
 function OfficeBookStaff({ s, version, onBooked }: { s: Session; version: number; onBooked: () => Promise<void> }) {
   const { me } = useApp();
   const admin = me.role === 'admin';
   // Office staff choose among the organisations they book for; an administrator finds any.
   const orgs = useOrgs(!admin);
-  const [orgId, setOrgId] = useState(me.orgId ?? '');
+  const [picked, setPicked] = useState<string | null>(admin ? (me.orgId ?? '') : null);
   const [foundName, setFoundName] = useState(me.orgName ?? '');
   const list = orgs.data ?? [];
+  const several = !admin && list.length > 1;
+  // Nothing chosen yet: a trust's office chooses (nothing is shown while its organisations
+  // load); an office of one organisation, or whose organisations did not load, books its own.
+  const orgId = picked ?? (several || (!orgs.data && !orgs.error) ? '' : (me.orgId ?? ''));
   const name = admin ? foundName || null : (list.find((o) => o.id === orgId)?.name ?? me.orgName);
+  // The trust itself among its schools: its own staff, said so in the choice.
+  const options = list.map((o) => (o.id === me.orgId && list.some((x) => x.parentId === o.id) ? { ...o, name: `${o.name} (its own staff)` } : o));
   return (
     <>
       {admin ? (
@@ -236,7 +249,7 @@ function OfficeBookStaff({ s, version, onBooked }: { s: Session; version: number
             value={orgId}
             chosenName={me.orgName ?? undefined}
             onChange={(id, found) => {
-              setOrgId(id);
+              setPicked(id);
               setFoundName(found);
             }}
             hint="Whose staff to book: you see each person’s place and timetable clashes first."
@@ -245,13 +258,14 @@ function OfficeBookStaff({ s, version, onBooked }: { s: Session; version: number
       ) : orgs.error ? (
         <OrgsNotLoaded orgs={orgs} />
       ) : (
-        list.length > 1 && (
+        several && (
           <div class="panel">
-            <SchoolSelect id="book-org" label="Book staff of" orgs={list} value={orgId} onChange={setOrgId} />
+            <SchoolSelect id="book-org" label="Book staff of" orgs={options} value={orgId} onChange={setPicked} placeholder="Choose a school" />
+            {!orgId && <p class="hint">Choose whose staff to book: one of your schools, or your own organisation’s staff. Each school’s held seats are for its own staff, so you book one school at a time.</p>}
           </div>
         )
       )}
-      {orgId && <BookStaff key={orgId} s={s} orgId={orgId} orgName={name} version={version} onBooked={onBooked} />}
+      {orgId && <BookStaff key={orgId} s={s} orgId={orgId} orgName={name} several={several} version={version} onBooked={onBooked} />}
     </>
   );
 }
@@ -269,7 +283,7 @@ function matchesPerson(p: RosterEntry, typed: string): boolean {
 }
 
 /** Office staff: book several people of one organisation they book for at once, seeing each person's place and clashes first. */
-function BookStaff({ s, orgId, orgName, version, onBooked }: { s: Session; orgId: string; orgName: string | null; version: number; onBooked: () => Promise<void> }) {
+function BookStaff({ s, orgId, orgName, several, version, onBooked }: { s: Session; orgId: string; orgName: string | null; several: boolean; version: number; onBooked: () => Promise<void> }) {
   const { me } = useApp();
   // Both load again on the page's reload signal, after any booking change on the page.
   const [seat, setSeat] = useState<SeatKind>(seatKindsOf(s).find((k) => leftFor(s, k) > 0) ?? seatKindsOf(s)[0]!);
@@ -277,7 +291,8 @@ function BookStaff({ s, orgId, orgName, version, onBooked }: { s: Session; orgId
   const roster = useLoad(() => api(`/api/sessions/${encodeURIComponent(s.id)}/roster?${new URLSearchParams({ orgId, ...(s.mode === 'hybrid' ? { seat } : {}) })}`, Roster), [s.id, orgId, version, s.mode === 'hybrid' ? seat : '']);
   const holds = useHolds(s, version);
   const ownOrg = orgId === (me.orgId ?? '');
-  const whose = ownOrg || !orgName ? 'your school' : orgName;
+  // "Your school" is a school office's own; an office acting for several (a trust's) is told which.
+  const whose = (ownOrg && !several) || !orgName ? 'your school' : orgName;
   const [chosen, setChosen] = useState<Set<string>>(new Set());
   const [outcomes, setOutcomes] = useState<{ name: string; text: string; ok: boolean }[]>([]);
   const [status, setStatus] = useState('');
@@ -347,7 +362,7 @@ function BookStaff({ s, orgId, orgName, version, onBooked }: { s: Session; orgId
           )}
         </p>
       )}
-      <SchoolHolds s={s} holds={holds} />
+      <SchoolHolds s={s} holds={holds} orgId={orgId} whose={whose} />
       <Loaded state={roster} what={ownOrg ? 'your staff' : `the staff of ${whose}`}>
         {(r) => {
           const shown = find.trim() ? r.items.filter((p) => matchesPerson(p, find)) : r.items;

@@ -1,0 +1,174 @@
+/**
+ * A trust's bookings, as its office reads them with the trust chosen (the default of its
+ * office pages): its own staff's and its schools', each row naming the person's school, as
+ * Training coverage counts them; paged and counted over all of them. A school's office still
+ * reads its own school only, nobody reads another trust's, and a school's own in-house
+ * sessions stay out of its trust's view (DESIGN.md invariant 12). The bookings spreadsheet
+ * says modes, seats, statuses and audiences in the words the pages use.
+ */
+import { parse } from 'csv-parse/sync';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeTestContext, type TestContext, type TestUser } from '../helpers.js';
+import { readCalendar } from './calendar-ical.js';
+
+let t: TestContext;
+beforeEach(async () => {
+  t = await makeTestContext({ now: '2026-03-01T09:00:00.000Z' });
+});
+afterEach(async () => {
+  await t.close();
+});
+
+const csvRows = (text: string) => parse(text, { bom: true, columns: true, record_delimiter: '\r\n' }) as Record<string, string>[];
+const book = (as: TestUser, sessionId: string, body: Record<string, unknown>) => t.request('POST', `/api/sessions/${sessionId}/bookings`, { as, body });
+
+async function riverside() {
+  const admin = await t.user('admin');
+  const mkOrg = async (body: Record<string, unknown>) => {
+    const r = await t.request('POST', '/api/orgs', { as: admin, body });
+    expect(r.status, r.text).toBe(201);
+    return r.json as { id: string; name: string };
+  };
+  const trust = await mkOrg({ name: 'Riverside Learning Trust', kind: 'trust' });
+  const primary = await mkOrg({ name: 'Riverside Primary School', parentId: trust.id });
+  const hilltop = await mkOrg({ name: 'Hilltop Academy', parentId: trust.id });
+  const other = await mkOrg({ name: 'Elm Trust', kind: 'trust' });
+  const brook = await mkOrg({ name: 'Brook School', parentId: other.id });
+  const tess = await t.user('office', trust.id, 'Tess Office');
+  const primaryOffice = await t.user('office', primary.id, 'Pat Office');
+  const amy = await t.user('staff', primary.id, 'Amy Primary');
+  const ben = await t.user('staff', primary.id, 'Ben Primary');
+  const cat = await t.user('staff', hilltop.id, 'Cat Hilltop');
+  const bea = await t.user('staff', brook.id, 'Bea Brook');
+  const trainer = await t.user('trainer');
+  const first = await t.session({ title: 'Autism awareness', startsAt: '2026-03-10T16:00:00.000Z', endsAt: '2026-03-10T17:00:00.000Z', capacity: { online: 10 } }, trainer);
+  const second = await t.session({ title: 'Makaton basics', startsAt: '2026-03-12T16:00:00.000Z', endsAt: '2026-03-12T17:00:00.000Z', capacity: { online: 10 } }, trainer);
+  // Riverside Primary's own in-house training: not the trust's to read (invariant 12).
+  const inset = await t.session({ title: 'Primary INSET', startsAt: '2026-03-11T16:00:00.000Z', endsAt: '2026-03-11T17:00:00.000Z', capacity: { online: 10 }, audience: { kind: 'organisation', orgId: primary.id } }, trainer);
+  for (const [who, s] of [[tess, first], [amy, first], [ben, first], [cat, first], [amy, second], [cat, second], [bea, first], [amy, inset]] as const) {
+    expect((await book(who, s.id, {})).status).toBe(201);
+  }
+  return { admin, trust, primary, hilltop, other, brook, tess, primaryOffice, amy, ben, cat, bea, trainer, first, second, inset };
+}
+
+describe('a trust office with the trust chosen', () => {
+  it('lists its own staff’s and its schools’ bookings, each naming the person’s school, paged and counted over all of them', async () => {
+    const w = await riverside();
+    const all = await t.request('GET', `/api/orgs/${w.trust.id}/bookings?from=2026-03-01`, { as: w.tess });
+    expect(all.status, all.text).toBe(200);
+    expect(all.json).toMatchObject({ total: 6, hasMore: false, live: 6, cancelled: 0 });
+    expect(all.json.items.map((b: any) => [b.session.title, b.userName, b.orgName])).toEqual([
+      ['Autism awareness', 'Amy Primary', 'Riverside Primary School'],
+      ['Autism awareness', 'Ben Primary', 'Riverside Primary School'],
+      ['Autism awareness', 'Cat Hilltop', 'Hilltop Academy'],
+      ['Autism awareness', 'Tess Office', 'Riverside Learning Trust'],
+      ['Makaton basics', 'Amy Primary', 'Riverside Primary School'],
+      ['Makaton basics', 'Cat Hilltop', 'Hilltop Academy'],
+    ]);
+    expect(all.json.items.find((b: any) => b.userName === 'Cat Hilltop').orgId).toBe(w.hilltop.id);
+
+    // Page by page: every booking once, in the same order, the counts over the whole range.
+    const seen: string[] = [];
+    for (let offset = 0; ; offset += 4) {
+      const page = await t.request('GET', `/api/orgs/${w.trust.id}/bookings?from=2026-03-01&limit=4&offset=${offset}`, { as: w.tess });
+      expect(page.json).toMatchObject({ total: 6, live: 6, cancelled: 0 });
+      seen.push(...page.json.items.map((b: any) => b.id));
+      if (!page.json.hasMore) break;
+    }
+    expect(seen).toEqual(all.json.items.map((b: any) => b.id));
+
+    // A cancellation is counted apart, as on a school's list.
+    const ben = all.json.items.find((b: any) => b.userName === 'Ben Primary');
+    expect((await t.request('DELETE', `/api/bookings/${ben.id}`, { as: w.tess })).status).toBe(200);
+    expect((await t.request('GET', `/api/orgs/${w.trust.id}/bookings?from=2026-03-01`, { as: w.tess })).json).toMatchObject({ total: 6, live: 5, cancelled: 1 });
+
+    // An administrator choosing the trust reads the same, the school's in-house session included (they see every session).
+    const asAdmin = await t.request('GET', `/api/orgs/${w.trust.id}/bookings?from=2026-03-01`, { as: w.admin });
+    expect(asAdmin.json.items.map((b: any) => b.session.title).sort()).toEqual(['Autism awareness', 'Autism awareness', 'Autism awareness', 'Autism awareness', 'Makaton basics', 'Makaton basics', 'Primary INSET']);
+  });
+
+  it('keeps every organisation check: a school’s in-house sessions stay out of the trust’s view; a school office reads its own school only; nobody reads another trust’s', async () => {
+    const w = await riverside();
+    const titles = async (orgId: string, as: TestUser) => {
+      const r = await t.request('GET', `/api/orgs/${orgId}/bookings?from=2026-03-01`, { as });
+      expect(r.status, r.text).toBe(200);
+      return r.json.items.map((b: any) => `${b.userName}: ${b.session.title}`);
+    };
+    expect(await titles(w.trust.id, w.tess)).not.toContain('Amy Primary: Primary INSET');
+    expect(await titles(w.trust.id, w.tess)).not.toContain('Bea Brook: Autism awareness');
+    // The school's own office reads its in-house session, and only its own staff.
+    expect(await titles(w.primary.id, w.primaryOffice)).toEqual(['Amy Primary: Autism awareness', 'Ben Primary: Autism awareness', 'Amy Primary: Primary INSET', 'Amy Primary: Makaton basics']);
+    for (const path of ['bookings', 'bookings.csv', 'bookings.ics']) {
+      expect((await t.request('GET', `/api/orgs/${w.trust.id}/${path}`, { as: w.primaryOffice })).status, path).toBe(403);
+      expect((await t.request('GET', `/api/orgs/${w.hilltop.id}/${path}`, { as: w.primaryOffice })).status, path).toBe(403);
+      expect((await t.request('GET', `/api/orgs/${w.other.id}/${path}`, { as: w.tess })).status, path).toBe(403);
+      expect((await t.request('GET', `/api/orgs/${w.trust.id}/${path}`, { as: w.amy })).status, path).toBe(403);
+    }
+  });
+
+  it('exports its own staff’s and its schools’ bookings as a spreadsheet, each row naming the school, and as a calendar', async () => {
+    const w = await riverside();
+    const csv = await t.request('GET', `/api/orgs/${w.trust.id}/bookings.csv?from=2026-03-01`, { as: w.tess });
+    expect(csv.status, csv.text).toBe(200);
+    const rows = csvRows(csv.text);
+    expect(Object.keys(rows[0]!)).toEqual(['name', 'email', 'school', 'session title', 'start', 'end', 'time zone', 'mode', 'seat', 'venue', 'status', 'waitlist position', 'booked at', 'audience']);
+    expect(rows.map((r) => [r.name, r.school, r['session title']]).sort()).toEqual([
+      ['Amy Primary', 'Riverside Primary School', 'Autism awareness'],
+      ['Amy Primary', 'Riverside Primary School', 'Makaton basics'],
+      ['Ben Primary', 'Riverside Primary School', 'Autism awareness'],
+      ['Cat Hilltop', 'Hilltop Academy', 'Autism awareness'],
+      ['Cat Hilltop', 'Hilltop Academy', 'Makaton basics'],
+      ['Tess Office', 'Riverside Learning Trust', 'Autism awareness'],
+    ]);
+    const ics = await t.request('GET', `/api/orgs/${w.trust.id}/bookings.ics?from=2026-03-01`, { as: w.tess });
+    expect(ics.status).toBe(200);
+    expect(readCalendar(ics.text).events.map((e: any) => e.summary).sort()).toEqual([
+      'Amy Primary - Autism awareness',
+      'Amy Primary - Makaton basics',
+      'Ben Primary - Autism awareness',
+      'Cat Hilltop - Autism awareness',
+      'Cat Hilltop - Makaton basics',
+      'Tess Office - Autism awareness',
+    ]);
+    // A school's export is still its own staff's, its in-house session in it for its own office.
+    const school = csvRows((await t.request('GET', `/api/orgs/${w.primary.id}/bookings.csv?from=2026-03-01`, { as: w.primaryOffice })).text);
+    expect(school.map((r) => `${r.name}: ${r['session title']}`).sort()).toEqual(['Amy Primary: Autism awareness', 'Amy Primary: Makaton basics', 'Amy Primary: Primary INSET', 'Ben Primary: Autism awareness']);
+    expect(new Set(school.map((r) => r.school))).toEqual(new Set(['Riverside Primary School']));
+  });
+});
+
+describe('the bookings spreadsheet', () => {
+  it('says mode, seat, status and audience as the pages do, leaves an online seat’s venue empty, and still neutralises formulas', async () => {
+    const org = await t.org('Ash Primary');
+    const office = await t.user('office', org.id);
+    const trainer = await t.user('trainer');
+    const hybrid = await t.session({ title: 'Team Teach', mode: 'hybrid', venue: '=Main hall', startsAt: '2026-03-10T16:00:00.000Z', endsAt: '2026-03-10T17:00:00.000Z', capacity: { inPerson: 1, online: 1 } }, trainer);
+    const inhouse = await t.session({ title: 'Ash INSET', startsAt: '2026-03-11T16:00:00.000Z', endsAt: '2026-03-11T17:00:00.000Z', capacity: { online: 1 }, waitlistPolicy: 'offer', offerHoldMinutes: 60, audience: { kind: 'organisation', orgId: org.id } }, trainer);
+    const [ann, bob, cy, di] = [await t.user('staff', org.id, 'Ann'), await t.user('staff', org.id, 'Bob'), await t.user('staff', org.id, 'Cy'), await t.user('staff', org.id, 'Di')];
+    expect((await book(office, hybrid.id, { userId: ann.id, seat: 'in_person' })).json.status).toBe('confirmed');
+    expect((await book(office, hybrid.id, { userId: bob.id, seat: 'online' })).json.status).toBe('confirmed');
+    expect((await book(office, hybrid.id, { userId: cy.id, seat: 'online' })).json.status).toBe('waitlisted');
+    const seated = await book(office, inhouse.id, { userId: di.id });
+    const offered = await book(office, inhouse.id, { userId: cy.id });
+    expect(offered.json.status).toBe('waitlisted');
+    // Di gives her seat up: Cy is offered it for an hour, and the hour runs out before any sweep.
+    expect((await t.request('DELETE', `/api/bookings/${seated.json.id}`, { as: office })).status).toBe(200);
+    t.clock.advance(60 * 60_000);
+
+    const res = await t.request('GET', `/api/orgs/${org.id}/bookings.csv?from=2026-03-01`, { as: office });
+    expect(res.status, res.text).toBe(200);
+    const rows = csvRows(res.text);
+    const row = (name: string, title: string) => rows.find((r) => r.name === name && r['session title'] === title)!;
+    expect(row('Ann', 'Team Teach')).toMatchObject({ school: 'Ash Primary', mode: 'Hybrid (in person or online)', seat: 'In person', venue: `'=Main hall`, status: 'Confirmed', audience: 'Everyone in the programme' });
+    // An online seat of a hybrid session has no venue: the person joins online.
+    expect(row('Bob', 'Team Teach')).toMatchObject({ mode: 'Hybrid (in person or online)', seat: 'Online', venue: '', status: 'Confirmed' });
+    expect(row('Cy', 'Team Teach')).toMatchObject({ seat: 'Online', venue: '', status: 'On the waitlist', 'waitlist position': '1' });
+    expect(row('Di', 'Ash INSET')).toMatchObject({ mode: 'Online', status: 'Cancelled', audience: 'Staff of Ash Primary only (in-house)' });
+    expect(row('Cy', 'Ash INSET')).toMatchObject({ status: 'Offer expired' });
+    // No raw codes anywhere, and no cell begins a formula.
+    for (const r of rows) {
+      for (const v of [r.mode, r.seat, r.status, r.audience]) expect(v).not.toMatch(/in_person|waitlisted|^programme$|^in-house:|^online$|^confirmed$/);
+      for (const v of Object.values(r)) expect(v).not.toMatch(/^[=+\-@\t\r]/);
+    }
+  });
+});
