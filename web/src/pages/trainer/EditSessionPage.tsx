@@ -289,6 +289,23 @@ function seatsTakenErrors(current: Session, body: Patch): FieldError[] {
   });
 }
 
+/**
+ * A mode that leaves out a kind of seat people are booked on, offered or waiting for: refused by
+ * the server (checkSessionChange) in these words, at Mode; found first, for the same reason as
+ * seatsTakenErrors. (Seats held for schools of that kind are the server's to say: the page does
+ * not know who holds them.)
+ */
+function modeDropsPeopleErrors(current: Session, body: Patch): FieldError[] {
+  if (!body.mode || body.mode === 'hybrid' || body.mode === current.mode) return [];
+  const dropped = body.mode === 'online' ? current.seats.inPerson : current.seats.online;
+  const people = dropped.confirmed + dropped.offered + dropped.waitlisted;
+  if (people === 0) return [];
+  const [gone, kept] = body.mode === 'online' ? ['in-person', 'online'] : ['online', 'in-person'];
+  const a = (kind: string) => (kind === 'online' ? 'an online' : 'an in-person');
+  const who = people === 1 ? `1 person is booked on or waiting for ${a(gone)} seat` : `${people} people are booked on or waiting for ${gone} seats`;
+  return [{ field: 'mode-online', message: `${who}, which a session ${body.mode === 'online' ? 'online' : 'in person'} only does not have. Move ${people === 1 ? 'them' : 'each of them'} to ${a(kept)} seat on Who is coming, or remove them, first; or keep it hybrid.` }];
+}
+
 /** Whether, and how many, people a save is asked about first: everyone booked or waiting (a new time or place), or seat holders (new invite text). */
 interface Question {
   people: number;
@@ -388,7 +405,7 @@ function EditForm({ s, navigated, onChanged, reload }: { s: Session; navigated: 
       }
       const body: Patch = {};
       for (const p of toSave) p.send(input, who, body);
-      const tooFew = seatsTakenErrors(current, body);
+      const tooFew = [...modeDropsPeopleErrors(current, body), ...seatsTakenErrors(current, body)];
       if (tooFew.length) {
         // Said in the error summary (which takes focus), before anyone is asked about telling people.
         setConfirming(null);
