@@ -86,6 +86,8 @@ export const Completion = z.object({
   bookingId: z.string(),
   userId: z.string(),
   userName: z.string(),
+  /** The person's organisation, on an organisation's record (a trust's holds its schools' staff too); not on one person's. */
+  orgName: z.string().nullable().optional(),
   sessionId: z.string(),
   title: z.string(),
   courseId: z.string().nullable(),

@@ -8,11 +8,13 @@ import { sql, SqliteAdapter, type Kysely } from 'kysely';
 // email domains map to, and the schools under them), the default from now on, or `national`
 // (any with a URN, for DfE Sign-in and the like), which an administrator chooses.
 //
-// Providers that already read a claim were set up under the old meaning, and may well be
-// national ones whose people have no email domain mapped here (DfE Sign-in): made `own`
-// without anyone choosing it, their staff would be refused at their next sign-in, and an
-// organisation requiring its own sign-in could be left with no way in at all. They are kept
-// `national`, as they worked; an administrator narrows each one on its page.
+// Providers that already read a claim were set up under the old meaning. One with no email
+// domain of its own (DfE Sign-in's pattern) is a national one: made `own` it would serve no
+// one, its staff refused at their next sign-in, so it is kept `national`, as it worked. One
+// with email domains is a school's or trust's own tenant, exactly what the old meaning left
+// open (its IT staff could name any school's URN): it becomes `own`, its claim still placing
+// people in its own organisations and their schools; an administrator widens it on its page
+// should it really be a national one.
 
 /** Whether SQLite's identity_providers has the column already (see up). */
 async function hasScope(db: Kysely<any>): Promise<boolean> {
@@ -22,17 +24,15 @@ async function hasScope(db: Kysely<any>): Promise<boolean> {
 
 export async function up(db: Kysely<any>): Promise<void> {
   // On PostgreSQL the migrator runs each migration in a transaction of its own; on SQLite it
-  // does not, and this one cannot take a transaction of its own as 20261212_01 does: the
-  // migrator runs every pending migration on one lease of the write connection, whose lock
-  // a transaction keeps until the lease ends (db/sqlite.ts), so a second one in the same run
-  // would wait for it for ever. So it is written to be run again instead: a process stopped
-  // between the two statements leaves the column with every claim `own` and the migration
-  // not recorded, and the next start skips adding the column and widens the claims then. No
-  // one can have chosen a scope meanwhile: the service does not start until this has run.
+  // does not, and this one is written to be run again rather than to take a transaction of
+  // its own (as 20261212_01 does): a process stopped between the two statements leaves the
+  // column with every claim `own` and the migration not recorded, and the next start skips
+  // adding the column and widens the national claims then. No one can have chosen a scope
+  // meanwhile: the service does not start until this has run.
   if (!(db.getExecutor().adapter instanceof SqliteAdapter) || !(await hasScope(db))) {
     await db.schema.alterTable('identity_providers').addColumn('org_claim_scope', 'text', (c) => c.notNull().defaultTo('own')).execute();
   }
-  await db.updateTable('identity_providers').set({ org_claim_scope: 'national' }).where('org_claim', 'is not', null).execute();
+  await db.updateTable('identity_providers').set({ org_claim_scope: 'national' }).where('org_claim', 'is not', null).where('org_domains', '=', '[]').execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

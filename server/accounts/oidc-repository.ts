@@ -47,14 +47,13 @@ export function findProvider(db: Q, id: string) {
   return db.selectFrom('identity_providers').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** Saves a provider's settings (all but its id, issuer and creation time); false when it has gone. */
-export async function updateProvider(db: Q, row: IdentityProviderRow): Promise<boolean> {
-  const r = await db
-    .updateTable('identity_providers')
-    .set({ label: row.label, client_id: row.client_id, client_secret_enc: row.client_secret_enc, org_domains: row.org_domains, org_claim: row.org_claim, org_claim_scope: row.org_claim_scope })
-    .where('id', '=', row.id)
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows) > 0;
+/** The settings of a provider that can change (all but its id, issuer and creation time). */
+export type ProviderChanges = Partial<Pick<IdentityProviderRow, 'label' | 'client_id' | 'client_secret_enc' | 'org_domains' | 'org_claim' | 'org_claim_scope'>>;
+
+/** Writes the settings changed (no others), giving the provider as it then is; undefined when it has gone. */
+export async function updateProvider(db: Q, id: string, changes: ProviderChanges): Promise<IdentityProviderRow | undefined> {
+  if (Object.keys(changes).length === 0) return findProvider(db, id);
+  return db.updateTable('identity_providers').set(changes).where('id', '=', id).returningAll().executeTakeFirst();
 }
 
 export async function deleteProvider(db: Q, id: string) {

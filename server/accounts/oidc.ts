@@ -175,21 +175,24 @@ export async function updateProvider(deps: Deps, actor: AuthUser, id: string, in
   const current = await oidcRepo.findProvider(deps.db, id);
   if (!current) throw noSuchProvider();
   await checkSettings(deps, input);
-  const row: IdentityProviderRow = {
-    ...current,
-    label: input.label ?? current.label,
-    client_id: input.clientId ?? current.client_id,
-    client_secret_enc: input.clientSecret === undefined ? current.client_secret_enc : input.clientSecret === null ? null : encryptSecret(input.clientSecret, deps.config.oidcSecretKey!),
-    org_domains: input.orgDomains ? JSON.stringify(input.orgDomains) : current.org_domains,
-    org_claim: input.orgClaim === undefined ? current.org_claim : input.orgClaim,
-    org_claim_scope: input.orgClaimScope ?? current.org_claim_scope,
+  // Only what was sent is written: another administrator's change to another field meanwhile
+  // (a rotated secret, say, while this one corrects the label) is kept, not written back over.
+  const changes: oidcRepo.ProviderChanges = {
+    ...(input.label !== undefined ? { label: input.label } : {}),
+    ...(input.clientId !== undefined ? { client_id: input.clientId } : {}),
+    ...(input.clientSecret !== undefined ? { client_secret_enc: input.clientSecret === null ? null : encryptSecret(input.clientSecret, deps.config.oidcSecretKey!) } : {}),
+    ...(input.orgDomains !== undefined ? { org_domains: JSON.stringify(input.orgDomains) } : {}),
+    ...(input.orgClaim !== undefined ? { org_claim: input.orgClaim } : {}),
+    ...(input.orgClaimScope !== undefined ? { org_claim_scope: input.orgClaimScope } : {}),
   };
+  const row: IdentityProviderRow = { ...current, ...changes };
   await refuseStranding(deps, id, row);
   if (row.client_id !== current.client_id || input.clientSecret !== undefined) {
     await checkDiscovery(deps, row, 'The identity provider’s discovery document could not be read at its issuer address just now, so nothing was changed. Try again in a few minutes.');
   }
-  if (!(await oidcRepo.updateProvider(deps.db, row))) throw noSuchProvider();
-  return (await providerViews(deps, [row]))[0]!;
+  const saved = await oidcRepo.updateProvider(deps.db, id, changes);
+  if (!saved) throw noSuchProvider();
+  return (await providerViews(deps, [saved]))[0]!;
 }
 
 export async function deleteProvider(deps: Deps, actor: AuthUser, id: string) {

@@ -2,7 +2,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { sql, type Kysely, type OnConflictBuilder, type Transaction } from 'kysely';
 import type { Database, PresenceIntervalsTable } from '../../db/schema.js';
-import { rowInserter } from '../../db/prepared.js';
+import { oneOf, rowInserter } from '../../db/prepared.js';
 import type { DbKind } from '../../db/connect.js';
 import { timeOrderedId } from '../platform/ids.js';
 import { raiseFeeds } from '../calendar/feed-revisions.js';
@@ -166,25 +166,30 @@ export async function checkinTime(db: Q, bookingId: string): Promise<string> {
 
 /**
  * Whose record: one person's (all of it when it is their own; read by someone else, on the
- * sessions `viewer` may see), or an organisation's staff's on the sessions `viewer` (who
- * reads it) may see, so a trust's office never reads a school's own in-house sessions
- * (DESIGN.md invariant 12).
+ * sessions `viewer` may see), or the staff of these organisations' (an office page's: a
+ * school, or a trust and its schools, accounts/acting.ts `orgAndSchoolsFor`; none: nobody) on
+ * the sessions `viewer` (who reads it) may see, so a trust's office never reads a school's own
+ * in-house sessions (DESIGN.md invariant 12).
  */
-export type Whose = { userId: string; viewer?: Viewer } | { orgId: string; viewer: Viewer };
+export type Whose = { userId: string; viewer?: Viewer } | { orgIds: readonly string[]; viewer: Viewer };
 
-/** Attended bookings (CPD evidence) of one person, or of an organisation's staff, with their sessions. */
+/** Attended bookings (CPD evidence) of one person, or of some organisations' staff, with their sessions. */
 function attended(db: Q, by: Whose) {
   // A session cancelled after it was held counts nowhere, as in reach (server/reach/repository.ts).
   const q = db.selectFrom('bookings as b').innerJoin('users as u', 'u.id', 'b.user_id').innerJoin('sessions as s', 's.id', 'b.session_id').where('b.status', '=', 'attended').where('s.status', '<>', 'cancelled');
   if ('userId' in by) return by.viewer ? q.where('b.user_id', '=', by.userId).where(visibleTo(by.viewer, 's')) : q.where('b.user_id', '=', by.userId);
-  return q.where('u.org_id', '=', by.orgId).where(visibleTo(by.viewer, 's'));
+  const { orgIds } = by;
+  // One organisation (a school's record, the commonest) as an equality, as before there were several.
+  const staff = orgIds.length === 0 ? q.where(sql<boolean>`1 = 0`) : orgIds.length === 1 ? q.where('u.org_id', '=', orgIds[0]!) : q.where(oneOf(db, 'u.org_id', orgIds));
+  return staff.where(visibleTo(by.viewer, 's'));
 }
 
-/** Attended sessions, newest first: all of them, or the page `limit`/`offset`. */
+/** Attended sessions, newest first, each with the person's organisation: all of them, or the page `limit`/`offset`. */
 export function completions(db: Q, by: Whose, page?: { limit: number; offset: number }) {
   let q = attended(db, by)
     .leftJoin('attendance_results as r', 'r.booking_id', 'b.id')
-    .select(['b.id', 'b.user_id', 'u.name', 'u.email', 'b.seat', 's.id as session_id', 's.title', 's.course_id', 's.starts_at', 's.ends_at', 'r.minutes', 'r.source'])
+    .leftJoin('organisations as uo', 'uo.id', 'u.org_id')
+    .select(['b.id', 'b.user_id', 'u.name', 'u.email', 'uo.name as org_name', 'b.seat', 's.id as session_id', 's.title', 's.course_id', 's.starts_at', 's.ends_at', 'r.minutes', 'r.source'])
     .orderBy('s.starts_at', 'desc')
     .orderBy('u.name')
     .orderBy('b.id');

@@ -11,7 +11,7 @@ import { audienceLabels, findActiveBooking, findBooking, lockSession, viewerFor 
 import { findOrg, findUsersByIds } from '../accounts/repository.js';
 import { slug } from '../calendar/service.js';
 import { localDateTime } from '../calendar/timezones.js';
-import { orgsActableBy } from '../accounts/acting.js';
+import { orgAndSchoolsFor, orgsActableBy } from '../accounts/acting.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
 import { writeCsv } from '../platform/csv.js';
@@ -21,7 +21,7 @@ import { findSession, isTrainerOf, joinWindow } from '../sessions/repository.js'
 import { currentCode, verifyCode } from './checkin-code.js';
 import { combine, effectiveEnd, type IntervalFacts } from './compute.js';
 import * as repo from './repository.js';
-import { wallClock } from '../platform/words.js';
+import { beforeStart, wallClock } from '../platform/words.js';
 
 const MINUTE = 60_000;
 /** Outcomes are written this long after a session ends, so late webhooks still count. */
@@ -167,7 +167,7 @@ export async function setOverride(deps: Deps, actor: AuthUser, sessionId: string
     if (!b || b.session_id !== sessionId || !(repo.SEATED as readonly string[]).includes(b.status)) throw new AppError('not_found', 'No such booking with a seat at this session.');
     // No one can have come before check-in opens; a tick days ahead would become the outcome.
     const { opensAt } = joinWindow(locked);
-    if (now < opensAt) throw new AppError('register_not_open', `The register opens at ${wallClock(opensAt, locked.time_zone)} (${locked.time_zone} time), ${locked.join_opens_minutes} minutes before the session starts: no one can be marked as attended before then.`, { opensAt: opensAt.toISOString() });
+    if (now < opensAt) throw new AppError('register_not_open', `The register opens at ${wallClock(opensAt, locked.time_zone)}, ${beforeStart(locked.join_opens_minutes)}: no one can be marked as attended before then.`, { opensAt: opensAt.toISOString() });
     // A field left out keeps what the booking's correction holds (a tick on the register keeps
     // the minutes and note given earlier); null clears it. The log records the merged entry.
     const current = await repo.overrideOf(trx, b.id);
@@ -395,15 +395,16 @@ export async function recordAttendanceOutcomes(deps: Deps): Promise<number> {
 
 // ---------------------------------------------------------------- completions
 
-function toCompletion(r: Awaited<ReturnType<typeof repo.completions>>[number], audiences: Map<string, string>) {
-  return { bookingId: r.id, userId: r.user_id, userName: r.name, sessionId: r.session_id, title: r.title, courseId: r.course_id, startsAt: r.starts_at, endsAt: r.ends_at, seat: r.seat, minutes: r.minutes ?? null, source: r.source ?? null, audience: audiences.get(r.session_id) ?? 'programme' };
+/** `orgName`: an organisation's record names each person's organisation (a trust's holds its schools' staff too); one person's does not. */
+function toCompletion(r: Awaited<ReturnType<typeof repo.completions>>[number], audiences: Map<string, string>, orgName: boolean) {
+  return { bookingId: r.id, userId: r.user_id, userName: r.name, ...(orgName ? { orgName: r.org_name ?? null } : {}), sessionId: r.session_id, title: r.title, courseId: r.course_id, startsAt: r.starts_at, endsAt: r.ends_at, seat: r.seat, minutes: r.minutes ?? null, source: r.source ?? null, audience: audiences.get(r.session_id) ?? 'programme' };
 }
 
 /** Attended sessions, each saying who it was for: in-house ones count the same and are told apart. */
 async function completionsOf(deps: Deps, by: repo.Whose, page?: { limit: number; offset: number }) {
   const rows = await repo.completions(deps.db, by, page);
   const audiences = await audienceLabels(deps.db, rows.map((r) => r.session_id));
-  return { rows, items: rows.map((r) => toCompletion(r, audiences)) };
+  return { rows, items: rows.map((r) => toCompletion(r, audiences, 'orgIds' in by)) };
 }
 
 export async function myCompletions(deps: Deps, actor: AuthUser) {
@@ -445,20 +446,31 @@ export async function myCompletionsCsv(deps: Deps, actor: AuthUser): Promise<{ c
   return { csv: recordCsv(RECORD_COLUMNS, await recordCells(deps, items)), filename: `cpd-record-${dayInEngland(deps.now().toISOString())}.csv` };
 }
 
-/** The organisation's record as `actor` may read it: on the sessions they may see (DESIGN.md invariant 12). */
+/**
+ * The organisation's record as `actor` may read it: its staff's and, for a trust or local
+ * authority, its schools' staff's too (orgAndSchoolsFor), as Who is booked where and Training
+ * coverage count them; on the sessions they may see, so a trust's office never reads a
+ * school's own in-house sessions (DESIGN.md invariant 12).
+ */
 async function requireOrgRecord(deps: Deps, actor: AuthUser, orgId: string): Promise<repo.Whose> {
-  if (!(await orgsActableBy(deps.db, actor)).has(orgId)) throw new AppError('forbidden', 'Only the organisation’s office staff and administrators can see its training record.');
-  return { orgId, viewer: await viewerFor(deps.db, actor) };
+  const acting = await orgsActableBy(deps.db, actor);
+  if (!acting.has(orgId)) throw new AppError('forbidden', 'Only the organisation’s office staff and administrators can see its training record.');
+  return { orgIds: await orgAndSchoolsFor(deps.db, acting, orgId), viewer: await viewerFor(deps.db, actor) };
 }
 
-/** A page of the training record of an organisation's staff: every attended session, newest first, and how many there are. */
+/** A page of the training record of an organisation's staff (a trust's: and its schools'): every attended session, newest first, and how many there are. */
 export async function orgCompletions(deps: Deps, actor: AuthUser, orgId: string, page: { limit: number; offset: number }) {
   const whose = await requireOrgRecord(deps, actor, orgId);
   const [{ items }, total] = await Promise.all([completionsOf(deps, whose, page), repo.countCompletions(deps.db, whose)]);
   return { items, total, limit: page.limit, offset: page.offset };
 }
 
-/** The whole training record of an organisation's staff as a spreadsheet: who attended which session, and for how long. */
+/**
+ * The whole training record of an organisation's staff (a trust's: and its schools') as a
+ * spreadsheet: who attended which session, and for how long, each row naming the person's
+ * organisation in a last column (added after the others, which keep their places, as in the
+ * bookings spreadsheet).
+ */
 export async function orgCompletionsCsv(deps: Deps, actor: AuthUser, orgId: string): Promise<{ csv: string; filename: string }> {
   const whose = await requireOrgRecord(deps, actor, orgId);
   const max = deps.config.maxReportBookings;
@@ -467,5 +479,5 @@ export async function orgCompletionsCsv(deps: Deps, actor: AuthUser, orgId: stri
   const { rows, items } = await completionsOf(deps, whose);
   const cells = await recordCells(deps, items);
   const org = await findOrg(deps.db, orgId);
-  return { csv: recordCsv(['name', 'email', ...RECORD_COLUMNS], cells.map((c, i) => [rows[i]!.name, rows[i]!.email, ...c])), filename: `training-record-${slug(org?.name ?? '') || 'organisation'}-${dayInEngland(deps.now().toISOString())}.csv` };
+  return { csv: recordCsv(['name', 'email', ...RECORD_COLUMNS, 'organisation'], cells.map((c, i) => [rows[i]!.name, rows[i]!.email, ...c, rows[i]!.org_name ?? ''])), filename: `training-record-${slug(org?.name ?? '') || 'organisation'}-${dayInEngland(deps.now().toISOString())}.csv` };
 }

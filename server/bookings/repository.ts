@@ -1,6 +1,6 @@
 import { sql, type CompiledQuery, type Expression, type Kysely, type QueryCreator, type RawBuilder, type SqlBool, type Transaction } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
-import { audienceLabel, audienceWords, bookingEndsAt, heldSeatsReleasedAt } from '../../shared/sessions.js';
+import { audienceLabel, bookingEndsAt, heldSeatsReleasedAt } from '../../shared/sessions.js';
 import type { BookingRow, Database, SeatKind, SessionRow, UserRow } from '../../db/schema.js';
 import type { DbKind } from '../../db/connect.js';
 import type { SeatState } from './availability.js';
@@ -348,26 +348,17 @@ export function visibleTo(viewer: Viewer, table = 'sessions'): Expression<SqlBoo
   return sql<SqlBool>`(${sql.join(parts, sql` or `)})`;
 }
 
-/** Who each session is for (its audience, with the organisation's name), in one query. */
-async function audiencesOf(db: Q, sessionIds: readonly string[]) {
-  const ids = [...new Set(sessionIds)];
-  if (ids.length === 0) return [];
-  return db
-    .selectFrom('sessions as s')
-    .leftJoin('organisations as o', 'o.id', 's.audience_org_id')
-    .select(['s.id', 's.audience_kind', 's.audience_org_id', 'o.name as org_name'])
-    .where('s.id', 'in', ids)
-    .execute();
-}
-
 /** Who each session is for, as exports say it (`audienceLabel`), in one query. */
 export async function audienceLabels(db: Q, sessionIds: readonly string[]): Promise<Map<string, string>> {
-  return new Map((await audiencesOf(db, sessionIds)).map((r) => [r.id, audienceLabel(r.audience_kind, r.org_name)]));
-}
-
-/** Who each session is for, in the words its page shows (`audienceWords`), in one query: the office's bookings spreadsheet. */
-export async function audienceWordsOf(db: Q, sessionIds: readonly string[]): Promise<Map<string, string>> {
-  return new Map((await audiencesOf(db, sessionIds)).map((r) => [r.id, audienceWords({ kind: r.audience_kind, orgId: r.audience_org_id, orgName: r.org_name })]));
+  const ids = [...new Set(sessionIds)];
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('sessions as s')
+    .leftJoin('organisations as o', 'o.id', 's.audience_org_id')
+    .select(['s.id', 's.audience_kind', 'o.name as org_name'])
+    .where('s.id', 'in', ids)
+    .execute();
+  return new Map(rows.map((r) => [r.id, audienceLabel(r.audience_kind, r.org_name)]));
 }
 
 /** Whether a session exists, and whether `viewer` may see it (one query). */

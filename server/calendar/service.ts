@@ -11,9 +11,7 @@ import { changeVersion } from '../platform/change-version.js';
 import { ReadCache, type PageWindow } from '../platform/read-cache.js';
 import type { AuthUser } from '../platform/http.js';
 import { findOrg, findUserById } from '../accounts/repository.js';
-import { audienceWordsOf, queuePositions, viewerFor } from '../bookings/repository.js';
-import { audienceWords, modeLabel, seatLabel } from '../../shared/sessions.js';
-import { statusLabel } from '../../shared/bookings.js';
+import { audienceLabels, queuePositions, viewerFor } from '../bookings/repository.js';
 import type { BookingStatus } from '../../db/schema.js';
 import { mayActFor } from '../bookings/service.js';
 import { orgAndSchoolsFor, orgsActableBy } from '../accounts/acting.js';
@@ -413,14 +411,14 @@ export function streamCalendar(
   );
 }
 
-export const CSV_COLUMNS = ['name', 'email', 'school', 'session title', 'start', 'end', 'time zone', 'mode', 'seat', 'venue', 'status', 'waitlist position', 'booked at', 'audience'];
+export const CSV_COLUMNS = ['name', 'email', 'session title', 'start', 'end', 'time zone', 'mode', 'seat', 'venue', 'status', 'waitlist position', 'booked at', 'audience', 'organisation'];
 
 /**
  * Every booking (history included) of an organisation's staff (`scope`, see exportScope: a
- * trust's and its schools') overlapping the range, as CSV: each person's organisation named,
- * and the mode, seat, status and audience in the words the pages show (shared/sessions.ts,
- * shared/bookings.ts), not the stored codes. An online seat has no venue, even on a hybrid
- * session: the person joins online.
+ * trust's and its schools') overlapping the range, as CSV. Its columns keep their order and
+ * their values the codes the API uses (mode, seat, status, audience), for spreadsheets and
+ * integrations that read them by place or value; each person's organisation is a last column,
+ * added after. An online seat has no venue, even on a hybrid session: the person joins online.
  */
 export function streamBookingsCsv(deps: Deps, scope: repo.Scope, filter: repo.RowFilter): ReadableStream<Uint8Array> {
   const head = writeCsv([CSV_COLUMNS], { bom: true });
@@ -432,7 +430,7 @@ export function streamBookingsCsv(deps: Deps, scope: repo.Scope, filter: repo.Ro
     async (rows) => {
       const [positions, audiences, lapsed, orgs] = await Promise.all([
         queuePositions(deps.db, rows.filter((r) => r.status === 'waitlisted').map((r) => ({ id: r.bookingId, sessionId: r.sessionId }))),
-        audienceWordsOf(deps.db, rows.map((r) => r.sessionId)),
+        audienceLabels(deps.db, rows.map((r) => r.sessionId)),
         lapsedOffers(deps, rows.filter((r) => r.status === 'offered').map((r) => r.bookingId)),
         repo.orgNames(deps.db, [...new Set(rows.map((r) => r.userOrgId).filter((id): id is string => id !== null))]),
       ]);
@@ -440,18 +438,18 @@ export function streamBookingsCsv(deps: Deps, scope: repo.Scope, filter: repo.Ro
         rows.map((r) => [
           r.userName,
           r.userEmail,
-          (r.userOrgId && orgs.get(r.userOrgId)) ?? '',
           r.title,
           localDateTime(r.startsAt, r.timeZone),
           localDateTime(r.endsAt, r.timeZone),
           r.timeZone,
-          modeLabel[r.mode],
-          seatLabel[r.seat],
+          r.mode,
+          r.seat,
           r.seat === 'online' ? '' : (r.venue ?? ''),
           csvStatus(r, lapsed.has(r.bookingId)),
           positions.get(r.bookingId) ?? '',
           localDateTime(r.bookedAt, r.timeZone),
-          audiences.get(r.sessionId) ?? audienceWords({ kind: 'programme', orgId: null, orgName: null }),
+          audiences.get(r.sessionId) ?? 'programme',
+          (r.userOrgId && orgs.get(r.userOrgId)) ?? '',
         ]),
       );
     },
@@ -463,9 +461,9 @@ async function lapsedOffers(deps: Deps, offeredIds: string[]): Promise<Set<strin
   return offeredIds.length === 0 ? new Set() : repo.lapsedOffers(deps.db, offeredIds, deps.now().toISOString());
 }
 
-/** A booking's status as the CSV says it: as the office's web list does ("On the waitlist"; an offer run out is "Offer expired"; "(session cancelled)" after a place on a cancelled session). */
+/** A booking's status as the CSV says it: as the office's web list does (an offer run out is "offer expired"). */
 function csvStatus(r: { status: BookingStatus; sessionStatus: string }, offerLapsed: boolean): string {
-  const status = r.status === 'offered' && offerLapsed ? 'Offer expired' : statusLabel[r.status];
+  const status = r.status === 'offered' && offerLapsed ? 'offer expired' : r.status;
   return r.sessionStatus === 'cancelled' && r.status !== 'cancelled' ? `${status} (session cancelled)` : status;
 }
 

@@ -22,7 +22,7 @@ import { batchedLookup } from '../platform/batching.js';
 import * as repo from './repository.js';
 import * as presence from '../attendance/repository.js';
 import { toWebVtt } from './vtt.js';
-import { wallClock } from '../platform/words.js';
+import { beforeStart, wallClock } from '../platform/words.js';
 
 const MINUTE = 60_000;
 /** The browser's presence reports and the gap rule that splits them (shared/live.ts, where the browser reads them too). */
@@ -44,7 +44,7 @@ function requireJoinWindow(deps: Deps, s: SessionRow) {
   const { opensAt, closesAt } = joinWindow(s);
   const now = deps.now().getTime();
   if (now < opensAt.getTime()) {
-    throw new AppError('join_window_closed', `The live room opens at ${wallClock(opensAt, s.time_zone)} (${s.time_zone} time), ${s.join_opens_minutes} minutes before the session starts.`, { opensAt: opensAt.toISOString(), closesAt: closesAt.toISOString() });
+    throw new AppError('join_window_closed', `The live room opens at ${wallClock(opensAt, s.time_zone)}, ${beforeStart(s.join_opens_minutes)}.`, { opensAt: opensAt.toISOString(), closesAt: closesAt.toISOString() });
   }
   if (now >= closesAt.getTime()) {
     throw new AppError('join_window_closed', 'This session has ended, so its live room is closed.', { opensAt: opensAt.toISOString(), closesAt: closesAt.toISOString() });
@@ -928,7 +928,7 @@ export async function saveCaption(deps: Deps, actor: AuthUser, sessionId: string
   const { opensAt, closesAt } = joinWindow(s);
   const nowMs = deps.now().getTime();
   if (nowMs < opensAt.getTime() || nowMs >= closesAt.getTime() + AFTER_END_GRACE_MS) {
-    const when = nowMs < opensAt.getTime() ? `The live room opens at ${wallClock(opensAt, s.time_zone)} (${s.time_zone} time)` : 'This session has ended';
+    const when = nowMs < opensAt.getTime() ? `The live room opens at ${wallClock(opensAt, s.time_zone)}` : 'This session has ended';
     throw new AppError('join_window_closed', `${when}: captions are saved only while its live room can be open.`, { opensAt: opensAt.toISOString(), closesAt: closesAt.toISOString() });
   }
   const speakerUserId = speakerIdentity ? userIdOfIdentity(speakerIdentity) : null;

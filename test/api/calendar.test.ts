@@ -617,19 +617,19 @@ describe('office exports', () => {
     expect(res.text.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
     const { parse } = await import('csv-parse/sync');
     const rows = parse(res.text, { bom: true, columns: true, record_delimiter: '\r\n' }) as Record<string, string>[];
-    expect(Object.keys(rows[0]!)).toEqual(['name', 'email', 'school', 'session title', 'start', 'end', 'time zone', 'mode', 'seat', 'venue', 'status', 'waitlist position', 'booked at', 'audience']);
+    expect(Object.keys(rows[0]!)).toEqual(['name', 'email', 'session title', 'start', 'end', 'time zone', 'mode', 'seat', 'venue', 'status', 'waitlist position', 'booked at', 'audience', 'organisation']);
     expect(rows).toHaveLength(4);
     expect(rows.map((r) => r.name)).not.toContain('Outsider');
     const byName = new Map(rows.map((r) => [`${r.name}|${r['session title']}`, r]));
     const formula = byName.get(`'=HYPERLINK("http://evil.example","click")|'@SUM(1+1) training, part 1`)!;
-    expect(formula).toMatchObject({ start: '2026-02-10 16:00', end: '2026-02-10 17:30', 'time zone': 'Europe/London', mode: 'In person', seat: 'In person', venue: `'+44 Hall; Room "A"`, status: 'Confirmed', 'waitlist position': '' });
-    expect(byName.get(`'-2+3|'@SUM(1+1) training, part 1`)).toMatchObject({ status: 'On the waitlist', 'waitlist position': '1' });
-    expect(byName.get('Siân Lewis, "Deputy"|Hyfforddiant ADY: ŵ ŷ â 🎉')).toMatchObject({ start: '2026-03-29 09:00', end: '2026-03-29 10:00', mode: 'Online', 'booked at': '2026-01-12 09:00' });
+    expect(formula).toMatchObject({ start: '2026-02-10 16:00', end: '2026-02-10 17:30', 'time zone': 'Europe/London', mode: 'in_person', seat: 'in_person', venue: `'+44 Hall; Room "A"`, status: 'confirmed', 'waitlist position': '' });
+    expect(byName.get(`'-2+3|'@SUM(1+1) training, part 1`)).toMatchObject({ status: 'waitlisted', 'waitlist position': '1' });
+    expect(byName.get('Siân Lewis, "Deputy"|Hyfforddiant ADY: ŵ ŷ â 🎉')).toMatchObject({ start: '2026-03-29 09:00', end: '2026-03-29 10:00', mode: 'online', 'booked at': '2026-01-12 09:00' });
     // No cell begins with a formula character.
     for (const r of rows) for (const v of Object.values(r)) expect(v).not.toMatch(/^[=+\-@\t\r]/);
   });
 
-  it('says "Offer expired" for an offer whose time has run out (before the sweep marks it), as the web list does', async () => {
+  it('says "offer expired" for an offer whose time has run out (before the sweep marks it), as the web list does', async () => {
     const org = await t.org();
     const office = await t.user('office', org.id);
     const [first, me] = [await t.user('staff', org.id, 'Aled'), await t.user('staff', org.id, 'Bethan')];
@@ -644,13 +644,13 @@ describe('office exports', () => {
       const rows = parse(res.text, { bom: true, columns: true, record_delimiter: '\r\n' }) as Record<string, string>[];
       return rows.find((r) => r.name === 'Bethan')!.status;
     };
-    expect(await statusOf()).toBe('Seat offered');
+    expect(await statusOf()).toBe('offered');
     t.clock.advance(60 * 60_000 - 1);
-    expect(await statusOf()).toBe('Seat offered');
+    expect(await statusOf()).toBe('offered');
     // Run out by the server's clock; no sweep has run, so the booking is still stored as offered.
     t.clock.advance(1);
     expect((await t.db.selectFrom('bookings').select('status').where('id', '=', queued.id).executeTakeFirstOrThrow()).status).toBe('offered');
-    expect(await statusOf()).toBe('Offer expired');
+    expect(await statusOf()).toBe('offer expired');
     // The web list's row for it, which the page shows as "Offer expired" from the same expiry.
     const list = await t.request('GET', `/api/orgs/${org.id}/bookings`, { as: office });
     expect(list.status, list.text).toBe(200);

@@ -92,7 +92,7 @@ describe('giving feedback', () => {
     const late = await t.request('PUT', `/api/sessions/${s.id}/feedback/mine`, { as: ann, body: answer(1, 1, 1, 'Too late') });
     expect(late.status).toBe(409);
     expect(late.json.error.code).toBe('feedback_closed');
-    expect(late.json.error.message).toBe('Feedback on this session closed at 17:30 on Tuesday, 24 February 2026: answers can be given or changed for 14 days after a session.');
+    expect(late.json.error.message).toBe('Feedback on this session closed at 17:30 GMT on Tuesday, 24 February 2026: answers can be given or changed for 14 days after a session.');
     const mine = await t.request('GET', `/api/sessions/${s.id}/feedback/mine`, { as: ann });
     expect(mine.json).toMatchObject({ open: false, answer: { usefulness: 4, confidenceAfter: 4, comment: null } });
   });

@@ -520,10 +520,9 @@ describe('in-house training counts the same, and exports tell it apart', () => {
 
     // The office's bookings export.
     const bookingsCsv = csvRows((await t.request('GET', `/api/orgs/${w.hillOrg.id}/bookings.csv`, { as: w.hillOffice })).text);
-    // In the words the session's page shows who it is for.
     expect(bookingsCsv.map((r) => [r['session title'], r.audience]).sort()).toEqual([
-      ['Hill INSET: zones of regulation', 'Staff of Hill Primary only (in-house)'],
-      ['Programme: autism awareness', 'Everyone in the programme'],
+      ['Hill INSET: zones of regulation', 'in-house: Hill Primary'],
+      ['Programme: autism awareness', 'programme'],
     ]);
 
     // The trainer's "who is coming" lists.

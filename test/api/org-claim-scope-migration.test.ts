@@ -1,7 +1,9 @@
 /**
- * The migration that gives identity providers a claim scope (`org_claim_scope`) keeps every
- * provider that already read an organisation claim `national`, as it worked before (narrowing
- * it unasked could refuse its people), and makes the rest `own`, the default from now on. On
+ * The migration that gives identity providers a claim scope (`org_claim_scope`) keeps a
+ * provider that already read an organisation claim and has no email domain (a national one,
+ * DfE Sign-in's pattern) `national`, as it worked before (narrowed, it would serve no one);
+ * one with email domains (a school's or trust's own tenant) becomes `own`, and so do the rest,
+ * the default from now on. On
  * SQLite, where it has no transaction of its own, a run stopped between adding the column and
  * widening the claims finishes at the next start. On the database under test (SQLite, or
  * PostgreSQL with TEST_DATABASE).
@@ -46,6 +48,8 @@ async function before(): Promise<Db> {
     .values([
       { id: 'dfe', label: 'Sign in with DfE', issuer: 'https://oidc.signin.education.gov.uk', client_id: 'dfe', client_secret_enc: null, org_domains: '[]', org_claim: 'organisation.urn', created_at: at },
       { id: 'oak', label: 'Sign in with Oak', issuer: 'https://login.oak.example', client_id: 'oak', client_secret_enc: null, org_domains: '[{"domain":"oak.sch.uk","orgId":"x"}]', org_claim: null, created_at: at },
+      // A trust's own tenant that also read a claim: what the old meaning left open.
+      { id: 'trust', label: 'Sign in with Rowan Trust', issuer: 'https://login.rowan.example', client_id: 'rowan', client_secret_enc: null, org_domains: '[{"domain":"rowan.org.uk","orgId":"y"}]', org_claim: 'school_urn', created_at: at },
     ])
     .execute();
   return db;
@@ -54,10 +58,10 @@ async function before(): Promise<Db> {
 const scopes = async (db: Db) => Object.fromEntries((await db.db.selectFrom('identity_providers').select(['id', 'org_claim_scope']).orderBy('id').execute()).map((r) => [r.id, r.org_claim_scope]));
 
 describe(`migration ${NAME}`, () => {
-  it('keeps a provider that already read an organisation claim national, makes the others "own", and a new provider is "own" unless told', async () => {
+  it('keeps a provider that already read an organisation claim with no email domain national, makes one with domains and the others "own", and a new provider is "own" unless told', async () => {
     const db = await before();
     await migrateToLatest(db.db);
-    expect(await scopes(db)).toEqual({ dfe: 'national', oak: 'own' });
+    expect(await scopes(db)).toEqual({ dfe: 'national', oak: 'own', trust: 'own' });
     // Written without one (straight into the database, as older code would): the default.
     await (db.db as unknown as Kysely<Record<string, Record<string, unknown>>>)
       .insertInto('identity_providers')
@@ -71,6 +75,6 @@ describe(`migration ${NAME}`, () => {
     // What a process stopped between the migration's two statements leaves behind.
     await sql`alter table identity_providers add column org_claim_scope text not null default 'own'`.execute(db.db as Kysely<Database>);
     await migrateToLatest(db.db);
-    expect(await scopes(db)).toEqual({ dfe: 'national', oak: 'own' });
+    expect(await scopes(db)).toEqual({ dfe: 'national', oak: 'own', trust: 'own' });
   });
 });

@@ -61,16 +61,16 @@ describe('an organisation’s training record', () => {
     expect(csv.text.trim().split('\r\n')).toHaveLength(1 + 5100);
   });
 
-  it('downloads whole as a spreadsheet: one row per attended session, with the person and their email', async () => {
+  it('downloads whole as a spreadsheet: one row per attended session, with the person, their email and their organisation', async () => {
     const { school, staff, office } = await schoolWithRecord(3, 2);
     const r = await t.request('GET', `/api/orgs/${school.id}/completions.csv`, { as: office });
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toContain('text/csv');
     expect(r.headers.get('content-disposition')).toMatch(/^attachment; filename=training-record-oak-school-2026-06-01\.csv$/);
     const lines = r.text.replace(/^\uFEFF/, '').trim().split('\r\n');
-    expect(lines[0]).toBe('name,email,session,course,date,start,end,seat,minutes present,audience');
+    expect(lines[0]).toBe('name,email,session,course,date,start,end,seat,minutes present,audience,organisation');
     expect(lines).toHaveLength(1 + 6);
-    expect(lines[1]).toBe(`Person 0000,${staff[0]!.email},Session 1,,2026-03-03,15:00,16:00,online,,programme`);
+    expect(lines[1]).toBe(`Person 0000,${staff[0]!.email},Session 1,,2026-03-03,15:00,16:00,online,,programme,Oak School`);
   });
 
   it('writes a name that looks like a formula as text', async () => {

@@ -179,7 +179,7 @@ describe.skipIf(!browserAvailable)('announcements after actions, and the focused
       expect(file.suggestedFilename()).toMatch(/^training-record-rowan-school-\d{4}-\d{2}-\d{2}\.csv$/);
       expect(await file.failure()).toBeNull();
       const csv = readFileSync((await file.path())!, 'utf8').replace(/^\uFEFF/, '').trim().split('\r\n');
-      expect(csv[0]).toBe('name,email,session,course,date,start,end,seat,minutes present,audience');
+      expect(csv[0]).toBe('name,email,session,course,date,start,end,seat,minutes present,audience,organisation');
       expect(csv).toHaveLength(1 + 6);
       await page.getByRole('status').filter({ hasText: 'Your spreadsheet is downloading.' }).waitFor();
       expect(await page.getByRole('alert').filter({ hasText: 'spreadsheet can hold' }).count()).toBe(0);

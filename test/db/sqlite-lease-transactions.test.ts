@@ -19,19 +19,26 @@ it('SQLite: a lease that took a transaction can take another, and other writers 
   const h = openSqlite(path.join(dir, 'app.db'));
   try {
     await sql`create table t (n integer)`.execute(h.db);
+    let other: Promise<unknown> | undefined;
+    let otherDone = false;
     const outcome = await Promise.race([
       h.db.connection().execute(async (conn) => {
         await conn.transaction().execute((trx) => sql`insert into t values (1)`.execute(trx));
+        // Another writer, outside the lease, waits for the lock the lease holds.
+        other = sql`insert into t values (4)`.execute(h.db).then(() => (otherDone = true));
         await conn.transaction().execute((trx) => sql`insert into t values (2)`.execute(trx));
         // One that fails rolls back only itself.
         await expect(conn.transaction().execute(async (trx) => { await sql`insert into t values (3)`.execute(trx); throw new Error('no'); })).rejects.toThrow('no');
+        await new Promise((r) => setTimeout(r, 50));
+        expect(otherDone).toBe(false);
         return 'done';
       }),
       new Promise((r) => setTimeout(() => r('stuck'), 3_000)),
     ]);
     expect(outcome).toBe('done');
-    // The lock was given back with the lease: another writer goes on.
-    await sql`insert into t values (4)`.execute(h.db);
+    // The lock was given back with the lease: the other writer goes on.
+    await other;
+    expect(otherDone).toBe(true);
     expect((await sql<{ n: number }>`select n from t order by n`.execute(h.db)).rows.map((r) => r.n)).toEqual([1, 2, 4]);
   } finally {
     await h.close();

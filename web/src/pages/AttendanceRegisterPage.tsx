@@ -366,6 +366,8 @@ function checkCorrection(name: string, attended: boolean | null, minutesText: st
   if (m) {
     if (!/^\d+$/.test(m)) errors.minutes = 'Minutes present must be a whole number of minutes, such as 45, or left empty';
     else if (Number(m) > lengthMinutes) errors.minutes = longerThanSession(lengthMinutes);
+    // A session of over a day: the server's own limit (OverrideInput), a day.
+    else if (Number(m) > MAX_MINUTES) errors.minutes = `Minutes present must be ${MAX_MINUTES} (24 hours) or fewer`;
     else minutes = Number(m);
   }
   const note = noteText.trim();

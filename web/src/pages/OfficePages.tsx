@@ -50,15 +50,15 @@ function OrgChooser({ orgs, orgId, path, onErrors, range }: { orgs: Org[]; orgId
 /**
  * Whether a page about `orgId` covers schools under it: a trust or local authority (its kind
  * says so; its schools among those a trust's office books for say so too, should it not).
- * Who is booked where and the export then hold its own staff's bookings and its schools'
- * (server: accounts/acting.ts, orgAndSchoolsFor), as Training coverage counts them.
+ * Who is booked where, the export and the training record then hold its own staff's and its
+ * schools' (server: accounts/acting.ts, orgAndSchoolsFor), as Training coverage counts them.
  */
 function coversSchools(orgs: Org[], orgId: string): boolean {
   const org = orgs.find((o) => o.id === orgId);
   return (!!org?.kind && PARENT_KINDS.includes(org.kind)) || orgs.some((o) => o.parentId === orgId);
 }
 
-/** Whose bookings a page about `orgId` holds: "the staff of Oak Trust and its schools" for a trust, else as staffWords says. */
+/** Whose bookings or record a page about `orgId` holds: "the staff of Oak Trust and its schools" for a trust, else as staffWords says. */
 function bookedStaffWords(me: MeValue, orgs: Org[], orgId: string): string {
   if (!coversSchools(orgs, orgId)) return staffWords(me, orgs, orgId);
   return `the staff of ${orgs.find((o) => o.id === orgId)?.name ?? 'this organisation'} and its schools`;
@@ -137,9 +137,10 @@ function orgBookingsCountText({ page, shown, total, live, cancelled }: { page: n
  */
 export function OrgBookingsPage({ orgId, orgs = [] }: { orgId: string; orgs?: Org[] }) {
   const { loc, me } = useApp();
-  // Whose hold a seat came from: "your school" is only the viewer's own; a trust's office
-  // (acting for its schools) is told which school.
-  const holder = (b: { heldFor: string | null; heldForName: string | null }) => (b.heldFor === me.orgId ? 'your school' : (b.heldForName ?? orgs.find((o) => o.id === b.heldFor)?.name ?? 'another school'));
+  // Whose hold a seat came from: "your school" is only a school office's own; a trust's office
+  // (acting for its schools) is told which school, and a hold of the trust itself by its name.
+  const ownIsSchool = me.orgId !== null && !coversSchools(orgs, me.orgId);
+  const holder = (b: { heldFor: string | null; heldForName: string | null }) => (b.heldFor === me.orgId && ownIsSchool ? 'your school' : (b.heldForName ?? orgs.find((o) => o.id === b.heldFor)?.name ?? 'another school'));
   // A trust's list holds its schools' staff too: each row says whose staff the person is.
   const schools = coversSchools(orgs, orgId);
   const from = loc.query.has('from') ? loc.query.get('from')! : dayInEngland();
@@ -328,14 +329,15 @@ export function OrgExportPage({ orgId, orgs = [] }: { orgId: string; orgs?: Org[
 
 const RECORD_PAGE = 100;
 
-/** Office staff: who of their organisation's staff attended which session, a page at a time, and the whole record as a spreadsheet. */
+/** Office staff: who of their organisation's staff (a trust's: and its schools', each named) attended which session, a page at a time, and the whole record as a spreadsheet. */
 export function OrgRecordPage({ orgId, orgs = [] }: { orgId: string; orgs?: Org[] }) {
   const { loc, me } = useApp();
   const page = Math.max(1, Number.parseInt(loc.query.get('page') ?? '1', 10) || 1);
   const q = CompletionQuery.parse({ limit: RECORD_PAGE, offset: (page - 1) * RECORD_PAGE });
   const [choiceError, setChoiceError] = useState(false);
   const record = useLoad(() => api(`/api/orgs/${encodeURIComponent(orgId)}/completions?limit=${q.limit}&offset=${q.offset}`, CompletionPage), [loc.key]);
-  const whose = staffWords(me, orgs, orgId);
+  // A trust's record holds its schools' staff too: each row says whose staff the person is.
+  const schools = coversSchools(orgs, orgId);
   const pageUrl = (n: number) => {
     const p = new URLSearchParams();
     if (loc.query.get('org')) p.set('org', loc.query.get('org')!);
@@ -349,14 +351,9 @@ export function OrgRecordPage({ orgId, orgs = [] }: { orgId: string; orgs?: Org[
         Training record
       </PageHeading>
       <OrgChooser orgs={orgs} orgId={orgId} path="/office/record" onErrors={setChoiceError} />
-      {coversSchools(orgs, orgId) ? (
-        // The record is each organisation's own: a trust's holds the staff it employs itself, not its schools'.
-        <p>
-          Every live session the staff of {orgs.find((o) => o.id === orgId)?.name ?? 'this organisation'} itself attended, newest first, with the minutes each person was present: evidence of their training. Its schools’ staff are not in it: each school has a record of its own, so choose the school above to see theirs.
-        </p>
-      ) : (
-        <p>Every live session {whose} attended, newest first, with the minutes each person was present: evidence of their training.</p>
-      )}
+      <p>
+        Every live session {bookedStaffWords(me, orgs, orgId)} attended, newest first, {schools ? 'with each person’s school and the minutes they were present' : 'with the minutes each person was present'}: evidence of their training.
+      </p>
       {/* Fetched by the page, so a refusal (422: more rows than one spreadsheet may hold) is said here. */}
       <DownloadLink href={csvHref} fallbackName="training-record.csv">
         Download the whole record as a spreadsheet (CSV)
@@ -380,6 +377,7 @@ export function OrgRecordPage({ orgId, orgs = [] }: { orgId: string; orgs?: Org[
                   <thead>
                     <tr>
                       <th scope="col">Person</th>
+                      {schools && <th scope="col">School</th>}
                       <th scope="col">Session</th>
                       <th scope="col">Date and time</th>
                       <th scope="col">Seat</th>
@@ -390,6 +388,7 @@ export function OrgRecordPage({ orgId, orgs = [] }: { orgId: string; orgs?: Org[
                     {r.items.map((c) => (
                       <tr key={c.bookingId}>
                         <th scope="row" data-label="Person">{c.userName}</th>
+                        {schools && <td data-label="School">{c.orgName ?? ''}</td>}
                         <td data-label="Session">
                           <Link href={`/sessions/${c.sessionId}`}>{c.title}</Link>
                           {c.audience !== 'programme' && <> ({c.audience})</>}

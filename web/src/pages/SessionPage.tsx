@@ -129,7 +129,8 @@ function useHolds(s: Session, version: number) {
  * the way to hold seats for the one they are booking for (`orgId`, called `whose`: "your
  * school" to a school's own office, its name to a trust's office, which acts for several).
  * Each hold names the school it is for by name, the chosen one's first: a trust's office
- * booking for one school sees the others' holds as theirs.
+ * booking for one school sees the others' holds as theirs. The link takes `orgId` to the holds
+ * page (`?org=`), which opens on it.
  */
 function SchoolHolds({ s, holds, orgId, whose }: { s: Session; holds: LoadState<z.infer<typeof HoldList>>; orgId: string; whose: string }) {
   const { me } = useApp();
@@ -143,7 +144,8 @@ function SchoolHolds({ s, holds, orgId, whose }: { s: Session; holds: LoadState<
       <p>Every seat is booked or held, so none can be held for {whose} on this session.</p>
     ) : (
       <p>
-        <Link href={`/sessions/${encodeURIComponent(s.id)}/holds`}>{held ? `Change the seats held for ${whose}` : `Hold seats for ${whose}`}</Link>
+        {/* The school goes with the link, so the holds page opens on it and does not ask again (a trust's office acts for several). */}
+        <Link href={`/sessions/${encodeURIComponent(s.id)}/holds?${new URLSearchParams({ org: orgId })}`}>{held ? `Change the seats held for ${whose}` : `Hold seats for ${whose}`}</Link>
       </p>
     ));
   if (!holds.data?.items.length && !holds.error) return link || null;

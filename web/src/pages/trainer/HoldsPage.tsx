@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { z } from 'zod';
 import { HoldableOrgs, HoldList, type Hold } from '../../../../shared/bookings.js';
 import { heldSeatsReleasedAt, Session, type SeatKind } from '../../../../shared/sessions.js';
+import { Organisation } from '../../../../shared/accounts.js';
 import { api, ApiError } from '../../api.js';
 import { ConfirmButton, described, ErrorSummary, errorFor, Field, messageOf, PageHeading, Status, TextField, toFieldErrors, useApp, useFocusLater, type FieldError, PendingHeading } from '../../components.js';
 import { formatDateTime, plural, seatLabel, wallClock, zonedIso } from '../../format.js';
@@ -48,8 +49,32 @@ function closedRefusal(err: unknown): string | null {
 
 /** Those the session is for: seats cannot be held for anyone else. */
 const Orgs = HoldableOrgs;
+type HoldableOrg = z.infer<typeof Orgs>['items'][number];
 /** Up to this many are listed in a select; more (a session for every school) are found by searching. */
 const LISTED = 50;
+
+/**
+ * The school the page was opened for (`?org=`: the session page's "Hold seats for …" link
+ * carries the school a trust's office is booking for, so it is not asked again), if seats may
+ * be held for it here: one of those listed, or, when there are more than the list holds, one
+ * the same search finds by its URN or name. Any other (another trust's school, one the session
+ * is not for, a mistyped address) is ignored: the page opens with none chosen, as without it.
+ */
+async function wantedOrg(sessionId: string, wanted: string | null, listed: HoldableOrg[], allListed: boolean): Promise<HoldableOrg | null> {
+  if (!wanted) return null;
+  const found = listed.find((o) => o.id === wanted);
+  if (found || allListed) return found ?? null;
+  try {
+    const org = await api(`/api/orgs/${encodeURIComponent(wanted)}`, Organisation);
+    const q = (org.urn ?? org.name).slice(0, 200);
+    const matches = await api(`/api/sessions/${encodeURIComponent(sessionId)}/holds/organisations?${new URLSearchParams({ q, limit: '200' })}`, Orgs);
+    return matches.items.find((o) => o.id === wanted) ?? null;
+  } catch (err) {
+    // Refused or unknown (not one this person may see): ignored. A failure to answer is the page's, with "Try again".
+    if (err instanceof ApiError && err.status >= 400 && err.status < 500) return null;
+    throw err;
+  }
+}
 
 /**
  * Seats a trainer keeps for schools on a session: set, change, release; how many of each hold
@@ -61,30 +86,33 @@ const LISTED = 50;
  */
 export function HoldsPage({ id, forSchool = false }: { id: string; forSchool?: boolean }) {
   const { loc } = useApp();
+  // Another `?org=` is another page (its key), so read once, with the rest.
+  const wanted = loc.query.get('org');
   const state = useLoad(async () => {
     const [session, holds, orgs] = await Promise.all([
       api(`/api/sessions/${encodeURIComponent(id)}`, Session),
       api(`/api/sessions/${encodeURIComponent(id)}/holds`, HoldList),
       api(`/api/sessions/${encodeURIComponent(id)}/holds/organisations?limit=${LISTED}`, Orgs),
     ]);
-    return { session, holds: holds.items, orgs: orgs.items, allListed: !orgs.hasMore };
+    const allListed = !orgs.hasMore;
+    return { session, holds: holds.items, orgs: orgs.items, allListed, chosen: await wantedOrg(id, wanted, orgs.items, allListed) };
   }, [id]);
   return (
     <>
       <PendingHeading state={state} title="Seat holds" navigated={loc.navigated} />
       <Loaded state={state} what="the seat holds">
-        {(d) => <Holds s={d.session} holds={d.holds} orgs={d.orgs} allListed={d.allListed} navigated={loc.navigated} reload={state.reload} forSchool={forSchool} />}
+        {(d) => <Holds s={d.session} holds={d.holds} orgs={d.orgs} allListed={d.allListed} chosen={d.chosen} navigated={loc.navigated} reload={state.reload} forSchool={forSchool} />}
       </Loaded>
     </>
   );
 }
 
-function Holds({ s, holds, orgs, allListed, navigated, reload, forSchool }: { s: Session; holds: HoldRow[]; orgs: z.infer<typeof Orgs>['items']; allListed: boolean; navigated: boolean; reload: () => Promise<void>; forSchool: boolean }) {
+function Holds({ s, holds, orgs, allListed, chosen, navigated, reload, forSchool }: { s: Session; holds: HoldRow[]; orgs: HoldableOrg[]; allListed: boolean; chosen: HoldableOrg | null; navigated: boolean; reload: () => Promise<void>; forSchool: boolean }) {
   const kinds: SeatKind[] = s.mode === 'hybrid' ? ['in_person', 'online'] : [s.mode];
-  // One school to hold for (a school's office): it is chosen already.
-  const [orgId, setOrgId] = useState(orgs.length === 1 && allListed ? orgs[0]!.id : '');
+  // The school the page was opened for (wantedOrg), or the one school to hold for (a school's office): it is chosen already.
+  const [orgId, setOrgId] = useState(chosen?.id ?? (orgs.length === 1 && allListed ? orgs[0]!.id : ''));
   // The name of a school found by searching (a programme session may be for every school in the country).
-  const [foundName, setFoundName] = useState('');
+  const [foundName, setFoundName] = useState(chosen?.name ?? '');
   const [seat, setSeat] = useState<SeatKind>(kinds[0]!);
   const [seats, setSeats] = useState('');
   const release = s.holdsReleaseAt ? wallClock(s.holdsReleaseAt, s.timeZone) : null;
@@ -322,6 +350,7 @@ function Holds({ s, holds, orgs, allListed, navigated, reload, forSchool }: { s:
               noneLabel="Choose a school"
               find={findHoldable}
               value={orgId}
+              chosenName={foundName || undefined}
               onChange={(id, name) => {
                 setLowering(null);
                 setOrgId(id);
