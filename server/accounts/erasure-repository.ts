@@ -97,7 +97,8 @@ export async function scrubOwnMail(db: Q, userId: string, email: string, values:
 
 /**
  * Others' messages that may name the person: every message tied to them (they made the change
- * it tells of, or it is about a booking of theirs), and the messages of the sessions they took
+ * it tells of, it is about a booking of theirs, or about a place they booked for someone else:
+ * "Olivia Office booked this place for you"), and the messages of the sessions they took
  * part in that hold their name or address (a trainer's message to everyone booked, say). Not
  * every message ever sent is searched: that would read the whole outbox.
  */
@@ -108,7 +109,7 @@ export function mailNaming(db: Q, userId: string, identity: string, texts: reado
     .where((eb) =>
       eb.or([
         eb('acted_by', '=', userId),
-        eb('booking_id', 'in', eb.selectFrom('bookings').select('id').where('user_id', '=', userId)),
+        eb('booking_id', 'in', eb.selectFrom('bookings').select('id').where((w) => w.or([w('user_id', '=', userId), w('booked_by', '=', userId)]))),
         eb.and([
           eb('session_id', 'in', sessionsOf(db, userId, identity)),
           eb.or(texts.flatMap((t) => (['subject', 'text_body', 'html_body', 'attachments', 'reason'] as const).map((c) => lowerContains(db, c, t)))),

@@ -234,6 +234,26 @@ describe('refusals change nothing', () => {
     expect((await t.request('POST', `/api/users/${officeColleague.id}/erase`, { as: admin })).status).toBe(200);
   });
 
+  it('of an office member who booked places for others: the notices those people were sent (“… booked this place for you”) no longer name them', async () => {
+    const org = await t.org();
+    const booker = await t.user('office', org.id, 'Olwen Bookbinder');
+    const staff = [await t.user('staff', org.id, 'Ann Booked'), await t.user('staff', org.id, 'Bo Booked')];
+    const startsAt = new Date(t.clock.now().getTime() + 7 * 86_400_000).toISOString(); // the file's clock has moved on
+    const s = await t.session({ title: 'Booked by the office', capacity: { online: 1 }, startsAt, endsAt: new Date(Date.parse(startsAt) + 3_600_000).toISOString() });
+    for (const p of staff) { const r = await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: booker, body: { userId: p.id } }); expect(r.status, r.text).toBe(201); }
+    await deliverDue(t.deps, mailer);
+    // Sent (and so stored as sent): a seat and a queue place, each saying who booked it.
+    expect(Object.keys(await tablesHolding(['Bookbinder']))).toContain('outbox');
+    const admin = await t.user('admin');
+    await ok('PATCH', `/api/users/${booker.id}`, admin, { disabled: true });
+    await ok('POST', `/api/users/${booker.id}/erase`, admin);
+    expect(await tablesHolding(['Olwen Bookbinder', 'Bookbinder', booker.email])).toEqual({});
+    // The people booked keep their notices, without the booker's name.
+    const kept = await t.db.selectFrom('outbox').select(['text_body', 'user_id']).where('booking_id', 'in', t.db.selectFrom('bookings').select('id').where('session_id', '=', s.id)).execute();
+    expect(kept.map((m) => m.user_id).sort()).toEqual(staff.map((p) => p.id).sort());
+    for (const m of kept) expect(m.text_body).toMatch(/booked this place for you/);
+  });
+
   it('refuses an account already erased', async () => {
     const { office, person: p } = await person();
     await ok('PATCH', `/api/users/${p.id}`, office, { disabled: true });
