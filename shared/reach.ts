@@ -104,3 +104,14 @@ export const NotBookedList = z.object({
   downloadable: z.boolean(),
 });
 export type NotBookedList = z.infer<typeof NotBookedList>;
+
+/**
+ * n of `of` as a percentage to one decimal place, as the page and its spreadsheets both say it:
+ * never 100 until everyone has (1,999 of 2,000 is 99.9, not 100, on a page headed "Progress
+ * towards 100%"), and never 0 once anyone has (1 of 3,000 is 0.1, not 0). 0 when there is no one.
+ */
+export function sharePercent(n: number, of: number): number {
+  if (of <= 0 || n <= 0) return 0;
+  if (n >= of) return 100;
+  return Math.min(99.9, Math.max(0.1, Math.round((1000 * n) / of) / 10));
+}

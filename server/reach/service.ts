@@ -14,7 +14,7 @@
  * every organisation under it); administrators everything; anyone else nothing.
  */
 import { JOB_ROLE_LABEL, type JobRole } from '../../shared/accounts.js';
-import type { Coverage, CoverageCounts, CoverageFigure, CoverageOrgRow, CoverageOrgsSort, NotBookedList } from '../../shared/reach.js';
+import { sharePercent, type Coverage, type CoverageCounts, type CoverageFigure, type CoverageOrgRow, type CoverageOrgsSort, type NotBookedList } from '../../shared/reach.js';
 import { orgsActableBy } from '../accounts/acting.js';
 import { AppError } from '../errors.js';
 import { perDatabase, type Deps } from '../platform/deps.js';
@@ -336,7 +336,7 @@ async function everyoneNotBooked(deps: Deps, actor: AuthUser, orgId?: string) {
   return rows.map(notBookedPerson);
 }
 
-const pct = (n: number, of: number) => (of === 0 ? '' : String(Math.round((1000 * n) / of) / 10));
+const pct = (n: number, of: number) => (of === 0 ? '' : String(sharePercent(n, of)));
 const roleLabel = (j: JobRole | null) => (j ? JOB_ROLE_LABEL[j] : 'Not stated');
 
 /**

@@ -11,7 +11,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { JOB_ROLE_LABEL } from '../../../shared/accounts.js';
-import { Coverage, CoverageOrgsSort, type CoverageCounts } from '../../../shared/reach.js';
+import { Coverage, CoverageOrgsSort, sharePercent, type CoverageCounts } from '../../../shared/reach.js';
 import { api } from '../api.js';
 import { described, Fact, Field, PageHeading, Status, TextField, useApp, useFocusLater, PendingHeading, TableScroll } from '../components.js';
 import { Loaded, useLoad } from '../load.js';
@@ -23,8 +23,9 @@ import { ColumnChart, Figure, PercentBars } from './charts.js';
 /** How many organisations a page shows. */
 const PAGE = 50;
 
-const pct = (n: number, of: number) => (of === 0 ? 0 : Math.round((100 * n) / of));
-const ofText = (n: number, of: number) => `${n} of ${of} (${pct(n, of)}%)`;
+/** As the spreadsheets say it (sharePercent): "99.9", never "100" before everyone; "0.1", never "0" once anyone has. */
+const pct = (n: number, of: number) => sharePercent(n, of).toLocaleString('en-GB', { maximumFractionDigits: 1 });
+const ofText = (n: number, of: number) => `${n.toLocaleString('en-GB')} of ${of.toLocaleString('en-GB')} (${pct(n, of)}%)`;
 const qs = (orgId: string | null, extra = '') => {
   const p = new URLSearchParams(extra);
   if (orgId) p.set('orgId', orgId);
