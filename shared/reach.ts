@@ -40,7 +40,8 @@ export type CoverageCounts = z.infer<typeof CoverageCounts>;
 
 /** The counts of one organisation (in the whole programme: a trust, local authority or stand-alone school, its schools together). */
 /** `includes`: found by a search for a school's name, the schools counted in this row (a trust's) that match it. */
-export const CoverageOrgRow = CoverageCounts.extend({ orgId: z.string(), name: z.string(), includes: z.array(z.string()).optional() });
+/** `urn`: the school's URN, if it has one: England has many schools of one name ("St Mary's …"). */
+export const CoverageOrgRow = CoverageCounts.extend({ orgId: z.string(), name: z.string(), urn: z.string().nullable().optional(), includes: z.array(z.string()).optional() });
 export type CoverageOrgRow = z.infer<typeof CoverageOrgRow>;
 
 export const Coverage = z.object({

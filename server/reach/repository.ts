@@ -227,10 +227,10 @@ export async function countNotBooked(db: Q, scope: PeopleScope, q?: string): Pro
   return { all: Number(row?.n ?? 0), matching: Number(row?.matching ?? 0) };
 }
 
-/** Organisations by id (name, kind, parent). */
+/** Organisations by id (name, kind, parent, URN). */
 export function orgsByIds(db: Q, ids: readonly string[]) {
   if (ids.length === 0) return Promise.resolve([]);
-  return db.selectFrom('organisations').select(['id', 'name', 'kind', 'parent_id']).where('id', 'in', [...ids]).execute();
+  return db.selectFrom('organisations').select(['id', 'name', 'kind', 'parent_id', 'urn']).where('id', 'in', [...ids]).execute();
 }
 
 export { descendantOrgs } from '../accounts/repository.js';
@@ -240,7 +240,7 @@ export function allCourses(db: Q) {
   return db.selectFrom('courses').select(['id', 'title', 'parts_required']).orderBy('title').execute();
 }
 
-/** Every organisation (id, name, parent), for rolling the programme up to its top-level organisations. */
+/** Every organisation (id, name, parent, URN), for rolling the programme up to its top-level organisations. */
 export function allOrgs(db: Q) {
-  return db.selectFrom('organisations').select(['id', 'name', 'parent_id']).execute();
+  return db.selectFrom('organisations').select(['id', 'name', 'parent_id', 'urn']).execute();
 }

@@ -30,8 +30,8 @@ interface ResolvedScope {
   kind: 'programme' | 'group' | 'school';
   org: { id: string; name: string } | null;
   people: repo.PeopleScope;
-  /** Organisation id -> the row its figures are shown under (the organisation itself, or for the programme its top-level organisation). */
-  rowOf: Map<string, { id: string; name: string }>;
+  /** Organisation id -> the row its figures are shown under (the organisation itself, or for the programme its top-level organisation), with its URN to tell schools of one name apart. */
+  rowOf: Map<string, { id: string; name: string; urn: string | null }>;
   /** For the programme: every organisation's own name (a school's, shown under its trust's row). */
   nameOf?: Map<string, string>;
 }
@@ -63,18 +63,18 @@ async function resolveScope(deps: Deps, actor: AuthUser, orgId: string | undefin
     const top = (id: string) => {
       let o = byId.get(id)!;
       for (let i = 0; i < 10 && o.parent_id && byId.has(o.parent_id); i++) o = byId.get(o.parent_id)!;
-      return { id: o.id, name: o.name };
+      return { id: o.id, name: o.name, urn: o.urn };
     };
     return { kind: 'programme', org: null, people: { kind: 'all' }, rowOf: new Map(all.map((o) => [o.id, top(o.id)])), nameOf: new Map(all.map((o) => [o.id, o.name])) };
   }
   const under = await repo.descendantOrgs(deps.db, org.id);
-  const orgs = [org, ...under];
+  const orgs = await repo.orgsByIds(deps.db, [org.id, ...under.map((o) => o.id)]); // with their URNs
   return {
     kind: under.length ? 'group' : 'school',
     org: { id: org.id, name: org.name },
     // Counted on the sessions the reader may see: a trust's office does not count its schools' own in-house sessions.
     people: { kind: 'orgs', orgIds: orgs.map((o) => o.id), seenBy: await viewerFor(deps.db, actor) },
-    rowOf: new Map(orgs.map((o) => [o.id, { id: o.id, name: o.name }])),
+    rowOf: new Map(orgs.map((o) => [o.id, { id: o.id, name: o.name, urn: o.urn }])),
   };
 }
 
@@ -215,9 +215,9 @@ async function allFigures(deps: Deps, actor: AuthUser, orgId?: string): Promise<
   const totals = zero();
   const byOrg = new Map<string, CoverageOrgRow>();
   const orgRow = (orgId: string) => {
-    const row = scope.rowOf.get(orgId) ?? { id: orgId, name: 'Unknown organisation' };
+    const row = scope.rowOf.get(orgId) ?? { id: orgId, name: 'Unknown organisation', urn: null };
     let r = byOrg.get(row.id);
-    if (!r) byOrg.set(row.id, (r = { orgId: row.id, name: row.name, ...zero() }));
+    if (!r) byOrg.set(row.id, (r = { orgId: row.id, name: row.name, urn: row.urn, ...zero() }));
     return r;
   };
   const byRole = new Map(JOB_ROLES.map((j) => [j, { jobRole: j, ...zero() }]));
@@ -364,7 +364,8 @@ export async function coverageCsv(deps: Deps, actor: AuthUser, figure: CoverageF
   const base = (x: CoverageCounts) => [x.staff, x.booked, pct(x.booked, x.staff), x.attended, pct(x.attended, x.staff)];
   const baseCols = ['staff', 'booked', 'booked %', 'attended at least one session', 'attended %'];
   let csv: string;
-  if (figure === 'schools') csv = write(['organisation', ...baseCols, ...courseCols], c.byOrg.map((o) => [o.name, ...base(o), ...done(o)]));
+  // The URN last: schools of one name told apart, the columns before it where they were.
+  if (figure === 'schools') csv = write(['organisation', ...baseCols, ...courseCols, 'urn'], c.byOrg.map((o) => [o.name, ...base(o), ...done(o), o.urn ?? '']));
   else if (figure === 'roles') csv = write(['job role', ...baseCols, ...courseCols], c.byRole.map((r) => [roleLabel(r.jobRole), ...base(r), ...done(r)]));
   else if (figure === 'weekly') csv = write(['week starting', 'attended a first session', 'course completions', 'attended to date', 'course completions to date'], c.weekly.map((w) => [w.weekStart, w.firstAttended, w.completions, w.attendedToDate, w.completionsToDate]));
   else csv = write(['course', 'parts required', 'staff', 'completed', 'completed %'], c.courses.map((k) => [k.title, k.partsRequired, c.totals.staff, c.totals.completed[k.courseId] ?? 0, pct(c.totals.completed[k.courseId] ?? 0, c.totals.staff)]));

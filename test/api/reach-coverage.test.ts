@@ -93,9 +93,9 @@ describe('coverage of a trust', () => {
     // Attended: Ann, Bea, Bob. Completed: X by Ann (Bob has part 1 only); Y by Ann and Bea (Al's does not count).
     expect(strip(c.totals)).toEqual({ staff: 9, booked: 4, attended: 3, completed: done(1, 2) });
     expect(c.byOrg.map(strip)).toEqual([
-      { orgId: schoolA.id, name: 'Ash Primary', staff: 4, booked: 2, attended: 1, completed: done(1, 1) },
-      { orgId: schoolB.id, name: 'Birch Academy', staff: 4, booked: 2, attended: 2, completed: { [courseY]: 1 } },
-      { orgId: trust.id, name: 'Oak Trust', staff: 1, booked: 0, attended: 0, completed: {} },
+      { orgId: schoolA.id, name: 'Ash Primary', urn: null, staff: 4, booked: 2, attended: 1, completed: done(1, 1) },
+      { orgId: schoolB.id, name: 'Birch Academy', urn: null, staff: 4, booked: 2, attended: 2, completed: { [courseY]: 1 } },
+      { orgId: trust.id, name: 'Oak Trust', urn: null, staff: 1, booked: 0, attended: 0, completed: {} },
     ]);
     expect(c.byRole.map(strip)).toEqual([
       { jobRole: 'teacher', staff: 1, booked: 1, attended: 1, completed: done(1, 1) },

@@ -551,6 +551,26 @@ describe.skipIf(!browserAvailable)('training coverage pages', () => {
     expect(await page.getByText('No one at any school has attended a session yet.').count()).toBe(0);
   });
 
+  it('schools of one name (England has many St Mary’s) are told apart by their URN on the page and in its spreadsheet (320 px)', async () => {
+    const { t } = env.server;
+    const admin = await t.user('admin');
+    const trust = (await t.request('POST', '/api/orgs', { as: admin, body: { name: 'Two Marys Trust', kind: 'trust' } })).json as { id: string };
+    for (const urn of ['100001', '100002']) expect((await t.request('POST', '/api/orgs', { as: admin, body: { name: 'St Mary’s Primary', urn, parentId: trust.id } })).status).toBe(201);
+    await t.request('POST', '/api/orgs', { as: admin, body: { name: 'Unique Primary', urn: '100003', parentId: trust.id } });
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInAt(page, admin, `/reach?orgId=${trust.id}`);
+    const table = page.getByRole('table', { name: 'By school' });
+    await table.getByRole('link', { name: 'St Mary’s Primary (URN 100001)' }).waitFor();
+    await table.getByRole('link', { name: 'St Mary’s Primary (URN 100002)' }).waitFor();
+    // A name no other row shares needs no URN.
+    await table.getByRole('link', { name: 'Unique Primary', exact: true }).waitFor();
+    await checkPage(page, 'coverage with two schools of one name');
+    const csv = await t.request('GET', `/api/reach/coverage.csv?figure=schools&orgId=${trust.id}`, { as: admin });
+    const lines = csv.text.replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+    expect(lines[0]!.split(',').at(-1)).toBe('urn');
+    expect(lines.filter((l) => l.startsWith('St Mary’s Primary,')).map((l) => l.split(',').at(-1)).sort()).toEqual(['100001', '100002']);
+  });
+
   it('between a phone and a desktop (780 and 1024 px) a long email address or school name wraps within its cell: Who is coming, Who is booked where, a session’s staff attendance and Organisations never scroll the page sideways', async () => {
     const { t } = env.server;
     const admin = await t.user('admin');

@@ -161,7 +161,11 @@ function CoverageView({
   const csv = (figure: string) => `/api/reach/coverage.csv${qs(orgId, new URLSearchParams({ figure, asOf: c.asOf }).toString())}`;
   const t = c.totals;
   const orgWord = c.scope.kind === 'programme' ? 'trust, local authority or school' : 'school';
-  const orgBars = c.byOrg.map((o) => ({ label: o.name, value: o.staff ? o.attended / o.staff : 0, text: `${ofText(o.attended, o.staff)} attended` }));
+  // Schools of one name (England has many St Mary's) told apart by their URN, where the page shows more than one.
+  const named = new Map<string, number>();
+  for (const o of c.byOrg) named.set(o.name, (named.get(o.name) ?? 0) + 1);
+  const orgName = (o: Coverage['byOrg'][number]) => ((named.get(o.name) ?? 0) > 1 && o.urn ? `${o.name} (URN ${o.urn})` : o.name);
+  const orgBars = c.byOrg.map((o) => ({ label: orgName(o), value: o.staff ? o.attended / o.staff : 0, text: `${ofText(o.attended, o.staff)} attended` }));
   // A highest share of none is no highest: with no one attended anywhere yet, it says so instead.
   const best = c.byOrgHighest && c.byOrgHighest.attended > 0 ? c.byOrgHighest : null;
   const noneYet = c.byOrgHighest !== null && c.byOrgHighest !== undefined && c.byOrgHighest.attended === 0;
@@ -239,7 +243,7 @@ function CoverageView({
                   {c.byOrg.map((o) => (
                     <tr key={o.orgId}>
                       <th scope="row" data-label="Organisation">
-                        {o.orgId !== c.scope.orgId ? <Link href={`/reach?orgId=${encodeURIComponent(o.orgId)}`}>{o.name}</Link> : o.name}
+                        {o.orgId !== c.scope.orgId ? <Link href={`/reach?orgId=${encodeURIComponent(o.orgId)}`}>{orgName(o)}</Link> : orgName(o)}
                         {o.includes && <span class="row-includes">, which includes {o.includes.join(', ')}</span>}
                       </th>
                       <CountsCells x={o} courses={c.courses} />
