@@ -57,8 +57,8 @@ export interface UsersTable {
 /** Actions kept on record by ids only (no personal data): who did what to whom, and when. */
 export interface AuditLogTable {
   id: string;
-  /** `erase_personal_data`; `export_personal_data`: a copy of someone's data downloaded by an office or administrator (server/accounts/audit.ts). */
-  action: 'erase_personal_data' | 'export_personal_data';
+  /** `erase_personal_data`; `export_personal_data`: a copy of someone's data downloaded by an office or administrator; `rectify_personal_data`: their name or email put right by one (server/accounts/audit.ts). */
+  action: 'erase_personal_data' | 'export_personal_data' | 'rectify_personal_data';
   actor_id: string;
   subject_id: string;
   at: string;

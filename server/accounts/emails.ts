@@ -20,6 +20,25 @@ function accountEmail(subject: string, name: string, [why, what, otherwise]: [st
   return { subject, text, html };
 }
 
+/**
+ * To a person's old address when their account's email is changed by someone else (an office,
+ * an administrator): whoever has the new address can now sign in as them, so they hear of it
+ * where they can still read it, with whom to tell.
+ */
+export function emailChangedEmail(name: string, newEmail: string, by: string, link: string) {
+  return accountEmail(
+    'The email address of your SEND Live Training account was changed',
+    name,
+    [
+      `The email address of your SEND Live Training account was changed to ${newEmail} by ${by}.`,
+      'From now on the service writes to that address, and you sign in with it: this address no longer signs in to your account.',
+      'If you did not expect this, tell your school office or the service’s administrators at once: whoever has the new address can sign in as you.',
+    ],
+    link,
+    'Go to SEND Live Training',
+  );
+}
+
 export function passwordResetEmail(name: string, link: string, validMinutes: number) {
   return accountEmail(
     'Reset your password for SEND Live Training',

@@ -4,18 +4,20 @@
  * what they may do here, so the web pages and any later admin area share one rule.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { JobRole, Role, UserRow } from '../../db/schema.js';
+import type { Transaction } from 'kysely';
+import type { Database, JobRole, Role, UserRow } from '../../db/schema.js';
 import type { PersonChanged } from '../../shared/accounts.js';
-import { AppError } from '../errors.js';
+import { AppError, isUniqueViolation } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
 import { enqueueMessage } from '../notifications/outbox.js';
-import { passwordResetEmail, passwordResetSsoEmail } from './emails.js';
+import { emailChangedEmail, passwordResetEmail, passwordResetSsoEmail } from './emails.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import * as repo from './repository.js';
 import { orgsActableBy } from './acting.js';
 import { feedRevision, raiseFeeds, raiseRunnerFeeds } from '../calendar/feed-revisions.js';
-import { accountDisabled, hashToken, ssoRequired, ssoRequiringOrg, toUser } from './service.js';
+import { accountDisabled, checkAddressBudget, emailTaken, hashToken, ssoHomesElsewhere, ssoRequired, ssoRequiringOrg, toUser } from './service.js';
+import { recordAudit } from './audit.js';
 import { countPasswordCheck, hit, rateLimited, signedInFrom } from './throttle.js';
 import { lockPlacesOf, releasePlaces } from '../bookings/service.js';
 import { placesChanged, runningMayHaveEnded } from '../bookings/events.js';
@@ -180,56 +182,125 @@ export async function manageable(deps: Deps, actor: AuthUser, userId: string, st
  *   trainer assigns them again if wanted). A live room they are in shows them as what they
  *   now are at once (live/service.ts, through accounts/events.ts).
  * - `jobRole`: what they do at work (null: not stated).
+ * - `name`, `email`: put right (a misspelt name, printed on every certificate; a school's new
+ *   email domain), keeping the account and everything it holds. The same name, or the same
+ *   address in other letters, is no change. A new address voids every reset and sign-in link
+ *   sent to the old one (whoever reads the old mailbox may no longer get in by it), and the
+ *   messages still waiting for the old address go to the new one (links are dropped: they no
+ *   longer work); sign-in by password, emailed link and identity provider then finds them by
+ *   the new address (an identity provider's link is by its own identifier for them: it holds).
+ *   An address taken by another account is `email_taken` (409), as when adding a person; an
+ *   office's each count against its hourly address checks, and may not be one whose domain an
+ *   identity provider maps only to another organisation, as when it adds someone. Either
+ *   change raises their calendar feeds, whose events name them (their own and their
+ *   organisation's), and is kept in the audit log by ids (audit.ts). Certificates need
+ *   nothing: one printing the old name is replaced when next downloaded, and the public check
+ *   answers withdrawn for it (certificates/service.ts).
  *
  * Turning an account off answers, too, which sessions still to come it leaves with no one able
  * to run them (`sessionsWithoutTrainer`), so the administrator can give each another trainer.
  */
-export async function updatePerson(deps: Deps, actor: AuthUser, userId: string, patch: { disabled?: boolean; captioner?: boolean; jobRole?: JobRole | null }): Promise<PersonChanged> {
+export async function updatePerson(deps: Deps, actor: AuthUser, userId: string, patch: { disabled?: boolean; captioner?: boolean; jobRole?: JobRole | null; name?: string; email?: string }): Promise<PersonChanged> {
   if (patch.captioner !== undefined && actor.role !== 'admin') throw new AppError('forbidden', 'Only administrators can make someone a captioner.');
   // Said of what was asked: an office changing an office colleague's job role is not turning anyone off.
   const what = patch.disabled !== undefined ? (patch.disabled ? 'turn off' : 'turn on') : 'change';
   const target = await manageable(deps, actor, userId, `Office staff can ${what} staff accounts only; ask an administrator.`);
   if (target.erased_at) throw erasedAccount();
   if (patch.disabled && target.id === actor.id) throw new AppError('forbidden', 'You cannot turn off your own account.');
+  const details = await detailsChange(deps, actor, target, patch);
   const now = deps.now().toISOString();
-  const { given, ended } = await deps.db.transaction().execute(async (trx) => {
-    let given: Awaited<ReturnType<typeof releasePlaces>> = [];
-    if (patch.disabled !== undefined) {
+  const { given, ended } = await deps.db
+    .transaction()
+    .execute(async (trx) => {
       // Their sessions' locks, then their user row, in the order a booking batch takes them
-      // (lockPlacesOf); then whether they are off is read again under those locks, not as read
-      // before: turned on meanwhile (and booked since), turning them off gives those places up.
+      // (lockPlacesOf), before anything of theirs is written.
       if (patch.disabled) await lockPlacesOf(trx, deps, target.id);
-      const offSince = patch.disabled ? ((await repo.findUserById(trx, target.id))?.disabled_at ?? null) : null;
-      // Never an erased account, even one erased since it was read above.
-      if (!(await repo.setUserDisabled(trx, target.id, patch.disabled ? (offSince ?? now) : null))) throw erasedAccount();
-      if (patch.disabled) {
-        await repo.revokeSessionsOfUser(trx, target.id, now);
-        await repo.voidPasswordResets(trx, target.id, now);
-        await repo.voidSignInLinks(trx, target.id, now);
-        if (!offSince) given = await releasePlaces(trx, deps, target.id, 'Your account has been turned off, so your place has been given up for someone else.');
+      if (details) {
+        // Never an erased account, even one erased since it was read above.
+        if (!(await repo.setUserNameAndEmail(trx, target.id, details))) throw erasedAccount();
+        if (details.email !== undefined) {
+          await repo.voidPasswordResets(trx, target.id, now);
+          await repo.voidSignInLinks(trx, target.id, now);
+          await repo.readdressWaitingMail(trx, target.id, target.email, details.email);
+          // The old address is told, after the waiting mail has moved: someone else gave the
+          // account an address they may hold (an office could then sign in as them).
+          if (actor.id !== target.id) {
+            const by = actor.role === 'admin' ? `an administrator (${actor.name})` : `${actor.name} from your school’s office`;
+            await enqueueMessage(trx, deps, { kind: 'email_changed', to: target.email, userId: target.id, ...emailChangedEmail(target.name, details.email, by, deps.config.publicUrl) });
+          }
+        }
+        // Their own feed and their organisation's name them in their events (and address them as the attendee).
+        await raiseFeeds(trx, { userIds: [target.id] }, now);
+        await recordAudit(trx, 'rectify_personal_data', actor.id, target.id, now);
       }
-      // Their own calendar feed: it holds the sessions they run, which someone whose account
-      // is off does not (bookings/repository.ts, `runs`), and is served again once it is on.
-      // Raised both ways, last (after the feed rows releasing their places took), so a
-      // calendar that polled it before is sent what it holds now: a change made meanwhile
-      // on the strength of their not running a session (taken off it) is never answered
-      // with a 304.
-      await raiseRunnerFeeds(trx, { userIds: [target.id] }, now);
-    }
-    let ended: string[] = [];
-    if (patch.captioner !== undefined) {
-      await repo.setUserCaptioner(trx, target.id, patch.captioner);
-      if (!patch.captioner) ended = await repo.endCaptionerAssignments(trx, target.id);
-    }
-    if (patch.jobRole !== undefined) await repo.setUserJobRole(trx, target.id, patch.jobRole);
-    return { given, ended };
-  });
+      return accountChanges(trx, deps, target, patch, now);
+    })
+    .catch((e: unknown) => {
+      // Taken by another account since it was checked (detailsChange): nothing was changed.
+      throw details?.email !== undefined && isUniqueViolation(e) ? emailTaken() : e;
+    });
   // A live room they are in lets them go, or shows them as they now are, at once (bookings/events.ts, accounts/events.ts).
   await placesChanged(deps, given);
   if (patch.disabled) await runningMayHaveEnded(deps, target.id);
   if (ended.length) await captionerFlagRemoved(deps, { userId: target.id, sessionIds: ended });
   const sessionsWithoutTrainer = patch.disabled ? await sessionsLeftWithoutTrainer(deps.db, target.id, now) : [];
   return { ...(await personView(deps, userId)), placesGivenUp: given.length, sessionsWithoutTrainer };
+}
+
+/**
+ * What of `patch`'s name and email is a change of `target` (undefined when neither is),
+ * checked before anything is written: an address taken by another account (409); for an
+ * office, counted against its hourly address checks, and not one whose domain an identity
+ * provider maps only to another organisation (service.ts `createUser` holds it to the same).
+ */
+async function detailsChange(deps: Deps, actor: AuthUser, target: UserRow, patch: { name?: string; email?: string }): Promise<{ name?: string; email?: string } | undefined> {
+  const name = patch.name !== undefined && patch.name !== target.name ? patch.name : undefined;
+  // Email (shared/accounts.ts) gives it in lower case, as every address is stored.
+  const email = patch.email !== undefined && patch.email !== target.email.toLowerCase() ? patch.email : undefined;
+  if (email !== undefined) {
+    await checkAddressBudget(deps, actor, 1, 'Nothing was changed.');
+    const home = actor.role !== 'admin' && target.org_id ? (await ssoHomesElsewhere(deps, [email], target.org_id)).get(email) : undefined;
+    if (home) {
+      const message = `This email belongs to ${home}’s sign-in, so only ${home}’s office or an administrator can give an account this address.`;
+      throw new AppError('validation_failed', message, { issues: [{ path: 'email', message }] });
+    }
+    const other = await repo.findUserByEmail(deps.db, email);
+    if (other && other.id !== target.id) throw emailTaken();
+  }
+  if (name === undefined && email === undefined) return undefined;
+  return { ...(name !== undefined ? { name } : {}), ...(email !== undefined ? { email } : {}) };
+}
+
+/** The account changes of `updatePerson` (turned off or on, captioner flag, job role), in its transaction, after their name and email. */
+async function accountChanges(trx: Transaction<Database>, deps: Deps, target: UserRow, patch: { disabled?: boolean; captioner?: boolean; jobRole?: JobRole | null }, now: string) {
+  let given: Awaited<ReturnType<typeof releasePlaces>> = [];
+  if (patch.disabled !== undefined) {
+    // Whether they are off is read again under their locks (taken by updatePerson), not as read
+    // before: turned on meanwhile (and booked since), turning them off gives those places up.
+    const offSince = patch.disabled ? ((await repo.findUserById(trx, target.id))?.disabled_at ?? null) : null;
+    // Never an erased account, even one erased since it was read above.
+    if (!(await repo.setUserDisabled(trx, target.id, patch.disabled ? (offSince ?? now) : null))) throw erasedAccount();
+    if (patch.disabled) {
+      await repo.revokeSessionsOfUser(trx, target.id, now);
+      await repo.voidPasswordResets(trx, target.id, now);
+      await repo.voidSignInLinks(trx, target.id, now);
+      if (!offSince) given = await releasePlaces(trx, deps, target.id, 'Your account has been turned off, so your place has been given up for someone else.');
+    }
+    // Their own calendar feed: it holds the sessions they run, which someone whose account
+    // is off does not (bookings/repository.ts, `runs`), and is served again once it is on.
+    // Raised both ways, last (after the feed rows releasing their places took), so a
+    // calendar that polled it before is sent what it holds now: a change made meanwhile
+    // on the strength of their not running a session (taken off it) is never answered
+    // with a 304.
+    await raiseRunnerFeeds(trx, { userIds: [target.id] }, now);
+  }
+  let ended: string[] = [];
+  if (patch.captioner !== undefined) {
+    await repo.setUserCaptioner(trx, target.id, patch.captioner);
+    if (!patch.captioner) ended = await repo.endCaptionerAssignments(trx, target.id);
+  }
+  if (patch.jobRole !== undefined) await repo.setUserJobRole(trx, target.id, patch.jobRole);
+  return { given, ended };
 }
 
 /**

@@ -388,9 +388,18 @@ export function accountRoutes(deps: Deps) {
       method: 'patch',
       path: '/users/{id}',
       tags: ['accounts'],
-      summary: 'Turn an account off or on, or set a job role (admin; office staff for their own staff), or grant the captioner flag (admin); turning off ends every sign-in session of the person at once',
+      summary: 'Turn an account off or on, set a job role, or put a name or email right (admin; office staff for their own staff), or grant the captioner flag (admin); turning off ends every sign-in session of the person at once',
+      description:
+        'Office staff change only the staff (not office staff, trainers or administrators: 403) of the organisations they act for (anyone else’s: 404). Every part given is checked before any is changed, and all are changed together or none. ' +
+        'A new `email` voids the sign-in and password reset links sent to the old address, and the person then signs in by the new one (by password, emailed link, or their school’s identity provider, whose link to them is by its own identifier for them and so keeps working while the provider maps the new address’s domain to their organisation). ' +
+        'A new `name` or `email` shows at once in their calendar feeds and their organisation’s, and a certificate printing the old name is replaced by one printing the new when next downloaded (the old code then checks as withdrawn). Either is kept in the audit log (who, whom, when).',
       request: { params: OrgParam, body: jsonBody(UpdateUserInput) },
-      responses: { 200: jsonResponse(PersonChanged, 'The person as they now are, how many places on sessions still to come turning the account off gave up, and the sessions still to come it left with no one able to run them') },
+      responses: {
+        200: jsonResponse(PersonChanged, 'The person as they now are, how many places on sessions still to come turning the account off gave up, and the sessions still to come it left with no one able to run them'),
+        400: { description: '`validation_failed`: a part cannot be used (`details.issues` names it: a name not on one line or over 200 characters, not an email address, or, from office staff, an address whose domain an identity provider maps only to another organisation); nothing was changed' },
+        409: { description: '`email_taken`: the email belongs to another account; `conflict`: the person’s personal data was erased. Nothing was changed' },
+        429: { description: '`rate_limited`, with `Retry-After`: office staff have given too many addresses this hour (each new email counts, as when adding people); nothing was changed' },
+      },
     }),
     async (c) => {
       return c.json(await lifecycle.updatePerson(deps, requireRole(c, 'admin', 'office'), c.req.valid('param').id, c.req.valid('json')), 200);

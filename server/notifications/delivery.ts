@@ -287,12 +287,15 @@ async function sendClaimed(deps: Deps, mailer: Mailer, rows: OutboxRow[], should
       const message = await renderNotice(deps.db, deps, row);
       if (!message) throw new Error(`booking ${row.booking_id} of this notice no longer exists`);
       await mailer.send(row, message);
-      // The row keeps exactly what was sent, but for the token of a link to the person's account.
+      // The row keeps exactly what was sent, but for the token of a link to the person's account;
+      // and where it went, should their address have changed while it was on its way
+      // (accounts/lifecycle.ts `updatePerson` sends what still waits to the new one).
       const kept = withoutSecretLink(row.kind, message);
       await deps.db
         .updateTable('outbox')
         .set({
           status: 'sent',
+          to_email: row.to_email,
           sent_at: deps.now().toISOString(),
           attempts: row.attempts + 1,
           locked_until: null,

@@ -1,6 +1,7 @@
 /**
  * One person, for those who manage them: name, email, role and whether the account is on,
- * with the changes the viewer may make (turning the account off or on; for administrators,
+ * with the changes the viewer may make (turning the account off or on; their name and email
+ * put right; for administrators,
  * the captioner flag; once turned off, erasing their personal data for good), a download of
  * their data (a subject access request) and a link to their timetable where the viewer manages it; for
  * administrators, their training record with certificates (PersonRecord). Used by the
@@ -15,6 +16,7 @@ import { LeftWithoutTrainer } from './LeftWithoutTrainer.js';
 import { api } from '../api.js';
 import { JobRoleForm, PersonAdmin } from '../pages/admin/PersonAdmin.js';
 import { PersonRecord } from './PersonRecord.js';
+import { PersonDetailsForm } from './PersonDetailsForm.js';
 import { Alert, Badge, ConfirmButton, DownloadMessages, messageOf, useApp, useDownloadLink, useFocusLater } from '../components.js';
 import { Link } from '../router.js';
 
@@ -36,8 +38,10 @@ export interface LeadControl {
  * administrators change it with the rest in PersonAdmin).
  * `showJobRole`: their job role shown (it is counted in training coverage by job role), also
  * where the viewer may not change it: office staff's own and their office colleagues'.
+ * `canSetDetails`: their name and email address put right on demand (administrators, anyone;
+ * office staff, their staff: the server's rule, accounts/lifecycle.ts `updatePerson`).
  */
-export function PersonCard({ person, canDisable, canSetCaptioner, canSetJobRole, showJobRole = canSetJobRole, onChanged, lead, timetableHref, showRecord }: { person: User; canDisable: boolean; canSetCaptioner: boolean; canSetJobRole?: boolean; showJobRole?: boolean; onChanged: (p: User, message: ComponentChildren) => void; lead?: LeadControl; timetableHref?: string; showRecord?: boolean }) {
+export function PersonCard({ person, canDisable, canSetCaptioner, canSetJobRole, showJobRole = canSetJobRole, canSetDetails, onChanged, lead, timetableHref, showRecord }: { person: User; canDisable: boolean; canSetCaptioner: boolean; canSetJobRole?: boolean; showJobRole?: boolean; canSetDetails?: boolean; onChanged: (p: User, message: ComponentChildren) => void; lead?: LeadControl; timetableHref?: string; showRecord?: boolean }) {
   const { me } = useApp();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
@@ -192,6 +196,7 @@ export function PersonCard({ person, canDisable, canSetCaptioner, canSetJobRole,
       </div>
       {canDisable && <DownloadMessages download={personalData.download} />}
       {showRecord && <PersonRecord person={person} certificates={canSetCaptioner} />}
+      {canSetDetails && <PersonDetails person={person} onChanged={onChanged} />}
       {canSetCaptioner && <PersonAdmin person={person} onChanged={onChanged} />}
       {canSetJobRole && !canSetCaptioner && (
         <details class="field">
@@ -203,5 +208,18 @@ export function PersonCard({ person, canDisable, canSetCaptioner, canSetJobRole,
       )}
       <Alert message={error} />
     </li>
+  );
+}
+
+/** The form that puts a person's name and email right, opened on demand (drawn only when open, so its fields are not in the page's tab order until then). */
+function PersonDetails({ person, onChanged }: { person: User; onChanged: (p: User, message: ComponentChildren) => void }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <details class="field" onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}>
+      <summary>
+        Change name or email<span class="visually-hidden">: {person.name}</span>
+      </summary>
+      {open && <PersonDetailsForm person={person} onChanged={onChanged} />}
+    </details>
   );
 }

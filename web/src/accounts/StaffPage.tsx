@@ -90,6 +90,8 @@ function StaffOf({ orgId, orgs }: { orgId: string; orgs: Org[] }) {
                   canDisable={p.role === 'staff' && p.id !== me.id}
                   canSetCaptioner={false}
                   canSetJobRole={p.role === 'staff'}
+                  // Their name and email, put right: as what else of theirs may be changed here, staff only.
+                  canSetDetails={p.role === 'staff'}
                   // Office staff count in coverage by job role too: theirs is shown (an administrator changes it).
                   showJobRole={p.role === 'staff' || p.role === 'office'}
                   showRecord={p.role === 'staff'}

@@ -38,6 +38,12 @@ export function listHref(q: string, role: Role | null, orgId: string | null = nu
   return p.size ? `/admin/people?${p}` : '/admin/people';
 }
 
+/** Whether a person's name or email holds what a list was searched for, as the server finds it (any case; text composed: db/like.ts). */
+const holdsSearch = (p: Pick<User, 'name' | 'email'>, q: string) => {
+  const text = q.trim().normalize('NFC').toLowerCase();
+  return !text || [p.name, p.email].some((v) => v.normalize('NFC').toLowerCase().includes(text));
+};
+
 export function PeoplePage() {
   const { me, loc } = useApp();
   const q = loc.query.get('q') ?? '';
@@ -98,8 +104,8 @@ export function PeoplePage() {
     navigate(listHref(text, Role.safeParse(form.get('role')).data ?? null, orgChoice || null));
   }
 
-  // Whether a person still belongs in the list found for `asked` (its role and organisation; a change never alters the name or email searched).
-  const fitsList = (p: User, asked: { role: Role | null; orgId: string | null }) => (!asked.role || p.role === asked.role) && (!asked.orgId || p.orgId === asked.orgId);
+  // Whether a person still belongs in the list found for `asked` (its role and organisation, and what was searched for: their name or email may have been put right).
+  const fitsList = (p: User, asked: { q: string; role: Role | null; orgId: string | null }) => (!asked.role || p.role === asked.role) && (!asked.orgId || p.orgId === asked.orgId) && holdsSearch(p, asked.q);
   // Who the list found for `asked` holds, in words: "staff", "trainers at Birch Primary", "people at Birch Primary".
   const listedWho = ({ role, orgId }: { role: Role | null; orgId: string | null }) => {
     const orgName = orgNameOf(orgId);
@@ -158,6 +164,7 @@ export function PeoplePage() {
                   person={p}
                   canDisable={p.id !== me.id}
                   canSetCaptioner
+                  canSetDetails
                   // Counted in training coverage by job role: shown on the card (changed under "Change role, job role or organisation").
                   showJobRole={p.role === 'staff' || p.role === 'office'}
                   timetableHref={personTimetableHref(me, p)}
@@ -170,13 +177,15 @@ export function PeoplePage() {
                       focusLater(() => document.getElementById('people-status'), { force: true });
                       return;
                     }
-                    // A new role or organisation the list is not for takes them off it (the card and
-                    // the control pressed go): the message says so and takes focus.
+                    // A new role or organisation the list is not for, or a name and email that no
+                    // longer hold what it was searched for, takes them off it (the card and the
+                    // control pressed go): the message says so and takes focus.
                     if (!fitsList(next, data.asked)) {
                       people.set({ ...data, items: data.items.filter((x) => x.id !== next.id), total: Math.max(0, data.total - 1) });
                       setMessage(
                         <>
-                          {m} They are no longer listed here: this list shows {listedWho(data.asked)} only.
+                          {m} They are no longer listed here: this list shows {listedWho(data.asked)}
+                          {holdsSearch(next, data.asked.q) ? '' : ` matching “${data.asked.q.trim()}”`} only.
                         </>,
                       );
                       focusLater(() => document.getElementById('people-status'), { force: true });
