@@ -33,6 +33,8 @@ const STATUS = {
   no_password: 409,
   not_found: 404,
   conflict: 409,
+  /** Saved from a page that is out of date: something it changed was changed by someone else since it read it (the issues name what). */
+  changed_meanwhile: 409,
   already_booked: 409,
   /** An in-house session's audience would leave out people already booked on it. */
   audience_excludes_booked: 409,

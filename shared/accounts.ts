@@ -94,6 +94,34 @@ export const CreateOrgInput = z.object({
   timeZone: TimeZone.default('Europe/London'),
   settings: OrgSettings.default({}),
 });
+/**
+ * An organisation's fields as a page read them before changing them (`was` of a change): only
+ * compared with the organisation as it is, so checked no further than their sizes.
+ */
+export const OrgWas = z
+  .object({
+    name: z.string().max(1000),
+    kind: OrgKind,
+    urn: z.string().max(100).nullable(),
+    parentId: z.string().max(100).nullable(),
+    timeZone: z.string().max(200),
+    settings: z.object({ weekAStart: z.string().max(100).optional(), travelBufferMinutes: z.number().optional(), ssoRequired: z.boolean().optional() }).strict(),
+  })
+  .partial()
+  .strict();
+export type OrgWas = z.infer<typeof OrgWas>;
+
+/**
+ * A change to an organisation: the fields given, each alone. `settings` replaces them all,
+ * unless `was.settings` is given (see below).
+ *
+ * `was`: what the caller last read of the fields it changes (a page, as it loaded them). If
+ * any of them has been changed by someone else since, nothing is saved: 409
+ * `changed_meanwhile`, its issues naming each such field (`settings.ssoRequired` for one
+ * setting). With `was.settings`, only the settings that differ between `settings` and
+ * `was.settings` are changed (and checked), on the settings as they now are: another
+ * administrator's change to another setting stays.
+ */
 export const UpdateOrgInput = z
   .object({
     name: Line(200).pipe(z.string().min(1, 'is required')),
@@ -102,10 +130,11 @@ export const UpdateOrgInput = z
     parentId: Id.nullable(),
     timeZone: TimeZone,
     settings: OrgSettings,
+    was: OrgWas,
   })
   .partial()
   .strict()
-  .refine((v) => Object.keys(v).length > 0, { message: 'nothing to change' });
+  .refine((v) => Object.keys(v).some((k) => k !== 'was'), { message: 'nothing to change' });
 /**
  * Finding organisations a page at a time: `q` in the name (any case) or the URN; `kind`, one
  * or more kinds separated by commas; `parent`, only those directly under it.
@@ -155,9 +184,12 @@ export const OrgChanged = Organisation.extend({
 });
 export type OrgChanged = z.infer<typeof OrgChanged>;
 
+/** A person's full name, as it is printed on certificates and registers and said in emails: one line, 1 to 200 characters. */
+export const PersonName = Line(200).pipe(z.string().min(1, 'is required'));
+
 export const CreateUserInput = z.object({
   email: Email,
-  name: Line(200).pipe(z.string().min(1, 'is required')),
+  name: PersonName,
   role: Role,
   orgId: Id.optional(),
   /** Administrators only (403 for an office: a password is the person's own to choose). */
@@ -204,10 +236,27 @@ export const SignInLinkInput = z.object({ token: z.string().min(16).max(200) });
 export const PasswordResetInput = z.object({ token: z.string().min(16).max(200), password: Password });
 export const ChangePasswordInput = z.object({ currentPassword: z.string().min(1, 'enter your current password').max(1024), newPassword: Password });
 
-/** What those who manage a person may change: admins both, office staff `disabled` of their own staff. */
+/** Why changing a person's email keeps their school sign-in working, and when it would not: said in the API description. */
+const EMAIL_CHANGE =
+  'A new address for them (any case: the same address in other letters is no change). Every sign-in link and password reset link sent to the old address stops working, messages still waiting to go are sent to the new one, and from then on sign-in links, notices and invites go to the new address; their bookings, attendance and certificates stay theirs. ' +
+  'Someone who signs in with their school’s identity provider keeps their link to it, which is by the provider’s own identifier for them, not by address, so they go on signing in the same way; but a provider signs in only people whose email domain it maps to their organisation (or whose organisation its claim names), so add a new domain to the provider (Identity providers) before moving people to it. ' +
+  'Office staff may not give an address whose domain an identity provider maps only to another organisation (400), and each address they give counts against their hourly address checks. An address that belongs to another account: 409 `email_taken`, nothing changed.';
+
+/**
+ * What those who manage a person may change (accounts/lifecycle.ts `updatePerson`): all of it
+ * for administrators; for office staff, of the staff of the organisations they act for, all
+ * but the captioner flag. `name` and `email` put right a misspelt name (printed on every
+ * certificate) or an address that has changed, keeping the person's account and history.
+ */
 export const UpdateUserInput = z
-  .object({ disabled: z.boolean().optional(), captioner: z.boolean().optional(), jobRole: JobRole.nullable().optional() })
-  .refine((v) => v.disabled !== undefined || v.captioner !== undefined || v.jobRole !== undefined, { message: 'give disabled, captioner or jobRole' });
+  .object({
+    disabled: z.boolean().optional(),
+    captioner: z.boolean().optional(),
+    jobRole: JobRole.nullable().optional(),
+    name: PersonName.optional().describe('Their full name, as certificates print it: certificates downloaded from then on print it, and those printing the old name are withdrawn (a new one, with a new code, is issued when next downloaded)'),
+    email: Email.optional().describe(EMAIL_CHANGE),
+  })
+  .refine((v) => v.disabled !== undefined || v.captioner !== undefined || v.jobRole !== undefined || v.name !== undefined || v.email !== undefined, { message: 'give disabled, captioner, jobRole, name or email' });
 
 /** What a person changes about themselves on My account: their job role (staff and office staff; counted in training coverage). */
 export const MyDetailsInput = z.object({ jobRole: JobRole.nullable() }).strict();

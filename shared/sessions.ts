@@ -301,14 +301,26 @@ export const SessionQuery = z.object({
 
 export const SessionList = z.object({ items: z.array(Session), total: z.number(), limit: z.number(), offset: z.number() });
 
+/** A course's title: one line, 1..200 characters. No two courses share one (compared in any case, without surrounding spaces: `sameCourseTitle`). */
+const CourseTitle = Line(200).pipe(z.string().min(1, 'is required'));
+const CourseDescription = Text(10_000);
 export const CreateCourseInput = z.object({
-  title: Line(200).pipe(z.string().min(1, 'is required')),
-  description: Text(10_000).optional(),
+  title: CourseTitle,
+  description: CourseDescription.optional(),
   /** A person completes the course by attending a session of each part 1..partsRequired (default 1). */
   partsRequired: CoursePart.optional(),
 });
-/** What an administrator changes on a course: its completion rule. */
-export const UpdateCourseInput = z.object({ partsRequired: CoursePart }).strict();
+/** What an administrator changes on a course (any of them): its title and description, checked as when it was created, and its completion rule. */
+export const UpdateCourseInput = z
+  .object({ title: CourseTitle, description: CourseDescription, partsRequired: CoursePart })
+  .partial()
+  .strict()
+  .refine((v) => Object.keys(v).length > 0, { message: 'nothing to change' });
+/**
+ * Whether two course titles are the same title: in any case, without the spaces around them.
+ * Two courses may not share one, so "SEND basics" beside "SEND Basics" is refused.
+ */
+export const sameCourseTitle = (a: string, b: string) => a.normalize('NFC').trim().toLowerCase() === b.normalize('NFC').trim().toLowerCase();
 export const Course = z.object({
   id: z.string(),
   title: z.string(),
@@ -317,6 +329,13 @@ export const Course = z.object({
   trainerIds: z.array(z.string()).optional(),
   /** Complete once a session of each part 1..partsRequired is attended. */
   partsRequired: z.number(),
+  /**
+   * For administrators only (GET /api/courses): what uses the course. It can be deleted only
+   * while no session still counts for it (`sessions`: those not cancelled, past ones too) and
+   * its materials library is empty (`materials`); its cancelled sessions (`cancelledSessions`)
+   * then simply name no course.
+   */
+  use: z.object({ sessions: z.number(), cancelledSessions: z.number(), materials: z.number() }).optional(),
 });
 export const CourseTrainersInput = z.object({ trainerIds: z.array(Id).max(200) }).strict();
 

@@ -45,6 +45,27 @@ export async function insertUser(db: Q, row: { id: string; email: string; name: 
     .execute();
 }
 
+/** Puts a person's name or email right (either, or both); false, changing nothing, for an erased account. */
+export async function setUserNameAndEmail(db: Q, userId: string, set: { name?: string; email?: string }): Promise<boolean> {
+  const r = await db.updateTable('users').set(set).where('id', '=', userId).where('erased_at', 'is', null).executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/** Messages whose link is a key to the account, and their stand-ins for someone who signs in with their school's own account. */
+const ADDRESS_BOUND_KINDS = ['password_reset', 'sign_in_link', 'password_reset_sso', 'sign_in_link_sso'];
+
+/**
+ * A person's messages still waiting to go to their old address, once it has changed: a reset
+ * or sign-in link (or what stands in for one) is dropped, as its link no longer works and it
+ * answered a request made for the old address; every other message (a booking notice, a
+ * reminder) goes to the new address instead.
+ */
+export async function readdressWaitingMail(db: Q, userId: string, oldEmail: string, newEmail: string) {
+  const waiting = db.updateTable('outbox').where('user_id', '=', userId).where('to_email', '=', oldEmail).where('status', '=', 'pending');
+  await waiting.set({ status: 'dropped', locked_until: null, last_error: 'No longer applies: the person’s email address was changed, and the link went with the old one' }).where('kind', 'in', ADDRESS_BOUND_KINDS).execute();
+  await waiting.set({ to_email: newEmail }).where('kind', 'not in', ADDRESS_BOUND_KINDS).execute();
+}
+
 export async function setUserJobRole(db: Q, userId: string, jobRole: JobRole | null) {
   await db.updateTable('users').set({ job_role: jobRole }).where('id', '=', userId).execute();
 }
@@ -138,6 +159,13 @@ export function findOrgByUrn(db: Q, urn: string) {
 export async function countChildOrgs(db: Q, id: string): Promise<number> {
   const r = await db.selectFrom('organisations').select((eb) => eb.fn.countAll<number>().as('n')).where('parent_id', '=', id).executeTakeFirst();
   return Number(r?.n ?? 0);
+}
+
+/** An organisation's row, locked until the transaction ends (PostgreSQL; SQLite's transaction holds the write lock). */
+export function lockOrg(trx: Transaction<Database>, id: string): Promise<OrganisationRow | undefined> {
+  let q = trx.selectFrom('organisations').selectAll().where('id', '=', id);
+  if (kindOf(trx) === 'postgres') q = q.forUpdate();
+  return q.executeTakeFirst();
 }
 
 export async function updateOrg(db: Q, id: string, set: Partial<Omit<OrganisationRow, 'id' | 'created_at'>>) {

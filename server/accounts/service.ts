@@ -7,7 +7,7 @@ import { csvErrorLine, csvReadProblem } from '../platform/csv-errors.js';
 import { csvDelimiter, decodeSpreadsheet } from '../../shared/spreadsheet-text.js';
 import type { z } from 'zod';
 import type { OrganisationRow, UserRow } from '../../db/schema.js';
-import { CreateUserInput, Email, JOB_ROLE_LABEL, JobRole, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, MAX_IMPORT_WORDS, PARENT_KINDS, Role, type CreateOrgInput, type OrgChanged, type OrgKind, type UpdateOrgInput, type User } from '../../shared/accounts.js';
+import { CreateUserInput, Email, JOB_ROLE_LABEL, JobRole, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, MAX_IMPORT_WORDS, PARENT_KINDS, Role, type CreateOrgInput, type OrgChanged, type OrgKind, type OrgWas, type UpdateOrgInput, type User } from '../../shared/accounts.js';
 import { lockForMovedOrg, releaseForMovedOrg } from '../bookings/service.js';
 import { placesChanged, type PlaceChange } from '../bookings/events.js';
 import { raiseOrgFeed, raiseRunnerFeeds } from '../calendar/feed-revisions.js';
@@ -20,6 +20,7 @@ import * as oidcRepo from './oidc-repository.js';
 import { orgsActableBy } from './acting.js';
 import { batchedLookup } from '../platform/batching.js';
 import { countPasswordCheck, hit, rateLimited } from './throttle.js';
+import { listInWords } from '../platform/words.js';
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -224,6 +225,70 @@ export async function createOrg(deps: Deps, input: z.infer<typeof CreateOrgInput
   return orgView(row);
 }
 
+type SettingKey = keyof NonNullable<OrgWas['settings']> & string;
+const SETTING_KEYS: readonly SettingKey[] = ['weekAStart', 'travelBufferMinutes', 'ssoRequired'];
+/** Each field a change names, in the words the organisation's page labels it with. */
+const ORG_FIELD_WORDS: Record<string, string> = {
+  name: 'name',
+  kind: 'kind',
+  urn: 'URN',
+  parentId: 'trust or local authority',
+  timeZone: 'time zone',
+  'settings.weekAStart': 'Week A start',
+  'settings.travelBufferMinutes': 'travel time',
+  'settings.ssoRequired': 'school sign-in requirement',
+};
+
+/**
+ * The settings a change sets (see UpdateOrgInput): with `was.settings`, those `settings` gives
+ * otherwise than it (with no `settings`, every one, only to be checked); else all of them.
+ */
+function settingsChanging(input: z.infer<typeof UpdateOrgInput>): readonly SettingKey[] {
+  const { settings, was } = input;
+  if (!was?.settings || !settings) return SETTING_KEYS;
+  return SETTING_KEYS.filter((k) => settings[k] !== was.settings![k]);
+}
+
+/**
+ * The fields of the change's `was` that `org` no longer has as `was` says (as UpdateOrgInput
+ * names them; a setting as `settings.<name>`): changed by someone else since the caller read them.
+ */
+function changedSince(org: OrganisationRow, input: z.infer<typeof UpdateOrgInput>): string[] {
+  const was = input.was;
+  if (!was) return [];
+  const now = { ...orgView(org), kind: org.kind ?? 'school' };
+  const stale: string[] = [];
+  for (const k of ['name', 'kind', 'urn', 'parentId', 'timeZone'] as const) if (was[k] !== undefined && was[k] !== now[k]) stale.push(k);
+  if (was.settings) for (const k of settingsChanging(input)) if (was.settings[k] !== now.settings[k]) stale.push(`settings.${k}`);
+  return stale;
+}
+
+/** The settings after the change: replaced, or (with `was.settings`) the settings as they are with only those it changes changed. */
+function settingsAfter(current: string, input: z.infer<typeof UpdateOrgInput>): string {
+  if (!input.settings) return current;
+  if (!input.was?.settings) return JSON.stringify(input.settings);
+  const next: Record<string, unknown> = JSON.parse(current);
+  for (const k of settingsChanging(input)) {
+    if (input.settings[k] === undefined) delete next[k];
+    else next[k] = input.settings[k];
+  }
+  return JSON.stringify(next);
+}
+
+/** The refusal of a change some of whose fields someone else changed first: naming them, with the organisation as it now is (`details.organisation`). */
+async function changedMeanwhile(deps: Deps, org: OrganisationRow, stale: string[]): Promise<AppError> {
+  const parent = org.parent_id ? await repo.findOrg(deps.db, org.parent_id) : undefined;
+  const message = 'has been changed by someone else since you opened this page';
+  return new AppError('changed_meanwhile', `Someone else has changed this organisation’s ${listInWords(stale.map((p) => ORG_FIELD_WORDS[p] ?? p))} since you read it, so nothing was saved. Look at it as it is now, and make your change again if you still want it.`, {
+    issues: stale.map((path) => ({ path, message })),
+    organisation: orgView({ ...org, parent_name: parent?.name ?? null }),
+  });
+}
+
+const sameOrg = (a: OrganisationRow, b: OrganisationRow) => a.name === b.name && a.kind === b.kind && a.urn === b.urn && a.parent_id === b.parent_id && a.time_zone === b.time_zone && a.settings === b.settings;
+/** Thrown inside a change's transaction when the organisation changed after it was read: the change is worked out again. */
+class ReadAgain extends Error {}
+
 /**
  * Changes an organisation (administrators). Its schools stay under it only while it is a trust
  * or local authority. A school moved out of its trust (or to another) leaves the old trust's
@@ -231,10 +296,17 @@ export async function createOrg(deps: Deps, input: z.infer<typeof CreateOrgInput
  * trust's sessions still to come (told by email; the queue moves on), its seat holds on them
  * are released, and its people no longer lead the old trust's in-house training. The answer
  * says how many places and holds were given up.
+ *
+ * A change says what its page read of the fields it changes (`was`): one changed by someone
+ * else since is not saved (409 `changed_meanwhile`, naming what), so a page loaded before
+ * another administrator moved the school cannot move it back by saving its URN.
  */
-export async function updateOrg(deps: Deps, id: string, input: z.infer<typeof UpdateOrgInput>): Promise<OrgChanged> {
+export async function updateOrg(deps: Deps, id: string, input: z.infer<typeof UpdateOrgInput>, attempt = 1): Promise<OrgChanged> {
   const org = await repo.findOrg(deps.db, id);
   if (!org) throw new AppError('not_found', 'No such organisation.');
+  // Saved from a page that read it before someone else changed what it changes: nothing is saved.
+  const stale = changedSince(org, input);
+  if (stale.length) throw await changedMeanwhile(deps, org, stale);
   const kind = input.kind ?? org.kind;
   const parentId = input.parentId !== undefined ? input.parentId : org.parent_id;
   await checkParent(deps, kind, parentId, id);
@@ -252,7 +324,7 @@ export async function updateOrg(deps: Deps, id: string, input: z.infer<typeof Up
     urn: input.urn !== undefined ? input.urn : org.urn,
     parent_id: parentId,
     time_zone: input.timeZone ?? org.time_zone,
-    settings: input.settings ? JSON.stringify(input.settings) : org.settings,
+    settings: settingsAfter(org.settings, input),
   };
   // With its trust as it would be: a trust's own sign-in may place people in its schools by a claim, but not in a school that has left it.
   await checkSsoServed(deps, { id, urn: set.urn, parent_id: set.parent_id, name: set.name, settings: set.settings });
@@ -264,6 +336,11 @@ export async function updateOrg(deps: Deps, id: string, input: z.infer<typeof Up
       // locked before its row or its calendar feed changes, in a booking batch's order; else a
       // batch booking its staff meanwhile and this move can deadlock (lockForMovedOrg).
       if (leftParent) await lockForMovedOrg(trx, deps, id);
+      // Everything above was worked out from the organisation as read before this transaction:
+      // changed since (by another save committed meanwhile), it is all worked out again, so
+      // nothing read then is written back over that change.
+      const locked = await repo.lockOrg(trx, id);
+      if (!locked || !sameOrg(locked, org)) throw new ReadAgain();
       await repo.updateOrg(trx, id, set);
       // Once it requires its own sign-in, its staff's sessions (begun with a password or an
       // emailed link, as far as anyone can tell) end: they sign in again with the school's
@@ -283,6 +360,10 @@ export async function updateOrg(deps: Deps, id: string, input: z.infer<typeof Up
     });
   } catch (e) {
     if (isUniqueViolation(e)) throw URN_TAKEN();
+    if (e instanceof ReadAgain) {
+      if (attempt < 3) return updateOrg(deps, id, input, attempt + 1);
+      throw new AppError('changed_meanwhile', 'Someone else is changing this organisation right now, so nothing was saved. Please try again in a moment.');
+    }
     throw e;
   }
   // Live rooms let go of those who gave up their places (bookings/events.ts).
@@ -305,7 +386,7 @@ async function checkMayCreate(deps: Deps, actor: AuthUser, role: z.infer<typeof 
  * after and refuse them (oidc.ts), and the office that made it would hold it (and perhaps
  * its password). Administrators are trusted to place anyone.
  */
-async function ssoHomesElsewhere(deps: Deps, emails: readonly string[], orgId: string): Promise<Map<string, string>> {
+export async function ssoHomesElsewhere(deps: Deps, emails: readonly string[], orgId: string): Promise<Map<string, string>> {
   const byDomain = await oidcRepo.orgsByDomain(deps.db);
   const home = new Map<string, string>();
   for (const email of emails) {
@@ -317,19 +398,23 @@ async function ssoHomesElsewhere(deps: Deps, emails: readonly string[], orgId: s
 }
 const ssoHomeProblem = (org: string, email = 'This email') => `${email} belongs to ${org}’s sign-in, so only ${org}’s office or an administrator can add an account for it.`;
 
+/** The email taken: the same answer wherever the other account is, so nothing about it is told. */
+export const emailTaken = () => new AppError('email_taken', 'That email address already belongs to an account. Use a different one.');
+
 /**
  * Counts `addresses` against the office's hourly budget (config.officeAddressChecksPerHour);
  * 429 past it, before anything is looked up. Each answer says whether an address has an
  * account anywhere on the service: a school, or a trust importing all its schools' staff and
  * checking first, needs a few thousand; someone collecting addresses would need far more.
- * Administrators place anyone and are not counted.
+ * Administrators place anyone and are not counted. `unchanged`: what the refusal says was not
+ * done (adding, or changing someone's address: lifecycle.ts `updatePerson`).
  */
-async function checkAddressBudget(deps: Deps, actor: AuthUser, addresses: number) {
+export async function checkAddressBudget(deps: Deps, actor: AuthUser, addresses: number, unchanged = 'Nobody was added.') {
   if (actor.role === 'admin' || addresses === 0) return;
   const wait = await hit(deps, { key: `address-checks:${actor.id}`, limit: deps.config.officeAddressChecksPerHour, windowMs: 3_600_000 }, addresses);
   if (wait !== null) {
     const e = rateLimited(wait, 'people added or checked from your account this hour');
-    throw new AppError(e.code, `${e.message} Nobody was added.`, e.details, e.headers);
+    throw new AppError(e.code, `${e.message} ${unchanged}`, e.details, e.headers);
   }
 }
 
@@ -354,7 +439,7 @@ export async function createUser(deps: Deps, actor: AuthUser, input: z.infer<typ
     await repo.insertUser(deps.db, { id, email: input.email, name: input.name, role: input.role, orgId, passwordHash, captioner: input.captioner, jobRole: input.jobRole ?? null, createdAt: deps.now().toISOString() });
   } catch (e) {
     // The same answer wherever the other account is: nothing about it is told.
-    if (isUniqueViolation(e)) throw new AppError('email_taken', 'That email address already belongs to an account. Use a different one.');
+    if (isUniqueViolation(e)) throw emailTaken();
     throw e;
   }
   return userView(deps, (await repo.findUserById(deps.db, id))!);

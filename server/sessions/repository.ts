@@ -265,6 +265,65 @@ export async function insertCourse(db: Q, row: Insertable<Database['courses']>) 
 }
 
 /**
+ * In a transaction that writes a course's title: the courses' titles change one writer at a
+ * time, so two courses are never given the same title at once. SQLite's
+ * transaction already holds the write lock; on PostgreSQL a transaction-scoped advisory lock.
+ */
+export async function lockCourseTitles(trx: Transaction<Database>, kind: DbKind) {
+  if (kind === 'postgres') await sql`select pg_advisory_xact_lock(hashtextextended('courses:titles', 0))`.execute(trx);
+}
+
+/** Every course's id and title (there are tens of them): what a new title is compared with. */
+export function courseTitles(db: Q) {
+  return db.selectFrom('courses').select(['id', 'title']).execute();
+}
+
+export async function updateCourse(db: Q, id: string, set: { title?: string; description?: string; parts_required?: number }) {
+  await db.updateTable('courses').set(set).where('id', '=', id).execute();
+}
+
+/**
+ * What uses each course: its sessions not cancelled and its cancelled ones, and the materials
+ * in its library. Courses nothing uses are missing from the map.
+ */
+export async function courseUse(db: Q, courseIds?: readonly string[]): Promise<Map<string, { sessions: number; cancelledSessions: number; materials: number }>> {
+  const map = new Map<string, { sessions: number; cancelledSessions: number; materials: number }>();
+  if (courseIds?.length === 0) return map;
+  const entry = (id: string) => map.get(id) ?? map.set(id, { sessions: 0, cancelledSessions: 0, materials: 0 }).get(id)!;
+  let sessions = db.selectFrom('sessions').select((eb) => ['course_id', 'status', eb.fn.countAll<number>().as('n')]).where('course_id', 'is not', null).groupBy(['course_id', 'status']);
+  if (courseIds) sessions = sessions.where('course_id', 'in', courseIds);
+  let materials = db.selectFrom('materials').select((eb) => ['course_id', eb.fn.countAll<number>().as('n')]).where('course_id', 'is not', null).where('session_id', 'is', null).groupBy('course_id');
+  if (courseIds) materials = materials.where('course_id', 'in', courseIds);
+  for (const r of await sessions.execute()) {
+    const e = entry(r.course_id!);
+    if (r.status === 'cancelled') e.cancelledSessions += Number(r.n);
+    else e.sessions += Number(r.n);
+  }
+  for (const r of await materials.execute()) entry(r.course_id!).materials = Number(r.n);
+  return map;
+}
+
+/** Locks a course's row (PostgreSQL; SQLite's transaction holds the write lock): a session published for it meanwhile waits, and is then counted or refused. */
+export async function lockCourse(trx: Transaction<Database>, kind: DbKind, id: string) {
+  let q = trx.selectFrom('courses').selectAll().where('id', '=', id);
+  if (kind === 'postgres') q = q.forUpdate();
+  return q.executeTakeFirst();
+}
+
+/**
+ * Removes a course nothing counts for any more (the caller checked: no session but cancelled
+ * ones, an empty library). Its cancelled sessions name no course from now on; its course
+ * certificates (whose completion went with its sessions) keep what they print but no longer
+ * name it, so their codes answer "withdrawn" (certificates/service.ts, printedNow).
+ */
+export async function deleteCourse(trx: Transaction<Database>, id: string) {
+  await trx.updateTable('sessions').set({ course_id: null }).where('course_id', '=', id).where('status', '=', 'cancelled').execute();
+  await trx.updateTable('certificates').set({ course_id: null }).where('course_id', '=', id).execute();
+  await trx.deleteFrom('course_trainers').where('course_id', '=', id).execute();
+  await trx.deleteFrom('courses').where('id', '=', id).execute();
+}
+
+/**
  * Sessions `runnerId` runs now (`runs`; every session when null), upcoming (not yet ended,
  * soonest first) or past (latest first), cancelled ones included, and how many there are.
  * `unstaffed`: those that need a trainer (`needsTrainer`: upcoming, not cancelled, no one named on
@@ -353,10 +412,6 @@ export async function courseTrainers(db: Q, courseIds: string[]): Promise<Map<st
   const rows = await db.selectFrom('course_trainers').select(['course_id', 'user_id']).where('course_id', 'in', courseIds).orderBy('user_id').execute();
   for (const r of rows) map.set(r.course_id, [...(map.get(r.course_id) ?? []), r.user_id]);
   return map;
-}
-
-export async function setCoursePartsRequired(db: Q, courseId: string, partsRequired: number) {
-  await db.updateTable('courses').set({ parts_required: partsRequired }).where('id', '=', courseId).execute();
 }
 
 export async function replaceCourseTrainers(db: Q, courseId: string, trainerIds: string[]) {

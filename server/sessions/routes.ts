@@ -40,10 +40,10 @@ export function sessionRoutes(deps: Deps) {
   const app = router();
 
   app.openapi(
-    createRoute({ method: 'get', path: '/courses', tags: ['sessions'], summary: 'All courses', responses: { 200: jsonResponse(z.object({ items: z.array(Course) }), 'Courses') } }),
+    createRoute({ method: 'get', path: '/courses', tags: ['sessions'], summary: 'All courses (to an administrator, with what uses each: `use`)', responses: { 200: jsonResponse(z.object({ items: z.array(Course) }), 'Courses') } }),
     async (c) => {
-      requireUser(c);
-      return c.json({ items: await sessions.listCourses(deps) }, 200);
+      const actor = requireUser(c);
+      return c.json({ items: await sessions.listCourses(deps, actor) }, 200);
     },
   );
 
@@ -67,13 +67,29 @@ export function sessionRoutes(deps: Deps) {
       method: 'patch',
       path: '/courses/{id}',
       tags: ['sessions'],
-      summary: 'Set a course’s completion rule (admin): a session of each part 1..partsRequired must be attended',
+      summary: 'Change a course (admin): its title and description (a title another course has, in any case, is refused with 409), and its completion rule (a session of each part 1..partsRequired must be attended)',
       request: { params: Params, body: jsonBody(UpdateCourseInput) },
       responses: { 200: jsonResponse(Course, 'The course') },
     }),
     async (c) => {
       requireRole(c, 'admin');
-      return c.json(await sessions.setCoursePartsRequired(deps, c.req.valid('param').id, c.req.valid('json').partsRequired), 200);
+      return c.json(await sessions.updateCourse(deps, c.req.valid('param').id, c.req.valid('json')), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/courses/{id}',
+      tags: ['sessions'],
+      summary: 'Delete a course (admin); refused with 409 while a session not cancelled is of it, or its materials library holds anything (its cancelled sessions then name no course)',
+      request: { params: Params },
+      responses: { 204: { description: 'Deleted' } },
+    }),
+    async (c) => {
+      requireRole(c, 'admin');
+      await sessions.deleteCourse(deps, c.req.valid('param').id);
+      return c.body(null, 204);
     },
   );
 

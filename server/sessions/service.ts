@@ -22,12 +22,14 @@ import type { AuthUser } from '../platform/http.js';
 import {
   sessionShapeIssues,
   type AudienceInput,
+  sameCourseTitle,
   type CreateCourseInput,
   type CreateSeriesInput,
   type CreateSessionInput,
   type Session,
   type SessionQuery,
   type TrainerSessionQuery,
+  type UpdateCourseInput,
   type UpdateSessionInput,
 } from '../../shared/sessions.js';
 import { seatCounts, type SeatState } from '../bookings/availability.js';
@@ -737,12 +739,19 @@ export async function sessionRunners(deps: Deps, actor: AuthUser, id: string) {
   return (await namedTrainers(deps.db, id)).map((r) => ({ id: r.userId, name: r.name, runsAs: runsAs(r.role), disabled: r.disabled, runs: r.runs }));
 }
 
-/** Every course with the trainers who may run it. */
-export async function listCourses(deps: Deps) {
+/**
+ * Every course with the trainers who may run it; for an administrator, what uses each (see
+ * Course `use`: whether it can be deleted). Others are not told how many sessions a course
+ * has: some are in-house sessions they may not know of.
+ */
+export async function listCourses(deps: Deps, actor: AuthUser) {
   const rows = await repo.listCourses(deps.db);
-  const trainers = await repo.courseTrainers(deps.db, rows.map((r) => r.id));
-  return rows.map((r) => ({ id: r.id, title: r.title, description: r.description, trainerIds: trainers.get(r.id) ?? [], partsRequired: Number(r.parts_required) }));
+  const [trainers, use] = await Promise.all([repo.courseTrainers(deps.db, rows.map((r) => r.id)), actor.role === 'admin' ? repo.courseUse(deps.db) : undefined]);
+  return rows.map((r) => ({ ...courseView(r, trainers.get(r.id) ?? []), ...(use ? { use: use.get(r.id) ?? NOT_USED } : {}) }));
 }
+
+const NOT_USED = { sessions: 0, cancelledSessions: 0, materials: 0 };
+const courseView = (r: { id: string; title: string; description: string; parts_required: number }, trainerIds: string[]) => ({ id: r.id, title: r.title, description: r.description, trainerIds, partsRequired: Number(r.parts_required) });
 
 /** Sets which trainers may run a course's sessions (an empty list: any trainer). */
 export async function setCourseTrainers(deps: Deps, courseId: string, trainerIds: string[]) {
@@ -750,16 +759,69 @@ export async function setCourseTrainers(deps: Deps, courseId: string, trainerIds
   if (!course) throw new AppError('not_found', 'No such course.');
   const ids = await checkTrainers(deps, trainerIds);
   await deps.db.transaction().execute((trx) => repo.replaceCourseTrainers(trx, courseId, ids));
-  return { id: course.id, title: course.title, description: course.description, trainerIds: ids.sort(), partsRequired: Number(course.parts_required) };
+  return courseView(course, ids.sort());
 }
 
-/** Sets a course's completion rule: how many parts (1..n) a person must attend a session of. */
-export async function setCoursePartsRequired(deps: Deps, courseId: string, partsRequired: number) {
-  const course = await repo.findCourse(deps.db, courseId);
-  if (!course) throw new AppError('not_found', 'No such course.');
-  await repo.setCoursePartsRequired(deps.db, courseId, partsRequired);
+/** The course other than `exceptId` already called `title` (any case, spaces around it aside), if any. */
+async function courseTitled(db: Parameters<typeof repo.courseTitles>[0], title: string, exceptId?: string) {
+  return (await repo.courseTitles(db)).find((c) => c.id !== exceptId && sameCourseTitle(c.title, title));
+}
+
+/** Two courses of one title would be two columns of one course in coverage, and two choices on every session form. */
+function titleTaken(title: string) {
+  const message = `There is already a course called “${title}”. Use that course, or give this one another title.`;
+  return new AppError('conflict', message, { issues: [{ path: 'title', message: `is already the title of another course (“${title}”)` }] });
+}
+
+/**
+ * Changes a course (administrators): its title and description, and its completion rule (how
+ * many parts 1..n a person must attend a session of). A new title is refused when another
+ * course has it. Everything that shows the title reads it from the course (sessions' pages,
+ * coverage and its spreadsheets, feedback); certificates printing the old one are reissued
+ * when next downloaded, and the public check calls them withdrawn (certificates/service.ts).
+ */
+export async function updateCourse(deps: Deps, courseId: string, input: z.infer<typeof UpdateCourseInput>) {
+  const set = {
+    ...(input.title !== undefined ? { title: input.title } : {}),
+    ...(input.description !== undefined ? { description: input.description } : {}),
+    ...(input.partsRequired !== undefined ? { parts_required: input.partsRequired } : {}),
+  };
+  const course = await deps.db.transaction().execute(async (trx) => {
+    if (input.title !== undefined) await repo.lockCourseTitles(trx, deps.dbKind);
+    const now = await repo.findCourse(trx, courseId);
+    if (!now) throw new AppError('not_found', 'No such course. It may have been deleted.');
+    if (input.title !== undefined) {
+      const other = await courseTitled(trx, input.title, courseId);
+      if (other) throw titleTaken(other.title);
+    }
+    await repo.updateCourse(trx, courseId, set);
+    return { ...now, ...set };
+  });
   const trainers = await repo.courseTrainers(deps.db, [courseId]);
-  return { id: course.id, title: course.title, description: course.description, trainerIds: trainers.get(courseId) ?? [], partsRequired };
+  return courseView(course, trainers.get(courseId) ?? []);
+}
+
+/**
+ * Deletes a course (administrators) that nothing counts for: refused (409) while any session
+ * not cancelled is of it (past ones too: their attendance is someone's completion of it) or
+ * its library holds materials (sessions of other courses may use them), saying what to do.
+ * Its cancelled sessions then name no course (they cannot be edited, so could never be moved).
+ */
+export async function deleteCourse(deps: Deps, courseId: string): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    const course = await repo.lockCourse(trx, deps.dbKind, courseId);
+    if (!course) throw new AppError('not_found', 'No such course. It may have been deleted already.');
+    const use = (await repo.courseUse(trx, [courseId])).get(courseId) ?? NOT_USED;
+    if (use.sessions > 0) {
+      const n = use.sessions === 1 ? '1 session uses it' : `${use.sessions} sessions use it`;
+      throw new AppError('conflict', `“${course.title}” cannot be deleted: ${n}. Move ${use.sessions === 1 ? 'that session' : 'those sessions'} to another course first (on each session’s Edit page), or keep the course.`, { sessions: use.sessions });
+    }
+    if (use.materials > 0) {
+      const n = use.materials === 1 ? '1 material' : `${use.materials} materials`;
+      throw new AppError('conflict', `“${course.title}” cannot be deleted: its materials library holds ${n}. Delete ${use.materials === 1 ? 'it' : 'them'} from the library first (sessions may be using ${use.materials === 1 ? 'it' : 'them'}), or keep the course.`, { materials: use.materials });
+    }
+    await repo.deleteCourse(trx, courseId);
+  });
 }
 
 /** A course that names its trainers is run only by them. */
@@ -775,8 +837,14 @@ async function checkCourseTrainers(deps: Deps, courseId: string | null | undefin
   }
 }
 
+/** Adds a course (trainers, administrators); refused when another course has its title (see titleTaken). */
 export async function createCourse(deps: Deps, input: z.infer<typeof CreateCourseInput>) {
   const row = { id: randomUUID(), title: input.title, description: input.description ?? '', parts_required: input.partsRequired ?? 1, created_at: deps.now().toISOString() };
-  await repo.insertCourse(deps.db, row);
-  return { id: row.id, title: row.title, description: row.description, trainerIds: [], partsRequired: row.parts_required };
+  await deps.db.transaction().execute(async (trx) => {
+    await repo.lockCourseTitles(trx, deps.dbKind);
+    const other = await courseTitled(trx, row.title);
+    if (other) throw titleTaken(other.title);
+    await repo.insertCourse(trx, row);
+  });
+  return courseView(row, []);
 }

@@ -280,11 +280,15 @@ const MATRIX: Row[] = [
   ['POST /api/orgs/{id}/users/import',      async () => ({ params: { id: orgA.id }, contentType: 'text/csv', body: `name,email,role\nImported Person,${randomUUID()}@example.org,staff\n` }),
                                                                                                                      e(401, 401, 403, 403,  201,   403,    403,    403,     201)],
   ['GET /api/courses',                      async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
-  ['POST /api/courses',                     async () => ({ body: { title: 'Adaptive teaching' } }),                  e(401, 401, 403, 403,  403,   403,    201,    201,     201)],
+  // Each its own title: a title another course has is refused (409).
+  ['POST /api/courses',                     async () => ({ body: { title: `Adaptive teaching ${randomUUID()}` } }),  e(401, 401, 403, 403,  403,   403,    201,    201,     201)],
   ['PUT /api/courses/{id}/trainers',        async () => ({ params: { id: (await ok<{ id: string }>('POST', '/api/courses', fixed.trainer, { title: `Course ${randomUUID()}` })).id }, body: { trainerIds: [fixed.trainer.id] } }),
                                                                                                                      e(401, 401, 403, 403,  403,   403,    403,    403,     200)],
-  ['PATCH /api/courses/{id}',               async () => ({ params: { id: (await ok<{ id: string }>('POST', '/api/courses', fixed.trainer, { title: `Course ${randomUUID()}` })).id }, body: { partsRequired: 2 } }),
+  ['PATCH /api/courses/{id}',               async () => ({ params: { id: (await ok<{ id: string }>('POST', '/api/courses', fixed.trainer, { title: `Course ${randomUUID()}` })).id }, body: { title: `Renamed ${randomUUID()}`, partsRequired: 2 } }),
                                                                                                                      e(401, 401, 403, 403,  403,   403,    403,    403,     200)],
+  // A course no session counts for (one a trainer made, say): only administrators delete it.
+  ['DELETE /api/courses/{id}',              async () => ({ params: { id: (await ok<{ id: string }>('POST', '/api/courses', fixed.trainer, { title: `Course ${randomUUID()}` })).id } }),
+                                                                                                                     e(401, 401, 403, 403,  403,   403,    403,    403,     204)],
   ['POST /api/sessions',                    async () => ({ body: { title: 'Inclusive classrooms', mode: 'online', startsAt: '2026-03-02T15:30:00Z', endsAt: '2026-03-02T17:00:00Z', capacity: { online: 5 } } }),
                                                                                                                      e(401, 401, 403, 403,  403,   403,    201,    201,     201)],
   ['GET /api/sessions',                     async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],

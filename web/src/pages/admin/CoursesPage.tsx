@@ -1,10 +1,10 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { z } from 'zod';
-import { Course } from '../../../../shared/sessions.js';
+import { Course, CreateCourseInput } from '../../../../shared/sessions.js';
 import { PeoplePage } from '../../../../shared/accounts.js';
-import { api } from '../../api.js';
-import { ErrorSummary, errorFor, PageHeading, Status, TextField, useApp, type FieldError } from '../../components.js';
+import { api, ApiError } from '../../api.js';
+import { apiIssues, ConfirmButton, described, ErrorSummary, errorFor, Field, messageOf, PageHeading, Status, TextField, toFieldErrors, useApp, useFocusLater, type FieldError } from '../../components.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
 import { CourseFeedbackSettingsList } from '../../../../shared/feedback.js';
 import { AnonymousFeedbackToggle } from '../../feedback/pages.js';
@@ -26,17 +26,25 @@ export function CoursesPage() {
   const [title, setTitle] = useState('');
   const [message, setMessage] = useState('');
   const [errors, setErrors] = useState<FieldError[]>([]);
-  /** Courses whose completion rule shows an error: the page's title says "Error" while any does. */
-  const [ruleErrors, setRuleErrors] = useState<ReadonlySet<string>>(new Set());
+  /** Forms of courses that show an error (`<id> rule`, `<id> details`): the page's title says "Error" while any does. */
+  const [formErrors, setFormErrors] = useState<ReadonlySet<string>>(new Set());
   const create = useAction();
-  function ruleError(courseId: string, wrong: boolean) {
-    setRuleErrors((was) => {
-      if (was.has(courseId) === wrong) return was;
+  const focusLater = useFocusLater();
+  function formError(key: string, wrong: boolean) {
+    setFormErrors((was) => {
+      if (was.has(key) === wrong) return was;
       const next = new Set(was);
-      if (wrong) next.add(courseId);
-      else next.delete(courseId);
+      if (wrong) next.add(key);
+      else next.delete(key);
       return next;
     });
+  }
+  /** A course gone from the page (deleted here, or by someone else): its forms' errors go with it, and the message saying so takes focus. */
+  function gone(courseId: string, said: string) {
+    formError(`${courseId} rule`, false);
+    formError(`${courseId} details`, false);
+    setMessage(said);
+    focusLater(() => document.getElementById('courses-status'), { force: true });
   }
 
   async function add(e: Event) {
@@ -49,19 +57,26 @@ export function CoursesPage() {
     setErrors([]);
     // What follows success is part of the action, so "Try again" after a failure says it too.
     await create.run(async () => {
-      const c = await api('/api/courses', Course, { method: 'POST', body: { title: title.trim() } });
-      setTitle('');
-      setMessage(`Course “${c.title}” added.`);
-      await state.reload();
+      try {
+        const c = await api('/api/courses', Course, { method: 'POST', body: { title: title.trim() } });
+        setTitle('');
+        setMessage(`Course “${c.title}” added.`);
+        await state.reload();
+      } catch (err) {
+        // A title another course has: said beside the field (nothing to try again).
+        if (err instanceof ApiError && apiIssues(err).some((i) => i.path === 'title')) return setErrors([{ field: 'course-title', message: messageOf(err) }]);
+        throw err;
+      }
     });
   }
 
   return (
     <>
-      <PageHeading title="Courses" navigated={loc.navigated} error={errors.length > 0 || ruleErrors.size > 0}>
+      <PageHeading title="Courses" navigated={loc.navigated} error={errors.length > 0 || formErrors.size > 0}>
         Courses
       </PageHeading>
-      <Status message={message} />
+      {/* Focused when a course leaves the page (deleted), with the control that deleted it. */}
+      <Status message={message} id="courses-status" focusable />
       <Loaded state={state} what="courses">
         {({ courses, trainers, known, anonymous }) => (
           <>
@@ -69,10 +84,16 @@ export function CoursesPage() {
             <ul class="cards plain">
               {courses.map((c) => (
                 <li key={c.id}>
-                  <CourseTrainers course={c} trainers={trainers} known={known} onSaved={(m) => setMessage(m)}>
+                  <CourseTrainers
+                    course={c}
+                    trainers={trainers}
+                    known={known}
+                    onSaved={(m) => setMessage(m)}
+                    details={<CourseDetails course={c} onSaved={async (m) => { setMessage(m); await state.reload(); }} onGone={async (m) => { await state.reload(); gone(c.id, m); }} reload={state.reload} onError={(wrong) => formError(`${c.id} details`, wrong)} />}
+                  >
                     <AnonymousFeedbackToggle courseId={c.id} title={c.title} anonymous={anonymous.has(c.id)} onSaved={(m) => setMessage(m)} />
                   </CourseTrainers>
-                  <CompletionRule course={c} onSaved={(m) => setMessage(m)} onError={(wrong) => ruleError(c.id, wrong)} />
+                  <CompletionRule course={c} onSaved={(m) => setMessage(m)} onError={(wrong) => formError(`${c.id} rule`, wrong)} />
                 </li>
               ))}
             </ul>
@@ -89,6 +110,152 @@ export function CoursesPage() {
           Add course
         </ActionButton>
       </form>
+    </>
+  );
+}
+
+/** "1 session", "3 materials". */
+const counted = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/** Why a course cannot be deleted, and what to do instead; null when it can be (the server's rule, deleteCourse). */
+function whyKept(use: { sessions: number; materials: number }): string | null {
+  const sessions = use.sessions > 0 ? counted(use.sessions, 'session uses', 'sessions use') : '';
+  const materials = use.materials > 0 ? `its materials library holds ${counted(use.materials, 'material', 'materials')}` : '';
+  if (!sessions && !materials) return null;
+  const them = (n: number, one: string, many: string) => (n === 1 ? one : many);
+  const todo = [
+    sessions ? `move ${them(use.sessions, 'that session to another course on its Edit page', 'those sessions to another course on each one’s Edit page')}` : '',
+    materials ? `delete ${them(use.materials, 'that material', 'those materials')} from its library` : '',
+  ].filter(Boolean);
+  const what = sessions && materials ? `${sessions} this course and ${materials}` : sessions ? `${sessions} this course` : materials.replace(/^its/, 'Its');
+  return `${what}, so it cannot be deleted. To delete it, ${todo.join(' and ')} first; or keep the course.`;
+}
+
+/**
+ * A course's description, and changing its title and description or deleting it. Edit opens
+ * the form in the card, its title field focused; Cancel, or saving, closes it and gives focus
+ * back to Edit. Deleting asks first, and only a course nothing counts for can be deleted (its
+ * sessions not cancelled, its library's materials: the server's rule, DELETE /api/courses/{id});
+ * otherwise the card says why, and what to do instead.
+ */
+function CourseDetails({ course, onSaved, onGone, reload, onError }: { course: CourseRow; onSaved: (message: string) => Promise<void>; onGone: (message: string) => Promise<void>; reload: () => Promise<void>; onError: (wrong: boolean) => void }) {
+  const [editing, setEditing] = useState(false);
+  const [title, setTitle] = useState(course.title);
+  const [description, setDescription] = useState(course.description);
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const save = useAction();
+  const remove = useAction();
+  const focusLater = useFocusLater();
+  const ids = { edit: `edit-${course.id}`, title: `title-${course.id}`, description: `description-${course.id}`, save: `save-${course.id}` };
+  const fields = { title: { id: ids.title, label: 'Title' }, description: { id: ids.description, label: 'Description' } };
+  const use = course.use ?? { sessions: 0, cancelledSessions: 0, materials: 0 };
+  function showErrors(found: FieldError[]) {
+    setErrors(found);
+    onError(found.length > 0);
+  }
+  function open() {
+    setTitle(course.title);
+    setDescription(course.description);
+    setEditing(true);
+    focusLater(() => document.getElementById(ids.title), { force: true });
+  }
+  function close() {
+    showErrors([]);
+    save.clear();
+    setEditing(false);
+    focusLater(() => document.getElementById(ids.edit), { force: true });
+  }
+  async function submit(e: Event) {
+    e.preventDefault();
+    // Checked as the server checks a new course (CreateCourseInput): a title, one line, at most 200 characters.
+    const parsed = CreateCourseInput.safeParse({ title, description });
+    if (!parsed.success) {
+      // An empty title is asked for as adding a course asks for it.
+      const issues = title.trim() ? parsed.error.issues : parsed.error.issues.filter((i) => i.path[0] !== 'title');
+      return showErrors([...(title.trim() ? [] : [{ field: ids.title, message: 'Enter a course title' }]), ...toFieldErrors(issues, fields, fields.title)]);
+    }
+    showErrors([]);
+    // Only what was changed is sent.
+    const body = { ...(parsed.data.title !== course.title ? { title: parsed.data.title } : {}), ...((parsed.data.description ?? '') !== course.description ? { description: parsed.data.description ?? '' } : {}) };
+    await save.run(async () => {
+      if (Object.keys(body).length === 0) {
+        close();
+        return onSaved(`Nothing to save: the title and description of “${course.title}” are as they were.`);
+      }
+      try {
+        const saved = await api(`/api/courses/${encodeURIComponent(course.id)}`, Course, { method: 'PATCH', body });
+        close();
+        await onSaved(saved.title !== course.title ? `“${course.title}” is now called “${saved.title}”.` : `The description of “${saved.title}” was saved.`);
+      } catch (err) {
+        // A title another course has: said beside the title.
+        if (err instanceof ApiError && apiIssues(err).length) return showErrors(toFieldErrors(apiIssues(err), fields, fields.title).map((f) => (f.field === ids.title && err.status === 409 ? { ...f, message: messageOf(err) } : f)));
+        // Deleted by someone else meanwhile: the page shows the courses as they are, and says so.
+        if (err instanceof ApiError && err.status === 404) return onGone(`“${course.title}” was deleted by someone else, so your changes were not saved.`);
+        throw err;
+      }
+    });
+  }
+  async function doDelete() {
+    await remove.run(
+      async () => {
+        try {
+          await api(`/api/courses/${encodeURIComponent(course.id)}`, z.unknown(), { method: 'DELETE' });
+        } catch (err) {
+          // Already gone: what was asked for is done.
+          if (!(err instanceof ApiError && err.status === 404)) throw err;
+        }
+        await onGone(`Course “${course.title}” deleted.`);
+      },
+      // Refused (a session was added meanwhile): the card shows why it cannot be deleted now.
+      { onRefused: reload, focusAfterRetry: () => document.getElementById('courses-status') },
+    );
+  }
+
+  if (editing) {
+    const summaryId = `details-${course.id}-summary`;
+    return (
+      <form onSubmit={submit} noValidate aria-label={`Title and description of ${course.title}`}>
+        <ErrorSummary errors={errors} titleId={summaryId} level={3} />
+        <TextField id={ids.title} label="Title" maxLength={200} value={title} error={errorFor(errors, ids.title)} onInput={(e) => setTitle((e.currentTarget as HTMLInputElement).value)} />
+        <Field id={ids.description} label="Description (optional)" error={errorFor(errors, ids.description)}>
+          <textarea id={ids.description} rows={4} maxLength={10_000} {...described(ids.description, undefined, errorFor(errors, ids.description))} value={description} onInput={(e) => setDescription((e.currentTarget as HTMLTextAreaElement).value)} />
+        </Field>
+        {/* "Try again" ends where a first save does: on Edit, once the form has closed. */}
+        <ActionError action={save} focusTo={() => document.getElementById(ids.edit)} />
+        <div class="actions">
+          <ActionButton id={ids.save} busy={save.busy} busyLabel="Saving…" aria-label={`Save title and description of ${course.title}`}>
+            Save
+          </ActionButton>
+          <button type="button" class="button button-secondary" onClick={close} aria-label={`Cancel changing ${course.title}`}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    );
+  }
+  const kept = whyKept(use);
+  return (
+    <>
+      {course.description ? <p class="prose">{course.description}</p> : null}
+      <div class="actions">
+        <button type="button" id={ids.edit} class="button button-secondary" onClick={open} aria-label={`Edit title and description of ${course.title}`}>
+          Edit title and description
+        </button>
+        {!kept && (
+          <ConfirmButton
+            label={`Delete course ${course.title}`}
+            text="Delete course"
+            busyText="Deleting…"
+            busy={remove.busy}
+            question={`Delete the course “${course.title}”? This cannot be undone.${use.cancelledSessions > 0 ? ` Its ${counted(use.cancelledSessions, 'cancelled session', 'cancelled sessions')} will no longer name a course.` : ''}`}
+            confirmLabel="Yes, delete the course"
+            keepLabel="No, keep it"
+            onConfirm={() => void doDelete()}
+          />
+        )}
+      </div>
+      {kept && <p id={`kept-${course.id}`}>{kept}</p>}
+      <ActionError action={remove} />
     </>
   );
 }
@@ -163,7 +330,7 @@ function listedLabel(p: Person | undefined) {
   return `${p.name} (no longer a trainer)`;
 }
 
-function CourseTrainers({ course, trainers, known, onSaved, children }: { course: CourseRow; trainers: Person[]; known: ReadonlyMap<string, Person>; onSaved: (message: string) => void; children?: ComponentChildren }) {
+function CourseTrainers({ course, trainers, known, onSaved, details, children }: { course: CourseRow; trainers: Person[]; known: ReadonlyMap<string, Person>; onSaved: (message: string) => void; details?: ComponentChildren; children?: ComponentChildren }) {
   const [chosen, setChosen] = useState<Set<string>>(new Set(course.trainerIds ?? []));
   // Named on the course's list (as it was loaded) but not offered: shown so that "none ticked" is true when it says so.
   const listedOnly = (course.trainerIds ?? []).filter((id) => !trainers.some((t) => t.id === id)).map((id) => ({ id, label: listedLabel(known.get(id)) }));
@@ -181,6 +348,7 @@ function CourseTrainers({ course, trainers, known, onSaved, children }: { course
       <h2 class="card-title" id={headingId}>
         {course.title}
       </h2>
+      {details}
       <p>
         <Link href={`/admin/courses/${course.id}/materials`}>Materials library: {course.title}</Link>
       </p>

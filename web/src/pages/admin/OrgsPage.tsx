@@ -5,7 +5,7 @@ import { api, ApiError } from '../../api.js';
 import { apiIssues, AskBeforeSaving, described, ErrorSummary, Field, FieldNotes, errorFor, messageOf, PageHeading, Status, TextField, toFieldErrors, useApp, useFocusLater, type FieldError, PendingHeading } from '../../components.js';
 import { Loaded, SaveFailure, useLoad } from '../../load.js';
 import { Link, navigate, stillHere } from '../../router.js';
-import { counted } from '../../format.js';
+import { counted, formatLongDay } from '../../format.js';
 import { ListSearch, Pagination, pageCountText } from '../../pagination.js';
 import { OrgSearchPicker } from '../../orgs.js';
 import { LeadsPanel } from './LeadsPanel.js';
@@ -131,6 +131,10 @@ async function loadOrg(id: string): Promise<{ org: Org | null; hasSchools: boole
 export function OrgPage({ id }: { id: string }) {
   const { loc } = useApp();
   const state = useLoad(() => loadOrg(id), [id]);
+  /** After a save refused because someone else changed the organisation meanwhile: the form as it is to open again (see OrgForm `carried`; a save opens the page afresh). */
+  const [carried, setCarried] = useState<Carried | null>(null);
+  /** Raised with each such refusal: the form opens afresh on it even when the organisation reads as before. */
+  const [refusals, setRefusals] = useState(0);
   const saved = Boolean(loc.query.get('saved'));
   // Arriving from a save (adding the organisation, or saving changes: either opens this page
   // afresh), the page opens on the message saying so once the organisation has loaded, as
@@ -166,10 +170,18 @@ export function OrgPage({ id }: { id: string }) {
               <p>
                 <Link href={`/admin/people?${new URLSearchParams({ orgId: org.id })}`}>People at {org.name}</Link>
               </p>
-              <Status message={saved ? `Organisation saved.${movedAway(Number(loc.query.get('placesGivenUp') ?? 0), Number(loc.query.get('holdsReleased') ?? 0))}` : ''} id="org-saved-status" focusable />
+              {/* A save refused since the page opened on an earlier one's message: that message no longer holds. */}
+              <Status message={saved && refusals === 0 ? `Organisation saved.${movedAway(Number(loc.query.get('placesGivenUp') ?? 0), Number(loc.query.get('holdsReleased') ?? 0))}` : ''} id="org-saved-status" focusable />
               <OrgForm
-                key={JSON.stringify(org)}
+                key={`${refusals} ${JSON.stringify(org)}`}
                 org={org}
+                carried={carried}
+                onChangedMeanwhile={(now, form) => {
+                  // The organisation as it now is; the form opens on it again, with what the administrator had changed.
+                  setCarried(form);
+                  setRefusals((n) => n + 1);
+                  state.set({ org: now, hasSchools });
+                }}
                 onSaved={(o, changed) => {
                   // The trust's name, if the answer to the change leaves it out, is kept from before when the parent stayed (the page is opened afresh and reads it again).
                   state.set({ org: { ...o, parentName: o.parentName !== undefined ? o.parentName : o.parentId === org.parentId ? org.parentName : null }, hasSchools });
@@ -198,16 +210,87 @@ function movedAway(places: number, holds: number): string {
   return parts.join('');
 }
 
-function OrgForm({ org, onSaved }: { org: Org | null; onSaved: (o: Org, changed?: { placesGivenUp: number; holdsReleased: number }) => void }) {
-  const [name, setName] = useState(org?.name ?? '');
-  const [kind, setKind] = useState<z.infer<typeof OrgKind>>(org?.kind ?? 'school');
-  const [urn, setUrn] = useState(org?.urn ?? '');
-  const [parentId, setParentId] = useState(org?.parentId ?? '');
-  const [timeZone, setTimeZone] = useState(org?.timeZone ?? 'Europe/London');
-  const [weekA, setWeekA] = useState(org?.settings.weekAStart ?? '');
-  const [buffer, setBuffer] = useState(org?.settings.travelBufferMinutes === undefined ? '' : String(org.settings.travelBufferMinutes));
-  const [ssoRequired, setSsoRequired] = useState(org?.settings.ssoRequired === true);
+/** The form's values as typed (what the page loaded, until changed). */
+interface OrgValues {
+  name: string;
+  kind: z.infer<typeof OrgKind>;
+  urn: string;
+  parentId: string;
+  timeZone: string;
+  weekA: string;
+  buffer: string;
+  ssoRequired: boolean;
+}
+const valuesOf = (org: Org | null): OrgValues => ({
+  name: org?.name ?? '',
+  kind: org?.kind ?? 'school',
+  urn: org?.urn ?? '',
+  parentId: org?.parentId ?? '',
+  timeZone: org?.timeZone ?? 'Europe/London',
+  weekA: org?.settings.weekAStart ?? '',
+  buffer: org?.settings.travelBufferMinutes === undefined ? '' : String(org.settings.travelBufferMinutes),
+  ssoRequired: org?.settings.ssoRequired === true,
+});
+
+/** Which of the form's values each field of a change (as UpdateOrgInput names it) is made from. */
+const VALUE_OF: Record<string, keyof OrgValues> = {
+  name: 'name',
+  kind: 'kind',
+  urn: 'urn',
+  parentId: 'parentId',
+  timeZone: 'timeZone',
+  'settings.weekAStart': 'weekA',
+  'settings.travelBufferMinutes': 'buffer',
+  'settings.ssoRequired': 'ssoRequired',
+};
+
+const longDay = (day: string) => {
+  try {
+    return formatLongDay(day);
+  } catch {
+    return day;
+  }
+};
+
+/** A field's value in words, for saying what someone else changed it to (null: its words are not known here). */
+function valueWords(key: keyof OrgValues, v: OrgValues, org: Org | null): string | null {
+  switch (key) {
+    case 'name':
+      return `“${v.name.trim()}”`;
+    case 'kind':
+      return KIND_LABEL[v.kind].toLowerCase();
+    case 'urn':
+      return v.urn.trim() || 'none';
+    case 'parentId':
+      return !v.parentId ? 'none' : org && org.parentId === v.parentId && org.parentName ? org.parentName : null;
+    case 'timeZone':
+      return v.timeZone;
+    case 'weekA':
+      return v.weekA ? longDay(v.weekA) : 'none';
+    case 'buffer':
+      return v.buffer.trim() ? `${v.buffer.trim()} minutes` : 'none';
+    case 'ssoRequired':
+      return v.ssoRequired ? 'required' : 'not required';
+  }
+}
+
+/**
+ * The form to open again after a save was refused because someone else changed some of the
+ * fields it changed (409 changed_meanwhile): the organisation as it now is, with the
+ * administrator's changes to every other field kept, and the clashes said at their fields.
+ */
+interface Carried {
+  values: OrgValues;
+  conflicts: FieldError[];
+}
+
+function OrgForm({ org, carried, onSaved, onChangedMeanwhile }: { org: Org | null; carried?: Carried | null; onSaved: (o: Org, changed?: { placesGivenUp: number; holdsReleased: number }) => void; onChangedMeanwhile?: (now: Org, form: Carried) => void }) {
+  const [values, setValues] = useState<OrgValues>(() => carried?.values ?? valuesOf(org));
+  const { name, kind, urn, parentId, timeZone, weekA, buffer, ssoRequired } = values;
+  const set = (patch: Partial<OrgValues>) => setValues((v) => ({ ...v, ...patch }));
   const [errors, setErrors] = useState<FieldError[]>([]);
+  /** Fields the administrator changed that someone else changed first (see Carried): said in their own summary and beside each. */
+  const [conflicts, setConflicts] = useState<FieldError[]>(() => carried?.conflicts ?? []);
   /** A save that failed for a reason about no field (network, service, changed meanwhile): said above the button, with Try again. */
   const [failure, setFailure] = useState<{ error: unknown; parentId: string } | null>(null);
   const [busy, setBusy] = useState(false);
@@ -222,8 +305,54 @@ function OrgForm({ org, onSaved }: { org: Org | null; onSaved: (o: Org, changed?
     void save(false);
   };
 
+  /**
+   * What a change sends: only the fields the administrator changed (compared with the
+   * organisation as the page loaded it), each with what the page had read of it (`was`), so
+   * the server refuses it if someone else has changed one of them since, and leaves alone
+   * what they changed elsewhere (a stale page would otherwise put back the trust or sign-in
+   * setting it loaded). Settings go whole, with `was.settings`: only those changed are changed.
+   */
+  function changeOf(checked: z.infer<typeof UpdateOrgInput>, loaded: Org): z.infer<typeof UpdateOrgInput> | null {
+    const before = { name: loaded.name, kind: loaded.kind ?? 'school', urn: loaded.urn, parentId: loaded.parentId, timeZone: loaded.timeZone };
+    const change: Record<string, unknown> = {};
+    const was: Record<string, unknown> = {};
+    for (const k of ['name', 'kind', 'urn', 'parentId', 'timeZone'] as const) {
+      if (checked[k] !== undefined && checked[k] !== before[k]) {
+        change[k] = checked[k];
+        was[k] = before[k];
+      }
+    }
+    const settings = checked.settings ?? {};
+    if ((['weekAStart', 'travelBufferMinutes', 'ssoRequired'] as const).some((k) => settings[k] !== loaded.settings[k])) {
+      change.settings = settings;
+      was.settings = loaded.settings;
+    }
+    return Object.keys(change).length ? ({ ...change, was } as z.infer<typeof UpdateOrgInput>) : null;
+  }
+
+  /** Someone else changed what this save changed: the organisation as it now is, and the form to open on it again. */
+  async function changedMeanwhile(err: ApiError, loaded: Org) {
+    const now = await api(`/api/orgs/${encodeURIComponent(loaded.id)}`, Organisation);
+    const mine = values;
+    const before = valuesOf(loaded);
+    const theirs = valuesOf(now);
+    const clashed = new Set(err.issues.map((i) => VALUE_OF[i.path]).filter((k): k is keyof OrgValues => k !== undefined));
+    // Every field: as it now is, but for those the administrator changed that did not clash.
+    const merged = { ...theirs };
+    for (const k of Object.keys(mine) as (keyof OrgValues)[]) if (mine[k] !== before[k] && !clashed.has(k)) (merged as Record<string, unknown>)[k] = mine[k];
+    const conflictsNow: FieldError[] = [...clashed].map((k) => {
+      const path = Object.keys(VALUE_OF).find((p) => VALUE_OF[p] === k)!;
+      const field = FIELDS[path as keyof typeof FIELDS];
+      const [nowWords, yours] = [valueWords(k, theirs, now), valueWords(k, mine, loaded)];
+      return { field: field.id, message: nowWords !== null && yours !== null ? `${field.label}: changed by someone else meanwhile to ${nowWords} (you had changed it to ${yours})` : `${field.label}: changed by someone else meanwhile (the form now shows their change)` };
+    });
+    onChangedMeanwhile?.(now, { values: merged, conflicts: conflictsNow });
+  }
+
   async function save(confirmed = true) {
     if (busy) return;
+    // Saving again: what clashed before has been seen (the form shows it as it now is).
+    setConflicts([]);
     const settings = { ...(weekA ? { weekAStart: weekA } : {}), ...(buffer.trim() !== '' ? { travelBufferMinutes: Number(buffer) } : {}), ...(ssoRequired ? { ssoRequired: true } : {}) };
     const body = { name, kind, urn: urn.trim() || (org ? null : undefined), parentId: isParent ? (org ? null : undefined) : parentId || (org ? null : undefined), timeZone, settings };
     const parsed = org ? UpdateOrgInput.safeParse(body) : CreateOrgInput.safeParse(body);
@@ -232,15 +361,25 @@ function OrgForm({ org, onSaved }: { org: Org | null; onSaved: (o: Org, changed?
     if (org && !isParent && parentId === org.id) return setErrors(toFieldErrors([{ path: 'parentId', message: 'An organisation cannot sit under itself.' }], FIELDS, FIELDS.name));
     setErrors([]);
     setFailure(null);
+    const change = org ? changeOf(parsed.data as z.infer<typeof UpdateOrgInput>, org) : null;
     if (leaving && !confirmed) return setAskingMove(true);
     setAskingMove(false);
     setBusy(true);
     // Gone elsewhere while it saved (a link followed, Back): the page they went to stays.
     const here = stillHere();
     try {
-      if (org) {
-        const { placesGivenUp, holdsReleased, ...changed } = await api(`/api/orgs/${encodeURIComponent(org.id)}`, OrgChanged, { method: 'PATCH', body: parsed.data });
-        if (here()) onSaved(changed, { placesGivenUp, holdsReleased });
+      if (org && !change) {
+        // Nothing changed here: nothing to save, and the page shows the organisation as it now is (as a save would).
+        const now = await api(`/api/orgs/${encodeURIComponent(org.id)}`, Organisation);
+        if (here()) onSaved(now);
+      } else if (org) {
+        try {
+          const { placesGivenUp, holdsReleased, ...changed } = await api(`/api/orgs/${encodeURIComponent(org.id)}`, OrgChanged, { method: 'PATCH', body: change });
+          if (here()) onSaved(changed, { placesGivenUp, holdsReleased });
+        } catch (err) {
+          if (!(err instanceof ApiError && err.code === 'changed_meanwhile' && err.issues.length)) throw err;
+          if (here()) await changedMeanwhile(err, org);
+        }
       } else {
         const made = await api('/api/orgs', Organisation, { method: 'POST', body: parsed.data });
         if (here()) onSaved(made);
@@ -256,12 +395,20 @@ function OrgForm({ org, onSaved }: { org: Org | null; onSaved: (o: Org, changed?
     }
   }
 
+  // Beside their fields: the form's errors, and the fields someone else changed too.
+  const fieldErrors = [...errors, ...conflicts.filter((c) => !errors.some((e) => e.field === c.field))];
   return (
     <form onSubmit={submit} noValidate>
       <ErrorSummary errors={errors} />
-      <TextField id="org-name" label="Name" maxLength={200} value={name} onInput={(e) => setName((e.currentTarget as HTMLInputElement).value)} error={errorFor(errors, 'org-name')} />
-      <Field id="org-kind" label="Kind" error={errorFor(errors, 'org-kind')}>
-        <select id="org-kind" {...described('org-kind', undefined, errorFor(errors, 'org-kind'))} value={kind} onChange={(e) => setKind((e.currentTarget as HTMLSelectElement).value as z.infer<typeof OrgKind>)}>
+      <ErrorSummary errors={conflicts} id="org-conflict-summary" titleId="org-conflict-title" title="This organisation was changed by someone else meanwhile">
+        <p>
+          Nothing was saved: while you were editing, someone else changed {conflicts.length === 1 ? 'something' : 'things'} you changed too. The form now shows the organisation as it is now, with your other changes kept. Check{' '}
+          {conflicts.length === 1 ? 'it, change it' : 'them, change them'} again if you still want to, and save.
+        </p>
+      </ErrorSummary>
+      <TextField id="org-name" label="Name" maxLength={200} value={name} onInput={(e) => set({ name: (e.currentTarget as HTMLInputElement).value })} error={errorFor(fieldErrors, 'org-name')} />
+      <Field id="org-kind" label="Kind" error={errorFor(fieldErrors, 'org-kind')}>
+        <select id="org-kind" {...described('org-kind', undefined, errorFor(fieldErrors, 'org-kind'))} value={kind} onChange={(e) => set({ kind: (e.currentTarget as HTMLSelectElement).value as z.infer<typeof OrgKind> })}>
           {Object.entries(KIND_LABEL).map(([k, label]) => (
             <option key={k} value={k}>
               {label}
@@ -269,7 +416,7 @@ function OrgForm({ org, onSaved }: { org: Org | null; onSaved: (o: Org, changed?
           ))}
         </select>
       </Field>
-      <TextField id="org-urn" label="URN (optional)" hint="The DfE unique reference number from Get Information about Schools: 6 to 8 digits." inputMode="numeric" value={urn} onInput={(e) => setUrn((e.currentTarget as HTMLInputElement).value)} error={errorFor(errors, 'org-urn')} />
+      <TextField id="org-urn" label="URN (optional)" hint="The DfE unique reference number from Get Information about Schools: 6 to 8 digits." inputMode="numeric" value={urn} onInput={(e) => set({ urn: (e.currentTarget as HTMLInputElement).value })} error={errorFor(fieldErrors, 'org-urn')} />
       {!isParent && (
         <OrgSearchPicker
           id="org-parent"
@@ -278,18 +425,18 @@ function OrgForm({ org, onSaved }: { org: Org | null; onSaved: (o: Org, changed?
           noneLabel="None"
           kinds={PARENT_KINDS}
           value={parentId}
-          onChange={setParentId}
+          onChange={(id) => set({ parentId: id })}
           chosenName={org?.parentId && org.parentId === parentId ? (org.parentName ?? undefined) : undefined}
-          error={errorFor(errors, 'org-parent')}
+          error={errorFor(fieldErrors, 'org-parent')}
         />
       )}
-      <TextField id="org-tz" label="Time zone" spellcheck={false} value={timeZone} onInput={(e) => setTimeZone((e.currentTarget as HTMLInputElement).value)} error={errorFor(errors, 'org-tz')} />
-      <TextField id="org-week-a" label="Week A starts on (optional)" hint="For two-week timetables: a Monday of a Week A." type="date" value={weekA} onInput={(e) => setWeekA((e.currentTarget as HTMLInputElement).value)} error={errorFor(errors, 'org-week-a')} />
-      <TextField id="org-buffer" label="Travel time around in-person sessions, in minutes (optional)" type="number" inputMode="numeric" min={0} max={240} value={buffer} onInput={(e) => setBuffer((e.currentTarget as HTMLInputElement).value)} error={errorFor(errors, 'org-buffer')} />
-      <div class={errorFor(errors, 'org-sso') ? 'field field-error' : 'field'}>
-        <FieldNotes id="org-sso" error={errorFor(errors, 'org-sso')} />
+      <TextField id="org-tz" label="Time zone" spellcheck={false} value={timeZone} onInput={(e) => set({ timeZone: (e.currentTarget as HTMLInputElement).value })} error={errorFor(fieldErrors, 'org-tz')} />
+      <TextField id="org-week-a" label="Week A starts on (optional)" hint="For two-week timetables: a Monday of a Week A." type="date" value={weekA} onInput={(e) => set({ weekA: (e.currentTarget as HTMLInputElement).value })} error={errorFor(fieldErrors, 'org-week-a')} />
+      <TextField id="org-buffer" label="Travel time around in-person sessions, in minutes (optional)" type="number" inputMode="numeric" min={0} max={240} value={buffer} onInput={(e) => set({ buffer: (e.currentTarget as HTMLInputElement).value })} error={errorFor(fieldErrors, 'org-buffer')} />
+      <div class={errorFor(fieldErrors, 'org-sso') ? 'field field-error' : 'field'}>
+        <FieldNotes id="org-sso" error={errorFor(fieldErrors, 'org-sso')} />
         <div class="checkbox">
-          <input type="checkbox" id="org-sso" checked={ssoRequired} onChange={(e) => setSsoRequired(e.currentTarget.checked)} {...described('org-sso', undefined, errorFor(errors, 'org-sso'))} />
+          <input type="checkbox" id="org-sso" checked={ssoRequired} onChange={(e) => set({ ssoRequired: e.currentTarget.checked })} {...described('org-sso', undefined, errorFor(fieldErrors, 'org-sso'))} />
           <label for="org-sso">Staff must sign in with their school account (identity provider), not a password</label>
         </div>
       </div>

@@ -488,7 +488,14 @@ function NewCourse({ onAdded }: { onAdded: (c: z.infer<typeof Course>) => Promis
     setError('');
     // What follows success is part of the action, so "Try again" after a failure does it too.
     await action.run(async () => {
-      const made = await api('/api/courses', Course, { method: 'POST', body: parsed.data });
+      let made: z.infer<typeof Course>;
+      try {
+        made = await api('/api/courses', Course, { method: 'POST', body: parsed.data });
+      } catch (err) {
+        // A title another course has ("SEND basics" beside "SEND Basics"): said at the field, which names the course to choose instead.
+        if (err instanceof ApiError && err.status === 409 && err.issues.some((i) => i.path === 'title')) return setError(messageOf(err));
+        throw err;
+      }
       await onAdded(made);
       setTitle('');
       setMessage(`Course “${made.title}” added and chosen for this session.`);
