@@ -9,6 +9,7 @@
 import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestContext, type TestContext, type TestUser } from '../helpers.js';
+import { riversideWorld } from '../trust-fixtures.js';
 import { readCalendar } from './calendar-ical.js';
 
 let t: TestContext;
@@ -22,34 +23,7 @@ afterEach(async () => {
 const csvRows = (text: string) => parse(text, { bom: true, columns: true, record_delimiter: '\r\n' }) as Record<string, string>[];
 const book = (as: TestUser, sessionId: string, body: Record<string, unknown>) => t.request('POST', `/api/sessions/${sessionId}/bookings`, { as, body });
 
-async function riverside() {
-  const admin = await t.user('admin');
-  const mkOrg = async (body: Record<string, unknown>) => {
-    const r = await t.request('POST', '/api/orgs', { as: admin, body });
-    expect(r.status, r.text).toBe(201);
-    return r.json as { id: string; name: string };
-  };
-  const trust = await mkOrg({ name: 'Riverside Learning Trust', kind: 'trust' });
-  const primary = await mkOrg({ name: 'Riverside Primary School', parentId: trust.id });
-  const hilltop = await mkOrg({ name: 'Hilltop Academy', parentId: trust.id });
-  const other = await mkOrg({ name: 'Elm Trust', kind: 'trust' });
-  const brook = await mkOrg({ name: 'Brook School', parentId: other.id });
-  const tess = await t.user('office', trust.id, 'Tess Office');
-  const primaryOffice = await t.user('office', primary.id, 'Pat Office');
-  const amy = await t.user('staff', primary.id, 'Amy Primary');
-  const ben = await t.user('staff', primary.id, 'Ben Primary');
-  const cat = await t.user('staff', hilltop.id, 'Cat Hilltop');
-  const bea = await t.user('staff', brook.id, 'Bea Brook');
-  const trainer = await t.user('trainer');
-  const first = await t.session({ title: 'Autism awareness', startsAt: '2026-03-10T16:00:00.000Z', endsAt: '2026-03-10T17:00:00.000Z', capacity: { online: 10 } }, trainer);
-  const second = await t.session({ title: 'Makaton basics', startsAt: '2026-03-12T16:00:00.000Z', endsAt: '2026-03-12T17:00:00.000Z', capacity: { online: 10 } }, trainer);
-  // Riverside Primary's own in-house training: not the trust's to read (invariant 12).
-  const inset = await t.session({ title: 'Primary INSET', startsAt: '2026-03-11T16:00:00.000Z', endsAt: '2026-03-11T17:00:00.000Z', capacity: { online: 10 }, audience: { kind: 'organisation', orgId: primary.id } }, trainer);
-  for (const [who, s] of [[tess, first], [amy, first], [ben, first], [cat, first], [amy, second], [cat, second], [bea, first], [amy, inset]] as const) {
-    expect((await book(who, s.id, {})).status).toBe(201);
-  }
-  return { admin, trust, primary, hilltop, other, brook, tess, primaryOffice, amy, ben, cat, bea, trainer, first, second, inset };
-}
+const riverside = () => riversideWorld(t);
 
 describe('a trust office with the trust chosen', () => {
   it('lists its own staff’s and its schools’ bookings, each naming the person’s school, paged and counted over all of them', async () => {

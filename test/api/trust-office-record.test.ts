@@ -11,6 +11,7 @@ import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runJobsOnce } from '../../server/jobs.js';
 import { makeTestContext, type TestContext, type TestUser } from '../helpers.js';
+import { riversideWorld } from '../trust-fixtures.js';
 
 let t: TestContext;
 beforeEach(async () => {
@@ -28,35 +29,8 @@ const csvRows = (text: string) => parse(text, { bom: true, columns: true, record
  * trust's office). Everyone booked attends, but Ben, marked absent.
  */
 async function riverside() {
-  const admin = await t.user('admin');
-  const mkOrg = async (body: Record<string, unknown>) => {
-    const r = await t.request('POST', '/api/orgs', { as: admin, body });
-    expect(r.status, r.text).toBe(201);
-    return r.json as { id: string; name: string };
-  };
-  const trust = await mkOrg({ name: 'Riverside Learning Trust', kind: 'trust' });
-  const primary = await mkOrg({ name: 'Riverside Primary School', parentId: trust.id });
-  const hilltop = await mkOrg({ name: 'Hilltop Academy', parentId: trust.id });
-  const other = await mkOrg({ name: 'Elm Trust', kind: 'trust' });
-  const brook = await mkOrg({ name: 'Brook School', parentId: other.id });
-  const tess = await t.user('office', trust.id, 'Tess Office');
-  const primaryOffice = await t.user('office', primary.id, 'Pat Office');
-  const elmOffice = await t.user('office', other.id, 'Eve Office');
-  const amy = await t.user('staff', primary.id, 'Amy Primary');
-  const ben = await t.user('staff', primary.id, 'Ben Primary');
-  const cat = await t.user('staff', hilltop.id, 'Cat Hilltop');
-  const bea = await t.user('staff', brook.id, 'Bea Brook');
-  const trainer = await t.user('trainer');
-  const first = await t.session({ title: 'Autism awareness', startsAt: '2026-03-10T16:00:00.000Z', endsAt: '2026-03-10T17:00:00.000Z', capacity: { online: 10 } }, trainer);
-  const second = await t.session({ title: 'Makaton basics', startsAt: '2026-03-12T16:00:00.000Z', endsAt: '2026-03-12T17:00:00.000Z', capacity: { online: 10 } }, trainer);
-  // Riverside Primary's own in-house training: not the trust's to read (invariant 12).
-  const inset = await t.session({ title: 'Primary INSET', startsAt: '2026-03-11T16:00:00.000Z', endsAt: '2026-03-11T17:00:00.000Z', capacity: { online: 10 }, audience: { kind: 'organisation', orgId: primary.id } }, trainer);
-  const booked: [TestUser, { id: string }, string][] = [];
-  for (const [who, s] of [[tess, first], [amy, first], [ben, first], [cat, first], [amy, second], [cat, second], [bea, first], [amy, inset]] as const) {
-    const r = await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: who, body: {} });
-    expect(r.status, r.text).toBe(201);
-    booked.push([who, s, r.json.id]);
-  }
+  const w = await riversideWorld(t);
+  const { booked, ben, trainer } = w;
   // The register, once the sessions have ended; then the outcome job writes what it says.
   t.clock.set('2026-03-12T17:05:00.000Z');
   for (const [who, s, bookingId] of booked) {
@@ -65,7 +39,7 @@ async function riverside() {
   }
   t.clock.set('2026-03-12T18:30:00.000Z');
   await runJobsOnce(t.deps, null);
-  return { admin, trust, primary, hilltop, other, brook, tess, primaryOffice, elmOffice, amy, ben, cat, bea, trainer };
+  return w;
 }
 
 const who = (items: any[]) => items.map((c) => [c.title, c.userName, c.orgName]);
