@@ -222,12 +222,11 @@ export async function updatePerson(deps: Deps, actor: AuthUser, userId: string, 
           await repo.voidPasswordResets(trx, target.id, now);
           await repo.voidSignInLinks(trx, target.id, now);
           await repo.readdressWaitingMail(trx, target.id, target.email, details.email);
-          // The old address is told, after the waiting mail has moved: someone else gave the
-          // account an address they may hold (an office could then sign in as them).
-          if (actor.id !== target.id) {
-            const by = actor.role === 'admin' ? `an administrator (${actor.name})` : `${actor.name} from your school’s office`;
-            await enqueueMessage(trx, deps, { kind: 'email_changed', to: target.email, userId: target.id, ...emailChangedEmail(target.name, details.email, by, deps.config.publicUrl) });
-          }
+          // The old address is told, after the waiting mail has moved: whoever gave the account
+          // an address may hold it (an office could then sign in as them; someone in another's
+          // signed-in session could keep the account). It names who, so erasing them scrubs it.
+          const by = actor.id === target.id ? 'you (signed in as yourself)' : actor.role === 'admin' ? `an administrator (${actor.name})` : `${actor.name} from your ${actor.orgId !== null && actor.orgId === target.org_id ? 'school' : 'trust'}’s office`;
+          await enqueueMessage(trx, deps, { kind: 'email_changed', to: target.email, userId: target.id, actedBy: actor.id, ...emailChangedEmail(target.name, details.email, by, deps.config.publicUrl) });
         }
         // Their own feed and their organisation's name them in their events (and address them as the attendee).
         await raiseFeeds(trx, { userIds: [target.id] }, now);
@@ -258,6 +257,12 @@ async function detailsChange(deps: Deps, actor: AuthUser, target: UserRow, patch
   // Email (shared/accounts.ts) gives it in lower case, as every address is stored.
   const email = patch.email !== undefined && patch.email !== target.email.toLowerCase() ? patch.email : undefined;
   if (email !== undefined) {
+    // A captioner's account reaches live rooms its office could not: only an administrator
+    // gives it a new address (whoever holds that address can sign in as them).
+    if (actor.role !== 'admin' && target.captioner) {
+      const message = 'This person is a captioner, so only an administrator can change their email address: ask one. Nothing was changed.';
+      throw new AppError('forbidden', message, { issues: [{ path: 'email', message: 'can be changed only by an administrator, as this person is a captioner' }] });
+    }
     await checkAddressBudget(deps, actor, 1, 'Nothing was changed.');
     const home = actor.role !== 'admin' && target.org_id ? (await ssoHomesElsewhere(deps, [email], target.org_id)).get(email) : undefined;
     if (home) {

@@ -298,6 +298,8 @@ export interface AccountMessage {
   html: string;
   /** The session it is about, if any (it names the session: not shown to whoever may not see it). */
   sessionId?: string;
+  /** Who made the change it tells of, when it names them: erasing them scrubs it (accounts/erasure-repository.ts, mailNaming). */
+  actedBy?: string;
 }
 
 /**
@@ -324,7 +326,7 @@ export async function enqueueMessage(trx: Q, deps: Deps, m: AccountMessage) {
       offer_expires_at: null,
       queue_position: null,
       reason: null,
-      acted_by: null,
+      acted_by: m.actedBy ?? null,
       prior_status: null,
       dedupe_key: null,
       status: 'pending',

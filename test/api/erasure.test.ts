@@ -241,6 +241,8 @@ describe('refusals change nothing', () => {
     const startsAt = new Date(t.clock.now().getTime() + 7 * 86_400_000).toISOString(); // the file's clock has moved on
     const s = await t.session({ title: 'Booked by the office', capacity: { online: 1 }, startsAt, endsAt: new Date(Date.parse(startsAt) + 3_600_000).toISOString() });
     for (const p of staff) { const r = await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: booker, body: { userId: p.id } }); expect(r.status, r.text).toBe(201); }
+    // And put one of their addresses right: the old address is told, naming the booker.
+    expect((await t.request('PATCH', `/api/users/${staff[0]!.id}`, { as: booker, body: { email: `ann.${randomUUID().slice(0, 6)}@school.example` } })).status).toBe(200);
     await deliverDue(t.deps, mailer);
     // Sent (and so stored as sent): a seat and a queue place, each saying who booked it.
     expect(Object.keys(await tablesHolding(['Bookbinder']))).toContain('outbox');

@@ -123,9 +123,12 @@ describe('an administrator puts a name and an email right', () => {
   it('an administrator puts their own name, and a trainer’s, right', async () => {
     const admin = await t.user('admin', null, 'Ada Admn');
     const trainer = await t.user('trainer', null, 'Tom Trainr');
+    const adminEmail = admin.email;
     expect((await patch(admin, admin, { name: 'Ada Admin', email: 'ada.admin@training.example.org' })).json.name).toBe('Ada Admin');
-    // Their own change: no one else to warn them of.
-    expect((await t.mails('email_changed')).filter((m) => m.user_id === admin.id)).toEqual([]);
+    // Their own change is told to the old address too: someone in their signed-in session could otherwise keep the account unseen.
+    const own = (await t.mails('email_changed')).filter((m) => m.user_id === admin.id);
+    expect(own.map((m) => m.to_email)).toEqual([adminEmail]);
+    expect(own[0]!.message.text).toContain('was changed to ada.admin@training.example.org by you (signed in as yourself).');
     const moved = await patch(trainer, admin, { name: 'Tom Trainer', email: 'tom.trainer@training.example.org' });
     expect(moved.status).toBe(200);
     expect((await login('tom.trainer@training.example.org')).json.user).toMatchObject({ id: trainer.id, name: 'Tom Trainer', role: 'trainer' });
@@ -205,6 +208,27 @@ describe('a school office puts its own staff’s details right', () => {
     expect(await Promise.all([elsewhere, trainer, admin, colleague].map((u) => snapshot(u.id)))).toEqual(before);
     // Staff cannot change anyone's, their own included.
     expect((await patch(staff, staff, { name: 'Self Renamed' })).status).toBe(403);
+
+    // A captioner's address only an administrator changes (their account reaches live rooms the office's cannot).
+    const captioner = await t.user('staff', org.id, 'Cal Captioner');
+    expect((await patch(captioner, admin, { captioner: true })).status).toBe(200);
+    const kept = await snapshot(captioner.id);
+    const refusedCaptioner = await patch(captioner, office, { email: 'cal.new@rowan.sch.uk' });
+    expect(refusedCaptioner.status).toBe(403);
+    expect(refusedCaptioner.json.error.message).toBe('This person is a captioner, so only an administrator can change their email address: ask one. Nothing was changed.');
+    expect(await snapshot(captioner.id)).toEqual(kept);
+    expect((await patch(captioner, office, { name: 'Cal Captioner-Smith' })).status).toBe(200);
+  });
+
+  it('a trust’s office changing a school’s staff member’s address is named as the trust’s office in the notice to the old one', async () => {
+    const admin = await t.user('admin');
+    const trust = (await t.request('POST', '/api/orgs', { as: admin, body: { name: `Trust ${randomUUID().slice(0, 6)}`, kind: 'trust' } })).json as { id: string };
+    const school = (await t.request('POST', '/api/orgs', { as: admin, body: { name: `School ${randomUUID().slice(0, 6)}`, parentId: trust.id } })).json as { id: string };
+    const trustOffice = await t.user('office', trust.id, 'Tia Trust');
+    const staff = await t.user('staff', school.id, 'Sol Staff');
+    expect((await patch(staff, trustOffice, { email: `sol.${randomUUID().slice(0, 6)}@school.example` })).status).toBe(200);
+    const [told] = (await t.mails('email_changed')).filter((m) => m.user_id === staff.id);
+    expect(told!.message.text).toContain('by Tia Trust from your trust’s office.');
   });
 
   it('may not give an address whose domain another school’s sign-in serves (400 on the email; an administrator may)', async () => {
