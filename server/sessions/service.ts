@@ -837,14 +837,14 @@ async function checkCourseTrainers(deps: Deps, courseId: string | null | undefin
   }
 }
 
-/** Adds a course (trainers, administrators); refused when another course has its title (see titleTaken). */
+/**
+ * Adds a course (trainers, administrators). A title another course has is not refused here:
+ * scripts and integrations that add a course they already added must not start failing, and
+ * an administrator renames or deletes a duplicate on the Courses page; a rename to another
+ * course's title is refused (updateCourse).
+ */
 export async function createCourse(deps: Deps, input: z.infer<typeof CreateCourseInput>) {
   const row = { id: randomUUID(), title: input.title, description: input.description ?? '', parts_required: input.partsRequired ?? 1, created_at: deps.now().toISOString() };
-  await deps.db.transaction().execute(async (trx) => {
-    await repo.lockCourseTitles(trx, deps.dbKind);
-    const other = await courseTitled(trx, row.title);
-    if (other) throw titleTaken(other.title);
-    await repo.insertCourse(trx, row);
-  });
+  await deps.db.transaction().execute((trx) => repo.insertCourse(trx, row));
   return courseView(row, []);
 }
