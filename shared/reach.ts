@@ -40,8 +40,11 @@ export type CoverageCounts = z.infer<typeof CoverageCounts>;
 
 /** The counts of one organisation (in the whole programme: a trust, local authority or stand-alone school, its schools together). */
 /** `includes`: found by a search for a school's name, the schools counted in this row (a trust's) that match it. */
-/** `urn`: the school's URN, if it has one: England has many schools of one name ("St Mary's …"). */
-export const CoverageOrgRow = CoverageCounts.extend({ orgId: z.string(), name: z.string(), urn: z.string().nullable().optional(), includes: z.array(z.string()).optional() });
+/**
+ * `urn`: the school's URN, if it has one: England has many schools of one name ("St Mary's …").
+ * `nameShared`: another organisation in the scope (on any page) has the same name, so the URN is what tells them apart.
+ */
+export const CoverageOrgRow = CoverageCounts.extend({ orgId: z.string(), name: z.string(), urn: z.string().nullable().optional(), nameShared: z.boolean().optional(), includes: z.array(z.string()).optional() });
 export type CoverageOrgRow = z.infer<typeof CoverageOrgRow>;
 
 export const Coverage = z.object({
@@ -59,7 +62,7 @@ export const Coverage = z.object({
   /** How many organisations match `orgsQ` in all (every page). */
   byOrgTotal: z.number(),
   /** The organisation with the highest share of staff who attended at least one session, of all in scope (ties by name; null when none has staff). */
-  byOrgHighest: z.object({ orgId: z.string(), name: z.string(), attended: z.number(), staff: z.number() }).nullable(),
+  byOrgHighest: z.object({ orgId: z.string(), name: z.string(), urn: z.string().nullable().optional(), nameShared: z.boolean().optional(), attended: z.number(), staff: z.number() }).nullable(),
   /** Per job role; null: not stated. Every role is listed, with zeros. */
   byRole: z.array(CoverageCounts.extend({ jobRole: JobRole.nullable() })),
   /** Monday-start weeks (UTC dates) from the first with anything to the current one (at most 104). */

@@ -192,11 +192,16 @@ export async function coverage(deps: Deps, actor: AuthUser, orgId?: string, page
   // The first in "highest" order, found in one pass (not by sorting every organisation).
   const first = orgOrder('highest');
   const highest = all.byOrg.reduce<CoverageOrgRow | undefined>((best, o) => (o.staff > 0 && (!best || first(o, best) < 0) ? o : best), undefined);
+  // Names more than one organisation of the scope has (on any page): those rows are told apart by URN.
+  const seen = new Set<string>();
+  const shared = new Set<string>();
+  for (const o of all.byOrg) (seen.has(o.name) ? shared : seen).add(o.name);
+  const told = <T extends { name: string }>(o: T) => ({ ...o, nameShared: shared.has(o.name) });
   return {
     ...all,
-    byOrg: (page.sort === 'name' ? matching : [...matching].sort(orgOrder(page.sort))).slice(page.offset, page.offset + page.limit),
+    byOrg: (page.sort === 'name' ? matching : [...matching].sort(orgOrder(page.sort))).slice(page.offset, page.offset + page.limit).map(told),
     byOrgTotal: matching.length,
-    byOrgHighest: highest ? { orgId: highest.orgId, name: highest.name, attended: highest.attended, staff: highest.staff } : null,
+    byOrgHighest: highest ? told({ orgId: highest.orgId, name: highest.name, urn: highest.urn ?? null, attended: highest.attended, staff: highest.staff }) : null,
   };
 }
 

@@ -93,9 +93,9 @@ describe('coverage of a trust', () => {
     // Attended: Ann, Bea, Bob. Completed: X by Ann (Bob has part 1 only); Y by Ann and Bea (Al's does not count).
     expect(strip(c.totals)).toEqual({ staff: 9, booked: 4, attended: 3, completed: done(1, 2) });
     expect(c.byOrg.map(strip)).toEqual([
-      { orgId: schoolA.id, name: 'Ash Primary', urn: null, staff: 4, booked: 2, attended: 1, completed: done(1, 1) },
-      { orgId: schoolB.id, name: 'Birch Academy', urn: null, staff: 4, booked: 2, attended: 2, completed: { [courseY]: 1 } },
-      { orgId: trust.id, name: 'Oak Trust', urn: null, staff: 1, booked: 0, attended: 0, completed: {} },
+      { orgId: schoolA.id, name: 'Ash Primary', urn: null, nameShared: false, staff: 4, booked: 2, attended: 1, completed: done(1, 1) },
+      { orgId: schoolB.id, name: 'Birch Academy', urn: null, nameShared: false, staff: 4, booked: 2, attended: 2, completed: { [courseY]: 1 } },
+      { orgId: trust.id, name: 'Oak Trust', urn: null, nameShared: false, staff: 1, booked: 0, attended: 0, completed: {} },
     ]);
     expect(c.byRole.map(strip)).toEqual([
       { jobRole: 'teacher', staff: 1, booked: 1, attended: 1, completed: done(1, 1) },
@@ -377,7 +377,7 @@ describe('the organisations of the coverage, a page at a time', () => {
     expect(found.byOrgTotal).toBe(10);
     expect(names(found.byOrg)).toEqual(named([10, 11, 12, 13, 14, 15, 16, 17, 18, 19].sort((a, b) => attendedAt(b) - attendedAt(a) || a - b)));
     // School 2 (7 x 2 mod 5 = 4: all four attended) is the first by name of those at 100%, though the search does not find it.
-    expect(found.byOrgHighest).toEqual({ orgId: schools.find((o) => o.i === 2)!.id, name: 'Paged School 02', attended: 4, staff: 4 });
+    expect(found.byOrgHighest).toEqual({ orgId: schools.find((o) => o.i === 2)!.id, name: 'Paged School 02', urn: null, nameShared: false, attended: 4, staff: 4 });
     expect((await get()).byOrgHighest).toEqual(found.byOrgHighest);
     expect(await get('?orgsQ=nothing%20like%20it')).toMatchObject({ byOrg: [], byOrgTotal: 0 });
     // Taken literally: "%" is no wildcard.

@@ -555,8 +555,21 @@ describe.skipIf(!browserAvailable)('training coverage pages', () => {
     const { t } = env.server;
     const admin = await t.user('admin');
     const trust = (await t.request('POST', '/api/orgs', { as: admin, body: { name: 'Two Marys Trust', kind: 'trust' } })).json as { id: string };
-    for (const urn of ['100001', '100002']) expect((await t.request('POST', '/api/orgs', { as: admin, body: { name: 'St Mary’s Primary', urn, parentId: trust.id } })).status).toBe(201);
+    const marys = [];
+    for (const urn of ['100001', '100002']) marys.push((await t.request('POST', '/api/orgs', { as: admin, body: { name: 'St Mary’s Primary', urn, parentId: trust.id } })).json as { id: string });
     await t.request('POST', '/api/orgs', { as: admin, body: { name: 'Unique Primary', urn: '100003', parentId: trust.id } });
+    // Someone at the second St Mary's attended: the highest share names it with its URN.
+    const mo = await t.user('staff', marys[1]!.id, 'Mo Marys');
+    t.clock.set(plusMinutes(daysFromNow(-2), -24 * 60));
+    const held = await t.session({ title: 'Held at St Mary’s', startsAt: daysFromNow(-2), endsAt: plusMinutes(daysFromNow(-2), 60), capacity: { online: 5 } });
+    const b = (await t.request('POST', `/api/sessions/${held.id}/bookings`, { as: mo, body: {} })).json as { id: string };
+    t.clock.set(plusMinutes(daysFromNow(-2), 50));
+    expect((await t.request('PUT', `/api/sessions/${held.id}/attendance/${b.id}`, { as: held.trainer, body: { attended: true } })).status).toBe(200);
+    t.clock.set(new Date().toISOString());
+    await recordAttendanceOutcomes(t.deps);
+    // One to a page: the name is shared with a row on another page, and the row says so.
+    const one = (await t.request('GET', `/api/reach/coverage?orgId=${trust.id}&orgsLimit=1`, { as: admin })).json;
+    expect(one.byOrg.map((o: any) => [o.name, o.urn, o.nameShared])).toEqual([['St Mary’s Primary', '100001', true]]);
     const page = await newPage(env.browser, env.server, NARROW);
     await signInAt(page, admin, `/reach?orgId=${trust.id}`);
     const table = page.getByRole('table', { name: 'By school' });
@@ -564,6 +577,7 @@ describe.skipIf(!browserAvailable)('training coverage pages', () => {
     await table.getByRole('link', { name: 'St Mary’s Primary (URN 100002)' }).waitFor();
     // A name no other row shares needs no URN.
     await table.getByRole('link', { name: 'Unique Primary', exact: true }).waitFor();
+    await page.getByText('Highest share of all: St Mary’s Primary (URN 100002), 1 of 1 (100%) attended at least one session.').waitFor();
     await checkPage(page, 'coverage with two schools of one name');
     const csv = await t.request('GET', `/api/reach/coverage.csv?figure=schools&orgId=${trust.id}`, { as: admin });
     const lines = csv.text.replace(/^\uFEFF/, '').trim().split(/\r?\n/);

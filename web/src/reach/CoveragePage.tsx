@@ -161,10 +161,8 @@ function CoverageView({
   const csv = (figure: string) => `/api/reach/coverage.csv${qs(orgId, new URLSearchParams({ figure, asOf: c.asOf }).toString())}`;
   const t = c.totals;
   const orgWord = c.scope.kind === 'programme' ? 'trust, local authority or school' : 'school';
-  // Schools of one name (England has many St Mary's) told apart by their URN, where the page shows more than one.
-  const named = new Map<string, number>();
-  for (const o of c.byOrg) named.set(o.name, (named.get(o.name) ?? 0) + 1);
-  const orgName = (o: Coverage['byOrg'][number]) => ((named.get(o.name) ?? 0) > 1 && o.urn ? `${o.name} (URN ${o.urn})` : o.name);
+  // Schools of one name (England has many St Mary's) told apart by their URN, where another in the scope, on any page, shares it.
+  const orgName = (o: { name: string; urn?: string | null; nameShared?: boolean }) => (o.nameShared && o.urn ? `${o.name} (URN ${o.urn})` : o.name);
   const orgBars = c.byOrg.map((o) => ({ label: orgName(o), value: o.staff ? o.attended / o.staff : 0, text: `${ofText(o.attended, o.staff)} attended` }));
   // A highest share of none is no highest: with no one attended anywhere yet, it says so instead.
   const best = c.byOrgHighest && c.byOrgHighest.attended > 0 ? c.byOrgHighest : null;
@@ -220,7 +218,7 @@ function CoverageView({
         </p>
         {best && (
           <p>
-            Highest share of all: {best.name}, {ofText(best.attended, best.staff)} attended at least one session.
+            Highest share of all: {orgName(best)}, {ofText(best.attended, best.staff)} attended at least one session.
           </p>
         )}
         {noneYet && <p>No one at any {orgWord} has attended a session yet.</p>}
@@ -229,7 +227,7 @@ function CoverageView({
             <PercentBars
               id="by-org-chart"
               title={`Share of staff who attended at least one session, by ${orgWord}`}
-              summary={`${count} Overall ${ofText(t.attended, t.staff)} staff attended at least one session.${best ? ` Highest of all: ${best.name}, ${pct(best.attended, best.staff)}%.` : ''}`}
+              summary={`${count} Overall ${ofText(t.attended, t.staff)} staff attended at least one session.${best ? ` Highest of all: ${orgName(best)}, ${pct(best.attended, best.staff)}%.` : ''}`}
               bars={orgBars}
             />
             <TableScroll label={`By ${orgWord}`}>
