@@ -496,11 +496,11 @@ export async function orgsRequiringSso(db: Q): Promise<{ id: string; name: strin
 
 /** Every organisation under `rootId` (children, their children...), not the root itself. */
 export async function descendantOrgs(db: Q, rootId: string) {
-  const found: { id: string; name: string; kind: string; parent_id: string | null }[] = [];
+  const found: { id: string; name: string; kind: string; parent_id: string | null; urn: string | null }[] = [];
   let frontier = [rootId];
   const seen = new Set(frontier);
   for (let depth = 0; depth < 5 && frontier.length; depth++) {
-    const rows = await db.selectFrom('organisations').select(['id', 'name', 'kind', 'parent_id']).where('parent_id', 'in', frontier).execute();
+    const rows = await db.selectFrom('organisations').select(['id', 'name', 'kind', 'parent_id', 'urn']).where('parent_id', 'in', frontier).execute();
     frontier = rows.map((r) => r.id).filter((id) => !seen.has(id));
     for (const r of rows) if (!seen.has(r.id)) { seen.add(r.id); found.push(r); }
   }

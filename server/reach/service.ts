@@ -40,7 +40,7 @@ interface ResolvedScope {
  * Refuses `actor` the coverage of `orgId` (none: their own; an administrator's: the whole
  * programme) unless they may see it. Answers the organisation asked about, if one.
  */
-async function requireReader(deps: Deps, actor: AuthUser, orgId: string | undefined): Promise<{ id: string; name: string } | null> {
+async function requireReader(deps: Deps, actor: AuthUser, orgId: string | undefined): Promise<{ id: string; name: string; urn: string | null } | null> {
   if (actor.role !== 'admin' && actor.role !== 'office') throw new AppError('forbidden', 'Only school office staff and administrators can see training coverage.');
   if (actor.role === 'admin' && !orgId) return null;
   const targetId = orgId ?? actor.orgId;
@@ -68,7 +68,7 @@ async function resolveScope(deps: Deps, actor: AuthUser, orgId: string | undefin
     return { kind: 'programme', org: null, people: { kind: 'all' }, rowOf: new Map(all.map((o) => [o.id, top(o.id)])), nameOf: new Map(all.map((o) => [o.id, o.name])) };
   }
   const under = await repo.descendantOrgs(deps.db, org.id);
-  const orgs = await repo.orgsByIds(deps.db, [org.id, ...under.map((o) => o.id)]); // with their URNs
+  const orgs = [org, ...under];
   return {
     kind: under.length ? 'group' : 'school',
     org: { id: org.id, name: org.name },

@@ -525,3 +525,19 @@ export function TableScroll({ children, ...name }: ({ label: string; labelledBy?
     </div>
   );
 }
+
+/**
+ * A save refused because someone else changed the same fields meanwhile (a session, an
+ * organisation): said above the form, which now shows the thing as it is, the rest of the
+ * person's changes kept; each clashing field says what it was changed to.
+ */
+export function ConflictSummary({ conflicts, what, idPrefix }: { conflicts: FieldError[]; what: 'session' | 'organisation'; idPrefix: string }) {
+  return (
+    <ErrorSummary errors={conflicts} id={`${idPrefix}-summary`} titleId={`${idPrefix}-title`} title={`This ${what} was changed by someone else meanwhile`}>
+      <p>
+        Nothing was saved: while you were editing, someone else changed {conflicts.length === 1 ? 'something' : 'things'} you changed too. The form now shows the {what} as it is now, with your other changes kept. Check{' '}
+        {conflicts.length === 1 ? 'it, change it' : 'them, change them'} again if you still want to, and save.
+      </p>
+    </ErrorSummary>
+  );
+}

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { z } from 'zod';
 import { CreateOrgInput, Organisation, OrgChanged, OrgKind, OrgPage as OrgPageOf, PARENT_KINDS, UpdateOrgInput } from '../../../../shared/accounts.js';
 import { api, ApiError } from '../../api.js';
-import { apiIssues, AskBeforeSaving, described, ErrorSummary, Field, FieldNotes, errorFor, messageOf, PageHeading, Status, TextField, toFieldErrors, useApp, useFocusLater, type FieldError, PendingHeading } from '../../components.js';
+import { apiIssues, AskBeforeSaving, ConflictSummary, described, ErrorSummary, Field, FieldNotes, errorFor, messageOf, PageHeading, Status, TextField, toFieldErrors, useApp, useFocusLater, type FieldError, PendingHeading } from '../../components.js';
 import { Loaded, SaveFailure, useLoad } from '../../load.js';
 import { Link, navigate, stillHere } from '../../router.js';
 import { counted, formatLongDay } from '../../format.js';
@@ -400,12 +400,7 @@ function OrgForm({ org, carried, onSaved, onChangedMeanwhile }: { org: Org | nul
   return (
     <form onSubmit={submit} noValidate>
       <ErrorSummary errors={errors} />
-      <ErrorSummary errors={conflicts} id="org-conflict-summary" titleId="org-conflict-title" title="This organisation was changed by someone else meanwhile">
-        <p>
-          Nothing was saved: while you were editing, someone else changed {conflicts.length === 1 ? 'something' : 'things'} you changed too. The form now shows the organisation as it is now, with your other changes kept. Check{' '}
-          {conflicts.length === 1 ? 'it, change it' : 'them, change them'} again if you still want to, and save.
-        </p>
-      </ErrorSummary>
+      <ConflictSummary conflicts={conflicts} what="organisation" idPrefix="org-conflict" />
       <TextField id="org-name" label="Name" maxLength={200} value={name} onInput={(e) => set({ name: (e.currentTarget as HTMLInputElement).value })} error={errorFor(fieldErrors, 'org-name')} />
       <Field id="org-kind" label="Kind" error={errorFor(fieldErrors, 'org-kind')}>
         <select id="org-kind" {...described('org-kind', undefined, errorFor(fieldErrors, 'org-kind'))} value={kind} onChange={(e) => set({ kind: (e.currentTarget as HTMLSelectElement).value as z.infer<typeof OrgKind> })}>

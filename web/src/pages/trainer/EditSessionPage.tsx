@@ -2,7 +2,7 @@ import { useMemo, useRef, useState } from 'preact/hooks';
 import { AREAS, CancelResult, Session, type AudienceInput, type CreateSessionInput, type UpdateSessionInput } from '../../../../shared/sessions.js';
 import { sameLines } from '../../../../shared/common.js';
 import { api } from '../../api.js';
-import { ConfirmButton, ErrorSummary, messageOf, PageHeading, Status, TextField, useApp, useFocusLater, type FieldError, PendingHeading } from '../../components.js';
+import { ConfirmButton, ConflictSummary, ErrorSummary, messageOf, PageHeading, Status, TextField, useApp, useFocusLater, type FieldError, PendingHeading } from '../../components.js';
 import { formatLongDay, listOf, modeLabel, plural } from '../../format.js';
 import { ActionError, isRefusal, Loaded, useAction, useLoad } from '../../load.js';
 import { Link } from '../../router.js';
@@ -488,12 +488,7 @@ function EditForm({ s, navigated, onChanged, reload }: { s: Session; navigated: 
       ) : (
         <>
           <ErrorSummary errors={errors} />
-          <ErrorSummary errors={conflicts} id="conflict-summary" titleId="conflict-title" title="This session was changed by someone else meanwhile">
-            <p>
-              Nothing was saved: while you were editing, someone else changed {conflicts.length === 1 ? 'something' : 'things'} you changed too. The form now shows the session as it is now, with your other changes kept. Check{' '}
-              {conflicts.length === 1 ? 'it, change it' : 'them, change them'} again if you still want to, and save.
-            </p>
-          </ErrorSummary>
+          <ConflictSummary conflicts={conflicts} what="session" idPrefix="conflict" />
           {Date.parse(s.endsAt) <= serverNow() ? <EndedNotice /> : null}
           <form onSubmit={(e) => save(e, null)} noValidate>
             <SessionFields values={values} set={set} errors={fieldErrors} sessionId={s.id} />
