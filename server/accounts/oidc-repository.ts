@@ -1,5 +1,6 @@
 /** Identity providers, sign-ins under way with them, and which provider account is which person. */
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { kindOf } from '../../db/prepared.js';
 import type { Database, IdentityProviderRow } from '../../db/schema.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
@@ -42,6 +43,18 @@ export function claimMayName(p: Pick<IdentityProviderRow, 'org_domains' | 'org_c
 /** Whether `p` signs in `org`'s staff (see someProviderServes), from rows already read. */
 export const providerServes = (p: ProviderScope, org: ServedOrg) =>
   (JSON.parse(p.org_domains) as { orgId: string }[]).some((d) => d.orgId === org.id) || (p.org_claim !== null && org.urn !== null && claimMayName(p, org));
+
+/**
+ * In a transaction that changes who signs in where (a provider's email domains, claim or its
+ * scope, or removing one; an organisation coming to require its own sign-in, or its URN or trust
+ * changing while it does): such changes happen one at a time, so the check that no organisation
+ * requiring its own sign-in is left with no provider reads what the one before wrote, and two
+ * administrators each removing one of an organisation's two providers cannot both pass it.
+ * SQLite's transaction already holds the write lock; PostgreSQL: a transaction-scoped advisory lock.
+ */
+export async function lockSignInSettings(trx: Transaction<Database>) {
+  if (kindOf(trx) === 'postgres') await sql`select pg_advisory_xact_lock(hashtextextended('sign-in:settings', 0))`.execute(trx);
+}
 
 export function findProvider(db: Q, id: string) {
   return db.selectFrom('identity_providers').selectAll().where('id', '=', id).executeTakeFirst();

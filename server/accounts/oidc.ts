@@ -31,6 +31,7 @@ import type { AuthUser } from '../platform/http.js';
 import { guardedFetch, isAllowListed } from '../platform/outbound-fetch.js';
 import * as oidcRepo from './oidc-repository.js';
 import * as repo from './repository.js';
+import type { Q } from './repository.js';
 import { decryptSecret, encryptSecret } from './secrets.js';
 import { accountDisabled, hashToken, ssoRequiredFor, startSession } from './service.js';
 import { hit, rateLimited, signedInFrom } from './throttle.js';
@@ -122,8 +123,8 @@ async function checkDiscovery(deps: Deps, row: IdentityProviderRow, message: str
  * count (a national claim narrowed to its own organisations no longer serves the rest). One
  * already served by none is not this change's doing.
  */
-async function refuseStranding(deps: Deps, id: string, changed: IdentityProviderRow | null) {
-  const [providers, requiring] = await Promise.all([oidcRepo.listProviders(deps.db), repo.orgsRequiringSso(deps.db)]);
+async function refuseStranding(db: Q, id: string, changed: IdentityProviderRow | null) {
+  const [providers, requiring] = await Promise.all([oidcRepo.listProviders(db), repo.orgsRequiringSso(db)]);
   const after = [...providers.filter((p) => p.id !== id), ...(changed ? [changed] : [])];
   const stranded = requiring.filter((org) => providers.some((p) => oidcRepo.providerServes(p, org)) && !after.some((p) => oidcRepo.providerServes(p, org))).map((org) => org.name);
   if (!stranded.length) return;
@@ -186,19 +187,31 @@ export async function updateProvider(deps: Deps, actor: AuthUser, id: string, in
     ...(input.orgClaimScope !== undefined ? { org_claim_scope: input.orgClaimScope } : {}),
   };
   const row: IdentityProviderRow = { ...current, ...changes };
-  await refuseStranding(deps, id, row);
+  // Refused at once when it would strand someone, before the provider is asked anything...
+  await refuseStranding(deps.db, id, row);
   if (row.client_id !== current.client_id || input.clientSecret !== undefined) {
     await checkDiscovery(deps, row, 'The identity provider’s discovery document could not be read at its issuer address just now, so nothing was changed. Try again in a few minutes.');
   }
-  const saved = await oidcRepo.updateProvider(deps.db, id, changes);
+  // ...and checked again where it is written, one such change at a time, against the provider
+  // and organisations as they are then (another administrator's change meanwhile included).
+  const saved = await deps.db.transaction().execute(async (trx) => {
+    await oidcRepo.lockSignInSettings(trx);
+    const now = await oidcRepo.findProvider(trx, id);
+    if (!now) throw noSuchProvider();
+    await refuseStranding(trx, id, { ...now, ...changes });
+    return oidcRepo.updateProvider(trx, id, changes);
+  });
   if (!saved) throw noSuchProvider();
   return (await providerViews(deps, [saved]))[0]!;
 }
 
 export async function deleteProvider(deps: Deps, actor: AuthUser, id: string) {
   if (actor.role !== 'admin') throw notAdmin();
-  await refuseStranding(deps, id, null);
-  const gone = await deps.db.transaction().execute((trx) => oidcRepo.deleteProvider(trx, id));
+  const gone = await deps.db.transaction().execute(async (trx) => {
+    await oidcRepo.lockSignInSettings(trx);
+    await refuseStranding(trx, id, null);
+    return oidcRepo.deleteProvider(trx, id);
+  });
   if (!gone) throw noSuchProvider();
 }
 

@@ -16,6 +16,7 @@ import { perDatabase, type Deps } from '../platform/deps.js';
 import type { AuthContext, AuthUser } from '../platform/http.js';
 import { decoyHash, hashPassword, verifyPassword } from './passwords.js';
 import * as repo from './repository.js';
+import type { Q } from './repository.js';
 import * as oidcRepo from './oidc-repository.js';
 import { orgsActableBy } from './acting.js';
 import { batchedLookup } from '../platform/batching.js';
@@ -195,8 +196,8 @@ async function checkParent(deps: Deps, kind: OrgKind, parentId: string | null | 
  * Requiring an organisation's own sign-in with no provider to sign its staff in would lock the
  * whole organisation out (its office too, who could not undo it): refused, saying what is missing.
  */
-async function checkSsoServed(deps: Deps, org: { id: string; urn: string | null; parent_id: string | null; name: string; settings: string }) {
-  if (!requiresSso(org.settings) || (await oidcRepo.someProviderServes(deps.db, org))) return;
+async function checkSsoServed(db: Q, org: { id: string; urn: string | null; parent_id: string | null; name: string; settings: string }) {
+  if (!requiresSso(org.settings) || (await oidcRepo.someProviderServes(db, org))) return;
   throw new AppError('validation_failed', `No identity provider signs in ${org.name}'s staff yet, so requiring it would leave no one there able to sign in. Set up its school sign-in under Identity providers (its email domain, or its URN from an organisation claim that may name it) first.`, {
     issues: [{ path: 'settings.ssoRequired', message: 'is not possible until an identity provider signs in its staff (see Identity providers)' }],
   });
@@ -215,9 +216,16 @@ export async function createOrg(deps: Deps, input: z.infer<typeof CreateOrgInput
     settings: JSON.stringify(input.settings ?? {}),
     created_at: deps.now().toISOString(),
   };
-  await checkSsoServed(deps, row);
+  await checkSsoServed(deps.db, row);
   try {
-    await repo.insertOrg(deps.db, row);
+    await deps.db.transaction().execute(async (trx) => {
+      // Checked again, one sign-in change at a time (oidcRepo.lockSignInSettings): a provider removed meanwhile counts.
+      if (requiresSso(row.settings)) {
+        await oidcRepo.lockSignInSettings(trx);
+        await checkSsoServed(trx, row);
+      }
+      await repo.insertOrg(trx, row);
+    });
   } catch (e) {
     if (isUniqueViolation(e)) throw URN_TAKEN();
     throw e;
@@ -327,11 +335,19 @@ export async function updateOrg(deps: Deps, id: string, input: z.infer<typeof Up
     settings: settingsAfter(org.settings, input),
   };
   // With its trust as it would be: a trust's own sign-in may place people in its schools by a claim, but not in a school that has left it.
-  await checkSsoServed(deps, { id, urn: set.urn, parent_id: set.parent_id, name: set.name, settings: set.settings });
+  const served = { id, urn: set.urn, parent_id: set.parent_id, name: set.name, settings: set.settings };
+  await checkSsoServed(deps.db, served);
   const leftParent = org.parent_id && org.parent_id !== parentId ? await repo.findOrg(deps.db, org.parent_id) : undefined;
   let released: { places: PlaceChange[]; holdsReleased: number } = { places: [], holdsReleased: 0 };
   try {
     released = await deps.db.transaction().execute(async (trx) => {
+      // Requiring its own sign-in (still, or from now on): checked again one sign-in change at a
+      // time, so a provider removed or narrowed meanwhile by another administrator counts.
+      // First, before any row lock: a provider's change takes this lock and no row's.
+      if (requiresSso(set.settings)) {
+        await oidcRepo.lockSignInSettings(trx);
+        await checkSsoServed(trx, served);
+      }
       // Moved out of its trust: its places' and holds' sessions, then its people's rows, are
       // locked before its row or its calendar feed changes, in a booking batch's order; else a
       // batch booking its staff meanwhile and this move can deadlock (lockForMovedOrg).

@@ -657,6 +657,38 @@ describe('changing a provider', () => {
 
   });
 
+  it('two administrators each taking away one of the two providers signing in an organisation that requires its own sign-in, at the same moment: one change is refused (409), the organisation keeps a provider', async () => {
+    const servedBy = async (orgId: string) => (await t.db.selectFrom('identity_providers').select('org_domains').execute()).filter((p) => (JSON.parse(p.org_domains) as { orgId: string }[]).some((d) => d.orgId === orgId)).length;
+    for (let round = 0; round < 6; round++) {
+      const org = await t.org(`Twin Providers ${round}`);
+      const domains = (d: string) => [{ domain: `${d}${round}.twin.sch.uk`, orgId: org.id }];
+      const [a, b] = [await provider({ orgDomains: domains('a') }), await provider({ orgDomains: domains('b') })];
+      expect((await t.request('PATCH', `/api/orgs/${org.id}`, { as: admin, body: { settings: { ssoRequired: true } } })).status).toBe(200);
+      // Removing one while the other's domains are taken off it; then removing both at once.
+      const [removed, narrowed] = await Promise.all([t.request('DELETE', `/api/identity-providers/${a.id}`, { as: admin }), change(b.id, { orgDomains: [] })]);
+      expect([removed.status, narrowed.status]).toContainEqual(409);
+      expect([removed.status, narrowed.status]).toContainEqual(removed.status === 204 ? 204 : 200);
+      expect(await servedBy(org.id)).toBe(1);
+      const left = removed.status === 204 ? b : a;
+      const c = await provider({ orgDomains: domains('c') });
+      const both = await Promise.all([left, c].map((p) => t.request('DELETE', `/api/identity-providers/${p.id}`, { as: admin })));
+      expect(both.map((r) => r.status).sort()).toEqual([204, 409]);
+      expect(await servedBy(org.id)).toBe(1);
+    }
+  });
+
+  it('an organisation coming to require its own sign-in while its only provider is removed: one of the two is refused, never both done', async () => {
+    for (let round = 0; round < 6; round++) {
+      const org = await t.org(`Lone Provider ${round}`);
+      const p = await provider({ orgDomains: [{ domain: `lone${round}.sch.uk`, orgId: org.id }] });
+      const [required, removed] = await Promise.all([t.request('PATCH', `/api/orgs/${org.id}`, { as: admin, body: { settings: { ssoRequired: true } } }), t.request('DELETE', `/api/identity-providers/${p.id}`, { as: admin })]);
+      const settings = JSON.parse((await t.db.selectFrom('organisations').select('settings').where('id', '=', org.id).executeTakeFirstOrThrow()).settings) as { ssoRequired?: boolean };
+      const providerLeft = await t.db.selectFrom('identity_providers').select('id').where('id', '=', p.id).executeTakeFirst();
+      expect({ required: required.status, removed: removed.status }).toEqual(required.status === 200 ? { required: 200, removed: 409 } : { required: 400, removed: 204 });
+      expect(settings.ssoRequired === true).toBe(providerLeft !== undefined);
+    }
+  });
+
   it('refuses clearing the organisation claim that alone signs in such an organisation (it has a URN), until another provider serves it', async () => {
     // A database of its own: a national provider's claim serves every organisation with a URN, and the others here have some.
     const own = await makeTestContext({ config: t.deps.config });
