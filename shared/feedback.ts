@@ -129,9 +129,14 @@ export const CertificateFacts = z.object({
 });
 export type CertificateFacts = z.infer<typeof CertificateFacts>;
 
-/** The public check: `genuine` with what the certificate says, or not. */
+/**
+ * The public check: `genuine` with what the certificate says; `replaced`: what it certifies
+ * still stands, but a newer certificate replaced it (`changed`: the names it prints that have
+ * changed since, possibly none), with what it says; `withdrawn`; or `unknown`.
+ */
 export const Verification = z.discriminatedUnion('status', [
   z.object({ status: z.literal('genuine'), certificate: CertificateFacts }),
+  z.object({ status: z.literal('replaced'), certificate: CertificateFacts, changed: z.array(z.enum(['name', 'sessionTitle', 'courseTitle'])) }),
   z.object({ status: z.literal('withdrawn') }),
   z.object({ status: z.literal('unknown') }),
 ]);

@@ -55,7 +55,7 @@ export function certificateRoutes(deps: Deps) {
       method: 'get',
       path: '/certificates/{code}',
       tags: ['certificates'],
-      summary: 'Check a certificate’s verification code (anyone; 30 checks per 15 minutes per client): genuine with exactly what it prints, withdrawn, or unknown',
+      summary: 'Check a certificate’s verification code (anyone; 30 checks per 15 minutes per client): genuine with exactly what it prints; replaced (what it certifies stands, but a name it prints changed since or a newer certificate replaced it) with what it prints and which names changed; withdrawn; or unknown',
       request: { params: z.object({ code: z.string().min(1).max(64) }) },
       responses: { 200: jsonResponse(Verification, 'The answer') },
     }),

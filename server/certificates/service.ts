@@ -11,7 +11,8 @@
  * on the register, the session moved or renamed, the person's name, the course's completion
  * date), and the old row is marked superseded and a new certificate (new code) is issued
  * with the current facts. The public check does the same comparison, read-only: it says
- * genuine only when the row is current and its facts still hold, else withdrawn. It costs a
+ * genuine only when the row is current and its facts still hold; replaced when what it
+ * certifies stands and only a name it prints changed (see `verify`); else withdrawn. It costs a
  * few indexed reads per code (the booking; or the person, the course and their completion).
  *
  * The public check (`/verify/<code>`) is not worth enumerating: a code is one of 2^80, so
@@ -62,16 +63,23 @@ const attendancePrinted = (b: CertBooking): Printed => ({ person_name: b.name, s
 /** What a course certificate prints now. */
 const coursePrinted = (name: string, done: CourseCompletion): Printed => ({ person_name: name, session_title: null, course_title: done.courseTitle, held_on: dayInEngland(done.completedAt), minutes: null });
 
-/** What a stored certificate would print if issued now; null when there is nothing to certify any more. */
+/** What a stored certificate would print if issued now; null when there is nothing to certify any more (nor anyone: an erased holder). */
 async function printedNow(deps: Deps, row: repo.CertificateRow): Promise<Printed | null> {
   if (row.kind === 'attendance') {
     const b = row.booking_id ? await repo.bookingForCertificate(deps.db, row.booking_id) : undefined;
-    return b && attendedNow(b) ? attendancePrinted(b) : null;
+    return b && !b.erased_at && attendedNow(b) ? attendancePrinted(b) : null;
   }
   if (!row.course_id) return null;
   const [person, done] = await Promise.all([findUserById(deps.db, row.user_id), courseCompletion(deps.db, row.user_id, row.course_id)]);
-  return person && done ? coursePrinted(person.name, done) : null;
+  return person && !person.erased_at && done ? coursePrinted(person.name, done) : null;
 }
+
+/** The names a certificate prints, which can change (a typo put right, a session or course renamed, a person's new surname) while what it certifies stands. */
+const NAMES = [
+  ['person_name', 'name'],
+  ['session_title', 'sessionTitle'],
+  ['course_title', 'courseTitle'],
+] as const;
 
 /**
  * The subject's current certificate when it prints `printed`; otherwise a new one (new code)
@@ -135,9 +143,13 @@ export async function myCertificates(deps: Deps, actor: AuthUser) {
 
 /**
  * The public check of a code, for anyone: genuine (with exactly what is printed) while it is
- * its subject's current certificate and everything it prints is still true; withdrawn once
- * it was replaced, the attendance or completion it certified was corrected away, or any fact
- * it prints changed; unknown otherwise. Read-only; counted per client.
+ * its subject's current certificate and everything it prints is still true; `replaced` (with
+ * what it printed, and which of its names changed since) when what it certifies still stands
+ * (the same attendance and minutes on the same day, or the same completion day) but a name it
+ * prints was changed since, or a newer certificate replaced it: a course renamed for a typo does
+ * not make every certificate of it look forged; withdrawn once the attendance or completion
+ * it certified was corrected away or changed (minutes, date), or its holder's data was erased;
+ * unknown otherwise. Read-only; counted per client.
  */
 export async function verify(deps: Deps, rawCode: string, client: string): Promise<Verification> {
   const code = normaliseCertCode(rawCode);
@@ -146,8 +158,9 @@ export async function verify(deps: Deps, rawCode: string, client: string): Promi
   if (wait !== null) throw rateLimited(wait, 'certificate checks');
   const row = await repo.byCode(deps.db, code);
   if (!row) return { status: 'unknown' };
-  if (row.superseded_at !== null) return { status: 'withdrawn' };
   const now = await printedNow(deps, row);
-  if (!now || !samePrinted(row, now)) return { status: 'withdrawn' };
-  return { status: 'genuine', certificate: factsOf(row) };
+  if (!now) return { status: 'withdrawn' };
+  if (row.superseded_at === null && samePrinted(row, now)) return { status: 'genuine', certificate: factsOf(row) };
+  if (row.held_on !== now.held_on || row.minutes !== now.minutes) return { status: 'withdrawn' };
+  return { status: 'replaced', certificate: factsOf(row), changed: NAMES.filter(([k]) => row[k] !== now[k]).map(([, said]) => said) };
 }

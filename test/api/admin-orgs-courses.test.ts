@@ -228,7 +228,7 @@ describe('changing and deleting courses', () => {
     expect((await t.request('POST', '/api/courses', { as: trainer, body: { title: 'SEND basics (copy)' } })).status).toBe(201);
   });
 
-  it('renamed: the certificates printing the old title are withdrawn, and downloading again issues them with the new one', async () => {
+  it('renamed: the certificates printing the old title say replaced (what they certify stands; the course’s title changed), and downloading again issues them with the new one', async () => {
     const admin = await t.user('admin');
     const course = (await t.request('POST', '/api/courses', { as: admin, body: { title: 'SEND basics' } })).json;
     const s = await t.session({ title: 'Basics 1', courseId: course.id, startsAt: '2026-03-10T16:00:00.000Z', endsAt: '2026-03-10T17:00:00.000Z' });
@@ -249,7 +249,7 @@ describe('changing and deleting courses', () => {
     for (const c of first) expect(await verify(c.code)).toMatchObject({ status: 'genuine' });
 
     expect((await t.request('PATCH', `/api/courses/${course.id}`, { as: admin, body: { title: 'SEND Basics' } })).status).toBe(200);
-    for (const c of first) expect(await verify(c.code)).toEqual({ status: 'withdrawn' });
+    for (const c of first) expect(await verify(c.code)).toMatchObject({ status: 'replaced', certificate: { code: c.code, courseTitle: 'SEND basics' }, changed: ['courseTitle'] });
     const second = await issue();
     expect(second.map((c) => c.course_title)).toEqual(['SEND Basics', 'SEND Basics']);
     for (const c of second) expect(await verify(c.code)).toMatchObject({ status: 'genuine', certificate: { courseTitle: 'SEND Basics' } });

@@ -198,8 +198,9 @@ describe('course completion certificate', () => {
 
 /**
  * A certificate prints facts; its code stays genuine only while every one of them is still
- * true. Once one changes (minutes corrected, the session moved or renamed, the person's name,
- * the course's completion date), the old code answers withdrawn, and downloading the
+ * true. Once what it certifies changes (minutes corrected, the session moved, the course's
+ * completion date), the old code answers withdrawn; once only a name it prints changes (the
+ * session's or course's title, the person's name), replaced. Either way downloading the
  * certificate again issues a new one (a new code) with the facts as they now are.
  */
 describe('a certificate whose printed facts change', () => {
@@ -326,25 +327,29 @@ describe('a certificate whose printed facts change', () => {
     expect(codeIn(await courseText())).toBe(newCode);
   });
 
-  it('a renamed session or person: the old code is withdrawn, the new certificate prints the current names, and a reverted fact does not bring the replaced code back', async () => {
+  it('a renamed session or person: the old code says replaced (what it certifies stands, naming what changed, with what it printed), the new certificate prints the current names, and a reverted fact does not bring the replaced code back', async () => {
     const { zoe, s } = await attended();
     await download(zoe.bookingId, zoe);
     const { code } = (await certRows())[0]!;
+    const printed = ((await verifyCode(code)) as { certificate: unknown }).certificate;
     expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { title: 'Understanding autism in class' } })).status).toBe(200);
-    expect(await verifyCode(code)).toEqual({ status: 'withdrawn' });
+    expect(await verifyCode(code)).toEqual({ status: 'replaced', certificate: printed, changed: ['sessionTitle'] });
     // Put back before anyone downloaded again: everything printed is true again.
     expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { title: 'Understanding autism' } })).status).toBe(200);
     expect(await verifyCode(code)).toMatchObject({ status: 'genuine' });
 
     await t.db.updateTable('users').set({ name: 'Zoë Murphy' }).where('id', '=', zoe.id).execute();
-    expect(await verifyCode(code)).toEqual({ status: 'withdrawn' });
+    expect(await verifyCode(code)).toEqual({ status: 'replaced', certificate: printed, changed: ['name'] });
     const text = (await pdfText((await download(zoe.bookingId, zoe)).bytes)).text;
     expect(text).toContain('Zoë Murphy');
     const newCode = codeIn(text)!;
     expect(newCode).not.toBe(code);
     expect(await verifyCode(newCode)).toMatchObject({ status: 'genuine', certificate: { name: 'Zoë Murphy' } });
-    // The name put back: the replaced code stays withdrawn (only the current one is genuine).
+    // The name put back: the replaced code stays replaced (only the current one is genuine), naming nothing changed.
     await t.db.updateTable('users').set({ name: 'Zoë Ní Bhriain' }).where('id', '=', zoe.id).execute();
+    expect(await verifyCode(code)).toEqual({ status: 'replaced', certificate: printed, changed: [] });
+    // The attendance it certified corrected away: withdrawn, whatever else changed.
+    expect((await t.request('PUT', `/api/sessions/${s.id}/attendance/${zoe.bookingId}`, { as: s.trainer, body: { attended: false } })).status).toBe(200);
     expect(await verifyCode(code)).toEqual({ status: 'withdrawn' });
   });
 

@@ -407,6 +407,35 @@ describe.skipIf(!browserAvailable)('feedback and certificates', () => {
     await checkPage(page, 'verify page, forged code');
   });
 
+  it('a certificate whose course was renamed says replaced by a newer one, with what it printed and what changed, not forged; once its attendance is corrected away it says withdrawn (320 px, axe)', { timeout: 120_000 }, async () => {
+    const { t } = env.server;
+    const { s, course, admin, people } = await heldSession(t, ['Ola Adeyemi'], 'Sensory breaks');
+    const me = people[0]!;
+    expect((await t.app.request(`/api/bookings/${me.bookingId}/certificate.pdf`, { headers: me.auth })).status).toBe(200);
+    const { code } = await t.db.selectFrom('certificates').select('code').where('booking_id', '=', me.bookingId).executeTakeFirstOrThrow();
+    expect((await t.request('PATCH', `/api/courses/${course.id}`, { as: admin, body: { title: 'Sensory breaks in every classroom' } })).status).toBe(200);
+
+    const page = await newPage(env.browser, env.server, NARROW);
+    await page.goto(`/verify/${formatCertCode(code)}`);
+    await page.getByRole('heading', { level: 1, name: 'Certificate replaced by a newer one' }).waitFor();
+    await page.locator('#verify-said').filter({ hasText: 'Checked: the certificate was genuine and what it certifies still stands, but a newer certificate has replaced it.' }).waitFor();
+    await page.getByText('what it certifies still stands. Since it was issued the course’s title has changed, so a newer certificate printing the current details has replaced it.', { exact: false }).waitFor();
+    // What it printed: the old title, the name and minutes.
+    await page.getByText('Sensory breaks course', { exact: true }).waitFor();
+    await page.getByText('Ola Adeyemi', { exact: true }).waitFor();
+    await page.getByText('88', { exact: true }).waitFor();
+    expect(await page.getByText('Sensory breaks in every classroom').count()).toBe(0);
+    await checkPage(page, 'verify page, replaced after a course rename');
+
+    // The attendance corrected away: withdrawn, nothing it printed shown.
+    expect((await t.request('PUT', `/api/sessions/${s.id}/attendance/${me.bookingId}`, { as: s.trainer, body: { attended: false } })).status).toBe(200);
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Certificate not genuine' }).waitFor();
+    await page.getByText('This certificate has been withdrawn: what it certifies is no longer true', { exact: false }).waitFor();
+    expect(await page.getByText('Ola Adeyemi').count()).toBe(0);
+    await checkPage(page, 'verify page, withdrawn');
+  });
+
   it('a code of only hyphens or spaces is asked for again in the form, and a link holding one says not genuine; the page never goes blank (320 px, axe)', { timeout: 60_000 }, async () => {
     const page = await newPage(env.browser, env.server, NARROW);
     await page.goto('/verify');

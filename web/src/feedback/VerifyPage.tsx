@@ -4,14 +4,64 @@
  * own: web/src/lazy.tsx).
  */
 import { useState } from 'preact/hooks';
-import { formatCertCode, Verification } from '../../../shared/feedback.js';
+import { formatCertCode, Verification, type CertificateFacts } from '../../../shared/feedback.js';
 import { api } from '../api.js';
 import { ErrorSummary, errorFor, PageHeading, TextField, type FieldError } from '../components.js';
 import { formatLongDay } from '../format.js';
 import { Loaded, useLoad } from '../load.js';
 import { navigate } from '../router.js';
 
-/** The public check of a certificate's code (no sign-in): genuine with what it says, or not. */
+const kindWords = (c: CertificateFacts) => (c.kind === 'attendance' ? 'certificate of attendance' : 'certificate of course completion');
+
+const CHANGED_WORDS = { name: 'the name of the person', sessionTitle: 'the session’s title', courseTitle: 'the course’s title' } as const;
+
+/** Why a certificate whose attendance or completion stands was replaced: the names it prints that changed since, if any. */
+function replacedWhy(changed: (keyof typeof CHANGED_WORDS)[]) {
+  if (!changed.length) return 'A newer certificate has replaced it.';
+  const words = changed.map((c) => CHANGED_WORDS[c]);
+  const list = words.length === 1 ? words[0] : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+  return `Since it was issued ${list} ${words.length === 1 ? 'has' : 'have'} changed, so a newer certificate printing the current details has replaced it.`;
+}
+
+/** What a certificate prints, as a list of terms. */
+function Facts({ certificate: c }: { certificate: CertificateFacts }) {
+  return (
+    <dl class="facts">
+      <div>
+        <dt>Name</dt>
+        <dd>{c.name}</dd>
+      </div>
+      {c.sessionTitle && (
+        <div>
+          <dt>Session</dt>
+          <dd>{c.sessionTitle}</dd>
+        </div>
+      )}
+      {c.courseTitle && (
+        <div>
+          <dt>Course</dt>
+          <dd>{c.courseTitle}</dd>
+        </div>
+      )}
+      <div>
+        <dt>{c.kind === 'attendance' ? 'Date' : 'Completed on'}</dt>
+        <dd>{formatLongDay(c.date)}</dd>
+      </div>
+      {c.minutes !== null && (
+        <div>
+          <dt>Minutes attended</dt>
+          <dd>{c.minutes}</dd>
+        </div>
+      )}
+      <div>
+        <dt>Verification code</dt>
+        <dd class="code">{formatCertCode(c.code)}</dd>
+      </div>
+    </dl>
+  );
+}
+
+/** The public check of a certificate's code (no sign-in): genuine with what it says, replaced by a newer one, or not genuine. */
 export function VerifyPage({ code, navigated }: { code: string | null; navigated: boolean }) {
   const [typed, setTyped] = useState(code ? formatCertCode(code.toUpperCase().replace(/[\s-]/g, '').slice(0, 32)) : '');
   const result = useLoad(async () => (code ? api(`/api/certificates/${encodeURIComponent(code)}`, Verification) : null), [code]);
@@ -29,7 +79,7 @@ export function VerifyPage({ code, navigated }: { code: string | null; navigated
     navigate(`/verify/${encodeURIComponent(c)}`);
   }
   const r = result.data;
-  const title = !code ? 'Check a certificate' : r?.status === 'genuine' ? 'Certificate is genuine' : r ? 'Certificate not genuine' : 'Checking a certificate';
+  const title = !code ? 'Check a certificate' : r?.status === 'genuine' ? 'Certificate is genuine' : r?.status === 'replaced' ? 'Certificate replaced by a newer one' : r ? 'Certificate not genuine' : 'Checking a certificate';
   return (
     <>
       <PageHeading title={title} navigated={navigated} error={errors.length > 0}>
@@ -38,7 +88,7 @@ export function VerifyPage({ code, navigated }: { code: string | null; navigated
       {/* The answer arrives after the page (and its heading, focused) is shown: said here, in a
           region in the page from the start, so a screen reader hears it. */}
       <div role="status" aria-live="polite" class="visually-hidden" id="verify-said">
-        {r ? (r.status === 'genuine' ? 'Checked: the certificate is genuine. What it says follows.' : r.status === 'withdrawn' ? 'Checked: the certificate is not genuine, it has been withdrawn.' : 'Checked: the certificate is not genuine, its code is unknown.') : ''}
+        {r ? (r.status === 'genuine' ? 'Checked: the certificate is genuine. What it says follows.' : r.status === 'replaced' ? 'Checked: the certificate was genuine and what it certifies still stands, but a newer certificate has replaced it. What it says follows.' : r.status === 'withdrawn' ? 'Checked: the certificate is not genuine, it has been withdrawn.' : 'Checked: the certificate is not genuine, its code is unknown.') : ''}
       </div>
       {code && (
         <Loaded state={result} what="the check">
@@ -46,45 +96,22 @@ export function VerifyPage({ code, navigated }: { code: string | null; navigated
             r === null ? null : r.status === 'genuine' ? (
               <div class="verify-result verify-genuine">
                 <p>
-                  This {r.certificate.kind === 'attendance' ? 'certificate of attendance' : 'certificate of course completion'} was issued by SEND Live Training. It says:
+                  This {kindWords(r.certificate)} was issued by SEND Live Training. It says:
                 </p>
-                <dl class="facts">
-                  <div>
-                    <dt>Name</dt>
-                    <dd>{r.certificate.name}</dd>
-                  </div>
-                  {r.certificate.sessionTitle && (
-                    <div>
-                      <dt>Session</dt>
-                      <dd>{r.certificate.sessionTitle}</dd>
-                    </div>
-                  )}
-                  {r.certificate.courseTitle && (
-                    <div>
-                      <dt>Course</dt>
-                      <dd>{r.certificate.courseTitle}</dd>
-                    </div>
-                  )}
-                  <div>
-                    <dt>{r.certificate.kind === 'attendance' ? 'Date' : 'Completed on'}</dt>
-                    <dd>{formatLongDay(r.certificate.date)}</dd>
-                  </div>
-                  {r.certificate.minutes !== null && (
-                    <div>
-                      <dt>Minutes attended</dt>
-                      <dd>{r.certificate.minutes}</dd>
-                    </div>
-                  )}
-                  <div>
-                    <dt>Verification code</dt>
-                    <dd class="code">{formatCertCode(r.certificate.code)}</dd>
-                  </div>
-                </dl>
+                <Facts certificate={r.certificate} />
+              </div>
+            ) : r.status === 'replaced' ? (
+              <div class="verify-result verify-replaced">
+                <p>
+                  This {kindWords(r.certificate)} was issued by SEND Live Training, and what it certifies still stands. {replacedWhy(r.changed)} It says:
+                </p>
+                <Facts certificate={r.certificate} />
+                <p>Ask its holder for the newer certificate to see the details as they are now.</p>
               </div>
             ) : (
               <div class="verify-result verify-not">
                 <p>
-                  <strong>{r.status === 'withdrawn' ? 'This certificate has been withdrawn: something it says is no longer true (the attendance, minutes, date or a name was corrected), or a newer certificate replaced it.' : 'No certificate has this code. The certificate is not genuine, or the code was typed wrongly.'}</strong>
+                  <strong>{r.status === 'withdrawn' ? 'This certificate has been withdrawn: what it certifies is no longer true (the attendance, the minutes or the date was corrected).' : 'No certificate has this code. The certificate is not genuine, or the code was typed wrongly.'}</strong>
                 </p>
               </div>
             )
