@@ -174,6 +174,12 @@ describe.skipIf(!browserAvailable)('a trust office', () => {
     await typeInto(page, 'Number of seats to hold', '1');
     await activate(page, 'Save hold');
     await page.getByRole('status').filter({ hasText: '1 in person seat held for Hilltop Academy.' }).waitFor();
+    // Back to the session: still booking for Hilltop, its hold shown, not the choice asked again.
+    await activate(page, 'Back to the session');
+    await page.waitForURL(new RegExp(`/sessions/${s.id}\\?org=${hilltop.id}$`));
+    await page.getByRole('region', { name: 'Book staff from Hilltop Academy' }).getByRole('link', { name: 'Change the seats held for Hilltop Academy' }).waitFor();
+    expect(await page.getByLabel('Book staff of').inputValue()).toBe(hilltop.id);
+    await checkPage(page, 'session page, back from the holds page with the school still chosen (320 px)');
 
     // Riverside Primary: its own hold, changed by name, the holds page opening on it with the hold as it stands.
     await page.goto(`/sessions/${s.id}`);

@@ -226,7 +226,7 @@ function StaffAttendance({ s }: { s: Session }) {
  * organisation (their own, if they have one, to start with), by name or URN.
  */
 function OfficeBookStaff({ s, version, onBooked }: { s: Session; version: number; onBooked: () => Promise<void> }) {
-  const { me } = useApp();
+  const { me, loc } = useApp();
   const admin = me.role === 'admin';
   // Office staff choose among the organisations they book for; an administrator finds any.
   const orgs = useOrgs(!admin);
@@ -234,9 +234,12 @@ function OfficeBookStaff({ s, version, onBooked }: { s: Session; version: number
   const [foundName, setFoundName] = useState(me.orgName ?? '');
   const list = orgs.data ?? [];
   const several = !admin && list.length > 1;
+  // Come back from the holds page (`?org=`): the school it was opened for, if it is one of theirs.
+  const linked = loc.query.get('org');
+  const fromLink = !admin && picked === null && linked && list.some((o) => o.id === linked) ? linked : null;
   // Nothing chosen yet: a trust's office chooses (nothing is shown while its organisations
   // load); an office of one organisation, or whose organisations did not load, books its own.
-  const orgId = picked ?? (several || (!orgs.data && !orgs.error) ? '' : (me.orgId ?? ''));
+  const orgId = picked ?? fromLink ?? (several || (!orgs.data && !orgs.error) ? '' : (me.orgId ?? ''));
   const name = admin ? foundName || null : (list.find((o) => o.id === orgId)?.name ?? me.orgName);
   // The trust itself among its schools: its own staff, said so in the choice.
   const options = list.map((o) => (o.id === me.orgId && list.some((x) => x.parentId === o.id) ? { ...o, name: `${o.name} (its own staff)` } : o));

@@ -262,7 +262,10 @@ function Holds({ s, holds, orgs, allListed, chosen, navigated, reload, forSchool
       <PageHeading title={title} navigated={navigated} error={errors.length > 0}>
         {title}
       </PageHeading>
-      <p class="back">{forSchool ? <Link href={`/sessions/${encodeURIComponent(s.id)}`}>Back to the session</Link> : <Link href="/trainer/sessions">Back to my sessions</Link>}</p>
+      <p class="back">
+        {/* Back with the school chosen here, so the session page books for it again (a trust's office acts for several). */}
+        {forSchool ? <Link href={`/sessions/${encodeURIComponent(s.id)}${orgId ? `?${new URLSearchParams({ org: orgId })}` : ''}`}>Back to the session</Link> : <Link href="/trainer/sessions">Back to my sessions</Link>}
+      </p>
       {closed && (
         <p class="notice notice-warning" id="holds-closed" tabIndex={-1}>
           <strong>{closed}</strong>
