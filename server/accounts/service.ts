@@ -218,14 +218,14 @@ export async function createOrg(deps: Deps, input: z.infer<typeof CreateOrgInput
   };
   await checkSsoServed(deps.db, row);
   try {
-    await deps.db.transaction().execute(async (trx) => {
-      // Checked again, one sign-in change at a time (oidcRepo.lockSignInSettings): a provider removed meanwhile counts.
-      if (requiresSso(row.settings)) {
+    // Requiring its own sign-in: checked again, one sign-in change at a time (oidcRepo.lockSignInSettings), so a provider removed meanwhile counts.
+    if (requiresSso(row.settings)) {
+      await deps.db.transaction().execute(async (trx) => {
         await oidcRepo.lockSignInSettings(trx);
         await checkSsoServed(trx, row);
-      }
-      await repo.insertOrg(trx, row);
-    });
+        await repo.insertOrg(trx, row);
+      });
+    } else await repo.insertOrg(deps.db, row);
   } catch (e) {
     if (isUniqueViolation(e)) throw URN_TAKEN();
     throw e;
