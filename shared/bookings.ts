@@ -70,6 +70,13 @@ export const Booking = z.object({
   /** The name of the organisation whose hold the seat came from (it may not be theirs now: they may have moved school since). */
   heldForName: z.string().nullable(),
   createdAt: z.string(),
+  /**
+   * Whether its person may download the session's captions transcript and it holds at least one
+   * caption: the booking is a seat (confirmed, attended or absent; an in-person seat of a hybrid
+   * session too) and a final caption was saved. False before any caption, so no link leads to
+   * an empty file.
+   */
+  hasTranscript: z.boolean(),
   session: BookingSessionSummary,
 });
 export type Booking = z.infer<typeof Booking>;

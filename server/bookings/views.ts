@@ -5,6 +5,7 @@ import type { Database } from '../../db/schema.js';
 import type { AttendeeEntry, AttendeeList, AttendeesQuery, Booking, OrgBookingsPage } from '../../shared/bookings.js';
 import { oneOf } from '../../db/prepared.js';
 import { queueEndsOf, queuePositions, visibleTo, type Viewer } from './repository.js';
+import { bookingHasTranscript } from '../live/repository.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -18,6 +19,8 @@ function bookingQuery(db: Q) {
       'b.id', 'b.session_id', 'b.user_id', 'b.seat', 'b.status', 'b.queue_seq', 'b.offer_expires_at', 'b.hold_org_id', 'b.created_at',
       'u.name as user_name', 'ho.name as held_for_name',
       's.title', 's.mode', 's.starts_at', 's.ends_at', 's.time_zone', 's.venue', 's.status as session_status', 's.attendance_threshold',
+      // In the same statement, however many bookings are listed: no query per booking.
+      bookingHasTranscript('b.status', 'b.session_id').as('has_transcript'),
     ]);
 }
 
@@ -42,6 +45,7 @@ function toBooking(r: Row, positions: Map<string, number>): Booking {
     heldFor: r.hold_org_id,
     heldForName: r.held_for_name,
     createdAt: r.created_at,
+    hasTranscript: Number(r.has_transcript) === 1,
     session: {
       id: r.session_id,
       title: r.title,

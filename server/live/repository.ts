@@ -321,6 +321,23 @@ export async function dropInterimCaptions(trx: Q, sessionId: string, authorId: s
   await trx.deleteFrom('caption_segments').where('session_id', '=', sessionId).where('author_id', '=', authorId).where('final', '=', 0).where('segment_id', '<>', keep).execute();
 }
 
+/** The statuses of a booking whose person may read its session's transcript (transcriptVtt): a seat, taken or recorded. */
+export const READS_TRANSCRIPT: readonly string[] = ['confirmed', 'attended', 'absent'];
+
+/**
+ * Whether a booking gives its person a transcript with something in it, as a column (1 or 0)
+ * for a query of many bookings (`status` and `sessionId`: the booking's columns): it is one that
+ * may read the transcript (READS_TRANSCRIPT) and its session has a final caption with words.
+ * toWebVtt writes a cue for every final segment whose text is not empty once escaped and
+ * trimmed, and caption text is trimmed as it is saved (CaptionInput's Text), so non-empty is
+ * the same test. An EXISTS per row stops at the first such caption (the key leads with the
+ * session), however long the transcript.
+ */
+export function bookingHasTranscript(status: string, sessionId: string) {
+  const readers = sql.join(READS_TRANSCRIPT.map((s) => sql.lit(s)));
+  return sql<number>`case when ${sql.ref(status)} in (${readers}) and exists (select 1 from caption_segments c where c.session_id = ${sql.ref(sessionId)} and c.final = 1 and c.text <> '') then 1 else 0 end`;
+}
+
 export function finalCaptions(db: Q, sessionId: string) {
   return db.selectFrom('caption_segments').selectAll().where('session_id', '=', sessionId).where('final', '=', 1).orderBy('started_at').orderBy('segment_id').execute();
 }

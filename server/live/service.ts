@@ -999,7 +999,7 @@ export async function transcriptVtt(deps: Deps, actor: AuthUser, sessionId: stri
   const s = await requireSession(deps, sessionId);
   if (actor.role !== 'admin' && !(await isTrainerOf(deps.db, sessionId, actor.id))) {
     const b = await findActiveBooking(deps.db, sessionId, actor.id);
-    if (!b || !SEATED.includes(b.status)) throw new AppError('forbidden', 'Only the session’s attendees and trainers can read its transcript.');
+    if (!b || !repo.READS_TRANSCRIPT.includes(b.status)) throw new AppError('forbidden', 'Only the session’s attendees and trainers can read its transcript.');
   }
   const segments = await repo.finalCaptions(deps.db, sessionId);
   const vtt = toWebVtt(

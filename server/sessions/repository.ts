@@ -303,11 +303,30 @@ export async function courseUse(db: Q, courseIds?: readonly string[]): Promise<M
   return map;
 }
 
-/** Locks a course's row (PostgreSQL; SQLite's transaction holds the write lock): a session published for it meanwhile waits, and is then counted or refused. */
+/**
+ * Locks a course's row to delete it (PostgreSQL; SQLite's transaction holds the write lock): a
+ * session being published for it or moved to it (lockCourseForUse) waits, and is then refused;
+ * one whose transaction locked it first is committed first, and counted.
+ */
 export async function lockCourse(trx: Transaction<Database>, kind: DbKind, id: string) {
   let q = trx.selectFrom('courses').selectAll().where('id', '=', id);
   if (kind === 'postgres') q = q.forUpdate();
   return q.executeTakeFirst();
+}
+
+/**
+ * In a transaction that makes a session name a course (publishing it, or moving it there):
+ * whether the course is there, kept there until the transaction ends. On PostgreSQL a KEY
+ * SHARE lock on its row, the lock the foreign key itself takes, now rather than at the insert:
+ * a delete under way (lockCourse, FOR UPDATE) is waited for, and then the course is found gone;
+ * a delete that comes later waits for this transaction and counts its session. Sessions
+ * published for one course at once, and renaming it, do not wait on each other (KEY SHARE
+ * conflicts only with FOR UPDATE and deleting). SQLite's transaction holds the write lock.
+ */
+export async function lockCourseForUse(trx: Transaction<Database>, kind: DbKind, id: string): Promise<boolean> {
+  let q = trx.selectFrom('courses').select('id').where('id', '=', id);
+  if (kind === 'postgres') q = q.forKeyShare();
+  return !!(await q.executeTakeFirst());
 }
 
 /**

@@ -8,10 +8,11 @@ import { Temporal } from 'temporal-polyfill';
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { sameLines } from '../../shared/common.js';
-import type { SeatKind, SessionRow } from '../../db/schema.js';
+import type { Transaction } from 'kysely';
+import type { Database, SeatKind, SessionRow } from '../../db/schema.js';
 import type { SessionFit } from '../../shared/timetables.js';
 import { findOrg, findUsersByIds, orgNames } from '../accounts/repository.js';
-import { AppError } from '../errors.js';
+import { AppError, isForeignKeyViolation } from '../errors.js';
 import { withinLimits } from '../accounts/throttle.js';
 import { perDatabase, type Deps } from '../platform/deps.js';
 import { rangeEdge } from '../platform/range.js';
@@ -275,9 +276,34 @@ async function checkRunners(deps: Deps, actor: AuthUser | null, ids: string[], c
   return unique;
 }
 
+/** A session's course is not there (never was, or deleted before or while the session was saved): refused beside the course field. */
+const courseGone = () => new AppError('validation_failed', 'That course does not exist. It may have been removed.', { issues: [{ path: 'courseId', message: 'not found' }] });
+
 async function checkCourse(deps: Deps, courseId: string | null | undefined) {
-  if (courseId && !(await repo.findCourse(deps.db, courseId))) {
-    throw new AppError('validation_failed', 'That course does not exist. It may have been removed.', { issues: [{ path: 'courseId', message: 'not found' }] });
+  if (courseId && !(await repo.findCourse(deps.db, courseId))) throw courseGone();
+}
+
+/**
+ * In the transaction that makes a session name `courseId`: the course is held until it commits,
+ * so deleting it takes turns with this (repo.lockCourseForUse): deleted first, this is refused
+ * (courseGone) and changes nothing; otherwise the delete waits, counts this session and is
+ * refused. checkCourse, before the transaction, only spares a doomed one its work.
+ */
+async function holdCourse(trx: Transaction<Database>, deps: Deps, courseId: string | null | undefined) {
+  if (courseId && !(await repo.lockCourseForUse(trx, deps.dbKind, courseId))) throw courseGone();
+}
+
+/**
+ * Runs `write` (a transaction saving a session for `courseId`); should the database still refuse
+ * it as naming a course that is gone (a foreign-key violation, which holdCourse leaves no room
+ * for), that is said as courseGone, not as a 500. Any other violation is left as it is.
+ */
+async function savedForCourse<T>(deps: Deps, courseId: string | null | undefined, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (e) {
+    if (courseId && isForeignKeyViolation(e) && !(await repo.findCourse(deps.db, courseId))) throw courseGone();
+    throw e;
   }
 }
 
@@ -335,7 +361,12 @@ export async function createSession(deps: Deps, actor: AuthUser, input: CreateSe
   const trainerIds = await trainersOfNew(deps, actor, input);
   const audience = await checkAudience(deps, input.audience);
   const row = newSessionRow(actor, input, deps.now().toISOString(), audience);
-  await deps.db.transaction().execute((trx) => repo.insertSession(trx, row, trainerIds));
+  await savedForCourse(deps, input.courseId, () =>
+    deps.db.transaction().execute(async (trx) => {
+      await holdCourse(trx, deps, input.courseId);
+      await repo.insertSession(trx, row, trainerIds);
+    }),
+  );
   return getSession(deps, row.id);
 }
 
@@ -376,9 +407,12 @@ export async function createSeries(deps: Deps, actor: AuthUser, input: CreateSer
   );
   const lateDates = new Set(late.map((l) => l.path)).size;
   if (late.length) throw new AppError('validation_failed', `On ${lateDates === 1 ? 'one date' : `${lateDates} dates`} the booking cut-off or hold release would come after the session ends (the clocks change between the dates): choose an earlier time.`, { issues: late });
-  await deps.db.transaction().execute(async (trx) => {
-    for (const row of rows) await repo.insertSession(trx, row, trainerIds);
-  });
+  await savedForCourse(deps, template.courseId, () =>
+    deps.db.transaction().execute(async (trx) => {
+      await holdCourse(trx, deps, template.courseId);
+      for (const row of rows) await repo.insertSession(trx, row, trainerIds);
+    }),
+  );
   return sessionViews(deps, rows.map((r) => ({ ...r, ...NO_SEATS_TAKEN })), actor);
 }
 
@@ -531,10 +565,12 @@ export async function updateSession(deps: Deps, actor: AuthUser, id: string, pat
   // A change of time or place emails everyone booked: so many an hour per session (counted
   // only when the patch would change them, as the session stands; a refused edit is not counted).
   const counters = (await mayNotifyEveryone(deps, id, patch)) ? [{ key: `session-change:${id}`, limit: CHANGE_NOTICE_LIMIT.perSession, windowMs: CHANGE_NOTICE_LIMIT.windowMs, what: 'changes of this session that email the people booked' }] : [];
-  await withinLimits(deps, counters, () => deps.db.transaction().execute(async (trx) => {
+  await withinLimits(deps, counters, () => savedForCourse(deps, patch.courseId, () => deps.db.transaction().execute(async (trx) => {
     const row = await lockSession(trx, deps.dbKind, id);
     if (!row) throw new AppError('not_found', 'No such session.');
     if (row.status === 'cancelled') throw new AppError('session_cancelled', 'This session has been cancelled and cannot be changed.');
+    // Moved to a course: held until this commits, so a delete of it meanwhile takes turns with this.
+    await holdCourse(trx, deps, patch.courseId);
     const startsAt = patch.startsAt ? iso(patch.startsAt) : row.starts_at;
     const endsAt = patch.endsAt ? iso(patch.endsAt) : row.ends_at;
     // A cut-off or hold release not given anew (or sent back unchanged, as the edit form does)
@@ -651,7 +687,7 @@ export async function updateSession(deps: Deps, actor: AuthUser, id: string, pat
       trainersBefore = (await repo.trainerIdsOf(trx, [id])).get(id) ?? [];
       await repo.replaceTrainers(trx, id, trainerIds, next.updated_at);
     }
-  }));
+  })));
   if (outcomeRuleChanged) await finaliseSessionIfOver(deps, id);
   // A trainer taken off the session leaves its live room at once, or, holding a place in it, is shown there as an attendee (live/service.ts).
   if (trainerIds) await placesChanged(deps, trainersBefore.filter((u) => !trainerIds.includes(u)).map((userId) => ({ sessionId: id, userId })));

@@ -24,7 +24,7 @@ import { describe, expect, it } from 'vitest';
 import { recordAttendanceOutcomes } from '../../server/attendance/service.js';
 import type { TestContext, TestUser } from '../helpers.js';
 import { FILES } from '../materials-files.js';
-import { browserAvailable, daysFromNow, expectNoAxeViolations, expectNoSidewaysScroll, newPage, plusMinutes, serverAndBrowser, signIn, signInAt, tabTo, warnIfSkipped, NARROW } from './harness.js';
+import { browserAvailable, checkPage, daysFromNow, expectNoAxeViolations, expectNoSidewaysScroll, newPage, plusMinutes, serverAndBrowser, signIn, signInAt, tabTo, warnIfSkipped, NARROW } from './harness.js';
 
 /** axe-core clean, and nothing scrolls sideways (these pages are opened at 320 px). */
 async function axeAndReflow(page: Page, what = page.url()) {
@@ -316,14 +316,16 @@ describe.skipIf(!browserAvailable)('downloads the server refuses while the page 
     await axeAndReflow(page, 'live room after downloads');
   });
 
-  it('after an online session, its captions transcript downloads from My bookings and the session page, by keyboard (320 px)', async () => {
+  it('after an online session, its captions transcript downloads from My bookings and the session page, by keyboard (320 px); a session with no captions offers none', async () => {
     const { t } = env.server;
     const trainer = await t.user('trainer', null, 'Vic Voice');
     const s = await t.session({ title: 'Sensory needs webinar', startsAt: minutesFromNow(-5), endsAt: minutesFromNow(55), capacity: { online: 5 } }, trainer);
+    // Another online session the same person had a seat on, which no one captioned.
+    const quiet = await t.session({ title: 'Quiet webinar', startsAt: minutesFromNow(60), endsAt: minutesFromNow(100), capacity: { online: 5 } }, trainer);
     const staff = await t.user('staff', (await t.org()).id, 'Wren Watcher');
-    expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: staff, body: {} })).status).toBe(201);
+    for (const id of [s.id, quiet.id]) expect((await t.request('POST', `/api/sessions/${id}/bookings`, { as: staff, body: {} })).status).toBe(201);
     expect((await t.request('POST', `/api/sessions/${s.id}/captions`, { as: trainer, body: { segmentId: 'seg-1', text: 'Welcome to the sensory needs webinar', final: true } })).status).toBe(200);
-    // Two hours on: the session is over, its room (and the room's link) gone.
+    // Two hours on: both sessions are over, their rooms (and the rooms' links) gone.
     const realNow = t.clock.now().toISOString();
     t.clock.set(minutesFromNow(120));
     try {
@@ -333,8 +335,14 @@ describe.skipIf(!browserAvailable)('downloads the server refuses while the page 
       // (Its accessible name is the text and the hidden title, which Chromium joins with a space.)
       const link = () => page.getByRole('link', { name: /^Download the captions transcript ?: Sensory needs webinar$/ });
       await link().waitFor();
+      // The session no one captioned is listed, with no transcript link (its file would hold no words) and nothing said instead.
+      const quietCard = page.locator(`[data-booking]`).filter({ has: page.getByRole('heading', { level: 3, name: 'Quiet webinar' }) });
+      await quietCard.waitFor();
+      expect(await quietCard.getByRole('link', { name: /transcript/i }).count()).toBe(0);
+      expect(await quietCard.getByText(/transcript|caption/i).count()).toBe(0);
+      expect(await page.getByRole('link', { name: /Download the captions transcript/ }).count()).toBe(1);
       expect(await page.getByRole('link', { name: /Join now/ }).count()).toBe(0);
-      await axeAndReflow(page, 'My bookings after an online session');
+      await checkPage(page, 'My bookings after an online session');
       await tabTo(page, name);
       const download = page.waitForEvent('download');
       await page.keyboard.press('Enter');
@@ -347,7 +355,14 @@ describe.skipIf(!browserAvailable)('downloads the server refuses while the page 
       await page.goto(`/sessions/${s.id}`);
       await page.getByRole('heading', { level: 1, name: 'Sensory needs webinar' }).waitFor();
       await link().waitFor();
-      await axeAndReflow(page, 'session page after an online session');
+      await checkPage(page, 'session page after an online session');
+
+      // The quiet session's own page: its booking shown, no transcript link.
+      await page.goto(`/sessions/${quiet.id}`);
+      await page.getByRole('heading', { level: 1, name: 'Quiet webinar' }).waitFor();
+      await page.locator(`.my-booking[data-booking]`).waitFor();
+      expect(await page.getByRole('link', { name: /Download the captions transcript/ }).count()).toBe(0);
+      await checkPage(page, 'session page after an online session with no captions');
     } finally {
       t.clock.set(realNow);
     }

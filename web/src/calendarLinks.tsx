@@ -141,17 +141,18 @@ export function JoinNow({ sessionId, startsAt, endsAt, title }: { sessionId: str
 }
 
 /**
- * "Download the captions transcript" for someone with a seat on an online or hybrid session,
- * from its start (when captions may begin) on, and long after it: the live room's link is
- * gone once it ends, and the transcript is what a person who is deaf or hard of hearing, or
- * who missed part of it, goes back to.
+ * "Download the captions transcript" for someone with a seat on a session whose transcript
+ * holds a caption (the booking's `hasTranscript`, from the server): long after it too, since
+ * the live room's link is gone once it ends, and the transcript is what a person who is deaf
+ * or hard of hearing, or who missed part of it, goes back to. With no caption saved (none yet,
+ * or none was ever made) nothing is offered: the file would hold no words.
  */
-export function TranscriptLink({ sessionId, startsAt, title }: { sessionId: string; startsAt: string; title: string }) {
-  const now = useNow();
-  if (now < Date.parse(startsAt)) return null;
+export function TranscriptLink({ b }: { b: Pick<Booking, 'hasTranscript' | 'session'> }) {
+  if (!b.hasTranscript) return null;
+  const s = b.session;
   return (
-    <DownloadLink class="transcript-link" href={`/api/sessions/${encodeURIComponent(sessionId)}/transcript.vtt`} fallbackName="transcript.vtt" what="transcript">
-      Download the captions transcript<span class="visually-hidden">: {title}</span>
+    <DownloadLink class="transcript-link" href={`/api/sessions/${encodeURIComponent(s.id)}/transcript.vtt`} fallbackName="transcript.vtt" what="transcript">
+      Download the captions transcript<span class="visually-hidden">: {s.title}</span>
     </DownloadLink>
   );
 }

@@ -156,7 +156,8 @@ export function BookingDetails({ b, headingLevel, onChanged, onRefused, hideSess
         {!hideSessionFacts && s.venue && b.seat === 'in_person' && <Fact label="Venue"><span class="break">{s.venue}</span></Fact>}
       </dl>
       {b.status === 'confirmed' && b.seat === 'online' && s.status !== 'cancelled' && !hideSessionFacts && mineToAnswer && <JoinNow sessionId={s.id} startsAt={s.startsAt} endsAt={s.endsAt} title={s.title} />}
-      {(b.status === 'confirmed' || b.status === 'attended' || b.status === 'absent') && s.mode !== 'in_person' && s.status !== 'cancelled' && mineToAnswer && <TranscriptLink sessionId={s.id} startsAt={s.startsAt} title={s.title} />}
+      {/* Only the person booked may read it (an office is refused), and only once it holds a caption. */}
+      {mineToAnswer && <TranscriptLink b={b} />}
       <div class="actions">
         {b.status === 'offered' && !lapsed && s.status !== 'cancelled' && mineToAnswer && (
           <>
