@@ -54,14 +54,51 @@ export interface UsersTable {
   erased_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
-/** Actions kept on record by ids only (no personal data): who did what to whom, and when. */
+/**
+ * What an audit log entry's subject is: a person (users), an identity provider
+ * (identity_providers) or an organisation (organisations).
+ */
+export type AuditSubjectKind = 'person' | 'identity_provider' | 'organisation';
+
+/**
+ * The security-relevant actions on accounts (server/accounts/audit.ts, which says where each is
+ * recorded): `erase_personal_data`; `export_personal_data`, a copy of someone's data downloaded
+ * by an office or administrator; `rectify_personal_data`, their name or email put right by one;
+ * `change_placement`, their role or organisation changed; `disable_account` and
+ * `enable_account`, turned off or on; `grant_captioner` and `revoke_captioner`, the captioner
+ * flag given or taken away; `send_password_reset`, a reset link sent to them by an administrator.
+ */
+export type AuditAction =
+  | 'erase_personal_data'
+  | 'export_personal_data'
+  | 'rectify_personal_data'
+  | 'change_placement'
+  | 'disable_account'
+  | 'enable_account'
+  | 'grant_captioner'
+  | 'revoke_captioner'
+  | 'send_password_reset';
+
+/**
+ * Actions kept on record by ids and codes only (no personal data, so an entry outlives the
+ * erasure of anyone it names): who (`actor_id`, a person) did what to whom, and when; names are
+ * looked up when the log is read. Written in the same transaction as the change it records,
+ * and only when something changed.
+ */
 export interface AuditLogTable {
   id: string;
-  /** `erase_personal_data`; `export_personal_data`: a copy of someone's data downloaded by an office or administrator; `rectify_personal_data`: their name or email put right by one (server/accounts/audit.ts). */
-  action: 'erase_personal_data' | 'export_personal_data' | 'rectify_personal_data';
+  action: AuditAction;
   actor_id: string;
+  /** What `subject_id` is (a person unless said). */
+  subject_kind: ColumnType<AuditSubjectKind, AuditSubjectKind | undefined, AuditSubjectKind>;
   subject_id: string;
   at: string;
+  /**
+   * JSON, by action (server/accounts/audit.ts `AuditFact`): `change_placement`
+   * `{ role: { from, to }, orgId: { from, to } }`; `rectify_personal_data` `{ fields: ['name' | 'email'] }`
+   * (null on entries from before it was kept); null for the rest.
+   */
+  detail: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** A signed-in browser or API client. The token itself is never stored, only its hash. */

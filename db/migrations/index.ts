@@ -39,6 +39,7 @@ import * as m1001erasure from './20261210_01_erasure.js';
 import * as m1101order from './20261211_01_outbox_booking_order.js';
 import * as m1201bookingEnds from './20261212_01_booking_ends_at.js';
 import * as m1301claimScope from './20261213_01_org_claim_scope.js';
+import * as m1401auditDetail from './20261214_01_audit_detail.js';
 
 export const migrations: Record<string, Migration> = {
   '20261124_01_accounts_catalogue': m01,
@@ -76,4 +77,5 @@ export const migrations: Record<string, Migration> = {
   '20261211_01_outbox_booking_order': m1101order,
   '20261212_01_booking_ends_at': m1201bookingEnds,
   '20261213_01_org_claim_scope': m1301claimScope,
+  '20261214_01_audit_detail': m1401auditDetail,
 };

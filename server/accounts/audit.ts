@@ -1,14 +1,130 @@
 /**
- * The audit log: actions on a person's personal data kept on record by ids only (no personal
- * data), who did what to whom and when. Erasing it (erasure.ts), downloading a copy of it
- * for someone else (privacy/service.ts, a subject access request) and putting their name or
- * email right (lifecycle.ts `updatePerson`: a new address is also a new way into the account)
- * are recorded.
+ * The audit log: the security-relevant actions on accounts, kept on record by ids and codes
+ * only (no names, no addresses: an entry outlives the erasure of anyone it names), who did what
+ * to whom and when. Each is written in the transaction of the change it records, and only when
+ * something changed (a refused or no-op request records nothing):
+ *
+ * - `erase_personal_data` (erasure.ts); `export_personal_data`, a copy of someone's data
+ *   downloaded for them (privacy/service.ts, a subject access request);
+ * - `rectify_personal_data`, their name or email put right (lifecycle.ts `updatePerson`: a new
+ *   address is also a new way into the account), with which of the two;
+ * - `disable_account` / `enable_account`, `grant_captioner` / `revoke_captioner`
+ *   (`updatePerson`); `change_placement`, their role or organisation changed (`setPlacement`),
+ *   from and to; `send_password_reset`, a reset link sent to them by an administrator
+ *   (`sendResetLink`; not the one people ask for themselves).
+ *
+ * Administrators read it (`GET /api/audit-log`): names are looked up as it is read, from the
+ * rows as they now are.
  */
 import { randomUUID } from 'node:crypto';
-import type { AuditLogTable } from '../../db/schema.js';
+import { z } from 'zod';
+import { Role } from '../../shared/accounts.js';
+import { decodeAuditCursor, encodeAuditCursor, type AuditEntry, type AuditLogPage, type AuditLogQuery, type AuditSubjectKind } from '../../shared/audit.js';
+import type { AuditAction } from '../../db/schema.js';
+import { AppError } from '../errors.js';
+import type { Deps } from '../platform/deps.js';
+import type { AuthUser } from '../platform/http.js';
 import type { Q } from './repository.js';
 
-export async function recordAudit(db: Q, action: AuditLogTable['action'], actorId: string, subjectId: string, at: string) {
-  await db.insertInto('audit_log').values({ id: randomUUID(), action, actor_id: actorId, subject_id: subjectId, at }).execute();
+/** A role and organisation (by id) before and after a change (`change_placement`). */
+const StoredPlacement = z.object({ role: z.object({ from: Role, to: Role }), orgId: z.object({ from: z.string().nullable(), to: z.string().nullable() }) });
+/** Which details were put right (`rectify_personal_data`). */
+const StoredRectify = z.object({ fields: z.array(z.enum(['name', 'email'])).min(1) });
+
+/** What was done, with the detail its action keeps (ids and codes only). */
+export type AuditFact =
+  | { action: 'change_placement'; detail: z.infer<typeof StoredPlacement> }
+  | { action: 'rectify_personal_data'; detail: z.infer<typeof StoredRectify> }
+  | { action: Exclude<AuditAction, 'change_placement' | 'rectify_personal_data'>; detail?: undefined };
+
+/** One entry to record: the fact, who did it, to what (a person unless `subjectKind` says otherwise), and when. */
+export type AuditRecord = AuditFact & { actorId: string; subjectId: string; subjectKind?: AuditSubjectKind; at: string };
+
+/** Records one entry, in `db`: the transaction of the change it records (a read's own, for a download). */
+export async function recordAudit(db: Q, entry: AuditRecord) {
+  await db
+    .insertInto('audit_log')
+    .values({
+      id: randomUUID(),
+      action: entry.action,
+      actor_id: entry.actorId,
+      subject_kind: entry.subjectKind ?? 'person',
+      subject_id: entry.subjectId,
+      at: entry.at,
+      detail: entry.detail === undefined ? null : JSON.stringify(entry.detail),
+    })
+    .execute();
+}
+
+/**
+ * A page of entries, newest first (by `at`, then `id`): those older than `before` when given,
+ * and only those `person` did or that were done to them when given; one more than `limit`, so
+ * the caller knows whether older ones follow. Each with its actor's and subject's names as the
+ * rows now hold them (null: no such row).
+ */
+function entriesPage(db: Q, opts: { person?: string; before?: { at: string; id: string }; limit: number }) {
+  let q = db
+    .selectFrom('audit_log as a')
+    .leftJoin('users as actor', 'actor.id', 'a.actor_id')
+    .leftJoin('users as su', (j) => j.onRef('su.id', '=', 'a.subject_id').on('a.subject_kind', '=', 'person'))
+    .leftJoin('organisations as so', (j) => j.onRef('so.id', '=', 'a.subject_id').on('a.subject_kind', '=', 'organisation'))
+    .leftJoin('identity_providers as sp', (j) => j.onRef('sp.id', '=', 'a.subject_id').on('a.subject_kind', '=', 'identity_provider'))
+    .select(['a.id', 'a.at', 'a.action', 'a.actor_id', 'a.subject_kind', 'a.subject_id', 'a.detail', 'actor.name as actor_name', 'su.name as person_name', 'so.name as org_name', 'sp.label as provider_label']);
+  const person = opts.person;
+  if (person !== undefined) q = q.where((eb) => eb.or([eb('a.actor_id', '=', person), eb.and([eb('a.subject_kind', '=', 'person'), eb('a.subject_id', '=', person)])]));
+  const before = opts.before;
+  if (before) q = q.where((eb) => eb(eb.refTuple('a.at', 'a.id'), '<', eb.tuple(before.at, before.id)));
+  return q.orderBy('a.at', 'desc').orderBy('a.id', 'desc').limit(opts.limit + 1).execute();
+}
+
+/** The names of the organisations `ids` names, as they now are (a deleted one is not in the map). */
+async function orgNames(db: Q, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('organisations').select(['id', 'name']).where('id', 'in', ids).execute();
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+async function personName(db: Q, id: string): Promise<string | null> {
+  return (await db.selectFrom('users').select('name').where('id', '=', id).executeTakeFirst())?.name ?? null;
+}
+
+/**
+ * Administrators: a page of the audit log (see AuditLogQuery), with names looked up now: an
+ * erased person's the placeholder their account holds, a deleted organisation's null.
+ */
+export async function auditLog(deps: Deps, actor: AuthUser, query: AuditLogQuery): Promise<AuditLogPage> {
+  if (actor.role !== 'admin') throw new AppError('forbidden', 'Only administrators can read the audit log.');
+  const before = query.before !== undefined ? decodeAuditCursor(query.before) : null;
+  // AuditLogQuery refuses a cursor that does not decode; this is for a caller that did not parse it.
+  if (query.before !== undefined && !before) throw new AppError('validation_failed', 'That is not a place in the audit log.', { issues: [{ path: 'before', message: 'must be the `next` of an earlier page of the audit log' }] });
+  const rows = await entriesPage(deps.db, { person: query.person, before: before ?? undefined, limit: query.limit });
+  const page = rows.slice(0, query.limit);
+  const placements = new Map(page.filter((r) => r.action === 'change_placement').map((r) => [r.id, StoredPlacement.parse(JSON.parse(r.detail ?? 'null'))]));
+  const names = await orgNames(deps.db, [...new Set([...placements.values()].flatMap((d) => [d.orgId.from, d.orgId.to]).filter((id): id is string => id !== null))]);
+  const org = (id: string | null) => (id === null ? null : { id, name: names.get(id) ?? null });
+  const items = page.map((r): AuditEntry => {
+    const base = {
+      id: r.id,
+      at: r.at,
+      actor: { id: r.actor_id, name: r.actor_name ?? null },
+      subject: { kind: r.subject_kind, id: r.subject_id, name: (r.subject_kind === 'person' ? r.person_name : r.subject_kind === 'organisation' ? r.org_name : r.provider_label) ?? null },
+    };
+    switch (r.action) {
+      case 'change_placement': {
+        const d = placements.get(r.id)!;
+        return { ...base, action: r.action, detail: { role: d.role, organisation: { from: org(d.orgId.from), to: org(d.orgId.to) } } };
+      }
+      case 'rectify_personal_data':
+        // Entries from before the fields were kept have none.
+        return { ...base, action: r.action, detail: r.detail === null ? null : StoredRectify.parse(JSON.parse(r.detail)) };
+      default:
+        return { ...base, action: r.action, detail: null };
+    }
+  });
+  const last = page.at(-1);
+  return {
+    items,
+    next: rows.length > query.limit && last ? encodeAuditCursor({ at: last.at, id: last.id }) : null,
+    person: query.person !== undefined ? { id: query.person, name: await personName(deps.db, query.person) } : null,
+  };
 }

@@ -127,7 +127,7 @@ export async function erasePerson(deps: Deps, actor: AuthUser, userId: string): 
     // ETag must be told it changed (raised while the row still says which organisation).
     await raiseFeeds(trx, { userIds: [row.id] }, now);
     if (!(await repo.eraseUserRow(trx, row.id, { name: ERASED_NAME, email: erasedEmail(row.id), erasedAt: now }))) throw new AppError('conflict', 'This person’s personal data has already been erased.');
-    await recordAudit(trx, 'erase_personal_data', actor.id, row.id, now);
+    await recordAudit(trx, { action: 'erase_personal_data', actorId: actor.id, subjectId: row.id, at: now });
   });
   deps.logger.info('personal data erased', { actorId: actor.id, userId });
   return personView(deps, userId);

@@ -92,8 +92,8 @@ export async function requestPasswordReset(deps: Deps, email: string, client: st
   await emailResetLink(deps, user);
 }
 
-/** Writes a new reset link for `user` and its email, in one transaction. */
-async function emailResetLink(deps: Deps, user: UserRow) {
+/** Writes a new reset link for `user` and its email, in one transaction; sent by `sentBy` (not asked for by the person), it is recorded in the audit log. */
+async function emailResetLink(deps: Deps, user: UserRow, sentBy?: AuthUser) {
   const token = randomBytes(32).toString('base64url');
   const now = deps.now();
   const link = `${deps.config.publicUrl.replace(/\/$/, '')}/reset-password#token=${token}`;
@@ -107,6 +107,7 @@ async function emailResetLink(deps: Deps, user: UserRow) {
       used_at: null,
     });
     await enqueueMessage(trx, deps, { kind: 'password_reset', to: user.email, userId: user.id, ...passwordResetEmail(user.name, link, RESET_LINK_MINUTES) });
+    if (sentBy) await recordAudit(trx, { action: 'send_password_reset', actorId: sentBy.id, subjectId: user.id, at: now.toISOString() });
   });
 }
 
@@ -213,8 +214,12 @@ export async function updatePerson(deps: Deps, actor: AuthUser, userId: string, 
     .transaction()
     .execute(async (trx) => {
       // Their sessions' locks, then their user row, in the order a booking batch takes them
-      // (lockPlacesOf), before anything of theirs is written.
+      // (lockPlacesOf), before anything of theirs is written; else their row alone, which the
+      // first change would lock anyway. What they were is read under it, so the audit log
+      // records only what this request changes (one made meanwhile by someone else is theirs).
       if (patch.disabled) await lockPlacesOf(trx, deps, target.id);
+      const before = patch.disabled ? await repo.findUserById(trx, target.id) : await repo.lockUserRow(trx, target.id);
+      if (!before || before.erased_at) throw erasedAccount();
       if (details) {
         // Never an erased account, even one erased since it was read above.
         if (!(await repo.setUserNameAndEmail(trx, target.id, details))) throw erasedAccount();
@@ -230,9 +235,11 @@ export async function updatePerson(deps: Deps, actor: AuthUser, userId: string, 
         }
         // Their own feed and their organisation's name them in their events (and address them as the attendee).
         await raiseFeeds(trx, { userIds: [target.id] }, now);
-        await recordAudit(trx, 'rectify_personal_data', actor.id, target.id, now);
+        // Which of the two changed, never what to: the log holds no personal data.
+        const fields = (['name', 'email'] as const).filter((f) => details[f] !== undefined && details[f] !== (f === 'email' ? before.email.toLowerCase() : before.name));
+        if (fields.length) await recordAudit(trx, { action: 'rectify_personal_data', detail: { fields }, actorId: actor.id, subjectId: target.id, at: now });
       }
-      return accountChanges(trx, deps, target, patch, now);
+      return accountChanges(trx, deps, actor, before, patch, now);
     })
     .catch((e: unknown) => {
       // Taken by another account since it was checked (detailsChange): nothing was changed.
@@ -276,15 +283,22 @@ async function detailsChange(deps: Deps, actor: AuthUser, target: UserRow, patch
   return { ...(name !== undefined ? { name } : {}), ...(email !== undefined ? { email } : {}) };
 }
 
-/** The account changes of `updatePerson` (turned off or on, captioner flag, job role), in its transaction, after their name and email. */
-async function accountChanges(trx: Transaction<Database>, deps: Deps, target: UserRow, patch: { disabled?: boolean; captioner?: boolean; jobRole?: JobRole | null }, now: string) {
+/**
+ * The account changes of `updatePerson` (turned off or on, captioner flag, job role), in its
+ * transaction, after their name and email; `target` is the person as read under its locks.
+ * Turning off or on and the captioner flag are recorded in the audit log when they change it.
+ */
+async function accountChanges(trx: Transaction<Database>, deps: Deps, actor: AuthUser, target: UserRow, patch: { disabled?: boolean; captioner?: boolean; jobRole?: JobRole | null }, now: string) {
+  const audit = (action: 'disable_account' | 'enable_account' | 'grant_captioner' | 'revoke_captioner') => recordAudit(trx, { action, actorId: actor.id, subjectId: target.id, at: now });
   let given: Awaited<ReturnType<typeof releasePlaces>> = [];
   if (patch.disabled !== undefined) {
-    // Whether they are off is read again under their locks (taken by updatePerson), not as read
+    // Whether they are off is as read under their locks (taken by updatePerson), not as read
     // before: turned on meanwhile (and booked since), turning them off gives those places up.
-    const offSince = patch.disabled ? ((await repo.findUserById(trx, target.id))?.disabled_at ?? null) : null;
+    const offSince = target.disabled_at;
     // Never an erased account, even one erased since it was read above.
     if (!(await repo.setUserDisabled(trx, target.id, patch.disabled ? (offSince ?? now) : null))) throw erasedAccount();
+    if (patch.disabled && !offSince) await audit('disable_account');
+    if (!patch.disabled && offSince) await audit('enable_account');
     if (patch.disabled) {
       await repo.revokeSessionsOfUser(trx, target.id, now);
       await repo.voidPasswordResets(trx, target.id, now);
@@ -303,6 +317,7 @@ async function accountChanges(trx: Transaction<Database>, deps: Deps, target: Us
   if (patch.captioner !== undefined) {
     await repo.setUserCaptioner(trx, target.id, patch.captioner);
     if (!patch.captioner) ended = await repo.endCaptionerAssignments(trx, target.id);
+    if (patch.captioner !== Boolean(target.captioner)) await audit(patch.captioner ? 'grant_captioner' : 'revoke_captioner');
   }
   if (patch.jobRole !== undefined) await repo.setUserJobRole(trx, target.id, patch.jobRole);
   return { given, ended };
@@ -321,7 +336,10 @@ export async function setOwnJobRole(deps: Deps, actor: AuthUser, jobRole: JobRol
 /** An erased account is kept only so that counts stay right: it is never changed again (turned on, moved, given a job role or flag). */
 const erasedAccount = () => new AppError('conflict', 'This person’s personal data has been erased: the account cannot be turned on or changed again. Add a new account if they come back.');
 
-/** An administrator changes someone's role or moves them to another organisation. */
+/**
+ * An administrator changes someone's role or moves them to another organisation; a change of
+ * either is recorded in the audit log (from and to), the same role and organisation again is not.
+ */
 export async function setPlacement(deps: Deps, actor: AuthUser, userId: string, role: Role, orgId: string | null): Promise<PersonChanged> {
   const row = await repo.findUserById(deps.db, userId);
   if (!row) throw new AppError('not_found', 'There is no such person.');
@@ -334,6 +352,9 @@ export async function setPlacement(deps: Deps, actor: AuthUser, userId: string, 
     // Locks in a booking batch's order: the sessions of their places, their user row, then
     // (below) their calendar feeds; else the two can deadlock (lockPlacesOf).
     await lockPlacesOf(trx, deps, userId);
+    // What they were, read under the lock: another administrator may have moved them meanwhile.
+    const was = await repo.findUserById(trx, userId);
+    if (!was || was.erased_at) throw erasedAccount();
     // Their bookings leave the old organisation's calendar feed and join the new one's.
     const now = deps.now().toISOString();
     // Their cancellations still leaving feeds now leave the new organisation's too.
@@ -341,6 +362,9 @@ export async function setPlacement(deps: Deps, actor: AuthUser, userId: string, 
     await raiseFeeds(trx, { userIds: [userId] }, now);
     const heldBefore = await ssoRequiringOrg(trx, row);
     await repo.setUserPlacement(trx, userId, role, orgId);
+    if (was.role !== role || was.org_id !== orgId) {
+      await recordAudit(trx, { action: 'change_placement', detail: { role: { from: was.role, to: role }, orgId: { from: was.org_id, to: orgId } }, actorId: actor.id, subjectId: userId, at: now });
+    }
     await raiseFeeds(trx, { userIds: [userId] }, now, lastCancelledAt);
     // Now held to an organisation's own sign-in (staff or office staff moved into it, or made
     // staff there): their sign-in sessions end, as when it turns the requirement on (updateOrg),
@@ -363,11 +387,12 @@ export async function setPlacement(deps: Deps, actor: AuthUser, userId: string, 
 }
 
 /**
- * An administrator sends someone a password reset link (as if they had asked for one). Not to
- * an account that is turned off, nor to someone whose organisation requires its own sign-in
- * (a password would not let them in): both `conflict`, nothing sent.
+ * An administrator (`actor`) sends someone a password reset link (as if they had asked for
+ * one), recorded in the audit log with it. Not to an account that is turned off, nor to
+ * someone whose organisation requires its own sign-in (a password would not let them in):
+ * both `conflict`, nothing sent.
  */
-export async function sendResetLink(deps: Deps, userId: string) {
+export async function sendResetLink(deps: Deps, actor: AuthUser, userId: string) {
   const row = await repo.findUserById(deps.db, userId);
   if (!row) throw new AppError('not_found', 'There is no such person.');
   if (row.disabled_at) throw new AppError('conflict', 'This account is turned off: turn it on before sending a reset link.');
@@ -377,7 +402,7 @@ export async function sendResetLink(deps: Deps, userId: string) {
   // email back rather than told it is on its way.
   const wait = await resetEmailCap(deps, row.email);
   if (wait !== null) throw rateLimited(wait, `password reset emails to this person (at most ${RESET_EMAILS_PER_HOUR} an hour)`);
-  await emailResetLink(deps, row);
+  await emailResetLink(deps, row, actor);
 }
 
 /** A person as shown to those who manage them. */

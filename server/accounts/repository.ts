@@ -161,6 +161,13 @@ export async function countChildOrgs(db: Q, id: string): Promise<number> {
   return Number(r?.n ?? 0);
 }
 
+/** A person's row, locked until the transaction ends (PostgreSQL; SQLite's transaction holds the write lock). */
+export function lockUserRow(trx: Transaction<Database>, id: string): Promise<UserRow | undefined> {
+  let q = trx.selectFrom('users').selectAll().where('id', '=', id);
+  if (kindOf(trx) === 'postgres') q = q.forUpdate();
+  return q.executeTakeFirst();
+}
+
 /** An organisation's row, locked until the transaction ends (PostgreSQL; SQLite's transaction holds the write lock). */
 export function lockOrg(trx: Transaction<Database>, id: string): Promise<OrganisationRow | undefined> {
   let q = trx.selectFrom('organisations').selectAll().where('id', '=', id);

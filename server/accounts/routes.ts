@@ -11,6 +11,7 @@ import * as lifecycle from './lifecycle.js';
 import * as erasure from './erasure.js';
 import * as links from './signin-links.js';
 import { oidcRoutes } from './oidc-routes.js';
+import { auditRoutes } from './audit-routes.js';
 import { SIGN_IN_LINK_MINUTES } from './signin-links.js';
 import { clientAddress } from '../platform/client-address.js';
 import { answerHoldsSecret } from '../platform/idempotency.js';
@@ -372,13 +373,12 @@ export function accountRoutes(deps: Deps) {
       method: 'post',
       path: '/users/{id}/password-reset',
       tags: ['accounts'],
-      summary: 'Email a person a password reset link (admin)',
+      summary: 'Email a person a password reset link (admin); kept in the audit log',
       request: { params: OrgParam },
       responses: { 202: jsonResponse(z.object({ message: z.string() }), 'The link is on its way'), 409: { description: '`conflict`: the account is turned off, or the person’s organisation requires its own sign-in (a password would not let them in)' }, 429: { description: '`rate_limited`, with `Retry-After`: three reset emails have gone to this person in the last hour; nothing was sent' } },
     }),
     async (c) => {
-      requireRole(c, 'admin');
-      await lifecycle.sendResetLink(deps, c.req.valid('param').id);
+      await lifecycle.sendResetLink(deps, requireRole(c, 'admin'), c.req.valid('param').id);
       return c.json({ message: 'A password reset link is on its way.' }, 202);
     },
   );
@@ -417,6 +417,8 @@ export function accountRoutes(deps: Deps) {
     }),
     async (c) => c.json(await erasure.erasePerson(deps, requireRole(c, 'admin', 'office'), c.req.valid('param').id), 200),
   );
+
+  app.route('/', auditRoutes(deps));
 
   app.route('/', oidcRoutes(deps, (c, result) => {
     setCookie(c, SESSION_COOKIE, result.token, { httpOnly: true, sameSite: 'Lax', secure: secureCookie, path: '/', expires: result.expires });

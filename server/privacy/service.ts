@@ -50,7 +50,7 @@ export async function dataOf(deps: Deps, actor: AuthUser, userId: string): Promi
   const now = deps.now().toISOString();
   const subject: AuthUser = { id: row.id, email: row.email, name: row.name, role: row.role, orgId: row.org_id, captioner: !!row.captioner };
   const data = await personalData(deps, subject, now, actor);
-  await recordAudit(deps.db, 'export_personal_data', actor.id, row.id, now);
+  await recordAudit(deps.db, { action: 'export_personal_data', actorId: actor.id, subjectId: row.id, at: now });
   return { filename: `personal-data-${row.name}-${now.slice(0, 10)}.json`.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_'), data };
 }
 

@@ -174,8 +174,11 @@ describe('erasing a person who has left', () => {
       { segment_id: 'seg-2', text: `Good question, Erased person. Write to me at erased-${zeb.id}@erased.invalid.`, speaker_name: trainer.name },
     ]);
 
-    // The audit log: who, when, whom, by ids only.
-    expect(await t.db.selectFrom('audit_log').select(['action', 'actor_id', 'subject_id', 'at']).execute()).toEqual([{ action: 'erase_personal_data', actor_id: office.id, subject_id: zeb.id, at: '2026-02-10T18:00:00.000Z' }]);
+    // The audit log: who, when, whom, by ids only (turning the account off first is kept too).
+    expect(await t.db.selectFrom('audit_log').select(['action', 'actor_id', 'subject_id', 'at']).orderBy('action').execute()).toEqual([
+      { action: 'disable_account', actor_id: office.id, subject_id: zeb.id, at: '2026-02-10T18:00:00.000Z' },
+      { action: 'erase_personal_data', actor_id: office.id, subject_id: zeb.id, at: '2026-02-10T18:00:00.000Z' },
+    ]);
     expect(JSON.stringify(t.logger.lines.filter((l) => l.msg === 'personal data erased'))).not.toMatch(/Quillfeather|zebedee/i);
     expect(t.logger.lines.filter((l) => l.msg === 'personal data erased')).toEqual([expect.objectContaining({ actorId: office.id, userId: zeb.id })]);
 

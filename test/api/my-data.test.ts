@@ -107,7 +107,10 @@ describe("a person's data for a subject access request", () => {
     expect(text).not.toContain(colleague.email);
     expect(text).not.toContain(office.email);
     // Who downloaded whose data, and when, by ids only.
-    expect(await t.db.selectFrom('audit_log').select(['action', 'actor_id', 'subject_id', 'at']).execute()).toEqual([{ action: 'export_personal_data', actor_id: office.id, subject_id: leaver.id, at: '2026-03-01T10:00:00.000Z' }]);
+    expect(await t.db.selectFrom('audit_log').select(['action', 'actor_id', 'subject_id', 'at']).orderBy('at').execute()).toEqual([
+      { action: 'disable_account', actor_id: office.id, subject_id: leaver.id, at: '2026-02-10T18:00:00.000Z' },
+      { action: 'export_personal_data', actor_id: office.id, subject_id: leaver.id, at: '2026-03-01T10:00:00.000Z' },
+    ]);
 
     // An administrator may too.
     const admin = await t.user('admin');
@@ -226,6 +229,7 @@ describe("a person's data for a subject access request", () => {
     const erased = await t.request('GET', `/api/users/${staff.id}/data`, { as: office });
     expect([erased.status, erased.json.error.code]).toEqual([409, 'conflict']);
     expect(erased.json.error.message).toMatch(/erased/);
-    expect((await t.db.selectFrom('audit_log').select('action').execute()).map((r) => r.action)).toEqual(['erase_personal_data']);
+    // Turning the account off and erasing it are kept; none of the refused downloads is.
+    expect((await t.db.selectFrom('audit_log').select('action').orderBy('action').execute()).map((r) => r.action)).toEqual(['disable_account', 'erase_personal_data']);
   });
 });

@@ -225,7 +225,7 @@ describe.skipIf(!browserAvailable)('administrators’ lists', { timeout: 180_000
     expect(await page.locator(count).getAttribute('aria-live')).toBe('polite');
     await checkPage(page, 'people with a count (320 px)');
 
-    await activate(page, 'Show more people', { max: 400 });
+    await activate(page, 'Show more people', { max: 460 });
     await expect.poll(() => textOf(page, count)).toBe('People matching “countable”: 55 people.');
 
     // Narrowed by organisation too: the count follows.

@@ -57,7 +57,10 @@ describe.skipIf(!browserAvailable)('erasing the personal data of someone who has
     expect(file.suggestedFilename()).toMatch(/^personal-data-Lorna Leaver-\d{4}-\d{2}-\d{2}\.json$/);
     const data = JSON.parse(readFileSync((await file.path())!, 'utf8'));
     expect(data.account).toMatchObject({ id: leaver.id, name: 'Lorna Leaver', email: leaver.email, disabled: true });
-    expect(await t.db.selectFrom('audit_log').select(['action', 'actor_id', 'subject_id']).execute()).toEqual([{ action: 'export_personal_data', actor_id: office.id, subject_id: leaver.id }]);
+    expect(await t.db.selectFrom('audit_log').select(['action', 'actor_id', 'subject_id']).orderBy('action').execute()).toEqual([
+      { action: 'disable_account', actor_id: office.id, subject_id: leaver.id },
+      { action: 'export_personal_data', actor_id: office.id, subject_id: leaver.id },
+    ]);
 
     // Asked first, with what it means; keeping changes nothing and gives focus back.
     await activate(page, 'Erase personal data: Lorna Leaver');
@@ -112,6 +115,9 @@ describe.skipIf(!browserAvailable)('erasing the personal data of someone who has
     await expect.poll(() => card.count()).toBe(0);
     await page.locator('#people-count').filter({ hasText: 'No one matches “Gideon Gonewest”.' }).waitFor();
     await checkPage(page, 'personal data erased (admin, 320 px)');
-    expect((await t.db.selectFrom('audit_log').select(['actor_id', 'subject_id']).where('subject_id', '=', gone.id).execute())).toEqual([{ actor_id: admin.id, subject_id: gone.id }]);
+    expect((await t.db.selectFrom('audit_log').select(['action', 'actor_id', 'subject_id']).where('subject_id', '=', gone.id).orderBy('action').execute())).toEqual([
+      { action: 'disable_account', actor_id: admin.id, subject_id: gone.id },
+      { action: 'erase_personal_data', actor_id: admin.id, subject_id: gone.id },
+    ]);
   });
 });

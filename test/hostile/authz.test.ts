@@ -257,6 +257,8 @@ const MATRIX: Row[] = [
   ['PUT /api/users/{id}/placement',         async (c) => ({ params: { id: c.me.id }, body: { role: 'staff', orgId: orgA.id } }),
                                                                                                                      e(401, 401, 403, 403,  403,   403,    403,    403,     200)],
   ['POST /api/users/{id}/password-reset',   async (c) => ({ params: { id: c.me.id } }),                              e(401, 401, 403, 403,  403,   403,    403,    403,     202)],
+  // Who did what to whose account: administrators only, even about me (my entries, filtered to me).
+  ['GET /api/audit-log',                    async (c) => ({ query: `person=${c.me.id}&limit=10` }),                  e(401, 401, 403, 403,  403,   403,    403,    403,     200)],
   ['PATCH /api/orgs/{id}',                  async () => ({ params: { id: orgA.id }, body: { settings: { travelBufferMinutes: 30 } } }),
                                                                                                                      e(401, 401, 403, 403,  403,   403,    403,    403,     200)],
   ['GET /api/orgs/{id}/leads',              async () => ({ params: { id: orgA.id } }),                               e(401, 401, 403, 403,  200,   403,    403,    403,     200)],

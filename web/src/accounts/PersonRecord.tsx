@@ -5,6 +5,8 @@
  * `GET /api/bookings/:id/certificate.pdf`) and a course certificate for each course they
  * attended a session of (`GET /api/courses/:id/certificate.pdf?userId=`; refused, and said
  * so beside the link, while the course is not complete): administrators only, as the service allows.
+ * For administrators, beside it, their Account history: the audit log's entries by or about
+ * them (`/admin/audit-log?person=`).
  */
 import { useState } from 'preact/hooks';
 import { z } from 'zod';
@@ -12,25 +14,36 @@ import type { User } from '../../../shared/accounts.js';
 import { CompletionList } from '../../../shared/attendance.js';
 import { Course } from '../../../shared/sessions.js';
 import { api } from '../api.js';
-import { DownloadAnchor } from '../components.js';
+import { DownloadAnchor, useApp } from '../components.js';
 import { plural } from '../format.js';
 import { Loaded, useLoad } from '../load.js';
+import { Link } from '../router.js';
 import { AttendedTable } from './AttendedTable.js';
 
 export function PersonRecord({ person, certificates = true }: { person: User; certificates?: boolean }) {
+  const { me } = useApp();
   const [open, setOpen] = useState(false);
   const summaryId = `record-${person.id}-summary`;
   return (
-    <details class="field" onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}>
-      <summary id={summaryId}>
-        Training record<span class="visually-hidden">: {person.name}</span>
-      </summary>
-      {open && (
-        <section aria-labelledby={summaryId}>
-          <PersonRecordBody person={person} certificates={certificates} />
-        </section>
+    <>
+      <details class="field" onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}>
+        <summary id={summaryId}>
+          Training record<span class="visually-hidden">: {person.name}</span>
+        </summary>
+        {open && (
+          <section aria-labelledby={summaryId}>
+            <PersonRecordBody person={person} certificates={certificates} />
+          </section>
+        )}
+      </details>
+      {me.role === 'admin' && (
+        <p class="field">
+          <Link href={`/admin/audit-log?${new URLSearchParams({ person: person.id })}`}>
+            Account history<span class="visually-hidden">: {person.name}</span>
+          </Link>
+        </p>
       )}
-    </details>
+    </>
   );
 }
 

@@ -1,7 +1,7 @@
 /**
  * Account pages, for the app's router. `signedOutRoute(path)` gives the pages that work
  * without signing in (forgot / reset password), whoever is signed in; `accountRoute(path,
- * me)` the signed-in ones (my account, the office's staff accounts, the admin people list and identity providers);
+ * me)` the signed-in ones (my account, the office's staff accounts, the admin people list, one person's record, identity providers and the audit log);
  * each returns null for any other path. Nav entries: ACCOUNT_NAV.
  */
 import type { MeValue } from '../components.js';
@@ -16,6 +16,8 @@ import { EmailSignInPage, SignInLinkPage } from './SignInLinkPages.js';
 const PeoplePage = lazyPage(() => import('../admin/PeoplePage.js').then((m) => m.PeoplePage));
 const IdentityProvidersPage = lazyPage(() => import('../admin/IdentityProvidersPage.js').then((m) => m.IdentityProvidersPage));
 const EditIdentityProviderPage = lazyPage(() => import('../admin/IdentityProvidersPage.js').then((m) => m.EditIdentityProviderPage));
+const AuditLogPage = lazyPage(() => import('../admin/AuditLogPage.js').then((m) => m.AuditLogPage));
+const PersonPage = lazyPage(() => import('../admin/PersonPage.js').then((m) => m.PersonPage));
 const StaffPage = lazyPage(() => import('./StaffPage.js').then((m) => m.StaffPage));
 const ImportPage = lazyPage(() => import('./ImportPage.js').then((m) => m.ImportPage));
 
@@ -24,6 +26,7 @@ export const ACCOUNT_NAV: { href: string; label: string; roles?: MeValue['role']
   { href: '/office/people', label: 'Staff accounts', roles: ['office'] },
   { href: '/admin/people', label: 'People', roles: ['admin'] },
   { href: '/admin/identity-providers', label: 'Identity providers', roles: ['admin'] },
+  { href: '/admin/audit-log', label: 'Audit log', roles: ['admin'] },
 ];
 
 /** Paths shown whether or not anyone is signed in (no redirect to the sign-in page). */
@@ -45,6 +48,11 @@ export function accountRoute(path: string, me: MeValue, key: string) {
   if (path === '/admin/people/import') return me.role === 'admin' ? <ImportPage key={key} /> : null;
   // Kept (keyed by path, not query) while searched: the list in view stays until the next has loaded.
   if (path === '/admin/people') return me.role === 'admin' ? <PeoplePage key={path} /> : null;
+  // One person's record, by id (whose account an audit log entry was about links here).
+  const person = match('/admin/people/:id', path);
+  if (person) return me.role === 'admin' ? <PersonPage key={key} userId={person.id!} /> : null;
+  // Kept (keyed by path, not query) while its pages turn: Older and Newest entries focus its count (see Pagination).
+  if (path === '/admin/audit-log') return me.role === 'admin' ? <AuditLogPage key={path} /> : null;
   if (path === '/admin/identity-providers') return me.role === 'admin' ? <IdentityProvidersPage key={key} /> : null;
   const provider = match('/admin/identity-providers/:id', path);
   if (provider) return me.role === 'admin' ? <EditIdentityProviderPage key={key} id={provider.id!} /> : null;

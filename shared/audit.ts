@@ -1,0 +1,130 @@
+/**
+ * The audit log as administrators read it (`GET /api/audit-log`, the Audit log page): who did
+ * what to whose account, and when, newest first, a page at a time. The log itself holds ids and
+ * codes only (server/accounts/audit.ts); the names here are looked up as the log is read, from
+ * the rows as they now are: an erased person is shown by the placeholder their account now
+ * holds, and something since deleted (an organisation, an identity provider) by no name (null).
+ */
+import { z } from 'zod';
+import { Role } from './accounts.js';
+import { Id } from './common.js';
+
+/** What an entry's subject is: a person, an identity provider or an organisation. */
+export const AuditSubjectKind = z.enum(['person', 'identity_provider', 'organisation']);
+export type AuditSubjectKind = z.infer<typeof AuditSubjectKind>;
+
+/** Something named in an entry: its id, and its name as it now is (null: no longer there). */
+export const AuditNamed = z.object({ id: z.string(), name: z.string().nullable() });
+export type AuditNamed = z.infer<typeof AuditNamed>;
+
+/** A role and organisation changed (`change_placement`): each from and to, the organisations by id and name (null: none). */
+export const PlacementDetail = z.object({
+  role: z.object({ from: Role, to: Role }),
+  organisation: z.object({ from: AuditNamed.nullable(), to: AuditNamed.nullable() }),
+});
+/** Which of a person's details were put right (`rectify_personal_data`), never their values; null on entries from before this was kept. */
+export const RectifyDetail = z.object({ fields: z.array(z.enum(['name', 'email'])) });
+
+const entry = <A extends string, D extends z.ZodType>(action: A, detail: D) =>
+  z.object({
+    id: z.string(),
+    /** When (ISO 8601, UTC). */
+    at: z.string(),
+    action: z.literal(action),
+    /** Who did it: always a person. */
+    actor: AuditNamed,
+    /** Whose account (or which provider or organisation) it was done to. */
+    subject: AuditNamed.extend({ kind: AuditSubjectKind }),
+    detail,
+  });
+
+/** One entry: what was done (`action`) decides what `detail` holds. */
+export const AuditEntry = z.discriminatedUnion('action', [
+  entry('change_placement', PlacementDetail),
+  entry('rectify_personal_data', RectifyDetail.nullable()),
+  entry('disable_account', z.null()),
+  entry('enable_account', z.null()),
+  entry('grant_captioner', z.null()),
+  entry('revoke_captioner', z.null()),
+  entry('send_password_reset', z.null()),
+  entry('erase_personal_data', z.null()),
+  entry('export_personal_data', z.null()),
+]);
+export type AuditEntry = z.infer<typeof AuditEntry>;
+export type AuditAction = AuditEntry['action'];
+
+/** The most entries one page holds. */
+export const AUDIT_PAGE_MAX = 100;
+
+/** A cursor's text: base64url, at most this long (what the log gives is about 120 characters). */
+const CURSOR_MAX = 256;
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+function toBase64Url(text: string): string {
+  let binary = '';
+  for (const b of new TextEncoder().encode(text)) binary += String.fromCharCode(b);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function fromBase64Url(text: string): string | null {
+  try {
+    const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (text.length % 4)) % 4));
+    return new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
+  } catch {
+    return null;
+  }
+}
+
+/** Where a page ended: the last entry's time and id (entries are ordered by both, newest first). */
+export interface AuditCursor {
+  at: string;
+  id: string;
+}
+
+/** The opaque `next` a page answers with: base64url of the JSON `[at, id]`. */
+export const encodeAuditCursor = (c: AuditCursor) => toBase64Url(JSON.stringify([c.at, c.id]));
+
+/** The position a cursor names, or null for text this log never gave. */
+export function decodeAuditCursor(text: string): AuditCursor | null {
+  if (text.length === 0 || text.length > CURSOR_MAX || !/^[A-Za-z0-9_-]+$/.test(text)) return null;
+  const json = fromBase64Url(text);
+  if (json === null) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(value) || value.length !== 2) return null;
+  const [at, id] = value as unknown[];
+  if (typeof at !== 'string' || !INSTANT.test(at) || !Number.isFinite(Date.parse(at)) || !Id.safeParse(id).success) return null;
+  return { at, id: id as string };
+}
+
+/**
+ * `person`: only the entries that person did or that were done to them. `before`: the entries
+ * older than the cursor (a page's `next`), so pages follow on without repeating or skipping an
+ * entry however many are written meanwhile. `limit`: 1 to 100, 50 unless asked.
+ */
+export const AuditLogQuery = z.object({
+  person: z.uuid({ message: 'must be a person’s id' }).optional(),
+  before: z
+    .string()
+    .max(CURSOR_MAX)
+    .refine((s) => decodeAuditCursor(s) !== null, { message: 'must be the `next` of an earlier page of the audit log' })
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(AUDIT_PAGE_MAX).default(50),
+});
+export type AuditLogQuery = z.infer<typeof AuditLogQuery>;
+
+/**
+ * A page of the log, newest first; `next` the cursor for the older entries (null: there are
+ * none); `person` the person it was filtered to, with their name as it now is (null when not
+ * filtered; their name null when there is no such person).
+ */
+export const AuditLogPage = z.object({
+  items: z.array(AuditEntry),
+  next: z.string().nullable(),
+  person: AuditNamed.nullable(),
+});
+export type AuditLogPage = z.infer<typeof AuditLogPage>;

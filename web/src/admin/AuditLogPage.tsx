@@ -1,0 +1,197 @@
+/**
+ * Administrators: the audit log (`GET /api/audit-log`), who did what to whose account and when,
+ * newest first, a page at a time: "Older entries" follows the log's own cursor (`?before=`), so
+ * a page neither repeats nor skips an entry written meanwhile, and "Newest entries" goes back to
+ * the start. `?person=` keeps one person's entries (their Account history, linked from their
+ * record): those they did and those done to them. Names are those the accounts hold now.
+ */
+import type { ComponentChildren } from 'preact';
+import { AuditLogPage as AuditLogPageSchema, AuditLogQuery, type AuditEntry } from '../../../shared/audit.js';
+import { api } from '../api.js';
+import { PageHeading, TableScroll, useApp, useFocusLater } from '../components.js';
+import { formatDateTime, listOf, plural } from '../format.js';
+import { Loaded, useLoad } from '../load.js';
+import { Link } from '../router.js';
+
+/** How many entries a page lists. */
+const PAGE = 50;
+const LOG = '/admin/audit-log';
+
+const ROLE_LABEL = { staff: 'Staff', office: 'School office', trainer: 'Trainer', admin: 'Administrator' } as const;
+
+/** The page's address: the log, one person's entries, from a cursor on. */
+export function auditLogHref({ person, before }: { person?: string | null; before?: string | null } = {}) {
+  const p = new URLSearchParams();
+  if (person) p.set('person', person);
+  if (before) p.set('before', before);
+  return p.size ? `${LOG}?${p}` : LOG;
+}
+
+const orgName = (o: { name: string | null }) => o.name ?? 'an organisation no longer listed';
+
+/** What was done, in plain English ("Changed role from Staff to School office and moved from Riverside Primary to Hilltop"). */
+export function whatWasDone(e: AuditEntry): string {
+  switch (e.action) {
+    case 'change_placement': {
+      const { role, organisation } = e.detail;
+      const parts: string[] = [];
+      if (role.from !== role.to) parts.push(`changed role from ${ROLE_LABEL[role.from]} to ${ROLE_LABEL[role.to]}`);
+      const [from, to] = [organisation.from, organisation.to];
+      if ((from?.id ?? null) !== (to?.id ?? null)) parts.push(from && to ? `moved from ${orgName(from)} to ${orgName(to)}` : to ? `moved to ${orgName(to)}` : `took them out of ${orgName(from!)}`);
+      const words = parts.join(' and ') || 'changed role or organisation';
+      return words[0]!.toUpperCase() + words.slice(1);
+    }
+    case 'rectify_personal_data':
+      return e.detail ? `Put right their ${listOf(e.detail.fields)}` : 'Put right their name or email';
+    case 'disable_account':
+      return 'Turned the account off';
+    case 'enable_account':
+      return 'Turned the account on';
+    case 'grant_captioner':
+      return 'Made them a captioner';
+    case 'revoke_captioner':
+      return 'Stopped them being a captioner';
+    case 'send_password_reset':
+      return 'Sent a password reset link';
+    case 'erase_personal_data':
+      return 'Erased their personal data';
+    case 'export_personal_data':
+      return 'Downloaded a copy of their data';
+  }
+}
+
+/** Whose account (or which organisation or identity provider) it was done to: a person's links to their record. */
+function Subject({ subject }: { subject: AuditEntry['subject'] }) {
+  if (subject.kind === 'person') {
+    return subject.name === null ? <>Someone no longer found</> : <Link href={`/admin/people/${encodeURIComponent(subject.id)}`}>{subject.name}</Link>;
+  }
+  if (subject.kind === 'organisation') return <>{subject.name ?? 'An organisation no longer listed'} (organisation)</>;
+  return <>{subject.name ?? 'An identity provider since removed'} (identity provider)</>;
+}
+
+export function AuditLogPage() {
+  const { loc } = useApp();
+  // What the address asks for; anything the log would refuse (an edited address) is said, not sent.
+  const asked = AuditLogQuery.safeParse({ person: loc.query.get('person') || undefined, before: loc.query.get('before') || undefined, limit: PAGE });
+  const person = loc.query.get('person') || null;
+  const before = loc.query.get('before') || null;
+  // The page in view stays while the next loads: it carries what it was found for, so its words describe it.
+  const state = useLoad(async () => {
+    if (!asked.success) throw new Error('bad address');
+    const q = asked.data;
+    const found = await api(`/api/audit-log?${new URLSearchParams({ limit: String(q.limit), ...(q.person ? { person: q.person } : {}), ...(q.before ? { before: q.before } : {}) })}`, AuditLogPageSchema);
+    return { ...found, asked: { person, before } };
+  }, [person, before]);
+  const focusLater = useFocusLater();
+  /** After following a link of the page's own, focus goes where the new entries begin (the link may be gone), as Pagination's do. */
+  const focusOn = (id: string) => () => focusLater(() => document.getElementById(id), { force: true });
+
+  const d = state.data?.asked.person === person ? state.data : undefined;
+  const whoseName = d?.person ? (d.person.name ?? 'someone not found') : null;
+  const title = person ? (whoseName ? `Account history: ${whoseName}` : 'Account history') : 'Audit log';
+
+  let count: ComponentChildren = '';
+  if (state.data && state.data.asked.person === person && state.data.asked.before === before) {
+    const n = state.data.items.length;
+    const older = state.data.asked.before !== null;
+    const about = whoseName ? ` by or about ${whoseName}` : '';
+    count =
+      n === 0
+        ? older
+          ? 'There are no older entries.'
+          : person
+            ? `Nothing has been recorded${about} yet.`
+            : 'Nothing has been recorded in the audit log yet.'
+        : `${older ? `${plural(n, 'older entry', 'older entries')}` : state.data.next ? `The ${n} newest entries` : plural(n, 'entry', 'entries')}${about}, newest first.${state.data.next ? ' Older entries follow on the next page.' : older ? ' These are the oldest.' : ''}`;
+  }
+
+  return (
+    <>
+      <PageHeading title={title} navigated={loc.navigated} error={!asked.success || (!!state.error && !state.data)}>
+        {title}
+      </PageHeading>
+      {person ? (
+        <p class="back">
+          <Link href={LOG} onClick={focusOn('audit-count')}>
+            The whole audit log
+          </Link>
+        </p>
+      ) : null}
+      <p class="hint">
+        {person ? 'What they did, and what was done to their account, newest first.' : 'Who did what to whose account, newest first: roles and organisations changed, accounts turned off and on, captioners, password reset links sent, names and email addresses put right, and personal data downloaded or erased.'}{' '}
+        Names are as the accounts now hold them: someone whose personal data was erased shows as “Erased person”.
+      </p>
+      {!asked.success ? (
+        <div role="alert" class="notice notice-error">
+          <p>
+            This address does not name a person or a place in the audit log. <Link href={LOG}>Go to the newest entries</Link>.
+          </p>
+        </div>
+      ) : (
+        <>
+          {/* In the page before the entries load, so the count is read out when it arrives; following Older or Newest entries focuses it. */}
+          <p role="status" class="count" id="audit-count" tabIndex={-1}>
+            {count}
+          </p>
+          <Loaded state={state} what="the audit log">
+            {(data) => (
+              <>
+                {data.items.length > 0 && (
+                  <TableScroll label={person ? 'Account history' : 'Audit log'}>
+                    <table class="stack">
+                      <caption class="visually-hidden">{title}, newest first</caption>
+                      <thead>
+                        <tr>
+                          <th scope="col">When</th>
+                          <th scope="col">Who</th>
+                          <th scope="col">What</th>
+                          <th scope="col">Whose account</th>
+                        </tr>
+                      </thead>
+                      <tbody>
+                        {data.items.map((e) => (
+                          <tr key={e.id}>
+                            <th scope="row" data-label="When">
+                              <time dateTime={e.at}>{formatDateTime(e.at)}</time>
+                            </th>
+                            <td data-label="Who" class="break">
+                              {e.actor.name ?? 'Someone no longer found'}
+                            </td>
+                            <td data-label="What">{whatWasDone(e)}</td>
+                            <td data-label="Whose account" class="break">
+                              <Subject subject={e.subject} />
+                            </td>
+                          </tr>
+                        ))}
+                      </tbody>
+                    </table>
+                  </TableScroll>
+                )}
+                {(data.asked.before || data.next) && (
+                  <nav aria-label={person ? 'Pages of the account history' : 'Pages of the audit log'} class="pagination">
+                    <ul class="plain">
+                      {data.asked.before && (
+                        <li>
+                          <Link href={auditLogHref({ person: data.asked.person })} onClick={focusOn('audit-count')}>
+                            Newest entries
+                          </Link>
+                        </li>
+                      )}
+                      {data.next && (
+                        <li>
+                          <Link href={auditLogHref({ person: data.asked.person, before: data.next })} rel="next" onClick={focusOn('audit-count')}>
+                            Older entries
+                          </Link>
+                        </li>
+                      )}
+                    </ul>
+                  </nav>
+                )}
+              </>
+            )}
+          </Loaded>
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,72 @@
+/**
+ * Administrators: one person's record by id (`/admin/people/:id`), their card as People shows
+ * it, with every change an administrator may make there and their Account history. Whose
+ * account an audit log entry was about links here. An erased person's record holds nothing
+ * more than that it was erased.
+ */
+import type { ComponentChildren } from 'preact';
+import { useState } from 'preact/hooks';
+import { User } from '../../../shared/accounts.js';
+import { api, ApiError } from '../api.js';
+import { PageHeading, PendingHeading, Status, useApp, useFocusLater } from '../components.js';
+import { Loaded, useLoad } from '../load.js';
+import { Link } from '../router.js';
+import { PersonCard } from '../accounts/PersonCard.js';
+import { personTimetableHref } from '../timetable/PersonTimetablePage.js';
+
+export function PersonPage({ userId }: { userId: string }) {
+  const { me, loc } = useApp();
+  const person = useLoad(async () => {
+    try {
+      return await api(`/api/users/${encodeURIComponent(userId)}`, User);
+    } catch (e) {
+      throw e instanceof ApiError && e.status === 404 ? new ApiError(404, 'not_found', 'There is no such person.') : e;
+    }
+  }, [userId]);
+  const [message, setMessage] = useState<ComponentChildren>('');
+  const focusLater = useFocusLater();
+  return (
+    <>
+      <PendingHeading state={person} title="Person" navigated={loc.navigated} />
+      <Loaded state={person} what="the person">
+        {(p) => (
+          <>
+            <PageHeading title={p.name} navigated={loc.navigated}>
+              <span class="break">{p.name}</span>
+            </PageHeading>
+            <p class="back">
+              <Link href="/admin/people">Back to People</Link>
+            </p>
+            <Status message={message} id="person-status" focusable />
+            {p.erased ? (
+              <>
+                <p>This person’s personal data has been erased: the account is kept, turned off for good, only so that their past bookings and attendance still count.</p>
+                <p>
+                  <Link href={`/admin/audit-log?${new URLSearchParams({ person: p.id })}`}>Account history</Link>
+                </p>
+              </>
+            ) : (
+              <ul class="plain cards" aria-label={p.name}>
+                <PersonCard
+                  person={p}
+                  canDisable={p.id !== me.id}
+                  canSetCaptioner
+                  canSetDetails
+                  showJobRole={p.role === 'staff' || p.role === 'office'}
+                  timetableHref={personTimetableHref(me, p)}
+                  showRecord
+                  onChanged={(next, m) => {
+                    person.set(next);
+                    setMessage(m);
+                    // Erased, the card and the control pressed go: the message takes focus.
+                    if (next.erased) focusLater(() => document.getElementById('person-status'), { force: true });
+                  }}
+                />
+              </ul>
+            )}
+          </>
+        )}
+      </Loaded>
+    </>
+  );
+}
