@@ -66,7 +66,10 @@ export type AuditSubjectKind = 'person' | 'identity_provider' | 'organisation';
  * by an office or administrator; `rectify_personal_data`, their name or email put right by one;
  * `change_placement`, their role or organisation changed; `disable_account` and
  * `enable_account`, turned off or on; `grant_captioner` and `revoke_captioner`, the captioner
- * flag given or taken away; `send_password_reset`, a reset link sent to them by an administrator.
+ * flag given or taken away; `send_password_reset`, a reset link sent to them by an administrator;
+ * `add_identity_provider`, `change_identity_provider` (which settings) and
+ * `remove_identity_provider` (subject: the provider); `require_own_sign_in` and
+ * `stop_requiring_own_sign_in` (subject: the organisation), who signs in where.
  */
 export type AuditAction =
   | 'erase_personal_data'
@@ -77,7 +80,12 @@ export type AuditAction =
   | 'enable_account'
   | 'grant_captioner'
   | 'revoke_captioner'
-  | 'send_password_reset';
+  | 'send_password_reset'
+  | 'add_identity_provider'
+  | 'change_identity_provider'
+  | 'remove_identity_provider'
+  | 'require_own_sign_in'
+  | 'stop_requiring_own_sign_in';
 
 /**
  * Actions kept on record by ids and codes only (no personal data, so an entry outlives the
@@ -96,7 +104,9 @@ export interface AuditLogTable {
   /**
    * JSON, by action (server/accounts/audit.ts `AuditFact`): `change_placement`
    * `{ role: { from, to }, orgId: { from, to } }`; `rectify_personal_data` `{ fields: ['name' | 'email'] }`
-   * (null on entries from before it was kept); null for the rest.
+   * (null on entries from before it was kept); `add_identity_provider` and `remove_identity_provider`
+   * `{ label }` (a provider's label is no one's personal data, and a removed one has no row to name it);
+   * `change_identity_provider` `{ fields: [...] }` (which settings, never their values); null for the rest.
    */
   detail: ColumnType<string | null, string | null | undefined, string | null>;
 }

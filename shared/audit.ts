@@ -22,6 +22,11 @@ export const PlacementDetail = z.object({
   role: z.object({ from: Role, to: Role }),
   organisation: z.object({ from: AuditNamed.nullable(), to: AuditNamed.nullable() }),
 });
+/** An identity provider's settings, as a change names them (`change_identity_provider`): never their values. */
+export const ProviderSetting = z.enum(['label', 'clientId', 'clientSecret', 'orgDomains', 'orgClaim', 'orgClaimScope']);
+export type ProviderSetting = z.infer<typeof ProviderSetting>;
+/** An identity provider added or removed: its label then (a removed one has no row left to name it). */
+export const ProviderDetail = z.object({ label: z.string() });
 /** Which of a person's details were put right (`rectify_personal_data`), never their values; null on entries from before this was kept. */
 export const RectifyDetail = z.object({ fields: z.array(z.enum(['name', 'email'])) });
 
@@ -49,6 +54,11 @@ export const AuditEntry = z.discriminatedUnion('action', [
   entry('send_password_reset', z.null()),
   entry('erase_personal_data', z.null()),
   entry('export_personal_data', z.null()),
+  entry('add_identity_provider', ProviderDetail),
+  entry('change_identity_provider', z.object({ fields: z.array(ProviderSetting) })),
+  entry('remove_identity_provider', ProviderDetail),
+  entry('require_own_sign_in', z.null()),
+  entry('stop_requiring_own_sign_in', z.null()),
 ]);
 export type AuditEntry = z.infer<typeof AuditEntry>;
 export type AuditAction = AuditEntry['action'];

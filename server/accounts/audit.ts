@@ -11,7 +11,11 @@
  * - `disable_account` / `enable_account`, `grant_captioner` / `revoke_captioner`
  *   (`updatePerson`); `change_placement`, their role or organisation changed (`setPlacement`),
  *   from and to; `send_password_reset`, a reset link sent to them by an administrator
- *   (`sendResetLink`; not the one people ask for themselves).
+ *   (`sendResetLink`; not the one people ask for themselves);
+ * - `add_identity_provider`, `change_identity_provider` (which settings), `remove_identity_provider`
+ *   (oidc.ts; subject: the provider); `require_own_sign_in` / `stop_requiring_own_sign_in`, an
+ *   organisation's staff held to its own sign-in or let go (service.ts `createOrg`, `updateOrg`;
+ *   subject: the organisation): who can sign in where.
  *
  * Administrators read it (`GET /api/audit-log`): names are looked up as it is read, from the
  * rows as they now are.
@@ -19,7 +23,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { Role } from '../../shared/accounts.js';
-import { decodeAuditCursor, encodeAuditCursor, type AuditEntry, type AuditLogPage, type AuditLogQuery, type AuditSubjectKind } from '../../shared/audit.js';
+import { decodeAuditCursor, encodeAuditCursor, ProviderSetting, type AuditEntry, type AuditLogPage, type AuditLogQuery, type AuditSubjectKind } from '../../shared/audit.js';
 import type { AuditAction } from '../../db/schema.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
@@ -30,12 +34,18 @@ import type { Q } from './repository.js';
 const StoredPlacement = z.object({ role: z.object({ from: Role, to: Role }), orgId: z.object({ from: z.string().nullable(), to: z.string().nullable() }) });
 /** Which details were put right (`rectify_personal_data`). */
 const StoredRectify = z.object({ fields: z.array(z.enum(['name', 'email'])).min(1) });
+/** An identity provider added or removed: its label then. */
+const StoredProvider = z.object({ label: z.string() });
+/** Which of an identity provider's settings were changed (`change_identity_provider`), never their values. */
+const StoredProviderChange = z.object({ fields: z.array(ProviderSetting).min(1) });
 
 /** What was done, with the detail its action keeps (ids and codes only). */
 export type AuditFact =
   | { action: 'change_placement'; detail: z.infer<typeof StoredPlacement> }
   | { action: 'rectify_personal_data'; detail: z.infer<typeof StoredRectify> }
-  | { action: Exclude<AuditAction, 'change_placement' | 'rectify_personal_data'>; detail?: undefined };
+  | { action: 'add_identity_provider' | 'remove_identity_provider'; detail: z.infer<typeof StoredProvider> }
+  | { action: 'change_identity_provider'; detail: z.infer<typeof StoredProviderChange> }
+  | { action: Exclude<AuditAction, 'change_placement' | 'rectify_personal_data' | 'add_identity_provider' | 'remove_identity_provider' | 'change_identity_provider'>; detail?: undefined };
 
 /** One entry to record: the fact, who did it, to what (a person unless `subjectKind` says otherwise), and when. */
 export type AuditRecord = AuditFact & { actorId: string; subjectId: string; subjectKind?: AuditSubjectKind; at: string };
@@ -117,6 +127,11 @@ export async function auditLog(deps: Deps, actor: AuthUser, query: AuditLogQuery
       case 'rectify_personal_data':
         // Entries from before the fields were kept have none.
         return { ...base, action: r.action, detail: r.detail === null ? null : StoredRectify.parse(JSON.parse(r.detail)) };
+      case 'add_identity_provider':
+      case 'remove_identity_provider':
+        return { ...base, action: r.action, detail: StoredProvider.parse(JSON.parse(r.detail ?? 'null')) };
+      case 'change_identity_provider':
+        return { ...base, action: r.action, detail: StoredProviderChange.parse(JSON.parse(r.detail ?? 'null')) };
       default:
         return { ...base, action: r.action, detail: null };
     }

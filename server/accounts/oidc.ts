@@ -33,6 +33,8 @@ import * as oidcRepo from './oidc-repository.js';
 import * as repo from './repository.js';
 import type { Q } from './repository.js';
 import { decryptSecret, encryptSecret } from './secrets.js';
+import { recordAudit } from './audit.js';
+import type { ProviderSetting } from '../../shared/audit.js';
 import { accountDisabled, hashToken, ssoRequiredFor, startSession } from './service.js';
 import { hit, rateLimited, signedInFrom } from './throttle.js';
 
@@ -138,6 +140,16 @@ async function refuseStranding(db: Q, id: string, changed: IdentityProviderRow |
   );
 }
 
+/** A provider's settings as the audit log names them, and their columns. */
+const PROVIDER_SETTINGS: readonly (readonly [ProviderSetting, keyof oidcRepo.ProviderChanges])[] = [
+  ['label', 'label'],
+  ['clientId', 'client_id'],
+  ['clientSecret', 'client_secret_enc'],
+  ['orgDomains', 'org_domains'],
+  ['orgClaim', 'org_claim'],
+  ['orgClaimScope', 'org_claim_scope'],
+];
+
 const notAdmin = () => new AppError('forbidden', 'Only administrators can set up identity providers.');
 const noSuchProvider = () => new AppError('not_found', 'There is no such identity provider.');
 
@@ -161,7 +173,10 @@ export async function createProvider(deps: Deps, actor: AuthUser, input: z.infer
     created_at: deps.now().toISOString(),
   };
   await checkDiscovery(deps, row, 'The identity provider’s discovery document could not be read at that issuer address. Check the address and try again.', 'issuer');
-  await oidcRepo.insertProvider(deps.db, row);
+  await deps.db.transaction().execute(async (trx) => {
+    await oidcRepo.insertProvider(trx, row);
+    await recordAudit(trx, { action: 'add_identity_provider', detail: { label: row.label }, actorId: actor.id, subjectId: row.id, subjectKind: 'identity_provider', at: row.created_at });
+  });
   return (await providerViews(deps, [row]))[0]!;
 }
 
@@ -199,6 +214,9 @@ export async function updateProvider(deps: Deps, actor: AuthUser, id: string, in
     const now = await oidcRepo.findProvider(trx, id);
     if (!now) throw noSuchProvider();
     await refuseStranding(trx, id, { ...now, ...changes });
+    // Which settings this changes (a secret sent is a secret set, even the same one again), never their values.
+    const fields = PROVIDER_SETTINGS.filter(([k, column]) => (k === 'clientSecret' ? input.clientSecret !== undefined : changes[column] !== undefined && changes[column] !== now[column])).map(([k]) => k);
+    if (fields.length) await recordAudit(trx, { action: 'change_identity_provider', detail: { fields }, actorId: actor.id, subjectId: id, subjectKind: 'identity_provider', at: deps.now().toISOString() });
     return oidcRepo.updateProvider(trx, id, changes);
   });
   if (!saved) throw noSuchProvider();
@@ -209,7 +227,10 @@ export async function deleteProvider(deps: Deps, actor: AuthUser, id: string) {
   if (actor.role !== 'admin') throw notAdmin();
   const gone = await deps.db.transaction().execute(async (trx) => {
     await oidcRepo.lockSignInSettings(trx);
+    const row = await oidcRepo.findProvider(trx, id);
+    if (!row) return false;
     await refuseStranding(trx, id, null);
+    await recordAudit(trx, { action: 'remove_identity_provider', detail: { label: row.label }, actorId: actor.id, subjectId: id, subjectKind: 'identity_provider', at: deps.now().toISOString() });
     return oidcRepo.deleteProvider(trx, id);
   });
   if (!gone) throw noSuchProvider();

@@ -183,8 +183,8 @@ export function accountRoutes(deps: Deps) {
       responses: { 201: jsonResponse(Organisation, 'Created') },
     }),
     async (c) => {
-      requireRole(c, 'admin');
-      return c.json(await accounts.createOrg(deps, c.req.valid('json')), 201);
+      const actor = requireRole(c, 'admin');
+      return c.json(await accounts.createOrg(deps, actor, c.req.valid('json')), 201);
     },
   );
 
@@ -198,8 +198,8 @@ export function accountRoutes(deps: Deps) {
       responses: { 200: jsonResponse(OrgChanged, 'The changed organisation, with the places and seat holds a move out of its trust gave up') },
     }),
     async (c) => {
-      requireRole(c, 'admin');
-      return c.json(await accounts.updateOrg(deps, c.req.valid('param').id, c.req.valid('json')), 200);
+      const actor = requireRole(c, 'admin');
+      return c.json(await accounts.updateOrg(deps, actor, c.req.valid('param').id, c.req.valid('json')), 200);
     },
   );
 

@@ -19,6 +19,7 @@ import * as repo from './repository.js';
 import type { Q } from './repository.js';
 import * as oidcRepo from './oidc-repository.js';
 import { orgsActableBy } from './acting.js';
+import { recordAudit } from './audit.js';
 import { batchedLookup } from '../platform/batching.js';
 import { countPasswordCheck, hit, rateLimited } from './throttle.js';
 import { listInWords } from '../platform/words.js';
@@ -203,7 +204,7 @@ async function checkSsoServed(db: Q, org: { id: string; urn: string | null; pare
   });
 }
 
-export async function createOrg(deps: Deps, input: z.infer<typeof CreateOrgInput>) {
+export async function createOrg(deps: Deps, actor: AuthUser, input: z.infer<typeof CreateOrgInput>) {
   await checkParent(deps, input.kind, input.parentId);
   if (input.urn && (await repo.findOrgByUrn(deps.db, input.urn))) throw URN_TAKEN();
   const row: OrganisationRow = {
@@ -224,6 +225,7 @@ export async function createOrg(deps: Deps, input: z.infer<typeof CreateOrgInput
         await oidcRepo.lockSignInSettings(trx);
         await checkSsoServed(trx, row);
         await repo.insertOrg(trx, row);
+        await recordAudit(trx, { action: 'require_own_sign_in', actorId: actor.id, subjectId: row.id, subjectKind: 'organisation', at: row.created_at });
       });
     } else await repo.insertOrg(deps.db, row);
   } catch (e) {
@@ -309,7 +311,7 @@ class ReadAgain extends Error {}
  * else since is not saved (409 `changed_meanwhile`, naming what), so a page loaded before
  * another administrator moved the school cannot move it back by saving its URN.
  */
-export async function updateOrg(deps: Deps, id: string, input: z.infer<typeof UpdateOrgInput>, attempt = 1): Promise<OrgChanged> {
+export async function updateOrg(deps: Deps, actor: AuthUser, id: string, input: z.infer<typeof UpdateOrgInput>, attempt = 1): Promise<OrgChanged> {
   const org = await repo.findOrg(deps.db, id);
   if (!org) throw new AppError('not_found', 'No such organisation.');
   // Saved from a page that read it before someone else changed what it changes: nothing is saved.
@@ -362,6 +364,10 @@ export async function updateOrg(deps: Deps, id: string, input: z.infer<typeof Up
       // emailed link, as far as anyone can tell) end: they sign in again with the school's
       // sign-in, not carry on with a password for as long as a session lasts (two weeks).
       if (requiresSso(set.settings) && !requiresSso(org.settings)) await repo.revokeSessionsOfOrgStaff(trx, id, deps.now().toISOString());
+      // Who signs in where: kept in the audit log (the organisation as read under its lock, so only this save's change).
+      if (requiresSso(set.settings) !== requiresSso(org.settings)) {
+        await recordAudit(trx, { action: requiresSso(set.settings) ? 'require_own_sign_in' : 'stop_requiring_own_sign_in', actorId: actor.id, subjectId: id, subjectKind: 'organisation', at: deps.now().toISOString() });
+      }
       // Its feed names it and shows its empty calendar in its zone: a calendar polling it must see the change.
       if (set.name !== org.name || set.time_zone !== org.time_zone) await raiseOrgFeed(trx, id, deps.now().toISOString());
       // Which trust's leads run its in-house sessions, and which its own people lead, follow
@@ -377,7 +383,7 @@ export async function updateOrg(deps: Deps, id: string, input: z.infer<typeof Up
   } catch (e) {
     if (isUniqueViolation(e)) throw URN_TAKEN();
     if (e instanceof ReadAgain) {
-      if (attempt < 3) return updateOrg(deps, id, input, attempt + 1);
+      if (attempt < 3) return updateOrg(deps, actor, id, input, attempt + 1);
       throw new AppError('changed_meanwhile', 'Someone else is changing this organisation right now, so nothing was saved. Please try again in a moment.');
     }
     throw e;

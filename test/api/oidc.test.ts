@@ -657,6 +657,44 @@ describe('changing a provider', () => {
 
   });
 
+  it('adding, changing and removing a provider, and an organisation requiring its own sign-in or no longer, are kept in the audit log (which settings, never their values); refused or unchanged saves are not', async () => {
+    const log = async () => (await t.request('GET', `/api/audit-log?person=${admin.id}&limit=100`, { as: admin })).json.items as any[];
+    const before = new Set((await log()).map((e) => e.id));
+    // Each step a second after the last (the test clock stands still), so the log's order is theirs.
+    const step = async <T,>(r: Promise<T>) => {
+      const out = await r;
+      t.clock.advance(1000);
+      return out;
+    };
+    const fresh = async () => (await log()).filter((e) => !before.has(e.id)).reverse().map((e) => ({ action: e.action, subject: e.subject, detail: e.detail }));
+    const org = await t.org('Audited Primary');
+    const p = await step(provider({ label: 'Sign in with Audited', orgDomains: [{ domain: 'audited.sch.uk', orgId: org.id }] }));
+    expect((await step(change(p.id, { label: 'Audited sign-in', clientSecret: 'rotated-secret' }))).status).toBe(200);
+    // The same values again, and a refused change: nothing recorded.
+    expect((await step(change(p.id, { label: 'Audited sign-in', orgDomains: [{ domain: 'audited.sch.uk', orgId: org.id }] }))).status).toBe(200);
+    expect((await step(t.request('PATCH', `/api/orgs/${org.id}`, { as: admin, body: { settings: { ssoRequired: true } } }))).status).toBe(200);
+    expect((await step(t.request('PATCH', `/api/orgs/${org.id}`, { as: admin, body: { settings: { ssoRequired: true } } }))).status).toBe(200);
+    expect((await step(change(p.id, { orgDomains: [] }))).status).toBe(409);
+    expect((await step(t.request('DELETE', `/api/identity-providers/${p.id}`, { as: admin }))).status).toBe(409);
+    expect((await step(t.request('PATCH', `/api/orgs/${org.id}`, { as: admin, body: { settings: { ssoRequired: false } } }))).status).toBe(200);
+    expect((await step(t.request('DELETE', `/api/identity-providers/${p.id}`, { as: admin }))).status).toBe(204);
+    const provided = { kind: 'identity_provider', id: p.id };
+    expect(await fresh()).toEqual([
+      { action: 'add_identity_provider', subject: { ...provided, name: null }, detail: { label: 'Sign in with Audited' } },
+      { action: 'change_identity_provider', subject: { ...provided, name: null }, detail: { fields: ['label', 'clientSecret'] } },
+      { action: 'require_own_sign_in', subject: { kind: 'organisation', id: org.id, name: 'Audited Primary' }, detail: null },
+      { action: 'stop_requiring_own_sign_in', subject: { kind: 'organisation', id: org.id, name: 'Audited Primary' }, detail: null },
+      { action: 'remove_identity_provider', subject: { ...provided, name: null }, detail: { label: 'Audited sign-in' } },
+    ]);
+    // No secret, in any form, in the log.
+    expect(JSON.stringify(await t.db.selectFrom('audit_log').selectAll().execute())).not.toMatch(/rotated-secret|test-client-secret|v1\./);
+    // An organisation added requiring its own sign-in (a national provider's claim serves any URN).
+    const q = await step(provider({ orgClaim: 'organisation.urn', orgClaimScope: 'national' }));
+    const created = await t.request('POST', '/api/orgs', { as: admin, body: { name: 'Born Required', urn: '199991', settings: { ssoRequired: true } } });
+    expect(created.status).toBe(201);
+    expect((await fresh()).slice(-2)).toMatchObject([{ action: 'add_identity_provider', subject: { id: q.id } }, { action: 'require_own_sign_in', subject: { kind: 'organisation', id: created.json.id, name: 'Born Required' } }]);
+  });
+
   it('two administrators each taking away one of the two providers signing in an organisation that requires its own sign-in, at the same moment: one change is refused (409), the organisation keeps a provider', async () => {
     const servedBy = async (orgId: string) => (await t.db.selectFrom('identity_providers').select('org_domains').execute()).filter((p) => (JSON.parse(p.org_domains) as { orgId: string }[]).some((d) => d.orgId === orgId)).length;
     for (let round = 0; round < 6; round++) {

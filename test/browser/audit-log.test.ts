@@ -6,7 +6,9 @@
  * the whole log; "Older entries" turns to the next page by the log's cursor (an entry written
  * meanwhile neither repeats nor skips one) and "Newest entries" back, focus going to the count.
  */
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { recordAudit } from '../../server/accounts/audit.js';
 import { activate, browserAvailable, checkPage, expectFocused, NARROW, newPage, serverAndBrowser, signInTo, tabTo, typeInto, warnIfSkipped } from './harness.js';
 
 warnIfSkipped(import.meta.url);
@@ -126,6 +128,35 @@ describe.skipIf(!browserAvailable)('the audit log', { timeout: 180_000 }, () => 
     await page.goto(`/admin/audit-log?person=${owen.id}`);
     await page.getByRole('heading', { level: 1, name: `Account history: ${owen.name}` }).waitFor();
     await checkPage(page, 'account history (desktop)');
+    await page.context().close();
+  });
+
+  it('tells identity provider changes and an organisation’s sign-in requirement in words, naming the organisation (320 px)', async () => {
+    const { t } = env.server;
+    const admin = await t.user('admin', null, 'Ivy Identity');
+    const org = (await t.request('POST', '/api/orgs', { as: admin, body: { name: 'Kestrel Academy' } })).json as { id: string };
+    // Recorded as oidc.ts and updateOrg record them (test/api/oidc.test.ts proves when): read here in words.
+    const provider = randomUUID();
+    const at = (s: number) => new Date(Date.parse('2026-03-02T09:00:00.000Z') + s * 1000).toISOString();
+    const base = { actorId: admin.id, subjectId: provider, subjectKind: 'identity_provider' as const };
+    await recordAudit(t.db, { ...base, action: 'add_identity_provider', detail: { label: 'Sign in with Kestrel' }, at: at(1) });
+    await recordAudit(t.db, { ...base, action: 'change_identity_provider', detail: { fields: ['label', 'clientSecret', 'orgDomains'] }, at: at(2) });
+    await recordAudit(t.db, { actorId: admin.id, subjectId: org.id, subjectKind: 'organisation', action: 'require_own_sign_in', at: at(3) });
+    await recordAudit(t.db, { actorId: admin.id, subjectId: org.id, subjectKind: 'organisation', action: 'stop_requiring_own_sign_in', at: at(4) });
+    await recordAudit(t.db, { ...base, action: 'remove_identity_provider', detail: { label: 'Kestrel sign-in' }, at: at(5) });
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInTo(page, admin, `/admin/audit-log?person=${admin.id}`, `Account history: ${admin.name}`);
+    const rows = page.locator('tbody tr');
+    await expect.poll(() => rows.count()).toBe(5);
+    const said = async () => Promise.all([0, 1, 2, 3, 4].map(async (i) => (await rows.nth(i).locator('td').allInnerTexts()).slice(1).map((s) => s.replace(/\s+/g, ' ').trim())));
+    expect(await said()).toEqual([
+      ['Removed the identity provider “Kestrel sign-in”', 'An identity provider since removed'],
+      ['Stopped requiring its staff to sign in with their school account', 'Kestrel Academy (organisation)'],
+      ['Required its staff to sign in with their school account', 'Kestrel Academy (organisation)'],
+      ['Changed the identity provider’s button text, client secret and email domains', 'An identity provider since removed'],
+      ['Added the identity provider “Sign in with Kestrel”', 'An identity provider since removed'],
+    ]);
+    await checkPage(page, 'account history of an administrator’s sign-in changes (320 px)');
     await page.context().close();
   });
 

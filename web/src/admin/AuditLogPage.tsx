@@ -6,7 +6,7 @@
  * record): those they did and those done to them. Names are those the accounts hold now.
  */
 import type { ComponentChildren } from 'preact';
-import { AuditLogPage as AuditLogPageSchema, AuditLogQuery, type AuditEntry } from '../../../shared/audit.js';
+import { AuditLogPage as AuditLogPageSchema, AuditLogQuery, type AuditEntry, type ProviderSetting } from '../../../shared/audit.js';
 import { api } from '../api.js';
 import { PageHeading, TableScroll, useApp, useFocusLater } from '../components.js';
 import { formatDateTime, listOf, plural } from '../format.js';
@@ -57,16 +57,36 @@ export function whatWasDone(e: AuditEntry): string {
       return 'Erased their personal data';
     case 'export_personal_data':
       return 'Downloaded a copy of their data';
+    case 'add_identity_provider':
+      return `Added the identity provider “${e.detail.label}”`;
+    case 'change_identity_provider':
+      return `Changed the identity provider’s ${listOf(e.detail.fields.map((f) => PROVIDER_SETTING_WORDS[f]))}`;
+    case 'remove_identity_provider':
+      return `Removed the identity provider “${e.detail.label}”`;
+    case 'require_own_sign_in':
+      return 'Required its staff to sign in with their school account';
+    case 'stop_requiring_own_sign_in':
+      return 'Stopped requiring its staff to sign in with their school account';
   }
 }
+
+/** An identity provider's settings in the words its form labels them with. */
+const PROVIDER_SETTING_WORDS: Record<ProviderSetting, string> = {
+  label: 'button text',
+  clientId: 'client ID',
+  clientSecret: 'client secret',
+  orgDomains: 'email domains',
+  orgClaim: 'organisation claim',
+  orgClaimScope: 'which organisations its claim may name',
+};
 
 /** Whose account (or which organisation or identity provider) it was done to: a person's links to their record. */
 function Subject({ subject }: { subject: AuditEntry['subject'] }) {
   if (subject.kind === 'person') {
     return subject.name === null ? <>Someone no longer found</> : <Link href={`/admin/people/${encodeURIComponent(subject.id)}`}>{subject.name}</Link>;
   }
-  if (subject.kind === 'organisation') return <>{subject.name ?? 'An organisation no longer listed'} (organisation)</>;
-  return <>{subject.name ?? 'An identity provider since removed'} (identity provider)</>;
+  if (subject.kind === 'organisation') return <>{subject.name === null ? 'An organisation no longer listed' : `${subject.name} (organisation)`}</>;
+  return <>{subject.name === null ? 'An identity provider since removed' : `${subject.name} (identity provider)`}</>;
 }
 
 export function AuditLogPage() {
@@ -145,7 +165,7 @@ export function AuditLogPage() {
                           <th scope="col">When</th>
                           <th scope="col">Who</th>
                           <th scope="col">What</th>
-                          <th scope="col">Whose account</th>
+                          <th scope="col">Done to</th>
                         </tr>
                       </thead>
                       <tbody>
@@ -158,7 +178,7 @@ export function AuditLogPage() {
                               {e.actor.name ?? 'Someone no longer found'}
                             </td>
                             <td data-label="What">{whatWasDone(e)}</td>
-                            <td data-label="Whose account" class="break">
+                            <td data-label="Done to" class="break">
                               <Subject subject={e.subject} />
                             </td>
                           </tr>
