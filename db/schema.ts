@@ -111,6 +111,20 @@ export interface AuditLogTable {
   detail: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
+/**
+ * A name or email of a person's that an office or administrator put right, kept (with when) so
+ * that erasing them finds it too in what was sent or written before (accounts/erasure.ts);
+ * deleted when they are erased, and shown to them in "My data". `name` or `email` is null when
+ * that one did not change.
+ */
+export interface FormerDetailsTable {
+  id: string;
+  user_id: string;
+  name: string | null;
+  email: string | null;
+  replaced_at: string;
+}
+
 /** A signed-in browser or API client. The token itself is never stored, only its hash. */
 export interface AuthSessionsTable {
   id: string;
@@ -651,6 +665,7 @@ export interface Database {
   certificates: CertificatesTable;
   // --- erasure of personal data ---
   audit_log: AuditLogTable;
+  former_details: FormerDetailsTable;
 }
 
 /** One attendee's evaluation of one session (scores 1-5), editable for a while after it. */

@@ -16,6 +16,8 @@ export const MyData = z.object({
   /** What the file is, in words, for whoever opens it. */
   about: z.string(),
   account: User,
+  /** Names and emails of theirs that were put right since (kept so that erasing them finds those too): the one replaced (null: that one did not change), and when. */
+  formerDetails: z.array(z.object({ name: z.string().nullable(), email: z.string().nullable(), replacedAt: z.string() })),
   signInMethods: SignInMethods,
   /** Every place they have or had on a session, with its status (cancelled ones included). */
   bookings: z.array(Booking),

@@ -40,6 +40,7 @@ import * as m1101order from './20261211_01_outbox_booking_order.js';
 import * as m1201bookingEnds from './20261212_01_booking_ends_at.js';
 import * as m1301claimScope from './20261213_01_org_claim_scope.js';
 import * as m1401auditDetail from './20261214_01_audit_detail.js';
+import * as m1402former from './20261214_02_former_details.js';
 
 export const migrations: Record<string, Migration> = {
   '20261124_01_accounts_catalogue': m01,
@@ -78,4 +79,5 @@ export const migrations: Record<string, Migration> = {
   '20261212_01_booking_ends_at': m1201bookingEnds,
   '20261213_01_org_claim_scope': m1301claimScope,
   '20261214_01_audit_detail': m1401auditDetail,
+  '20261214_02_former_details': m1402former,
 };

@@ -28,7 +28,7 @@ export async function eraseUserRow(db: Q, userId: string, values: { name: string
   return Number(r.numUpdatedRows) === 1;
 }
 
-/** Ways in and what only served the person: sign-in sessions, reset and sign-in links, identity provider links, calendar feed addresses (their own, and organisation feeds they made), their timetable, their live room standing, in-house leadership and idempotency records. */
+/** Ways in and what only served the person: sign-in sessions, reset and sign-in links, identity provider links, calendar feed addresses (their own, and organisation feeds they made), their timetable, their live room standing, in-house leadership, idempotency records and the names and emails they had before these were put right. */
 export async function deleteOwnRows(db: Q, userId: string) {
   await db.deleteFrom('auth_sessions').where('user_id', '=', userId).execute();
   await db.deleteFrom('password_resets').where('user_id', '=', userId).execute();
@@ -45,6 +45,7 @@ export async function deleteOwnRows(db: Q, userId: string) {
   await db.deleteFrom('live_removals').where('user_id', '=', userId).execute();
   await db.deleteFrom('inhouse_leads').where('user_id', '=', userId).execute();
   await db.deleteFrom('idempotency_keys').where('user_id', '=', userId).execute();
+  await db.deleteFrom('former_details').where('user_id', '=', userId).execute();
 }
 
 /**

@@ -21,6 +21,7 @@ import type { Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
 import { recordAudit } from './audit.js';
 import * as repo from './erasure-repository.js';
+import { formerDetailsOf } from './repository.js';
 import { manageable, personView } from './lifecycle.js';
 
 /** The name an erased account shows wherever it still counts (a roster's row, a transcript's speaker). */
@@ -33,18 +34,19 @@ const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;')
 
 /**
  * Replaces, in text others wrote or the service wrote to others, every occurrence (any case) of
- * the person's email with the erased address and of their full name (as a whole word, also as
- * JSON and HTML write it) with ERASED_NAME. The forms searched for in SQL are `texts`.
+ * the person's emails with the erased address and of their full names (as a whole word, also as
+ * JSON and HTML write it) with ERASED_NAME: the current ones and any they had before they were
+ * put right (`names`, `emails`). The forms searched for in SQL are `texts`.
  * A name of a single letter or digit is not searched for: as a whole word it is in every other
  * sentence ("a pupil"), and the person's own words and rows are found by their id instead.
  * `scrubJson` scrubs a stored JSON document's string values only, never its keys (a person
  * named "id" or "status" must not rename every answer's fields); text that is not JSON is
  * scrubbed as text.
  */
-export function scrubberFor(name: string, email: string, userId: string) {
-  const searchable = (name.match(/[\p{L}\p{N}]/gu) ?? []).length >= 2;
-  const nameForms = searchable ? [...new Set([name, JSON.stringify(name).slice(1, -1), escapeHtml(name)].map((s) => s.normalize('NFC')))].filter((s) => s.trim().length > 0) : [];
-  const emailForms = [...new Set([email, JSON.stringify(email).slice(1, -1), escapeHtml(email)])];
+export function scrubberFor(names: readonly string[], emails: readonly string[], userId: string) {
+  const searchable = (name: string) => (name.match(/[\p{L}\p{N}]/gu) ?? []).length >= 2;
+  const nameForms = [...new Set(names.filter(searchable).flatMap((name) => [name, JSON.stringify(name).slice(1, -1), escapeHtml(name)].map((s) => s.normalize('NFC'))))].filter((s) => s.trim().length > 0);
+  const emailForms = [...new Set(emails.flatMap((email) => [email, JSON.stringify(email).slice(1, -1), escapeHtml(email)]))];
   const patterns: [RegExp, string][] = [
     ...emailForms.map((f): [RegExp, string] => [new RegExp(escapeRegExp(f), 'giu'), erasedEmail(userId)]),
     ...nameForms.map((f): [RegExp, string] => [new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(f)}(?![\\p{L}\\p{N}])`, 'giu'), ERASED_NAME]),
@@ -102,7 +104,10 @@ export async function erasePerson(deps: Deps, actor: AuthUser, userId: string): 
     if (!row) throw new AppError('not_found', 'There is no such person.');
     refuseIfNot(row);
     const identity = identityOf(row.id);
-    const { scrub, scrubMaybe, scrubJson, scrubValues, texts } = scrubberFor(row.name, row.email, row.id);
+    // Their names and addresses before they were put right too: mail and notes written then hold those.
+    const former = await formerDetailsOf(trx, row.id);
+    const emails = [row.email, ...former.flatMap((f) => (f.email === null ? [] : [f.email]))];
+    const { scrub, scrubMaybe, scrubJson, scrubValues, texts } = scrubberFor([row.name, ...former.flatMap((f) => (f.name === null ? [] : [f.name]))], emails, row.id);
 
     // What others wrote, or the service wrote to others, naming them: scrubbed while the ties to them still stand.
     for (const m of await repo.mailNaming(trx, row.id, identity, texts)) {
@@ -118,9 +123,9 @@ export async function erasePerson(deps: Deps, actor: AuthUser, userId: string): 
     for (const k of await repo.idempotencyNaming(trx, texts)) await repo.setIdempotencyText(trx, k, { body: scrubJson(k.body), outcome: scrubJson(k.outcome) });
 
     // What was theirs alone.
-    await repo.scrubOwnMail(trx, row.id, row.email, { email: erasedEmail(row.id) });
+    for (const email of new Set(emails)) await repo.scrubOwnMail(trx, row.id, email, { email: erasedEmail(row.id) });
     await repo.deleteOwnRows(trx, row.id);
-    await repo.deleteThrottlesOf(trx, row.email);
+    for (const email of new Set(emails.map((e) => e.toLowerCase()))) await repo.deleteThrottlesOf(trx, email);
     await repo.dropFeedbackComments(trx, row.id);
     await repo.withdrawCertificates(trx, row.id, ERASED_NAME, now);
     // Their organisation's feed names them on their bookings: a calendar polling it with the old

@@ -238,6 +238,9 @@ export async function updatePerson(deps: Deps, actor: AuthUser, userId: string, 
         // Which of the two changed, never what to: the log holds no personal data.
         const fields = (['name', 'email'] as const).filter((f) => details[f] !== undefined && details[f] !== (f === 'email' ? before.email.toLowerCase() : before.name));
         if (fields.length) await recordAudit(trx, { action: 'rectify_personal_data', detail: { fields }, actorId: actor.id, subjectId: target.id, at: now });
+        // What they were called and written to until now: erasing them later must find those too
+        // in mail and notes written before (erasure.ts), and "My data" shows them.
+        if (fields.length) await repo.keepFormerDetails(trx, { id: randomUUID(), user_id: target.id, name: fields.includes('name') ? before.name : null, email: fields.includes('email') ? before.email : null, replaced_at: now });
       }
       return accountChanges(trx, deps, actor, before, patch, now);
     })

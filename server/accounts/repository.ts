@@ -513,3 +513,13 @@ export async function descendantOrgs(db: Q, rootId: string) {
   }
   return found;
 }
+
+/** Keeps a name or email put right (null: that one did not change), for erasure and "My data" to find. */
+export async function keepFormerDetails(db: Q, row: Database['former_details']) {
+  await db.insertInto('former_details').values(row).execute();
+}
+
+/** The names and emails the person had before they were put right, oldest first. */
+export function formerDetailsOf(db: Q, userId: string) {
+  return db.selectFrom('former_details').select(['name', 'email', 'replaced_at']).where('user_id', '=', userId).orderBy('replaced_at').orderBy('id').execute();
+}

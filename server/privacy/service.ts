@@ -18,6 +18,7 @@
 import type { MyData } from '../../shared/privacy.js';
 import { recordAudit } from '../accounts/audit.js';
 import { manageable, personView } from '../accounts/lifecycle.js';
+import { formerDetailsOf } from '../accounts/repository.js';
 import { signInMethods } from '../accounts/oidc.js';
 import { myCompletions } from '../attendance/service.js';
 import { ownBookings } from '../bookings/access.js';
@@ -61,8 +62,9 @@ export async function dataOf(deps: Deps, actor: AuthUser, userId: string): Promi
  */
 async function personalData(deps: Deps, person: AuthUser, now: string, reader: AuthUser = person): Promise<MyData> {
   const viewer: Viewer | undefined = reader.id === person.id ? undefined : await viewerFor(deps.db, reader);
-  const [account, methods, bookings, attendance, certificates, feedback, timetable, messages] = await Promise.all([
+  const [account, former, methods, bookings, attendance, certificates, feedback, timetable, messages] = await Promise.all([
     personView(deps, person.id),
+    formerDetailsOf(deps.db, person.id),
     signInMethods(deps, person.id),
     ownBookings(deps, person),
     myCompletions(deps, person),
@@ -78,6 +80,7 @@ async function personalData(deps: Deps, person: AuthUser, now: string, reader: A
     exportedAt: now,
     about: ABOUT,
     account,
+    formerDetails: former.map((f) => ({ name: f.name, email: f.email, replacedAt: f.replaced_at })),
     signInMethods: methods,
     bookings: bookings.filter((b) => shown(b.sessionId)),
     attendance: attendance.items.filter((a) => shown(a.sessionId)),

@@ -259,6 +259,37 @@ describe('refusals change nothing', () => {
     for (const m of kept) expect(m.text_body).toMatch(/booked this place for you/);
   });
 
+  it('of someone whose name and email were put right earlier: what was written under the old ones is scrubbed too, and "My data" listed them until then', async () => {
+    const org = await t.org();
+    const office = await t.user('office', org.id);
+    const admin = await t.user('admin');
+    const trainer = await t.user('trainer');
+    const [oldName, oldEmail] = ['Rhiannon Pennywhistle', `rhiannon.pennywhistle.${randomUUID().slice(0, 6)}@oakfield.example`];
+    const [newName, newEmail] = ['Rhiannon Thistlewood', `rhiannon.thistlewood.${randomUUID().slice(0, 6)}@oakfield.example`];
+    const made = await ok('POST', '/api/users', office, { email: oldEmail, name: oldName, role: 'staff', orgId: org.id });
+    const rhi = await asPerson(made.json.id, oldEmail, oldName, org.id);
+    const startsAt = new Date(t.clock.now().getTime() + 7 * 86_400_000).toISOString();
+    const s = await t.session({ title: 'Before the rename', startsAt, endsAt: new Date(Date.parse(startsAt) + 3_600_000).toISOString() }, trainer);
+    await ok('POST', `/api/sessions/${s.id}/bookings`, rhi, {});
+    await ok('POST', `/api/sessions/${s.id}/bookings`, await t.user('staff', org.id, 'Colin Colleague'), {});
+    // Written under the old name and address: a trainer's message naming her, sign-in counters of the old address.
+    await ok('POST', `/api/sessions/${s.id}/messages`, trainer, { text: `Thanks to ${oldName} for offering to bring the sensory kit.` });
+    expect((await t.request('POST', '/api/auth/login', { body: { email: oldEmail, password: 'a wrong guess here' } })).status).toBe(401);
+    await deliverDue(t.deps, mailer);
+    // Put right by her office: the old address is told.
+    await ok('PATCH', `/api/users/${rhi.id}`, office, { name: newName, email: newEmail });
+    const data = (await ok('GET', `/api/users/${rhi.id}/data`, office)).json;
+    expect(data.formerDetails).toEqual([{ name: oldName, email: oldEmail, replacedAt: t.clock.now().toISOString() }]);
+    expect(Object.keys(await tablesHolding(['Pennywhistle', oldEmail])).sort()).toEqual(['former_details', 'login_throttle', 'outbox']);
+
+    await ok('PATCH', `/api/users/${rhi.id}`, admin, { disabled: true });
+    await ok('POST', `/api/users/${rhi.id}/erase`, admin);
+    expect(await tablesHolding(['Pennywhistle', oldEmail, 'Thistlewood', newEmail])).toEqual({});
+    // Her colleagues' copies of the message keep their words, without her name.
+    const copies = await t.db.selectFrom('outbox').select('text_body').where('session_id', '=', s.id).where('kind', '=', 'trainer_message').execute();
+    expect(copies.map((c) => c.text_body).filter((b) => b.includes('Thanks to Erased person for offering'))).toHaveLength(1);
+  });
+
   it('refuses an account already erased', async () => {
     const { office, person: p } = await person();
     await ok('PATCH', `/api/users/${p.id}`, office, { disabled: true });
