@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Id, RangeEdge, rangeRunsForward, SearchText, searchText, Text } from './common.js';
 import { Mode, SeatCounts, SeatKind } from './sessions.js';
 import { Clash } from './timetables.js';
+import { cursorParam } from './cursor.js';
 
 export const BookingStatus = z.enum(['confirmed', 'waitlisted', 'offered', 'cancelled', 'attended', 'absent']);
 export type BookingStatus = z.infer<typeof BookingStatus>;
@@ -130,16 +131,33 @@ export const OutboxMessage = z.object({
 export type OutboxMessage = z.infer<typeof OutboxMessage>;
 
 /**
- * Which messages the Mail page lists: those whose address holds `to` (any part of it, any
- * case), newest first, `limit` (1..500, 100 by default) from `offset`.
+ * Where a page of the Mail page's list starts: after the message last seen, by its id (ids are
+ * unique and grow with time, so newest first is `id` descending, a total order), as the
+ * `next` of the page before gave it.
  */
-export const OutboxQuery = z.object({
-  to: searchText(254).optional(), // an email address is at most 254 characters
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
-});
-/** A page of the outbox, newest first, and how many messages match in all. */
-export const OutboxPage = z.object({ items: z.array(OutboxMessage), total: z.number(), limit: z.number(), offset: z.number() });
+export const OutboxCursor = cursorParam(z.tuple([z.string().regex(/^[\x21-\x7e]{1,100}$/)]), 200);
+
+/**
+ * Which messages the Mail page lists: those whose address holds `to` (any part of it, any
+ * case), newest first, `limit` (1..500, 100 by default) older than the message `before`
+ * names (the `next` of the page before; none: the newest). `offset` (skip that many first)
+ * still works for scripts written before cursors, but mail written meanwhile moves the rows
+ * under it: it cannot be given with `before`, and the Mail page does not use it.
+ */
+export const OutboxQuery = z
+  .object({
+    to: searchText(254).optional(), // an email address is at most 254 characters
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+    offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+    before: OutboxCursor.optional(),
+  })
+  .refine((q) => !(q.before && q.offset > 0), { path: ['offset'], message: 'cannot be given with before: the cursor says where the page starts' });
+/**
+ * A page of the outbox, newest first, and how many messages match in all. `next`: the
+ * `before` of the page after this one (null on the last); `hasMore`: whether there is one.
+ * `offset`: the one asked for (0 when paged by cursor).
+ */
+export const OutboxPage = z.object({ items: z.array(OutboxMessage), total: z.number(), limit: z.number(), offset: z.number(), hasMore: z.boolean(), next: z.string().nullable() });
 
 /** One person of an organisation as its office sees them on a session's "Book staff" list. */
 export const RosterEntry = z.object({

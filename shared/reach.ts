@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { JobRole } from './accounts.js';
 import { Id, SearchText } from './common.js';
+import { cursorParam, cursorText } from './cursor.js';
 
 /** Whose coverage: the whole programme (admins; no orgId), or one organisation and the organisations under it. */
 export const CoverageQuery = z.object({ orgId: Id.optional() });
@@ -83,14 +84,26 @@ export const NotBookedPerson = z.object({
   canBook: z.boolean(),
 });
 /**
+ * Where a page of the people not yet booked starts: after the person last seen, by the sort
+ * key the list is ordered by (their organisation's name as an alphabetical list has it, the
+ * organisation's id, their name so, their id), as the `next` of the page before gave it.
+ */
+export const NotBookedCursor = cursorParam(z.tuple([cursorText(2000), cursorText(100, 1), cursorText(2000), cursorText(100, 1)]), 6000);
+
+/**
  * Which people not yet booked to answer: one page of them (staff in scope, by organisation,
- * name and id), `q` only those whose name or email holds it, any case (`%` and `_` literal).
+ * name and id), `q` only those whose name or email holds it, any case (`%` and `_` literal);
+ * `after`: those after the person it names (the `next` of the page before; none: from the
+ * first). `offset` (skip that many first) still works for scripts written before cursors, but
+ * people who book meanwhile leave the list and move the rows under it: it cannot be given
+ * with `after`, and the page does not use it.
  */
 export const NotBookedQuery = CoverageQuery.extend({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
   q: SearchText.optional(),
-});
+  after: NotBookedCursor.optional(),
+}).refine((v) => !(v.after && v.offset > 0), { path: ['offset'], message: 'cannot be given with after: the cursor says where the page starts' });
 
 /** One page of the people not yet booked, by organisation, name and id. */
 export const NotBookedList = z.object({
@@ -99,6 +112,8 @@ export const NotBookedList = z.object({
   total: z.number(),
   /** Whether there are more after this page. */
   hasMore: z.boolean(),
+  /** The `after` of the page after this one (null on the last). */
+  next: z.string().nullable(),
   /**
    * Whether the whole list (everyone not yet booked in scope, whatever `q` finds) downloads as
    * one spreadsheet (`coverage.csv?figure=not_booked`, every person): false when it holds more

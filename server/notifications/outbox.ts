@@ -16,7 +16,9 @@ import { lowerContains } from '../../db/like.js';
 import { findUsersByIds } from '../accounts/repository.js';
 import { prepared, rowInserter, type WriteBatch } from '../../db/prepared.js';
 import type { Deps } from '../platform/deps.js';
-import type { OutboxMessage } from '../../shared/bookings.js';
+import type { z } from 'zod';
+import type { OutboxPage } from '../../shared/bookings.js';
+import { encodeCursor } from '../../shared/cursor.js';
 import { actorPhrase, compose, type NoticeKind } from './messages.js';
 import { inviteForNotice } from '../calendar/invites.js';
 import { timeOrderedId } from '../platform/ids.js';
@@ -340,25 +342,47 @@ export async function enqueueMessage(trx: Q, deps: Deps, m: AccountMessage) {
     .execute();
 }
 
+/** Which rows of the outbox a page holds: see OutboxQuery. */
+export interface OutboxPageOpts {
+  /** Only those whose address holds it, any part, any case. */
+  to?: string;
+  limit: number;
+  /** Skip this many first (API clients written before cursors; the Mail page pages by `before`). */
+  offset: number;
+  /** Only rows older than (id below) this one: where the page before ended. */
+  before?: string;
+}
+
 /**
- * A page of outbox rows, newest first, with how many there are in all; only those whose
- * address holds `to` (any part, any case) when given.
+ * A page of outbox rows, newest first, one more than `limit` when there are more (the caller
+ * cuts it), with how many there are in all; only those whose address holds `to` (any part,
+ * any case) when given. Newest first is by id, descending: ids are unique and grow with time
+ * (timeOrderedId), a total order, so "older than the last row seen" (`before`) starts the next
+ * page exactly after it however much mail is written meanwhile, and the primary key's index
+ * serves it. The comparison is on the column itself, as the ORDER BY is, so it is made in the
+ * same collation on either database.
  */
-export async function outboxRows(db: Q, opts: { to?: string; limit: number; offset: number }): Promise<{ rows: OutboxRow[]; total: number }> {
+export async function outboxRows(db: Q, opts: OutboxPageOpts): Promise<{ rows: OutboxRow[]; total: number }> {
   const matching = () => {
     const q = db.selectFrom('outbox');
     return opts.to ? q.where(lowerContains(db, 'to_email', opts.to)) : q;
   };
+  const from = opts.before === undefined ? matching() : matching().where('id', '<', opts.before);
   const [rows, count] = await Promise.all([
-    matching().selectAll().orderBy('id', 'desc').limit(opts.limit).offset(opts.offset).execute(),
+    from.selectAll().orderBy('id', 'desc').limit(opts.limit + 1).offset(opts.offset).execute(),
     matching().select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { rows, total: Number(count.n) };
 }
 
-/** A page of messages as an administrator reads them (newest first), and how many match in all. */
-export async function messagesPage(deps: Deps, opts: { to?: string; limit: number; offset: number }): Promise<{ items: OutboxMessage[]; total: number; limit: number; offset: number }> {
-  const { rows, total } = await outboxRows(deps.db, opts);
+/**
+ * A page of messages as an administrator reads them (newest first), how many match in all,
+ * whether there are more, and the cursor of the next page (`before` for it: the last row's id).
+ */
+export async function messagesPage(deps: Deps, opts: OutboxPageOpts): Promise<OutboxPageBody> {
+  const { rows: read, total } = await outboxRows(deps.db, opts);
+  const hasMore = read.length > opts.limit;
+  const rows = read.slice(0, opts.limit);
   const rendered = await renderNotices(deps, rows);
   // A message already sent keeps what it said to its person, their own calendar's titles in a
   // clash warning too: not for an administrator's eyes (messages not yet sent are rendered so).
@@ -368,8 +392,10 @@ export async function messagesPage(deps: Deps, opts: { to?: string; limit: numbe
     if (m && r.user_id && privateTitles.has(r.user_id)) m = { ...m, text: withoutPrivateClashes(m.text) };
     return { id: r.id, kind: r.kind, to: r.to_email, subject: m?.subject ?? '', text: m?.text ?? '', status: r.status, attempts: r.attempts, lastError: r.last_error, createdAt: r.created_at, sentAt: r.sent_at };
   });
-  return { items, total, limit: opts.limit, offset: opts.offset };
+  const last = rows.at(-1);
+  return { items, total, limit: opts.limit, offset: opts.offset, hasMore, next: hasMore && last ? encodeCursor([last.id]) : null };
 }
+type OutboxPageBody = z.infer<typeof OutboxPage>;
 
 /**
  * Sends a pending message again now (an administrator's "retry now"); false when there is no

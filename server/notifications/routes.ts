@@ -17,14 +17,14 @@ export function notificationRoutes(deps: Deps) {
       method: 'get',
       path: '/outbox',
       tags: ['notifications'],
-      summary: 'Messages the service has sent or will send (admin), newest first, a page at a time (`limit`, `offset`); `to` keeps those whose address holds it (any part, any case): the local outbox when no SMTP server is set',
+      summary: 'Messages the service has sent or will send (admin), newest first, a page at a time: `limit` (1..500, default 100) older than `before` (the `next` of the page before, an opaque cursor; none: the newest), so mail written while the pages are turned neither repeats nor hides any; `hasMore`, `next` (null on the last page), `total` how many match. `offset` (skip that many) is still taken for scripts written before cursors, not with `before`: its pages shift as mail is written. `to` keeps those whose address holds it (any part, any case): the local outbox when no SMTP server is set. A cursor this list did not give is refused, 400 naming `before`',
       request: { query: OutboxQuery },
-      responses: { 200: jsonResponse(OutboxPage, 'A page of messages, newest first, and how many match in all') },
+      responses: { 200: jsonResponse(OutboxPage, 'A page of messages, newest first, how many match in all, and the cursor of the next page') },
     }),
     async (c) => {
       requireRole(c, 'admin');
-      const { to, limit, offset } = c.req.valid('query');
-      return c.json(await messagesPage(deps, { to: to || undefined, limit, offset }), 200);
+      const { to, limit, offset, before } = c.req.valid('query');
+      return c.json(await messagesPage(deps, { to: to || undefined, limit, offset, before: before?.[0] }), 200);
     },
   );
 

@@ -5,7 +5,8 @@
  */
 import { dayInEngland } from '../platform/range.js';
 import { sql, type ExpressionBuilder, type Kysely, type RawBuilder, type SqlBool, type Transaction } from 'kysely';
-import { lowerContains } from '../../db/like.js';
+import { alphabetical, lowerContains } from '../../db/like.js';
+import { kindOf } from '../../db/prepared.js';
 import type { Database, JobRole } from '../../db/schema.js';
 import { visibleTo, type Viewer } from '../bookings/repository.js';
 
@@ -175,16 +176,52 @@ function notBookedIn(db: Q, scope: PeopleScope) {
 const nameOrEmailHolds = (db: Q, text: string) => sql<SqlBool>`(${lowerContains(db, 'u.name', text)} or ${lowerContains(db, 'u.email', text)})`;
 
 /**
- * A page of the people in scope with no seat ever booked, by organisation, name and id (`q`:
- * only those whose name or email holds it, any case), each with whether they wait on a list
+ * Where the list of people not yet booked stands a person: their organisation's name and their
+ * own as an alphabetical list has them (any case, accents with their letter: db/like.ts
+ * `alphabetical`, the same on both databases), with the organisation's id between (two
+ * organisations of one name keep their people apart) and the person's id last (a total order).
+ */
+export type NotBookedKey = readonly [orgName: string, orgId: string, name: string, userId: string];
+
+/**
+ * The sort key's parts as SQL, each compared by code point on both databases (SQLite's own
+ * way; on PostgreSQL collation "C", whatever the database's collation): the ORDER BY and the
+ * keyset comparison are these same expressions, so a page starts exactly after the last person
+ * of the page before on either database.
+ */
+function notBookedOrder(db: Q) {
+  const byCodePoint = (e: RawBuilder<string>) => (kindOf(db) === 'sqlite' ? e : sql<string>`(${e} collate "C")`);
+  return [byCodePoint(sql<string>`coalesce(${sql.ref('o.sort_key')}, '')`), byCodePoint(sql<string>`${sql.ref('u.org_id')}`), byCodePoint(alphabetical(db, 'u.name')), byCodePoint(sql<string>`${sql.ref('u.id')}`)] as const;
+}
+
+/**
+ * The organisations of `scope` with their names' places in an alphabetical list (`sort_key`),
+ * worked out once an organisation, not once a person: a programme's tens of thousands of
+ * schools against its hundreds of thousands of staff (on PostgreSQL about half the cost of the
+ * whole programme's page). There `offset 0` keeps the planner from folding it into the outer
+ * query, where the key would be worked out again for every person.
+ */
+function orgsWithSortKey(db: Q, scope: PeopleScope) {
+  let orgs = db.selectFrom('organisations').select(['id', 'name', alphabetical(db, 'name').as('sort_key')]);
+  if (scope.kind === 'orgs') orgs = orgs.where('id', 'in', scope.orgIds.length ? [...scope.orgIds] : ['']);
+  return kindOf(db) === 'sqlite' ? orgs : orgs.modifyEnd(sql`offset 0`);
+}
+
+/**
+ * A page of the people in scope with no seat ever booked, by NotBookedKey (`q`: only those
+ * whose name or email holds it, any case; `after`: only those after this key, where the page
+ * before ended), each with its key (`sort_org`, `sort_name`) and whether they wait on a list
  * now: waitlisted (or offered a seat) on a session that has not ended by `nowIso` (a place left
  * on the list of a session long over is waiting for nothing). One statement, however many.
  */
-export async function notBooked(db: Q, scope: PeopleScope, opts: { nowIso: string; limit: number; offset?: number; q?: string }) {
-  let people = notBookedIn(db, scope);
+export async function notBooked(db: Q, scope: PeopleScope, opts: { nowIso: string; limit: number; offset?: number; after?: NotBookedKey; q?: string }) {
+  let people = notBookedIn(db, scope).leftJoin(orgsWithSortKey(db, scope).as('o'), 'o.id', 'u.org_id');
   if (opts.q) people = people.where(nameOrEmailHolds(db, opts.q));
+  const [orgKey, orgId, nameKey, userId] = notBookedOrder(db);
+  const after = opts.after;
+  // A row-value comparison: SQLite and PostgreSQL both compare (a, b, c, d) > (w, x, y, z) part by part, as ORDER BY does.
+  if (after) people = people.where(sql<SqlBool>`(${orgKey}, ${orgId}, ${nameKey}, ${userId}) > (${after[0]}, ${after[1]}, ${after[2]}, ${after[3]})`);
   return people
-    .leftJoin('organisations as o', 'o.id', 'u.org_id')
     .select((eb) => [
       'u.id',
       'u.name',
@@ -192,6 +229,8 @@ export async function notBooked(db: Q, scope: PeopleScope, opts: { nowIso: strin
       'u.org_id',
       'u.job_role',
       'o.name as org_name',
+      orgKey.as('sort_org'),
+      nameKey.as('sort_name'),
       eb
         .exists(
           eb
@@ -205,9 +244,10 @@ export async function notBooked(db: Q, scope: PeopleScope, opts: { nowIso: strin
         )
         .as('waiting'),
     ])
-    .orderBy('o.name')
-    .orderBy('u.name')
-    .orderBy('u.id')
+    .orderBy(orgKey)
+    .orderBy(orgId)
+    .orderBy(nameKey)
+    .orderBy(userId)
     .limit(opts.limit)
     .offset(opts.offset ?? 0)
     .execute();

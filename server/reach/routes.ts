@@ -42,13 +42,13 @@ export function reachRoutes(deps: Deps) {
       method: 'get',
       path: '/reach/not-booked',
       tags: ['reach'],
-      summary: 'Staff who have never booked a seat, one page (limit 1..200, default 50, offset; q name or email contains, any case) by organisation, name and id; total how many match in all, hasMore, and whether the whole list downloads as CSV (office: own organisation and those under it; admin: any, or everyone)',
+      summary: 'Staff who have never booked a seat, one page (limit 1..200, default 50; q name or email contains, any case) by organisation, name and id (names as an alphabetical list has them: any case, accents with their letter, the same on SQLite and PostgreSQL), after `after` (the `next` of the page before, an opaque cursor; none: from the first), so people booking while the pages are turned make no one be skipped or shown twice; total how many match in all, hasMore, next (null on the last page), and whether the whole list downloads as CSV (office: own organisation and those under it; admin: any, or everyone). `offset` (skip that many) is still taken for scripts written before cursors, not with `after`: its pages shift as people book. A cursor this list did not give is refused, 400 naming `after`',
       request: { query: NotBookedQuery },
       responses: { 200: jsonResponse(NotBookedList, 'One page of people, by organisation and name') },
     }),
     async (c) => {
       const q = c.req.valid('query');
-      return c.json(await reach.notBooked(deps, requireUser(c), q.orgId, { limit: q.limit, offset: q.offset, q: q.q }), 200);
+      return c.json(await reach.notBooked(deps, requireUser(c), q.orgId, { limit: q.limit, offset: q.offset, q: q.q, after: q.after }), 200);
     },
   );
 

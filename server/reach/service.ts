@@ -15,6 +15,7 @@
  */
 import { JOB_ROLE_LABEL, type JobRole } from '../../shared/accounts.js';
 import { sharePercent, type Coverage, type CoverageCounts, type CoverageFigure, type CoverageOrgRow, type CoverageOrgsSort, type NotBookedList } from '../../shared/reach.js';
+import { encodeCursor } from '../../shared/cursor.js';
 import { orgsActableBy } from '../accounts/acting.js';
 import { AppError } from '../errors.js';
 import { perDatabase, type Deps } from '../platform/deps.js';
@@ -295,16 +296,20 @@ const notBookedPerson = (r: NotBookedRow) => ({
 /** Which people not yet booked to answer: see NotBookedQuery. */
 export interface NotBookedPage {
   limit: number;
+  /** Skip this many first (API clients written before cursors; the page pages by `after`). */
   offset: number;
   /** Only those whose name or email holds it, any case (empty: every one). */
   q?: string;
+  /** Only those after the person with this sort key: where the page before ended. */
+  after?: repo.NotBookedKey;
 }
 export const FIRST_NOT_BOOKED_PAGE: NotBookedPage = { limit: 50, offset: 0 };
 
 /**
  * One page of the staff in scope who have never had a seat (by organisation, name and id;
- * `page.q` finds by name or email), whether the viewer can book each one, how many match in
- * all, and whether the whole list (not only those found) downloads as one spreadsheet (see
+ * `page.q` finds by name or email; `page.after` starts after the last person of the page
+ * before), whether the viewer can book each one, how many match in all, the cursor of the next
+ * page, and whether the whole list (not only those found) downloads as one spreadsheet (see
  * coverageCsv). Paged and counted in the database: the same few statements however many.
  */
 export async function notBooked(deps: Deps, actor: AuthUser, orgId?: string, page: NotBookedPage = FIRST_NOT_BOOKED_PAGE): Promise<NotBookedList> {
@@ -312,15 +317,20 @@ export async function notBooked(deps: Deps, actor: AuthUser, orgId?: string, pag
   const q = page.q?.trim() || undefined;
   const [rows, counts, actable] = await Promise.all([
     // One more than the page, so the answer knows whether there are more.
-    repo.notBooked(deps.db, scope.people, { nowIso: deps.now().toISOString(), limit: page.limit + 1, offset: page.offset, q }),
+    repo.notBooked(deps.db, scope.people, { nowIso: deps.now().toISOString(), limit: page.limit + 1, offset: page.offset, after: page.after, q }),
     repo.countNotBooked(deps.db, scope.people, q),
     orgsActableBy(deps.db, actor),
   ]);
+  const shown = rows.slice(0, page.limit);
+  const last = shown.at(-1);
+  const hasMore = rows.length > page.limit;
   return {
     // The office booking API books the people of every organisation the office acts for.
-    items: rows.slice(0, page.limit).map((r) => ({ ...notBookedPerson(r), canBook: actable.has(r.org_id) })),
+    items: shown.map((r) => ({ ...notBookedPerson(r), canBook: actable.has(r.org_id) })),
     total: counts.matching,
-    hasMore: rows.length > page.limit,
+    hasMore,
+    // The key as the database wrote it, so the next page's comparison is with exactly what it ordered by.
+    next: hasMore && last ? encodeCursor([last.sort_org, last.org_id!, last.sort_name, last.id] satisfies repo.NotBookedKey) : null,
     downloadable: counts.all <= deps.config.maxReportBookings,
   };
 }

@@ -44,6 +44,40 @@ export function Pagination({ label, page, pages, href, resultsId }: { label: str
 }
 
 /**
+ * The links of a list read a page at a time by cursor (keyset paging, for a list whose rows
+ * change while its pages are turned: see shared/cursor.ts): back to its start (`first`, the
+ * address of the first page; none when this is it) and on (`next`, the address of the page
+ * after this one, carrying its cursor; none on the last). Such a list cannot say "page 3 of
+ * 25": its count says how many it shows of how many in all. Focus after a turn goes where
+ * Pagination sends it (`resultsId`, else the h1), with the same need to keep the page.
+ */
+export function KeysetPagination({ label, first, firstLabel, next, nextLabel, resultsId }: { label: string; first: string | null; firstLabel: string; next: string | null; nextLabel: string; resultsId?: string }) {
+  const focusLater = useFocusLater();
+  if (!first && !next) return null;
+  const turned = () => focusLater(() => (resultsId ? document.getElementById(resultsId) : null) ?? document.querySelector<HTMLElement>('h1'), { force: true });
+  return (
+    <nav aria-label={label} class="pagination">
+      <ul class="plain">
+        {first && (
+          <li>
+            <Link href={first} onClick={turned}>
+              {firstLabel}
+            </Link>
+          </li>
+        )}
+        {next && (
+          <li>
+            <Link href={next} rel="next" onClick={turned}>
+              {nextLabel}
+            </Link>
+          </li>
+        )}
+      </ul>
+    </nav>
+  );
+}
+
+/**
  * What the count above a paged list says, once it has loaded: `none` when nothing matches
  * (`q`: what was searched for, '' for nothing), "There is no page 4: 120 organisations
  * matching “x” fill 3 pages." past the end, else "Showing 51 to 100 of 1,234 organisations

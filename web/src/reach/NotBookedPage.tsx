@@ -7,19 +7,21 @@
  *
  * The people come a page at a time (50, by organisation and name): the whole programme has
  * hundreds of thousands of staff. Found by name or email, kept in the address
- * (`/reach/not-booked?orgId=&q=&page=`); the spreadsheet holds every one.
+ * (`/reach/not-booked?orgId=&q=&after=`); the spreadsheet holds every one. The next page is
+ * asked for by cursor, after the last person shown, not as "skip 50": people booked from the
+ * page (or by anyone meanwhile) leave the list, and no one after them is skipped.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { z } from 'zod';
 import { JOB_ROLE_LABEL } from '../../../shared/accounts.js';
 import { BookResult } from '../../../shared/bookings.js';
-import { NotBookedList } from '../../../shared/reach.js';
+import { NotBookedCursor, NotBookedList } from '../../../shared/reach.js';
 import { SessionList, type SeatKind, type Session } from '../../../shared/sessions.js';
 import { api } from '../api.js';
 import { DownloadLink, PageHeading, Status, useApp, useFocusLater } from '../components.js';
 import { counted, formatDateTime, plural } from '../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../load.js';
-import { ListSearch, Pagination, pageCountText } from '../pagination.js';
+import { KeysetPagination, ListSearch } from '../pagination.js';
 import { Link, navigate } from '../router.js';
 
 const count = (n: number) => n.toLocaleString('en-GB');
@@ -28,18 +30,18 @@ const SESSIONS_SHOWN = 50;
 /** How many people a page lists. */
 const PAGE = 50;
 
-/** Which people are shown: found by name or email, which page. */
+/** Which people are shown: found by name or email, after whom (the cursor of the page before; '' from the first). */
 interface PeopleView {
   q: string;
-  page: number;
+  after: string;
 }
 
-/** The page's address, with the search and page when not the first, unfound. */
-function notBookedHref(orgId: string | null, { q, page }: PeopleView) {
+/** The page's address, with the search and cursor when not the first page, unfound. */
+function notBookedHref(orgId: string | null, { q, after }: PeopleView) {
   const p = new URLSearchParams();
   if (orgId) p.set('orgId', orgId);
   if (q) p.set('q', q);
-  if (page > 1) p.set('page', String(page));
+  if (after) p.set('after', after);
   return p.size ? `/reach/not-booked?${p}` : '/reach/not-booked';
 }
 
@@ -50,17 +52,19 @@ export function NotBookedPage() {
   const orgId = loc.query.get('orgId');
   const q = orgId ? `?orgId=${encodeURIComponent(orgId)}` : '';
   const find = (loc.query.get('q') ?? '').trim();
-  // An unknown page in the address (an old or edited link) is the first.
-  const page = Math.max(1, Number.parseInt(loc.query.get('page') ?? '1', 10) || 1);
+  // A cursor the list could not have given (an edited or cut-short link) is the first page, as an old link's `?page=` is.
+  const asked = loc.query.get('after') ?? '';
+  const after = asked && NotBookedCursor.safeParse(asked).success ? asked : '';
   // The page is kept while its people are found and paged (main.tsx keys it by organisation):
   // the people in view stay while the next page of them loads, and carry what they were found
   // for, so the count describes them.
   const list = useLoad(async () => {
-    const params = new URLSearchParams({ limit: String(PAGE), offset: String((page - 1) * PAGE) });
+    const params = new URLSearchParams({ limit: String(PAGE) });
     if (orgId) params.set('orgId', orgId);
     if (find) params.set('q', find);
-    return { q: find, page, p: await api(`/api/reach/not-booked?${params}`, NotBookedList) };
-  }, [orgId, find, page]);
+    if (after) params.set('after', after);
+    return { q: find, after, p: await api(`/api/reach/not-booked?${params}`, NotBookedList) };
+  }, [orgId, find, after]);
   // A search shown (Search): once its people are in (or the load failed), focus their count, where the new results start.
   const searched = useRef(false);
   const [sessionQuery, setSessionQuery] = useState('');
@@ -174,19 +178,28 @@ export function NotBookedPage() {
         value={find}
         onSearch={(q) => {
           // The same search on its first page: nothing to load again, the count is where its results start.
-          if (q === find && page === 1) document.getElementById('not-booked-count')?.focus();
+          if (q === find && !after) document.getElementById('not-booked-count')?.focus();
           else {
-            navigate(notBookedHref(orgId, { q, page: 1 }));
+            navigate(notBookedHref(orgId, { q, after: '' }));
             searched.current = true;
           }
         }}
       />
       <Loaded state={list} what="staff not yet booked">
-        {({ q: shownQ, page: shownPage, p }) => {
+        {({ q: shownQ, after: shownAfter, p }) => {
           const total = p.total;
-          const pages = Math.max(1, Math.ceil(total / PAGE));
           const matching = shownQ ? ` matching “${shownQ}”` : '';
-          const countText = pageCountText({ page: shownPage, perPage: PAGE, shown: p.items.length, total, q: shownQ, of: (n) => `${people(n)} not yet booked`, none: (q) => (q ? `Nobody matches “${q}”.` : 'Everyone has booked a session.') });
+          // True however many booked since: how many this page shows, of how many there are now.
+          const countText =
+            total === 0
+              ? shownQ
+                ? `Nobody matches “${shownQ}”.`
+                : 'Everyone has booked a session.'
+              : !shownAfter
+                ? `Showing ${count(p.items.length)} of ${people(total)} not yet booked${matching}.`
+                : p.items.length === 0
+                  ? `Nobody more to show: ${people(total)} not yet booked${matching} in all.`
+                  : `Showing ${count(p.items.length)} more of ${people(total)} not yet booked${matching}.`;
           const csvHref = `/api/reach/coverage.csv?figure=not_booked${orgId ? `&orgId=${encodeURIComponent(orgId)}` : ''}`;
           return (
             <>
@@ -207,7 +220,7 @@ export function NotBookedPage() {
                 <table class="stack">
                   <caption>
                     People not yet booked{matching}
-                    {pages > 1 && <span class="visually-hidden">, page {shownPage} of {pages}</span>}
+                    {shownAfter && <span class="visually-hidden">, continued</span>}
                   </caption>
                   <thead>
                     <tr>
@@ -243,11 +256,18 @@ export function NotBookedPage() {
                   </tbody>
                 </table>
               )}
-              <Pagination label="Pages of people not yet booked" page={shownPage} pages={pages} href={(n) => notBookedHref(orgId, { q: shownQ, page: n })} resultsId="not-booked-count" />
+              <KeysetPagination
+                label="Pages of people not yet booked"
+                first={shownAfter ? notBookedHref(orgId, { q: shownQ, after: '' }) : null}
+                firstLabel="Back to the start"
+                next={p.next ? notBookedHref(orgId, { q: shownQ, after: p.next }) : null}
+                nextLabel="Next page"
+                resultsId="not-booked-count"
+              />
               {/* Offered only when the server will give every person (a longer list is refused, 422, never cut short). */}
               {p.downloadable && (
                 <DownloadLink href={csvHref} fallbackName="not-booked.csv">
-                  {shownQ ? 'Download everyone not yet booked, not only those found, as a spreadsheet (CSV)' : pages > 1 ? `Download all ${people(total)} as a spreadsheet (CSV)` : 'Download this list as a spreadsheet (CSV)'}
+                  {shownQ ? 'Download everyone not yet booked, not only those found, as a spreadsheet (CSV)' : total > PAGE ? `Download all ${people(total)} as a spreadsheet (CSV)` : 'Download this list as a spreadsheet (CSV)'}
                 </DownloadLink>
               )}
             </>

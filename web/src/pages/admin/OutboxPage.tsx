@@ -1,11 +1,11 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { z } from 'zod';
-import { OutboxMessage, OutboxPage as OutboxPageSchema, OutboxQuery } from '../../../../shared/bookings.js';
+import { OutboxCursor, OutboxMessage, OutboxPage as OutboxPageSchema } from '../../../../shared/bookings.js';
 import { api } from '../../api.js';
 import { Badge, PageHeading, Status, TextField, useApp, useFocusLater, TableScroll } from '../../components.js';
-import { formatDateTime, plural } from '../../format.js';
+import { counted, formatDateTime } from '../../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
-import { Pagination } from '../../pagination.js';
+import { KeysetPagination } from '../../pagination.js';
 import { navigate } from '../../router.js';
 
 type Message = z.infer<typeof OutboxMessage>;
@@ -30,32 +30,42 @@ const retryable = (m: Message) => m.status === 'pending' && m.attempts > 0;
 /** How many messages a page lists. */
 const PAGE = 100;
 
-/** The page's address: `/admin/mail`, with `to` and `page` when given. */
-function mailHref(to: string, page = 1) {
+/**
+ * The page's address: `/admin/mail`, with `to` and `before` (the cursor of where the page
+ * starts: older than the message it names) when given. A new search starts at the newest.
+ */
+function mailHref(to: string, before = '') {
   const p = new URLSearchParams();
   if (to) p.set('to', to);
-  if (page > 1) p.set('page', String(page));
+  if (before) p.set('before', before);
   return p.size ? `/admin/mail?${p}` : '/admin/mail';
 }
 
 /**
  * Administrators: every message the service sends, newest first, 100 a page, found by any
- * part of its address (both kept in the address, `?to=&page=`); its status, attempts and last
- * error, and "retry now".
+ * part of its address (both kept in the address, `?to=&before=`); its status, attempts and
+ * last error, and "retry now". Older pages are asked for by cursor, older than the last
+ * message shown, so mail written while the pages are turned (it always is) neither repeats a
+ * message on the next page nor hides one: its count says how many it shows of how many in all.
  */
 export function OutboxPage() {
   const { loc } = useApp();
   const query = (loc.query.get('to') ?? '').trim().slice(0, 254);
-  const page = Math.max(1, Number.parseInt(loc.query.get('page') ?? '1', 10) || 1);
+  // A cursor this list could not have given (an edited or cut-short link) is the newest page,
+  // as an old link's `?page=` is.
+  const asked = loc.query.get('before') ?? '';
+  const before = asked && OutboxCursor.safeParse(asked).success ? asked : '';
   const [to, setTo] = useState(query);
   const [message, setMessage] = useState('');
-  // The page in view stays while the next loads: it carries the search and page it was found
+  // The page in view stays while the next loads: it carries the search and cursor it was found
   // for, so its count describes it, not the one still loading.
   const state = useLoad(async () => {
-    const q = OutboxQuery.parse({ limit: PAGE, offset: (page - 1) * PAGE, ...(query ? { to: query } : {}) });
-    const found = await api(`/api/outbox?${new URLSearchParams({ limit: String(q.limit), offset: String(q.offset), ...(q.to ? { to: q.to } : {}) })}`, OutboxPageSchema);
-    return { ...found, asked: { query, page } };
-  }, [query, page]);
+    const params = new URLSearchParams({ limit: String(PAGE) });
+    if (query) params.set('to', query);
+    if (before) params.set('before', before);
+    const found = await api(`/api/outbox?${params}`, OutboxPageSchema);
+    return { ...found, asked: { query, before } };
+  }, [query, before]);
   const action = useAction();
   const focusLater = useFocusLater();
   /** The message last retried: "Try again" ends on its "Retry now", or on the message saying so, as a first "Retry now" does. */
@@ -67,7 +77,7 @@ export function OutboxPage() {
   useEffect(() => {
     setMessage('');
     action.clear();
-  }, [query, page]);
+  }, [query, before]);
 
   async function retry(m: Message) {
     setMessage('');
@@ -84,20 +94,32 @@ export function OutboxPage() {
   }
 
   const d = state.data;
-  const pages = d ? Math.max(1, Math.ceil(d.total / PAGE)) : 1;
   const toWhom = d?.asked.query ? ` to addresses containing “${d.asked.query}”` : '';
+  // True whatever was written since: how many this page shows, of how many there are now.
   const count = !d
     ? ''
     : d.total === 0
       ? `No messages${toWhom}.`
-      : d.items.length === 0
-        ? `There is no page ${d.asked.page}: ${plural(d.total, 'message')}${toWhom} fill ${plural(pages, 'page')}.`
-        : `Showing ${d.offset + 1} to ${d.offset + d.items.length} of ${plural(d.total, 'message')}${toWhom}, newest first.`;
-  const pagination = (where?: string) => <Pagination label={where ? `Pages of messages, ${where} the table` : 'Pages of messages'} page={d?.asked.page ?? page} pages={pages} href={(n) => mailHref(d?.asked.query ?? query, n)} resultsId="outbox-count" />;
+      : !d.asked.before
+        ? `Showing ${d.items.length.toLocaleString('en-GB')} of ${counted(d.total, 'message')}${toWhom}, newest first.`
+        : d.items.length === 0
+          ? `There are no older messages${toWhom}: ${counted(d.total, 'message')} in all.`
+          : `Showing ${counted(d.items.length, 'older message')}, of ${d.total.toLocaleString('en-GB')}${toWhom || ' in all'}, newest first.`;
+  const pagination = (where?: string) =>
+    d && (
+      <KeysetPagination
+        label={where ? `Pages of messages, ${where} the table` : 'Pages of messages'}
+        first={d.asked.before ? mailHref(d.asked.query) : null}
+        firstLabel="Newest messages"
+        next={d.next ? mailHref(d.asked.query, d.next) : null}
+        nextLabel="Older messages"
+        resultsId="outbox-count"
+      />
+    );
 
   return (
     <>
-      <PageHeading title={page > 1 ? `Mail, page ${page}` : 'Mail'} navigated={loc.navigated}>
+      <PageHeading title={before ? 'Mail, older messages' : 'Mail'} navigated={loc.navigated}>
         Mail
       </PageHeading>
       <form
