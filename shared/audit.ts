@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { Role } from './accounts.js';
 import { Id } from './common.js';
+import { cursorParam, encodeCursor } from './cursor.js';
 
 /** What an entry's subject is: a person, an identity provider or an organisation. */
 export const AuditSubjectKind = z.enum(['person', 'identity_provider', 'organisation']);
@@ -66,50 +67,19 @@ export type AuditAction = AuditEntry['action'];
 /** The most entries one page holds. */
 export const AUDIT_PAGE_MAX = 100;
 
-/** A cursor's text: base64url, at most this long (what the log gives is about 120 characters). */
+/** A cursor's text: base64url of the last entry's `[at, id]` (shared/cursor.ts), at most this long (what the log gives is about 80 characters). */
 const CURSOR_MAX = 256;
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-
-function toBase64Url(text: string): string {
-  let binary = '';
-  for (const b of new TextEncoder().encode(text)) binary += String.fromCharCode(b);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-function fromBase64Url(text: string): string | null {
-  try {
-    const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (text.length % 4)) % 4));
-    return new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
-  } catch {
-    return null;
-  }
-}
 
 /** Where a page ended: the last entry's time and id (entries are ordered by both, newest first). */
 export interface AuditCursor {
   at: string;
   id: string;
 }
+const AuditCursorKey = z.tuple([z.string().regex(INSTANT).refine((s) => Number.isFinite(Date.parse(s))), Id]);
 
-/** The opaque `next` a page answers with: base64url of the JSON `[at, id]`. */
-export const encodeAuditCursor = (c: AuditCursor) => toBase64Url(JSON.stringify([c.at, c.id]));
-
-/** The position a cursor names, or null for text this log never gave. */
-export function decodeAuditCursor(text: string): AuditCursor | null {
-  if (text.length === 0 || text.length > CURSOR_MAX || !/^[A-Za-z0-9_-]+$/.test(text)) return null;
-  const json = fromBase64Url(text);
-  if (json === null) return null;
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch {
-    return null;
-  }
-  if (!Array.isArray(value) || value.length !== 2) return null;
-  const [at, id] = value as unknown[];
-  if (typeof at !== 'string' || !INSTANT.test(at) || !Number.isFinite(Date.parse(at)) || !Id.safeParse(id).success) return null;
-  return { at, id: id as string };
-}
+/** The opaque `next` a page answers with. */
+export const encodeAuditCursor = (c: AuditCursor) => encodeCursor([c.at, c.id]);
 
 /**
  * `person`: only the entries that person did or that were done to them. `before`: the entries
@@ -118,11 +88,7 @@ export function decodeAuditCursor(text: string): AuditCursor | null {
  */
 export const AuditLogQuery = z.object({
   person: z.uuid({ message: 'must be a person’s id' }).optional(),
-  before: z
-    .string()
-    .max(CURSOR_MAX)
-    .refine((s) => decodeAuditCursor(s) !== null, { message: 'must be the `next` of an earlier page of the audit log' })
-    .optional(),
+  before: cursorParam(AuditCursorKey, CURSOR_MAX).optional(),
   limit: z.coerce.number().int().min(1).max(AUDIT_PAGE_MAX).default(50),
 });
 export type AuditLogQuery = z.infer<typeof AuditLogQuery>;

@@ -23,7 +23,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { Role } from '../../shared/accounts.js';
-import { decodeAuditCursor, encodeAuditCursor, ProviderSetting, type AuditEntry, type AuditLogPage, type AuditLogQuery, type AuditSubjectKind } from '../../shared/audit.js';
+import { encodeAuditCursor, ProviderSetting, type AuditEntry, type AuditLogPage, type AuditLogQuery, type AuditSubjectKind } from '../../shared/audit.js';
 import type { AuditAction } from '../../db/schema.js';
 import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
@@ -104,10 +104,9 @@ async function personName(db: Q, id: string): Promise<string | null> {
  */
 export async function auditLog(deps: Deps, actor: AuthUser, query: AuditLogQuery): Promise<AuditLogPage> {
   if (actor.role !== 'admin') throw new AppError('forbidden', 'Only administrators can read the audit log.');
-  const before = query.before !== undefined ? decodeAuditCursor(query.before) : null;
-  // AuditLogQuery refuses a cursor that does not decode; this is for a caller that did not parse it.
-  if (query.before !== undefined && !before) throw new AppError('validation_failed', 'That is not a place in the audit log.', { issues: [{ path: 'before', message: 'must be the `next` of an earlier page of the audit log' }] });
-  const rows = await entriesPage(deps.db, { person: query.person, before: before ?? undefined, limit: query.limit });
+  // AuditLogQuery has decoded the cursor (or refused it: 400 at `before`).
+  const before = query.before ? { at: query.before[0], id: query.before[1] } : undefined;
+  const rows = await entriesPage(deps.db, { person: query.person, before, limit: query.limit });
   const page = rows.slice(0, query.limit);
   const placements = new Map(page.filter((r) => r.action === 'change_placement').map((r) => [r.id, StoredPlacement.parse(JSON.parse(r.detail ?? 'null'))]));
   const names = await orgNames(deps.db, [...new Set([...placements.values()].flatMap((d) => [d.orgId.from, d.orgId.to]).filter((id): id is string => id !== null))]);

@@ -99,7 +99,7 @@ export function AuditLogPage() {
   const state = useLoad(async () => {
     if (!asked.success) throw new Error('bad address');
     const q = asked.data;
-    const found = await api(`/api/audit-log?${new URLSearchParams({ limit: String(q.limit), ...(q.person ? { person: q.person } : {}), ...(q.before ? { before: q.before } : {}) })}`, AuditLogPageSchema);
+    const found = await api(`/api/audit-log?${new URLSearchParams({ limit: String(q.limit), ...(q.person ? { person: q.person } : {}), ...(q.before && before ? { before } : {}) })}`, AuditLogPageSchema);
     return { ...found, asked: { person, before } };
   }, [person, before]);
   const focusLater = useFocusLater();
