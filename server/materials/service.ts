@@ -11,7 +11,7 @@ import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
 import { isTrainerOf } from '../bookings/repository.js';
-import { findCourse, findSession } from '../sessions/repository.js';
+import { findCourse, findSession, lockCourseForUse } from '../sessions/repository.js';
 import { runsSessions } from '../sessions/leads.js';
 import { ALLOWED_IN_WORDS, checkedLink, examineFileInTurns, safeFileName, TEXT_PIECE } from './files.js';
 import * as repo from './repository.js';
@@ -56,8 +56,10 @@ async function requireLibraryReader(deps: Deps, actor: AuthUser) {
   if (!(await runsSessions(deps, actor))) throw new AppError('forbidden', 'Only trainers, in-house leads and administrators can see the materials library.');
 }
 
+const noSuchCourse = () => new AppError('not_found', 'No such course.');
+
 async function requireCourse(deps: Deps, courseId: string) {
-  if (!(await findCourse(deps.db, courseId))) throw new AppError('not_found', 'No such course.');
+  if (!(await findCourse(deps.db, courseId))) throw noSuchCourse();
 }
 
 /** What an upload becomes: its kind checked by its bytes (Office files with macros refused, saying so), its name made safe. */
@@ -152,6 +154,9 @@ export async function addLibraryLink(deps: Deps, actor: AuthUser, courseId: stri
 
 async function addToLibrary(deps: Deps, courseId: string, row: Parameters<typeof repo.insertMaterial>[1]) {
   await deps.db.transaction().execute(async (trx) => {
+    // The course held until this commits: deleted meanwhile, nothing is added (not a 500 from the
+    // foreign key); a delete coming later waits, and then finds the library not empty.
+    if (!(await lockCourseForUse(trx, deps.dbKind, courseId))) throw noSuchCourse();
     checkRoom(await repo.libraryUsage(trx, courseId), row.size_bytes ?? 0, 'library');
     await repo.insertMaterial(trx, row);
   });

@@ -315,7 +315,8 @@ export async function lockCourse(trx: Transaction<Database>, kind: DbKind, id: s
 }
 
 /**
- * In a transaction that makes a session name a course (publishing it, or moving it there):
+ * In a transaction that makes a session name a course (publishing it, or moving it there), or
+ * adds to its library or sets its trainers (materials/service.ts, sessions/service.ts):
  * whether the course is there, kept there until the transaction ends. On PostgreSQL a KEY
  * SHARE lock on its row, the lock the foreign key itself takes, now rather than at the insert:
  * a delete under way (lockCourse, FOR UPDATE) is waited for, and then the course is found gone;

@@ -794,7 +794,11 @@ export async function setCourseTrainers(deps: Deps, courseId: string, trainerIds
   const course = await repo.findCourse(deps.db, courseId);
   if (!course) throw new AppError('not_found', 'No such course.');
   const ids = await checkTrainers(deps, trainerIds);
-  await deps.db.transaction().execute((trx) => repo.replaceCourseTrainers(trx, courseId, ids));
+  await deps.db.transaction().execute(async (trx) => {
+    // Held until this commits: a course deleted meanwhile is not given trainers (a 500 from the foreign key).
+    if (!(await repo.lockCourseForUse(trx, deps.dbKind, courseId))) throw new AppError('not_found', 'No such course.');
+    await repo.replaceCourseTrainers(trx, courseId, ids);
+  });
   return courseView(course, ids.sort());
 }
 

@@ -229,3 +229,56 @@ describe('deleting a course while a session is published for it', () => {
     });
   }
 });
+
+/**
+ * The other writes that name a course: a link added to its library, and the trainers who may
+ * run it. The course deleted (by the other process, to the end) after the write checked it and
+ * before it saves: refused as a course not there (404), nothing saved, never a 500 from the
+ * foreign key; and the delete, once the write holds the course, waits and is refused.
+ */
+describe('deleting a course while its library or its trainers are changed', () => {
+  const writes = {
+    'a library link': {
+      act: (courseId: string) => t.request('POST', `/api/courses/${courseId}/materials/links`, { as: admin, body: { title: 'Reading list', url: 'https://example.org/reading' } }),
+      stored: async (courseId: string) => (await t.db.selectFrom('materials').select('id').where('course_id', '=', courseId).execute()).length,
+    },
+    'its trainers': {
+      act: (courseId: string) => t.request('PUT', `/api/courses/${courseId}/trainers`, { as: admin, body: { trainerIds: [trainer.id] } }),
+      stored: async (courseId: string) => (await t.db.selectFrom('course_trainers').select('user_id').where('course_id', '=', courseId).execute()).length,
+    },
+  };
+  for (const [what, w] of Object.entries(writes)) {
+    it(`${what}: the course deleted after it was checked: 404, nothing saved`, async () => {
+      const course = await newCourse();
+      let deleted: Answer | undefined;
+      pause.match = /^select \* from "courses" where "id" = \?$/;
+      pause.run = async () => {
+        deleted = await del(course.id);
+      };
+      const saved = await w.act(course.id);
+      expect(pause.fired, 'the pause was reached').toBe(1);
+      expect([deleted!.status, saved.status, saved.json.error?.code], saved.text).toEqual([204, 404, 'not_found']);
+      expect(saved.json.error.message).toBe('No such course.');
+      expect(await w.stored(course.id)).toBe(0);
+    });
+
+    it(`${what}: the course deleted while the write holds it: saved, and the delete waits for it`, async () => {
+      const course = await newCourse();
+      let deleting: Promise<Answer> | undefined;
+      pause.match = /^select "id" from "courses" where "id" = \?/;
+      pause.run = async () => {
+        deleting = del(course.id);
+        await sleep(150);
+      };
+      const saved = await w.act(course.id);
+      expect(pause.fired, 'the pause was reached').toBe(1);
+      expect(saved.status, saved.text).toBeLessThan(300);
+      const deleted = await deleting!;
+      // A library with a material in it is not deleted; a list of trainers alone does not keep a course.
+      if (what === 'a library link') {
+        expect(deleted.status, deleted.text).toBe(409);
+        expect(await w.stored(course.id)).toBe(1);
+      } else expect(deleted.status, deleted.text).toBe(204);
+    });
+  }
+});
