@@ -69,6 +69,12 @@ export async function deleteThrottlesOf(db: Q, email: string) {
     .execute();
 }
 
+/** Whether an account other than `userId` holds `email` now (any case). */
+export async function addressHeldByAnother(db: Q, email: string, userId: string): Promise<boolean> {
+  const row = await db.selectFrom('users').select('id').where(folded(db, 'email'), '=', email.normalize('NFC').toLowerCase()).where('id', '<>', userId).executeTakeFirst();
+  return row !== undefined;
+}
+
 /** Their feedback keeps its scores (a session's averages stay right) but loses its comment. */
 export async function dropFeedbackComments(db: Q, userId: string) {
   await db.updateTable('feedback').set({ comment: null }).where('user_id', '=', userId).execute();
@@ -80,9 +86,16 @@ export async function withdrawCertificates(db: Q, userId: string, name: string, 
   await db.updateTable('certificates').set({ superseded_at: nowIso }).where('user_id', '=', userId).where('superseded_at', 'is', null).execute();
 }
 
-/** Messages to the person: those not yet sent are dropped; every one loses its address and what it said. */
-export async function scrubOwnMail(db: Q, userId: string, email: string, values: { email: string }) {
-  const mine = (eb: ExpressionBuilder<Database, 'outbox'>) => eb.or([eb('user_id', '=', userId), eb(folded(db, 'to_email'), '=', email.normalize('NFC').toLowerCase())]);
+/**
+ * Messages to the person: those not yet sent are dropped; every one loses its address and what
+ * it said. Theirs: tied to them by id, or sent to `email` (`before`: only those made by
+ * then, an address they had until then; mail to it since is someone else's).
+ */
+export async function scrubOwnMail(db: Q, userId: string, email: string, values: { email: string }, before?: string) {
+  const mine = (eb: ExpressionBuilder<Database, 'outbox'>) => {
+    const toThem = eb(folded(db, 'to_email'), '=', email.normalize('NFC').toLowerCase());
+    return eb.or([eb('user_id', '=', userId), before === undefined ? toThem : eb.and([toThem, eb('created_at', '<=', before)])]);
+  };
   await db
     .updateTable('outbox')
     .set({ status: 'dropped', locked_until: null, last_error: 'No longer applies: the person’s personal data was erased' })
@@ -106,7 +119,7 @@ export async function scrubOwnMail(db: Q, userId: string, email: string, values:
 export function mailNaming(db: Q, userId: string, identity: string, texts: readonly string[]) {
   return db
     .selectFrom('outbox')
-    .select(['id', 'subject', 'text_body', 'html_body', 'attachments', 'reason'])
+    .select(['id', 'subject', 'text_body', 'html_body', 'attachments', 'reason', 'created_at'])
     .where((eb) =>
       eb.or([
         eb('acted_by', '=', userId),
@@ -138,7 +151,7 @@ function sessionsOf(db: Q, userId: string, identity: string) {
 export function captionsNaming(db: Q, userId: string, identity: string, texts: readonly string[]) {
   return db
     .selectFrom('caption_segments')
-    .select(['session_id', 'segment_id', 'text', 'speaker_name', 'speaker_identity'])
+    .select(['session_id', 'segment_id', 'text', 'speaker_name', 'speaker_identity', 'created_at'])
     .where('session_id', 'in', sessionsOf(db, userId, identity))
     .where((eb) => eb.or([eb('speaker_identity', '=', identity), ...texts.flatMap((t) => [lowerContains(db, 'text', t), lowerContains(db, 'speaker_name', t)])]))
     .execute();
@@ -161,8 +174,8 @@ export async function setLiveEventPayload(db: Q, id: string, payload: string) {
 export function overrideNotesOf(db: Q, userId: string) {
   const theirs = db.selectFrom('bookings').select('id').where('user_id', '=', userId);
   return Promise.all([
-    db.selectFrom('attendance_overrides').select(['booking_id as id', 'note']).where('booking_id', 'in', theirs).where('note', 'is not', null).execute(),
-    db.selectFrom('attendance_override_log').select(['id', 'note']).where('booking_id', 'in', theirs).where('note', 'is not', null).execute(),
+    db.selectFrom('attendance_overrides').select(['booking_id as id', 'note', 'changed_at']).where('booking_id', 'in', theirs).where('note', 'is not', null).execute(),
+    db.selectFrom('attendance_override_log').select(['id', 'note', 'changed_at']).where('booking_id', 'in', theirs).where('note', 'is not', null).execute(),
   ]);
 }
 
@@ -175,7 +188,7 @@ export async function setOverrideNote(db: Q, table: 'attendance_overrides' | 'at
 export function idempotencyNaming(db: Q, texts: readonly string[]) {
   return db
     .selectFrom('idempotency_keys')
-    .select(['user_id', 'key', 'body', 'outcome'])
+    .select(['user_id', 'key', 'body', 'outcome', 'created_at'])
     .where((eb) => eb.or(texts.flatMap((t) => [lowerContains(db, 'body', t), lowerContains(db, 'outcome', t)])))
     .execute();
 }

@@ -104,28 +104,49 @@ export async function erasePerson(deps: Deps, actor: AuthUser, userId: string): 
     if (!row) throw new AppError('not_found', 'There is no such person.');
     refuseIfNot(row);
     const identity = identityOf(row.id);
-    // Their names and addresses before they were put right too: mail and notes written then hold those.
+    // Their names and addresses before they were put right too, but only in what was written
+    // while those were theirs: a value put right was often someone else's (a colleague's address
+    // typed by mistake), and what that person was written since is theirs, not this person's.
     const former = await formerDetailsOf(trx, row.id);
-    const emails = [row.email, ...former.flatMap((f) => (f.email === null ? [] : [f.email]))];
-    const { scrub, scrubMaybe, scrubJson, scrubValues, texts } = scrubberFor([row.name, ...former.flatMap((f) => (f.name === null ? [] : [f.name]))], emails, row.id);
+    const all = scrubberFor([row.name, ...former.flatMap((f) => (f.name === null ? [] : [f.name]))], [row.email, ...former.flatMap((f) => (f.email === null ? [] : [f.email]))], row.id);
+    const texts = all.texts;
+    const eras = new Map<number, ReturnType<typeof scrubberFor>>();
+    /** The scrubber for something written at `when`: their current name and address, and those replaced then or after. */
+    const at = (when: string) => {
+      const still = former.filter((f) => f.replaced_at >= when);
+      if (still.length === former.length) return all;
+      let s = eras.get(still.length);
+      if (!s) eras.set(still.length, (s = scrubberFor([row.name, ...still.flatMap((f) => (f.name === null ? [] : [f.name]))], [row.email, ...still.flatMap((f) => (f.email === null ? [] : [f.email]))], row.id)));
+      return s;
+    };
 
     // What others wrote, or the service wrote to others, naming them: scrubbed while the ties to them still stand.
     for (const m of await repo.mailNaming(trx, row.id, identity, texts)) {
+      const { scrubMaybe, scrubJson } = at(m.created_at);
       await repo.setMailText(trx, m.id, { subject: scrubMaybe(m.subject), text_body: scrubMaybe(m.text_body), html_body: scrubMaybe(m.html_body), attachments: scrubJson(m.attachments), reason: scrubMaybe(m.reason) });
     }
     for (const c of await repo.captionsNaming(trx, row.id, identity, texts)) {
-      await repo.setCaption(trx, c, { text: scrub(c.text), speaker_name: c.speaker_identity === identity ? ERASED_NAME : scrubMaybe(c.speaker_name) });
+      const { scrub, scrubMaybe } = at(c.created_at);
+      await repo.setCaption(trx, { session_id: c.session_id, segment_id: c.segment_id }, { text: scrub(c.text), speaker_name: c.speaker_identity === identity ? ERASED_NAME : scrubMaybe(c.speaker_name) });
     }
-    for (const e of await repo.liveEventsOf(trx, identity)) await repo.setLiveEventPayload(trx, e.id, withoutParticipant(e.payload, scrubValues));
+    // LiveKit's record of them (their identity): every name they had is theirs there.
+    for (const e of await repo.liveEventsOf(trx, identity)) await repo.setLiveEventPayload(trx, e.id, withoutParticipant(e.payload, all.scrubValues));
     const [overrides, log] = await repo.overrideNotesOf(trx, row.id);
-    for (const o of overrides) await repo.setOverrideNote(trx, 'attendance_overrides', o.id, scrubMaybe(o.note));
-    for (const o of log) await repo.setOverrideNote(trx, 'attendance_override_log', o.id, scrubMaybe(o.note));
-    for (const k of await repo.idempotencyNaming(trx, texts)) await repo.setIdempotencyText(trx, k, { body: scrubJson(k.body), outcome: scrubJson(k.outcome) });
+    for (const o of overrides) await repo.setOverrideNote(trx, 'attendance_overrides', o.id, at(o.changed_at).scrubMaybe(o.note));
+    for (const o of log) await repo.setOverrideNote(trx, 'attendance_override_log', o.id, at(o.changed_at).scrubMaybe(o.note));
+    for (const k of await repo.idempotencyNaming(trx, texts)) {
+      const { scrubJson } = at(k.created_at);
+      await repo.setIdempotencyText(trx, { user_id: k.user_id, key: k.key }, { body: scrubJson(k.body), outcome: scrubJson(k.outcome) });
+    }
 
-    // What was theirs alone.
-    for (const email of new Set(emails)) await repo.scrubOwnMail(trx, row.id, email, { email: erasedEmail(row.id) });
+    // What was theirs alone: mail to them (by their id, or to their address; to an address they
+    // had before, only mail sent while it was theirs), and the sign-in counters of their address
+    // (of one they had before, only while no one else's account holds it now).
+    await repo.scrubOwnMail(trx, row.id, row.email, { email: erasedEmail(row.id) });
+    for (const f of former) if (f.email !== null) await repo.scrubOwnMail(trx, row.id, f.email, { email: erasedEmail(row.id) }, f.replaced_at);
     await repo.deleteOwnRows(trx, row.id);
-    for (const email of new Set(emails.map((e) => e.toLowerCase()))) await repo.deleteThrottlesOf(trx, email);
+    await repo.deleteThrottlesOf(trx, row.email);
+    for (const f of former) if (f.email !== null && !(await repo.addressHeldByAnother(trx, f.email, row.id))) await repo.deleteThrottlesOf(trx, f.email);
     await repo.dropFeedbackComments(trx, row.id);
     await repo.withdrawCertificates(trx, row.id, ERASED_NAME, now);
     // Their organisation's feed names them on their bookings: a calendar polling it with the old

@@ -290,6 +290,44 @@ describe('refusals change nothing', () => {
     expect(copies.map((c) => c.text_body).filter((b) => b?.includes('Thanks to Erased person for offering'))).toHaveLength(1);
   });
 
+  it('of someone first given a colleague’s name and address by mistake: what that colleague was written after the correction stays theirs (their mail, their sign-in counters, their name in messages)', async () => {
+    const org = await t.org();
+    const office = await t.user('office', org.id);
+    const admin = await t.user('admin');
+    const trainer = await t.user('trainer');
+    const bobEmail = `bob.bellweather.${randomUUID().slice(0, 6)}@oakfield.example`;
+    const made = await ok('POST', '/api/users', office, { email: bobEmail, name: 'Bob Bellweather', role: 'staff', orgId: org.id });
+    const startsAt = new Date(t.clock.now().getTime() + 7 * 86_400_000).toISOString();
+    const s = await t.session({ title: 'Mistaken identity', startsAt, endsAt: new Date(Date.parse(startsAt) + 3_600_000).toISOString() }, trainer);
+    await ok('POST', `/api/sessions/${s.id}/bookings`, office, { userId: made.json.id });
+    await ok('POST', `/api/sessions/${s.id}/messages`, trainer, { text: 'Welcome, Bob Bellweather, to the session.' });
+    t.clock.advance(60_000);
+    // Put right: she is Ann. Then the real Bob gets an account at his own address, is booked and written to.
+    await ok('PATCH', `/api/users/${made.json.id}`, office, { name: 'Ann Abbotsford', email: `ann.abbotsford.${randomUUID().slice(0, 6)}@oakfield.example` });
+    t.clock.advance(60_000);
+    const bob = (await ok('POST', '/api/users', office, { email: bobEmail, name: 'Bob Bellweather', role: 'staff', orgId: org.id })).json as { id: string };
+    await ok('POST', `/api/sessions/${s.id}/bookings`, office, { userId: bob.id });
+    await ok('POST', `/api/sessions/${s.id}/messages`, trainer, { text: 'Bob Bellweather will lead the second half.' });
+    await ok('POST', '/api/auth/password-reset', undefined, { email: bobEmail });
+    expect((await t.request('POST', '/api/auth/login', { body: { email: bobEmail, password: 'a wrong guess here' } })).status).toBe(401);
+    const bobsMail = () => t.db.selectFrom('outbox').select(['id', 'status', 'subject', 'to_email', 'text_body']).where('user_id', '=', bob.id).orderBy('id').execute();
+    const bobsCounters = () => t.db.selectFrom('login_throttle').select('key').where('key', 'like', `%${bobEmail}%`).orderBy('key').execute();
+    const [mailBefore, countersBefore] = [await bobsMail(), await bobsCounters()];
+    expect(mailBefore.map((m) => m.subject)).toContainEqual(expect.stringMatching(/password/i));
+    expect(countersBefore.length).toBeGreaterThan(0);
+
+    await ok('PATCH', `/api/users/${made.json.id}`, admin, { disabled: true });
+    await ok('POST', `/api/users/${made.json.id}/erase`, admin);
+    expect(await bobsMail()).toEqual(mailBefore);
+    expect(await bobsCounters()).toEqual(countersBefore);
+    // (A trainer's message keeps its words in `reason` until it is delivered.)
+    const messages = (await t.db.selectFrom('outbox').select('reason').where('session_id', '=', s.id).where('kind', '=', 'trainer_message').execute()).map((m) => m.reason);
+    // Written to her while the name was on her account: scrubbed; written to Bob about Bob since: kept.
+    expect(messages.filter((m) => m?.includes('Welcome, Bob Bellweather'))).toEqual([]);
+    expect(messages.filter((m) => m?.includes('Bob Bellweather will lead the second half.')).length).toBeGreaterThan(0);
+    expect(await tablesHolding(['Abbotsford'])).toEqual({});
+  });
+
   it('refuses an account already erased', async () => {
     const { office, person: p } = await person();
     await ok('PATCH', `/api/users/${p.id}`, office, { disabled: true });
