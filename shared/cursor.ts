@@ -36,15 +36,17 @@ export function encodeCursor(key: readonly (string | number)[]): string {
 }
 
 /**
- * One part of a sort key: text up to `max` characters that a database can hold and compare,
- * so no control character (PostgreSQL refuses a NUL) and no half of a surrogate pair.
+ * One part of a sort key: text up to `max` characters that a database can hold and compare, so
+ * no NUL (PostgreSQL refuses one) and no half of a surrogate pair. Anything else a stored name
+ * may hold (a tab pasted from a spreadsheet, say) is taken: the cursor of a row the list gave
+ * must be one it takes back, or nobody after that row could be reached.
  */
 export const cursorText = (max: number, min = 0) =>
   z
     .string()
     .min(min)
     .max(max)
-    .refine((s) => !/[\u0000-\u001f\u007f]/.test(s) && !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s));
+    .refine((s) => !s.includes('\u0000') && !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s));
 
 const NOT_A_CURSOR = 'is not a cursor this list gave (it may have been cut short or changed): start again from the first page';
 

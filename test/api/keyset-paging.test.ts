@@ -197,6 +197,24 @@ describe('staff not yet booked, a page at a time by cursor (GET /api/reach/not-b
     expect(new Set(walked).size).toBe(walked.length);
   });
 
+  it('pages past a person and a school whose names hold a tab (pasted from a spreadsheet): the cursor the list gives is one it takes', async () => {
+    t = await makeTestContext({ now: '2026-02-01T12:00:00.000Z' });
+    const admin = await t.user('admin');
+    // Names as the API takes them (a tab is not refused), the school's too.
+    const school = await t.request('POST', '/api/orgs', { as: admin, body: { name: 'Tab\tSchool' } });
+    expect(school.status, school.text).toBe(201);
+    for (const name of ['Ann\tBell', 'Bea Cole', 'Cal Dunn']) expect((await t.request('POST', '/api/users', { as: admin, body: { name, email: `${name.replace(/\s/g, '.').toLowerCase()}@tab.example.org`, role: 'staff', orgId: school.json.id } })).status).toBe(201);
+    const walked: string[] = [];
+    let next: string | null = '';
+    while (next !== null) {
+      const r = await t.request('GET', `/api/reach/not-booked?orgId=${school.json.id}&limit=1${next ? `&after=${next}` : ''}`, { as: admin });
+      expect(r.status, r.text).toBe(200);
+      walked.push(...(r.json as PeoplePage).items.map((p) => p.name));
+      next = (r.json as PeoplePage).next;
+    }
+    expect(walked).toEqual(['Ann\tBell', 'Bea Cole', 'Cal Dunn']);
+  });
+
   it('puts names differing only in case, accents or apostrophes in one alphabetical order, the same on both databases, and pages of any size walk it exactly', async () => {
     t = await makeTestContext();
     await seedNames(t);
