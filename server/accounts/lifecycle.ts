@@ -363,7 +363,8 @@ export async function setPlacement(deps: Deps, actor: AuthUser, userId: string, 
     // Their cancellations still leaving feeds now leave the new organisation's too.
     const { lastCancelledAt } = await feedRevision(trx, 'user', userId);
     await raiseFeeds(trx, { userIds: [userId] }, now);
-    const heldBefore = await ssoRequiringOrg(trx, row);
+    // As they were under the lock (another administrator may have moved them meanwhile).
+    const heldBefore = await ssoRequiringOrg(trx, was);
     await repo.setUserPlacement(trx, userId, role, orgId);
     if (was.role !== role || was.org_id !== orgId) {
       await recordAudit(trx, { action: 'change_placement', detail: { role: { from: was.role, to: role }, orgId: { from: was.org_id, to: orgId } }, actorId: actor.id, subjectId: userId, at: now });

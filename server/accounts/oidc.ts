@@ -214,8 +214,9 @@ export async function updateProvider(deps: Deps, actor: AuthUser, id: string, in
     const now = await oidcRepo.findProvider(trx, id);
     if (!now) throw noSuchProvider();
     await refuseStranding(trx, id, { ...now, ...changes });
-    // Which settings this changes (a secret sent is a secret set, even the same one again), never their values.
-    const fields = PROVIDER_SETTINGS.filter(([k, column]) => (k === 'clientSecret' ? input.clientSecret !== undefined : changes[column] !== undefined && changes[column] !== now[column])).map(([k]) => k);
+    // Which settings this changes, never their values. A secret sent is a secret set, even the same one again (it cannot be compared); removing one there is none of changes nothing.
+    const secretChanged = input.clientSecret !== undefined && !(input.clientSecret === null && now.client_secret_enc === null);
+    const fields = PROVIDER_SETTINGS.filter(([k, column]) => (k === 'clientSecret' ? secretChanged : changes[column] !== undefined && changes[column] !== now[column])).map(([k]) => k);
     if (fields.length) await recordAudit(trx, { action: 'change_identity_provider', detail: { fields }, actorId: actor.id, subjectId: id, subjectKind: 'identity_provider', at: deps.now().toISOString() });
     return oidcRepo.updateProvider(trx, id, changes);
   });

@@ -672,6 +672,8 @@ describe('changing a provider', () => {
     expect((await step(change(p.id, { label: 'Audited sign-in', clientSecret: 'rotated-secret' }))).status).toBe(200);
     // The same values again, and a refused change: nothing recorded.
     expect((await step(change(p.id, { label: 'Audited sign-in', orgDomains: [{ domain: 'audited.sch.uk', orgId: org.id }] }))).status).toBe(200);
+    // The stored secret removed; removed again (there is none) changes nothing.
+    for (let i = 0; i < 2; i++) expect((await step(change(p.id, { clientSecret: null }))).status).toBe(200);
     expect((await step(t.request('PATCH', `/api/orgs/${org.id}`, { as: admin, body: { settings: { ssoRequired: true } } }))).status).toBe(200);
     expect((await step(t.request('PATCH', `/api/orgs/${org.id}`, { as: admin, body: { settings: { ssoRequired: true } } }))).status).toBe(200);
     expect((await step(change(p.id, { orgDomains: [] }))).status).toBe(409);
@@ -682,6 +684,7 @@ describe('changing a provider', () => {
     expect(await fresh()).toEqual([
       { action: 'add_identity_provider', subject: { ...provided, name: null }, detail: { label: 'Sign in with Audited' } },
       { action: 'change_identity_provider', subject: { ...provided, name: null }, detail: { fields: ['label', 'clientSecret'] } },
+      { action: 'change_identity_provider', subject: { ...provided, name: null }, detail: { fields: ['clientSecret'] } },
       { action: 'require_own_sign_in', subject: { kind: 'organisation', id: org.id, name: 'Audited Primary' }, detail: null },
       { action: 'stop_requiring_own_sign_in', subject: { kind: 'organisation', id: org.id, name: 'Audited Primary' }, detail: null },
       { action: 'remove_identity_provider', subject: { ...provided, name: null }, detail: { label: 'Audited sign-in' } },

@@ -407,7 +407,7 @@ describe.skipIf(!browserAvailable)('feedback and certificates', () => {
     await checkPage(page, 'verify page, forged code');
   });
 
-  it('a certificate whose course was renamed says replaced by a newer one, with what it printed and what changed, not forged; once its attendance is corrected away it says withdrawn (320 px, axe)', { timeout: 120_000 }, async () => {
+  it('a certificate whose course was renamed says out of date, with what it printed and what changed, not forged; once its attendance is corrected away it says withdrawn (320 px, axe)', { timeout: 120_000 }, async () => {
     const { t } = env.server;
     const { s, course, admin, people } = await heldSession(t, ['Ola Adeyemi'], 'Sensory breaks');
     const me = people[0]!;
@@ -417,9 +417,9 @@ describe.skipIf(!browserAvailable)('feedback and certificates', () => {
 
     const page = await newPage(env.browser, env.server, NARROW);
     await page.goto(`/verify/${formatCertCode(code)}`);
-    await page.getByRole('heading', { level: 1, name: 'Certificate replaced by a newer one' }).waitFor();
-    await page.locator('#verify-said').filter({ hasText: 'Checked: the certificate was genuine and what it certifies still stands, but a newer certificate has replaced it.' }).waitFor();
-    await page.getByText('what it certifies still stands. Since it was issued the course’s title has changed, so a newer certificate printing the current details has replaced it.', { exact: false }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Certificate out of date' }).waitFor();
+    await page.locator('#verify-said').filter({ hasText: 'Checked: the certificate was genuine and what it certifies still stands, but it is out of date.' }).waitFor();
+    await page.getByText('what it certifies still stands. Since it was issued the course it names has changed, so its holder can download a newer certificate printing the current details.', { exact: false }).waitFor();
     // What it printed: the old title, the name and minutes.
     await page.getByText('Sensory breaks course', { exact: true }).waitFor();
     await page.getByText('Ola Adeyemi', { exact: true }).waitFor();
@@ -431,7 +431,7 @@ describe.skipIf(!browserAvailable)('feedback and certificates', () => {
     expect((await t.request('PUT', `/api/sessions/${s.id}/attendance/${me.bookingId}`, { as: s.trainer, body: { attended: false } })).status).toBe(200);
     await page.reload();
     await page.getByRole('heading', { level: 1, name: 'Certificate not genuine' }).waitFor();
-    await page.getByText('This certificate has been withdrawn: what it certifies is no longer true', { exact: false }).waitFor();
+    await page.getByText('This certificate has been withdrawn: what it certifies can no longer be confirmed', { exact: false }).waitFor();
     expect(await page.getByText('Ola Adeyemi').count()).toBe(0);
     await checkPage(page, 'verify page, withdrawn');
   });

@@ -138,7 +138,7 @@ export function AuditLogPage() {
         </p>
       ) : null}
       <p class="hint">
-        {person ? 'What they did, and what was done to their account, newest first.' : 'Who did what to whose account, newest first: roles and organisations changed, accounts turned off and on, captioners, password reset links sent, names and email addresses put right, and personal data downloaded or erased.'}{' '}
+        {person ? 'What they did, and what was done to their account, newest first.' : 'Who did what to whose account, newest first: roles and organisations changed, accounts turned off and on, captioners, password reset links sent, names and email addresses put right, personal data downloaded or erased, identity providers added, changed or removed, and organisations made to require their own sign-in or no longer.'}{' '}
         Names are as the accounts now hold them: someone whose personal data was erased shows as “Erased person”.
       </p>
       {!asked.success ? (

@@ -13,14 +13,19 @@ import { navigate } from '../router.js';
 
 const kindWords = (c: CertificateFacts) => (c.kind === 'attendance' ? 'certificate of attendance' : 'certificate of course completion');
 
-const CHANGED_WORDS = { name: 'the name of the person', sessionTitle: 'the session’s title', courseTitle: 'the course’s title' } as const;
+/** What changed, in words that hold whether a title was corrected or the session moved to another course. */
+const CHANGED_WORDS = { name: 'the person’s name', sessionTitle: 'the session’s title', courseTitle: 'the course it names' } as const;
 
-/** Why a certificate whose attendance or completion stands was replaced: the names it prints that changed since, if any. */
+/**
+ * Why a certificate whose attendance or completion stands is out of date: the names it prints
+ * that changed since, if any. Its holder may not have downloaded the newer one yet (it is
+ * issued when next downloaded), so the words say one is there to download, not that it was.
+ */
 function replacedWhy(changed: (keyof typeof CHANGED_WORDS)[]) {
   if (!changed.length) return 'A newer certificate has replaced it.';
   const words = changed.map((c) => CHANGED_WORDS[c]);
   const list = words.length === 1 ? words[0] : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
-  return `Since it was issued ${list} ${words.length === 1 ? 'has' : 'have'} changed, so a newer certificate printing the current details has replaced it.`;
+  return `Since it was issued ${list} ${words.length === 1 ? 'has' : 'have'} changed, so its holder can download a newer certificate printing the current details.`;
 }
 
 /** What a certificate prints, as a list of terms. */
@@ -79,7 +84,7 @@ export function VerifyPage({ code, navigated }: { code: string | null; navigated
     navigate(`/verify/${encodeURIComponent(c)}`);
   }
   const r = result.data;
-  const title = !code ? 'Check a certificate' : r?.status === 'genuine' ? 'Certificate is genuine' : r?.status === 'replaced' ? 'Certificate replaced by a newer one' : r ? 'Certificate not genuine' : 'Checking a certificate';
+  const title = !code ? 'Check a certificate' : r?.status === 'genuine' ? 'Certificate is genuine' : r?.status === 'replaced' ? 'Certificate out of date' : r ? 'Certificate not genuine' : 'Checking a certificate';
   return (
     <>
       <PageHeading title={title} navigated={navigated} error={errors.length > 0}>
@@ -88,7 +93,7 @@ export function VerifyPage({ code, navigated }: { code: string | null; navigated
       {/* The answer arrives after the page (and its heading, focused) is shown: said here, in a
           region in the page from the start, so a screen reader hears it. */}
       <div role="status" aria-live="polite" class="visually-hidden" id="verify-said">
-        {r ? (r.status === 'genuine' ? 'Checked: the certificate is genuine. What it says follows.' : r.status === 'replaced' ? 'Checked: the certificate was genuine and what it certifies still stands, but a newer certificate has replaced it. What it says follows.' : r.status === 'withdrawn' ? 'Checked: the certificate is not genuine, it has been withdrawn.' : 'Checked: the certificate is not genuine, its code is unknown.') : ''}
+        {r ? (r.status === 'genuine' ? 'Checked: the certificate is genuine. What it says follows.' : r.status === 'replaced' ? 'Checked: the certificate was genuine and what it certifies still stands, but it is out of date. What it says follows.' : r.status === 'withdrawn' ? 'Checked: the certificate is not genuine, it has been withdrawn.' : 'Checked: the certificate is not genuine, its code is unknown.') : ''}
       </div>
       {code && (
         <Loaded state={result} what="the check">
@@ -111,7 +116,7 @@ export function VerifyPage({ code, navigated }: { code: string | null; navigated
             ) : (
               <div class="verify-result verify-not">
                 <p>
-                  <strong>{r.status === 'withdrawn' ? 'This certificate has been withdrawn: what it certifies is no longer true (the attendance, the minutes or the date was corrected).' : 'No certificate has this code. The certificate is not genuine, or the code was typed wrongly.'}</strong>
+                  <strong>{r.status === 'withdrawn' ? 'This certificate has been withdrawn: what it certifies can no longer be confirmed (for example, the attendance or minutes it records were corrected).' : 'No certificate has this code. The certificate is not genuine, or the code was typed wrongly.'}</strong>
                 </p>
               </div>
             )
