@@ -78,6 +78,24 @@ describe.skipIf(!browserAvailable)('the register', () => {
     await checkPage(page, 'an ended session’s register history (320 px)');
   });
 
+  it('during the session, minutes worked out from the room and check-ins are said to be so far; a hand tick with no minutes is not recorded (320 px)', async () => {
+    const { t } = env.server;
+    const org = await t.org('Birch School');
+    const trainer = await t.user('trainer', null, 'Rhys Trainer');
+    const [cora, dev] = [await t.user('staff', org.id, 'Cora Early'), await t.user('staff', org.id, 'Dev Ticked')];
+    const s = await t.session({ title: 'Calm corners', mode: 'in_person', venue: 'Hall', startsAt: minutesFromNow(-20), endsAt: minutesFromNow(40), capacity: { inPerson: 5 } }, trainer);
+    for (const p of [cora, dev]) expect((await bookBeforeStart(t, s, p)).json.status).toBe('confirmed');
+    const { code } = (await t.request('GET', `/api/sessions/${s.id}/checkin-code`, { as: trainer })).json;
+    expect((await t.request('POST', `/api/sessions/${s.id}/checkin`, { as: cora, body: { code } })).status).toBe(200);
+    expect((await t.request('PUT', `/api/sessions/${s.id}/attendance/${(await t.db.selectFrom('bookings').select('id').where('user_id', '=', dev.id).executeTakeFirstOrThrow()).id}`, { as: trainer, body: { attended: true } })).status).toBe(200);
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInAt(page, trainer, `/sessions/${s.id}/register`);
+    const minutes = (name: string) => page.getByRole('row').filter({ has: page.getByRole('rowheader', { name }) }).locator('td[data-label="Minutes"]');
+    await expect.poll(() => minutes('Cora Early').innerText()).toMatch(/^\d+ so far$/);
+    expect(await minutes('Dev Ticked').innerText()).toBe('not recorded');
+    await checkPage(page, 'register during the session, minutes so far');
+  });
+
   it('a trainer corrects a row with minutes and a note, by keyboard at 320 px, and its history lists the change', async () => {
     const { t } = env.server;
     const org = await t.org('Alder School');

@@ -234,6 +234,7 @@ function RegisterTable({ report, sessionId, pending, onMark, onCorrected }: { re
   // Before check-in opens no one can have come: the register lists who is booked, and says when it opens (the server refuses a tick before then).
   const opensAt = report.session.registerOpensAt;
   const open = serverNow() >= Date.parse(opensAt);
+  const ended = serverNow() >= Date.parse(report.session.endsAt);
   const opening = open ? null : (
     <p class="register-not-open">
       The register opens at {formatTime(opensAt, ENGLAND)} on {formatDate(opensAt, ENGLAND)}, when check-in and the live room do: you can mark who attended from then. Until then it lists who is booked.
@@ -284,7 +285,8 @@ function RegisterTable({ report, sessionId, pending, onMark, onCorrected }: { re
                   <th scope="row">{r.name}</th>
                   <td data-label="School">{r.org ?? '—'}</td>
                   <td data-label="Seat">{seatLabel[r.seat]}</td>
-                  <td data-label="Minutes">{r.minutes ?? 'not recorded'}</td>
+                  {/* Until the end, what was worked out is so far only (a trainer's own figure stands as given). */}
+                  <td data-label="Minutes">{r.minutes === null || r.minutes === undefined ? 'not recorded' : !ended && !r.override ? `${r.minutes} so far` : r.minutes}</td>
                   <td data-label="Recorded by">
                     {r.override ? (
                       <>
