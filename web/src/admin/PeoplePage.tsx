@@ -13,10 +13,9 @@ import { Field, PageHeading, Status, TextField, useApp, useFocusLater } from '..
 import { plural } from '../format.js';
 import { ActionButton, Loaded, Retry, useLoad } from '../load.js';
 import { navigate } from '../router.js';
-import { PersonCard } from '../accounts/PersonCard.js';
+import { AdminPersonCard } from './AdminPersonCard.js';
 import { NewPersonForm } from './NewPersonForm.js';
 import { OrgSearchPicker } from '../orgs.js';
-import { personTimetableHref } from '../timetable/PersonTimetablePage.js';
 
 const PAGE = 50;
 
@@ -45,7 +44,7 @@ const holdsSearch = (p: Pick<User, 'name' | 'email'>, q: string) => {
 };
 
 export function PeoplePage() {
-  const { me, loc } = useApp();
+  const { loc } = useApp();
   const q = loc.query.get('q') ?? '';
   // An unknown role in the address (an old or edited link) is no filter.
   const role = Role.safeParse(loc.query.get('role')).data ?? null;
@@ -159,16 +158,9 @@ export function PeoplePage() {
           <>
             <ul class="plain cards" aria-label="People">
               {data.items.map((p: User) => (
-                <PersonCard
+                <AdminPersonCard
                   key={p.id}
                   person={p}
-                  canDisable={p.id !== me.id}
-                  canSetCaptioner
-                  canSetDetails
-                  // Counted in training coverage by job role: shown on the card (changed under "Change role, job role or organisation").
-                  showJobRole={p.role === 'staff' || p.role === 'office'}
-                  timetableHref={personTimetableHref(me, p)}
-                  showRecord
                   onChanged={(next, m) => {
                     // Erased: in no list any more (the card and the control pressed go): the message takes focus.
                     if (next.erased) {

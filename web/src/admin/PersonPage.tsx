@@ -11,11 +11,10 @@ import { api, ApiError } from '../api.js';
 import { PageHeading, PendingHeading, Status, useApp, useFocusLater } from '../components.js';
 import { Loaded, useLoad } from '../load.js';
 import { Link } from '../router.js';
-import { PersonCard } from '../accounts/PersonCard.js';
-import { personTimetableHref } from '../timetable/PersonTimetablePage.js';
+import { AdminPersonCard } from './AdminPersonCard.js';
 
 export function PersonPage({ userId }: { userId: string }) {
-  const { me, loc } = useApp();
+  const { loc } = useApp();
   const person = useLoad(async () => {
     try {
       return await api(`/api/users/${encodeURIComponent(userId)}`, User);
@@ -47,14 +46,8 @@ export function PersonPage({ userId }: { userId: string }) {
               </>
             ) : (
               <ul class="plain cards" aria-label={p.name}>
-                <PersonCard
+                <AdminPersonCard
                   person={p}
-                  canDisable={p.id !== me.id}
-                  canSetCaptioner
-                  canSetDetails
-                  showJobRole={p.role === 'staff' || p.role === 'office'}
-                  timetableHref={personTimetableHref(me, p)}
-                  showRecord
                   onChanged={(next, m) => {
                     person.set(next);
                     setMessage(m);
