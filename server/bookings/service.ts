@@ -15,7 +15,7 @@ import { AppError } from '../errors.js';
 import { perDatabase, type Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
 import { enqueue, enqueueDropped, enqueueForNew, type NewBookingNotice } from '../notifications/outbox.js';
-import { DETAILS_CHANGED } from '../notifications/messages.js';
+import { changeReason, DETAILS_CHANGED } from '../notifications/messages.js';
 import { GroupCommit } from '../platform/transactions.js';
 import * as idempotencyStore from '../platform/idempotency-store.js';
 import { timeOrderedId } from '../platform/ids.js';
@@ -744,7 +744,7 @@ export async function checkSessionChange(trx: Trx, deps: Deps, before: SessionRo
  * offer never runs past the start (the waitlist rule): a session moved earlier brings its
  * offers' expiry forward with it, and one already due passes on at once.
  */
-export async function afterSessionChange(trx: Trx, deps: Deps, after: SessionRow, opts: { timeOrPlaceChanged: boolean; inviteTextChanged?: boolean; venueOnly?: boolean }) {
+export async function afterSessionChange(trx: Trx, deps: Deps, after: SessionRow, opts: { timeOrPlaceChanged: boolean; inviteTextChanged?: boolean; venueOnly?: boolean; before?: Pick<SessionRow, 'title' | 'starts_at' | 'ends_at' | 'venue' | 'mode'> }) {
   const now = deps.now().toISOString();
   // A session held and then moved to a later date gives its register back as places: those
   // of people whose accounts have since been turned off are given up, as turning an account
@@ -760,7 +760,8 @@ export async function afterSessionChange(trx: Trx, deps: Deps, after: SessionRow
       if (b.status === 'offered' && b.offer_expires_at !== null && b.offer_expires_at > after.starts_at) {
         await repo.changeBooking(trx, b, { offer_expires_at: after.starts_at, revision: b.revision + 1, updated_at: now });
       } else await repo.touchBooking(trx, b.id, { revision: b.revision + 1, updated_at: now });
-      await enqueue(trx, deps, 'session_changed', b.id);
+      // The notice keeps what the session was (`before`): its message says what changed, old and new.
+      await enqueue(trx, deps, 'session_changed', b.id, opts.before ? { reason: changeReason(opts.before) } : {});
     }
     await expireOffersLocked(trx, deps, after);
   } else if (opts.inviteTextChanged && after.ends_at > now) {

@@ -7,7 +7,7 @@
  * warning or feedback request that no longer applies by the time it can go (the session was
  * cancelled or moved, the place given up, the offer taken) is kept but never sent.
  */
-import { DETAILS_CHANGED } from './messages.js';
+import { DETAILS_CHANGED, LATER_CHANGE_TOLD } from './messages.js';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import nodemailer from 'nodemailer';
 import { FALLBACK_MAIL_DOMAIN, mailDomain, type Config, type Deps } from '../platform/deps.js';
@@ -92,8 +92,9 @@ const sameInstant = (a: string | null, b: string | null) => a !== null && b !== 
  */
 export async function whyNoLongerApplies(db: Q, row: Pick<OutboxRow, 'id' | 'kind' | 'booking_id' | 'dedupe_key'> & { reason?: string | null }, now: Date, filing = false): Promise<string | null> {
   // Several changes of a session made before the first was told (a venue put right twice in a
-  // minute) are told once: each message says everything as it now is, so only the newest goes.
-  if (row.kind === 'session_changed' && row.booking_id && (await laterChangeNotice(db, row.id, row.booking_id, filing, row.reason === DETAILS_CHANGED))) return 'a later change of the session is told in a message of its own, which says everything';
+  // minute) are told once: only the newest goes, saying the session as it now is and, from
+  // what the first kept, as it was when the person was last told (outbox.ts, lastToldOf).
+  if (row.kind === 'session_changed' && row.booking_id && (await laterChangeNotice(db, row.id, row.booking_id, filing, row.reason === DETAILS_CHANGED))) return LATER_CHANGE_TOLD;
   if (!(TIME_BOUND.has(row.kind) || NOT_TO_TURNED_OFF.has(row.kind)) || !row.booking_id) return null;
   const found = await db
     .selectFrom('bookings as b')

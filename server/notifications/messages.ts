@@ -5,7 +5,46 @@
 
 /** A "session changed" notice's `reason` when only its title, description or zone changed (its time and place did not). */
 export const DETAILS_CHANGED = 'details';
-import type { BookingRow, SessionRow, UserRow } from '../../db/schema.js';
+import type { BookingRow, SessionMode, SessionRow, UserRow } from '../../db/schema.js';
+
+/**
+ * Why a "session changed" notice written earlier is not sent (its outbox `last_error`, after
+ * "No longer applies: "): a later change of the same booking's session is told instead, and
+ * that message says what changed since the person was last told (see `SessionBefore`).
+ */
+export const LATER_CHANGE_TOLD = 'a later change of the session is told in a message of its own, which says everything';
+
+/**
+ * A session's time and place before a change of them: kept with the "session changed" notice
+ * (its `reason`, as JSON: see `changeReason`), because the message is rendered when it is
+ * delivered, from the session as it then is, and must still say what it was.
+ */
+export interface SessionBefore {
+  title: string;
+  startsAt: string;
+  endsAt: string;
+  venue: string | null;
+  mode: SessionMode;
+}
+
+/** The `reason` of a "session changed" notice of a new time or place: what the session was before. */
+export function changeReason(before: Pick<SessionRow, 'title' | 'starts_at' | 'ends_at' | 'venue' | 'mode'>): string {
+  const was: SessionBefore = { title: before.title, startsAt: before.starts_at, endsAt: before.ends_at, venue: before.venue, mode: before.mode };
+  return JSON.stringify({ was });
+}
+
+/** What a "session changed" notice's `reason` says the session was; undefined for any other reason (none, `DETAILS_CHANGED`, one written before these were kept). */
+export function changedFrom(reason: string | null | undefined): SessionBefore | undefined {
+  if (!reason || !reason.startsWith('{')) return undefined;
+  try {
+    const was = (JSON.parse(reason) as { was?: Partial<SessionBefore> }).was;
+    if (!was || typeof was.startsAt !== 'string' || typeof was.endsAt !== 'string' || typeof was.mode !== 'string' || Number.isNaN(Date.parse(was.startsAt)) || Number.isNaN(Date.parse(was.endsAt))) return undefined;
+    return { title: typeof was.title === 'string' ? was.title : '', startsAt: was.startsAt, endsAt: was.endsAt, venue: typeof was.venue === 'string' ? was.venue : null, mode: was.mode };
+  } catch {
+    // A reason scrubbed by an erasure into something else: the message says only that the session changed.
+    return undefined;
+  }
+}
 
 export type NoticeKind =
   | 'confirmed'
@@ -60,6 +99,8 @@ export interface NoticeContext {
   sentAt?: string;
   /** When the change it tells of was made (the notice was written): a session cancelled after its end is told as one that did not take place. */
   writtenAt?: string;
+  /** A "session changed" notice's: the session as the person was last told of it, so the message says what changed, old and new. */
+  changedFrom?: SessionBefore;
 }
 
 // Building an Intl.DateTimeFormat costs far more than formatting with one (it was an eighth
@@ -128,6 +169,53 @@ function seatChanged(b: NoticeContext['booking'], expiry: string): string {
 
 const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
 
+const MODE_WORDS: Record<SessionMode, string> = { online: 'online only', in_person: 'in person only', hybrid: 'in person and online' };
+
+/**
+ * A session's times in the reader's zone, for saying what changed: "15:45 to 17:15 GMT on
+ * Monday 14 December"; `withDay` false leaves out the day (it is the one said just before).
+ * One that ends on a later day names both days, and one across a change of the clocks both zones.
+ */
+function timesInWords(startIso: string, endIso: string, timeZone: string, withDay: boolean, withYear: boolean): string {
+  const start = new Date(startIso);
+  const end = new Date(endIso);
+  const dayOf = formatter('weekday-day', timeZone, { weekday: 'long', day: 'numeric', month: 'long' });
+  const time = formatter('time', timeZone, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  const zoneOf = (d: Date) => formatter('zone', timeZone, { timeZoneName: 'short' }).formatToParts(d).find((p) => p.type === 'timeZoneName')?.value ?? timeZone;
+  const day = (iso: string, d: Date) => `${dayOf.format(d)}${withYear ? ` ${localDate(iso, timeZone).slice(0, 4)}` : ''}`;
+  const [startZone, endZone] = [zoneOf(start), zoneOf(end)];
+  if (localDate(startIso, timeZone) !== localDate(endIso, timeZone)) return `${time.format(start)} ${startZone} on ${day(startIso, start)} to ${time.format(end)} ${endZone} on ${day(endIso, end)}`;
+  return `${time.format(start)}${startZone !== endZone ? ` ${startZone}` : ''} to ${time.format(end)} ${endZone}${withDay ? ` on ${day(startIso, start)}` : ''}`;
+}
+
+/**
+ * What a change of a session's time or place changed, old and new, one line each, as the
+ * person reads it: their seat's place (an online seat has no venue), times in their zone.
+ * Names and venues are people's text: each is put on one line.
+ */
+function changeLines(was: SessionBefore, s: NoticeContext['session'], seat: NoticeContext['booking']['seat'], timeZone: string): string[] {
+  const lines: string[] = [];
+  if (was.title && oneLine(was.title) !== oneLine(s.title)) lines.push(`Title changed: it was “${oneLine(was.title)}”, it is now “${oneLine(s.title)}”.`);
+  if (Date.parse(was.startsAt) !== Date.parse(s.starts_at) || Date.parse(was.endsAt) !== Date.parse(s.ends_at)) {
+    const oneDay = (a: string, b: string) => localDate(a, timeZone) === localDate(b, timeZone);
+    const sameDay = oneDay(was.startsAt, was.endsAt) && oneDay(s.starts_at, s.ends_at) && oneDay(was.startsAt, s.starts_at);
+    const withYear = localDate(was.startsAt, timeZone).slice(0, 4) !== localDate(s.starts_at, timeZone).slice(0, 4);
+    lines.push(`Time changed: it was ${timesInWords(was.startsAt, was.endsAt, timeZone, true, withYear)}, it is now ${timesInWords(s.starts_at, s.ends_at, timeZone, !sameDay, withYear)}.`);
+  }
+  if (was.mode !== s.mode) lines.push(`Format changed: it was ${MODE_WORDS[was.mode] ?? was.mode}, it is now ${MODE_WORDS[s.mode]}.`);
+  const venue = (v: string | null) => (v === null ? '' : oneLine(v));
+  if (seat !== 'online' && venue(was.venue) !== venue(s.venue)) lines.push(`Venue changed: it was ${venue(was.venue) || 'not yet set'}, it is now ${venue(s.venue) || 'to be confirmed'}.`);
+  return lines;
+}
+
+/** What a "session changed" notice of a new time or place says: what changed, old and new, when the notice kept what the session was. */
+function sessionChanged(ctx: NoticeContext): string[] {
+  if (!ctx.changedFrom) return ['The details of this session have changed. Please check the new time and place below.'];
+  const lines = changeLines(ctx.changedFrom, ctx.session, ctx.booking.seat, ctx.timeZone);
+  if (lines.length === 0) return ['The time and place of this session were changed and then put back: they are as they were before. The details are below.'];
+  return ['This session has changed.', ...lines, 'Please check the details below.'];
+}
+
 /** What a cancellation's notice says the person who made it did (after their name). */
 const ACTED: Partial<Record<NoticeKind, string>> = {
   cancelled: 'cancelled your place',
@@ -162,7 +250,10 @@ export function compose(ctx: NoticeContext): { subject: string; text: string; ht
   const { session: s, booking: b } = ctx;
   const from = senderWords(ctx.sender);
   const when = formatWhen(s.starts_at, s.ends_at, ctx.timeZone);
-  const where = b.seat === 'online' ? 'Online (join from the session page)' : (s.venue ?? 'Venue to be confirmed');
+  // Once the session is over (a feedback request, a follow-up message) no one is told to join it: only where it was.
+  const over = ctx.kind === 'feedback_request' || Date.parse(ctx.sentAt ?? new Date().toISOString()) >= Date.parse(s.ends_at);
+  // (An in-person session over with no venue ever given has no Where line.)
+  const where = b.seat === 'online' ? (over ? 'Online' : 'Online (join from the session page)') : (s.venue ?? (over ? null : 'Venue to be confirmed'));
   const expiry = b.offer_expires_at ? formatInstant(b.offer_expires_at, ctx.timeZone) : '';
   const lines: Record<NoticeKind, [string, string[]]> = {
     confirmed: [`Booked: ${s.title}`, ['Your place is confirmed.']],
@@ -178,7 +269,7 @@ export function compose(ctx: NoticeContext): { subject: string; text: string; ht
       ctx.writtenAt !== undefined && Date.parse(ctx.writtenAt) >= Date.parse(s.ends_at)
         ? [`Did not take place: ${s.title}`, ['This session has been recorded as cancelled after the time it was due: it did not take place, so it does not count towards your training, and your booking is cancelled with it. Nothing more is needed from you.', ...(ctx.reason ? [`Reason given: ${ctx.reason}`] : [])]]
         : [`Session cancelled: ${s.title}`, ['Sorry: this session has been cancelled, and your booking with it.', ...(ctx.reason ? [`Reason given: ${ctx.reason}`] : [])]],
-    session_changed: [`Changed: ${s.title}`, [ctx.reason === DETAILS_CHANGED ? 'The title or description of this session has changed; its time and place are as they were. The calendar invite attached has the new version.' : 'The details of this session have changed. Please check the new time and place below.']],
+    session_changed: [`Changed: ${s.title}`, ctx.reason === DETAILS_CHANGED ? ['The title or description of this session has changed; its time and place are as they were. The calendar invite attached has the new version.'] : sessionChanged(ctx)],
     reminder_24h: [`${dayWord(s.starts_at, ctx.sentAt ?? new Date().toISOString(), ctx.timeZone)}: ${s.title}`, ['A reminder that your session is coming up.']],
     reminder_1h: [`Starting within the hour: ${s.title}`, ['Your session starts soon.']],
     seat_changed: [`Your place has changed: ${s.title}`, [seatChanged(b, expiry)]],
@@ -194,7 +285,7 @@ export function compose(ctx: NoticeContext): { subject: string; text: string; ht
     ...(byLine ? [`${oneLine(ctx.actedBy!)} ${byLine}.`] : []),
     ...(ctx.notes ?? []),
   ];
-  const details = [`Session: ${s.title}`, `When: ${when}`, `Where: ${where}`];
+  const details = [`Session: ${s.title}`, `When: ${when}`, ...(where === null ? [] : [`Where: ${where}`])];
   // A feedback request's link leads to the form; every other notice's to the booking.
   const feedback = ctx.kind === 'feedback_request';
   const linkLabel = feedback ? 'Give your feedback' : 'Manage your booking';
@@ -209,8 +300,7 @@ ${paras.map((p) => `<p>${escapeHtml(p).replace(/\r?\n/g, '<br>\n')}</p>`).join('
 <dl>
 <dt style="font-weight: bold;">Session</dt><dd>${escapeHtml(s.title)}</dd>
 <dt style="font-weight: bold;">When</dt><dd>${escapeHtml(when)}</dd>
-<dt style="font-weight: bold;">Where</dt><dd>${escapeHtml(where)}</dd>
-</dl>
+${where === null ? '' : `<dt style="font-weight: bold;">Where</dt><dd>${escapeHtml(where)}</dd>\n`}</dl>
 <p><a href="${escapeHtml(ctx.manageUrl)}" style="color: #1d4ed8;">${feedback ? 'Give your feedback on' : 'Manage your booking for'} ${escapeHtml(s.title)}</a></p>
 <p>SEND Live Training</p>
 </body></html>`;

@@ -19,7 +19,7 @@ import type { Deps } from '../platform/deps.js';
 import type { z } from 'zod';
 import type { OutboxPage } from '../../shared/bookings.js';
 import { encodeCursor } from '../../shared/cursor.js';
-import { actorPhrase, compose, type NoticeKind } from './messages.js';
+import { actorPhrase, changedFrom, compose, DETAILS_CHANGED, LATER_CHANGE_TOLD, type NoticeKind, type SessionBefore } from './messages.js';
 import { inviteForNotice } from '../calendar/invites.js';
 import { timeOrderedId } from '../platform/ids.js';
 import { visibleTo, type Viewer } from '../bookings/repository.js';
@@ -216,8 +216,45 @@ type Actor = Pick<UserRow, 'id' | 'name' | 'role' | 'org_id'>;
 /** The zone a notice's times are written in: the person's, else their organisation's, else the session's. */
 const zoneOf = (found: NoticeFacts) => found.user_tz ?? found.org_tz ?? found.session_tz;
 
-/** A notice's words from its row and its booking's facts (`notes`: the clash warning, if any). */
-function composeNotice(deps: Deps, row: OutboxRow, found: NoticeFacts, notes: string[], actor: Actor | undefined) {
+/**
+ * For "session changed" notices of a new time or place: the session as each one's person was
+ * last told of it. That is what the notice kept (the session before its change), unless
+ * earlier such notices of the same booking were not sent because this later one tells of the
+ * session as it now is (delivery.ts, LATER_CHANGE_TOLD): then it is what the earliest of
+ * those kept, so a venue moved twice before the first message went reads "it was Hall A"
+ * (the place the person knew), not the place in between. By row id; none for other rows.
+ */
+async function lastToldOf(db: Q, rows: readonly OutboxRow[]): Promise<Map<string, SessionBefore>> {
+  const told = new Map<string, SessionBefore>();
+  const changes = rows.filter((r) => r.kind === 'session_changed' && r.booking_id !== null && !storedMessage(r) && changedFrom(r.reason));
+  if (changes.length === 0) return told;
+  const earlier = await db
+    .selectFrom('outbox')
+    .select(['id', 'booking_id', 'status', 'reason', 'last_error'])
+    .where('booking_id', 'in', [...new Set(changes.map((r) => r.booking_id!))])
+    .where('kind', '=', 'session_changed')
+    .where('id', '<', changes.reduce((max, r) => (r.id > max ? r.id : max), ''))
+    .orderBy('id', 'desc')
+    .execute();
+  const superseded = `No longer applies: ${LATER_CHANGE_TOLD}`;
+  for (const r of changes) {
+    let was = changedFrom(r.reason)!;
+    for (const e of earlier) {
+      if (e.booking_id !== r.booking_id || e.id >= r.id) continue;
+      // A new title alone says nothing of the time and place: passed over.
+      if (e.reason === DETAILS_CHANGED) continue;
+      const before = changedFrom(e.reason);
+      // One told (or to be told) in its own message, or one that kept nothing: the person knows from there.
+      if (!before || e.status !== 'dropped' || e.last_error !== superseded) break;
+      was = before;
+    }
+    told.set(r.id, was);
+  }
+  return told;
+}
+
+/** A notice's words from its row and its booking's facts (`notes`: the clash warning, if any; `was`: see lastToldOf). */
+function composeNotice(deps: Deps, row: OutboxRow, found: NoticeFacts, notes: string[], actor: Actor | undefined, was?: SessionBefore) {
   const kind = row.kind as NoticeKind;
   // The booking as it was when the notice was written.
   const booking = { ...found, status: row.booking_status ?? found.status, revision: row.booking_revision ?? found.revision, offer_expires_at: row.booking_status ? row.offer_expires_at : found.offer_expires_at };
@@ -240,6 +277,7 @@ function composeNotice(deps: Deps, row: OutboxRow, found: NoticeFacts, notes: st
     // A reminder names the day from when it is sent (or was filed), not when it was written.
     sentAt: row.sent_at ?? deps.now().toISOString(),
     writtenAt: row.created_at,
+    changedFrom: was,
   });
   return { message, booking };
 }
@@ -263,7 +301,7 @@ export async function renderNotice(db: Q, deps: Deps, row: OutboxRow): Promise<R
   // People booking a session that overlaps their timetable are told, so they can arrange cover.
   const notes = CLASH_NOTICE_KINDS.has(row.kind as NoticeKind) ? await clashNoticeFor(db, row.booking_id, zoneOf(found)) : [];
   const actor = (await actorsOf(db, [row])).get(row.acted_by ?? '');
-  const { message, booking } = composeNotice(deps, row, found, notes, actor);
+  const { message, booking } = composeNotice(deps, row, found, notes, actor, (await lastToldOf(db, [row])).get(row.id));
   const ical = await inviteForNotice(db, deps, row.kind as NoticeKind, found.id, { status: booking.status, revision: booking.revision, priorStatus: row.prior_status });
   return { ...message, parts: ical ? { ical } : {} };
 }
@@ -281,12 +319,13 @@ async function renderNotices(deps: Deps, rows: readonly OutboxRow[]): Promise<({
   // As someone other than its person reads it (an administrator): the titles of a calendar they gave themselves are theirs.
   const clashes = await clashesForBookings(deps, warned.map((r) => { const f = facts.get(r.booking_id!)!; return { userId: f.user_id, sessionId: f.session_id, seat: f.seat }; }));
   const actors = await actorsOf(deps.db, unsent);
+  const told = await lastToldOf(deps.db, unsent);
   const notesOf = new Map(warned.map((r, i) => { const f = facts.get(r.booking_id!)!; return [r.id, clashNoticeText(clashes[i] ?? [], zoneOf(f), f.seat)]; }));
   return rows.map((r) => {
     const stored = storedMessage(r);
     if (stored) return stored;
     const found = r.booking_id ? facts.get(r.booking_id) : undefined;
-    return found ? composeNotice(deps, r, found, notesOf.get(r.id) ?? [], actors.get(r.acted_by ?? '')).message : undefined;
+    return found ? composeNotice(deps, r, found, notesOf.get(r.id) ?? [], actors.get(r.acted_by ?? ''), told.get(r.id)).message : undefined;
   });
 }
 

@@ -682,7 +682,7 @@ export async function updateSession(deps: Deps, actor: AuthUser, id: string, pat
     // A room ended for everyone at the old times opens again for the new ones (people kept out
     // of it one by one stay out: that was about them, not the date).
     if (timesMoved && Date.parse(after.starts_at) > deps.now().getTime()) await reopenRoom(trx, id);
-    await engine.afterSessionChange(trx, deps, after, { timeOrPlaceChanged, inviteTextChanged: inviteTextChanged(row, patch), venueOnly: venueChanged && !timeOrModeChanged });
+    await engine.afterSessionChange(trx, deps, after, { timeOrPlaceChanged, inviteTextChanged: inviteTextChanged(row, patch), venueOnly: venueChanged && !timeOrModeChanged, before: row });
     if (trainerIds) {
       trainersBefore = (await repo.trainerIdsOf(trx, [id])).get(id) ?? [];
       await repo.replaceTrainers(trx, id, trainerIds, next.updated_at);

@@ -161,14 +161,14 @@ describe('invites in notice emails', () => {
     expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { startsAt: '2026-03-10T17:00:00Z', endsAt: '2026-03-10T18:00:00Z' } })).status).toBe(200);
     expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { title: 'Autism in the early years (EYFS, moved)' } })).status).toBe(200);
     const both = (await deliver()).filter((m) => m.to.includes(seated.email));
-    expect(both.map((m) => plainText(m.raw).includes('Please check the new time and place below'))).toEqual([true, false]);
+    expect(both.map((m) => plainText(m.raw).includes('Time changed: it was'))).toEqual([true, false]);
     // A new title, then a new time: one message, which says everything.
     t.clock.advance(60_000);
     expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { title: 'Autism in the early years' } })).status).toBe(200);
     expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { startsAt: '2026-03-10T16:00:00Z', endsAt: '2026-03-10T17:00:00Z' } })).status).toBe(200);
     const one = (await deliver()).filter((m) => m.to.includes(seated.email));
     expect(one).toHaveLength(1);
-    expect(plainText(one[0]!.raw)).toContain('Please check the new time and place below');
+    expect(plainText(one[0]!.raw)).toContain('Time changed: it was');
 
     // Once it is over, a corrected title is sent to no one.
     t.clock.set('2026-03-11T09:00:00.000Z');

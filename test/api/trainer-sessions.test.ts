@@ -154,10 +154,10 @@ describe('who is coming', () => {
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-type')).toContain('text/csv');
     const lines = csv.text.replace(/^\uFEFF/, '').split('\r\n');
-    expect(lines[0]).toBe('name,email,school,seat,status,waitlist position,booked by,booked at,audience');
+    expect(lines[0]).toBe('name,email,school,seat,status,waitlist position,booked by,booked at,audience,time zone');
     expect(lines[1]).toMatch(/^Asha Patel,.*,Hill Primary,in person,confirmed,,Olu Office,/);
     expect(lines[2]!.startsWith("'=cmd Ben,")).toBe(true); // a formula-looking name is kept as text
-    expect(lines[3]).toMatch(/^Cleo Wu,.*,,in person,waitlisted,2,,/);
+    expect(lines[3]).toMatch(/^Cleo Wu,.*,,in person,waitlisted,2,themselves,/);
     expect(lines).toHaveLength(5); // header, three people, the final line break
   });
 
