@@ -283,6 +283,10 @@ export interface SessionsTable {
    * takes the one after. Stored like the counts, raised only with the bookings it numbers.
    */
   last_queue_seq: Generated<number>;
+  /** When it was cancelled (null while scheduled): the places cancelled with it carry the same instant. */
+  cancelled_at: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The reason its trainer gave for cancelling it, shown on its page and its people's bookings (null: none given). */
+  cancel_reason: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: string;
   updated_at: string;
 }
@@ -700,6 +704,13 @@ export interface CertificatesTable {
   /** The session's date, or the course's completion date (YYYY-MM-DD, Europe/London). */
   held_on: string;
   minutes: number | null;
+  /**
+   * An attendance certificate's session times as printed (instants; shown in England, as
+   * `held_on` is). Null on a course certificate, and on one issued before certificates printed
+   * times (it prints none).
+   */
+  session_starts_at: string | null;
+  session_ends_at: string | null;
   issued_at: string;
   /**
    * Set when a printed fact changed and a new certificate (new code) was issued for the same

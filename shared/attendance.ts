@@ -81,6 +81,12 @@ export const CheckinCode = z.object({
 });
 /** A check-in: when (the first time, for someone already in) and to which session, so the page can say it whether or not it has read the session yet. */
 export const CheckinResult = z.object({ bookingId: z.string(), checkedInAt: z.string(), sessionTitle: z.string() });
+/**
+ * The caller's own check-in to a session (GET /api/sessions/:id/checkin): when they checked in
+ * with the place they hold now (null: not checked in, or no in-person seat), so the check-in
+ * page and the session page say so instead of asking for the code again.
+ */
+export const MyCheckin = z.object({ checkedInAt: z.string().nullable() });
 
 export const Completion = z.object({
   bookingId: z.string(),

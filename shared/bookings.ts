@@ -36,6 +36,11 @@ export const BookResult = z.object({
   status: z.enum(['confirmed', 'waitlisted']),
   seat: SeatKind,
   position: z.number().optional(),
+  /**
+   * Waitlisted though seats of this kind were empty: how many, each held for another
+   * organisation (so not free to this person's school). Absent when every seat was taken.
+   */
+  heldForOthers: z.number().int().optional(),
 });
 export const BookFailure = z.object({ userId: z.string(), error: z.object({ code: z.string(), message: z.string() }) });
 /** One person's answer in a booking of several: their place, and any timetable clashes (booking is allowed; cover may be needed), or why they were not booked. */
@@ -56,6 +61,8 @@ export const BookingSessionSummary = z.object({
    * bookingEndsAt without a cut-off: a booking cut-off does not stop the queue).
    */
   queueEndsAt: z.string(),
+  /** A cancelled session's reason, as its trainer gave it when cancelling (null: none given); left out while it is not cancelled. */
+  cancelReason: z.string().nullable().optional(),
 });
 
 export const Booking = z.object({
@@ -78,6 +85,8 @@ export const Booking = z.object({
    * an empty file.
    */
   hasTranscript: z.boolean(),
+  /** On a cancelled place on a cancelled session: whether it was cancelled because the session was (false: given up, declined or lapsed before). */
+  cancelledWithSession: z.boolean().optional(),
   session: BookingSessionSummary,
 });
 export type Booking = z.infer<typeof Booking>;

@@ -126,8 +126,36 @@ export const CertificateFacts = z.object({
   courseTitle: z.string().nullable(),
   date: z.string(),
   minutes: z.number().nullable(),
+  /** An attendance certificate's session times (instants), printed in England as certificateTime words them; null or absent when it prints none (a course certificate, or one issued before certificates printed times). */
+  startsAt: z.string().nullable().optional(),
+  endsAt: z.string().nullable().optional(),
 });
 export type CertificateFacts = z.infer<typeof CertificateFacts>;
+
+let certTimeFormats: { time: Intl.DateTimeFormat; zone: Intl.DateTimeFormat; day: Intl.DateTimeFormat } | undefined;
+/** Made at first use: a process's first Intl formatter loads ICU's locale and time zone data, which only a certificate needs here. */
+const certFormats = () =>
+  (certTimeFormats ??= {
+    time: new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }),
+    zone: new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', timeZoneName: 'short' }),
+    day: new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', day: 'numeric', month: 'long', year: 'numeric' }),
+  });
+
+/**
+ * A certificate's session time as it prints it and the public check shows it: "15:45 to 17:15
+ * GMT", in England (where its date is a day), each time's zone named across a change of the
+ * clocks, an end on a later day with its date; and the session's length in whole minutes. Null
+ * when it prints none.
+ */
+export function certificateTime(c: Pick<CertificateFacts, 'startsAt' | 'endsAt'>): { range: string; lengthMinutes: number } | null {
+  if (!c.startsAt || !c.endsAt) return null;
+  const { time, zone, day } = certFormats();
+  const [s, e] = [new Date(c.startsAt), new Date(c.endsAt)];
+  const zoneOf = (d: Date) => zone.formatToParts(d).find((p) => p.type === 'timeZoneName')?.value ?? 'UK time';
+  const from = zoneOf(s) !== zoneOf(e) ? `${time.format(s)} ${zoneOf(s)}` : time.format(s);
+  const endDay = day.format(e) !== day.format(s) ? ` on ${day.format(e)}` : '';
+  return { range: `${from} to ${time.format(e)} ${zoneOf(e)}${endDay}`, lengthMinutes: Math.round((e.getTime() - s.getTime()) / 60_000) };
+}
 
 /**
  * The public check: `genuine` with what the certificate says; `replaced`: what it certifies

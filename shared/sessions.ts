@@ -238,9 +238,10 @@ export const Session = z.object({
   /** In listings: whether the session fits the caller's timetable (null: no timetable). */
   fit: SessionFit.nullable().optional(),
   /**
-   * On one hybrid session's own answer, to a caller with a timetable: the fit for each seat
-   * kind (an in-person seat allows travel time, an online one does not), so the page follows
-   * the seat chosen; `fit` is for the seat a person would most likely take.
+   * On a hybrid session, to a caller with a timetable (its own answer, and lists): the fit for
+   * each seat kind (an in-person seat allows travel time, an online one does not), so the page
+   * follows the seat chosen and a list can say it fits only online; `fit` is for the seat a
+   * person would most likely take.
    */
   fitBySeat: z.object({ online: SessionFit, inPerson: SessionFit }).nullable().optional(),
   /**
@@ -276,6 +277,12 @@ export const Session = z.object({
    * cancelled ones, are left out; empty when there are none. Lists leave it out.
    */
   alsoBooked: z.array(AlsoBooked).optional(),
+  /**
+   * On one cancelled session's own answer (GET /api/sessions/:id, and the cancel's): the reason
+   * its trainer gave when cancelling it, as its people were emailed it (null: none given).
+   * Lists leave it out.
+   */
+  cancelReason: z.string().nullable().optional(),
 });
 export type Session = z.infer<typeof Session>;
 

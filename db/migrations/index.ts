@@ -41,6 +41,8 @@ import * as m1201bookingEnds from './20261212_01_booking_ends_at.js';
 import * as m1301claimScope from './20261213_01_org_claim_scope.js';
 import * as m1401auditDetail from './20261214_01_audit_detail.js';
 import * as m1402former from './20261214_02_former_details.js';
+import * as m1501cancellation from './20261215_01_session_cancellation.js';
+import * as m1502certTimes from './20261215_02_certificate_times.js';
 
 export const migrations: Record<string, Migration> = {
   '20261124_01_accounts_catalogue': m01,
@@ -80,4 +82,6 @@ export const migrations: Record<string, Migration> = {
   '20261213_01_org_claim_scope': m1301claimScope,
   '20261214_01_audit_detail': m1401auditDetail,
   '20261214_02_former_details': m1402former,
+  '20261215_01_session_cancellation': m1501cancellation,
+  '20261215_02_certificate_times': m1502certTimes,
 };

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { AttendanceReport, AttendanceRow, CheckinCode, CheckinInput, CheckinResult, CompletionList, CompletionPage, CompletionQuery, OverrideInput, RegisterHistory } from '../../shared/attendance.js';
+import { AttendanceReport, AttendanceRow, CheckinCode, CheckinInput, CheckinResult, MyCheckin, CompletionList, CompletionPage, CompletionQuery, OverrideInput, RegisterHistory } from '../../shared/attendance.js';
 import { Id } from '../../shared/common.js';
 import type { Deps } from '../platform/deps.js';
 import { csvAttachment, jsonBody, jsonResponse, requireUser, router } from '../platform/http.js';
@@ -94,6 +94,22 @@ export function attendanceRoutes(deps: Deps) {
       const actor = requireUser(c);
       c.header('cache-control', 'no-store');
       return c.json(await attendance.checkinCodeFor(deps, actor, c.req.valid('param').id), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/sessions/{id}/checkin',
+      tags: ['attendance'],
+      summary: 'My own check-in to an in-person session: when I checked in with the place I hold now (null: not checked in, or no in-person seat)',
+      request: { params: Params },
+      responses: { 200: jsonResponse(MyCheckin, 'When the caller checked in, or null') },
+    }),
+    async (c) => {
+      const actor = requireUser(c);
+      c.header('cache-control', 'no-store');
+      return c.json(await attendance.myCheckin(deps, actor, c.req.valid('param').id), 200);
     },
   );
 

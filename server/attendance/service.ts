@@ -289,6 +289,18 @@ export async function checkin(deps: Deps, actor: AuthUser, sessionId: string, co
   return { bookingId: answer.bookingId, checkedInAt: answer.checkedInAt, sessionTitle: s.title };
 }
 
+/**
+ * When the caller checked in to a session with the place they hold now (an in-person seat,
+ * still confirmed or since recorded), or null: nothing to say for anyone else, a cancelled
+ * place included (booking again starts afresh).
+ */
+export async function myCheckin(deps: Deps, actor: AuthUser, sessionId: string): Promise<{ checkedInAt: string | null }> {
+  await requireSession(deps, sessionId);
+  const b = await findActiveBooking(deps.db, sessionId, actor.id);
+  if (!b || b.seat !== 'in_person' || !(repo.SEATED as readonly string[]).includes(b.status)) return { checkedInAt: null };
+  return { checkedInAt: await repo.findCheckinTime(deps.db, b.id) };
+}
+
 // ---------------------------------------------------------------- outcomes
 
 /**

@@ -52,6 +52,12 @@ export interface BookingOutcome {
   status: 'confirmed' | 'waitlisted';
   seat: SeatKind;
   position?: number;
+  /**
+   * Waitlisted though seats of this kind were empty: how many, each held for another
+   * organisation (a seat nobody has, kept from this person's school). Absent when every seat
+   * was taken, so "full" is said only when it is.
+   */
+  heldForOthers?: number;
 }
 export interface BookingFailure {
   userId: string;
@@ -261,6 +267,9 @@ export async function bookMany(trx: Trx, deps: Deps, requests: BookRequest[]): P
       // The newest booking is last in its queue, so its place is the queue's length (the same
       // number repo.queuePositions gives, without counting the queue again).
       if (!confirmed) outcome.position = state.waitlisted;
+      // Not confirmed, so every empty seat of this kind is held for other organisations.
+      const emptyHeld = state.capacity - state.confirmed - state.offered;
+      if (!confirmed && emptyHeld > 0) outcome.heldForOthers = emptyHeld;
       notices.push({ kind: confirmed ? 'confirmed' : 'waitlisted', booking: row, email: user.email, position: outcome.position });
       results.push(outcome);
     }
@@ -849,14 +858,31 @@ async function holdLocked(trx: Trx, deps: Deps, s: SessionRow, orgId: string, se
     const name = bound?.name ?? (await orgNames(trx, [orgId])).get(orgId) ?? 'the organisation';
     throw new AppError('conflict', `${claimed} ${seatWord(seat)} seats of this hold are already taken by staff of ${name}: hold at least ${claimed}, or 0 to release the hold (they keep their seats).`, { claimed });
   }
-  const wanted = Math.max(0, seats - claimed);
   // Fewer held seats than now (down to those taken) is always possible (even once the hold is released and the seats taken).
-  if (seats > (current?.seats ?? 0) && wanted > room) throw new AppError('conflict', room > 0 ? `Only ${room} more ${room === 1 ? 'seat' : 'seats'} can be held on this session.` : 'No more seats can be held on this session: every seat is taken or held.', { available: Math.max(0, room) });
-  if (bound && seats > (current?.seats ?? 0)) {
-    const most = claimed + (await bound.unplaced(trx));
-    if (seats > most) {
-      const who = most - claimed === 1 ? 'one member of staff' : `${most - claimed} members of staff`;
-      throw new AppError('conflict', `${bound.name} can hold at most ${seatsOf(most, seat)} here: ${claimed ? `${claimed} already claimed, and ` : ''}${who} with no place on this session yet.`, { available: Math.max(0, most) });
+  // A larger one is bounded by the seats free to hold and, for an office, by its staff who
+  // could fill them. The number asked for is the hold in all (claimed seats included), so each
+  // bound is said as the largest such number, and the lower of the two is said first: the
+  // number a refusal gives is one that is then accepted.
+  const held = current?.seats ?? 0;
+  if (seats > held) {
+    const inAll = claimed + Math.max(0, room);
+    const staffMost = bound ? claimed + (await bound.unplaced(trx)) : Infinity;
+    if (seats > inAll && inAll <= staffMost) {
+      throw new AppError(
+        'conflict',
+        inAll > held
+          ? held > 0
+            ? `You can hold at most ${seatsOf(inAll, seat)} in all on this session (${inAll - held} more than the ${held} held now).`
+            : `You can hold at most ${seatsOf(inAll, seat)} on this session.`
+          : held > 0
+            ? `No more seats can be held on this session: every other seat is taken or held (the ${held} held now can stay).`
+            : 'No more seats can be held on this session: every seat is taken or held.',
+        { available: Math.max(0, room), most: inAll },
+      );
+    }
+    if (bound && seats > staffMost) {
+      const who = staffMost - claimed === 1 ? 'one member of staff' : `${staffMost - claimed} members of staff`;
+      throw new AppError('conflict', `${bound.name} can hold at most ${seatsOf(staffMost, seat)} here: ${claimed ? `${claimed} already claimed, and ` : ''}${who} with no place on this session yet.`, { available: Math.max(0, staffMost) });
     }
   }
   // Released: the staff who claimed seats keep them as seats of their own, no longer counted

@@ -18,7 +18,7 @@ function bookingQuery(db: Q) {
     .select([
       'b.id', 'b.session_id', 'b.user_id', 'b.seat', 'b.status', 'b.queue_seq', 'b.offer_expires_at', 'b.hold_org_id', 'b.created_at',
       'u.name as user_name', 'ho.name as held_for_name',
-      's.title', 's.mode', 's.starts_at', 's.ends_at', 's.time_zone', 's.venue', 's.status as session_status', 's.attendance_threshold',
+      's.title', 's.mode', 's.starts_at', 's.ends_at', 's.time_zone', 's.venue', 's.status as session_status', 's.attendance_threshold', 's.cancelled_at as session_cancelled_at', 's.cancel_reason', 'b.cancelled_at',
       // In the same statement, however many bookings are listed: no query per booking.
       bookingHasTranscript('b.status', 'b.session_id').as('has_transcript'),
     ]);
@@ -46,6 +46,8 @@ function toBooking(r: Row, positions: Map<string, number>): Booking {
     heldForName: r.held_for_name,
     createdAt: r.created_at,
     hasTranscript: Number(r.has_transcript) === 1,
+    // A place on a cancelled session says whether it went with it: cancelled in the same transaction (cancelAllForSession), so at the same instant.
+    ...(r.status === 'cancelled' && r.session_status === 'cancelled' ? { cancelledWithSession: r.cancelled_at !== null && r.cancelled_at === r.session_cancelled_at } : {}),
     session: {
       id: r.session_id,
       title: r.title,
@@ -56,6 +58,7 @@ function toBooking(r: Row, positions: Map<string, number>): Booking {
       venue: r.venue,
       status: r.session_status,
       queueEndsAt: queueEndsOf(r),
+      ...(r.session_status === 'cancelled' ? { cancelReason: r.cancel_reason } : {}),
     },
   };
 }

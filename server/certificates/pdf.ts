@@ -5,7 +5,7 @@
  * bar; the border is marked as an artifact so screen readers skip it.
  */
 import { createRequire } from 'node:module';
-import { formatCertCode, type CertificateFacts } from '../../shared/feedback.js';
+import { certificateTime, formatCertCode, type CertificateFacts } from '../../shared/feedback.js';
 
 /**
  * pdfkit is imported here, at the first certificate, and not by an import declaration: this
@@ -32,6 +32,13 @@ export function certificateLines(c: CertificateFacts): { heading: string; lines:
     lines.push(['Session', c.sessionTitle ?? '']);
     if (c.courseTitle) lines.push(['Course', c.courseTitle]);
     lines.push(['Date', printedDate(c.date)]);
+    // The times and length (stored with the certificate and compared as its other facts are:
+    // certificates/service.ts); none on one issued before certificates printed them.
+    const time = certificateTime(c);
+    if (time) {
+      lines.push(['Time', time.range]);
+      lines.push(['Length of session', `${time.lengthMinutes} minutes`]);
+    }
     if (c.minutes !== null) lines.push(['Minutes attended', String(c.minutes)]);
   } else {
     lines.push(['Course', c.courseTitle ?? '']);

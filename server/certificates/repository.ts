@@ -30,7 +30,7 @@ export function issue(db: Kysely<Database>, row: CertificateRow, staleCode: stri
   });
 }
 
-/** A booking with what an attendance certificate prints: the person, session, course and minutes. */
+/** A booking with what an attendance certificate prints: the person, session (its title and times), course and minutes. */
 export function bookingForCertificate(db: Q, bookingId: string) {
   return db
     .selectFrom('bookings as b')
@@ -38,7 +38,7 @@ export function bookingForCertificate(db: Q, bookingId: string) {
     .innerJoin('sessions as s', 's.id', 'b.session_id')
     .leftJoin('courses as c', 'c.id', 's.course_id')
     .leftJoin('attendance_results as r', 'r.booking_id', 'b.id')
-    .select(['b.id', 'b.user_id', 'b.status', 'b.session_id', 'u.name', 'u.erased_at', 's.title', 's.starts_at', 's.status as session_status', 'c.title as course_title', 'r.minutes'])
+    .select(['b.id', 'b.user_id', 'b.status', 'b.session_id', 'u.name', 'u.erased_at', 's.title', 's.starts_at', 's.ends_at', 's.status as session_status', 'c.title as course_title', 'r.minutes'])
     .where('b.id', '=', bookingId)
     .executeTakeFirst();
 }

@@ -1,14 +1,14 @@
 /**
  * Certificates: of attendance (a booking that ended `attended`) and of a completed course.
  * A certificate prints facts (the name, the session and course titles, the date, the
- * minutes attended, or the course's completion date) with an unguessable verification code
+ * session's times and length, the minutes attended, or the course's completion date) with an unguessable verification code
  * (80 random bits, Crockford base32); what it prints is stored as printed, and the PDF is
  * rendered from that row. Only the person (and administrators) can download theirs.
  *
  * A certificate is genuine only while everything it prints is still true. Downloading one
  * compares the current certificate's printed facts with the facts as they now are: the
  * same, and the same certificate (same code) comes back; any difference (minutes corrected
- * on the register, the session moved or renamed, the person's name, the course's completion
+ * on the register, the session moved (to other times on the same day too) or renamed, the person's name, the course's completion
  * date), and the old row is marked superseded and a new certificate (new code) is issued
  * with the current facts. The public check does the same comparison, read-only: it says
  * genuine only when the row is current and its facts still hold; replaced when what it
@@ -43,25 +43,33 @@ export function newCertCode(): string {
   return out;
 }
 
-
+/** What a stored certificate prints, as the PDF and the public check say it. */
 export function factsOf(row: repo.CertificateRow): CertificateFacts {
-  return { kind: row.kind, code: row.code, name: row.person_name, sessionTitle: row.session_title, courseTitle: row.course_title, date: row.held_on, minutes: row.minutes };
+  // The session's times only where it prints them (not on a course certificate, nor on one issued before certificates printed times).
+  const times = row.session_starts_at && row.session_ends_at ? { startsAt: row.session_starts_at, endsAt: row.session_ends_at } : {};
+  return { kind: row.kind, code: row.code, name: row.person_name, sessionTitle: row.session_title, courseTitle: row.course_title, date: row.held_on, minutes: row.minutes, ...times };
 }
 
 export const verifyUrl = (deps: Deps, code: string) => `${deps.config.publicUrl.replace(/\/$/, '')}/verify/${formatCertCode(code)}`;
 
 /** What a certificate prints (besides its code): compared with the facts as they now are. */
-type Printed = Pick<repo.CertificateRow, 'person_name' | 'session_title' | 'course_title' | 'held_on' | 'minutes'>;
+type Printed = Pick<repo.CertificateRow, 'person_name' | 'session_title' | 'course_title' | 'held_on' | 'minutes' | 'session_starts_at' | 'session_ends_at'>;
 const PRINTED = ['person_name', 'session_title', 'course_title', 'held_on', 'minutes'] as const;
-const samePrinted = (row: Printed, now: Printed) => PRINTED.every((k) => row[k] === now[k]);
+/**
+ * Whether the session times a certificate prints still hold. One issued before certificates
+ * printed times prints none (null), so it has none to go stale: it stays current, and genuine
+ * while the rest of what it prints holds.
+ */
+const sameTimes = (row: Printed, now: Printed) => row.session_starts_at === null || (row.session_starts_at === now.session_starts_at && row.session_ends_at === now.session_ends_at);
+const samePrinted = (row: Printed, now: Printed) => PRINTED.every((k) => row[k] === now[k]) && sameTimes(row, now);
 
 type CertBooking = NonNullable<Awaited<ReturnType<typeof repo.bookingForCertificate>>>;
 /** A booking still certifiable: it ended attended and its session was not cancelled. */
 const attendedNow = (b: CertBooking) => b.status === 'attended' && b.session_status !== 'cancelled';
 /** What an attendance certificate of the booking prints now. */
-const attendancePrinted = (b: CertBooking): Printed => ({ person_name: b.name, session_title: b.title, course_title: b.course_title ?? null, held_on: dayInEngland(b.starts_at), minutes: b.minutes ?? null });
+const attendancePrinted = (b: CertBooking): Printed => ({ person_name: b.name, session_title: b.title, course_title: b.course_title ?? null, held_on: dayInEngland(b.starts_at), minutes: b.minutes ?? null, session_starts_at: b.starts_at, session_ends_at: b.ends_at });
 /** What a course certificate prints now. */
-const coursePrinted = (name: string, done: CourseCompletion): Printed => ({ person_name: name, session_title: null, course_title: done.courseTitle, held_on: dayInEngland(done.completedAt), minutes: null });
+const coursePrinted = (name: string, done: CourseCompletion): Printed => ({ person_name: name, session_title: null, course_title: done.courseTitle, held_on: dayInEngland(done.completedAt), minutes: null, session_starts_at: null, session_ends_at: null });
 
 /** What a stored certificate would print if issued now; null when there is nothing to certify any more (nor anyone: an erased holder). */
 async function printedNow(deps: Deps, row: repo.CertificateRow): Promise<Printed | null> {
@@ -145,10 +153,10 @@ export async function myCertificates(deps: Deps, actor: AuthUser) {
  * The public check of a code, for anyone: genuine (with exactly what is printed) while it is
  * its subject's current certificate and everything it prints is still true; `replaced` (with
  * what it printed, and which of its names changed since) when what it certifies still stands
- * (the same attendance and minutes on the same day, or the same completion day) but a name it
+ * (the same attendance and minutes at the same times, or the same completion day) but a name it
  * prints was changed since, or a newer certificate replaced it: a course renamed for a typo does
  * not make every certificate of it look forged; withdrawn once the attendance or completion
- * it certified was corrected away or changed (minutes, date), or its holder's data was erased;
+ * it certified was corrected away or changed (minutes, date, times), or its holder's data was erased;
  * unknown otherwise. Read-only; counted per client.
  */
 export async function verify(deps: Deps, rawCode: string, client: string): Promise<Verification> {
@@ -161,6 +169,6 @@ export async function verify(deps: Deps, rawCode: string, client: string): Promi
   const now = await printedNow(deps, row);
   if (!now) return { status: 'withdrawn' };
   if (row.superseded_at === null && samePrinted(row, now)) return { status: 'genuine', certificate: factsOf(row) };
-  if (row.held_on !== now.held_on || row.minutes !== now.minutes) return { status: 'withdrawn' };
+  if (row.held_on !== now.held_on || row.minutes !== now.minutes || !sameTimes(row, now)) return { status: 'withdrawn' };
   return { status: 'replaced', certificate: factsOf(row), changed: NAMES.filter(([k]) => row[k] !== now[k]).map(([, said]) => said) };
 }

@@ -42,8 +42,11 @@ export async function managesSession(deps: Deps, actor: AuthUser, sessionId: str
 
 export async function requireManages(deps: Deps, actor: AuthUser, sessionId: string) {
   // The session guard lets administrators through to any id; a session that does not exist is a 404 for them too.
-  if (!(await findSession(deps.db, sessionId))) throw new AppError('not_found', 'No such session.');
+  const s = await findSession(deps.db, sessionId);
+  if (!s) throw new AppError('not_found', 'No such session.');
   if (!(await managesSession(deps, actor, sessionId))) throw new AppError('forbidden', 'Only the session’s trainer or in-house lead, or an administrator, can change its materials.');
+  // A cancelled session is not changed (as its details are not): its list stays as it was.
+  if (s.status === 'cancelled') throw new AppError('session_cancelled', 'This session has been cancelled, so its materials can no longer be changed.');
 }
 
 /** Whether `actor` may download the session's materials: those who run it, and those with a seat on it. */
@@ -181,8 +184,10 @@ export async function libraryFile(deps: Deps, actor: AuthUser, id: string) {
 
 export async function listForSession(deps: Deps, actor: AuthUser, sessionId: string) {
   // A session the caller may not see is refused before this (sessions/routes.ts, sessionAudienceGuard).
-  if (!(await findSession(deps.db, sessionId))) throw new AppError('not_found', 'No such session.');
-  const [canManage, canDownload] = [await managesSession(deps, actor, sessionId), await mayDownload(deps, actor, sessionId)];
+  const s = await findSession(deps.db, sessionId);
+  if (!s) throw new AppError('not_found', 'No such session.');
+  // A cancelled session's list can no longer be changed (requireManages): no forms to offer.
+  const [canManage, canDownload] = [s.status !== 'cancelled' && (await managesSession(deps, actor, sessionId)), await mayDownload(deps, actor, sessionId)];
   // Those who may not download see titles only: no file address, and no link either.
   const items = (await repo.materialsOfSession(deps.db, sessionId)).map((m) => toMaterial(canDownload ? m : { ...m, url: null }, m.kind === 'file' && canDownload ? sessionDownload(sessionId, m.id) : null));
   return { items, canDownload, canManage, maxFileBytes: deps.config.maxMaterialBytes };

@@ -50,10 +50,33 @@ export class OutboundError extends Error {
     readonly kind: 'refused' | 'failed',
     readonly reason: string,
     readonly byName = false,
+    /** What kind of failure, for the words a person is given (never `reason`). */
+    readonly failure: OutboundFailure = 'other',
+    /** For `not_found`: the host name that was looked up (the address given, or one redirected to). */
+    readonly host: string | null = null,
   ) {
     super(reason);
     this.name = 'OutboundError';
   }
+}
+
+/**
+ * Why a fetch failed, in the classes a person can act on: `not_found`, no address for the
+ * host name (a name resolving only inside the network is refused `byName` and classed so too,
+ * so the two cannot be told apart); `unreachable`, the connection was refused or cut;
+ * `insecure`, the server's TLS certificate did not check out; `timeout`; `too_large`;
+ * `error_status`, an answer that is not a success; `other`, anything else.
+ */
+export type OutboundFailure = 'not_found' | 'unreachable' | 'insecure' | 'timeout' | 'too_large' | 'error_status' | 'other';
+
+/** The failure class of a socket or TLS error code (Node's `err.code`). */
+function failureOfCode(code: string | undefined): OutboundFailure {
+  if (!code) return 'other';
+  if (code === 'ETIMEDOUT') return 'timeout';
+  if (['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'ENODATA'].includes(code)) return 'not_found';
+  if (['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN', 'EPIPE', 'EPROTO'].includes(code)) return 'unreachable';
+  if (/CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ERR_TLS|ERR_SSL/.test(code)) return 'insecure';
+  return 'other';
 }
 
 export interface OutboundResponse {
@@ -129,13 +152,13 @@ export function guardedLookup(resolve: Resolver, allowListed: boolean): LookupFu
     resolve(hostname).then(
       (found) => {
         const addresses = options.family === 4 || options.family === 6 ? found.filter((a) => a.family === options.family) : found;
-        if (addresses.length === 0) return callback(new OutboundError('failed', `${hostname} has no address`) as NodeJS.ErrnoException, '', 0);
+        if (addresses.length === 0) return callback(new OutboundError('failed', `${hostname} has no address`, false, 'not_found', hostname) as NodeJS.ErrnoException, '', 0);
         const internal = allowListed ? undefined : addresses.find((a) => !isPublicAddress(a.address));
-        if (internal) return callback(new OutboundError('refused', `${hostname} resolves to ${internal.address} (${rangeOf(internal.address)})`, true) as NodeJS.ErrnoException, '', 0);
+        if (internal) return callback(new OutboundError('refused', `${hostname} resolves to ${internal.address} (${rangeOf(internal.address)})`, true, 'not_found', hostname) as NodeJS.ErrnoException, '', 0);
         if (options.all) return (callback as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, addresses);
         callback(null, addresses[0]!.address, addresses[0]!.family);
       },
-      (e: NodeJS.ErrnoException) => callback(new OutboundError('failed', `${hostname} could not be resolved (${e.code ?? e.message})`) as NodeJS.ErrnoException, '', 0),
+      (e: NodeJS.ErrnoException) => callback(new OutboundError('failed', `${hostname} could not be resolved (${e.code ?? e.message})`, false, 'not_found', hostname) as NodeJS.ErrnoException, '', 0),
     );
   };
 }
@@ -158,7 +181,7 @@ function requestOnce(url: URL, policy: OutboundPolicy, signal: AbortSignal, acce
       headers: { accept, 'user-agent': 'send-live-training timetable fetcher' },
     });
     req.on('response', resolve);
-    req.on('error', (e) => reject(e instanceof OutboundError ? e : new OutboundError('failed', signal.aborted ? `no answer within ${policy.timeoutMs} ms` : `${(e as NodeJS.ErrnoException).code ?? e.message}`)));
+    req.on('error', (e) => reject(e instanceof OutboundError ? e : signal.aborted ? new OutboundError('failed', `no answer within ${policy.timeoutMs} ms`, false, 'timeout') : new OutboundError('failed', `${(e as NodeJS.ErrnoException).code ?? e.message}`, false, failureOfCode((e as NodeJS.ErrnoException).code))));
     req.end();
   });
 }
@@ -167,7 +190,7 @@ async function readBody(res: http.IncomingMessage, policy: OutboundPolicy, signa
   const declared = Number(res.headers['content-length'] ?? '0');
   if (declared > policy.maxBytes) {
     res.destroy();
-    throw new OutboundError('failed', `declared ${declared} bytes, more than ${policy.maxBytes}`);
+    throw new OutboundError('failed', `declared ${declared} bytes, more than ${policy.maxBytes}`, false, 'too_large');
   }
   const chunks: Buffer[] = [];
   let size = 0;
@@ -176,13 +199,13 @@ async function readBody(res: http.IncomingMessage, policy: OutboundPolicy, signa
       size += (chunk as Buffer).byteLength;
       if (size > policy.maxBytes) {
         res.destroy();
-        throw new OutboundError('failed', `more than ${policy.maxBytes} bytes`);
+        throw new OutboundError('failed', `more than ${policy.maxBytes} bytes`, false, 'too_large');
       }
       chunks.push(chunk as Buffer);
     }
   } catch (e) {
     if (e instanceof OutboundError) throw e;
-    throw new OutboundError('failed', signal.aborted ? `no answer within ${policy.timeoutMs} ms` : `the body could not be read (${(e as Error).message})`);
+    throw signal.aborted ? new OutboundError('failed', `no answer within ${policy.timeoutMs} ms`, false, 'timeout') : new OutboundError('failed', `the body could not be read (${(e as Error).message})`, false, 'unreachable');
   }
   return Buffer.concat(chunks);
 }
@@ -213,7 +236,7 @@ export async function fetchOutbound(raw: string, policy: OutboundPolicy, accept 
       }
       if (status < 200 || status >= 300) {
         res.destroy();
-        throw new OutboundError('failed', `the server answered ${status}`);
+        throw new OutboundError('failed', `the server answered ${status}`, false, 'error_status');
       }
       const body = await readBody(res, policy, controller.signal);
       return { url: url.toString(), contentType: res.headers['content-type'] ?? null, body };

@@ -45,7 +45,7 @@ import * as engine from '../bookings/service.js';
 import { placesChanged } from '../bookings/events.js';
 import * as repo from './repository.js';
 import { mayGiveToLead, requireLeadMayPublish, runsSessions } from './leads.js';
-import { callerHasTimetable, fitsForSessions } from '../timetables/service.js';
+import { callerHasTimetable, fitsForListing, fitsForSessions, type ListedFit } from '../timetables/service.js';
 import { attendedCount, finaliseSessionIfOver, moveClearsRecord, outcomesAfterSessionChange } from '../attendance/service.js';
 import { reopenRoom } from '../live/repository.js';
 import { sessionCancelled } from '../live/service.js';
@@ -155,7 +155,9 @@ export async function getSession(deps: Deps, id: string, caller?: AuthUser): Pro
   if (caller) await requireVisibleSession(deps, caller, id);
   const row = await repo.findSession(deps.db, id);
   if (!row) throw new AppError('not_found', 'No such session.');
-  const view = (await sessionViews(deps, [row], caller))[0]!;
+  const listed = (await sessionViews(deps, [row], caller))[0]!;
+  // One session's own answer says why it was cancelled, when its trainer said (lists leave it out).
+  const view = row.status === 'cancelled' ? { ...listed, cancelReason: row.cancel_reason ?? null } : listed;
   if (!caller) return view;
   // A hybrid session is judged for each seat kind too (Session.fitBySeat), in the same one read of the timetable.
   const bySeat = row.mode === 'hybrid' ? (['online', 'in_person'] as const).map((seat) => ({ ...row, id: `${row.id}:${seat}`, seat })) : [];
@@ -477,17 +479,17 @@ export async function listSessionsJson(deps: Deps, q: z.infer<typeof SessionQuer
     // Every matching session is checked against the timetable, a batch at a time (soonest
     // first, each batch after the last), keeping only the page asked for and the count.
     const page: repo.SessionViewRow[] = [];
-    const fitOf = new Map<string, SessionFit | null>();
+    const fitOf = new Map<string, ListedFit | undefined>();
     let total = 0;
     let after: { startsAt: string; id: string } | undefined;
     for (;;) {
       const batch = await repo.listSessionsBatch(deps.db, filter, FIT_BATCH, after);
-      const fit = await fitsForSessions(deps, caller, batch);
+      const fit = await fitsForListing(deps, caller, batch);
       for (const r of batch) {
-        if (fit && !fit.get(r.id)?.fits) continue;
+        if (fit && !fit.get(r.id)?.fit.fits) continue;
         if (total >= q.offset && page.length < q.limit) {
           page.push(r);
-          fitOf.set(r.id, fit?.get(r.id) ?? null);
+          fitOf.set(r.id, fit?.get(r.id));
         }
         total++;
       }
@@ -495,7 +497,7 @@ export async function listSessionsJson(deps: Deps, q: z.infer<typeof SessionQuer
       const last = batch[batch.length - 1]!;
       after = { startsAt: last.starts_at, id: last.id };
     }
-    const items = (await sessionViews(deps, page, caller)).map((s) => ({ ...s, fit: fitOf.get(s.id) ?? null }));
+    const items = (await sessionViews(deps, page, caller)).map((s) => ({ ...s, ...fitFields(fitOf.get(s.id)) }));
     return JSON.stringify({ items, total, limit: q.limit, offset: q.offset });
   }
   // Whether the caller has a timetable is asked with the page's own looks, in the same turn.
@@ -504,16 +506,22 @@ export async function listSessionsJson(deps: Deps, q: z.infer<typeof SessionQuer
   // Most people have no timetable: every session's fit is null, and the page is the one
   // written out (and encoded) once for all of them.
   if (!hasTimetable) return page.untimed;
-  const fit = await fitsForSessions(deps, { id: caller.id, hasTimetable }, page.items.map((s) => ({ id: s.id, mode: s.mode, starts_at: s.startsAt, ends_at: s.endsAt, capacity_online: s.capacity.online })));
-  return listJson(page.json, page.total, q, (i) => JSON.stringify(fit?.get(page.items[i]!.id) ?? null));
+  const fit = await fitsForListing(deps, { id: caller.id, hasTimetable }, page.items.map((s) => ({ id: s.id, mode: s.mode, starts_at: s.startsAt, ends_at: s.endsAt, capacity_online: s.capacity.online })));
+  return listJson(page.json, page.total, q, (i) => JSON.stringify(fitFields(fit?.get(page.items[i]!.id))).slice(1, -1));
+}
+
+/** A listed session's fit fields: `fit` (null without a timetable), and a hybrid session's `fitBySeat`. */
+function fitFields(f: ListedFit | undefined): { fit: SessionFit | null; fitBySeat?: ListedFit['fitBySeat'] } {
+  return f?.fitBySeat ? { fit: f.fit, fitBySeat: f.fitBySeat } : { fit: f?.fit ?? null };
 }
 
 /**
- * A SessionList written out from its sessions' JSON; with `fitOf`, each session gets its
- * fit last, as { ...session, fit } would put it (each session's JSON ends with its brace).
+ * A SessionList written out from its sessions' JSON; with `fitOf` (the fields as JSON, without
+ * their braces), each session gets its fit last, as { ...session, fit } would put it (each
+ * session's JSON ends with its brace).
  */
 function listJson(json: string[], total: number, q: Pick<z.infer<typeof SessionQuery>, 'limit' | 'offset'>, fitOf?: (i: number) => string): string {
-  const items = fitOf ? json.map((j, i) => `${j.slice(0, -1)},"fit":${fitOf(i)}}`) : json;
+  const items = fitOf ? json.map((j, i) => `${j.slice(0, -1)},${fitOf(i)}}`) : json;
   return `{"items":[${items.join(',')}],"total":${total},"limit":${q.limit},"offset":${q.offset}}`;
 }
 
@@ -541,7 +549,7 @@ async function sharedPage(deps: Deps, filter: repo.SessionFilter, q: z.infer<typ
     const listed = await repo.listSessions(deps.db, filter, q.limit, q.offset);
     const items = await sessionViews(deps, listed.rows, caller, listed, now);
     const json = items.map((s) => JSON.stringify(s));
-    const untimed = Buffer.from(listJson(json, listed.total, q, () => 'null'));
+    const untimed = Buffer.from(listJson(json, listed.total, q, () => '"fit":null'));
     return { value: { items, json, total: listed.total, untimed }, window: windowAround(now.getTime(), listed.rows.map(holdsReleaseAt)), bytes: json.reduce((n, j) => n + 2 * j.length + 200, 0) + untimed.byteLength };
   });
 }
@@ -748,7 +756,8 @@ export async function cancelSession(deps: Deps, actor: AuthUser, id: string, rea
     if (attended > 0) throw new AppError('conflict', `${attended === 1 ? '1 person' : `${attended} people`} attended this session, so it took place and cannot be cancelled: their attendance is the record of their training. If the register is wrong, correct it instead.`);
     const now = deps.now().toISOString();
     const cancelled = { ...row, status: 'cancelled' as const, revision: row.revision + 1, updated_at: now };
-    await repo.updateSession(trx, id, { status: 'cancelled', revision: cancelled.revision, updated_at: now });
+    // Kept with it (not only in each person's email): its page and its people's bookings say why. Its places are cancelled at the same instant.
+    await repo.updateSession(trx, id, { status: 'cancelled', revision: cancelled.revision, updated_at: now, cancelled_at: now, cancel_reason: reason?.trim() ? reason.trim() : null });
     told = await engine.cancelAllForSession(trx, deps, cancelled, reason, actor.id);
   });
   // Its live room, if running, closes now, disconnecting everyone (best effort).

@@ -315,8 +315,40 @@ export async function clearTimetable(deps: Deps, actor: AuthUser, userId: string
 
 // ---------------------------------------------------------------- subscriptions
 
-const ADDRESS_REFUSED = 'That address could not be used. Give the http, https or webcal address of a calendar on the internet (without a user name or password).';
+/** The rule the timetable page's hint states too (web/src/timetable/TimetablePage.tsx): what outboundUrl accepts. */
+const ADDRESS_REFUSED = 'That address could not be used. Give the web address of a calendar on the internet, starting https://, webcal:// or http:// (without a user name or password).';
 const NO_CALENDAR = 'No calendar could be read from it.';
+
+/**
+ * Why no calendar could be read, in words a person can act on: which of the failures
+ * OutboundError classes it was. Only the host name the person typed is ever named (a host a
+ * redirect led to is not); nothing the remote server answered, and nothing of the network
+ * the server runs in: a name that resolves inside it was classed as not found.
+ */
+function fetchFailedWhy(e: unknown, url: string, limits: { maxBytes: number; timeoutMs: number }): string {
+  const failure = e instanceof OutboundError ? e.failure : 'other';
+  const typedHost = new URL(url).hostname;
+  const s = Math.max(1, Math.round(limits.timeoutMs / 1000));
+  const seconds = `${s} second${s === 1 ? '' : 's'}`;
+  const mb = limits.maxBytes / 1024 / 1024;
+  const size = mb >= 1 ? `${Math.round(mb)} MB` : `${Math.round(limits.maxBytes / 1024)} KB`;
+  switch (failure) {
+    case 'not_found':
+      return e instanceof OutboundError && e.host !== null && e.host.toLowerCase() === typedHost.toLowerCase() ? `No server was found at ${typedHost}: check the address.` : 'That address sent us on to another, where no server was found: check the address.';
+    case 'unreachable':
+      return 'The server at that address could not be reached (it refused or ended the connection): check the address, or try again later.';
+    case 'insecure':
+      return 'The server at that address could not prove it is the site named in the address (its security certificate is not valid): check the address.';
+    case 'timeout':
+      return `The server at that address did not send the calendar within ${seconds}: try again later.`;
+    case 'too_large':
+      return `The file at that address is larger than ${size}, the most a linked calendar may be.`;
+    case 'error_status':
+      return 'The server at that address answered with an error instead of a calendar file: check the address (the calendar may no longer be published there).';
+    default:
+      return `The address did not give a calendar file of at most ${size} within ${seconds}.`;
+  }
+}
 
 /** The URL to fetch: http(s) only (webcal:// is the same calendar over https), no credentials. */
 export function subscriptionUrl(raw: string): string {
@@ -342,9 +374,9 @@ function siteOf(url: string): string {
 
 /**
  * Fetches a subscribed calendar and reads it as a timetable (server/platform/outbound.ts
- * guards the fetch). What went wrong stays in the log: people see only that the address
- * could not be used or that no calendar could be read from it, never what the remote
- * server answered or what its file held.
+ * guards the fetch). The details of what went wrong stay in the log: people see that the
+ * address could not be used, or that no calendar could be read from it and which kind of
+ * failure it was (fetchFailedWhy), never what the remote server answered or what its file held.
  */
 async function fetchTimetable(deps: Deps, url: string, ctx: { weekAStart: string | null; orgZone: string }, logFields: Record<string, unknown>): Promise<Rules> {
   let body: string;
@@ -356,7 +388,7 @@ async function fetchTimetable(deps: Deps, url: string, ctx: { weekAStart: string
     // answer must not tell which internal names exist (the log says which it was).
     const refused = e instanceof OutboundError && e.kind === 'refused' && !e.byName;
     deps.logger.warn('timetable subscription fetch failed', { ...logFields, site: siteOf(url), reason: e instanceof OutboundError ? e.reason : String((e as Error)?.message ?? e) });
-    throw refused ? new AppError('address_not_allowed', ADDRESS_REFUSED) : new AppError('fetch_failed', `${NO_CALENDAR} The address did not give a calendar file of at most ${Math.round(deps.config.outbound.maxBytes / 1024 / 1024)} MB within ${Math.round(deps.config.outbound.timeoutMs / 1000)} seconds. The timetable was not changed.`);
+    throw refused ? new AppError('address_not_allowed', ADDRESS_REFUSED) : new AppError('fetch_failed', `${NO_CALENDAR} ${fetchFailedWhy(e, url, deps.config.outbound)} The timetable was not changed.`);
   }
   checkSize(body, deps.config.outbound.maxBytes);
   const r = await parseFile(deps, { kind: 'ics', text: body.replace(/^\uFEFF/, ''), now: deps.now().getTime(), defaultZone: ctx.orgZone || DEFAULT_ZONE });
@@ -469,6 +501,32 @@ export async function fitsForSessions(deps: Deps, who: Pick<AuthUser, 'id' | 'ha
     const buffer = bufferFor(s.seat ?? likelySeat(s), settings.travelBufferMinutes);
     const clashes = clashesWith(tt, { startsAt: s.starts_at, endsAt: s.ends_at }, buffer);
     out.set(s.id, { fits: clashes.length === 0, clashes, travelBufferMinutes: buffer });
+  }
+  return out;
+}
+
+/** A listed session's fit: for the seat a person would most likely take, and for a hybrid session for each seat kind too (Session.fitBySeat). */
+export interface ListedFit {
+  fit: SessionFit;
+  fitBySeat?: { online: SessionFit; inPerson: SessionFit };
+}
+
+/**
+ * fitsForSessions for a list: a hybrid session is judged for each seat kind as well, in the
+ * same one read of the timetable, so a list can say it fits only if joined online (its
+ * in-person seat, with travel time, clashes) rather than that it fits.
+ */
+export async function fitsForListing(deps: Deps, who: Pick<AuthUser, 'id' | 'hasTimetable'>, sessions: SessionLike[]): Promise<Map<string, ListedFit> | null> {
+  const bySeat = sessions.flatMap((s) => (s.mode === 'hybrid' ? (['online', 'in_person'] as const).map((seat) => ({ ...s, id: `${s.id}:${seat}`, seat })) : []));
+  const fits = await fitsForSessions(deps, who, [...sessions, ...bySeat]);
+  if (!fits) return null;
+  const out = new Map<string, ListedFit>();
+  for (const s of sessions) {
+    const fit = fits.get(s.id);
+    if (!fit) continue;
+    const online = fits.get(`${s.id}:online`);
+    const inPerson = fits.get(`${s.id}:in_person`);
+    out.set(s.id, online && inPerson ? { fit, fitBySeat: { online, inPerson } } : { fit });
   }
   return out;
 }

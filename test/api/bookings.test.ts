@@ -842,7 +842,7 @@ describe('school office staff hold seats for their school', () => {
 });
 
 describe('how many seats a hold may take', () => {
-  it('a school’s hold can grow by what is free once other schools’ unclaimed held seats are set aside; seats its own staff took from it count as its own; the refusal says how many more', async () => {
+  it('a school’s hold can grow by what is free once other schools’ unclaimed held seats are set aside; seats its own staff took from it count as its own; the refusal says the most it may hold in all', async () => {
     const [oak, elm] = [await t.org('Oak Primary'), await t.org('Elm Academy')];
     const s = await t.session({ capacity: { online: 6 } });
     const hold = (orgId: string, n: number) => t.request('PUT', `/api/sessions/${s.id}/holds`, { as: s.trainer, body: { orgId, seat: 'online', seats: n } });
@@ -853,12 +853,13 @@ describe('how many seats a hold may take', () => {
     // Six seats: one taken (from Oak's hold), Elm's two held. Oak may hold 1 + 3 more.
     const tooMany = await hold(oak.id, 5);
     expect(tooMany.status).toBe(409);
-    expect(tooMany.json.error).toMatchObject({ code: 'conflict', message: 'Only 3 more seats can be held on this session.', details: { available: 3 } });
+    // The number is the hold in all: 1 taken from it and 3 free, so 4, which is 2 more than now.
+    expect(tooMany.json.error).toMatchObject({ code: 'conflict', message: 'You can hold at most 4 online seats in all on this session (2 more than the 2 held now).', details: { available: 3, most: 4 } });
     expect((await hold(oak.id, 4)).status).toBe(204);
     // Elm: Oak's three unclaimed seats and the taken one leave it exactly the two it holds.
     const elmMore = await hold(elm.id, 3);
     expect(elmMore.status).toBe(409);
-    expect(elmMore.json.error.details).toEqual({ available: 2 });
+    expect(elmMore.json.error).toMatchObject({ message: 'No more seats can be held on this session: every other seat is taken or held (the 2 held now can stay).', details: { available: 2, most: 2 } });
     expect((await hold(elm.id, 2)).status).toBe(204);
     const items = (await t.request('GET', `/api/sessions/${s.id}/holds`, { as: s.trainer })).json.items;
     expect(items.map((h: { orgName: string; seats: number; claimed: number }) => [h.orgName, h.seats, h.claimed]).sort()).toEqual([

@@ -62,7 +62,7 @@ async function download(bookingId: string, as: TestUser) {
 }
 
 describe('certificate of attendance', () => {
-  it('is a tagged PDF whose text holds the name, session, course, date, minutes and verification code', async () => {
+  it('is a tagged PDF whose text holds the name, session, course, date, time, length, minutes and verification code', async () => {
     const { zoe } = await attended();
     const res = await download(zoe.bookingId, zoe);
     expect(res.status).toBe(200);
@@ -74,6 +74,9 @@ describe('certificate of attendance', () => {
     const { text, meta, tree, pages } = await pdfText(res.bytes);
     expect(pages).toBe(1);
     for (const s of ['Certificate of attendance', 'Zoë Ní Bhriain', 'Understanding autism', 'SEND foundations', '10 February 2026', '85', formatCertCode(cert.code), `http://localhost:3000/verify/${formatCertCode(cert.code)}`]) expect(text).toContain(s);
+    // When, not only which day: its times in England, the zone named, and its length.
+    expect(text).toContain('Time: 16:00 to 17:30 GMT');
+    expect(text).toContain('Length of session: 90 minutes');
     expect(meta.Title).toBe('Certificate of attendance: Zoë Ní Bhriain');
     expect(meta.Language).toBe('en-GB');
     // Tagged: a structure tree with a heading and paragraphs.
@@ -116,7 +119,7 @@ describe('verifying a certificate', () => {
       expect(res.status).toBe(200);
       expect(res.json).toEqual({
         status: 'genuine',
-        certificate: { kind: 'attendance', code, name: 'Zoë Ní Bhriain', sessionTitle: 'Understanding autism', courseTitle: 'SEND foundations', date: '2026-02-10', minutes: 85 },
+        certificate: { kind: 'attendance', code, name: 'Zoë Ní Bhriain', sessionTitle: 'Understanding autism', courseTitle: 'SEND foundations', date: '2026-02-10', minutes: 85, startsAt: START, endsAt: END },
       });
       // Nothing that is not printed: no email, organisation, ids.
       expect(res.text).not.toMatch(new RegExp(`${zoe.email}|${zoe.id}|${s.id}|${zoe.bookingId}`));
@@ -229,7 +232,7 @@ describe('a certificate whose printed facts change', () => {
     expect(await verifyCode(code)).toEqual({ status: 'withdrawn' });
     expect(await verifyCode(newCode)).toEqual({
       status: 'genuine',
-      certificate: { kind: 'attendance', code: newCode, name: 'Zoë Ní Bhriain', sessionTitle: 'Understanding autism', courseTitle: 'SEND foundations', date: '2026-02-10', minutes: 50 },
+      certificate: { kind: 'attendance', code: newCode, name: 'Zoë Ní Bhriain', sessionTitle: 'Understanding autism', courseTitle: 'SEND foundations', date: '2026-02-10', minutes: 50, startsAt: START, endsAt: END },
     });
     // Nothing changed since: the same new certificate again, not a third.
     expect(codeIn((await pdfText((await download(zoe.bookingId, zoe)).bytes)).text)).toBe(newCode);
@@ -351,6 +354,54 @@ describe('a certificate whose printed facts change', () => {
     // The attendance it certified corrected away: withdrawn, whatever else changed.
     expect((await t.request('PUT', `/api/sessions/${s.id}/attendance/${zoe.bookingId}`, { as: s.trainer, body: { attended: false } })).status).toBe(200);
     expect(await verifyCode(code)).toEqual({ status: 'withdrawn' });
+  });
+
+  it('session times corrected within the same day after the certificate: the old code is withdrawn (the time it prints no longer holds); a new download prints the new times and length', async () => {
+    const { zoe, s } = await attended();
+    expect((await pdfText((await download(zoe.bookingId, zoe)).bytes)).text).toContain('Time: 16:00 to 17:30 GMT');
+    const { code } = (await certRows())[0]!;
+    expect(await verifyCode(code)).toMatchObject({ status: 'genuine', certificate: { startsAt: START, endsAt: END } });
+    // It began a quarter of an hour earlier than published, and ended at 17:15: the same day, the same minutes.
+    t.clock.set('2026-02-11T09:00:00.000Z');
+    expect((await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { startsAt: '2026-02-10T15:45:00.000Z', endsAt: '2026-02-10T17:15:00.000Z' } })).status).toBe(200);
+    expect((await t.request('GET', `/api/sessions/${s.id}/attendance`, { as: s.trainer })).json.items.find((r: { bookingId: string }) => r.bookingId === zoe.bookingId)).toMatchObject({ attended: true, minutes: 85 });
+    expect(await verifyCode(code)).toEqual({ status: 'withdrawn' });
+
+    const text = (await pdfText((await download(zoe.bookingId, zoe)).bytes)).text;
+    expect(text).toContain('Date: 10 February 2026');
+    expect(text).toContain('Time: 15:45 to 17:15 GMT');
+    expect(text).toContain('Length of session: 90 minutes');
+    expect(text).not.toContain('16:00');
+    const newCode = codeIn(text)!;
+    expect(newCode).not.toBe(code);
+    expect(await verifyCode(newCode)).toMatchObject({ status: 'genuine', certificate: { date: '2026-02-10', minutes: 85, startsAt: '2026-02-10T15:45:00.000Z', endsAt: '2026-02-10T17:15:00.000Z' } });
+  });
+
+  it('in summer time the zone printed is BST; a certificate issued before certificates printed times prints none and stays genuine', async () => {
+    const org = await t.org();
+    const s = await t.session({ title: 'Summer session', startsAt: '2026-06-10T14:00:00.000Z', endsAt: '2026-06-10T15:00:00.000Z', capacity: { online: 5 } });
+    const u = await t.user('staff', org.id, 'Sam');
+    const b = (await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: u, body: {} })).json.id as string;
+    t.clock.set('2026-06-10T14:10:00.000Z');
+    expect((await t.request('PUT', `/api/sessions/${s.id}/attendance/${b}`, { as: s.trainer, body: { attended: true, minutes: 55 } })).status).toBe(200);
+    t.clock.set('2026-06-10T16:00:00.000Z');
+    await recordAttendanceOutcomes(t.deps);
+    const text = (await pdfText((await download(b, u)).bytes)).text;
+    expect(text).toContain('Time: 15:00 to 16:00 BST');
+    expect(text).toContain('Length of session: 60 minutes');
+
+    // As a certificate issued before this printed times is stored: none.
+    const { code } = (await certRows())[0]!;
+    await t.db.updateTable('certificates').set({ session_starts_at: null, session_ends_at: null }).where('code', '=', code).execute();
+    const verified = await verifyCode(code);
+    expect(verified).toMatchObject({ status: 'genuine', certificate: { minutes: 55 } });
+    expect(verified.certificate).not.toHaveProperty('startsAt');
+    expect(verified.certificate).not.toHaveProperty('endsAt');
+    // Downloaded again: the same certificate, printing no time (nothing it prints went stale).
+    const again = (await pdfText((await download(b, u)).bytes)).text;
+    expect(codeIn(again)).toBe(code);
+    expect(again).not.toContain('Time:');
+    expect(again).toContain('Minutes attended: 55');
   });
 
   it('an in-person tick with no minutes and no check-in: the minutes are unknown everywhere, and the certificate prints no minutes line rather than 0', async () => {

@@ -544,8 +544,88 @@ describe('timetable subscriptions', () => {
     const ask = async (host: string) => (await t.request('PUT', '/api/me/timetable/subscription', { as: a, body: { url: `https://${host}/calendar.ics` } })).json;
     const unknown = await ask('nothing-here.hill.example');
     expect(unknown.error.code).toBe('fetch_failed');
-    expect(await ask('intranet.hill.example')).toEqual(unknown);
-    expect(await ask('printer.hill.example')).toEqual(unknown);
+    // Word for word, but for the host name the person typed, which the answer names.
+    expect(unknown.error.message).toContain('No server was found at nothing-here.hill.example');
+    const asIfUnknown = (host: string) => JSON.parse(JSON.stringify(unknown).replaceAll('nothing-here.hill.example', host));
+    expect(await ask('intranet.hill.example')).toEqual(asIfUnknown('intranet.hill.example'));
+    expect(await ask('printer.hill.example')).toEqual(asIfUnknown('printer.hill.example'));
+  });
+
+  it('says in plain words why no calendar could be read: no server at the host typed, the connection refused, no answer in time, too large, an error answer, not a calendar; never what the server said or where it redirected', async () => {
+    const { a } = await school();
+    await t.request('PUT', '/api/me/timetable', { as: a, body: primaryCsv(), headers: csv });
+    const resolve: Resolver = async (host) => {
+      if (host === '127.0.0.1') return [{ address: '127.0.0.1', family: 4 }];
+      if (host === 'intranet.hill.example') return [{ address: '10.1.2.3', family: 4 }];
+      throw Object.assign(new Error('not found'), { code: 'ENOTFOUND' });
+    };
+    const port = Number(base.split(':')[2]);
+    t.deps.config.outbound = { ...t.deps.config.outbound, resolve } as typeof t.deps.config.outbound;
+    const link = async (url: string) => {
+      const res = await t.request('PUT', '/api/me/timetable/subscription', { as: a, body: { url } });
+      expect(res.status, url).toBe(422);
+      expect(res.json.error.code, url).toBe('fetch_failed');
+      return res.json.error.message as string;
+    };
+    const unchanged = ' The timetable was not changed.';
+
+    // The host does not exist (what the tester met: https://example.invalid/cal.ics).
+    expect(await link('https://example.invalid/cal.ics')).toBe(`No calendar could be read from it. No server was found at example.invalid: check the address.${unchanged}`);
+    expect(await link('webcal://Example.Invalid/cal.ics')).toBe(`No calendar could be read from it. No server was found at example.invalid: check the address.${unchanged}`);
+
+    // Nothing listens there: refused.
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const closedPort = (closed.address() as AddressInfo).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    t.deps.config.outbound = { ...t.deps.config.outbound, allow: [`127.0.0.1:${port}`, `127.0.0.1:${closedPort}`] };
+    expect(await link(`http://127.0.0.1:${closedPort}/cal.ics`)).toBe(`No calendar could be read from it. The server at that address could not be reached (it refused or ended the connection): check the address, or try again later.${unchanged}`);
+
+    // An error answer: said to be one, but not which, nor what it held.
+    served = { status: 404, body: 'secret internal page' };
+    const gone = await link(`${base}/gone.ics`);
+    expect(gone).toBe(`No calendar could be read from it. The server at that address answered with an error instead of a calendar file: check the address (the calendar may no longer be published there).${unchanged}`);
+
+    // Not a calendar file.
+    served = { status: 200, body: '<html><body>Sign in to the intranet</body></html>' };
+    expect(await link(`${base}/page`)).toBe(`No calendar could be read from it. The file there is not an iCalendar timetable this service can read.${unchanged}`);
+
+    // Too large.
+    t.deps.config.outbound = { ...t.deps.config.outbound, maxBytes: 512 * 1024 };
+    served = { status: 200, body: Buffer.alloc(512 * 1024 + 10, 'x') };
+    expect(await link(`${base}/big.ics`)).toBe(`No calendar could be read from it. The file at that address is larger than 512 KB, the most a linked calendar may be.${unchanged}`);
+
+    // No answer in time.
+    t.deps.config.outbound = { ...t.deps.config.outbound, timeoutMs: 1000 };
+    served = { status: 200, body: secondaryIcs(), delayMs: 5_000 };
+    expect(await link(`${base}/slow.ics`)).toBe(`No calendar could be read from it. The server at that address did not send the calendar within 1 second: try again later.${unchanged}`);
+
+    // Sent on to a host that does not exist, or to one inside the network: the same words, naming neither.
+    for (const host of ['nowhere.hill.example', 'intranet.hill.example']) {
+      served = { status: 200, body: '' };
+      const redirecting = createServer((_req, res) => {
+        res.writeHead(302, { location: `https://${host}/private/calendar.ics` });
+        res.end();
+      });
+      await new Promise<void>((r) => redirecting.listen(0, '127.0.0.1', r));
+      const rPort = (redirecting.address() as AddressInfo).port;
+      t.deps.config.outbound = { ...t.deps.config.outbound, allow: [`127.0.0.1:${rPort}`] };
+      try {
+        const sentOn = await link(`http://127.0.0.1:${rPort}/cal.ics`);
+        expect(sentOn, host).toBe(`No calendar could be read from it. That address sent us on to another, where no server was found: check the address.${unchanged}`);
+      } finally {
+        redirecting.closeAllConnections();
+        await new Promise<void>((r) => redirecting.close(() => r()));
+      }
+    }
+    expect((await t.request('GET', '/api/me/timetable', { as: a })).json.source).toBe('csv');
+  });
+
+  it('a refused address states the rule the page’s hint states: starting https://, webcal:// or http://', async () => {
+    const { a } = await school();
+    const res = await t.request('PUT', '/api/me/timetable/subscription', { as: a, body: { url: 'ftp://calendar.example/a.ics' } });
+    expect(res.status).toBe(422);
+    expect(res.json.error).toEqual({ code: 'address_not_allowed', message: 'That address could not be used. Give the web address of a calendar on the internet, starting https://, webcal:// or http:// (without a user name or password).' });
   });
 
   it('checks the address again at every scheduled refresh', async () => {

@@ -127,7 +127,7 @@ describe.skipIf(!browserAvailable)('calendar subscription, new session, other pa
     await page.keyboard.press('ArrowDown'); // Teaching assistant
     await tabTo(page, 'Save job role');
     await page.keyboard.press('Enter');
-    await page.locator('#job-role-saved').filter({ hasText: 'Your job role is saved: teaching assistant.' }).waitFor();
+    await page.locator('#job-role-saved').filter({ hasText: /Your job role is saved: Teaching assistant\./ }).waitFor();
     await expectFocused(page, '#my-job-role-save');
     await checkPage(page, 'my account after saving a job role (320 px)');
     expect((await t.db.selectFrom('users').select('job_role').where('id', '=', staff.id).executeTakeFirstOrThrow()).job_role).toBe('teaching_assistant');

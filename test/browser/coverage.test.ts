@@ -117,8 +117,10 @@ describe.skipIf(!browserAvailable)('training coverage pages', () => {
     const value = await office.locator('#book-session option', { hasText: 'Inclusion part 1 again' }).getAttribute('value');
     await office.getByLabel('Session to book people on').selectOption(value!);
     await office.getByRole('button', { name: 'Book Nia Notbooked on Inclusion part 1 again' }).click();
-    await office.getByRole('status').filter({ hasText: 'Nia Notbooked is booked.' }).waitFor();
-    await expect.poll(() => office.getByRole('row', { name: /Nia Notbooked/ }).count()).toBe(0);
+    await office.getByRole('status').filter({ hasText: 'Nia Notbooked is booked on Inclusion part 1 again (online seat).' }).waitFor();
+    // Her row stays, saying so in place of its Book button; the list read again no longer counts her.
+    await expect.poll(() => office.getByRole('row', { name: /Nia Notbooked/ }).getByRole('cell').last().innerText()).toBe('Booked');
+    await expect.poll(() => office.locator('#not-booked-count').textContent()).toBe('Showing 1 of 1 person not yet booked. Also shown: 1 person booked just now.');
     await office.getByRole('row', { name: /Omar Office/ }).waitFor();
   }, 90_000);
 
@@ -410,13 +412,15 @@ describe.skipIf(!browserAvailable)('training coverage pages', () => {
     // Not pressable meanwhile, and said so (a press would be dropped): aria-disabled.
     expect(await other.getAttribute('aria-disabled')).toBe('true');
     release();
-    await page.getByRole('status').filter({ hasText: 'Yew Person 60 is booked.' }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'Yew Person 60 is booked on Yew sensory circuits (online seat).' }).waitFor();
     // The alert goes once the whole action (its reload too) has finished.
     await expect.poll(() => failed.count()).toBe(0);
     expect(await t.db.selectFrom('bookings').select('status').where('user_id', '=', 'yew-60').execute()).toEqual([{ status: 'confirmed' }]);
-    await expect.poll(() => count.textContent()).toBe('Showing 14 more of 64 people not yet booked.');
-    expect(await rowNames()).not.toContain('Yew Person 60');
-    await expectFocused(page, '#not-booked-status');
+    await expect.poll(() => count.textContent()).toBe('Showing 14 more of 64 people not yet booked. Also shown: 1 person booked just now.');
+    // Their row stays where it was, saying what happened; focus is on the next person's Book button.
+    expect((await rowNames()).slice(10, 13)).toEqual(['Yew Person 59', 'Yew Person 60', 'Yew Person 61']);
+    expect(await table.getByRole('row', { name: /Yew Person 60/ }).getByRole('cell').last().innerText()).toBe('Booked');
+    await expectFocused(page, '#not-booked-row-yew-61 button');
     expect(new URL(page.url()).searchParams.get('after')).toBe(secondPage);
 
     // Find one person by name (any case): the first page of what matches.
@@ -432,10 +436,11 @@ describe.skipIf(!browserAvailable)('training coverage pages', () => {
 
     await tabTo(page, 'Book Yew Person 07 on Yew sensory circuits');
     await page.keyboard.press('Enter');
-    await page.getByRole('status').filter({ hasText: 'Yew Person 07 is booked.' }).waitFor();
-    await expect.poll(() => count.textContent()).toBe('Nobody matches “yew PERSON 07”.');
-    await expectFocused(page, '#not-booked-status');
-    expect(await table.count()).toBe(0);
+    await page.getByRole('status').filter({ hasText: 'Yew Person 07 is booked on Yew sensory circuits (online seat).' }).waitFor();
+    await expect.poll(() => count.textContent()).toBe('Nobody matches “yew PERSON 07”. Also shown: 1 person booked just now.');
+    // The last row: its new words take focus.
+    await expectFocused(page, '#not-booked-placed-yew-07');
+    expect(await rowNames()).toEqual(['Yew Person 07']);
     await checkPage(page, 'staff not yet booked, booked the one found');
 
     // Back (the browser's): the page before the search, its field following the address. It
@@ -478,7 +483,7 @@ describe.skipIf(!browserAvailable)('training coverage pages', () => {
     expect(await page.locator('#book-session option:checked').textContent()).toMatch(/^Zebra sensory circuits, /);
     await tabTo(page, 'Book Tam Notyet on Zebra sensory circuits');
     await page.keyboard.press('Enter');
-    await page.getByRole('status').filter({ hasText: 'Tam Notyet is booked.' }).waitFor();
+    await page.getByRole('status').filter({ hasText: /^Tam Notyet is booked on Zebra sensory circuits \(online seat\)\.$/ }).waitFor();
     await fitsWidth(page, 'staff not yet booked after booking');
   }, 90_000);
 
@@ -507,7 +512,81 @@ describe.skipIf(!browserAvailable)('training coverage pages', () => {
     await expect.poll(() => page.locator('#book-session option:checked').textContent()).toMatch(/^Quokka calm spaces, /);
     await tabTo(page, 'Book Quin Notyet on Quokka calm spaces');
     await page.keyboard.press('Enter');
-    await page.getByRole('status').filter({ hasText: 'Quin Notyet is booked.' }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'Quin Notyet is booked on Quokka calm spaces (online seat).' }).waitFor();
+  }, 90_000);
+  it('booking from "Staff not yet booked" on a hybrid session: the seat is chosen, not assumed; each row then says where its person was put (a waiting list place when the seats left are held for another school) instead of offering Book again, and focus goes on to the next Book button, by keyboard at 320 px', async () => {
+    const { t } = env.server;
+    const school = await t.org('Hilltop Academy');
+    const elsewhere = await t.org('Valley School');
+    const office = await t.user('office', school.id, 'Zoe Office');
+    const aisha = await t.user('staff', school.id, 'Aisha Ahmed');
+    const ben = await t.user('staff', school.id, 'Ben Evans');
+    await t.user('staff', school.id, 'Cai Jones');
+    const s = await t.session({ title: 'Hilltop hybrid circuits', mode: 'hybrid', venue: 'Hall', startsAt: daysFromNow(7), endsAt: plusMinutes(daysFromNow(7), 60), capacity: { inPerson: 2, online: 5 } });
+    // Of the two in person seats, one is held for another school.
+    expect((await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: s.trainer, body: { orgId: elsewhere.id, seat: 'in_person', seats: 1 } })).status).toBe(204);
+
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInAt(page, office, '/reach/not-booked');
+    await page.getByRole('heading', { level: 1, name: 'Staff not yet booked' }).waitFor();
+    const count = page.locator('#not-booked-count');
+    const table = page.getByRole('table', { name: /^People not yet booked/ });
+    const bookCell = (name: string) => table.getByRole('row', { name: new RegExp(name) }).getByRole('cell').last();
+    await expect.poll(() => count.textContent()).toBe('Showing 4 of 4 people not yet booked.');
+    await tabTo(page, 'Find a session by title');
+    await page.keyboard.type('hilltop');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('#book-session-hint').textContent()).toBe('1 upcoming session matches.');
+    await tabTo(page, 'Session to book people on');
+    await page.keyboard.press('ArrowDown');
+    // Hybrid: no seat is taken as chosen, so nobody can be booked onto one unseen.
+    const seat = page.getByLabel('Seat to book people on');
+    await seat.waitFor();
+    expect(await seat.inputValue()).toBe('');
+    expect(await bookCell('Aisha Ahmed').innerText()).toBe('Choose a seat first');
+    expect(await table.getByRole('button', { name: /^Book / }).count()).toBe(0);
+    await checkPage(page, 'staff not yet booked, a hybrid session before its seat is chosen');
+    await tabTo(page, 'Seat to book people on');
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => seat.inputValue()).toBe('in_person');
+    // Each Book button names the seat it books.
+    await table.getByRole('button', { name: 'Book Cai Jones on Hilltop hybrid circuits, in person seat', exact: true }).waitFor();
+
+    // Aisha takes the in person seat nobody holds: said beside the table, with the session and
+    // seat; her row says so, and focus is on the next person's Book button.
+    await activate(page, 'Book Aisha Ahmed on Hilltop hybrid circuits, in person seat');
+    const status = page.locator('#not-booked-status');
+    await expect.poll(() => status.textContent()).toBe('Aisha Ahmed is booked on Hilltop hybrid circuits (in person seat).');
+    await expect.poll(() => bookCell('Aisha Ahmed').innerText()).toBe('Booked');
+    await expectFocused(page, `#not-booked-row-${ben.id} button`);
+    await expect.poll(() => count.textContent()).toBe('Showing 3 of 3 people not yet booked. Also shown: 1 person booked just now.');
+
+    // Ben: the one in person seat left is held for Valley School, so not free to him. Said as
+    // that, not as a full session; Enter at once, as focus is already on his button.
+    await page.keyboard.press('Enter');
+    await expect.poll(() => status.textContent()).toBe('No in person seats on Hilltop hybrid circuits are free to Hilltop Academy’s staff: the 1 empty seat is held for another school. Ben Evans is on the waiting list, place 1.');
+    await expect.poll(() => bookCell('Ben Evans').innerText()).toBe('On the waiting list, place 1');
+    // Still not booked (waiting), so still listed: with no Book button to press again for this session.
+    await expect.poll(() => table.getByRole('row', { name: /Ben Evans/ }).getByRole('cell').nth(2).innerText()).toBe('Waiting for a seat');
+    expect(await table.getByRole('button', { name: /^Book Ben Evans/ }).count()).toBe(0);
+    await expectFocused(page, 'button[aria-label="Book Cai Jones on Hilltop hybrid circuits, in person seat"]');
+    // Nor for the other seat: one place per session.
+    await tabTo(page, 'Seat to book people on', { back: true });
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => seat.inputValue()).toBe('online');
+    expect(await bookCell('Ben Evans').innerText()).toBe('On the waiting list, place 1');
+    await table.getByRole('button', { name: 'Book Zoe Office on Hilltop hybrid circuits, online seat', exact: true }).waitFor();
+
+    // The last row booked: its own new words take focus, there being no Book button below it.
+    await activate(page, 'Book Zoe Office on Hilltop hybrid circuits, online seat');
+    await expect.poll(() => status.textContent()).toBe('Zoe Office is booked on Hilltop hybrid circuits (online seat).');
+    await expectFocused(page, `#not-booked-placed-${office.id}`);
+    expect(await bookCell('Zoe Office').innerText()).toBe('Booked');
+    const booked = await t.db.selectFrom('bookings').select(['user_id', 'seat', 'status']).where('session_id', '=', s.id).execute();
+    expect(booked.map((b) => [b.user_id, b.seat, b.status]).sort()).toEqual(
+      [[aisha.id, 'in_person', 'confirmed'], [ben.id, 'in_person', 'waitlisted'], [office.id, 'online', 'confirmed']].sort(),
+    );
+    await checkPage(page, 'staff not yet booked, after booking from it');
   }, 90_000);
   it('between a phone and a desktop (780 and 900 px) a coverage table with a column per course scrolls in its own box, reached by Tab, and the page never sideways; so does the mail outbox', async () => {
     const { t } = env.server;

@@ -400,9 +400,12 @@ describe.skipIf(!browserAvailable)('feedback and certificates', () => {
     await page.keyboard.press('Control+A');
     await page.keyboard.type(formatCertCode(forged));
     await page.keyboard.press('Enter');
-    await page.getByRole('heading', { level: 1, name: 'Certificate not genuine' }).waitFor();
-    await page.getByText('No certificate has this code.', { exact: false }).waitFor();
-    await page.locator('#verify-said').filter({ hasText: 'Checked: the certificate is not genuine, its code is unknown.' }).waitFor();
+    // Headed by what is known (no certificate has this code), not "not genuine": one mistyped
+    // character gives the same answer, so checking the typing is said first.
+    await page.getByRole('heading', { level: 1, name: 'No certificate has this code' }).waitFor();
+    await page.getByText('Check the code was typed exactly as printed on the certificate: 16 letters and digits', { exact: false }).waitFor();
+    await page.getByText('If it was typed correctly, the certificate is not genuine.', { exact: false }).waitFor();
+    await page.locator('#verify-said').filter({ hasText: 'Checked: no certificate has this code. Check it was typed correctly; if it was, the certificate is not genuine.' }).waitFor();
     expect(await page.getByText('Zoë Ní Bhriain').count()).toBe(0);
     await checkPage(page, 'verify page, forged code');
   });
@@ -436,7 +439,7 @@ describe.skipIf(!browserAvailable)('feedback and certificates', () => {
     await checkPage(page, 'verify page, withdrawn');
   });
 
-  it('a code of only hyphens or spaces is asked for again in the form, and a link holding one says not genuine; the page never goes blank (320 px, axe)', { timeout: 60_000 }, async () => {
+  it('a code of only hyphens or spaces is asked for again in the form, and a link holding one says no certificate has it; the page never goes blank (320 px, axe)', { timeout: 60_000 }, async () => {
     const page = await newPage(env.browser, env.server, NARROW);
     await page.goto('/verify');
     await page.getByRole('heading', { level: 1, name: 'Check a certificate' }).waitFor();
@@ -449,8 +452,8 @@ describe.skipIf(!browserAvailable)('feedback and certificates', () => {
 
     // The same as an address (a link copied without its code).
     await page.goto('/verify/-');
-    await page.getByRole('heading', { level: 1, name: 'Certificate not genuine' }).waitFor();
-    await page.getByText('No certificate has this code.', { exact: false }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'No certificate has this code' }).waitFor();
+    await page.locator('.verify-not').getByText('No certificate has this code.', { exact: true }).waitFor();
     await page.getByLabel('Verification code').waitFor();
     await checkPage(page, 'verify page, an address holding only a hyphen');
   });

@@ -471,7 +471,9 @@ describe.skipIf(!browserAvailable)('in-house sessions', () => {
     // Its live room offers them no trainer's tools either.
     await page.goto(`/sessions/${forTrust.json.id}/room`);
     await page.getByRole('heading', { level: 1, name: 'Live room: Yew Trust network' }).waitFor();
-    await page.getByRole('link', { name: 'Download the transcript' }).waitFor();
+    // No place on it either (they have not booked): no transcript they could not read.
+    await page.getByRole('heading', { level: 2, name: 'You do not have an online place on this session' }).waitFor();
+    expect(await page.getByRole('link', { name: 'Download the transcript' }).count()).toBe(0);
     expect(await page.getByRole('link', { name: 'Register and check-in code' }).count()).toBe(0);
     expect(await page.getByRole('region', { name: 'Attendance', exact: true }).count()).toBe(0);
 

@@ -563,6 +563,37 @@ describe.skipIf(!browserAvailable)('office staff', () => {
     await checkPage(page, 'hold seats page refusing a hold below its claimed seats');
   });
 
+  it('an office holding more seats than are free is told the most it may hold in all, as the field means the number held in all, and that number is then held (keyboard, 320 px)', async () => {
+    const { t } = env.server;
+    const org = await t.org('Riverside Primary');
+    const office = await t.user('office', org.id, 'Rae Office');
+    // More staff with no place than there are seats: the seats are the bound.
+    await t.db.insertInto('users').values(Array.from({ length: 30 }, (_, i) => ({
+      id: `river-${i}`, email: `river${i}@riverside.example.org`, name: `River Person ${i}`, role: 'staff' as const, org_id: org.id,
+      password_hash: null, captioner: 0, time_zone: null, created_at: '2026-01-01T00:00:00.000Z', disabled_at: null, job_role: null,
+    }))).execute();
+    const s = await t.session({ title: 'Riverside calm spaces', mode: 'in_person', venue: 'Hall A', startsAt: daysFromNow(6), endsAt: plusMinutes(daysFromNow(6), 60), capacity: { inPerson: 25 } });
+    expect((await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: office, body: { orgId: org.id, seat: 'in_person', seats: 5 } })).status).toBe(204);
+
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInAt(page, office, `/sessions/${s.id}/holds`);
+    await page.getByRole('heading', { level: 1, name: 'Hold seats: Riverside calm spaces' }).waitFor();
+    const why = 'You can hold at most 25 in-person seats in all on this session (20 more than the 5 held now).';
+    for (const n of ['30', '26']) {
+      await typeInto(page, 'Number of seats to hold', n);
+      await activate(page, 'Save hold');
+      await expect.poll(() => page.locator('#hold-seats-error').textContent()).toBe(`Error: ${why}`);
+      await page.getByRole('alert').filter({ has: page.getByRole('heading', { name: 'There is a problem' }) }).getByRole('link', { name: why }).waitFor();
+      await tabTo(page, 'Number of seats to hold', { back: true });
+    }
+    await checkPage(page, 'hold seats page refusing more than are free');
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type('25');
+    await activate(page, 'Save hold');
+    await page.getByRole('status').filter({ hasText: '25 in person seats held for Riverside Primary.' }).waitFor();
+    expect((await t.request('GET', `/api/sessions/${s.id}/holds`, { as: office })).json.items).toEqual([{ orgId: org.id, orgName: 'Riverside Primary', seat: 'in_person', seats: 25, claimed: 0 }]);
+  });
+
   it('a seat hold refused because the session was cancelled or has ended meanwhile: the page says so and shows the holds as they are, with no "Try again" that could only be refused again (keyboard, 320 px)', async () => {
     const { t } = env.server;
     const trainer = await t.user('trainer');

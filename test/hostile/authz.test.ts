@@ -399,6 +399,9 @@ const MATRIX: Row[] = [
                                                                                                                      e(401, 401, 403, 403,  403,   403,    200,    403,     200)],
   ['GET /api/sessions/{id}/checkin-code',   async (c) => ({ params: { id: await c.session() } }),                    e(401, 401, 403, 403,  403,   403,    200,    403,     200)],
   ['POST /api/sessions/{id}/checkin',       async (c) => checkin(c),                                                 e(401, 401, 200, 403,  403,   403,    403,    403,     403)],
+  // Anyone signed in who may see the session asks for their own check-in (null when they have none).
+  ['GET /api/sessions/{id}/checkin',        async (c) => (await c.booking('in_person'), { params: { id: await c.session() } }),
+                                                                                                                     e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
   ['GET /api/me/completions',               async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
   ['GET /api/me/completions.csv',           async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],
   ['GET /api/me/data',                      async () => ({}),                                                        e(401, 401, 200, 200,  200,   200,    200,    200,     200)],

@@ -89,8 +89,18 @@ function isCurrent(href: string, path: string) {
 
 function Header({ me, path, org, onSignOut }: { me: MeValue | null; path: string; org: string | null; onSignOut: () => void }) {
   const [menuOpen, setMenuOpen] = useState(false);
+  const toggleRef = useRef<HTMLButtonElement>(null);
   // A link followed from the menu closes it.
   useEffect(() => setMenuOpen(false), [path]);
+  // Escape anywhere in the open menu closes it, and the keyboard goes on from its button
+  // (when shown: on a wide screen the links never fold away).
+  function closeOnEscape(e: KeyboardEvent) {
+    if (e.key !== 'Escape' || !menuOpen) return;
+    e.preventDefault();
+    setMenuOpen(false);
+    const toggle = toggleRef.current;
+    if (toggle && toggle.offsetParent !== null) toggle.focus();
+  }
   return (
     <header class="site-header">
       <div class="wrap header-inner">
@@ -110,10 +120,10 @@ function Header({ me, path, org, onSignOut }: { me: MeValue | null; path: string
         )}
       </div>
       {me && (
-        <nav aria-label="Main" class={menuOpen ? 'site-nav menu-open' : 'site-nav'}>
+        <nav aria-label="Main" class={menuOpen ? 'site-nav menu-open' : 'site-nav'} onKeyDown={closeOnEscape}>
           {/* On narrow screens the links fold behind this button, so the page starts on the first screen. */}
           <div class="wrap menu-toggle-row">
-            <button type="button" class="menu-toggle" aria-expanded={menuOpen ? 'true' : 'false'} aria-controls="main-nav-links" onClick={() => setMenuOpen(!menuOpen)}>
+            <button type="button" ref={toggleRef} class="menu-toggle" aria-expanded={menuOpen ? 'true' : 'false'} aria-controls="main-nav-links" onClick={() => setMenuOpen(!menuOpen)}>
               Menu
             </button>
           </div>

@@ -6,6 +6,7 @@ import { api, ApiError } from '../api.js';
 import { apiIssues, DownloadMessages, ErrorSummary, errorFor, Fact, messageOf, PageHeading, Status, TextField, toFieldErrors, useApp, useDownloadLink, type FieldError } from '../components.js';
 import { formatPlainDate } from '../format.js';
 import { Loaded, useLoad } from '../load.js';
+import { Link } from '../router.js';
 import { JobRoleSaver } from '../pages/admin/PersonAdmin.js';
 
 const ROLE_LABEL = { staff: 'Staff', office: 'School office', trainer: 'Trainer', admin: 'Administrator' } as const;
@@ -62,6 +63,18 @@ export function AccountPage() {
         <Fact label="Role">{ROLE_LABEL[me.role]}</Fact>
         {me.orgName && <Fact label="Organisation">{me.orgName}</Fact>}
       </dl>
+      <p id="correct-details">
+        Your name is printed on your certificates.{' '}
+        {me.role === 'admin' ? (
+          <>
+            As an administrator, you can correct your name or email on <Link href={`/admin/people/${encodeURIComponent(me.id)}`}>your page in People</Link>.
+          </>
+        ) : me.role === 'staff' && me.orgId ? (
+          'To correct your name or email, ask your school office.'
+        ) : (
+          'To correct your name or email, ask an administrator of this service.'
+        )}
+      </p>
       {(me.role === 'staff' || me.role === 'office') && <MyJobRole />}
       <h2>How you sign in</h2>
       <Loaded state={methods} what="how you sign in">
@@ -132,7 +145,8 @@ function MyJobRole() {
           setSaved('');
           const next = await api('/api/me', Me, { method: 'PATCH', body: { jobRole } });
           setMe(next);
-          setSaved(next.jobRole ? `Your job role is saved: ${JOB_ROLE_LABEL[next.jobRole].toLowerCase()}.` : 'Your job role is saved as not stated.');
+          // Said as the list names it ("Teacher"), not as stored.
+          setSaved(next.jobRole ? `Your job role is saved: ${JOB_ROLE_LABEL[next.jobRole]}.` : 'Your job role is saved as not stated.');
         }}
       />
     </>

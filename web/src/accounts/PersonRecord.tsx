@@ -15,10 +15,9 @@ import { CompletionList } from '../../../shared/attendance.js';
 import { Course } from '../../../shared/sessions.js';
 import { api } from '../api.js';
 import { DownloadAnchor, useApp } from '../components.js';
-import { plural } from '../format.js';
 import { Loaded, useLoad } from '../load.js';
 import { Link } from '../router.js';
-import { AttendedTable } from './AttendedTable.js';
+import { AttendedTable, attendedSummary } from './AttendedTable.js';
 
 export function PersonRecord({ person, certificates = true }: { person: User; certificates?: boolean }) {
   const { me } = useApp();
@@ -57,13 +56,12 @@ function PersonRecordBody({ person, certificates }: { person: User; certificates
     <Loaded state={record} what={`${person.name}’s training record`}>
       {({ attended, courseTitle }) => {
         if (attended.length === 0) return <p>No sessions attended yet. Sessions appear here after they end, once attendance is recorded.</p>;
-        const minutes = attended.reduce((n, c) => n + (c.minutes ?? 0), 0);
         const courseIds = [...new Set(attended.flatMap((c) => (c.courseId ? [c.courseId] : [])))];
         const titleOf = (courseId: string) => courseTitle.get(courseId) ?? 'a course no longer listed';
         return (
           <>
             <p>
-              {plural(attended.length, 'session')} attended, {plural(minutes, 'minute')} in all.
+              {attendedSummary(attended)}
             </p>
             {certificates && courseIds.length > 0 && (
               <>

@@ -7,7 +7,7 @@
 import { useState } from 'preact/hooks';
 import { LoginResult, SignInLinkInput, SignInLinkRequested, SignInLinkRequestInput } from '../../../shared/accounts.js';
 import { api, ApiError } from '../api.js';
-import { ErrorSummary, errorFor, messageOf, PageHeading, Status, TextField, type FieldError } from '../components.js';
+import { ErrorSummary, errorFor, messageOf, PageHeading, Status, TextField, useFocusLater, type FieldError } from '../components.js';
 import type { SignedIn } from '../../../shared/accounts.js';
 import { useEmailRequest } from './useEmailRequest.js';
 import { SaveFailure } from '../load.js';
@@ -67,6 +67,9 @@ export function SignInLinkPage({ navigated, onSignedIn }: { navigated: boolean; 
   // The network or the service failed (not the link refused): the link still works, so the button stays, with Try again.
   const [failure, setFailure] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  // A refusal replaces the button pressed with the words saying why: they take focus, so the
+  // keyboard goes on from them (to "Ask for a new link"), not from the top of the page.
+  const focusLater = useFocusLater();
 
   async function submit(e: Event) {
     e.preventDefault();
@@ -84,8 +87,10 @@ export function SignInLinkPage({ navigated, onSignedIn }: { navigated: boolean; 
       // Refused for the link itself (used, expired, another browser): said, with a way to ask
       // again. Too many tries from here for now (429): the link still works, so the button
       // stays, with the wait said (SaveFailure), as for the network or the service failing.
-      if (err instanceof ApiError && err.status >= 400 && err.status < 500 && err.status !== 429 && err.status !== 408) setProblem(messageOf(err));
-      else setFailure(err);
+      if (err instanceof ApiError && err.status >= 400 && err.status < 500 && err.status !== 429 && err.status !== 408) {
+        setProblem(messageOf(err));
+        focusLater(() => document.getElementById('signin-link-problem'));
+      } else setFailure(err);
     } finally {
       setBusy(false);
     }
@@ -98,7 +103,9 @@ export function SignInLinkPage({ navigated, onSignedIn }: { navigated: boolean; 
       </PageHeading>
       {problem ? (
         <div role="alert" class="notice notice-error">
-          <p>{problem}</p>
+          <p id="signin-link-problem" tabIndex={-1}>
+            {problem}
+          </p>
           <p>
             <Link href={withNext('/email-sign-in', next)}>Ask for a new link</Link>
           </p>

@@ -4,7 +4,7 @@
  * own: web/src/lazy.tsx).
  */
 import { useState } from 'preact/hooks';
-import { formatCertCode, Verification, type CertificateFacts } from '../../../shared/feedback.js';
+import { certificateTime, formatCertCode, Verification, type CertificateFacts } from '../../../shared/feedback.js';
 import { api } from '../api.js';
 import { ErrorSummary, errorFor, PageHeading, TextField, type FieldError } from '../components.js';
 import { formatLongDay } from '../format.js';
@@ -30,6 +30,8 @@ function replacedWhy(changed: (keyof typeof CHANGED_WORDS)[]) {
 
 /** What a certificate prints, as a list of terms. */
 function Facts({ certificate: c }: { certificate: CertificateFacts }) {
+  // Its session's times, as the certificate prints them (none on one issued before they were printed).
+  const time = certificateTime(c);
   return (
     <dl class="facts">
       <div>
@@ -52,6 +54,18 @@ function Facts({ certificate: c }: { certificate: CertificateFacts }) {
         <dt>{c.kind === 'attendance' ? 'Date' : 'Completed on'}</dt>
         <dd>{formatLongDay(c.date)}</dd>
       </div>
+      {time && (
+        <>
+          <div>
+            <dt>Time</dt>
+            <dd>{time.range}</dd>
+          </div>
+          <div>
+            <dt>Length of session</dt>
+            <dd>{time.lengthMinutes} minutes</dd>
+          </div>
+        </>
+      )}
       {c.minutes !== null && (
         <div>
           <dt>Minutes attended</dt>
@@ -84,7 +98,7 @@ export function VerifyPage({ code, navigated }: { code: string | null; navigated
     navigate(`/verify/${encodeURIComponent(c)}`);
   }
   const r = result.data;
-  const title = !code ? 'Check a certificate' : r?.status === 'genuine' ? 'Certificate is genuine' : r?.status === 'replaced' ? 'Certificate out of date' : r ? 'Certificate not genuine' : 'Checking a certificate';
+  const title = !code ? 'Check a certificate' : r?.status === 'genuine' ? 'Certificate is genuine' : r?.status === 'replaced' ? 'Certificate out of date' : r?.status === 'withdrawn' ? 'Certificate not genuine' : r ? 'No certificate has this code' : 'Checking a certificate';
   return (
     <>
       <PageHeading title={title} navigated={navigated} error={errors.length > 0}>
@@ -93,7 +107,7 @@ export function VerifyPage({ code, navigated }: { code: string | null; navigated
       {/* The answer arrives after the page (and its heading, focused) is shown: said here, in a
           region in the page from the start, so a screen reader hears it. */}
       <div role="status" aria-live="polite" class="visually-hidden" id="verify-said">
-        {r ? (r.status === 'genuine' ? 'Checked: the certificate is genuine. What it says follows.' : r.status === 'replaced' ? 'Checked: the certificate was genuine and what it certifies still stands, but it is out of date. What it says follows.' : r.status === 'withdrawn' ? 'Checked: the certificate is not genuine, it has been withdrawn.' : 'Checked: the certificate is not genuine, its code is unknown.') : ''}
+        {r ? (r.status === 'genuine' ? 'Checked: the certificate is genuine. What it says follows.' : r.status === 'replaced' ? 'Checked: the certificate was genuine and what it certifies still stands, but it is out of date. What it says follows.' : r.status === 'withdrawn' ? 'Checked: the certificate is not genuine, it has been withdrawn.' : 'Checked: no certificate has this code. Check it was typed correctly; if it was, the certificate is not genuine.') : ''}
       </div>
       {code && (
         <Loaded state={result} what="the check">
@@ -116,8 +130,13 @@ export function VerifyPage({ code, navigated }: { code: string | null; navigated
             ) : (
               <div class="verify-result verify-not">
                 <p>
-                  <strong>{r.status === 'withdrawn' ? 'This certificate has been withdrawn: what it certifies can no longer be confirmed (for example, the attendance or minutes it records were corrected).' : 'No certificate has this code. The certificate is not genuine, or the code was typed wrongly.'}</strong>
+                  <strong>{r.status === 'withdrawn' ? 'This certificate has been withdrawn: what it certifies can no longer be confirmed (for example, the attendance or minutes it records were corrected).' : 'No certificate has this code.'}</strong>
                 </p>
+                {r.status !== 'withdrawn' && (
+                  <p>
+                    Check the code was typed exactly as printed on the certificate: 16 letters and digits (hyphens and spaces do not matter). One wrong character is enough for no certificate to be found. If it was typed correctly, the certificate is not genuine.
+                  </p>
+                )}
               </div>
             )
           }

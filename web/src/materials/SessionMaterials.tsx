@@ -10,6 +10,7 @@ import { Material, MaterialList, SessionMaterials as SessionMaterialsSchema } fr
 import { Course, type Session } from '../../../shared/sessions.js';
 import { api, ApiError } from '../api.js';
 import { Status, useFocusLater } from '../components.js';
+import { serverNow } from '../clock.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../load.js';
 import { LinkForm, UploadForm } from './AddMaterialForms.js';
 import { MaterialFacts, MaterialItem, MaterialTitle } from './MaterialItem.js';
@@ -53,7 +54,16 @@ export function SessionMaterials({ s, reportErrors }: { s: Session; reportErrors
               <p>No materials yet.</p>
             ) : (
               <>
-                {!d.canDownload && <p class="hint">Book a place on this session to download its materials.</p>}
+                {!d.canDownload && (
+                  <p class="hint">
+                    {/* Booking is offered only while it can be done: not on a cancelled session, nor once booking has closed. */}
+                    {s.status === 'cancelled'
+                      ? 'This session was cancelled, so its materials are not available to download.'
+                      : Date.parse(s.bookingEndsAt) > serverNow()
+                        ? 'Book a place on this session to download its materials.'
+                        : 'Only those with a place on this session can download its materials.'}
+                  </p>
+                )}
                 <ul class="plain materials">
                   {d.items.map((m) => (
                     <MaterialItem

@@ -5,10 +5,10 @@ import { Booking, BookingList } from '../../../shared/bookings.js';
 import { api } from '../api.js';
 import { AddToCalendar, JoinNow, TranscriptLink } from '../calendarLinks.js';
 import { Badge, ConfirmButton, DownloadAnchor, DownloadMessages, Fact, messageOf, PageHeading, Status, useApp, useDownloadLink, useFocusLater, When } from '../components.js';
-import { formatDateTime, formatLongDay, listOf, ordinal, plural, seatLabel, statusLabel, tooLittleLeft } from '../format.js';
+import { formatDateTime, formatLongDay, listOf, ordinal, seatLabel, statusLabel, tooLittleLeft } from '../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../load.js';
 import { Link } from '../router.js';
-import { AttendedTable } from '../accounts/AttendedTable.js';
+import { AttendedTable, attendedSummary } from '../accounts/AttendedTable.js';
 import { AfterSession } from '../feedback/FeedbackForm.js';
 import { MyCertificates } from '../../../shared/feedback.js';
 import { ClashList } from '../../../shared/timetables.js';
@@ -323,7 +323,6 @@ export function CompletionsPage() {
   const { loc } = useApp();
   const record = useLoad(() => api('/api/me/completions', CompletionList).then((r) => r.items), []);
   const certificates = useLoad(() => api('/api/me/certificates', MyCertificates), []);
-  const total = record.data?.reduce((n, c) => n + (c.minutes ?? 0), 0) ?? 0;
   const recordCsv = useDownloadLink(RECORD_CSV, 'training-record.csv', 'training record');
   return (
     <>
@@ -364,7 +363,7 @@ export function CompletionsPage() {
           ) : (
             <>
               <p>
-                {plural(items.length, 'session')} attended, {plural(total, 'minute')} in all.{' '}
+                {attendedSummary(items)}{' '}
                 <a href={RECORD_CSV} download onClick={recordCsv.onClick}>
                   Download as a spreadsheet (CSV)
                 </a>

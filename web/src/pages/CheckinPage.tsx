@@ -4,7 +4,7 @@
  */
 import '../room.css';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { CheckinResult } from '../../../shared/attendance.js';
+import { CheckinResult, MyCheckin } from '../../../shared/attendance.js';
 import { Session } from '../../../shared/sessions.js';
 import { api, ApiError } from '../api.js';
 import { described, ErrorSummary, Field, messageOf, PageHeading, useApp, type FieldError } from '../components.js';
@@ -24,6 +24,12 @@ export function CheckinPage({ id }: { id: string }) {
   // What the session is, above the form; the form works without it.
   const sessionLoad = useLoad(() => api(`/api/sessions/${encodeURIComponent(id)}`, Session), [id]);
   const session = sessionLoad.data;
+  // Checked in already (reopening the page, its link's code long expired): said, with no form
+  // asking for the code again. The form waits for the answer; if it cannot be read, the form is
+  // shown (checking in again answers with the first check-in's time whatever the code).
+  const mineLoad = useLoad(() => api(`/api/sessions/${encodeURIComponent(id)}/checkin`, MyCheckin), [id]);
+  const checkedInAt = mineLoad.data?.checkedInAt ?? null;
+  const asking = mineLoad.loading && !mineLoad.data;
   const [code, setCode] = useState(() => (loc.query.get('code') ?? '').replace(/\D/g, '').slice(0, 20));
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
@@ -82,6 +88,12 @@ export function CheckinPage({ id }: { id: string }) {
           </p>
         )}
       </Loaded>
+      {checkedInAt && !result && (
+        <div class="notice notice-success checkin-result" id="checkin-already">
+          <h2>Checked in</h2>
+          <p>You checked in at {formatTime(checkedInAt, ENGLAND)}. You do not need to do anything more.</p>
+        </div>
+      )}
       {result && (
         <div ref={resultRef} tabIndex={-1} role={result.ok ? 'status' : 'alert'} class={result.ok ? 'notice notice-success checkin-result' : 'notice notice-error checkin-result'} id="checkin-result">
           <h2>{result.ok ? 'Checked in' : 'Not checked in'}</h2>
@@ -89,7 +101,7 @@ export function CheckinPage({ id }: { id: string }) {
         </div>
       )}
       {/* A session not there for them (404: removed, or another school's) has nothing to check in to. */}
-      {!result?.ok && !(sessionLoad.error instanceof ApiError && sessionLoad.error.status === 404) && (
+      {!result?.ok && !checkedInAt && !asking && !(sessionLoad.error instanceof ApiError && sessionLoad.error.status === 404) && (
         <form onSubmit={submit} noValidate class="checkin-form">
           <ErrorSummary errors={errors} />
           <Field id="checkin-code" label="Check-in code" hint={CODE_HINT} error={fieldError}>

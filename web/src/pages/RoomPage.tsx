@@ -9,10 +9,11 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { z } from 'zod';
 import { HEARTBEAT_INTERVAL_MS, identityOf, JoinResult, LiveStatus, userIdOfIdentity } from '../../../shared/live.js';
 import { Session } from '../../../shared/sessions.js';
+import { BookingList } from '../../../shared/bookings.js';
 import { api, ApiError } from '../api.js';
 import { Alert, DownloadMessages, isInternalWording, messageOf, PageHeading, Status, useApp, useDownloadLink, useFocusLater } from '../components.js';
 import { Retry, useLoad } from '../load.js';
-import { ENGLAND, formatDate, formatDateTime, formatTimeRange } from '../format.js';
+import { ENGLAND, formatDate, formatDateTime, formatTimeRange, plural } from '../format.js';
 import { Link } from '../router.js';
 import { AttendancePanel, useAttendance } from '../room/AttendancePanel.js';
 import { CaptionerBox, SpeechCaptioning, type CaptionPublisher } from '../room/CaptionComposer.js';
@@ -41,6 +42,17 @@ declare global {
 type Probe = { kind: 'checking' } | { kind: 'ready'; join: z.infer<typeof JoinResult> } | { kind: 'unavailable'; error: ApiError | Error };
 type Stage = 'prejoin' | 'joining' | 'room' | 'ended';
 
+/**
+ * Refusals to join that waiting cannot change (by the server's code, not its words): no
+ * online place on the session, or the session cancelled. They are said with no "Try again",
+ * and the check of camera and microphone before joining is not offered.
+ */
+const FINAL_REFUSALS: ReadonlySet<string> = new Set(['not_attendee', 'session_cancelled']);
+const isFinalRefusal = (p: Probe) => p.kind === 'unavailable' && p.error instanceof ApiError && FINAL_REFUSALS.has(p.error.code);
+
+/** The statuses of a place whose person may read the session's transcript: a seat, taken or recorded (as the server's READS_TRANSCRIPT). */
+const READS_TRANSCRIPT: ReadonlySet<string> = new Set(['confirmed', 'attended', 'absent']);
+
 function JoinProblem({ error, onRetry, session, checking }: { error: ApiError | Error; onRetry: () => void; session: Session | null; checking: boolean }) {
   const code = error instanceof ApiError ? error.code : '';
   // The notice and its button stay while it checks again (the button saying so), so focus is not lost.
@@ -49,6 +61,32 @@ function JoinProblem({ error, onRetry, session, checking }: { error: ApiError | 
       {checking ? 'Checking…' : label}
     </button>
   );
+  if (code === 'session_cancelled') {
+    return (
+      <div class="notice notice-warning" id="join-problem" tabIndex={-1}>
+        <h2>This session has been cancelled</h2>
+        <p>
+          Its live room will not open.
+          {session?.cancelReason && <> Reason given: <span class="break">{session.cancelReason}</span></>}
+        </p>
+      </div>
+    );
+  }
+  if (code === 'not_attendee') {
+    // Booking an online seat is the only way in: offered only while one can be booked.
+    const bookable = session && session.status === 'scheduled' && session.mode !== 'in_person' && Date.parse(session.bookingEndsAt) > serverNow() && session.seats.online.available > 0;
+    return (
+      <div class="notice notice-warning" id="join-problem" tabIndex={-1}>
+        <h2>You do not have an online place on this session</h2>
+        <p>{messageOf(error)}</p>
+        {bookable && (
+          <p>
+            <Link href={`/sessions/${encodeURIComponent(session.id)}`}>Book an online seat on the session’s page</Link> ({plural(session.seats.online.available, 'online seat')} free to you).
+          </p>
+        )}
+      </div>
+    );
+  }
   if (code === 'join_window_closed' && session) {
     const notYet = serverNow() < Date.parse(session.startsAt);
     return (
@@ -275,7 +313,13 @@ export function RoomPage({ id }: { id: string }) {
   useEffect(() => () => void controllerRef.current?.leave().catch(() => undefined), []);
 
   const isTrainer = (probe.kind === 'ready' && probe.join.role === 'trainer') || me.role === 'admin' || !!session?.youRun;
-  const attendance = useAttendance(id, isTrainer);
+  // The person's own seat, if any: only those who run the session and those with a seat (an in-person one of a hybrid session too) may read its transcript.
+  const seatLoad = useLoad(() => api('/api/me/bookings', BookingList).then((r) => r.items.some((b) => b.sessionId === id && READS_TRANSCRIPT.has(b.status))), [id]);
+  const mayReadTranscript = isTrainer || seatLoad.data === true;
+  const cancelled = session?.status === 'cancelled';
+  // Refused for good (no online place, the session cancelled): nothing below the notice can be used.
+  const refusedForGood = isFinalRefusal(probe);
+  const attendance = useAttendance(id, isTrainer && session?.status !== 'cancelled');
   usePresence(id, stage === 'room', me.csrfToken);
   // Fetched by the page: refused (403) once the person's seat has gone or the session was handed to other trainers.
   const transcript = useDownloadLink(`/api/sessions/${encodeURIComponent(id)}/transcript.vtt`, 'transcript.vtt', 'transcript');
@@ -408,7 +452,7 @@ export function RoomPage({ id }: { id: string }) {
     </CaptionsPanel>
   );
   const inRoom = new Set(controller ? [...controller.room.remoteParticipants.keys(), controller.room.localParticipant.identity] : []);
-  const attendancePanel = isTrainer ? (
+  const attendancePanel = isTrainer && !cancelled ? (
     <>
       <TrainerRoomPanel sessionId={id} announce={announce} />
       <AttendancePanel {...attendance} inRoom={inRoom} sessionId={id} />
@@ -430,16 +474,20 @@ export function RoomPage({ id }: { id: string }) {
           {session && (
             <p class="lede">
               {formatDate(session.startsAt, ENGLAND)}, {formatTimeRange(session.startsAt, session.endsAt, ENGLAND)}
-              {isTrainer && (
+              {isTrainer && !cancelled && (
                 <>
                   {' · '}
                   <Link href={`/sessions/${encodeURIComponent(id)}/register`}>{session.mode === 'online' ? 'Attendance register' : 'Register and check-in code'}</Link>
                 </>
               )}
-              {' · '}
-              <a href={`/api/sessions/${encodeURIComponent(id)}/transcript.vtt`} download onClick={transcript.onClick}>
-                Download the transcript
-              </a>
+              {mayReadTranscript && (
+                <>
+                  {' · '}
+                  <a href={`/api/sessions/${encodeURIComponent(id)}/transcript.vtt`} download onClick={transcript.onClick}>
+                    Download the transcript
+                  </a>
+                </>
+              )}
             </p>
           )}
           <DownloadMessages download={transcript.download} />
@@ -483,7 +531,7 @@ export function RoomPage({ id }: { id: string }) {
                 />
               )}
               {probe.kind === 'unavailable' && <JoinProblem error={probe.error} session={session} checking={rechecking} onRetry={() => void recheck()} />}
-              {stage !== 'ended' && (
+              {stage !== 'ended' && !refusedForGood && (
                 <div class={settings.position === 'side' ? 'prejoin-layout prejoin-side' : 'prejoin-layout'}>
                   <PreJoin
                     lk={lk}
@@ -507,7 +555,7 @@ export function RoomPage({ id }: { id: string }) {
               {attendancePanel}
             </div>
           )}
-          <ShortcutsHelp enabled={settings.shortcuts} onChange={(on) => setSettings({ ...settings, shortcuts: on })} place={stage === 'room' && controller ? { room: true, canPublish: controller.canPublish() } : { room: false, waiting, canPublish: canPublishNow }} />
+          {!refusedForGood && <ShortcutsHelp enabled={settings.shortcuts} onChange={(on) => setSettings({ ...settings, shortcuts: on })} place={stage === 'room' && controller ? { room: true, canPublish: controller.canPublish() } : { room: false, waiting, canPublish: canPublishNow }} />}
         </>
       )}
     </div>

@@ -3,11 +3,11 @@ import { z } from 'zod';
 import { BookInput, Booking, MAX_BOOK_AT_ONCE, BookingList, BookResult, BulkBookResult, HoldList, Roster, type RosterEntry } from '../../../shared/bookings.js';
 import { areaLabel, audienceWords, Session, type AlsoBooked, type SeatKind } from '../../../shared/sessions.js';
 import { Clash } from '../../../shared/timetables.js';
-import { AttendanceReport } from '../../../shared/attendance.js';
+import { AttendanceReport, MyCheckin } from '../../../shared/attendance.js';
 import { api } from '../api.js';
 import { JoinNow } from '../calendarLinks.js';
 import { DownloadLink, Fact, isInternalWording, messageOf, PageHeading, Status, TextField, useApp, useFocusLater, When } from '../components.js';
-import { fmtIn, formatDateTime, formatTimeRange, modeLabel, ordinal, plural, seatLabel } from '../format.js';
+import { fmtIn, formatDateTime, formatTime, formatTimeRange, modeLabel, ordinal, plural, seatLabel } from '../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad, useSubmissionKey, type LoadState } from '../load.js';
 import { Link } from '../router.js';
 import { OrgSearchPicker, OrgsNotLoaded, SchoolSelect, useOrgs } from '../orgs.js';
@@ -57,25 +57,62 @@ function SeatChoice({ s, seats = s.seats, name, value, onChange }: { s: Session;
 /**
  * The pages for running a session, for those who run it (its trainers, in-house leads,
  * administrators): the same pages, on the same terms and in the same words, as its card on
- * My sessions. `ended`: the session is over.
+ * My sessions. `ended`: the session is over. A cancelled session has no live room (joining
+ * it is refused) and no one who attended it to give feedback (one someone attended cannot be
+ * cancelled); its register is offered only while it holds records (see CancelledRegister).
  */
 function RunningLinks({ s, ended }: { s: Session; ended: boolean }) {
+  const cancelled = s.status === 'cancelled';
   return (
     <ul class="plain link-list">
-      {s.mode !== 'in_person' && (
+      {s.mode !== 'in_person' && !cancelled && (
         <li>
           <Link href={`/sessions/${s.id}/room`}>Open the live room</Link>
         </li>
       )}
-      <li>
-        <Link href={`/sessions/${s.id}/register`}>Attendance register</Link>
-      </li>
+      {cancelled ? (
+        <CancelledRegister s={s} />
+      ) : (
+        <li>
+          <Link href={`/sessions/${s.id}/register`}>Attendance register</Link>
+        </li>
+      )}
       <ManageLinks s={s} ended={ended} />
-      {ended && (
+      {ended && !cancelled && (
         <li>
           <Link href={`/sessions/${s.id}/feedback`}>Feedback from attendees</Link>
         </li>
       )}
+    </ul>
+  );
+}
+
+/**
+ * A cancelled session's register, offered only when it holds records: cancelling takes every
+ * place still open with it, so the register of one cancelled before it ended is empty; one
+ * that ended, had its outcomes written (everyone absent: one anyone attended cannot be
+ * cancelled) and was then cancelled as not having taken place keeps those rows. Said as what
+ * it is now. Not offered while the register is read, and offered if it could not be read
+ * (the register page then says what it can).
+ */
+function CancelledRegister({ s }: { s: Session }) {
+  const report = useLoad(() => api(`/api/sessions/${encodeURIComponent(s.id)}/attendance`, AttendanceReport), [s.id]);
+  if (report.loading && !report.data) return null;
+  if (report.data && report.data.items.length === 0) return null;
+  return (
+    <li>
+      <Link href={`/sessions/${s.id}/register`}>Attendance register</Link> (its record from before it was cancelled)
+    </li>
+  );
+}
+
+/** "Online: 2 of 5 taken, 1 waiting": a session's seats as those who run it see them (as on My sessions), not as free to them. */
+function SeatsTaken({ s }: { s: Session }) {
+  const line = (label: string, c: Session['seats']['online']) => `${label}: ${c.confirmed} of ${c.capacity} taken${c.offered ? `, ${c.offered} offered` : ''}, ${c.waitlisted} waiting`;
+  return (
+    <ul class="plain seat-list">
+      {s.mode !== 'online' && <li>{line('In person', s.seats.inPerson)}</li>}
+      {s.mode !== 'in_person' && <li>{line('Online', s.seats.online)}</li>}
     </ul>
   );
 }
@@ -498,7 +535,12 @@ export function SessionPage({ id }: { id: string }) {
   const page = useLoad(async () => {
     const [session, bookings] = await Promise.all([api(`/api/sessions/${encodeURIComponent(id)}`, Session), api('/api/me/bookings', BookingList)]);
     // A past session shows the place the person had (attended: with the certificate and feedback form).
-    return { session, mine: bookings.items.find((b) => b.sessionId === id && (ACTIVE.has(b.status) || b.status === 'attended' || b.status === 'absent')) ?? null };
+    const mine = bookings.items.find((b) => b.sessionId === id && (ACTIVE.has(b.status) || b.status === 'attended' || b.status === 'absent')) ?? null;
+    // A cancelled session: the place the person had, cancelled with it (not one they gave up before).
+    const cancelledWith = session.status === 'cancelled' ? (bookings.items.find((b) => b.sessionId === id && b.cancelledWithSession) ?? null) : null;
+    // An in-person seat: whether they have checked in already (the page then says when, not asks for the code). Unknown if it cannot be read.
+    const checkedInAt = mine?.status === 'confirmed' && mine.seat === 'in_person' ? await api(`/api/sessions/${encodeURIComponent(id)}/checkin`, MyCheckin).then((c) => c.checkedInAt, () => undefined) : undefined;
+    return { session, mine, cancelledWith, checkedInAt };
   }, [id]);
   const [seat, setSeat] = useState<SeatKind | null>(null);
   const [status, setStatus] = useState('');
@@ -528,6 +570,10 @@ export function SessionPage({ id }: { id: string }) {
   const lapsedOffer = lapsed ? (page.data?.mine ?? null) : null;
   const s = page.data && lapsedOffer ? afterOwnOfferLapsed(page.data.session, lapsedOffer) : page.data?.session;
   const mine = lapsed ? null : (page.data?.mine ?? null);
+  const cancelledWith = page.data?.cancelledWith ?? null;
+  const checkedInAt = page.data?.checkedInAt;
+  // Its trainers and in-house leads run it and book no place on it (youRun is true for every administrator too, who may).
+  const runsNotBooks = !!s?.youRun && me.role !== 'admin';
   // An offer that lapses while the page is open takes "Accept seat" and "Decline" with it:
   // the notice that it expired takes focus if focus went with them (see offerLapse.ts).
   useFocusNoticeOnLapse(page.data?.mine ?? null, lapsed, 'offer-expired-notice');
@@ -538,6 +584,8 @@ export function SessionPage({ id }: { id: string }) {
   async function book(e: Event) {
     e.preventDefault();
     if (!s || !chosenSeat) return;
+    // What the page offered when pressed: a free seat ("Book a seat"), or the waitlist.
+    const offeredSeat = !full;
     setStatus('');
     const input = BookInput.safeParse({ seat: chosenSeat });
     if (!input.success) return;
@@ -548,7 +596,12 @@ export function SessionPage({ id }: { id: string }) {
       // warning), not "You already have a seat".
       const r = await ownBooking.keyed({ session: s.id, ...input.data }, (idempotencyKey) => api(`/api/sessions/${encodeURIComponent(s.id)}/bookings`, BookAnswer, { method: 'POST', body: input.data, idempotencyKey }));
       const clash = r.clashes?.length ? ` This clashes with your timetable (${r.clashes.map((c) => c.label || 'busy').join(', ')}): you may need cover.` : '';
-      setStatus((r.status === 'confirmed' ? `Booked: your ${seatLabel[r.seat].toLowerCase()} seat is confirmed.` : `You joined the waitlist. You are number ${r.position} in the queue for ${seatLabel[r.seat].toLowerCase()} seats. You can add it to your calendar once you have a seat.`) + clash);
+      // A seat was shown free, but someone took the last one first: they never chose the waitlist, so it is said, and how to leave it.
+      const queued =
+        offeredSeat && r.status === 'waitlisted'
+          ? `The last ${seatLabel[r.seat].toLowerCase()} seat was taken just before you, so you have been put ${r.position === 1 ? 'first' : `${ordinal(r.position ?? 0)}`} on the waitlist. Leave the waitlist if you would rather not wait.`
+          : `You joined the waitlist. You are number ${r.position} in the queue for ${seatLabel[r.seat].toLowerCase()} seats. You can add it to your calendar once you have a seat.`;
+      setStatus((r.status === 'confirmed' ? `Booked: your ${seatLabel[r.seat].toLowerCase()} seat is confirmed.` : queued) + clash);
       await refresh();
       // The form has gone; put focus where the new state is described.
       document.getElementById('your-place-title')?.focus();
@@ -628,6 +681,8 @@ export function SessionPage({ id }: { id: string }) {
                 {/* Past its time, what matters is that it did not take place (as its notice by email says): it counts towards no one's training. */}
                 <strong>This session has been cancelled.</strong>
                 {Date.parse(s.endsAt) <= now && ' It did not take place, so it counts towards no one’s training.'}
+                {/* The reason its trainer gave (as its people were emailed it); someone whose place went with it reads it under Your place. */}
+                {s.cancelReason && !cancelledWith && <> Reason given: <span class="break">{s.cancelReason}</span></>}
               </p>
             )}
             <dl class="facts facts-wide">
@@ -637,11 +692,16 @@ export function SessionPage({ id }: { id: string }) {
               {s.area && <Fact label="Area">{areaLabel(s.area)}</Fact>}
               <Fact label="Who it is for">{audienceWords(s.audience)}</Fact>
               {/* Seats free and those waiting mean something only while it can be booked: a cancelled one has every seat "free" (its bookings cancelled with it). */}
-              {s.status === 'scheduled' && !whyBookingClosed(s, now) && (
-                <>
-                  <Fact label="Seats free to you"><SeatsLeft s={s} /></Fact>
-                  <Fact label="Waitlist"><Waiting s={s} /></Fact>
-                </>
+              {/* Those who run it (an administrator may book, so is shown seats free to them) see its seats as taken, as on My sessions. */}
+              {s.status === 'scheduled' && runsNotBooks ? (
+                <Fact label="Seats"><SeatsTaken s={s} /></Fact>
+              ) : (
+                s.status === 'scheduled' && !whyBookingClosed(s, now) && (
+                  <>
+                    <Fact label="Seats free to you"><SeatsLeft s={s} /></Fact>
+                    <Fact label="Waitlist"><Waiting s={s} /></Fact>
+                  </>
+                )
               )}
               {/* A hybrid session's fit is for the seat held, or else the one chosen below (in person allows travel time). */}
               {s.fit && <Fact label="Your timetable"><FitNote s={s.fitBySeat && (mine?.seat ?? chosenSeat) ? { ...s, fit: (mine?.seat ?? chosenSeat) === 'online' ? s.fitBySeat.online : s.fitBySeat.inPerson } : s} /></Fact>}
@@ -659,6 +719,8 @@ export function SessionPage({ id }: { id: string }) {
               </section>
             )}
 
+            {/* Those who run a cancelled session had no place on it, and there is none to have. */}
+            {!(s.status === 'cancelled' && runsNotBooks) && (
             <section aria-labelledby="your-place-title" class="panel">
               <h2 id="your-place-title" tabIndex={-1}>Your place</h2>
               {/* In the page from the start, so an offer lapsing while it is open is announced. */}
@@ -680,9 +742,10 @@ export function SessionPage({ id }: { id: string }) {
                   <BookingDetails b={mine} headingLevel={null} onChanged={changed} onRefused={refused} hideSessionFacts />
                   {mine.status === 'confirmed' && mine.seat === 'online' && s.status === 'scheduled' && <JoinNow sessionId={s.id} startsAt={s.startsAt} endsAt={s.endsAt} />}
                   <ul class="plain link-list">
-                    {mine.status === 'confirmed' && mine.seat === 'in_person' && (
+                    {/* Checked in already: said, with no second ask for the code. */}
+                    {mine.status === 'confirmed' && mine.seat === 'in_person' && s.status === 'scheduled' && (
                       <li>
-                        <Link href={`/sessions/${s.id}/checkin`}>Check in at the venue</Link> (with the code the trainer shows)
+                        {checkedInAt ? <>You checked in at {formatTime(checkedInAt)}.</> : <><Link href={`/sessions/${s.id}/checkin`}>Check in at the venue</Link> (with the code the trainer shows)</>}
                       </li>
                     )}
                     <li>
@@ -690,10 +753,17 @@ export function SessionPage({ id }: { id: string }) {
                     </li>
                   </ul>
                 </div>
-              ) : s.youRun && me.role !== 'admin' ? (
+              ) : cancelledWith ? (
+                // Their place went with the session: said so, with the reason its trainer gave (nothing to book, nothing to download).
+                <p>
+                  Your place was cancelled because the session was cancelled{cancelledWith.session.cancelReason ?? s.cancelReason ? <>: <span class="break">{cancelledWith.session.cancelReason ?? s.cancelReason}</span></> : '.'}
+                </p>
+              ) : runsNotBooks ? (
                 // Its trainers and in-house leads run it: a seat of theirs would be one fewer for the people it is for.
                 // (youRun is true for every administrator too, who may book themselves like anyone.)
                 <p>You run this session, so you need no place on it.</p>
+              ) : s.status === 'cancelled' ? (
+                <p>There are no places on this session: it has been cancelled.</p>
               ) : !open ? (
                 // Said in the live region above when it closed while the page was open.
                 closedWhileOpen && s.status === 'scheduled' ? null : <p>Booking for this session is closed{s.status === 'scheduled' && whyBookingClosed(s, now) ? `: ${whyBookingClosed(s, now)}` : ''}.</p>
@@ -717,6 +787,7 @@ export function SessionPage({ id }: { id: string }) {
               <ActionError action={booking} retryLabel={full ? 'Try joining again' : 'Try booking again'} />
               <Status message={status} />
             </section>
+            )}
 
             <SessionMaterials s={s} reportErrors={materialForms.report} />
 

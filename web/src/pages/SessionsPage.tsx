@@ -10,6 +10,7 @@ import { dayInEngland, ENGLAND, formatDateTime, formatTimeRange, modeLabel, ordi
 import { serverNow } from '../clock.js';
 import { Link, navigate } from '../router.js';
 import { fitHeadline } from '../timetable/FitNote.js';
+import type { SessionFit } from '../../../shared/timetables.js';
 
 const PAGE_SIZE = 10;
 const CourseList = z.object({ items: z.array(Course) });
@@ -49,8 +50,8 @@ export function whyBookingClosed(s: ClosingFacts, now: number): string | null {
 
 /**
  * Why a session listed can no longer be booked (whyBookingClosed), in words for its card; null
- * while it can be. The list shows sessions ending today and later, so one that ended this
- * morning, or one under way with too little left of it, is among them.
+ * while it can be. The list shows sessions not yet over (from today), so one under way with
+ * too little left of it may be among them, and with an earlier From, those already over.
  */
 export function bookingClosed(s: ClosingFacts, now: number): string | null {
   const why = whyBookingClosed(s, now);
@@ -116,14 +117,11 @@ function yourPlace(b: Booking, now: number): string | null {
   return null;
 }
 
-/** Whether the session fits the viewer's timetable (shown only when they have one). */
-export function FitNote({ s }: { s: Session }) {
-  if (!s.fit) return null;
-  if (s.fit.fits) return <>{fitHeadline(s.fit)}</>;
+/** The clashes of a fit, as "P3 Maths (11:10 to 12:10 GMT); P4 Art (…)". */
+function ClashList({ fit }: { fit: SessionFit }) {
   return (
     <>
-      {fitHeadline(s.fit)}:{' '}
-      {s.fit.clashes.map((c, i) => (
+      {fit.clashes.map((c, i) => (
         <span key={c.startsAt + c.label}>
           {i > 0 && '; '}
           {c.label || 'busy'} ({formatTimeRange(c.startsAt, c.endsAt)})
@@ -133,10 +131,52 @@ export function FitNote({ s }: { s: Session }) {
   );
 }
 
+/**
+ * A hybrid session's fit for each seat when it fits only online: its online seat fits and
+ * its in-person seat, with travel time, clashes (and it offers online seats); else null.
+ */
+export function fitsOnlyOnline(s: Pick<Session, 'mode' | 'fitBySeat' | 'seats'>): { online: SessionFit; inPerson: SessionFit } | null {
+  const by = s.fitBySeat;
+  return s.mode === 'hybrid' && by && s.seats.online.capacity > 0 && by.online.fits && !by.inPerson.fits ? by : null;
+}
+
+/**
+ * Whether the session fits the viewer's timetable (shown only when they have one). `s.fit` is
+ * for the seat in view: on a session's page the seat chosen; in the list (`listed`), where no
+ * seat is chosen, the one a person would most likely take (online, where a hybrid session
+ * offers it), so a hybrid session that fits only online says "Fits if you join online" there
+ * rather than that it fits; and on its page, with the in-person seat chosen, that it would.
+ */
+export function FitNote({ s, listed = false }: { s: Session; listed?: boolean }) {
+  if (!s.fit) return null;
+  const onlineOnly = fitsOnlyOnline(s);
+  if (onlineOnly && s.fit.fits && listed) {
+    return (
+      <>
+        Fits if you join online. In person it clashes with your timetable{onlineOnly.inPerson.travelBufferMinutes ? ` (allowing ${onlineOnly.inPerson.travelBufferMinutes} minutes to travel)` : ''}: <ClashList fit={onlineOnly.inPerson} />
+      </>
+    );
+  }
+  if (s.fit.fits) return <>{fitHeadline(s.fit)}</>;
+  return (
+    <>
+      {fitHeadline(s.fit)}: <ClashList fit={s.fit} />
+      {onlineOnly && '. It fits if you join online.'}
+    </>
+  );
+}
+
+/**
+ * Now, to the minute before (the server's clock): From for the list's "from today", which lists
+ * sessions not yet over. Whole minutes, so everyone asking within one minute asks the same
+ * (the server keeps a page as read for all who ask the same).
+ */
+const fromNow = () => new Date(Math.floor(serverNow() / 60_000) * 60_000).toISOString();
+
 /** What the list is filtered by, read from the address (the address is the state). */
 function filtersOf(q: URLSearchParams) {
   return {
-    // No "from" in the address means "from today" (in England: the dates are days there); an empty one means no lower bound.
+    // No "from" in the address means "from today" (in England: the dates are days there), which lists sessions not yet over; an empty one means no lower bound.
     from: q.has('from') ? q.get('from')! : dayInEngland(),
     to: q.get('to') ?? '',
     mode: q.get('mode') ?? '',
@@ -157,6 +197,8 @@ const FILTER_PROBLEMS = {
   area: 'Area: choose an area from the list',
   course: 'Course: choose a course from the list',
 } as const;
+/** What From today leaves out, and how to see it. */
+const FROM_HINT = 'From today lists sessions not yet over; choose an earlier day to look back';
 const TO_BEFORE_FROM = 'To: must be on or after the From date';
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -196,8 +238,10 @@ export function SessionsPage() {
   const list = useLoad(async () => {
     const query = SessionQuery.safeParse({
       q: words || undefined,
-      // Dates as chosen: the server reads each as that day in England, the last one included.
-      from: from || undefined,
+      // Dates as chosen: the server reads each as that day in England, the last one included;
+      // except that From today (the default) means from now, so sessions already over today
+      // are not listed first. An earlier From looks back.
+      from: from === dayInEngland() ? fromNow() : from || undefined,
       to: to || undefined,
       mode: mode || undefined,
       courseId: course || undefined,
@@ -287,7 +331,7 @@ export function SessionsPage() {
         <details class="more-filters" open={moreFilters || errors.length > 0}>
           <summary>More filters: dates, area, mode, course, timetable</summary>
           <div class="filter-fields">
-            <TextField id="from" label="From" type="date" hint={dayHint} defaultValue={from} error={errorFor(errors, 'from')} />
+            <TextField id="from" label="From" type="date" hint={dayHint ? `${dayHint}. ${FROM_HINT}` : FROM_HINT} defaultValue={from} error={errorFor(errors, 'from')} />
             <TextField id="to" label="To" type="date" hint={dayHint} defaultValue={to} error={errorFor(errors, 'to')} />
             <Field id="area" label="Area" error={errorFor(errors, 'area')}>
               <select id="area" name="area" {...described('area', undefined, errorFor(errors, 'area'))}>
@@ -375,7 +419,8 @@ export function SessionsPage() {
                         {s.audience.kind !== 'programme' && <Fact label="Who it is for">{audienceWords(s.audience)}</Fact>}
                         {courseTitle(s.courseId) && <Fact label="Course">{courseTitle(s.courseId)}</Fact>}
                         {s.status !== 'cancelled' && <SeatsOrClosed s={s} now={now} />}
-                        {s.fit && <Fact label="Your timetable"><FitNote s={s} /></Fact>}
+                        {/* Once a session is over, whether it would fit is no longer news. */}
+                        {s.fit && Date.parse(s.endsAt) > now && <Fact label="Your timetable"><FitNote s={s} listed /></Fact>}
                         {s.status !== 'cancelled' && <YourPlace b={places.data?.get(s.id)} now={now} />}
                       </dl>
                     </article>

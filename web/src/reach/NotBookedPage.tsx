@@ -10,16 +10,22 @@
  * (`/reach/not-booked?orgId=&q=&after=`); the spreadsheet holds every one. The next page is
  * asked for by cursor, after the last person shown, not as "skip 50": people booked from the
  * page (or by anyone meanwhile) leave the list, and no one after them is skipped.
+ *
+ * Booking someone says where they were put (the session, the seat; a waiting list place, and
+ * whether the seats left are held for other schools) beside the table, and their row keeps
+ * saying it in place of its Book button for that session, though the list read again no longer
+ * has them: the keyboard user goes on to the next row's Book button. A hybrid session's seat is
+ * chosen, never assumed, and named in each Book button.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { z } from 'zod';
 import { JOB_ROLE_LABEL } from '../../../shared/accounts.js';
 import { BookResult } from '../../../shared/bookings.js';
-import { NotBookedCursor, NotBookedList } from '../../../shared/reach.js';
+import { NotBookedCursor, NotBookedList, type NotBookedPerson } from '../../../shared/reach.js';
 import { SessionList, type SeatKind, type Session } from '../../../shared/sessions.js';
 import { api } from '../api.js';
 import { DownloadLink, PageHeading, Status, useApp, useFocusLater } from '../components.js';
-import { counted, formatDateTime, plural } from '../format.js';
+import { counted, formatDateTime, plural, seatLabel } from '../format.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../load.js';
 import { KeysetPagination, ListSearch } from '../pagination.js';
 import { Link, navigate } from '../router.js';
@@ -34,6 +40,84 @@ const PAGE = 50;
 interface PeopleView {
   q: string;
   after: string;
+}
+
+type Person = z.infer<typeof NotBookedPerson>;
+/** Where booking a person from the page put them on a session. */
+interface Placed {
+  status: 'confirmed' | 'waitlisted';
+  position?: number;
+  seat: SeatKind;
+  sessionTitle: string;
+}
+/**
+ * A person booked from the page of the list in view (`view`), kept in view with their place
+ * though the list read again no longer has them (someone booked has left "not yet booked"),
+ * where they were: above `before` (the person shown below them then; null: the last).
+ */
+interface Kept {
+  person: Person;
+  sessionId: string;
+  view: string;
+  before: string | null;
+}
+
+/** "online", "in person": as the office's other pages name a seat ("Confirmed, in person seat"). */
+const seatWord = (seat: SeatKind) => seatLabel[seat].toLowerCase();
+const viewOf = (q: string, after: string) => `${q}\n${after}`;
+const placeKey = (sessionId: string, userId: string) => `${sessionId}\n${userId}`;
+const rowId = (userId: string) => `not-booked-row-${userId}`;
+const placedId = (userId: string) => `not-booked-placed-${userId}`;
+
+/** What a row says in place of its Book button once booked on the session chosen. */
+function placedText(p: Placed): string {
+  return p.status === 'confirmed' ? 'Booked' : `On the waiting list${p.position ? `, place ${p.position}` : ''}`;
+}
+
+/**
+ * The people a page shows: the list as now read, with those booked from it that it no longer
+ * has back where they were (above the person below them then, or last).
+ */
+function withKept(fresh: Person[], kept: Kept[]): { person: Person; gone: boolean }[] {
+  const present = new Set(fresh.map((x) => x.userId));
+  const gone = kept.filter((k) => !present.has(k.person.userId));
+  const out: { person: Person; gone: boolean }[] = [];
+  const placed = new Set<string>();
+  const above = (id: string | null) => {
+    for (const k of gone) {
+      if (k.before !== id || placed.has(k.person.userId)) continue;
+      placed.add(k.person.userId);
+      // Booked in turn down the page: each above the one booked after it.
+      above(k.person.userId);
+      out.push({ person: k.person, gone: true });
+    }
+  };
+  for (const x of fresh) {
+    above(x.userId);
+    out.push({ person: x, gone: false });
+  }
+  above(null);
+  // Any whose row below them has gone too (booked elsewhere meanwhile): last, in the order booked.
+  for (const k of gone) {
+    if (placed.has(k.person.userId)) continue;
+    placed.add(k.person.userId);
+    out.push({ person: k.person, gone: true });
+  }
+  return out;
+}
+
+/**
+ * What booking `name` did, in words: the session and seat, or the waiting list place and why
+ * (every seat taken, or the seats left held for other schools, which the answer says).
+ */
+function bookedMessage(r: z.infer<typeof BookResult>, name: string, orgName: string, title: string): string {
+  if (r.status === 'confirmed') return `${name} is booked on ${title} (${seatWord(r.seat)} seat).`;
+  const place = `${name} is on the waiting list${r.position ? `, place ${r.position}` : ''}.`;
+  if (r.heldForOthers) {
+    const held = r.heldForOthers === 1 ? 'the 1 empty seat is held for another school' : `the ${count(r.heldForOthers)} empty seats are held for other schools`;
+    return `No ${seatWord(r.seat)} seats on ${title} are free to ${orgName}’s staff: ${held}. ${place}`;
+  }
+  return `Every ${seatWord(r.seat)} seat on ${title} is taken. ${place}`;
 }
 
 /** The page's address, with the search and cursor when not the first page, unfound. */
@@ -77,8 +161,18 @@ export function NotBookedPage() {
   // Kept apart from the list, so finding other sessions does not lose the one chosen.
   const [chosen, setChosen] = useState<z.infer<typeof Session> | null>(null);
   const sessionId = chosen?.id ?? '';
-  const [seat, setSeat] = useState<SeatKind>('online');
+  // A hybrid session's seat is chosen for it (none until then), never taken as online unseen.
+  const [seat, setSeat] = useState<SeatKind | ''>('');
   const [message, setMessage] = useState('');
+  // Where people booked from the page were put, by session and person; and those kept in view.
+  const [places, setPlaces] = useState<ReadonlyMap<string, Placed>>(new Map());
+  const [kept, setKept] = useState<readonly Kept[]>([]);
+  // Another page or search shown: those kept in view of the one before are let go (coming back
+  // shows the list as it is, without them, as its count says).
+  const shownView = list.data ? viewOf(list.data.q, list.data.after) : null;
+  useEffect(() => {
+    if (shownView !== null) setKept((k) => (k.some((x) => x.view !== shownView) ? k.filter((x) => x.view === shownView) : k));
+  }, [shownView]);
   const book = useAction();
   const focusLater = useFocusLater();
   useEffect(() => {
@@ -88,17 +182,31 @@ export function NotBookedPage() {
   }, [list.loading]);
   const title = 'Staff not yet booked';
 
-  async function bookPerson(userId: string, name: string, mode: string) {
-    const chosenSeat: SeatKind = mode === 'online' ? 'online' : mode === 'in_person' ? 'in_person' : seat;
+  /**
+   * Where focus goes once `userId` is booked (their Book button has gone): the next Book button
+   * below them, so the keyboard user goes on down the list, else their row's new words.
+   */
+  const nextAfter = (userId: string) => () => {
+    for (let r = document.getElementById(rowId(userId))?.nextElementSibling; r; r = r.nextElementSibling) {
+      const next = r.querySelector<HTMLElement>('button[data-book]');
+      if (next) return next;
+    }
+    return document.getElementById(placedId(userId));
+  };
+
+  async function bookPerson(person: Person, session: z.infer<typeof Session>, chosenSeat: SeatKind, view: string, before: string | null) {
+    const { userId, name } = person;
     // What follows success is part of the action, so "Try again" after a failure says it too.
     await book.run(async () => {
-      const r = await api(`/api/sessions/${encodeURIComponent(sessionId)}/bookings`, BookResult, { method: 'POST', body: { userId, seat: chosenSeat } });
-      setMessage(r.status === 'confirmed' ? `${name} is booked.` : `The session is full: ${name} is on the waiting list${r.position ? `, place ${r.position}` : ''}.`);
-      // The page in view again, as it is now.
+      const r = await api(`/api/sessions/${encodeURIComponent(session.id)}/bookings`, BookResult, { method: 'POST', body: { userId, seat: chosenSeat } });
+      setMessage(bookedMessage(r, name, person.orgName, session.title));
+      setPlaces((m) => new Map(m).set(placeKey(session.id, userId), { status: r.status, position: r.position, seat: r.seat, sessionTitle: session.title }));
+      setKept((k) => [...k.filter((x) => x.person.userId !== userId), { person, sessionId: session.id, view, before }]);
+      // Their Book button has gone (the row says what happened): on to the next one.
+      focusLater(nextAfter(userId));
+      // The page in view again, as it is now (the count with it); their row stays.
       await list.reload();
-      // The person booked leaves the list (and their Book button with them): the message takes focus.
-      focusLater(() => document.getElementById('not-booked-status'));
-    }, { for: userId });
+    }, { for: userId, focusAfterRetry: nextAfter(userId) });
   }
 
   return (
@@ -109,7 +217,6 @@ export function NotBookedPage() {
       <p class="back">
         <Link href={`/reach${q}`}>Back to training coverage</Link>
       </p>
-      <Status message={message} id="not-booked-status" focusable />
       <form
         class="filters"
         role="search"
@@ -148,7 +255,16 @@ export function NotBookedPage() {
               <p class="hint" id="book-session-open">
                 Only sessions still open for booking are listed.
               </p>
-              <select id="book-session" aria-describedby="book-session-hint book-session-open" value={sessionId} onChange={(e) => setChosen(listed.find((x) => x.id === (e.currentTarget as HTMLSelectElement).value) ?? null)}>
+              <select
+                id="book-session"
+                aria-describedby="book-session-hint book-session-open"
+                value={sessionId}
+                onChange={(e) => {
+                  setChosen(listed.find((x) => x.id === (e.currentTarget as HTMLSelectElement).value) ?? null);
+                  // Another session's seat is chosen afresh.
+                  setSeat('');
+                }}
+              >
                 <option value="">Choose a session</option>
                 {listed.map((x) => (
                   <option key={x.id} value={x.id}>
@@ -162,15 +278,17 @@ export function NotBookedPage() {
       </Loaded>
       {chosen?.mode === 'hybrid' && (
         <div class="field">
-          <label for="book-seat">Seat</label>
-          <select id="book-seat" value={seat} onChange={(e) => setSeat((e.currentTarget as HTMLSelectElement).value === 'in_person' ? 'in_person' : 'online')}>
-            <option value="online">Online</option>
+          <label for="book-seat">Seat to book people on</label>
+          <p class="hint" id="book-seat-hint">
+            This session is in person and online: choose which seat to book people on.
+          </p>
+          <select id="book-seat" aria-describedby="book-seat-hint" value={seat} onChange={(e) => { const v = (e.currentTarget as HTMLSelectElement).value; setSeat(v === 'in_person' || v === 'online' ? v : ''); }}>
+            <option value="">Choose a seat</option>
             <option value="in_person">In person</option>
+            <option value="online">Online</option>
           </select>
         </div>
       )}
-      {/* "Try again" ends where a booking that works first time does: on the message saying who was booked. */}
-      <ActionError action={book} focusTo={() => document.getElementById('not-booked-status')} />
       <ListSearch
         id="people-q"
         label="Find a person by name or email"
@@ -188,6 +306,9 @@ export function NotBookedPage() {
       <Loaded state={list} what="staff not yet booked">
         {({ q: shownQ, after: shownAfter, p }) => {
           const total = p.total;
+          const view = viewOf(shownQ, shownAfter);
+          const rows = withKept(p.items, kept.filter((k) => k.view === view));
+          const goneShown = rows.filter((r) => r.gone).length;
           const matching = shownQ ? ` matching “${shownQ}”` : '';
           // True however many booked since: how many this page shows, of how many there are now.
           const countText =
@@ -200,6 +321,9 @@ export function NotBookedPage() {
                 : p.items.length === 0
                   ? `Nobody more to show: ${people(total)} not yet booked${matching} in all.`
                   : `Showing ${count(p.items.length)} more of ${people(total)} not yet booked${matching}.`;
+          // Those booked just now stay in view, not counted among those not yet booked.
+          const keptText = goneShown ? ` Also shown: ${people(goneShown)} booked just now.` : '';
+          const seatChosen: SeatKind | '' = !chosen ? '' : chosen.mode === 'hybrid' ? seat : chosen.mode;
           const csvHref = `/api/reach/coverage.csv?figure=not_booked${orgId ? `&orgId=${encodeURIComponent(orgId)}` : ''}`;
           return (
             <>
@@ -215,8 +339,12 @@ export function NotBookedPage() {
               {/* A search shown or another page of people focuses this. */}
               <p role="status" class="count" id="not-booked-count" tabIndex={-1}>
                 {countText}
+                {keptText}
               </p>
-              {p.items.length > 0 && (
+              {/* Beside the table, where the Book buttons are: what a booking did, or why it failed. */}
+              <Status message={message} id="not-booked-status" />
+              <ActionError action={book} />
+              {rows.length > 0 && (
                 <table class="stack">
                   <caption>
                     People not yet booked{matching}
@@ -232,27 +360,53 @@ export function NotBookedPage() {
                     </tr>
                   </thead>
                   <tbody>
-                    {p.items.map((x) => (
-                      <tr key={x.userId}>
-                        <th scope="row" data-label="Name">
-                          {x.name}
-                        </th>
-                        <td data-label="Organisation">{x.orgName}</td>
-                        <td data-label="Job role">{x.jobRole ? JOB_ROLE_LABEL[x.jobRole] : 'Not stated'}</td>
-                        <td data-label="Waiting list">{x.waiting ? 'Waiting for a seat' : 'No'}</td>
-                        <td data-label="Book">
-                          {!x.canBook ? (
-                            <span>Their school office books them</span>
-                          ) : chosen ? (
-                            <ActionButton type="button" class="button button-secondary" busy={book.busyFor(x.userId)} blocked={book.busy} busyLabel="Booking…" aria-label={`Book ${x.name} on ${chosen.title}`} onClick={() => void bookPerson(x.userId, x.name, chosen.mode)}>
-                              Book
-                            </ActionButton>
-                          ) : (
-                            <span>Choose a session first</span>
-                          )}
-                        </td>
-                      </tr>
-                    ))}
+                    {rows.map(({ person: x, gone }, i) => {
+                      const placed = chosen ? places.get(placeKey(chosen.id, x.userId)) : undefined;
+                      // Booked just now onto another session than the one chosen (and so gone from the list): said as that.
+                      const keptOn = gone && !placed ? kept.find((k) => k.person.userId === x.userId) : undefined;
+                      const elsewhere = keptOn ? places.get(placeKey(keptOn.sessionId, x.userId)) : undefined;
+                      const before = rows[i + 1]?.person.userId ?? null;
+                      return (
+                        <tr key={x.userId} id={rowId(x.userId)}>
+                          <th scope="row" data-label="Name">
+                            {x.name}
+                          </th>
+                          <td data-label="Organisation">{x.orgName}</td>
+                          <td data-label="Job role">{x.jobRole ? JOB_ROLE_LABEL[x.jobRole] : 'Not stated'}</td>
+                          <td data-label="Waiting list">{x.waiting ? 'Waiting for a seat' : 'No'}</td>
+                          <td data-label="Book">
+                            {placed ? (
+                              <span id={placedId(x.userId)} tabIndex={-1}>
+                                {placedText(placed)}
+                              </span>
+                            ) : elsewhere ? (
+                              <span id={placedId(x.userId)} tabIndex={-1}>
+                                {placedText(elsewhere)} on {elsewhere.sessionTitle}
+                              </span>
+                            ) : !x.canBook ? (
+                              <span>Their school office books them</span>
+                            ) : !chosen ? (
+                              <span>Choose a session first</span>
+                            ) : !seatChosen ? (
+                              <span>Choose a seat first</span>
+                            ) : (
+                              <ActionButton
+                                type="button"
+                                class="button button-secondary"
+                                data-book=""
+                                busy={book.busyFor(x.userId)}
+                                blocked={book.busy}
+                                busyLabel="Booking…"
+                                aria-label={`Book ${x.name} on ${chosen.title}${chosen.mode === 'hybrid' ? `, ${seatWord(seatChosen)} seat` : ''}`}
+                                onClick={() => void bookPerson(x, chosen, seatChosen, view, before)}
+                              >
+                                Book
+                              </ActionButton>
+                            )}
+                          </td>
+                        </tr>
+                      );
+                    })}
                   </tbody>
                 </table>
               )}

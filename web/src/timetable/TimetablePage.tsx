@@ -31,6 +31,8 @@ export function mondayOf(day: string): string {
 const WEEK_SESSIONS = 200;
 const sourceLabel = { csv: 'an uploaded spreadsheet (CSV)', ics: 'an uploaded calendar file (ICS)', subscription: 'your school’s calendar link' } as const;
 const theirSourceLabel = { ...sourceLabel, subscription: 'a linked school calendar' } as const;
+/** The addresses the service fetches (server/platform/outbound.ts), as its refusal of any other says them (server/timetables/service.ts). */
+const CALENDAR_SCHEMES = 'https://, webcal:// or http://';
 
 /** Whose timetable a TimetableView shows when it is not the viewer's own. */
 export interface TimetablePerson {
@@ -157,7 +159,13 @@ export function TimetableView({ person }: { person?: TimetablePerson }) {
       setReload((n) => n + 1);
     } catch (err) {
       setStatus('');
-      showUploadError(err, 'calendar-url', 'Calendar address');
+      // The service words why a calendar could not be linked for people, naming the host they
+      // typed ("No server was found at example.invalid"): said as it is, though a host name
+      // reads to messageOf like an internal name it would replace with a general sentence.
+      if (err instanceof ApiError && (err.code === 'fetch_failed' || err.code === 'address_not_allowed')) {
+        setProblems(NO_PROBLEMS);
+        setErrors([{ field: 'calendar-url', message: `Calendar address: ${err.message}` }]);
+      } else showUploadError(err, 'calendar-url', 'Calendar address');
     } finally {
       setBusy(false);
     }
@@ -363,7 +371,7 @@ export function TimetableView({ person }: { person?: TimetablePerson }) {
                 inputMode="url"
                 autoComplete="url"
                 defaultValue={own ? (tt?.subscription?.url ?? '') : ''}
-                hint={own ? 'The web address (starting https:// or webcal://) of the calendar your school’s system publishes for you. We check it every few hours.' : `The web address (starting https:// or webcal://) of the calendar the school’s system publishes for ${name}. We check it every few hours. Linking replaces their whole timetable.`}
+                hint={own ? `The web address (starting ${CALENDAR_SCHEMES}) of the calendar your school’s system publishes for you. We check it every few hours.` : `The web address (starting ${CALENDAR_SCHEMES}) of the calendar the school’s system publishes for ${name}. We check it every few hours. Linking replaces their whole timetable.`}
                 error={errorFor(errors, 'calendar-url')}
               />
               <button type="submit" class="button" aria-disabled={busy ? 'true' : undefined}>

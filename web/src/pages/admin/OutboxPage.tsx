@@ -1,3 +1,4 @@
+import { Fragment } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { z } from 'zod';
 import { OutboxCursor, OutboxMessage, OutboxPage as OutboxPageSchema } from '../../../../shared/bookings.js';
@@ -57,6 +58,14 @@ export function OutboxPage() {
   const before = asked && OutboxCursor.safeParse(asked).success ? asked : '';
   const [to, setTo] = useState(query);
   const [message, setMessage] = useState('');
+  /** The messages whose text is shown ("Read"), by id. */
+  const [reading, setReading] = useState<ReadonlySet<string>>(new Set());
+  const toggleReading = (id: string) =>
+    setReading((open) => {
+      const next = new Set(open);
+      if (!next.delete(id)) next.add(id);
+      return next;
+    });
   // The page in view stays while the next loads: it carries the search and cursor it was found
   // for, so its count describes it, not the one still loading.
   const state = useLoad(async () => {
@@ -168,8 +177,10 @@ export function OutboxPage() {
                 <tbody>
                   {d.items.map((m) => {
                     const st = statusOf(m);
+                    const open = reading.has(m.id);
                     return (
-                      <tr key={m.id}>
+                      <Fragment key={m.id}>
+                      <tr>
                         <th scope="row" data-label="Subject">
                           {m.subject || '(no subject)'}
                         </th>
@@ -182,15 +193,32 @@ export function OutboxPage() {
                         <td data-label="Last error">{m.lastError ?? 'None'}</td>
                         <td data-label="Written">{formatDateTime(m.createdAt)}</td>
                         <td data-label="Actions">
-                          {retryable(m) ? (
-                            <ActionButton id={`retry-${m.id}`} type="button" class="button button-secondary" busy={action.busyFor(m.id)} blocked={action.busy} busyLabel="Retrying…" onClick={() => void retry(m)} aria-label={`Retry now: ${m.subject} to ${m.to}`}>
-                              Retry now
-                            </ActionButton>
-                          ) : (
-                            'None'
+                          {/* A disclosure: pressed, the message's text shows in the row below, next in reading and Tab order. */}
+                          <button type="button" id={`read-${m.id}`} class="button button-secondary" aria-expanded={open ? 'true' : 'false'} aria-controls={open ? `text-${m.id}` : undefined} aria-label={`Read: ${m.subject || '(no subject)'} to ${m.to}`} onClick={() => toggleReading(m.id)}>
+                            Read
+                          </button>
+                          {retryable(m) && (
+                            <>
+                              {' '}
+                              <ActionButton id={`retry-${m.id}`} type="button" class="button button-secondary" busy={action.busyFor(m.id)} blocked={action.busy} busyLabel="Retrying…" onClick={() => void retry(m)} aria-label={`Retry now: ${m.subject} to ${m.to}`}>
+                                Retry now
+                              </ActionButton>
+                            </>
                           )}
                         </td>
                       </tr>
+                      {/* What the message says, as sent (its plain text; a link in it wraps rather than widen the page), while "Read" is pressed. */}
+                      {open && (
+                        <tr id={`text-${m.id}`}>
+                          <td colSpan={7}>
+                            <div class="panel">
+                              <p class="visually-hidden">What “{m.subject || '(no subject)'}” to {m.to} says:</p>
+                              <p class="prose break">{m.text}</p>
+                            </div>
+                          </td>
+                        </tr>
+                      )}
+                      </Fragment>
                     );
                   })}
                 </tbody>

@@ -4,7 +4,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { z } from 'zod';
-import { AREAS, Course, CreateCourseInput, CreateSessionInput, type Mode, type Session } from '../../../../shared/sessions.js';
+import { AREAS, bookingEndsAt, Course, CreateCourseInput, CreateSessionInput, type Mode, type Session } from '../../../../shared/sessions.js';
 import { api, ApiError } from '../../api.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
 import { described, errorFor, Field, FieldNotes, messageOf, Status, TextField, toFieldErrors, useApp, useFocusLater, type FieldError } from '../../components.js';
@@ -68,6 +68,9 @@ export function endDay(v: Pick<SessionValues, 'start' | 'end' | 'endsNextDay'>, 
   const next = v.endsNextDay === 'if-before' ? v.end < v.start : v.endsNextDay === 'if-not-after' && v.end <= v.start;
   return next ? addDays(date, 1) : date;
 }
+
+/** The time zones offered beside the field (any other can be typed): England's first. */
+const COMMON_TIME_ZONES = ['Europe/London', 'Europe/Dublin', 'Europe/Paris', 'Europe/Berlin', 'Europe/Madrid', 'America/New_York', 'Asia/Kolkata', 'Australia/Sydney'];
 
 export const EMPTY_SESSION: SessionValues = { title: '', description: '', mode: 'online', date: '', start: '', end: '', timeZone: 'Europe/London', venue: '', area: '', capInPerson: '', capOnline: '', policy: 'auto', closesDate: '', closesTime: '', courseId: '', part: '1', trainerIds: [], roomKind: 'webinar', threshold: '75', offerHold: '1440', endsNextDay: 'if-before' };
 
@@ -157,7 +160,7 @@ export function toInput(v: SessionValues): { input: CreateSessionInput; errors: 
     }
     closesAt = v.closesDate ? zonedIso(v.closesDate, v.closesTime || '00:00', tz) : null;
   } catch {
-    found.push({ field: 'timeZone', message: 'Time zone must be an IANA time zone such as Europe/London' });
+    found.push({ field: 'timeZone', message: 'Time zone must be written as region and city, such as Europe/London' });
   }
   if (!dayGiven) found.push({ field: 'date', message: 'Enter the date of the session' });
   if (!timeGiven(v.start)) found.push({ field: 'start', message: 'Enter a start time, like 16:00' });
@@ -284,6 +287,21 @@ export function SessionFields({ values, set, errors, sessionId }: { values: Sess
     }
   })();
   const inPast = startsAt !== null && Date.parse(startsAt) < serverNow();
+  // Begun, it can still be booked while enough of it is left to attend (the server's own rule).
+  const bookableTill = ((start: string | null) => {
+    if (!inPast || start === null) return null;
+    try {
+      const tz = v.timeZone || 'Europe/London';
+      const percent = v.threshold.trim().replace(/\s*%$/, '');
+      const threshold = percent ? Number(percent) / 100 : NaN;
+      const endsAt = zonedIso(endDay(v, v.date), v.end, tz);
+      if (endsAt === null) return null;
+      return bookingEndsAt({ startsAt: start, endsAt, bookingClosesAt: v.closesDate ? zonedIso(v.closesDate, v.closesTime || '00:00', tz) : null, attendanceThreshold: Number.isFinite(threshold) ? threshold : 0.75 });
+    } catch {
+      return null;
+    }
+  })(startsAt);
+  const stillBookable = bookableTill !== null && Date.parse(bookableTill) > serverNow();
   return (
     <>
       <TextField id="title" label="Title" maxLength={200} error={errorFor(errors, 'title')} {...text('title')} />
@@ -309,9 +327,14 @@ export function SessionFields({ values, set, errors, sessionId }: { values: Sess
         <TextField id="end" label="End time" type="time" hint={/^\d{4}-\d{2}-\d{2}$/.test(values.date) && endDay(values, values.date) !== values.date ? `The next day, ${formatLongDay(endDay(values, values.date))}.` : undefined} error={errorFor(errors, 'end')} {...text('end')} />
       </div>
       <div role="status" class={inPast ? 'notice notice-warning' : 'status-empty'}>
-        {inPast && <p>This start time is in the past. You can still save it, for example to record a session that has already taken place.</p>}
+        {inPast && <p>{stillBookable ? 'This start time is in the past: people can book it only while enough of it is left to attend.' : 'This start time is in the past: no one will be able to book it.'}</p>}
       </div>
-      <TextField id="timeZone" label="Time zone" hint="The zone the times above are in, such as Europe/London." spellcheck={false} error={errorFor(errors, 'timeZone')} {...text('timeZone')} />
+      <TextField id="timeZone" label="Time zone" hint="The zone the times above are in, written as region and city, such as Europe/London: choose one from the list, or type another." spellcheck={false} autocomplete="off" list="time-zones" error={errorFor(errors, 'timeZone')} {...text('timeZone')} />
+      <datalist id="time-zones">
+        {COMMON_TIME_ZONES.map((zone) => (
+          <option key={zone} value={zone} />
+        ))}
+      </datalist>
       {v.mode !== 'online' && <TextField id="venue" label="Venue" maxLength={300} error={errorFor(errors, 'venue')} {...text('venue')} />}
       <Field id="area" label="Area (optional)" hint={AREA_HINT} error={errorFor(errors, 'area')}>
         <select id="area" name="area" {...described('area', AREA_HINT, errorFor(errors, 'area'))} value={v.area} onChange={(e) => set({ area: (e.currentTarget as HTMLSelectElement).value })}>
