@@ -18,6 +18,14 @@ export type AuditSubjectKind = z.infer<typeof AuditSubjectKind>;
 export const AuditNamed = z.object({ id: z.string(), name: z.string().nullable() });
 export type AuditNamed = z.infer<typeof AuditNamed>;
 
+/**
+ * Where a person named in an entry is, as their account now is, to tell apart people with the
+ * same name: their organisation's name (null: none, or one no longer listed) and their role
+ * (null: no such account). Looked up as the log is read, like the names; never kept in it.
+ */
+export const AuditPlace = z.object({ orgName: z.string().nullable(), role: Role.nullable() });
+export type AuditPlace = z.infer<typeof AuditPlace>;
+
 /** A role and organisation changed (`change_placement`): each from and to, the organisations by id and name (null: none). */
 export const PlacementDetail = z.object({
   role: z.object({ from: Role, to: Role }),
@@ -37,10 +45,10 @@ const entry = <A extends string, D extends z.ZodType>(action: A, detail: D) =>
     /** When (ISO 8601, UTC). */
     at: z.string(),
     action: z.literal(action),
-    /** Who did it: always a person. */
-    actor: AuditNamed,
-    /** Whose account (or which provider or organisation) it was done to. */
-    subject: AuditNamed.extend({ kind: AuditSubjectKind }),
+    /** Who did it: always a person, with where they now are. */
+    actor: AuditNamed.extend(AuditPlace.shape),
+    /** Whose account (or which provider or organisation) it was done to; a person's with where they now are (`orgName`, `role`), which others leave out. */
+    subject: AuditNamed.extend({ kind: AuditSubjectKind, ...AuditPlace.partial().shape }),
     detail,
   });
 

@@ -17,8 +17,8 @@
  *   organisation's staff held to its own sign-in or let go (service.ts `createOrg`, `updateOrg`;
  *   subject: the organisation): who can sign in where.
  *
- * Administrators read it (`GET /api/audit-log`): names are looked up as it is read, from the
- * rows as they now are.
+ * Administrators read it (`GET /api/audit-log`): names, and where the people named now are
+ * (organisation and role), are looked up as it is read, from the rows as they now are.
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
@@ -70,7 +70,7 @@ export async function recordAudit(db: Q, entry: AuditRecord) {
  * A page of entries, newest first (by `at`, then `id`): those older than `before` when given,
  * and only those `person` did or that were done to them when given; one more than `limit`, so
  * the caller knows whether older ones follow. Each with its actor's and subject's names as the
- * rows now hold them (null: no such row).
+ * rows now hold them (null: no such row), and the people's roles and organisations' names.
  */
 function entriesPage(db: Q, opts: { person?: string; before?: { at: string; id: string }; limit: number }) {
   let q = db
@@ -79,7 +79,10 @@ function entriesPage(db: Q, opts: { person?: string; before?: { at: string; id: 
     .leftJoin('users as su', (j) => j.onRef('su.id', '=', 'a.subject_id').on('a.subject_kind', '=', 'person'))
     .leftJoin('organisations as so', (j) => j.onRef('so.id', '=', 'a.subject_id').on('a.subject_kind', '=', 'organisation'))
     .leftJoin('identity_providers as sp', (j) => j.onRef('sp.id', '=', 'a.subject_id').on('a.subject_kind', '=', 'identity_provider'))
-    .select(['a.id', 'a.at', 'a.action', 'a.actor_id', 'a.subject_kind', 'a.subject_id', 'a.detail', 'actor.name as actor_name', 'su.name as person_name', 'so.name as org_name', 'sp.label as provider_label']);
+    // Where the actor and a person subject now are (their organisation, else their role), to tell people of one name apart.
+    .leftJoin('organisations as ao', 'ao.id', 'actor.org_id')
+    .leftJoin('organisations as suo', 'suo.id', 'su.org_id')
+    .select(['a.id', 'a.at', 'a.action', 'a.actor_id', 'a.subject_kind', 'a.subject_id', 'a.detail', 'actor.name as actor_name', 'actor.role as actor_role', 'ao.name as actor_org_name', 'su.name as person_name', 'su.role as person_role', 'suo.name as person_org_name', 'so.name as org_name', 'sp.label as provider_label']);
   const person = opts.person;
   if (person !== undefined) q = q.where((eb) => eb.or([eb('a.actor_id', '=', person), eb.and([eb('a.subject_kind', '=', 'person'), eb('a.subject_id', '=', person)])]));
   const before = opts.before;
@@ -115,8 +118,13 @@ export async function auditLog(deps: Deps, actor: AuthUser, query: AuditLogQuery
     const base = {
       id: r.id,
       at: r.at,
-      actor: { id: r.actor_id, name: r.actor_name ?? null },
-      subject: { kind: r.subject_kind, id: r.subject_id, name: (r.subject_kind === 'person' ? r.person_name : r.subject_kind === 'organisation' ? r.org_name : r.provider_label) ?? null },
+      actor: { id: r.actor_id, name: r.actor_name ?? null, orgName: r.actor_org_name ?? null, role: r.actor_role ?? null },
+      subject: {
+        kind: r.subject_kind,
+        id: r.subject_id,
+        name: (r.subject_kind === 'person' ? r.person_name : r.subject_kind === 'organisation' ? r.org_name : r.provider_label) ?? null,
+        ...(r.subject_kind === 'person' ? { orgName: r.person_org_name ?? null, role: r.person_role ?? null } : {}),
+      },
     };
     switch (r.action) {
       case 'change_placement': {

@@ -85,8 +85,9 @@ describe('what is recorded', () => {
     expect(page.person).toBeNull();
     expect(page.items.map((e) => e.action)).toEqual(['rectify_personal_data', 'rectify_personal_data', 'send_password_reset', 'revoke_captioner', 'grant_captioner', 'enable_account', 'disable_account', 'change_placement', 'change_placement']);
     for (const e of page.items) {
-      expect(e.actor).toEqual({ id: admin.id, name: 'Ada Admin' });
-      expect(e.subject).toEqual({ kind: 'person', id: teacher.id, name: 'Tess Teacher-Jones' });
+      // Where each now is, looked up as the log is read: no organisation (an administrator), Hilltop.
+      expect(e.actor).toEqual({ id: admin.id, name: 'Ada Admin', orgName: null, role: 'admin' });
+      expect(e.subject).toEqual({ kind: 'person', id: teacher.id, name: 'Tess Teacher-Jones', orgName: 'Hilltop', role: 'trainer' });
     }
     expect(page.items.at(-1)).toMatchObject({ at: '2026-03-02T09:00:00.000Z', detail: { role: { from: 'staff', to: 'office' }, organisation: { from: { id: riverside.id, name: 'Riverside Primary' }, to: { id: hilltop.id, name: 'Hilltop' } } } });
     expect(page.items[0]).toMatchObject({ at: '2026-03-02T09:08:00.000Z', detail: { fields: ['name', 'email'] } });
@@ -266,6 +267,34 @@ describe('reading it', () => {
       role: { from: 'office', to: 'office' },
       organisation: { from: { id: school.id, name: 'Ash Primary' }, to: { id: hilltop.id, name: 'Hilltop' } },
     });
+  });
+
+  it('tells people of one name apart by where they now are (organisation, else role), looked up as it is read', async () => {
+    const riverside = await t.org('Riverside Primary');
+    const hilltop = await t.org('Hilltop');
+    const admin = await t.user('admin', null, 'Grace Okafor');
+    const office = await t.user('office', riverside.id, 'Grace Okafor');
+    const teacher = await t.user('staff', riverside.id, 'Grace Okafor');
+    await ok('PATCH', `/api/users/${teacher.id}`, office, { disabled: true });
+    later();
+    await ok('PATCH', `/api/users/${teacher.id}`, admin, { disabled: false });
+    later();
+    // Moved after the entries were written: they say where she is now (the log keeps no place).
+    await ok('PUT', `/api/users/${teacher.id}/placement`, admin, { role: 'trainer', orgId: null });
+    const { page } = await log(admin);
+    expect(page.items.map((e) => [e.action, e.actor, e.subject])).toEqual([
+      ['change_placement', { id: admin.id, name: 'Grace Okafor', orgName: null, role: 'admin' }, { kind: 'person', id: teacher.id, name: 'Grace Okafor', orgName: null, role: 'trainer' }],
+      ['enable_account', { id: admin.id, name: 'Grace Okafor', orgName: null, role: 'admin' }, { kind: 'person', id: teacher.id, name: 'Grace Okafor', orgName: null, role: 'trainer' }],
+      ['disable_account', { id: office.id, name: 'Grace Okafor', orgName: 'Riverside Primary', role: 'office' }, { kind: 'person', id: teacher.id, name: 'Grace Okafor', orgName: null, role: 'trainer' }],
+    ]);
+    await ok('PUT', `/api/users/${office.id}/placement`, admin, { role: 'office', orgId: hilltop.id });
+    const again = (await log(admin, { person: office.id })).page;
+    expect(again.items.map((e) => [e.action, e.actor.orgName, e.subject.orgName])).toEqual([
+      ['change_placement', null, 'Hilltop'],
+      ['disable_account', 'Hilltop', null],
+    ]);
+    // No organisation's name was written to the log (only a placement's ids and roles, its detail).
+    expect(JSON.stringify(await t.db.selectFrom('audit_log').selectAll().execute())).not.toMatch(/Riverside|Hilltop|Grace/);
   });
 
   it('names an organisation since deleted, and a subject of another kind, as they now are', async () => {

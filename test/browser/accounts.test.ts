@@ -239,7 +239,7 @@ describe.skipIf(!browserAvailable)('account pages', () => {
 
     await activate(page, `Turn on account: ${staff.name}`, { back: true });
     // Turning it on does not give back the place given up, and the office is told so.
-    await page.getByRole('status').filter({ hasText: `${staff.name}'s account is on again. They can sign in. Places given up when it was turned off are not given back: book them again if they still need them.` }).waitFor();
+    await page.getByRole('status').filter({ hasText: `${staff.name}'s account is on again. They can sign in. The place given up when it was turned off is not given back: book it again if they still need it.` }).waitFor();
     await card.getByText('Active', { exact: true }).waitFor();
     const place = await t.db.selectFrom('bookings').select('status').where('session_id', '=', booked.id).where('user_id', '=', staff.id).executeTakeFirstOrThrow();
     expect(place.status).toBe('cancelled');

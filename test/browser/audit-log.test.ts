@@ -70,21 +70,22 @@ describe.skipIf(!browserAvailable)('the audit log', { timeout: 180_000 }, () => 
     await expect.poll(() => count.innerText()).toBe('2 entries, newest first.');
     const rows = page.locator('tbody tr');
     const cells = async (i: number) => (await rows.nth(i).locator('th, td').allInnerTexts()).map((s) => s.replace(/\s+/g, ' ').trim());
-    expect((await cells(0)).slice(1)).toEqual(['Ada Admin', 'Turned the account off', owen.name]);
-    expect((await cells(1)).slice(1)).toEqual(['Ada Admin', 'Changed role from Staff to School office and moved from Riverside Primary to Hilltop', tess.name]);
+    // Each person named with where they now are: an administrator by role, the others by organisation.
+    expect((await cells(0)).slice(1)).toEqual(['Ada Admin (Administrator)', 'Turned the account off', `${owen.name} (Riverside Primary)`]);
+    expect((await cells(1)).slice(1)).toEqual(['Ada Admin (Administrator)', 'Changed role from Staff to School office and moved from Riverside Primary to Hilltop', `${tess.name} (Hilltop)`]);
     // When: the date and time in England, with its zone, as other pages show it.
     expect((await cells(0))[0]).toMatch(/^\w{3}, \d{1,2} \w{3} \d{4}, \d{2}:\d{2} (GMT|BST)$/);
     await checkPage(page, 'audit log (320 px)');
 
     // Whose account links to the person's record, which opens their Account history.
-    await activate(page, tess.name, { max: 40 });
+    await activate(page, `${tess.name} (Hilltop)`, { max: 40 });
     await page.getByRole('heading', { level: 1, name: tess.name }).waitFor();
     await expectFocused(page, 'h1');
     await checkPage(page, 'a person’s record (320 px)');
     await activate(page, `Account history: ${tess.name}`, { max: 80 });
     await page.getByRole('heading', { level: 1, name: `Account history: ${tess.name}` }).waitFor();
     await expect.poll(() => count.innerText()).toBe(`1 entry by or about ${tess.name}, newest first.`);
-    expect((await cells(0)).slice(1)).toEqual(['Ada Admin', 'Changed role from Staff to School office and moved from Riverside Primary to Hilltop', tess.name]);
+    expect((await cells(0)).slice(1)).toEqual(['Ada Admin (Administrator)', 'Changed role from Staff to School office and moved from Riverside Primary to Hilltop', `${tess.name} (Hilltop)`]);
     expect(await page.title()).toMatch(/^Account history: Tess Teacher – /);
     await checkPage(page, 'account history (320 px)');
     // And back to the whole log.
@@ -102,7 +103,7 @@ describe.skipIf(!browserAvailable)('the audit log', { timeout: 180_000 }, () => 
     await page.getByRole('heading', { level: 1, name: 'Audit log' }).waitFor();
     await expect.poll(() => count.innerText()).toBe('The 50 newest entries, newest first. Older entries follow on the next page.');
     expect(await rows.count()).toBe(50);
-    expect((await cells(0)).slice(1)).toEqual(['Ada Admin', 'Made them a captioner', LONG_NAME]);
+    expect((await cells(0)).slice(1)).toEqual(['Ada Admin (Administrator)', 'Made them a captioner', `${LONG_NAME} (Riverside Primary)`]);
     await checkPage(page, 'audit log, first of two pages, a long name (320 px)');
     // Written meanwhile: it is not on the older page, which starts where this one ended.
     later();
@@ -111,8 +112,8 @@ describe.skipIf(!browserAvailable)('the audit log', { timeout: 180_000 }, () => 
     await expectFocused(page, '#audit-count');
     await expect.poll(() => count.innerText()).toBe('7 older entries, newest first. These are the oldest.');
     expect(await rows.count()).toBe(7);
-    expect((await cells(5)).slice(2)).toEqual(['Turned the account off', owen.name]);
-    expect((await cells(6)).slice(2)).toEqual(['Changed role from Staff to School office and moved from Riverside Primary to Hilltop', tess.name]);
+    expect((await cells(5)).slice(2)).toEqual(['Turned the account off', `${owen.name} (Riverside Primary)`]);
+    expect((await cells(6)).slice(2)).toEqual(['Changed role from Staff to School office and moved from Riverside Primary to Hilltop', `${tess.name} (Hilltop)`]);
     expect(await page.getByRole('link', { name: 'Older entries' }).count()).toBe(0);
     await checkPage(page, 'audit log, older entries (320 px)');
 
@@ -123,7 +124,7 @@ describe.skipIf(!browserAvailable)('the audit log', { timeout: 180_000 }, () => 
     await expectFocused(page, '#audit-count');
     await expect.poll(() => count.innerText()).toBe('The 50 newest entries, newest first. Older entries follow on the next page.');
     // The entry written meanwhile leads.
-    expect((await cells(0)).slice(2)).toEqual(['Stopped them being a captioner', LONG_NAME]);
+    expect((await cells(0)).slice(2)).toEqual(['Stopped them being a captioner', `${LONG_NAME} (Riverside Primary)`]);
     await checkPage(page, 'audit log, newest entries (desktop)');
     await page.goto(`/admin/audit-log?person=${owen.id}`);
     await page.getByRole('heading', { level: 1, name: `Account history: ${owen.name}` }).waitFor();

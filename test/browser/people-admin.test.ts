@@ -471,7 +471,7 @@ describe.skipIf(!browserAvailable)('administration of people, imports and trust 
     await question.waitFor();
     await expectFocused(page, '.confirm p[tabindex="-1"]');
     expect(await question.innerText()).toBe(
-      `Make ${petra.name} trainer at ${school.name}? They give up their places on in-house sessions still to come for staff of ${school.name} that their new place does not include (each is told by email), and stop leading in-house training there. Changing them back later does not give these back.`,
+      `Make ${petra.name} trainer at ${school.name}? Any places they hold on in-house sessions still to come for staff of ${school.name} that their new place does not include are given up (they are told of each by email), and if they lead in-house training there, they stop. Changing them back later does not give these back.`,
     );
     await checkPage(page, 'asked before a change of role that gives things up (320 px)');
     // "No, not yet" changes nothing and gives focus back to Save.

@@ -318,14 +318,16 @@ export function useDownload(): Download {
 
 /**
  * A download's refusal (an alert) and progress ("Preparing your spreadsheet…", then "Your
- * spreadsheet is downloading."), both in the page from the start so either is announced;
+ * spreadsheet is downloading."; `whose`, for someone else's file: "Grace Okafor's"), both in the page from the start so either is announced;
  * focus stays where it was (on the link or button), so pressing it again tries again.
  */
-export function DownloadMessages({ download }: { download: Download }) {
+export function DownloadMessages({ download, whose }: { download: Download; whose?: string }) {
+  // `whose`: someone else's file, named ("Grace Okafor's data file is downloading."), not "your".
+  const [of, Of] = whose ? [whose, whose] : ['your', 'Your'];
   return (
     <>
       <Alert message={download.error ? messageOf(download.error) : ''} />
-      <Status message={download.busy ? `Preparing your ${download.what}…` : download.done ? `Your ${download.what} is downloading.` : ''} />
+      <Status message={download.busy ? `Preparing ${of} ${download.what}…` : download.done ? `${Of} ${download.what} is downloading.` : ''} />
     </>
   );
 }

@@ -51,6 +51,8 @@ export function PersonCard({ person, canDisable, canSetCaptioner, canSetJobRole,
   // Fetched by the page, so a refusal (their data erased, moved out of reach) is said in the card.
   const personalData = useDownloadLink(dataHref, 'personal-data.json', 'data file');
   const focusLater = useFocusLater();
+  /** How many places turning the account off gave up, when it was turned off here (else not known: the server keeps no count of it). */
+  const givenUpHere = useRef<number | null>(null);
 
   /** Runs one of the card's changes: one at a time, its failure said on the card. */
   async function act(run: () => Promise<void>) {
@@ -69,6 +71,7 @@ export function PersonCard({ person, canDisable, canSetCaptioner, canSetJobRole,
   const change = (body: { disabled?: boolean; captioner?: boolean }, message: string) =>
     act(async () => {
       const next = await api(`/api/users/${encodeURIComponent(person.id)}`, PersonChanged, { method: 'PATCH', body });
+      if (body.disabled === true) givenUpHere.current = next.placesGivenUp;
       onChanged(
         next,
         <>
@@ -154,7 +157,7 @@ export function PersonCard({ person, canDisable, canSetCaptioner, canSetJobRole,
         )}
         {canDisable &&
           (person.disabled ? (
-            <button type="button" class="button button-secondary" aria-disabled={busy ? 'true' : undefined} onClick={() => change({ disabled: false }, `${person.name}'s account is on again. They can sign in. Places given up when it was turned off are not given back: book them again if they still need them.`)}>
+            <button type="button" class="button button-secondary" aria-disabled={busy ? 'true' : undefined} onClick={() => change({ disabled: false }, `${person.name}'s account is on again. They can sign in.${placesNotGivenBack(givenUpHere.current)}`)}>
               Turn on account<span class="visually-hidden">: {person.name}</span>
             </button>
           ) : (
@@ -194,7 +197,7 @@ export function PersonCard({ person, canDisable, canSetCaptioner, canSetJobRole,
           </button>
         )}
       </div>
-      {canDisable && <DownloadMessages download={personalData.download} />}
+      {canDisable && <DownloadMessages download={personalData.download} whose={`${person.name}'s`} />}
       {showRecord && <PersonRecord person={person} certificates={canSetCaptioner} />}
       {canSetDetails && <PersonDetails person={person} onChanged={onChanged} />}
       {canSetCaptioner && <PersonAdmin person={person} onChanged={onChanged} />}
@@ -209,6 +212,17 @@ export function PersonCard({ person, canDisable, canSetCaptioner, canSetJobRole,
       <Alert message={error} />
     </li>
   );
+}
+
+/**
+ * Turning an account on does not give back the places turning it off gave up: said with how
+ * many when this card turned it off (nothing when none were), else as what happens if any were.
+ */
+function placesNotGivenBack(givenUp: number | null): string {
+  if (givenUp === 0) return '';
+  if (givenUp === 1) return ' The place given up when it was turned off is not given back: book it again if they still need it.';
+  if (givenUp !== null) return ` The ${givenUp} places given up when it was turned off are not given back: book them again if they still need them.`;
+  return ' If any places were given up when it was turned off, they are not given back: book them again if they still need them.';
 }
 
 /** The form that puts a person's name and email right, opened on demand (drawn only when open, so its fields are not in the page's tab order until then). */

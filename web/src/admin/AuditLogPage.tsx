@@ -12,6 +12,7 @@ import { PageHeading, TableScroll, useApp, useFocusLater } from '../components.j
 import { formatDateTime, listOf, plural } from '../format.js';
 import { Loaded, useLoad } from '../load.js';
 import { Link } from '../router.js';
+import { KeysetPagination } from '../pagination.js';
 
 /** How many entries a page lists. */
 const PAGE = 50;
@@ -80,11 +81,25 @@ const PROVIDER_SETTING_WORDS: Record<ProviderSetting, string> = {
   orgClaimScope: 'which organisations its claim may name',
 };
 
+/**
+ * A person an entry names, by name and where they now are, their organisation or else their
+ * role ("Grace Okafor (Riverside Primary)", "Grace Okafor (Trainer)"), so that people of one
+ * name are told apart, also by a screen reader listing the page's links; linked to their record.
+ */
+export function personWords(p: { name: string | null; orgName?: string | null; role?: keyof typeof ROLE_LABEL | null }): string {
+  if (p.name === null) return 'Someone no longer found';
+  const where = p.orgName ?? (p.role ? ROLE_LABEL[p.role] : null);
+  return where ? `${p.name} (${where})` : p.name;
+}
+
+function Person({ person }: { person: { id: string; name: string | null; orgName?: string | null; role?: keyof typeof ROLE_LABEL | null } }) {
+  if (person.name === null) return <>{personWords(person)}</>;
+  return <Link href={`/admin/people/${encodeURIComponent(person.id)}`}>{personWords(person)}</Link>;
+}
+
 /** Whose account (or which organisation or identity provider) it was done to: a person's links to their record. */
 function Subject({ subject }: { subject: AuditEntry['subject'] }) {
-  if (subject.kind === 'person') {
-    return subject.name === null ? <>Someone no longer found</> : <Link href={`/admin/people/${encodeURIComponent(subject.id)}`}>{subject.name}</Link>;
-  }
+  if (subject.kind === 'person') return <Person person={subject} />;
   if (subject.kind === 'organisation') return <>{subject.name === null ? 'An organisation no longer listed' : `${subject.name} (organisation)`}</>;
   return <>{subject.name === null ? 'An identity provider since removed' : `${subject.name} (identity provider)`}</>;
 }
@@ -107,8 +122,10 @@ export function AuditLogPage() {
   const focusOn = (id: string) => () => focusLater(() => document.getElementById(id), { force: true });
 
   const d = state.data?.asked.person === person ? state.data : undefined;
-  const whoseName = d?.person ? (d.person.name ?? 'someone not found') : null;
-  const title = person ? (whoseName ? `Account history: ${whoseName}` : 'Account history') : 'Audit log';
+  // An id no account has (a mistyped or old link): said plainly, with the ways back, and no log.
+  const nobody = !!d?.person && d.person.name === null;
+  const whoseName = d?.person?.name ?? null;
+  const title = nobody ? 'Person not found' : person ? (whoseName ? `Account history: ${whoseName}` : 'Account history') : 'Audit log';
 
   let count: ComponentChildren = '';
   if (state.data && state.data.asked.person === person && state.data.asked.before === before) {
@@ -125,91 +142,95 @@ export function AuditLogPage() {
         : `${older ? `${plural(n, 'older entry', 'older entries')}` : state.data.next ? `The ${n} newest entries` : plural(n, 'entry', 'entries')}${about}, newest first.${state.data.next ? ' Older entries follow on the next page.' : older ? ' These are the oldest.' : ''}`;
   }
 
+  /** "Newest entries" and "Older entries" for the page in view (`where`: above or below its table, when two). */
+  const pagination = (data: { asked: { person: string | null; before: string | null }; next: string | null }, where?: 'above' | 'below') => (
+    <KeysetPagination
+      label={`${person ? 'Pages of the account history' : 'Pages of the audit log'}${where ? `, ${where} the table` : ''}`}
+      first={data.asked.before ? auditLogHref({ person: data.asked.person }) : null}
+      firstLabel="Newest entries"
+      next={data.next ? auditLogHref({ person: data.asked.person, before: data.next }) : null}
+      nextLabel="Older entries"
+      resultsId="audit-count"
+    />
+  );
+
   return (
     <>
-      <PageHeading title={title} navigated={loc.navigated} error={!asked.success || (!!state.error && !state.data)}>
+      <PageHeading title={title} navigated={loc.navigated} error={nobody || !asked.success || (!!state.error && !state.data)}>
         {title}
       </PageHeading>
-      {person ? (
-        <p class="back">
-          <Link href={LOG} onClick={focusOn('audit-count')}>
-            The whole audit log
-          </Link>
+      {nobody ? (
+        <p role="alert">
+          No one with this link was found. <Link href="/admin/people">Find them in People</Link>, or read <Link href={LOG}>the whole audit log</Link>.
         </p>
-      ) : null}
-      <p class="hint">
-        {person ? 'What they did, and what was done to their account, newest first.' : 'Who did what to whose account, newest first: roles and organisations changed, accounts turned off and on, captioners, password reset links sent, names and email addresses put right, personal data downloaded or erased, identity providers added, changed or removed, and organisations made to require their own sign-in or no longer.'}{' '}
-        Names are as the accounts now hold them: someone whose personal data was erased shows as “Erased person”.
-      </p>
-      {!asked.success ? (
-        <div role="alert" class="notice notice-error">
-          <p>
-            This address does not name a person or a place in the audit log. <Link href={LOG}>Go to the newest entries</Link>.
-          </p>
-        </div>
       ) : (
         <>
-          {/* In the page before the entries load, so the count is read out when it arrives; following Older or Newest entries focuses it. */}
-          <p role="status" class="count" id="audit-count" tabIndex={-1}>
-            {count}
+          {person ? (
+            <p class="back">
+              <Link href={LOG} onClick={focusOn('audit-count')}>
+                The whole audit log
+              </Link>
+            </p>
+          ) : null}
+          <p class="hint">
+            {person ? 'What they did, and what was done to their account, newest first.' : 'Who did what to whose account, newest first: roles and organisations changed, accounts turned off and on, captioners, password reset links sent, names and email addresses put right, personal data downloaded or erased, identity providers added, changed or removed, and organisations made to require their own sign-in or no longer.'}{' '}
+            Names are as the accounts now hold them, with each person’s organisation (or, without one, their role) as it now is: someone whose personal data was erased shows as “Erased person”.
           </p>
-          <Loaded state={state} what="the audit log">
-            {(data) => (
-              <>
-                {data.items.length > 0 && (
-                  <TableScroll label={person ? 'Account history' : 'Audit log'}>
-                    <table class="stack">
-                      <caption class="visually-hidden">{title}, newest first</caption>
-                      <thead>
-                        <tr>
-                          <th scope="col">When</th>
-                          <th scope="col">Who</th>
-                          <th scope="col">What</th>
-                          <th scope="col">Done to</th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {data.items.map((e) => (
-                          <tr key={e.id}>
-                            <th scope="row" data-label="When">
-                              <time dateTime={e.at}>{formatDateTime(e.at)}</time>
-                            </th>
-                            <td data-label="Who" class="break">
-                              {e.actor.name ?? 'Someone no longer found'}
-                            </td>
-                            <td data-label="What">{whatWasDone(e)}</td>
-                            <td data-label="Done to" class="break">
-                              <Subject subject={e.subject} />
-                            </td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  </TableScroll>
+          {!asked.success ? (
+            <div role="alert" class="notice notice-error">
+              <p>
+                This address does not name a person or a place in the audit log. <Link href={LOG}>Go to the newest entries</Link>.
+              </p>
+            </div>
+          ) : (
+            <>
+              {/* In the page before the entries load, so the count is read out when it arrives; following Older or Newest entries focuses it. */}
+              <p role="status" class="count" id="audit-count" tabIndex={-1}>
+                {count}
+              </p>
+              <Loaded state={state} what="the audit log">
+                {(data) => (
+                  <>
+                    {/* Above the table too (as Mail's): a keyboard user need not pass 50 rows to turn the page. */}
+                    {data.items.length > 0 && pagination(data, 'above')}
+                    {data.items.length > 0 && (
+                      <TableScroll label={person ? 'Account history' : 'Audit log'}>
+                        <table class="stack">
+                          <caption class="visually-hidden">{title}, newest first</caption>
+                          <thead>
+                            <tr>
+                              <th scope="col">When</th>
+                              <th scope="col">Who</th>
+                              <th scope="col">What</th>
+                              <th scope="col">Done to</th>
+                            </tr>
+                          </thead>
+                          <tbody>
+                            {data.items.map((e) => (
+                              <tr key={e.id}>
+                                <th scope="row" data-label="When">
+                                  <time dateTime={e.at}>{formatDateTime(e.at)}</time>
+                                </th>
+                                {/* Whole words side by side ("Administrator" was broken to fit a narrow column); stacked, a long name wraps anywhere (trainer.css). */}
+                                <td data-label="Who">
+                                  <Person person={e.actor} />
+                                </td>
+                                <td data-label="What">{whatWasDone(e)}</td>
+                                <td data-label="Done to">
+                                  <Subject subject={e.subject} />
+                                </td>
+                              </tr>
+                            ))}
+                          </tbody>
+                        </table>
+                      </TableScroll>
+                    )}
+                    {pagination(data, data.items.length > 0 ? 'below' : undefined)}
+                  </>
                 )}
-                {(data.asked.before || data.next) && (
-                  <nav aria-label={person ? 'Pages of the account history' : 'Pages of the audit log'} class="pagination">
-                    <ul class="plain">
-                      {data.asked.before && (
-                        <li>
-                          <Link href={auditLogHref({ person: data.asked.person })} onClick={focusOn('audit-count')}>
-                            Newest entries
-                          </Link>
-                        </li>
-                      )}
-                      {data.next && (
-                        <li>
-                          <Link href={auditLogHref({ person: data.asked.person, before: data.next })} rel="next" onClick={focusOn('audit-count')}>
-                            Older entries
-                          </Link>
-                        </li>
-                      )}
-                    </ul>
-                  </nav>
-                )}
-              </>
-            )}
-          </Loaded>
+              </Loaded>
+            </>
+          )}
         </>
       )}
     </>

@@ -39,6 +39,10 @@ const domainId = (r: DomainRow) => `idp-domain-${r.key}`;
 const orgId = (r: DomainRow) => `idp-org-${r.key}`;
 const ADD_DOMAIN_ID = 'idp-add-domain';
 
+/** Adding a provider whose issuer address gave no discovery document: what to check. */
+export const ISSUER_UNREADABLE =
+  'Issuer address: no identity provider answered there. Check that it is the provider’s issuer address, up to and including the tenant (for Microsoft, https://login.microsoftonline.com/ then your tenant ID then /v2.0; for Google, https://accounts.google.com), and that this server can reach it: a firewall or proxy may block it.';
+
 /** Words for the row at `index` (from 0), as its label says them. */
 const rowName = (index: number) => `email domain ${index + 1}`;
 
@@ -136,6 +140,8 @@ export function ProviderForm({ provider, onSaved, onErrors, cancelHref, summaryL
           : await api('/api/identity-providers', IdentityProvider, { method: 'POST', body });
         if (here()) onSaved(saved);
       } catch (err) {
+        // Adding: no discovery document could be read at the issuer typed (422 fetch_failed): said with what to check.
+        if (!editing && err instanceof ApiError && err.code === 'fetch_failed') return setErrors([{ field: 'idp-issuer', message: ISSUER_UNREADABLE }]);
         const issues = apiIssues(err).map((i) => (/^orgDomains\.\d+\.orgId$/.test(String(i.path)) ? { ...i, message: 'must be chosen again: the organisation chosen no longer exists' } : i));
         if (issues.length) return setErrors(toFieldErrors(issues, fields, editing ? fields.label! : fields.issuer!));
         // Adding: the discovery document could not be read or used at the issuer typed.

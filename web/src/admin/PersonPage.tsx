@@ -15,11 +15,13 @@ import { AdminPersonCard } from './AdminPersonCard.js';
 
 export function PersonPage({ userId }: { userId: string }) {
   const { loc } = useApp();
+  // No such person (an old or mistyped link: an unknown id, or no id at all): null, said plainly below with the way back.
   const person = useLoad(async () => {
     try {
       return await api(`/api/users/${encodeURIComponent(userId)}`, User);
     } catch (e) {
-      throw e instanceof ApiError && e.status === 404 ? new ApiError(404, 'not_found', 'There is no such person.') : e;
+      if (e instanceof ApiError && (e.status === 404 || (e.status === 400 && e.code === 'validation_failed'))) return null;
+      throw e;
     }
   }, [userId]);
   const [message, setMessage] = useState<ComponentChildren>('');
@@ -28,7 +30,17 @@ export function PersonPage({ userId }: { userId: string }) {
     <>
       <PendingHeading state={person} title="Person" navigated={loc.navigated} />
       <Loaded state={person} what="the person">
-        {(p) => (
+        {(p) =>
+          p === null ? (
+            <>
+              <PageHeading title="Person not found" navigated={loc.navigated} error>
+                Person not found
+              </PageHeading>
+              <p role="alert">
+                No one with this link was found. <Link href="/admin/people">Find them in People</Link>.
+              </p>
+            </>
+          ) : (
           <>
             <PageHeading title={p.name} navigated={loc.navigated}>
               <span class="break">{p.name}</span>
@@ -58,7 +70,8 @@ export function PersonPage({ userId }: { userId: string }) {
               </ul>
             )}
           </>
-        )}
+          )
+        }
       </Loaded>
     </>
   );

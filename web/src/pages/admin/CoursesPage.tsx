@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { Course, CreateCourseInput } from '../../../../shared/sessions.js';
 import { PeoplePage } from '../../../../shared/accounts.js';
 import { api, ApiError } from '../../api.js';
-import { apiIssues, ConfirmButton, described, ErrorSummary, errorFor, Field, messageOf, PageHeading, Status, TextField, toFieldErrors, useApp, useFocusLater, type FieldError } from '../../components.js';
+import { apiIssues, AskBeforeSaving, ConfirmButton, described, ErrorSummary, errorFor, Field, messageOf, PageHeading, Status, TextField, toFieldErrors, useApp, useFocusLater, type FieldError } from '../../components.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
 import { CourseFeedbackSettingsList } from '../../../../shared/feedback.js';
 import { AnonymousFeedbackToggle } from '../../feedback/pages.js';
@@ -143,12 +143,17 @@ function CourseDetails({ course, onSaved, onGone, reload, onError }: { course: C
   const [title, setTitle] = useState(course.title);
   const [description, setDescription] = useState(course.description);
   const [errors, setErrors] = useState<FieldError[]>([]);
+  /** A new title, asked about before saving (see renameQuestion). */
+  const [asking, setAsking] = useState(false);
   const save = useAction();
   const remove = useAction();
   const focusLater = useFocusLater();
   const ids = { edit: `edit-${course.id}`, title: `title-${course.id}`, description: `description-${course.id}`, save: `save-${course.id}` };
   const fields = { title: { id: ids.title, label: 'Title' }, description: { id: ids.description, label: 'Description' } };
   const use = course.use ?? { sessions: 0, cancelledSessions: 0, materials: 0 };
+  // Certificates are issued for sessions attended (and for the course, once complete): with no session, cancelled or not, there are none to speak of.
+  // How many there are is not known here (the courses list counts sessions and materials only).
+  const mayHaveCertificates = use.sessions + use.cancelledSessions > 0;
   function showErrors(found: FieldError[]) {
     setErrors(found);
     onError(found.length > 0);
@@ -156,17 +161,19 @@ function CourseDetails({ course, onSaved, onGone, reload, onError }: { course: C
   function open() {
     setTitle(course.title);
     setDescription(course.description);
+    setAsking(false);
     setEditing(true);
     focusLater(() => document.getElementById(ids.title), { force: true });
   }
   function close() {
     showErrors([]);
     save.clear();
+    setAsking(false);
     setEditing(false);
     focusLater(() => document.getElementById(ids.edit), { force: true });
   }
-  async function submit(e: Event) {
-    e.preventDefault();
+  async function submit(e: Event | null, confirmed = false) {
+    e?.preventDefault();
     // Checked as the server checks a new course (CreateCourseInput): a title, one line, at most 200 characters.
     const parsed = CreateCourseInput.safeParse({ title, description });
     if (!parsed.success) {
@@ -177,6 +184,9 @@ function CourseDetails({ course, onSaved, onGone, reload, onError }: { course: C
     showErrors([]);
     // Only what was changed is sent.
     const body = { ...(parsed.data.title !== course.title ? { title: parsed.data.title } : {}), ...((parsed.data.description ?? '') !== course.description ? { description: parsed.data.description ?? '' } : {}) };
+    // A new title (even in capitals only) makes the certificates already issued check as out of date: asked first, where there may be any.
+    if (body.title !== undefined && mayHaveCertificates && !confirmed) return setAsking(true);
+    setAsking(false);
     await save.run(async () => {
       if (Object.keys(body).length === 0) {
         close();
@@ -216,20 +226,41 @@ function CourseDetails({ course, onSaved, onGone, reload, onError }: { course: C
     return (
       <form onSubmit={submit} noValidate aria-label={`Title and description of ${course.title}`}>
         <ErrorSummary errors={errors} titleId={summaryId} level={3} />
-        <TextField id={ids.title} label="Title" maxLength={200} value={title} error={errorFor(errors, ids.title)} onInput={(e) => setTitle((e.currentTarget as HTMLInputElement).value)} />
+        <TextField
+          id={ids.title}
+          label="Title"
+          maxLength={200}
+          value={title}
+          error={errorFor(errors, ids.title)}
+          onInput={(e) => {
+            setTitle((e.currentTarget as HTMLInputElement).value);
+            setAsking(false);
+          }}
+        />
         <Field id={ids.description} label="Description (optional)" error={errorFor(errors, ids.description)}>
-          <textarea id={ids.description} rows={4} maxLength={10_000} {...described(ids.description, undefined, errorFor(errors, ids.description))} value={description} onInput={(e) => setDescription((e.currentTarget as HTMLTextAreaElement).value)} />
+          <textarea id={ids.description} rows={4} maxLength={10_000} {...described(ids.description, undefined, errorFor(errors, ids.description))} value={description} onInput={(e) => { setDescription((e.currentTarget as HTMLTextAreaElement).value); setAsking(false); }} />
         </Field>
         {/* "Try again" ends where a first save does: on Edit, once the form has closed. */}
         <ActionError action={save} focusTo={() => document.getElementById(ids.edit)} />
-        <div class="actions">
-          <ActionButton id={ids.save} busy={save.busy} busyLabel="Saving…" aria-label={`Save title and description of ${course.title}`}>
-            Save
-          </ActionButton>
-          <button type="button" class="button button-secondary" onClick={close} aria-label={`Cancel changing ${course.title}`}>
-            Cancel
-          </button>
-        </div>
+        <AskBeforeSaving
+          label={`Rename ${course.title}`}
+          question={asking ? `Any certificates already issued for “${course.title}” print its old title: their codes will check as out of date (not forged) until their holders download them again. Rename it to “${title.trim()}”?` : null}
+          confirmLabel="Yes, rename it"
+          keepLabel="No, not yet"
+          busy={save.busy}
+          onConfirm={() => void submit(null, true)}
+          onKeep={() => setAsking(false)}
+          saveId={ids.save}
+        >
+          <div class="actions">
+            <ActionButton id={ids.save} busy={save.busy} busyLabel="Saving…" aria-label={`Save title and description of ${course.title}`}>
+              Save
+            </ActionButton>
+            <button type="button" class="button button-secondary" onClick={close} aria-label={`Cancel changing ${course.title}`}>
+              Cancel
+            </button>
+          </div>
+        </AskBeforeSaving>
       </form>
     );
   }

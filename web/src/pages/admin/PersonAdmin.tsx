@@ -56,7 +56,7 @@ function PersonAdminForm({ person, onChanged }: { person: z.infer<typeof User>; 
       onChanged(
         next,
         <>
-          {`${next.name} is now ${ROLE_LABEL[next.role].toLowerCase()}${next.orgName ? ` at ${next.orgName}` : ''}.${placesGivenUp(next.placesGivenUp, 'an in-house session of their old organisation', 'in-house sessions of their old organisation')}`}
+          {`${next.name} is now ${placeWords(next.role, next.orgName)}.${placesGivenUp(next.placesGivenUp, 'an in-house session of their old organisation', 'in-house sessions of their old organisation')}`}
           <LeftWithoutTrainer list={next.sessionsWithoutTrainer} />
         </>,
       );
@@ -72,6 +72,11 @@ function PersonAdminForm({ person, onChanged }: { person: z.infer<typeof User>; 
             return;
           }
           setErrors([]);
+          // The same role and organisation again: nothing to send (the server would change nothing, and record nothing), said as the name and email form says it.
+          if (role === person.role && (orgId || null) === person.orgId) {
+            save.clear();
+            return onChanged(person, `Nothing was changed: ${person.name} is still ${placeWords(role, person.orgName)}.`);
+          }
           if (placementQuestion(person, role, orgId, orgName)) return setAsking(true);
           await submit();
         }}
@@ -146,6 +151,9 @@ function PersonAdminForm({ person, onChanged }: { person: z.infer<typeof User>; 
 
 const runs = (role: Role) => role === 'trainer' || role === 'admin';
 
+/** A role and organisation in words: "staff at Little Acorns Nursery", "trainer". */
+const placeWords = (role: Role, orgName: string | null) => `${ROLE_LABEL[role].toLowerCase()}${orgName ? ` at ${orgName}` : ''}`;
+
 /**
  * What a change of someone's role or organisation gives up, as a question to ask before saving
  * it, or null when it gives up nothing (setPlacement on the server does the giving up): leaving
@@ -162,7 +170,8 @@ export function placementQuestion(person: z.infer<typeof User>, role: Role, orgI
   const from = person.orgName ?? 'their organisation';
   return [
     `Make ${person.name} ${now}?`,
-    leaving && `They give up their places on in-house sessions still to come for staff of ${from} that their new place does not include (each is told by email), and stop leading in-house training there.`,
+    // Whether they hold such places, or lead there, the page does not know (it would take a query the server does not offer): said as what happens if so.
+    leaving && `Any places they hold on in-house sessions still to come for staff of ${from} that their new place does not include are given up (they are told of each by email), and if they lead in-house training there, they stop.`,
     stopsRunning && 'They no longer run sessions: they come off every course’s list of trainers, and any session still to come that they were to run is listed after saving, to give to another trainer.',
     'Changing them back later does not give these back.',
   ]
