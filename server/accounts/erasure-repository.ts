@@ -147,6 +147,21 @@ function sessionsOf(db: Q, userId: string, identity: string) {
     .union(db.selectFrom('caption_segments').select('session_id').where((eb) => eb.or([eb('author_id', '=', userId), eb('speaker_identity', '=', identity)])));
 }
 
+/** The reasons given for cancelling sessions they took part in that hold their name or address (a trainer's words, kept with the session). */
+export function cancelReasonsNaming(db: Q, userId: string, identity: string, texts: readonly string[]) {
+  return db
+    .selectFrom('sessions')
+    .select(['id', 'cancel_reason', 'cancelled_at'])
+    .where('id', 'in', sessionsOf(db, userId, identity))
+    .where('cancel_reason', 'is not', null)
+    .where((eb) => eb.or(texts.map((t) => lowerContains(db, 'cancel_reason', t))))
+    .execute();
+}
+
+export async function setCancelReason(db: Q, sessionId: string, reason: string | null) {
+  await db.updateTable('sessions').set({ cancel_reason: reason }).where('id', '=', sessionId).execute();
+}
+
 /** Caption segments of their sessions that they spoke, or that hold their name or address. */
 export function captionsNaming(db: Q, userId: string, identity: string, texts: readonly string[]) {
   return db

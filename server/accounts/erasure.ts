@@ -129,6 +129,7 @@ export async function erasePerson(deps: Deps, actor: AuthUser, userId: string): 
       const { scrub, scrubMaybe } = at(c.created_at);
       await repo.setCaption(trx, { session_id: c.session_id, segment_id: c.segment_id }, { text: scrub(c.text), speaker_name: c.speaker_identity === identity ? ERASED_NAME : scrubMaybe(c.speaker_name) });
     }
+    for (const c of await repo.cancelReasonsNaming(trx, row.id, identity, texts)) await repo.setCancelReason(trx, c.id, at(c.cancelled_at ?? now).scrubMaybe(c.cancel_reason));
     // LiveKit's record of them (their identity): every name they had is theirs there.
     for (const e of await repo.liveEventsOf(trx, identity)) await repo.setLiveEventPayload(trx, e.id, withoutParticipant(e.payload, all.scrubValues));
     const [overrides, log] = await repo.overrideNotesOf(trx, row.id);

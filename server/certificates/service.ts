@@ -28,6 +28,8 @@ import { AppError } from '../errors.js';
 import type { Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
 import { dayInEngland } from '../platform/range.js';
+import { wallClock } from '../platform/words.js';
+import { OUTCOME_GRACE_MS } from '../attendance/service.js';
 import * as repo from './repository.js';
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'; // Crockford base32
@@ -105,8 +107,21 @@ export async function attendanceCertificate(deps: Deps, actor: AuthUser, booking
   // Someone else's booking does not exist for the caller.
   if (!b || (b.user_id !== actor.id && actor.role !== 'admin')) throw new AppError('not_found', 'No such booking.');
   if (b.erased_at) throw erasedHolder();
-  if (!attendedNow(b)) throw new AppError('not_attendee', 'A certificate of attendance is given once the session is over and your attendance is recorded.');
+  if (!attendedNow(b)) throw notYetAttended(deps, b);
   return currentCertificate(deps, { subject_key: `attendance:${b.id}`, kind: 'attendance', user_id: b.user_id, booking_id: b.id, course_id: null }, attendancePrinted(b));
+}
+
+/**
+ * Why there is no certificate of attendance (yet): a place still open on a session not yet
+ * over, or over but not yet recorded (attendance is worked out OUTCOME_GRACE_MS after the end,
+ * and the refusal says when), or no attendance recorded.
+ */
+function notYetAttended(deps: Deps, b: CertBooking) {
+  const recordedAt = Date.parse(b.ends_at) + OUTCOME_GRACE_MS;
+  if (b.session_status !== 'cancelled' && b.status === 'confirmed' && deps.now().getTime() < recordedAt) {
+    return new AppError('not_attendee', `A certificate of attendance is given once the session is over and your attendance is recorded: it can be downloaded from ${wallClock(new Date(recordedAt), 'Europe/London')}, if you attended.`);
+  }
+  return new AppError('not_attendee', 'A certificate of attendance is given once the session is over and your attendance is recorded.');
 }
 
 /** Someone whose personal data was erased has no certificate to issue: it would print no one (their old ones are withdrawn). */

@@ -62,6 +62,22 @@ async function download(bookingId: string, as: TestUser) {
 }
 
 describe('certificate of attendance', () => {
+  it('asked for between the end and the recording of attendance: refused saying when it can be downloaded; once recorded, given', async () => {
+    const s = await t.session({ title: 'Quiet corners', startsAt: '2026-02-12T16:00:00.000Z', endsAt: '2026-02-12T17:00:00.000Z' });
+    const amy = await t.user('staff', (await t.org()).id, 'Amy Early');
+    const bookingId = (await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: amy, body: {} })).json.id as string;
+    t.clock.set('2026-02-12T16:05:00.000Z');
+    expect((await t.request('PUT', `/api/sessions/${s.id}/attendance/${bookingId}`, { as: s.trainer, body: { attended: true, minutes: 55 } })).status).toBe(200);
+    // Ticked, and the session over: attendance is recorded 15 minutes after the end, and the refusal says when.
+    t.clock.set('2026-02-12T17:02:00.000Z');
+    const early = await t.request('GET', `/api/bookings/${bookingId}/certificate.pdf`, { as: amy });
+    expect([early.status, early.json.error.code]).toEqual([403, 'not_attendee']);
+    expect(early.json.error.message).toBe('A certificate of attendance is given once the session is over and your attendance is recorded: it can be downloaded from 17:15 GMT on Thursday, 12 February 2026, if you attended.');
+    t.clock.set('2026-02-12T17:16:00.000Z');
+    await recordAttendanceOutcomes(t.deps);
+    expect((await download(bookingId, amy)).status).toBe(200);
+  });
+
   it('is a tagged PDF whose text holds the name, session, course, date, time, length, minutes and verification code', async () => {
     const { zoe } = await attended();
     const res = await download(zoe.bookingId, zoe);

@@ -328,6 +328,22 @@ describe('refusals change nothing', () => {
     expect(await tablesHolding(['Abbotsford'])).toEqual({});
   });
 
+  it('of someone named in the reason a cancelled session of theirs was given: the reason kept with the session no longer names them', async () => {
+    const org = await t.org();
+    const admin = await t.user('admin');
+    const trainer = await t.user('trainer');
+    const wren = await t.user('staff', org.id, 'Wren Abernathy-Cole');
+    const startsAt = new Date(t.clock.now().getTime() + 7 * 86_400_000).toISOString();
+    const s = await t.session({ title: 'Called off', startsAt, endsAt: new Date(Date.parse(startsAt) + 3_600_000).toISOString() }, trainer);
+    await ok('POST', `/api/sessions/${s.id}/bookings`, wren, {});
+    await ok('POST', `/api/sessions/${s.id}/cancel`, trainer, { reason: 'Wren Abernathy-Cole, our co-presenter, is unwell.' });
+    expect((await ok('GET', `/api/sessions/${s.id}`, trainer)).json.cancelReason).toBe('Wren Abernathy-Cole, our co-presenter, is unwell.');
+    await ok('PATCH', `/api/users/${wren.id}`, admin, { disabled: true });
+    await ok('POST', `/api/users/${wren.id}/erase`, admin);
+    expect((await ok('GET', `/api/sessions/${s.id}`, trainer)).json.cancelReason).toBe('Erased person, our co-presenter, is unwell.');
+    expect(await tablesHolding(['Abernathy'])).toEqual({});
+  });
+
   it('refuses an account already erased', async () => {
     const { office, person: p } = await person();
     await ok('PATCH', `/api/users/${p.id}`, office, { disabled: true });

@@ -433,7 +433,9 @@ describe.skipIf(!browserAvailable)('feedback and certificates', () => {
     // The attendance corrected away: withdrawn, nothing it printed shown.
     expect((await t.request('PUT', `/api/sessions/${s.id}/attendance/${me.bookingId}`, { as: s.trainer, body: { attended: false } })).status).toBe(200);
     await page.reload();
-    await page.getByRole('heading', { level: 1, name: 'Certificate not genuine' }).waitFor();
+    // Issued, then withdrawn: not called forged ("not genuine") to an employer checking it.
+    await page.getByRole('heading', { level: 1, name: 'Certificate withdrawn' }).waitFor();
+    await page.locator('#verify-said').filter({ hasText: 'Checked: the certificate has been withdrawn: what it certifies can no longer be confirmed.' }).waitFor();
     await page.getByText('This certificate has been withdrawn: what it certifies can no longer be confirmed', { exact: false }).waitFor();
     expect(await page.getByText('Ola Adeyemi').count()).toBe(0);
     await checkPage(page, 'verify page, withdrawn');

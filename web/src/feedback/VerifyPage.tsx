@@ -80,7 +80,7 @@ function Facts({ certificate: c }: { certificate: CertificateFacts }) {
   );
 }
 
-/** The public check of a certificate's code (no sign-in): genuine with what it says, replaced by a newer one, or not genuine. */
+/** The public check of a certificate's code (no sign-in): genuine with what it says, out of date (a newer one replaces it), withdrawn (issued, then no longer confirmed: not called forged), or no certificate with the code. */
 export function VerifyPage({ code, navigated }: { code: string | null; navigated: boolean }) {
   const [typed, setTyped] = useState(code ? formatCertCode(code.toUpperCase().replace(/[\s-]/g, '').slice(0, 32)) : '');
   const result = useLoad(async () => (code ? api(`/api/certificates/${encodeURIComponent(code)}`, Verification) : null), [code]);
@@ -98,7 +98,7 @@ export function VerifyPage({ code, navigated }: { code: string | null; navigated
     navigate(`/verify/${encodeURIComponent(c)}`);
   }
   const r = result.data;
-  const title = !code ? 'Check a certificate' : r?.status === 'genuine' ? 'Certificate is genuine' : r?.status === 'replaced' ? 'Certificate out of date' : r?.status === 'withdrawn' ? 'Certificate not genuine' : r ? 'No certificate has this code' : 'Checking a certificate';
+  const title = !code ? 'Check a certificate' : r?.status === 'genuine' ? 'Certificate is genuine' : r?.status === 'replaced' ? 'Certificate out of date' : r?.status === 'withdrawn' ? 'Certificate withdrawn' : r ? 'No certificate has this code' : 'Checking a certificate';
   return (
     <>
       <PageHeading title={title} navigated={navigated} error={errors.length > 0}>
@@ -107,7 +107,7 @@ export function VerifyPage({ code, navigated }: { code: string | null; navigated
       {/* The answer arrives after the page (and its heading, focused) is shown: said here, in a
           region in the page from the start, so a screen reader hears it. */}
       <div role="status" aria-live="polite" class="visually-hidden" id="verify-said">
-        {r ? (r.status === 'genuine' ? 'Checked: the certificate is genuine. What it says follows.' : r.status === 'replaced' ? 'Checked: the certificate was genuine and what it certifies still stands, but it is out of date. What it says follows.' : r.status === 'withdrawn' ? 'Checked: the certificate is not genuine, it has been withdrawn.' : 'Checked: no certificate has this code. Check it was typed correctly; if it was, the certificate is not genuine.') : ''}
+        {r ? (r.status === 'genuine' ? 'Checked: the certificate is genuine. What it says follows.' : r.status === 'replaced' ? 'Checked: the certificate was genuine and what it certifies still stands, but it is out of date. What it says follows.' : r.status === 'withdrawn' ? 'Checked: the certificate has been withdrawn: what it certifies can no longer be confirmed.' : 'Checked: no certificate has this code. Check it was typed correctly; if it was, the certificate is not genuine.') : ''}
       </div>
       {code && (
         <Loaded state={result} what="the check">
