@@ -132,11 +132,20 @@ describe.skipIf(!browserAvailable)('the training record’s total and the sessio
     expect(await fit(hybrid.title)).toBe(hybridFit);
     await checkPage(page, 'the session list looking back (320 px)');
 
-    // Its own page, the in-person seat chosen first: the clash, and that it fits online.
+    // Its own page: the online seat, the one that fits, chosen first; choosing in person shows the clash, and that it fits online.
     await activate(page, hybrid.title);
     await page.getByRole('heading', { level: 1, name: hybrid.title }).waitFor();
     const note = page.locator('dd', { hasText: /your timetable/i });
+    await expect.poll(() => page.getByRole('radio', { name: /^Online/ }).isChecked()).toBe(true);
+    await expect.poll(async () => (await note.innerText()).replace(/\s+/g, ' ').trim()).toMatch(/^Fits your timetable/);
+    await page.getByRole('radio', { name: /^Online/ }).focus();
+    await page.keyboard.press('ArrowUp');
+    await expect.poll(() => page.getByRole('radio', { name: /^In person/ }).isChecked()).toBe(true);
     await expect.poll(async () => (await note.innerText()).replace(/\s+/g, ' ').trim()).toMatch(/^Clashes with your timetable \(allowing 30 minutes to travel\): Class 4 afternoon \([^)]*\)\. It fits if you join online\.$/);
     await checkPage(page, 'a hybrid session that fits only online, in-person seat chosen (320 px)');
+    // A session over shows no timetable note on its page either.
+    await page.goto(`/sessions/${ended.id}`);
+    await page.getByRole('heading', { level: 1, name: ended.title }).waitFor();
+    expect(await page.locator('dt', { hasText: 'Your timetable' }).count()).toBe(0);
   });
 });

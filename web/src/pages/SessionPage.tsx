@@ -15,7 +15,7 @@ import { SessionMaterials } from '../materials/SessionMaterials.js';
 import { useFormsWithErrors } from '../materials/AddMaterialForms.js';
 import { BookingDetails, offerExpiry, offerLapsedAt, useClockPast, useOfferLapsed } from './BookingsPage.js';
 import { useFocusNoticeOnLapse } from './offerLapse.js';
-import { attendShare, closesForAttendance, FitNote, SeatsLeft, Waiting, whyBookingClosed } from './SessionsPage.js';
+import { attendShare, closesForAttendance, FitNote, fitsOnlyOnline, SeatsLeft, Waiting, whyBookingClosed } from './SessionsPage.js';
 import { serverNow } from '../clock.js';
 import { GiveToLead } from './GiveToLead.js';
 import { ManageLinks } from './trainer/manageLinks.js';
@@ -579,7 +579,9 @@ export function SessionPage({ id }: { id: string }) {
   useFocusNoticeOnLapse(page.data?.mine ?? null, lapsed, 'offer-expired-notice');
   // While a materials form (upload, link) shows errors, the page's title says "Error:".
   const materialForms = useFormsWithErrors();
-  const chosenSeat: SeatKind | null = s ? (seat ?? seatKindsOf(s).find((k) => leftFor(s, k) > 0) ?? seatKindsOf(s)[0]!) : null;
+  // Not chosen yet: online first when only an online seat fits their timetable (the list said "Fits if you join online"), else the first kind with a seat left.
+  const firstKinds = s && fitsOnlyOnline(s) ? (['online', 'in_person'] as const).filter((k) => seatKindsOf(s).includes(k)) : s ? seatKindsOf(s) : [];
+  const chosenSeat: SeatKind | null = s ? (seat ?? firstKinds.find((k) => leftFor(s, k) > 0) ?? seatKindsOf(s)[0]!) : null;
 
   async function book(e: Event) {
     e.preventDefault();
@@ -704,7 +706,8 @@ export function SessionPage({ id }: { id: string }) {
                 )
               )}
               {/* A hybrid session's fit is for the seat held, or else the one chosen below (in person allows travel time). */}
-              {s.fit && <Fact label="Your timetable"><FitNote s={s.fitBySeat && (mine?.seat ?? chosenSeat) ? { ...s, fit: (mine?.seat ?? chosenSeat) === 'online' ? s.fitBySeat.online : s.fitBySeat.inPerson } : s} /></Fact>}
+              {/* Over, it no longer matters whether it fits. */}
+              {s.fit && Date.parse(s.endsAt) > now && <Fact label="Your timetable"><FitNote s={s.fitBySeat && (mine?.seat ?? chosenSeat) ? { ...s, fit: (mine?.seat ?? chosenSeat) === 'online' ? s.fitBySeat.online : s.fitBySeat.inPerson } : s} /></Fact>}
               {s.status === 'scheduled' && s.bookingEndsAt < s.endsAt && (
                 <Fact label={Date.parse(s.bookingEndsAt) <= now ? 'Booking closed' : 'Booking closes'}>
                   {formatDateTime(s.bookingEndsAt)}
