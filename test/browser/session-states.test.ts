@@ -91,6 +91,11 @@ describe.skipIf(!browserAvailable)('session pages in awkward states', () => {
     await page.getByRole('region', { name: 'Running this session' }).getByRole('link', { name: 'Attendance register' }).waitFor();
     expect(await page.getByRole('link', { name: 'Feedback from attendees' }).count()).toBe(0);
     await checkPage(page, 'a cancelled session whose register holds records');
+    // My sessions, Past, agrees: no Feedback for a session that did not take place.
+    await page.goto('/trainer/sessions?when=past');
+    const actions = page.getByRole('list', { name: 'Actions for Held and empty' });
+    await actions.getByRole('link', { name: 'Who is coming' }).waitFor();
+    expect(await actions.getByRole('link', { name: 'Feedback' }).count()).toBe(0);
   });
 
   it('the live room to someone with no online place: said so, a link to book one, no “Try again” and no transcript link (keyboard, 320 px)', async () => {

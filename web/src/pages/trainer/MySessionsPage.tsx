@@ -44,7 +44,8 @@ function SessionCard({ item, past }: { item: TrainerSession; past: boolean }) {
         </dl>
         <ul class="actions plain" aria-label={`Actions for ${s.title}`}>
           <ManageLinks s={s} ended={ended} />
-          {past && (
+          {/* A session cancelled did not take place: no feedback to ask for or read (as its page). */}
+          {past && s.status !== 'cancelled' && (
             <li>
               <Link href={`/sessions/${encodeURIComponent(s.id)}/feedback`}>Feedback</Link>
             </li>
