@@ -67,7 +67,7 @@ export function isTimeZone(tz: string): boolean {
  * what is stored and shown, and what calendar clients look a TZID up by (case and all).
  */
 export const canonicalTimeZone = (tz: string) => new Intl.DateTimeFormat('en-GB', { timeZone: tz }).resolvedOptions().timeZone;
-export const TimeZone = z.string().max(64).refine(isTimeZone, { message: 'must be an IANA time zone such as Europe/London' }).transform(canonicalTimeZone);
+export const TimeZone = z.string().max(64).refine(isTimeZone, { message: 'must be written as region and city, such as Europe/London' }).transform(canonicalTimeZone);
 
 /**
  * Where a person may be sent after signing in: a path on this site, else `/sessions`.

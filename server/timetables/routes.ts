@@ -65,7 +65,7 @@ export function timetableRoutes(deps: Deps) {
       method: 'put',
       path: '/me/timetable/subscription',
       tags: ['timetables'],
-      summary: 'Make my timetable a subscription to an ICS URL (http or https), fetched now and refreshed every few hours',
+      summary: 'Make my timetable a subscription to an ICS URL (https://, webcal:// or http://), fetched now and refreshed every few hours',
       request: { body: jsonBody(SubscriptionInput) },
       responses: { 200: jsonResponse(Timetable, 'The timetable as fetched'), 429: linkLimited },
     }),

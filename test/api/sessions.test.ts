@@ -56,6 +56,13 @@ describe('publishing sessions', () => {
     }
   });
 
+  it('refuses a time zone that is not one in plain words (region and city), not as "IANA"', async () => {
+    const trainer = await t.user('trainer');
+    const res = await t.request('POST', '/api/sessions', { as: trainer, body: { ...valid, timeZone: 'London' } });
+    expect(res.status).toBe(400);
+    expect(res.json.error.details.issues).toContainEqual(expect.objectContaining({ path: 'timeZone', message: 'must be written as region and city, such as Europe/London' }));
+  });
+
   it.each([
     ['end before start', { endsAt: '2026-03-29T08:00:00+01:00' }, 'endsAt'],
     ['no offset', { startsAt: '2026-03-29T09:00:00' }, 'startsAt'],
