@@ -39,12 +39,15 @@ function SeatChoice({ s, seats = s.seats, name, value, onChange }: { s: Session;
       <legend>Seat</legend>
       <div class="radios">
         {seatKindsOf(s).map((k) => {
-          const left = countsIn(seats, k).available;
+          const c = countsIn(seats, k);
+          const left = c.available;
+          // None free, but not full: the rest are held for other schools.
+          const heldForOthers = c.capacity - c.confirmed - c.offered - c.available > 0;
           return (
             <div class="radio" key={k}>
               <input type="radio" id={`${name}-${k}`} name={name} value={k} checked={value === k} onChange={() => onChange(k)} />
               <label for={`${name}-${k}`}>
-                {seatLabel[k]} ({left > 0 ? `${left} free` : 'full: join the waitlist'})
+                {seatLabel[k]} ({left > 0 ? `${left} free` : heldForOthers ? 'none free: the rest are held for other schools; join the waitlist' : 'full: join the waitlist'})
               </label>
             </div>
           );

@@ -24,7 +24,9 @@ export function seatSummary(s: Session) {
   if (s.mode !== 'in_person') kinds.push({ key: 'online', label: 'Online' });
   return kinds.map(({ key, label }) => {
     const c = s.seats[key];
-    return { key, label, left: c.available, held: c.heldForViewer, capacity: c.capacity, waiting: c.waitlisted };
+    // Seats neither taken, offered nor free to the viewer: held for other schools (not "full").
+    const heldForOthers = Math.max(0, c.capacity - c.confirmed - c.offered - c.available);
+    return { key, label, left: c.available, held: c.heldForViewer, heldForOthers, capacity: c.capacity, waiting: c.waitlisted };
   });
 }
 
@@ -75,7 +77,7 @@ export function SeatsLeft({ s }: { s: Session }) {
     <ul class="plain seat-list">
       {seatSummary(s).map((k) => (
         <li key={k.key}>
-          {k.label}: {k.left > 0 ? <><strong>{k.left}</strong> of {plural(k.capacity, 'seat')} free to you{k.held > 0 ? ` (${k.held} held for your school)` : ''}</> : <><strong>full</strong> (no seats free to you)</>}
+          {k.label}: {k.left > 0 ? <><strong>{k.left}</strong> of {plural(k.capacity, 'seat')} free to you{k.held > 0 ? ` (${k.held} held for your school)` : ''}</> : k.heldForOthers > 0 ? <><strong>none free to you</strong> ({k.heldForOthers} held for other schools)</> : <><strong>full</strong> (no seats free to you)</>}
         </li>
       ))}
     </ul>
