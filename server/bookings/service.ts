@@ -800,7 +800,8 @@ export function toldOfMove(b: Pick<BookingRow, 'seat'>, after: Pick<SessionRow, 
 
 /** The session is off (cancelled by `actorId`): every active booking is cancelled and everyone is told, by whom. Returns how many were told. */
 export async function cancelAllForSession(trx: Trx, deps: Deps, s: SessionRow, reason?: string, actorId?: string): Promise<number> {
-  const now = deps.now().toISOString();
+  // The session's own instant (its cancelled_at): its places are cancelled with it at the same one.
+  const now = s.cancelled_at ?? deps.now().toISOString();
   const deltas = new repo.SeatDeltas();
   const active = await repo.activeBookingsOfSession(trx, s.id);
   for (const b of active) {

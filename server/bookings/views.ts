@@ -46,8 +46,11 @@ function toBooking(r: Row, positions: Map<string, number>): Booking {
     heldForName: r.held_for_name,
     createdAt: r.created_at,
     hasTranscript: Number(r.has_transcript) === 1,
-    // A place on a cancelled session says whether it went with it: cancelled in the same transaction (cancelAllForSession), so at the same instant.
-    ...(r.status === 'cancelled' && r.session_status === 'cancelled' ? { cancelledWithSession: r.cancelled_at !== null && r.cancelled_at === r.session_cancelled_at } : {}),
+    // A place on a cancelled session says whether it went with it (cancelAllForSession, at the
+    // session's own instant) or was given up before: nothing is cancelled once the session is, so
+    // at or after its cancellation is with it (sessions cancelled before the instant was shared,
+    // whose places' times were read after the session's, too).
+    ...(r.status === 'cancelled' && r.session_status === 'cancelled' ? { cancelledWithSession: r.cancelled_at !== null && r.session_cancelled_at !== null && r.cancelled_at >= r.session_cancelled_at } : {}),
     session: {
       id: r.session_id,
       title: r.title,

@@ -755,7 +755,7 @@ export async function cancelSession(deps: Deps, actor: AuthUser, id: string, rea
     const attended = started ? await attendedCount(trx, deps.now(), row) : 0;
     if (attended > 0) throw new AppError('conflict', `${attended === 1 ? '1 person' : `${attended} people`} attended this session, so it took place and cannot be cancelled: their attendance is the record of their training. If the register is wrong, correct it instead.`);
     const now = deps.now().toISOString();
-    const cancelled = { ...row, status: 'cancelled' as const, revision: row.revision + 1, updated_at: now };
+    const cancelled = { ...row, status: 'cancelled' as const, revision: row.revision + 1, updated_at: now, cancelled_at: now };
     // Kept with it (not only in each person's email): its page and its people's bookings say why. Its places are cancelled at the same instant.
     await repo.updateSession(trx, id, { status: 'cancelled', revision: cancelled.revision, updated_at: now, cancelled_at: now, cancel_reason: reason?.trim() ? reason.trim() : null });
     told = await engine.cancelAllForSession(trx, deps, cancelled, reason, actor.id);

@@ -22,6 +22,27 @@ afterEach(async () => {
 const TIMES = { startsAt: '2026-03-10T16:00:00.000Z', endsAt: '2026-03-10T17:00:00.000Z' };
 
 describe('a cancelled session', () => {
+  it('its places say they went with it though the clock moves between reads (as a real one does)', async () => {
+    const org = await t.org('Elm Primary');
+    const dee = await t.user('staff', org.id, 'Dee Moving');
+    const s = await t.session({ ...TIMES, capacity: { online: 5 } });
+    const booked = await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: dee, body: {} });
+    // Every read of the clock a millisecond after the last.
+    const now = t.deps.now;
+    t.deps.now = () => {
+      const at = now();
+      t.clock.advance(1);
+      return at;
+    };
+    try {
+      expect((await t.request('POST', `/api/sessions/${s.id}/cancel`, { as: s.trainer, body: { reason: 'Snow closed the venue.' } })).status).toBe(200);
+    } finally {
+      t.deps.now = now;
+    }
+    const mine = await t.request('GET', `/api/bookings/${booked.json.id}`, { as: dee });
+    expect(mine.json).toMatchObject({ status: 'cancelled', cancelledWithSession: true, session: { cancelReason: 'Snow closed the venue.' } });
+  });
+
   it('keeps the reason given, on its own answer and its people’s bookings; a place given up before is not “cancelled with the session”', async () => {
     const org = await t.org('Oak Primary');
     const ben = await t.user('staff', org.id, 'Ben Okafor');
