@@ -148,4 +148,26 @@ describe.skipIf(!browserAvailable)('the training record’s total and the sessio
     await page.getByRole('heading', { level: 1, name: ended.title }).waitFor();
     expect(await page.locator('dt', { hasText: 'Your timetable' }).count()).toBe(0);
   });
+  it('turning the default list’s pages keeps the moment it was first read: the next page starts where the first ended, though minutes pass', async () => {
+    const { t } = env.server;
+    const teacher = await t.user('staff', (await t.org()).id, 'Pat Pager');
+    for (let i = 0; i < 12; i++) await t.session({ title: `Paged session ${String(i).padStart(2, '0')}`, startsAt: plusMinutes(daysFromNow(3), i * 90), endsAt: plusMinutes(daysFromNow(3), i * 90 + 60) });
+    const page = await newPage(env.browser, env.server, NARROW);
+    await page.clock.install({ time: new Date(t.clock.now()) });
+    const froms: string[] = [];
+    page.on('request', (r) => {
+      const u = new URL(r.url());
+      if (u.pathname === '/api/sessions' && u.searchParams.has('offset')) froms.push(`${u.searchParams.get('offset')}:${u.searchParams.get('from')}`);
+    });
+    await signInTo(page, teacher, '/sessions', 'Sessions');
+    await page.getByRole('link', { name: 'Next page' }).first().waitFor();
+    // Minutes pass before the next page is asked for (a session could end meanwhile).
+    await page.clock.fastForward(5 * 60_000);
+    await tabTo(page, 'Next page', { max: 200 });
+    await page.keyboard.press('Enter');
+    await expect.poll(() => froms.filter((f) => f.startsWith('10:')).length).toBeGreaterThan(0);
+    const [first] = froms.filter((f) => f.startsWith('0:'));
+    const [second] = froms.filter((f) => f.startsWith('10:'));
+    expect(second!.slice(3)).toBe(first!.slice(2));
+  });
 });

@@ -237,13 +237,19 @@ export function SessionsPage() {
     const mine = await api('/api/me/bookings', BookingList).catch(() => ({ items: [] as Booking[] }));
     return new Map(mine.items.filter((b) => b.status === 'confirmed' || b.status === 'offered' || b.status === 'waitlisted').map((b) => [b.sessionId, b]));
   }, [loc.key]);
+  const listedFrom = useRef<string | null>(null);
   const list = useLoad(async () => {
+    // "From now" is the instant the first page was read at, kept while its pages are turned:
+    // read again for each page, a session ending meanwhile would drop out and shift the offset,
+    // so the next page would skip one never shown. A first page (a new search) reads it afresh.
+    const now = page > 1 && listedFrom.current ? listedFrom.current : fromNow();
+    if (page === 1) listedFrom.current = now;
     const query = SessionQuery.safeParse({
       q: words || undefined,
       // Dates as chosen: the server reads each as that day in England, the last one included;
       // except that From today (the default) means from now, so sessions already over today
       // are not listed first. An earlier From looks back.
-      from: from === dayInEngland() ? fromNow() : from || undefined,
+      from: from === dayInEngland() ? now : from || undefined,
       to: to || undefined,
       mode: mode || undefined,
       courseId: course || undefined,
