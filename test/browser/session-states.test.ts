@@ -171,6 +171,24 @@ describe.skipIf(!browserAvailable)('session pages in awkward states', () => {
     await checkPage(page, 'after losing the last seat to someone else');
   });
 
+  it('the free seats held for another school just before “Book a seat” is pressed: said as it is, not as the last seat taken', async () => {
+    const { t } = env.server;
+    t.clock.set(new Date().toISOString());
+    const [birch, oak] = [await t.org('Birch Held'), await t.org('Oak Holder')];
+    const trainer = await t.user('trainer', null, 'Ria Trainer');
+    const ben = await t.user('staff', birch.id, 'Ben Outside');
+    const startsAt = daysFromNow(4);
+    const s = await t.session({ title: 'Held meanwhile', mode: 'online', startsAt, endsAt: plusMinutes(startsAt, 60), capacity: { online: 2 }, holdsReleaseAt: daysFromNow(3) }, trainer);
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInTo(page, ben, `/sessions/${s.id}`, 'Held meanwhile');
+    await page.getByRole('button', { name: 'Book a seat' }).waitFor();
+    // Both seats held for Oak while Ben's page still shows them free.
+    expect((await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: trainer, body: { orgId: oak.id, seat: 'online', seats: 2 } })).status).toBe(204);
+    await activate(page, 'Book a seat');
+    await page.getByRole('status').filter({ hasText: 'No online seats are free to you now: the 2 empty ones are held for other schools, so you have been put first on the waitlist. Leave the waitlist if you would rather not wait.' }).waitFor();
+    await checkPage(page, 'after the free seats were held for another school');
+  });
+
   it('a trainer’s own session page shows its seats as taken, not “free to you”', async () => {
     const { t } = env.server;
     t.clock.set(new Date().toISOString());

@@ -602,8 +602,12 @@ export function SessionPage({ id }: { id: string }) {
       const r = await ownBooking.keyed({ session: s.id, ...input.data }, (idempotencyKey) => api(`/api/sessions/${encodeURIComponent(s.id)}/bookings`, BookAnswer, { method: 'POST', body: input.data, idempotencyKey }));
       const clash = r.clashes?.length ? ` This clashes with your timetable (${r.clashes.map((c) => c.label || 'busy').join(', ')}): you may need cover.` : '';
       // A seat was shown free, but someone took the last one first: they never chose the waitlist, so it is said, and how to leave it.
+      // Or the seats left were held for other schools meanwhile (heldForOthers): said as it is.
+      const place = r.position === 1 ? 'first' : `${ordinal(r.position ?? 0)}`;
       const queued =
-        offeredSeat && r.status === 'waitlisted'
+        offeredSeat && r.status === 'waitlisted' && (r.heldForOthers ?? 0) > 0
+          ? `No ${seatLabel[r.seat].toLowerCase()} seats are free to you now: the ${r.heldForOthers === 1 ? 'empty one is' : `${r.heldForOthers} empty ones are`} held for other schools, so you have been put ${place} on the waitlist. Leave the waitlist if you would rather not wait.`
+          : offeredSeat && r.status === 'waitlisted'
           ? `The last ${seatLabel[r.seat].toLowerCase()} seat was taken just before you, so you have been put ${r.position === 1 ? 'first' : `${ordinal(r.position ?? 0)}`} on the waitlist. Leave the waitlist if you would rather not wait.`
           : `You joined the waitlist. You are number ${r.position} in the queue for ${seatLabel[r.seat].toLowerCase()} seats. You can add it to your calendar once you have a seat.`;
       setStatus((r.status === 'confirmed' ? `Booked: your ${seatLabel[r.seat].toLowerCase()} seat is confirmed.` : queued) + clash);
