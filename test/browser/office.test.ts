@@ -15,6 +15,24 @@ async function text(download: Download) {
 describe.skipIf(!browserAvailable)('office staff', () => {
   const env = serverAndBrowser();
 
+  it('booking staff onto a session whose empty seats are held for another school: each waiting place says why, not as if the session were full (320 px)', async () => {
+    const { t } = env.server;
+    const [mine, holder] = [await t.org('Willow Primary'), await t.org('Ash Holder')];
+    const office = await t.user('office', mine.id, 'Wyn Office');
+    await t.user('staff', mine.id, 'Wes Waiting');
+    const s = await t.session({ title: 'Held for Ash', mode: 'online', startsAt: daysFromNow(5), endsAt: plusMinutes(daysFromNow(5), 60), capacity: { online: 2 }, holdsReleaseAt: daysFromNow(4) });
+    expect((await t.request('PUT', `/api/sessions/${s.id}/holds`, { as: s.trainer, body: { orgId: holder.id, seat: 'online', seats: 2 } })).status).toBe(204);
+    const page = await newPage(env.browser, env.server, NARROW);
+    await signInAt(page, office, `/sessions/${s.id}`);
+    const panel = page.getByRole('region', { name: 'Book staff from Willow Primary' });
+    await panel.getByRole('checkbox', { name: /Wes Waiting/ }).check();
+    await panel.getByRole('button', { name: 'Book 1 person' }).click();
+    const outcome = panel.getByRole('status').filter({ hasText: 'Outcome for each person' });
+    await outcome.waitFor();
+    expect(await outcome.getByRole('listitem').allInnerTexts()).toEqual(['Wes Waiting: On the waitlist, 1st in the queue for online seats (the 2 empty seats are held for other schools)']);
+    await checkPage(page, 'book staff, waiting behind seats held for another school (320 px)');
+  });
+
   it('books two staff at once and sees each outcome; sees who is booked where; exports ICS and CSV', async () => {
     const { t } = env.server;
     const org = await t.org('Riverside Academy');

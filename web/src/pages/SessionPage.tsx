@@ -147,7 +147,9 @@ function AlsoBookedNotice({ places }: { places: AlsoBooked[] }) {
 
 /** One person's outcome in an office's booking, with any timetable clash it found (booking is allowed; they may need cover). */
 function outcomeText(r: z.infer<typeof BookAnswer>) {
-  const place = r.status === 'confirmed' ? `Confirmed, ${seatLabel[r.seat].toLowerCase()} seat` : `On the waitlist, ${ordinal(r.position ?? 0)} in the queue for ${seatLabel[r.seat].toLowerCase()} seats`;
+  // Queued though seats are empty: they are held for other schools (heldForOthers), said so, not left to look like a full session.
+  const held = r.status !== 'confirmed' && (r.heldForOthers ?? 0) > 0 ? ` (the ${r.heldForOthers === 1 ? 'empty seat is' : `${r.heldForOthers} empty seats are`} held for other schools)` : '';
+  const place = r.status === 'confirmed' ? `Confirmed, ${seatLabel[r.seat].toLowerCase()} seat` : `On the waitlist, ${ordinal(r.position ?? 0)} in the queue for ${seatLabel[r.seat].toLowerCase()} seats${held}`;
   return r.clashes?.length ? `${place}. Clashes with their timetable: ${r.clashes.map((c) => `${c.label || 'busy'} (${formatTimeRange(c.startsAt, c.endsAt)})`).join('; ')}: they may need cover.` : place;
 }
 
