@@ -6,6 +6,8 @@ import { cursorParam } from './cursor.js';
 
 export const BookingStatus = z.enum(['confirmed', 'waitlisted', 'offered', 'cancelled', 'attended', 'absent']);
 export type BookingStatus = z.infer<typeof BookingStatus>;
+/** The statuses of a place whose person may read the session's captions transcript: a seat, taken or recorded (the server's rule, and the room page's link). */
+export const READS_TRANSCRIPT: readonly BookingStatus[] = ['confirmed', 'attended', 'absent'];
 /** A booking's status in words, as the pages show it and the office's bookings spreadsheet writes it. */
 export const statusLabel: Record<BookingStatus, string> = {
   confirmed: 'Confirmed',

@@ -2,6 +2,7 @@
  * Queries of the live room: LiveKit rooms and events, open intervals, speakers, removals,
  * captioners, captions. Merging presence intervals is attendance's (attendance/repository.ts).
  */
+import { READS_TRANSCRIPT } from '../../shared/bookings.js';
 import { sql, type Expression, type Kysely, type Transaction } from 'kysely';
 import { jsonRows, kindOf, pairRows, prepared, rowsJson } from '../../db/prepared.js';
 import { pairKey } from '../bookings/repository.js';
@@ -321,8 +322,6 @@ export async function dropInterimCaptions(trx: Q, sessionId: string, authorId: s
   await trx.deleteFrom('caption_segments').where('session_id', '=', sessionId).where('author_id', '=', authorId).where('final', '=', 0).where('segment_id', '<>', keep).execute();
 }
 
-/** The statuses of a booking whose person may read its session's transcript (transcriptVtt): a seat, taken or recorded. */
-export const READS_TRANSCRIPT: readonly string[] = ['confirmed', 'attended', 'absent'];
 
 /**
  * Whether a booking gives its person a transcript with something in it, as a column (1 or 0)

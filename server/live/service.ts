@@ -3,6 +3,7 @@
  * LiveKit webhooks turned into presence intervals, the polling repair, the browser's own
  * presence reports, and captions.
  */
+import { READS_TRANSCRIPT } from '../../shared/bookings.js';
 import type { ParticipantInfo } from 'livekit-server-sdk';
 import { createHash } from 'node:crypto';
 import type { Transaction } from 'kysely';
@@ -999,7 +1000,7 @@ export async function transcriptVtt(deps: Deps, actor: AuthUser, sessionId: stri
   const s = await requireSession(deps, sessionId);
   if (actor.role !== 'admin' && !(await isTrainerOf(deps.db, sessionId, actor.id))) {
     const b = await findActiveBooking(deps.db, sessionId, actor.id);
-    if (!b || !repo.READS_TRANSCRIPT.includes(b.status)) throw new AppError('forbidden', 'Only the session’s attendees and trainers can read its transcript.');
+    if (!b || !READS_TRANSCRIPT.includes(b.status)) throw new AppError('forbidden', 'Only the session’s attendees and trainers can read its transcript.');
   }
   const segments = await repo.finalCaptions(deps.db, sessionId);
   const vtt = toWebVtt(

@@ -543,3 +543,17 @@ export function ConflictSummary({ conflicts, what, idPrefix }: { conflicts: Fiel
     </ErrorSummary>
   );
 }
+
+/** The time zones offered as suggestions beside a typed time zone (England's first); any other zone may still be typed. */
+const COMMON_TIME_ZONES = ['Europe/London', 'Europe/Dublin', 'Europe/Paris', 'Europe/Berlin', 'Europe/Madrid', 'America/New_York', 'Asia/Kolkata', 'Australia/Sydney'];
+
+/** The suggestions for a time zone field (its `list`), the same on the session and organisation forms. */
+export function TimeZoneList({ id }: { id: string }) {
+  return (
+    <datalist id={id}>
+      {COMMON_TIME_ZONES.map((zone) => (
+        <option key={zone} value={zone} />
+      ))}
+    </datalist>
+  );
+}

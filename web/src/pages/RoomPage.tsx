@@ -9,7 +9,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { z } from 'zod';
 import { HEARTBEAT_INTERVAL_MS, identityOf, JoinResult, LiveStatus, userIdOfIdentity } from '../../../shared/live.js';
 import { Session } from '../../../shared/sessions.js';
-import { BookingList } from '../../../shared/bookings.js';
+import { BookingList, READS_TRANSCRIPT } from '../../../shared/bookings.js';
 import { api, ApiError } from '../api.js';
 import { Alert, DownloadMessages, isInternalWording, messageOf, PageHeading, Status, useApp, useDownloadLink, useFocusLater } from '../components.js';
 import { Retry, useLoad } from '../load.js';
@@ -50,8 +50,6 @@ type Stage = 'prejoin' | 'joining' | 'room' | 'ended';
 const FINAL_REFUSALS: ReadonlySet<string> = new Set(['not_attendee', 'session_cancelled']);
 const isFinalRefusal = (p: Probe) => p.kind === 'unavailable' && p.error instanceof ApiError && FINAL_REFUSALS.has(p.error.code);
 
-/** The statuses of a place whose person may read the session's transcript: a seat, taken or recorded (as the server's READS_TRANSCRIPT). */
-const READS_TRANSCRIPT: ReadonlySet<string> = new Set(['confirmed', 'attended', 'absent']);
 
 function JoinProblem({ error, onRetry, session, checking }: { error: ApiError | Error; onRetry: () => void; session: Session | null; checking: boolean }) {
   const code = error instanceof ApiError ? error.code : '';
@@ -314,7 +312,7 @@ export function RoomPage({ id }: { id: string }) {
 
   const isTrainer = (probe.kind === 'ready' && probe.join.role === 'trainer') || me.role === 'admin' || !!session?.youRun;
   // The person's own seat, if any: only those who run the session and those with a seat (an in-person one of a hybrid session too) may read its transcript.
-  const seatLoad = useLoad(() => api('/api/me/bookings', BookingList).then((r) => r.items.some((b) => b.sessionId === id && READS_TRANSCRIPT.has(b.status))), [id]);
+  const seatLoad = useLoad(() => api('/api/me/bookings', BookingList).then((r) => r.items.some((b) => b.sessionId === id && READS_TRANSCRIPT.includes(b.status))), [id]);
   const mayReadTranscript = isTrainer || seatLoad.data === true;
   const cancelled = session?.status === 'cancelled';
   // Refused for good (no online place, the session cancelled): nothing below the notice can be used.

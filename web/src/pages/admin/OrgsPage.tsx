@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { z } from 'zod';
 import { CreateOrgInput, Organisation, OrgChanged, OrgKind, OrgPage as OrgPageOf, PARENT_KINDS, UpdateOrgInput } from '../../../../shared/accounts.js';
 import { api, ApiError } from '../../api.js';
-import { apiIssues, AskBeforeSaving, ConflictSummary, described, ErrorSummary, Field, FieldNotes, errorFor, messageOf, PageHeading, Status, TextField, toFieldErrors, useApp, useFocusLater, type FieldError, PendingHeading } from '../../components.js';
+import { apiIssues, AskBeforeSaving, ConflictSummary, described, ErrorSummary, Field, FieldNotes, errorFor, messageOf, PageHeading, Status, TextField, TimeZoneList, toFieldErrors, useApp, useFocusLater, type FieldError, PendingHeading } from '../../components.js';
 import { Loaded, SaveFailure, useLoad } from '../../load.js';
 import { Link, navigate, stillHere } from '../../router.js';
 import { counted, formatLongDay } from '../../format.js';
@@ -25,18 +25,8 @@ const FIELDS = {
   'settings.ssoRequired': { id: 'org-sso', label: 'Staff must sign in with their school account' },
 };
 
-/** The time zones offered beside the field (any other can be typed): England's first (the same list as the session form's). */
-const COMMON_TIME_ZONES = ['Europe/London', 'Europe/Dublin', 'Europe/Paris', 'Europe/Berlin', 'Europe/Madrid', 'America/New_York', 'Asia/Kolkata', 'Australia/Sydney'];
+/** The time zone field's hint (its suggestions: TimeZoneList, as the session form's). */
 const TIME_ZONE_HINT = 'Written as region and city, such as Europe/London: choose one from the list, or type another.';
-
-/**
- * The refusals of a save in plain words: a time zone it cannot read is asked for as its hint
- * words it (the shared schema says "IANA time zone", a term the field never uses), as the
- * session form asks for it.
- */
-function plainIssues<I extends { path: readonly PropertyKey[] | string; message: string }>(issues: readonly I[]): I[] {
-  return issues.map((i) => ((typeof i.path === 'string' ? i.path : i.path.map(String).join('.')) === 'timeZone' ? { ...i, message: 'must be written as region and city, such as Europe/London' } : i));
-}
 
 /** How many organisations the list shows a page. */
 const PAGE = 50;
@@ -387,7 +377,7 @@ function OrgForm({ org, carried, onSaved, onChangedMeanwhile }: { org: Org | nul
     const settings = { ...(weekA ? { weekAStart: weekA } : {}), ...(buffer.trim() !== '' ? { travelBufferMinutes: Number(buffer) } : {}), ...(ssoRequired ? { ssoRequired: true } : {}) };
     const body = { name, kind, urn: urn.trim() || (org ? null : undefined), parentId: isParent ? (org ? null : undefined) : parentId || (org ? null : undefined), timeZone, settings };
     const parsed = org ? UpdateOrgInput.safeParse(body) : CreateOrgInput.safeParse(body);
-    if (!parsed.success) return setErrors(toFieldErrors(plainIssues(parsed.error.issues), FIELDS, FIELDS.name));
+    if (!parsed.success) return setErrors(toFieldErrors(parsed.error.issues, FIELDS, FIELDS.name));
     // A trust being made a school would find itself among the trusts: it cannot sit under itself (the server says so too).
     if (org && !isParent && parentId === org.id) return setErrors(toFieldErrors([{ path: 'parentId', message: 'An organisation cannot sit under itself.' }], FIELDS, FIELDS.name));
     setErrors([]);
@@ -416,7 +406,7 @@ function OrgForm({ org, carried, onSaved, onChangedMeanwhile }: { org: Org | nul
         if (here()) onSaved(made);
       }
     } catch (err) {
-      const issues = plainIssues(apiIssues(err));
+      const issues = apiIssues(err);
       if (issues.length) setErrors(toFieldErrors(issues, FIELDS, FIELDS.name));
       // A refusal of what was typed (a URN or name already used) is said at the name; the rest is about no field.
       else if (err instanceof ApiError && (err.status === 400 || err.status === 422)) setErrors([{ field: 'org-name', message: messageOf(err) }]);
@@ -457,11 +447,7 @@ function OrgForm({ org, carried, onSaved, onChangedMeanwhile }: { org: Org | nul
         />
       )}
       <TextField id="org-tz" label="Time zone" hint={TIME_ZONE_HINT} spellcheck={false} autocomplete="off" list="org-time-zones" value={timeZone} onInput={(e) => set({ timeZone: (e.currentTarget as HTMLInputElement).value })} error={errorFor(fieldErrors, 'org-tz')} />
-      <datalist id="org-time-zones">
-        {COMMON_TIME_ZONES.map((zone) => (
-          <option key={zone} value={zone} />
-        ))}
-      </datalist>
+      <TimeZoneList id="org-time-zones" />
       <TextField id="org-week-a" label="Week A starts on (optional)" hint="For two-week timetables: a Monday of a Week A." type="date" value={weekA} onInput={(e) => set({ weekA: (e.currentTarget as HTMLInputElement).value })} error={errorFor(fieldErrors, 'org-week-a')} />
       <TextField id="org-buffer" label="Travel time around in-person sessions, in minutes (optional)" type="number" inputMode="numeric" min={0} max={240} value={buffer} onInput={(e) => set({ buffer: (e.currentTarget as HTMLInputElement).value })} error={errorFor(fieldErrors, 'org-buffer')} />
       <div class={errorFor(fieldErrors, 'org-sso') ? 'field field-error' : 'field'}>

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { AREAS, bookingEndsAt, Course, CreateCourseInput, CreateSessionInput, type Mode, type Session } from '../../../../shared/sessions.js';
 import { api, ApiError } from '../../api.js';
 import { ActionButton, ActionError, Loaded, useAction, useLoad } from '../../load.js';
-import { described, errorFor, Field, FieldNotes, messageOf, Status, TextField, toFieldErrors, useApp, useFocusLater, type FieldError } from '../../components.js';
+import { described, errorFor, Field, FieldNotes, messageOf, Status, TextField, TimeZoneList, toFieldErrors, useApp, useFocusLater, type FieldError } from '../../components.js';
 import { addDays, formatLongDay, modeLabel, wallClock, zonedIso } from '../../format.js';
 import { TrainersField } from './TrainersField.js';
 import { serverNow } from '../../clock.js';
@@ -70,7 +70,6 @@ export function endDay(v: Pick<SessionValues, 'start' | 'end' | 'endsNextDay'>, 
 }
 
 /** The time zones offered beside the field (any other can be typed): England's first. */
-const COMMON_TIME_ZONES = ['Europe/London', 'Europe/Dublin', 'Europe/Paris', 'Europe/Berlin', 'Europe/Madrid', 'America/New_York', 'Asia/Kolkata', 'Australia/Sydney'];
 
 export const EMPTY_SESSION: SessionValues = { title: '', description: '', mode: 'online', date: '', start: '', end: '', timeZone: 'Europe/London', venue: '', area: '', capInPerson: '', capOnline: '', policy: 'auto', closesDate: '', closesTime: '', courseId: '', part: '1', trainerIds: [], roomKind: 'webinar', threshold: '75', offerHold: '1440', endsNextDay: 'if-before' };
 
@@ -330,11 +329,7 @@ export function SessionFields({ values, set, errors, sessionId }: { values: Sess
         {inPast && <p>{stillBookable ? 'This start time is in the past: people can book it only while enough of it is left to attend.' : 'This start time is in the past: no one will be able to book it.'}</p>}
       </div>
       <TextField id="timeZone" label="Time zone" hint="The zone the times above are in, written as region and city, such as Europe/London: choose one from the list, or type another." spellcheck={false} autocomplete="off" list="time-zones" error={errorFor(errors, 'timeZone')} {...text('timeZone')} />
-      <datalist id="time-zones">
-        {COMMON_TIME_ZONES.map((zone) => (
-          <option key={zone} value={zone} />
-        ))}
-      </datalist>
+      <TimeZoneList id="time-zones" />
       {v.mode !== 'online' && <TextField id="venue" label="Venue" maxLength={300} error={errorFor(errors, 'venue')} {...text('venue')} />}
       <Field id="area" label="Area (optional)" hint={AREA_HINT} error={errorFor(errors, 'area')}>
         <select id="area" name="area" {...described('area', AREA_HINT, errorFor(errors, 'area'))} value={v.area} onChange={(e) => set({ area: (e.currentTarget as HTMLSelectElement).value })}>
