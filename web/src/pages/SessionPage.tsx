@@ -15,7 +15,7 @@ import { SessionMaterials } from '../materials/SessionMaterials.js';
 import { useFormsWithErrors } from '../materials/AddMaterialForms.js';
 import { BookingDetails, offerExpiry, offerLapsedAt, useClockPast, useOfferLapsed } from './BookingsPage.js';
 import { useFocusNoticeOnLapse } from './offerLapse.js';
-import { attendShare, closesForAttendance, FitNote, fitsOnlyOnline, SeatsLeft, Waiting, whyBookingClosed } from './SessionsPage.js';
+import { attendShare, closesForAttendance, FitNote, fitsOnlyOnline, heldForOthersOf, SeatsLeft, Waiting, whyBookingClosed } from './SessionsPage.js';
 import { serverNow } from '../clock.js';
 import { GiveToLead } from './GiveToLead.js';
 import { ManageLinks } from './trainer/manageLinks.js';
@@ -42,7 +42,7 @@ function SeatChoice({ s, seats = s.seats, name, value, onChange }: { s: Session;
           const c = countsIn(seats, k);
           const left = c.available;
           // None free, but not full: the rest are held for other schools.
-          const heldForOthers = c.capacity - c.confirmed - c.offered - c.available > 0;
+          const heldForOthers = heldForOthersOf(c) > 0;
           return (
             <div class="radio" key={k}>
               <input type="radio" id={`${name}-${k}`} name={name} value={k} checked={value === k} onChange={() => onChange(k)} />

@@ -18,15 +18,16 @@ const CourseList = z.object({ items: z.array(Course) });
 const TimetableHead = z.object({ source: z.string().nullable() });
 
 /** Seats left and people waiting, per seat kind the session offers. */
+/** Seats of a kind neither taken, offered nor free to the viewer: held for other schools (so "none free to you", not "full"). */
+export const heldForOthersOf = (c: Session['seats']['online']) => Math.max(0, c.capacity - c.confirmed - c.offered - c.available);
+
 export function seatSummary(s: Session) {
   const kinds: { key: 'online' | 'inPerson'; label: string }[] = [];
   if (s.mode !== 'online') kinds.push({ key: 'inPerson', label: 'In person' });
   if (s.mode !== 'in_person') kinds.push({ key: 'online', label: 'Online' });
   return kinds.map(({ key, label }) => {
     const c = s.seats[key];
-    // Seats neither taken, offered nor free to the viewer: held for other schools (not "full").
-    const heldForOthers = Math.max(0, c.capacity - c.confirmed - c.offered - c.available);
-    return { key, label, left: c.available, held: c.heldForViewer, heldForOthers, capacity: c.capacity, waiting: c.waitlisted };
+    return { key, label, left: c.available, held: c.heldForViewer, heldForOthers: heldForOthersOf(c), capacity: c.capacity, waiting: c.waitlisted };
   });
 }
 
