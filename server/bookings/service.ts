@@ -15,7 +15,7 @@ import { AppError } from '../errors.js';
 import { perDatabase, type Deps } from '../platform/deps.js';
 import type { AuthUser } from '../platform/http.js';
 import { enqueue, enqueueDropped, enqueueForNew, type NewBookingNotice } from '../notifications/outbox.js';
-import { changeReason, DETAILS_CHANGED } from '../notifications/messages.js';
+import { changeReason, DETAILS_CHANGED, detailsReason } from '../notifications/messages.js';
 import { GroupCommit } from '../platform/transactions.js';
 import * as idempotencyStore from '../platform/idempotency-store.js';
 import { timeOrderedId } from '../platform/ids.js';
@@ -779,7 +779,7 @@ export async function afterSessionChange(trx: Trx, deps: Deps, after: SessionRow
     for (const b of await repo.activeBookingsOfSession(trx, after.id)) {
       if (b.status !== 'confirmed') continue;
       await repo.touchBooking(trx, b.id, { revision: b.revision + 1, updated_at: now });
-      await enqueue(trx, deps, 'session_changed', b.id, { reason: DETAILS_CHANGED });
+      await enqueue(trx, deps, 'session_changed', b.id, { reason: opts.before ? detailsReason(opts.before.title) : DETAILS_CHANGED });
     }
   }
   for (const seat of seatsOfMode(after.mode)) await promoteWaitlist(trx, deps, after, seat);

@@ -7,7 +7,7 @@
  * warning or feedback request that no longer applies by the time it can go (the session was
  * cancelled or moved, the place given up, the offer taken) is kept but never sent.
  */
-import { DETAILS_CHANGED, LATER_CHANGE_TOLD } from './messages.js';
+import { DETAILS_CHANGED, isDetailsOnly, LATER_CHANGE_TOLD } from './messages.js';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import nodemailer from 'nodemailer';
 import { FALLBACK_MAIL_DOMAIN, mailDomain, type Config, type Deps } from '../platform/deps.js';
@@ -94,7 +94,7 @@ export async function whyNoLongerApplies(db: Q, row: Pick<OutboxRow, 'id' | 'kin
   // Several changes of a session made before the first was told (a venue put right twice in a
   // minute) are told once: only the newest goes, saying the session as it now is and, from
   // what the first kept, as it was when the person was last told (outbox.ts, lastToldOf).
-  if (row.kind === 'session_changed' && row.booking_id && (await laterChangeNotice(db, row.id, row.booking_id, filing, row.reason === DETAILS_CHANGED))) return LATER_CHANGE_TOLD;
+  if (row.kind === 'session_changed' && row.booking_id && (await laterChangeNotice(db, row.id, row.booking_id, filing, isDetailsOnly(row.reason)))) return LATER_CHANGE_TOLD;
   if (!(TIME_BOUND.has(row.kind) || NOT_TO_TURNED_OFF.has(row.kind)) || !row.booking_id) return null;
   const found = await db
     .selectFrom('bookings as b')
@@ -142,7 +142,7 @@ export async function whyNoLongerApplies(db: Q, row: Pick<OutboxRow, 'id' | 'kin
 async function laterChangeNotice(db: Q, id: string, bookingId: string, filing: boolean, detailsOnly: boolean): Promise<boolean> {
   let q = db.selectFrom('outbox').select('id').where('booking_id', '=', bookingId).where('kind', '=', 'session_changed').where('status', 'in', filing ? ['pending', 'local'] : ['pending']).where('id', '>', id);
   // A new time or place is told even when a new title follows it: that message says only the words changed.
-  if (!detailsOnly) q = q.where((eb) => eb.or([eb('reason', 'is', null), eb('reason', '<>', DETAILS_CHANGED)]));
+  if (!detailsOnly) q = q.where((eb) => eb.or([eb('reason', 'is', null), eb.and([eb('reason', '<>', DETAILS_CHANGED), eb('reason', 'not like', `${DETAILS_CHANGED} %`)])]));
   const later = await q.limit(1).executeTakeFirst();
   return later !== undefined;
 }
@@ -227,16 +227,19 @@ async function claim(deps: Deps, limit: number, as: 'lease' | 'file'): Promise<O
 /**
  * One delivery pass: each message is rendered from its facts, sent, and the row keeps what
  * was sent. Without a mailer (no SMTP_URL) messages are kept in the local outbox, marked
- * `local`, for an administrator to read (GET /api/outbox renders them).
+ * `local`, each with what it said when filed, for an administrator to read (GET /api/outbox).
  */
 export async function deliverDue(deps: Deps, mailer: Mailer | null, limit = 50, shouldStop: () => boolean = () => false): Promise<{ sent: number; failed: number }> {
   // Nothing leaves the machine without a mailer: the due messages are filed as they are claimed.
   if (!mailer) {
     const filed = await claim(deps, limit, 'file');
-    // Filed all at once; those that no longer apply are then marked as such.
+    // Filed all at once; those that no longer apply are then marked as such, and the others
+    // keep what they said when filed, as a sent message keeps what was sent: the Mail page
+    // then shows a "Booked" email with the time it gave, not the session's time today.
     for (const row of filed) {
       const why = await whyNoLongerApplies(deps.db, row, deps.now(), true);
       if (why) await dropNotice(deps, row, why, false);
+      else await keepFiledText(deps, row);
     }
     return { sent: filed.length, failed: 0 };
   }
@@ -254,6 +257,25 @@ export async function deliverDue(deps: Deps, mailer: Mailer | null, limit = 50, 
     failed += done.failed;
   }
   return { sent, failed };
+}
+
+/**
+ * Stores a filed notice's message on its row, rendered now, when filing (no mail server).
+ * The whole link of an account email stays: the local outbox is read by a developer, as
+ * `withoutSecretLink` says. Only a row still filed with no text is written: one erased
+ * meanwhile (accounts/erasure-repository.ts `scrubOwnMail`) keeps its scrubbed words.
+ */
+async function keepFiledText(deps: Deps, row: OutboxRow): Promise<void> {
+  if (row.subject !== null) return;
+  const message = await renderNotice(deps.db, deps, row);
+  if (!message) return;
+  await deps.db
+    .updateTable('outbox')
+    .set({ subject: message.subject, text_body: message.text, html_body: message.html, attachments: JSON.stringify(message.parts) })
+    .where('id', '=', row.id)
+    .where('status', '=', 'local')
+    .where('subject', 'is', null)
+    .execute();
 }
 
 /** Sends claimed rows in order; see deliverDue. */

@@ -3,7 +3,10 @@
  * every message has a text part and an accessible HTML part with the same content.
  */
 
-/** A "session changed" notice's `reason` when only its title, description or zone changed (its time and place did not). */
+/**
+ * A "session changed" notice's `reason` when only its title, description or zone changed (its
+ * time and place did not): `details`, then (see `detailsReason`) the title before the change.
+ */
 export const DETAILS_CHANGED = 'details';
 import type { BookingRow, SessionMode, SessionRow, UserRow } from '../../db/schema.js';
 
@@ -31,6 +34,32 @@ export interface SessionBefore {
 export function changeReason(before: Pick<SessionRow, 'title' | 'starts_at' | 'ends_at' | 'venue' | 'mode'>): string {
   const was: SessionBefore = { title: before.title, startsAt: before.starts_at, endsAt: before.ends_at, venue: before.venue, mode: before.mode };
   return JSON.stringify({ was });
+}
+
+/**
+ * The `reason` of a "session changed" notice of a new title, description or zone: `details`
+ * and the title before the change, so that a message sent later (this one, or one of a new
+ * time that tells of both) can say what the title was. Notices written before the title was
+ * kept say `details` alone.
+ */
+export function detailsReason(titleBefore: string): string {
+  return `${DETAILS_CHANGED} ${JSON.stringify({ was: { title: titleBefore } })}`;
+}
+
+/** Whether a "session changed" notice's `reason` is of a new title, description or zone only (see `detailsReason`). */
+export function isDetailsOnly(reason: string | null | undefined): boolean {
+  return reason === DETAILS_CHANGED || (typeof reason === 'string' && reason.startsWith(`${DETAILS_CHANGED} `));
+}
+
+/** The title a details-only notice's `reason` kept (see `detailsReason`); undefined when it kept none. */
+export function titleBefore(reason: string | null | undefined): string | undefined {
+  if (!isDetailsOnly(reason) || reason === DETAILS_CHANGED) return undefined;
+  try {
+    const title = (JSON.parse(reason!.slice(DETAILS_CHANGED.length + 1)) as { was?: { title?: unknown } }).was?.title;
+    return typeof title === 'string' ? title : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** What a "session changed" notice's `reason` says the session was; undefined for any other reason (none, `DETAILS_CHANGED`, one written before these were kept). */
@@ -216,6 +245,13 @@ function sessionChanged(ctx: NoticeContext): string[] {
   return ['This session has changed.', ...lines, 'Please check the details below.'];
 }
 
+/** What a "session changed" notice of a new title, description or zone says: the title, old and new, when it changed and the notice kept what it was. */
+function detailsChanged(ctx: NoticeContext): string[] {
+  const lines = ctx.changedFrom ? changeLines(ctx.changedFrom, ctx.session, ctx.booking.seat, ctx.timeZone) : [];
+  if (lines.length === 0) return ['The title or description of this session has changed; its time and place are as they were. The calendar invite attached has the new version.'];
+  return ['The title or description of this session has changed; its time and place are as they were.', ...lines, 'The calendar invite attached has the new version.'];
+}
+
 /** What a cancellation's notice says the person who made it did (after their name). */
 const ACTED: Partial<Record<NoticeKind, string>> = {
   cancelled: 'cancelled your place',
@@ -269,7 +305,7 @@ export function compose(ctx: NoticeContext): { subject: string; text: string; ht
       ctx.writtenAt !== undefined && Date.parse(ctx.writtenAt) >= Date.parse(s.ends_at)
         ? [`Did not take place: ${s.title}`, ['This session has been recorded as cancelled after the time it was due: it did not take place, so it does not count towards your training, and your booking is cancelled with it. Nothing more is needed from you.', ...(ctx.reason ? [`Reason given: ${ctx.reason}`] : [])]]
         : [`Session cancelled: ${s.title}`, ['Sorry: this session has been cancelled, and your booking with it.', ...(ctx.reason ? [`Reason given: ${ctx.reason}`] : [])]],
-    session_changed: [`Changed: ${s.title}`, ctx.reason === DETAILS_CHANGED ? ['The title or description of this session has changed; its time and place are as they were. The calendar invite attached has the new version.'] : sessionChanged(ctx)],
+    session_changed: [`Changed: ${s.title}`, isDetailsOnly(ctx.reason) ? detailsChanged(ctx) : sessionChanged(ctx)],
     reminder_24h: [`${dayWord(s.starts_at, ctx.sentAt ?? new Date().toISOString(), ctx.timeZone)}: ${s.title}`, ['A reminder that your session is coming up.']],
     reminder_1h: [`Starting within the hour: ${s.title}`, ['Your session starts soon.']],
     seat_changed: [`Your place has changed: ${s.title}`, [seatChanged(b, expiry)]],

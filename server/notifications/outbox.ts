@@ -6,7 +6,7 @@
  * The row holds facts, not the message: the kind, the booking, the booking's status,
  * revision and offer expiry at that moment, and a queue place or reason. Writing it is one
  * statement; the email and its calendar invite are rendered from the facts when it is
- * delivered (or shown in the local outbox). Rendering inside the booking transaction was
+ * delivered (or filed in the local outbox). Rendering inside the booking transaction was
  * most of a booking's cost, and the session and person details are then current when the
  * message goes out.
  */
@@ -19,7 +19,7 @@ import type { Deps } from '../platform/deps.js';
 import type { z } from 'zod';
 import type { OutboxPage } from '../../shared/bookings.js';
 import { encodeCursor } from '../../shared/cursor.js';
-import { actorPhrase, changedFrom, compose, DETAILS_CHANGED, LATER_CHANGE_TOLD, type NoticeKind, type SessionBefore } from './messages.js';
+import { actorPhrase, changedFrom, compose, isDetailsOnly, LATER_CHANGE_TOLD, titleBefore, type NoticeKind, type SessionBefore } from './messages.js';
 import { inviteForNotice } from '../calendar/invites.js';
 import { timeOrderedId } from '../platform/ids.js';
 import { visibleTo, type Viewer } from '../bookings/repository.js';
@@ -217,16 +217,19 @@ type Actor = Pick<UserRow, 'id' | 'name' | 'role' | 'org_id'>;
 const zoneOf = (found: NoticeFacts) => found.user_tz ?? found.org_tz ?? found.session_tz;
 
 /**
- * For "session changed" notices of a new time or place: the session as each one's person was
- * last told of it. That is what the notice kept (the session before its change), unless
+ * For "session changed" notices: the session as each one's person was last told of it. For a
+ * new time or place that is what the notice kept (the session before its change), unless
  * earlier such notices of the same booking were not sent because this later one tells of the
  * session as it now is (delivery.ts, LATER_CHANGE_TOLD): then it is what the earliest of
  * those kept, so a venue moved twice before the first message went reads "it was Hall A"
- * (the place the person knew), not the place in between. By row id; none for other rows.
+ * (the place the person knew), not the place in between. A new title passed over in the same
+ * way (one not yet sent, or dropped as told here) gives the title the person knew; for a
+ * notice of a new title alone, that is all there is (`{ title }`). By row id; none for other
+ * rows, nor for those written before these were kept.
  */
-async function lastToldOf(db: Q, rows: readonly OutboxRow[]): Promise<Map<string, SessionBefore>> {
-  const told = new Map<string, SessionBefore>();
-  const changes = rows.filter((r) => r.kind === 'session_changed' && r.booking_id !== null && !storedMessage(r) && changedFrom(r.reason));
+async function lastToldOf(db: Q, rows: readonly OutboxRow[]): Promise<Map<string, SessionBefore | { title: string }>> {
+  const told = new Map<string, SessionBefore | { title: string }>();
+  const changes = rows.filter((r) => r.kind === 'session_changed' && r.booking_id !== null && !storedMessage(r) && (changedFrom(r.reason) || titleBefore(r.reason) !== undefined));
   if (changes.length === 0) return told;
   const earlier = await db
     .selectFrom('outbox')
@@ -238,11 +241,20 @@ async function lastToldOf(db: Q, rows: readonly OutboxRow[]): Promise<Map<string
     .execute();
   const superseded = `No longer applies: ${LATER_CHANGE_TOLD}`;
   for (const r of changes) {
-    let was = changedFrom(r.reason)!;
+    const moved = changedFrom(r.reason);
+    let was: SessionBefore | { title: string } = moved ?? { title: titleBefore(r.reason)! };
     for (const e of earlier) {
       if (e.booking_id !== r.booking_id || e.id >= r.id) continue;
-      // A new title alone says nothing of the time and place: passed over.
-      if (e.reason === DETAILS_CHANGED) continue;
+      const passedOver = e.status === 'pending' || (e.status === 'dropped' && e.last_error === superseded);
+      if (isDetailsOnly(e.reason)) {
+        // A new title the person was told of: they know the session from there.
+        if (!passedOver) break;
+        const title = titleBefore(e.reason);
+        if (title !== undefined) was = { ...was, title };
+        continue;
+      }
+      // A new time or place: it says everything, so a new title alone stops at one.
+      if (!moved) break;
       const before = changedFrom(e.reason);
       // One told (or to be told) in its own message, or one that kept nothing: the person knows from there.
       if (!before || e.status !== 'dropped' || e.last_error !== superseded) break;
@@ -254,7 +266,9 @@ async function lastToldOf(db: Q, rows: readonly OutboxRow[]): Promise<Map<string
 }
 
 /** A notice's words from its row and its booking's facts (`notes`: the clash warning, if any; `was`: see lastToldOf). */
-function composeNotice(deps: Deps, row: OutboxRow, found: NoticeFacts, notes: string[], actor: Actor | undefined, was?: SessionBefore) {
+function composeNotice(deps: Deps, row: OutboxRow, found: NoticeFacts, notes: string[], actor: Actor | undefined, told?: SessionBefore | { title: string }) {
+  // A new title alone: its time and place are the session's.
+  const was = told && !('startsAt' in told) ? { title: told.title, startsAt: found.starts_at, endsAt: found.ends_at, venue: found.venue, mode: found.mode } : told;
   const kind = row.kind as NoticeKind;
   // The booking as it was when the notice was written.
   const booking = { ...found, status: row.booking_status ?? found.status, revision: row.booking_revision ?? found.revision, offer_expires_at: row.booking_status ? row.offer_expires_at : found.offer_expires_at };

@@ -142,6 +142,7 @@ describe('invites in notice emails', () => {
     const sent = await deliver();
     expect(sent.map((m) => m.to)).toEqual([[seated.email]]);
     expect(plainText(sent[0]!.raw)).toContain('The title or description of this session has changed');
+    expect(plainText(sent[0]!.raw)).toContain('Title changed: it was “Autism in the early years”, it is now “Autism in the early years (EYFS)”.');
     const [part] = calendarParts(sent[0]!.raw);
     expect(part!.type).toMatch(/method=REQUEST/i);
     const after = readCalendar(part!.text).events[0]!;

@@ -107,6 +107,53 @@ describe('the email of a new time or place says what changed, old and new', () =
     expect(sent[1]!.message.text).not.toContain('Time changed');
   });
 
+  it('a new title and then a new time, both before the first email went: the one email says both, the title as the person knew it', async () => {
+    const trainer = await t.user('trainer');
+    const s = await t.session(hall, trainer);
+    const p = await t.user('staff', (await t.org()).id);
+    await book(s.id, p, 'in_person');
+    const { sent, mailer } = catcher();
+    await deliverDue(t.deps, mailer);
+    sent.length = 0;
+    await change(s.id, trainer, { title: 'Autism: first steps' });
+    await change(s.id, trainer, { startsAt: '2026-12-14T16:00:00.000Z', endsAt: '2026-12-14T17:30:00.000Z' });
+    await deliverDue(t.deps, mailer);
+    expect(sent.map((m) => m.kind)).toEqual(['session_changed']);
+    const { text, subject } = sent[0]!.message;
+    expect(subject).toBe('Changed: Autism: first steps');
+    expect(text).toContain('Title changed: it was “Understanding autism”, it is now “Autism: first steps”.');
+    expect(text).toContain('Time changed: it was 15:45 to 17:15 GMT on Monday 14 December, it is now 16:00 to 17:30 GMT.');
+  });
+
+  it('a new title alone says the title, was and is now; two new titles before it went say the first and the last', async () => {
+    const trainer = await t.user('trainer');
+    const s = await t.session(hall, trainer);
+    const p = await t.user('staff', (await t.org()).id);
+    await book(s.id, p, 'online');
+    const { sent, mailer } = catcher();
+    await deliverDue(t.deps, mailer);
+    sent.length = 0;
+    await change(s.id, trainer, { title: 'Autism: first steps' });
+    await deliverDue(t.deps, mailer);
+    expect(sent.map((m) => m.kind)).toEqual(['session_changed']);
+    expect(sent[0]!.message.text).toContain('The title or description of this session has changed; its time and place are as they were.');
+    expect(sent[0]!.message.text).toContain('Title changed: it was “Understanding autism”, it is now “Autism: first steps”.');
+    expect(sent[0]!.message.html).toContain('it is now “Autism: first steps”');
+
+    await change(s.id, trainer, { title: 'Autism: next steps' });
+    await change(s.id, trainer, { title: 'Autism: the next steps' });
+    await deliverDue(t.deps, mailer);
+    expect(sent.map((m) => m.kind)).toEqual(['session_changed', 'session_changed']);
+    expect(sent[1]!.message.text).toContain('Title changed: it was “Autism: first steps”, it is now “Autism: the next steps”.');
+
+    // A new description alone: no title line, as before.
+    await change(s.id, trainer, { description: 'Now with case studies.' });
+    await deliverDue(t.deps, mailer);
+    expect(sent).toHaveLength(3);
+    expect(sent[2]!.message.text).toContain('The title or description of this session has changed; its time and place are as they were.');
+    expect(sent[2]!.message.text).not.toContain('Title changed');
+  });
+
   it('a change put back before it was sent says so; a venue or title that looks like markup is text in the HTML part', async () => {
     const trainer = await t.user('trainer');
     const s = await t.session(hall, trainer);

@@ -173,6 +173,48 @@ describe('the local outbox (no mail server configured)', () => {
   });
 });
 
+describe('the local outbox keeps what each message said when filed', () => {
+  it('shows a "Booked" email with the time it gave, after the session moved; the change email tells the new one', async () => {
+    const admin = await t.user('admin');
+    const s = await t.session({ title: 'Supporting pupils with ADHD', startsAt: '2026-02-10T16:00:00.000Z', endsAt: '2026-02-10T17:30:00.000Z' });
+    const p = await t.user('staff', (await t.org()).id);
+    expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: p, body: {} })).status).toBe(201);
+    expect(await deliverDue(t.deps, null)).toEqual({ sent: 1, failed: 0 });
+
+    // The trainer moves it an hour later; the notice of the change is filed too.
+    t.clock.advance(60_000);
+    const moved = await t.request('PATCH', `/api/sessions/${s.id}`, { as: s.trainer, body: { startsAt: '2026-02-10T17:00:00.000Z', endsAt: '2026-02-10T18:30:00.000Z' } });
+    expect(moved.status).toBe(200);
+    expect((await deliverDue(t.deps, null)).sent).toBeGreaterThanOrEqual(1);
+
+    const page = await t.request('GET', `/api/outbox?to=${encodeURIComponent(p.email)}`, { as: admin });
+    expect(page.status).toBe(200);
+    const booked = page.json.items.find((m: any) => m.kind === 'confirmed');
+    const changed = page.json.items.find((m: any) => m.kind === 'session_changed');
+    expect(booked.status).toBe('local');
+    // 16:00 UTC on 10 February is 16:00 in London: what the email said when it was filed.
+    expect(booked.text).toContain('\nWhen: Tuesday, 10 February 2026, 16:00 to 17:30 (GMT)\n');
+    expect(changed.text).toContain('17:00 to 18:30');
+    // Its calendar invite is kept with it, at the time it gave.
+    const row = await t.db.selectFrom('outbox').selectAll().where('id', '=', booked.id).executeTakeFirstOrThrow();
+    expect(JSON.parse(row.attachments!).ical.content).toContain('DTSTART;TZID=Europe/London:20260210T160000');
+  });
+
+  it('an erasure while a notice is being filed keeps the scrubbed words: the filed text does not come back', async () => {
+    const s = await t.session({});
+    const p = await t.user('staff', (await t.org()).id);
+    expect((await t.request('POST', `/api/sessions/${s.id}/bookings`, { as: p, body: {} })).status).toBe(201);
+    // Filed, then scrubbed as an erasure does, before its text is stored.
+    await t.db.updateTable('outbox').set({ status: 'local' }).where('user_id', '=', p.id).execute();
+    await t.db.updateTable('outbox').set({ subject: 'Personal data erased', text_body: '', html_body: '', attachments: '{}' }).where('user_id', '=', p.id).execute();
+    const row = await t.db.selectFrom('outbox').selectAll().where('user_id', '=', p.id).executeTakeFirstOrThrow();
+    await t.db.updateTable('outbox').set({ status: 'pending' }).where('id', '=', row.id).execute();
+    expect(await deliverDue(t.deps, null)).toEqual({ sent: 1, failed: 0 });
+    const after = await t.db.selectFrom('outbox').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
+    expect(after).toMatchObject({ status: 'local', subject: 'Personal data erased', text_body: '' });
+  });
+});
+
 describe('"Retry now" on a message being sent at that moment', () => {
   it('does not let another process send it again: the email goes once', async () => {
     const s = await t.session({ capacity: { online: 2 } });

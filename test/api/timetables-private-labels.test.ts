@@ -103,10 +103,14 @@ describe('the titles of a calendar someone linked themselves', () => {
     expect(labels(myData.timetable.dated)).toEqual(['GP appointment']);
 
     // Their confirmation email names their own appointment (sent over SMTP); an administrator
-    // reading the outbox sees it without the name, before it is sent and after.
-    await runJobsOnce(t.deps, null);
+    // reading the outbox sees it without the name, before it is sent, once filed in the local
+    // outbox (it keeps what it said to the person, as one sent does), and once sent.
     const outboxText = async () => (await t.request('GET', '/api/outbox?limit=100', { as: admin })).json.items.find((m: { to: string }) => m.to === person.email).text as string;
     expect(await outboxText()).toContain('This session overlaps your timetable: Busy (Tuesday 20 January, 15:30 to 16:30). You can still go, but you may need cover');
+    await runJobsOnce(t.deps, null);
+    expect(await t.db.selectFrom('outbox').select(['status', 'text_body']).where('to_email', '=', person.email).executeTakeFirst()).toEqual({ status: 'local', text_body: expect.stringContaining('GP appointment') });
+    expect(await outboxText()).toContain('This session overlaps your timetable: times in a calendar they gave themselves, what its events are called private to them. You can still go, but you may need cover');
+    expect(await outboxText()).not.toContain('GP appointment');
     const smtp = await startSmtp();
     try {
       await t.db.updateTable('outbox').set({ status: 'pending' }).where('status', '=', 'local').execute();
