@@ -5,8 +5,11 @@
  * and can fail (HTTP 503) or hang to show how the app copes when LiveKit is down.
  *
  * Each method answers as livekit-server does (pkg/service/roomservice.go and
- * pkg/rtc/roommanager.go): a missing room or participant is Twirp `not_found` (404);
- * MutePublishedTrack refuses to unmute (`failed_precondition`, 412, "remote unmute not
+ * pkg/rtc/roommanager.go): a missing room or participant is Twirp `not_found` (404), except
+ * for MutePublishedTrack, which livekit-server sends to the participant's RPC topic without
+ * looking for them first: for someone not there nobody answers, and it fails as psrpc's
+ * ErrNoResponse, Twirp `unavailable` (503, "no response from servers"). MutePublishedTrack
+ * refuses to unmute (`failed_precondition`, 412, "remote unmute not
  * enabled") unless the server was configured with `room.enable_remote_unmute`, and answers
  * with no track when the participant has none with that sid; UpdateParticipant merges
  * attributes (an empty value deletes one), replaces the permission as a whole and sets
@@ -85,6 +88,8 @@ export async function startLiveKitStandIn(keys = TEST_LK, options: { enableRemot
   const rooms = new Map<string, StandInRoom>();
   const participants = new Map<string, StandInParticipant[]>();
   let mode: Mode = 'ok';
+  /** The methods `mode` applies to (null: every method). */
+  let modeMethods: Set<string> | null = null;
   let roomCounter = 0;
   let dispatchCounter = 0;
   /** Agent dispatches made with CreateDispatch (AgentDispatchService), in order. */
@@ -155,8 +160,9 @@ export async function startLiveKitStandIn(keys = TEST_LK, options: { enableRemot
       return twirpError(res, 403, 'permission_denied', 'missing grant');
     }
     calls.push({ method, body, grants });
-    if (mode === 'fail') return twirpError(res, 503, 'unavailable', 'stand-in is failing on purpose');
-    if (mode === 'hang') {
+    const moded = modeMethods === null || modeMethods.has(method);
+    if (mode === 'fail' && moded) return twirpError(res, 503, 'unavailable', 'stand-in is failing on purpose');
+    if (mode === 'hang' && moded) {
       hanging.add(res);
       return;
     }
@@ -184,6 +190,12 @@ export async function startLiveKitStandIn(keys = TEST_LK, options: { enableRemot
       }
       case 'ListParticipants':
         return reply(res, { participants: list(body.room).map(participantJson) });
+      case 'GetParticipant': {
+        // roomStore.LoadParticipant: someone not in the room (or no room) is ErrParticipantNotFound.
+        const p = rooms.has(body.room) ? find(body.room, body.identity) : undefined;
+        if (!p) return notFound(res, 'participant');
+        return reply(res, participantJson(p));
+      }
       case 'RemoveParticipant': {
         const p = participantOf();
         if (typeof p === 'string') return notFound(res, p);
@@ -192,7 +204,8 @@ export async function startLiveKitStandIn(keys = TEST_LK, options: { enableRemot
       }
       case 'MutePublishedTrack': {
         const p = participantOf();
-        if (typeof p === 'string') return notFound(res, p);
+        // Sent to the participant's RPC topic unchecked: no one there answers (psrpc.ErrNoResponse).
+        if (typeof p === 'string') return twirpError(res, 503, 'unavailable', 'no response from servers');
         if (!body.muted && !options.enableRemoteUnmute) return twirpError(res, 412, 'failed_precondition', 'remote unmute not enabled');
         const t = p.tracks?.find((x) => x.sid === body.trackSid);
         if (!t) return reply(res, {});
@@ -237,8 +250,10 @@ export async function startLiveKitStandIn(keys = TEST_LK, options: { enableRemot
     rooms,
     participants,
     dispatches,
-    setMode(m: Mode) {
+    /** Fails or hangs every call, or only those of the methods named. */
+    setMode(m: Mode, methods?: readonly string[]) {
       mode = m;
+      modeMethods = methods ? new Set(methods) : null;
     },
     /** Calls held unanswered in `hang` mode. */
     hangingCalls: () => [...hanging].filter((r) => !r.writableEnded && !r.destroyed).length,

@@ -393,11 +393,19 @@ export function removals(db: Q, sessionId: string) {
 }
 
 /**
+ * The statuses of a booking that, with an online seat, is a place in the live room:
+ * confirmed, or since recorded attended or absent (the outcome is written 15 minutes after
+ * the end, while a session running over can still have its people in the room: see
+ * service.ts holdsRoomPlace).
+ */
+export const ROOM_PLACE_STATUSES = ['confirmed', 'attended', 'absent'] as const;
+
+/**
  * Which of these (session, person) pairs are kept out of the session's room: removed from
  * it, the room was ended for everyone, the session was cancelled, or the person holds no
- * confirmed online place on it (never had one, cancelled it, was taken off it or moved to
- * an in-person seat). Trainers hold no place: the caller leaves them in. One query for all
- * of them (the webhook path asks for every join LiveKit reports), by pairKey.
+ * online place on it (ROOM_PLACE_STATUSES: never had one, cancelled it, was taken off it or
+ * moved to an in-person seat). Trainers hold no place: the caller leaves them in. One query
+ * for all of them (the webhook path asks for every join LiveKit reports), by pairKey.
  */
 export async function keptOutAmong(db: Q, pairs: readonly { sessionId: string; userId: string }[]): Promise<Set<string>> {
   const out = new Set<string>();
@@ -407,7 +415,7 @@ export async function keptOutAmong(db: Q, pairs: readonly { sessionId: string; u
       where exists (select 1 from live_removals r where r.session_id = p.session_id and r.user_id = p.user_id)
          or exists (select 1 from live_room_ends e where e.session_id = p.session_id)
          or exists (select 1 from sessions s where s.id = p.session_id and s.status = 'cancelled')
-         or not exists (select 1 from bookings b where b.session_id = p.session_id and b.user_id = p.user_id and b.status = 'confirmed' and b.seat = 'online')`.execute(db);
+         or not exists (select 1 from bookings b where b.session_id = p.session_id and b.user_id = p.user_id and b.status in (${sql.join(ROOM_PLACE_STATUSES.map((x) => sql.lit(x)))}) and b.seat = 'online')`.execute(db);
     for (const r of rows) out.add(pairKey(r.session_id, r.user_id));
   }
   return out;

@@ -4,7 +4,7 @@
  * presence reports, and captions.
  */
 import { READS_TRANSCRIPT } from '../../shared/bookings.js';
-import type { ParticipantInfo } from 'livekit-server-sdk';
+import type { ParticipantInfo, RoomServiceClient } from 'livekit-server-sdk';
 import { createHash } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Database, SessionRow } from '../../db/schema.js';
@@ -52,11 +52,23 @@ function requireJoinWindow(deps: Deps, s: SessionRow) {
   }
 }
 
+/**
+ * The bookings that are a place in the live room: an online seat, confirmed, or confirmed and
+ * since recorded attended or absent. The outcome is written 15 minutes after the end
+ * (OUTCOME_GRACE_MS), but nothing closes the room then and LiveKit keeps refreshing its
+ * connected clients' tokens: a session that runs over still has its people in the room,
+ * and they stay its people (not put out on a reconnect, may raise a hand, be invited to
+ * speak, caption) while it runs. Who may come in anew is the join window's to say (join).
+ * The one rule: keptOutAmong (repository.ts) says the same in SQL.
+ */
+const ROOM_PLACE_STATUSES: readonly string[] = repo.ROOM_PLACE_STATUSES;
+const holdsRoomPlace = (b: { status: string; seat: string } | undefined): boolean => !!b && b.seat === 'online' && ROOM_PLACE_STATUSES.includes(b.status);
+
 /** How the caller takes part in a session's live room, or null. */
 async function liveRole(deps: Deps, s: SessionRow, user: Pick<AuthUser, 'id'>) {
   if (await isTrainerOf(deps.db, s.id, user.id)) return { role: 'trainer' as const, booking: null };
   const booking = await findActiveBooking(deps.db, s.id, user.id);
-  if (booking && booking.status === 'confirmed' && booking.seat === 'online') return { role: 'attendee' as const, booking };
+  if (booking && holdsRoomPlace(booking)) return { role: 'attendee' as const, booking };
   return null;
 }
 
@@ -196,6 +208,13 @@ async function requireRoomHost(deps: Deps, actor: AuthUser, sessionId: string, n
   return s;
 }
 
+/** Whether LiveKit runs the session's room now (none without LiveKit). LiveKit not answering is thrown, as callLiveKit's. */
+async function roomRunning(deps: Deps, sessionId: string): Promise<boolean> {
+  if (!deps.config.livekit) return false;
+  const name = roomNameOf(sessionId);
+  return (await callLiveKit(deps, 'find the room', (c) => c.listRooms([name]))).some((r) => r.name === name);
+}
+
 /** Runs a LiveKit call on someone's live connection; false when they are not connected just now. */
 async function onConnection(deps: Deps, what: string, fn: Parameters<typeof callLiveKit>[2]): Promise<boolean> {
   try {
@@ -217,14 +236,48 @@ function roomIdentity(identity: string): string {
   return userId ? identityOf(userId) : identity;
 }
 
+/** LiveKit's ParticipantInfo_State.DISCONNECTED (livekit_models.proto). */
+const DISCONNECTED = 3;
+
+/**
+ * Whether a participant is in a room now, asked of LiveKit (GetParticipant answers
+ * `not_found` for someone not there). LiveKit not answering is thrown, as callLiveKit's.
+ */
+async function inRoomNow(deps: Deps, room: string, identity: string): Promise<boolean> {
+  try {
+    const p = await callLiveKit(deps, 'find them in the room', (c) => c.getParticipant(room, identity));
+    return Number(p.state) !== DISCONNECTED;
+  } catch (e) {
+    if (e instanceof AppError && e.code === 'not_found') return false;
+    throw e;
+  }
+}
+
 /**
  * Mutes a participant's published track. Unmuting is asked of LiveKit too, which refuses
  * unless its `room.enable_remote_unmute` is on: then the answer is `unmute_not_allowed`
  * ("they must unmute themselves"), not an outage.
+ *
+ * LiveKit's MutePublishedTrack, unlike RemoveParticipant and UpdateParticipant, does not
+ * look for the participant first: for someone who has just left, the request goes to their
+ * connection's RPC topic, which nobody listens on any more, and fails as if LiveKit were
+ * down (psrpc's "no response from servers", Twirp `unavailable`), or times out. So a mute
+ * that fails so is followed by asking whether they are still in the room: someone gone is
+ * told as such; someone still there (or LiveKit not answering that either) is an outage.
  */
 export async function muteTrack(deps: Deps, actor: AuthUser, sessionId: string, identity: string, trackSid: string, muted: boolean) {
   await requireRoomHost(deps, actor, sessionId);
-  const track = await callLiveKit(deps, muted ? 'mute that microphone' : 'unmute that microphone', (c) => c.mutePublishedTrack(roomNameOf(sessionId), roomIdentity(identity), trackSid, muted));
+  const room = roomNameOf(sessionId);
+  const who = roomIdentity(identity);
+  let track: Awaited<ReturnType<RoomServiceClient['mutePublishedTrack']>>;
+  try {
+    track = await callLiveKit(deps, muted ? 'mute that microphone' : 'unmute that microphone', (c) => c.mutePublishedTrack(room, who, trackSid, muted));
+  } catch (e) {
+    if (e instanceof AppError && e.code === 'livekit_unavailable' && !(await inRoomNow(deps, room, who).catch(() => true))) {
+      throw new AppError('not_found', `They have left the room, so there is nothing to ${muted ? 'mute' : 'unmute'}.`);
+    }
+    throw e;
+  }
   if (!track) throw new AppError('not_found', 'That person is no longer sharing that microphone or camera.');
 }
 
@@ -278,7 +331,7 @@ export async function setSpeaker(deps: Deps, actor: AuthUser, sessionId: string,
   if (s.room_kind === 'workshop') throw new AppError('conflict', 'In a workshop everyone may speak, so there is no one to invite or stop. Mute or remove someone instead.');
   const userId = userIdOfIdentity(identity);
   const target = userId ? await findActiveBooking(deps.db, sessionId, userId) : undefined;
-  if (!userId || !target || target.status !== 'confirmed') throw new AppError('not_found', 'That person is not a confirmed attendee of this session.');
+  if (!userId || !holdsRoomPlace(target)) throw new AppError('not_found', 'That person does not have an online place at this session, so they cannot be invited to speak.');
   await repo.setSpeaker(deps.db, sessionId, userId, speaker, actor.id, deps.now().toISOString());
   const applied = await onConnection(deps, speaker ? 'let that person speak' : 'stop that person speaking', (c) => c.updateParticipant(roomNameOf(sessionId), identityOf(userId), { permission: attendeePermission(speaker) }));
   return { applied };
@@ -899,12 +952,12 @@ export async function saveCaption(deps: Deps, actor: AuthUser, sessionId: string
   const booking = trainer ? undefined : await findActiveBooking(deps.db, sessionId, actor.id);
   // Captions come from the live room: only an online seat is in it (an in-person one on a
   // hybrid session is not, whatever flags or assignments the person has).
-  const booked = !!booking && SEATED.includes(booking.status) && booking.seat === 'online';
+  const booked = holdsRoomPlace(booking);
   const self = identityOf(actor.id);
   // Compared and stored in the one form identityOf makes, as the room actions use it.
   let speakerIdentity = input.speakerIdentity ? roomIdentity(input.speakerIdentity) : null;
   const assigned = booked && (await repo.isAssignedCaptioner(deps.db, sessionId, actor.id));
-  const speaker = booked && booking.status === 'confirmed' && (s.room_kind === 'workshop' || (await repo.isSpeaker(deps.db, sessionId, actor.id)));
+  const speaker = booked && (s.room_kind === 'workshop' || (await repo.isSpeaker(deps.db, sessionId, actor.id)));
   if (trainer || assigned) {
     if (!speakerIdentity && trainer) speakerIdentity = self;
     else if (speakerIdentity && speakerIdentity !== self) await requireCaptionSpeaker(deps, sessionId, speakerIdentity);
@@ -925,10 +978,14 @@ export async function saveCaption(deps: Deps, actor: AuthUser, sessionId: string
     }
   }
   // Captions come from the live room, so they are taken while it can be open: from the join
-  // window opening until the rooms are last polled after the end (a last segment arrives late).
+  // window opening until the rooms are last polled after the end (a last segment arrives
+  // late), and after that while LiveKit still runs the room (a session running over: nothing
+  // closes the room at the end, and LiveKit keeps its people's connections going; it closes
+  // the room a minute after the last one leaves). LiveKit is asked only then.
   const { opensAt, closesAt } = joinWindow(s);
   const nowMs = deps.now().getTime();
-  if (nowMs < opensAt.getTime() || nowMs >= closesAt.getTime() + AFTER_END_GRACE_MS) {
+  const overrun = nowMs >= closesAt.getTime() + AFTER_END_GRACE_MS;
+  if (nowMs < opensAt.getTime() || (overrun && !(await roomRunning(deps, s.id)))) {
     const when = nowMs < opensAt.getTime() ? `The live room opens at ${wallClock(opensAt, s.time_zone)}` : 'This session has ended';
     throw new AppError('join_window_closed', `${when}: captions are saved only while its live room can be open.`, { opensAt: opensAt.toISOString(), closesAt: closesAt.toISOString() });
   }
